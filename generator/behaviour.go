@@ -48,6 +48,9 @@ type behaviour interface {
 	// package built, queries and relations included, once Build has built
 	// them.
 	finish(b *builder, pkg *ir.Package, t *ir.Table)
+	// bulkStatements changes and adds to t's batch writes by primary key
+	// (see keyedWriteSQL).
+	bulkStatements(t *ir.Table, w *ir.BulkWrite)
 }
 
 // behaviours are the table behaviours, in the order their hooks run:
@@ -84,6 +87,7 @@ func (noHooks) stamps(*ir.Table) (cols, vals []string)               { return ni
 func (noHooks) uniquePredicate(_ *ir.Table, where string) string     { return where }
 func (noHooks) statements(*ir.Table, *ir.CRUDSQL)                    {}
 func (noHooks) finish(*builder, *ir.Package, *ir.Table)              {}
+func (noHooks) bulkStatements(*ir.Table, *ir.BulkWrite)              {}
 
 // claimBehaviours gives t the behaviours st asks for, in order, and
 // declares the repository methods they add.

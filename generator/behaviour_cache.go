@@ -360,6 +360,22 @@ func (b *builder) cacheWrites(pkg *ir.Package, p, t *ir.Table) {
 		}
 		reach(k.Upsert, false, stamped(cols...), nil)
 	}
+	// A batch write by key invalidates every cached row of t it may
+	// change: all of them when p is t (its keys are many, and one flush
+	// costs one notification), and all of those its single-row form
+	// reaches through foreign key actions, whatever it sets.
+	for _, m := range batchWrites(p) {
+		if p == t {
+			addFlush(cacheWrite(p, m[0]), t, nil)
+		}
+		if w := p.CacheWrite(m[1]); w != nil {
+			for _, fl := range w.Flushes {
+				if fl.Table == t {
+					addFlush(cacheWrite(p, m[0]), t, nil)
+				}
+			}
+		}
+	}
 	for _, r := range p.Relations {
 		if r.Kind != ir.ManyToMany || r.Skipped != "" || r.LinkSkipped != "" || r.Unlink == "" {
 			continue
@@ -400,6 +416,29 @@ func (b *builder) cacheWrites(pkg *ir.Package, p, t *ir.Table) {
 				q.Name, t.SQLName, q.Returns, t.SQLName)
 		}
 	}
+}
+
+// batchWrites lists the batch writes by key of t that may change
+// existing rows, each beside its single-row form: {batch, single}.
+// CreateManyIfAbsent is not among them: it only inserts.
+func batchWrites(t *ir.Table) [][2]string {
+	if len(t.Bulk.PK) == 0 {
+		return nil
+	}
+	var out [][2]string
+	if t.Bulk.KeyedUpdate != "" {
+		out = append(out, [2]string{"UpdateMany", "Update"}, [2]string{"UpdateManyReturning", "Update"})
+	}
+	out = append(out, [2]string{"DeleteMany", "Delete"})
+	if t.Bulk.HardDeleteMany.Const != "" {
+		out = append(out, [2]string{"HardDeleteMany", "HardDelete"}, [2]string{"RestoreMany", "Restore"})
+	}
+	for _, k := range t.UniqueKeys {
+		if k.UpsertMany != "" {
+			out = append(out, [2]string{k.UpsertMany, k.Upsert})
+		}
+	}
+	return out
 }
 
 // cacheWrite returns the invalidations of method of t, added when new.

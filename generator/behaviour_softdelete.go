@@ -25,7 +25,7 @@ func (softDelete) claim(b *builder, st *spec.Table, t *ir.Table) *ir.Behaviour {
 	t.DeletedAt = c
 	t.LivePredicate = c.Quoted + " IS NULL"
 	return &ir.Behaviour{Kind: ir.BehaviourSoftDelete, Name: "soft delete", Columns: []*ir.Column{c},
-		Methods: []string{"HardDelete", "Restore"},
+		Methods: []string{"HardDelete", "Restore", "HardDeleteMany", "RestoreMany"},
 		Doc: fmt.Sprintf("Delete sets %s instead of removing the row (HardDelete removes it, Restore "+
 			"clears it), and every read leaves deleted rows out unless it runs on WithDeleted.", c.SQLName)}
 }
@@ -67,6 +67,19 @@ func (softDelete) statements(t *ir.Table, s *ir.CRUDSQL) {
 	sets = append([]string{del + " = NULL"}, behaviourSets(t, "")...)
 	s.Restore = p.finish(t, "Restore", updateSQL(t, sets, conds, returnCount))
 	s.Restore.Const = sqlName(t, "Restore")
+}
+
+// bulkStatements makes DeleteMany an UPDATE of the column, and adds
+// HardDeleteMany and RestoreMany, the batch forms of HardDelete and
+// Restore.
+func (softDelete) bulkStatements(t *ir.Table, w *ir.BulkWrite) {
+	del := t.DeletedAt.Quoted
+	sets := append([]string{del + " = now()"}, behaviourSets(t, t.Quoted+".")...)
+	w.DeleteMany, _ = deleteManySQL(t, "DeleteMany", "delete", sets, scopeConds(t, "", false), t.Version != nil)
+	w.HardDeleteMany, _ = deleteManySQL(t, "HardDeleteMany", "hard_delete", nil, scopeConds(t, "", true), false)
+	sets = append([]string{del + " = NULL"}, behaviourSets(t, t.Quoted+".")...)
+	conds := append(scopeConds(t, "", true), del+" IS NOT NULL")
+	w.RestoreMany, _ = deleteManySQL(t, "RestoreMany", "restore", sets, conds, false)
 }
 
 // buildReadsDeleted sets t.ReadsDeleted, and names WithDeleted, when a

@@ -81,6 +81,7 @@ func Build(proj *spec.Project) (*ir.Package, error) {
 	for _, t := range pkg.Tables {
 		b.buildBatch(t)
 		b.buildUniqueKeys(t)
+		b.buildBulkWrite(t)
 	}
 	for _, t := range pkg.Tables {
 		b.buildBelongsTo(t)

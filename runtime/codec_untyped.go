@@ -13,6 +13,7 @@ func registerUntyped(conn *pgx.Conn) {
 	switch conn.Config().DefaultQueryExecMode {
 	case pgx.QueryExecModeExec, pgx.QueryExecModeSimpleProtocol:
 		m := conn.TypeMap()
+		m.TryWrapEncodePlanFuncs = append([]pgtype.TryWrapEncodePlanFunc{tryWrapPlainArray}, m.TryWrapEncodePlanFuncs...)
 		m.TryWrapEncodePlanFuncs = append(m.TryWrapEncodePlanFuncs, tryWrapNamedStringSlice)
 	}
 }
@@ -27,10 +28,39 @@ func registerUntyped(conn *pgx.Conn) {
 // itself and this is not consulted.
 func tryWrapNamedStringSlice(value any) (pgtype.WrappedEncodePlanNextSetter, any, bool) {
 	t := reflect.TypeOf(value)
-	if t == nil || t.Kind() != reflect.Slice || t.Elem().Kind() != reflect.String || t.Elem() == stringType {
+	if t == nil || t.Kind() != reflect.Slice {
+		return nil, nil, false
+	}
+	if e := t.Elem(); e.Kind() == reflect.Pointer && e.Elem().Kind() == reflect.String && e.Elem() != stringType {
+		// A slice of pointers to one (an array of a batch write, nil
+		// for NULL).
+		return &namedStringPtrSlicePlan{}, []*string(nil), true
+	}
+	if t.Elem().Kind() != reflect.String || t.Elem() == stringType {
 		return nil, nil, false
 	}
 	return &namedStringSlicePlan{}, []string(nil), true
+}
+
+// namedStringPtrSlicePlan encodes a slice of pointers to a named string
+// type as the []*string it copies it into.
+type namedStringPtrSlicePlan struct{ next pgtype.EncodePlan }
+
+func (p *namedStringPtrSlicePlan) SetNext(next pgtype.EncodePlan) { p.next = next }
+
+func (p *namedStringPtrSlicePlan) Encode(value any, buf []byte) ([]byte, error) {
+	v := reflect.ValueOf(value)
+	if v.IsNil() {
+		return nil, nil
+	}
+	out := make([]*string, v.Len())
+	for i := range out {
+		if e := v.Index(i); !e.IsNil() {
+			s := e.Elem().String()
+			out[i] = &s
+		}
+	}
+	return p.next.Encode(out, buf)
 }
 
 var stringType = reflect.TypeFor[string]()
@@ -51,4 +81,27 @@ func (p *namedStringSlicePlan) Encode(value any, buf []byte) ([]byte, error) {
 		out[i] = v.Index(i).String()
 	}
 	return p.next.Encode(out, buf)
+}
+
+// plainArray is an array parameter of a batch write (refArray and its
+// kin), whose type pgx knows no PostgreSQL type of.
+type plainArray interface{ plain() any }
+
+// tryWrapPlainArray lets pgx encode the array parameters of batch writes
+// when the parameter's type is not known: as the plain slice of
+// pointers each holds.
+func tryWrapPlainArray(value any) (pgtype.WrappedEncodePlanNextSetter, any, bool) {
+	if a, ok := value.(plainArray); ok {
+		return &plainArrayPlan{}, a.plain(), true
+	}
+	return nil, nil, false
+}
+
+// plainArrayPlan encodes a plainArray as its plain slice.
+type plainArrayPlan struct{ next pgtype.EncodePlan }
+
+func (p *plainArrayPlan) SetNext(next pgtype.EncodePlan) { p.next = next }
+
+func (p *plainArrayPlan) Encode(value any, buf []byte) ([]byte, error) {
+	return p.next.Encode(value.(plainArray).plain(), buf)
 }

@@ -306,6 +306,10 @@ type DbError struct {
 	Message string
 	// Fields lists the rejected fields of a validation error.
 	Fields []FieldError
+	// Rows lists, for a batch write (UpdateMany, DeleteMany, the batch
+	// upserts), the input rows that stopped it, by their index in the
+	// caller's slice, in index order; the batch changed nothing.
+	Rows []RowError
 	// Err is the underlying error, if any.
 	Err error
 

@@ -5,6 +5,7 @@ package benchdb
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
 
@@ -38,7 +39,7 @@ type NewTransaction struct {
 
 // TransactionUpdate lists changes to a row of table transactions. Unset fields
 // leave their column unchanged; a nullable column is set to NULL with
-// runtime.Set[*T](nil).
+// runtime.SetNull[T]().
 type TransactionUpdate struct {
 	UserID    runtime.Opt[uuid.UUID]            `json:"user_id,omitzero"`
 	Amount    runtime.Opt[decimal.Decimal]      `json:"amount,omitzero"`
@@ -70,28 +71,80 @@ var (
 	ErrTransactionUserIDNotFound = runtime.NewForeignKeySentinel("transactions", "transactions_user_id_fkey", "user_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the spec's rules for table transactions: enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty. It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first rule it fails. The repository calls it before
-// any SQL.
+// Validate checks n for table transactions: what the columns' types cannot hold
+// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
+// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
+// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
+// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
+// Fields list every failing field (JSON names), each with the first check it
+// fails. The repository calls it before any SQL.
 func (n *NewTransaction) Validate() error {
 	var f runtime.Fields
+	f.Fits("amount", runtime.CheckNumeric(n.Amount, 18, 2))
+	f.Fits("currency", runtime.CheckText(n.Currency))
 	rulesTransactionCurrency.Check(&f, "currency", n.Currency)
+	f.Fits("status", runtime.CheckText(n.Status))
+	if n.Memo.Valid {
+		f.Fits("memo", runtime.CheckText(n.Memo.V))
+	}
+	if n.CreatedAt.Set {
+		f.Fits("created_at", runtime.CheckTimestamptz(n.CreatedAt.Value))
+	}
 	return f.Err("transactions")
 }
 
-// Validate checks u against the spec's rules for table transactions, field by
-// field for the fields that are set: enum labels, lengths in characters, bounds,
-// formats, patterns and not_empty. It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first rule it fails. The repository calls it before any SQL.
+// Validate checks u for table transactions, field by field for the fields that are
+// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
+// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
+// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *TransactionUpdate) Validate() error {
 	var f runtime.Fields
+	if u.Amount.Set {
+		f.Fits("amount", runtime.CheckNumeric(u.Amount.Value, 18, 2))
+	}
 	if u.Currency.Set {
+		f.Fits("currency", runtime.CheckText(u.Currency.Value))
 		rulesTransactionCurrency.Check(&f, "currency", u.Currency.Value)
 	}
+	if u.Status.Set {
+		f.Fits("status", runtime.CheckText(u.Status.Value))
+	}
+	if u.Memo.Set && u.Memo.Value.Valid {
+		f.Fits("memo", runtime.CheckText(u.Memo.Value.V))
+	}
+	if u.CreatedAt.Set {
+		f.Fits("created_at", runtime.CheckTimestamptz(u.CreatedAt.Value))
+	}
 	return f.Err("transactions")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, user_id, amount, currency, status, created_at, whose columns are
+// NOT NULL, rather than read it as a zero value: the error is a *runtime.DbError
+// of kind Validation naming the fields. Leave an optional field out for its
+// column's default.
+func (n *NewTransaction) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "transactions", "id", "user_id", "amount", "currency", "status", "created_at"); err != nil {
+		return err
+	}
+	type plain NewTransaction
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for user_id, amount, currency, status, created_at, whose columns are NOT
+// NULL, rather than read it as a zero value: the error is a *runtime.DbError of
+// kind Validation naming the fields. Leave a field out to keep its column's value.
+func (u *TransactionUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "transactions", "user_id", "amount", "currency", "status", "created_at"); err != nil {
+		return err
+	}
+	type plain TransactionUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -116,7 +169,7 @@ func argsNewTransaction(n *NewTransaction, d []any) []any {
 const sqlTransactionsCreate = `-- name: transactions.Create
 INSERT INTO "transactions" ("id", "user_id", "amount", "currency", "status", "memo", "created_at")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, COALESCE($7::timestamptz, now()))
-RETURNING "id", "user_id", "amount", "currency", "status", "memo", "created_at"`
+RETURNING "id", "user_id", "amount", "currency"::text, "status", "memo", "created_at"`
 
 // Create inserts a row into table transactions and returns it as stored, defaults
 // applied. It validates n first.
@@ -125,22 +178,22 @@ func (r *TransactionRepo) Create(ctx context.Context, n NewTransaction) (Transac
 		return Transaction{}, wrapErr(err, "transactions.Create", "transactions")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlTransactionsCreate, n, argsNewTransaction, scanTransaction)
-	return v, wrapErr(err, "transactions.Create", "transactions")
+	return v, wrapParamsErr(err, "transactions.Create", "transactions", []string{"id", "user_id", "amount", "currency", "status", "memo", "created_at"})
 }
 
 const sqlTransactionsFindByID = `-- name: transactions.FindByID replica=ok
-SELECT "id", "user_id", "amount", "currency", "status", "memo", "created_at" FROM "transactions"
+SELECT "id", "user_id", "amount", "currency"::text, "status", "memo", "created_at" FROM "transactions"
 WHERE "id" = $1`
 
-// FindByID returns the row of table transactions with the given id; without one,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table transactions with the given id. If there is
+// none, the error matches runtime.ErrNotFound.
 func (r *TransactionRepo) FindByID(ctx context.Context, id uuid.UUID) (Transaction, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlTransactionsFindByID, id, runtime.Arg, scanTransaction)
 	return v, wrapErr(err, "transactions.FindByID", "transactions")
 }
 
 const sqlTransactionsFindAll = `-- name: transactions.FindAll replica=ok
-SELECT "id", "user_id", "amount", "currency", "status", "memo", "created_at" FROM "transactions" ORDER BY "id"`
+SELECT "id", "user_id", "amount", "currency"::text, "status", "memo", "created_at" FROM "transactions" ORDER BY "id"`
 
 // FindAll returns every row of table transactions in primary key order, all in
 // memory; List and Stream do not hold them all.
@@ -158,11 +211,11 @@ func (r *TransactionRepo) Stream(ctx context.Context) iter.Seq2[Transaction, err
 }
 
 const sqlTransactionsListFirst = `-- name: transactions.List replica=ok
-SELECT "id", "user_id", "amount", "currency", "status", "memo", "created_at" FROM "transactions" ORDER BY "id"
+SELECT "id", "user_id", "amount", "currency"::text, "status", "memo", "created_at" FROM "transactions" ORDER BY "id"
 LIMIT $1`
 
 const sqlTransactionsListAfter = `-- name: transactions.List replica=ok
-SELECT "id", "user_id", "amount", "currency", "status", "memo", "created_at" FROM "transactions"
+SELECT "id", "user_id", "amount", "currency"::text, "status", "memo", "created_at" FROM "transactions"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
@@ -187,7 +240,7 @@ var updateTransactions = &runtime.Update{
 	Name: "transactions.Update", Keys: 1,
 	Head:     "UPDATE \"transactions\"\nSET ",
 	Cols:     []string{`"user_id"`, `"amount"`, `"currency"`, `"status"`, `"memo"`, `"created_at"`},
-	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"user_id\", \"amount\", \"currency\", \"status\", \"memo\", \"created_at\"",
+	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"user_id\", \"amount\", \"currency\"::text, \"status\", \"memo\", \"created_at\"",
 	Nullable: 1 << 4,
 }
 
@@ -196,15 +249,15 @@ func argsTransactionUpdate(u *TransactionUpdate, d []any) []any {
 	return append(d, u.UserID.Arg(), u.Amount.Arg(), u.Currency.Arg(), u.Status.Arg(), u.Memo.Arg(), u.CreatedAt.Arg())
 }
 
-// Update writes the set fields of u to the row of table transactions with the
-// given id and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table transactions with the
+// given id and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first.
 func (r *TransactionRepo) Update(ctx context.Context, id uuid.UUID, u TransactionUpdate) (Transaction, error) {
 	if err := u.Validate(); err != nil {
 		return Transaction{}, wrapErr(err, "transactions.Update", "transactions")
 	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateTransactions, id, runtime.Arg, u, argsTransactionUpdate, scanTransaction)
-	return v, wrapErr(err, "transactions.Update", "transactions")
+	return v, wrapParamsErr(err, "transactions.Update", "transactions", []string{"id", "user_id", "amount", "currency", "status", "memo", "memo", "created_at"})
 }
 
 const sqlTransactionsDelete = `-- name: transactions.Delete
@@ -227,14 +280,15 @@ func (r *TransactionRepo) Count(ctx context.Context) (int64, error) {
 }
 
 const sqlTransactionsFindByIDs = `-- name: transactions.FindByIDs replica=ok
-SELECT "id", "user_id", "amount", "currency", "status", "memo", "created_at" FROM "transactions"
+SELECT "id", "user_id", "amount", "currency"::text, "status", "memo", "created_at" FROM "transactions"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table transactions whose id is in ids, in id
-// order, with one query; keys without a row are skipped.
+// order, with one query. Keys without a row are skipped, so the result may be
+// shorter than ids; it is empty, not nil, when no key has a row.
 func (r *TransactionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Transaction, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []Transaction{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlTransactionsFindByIDs, ids, runtime.Arg, scanTransaction, len(ids))
 	return items, wrapErr(err, "transactions.FindByIDs", "transactions")
@@ -261,7 +315,7 @@ INSERT INTO "transactions" ("id", "user_id", "amount", "currency", "status", "me
 SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4", "u"."c5", "u"."c6", COALESCE("u"."c7", now())
 FROM unnest($1::uuid[], $2::uuid[], $3::numeric(18,2)[], $4::bpchar[], $5::text[], $6::text[], $7::timestamptz[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "c7", "ord")
 ORDER BY "u"."ord"
-RETURNING "id", "user_id", "amount", "currency", "status", "memo", "created_at"`
+RETURNING "id", "user_id", "amount", "currency"::text, "status", "memo", "created_at"`
 
 // CreateManyReturning inserts rows into table transactions and returns them as
 // stored, in input order, defaults applied as in Create. It runs one statement,
@@ -269,7 +323,7 @@ RETURNING "id", "user_id", "amount", "currency", "status", "memo", "created_at"`
 // round trip and all or nothing. It validates every row first.
 func (r *TransactionRepo) CreateManyReturning(ctx context.Context, rows []NewTransaction) ([]Transaction, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []Transaction{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "transactions.CreateManyReturning", "transactions")
@@ -289,8 +343,83 @@ func (r *TransactionRepo) CreateManyReturning(ctx context.Context, rows []NewTra
 	return items, wrapErr(err, "transactions.CreateManyReturning", "transactions")
 }
 
+// TransactionKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type TransactionKeyedUpdate struct {
+	ID      uuid.UUID         `json:"id"`
+	Changes TransactionUpdate `json:"changes"`
+}
+
+// bulkTransactionsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkTransactionsUpdates = &runtime.Bulk[TransactionKeyedUpdate]{
+	Table:    "transactions",
+	Key:      func(a, b *TransactionKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Validate: func(v *TransactionKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[TransactionKeyedUpdate]{
+		runtime.Array(func(v *TransactionKeyedUpdate) *uuid.UUID { return &v.ID }),
+		runtime.Array(func(v *TransactionKeyedUpdate) *uuid.UUID { return v.Changes.UserID.Ptr() }),
+		runtime.Array(func(v *TransactionKeyedUpdate) *decimal.Decimal { return v.Changes.Amount.Ptr() }),
+		runtime.Array(func(v *TransactionKeyedUpdate) *string { return v.Changes.Currency.Ptr() }),
+		runtime.Array(func(v *TransactionKeyedUpdate) *string { return v.Changes.Status.Ptr() }),
+		runtime.Flags(func(v *TransactionKeyedUpdate) *bool { return &v.Changes.Memo.Set }),
+		runtime.Array(func(v *TransactionKeyedUpdate) *string { return v.Changes.Memo.Value.Ptr() }),
+		runtime.Array(func(v *TransactionKeyedUpdate) *time.Time { return v.Changes.CreatedAt.Ptr() }),
+	},
+}
+
+const sqlTransactionsUpdateMany = `-- name: transactions.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::numeric(18,2)[], $4::bpchar[], $5::text[], $6::boolean[], $7::text[], $8::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "transactions" ON "transactions"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "transactions"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "transactions" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "transactions"."user_id"), "amount" = COALESCE("cpcgen_v"."cpcgen_3", "transactions"."amount"), "currency" = COALESCE("cpcgen_v"."cpcgen_4", "transactions"."currency"), "status" = COALESCE("cpcgen_v"."cpcgen_5", "transactions"."status"), "memo" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "transactions"."memo" END, "created_at" = COALESCE("cpcgen_v"."cpcgen_8", "transactions"."created_at") FROM "cpcgen_v" WHERE "transactions"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table transactions the changes of each, as
+// Update does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *TransactionRepo) UpdateMany(ctx context.Context, rows []TransactionKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkTransactionsUpdates, sqlTransactionsUpdateMany, rows)
+	return out, wrapErr(err, "transactions.UpdateMany", "transactions")
+}
+
+const sqlTransactionsUpdateManyReturning = `-- name: transactions.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::numeric(18,2)[], $4::bpchar[], $5::text[], $6::boolean[], $7::text[], $8::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "transactions" ON "transactions"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "transactions"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "transactions" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "transactions"."user_id"), "amount" = COALESCE("cpcgen_v"."cpcgen_3", "transactions"."amount"), "currency" = COALESCE("cpcgen_v"."cpcgen_4", "transactions"."currency"), "status" = COALESCE("cpcgen_v"."cpcgen_5", "transactions"."status"), "memo" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "transactions"."memo" END, "created_at" = COALESCE("cpcgen_v"."cpcgen_8", "transactions"."created_at") FROM "cpcgen_v" WHERE "transactions"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "user_id", "amount", "currency", "status", "memo", "created_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."amount", "cpcgen_new"."currency"::text, "cpcgen_new"."status", "cpcgen_new"."memo", "cpcgen_new"."created_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *TransactionRepo) UpdateManyReturning(ctx context.Context, rows []TransactionKeyedUpdate) ([]Transaction, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkTransactionsUpdates, sqlTransactionsUpdateManyReturning, scanTransaction, rows)
+	return out, wrapErr(err, "transactions.UpdateManyReturning", "transactions")
+}
+
+// bulkTransactionsKeys sends the rows of DeleteMany.
+var bulkTransactionsKeys = &runtime.Bulk[uuid.UUID]{
+	Table: "transactions",
+	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
+	Columns: []runtime.BulkColumn[uuid.UUID]{
+		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	},
+}
+
+const sqlTransactionsDeleteMany = `-- name: transactions.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "transactions" ON "transactions"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "transactions"),
+"cpcgen_new" AS (DELETE FROM "transactions" USING "cpcgen_v" WHERE "transactions"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table transactions with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *TransactionRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkTransactionsKeys, sqlTransactionsDeleteMany, keys)
+	return out, wrapErr(err, "transactions.DeleteMany", "transactions")
+}
+
 const sqlTransactionsListByUserID = `-- name: transactions.ListByUserID replica=ok
-SELECT "id", "user_id", "amount", "currency", "status", "memo", "created_at" FROM "transactions"
+SELECT "id", "user_id", "amount", "currency"::text, "status", "memo", "created_at" FROM "transactions"
 WHERE "user_id" = $1 ORDER BY "id"`
 
 // ListByUserID returns the rows of table transactions whose user_id is userID, in
@@ -301,7 +430,7 @@ func (r *TransactionRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([
 }
 
 const sqlTransactionsLoadByUserID = `-- name: transactions.LoadByUserID replica=ok
-SELECT "id", "user_id", "amount", "currency", "status", "memo", "created_at" FROM "transactions"
+SELECT "id", "user_id", "amount", "currency"::text, "status", "memo", "created_at" FROM "transactions"
 WHERE "user_id" = ANY($1) ORDER BY "id"`
 
 // loadTransactionsByUserID is LoadByUserID on db.
@@ -331,7 +460,7 @@ type RecentForUserParams struct {
 }
 
 const sqlTransactionsRecentForUser = `-- name: transactions.RecentForUser replica=ok
-SELECT "id", "user_id", "amount", "currency", "status", "memo", "created_at" FROM "transactions"
+SELECT "id", "user_id", "amount", "currency"::text, "status", "memo", "created_at" FROM "transactions"
 WHERE "user_id" = $1
 ORDER BY "created_at" DESC, "id" DESC
 LIMIT $2`
@@ -355,7 +484,7 @@ type LargeForUserParams struct {
 }
 
 const sqlTransactionsLargeForUser = `-- name: transactions.LargeForUser replica=ok
-SELECT "id", "user_id", "amount", "currency", "status", "memo", "created_at" FROM "transactions"
+SELECT "id", "user_id", "amount", "currency"::text, "status", "memo", "created_at" FROM "transactions"
 WHERE "user_id" = $1 AND "amount" >= $2
 ORDER BY "created_at" DESC, "id" DESC`
 

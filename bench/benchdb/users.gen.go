@@ -4,7 +4,9 @@
 package benchdb
 
 import (
+	"cmp"
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
 
@@ -30,7 +32,7 @@ type NewUser struct {
 }
 
 // UserUpdate lists changes to a row of table users. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged.
 type UserUpdate struct {
 	Email     runtime.Opt[string]    `json:"email,omitzero"`
 	Name      runtime.Opt[string]    `json:"name,omitzero"`
@@ -63,28 +65,69 @@ var (
 	ErrUserReferencedByTransaction = runtime.NewForeignKeySentinel("transactions", "transactions_user_id_fkey", "user_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the spec's rules for table users: enum labels, lengths
-// in characters, bounds, formats, patterns and not_empty. It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first rule it fails. The repository calls it before any
-// SQL.
+// Validate checks n for table users: what the columns' types cannot hold (nil for
+// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
+// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
+// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
+// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
+// failing field (JSON names), each with the first check it fails. The repository
+// calls it before any SQL.
 func (n *NewUser) Validate() error {
 	var f runtime.Fields
+	f.Fits("email", runtime.CheckText(n.Email))
 	rulesUserEmail.Check(&f, "email", n.Email)
+	f.Fits("name", runtime.CheckText(n.Name))
+	if n.CreatedAt.Set {
+		f.Fits("created_at", runtime.CheckTimestamptz(n.CreatedAt.Value))
+	}
 	return f.Err("users")
 }
 
-// Validate checks u against the spec's rules for table users, field by field for
-// the fields that are set: enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty. It returns nil, or a *runtime.DbError of kind Validation
-// whose Fields list every failing field (JSON names), each with the first rule it
-// fails. The repository calls it before any SQL.
+// Validate checks u for table users, field by field for the fields that are set:
+// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
+// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
+// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
+// characters, bounds, formats, patterns and not_empty). It returns nil, or a
+// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
+// names), each with the first check it fails. The repository calls it before any
+// SQL.
 func (u *UserUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Email.Set {
+		f.Fits("email", runtime.CheckText(u.Email.Value))
 		rulesUserEmail.Check(&f, "email", u.Email.Value)
 	}
+	if u.Name.Set {
+		f.Fits("name", runtime.CheckText(u.Name.Value))
+	}
+	if u.CreatedAt.Set {
+		f.Fits("created_at", runtime.CheckTimestamptz(u.CreatedAt.Value))
+	}
 	return f.Err("users")
+}
+
+// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
+// null for id, email, name, created_at, whose columns are NOT NULL, rather than
+// read it as a zero value: the error is a *runtime.DbError of kind Validation
+// naming the fields. Leave an optional field out for its column's default.
+func (n *NewUser) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "users", "id", "email", "name", "created_at"); err != nil {
+		return err
+	}
+	type plain NewUser
+	return json.Unmarshal(data, (*plain)(n))
+}
+
+// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
+// null for email, name, created_at, whose columns are NOT NULL, rather than read
+// it as a zero value: the error is a *runtime.DbError of kind Validation naming
+// the fields. Leave a field out to keep its column's value.
+func (u *UserUpdate) UnmarshalJSON(data []byte) error {
+	if err := runtime.RefuseNulls(data, "users", "email", "name", "created_at"); err != nil {
+		return err
+	}
+	type plain UserUpdate
+	return json.Unmarshal(data, (*plain)(u))
 }
 
 var (
@@ -116,14 +159,14 @@ func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
 		return User{}, wrapErr(err, "users.Create", "users")
 	}
 	v, err := runtime.QueryOne(ctx, r.db, sqlUsersCreate, n, argsNewUser, scanUser)
-	return v, wrapErr(err, "users.Create", "users")
+	return v, wrapParamsErr(err, "users.Create", "users", []string{"id", "email", "name", "created_at"})
 }
 
 const sqlUsersFindByID = `-- name: users.FindByID replica=ok
 SELECT "id", "email", "name", "created_at" FROM "users"
 WHERE "id" = $1`
 
-// FindByID returns the row of table users with the given id; without one, the
+// FindByID returns the row of table users with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *UserRepo) FindByID(ctx context.Context, id uuid.UUID) (User, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlUsersFindByID, id, runtime.Arg, scanUser)
@@ -186,15 +229,15 @@ func argsUserUpdate(u *UserUpdate, d []any) []any {
 	return append(d, u.Email.Arg(), u.Name.Arg(), u.CreatedAt.Arg())
 }
 
-// Update writes the set fields of u to the row of table users with the given id
-// and returns the row as stored; without one, the error matches
+// Update applies the set fields of u to the row of table users with the given id
+// and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first.
 func (r *UserRepo) Update(ctx context.Context, id uuid.UUID, u UserUpdate) (User, error) {
 	if err := u.Validate(); err != nil {
 		return User{}, wrapErr(err, "users.Update", "users")
 	}
 	v, err := runtime.UpdateOne(ctx, r.db, updateUsers, id, runtime.Arg, u, argsUserUpdate, scanUser)
-	return v, wrapErr(err, "users.Update", "users")
+	return v, wrapParamsErr(err, "users.Update", "users", []string{"id", "email", "name", "created_at"})
 }
 
 const sqlUsersDelete = `-- name: users.Delete
@@ -221,10 +264,11 @@ SELECT "id", "email", "name", "created_at" FROM "users"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table users whose id is in ids, in id order, with
-// one query; keys without a row are skipped.
+// one query. Keys without a row are skipped, so the result may be shorter than
+// ids; it is empty, not nil, when no key has a row.
 func (r *UserRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]User, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []User{}, nil
 	}
 	items, err := runtime.Query(ctx, r.db, sqlUsersFindByIDs, ids, runtime.Arg, scanUser, len(ids))
 	return items, wrapErr(err, "users.FindByIDs", "users")
@@ -259,7 +303,7 @@ RETURNING "id", "email", "name", "created_at"`
 // and all or nothing. It validates every row first.
 func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]User, error) {
 	if len(rows) == 0 {
-		return nil, nil
+		return []User{}, nil
 	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "users.CreateManyReturning", "users")
@@ -319,6 +363,115 @@ func (r *UserRepo) CreateIfAbsentByEmail(ctx context.Context, n NewUser) (User, 
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlUsersCreateIfAbsentByEmail, n, argsNewUser, scanUser)
 	return v, created, wrapErr(err, "users.CreateIfAbsentByEmail", "users")
+}
+
+// UserKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+type UserKeyedUpdate struct {
+	ID      uuid.UUID  `json:"id"`
+	Changes UserUpdate `json:"changes"`
+}
+
+// bulkUsersUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkUsersUpdates = &runtime.Bulk[UserKeyedUpdate]{
+	Table:    "users",
+	Key:      func(a, b *UserKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Validate: func(v *UserKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[UserKeyedUpdate]{
+		runtime.Array(func(v *UserKeyedUpdate) *uuid.UUID { return &v.ID }),
+		runtime.Array(func(v *UserKeyedUpdate) *string { return v.Changes.Email.Ptr() }),
+		runtime.Array(func(v *UserKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+		runtime.Array(func(v *UserKeyedUpdate) *time.Time { return v.Changes.CreatedAt.Ptr() }),
+	},
+}
+
+const sqlUsersUpdateMany = `-- name: users.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "users" ON "users"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "users" SET "email" = COALESCE("cpcgen_v"."cpcgen_2", "users"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "users"."name"), "created_at" = COALESCE("cpcgen_v"."cpcgen_4", "users"."created_at") FROM "cpcgen_v" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table users the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *UserRepo) UpdateMany(ctx context.Context, rows []UserKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkUsersUpdates, sqlUsersUpdateMany, rows)
+	return out, wrapErr(err, "users.UpdateMany", "users")
+}
+
+const sqlUsersUpdateManyReturning = `-- name: users.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "users" ON "users"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "users" SET "email" = COALESCE("cpcgen_v"."cpcgen_2", "users"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "users"."name"), "created_at" = COALESCE("cpcgen_v"."cpcgen_4", "users"."created_at") FROM "cpcgen_v" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "email", "name", "created_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."name", "cpcgen_new"."created_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *UserRepo) UpdateManyReturning(ctx context.Context, rows []UserKeyedUpdate) ([]User, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkUsersUpdates, sqlUsersUpdateManyReturning, scanUser, rows)
+	return out, wrapErr(err, "users.UpdateManyReturning", "users")
+}
+
+// bulkUsersKeys sends the rows of DeleteMany.
+var bulkUsersKeys = &runtime.Bulk[uuid.UUID]{
+	Table: "users",
+	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
+	Columns: []runtime.BulkColumn[uuid.UUID]{
+		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	},
+}
+
+const sqlUsersDeleteMany = `-- name: users.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "users" ON "users"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
+"cpcgen_new" AS (DELETE FROM "users" USING "cpcgen_v" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table users with the keys given, as Delete does,
+// and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *UserRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkUsersKeys, sqlUsersDeleteMany, keys)
+	return out, wrapErr(err, "users.DeleteMany", "users")
+}
+
+// bulkUsersNew sends the rows of the batch upserts.
+var bulkUsersNew = &runtime.Bulk[NewUser]{
+	Table:    "users",
+	Validate: (*NewUser).Validate,
+	Columns: []runtime.BulkColumn[NewUser]{
+		runtime.Array(func(v *NewUser) *uuid.UUID { return v.ID.Ptr() }),
+		runtime.Array(func(v *NewUser) *string { return &v.Email }),
+		runtime.Array(func(v *NewUser) *string { return &v.Name }),
+		runtime.Array(func(v *NewUser) *time.Time { return v.CreatedAt.Ptr() }),
+	},
+}
+
+const sqlUsersUpsertManyByEmail = `-- name: users.UpsertManyByEmail
+WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", now()) AS "cpcgen_i4" FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "users"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "users" ON "email" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
+"cpcgen_ins" AS (INSERT INTO "users" ("id", "email", "name", "created_at") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("email") DO NOTHING RETURNING "id", "email", "name", "created_at"),
+"cpcgen_new" AS (UPDATE "users" SET "name" = "cpcgen_v"."cpcgen_i3", "created_at" = COALESCE("cpcgen_v"."cpcgen_4", "users"."created_at") FROM "cpcgen_v" WHERE "email" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "email", "name", "created_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."email", "cpcgen_ins"."name", "cpcgen_ins"."created_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."name", "cpcgen_new"."created_at" FROM "cpcgen_new"`
+
+// UpsertManyByEmail is UpsertByEmail for many rows: it returns the rows as stored,
+// in the order of rows. See runtime.UpsertMany.
+func (r *UserRepo) UpsertManyByEmail(ctx context.Context, rows []NewUser) ([]User, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkUsersNew.By(func(a, b *NewUser) int { return cmp.Compare(a.Email, b.Email) }), sqlUsersUpsertManyByEmail, scanUser, rows)
+	return out, wrapErr(err, "users.UpsertManyByEmail", "users")
+}
+
+const sqlUsersCreateManyIfAbsentByEmail = `-- name: users.CreateManyIfAbsentByEmail
+WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", now()) AS "cpcgen_i4" FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "users" ("id", "email", "name", "created_at") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("email") DO NOTHING RETURNING "id", "email", "name", "created_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."email", "cpcgen_ins"."name", "cpcgen_ins"."created_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "users"."id", "users"."email", "users"."name", "users"."created_at" FROM "cpcgen_v" JOIN "users" ON "email" = "cpcgen_v"."cpcgen_i2"`
+
+// CreateManyIfAbsentByEmail is CreateIfAbsentByEmail for many rows: it returns, in
+// the order of rows, the new rows or the rows in the way, and whether each was
+// created. See runtime.CreateManyIfAbsent.
+func (r *UserRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []NewUser) ([]User, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkUsersNew.By(func(a, b *NewUser) int { return cmp.Compare(a.Email, b.Email) }), sqlUsersCreateManyIfAbsentByEmail, scanUser, rows)
+	return out, created, wrapErr(err, "users.CreateManyIfAbsentByEmail", "users")
 }
 
 // LoadTransactions returns the rows of table transactions that reference each of

@@ -310,6 +310,7 @@ func TestImportBadInput(t *testing.T) {
 // offline.
 func buildImported(t *testing.T, dir string) {
 	t.Helper()
+	downloadModules(t)
 	write(t, dir, "go.work", "go 1.26.0\n\nuse (\n\t.\n\t"+repoRoot(t)+"\n)\n")
 	for _, args := range [][]string{{"build", "./..."}, {"vet", "./..."}} {
 		cmd := exec.Command("go", args...)

@@ -2,12 +2,14 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/cpcgen/cpcgen/runtime/pgtest"
@@ -149,16 +151,7 @@ func TestQuickstart(t *testing.T) {
 		t.Fatalf("the quickstart does not mention %s", cloneMarker)
 	}
 
-	// A workspace loads the go.mod of every module the clone's go.mod
-	// lists, some of which building this package never needed (cobra's
-	// Windows-only mousetrap): put them all in the module cache first,
-	// from the module proxy as go.sum vouches for them, so that the
-	// quickstart itself runs offline on a fresh machine too.
-	download := exec.Command("go", "mod", "download")
-	download.Dir = repoRoot(t)
-	if out, err := download.CombinedOutput(); err != nil {
-		t.Fatalf("go mod download in the clone: %v\n%s", err, out)
-	}
+	downloadModules(t)
 
 	sh := newShell(t)
 	out := sh.runBlock(sh1, cloneMarker, repoRoot(t))
@@ -274,3 +267,29 @@ func TestProjects(t *testing.T) {
 	}
 }
 `
+
+var (
+	downloadOnce sync.Once
+	downloadErr  error
+)
+
+// downloadModules puts every module the repository's go.mod lists in the
+// module cache, once per test binary. A workspace that uses the
+// repository loads the go.mod of each of them, some of which building
+// this package never needed (cobra's Windows-only mousetrap): fetched
+// from the module proxy as go.sum vouches for them, the offline builds
+// of the quickstart and of imported projects work on a fresh machine
+// too.
+func downloadModules(t *testing.T) {
+	t.Helper()
+	downloadOnce.Do(func() {
+		download := exec.Command("go", "mod", "download")
+		download.Dir = repoRoot(t)
+		if out, err := download.CombinedOutput(); err != nil {
+			downloadErr = fmt.Errorf("go mod download in the repository: %v\n%s", err, out)
+		}
+	})
+	if downloadErr != nil {
+		t.Fatal(downloadErr)
+	}
+}

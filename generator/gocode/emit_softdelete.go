@@ -44,4 +44,18 @@ func genSoftDelete(f *jen.File, t *ir.Table) {
 		Params(pkParams(t)...).Params(jen.Bool(), jen.Error()).
 		Block(execCount(t, "Restore", t.SQL.Restore, false)...)
 	f.Line()
+	genSoftDeleteMany(f, t)
+}
+
+// genSoftDeleteMany emits HardDeleteMany and RestoreMany, the batch forms
+// of HardDelete and Restore (see genBulkWrite).
+func genSoftDeleteMany(f *jen.File, t *ir.Table) {
+	w := &t.Bulk
+	if w.HardDeleteMany.Const == "" {
+		return
+	}
+	genBulkMethod(f, t, "HardDeleteMany", w.HardDeleteMany, w.Keys, "", keyType(t), "HardDeleteMany is HardDelete "+
+		"for many keys: it reports whether each key's row was removed. See runtime.WriteMany.")
+	genBulkMethod(f, t, "RestoreMany", w.RestoreMany, w.Keys, "", keyType(t), "RestoreMany is Restore for many keys: "+
+		"it reports whether each key's deleted row was restored. See runtime.WriteMany.")
 }

@@ -39,6 +39,7 @@ func genTable(f *jen.File, t *ir.Table) {
 		}
 	}
 	genBatch(f, t)
+	genBulkWrite(f, t)
 	genRelations(f, t)
 	for _, q := range t.Queries {
 		genQuery(f, q)

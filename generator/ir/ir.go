@@ -200,6 +200,9 @@ type Table struct {
 	// Batch holds what the bulk methods need: FindByIDs, CreateMany and
 	// CreateManyReturning.
 	Batch BatchSQL
+	// Bulk holds the batch writes by primary key: UpdateMany, DeleteMany
+	// and their kin.
+	Bulk BulkWrite
 	// UniqueKeys are the keys an upsert can name in ON CONFLICT, in spec
 	// order: the primary key (when the caller supplies it), unique
 	// columns, unique indexes over columns.
@@ -313,6 +316,17 @@ func (t *Table) Methods() []string {
 	out = append(out, "CreateManyReturning")
 	for _, k := range t.UniqueKeys {
 		out = append(out, k.Upsert, k.CreateIfAbsent)
+	}
+	if len(t.Bulk.PK) > 0 {
+		if t.Bulk.KeyedUpdate != "" {
+			out = append(out, "UpdateMany", "UpdateManyReturning")
+		}
+		out = append(out, "DeleteMany")
+	}
+	for _, k := range t.UniqueKeys {
+		if k.UpsertMany != "" {
+			out = append(out, k.UpsertMany, k.CreateManyIfAbsent)
+		}
 	}
 	for _, r := range t.Relations {
 		if r.Kind == BelongsTo {
@@ -559,6 +573,15 @@ type UniqueKey struct {
 	// under a primary key). The method runs it again, up to three times,
 	// then reports a conflict.
 	MayMiss bool
+	// UpsertMany (UpsertManyByEmail) and CreateManyIfAbsent
+	// (CreateManyIfAbsentByEmail) are the batch forms, binding
+	// BulkWrite.NewArgs; "" when not generated. Parts order the rows by
+	// the key's columns the caller sets (a tenant column is the call's).
+	UpsertMany            string
+	CreateManyIfAbsent    string
+	UpsertManySQL         Statement
+	CreateManyIfAbsentSQL Statement
+	Parts                 []*BulkKeyPart
 }
 
 // RelationKind says which side of a foreign key a relation is seen from.

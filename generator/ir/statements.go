@@ -23,7 +23,7 @@ type GeneratedStatement struct {
 
 // Statements returns every statement the generated package declares as
 // a constant, in the order the emitter writes them: per table the CRUD
-// statements, the bulk and upsert statements, the relations', then the
+// statements, the bulk and upsert statements, the batch writes, the relations', then the
 // queries' (each variant's main, after-cursor and stream statements).
 // COPY (CreateMany) has no statement text and is not listed.
 func (p *Package) Statements() []GeneratedStatement {
@@ -71,6 +71,15 @@ func tableStatements(out []GeneratedStatement, t *Table) []GeneratedStatement {
 	for _, k := range t.UniqueKeys {
 		add(k.Upsert, k.UpsertSQL, pos)
 		add(k.CreateIfAbsent, k.CreateIfAbsentSQL, pos)
+	}
+	add("UpdateMany", t.Bulk.UpdateMany, pos)
+	add("UpdateManyReturning", t.Bulk.UpdateManyReturning, pos)
+	add("DeleteMany", t.Bulk.DeleteMany, pos)
+	add("HardDeleteMany", t.Bulk.HardDeleteMany, pos)
+	add("RestoreMany", t.Bulk.RestoreMany, pos)
+	for _, k := range t.UniqueKeys {
+		add(k.UpsertMany, k.UpsertManySQL, pos)
+		add(k.CreateManyIfAbsent, k.CreateManyIfAbsentSQL, pos)
 	}
 
 	for _, r := range t.Relations {

@@ -56,6 +56,11 @@ type Type struct {
 	// as an array parameter of INSERT … SELECT FROM unnest.
 	Copy   bool
 	Unnest bool
+	// Compare is the Go function ordering two values of the Go type (a
+	// total order whose 0 is PostgreSQL's equality): batch writes sort
+	// and match their rows by key with it. The zero GoFunc for a type
+	// whose values cannot key a batch write (ranges, tsvector).
+	Compare GoFunc
 	// Cast is the type a parameter is cast to where PostgreSQL cannot
 	// infer it, when that differs from the column's type as written:
 	// varchar for varchar(n) and bpchar for char(n), since a cast to
@@ -170,8 +175,19 @@ type GoType struct {
 	ArgPath, ArgName string
 }
 
+// GoFunc names a Go function: Name of the package at Path.
+type GoFunc struct{ Path, Name string }
+
+// The Compare functions of the rows.
+var (
+	cmpCompare     = GoFunc{Path: "cmp", Name: "Compare"}
+	bytesCompare   = GoFunc{Path: "bytes", Name: "Compare"}
+	runtimeCompare = func(name string) GoFunc { return GoFunc{Path: PathRuntime, Name: "Compare" + name} }
+)
+
 // The import paths of the Go types in All.
 const (
+	PathRuntime = "github.com/cpcgen/cpcgen/runtime"
 	PathUUID    = "github.com/google/uuid"
 	PathDecimal = "github.com/shopspring/decimal"
 	PathPgtype  = "github.com/jackc/pgx/v5/pgtype"
@@ -240,7 +256,7 @@ var (
 	integerType = &Type{
 		Name: "integer", Aliases: []string{"int", "int4"}, Hints: []string{"int32", "mediumint"},
 		Literal: intLit, Example: "-2147483648",
-		Go: GoType{Name: "int32"}, MapKey: true, Copy: true, Unnest: true,
+		Go: GoType{Name: "int32"}, MapKey: true, Copy: true, Unnest: true, Compare: cmpCompare,
 		Codec:   "pgx's int4 codec, binary",
 		Catalog: "int4", AtlasName: "integer", atlas: atlasInt,
 		Docs: "a 4-byte integer",
@@ -250,7 +266,7 @@ var (
 	bigintType = &Type{
 		Name: "bigint", Aliases: []string{"int8"}, Hints: []string{"int64", "long"},
 		Literal: intLit, Example: "9223372036854775807",
-		Go: GoType{Name: "int64"}, MapKey: true, Copy: true, Unnest: true,
+		Go: GoType{Name: "int64"}, MapKey: true, Copy: true, Unnest: true, Compare: cmpCompare,
 		Codec:   "pgx's int8 codec, binary",
 		Catalog: "int8", AtlasName: "bigint", atlas: atlasInt,
 		Docs: "an 8-byte integer",
@@ -260,7 +276,7 @@ var (
 	numericType = &Type{
 		Name: "numeric", Aliases: []string{"decimal"}, Hints: []string{"number"},
 		Mods: PrecisionScale, Literal: decimalLit, Example: "12.50",
-		Go: GoType{Path: PathDecimal, Name: "Decimal"}, Copy: true, Unnest: true,
+		Go: GoType{Path: PathDecimal, Name: "Decimal"}, Copy: true, Unnest: true, Compare: runtimeCompare("Decimal"),
 		Codec:   "runtime.RegisterTypes: binary at full precision; NaN and ±Infinity do not scan into a Decimal",
 		Catalog: "numeric", AtlasName: "numeric", atlas: atlasDecimal,
 		Docs:    "an exact decimal number, numeric(p,s) with p digits of which s after the point",
@@ -269,7 +285,7 @@ var (
 	}
 	dateType = &Type{
 		Name: "date", Literal: dateLit, Example: "2024-02-29",
-		Go: GoType{Path: PathTime, Name: "Time"}, MapKey: true, Copy: true, Unnest: true,
+		Go: GoType{Path: PathTime, Name: "Time"}, MapKey: true, Copy: true, Unnest: true, Compare: runtimeCompare("Date"),
 		Codec:   "pgx's date codec, binary; a time.Time at midnight UTC",
 		Catalog: "date", AtlasName: "date", atlas: atlasDate,
 		Docs:  "a calendar date",
@@ -279,7 +295,7 @@ var (
 	timestampType = &Type{
 		Name: "timestamp", Aliases: []string{"timestamp without time zone"},
 		Mods: Precision, Literal: stampLit, Example: "2024-02-29 12:34:56",
-		Go: GoType{Path: PathTime, Name: "Time"}, MapKey: true, Copy: true, Unnest: true,
+		Go: GoType{Path: PathTime, Name: "Time"}, MapKey: true, Copy: true, Unnest: true, Compare: runtimeCompare("Time"),
 		Codec:   "pgx's timestamp codec, binary; a time.Time in UTC",
 		Catalog: "timestamp", AtlasName: "timestamp without time zone", atlas: atlasTime,
 		Docs:  "a date and time of day without a time zone, timestamp(p) with p fractional digits",
@@ -288,7 +304,7 @@ var (
 	timestamptzType = &Type{
 		Name: "timestamptz", Aliases: []string{"timestamp with time zone"}, Hints: []string{"datetime", "timestamp with timezone"},
 		Mods: Precision, Literal: stampLit, Example: "2024-02-29T12:34:56Z",
-		Go: GoType{Path: PathTime, Name: "Time"}, MapKey: true, Copy: true, Unnest: true,
+		Go: GoType{Path: PathTime, Name: "Time"}, MapKey: true, Copy: true, Unnest: true, Compare: runtimeCompare("Time"),
 		Codec:   "pgx's timestamptz codec, binary; a time.Time in the local time zone",
 		Catalog: "timestamptz", AtlasName: "timestamp with time zone", atlas: atlasTime,
 		Docs:  "an instant in time, timestamptz(p) with p fractional digits",
@@ -317,7 +333,7 @@ var All = []*Type{
 	{
 		Name: "uuid", Hints: []string{"uuid4"},
 		Literal: uuidLit, Example: "8f14e45f-ceea-467f-a8f2-d2b1e6b3c1a7",
-		Go: GoType{Path: PathUUID, Name: "UUID"}, MapKey: true, Copy: true, Unnest: true,
+		Go: GoType{Path: PathUUID, Name: "UUID"}, MapKey: true, Copy: true, Unnest: true, Compare: runtimeCompare("UUID"),
 		Codec:   "runtime.RegisterTypes: binary, 16 bytes",
 		Catalog: "uuid", AtlasName: "uuid", atlas: atlasUUID,
 		Docs:    "a UUID",
@@ -326,7 +342,7 @@ var All = []*Type{
 	{
 		Name: "text", Hints: []string{"string", "str"},
 		Literal: textLit, Example: "hello",
-		Go: GoType{Name: "string"}, MapKey: true, Copy: true, Unnest: true,
+		Go: GoType{Name: "string"}, MapKey: true, Copy: true, Unnest: true, Compare: cmpCompare,
 		Codec:   "pgx's text codec",
 		Catalog: "text", AtlasName: "text", atlas: atlasString,
 		Docs: "text of any length",
@@ -335,7 +351,7 @@ var All = []*Type{
 	{
 		Name: "varchar", Aliases: []string{"character varying"},
 		Mods: Length, Literal: textLit, Example: "hello",
-		Go: GoType{Name: "string"}, MapKey: true, Copy: true, Unnest: true, Cast: "varchar",
+		Go: GoType{Name: "string"}, MapKey: true, Copy: true, Unnest: true, Compare: cmpCompare, Cast: "varchar",
 		Codec:   "pgx's text codec",
 		Catalog: "varchar", AtlasName: "character varying", atlas: atlasString,
 		Docs: "text of at most n characters, varchar(n); max_length defaults to n",
@@ -344,7 +360,7 @@ var All = []*Type{
 	{
 		Name: "char", Aliases: []string{"character"},
 		Mods: Length, DefaultArgs: []int{1}, Literal: textLit, Example: "x",
-		Go: GoType{Name: "string"}, MapKey: true, Copy: true, Unnest: true, Cast: "bpchar",
+		Go: GoType{Name: "string"}, MapKey: true, Copy: true, Unnest: true, Compare: runtimeCompare("Char"), Cast: "bpchar",
 		Codec:   "pgx's text codec; generated select lists read it as text, so values come back without the padding to n",
 		Catalog: "bpchar", AtlasName: "character", atlas: atlasString,
 		Docs: "text of exactly n characters, padded with spaces, char(n); char is char(1)",
@@ -353,7 +369,7 @@ var All = []*Type{
 	{
 		Name: "boolean", Aliases: []string{"bool"},
 		Literal: boolLit, Example: "true",
-		Go: GoType{Name: "bool"}, MapKey: true, Copy: true, Unnest: true,
+		Go: GoType{Name: "bool"}, MapKey: true, Copy: true, Unnest: true, Compare: runtimeCompare("Bool"),
 		Codec:   "pgx's bool codec, binary",
 		Catalog: "bool", AtlasName: "boolean", atlas: atlasBool,
 		Docs:   "true or false",
@@ -362,7 +378,7 @@ var All = []*Type{
 	{
 		Name: "smallint", Aliases: []string{"int2"}, Hints: []string{"int16", "tinyint"},
 		Literal: intLit, Example: "-32768",
-		Go: GoType{Name: "int16"}, MapKey: true, Copy: true, Unnest: true,
+		Go: GoType{Name: "int16"}, MapKey: true, Copy: true, Unnest: true, Compare: cmpCompare,
 		Codec:   "pgx's int2 codec, binary",
 		Catalog: "int2", AtlasName: "smallint", atlas: atlasInt,
 		Docs: "a 2-byte integer",
@@ -375,7 +391,7 @@ var All = []*Type{
 	{
 		Name: "real", Aliases: []string{"float4"}, Hints: []string{"float32"},
 		Literal: floatLit, Example: "1.5",
-		Go: GoType{Name: "float32"}, MapKey: true, Copy: true, Unnest: true,
+		Go: GoType{Name: "float32"}, MapKey: true, Copy: true, Unnest: true, Compare: cmpCompare,
 		Codec:   "pgx's float4 codec, binary",
 		Catalog: "float4", AtlasName: "real", atlas: atlasFloat(24),
 		Docs:      "a 4-byte floating-point number",
@@ -384,7 +400,7 @@ var All = []*Type{
 	{
 		Name: "double precision", Aliases: []string{"float8", "float"}, Hints: []string{"float64", "double"},
 		Literal: floatLit, Example: "-2.25",
-		Go: GoType{Name: "float64"}, MapKey: true, Copy: true, Unnest: true,
+		Go: GoType{Name: "float64"}, MapKey: true, Copy: true, Unnest: true, Compare: cmpCompare,
 		Codec:   "pgx's float8 codec, binary",
 		Catalog: "float8", AtlasName: "double precision", atlas: atlasFloat(53),
 		Docs:      "an 8-byte floating-point number",
@@ -394,7 +410,7 @@ var All = []*Type{
 	{
 		Name: "time", Aliases: []string{"time without time zone"},
 		Mods: Precision, Literal: timeLit, Example: "23:59:59.999999",
-		Go: GoType{Path: PathPgtype, Name: "Time"}, MapKey: true, Copy: true, Unnest: true,
+		Go: GoType{Path: PathPgtype, Name: "Time"}, MapKey: true, Copy: true, Unnest: true, Compare: runtimeCompare("TimeOfDay"),
 		Codec:   "pgx's time codec, binary; microseconds since midnight",
 		Catalog: "time", AtlasName: "time without time zone", atlas: atlasTime,
 		Docs:    "a time of day, time(p) with p fractional digits",
@@ -404,7 +420,7 @@ var All = []*Type{
 	timestamptzType,
 	{
 		Name: "interval", Mods: Precision, Literal: spanLit, Example: "1 day 02:00:00",
-		Go: GoType{Path: PathPgtype, Name: "Interval"}, MapKey: true, Copy: true, Unnest: true,
+		Go: GoType{Path: PathPgtype, Name: "Interval"}, MapKey: true, Copy: true, Unnest: true, Compare: runtimeCompare("Interval"),
 		Codec:   "pgx's interval codec, binary; months, days and microseconds apart",
 		Catalog: "interval", AtlasName: "interval", atlas: atlasInterval,
 		Docs:    "a span of time, interval(p) with p fractional digits",
@@ -413,7 +429,7 @@ var All = []*Type{
 	{
 		Name: "jsonb", Hints: []string{"map", "object"},
 		Literal: jsonLit, Example: `{"a": [1, 2]}`,
-		Go: GoType{Path: PathJSON, Name: "RawMessage"}, NilIsNull: true, Copy: true, Unnest: true,
+		Go: GoType{Path: PathJSON, Name: "RawMessage"}, NilIsNull: true, Copy: true, Unnest: true, Compare: bytesCompare,
 		Codec:   "pgx's jsonb codec; the JSON text as it is",
 		Catalog: "jsonb", AtlasName: "jsonb", atlas: atlasJSON,
 		Docs:  "binary JSON; a go_type: of your own is encoded with encoding/json",
@@ -421,7 +437,7 @@ var All = []*Type{
 	},
 	{
 		Name: "json", Literal: jsonLit, Example: `{"a": [1, 2]}`,
-		Go: GoType{Path: PathJSON, Name: "RawMessage"}, NilIsNull: true, Copy: true, Unnest: true,
+		Go: GoType{Path: PathJSON, Name: "RawMessage"}, NilIsNull: true, Copy: true, Unnest: true, Compare: bytesCompare,
 		Codec:   "pgx's json codec; the JSON text as it is",
 		Catalog: "json", AtlasName: "json", atlas: atlasJSON,
 		Docs:  "JSON text, kept as written",
@@ -430,7 +446,7 @@ var All = []*Type{
 	{
 		Name: "bytea", Hints: []string{"blob", "bytes"},
 		Literal: byteaLit, Example: `\x00ff`,
-		Go: GoType{Name: "[]byte"}, NilIsNull: true, Copy: true, Unnest: true,
+		Go: GoType{Name: "[]byte"}, NilIsNull: true, Copy: true, Unnest: true, Compare: bytesCompare,
 		Codec:   "pgx's bytea codec, binary",
 		Catalog: "bytea", AtlasName: "bytea", atlas: atlasBinary,
 		Docs:    "bytes",
@@ -438,7 +454,7 @@ var All = []*Type{
 	},
 	{
 		Name: "inet", Literal: inetLit, Example: "192.168.0.1/24",
-		Go: GoType{Path: PathNetip, Name: "Prefix"}, MapKey: true, Copy: true, Unnest: true,
+		Go: GoType{Path: PathNetip, Name: "Prefix"}, MapKey: true, Copy: true, Unnest: true, Compare: runtimeCompare("Prefix"),
 		Codec:   "pgx's inet codec, binary; an address is a netip.Prefix of full length",
 		Catalog: "inet", AtlasName: "inet", atlas: atlasNetwork,
 		Docs:    "an IPv4 or IPv6 host address, optionally with its network",
@@ -446,7 +462,7 @@ var All = []*Type{
 	},
 	{
 		Name: "cidr", Literal: cidrLit, Example: "10.0.0.0/8",
-		Go: GoType{Path: PathNetip, Name: "Prefix"}, MapKey: true, Copy: true, Unnest: true,
+		Go: GoType{Path: PathNetip, Name: "Prefix"}, MapKey: true, Copy: true, Unnest: true, Compare: runtimeCompare("Prefix"),
 		Codec:   "pgx's inet codec, binary",
 		Catalog: "cidr", AtlasName: "cidr", atlas: atlasNetwork,
 		Docs:    "an IPv4 or IPv6 network",
@@ -454,7 +470,7 @@ var All = []*Type{
 	},
 	{
 		Name: "citext", Literal: textLit, Example: "Hello",
-		Go: GoType{Name: "string"}, MapKey: true, Copy: true, Unnest: true,
+		Go: GoType{Name: "string"}, MapKey: true, Copy: true, Unnest: true, Compare: runtimeCompare("Fold"),
 		Codec:   "no pgx codec (the extension's type has no fixed OID): text format, which is also its binary form",
 		Catalog: "citext", AtlasName: "citext", atlas: atlasUser, Extension: "citext",
 		Docs: "case-insensitive text (the citext extension, which the schema creates)",
@@ -462,7 +478,7 @@ var All = []*Type{
 	},
 	{
 		Name: "macaddr", Literal: macLit, Example: "08:00:2B:01:02:03",
-		Go: GoType{Path: PathNet, Name: "HardwareAddr"}, NilIsNull: true, Copy: true, Unnest: true,
+		Go: GoType{Path: PathNet, Name: "HardwareAddr"}, NilIsNull: true, Copy: true, Unnest: true, Compare: bytesCompare,
 		Codec:   "pgx's macaddr codec, binary; nil is NULL; runtime.RegisterTypes names its type for parameters of unspecified type",
 		Catalog: "macaddr", AtlasName: "macaddr", atlas: atlasNetwork,
 		Docs:    "a MAC address (6 bytes)",

@@ -4,6 +4,7 @@
 package crmdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -436,6 +437,95 @@ func (r *ActivityRepo) CreateManyReturning(ctx context.Context, rows []NewActivi
 	)
 	items, err := runtime.Collect(res, err, len(rows), scanActivity)
 	return items, wrapErr(err, "activities.CreateManyReturning", "activities")
+}
+
+// ActivityKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type ActivityKeyedUpdate struct {
+	ID      int64          `json:"id"`
+	Changes ActivityUpdate `json:"changes"`
+}
+
+// bulkActivitiesUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkActivitiesUpdates = &runtime.Bulk[ActivityKeyedUpdate]{
+	Table:    "activities",
+	Key:      func(a, b *ActivityKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *ActivityKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[ActivityKeyedUpdate]{
+		runtime.Array(func(v *ActivityKeyedUpdate) *int64 { return &v.ID }),
+		runtime.Array(func(v *ActivityKeyedUpdate) *uuid.UUID { return v.Changes.CustomerID.Ptr() }),
+		runtime.Flags(func(v *ActivityKeyedUpdate) *bool { return &v.Changes.DealID.Set }),
+		runtime.Array(func(v *ActivityKeyedUpdate) *uuid.UUID { return v.Changes.DealID.Value.Ptr() }),
+		runtime.Array(func(v *ActivityKeyedUpdate) *ActivityKind { return v.Changes.Kind.Ptr() }),
+		runtime.Array(func(v *ActivityKeyedUpdate) *string { return v.Changes.Summary.Ptr() }),
+		runtime.Array(func(v *ActivityKeyedUpdate) *time.Time { return v.Changes.HappenedAt.Ptr() }),
+	},
+}
+
+const sqlActivitiesUpdateMany = `-- name: activities.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::boolean[], $4::uuid[], $5::text[]::"activity_kind"[], $6::text[], $7::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "activities" ON "activities"."id" = "cpcgen_v"."cpcgen_1" WHERE "organization_id" = $8 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "activities"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "activities" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_2", "activities"."customer_id"), "deal_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "activities"."deal_id" END, "kind" = COALESCE("cpcgen_v"."cpcgen_5", "activities"."kind"), "summary" = COALESCE("cpcgen_v"."cpcgen_6", "activities"."summary"), "happened_at" = COALESCE("cpcgen_v"."cpcgen_7", "activities"."happened_at") FROM "cpcgen_v" WHERE "activities"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $8 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table activities the changes of each, as
+// Update does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *ActivityRepo) UpdateMany(ctx context.Context, rows []ActivityKeyedUpdate) (int64, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "activities.UpdateMany", "activities")
+	if err != nil {
+		return 0, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	out, err := runtime.UpdateMany(ctx, db, bulkActivitiesUpdates, sqlActivitiesUpdateMany, rows, tenant)
+	return out, wrapErr(err, "activities.UpdateMany", "activities")
+}
+
+const sqlActivitiesUpdateManyReturning = `-- name: activities.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::boolean[], $4::uuid[], $5::text[]::"activity_kind"[], $6::text[], $7::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "activities" ON "activities"."id" = "cpcgen_v"."cpcgen_1" WHERE "organization_id" = $8 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "activities"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "activities" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_2", "activities"."customer_id"), "deal_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "activities"."deal_id" END, "kind" = COALESCE("cpcgen_v"."cpcgen_5", "activities"."kind"), "summary" = COALESCE("cpcgen_v"."cpcgen_6", "activities"."summary"), "happened_at" = COALESCE("cpcgen_v"."cpcgen_7", "activities"."happened_at") FROM "cpcgen_v" WHERE "activities"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $8 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."customer_id", "cpcgen_new"."deal_id", "cpcgen_new"."kind", "cpcgen_new"."summary", "cpcgen_new"."happened_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *ActivityRepo) UpdateManyReturning(ctx context.Context, rows []ActivityKeyedUpdate) ([]Activity, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "activities.UpdateManyReturning", "activities")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	out, err := runtime.UpdateManyReturning(ctx, db, bulkActivitiesUpdates, sqlActivitiesUpdateManyReturning, scanActivity, rows, tenant)
+	return out, wrapErr(err, "activities.UpdateManyReturning", "activities")
+}
+
+// bulkActivitiesKeys sends the rows of DeleteMany.
+var bulkActivitiesKeys = &runtime.Bulk[int64]{
+	Table: "activities",
+	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[int64]{
+		runtime.Array(func(v *int64) *int64 { return v }),
+	},
+}
+
+const sqlActivitiesDeleteMany = `-- name: activities.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "activities" ON "activities"."id" = "cpcgen_v"."cpcgen_1" WHERE "organization_id" = $2 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "activities"),
+"cpcgen_new" AS (DELETE FROM "activities" USING "cpcgen_v" WHERE "activities"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table activities with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *ActivityRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "activities.DeleteMany", "activities")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	out, err := runtime.WriteMany(ctx, db, bulkActivitiesKeys, sqlActivitiesDeleteMany, keys, tenant)
+	return out, wrapErr(err, "activities.DeleteMany", "activities")
 }
 
 const sqlActivitiesListByOrganizationID = `-- name: activities.ListByOrganizationID replica=ok

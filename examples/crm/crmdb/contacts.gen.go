@@ -448,6 +448,95 @@ func (r *ContactRepo) CreateManyReturning(ctx context.Context, rows []NewContact
 	return items, wrapErr(err, "contacts.CreateManyReturning", "contacts")
 }
 
+// ContactKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type ContactKeyedUpdate struct {
+	ID      uuid.UUID     `json:"id"`
+	Changes ContactUpdate `json:"changes"`
+}
+
+// bulkContactsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkContactsUpdates = &runtime.Bulk[ContactKeyedUpdate]{
+	Table:    "contacts",
+	Key:      func(a, b *ContactKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Validate: func(v *ContactKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[ContactKeyedUpdate]{
+		runtime.Array(func(v *ContactKeyedUpdate) *uuid.UUID { return &v.ID }),
+		runtime.Array(func(v *ContactKeyedUpdate) *uuid.UUID { return v.Changes.CustomerID.Ptr() }),
+		runtime.Array(func(v *ContactKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+		runtime.Flags(func(v *ContactKeyedUpdate) *bool { return &v.Changes.Email.Set }),
+		runtime.Array(func(v *ContactKeyedUpdate) *string { return v.Changes.Email.Value.Ptr() }),
+		runtime.Flags(func(v *ContactKeyedUpdate) *bool { return &v.Changes.Title.Set }),
+		runtime.Array(func(v *ContactKeyedUpdate) *string { return v.Changes.Title.Value.Ptr() }),
+	},
+}
+
+const sqlContactsUpdateMany = `-- name: contacts.UpdateMany sensitive=5
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::boolean[], $5::varchar[], $6::boolean[], $7::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "contacts" ON "contacts"."id" = "cpcgen_v"."cpcgen_1" WHERE "organization_id" = $8 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "contacts"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "contacts" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_2", "contacts"."customer_id"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "contacts"."name"), "email" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "contacts"."email" END, "title" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "contacts"."title" END, "updated_at" = now() FROM "cpcgen_v" WHERE "contacts"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $8 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table contacts the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *ContactRepo) UpdateMany(ctx context.Context, rows []ContactKeyedUpdate) (int64, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.UpdateMany", "contacts")
+	if err != nil {
+		return 0, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	out, err := runtime.UpdateMany(ctx, db, bulkContactsUpdates, sqlContactsUpdateMany, rows, tenant)
+	return out, wrapErr(err, "contacts.UpdateMany", "contacts")
+}
+
+const sqlContactsUpdateManyReturning = `-- name: contacts.UpdateManyReturning sensitive=5
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::boolean[], $5::varchar[], $6::boolean[], $7::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "contacts" ON "contacts"."id" = "cpcgen_v"."cpcgen_1" WHERE "organization_id" = $8 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "contacts"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "contacts" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_2", "contacts"."customer_id"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "contacts"."name"), "email" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "contacts"."email" END, "title" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "contacts"."title" END, "updated_at" = now() FROM "cpcgen_v" WHERE "contacts"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $8 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "customer_id", "name", "email", "title", "created_at", "updated_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."customer_id", "cpcgen_new"."name", "cpcgen_new"."email", "cpcgen_new"."title", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *ContactRepo) UpdateManyReturning(ctx context.Context, rows []ContactKeyedUpdate) ([]Contact, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.UpdateManyReturning", "contacts")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	out, err := runtime.UpdateManyReturning(ctx, db, bulkContactsUpdates, sqlContactsUpdateManyReturning, scanContact, rows, tenant)
+	return out, wrapErr(err, "contacts.UpdateManyReturning", "contacts")
+}
+
+// bulkContactsKeys sends the rows of DeleteMany.
+var bulkContactsKeys = &runtime.Bulk[uuid.UUID]{
+	Table: "contacts",
+	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
+	Columns: []runtime.BulkColumn[uuid.UUID]{
+		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	},
+}
+
+const sqlContactsDeleteMany = `-- name: contacts.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "contacts" ON "contacts"."id" = "cpcgen_v"."cpcgen_1" WHERE "organization_id" = $2 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "contacts"),
+"cpcgen_new" AS (DELETE FROM "contacts" USING "cpcgen_v" WHERE "contacts"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table contacts with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *ContactRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.DeleteMany", "contacts")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	out, err := runtime.WriteMany(ctx, db, bulkContactsKeys, sqlContactsDeleteMany, keys, tenant)
+	return out, wrapErr(err, "contacts.DeleteMany", "contacts")
+}
+
 const sqlContactsListByOrganizationID = `-- name: contacts.ListByOrganizationID replica=ok
 SELECT "id", "organization_id", "customer_id", "name", "email", "title", "created_at", "updated_at" FROM "contacts"
 WHERE "organization_id" = $1 AND "organization_id" = $2 ORDER BY "id"`

@@ -4,6 +4,7 @@
 package crmdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -36,7 +37,8 @@ type CustomerTagUpdate struct{}
 
 // CustomerTagRepo reads and writes table customer_tags.
 //
-// FindByIDs is not generated: the primary key has several columns.
+// FindByIDs is not generated: the primary key has several columns. UpdateMany is
+// not generated: no update can change a row.
 //
 // Every method is scoped to the tenant of its context (runtime.WithTenant): it
 // reads and writes only rows whose organization_id is that tenant, Create stamps
@@ -380,6 +382,93 @@ func (r *CustomerTagRepo) CreateIfAbsentByCustomerIDAndTagID(ctx context.Context
 		return CustomerTag{}, false, runtime.NewHiddenKeyError("customer_tags.CreateIfAbsentByCustomerIDAndTagID", "customer_tags")
 	}
 	return v, created, wrapErr(err, "customer_tags.CreateIfAbsentByCustomerIDAndTagID", "customer_tags")
+}
+
+// CustomerTagKey is the primary key of a row of table customer_tags.
+type CustomerTagKey struct {
+	CustomerID uuid.UUID `json:"customer_id"`
+	TagID      uuid.UUID `json:"tag_id"`
+}
+
+// bulkCustomerTagsKeys sends the rows of DeleteMany.
+var bulkCustomerTagsKeys = &runtime.Bulk[CustomerTagKey]{
+	Table: "customer_tags",
+	Key: func(a, b *CustomerTagKey) int {
+		return cmp.Or(runtime.CompareUUID(a.CustomerID, b.CustomerID), runtime.CompareUUID(a.TagID, b.TagID))
+	},
+	Columns: []runtime.BulkColumn[CustomerTagKey]{
+		runtime.Array(func(v *CustomerTagKey) *uuid.UUID { return &v.CustomerID }),
+		runtime.Array(func(v *CustomerTagKey) *uuid.UUID { return &v.TagID }),
+	},
+}
+
+const sqlCustomerTagsDeleteMany = `-- name: customer_tags.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "customer_tags" ON "customer_tags"."customer_id" = "cpcgen_v"."cpcgen_1" AND "customer_tags"."tag_id" = "cpcgen_v"."cpcgen_2" WHERE "organization_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "customer_tags"),
+"cpcgen_new" AS (DELETE FROM "customer_tags" USING "cpcgen_v" WHERE "customer_tags"."customer_id" = "cpcgen_v"."cpcgen_1" AND "customer_tags"."tag_id" = "cpcgen_v"."cpcgen_2" AND "organization_id" = $3 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table customer_tags with the keys given, as
+// Delete does, and reports whether each key's row was deleted. See
+// runtime.WriteMany.
+func (r *CustomerTagRepo) DeleteMany(ctx context.Context, keys []CustomerTagKey) ([]bool, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customer_tags.DeleteMany", "customer_tags")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	out, err := runtime.WriteMany(ctx, db, bulkCustomerTagsKeys, sqlCustomerTagsDeleteMany, keys, tenant)
+	return out, wrapErr(err, "customer_tags.DeleteMany", "customer_tags")
+}
+
+// bulkCustomerTagsNew sends the rows of the batch upserts.
+var bulkCustomerTagsNew = &runtime.Bulk[NewCustomerTag]{
+	Table: "customer_tags",
+	Columns: []runtime.BulkColumn[NewCustomerTag]{
+		runtime.Array(func(v *NewCustomerTag) *uuid.UUID { return &v.CustomerID }),
+		runtime.Array(func(v *NewCustomerTag) *uuid.UUID { return &v.TagID }),
+	},
+}
+
+const sqlCustomerTagsUpsertManyByCustomerIDAndTagID = `-- name: customer_tags.UpsertManyByCustomerIDAndTagID
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "customer_tags"."customer_id" AS "cpcgen_k1", "customer_tags"."tag_id" AS "cpcgen_k2" FROM "cpcgen_v" JOIN "customer_tags" ON "customer_id" = "cpcgen_v"."cpcgen_i1" AND "tag_id" = "cpcgen_v"."cpcgen_i2" AND "organization_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "customer_tags"),
+"cpcgen_ins" AS (INSERT INTO "customer_tags" ("customer_id", "tag_id", "organization_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("customer_id", "tag_id") DO NOTHING RETURNING "organization_id", "customer_id", "tag_id"),
+"cpcgen_new" AS (UPDATE "customer_tags" SET "customer_id" = "customer_tags"."customer_id" FROM "cpcgen_v" WHERE "customer_id" = "cpcgen_v"."cpcgen_i1" AND "tag_id" = "cpcgen_v"."cpcgen_i2" AND "organization_id" = $3 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "organization_id", "customer_id", "tag_id")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."organization_id", "cpcgen_ins"."customer_id", "cpcgen_ins"."tag_id" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."customer_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."tag_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."organization_id", "cpcgen_new"."customer_id", "cpcgen_new"."tag_id" FROM "cpcgen_new"`
+
+// UpsertManyByCustomerIDAndTagID is UpsertByCustomerIDAndTagID for many rows: it
+// returns the rows as stored, in the order of rows. See runtime.UpsertMany.
+func (r *CustomerTagRepo) UpsertManyByCustomerIDAndTagID(ctx context.Context, rows []NewCustomerTag) ([]CustomerTag, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customer_tags.UpsertManyByCustomerIDAndTagID", "customer_tags")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	out, err := runtime.UpsertMany(ctx, db, bulkCustomerTagsNew.By(func(a, b *NewCustomerTag) int {
+		return cmp.Or(runtime.CompareUUID(a.CustomerID, b.CustomerID), runtime.CompareUUID(a.TagID, b.TagID))
+	}), sqlCustomerTagsUpsertManyByCustomerIDAndTagID, scanCustomerTag, rows, tenant)
+	return out, wrapErr(err, "customer_tags.UpsertManyByCustomerIDAndTagID", "customer_tags")
+}
+
+const sqlCustomerTagsCreateManyIfAbsentByCustomerIDAndTagID = `-- name: customer_tags.CreateManyIfAbsentByCustomerIDAndTagID
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "customer_tags" ("customer_id", "tag_id", "organization_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("customer_id", "tag_id") DO NOTHING RETURNING "organization_id", "customer_id", "tag_id")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."organization_id", "cpcgen_ins"."customer_id", "cpcgen_ins"."tag_id" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."customer_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."tag_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "customer_tags"."organization_id", "customer_tags"."customer_id", "customer_tags"."tag_id" FROM "cpcgen_v" JOIN "customer_tags" ON "customer_id" = "cpcgen_v"."cpcgen_i1" AND "tag_id" = "cpcgen_v"."cpcgen_i2" AND "organization_id" = $3`
+
+// CreateManyIfAbsentByCustomerIDAndTagID is CreateIfAbsentByCustomerIDAndTagID for
+// many rows: it returns, in the order of rows, the new rows or the rows in the
+// way, and whether each was created. See runtime.CreateManyIfAbsent.
+func (r *CustomerTagRepo) CreateManyIfAbsentByCustomerIDAndTagID(ctx context.Context, rows []NewCustomerTag) ([]CustomerTag, []bool, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customer_tags.CreateManyIfAbsentByCustomerIDAndTagID", "customer_tags")
+	if err != nil {
+		return nil, nil, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkCustomerTagsNew.By(func(a, b *NewCustomerTag) int {
+		return cmp.Or(runtime.CompareUUID(a.CustomerID, b.CustomerID), runtime.CompareUUID(a.TagID, b.TagID))
+	}), sqlCustomerTagsCreateManyIfAbsentByCustomerIDAndTagID, scanCustomerTag, rows, tenant)
+	return out, created, wrapErr(err, "customer_tags.CreateManyIfAbsentByCustomerIDAndTagID", "customer_tags")
 }
 
 const sqlCustomerTagsListByOrganizationID = `-- name: customer_tags.ListByOrganizationID replica=ok

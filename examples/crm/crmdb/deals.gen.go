@@ -507,6 +507,100 @@ func (r *DealRepo) CreateManyReturning(ctx context.Context, rows []NewDeal) ([]D
 	return items, wrapErr(err, "deals.CreateManyReturning", "deals")
 }
 
+// DealKeyedUpdate is one row's changes for UpdateMany: its key, the version the
+// caller read, and the changes.
+type DealKeyedUpdate struct {
+	ID      uuid.UUID  `json:"id"`
+	Version int64      `json:"version"`
+	Changes DealUpdate `json:"changes"`
+}
+
+// bulkDealsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkDealsUpdates = &runtime.Bulk[DealKeyedUpdate]{
+	Table:    "deals",
+	Key:      func(a, b *DealKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Validate: func(v *DealKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[DealKeyedUpdate]{
+		runtime.Array(func(v *DealKeyedUpdate) *uuid.UUID { return &v.ID }),
+		runtime.Array(func(v *DealKeyedUpdate) *int64 { return &v.Version }),
+		runtime.Array(func(v *DealKeyedUpdate) *uuid.UUID { return v.Changes.CustomerID.Ptr() }),
+		runtime.Array(func(v *DealKeyedUpdate) *string { return v.Changes.Title.Ptr() }),
+		runtime.Array(func(v *DealKeyedUpdate) *DealStage { return v.Changes.Stage.Ptr() }),
+		runtime.Array(func(v *DealKeyedUpdate) *decimal.Decimal { return v.Changes.Amount.Ptr() }),
+		runtime.Flags(func(v *DealKeyedUpdate) *bool { return &v.Changes.ClosesOn.Set }),
+		runtime.Array(func(v *DealKeyedUpdate) *time.Time { return v.Changes.ClosesOn.Value.Ptr() }),
+	},
+}
+
+const sqlDealsUpdateMany = `-- name: deals.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::uuid[], $4::varchar[], $5::text[]::"deal_stage"[], $6::numeric(14,2)[], $7::boolean[], $8::date[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "deals" ON "deals"."id" = "cpcgen_v"."cpcgen_1" WHERE "organization_id" = $9 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "deals"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", CASE WHEN "cpcgen_old"."cpcgen_ord" IS NULL THEN 1 ELSE 2 END AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL OR NOT "cpcgen_old"."cpcgen_ok"),
+"cpcgen_new" AS (UPDATE "deals" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_3", "deals"."customer_id"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "deals"."title"), "stage" = COALESCE("cpcgen_v"."cpcgen_5", "deals"."stage"), "amount" = COALESCE("cpcgen_v"."cpcgen_6", "deals"."amount"), "closes_on" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "deals"."closes_on" END, "version" = "deals"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "deals"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $9 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table deals the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row or
+// another version (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *DealRepo) UpdateMany(ctx context.Context, rows []DealKeyedUpdate) (int64, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.UpdateMany", "deals")
+	if err != nil {
+		return 0, err
+	}
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	out, err := runtime.UpdateMany(ctx, db, bulkDealsUpdates, sqlDealsUpdateMany, rows, tenant)
+	return out, wrapErr(err, "deals.UpdateMany", "deals")
+}
+
+const sqlDealsUpdateManyReturning = `-- name: deals.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::uuid[], $4::varchar[], $5::text[]::"deal_stage"[], $6::numeric(14,2)[], $7::boolean[], $8::date[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "deals" ON "deals"."id" = "cpcgen_v"."cpcgen_1" WHERE "organization_id" = $9 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "deals"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", CASE WHEN "cpcgen_old"."cpcgen_ord" IS NULL THEN 1 ELSE 2 END AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL OR NOT "cpcgen_old"."cpcgen_ok"),
+"cpcgen_new" AS (UPDATE "deals" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_3", "deals"."customer_id"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "deals"."title"), "stage" = COALESCE("cpcgen_v"."cpcgen_5", "deals"."stage"), "amount" = COALESCE("cpcgen_v"."cpcgen_6", "deals"."amount"), "closes_on" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "deals"."closes_on" END, "version" = "deals"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "deals"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $9 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."customer_id", "cpcgen_new"."title", "cpcgen_new"."stage", "cpcgen_new"."amount", "cpcgen_new"."closes_on", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."version" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *DealRepo) UpdateManyReturning(ctx context.Context, rows []DealKeyedUpdate) ([]Deal, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.UpdateManyReturning", "deals")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	out, err := runtime.UpdateManyReturning(ctx, db, bulkDealsUpdates, sqlDealsUpdateManyReturning, scanDeal, rows, tenant)
+	return out, wrapErr(err, "deals.UpdateManyReturning", "deals")
+}
+
+// bulkDealsVersions sends the rows of DeleteMany.
+var bulkDealsVersions = &runtime.Bulk[runtime.Versioned[uuid.UUID, int64]]{
+	Table: "deals",
+	Key:   func(a, b *runtime.Versioned[uuid.UUID, int64]) int { return runtime.CompareUUID(a.Key, b.Key) },
+	Columns: []runtime.BulkColumn[runtime.Versioned[uuid.UUID, int64]]{
+		runtime.Array(func(v *runtime.Versioned[uuid.UUID, int64]) *uuid.UUID { return &v.Key }),
+		runtime.Array(func(v *runtime.Versioned[uuid.UUID, int64]) *int64 { return &v.Version }),
+	},
+}
+
+const sqlDealsDeleteMany = `-- name: deals.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "deals" ON "deals"."id" = "cpcgen_v"."cpcgen_1" WHERE "organization_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "deals"),
+"cpcgen_bad" AS (SELECT "cpcgen_old"."cpcgen_ord", 2 AS "cpcgen_state" FROM "cpcgen_old" WHERE NOT "cpcgen_ok"),
+"cpcgen_new" AS (DELETE FROM "deals" USING "cpcgen_v" WHERE "deals"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $3 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// DeleteMany deletes the rows of table deals with the keys given, as Delete does,
+// and reports whether each key's row was deleted. One stale version stops the
+// whole batch. See runtime.WriteMany.
+func (r *DealRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[uuid.UUID, int64]) ([]bool, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.DeleteMany", "deals")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	out, err := runtime.WriteMany(ctx, db, bulkDealsVersions, sqlDealsDeleteMany, keys, tenant)
+	return out, wrapErr(err, "deals.DeleteMany", "deals")
+}
+
 const sqlDealsListByOrganizationID = `-- name: deals.ListByOrganizationID replica=ok
 SELECT "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version" FROM "deals"
 WHERE "organization_id" = $1 AND "organization_id" = $2 ORDER BY "id"`

@@ -5,6 +5,7 @@ package crmdb
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -583,6 +584,139 @@ func (r *OrganizationRepo) CreateIfAbsentBySlug(ctx context.Context, n NewOrgani
 		return Organization{}, false, runtime.NewHiddenKeyError("organizations.CreateIfAbsentBySlug", "organizations")
 	}
 	return v, created, wrapErr(err, "organizations.CreateIfAbsentBySlug", "organizations")
+}
+
+// OrganizationKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type OrganizationKeyedUpdate struct {
+	ID      uuid.UUID          `json:"id"`
+	Changes OrganizationUpdate `json:"changes"`
+}
+
+// bulkOrganizationsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkOrganizationsUpdates = &runtime.Bulk[OrganizationKeyedUpdate]{
+	Table:    "organizations",
+	Key:      func(a, b *OrganizationKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Validate: func(v *OrganizationKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[OrganizationKeyedUpdate]{
+		runtime.Array(func(v *OrganizationKeyedUpdate) *uuid.UUID { return &v.ID }),
+		runtime.Array(func(v *OrganizationKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+		runtime.Array(func(v *OrganizationKeyedUpdate) *string { return v.Changes.Slug.Ptr() }),
+	},
+}
+
+const sqlOrganizationsUpdateMany = `-- name: organizations.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "organizations" ON "organizations"."id" = "cpcgen_v"."cpcgen_1" WHERE "id" = $4 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "organizations"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "organizations" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "organizations"."name"), "slug" = COALESCE("cpcgen_v"."cpcgen_3", "organizations"."slug"), "updated_at" = now() FROM "cpcgen_v" WHERE "organizations"."id" = "cpcgen_v"."cpcgen_1" AND "id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table organizations the changes of each, as
+// Update does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *OrganizationRepo) UpdateMany(ctx context.Context, rows []OrganizationKeyedUpdate) (int64, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.UpdateMany", "organizations")
+	if err != nil {
+		return 0, err
+	}
+	db := runtime.Acting(ctx, runtime.Scope(runtime.Invalidating(r.db, organizationsCache.AllRows()), tenant))
+	out, err := runtime.UpdateMany(ctx, db, bulkOrganizationsUpdates, sqlOrganizationsUpdateMany, rows, tenant)
+	return out, wrapErr(err, "organizations.UpdateMany", "organizations")
+}
+
+const sqlOrganizationsUpdateManyReturning = `-- name: organizations.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "organizations" ON "organizations"."id" = "cpcgen_v"."cpcgen_1" WHERE "id" = $4 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "organizations"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "organizations" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "organizations"."name"), "slug" = COALESCE("cpcgen_v"."cpcgen_3", "organizations"."slug"), "updated_at" = now() FROM "cpcgen_v" WHERE "organizations"."id" = "cpcgen_v"."cpcgen_1" AND "id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name", "slug", "created_at", "updated_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."slug", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *OrganizationRepo) UpdateManyReturning(ctx context.Context, rows []OrganizationKeyedUpdate) ([]Organization, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.UpdateManyReturning", "organizations")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Acting(ctx, runtime.Scope(runtime.Invalidating(r.db, organizationsCache.AllRows()), tenant))
+	out, err := runtime.UpdateManyReturning(ctx, db, bulkOrganizationsUpdates, sqlOrganizationsUpdateManyReturning, scanOrganization, rows, tenant)
+	return out, wrapErr(err, "organizations.UpdateManyReturning", "organizations")
+}
+
+// bulkOrganizationsKeys sends the rows of DeleteMany.
+var bulkOrganizationsKeys = &runtime.Bulk[uuid.UUID]{
+	Table: "organizations",
+	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
+	Columns: []runtime.BulkColumn[uuid.UUID]{
+		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	},
+}
+
+const sqlOrganizationsDeleteMany = `-- name: organizations.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "organizations" ON "organizations"."id" = "cpcgen_v"."cpcgen_1" WHERE "id" = $2 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "organizations"),
+"cpcgen_new" AS (DELETE FROM "organizations" USING "cpcgen_v" WHERE "organizations"."id" = "cpcgen_v"."cpcgen_1" AND "id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table organizations with the keys given, as
+// Delete does, and reports whether each key's row was deleted. See
+// runtime.WriteMany.
+func (r *OrganizationRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.DeleteMany", "organizations")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Acting(ctx, runtime.Scope(runtime.Invalidating(r.db, organizationsCache.AllRows(), customersCache.AllRows(), tagsCache.AllRows()), tenant))
+	out, err := runtime.WriteMany(ctx, db, bulkOrganizationsKeys, sqlOrganizationsDeleteMany, keys, tenant)
+	return out, wrapErr(err, "organizations.DeleteMany", "organizations")
+}
+
+// bulkOrganizationsNew sends the rows of the batch upserts.
+var bulkOrganizationsNew = &runtime.Bulk[NewOrganization]{
+	Table:    "organizations",
+	Validate: (*NewOrganization).Validate,
+	Columns: []runtime.BulkColumn[NewOrganization]{
+		runtime.Array(func(v *NewOrganization) *string { return &v.Name }),
+		runtime.Array(func(v *NewOrganization) *string { return &v.Slug }),
+	},
+}
+
+const sqlOrganizationsUpsertManyBySlug = `-- name: organizations.UpsertManyBySlug
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::varchar[], $2::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "organizations"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "organizations" ON "slug" = "cpcgen_v"."cpcgen_i2" AND "id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "organizations"),
+"cpcgen_ins" AS (INSERT INTO "organizations" ("name", "slug", "id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("slug") DO NOTHING RETURNING "id", "name", "slug", "created_at", "updated_at"),
+"cpcgen_new" AS (UPDATE "organizations" SET "name" = "cpcgen_v"."cpcgen_i1", "updated_at" = now() FROM "cpcgen_v" WHERE "slug" = "cpcgen_v"."cpcgen_i2" AND "id" = $3 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "name", "slug", "created_at", "updated_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name", "cpcgen_ins"."slug", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."slug", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`
+
+// UpsertManyBySlug is UpsertBySlug for many rows: it returns the rows as stored,
+// in the order of rows. See runtime.UpsertMany.
+func (r *OrganizationRepo) UpsertManyBySlug(ctx context.Context, rows []NewOrganization) ([]Organization, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.UpsertManyBySlug", "organizations")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Acting(ctx, runtime.Scope(runtime.Invalidating(r.db, organizationsCache.AllRows()), tenant))
+	out, err := runtime.UpsertMany(ctx, db, bulkOrganizationsNew.By(func(a, b *NewOrganization) int { return cmp.Compare(a.Slug, b.Slug) }), sqlOrganizationsUpsertManyBySlug, scanOrganization, rows, tenant)
+	return out, wrapErr(err, "organizations.UpsertManyBySlug", "organizations")
+}
+
+const sqlOrganizationsCreateManyIfAbsentBySlug = `-- name: organizations.CreateManyIfAbsentBySlug
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::varchar[], $2::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "organizations" ("name", "slug", "id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("slug") DO NOTHING RETURNING "id", "name", "slug", "created_at", "updated_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name", "cpcgen_ins"."slug", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "organizations"."id", "organizations"."name", "organizations"."slug", "organizations"."created_at", "organizations"."updated_at" FROM "cpcgen_v" JOIN "organizations" ON "slug" = "cpcgen_v"."cpcgen_i2" AND "id" = $3`
+
+// CreateManyIfAbsentBySlug is CreateIfAbsentBySlug for many rows: it returns, in
+// the order of rows, the new rows or the rows in the way, and whether each was
+// created. See runtime.CreateManyIfAbsent.
+func (r *OrganizationRepo) CreateManyIfAbsentBySlug(ctx context.Context, rows []NewOrganization) ([]Organization, []bool, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.CreateManyIfAbsentBySlug", "organizations")
+	if err != nil {
+		return nil, nil, err
+	}
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkOrganizationsNew.By(func(a, b *NewOrganization) int { return cmp.Compare(a.Slug, b.Slug) }), sqlOrganizationsCreateManyIfAbsentBySlug, scanOrganization, rows, tenant)
+	return out, created, wrapErr(err, "organizations.CreateManyIfAbsentBySlug", "organizations")
 }
 
 // LoadCustomers returns the rows of table customers that reference each of parents

@@ -5,6 +5,7 @@ package crmdb
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -531,6 +532,138 @@ func (r *TagRepo) CreateIfAbsentByOrganizationIDAndName(ctx context.Context, n N
 		return Tag{}, false, runtime.NewHiddenKeyError("tags.CreateIfAbsentByOrganizationIDAndName", "tags")
 	}
 	return v, created, wrapErr(err, "tags.CreateIfAbsentByOrganizationIDAndName", "tags")
+}
+
+// TagKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+type TagKeyedUpdate struct {
+	ID      uuid.UUID `json:"id"`
+	Changes TagUpdate `json:"changes"`
+}
+
+// bulkTagsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkTagsUpdates = &runtime.Bulk[TagKeyedUpdate]{
+	Table:    "tags",
+	Key:      func(a, b *TagKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Validate: func(v *TagKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[TagKeyedUpdate]{
+		runtime.Array(func(v *TagKeyedUpdate) *uuid.UUID { return &v.ID }),
+		runtime.Array(func(v *TagKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+	},
+}
+
+const sqlTagsUpdateMany = `-- name: tags.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "tags" ON "tags"."id" = "cpcgen_v"."cpcgen_1" WHERE "organization_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tags"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "tags" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "tags"."name") FROM "cpcgen_v" WHERE "tags"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $3 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table tags the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *TagRepo) UpdateMany(ctx context.Context, rows []TagKeyedUpdate) (int64, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.UpdateMany", "tags")
+	if err != nil {
+		return 0, err
+	}
+	db := runtime.Scope(runtime.Invalidating(r.db, tagsCache.AllRows()), tenant)
+	out, err := runtime.UpdateMany(ctx, db, bulkTagsUpdates, sqlTagsUpdateMany, rows, tenant)
+	return out, wrapErr(err, "tags.UpdateMany", "tags")
+}
+
+const sqlTagsUpdateManyReturning = `-- name: tags.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "tags" ON "tags"."id" = "cpcgen_v"."cpcgen_1" WHERE "organization_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tags"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "tags" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "tags"."name") FROM "cpcgen_v" WHERE "tags"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $3 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "name")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *TagRepo) UpdateManyReturning(ctx context.Context, rows []TagKeyedUpdate) ([]Tag, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.UpdateManyReturning", "tags")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Scope(runtime.Invalidating(r.db, tagsCache.AllRows()), tenant)
+	out, err := runtime.UpdateManyReturning(ctx, db, bulkTagsUpdates, sqlTagsUpdateManyReturning, scanTag, rows, tenant)
+	return out, wrapErr(err, "tags.UpdateManyReturning", "tags")
+}
+
+// bulkTagsKeys sends the rows of DeleteMany.
+var bulkTagsKeys = &runtime.Bulk[uuid.UUID]{
+	Table: "tags",
+	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
+	Columns: []runtime.BulkColumn[uuid.UUID]{
+		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	},
+}
+
+const sqlTagsDeleteMany = `-- name: tags.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "tags" ON "tags"."id" = "cpcgen_v"."cpcgen_1" WHERE "organization_id" = $2 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tags"),
+"cpcgen_new" AS (DELETE FROM "tags" USING "cpcgen_v" WHERE "tags"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table tags with the keys given, as Delete does,
+// and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *TagRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.DeleteMany", "tags")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Scope(runtime.Invalidating(r.db, tagsCache.AllRows()), tenant)
+	out, err := runtime.WriteMany(ctx, db, bulkTagsKeys, sqlTagsDeleteMany, keys, tenant)
+	return out, wrapErr(err, "tags.DeleteMany", "tags")
+}
+
+// bulkTagsNew sends the rows of the batch upserts.
+var bulkTagsNew = &runtime.Bulk[NewTag]{
+	Table:    "tags",
+	Validate: (*NewTag).Validate,
+	Columns: []runtime.BulkColumn[NewTag]{
+		runtime.Array(func(v *NewTag) *uuid.UUID { return v.ID.Ptr() }),
+		runtime.Array(func(v *NewTag) *string { return &v.Name }),
+	},
+}
+
+const sqlTagsUpsertManyByOrganizationIDAndName = `-- name: tags.UpsertManyByOrganizationIDAndName
+WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::uuid[], $2::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "tags"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "tags" ON "organization_id" = $3::uuid AND "name" = "cpcgen_v"."cpcgen_i2" AND "organization_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tags"),
+"cpcgen_ins" AS (INSERT INTO "tags" ("id", "name", "organization_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("organization_id", "name") DO NOTHING RETURNING "id", "organization_id", "name"),
+"cpcgen_new" AS (UPDATE "tags" SET "organization_id" = "tags"."organization_id" FROM "cpcgen_v" WHERE "organization_id" = $3::uuid AND "name" = "cpcgen_v"."cpcgen_i2" AND "organization_id" = $3 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "name")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."organization_id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."name" FROM "cpcgen_new"`
+
+// UpsertManyByOrganizationIDAndName is UpsertByOrganizationIDAndName for many
+// rows: it returns the rows as stored, in the order of rows. See
+// runtime.UpsertMany.
+func (r *TagRepo) UpsertManyByOrganizationIDAndName(ctx context.Context, rows []NewTag) ([]Tag, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.UpsertManyByOrganizationIDAndName", "tags")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Scope(runtime.Invalidating(r.db, tagsCache.AllRows()), tenant)
+	out, err := runtime.UpsertMany(ctx, db, bulkTagsNew.By(func(a, b *NewTag) int { return cmp.Compare(a.Name, b.Name) }), sqlTagsUpsertManyByOrganizationIDAndName, scanTag, rows, tenant)
+	return out, wrapErr(err, "tags.UpsertManyByOrganizationIDAndName", "tags")
+}
+
+const sqlTagsCreateManyIfAbsentByOrganizationIDAndName = `-- name: tags.CreateManyIfAbsentByOrganizationIDAndName
+WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::uuid[], $2::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "tags" ("id", "name", "organization_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("organization_id", "name") DO NOTHING RETURNING "id", "organization_id", "name")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."organization_id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "tags"."id", "tags"."organization_id", "tags"."name" FROM "cpcgen_v" JOIN "tags" ON "organization_id" = $3::uuid AND "name" = "cpcgen_v"."cpcgen_i2" AND "organization_id" = $3`
+
+// CreateManyIfAbsentByOrganizationIDAndName is
+// CreateIfAbsentByOrganizationIDAndName for many rows: it returns, in the order of
+// rows, the new rows or the rows in the way, and whether each was created. See
+// runtime.CreateManyIfAbsent.
+func (r *TagRepo) CreateManyIfAbsentByOrganizationIDAndName(ctx context.Context, rows []NewTag) ([]Tag, []bool, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.CreateManyIfAbsentByOrganizationIDAndName", "tags")
+	if err != nil {
+		return nil, nil, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkTagsNew.By(func(a, b *NewTag) int { return cmp.Compare(a.Name, b.Name) }), sqlTagsCreateManyIfAbsentByOrganizationIDAndName, scanTag, rows, tenant)
+	return out, created, wrapErr(err, "tags.CreateManyIfAbsentByOrganizationIDAndName", "tags")
 }
 
 const sqlTagsListByOrganizationID = `-- name: tags.ListByOrganizationID replica=ok

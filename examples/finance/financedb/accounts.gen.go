@@ -4,6 +4,7 @@
 package financedb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -448,6 +449,127 @@ func (r *AccountRepo) CreateIfAbsentByUserIDAndName(ctx context.Context, n NewAc
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlAccountsCreateIfAbsentByUserIDAndName, n, argsNewAccount, scanAccount)
 	return v, created, wrapErr(err, "accounts.CreateIfAbsentByUserIDAndName", "accounts")
+}
+
+// AccountKeyedUpdate is one row's changes for UpdateMany: its key, the version the
+// caller read, and the changes.
+type AccountKeyedUpdate struct {
+	ID      uuid.UUID     `json:"id"`
+	Version int64         `json:"version"`
+	Changes AccountUpdate `json:"changes"`
+}
+
+// bulkAccountsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkAccountsUpdates = &runtime.Bulk[AccountKeyedUpdate]{
+	Table:    "accounts",
+	Key:      func(a, b *AccountKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Validate: func(v *AccountKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[AccountKeyedUpdate]{
+		runtime.Array(func(v *AccountKeyedUpdate) *uuid.UUID { return &v.ID }),
+		runtime.Array(func(v *AccountKeyedUpdate) *int64 { return &v.Version }),
+		runtime.Array(func(v *AccountKeyedUpdate) *uuid.UUID { return v.Changes.UserID.Ptr() }),
+		runtime.Array(func(v *AccountKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+		runtime.Array(func(v *AccountKeyedUpdate) *Currency { return v.Changes.Currency.Ptr() }),
+		runtime.Array(func(v *AccountKeyedUpdate) *decimal.Decimal { return v.Changes.Balance.Ptr() }),
+	},
+}
+
+const sqlAccountsUpdateMany = `-- name: accounts.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::uuid[], $4::varchar[], $5::text[]::"currency"[], $6::numeric(18,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "accounts" ON "accounts"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", CASE WHEN "cpcgen_old"."cpcgen_ord" IS NULL THEN 1 ELSE 2 END AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL OR NOT "cpcgen_old"."cpcgen_ok"),
+"cpcgen_new" AS (UPDATE "accounts" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_3", "accounts"."user_id"), "name" = COALESCE("cpcgen_v"."cpcgen_4", "accounts"."name"), "currency" = COALESCE("cpcgen_v"."cpcgen_5", "accounts"."currency"), "balance" = COALESCE("cpcgen_v"."cpcgen_6", "accounts"."balance"), "version" = "accounts"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table accounts the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row or
+// another version (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *AccountRepo) UpdateMany(ctx context.Context, rows []AccountKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkAccountsUpdates, sqlAccountsUpdateMany, rows)
+	return out, wrapErr(err, "accounts.UpdateMany", "accounts")
+}
+
+const sqlAccountsUpdateManyReturning = `-- name: accounts.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::uuid[], $4::varchar[], $5::text[]::"currency"[], $6::numeric(18,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "accounts" ON "accounts"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", CASE WHEN "cpcgen_old"."cpcgen_ord" IS NULL THEN 1 ELSE 2 END AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL OR NOT "cpcgen_old"."cpcgen_ok"),
+"cpcgen_new" AS (UPDATE "accounts" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_3", "accounts"."user_id"), "name" = COALESCE("cpcgen_v"."cpcgen_4", "accounts"."name"), "currency" = COALESCE("cpcgen_v"."cpcgen_5", "accounts"."currency"), "balance" = COALESCE("cpcgen_v"."cpcgen_6", "accounts"."balance"), "version" = "accounts"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."name", "cpcgen_new"."currency", "cpcgen_new"."balance", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."version" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *AccountRepo) UpdateManyReturning(ctx context.Context, rows []AccountKeyedUpdate) ([]Account, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkAccountsUpdates, sqlAccountsUpdateManyReturning, scanAccount, rows)
+	return out, wrapErr(err, "accounts.UpdateManyReturning", "accounts")
+}
+
+// bulkAccountsVersions sends the rows of DeleteMany.
+var bulkAccountsVersions = &runtime.Bulk[runtime.Versioned[uuid.UUID, int64]]{
+	Table: "accounts",
+	Key:   func(a, b *runtime.Versioned[uuid.UUID, int64]) int { return runtime.CompareUUID(a.Key, b.Key) },
+	Columns: []runtime.BulkColumn[runtime.Versioned[uuid.UUID, int64]]{
+		runtime.Array(func(v *runtime.Versioned[uuid.UUID, int64]) *uuid.UUID { return &v.Key }),
+		runtime.Array(func(v *runtime.Versioned[uuid.UUID, int64]) *int64 { return &v.Version }),
+	},
+}
+
+const sqlAccountsDeleteMany = `-- name: accounts.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "accounts" ON "accounts"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
+"cpcgen_bad" AS (SELECT "cpcgen_old"."cpcgen_ord", 2 AS "cpcgen_state" FROM "cpcgen_old" WHERE NOT "cpcgen_ok"),
+"cpcgen_new" AS (DELETE FROM "accounts" USING "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// DeleteMany deletes the rows of table accounts with the keys given, as Delete
+// does, and reports whether each key's row was deleted. One stale version stops
+// the whole batch. See runtime.WriteMany.
+func (r *AccountRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[uuid.UUID, int64]) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkAccountsVersions, sqlAccountsDeleteMany, keys)
+	return out, wrapErr(err, "accounts.DeleteMany", "accounts")
+}
+
+// bulkAccountsNew sends the rows of the batch upserts.
+var bulkAccountsNew = &runtime.Bulk[NewAccount]{
+	Table:    "accounts",
+	Validate: (*NewAccount).Validate,
+	Columns: []runtime.BulkColumn[NewAccount]{
+		runtime.Array(func(v *NewAccount) *uuid.UUID { return v.ID.Ptr() }),
+		runtime.Array(func(v *NewAccount) *uuid.UUID { return &v.UserID }),
+		runtime.Array(func(v *NewAccount) *string { return &v.Name }),
+		runtime.Array(func(v *NewAccount) *Currency { return &v.Currency }),
+		runtime.Array(func(v *NewAccount) *decimal.Decimal { return v.Balance.Ptr() }),
+	},
+}
+
+const sqlAccountsUpsertManyByUserIDAndName = `-- name: accounts.UpsertManyByUserIDAndName
+WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_5", 0) AS "cpcgen_i5" FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::text[]::"currency"[], $5::numeric(18,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "accounts"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "accounts" ON "user_id" = "cpcgen_v"."cpcgen_i2" AND "name" = "cpcgen_v"."cpcgen_i3" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
+"cpcgen_ins" AS (INSERT INTO "accounts" ("id", "user_id", "name", "currency", "balance") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("user_id", "name") DO NOTHING RETURNING "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version"),
+"cpcgen_new" AS (UPDATE "accounts" SET "currency" = "cpcgen_v"."cpcgen_i4", "balance" = COALESCE("cpcgen_v"."cpcgen_5", "accounts"."balance"), "version" = "accounts"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "user_id" = "cpcgen_v"."cpcgen_i2" AND "name" = "cpcgen_v"."cpcgen_i3" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."user_id", "cpcgen_ins"."name", "cpcgen_ins"."currency", "cpcgen_ins"."balance", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i2" AND "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."name", "cpcgen_new"."currency", "cpcgen_new"."balance", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."version" FROM "cpcgen_new"`
+
+// UpsertManyByUserIDAndName is UpsertByUserIDAndName for many rows: it returns the
+// rows as stored, in the order of rows. See runtime.UpsertMany.
+func (r *AccountRepo) UpsertManyByUserIDAndName(ctx context.Context, rows []NewAccount) ([]Account, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkAccountsNew.By(func(a, b *NewAccount) int {
+		return cmp.Or(runtime.CompareUUID(a.UserID, b.UserID), cmp.Compare(a.Name, b.Name))
+	}), sqlAccountsUpsertManyByUserIDAndName, scanAccount, rows)
+	return out, wrapErr(err, "accounts.UpsertManyByUserIDAndName", "accounts")
+}
+
+const sqlAccountsCreateManyIfAbsentByUserIDAndName = `-- name: accounts.CreateManyIfAbsentByUserIDAndName
+WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_5", 0) AS "cpcgen_i5" FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::text[]::"currency"[], $5::numeric(18,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "accounts" ("id", "user_id", "name", "currency", "balance") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("user_id", "name") DO NOTHING RETURNING "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."user_id", "cpcgen_ins"."name", "cpcgen_ins"."currency", "cpcgen_ins"."balance", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i2" AND "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "accounts"."id", "accounts"."user_id", "accounts"."name", "accounts"."currency", "accounts"."balance", "accounts"."created_at", "accounts"."updated_at", "accounts"."version" FROM "cpcgen_v" JOIN "accounts" ON "user_id" = "cpcgen_v"."cpcgen_i2" AND "name" = "cpcgen_v"."cpcgen_i3"`
+
+// CreateManyIfAbsentByUserIDAndName is CreateIfAbsentByUserIDAndName for many
+// rows: it returns, in the order of rows, the new rows or the rows in the way, and
+// whether each was created. See runtime.CreateManyIfAbsent.
+func (r *AccountRepo) CreateManyIfAbsentByUserIDAndName(ctx context.Context, rows []NewAccount) ([]Account, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkAccountsNew.By(func(a, b *NewAccount) int {
+		return cmp.Or(runtime.CompareUUID(a.UserID, b.UserID), cmp.Compare(a.Name, b.Name))
+	}), sqlAccountsCreateManyIfAbsentByUserIDAndName, scanAccount, rows)
+	return out, created, wrapErr(err, "accounts.CreateManyIfAbsentByUserIDAndName", "accounts")
 }
 
 const sqlAccountsListByUserID = `-- name: accounts.ListByUserID replica=ok

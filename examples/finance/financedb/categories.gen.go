@@ -4,6 +4,7 @@
 package financedb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -362,6 +363,114 @@ func (r *CategoryRepo) CreateIfAbsentByName(ctx context.Context, n NewCategory) 
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCategoriesCreateIfAbsentByName, n, argsNewCategory, scanCategory)
 	return v, created, wrapErr(err, "categories.CreateIfAbsentByName", "categories")
+}
+
+// CategoryKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type CategoryKeyedUpdate struct {
+	ID      int32          `json:"id"`
+	Changes CategoryUpdate `json:"changes"`
+}
+
+// bulkCategoriesUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkCategoriesUpdates = &runtime.Bulk[CategoryKeyedUpdate]{
+	Table:    "categories",
+	Key:      func(a, b *CategoryKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *CategoryKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[CategoryKeyedUpdate]{
+		runtime.Array(func(v *CategoryKeyedUpdate) *int32 { return &v.ID }),
+		runtime.Array(func(v *CategoryKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+		runtime.Flags(func(v *CategoryKeyedUpdate) *bool { return &v.Changes.ParentID.Set }),
+		runtime.Array(func(v *CategoryKeyedUpdate) *int32 { return v.Changes.ParentID.Value.Ptr() }),
+	},
+}
+
+const sqlCategoriesUpdateMany = `-- name: categories.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::varchar[], $3::boolean[], $4::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "categories" ON "categories"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "categories"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "categories" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "categories"."name"), "parent_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "categories"."parent_id" END FROM "cpcgen_v" WHERE "categories"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table categories the changes of each, as
+// Update does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *CategoryRepo) UpdateMany(ctx context.Context, rows []CategoryKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkCategoriesUpdates, sqlCategoriesUpdateMany, rows)
+	return out, wrapErr(err, "categories.UpdateMany", "categories")
+}
+
+const sqlCategoriesUpdateManyReturning = `-- name: categories.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::varchar[], $3::boolean[], $4::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "categories" ON "categories"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "categories"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "categories" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "categories"."name"), "parent_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "categories"."parent_id" END FROM "cpcgen_v" WHERE "categories"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name", "parent_id")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."parent_id" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *CategoryRepo) UpdateManyReturning(ctx context.Context, rows []CategoryKeyedUpdate) ([]Category, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkCategoriesUpdates, sqlCategoriesUpdateManyReturning, scanCategory, rows)
+	return out, wrapErr(err, "categories.UpdateManyReturning", "categories")
+}
+
+// bulkCategoriesKeys sends the rows of DeleteMany.
+var bulkCategoriesKeys = &runtime.Bulk[int32]{
+	Table: "categories",
+	Key:   func(a, b *int32) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[int32]{
+		runtime.Array(func(v *int32) *int32 { return v }),
+	},
+}
+
+const sqlCategoriesDeleteMany = `-- name: categories.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "categories" ON "categories"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "categories"),
+"cpcgen_new" AS (DELETE FROM "categories" USING "cpcgen_v" WHERE "categories"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table categories with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *CategoryRepo) DeleteMany(ctx context.Context, keys []int32) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkCategoriesKeys, sqlCategoriesDeleteMany, keys)
+	return out, wrapErr(err, "categories.DeleteMany", "categories")
+}
+
+// bulkCategoriesNew sends the rows of the batch upserts.
+var bulkCategoriesNew = &runtime.Bulk[NewCategory]{
+	Table:    "categories",
+	Validate: (*NewCategory).Validate,
+	Columns: []runtime.BulkColumn[NewCategory]{
+		runtime.Array(func(v *NewCategory) *string { return &v.Name }),
+		runtime.Array(func(v *NewCategory) *int32 { return v.ParentID.Ptr() }),
+	},
+}
+
+const sqlCategoriesUpsertManyByName = `-- name: categories.UpsertManyByName
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::varchar[], $2::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "categories"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "categories" ON "name" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "categories"),
+"cpcgen_ins" AS (INSERT INTO "categories" ("name", "parent_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") DO NOTHING RETURNING "id", "name", "parent_id"),
+"cpcgen_new" AS (UPDATE "categories" SET "parent_id" = "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE "name" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "name", "parent_id")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name", "cpcgen_ins"."parent_id" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."parent_id" FROM "cpcgen_new"`
+
+// UpsertManyByName is UpsertByName for many rows: it returns the rows as stored,
+// in the order of rows. See runtime.UpsertMany.
+func (r *CategoryRepo) UpsertManyByName(ctx context.Context, rows []NewCategory) ([]Category, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkCategoriesNew.By(func(a, b *NewCategory) int { return cmp.Compare(a.Name, b.Name) }), sqlCategoriesUpsertManyByName, scanCategory, rows)
+	return out, wrapErr(err, "categories.UpsertManyByName", "categories")
+}
+
+const sqlCategoriesCreateManyIfAbsentByName = `-- name: categories.CreateManyIfAbsentByName
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::varchar[], $2::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "categories" ("name", "parent_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") DO NOTHING RETURNING "id", "name", "parent_id")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name", "cpcgen_ins"."parent_id" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "categories"."id", "categories"."name", "categories"."parent_id" FROM "cpcgen_v" JOIN "categories" ON "name" = "cpcgen_v"."cpcgen_i1"`
+
+// CreateManyIfAbsentByName is CreateIfAbsentByName for many rows: it returns, in
+// the order of rows, the new rows or the rows in the way, and whether each was
+// created. See runtime.CreateManyIfAbsent.
+func (r *CategoryRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewCategory) ([]Category, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCategoriesNew.By(func(a, b *NewCategory) int { return cmp.Compare(a.Name, b.Name) }), sqlCategoriesCreateManyIfAbsentByName, scanCategory, rows)
+	return out, created, wrapErr(err, "categories.CreateManyIfAbsentByName", "categories")
 }
 
 const sqlCategoriesListByParentID = `-- name: categories.ListByParentID replica=ok

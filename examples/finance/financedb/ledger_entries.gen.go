@@ -4,6 +4,7 @@
 package financedb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -340,6 +341,81 @@ func (r *LedgerEntryRepo) CreateManyReturning(ctx context.Context, rows []NewLed
 	)
 	items, err := runtime.Collect(res, err, len(rows), scanLedgerEntry)
 	return items, wrapErr(err, "ledger_entries.CreateManyReturning", "ledger_entries")
+}
+
+// LedgerEntryKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type LedgerEntryKeyedUpdate struct {
+	ID      int64             `json:"id"`
+	Changes LedgerEntryUpdate `json:"changes"`
+}
+
+// bulkLedgerEntriesUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkLedgerEntriesUpdates = &runtime.Bulk[LedgerEntryKeyedUpdate]{
+	Table:    "ledger_entries",
+	Key:      func(a, b *LedgerEntryKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *LedgerEntryKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[LedgerEntryKeyedUpdate]{
+		runtime.Array(func(v *LedgerEntryKeyedUpdate) *int64 { return &v.ID }),
+		runtime.Array(func(v *LedgerEntryKeyedUpdate) *uuid.UUID { return v.Changes.TransactionID.Ptr() }),
+		runtime.Array(func(v *LedgerEntryKeyedUpdate) *uuid.UUID { return v.Changes.AccountID.Ptr() }),
+		runtime.Array(func(v *LedgerEntryKeyedUpdate) *uuid.UUID { return v.Changes.UserID.Ptr() }),
+		runtime.Array(func(v *LedgerEntryKeyedUpdate) *TransactionKind { return v.Changes.Kind.Ptr() }),
+		runtime.Array(func(v *LedgerEntryKeyedUpdate) *decimal.Decimal { return v.Changes.Amount.Ptr() }),
+		runtime.Array(func(v *LedgerEntryKeyedUpdate) *time.Time { return v.Changes.CreatedAt.Ptr() }),
+	},
+}
+
+const sqlLedgerEntriesUpdateMany = `-- name: ledger_entries.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[]::"transaction_kind"[], $6::numeric(18,2)[], $7::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "ledger_entries" ON "ledger_entries"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "ledger_entries"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "ledger_entries" SET "transaction_id" = COALESCE("cpcgen_v"."cpcgen_2", "ledger_entries"."transaction_id"), "account_id" = COALESCE("cpcgen_v"."cpcgen_3", "ledger_entries"."account_id"), "user_id" = COALESCE("cpcgen_v"."cpcgen_4", "ledger_entries"."user_id"), "kind" = COALESCE("cpcgen_v"."cpcgen_5", "ledger_entries"."kind"), "amount" = COALESCE("cpcgen_v"."cpcgen_6", "ledger_entries"."amount"), "created_at" = COALESCE("cpcgen_v"."cpcgen_7", "ledger_entries"."created_at") FROM "cpcgen_v" WHERE "ledger_entries"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table ledger_entries the changes of each, as
+// Update does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *LedgerEntryRepo) UpdateMany(ctx context.Context, rows []LedgerEntryKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkLedgerEntriesUpdates, sqlLedgerEntriesUpdateMany, rows)
+	return out, wrapErr(err, "ledger_entries.UpdateMany", "ledger_entries")
+}
+
+const sqlLedgerEntriesUpdateManyReturning = `-- name: ledger_entries.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[]::"transaction_kind"[], $6::numeric(18,2)[], $7::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "ledger_entries" ON "ledger_entries"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "ledger_entries"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "ledger_entries" SET "transaction_id" = COALESCE("cpcgen_v"."cpcgen_2", "ledger_entries"."transaction_id"), "account_id" = COALESCE("cpcgen_v"."cpcgen_3", "ledger_entries"."account_id"), "user_id" = COALESCE("cpcgen_v"."cpcgen_4", "ledger_entries"."user_id"), "kind" = COALESCE("cpcgen_v"."cpcgen_5", "ledger_entries"."kind"), "amount" = COALESCE("cpcgen_v"."cpcgen_6", "ledger_entries"."amount"), "created_at" = COALESCE("cpcgen_v"."cpcgen_7", "ledger_entries"."created_at") FROM "cpcgen_v" WHERE "ledger_entries"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."transaction_id", "cpcgen_new"."account_id", "cpcgen_new"."user_id", "cpcgen_new"."kind", "cpcgen_new"."amount", "cpcgen_new"."created_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *LedgerEntryRepo) UpdateManyReturning(ctx context.Context, rows []LedgerEntryKeyedUpdate) ([]LedgerEntry, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkLedgerEntriesUpdates, sqlLedgerEntriesUpdateManyReturning, scanLedgerEntry, rows)
+	return out, wrapErr(err, "ledger_entries.UpdateManyReturning", "ledger_entries")
+}
+
+// bulkLedgerEntriesKeys sends the rows of DeleteMany.
+var bulkLedgerEntriesKeys = &runtime.Bulk[int64]{
+	Table: "ledger_entries",
+	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[int64]{
+		runtime.Array(func(v *int64) *int64 { return v }),
+	},
+}
+
+const sqlLedgerEntriesDeleteMany = `-- name: ledger_entries.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "ledger_entries" ON "ledger_entries"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "ledger_entries"),
+"cpcgen_new" AS (DELETE FROM "ledger_entries" USING "cpcgen_v" WHERE "ledger_entries"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table ledger_entries with the keys given, as
+// Delete does, and reports whether each key's row was deleted. See
+// runtime.WriteMany.
+func (r *LedgerEntryRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkLedgerEntriesKeys, sqlLedgerEntriesDeleteMany, keys)
+	return out, wrapErr(err, "ledger_entries.DeleteMany", "ledger_entries")
 }
 
 const sqlLedgerEntriesListByTransactionID = `-- name: ledger_entries.ListByTransactionID replica=ok

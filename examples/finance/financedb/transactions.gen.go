@@ -4,6 +4,7 @@
 package financedb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -485,6 +486,134 @@ func (r *TransactionRepo) CreateIfAbsentByIdempotencyKey(ctx context.Context, n 
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlTransactionsCreateIfAbsentByIdempotencyKey, n, argsNewTransaction, scanTransaction)
 	return v, created, wrapErr(err, "transactions.CreateIfAbsentByIdempotencyKey", "transactions")
+}
+
+// TransactionKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type TransactionKeyedUpdate struct {
+	ID      uuid.UUID         `json:"id"`
+	Changes TransactionUpdate `json:"changes"`
+}
+
+// bulkTransactionsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkTransactionsUpdates = &runtime.Bulk[TransactionKeyedUpdate]{
+	Table:    "transactions",
+	Key:      func(a, b *TransactionKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Validate: func(v *TransactionKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[TransactionKeyedUpdate]{
+		runtime.Array(func(v *TransactionKeyedUpdate) *uuid.UUID { return &v.ID }),
+		runtime.Array(func(v *TransactionKeyedUpdate) *uuid.UUID { return v.Changes.UserID.Ptr() }),
+		runtime.Array(func(v *TransactionKeyedUpdate) *TransactionKind { return v.Changes.Kind.Ptr() }),
+		runtime.Array(func(v *TransactionKeyedUpdate) *decimal.Decimal { return v.Changes.Amount.Ptr() }),
+		runtime.Array(func(v *TransactionKeyedUpdate) *Currency { return v.Changes.Currency.Ptr() }),
+		runtime.Flags(func(v *TransactionKeyedUpdate) *bool { return &v.Changes.FromAccountID.Set }),
+		runtime.Array(func(v *TransactionKeyedUpdate) *uuid.UUID { return v.Changes.FromAccountID.Value.Ptr() }),
+		runtime.Flags(func(v *TransactionKeyedUpdate) *bool { return &v.Changes.ToAccountID.Set }),
+		runtime.Array(func(v *TransactionKeyedUpdate) *uuid.UUID { return v.Changes.ToAccountID.Value.Ptr() }),
+		runtime.Flags(func(v *TransactionKeyedUpdate) *bool { return &v.Changes.CategoryID.Set }),
+		runtime.Array(func(v *TransactionKeyedUpdate) *int32 { return v.Changes.CategoryID.Value.Ptr() }),
+		runtime.Flags(func(v *TransactionKeyedUpdate) *bool { return &v.Changes.Memo.Set }),
+		runtime.Array(func(v *TransactionKeyedUpdate) *string { return v.Changes.Memo.Value.Ptr() }),
+		runtime.Array(func(v *TransactionKeyedUpdate) *string { return v.Changes.IdempotencyKey.Ptr() }),
+		runtime.Array(func(v *TransactionKeyedUpdate) *time.Time { return v.Changes.CreatedAt.Ptr() }),
+	},
+}
+
+const sqlTransactionsUpdateMany = `-- name: transactions.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"transaction_kind"[], $4::numeric(18,2)[], $5::text[]::"currency"[], $6::boolean[], $7::uuid[], $8::boolean[], $9::uuid[], $10::boolean[], $11::integer[], $12::boolean[], $13::text[], $14::varchar[], $15::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_13", "cpcgen_14", "cpcgen_15", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "transactions" ON "transactions"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "transactions"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "transactions" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "transactions"."user_id"), "kind" = COALESCE("cpcgen_v"."cpcgen_3", "transactions"."kind"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "transactions"."amount"), "currency" = COALESCE("cpcgen_v"."cpcgen_5", "transactions"."currency"), "from_account_id" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "transactions"."from_account_id" END, "to_account_id" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "transactions"."to_account_id" END, "category_id" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "transactions"."category_id" END, "memo" = CASE WHEN "cpcgen_v"."cpcgen_12" THEN "cpcgen_v"."cpcgen_13" ELSE "transactions"."memo" END, "idempotency_key" = COALESCE("cpcgen_v"."cpcgen_14", "transactions"."idempotency_key"), "created_at" = COALESCE("cpcgen_v"."cpcgen_15", "transactions"."created_at") FROM "cpcgen_v" WHERE "transactions"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table transactions the changes of each, as
+// Update does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *TransactionRepo) UpdateMany(ctx context.Context, rows []TransactionKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkTransactionsUpdates, sqlTransactionsUpdateMany, rows)
+	return out, wrapErr(err, "transactions.UpdateMany", "transactions")
+}
+
+const sqlTransactionsUpdateManyReturning = `-- name: transactions.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"transaction_kind"[], $4::numeric(18,2)[], $5::text[]::"currency"[], $6::boolean[], $7::uuid[], $8::boolean[], $9::uuid[], $10::boolean[], $11::integer[], $12::boolean[], $13::text[], $14::varchar[], $15::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_13", "cpcgen_14", "cpcgen_15", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "transactions" ON "transactions"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "transactions"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "transactions" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "transactions"."user_id"), "kind" = COALESCE("cpcgen_v"."cpcgen_3", "transactions"."kind"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "transactions"."amount"), "currency" = COALESCE("cpcgen_v"."cpcgen_5", "transactions"."currency"), "from_account_id" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "transactions"."from_account_id" END, "to_account_id" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "transactions"."to_account_id" END, "category_id" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "transactions"."category_id" END, "memo" = CASE WHEN "cpcgen_v"."cpcgen_12" THEN "cpcgen_v"."cpcgen_13" ELSE "transactions"."memo" END, "idempotency_key" = COALESCE("cpcgen_v"."cpcgen_14", "transactions"."idempotency_key"), "created_at" = COALESCE("cpcgen_v"."cpcgen_15", "transactions"."created_at") FROM "cpcgen_v" WHERE "transactions"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."kind", "cpcgen_new"."amount", "cpcgen_new"."currency", "cpcgen_new"."from_account_id", "cpcgen_new"."to_account_id", "cpcgen_new"."category_id", "cpcgen_new"."memo", "cpcgen_new"."idempotency_key", "cpcgen_new"."created_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *TransactionRepo) UpdateManyReturning(ctx context.Context, rows []TransactionKeyedUpdate) ([]Transaction, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkTransactionsUpdates, sqlTransactionsUpdateManyReturning, scanTransaction, rows)
+	return out, wrapErr(err, "transactions.UpdateManyReturning", "transactions")
+}
+
+// bulkTransactionsKeys sends the rows of DeleteMany.
+var bulkTransactionsKeys = &runtime.Bulk[uuid.UUID]{
+	Table: "transactions",
+	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
+	Columns: []runtime.BulkColumn[uuid.UUID]{
+		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	},
+}
+
+const sqlTransactionsDeleteMany = `-- name: transactions.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "transactions" ON "transactions"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "transactions"),
+"cpcgen_new" AS (DELETE FROM "transactions" USING "cpcgen_v" WHERE "transactions"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table transactions with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *TransactionRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkTransactionsKeys, sqlTransactionsDeleteMany, keys)
+	return out, wrapErr(err, "transactions.DeleteMany", "transactions")
+}
+
+// bulkTransactionsNew sends the rows of the batch upserts.
+var bulkTransactionsNew = &runtime.Bulk[NewTransaction]{
+	Table:    "transactions",
+	Validate: (*NewTransaction).Validate,
+	Columns: []runtime.BulkColumn[NewTransaction]{
+		runtime.Array(func(v *NewTransaction) *uuid.UUID { return v.ID.Ptr() }),
+		runtime.Array(func(v *NewTransaction) *uuid.UUID { return &v.UserID }),
+		runtime.Array(func(v *NewTransaction) *TransactionKind { return &v.Kind }),
+		runtime.Array(func(v *NewTransaction) *decimal.Decimal { return &v.Amount }),
+		runtime.Array(func(v *NewTransaction) *Currency { return &v.Currency }),
+		runtime.Array(func(v *NewTransaction) *uuid.UUID { return v.FromAccountID.Ptr() }),
+		runtime.Array(func(v *NewTransaction) *uuid.UUID { return v.ToAccountID.Ptr() }),
+		runtime.Array(func(v *NewTransaction) *int32 { return v.CategoryID.Ptr() }),
+		runtime.Array(func(v *NewTransaction) *string { return v.Memo.Ptr() }),
+		runtime.Array(func(v *NewTransaction) *string { return &v.IdempotencyKey }),
+		runtime.Array(func(v *NewTransaction) *time.Time { return v.CreatedAt.Ptr() }),
+	},
+}
+
+const sqlTransactionsUpsertManyByIdempotencyKey = `-- name: transactions.UpsertManyByIdempotencyKey
+WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5", "cpcgen_u"."cpcgen_6" AS "cpcgen_i6", "cpcgen_u"."cpcgen_7" AS "cpcgen_i7", "cpcgen_u"."cpcgen_8" AS "cpcgen_i8", "cpcgen_u"."cpcgen_9" AS "cpcgen_i9", "cpcgen_u"."cpcgen_10" AS "cpcgen_i10", COALESCE("cpcgen_u"."cpcgen_11", now()) AS "cpcgen_i11" FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"transaction_kind"[], $4::numeric(18,2)[], $5::text[]::"currency"[], $6::uuid[], $7::uuid[], $8::integer[], $9::text[], $10::varchar[], $11::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "transactions"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "transactions" ON "idempotency_key" = "cpcgen_v"."cpcgen_i10" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "transactions"),
+"cpcgen_ins" AS (INSERT INTO "transactions" ("id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6", "cpcgen_v"."cpcgen_i7", "cpcgen_v"."cpcgen_i8", "cpcgen_v"."cpcgen_i9", "cpcgen_v"."cpcgen_i10", "cpcgen_v"."cpcgen_i11" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("idempotency_key") DO NOTHING RETURNING "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at"),
+"cpcgen_new" AS (UPDATE "transactions" SET "user_id" = "cpcgen_v"."cpcgen_i2", "kind" = "cpcgen_v"."cpcgen_i3", "amount" = "cpcgen_v"."cpcgen_i4", "currency" = "cpcgen_v"."cpcgen_i5", "from_account_id" = "cpcgen_v"."cpcgen_i6", "to_account_id" = "cpcgen_v"."cpcgen_i7", "category_id" = "cpcgen_v"."cpcgen_i8", "memo" = "cpcgen_v"."cpcgen_i9", "created_at" = COALESCE("cpcgen_v"."cpcgen_11", "transactions"."created_at") FROM "cpcgen_v" WHERE "idempotency_key" = "cpcgen_v"."cpcgen_i10" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."user_id", "cpcgen_ins"."kind", "cpcgen_ins"."amount", "cpcgen_ins"."currency", "cpcgen_ins"."from_account_id", "cpcgen_ins"."to_account_id", "cpcgen_ins"."category_id", "cpcgen_ins"."memo", "cpcgen_ins"."idempotency_key", "cpcgen_ins"."created_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."idempotency_key" = "cpcgen_v"."cpcgen_i10" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."kind", "cpcgen_new"."amount", "cpcgen_new"."currency", "cpcgen_new"."from_account_id", "cpcgen_new"."to_account_id", "cpcgen_new"."category_id", "cpcgen_new"."memo", "cpcgen_new"."idempotency_key", "cpcgen_new"."created_at" FROM "cpcgen_new"`
+
+// UpsertManyByIdempotencyKey is UpsertByIdempotencyKey for many rows: it returns
+// the rows as stored, in the order of rows. See runtime.UpsertMany.
+func (r *TransactionRepo) UpsertManyByIdempotencyKey(ctx context.Context, rows []NewTransaction) ([]Transaction, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkTransactionsNew.By(func(a, b *NewTransaction) int { return cmp.Compare(a.IdempotencyKey, b.IdempotencyKey) }), sqlTransactionsUpsertManyByIdempotencyKey, scanTransaction, rows)
+	return out, wrapErr(err, "transactions.UpsertManyByIdempotencyKey", "transactions")
+}
+
+const sqlTransactionsCreateManyIfAbsentByIdempotencyKey = `-- name: transactions.CreateManyIfAbsentByIdempotencyKey
+WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5", "cpcgen_u"."cpcgen_6" AS "cpcgen_i6", "cpcgen_u"."cpcgen_7" AS "cpcgen_i7", "cpcgen_u"."cpcgen_8" AS "cpcgen_i8", "cpcgen_u"."cpcgen_9" AS "cpcgen_i9", "cpcgen_u"."cpcgen_10" AS "cpcgen_i10", COALESCE("cpcgen_u"."cpcgen_11", now()) AS "cpcgen_i11" FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"transaction_kind"[], $4::numeric(18,2)[], $5::text[]::"currency"[], $6::uuid[], $7::uuid[], $8::integer[], $9::text[], $10::varchar[], $11::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "transactions" ("id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6", "cpcgen_v"."cpcgen_i7", "cpcgen_v"."cpcgen_i8", "cpcgen_v"."cpcgen_i9", "cpcgen_v"."cpcgen_i10", "cpcgen_v"."cpcgen_i11" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("idempotency_key") DO NOTHING RETURNING "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."user_id", "cpcgen_ins"."kind", "cpcgen_ins"."amount", "cpcgen_ins"."currency", "cpcgen_ins"."from_account_id", "cpcgen_ins"."to_account_id", "cpcgen_ins"."category_id", "cpcgen_ins"."memo", "cpcgen_ins"."idempotency_key", "cpcgen_ins"."created_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."idempotency_key" = "cpcgen_v"."cpcgen_i10" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "transactions"."id", "transactions"."user_id", "transactions"."kind", "transactions"."amount", "transactions"."currency", "transactions"."from_account_id", "transactions"."to_account_id", "transactions"."category_id", "transactions"."memo", "transactions"."idempotency_key", "transactions"."created_at" FROM "cpcgen_v" JOIN "transactions" ON "idempotency_key" = "cpcgen_v"."cpcgen_i10"`
+
+// CreateManyIfAbsentByIdempotencyKey is CreateIfAbsentByIdempotencyKey for many
+// rows: it returns, in the order of rows, the new rows or the rows in the way, and
+// whether each was created. See runtime.CreateManyIfAbsent.
+func (r *TransactionRepo) CreateManyIfAbsentByIdempotencyKey(ctx context.Context, rows []NewTransaction) ([]Transaction, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkTransactionsNew.By(func(a, b *NewTransaction) int { return cmp.Compare(a.IdempotencyKey, b.IdempotencyKey) }), sqlTransactionsCreateManyIfAbsentByIdempotencyKey, scanTransaction, rows)
+	return out, created, wrapErr(err, "transactions.CreateManyIfAbsentByIdempotencyKey", "transactions")
 }
 
 const sqlTransactionsListByUserID = `-- name: transactions.ListByUserID replica=ok

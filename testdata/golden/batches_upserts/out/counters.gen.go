@@ -4,6 +4,7 @@
 package bulkdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -26,6 +27,8 @@ type NewCounter struct {
 type CounterUpdate struct{}
 
 // CounterRepo reads and writes table counters.
+//
+// UpdateMany is not generated: no update can change a row.
 type CounterRepo struct {
 	db runtime.DBTX
 }
@@ -289,4 +292,62 @@ func (r *CounterRepo) CreateIfAbsentByName(ctx context.Context, n NewCounter) (C
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCountersCreateIfAbsentByName, n, argsNewCounter, scanCounter)
 	return v, created, wrapErr(err, "counters.CreateIfAbsentByName", "counters")
+}
+
+// bulkCountersKeys sends the rows of DeleteMany.
+var bulkCountersKeys = &runtime.Bulk[string]{
+	Table: "counters",
+	Key:   func(a, b *string) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[string]{
+		runtime.Array(func(v *string) *string { return v }),
+	},
+}
+
+const sqlCountersDeleteMany = `-- name: counters.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "counters" ON "counters"."name" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "counters"),
+"cpcgen_new" AS (DELETE FROM "counters" USING "cpcgen_v" WHERE "counters"."name" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table counters with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *CounterRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkCountersKeys, sqlCountersDeleteMany, keys)
+	return out, wrapErr(err, "counters.DeleteMany", "counters")
+}
+
+// bulkCountersNew sends the rows of the batch upserts.
+var bulkCountersNew = &runtime.Bulk[NewCounter]{
+	Table:    "counters",
+	Validate: (*NewCounter).Validate,
+	Columns: []runtime.BulkColumn[NewCounter]{
+		runtime.Array(func(v *NewCounter) *string { return &v.Name }),
+	},
+}
+
+const sqlCountersUpsertManyByName = `-- name: counters.UpsertManyByName
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1" FROM unnest($1::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "counters"."name" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "counters" ON "name" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "counters"),
+"cpcgen_ins" AS (INSERT INTO "counters" ("name") SELECT "cpcgen_v"."cpcgen_i1" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") DO NOTHING RETURNING "name"),
+"cpcgen_new" AS (UPDATE "counters" SET "name" = "counters"."name" FROM "cpcgen_v" WHERE "name" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "name")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."name" FROM "cpcgen_new"`
+
+// UpsertManyByName is UpsertByName for many rows: it returns the rows as stored,
+// in the order of rows. See runtime.UpsertMany.
+func (r *CounterRepo) UpsertManyByName(ctx context.Context, rows []NewCounter) ([]Counter, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkCountersNew.By(func(a, b *NewCounter) int { return cmp.Compare(a.Name, b.Name) }), sqlCountersUpsertManyByName, scanCounter, rows)
+	return out, wrapErr(err, "counters.UpsertManyByName", "counters")
+}
+
+const sqlCountersCreateManyIfAbsentByName = `-- name: counters.CreateManyIfAbsentByName
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1" FROM unnest($1::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "counters" ("name") SELECT "cpcgen_v"."cpcgen_i1" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") DO NOTHING RETURNING "name")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "counters"."name" FROM "cpcgen_v" JOIN "counters" ON "name" = "cpcgen_v"."cpcgen_i1"`
+
+// CreateManyIfAbsentByName is CreateIfAbsentByName for many rows: it returns, in
+// the order of rows, the new rows or the rows in the way, and whether each was
+// created. See runtime.CreateManyIfAbsent.
+func (r *CounterRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewCounter) ([]Counter, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCountersNew.By(func(a, b *NewCounter) int { return cmp.Compare(a.Name, b.Name) }), sqlCountersCreateManyIfAbsentByName, scanCounter, rows)
+	return out, created, wrapErr(err, "counters.CreateManyIfAbsentByName", "counters")
 }

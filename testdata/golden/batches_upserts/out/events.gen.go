@@ -4,6 +4,7 @@
 package bulkdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -360,4 +361,82 @@ func (r *EventRepo) CreateManyReturning(ctx context.Context, rows []NewEvent) ([
 	)
 	items, err := runtime.Collect(res, err, len(rows), scanEvent)
 	return items, wrapErr(err, "events.CreateManyReturning", "events")
+}
+
+// EventKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+type EventKeyedUpdate struct {
+	ID      int64       `json:"id"`
+	Changes EventUpdate `json:"changes"`
+}
+
+// bulkEventsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkEventsUpdates = &runtime.Bulk[EventKeyedUpdate]{
+	Table:    "events",
+	Key:      func(a, b *EventKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *EventKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[EventKeyedUpdate]{
+		runtime.Array(func(v *EventKeyedUpdate) *int64 { return &v.ID }),
+		runtime.Array(func(v *EventKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+		runtime.Array(func(v *EventKeyedUpdate) *Mood { return v.Changes.Kind.Ptr() }),
+		runtime.Array(func(v *EventKeyedUpdate) *decimal.Decimal { return v.Changes.Amount.Ptr() }),
+		runtime.Array(func(v *EventKeyedUpdate) *time.Time { return v.Changes.At.Ptr() }),
+		runtime.Flags(func(v *EventKeyedUpdate) *bool { return &v.Changes.Payload.Set }),
+		runtime.Array(func(v *EventKeyedUpdate) *json.RawMessage { return &v.Changes.Payload.Value }),
+		runtime.Flags(func(v *EventKeyedUpdate) *bool { return &v.Changes.Ref.Set }),
+		runtime.Array(func(v *EventKeyedUpdate) *uuid.UUID { return v.Changes.Ref.Value.Ptr() }),
+		runtime.Array(func(v *EventKeyedUpdate) *string { return v.Changes.Code.Ptr() }),
+		runtime.Flags(func(v *EventKeyedUpdate) *bool { return &v.Changes.Label.Set }),
+		runtime.Array(func(v *EventKeyedUpdate) *string { return v.Changes.Label.Value.Ptr() }),
+	},
+}
+
+const sqlEventsUpdateMany = `-- name: events.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]::"mood"[], $4::numeric(18,2)[], $5::timestamptz[], $6::boolean[], $7::jsonb[], $8::boolean[], $9::uuid[], $10::bpchar[], $11::boolean[], $12::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "events" ON "events"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "events"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "events" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "events"."name"), "kind" = COALESCE("cpcgen_v"."cpcgen_3", "events"."kind"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "events"."amount"), "at" = COALESCE("cpcgen_v"."cpcgen_5", "events"."at"), "payload" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "events"."payload" END, "ref" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "events"."ref" END, "code" = COALESCE("cpcgen_v"."cpcgen_10", "events"."code"), "label" = CASE WHEN "cpcgen_v"."cpcgen_11" THEN "cpcgen_v"."cpcgen_12" ELSE "events"."label" END FROM "cpcgen_v" WHERE "events"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table events the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *EventRepo) UpdateMany(ctx context.Context, rows []EventKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkEventsUpdates, sqlEventsUpdateMany, rows)
+	return out, wrapErr(err, "events.UpdateMany", "events")
+}
+
+const sqlEventsUpdateManyReturning = `-- name: events.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]::"mood"[], $4::numeric(18,2)[], $5::timestamptz[], $6::boolean[], $7::jsonb[], $8::boolean[], $9::uuid[], $10::bpchar[], $11::boolean[], $12::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "events" ON "events"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "events"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "events" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "events"."name"), "kind" = COALESCE("cpcgen_v"."cpcgen_3", "events"."kind"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "events"."amount"), "at" = COALESCE("cpcgen_v"."cpcgen_5", "events"."at"), "payload" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "events"."payload" END, "ref" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "events"."ref" END, "code" = COALESCE("cpcgen_v"."cpcgen_10", "events"."code"), "label" = CASE WHEN "cpcgen_v"."cpcgen_11" THEN "cpcgen_v"."cpcgen_12" ELSE "events"."label" END FROM "cpcgen_v" WHERE "events"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name", "kind", "amount", "at", "payload", "ref", "code", "label")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."kind", "cpcgen_new"."amount", "cpcgen_new"."at", "cpcgen_new"."payload", "cpcgen_new"."ref", "cpcgen_new"."code"::text, "cpcgen_new"."label" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *EventRepo) UpdateManyReturning(ctx context.Context, rows []EventKeyedUpdate) ([]Event, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkEventsUpdates, sqlEventsUpdateManyReturning, scanEvent, rows)
+	return out, wrapErr(err, "events.UpdateManyReturning", "events")
+}
+
+// bulkEventsKeys sends the rows of DeleteMany.
+var bulkEventsKeys = &runtime.Bulk[int64]{
+	Table: "events",
+	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[int64]{
+		runtime.Array(func(v *int64) *int64 { return v }),
+	},
+}
+
+const sqlEventsDeleteMany = `-- name: events.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "events" ON "events"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "events"),
+"cpcgen_new" AS (DELETE FROM "events" USING "cpcgen_v" WHERE "events"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table events with the keys given, as Delete does,
+// and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *EventRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkEventsKeys, sqlEventsDeleteMany, keys)
+	return out, wrapErr(err, "events.DeleteMany", "events")
 }

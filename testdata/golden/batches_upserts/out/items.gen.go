@@ -4,6 +4,7 @@
 package bulkdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -423,4 +424,126 @@ func (r *ItemRepo) CreateIfAbsentBySKU(ctx context.Context, n NewItem) (Item, bo
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlItemsCreateIfAbsentBySKU, n, argsNewItem, scanItem)
 	return v, created, wrapErr(err, "items.CreateIfAbsentBySKU", "items")
+}
+
+// ItemKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+type ItemKeyedUpdate struct {
+	ID      uuid.UUID  `json:"id"`
+	Changes ItemUpdate `json:"changes"`
+}
+
+// bulkItemsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkItemsUpdates = &runtime.Bulk[ItemKeyedUpdate]{
+	Table:    "items",
+	Key:      func(a, b *ItemKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Validate: func(v *ItemKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[ItemKeyedUpdate]{
+		runtime.Array(func(v *ItemKeyedUpdate) *uuid.UUID { return &v.ID }),
+		runtime.Array(func(v *ItemKeyedUpdate) *string { return v.Changes.SKU.Ptr() }),
+		runtime.Array(func(v *ItemKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+		runtime.Array(func(v *ItemKeyedUpdate) *int32 { return v.Changes.Qty.Ptr() }),
+		runtime.Flags(func(v *ItemKeyedUpdate) *bool { return &v.Changes.Note.Set }),
+		runtime.Array(func(v *ItemKeyedUpdate) *string { return v.Changes.Note.Value.Ptr() }),
+		runtime.Array(func(v *ItemKeyedUpdate) *Mood { return v.Changes.Mood.Ptr() }),
+		runtime.TextArray("_text", func(v *ItemKeyedUpdate) *[]Mood { return v.Changes.Moods.Ptr() }),
+		runtime.TextArray("_text", func(v *ItemKeyedUpdate) *[]string { return v.Changes.Tags.Ptr() }),
+		runtime.Flags(func(v *ItemKeyedUpdate) *bool { return &v.Changes.Price.Set }),
+		runtime.Array(func(v *ItemKeyedUpdate) *decimal.Decimal { return v.Changes.Price.Value.Ptr() }),
+	},
+}
+
+const sqlItemsUpdateMany = `-- name: items.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::integer[], $5::boolean[], $6::text[], $7::text[]::"mood"[], $8::text[], $9::text[], $10::boolean[], $11::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "items" ON "items"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "items"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "items" SET "sku" = COALESCE("cpcgen_v"."cpcgen_2", "items"."sku"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "items"."name"), "qty" = COALESCE("cpcgen_v"."cpcgen_4", "items"."qty"), "note" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "items"."note" END, "mood" = COALESCE("cpcgen_v"."cpcgen_7", "items"."mood"), "moods" = COALESCE("cpcgen_v"."cpcgen_8"::text[]::"mood"[], "items"."moods"), "tags" = COALESCE("cpcgen_v"."cpcgen_9"::text[], "items"."tags"), "price" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "items"."price" END, "updated_at" = now() FROM "cpcgen_v" WHERE "items"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table items the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *ItemRepo) UpdateMany(ctx context.Context, rows []ItemKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkItemsUpdates, sqlItemsUpdateMany, rows)
+	return out, wrapErr(err, "items.UpdateMany", "items")
+}
+
+const sqlItemsUpdateManyReturning = `-- name: items.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::integer[], $5::boolean[], $6::text[], $7::text[]::"mood"[], $8::text[], $9::text[], $10::boolean[], $11::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "items" ON "items"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "items"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "items" SET "sku" = COALESCE("cpcgen_v"."cpcgen_2", "items"."sku"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "items"."name"), "qty" = COALESCE("cpcgen_v"."cpcgen_4", "items"."qty"), "note" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "items"."note" END, "mood" = COALESCE("cpcgen_v"."cpcgen_7", "items"."mood"), "moods" = COALESCE("cpcgen_v"."cpcgen_8"::text[]::"mood"[], "items"."moods"), "tags" = COALESCE("cpcgen_v"."cpcgen_9"::text[], "items"."tags"), "price" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "items"."price" END, "updated_at" = now() FROM "cpcgen_v" WHERE "items"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "sku", "name", "qty", "note", "mood", "moods", "tags", "price", "created_at", "updated_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."sku", "cpcgen_new"."name", "cpcgen_new"."qty", "cpcgen_new"."note", "cpcgen_new"."mood", "cpcgen_new"."moods"::text[], "cpcgen_new"."tags", "cpcgen_new"."price", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *ItemRepo) UpdateManyReturning(ctx context.Context, rows []ItemKeyedUpdate) ([]Item, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkItemsUpdates, sqlItemsUpdateManyReturning, scanItem, rows)
+	return out, wrapErr(err, "items.UpdateManyReturning", "items")
+}
+
+// bulkItemsKeys sends the rows of DeleteMany.
+var bulkItemsKeys = &runtime.Bulk[uuid.UUID]{
+	Table: "items",
+	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
+	Columns: []runtime.BulkColumn[uuid.UUID]{
+		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	},
+}
+
+const sqlItemsDeleteMany = `-- name: items.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "items" ON "items"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "items"),
+"cpcgen_new" AS (DELETE FROM "items" USING "cpcgen_v" WHERE "items"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table items with the keys given, as Delete does,
+// and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *ItemRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkItemsKeys, sqlItemsDeleteMany, keys)
+	return out, wrapErr(err, "items.DeleteMany", "items")
+}
+
+// bulkItemsNew sends the rows of the batch upserts.
+var bulkItemsNew = &runtime.Bulk[NewItem]{
+	Table:    "items",
+	Validate: (*NewItem).Validate,
+	Columns: []runtime.BulkColumn[NewItem]{
+		runtime.Array(func(v *NewItem) *uuid.UUID { return v.ID.Ptr() }),
+		runtime.Array(func(v *NewItem) *string { return &v.SKU }),
+		runtime.Array(func(v *NewItem) *string { return &v.Name }),
+		runtime.Array(func(v *NewItem) *int32 { return v.Qty.Ptr() }),
+		runtime.Flags(func(v *NewItem) *bool { return &v.Note.Set }),
+		runtime.Array(func(v *NewItem) *string { return v.Note.Value.Ptr() }),
+		runtime.Array(func(v *NewItem) *Mood { return v.Mood.Ptr() }),
+		runtime.TextArray("_text", func(v *NewItem) *[]Mood { return v.Moods.Ptr() }),
+		runtime.TextArray("_text", func(v *NewItem) *[]string { return v.Tags.Ptr() }),
+		runtime.Array(func(v *NewItem) *decimal.Decimal { return v.Price.Ptr() }),
+	},
+}
+
+const sqlItemsUpsertManyBySKU = `-- name: items.UpsertManyBySKU
+WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", 0) AS "cpcgen_i4", CASE WHEN "cpcgen_u"."cpcgen_5" THEN "cpcgen_u"."cpcgen_6" ELSE 'none'::text END AS "cpcgen_i5", COALESCE("cpcgen_u"."cpcgen_7", 'happy'::"mood") AS "cpcgen_i6", COALESCE("cpcgen_u"."cpcgen_8"::text[]::"mood"[], '{happy}'::"mood"[]) AS "cpcgen_i7", COALESCE("cpcgen_u"."cpcgen_9"::text[], '{}'::text[]) AS "cpcgen_i8", "cpcgen_u"."cpcgen_10" AS "cpcgen_i9" FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::integer[], $5::boolean[], $6::text[], $7::text[]::"mood"[], $8::text[], $9::text[], $10::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "items"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "items" ON "sku" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "items"),
+"cpcgen_ins" AS (INSERT INTO "items" ("id", "sku", "name", "qty", "note", "mood", "moods", "tags", "price") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6", "cpcgen_v"."cpcgen_i7", "cpcgen_v"."cpcgen_i8", "cpcgen_v"."cpcgen_i9" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("sku") DO NOTHING RETURNING "id", "sku", "name", "qty", "note", "mood", "moods", "tags", "price", "created_at", "updated_at"),
+"cpcgen_new" AS (UPDATE "items" SET "name" = "cpcgen_v"."cpcgen_i3", "qty" = COALESCE("cpcgen_v"."cpcgen_4", "items"."qty"), "note" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "items"."note" END, "mood" = COALESCE("cpcgen_v"."cpcgen_7", "items"."mood"), "moods" = COALESCE("cpcgen_v"."cpcgen_8"::text[]::"mood"[], "items"."moods"), "tags" = COALESCE("cpcgen_v"."cpcgen_9"::text[], "items"."tags"), "price" = "cpcgen_v"."cpcgen_i9", "updated_at" = now() FROM "cpcgen_v" WHERE "sku" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "sku", "name", "qty", "note", "mood", "moods", "tags", "price", "created_at", "updated_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."sku", "cpcgen_ins"."name", "cpcgen_ins"."qty", "cpcgen_ins"."note", "cpcgen_ins"."mood", "cpcgen_ins"."moods"::text[], "cpcgen_ins"."tags", "cpcgen_ins"."price", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."sku" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."sku", "cpcgen_new"."name", "cpcgen_new"."qty", "cpcgen_new"."note", "cpcgen_new"."mood", "cpcgen_new"."moods"::text[], "cpcgen_new"."tags", "cpcgen_new"."price", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`
+
+// UpsertManyBySKU is UpsertBySKU for many rows: it returns the rows as stored, in
+// the order of rows. See runtime.UpsertMany.
+func (r *ItemRepo) UpsertManyBySKU(ctx context.Context, rows []NewItem) ([]Item, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkItemsNew.By(func(a, b *NewItem) int { return cmp.Compare(a.SKU, b.SKU) }), sqlItemsUpsertManyBySKU, scanItem, rows)
+	return out, wrapErr(err, "items.UpsertManyBySKU", "items")
+}
+
+const sqlItemsCreateManyIfAbsentBySKU = `-- name: items.CreateManyIfAbsentBySKU
+WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", 0) AS "cpcgen_i4", CASE WHEN "cpcgen_u"."cpcgen_5" THEN "cpcgen_u"."cpcgen_6" ELSE 'none'::text END AS "cpcgen_i5", COALESCE("cpcgen_u"."cpcgen_7", 'happy'::"mood") AS "cpcgen_i6", COALESCE("cpcgen_u"."cpcgen_8"::text[]::"mood"[], '{happy}'::"mood"[]) AS "cpcgen_i7", COALESCE("cpcgen_u"."cpcgen_9"::text[], '{}'::text[]) AS "cpcgen_i8", "cpcgen_u"."cpcgen_10" AS "cpcgen_i9" FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::integer[], $5::boolean[], $6::text[], $7::text[]::"mood"[], $8::text[], $9::text[], $10::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "items" ("id", "sku", "name", "qty", "note", "mood", "moods", "tags", "price") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6", "cpcgen_v"."cpcgen_i7", "cpcgen_v"."cpcgen_i8", "cpcgen_v"."cpcgen_i9" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("sku") DO NOTHING RETURNING "id", "sku", "name", "qty", "note", "mood", "moods", "tags", "price", "created_at", "updated_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."sku", "cpcgen_ins"."name", "cpcgen_ins"."qty", "cpcgen_ins"."note", "cpcgen_ins"."mood", "cpcgen_ins"."moods"::text[], "cpcgen_ins"."tags", "cpcgen_ins"."price", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."sku" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "items"."id", "items"."sku", "items"."name", "items"."qty", "items"."note", "items"."mood", "items"."moods"::text[], "items"."tags", "items"."price", "items"."created_at", "items"."updated_at" FROM "cpcgen_v" JOIN "items" ON "sku" = "cpcgen_v"."cpcgen_i2"`
+
+// CreateManyIfAbsentBySKU is CreateIfAbsentBySKU for many rows: it returns, in the
+// order of rows, the new rows or the rows in the way, and whether each was
+// created. See runtime.CreateManyIfAbsent.
+func (r *ItemRepo) CreateManyIfAbsentBySKU(ctx context.Context, rows []NewItem) ([]Item, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkItemsNew.By(func(a, b *NewItem) int { return cmp.Compare(a.SKU, b.SKU) }), sqlItemsCreateManyIfAbsentBySKU, scanItem, rows)
+	return out, created, wrapErr(err, "items.CreateManyIfAbsentBySKU", "items")
 }

@@ -4,6 +4,7 @@
 package bulkdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -339,4 +340,112 @@ func (r *SlotRepo) CreateIfAbsentByDayAndRoom(ctx context.Context, n NewSlot) (S
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlSlotsCreateIfAbsentByDayAndRoom, n, argsNewSlot, scanSlot)
 	return v, created, wrapErr(err, "slots.CreateIfAbsentByDayAndRoom", "slots")
+}
+
+// SlotKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+type SlotKeyedUpdate struct {
+	ID      int64      `json:"id"`
+	Changes SlotUpdate `json:"changes"`
+}
+
+// bulkSlotsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkSlotsUpdates = &runtime.Bulk[SlotKeyedUpdate]{
+	Table:    "slots",
+	Key:      func(a, b *SlotKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *SlotKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[SlotKeyedUpdate]{
+		runtime.Array(func(v *SlotKeyedUpdate) *int64 { return &v.ID }),
+		runtime.Array(func(v *SlotKeyedUpdate) *time.Time { return v.Changes.Day.Ptr() }),
+		runtime.Array(func(v *SlotKeyedUpdate) *string { return v.Changes.Room.Ptr() }),
+		runtime.Array(func(v *SlotKeyedUpdate) *string { return v.Changes.BookedBy.Ptr() }),
+	},
+}
+
+const sqlSlotsUpdateMany = `-- name: slots.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::date[], $3::text[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "slots" ON "slots"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "slots"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "slots" SET "day" = COALESCE("cpcgen_v"."cpcgen_2", "slots"."day"), "room" = COALESCE("cpcgen_v"."cpcgen_3", "slots"."room"), "booked_by" = COALESCE("cpcgen_v"."cpcgen_4", "slots"."booked_by") FROM "cpcgen_v" WHERE "slots"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table slots the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *SlotRepo) UpdateMany(ctx context.Context, rows []SlotKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkSlotsUpdates, sqlSlotsUpdateMany, rows)
+	return out, wrapErr(err, "slots.UpdateMany", "slots")
+}
+
+const sqlSlotsUpdateManyReturning = `-- name: slots.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::date[], $3::text[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "slots" ON "slots"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "slots"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "slots" SET "day" = COALESCE("cpcgen_v"."cpcgen_2", "slots"."day"), "room" = COALESCE("cpcgen_v"."cpcgen_3", "slots"."room"), "booked_by" = COALESCE("cpcgen_v"."cpcgen_4", "slots"."booked_by") FROM "cpcgen_v" WHERE "slots"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "day", "room", "booked_by")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."day", "cpcgen_new"."room", "cpcgen_new"."booked_by" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *SlotRepo) UpdateManyReturning(ctx context.Context, rows []SlotKeyedUpdate) ([]Slot, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkSlotsUpdates, sqlSlotsUpdateManyReturning, scanSlot, rows)
+	return out, wrapErr(err, "slots.UpdateManyReturning", "slots")
+}
+
+// bulkSlotsKeys sends the rows of DeleteMany.
+var bulkSlotsKeys = &runtime.Bulk[int64]{
+	Table: "slots",
+	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[int64]{
+		runtime.Array(func(v *int64) *int64 { return v }),
+	},
+}
+
+const sqlSlotsDeleteMany = `-- name: slots.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "slots" ON "slots"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "slots"),
+"cpcgen_new" AS (DELETE FROM "slots" USING "cpcgen_v" WHERE "slots"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table slots with the keys given, as Delete does,
+// and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *SlotRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkSlotsKeys, sqlSlotsDeleteMany, keys)
+	return out, wrapErr(err, "slots.DeleteMany", "slots")
+}
+
+// bulkSlotsNew sends the rows of the batch upserts.
+var bulkSlotsNew = &runtime.Bulk[NewSlot]{
+	Table:    "slots",
+	Validate: (*NewSlot).Validate,
+	Columns: []runtime.BulkColumn[NewSlot]{
+		runtime.Array(func(v *NewSlot) *time.Time { return &v.Day }),
+		runtime.Array(func(v *NewSlot) *string { return &v.Room }),
+		runtime.Array(func(v *NewSlot) *string { return &v.BookedBy }),
+	},
+}
+
+const sqlSlotsUpsertManyByDayAndRoom = `-- name: slots.UpsertManyByDayAndRoom
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::date[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "slots"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "slots" ON "day" = "cpcgen_v"."cpcgen_i1" AND "room" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "slots"),
+"cpcgen_ins" AS (INSERT INTO "slots" ("day", "room", "booked_by") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("day", "room") DO NOTHING RETURNING "id", "day", "room", "booked_by"),
+"cpcgen_new" AS (UPDATE "slots" SET "booked_by" = "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE "day" = "cpcgen_v"."cpcgen_i1" AND "room" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "day", "room", "booked_by")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."day", "cpcgen_ins"."room", "cpcgen_ins"."booked_by" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."day" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."room" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."day", "cpcgen_new"."room", "cpcgen_new"."booked_by" FROM "cpcgen_new"`
+
+// UpsertManyByDayAndRoom is UpsertByDayAndRoom for many rows: it returns the rows
+// as stored, in the order of rows. See runtime.UpsertMany.
+func (r *SlotRepo) UpsertManyByDayAndRoom(ctx context.Context, rows []NewSlot) ([]Slot, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkSlotsNew.By(func(a, b *NewSlot) int { return cmp.Or(runtime.CompareDate(a.Day, b.Day), cmp.Compare(a.Room, b.Room)) }), sqlSlotsUpsertManyByDayAndRoom, scanSlot, rows)
+	return out, wrapErr(err, "slots.UpsertManyByDayAndRoom", "slots")
+}
+
+const sqlSlotsCreateManyIfAbsentByDayAndRoom = `-- name: slots.CreateManyIfAbsentByDayAndRoom
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::date[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "slots" ("day", "room", "booked_by") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("day", "room") DO NOTHING RETURNING "id", "day", "room", "booked_by")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."day", "cpcgen_ins"."room", "cpcgen_ins"."booked_by" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."day" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."room" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "slots"."id", "slots"."day", "slots"."room", "slots"."booked_by" FROM "cpcgen_v" JOIN "slots" ON "day" = "cpcgen_v"."cpcgen_i1" AND "room" = "cpcgen_v"."cpcgen_i2"`
+
+// CreateManyIfAbsentByDayAndRoom is CreateIfAbsentByDayAndRoom for many rows: it
+// returns, in the order of rows, the new rows or the rows in the way, and whether
+// each was created. See runtime.CreateManyIfAbsent.
+func (r *SlotRepo) CreateManyIfAbsentByDayAndRoom(ctx context.Context, rows []NewSlot) ([]Slot, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkSlotsNew.By(func(a, b *NewSlot) int { return cmp.Or(runtime.CompareDate(a.Day, b.Day), cmp.Compare(a.Room, b.Room)) }), sqlSlotsCreateManyIfAbsentByDayAndRoom, scanSlot, rows)
+	return out, created, wrapErr(err, "slots.CreateManyIfAbsentByDayAndRoom", "slots")
 }

@@ -4,6 +4,7 @@
 package bulkdb
 
 import (
+	"cmp"
 	"context"
 	"iter"
 	"time"
@@ -217,4 +218,70 @@ func (r *TickRepo) CreateManyReturning(ctx context.Context, rows []NewTick) ([]T
 		return nil, wrapErr(err, "ticks.CreateManyReturning", "ticks")
 	}
 	return out, nil
+}
+
+// TickKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+type TickKeyedUpdate struct {
+	ID      int64      `json:"id"`
+	Changes TickUpdate `json:"changes"`
+}
+
+// bulkTicksUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkTicksUpdates = &runtime.Bulk[TickKeyedUpdate]{
+	Table: "ticks",
+	Key:   func(a, b *TickKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Columns: []runtime.BulkColumn[TickKeyedUpdate]{
+		runtime.Array(func(v *TickKeyedUpdate) *int64 { return &v.ID }),
+	},
+}
+
+const sqlTicksUpdateMany = `-- name: ticks.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "ticks" ON "ticks"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "ticks"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "ticks" SET "updated_at" = now() FROM "cpcgen_v" WHERE "ticks"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table ticks the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *TickRepo) UpdateMany(ctx context.Context, rows []TickKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkTicksUpdates, sqlTicksUpdateMany, rows)
+	return out, wrapErr(err, "ticks.UpdateMany", "ticks")
+}
+
+const sqlTicksUpdateManyReturning = `-- name: ticks.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "ticks" ON "ticks"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "ticks"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "ticks" SET "updated_at" = now() FROM "cpcgen_v" WHERE "ticks"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "created_at", "updated_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *TickRepo) UpdateManyReturning(ctx context.Context, rows []TickKeyedUpdate) ([]Tick, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkTicksUpdates, sqlTicksUpdateManyReturning, scanTick, rows)
+	return out, wrapErr(err, "ticks.UpdateManyReturning", "ticks")
+}
+
+// bulkTicksKeys sends the rows of DeleteMany.
+var bulkTicksKeys = &runtime.Bulk[int64]{
+	Table: "ticks",
+	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[int64]{
+		runtime.Array(func(v *int64) *int64 { return v }),
+	},
+}
+
+const sqlTicksDeleteMany = `-- name: ticks.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "ticks" ON "ticks"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "ticks"),
+"cpcgen_new" AS (DELETE FROM "ticks" USING "cpcgen_v" WHERE "ticks"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table ticks with the keys given, as Delete does,
+// and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *TickRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkTicksKeys, sqlTicksDeleteMany, keys)
+	return out, wrapErr(err, "ticks.DeleteMany", "ticks")
 }

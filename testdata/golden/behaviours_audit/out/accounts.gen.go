@@ -4,6 +4,7 @@
 package auditdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -335,6 +336,34 @@ func (r *AccountRepo) Restore(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, wrapErr(err, "accounts.Restore", "accounts")
 }
 
+const sqlAccountsHardDeleteMany = `-- name: accounts.HardDeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "accounts" ON "accounts"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
+"cpcgen_new" AS (DELETE FROM "accounts" USING "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// HardDeleteMany is HardDelete for many keys: it reports whether each key's row
+// was removed. See runtime.WriteMany.
+func (r *AccountRepo) HardDeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
+	db := runtime.Acting(ctx, r.db)
+	out, err := runtime.WriteMany(ctx, db, bulkAccountsKeys, sqlAccountsHardDeleteMany, keys)
+	return out, wrapErr(err, "accounts.HardDeleteMany", "accounts")
+}
+
+const sqlAccountsRestoreMany = `-- name: accounts.RestoreMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "accounts" ON "accounts"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NOT NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
+"cpcgen_new" AS (UPDATE "accounts" SET "deleted_at" = NULL, "updated_at" = now() FROM "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NOT NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// RestoreMany is Restore for many keys: it reports whether each key's deleted row
+// was restored. See runtime.WriteMany.
+func (r *AccountRepo) RestoreMany(ctx context.Context, keys []int64) ([]bool, error) {
+	db := runtime.Acting(ctx, r.db)
+	out, err := runtime.WriteMany(ctx, db, bulkAccountsKeys, sqlAccountsRestoreMany, keys)
+	return out, wrapErr(err, "accounts.RestoreMany", "accounts")
+}
+
 const sqlAccountsAuditTrail = `-- name: accounts.AuditTrail replica=ok
 SELECT "id", "action", "actor", "at", "txid", "old", "new" FROM "cpcgen_audit_log"
 WHERE "table_name" = 'accounts' AND "row_key" = jsonb_build_object('id', $1::bigint)
@@ -464,6 +493,122 @@ func (r *AccountRepo) CreateIfAbsentByOwner(ctx context.Context, n NewAccount) (
 	db := runtime.Acting(ctx, r.db)
 	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlAccountsCreateIfAbsentByOwner, n, argsNewAccount, scanAccount)
 	return v, created, wrapErr(err, "accounts.CreateIfAbsentByOwner", "accounts")
+}
+
+// AccountKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type AccountKeyedUpdate struct {
+	ID      int64         `json:"id"`
+	Changes AccountUpdate `json:"changes"`
+}
+
+// bulkAccountsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkAccountsUpdates = &runtime.Bulk[AccountKeyedUpdate]{
+	Table:    "accounts",
+	Key:      func(a, b *AccountKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *AccountKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[AccountKeyedUpdate]{
+		runtime.Array(func(v *AccountKeyedUpdate) *int64 { return &v.ID }),
+		runtime.Array(func(v *AccountKeyedUpdate) *string { return v.Changes.Owner.Ptr() }),
+		runtime.Array(func(v *AccountKeyedUpdate) *int64 { return v.Changes.Balance.Ptr() }),
+		runtime.Flags(func(v *AccountKeyedUpdate) *bool { return &v.Changes.Note.Set }),
+		runtime.Array(func(v *AccountKeyedUpdate) *string { return v.Changes.Note.Value.Ptr() }),
+	},
+}
+
+const sqlAccountsUpdateMany = `-- name: accounts.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::boolean[], $5::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "accounts" ON "accounts"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "accounts" SET "owner" = COALESCE("cpcgen_v"."cpcgen_2", "accounts"."owner"), "balance" = COALESCE("cpcgen_v"."cpcgen_3", "accounts"."balance"), "note" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "accounts"."note" END, "updated_at" = now() FROM "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table accounts the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *AccountRepo) UpdateMany(ctx context.Context, rows []AccountKeyedUpdate) (int64, error) {
+	db := runtime.Acting(ctx, r.db)
+	out, err := runtime.UpdateMany(ctx, db, bulkAccountsUpdates, sqlAccountsUpdateMany, rows)
+	return out, wrapErr(err, "accounts.UpdateMany", "accounts")
+}
+
+const sqlAccountsUpdateManyReturning = `-- name: accounts.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::boolean[], $5::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "accounts" ON "accounts"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "accounts" SET "owner" = COALESCE("cpcgen_v"."cpcgen_2", "accounts"."owner"), "balance" = COALESCE("cpcgen_v"."cpcgen_3", "accounts"."balance"), "note" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "accounts"."note" END, "updated_at" = now() FROM "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."balance", "cpcgen_new"."note", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *AccountRepo) UpdateManyReturning(ctx context.Context, rows []AccountKeyedUpdate) ([]Account, error) {
+	db := runtime.Acting(ctx, r.db)
+	out, err := runtime.UpdateManyReturning(ctx, db, bulkAccountsUpdates, sqlAccountsUpdateManyReturning, scanAccount, rows)
+	return out, wrapErr(err, "accounts.UpdateManyReturning", "accounts")
+}
+
+// bulkAccountsKeys sends the rows of DeleteMany, HardDeleteMany and RestoreMany.
+var bulkAccountsKeys = &runtime.Bulk[int64]{
+	Table: "accounts",
+	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[int64]{
+		runtime.Array(func(v *int64) *int64 { return v }),
+	},
+}
+
+const sqlAccountsDeleteMany = `-- name: accounts.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "accounts" ON "accounts"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
+"cpcgen_new" AS (UPDATE "accounts" SET "deleted_at" = now(), "updated_at" = now() FROM "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany soft-deletes the rows of table accounts with the keys given, as
+// Delete does, and reports whether each key's row was deleted. See
+// runtime.WriteMany.
+func (r *AccountRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
+	db := runtime.Acting(ctx, r.db)
+	out, err := runtime.WriteMany(ctx, db, bulkAccountsKeys, sqlAccountsDeleteMany, keys)
+	return out, wrapErr(err, "accounts.DeleteMany", "accounts")
+}
+
+// bulkAccountsNew sends the rows of the batch upserts.
+var bulkAccountsNew = &runtime.Bulk[NewAccount]{
+	Table:    "accounts",
+	Validate: (*NewAccount).Validate,
+	Columns: []runtime.BulkColumn[NewAccount]{
+		runtime.Array(func(v *NewAccount) *string { return &v.Owner }),
+		runtime.Array(func(v *NewAccount) *int64 { return v.Balance.Ptr() }),
+		runtime.Array(func(v *NewAccount) *string { return v.Note.Ptr() }),
+	},
+}
+
+const sqlAccountsUpsertManyByOwner = `-- name: accounts.UpsertManyByOwner
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", COALESCE("cpcgen_u"."cpcgen_2", 0) AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::text[], $2::bigint[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "accounts"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "accounts" ON "owner" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
+"cpcgen_ins" AS (INSERT INTO "accounts" ("owner", "balance", "note") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("owner") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at"),
+"cpcgen_new" AS (UPDATE "accounts" SET "balance" = COALESCE("cpcgen_v"."cpcgen_2", "accounts"."balance"), "note" = "cpcgen_v"."cpcgen_i3", "updated_at" = now() FROM "cpcgen_v" WHERE "owner" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."owner", "cpcgen_ins"."balance", "cpcgen_ins"."note", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."owner" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."balance", "cpcgen_new"."note", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at" FROM "cpcgen_new"`
+
+// UpsertManyByOwner is UpsertByOwner for many rows: it returns the rows as stored,
+// in the order of rows. See runtime.UpsertMany.
+func (r *AccountRepo) UpsertManyByOwner(ctx context.Context, rows []NewAccount) ([]Account, error) {
+	db := runtime.Acting(ctx, r.db)
+	out, err := runtime.UpsertMany(ctx, db, bulkAccountsNew.By(func(a, b *NewAccount) int { return cmp.Compare(a.Owner, b.Owner) }), sqlAccountsUpsertManyByOwner, scanAccount, rows)
+	return out, wrapErr(err, "accounts.UpsertManyByOwner", "accounts")
+}
+
+const sqlAccountsCreateManyIfAbsentByOwner = `-- name: accounts.CreateManyIfAbsentByOwner
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", COALESCE("cpcgen_u"."cpcgen_2", 0) AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::text[], $2::bigint[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "accounts" ("owner", "balance", "note") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("owner") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."owner", "cpcgen_ins"."balance", "cpcgen_ins"."note", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."owner" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "accounts"."id", "accounts"."owner", "accounts"."balance", "accounts"."note", "accounts"."created_at", "accounts"."updated_at", "accounts"."deleted_at" FROM "cpcgen_v" JOIN "accounts" ON "owner" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL)`
+
+// CreateManyIfAbsentByOwner is CreateIfAbsentByOwner for many rows: it returns, in
+// the order of rows, the new rows or the rows in the way, and whether each was
+// created. See runtime.CreateManyIfAbsent.
+func (r *AccountRepo) CreateManyIfAbsentByOwner(ctx context.Context, rows []NewAccount) ([]Account, []bool, error) {
+	db := runtime.Acting(ctx, r.db)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkAccountsNew.By(func(a, b *NewAccount) int { return cmp.Compare(a.Owner, b.Owner) }), sqlAccountsCreateManyIfAbsentByOwner, scanAccount, rows)
+	return out, created, wrapErr(err, "accounts.CreateManyIfAbsentByOwner", "accounts")
 }
 
 // LoadEntries returns the rows of table entries that reference each of parents

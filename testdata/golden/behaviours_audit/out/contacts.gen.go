@@ -4,6 +4,7 @@
 package auditdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -395,6 +396,91 @@ func (r *ContactRepo) CreateManyReturning(ctx context.Context, rows []NewContact
 	)
 	items, err := runtime.Collect(res, err, len(rows), scanContact)
 	return items, wrapErr(err, "contacts.CreateManyReturning", "contacts")
+}
+
+// ContactKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type ContactKeyedUpdate struct {
+	ID      int64         `json:"id"`
+	Changes ContactUpdate `json:"changes"`
+}
+
+// bulkContactsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkContactsUpdates = &runtime.Bulk[ContactKeyedUpdate]{
+	Table:    "contacts",
+	Key:      func(a, b *ContactKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *ContactKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[ContactKeyedUpdate]{
+		runtime.Array(func(v *ContactKeyedUpdate) *int64 { return &v.ID }),
+		runtime.Array(func(v *ContactKeyedUpdate) *uuid.UUID { return v.Changes.CustomerID.Ptr() }),
+		runtime.Array(func(v *ContactKeyedUpdate) *string { return v.Changes.Phone.Ptr() }),
+	},
+}
+
+const sqlContactsUpdateMany = `-- name: contacts.UpdateMany sensitive=3
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "contacts" ON "contacts"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $4 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "contacts"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "contacts" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_2", "contacts"."customer_id"), "phone" = COALESCE("cpcgen_v"."cpcgen_3", "contacts"."phone") FROM "cpcgen_v" WHERE "contacts"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table contacts the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *ContactRepo) UpdateMany(ctx context.Context, rows []ContactKeyedUpdate) (int64, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.UpdateMany", "contacts")
+	if err != nil {
+		return 0, err
+	}
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	out, err := runtime.UpdateMany(ctx, db, bulkContactsUpdates, sqlContactsUpdateMany, rows, tenant)
+	return out, wrapErr(err, "contacts.UpdateMany", "contacts")
+}
+
+const sqlContactsUpdateManyReturning = `-- name: contacts.UpdateManyReturning sensitive=3
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "contacts" ON "contacts"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $4 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "contacts"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "contacts" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_2", "contacts"."customer_id"), "phone" = COALESCE("cpcgen_v"."cpcgen_3", "contacts"."phone") FROM "cpcgen_v" WHERE "contacts"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "customer_id", "phone")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."customer_id", "cpcgen_new"."phone" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *ContactRepo) UpdateManyReturning(ctx context.Context, rows []ContactKeyedUpdate) ([]Contact, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.UpdateManyReturning", "contacts")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	out, err := runtime.UpdateManyReturning(ctx, db, bulkContactsUpdates, sqlContactsUpdateManyReturning, scanContact, rows, tenant)
+	return out, wrapErr(err, "contacts.UpdateManyReturning", "contacts")
+}
+
+// bulkContactsKeys sends the rows of DeleteMany.
+var bulkContactsKeys = &runtime.Bulk[int64]{
+	Table: "contacts",
+	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[int64]{
+		runtime.Array(func(v *int64) *int64 { return v }),
+	},
+}
+
+const sqlContactsDeleteMany = `-- name: contacts.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "contacts" ON "contacts"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $2 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "contacts"),
+"cpcgen_new" AS (DELETE FROM "contacts" USING "cpcgen_v" WHERE "contacts"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table contacts with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *ContactRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.DeleteMany", "contacts")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	out, err := runtime.WriteMany(ctx, db, bulkContactsKeys, sqlContactsDeleteMany, keys, tenant)
+	return out, wrapErr(err, "contacts.DeleteMany", "contacts")
 }
 
 const sqlContactsListByCustomerID = `-- name: contacts.ListByCustomerID replica=ok

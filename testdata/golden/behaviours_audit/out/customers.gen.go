@@ -405,6 +405,91 @@ func (r *CustomerRepo) CreateManyReturning(ctx context.Context, rows []NewCustom
 	return items, wrapErr(err, "customers.CreateManyReturning", "customers")
 }
 
+// CustomerKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type CustomerKeyedUpdate struct {
+	ID      uuid.UUID      `json:"id"`
+	Changes CustomerUpdate `json:"changes"`
+}
+
+// bulkCustomersUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkCustomersUpdates = &runtime.Bulk[CustomerKeyedUpdate]{
+	Table:    "customers",
+	Key:      func(a, b *CustomerKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Validate: func(v *CustomerKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[CustomerKeyedUpdate]{
+		runtime.Array(func(v *CustomerKeyedUpdate) *uuid.UUID { return &v.ID }),
+		runtime.Array(func(v *CustomerKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+		runtime.Array(func(v *CustomerKeyedUpdate) *string { return v.Changes.Email.Ptr() }),
+	},
+}
+
+const sqlCustomersUpdateMany = `-- name: customers.UpdateMany sensitive=3
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "customers" ON "customers"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $4 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "customers"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "customers" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "customers"."name"), "email" = COALESCE("cpcgen_v"."cpcgen_3", "customers"."email") FROM "cpcgen_v" WHERE "customers"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table customers the changes of each, as
+// Update does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *CustomerRepo) UpdateMany(ctx context.Context, rows []CustomerKeyedUpdate) (int64, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.UpdateMany", "customers")
+	if err != nil {
+		return 0, err
+	}
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	out, err := runtime.UpdateMany(ctx, db, bulkCustomersUpdates, sqlCustomersUpdateMany, rows, tenant)
+	return out, wrapErr(err, "customers.UpdateMany", "customers")
+}
+
+const sqlCustomersUpdateManyReturning = `-- name: customers.UpdateManyReturning sensitive=3
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "customers" ON "customers"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $4 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "customers"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "customers" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "customers"."name"), "email" = COALESCE("cpcgen_v"."cpcgen_3", "customers"."email") FROM "cpcgen_v" WHERE "customers"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "name", "email")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."name", "cpcgen_new"."email" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *CustomerRepo) UpdateManyReturning(ctx context.Context, rows []CustomerKeyedUpdate) ([]Customer, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.UpdateManyReturning", "customers")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	out, err := runtime.UpdateManyReturning(ctx, db, bulkCustomersUpdates, sqlCustomersUpdateManyReturning, scanCustomer, rows, tenant)
+	return out, wrapErr(err, "customers.UpdateManyReturning", "customers")
+}
+
+// bulkCustomersKeys sends the rows of DeleteMany.
+var bulkCustomersKeys = &runtime.Bulk[uuid.UUID]{
+	Table: "customers",
+	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
+	Columns: []runtime.BulkColumn[uuid.UUID]{
+		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	},
+}
+
+const sqlCustomersDeleteMany = `-- name: customers.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "customers" ON "customers"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $2 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "customers"),
+"cpcgen_new" AS (DELETE FROM "customers" USING "cpcgen_v" WHERE "customers"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table customers with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *CustomerRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.DeleteMany", "customers")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	out, err := runtime.WriteMany(ctx, db, bulkCustomersKeys, sqlCustomersDeleteMany, keys, tenant)
+	return out, wrapErr(err, "customers.DeleteMany", "customers")
+}
+
 // LoadContacts returns the rows of table contacts that reference each of parents
 // (contacts.customer_id = customers.id), keyed by the parent's id, each group in
 // primary key order, with one query; parents without rows are not in the map.

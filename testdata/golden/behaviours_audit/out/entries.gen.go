@@ -4,6 +4,7 @@
 package auditdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -386,6 +387,142 @@ func (r *EntryRepo) CreateIfAbsentByAccountIDAndSeq(ctx context.Context, n NewEn
 	db := runtime.Acting(ctx, r.db)
 	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlEntriesCreateIfAbsentByAccountIDAndSeq, n, argsNewEntry, scanEntry)
 	return v, created, wrapErr(err, "entries.CreateIfAbsentByAccountIDAndSeq", "entries")
+}
+
+// EntryKey is the primary key of a row of table entries.
+type EntryKey struct {
+	AccountID int64 `json:"account_id"`
+	Seq       int32 `json:"seq"`
+}
+
+// EntryKeyedUpdate is one row's changes for UpdateMany: its key, the version the
+// caller read, and the changes.
+type EntryKeyedUpdate struct {
+	AccountID int64       `json:"account_id"`
+	Seq       int32       `json:"seq"`
+	Version   int64       `json:"version"`
+	Changes   EntryUpdate `json:"changes"`
+}
+
+// bulkEntriesUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkEntriesUpdates = &runtime.Bulk[EntryKeyedUpdate]{
+	Table: "entries",
+	Key: func(a, b *EntryKeyedUpdate) int {
+		return cmp.Or(cmp.Compare(a.AccountID, b.AccountID), cmp.Compare(a.Seq, b.Seq))
+	},
+	Validate: func(v *EntryKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[EntryKeyedUpdate]{
+		runtime.Array(func(v *EntryKeyedUpdate) *int64 { return &v.AccountID }),
+		runtime.Array(func(v *EntryKeyedUpdate) *int32 { return &v.Seq }),
+		runtime.Array(func(v *EntryKeyedUpdate) *int64 { return &v.Version }),
+		runtime.Array(func(v *EntryKeyedUpdate) *int64 { return v.Changes.Amount.Ptr() }),
+		runtime.Array(func(v *EntryKeyedUpdate) *string { return v.Changes.Memo.Ptr() }),
+	},
+}
+
+const sqlEntriesUpdateMany = `-- name: entries.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::integer[], $3::bigint[], $4::bigint[], $5::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_3" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "entries" ON "entries"."account_id" = "cpcgen_v"."cpcgen_1" AND "entries"."seq" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "entries"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", CASE WHEN "cpcgen_old"."cpcgen_ord" IS NULL THEN 1 ELSE 2 END AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL OR NOT "cpcgen_old"."cpcgen_ok"),
+"cpcgen_new" AS (UPDATE "entries" SET "amount" = COALESCE("cpcgen_v"."cpcgen_4", "entries"."amount"), "memo" = COALESCE("cpcgen_v"."cpcgen_5", "entries"."memo"), "version" = "entries"."version" + 1 FROM "cpcgen_v" WHERE "entries"."account_id" = "cpcgen_v"."cpcgen_1" AND "entries"."seq" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table entries the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row or
+// another version (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *EntryRepo) UpdateMany(ctx context.Context, rows []EntryKeyedUpdate) (int64, error) {
+	db := runtime.Acting(ctx, r.db)
+	out, err := runtime.UpdateMany(ctx, db, bulkEntriesUpdates, sqlEntriesUpdateMany, rows)
+	return out, wrapErr(err, "entries.UpdateMany", "entries")
+}
+
+const sqlEntriesUpdateManyReturning = `-- name: entries.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::integer[], $3::bigint[], $4::bigint[], $5::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_3" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "entries" ON "entries"."account_id" = "cpcgen_v"."cpcgen_1" AND "entries"."seq" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "entries"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", CASE WHEN "cpcgen_old"."cpcgen_ord" IS NULL THEN 1 ELSE 2 END AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL OR NOT "cpcgen_old"."cpcgen_ok"),
+"cpcgen_new" AS (UPDATE "entries" SET "amount" = COALESCE("cpcgen_v"."cpcgen_4", "entries"."amount"), "memo" = COALESCE("cpcgen_v"."cpcgen_5", "entries"."memo"), "version" = "entries"."version" + 1 FROM "cpcgen_v" WHERE "entries"."account_id" = "cpcgen_v"."cpcgen_1" AND "entries"."seq" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "account_id", "seq", "amount", "memo", "version")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."account_id", "cpcgen_new"."seq", "cpcgen_new"."amount", "cpcgen_new"."memo", "cpcgen_new"."version" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *EntryRepo) UpdateManyReturning(ctx context.Context, rows []EntryKeyedUpdate) ([]Entry, error) {
+	db := runtime.Acting(ctx, r.db)
+	out, err := runtime.UpdateManyReturning(ctx, db, bulkEntriesUpdates, sqlEntriesUpdateManyReturning, scanEntry, rows)
+	return out, wrapErr(err, "entries.UpdateManyReturning", "entries")
+}
+
+// bulkEntriesVersions sends the rows of DeleteMany.
+var bulkEntriesVersions = &runtime.Bulk[runtime.Versioned[EntryKey, int64]]{
+	Table: "entries",
+	Key: func(a, b *runtime.Versioned[EntryKey, int64]) int {
+		return cmp.Or(cmp.Compare(a.Key.AccountID, b.Key.AccountID), cmp.Compare(a.Key.Seq, b.Key.Seq))
+	},
+	Columns: []runtime.BulkColumn[runtime.Versioned[EntryKey, int64]]{
+		runtime.Array(func(v *runtime.Versioned[EntryKey, int64]) *int64 { return &v.Key.AccountID }),
+		runtime.Array(func(v *runtime.Versioned[EntryKey, int64]) *int32 { return &v.Key.Seq }),
+		runtime.Array(func(v *runtime.Versioned[EntryKey, int64]) *int64 { return &v.Version }),
+	},
+}
+
+const sqlEntriesDeleteMany = `-- name: entries.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::integer[], $3::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_3" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "entries" ON "entries"."account_id" = "cpcgen_v"."cpcgen_1" AND "entries"."seq" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "entries"),
+"cpcgen_bad" AS (SELECT "cpcgen_old"."cpcgen_ord", 2 AS "cpcgen_state" FROM "cpcgen_old" WHERE NOT "cpcgen_ok"),
+"cpcgen_new" AS (DELETE FROM "entries" USING "cpcgen_v" WHERE "entries"."account_id" = "cpcgen_v"."cpcgen_1" AND "entries"."seq" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// DeleteMany deletes the rows of table entries with the keys given, as Delete
+// does, and reports whether each key's row was deleted. One stale version stops
+// the whole batch. See runtime.WriteMany.
+func (r *EntryRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[EntryKey, int64]) ([]bool, error) {
+	db := runtime.Acting(ctx, r.db)
+	out, err := runtime.WriteMany(ctx, db, bulkEntriesVersions, sqlEntriesDeleteMany, keys)
+	return out, wrapErr(err, "entries.DeleteMany", "entries")
+}
+
+// bulkEntriesNew sends the rows of the batch upserts.
+var bulkEntriesNew = &runtime.Bulk[NewEntry]{
+	Table:    "entries",
+	Validate: (*NewEntry).Validate,
+	Columns: []runtime.BulkColumn[NewEntry]{
+		runtime.Array(func(v *NewEntry) *int64 { return &v.AccountID }),
+		runtime.Array(func(v *NewEntry) *int32 { return &v.Seq }),
+		runtime.Array(func(v *NewEntry) *int64 { return &v.Amount }),
+		runtime.Array(func(v *NewEntry) *string { return v.Memo.Ptr() }),
+	},
+}
+
+const sqlEntriesUpsertManyByAccountIDAndSeq = `-- name: entries.UpsertManyByAccountIDAndSeq
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", ''::text) AS "cpcgen_i4" FROM unnest($1::bigint[], $2::integer[], $3::bigint[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "entries"."account_id" AS "cpcgen_k1", "entries"."seq" AS "cpcgen_k2" FROM "cpcgen_v" JOIN "entries" ON "account_id" = "cpcgen_v"."cpcgen_i1" AND "seq" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "entries"),
+"cpcgen_ins" AS (INSERT INTO "entries" ("account_id", "seq", "amount", "memo") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("account_id", "seq") DO NOTHING RETURNING "account_id", "seq", "amount", "memo", "version"),
+"cpcgen_new" AS (UPDATE "entries" SET "amount" = "cpcgen_v"."cpcgen_i3", "memo" = COALESCE("cpcgen_v"."cpcgen_4", "entries"."memo"), "version" = "entries"."version" + 1 FROM "cpcgen_v" WHERE "account_id" = "cpcgen_v"."cpcgen_i1" AND "seq" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "account_id", "seq", "amount", "memo", "version")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."account_id", "cpcgen_ins"."seq", "cpcgen_ins"."amount", "cpcgen_ins"."memo", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."account_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."seq" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."account_id", "cpcgen_new"."seq", "cpcgen_new"."amount", "cpcgen_new"."memo", "cpcgen_new"."version" FROM "cpcgen_new"`
+
+// UpsertManyByAccountIDAndSeq is UpsertByAccountIDAndSeq for many rows: it returns
+// the rows as stored, in the order of rows. See runtime.UpsertMany.
+func (r *EntryRepo) UpsertManyByAccountIDAndSeq(ctx context.Context, rows []NewEntry) ([]Entry, error) {
+	db := runtime.Acting(ctx, r.db)
+	out, err := runtime.UpsertMany(ctx, db, bulkEntriesNew.By(func(a, b *NewEntry) int {
+		return cmp.Or(cmp.Compare(a.AccountID, b.AccountID), cmp.Compare(a.Seq, b.Seq))
+	}), sqlEntriesUpsertManyByAccountIDAndSeq, scanEntry, rows)
+	return out, wrapErr(err, "entries.UpsertManyByAccountIDAndSeq", "entries")
+}
+
+const sqlEntriesCreateManyIfAbsentByAccountIDAndSeq = `-- name: entries.CreateManyIfAbsentByAccountIDAndSeq
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", ''::text) AS "cpcgen_i4" FROM unnest($1::bigint[], $2::integer[], $3::bigint[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "entries" ("account_id", "seq", "amount", "memo") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("account_id", "seq") DO NOTHING RETURNING "account_id", "seq", "amount", "memo", "version")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."account_id", "cpcgen_ins"."seq", "cpcgen_ins"."amount", "cpcgen_ins"."memo", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."account_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."seq" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "entries"."account_id", "entries"."seq", "entries"."amount", "entries"."memo", "entries"."version" FROM "cpcgen_v" JOIN "entries" ON "account_id" = "cpcgen_v"."cpcgen_i1" AND "seq" = "cpcgen_v"."cpcgen_i2"`
+
+// CreateManyIfAbsentByAccountIDAndSeq is CreateIfAbsentByAccountIDAndSeq for many
+// rows: it returns, in the order of rows, the new rows or the rows in the way, and
+// whether each was created. See runtime.CreateManyIfAbsent.
+func (r *EntryRepo) CreateManyIfAbsentByAccountIDAndSeq(ctx context.Context, rows []NewEntry) ([]Entry, []bool, error) {
+	db := runtime.Acting(ctx, r.db)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkEntriesNew.By(func(a, b *NewEntry) int {
+		return cmp.Or(cmp.Compare(a.AccountID, b.AccountID), cmp.Compare(a.Seq, b.Seq))
+	}), sqlEntriesCreateManyIfAbsentByAccountIDAndSeq, scanEntry, rows)
+	return out, created, wrapErr(err, "entries.CreateManyIfAbsentByAccountIDAndSeq", "entries")
 }
 
 const sqlEntriesListByAccountID = `-- name: entries.ListByAccountID replica=ok

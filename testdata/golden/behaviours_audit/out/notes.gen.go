@@ -4,6 +4,7 @@
 package auditdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -311,4 +312,75 @@ func (r *NoteRepo) CreateManyReturning(ctx context.Context, rows []NewNote) ([]N
 		return nil, wrapErr(err, "notes.CreateManyReturning", "notes")
 	}
 	return out, nil
+}
+
+// NoteKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+type NoteKeyedUpdate struct {
+	ID      int64      `json:"id"`
+	Changes NoteUpdate `json:"changes"`
+}
+
+// bulkNotesUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkNotesUpdates = &runtime.Bulk[NoteKeyedUpdate]{
+	Table:    "notes",
+	Key:      func(a, b *NoteKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *NoteKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[NoteKeyedUpdate]{
+		runtime.Array(func(v *NoteKeyedUpdate) *int64 { return &v.ID }),
+		runtime.TextArray("_text", func(v *NoteKeyedUpdate) *[]string { return v.Changes.Tags.Ptr() }),
+	},
+}
+
+const sqlNotesUpdateMany = `-- name: notes.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "notes" ON "notes"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "notes"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "notes" SET "tags" = COALESCE("cpcgen_v"."cpcgen_2"::text[], "notes"."tags") FROM "cpcgen_v" WHERE "notes"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table notes the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *NoteRepo) UpdateMany(ctx context.Context, rows []NoteKeyedUpdate) (int64, error) {
+	db := runtime.Acting(ctx, r.db)
+	out, err := runtime.UpdateMany(ctx, db, bulkNotesUpdates, sqlNotesUpdateMany, rows)
+	return out, wrapErr(err, "notes.UpdateMany", "notes")
+}
+
+const sqlNotesUpdateManyReturning = `-- name: notes.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "notes" ON "notes"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "notes"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "notes" SET "tags" = COALESCE("cpcgen_v"."cpcgen_2"::text[], "notes"."tags") FROM "cpcgen_v" WHERE "notes"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "tags")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."tags" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *NoteRepo) UpdateManyReturning(ctx context.Context, rows []NoteKeyedUpdate) ([]Note, error) {
+	db := runtime.Acting(ctx, r.db)
+	out, err := runtime.UpdateManyReturning(ctx, db, bulkNotesUpdates, sqlNotesUpdateManyReturning, scanNote, rows)
+	return out, wrapErr(err, "notes.UpdateManyReturning", "notes")
+}
+
+// bulkNotesKeys sends the rows of DeleteMany.
+var bulkNotesKeys = &runtime.Bulk[int64]{
+	Table: "notes",
+	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[int64]{
+		runtime.Array(func(v *int64) *int64 { return v }),
+	},
+}
+
+const sqlNotesDeleteMany = `-- name: notes.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "notes" ON "notes"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "notes"),
+"cpcgen_new" AS (DELETE FROM "notes" USING "cpcgen_v" WHERE "notes"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table notes with the keys given, as Delete does,
+// and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *NoteRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
+	db := runtime.Acting(ctx, r.db)
+	out, err := runtime.WriteMany(ctx, db, bulkNotesKeys, sqlNotesDeleteMany, keys)
+	return out, wrapErr(err, "notes.DeleteMany", "notes")
 }

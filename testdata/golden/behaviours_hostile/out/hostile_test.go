@@ -244,6 +244,42 @@ func TestHostileInputRoundTrips(t *testing.T) {
 		call("ThingRepo.CreateManyReturning", "ThingRepo.CreateMany", "ThingRepo.Delete", "ThingRepo.Restore",
 			"ThingRepo.WithDeleted", "ThingRepo.HardDelete")
 
+		// Batch writes: the values travel in arrays (array values as the
+		// text of their literals), in key order, and come back as written.
+		odd := []string{h, `"`, `{`, `}`, `\`, ",", "NULL", ""}
+		batch := must(s.Things.UpsertManyByOwnerAndKey(ctx, []NewThing{
+			{Key: key + "u", Name: rh, Tags: runtime.Set(odd), Doc: docOf(h), Note: runtime.NullOf(h)},
+			n,
+		}))
+		check("UpsertManyByOwnerAndKey", batch[1])
+		eq(t, "UpsertManyByOwnerAndKey new", []any{batch[0].Name, batch[0].Tags, batch[0].Owner}, []any{rh, odd, tenant})
+		absent, absentNew, err := s.Things.CreateManyIfAbsentByOwnerAndKey(ctx, []NewThing{{Key: key, Name: "ignored"}, {Key: key + "v", Name: h}})
+		if err != nil || !slices.Equal(absentNew, []bool{false, true}) {
+			t.Fatalf("CreateManyIfAbsentByOwnerAndKey: %v, %v", absentNew, err)
+		}
+		check("CreateManyIfAbsentByOwnerAndKey", absent[0])
+		upd := must(s.Things.UpdateManyReturning(ctx, []ThingKeyedUpdate{
+			{ID: batch[1].ID, Version: batch[1].Version, Changes: ThingUpdate{Note: runtime.SetNullable(rh)}},
+			{ID: batch[0].ID, Version: batch[0].Version, Changes: ThingUpdate{Name: runtime.Set(h), Tags: runtime.Set([]string{rh}), Code: runtime.SetNull[string](), Doc: runtime.Set(docOf(rh))}},
+		}))
+		var doc map[string]string
+		if err := json.Unmarshal(upd[1].Doc, &doc); err != nil || doc["v"] != rh {
+			t.Errorf("UpdateManyReturning doc: %s, %v", upd[1].Doc, err)
+		}
+		eq(t, "UpdateManyReturning", []any{upd[0].Note.V, upd[1].Name, upd[1].Tags, upd[1].Code}, []any{rh, h, []string{rh}, runtime.Null[string]{}})
+		eq(t, "UpdateMany", must(s.Things.UpdateMany(ctx, []ThingKeyedUpdate{{ID: upd[0].ID, Version: upd[0].Version, Changes: ThingUpdate{Note: runtime.SetNullable(h)}}})), int64(1))
+		eq(t, "DeleteMany", must(s.Things.DeleteMany(ctx, []runtime.Versioned[int64, int64]{{Key: upd[1].ID, Version: upd[1].Version}, {Key: -1, Version: 1}})), []bool{true, false})
+		eq(t, "RestoreMany", must(s.Things.RestoreMany(ctx, []int64{upd[1].ID, absent[1].ID})), []bool{true, false})
+		eq(t, "HardDeleteMany", must(s.Things.HardDeleteMany(ctx, []int64{absent[1].ID, upd[1].ID})), []bool{true, true})
+		check("after the batches", must(s.Things.FindByID(ctx, th.ID)))
+		call("ThingRepo.UpsertManyByOwnerAndKey", "ThingRepo.CreateManyIfAbsentByOwnerAndKey", "ThingRepo.UpdateManyReturning",
+			"ThingRepo.UpdateMany", "ThingRepo.DeleteMany", "ThingRepo.RestoreMany", "ThingRepo.HardDeleteMany")
+		parts := must(s.Parts.UpdateManyReturning(ctx, []PartKeyedUpdate{{ID: more[1].ID, Changes: PartUpdate{Body: runtime.Set(h)}}, {ID: more[0].ID, Changes: PartUpdate{Body: runtime.Set(rh)}}}))
+		eq(t, "Parts.UpdateManyReturning", []string{parts[0].Body, parts[1].Body, parts[0].Owner}, []string{h, rh, tenant})
+		eq(t, "Parts.UpdateMany", must(s.Parts.UpdateMany(ctx, []PartKeyedUpdate{{ID: more[0].ID, Changes: PartUpdate{Body: runtime.Set(h)}}})), int64(1))
+		eq(t, "Parts.DeleteMany", must(s.Parts.DeleteMany(ctx, []int64{more[0].ID, more[1].ID})), []bool{true, true})
+		call("PartRepo.UpdateManyReturning", "PartRepo.UpdateMany", "PartRepo.DeleteMany")
+
 		// The audit log holds the values as JSON, byte-identical, and the
 		// actor.
 		var name string
@@ -280,6 +316,19 @@ func TestHostileInputRoundTrips(t *testing.T) {
 		call("PlainRepo.Create", "PlainRepo.FindByID", "PlainRepo.Labelled", "PlainRepo.Update", "PlainRepo.UpsertByName",
 			"PlainRepo.CreateIfAbsentByName", "PlainRepo.CreateMany", "PlainRepo.FindByIDs", "PlainRepo.CreateManyReturning",
 			"PlainRepo.Delete")
+		pls := must(s.Plain.UpsertManyByName(ctx, []NewPlain{{Name: key + "/b", Label: rh, Words: odd, Doc: json.RawMessage(docOf(rh))}, pn}))
+		eq(t, "Plain.UpsertManyByName", []any{pls[0].Label, pls[0].Words, pls[1].Label, pls[1].Words}, []any{rh, odd, h, []string{h, `"`, `\`}})
+		pla, plaNew, err := s.Plain.CreateManyIfAbsentByName(ctx, []NewPlain{{Name: key + "/c", Label: h}, {Name: key, Label: "ignored"}})
+		if err != nil || !slices.Equal(plaNew, []bool{true, false}) || pla[1].Label != h {
+			t.Fatalf("Plain.CreateManyIfAbsentByName: %+v %v %v", pla, plaNew, err)
+		}
+		plu := must(s.Plain.UpdateManyReturning(ctx, []PlainKeyedUpdate{{Name: key + "/b", Changes: PlainUpdate{Words: runtime.Set[[]string](nil), Doc: runtime.Set[json.RawMessage](nil)}}, {Name: key, Changes: PlainUpdate{Label: runtime.Set(rh)}}}))
+		eq(t, "Plain.UpdateManyReturning", []any{plu[0].Words == nil, plu[0].Doc == nil, plu[1].Label}, []any{true, true, rh})
+		eq(t, "Plain.UpdateMany", must(s.Plain.UpdateMany(ctx, []PlainKeyedUpdate{{Name: key + "/c", Changes: PlainUpdate{Words: runtime.Set(odd)}}})), int64(1))
+		eq(t, "Plain.FindByID words", must(s.Plain.FindByID(ctx, key+"/c")).Words, odd)
+		eq(t, "Plain.DeleteMany", must(s.Plain.DeleteMany(ctx, []string{key + "/c", key + "/b", key + "/none"})), []bool{true, true, false})
+		call("PlainRepo.UpsertManyByName", "PlainRepo.CreateManyIfAbsentByName", "PlainRepo.UpdateManyReturning", "PlainRepo.UpdateMany",
+			"PlainRepo.DeleteMany")
 	}
 	plains := must(s.Plain.FindAll(context.Background()))
 	for got, err := range s.Plain.Stream(context.Background()) {

@@ -4,6 +4,7 @@
 package hostiledb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -369,6 +370,90 @@ func (r *PartRepo) CreateManyReturning(ctx context.Context, rows []NewPart) ([]P
 	)
 	items, err := runtime.Collect(res, err, len(rows), scanPart)
 	return items, wrapErr(err, "parts.CreateManyReturning", "parts")
+}
+
+// PartKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+type PartKeyedUpdate struct {
+	ID      int64      `json:"id"`
+	Changes PartUpdate `json:"changes"`
+}
+
+// bulkPartsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkPartsUpdates = &runtime.Bulk[PartKeyedUpdate]{
+	Table:    "parts",
+	Key:      func(a, b *PartKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *PartKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[PartKeyedUpdate]{
+		runtime.Array(func(v *PartKeyedUpdate) *int64 { return &v.ID }),
+		runtime.Array(func(v *PartKeyedUpdate) *int64 { return v.Changes.ThingID.Ptr() }),
+		runtime.Array(func(v *PartKeyedUpdate) *string { return v.Changes.Body.Ptr() }),
+	},
+}
+
+const sqlPartsUpdateMany = `-- name: parts.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "parts" ON "parts"."id" = "cpcgen_v"."cpcgen_1" WHERE "owner" = $4 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "parts"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "parts" SET "thing_id" = COALESCE("cpcgen_v"."cpcgen_2", "parts"."thing_id"), "body" = COALESCE("cpcgen_v"."cpcgen_3", "parts"."body") FROM "cpcgen_v" WHERE "parts"."id" = "cpcgen_v"."cpcgen_1" AND "owner" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table parts the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *PartRepo) UpdateMany(ctx context.Context, rows []PartKeyedUpdate) (int64, error) {
+	tenant, err := runtime.TenantFor[string](ctx, "parts.UpdateMany", "parts")
+	if err != nil {
+		return 0, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	out, err := runtime.UpdateMany(ctx, db, bulkPartsUpdates, sqlPartsUpdateMany, rows, tenant)
+	return out, wrapErr(err, "parts.UpdateMany", "parts")
+}
+
+const sqlPartsUpdateManyReturning = `-- name: parts.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "parts" ON "parts"."id" = "cpcgen_v"."cpcgen_1" WHERE "owner" = $4 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "parts"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "parts" SET "thing_id" = COALESCE("cpcgen_v"."cpcgen_2", "parts"."thing_id"), "body" = COALESCE("cpcgen_v"."cpcgen_3", "parts"."body") FROM "cpcgen_v" WHERE "parts"."id" = "cpcgen_v"."cpcgen_1" AND "owner" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "owner", "thing_id", "body")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."thing_id", "cpcgen_new"."body" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *PartRepo) UpdateManyReturning(ctx context.Context, rows []PartKeyedUpdate) ([]Part, error) {
+	tenant, err := runtime.TenantFor[string](ctx, "parts.UpdateManyReturning", "parts")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	out, err := runtime.UpdateManyReturning(ctx, db, bulkPartsUpdates, sqlPartsUpdateManyReturning, scanPart, rows, tenant)
+	return out, wrapErr(err, "parts.UpdateManyReturning", "parts")
+}
+
+// bulkPartsKeys sends the rows of DeleteMany.
+var bulkPartsKeys = &runtime.Bulk[int64]{
+	Table: "parts",
+	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[int64]{
+		runtime.Array(func(v *int64) *int64 { return v }),
+	},
+}
+
+const sqlPartsDeleteMany = `-- name: parts.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "parts" ON "parts"."id" = "cpcgen_v"."cpcgen_1" WHERE "owner" = $2 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "parts"),
+"cpcgen_new" AS (DELETE FROM "parts" USING "cpcgen_v" WHERE "parts"."id" = "cpcgen_v"."cpcgen_1" AND "owner" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table parts with the keys given, as Delete does,
+// and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *PartRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
+	tenant, err := runtime.TenantFor[string](ctx, "parts.DeleteMany", "parts")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	out, err := runtime.WriteMany(ctx, db, bulkPartsKeys, sqlPartsDeleteMany, keys, tenant)
+	return out, wrapErr(err, "parts.DeleteMany", "parts")
 }
 
 const sqlPartsListByThingID = `-- name: parts.ListByThingID replica=ok

@@ -4,6 +4,7 @@
 package hostiledb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -352,6 +353,117 @@ func (r *PlainRepo) CreateIfAbsentByName(ctx context.Context, n NewPlain) (Plain
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlPlainCreateIfAbsentByName, n, argsNewPlain, scanPlain)
 	return v, created, wrapErr(err, "plain.CreateIfAbsentByName", "plain")
+}
+
+// PlainKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+type PlainKeyedUpdate struct {
+	Name    string      `json:"name"`
+	Changes PlainUpdate `json:"changes"`
+}
+
+// bulkPlainUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkPlainUpdates = &runtime.Bulk[PlainKeyedUpdate]{
+	Table:    "plain",
+	Key:      func(a, b *PlainKeyedUpdate) int { return cmp.Compare(a.Name, b.Name) },
+	Validate: func(v *PlainKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[PlainKeyedUpdate]{
+		runtime.Array(func(v *PlainKeyedUpdate) *string { return &v.Name }),
+		runtime.Array(func(v *PlainKeyedUpdate) *string { return v.Changes.Label.Ptr() }),
+		runtime.Flags(func(v *PlainKeyedUpdate) *bool { return &v.Changes.Words.Set }),
+		runtime.TextArray("_text", func(v *PlainKeyedUpdate) *[]string { return &v.Changes.Words.Value }),
+		runtime.Flags(func(v *PlainKeyedUpdate) *bool { return &v.Changes.Doc.Set }),
+		runtime.Array(func(v *PlainKeyedUpdate) *json.RawMessage { return &v.Changes.Doc.Value }),
+	},
+}
+
+const sqlPlainUpdateMany = `-- name: plain.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::varchar[], $3::boolean[], $4::text[], $5::boolean[], $6::json[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "plain" ON "plain"."name" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "plain"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "plain" SET "label" = COALESCE("cpcgen_v"."cpcgen_2", "plain"."label"), "words" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4"::text[] ELSE "plain"."words" END, "doc" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "plain"."doc" END FROM "cpcgen_v" WHERE "plain"."name" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table plain the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *PlainRepo) UpdateMany(ctx context.Context, rows []PlainKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkPlainUpdates, sqlPlainUpdateMany, rows)
+	return out, wrapErr(err, "plain.UpdateMany", "plain")
+}
+
+const sqlPlainUpdateManyReturning = `-- name: plain.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::varchar[], $3::boolean[], $4::text[], $5::boolean[], $6::json[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "plain" ON "plain"."name" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "plain"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "plain" SET "label" = COALESCE("cpcgen_v"."cpcgen_2", "plain"."label"), "words" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4"::text[] ELSE "plain"."words" END, "doc" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "plain"."doc" END FROM "cpcgen_v" WHERE "plain"."name" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "name", "label", "words", "doc")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."name", "cpcgen_new"."label", "cpcgen_new"."words", "cpcgen_new"."doc" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *PlainRepo) UpdateManyReturning(ctx context.Context, rows []PlainKeyedUpdate) ([]Plain, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkPlainUpdates, sqlPlainUpdateManyReturning, scanPlain, rows)
+	return out, wrapErr(err, "plain.UpdateManyReturning", "plain")
+}
+
+// bulkPlainKeys sends the rows of DeleteMany.
+var bulkPlainKeys = &runtime.Bulk[string]{
+	Table: "plain",
+	Key:   func(a, b *string) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[string]{
+		runtime.Array(func(v *string) *string { return v }),
+	},
+}
+
+const sqlPlainDeleteMany = `-- name: plain.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "plain" ON "plain"."name" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "plain"),
+"cpcgen_new" AS (DELETE FROM "plain" USING "cpcgen_v" WHERE "plain"."name" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table plain with the keys given, as Delete does,
+// and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *PlainRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkPlainKeys, sqlPlainDeleteMany, keys)
+	return out, wrapErr(err, "plain.DeleteMany", "plain")
+}
+
+// bulkPlainNew sends the rows of the batch upserts.
+var bulkPlainNew = &runtime.Bulk[NewPlain]{
+	Table:    "plain",
+	Validate: (*NewPlain).Validate,
+	Columns: []runtime.BulkColumn[NewPlain]{
+		runtime.Array(func(v *NewPlain) *string { return &v.Name }),
+		runtime.Array(func(v *NewPlain) *string { return &v.Label }),
+		runtime.TextArray("_text", func(v *NewPlain) *[]string { return &v.Words }),
+		runtime.Array(func(v *NewPlain) *json.RawMessage { return &v.Doc }),
+	},
+}
+
+const sqlPlainUpsertManyByName = `-- name: plain.UpsertManyByName
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3"::text[] AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4" FROM unnest($1::text[], $2::varchar[], $3::text[], $4::json[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "plain"."name" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "plain" ON "name" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "plain"),
+"cpcgen_ins" AS (INSERT INTO "plain" ("name", "label", "words", "doc") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") DO NOTHING RETURNING "name", "label", "words", "doc"),
+"cpcgen_new" AS (UPDATE "plain" SET "label" = "cpcgen_v"."cpcgen_i2", "words" = "cpcgen_v"."cpcgen_i3", "doc" = "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE "name" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "name", "label", "words", "doc")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."name", "cpcgen_ins"."label", "cpcgen_ins"."words", "cpcgen_ins"."doc" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."name", "cpcgen_new"."label", "cpcgen_new"."words", "cpcgen_new"."doc" FROM "cpcgen_new"`
+
+// UpsertManyByName is UpsertByName for many rows: it returns the rows as stored,
+// in the order of rows. See runtime.UpsertMany.
+func (r *PlainRepo) UpsertManyByName(ctx context.Context, rows []NewPlain) ([]Plain, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkPlainNew.By(func(a, b *NewPlain) int { return cmp.Compare(a.Name, b.Name) }), sqlPlainUpsertManyByName, scanPlain, rows)
+	return out, wrapErr(err, "plain.UpsertManyByName", "plain")
+}
+
+const sqlPlainCreateManyIfAbsentByName = `-- name: plain.CreateManyIfAbsentByName
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3"::text[] AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4" FROM unnest($1::text[], $2::varchar[], $3::text[], $4::json[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "plain" ("name", "label", "words", "doc") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") DO NOTHING RETURNING "name", "label", "words", "doc")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."name", "cpcgen_ins"."label", "cpcgen_ins"."words", "cpcgen_ins"."doc" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "plain"."name", "plain"."label", "plain"."words", "plain"."doc" FROM "cpcgen_v" JOIN "plain" ON "name" = "cpcgen_v"."cpcgen_i1"`
+
+// CreateManyIfAbsentByName is CreateIfAbsentByName for many rows: it returns, in
+// the order of rows, the new rows or the rows in the way, and whether each was
+// created. See runtime.CreateManyIfAbsent.
+func (r *PlainRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewPlain) ([]Plain, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkPlainNew.By(func(a, b *NewPlain) int { return cmp.Compare(a.Name, b.Name) }), sqlPlainCreateManyIfAbsentByName, scanPlain, rows)
+	return out, created, wrapErr(err, "plain.CreateManyIfAbsentByName", "plain")
 }
 
 const sqlPlainLabelled = `-- name: plain.Labelled replica=ok

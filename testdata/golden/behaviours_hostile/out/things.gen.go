@@ -4,6 +4,7 @@
 package hostiledb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -468,6 +469,42 @@ func (r *ThingRepo) Restore(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, wrapErr(err, "things.Restore", "things")
 }
 
+const sqlThingsHardDeleteMany = `-- name: things.HardDeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "things" ON "things"."id" = "cpcgen_v"."cpcgen_1" WHERE "owner" = $2 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "things"),
+"cpcgen_new" AS (DELETE FROM "things" USING "cpcgen_v" WHERE "things"."id" = "cpcgen_v"."cpcgen_1" AND "owner" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// HardDeleteMany is HardDelete for many keys: it reports whether each key's row
+// was removed. See runtime.WriteMany.
+func (r *ThingRepo) HardDeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
+	tenant, err := runtime.TenantFor[string](ctx, "things.HardDeleteMany", "things")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	out, err := runtime.WriteMany(ctx, db, bulkThingsKeys, sqlThingsHardDeleteMany, keys, tenant)
+	return out, wrapErr(err, "things.HardDeleteMany", "things")
+}
+
+const sqlThingsRestoreMany = `-- name: things.RestoreMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "things" ON "things"."id" = "cpcgen_v"."cpcgen_1" WHERE "owner" = $2 AND "deleted_at" IS NOT NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "things"),
+"cpcgen_new" AS (UPDATE "things" SET "deleted_at" = NULL, "version" = "things"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "things"."id" = "cpcgen_v"."cpcgen_1" AND "owner" = $2 AND "deleted_at" IS NOT NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// RestoreMany is Restore for many keys: it reports whether each key's deleted row
+// was restored. See runtime.WriteMany.
+func (r *ThingRepo) RestoreMany(ctx context.Context, keys []int64) ([]bool, error) {
+	tenant, err := runtime.TenantFor[string](ctx, "things.RestoreMany", "things")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	out, err := runtime.WriteMany(ctx, db, bulkThingsKeys, sqlThingsRestoreMany, keys, tenant)
+	return out, wrapErr(err, "things.RestoreMany", "things")
+}
+
 const sqlThingsAuditTrail = `-- name: things.AuditTrail replica=ok
 SELECT "id", "action", "actor", "at", "txid", "old", "new" FROM "cpcgen_audit_log"
 WHERE "table_name" = 'things' AND "row_key" = jsonb_build_object('id', $1::bigint) AND "tenant" = $2::text::text
@@ -654,6 +691,163 @@ func (r *ThingRepo) CreateIfAbsentByOwnerAndKey(ctx context.Context, n NewThing)
 		return Thing{}, false, runtime.NewHiddenKeyError("things.CreateIfAbsentByOwnerAndKey", "things")
 	}
 	return v, created, wrapErr(err, "things.CreateIfAbsentByOwnerAndKey", "things")
+}
+
+// ThingKeyedUpdate is one row's changes for UpdateMany: its key, the version the
+// caller read, and the changes.
+type ThingKeyedUpdate struct {
+	ID      int64       `json:"id"`
+	Version int64       `json:"version"`
+	Changes ThingUpdate `json:"changes"`
+}
+
+// bulkThingsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkThingsUpdates = &runtime.Bulk[ThingKeyedUpdate]{
+	Table:    "things",
+	Key:      func(a, b *ThingKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *ThingKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[ThingKeyedUpdate]{
+		runtime.Array(func(v *ThingKeyedUpdate) *int64 { return &v.ID }),
+		runtime.Array(func(v *ThingKeyedUpdate) *int64 { return &v.Version }),
+		runtime.Array(func(v *ThingKeyedUpdate) *string { return v.Changes.Key.Ptr() }),
+		runtime.Array(func(v *ThingKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+		runtime.Flags(func(v *ThingKeyedUpdate) *bool { return &v.Changes.Code.Set }),
+		runtime.Array(func(v *ThingKeyedUpdate) *string { return v.Changes.Code.Value.Ptr() }),
+		runtime.TextArray("_text", func(v *ThingKeyedUpdate) *[]string { return v.Changes.Tags.Ptr() }),
+		runtime.Flags(func(v *ThingKeyedUpdate) *bool { return &v.Changes.Doc.Set }),
+		runtime.Array(func(v *ThingKeyedUpdate) *json.RawMessage { return &v.Changes.Doc.Value }),
+		runtime.Flags(func(v *ThingKeyedUpdate) *bool { return &v.Changes.Note.Set }),
+		runtime.Array(func(v *ThingKeyedUpdate) *string { return v.Changes.Note.Value.Ptr() }),
+	},
+}
+
+const sqlThingsUpdateMany = `-- name: things.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::boolean[], $6::bpchar[], $7::text[], $8::boolean[], $9::jsonb[], $10::boolean[], $11::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "things" ON "things"."id" = "cpcgen_v"."cpcgen_1" WHERE "owner" = $12 AND "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "things"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", CASE WHEN "cpcgen_old"."cpcgen_ord" IS NULL THEN 1 ELSE 2 END AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL OR NOT "cpcgen_old"."cpcgen_ok"),
+"cpcgen_new" AS (UPDATE "things" SET "key" = COALESCE("cpcgen_v"."cpcgen_3", "things"."key"), "name" = COALESCE("cpcgen_v"."cpcgen_4", "things"."name"), "code" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "things"."code" END, "tags" = COALESCE("cpcgen_v"."cpcgen_7"::text[], "things"."tags"), "doc" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "things"."doc" END, "note" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "things"."note" END, "version" = "things"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "things"."id" = "cpcgen_v"."cpcgen_1" AND "owner" = $12 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table things the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row or
+// another version (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *ThingRepo) UpdateMany(ctx context.Context, rows []ThingKeyedUpdate) (int64, error) {
+	tenant, err := runtime.TenantFor[string](ctx, "things.UpdateMany", "things")
+	if err != nil {
+		return 0, err
+	}
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	out, err := runtime.UpdateMany(ctx, db, bulkThingsUpdates, sqlThingsUpdateMany, rows, tenant)
+	return out, wrapErr(err, "things.UpdateMany", "things")
+}
+
+const sqlThingsUpdateManyReturning = `-- name: things.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::boolean[], $6::bpchar[], $7::text[], $8::boolean[], $9::jsonb[], $10::boolean[], $11::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "things" ON "things"."id" = "cpcgen_v"."cpcgen_1" WHERE "owner" = $12 AND "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "things"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", CASE WHEN "cpcgen_old"."cpcgen_ord" IS NULL THEN 1 ELSE 2 END AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL OR NOT "cpcgen_old"."cpcgen_ok"),
+"cpcgen_new" AS (UPDATE "things" SET "key" = COALESCE("cpcgen_v"."cpcgen_3", "things"."key"), "name" = COALESCE("cpcgen_v"."cpcgen_4", "things"."name"), "code" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "things"."code" END, "tags" = COALESCE("cpcgen_v"."cpcgen_7"::text[], "things"."tags"), "doc" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "things"."doc" END, "note" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "things"."note" END, "version" = "things"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "things"."id" = "cpcgen_v"."cpcgen_1" AND "owner" = $12 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."key", "cpcgen_new"."name", "cpcgen_new"."code"::text, "cpcgen_new"."tags", "cpcgen_new"."doc", "cpcgen_new"."note", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at", "cpcgen_new"."version" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *ThingRepo) UpdateManyReturning(ctx context.Context, rows []ThingKeyedUpdate) ([]Thing, error) {
+	tenant, err := runtime.TenantFor[string](ctx, "things.UpdateManyReturning", "things")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	out, err := runtime.UpdateManyReturning(ctx, db, bulkThingsUpdates, sqlThingsUpdateManyReturning, scanThing, rows, tenant)
+	return out, wrapErr(err, "things.UpdateManyReturning", "things")
+}
+
+// bulkThingsVersions sends the rows of DeleteMany.
+var bulkThingsVersions = &runtime.Bulk[runtime.Versioned[int64, int64]]{
+	Table: "things",
+	Key:   func(a, b *runtime.Versioned[int64, int64]) int { return cmp.Compare(a.Key, b.Key) },
+	Columns: []runtime.BulkColumn[runtime.Versioned[int64, int64]]{
+		runtime.Array(func(v *runtime.Versioned[int64, int64]) *int64 { return &v.Key }),
+		runtime.Array(func(v *runtime.Versioned[int64, int64]) *int64 { return &v.Version }),
+	},
+}
+
+// bulkThingsKeys sends the rows of HardDeleteMany and RestoreMany.
+var bulkThingsKeys = &runtime.Bulk[int64]{
+	Table: "things",
+	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[int64]{
+		runtime.Array(func(v *int64) *int64 { return v }),
+	},
+}
+
+const sqlThingsDeleteMany = `-- name: things.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "things" ON "things"."id" = "cpcgen_v"."cpcgen_1" WHERE "owner" = $3 AND "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "things"),
+"cpcgen_bad" AS (SELECT "cpcgen_old"."cpcgen_ord", 2 AS "cpcgen_state" FROM "cpcgen_old" WHERE NOT "cpcgen_ok"),
+"cpcgen_new" AS (UPDATE "things" SET "deleted_at" = now(), "version" = "things"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "things"."id" = "cpcgen_v"."cpcgen_1" AND "owner" = $3 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// DeleteMany soft-deletes the rows of table things with the keys given, as Delete
+// does, and reports whether each key's row was deleted. One stale version stops
+// the whole batch. See runtime.WriteMany.
+func (r *ThingRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[int64, int64]) ([]bool, error) {
+	tenant, err := runtime.TenantFor[string](ctx, "things.DeleteMany", "things")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	out, err := runtime.WriteMany(ctx, db, bulkThingsVersions, sqlThingsDeleteMany, keys, tenant)
+	return out, wrapErr(err, "things.DeleteMany", "things")
+}
+
+// bulkThingsNew sends the rows of the batch upserts.
+var bulkThingsNew = &runtime.Bulk[NewThing]{
+	Table:    "things",
+	Validate: (*NewThing).Validate,
+	Columns: []runtime.BulkColumn[NewThing]{
+		runtime.Array(func(v *NewThing) *string { return &v.Key }),
+		runtime.Array(func(v *NewThing) *string { return &v.Name }),
+		runtime.Array(func(v *NewThing) *string { return v.Code.Ptr() }),
+		runtime.TextArray("_text", func(v *NewThing) *[]string { return v.Tags.Ptr() }),
+		runtime.Array(func(v *NewThing) *json.RawMessage { return &v.Doc }),
+		runtime.Array(func(v *NewThing) *string { return v.Note.Ptr() }),
+	},
+}
+
+const sqlThingsUpsertManyByOwnerAndKey = `-- name: things.UpsertManyByOwnerAndKey
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4"::text[], '{}'::text[]) AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5", "cpcgen_u"."cpcgen_6" AS "cpcgen_i6" FROM unnest($1::text[], $2::text[], $3::bpchar[], $4::text[], $5::jsonb[], $6::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "things"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "things" ON "owner" = $7::text AND "key" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) AND "owner" = $7 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "things"),
+"cpcgen_ins" AS (INSERT INTO "things" ("key", "name", "code", "tags", "doc", "note", "owner") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6", $7::text FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("owner", "key") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version"),
+"cpcgen_new" AS (UPDATE "things" SET "name" = "cpcgen_v"."cpcgen_i2", "code" = "cpcgen_v"."cpcgen_i3", "tags" = COALESCE("cpcgen_v"."cpcgen_4"::text[], "things"."tags"), "doc" = "cpcgen_v"."cpcgen_i5", "note" = "cpcgen_v"."cpcgen_i6", "version" = "things"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "owner" = $7::text AND "key" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) AND "owner" = $7 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."owner", "cpcgen_ins"."key", "cpcgen_ins"."name", "cpcgen_ins"."code"::text, "cpcgen_ins"."tags", "cpcgen_ins"."doc", "cpcgen_ins"."note", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."key" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."key", "cpcgen_new"."name", "cpcgen_new"."code"::text, "cpcgen_new"."tags", "cpcgen_new"."doc", "cpcgen_new"."note", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at", "cpcgen_new"."version" FROM "cpcgen_new"`
+
+// UpsertManyByOwnerAndKey is UpsertByOwnerAndKey for many rows: it returns the
+// rows as stored, in the order of rows. See runtime.UpsertMany.
+func (r *ThingRepo) UpsertManyByOwnerAndKey(ctx context.Context, rows []NewThing) ([]Thing, error) {
+	tenant, err := runtime.TenantFor[string](ctx, "things.UpsertManyByOwnerAndKey", "things")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	out, err := runtime.UpsertMany(ctx, db, bulkThingsNew.By(func(a, b *NewThing) int { return cmp.Compare(a.Key, b.Key) }), sqlThingsUpsertManyByOwnerAndKey, scanThing, rows, tenant)
+	return out, wrapErr(err, "things.UpsertManyByOwnerAndKey", "things")
+}
+
+const sqlThingsCreateManyIfAbsentByOwnerAndKey = `-- name: things.CreateManyIfAbsentByOwnerAndKey
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4"::text[], '{}'::text[]) AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5", "cpcgen_u"."cpcgen_6" AS "cpcgen_i6" FROM unnest($1::text[], $2::text[], $3::bpchar[], $4::text[], $5::jsonb[], $6::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "things" ("key", "name", "code", "tags", "doc", "note", "owner") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6", $7::text FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("owner", "key") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."owner", "cpcgen_ins"."key", "cpcgen_ins"."name", "cpcgen_ins"."code"::text, "cpcgen_ins"."tags", "cpcgen_ins"."doc", "cpcgen_ins"."note", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."key" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "things"."id", "things"."owner", "things"."key", "things"."name", "things"."code"::text, "things"."tags", "things"."doc", "things"."note", "things"."created_at", "things"."updated_at", "things"."deleted_at", "things"."version" FROM "cpcgen_v" JOIN "things" ON "owner" = $7::text AND "key" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) AND "owner" = $7`
+
+// CreateManyIfAbsentByOwnerAndKey is CreateIfAbsentByOwnerAndKey for many rows: it
+// returns, in the order of rows, the new rows or the rows in the way, and whether
+// each was created. See runtime.CreateManyIfAbsent.
+func (r *ThingRepo) CreateManyIfAbsentByOwnerAndKey(ctx context.Context, rows []NewThing) ([]Thing, []bool, error) {
+	tenant, err := runtime.TenantFor[string](ctx, "things.CreateManyIfAbsentByOwnerAndKey", "things")
+	if err != nil {
+		return nil, nil, err
+	}
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkThingsNew.By(func(a, b *NewThing) int { return cmp.Compare(a.Key, b.Key) }), sqlThingsCreateManyIfAbsentByOwnerAndKey, scanThing, rows, tenant)
+	return out, created, wrapErr(err, "things.CreateManyIfAbsentByOwnerAndKey", "things")
 }
 
 // LoadParts returns the rows of table parts that reference each of parents

@@ -4,6 +4,7 @@
 package lockdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -351,4 +352,115 @@ func (r *CounterRepo) CreateIfAbsentByName(ctx context.Context, n NewCounter) (C
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCountersCreateIfAbsentByName, n, argsNewCounter, scanCounter)
 	return v, created, wrapErr(err, "counters.CreateIfAbsentByName", "counters")
+}
+
+// CounterKeyedUpdate is one row's changes for UpdateMany: its key, the rev the
+// caller read, and the changes.
+type CounterKeyedUpdate struct {
+	Name    string        `json:"name"`
+	Rev     int64         `json:"rev"`
+	Changes CounterUpdate `json:"changes"`
+}
+
+// bulkCountersUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkCountersUpdates = &runtime.Bulk[CounterKeyedUpdate]{
+	Table:    "counters",
+	Key:      func(a, b *CounterKeyedUpdate) int { return cmp.Compare(a.Name, b.Name) },
+	Validate: func(v *CounterKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[CounterKeyedUpdate]{
+		runtime.Array(func(v *CounterKeyedUpdate) *string { return &v.Name }),
+		runtime.Array(func(v *CounterKeyedUpdate) *int64 { return &v.Rev }),
+		runtime.Array(func(v *CounterKeyedUpdate) *int64 { return v.Changes.Value.Ptr() }),
+	},
+}
+
+const sqlCountersUpdateMany = `-- name: counters.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "rev" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "counters" ON "counters"."name" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "counters"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", CASE WHEN "cpcgen_old"."cpcgen_ord" IS NULL THEN 1 ELSE 2 END AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL OR NOT "cpcgen_old"."cpcgen_ok"),
+"cpcgen_new" AS (UPDATE "counters" SET "value" = COALESCE("cpcgen_v"."cpcgen_3", "counters"."value"), "rev" = "counters"."rev" + 1 FROM "cpcgen_v" WHERE "counters"."name" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table counters the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row or
+// another rev (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *CounterRepo) UpdateMany(ctx context.Context, rows []CounterKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkCountersUpdates, sqlCountersUpdateMany, rows)
+	return out, wrapErr(err, "counters.UpdateMany", "counters")
+}
+
+const sqlCountersUpdateManyReturning = `-- name: counters.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "rev" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "counters" ON "counters"."name" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "counters"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", CASE WHEN "cpcgen_old"."cpcgen_ord" IS NULL THEN 1 ELSE 2 END AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL OR NOT "cpcgen_old"."cpcgen_ok"),
+"cpcgen_new" AS (UPDATE "counters" SET "value" = COALESCE("cpcgen_v"."cpcgen_3", "counters"."value"), "rev" = "counters"."rev" + 1 FROM "cpcgen_v" WHERE "counters"."name" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "name", "value", "rev")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."name", "cpcgen_new"."value", "cpcgen_new"."rev" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *CounterRepo) UpdateManyReturning(ctx context.Context, rows []CounterKeyedUpdate) ([]Counter, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkCountersUpdates, sqlCountersUpdateManyReturning, scanCounter, rows)
+	return out, wrapErr(err, "counters.UpdateManyReturning", "counters")
+}
+
+// bulkCountersVersions sends the rows of DeleteMany.
+var bulkCountersVersions = &runtime.Bulk[runtime.Versioned[string, int64]]{
+	Table: "counters",
+	Key:   func(a, b *runtime.Versioned[string, int64]) int { return cmp.Compare(a.Key, b.Key) },
+	Columns: []runtime.BulkColumn[runtime.Versioned[string, int64]]{
+		runtime.Array(func(v *runtime.Versioned[string, int64]) *string { return &v.Key }),
+		runtime.Array(func(v *runtime.Versioned[string, int64]) *int64 { return &v.Version }),
+	},
+}
+
+const sqlCountersDeleteMany = `-- name: counters.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "rev" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "counters" ON "counters"."name" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "counters"),
+"cpcgen_bad" AS (SELECT "cpcgen_old"."cpcgen_ord", 2 AS "cpcgen_state" FROM "cpcgen_old" WHERE NOT "cpcgen_ok"),
+"cpcgen_new" AS (DELETE FROM "counters" USING "cpcgen_v" WHERE "counters"."name" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// DeleteMany deletes the rows of table counters with the keys given, as Delete
+// does, and reports whether each key's row was deleted. One stale rev stops the
+// whole batch. See runtime.WriteMany.
+func (r *CounterRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[string, int64]) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkCountersVersions, sqlCountersDeleteMany, keys)
+	return out, wrapErr(err, "counters.DeleteMany", "counters")
+}
+
+// bulkCountersNew sends the rows of the batch upserts.
+var bulkCountersNew = &runtime.Bulk[NewCounter]{
+	Table:    "counters",
+	Validate: (*NewCounter).Validate,
+	Columns: []runtime.BulkColumn[NewCounter]{
+		runtime.Array(func(v *NewCounter) *string { return &v.Name }),
+		runtime.Array(func(v *NewCounter) *int64 { return v.Value.Ptr() }),
+	},
+}
+
+const sqlCountersUpsertManyByName = `-- name: counters.UpsertManyByName
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", COALESCE("cpcgen_u"."cpcgen_2", 0) AS "cpcgen_i2" FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "counters"."name" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "counters" ON "name" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "counters"),
+"cpcgen_ins" AS (INSERT INTO "counters" ("name", "value") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") DO NOTHING RETURNING "name", "value", "rev"),
+"cpcgen_new" AS (UPDATE "counters" SET "value" = COALESCE("cpcgen_v"."cpcgen_2", "counters"."value"), "rev" = "counters"."rev" + 1 FROM "cpcgen_v" WHERE "name" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "name", "value", "rev")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."name", "cpcgen_ins"."value", "cpcgen_ins"."rev" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."name", "cpcgen_new"."value", "cpcgen_new"."rev" FROM "cpcgen_new"`
+
+// UpsertManyByName is UpsertByName for many rows: it returns the rows as stored,
+// in the order of rows. See runtime.UpsertMany.
+func (r *CounterRepo) UpsertManyByName(ctx context.Context, rows []NewCounter) ([]Counter, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkCountersNew.By(func(a, b *NewCounter) int { return cmp.Compare(a.Name, b.Name) }), sqlCountersUpsertManyByName, scanCounter, rows)
+	return out, wrapErr(err, "counters.UpsertManyByName", "counters")
+}
+
+const sqlCountersCreateManyIfAbsentByName = `-- name: counters.CreateManyIfAbsentByName
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", COALESCE("cpcgen_u"."cpcgen_2", 0) AS "cpcgen_i2" FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "counters" ("name", "value") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") DO NOTHING RETURNING "name", "value", "rev")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."name", "cpcgen_ins"."value", "cpcgen_ins"."rev" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "counters"."name", "counters"."value", "counters"."rev" FROM "cpcgen_v" JOIN "counters" ON "name" = "cpcgen_v"."cpcgen_i1"`
+
+// CreateManyIfAbsentByName is CreateIfAbsentByName for many rows: it returns, in
+// the order of rows, the new rows or the rows in the way, and whether each was
+// created. See runtime.CreateManyIfAbsent.
+func (r *CounterRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewCounter) ([]Counter, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCountersNew.By(func(a, b *NewCounter) int { return cmp.Compare(a.Name, b.Name) }), sqlCountersCreateManyIfAbsentByName, scanCounter, rows)
+	return out, created, wrapErr(err, "counters.CreateManyIfAbsentByName", "counters")
 }

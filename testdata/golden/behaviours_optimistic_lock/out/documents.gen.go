@@ -4,6 +4,7 @@
 package lockdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -394,4 +395,121 @@ func (r *DocumentRepo) CreateIfAbsentByKey(ctx context.Context, n NewDocument) (
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlDocumentsCreateIfAbsentByKey, n, argsNewDocument, scanDocument)
 	return v, created, wrapErr(err, "documents.CreateIfAbsentByKey", "documents")
+}
+
+// DocumentKeyedUpdate is one row's changes for UpdateMany: its key, the version
+// the caller read, and the changes.
+type DocumentKeyedUpdate struct {
+	ID      uuid.UUID      `json:"id"`
+	Version int64          `json:"version"`
+	Changes DocumentUpdate `json:"changes"`
+}
+
+// bulkDocumentsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkDocumentsUpdates = &runtime.Bulk[DocumentKeyedUpdate]{
+	Table:    "documents",
+	Key:      func(a, b *DocumentKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Validate: func(v *DocumentKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[DocumentKeyedUpdate]{
+		runtime.Array(func(v *DocumentKeyedUpdate) *uuid.UUID { return &v.ID }),
+		runtime.Array(func(v *DocumentKeyedUpdate) *int64 { return &v.Version }),
+		runtime.Array(func(v *DocumentKeyedUpdate) *string { return v.Changes.Key.Ptr() }),
+		runtime.Array(func(v *DocumentKeyedUpdate) *string { return v.Changes.Title.Ptr() }),
+		runtime.Array(func(v *DocumentKeyedUpdate) *string { return v.Changes.Body.Ptr() }),
+		runtime.Array(func(v *DocumentKeyedUpdate) *int64 { return v.Changes.Hits.Ptr() }),
+	},
+}
+
+const sqlDocumentsUpdateMany = `-- name: documents.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "documents" ON "documents"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "documents"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", CASE WHEN "cpcgen_old"."cpcgen_ord" IS NULL THEN 1 ELSE 2 END AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL OR NOT "cpcgen_old"."cpcgen_ok"),
+"cpcgen_new" AS (UPDATE "documents" SET "key" = COALESCE("cpcgen_v"."cpcgen_3", "documents"."key"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "documents"."title"), "body" = COALESCE("cpcgen_v"."cpcgen_5", "documents"."body"), "hits" = COALESCE("cpcgen_v"."cpcgen_6", "documents"."hits"), "version" = "documents"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "documents"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table documents the changes of each, as
+// Update does, and returns how many it updated: all, or none when a key has no row
+// or another version (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *DocumentRepo) UpdateMany(ctx context.Context, rows []DocumentKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkDocumentsUpdates, sqlDocumentsUpdateMany, rows)
+	return out, wrapErr(err, "documents.UpdateMany", "documents")
+}
+
+const sqlDocumentsUpdateManyReturning = `-- name: documents.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "documents" ON "documents"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "documents"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", CASE WHEN "cpcgen_old"."cpcgen_ord" IS NULL THEN 1 ELSE 2 END AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL OR NOT "cpcgen_old"."cpcgen_ok"),
+"cpcgen_new" AS (UPDATE "documents" SET "key" = COALESCE("cpcgen_v"."cpcgen_3", "documents"."key"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "documents"."title"), "body" = COALESCE("cpcgen_v"."cpcgen_5", "documents"."body"), "hits" = COALESCE("cpcgen_v"."cpcgen_6", "documents"."hits"), "version" = "documents"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "documents"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "key", "title", "body", "hits", "created_at", "updated_at", "version")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."key", "cpcgen_new"."title", "cpcgen_new"."body", "cpcgen_new"."hits", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."version" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *DocumentRepo) UpdateManyReturning(ctx context.Context, rows []DocumentKeyedUpdate) ([]Document, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkDocumentsUpdates, sqlDocumentsUpdateManyReturning, scanDocument, rows)
+	return out, wrapErr(err, "documents.UpdateManyReturning", "documents")
+}
+
+// bulkDocumentsVersions sends the rows of DeleteMany.
+var bulkDocumentsVersions = &runtime.Bulk[runtime.Versioned[uuid.UUID, int64]]{
+	Table: "documents",
+	Key:   func(a, b *runtime.Versioned[uuid.UUID, int64]) int { return runtime.CompareUUID(a.Key, b.Key) },
+	Columns: []runtime.BulkColumn[runtime.Versioned[uuid.UUID, int64]]{
+		runtime.Array(func(v *runtime.Versioned[uuid.UUID, int64]) *uuid.UUID { return &v.Key }),
+		runtime.Array(func(v *runtime.Versioned[uuid.UUID, int64]) *int64 { return &v.Version }),
+	},
+}
+
+const sqlDocumentsDeleteMany = `-- name: documents.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "documents" ON "documents"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "documents"),
+"cpcgen_bad" AS (SELECT "cpcgen_old"."cpcgen_ord", 2 AS "cpcgen_state" FROM "cpcgen_old" WHERE NOT "cpcgen_ok"),
+"cpcgen_new" AS (DELETE FROM "documents" USING "cpcgen_v" WHERE "documents"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// DeleteMany deletes the rows of table documents with the keys given, as Delete
+// does, and reports whether each key's row was deleted. One stale version stops
+// the whole batch. See runtime.WriteMany.
+func (r *DocumentRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[uuid.UUID, int64]) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkDocumentsVersions, sqlDocumentsDeleteMany, keys)
+	return out, wrapErr(err, "documents.DeleteMany", "documents")
+}
+
+// bulkDocumentsNew sends the rows of the batch upserts.
+var bulkDocumentsNew = &runtime.Bulk[NewDocument]{
+	Table:    "documents",
+	Validate: (*NewDocument).Validate,
+	Columns: []runtime.BulkColumn[NewDocument]{
+		runtime.Array(func(v *NewDocument) *uuid.UUID { return v.ID.Ptr() }),
+		runtime.Array(func(v *NewDocument) *string { return &v.Key }),
+		runtime.Array(func(v *NewDocument) *string { return &v.Title }),
+		runtime.Array(func(v *NewDocument) *string { return v.Body.Ptr() }),
+		runtime.Array(func(v *NewDocument) *int64 { return v.Hits.Ptr() }),
+	},
+}
+
+const sqlDocumentsUpsertManyByKey = `-- name: documents.UpsertManyByKey
+WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", ''::text) AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_5", 0) AS "cpcgen_i5" FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "documents"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "documents" ON "key" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "documents"),
+"cpcgen_ins" AS (INSERT INTO "documents" ("id", "key", "title", "body", "hits") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("key") DO NOTHING RETURNING "id", "key", "title", "body", "hits", "created_at", "updated_at", "version"),
+"cpcgen_new" AS (UPDATE "documents" SET "title" = "cpcgen_v"."cpcgen_i3", "body" = COALESCE("cpcgen_v"."cpcgen_4", "documents"."body"), "hits" = COALESCE("cpcgen_v"."cpcgen_5", "documents"."hits"), "version" = "documents"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "key" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "key", "title", "body", "hits", "created_at", "updated_at", "version")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."key", "cpcgen_ins"."title", "cpcgen_ins"."body", "cpcgen_ins"."hits", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."key" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."key", "cpcgen_new"."title", "cpcgen_new"."body", "cpcgen_new"."hits", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."version" FROM "cpcgen_new"`
+
+// UpsertManyByKey is UpsertByKey for many rows: it returns the rows as stored, in
+// the order of rows. See runtime.UpsertMany.
+func (r *DocumentRepo) UpsertManyByKey(ctx context.Context, rows []NewDocument) ([]Document, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkDocumentsNew.By(func(a, b *NewDocument) int { return cmp.Compare(a.Key, b.Key) }), sqlDocumentsUpsertManyByKey, scanDocument, rows)
+	return out, wrapErr(err, "documents.UpsertManyByKey", "documents")
+}
+
+const sqlDocumentsCreateManyIfAbsentByKey = `-- name: documents.CreateManyIfAbsentByKey
+WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", ''::text) AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_5", 0) AS "cpcgen_i5" FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "documents" ("id", "key", "title", "body", "hits") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("key") DO NOTHING RETURNING "id", "key", "title", "body", "hits", "created_at", "updated_at", "version")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."key", "cpcgen_ins"."title", "cpcgen_ins"."body", "cpcgen_ins"."hits", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."key" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "documents"."id", "documents"."key", "documents"."title", "documents"."body", "documents"."hits", "documents"."created_at", "documents"."updated_at", "documents"."version" FROM "cpcgen_v" JOIN "documents" ON "key" = "cpcgen_v"."cpcgen_i2"`
+
+// CreateManyIfAbsentByKey is CreateIfAbsentByKey for many rows: it returns, in the
+// order of rows, the new rows or the rows in the way, and whether each was
+// created. See runtime.CreateManyIfAbsent.
+func (r *DocumentRepo) CreateManyIfAbsentByKey(ctx context.Context, rows []NewDocument) ([]Document, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkDocumentsNew.By(func(a, b *NewDocument) int { return cmp.Compare(a.Key, b.Key) }), sqlDocumentsCreateManyIfAbsentByKey, scanDocument, rows)
+	return out, created, wrapErr(err, "documents.CreateManyIfAbsentByKey", "documents")
 }

@@ -4,6 +4,7 @@
 package softdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -319,6 +320,32 @@ func (r *AuthorRepo) Restore(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, wrapErr(err, "authors.Restore", "authors")
 }
 
+const sqlAuthorsHardDeleteMany = `-- name: authors.HardDeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "authors" ON "authors"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "authors"),
+"cpcgen_new" AS (DELETE FROM "authors" USING "cpcgen_v" WHERE "authors"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// HardDeleteMany is HardDelete for many keys: it reports whether each key's row
+// was removed. See runtime.WriteMany.
+func (r *AuthorRepo) HardDeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkAuthorsKeys, sqlAuthorsHardDeleteMany, keys)
+	return out, wrapErr(err, "authors.HardDeleteMany", "authors")
+}
+
+const sqlAuthorsRestoreMany = `-- name: authors.RestoreMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "authors" ON "authors"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NOT NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "authors"),
+"cpcgen_new" AS (UPDATE "authors" SET "deleted_at" = NULL, "updated_at" = now() FROM "cpcgen_v" WHERE "authors"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NOT NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// RestoreMany is Restore for many keys: it reports whether each key's deleted row
+// was restored. See runtime.WriteMany.
+func (r *AuthorRepo) RestoreMany(ctx context.Context, keys []int64) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkAuthorsKeys, sqlAuthorsRestoreMany, keys)
+	return out, wrapErr(err, "authors.RestoreMany", "authors")
+}
+
 const sqlAuthorsFindByIDs = `-- name: authors.FindByIDs replica=ok
 SELECT "id", "email", "name", "created_at", "updated_at", "deleted_at" FROM "authors"
 WHERE "id" = ANY($1) AND "deleted_at" IS NULL ORDER BY "id"`
@@ -426,6 +453,112 @@ func (r *AuthorRepo) CreateIfAbsentByEmail(ctx context.Context, n NewAuthor) (Au
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlAuthorsCreateIfAbsentByEmail, n, argsNewAuthor, scanAuthor)
 	return v, created, wrapErr(err, "authors.CreateIfAbsentByEmail", "authors")
+}
+
+// AuthorKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+type AuthorKeyedUpdate struct {
+	ID      int64        `json:"id"`
+	Changes AuthorUpdate `json:"changes"`
+}
+
+// bulkAuthorsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkAuthorsUpdates = &runtime.Bulk[AuthorKeyedUpdate]{
+	Table:    "authors",
+	Key:      func(a, b *AuthorKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *AuthorKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[AuthorKeyedUpdate]{
+		runtime.Array(func(v *AuthorKeyedUpdate) *int64 { return &v.ID }),
+		runtime.Array(func(v *AuthorKeyedUpdate) *string { return v.Changes.Email.Ptr() }),
+		runtime.Array(func(v *AuthorKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+	},
+}
+
+const sqlAuthorsUpdateMany = `-- name: authors.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "authors" ON "authors"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "authors"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "authors" SET "email" = COALESCE("cpcgen_v"."cpcgen_2", "authors"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "authors"."name"), "updated_at" = now() FROM "cpcgen_v" WHERE "authors"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table authors the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *AuthorRepo) UpdateMany(ctx context.Context, rows []AuthorKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkAuthorsUpdates, sqlAuthorsUpdateMany, rows)
+	return out, wrapErr(err, "authors.UpdateMany", "authors")
+}
+
+const sqlAuthorsUpdateManyReturning = `-- name: authors.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "authors" ON "authors"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "authors"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "authors" SET "email" = COALESCE("cpcgen_v"."cpcgen_2", "authors"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "authors"."name"), "updated_at" = now() FROM "cpcgen_v" WHERE "authors"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "email", "name", "created_at", "updated_at", "deleted_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."name", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *AuthorRepo) UpdateManyReturning(ctx context.Context, rows []AuthorKeyedUpdate) ([]Author, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkAuthorsUpdates, sqlAuthorsUpdateManyReturning, scanAuthor, rows)
+	return out, wrapErr(err, "authors.UpdateManyReturning", "authors")
+}
+
+// bulkAuthorsKeys sends the rows of DeleteMany, HardDeleteMany and RestoreMany.
+var bulkAuthorsKeys = &runtime.Bulk[int64]{
+	Table: "authors",
+	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[int64]{
+		runtime.Array(func(v *int64) *int64 { return v }),
+	},
+}
+
+const sqlAuthorsDeleteMany = `-- name: authors.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "authors" ON "authors"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "authors"),
+"cpcgen_new" AS (UPDATE "authors" SET "deleted_at" = now(), "updated_at" = now() FROM "cpcgen_v" WHERE "authors"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany soft-deletes the rows of table authors with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *AuthorRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkAuthorsKeys, sqlAuthorsDeleteMany, keys)
+	return out, wrapErr(err, "authors.DeleteMany", "authors")
+}
+
+// bulkAuthorsNew sends the rows of the batch upserts.
+var bulkAuthorsNew = &runtime.Bulk[NewAuthor]{
+	Table:    "authors",
+	Validate: (*NewAuthor).Validate,
+	Columns: []runtime.BulkColumn[NewAuthor]{
+		runtime.Array(func(v *NewAuthor) *string { return &v.Email }),
+		runtime.Array(func(v *NewAuthor) *string { return &v.Name }),
+	},
+}
+
+const sqlAuthorsUpsertManyByEmail = `-- name: authors.UpsertManyByEmail
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "authors"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "authors" ON "email" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "authors"),
+"cpcgen_ins" AS (INSERT INTO "authors" ("email", "name") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("email") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "email", "name", "created_at", "updated_at", "deleted_at"),
+"cpcgen_new" AS (UPDATE "authors" SET "name" = "cpcgen_v"."cpcgen_i2", "updated_at" = now() FROM "cpcgen_v" WHERE "email" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "email", "name", "created_at", "updated_at", "deleted_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."email", "cpcgen_ins"."name", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."name", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at" FROM "cpcgen_new"`
+
+// UpsertManyByEmail is UpsertByEmail for many rows: it returns the rows as stored,
+// in the order of rows. See runtime.UpsertMany.
+func (r *AuthorRepo) UpsertManyByEmail(ctx context.Context, rows []NewAuthor) ([]Author, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkAuthorsNew.By(func(a, b *NewAuthor) int { return cmp.Compare(a.Email, b.Email) }), sqlAuthorsUpsertManyByEmail, scanAuthor, rows)
+	return out, wrapErr(err, "authors.UpsertManyByEmail", "authors")
+}
+
+const sqlAuthorsCreateManyIfAbsentByEmail = `-- name: authors.CreateManyIfAbsentByEmail
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "authors" ("email", "name") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("email") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "email", "name", "created_at", "updated_at", "deleted_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."email", "cpcgen_ins"."name", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "authors"."id", "authors"."email", "authors"."name", "authors"."created_at", "authors"."updated_at", "authors"."deleted_at" FROM "cpcgen_v" JOIN "authors" ON "email" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL)`
+
+// CreateManyIfAbsentByEmail is CreateIfAbsentByEmail for many rows: it returns, in
+// the order of rows, the new rows or the rows in the way, and whether each was
+// created. See runtime.CreateManyIfAbsent.
+func (r *AuthorRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []NewAuthor) ([]Author, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkAuthorsNew.By(func(a, b *NewAuthor) int { return cmp.Compare(a.Email, b.Email) }), sqlAuthorsCreateManyIfAbsentByEmail, scanAuthor, rows)
+	return out, created, wrapErr(err, "authors.CreateManyIfAbsentByEmail", "authors")
 }
 
 // LoadPosts returns the rows of table posts that reference each of parents

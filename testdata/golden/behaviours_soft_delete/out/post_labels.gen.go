@@ -4,6 +4,7 @@
 package softdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -29,7 +30,8 @@ type PostLabelUpdate struct{}
 
 // PostLabelRepo reads and writes table post_labels.
 //
-// FindByIDs is not generated: the primary key has several columns.
+// FindByIDs is not generated: the primary key has several columns. UpdateMany is
+// not generated: no update can change a row.
 type PostLabelRepo struct {
 	db runtime.DBTX
 }
@@ -275,6 +277,77 @@ LIMIT 1`
 func (r *PostLabelRepo) CreateIfAbsentByPostIDAndLabelID(ctx context.Context, n NewPostLabel) (PostLabel, bool, error) {
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlPostLabelsCreateIfAbsentByPostIDAndLabelID, n, argsNewPostLabel, scanPostLabel)
 	return v, created, wrapErr(err, "post_labels.CreateIfAbsentByPostIDAndLabelID", "post_labels")
+}
+
+// PostLabelKey is the primary key of a row of table post_labels.
+type PostLabelKey struct {
+	PostID  int64 `json:"post_id"`
+	LabelID int64 `json:"label_id"`
+}
+
+// bulkPostLabelsKeys sends the rows of DeleteMany.
+var bulkPostLabelsKeys = &runtime.Bulk[PostLabelKey]{
+	Table: "post_labels",
+	Key: func(a, b *PostLabelKey) int {
+		return cmp.Or(cmp.Compare(a.PostID, b.PostID), cmp.Compare(a.LabelID, b.LabelID))
+	},
+	Columns: []runtime.BulkColumn[PostLabelKey]{
+		runtime.Array(func(v *PostLabelKey) *int64 { return &v.PostID }),
+		runtime.Array(func(v *PostLabelKey) *int64 { return &v.LabelID }),
+	},
+}
+
+const sqlPostLabelsDeleteMany = `-- name: post_labels.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "post_labels" ON "post_labels"."post_id" = "cpcgen_v"."cpcgen_1" AND "post_labels"."label_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "post_labels"),
+"cpcgen_new" AS (DELETE FROM "post_labels" USING "cpcgen_v" WHERE "post_labels"."post_id" = "cpcgen_v"."cpcgen_1" AND "post_labels"."label_id" = "cpcgen_v"."cpcgen_2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table post_labels with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *PostLabelRepo) DeleteMany(ctx context.Context, keys []PostLabelKey) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkPostLabelsKeys, sqlPostLabelsDeleteMany, keys)
+	return out, wrapErr(err, "post_labels.DeleteMany", "post_labels")
+}
+
+// bulkPostLabelsNew sends the rows of the batch upserts.
+var bulkPostLabelsNew = &runtime.Bulk[NewPostLabel]{
+	Table: "post_labels",
+	Columns: []runtime.BulkColumn[NewPostLabel]{
+		runtime.Array(func(v *NewPostLabel) *int64 { return &v.PostID }),
+		runtime.Array(func(v *NewPostLabel) *int64 { return &v.LabelID }),
+	},
+}
+
+const sqlPostLabelsUpsertManyByPostIDAndLabelID = `-- name: post_labels.UpsertManyByPostIDAndLabelID
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "post_labels"."post_id" AS "cpcgen_k1", "post_labels"."label_id" AS "cpcgen_k2" FROM "cpcgen_v" JOIN "post_labels" ON "post_id" = "cpcgen_v"."cpcgen_i1" AND "label_id" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "post_labels"),
+"cpcgen_ins" AS (INSERT INTO "post_labels" ("post_id", "label_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("post_id", "label_id") DO NOTHING RETURNING "post_id", "label_id"),
+"cpcgen_new" AS (UPDATE "post_labels" SET "post_id" = "post_labels"."post_id" FROM "cpcgen_v" WHERE "post_id" = "cpcgen_v"."cpcgen_i1" AND "label_id" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "post_id", "label_id")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."post_id", "cpcgen_ins"."label_id" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."post_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."label_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."post_id", "cpcgen_new"."label_id" FROM "cpcgen_new"`
+
+// UpsertManyByPostIDAndLabelID is UpsertByPostIDAndLabelID for many rows: it
+// returns the rows as stored, in the order of rows. See runtime.UpsertMany.
+func (r *PostLabelRepo) UpsertManyByPostIDAndLabelID(ctx context.Context, rows []NewPostLabel) ([]PostLabel, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkPostLabelsNew.By(func(a, b *NewPostLabel) int {
+		return cmp.Or(cmp.Compare(a.PostID, b.PostID), cmp.Compare(a.LabelID, b.LabelID))
+	}), sqlPostLabelsUpsertManyByPostIDAndLabelID, scanPostLabel, rows)
+	return out, wrapErr(err, "post_labels.UpsertManyByPostIDAndLabelID", "post_labels")
+}
+
+const sqlPostLabelsCreateManyIfAbsentByPostIDAndLabelID = `-- name: post_labels.CreateManyIfAbsentByPostIDAndLabelID
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "post_labels" ("post_id", "label_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("post_id", "label_id") DO NOTHING RETURNING "post_id", "label_id")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."post_id", "cpcgen_ins"."label_id" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."post_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."label_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "post_labels"."post_id", "post_labels"."label_id" FROM "cpcgen_v" JOIN "post_labels" ON "post_id" = "cpcgen_v"."cpcgen_i1" AND "label_id" = "cpcgen_v"."cpcgen_i2"`
+
+// CreateManyIfAbsentByPostIDAndLabelID is CreateIfAbsentByPostIDAndLabelID for
+// many rows: it returns, in the order of rows, the new rows or the rows in the
+// way, and whether each was created. See runtime.CreateManyIfAbsent.
+func (r *PostLabelRepo) CreateManyIfAbsentByPostIDAndLabelID(ctx context.Context, rows []NewPostLabel) ([]PostLabel, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkPostLabelsNew.By(func(a, b *NewPostLabel) int {
+		return cmp.Or(cmp.Compare(a.PostID, b.PostID), cmp.Compare(a.LabelID, b.LabelID))
+	}), sqlPostLabelsCreateManyIfAbsentByPostIDAndLabelID, scanPostLabel, rows)
+	return out, created, wrapErr(err, "post_labels.CreateManyIfAbsentByPostIDAndLabelID", "post_labels")
 }
 
 const sqlPostLabelsListByPostID = `-- name: post_labels.ListByPostID replica=ok

@@ -4,6 +4,7 @@
 package softdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -322,6 +323,32 @@ func (r *PostRepo) Restore(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, wrapErr(err, "posts.Restore", "posts")
 }
 
+const sqlPostsHardDeleteMany = `-- name: posts.HardDeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "posts" ON "posts"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "posts"),
+"cpcgen_new" AS (DELETE FROM "posts" USING "cpcgen_v" WHERE "posts"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// HardDeleteMany is HardDelete for many keys: it reports whether each key's row
+// was removed. See runtime.WriteMany.
+func (r *PostRepo) HardDeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkPostsKeys, sqlPostsHardDeleteMany, keys)
+	return out, wrapErr(err, "posts.HardDeleteMany", "posts")
+}
+
+const sqlPostsRestoreMany = `-- name: posts.RestoreMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "posts" ON "posts"."id" = "cpcgen_v"."cpcgen_1" WHERE "removed" IS NOT NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "posts"),
+"cpcgen_new" AS (UPDATE "posts" SET "removed" = NULL FROM "cpcgen_v" WHERE "posts"."id" = "cpcgen_v"."cpcgen_1" AND "removed" IS NOT NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// RestoreMany is Restore for many keys: it reports whether each key's deleted row
+// was restored. See runtime.WriteMany.
+func (r *PostRepo) RestoreMany(ctx context.Context, keys []int64) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkPostsKeys, sqlPostsRestoreMany, keys)
+	return out, wrapErr(err, "posts.RestoreMany", "posts")
+}
+
 const sqlPostsFindByIDs = `-- name: posts.FindByIDs replica=ok
 SELECT "id", "author_id", "slug", "title", "removed" FROM "posts"
 WHERE "id" = ANY($1) AND "removed" IS NULL ORDER BY "id"`
@@ -429,6 +456,118 @@ func (r *PostRepo) CreateIfAbsentByAuthorIDAndSlug(ctx context.Context, n NewPos
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlPostsCreateIfAbsentByAuthorIDAndSlug, n, argsNewPost, scanPost)
 	return v, created, wrapErr(err, "posts.CreateIfAbsentByAuthorIDAndSlug", "posts")
+}
+
+// PostKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+type PostKeyedUpdate struct {
+	ID      int64      `json:"id"`
+	Changes PostUpdate `json:"changes"`
+}
+
+// bulkPostsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkPostsUpdates = &runtime.Bulk[PostKeyedUpdate]{
+	Table:    "posts",
+	Key:      func(a, b *PostKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *PostKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[PostKeyedUpdate]{
+		runtime.Array(func(v *PostKeyedUpdate) *int64 { return &v.ID }),
+		runtime.Array(func(v *PostKeyedUpdate) *int64 { return v.Changes.AuthorID.Ptr() }),
+		runtime.Array(func(v *PostKeyedUpdate) *string { return v.Changes.Slug.Ptr() }),
+		runtime.Array(func(v *PostKeyedUpdate) *string { return v.Changes.Title.Ptr() }),
+	},
+}
+
+const sqlPostsUpdateMany = `-- name: posts.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "posts" ON "posts"."id" = "cpcgen_v"."cpcgen_1" WHERE "removed" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "posts"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "posts" SET "author_id" = COALESCE("cpcgen_v"."cpcgen_2", "posts"."author_id"), "slug" = COALESCE("cpcgen_v"."cpcgen_3", "posts"."slug"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "posts"."title") FROM "cpcgen_v" WHERE "posts"."id" = "cpcgen_v"."cpcgen_1" AND "removed" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table posts the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *PostRepo) UpdateMany(ctx context.Context, rows []PostKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkPostsUpdates, sqlPostsUpdateMany, rows)
+	return out, wrapErr(err, "posts.UpdateMany", "posts")
+}
+
+const sqlPostsUpdateManyReturning = `-- name: posts.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "posts" ON "posts"."id" = "cpcgen_v"."cpcgen_1" WHERE "removed" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "posts"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "posts" SET "author_id" = COALESCE("cpcgen_v"."cpcgen_2", "posts"."author_id"), "slug" = COALESCE("cpcgen_v"."cpcgen_3", "posts"."slug"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "posts"."title") FROM "cpcgen_v" WHERE "posts"."id" = "cpcgen_v"."cpcgen_1" AND "removed" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "author_id", "slug", "title", "removed")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."author_id", "cpcgen_new"."slug", "cpcgen_new"."title", "cpcgen_new"."removed" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *PostRepo) UpdateManyReturning(ctx context.Context, rows []PostKeyedUpdate) ([]Post, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkPostsUpdates, sqlPostsUpdateManyReturning, scanPost, rows)
+	return out, wrapErr(err, "posts.UpdateManyReturning", "posts")
+}
+
+// bulkPostsKeys sends the rows of DeleteMany, HardDeleteMany and RestoreMany.
+var bulkPostsKeys = &runtime.Bulk[int64]{
+	Table: "posts",
+	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[int64]{
+		runtime.Array(func(v *int64) *int64 { return v }),
+	},
+}
+
+const sqlPostsDeleteMany = `-- name: posts.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "posts" ON "posts"."id" = "cpcgen_v"."cpcgen_1" WHERE "removed" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "posts"),
+"cpcgen_new" AS (UPDATE "posts" SET "removed" = now() FROM "cpcgen_v" WHERE "posts"."id" = "cpcgen_v"."cpcgen_1" AND "removed" IS NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany soft-deletes the rows of table posts with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *PostRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkPostsKeys, sqlPostsDeleteMany, keys)
+	return out, wrapErr(err, "posts.DeleteMany", "posts")
+}
+
+// bulkPostsNew sends the rows of the batch upserts.
+var bulkPostsNew = &runtime.Bulk[NewPost]{
+	Table:    "posts",
+	Validate: (*NewPost).Validate,
+	Columns: []runtime.BulkColumn[NewPost]{
+		runtime.Array(func(v *NewPost) *int64 { return &v.AuthorID }),
+		runtime.Array(func(v *NewPost) *string { return &v.Slug }),
+		runtime.Array(func(v *NewPost) *string { return &v.Title }),
+	},
+}
+
+const sqlPostsUpsertManyByAuthorIDAndSlug = `-- name: posts.UpsertManyByAuthorIDAndSlug
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "posts"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "posts" ON "author_id" = "cpcgen_v"."cpcgen_i1" AND "slug" = "cpcgen_v"."cpcgen_i2" AND ("removed" IS NULL) ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "posts"),
+"cpcgen_ins" AS (INSERT INTO "posts" ("author_id", "slug", "title") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("author_id", "slug") WHERE "removed" IS NULL DO NOTHING RETURNING "id", "author_id", "slug", "title", "removed"),
+"cpcgen_new" AS (UPDATE "posts" SET "title" = "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE "author_id" = "cpcgen_v"."cpcgen_i1" AND "slug" = "cpcgen_v"."cpcgen_i2" AND ("removed" IS NULL) AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "author_id", "slug", "title", "removed")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."author_id", "cpcgen_ins"."slug", "cpcgen_ins"."title", "cpcgen_ins"."removed" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."author_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."author_id", "cpcgen_new"."slug", "cpcgen_new"."title", "cpcgen_new"."removed" FROM "cpcgen_new"`
+
+// UpsertManyByAuthorIDAndSlug is UpsertByAuthorIDAndSlug for many rows: it returns
+// the rows as stored, in the order of rows. See runtime.UpsertMany.
+func (r *PostRepo) UpsertManyByAuthorIDAndSlug(ctx context.Context, rows []NewPost) ([]Post, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkPostsNew.By(func(a, b *NewPost) int {
+		return cmp.Or(cmp.Compare(a.AuthorID, b.AuthorID), cmp.Compare(a.Slug, b.Slug))
+	}), sqlPostsUpsertManyByAuthorIDAndSlug, scanPost, rows)
+	return out, wrapErr(err, "posts.UpsertManyByAuthorIDAndSlug", "posts")
+}
+
+const sqlPostsCreateManyIfAbsentByAuthorIDAndSlug = `-- name: posts.CreateManyIfAbsentByAuthorIDAndSlug
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "posts" ("author_id", "slug", "title") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("author_id", "slug") WHERE "removed" IS NULL DO NOTHING RETURNING "id", "author_id", "slug", "title", "removed")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."author_id", "cpcgen_ins"."slug", "cpcgen_ins"."title", "cpcgen_ins"."removed" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."author_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "posts"."id", "posts"."author_id", "posts"."slug", "posts"."title", "posts"."removed" FROM "cpcgen_v" JOIN "posts" ON "author_id" = "cpcgen_v"."cpcgen_i1" AND "slug" = "cpcgen_v"."cpcgen_i2" AND ("removed" IS NULL)`
+
+// CreateManyIfAbsentByAuthorIDAndSlug is CreateIfAbsentByAuthorIDAndSlug for many
+// rows: it returns, in the order of rows, the new rows or the rows in the way, and
+// whether each was created. See runtime.CreateManyIfAbsent.
+func (r *PostRepo) CreateManyIfAbsentByAuthorIDAndSlug(ctx context.Context, rows []NewPost) ([]Post, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkPostsNew.By(func(a, b *NewPost) int {
+		return cmp.Or(cmp.Compare(a.AuthorID, b.AuthorID), cmp.Compare(a.Slug, b.Slug))
+	}), sqlPostsCreateManyIfAbsentByAuthorIDAndSlug, scanPost, rows)
+	return out, created, wrapErr(err, "posts.CreateManyIfAbsentByAuthorIDAndSlug", "posts")
 }
 
 const sqlPostsListByAuthorID = `-- name: posts.ListByAuthorID replica=ok

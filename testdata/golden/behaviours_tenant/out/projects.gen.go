@@ -4,6 +4,7 @@
 package tenantdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -386,6 +387,42 @@ func (r *ProjectRepo) Restore(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, wrapErr(err, "projects.Restore", "projects")
 }
 
+const sqlProjectsHardDeleteMany = `-- name: projects.HardDeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "projects" ON "projects"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $2 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "projects"),
+"cpcgen_new" AS (DELETE FROM "projects" USING "cpcgen_v" WHERE "projects"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// HardDeleteMany is HardDelete for many keys: it reports whether each key's row
+// was removed. See runtime.WriteMany.
+func (r *ProjectRepo) HardDeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.HardDeleteMany", "projects")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	out, err := runtime.WriteMany(ctx, db, bulkProjectsKeys, sqlProjectsHardDeleteMany, keys, tenant)
+	return out, wrapErr(err, "projects.HardDeleteMany", "projects")
+}
+
+const sqlProjectsRestoreMany = `-- name: projects.RestoreMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "projects" ON "projects"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $2 AND "deleted_at" IS NOT NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "projects"),
+"cpcgen_new" AS (UPDATE "projects" SET "deleted_at" = NULL FROM "cpcgen_v" WHERE "projects"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $2 AND "deleted_at" IS NOT NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// RestoreMany is Restore for many keys: it reports whether each key's deleted row
+// was restored. See runtime.WriteMany.
+func (r *ProjectRepo) RestoreMany(ctx context.Context, keys []int64) ([]bool, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.RestoreMany", "projects")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	out, err := runtime.WriteMany(ctx, db, bulkProjectsKeys, sqlProjectsRestoreMany, keys, tenant)
+	return out, wrapErr(err, "projects.RestoreMany", "projects")
+}
+
 const sqlProjectsFindByIDs = `-- name: projects.FindByIDs replica=ok
 SELECT "id", "org_id", "code", "name", "deleted_at" FROM "projects"
 WHERE "id" = ANY($1) AND "org_id" = $2 AND "deleted_at" IS NULL ORDER BY "id"`
@@ -540,6 +577,139 @@ func (r *ProjectRepo) CreateIfAbsentByOrgIDAndCode(ctx context.Context, n NewPro
 		return Project{}, false, runtime.NewHiddenKeyError("projects.CreateIfAbsentByOrgIDAndCode", "projects")
 	}
 	return v, created, wrapErr(err, "projects.CreateIfAbsentByOrgIDAndCode", "projects")
+}
+
+// ProjectKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type ProjectKeyedUpdate struct {
+	ID      int64         `json:"id"`
+	Changes ProjectUpdate `json:"changes"`
+}
+
+// bulkProjectsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkProjectsUpdates = &runtime.Bulk[ProjectKeyedUpdate]{
+	Table:    "projects",
+	Key:      func(a, b *ProjectKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *ProjectKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[ProjectKeyedUpdate]{
+		runtime.Array(func(v *ProjectKeyedUpdate) *int64 { return &v.ID }),
+		runtime.Array(func(v *ProjectKeyedUpdate) *string { return v.Changes.Code.Ptr() }),
+		runtime.Array(func(v *ProjectKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+	},
+}
+
+const sqlProjectsUpdateMany = `-- name: projects.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "projects" ON "projects"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $4 AND "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "projects"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "projects" SET "code" = COALESCE("cpcgen_v"."cpcgen_2", "projects"."code"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "projects"."name") FROM "cpcgen_v" WHERE "projects"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table projects the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *ProjectRepo) UpdateMany(ctx context.Context, rows []ProjectKeyedUpdate) (int64, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.UpdateMany", "projects")
+	if err != nil {
+		return 0, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	out, err := runtime.UpdateMany(ctx, db, bulkProjectsUpdates, sqlProjectsUpdateMany, rows, tenant)
+	return out, wrapErr(err, "projects.UpdateMany", "projects")
+}
+
+const sqlProjectsUpdateManyReturning = `-- name: projects.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "projects" ON "projects"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $4 AND "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "projects"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "projects" SET "code" = COALESCE("cpcgen_v"."cpcgen_2", "projects"."code"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "projects"."name") FROM "cpcgen_v" WHERE "projects"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "code", "name", "deleted_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."code", "cpcgen_new"."name", "cpcgen_new"."deleted_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *ProjectRepo) UpdateManyReturning(ctx context.Context, rows []ProjectKeyedUpdate) ([]Project, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.UpdateManyReturning", "projects")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	out, err := runtime.UpdateManyReturning(ctx, db, bulkProjectsUpdates, sqlProjectsUpdateManyReturning, scanProject, rows, tenant)
+	return out, wrapErr(err, "projects.UpdateManyReturning", "projects")
+}
+
+// bulkProjectsKeys sends the rows of DeleteMany, HardDeleteMany and RestoreMany.
+var bulkProjectsKeys = &runtime.Bulk[int64]{
+	Table: "projects",
+	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[int64]{
+		runtime.Array(func(v *int64) *int64 { return v }),
+	},
+}
+
+const sqlProjectsDeleteMany = `-- name: projects.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "projects" ON "projects"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $2 AND "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "projects"),
+"cpcgen_new" AS (UPDATE "projects" SET "deleted_at" = now() FROM "cpcgen_v" WHERE "projects"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $2 AND "deleted_at" IS NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany soft-deletes the rows of table projects with the keys given, as
+// Delete does, and reports whether each key's row was deleted. See
+// runtime.WriteMany.
+func (r *ProjectRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.DeleteMany", "projects")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	out, err := runtime.WriteMany(ctx, db, bulkProjectsKeys, sqlProjectsDeleteMany, keys, tenant)
+	return out, wrapErr(err, "projects.DeleteMany", "projects")
+}
+
+// bulkProjectsNew sends the rows of the batch upserts.
+var bulkProjectsNew = &runtime.Bulk[NewProject]{
+	Table:    "projects",
+	Validate: (*NewProject).Validate,
+	Columns: []runtime.BulkColumn[NewProject]{
+		runtime.Array(func(v *NewProject) *string { return &v.Code }),
+		runtime.Array(func(v *NewProject) *string { return &v.Name }),
+	},
+}
+
+const sqlProjectsUpsertManyByOrgIDAndCode = `-- name: projects.UpsertManyByOrgIDAndCode
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "projects"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "projects" ON "org_id" = $3::uuid AND "code" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) AND "org_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "projects"),
+"cpcgen_ins" AS (INSERT INTO "projects" ("code", "name", "org_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("org_id", "code") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "org_id", "code", "name", "deleted_at"),
+"cpcgen_new" AS (UPDATE "projects" SET "name" = "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE "org_id" = $3::uuid AND "code" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) AND "org_id" = $3 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "code", "name", "deleted_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."code", "cpcgen_ins"."name", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."code", "cpcgen_new"."name", "cpcgen_new"."deleted_at" FROM "cpcgen_new"`
+
+// UpsertManyByOrgIDAndCode is UpsertByOrgIDAndCode for many rows: it returns the
+// rows as stored, in the order of rows. See runtime.UpsertMany.
+func (r *ProjectRepo) UpsertManyByOrgIDAndCode(ctx context.Context, rows []NewProject) ([]Project, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.UpsertManyByOrgIDAndCode", "projects")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	out, err := runtime.UpsertMany(ctx, db, bulkProjectsNew.By(func(a, b *NewProject) int { return cmp.Compare(a.Code, b.Code) }), sqlProjectsUpsertManyByOrgIDAndCode, scanProject, rows, tenant)
+	return out, wrapErr(err, "projects.UpsertManyByOrgIDAndCode", "projects")
+}
+
+const sqlProjectsCreateManyIfAbsentByOrgIDAndCode = `-- name: projects.CreateManyIfAbsentByOrgIDAndCode
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "projects" ("code", "name", "org_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("org_id", "code") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "org_id", "code", "name", "deleted_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."code", "cpcgen_ins"."name", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "projects"."id", "projects"."org_id", "projects"."code", "projects"."name", "projects"."deleted_at" FROM "cpcgen_v" JOIN "projects" ON "org_id" = $3::uuid AND "code" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) AND "org_id" = $3`
+
+// CreateManyIfAbsentByOrgIDAndCode is CreateIfAbsentByOrgIDAndCode for many rows:
+// it returns, in the order of rows, the new rows or the rows in the way, and
+// whether each was created. See runtime.CreateManyIfAbsent.
+func (r *ProjectRepo) CreateManyIfAbsentByOrgIDAndCode(ctx context.Context, rows []NewProject) ([]Project, []bool, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.CreateManyIfAbsentByOrgIDAndCode", "projects")
+	if err != nil {
+		return nil, nil, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkProjectsNew.By(func(a, b *NewProject) int { return cmp.Compare(a.Code, b.Code) }), sqlProjectsCreateManyIfAbsentByOrgIDAndCode, scanProject, rows, tenant)
+	return out, created, wrapErr(err, "projects.CreateManyIfAbsentByOrgIDAndCode", "projects")
 }
 
 const sqlProjectsListByOrgID = `-- name: projects.ListByOrgID replica=ok

@@ -4,6 +4,7 @@
 package tenantdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -463,6 +464,137 @@ func (r *TagRepo) CreateIfAbsentByOrgIDAndName(ctx context.Context, n NewTag) (T
 		return Tag{}, false, runtime.NewHiddenKeyError("tags.CreateIfAbsentByOrgIDAndName", "tags")
 	}
 	return v, created, wrapErr(err, "tags.CreateIfAbsentByOrgIDAndName", "tags")
+}
+
+// TagKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+type TagKeyedUpdate struct {
+	ID      int64     `json:"id"`
+	Changes TagUpdate `json:"changes"`
+}
+
+// bulkTagsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkTagsUpdates = &runtime.Bulk[TagKeyedUpdate]{
+	Table:    "tags",
+	Key:      func(a, b *TagKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *TagKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[TagKeyedUpdate]{
+		runtime.Array(func(v *TagKeyedUpdate) *int64 { return &v.ID }),
+		runtime.Array(func(v *TagKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+		runtime.TextArray("_text", func(v *TagKeyedUpdate) *[]string { return v.Changes.Colors.Ptr() }),
+	},
+}
+
+const sqlTagsUpdateMany = `-- name: tags.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "tags" ON "tags"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $4 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tags"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "tags" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "tags"."name"), "colors" = COALESCE("cpcgen_v"."cpcgen_3"::text[], "tags"."colors") FROM "cpcgen_v" WHERE "tags"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table tags the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *TagRepo) UpdateMany(ctx context.Context, rows []TagKeyedUpdate) (int64, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.UpdateMany", "tags")
+	if err != nil {
+		return 0, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	out, err := runtime.UpdateMany(ctx, db, bulkTagsUpdates, sqlTagsUpdateMany, rows, tenant)
+	return out, wrapErr(err, "tags.UpdateMany", "tags")
+}
+
+const sqlTagsUpdateManyReturning = `-- name: tags.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "tags" ON "tags"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $4 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tags"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "tags" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "tags"."name"), "colors" = COALESCE("cpcgen_v"."cpcgen_3"::text[], "tags"."colors") FROM "cpcgen_v" WHERE "tags"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "name", "colors")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."name", "cpcgen_new"."colors" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *TagRepo) UpdateManyReturning(ctx context.Context, rows []TagKeyedUpdate) ([]Tag, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.UpdateManyReturning", "tags")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	out, err := runtime.UpdateManyReturning(ctx, db, bulkTagsUpdates, sqlTagsUpdateManyReturning, scanTag, rows, tenant)
+	return out, wrapErr(err, "tags.UpdateManyReturning", "tags")
+}
+
+// bulkTagsKeys sends the rows of DeleteMany.
+var bulkTagsKeys = &runtime.Bulk[int64]{
+	Table: "tags",
+	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[int64]{
+		runtime.Array(func(v *int64) *int64 { return v }),
+	},
+}
+
+const sqlTagsDeleteMany = `-- name: tags.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "tags" ON "tags"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $2 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tags"),
+"cpcgen_new" AS (DELETE FROM "tags" USING "cpcgen_v" WHERE "tags"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table tags with the keys given, as Delete does,
+// and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *TagRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.DeleteMany", "tags")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	out, err := runtime.WriteMany(ctx, db, bulkTagsKeys, sqlTagsDeleteMany, keys, tenant)
+	return out, wrapErr(err, "tags.DeleteMany", "tags")
+}
+
+// bulkTagsNew sends the rows of the batch upserts.
+var bulkTagsNew = &runtime.Bulk[NewTag]{
+	Table:    "tags",
+	Validate: (*NewTag).Validate,
+	Columns: []runtime.BulkColumn[NewTag]{
+		runtime.Array(func(v *NewTag) *string { return &v.Name }),
+		runtime.TextArray("_text", func(v *NewTag) *[]string { return v.Colors.Ptr() }),
+	},
+}
+
+const sqlTagsUpsertManyByOrgIDAndName = `-- name: tags.UpsertManyByOrgIDAndName
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", COALESCE("cpcgen_u"."cpcgen_2"::text[], '{}'::text[]) AS "cpcgen_i2" FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "tags"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "tags" ON "org_id" = $3::uuid AND "name" = "cpcgen_v"."cpcgen_i1" AND "org_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tags"),
+"cpcgen_ins" AS (INSERT INTO "tags" ("name", "colors", "org_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("org_id", "name") DO NOTHING RETURNING "id", "org_id", "name", "colors"),
+"cpcgen_new" AS (UPDATE "tags" SET "colors" = COALESCE("cpcgen_v"."cpcgen_2"::text[], "tags"."colors") FROM "cpcgen_v" WHERE "org_id" = $3::uuid AND "name" = "cpcgen_v"."cpcgen_i1" AND "org_id" = $3 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "name", "colors")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."name", "cpcgen_ins"."colors" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."name", "cpcgen_new"."colors" FROM "cpcgen_new"`
+
+// UpsertManyByOrgIDAndName is UpsertByOrgIDAndName for many rows: it returns the
+// rows as stored, in the order of rows. See runtime.UpsertMany.
+func (r *TagRepo) UpsertManyByOrgIDAndName(ctx context.Context, rows []NewTag) ([]Tag, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.UpsertManyByOrgIDAndName", "tags")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	out, err := runtime.UpsertMany(ctx, db, bulkTagsNew.By(func(a, b *NewTag) int { return cmp.Compare(a.Name, b.Name) }), sqlTagsUpsertManyByOrgIDAndName, scanTag, rows, tenant)
+	return out, wrapErr(err, "tags.UpsertManyByOrgIDAndName", "tags")
+}
+
+const sqlTagsCreateManyIfAbsentByOrgIDAndName = `-- name: tags.CreateManyIfAbsentByOrgIDAndName
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", COALESCE("cpcgen_u"."cpcgen_2"::text[], '{}'::text[]) AS "cpcgen_i2" FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "tags" ("name", "colors", "org_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("org_id", "name") DO NOTHING RETURNING "id", "org_id", "name", "colors")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."name", "cpcgen_ins"."colors" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "tags"."id", "tags"."org_id", "tags"."name", "tags"."colors" FROM "cpcgen_v" JOIN "tags" ON "org_id" = $3::uuid AND "name" = "cpcgen_v"."cpcgen_i1" AND "org_id" = $3`
+
+// CreateManyIfAbsentByOrgIDAndName is CreateIfAbsentByOrgIDAndName for many rows:
+// it returns, in the order of rows, the new rows or the rows in the way, and
+// whether each was created. See runtime.CreateManyIfAbsent.
+func (r *TagRepo) CreateManyIfAbsentByOrgIDAndName(ctx context.Context, rows []NewTag) ([]Tag, []bool, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.CreateManyIfAbsentByOrgIDAndName", "tags")
+	if err != nil {
+		return nil, nil, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkTagsNew.By(func(a, b *NewTag) int { return cmp.Compare(a.Name, b.Name) }), sqlTagsCreateManyIfAbsentByOrgIDAndName, scanTag, rows, tenant)
+	return out, created, wrapErr(err, "tags.CreateManyIfAbsentByOrgIDAndName", "tags")
 }
 
 const sqlTagsListByOrgID = `-- name: tags.ListByOrgID replica=ok

@@ -4,6 +4,7 @@
 package tenantdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -34,7 +35,8 @@ type TaskTagUpdate struct{}
 
 // TaskTagRepo reads and writes table task_tags.
 //
-// FindByIDs is not generated: the primary key has several columns.
+// FindByIDs is not generated: the primary key has several columns. UpdateMany is
+// not generated: no update can change a row.
 //
 // Every method is scoped to the tenant of its context (runtime.WithTenant): it
 // reads and writes only rows whose org_id is that tenant, Create stamps it, and a
@@ -377,6 +379,92 @@ func (r *TaskTagRepo) CreateIfAbsentByTaskIDAndTagID(ctx context.Context, n NewT
 		return TaskTag{}, false, runtime.NewHiddenKeyError("task_tags.CreateIfAbsentByTaskIDAndTagID", "task_tags")
 	}
 	return v, created, wrapErr(err, "task_tags.CreateIfAbsentByTaskIDAndTagID", "task_tags")
+}
+
+// TaskTagKey is the primary key of a row of table task_tags.
+type TaskTagKey struct {
+	TaskID int64 `json:"task_id"`
+	TagID  int64 `json:"tag_id"`
+}
+
+// bulkTaskTagsKeys sends the rows of DeleteMany.
+var bulkTaskTagsKeys = &runtime.Bulk[TaskTagKey]{
+	Table: "task_tags",
+	Key: func(a, b *TaskTagKey) int {
+		return cmp.Or(cmp.Compare(a.TaskID, b.TaskID), cmp.Compare(a.TagID, b.TagID))
+	},
+	Columns: []runtime.BulkColumn[TaskTagKey]{
+		runtime.Array(func(v *TaskTagKey) *int64 { return &v.TaskID }),
+		runtime.Array(func(v *TaskTagKey) *int64 { return &v.TagID }),
+	},
+}
+
+const sqlTaskTagsDeleteMany = `-- name: task_tags.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "task_tags" ON "task_tags"."task_id" = "cpcgen_v"."cpcgen_1" AND "task_tags"."tag_id" = "cpcgen_v"."cpcgen_2" WHERE "org_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "task_tags"),
+"cpcgen_new" AS (DELETE FROM "task_tags" USING "cpcgen_v" WHERE "task_tags"."task_id" = "cpcgen_v"."cpcgen_1" AND "task_tags"."tag_id" = "cpcgen_v"."cpcgen_2" AND "org_id" = $3 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table task_tags with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *TaskTagRepo) DeleteMany(ctx context.Context, keys []TaskTagKey) ([]bool, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "task_tags.DeleteMany", "task_tags")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	out, err := runtime.WriteMany(ctx, db, bulkTaskTagsKeys, sqlTaskTagsDeleteMany, keys, tenant)
+	return out, wrapErr(err, "task_tags.DeleteMany", "task_tags")
+}
+
+// bulkTaskTagsNew sends the rows of the batch upserts.
+var bulkTaskTagsNew = &runtime.Bulk[NewTaskTag]{
+	Table: "task_tags",
+	Columns: []runtime.BulkColumn[NewTaskTag]{
+		runtime.Array(func(v *NewTaskTag) *int64 { return &v.TaskID }),
+		runtime.Array(func(v *NewTaskTag) *int64 { return &v.TagID }),
+	},
+}
+
+const sqlTaskTagsUpsertManyByTaskIDAndTagID = `-- name: task_tags.UpsertManyByTaskIDAndTagID
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "task_tags"."task_id" AS "cpcgen_k1", "task_tags"."tag_id" AS "cpcgen_k2" FROM "cpcgen_v" JOIN "task_tags" ON "task_id" = "cpcgen_v"."cpcgen_i1" AND "tag_id" = "cpcgen_v"."cpcgen_i2" AND "org_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "task_tags"),
+"cpcgen_ins" AS (INSERT INTO "task_tags" ("task_id", "tag_id", "org_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("task_id", "tag_id") DO NOTHING RETURNING "task_id", "tag_id", "org_id"),
+"cpcgen_new" AS (UPDATE "task_tags" SET "task_id" = "task_tags"."task_id" FROM "cpcgen_v" WHERE "task_id" = "cpcgen_v"."cpcgen_i1" AND "tag_id" = "cpcgen_v"."cpcgen_i2" AND "org_id" = $3 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "task_id", "tag_id", "org_id")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."task_id", "cpcgen_ins"."tag_id", "cpcgen_ins"."org_id" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."task_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."tag_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."task_id", "cpcgen_new"."tag_id", "cpcgen_new"."org_id" FROM "cpcgen_new"`
+
+// UpsertManyByTaskIDAndTagID is UpsertByTaskIDAndTagID for many rows: it returns
+// the rows as stored, in the order of rows. See runtime.UpsertMany.
+func (r *TaskTagRepo) UpsertManyByTaskIDAndTagID(ctx context.Context, rows []NewTaskTag) ([]TaskTag, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "task_tags.UpsertManyByTaskIDAndTagID", "task_tags")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	out, err := runtime.UpsertMany(ctx, db, bulkTaskTagsNew.By(func(a, b *NewTaskTag) int {
+		return cmp.Or(cmp.Compare(a.TaskID, b.TaskID), cmp.Compare(a.TagID, b.TagID))
+	}), sqlTaskTagsUpsertManyByTaskIDAndTagID, scanTaskTag, rows, tenant)
+	return out, wrapErr(err, "task_tags.UpsertManyByTaskIDAndTagID", "task_tags")
+}
+
+const sqlTaskTagsCreateManyIfAbsentByTaskIDAndTagID = `-- name: task_tags.CreateManyIfAbsentByTaskIDAndTagID
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "task_tags" ("task_id", "tag_id", "org_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("task_id", "tag_id") DO NOTHING RETURNING "task_id", "tag_id", "org_id")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."task_id", "cpcgen_ins"."tag_id", "cpcgen_ins"."org_id" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."task_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."tag_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "task_tags"."task_id", "task_tags"."tag_id", "task_tags"."org_id" FROM "cpcgen_v" JOIN "task_tags" ON "task_id" = "cpcgen_v"."cpcgen_i1" AND "tag_id" = "cpcgen_v"."cpcgen_i2" AND "org_id" = $3`
+
+// CreateManyIfAbsentByTaskIDAndTagID is CreateIfAbsentByTaskIDAndTagID for many
+// rows: it returns, in the order of rows, the new rows or the rows in the way, and
+// whether each was created. See runtime.CreateManyIfAbsent.
+func (r *TaskTagRepo) CreateManyIfAbsentByTaskIDAndTagID(ctx context.Context, rows []NewTaskTag) ([]TaskTag, []bool, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "task_tags.CreateManyIfAbsentByTaskIDAndTagID", "task_tags")
+	if err != nil {
+		return nil, nil, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkTaskTagsNew.By(func(a, b *NewTaskTag) int {
+		return cmp.Or(cmp.Compare(a.TaskID, b.TaskID), cmp.Compare(a.TagID, b.TagID))
+	}), sqlTaskTagsCreateManyIfAbsentByTaskIDAndTagID, scanTaskTag, rows, tenant)
+	return out, created, wrapErr(err, "task_tags.CreateManyIfAbsentByTaskIDAndTagID", "task_tags")
 }
 
 const sqlTaskTagsListByTaskID = `-- name: task_tags.ListByTaskID replica=ok

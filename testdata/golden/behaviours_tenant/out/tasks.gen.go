@@ -4,6 +4,7 @@
 package tenantdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -434,6 +435,97 @@ func (r *TaskRepo) CreateManyReturning(ctx context.Context, rows []NewTask) ([]T
 	)
 	items, err := runtime.Collect(res, err, len(rows), scanTask)
 	return items, wrapErr(err, "tasks.CreateManyReturning", "tasks")
+}
+
+// TaskKeyedUpdate is one row's changes for UpdateMany: its key, the version the
+// caller read, and the changes.
+type TaskKeyedUpdate struct {
+	ID      int64      `json:"id"`
+	Version int64      `json:"version"`
+	Changes TaskUpdate `json:"changes"`
+}
+
+// bulkTasksUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkTasksUpdates = &runtime.Bulk[TaskKeyedUpdate]{
+	Table:    "tasks",
+	Key:      func(a, b *TaskKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *TaskKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[TaskKeyedUpdate]{
+		runtime.Array(func(v *TaskKeyedUpdate) *int64 { return &v.ID }),
+		runtime.Array(func(v *TaskKeyedUpdate) *int64 { return &v.Version }),
+		runtime.Array(func(v *TaskKeyedUpdate) *int64 { return v.Changes.ProjectID.Ptr() }),
+		runtime.Array(func(v *TaskKeyedUpdate) *string { return v.Changes.Title.Ptr() }),
+		runtime.Array(func(v *TaskKeyedUpdate) *bool { return v.Changes.Done.Ptr() }),
+	},
+}
+
+const sqlTasksUpdateMany = `-- name: tasks.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "tasks" ON "tasks"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $6 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tasks"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", CASE WHEN "cpcgen_old"."cpcgen_ord" IS NULL THEN 1 ELSE 2 END AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL OR NOT "cpcgen_old"."cpcgen_ok"),
+"cpcgen_new" AS (UPDATE "tasks" SET "project_id" = COALESCE("cpcgen_v"."cpcgen_3", "tasks"."project_id"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "tasks"."title"), "done" = COALESCE("cpcgen_v"."cpcgen_5", "tasks"."done"), "version" = "tasks"."version" + 1 FROM "cpcgen_v" WHERE "tasks"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $6 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table tasks the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row or
+// another version (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *TaskRepo) UpdateMany(ctx context.Context, rows []TaskKeyedUpdate) (int64, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tasks.UpdateMany", "tasks")
+	if err != nil {
+		return 0, err
+	}
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	out, err := runtime.UpdateMany(ctx, db, bulkTasksUpdates, sqlTasksUpdateMany, rows, tenant)
+	return out, wrapErr(err, "tasks.UpdateMany", "tasks")
+}
+
+const sqlTasksUpdateManyReturning = `-- name: tasks.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "tasks" ON "tasks"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $6 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tasks"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", CASE WHEN "cpcgen_old"."cpcgen_ord" IS NULL THEN 1 ELSE 2 END AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL OR NOT "cpcgen_old"."cpcgen_ok"),
+"cpcgen_new" AS (UPDATE "tasks" SET "project_id" = COALESCE("cpcgen_v"."cpcgen_3", "tasks"."project_id"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "tasks"."title"), "done" = COALESCE("cpcgen_v"."cpcgen_5", "tasks"."done"), "version" = "tasks"."version" + 1 FROM "cpcgen_v" WHERE "tasks"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $6 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "project_id", "title", "done", "version")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."project_id", "cpcgen_new"."title", "cpcgen_new"."done", "cpcgen_new"."version" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *TaskRepo) UpdateManyReturning(ctx context.Context, rows []TaskKeyedUpdate) ([]Task, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tasks.UpdateManyReturning", "tasks")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	out, err := runtime.UpdateManyReturning(ctx, db, bulkTasksUpdates, sqlTasksUpdateManyReturning, scanTask, rows, tenant)
+	return out, wrapErr(err, "tasks.UpdateManyReturning", "tasks")
+}
+
+// bulkTasksVersions sends the rows of DeleteMany.
+var bulkTasksVersions = &runtime.Bulk[runtime.Versioned[int64, int64]]{
+	Table: "tasks",
+	Key:   func(a, b *runtime.Versioned[int64, int64]) int { return cmp.Compare(a.Key, b.Key) },
+	Columns: []runtime.BulkColumn[runtime.Versioned[int64, int64]]{
+		runtime.Array(func(v *runtime.Versioned[int64, int64]) *int64 { return &v.Key }),
+		runtime.Array(func(v *runtime.Versioned[int64, int64]) *int64 { return &v.Version }),
+	},
+}
+
+const sqlTasksDeleteMany = `-- name: tasks.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "tasks" ON "tasks"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tasks"),
+"cpcgen_bad" AS (SELECT "cpcgen_old"."cpcgen_ord", 2 AS "cpcgen_state" FROM "cpcgen_old" WHERE NOT "cpcgen_ok"),
+"cpcgen_new" AS (DELETE FROM "tasks" USING "cpcgen_v" WHERE "tasks"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $3 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// DeleteMany deletes the rows of table tasks with the keys given, as Delete does,
+// and reports whether each key's row was deleted. One stale version stops the
+// whole batch. See runtime.WriteMany.
+func (r *TaskRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[int64, int64]) ([]bool, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tasks.DeleteMany", "tasks")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
+	out, err := runtime.WriteMany(ctx, db, bulkTasksVersions, sqlTasksDeleteMany, keys, tenant)
+	return out, wrapErr(err, "tasks.DeleteMany", "tasks")
 }
 
 const sqlTasksListByOrgID = `-- name: tasks.ListByOrgID replica=ok

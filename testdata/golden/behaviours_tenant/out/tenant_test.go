@@ -110,6 +110,17 @@ func (c coverage) check(t *testing.T, repos ...any) {
 	}
 }
 
+// trues counts the rows a batch wrote.
+func trues(done []bool) int {
+	n := 0
+	for _, d := range done {
+		if d {
+			n++
+		}
+	}
+	return n
+}
+
 func projectIDs(ps []Project) []int64 {
 	out := make([]int64, len(ps))
 	for i, p := range ps {
@@ -220,6 +231,18 @@ func crossTenant(t *testing.T, s *Store, admin *pgxpool.Pool, a, b org) {
 	none("ProjectRepo.HardDelete", btoi(ok), err)
 	ok, err = s.Projects.Restore(ctx, bp.ID)
 	none("ProjectRepo.Restore", btoi(ok), err)
+	// The batch writes reach none of b's rows either: keys out of sight
+	// are missing.
+	_, err = s.Projects.UpdateMany(ctx, []ProjectKeyedUpdate{{ID: bp.ID, Changes: ProjectUpdate{Name: runtime.Set("taken")}}})
+	notFound("ProjectRepo.UpdateMany", err)
+	_, err = s.Projects.UpdateManyReturning(ctx, []ProjectKeyedUpdate{{ID: bp.ID}})
+	notFound("ProjectRepo.UpdateManyReturning", err)
+	done, err := s.Projects.DeleteMany(ctx, projectIDs(b.projects))
+	none("ProjectRepo.DeleteMany", trues(done), err)
+	done, err = s.Projects.HardDeleteMany(ctx, projectIDs(b.projects))
+	none("ProjectRepo.HardDeleteMany", trues(done), err)
+	done, err = s.Projects.RestoreMany(ctx, projectIDs(b.projects))
+	none("ProjectRepo.RestoreMany", trues(done), err)
 	ps, err = s.Projects.ListByOrgID(ctx, b.id)
 	none("ProjectRepo.ListByOrgID", len(ps), err)
 	pm, err := s.Projects.LoadByOrgID(ctx, []uuid.UUID{b.id})
@@ -248,6 +271,16 @@ func crossTenant(t *testing.T, s *Store, admin *pgxpool.Pool, a, b org) {
 		t.Errorf("CreateIfAbsentByOrgIDAndCode = %+v, %v, %v", p, created, err)
 	}
 	own("ProjectRepo.CreateIfAbsentByOrgIDAndCode", p.OrgID)
+	ps, err = s.Projects.UpsertManyByOrgIDAndCode(ctx, []NewProject{{Code: bp.Code, Name: "upserted"}, {Code: "p6", Name: "Zeta"}})
+	if err != nil || ps[0].ID != a.projects[0].ID {
+		t.Errorf("UpsertManyByOrgIDAndCode = %v, %v", projectIDs(ps), err)
+	}
+	own("ProjectRepo.UpsertManyByOrgIDAndCode", ps[0].OrgID, ps[1].OrgID)
+	ps, made, err := s.Projects.CreateManyIfAbsentByOrgIDAndCode(ctx, []NewProject{{Code: "p7", Name: "Eta"}, {Code: bp.Code, Name: "x"}})
+	if err != nil || !slices.Equal(made, []bool{true, false}) || ps[1].ID != a.projects[0].ID {
+		t.Errorf("CreateManyIfAbsentByOrgIDAndCode = %v, %v, %v", projectIDs(ps), made, err)
+	}
+	own("ProjectRepo.CreateManyIfAbsentByOrgIDAndCode", ps[0].OrgID, ps[1].OrgID)
 	p, err = s.Projects.Create(ctx, NewProject{Code: "p3", Name: "Gamma"})
 	if err != nil {
 		t.Fatal(err)
@@ -291,6 +324,12 @@ func crossTenant(t *testing.T, s *Store, admin *pgxpool.Pool, a, b org) {
 	notFound("TaskRepo.Update", err)
 	ok, err = s.Tasks.Delete(ctx, bt.ID, bt.Version)
 	none("TaskRepo.Delete", btoi(ok), err)
+	_, err = s.Tasks.UpdateMany(ctx, []TaskKeyedUpdate{{ID: bt.ID, Version: bt.Version, Changes: TaskUpdate{Title: runtime.Set("taken")}}})
+	notFound("TaskRepo.UpdateMany", err)
+	_, err = s.Tasks.UpdateManyReturning(ctx, []TaskKeyedUpdate{{ID: bt.ID, Version: bt.Version}})
+	notFound("TaskRepo.UpdateManyReturning", err)
+	done, err = s.Tasks.DeleteMany(ctx, []runtime.Versioned[int64, int64]{{Key: bt.ID, Version: bt.Version}})
+	none("TaskRepo.DeleteMany", trues(done), err)
 	ts, err = s.Tasks.ListByOrgID(ctx, b.id)
 	none("TaskRepo.ListByOrgID", len(ts), err)
 	tm2, err := s.Tasks.LoadByOrgID(ctx, []uuid.UUID{b.id})
@@ -341,6 +380,22 @@ func crossTenant(t *testing.T, s *Store, admin *pgxpool.Pool, a, b org) {
 	notFound("TagRepo.Update", err)
 	ok, err = s.Tags.Delete(ctx, bg.ID)
 	none("TagRepo.Delete", btoi(ok), err)
+	_, err = s.Tags.UpdateMany(ctx, []TagKeyedUpdate{{ID: bg.ID, Changes: TagUpdate{Colors: runtime.Set([]string{"#fff"})}}})
+	notFound("TagRepo.UpdateMany", err)
+	_, err = s.Tags.UpdateManyReturning(ctx, []TagKeyedUpdate{{ID: bg.ID}})
+	notFound("TagRepo.UpdateManyReturning", err)
+	done, err = s.Tags.DeleteMany(ctx, []int64{bg.ID})
+	none("TagRepo.DeleteMany", trues(done), err)
+	gs, err = s.Tags.UpsertManyByOrgIDAndName(ctx, []NewTag{{Name: bg.Name, Colors: runtime.Set([]string{"#f00"})}})
+	if err != nil || gs[0].ID != a.tags[0].ID {
+		t.Errorf("UpsertManyByOrgIDAndName = %+v, %v", gs, err)
+	}
+	own("TagRepo.UpsertManyByOrgIDAndName", gs[0].OrgID)
+	gs, made, err = s.Tags.CreateManyIfAbsentByOrgIDAndName(ctx, []NewTag{{Name: bg.Name}})
+	if err != nil || made[0] || gs[0].ID != a.tags[0].ID {
+		t.Errorf("CreateManyIfAbsentByOrgIDAndName = %+v, %v, %v", gs, made, err)
+	}
+	own("TagRepo.CreateManyIfAbsentByOrgIDAndName", gs[0].OrgID)
 	gs, err = s.Tags.ListByOrgID(ctx, b.id)
 	none("TagRepo.ListByOrgID", len(gs), err)
 	gm, err := s.Tags.LoadByOrgID(ctx, []uuid.UUID{b.id})
@@ -393,6 +448,17 @@ func crossTenant(t *testing.T, s *Store, admin *pgxpool.Pool, a, b org) {
 	hidden("TaskTagRepo.UpsertByTaskIDAndTagID", err)
 	_, _, err = s.TaskTags.CreateIfAbsentByTaskIDAndTagID(ctx, NewTaskTag{TaskID: bl.TaskID, TagID: bl.TagID})
 	hidden("TaskTagRepo.CreateIfAbsentByTaskIDAndTagID", err)
+	done, err = s.TaskTags.DeleteMany(ctx, []TaskTagKey{{TaskID: bl.TaskID, TagID: bl.TagID}})
+	none("TaskTagRepo.DeleteMany", trues(done), err)
+	// A batch meeting b's pair is refused whole: a's own pair in it is
+	// not written either.
+	_, err = s.TaskTags.UpsertManyByTaskIDAndTagID(ctx, []NewTaskTag{{TaskID: a.tasks[0].ID, TagID: a.tags[1].ID}, {TaskID: bl.TaskID, TagID: bl.TagID}})
+	hidden("TaskTagRepo.UpsertManyByTaskIDAndTagID", err)
+	_, _, err = s.TaskTags.CreateManyIfAbsentByTaskIDAndTagID(ctx, []NewTaskTag{{TaskID: a.tasks[0].ID, TagID: a.tags[1].ID}, {TaskID: bl.TaskID, TagID: bl.TagID}})
+	hidden("TaskTagRepo.CreateManyIfAbsentByTaskIDAndTagID", err)
+	if _, err := s.TaskTags.FindByID(ctx, a.tasks[0].ID, a.tags[1].ID); !errors.Is(err, runtime.ErrNotFound) {
+		t.Errorf("a's pair of the refused batch: %v", err)
+	}
 	ls, err = s.TaskTags.ListByTaskID(ctx, bl.TaskID)
 	none("TaskTagRepo.ListByTaskID", len(ls), err)
 	lm, err = s.TaskTags.LoadByTaskID(ctx, []int64{bl.TaskID})
@@ -499,7 +565,7 @@ func TestApplicationScopingAlone(t *testing.T) {
 	a, b := seed(t, s, "a"), seed(t, s, "b")
 	crossTenant(t, s, admin, a, b)
 	crossTenant(t, s, admin, b, a)
-	if n, err := s.Projects.CountAll(a.ctx); err != nil || n.N != 10 {
+	if n, err := s.Projects.CountAll(a.ctx); err != nil || n.N != 14 {
 		t.Fatalf("CountAll as a superuser = %+v, %v; the unscoped query counts every tenant's rows", n, err)
 	}
 }

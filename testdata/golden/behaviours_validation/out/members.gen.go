@@ -4,6 +4,7 @@
 package validdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -746,6 +747,156 @@ func (r *MemberRepo) CreateIfAbsentByEmail(ctx context.Context, n NewMember) (Me
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlMembersCreateIfAbsentByEmail, n, argsNewMember, scanMember)
 	return v, created, wrapErr(err, "members.CreateIfAbsentByEmail", "members")
+}
+
+// MemberKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+type MemberKeyedUpdate struct {
+	ID      uuid.UUID    `json:"id"`
+	Changes MemberUpdate `json:"changes"`
+}
+
+// bulkMembersUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkMembersUpdates = &runtime.Bulk[MemberKeyedUpdate]{
+	Table:    "members",
+	Key:      func(a, b *MemberKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Validate: func(v *MemberKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[MemberKeyedUpdate]{
+		runtime.Array(func(v *MemberKeyedUpdate) *uuid.UUID { return &v.ID }),
+		runtime.Flags(func(v *MemberKeyedUpdate) *bool { return &v.Changes.TeamID.Set }),
+		runtime.Array(func(v *MemberKeyedUpdate) *int64 { return v.Changes.TeamID.Value.Ptr() }),
+		runtime.Array(func(v *MemberKeyedUpdate) *string { return v.Changes.Email.Ptr() }),
+		runtime.Array(func(v *MemberKeyedUpdate) *string { return v.Changes.Handle.Ptr() }),
+		runtime.Array(func(v *MemberKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+		runtime.Flags(func(v *MemberKeyedUpdate) *bool { return &v.Changes.Website.Set }),
+		runtime.Array(func(v *MemberKeyedUpdate) *string { return v.Changes.Website.Value.Ptr() }),
+		runtime.Flags(func(v *MemberKeyedUpdate) *bool { return &v.Changes.Phone.Set }),
+		runtime.Array(func(v *MemberKeyedUpdate) *string { return v.Changes.Phone.Value.Ptr() }),
+		runtime.Array(func(v *MemberKeyedUpdate) *string { return v.Changes.Host.Ptr() }),
+		runtime.Array(func(v *MemberKeyedUpdate) *string { return v.Changes.Slug.Ptr() }),
+		runtime.Flags(func(v *MemberKeyedUpdate) *bool { return &v.Changes.Initials.Set }),
+		runtime.Array(func(v *MemberKeyedUpdate) *string { return v.Changes.Initials.Value.Ptr() }),
+		runtime.Array(func(v *MemberKeyedUpdate) *string { return v.Changes.Code.Ptr() }),
+		runtime.Flags(func(v *MemberKeyedUpdate) *bool { return &v.Changes.Ref.Set }),
+		runtime.Array(func(v *MemberKeyedUpdate) *string { return v.Changes.Ref.Value.Ptr() }),
+		runtime.Flags(func(v *MemberKeyedUpdate) *bool { return &v.Changes.Age.Set }),
+		runtime.Array(func(v *MemberKeyedUpdate) *int32 { return v.Changes.Age.Value.Ptr() }),
+		runtime.Array(func(v *MemberKeyedUpdate) *int16 { return v.Changes.Score.Ptr() }),
+		runtime.Array(func(v *MemberKeyedUpdate) *decimal.Decimal { return v.Changes.Balance.Ptr() }),
+		runtime.Array(func(v *MemberKeyedUpdate) *float64 { return v.Changes.Ratio.Ptr() }),
+		runtime.Array(func(v *MemberKeyedUpdate) *Plan { return v.Changes.Plan.Ptr() }),
+		runtime.TextArray("_text", func(v *MemberKeyedUpdate) *[]Plan { return v.Changes.Plans.Ptr() }),
+		runtime.TextArray("_text", func(v *MemberKeyedUpdate) *[]string { return v.Changes.Tags.Ptr() }),
+		runtime.Flags(func(v *MemberKeyedUpdate) *bool { return &v.Changes.Motto.Set }),
+		runtime.Array(func(v *MemberKeyedUpdate) *string { return v.Changes.Motto.Value.Ptr() }),
+		runtime.Array(func(v *MemberKeyedUpdate) *string { return v.Changes.Password.Ptr() }),
+	},
+}
+
+const sqlMembersUpdateMany = `-- name: members.UpdateMany sensitive=28
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::boolean[], $3::bigint[], $4::varchar[], $5::text[], $6::varchar[], $7::boolean[], $8::text[], $9::boolean[], $10::text[], $11::text[], $12::text[], $13::boolean[], $14::bpchar[], $15::text[], $16::boolean[], $17::text[], $18::boolean[], $19::integer[], $20::smallint[], $21::numeric(12,2)[], $22::double precision[], $23::text[]::"plan"[], $24::text[], $25::text[], $26::boolean[], $27::text[], $28::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_13", "cpcgen_14", "cpcgen_15", "cpcgen_16", "cpcgen_17", "cpcgen_18", "cpcgen_19", "cpcgen_20", "cpcgen_21", "cpcgen_22", "cpcgen_23", "cpcgen_24", "cpcgen_25", "cpcgen_26", "cpcgen_27", "cpcgen_28", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "members" ON "members"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "members"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "members" SET "team_id" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "members"."team_id" END, "email" = COALESCE("cpcgen_v"."cpcgen_4", "members"."email"), "handle" = COALESCE("cpcgen_v"."cpcgen_5", "members"."handle"), "name" = COALESCE("cpcgen_v"."cpcgen_6", "members"."name"), "website" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "members"."website" END, "phone" = CASE WHEN "cpcgen_v"."cpcgen_9" THEN "cpcgen_v"."cpcgen_10" ELSE "members"."phone" END, "host" = COALESCE("cpcgen_v"."cpcgen_11", "members"."host"), "slug" = COALESCE("cpcgen_v"."cpcgen_12", "members"."slug"), "initials" = CASE WHEN "cpcgen_v"."cpcgen_13" THEN "cpcgen_v"."cpcgen_14" ELSE "members"."initials" END, "code" = COALESCE("cpcgen_v"."cpcgen_15", "members"."code"), "ref" = CASE WHEN "cpcgen_v"."cpcgen_16" THEN "cpcgen_v"."cpcgen_17" ELSE "members"."ref" END, "age" = CASE WHEN "cpcgen_v"."cpcgen_18" THEN "cpcgen_v"."cpcgen_19" ELSE "members"."age" END, "score" = COALESCE("cpcgen_v"."cpcgen_20", "members"."score"), "balance" = COALESCE("cpcgen_v"."cpcgen_21", "members"."balance"), "ratio" = COALESCE("cpcgen_v"."cpcgen_22", "members"."ratio"), "plan" = COALESCE("cpcgen_v"."cpcgen_23", "members"."plan"), "plans" = COALESCE("cpcgen_v"."cpcgen_24"::text[]::"plan"[], "members"."plans"), "tags" = COALESCE("cpcgen_v"."cpcgen_25"::text[], "members"."tags"), "motto" = CASE WHEN "cpcgen_v"."cpcgen_26" THEN "cpcgen_v"."cpcgen_27" ELSE "members"."motto" END, "password" = COALESCE("cpcgen_v"."cpcgen_28", "members"."password"), "updated_at" = now() FROM "cpcgen_v" WHERE "members"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table members the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *MemberRepo) UpdateMany(ctx context.Context, rows []MemberKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkMembersUpdates, sqlMembersUpdateMany, rows)
+	return out, wrapErr(err, "members.UpdateMany", "members")
+}
+
+const sqlMembersUpdateManyReturning = `-- name: members.UpdateManyReturning sensitive=28
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::boolean[], $3::bigint[], $4::varchar[], $5::text[], $6::varchar[], $7::boolean[], $8::text[], $9::boolean[], $10::text[], $11::text[], $12::text[], $13::boolean[], $14::bpchar[], $15::text[], $16::boolean[], $17::text[], $18::boolean[], $19::integer[], $20::smallint[], $21::numeric(12,2)[], $22::double precision[], $23::text[]::"plan"[], $24::text[], $25::text[], $26::boolean[], $27::text[], $28::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_13", "cpcgen_14", "cpcgen_15", "cpcgen_16", "cpcgen_17", "cpcgen_18", "cpcgen_19", "cpcgen_20", "cpcgen_21", "cpcgen_22", "cpcgen_23", "cpcgen_24", "cpcgen_25", "cpcgen_26", "cpcgen_27", "cpcgen_28", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "members" ON "members"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "members"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "members" SET "team_id" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "members"."team_id" END, "email" = COALESCE("cpcgen_v"."cpcgen_4", "members"."email"), "handle" = COALESCE("cpcgen_v"."cpcgen_5", "members"."handle"), "name" = COALESCE("cpcgen_v"."cpcgen_6", "members"."name"), "website" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "members"."website" END, "phone" = CASE WHEN "cpcgen_v"."cpcgen_9" THEN "cpcgen_v"."cpcgen_10" ELSE "members"."phone" END, "host" = COALESCE("cpcgen_v"."cpcgen_11", "members"."host"), "slug" = COALESCE("cpcgen_v"."cpcgen_12", "members"."slug"), "initials" = CASE WHEN "cpcgen_v"."cpcgen_13" THEN "cpcgen_v"."cpcgen_14" ELSE "members"."initials" END, "code" = COALESCE("cpcgen_v"."cpcgen_15", "members"."code"), "ref" = CASE WHEN "cpcgen_v"."cpcgen_16" THEN "cpcgen_v"."cpcgen_17" ELSE "members"."ref" END, "age" = CASE WHEN "cpcgen_v"."cpcgen_18" THEN "cpcgen_v"."cpcgen_19" ELSE "members"."age" END, "score" = COALESCE("cpcgen_v"."cpcgen_20", "members"."score"), "balance" = COALESCE("cpcgen_v"."cpcgen_21", "members"."balance"), "ratio" = COALESCE("cpcgen_v"."cpcgen_22", "members"."ratio"), "plan" = COALESCE("cpcgen_v"."cpcgen_23", "members"."plan"), "plans" = COALESCE("cpcgen_v"."cpcgen_24"::text[]::"plan"[], "members"."plans"), "tags" = COALESCE("cpcgen_v"."cpcgen_25"::text[], "members"."tags"), "motto" = CASE WHEN "cpcgen_v"."cpcgen_26" THEN "cpcgen_v"."cpcgen_27" ELSE "members"."motto" END, "password" = COALESCE("cpcgen_v"."cpcgen_28", "members"."password"), "updated_at" = now() FROM "cpcgen_v" WHERE "members"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "password", "created_at", "updated_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."team_id", "cpcgen_new"."email", "cpcgen_new"."handle", "cpcgen_new"."name", "cpcgen_new"."website", "cpcgen_new"."phone", "cpcgen_new"."host", "cpcgen_new"."slug", "cpcgen_new"."initials"::text, "cpcgen_new"."code", "cpcgen_new"."ref", "cpcgen_new"."age", "cpcgen_new"."score", "cpcgen_new"."balance", "cpcgen_new"."ratio", "cpcgen_new"."plan", "cpcgen_new"."plans"::text[], "cpcgen_new"."tags", "cpcgen_new"."motto", "cpcgen_new"."password", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *MemberRepo) UpdateManyReturning(ctx context.Context, rows []MemberKeyedUpdate) ([]Member, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkMembersUpdates, sqlMembersUpdateManyReturning, scanMember, rows)
+	return out, wrapErr(err, "members.UpdateManyReturning", "members")
+}
+
+// bulkMembersKeys sends the rows of DeleteMany.
+var bulkMembersKeys = &runtime.Bulk[uuid.UUID]{
+	Table: "members",
+	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
+	Columns: []runtime.BulkColumn[uuid.UUID]{
+		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	},
+}
+
+const sqlMembersDeleteMany = `-- name: members.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "members" ON "members"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "members"),
+"cpcgen_new" AS (DELETE FROM "members" USING "cpcgen_v" WHERE "members"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table members with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *MemberRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkMembersKeys, sqlMembersDeleteMany, keys)
+	return out, wrapErr(err, "members.DeleteMany", "members")
+}
+
+// bulkMembersNew sends the rows of the batch upserts.
+var bulkMembersNew = &runtime.Bulk[NewMember]{
+	Table:    "members",
+	Validate: (*NewMember).Validate,
+	Columns: []runtime.BulkColumn[NewMember]{
+		runtime.Array(func(v *NewMember) *uuid.UUID { return v.ID.Ptr() }),
+		runtime.Array(func(v *NewMember) *int64 { return v.TeamID.Ptr() }),
+		runtime.Array(func(v *NewMember) *string { return &v.Email }),
+		runtime.Array(func(v *NewMember) *string { return &v.Handle }),
+		runtime.Array(func(v *NewMember) *string { return &v.Name }),
+		runtime.Array(func(v *NewMember) *string { return v.Website.Ptr() }),
+		runtime.Array(func(v *NewMember) *string { return v.Phone.Ptr() }),
+		runtime.Array(func(v *NewMember) *string { return v.Host.Ptr() }),
+		runtime.Array(func(v *NewMember) *string { return &v.Slug }),
+		runtime.Array(func(v *NewMember) *string { return v.Initials.Ptr() }),
+		runtime.Array(func(v *NewMember) *string { return v.Code.Ptr() }),
+		runtime.Array(func(v *NewMember) *string { return v.Ref.Ptr() }),
+		runtime.Array(func(v *NewMember) *int32 { return v.Age.Ptr() }),
+		runtime.Array(func(v *NewMember) *int16 { return v.Score.Ptr() }),
+		runtime.Array(func(v *NewMember) *decimal.Decimal { return v.Balance.Ptr() }),
+		runtime.Array(func(v *NewMember) *float64 { return v.Ratio.Ptr() }),
+		runtime.Array(func(v *NewMember) *Plan { return v.Plan.Ptr() }),
+		runtime.TextArray("_text", func(v *NewMember) *[]Plan { return v.Plans.Ptr() }),
+		runtime.TextArray("_text", func(v *NewMember) *[]string { return &v.Tags }),
+		runtime.Array(func(v *NewMember) *string { return v.Motto.Ptr() }),
+		runtime.Array(func(v *NewMember) *string { return &v.Password }),
+	},
+}
+
+const sqlMembersUpsertManyByEmail = `-- name: members.UpsertManyByEmail sensitive=21
+WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5", "cpcgen_u"."cpcgen_6" AS "cpcgen_i6", "cpcgen_u"."cpcgen_7" AS "cpcgen_i7", COALESCE("cpcgen_u"."cpcgen_8", 'localhost'::text) AS "cpcgen_i8", "cpcgen_u"."cpcgen_9" AS "cpcgen_i9", "cpcgen_u"."cpcgen_10" AS "cpcgen_i10", COALESCE("cpcgen_u"."cpcgen_11", 'A1'::text) AS "cpcgen_i11", "cpcgen_u"."cpcgen_12" AS "cpcgen_i12", "cpcgen_u"."cpcgen_13" AS "cpcgen_i13", COALESCE("cpcgen_u"."cpcgen_14", 0) AS "cpcgen_i14", COALESCE("cpcgen_u"."cpcgen_15", 0) AS "cpcgen_i15", COALESCE("cpcgen_u"."cpcgen_16", 0.5) AS "cpcgen_i16", COALESCE("cpcgen_u"."cpcgen_17", 'free'::"plan") AS "cpcgen_i17", COALESCE("cpcgen_u"."cpcgen_18"::text[]::"plan"[], '{}'::"plan"[]) AS "cpcgen_i18", "cpcgen_u"."cpcgen_19"::text[] AS "cpcgen_i19", "cpcgen_u"."cpcgen_20" AS "cpcgen_i20", "cpcgen_u"."cpcgen_21" AS "cpcgen_i21" FROM unnest($1::uuid[], $2::bigint[], $3::varchar[], $4::text[], $5::varchar[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bpchar[], $11::text[], $12::text[], $13::integer[], $14::smallint[], $15::numeric(12,2)[], $16::double precision[], $17::text[]::"plan"[], $18::text[], $19::text[], $20::text[], $21::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_13", "cpcgen_14", "cpcgen_15", "cpcgen_16", "cpcgen_17", "cpcgen_18", "cpcgen_19", "cpcgen_20", "cpcgen_21", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "members"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "members" ON "email" = "cpcgen_v"."cpcgen_i3" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "members"),
+"cpcgen_ins" AS (INSERT INTO "members" ("id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "password") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6", "cpcgen_v"."cpcgen_i7", "cpcgen_v"."cpcgen_i8", "cpcgen_v"."cpcgen_i9", "cpcgen_v"."cpcgen_i10", "cpcgen_v"."cpcgen_i11", "cpcgen_v"."cpcgen_i12", "cpcgen_v"."cpcgen_i13", "cpcgen_v"."cpcgen_i14", "cpcgen_v"."cpcgen_i15", "cpcgen_v"."cpcgen_i16", "cpcgen_v"."cpcgen_i17", "cpcgen_v"."cpcgen_i18", "cpcgen_v"."cpcgen_i19", "cpcgen_v"."cpcgen_i20", "cpcgen_v"."cpcgen_i21" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("email") DO NOTHING RETURNING "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "password", "created_at", "updated_at"),
+"cpcgen_new" AS (UPDATE "members" SET "team_id" = "cpcgen_v"."cpcgen_i2", "handle" = "cpcgen_v"."cpcgen_i4", "name" = "cpcgen_v"."cpcgen_i5", "website" = "cpcgen_v"."cpcgen_i6", "phone" = "cpcgen_v"."cpcgen_i7", "host" = COALESCE("cpcgen_v"."cpcgen_8", "members"."host"), "slug" = "cpcgen_v"."cpcgen_i9", "initials" = "cpcgen_v"."cpcgen_i10", "code" = COALESCE("cpcgen_v"."cpcgen_11", "members"."code"), "ref" = "cpcgen_v"."cpcgen_i12", "age" = "cpcgen_v"."cpcgen_i13", "score" = COALESCE("cpcgen_v"."cpcgen_14", "members"."score"), "balance" = COALESCE("cpcgen_v"."cpcgen_15", "members"."balance"), "ratio" = COALESCE("cpcgen_v"."cpcgen_16", "members"."ratio"), "plan" = COALESCE("cpcgen_v"."cpcgen_17", "members"."plan"), "plans" = COALESCE("cpcgen_v"."cpcgen_18"::text[]::"plan"[], "members"."plans"), "tags" = "cpcgen_v"."cpcgen_i19", "motto" = "cpcgen_v"."cpcgen_i20", "password" = "cpcgen_v"."cpcgen_i21", "updated_at" = now() FROM "cpcgen_v" WHERE "email" = "cpcgen_v"."cpcgen_i3" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "password", "created_at", "updated_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."team_id", "cpcgen_ins"."email", "cpcgen_ins"."handle", "cpcgen_ins"."name", "cpcgen_ins"."website", "cpcgen_ins"."phone", "cpcgen_ins"."host", "cpcgen_ins"."slug", "cpcgen_ins"."initials"::text, "cpcgen_ins"."code", "cpcgen_ins"."ref", "cpcgen_ins"."age", "cpcgen_ins"."score", "cpcgen_ins"."balance", "cpcgen_ins"."ratio", "cpcgen_ins"."plan", "cpcgen_ins"."plans"::text[], "cpcgen_ins"."tags", "cpcgen_ins"."motto", "cpcgen_ins"."password", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."team_id", "cpcgen_new"."email", "cpcgen_new"."handle", "cpcgen_new"."name", "cpcgen_new"."website", "cpcgen_new"."phone", "cpcgen_new"."host", "cpcgen_new"."slug", "cpcgen_new"."initials"::text, "cpcgen_new"."code", "cpcgen_new"."ref", "cpcgen_new"."age", "cpcgen_new"."score", "cpcgen_new"."balance", "cpcgen_new"."ratio", "cpcgen_new"."plan", "cpcgen_new"."plans"::text[], "cpcgen_new"."tags", "cpcgen_new"."motto", "cpcgen_new"."password", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`
+
+// UpsertManyByEmail is UpsertByEmail for many rows: it returns the rows as stored,
+// in the order of rows. See runtime.UpsertMany.
+func (r *MemberRepo) UpsertManyByEmail(ctx context.Context, rows []NewMember) ([]Member, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkMembersNew.By(func(a, b *NewMember) int { return cmp.Compare(a.Email, b.Email) }), sqlMembersUpsertManyByEmail, scanMember, rows)
+	return out, wrapErr(err, "members.UpsertManyByEmail", "members")
+}
+
+const sqlMembersCreateManyIfAbsentByEmail = `-- name: members.CreateManyIfAbsentByEmail sensitive=21
+WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5", "cpcgen_u"."cpcgen_6" AS "cpcgen_i6", "cpcgen_u"."cpcgen_7" AS "cpcgen_i7", COALESCE("cpcgen_u"."cpcgen_8", 'localhost'::text) AS "cpcgen_i8", "cpcgen_u"."cpcgen_9" AS "cpcgen_i9", "cpcgen_u"."cpcgen_10" AS "cpcgen_i10", COALESCE("cpcgen_u"."cpcgen_11", 'A1'::text) AS "cpcgen_i11", "cpcgen_u"."cpcgen_12" AS "cpcgen_i12", "cpcgen_u"."cpcgen_13" AS "cpcgen_i13", COALESCE("cpcgen_u"."cpcgen_14", 0) AS "cpcgen_i14", COALESCE("cpcgen_u"."cpcgen_15", 0) AS "cpcgen_i15", COALESCE("cpcgen_u"."cpcgen_16", 0.5) AS "cpcgen_i16", COALESCE("cpcgen_u"."cpcgen_17", 'free'::"plan") AS "cpcgen_i17", COALESCE("cpcgen_u"."cpcgen_18"::text[]::"plan"[], '{}'::"plan"[]) AS "cpcgen_i18", "cpcgen_u"."cpcgen_19"::text[] AS "cpcgen_i19", "cpcgen_u"."cpcgen_20" AS "cpcgen_i20", "cpcgen_u"."cpcgen_21" AS "cpcgen_i21" FROM unnest($1::uuid[], $2::bigint[], $3::varchar[], $4::text[], $5::varchar[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bpchar[], $11::text[], $12::text[], $13::integer[], $14::smallint[], $15::numeric(12,2)[], $16::double precision[], $17::text[]::"plan"[], $18::text[], $19::text[], $20::text[], $21::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_13", "cpcgen_14", "cpcgen_15", "cpcgen_16", "cpcgen_17", "cpcgen_18", "cpcgen_19", "cpcgen_20", "cpcgen_21", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "members" ("id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "password") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6", "cpcgen_v"."cpcgen_i7", "cpcgen_v"."cpcgen_i8", "cpcgen_v"."cpcgen_i9", "cpcgen_v"."cpcgen_i10", "cpcgen_v"."cpcgen_i11", "cpcgen_v"."cpcgen_i12", "cpcgen_v"."cpcgen_i13", "cpcgen_v"."cpcgen_i14", "cpcgen_v"."cpcgen_i15", "cpcgen_v"."cpcgen_i16", "cpcgen_v"."cpcgen_i17", "cpcgen_v"."cpcgen_i18", "cpcgen_v"."cpcgen_i19", "cpcgen_v"."cpcgen_i20", "cpcgen_v"."cpcgen_i21" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("email") DO NOTHING RETURNING "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "password", "created_at", "updated_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."team_id", "cpcgen_ins"."email", "cpcgen_ins"."handle", "cpcgen_ins"."name", "cpcgen_ins"."website", "cpcgen_ins"."phone", "cpcgen_ins"."host", "cpcgen_ins"."slug", "cpcgen_ins"."initials"::text, "cpcgen_ins"."code", "cpcgen_ins"."ref", "cpcgen_ins"."age", "cpcgen_ins"."score", "cpcgen_ins"."balance", "cpcgen_ins"."ratio", "cpcgen_ins"."plan", "cpcgen_ins"."plans"::text[], "cpcgen_ins"."tags", "cpcgen_ins"."motto", "cpcgen_ins"."password", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "members"."id", "members"."team_id", "members"."email", "members"."handle", "members"."name", "members"."website", "members"."phone", "members"."host", "members"."slug", "members"."initials"::text, "members"."code", "members"."ref", "members"."age", "members"."score", "members"."balance", "members"."ratio", "members"."plan", "members"."plans"::text[], "members"."tags", "members"."motto", "members"."password", "members"."created_at", "members"."updated_at" FROM "cpcgen_v" JOIN "members" ON "email" = "cpcgen_v"."cpcgen_i3"`
+
+// CreateManyIfAbsentByEmail is CreateIfAbsentByEmail for many rows: it returns, in
+// the order of rows, the new rows or the rows in the way, and whether each was
+// created. See runtime.CreateManyIfAbsent.
+func (r *MemberRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []NewMember) ([]Member, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkMembersNew.By(func(a, b *NewMember) int { return cmp.Compare(a.Email, b.Email) }), sqlMembersCreateManyIfAbsentByEmail, scanMember, rows)
+	return out, created, wrapErr(err, "members.CreateManyIfAbsentByEmail", "members")
 }
 
 const sqlMembersListByTeamID = `-- name: members.ListByTeamID replica=ok

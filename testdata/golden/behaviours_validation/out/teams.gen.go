@@ -4,6 +4,7 @@
 package validdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -341,6 +342,110 @@ func (r *TeamRepo) CreateIfAbsentByName(ctx context.Context, n NewTeam) (Team, b
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlTeamsCreateIfAbsentByName, n, argsNewTeam, scanTeam)
 	return v, created, wrapErr(err, "teams.CreateIfAbsentByName", "teams")
+}
+
+// TeamKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+type TeamKeyedUpdate struct {
+	ID      int64      `json:"id"`
+	Changes TeamUpdate `json:"changes"`
+}
+
+// bulkTeamsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkTeamsUpdates = &runtime.Bulk[TeamKeyedUpdate]{
+	Table:    "teams",
+	Key:      func(a, b *TeamKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *TeamKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[TeamKeyedUpdate]{
+		runtime.Array(func(v *TeamKeyedUpdate) *int64 { return &v.ID }),
+		runtime.Array(func(v *TeamKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+	},
+}
+
+const sqlTeamsUpdateMany = `-- name: teams.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "teams" ON "teams"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "teams"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "teams" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "teams"."name") FROM "cpcgen_v" WHERE "teams"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table teams the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *TeamRepo) UpdateMany(ctx context.Context, rows []TeamKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkTeamsUpdates, sqlTeamsUpdateMany, rows)
+	return out, wrapErr(err, "teams.UpdateMany", "teams")
+}
+
+const sqlTeamsUpdateManyReturning = `-- name: teams.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "teams" ON "teams"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "teams"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "teams" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "teams"."name") FROM "cpcgen_v" WHERE "teams"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *TeamRepo) UpdateManyReturning(ctx context.Context, rows []TeamKeyedUpdate) ([]Team, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkTeamsUpdates, sqlTeamsUpdateManyReturning, scanTeam, rows)
+	return out, wrapErr(err, "teams.UpdateManyReturning", "teams")
+}
+
+// bulkTeamsKeys sends the rows of DeleteMany.
+var bulkTeamsKeys = &runtime.Bulk[int64]{
+	Table: "teams",
+	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[int64]{
+		runtime.Array(func(v *int64) *int64 { return v }),
+	},
+}
+
+const sqlTeamsDeleteMany = `-- name: teams.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "teams" ON "teams"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "teams"),
+"cpcgen_new" AS (DELETE FROM "teams" USING "cpcgen_v" WHERE "teams"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table teams with the keys given, as Delete does,
+// and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *TeamRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkTeamsKeys, sqlTeamsDeleteMany, keys)
+	return out, wrapErr(err, "teams.DeleteMany", "teams")
+}
+
+// bulkTeamsNew sends the rows of the batch upserts.
+var bulkTeamsNew = &runtime.Bulk[NewTeam]{
+	Table:    "teams",
+	Validate: (*NewTeam).Validate,
+	Columns: []runtime.BulkColumn[NewTeam]{
+		runtime.Array(func(v *NewTeam) *string { return &v.Name }),
+	},
+}
+
+const sqlTeamsUpsertManyByName = `-- name: teams.UpsertManyByName
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1" FROM unnest($1::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "teams"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "teams" ON "name" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "teams"),
+"cpcgen_ins" AS (INSERT INTO "teams" ("name") SELECT "cpcgen_v"."cpcgen_i1" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") DO NOTHING RETURNING "id", "name"),
+"cpcgen_new" AS (UPDATE "teams" SET "name" = "teams"."name" FROM "cpcgen_v" WHERE "name" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "name")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new"`
+
+// UpsertManyByName is UpsertByName for many rows: it returns the rows as stored,
+// in the order of rows. See runtime.UpsertMany.
+func (r *TeamRepo) UpsertManyByName(ctx context.Context, rows []NewTeam) ([]Team, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkTeamsNew.By(func(a, b *NewTeam) int { return cmp.Compare(a.Name, b.Name) }), sqlTeamsUpsertManyByName, scanTeam, rows)
+	return out, wrapErr(err, "teams.UpsertManyByName", "teams")
+}
+
+const sqlTeamsCreateManyIfAbsentByName = `-- name: teams.CreateManyIfAbsentByName
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1" FROM unnest($1::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "teams" ("name") SELECT "cpcgen_v"."cpcgen_i1" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") DO NOTHING RETURNING "id", "name")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "teams"."id", "teams"."name" FROM "cpcgen_v" JOIN "teams" ON "name" = "cpcgen_v"."cpcgen_i1"`
+
+// CreateManyIfAbsentByName is CreateIfAbsentByName for many rows: it returns, in
+// the order of rows, the new rows or the rows in the way, and whether each was
+// created. See runtime.CreateManyIfAbsent.
+func (r *TeamRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewTeam) ([]Team, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkTeamsNew.By(func(a, b *NewTeam) int { return cmp.Compare(a.Name, b.Name) }), sqlTeamsCreateManyIfAbsentByName, scanTeam, rows)
+	return out, created, wrapErr(err, "teams.CreateManyIfAbsentByName", "teams")
 }
 
 // LoadMembers returns the rows of table members that reference each of parents

@@ -346,6 +346,38 @@ func TestWriteKinds(t *testing.T) {
 			t.Fatalf("ShoutNames = %d, %v", n, err)
 		}
 		read("UPSERTED")
+
+		// The batch writes invalidate what their single-row forms do.
+		if u, err = p.sa.Users.FindByID(ctx, u.ID); err != nil {
+			t.Fatal(err)
+		}
+		got, err := p.sa.Users.UpdateManyReturning(ctx, []UserKeyedUpdate{{ID: u.ID, Version: u.Version, Changes: UserUpdate{Name: runtime.Set("Batch")}}})
+		if err != nil || len(got) != 1 {
+			t.Fatalf("UpdateManyReturning = %+v, %v", got, err)
+		}
+		u = got[0]
+		read("Batch")
+		if n, err := p.sb.Users.UpdateMany(ctx, []UserKeyedUpdate{{ID: u.ID, Version: u.Version, Changes: UserUpdate{Name: runtime.Set("Batch 2")}}}); err != nil || n != 1 {
+			t.Fatalf("UpdateMany = %d, %v", n, err)
+		}
+		read("Batch 2")
+		if u, err = p.sa.Users.FindByID(ctx, u.ID); err != nil {
+			t.Fatal(err)
+		}
+		if ok, err := p.sb.Users.DeleteMany(ctx, []runtime.Versioned[int64, int64]{{Key: u.ID, Version: u.Version}}); err != nil || len(ok) != 1 || !ok[0] {
+			t.Fatalf("DeleteMany = %v, %v", ok, err)
+		}
+		read("")
+		if ok, err := p.sa.Users.RestoreMany(ctx, []int64{u.ID}); err != nil || len(ok) != 1 || !ok[0] {
+			t.Fatalf("RestoreMany = %v, %v", ok, err)
+		}
+		read("Batch 2")
+		if got, err = p.sb.Users.UpsertManyByOrgIDAndEmail(ctx, []NewUser{{Email: "ada@x.io", Name: "Batch upsert"}}); err != nil || len(got) != 1 {
+			t.Fatalf("UpsertManyByOrgIDAndEmail = %+v, %v", got, err)
+		}
+		u = got[0]
+		read("Batch upsert")
+
 		if ok, err := p.sb.Users.HardDelete(ctx, u.ID); err != nil || !ok {
 			t.Fatalf("HardDelete = %v, %v", ok, err)
 		}

@@ -4,6 +4,7 @@
 package cachedb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -477,6 +478,157 @@ func (r *CodeRepo) CreateIfAbsentByLabel(ctx context.Context, n NewCode) (Code, 
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCodesCreateIfAbsentByLabel, n, argsNewCode, scanCode)
 	return v, created, wrapErr(err, "codes.CreateIfAbsentByLabel", "codes")
+}
+
+// CodeKey is the primary key of a row of table codes.
+type CodeKey struct {
+	Region Region `json:"region"`
+	Num    int32  `json:"num"`
+}
+
+// CodeKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+type CodeKeyedUpdate struct {
+	Region  Region     `json:"region"`
+	Num     int32      `json:"num"`
+	Changes CodeUpdate `json:"changes"`
+}
+
+// bulkCodesUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkCodesUpdates = &runtime.Bulk[CodeKeyedUpdate]{
+	Table: "codes",
+	Key: func(a, b *CodeKeyedUpdate) int {
+		return cmp.Or(cmp.Compare(a.Region, b.Region), cmp.Compare(a.Num, b.Num))
+	},
+	Validate: func(v *CodeKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[CodeKeyedUpdate]{
+		runtime.Array(func(v *CodeKeyedUpdate) *Region { return &v.Region }),
+		runtime.Array(func(v *CodeKeyedUpdate) *int32 { return &v.Num }),
+		runtime.Array(func(v *CodeKeyedUpdate) *string { return v.Changes.Label.Ptr() }),
+		runtime.Array(func(v *CodeKeyedUpdate) *string { return v.Changes.Note.Ptr() }),
+	},
+}
+
+const sqlCodesUpdateMany = `-- name: codes.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]::"region"[], $2::integer[], $3::text[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "codes" ON "codes"."region" = "cpcgen_v"."cpcgen_1" AND "codes"."num" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "codes"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "codes" SET "label" = COALESCE("cpcgen_v"."cpcgen_3", "codes"."label"), "note" = COALESCE("cpcgen_v"."cpcgen_4", "codes"."note") FROM "cpcgen_v" WHERE "codes"."region" = "cpcgen_v"."cpcgen_1" AND "codes"."num" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table codes the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *CodeRepo) UpdateMany(ctx context.Context, rows []CodeKeyedUpdate) (int64, error) {
+	db := runtime.Invalidating(r.db, codesCache.AllRows())
+	out, err := runtime.UpdateMany(ctx, db, bulkCodesUpdates, sqlCodesUpdateMany, rows)
+	return out, wrapErr(err, "codes.UpdateMany", "codes")
+}
+
+const sqlCodesUpdateManyReturning = `-- name: codes.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]::"region"[], $2::integer[], $3::text[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "codes" ON "codes"."region" = "cpcgen_v"."cpcgen_1" AND "codes"."num" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "codes"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "codes" SET "label" = COALESCE("cpcgen_v"."cpcgen_3", "codes"."label"), "note" = COALESCE("cpcgen_v"."cpcgen_4", "codes"."note") FROM "cpcgen_v" WHERE "codes"."region" = "cpcgen_v"."cpcgen_1" AND "codes"."num" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "region", "num", "label", "note")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."region", "cpcgen_new"."num", "cpcgen_new"."label", "cpcgen_new"."note" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *CodeRepo) UpdateManyReturning(ctx context.Context, rows []CodeKeyedUpdate) ([]Code, error) {
+	db := runtime.Invalidating(r.db, codesCache.AllRows())
+	out, err := runtime.UpdateManyReturning(ctx, db, bulkCodesUpdates, sqlCodesUpdateManyReturning, scanCode, rows)
+	return out, wrapErr(err, "codes.UpdateManyReturning", "codes")
+}
+
+// bulkCodesKeys sends the rows of DeleteMany.
+var bulkCodesKeys = &runtime.Bulk[CodeKey]{
+	Table: "codes",
+	Key:   func(a, b *CodeKey) int { return cmp.Or(cmp.Compare(a.Region, b.Region), cmp.Compare(a.Num, b.Num)) },
+	Columns: []runtime.BulkColumn[CodeKey]{
+		runtime.Array(func(v *CodeKey) *Region { return &v.Region }),
+		runtime.Array(func(v *CodeKey) *int32 { return &v.Num }),
+	},
+}
+
+const sqlCodesDeleteMany = `-- name: codes.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]::"region"[], $2::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "codes" ON "codes"."region" = "cpcgen_v"."cpcgen_1" AND "codes"."num" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "codes"),
+"cpcgen_new" AS (DELETE FROM "codes" USING "cpcgen_v" WHERE "codes"."region" = "cpcgen_v"."cpcgen_1" AND "codes"."num" = "cpcgen_v"."cpcgen_2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table codes with the keys given, as Delete does,
+// and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *CodeRepo) DeleteMany(ctx context.Context, keys []CodeKey) ([]bool, error) {
+	db := runtime.Invalidating(r.db, codesCache.AllRows())
+	out, err := runtime.WriteMany(ctx, db, bulkCodesKeys, sqlCodesDeleteMany, keys)
+	return out, wrapErr(err, "codes.DeleteMany", "codes")
+}
+
+// bulkCodesNew sends the rows of the batch upserts.
+var bulkCodesNew = &runtime.Bulk[NewCode]{
+	Table:    "codes",
+	Validate: (*NewCode).Validate,
+	Columns: []runtime.BulkColumn[NewCode]{
+		runtime.Array(func(v *NewCode) *Region { return &v.Region }),
+		runtime.Array(func(v *NewCode) *int32 { return &v.Num }),
+		runtime.Array(func(v *NewCode) *string { return &v.Label }),
+		runtime.Array(func(v *NewCode) *string { return v.Note.Ptr() }),
+	},
+}
+
+const sqlCodesUpsertManyByRegionAndNum = `-- name: codes.UpsertManyByRegionAndNum
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", ''::text) AS "cpcgen_i4" FROM unnest($1::text[]::"region"[], $2::integer[], $3::text[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "codes"."region" AS "cpcgen_k1", "codes"."num" AS "cpcgen_k2" FROM "cpcgen_v" JOIN "codes" ON "region" = "cpcgen_v"."cpcgen_i1" AND "num" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "codes"),
+"cpcgen_ins" AS (INSERT INTO "codes" ("region", "num", "label", "note") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("region", "num") DO NOTHING RETURNING "region", "num", "label", "note"),
+"cpcgen_new" AS (UPDATE "codes" SET "label" = "cpcgen_v"."cpcgen_i3", "note" = COALESCE("cpcgen_v"."cpcgen_4", "codes"."note") FROM "cpcgen_v" WHERE "region" = "cpcgen_v"."cpcgen_i1" AND "num" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "region", "num", "label", "note")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."region", "cpcgen_ins"."num", "cpcgen_ins"."label", "cpcgen_ins"."note" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."region" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."num" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."region", "cpcgen_new"."num", "cpcgen_new"."label", "cpcgen_new"."note" FROM "cpcgen_new"`
+
+// UpsertManyByRegionAndNum is UpsertByRegionAndNum for many rows: it returns the
+// rows as stored, in the order of rows. See runtime.UpsertMany.
+func (r *CodeRepo) UpsertManyByRegionAndNum(ctx context.Context, rows []NewCode) ([]Code, error) {
+	db := runtime.Invalidating(r.db, codesCache.AllRows())
+	out, err := runtime.UpsertMany(ctx, db, bulkCodesNew.By(func(a, b *NewCode) int { return cmp.Or(cmp.Compare(a.Region, b.Region), cmp.Compare(a.Num, b.Num)) }), sqlCodesUpsertManyByRegionAndNum, scanCode, rows)
+	return out, wrapErr(err, "codes.UpsertManyByRegionAndNum", "codes")
+}
+
+const sqlCodesCreateManyIfAbsentByRegionAndNum = `-- name: codes.CreateManyIfAbsentByRegionAndNum
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", ''::text) AS "cpcgen_i4" FROM unnest($1::text[]::"region"[], $2::integer[], $3::text[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "codes" ("region", "num", "label", "note") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("region", "num") DO NOTHING RETURNING "region", "num", "label", "note")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."region", "cpcgen_ins"."num", "cpcgen_ins"."label", "cpcgen_ins"."note" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."region" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."num" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "codes"."region", "codes"."num", "codes"."label", "codes"."note" FROM "cpcgen_v" JOIN "codes" ON "region" = "cpcgen_v"."cpcgen_i1" AND "num" = "cpcgen_v"."cpcgen_i2"`
+
+// CreateManyIfAbsentByRegionAndNum is CreateIfAbsentByRegionAndNum for many rows:
+// it returns, in the order of rows, the new rows or the rows in the way, and
+// whether each was created. See runtime.CreateManyIfAbsent.
+func (r *CodeRepo) CreateManyIfAbsentByRegionAndNum(ctx context.Context, rows []NewCode) ([]Code, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCodesNew.By(func(a, b *NewCode) int { return cmp.Or(cmp.Compare(a.Region, b.Region), cmp.Compare(a.Num, b.Num)) }), sqlCodesCreateManyIfAbsentByRegionAndNum, scanCode, rows)
+	return out, created, wrapErr(err, "codes.CreateManyIfAbsentByRegionAndNum", "codes")
+}
+
+const sqlCodesUpsertManyByLabel = `-- name: codes.UpsertManyByLabel
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", ''::text) AS "cpcgen_i4" FROM unnest($1::text[]::"region"[], $2::integer[], $3::text[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "codes"."region" AS "cpcgen_k1", "codes"."num" AS "cpcgen_k2" FROM "cpcgen_v" JOIN "codes" ON "label" = "cpcgen_v"."cpcgen_i3" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "codes"),
+"cpcgen_ins" AS (INSERT INTO "codes" ("region", "num", "label", "note") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("label") DO NOTHING RETURNING "region", "num", "label", "note"),
+"cpcgen_new" AS (UPDATE "codes" SET "note" = COALESCE("cpcgen_v"."cpcgen_4", "codes"."note") FROM "cpcgen_v" WHERE "label" = "cpcgen_v"."cpcgen_i3" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "region", "num", "label", "note")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."region", "cpcgen_ins"."num", "cpcgen_ins"."label", "cpcgen_ins"."note" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."label" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."region", "cpcgen_new"."num", "cpcgen_new"."label", "cpcgen_new"."note" FROM "cpcgen_new"`
+
+// UpsertManyByLabel is UpsertByLabel for many rows: it returns the rows as stored,
+// in the order of rows. See runtime.UpsertMany.
+func (r *CodeRepo) UpsertManyByLabel(ctx context.Context, rows []NewCode) ([]Code, error) {
+	db := runtime.Invalidating(r.db, codesCache.AllRows())
+	out, err := runtime.UpsertMany(ctx, db, bulkCodesNew.By(func(a, b *NewCode) int { return cmp.Compare(a.Label, b.Label) }), sqlCodesUpsertManyByLabel, scanCode, rows)
+	return out, wrapErr(err, "codes.UpsertManyByLabel", "codes")
+}
+
+const sqlCodesCreateManyIfAbsentByLabel = `-- name: codes.CreateManyIfAbsentByLabel
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", ''::text) AS "cpcgen_i4" FROM unnest($1::text[]::"region"[], $2::integer[], $3::text[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "codes" ("region", "num", "label", "note") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("label") DO NOTHING RETURNING "region", "num", "label", "note")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."region", "cpcgen_ins"."num", "cpcgen_ins"."label", "cpcgen_ins"."note" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."label" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "codes"."region", "codes"."num", "codes"."label", "codes"."note" FROM "cpcgen_v" JOIN "codes" ON "label" = "cpcgen_v"."cpcgen_i3"`
+
+// CreateManyIfAbsentByLabel is CreateIfAbsentByLabel for many rows: it returns, in
+// the order of rows, the new rows or the rows in the way, and whether each was
+// created. See runtime.CreateManyIfAbsent.
+func (r *CodeRepo) CreateManyIfAbsentByLabel(ctx context.Context, rows []NewCode) ([]Code, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCodesNew.By(func(a, b *NewCode) int { return cmp.Compare(a.Label, b.Label) }), sqlCodesCreateManyIfAbsentByLabel, scanCode, rows)
+	return out, created, wrapErr(err, "codes.CreateManyIfAbsentByLabel", "codes")
 }
 
 const sqlCodesListByLabel = `-- name: codes.ListByLabel replica=ok

@@ -4,6 +4,7 @@
 package cachedb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -329,6 +330,113 @@ func (r *LabelRepo) CreateIfAbsentByName(ctx context.Context, n NewLabel) (Label
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlLabelsCreateIfAbsentByName, n, argsNewLabel, scanLabel)
 	return v, created, wrapErr(err, "labels.CreateIfAbsentByName", "labels")
+}
+
+// LabelKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+type LabelKeyedUpdate struct {
+	ID      int32       `json:"id"`
+	Changes LabelUpdate `json:"changes"`
+}
+
+// bulkLabelsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkLabelsUpdates = &runtime.Bulk[LabelKeyedUpdate]{
+	Table:    "labels",
+	Key:      func(a, b *LabelKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *LabelKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[LabelKeyedUpdate]{
+		runtime.Array(func(v *LabelKeyedUpdate) *int32 { return &v.ID }),
+		runtime.Array(func(v *LabelKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+	},
+}
+
+const sqlLabelsUpdateMany = `-- name: labels.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "labels" ON "labels"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "labels"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "labels" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "labels"."name") FROM "cpcgen_v" WHERE "labels"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table labels the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *LabelRepo) UpdateMany(ctx context.Context, rows []LabelKeyedUpdate) (int64, error) {
+	db := runtime.Invalidating(r.db, codesCache.AllRows())
+	out, err := runtime.UpdateMany(ctx, db, bulkLabelsUpdates, sqlLabelsUpdateMany, rows)
+	return out, wrapErr(err, "labels.UpdateMany", "labels")
+}
+
+const sqlLabelsUpdateManyReturning = `-- name: labels.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "labels" ON "labels"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "labels"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "labels" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "labels"."name") FROM "cpcgen_v" WHERE "labels"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *LabelRepo) UpdateManyReturning(ctx context.Context, rows []LabelKeyedUpdate) ([]Label, error) {
+	db := runtime.Invalidating(r.db, codesCache.AllRows())
+	out, err := runtime.UpdateManyReturning(ctx, db, bulkLabelsUpdates, sqlLabelsUpdateManyReturning, scanLabel, rows)
+	return out, wrapErr(err, "labels.UpdateManyReturning", "labels")
+}
+
+// bulkLabelsKeys sends the rows of DeleteMany.
+var bulkLabelsKeys = &runtime.Bulk[int32]{
+	Table: "labels",
+	Key:   func(a, b *int32) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[int32]{
+		runtime.Array(func(v *int32) *int32 { return v }),
+	},
+}
+
+const sqlLabelsDeleteMany = `-- name: labels.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "labels" ON "labels"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "labels"),
+"cpcgen_new" AS (DELETE FROM "labels" USING "cpcgen_v" WHERE "labels"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table labels with the keys given, as Delete does,
+// and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *LabelRepo) DeleteMany(ctx context.Context, keys []int32) ([]bool, error) {
+	db := runtime.Invalidating(r.db, codesCache.AllRows())
+	out, err := runtime.WriteMany(ctx, db, bulkLabelsKeys, sqlLabelsDeleteMany, keys)
+	return out, wrapErr(err, "labels.DeleteMany", "labels")
+}
+
+// bulkLabelsNew sends the rows of the batch upserts.
+var bulkLabelsNew = &runtime.Bulk[NewLabel]{
+	Table:    "labels",
+	Validate: (*NewLabel).Validate,
+	Columns: []runtime.BulkColumn[NewLabel]{
+		runtime.Array(func(v *NewLabel) *string { return &v.Name }),
+	},
+}
+
+const sqlLabelsUpsertManyByName = `-- name: labels.UpsertManyByName
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1" FROM unnest($1::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "labels"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "labels" ON "name" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "labels"),
+"cpcgen_ins" AS (INSERT INTO "labels" ("name") SELECT "cpcgen_v"."cpcgen_i1" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") DO NOTHING RETURNING "id", "name"),
+"cpcgen_new" AS (UPDATE "labels" SET "name" = "labels"."name" FROM "cpcgen_v" WHERE "name" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "name")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new"`
+
+// UpsertManyByName is UpsertByName for many rows: it returns the rows as stored,
+// in the order of rows. See runtime.UpsertMany.
+func (r *LabelRepo) UpsertManyByName(ctx context.Context, rows []NewLabel) ([]Label, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkLabelsNew.By(func(a, b *NewLabel) int { return cmp.Compare(a.Name, b.Name) }), sqlLabelsUpsertManyByName, scanLabel, rows)
+	return out, wrapErr(err, "labels.UpsertManyByName", "labels")
+}
+
+const sqlLabelsCreateManyIfAbsentByName = `-- name: labels.CreateManyIfAbsentByName
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1" FROM unnest($1::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "labels" ("name") SELECT "cpcgen_v"."cpcgen_i1" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") DO NOTHING RETURNING "id", "name")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "labels"."id", "labels"."name" FROM "cpcgen_v" JOIN "labels" ON "name" = "cpcgen_v"."cpcgen_i1"`
+
+// CreateManyIfAbsentByName is CreateIfAbsentByName for many rows: it returns, in
+// the order of rows, the new rows or the rows in the way, and whether each was
+// created. See runtime.CreateManyIfAbsent.
+func (r *LabelRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewLabel) ([]Label, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkLabelsNew.By(func(a, b *NewLabel) int { return cmp.Compare(a.Name, b.Name) }), sqlLabelsCreateManyIfAbsentByName, scanLabel, rows)
+	return out, created, wrapErr(err, "labels.CreateManyIfAbsentByName", "labels")
 }
 
 // LoadCodes returns the rows of table codes that reference each of parents

@@ -376,6 +376,116 @@ func (r *SettingRepo) CreateIfAbsentByKey(ctx context.Context, n NewSetting) (Se
 	return v, created, wrapErr(err, "settings.CreateIfAbsentByKey", "settings")
 }
 
+// SettingKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type SettingKeyedUpdate struct {
+	Key     string        `json:"key"`
+	Changes SettingUpdate `json:"changes"`
+}
+
+// bulkSettingsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkSettingsUpdates = &runtime.Bulk[SettingKeyedUpdate]{
+	Table:    "settings",
+	Key:      func(a, b *SettingKeyedUpdate) int { return cmp.Compare(a.Key, b.Key) },
+	Validate: func(v *SettingKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[SettingKeyedUpdate]{
+		runtime.Array(func(v *SettingKeyedUpdate) *string { return &v.Key }),
+		runtime.Array(func(v *SettingKeyedUpdate) *string { return v.Changes.Value.Ptr() }),
+	},
+}
+
+const sqlSettingsUpdateMany = `-- name: settings.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "settings" ON "settings"."key" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "settings"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "settings" SET "value" = COALESCE("cpcgen_v"."cpcgen_2", "settings"."value") FROM "cpcgen_v" WHERE "settings"."key" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table settings the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *SettingRepo) UpdateMany(ctx context.Context, rows []SettingKeyedUpdate) (int64, error) {
+	db := runtime.Invalidating(r.db, settingsCache.AllRows())
+	out, err := runtime.UpdateMany(ctx, db, bulkSettingsUpdates, sqlSettingsUpdateMany, rows)
+	return out, wrapErr(err, "settings.UpdateMany", "settings")
+}
+
+const sqlSettingsUpdateManyReturning = `-- name: settings.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "settings" ON "settings"."key" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "settings"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "settings" SET "value" = COALESCE("cpcgen_v"."cpcgen_2", "settings"."value") FROM "cpcgen_v" WHERE "settings"."key" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "key", "value")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."key", "cpcgen_new"."value" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *SettingRepo) UpdateManyReturning(ctx context.Context, rows []SettingKeyedUpdate) ([]Setting, error) {
+	db := runtime.Invalidating(r.db, settingsCache.AllRows())
+	out, err := runtime.UpdateManyReturning(ctx, db, bulkSettingsUpdates, sqlSettingsUpdateManyReturning, scanSetting, rows)
+	return out, wrapErr(err, "settings.UpdateManyReturning", "settings")
+}
+
+// bulkSettingsKeys sends the rows of DeleteMany.
+var bulkSettingsKeys = &runtime.Bulk[string]{
+	Table: "settings",
+	Key:   func(a, b *string) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[string]{
+		runtime.Array(func(v *string) *string { return v }),
+	},
+}
+
+const sqlSettingsDeleteMany = `-- name: settings.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "settings" ON "settings"."key" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "settings"),
+"cpcgen_new" AS (DELETE FROM "settings" USING "cpcgen_v" WHERE "settings"."key" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table settings with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *SettingRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, error) {
+	db := runtime.Invalidating(r.db, settingsCache.AllRows())
+	out, err := runtime.WriteMany(ctx, db, bulkSettingsKeys, sqlSettingsDeleteMany, keys)
+	return out, wrapErr(err, "settings.DeleteMany", "settings")
+}
+
+// bulkSettingsNew sends the rows of the batch upserts.
+var bulkSettingsNew = &runtime.Bulk[NewSetting]{
+	Table:    "settings",
+	Validate: (*NewSetting).Validate,
+	Columns: []runtime.BulkColumn[NewSetting]{
+		runtime.Array(func(v *NewSetting) *string { return &v.Key }),
+		runtime.Array(func(v *NewSetting) *string { return &v.Value }),
+	},
+}
+
+const sqlSettingsUpsertManyByKey = `-- name: settings.UpsertManyByKey
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::varchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "settings"."key" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "settings" ON "key" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "settings"),
+"cpcgen_ins" AS (INSERT INTO "settings" ("key", "value") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("key") DO NOTHING RETURNING "key", "value"),
+"cpcgen_new" AS (UPDATE "settings" SET "value" = "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE "key" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "key", "value")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."key", "cpcgen_ins"."value" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."key" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."key", "cpcgen_new"."value" FROM "cpcgen_new"`
+
+// UpsertManyByKey is UpsertByKey for many rows: it returns the rows as stored, in
+// the order of rows. See runtime.UpsertMany.
+func (r *SettingRepo) UpsertManyByKey(ctx context.Context, rows []NewSetting) ([]Setting, error) {
+	db := runtime.Invalidating(r.db, settingsCache.AllRows())
+	out, err := runtime.UpsertMany(ctx, db, bulkSettingsNew.By(func(a, b *NewSetting) int { return cmp.Compare(a.Key, b.Key) }), sqlSettingsUpsertManyByKey, scanSetting, rows)
+	return out, wrapErr(err, "settings.UpsertManyByKey", "settings")
+}
+
+const sqlSettingsCreateManyIfAbsentByKey = `-- name: settings.CreateManyIfAbsentByKey
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::varchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "settings" ("key", "value") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("key") DO NOTHING RETURNING "key", "value")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."key", "cpcgen_ins"."value" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."key" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "settings"."key", "settings"."value" FROM "cpcgen_v" JOIN "settings" ON "key" = "cpcgen_v"."cpcgen_i1"`
+
+// CreateManyIfAbsentByKey is CreateIfAbsentByKey for many rows: it returns, in the
+// order of rows, the new rows or the rows in the way, and whether each was
+// created. See runtime.CreateManyIfAbsent.
+func (r *SettingRepo) CreateManyIfAbsentByKey(ctx context.Context, rows []NewSetting) ([]Setting, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkSettingsNew.By(func(a, b *NewSetting) int { return cmp.Compare(a.Key, b.Key) }), sqlSettingsCreateManyIfAbsentByKey, scanSetting, rows)
+	return out, created, wrapErr(err, "settings.CreateManyIfAbsentByKey", "settings")
+}
+
 const sqlSettingsPurge = `-- name: settings.Purge
 DELETE FROM settings WHERE key LIKE $1 || '%'`
 

@@ -4,6 +4,7 @@
 package cachedb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -389,6 +390,89 @@ func (r *TeamRepo) CreateManyReturning(ctx context.Context, rows []NewTeam) ([]T
 	)
 	items, err := runtime.Collect(res, err, len(rows), scanTeam)
 	return items, wrapErr(err, "teams.CreateManyReturning", "teams")
+}
+
+// TeamKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+type TeamKeyedUpdate struct {
+	ID      int64      `json:"id"`
+	Changes TeamUpdate `json:"changes"`
+}
+
+// bulkTeamsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkTeamsUpdates = &runtime.Bulk[TeamKeyedUpdate]{
+	Table:    "teams",
+	Key:      func(a, b *TeamKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *TeamKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[TeamKeyedUpdate]{
+		runtime.Array(func(v *TeamKeyedUpdate) *int64 { return &v.ID }),
+		runtime.Array(func(v *TeamKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+	},
+}
+
+const sqlTeamsUpdateMany = `-- name: teams.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "teams" ON "teams"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "teams"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "teams" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "teams"."name") FROM "cpcgen_v" WHERE "teams"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $3 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table teams the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *TeamRepo) UpdateMany(ctx context.Context, rows []TeamKeyedUpdate) (int64, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "teams.UpdateMany", "teams")
+	if err != nil {
+		return 0, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	out, err := runtime.UpdateMany(ctx, db, bulkTeamsUpdates, sqlTeamsUpdateMany, rows, tenant)
+	return out, wrapErr(err, "teams.UpdateMany", "teams")
+}
+
+const sqlTeamsUpdateManyReturning = `-- name: teams.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "teams" ON "teams"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "teams"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "teams" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "teams"."name") FROM "cpcgen_v" WHERE "teams"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $3 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "name")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *TeamRepo) UpdateManyReturning(ctx context.Context, rows []TeamKeyedUpdate) ([]Team, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "teams.UpdateManyReturning", "teams")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	out, err := runtime.UpdateManyReturning(ctx, db, bulkTeamsUpdates, sqlTeamsUpdateManyReturning, scanTeam, rows, tenant)
+	return out, wrapErr(err, "teams.UpdateManyReturning", "teams")
+}
+
+// bulkTeamsKeys sends the rows of DeleteMany.
+var bulkTeamsKeys = &runtime.Bulk[int64]{
+	Table: "teams",
+	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[int64]{
+		runtime.Array(func(v *int64) *int64 { return v }),
+	},
+}
+
+const sqlTeamsDeleteMany = `-- name: teams.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "teams" ON "teams"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $2 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "teams"),
+"cpcgen_new" AS (DELETE FROM "teams" USING "cpcgen_v" WHERE "teams"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table teams with the keys given, as Delete does,
+// and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *TeamRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "teams.DeleteMany", "teams")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Scope(runtime.Invalidating(r.db, usersCache.AllRows()), tenant)
+	out, err := runtime.WriteMany(ctx, db, bulkTeamsKeys, sqlTeamsDeleteMany, keys, tenant)
+	return out, wrapErr(err, "teams.DeleteMany", "teams")
 }
 
 const sqlTeamsListByOrgID = `-- name: teams.ListByOrgID replica=ok

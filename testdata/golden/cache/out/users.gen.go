@@ -470,6 +470,42 @@ func (r *UserRepo) Restore(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() > 0, wrapErr(err, "users.Restore", "users")
 }
 
+const sqlUsersHardDeleteMany = `-- name: users.HardDeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "users" ON "users"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $2 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
+"cpcgen_new" AS (DELETE FROM "users" USING "cpcgen_v" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// HardDeleteMany is HardDelete for many keys: it reports whether each key's row
+// was removed. See runtime.WriteMany.
+func (r *UserRepo) HardDeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.HardDeleteMany", "users")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Scope(runtime.Invalidating(r.db, usersCache.AllRows()), tenant)
+	out, err := runtime.WriteMany(ctx, db, bulkUsersKeys, sqlUsersHardDeleteMany, keys, tenant)
+	return out, wrapErr(err, "users.HardDeleteMany", "users")
+}
+
+const sqlUsersRestoreMany = `-- name: users.RestoreMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "users" ON "users"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $2 AND "deleted_at" IS NOT NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
+"cpcgen_new" AS (UPDATE "users" SET "deleted_at" = NULL, "version" = "users"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $2 AND "deleted_at" IS NOT NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// RestoreMany is Restore for many keys: it reports whether each key's deleted row
+// was restored. See runtime.WriteMany.
+func (r *UserRepo) RestoreMany(ctx context.Context, keys []int64) ([]bool, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.RestoreMany", "users")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Scope(runtime.Invalidating(r.db, usersCache.AllRows()), tenant)
+	out, err := runtime.WriteMany(ctx, db, bulkUsersKeys, sqlUsersRestoreMany, keys, tenant)
+	return out, wrapErr(err, "users.RestoreMany", "users")
+}
+
 const sqlUsersFindByIDs = `-- name: users.FindByIDs replica=ok
 SELECT "id", "org_id", "team_id", "email", "name", "created_at", "updated_at", "deleted_at", "version" FROM "users"
 WHERE "id" = ANY($1) AND "org_id" = $2 AND "deleted_at" IS NULL ORDER BY "id"`
@@ -661,6 +697,155 @@ func (r *UserRepo) CreateIfAbsentByOrgIDAndEmail(ctx context.Context, n NewUser)
 		return User{}, false, runtime.NewHiddenKeyError("users.CreateIfAbsentByOrgIDAndEmail", "users")
 	}
 	return v, created, wrapErr(err, "users.CreateIfAbsentByOrgIDAndEmail", "users")
+}
+
+// UserKeyedUpdate is one row's changes for UpdateMany: its key, the version the
+// caller read, and the changes.
+type UserKeyedUpdate struct {
+	ID      int64      `json:"id"`
+	Version int64      `json:"version"`
+	Changes UserUpdate `json:"changes"`
+}
+
+// bulkUsersUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkUsersUpdates = &runtime.Bulk[UserKeyedUpdate]{
+	Table:    "users",
+	Key:      func(a, b *UserKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *UserKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[UserKeyedUpdate]{
+		runtime.Array(func(v *UserKeyedUpdate) *int64 { return &v.ID }),
+		runtime.Array(func(v *UserKeyedUpdate) *int64 { return &v.Version }),
+		runtime.Flags(func(v *UserKeyedUpdate) *bool { return &v.Changes.TeamID.Set }),
+		runtime.Array(func(v *UserKeyedUpdate) *int64 { return v.Changes.TeamID.Value.Ptr() }),
+		runtime.Array(func(v *UserKeyedUpdate) *string { return v.Changes.Email.Ptr() }),
+		runtime.Array(func(v *UserKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+	},
+}
+
+const sqlUsersUpdateMany = `-- name: users.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::boolean[], $4::bigint[], $5::text[], $6::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "users" ON "users"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $7 AND "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", CASE WHEN "cpcgen_old"."cpcgen_ord" IS NULL THEN 1 ELSE 2 END AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL OR NOT "cpcgen_old"."cpcgen_ok"),
+"cpcgen_new" AS (UPDATE "users" SET "team_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "users"."team_id" END, "email" = COALESCE("cpcgen_v"."cpcgen_5", "users"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_6", "users"."name"), "version" = "users"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $7 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table users the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row or
+// another version (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *UserRepo) UpdateMany(ctx context.Context, rows []UserKeyedUpdate) (int64, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.UpdateMany", "users")
+	if err != nil {
+		return 0, err
+	}
+	db := runtime.Scope(runtime.Invalidating(r.db, usersCache.AllRows()), tenant)
+	out, err := runtime.UpdateMany(ctx, db, bulkUsersUpdates, sqlUsersUpdateMany, rows, tenant)
+	return out, wrapErr(err, "users.UpdateMany", "users")
+}
+
+const sqlUsersUpdateManyReturning = `-- name: users.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::boolean[], $4::bigint[], $5::text[], $6::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "users" ON "users"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $7 AND "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", CASE WHEN "cpcgen_old"."cpcgen_ord" IS NULL THEN 1 ELSE 2 END AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL OR NOT "cpcgen_old"."cpcgen_ok"),
+"cpcgen_new" AS (UPDATE "users" SET "team_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "users"."team_id" END, "email" = COALESCE("cpcgen_v"."cpcgen_5", "users"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_6", "users"."name"), "version" = "users"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $7 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "team_id", "email", "name", "created_at", "updated_at", "deleted_at", "version")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."team_id", "cpcgen_new"."email", "cpcgen_new"."name", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at", "cpcgen_new"."version" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *UserRepo) UpdateManyReturning(ctx context.Context, rows []UserKeyedUpdate) ([]User, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.UpdateManyReturning", "users")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Scope(runtime.Invalidating(r.db, usersCache.AllRows()), tenant)
+	out, err := runtime.UpdateManyReturning(ctx, db, bulkUsersUpdates, sqlUsersUpdateManyReturning, scanUser, rows, tenant)
+	return out, wrapErr(err, "users.UpdateManyReturning", "users")
+}
+
+// bulkUsersVersions sends the rows of DeleteMany.
+var bulkUsersVersions = &runtime.Bulk[runtime.Versioned[int64, int64]]{
+	Table: "users",
+	Key:   func(a, b *runtime.Versioned[int64, int64]) int { return cmp.Compare(a.Key, b.Key) },
+	Columns: []runtime.BulkColumn[runtime.Versioned[int64, int64]]{
+		runtime.Array(func(v *runtime.Versioned[int64, int64]) *int64 { return &v.Key }),
+		runtime.Array(func(v *runtime.Versioned[int64, int64]) *int64 { return &v.Version }),
+	},
+}
+
+// bulkUsersKeys sends the rows of HardDeleteMany and RestoreMany.
+var bulkUsersKeys = &runtime.Bulk[int64]{
+	Table: "users",
+	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[int64]{
+		runtime.Array(func(v *int64) *int64 { return v }),
+	},
+}
+
+const sqlUsersDeleteMany = `-- name: users.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "version" = "cpcgen_v"."cpcgen_2" AS "cpcgen_ok" FROM "cpcgen_v" JOIN "users" ON "users"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $3 AND "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
+"cpcgen_bad" AS (SELECT "cpcgen_old"."cpcgen_ord", 2 AS "cpcgen_state" FROM "cpcgen_old" WHERE NOT "cpcgen_ok"),
+"cpcgen_new" AS (UPDATE "users" SET "deleted_at" = now(), "version" = "users"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $3 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// DeleteMany soft-deletes the rows of table users with the keys given, as Delete
+// does, and reports whether each key's row was deleted. One stale version stops
+// the whole batch. See runtime.WriteMany.
+func (r *UserRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[int64, int64]) ([]bool, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.DeleteMany", "users")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Scope(runtime.Invalidating(r.db, usersCache.AllRows()), tenant)
+	out, err := runtime.WriteMany(ctx, db, bulkUsersVersions, sqlUsersDeleteMany, keys, tenant)
+	return out, wrapErr(err, "users.DeleteMany", "users")
+}
+
+// bulkUsersNew sends the rows of the batch upserts.
+var bulkUsersNew = &runtime.Bulk[NewUser]{
+	Table:    "users",
+	Validate: (*NewUser).Validate,
+	Columns: []runtime.BulkColumn[NewUser]{
+		runtime.Array(func(v *NewUser) *int64 { return v.TeamID.Ptr() }),
+		runtime.Array(func(v *NewUser) *string { return &v.Email }),
+		runtime.Array(func(v *NewUser) *string { return &v.Name }),
+	},
+}
+
+const sqlUsersUpsertManyByOrgIDAndEmail = `-- name: users.UpsertManyByOrgIDAndEmail
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "users"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "users" ON "org_id" = $4::uuid AND "email" = "cpcgen_v"."cpcgen_i2" AND ("deleted_at" IS NULL) AND "org_id" = $4 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
+"cpcgen_ins" AS (INSERT INTO "users" ("team_id", "email", "name", "org_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", $4::uuid FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("org_id", "email") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "org_id", "team_id", "email", "name", "created_at", "updated_at", "deleted_at", "version"),
+"cpcgen_new" AS (UPDATE "users" SET "team_id" = "cpcgen_v"."cpcgen_i1", "name" = "cpcgen_v"."cpcgen_i3", "version" = "users"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "org_id" = $4::uuid AND "email" = "cpcgen_v"."cpcgen_i2" AND ("deleted_at" IS NULL) AND "org_id" = $4 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "team_id", "email", "name", "created_at", "updated_at", "deleted_at", "version")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."team_id", "cpcgen_ins"."email", "cpcgen_ins"."name", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."team_id", "cpcgen_new"."email", "cpcgen_new"."name", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at", "cpcgen_new"."version" FROM "cpcgen_new"`
+
+// UpsertManyByOrgIDAndEmail is UpsertByOrgIDAndEmail for many rows: it returns the
+// rows as stored, in the order of rows. See runtime.UpsertMany.
+func (r *UserRepo) UpsertManyByOrgIDAndEmail(ctx context.Context, rows []NewUser) ([]User, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.UpsertManyByOrgIDAndEmail", "users")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Scope(runtime.Invalidating(r.db, usersCache.AllRows()), tenant)
+	out, err := runtime.UpsertMany(ctx, db, bulkUsersNew.By(func(a, b *NewUser) int { return cmp.Compare(a.Email, b.Email) }), sqlUsersUpsertManyByOrgIDAndEmail, scanUser, rows, tenant)
+	return out, wrapErr(err, "users.UpsertManyByOrgIDAndEmail", "users")
+}
+
+const sqlUsersCreateManyIfAbsentByOrgIDAndEmail = `-- name: users.CreateManyIfAbsentByOrgIDAndEmail
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "users" ("team_id", "email", "name", "org_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", $4::uuid FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("org_id", "email") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "org_id", "team_id", "email", "name", "created_at", "updated_at", "deleted_at", "version")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."team_id", "cpcgen_ins"."email", "cpcgen_ins"."name", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "users"."id", "users"."org_id", "users"."team_id", "users"."email", "users"."name", "users"."created_at", "users"."updated_at", "users"."deleted_at", "users"."version" FROM "cpcgen_v" JOIN "users" ON "org_id" = $4::uuid AND "email" = "cpcgen_v"."cpcgen_i2" AND ("deleted_at" IS NULL) AND "org_id" = $4`
+
+// CreateManyIfAbsentByOrgIDAndEmail is CreateIfAbsentByOrgIDAndEmail for many
+// rows: it returns, in the order of rows, the new rows or the rows in the way, and
+// whether each was created. See runtime.CreateManyIfAbsent.
+func (r *UserRepo) CreateManyIfAbsentByOrgIDAndEmail(ctx context.Context, rows []NewUser) ([]User, []bool, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.CreateManyIfAbsentByOrgIDAndEmail", "users")
+	if err != nil {
+		return nil, nil, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkUsersNew.By(func(a, b *NewUser) int { return cmp.Compare(a.Email, b.Email) }), sqlUsersCreateManyIfAbsentByOrgIDAndEmail, scanUser, rows, tenant)
+	return out, created, wrapErr(err, "users.CreateManyIfAbsentByOrgIDAndEmail", "users")
 }
 
 const sqlUsersListByOrgID = `-- name: users.ListByOrgID replica=ok

@@ -4,6 +4,7 @@
 package shopdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -352,6 +353,133 @@ func (r *OrderItemRepo) CreateIfAbsentByOrderIDAndSKU(ctx context.Context, n New
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlOrderItemsCreateIfAbsentByOrderIDAndSKU, n, argsNewOrderItem, scanOrderItem)
 	return v, created, wrapErr(err, "order_items.CreateIfAbsentByOrderIDAndSKU", "order_items")
+}
+
+// OrderItemKey is the primary key of a row of table order_items.
+type OrderItemKey struct {
+	OrderID int32  `json:"order_id"`
+	SKU     string `json:"sku"`
+}
+
+// OrderItemKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type OrderItemKeyedUpdate struct {
+	OrderID int32           `json:"order_id"`
+	SKU     string          `json:"sku"`
+	Changes OrderItemUpdate `json:"changes"`
+}
+
+// bulkOrderItemsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkOrderItemsUpdates = &runtime.Bulk[OrderItemKeyedUpdate]{
+	Table: "order_items",
+	Key: func(a, b *OrderItemKeyedUpdate) int {
+		return cmp.Or(cmp.Compare(a.OrderID, b.OrderID), cmp.Compare(a.SKU, b.SKU))
+	},
+	Validate: func(v *OrderItemKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[OrderItemKeyedUpdate]{
+		runtime.Array(func(v *OrderItemKeyedUpdate) *int32 { return &v.OrderID }),
+		runtime.Array(func(v *OrderItemKeyedUpdate) *string { return &v.SKU }),
+		runtime.Array(func(v *OrderItemKeyedUpdate) *int32 { return v.Changes.Quantity.Ptr() }),
+		runtime.Flags(func(v *OrderItemKeyedUpdate) *bool { return &v.Changes.Note.Set }),
+		runtime.Array(func(v *OrderItemKeyedUpdate) *string { return v.Changes.Note.Value.Ptr() }),
+	},
+}
+
+const sqlOrderItemsUpdateMany = `-- name: order_items.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::varchar[], $3::integer[], $4::boolean[], $5::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "order_items" ON "order_items"."order_id" = "cpcgen_v"."cpcgen_1" AND "order_items"."sku" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "order_items"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "order_items" SET "quantity" = COALESCE("cpcgen_v"."cpcgen_3", "order_items"."quantity"), "note" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "order_items"."note" END FROM "cpcgen_v" WHERE "order_items"."order_id" = "cpcgen_v"."cpcgen_1" AND "order_items"."sku" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table order_items the changes of each, as
+// Update does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *OrderItemRepo) UpdateMany(ctx context.Context, rows []OrderItemKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkOrderItemsUpdates, sqlOrderItemsUpdateMany, rows)
+	return out, wrapErr(err, "order_items.UpdateMany", "order_items")
+}
+
+const sqlOrderItemsUpdateManyReturning = `-- name: order_items.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::varchar[], $3::integer[], $4::boolean[], $5::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "order_items" ON "order_items"."order_id" = "cpcgen_v"."cpcgen_1" AND "order_items"."sku" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "order_items"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "order_items" SET "quantity" = COALESCE("cpcgen_v"."cpcgen_3", "order_items"."quantity"), "note" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "order_items"."note" END FROM "cpcgen_v" WHERE "order_items"."order_id" = "cpcgen_v"."cpcgen_1" AND "order_items"."sku" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "order_id", "sku", "quantity", "note")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."order_id", "cpcgen_new"."sku", "cpcgen_new"."quantity", "cpcgen_new"."note" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *OrderItemRepo) UpdateManyReturning(ctx context.Context, rows []OrderItemKeyedUpdate) ([]OrderItem, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkOrderItemsUpdates, sqlOrderItemsUpdateManyReturning, scanOrderItem, rows)
+	return out, wrapErr(err, "order_items.UpdateManyReturning", "order_items")
+}
+
+// bulkOrderItemsKeys sends the rows of DeleteMany.
+var bulkOrderItemsKeys = &runtime.Bulk[OrderItemKey]{
+	Table: "order_items",
+	Key: func(a, b *OrderItemKey) int {
+		return cmp.Or(cmp.Compare(a.OrderID, b.OrderID), cmp.Compare(a.SKU, b.SKU))
+	},
+	Columns: []runtime.BulkColumn[OrderItemKey]{
+		runtime.Array(func(v *OrderItemKey) *int32 { return &v.OrderID }),
+		runtime.Array(func(v *OrderItemKey) *string { return &v.SKU }),
+	},
+}
+
+const sqlOrderItemsDeleteMany = `-- name: order_items.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "order_items" ON "order_items"."order_id" = "cpcgen_v"."cpcgen_1" AND "order_items"."sku" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "order_items"),
+"cpcgen_new" AS (DELETE FROM "order_items" USING "cpcgen_v" WHERE "order_items"."order_id" = "cpcgen_v"."cpcgen_1" AND "order_items"."sku" = "cpcgen_v"."cpcgen_2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table order_items with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *OrderItemRepo) DeleteMany(ctx context.Context, keys []OrderItemKey) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkOrderItemsKeys, sqlOrderItemsDeleteMany, keys)
+	return out, wrapErr(err, "order_items.DeleteMany", "order_items")
+}
+
+// bulkOrderItemsNew sends the rows of the batch upserts.
+var bulkOrderItemsNew = &runtime.Bulk[NewOrderItem]{
+	Table:    "order_items",
+	Validate: (*NewOrderItem).Validate,
+	Columns: []runtime.BulkColumn[NewOrderItem]{
+		runtime.Array(func(v *NewOrderItem) *int32 { return &v.OrderID }),
+		runtime.Array(func(v *NewOrderItem) *string { return &v.SKU }),
+		runtime.Array(func(v *NewOrderItem) *int32 { return v.Quantity.Ptr() }),
+		runtime.Array(func(v *NewOrderItem) *string { return v.Note.Ptr() }),
+	},
+}
+
+const sqlOrderItemsUpsertManyByOrderIDAndSKU = `-- name: order_items.UpsertManyByOrderIDAndSKU
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", COALESCE("cpcgen_u"."cpcgen_3", 1) AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4" FROM unnest($1::integer[], $2::varchar[], $3::integer[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "order_items"."order_id" AS "cpcgen_k1", "order_items"."sku" AS "cpcgen_k2" FROM "cpcgen_v" JOIN "order_items" ON "order_id" = "cpcgen_v"."cpcgen_i1" AND "sku" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "order_items"),
+"cpcgen_ins" AS (INSERT INTO "order_items" ("order_id", "sku", "quantity", "note") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("order_id", "sku") DO NOTHING RETURNING "order_id", "sku", "quantity", "note"),
+"cpcgen_new" AS (UPDATE "order_items" SET "quantity" = COALESCE("cpcgen_v"."cpcgen_3", "order_items"."quantity"), "note" = "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE "order_id" = "cpcgen_v"."cpcgen_i1" AND "sku" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "order_id", "sku", "quantity", "note")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."order_id", "cpcgen_ins"."sku", "cpcgen_ins"."quantity", "cpcgen_ins"."note" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."order_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."sku" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."order_id", "cpcgen_new"."sku", "cpcgen_new"."quantity", "cpcgen_new"."note" FROM "cpcgen_new"`
+
+// UpsertManyByOrderIDAndSKU is UpsertByOrderIDAndSKU for many rows: it returns the
+// rows as stored, in the order of rows. See runtime.UpsertMany.
+func (r *OrderItemRepo) UpsertManyByOrderIDAndSKU(ctx context.Context, rows []NewOrderItem) ([]OrderItem, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkOrderItemsNew.By(func(a, b *NewOrderItem) int {
+		return cmp.Or(cmp.Compare(a.OrderID, b.OrderID), cmp.Compare(a.SKU, b.SKU))
+	}), sqlOrderItemsUpsertManyByOrderIDAndSKU, scanOrderItem, rows)
+	return out, wrapErr(err, "order_items.UpsertManyByOrderIDAndSKU", "order_items")
+}
+
+const sqlOrderItemsCreateManyIfAbsentByOrderIDAndSKU = `-- name: order_items.CreateManyIfAbsentByOrderIDAndSKU
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", COALESCE("cpcgen_u"."cpcgen_3", 1) AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4" FROM unnest($1::integer[], $2::varchar[], $3::integer[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "order_items" ("order_id", "sku", "quantity", "note") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("order_id", "sku") DO NOTHING RETURNING "order_id", "sku", "quantity", "note")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."order_id", "cpcgen_ins"."sku", "cpcgen_ins"."quantity", "cpcgen_ins"."note" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."order_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."sku" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "order_items"."order_id", "order_items"."sku", "order_items"."quantity", "order_items"."note" FROM "cpcgen_v" JOIN "order_items" ON "order_id" = "cpcgen_v"."cpcgen_i1" AND "sku" = "cpcgen_v"."cpcgen_i2"`
+
+// CreateManyIfAbsentByOrderIDAndSKU is CreateIfAbsentByOrderIDAndSKU for many
+// rows: it returns, in the order of rows, the new rows or the rows in the way, and
+// whether each was created. See runtime.CreateManyIfAbsent.
+func (r *OrderItemRepo) CreateManyIfAbsentByOrderIDAndSKU(ctx context.Context, rows []NewOrderItem) ([]OrderItem, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkOrderItemsNew.By(func(a, b *NewOrderItem) int {
+		return cmp.Or(cmp.Compare(a.OrderID, b.OrderID), cmp.Compare(a.SKU, b.SKU))
+	}), sqlOrderItemsCreateManyIfAbsentByOrderIDAndSKU, scanOrderItem, rows)
+	return out, created, wrapErr(err, "order_items.CreateManyIfAbsentByOrderIDAndSKU", "order_items")
 }
 
 const sqlOrderItemsListByOrderID = `-- name: order_items.ListByOrderID replica=ok

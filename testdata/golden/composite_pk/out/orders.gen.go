@@ -4,6 +4,7 @@
 package shopdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -287,6 +288,74 @@ func (r *OrderRepo) CreateManyReturning(ctx context.Context, rows []NewOrder) ([
 	)
 	items, err := runtime.Collect(res, err, len(rows), scanOrder)
 	return items, wrapErr(err, "orders.CreateManyReturning", "orders")
+}
+
+// OrderKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+type OrderKeyedUpdate struct {
+	ID      int32       `json:"id"`
+	Changes OrderUpdate `json:"changes"`
+}
+
+// bulkOrdersUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkOrdersUpdates = &runtime.Bulk[OrderKeyedUpdate]{
+	Table:    "orders",
+	Key:      func(a, b *OrderKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *OrderKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[OrderKeyedUpdate]{
+		runtime.Array(func(v *OrderKeyedUpdate) *int32 { return &v.ID }),
+		runtime.Array(func(v *OrderKeyedUpdate) *time.Time { return v.Changes.Placed.Ptr() }),
+	},
+}
+
+const sqlOrdersUpdateMany = `-- name: orders.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "orders" ON "orders"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "orders"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "orders" SET "placed" = COALESCE("cpcgen_v"."cpcgen_2", "orders"."placed") FROM "cpcgen_v" WHERE "orders"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table orders the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *OrderRepo) UpdateMany(ctx context.Context, rows []OrderKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkOrdersUpdates, sqlOrdersUpdateMany, rows)
+	return out, wrapErr(err, "orders.UpdateMany", "orders")
+}
+
+const sqlOrdersUpdateManyReturning = `-- name: orders.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "orders" ON "orders"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "orders"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "orders" SET "placed" = COALESCE("cpcgen_v"."cpcgen_2", "orders"."placed") FROM "cpcgen_v" WHERE "orders"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "placed")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."placed" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *OrderRepo) UpdateManyReturning(ctx context.Context, rows []OrderKeyedUpdate) ([]Order, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkOrdersUpdates, sqlOrdersUpdateManyReturning, scanOrder, rows)
+	return out, wrapErr(err, "orders.UpdateManyReturning", "orders")
+}
+
+// bulkOrdersKeys sends the rows of DeleteMany.
+var bulkOrdersKeys = &runtime.Bulk[int32]{
+	Table: "orders",
+	Key:   func(a, b *int32) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[int32]{
+		runtime.Array(func(v *int32) *int32 { return v }),
+	},
+}
+
+const sqlOrdersDeleteMany = `-- name: orders.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "orders" ON "orders"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "orders"),
+"cpcgen_new" AS (DELETE FROM "orders" USING "cpcgen_v" WHERE "orders"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table orders with the keys given, as Delete does,
+// and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *OrderRepo) DeleteMany(ctx context.Context, keys []int32) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkOrdersKeys, sqlOrdersDeleteMany, keys)
+	return out, wrapErr(err, "orders.DeleteMany", "orders")
 }
 
 // LoadOrderItems returns the rows of table order_items that reference each of

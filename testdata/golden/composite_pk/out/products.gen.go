@@ -4,6 +4,7 @@
 package shopdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -350,6 +351,114 @@ func (r *ProductRepo) CreateIfAbsentBySKU(ctx context.Context, n NewProduct) (Pr
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlProductsCreateIfAbsentBySKU, n, argsNewProduct, scanProduct)
 	return v, created, wrapErr(err, "products.CreateIfAbsentBySKU", "products")
+}
+
+// ProductKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type ProductKeyedUpdate struct {
+	SKU     string        `json:"sku"`
+	Changes ProductUpdate `json:"changes"`
+}
+
+// bulkProductsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkProductsUpdates = &runtime.Bulk[ProductKeyedUpdate]{
+	Table:    "products",
+	Key:      func(a, b *ProductKeyedUpdate) int { return cmp.Compare(a.SKU, b.SKU) },
+	Validate: func(v *ProductKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[ProductKeyedUpdate]{
+		runtime.Array(func(v *ProductKeyedUpdate) *string { return &v.SKU }),
+		runtime.Array(func(v *ProductKeyedUpdate) *string { return v.Changes.Title.Ptr() }),
+		runtime.Array(func(v *ProductKeyedUpdate) *decimal.Decimal { return v.Changes.Price.Ptr() }),
+	},
+}
+
+const sqlProductsUpdateMany = `-- name: products.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::text[], $3::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "products" ON "products"."sku" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "products"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "products" SET "title" = COALESCE("cpcgen_v"."cpcgen_2", "products"."title"), "price" = COALESCE("cpcgen_v"."cpcgen_3", "products"."price") FROM "cpcgen_v" WHERE "products"."sku" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table products the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *ProductRepo) UpdateMany(ctx context.Context, rows []ProductKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkProductsUpdates, sqlProductsUpdateMany, rows)
+	return out, wrapErr(err, "products.UpdateMany", "products")
+}
+
+const sqlProductsUpdateManyReturning = `-- name: products.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::text[], $3::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "products" ON "products"."sku" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "products"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "products" SET "title" = COALESCE("cpcgen_v"."cpcgen_2", "products"."title"), "price" = COALESCE("cpcgen_v"."cpcgen_3", "products"."price") FROM "cpcgen_v" WHERE "products"."sku" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "sku", "title", "price")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."sku", "cpcgen_new"."title", "cpcgen_new"."price" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *ProductRepo) UpdateManyReturning(ctx context.Context, rows []ProductKeyedUpdate) ([]Product, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkProductsUpdates, sqlProductsUpdateManyReturning, scanProduct, rows)
+	return out, wrapErr(err, "products.UpdateManyReturning", "products")
+}
+
+// bulkProductsKeys sends the rows of DeleteMany.
+var bulkProductsKeys = &runtime.Bulk[string]{
+	Table: "products",
+	Key:   func(a, b *string) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[string]{
+		runtime.Array(func(v *string) *string { return v }),
+	},
+}
+
+const sqlProductsDeleteMany = `-- name: products.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "products" ON "products"."sku" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "products"),
+"cpcgen_new" AS (DELETE FROM "products" USING "cpcgen_v" WHERE "products"."sku" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table products with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *ProductRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkProductsKeys, sqlProductsDeleteMany, keys)
+	return out, wrapErr(err, "products.DeleteMany", "products")
+}
+
+// bulkProductsNew sends the rows of the batch upserts.
+var bulkProductsNew = &runtime.Bulk[NewProduct]{
+	Table:    "products",
+	Validate: (*NewProduct).Validate,
+	Columns: []runtime.BulkColumn[NewProduct]{
+		runtime.Array(func(v *NewProduct) *string { return &v.SKU }),
+		runtime.Array(func(v *NewProduct) *string { return &v.Title }),
+		runtime.Array(func(v *NewProduct) *decimal.Decimal { return &v.Price }),
+	},
+}
+
+const sqlProductsUpsertManyBySKU = `-- name: products.UpsertManyBySKU
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::varchar[], $2::text[], $3::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "products"."sku" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "products" ON "sku" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "products"),
+"cpcgen_ins" AS (INSERT INTO "products" ("sku", "title", "price") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("sku") DO NOTHING RETURNING "sku", "title", "price"),
+"cpcgen_new" AS (UPDATE "products" SET "title" = "cpcgen_v"."cpcgen_i2", "price" = "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE "sku" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "sku", "title", "price")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."sku", "cpcgen_ins"."title", "cpcgen_ins"."price" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."sku" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."sku", "cpcgen_new"."title", "cpcgen_new"."price" FROM "cpcgen_new"`
+
+// UpsertManyBySKU is UpsertBySKU for many rows: it returns the rows as stored, in
+// the order of rows. See runtime.UpsertMany.
+func (r *ProductRepo) UpsertManyBySKU(ctx context.Context, rows []NewProduct) ([]Product, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkProductsNew.By(func(a, b *NewProduct) int { return cmp.Compare(a.SKU, b.SKU) }), sqlProductsUpsertManyBySKU, scanProduct, rows)
+	return out, wrapErr(err, "products.UpsertManyBySKU", "products")
+}
+
+const sqlProductsCreateManyIfAbsentBySKU = `-- name: products.CreateManyIfAbsentBySKU
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::varchar[], $2::text[], $3::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "products" ("sku", "title", "price") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("sku") DO NOTHING RETURNING "sku", "title", "price")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."sku", "cpcgen_ins"."title", "cpcgen_ins"."price" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."sku" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "products"."sku", "products"."title", "products"."price" FROM "cpcgen_v" JOIN "products" ON "sku" = "cpcgen_v"."cpcgen_i1"`
+
+// CreateManyIfAbsentBySKU is CreateIfAbsentBySKU for many rows: it returns, in the
+// order of rows, the new rows or the rows in the way, and whether each was
+// created. See runtime.CreateManyIfAbsent.
+func (r *ProductRepo) CreateManyIfAbsentBySKU(ctx context.Context, rows []NewProduct) ([]Product, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkProductsNew.By(func(a, b *NewProduct) int { return cmp.Compare(a.SKU, b.SKU) }), sqlProductsCreateManyIfAbsentBySKU, scanProduct, rows)
+	return out, created, wrapErr(err, "products.CreateManyIfAbsentBySKU", "products")
 }
 
 // LoadOrderItems returns the rows of table order_items that reference each of

@@ -4,6 +4,7 @@
 package edgedb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -329,4 +330,81 @@ func (r *DealRepo) CreateManyReturning(ctx context.Context, rows []NewDeal) ([]D
 	)
 	items, err := runtime.Collect(res, err, len(rows), scanDeal)
 	return items, wrapErr(err, "deals.CreateManyReturning", "deals")
+}
+
+// DealKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+type DealKeyedUpdate struct {
+	ID      int64      `json:"id"`
+	Changes DealUpdate `json:"changes"`
+}
+
+// bulkDealsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkDealsUpdates = &runtime.Bulk[DealKeyedUpdate]{
+	Table:    "deals",
+	Key:      func(a, b *DealKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *DealKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[DealKeyedUpdate]{
+		runtime.Array(func(v *DealKeyedUpdate) *int64 { return &v.ID }),
+		runtime.Array(func(v *DealKeyedUpdate) *decimal.Decimal { return v.Changes.Amount.Ptr() }),
+		runtime.Array(func(v *DealKeyedUpdate) *int { return v.Changes.Units.Ptr() }),
+		runtime.Flags(func(v *DealKeyedUpdate) *bool { return &v.Changes.Payload.Set }),
+		runtime.Array(func(v *DealKeyedUpdate) *json.RawMessage { return &v.Changes.Payload.Value }),
+		runtime.Flags(func(v *DealKeyedUpdate) *bool { return &v.Changes.ClosesOn.Set }),
+		runtime.Array(func(v *DealKeyedUpdate) *time.Time { return v.Changes.ClosesOn.Value.Ptr() }),
+		runtime.Flags(func(v *DealKeyedUpdate) *bool { return &v.Changes.Region.Set }),
+		runtime.Array(func(v *DealKeyedUpdate) *string { return v.Changes.Region.Value.Ptr() }),
+		runtime.Flags(func(v *DealKeyedUpdate) *bool { return &v.Changes.Span.Set }),
+		runtime.Array(func(v *DealKeyedUpdate) *pgtype.Range[int32] { return v.Changes.Span.Value }),
+	},
+}
+
+const sqlDealsUpdateMany = `-- name: deals.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::numeric(12,2)[], $3::integer[], $4::boolean[], $5::json[], $6::boolean[], $7::date[], $8::boolean[], $9::bpchar[], $10::boolean[], $11::int4range[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "deals" ON "deals"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "deals"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "deals" SET "amount" = COALESCE("cpcgen_v"."cpcgen_2", "deals"."amount"), "units" = COALESCE("cpcgen_v"."cpcgen_3", "deals"."units"), "payload" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "deals"."payload" END, "closes_on" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "deals"."closes_on" END, "region" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "deals"."region" END, "span" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "deals"."span" END FROM "cpcgen_v" WHERE "deals"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table deals the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *DealRepo) UpdateMany(ctx context.Context, rows []DealKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkDealsUpdates, sqlDealsUpdateMany, rows)
+	return out, wrapErr(err, "deals.UpdateMany", "deals")
+}
+
+const sqlDealsUpdateManyReturning = `-- name: deals.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::numeric(12,2)[], $3::integer[], $4::boolean[], $5::json[], $6::boolean[], $7::date[], $8::boolean[], $9::bpchar[], $10::boolean[], $11::int4range[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "deals" ON "deals"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "deals"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "deals" SET "amount" = COALESCE("cpcgen_v"."cpcgen_2", "deals"."amount"), "units" = COALESCE("cpcgen_v"."cpcgen_3", "deals"."units"), "payload" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "deals"."payload" END, "closes_on" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "deals"."closes_on" END, "region" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "deals"."region" END, "span" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "deals"."span" END FROM "cpcgen_v" WHERE "deals"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "amount", "units", "payload", "closes_on", "region", "span")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."amount", "cpcgen_new"."units", "cpcgen_new"."payload", "cpcgen_new"."closes_on", "cpcgen_new"."region"::text, "cpcgen_new"."span" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *DealRepo) UpdateManyReturning(ctx context.Context, rows []DealKeyedUpdate) ([]Deal, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkDealsUpdates, sqlDealsUpdateManyReturning, scanDeal, rows)
+	return out, wrapErr(err, "deals.UpdateManyReturning", "deals")
+}
+
+// bulkDealsKeys sends the rows of DeleteMany.
+var bulkDealsKeys = &runtime.Bulk[int64]{
+	Table: "deals",
+	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[int64]{
+		runtime.Array(func(v *int64) *int64 { return v }),
+	},
+}
+
+const sqlDealsDeleteMany = `-- name: deals.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "deals" ON "deals"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "deals"),
+"cpcgen_new" AS (DELETE FROM "deals" USING "cpcgen_v" WHERE "deals"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table deals with the keys given, as Delete does,
+// and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *DealRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkDealsKeys, sqlDealsDeleteMany, keys)
+	return out, wrapErr(err, "deals.DeleteMany", "deals")
 }

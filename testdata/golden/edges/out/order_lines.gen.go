@@ -4,6 +4,7 @@
 package edgedb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -280,6 +281,76 @@ func (r *OrderLineRepo) CreateManyReturning(ctx context.Context, rows []NewOrder
 	)
 	items, err := runtime.Collect(res, err, len(rows), scanOrderLine)
 	return items, wrapErr(err, "order_lines.CreateManyReturning", "order_lines")
+}
+
+// OrderLineKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type OrderLineKeyedUpdate struct {
+	ID      int64           `json:"id"`
+	Changes OrderLineUpdate `json:"changes"`
+}
+
+// bulkOrderLinesUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkOrderLinesUpdates = &runtime.Bulk[OrderLineKeyedUpdate]{
+	Table: "order_lines",
+	Key:   func(a, b *OrderLineKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Columns: []runtime.BulkColumn[OrderLineKeyedUpdate]{
+		runtime.Array(func(v *OrderLineKeyedUpdate) *int64 { return &v.ID }),
+		runtime.Array(func(v *OrderLineKeyedUpdate) *uuid.UUID { return v.Changes.OrderID.Ptr() }),
+		runtime.Array(func(v *OrderLineKeyedUpdate) *int64 { return v.Changes.ProductID.Ptr() }),
+		runtime.Array(func(v *OrderLineKeyedUpdate) *int16 { return v.Changes.Qty.Ptr() }),
+	},
+}
+
+const sqlOrderLinesUpdateMany = `-- name: order_lines.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::bigint[], $4::smallint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "order_lines" ON "order_lines"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "order_lines"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "order_lines" SET "order_id" = COALESCE("cpcgen_v"."cpcgen_2", "order_lines"."order_id"), "product_id" = COALESCE("cpcgen_v"."cpcgen_3", "order_lines"."product_id"), "qty" = COALESCE("cpcgen_v"."cpcgen_4", "order_lines"."qty") FROM "cpcgen_v" WHERE "order_lines"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table order_lines the changes of each, as
+// Update does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *OrderLineRepo) UpdateMany(ctx context.Context, rows []OrderLineKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkOrderLinesUpdates, sqlOrderLinesUpdateMany, rows)
+	return out, wrapErr(err, "order_lines.UpdateMany", "order_lines")
+}
+
+const sqlOrderLinesUpdateManyReturning = `-- name: order_lines.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::bigint[], $4::smallint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "order_lines" ON "order_lines"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "order_lines"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "order_lines" SET "order_id" = COALESCE("cpcgen_v"."cpcgen_2", "order_lines"."order_id"), "product_id" = COALESCE("cpcgen_v"."cpcgen_3", "order_lines"."product_id"), "qty" = COALESCE("cpcgen_v"."cpcgen_4", "order_lines"."qty") FROM "cpcgen_v" WHERE "order_lines"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "order_id", "product_id", "qty")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."order_id", "cpcgen_new"."product_id", "cpcgen_new"."qty" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *OrderLineRepo) UpdateManyReturning(ctx context.Context, rows []OrderLineKeyedUpdate) ([]OrderLine, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkOrderLinesUpdates, sqlOrderLinesUpdateManyReturning, scanOrderLine, rows)
+	return out, wrapErr(err, "order_lines.UpdateManyReturning", "order_lines")
+}
+
+// bulkOrderLinesKeys sends the rows of DeleteMany.
+var bulkOrderLinesKeys = &runtime.Bulk[int64]{
+	Table: "order_lines",
+	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[int64]{
+		runtime.Array(func(v *int64) *int64 { return v }),
+	},
+}
+
+const sqlOrderLinesDeleteMany = `-- name: order_lines.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "order_lines" ON "order_lines"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "order_lines"),
+"cpcgen_new" AS (DELETE FROM "order_lines" USING "cpcgen_v" WHERE "order_lines"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table order_lines with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *OrderLineRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkOrderLinesKeys, sqlOrderLinesDeleteMany, keys)
+	return out, wrapErr(err, "order_lines.DeleteMany", "order_lines")
 }
 
 const sqlOrderLinesListByOrderID = `-- name: order_lines.ListByOrderID replica=ok

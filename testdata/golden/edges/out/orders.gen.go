@@ -331,6 +331,79 @@ func (r *OrderRepo) CreateManyReturning(ctx context.Context, rows []NewOrder) ([
 	return out, nil
 }
 
+// OrderKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+type OrderKeyedUpdate struct {
+	ID      uuid.UUID   `json:"id"`
+	Changes OrderUpdate `json:"changes"`
+}
+
+// bulkOrdersUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkOrdersUpdates = &runtime.Bulk[OrderKeyedUpdate]{
+	Table:    "orders",
+	Key:      func(a, b *OrderKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Validate: func(v *OrderKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[OrderKeyedUpdate]{
+		runtime.Array(func(v *OrderKeyedUpdate) *uuid.UUID { return &v.ID }),
+		runtime.Array(func(v *OrderKeyedUpdate) *int64 { return v.Changes.UserID.Ptr() }),
+		runtime.Array(func(v *OrderKeyedUpdate) *time.Time { return v.Changes.PlacedAt.Ptr() }),
+		runtime.Array(func(v *OrderKeyedUpdate) *OrderStatus { return v.Changes.Status.Ptr() }),
+		runtime.Flags(func(v *OrderKeyedUpdate) *bool { return &v.Changes.Note.Set }),
+		runtime.Array(func(v *OrderKeyedUpdate) *string { return v.Changes.Note.Value.Ptr() }),
+		runtime.TextArray("_text", func(v *OrderKeyedUpdate) *[]string { return v.Changes.Labels.Ptr() }),
+	},
+}
+
+const sqlOrdersUpdateMany = `-- name: orders.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::timestamptz[], $4::text[]::"order_status"[], $5::boolean[], $6::text[], $7::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "orders" ON "orders"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "orders"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "orders" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "orders"."user_id"), "placed_at" = COALESCE("cpcgen_v"."cpcgen_3", "orders"."placed_at"), "status" = COALESCE("cpcgen_v"."cpcgen_4", "orders"."status"), "note" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "orders"."note" END, "labels" = COALESCE("cpcgen_v"."cpcgen_7"::text[], "orders"."labels") FROM "cpcgen_v" WHERE "orders"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table orders the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *OrderRepo) UpdateMany(ctx context.Context, rows []OrderKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkOrdersUpdates, sqlOrdersUpdateMany, rows)
+	return out, wrapErr(err, "orders.UpdateMany", "orders")
+}
+
+const sqlOrdersUpdateManyReturning = `-- name: orders.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::timestamptz[], $4::text[]::"order_status"[], $5::boolean[], $6::text[], $7::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "orders" ON "orders"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "orders"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "orders" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "orders"."user_id"), "placed_at" = COALESCE("cpcgen_v"."cpcgen_3", "orders"."placed_at"), "status" = COALESCE("cpcgen_v"."cpcgen_4", "orders"."status"), "note" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "orders"."note" END, "labels" = COALESCE("cpcgen_v"."cpcgen_7"::text[], "orders"."labels") FROM "cpcgen_v" WHERE "orders"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "user_id", "placed_at", "status", "note", "labels")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."placed_at", "cpcgen_new"."status", "cpcgen_new"."note", "cpcgen_new"."labels" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *OrderRepo) UpdateManyReturning(ctx context.Context, rows []OrderKeyedUpdate) ([]Order, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkOrdersUpdates, sqlOrdersUpdateManyReturning, scanOrder, rows)
+	return out, wrapErr(err, "orders.UpdateManyReturning", "orders")
+}
+
+// bulkOrdersKeys sends the rows of DeleteMany.
+var bulkOrdersKeys = &runtime.Bulk[uuid.UUID]{
+	Table: "orders",
+	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
+	Columns: []runtime.BulkColumn[uuid.UUID]{
+		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	},
+}
+
+const sqlOrdersDeleteMany = `-- name: orders.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "orders" ON "orders"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "orders"),
+"cpcgen_new" AS (DELETE FROM "orders" USING "cpcgen_v" WHERE "orders"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table orders with the keys given, as Delete does,
+// and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *OrderRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkOrdersKeys, sqlOrdersDeleteMany, keys)
+	return out, wrapErr(err, "orders.DeleteMany", "orders")
+}
+
 const sqlOrdersListByUserID = `-- name: orders.ListByUserID replica=ok
 SELECT "id", "user_id", "placed_at", "status", "note", "labels" FROM "orders"
 WHERE "user_id" = $1 ORDER BY "id"`

@@ -4,6 +4,7 @@
 package edgedb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -329,6 +330,131 @@ func (r *StockRepo) CreateIfAbsentByWarehouseCodeAndProductID(ctx context.Contex
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlStockCreateIfAbsentByWarehouseCodeAndProductID, n, argsNewStock, scanStock)
 	return v, created, wrapErr(err, "stock.CreateIfAbsentByWarehouseCodeAndProductID", "stock")
+}
+
+// StockKey is the primary key of a row of table stock.
+type StockKey struct {
+	WarehouseCode string `json:"warehouse_code"`
+	ProductID     int64  `json:"product_id"`
+}
+
+// StockKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+type StockKeyedUpdate struct {
+	WarehouseCode string      `json:"warehouse_code"`
+	ProductID     int64       `json:"product_id"`
+	Changes       StockUpdate `json:"changes"`
+}
+
+// bulkStockUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkStockUpdates = &runtime.Bulk[StockKeyedUpdate]{
+	Table: "stock",
+	Key: func(a, b *StockKeyedUpdate) int {
+		return cmp.Or(runtime.CompareChar(a.WarehouseCode, b.WarehouseCode), cmp.Compare(a.ProductID, b.ProductID))
+	},
+	Validate: func(v *StockKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[StockKeyedUpdate]{
+		runtime.Array(func(v *StockKeyedUpdate) *string { return &v.WarehouseCode }),
+		runtime.Array(func(v *StockKeyedUpdate) *int64 { return &v.ProductID }),
+		runtime.Array(func(v *StockKeyedUpdate) *int32 { return v.Changes.Qty.Ptr() }),
+	},
+}
+
+const sqlStockUpdateMany = `-- name: stock.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bpchar[], $2::bigint[], $3::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "stock" ON "stock"."warehouse_code" = "cpcgen_v"."cpcgen_1" AND "stock"."product_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "stock"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "stock" SET "qty" = COALESCE("cpcgen_v"."cpcgen_3", "stock"."qty") FROM "cpcgen_v" WHERE "stock"."warehouse_code" = "cpcgen_v"."cpcgen_1" AND "stock"."product_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table stock the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *StockRepo) UpdateMany(ctx context.Context, rows []StockKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkStockUpdates, sqlStockUpdateMany, rows)
+	return out, wrapErr(err, "stock.UpdateMany", "stock")
+}
+
+const sqlStockUpdateManyReturning = `-- name: stock.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bpchar[], $2::bigint[], $3::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "stock" ON "stock"."warehouse_code" = "cpcgen_v"."cpcgen_1" AND "stock"."product_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "stock"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "stock" SET "qty" = COALESCE("cpcgen_v"."cpcgen_3", "stock"."qty") FROM "cpcgen_v" WHERE "stock"."warehouse_code" = "cpcgen_v"."cpcgen_1" AND "stock"."product_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "warehouse_code", "product_id", "qty")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."warehouse_code"::text, "cpcgen_new"."product_id", "cpcgen_new"."qty" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *StockRepo) UpdateManyReturning(ctx context.Context, rows []StockKeyedUpdate) ([]Stock, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkStockUpdates, sqlStockUpdateManyReturning, scanStock, rows)
+	return out, wrapErr(err, "stock.UpdateManyReturning", "stock")
+}
+
+// bulkStockKeys sends the rows of DeleteMany.
+var bulkStockKeys = &runtime.Bulk[StockKey]{
+	Table: "stock",
+	Key: func(a, b *StockKey) int {
+		return cmp.Or(runtime.CompareChar(a.WarehouseCode, b.WarehouseCode), cmp.Compare(a.ProductID, b.ProductID))
+	},
+	Columns: []runtime.BulkColumn[StockKey]{
+		runtime.Array(func(v *StockKey) *string { return &v.WarehouseCode }),
+		runtime.Array(func(v *StockKey) *int64 { return &v.ProductID }),
+	},
+}
+
+const sqlStockDeleteMany = `-- name: stock.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bpchar[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "stock" ON "stock"."warehouse_code" = "cpcgen_v"."cpcgen_1" AND "stock"."product_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "stock"),
+"cpcgen_new" AS (DELETE FROM "stock" USING "cpcgen_v" WHERE "stock"."warehouse_code" = "cpcgen_v"."cpcgen_1" AND "stock"."product_id" = "cpcgen_v"."cpcgen_2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table stock with the keys given, as Delete does,
+// and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *StockRepo) DeleteMany(ctx context.Context, keys []StockKey) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkStockKeys, sqlStockDeleteMany, keys)
+	return out, wrapErr(err, "stock.DeleteMany", "stock")
+}
+
+// bulkStockNew sends the rows of the batch upserts.
+var bulkStockNew = &runtime.Bulk[NewStock]{
+	Table:    "stock",
+	Validate: (*NewStock).Validate,
+	Columns: []runtime.BulkColumn[NewStock]{
+		runtime.Array(func(v *NewStock) *string { return &v.WarehouseCode }),
+		runtime.Array(func(v *NewStock) *int64 { return &v.ProductID }),
+		runtime.Array(func(v *NewStock) *int32 { return &v.Qty }),
+	},
+}
+
+const sqlStockUpsertManyByWarehouseCodeAndProductID = `-- name: stock.UpsertManyByWarehouseCodeAndProductID
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::bpchar[], $2::bigint[], $3::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "stock"."warehouse_code" AS "cpcgen_k1", "stock"."product_id" AS "cpcgen_k2" FROM "cpcgen_v" JOIN "stock" ON "warehouse_code" = "cpcgen_v"."cpcgen_i1" AND "product_id" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "stock"),
+"cpcgen_ins" AS (INSERT INTO "stock" ("warehouse_code", "product_id", "qty") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("warehouse_code", "product_id") DO NOTHING RETURNING "warehouse_code", "product_id", "qty"),
+"cpcgen_new" AS (UPDATE "stock" SET "qty" = "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE "warehouse_code" = "cpcgen_v"."cpcgen_i1" AND "product_id" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "warehouse_code", "product_id", "qty")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."warehouse_code"::text, "cpcgen_ins"."product_id", "cpcgen_ins"."qty" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."warehouse_code" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."product_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."warehouse_code"::text, "cpcgen_new"."product_id", "cpcgen_new"."qty" FROM "cpcgen_new"`
+
+// UpsertManyByWarehouseCodeAndProductID is UpsertByWarehouseCodeAndProductID for
+// many rows: it returns the rows as stored, in the order of rows. See
+// runtime.UpsertMany.
+func (r *StockRepo) UpsertManyByWarehouseCodeAndProductID(ctx context.Context, rows []NewStock) ([]Stock, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkStockNew.By(func(a, b *NewStock) int {
+		return cmp.Or(runtime.CompareChar(a.WarehouseCode, b.WarehouseCode), cmp.Compare(a.ProductID, b.ProductID))
+	}), sqlStockUpsertManyByWarehouseCodeAndProductID, scanStock, rows)
+	return out, wrapErr(err, "stock.UpsertManyByWarehouseCodeAndProductID", "stock")
+}
+
+const sqlStockCreateManyIfAbsentByWarehouseCodeAndProductID = `-- name: stock.CreateManyIfAbsentByWarehouseCodeAndProductID
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::bpchar[], $2::bigint[], $3::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "stock" ("warehouse_code", "product_id", "qty") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("warehouse_code", "product_id") DO NOTHING RETURNING "warehouse_code", "product_id", "qty")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."warehouse_code"::text, "cpcgen_ins"."product_id", "cpcgen_ins"."qty" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."warehouse_code" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."product_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "stock"."warehouse_code"::text, "stock"."product_id", "stock"."qty" FROM "cpcgen_v" JOIN "stock" ON "warehouse_code" = "cpcgen_v"."cpcgen_i1" AND "product_id" = "cpcgen_v"."cpcgen_i2"`
+
+// CreateManyIfAbsentByWarehouseCodeAndProductID is
+// CreateIfAbsentByWarehouseCodeAndProductID for many rows: it returns, in the
+// order of rows, the new rows or the rows in the way, and whether each was
+// created. See runtime.CreateManyIfAbsent.
+func (r *StockRepo) CreateManyIfAbsentByWarehouseCodeAndProductID(ctx context.Context, rows []NewStock) ([]Stock, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkStockNew.By(func(a, b *NewStock) int {
+		return cmp.Or(runtime.CompareChar(a.WarehouseCode, b.WarehouseCode), cmp.Compare(a.ProductID, b.ProductID))
+	}), sqlStockCreateManyIfAbsentByWarehouseCodeAndProductID, scanStock, rows)
+	return out, created, wrapErr(err, "stock.CreateManyIfAbsentByWarehouseCodeAndProductID", "stock")
 }
 
 const sqlStockListByWarehouseCode = `-- name: stock.ListByWarehouseCode replica=ok

@@ -337,6 +337,112 @@ func (r *WarehouseRepo) CreateIfAbsentByCode(ctx context.Context, n NewWarehouse
 	return v, created, wrapErr(err, "warehouses.CreateIfAbsentByCode", "warehouses")
 }
 
+// WarehouseKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type WarehouseKeyedUpdate struct {
+	Code    string          `json:"code"`
+	Changes WarehouseUpdate `json:"changes"`
+}
+
+// bulkWarehousesUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkWarehousesUpdates = &runtime.Bulk[WarehouseKeyedUpdate]{
+	Table:    "warehouses",
+	Key:      func(a, b *WarehouseKeyedUpdate) int { return runtime.CompareChar(a.Code, b.Code) },
+	Validate: func(v *WarehouseKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[WarehouseKeyedUpdate]{
+		runtime.Array(func(v *WarehouseKeyedUpdate) *string { return &v.Code }),
+		runtime.Array(func(v *WarehouseKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+	},
+}
+
+const sqlWarehousesUpdateMany = `-- name: warehouses.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bpchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "warehouses" ON "warehouses"."code" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "warehouses"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "warehouses" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "warehouses"."name") FROM "cpcgen_v" WHERE "warehouses"."code" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table warehouses the changes of each, as
+// Update does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *WarehouseRepo) UpdateMany(ctx context.Context, rows []WarehouseKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkWarehousesUpdates, sqlWarehousesUpdateMany, rows)
+	return out, wrapErr(err, "warehouses.UpdateMany", "warehouses")
+}
+
+const sqlWarehousesUpdateManyReturning = `-- name: warehouses.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bpchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "warehouses" ON "warehouses"."code" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "warehouses"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "warehouses" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "warehouses"."name") FROM "cpcgen_v" WHERE "warehouses"."code" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "code", "name")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."code"::text, "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *WarehouseRepo) UpdateManyReturning(ctx context.Context, rows []WarehouseKeyedUpdate) ([]Warehouse, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkWarehousesUpdates, sqlWarehousesUpdateManyReturning, scanWarehouse, rows)
+	return out, wrapErr(err, "warehouses.UpdateManyReturning", "warehouses")
+}
+
+// bulkWarehousesKeys sends the rows of DeleteMany.
+var bulkWarehousesKeys = &runtime.Bulk[string]{
+	Table: "warehouses",
+	Key:   func(a, b *string) int { return runtime.CompareChar(*a, *b) },
+	Columns: []runtime.BulkColumn[string]{
+		runtime.Array(func(v *string) *string { return v }),
+	},
+}
+
+const sqlWarehousesDeleteMany = `-- name: warehouses.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bpchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "warehouses" ON "warehouses"."code" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "warehouses"),
+"cpcgen_new" AS (DELETE FROM "warehouses" USING "cpcgen_v" WHERE "warehouses"."code" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table warehouses with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *WarehouseRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkWarehousesKeys, sqlWarehousesDeleteMany, keys)
+	return out, wrapErr(err, "warehouses.DeleteMany", "warehouses")
+}
+
+// bulkWarehousesNew sends the rows of the batch upserts.
+var bulkWarehousesNew = &runtime.Bulk[NewWarehouse]{
+	Table:    "warehouses",
+	Validate: (*NewWarehouse).Validate,
+	Columns: []runtime.BulkColumn[NewWarehouse]{
+		runtime.Array(func(v *NewWarehouse) *string { return &v.Code }),
+		runtime.Array(func(v *NewWarehouse) *string { return &v.Name }),
+	},
+}
+
+const sqlWarehousesUpsertManyByCode = `-- name: warehouses.UpsertManyByCode
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::bpchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "warehouses"."code" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "warehouses" ON "code" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "warehouses"),
+"cpcgen_ins" AS (INSERT INTO "warehouses" ("code", "name") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("code") DO NOTHING RETURNING "code", "name"),
+"cpcgen_new" AS (UPDATE "warehouses" SET "name" = "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE "code" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "code", "name")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."code"::text, "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."code"::text, "cpcgen_new"."name" FROM "cpcgen_new"`
+
+// UpsertManyByCode is UpsertByCode for many rows: it returns the rows as stored,
+// in the order of rows. See runtime.UpsertMany.
+func (r *WarehouseRepo) UpsertManyByCode(ctx context.Context, rows []NewWarehouse) ([]Warehouse, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkWarehousesNew.By(func(a, b *NewWarehouse) int { return runtime.CompareChar(a.Code, b.Code) }), sqlWarehousesUpsertManyByCode, scanWarehouse, rows)
+	return out, wrapErr(err, "warehouses.UpsertManyByCode", "warehouses")
+}
+
+const sqlWarehousesCreateManyIfAbsentByCode = `-- name: warehouses.CreateManyIfAbsentByCode
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::bpchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "warehouses" ("code", "name") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("code") DO NOTHING RETURNING "code", "name")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."code"::text, "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "warehouses"."code"::text, "warehouses"."name" FROM "cpcgen_v" JOIN "warehouses" ON "code" = "cpcgen_v"."cpcgen_i1"`
+
+// CreateManyIfAbsentByCode is CreateIfAbsentByCode for many rows: it returns, in
+// the order of rows, the new rows or the rows in the way, and whether each was
+// created. See runtime.CreateManyIfAbsent.
+func (r *WarehouseRepo) CreateManyIfAbsentByCode(ctx context.Context, rows []NewWarehouse) ([]Warehouse, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkWarehousesNew.By(func(a, b *NewWarehouse) int { return runtime.CompareChar(a.Code, b.Code) }), sqlWarehousesCreateManyIfAbsentByCode, scanWarehouse, rows)
+	return out, created, wrapErr(err, "warehouses.CreateManyIfAbsentByCode", "warehouses")
+}
+
 // LoadStocks returns the rows of table stock that reference each of parents
 // (stock.warehouse_code = warehouses.code), keyed by the parent's code, each group
 // in primary key order, with one query; parents without rows are not in the map.

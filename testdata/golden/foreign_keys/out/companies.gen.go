@@ -4,6 +4,7 @@
 package orgchart
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -334,6 +335,112 @@ func (r *CompanyRepo) CreateIfAbsentByName(ctx context.Context, n NewCompany) (C
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCompaniesCreateIfAbsentByName, n, argsNewCompany, scanCompany)
 	return v, created, wrapErr(err, "companies.CreateIfAbsentByName", "companies")
+}
+
+// CompanyKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type CompanyKeyedUpdate struct {
+	ID      uuid.UUID     `json:"id"`
+	Changes CompanyUpdate `json:"changes"`
+}
+
+// bulkCompaniesUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkCompaniesUpdates = &runtime.Bulk[CompanyKeyedUpdate]{
+	Table:    "companies",
+	Key:      func(a, b *CompanyKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Validate: func(v *CompanyKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[CompanyKeyedUpdate]{
+		runtime.Array(func(v *CompanyKeyedUpdate) *uuid.UUID { return &v.ID }),
+		runtime.Array(func(v *CompanyKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+	},
+}
+
+const sqlCompaniesUpdateMany = `-- name: companies.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "companies" ON "companies"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "companies"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "companies" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "companies"."name") FROM "cpcgen_v" WHERE "companies"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table companies the changes of each, as
+// Update does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *CompanyRepo) UpdateMany(ctx context.Context, rows []CompanyKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkCompaniesUpdates, sqlCompaniesUpdateMany, rows)
+	return out, wrapErr(err, "companies.UpdateMany", "companies")
+}
+
+const sqlCompaniesUpdateManyReturning = `-- name: companies.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "companies" ON "companies"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "companies"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "companies" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "companies"."name") FROM "cpcgen_v" WHERE "companies"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *CompanyRepo) UpdateManyReturning(ctx context.Context, rows []CompanyKeyedUpdate) ([]Company, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkCompaniesUpdates, sqlCompaniesUpdateManyReturning, scanCompany, rows)
+	return out, wrapErr(err, "companies.UpdateManyReturning", "companies")
+}
+
+// bulkCompaniesKeys sends the rows of DeleteMany.
+var bulkCompaniesKeys = &runtime.Bulk[uuid.UUID]{
+	Table: "companies",
+	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
+	Columns: []runtime.BulkColumn[uuid.UUID]{
+		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	},
+}
+
+const sqlCompaniesDeleteMany = `-- name: companies.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "companies" ON "companies"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "companies"),
+"cpcgen_new" AS (DELETE FROM "companies" USING "cpcgen_v" WHERE "companies"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table companies with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *CompanyRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkCompaniesKeys, sqlCompaniesDeleteMany, keys)
+	return out, wrapErr(err, "companies.DeleteMany", "companies")
+}
+
+// bulkCompaniesNew sends the rows of the batch upserts.
+var bulkCompaniesNew = &runtime.Bulk[NewCompany]{
+	Table:    "companies",
+	Validate: (*NewCompany).Validate,
+	Columns: []runtime.BulkColumn[NewCompany]{
+		runtime.Array(func(v *NewCompany) *uuid.UUID { return v.ID.Ptr() }),
+		runtime.Array(func(v *NewCompany) *string { return &v.Name }),
+	},
+}
+
+const sqlCompaniesUpsertManyByName = `-- name: companies.UpsertManyByName
+WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "companies"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "companies" ON "name" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "companies"),
+"cpcgen_ins" AS (INSERT INTO "companies" ("id", "name") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") DO NOTHING RETURNING "id", "name"),
+"cpcgen_new" AS (UPDATE "companies" SET "name" = "companies"."name" FROM "cpcgen_v" WHERE "name" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "name")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new"`
+
+// UpsertManyByName is UpsertByName for many rows: it returns the rows as stored,
+// in the order of rows. See runtime.UpsertMany.
+func (r *CompanyRepo) UpsertManyByName(ctx context.Context, rows []NewCompany) ([]Company, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkCompaniesNew.By(func(a, b *NewCompany) int { return cmp.Compare(a.Name, b.Name) }), sqlCompaniesUpsertManyByName, scanCompany, rows)
+	return out, wrapErr(err, "companies.UpsertManyByName", "companies")
+}
+
+const sqlCompaniesCreateManyIfAbsentByName = `-- name: companies.CreateManyIfAbsentByName
+WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "companies" ("id", "name") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") DO NOTHING RETURNING "id", "name")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "companies"."id", "companies"."name" FROM "cpcgen_v" JOIN "companies" ON "name" = "cpcgen_v"."cpcgen_i2"`
+
+// CreateManyIfAbsentByName is CreateIfAbsentByName for many rows: it returns, in
+// the order of rows, the new rows or the rows in the way, and whether each was
+// created. See runtime.CreateManyIfAbsent.
+func (r *CompanyRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewCompany) ([]Company, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCompaniesNew.By(func(a, b *NewCompany) int { return cmp.Compare(a.Name, b.Name) }), sqlCompaniesCreateManyIfAbsentByName, scanCompany, rows)
+	return out, created, wrapErr(err, "companies.CreateManyIfAbsentByName", "companies")
 }
 
 // LoadDepartments returns the rows of table departments that reference each of

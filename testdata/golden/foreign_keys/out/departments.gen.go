@@ -4,6 +4,7 @@
 package orgchart
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -345,6 +346,118 @@ func (r *DepartmentRepo) CreateIfAbsentByCompanyIDAndName(ctx context.Context, n
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlDepartmentsCreateIfAbsentByCompanyIDAndName, n, argsNewDepartment, scanDepartment)
 	return v, created, wrapErr(err, "departments.CreateIfAbsentByCompanyIDAndName", "departments")
+}
+
+// DepartmentKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type DepartmentKeyedUpdate struct {
+	ID      uuid.UUID        `json:"id"`
+	Changes DepartmentUpdate `json:"changes"`
+}
+
+// bulkDepartmentsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkDepartmentsUpdates = &runtime.Bulk[DepartmentKeyedUpdate]{
+	Table:    "departments",
+	Key:      func(a, b *DepartmentKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Validate: func(v *DepartmentKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[DepartmentKeyedUpdate]{
+		runtime.Array(func(v *DepartmentKeyedUpdate) *uuid.UUID { return &v.ID }),
+		runtime.Array(func(v *DepartmentKeyedUpdate) *uuid.UUID { return v.Changes.CompanyID.Ptr() }),
+		runtime.Array(func(v *DepartmentKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+	},
+}
+
+const sqlDepartmentsUpdateMany = `-- name: departments.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "departments" ON "departments"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "departments"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "departments" SET "company_id" = COALESCE("cpcgen_v"."cpcgen_2", "departments"."company_id"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "departments"."name") FROM "cpcgen_v" WHERE "departments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table departments the changes of each, as
+// Update does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *DepartmentRepo) UpdateMany(ctx context.Context, rows []DepartmentKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkDepartmentsUpdates, sqlDepartmentsUpdateMany, rows)
+	return out, wrapErr(err, "departments.UpdateMany", "departments")
+}
+
+const sqlDepartmentsUpdateManyReturning = `-- name: departments.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "departments" ON "departments"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "departments"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "departments" SET "company_id" = COALESCE("cpcgen_v"."cpcgen_2", "departments"."company_id"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "departments"."name") FROM "cpcgen_v" WHERE "departments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "company_id", "name")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."company_id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *DepartmentRepo) UpdateManyReturning(ctx context.Context, rows []DepartmentKeyedUpdate) ([]Department, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkDepartmentsUpdates, sqlDepartmentsUpdateManyReturning, scanDepartment, rows)
+	return out, wrapErr(err, "departments.UpdateManyReturning", "departments")
+}
+
+// bulkDepartmentsKeys sends the rows of DeleteMany.
+var bulkDepartmentsKeys = &runtime.Bulk[uuid.UUID]{
+	Table: "departments",
+	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
+	Columns: []runtime.BulkColumn[uuid.UUID]{
+		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	},
+}
+
+const sqlDepartmentsDeleteMany = `-- name: departments.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "departments" ON "departments"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "departments"),
+"cpcgen_new" AS (DELETE FROM "departments" USING "cpcgen_v" WHERE "departments"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table departments with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *DepartmentRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkDepartmentsKeys, sqlDepartmentsDeleteMany, keys)
+	return out, wrapErr(err, "departments.DeleteMany", "departments")
+}
+
+// bulkDepartmentsNew sends the rows of the batch upserts.
+var bulkDepartmentsNew = &runtime.Bulk[NewDepartment]{
+	Table:    "departments",
+	Validate: (*NewDepartment).Validate,
+	Columns: []runtime.BulkColumn[NewDepartment]{
+		runtime.Array(func(v *NewDepartment) *uuid.UUID { return v.ID.Ptr() }),
+		runtime.Array(func(v *NewDepartment) *uuid.UUID { return &v.CompanyID }),
+		runtime.Array(func(v *NewDepartment) *string { return &v.Name }),
+	},
+}
+
+const sqlDepartmentsUpsertManyByCompanyIDAndName = `-- name: departments.UpsertManyByCompanyIDAndName
+WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::uuid[], $2::uuid[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "departments"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "departments" ON "company_id" = "cpcgen_v"."cpcgen_i2" AND "name" = "cpcgen_v"."cpcgen_i3" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "departments"),
+"cpcgen_ins" AS (INSERT INTO "departments" ("id", "company_id", "name") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("company_id", "name") DO NOTHING RETURNING "id", "company_id", "name"),
+"cpcgen_new" AS (UPDATE "departments" SET "company_id" = "departments"."company_id" FROM "cpcgen_v" WHERE "company_id" = "cpcgen_v"."cpcgen_i2" AND "name" = "cpcgen_v"."cpcgen_i3" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "company_id", "name")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."company_id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."company_id" = "cpcgen_v"."cpcgen_i2" AND "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."company_id", "cpcgen_new"."name" FROM "cpcgen_new"`
+
+// UpsertManyByCompanyIDAndName is UpsertByCompanyIDAndName for many rows: it
+// returns the rows as stored, in the order of rows. See runtime.UpsertMany.
+func (r *DepartmentRepo) UpsertManyByCompanyIDAndName(ctx context.Context, rows []NewDepartment) ([]Department, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkDepartmentsNew.By(func(a, b *NewDepartment) int {
+		return cmp.Or(runtime.CompareUUID(a.CompanyID, b.CompanyID), cmp.Compare(a.Name, b.Name))
+	}), sqlDepartmentsUpsertManyByCompanyIDAndName, scanDepartment, rows)
+	return out, wrapErr(err, "departments.UpsertManyByCompanyIDAndName", "departments")
+}
+
+const sqlDepartmentsCreateManyIfAbsentByCompanyIDAndName = `-- name: departments.CreateManyIfAbsentByCompanyIDAndName
+WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::uuid[], $2::uuid[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "departments" ("id", "company_id", "name") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("company_id", "name") DO NOTHING RETURNING "id", "company_id", "name")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."company_id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."company_id" = "cpcgen_v"."cpcgen_i2" AND "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "departments"."id", "departments"."company_id", "departments"."name" FROM "cpcgen_v" JOIN "departments" ON "company_id" = "cpcgen_v"."cpcgen_i2" AND "name" = "cpcgen_v"."cpcgen_i3"`
+
+// CreateManyIfAbsentByCompanyIDAndName is CreateIfAbsentByCompanyIDAndName for
+// many rows: it returns, in the order of rows, the new rows or the rows in the
+// way, and whether each was created. See runtime.CreateManyIfAbsent.
+func (r *DepartmentRepo) CreateManyIfAbsentByCompanyIDAndName(ctx context.Context, rows []NewDepartment) ([]Department, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkDepartmentsNew.By(func(a, b *NewDepartment) int {
+		return cmp.Or(runtime.CompareUUID(a.CompanyID, b.CompanyID), cmp.Compare(a.Name, b.Name))
+	}), sqlDepartmentsCreateManyIfAbsentByCompanyIDAndName, scanDepartment, rows)
+	return out, created, wrapErr(err, "departments.CreateManyIfAbsentByCompanyIDAndName", "departments")
 }
 
 const sqlDepartmentsListByCompanyID = `-- name: departments.ListByCompanyID replica=ok

@@ -4,6 +4,7 @@
 package orgchart
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -369,6 +370,118 @@ func (r *EmployeeRepo) CreateIfAbsentByEmail(ctx context.Context, n NewEmployee)
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlEmployeesCreateIfAbsentByEmail, n, argsNewEmployee, scanEmployee)
 	return v, created, wrapErr(err, "employees.CreateIfAbsentByEmail", "employees")
+}
+
+// EmployeeKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type EmployeeKeyedUpdate struct {
+	ID      int64          `json:"id"`
+	Changes EmployeeUpdate `json:"changes"`
+}
+
+// bulkEmployeesUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkEmployeesUpdates = &runtime.Bulk[EmployeeKeyedUpdate]{
+	Table:    "employees",
+	Key:      func(a, b *EmployeeKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *EmployeeKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[EmployeeKeyedUpdate]{
+		runtime.Array(func(v *EmployeeKeyedUpdate) *int64 { return &v.ID }),
+		runtime.Array(func(v *EmployeeKeyedUpdate) *uuid.UUID { return v.Changes.DepartmentID.Ptr() }),
+		runtime.Flags(func(v *EmployeeKeyedUpdate) *bool { return &v.Changes.ManagerID.Set }),
+		runtime.Array(func(v *EmployeeKeyedUpdate) *int64 { return v.Changes.ManagerID.Value.Ptr() }),
+		runtime.Array(func(v *EmployeeKeyedUpdate) *string { return v.Changes.Email.Ptr() }),
+		runtime.Array(func(v *EmployeeKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+	},
+}
+
+const sqlEmployeesUpdateMany = `-- name: employees.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::boolean[], $4::bigint[], $5::varchar[], $6::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "employees" ON "employees"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "employees"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "employees" SET "department_id" = COALESCE("cpcgen_v"."cpcgen_2", "employees"."department_id"), "manager_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "employees"."manager_id" END, "email" = COALESCE("cpcgen_v"."cpcgen_5", "employees"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_6", "employees"."name") FROM "cpcgen_v" WHERE "employees"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table employees the changes of each, as
+// Update does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *EmployeeRepo) UpdateMany(ctx context.Context, rows []EmployeeKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkEmployeesUpdates, sqlEmployeesUpdateMany, rows)
+	return out, wrapErr(err, "employees.UpdateMany", "employees")
+}
+
+const sqlEmployeesUpdateManyReturning = `-- name: employees.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::boolean[], $4::bigint[], $5::varchar[], $6::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "employees" ON "employees"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "employees"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "employees" SET "department_id" = COALESCE("cpcgen_v"."cpcgen_2", "employees"."department_id"), "manager_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "employees"."manager_id" END, "email" = COALESCE("cpcgen_v"."cpcgen_5", "employees"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_6", "employees"."name") FROM "cpcgen_v" WHERE "employees"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "department_id", "manager_id", "email", "name")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."department_id", "cpcgen_new"."manager_id", "cpcgen_new"."email", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *EmployeeRepo) UpdateManyReturning(ctx context.Context, rows []EmployeeKeyedUpdate) ([]Employee, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkEmployeesUpdates, sqlEmployeesUpdateManyReturning, scanEmployee, rows)
+	return out, wrapErr(err, "employees.UpdateManyReturning", "employees")
+}
+
+// bulkEmployeesKeys sends the rows of DeleteMany.
+var bulkEmployeesKeys = &runtime.Bulk[int64]{
+	Table: "employees",
+	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[int64]{
+		runtime.Array(func(v *int64) *int64 { return v }),
+	},
+}
+
+const sqlEmployeesDeleteMany = `-- name: employees.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "employees" ON "employees"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "employees"),
+"cpcgen_new" AS (DELETE FROM "employees" USING "cpcgen_v" WHERE "employees"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table employees with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *EmployeeRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkEmployeesKeys, sqlEmployeesDeleteMany, keys)
+	return out, wrapErr(err, "employees.DeleteMany", "employees")
+}
+
+// bulkEmployeesNew sends the rows of the batch upserts.
+var bulkEmployeesNew = &runtime.Bulk[NewEmployee]{
+	Table:    "employees",
+	Validate: (*NewEmployee).Validate,
+	Columns: []runtime.BulkColumn[NewEmployee]{
+		runtime.Array(func(v *NewEmployee) *uuid.UUID { return &v.DepartmentID }),
+		runtime.Array(func(v *NewEmployee) *int64 { return v.ManagerID.Ptr() }),
+		runtime.Array(func(v *NewEmployee) *string { return &v.Email }),
+		runtime.Array(func(v *NewEmployee) *string { return &v.Name }),
+	},
+}
+
+const sqlEmployeesUpsertManyByEmail = `-- name: employees.UpsertManyByEmail
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4" FROM unnest($1::uuid[], $2::bigint[], $3::varchar[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "employees"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "employees" ON "email" = "cpcgen_v"."cpcgen_i3" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "employees"),
+"cpcgen_ins" AS (INSERT INTO "employees" ("department_id", "manager_id", "email", "name") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("email") DO NOTHING RETURNING "id", "department_id", "manager_id", "email", "name"),
+"cpcgen_new" AS (UPDATE "employees" SET "department_id" = "cpcgen_v"."cpcgen_i1", "manager_id" = "cpcgen_v"."cpcgen_i2", "name" = "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE "email" = "cpcgen_v"."cpcgen_i3" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "department_id", "manager_id", "email", "name")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."department_id", "cpcgen_ins"."manager_id", "cpcgen_ins"."email", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."department_id", "cpcgen_new"."manager_id", "cpcgen_new"."email", "cpcgen_new"."name" FROM "cpcgen_new"`
+
+// UpsertManyByEmail is UpsertByEmail for many rows: it returns the rows as stored,
+// in the order of rows. See runtime.UpsertMany.
+func (r *EmployeeRepo) UpsertManyByEmail(ctx context.Context, rows []NewEmployee) ([]Employee, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkEmployeesNew.By(func(a, b *NewEmployee) int { return cmp.Compare(a.Email, b.Email) }), sqlEmployeesUpsertManyByEmail, scanEmployee, rows)
+	return out, wrapErr(err, "employees.UpsertManyByEmail", "employees")
+}
+
+const sqlEmployeesCreateManyIfAbsentByEmail = `-- name: employees.CreateManyIfAbsentByEmail
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4" FROM unnest($1::uuid[], $2::bigint[], $3::varchar[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "employees" ("department_id", "manager_id", "email", "name") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("email") DO NOTHING RETURNING "id", "department_id", "manager_id", "email", "name")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."department_id", "cpcgen_ins"."manager_id", "cpcgen_ins"."email", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "employees"."id", "employees"."department_id", "employees"."manager_id", "employees"."email", "employees"."name" FROM "cpcgen_v" JOIN "employees" ON "email" = "cpcgen_v"."cpcgen_i3"`
+
+// CreateManyIfAbsentByEmail is CreateIfAbsentByEmail for many rows: it returns, in
+// the order of rows, the new rows or the rows in the way, and whether each was
+// created. See runtime.CreateManyIfAbsent.
+func (r *EmployeeRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []NewEmployee) ([]Employee, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkEmployeesNew.By(func(a, b *NewEmployee) int { return cmp.Compare(a.Email, b.Email) }), sqlEmployeesCreateManyIfAbsentByEmail, scanEmployee, rows)
+	return out, created, wrapErr(err, "employees.CreateManyIfAbsentByEmail", "employees")
 }
 
 const sqlEmployeesListByDepartmentID = `-- name: employees.ListByDepartmentID replica=ok

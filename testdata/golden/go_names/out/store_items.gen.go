@@ -4,6 +4,7 @@
 package gonames
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -285,6 +286,76 @@ func (r *StoreItemRepo) CreateManyReturning(ctx context.Context, rows []NewStore
 	)
 	items, err := runtime.Collect(res, err, len(rows), scanStoreItem)
 	return items, wrapErr(err, "store_items.CreateManyReturning", "store_items")
+}
+
+// StoreItemKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type StoreItemKeyedUpdate struct {
+	ID      int64           `json:"id"`
+	Changes StoreItemUpdate `json:"changes"`
+}
+
+// bulkStoreItemsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkStoreItemsUpdates = &runtime.Bulk[StoreItemKeyedUpdate]{
+	Table:    "store_items",
+	Key:      func(a, b *StoreItemKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *StoreItemKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[StoreItemKeyedUpdate]{
+		runtime.Array(func(v *StoreItemKeyedUpdate) *int64 { return &v.ID }),
+		runtime.Array(func(v *StoreItemKeyedUpdate) *int64 { return v.Changes.StoreID.Ptr() }),
+		runtime.Array(func(v *StoreItemKeyedUpdate) *string { return v.Changes.SKU.Ptr() }),
+	},
+}
+
+const sqlStoreItemsUpdateMany = `-- name: store_items.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "store_items" ON "store_items"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "store_items"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "store_items" SET "store_id" = COALESCE("cpcgen_v"."cpcgen_2", "store_items"."store_id"), "sku" = COALESCE("cpcgen_v"."cpcgen_3", "store_items"."sku") FROM "cpcgen_v" WHERE "store_items"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table store_items the changes of each, as
+// Update does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *StoreItemRepo) UpdateMany(ctx context.Context, rows []StoreItemKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkStoreItemsUpdates, sqlStoreItemsUpdateMany, rows)
+	return out, wrapErr(err, "store_items.UpdateMany", "store_items")
+}
+
+const sqlStoreItemsUpdateManyReturning = `-- name: store_items.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "store_items" ON "store_items"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "store_items"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "store_items" SET "store_id" = COALESCE("cpcgen_v"."cpcgen_2", "store_items"."store_id"), "sku" = COALESCE("cpcgen_v"."cpcgen_3", "store_items"."sku") FROM "cpcgen_v" WHERE "store_items"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "store_id", "sku")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."store_id", "cpcgen_new"."sku" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *StoreItemRepo) UpdateManyReturning(ctx context.Context, rows []StoreItemKeyedUpdate) ([]StoreItem, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkStoreItemsUpdates, sqlStoreItemsUpdateManyReturning, scanStoreItem, rows)
+	return out, wrapErr(err, "store_items.UpdateManyReturning", "store_items")
+}
+
+// bulkStoreItemsKeys sends the rows of DeleteMany.
+var bulkStoreItemsKeys = &runtime.Bulk[int64]{
+	Table: "store_items",
+	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[int64]{
+		runtime.Array(func(v *int64) *int64 { return v }),
+	},
+}
+
+const sqlStoreItemsDeleteMany = `-- name: store_items.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "store_items" ON "store_items"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "store_items"),
+"cpcgen_new" AS (DELETE FROM "store_items" USING "cpcgen_v" WHERE "store_items"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table store_items with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *StoreItemRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkStoreItemsKeys, sqlStoreItemsDeleteMany, keys)
+	return out, wrapErr(err, "store_items.DeleteMany", "store_items")
 }
 
 const sqlStoreItemsListByStoreID = `-- name: store_items.ListByStoreID replica=ok

@@ -4,6 +4,7 @@
 package gonames
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -320,6 +321,79 @@ func (r *ShopRepo) CreateManyReturning(ctx context.Context, rows []NewShop) ([]S
 	)
 	items, err := runtime.Collect(res, err, len(rows), scanShop)
 	return items, wrapErr(err, "store.CreateManyReturning", "store")
+}
+
+// ShopKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+type ShopKeyedUpdate struct {
+	ID      int64      `json:"id"`
+	Changes ShopUpdate `json:"changes"`
+}
+
+// bulkShopsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkShopsUpdates = &runtime.Bulk[ShopKeyedUpdate]{
+	Table:    "store",
+	Key:      func(a, b *ShopKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *ShopKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[ShopKeyedUpdate]{
+		runtime.Array(func(v *ShopKeyedUpdate) *int64 { return &v.ID }),
+		runtime.Array(func(v *ShopKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+		runtime.Array(func(v *ShopKeyedUpdate) *ShopStatus { return v.Changes.Status.Ptr() }),
+		runtime.Flags(func(v *ShopKeyedUpdate) *bool { return &v.Changes.URL.Set }),
+		runtime.Array(func(v *ShopKeyedUpdate) *string { return v.Changes.URL.Value.Ptr() }),
+		runtime.Flags(func(v *ShopKeyedUpdate) *bool { return &v.Changes.LegacyURL.Set }),
+		runtime.Array(func(v *ShopKeyedUpdate) *string { return v.Changes.LegacyURL.Value.Ptr() }),
+	},
+}
+
+const sqlShopsUpdateMany = `-- name: store.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]::"store_status"[], $4::boolean[], $5::text[], $6::boolean[], $7::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "store" ON "store"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "store"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "store" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "store"."name"), "status" = COALESCE("cpcgen_v"."cpcgen_3", "store"."status"), "url" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "store"."url" END, "_url" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "store"."_url" END FROM "cpcgen_v" WHERE "store"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table store the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *ShopRepo) UpdateMany(ctx context.Context, rows []ShopKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkShopsUpdates, sqlShopsUpdateMany, rows)
+	return out, wrapErr(err, "store.UpdateMany", "store")
+}
+
+const sqlShopsUpdateManyReturning = `-- name: store.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]::"store_status"[], $4::boolean[], $5::text[], $6::boolean[], $7::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "store" ON "store"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "store"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "store" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "store"."name"), "status" = COALESCE("cpcgen_v"."cpcgen_3", "store"."status"), "url" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "store"."url" END, "_url" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "store"."_url" END FROM "cpcgen_v" WHERE "store"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name", "status", "url", "_url")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."status", "cpcgen_new"."url", "cpcgen_new"."_url" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *ShopRepo) UpdateManyReturning(ctx context.Context, rows []ShopKeyedUpdate) ([]Shop, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkShopsUpdates, sqlShopsUpdateManyReturning, scanShop, rows)
+	return out, wrapErr(err, "store.UpdateManyReturning", "store")
+}
+
+// bulkShopsKeys sends the rows of DeleteMany.
+var bulkShopsKeys = &runtime.Bulk[int64]{
+	Table: "store",
+	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[int64]{
+		runtime.Array(func(v *int64) *int64 { return v }),
+	},
+}
+
+const sqlShopsDeleteMany = `-- name: store.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "store" ON "store"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "store"),
+"cpcgen_new" AS (DELETE FROM "store" USING "cpcgen_v" WHERE "store"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table store with the keys given, as Delete does,
+// and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *ShopRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkShopsKeys, sqlShopsDeleteMany, keys)
+	return out, wrapErr(err, "store.DeleteMany", "store")
 }
 
 // LoadStoreItems returns the rows of table store_items that reference each of

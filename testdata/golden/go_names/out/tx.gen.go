@@ -4,6 +4,7 @@
 package gonames
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -284,6 +285,75 @@ func (r *TxRepo) CreateManyReturning(ctx context.Context, rows []NewTx) ([]Tx, e
 	)
 	items, err := runtime.Collect(res, err, len(rows), scanTx)
 	return items, wrapErr(err, "tx.CreateManyReturning", "tx")
+}
+
+// TxKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+type TxKeyedUpdate struct {
+	ID      int64    `json:"id"`
+	Changes TxUpdate `json:"changes"`
+}
+
+// bulkTxUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkTxUpdates = &runtime.Bulk[TxKeyedUpdate]{
+	Table:    "tx",
+	Key:      func(a, b *TxKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *TxKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[TxKeyedUpdate]{
+		runtime.Array(func(v *TxKeyedUpdate) *int64 { return &v.ID }),
+		runtime.Array(func(v *TxKeyedUpdate) *int64 { return v.Changes.StoreID.Ptr() }),
+		runtime.Array(func(v *TxKeyedUpdate) *decimal.Decimal { return v.Changes.Amount.Ptr() }),
+	},
+}
+
+const sqlTxUpdateMany = `-- name: tx.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "tx" ON "tx"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tx"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "tx" SET "store_id" = COALESCE("cpcgen_v"."cpcgen_2", "tx"."store_id"), "amount" = COALESCE("cpcgen_v"."cpcgen_3", "tx"."amount") FROM "cpcgen_v" WHERE "tx"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table tx the changes of each, as Update does,
+// and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *TxRepo) UpdateMany(ctx context.Context, rows []TxKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkTxUpdates, sqlTxUpdateMany, rows)
+	return out, wrapErr(err, "tx.UpdateMany", "tx")
+}
+
+const sqlTxUpdateManyReturning = `-- name: tx.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "tx" ON "tx"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tx"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "tx" SET "store_id" = COALESCE("cpcgen_v"."cpcgen_2", "tx"."store_id"), "amount" = COALESCE("cpcgen_v"."cpcgen_3", "tx"."amount") FROM "cpcgen_v" WHERE "tx"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "store_id", "amount")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."store_id", "cpcgen_new"."amount" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *TxRepo) UpdateManyReturning(ctx context.Context, rows []TxKeyedUpdate) ([]Tx, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkTxUpdates, sqlTxUpdateManyReturning, scanTx, rows)
+	return out, wrapErr(err, "tx.UpdateManyReturning", "tx")
+}
+
+// bulkTxKeys sends the rows of DeleteMany.
+var bulkTxKeys = &runtime.Bulk[int64]{
+	Table: "tx",
+	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[int64]{
+		runtime.Array(func(v *int64) *int64 { return v }),
+	},
+}
+
+const sqlTxDeleteMany = `-- name: tx.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "tx" ON "tx"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tx"),
+"cpcgen_new" AS (DELETE FROM "tx" USING "cpcgen_v" WHERE "tx"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table tx with the keys given, as Delete does, and
+// reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *TxRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkTxKeys, sqlTxDeleteMany, keys)
+	return out, wrapErr(err, "tx.DeleteMany", "tx")
 }
 
 const sqlTxListByStoreID = `-- name: tx.ListByStoreID replica=ok

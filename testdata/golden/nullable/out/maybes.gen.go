@@ -406,3 +406,108 @@ func (r *MaybeRepo) CreateManyReturning(ctx context.Context, rows []NewMaybe) ([
 	}
 	return out, nil
 }
+
+// MaybeKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+type MaybeKeyedUpdate struct {
+	ID      uuid.UUID   `json:"id"`
+	Changes MaybeUpdate `json:"changes"`
+}
+
+// bulkMaybesUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkMaybesUpdates = &runtime.Bulk[MaybeKeyedUpdate]{
+	Table:    "maybes",
+	Key:      func(a, b *MaybeKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Validate: func(v *MaybeKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[MaybeKeyedUpdate]{
+		runtime.Array(func(v *MaybeKeyedUpdate) *uuid.UUID { return &v.ID }),
+		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.Name.Set }),
+		runtime.Array(func(v *MaybeKeyedUpdate) *string { return v.Changes.Name.Value.Ptr() }),
+		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.Code.Set }),
+		runtime.Array(func(v *MaybeKeyedUpdate) *string { return v.Changes.Code.Value.Ptr() }),
+		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.Active.Set }),
+		runtime.Array(func(v *MaybeKeyedUpdate) *bool { return v.Changes.Active.Value.Ptr() }),
+		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.N16.Set }),
+		runtime.Array(func(v *MaybeKeyedUpdate) *int16 { return v.Changes.N16.Value.Ptr() }),
+		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.N32.Set }),
+		runtime.Array(func(v *MaybeKeyedUpdate) *int32 { return v.Changes.N32.Value.Ptr() }),
+		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.N64.Set }),
+		runtime.Array(func(v *MaybeKeyedUpdate) *int64 { return v.Changes.N64.Value.Ptr() }),
+		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.Amount.Set }),
+		runtime.Array(func(v *MaybeKeyedUpdate) *decimal.Decimal { return v.Changes.Amount.Value.Ptr() }),
+		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.Ratio.Set }),
+		runtime.Array(func(v *MaybeKeyedUpdate) *float64 { return v.Changes.Ratio.Value.Ptr() }),
+		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.Day.Set }),
+		runtime.Array(func(v *MaybeKeyedUpdate) *time.Time { return v.Changes.Day.Value.Ptr() }),
+		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.At.Set }),
+		runtime.Array(func(v *MaybeKeyedUpdate) *time.Time { return v.Changes.At.Value.Ptr() }),
+		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.LocalAt.Set }),
+		runtime.Array(func(v *MaybeKeyedUpdate) *time.Time { return v.Changes.LocalAt.Value.Ptr() }),
+		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.Doc.Set }),
+		runtime.Array(func(v *MaybeKeyedUpdate) *json.RawMessage { return &v.Changes.Doc.Value }),
+		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.Blob.Set }),
+		runtime.Array(func(v *MaybeKeyedUpdate) *[]byte { return &v.Changes.Blob.Value }),
+		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.Addr.Set }),
+		runtime.Array(func(v *MaybeKeyedUpdate) *netip.Prefix { return v.Changes.Addr.Value.Ptr() }),
+		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.Tags.Set }),
+		runtime.TextArray("_text", func(v *MaybeKeyedUpdate) *[]string { return &v.Changes.Tags.Value }),
+		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.Ref.Set }),
+		runtime.Array(func(v *MaybeKeyedUpdate) *uuid.UUID { return v.Changes.Ref.Value.Ptr() }),
+		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.Color.Set }),
+		runtime.Array(func(v *MaybeKeyedUpdate) *Color { return v.Changes.Color.Value.Ptr() }),
+		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.Colors.Set }),
+		runtime.TextArray("_text", func(v *MaybeKeyedUpdate) *[]Color { return &v.Changes.Colors.Value }),
+		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.Hint.Set }),
+		runtime.Array(func(v *MaybeKeyedUpdate) *string { return v.Changes.Hint.Value.Ptr() }),
+	},
+}
+
+const sqlMaybesUpdateMany = `-- name: maybes.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::boolean[], $3::text[], $4::boolean[], $5::varchar[], $6::boolean[], $7::boolean[], $8::boolean[], $9::smallint[], $10::boolean[], $11::integer[], $12::boolean[], $13::bigint[], $14::boolean[], $15::numeric(18,2)[], $16::boolean[], $17::double precision[], $18::boolean[], $19::date[], $20::boolean[], $21::timestamptz[], $22::boolean[], $23::timestamp[], $24::boolean[], $25::jsonb[], $26::boolean[], $27::bytea[], $28::boolean[], $29::inet[], $30::boolean[], $31::text[], $32::boolean[], $33::uuid[], $34::boolean[], $35::text[]::"color"[], $36::boolean[], $37::text[], $38::boolean[], $39::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_13", "cpcgen_14", "cpcgen_15", "cpcgen_16", "cpcgen_17", "cpcgen_18", "cpcgen_19", "cpcgen_20", "cpcgen_21", "cpcgen_22", "cpcgen_23", "cpcgen_24", "cpcgen_25", "cpcgen_26", "cpcgen_27", "cpcgen_28", "cpcgen_29", "cpcgen_30", "cpcgen_31", "cpcgen_32", "cpcgen_33", "cpcgen_34", "cpcgen_35", "cpcgen_36", "cpcgen_37", "cpcgen_38", "cpcgen_39", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "maybes" ON "maybes"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "maybes"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "maybes" SET "name" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "maybes"."name" END, "code" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "maybes"."code" END, "active" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "maybes"."active" END, "n16" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "maybes"."n16" END, "n32" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "maybes"."n32" END, "n64" = CASE WHEN "cpcgen_v"."cpcgen_12" THEN "cpcgen_v"."cpcgen_13" ELSE "maybes"."n64" END, "amount" = CASE WHEN "cpcgen_v"."cpcgen_14" THEN "cpcgen_v"."cpcgen_15" ELSE "maybes"."amount" END, "ratio" = CASE WHEN "cpcgen_v"."cpcgen_16" THEN "cpcgen_v"."cpcgen_17" ELSE "maybes"."ratio" END, "day" = CASE WHEN "cpcgen_v"."cpcgen_18" THEN "cpcgen_v"."cpcgen_19" ELSE "maybes"."day" END, "at" = CASE WHEN "cpcgen_v"."cpcgen_20" THEN "cpcgen_v"."cpcgen_21" ELSE "maybes"."at" END, "local_at" = CASE WHEN "cpcgen_v"."cpcgen_22" THEN "cpcgen_v"."cpcgen_23" ELSE "maybes"."local_at" END, "doc" = CASE WHEN "cpcgen_v"."cpcgen_24" THEN "cpcgen_v"."cpcgen_25" ELSE "maybes"."doc" END, "blob" = CASE WHEN "cpcgen_v"."cpcgen_26" THEN "cpcgen_v"."cpcgen_27" ELSE "maybes"."blob" END, "addr" = CASE WHEN "cpcgen_v"."cpcgen_28" THEN "cpcgen_v"."cpcgen_29" ELSE "maybes"."addr" END, "tags" = CASE WHEN "cpcgen_v"."cpcgen_30" THEN "cpcgen_v"."cpcgen_31"::text[] ELSE "maybes"."tags" END, "ref" = CASE WHEN "cpcgen_v"."cpcgen_32" THEN "cpcgen_v"."cpcgen_33" ELSE "maybes"."ref" END, "color" = CASE WHEN "cpcgen_v"."cpcgen_34" THEN "cpcgen_v"."cpcgen_35" ELSE "maybes"."color" END, "colors" = CASE WHEN "cpcgen_v"."cpcgen_36" THEN "cpcgen_v"."cpcgen_37"::text[]::"color"[] ELSE "maybes"."colors" END, "hint" = CASE WHEN "cpcgen_v"."cpcgen_38" THEN "cpcgen_v"."cpcgen_39" ELSE "maybes"."hint" END FROM "cpcgen_v" WHERE "maybes"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table maybes the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *MaybeRepo) UpdateMany(ctx context.Context, rows []MaybeKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkMaybesUpdates, sqlMaybesUpdateMany, rows)
+	return out, wrapErr(err, "maybes.UpdateMany", "maybes")
+}
+
+const sqlMaybesUpdateManyReturning = `-- name: maybes.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::boolean[], $3::text[], $4::boolean[], $5::varchar[], $6::boolean[], $7::boolean[], $8::boolean[], $9::smallint[], $10::boolean[], $11::integer[], $12::boolean[], $13::bigint[], $14::boolean[], $15::numeric(18,2)[], $16::boolean[], $17::double precision[], $18::boolean[], $19::date[], $20::boolean[], $21::timestamptz[], $22::boolean[], $23::timestamp[], $24::boolean[], $25::jsonb[], $26::boolean[], $27::bytea[], $28::boolean[], $29::inet[], $30::boolean[], $31::text[], $32::boolean[], $33::uuid[], $34::boolean[], $35::text[]::"color"[], $36::boolean[], $37::text[], $38::boolean[], $39::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_13", "cpcgen_14", "cpcgen_15", "cpcgen_16", "cpcgen_17", "cpcgen_18", "cpcgen_19", "cpcgen_20", "cpcgen_21", "cpcgen_22", "cpcgen_23", "cpcgen_24", "cpcgen_25", "cpcgen_26", "cpcgen_27", "cpcgen_28", "cpcgen_29", "cpcgen_30", "cpcgen_31", "cpcgen_32", "cpcgen_33", "cpcgen_34", "cpcgen_35", "cpcgen_36", "cpcgen_37", "cpcgen_38", "cpcgen_39", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "maybes" ON "maybes"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "maybes"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "maybes" SET "name" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "maybes"."name" END, "code" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "maybes"."code" END, "active" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "maybes"."active" END, "n16" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "maybes"."n16" END, "n32" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "maybes"."n32" END, "n64" = CASE WHEN "cpcgen_v"."cpcgen_12" THEN "cpcgen_v"."cpcgen_13" ELSE "maybes"."n64" END, "amount" = CASE WHEN "cpcgen_v"."cpcgen_14" THEN "cpcgen_v"."cpcgen_15" ELSE "maybes"."amount" END, "ratio" = CASE WHEN "cpcgen_v"."cpcgen_16" THEN "cpcgen_v"."cpcgen_17" ELSE "maybes"."ratio" END, "day" = CASE WHEN "cpcgen_v"."cpcgen_18" THEN "cpcgen_v"."cpcgen_19" ELSE "maybes"."day" END, "at" = CASE WHEN "cpcgen_v"."cpcgen_20" THEN "cpcgen_v"."cpcgen_21" ELSE "maybes"."at" END, "local_at" = CASE WHEN "cpcgen_v"."cpcgen_22" THEN "cpcgen_v"."cpcgen_23" ELSE "maybes"."local_at" END, "doc" = CASE WHEN "cpcgen_v"."cpcgen_24" THEN "cpcgen_v"."cpcgen_25" ELSE "maybes"."doc" END, "blob" = CASE WHEN "cpcgen_v"."cpcgen_26" THEN "cpcgen_v"."cpcgen_27" ELSE "maybes"."blob" END, "addr" = CASE WHEN "cpcgen_v"."cpcgen_28" THEN "cpcgen_v"."cpcgen_29" ELSE "maybes"."addr" END, "tags" = CASE WHEN "cpcgen_v"."cpcgen_30" THEN "cpcgen_v"."cpcgen_31"::text[] ELSE "maybes"."tags" END, "ref" = CASE WHEN "cpcgen_v"."cpcgen_32" THEN "cpcgen_v"."cpcgen_33" ELSE "maybes"."ref" END, "color" = CASE WHEN "cpcgen_v"."cpcgen_34" THEN "cpcgen_v"."cpcgen_35" ELSE "maybes"."color" END, "colors" = CASE WHEN "cpcgen_v"."cpcgen_36" THEN "cpcgen_v"."cpcgen_37"::text[]::"color"[] ELSE "maybes"."colors" END, "hint" = CASE WHEN "cpcgen_v"."cpcgen_38" THEN "cpcgen_v"."cpcgen_39" ELSE "maybes"."hint" END FROM "cpcgen_v" WHERE "maybes"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "day", "at", "local_at", "doc", "blob", "addr", "tags", "ref", "color", "colors", "hint")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."code", "cpcgen_new"."active", "cpcgen_new"."n16", "cpcgen_new"."n32", "cpcgen_new"."n64", "cpcgen_new"."amount", "cpcgen_new"."ratio", "cpcgen_new"."day", "cpcgen_new"."at", "cpcgen_new"."local_at", "cpcgen_new"."doc", "cpcgen_new"."blob", "cpcgen_new"."addr", "cpcgen_new"."tags", "cpcgen_new"."ref", "cpcgen_new"."color", "cpcgen_new"."colors"::text[], "cpcgen_new"."hint" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *MaybeRepo) UpdateManyReturning(ctx context.Context, rows []MaybeKeyedUpdate) ([]Maybe, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkMaybesUpdates, sqlMaybesUpdateManyReturning, scanMaybe, rows)
+	return out, wrapErr(err, "maybes.UpdateManyReturning", "maybes")
+}
+
+// bulkMaybesKeys sends the rows of DeleteMany.
+var bulkMaybesKeys = &runtime.Bulk[uuid.UUID]{
+	Table: "maybes",
+	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
+	Columns: []runtime.BulkColumn[uuid.UUID]{
+		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	},
+}
+
+const sqlMaybesDeleteMany = `-- name: maybes.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "maybes" ON "maybes"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "maybes"),
+"cpcgen_new" AS (DELETE FROM "maybes" USING "cpcgen_v" WHERE "maybes"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table maybes with the keys given, as Delete does,
+// and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *MaybeRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkMaybesKeys, sqlMaybesDeleteMany, keys)
+	return out, wrapErr(err, "maybes.DeleteMany", "maybes")
+}

@@ -4,6 +4,7 @@
 package profiles
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -384,4 +385,122 @@ func (r *ProfileRepo) CreateIfAbsentByHandle(ctx context.Context, n NewProfile) 
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlProfilesCreateIfAbsentByHandle, n, argsNewProfile, scanProfile)
 	return v, created, wrapErr(err, "profiles.CreateIfAbsentByHandle", "profiles")
+}
+
+// ProfileKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type ProfileKeyedUpdate struct {
+	ID      int64         `json:"id"`
+	Changes ProfileUpdate `json:"changes"`
+}
+
+// bulkProfilesUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkProfilesUpdates = &runtime.Bulk[ProfileKeyedUpdate]{
+	Table:    "profiles",
+	Key:      func(a, b *ProfileKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *ProfileKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[ProfileKeyedUpdate]{
+		runtime.Array(func(v *ProfileKeyedUpdate) *int64 { return &v.ID }),
+		runtime.Array(func(v *ProfileKeyedUpdate) *string { return v.Changes.Handle.Ptr() }),
+		runtime.Flags(func(v *ProfileKeyedUpdate) *bool { return &v.Changes.Bio.Set }),
+		runtime.Array(func(v *ProfileKeyedUpdate) *string { return v.Changes.Bio.Value.Ptr() }),
+		runtime.Array(func(v *ProfileKeyedUpdate) *int32 { return v.Changes.Karma.Ptr() }),
+		runtime.Flags(func(v *ProfileKeyedUpdate) *bool { return &v.Changes.Motto.Set }),
+		runtime.Array(func(v *ProfileKeyedUpdate) *string { return v.Changes.Motto.Value.Ptr() }),
+		runtime.Array(func(v *ProfileKeyedUpdate) *bool { return v.Changes.Verified.Ptr() }),
+		runtime.Array(func(v *ProfileKeyedUpdate) *json.RawMessage { return v.Changes.Settings.Ptr() }),
+	},
+}
+
+const sqlProfilesUpdateMany = `-- name: profiles.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::varchar[], $3::boolean[], $4::text[], $5::integer[], $6::boolean[], $7::text[], $8::boolean[], $9::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "profiles" ON "profiles"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "profiles"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "profiles" SET "handle" = COALESCE("cpcgen_v"."cpcgen_2", "profiles"."handle"), "bio" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "profiles"."bio" END, "karma" = COALESCE("cpcgen_v"."cpcgen_5", "profiles"."karma"), "motto" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "profiles"."motto" END, "verified" = COALESCE("cpcgen_v"."cpcgen_8", "profiles"."verified"), "settings" = COALESCE("cpcgen_v"."cpcgen_9", "profiles"."settings") FROM "cpcgen_v" WHERE "profiles"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table profiles the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *ProfileRepo) UpdateMany(ctx context.Context, rows []ProfileKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkProfilesUpdates, sqlProfilesUpdateMany, rows)
+	return out, wrapErr(err, "profiles.UpdateMany", "profiles")
+}
+
+const sqlProfilesUpdateManyReturning = `-- name: profiles.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::varchar[], $3::boolean[], $4::text[], $5::integer[], $6::boolean[], $7::text[], $8::boolean[], $9::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "profiles" ON "profiles"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "profiles"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "profiles" SET "handle" = COALESCE("cpcgen_v"."cpcgen_2", "profiles"."handle"), "bio" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "profiles"."bio" END, "karma" = COALESCE("cpcgen_v"."cpcgen_5", "profiles"."karma"), "motto" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "profiles"."motto" END, "verified" = COALESCE("cpcgen_v"."cpcgen_8", "profiles"."verified"), "settings" = COALESCE("cpcgen_v"."cpcgen_9", "profiles"."settings") FROM "cpcgen_v" WHERE "profiles"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "handle", "bio", "karma", "motto", "verified", "settings")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."handle", "cpcgen_new"."bio", "cpcgen_new"."karma", "cpcgen_new"."motto", "cpcgen_new"."verified", "cpcgen_new"."settings" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *ProfileRepo) UpdateManyReturning(ctx context.Context, rows []ProfileKeyedUpdate) ([]Profile, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkProfilesUpdates, sqlProfilesUpdateManyReturning, scanProfile, rows)
+	return out, wrapErr(err, "profiles.UpdateManyReturning", "profiles")
+}
+
+// bulkProfilesKeys sends the rows of DeleteMany.
+var bulkProfilesKeys = &runtime.Bulk[int64]{
+	Table: "profiles",
+	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[int64]{
+		runtime.Array(func(v *int64) *int64 { return v }),
+	},
+}
+
+const sqlProfilesDeleteMany = `-- name: profiles.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "profiles" ON "profiles"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "profiles"),
+"cpcgen_new" AS (DELETE FROM "profiles" USING "cpcgen_v" WHERE "profiles"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table profiles with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *ProfileRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkProfilesKeys, sqlProfilesDeleteMany, keys)
+	return out, wrapErr(err, "profiles.DeleteMany", "profiles")
+}
+
+// bulkProfilesNew sends the rows of the batch upserts.
+var bulkProfilesNew = &runtime.Bulk[NewProfile]{
+	Table:    "profiles",
+	Validate: (*NewProfile).Validate,
+	Columns: []runtime.BulkColumn[NewProfile]{
+		runtime.Array(func(v *NewProfile) *string { return &v.Handle }),
+		runtime.Array(func(v *NewProfile) *string { return v.Bio.Ptr() }),
+		runtime.Array(func(v *NewProfile) *int32 { return v.Karma.Ptr() }),
+		runtime.Flags(func(v *NewProfile) *bool { return &v.Motto.Set }),
+		runtime.Array(func(v *NewProfile) *string { return v.Motto.Value.Ptr() }),
+		runtime.Array(func(v *NewProfile) *bool { return v.Verified.Ptr() }),
+		runtime.Array(func(v *NewProfile) *json.RawMessage { return v.Settings.Ptr() }),
+	},
+}
+
+const sqlProfilesUpsertManyByHandle = `-- name: profiles.UpsertManyByHandle
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", COALESCE("cpcgen_u"."cpcgen_3", 0) AS "cpcgen_i3", CASE WHEN "cpcgen_u"."cpcgen_4" THEN "cpcgen_u"."cpcgen_5" ELSE 'carpe diem'::text END AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_6", FALSE) AS "cpcgen_i5", COALESCE("cpcgen_u"."cpcgen_7", '{"theme":"dark","beta":false}'::jsonb) AS "cpcgen_i6" FROM unnest($1::varchar[], $2::text[], $3::integer[], $4::boolean[], $5::text[], $6::boolean[], $7::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "profiles"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "profiles" ON "handle" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "profiles"),
+"cpcgen_ins" AS (INSERT INTO "profiles" ("handle", "bio", "karma", "motto", "verified", "settings") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("handle") DO NOTHING RETURNING "id", "handle", "bio", "karma", "motto", "verified", "settings"),
+"cpcgen_new" AS (UPDATE "profiles" SET "bio" = "cpcgen_v"."cpcgen_i2", "karma" = COALESCE("cpcgen_v"."cpcgen_3", "profiles"."karma"), "motto" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "profiles"."motto" END, "verified" = COALESCE("cpcgen_v"."cpcgen_6", "profiles"."verified"), "settings" = COALESCE("cpcgen_v"."cpcgen_7", "profiles"."settings") FROM "cpcgen_v" WHERE "handle" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "handle", "bio", "karma", "motto", "verified", "settings")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."handle", "cpcgen_ins"."bio", "cpcgen_ins"."karma", "cpcgen_ins"."motto", "cpcgen_ins"."verified", "cpcgen_ins"."settings" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."handle" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."handle", "cpcgen_new"."bio", "cpcgen_new"."karma", "cpcgen_new"."motto", "cpcgen_new"."verified", "cpcgen_new"."settings" FROM "cpcgen_new"`
+
+// UpsertManyByHandle is UpsertByHandle for many rows: it returns the rows as
+// stored, in the order of rows. See runtime.UpsertMany.
+func (r *ProfileRepo) UpsertManyByHandle(ctx context.Context, rows []NewProfile) ([]Profile, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkProfilesNew.By(func(a, b *NewProfile) int { return cmp.Compare(a.Handle, b.Handle) }), sqlProfilesUpsertManyByHandle, scanProfile, rows)
+	return out, wrapErr(err, "profiles.UpsertManyByHandle", "profiles")
+}
+
+const sqlProfilesCreateManyIfAbsentByHandle = `-- name: profiles.CreateManyIfAbsentByHandle
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", COALESCE("cpcgen_u"."cpcgen_3", 0) AS "cpcgen_i3", CASE WHEN "cpcgen_u"."cpcgen_4" THEN "cpcgen_u"."cpcgen_5" ELSE 'carpe diem'::text END AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_6", FALSE) AS "cpcgen_i5", COALESCE("cpcgen_u"."cpcgen_7", '{"theme":"dark","beta":false}'::jsonb) AS "cpcgen_i6" FROM unnest($1::varchar[], $2::text[], $3::integer[], $4::boolean[], $5::text[], $6::boolean[], $7::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "profiles" ("handle", "bio", "karma", "motto", "verified", "settings") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("handle") DO NOTHING RETURNING "id", "handle", "bio", "karma", "motto", "verified", "settings")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."handle", "cpcgen_ins"."bio", "cpcgen_ins"."karma", "cpcgen_ins"."motto", "cpcgen_ins"."verified", "cpcgen_ins"."settings" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."handle" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "profiles"."id", "profiles"."handle", "profiles"."bio", "profiles"."karma", "profiles"."motto", "profiles"."verified", "profiles"."settings" FROM "cpcgen_v" JOIN "profiles" ON "handle" = "cpcgen_v"."cpcgen_i1"`
+
+// CreateManyIfAbsentByHandle is CreateIfAbsentByHandle for many rows: it returns,
+// in the order of rows, the new rows or the rows in the way, and whether each was
+// created. See runtime.CreateManyIfAbsent.
+func (r *ProfileRepo) CreateManyIfAbsentByHandle(ctx context.Context, rows []NewProfile) ([]Profile, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkProfilesNew.By(func(a, b *NewProfile) int { return cmp.Compare(a.Handle, b.Handle) }), sqlProfilesCreateManyIfAbsentByHandle, scanProfile, rows)
+	return out, created, wrapErr(err, "profiles.CreateManyIfAbsentByHandle", "profiles")
 }

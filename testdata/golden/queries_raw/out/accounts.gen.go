@@ -4,6 +4,7 @@
 package rawdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -415,6 +416,95 @@ func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount
 		return nil, wrapErr(err, "accounts.CreateManyReturning", "accounts")
 	}
 	return out, nil
+}
+
+// AccountKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type AccountKeyedUpdate struct {
+	ID      int64         `json:"id"`
+	Changes AccountUpdate `json:"changes"`
+}
+
+// bulkAccountsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkAccountsUpdates = &runtime.Bulk[AccountKeyedUpdate]{
+	Table:    "accounts",
+	Key:      func(a, b *AccountKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *AccountKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[AccountKeyedUpdate]{
+		runtime.Array(func(v *AccountKeyedUpdate) *int64 { return &v.ID }),
+		runtime.Array(func(v *AccountKeyedUpdate) *string { return v.Changes.Owner.Ptr() }),
+		runtime.Array(func(v *AccountKeyedUpdate) *Currency { return v.Changes.Currency.Ptr() }),
+		runtime.Array(func(v *AccountKeyedUpdate) *decimal.Decimal { return v.Changes.Balance.Ptr() }),
+		runtime.Flags(func(v *AccountKeyedUpdate) *bool { return &v.Changes.Label.Set }),
+		runtime.Array(func(v *AccountKeyedUpdate) *string { return v.Changes.Label.Value.Ptr() }),
+		runtime.TextArray("_text", func(v *AccountKeyedUpdate) *[]string { return v.Changes.Tags.Ptr() }),
+	},
+}
+
+const sqlAccountsUpdateMany = `-- name: accounts.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]::"currency"[], $4::numeric(18,2)[], $5::boolean[], $6::text[], $7::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "accounts" ON "accounts"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $8 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "accounts" SET "owner" = COALESCE("cpcgen_v"."cpcgen_2", "accounts"."owner"), "currency" = COALESCE("cpcgen_v"."cpcgen_3", "accounts"."currency"), "balance" = COALESCE("cpcgen_v"."cpcgen_4", "accounts"."balance"), "label" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "accounts"."label" END, "tags" = COALESCE("cpcgen_v"."cpcgen_7"::text[], "accounts"."tags") FROM "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $8 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table accounts the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *AccountRepo) UpdateMany(ctx context.Context, rows []AccountKeyedUpdate) (int64, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.UpdateMany", "accounts")
+	if err != nil {
+		return 0, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	out, err := runtime.UpdateMany(ctx, db, bulkAccountsUpdates, sqlAccountsUpdateMany, rows, tenant)
+	return out, wrapErr(err, "accounts.UpdateMany", "accounts")
+}
+
+const sqlAccountsUpdateManyReturning = `-- name: accounts.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]::"currency"[], $4::numeric(18,2)[], $5::boolean[], $6::text[], $7::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "accounts" ON "accounts"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $8 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "accounts" SET "owner" = COALESCE("cpcgen_v"."cpcgen_2", "accounts"."owner"), "currency" = COALESCE("cpcgen_v"."cpcgen_3", "accounts"."currency"), "balance" = COALESCE("cpcgen_v"."cpcgen_4", "accounts"."balance"), "label" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "accounts"."label" END, "tags" = COALESCE("cpcgen_v"."cpcgen_7"::text[], "accounts"."tags") FROM "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $8 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "owner", "currency", "balance", "label", "tags")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."owner", "cpcgen_new"."currency", "cpcgen_new"."balance", "cpcgen_new"."label", "cpcgen_new"."tags" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *AccountRepo) UpdateManyReturning(ctx context.Context, rows []AccountKeyedUpdate) ([]Account, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.UpdateManyReturning", "accounts")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	out, err := runtime.UpdateManyReturning(ctx, db, bulkAccountsUpdates, sqlAccountsUpdateManyReturning, scanAccount, rows, tenant)
+	return out, wrapErr(err, "accounts.UpdateManyReturning", "accounts")
+}
+
+// bulkAccountsKeys sends the rows of DeleteMany.
+var bulkAccountsKeys = &runtime.Bulk[int64]{
+	Table: "accounts",
+	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[int64]{
+		runtime.Array(func(v *int64) *int64 { return v }),
+	},
+}
+
+const sqlAccountsDeleteMany = `-- name: accounts.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "accounts" ON "accounts"."id" = "cpcgen_v"."cpcgen_1" WHERE "org_id" = $2 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
+"cpcgen_new" AS (DELETE FROM "accounts" USING "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table accounts with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *AccountRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.DeleteMany", "accounts")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	out, err := runtime.WriteMany(ctx, db, bulkAccountsKeys, sqlAccountsDeleteMany, keys, tenant)
+	return out, wrapErr(err, "accounts.DeleteMany", "accounts")
 }
 
 const sqlAccountsListByOrgID = `-- name: accounts.ListByOrgID replica=ok

@@ -4,6 +4,7 @@
 package rawdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -333,6 +334,111 @@ func (r *OrgRepo) CreateIfAbsentByName(ctx context.Context, n NewOrg) (Org, bool
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlOrgsCreateIfAbsentByName, n, argsNewOrg, scanOrg)
 	return v, created, wrapErr(err, "orgs.CreateIfAbsentByName", "orgs")
+}
+
+// OrgKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+type OrgKeyedUpdate struct {
+	ID      uuid.UUID `json:"id"`
+	Changes OrgUpdate `json:"changes"`
+}
+
+// bulkOrgsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkOrgsUpdates = &runtime.Bulk[OrgKeyedUpdate]{
+	Table:    "orgs",
+	Key:      func(a, b *OrgKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Validate: func(v *OrgKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[OrgKeyedUpdate]{
+		runtime.Array(func(v *OrgKeyedUpdate) *uuid.UUID { return &v.ID }),
+		runtime.Array(func(v *OrgKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+	},
+}
+
+const sqlOrgsUpdateMany = `-- name: orgs.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "orgs" ON "orgs"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "orgs"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "orgs" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "orgs"."name") FROM "cpcgen_v" WHERE "orgs"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table orgs the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *OrgRepo) UpdateMany(ctx context.Context, rows []OrgKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkOrgsUpdates, sqlOrgsUpdateMany, rows)
+	return out, wrapErr(err, "orgs.UpdateMany", "orgs")
+}
+
+const sqlOrgsUpdateManyReturning = `-- name: orgs.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "orgs" ON "orgs"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "orgs"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "orgs" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "orgs"."name") FROM "cpcgen_v" WHERE "orgs"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *OrgRepo) UpdateManyReturning(ctx context.Context, rows []OrgKeyedUpdate) ([]Org, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkOrgsUpdates, sqlOrgsUpdateManyReturning, scanOrg, rows)
+	return out, wrapErr(err, "orgs.UpdateManyReturning", "orgs")
+}
+
+// bulkOrgsKeys sends the rows of DeleteMany.
+var bulkOrgsKeys = &runtime.Bulk[uuid.UUID]{
+	Table: "orgs",
+	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
+	Columns: []runtime.BulkColumn[uuid.UUID]{
+		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	},
+}
+
+const sqlOrgsDeleteMany = `-- name: orgs.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "orgs" ON "orgs"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "orgs"),
+"cpcgen_new" AS (DELETE FROM "orgs" USING "cpcgen_v" WHERE "orgs"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table orgs with the keys given, as Delete does,
+// and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *OrgRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkOrgsKeys, sqlOrgsDeleteMany, keys)
+	return out, wrapErr(err, "orgs.DeleteMany", "orgs")
+}
+
+// bulkOrgsNew sends the rows of the batch upserts.
+var bulkOrgsNew = &runtime.Bulk[NewOrg]{
+	Table:    "orgs",
+	Validate: (*NewOrg).Validate,
+	Columns: []runtime.BulkColumn[NewOrg]{
+		runtime.Array(func(v *NewOrg) *uuid.UUID { return v.ID.Ptr() }),
+		runtime.Array(func(v *NewOrg) *string { return &v.Name }),
+	},
+}
+
+const sqlOrgsUpsertManyByName = `-- name: orgs.UpsertManyByName
+WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "orgs"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "orgs" ON "name" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "orgs"),
+"cpcgen_ins" AS (INSERT INTO "orgs" ("id", "name") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") DO NOTHING RETURNING "id", "name"),
+"cpcgen_new" AS (UPDATE "orgs" SET "name" = "orgs"."name" FROM "cpcgen_v" WHERE "name" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "name")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new"`
+
+// UpsertManyByName is UpsertByName for many rows: it returns the rows as stored,
+// in the order of rows. See runtime.UpsertMany.
+func (r *OrgRepo) UpsertManyByName(ctx context.Context, rows []NewOrg) ([]Org, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkOrgsNew.By(func(a, b *NewOrg) int { return cmp.Compare(a.Name, b.Name) }), sqlOrgsUpsertManyByName, scanOrg, rows)
+	return out, wrapErr(err, "orgs.UpsertManyByName", "orgs")
+}
+
+const sqlOrgsCreateManyIfAbsentByName = `-- name: orgs.CreateManyIfAbsentByName
+WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "orgs" ("id", "name") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") DO NOTHING RETURNING "id", "name")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "orgs"."id", "orgs"."name" FROM "cpcgen_v" JOIN "orgs" ON "name" = "cpcgen_v"."cpcgen_i2"`
+
+// CreateManyIfAbsentByName is CreateIfAbsentByName for many rows: it returns, in
+// the order of rows, the new rows or the rows in the way, and whether each was
+// created. See runtime.CreateManyIfAbsent.
+func (r *OrgRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewOrg) ([]Org, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkOrgsNew.By(func(a, b *NewOrg) int { return cmp.Compare(a.Name, b.Name) }), sqlOrgsCreateManyIfAbsentByName, scanOrg, rows)
+	return out, created, wrapErr(err, "orgs.CreateManyIfAbsentByName", "orgs")
 }
 
 // LoadAccounts returns the rows of table accounts that reference each of parents

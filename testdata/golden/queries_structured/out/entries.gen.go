@@ -4,6 +4,7 @@
 package ledgerdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -319,6 +320,79 @@ func (r *EntryRepo) CreateManyReturning(ctx context.Context, rows []NewEntry) ([
 	)
 	items, err := runtime.Collect(res, err, len(rows), scanEntry)
 	return items, wrapErr(err, "entries.CreateManyReturning", "entries")
+}
+
+// EntryKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+type EntryKeyedUpdate struct {
+	ID      int64       `json:"id"`
+	Changes EntryUpdate `json:"changes"`
+}
+
+// bulkEntriesUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkEntriesUpdates = &runtime.Bulk[EntryKeyedUpdate]{
+	Table:    "entries",
+	Key:      func(a, b *EntryKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *EntryKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[EntryKeyedUpdate]{
+		runtime.Array(func(v *EntryKeyedUpdate) *int64 { return &v.ID }),
+		runtime.Array(func(v *EntryKeyedUpdate) *int64 { return v.Changes.AccountID.Ptr() }),
+		runtime.Array(func(v *EntryKeyedUpdate) *EntryKind { return v.Changes.Kind.Ptr() }),
+		runtime.Array(func(v *EntryKeyedUpdate) *decimal.Decimal { return v.Changes.Amount.Ptr() }),
+		runtime.Flags(func(v *EntryKeyedUpdate) *bool { return &v.Changes.Memo.Set }),
+		runtime.Array(func(v *EntryKeyedUpdate) *string { return v.Changes.Memo.Value.Ptr() }),
+		runtime.Array(func(v *EntryKeyedUpdate) *time.Time { return v.Changes.BookedAt.Ptr() }),
+	},
+}
+
+const sqlEntriesUpdateMany = `-- name: entries.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[]::"entry_kind"[], $4::numeric(18,2)[], $5::boolean[], $6::text[], $7::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "entries" ON "entries"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "entries"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "entries" SET "account_id" = COALESCE("cpcgen_v"."cpcgen_2", "entries"."account_id"), "kind" = COALESCE("cpcgen_v"."cpcgen_3", "entries"."kind"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "entries"."amount"), "memo" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "entries"."memo" END, "booked_at" = COALESCE("cpcgen_v"."cpcgen_7", "entries"."booked_at") FROM "cpcgen_v" WHERE "entries"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table entries the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *EntryRepo) UpdateMany(ctx context.Context, rows []EntryKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkEntriesUpdates, sqlEntriesUpdateMany, rows)
+	return out, wrapErr(err, "entries.UpdateMany", "entries")
+}
+
+const sqlEntriesUpdateManyReturning = `-- name: entries.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[]::"entry_kind"[], $4::numeric(18,2)[], $5::boolean[], $6::text[], $7::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "entries" ON "entries"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "entries"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "entries" SET "account_id" = COALESCE("cpcgen_v"."cpcgen_2", "entries"."account_id"), "kind" = COALESCE("cpcgen_v"."cpcgen_3", "entries"."kind"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "entries"."amount"), "memo" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "entries"."memo" END, "booked_at" = COALESCE("cpcgen_v"."cpcgen_7", "entries"."booked_at") FROM "cpcgen_v" WHERE "entries"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "account_id", "kind", "amount", "memo", "booked_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."account_id", "cpcgen_new"."kind", "cpcgen_new"."amount", "cpcgen_new"."memo", "cpcgen_new"."booked_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *EntryRepo) UpdateManyReturning(ctx context.Context, rows []EntryKeyedUpdate) ([]Entry, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkEntriesUpdates, sqlEntriesUpdateManyReturning, scanEntry, rows)
+	return out, wrapErr(err, "entries.UpdateManyReturning", "entries")
+}
+
+// bulkEntriesKeys sends the rows of DeleteMany.
+var bulkEntriesKeys = &runtime.Bulk[int64]{
+	Table: "entries",
+	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[int64]{
+		runtime.Array(func(v *int64) *int64 { return v }),
+	},
+}
+
+const sqlEntriesDeleteMany = `-- name: entries.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "entries" ON "entries"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "entries"),
+"cpcgen_new" AS (DELETE FROM "entries" USING "cpcgen_v" WHERE "entries"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table entries with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *EntryRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkEntriesKeys, sqlEntriesDeleteMany, keys)
+	return out, wrapErr(err, "entries.DeleteMany", "entries")
 }
 
 const sqlEntriesListByAccountID = `-- name: entries.ListByAccountID replica=ok

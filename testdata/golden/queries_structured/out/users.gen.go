@@ -4,6 +4,7 @@
 package ledgerdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -347,6 +348,32 @@ func (r *UserRepo) Restore(ctx context.Context, id uuid.UUID) (bool, error) {
 	return tag.RowsAffected() > 0, wrapErr(err, "users.Restore", "users")
 }
 
+const sqlUsersHardDeleteMany = `-- name: users.HardDeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "users" ON "users"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
+"cpcgen_new" AS (DELETE FROM "users" USING "cpcgen_v" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// HardDeleteMany is HardDelete for many keys: it reports whether each key's row
+// was removed. See runtime.WriteMany.
+func (r *UserRepo) HardDeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkUsersKeys, sqlUsersHardDeleteMany, keys)
+	return out, wrapErr(err, "users.HardDeleteMany", "users")
+}
+
+const sqlUsersRestoreMany = `-- name: users.RestoreMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "users" ON "users"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NOT NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
+"cpcgen_new" AS (UPDATE "users" SET "deleted_at" = NULL, "updated_at" = now() FROM "cpcgen_v" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NOT NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// RestoreMany is Restore for many keys: it reports whether each key's deleted row
+// was restored. See runtime.WriteMany.
+func (r *UserRepo) RestoreMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkUsersKeys, sqlUsersRestoreMany, keys)
+	return out, wrapErr(err, "users.RestoreMany", "users")
+}
+
 const sqlUsersFindByIDs = `-- name: users.FindByIDs replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users"
 WHERE "id" = ANY($1) AND "deleted_at" IS NULL ORDER BY "id"`
@@ -463,6 +490,121 @@ func (r *UserRepo) CreateIfAbsentByEmail(ctx context.Context, n NewUser) (User, 
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlUsersCreateIfAbsentByEmail, n, argsNewUser, scanUser)
 	return v, created, wrapErr(err, "users.CreateIfAbsentByEmail", "users")
+}
+
+// UserKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+type UserKeyedUpdate struct {
+	ID      uuid.UUID  `json:"id"`
+	Changes UserUpdate `json:"changes"`
+}
+
+// bulkUsersUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkUsersUpdates = &runtime.Bulk[UserKeyedUpdate]{
+	Table:    "users",
+	Key:      func(a, b *UserKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Validate: func(v *UserKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[UserKeyedUpdate]{
+		runtime.Array(func(v *UserKeyedUpdate) *uuid.UUID { return &v.ID }),
+		runtime.Array(func(v *UserKeyedUpdate) *string { return v.Changes.Email.Ptr() }),
+		runtime.Array(func(v *UserKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+		runtime.Flags(func(v *UserKeyedUpdate) *bool { return &v.Changes.Nickname.Set }),
+		runtime.Array(func(v *UserKeyedUpdate) *string { return v.Changes.Nickname.Value.Ptr() }),
+		runtime.Flags(func(v *UserKeyedUpdate) *bool { return &v.Changes.Age.Set }),
+		runtime.Array(func(v *UserKeyedUpdate) *int32 { return v.Changes.Age.Value.Ptr() }),
+		runtime.Array(func(v *UserKeyedUpdate) *int64 { return v.Changes.Score.Ptr() }),
+	},
+}
+
+const sqlUsersUpdateMany = `-- name: users.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::boolean[], $5::text[], $6::boolean[], $7::integer[], $8::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "users" ON "users"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "users" SET "email" = COALESCE("cpcgen_v"."cpcgen_2", "users"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "users"."name"), "nickname" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "users"."nickname" END, "age" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "users"."age" END, "score" = COALESCE("cpcgen_v"."cpcgen_8", "users"."score"), "updated_at" = now() FROM "cpcgen_v" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table users the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *UserRepo) UpdateMany(ctx context.Context, rows []UserKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkUsersUpdates, sqlUsersUpdateMany, rows)
+	return out, wrapErr(err, "users.UpdateMany", "users")
+}
+
+const sqlUsersUpdateManyReturning = `-- name: users.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::boolean[], $5::text[], $6::boolean[], $7::integer[], $8::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "users" ON "users"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "users" SET "email" = COALESCE("cpcgen_v"."cpcgen_2", "users"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "users"."name"), "nickname" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "users"."nickname" END, "age" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "users"."age" END, "score" = COALESCE("cpcgen_v"."cpcgen_8", "users"."score"), "updated_at" = now() FROM "cpcgen_v" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."name", "cpcgen_new"."nickname", "cpcgen_new"."age", "cpcgen_new"."score", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *UserRepo) UpdateManyReturning(ctx context.Context, rows []UserKeyedUpdate) ([]User, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkUsersUpdates, sqlUsersUpdateManyReturning, scanUser, rows)
+	return out, wrapErr(err, "users.UpdateManyReturning", "users")
+}
+
+// bulkUsersKeys sends the rows of DeleteMany, HardDeleteMany and RestoreMany.
+var bulkUsersKeys = &runtime.Bulk[uuid.UUID]{
+	Table: "users",
+	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
+	Columns: []runtime.BulkColumn[uuid.UUID]{
+		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	},
+}
+
+const sqlUsersDeleteMany = `-- name: users.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "users" ON "users"."id" = "cpcgen_v"."cpcgen_1" WHERE "deleted_at" IS NULL ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
+"cpcgen_new" AS (UPDATE "users" SET "deleted_at" = now(), "updated_at" = now() FROM "cpcgen_v" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany soft-deletes the rows of table users with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *UserRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkUsersKeys, sqlUsersDeleteMany, keys)
+	return out, wrapErr(err, "users.DeleteMany", "users")
+}
+
+// bulkUsersNew sends the rows of the batch upserts.
+var bulkUsersNew = &runtime.Bulk[NewUser]{
+	Table:    "users",
+	Validate: (*NewUser).Validate,
+	Columns: []runtime.BulkColumn[NewUser]{
+		runtime.Array(func(v *NewUser) *uuid.UUID { return v.ID.Ptr() }),
+		runtime.Array(func(v *NewUser) *string { return &v.Email }),
+		runtime.Array(func(v *NewUser) *string { return &v.Name }),
+		runtime.Array(func(v *NewUser) *string { return v.Nickname.Ptr() }),
+		runtime.Array(func(v *NewUser) *int32 { return v.Age.Ptr() }),
+		runtime.Array(func(v *NewUser) *int64 { return v.Score.Ptr() }),
+	},
+}
+
+const sqlUsersUpsertManyByEmail = `-- name: users.UpsertManyByEmail
+WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5", COALESCE("cpcgen_u"."cpcgen_6", 0) AS "cpcgen_i6" FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::text[], $5::integer[], $6::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "users"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "users" ON "email" = "cpcgen_v"."cpcgen_i2" AND ("deleted_at" IS NULL) ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
+"cpcgen_ins" AS (INSERT INTO "users" ("id", "email", "name", "nickname", "age", "score") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("email") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at"),
+"cpcgen_new" AS (UPDATE "users" SET "name" = "cpcgen_v"."cpcgen_i3", "nickname" = "cpcgen_v"."cpcgen_i4", "age" = "cpcgen_v"."cpcgen_i5", "score" = COALESCE("cpcgen_v"."cpcgen_6", "users"."score"), "updated_at" = now() FROM "cpcgen_v" WHERE "email" = "cpcgen_v"."cpcgen_i2" AND ("deleted_at" IS NULL) AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."email", "cpcgen_ins"."name", "cpcgen_ins"."nickname", "cpcgen_ins"."age", "cpcgen_ins"."score", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."name", "cpcgen_new"."nickname", "cpcgen_new"."age", "cpcgen_new"."score", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at" FROM "cpcgen_new"`
+
+// UpsertManyByEmail is UpsertByEmail for many rows: it returns the rows as stored,
+// in the order of rows. See runtime.UpsertMany.
+func (r *UserRepo) UpsertManyByEmail(ctx context.Context, rows []NewUser) ([]User, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkUsersNew.By(func(a, b *NewUser) int { return cmp.Compare(a.Email, b.Email) }), sqlUsersUpsertManyByEmail, scanUser, rows)
+	return out, wrapErr(err, "users.UpsertManyByEmail", "users")
+}
+
+const sqlUsersCreateManyIfAbsentByEmail = `-- name: users.CreateManyIfAbsentByEmail
+WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5", COALESCE("cpcgen_u"."cpcgen_6", 0) AS "cpcgen_i6" FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::text[], $5::integer[], $6::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "users" ("id", "email", "name", "nickname", "age", "score") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("email") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."email", "cpcgen_ins"."name", "cpcgen_ins"."nickname", "cpcgen_ins"."age", "cpcgen_ins"."score", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "users"."id", "users"."email", "users"."name", "users"."nickname", "users"."age", "users"."score", "users"."created_at", "users"."updated_at", "users"."deleted_at" FROM "cpcgen_v" JOIN "users" ON "email" = "cpcgen_v"."cpcgen_i2" AND ("deleted_at" IS NULL)`
+
+// CreateManyIfAbsentByEmail is CreateIfAbsentByEmail for many rows: it returns, in
+// the order of rows, the new rows or the rows in the way, and whether each was
+// created. See runtime.CreateManyIfAbsent.
+func (r *UserRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []NewUser) ([]User, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkUsersNew.By(func(a, b *NewUser) int { return cmp.Compare(a.Email, b.Email) }), sqlUsersCreateManyIfAbsentByEmail, scanUser, rows)
+	return out, created, wrapErr(err, "users.CreateManyIfAbsentByEmail", "users")
 }
 
 // LoadAccounts returns the rows of table accounts that reference each of parents

@@ -4,6 +4,7 @@
 package shopdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -358,6 +359,82 @@ func (r *AddressRepo) CreateManyReturning(ctx context.Context, rows []NewAddress
 	)
 	items, err := runtime.Collect(res, err, len(rows), scanAddress)
 	return items, wrapErr(err, "addresses.CreateManyReturning", "addresses")
+}
+
+// AddressKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type AddressKeyedUpdate struct {
+	ID      int64         `json:"id"`
+	Changes AddressUpdate `json:"changes"`
+}
+
+// bulkAddressesUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkAddressesUpdates = &runtime.Bulk[AddressKeyedUpdate]{
+	Table:    "addresses",
+	Key:      func(a, b *AddressKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *AddressKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[AddressKeyedUpdate]{
+		runtime.Array(func(v *AddressKeyedUpdate) *int64 { return &v.ID }),
+		runtime.Array(func(v *AddressKeyedUpdate) *uuid.UUID { return v.Changes.UserID.Ptr() }),
+		runtime.Array(func(v *AddressKeyedUpdate) *string { return v.Changes.Line1.Ptr() }),
+		runtime.Flags(func(v *AddressKeyedUpdate) *bool { return &v.Changes.Line2.Set }),
+		runtime.Array(func(v *AddressKeyedUpdate) *string { return v.Changes.Line2.Value.Ptr() }),
+		runtime.Array(func(v *AddressKeyedUpdate) *string { return v.Changes.City.Ptr() }),
+		runtime.Array(func(v *AddressKeyedUpdate) *string { return v.Changes.PostalCode.Ptr() }),
+		runtime.Array(func(v *AddressKeyedUpdate) *string { return v.Changes.Country.Ptr() }),
+		runtime.Array(func(v *AddressKeyedUpdate) *bool { return v.Changes.IsDefault.Ptr() }),
+	},
+}
+
+const sqlAddressesUpdateMany = `-- name: addresses.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::boolean[], $5::text[], $6::text[], $7::varchar[], $8::bpchar[], $9::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "addresses" ON "addresses"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "addresses"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "addresses" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "addresses"."user_id"), "line1" = COALESCE("cpcgen_v"."cpcgen_3", "addresses"."line1"), "line2" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "addresses"."line2" END, "city" = COALESCE("cpcgen_v"."cpcgen_6", "addresses"."city"), "postal_code" = COALESCE("cpcgen_v"."cpcgen_7", "addresses"."postal_code"), "country" = COALESCE("cpcgen_v"."cpcgen_8", "addresses"."country"), "is_default" = COALESCE("cpcgen_v"."cpcgen_9", "addresses"."is_default") FROM "cpcgen_v" WHERE "addresses"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table addresses the changes of each, as
+// Update does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *AddressRepo) UpdateMany(ctx context.Context, rows []AddressKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkAddressesUpdates, sqlAddressesUpdateMany, rows)
+	return out, wrapErr(err, "addresses.UpdateMany", "addresses")
+}
+
+const sqlAddressesUpdateManyReturning = `-- name: addresses.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::boolean[], $5::text[], $6::text[], $7::varchar[], $8::bpchar[], $9::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "addresses" ON "addresses"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "addresses"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "addresses" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "addresses"."user_id"), "line1" = COALESCE("cpcgen_v"."cpcgen_3", "addresses"."line1"), "line2" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "addresses"."line2" END, "city" = COALESCE("cpcgen_v"."cpcgen_6", "addresses"."city"), "postal_code" = COALESCE("cpcgen_v"."cpcgen_7", "addresses"."postal_code"), "country" = COALESCE("cpcgen_v"."cpcgen_8", "addresses"."country"), "is_default" = COALESCE("cpcgen_v"."cpcgen_9", "addresses"."is_default") FROM "cpcgen_v" WHERE "addresses"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "user_id", "line1", "line2", "city", "postal_code", "country", "is_default")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."line1", "cpcgen_new"."line2", "cpcgen_new"."city", "cpcgen_new"."postal_code", "cpcgen_new"."country"::text, "cpcgen_new"."is_default" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *AddressRepo) UpdateManyReturning(ctx context.Context, rows []AddressKeyedUpdate) ([]Address, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkAddressesUpdates, sqlAddressesUpdateManyReturning, scanAddress, rows)
+	return out, wrapErr(err, "addresses.UpdateManyReturning", "addresses")
+}
+
+// bulkAddressesKeys sends the rows of DeleteMany.
+var bulkAddressesKeys = &runtime.Bulk[int64]{
+	Table: "addresses",
+	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[int64]{
+		runtime.Array(func(v *int64) *int64 { return v }),
+	},
+}
+
+const sqlAddressesDeleteMany = `-- name: addresses.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "addresses" ON "addresses"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "addresses"),
+"cpcgen_new" AS (DELETE FROM "addresses" USING "cpcgen_v" WHERE "addresses"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table addresses with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *AddressRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkAddressesKeys, sqlAddressesDeleteMany, keys)
+	return out, wrapErr(err, "addresses.DeleteMany", "addresses")
 }
 
 const sqlAddressesListByUserID = `-- name: addresses.ListByUserID replica=ok

@@ -393,6 +393,122 @@ func (r *APIKeyRepo) CreateIfAbsentByPrefix(ctx context.Context, n NewAPIKey) (A
 	return v, created, wrapErr(err, "api_keys.CreateIfAbsentByPrefix", "api_keys")
 }
 
+// APIKeyKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+type APIKeyKeyedUpdate struct {
+	ID      uuid.UUID    `json:"id"`
+	Changes APIKeyUpdate `json:"changes"`
+}
+
+// bulkAPIKeysUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkAPIKeysUpdates = &runtime.Bulk[APIKeyKeyedUpdate]{
+	Table:    "api_keys",
+	Key:      func(a, b *APIKeyKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Validate: func(v *APIKeyKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[APIKeyKeyedUpdate]{
+		runtime.Array(func(v *APIKeyKeyedUpdate) *uuid.UUID { return &v.ID }),
+		runtime.Array(func(v *APIKeyKeyedUpdate) *uuid.UUID { return v.Changes.OrganizationID.Ptr() }),
+		runtime.Array(func(v *APIKeyKeyedUpdate) *string { return v.Changes.Prefix.Ptr() }),
+		runtime.Array(func(v *APIKeyKeyedUpdate) *[]byte { return v.Changes.SecretHash.Ptr() }),
+		runtime.TextArray("_text", func(v *APIKeyKeyedUpdate) *[]string { return v.Changes.Scopes.Ptr() }),
+		runtime.Flags(func(v *APIKeyKeyedUpdate) *bool { return &v.Changes.ExpiresAt.Set }),
+		runtime.Array(func(v *APIKeyKeyedUpdate) *time.Time { return v.Changes.ExpiresAt.Value.Ptr() }),
+		runtime.Array(func(v *APIKeyKeyedUpdate) *bool { return v.Changes.Revoked.Ptr() }),
+	},
+}
+
+const sqlAPIKeysUpdateMany = `-- name: api_keys.UpdateMany sensitive=4
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bpchar[], $4::bytea[], $5::text[], $6::boolean[], $7::timestamptz[], $8::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "api_keys" ON "api_keys"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "api_keys"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "api_keys" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "api_keys"."organization_id"), "prefix" = COALESCE("cpcgen_v"."cpcgen_3", "api_keys"."prefix"), "secret_hash" = COALESCE("cpcgen_v"."cpcgen_4", "api_keys"."secret_hash"), "scopes" = COALESCE("cpcgen_v"."cpcgen_5"::text[], "api_keys"."scopes"), "expires_at" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "api_keys"."expires_at" END, "revoked" = COALESCE("cpcgen_v"."cpcgen_8", "api_keys"."revoked") FROM "cpcgen_v" WHERE "api_keys"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table api_keys the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *APIKeyRepo) UpdateMany(ctx context.Context, rows []APIKeyKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkAPIKeysUpdates, sqlAPIKeysUpdateMany, rows)
+	return out, wrapErr(err, "api_keys.UpdateMany", "api_keys")
+}
+
+const sqlAPIKeysUpdateManyReturning = `-- name: api_keys.UpdateManyReturning sensitive=4
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bpchar[], $4::bytea[], $5::text[], $6::boolean[], $7::timestamptz[], $8::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "api_keys" ON "api_keys"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "api_keys"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "api_keys" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "api_keys"."organization_id"), "prefix" = COALESCE("cpcgen_v"."cpcgen_3", "api_keys"."prefix"), "secret_hash" = COALESCE("cpcgen_v"."cpcgen_4", "api_keys"."secret_hash"), "scopes" = COALESCE("cpcgen_v"."cpcgen_5"::text[], "api_keys"."scopes"), "expires_at" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "api_keys"."expires_at" END, "revoked" = COALESCE("cpcgen_v"."cpcgen_8", "api_keys"."revoked") FROM "cpcgen_v" WHERE "api_keys"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."prefix"::text, "cpcgen_new"."secret_hash", "cpcgen_new"."scopes", "cpcgen_new"."expires_at", "cpcgen_new"."revoked" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *APIKeyRepo) UpdateManyReturning(ctx context.Context, rows []APIKeyKeyedUpdate) ([]APIKey, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkAPIKeysUpdates, sqlAPIKeysUpdateManyReturning, scanAPIKey, rows)
+	return out, wrapErr(err, "api_keys.UpdateManyReturning", "api_keys")
+}
+
+// bulkAPIKeysKeys sends the rows of DeleteMany.
+var bulkAPIKeysKeys = &runtime.Bulk[uuid.UUID]{
+	Table: "api_keys",
+	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
+	Columns: []runtime.BulkColumn[uuid.UUID]{
+		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	},
+}
+
+const sqlAPIKeysDeleteMany = `-- name: api_keys.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "api_keys" ON "api_keys"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "api_keys"),
+"cpcgen_new" AS (DELETE FROM "api_keys" USING "cpcgen_v" WHERE "api_keys"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table api_keys with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *APIKeyRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkAPIKeysKeys, sqlAPIKeysDeleteMany, keys)
+	return out, wrapErr(err, "api_keys.DeleteMany", "api_keys")
+}
+
+// bulkAPIKeysNew sends the rows of the batch upserts.
+var bulkAPIKeysNew = &runtime.Bulk[NewAPIKey]{
+	Table:    "api_keys",
+	Validate: (*NewAPIKey).Validate,
+	Columns: []runtime.BulkColumn[NewAPIKey]{
+		runtime.Array(func(v *NewAPIKey) *uuid.UUID { return v.ID.Ptr() }),
+		runtime.Array(func(v *NewAPIKey) *uuid.UUID { return &v.OrganizationID }),
+		runtime.Array(func(v *NewAPIKey) *string { return &v.Prefix }),
+		runtime.Array(func(v *NewAPIKey) *[]byte { return &v.SecretHash }),
+		runtime.TextArray("_text", func(v *NewAPIKey) *[]string { return v.Scopes.Ptr() }),
+		runtime.Array(func(v *NewAPIKey) *time.Time { return v.ExpiresAt.Ptr() }),
+		runtime.Array(func(v *NewAPIKey) *bool { return v.Revoked.Ptr() }),
+	},
+}
+
+const sqlAPIKeysUpsertManyByPrefix = `-- name: api_keys.UpsertManyByPrefix sensitive=4
+WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_5"::text[], '{}'::text[]) AS "cpcgen_i5", "cpcgen_u"."cpcgen_6" AS "cpcgen_i6", COALESCE("cpcgen_u"."cpcgen_7", FALSE) AS "cpcgen_i7" FROM unnest($1::uuid[], $2::uuid[], $3::bpchar[], $4::bytea[], $5::text[], $6::timestamptz[], $7::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "api_keys"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "api_keys" ON "prefix" = "cpcgen_v"."cpcgen_i3" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "api_keys"),
+"cpcgen_ins" AS (INSERT INTO "api_keys" ("id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6", "cpcgen_v"."cpcgen_i7" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("prefix") DO NOTHING RETURNING "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked"),
+"cpcgen_new" AS (UPDATE "api_keys" SET "organization_id" = "cpcgen_v"."cpcgen_i2", "secret_hash" = "cpcgen_v"."cpcgen_i4", "scopes" = COALESCE("cpcgen_v"."cpcgen_5"::text[], "api_keys"."scopes"), "expires_at" = "cpcgen_v"."cpcgen_i6", "revoked" = COALESCE("cpcgen_v"."cpcgen_7", "api_keys"."revoked") FROM "cpcgen_v" WHERE "prefix" = "cpcgen_v"."cpcgen_i3" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."organization_id", "cpcgen_ins"."prefix"::text, "cpcgen_ins"."secret_hash", "cpcgen_ins"."scopes", "cpcgen_ins"."expires_at", "cpcgen_ins"."revoked" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."prefix" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."prefix"::text, "cpcgen_new"."secret_hash", "cpcgen_new"."scopes", "cpcgen_new"."expires_at", "cpcgen_new"."revoked" FROM "cpcgen_new"`
+
+// UpsertManyByPrefix is UpsertByPrefix for many rows: it returns the rows as
+// stored, in the order of rows. See runtime.UpsertMany.
+func (r *APIKeyRepo) UpsertManyByPrefix(ctx context.Context, rows []NewAPIKey) ([]APIKey, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkAPIKeysNew.By(func(a, b *NewAPIKey) int { return runtime.CompareChar(a.Prefix, b.Prefix) }), sqlAPIKeysUpsertManyByPrefix, scanAPIKey, rows)
+	return out, wrapErr(err, "api_keys.UpsertManyByPrefix", "api_keys")
+}
+
+const sqlAPIKeysCreateManyIfAbsentByPrefix = `-- name: api_keys.CreateManyIfAbsentByPrefix sensitive=4
+WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_5"::text[], '{}'::text[]) AS "cpcgen_i5", "cpcgen_u"."cpcgen_6" AS "cpcgen_i6", COALESCE("cpcgen_u"."cpcgen_7", FALSE) AS "cpcgen_i7" FROM unnest($1::uuid[], $2::uuid[], $3::bpchar[], $4::bytea[], $5::text[], $6::timestamptz[], $7::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "api_keys" ("id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6", "cpcgen_v"."cpcgen_i7" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("prefix") DO NOTHING RETURNING "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."organization_id", "cpcgen_ins"."prefix"::text, "cpcgen_ins"."secret_hash", "cpcgen_ins"."scopes", "cpcgen_ins"."expires_at", "cpcgen_ins"."revoked" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."prefix" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "api_keys"."id", "api_keys"."organization_id", "api_keys"."prefix"::text, "api_keys"."secret_hash", "api_keys"."scopes", "api_keys"."expires_at", "api_keys"."revoked" FROM "cpcgen_v" JOIN "api_keys" ON "prefix" = "cpcgen_v"."cpcgen_i3"`
+
+// CreateManyIfAbsentByPrefix is CreateIfAbsentByPrefix for many rows: it returns,
+// in the order of rows, the new rows or the rows in the way, and whether each was
+// created. See runtime.CreateManyIfAbsent.
+func (r *APIKeyRepo) CreateManyIfAbsentByPrefix(ctx context.Context, rows []NewAPIKey) ([]APIKey, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkAPIKeysNew.By(func(a, b *NewAPIKey) int { return runtime.CompareChar(a.Prefix, b.Prefix) }), sqlAPIKeysCreateManyIfAbsentByPrefix, scanAPIKey, rows)
+	return out, created, wrapErr(err, "api_keys.CreateManyIfAbsentByPrefix", "api_keys")
+}
+
 const sqlAPIKeysListByOrganizationID = `-- name: api_keys.ListByOrganizationID replica=ok
 SELECT "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys"
 WHERE "organization_id" = $1 ORDER BY "id"`

@@ -4,6 +4,7 @@
 package shopdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -370,6 +371,118 @@ func (r *CartRepo) CreateIfAbsentByToken(ctx context.Context, n NewCart) (Cart, 
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCartsCreateIfAbsentByToken, n, argsNewCart, scanCart)
 	return v, created, wrapErr(err, "carts.CreateIfAbsentByToken", "carts")
+}
+
+// CartKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+type CartKeyedUpdate struct {
+	ID      uuid.UUID  `json:"id"`
+	Changes CartUpdate `json:"changes"`
+}
+
+// bulkCartsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkCartsUpdates = &runtime.Bulk[CartKeyedUpdate]{
+	Table:    "carts",
+	Key:      func(a, b *CartKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Validate: func(v *CartKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[CartKeyedUpdate]{
+		runtime.Array(func(v *CartKeyedUpdate) *uuid.UUID { return &v.ID }),
+		runtime.Flags(func(v *CartKeyedUpdate) *bool { return &v.Changes.CustomerID.Set }),
+		runtime.Array(func(v *CartKeyedUpdate) *uuid.UUID { return v.Changes.CustomerID.Value.Ptr() }),
+		runtime.Array(func(v *CartKeyedUpdate) *string { return v.Changes.Token.Ptr() }),
+		runtime.Array(func(v *CartKeyedUpdate) *json.RawMessage { return v.Changes.Items.Ptr() }),
+		runtime.Array(func(v *CartKeyedUpdate) *time.Time { return v.Changes.ExpiresAt.Ptr() }),
+	},
+}
+
+const sqlCartsUpdateMany = `-- name: carts.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::boolean[], $3::uuid[], $4::varchar[], $5::jsonb[], $6::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "carts" ON "carts"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "carts"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "carts" SET "customer_id" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "carts"."customer_id" END, "token" = COALESCE("cpcgen_v"."cpcgen_4", "carts"."token"), "items" = COALESCE("cpcgen_v"."cpcgen_5", "carts"."items"), "expires_at" = COALESCE("cpcgen_v"."cpcgen_6", "carts"."expires_at") FROM "cpcgen_v" WHERE "carts"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table carts the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *CartRepo) UpdateMany(ctx context.Context, rows []CartKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkCartsUpdates, sqlCartsUpdateMany, rows)
+	return out, wrapErr(err, "carts.UpdateMany", "carts")
+}
+
+const sqlCartsUpdateManyReturning = `-- name: carts.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::boolean[], $3::uuid[], $4::varchar[], $5::jsonb[], $6::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "carts" ON "carts"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "carts"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "carts" SET "customer_id" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "carts"."customer_id" END, "token" = COALESCE("cpcgen_v"."cpcgen_4", "carts"."token"), "items" = COALESCE("cpcgen_v"."cpcgen_5", "carts"."items"), "expires_at" = COALESCE("cpcgen_v"."cpcgen_6", "carts"."expires_at") FROM "cpcgen_v" WHERE "carts"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "customer_id", "token", "items", "expires_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."customer_id", "cpcgen_new"."token", "cpcgen_new"."items", "cpcgen_new"."expires_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *CartRepo) UpdateManyReturning(ctx context.Context, rows []CartKeyedUpdate) ([]Cart, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkCartsUpdates, sqlCartsUpdateManyReturning, scanCart, rows)
+	return out, wrapErr(err, "carts.UpdateManyReturning", "carts")
+}
+
+// bulkCartsKeys sends the rows of DeleteMany.
+var bulkCartsKeys = &runtime.Bulk[uuid.UUID]{
+	Table: "carts",
+	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
+	Columns: []runtime.BulkColumn[uuid.UUID]{
+		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	},
+}
+
+const sqlCartsDeleteMany = `-- name: carts.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "carts" ON "carts"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "carts"),
+"cpcgen_new" AS (DELETE FROM "carts" USING "cpcgen_v" WHERE "carts"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table carts with the keys given, as Delete does,
+// and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *CartRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkCartsKeys, sqlCartsDeleteMany, keys)
+	return out, wrapErr(err, "carts.DeleteMany", "carts")
+}
+
+// bulkCartsNew sends the rows of the batch upserts.
+var bulkCartsNew = &runtime.Bulk[NewCart]{
+	Table:    "carts",
+	Validate: (*NewCart).Validate,
+	Columns: []runtime.BulkColumn[NewCart]{
+		runtime.Array(func(v *NewCart) *uuid.UUID { return v.ID.Ptr() }),
+		runtime.Array(func(v *NewCart) *uuid.UUID { return v.CustomerID.Ptr() }),
+		runtime.Array(func(v *NewCart) *string { return &v.Token }),
+		runtime.Array(func(v *NewCart) *json.RawMessage { return v.Items.Ptr() }),
+		runtime.Array(func(v *NewCart) *time.Time { return &v.ExpiresAt }),
+	},
+}
+
+const sqlCartsUpsertManyByToken = `-- name: carts.UpsertManyByToken
+WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", '[]'::jsonb) AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5" FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::jsonb[], $5::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "carts"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "carts" ON "token" = "cpcgen_v"."cpcgen_i3" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "carts"),
+"cpcgen_ins" AS (INSERT INTO "carts" ("id", "customer_id", "token", "items", "expires_at") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("token") DO NOTHING RETURNING "id", "customer_id", "token", "items", "expires_at"),
+"cpcgen_new" AS (UPDATE "carts" SET "customer_id" = "cpcgen_v"."cpcgen_i2", "items" = COALESCE("cpcgen_v"."cpcgen_4", "carts"."items"), "expires_at" = "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" WHERE "token" = "cpcgen_v"."cpcgen_i3" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "customer_id", "token", "items", "expires_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."customer_id", "cpcgen_ins"."token", "cpcgen_ins"."items", "cpcgen_ins"."expires_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."token" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."customer_id", "cpcgen_new"."token", "cpcgen_new"."items", "cpcgen_new"."expires_at" FROM "cpcgen_new"`
+
+// UpsertManyByToken is UpsertByToken for many rows: it returns the rows as stored,
+// in the order of rows. See runtime.UpsertMany.
+func (r *CartRepo) UpsertManyByToken(ctx context.Context, rows []NewCart) ([]Cart, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkCartsNew.By(func(a, b *NewCart) int { return cmp.Compare(a.Token, b.Token) }), sqlCartsUpsertManyByToken, scanCart, rows)
+	return out, wrapErr(err, "carts.UpsertManyByToken", "carts")
+}
+
+const sqlCartsCreateManyIfAbsentByToken = `-- name: carts.CreateManyIfAbsentByToken
+WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", '[]'::jsonb) AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5" FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::jsonb[], $5::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "carts" ("id", "customer_id", "token", "items", "expires_at") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("token") DO NOTHING RETURNING "id", "customer_id", "token", "items", "expires_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."customer_id", "cpcgen_ins"."token", "cpcgen_ins"."items", "cpcgen_ins"."expires_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."token" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "carts"."id", "carts"."customer_id", "carts"."token", "carts"."items", "carts"."expires_at" FROM "cpcgen_v" JOIN "carts" ON "token" = "cpcgen_v"."cpcgen_i3"`
+
+// CreateManyIfAbsentByToken is CreateIfAbsentByToken for many rows: it returns, in
+// the order of rows, the new rows or the rows in the way, and whether each was
+// created. See runtime.CreateManyIfAbsent.
+func (r *CartRepo) CreateManyIfAbsentByToken(ctx context.Context, rows []NewCart) ([]Cart, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCartsNew.By(func(a, b *NewCart) int { return cmp.Compare(a.Token, b.Token) }), sqlCartsCreateManyIfAbsentByToken, scanCart, rows)
+	return out, created, wrapErr(err, "carts.CreateManyIfAbsentByToken", "carts")
 }
 
 const sqlCartsListByCustomerID = `-- name: carts.ListByCustomerID replica=ok

@@ -4,6 +4,7 @@
 package shopdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -380,6 +381,123 @@ func (r *CouponRepo) CreateIfAbsentByCode(ctx context.Context, n NewCoupon) (Cou
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCouponsCreateIfAbsentByCode, n, argsNewCoupon, scanCoupon)
 	return v, created, wrapErr(err, "coupons.CreateIfAbsentByCode", "coupons")
+}
+
+// CouponKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+type CouponKeyedUpdate struct {
+	Code    string       `json:"code"`
+	Changes CouponUpdate `json:"changes"`
+}
+
+// bulkCouponsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkCouponsUpdates = &runtime.Bulk[CouponKeyedUpdate]{
+	Table:    "coupons",
+	Key:      func(a, b *CouponKeyedUpdate) int { return cmp.Compare(a.Code, b.Code) },
+	Validate: func(v *CouponKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[CouponKeyedUpdate]{
+		runtime.Array(func(v *CouponKeyedUpdate) *string { return &v.Code }),
+		runtime.Flags(func(v *CouponKeyedUpdate) *bool { return &v.Changes.PercentOff.Set }),
+		runtime.Array(func(v *CouponKeyedUpdate) *decimal.Decimal { return v.Changes.PercentOff.Value.Ptr() }),
+		runtime.Flags(func(v *CouponKeyedUpdate) *bool { return &v.Changes.AmountOff.Set }),
+		runtime.Array(func(v *CouponKeyedUpdate) *decimal.Decimal { return v.Changes.AmountOff.Value.Ptr() }),
+		runtime.Flags(func(v *CouponKeyedUpdate) *bool { return &v.Changes.ValidUntil.Set }),
+		runtime.Array(func(v *CouponKeyedUpdate) *time.Time { return v.Changes.ValidUntil.Value.Ptr() }),
+		runtime.Flags(func(v *CouponKeyedUpdate) *bool { return &v.Changes.MaxUses.Set }),
+		runtime.Array(func(v *CouponKeyedUpdate) *int32 { return v.Changes.MaxUses.Value.Ptr() }),
+		runtime.Array(func(v *CouponKeyedUpdate) *int32 { return v.Changes.Uses.Ptr() }),
+	},
+}
+
+const sqlCouponsUpdateMany = `-- name: coupons.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::boolean[], $3::numeric(5,2)[], $4::boolean[], $5::numeric(12,2)[], $6::boolean[], $7::date[], $8::boolean[], $9::integer[], $10::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "coupons" ON "coupons"."code" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "coupons"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "coupons" SET "percent_off" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "coupons"."percent_off" END, "amount_off" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "coupons"."amount_off" END, "valid_until" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "coupons"."valid_until" END, "max_uses" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "coupons"."max_uses" END, "uses" = COALESCE("cpcgen_v"."cpcgen_10", "coupons"."uses") FROM "cpcgen_v" WHERE "coupons"."code" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table coupons the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *CouponRepo) UpdateMany(ctx context.Context, rows []CouponKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkCouponsUpdates, sqlCouponsUpdateMany, rows)
+	return out, wrapErr(err, "coupons.UpdateMany", "coupons")
+}
+
+const sqlCouponsUpdateManyReturning = `-- name: coupons.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::boolean[], $3::numeric(5,2)[], $4::boolean[], $5::numeric(12,2)[], $6::boolean[], $7::date[], $8::boolean[], $9::integer[], $10::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "coupons" ON "coupons"."code" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "coupons"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "coupons" SET "percent_off" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "coupons"."percent_off" END, "amount_off" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "coupons"."amount_off" END, "valid_until" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "coupons"."valid_until" END, "max_uses" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "coupons"."max_uses" END, "uses" = COALESCE("cpcgen_v"."cpcgen_10", "coupons"."uses") FROM "cpcgen_v" WHERE "coupons"."code" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."code", "cpcgen_new"."percent_off", "cpcgen_new"."amount_off", "cpcgen_new"."valid_until", "cpcgen_new"."max_uses", "cpcgen_new"."uses" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *CouponRepo) UpdateManyReturning(ctx context.Context, rows []CouponKeyedUpdate) ([]Coupon, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkCouponsUpdates, sqlCouponsUpdateManyReturning, scanCoupon, rows)
+	return out, wrapErr(err, "coupons.UpdateManyReturning", "coupons")
+}
+
+// bulkCouponsKeys sends the rows of DeleteMany.
+var bulkCouponsKeys = &runtime.Bulk[string]{
+	Table: "coupons",
+	Key:   func(a, b *string) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[string]{
+		runtime.Array(func(v *string) *string { return v }),
+	},
+}
+
+const sqlCouponsDeleteMany = `-- name: coupons.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "coupons" ON "coupons"."code" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "coupons"),
+"cpcgen_new" AS (DELETE FROM "coupons" USING "cpcgen_v" WHERE "coupons"."code" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table coupons with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *CouponRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkCouponsKeys, sqlCouponsDeleteMany, keys)
+	return out, wrapErr(err, "coupons.DeleteMany", "coupons")
+}
+
+// bulkCouponsNew sends the rows of the batch upserts.
+var bulkCouponsNew = &runtime.Bulk[NewCoupon]{
+	Table:    "coupons",
+	Validate: (*NewCoupon).Validate,
+	Columns: []runtime.BulkColumn[NewCoupon]{
+		runtime.Array(func(v *NewCoupon) *string { return &v.Code }),
+		runtime.Array(func(v *NewCoupon) *decimal.Decimal { return v.PercentOff.Ptr() }),
+		runtime.Array(func(v *NewCoupon) *decimal.Decimal { return v.AmountOff.Ptr() }),
+		runtime.Array(func(v *NewCoupon) *time.Time { return v.ValidUntil.Ptr() }),
+		runtime.Array(func(v *NewCoupon) *int32 { return v.MaxUses.Ptr() }),
+		runtime.Array(func(v *NewCoupon) *int32 { return v.Uses.Ptr() }),
+	},
+}
+
+const sqlCouponsUpsertManyByCode = `-- name: coupons.UpsertManyByCode
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5", COALESCE("cpcgen_u"."cpcgen_6", 0) AS "cpcgen_i6" FROM unnest($1::varchar[], $2::numeric(5,2)[], $3::numeric(12,2)[], $4::date[], $5::integer[], $6::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "coupons"."code" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "coupons" ON "code" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "coupons"),
+"cpcgen_ins" AS (INSERT INTO "coupons" ("code", "percent_off", "amount_off", "valid_until", "max_uses", "uses") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("code") DO NOTHING RETURNING "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses"),
+"cpcgen_new" AS (UPDATE "coupons" SET "percent_off" = "cpcgen_v"."cpcgen_i2", "amount_off" = "cpcgen_v"."cpcgen_i3", "valid_until" = "cpcgen_v"."cpcgen_i4", "max_uses" = "cpcgen_v"."cpcgen_i5", "uses" = COALESCE("cpcgen_v"."cpcgen_6", "coupons"."uses") FROM "cpcgen_v" WHERE "code" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."code", "cpcgen_ins"."percent_off", "cpcgen_ins"."amount_off", "cpcgen_ins"."valid_until", "cpcgen_ins"."max_uses", "cpcgen_ins"."uses" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."code", "cpcgen_new"."percent_off", "cpcgen_new"."amount_off", "cpcgen_new"."valid_until", "cpcgen_new"."max_uses", "cpcgen_new"."uses" FROM "cpcgen_new"`
+
+// UpsertManyByCode is UpsertByCode for many rows: it returns the rows as stored,
+// in the order of rows. See runtime.UpsertMany.
+func (r *CouponRepo) UpsertManyByCode(ctx context.Context, rows []NewCoupon) ([]Coupon, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkCouponsNew.By(func(a, b *NewCoupon) int { return cmp.Compare(a.Code, b.Code) }), sqlCouponsUpsertManyByCode, scanCoupon, rows)
+	return out, wrapErr(err, "coupons.UpsertManyByCode", "coupons")
+}
+
+const sqlCouponsCreateManyIfAbsentByCode = `-- name: coupons.CreateManyIfAbsentByCode
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5", COALESCE("cpcgen_u"."cpcgen_6", 0) AS "cpcgen_i6" FROM unnest($1::varchar[], $2::numeric(5,2)[], $3::numeric(12,2)[], $4::date[], $5::integer[], $6::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "coupons" ("code", "percent_off", "amount_off", "valid_until", "max_uses", "uses") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("code") DO NOTHING RETURNING "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."code", "cpcgen_ins"."percent_off", "cpcgen_ins"."amount_off", "cpcgen_ins"."valid_until", "cpcgen_ins"."max_uses", "cpcgen_ins"."uses" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "coupons"."code", "coupons"."percent_off", "coupons"."amount_off", "coupons"."valid_until", "coupons"."max_uses", "coupons"."uses" FROM "cpcgen_v" JOIN "coupons" ON "code" = "cpcgen_v"."cpcgen_i1"`
+
+// CreateManyIfAbsentByCode is CreateIfAbsentByCode for many rows: it returns, in
+// the order of rows, the new rows or the rows in the way, and whether each was
+// created. See runtime.CreateManyIfAbsent.
+func (r *CouponRepo) CreateManyIfAbsentByCode(ctx context.Context, rows []NewCoupon) ([]Coupon, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCouponsNew.By(func(a, b *NewCoupon) int { return cmp.Compare(a.Code, b.Code) }), sqlCouponsCreateManyIfAbsentByCode, scanCoupon, rows)
+	return out, created, wrapErr(err, "coupons.CreateManyIfAbsentByCode", "coupons")
 }
 
 // LoadInvoices returns the rows of table invoices that reference each of parents

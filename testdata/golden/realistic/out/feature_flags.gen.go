@@ -4,6 +4,7 @@
 package shopdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -371,4 +372,117 @@ func (r *FeatureFlagRepo) CreateIfAbsentByKey(ctx context.Context, n NewFeatureF
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlFeatureFlagsCreateIfAbsentByKey, n, argsNewFeatureFlag, scanFeatureFlag)
 	return v, created, wrapErr(err, "feature_flags.CreateIfAbsentByKey", "feature_flags")
+}
+
+// FeatureFlagKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type FeatureFlagKeyedUpdate struct {
+	Key     string            `json:"key"`
+	Changes FeatureFlagUpdate `json:"changes"`
+}
+
+// bulkFeatureFlagsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkFeatureFlagsUpdates = &runtime.Bulk[FeatureFlagKeyedUpdate]{
+	Table:    "feature_flags",
+	Key:      func(a, b *FeatureFlagKeyedUpdate) int { return cmp.Compare(a.Key, b.Key) },
+	Validate: func(v *FeatureFlagKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[FeatureFlagKeyedUpdate]{
+		runtime.Array(func(v *FeatureFlagKeyedUpdate) *string { return &v.Key }),
+		runtime.Array(func(v *FeatureFlagKeyedUpdate) *string { return v.Changes.Description.Ptr() }),
+		runtime.Array(func(v *FeatureFlagKeyedUpdate) *bool { return v.Changes.Enabled.Ptr() }),
+		runtime.Array(func(v *FeatureFlagKeyedUpdate) *int16 { return v.Changes.Rollout.Ptr() }),
+		runtime.Array(func(v *FeatureFlagKeyedUpdate) *json.RawMessage { return v.Changes.Rules.Ptr() }),
+	},
+}
+
+const sqlFeatureFlagsUpdateMany = `-- name: feature_flags.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::text[], $3::boolean[], $4::smallint[], $5::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "feature_flags" ON "feature_flags"."key" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "feature_flags"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "feature_flags" SET "description" = COALESCE("cpcgen_v"."cpcgen_2", "feature_flags"."description"), "enabled" = COALESCE("cpcgen_v"."cpcgen_3", "feature_flags"."enabled"), "rollout" = COALESCE("cpcgen_v"."cpcgen_4", "feature_flags"."rollout"), "rules" = COALESCE("cpcgen_v"."cpcgen_5", "feature_flags"."rules"), "updated_at" = now() FROM "cpcgen_v" WHERE "feature_flags"."key" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table feature_flags the changes of each, as
+// Update does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *FeatureFlagRepo) UpdateMany(ctx context.Context, rows []FeatureFlagKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkFeatureFlagsUpdates, sqlFeatureFlagsUpdateMany, rows)
+	return out, wrapErr(err, "feature_flags.UpdateMany", "feature_flags")
+}
+
+const sqlFeatureFlagsUpdateManyReturning = `-- name: feature_flags.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::text[], $3::boolean[], $4::smallint[], $5::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "feature_flags" ON "feature_flags"."key" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "feature_flags"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "feature_flags" SET "description" = COALESCE("cpcgen_v"."cpcgen_2", "feature_flags"."description"), "enabled" = COALESCE("cpcgen_v"."cpcgen_3", "feature_flags"."enabled"), "rollout" = COALESCE("cpcgen_v"."cpcgen_4", "feature_flags"."rollout"), "rules" = COALESCE("cpcgen_v"."cpcgen_5", "feature_flags"."rules"), "updated_at" = now() FROM "cpcgen_v" WHERE "feature_flags"."key" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."key", "cpcgen_new"."description", "cpcgen_new"."enabled", "cpcgen_new"."rollout", "cpcgen_new"."rules", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *FeatureFlagRepo) UpdateManyReturning(ctx context.Context, rows []FeatureFlagKeyedUpdate) ([]FeatureFlag, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkFeatureFlagsUpdates, sqlFeatureFlagsUpdateManyReturning, scanFeatureFlag, rows)
+	return out, wrapErr(err, "feature_flags.UpdateManyReturning", "feature_flags")
+}
+
+// bulkFeatureFlagsKeys sends the rows of DeleteMany.
+var bulkFeatureFlagsKeys = &runtime.Bulk[string]{
+	Table: "feature_flags",
+	Key:   func(a, b *string) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[string]{
+		runtime.Array(func(v *string) *string { return v }),
+	},
+}
+
+const sqlFeatureFlagsDeleteMany = `-- name: feature_flags.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "feature_flags" ON "feature_flags"."key" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "feature_flags"),
+"cpcgen_new" AS (DELETE FROM "feature_flags" USING "cpcgen_v" WHERE "feature_flags"."key" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table feature_flags with the keys given, as
+// Delete does, and reports whether each key's row was deleted. See
+// runtime.WriteMany.
+func (r *FeatureFlagRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkFeatureFlagsKeys, sqlFeatureFlagsDeleteMany, keys)
+	return out, wrapErr(err, "feature_flags.DeleteMany", "feature_flags")
+}
+
+// bulkFeatureFlagsNew sends the rows of the batch upserts.
+var bulkFeatureFlagsNew = &runtime.Bulk[NewFeatureFlag]{
+	Table:    "feature_flags",
+	Validate: (*NewFeatureFlag).Validate,
+	Columns: []runtime.BulkColumn[NewFeatureFlag]{
+		runtime.Array(func(v *NewFeatureFlag) *string { return &v.Key }),
+		runtime.Array(func(v *NewFeatureFlag) *string { return v.Description.Ptr() }),
+		runtime.Array(func(v *NewFeatureFlag) *bool { return v.Enabled.Ptr() }),
+		runtime.Array(func(v *NewFeatureFlag) *int16 { return v.Rollout.Ptr() }),
+		runtime.Array(func(v *NewFeatureFlag) *json.RawMessage { return v.Rules.Ptr() }),
+	},
+}
+
+const sqlFeatureFlagsUpsertManyByKey = `-- name: feature_flags.UpsertManyByKey
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", COALESCE("cpcgen_u"."cpcgen_2", ''::text) AS "cpcgen_i2", COALESCE("cpcgen_u"."cpcgen_3", FALSE) AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", 0) AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_5", '[]'::jsonb) AS "cpcgen_i5" FROM unnest($1::varchar[], $2::text[], $3::boolean[], $4::smallint[], $5::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "feature_flags"."key" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "feature_flags" ON "key" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "feature_flags"),
+"cpcgen_ins" AS (INSERT INTO "feature_flags" ("key", "description", "enabled", "rollout", "rules") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("key") DO NOTHING RETURNING "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at"),
+"cpcgen_new" AS (UPDATE "feature_flags" SET "description" = COALESCE("cpcgen_v"."cpcgen_2", "feature_flags"."description"), "enabled" = COALESCE("cpcgen_v"."cpcgen_3", "feature_flags"."enabled"), "rollout" = COALESCE("cpcgen_v"."cpcgen_4", "feature_flags"."rollout"), "rules" = COALESCE("cpcgen_v"."cpcgen_5", "feature_flags"."rules"), "updated_at" = now() FROM "cpcgen_v" WHERE "key" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."key", "cpcgen_ins"."description", "cpcgen_ins"."enabled", "cpcgen_ins"."rollout", "cpcgen_ins"."rules", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."key" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."key", "cpcgen_new"."description", "cpcgen_new"."enabled", "cpcgen_new"."rollout", "cpcgen_new"."rules", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`
+
+// UpsertManyByKey is UpsertByKey for many rows: it returns the rows as stored, in
+// the order of rows. See runtime.UpsertMany.
+func (r *FeatureFlagRepo) UpsertManyByKey(ctx context.Context, rows []NewFeatureFlag) ([]FeatureFlag, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkFeatureFlagsNew.By(func(a, b *NewFeatureFlag) int { return cmp.Compare(a.Key, b.Key) }), sqlFeatureFlagsUpsertManyByKey, scanFeatureFlag, rows)
+	return out, wrapErr(err, "feature_flags.UpsertManyByKey", "feature_flags")
+}
+
+const sqlFeatureFlagsCreateManyIfAbsentByKey = `-- name: feature_flags.CreateManyIfAbsentByKey
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", COALESCE("cpcgen_u"."cpcgen_2", ''::text) AS "cpcgen_i2", COALESCE("cpcgen_u"."cpcgen_3", FALSE) AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", 0) AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_5", '[]'::jsonb) AS "cpcgen_i5" FROM unnest($1::varchar[], $2::text[], $3::boolean[], $4::smallint[], $5::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "feature_flags" ("key", "description", "enabled", "rollout", "rules") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("key") DO NOTHING RETURNING "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."key", "cpcgen_ins"."description", "cpcgen_ins"."enabled", "cpcgen_ins"."rollout", "cpcgen_ins"."rules", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."key" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "feature_flags"."key", "feature_flags"."description", "feature_flags"."enabled", "feature_flags"."rollout", "feature_flags"."rules", "feature_flags"."created_at", "feature_flags"."updated_at" FROM "cpcgen_v" JOIN "feature_flags" ON "key" = "cpcgen_v"."cpcgen_i1"`
+
+// CreateManyIfAbsentByKey is CreateIfAbsentByKey for many rows: it returns, in the
+// order of rows, the new rows or the rows in the way, and whether each was
+// created. See runtime.CreateManyIfAbsent.
+func (r *FeatureFlagRepo) CreateManyIfAbsentByKey(ctx context.Context, rows []NewFeatureFlag) ([]FeatureFlag, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkFeatureFlagsNew.By(func(a, b *NewFeatureFlag) int { return cmp.Compare(a.Key, b.Key) }), sqlFeatureFlagsCreateManyIfAbsentByKey, scanFeatureFlag, rows)
+	return out, created, wrapErr(err, "feature_flags.CreateManyIfAbsentByKey", "feature_flags")
 }

@@ -4,6 +4,7 @@
 package shopdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -322,6 +323,132 @@ LIMIT 1`
 func (r *InventoryRepo) CreateIfAbsentByWarehouseIDAndVariantID(ctx context.Context, n NewInventory) (Inventory, bool, error) {
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlInventoryCreateIfAbsentByWarehouseIDAndVariantID, n, argsNewInventory, scanInventory)
 	return v, created, wrapErr(err, "inventory.CreateIfAbsentByWarehouseIDAndVariantID", "inventory")
+}
+
+// InventoryKey is the primary key of a row of table inventory.
+type InventoryKey struct {
+	WarehouseID int16     `json:"warehouse_id"`
+	VariantID   uuid.UUID `json:"variant_id"`
+}
+
+// InventoryKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type InventoryKeyedUpdate struct {
+	WarehouseID int16           `json:"warehouse_id"`
+	VariantID   uuid.UUID       `json:"variant_id"`
+	Changes     InventoryUpdate `json:"changes"`
+}
+
+// bulkInventoryUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkInventoryUpdates = &runtime.Bulk[InventoryKeyedUpdate]{
+	Table: "inventory",
+	Key: func(a, b *InventoryKeyedUpdate) int {
+		return cmp.Or(cmp.Compare(a.WarehouseID, b.WarehouseID), runtime.CompareUUID(a.VariantID, b.VariantID))
+	},
+	Columns: []runtime.BulkColumn[InventoryKeyedUpdate]{
+		runtime.Array(func(v *InventoryKeyedUpdate) *int16 { return &v.WarehouseID }),
+		runtime.Array(func(v *InventoryKeyedUpdate) *uuid.UUID { return &v.VariantID }),
+		runtime.Array(func(v *InventoryKeyedUpdate) *int32 { return v.Changes.OnHand.Ptr() }),
+		runtime.Array(func(v *InventoryKeyedUpdate) *int32 { return v.Changes.Reserved.Ptr() }),
+	},
+}
+
+const sqlInventoryUpdateMany = `-- name: inventory.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::smallint[], $2::uuid[], $3::integer[], $4::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "inventory" ON "inventory"."warehouse_id" = "cpcgen_v"."cpcgen_1" AND "inventory"."variant_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "inventory"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "inventory" SET "on_hand" = COALESCE("cpcgen_v"."cpcgen_3", "inventory"."on_hand"), "reserved" = COALESCE("cpcgen_v"."cpcgen_4", "inventory"."reserved") FROM "cpcgen_v" WHERE "inventory"."warehouse_id" = "cpcgen_v"."cpcgen_1" AND "inventory"."variant_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table inventory the changes of each, as
+// Update does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *InventoryRepo) UpdateMany(ctx context.Context, rows []InventoryKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkInventoryUpdates, sqlInventoryUpdateMany, rows)
+	return out, wrapErr(err, "inventory.UpdateMany", "inventory")
+}
+
+const sqlInventoryUpdateManyReturning = `-- name: inventory.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::smallint[], $2::uuid[], $3::integer[], $4::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "inventory" ON "inventory"."warehouse_id" = "cpcgen_v"."cpcgen_1" AND "inventory"."variant_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "inventory"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "inventory" SET "on_hand" = COALESCE("cpcgen_v"."cpcgen_3", "inventory"."on_hand"), "reserved" = COALESCE("cpcgen_v"."cpcgen_4", "inventory"."reserved") FROM "cpcgen_v" WHERE "inventory"."warehouse_id" = "cpcgen_v"."cpcgen_1" AND "inventory"."variant_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "warehouse_id", "variant_id", "on_hand", "reserved")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."warehouse_id", "cpcgen_new"."variant_id", "cpcgen_new"."on_hand", "cpcgen_new"."reserved" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *InventoryRepo) UpdateManyReturning(ctx context.Context, rows []InventoryKeyedUpdate) ([]Inventory, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkInventoryUpdates, sqlInventoryUpdateManyReturning, scanInventory, rows)
+	return out, wrapErr(err, "inventory.UpdateManyReturning", "inventory")
+}
+
+// bulkInventoryKeys sends the rows of DeleteMany.
+var bulkInventoryKeys = &runtime.Bulk[InventoryKey]{
+	Table: "inventory",
+	Key: func(a, b *InventoryKey) int {
+		return cmp.Or(cmp.Compare(a.WarehouseID, b.WarehouseID), runtime.CompareUUID(a.VariantID, b.VariantID))
+	},
+	Columns: []runtime.BulkColumn[InventoryKey]{
+		runtime.Array(func(v *InventoryKey) *int16 { return &v.WarehouseID }),
+		runtime.Array(func(v *InventoryKey) *uuid.UUID { return &v.VariantID }),
+	},
+}
+
+const sqlInventoryDeleteMany = `-- name: inventory.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::smallint[], $2::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "inventory" ON "inventory"."warehouse_id" = "cpcgen_v"."cpcgen_1" AND "inventory"."variant_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "inventory"),
+"cpcgen_new" AS (DELETE FROM "inventory" USING "cpcgen_v" WHERE "inventory"."warehouse_id" = "cpcgen_v"."cpcgen_1" AND "inventory"."variant_id" = "cpcgen_v"."cpcgen_2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table inventory with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *InventoryRepo) DeleteMany(ctx context.Context, keys []InventoryKey) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkInventoryKeys, sqlInventoryDeleteMany, keys)
+	return out, wrapErr(err, "inventory.DeleteMany", "inventory")
+}
+
+// bulkInventoryNew sends the rows of the batch upserts.
+var bulkInventoryNew = &runtime.Bulk[NewInventory]{
+	Table: "inventory",
+	Columns: []runtime.BulkColumn[NewInventory]{
+		runtime.Array(func(v *NewInventory) *int16 { return &v.WarehouseID }),
+		runtime.Array(func(v *NewInventory) *uuid.UUID { return &v.VariantID }),
+		runtime.Array(func(v *NewInventory) *int32 { return v.OnHand.Ptr() }),
+		runtime.Array(func(v *NewInventory) *int32 { return v.Reserved.Ptr() }),
+	},
+}
+
+const sqlInventoryUpsertManyByWarehouseIDAndVariantID = `-- name: inventory.UpsertManyByWarehouseIDAndVariantID
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", COALESCE("cpcgen_u"."cpcgen_3", 0) AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", 0) AS "cpcgen_i4" FROM unnest($1::smallint[], $2::uuid[], $3::integer[], $4::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "inventory"."warehouse_id" AS "cpcgen_k1", "inventory"."variant_id" AS "cpcgen_k2" FROM "cpcgen_v" JOIN "inventory" ON "warehouse_id" = "cpcgen_v"."cpcgen_i1" AND "variant_id" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "inventory"),
+"cpcgen_ins" AS (INSERT INTO "inventory" ("warehouse_id", "variant_id", "on_hand", "reserved") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("warehouse_id", "variant_id") DO NOTHING RETURNING "warehouse_id", "variant_id", "on_hand", "reserved"),
+"cpcgen_new" AS (UPDATE "inventory" SET "on_hand" = COALESCE("cpcgen_v"."cpcgen_3", "inventory"."on_hand"), "reserved" = COALESCE("cpcgen_v"."cpcgen_4", "inventory"."reserved") FROM "cpcgen_v" WHERE "warehouse_id" = "cpcgen_v"."cpcgen_i1" AND "variant_id" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "warehouse_id", "variant_id", "on_hand", "reserved")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."warehouse_id", "cpcgen_ins"."variant_id", "cpcgen_ins"."on_hand", "cpcgen_ins"."reserved" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."warehouse_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."variant_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."warehouse_id", "cpcgen_new"."variant_id", "cpcgen_new"."on_hand", "cpcgen_new"."reserved" FROM "cpcgen_new"`
+
+// UpsertManyByWarehouseIDAndVariantID is UpsertByWarehouseIDAndVariantID for many
+// rows: it returns the rows as stored, in the order of rows. See
+// runtime.UpsertMany.
+func (r *InventoryRepo) UpsertManyByWarehouseIDAndVariantID(ctx context.Context, rows []NewInventory) ([]Inventory, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkInventoryNew.By(func(a, b *NewInventory) int {
+		return cmp.Or(cmp.Compare(a.WarehouseID, b.WarehouseID), runtime.CompareUUID(a.VariantID, b.VariantID))
+	}), sqlInventoryUpsertManyByWarehouseIDAndVariantID, scanInventory, rows)
+	return out, wrapErr(err, "inventory.UpsertManyByWarehouseIDAndVariantID", "inventory")
+}
+
+const sqlInventoryCreateManyIfAbsentByWarehouseIDAndVariantID = `-- name: inventory.CreateManyIfAbsentByWarehouseIDAndVariantID
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", COALESCE("cpcgen_u"."cpcgen_3", 0) AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", 0) AS "cpcgen_i4" FROM unnest($1::smallint[], $2::uuid[], $3::integer[], $4::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "inventory" ("warehouse_id", "variant_id", "on_hand", "reserved") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("warehouse_id", "variant_id") DO NOTHING RETURNING "warehouse_id", "variant_id", "on_hand", "reserved")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."warehouse_id", "cpcgen_ins"."variant_id", "cpcgen_ins"."on_hand", "cpcgen_ins"."reserved" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."warehouse_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."variant_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "inventory"."warehouse_id", "inventory"."variant_id", "inventory"."on_hand", "inventory"."reserved" FROM "cpcgen_v" JOIN "inventory" ON "warehouse_id" = "cpcgen_v"."cpcgen_i1" AND "variant_id" = "cpcgen_v"."cpcgen_i2"`
+
+// CreateManyIfAbsentByWarehouseIDAndVariantID is
+// CreateIfAbsentByWarehouseIDAndVariantID for many rows: it returns, in the order
+// of rows, the new rows or the rows in the way, and whether each was created. See
+// runtime.CreateManyIfAbsent.
+func (r *InventoryRepo) CreateManyIfAbsentByWarehouseIDAndVariantID(ctx context.Context, rows []NewInventory) ([]Inventory, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkInventoryNew.By(func(a, b *NewInventory) int {
+		return cmp.Or(cmp.Compare(a.WarehouseID, b.WarehouseID), runtime.CompareUUID(a.VariantID, b.VariantID))
+	}), sqlInventoryCreateManyIfAbsentByWarehouseIDAndVariantID, scanInventory, rows)
+	return out, created, wrapErr(err, "inventory.CreateManyIfAbsentByWarehouseIDAndVariantID", "inventory")
 }
 
 const sqlInventoryListByWarehouseID = `-- name: inventory.ListByWarehouseID replica=ok

@@ -4,6 +4,7 @@
 package shopdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -354,6 +355,137 @@ func (r *InvoiceLineRepo) CreateIfAbsentByInvoiceIDAndLineNo(ctx context.Context
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlInvoiceLinesCreateIfAbsentByInvoiceIDAndLineNo, n, argsNewInvoiceLine, scanInvoiceLine)
 	return v, created, wrapErr(err, "invoice_lines.CreateIfAbsentByInvoiceIDAndLineNo", "invoice_lines")
+}
+
+// InvoiceLineKey is the primary key of a row of table invoice_lines.
+type InvoiceLineKey struct {
+	InvoiceID uuid.UUID `json:"invoice_id"`
+	LineNo    int16     `json:"line_no"`
+}
+
+// InvoiceLineKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type InvoiceLineKeyedUpdate struct {
+	InvoiceID uuid.UUID         `json:"invoice_id"`
+	LineNo    int16             `json:"line_no"`
+	Changes   InvoiceLineUpdate `json:"changes"`
+}
+
+// bulkInvoiceLinesUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkInvoiceLinesUpdates = &runtime.Bulk[InvoiceLineKeyedUpdate]{
+	Table: "invoice_lines",
+	Key: func(a, b *InvoiceLineKeyedUpdate) int {
+		return cmp.Or(runtime.CompareUUID(a.InvoiceID, b.InvoiceID), cmp.Compare(a.LineNo, b.LineNo))
+	},
+	Validate: func(v *InvoiceLineKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[InvoiceLineKeyedUpdate]{
+		runtime.Array(func(v *InvoiceLineKeyedUpdate) *uuid.UUID { return &v.InvoiceID }),
+		runtime.Array(func(v *InvoiceLineKeyedUpdate) *int16 { return &v.LineNo }),
+		runtime.Array(func(v *InvoiceLineKeyedUpdate) *string { return v.Changes.Description.Ptr() }),
+		runtime.Array(func(v *InvoiceLineKeyedUpdate) *decimal.Decimal { return v.Changes.Quantity.Ptr() }),
+		runtime.Array(func(v *InvoiceLineKeyedUpdate) *decimal.Decimal { return v.Changes.UnitPrice.Ptr() }),
+		runtime.Array(func(v *InvoiceLineKeyedUpdate) *decimal.Decimal { return v.Changes.Amount.Ptr() }),
+	},
+}
+
+const sqlInvoiceLinesUpdateMany = `-- name: invoice_lines.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::smallint[], $3::text[], $4::numeric(12,3)[], $5::numeric(14,2)[], $6::numeric(14,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "invoice_lines" ON "invoice_lines"."invoice_id" = "cpcgen_v"."cpcgen_1" AND "invoice_lines"."line_no" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "invoice_lines"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "invoice_lines" SET "description" = COALESCE("cpcgen_v"."cpcgen_3", "invoice_lines"."description"), "quantity" = COALESCE("cpcgen_v"."cpcgen_4", "invoice_lines"."quantity"), "unit_price" = COALESCE("cpcgen_v"."cpcgen_5", "invoice_lines"."unit_price"), "amount" = COALESCE("cpcgen_v"."cpcgen_6", "invoice_lines"."amount") FROM "cpcgen_v" WHERE "invoice_lines"."invoice_id" = "cpcgen_v"."cpcgen_1" AND "invoice_lines"."line_no" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table invoice_lines the changes of each, as
+// Update does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *InvoiceLineRepo) UpdateMany(ctx context.Context, rows []InvoiceLineKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkInvoiceLinesUpdates, sqlInvoiceLinesUpdateMany, rows)
+	return out, wrapErr(err, "invoice_lines.UpdateMany", "invoice_lines")
+}
+
+const sqlInvoiceLinesUpdateManyReturning = `-- name: invoice_lines.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::smallint[], $3::text[], $4::numeric(12,3)[], $5::numeric(14,2)[], $6::numeric(14,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "invoice_lines" ON "invoice_lines"."invoice_id" = "cpcgen_v"."cpcgen_1" AND "invoice_lines"."line_no" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "invoice_lines"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "invoice_lines" SET "description" = COALESCE("cpcgen_v"."cpcgen_3", "invoice_lines"."description"), "quantity" = COALESCE("cpcgen_v"."cpcgen_4", "invoice_lines"."quantity"), "unit_price" = COALESCE("cpcgen_v"."cpcgen_5", "invoice_lines"."unit_price"), "amount" = COALESCE("cpcgen_v"."cpcgen_6", "invoice_lines"."amount") FROM "cpcgen_v" WHERE "invoice_lines"."invoice_id" = "cpcgen_v"."cpcgen_1" AND "invoice_lines"."line_no" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "invoice_id", "line_no", "description", "quantity", "unit_price", "amount")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."invoice_id", "cpcgen_new"."line_no", "cpcgen_new"."description", "cpcgen_new"."quantity", "cpcgen_new"."unit_price", "cpcgen_new"."amount" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *InvoiceLineRepo) UpdateManyReturning(ctx context.Context, rows []InvoiceLineKeyedUpdate) ([]InvoiceLine, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkInvoiceLinesUpdates, sqlInvoiceLinesUpdateManyReturning, scanInvoiceLine, rows)
+	return out, wrapErr(err, "invoice_lines.UpdateManyReturning", "invoice_lines")
+}
+
+// bulkInvoiceLinesKeys sends the rows of DeleteMany.
+var bulkInvoiceLinesKeys = &runtime.Bulk[InvoiceLineKey]{
+	Table: "invoice_lines",
+	Key: func(a, b *InvoiceLineKey) int {
+		return cmp.Or(runtime.CompareUUID(a.InvoiceID, b.InvoiceID), cmp.Compare(a.LineNo, b.LineNo))
+	},
+	Columns: []runtime.BulkColumn[InvoiceLineKey]{
+		runtime.Array(func(v *InvoiceLineKey) *uuid.UUID { return &v.InvoiceID }),
+		runtime.Array(func(v *InvoiceLineKey) *int16 { return &v.LineNo }),
+	},
+}
+
+const sqlInvoiceLinesDeleteMany = `-- name: invoice_lines.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::smallint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "invoice_lines" ON "invoice_lines"."invoice_id" = "cpcgen_v"."cpcgen_1" AND "invoice_lines"."line_no" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "invoice_lines"),
+"cpcgen_new" AS (DELETE FROM "invoice_lines" USING "cpcgen_v" WHERE "invoice_lines"."invoice_id" = "cpcgen_v"."cpcgen_1" AND "invoice_lines"."line_no" = "cpcgen_v"."cpcgen_2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table invoice_lines with the keys given, as
+// Delete does, and reports whether each key's row was deleted. See
+// runtime.WriteMany.
+func (r *InvoiceLineRepo) DeleteMany(ctx context.Context, keys []InvoiceLineKey) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkInvoiceLinesKeys, sqlInvoiceLinesDeleteMany, keys)
+	return out, wrapErr(err, "invoice_lines.DeleteMany", "invoice_lines")
+}
+
+// bulkInvoiceLinesNew sends the rows of the batch upserts.
+var bulkInvoiceLinesNew = &runtime.Bulk[NewInvoiceLine]{
+	Table:    "invoice_lines",
+	Validate: (*NewInvoiceLine).Validate,
+	Columns: []runtime.BulkColumn[NewInvoiceLine]{
+		runtime.Array(func(v *NewInvoiceLine) *uuid.UUID { return &v.InvoiceID }),
+		runtime.Array(func(v *NewInvoiceLine) *int16 { return &v.LineNo }),
+		runtime.Array(func(v *NewInvoiceLine) *string { return &v.Description }),
+		runtime.Array(func(v *NewInvoiceLine) *decimal.Decimal { return v.Quantity.Ptr() }),
+		runtime.Array(func(v *NewInvoiceLine) *decimal.Decimal { return &v.UnitPrice }),
+		runtime.Array(func(v *NewInvoiceLine) *decimal.Decimal { return &v.Amount }),
+	},
+}
+
+const sqlInvoiceLinesUpsertManyByInvoiceIDAndLineNo = `-- name: invoice_lines.UpsertManyByInvoiceIDAndLineNo
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", 1) AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5", "cpcgen_u"."cpcgen_6" AS "cpcgen_i6" FROM unnest($1::uuid[], $2::smallint[], $3::text[], $4::numeric(12,3)[], $5::numeric(14,2)[], $6::numeric(14,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "invoice_lines"."invoice_id" AS "cpcgen_k1", "invoice_lines"."line_no" AS "cpcgen_k2" FROM "cpcgen_v" JOIN "invoice_lines" ON "invoice_id" = "cpcgen_v"."cpcgen_i1" AND "line_no" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "invoice_lines"),
+"cpcgen_ins" AS (INSERT INTO "invoice_lines" ("invoice_id", "line_no", "description", "quantity", "unit_price", "amount") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("invoice_id", "line_no") DO NOTHING RETURNING "invoice_id", "line_no", "description", "quantity", "unit_price", "amount"),
+"cpcgen_new" AS (UPDATE "invoice_lines" SET "description" = "cpcgen_v"."cpcgen_i3", "quantity" = COALESCE("cpcgen_v"."cpcgen_4", "invoice_lines"."quantity"), "unit_price" = "cpcgen_v"."cpcgen_i5", "amount" = "cpcgen_v"."cpcgen_i6" FROM "cpcgen_v" WHERE "invoice_id" = "cpcgen_v"."cpcgen_i1" AND "line_no" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "invoice_id", "line_no", "description", "quantity", "unit_price", "amount")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."invoice_id", "cpcgen_ins"."line_no", "cpcgen_ins"."description", "cpcgen_ins"."quantity", "cpcgen_ins"."unit_price", "cpcgen_ins"."amount" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."invoice_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."line_no" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."invoice_id", "cpcgen_new"."line_no", "cpcgen_new"."description", "cpcgen_new"."quantity", "cpcgen_new"."unit_price", "cpcgen_new"."amount" FROM "cpcgen_new"`
+
+// UpsertManyByInvoiceIDAndLineNo is UpsertByInvoiceIDAndLineNo for many rows: it
+// returns the rows as stored, in the order of rows. See runtime.UpsertMany.
+func (r *InvoiceLineRepo) UpsertManyByInvoiceIDAndLineNo(ctx context.Context, rows []NewInvoiceLine) ([]InvoiceLine, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkInvoiceLinesNew.By(func(a, b *NewInvoiceLine) int {
+		return cmp.Or(runtime.CompareUUID(a.InvoiceID, b.InvoiceID), cmp.Compare(a.LineNo, b.LineNo))
+	}), sqlInvoiceLinesUpsertManyByInvoiceIDAndLineNo, scanInvoiceLine, rows)
+	return out, wrapErr(err, "invoice_lines.UpsertManyByInvoiceIDAndLineNo", "invoice_lines")
+}
+
+const sqlInvoiceLinesCreateManyIfAbsentByInvoiceIDAndLineNo = `-- name: invoice_lines.CreateManyIfAbsentByInvoiceIDAndLineNo
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", 1) AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5", "cpcgen_u"."cpcgen_6" AS "cpcgen_i6" FROM unnest($1::uuid[], $2::smallint[], $3::text[], $4::numeric(12,3)[], $5::numeric(14,2)[], $6::numeric(14,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "invoice_lines" ("invoice_id", "line_no", "description", "quantity", "unit_price", "amount") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("invoice_id", "line_no") DO NOTHING RETURNING "invoice_id", "line_no", "description", "quantity", "unit_price", "amount")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."invoice_id", "cpcgen_ins"."line_no", "cpcgen_ins"."description", "cpcgen_ins"."quantity", "cpcgen_ins"."unit_price", "cpcgen_ins"."amount" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."invoice_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."line_no" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "invoice_lines"."invoice_id", "invoice_lines"."line_no", "invoice_lines"."description", "invoice_lines"."quantity", "invoice_lines"."unit_price", "invoice_lines"."amount" FROM "cpcgen_v" JOIN "invoice_lines" ON "invoice_id" = "cpcgen_v"."cpcgen_i1" AND "line_no" = "cpcgen_v"."cpcgen_i2"`
+
+// CreateManyIfAbsentByInvoiceIDAndLineNo is CreateIfAbsentByInvoiceIDAndLineNo for
+// many rows: it returns, in the order of rows, the new rows or the rows in the
+// way, and whether each was created. See runtime.CreateManyIfAbsent.
+func (r *InvoiceLineRepo) CreateManyIfAbsentByInvoiceIDAndLineNo(ctx context.Context, rows []NewInvoiceLine) ([]InvoiceLine, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkInvoiceLinesNew.By(func(a, b *NewInvoiceLine) int {
+		return cmp.Or(runtime.CompareUUID(a.InvoiceID, b.InvoiceID), cmp.Compare(a.LineNo, b.LineNo))
+	}), sqlInvoiceLinesCreateManyIfAbsentByInvoiceIDAndLineNo, scanInvoiceLine, rows)
+	return out, created, wrapErr(err, "invoice_lines.CreateManyIfAbsentByInvoiceIDAndLineNo", "invoice_lines")
 }
 
 const sqlInvoiceLinesListByInvoiceID = `-- name: invoice_lines.ListByInvoiceID replica=ok

@@ -4,6 +4,7 @@
 package shopdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -482,6 +483,136 @@ func (r *InvoiceRepo) CreateIfAbsentByNumber(ctx context.Context, n NewInvoice) 
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlInvoicesCreateIfAbsentByNumber, n, argsNewInvoice, scanInvoice)
 	return v, created, wrapErr(err, "invoices.CreateIfAbsentByNumber", "invoices")
+}
+
+// InvoiceKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type InvoiceKeyedUpdate struct {
+	ID      uuid.UUID     `json:"id"`
+	Changes InvoiceUpdate `json:"changes"`
+}
+
+// bulkInvoicesUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkInvoicesUpdates = &runtime.Bulk[InvoiceKeyedUpdate]{
+	Table:    "invoices",
+	Key:      func(a, b *InvoiceKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Validate: func(v *InvoiceKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[InvoiceKeyedUpdate]{
+		runtime.Array(func(v *InvoiceKeyedUpdate) *uuid.UUID { return &v.ID }),
+		runtime.Array(func(v *InvoiceKeyedUpdate) *uuid.UUID { return v.Changes.OrganizationID.Ptr() }),
+		runtime.Flags(func(v *InvoiceKeyedUpdate) *bool { return &v.Changes.SubscriptionID.Set }),
+		runtime.Array(func(v *InvoiceKeyedUpdate) *uuid.UUID { return v.Changes.SubscriptionID.Value.Ptr() }),
+		runtime.Array(func(v *InvoiceKeyedUpdate) *string { return v.Changes.Number.Ptr() }),
+		runtime.Array(func(v *InvoiceKeyedUpdate) *InvoiceStatus { return v.Changes.Status.Ptr() }),
+		runtime.Array(func(v *InvoiceKeyedUpdate) *string { return v.Changes.Currency.Ptr() }),
+		runtime.Array(func(v *InvoiceKeyedUpdate) *decimal.Decimal { return v.Changes.Subtotal.Ptr() }),
+		runtime.Array(func(v *InvoiceKeyedUpdate) *decimal.Decimal { return v.Changes.Tax.Ptr() }),
+		runtime.Array(func(v *InvoiceKeyedUpdate) *decimal.Decimal { return v.Changes.Total.Ptr() }),
+		runtime.Flags(func(v *InvoiceKeyedUpdate) *bool { return &v.Changes.CouponCode.Set }),
+		runtime.Array(func(v *InvoiceKeyedUpdate) *string { return v.Changes.CouponCode.Value.Ptr() }),
+		runtime.Flags(func(v *InvoiceKeyedUpdate) *bool { return &v.Changes.IssuedOn.Set }),
+		runtime.Array(func(v *InvoiceKeyedUpdate) *time.Time { return v.Changes.IssuedOn.Value.Ptr() }),
+		runtime.Flags(func(v *InvoiceKeyedUpdate) *bool { return &v.Changes.DueOn.Set }),
+		runtime.Array(func(v *InvoiceKeyedUpdate) *time.Time { return v.Changes.DueOn.Value.Ptr() }),
+	},
+}
+
+const sqlInvoicesUpdateMany = `-- name: invoices.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::boolean[], $4::uuid[], $5::varchar[], $6::text[]::"invoice_status"[], $7::bpchar[], $8::numeric(14,2)[], $9::numeric(14,2)[], $10::numeric(14,2)[], $11::boolean[], $12::varchar[], $13::boolean[], $14::date[], $15::boolean[], $16::date[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_13", "cpcgen_14", "cpcgen_15", "cpcgen_16", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "invoices" ON "invoices"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "invoices"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "invoices" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "invoices"."organization_id"), "subscription_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "invoices"."subscription_id" END, "number" = COALESCE("cpcgen_v"."cpcgen_5", "invoices"."number"), "status" = COALESCE("cpcgen_v"."cpcgen_6", "invoices"."status"), "currency" = COALESCE("cpcgen_v"."cpcgen_7", "invoices"."currency"), "subtotal" = COALESCE("cpcgen_v"."cpcgen_8", "invoices"."subtotal"), "tax" = COALESCE("cpcgen_v"."cpcgen_9", "invoices"."tax"), "total" = COALESCE("cpcgen_v"."cpcgen_10", "invoices"."total"), "coupon_code" = CASE WHEN "cpcgen_v"."cpcgen_11" THEN "cpcgen_v"."cpcgen_12" ELSE "invoices"."coupon_code" END, "issued_on" = CASE WHEN "cpcgen_v"."cpcgen_13" THEN "cpcgen_v"."cpcgen_14" ELSE "invoices"."issued_on" END, "due_on" = CASE WHEN "cpcgen_v"."cpcgen_15" THEN "cpcgen_v"."cpcgen_16" ELSE "invoices"."due_on" END, "updated_at" = now() FROM "cpcgen_v" WHERE "invoices"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table invoices the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *InvoiceRepo) UpdateMany(ctx context.Context, rows []InvoiceKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkInvoicesUpdates, sqlInvoicesUpdateMany, rows)
+	return out, wrapErr(err, "invoices.UpdateMany", "invoices")
+}
+
+const sqlInvoicesUpdateManyReturning = `-- name: invoices.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::boolean[], $4::uuid[], $5::varchar[], $6::text[]::"invoice_status"[], $7::bpchar[], $8::numeric(14,2)[], $9::numeric(14,2)[], $10::numeric(14,2)[], $11::boolean[], $12::varchar[], $13::boolean[], $14::date[], $15::boolean[], $16::date[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_13", "cpcgen_14", "cpcgen_15", "cpcgen_16", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "invoices" ON "invoices"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "invoices"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "invoices" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "invoices"."organization_id"), "subscription_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "invoices"."subscription_id" END, "number" = COALESCE("cpcgen_v"."cpcgen_5", "invoices"."number"), "status" = COALESCE("cpcgen_v"."cpcgen_6", "invoices"."status"), "currency" = COALESCE("cpcgen_v"."cpcgen_7", "invoices"."currency"), "subtotal" = COALESCE("cpcgen_v"."cpcgen_8", "invoices"."subtotal"), "tax" = COALESCE("cpcgen_v"."cpcgen_9", "invoices"."tax"), "total" = COALESCE("cpcgen_v"."cpcgen_10", "invoices"."total"), "coupon_code" = CASE WHEN "cpcgen_v"."cpcgen_11" THEN "cpcgen_v"."cpcgen_12" ELSE "invoices"."coupon_code" END, "issued_on" = CASE WHEN "cpcgen_v"."cpcgen_13" THEN "cpcgen_v"."cpcgen_14" ELSE "invoices"."issued_on" END, "due_on" = CASE WHEN "cpcgen_v"."cpcgen_15" THEN "cpcgen_v"."cpcgen_16" ELSE "invoices"."due_on" END, "updated_at" = now() FROM "cpcgen_v" WHERE "invoices"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."subscription_id", "cpcgen_new"."number", "cpcgen_new"."status", "cpcgen_new"."currency"::text, "cpcgen_new"."subtotal", "cpcgen_new"."tax", "cpcgen_new"."total", "cpcgen_new"."coupon_code", "cpcgen_new"."issued_on", "cpcgen_new"."due_on", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *InvoiceRepo) UpdateManyReturning(ctx context.Context, rows []InvoiceKeyedUpdate) ([]Invoice, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkInvoicesUpdates, sqlInvoicesUpdateManyReturning, scanInvoice, rows)
+	return out, wrapErr(err, "invoices.UpdateManyReturning", "invoices")
+}
+
+// bulkInvoicesKeys sends the rows of DeleteMany.
+var bulkInvoicesKeys = &runtime.Bulk[uuid.UUID]{
+	Table: "invoices",
+	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
+	Columns: []runtime.BulkColumn[uuid.UUID]{
+		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	},
+}
+
+const sqlInvoicesDeleteMany = `-- name: invoices.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "invoices" ON "invoices"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "invoices"),
+"cpcgen_new" AS (DELETE FROM "invoices" USING "cpcgen_v" WHERE "invoices"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table invoices with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *InvoiceRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkInvoicesKeys, sqlInvoicesDeleteMany, keys)
+	return out, wrapErr(err, "invoices.DeleteMany", "invoices")
+}
+
+// bulkInvoicesNew sends the rows of the batch upserts.
+var bulkInvoicesNew = &runtime.Bulk[NewInvoice]{
+	Table:    "invoices",
+	Validate: (*NewInvoice).Validate,
+	Columns: []runtime.BulkColumn[NewInvoice]{
+		runtime.Array(func(v *NewInvoice) *uuid.UUID { return v.ID.Ptr() }),
+		runtime.Array(func(v *NewInvoice) *uuid.UUID { return &v.OrganizationID }),
+		runtime.Array(func(v *NewInvoice) *uuid.UUID { return v.SubscriptionID.Ptr() }),
+		runtime.Array(func(v *NewInvoice) *string { return &v.Number }),
+		runtime.Array(func(v *NewInvoice) *InvoiceStatus { return v.Status.Ptr() }),
+		runtime.Array(func(v *NewInvoice) *string { return &v.Currency }),
+		runtime.Array(func(v *NewInvoice) *decimal.Decimal { return v.Subtotal.Ptr() }),
+		runtime.Array(func(v *NewInvoice) *decimal.Decimal { return v.Tax.Ptr() }),
+		runtime.Array(func(v *NewInvoice) *decimal.Decimal { return v.Total.Ptr() }),
+		runtime.Array(func(v *NewInvoice) *string { return v.CouponCode.Ptr() }),
+		runtime.Array(func(v *NewInvoice) *time.Time { return v.IssuedOn.Ptr() }),
+		runtime.Array(func(v *NewInvoice) *time.Time { return v.DueOn.Ptr() }),
+	},
+}
+
+const sqlInvoicesUpsertManyByNumber = `-- name: invoices.UpsertManyByNumber
+WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_5", 'draft'::"invoice_status") AS "cpcgen_i5", "cpcgen_u"."cpcgen_6" AS "cpcgen_i6", COALESCE("cpcgen_u"."cpcgen_7", 0) AS "cpcgen_i7", COALESCE("cpcgen_u"."cpcgen_8", 0) AS "cpcgen_i8", COALESCE("cpcgen_u"."cpcgen_9", 0) AS "cpcgen_i9", "cpcgen_u"."cpcgen_10" AS "cpcgen_i10", "cpcgen_u"."cpcgen_11" AS "cpcgen_i11", "cpcgen_u"."cpcgen_12" AS "cpcgen_i12" FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::varchar[], $5::text[]::"invoice_status"[], $6::bpchar[], $7::numeric(14,2)[], $8::numeric(14,2)[], $9::numeric(14,2)[], $10::varchar[], $11::date[], $12::date[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "invoices"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "invoices" ON "number" = "cpcgen_v"."cpcgen_i4" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "invoices"),
+"cpcgen_ins" AS (INSERT INTO "invoices" ("id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6", "cpcgen_v"."cpcgen_i7", "cpcgen_v"."cpcgen_i8", "cpcgen_v"."cpcgen_i9", "cpcgen_v"."cpcgen_i10", "cpcgen_v"."cpcgen_i11", "cpcgen_v"."cpcgen_i12" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("number") DO NOTHING RETURNING "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at"),
+"cpcgen_new" AS (UPDATE "invoices" SET "organization_id" = "cpcgen_v"."cpcgen_i2", "subscription_id" = "cpcgen_v"."cpcgen_i3", "status" = COALESCE("cpcgen_v"."cpcgen_5", "invoices"."status"), "currency" = "cpcgen_v"."cpcgen_i6", "subtotal" = COALESCE("cpcgen_v"."cpcgen_7", "invoices"."subtotal"), "tax" = COALESCE("cpcgen_v"."cpcgen_8", "invoices"."tax"), "total" = COALESCE("cpcgen_v"."cpcgen_9", "invoices"."total"), "coupon_code" = "cpcgen_v"."cpcgen_i10", "issued_on" = "cpcgen_v"."cpcgen_i11", "due_on" = "cpcgen_v"."cpcgen_i12", "updated_at" = now() FROM "cpcgen_v" WHERE "number" = "cpcgen_v"."cpcgen_i4" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."organization_id", "cpcgen_ins"."subscription_id", "cpcgen_ins"."number", "cpcgen_ins"."status", "cpcgen_ins"."currency"::text, "cpcgen_ins"."subtotal", "cpcgen_ins"."tax", "cpcgen_ins"."total", "cpcgen_ins"."coupon_code", "cpcgen_ins"."issued_on", "cpcgen_ins"."due_on", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."number" = "cpcgen_v"."cpcgen_i4" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."subscription_id", "cpcgen_new"."number", "cpcgen_new"."status", "cpcgen_new"."currency"::text, "cpcgen_new"."subtotal", "cpcgen_new"."tax", "cpcgen_new"."total", "cpcgen_new"."coupon_code", "cpcgen_new"."issued_on", "cpcgen_new"."due_on", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`
+
+// UpsertManyByNumber is UpsertByNumber for many rows: it returns the rows as
+// stored, in the order of rows. See runtime.UpsertMany.
+func (r *InvoiceRepo) UpsertManyByNumber(ctx context.Context, rows []NewInvoice) ([]Invoice, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkInvoicesNew.By(func(a, b *NewInvoice) int { return cmp.Compare(a.Number, b.Number) }), sqlInvoicesUpsertManyByNumber, scanInvoice, rows)
+	return out, wrapErr(err, "invoices.UpsertManyByNumber", "invoices")
+}
+
+const sqlInvoicesCreateManyIfAbsentByNumber = `-- name: invoices.CreateManyIfAbsentByNumber
+WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_5", 'draft'::"invoice_status") AS "cpcgen_i5", "cpcgen_u"."cpcgen_6" AS "cpcgen_i6", COALESCE("cpcgen_u"."cpcgen_7", 0) AS "cpcgen_i7", COALESCE("cpcgen_u"."cpcgen_8", 0) AS "cpcgen_i8", COALESCE("cpcgen_u"."cpcgen_9", 0) AS "cpcgen_i9", "cpcgen_u"."cpcgen_10" AS "cpcgen_i10", "cpcgen_u"."cpcgen_11" AS "cpcgen_i11", "cpcgen_u"."cpcgen_12" AS "cpcgen_i12" FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::varchar[], $5::text[]::"invoice_status"[], $6::bpchar[], $7::numeric(14,2)[], $8::numeric(14,2)[], $9::numeric(14,2)[], $10::varchar[], $11::date[], $12::date[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "invoices" ("id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6", "cpcgen_v"."cpcgen_i7", "cpcgen_v"."cpcgen_i8", "cpcgen_v"."cpcgen_i9", "cpcgen_v"."cpcgen_i10", "cpcgen_v"."cpcgen_i11", "cpcgen_v"."cpcgen_i12" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("number") DO NOTHING RETURNING "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."organization_id", "cpcgen_ins"."subscription_id", "cpcgen_ins"."number", "cpcgen_ins"."status", "cpcgen_ins"."currency"::text, "cpcgen_ins"."subtotal", "cpcgen_ins"."tax", "cpcgen_ins"."total", "cpcgen_ins"."coupon_code", "cpcgen_ins"."issued_on", "cpcgen_ins"."due_on", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."number" = "cpcgen_v"."cpcgen_i4" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "invoices"."id", "invoices"."organization_id", "invoices"."subscription_id", "invoices"."number", "invoices"."status", "invoices"."currency"::text, "invoices"."subtotal", "invoices"."tax", "invoices"."total", "invoices"."coupon_code", "invoices"."issued_on", "invoices"."due_on", "invoices"."created_at", "invoices"."updated_at" FROM "cpcgen_v" JOIN "invoices" ON "number" = "cpcgen_v"."cpcgen_i4"`
+
+// CreateManyIfAbsentByNumber is CreateIfAbsentByNumber for many rows: it returns,
+// in the order of rows, the new rows or the rows in the way, and whether each was
+// created. See runtime.CreateManyIfAbsent.
+func (r *InvoiceRepo) CreateManyIfAbsentByNumber(ctx context.Context, rows []NewInvoice) ([]Invoice, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkInvoicesNew.By(func(a, b *NewInvoice) int { return cmp.Compare(a.Number, b.Number) }), sqlInvoicesCreateManyIfAbsentByNumber, scanInvoice, rows)
+	return out, created, wrapErr(err, "invoices.CreateManyIfAbsentByNumber", "invoices")
 }
 
 const sqlInvoicesListByOrganizationID = `-- name: invoices.ListByOrganizationID replica=ok

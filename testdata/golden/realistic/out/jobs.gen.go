@@ -4,6 +4,7 @@
 package shopdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -344,4 +345,81 @@ func (r *JobRepo) CreateManyReturning(ctx context.Context, rows []NewJob) ([]Job
 	)
 	items, err := runtime.Collect(res, err, len(rows), scanJob)
 	return items, wrapErr(err, "jobs.CreateManyReturning", "jobs")
+}
+
+// JobKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+type JobKeyedUpdate struct {
+	ID      int64     `json:"id"`
+	Changes JobUpdate `json:"changes"`
+}
+
+// bulkJobsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkJobsUpdates = &runtime.Bulk[JobKeyedUpdate]{
+	Table:    "jobs",
+	Key:      func(a, b *JobKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *JobKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[JobKeyedUpdate]{
+		runtime.Array(func(v *JobKeyedUpdate) *int64 { return &v.ID }),
+		runtime.Array(func(v *JobKeyedUpdate) *string { return v.Changes.Queue.Ptr() }),
+		runtime.Array(func(v *JobKeyedUpdate) *json.RawMessage { return v.Changes.Payload.Ptr() }),
+		runtime.Array(func(v *JobKeyedUpdate) *time.Time { return v.Changes.RunAt.Ptr() }),
+		runtime.Array(func(v *JobKeyedUpdate) *int32 { return v.Changes.Attempts.Ptr() }),
+		runtime.Flags(func(v *JobKeyedUpdate) *bool { return &v.Changes.LastError.Set }),
+		runtime.Array(func(v *JobKeyedUpdate) *string { return v.Changes.LastError.Value.Ptr() }),
+		runtime.Flags(func(v *JobKeyedUpdate) *bool { return &v.Changes.LockedBy.Set }),
+		runtime.Array(func(v *JobKeyedUpdate) *string { return v.Changes.LockedBy.Value.Ptr() }),
+		runtime.Flags(func(v *JobKeyedUpdate) *bool { return &v.Changes.LockedAt.Set }),
+		runtime.Array(func(v *JobKeyedUpdate) *time.Time { return v.Changes.LockedAt.Value.Ptr() }),
+	},
+}
+
+const sqlJobsUpdateMany = `-- name: jobs.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::varchar[], $3::jsonb[], $4::timestamptz[], $5::integer[], $6::boolean[], $7::text[], $8::boolean[], $9::text[], $10::boolean[], $11::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "jobs" ON "jobs"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "jobs"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "jobs" SET "queue" = COALESCE("cpcgen_v"."cpcgen_2", "jobs"."queue"), "payload" = COALESCE("cpcgen_v"."cpcgen_3", "jobs"."payload"), "run_at" = COALESCE("cpcgen_v"."cpcgen_4", "jobs"."run_at"), "attempts" = COALESCE("cpcgen_v"."cpcgen_5", "jobs"."attempts"), "last_error" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "jobs"."last_error" END, "locked_by" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "jobs"."locked_by" END, "locked_at" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "jobs"."locked_at" END FROM "cpcgen_v" WHERE "jobs"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table jobs the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *JobRepo) UpdateMany(ctx context.Context, rows []JobKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkJobsUpdates, sqlJobsUpdateMany, rows)
+	return out, wrapErr(err, "jobs.UpdateMany", "jobs")
+}
+
+const sqlJobsUpdateManyReturning = `-- name: jobs.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::varchar[], $3::jsonb[], $4::timestamptz[], $5::integer[], $6::boolean[], $7::text[], $8::boolean[], $9::text[], $10::boolean[], $11::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "jobs" ON "jobs"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "jobs"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "jobs" SET "queue" = COALESCE("cpcgen_v"."cpcgen_2", "jobs"."queue"), "payload" = COALESCE("cpcgen_v"."cpcgen_3", "jobs"."payload"), "run_at" = COALESCE("cpcgen_v"."cpcgen_4", "jobs"."run_at"), "attempts" = COALESCE("cpcgen_v"."cpcgen_5", "jobs"."attempts"), "last_error" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "jobs"."last_error" END, "locked_by" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "jobs"."locked_by" END, "locked_at" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "jobs"."locked_at" END FROM "cpcgen_v" WHERE "jobs"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."queue", "cpcgen_new"."payload", "cpcgen_new"."run_at", "cpcgen_new"."attempts", "cpcgen_new"."last_error", "cpcgen_new"."locked_by", "cpcgen_new"."locked_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *JobRepo) UpdateManyReturning(ctx context.Context, rows []JobKeyedUpdate) ([]Job, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkJobsUpdates, sqlJobsUpdateManyReturning, scanJob, rows)
+	return out, wrapErr(err, "jobs.UpdateManyReturning", "jobs")
+}
+
+// bulkJobsKeys sends the rows of DeleteMany.
+var bulkJobsKeys = &runtime.Bulk[int64]{
+	Table: "jobs",
+	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[int64]{
+		runtime.Array(func(v *int64) *int64 { return v }),
+	},
+}
+
+const sqlJobsDeleteMany = `-- name: jobs.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "jobs" ON "jobs"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "jobs"),
+"cpcgen_new" AS (DELETE FROM "jobs" USING "cpcgen_v" WHERE "jobs"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table jobs with the keys given, as Delete does,
+// and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *JobRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkJobsKeys, sqlJobsDeleteMany, keys)
+	return out, wrapErr(err, "jobs.DeleteMany", "jobs")
 }

@@ -4,6 +4,7 @@
 package shopdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -350,6 +351,135 @@ func (r *MembershipRepo) CreateIfAbsentByOrganizationIDAndUserID(ctx context.Con
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlMembershipsCreateIfAbsentByOrganizationIDAndUserID, n, argsNewMembership, scanMembership)
 	return v, created, wrapErr(err, "memberships.CreateIfAbsentByOrganizationIDAndUserID", "memberships")
+}
+
+// MembershipKey is the primary key of a row of table memberships.
+type MembershipKey struct {
+	OrganizationID uuid.UUID `json:"organization_id"`
+	UserID         uuid.UUID `json:"user_id"`
+}
+
+// MembershipKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type MembershipKeyedUpdate struct {
+	OrganizationID uuid.UUID        `json:"organization_id"`
+	UserID         uuid.UUID        `json:"user_id"`
+	Changes        MembershipUpdate `json:"changes"`
+}
+
+// bulkMembershipsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkMembershipsUpdates = &runtime.Bulk[MembershipKeyedUpdate]{
+	Table: "memberships",
+	Key: func(a, b *MembershipKeyedUpdate) int {
+		return cmp.Or(runtime.CompareUUID(a.OrganizationID, b.OrganizationID), runtime.CompareUUID(a.UserID, b.UserID))
+	},
+	Validate: func(v *MembershipKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[MembershipKeyedUpdate]{
+		runtime.Array(func(v *MembershipKeyedUpdate) *uuid.UUID { return &v.OrganizationID }),
+		runtime.Array(func(v *MembershipKeyedUpdate) *uuid.UUID { return &v.UserID }),
+		runtime.Array(func(v *MembershipKeyedUpdate) *MemberRole { return v.Changes.Role.Ptr() }),
+		runtime.Flags(func(v *MembershipKeyedUpdate) *bool { return &v.Changes.InvitedBy.Set }),
+		runtime.Array(func(v *MembershipKeyedUpdate) *uuid.UUID { return v.Changes.InvitedBy.Value.Ptr() }),
+	},
+}
+
+const sqlMembershipsUpdateMany = `-- name: memberships.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"member_role"[], $4::boolean[], $5::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "memberships" ON "memberships"."organization_id" = "cpcgen_v"."cpcgen_1" AND "memberships"."user_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "memberships"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "memberships" SET "role" = COALESCE("cpcgen_v"."cpcgen_3", "memberships"."role"), "invited_by" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "memberships"."invited_by" END, "updated_at" = now() FROM "cpcgen_v" WHERE "memberships"."organization_id" = "cpcgen_v"."cpcgen_1" AND "memberships"."user_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table memberships the changes of each, as
+// Update does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *MembershipRepo) UpdateMany(ctx context.Context, rows []MembershipKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkMembershipsUpdates, sqlMembershipsUpdateMany, rows)
+	return out, wrapErr(err, "memberships.UpdateMany", "memberships")
+}
+
+const sqlMembershipsUpdateManyReturning = `-- name: memberships.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"member_role"[], $4::boolean[], $5::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "memberships" ON "memberships"."organization_id" = "cpcgen_v"."cpcgen_1" AND "memberships"."user_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "memberships"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "memberships" SET "role" = COALESCE("cpcgen_v"."cpcgen_3", "memberships"."role"), "invited_by" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "memberships"."invited_by" END, "updated_at" = now() FROM "cpcgen_v" WHERE "memberships"."organization_id" = "cpcgen_v"."cpcgen_1" AND "memberships"."user_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."organization_id", "cpcgen_new"."user_id", "cpcgen_new"."role", "cpcgen_new"."invited_by", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *MembershipRepo) UpdateManyReturning(ctx context.Context, rows []MembershipKeyedUpdate) ([]Membership, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkMembershipsUpdates, sqlMembershipsUpdateManyReturning, scanMembership, rows)
+	return out, wrapErr(err, "memberships.UpdateManyReturning", "memberships")
+}
+
+// bulkMembershipsKeys sends the rows of DeleteMany.
+var bulkMembershipsKeys = &runtime.Bulk[MembershipKey]{
+	Table: "memberships",
+	Key: func(a, b *MembershipKey) int {
+		return cmp.Or(runtime.CompareUUID(a.OrganizationID, b.OrganizationID), runtime.CompareUUID(a.UserID, b.UserID))
+	},
+	Columns: []runtime.BulkColumn[MembershipKey]{
+		runtime.Array(func(v *MembershipKey) *uuid.UUID { return &v.OrganizationID }),
+		runtime.Array(func(v *MembershipKey) *uuid.UUID { return &v.UserID }),
+	},
+}
+
+const sqlMembershipsDeleteMany = `-- name: memberships.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "memberships" ON "memberships"."organization_id" = "cpcgen_v"."cpcgen_1" AND "memberships"."user_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "memberships"),
+"cpcgen_new" AS (DELETE FROM "memberships" USING "cpcgen_v" WHERE "memberships"."organization_id" = "cpcgen_v"."cpcgen_1" AND "memberships"."user_id" = "cpcgen_v"."cpcgen_2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table memberships with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *MembershipRepo) DeleteMany(ctx context.Context, keys []MembershipKey) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkMembershipsKeys, sqlMembershipsDeleteMany, keys)
+	return out, wrapErr(err, "memberships.DeleteMany", "memberships")
+}
+
+// bulkMembershipsNew sends the rows of the batch upserts.
+var bulkMembershipsNew = &runtime.Bulk[NewMembership]{
+	Table:    "memberships",
+	Validate: (*NewMembership).Validate,
+	Columns: []runtime.BulkColumn[NewMembership]{
+		runtime.Array(func(v *NewMembership) *uuid.UUID { return &v.OrganizationID }),
+		runtime.Array(func(v *NewMembership) *uuid.UUID { return &v.UserID }),
+		runtime.Array(func(v *NewMembership) *MemberRole { return v.Role.Ptr() }),
+		runtime.Array(func(v *NewMembership) *uuid.UUID { return v.InvitedBy.Ptr() }),
+	},
+}
+
+const sqlMembershipsUpsertManyByOrganizationIDAndUserID = `-- name: memberships.UpsertManyByOrganizationIDAndUserID
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", COALESCE("cpcgen_u"."cpcgen_3", 'member'::"member_role") AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4" FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"member_role"[], $4::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "memberships"."organization_id" AS "cpcgen_k1", "memberships"."user_id" AS "cpcgen_k2" FROM "cpcgen_v" JOIN "memberships" ON "organization_id" = "cpcgen_v"."cpcgen_i1" AND "user_id" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "memberships"),
+"cpcgen_ins" AS (INSERT INTO "memberships" ("organization_id", "user_id", "role", "invited_by") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("organization_id", "user_id") DO NOTHING RETURNING "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at"),
+"cpcgen_new" AS (UPDATE "memberships" SET "role" = COALESCE("cpcgen_v"."cpcgen_3", "memberships"."role"), "invited_by" = "cpcgen_v"."cpcgen_i4", "updated_at" = now() FROM "cpcgen_v" WHERE "organization_id" = "cpcgen_v"."cpcgen_i1" AND "user_id" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."organization_id", "cpcgen_ins"."user_id", "cpcgen_ins"."role", "cpcgen_ins"."invited_by", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."organization_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."organization_id", "cpcgen_new"."user_id", "cpcgen_new"."role", "cpcgen_new"."invited_by", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`
+
+// UpsertManyByOrganizationIDAndUserID is UpsertByOrganizationIDAndUserID for many
+// rows: it returns the rows as stored, in the order of rows. See
+// runtime.UpsertMany.
+func (r *MembershipRepo) UpsertManyByOrganizationIDAndUserID(ctx context.Context, rows []NewMembership) ([]Membership, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkMembershipsNew.By(func(a, b *NewMembership) int {
+		return cmp.Or(runtime.CompareUUID(a.OrganizationID, b.OrganizationID), runtime.CompareUUID(a.UserID, b.UserID))
+	}), sqlMembershipsUpsertManyByOrganizationIDAndUserID, scanMembership, rows)
+	return out, wrapErr(err, "memberships.UpsertManyByOrganizationIDAndUserID", "memberships")
+}
+
+const sqlMembershipsCreateManyIfAbsentByOrganizationIDAndUserID = `-- name: memberships.CreateManyIfAbsentByOrganizationIDAndUserID
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", COALESCE("cpcgen_u"."cpcgen_3", 'member'::"member_role") AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4" FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"member_role"[], $4::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "memberships" ("organization_id", "user_id", "role", "invited_by") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("organization_id", "user_id") DO NOTHING RETURNING "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."organization_id", "cpcgen_ins"."user_id", "cpcgen_ins"."role", "cpcgen_ins"."invited_by", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."organization_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "memberships"."organization_id", "memberships"."user_id", "memberships"."role", "memberships"."invited_by", "memberships"."created_at", "memberships"."updated_at" FROM "cpcgen_v" JOIN "memberships" ON "organization_id" = "cpcgen_v"."cpcgen_i1" AND "user_id" = "cpcgen_v"."cpcgen_i2"`
+
+// CreateManyIfAbsentByOrganizationIDAndUserID is
+// CreateIfAbsentByOrganizationIDAndUserID for many rows: it returns, in the order
+// of rows, the new rows or the rows in the way, and whether each was created. See
+// runtime.CreateManyIfAbsent.
+func (r *MembershipRepo) CreateManyIfAbsentByOrganizationIDAndUserID(ctx context.Context, rows []NewMembership) ([]Membership, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkMembershipsNew.By(func(a, b *NewMembership) int {
+		return cmp.Or(runtime.CompareUUID(a.OrganizationID, b.OrganizationID), runtime.CompareUUID(a.UserID, b.UserID))
+	}), sqlMembershipsCreateManyIfAbsentByOrganizationIDAndUserID, scanMembership, rows)
+	return out, created, wrapErr(err, "memberships.CreateManyIfAbsentByOrganizationIDAndUserID", "memberships")
 }
 
 const sqlMembershipsListByOrganizationID = `-- name: memberships.ListByOrganizationID replica=ok

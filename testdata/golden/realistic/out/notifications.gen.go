@@ -4,6 +4,7 @@
 package shopdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -323,6 +324,80 @@ func (r *NotificationRepo) CreateManyReturning(ctx context.Context, rows []NewNo
 	)
 	items, err := runtime.Collect(res, err, len(rows), scanNotification)
 	return items, wrapErr(err, "notifications.CreateManyReturning", "notifications")
+}
+
+// NotificationKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type NotificationKeyedUpdate struct {
+	ID      int64              `json:"id"`
+	Changes NotificationUpdate `json:"changes"`
+}
+
+// bulkNotificationsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkNotificationsUpdates = &runtime.Bulk[NotificationKeyedUpdate]{
+	Table:    "notifications",
+	Key:      func(a, b *NotificationKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *NotificationKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[NotificationKeyedUpdate]{
+		runtime.Array(func(v *NotificationKeyedUpdate) *int64 { return &v.ID }),
+		runtime.Array(func(v *NotificationKeyedUpdate) *uuid.UUID { return v.Changes.UserID.Ptr() }),
+		runtime.Array(func(v *NotificationKeyedUpdate) *string { return v.Changes.Kind.Ptr() }),
+		runtime.Array(func(v *NotificationKeyedUpdate) *json.RawMessage { return v.Changes.Body.Ptr() }),
+		runtime.Flags(func(v *NotificationKeyedUpdate) *bool { return &v.Changes.ReadAt.Set }),
+		runtime.Array(func(v *NotificationKeyedUpdate) *time.Time { return v.Changes.ReadAt.Value.Ptr() }),
+	},
+}
+
+const sqlNotificationsUpdateMany = `-- name: notifications.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::varchar[], $4::jsonb[], $5::boolean[], $6::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "notifications" ON "notifications"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "notifications"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "notifications" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "notifications"."user_id"), "kind" = COALESCE("cpcgen_v"."cpcgen_3", "notifications"."kind"), "body" = COALESCE("cpcgen_v"."cpcgen_4", "notifications"."body"), "read_at" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "notifications"."read_at" END, "updated_at" = now() FROM "cpcgen_v" WHERE "notifications"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table notifications the changes of each, as
+// Update does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *NotificationRepo) UpdateMany(ctx context.Context, rows []NotificationKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkNotificationsUpdates, sqlNotificationsUpdateMany, rows)
+	return out, wrapErr(err, "notifications.UpdateMany", "notifications")
+}
+
+const sqlNotificationsUpdateManyReturning = `-- name: notifications.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::varchar[], $4::jsonb[], $5::boolean[], $6::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "notifications" ON "notifications"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "notifications"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "notifications" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "notifications"."user_id"), "kind" = COALESCE("cpcgen_v"."cpcgen_3", "notifications"."kind"), "body" = COALESCE("cpcgen_v"."cpcgen_4", "notifications"."body"), "read_at" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "notifications"."read_at" END, "updated_at" = now() FROM "cpcgen_v" WHERE "notifications"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."kind", "cpcgen_new"."body", "cpcgen_new"."read_at", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *NotificationRepo) UpdateManyReturning(ctx context.Context, rows []NotificationKeyedUpdate) ([]Notification, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkNotificationsUpdates, sqlNotificationsUpdateManyReturning, scanNotification, rows)
+	return out, wrapErr(err, "notifications.UpdateManyReturning", "notifications")
+}
+
+// bulkNotificationsKeys sends the rows of DeleteMany.
+var bulkNotificationsKeys = &runtime.Bulk[int64]{
+	Table: "notifications",
+	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[int64]{
+		runtime.Array(func(v *int64) *int64 { return v }),
+	},
+}
+
+const sqlNotificationsDeleteMany = `-- name: notifications.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "notifications" ON "notifications"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "notifications"),
+"cpcgen_new" AS (DELETE FROM "notifications" USING "cpcgen_v" WHERE "notifications"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table notifications with the keys given, as
+// Delete does, and reports whether each key's row was deleted. See
+// runtime.WriteMany.
+func (r *NotificationRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkNotificationsKeys, sqlNotificationsDeleteMany, keys)
+	return out, wrapErr(err, "notifications.DeleteMany", "notifications")
 }
 
 const sqlNotificationsListByUserID = `-- name: notifications.ListByUserID replica=ok

@@ -4,6 +4,7 @@
 package shopdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -341,6 +342,134 @@ func (r *OrderLineRepo) CreateIfAbsentByOrderIDAndLineNo(ctx context.Context, n 
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlOrderLinesCreateIfAbsentByOrderIDAndLineNo, n, argsNewOrderLine, scanOrderLine)
 	return v, created, wrapErr(err, "order_lines.CreateIfAbsentByOrderIDAndLineNo", "order_lines")
+}
+
+// OrderLineKey is the primary key of a row of table order_lines.
+type OrderLineKey struct {
+	OrderID uuid.UUID `json:"order_id"`
+	LineNo  int16     `json:"line_no"`
+}
+
+// OrderLineKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type OrderLineKeyedUpdate struct {
+	OrderID uuid.UUID       `json:"order_id"`
+	LineNo  int16           `json:"line_no"`
+	Changes OrderLineUpdate `json:"changes"`
+}
+
+// bulkOrderLinesUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkOrderLinesUpdates = &runtime.Bulk[OrderLineKeyedUpdate]{
+	Table: "order_lines",
+	Key: func(a, b *OrderLineKeyedUpdate) int {
+		return cmp.Or(runtime.CompareUUID(a.OrderID, b.OrderID), cmp.Compare(a.LineNo, b.LineNo))
+	},
+	Validate: func(v *OrderLineKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[OrderLineKeyedUpdate]{
+		runtime.Array(func(v *OrderLineKeyedUpdate) *uuid.UUID { return &v.OrderID }),
+		runtime.Array(func(v *OrderLineKeyedUpdate) *int16 { return &v.LineNo }),
+		runtime.Array(func(v *OrderLineKeyedUpdate) *uuid.UUID { return v.Changes.VariantID.Ptr() }),
+		runtime.Array(func(v *OrderLineKeyedUpdate) *int32 { return v.Changes.Quantity.Ptr() }),
+		runtime.Array(func(v *OrderLineKeyedUpdate) *decimal.Decimal { return v.Changes.UnitPrice.Ptr() }),
+	},
+}
+
+const sqlOrderLinesUpdateMany = `-- name: order_lines.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::smallint[], $3::uuid[], $4::integer[], $5::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "order_lines" ON "order_lines"."order_id" = "cpcgen_v"."cpcgen_1" AND "order_lines"."line_no" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "order_lines"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "order_lines" SET "variant_id" = COALESCE("cpcgen_v"."cpcgen_3", "order_lines"."variant_id"), "quantity" = COALESCE("cpcgen_v"."cpcgen_4", "order_lines"."quantity"), "unit_price" = COALESCE("cpcgen_v"."cpcgen_5", "order_lines"."unit_price") FROM "cpcgen_v" WHERE "order_lines"."order_id" = "cpcgen_v"."cpcgen_1" AND "order_lines"."line_no" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table order_lines the changes of each, as
+// Update does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *OrderLineRepo) UpdateMany(ctx context.Context, rows []OrderLineKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkOrderLinesUpdates, sqlOrderLinesUpdateMany, rows)
+	return out, wrapErr(err, "order_lines.UpdateMany", "order_lines")
+}
+
+const sqlOrderLinesUpdateManyReturning = `-- name: order_lines.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::smallint[], $3::uuid[], $4::integer[], $5::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "order_lines" ON "order_lines"."order_id" = "cpcgen_v"."cpcgen_1" AND "order_lines"."line_no" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "order_lines"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "order_lines" SET "variant_id" = COALESCE("cpcgen_v"."cpcgen_3", "order_lines"."variant_id"), "quantity" = COALESCE("cpcgen_v"."cpcgen_4", "order_lines"."quantity"), "unit_price" = COALESCE("cpcgen_v"."cpcgen_5", "order_lines"."unit_price") FROM "cpcgen_v" WHERE "order_lines"."order_id" = "cpcgen_v"."cpcgen_1" AND "order_lines"."line_no" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "order_id", "line_no", "variant_id", "quantity", "unit_price")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."order_id", "cpcgen_new"."line_no", "cpcgen_new"."variant_id", "cpcgen_new"."quantity", "cpcgen_new"."unit_price" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *OrderLineRepo) UpdateManyReturning(ctx context.Context, rows []OrderLineKeyedUpdate) ([]OrderLine, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkOrderLinesUpdates, sqlOrderLinesUpdateManyReturning, scanOrderLine, rows)
+	return out, wrapErr(err, "order_lines.UpdateManyReturning", "order_lines")
+}
+
+// bulkOrderLinesKeys sends the rows of DeleteMany.
+var bulkOrderLinesKeys = &runtime.Bulk[OrderLineKey]{
+	Table: "order_lines",
+	Key: func(a, b *OrderLineKey) int {
+		return cmp.Or(runtime.CompareUUID(a.OrderID, b.OrderID), cmp.Compare(a.LineNo, b.LineNo))
+	},
+	Columns: []runtime.BulkColumn[OrderLineKey]{
+		runtime.Array(func(v *OrderLineKey) *uuid.UUID { return &v.OrderID }),
+		runtime.Array(func(v *OrderLineKey) *int16 { return &v.LineNo }),
+	},
+}
+
+const sqlOrderLinesDeleteMany = `-- name: order_lines.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::smallint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "order_lines" ON "order_lines"."order_id" = "cpcgen_v"."cpcgen_1" AND "order_lines"."line_no" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "order_lines"),
+"cpcgen_new" AS (DELETE FROM "order_lines" USING "cpcgen_v" WHERE "order_lines"."order_id" = "cpcgen_v"."cpcgen_1" AND "order_lines"."line_no" = "cpcgen_v"."cpcgen_2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table order_lines with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *OrderLineRepo) DeleteMany(ctx context.Context, keys []OrderLineKey) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkOrderLinesKeys, sqlOrderLinesDeleteMany, keys)
+	return out, wrapErr(err, "order_lines.DeleteMany", "order_lines")
+}
+
+// bulkOrderLinesNew sends the rows of the batch upserts.
+var bulkOrderLinesNew = &runtime.Bulk[NewOrderLine]{
+	Table:    "order_lines",
+	Validate: (*NewOrderLine).Validate,
+	Columns: []runtime.BulkColumn[NewOrderLine]{
+		runtime.Array(func(v *NewOrderLine) *uuid.UUID { return &v.OrderID }),
+		runtime.Array(func(v *NewOrderLine) *int16 { return &v.LineNo }),
+		runtime.Array(func(v *NewOrderLine) *uuid.UUID { return &v.VariantID }),
+		runtime.Array(func(v *NewOrderLine) *int32 { return &v.Quantity }),
+		runtime.Array(func(v *NewOrderLine) *decimal.Decimal { return &v.UnitPrice }),
+	},
+}
+
+const sqlOrderLinesUpsertManyByOrderIDAndLineNo = `-- name: order_lines.UpsertManyByOrderIDAndLineNo
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5" FROM unnest($1::uuid[], $2::smallint[], $3::uuid[], $4::integer[], $5::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "order_lines"."order_id" AS "cpcgen_k1", "order_lines"."line_no" AS "cpcgen_k2" FROM "cpcgen_v" JOIN "order_lines" ON "order_id" = "cpcgen_v"."cpcgen_i1" AND "line_no" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "order_lines"),
+"cpcgen_ins" AS (INSERT INTO "order_lines" ("order_id", "line_no", "variant_id", "quantity", "unit_price") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("order_id", "line_no") DO NOTHING RETURNING "order_id", "line_no", "variant_id", "quantity", "unit_price"),
+"cpcgen_new" AS (UPDATE "order_lines" SET "variant_id" = "cpcgen_v"."cpcgen_i3", "quantity" = "cpcgen_v"."cpcgen_i4", "unit_price" = "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" WHERE "order_id" = "cpcgen_v"."cpcgen_i1" AND "line_no" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "order_id", "line_no", "variant_id", "quantity", "unit_price")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."order_id", "cpcgen_ins"."line_no", "cpcgen_ins"."variant_id", "cpcgen_ins"."quantity", "cpcgen_ins"."unit_price" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."order_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."line_no" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."order_id", "cpcgen_new"."line_no", "cpcgen_new"."variant_id", "cpcgen_new"."quantity", "cpcgen_new"."unit_price" FROM "cpcgen_new"`
+
+// UpsertManyByOrderIDAndLineNo is UpsertByOrderIDAndLineNo for many rows: it
+// returns the rows as stored, in the order of rows. See runtime.UpsertMany.
+func (r *OrderLineRepo) UpsertManyByOrderIDAndLineNo(ctx context.Context, rows []NewOrderLine) ([]OrderLine, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkOrderLinesNew.By(func(a, b *NewOrderLine) int {
+		return cmp.Or(runtime.CompareUUID(a.OrderID, b.OrderID), cmp.Compare(a.LineNo, b.LineNo))
+	}), sqlOrderLinesUpsertManyByOrderIDAndLineNo, scanOrderLine, rows)
+	return out, wrapErr(err, "order_lines.UpsertManyByOrderIDAndLineNo", "order_lines")
+}
+
+const sqlOrderLinesCreateManyIfAbsentByOrderIDAndLineNo = `-- name: order_lines.CreateManyIfAbsentByOrderIDAndLineNo
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5" FROM unnest($1::uuid[], $2::smallint[], $3::uuid[], $4::integer[], $5::numeric(12,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "order_lines" ("order_id", "line_no", "variant_id", "quantity", "unit_price") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("order_id", "line_no") DO NOTHING RETURNING "order_id", "line_no", "variant_id", "quantity", "unit_price")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."order_id", "cpcgen_ins"."line_no", "cpcgen_ins"."variant_id", "cpcgen_ins"."quantity", "cpcgen_ins"."unit_price" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."order_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."line_no" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "order_lines"."order_id", "order_lines"."line_no", "order_lines"."variant_id", "order_lines"."quantity", "order_lines"."unit_price" FROM "cpcgen_v" JOIN "order_lines" ON "order_id" = "cpcgen_v"."cpcgen_i1" AND "line_no" = "cpcgen_v"."cpcgen_i2"`
+
+// CreateManyIfAbsentByOrderIDAndLineNo is CreateIfAbsentByOrderIDAndLineNo for
+// many rows: it returns, in the order of rows, the new rows or the rows in the
+// way, and whether each was created. See runtime.CreateManyIfAbsent.
+func (r *OrderLineRepo) CreateManyIfAbsentByOrderIDAndLineNo(ctx context.Context, rows []NewOrderLine) ([]OrderLine, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkOrderLinesNew.By(func(a, b *NewOrderLine) int {
+		return cmp.Or(runtime.CompareUUID(a.OrderID, b.OrderID), cmp.Compare(a.LineNo, b.LineNo))
+	}), sqlOrderLinesCreateManyIfAbsentByOrderIDAndLineNo, scanOrderLine, rows)
+	return out, created, wrapErr(err, "order_lines.CreateManyIfAbsentByOrderIDAndLineNo", "order_lines")
 }
 
 const sqlOrderLinesListByOrderID = `-- name: order_lines.ListByOrderID replica=ok

@@ -342,6 +342,82 @@ func (r *PaymentRepo) CreateManyReturning(ctx context.Context, rows []NewPayment
 	return items, wrapErr(err, "payments.CreateManyReturning", "payments")
 }
 
+// PaymentKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type PaymentKeyedUpdate struct {
+	ID      uuid.UUID     `json:"id"`
+	Changes PaymentUpdate `json:"changes"`
+}
+
+// bulkPaymentsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkPaymentsUpdates = &runtime.Bulk[PaymentKeyedUpdate]{
+	Table:    "payments",
+	Key:      func(a, b *PaymentKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Validate: func(v *PaymentKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[PaymentKeyedUpdate]{
+		runtime.Array(func(v *PaymentKeyedUpdate) *uuid.UUID { return &v.ID }),
+		runtime.Array(func(v *PaymentKeyedUpdate) *uuid.UUID { return v.Changes.InvoiceID.Ptr() }),
+		runtime.Array(func(v *PaymentKeyedUpdate) *PaymentMethod { return v.Changes.Method.Ptr() }),
+		runtime.Array(func(v *PaymentKeyedUpdate) *decimal.Decimal { return v.Changes.Amount.Ptr() }),
+		runtime.Array(func(v *PaymentKeyedUpdate) *time.Time { return v.Changes.ReceivedAt.Ptr() }),
+		runtime.Flags(func(v *PaymentKeyedUpdate) *bool { return &v.Changes.Reference.Set }),
+		runtime.Array(func(v *PaymentKeyedUpdate) *string { return v.Changes.Reference.Value.Ptr() }),
+		runtime.Flags(func(v *PaymentKeyedUpdate) *bool { return &v.Changes.Raw.Set }),
+		runtime.Array(func(v *PaymentKeyedUpdate) *json.RawMessage { return &v.Changes.Raw.Value }),
+	},
+}
+
+const sqlPaymentsUpdateMany = `-- name: payments.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"payment_method"[], $4::numeric(14,2)[], $5::timestamptz[], $6::boolean[], $7::text[], $8::boolean[], $9::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "payments" ON "payments"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "payments"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "payments" SET "invoice_id" = COALESCE("cpcgen_v"."cpcgen_2", "payments"."invoice_id"), "method" = COALESCE("cpcgen_v"."cpcgen_3", "payments"."method"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "payments"."amount"), "received_at" = COALESCE("cpcgen_v"."cpcgen_5", "payments"."received_at"), "reference" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "payments"."reference" END, "raw" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "payments"."raw" END FROM "cpcgen_v" WHERE "payments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table payments the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *PaymentRepo) UpdateMany(ctx context.Context, rows []PaymentKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkPaymentsUpdates, sqlPaymentsUpdateMany, rows)
+	return out, wrapErr(err, "payments.UpdateMany", "payments")
+}
+
+const sqlPaymentsUpdateManyReturning = `-- name: payments.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"payment_method"[], $4::numeric(14,2)[], $5::timestamptz[], $6::boolean[], $7::text[], $8::boolean[], $9::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "payments" ON "payments"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "payments"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "payments" SET "invoice_id" = COALESCE("cpcgen_v"."cpcgen_2", "payments"."invoice_id"), "method" = COALESCE("cpcgen_v"."cpcgen_3", "payments"."method"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "payments"."amount"), "received_at" = COALESCE("cpcgen_v"."cpcgen_5", "payments"."received_at"), "reference" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "payments"."reference" END, "raw" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "payments"."raw" END FROM "cpcgen_v" WHERE "payments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "invoice_id", "method", "amount", "received_at", "reference", "raw")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."invoice_id", "cpcgen_new"."method", "cpcgen_new"."amount", "cpcgen_new"."received_at", "cpcgen_new"."reference", "cpcgen_new"."raw" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *PaymentRepo) UpdateManyReturning(ctx context.Context, rows []PaymentKeyedUpdate) ([]Payment, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkPaymentsUpdates, sqlPaymentsUpdateManyReturning, scanPayment, rows)
+	return out, wrapErr(err, "payments.UpdateManyReturning", "payments")
+}
+
+// bulkPaymentsKeys sends the rows of DeleteMany.
+var bulkPaymentsKeys = &runtime.Bulk[uuid.UUID]{
+	Table: "payments",
+	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
+	Columns: []runtime.BulkColumn[uuid.UUID]{
+		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	},
+}
+
+const sqlPaymentsDeleteMany = `-- name: payments.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "payments" ON "payments"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "payments"),
+"cpcgen_new" AS (DELETE FROM "payments" USING "cpcgen_v" WHERE "payments"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table payments with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *PaymentRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkPaymentsKeys, sqlPaymentsDeleteMany, keys)
+	return out, wrapErr(err, "payments.DeleteMany", "payments")
+}
+
 const sqlPaymentsListByInvoiceID = `-- name: payments.ListByInvoiceID replica=ok
 SELECT "id", "invoice_id", "method", "amount", "received_at", "reference", "raw" FROM "payments"
 WHERE "invoice_id" = $1 ORDER BY "id"`

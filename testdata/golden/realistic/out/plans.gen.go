@@ -4,6 +4,7 @@
 package shopdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -423,6 +424,125 @@ func (r *PlanRepo) CreateIfAbsentByCode(ctx context.Context, n NewPlan) (Plan, b
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlPlansCreateIfAbsentByCode, n, argsNewPlan, scanPlan)
 	return v, created, wrapErr(err, "plans.CreateIfAbsentByCode", "plans")
+}
+
+// PlanKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+type PlanKeyedUpdate struct {
+	ID      uuid.UUID  `json:"id"`
+	Changes PlanUpdate `json:"changes"`
+}
+
+// bulkPlansUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkPlansUpdates = &runtime.Bulk[PlanKeyedUpdate]{
+	Table:    "plans",
+	Key:      func(a, b *PlanKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Validate: func(v *PlanKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[PlanKeyedUpdate]{
+		runtime.Array(func(v *PlanKeyedUpdate) *uuid.UUID { return &v.ID }),
+		runtime.Array(func(v *PlanKeyedUpdate) *string { return v.Changes.Code.Ptr() }),
+		runtime.Array(func(v *PlanKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+		runtime.Array(func(v *PlanKeyedUpdate) *decimal.Decimal { return v.Changes.Price.Ptr() }),
+		runtime.Array(func(v *PlanKeyedUpdate) *string { return v.Changes.Currency.Ptr() }),
+		runtime.Array(func(v *PlanKeyedUpdate) *BillingInterval { return v.Changes.Interval.Ptr() }),
+		runtime.Array(func(v *PlanKeyedUpdate) *int32 { return v.Changes.SeatsIncluded.Ptr() }),
+		runtime.Array(func(v *PlanKeyedUpdate) *json.RawMessage { return v.Changes.Features.Ptr() }),
+		runtime.Array(func(v *PlanKeyedUpdate) *bool { return v.Changes.Active.Ptr() }),
+	},
+}
+
+const sqlPlansUpdateMany = `-- name: plans.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::numeric(12,2)[], $5::bpchar[], $6::text[]::"billing_interval"[], $7::integer[], $8::jsonb[], $9::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "plans" ON "plans"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "plans"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "plans" SET "code" = COALESCE("cpcgen_v"."cpcgen_2", "plans"."code"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "plans"."name"), "price" = COALESCE("cpcgen_v"."cpcgen_4", "plans"."price"), "currency" = COALESCE("cpcgen_v"."cpcgen_5", "plans"."currency"), "interval" = COALESCE("cpcgen_v"."cpcgen_6", "plans"."interval"), "seats_included" = COALESCE("cpcgen_v"."cpcgen_7", "plans"."seats_included"), "features" = COALESCE("cpcgen_v"."cpcgen_8", "plans"."features"), "active" = COALESCE("cpcgen_v"."cpcgen_9", "plans"."active") FROM "cpcgen_v" WHERE "plans"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table plans the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *PlanRepo) UpdateMany(ctx context.Context, rows []PlanKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkPlansUpdates, sqlPlansUpdateMany, rows)
+	return out, wrapErr(err, "plans.UpdateMany", "plans")
+}
+
+const sqlPlansUpdateManyReturning = `-- name: plans.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::numeric(12,2)[], $5::bpchar[], $6::text[]::"billing_interval"[], $7::integer[], $8::jsonb[], $9::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "plans" ON "plans"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "plans"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "plans" SET "code" = COALESCE("cpcgen_v"."cpcgen_2", "plans"."code"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "plans"."name"), "price" = COALESCE("cpcgen_v"."cpcgen_4", "plans"."price"), "currency" = COALESCE("cpcgen_v"."cpcgen_5", "plans"."currency"), "interval" = COALESCE("cpcgen_v"."cpcgen_6", "plans"."interval"), "seats_included" = COALESCE("cpcgen_v"."cpcgen_7", "plans"."seats_included"), "features" = COALESCE("cpcgen_v"."cpcgen_8", "plans"."features"), "active" = COALESCE("cpcgen_v"."cpcgen_9", "plans"."active") FROM "cpcgen_v" WHERE "plans"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."code", "cpcgen_new"."name", "cpcgen_new"."price", "cpcgen_new"."currency"::text, "cpcgen_new"."interval", "cpcgen_new"."seats_included", "cpcgen_new"."features", "cpcgen_new"."active" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *PlanRepo) UpdateManyReturning(ctx context.Context, rows []PlanKeyedUpdate) ([]Plan, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkPlansUpdates, sqlPlansUpdateManyReturning, scanPlan, rows)
+	return out, wrapErr(err, "plans.UpdateManyReturning", "plans")
+}
+
+// bulkPlansKeys sends the rows of DeleteMany.
+var bulkPlansKeys = &runtime.Bulk[uuid.UUID]{
+	Table: "plans",
+	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
+	Columns: []runtime.BulkColumn[uuid.UUID]{
+		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	},
+}
+
+const sqlPlansDeleteMany = `-- name: plans.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "plans" ON "plans"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "plans"),
+"cpcgen_new" AS (DELETE FROM "plans" USING "cpcgen_v" WHERE "plans"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table plans with the keys given, as Delete does,
+// and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *PlanRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkPlansKeys, sqlPlansDeleteMany, keys)
+	return out, wrapErr(err, "plans.DeleteMany", "plans")
+}
+
+// bulkPlansNew sends the rows of the batch upserts.
+var bulkPlansNew = &runtime.Bulk[NewPlan]{
+	Table:    "plans",
+	Validate: (*NewPlan).Validate,
+	Columns: []runtime.BulkColumn[NewPlan]{
+		runtime.Array(func(v *NewPlan) *uuid.UUID { return v.ID.Ptr() }),
+		runtime.Array(func(v *NewPlan) *string { return &v.Code }),
+		runtime.Array(func(v *NewPlan) *string { return &v.Name }),
+		runtime.Array(func(v *NewPlan) *decimal.Decimal { return &v.Price }),
+		runtime.Array(func(v *NewPlan) *string { return v.Currency.Ptr() }),
+		runtime.Array(func(v *NewPlan) *BillingInterval { return v.Interval.Ptr() }),
+		runtime.Array(func(v *NewPlan) *int32 { return v.SeatsIncluded.Ptr() }),
+		runtime.Array(func(v *NewPlan) *json.RawMessage { return v.Features.Ptr() }),
+		runtime.Array(func(v *NewPlan) *bool { return v.Active.Ptr() }),
+	},
+}
+
+const sqlPlansUpsertManyByCode = `-- name: plans.UpsertManyByCode
+WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_5", 'EUR'::char(3)) AS "cpcgen_i5", COALESCE("cpcgen_u"."cpcgen_6", 'month'::"billing_interval") AS "cpcgen_i6", COALESCE("cpcgen_u"."cpcgen_7", 1) AS "cpcgen_i7", COALESCE("cpcgen_u"."cpcgen_8", '[]'::jsonb) AS "cpcgen_i8", COALESCE("cpcgen_u"."cpcgen_9", TRUE) AS "cpcgen_i9" FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::numeric(12,2)[], $5::bpchar[], $6::text[]::"billing_interval"[], $7::integer[], $8::jsonb[], $9::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "plans"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "plans" ON "code" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "plans"),
+"cpcgen_ins" AS (INSERT INTO "plans" ("id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6", "cpcgen_v"."cpcgen_i7", "cpcgen_v"."cpcgen_i8", "cpcgen_v"."cpcgen_i9" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("code") DO NOTHING RETURNING "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active"),
+"cpcgen_new" AS (UPDATE "plans" SET "name" = "cpcgen_v"."cpcgen_i3", "price" = "cpcgen_v"."cpcgen_i4", "currency" = COALESCE("cpcgen_v"."cpcgen_5", "plans"."currency"), "interval" = COALESCE("cpcgen_v"."cpcgen_6", "plans"."interval"), "seats_included" = COALESCE("cpcgen_v"."cpcgen_7", "plans"."seats_included"), "features" = COALESCE("cpcgen_v"."cpcgen_8", "plans"."features"), "active" = COALESCE("cpcgen_v"."cpcgen_9", "plans"."active") FROM "cpcgen_v" WHERE "code" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."code", "cpcgen_ins"."name", "cpcgen_ins"."price", "cpcgen_ins"."currency"::text, "cpcgen_ins"."interval", "cpcgen_ins"."seats_included", "cpcgen_ins"."features", "cpcgen_ins"."active" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."code", "cpcgen_new"."name", "cpcgen_new"."price", "cpcgen_new"."currency"::text, "cpcgen_new"."interval", "cpcgen_new"."seats_included", "cpcgen_new"."features", "cpcgen_new"."active" FROM "cpcgen_new"`
+
+// UpsertManyByCode is UpsertByCode for many rows: it returns the rows as stored,
+// in the order of rows. See runtime.UpsertMany.
+func (r *PlanRepo) UpsertManyByCode(ctx context.Context, rows []NewPlan) ([]Plan, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkPlansNew.By(func(a, b *NewPlan) int { return cmp.Compare(a.Code, b.Code) }), sqlPlansUpsertManyByCode, scanPlan, rows)
+	return out, wrapErr(err, "plans.UpsertManyByCode", "plans")
+}
+
+const sqlPlansCreateManyIfAbsentByCode = `-- name: plans.CreateManyIfAbsentByCode
+WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_5", 'EUR'::char(3)) AS "cpcgen_i5", COALESCE("cpcgen_u"."cpcgen_6", 'month'::"billing_interval") AS "cpcgen_i6", COALESCE("cpcgen_u"."cpcgen_7", 1) AS "cpcgen_i7", COALESCE("cpcgen_u"."cpcgen_8", '[]'::jsonb) AS "cpcgen_i8", COALESCE("cpcgen_u"."cpcgen_9", TRUE) AS "cpcgen_i9" FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::numeric(12,2)[], $5::bpchar[], $6::text[]::"billing_interval"[], $7::integer[], $8::jsonb[], $9::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "plans" ("id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6", "cpcgen_v"."cpcgen_i7", "cpcgen_v"."cpcgen_i8", "cpcgen_v"."cpcgen_i9" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("code") DO NOTHING RETURNING "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."code", "cpcgen_ins"."name", "cpcgen_ins"."price", "cpcgen_ins"."currency"::text, "cpcgen_ins"."interval", "cpcgen_ins"."seats_included", "cpcgen_ins"."features", "cpcgen_ins"."active" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "plans"."id", "plans"."code", "plans"."name", "plans"."price", "plans"."currency"::text, "plans"."interval", "plans"."seats_included", "plans"."features", "plans"."active" FROM "cpcgen_v" JOIN "plans" ON "code" = "cpcgen_v"."cpcgen_i2"`
+
+// CreateManyIfAbsentByCode is CreateIfAbsentByCode for many rows: it returns, in
+// the order of rows, the new rows or the rows in the way, and whether each was
+// created. See runtime.CreateManyIfAbsent.
+func (r *PlanRepo) CreateManyIfAbsentByCode(ctx context.Context, rows []NewPlan) ([]Plan, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkPlansNew.By(func(a, b *NewPlan) int { return cmp.Compare(a.Code, b.Code) }), sqlPlansCreateManyIfAbsentByCode, scanPlan, rows)
+	return out, created, wrapErr(err, "plans.CreateManyIfAbsentByCode", "plans")
 }
 
 // LoadSubscriptions returns the rows of table subscriptions that reference each of

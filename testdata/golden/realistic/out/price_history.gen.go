@@ -4,6 +4,7 @@
 package shopdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -301,6 +302,78 @@ func (r *PriceHistoryRepo) CreateManyReturning(ctx context.Context, rows []NewPr
 	)
 	items, err := runtime.Collect(res, err, len(rows), scanPriceHistory)
 	return items, wrapErr(err, "price_history.CreateManyReturning", "price_history")
+}
+
+// PriceHistoryKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type PriceHistoryKeyedUpdate struct {
+	ID      int64              `json:"id"`
+	Changes PriceHistoryUpdate `json:"changes"`
+}
+
+// bulkPriceHistoryUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkPriceHistoryUpdates = &runtime.Bulk[PriceHistoryKeyedUpdate]{
+	Table:    "price_history",
+	Key:      func(a, b *PriceHistoryKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *PriceHistoryKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[PriceHistoryKeyedUpdate]{
+		runtime.Array(func(v *PriceHistoryKeyedUpdate) *int64 { return &v.ID }),
+		runtime.Array(func(v *PriceHistoryKeyedUpdate) *uuid.UUID { return v.Changes.VariantID.Ptr() }),
+		runtime.Array(func(v *PriceHistoryKeyedUpdate) *decimal.Decimal { return v.Changes.Price.Ptr() }),
+		runtime.Array(func(v *PriceHistoryKeyedUpdate) *time.Time { return v.Changes.ValidFrom.Ptr() }),
+	},
+}
+
+const sqlPriceHistoryUpdateMany = `-- name: price_history.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::numeric(12,2)[], $4::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "price_history" ON "price_history"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "price_history"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "price_history" SET "variant_id" = COALESCE("cpcgen_v"."cpcgen_2", "price_history"."variant_id"), "price" = COALESCE("cpcgen_v"."cpcgen_3", "price_history"."price"), "valid_from" = COALESCE("cpcgen_v"."cpcgen_4", "price_history"."valid_from") FROM "cpcgen_v" WHERE "price_history"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table price_history the changes of each, as
+// Update does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *PriceHistoryRepo) UpdateMany(ctx context.Context, rows []PriceHistoryKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkPriceHistoryUpdates, sqlPriceHistoryUpdateMany, rows)
+	return out, wrapErr(err, "price_history.UpdateMany", "price_history")
+}
+
+const sqlPriceHistoryUpdateManyReturning = `-- name: price_history.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::numeric(12,2)[], $4::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "price_history" ON "price_history"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "price_history"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "price_history" SET "variant_id" = COALESCE("cpcgen_v"."cpcgen_2", "price_history"."variant_id"), "price" = COALESCE("cpcgen_v"."cpcgen_3", "price_history"."price"), "valid_from" = COALESCE("cpcgen_v"."cpcgen_4", "price_history"."valid_from") FROM "cpcgen_v" WHERE "price_history"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "variant_id", "price", "valid_from")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."variant_id", "cpcgen_new"."price", "cpcgen_new"."valid_from" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *PriceHistoryRepo) UpdateManyReturning(ctx context.Context, rows []PriceHistoryKeyedUpdate) ([]PriceHistory, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkPriceHistoryUpdates, sqlPriceHistoryUpdateManyReturning, scanPriceHistory, rows)
+	return out, wrapErr(err, "price_history.UpdateManyReturning", "price_history")
+}
+
+// bulkPriceHistoryKeys sends the rows of DeleteMany.
+var bulkPriceHistoryKeys = &runtime.Bulk[int64]{
+	Table: "price_history",
+	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[int64]{
+		runtime.Array(func(v *int64) *int64 { return v }),
+	},
+}
+
+const sqlPriceHistoryDeleteMany = `-- name: price_history.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "price_history" ON "price_history"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "price_history"),
+"cpcgen_new" AS (DELETE FROM "price_history" USING "cpcgen_v" WHERE "price_history"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table price_history with the keys given, as
+// Delete does, and reports whether each key's row was deleted. See
+// runtime.WriteMany.
+func (r *PriceHistoryRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkPriceHistoryKeys, sqlPriceHistoryDeleteMany, keys)
+	return out, wrapErr(err, "price_history.DeleteMany", "price_history")
 }
 
 const sqlPriceHistoryListByVariantID = `-- name: price_history.ListByVariantID replica=ok

@@ -4,6 +4,7 @@
 package shopdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -402,6 +403,122 @@ func (r *ProductVariantRepo) CreateIfAbsentBySKU(ctx context.Context, n NewProdu
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlProductVariantsCreateIfAbsentBySKU, n, argsNewProductVariant, scanProductVariant)
 	return v, created, wrapErr(err, "product_variants.CreateIfAbsentBySKU", "product_variants")
+}
+
+// ProductVariantKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type ProductVariantKeyedUpdate struct {
+	ID      uuid.UUID            `json:"id"`
+	Changes ProductVariantUpdate `json:"changes"`
+}
+
+// bulkProductVariantsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkProductVariantsUpdates = &runtime.Bulk[ProductVariantKeyedUpdate]{
+	Table:    "product_variants",
+	Key:      func(a, b *ProductVariantKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Validate: func(v *ProductVariantKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[ProductVariantKeyedUpdate]{
+		runtime.Array(func(v *ProductVariantKeyedUpdate) *uuid.UUID { return &v.ID }),
+		runtime.Array(func(v *ProductVariantKeyedUpdate) *uuid.UUID { return v.Changes.ProductID.Ptr() }),
+		runtime.Array(func(v *ProductVariantKeyedUpdate) *string { return v.Changes.SKU.Ptr() }),
+		runtime.Array(func(v *ProductVariantKeyedUpdate) *decimal.Decimal { return v.Changes.Price.Ptr() }),
+		runtime.Flags(func(v *ProductVariantKeyedUpdate) *bool { return &v.Changes.WeightG.Set }),
+		runtime.Array(func(v *ProductVariantKeyedUpdate) *int32 { return v.Changes.WeightG.Value.Ptr() }),
+		runtime.Array(func(v *ProductVariantKeyedUpdate) *json.RawMessage { return v.Changes.Options.Ptr() }),
+	},
+}
+
+const sqlProductVariantsUpdateMany = `-- name: product_variants.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::numeric(12,2)[], $5::boolean[], $6::integer[], $7::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "product_variants" ON "product_variants"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "product_variants"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "product_variants" SET "product_id" = COALESCE("cpcgen_v"."cpcgen_2", "product_variants"."product_id"), "sku" = COALESCE("cpcgen_v"."cpcgen_3", "product_variants"."sku"), "price" = COALESCE("cpcgen_v"."cpcgen_4", "product_variants"."price"), "weight_g" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "product_variants"."weight_g" END, "options" = COALESCE("cpcgen_v"."cpcgen_7", "product_variants"."options") FROM "cpcgen_v" WHERE "product_variants"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table product_variants the changes of each,
+// as Update does, and returns how many it updated: all, or none when a key has no
+// row (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *ProductVariantRepo) UpdateMany(ctx context.Context, rows []ProductVariantKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkProductVariantsUpdates, sqlProductVariantsUpdateMany, rows)
+	return out, wrapErr(err, "product_variants.UpdateMany", "product_variants")
+}
+
+const sqlProductVariantsUpdateManyReturning = `-- name: product_variants.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::numeric(12,2)[], $5::boolean[], $6::integer[], $7::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "product_variants" ON "product_variants"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "product_variants"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "product_variants" SET "product_id" = COALESCE("cpcgen_v"."cpcgen_2", "product_variants"."product_id"), "sku" = COALESCE("cpcgen_v"."cpcgen_3", "product_variants"."sku"), "price" = COALESCE("cpcgen_v"."cpcgen_4", "product_variants"."price"), "weight_g" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "product_variants"."weight_g" END, "options" = COALESCE("cpcgen_v"."cpcgen_7", "product_variants"."options") FROM "cpcgen_v" WHERE "product_variants"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "product_id", "sku", "price", "weight_g", "options")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."product_id", "cpcgen_new"."sku", "cpcgen_new"."price", "cpcgen_new"."weight_g", "cpcgen_new"."options" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *ProductVariantRepo) UpdateManyReturning(ctx context.Context, rows []ProductVariantKeyedUpdate) ([]ProductVariant, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkProductVariantsUpdates, sqlProductVariantsUpdateManyReturning, scanProductVariant, rows)
+	return out, wrapErr(err, "product_variants.UpdateManyReturning", "product_variants")
+}
+
+// bulkProductVariantsKeys sends the rows of DeleteMany.
+var bulkProductVariantsKeys = &runtime.Bulk[uuid.UUID]{
+	Table: "product_variants",
+	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
+	Columns: []runtime.BulkColumn[uuid.UUID]{
+		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	},
+}
+
+const sqlProductVariantsDeleteMany = `-- name: product_variants.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "product_variants" ON "product_variants"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "product_variants"),
+"cpcgen_new" AS (DELETE FROM "product_variants" USING "cpcgen_v" WHERE "product_variants"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table product_variants with the keys given, as
+// Delete does, and reports whether each key's row was deleted. See
+// runtime.WriteMany.
+func (r *ProductVariantRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkProductVariantsKeys, sqlProductVariantsDeleteMany, keys)
+	return out, wrapErr(err, "product_variants.DeleteMany", "product_variants")
+}
+
+// bulkProductVariantsNew sends the rows of the batch upserts.
+var bulkProductVariantsNew = &runtime.Bulk[NewProductVariant]{
+	Table:    "product_variants",
+	Validate: (*NewProductVariant).Validate,
+	Columns: []runtime.BulkColumn[NewProductVariant]{
+		runtime.Array(func(v *NewProductVariant) *uuid.UUID { return v.ID.Ptr() }),
+		runtime.Array(func(v *NewProductVariant) *uuid.UUID { return &v.ProductID }),
+		runtime.Array(func(v *NewProductVariant) *string { return &v.SKU }),
+		runtime.Array(func(v *NewProductVariant) *decimal.Decimal { return &v.Price }),
+		runtime.Array(func(v *NewProductVariant) *int32 { return v.WeightG.Ptr() }),
+		runtime.Array(func(v *NewProductVariant) *json.RawMessage { return v.Options.Ptr() }),
+	},
+}
+
+const sqlProductVariantsUpsertManyBySKU = `-- name: product_variants.UpsertManyBySKU
+WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5", COALESCE("cpcgen_u"."cpcgen_6", '{}'::jsonb) AS "cpcgen_i6" FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::numeric(12,2)[], $5::integer[], $6::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "product_variants"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "product_variants" ON "sku" = "cpcgen_v"."cpcgen_i3" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "product_variants"),
+"cpcgen_ins" AS (INSERT INTO "product_variants" ("id", "product_id", "sku", "price", "weight_g", "options") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("sku") DO NOTHING RETURNING "id", "product_id", "sku", "price", "weight_g", "options"),
+"cpcgen_new" AS (UPDATE "product_variants" SET "product_id" = "cpcgen_v"."cpcgen_i2", "price" = "cpcgen_v"."cpcgen_i4", "weight_g" = "cpcgen_v"."cpcgen_i5", "options" = COALESCE("cpcgen_v"."cpcgen_6", "product_variants"."options") FROM "cpcgen_v" WHERE "sku" = "cpcgen_v"."cpcgen_i3" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "product_id", "sku", "price", "weight_g", "options")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."product_id", "cpcgen_ins"."sku", "cpcgen_ins"."price", "cpcgen_ins"."weight_g", "cpcgen_ins"."options" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."sku" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."product_id", "cpcgen_new"."sku", "cpcgen_new"."price", "cpcgen_new"."weight_g", "cpcgen_new"."options" FROM "cpcgen_new"`
+
+// UpsertManyBySKU is UpsertBySKU for many rows: it returns the rows as stored, in
+// the order of rows. See runtime.UpsertMany.
+func (r *ProductVariantRepo) UpsertManyBySKU(ctx context.Context, rows []NewProductVariant) ([]ProductVariant, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkProductVariantsNew.By(func(a, b *NewProductVariant) int { return cmp.Compare(a.SKU, b.SKU) }), sqlProductVariantsUpsertManyBySKU, scanProductVariant, rows)
+	return out, wrapErr(err, "product_variants.UpsertManyBySKU", "product_variants")
+}
+
+const sqlProductVariantsCreateManyIfAbsentBySKU = `-- name: product_variants.CreateManyIfAbsentBySKU
+WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5", COALESCE("cpcgen_u"."cpcgen_6", '{}'::jsonb) AS "cpcgen_i6" FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::numeric(12,2)[], $5::integer[], $6::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "product_variants" ("id", "product_id", "sku", "price", "weight_g", "options") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("sku") DO NOTHING RETURNING "id", "product_id", "sku", "price", "weight_g", "options")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."product_id", "cpcgen_ins"."sku", "cpcgen_ins"."price", "cpcgen_ins"."weight_g", "cpcgen_ins"."options" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."sku" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "product_variants"."id", "product_variants"."product_id", "product_variants"."sku", "product_variants"."price", "product_variants"."weight_g", "product_variants"."options" FROM "cpcgen_v" JOIN "product_variants" ON "sku" = "cpcgen_v"."cpcgen_i3"`
+
+// CreateManyIfAbsentBySKU is CreateIfAbsentBySKU for many rows: it returns, in the
+// order of rows, the new rows or the rows in the way, and whether each was
+// created. See runtime.CreateManyIfAbsent.
+func (r *ProductVariantRepo) CreateManyIfAbsentBySKU(ctx context.Context, rows []NewProductVariant) ([]ProductVariant, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkProductVariantsNew.By(func(a, b *NewProductVariant) int { return cmp.Compare(a.SKU, b.SKU) }), sqlProductVariantsCreateManyIfAbsentBySKU, scanProductVariant, rows)
+	return out, created, wrapErr(err, "product_variants.CreateManyIfAbsentBySKU", "product_variants")
 }
 
 const sqlProductVariantsListByProductID = `-- name: product_variants.ListByProductID replica=ok

@@ -349,6 +349,81 @@ func (r *ProductRepo) CreateManyReturning(ctx context.Context, rows []NewProduct
 	return out, nil
 }
 
+// ProductKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type ProductKeyedUpdate struct {
+	ID      uuid.UUID     `json:"id"`
+	Changes ProductUpdate `json:"changes"`
+}
+
+// bulkProductsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkProductsUpdates = &runtime.Bulk[ProductKeyedUpdate]{
+	Table:    "products",
+	Key:      func(a, b *ProductKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Validate: func(v *ProductKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[ProductKeyedUpdate]{
+		runtime.Array(func(v *ProductKeyedUpdate) *uuid.UUID { return &v.ID }),
+		runtime.Flags(func(v *ProductKeyedUpdate) *bool { return &v.Changes.CategoryID.Set }),
+		runtime.Array(func(v *ProductKeyedUpdate) *int32 { return v.Changes.CategoryID.Value.Ptr() }),
+		runtime.Array(func(v *ProductKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+		runtime.Array(func(v *ProductKeyedUpdate) *string { return v.Changes.Description.Ptr() }),
+		runtime.TextArray("_text", func(v *ProductKeyedUpdate) *[]string { return v.Changes.Tags.Ptr() }),
+		runtime.Array(func(v *ProductKeyedUpdate) *bool { return v.Changes.Published.Ptr() }),
+		runtime.Array(func(v *ProductKeyedUpdate) *json.RawMessage { return v.Changes.Attributes.Ptr() }),
+	},
+}
+
+const sqlProductsUpdateMany = `-- name: products.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::boolean[], $3::integer[], $4::text[], $5::text[], $6::text[], $7::boolean[], $8::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "products" ON "products"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "products"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "products" SET "category_id" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "products"."category_id" END, "name" = COALESCE("cpcgen_v"."cpcgen_4", "products"."name"), "description" = COALESCE("cpcgen_v"."cpcgen_5", "products"."description"), "tags" = COALESCE("cpcgen_v"."cpcgen_6"::text[], "products"."tags"), "published" = COALESCE("cpcgen_v"."cpcgen_7", "products"."published"), "attributes" = COALESCE("cpcgen_v"."cpcgen_8", "products"."attributes"), "updated_at" = now() FROM "cpcgen_v" WHERE "products"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table products the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *ProductRepo) UpdateMany(ctx context.Context, rows []ProductKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkProductsUpdates, sqlProductsUpdateMany, rows)
+	return out, wrapErr(err, "products.UpdateMany", "products")
+}
+
+const sqlProductsUpdateManyReturning = `-- name: products.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::boolean[], $3::integer[], $4::text[], $5::text[], $6::text[], $7::boolean[], $8::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "products" ON "products"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "products"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "products" SET "category_id" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "products"."category_id" END, "name" = COALESCE("cpcgen_v"."cpcgen_4", "products"."name"), "description" = COALESCE("cpcgen_v"."cpcgen_5", "products"."description"), "tags" = COALESCE("cpcgen_v"."cpcgen_6"::text[], "products"."tags"), "published" = COALESCE("cpcgen_v"."cpcgen_7", "products"."published"), "attributes" = COALESCE("cpcgen_v"."cpcgen_8", "products"."attributes"), "updated_at" = now() FROM "cpcgen_v" WHERE "products"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "category_id", "name", "description", "tags", "published", "attributes", "created_at", "updated_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."category_id", "cpcgen_new"."name", "cpcgen_new"."description", "cpcgen_new"."tags", "cpcgen_new"."published", "cpcgen_new"."attributes", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *ProductRepo) UpdateManyReturning(ctx context.Context, rows []ProductKeyedUpdate) ([]Product, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkProductsUpdates, sqlProductsUpdateManyReturning, scanProduct, rows)
+	return out, wrapErr(err, "products.UpdateManyReturning", "products")
+}
+
+// bulkProductsKeys sends the rows of DeleteMany.
+var bulkProductsKeys = &runtime.Bulk[uuid.UUID]{
+	Table: "products",
+	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
+	Columns: []runtime.BulkColumn[uuid.UUID]{
+		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	},
+}
+
+const sqlProductsDeleteMany = `-- name: products.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "products" ON "products"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "products"),
+"cpcgen_new" AS (DELETE FROM "products" USING "cpcgen_v" WHERE "products"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table products with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *ProductRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkProductsKeys, sqlProductsDeleteMany, keys)
+	return out, wrapErr(err, "products.DeleteMany", "products")
+}
+
 const sqlProductsListByCategoryID = `-- name: products.ListByCategoryID replica=ok
 SELECT "id", "category_id", "name", "description", "tags", "published", "attributes", "created_at", "updated_at" FROM "products"
 WHERE "category_id" = $1 ORDER BY "id"`

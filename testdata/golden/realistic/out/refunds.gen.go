@@ -320,6 +320,77 @@ func (r *RefundRepo) CreateManyReturning(ctx context.Context, rows []NewRefund) 
 	return items, wrapErr(err, "refunds.CreateManyReturning", "refunds")
 }
 
+// RefundKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+type RefundKeyedUpdate struct {
+	ID      uuid.UUID    `json:"id"`
+	Changes RefundUpdate `json:"changes"`
+}
+
+// bulkRefundsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkRefundsUpdates = &runtime.Bulk[RefundKeyedUpdate]{
+	Table:    "refunds",
+	Key:      func(a, b *RefundKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Validate: func(v *RefundKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[RefundKeyedUpdate]{
+		runtime.Array(func(v *RefundKeyedUpdate) *uuid.UUID { return &v.ID }),
+		runtime.Array(func(v *RefundKeyedUpdate) *uuid.UUID { return v.Changes.PaymentID.Ptr() }),
+		runtime.Array(func(v *RefundKeyedUpdate) *decimal.Decimal { return v.Changes.Amount.Ptr() }),
+		runtime.Flags(func(v *RefundKeyedUpdate) *bool { return &v.Changes.Reason.Set }),
+		runtime.Array(func(v *RefundKeyedUpdate) *string { return v.Changes.Reason.Value.Ptr() }),
+	},
+}
+
+const sqlRefundsUpdateMany = `-- name: refunds.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::numeric(14,2)[], $4::boolean[], $5::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "refunds" ON "refunds"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "refunds"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "refunds" SET "payment_id" = COALESCE("cpcgen_v"."cpcgen_2", "refunds"."payment_id"), "amount" = COALESCE("cpcgen_v"."cpcgen_3", "refunds"."amount"), "reason" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "refunds"."reason" END, "updated_at" = now() FROM "cpcgen_v" WHERE "refunds"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table refunds the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *RefundRepo) UpdateMany(ctx context.Context, rows []RefundKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkRefundsUpdates, sqlRefundsUpdateMany, rows)
+	return out, wrapErr(err, "refunds.UpdateMany", "refunds")
+}
+
+const sqlRefundsUpdateManyReturning = `-- name: refunds.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::numeric(14,2)[], $4::boolean[], $5::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "refunds" ON "refunds"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "refunds"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "refunds" SET "payment_id" = COALESCE("cpcgen_v"."cpcgen_2", "refunds"."payment_id"), "amount" = COALESCE("cpcgen_v"."cpcgen_3", "refunds"."amount"), "reason" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "refunds"."reason" END, "updated_at" = now() FROM "cpcgen_v" WHERE "refunds"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "payment_id", "amount", "reason", "created_at", "updated_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."payment_id", "cpcgen_new"."amount", "cpcgen_new"."reason", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *RefundRepo) UpdateManyReturning(ctx context.Context, rows []RefundKeyedUpdate) ([]Refund, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkRefundsUpdates, sqlRefundsUpdateManyReturning, scanRefund, rows)
+	return out, wrapErr(err, "refunds.UpdateManyReturning", "refunds")
+}
+
+// bulkRefundsKeys sends the rows of DeleteMany.
+var bulkRefundsKeys = &runtime.Bulk[uuid.UUID]{
+	Table: "refunds",
+	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
+	Columns: []runtime.BulkColumn[uuid.UUID]{
+		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	},
+}
+
+const sqlRefundsDeleteMany = `-- name: refunds.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "refunds" ON "refunds"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "refunds"),
+"cpcgen_new" AS (DELETE FROM "refunds" USING "cpcgen_v" WHERE "refunds"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table refunds with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *RefundRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkRefundsKeys, sqlRefundsDeleteMany, keys)
+	return out, wrapErr(err, "refunds.DeleteMany", "refunds")
+}
+
 const sqlRefundsListByPaymentID = `-- name: refunds.ListByPaymentID replica=ok
 SELECT "id", "payment_id", "amount", "reason", "created_at", "updated_at" FROM "refunds"
 WHERE "payment_id" = $1 ORDER BY "id"`

@@ -312,6 +312,79 @@ func (r *ReturnRepo) CreateManyReturning(ctx context.Context, rows []NewReturn) 
 	return items, wrapErr(err, "returns.CreateManyReturning", "returns")
 }
 
+// ReturnKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+type ReturnKeyedUpdate struct {
+	ID      uuid.UUID    `json:"id"`
+	Changes ReturnUpdate `json:"changes"`
+}
+
+// bulkReturnsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkReturnsUpdates = &runtime.Bulk[ReturnKeyedUpdate]{
+	Table:    "returns",
+	Key:      func(a, b *ReturnKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Validate: func(v *ReturnKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[ReturnKeyedUpdate]{
+		runtime.Array(func(v *ReturnKeyedUpdate) *uuid.UUID { return &v.ID }),
+		runtime.Array(func(v *ReturnKeyedUpdate) *uuid.UUID { return v.Changes.OrderID.Ptr() }),
+		runtime.Array(func(v *ReturnKeyedUpdate) *string { return v.Changes.Reason.Ptr() }),
+		runtime.Flags(func(v *ReturnKeyedUpdate) *bool { return &v.Changes.Approved.Set }),
+		runtime.Array(func(v *ReturnKeyedUpdate) *bool { return v.Changes.Approved.Value.Ptr() }),
+		runtime.Flags(func(v *ReturnKeyedUpdate) *bool { return &v.Changes.RefundID.Set }),
+		runtime.Array(func(v *ReturnKeyedUpdate) *uuid.UUID { return v.Changes.RefundID.Value.Ptr() }),
+	},
+}
+
+const sqlReturnsUpdateMany = `-- name: returns.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::boolean[], $5::boolean[], $6::boolean[], $7::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "returns" ON "returns"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "returns"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "returns" SET "order_id" = COALESCE("cpcgen_v"."cpcgen_2", "returns"."order_id"), "reason" = COALESCE("cpcgen_v"."cpcgen_3", "returns"."reason"), "approved" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "returns"."approved" END, "refund_id" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "returns"."refund_id" END, "updated_at" = now() FROM "cpcgen_v" WHERE "returns"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table returns the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *ReturnRepo) UpdateMany(ctx context.Context, rows []ReturnKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkReturnsUpdates, sqlReturnsUpdateMany, rows)
+	return out, wrapErr(err, "returns.UpdateMany", "returns")
+}
+
+const sqlReturnsUpdateManyReturning = `-- name: returns.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::boolean[], $5::boolean[], $6::boolean[], $7::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "returns" ON "returns"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "returns"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "returns" SET "order_id" = COALESCE("cpcgen_v"."cpcgen_2", "returns"."order_id"), "reason" = COALESCE("cpcgen_v"."cpcgen_3", "returns"."reason"), "approved" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "returns"."approved" END, "refund_id" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "returns"."refund_id" END, "updated_at" = now() FROM "cpcgen_v" WHERE "returns"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."order_id", "cpcgen_new"."reason", "cpcgen_new"."approved", "cpcgen_new"."refund_id", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *ReturnRepo) UpdateManyReturning(ctx context.Context, rows []ReturnKeyedUpdate) ([]Return, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkReturnsUpdates, sqlReturnsUpdateManyReturning, scanReturn, rows)
+	return out, wrapErr(err, "returns.UpdateManyReturning", "returns")
+}
+
+// bulkReturnsKeys sends the rows of DeleteMany.
+var bulkReturnsKeys = &runtime.Bulk[uuid.UUID]{
+	Table: "returns",
+	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
+	Columns: []runtime.BulkColumn[uuid.UUID]{
+		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	},
+}
+
+const sqlReturnsDeleteMany = `-- name: returns.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "returns" ON "returns"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "returns"),
+"cpcgen_new" AS (DELETE FROM "returns" USING "cpcgen_v" WHERE "returns"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table returns with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *ReturnRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkReturnsKeys, sqlReturnsDeleteMany, keys)
+	return out, wrapErr(err, "returns.DeleteMany", "returns")
+}
+
 const sqlReturnsListByOrderID = `-- name: returns.ListByOrderID replica=ok
 SELECT "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at" FROM "returns"
 WHERE "order_id" = $1 ORDER BY "id"`

@@ -4,6 +4,7 @@
 package shopdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -370,6 +371,122 @@ func (r *ReviewRepo) CreateIfAbsentByProductIDAndUserID(ctx context.Context, n N
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlReviewsCreateIfAbsentByProductIDAndUserID, n, argsNewReview, scanReview)
 	return v, created, wrapErr(err, "reviews.CreateIfAbsentByProductIDAndUserID", "reviews")
+}
+
+// ReviewKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+type ReviewKeyedUpdate struct {
+	ID      uuid.UUID    `json:"id"`
+	Changes ReviewUpdate `json:"changes"`
+}
+
+// bulkReviewsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkReviewsUpdates = &runtime.Bulk[ReviewKeyedUpdate]{
+	Table:    "reviews",
+	Key:      func(a, b *ReviewKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Validate: func(v *ReviewKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[ReviewKeyedUpdate]{
+		runtime.Array(func(v *ReviewKeyedUpdate) *uuid.UUID { return &v.ID }),
+		runtime.Array(func(v *ReviewKeyedUpdate) *uuid.UUID { return v.Changes.ProductID.Ptr() }),
+		runtime.Array(func(v *ReviewKeyedUpdate) *uuid.UUID { return v.Changes.UserID.Ptr() }),
+		runtime.Array(func(v *ReviewKeyedUpdate) *int16 { return v.Changes.Rating.Ptr() }),
+		runtime.Flags(func(v *ReviewKeyedUpdate) *bool { return &v.Changes.Body.Set }),
+		runtime.Array(func(v *ReviewKeyedUpdate) *string { return v.Changes.Body.Value.Ptr() }),
+	},
+}
+
+const sqlReviewsUpdateMany = `-- name: reviews.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::smallint[], $5::boolean[], $6::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "reviews" ON "reviews"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "reviews"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "reviews" SET "product_id" = COALESCE("cpcgen_v"."cpcgen_2", "reviews"."product_id"), "user_id" = COALESCE("cpcgen_v"."cpcgen_3", "reviews"."user_id"), "rating" = COALESCE("cpcgen_v"."cpcgen_4", "reviews"."rating"), "body" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "reviews"."body" END, "updated_at" = now() FROM "cpcgen_v" WHERE "reviews"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table reviews the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *ReviewRepo) UpdateMany(ctx context.Context, rows []ReviewKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkReviewsUpdates, sqlReviewsUpdateMany, rows)
+	return out, wrapErr(err, "reviews.UpdateMany", "reviews")
+}
+
+const sqlReviewsUpdateManyReturning = `-- name: reviews.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::smallint[], $5::boolean[], $6::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "reviews" ON "reviews"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "reviews"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "reviews" SET "product_id" = COALESCE("cpcgen_v"."cpcgen_2", "reviews"."product_id"), "user_id" = COALESCE("cpcgen_v"."cpcgen_3", "reviews"."user_id"), "rating" = COALESCE("cpcgen_v"."cpcgen_4", "reviews"."rating"), "body" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "reviews"."body" END, "updated_at" = now() FROM "cpcgen_v" WHERE "reviews"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."product_id", "cpcgen_new"."user_id", "cpcgen_new"."rating", "cpcgen_new"."body", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *ReviewRepo) UpdateManyReturning(ctx context.Context, rows []ReviewKeyedUpdate) ([]Review, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkReviewsUpdates, sqlReviewsUpdateManyReturning, scanReview, rows)
+	return out, wrapErr(err, "reviews.UpdateManyReturning", "reviews")
+}
+
+// bulkReviewsKeys sends the rows of DeleteMany.
+var bulkReviewsKeys = &runtime.Bulk[uuid.UUID]{
+	Table: "reviews",
+	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
+	Columns: []runtime.BulkColumn[uuid.UUID]{
+		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	},
+}
+
+const sqlReviewsDeleteMany = `-- name: reviews.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "reviews" ON "reviews"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "reviews"),
+"cpcgen_new" AS (DELETE FROM "reviews" USING "cpcgen_v" WHERE "reviews"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table reviews with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *ReviewRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkReviewsKeys, sqlReviewsDeleteMany, keys)
+	return out, wrapErr(err, "reviews.DeleteMany", "reviews")
+}
+
+// bulkReviewsNew sends the rows of the batch upserts.
+var bulkReviewsNew = &runtime.Bulk[NewReview]{
+	Table:    "reviews",
+	Validate: (*NewReview).Validate,
+	Columns: []runtime.BulkColumn[NewReview]{
+		runtime.Array(func(v *NewReview) *uuid.UUID { return v.ID.Ptr() }),
+		runtime.Array(func(v *NewReview) *uuid.UUID { return &v.ProductID }),
+		runtime.Array(func(v *NewReview) *uuid.UUID { return &v.UserID }),
+		runtime.Array(func(v *NewReview) *int16 { return &v.Rating }),
+		runtime.Array(func(v *NewReview) *string { return v.Body.Ptr() }),
+	},
+}
+
+const sqlReviewsUpsertManyByProductIDAndUserID = `-- name: reviews.UpsertManyByProductIDAndUserID
+WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5" FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::smallint[], $5::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "reviews"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "reviews" ON "product_id" = "cpcgen_v"."cpcgen_i2" AND "user_id" = "cpcgen_v"."cpcgen_i3" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "reviews"),
+"cpcgen_ins" AS (INSERT INTO "reviews" ("id", "product_id", "user_id", "rating", "body") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("product_id", "user_id") DO NOTHING RETURNING "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at"),
+"cpcgen_new" AS (UPDATE "reviews" SET "rating" = "cpcgen_v"."cpcgen_i4", "body" = "cpcgen_v"."cpcgen_i5", "updated_at" = now() FROM "cpcgen_v" WHERE "product_id" = "cpcgen_v"."cpcgen_i2" AND "user_id" = "cpcgen_v"."cpcgen_i3" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."product_id", "cpcgen_ins"."user_id", "cpcgen_ins"."rating", "cpcgen_ins"."body", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."product_id" = "cpcgen_v"."cpcgen_i2" AND "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."product_id", "cpcgen_new"."user_id", "cpcgen_new"."rating", "cpcgen_new"."body", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`
+
+// UpsertManyByProductIDAndUserID is UpsertByProductIDAndUserID for many rows: it
+// returns the rows as stored, in the order of rows. See runtime.UpsertMany.
+func (r *ReviewRepo) UpsertManyByProductIDAndUserID(ctx context.Context, rows []NewReview) ([]Review, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkReviewsNew.By(func(a, b *NewReview) int {
+		return cmp.Or(runtime.CompareUUID(a.ProductID, b.ProductID), runtime.CompareUUID(a.UserID, b.UserID))
+	}), sqlReviewsUpsertManyByProductIDAndUserID, scanReview, rows)
+	return out, wrapErr(err, "reviews.UpsertManyByProductIDAndUserID", "reviews")
+}
+
+const sqlReviewsCreateManyIfAbsentByProductIDAndUserID = `-- name: reviews.CreateManyIfAbsentByProductIDAndUserID
+WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5" FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::smallint[], $5::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "reviews" ("id", "product_id", "user_id", "rating", "body") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("product_id", "user_id") DO NOTHING RETURNING "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."product_id", "cpcgen_ins"."user_id", "cpcgen_ins"."rating", "cpcgen_ins"."body", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."product_id" = "cpcgen_v"."cpcgen_i2" AND "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "reviews"."id", "reviews"."product_id", "reviews"."user_id", "reviews"."rating", "reviews"."body", "reviews"."created_at", "reviews"."updated_at" FROM "cpcgen_v" JOIN "reviews" ON "product_id" = "cpcgen_v"."cpcgen_i2" AND "user_id" = "cpcgen_v"."cpcgen_i3"`
+
+// CreateManyIfAbsentByProductIDAndUserID is CreateIfAbsentByProductIDAndUserID for
+// many rows: it returns, in the order of rows, the new rows or the rows in the
+// way, and whether each was created. See runtime.CreateManyIfAbsent.
+func (r *ReviewRepo) CreateManyIfAbsentByProductIDAndUserID(ctx context.Context, rows []NewReview) ([]Review, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkReviewsNew.By(func(a, b *NewReview) int {
+		return cmp.Or(runtime.CompareUUID(a.ProductID, b.ProductID), runtime.CompareUUID(a.UserID, b.UserID))
+	}), sqlReviewsCreateManyIfAbsentByProductIDAndUserID, scanReview, rows)
+	return out, created, wrapErr(err, "reviews.CreateManyIfAbsentByProductIDAndUserID", "reviews")
 }
 
 const sqlReviewsListByProductID = `-- name: reviews.ListByProductID replica=ok

@@ -309,6 +309,80 @@ func (r *SessionRepo) CreateManyReturning(ctx context.Context, rows []NewSession
 	return items, wrapErr(err, "sessions.CreateManyReturning", "sessions")
 }
 
+// SessionKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type SessionKeyedUpdate struct {
+	ID      uuid.UUID     `json:"id"`
+	Changes SessionUpdate `json:"changes"`
+}
+
+// bulkSessionsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkSessionsUpdates = &runtime.Bulk[SessionKeyedUpdate]{
+	Table:    "sessions",
+	Key:      func(a, b *SessionKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Validate: func(v *SessionKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[SessionKeyedUpdate]{
+		runtime.Array(func(v *SessionKeyedUpdate) *uuid.UUID { return &v.ID }),
+		runtime.Array(func(v *SessionKeyedUpdate) *uuid.UUID { return v.Changes.UserID.Ptr() }),
+		runtime.Flags(func(v *SessionKeyedUpdate) *bool { return &v.Changes.IP.Set }),
+		runtime.Array(func(v *SessionKeyedUpdate) *netip.Prefix { return v.Changes.IP.Value.Ptr() }),
+		runtime.Flags(func(v *SessionKeyedUpdate) *bool { return &v.Changes.UserAgent.Set }),
+		runtime.Array(func(v *SessionKeyedUpdate) *string { return v.Changes.UserAgent.Value.Ptr() }),
+		runtime.Array(func(v *SessionKeyedUpdate) *time.Time { return v.Changes.ExpiresAt.Ptr() }),
+	},
+}
+
+const sqlSessionsUpdateMany = `-- name: sessions.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::boolean[], $4::inet[], $5::boolean[], $6::text[], $7::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "sessions" ON "sessions"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "sessions"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "sessions" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "sessions"."user_id"), "ip" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "sessions"."ip" END, "user_agent" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "sessions"."user_agent" END, "expires_at" = COALESCE("cpcgen_v"."cpcgen_7", "sessions"."expires_at") FROM "cpcgen_v" WHERE "sessions"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table sessions the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *SessionRepo) UpdateMany(ctx context.Context, rows []SessionKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkSessionsUpdates, sqlSessionsUpdateMany, rows)
+	return out, wrapErr(err, "sessions.UpdateMany", "sessions")
+}
+
+const sqlSessionsUpdateManyReturning = `-- name: sessions.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::boolean[], $4::inet[], $5::boolean[], $6::text[], $7::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "sessions" ON "sessions"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "sessions"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "sessions" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "sessions"."user_id"), "ip" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "sessions"."ip" END, "user_agent" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "sessions"."user_agent" END, "expires_at" = COALESCE("cpcgen_v"."cpcgen_7", "sessions"."expires_at") FROM "cpcgen_v" WHERE "sessions"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "user_id", "ip", "user_agent", "expires_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."ip", "cpcgen_new"."user_agent", "cpcgen_new"."expires_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *SessionRepo) UpdateManyReturning(ctx context.Context, rows []SessionKeyedUpdate) ([]Session, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkSessionsUpdates, sqlSessionsUpdateManyReturning, scanSession, rows)
+	return out, wrapErr(err, "sessions.UpdateManyReturning", "sessions")
+}
+
+// bulkSessionsKeys sends the rows of DeleteMany.
+var bulkSessionsKeys = &runtime.Bulk[uuid.UUID]{
+	Table: "sessions",
+	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
+	Columns: []runtime.BulkColumn[uuid.UUID]{
+		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	},
+}
+
+const sqlSessionsDeleteMany = `-- name: sessions.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "sessions" ON "sessions"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "sessions"),
+"cpcgen_new" AS (DELETE FROM "sessions" USING "cpcgen_v" WHERE "sessions"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table sessions with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *SessionRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkSessionsKeys, sqlSessionsDeleteMany, keys)
+	return out, wrapErr(err, "sessions.DeleteMany", "sessions")
+}
+
 const sqlSessionsListByUserID = `-- name: sessions.ListByUserID replica=ok
 SELECT "id", "user_id", "ip", "user_agent", "expires_at" FROM "sessions"
 WHERE "user_id" = $1 ORDER BY "id"`

@@ -4,6 +4,7 @@
 package shopdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -339,6 +340,130 @@ func (r *SettingRepo) CreateIfAbsentByOrganizationIDAndKey(ctx context.Context, 
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlSettingsCreateIfAbsentByOrganizationIDAndKey, n, argsNewSetting, scanSetting)
 	return v, created, wrapErr(err, "settings.CreateIfAbsentByOrganizationIDAndKey", "settings")
+}
+
+// SettingKey is the primary key of a row of table settings.
+type SettingKey struct {
+	OrganizationID uuid.UUID `json:"organization_id"`
+	Key            string    `json:"key"`
+}
+
+// SettingKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type SettingKeyedUpdate struct {
+	OrganizationID uuid.UUID     `json:"organization_id"`
+	Key            string        `json:"key"`
+	Changes        SettingUpdate `json:"changes"`
+}
+
+// bulkSettingsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkSettingsUpdates = &runtime.Bulk[SettingKeyedUpdate]{
+	Table: "settings",
+	Key: func(a, b *SettingKeyedUpdate) int {
+		return cmp.Or(runtime.CompareUUID(a.OrganizationID, b.OrganizationID), cmp.Compare(a.Key, b.Key))
+	},
+	Validate: func(v *SettingKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[SettingKeyedUpdate]{
+		runtime.Array(func(v *SettingKeyedUpdate) *uuid.UUID { return &v.OrganizationID }),
+		runtime.Array(func(v *SettingKeyedUpdate) *string { return &v.Key }),
+		runtime.Array(func(v *SettingKeyedUpdate) *json.RawMessage { return v.Changes.Value.Ptr() }),
+	},
+}
+
+const sqlSettingsUpdateMany = `-- name: settings.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "settings" ON "settings"."organization_id" = "cpcgen_v"."cpcgen_1" AND "settings"."key" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "settings"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "settings" SET "value" = COALESCE("cpcgen_v"."cpcgen_3", "settings"."value"), "updated_at" = now() FROM "cpcgen_v" WHERE "settings"."organization_id" = "cpcgen_v"."cpcgen_1" AND "settings"."key" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table settings the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *SettingRepo) UpdateMany(ctx context.Context, rows []SettingKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkSettingsUpdates, sqlSettingsUpdateMany, rows)
+	return out, wrapErr(err, "settings.UpdateMany", "settings")
+}
+
+const sqlSettingsUpdateManyReturning = `-- name: settings.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "settings" ON "settings"."organization_id" = "cpcgen_v"."cpcgen_1" AND "settings"."key" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "settings"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "settings" SET "value" = COALESCE("cpcgen_v"."cpcgen_3", "settings"."value"), "updated_at" = now() FROM "cpcgen_v" WHERE "settings"."organization_id" = "cpcgen_v"."cpcgen_1" AND "settings"."key" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "organization_id", "key", "value", "created_at", "updated_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."organization_id", "cpcgen_new"."key", "cpcgen_new"."value", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *SettingRepo) UpdateManyReturning(ctx context.Context, rows []SettingKeyedUpdate) ([]Setting, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkSettingsUpdates, sqlSettingsUpdateManyReturning, scanSetting, rows)
+	return out, wrapErr(err, "settings.UpdateManyReturning", "settings")
+}
+
+// bulkSettingsKeys sends the rows of DeleteMany.
+var bulkSettingsKeys = &runtime.Bulk[SettingKey]{
+	Table: "settings",
+	Key: func(a, b *SettingKey) int {
+		return cmp.Or(runtime.CompareUUID(a.OrganizationID, b.OrganizationID), cmp.Compare(a.Key, b.Key))
+	},
+	Columns: []runtime.BulkColumn[SettingKey]{
+		runtime.Array(func(v *SettingKey) *uuid.UUID { return &v.OrganizationID }),
+		runtime.Array(func(v *SettingKey) *string { return &v.Key }),
+	},
+}
+
+const sqlSettingsDeleteMany = `-- name: settings.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "settings" ON "settings"."organization_id" = "cpcgen_v"."cpcgen_1" AND "settings"."key" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "settings"),
+"cpcgen_new" AS (DELETE FROM "settings" USING "cpcgen_v" WHERE "settings"."organization_id" = "cpcgen_v"."cpcgen_1" AND "settings"."key" = "cpcgen_v"."cpcgen_2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table settings with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *SettingRepo) DeleteMany(ctx context.Context, keys []SettingKey) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkSettingsKeys, sqlSettingsDeleteMany, keys)
+	return out, wrapErr(err, "settings.DeleteMany", "settings")
+}
+
+// bulkSettingsNew sends the rows of the batch upserts.
+var bulkSettingsNew = &runtime.Bulk[NewSetting]{
+	Table:    "settings",
+	Validate: (*NewSetting).Validate,
+	Columns: []runtime.BulkColumn[NewSetting]{
+		runtime.Array(func(v *NewSetting) *uuid.UUID { return &v.OrganizationID }),
+		runtime.Array(func(v *NewSetting) *string { return &v.Key }),
+		runtime.Array(func(v *NewSetting) *json.RawMessage { return &v.Value }),
+	},
+}
+
+const sqlSettingsUpsertManyByOrganizationIDAndKey = `-- name: settings.UpsertManyByOrganizationIDAndKey
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::uuid[], $2::varchar[], $3::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "settings"."organization_id" AS "cpcgen_k1", "settings"."key" AS "cpcgen_k2" FROM "cpcgen_v" JOIN "settings" ON "organization_id" = "cpcgen_v"."cpcgen_i1" AND "key" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "settings"),
+"cpcgen_ins" AS (INSERT INTO "settings" ("organization_id", "key", "value") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("organization_id", "key") DO NOTHING RETURNING "organization_id", "key", "value", "created_at", "updated_at"),
+"cpcgen_new" AS (UPDATE "settings" SET "value" = "cpcgen_v"."cpcgen_i3", "updated_at" = now() FROM "cpcgen_v" WHERE "organization_id" = "cpcgen_v"."cpcgen_i1" AND "key" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "organization_id", "key", "value", "created_at", "updated_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."organization_id", "cpcgen_ins"."key", "cpcgen_ins"."value", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."organization_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."key" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."organization_id", "cpcgen_new"."key", "cpcgen_new"."value", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`
+
+// UpsertManyByOrganizationIDAndKey is UpsertByOrganizationIDAndKey for many rows:
+// it returns the rows as stored, in the order of rows. See runtime.UpsertMany.
+func (r *SettingRepo) UpsertManyByOrganizationIDAndKey(ctx context.Context, rows []NewSetting) ([]Setting, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkSettingsNew.By(func(a, b *NewSetting) int {
+		return cmp.Or(runtime.CompareUUID(a.OrganizationID, b.OrganizationID), cmp.Compare(a.Key, b.Key))
+	}), sqlSettingsUpsertManyByOrganizationIDAndKey, scanSetting, rows)
+	return out, wrapErr(err, "settings.UpsertManyByOrganizationIDAndKey", "settings")
+}
+
+const sqlSettingsCreateManyIfAbsentByOrganizationIDAndKey = `-- name: settings.CreateManyIfAbsentByOrganizationIDAndKey
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::uuid[], $2::varchar[], $3::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "settings" ("organization_id", "key", "value") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("organization_id", "key") DO NOTHING RETURNING "organization_id", "key", "value", "created_at", "updated_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."organization_id", "cpcgen_ins"."key", "cpcgen_ins"."value", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."organization_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."key" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "settings"."organization_id", "settings"."key", "settings"."value", "settings"."created_at", "settings"."updated_at" FROM "cpcgen_v" JOIN "settings" ON "organization_id" = "cpcgen_v"."cpcgen_i1" AND "key" = "cpcgen_v"."cpcgen_i2"`
+
+// CreateManyIfAbsentByOrganizationIDAndKey is CreateIfAbsentByOrganizationIDAndKey
+// for many rows: it returns, in the order of rows, the new rows or the rows in the
+// way, and whether each was created. See runtime.CreateManyIfAbsent.
+func (r *SettingRepo) CreateManyIfAbsentByOrganizationIDAndKey(ctx context.Context, rows []NewSetting) ([]Setting, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkSettingsNew.By(func(a, b *NewSetting) int {
+		return cmp.Or(runtime.CompareUUID(a.OrganizationID, b.OrganizationID), cmp.Compare(a.Key, b.Key))
+	}), sqlSettingsCreateManyIfAbsentByOrganizationIDAndKey, scanSetting, rows)
+	return out, created, wrapErr(err, "settings.CreateManyIfAbsentByOrganizationIDAndKey", "settings")
 }
 
 const sqlSettingsListByOrganizationID = `-- name: settings.ListByOrganizationID replica=ok

@@ -4,6 +4,7 @@
 package shopdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -309,6 +310,136 @@ LIMIT 1`
 func (r *ShipmentItemRepo) CreateIfAbsentByShipmentIDAndOrderIDAndLineNo(ctx context.Context, n NewShipmentItem) (ShipmentItem, bool, error) {
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlShipmentItemsCreateIfAbsentByShipmentIDAndOrderIDAndLineNo, n, argsNewShipmentItem, scanShipmentItem)
 	return v, created, wrapErr(err, "shipment_items.CreateIfAbsentByShipmentIDAndOrderIDAndLineNo", "shipment_items")
+}
+
+// ShipmentItemKey is the primary key of a row of table shipment_items.
+type ShipmentItemKey struct {
+	ShipmentID uuid.UUID `json:"shipment_id"`
+	OrderID    uuid.UUID `json:"order_id"`
+	LineNo     int16     `json:"line_no"`
+}
+
+// ShipmentItemKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type ShipmentItemKeyedUpdate struct {
+	ShipmentID uuid.UUID          `json:"shipment_id"`
+	OrderID    uuid.UUID          `json:"order_id"`
+	LineNo     int16              `json:"line_no"`
+	Changes    ShipmentItemUpdate `json:"changes"`
+}
+
+// bulkShipmentItemsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkShipmentItemsUpdates = &runtime.Bulk[ShipmentItemKeyedUpdate]{
+	Table: "shipment_items",
+	Key: func(a, b *ShipmentItemKeyedUpdate) int {
+		return cmp.Or(runtime.CompareUUID(a.ShipmentID, b.ShipmentID), runtime.CompareUUID(a.OrderID, b.OrderID), cmp.Compare(a.LineNo, b.LineNo))
+	},
+	Columns: []runtime.BulkColumn[ShipmentItemKeyedUpdate]{
+		runtime.Array(func(v *ShipmentItemKeyedUpdate) *uuid.UUID { return &v.ShipmentID }),
+		runtime.Array(func(v *ShipmentItemKeyedUpdate) *uuid.UUID { return &v.OrderID }),
+		runtime.Array(func(v *ShipmentItemKeyedUpdate) *int16 { return &v.LineNo }),
+		runtime.Array(func(v *ShipmentItemKeyedUpdate) *int32 { return v.Changes.Quantity.Ptr() }),
+	},
+}
+
+const sqlShipmentItemsUpdateMany = `-- name: shipment_items.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::smallint[], $4::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "shipment_items" ON "shipment_items"."shipment_id" = "cpcgen_v"."cpcgen_1" AND "shipment_items"."order_id" = "cpcgen_v"."cpcgen_2" AND "shipment_items"."line_no" = "cpcgen_v"."cpcgen_3" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "shipment_items"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "shipment_items" SET "quantity" = COALESCE("cpcgen_v"."cpcgen_4", "shipment_items"."quantity") FROM "cpcgen_v" WHERE "shipment_items"."shipment_id" = "cpcgen_v"."cpcgen_1" AND "shipment_items"."order_id" = "cpcgen_v"."cpcgen_2" AND "shipment_items"."line_no" = "cpcgen_v"."cpcgen_3" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table shipment_items the changes of each, as
+// Update does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *ShipmentItemRepo) UpdateMany(ctx context.Context, rows []ShipmentItemKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkShipmentItemsUpdates, sqlShipmentItemsUpdateMany, rows)
+	return out, wrapErr(err, "shipment_items.UpdateMany", "shipment_items")
+}
+
+const sqlShipmentItemsUpdateManyReturning = `-- name: shipment_items.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::smallint[], $4::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "shipment_items" ON "shipment_items"."shipment_id" = "cpcgen_v"."cpcgen_1" AND "shipment_items"."order_id" = "cpcgen_v"."cpcgen_2" AND "shipment_items"."line_no" = "cpcgen_v"."cpcgen_3" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "shipment_items"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "shipment_items" SET "quantity" = COALESCE("cpcgen_v"."cpcgen_4", "shipment_items"."quantity") FROM "cpcgen_v" WHERE "shipment_items"."shipment_id" = "cpcgen_v"."cpcgen_1" AND "shipment_items"."order_id" = "cpcgen_v"."cpcgen_2" AND "shipment_items"."line_no" = "cpcgen_v"."cpcgen_3" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "shipment_id", "order_id", "line_no", "quantity")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."shipment_id", "cpcgen_new"."order_id", "cpcgen_new"."line_no", "cpcgen_new"."quantity" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *ShipmentItemRepo) UpdateManyReturning(ctx context.Context, rows []ShipmentItemKeyedUpdate) ([]ShipmentItem, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkShipmentItemsUpdates, sqlShipmentItemsUpdateManyReturning, scanShipmentItem, rows)
+	return out, wrapErr(err, "shipment_items.UpdateManyReturning", "shipment_items")
+}
+
+// bulkShipmentItemsKeys sends the rows of DeleteMany.
+var bulkShipmentItemsKeys = &runtime.Bulk[ShipmentItemKey]{
+	Table: "shipment_items",
+	Key: func(a, b *ShipmentItemKey) int {
+		return cmp.Or(runtime.CompareUUID(a.ShipmentID, b.ShipmentID), runtime.CompareUUID(a.OrderID, b.OrderID), cmp.Compare(a.LineNo, b.LineNo))
+	},
+	Columns: []runtime.BulkColumn[ShipmentItemKey]{
+		runtime.Array(func(v *ShipmentItemKey) *uuid.UUID { return &v.ShipmentID }),
+		runtime.Array(func(v *ShipmentItemKey) *uuid.UUID { return &v.OrderID }),
+		runtime.Array(func(v *ShipmentItemKey) *int16 { return &v.LineNo }),
+	},
+}
+
+const sqlShipmentItemsDeleteMany = `-- name: shipment_items.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::smallint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "shipment_items" ON "shipment_items"."shipment_id" = "cpcgen_v"."cpcgen_1" AND "shipment_items"."order_id" = "cpcgen_v"."cpcgen_2" AND "shipment_items"."line_no" = "cpcgen_v"."cpcgen_3" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "shipment_items"),
+"cpcgen_new" AS (DELETE FROM "shipment_items" USING "cpcgen_v" WHERE "shipment_items"."shipment_id" = "cpcgen_v"."cpcgen_1" AND "shipment_items"."order_id" = "cpcgen_v"."cpcgen_2" AND "shipment_items"."line_no" = "cpcgen_v"."cpcgen_3" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table shipment_items with the keys given, as
+// Delete does, and reports whether each key's row was deleted. See
+// runtime.WriteMany.
+func (r *ShipmentItemRepo) DeleteMany(ctx context.Context, keys []ShipmentItemKey) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkShipmentItemsKeys, sqlShipmentItemsDeleteMany, keys)
+	return out, wrapErr(err, "shipment_items.DeleteMany", "shipment_items")
+}
+
+// bulkShipmentItemsNew sends the rows of the batch upserts.
+var bulkShipmentItemsNew = &runtime.Bulk[NewShipmentItem]{
+	Table: "shipment_items",
+	Columns: []runtime.BulkColumn[NewShipmentItem]{
+		runtime.Array(func(v *NewShipmentItem) *uuid.UUID { return &v.ShipmentID }),
+		runtime.Array(func(v *NewShipmentItem) *uuid.UUID { return &v.OrderID }),
+		runtime.Array(func(v *NewShipmentItem) *int16 { return &v.LineNo }),
+		runtime.Array(func(v *NewShipmentItem) *int32 { return &v.Quantity }),
+	},
+}
+
+const sqlShipmentItemsUpsertManyByShipmentIDAndOrderIDAndLineNo = `-- name: shipment_items.UpsertManyByShipmentIDAndOrderIDAndLineNo
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4" FROM unnest($1::uuid[], $2::uuid[], $3::smallint[], $4::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "shipment_items"."shipment_id" AS "cpcgen_k1", "shipment_items"."order_id" AS "cpcgen_k2", "shipment_items"."line_no" AS "cpcgen_k3" FROM "cpcgen_v" JOIN "shipment_items" ON "shipment_id" = "cpcgen_v"."cpcgen_i1" AND "order_id" = "cpcgen_v"."cpcgen_i2" AND "line_no" = "cpcgen_v"."cpcgen_i3" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "shipment_items"),
+"cpcgen_ins" AS (INSERT INTO "shipment_items" ("shipment_id", "order_id", "line_no", "quantity") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("shipment_id", "order_id", "line_no") DO NOTHING RETURNING "shipment_id", "order_id", "line_no", "quantity"),
+"cpcgen_new" AS (UPDATE "shipment_items" SET "quantity" = "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE "shipment_id" = "cpcgen_v"."cpcgen_i1" AND "order_id" = "cpcgen_v"."cpcgen_i2" AND "line_no" = "cpcgen_v"."cpcgen_i3" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "shipment_id", "order_id", "line_no", "quantity")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."shipment_id", "cpcgen_ins"."order_id", "cpcgen_ins"."line_no", "cpcgen_ins"."quantity" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."shipment_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."order_id" = "cpcgen_v"."cpcgen_i2" AND "cpcgen_ins"."line_no" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."shipment_id", "cpcgen_new"."order_id", "cpcgen_new"."line_no", "cpcgen_new"."quantity" FROM "cpcgen_new"`
+
+// UpsertManyByShipmentIDAndOrderIDAndLineNo is
+// UpsertByShipmentIDAndOrderIDAndLineNo for many rows: it returns the rows as
+// stored, in the order of rows. See runtime.UpsertMany.
+func (r *ShipmentItemRepo) UpsertManyByShipmentIDAndOrderIDAndLineNo(ctx context.Context, rows []NewShipmentItem) ([]ShipmentItem, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkShipmentItemsNew.By(func(a, b *NewShipmentItem) int {
+		return cmp.Or(runtime.CompareUUID(a.ShipmentID, b.ShipmentID), runtime.CompareUUID(a.OrderID, b.OrderID), cmp.Compare(a.LineNo, b.LineNo))
+	}), sqlShipmentItemsUpsertManyByShipmentIDAndOrderIDAndLineNo, scanShipmentItem, rows)
+	return out, wrapErr(err, "shipment_items.UpsertManyByShipmentIDAndOrderIDAndLineNo", "shipment_items")
+}
+
+const sqlShipmentItemsCreateManyIfAbsentByShipmentIDAndOrderIDAndLineNo = `-- name: shipment_items.CreateManyIfAbsentByShipmentIDAndOrderIDAndLineNo
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4" FROM unnest($1::uuid[], $2::uuid[], $3::smallint[], $4::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "shipment_items" ("shipment_id", "order_id", "line_no", "quantity") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("shipment_id", "order_id", "line_no") DO NOTHING RETURNING "shipment_id", "order_id", "line_no", "quantity")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."shipment_id", "cpcgen_ins"."order_id", "cpcgen_ins"."line_no", "cpcgen_ins"."quantity" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."shipment_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."order_id" = "cpcgen_v"."cpcgen_i2" AND "cpcgen_ins"."line_no" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "shipment_items"."shipment_id", "shipment_items"."order_id", "shipment_items"."line_no", "shipment_items"."quantity" FROM "cpcgen_v" JOIN "shipment_items" ON "shipment_id" = "cpcgen_v"."cpcgen_i1" AND "order_id" = "cpcgen_v"."cpcgen_i2" AND "line_no" = "cpcgen_v"."cpcgen_i3"`
+
+// CreateManyIfAbsentByShipmentIDAndOrderIDAndLineNo is
+// CreateIfAbsentByShipmentIDAndOrderIDAndLineNo for many rows: it returns, in the
+// order of rows, the new rows or the rows in the way, and whether each was
+// created. See runtime.CreateManyIfAbsent.
+func (r *ShipmentItemRepo) CreateManyIfAbsentByShipmentIDAndOrderIDAndLineNo(ctx context.Context, rows []NewShipmentItem) ([]ShipmentItem, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkShipmentItemsNew.By(func(a, b *NewShipmentItem) int {
+		return cmp.Or(runtime.CompareUUID(a.ShipmentID, b.ShipmentID), runtime.CompareUUID(a.OrderID, b.OrderID), cmp.Compare(a.LineNo, b.LineNo))
+	}), sqlShipmentItemsCreateManyIfAbsentByShipmentIDAndOrderIDAndLineNo, scanShipmentItem, rows)
+	return out, created, wrapErr(err, "shipment_items.CreateManyIfAbsentByShipmentIDAndOrderIDAndLineNo", "shipment_items")
 }
 
 const sqlShipmentItemsListByShipmentID = `-- name: shipment_items.ListByShipmentID replica=ok

@@ -49,6 +49,10 @@ type ShipmentUpdate struct {
 }
 
 // ShipmentRepo reads and writes table shipments.
+//
+// UpsertByTrackingNo has no batch form: column tracking_no may be left unset or
+// NULL, so the rows of a batch that share a key are not known before they are
+// sent.
 type ShipmentRepo struct {
 	db runtime.DBTX
 }
@@ -407,6 +411,82 @@ func (r *ShipmentRepo) CreateIfAbsentByTrackingNo(ctx context.Context, n NewShip
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlShipmentsCreateIfAbsentByTrackingNo, n, argsNewShipment, scanShipment)
 	return v, created, wrapErr(err, "shipments.CreateIfAbsentByTrackingNo", "shipments")
+}
+
+// ShipmentKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type ShipmentKeyedUpdate struct {
+	ID      uuid.UUID      `json:"id"`
+	Changes ShipmentUpdate `json:"changes"`
+}
+
+// bulkShipmentsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkShipmentsUpdates = &runtime.Bulk[ShipmentKeyedUpdate]{
+	Table:    "shipments",
+	Key:      func(a, b *ShipmentKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Validate: func(v *ShipmentKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[ShipmentKeyedUpdate]{
+		runtime.Array(func(v *ShipmentKeyedUpdate) *uuid.UUID { return &v.ID }),
+		runtime.Array(func(v *ShipmentKeyedUpdate) *uuid.UUID { return v.Changes.OrderID.Ptr() }),
+		runtime.Array(func(v *ShipmentKeyedUpdate) *int16 { return v.Changes.WarehouseID.Ptr() }),
+		runtime.Array(func(v *ShipmentKeyedUpdate) *string { return v.Changes.Carrier.Ptr() }),
+		runtime.Flags(func(v *ShipmentKeyedUpdate) *bool { return &v.Changes.TrackingNo.Set }),
+		runtime.Array(func(v *ShipmentKeyedUpdate) *string { return v.Changes.TrackingNo.Value.Ptr() }),
+		runtime.Array(func(v *ShipmentKeyedUpdate) *ShipmentStatus { return v.Changes.Status.Ptr() }),
+		runtime.Flags(func(v *ShipmentKeyedUpdate) *bool { return &v.Changes.ShippedAt.Set }),
+		runtime.Array(func(v *ShipmentKeyedUpdate) *time.Time { return v.Changes.ShippedAt.Value.Ptr() }),
+	},
+}
+
+const sqlShipmentsUpdateMany = `-- name: shipments.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::smallint[], $4::varchar[], $5::boolean[], $6::varchar[], $7::text[]::"shipment_status"[], $8::boolean[], $9::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "shipments" ON "shipments"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "shipments"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "shipments" SET "order_id" = COALESCE("cpcgen_v"."cpcgen_2", "shipments"."order_id"), "warehouse_id" = COALESCE("cpcgen_v"."cpcgen_3", "shipments"."warehouse_id"), "carrier" = COALESCE("cpcgen_v"."cpcgen_4", "shipments"."carrier"), "tracking_no" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "shipments"."tracking_no" END, "status" = COALESCE("cpcgen_v"."cpcgen_7", "shipments"."status"), "shipped_at" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "shipments"."shipped_at" END FROM "cpcgen_v" WHERE "shipments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table shipments the changes of each, as
+// Update does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *ShipmentRepo) UpdateMany(ctx context.Context, rows []ShipmentKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkShipmentsUpdates, sqlShipmentsUpdateMany, rows)
+	return out, wrapErr(err, "shipments.UpdateMany", "shipments")
+}
+
+const sqlShipmentsUpdateManyReturning = `-- name: shipments.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::smallint[], $4::varchar[], $5::boolean[], $6::varchar[], $7::text[]::"shipment_status"[], $8::boolean[], $9::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "shipments" ON "shipments"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "shipments"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "shipments" SET "order_id" = COALESCE("cpcgen_v"."cpcgen_2", "shipments"."order_id"), "warehouse_id" = COALESCE("cpcgen_v"."cpcgen_3", "shipments"."warehouse_id"), "carrier" = COALESCE("cpcgen_v"."cpcgen_4", "shipments"."carrier"), "tracking_no" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "shipments"."tracking_no" END, "status" = COALESCE("cpcgen_v"."cpcgen_7", "shipments"."status"), "shipped_at" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "shipments"."shipped_at" END FROM "cpcgen_v" WHERE "shipments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."order_id", "cpcgen_new"."warehouse_id", "cpcgen_new"."carrier", "cpcgen_new"."tracking_no", "cpcgen_new"."status", "cpcgen_new"."shipped_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *ShipmentRepo) UpdateManyReturning(ctx context.Context, rows []ShipmentKeyedUpdate) ([]Shipment, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkShipmentsUpdates, sqlShipmentsUpdateManyReturning, scanShipment, rows)
+	return out, wrapErr(err, "shipments.UpdateManyReturning", "shipments")
+}
+
+// bulkShipmentsKeys sends the rows of DeleteMany.
+var bulkShipmentsKeys = &runtime.Bulk[uuid.UUID]{
+	Table: "shipments",
+	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
+	Columns: []runtime.BulkColumn[uuid.UUID]{
+		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	},
+}
+
+const sqlShipmentsDeleteMany = `-- name: shipments.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "shipments" ON "shipments"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "shipments"),
+"cpcgen_new" AS (DELETE FROM "shipments" USING "cpcgen_v" WHERE "shipments"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table shipments with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *ShipmentRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkShipmentsKeys, sqlShipmentsDeleteMany, keys)
+	return out, wrapErr(err, "shipments.DeleteMany", "shipments")
 }
 
 const sqlShipmentsListByOrderID = `-- name: shipments.ListByOrderID replica=ok

@@ -349,6 +349,82 @@ func (r *SubscriptionRepo) CreateManyReturning(ctx context.Context, rows []NewSu
 	return items, wrapErr(err, "subscriptions.CreateManyReturning", "subscriptions")
 }
 
+// SubscriptionKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type SubscriptionKeyedUpdate struct {
+	ID      uuid.UUID          `json:"id"`
+	Changes SubscriptionUpdate `json:"changes"`
+}
+
+// bulkSubscriptionsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkSubscriptionsUpdates = &runtime.Bulk[SubscriptionKeyedUpdate]{
+	Table:    "subscriptions",
+	Key:      func(a, b *SubscriptionKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Validate: func(v *SubscriptionKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[SubscriptionKeyedUpdate]{
+		runtime.Array(func(v *SubscriptionKeyedUpdate) *uuid.UUID { return &v.ID }),
+		runtime.Array(func(v *SubscriptionKeyedUpdate) *uuid.UUID { return v.Changes.OrganizationID.Ptr() }),
+		runtime.Array(func(v *SubscriptionKeyedUpdate) *uuid.UUID { return v.Changes.PlanID.Ptr() }),
+		runtime.Array(func(v *SubscriptionKeyedUpdate) *int32 { return v.Changes.Seats.Ptr() }),
+		runtime.Array(func(v *SubscriptionKeyedUpdate) *time.Time { return v.Changes.CurrentPeriodStart.Ptr() }),
+		runtime.Array(func(v *SubscriptionKeyedUpdate) *time.Time { return v.Changes.CurrentPeriodEnd.Ptr() }),
+		runtime.Flags(func(v *SubscriptionKeyedUpdate) *bool { return &v.Changes.CanceledAt.Set }),
+		runtime.Array(func(v *SubscriptionKeyedUpdate) *time.Time { return v.Changes.CanceledAt.Value.Ptr() }),
+	},
+}
+
+const sqlSubscriptionsUpdateMany = `-- name: subscriptions.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::integer[], $5::timestamptz[], $6::timestamptz[], $7::boolean[], $8::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "subscriptions" ON "subscriptions"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "subscriptions"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "subscriptions" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "subscriptions"."organization_id"), "plan_id" = COALESCE("cpcgen_v"."cpcgen_3", "subscriptions"."plan_id"), "seats" = COALESCE("cpcgen_v"."cpcgen_4", "subscriptions"."seats"), "current_period_start" = COALESCE("cpcgen_v"."cpcgen_5", "subscriptions"."current_period_start"), "current_period_end" = COALESCE("cpcgen_v"."cpcgen_6", "subscriptions"."current_period_end"), "canceled_at" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "subscriptions"."canceled_at" END, "updated_at" = now() FROM "cpcgen_v" WHERE "subscriptions"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table subscriptions the changes of each, as
+// Update does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *SubscriptionRepo) UpdateMany(ctx context.Context, rows []SubscriptionKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkSubscriptionsUpdates, sqlSubscriptionsUpdateMany, rows)
+	return out, wrapErr(err, "subscriptions.UpdateMany", "subscriptions")
+}
+
+const sqlSubscriptionsUpdateManyReturning = `-- name: subscriptions.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::integer[], $5::timestamptz[], $6::timestamptz[], $7::boolean[], $8::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "subscriptions" ON "subscriptions"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "subscriptions"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "subscriptions" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "subscriptions"."organization_id"), "plan_id" = COALESCE("cpcgen_v"."cpcgen_3", "subscriptions"."plan_id"), "seats" = COALESCE("cpcgen_v"."cpcgen_4", "subscriptions"."seats"), "current_period_start" = COALESCE("cpcgen_v"."cpcgen_5", "subscriptions"."current_period_start"), "current_period_end" = COALESCE("cpcgen_v"."cpcgen_6", "subscriptions"."current_period_end"), "canceled_at" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "subscriptions"."canceled_at" END, "updated_at" = now() FROM "cpcgen_v" WHERE "subscriptions"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."plan_id", "cpcgen_new"."seats", "cpcgen_new"."current_period_start", "cpcgen_new"."current_period_end", "cpcgen_new"."canceled_at", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *SubscriptionRepo) UpdateManyReturning(ctx context.Context, rows []SubscriptionKeyedUpdate) ([]Subscription, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkSubscriptionsUpdates, sqlSubscriptionsUpdateManyReturning, scanSubscription, rows)
+	return out, wrapErr(err, "subscriptions.UpdateManyReturning", "subscriptions")
+}
+
+// bulkSubscriptionsKeys sends the rows of DeleteMany.
+var bulkSubscriptionsKeys = &runtime.Bulk[uuid.UUID]{
+	Table: "subscriptions",
+	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
+	Columns: []runtime.BulkColumn[uuid.UUID]{
+		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	},
+}
+
+const sqlSubscriptionsDeleteMany = `-- name: subscriptions.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "subscriptions" ON "subscriptions"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "subscriptions"),
+"cpcgen_new" AS (DELETE FROM "subscriptions" USING "cpcgen_v" WHERE "subscriptions"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table subscriptions with the keys given, as
+// Delete does, and reports whether each key's row was deleted. See
+// runtime.WriteMany.
+func (r *SubscriptionRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkSubscriptionsKeys, sqlSubscriptionsDeleteMany, keys)
+	return out, wrapErr(err, "subscriptions.DeleteMany", "subscriptions")
+}
+
 const sqlSubscriptionsListByOrganizationID = `-- name: subscriptions.ListByOrganizationID replica=ok
 SELECT "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at" FROM "subscriptions"
 WHERE "organization_id" = $1 ORDER BY "id"`

@@ -4,6 +4,7 @@
 package shopdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -367,6 +368,115 @@ func (r *WarehouseRepo) CreateIfAbsentByCode(ctx context.Context, n NewWarehouse
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlWarehousesCreateIfAbsentByCode, n, argsNewWarehouse, scanWarehouse)
 	return v, created, wrapErr(err, "warehouses.CreateIfAbsentByCode", "warehouses")
+}
+
+// WarehouseKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type WarehouseKeyedUpdate struct {
+	ID      int16           `json:"id"`
+	Changes WarehouseUpdate `json:"changes"`
+}
+
+// bulkWarehousesUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkWarehousesUpdates = &runtime.Bulk[WarehouseKeyedUpdate]{
+	Table:    "warehouses",
+	Key:      func(a, b *WarehouseKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *WarehouseKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[WarehouseKeyedUpdate]{
+		runtime.Array(func(v *WarehouseKeyedUpdate) *int16 { return &v.ID }),
+		runtime.Array(func(v *WarehouseKeyedUpdate) *string { return v.Changes.Code.Ptr() }),
+		runtime.Array(func(v *WarehouseKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+		runtime.Array(func(v *WarehouseKeyedUpdate) *string { return v.Changes.Country.Ptr() }),
+	},
+}
+
+const sqlWarehousesUpdateMany = `-- name: warehouses.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::smallint[], $2::varchar[], $3::text[], $4::bpchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "warehouses" ON "warehouses"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "warehouses"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "warehouses" SET "code" = COALESCE("cpcgen_v"."cpcgen_2", "warehouses"."code"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "warehouses"."name"), "country" = COALESCE("cpcgen_v"."cpcgen_4", "warehouses"."country") FROM "cpcgen_v" WHERE "warehouses"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table warehouses the changes of each, as
+// Update does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *WarehouseRepo) UpdateMany(ctx context.Context, rows []WarehouseKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkWarehousesUpdates, sqlWarehousesUpdateMany, rows)
+	return out, wrapErr(err, "warehouses.UpdateMany", "warehouses")
+}
+
+const sqlWarehousesUpdateManyReturning = `-- name: warehouses.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::smallint[], $2::varchar[], $3::text[], $4::bpchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "warehouses" ON "warehouses"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "warehouses"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "warehouses" SET "code" = COALESCE("cpcgen_v"."cpcgen_2", "warehouses"."code"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "warehouses"."name"), "country" = COALESCE("cpcgen_v"."cpcgen_4", "warehouses"."country") FROM "cpcgen_v" WHERE "warehouses"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "code", "name", "country")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."code", "cpcgen_new"."name", "cpcgen_new"."country"::text FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *WarehouseRepo) UpdateManyReturning(ctx context.Context, rows []WarehouseKeyedUpdate) ([]Warehouse, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkWarehousesUpdates, sqlWarehousesUpdateManyReturning, scanWarehouse, rows)
+	return out, wrapErr(err, "warehouses.UpdateManyReturning", "warehouses")
+}
+
+// bulkWarehousesKeys sends the rows of DeleteMany.
+var bulkWarehousesKeys = &runtime.Bulk[int16]{
+	Table: "warehouses",
+	Key:   func(a, b *int16) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[int16]{
+		runtime.Array(func(v *int16) *int16 { return v }),
+	},
+}
+
+const sqlWarehousesDeleteMany = `-- name: warehouses.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::smallint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "warehouses" ON "warehouses"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "warehouses"),
+"cpcgen_new" AS (DELETE FROM "warehouses" USING "cpcgen_v" WHERE "warehouses"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table warehouses with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *WarehouseRepo) DeleteMany(ctx context.Context, keys []int16) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkWarehousesKeys, sqlWarehousesDeleteMany, keys)
+	return out, wrapErr(err, "warehouses.DeleteMany", "warehouses")
+}
+
+// bulkWarehousesNew sends the rows of the batch upserts.
+var bulkWarehousesNew = &runtime.Bulk[NewWarehouse]{
+	Table:    "warehouses",
+	Validate: (*NewWarehouse).Validate,
+	Columns: []runtime.BulkColumn[NewWarehouse]{
+		runtime.Array(func(v *NewWarehouse) *string { return &v.Code }),
+		runtime.Array(func(v *NewWarehouse) *string { return &v.Name }),
+		runtime.Array(func(v *NewWarehouse) *string { return &v.Country }),
+	},
+}
+
+const sqlWarehousesUpsertManyByCode = `-- name: warehouses.UpsertManyByCode
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::varchar[], $2::text[], $3::bpchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "warehouses"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "warehouses" ON "code" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "warehouses"),
+"cpcgen_ins" AS (INSERT INTO "warehouses" ("code", "name", "country") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("code") DO NOTHING RETURNING "id", "code", "name", "country"),
+"cpcgen_new" AS (UPDATE "warehouses" SET "name" = "cpcgen_v"."cpcgen_i2", "country" = "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE "code" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "code", "name", "country")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."code", "cpcgen_ins"."name", "cpcgen_ins"."country"::text FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."code", "cpcgen_new"."name", "cpcgen_new"."country"::text FROM "cpcgen_new"`
+
+// UpsertManyByCode is UpsertByCode for many rows: it returns the rows as stored,
+// in the order of rows. See runtime.UpsertMany.
+func (r *WarehouseRepo) UpsertManyByCode(ctx context.Context, rows []NewWarehouse) ([]Warehouse, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkWarehousesNew.By(func(a, b *NewWarehouse) int { return cmp.Compare(a.Code, b.Code) }), sqlWarehousesUpsertManyByCode, scanWarehouse, rows)
+	return out, wrapErr(err, "warehouses.UpsertManyByCode", "warehouses")
+}
+
+const sqlWarehousesCreateManyIfAbsentByCode = `-- name: warehouses.CreateManyIfAbsentByCode
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::varchar[], $2::text[], $3::bpchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "warehouses" ("code", "name", "country") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("code") DO NOTHING RETURNING "id", "code", "name", "country")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."code", "cpcgen_ins"."name", "cpcgen_ins"."country"::text FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "warehouses"."id", "warehouses"."code", "warehouses"."name", "warehouses"."country"::text FROM "cpcgen_v" JOIN "warehouses" ON "code" = "cpcgen_v"."cpcgen_i1"`
+
+// CreateManyIfAbsentByCode is CreateIfAbsentByCode for many rows: it returns, in
+// the order of rows, the new rows or the rows in the way, and whether each was
+// created. See runtime.CreateManyIfAbsent.
+func (r *WarehouseRepo) CreateManyIfAbsentByCode(ctx context.Context, rows []NewWarehouse) ([]Warehouse, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkWarehousesNew.By(func(a, b *NewWarehouse) int { return cmp.Compare(a.Code, b.Code) }), sqlWarehousesCreateManyIfAbsentByCode, scanWarehouse, rows)
+	return out, created, wrapErr(err, "warehouses.CreateManyIfAbsentByCode", "warehouses")
 }
 
 // LoadInventories returns the rows of table inventory that reference each of

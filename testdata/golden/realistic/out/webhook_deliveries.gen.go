@@ -4,6 +4,7 @@
 package shopdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -352,6 +353,85 @@ func (r *WebhookDeliveryRepo) CreateManyReturning(ctx context.Context, rows []Ne
 	)
 	items, err := runtime.Collect(res, err, len(rows), scanWebhookDelivery)
 	return items, wrapErr(err, "webhook_deliveries.CreateManyReturning", "webhook_deliveries")
+}
+
+// WebhookDeliveryKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type WebhookDeliveryKeyedUpdate struct {
+	ID      int64                 `json:"id"`
+	Changes WebhookDeliveryUpdate `json:"changes"`
+}
+
+// bulkWebhookDeliveriesUpdates sends the rows of UpdateMany and
+// UpdateManyReturning.
+var bulkWebhookDeliveriesUpdates = &runtime.Bulk[WebhookDeliveryKeyedUpdate]{
+	Table:    "webhook_deliveries",
+	Key:      func(a, b *WebhookDeliveryKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *WebhookDeliveryKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[WebhookDeliveryKeyedUpdate]{
+		runtime.Array(func(v *WebhookDeliveryKeyedUpdate) *int64 { return &v.ID }),
+		runtime.Array(func(v *WebhookDeliveryKeyedUpdate) *uuid.UUID { return v.Changes.WebhookID.Ptr() }),
+		runtime.Array(func(v *WebhookDeliveryKeyedUpdate) *string { return v.Changes.Event.Ptr() }),
+		runtime.Array(func(v *WebhookDeliveryKeyedUpdate) *json.RawMessage { return v.Changes.Payload.Ptr() }),
+		runtime.Array(func(v *WebhookDeliveryKeyedUpdate) *DeliveryState { return v.Changes.State.Ptr() }),
+		runtime.Array(func(v *WebhookDeliveryKeyedUpdate) *int16 { return v.Changes.Attempts.Ptr() }),
+		runtime.Flags(func(v *WebhookDeliveryKeyedUpdate) *bool { return &v.Changes.NextTryAt.Set }),
+		runtime.Array(func(v *WebhookDeliveryKeyedUpdate) *time.Time { return v.Changes.NextTryAt.Value.Ptr() }),
+		runtime.Flags(func(v *WebhookDeliveryKeyedUpdate) *bool { return &v.Changes.Response.Set }),
+		runtime.Array(func(v *WebhookDeliveryKeyedUpdate) *string { return v.Changes.Response.Value.Ptr() }),
+	},
+}
+
+const sqlWebhookDeliveriesUpdateMany = `-- name: webhook_deliveries.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::varchar[], $4::jsonb[], $5::text[]::"delivery_state"[], $6::smallint[], $7::boolean[], $8::timestamptz[], $9::boolean[], $10::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "webhook_deliveries" ON "webhook_deliveries"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "webhook_deliveries"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "webhook_deliveries" SET "webhook_id" = COALESCE("cpcgen_v"."cpcgen_2", "webhook_deliveries"."webhook_id"), "event" = COALESCE("cpcgen_v"."cpcgen_3", "webhook_deliveries"."event"), "payload" = COALESCE("cpcgen_v"."cpcgen_4", "webhook_deliveries"."payload"), "state" = COALESCE("cpcgen_v"."cpcgen_5", "webhook_deliveries"."state"), "attempts" = COALESCE("cpcgen_v"."cpcgen_6", "webhook_deliveries"."attempts"), "next_try_at" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "webhook_deliveries"."next_try_at" END, "response" = CASE WHEN "cpcgen_v"."cpcgen_9" THEN "cpcgen_v"."cpcgen_10" ELSE "webhook_deliveries"."response" END, "updated_at" = now() FROM "cpcgen_v" WHERE "webhook_deliveries"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table webhook_deliveries the changes of each,
+// as Update does, and returns how many it updated: all, or none when a key has no
+// row (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *WebhookDeliveryRepo) UpdateMany(ctx context.Context, rows []WebhookDeliveryKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkWebhookDeliveriesUpdates, sqlWebhookDeliveriesUpdateMany, rows)
+	return out, wrapErr(err, "webhook_deliveries.UpdateMany", "webhook_deliveries")
+}
+
+const sqlWebhookDeliveriesUpdateManyReturning = `-- name: webhook_deliveries.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::varchar[], $4::jsonb[], $5::text[]::"delivery_state"[], $6::smallint[], $7::boolean[], $8::timestamptz[], $9::boolean[], $10::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "webhook_deliveries" ON "webhook_deliveries"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "webhook_deliveries"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "webhook_deliveries" SET "webhook_id" = COALESCE("cpcgen_v"."cpcgen_2", "webhook_deliveries"."webhook_id"), "event" = COALESCE("cpcgen_v"."cpcgen_3", "webhook_deliveries"."event"), "payload" = COALESCE("cpcgen_v"."cpcgen_4", "webhook_deliveries"."payload"), "state" = COALESCE("cpcgen_v"."cpcgen_5", "webhook_deliveries"."state"), "attempts" = COALESCE("cpcgen_v"."cpcgen_6", "webhook_deliveries"."attempts"), "next_try_at" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "webhook_deliveries"."next_try_at" END, "response" = CASE WHEN "cpcgen_v"."cpcgen_9" THEN "cpcgen_v"."cpcgen_10" ELSE "webhook_deliveries"."response" END, "updated_at" = now() FROM "cpcgen_v" WHERE "webhook_deliveries"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response", "created_at", "updated_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."webhook_id", "cpcgen_new"."event", "cpcgen_new"."payload", "cpcgen_new"."state", "cpcgen_new"."attempts", "cpcgen_new"."next_try_at", "cpcgen_new"."response", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *WebhookDeliveryRepo) UpdateManyReturning(ctx context.Context, rows []WebhookDeliveryKeyedUpdate) ([]WebhookDelivery, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkWebhookDeliveriesUpdates, sqlWebhookDeliveriesUpdateManyReturning, scanWebhookDelivery, rows)
+	return out, wrapErr(err, "webhook_deliveries.UpdateManyReturning", "webhook_deliveries")
+}
+
+// bulkWebhookDeliveriesKeys sends the rows of DeleteMany.
+var bulkWebhookDeliveriesKeys = &runtime.Bulk[int64]{
+	Table: "webhook_deliveries",
+	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[int64]{
+		runtime.Array(func(v *int64) *int64 { return v }),
+	},
+}
+
+const sqlWebhookDeliveriesDeleteMany = `-- name: webhook_deliveries.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "webhook_deliveries" ON "webhook_deliveries"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "webhook_deliveries"),
+"cpcgen_new" AS (DELETE FROM "webhook_deliveries" USING "cpcgen_v" WHERE "webhook_deliveries"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table webhook_deliveries with the keys given, as
+// Delete does, and reports whether each key's row was deleted. See
+// runtime.WriteMany.
+func (r *WebhookDeliveryRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkWebhookDeliveriesKeys, sqlWebhookDeliveriesDeleteMany, keys)
+	return out, wrapErr(err, "webhook_deliveries.DeleteMany", "webhook_deliveries")
 }
 
 const sqlWebhookDeliveriesListByWebhookID = `-- name: webhook_deliveries.ListByWebhookID replica=ok

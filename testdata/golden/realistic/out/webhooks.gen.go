@@ -328,6 +328,79 @@ func (r *WebhookRepo) CreateManyReturning(ctx context.Context, rows []NewWebhook
 	return out, nil
 }
 
+// WebhookKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type WebhookKeyedUpdate struct {
+	ID      uuid.UUID     `json:"id"`
+	Changes WebhookUpdate `json:"changes"`
+}
+
+// bulkWebhooksUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkWebhooksUpdates = &runtime.Bulk[WebhookKeyedUpdate]{
+	Table:    "webhooks",
+	Key:      func(a, b *WebhookKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Validate: func(v *WebhookKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[WebhookKeyedUpdate]{
+		runtime.Array(func(v *WebhookKeyedUpdate) *uuid.UUID { return &v.ID }),
+		runtime.Array(func(v *WebhookKeyedUpdate) *uuid.UUID { return v.Changes.OrganizationID.Ptr() }),
+		runtime.Array(func(v *WebhookKeyedUpdate) *string { return v.Changes.URL.Ptr() }),
+		runtime.TextArray("_text", func(v *WebhookKeyedUpdate) *[]string { return v.Changes.Events.Ptr() }),
+		runtime.Array(func(v *WebhookKeyedUpdate) *[]byte { return v.Changes.Secret.Ptr() }),
+		runtime.Array(func(v *WebhookKeyedUpdate) *bool { return v.Changes.Enabled.Ptr() }),
+	},
+}
+
+const sqlWebhooksUpdateMany = `-- name: webhooks.UpdateMany sensitive=5
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::bytea[], $6::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "webhooks" ON "webhooks"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "webhooks"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "webhooks" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "webhooks"."organization_id"), "url" = COALESCE("cpcgen_v"."cpcgen_3", "webhooks"."url"), "events" = COALESCE("cpcgen_v"."cpcgen_4"::text[], "webhooks"."events"), "secret" = COALESCE("cpcgen_v"."cpcgen_5", "webhooks"."secret"), "enabled" = COALESCE("cpcgen_v"."cpcgen_6", "webhooks"."enabled") FROM "cpcgen_v" WHERE "webhooks"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table webhooks the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *WebhookRepo) UpdateMany(ctx context.Context, rows []WebhookKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkWebhooksUpdates, sqlWebhooksUpdateMany, rows)
+	return out, wrapErr(err, "webhooks.UpdateMany", "webhooks")
+}
+
+const sqlWebhooksUpdateManyReturning = `-- name: webhooks.UpdateManyReturning sensitive=5
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::bytea[], $6::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "webhooks" ON "webhooks"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "webhooks"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "webhooks" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "webhooks"."organization_id"), "url" = COALESCE("cpcgen_v"."cpcgen_3", "webhooks"."url"), "events" = COALESCE("cpcgen_v"."cpcgen_4"::text[], "webhooks"."events"), "secret" = COALESCE("cpcgen_v"."cpcgen_5", "webhooks"."secret"), "enabled" = COALESCE("cpcgen_v"."cpcgen_6", "webhooks"."enabled") FROM "cpcgen_v" WHERE "webhooks"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "url", "events", "secret", "enabled")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."url", "cpcgen_new"."events", "cpcgen_new"."secret", "cpcgen_new"."enabled" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *WebhookRepo) UpdateManyReturning(ctx context.Context, rows []WebhookKeyedUpdate) ([]Webhook, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkWebhooksUpdates, sqlWebhooksUpdateManyReturning, scanWebhook, rows)
+	return out, wrapErr(err, "webhooks.UpdateManyReturning", "webhooks")
+}
+
+// bulkWebhooksKeys sends the rows of DeleteMany.
+var bulkWebhooksKeys = &runtime.Bulk[uuid.UUID]{
+	Table: "webhooks",
+	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
+	Columns: []runtime.BulkColumn[uuid.UUID]{
+		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	},
+}
+
+const sqlWebhooksDeleteMany = `-- name: webhooks.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "webhooks" ON "webhooks"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "webhooks"),
+"cpcgen_new" AS (DELETE FROM "webhooks" USING "cpcgen_v" WHERE "webhooks"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table webhooks with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *WebhookRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkWebhooksKeys, sqlWebhooksDeleteMany, keys)
+	return out, wrapErr(err, "webhooks.DeleteMany", "webhooks")
+}
+
 const sqlWebhooksListByOrganizationID = `-- name: webhooks.ListByOrganizationID replica=ok
 SELECT "id", "organization_id", "url", "events", "secret", "enabled" FROM "webhooks"
 WHERE "organization_id" = $1 ORDER BY "id"`

@@ -4,6 +4,7 @@
 package reldb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -292,6 +293,76 @@ func (r *AttachmentRepo) CreateManyReturning(ctx context.Context, rows []NewAtta
 	)
 	items, err := runtime.Collect(res, err, len(rows), scanAttachment)
 	return items, wrapErr(err, "attachments.CreateManyReturning", "attachments")
+}
+
+// AttachmentKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type AttachmentKeyedUpdate struct {
+	ID      int64            `json:"id"`
+	Changes AttachmentUpdate `json:"changes"`
+}
+
+// bulkAttachmentsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkAttachmentsUpdates = &runtime.Bulk[AttachmentKeyedUpdate]{
+	Table:    "attachments",
+	Key:      func(a, b *AttachmentKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *AttachmentKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[AttachmentKeyedUpdate]{
+		runtime.Array(func(v *AttachmentKeyedUpdate) *int64 { return &v.ID }),
+		runtime.Array(func(v *AttachmentKeyedUpdate) *[]byte { return v.Changes.BlobDigest.Ptr() }),
+		runtime.Array(func(v *AttachmentKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+	},
+}
+
+const sqlAttachmentsUpdateMany = `-- name: attachments.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bytea[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "attachments" ON "attachments"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "attachments"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "attachments" SET "blob_digest" = COALESCE("cpcgen_v"."cpcgen_2", "attachments"."blob_digest"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "attachments"."name") FROM "cpcgen_v" WHERE "attachments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table attachments the changes of each, as
+// Update does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *AttachmentRepo) UpdateMany(ctx context.Context, rows []AttachmentKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkAttachmentsUpdates, sqlAttachmentsUpdateMany, rows)
+	return out, wrapErr(err, "attachments.UpdateMany", "attachments")
+}
+
+const sqlAttachmentsUpdateManyReturning = `-- name: attachments.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bytea[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "attachments" ON "attachments"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "attachments"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "attachments" SET "blob_digest" = COALESCE("cpcgen_v"."cpcgen_2", "attachments"."blob_digest"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "attachments"."name") FROM "cpcgen_v" WHERE "attachments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "blob_digest", "name")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."blob_digest", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *AttachmentRepo) UpdateManyReturning(ctx context.Context, rows []AttachmentKeyedUpdate) ([]Attachment, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkAttachmentsUpdates, sqlAttachmentsUpdateManyReturning, scanAttachment, rows)
+	return out, wrapErr(err, "attachments.UpdateManyReturning", "attachments")
+}
+
+// bulkAttachmentsKeys sends the rows of DeleteMany.
+var bulkAttachmentsKeys = &runtime.Bulk[int64]{
+	Table: "attachments",
+	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[int64]{
+		runtime.Array(func(v *int64) *int64 { return v }),
+	},
+}
+
+const sqlAttachmentsDeleteMany = `-- name: attachments.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "attachments" ON "attachments"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "attachments"),
+"cpcgen_new" AS (DELETE FROM "attachments" USING "cpcgen_v" WHERE "attachments"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table attachments with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *AttachmentRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkAttachmentsKeys, sqlAttachmentsDeleteMany, keys)
+	return out, wrapErr(err, "attachments.DeleteMany", "attachments")
 }
 
 const sqlAttachmentsListByBlobDigest = `-- name: attachments.ListByBlobDigest replica=ok

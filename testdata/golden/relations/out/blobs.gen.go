@@ -4,6 +4,7 @@
 package reldb
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"iter"
@@ -323,4 +324,109 @@ func (r *BlobRepo) CreateIfAbsentByDigest(ctx context.Context, n NewBlob) (Blob,
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlBlobsCreateIfAbsentByDigest, n, argsNewBlob, scanBlob)
 	return v, created, wrapErr(err, "blobs.CreateIfAbsentByDigest", "blobs")
+}
+
+// BlobKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+type BlobKeyedUpdate struct {
+	Digest  []byte     `json:"digest"`
+	Changes BlobUpdate `json:"changes"`
+}
+
+// bulkBlobsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkBlobsUpdates = &runtime.Bulk[BlobKeyedUpdate]{
+	Table:    "blobs",
+	Key:      func(a, b *BlobKeyedUpdate) int { return bytes.Compare(a.Digest, b.Digest) },
+	Validate: func(v *BlobKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[BlobKeyedUpdate]{
+		runtime.Array(func(v *BlobKeyedUpdate) *[]byte { return &v.Digest }),
+		runtime.Array(func(v *BlobKeyedUpdate) *int64 { return v.Changes.Size.Ptr() }),
+	},
+}
+
+const sqlBlobsUpdateMany = `-- name: blobs.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bytea[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "blobs" ON "blobs"."digest" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "blobs"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "blobs" SET "size" = COALESCE("cpcgen_v"."cpcgen_2", "blobs"."size") FROM "cpcgen_v" WHERE "blobs"."digest" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table blobs the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *BlobRepo) UpdateMany(ctx context.Context, rows []BlobKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkBlobsUpdates, sqlBlobsUpdateMany, rows)
+	return out, wrapErr(err, "blobs.UpdateMany", "blobs")
+}
+
+const sqlBlobsUpdateManyReturning = `-- name: blobs.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bytea[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "blobs" ON "blobs"."digest" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "blobs"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "blobs" SET "size" = COALESCE("cpcgen_v"."cpcgen_2", "blobs"."size") FROM "cpcgen_v" WHERE "blobs"."digest" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "digest", "size")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."digest", "cpcgen_new"."size" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *BlobRepo) UpdateManyReturning(ctx context.Context, rows []BlobKeyedUpdate) ([]Blob, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkBlobsUpdates, sqlBlobsUpdateManyReturning, scanBlob, rows)
+	return out, wrapErr(err, "blobs.UpdateManyReturning", "blobs")
+}
+
+// bulkBlobsKeys sends the rows of DeleteMany.
+var bulkBlobsKeys = &runtime.Bulk[[]byte]{
+	Table: "blobs",
+	Key:   func(a, b *[]byte) int { return bytes.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[[]byte]{
+		runtime.Array(func(v *[]byte) *[]byte { return v }),
+	},
+}
+
+const sqlBlobsDeleteMany = `-- name: blobs.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bytea[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "blobs" ON "blobs"."digest" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "blobs"),
+"cpcgen_new" AS (DELETE FROM "blobs" USING "cpcgen_v" WHERE "blobs"."digest" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table blobs with the keys given, as Delete does,
+// and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *BlobRepo) DeleteMany(ctx context.Context, keys [][]byte) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkBlobsKeys, sqlBlobsDeleteMany, keys)
+	return out, wrapErr(err, "blobs.DeleteMany", "blobs")
+}
+
+// bulkBlobsNew sends the rows of the batch upserts.
+var bulkBlobsNew = &runtime.Bulk[NewBlob]{
+	Table:    "blobs",
+	Validate: (*NewBlob).Validate,
+	Columns: []runtime.BulkColumn[NewBlob]{
+		runtime.Array(func(v *NewBlob) *[]byte { return &v.Digest }),
+		runtime.Array(func(v *NewBlob) *int64 { return &v.Size }),
+	},
+}
+
+const sqlBlobsUpsertManyByDigest = `-- name: blobs.UpsertManyByDigest
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::bytea[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "blobs"."digest" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "blobs" ON "digest" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "blobs"),
+"cpcgen_ins" AS (INSERT INTO "blobs" ("digest", "size") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("digest") DO NOTHING RETURNING "digest", "size"),
+"cpcgen_new" AS (UPDATE "blobs" SET "size" = "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE "digest" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "digest", "size")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."digest", "cpcgen_ins"."size" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."digest" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."digest", "cpcgen_new"."size" FROM "cpcgen_new"`
+
+// UpsertManyByDigest is UpsertByDigest for many rows: it returns the rows as
+// stored, in the order of rows. See runtime.UpsertMany.
+func (r *BlobRepo) UpsertManyByDigest(ctx context.Context, rows []NewBlob) ([]Blob, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkBlobsNew.By(func(a, b *NewBlob) int { return bytes.Compare(a.Digest, b.Digest) }), sqlBlobsUpsertManyByDigest, scanBlob, rows)
+	return out, wrapErr(err, "blobs.UpsertManyByDigest", "blobs")
+}
+
+const sqlBlobsCreateManyIfAbsentByDigest = `-- name: blobs.CreateManyIfAbsentByDigest
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::bytea[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "blobs" ("digest", "size") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("digest") DO NOTHING RETURNING "digest", "size")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."digest", "cpcgen_ins"."size" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."digest" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "blobs"."digest", "blobs"."size" FROM "cpcgen_v" JOIN "blobs" ON "digest" = "cpcgen_v"."cpcgen_i1"`
+
+// CreateManyIfAbsentByDigest is CreateIfAbsentByDigest for many rows: it returns,
+// in the order of rows, the new rows or the rows in the way, and whether each was
+// created. See runtime.CreateManyIfAbsent.
+func (r *BlobRepo) CreateManyIfAbsentByDigest(ctx context.Context, rows []NewBlob) ([]Blob, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkBlobsNew.By(func(a, b *NewBlob) int { return bytes.Compare(a.Digest, b.Digest) }), sqlBlobsCreateManyIfAbsentByDigest, scanBlob, rows)
+	return out, created, wrapErr(err, "blobs.CreateManyIfAbsentByDigest", "blobs")
 }

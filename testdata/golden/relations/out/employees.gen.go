@@ -4,6 +4,7 @@
 package reldb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -291,6 +292,77 @@ func (r *EmployeeRepo) CreateManyReturning(ctx context.Context, rows []NewEmploy
 	)
 	items, err := runtime.Collect(res, err, len(rows), scanEmployee)
 	return items, wrapErr(err, "employees.CreateManyReturning", "employees")
+}
+
+// EmployeeKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type EmployeeKeyedUpdate struct {
+	ID      int64          `json:"id"`
+	Changes EmployeeUpdate `json:"changes"`
+}
+
+// bulkEmployeesUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkEmployeesUpdates = &runtime.Bulk[EmployeeKeyedUpdate]{
+	Table:    "employees",
+	Key:      func(a, b *EmployeeKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *EmployeeKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[EmployeeKeyedUpdate]{
+		runtime.Array(func(v *EmployeeKeyedUpdate) *int64 { return &v.ID }),
+		runtime.Flags(func(v *EmployeeKeyedUpdate) *bool { return &v.Changes.ManagerID.Set }),
+		runtime.Array(func(v *EmployeeKeyedUpdate) *int64 { return v.Changes.ManagerID.Value.Ptr() }),
+		runtime.Array(func(v *EmployeeKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+	},
+}
+
+const sqlEmployeesUpdateMany = `-- name: employees.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::boolean[], $3::bigint[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "employees" ON "employees"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "employees"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "employees" SET "manager_id" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "employees"."manager_id" END, "name" = COALESCE("cpcgen_v"."cpcgen_4", "employees"."name") FROM "cpcgen_v" WHERE "employees"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table employees the changes of each, as
+// Update does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *EmployeeRepo) UpdateMany(ctx context.Context, rows []EmployeeKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkEmployeesUpdates, sqlEmployeesUpdateMany, rows)
+	return out, wrapErr(err, "employees.UpdateMany", "employees")
+}
+
+const sqlEmployeesUpdateManyReturning = `-- name: employees.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::boolean[], $3::bigint[], $4::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "employees" ON "employees"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "employees"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "employees" SET "manager_id" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "employees"."manager_id" END, "name" = COALESCE("cpcgen_v"."cpcgen_4", "employees"."name") FROM "cpcgen_v" WHERE "employees"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "manager_id", "name")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."manager_id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *EmployeeRepo) UpdateManyReturning(ctx context.Context, rows []EmployeeKeyedUpdate) ([]Employee, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkEmployeesUpdates, sqlEmployeesUpdateManyReturning, scanEmployee, rows)
+	return out, wrapErr(err, "employees.UpdateManyReturning", "employees")
+}
+
+// bulkEmployeesKeys sends the rows of DeleteMany.
+var bulkEmployeesKeys = &runtime.Bulk[int64]{
+	Table: "employees",
+	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[int64]{
+		runtime.Array(func(v *int64) *int64 { return v }),
+	},
+}
+
+const sqlEmployeesDeleteMany = `-- name: employees.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "employees" ON "employees"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "employees"),
+"cpcgen_new" AS (DELETE FROM "employees" USING "cpcgen_v" WHERE "employees"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table employees with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *EmployeeRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkEmployeesKeys, sqlEmployeesDeleteMany, keys)
+	return out, wrapErr(err, "employees.DeleteMany", "employees")
 }
 
 const sqlEmployeesListByManagerID = `-- name: employees.ListByManagerID replica=ok

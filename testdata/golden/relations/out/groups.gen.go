@@ -4,6 +4,7 @@
 package reldb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -327,6 +328,110 @@ func (r *GroupRepo) CreateIfAbsentByName(ctx context.Context, n NewGroup) (Group
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlGroupsCreateIfAbsentByName, n, argsNewGroup, scanGroup)
 	return v, created, wrapErr(err, "groups.CreateIfAbsentByName", "groups")
+}
+
+// GroupKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+type GroupKeyedUpdate struct {
+	ID      int64       `json:"id"`
+	Changes GroupUpdate `json:"changes"`
+}
+
+// bulkGroupsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkGroupsUpdates = &runtime.Bulk[GroupKeyedUpdate]{
+	Table:    "groups",
+	Key:      func(a, b *GroupKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *GroupKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[GroupKeyedUpdate]{
+		runtime.Array(func(v *GroupKeyedUpdate) *int64 { return &v.ID }),
+		runtime.Array(func(v *GroupKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+	},
+}
+
+const sqlGroupsUpdateMany = `-- name: groups.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "groups" ON "groups"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "groups"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "groups" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "groups"."name") FROM "cpcgen_v" WHERE "groups"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table groups the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *GroupRepo) UpdateMany(ctx context.Context, rows []GroupKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkGroupsUpdates, sqlGroupsUpdateMany, rows)
+	return out, wrapErr(err, "groups.UpdateMany", "groups")
+}
+
+const sqlGroupsUpdateManyReturning = `-- name: groups.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "groups" ON "groups"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "groups"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "groups" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "groups"."name") FROM "cpcgen_v" WHERE "groups"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *GroupRepo) UpdateManyReturning(ctx context.Context, rows []GroupKeyedUpdate) ([]Group, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkGroupsUpdates, sqlGroupsUpdateManyReturning, scanGroup, rows)
+	return out, wrapErr(err, "groups.UpdateManyReturning", "groups")
+}
+
+// bulkGroupsKeys sends the rows of DeleteMany.
+var bulkGroupsKeys = &runtime.Bulk[int64]{
+	Table: "groups",
+	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[int64]{
+		runtime.Array(func(v *int64) *int64 { return v }),
+	},
+}
+
+const sqlGroupsDeleteMany = `-- name: groups.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "groups" ON "groups"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "groups"),
+"cpcgen_new" AS (DELETE FROM "groups" USING "cpcgen_v" WHERE "groups"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table groups with the keys given, as Delete does,
+// and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *GroupRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkGroupsKeys, sqlGroupsDeleteMany, keys)
+	return out, wrapErr(err, "groups.DeleteMany", "groups")
+}
+
+// bulkGroupsNew sends the rows of the batch upserts.
+var bulkGroupsNew = &runtime.Bulk[NewGroup]{
+	Table:    "groups",
+	Validate: (*NewGroup).Validate,
+	Columns: []runtime.BulkColumn[NewGroup]{
+		runtime.Array(func(v *NewGroup) *string { return &v.Name }),
+	},
+}
+
+const sqlGroupsUpsertManyByName = `-- name: groups.UpsertManyByName
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1" FROM unnest($1::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "groups"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "groups" ON "name" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "groups"),
+"cpcgen_ins" AS (INSERT INTO "groups" ("name") SELECT "cpcgen_v"."cpcgen_i1" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") DO NOTHING RETURNING "id", "name"),
+"cpcgen_new" AS (UPDATE "groups" SET "name" = "groups"."name" FROM "cpcgen_v" WHERE "name" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "name")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new"`
+
+// UpsertManyByName is UpsertByName for many rows: it returns the rows as stored,
+// in the order of rows. See runtime.UpsertMany.
+func (r *GroupRepo) UpsertManyByName(ctx context.Context, rows []NewGroup) ([]Group, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkGroupsNew.By(func(a, b *NewGroup) int { return cmp.Compare(a.Name, b.Name) }), sqlGroupsUpsertManyByName, scanGroup, rows)
+	return out, wrapErr(err, "groups.UpsertManyByName", "groups")
+}
+
+const sqlGroupsCreateManyIfAbsentByName = `-- name: groups.CreateManyIfAbsentByName
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1" FROM unnest($1::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "groups" ("name") SELECT "cpcgen_v"."cpcgen_i1" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") DO NOTHING RETURNING "id", "name")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "groups"."id", "groups"."name" FROM "cpcgen_v" JOIN "groups" ON "name" = "cpcgen_v"."cpcgen_i1"`
+
+// CreateManyIfAbsentByName is CreateIfAbsentByName for many rows: it returns, in
+// the order of rows, the new rows or the rows in the way, and whether each was
+// created. See runtime.CreateManyIfAbsent.
+func (r *GroupRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewGroup) ([]Group, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkGroupsNew.By(func(a, b *NewGroup) int { return cmp.Compare(a.Name, b.Name) }), sqlGroupsCreateManyIfAbsentByName, scanGroup, rows)
+	return out, created, wrapErr(err, "groups.CreateManyIfAbsentByName", "groups")
 }
 
 // LoadMemberships returns the rows of table memberships that reference each of

@@ -4,6 +4,7 @@
 package reldb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -342,6 +343,132 @@ func (r *MembershipRepo) CreateIfAbsentByUserIDAndGroupID(ctx context.Context, n
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlMembershipsCreateIfAbsentByUserIDAndGroupID, n, argsNewMembership, scanMembership)
 	return v, created, wrapErr(err, "memberships.CreateIfAbsentByUserIDAndGroupID", "memberships")
+}
+
+// MembershipKey is the primary key of a row of table memberships.
+type MembershipKey struct {
+	UserID  uuid.UUID `json:"user_id"`
+	GroupID int64     `json:"group_id"`
+}
+
+// MembershipKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type MembershipKeyedUpdate struct {
+	UserID  uuid.UUID        `json:"user_id"`
+	GroupID int64            `json:"group_id"`
+	Changes MembershipUpdate `json:"changes"`
+}
+
+// bulkMembershipsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkMembershipsUpdates = &runtime.Bulk[MembershipKeyedUpdate]{
+	Table: "memberships",
+	Key: func(a, b *MembershipKeyedUpdate) int {
+		return cmp.Or(runtime.CompareUUID(a.UserID, b.UserID), cmp.Compare(a.GroupID, b.GroupID))
+	},
+	Validate: func(v *MembershipKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[MembershipKeyedUpdate]{
+		runtime.Array(func(v *MembershipKeyedUpdate) *uuid.UUID { return &v.UserID }),
+		runtime.Array(func(v *MembershipKeyedUpdate) *int64 { return &v.GroupID }),
+		runtime.Array(func(v *MembershipKeyedUpdate) *Role { return v.Changes.Role.Ptr() }),
+		runtime.Array(func(v *MembershipKeyedUpdate) *time.Time { return v.Changes.JoinedAt.Ptr() }),
+	},
+}
+
+const sqlMembershipsUpdateMany = `-- name: memberships.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::text[]::"role"[], $4::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "memberships" ON "memberships"."user_id" = "cpcgen_v"."cpcgen_1" AND "memberships"."group_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "memberships"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "memberships" SET "role" = COALESCE("cpcgen_v"."cpcgen_3", "memberships"."role"), "joined_at" = COALESCE("cpcgen_v"."cpcgen_4", "memberships"."joined_at") FROM "cpcgen_v" WHERE "memberships"."user_id" = "cpcgen_v"."cpcgen_1" AND "memberships"."group_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table memberships the changes of each, as
+// Update does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *MembershipRepo) UpdateMany(ctx context.Context, rows []MembershipKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkMembershipsUpdates, sqlMembershipsUpdateMany, rows)
+	return out, wrapErr(err, "memberships.UpdateMany", "memberships")
+}
+
+const sqlMembershipsUpdateManyReturning = `-- name: memberships.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::text[]::"role"[], $4::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "memberships" ON "memberships"."user_id" = "cpcgen_v"."cpcgen_1" AND "memberships"."group_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "memberships"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "memberships" SET "role" = COALESCE("cpcgen_v"."cpcgen_3", "memberships"."role"), "joined_at" = COALESCE("cpcgen_v"."cpcgen_4", "memberships"."joined_at") FROM "cpcgen_v" WHERE "memberships"."user_id" = "cpcgen_v"."cpcgen_1" AND "memberships"."group_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "user_id", "group_id", "role", "joined_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."user_id", "cpcgen_new"."group_id", "cpcgen_new"."role", "cpcgen_new"."joined_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *MembershipRepo) UpdateManyReturning(ctx context.Context, rows []MembershipKeyedUpdate) ([]Membership, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkMembershipsUpdates, sqlMembershipsUpdateManyReturning, scanMembership, rows)
+	return out, wrapErr(err, "memberships.UpdateManyReturning", "memberships")
+}
+
+// bulkMembershipsKeys sends the rows of DeleteMany.
+var bulkMembershipsKeys = &runtime.Bulk[MembershipKey]{
+	Table: "memberships",
+	Key: func(a, b *MembershipKey) int {
+		return cmp.Or(runtime.CompareUUID(a.UserID, b.UserID), cmp.Compare(a.GroupID, b.GroupID))
+	},
+	Columns: []runtime.BulkColumn[MembershipKey]{
+		runtime.Array(func(v *MembershipKey) *uuid.UUID { return &v.UserID }),
+		runtime.Array(func(v *MembershipKey) *int64 { return &v.GroupID }),
+	},
+}
+
+const sqlMembershipsDeleteMany = `-- name: memberships.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "memberships" ON "memberships"."user_id" = "cpcgen_v"."cpcgen_1" AND "memberships"."group_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "memberships"),
+"cpcgen_new" AS (DELETE FROM "memberships" USING "cpcgen_v" WHERE "memberships"."user_id" = "cpcgen_v"."cpcgen_1" AND "memberships"."group_id" = "cpcgen_v"."cpcgen_2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table memberships with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *MembershipRepo) DeleteMany(ctx context.Context, keys []MembershipKey) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkMembershipsKeys, sqlMembershipsDeleteMany, keys)
+	return out, wrapErr(err, "memberships.DeleteMany", "memberships")
+}
+
+// bulkMembershipsNew sends the rows of the batch upserts.
+var bulkMembershipsNew = &runtime.Bulk[NewMembership]{
+	Table:    "memberships",
+	Validate: (*NewMembership).Validate,
+	Columns: []runtime.BulkColumn[NewMembership]{
+		runtime.Array(func(v *NewMembership) *uuid.UUID { return &v.UserID }),
+		runtime.Array(func(v *NewMembership) *int64 { return &v.GroupID }),
+		runtime.Array(func(v *NewMembership) *Role { return v.Role.Ptr() }),
+		runtime.Array(func(v *NewMembership) *time.Time { return v.JoinedAt.Ptr() }),
+	},
+}
+
+const sqlMembershipsUpsertManyByUserIDAndGroupID = `-- name: memberships.UpsertManyByUserIDAndGroupID
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", COALESCE("cpcgen_u"."cpcgen_3", 'member'::"role") AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", now()) AS "cpcgen_i4" FROM unnest($1::uuid[], $2::bigint[], $3::text[]::"role"[], $4::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "memberships"."user_id" AS "cpcgen_k1", "memberships"."group_id" AS "cpcgen_k2" FROM "cpcgen_v" JOIN "memberships" ON "user_id" = "cpcgen_v"."cpcgen_i1" AND "group_id" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "memberships"),
+"cpcgen_ins" AS (INSERT INTO "memberships" ("user_id", "group_id", "role", "joined_at") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("user_id", "group_id") DO NOTHING RETURNING "user_id", "group_id", "role", "joined_at"),
+"cpcgen_new" AS (UPDATE "memberships" SET "role" = COALESCE("cpcgen_v"."cpcgen_3", "memberships"."role"), "joined_at" = COALESCE("cpcgen_v"."cpcgen_4", "memberships"."joined_at") FROM "cpcgen_v" WHERE "user_id" = "cpcgen_v"."cpcgen_i1" AND "group_id" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "user_id", "group_id", "role", "joined_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."user_id", "cpcgen_ins"."group_id", "cpcgen_ins"."role", "cpcgen_ins"."joined_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."group_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."user_id", "cpcgen_new"."group_id", "cpcgen_new"."role", "cpcgen_new"."joined_at" FROM "cpcgen_new"`
+
+// UpsertManyByUserIDAndGroupID is UpsertByUserIDAndGroupID for many rows: it
+// returns the rows as stored, in the order of rows. See runtime.UpsertMany.
+func (r *MembershipRepo) UpsertManyByUserIDAndGroupID(ctx context.Context, rows []NewMembership) ([]Membership, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkMembershipsNew.By(func(a, b *NewMembership) int {
+		return cmp.Or(runtime.CompareUUID(a.UserID, b.UserID), cmp.Compare(a.GroupID, b.GroupID))
+	}), sqlMembershipsUpsertManyByUserIDAndGroupID, scanMembership, rows)
+	return out, wrapErr(err, "memberships.UpsertManyByUserIDAndGroupID", "memberships")
+}
+
+const sqlMembershipsCreateManyIfAbsentByUserIDAndGroupID = `-- name: memberships.CreateManyIfAbsentByUserIDAndGroupID
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", COALESCE("cpcgen_u"."cpcgen_3", 'member'::"role") AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", now()) AS "cpcgen_i4" FROM unnest($1::uuid[], $2::bigint[], $3::text[]::"role"[], $4::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "memberships" ("user_id", "group_id", "role", "joined_at") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("user_id", "group_id") DO NOTHING RETURNING "user_id", "group_id", "role", "joined_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."user_id", "cpcgen_ins"."group_id", "cpcgen_ins"."role", "cpcgen_ins"."joined_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."group_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "memberships"."user_id", "memberships"."group_id", "memberships"."role", "memberships"."joined_at" FROM "cpcgen_v" JOIN "memberships" ON "user_id" = "cpcgen_v"."cpcgen_i1" AND "group_id" = "cpcgen_v"."cpcgen_i2"`
+
+// CreateManyIfAbsentByUserIDAndGroupID is CreateIfAbsentByUserIDAndGroupID for
+// many rows: it returns, in the order of rows, the new rows or the rows in the
+// way, and whether each was created. See runtime.CreateManyIfAbsent.
+func (r *MembershipRepo) CreateManyIfAbsentByUserIDAndGroupID(ctx context.Context, rows []NewMembership) ([]Membership, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkMembershipsNew.By(func(a, b *NewMembership) int {
+		return cmp.Or(runtime.CompareUUID(a.UserID, b.UserID), cmp.Compare(a.GroupID, b.GroupID))
+	}), sqlMembershipsCreateManyIfAbsentByUserIDAndGroupID, scanMembership, rows)
+	return out, created, wrapErr(err, "memberships.CreateManyIfAbsentByUserIDAndGroupID", "memberships")
 }
 
 const sqlMembershipsListByUserID = `-- name: memberships.ListByUserID replica=ok

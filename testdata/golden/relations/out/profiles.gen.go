@@ -4,6 +4,7 @@
 package reldb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -335,6 +336,112 @@ func (r *ProfileRepo) CreateIfAbsentByUserEmail(ctx context.Context, n NewProfil
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlProfilesCreateIfAbsentByUserEmail, n, argsNewProfile, scanProfile)
 	return v, created, wrapErr(err, "profiles.CreateIfAbsentByUserEmail", "profiles")
+}
+
+// ProfileKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type ProfileKeyedUpdate struct {
+	UserEmail string        `json:"user_email"`
+	Changes   ProfileUpdate `json:"changes"`
+}
+
+// bulkProfilesUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkProfilesUpdates = &runtime.Bulk[ProfileKeyedUpdate]{
+	Table:    "profiles",
+	Key:      func(a, b *ProfileKeyedUpdate) int { return cmp.Compare(a.UserEmail, b.UserEmail) },
+	Validate: func(v *ProfileKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[ProfileKeyedUpdate]{
+		runtime.Array(func(v *ProfileKeyedUpdate) *string { return &v.UserEmail }),
+		runtime.Array(func(v *ProfileKeyedUpdate) *string { return v.Changes.Bio.Ptr() }),
+	},
+}
+
+const sqlProfilesUpdateMany = `-- name: profiles.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "profiles" ON "profiles"."user_email" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "profiles"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "profiles" SET "bio" = COALESCE("cpcgen_v"."cpcgen_2", "profiles"."bio") FROM "cpcgen_v" WHERE "profiles"."user_email" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table profiles the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *ProfileRepo) UpdateMany(ctx context.Context, rows []ProfileKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkProfilesUpdates, sqlProfilesUpdateMany, rows)
+	return out, wrapErr(err, "profiles.UpdateMany", "profiles")
+}
+
+const sqlProfilesUpdateManyReturning = `-- name: profiles.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "profiles" ON "profiles"."user_email" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "profiles"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "profiles" SET "bio" = COALESCE("cpcgen_v"."cpcgen_2", "profiles"."bio") FROM "cpcgen_v" WHERE "profiles"."user_email" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "user_email", "bio")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."user_email", "cpcgen_new"."bio" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *ProfileRepo) UpdateManyReturning(ctx context.Context, rows []ProfileKeyedUpdate) ([]Profile, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkProfilesUpdates, sqlProfilesUpdateManyReturning, scanProfile, rows)
+	return out, wrapErr(err, "profiles.UpdateManyReturning", "profiles")
+}
+
+// bulkProfilesKeys sends the rows of DeleteMany.
+var bulkProfilesKeys = &runtime.Bulk[string]{
+	Table: "profiles",
+	Key:   func(a, b *string) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[string]{
+		runtime.Array(func(v *string) *string { return v }),
+	},
+}
+
+const sqlProfilesDeleteMany = `-- name: profiles.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "profiles" ON "profiles"."user_email" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "profiles"),
+"cpcgen_new" AS (DELETE FROM "profiles" USING "cpcgen_v" WHERE "profiles"."user_email" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table profiles with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *ProfileRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkProfilesKeys, sqlProfilesDeleteMany, keys)
+	return out, wrapErr(err, "profiles.DeleteMany", "profiles")
+}
+
+// bulkProfilesNew sends the rows of the batch upserts.
+var bulkProfilesNew = &runtime.Bulk[NewProfile]{
+	Table:    "profiles",
+	Validate: (*NewProfile).Validate,
+	Columns: []runtime.BulkColumn[NewProfile]{
+		runtime.Array(func(v *NewProfile) *string { return &v.UserEmail }),
+		runtime.Array(func(v *NewProfile) *string { return &v.Bio }),
+	},
+}
+
+const sqlProfilesUpsertManyByUserEmail = `-- name: profiles.UpsertManyByUserEmail
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::varchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "profiles"."user_email" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "profiles" ON "user_email" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "profiles"),
+"cpcgen_ins" AS (INSERT INTO "profiles" ("user_email", "bio") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("user_email") DO NOTHING RETURNING "user_email", "bio"),
+"cpcgen_new" AS (UPDATE "profiles" SET "bio" = "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE "user_email" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "user_email", "bio")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."user_email", "cpcgen_ins"."bio" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."user_email" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."user_email", "cpcgen_new"."bio" FROM "cpcgen_new"`
+
+// UpsertManyByUserEmail is UpsertByUserEmail for many rows: it returns the rows as
+// stored, in the order of rows. See runtime.UpsertMany.
+func (r *ProfileRepo) UpsertManyByUserEmail(ctx context.Context, rows []NewProfile) ([]Profile, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkProfilesNew.By(func(a, b *NewProfile) int { return cmp.Compare(a.UserEmail, b.UserEmail) }), sqlProfilesUpsertManyByUserEmail, scanProfile, rows)
+	return out, wrapErr(err, "profiles.UpsertManyByUserEmail", "profiles")
+}
+
+const sqlProfilesCreateManyIfAbsentByUserEmail = `-- name: profiles.CreateManyIfAbsentByUserEmail
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::varchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "profiles" ("user_email", "bio") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("user_email") DO NOTHING RETURNING "user_email", "bio")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."user_email", "cpcgen_ins"."bio" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."user_email" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "profiles"."user_email", "profiles"."bio" FROM "cpcgen_v" JOIN "profiles" ON "user_email" = "cpcgen_v"."cpcgen_i1"`
+
+// CreateManyIfAbsentByUserEmail is CreateIfAbsentByUserEmail for many rows: it
+// returns, in the order of rows, the new rows or the rows in the way, and whether
+// each was created. See runtime.CreateManyIfAbsent.
+func (r *ProfileRepo) CreateManyIfAbsentByUserEmail(ctx context.Context, rows []NewProfile) ([]Profile, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkProfilesNew.By(func(a, b *NewProfile) int { return cmp.Compare(a.UserEmail, b.UserEmail) }), sqlProfilesCreateManyIfAbsentByUserEmail, scanProfile, rows)
+	return out, created, wrapErr(err, "profiles.CreateManyIfAbsentByUserEmail", "profiles")
 }
 
 const sqlProfilesListByUserEmail = `-- name: profiles.ListByUserEmail replica=ok

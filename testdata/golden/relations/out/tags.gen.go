@@ -4,6 +4,7 @@
 package reldb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -278,6 +279,74 @@ func (r *TagRepo) CreateManyReturning(ctx context.Context, rows []NewTag) ([]Tag
 	)
 	items, err := runtime.Collect(res, err, len(rows), scanTag)
 	return items, wrapErr(err, "tags.CreateManyReturning", "tags")
+}
+
+// TagKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+type TagKeyedUpdate struct {
+	ID      int32     `json:"id"`
+	Changes TagUpdate `json:"changes"`
+}
+
+// bulkTagsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkTagsUpdates = &runtime.Bulk[TagKeyedUpdate]{
+	Table:    "tags",
+	Key:      func(a, b *TagKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *TagKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[TagKeyedUpdate]{
+		runtime.Array(func(v *TagKeyedUpdate) *int32 { return &v.ID }),
+		runtime.Array(func(v *TagKeyedUpdate) *string { return v.Changes.Label.Ptr() }),
+	},
+}
+
+const sqlTagsUpdateMany = `-- name: tags.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "tags" ON "tags"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tags"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "tags" SET "label" = COALESCE("cpcgen_v"."cpcgen_2", "tags"."label") FROM "cpcgen_v" WHERE "tags"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table tags the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *TagRepo) UpdateMany(ctx context.Context, rows []TagKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkTagsUpdates, sqlTagsUpdateMany, rows)
+	return out, wrapErr(err, "tags.UpdateMany", "tags")
+}
+
+const sqlTagsUpdateManyReturning = `-- name: tags.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "tags" ON "tags"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tags"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "tags" SET "label" = COALESCE("cpcgen_v"."cpcgen_2", "tags"."label") FROM "cpcgen_v" WHERE "tags"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "label")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."label" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *TagRepo) UpdateManyReturning(ctx context.Context, rows []TagKeyedUpdate) ([]Tag, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkTagsUpdates, sqlTagsUpdateManyReturning, scanTag, rows)
+	return out, wrapErr(err, "tags.UpdateManyReturning", "tags")
+}
+
+// bulkTagsKeys sends the rows of DeleteMany.
+var bulkTagsKeys = &runtime.Bulk[int32]{
+	Table: "tags",
+	Key:   func(a, b *int32) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[int32]{
+		runtime.Array(func(v *int32) *int32 { return v }),
+	},
+}
+
+const sqlTagsDeleteMany = `-- name: tags.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "tags" ON "tags"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "tags"),
+"cpcgen_new" AS (DELETE FROM "tags" USING "cpcgen_v" WHERE "tags"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table tags with the keys given, as Delete does,
+// and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *TagRepo) DeleteMany(ctx context.Context, keys []int32) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkTagsKeys, sqlTagsDeleteMany, keys)
+	return out, wrapErr(err, "tags.DeleteMany", "tags")
 }
 
 // LoadUserTags returns the rows of table user_tags that reference each of parents

@@ -4,6 +4,7 @@
 package reldb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -307,6 +308,79 @@ func (r *TransferRepo) CreateManyReturning(ctx context.Context, rows []NewTransf
 	)
 	items, err := runtime.Collect(res, err, len(rows), scanTransfer)
 	return items, wrapErr(err, "transfers.CreateManyReturning", "transfers")
+}
+
+// TransferKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type TransferKeyedUpdate struct {
+	ID      int64          `json:"id"`
+	Changes TransferUpdate `json:"changes"`
+}
+
+// bulkTransfersUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkTransfersUpdates = &runtime.Bulk[TransferKeyedUpdate]{
+	Table:    "transfers",
+	Key:      func(a, b *TransferKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *TransferKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[TransferKeyedUpdate]{
+		runtime.Array(func(v *TransferKeyedUpdate) *int64 { return &v.ID }),
+		runtime.Array(func(v *TransferKeyedUpdate) *int64 { return v.Changes.FromAccountID.Ptr() }),
+		runtime.Array(func(v *TransferKeyedUpdate) *int64 { return v.Changes.ToAccountID.Ptr() }),
+		runtime.Array(func(v *TransferKeyedUpdate) *decimal.Decimal { return v.Changes.Amount.Ptr() }),
+		runtime.Flags(func(v *TransferKeyedUpdate) *bool { return &v.Changes.Note.Set }),
+		runtime.Array(func(v *TransferKeyedUpdate) *string { return v.Changes.Note.Value.Ptr() }),
+	},
+}
+
+const sqlTransfersUpdateMany = `-- name: transfers.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::numeric(18,2)[], $5::boolean[], $6::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "transfers" ON "transfers"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "transfers"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "transfers" SET "from_account_id" = COALESCE("cpcgen_v"."cpcgen_2", "transfers"."from_account_id"), "to_account_id" = COALESCE("cpcgen_v"."cpcgen_3", "transfers"."to_account_id"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "transfers"."amount"), "note" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "transfers"."note" END FROM "cpcgen_v" WHERE "transfers"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table transfers the changes of each, as
+// Update does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *TransferRepo) UpdateMany(ctx context.Context, rows []TransferKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkTransfersUpdates, sqlTransfersUpdateMany, rows)
+	return out, wrapErr(err, "transfers.UpdateMany", "transfers")
+}
+
+const sqlTransfersUpdateManyReturning = `-- name: transfers.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::numeric(18,2)[], $5::boolean[], $6::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "transfers" ON "transfers"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "transfers"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "transfers" SET "from_account_id" = COALESCE("cpcgen_v"."cpcgen_2", "transfers"."from_account_id"), "to_account_id" = COALESCE("cpcgen_v"."cpcgen_3", "transfers"."to_account_id"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "transfers"."amount"), "note" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "transfers"."note" END FROM "cpcgen_v" WHERE "transfers"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "from_account_id", "to_account_id", "amount", "note")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."from_account_id", "cpcgen_new"."to_account_id", "cpcgen_new"."amount", "cpcgen_new"."note" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *TransferRepo) UpdateManyReturning(ctx context.Context, rows []TransferKeyedUpdate) ([]Transfer, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkTransfersUpdates, sqlTransfersUpdateManyReturning, scanTransfer, rows)
+	return out, wrapErr(err, "transfers.UpdateManyReturning", "transfers")
+}
+
+// bulkTransfersKeys sends the rows of DeleteMany.
+var bulkTransfersKeys = &runtime.Bulk[int64]{
+	Table: "transfers",
+	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[int64]{
+		runtime.Array(func(v *int64) *int64 { return v }),
+	},
+}
+
+const sqlTransfersDeleteMany = `-- name: transfers.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "transfers" ON "transfers"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "transfers"),
+"cpcgen_new" AS (DELETE FROM "transfers" USING "cpcgen_v" WHERE "transfers"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table transfers with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *TransferRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkTransfersKeys, sqlTransfersDeleteMany, keys)
+	return out, wrapErr(err, "transfers.DeleteMany", "transfers")
 }
 
 const sqlTransfersListByFromAccountID = `-- name: transfers.ListByFromAccountID replica=ok

@@ -4,6 +4,7 @@
 package reldb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -325,6 +326,130 @@ func (r *UserTagRepo) CreateIfAbsentByUserIDAndTagID(ctx context.Context, n NewU
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlUserTagsCreateIfAbsentByUserIDAndTagID, n, argsNewUserTag, scanUserTag)
 	return v, created, wrapErr(err, "user_tags.CreateIfAbsentByUserIDAndTagID", "user_tags")
+}
+
+// UserTagKey is the primary key of a row of table user_tags.
+type UserTagKey struct {
+	UserID uuid.UUID `json:"user_id"`
+	TagID  int32     `json:"tag_id"`
+}
+
+// UserTagKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type UserTagKeyedUpdate struct {
+	UserID  uuid.UUID     `json:"user_id"`
+	TagID   int32         `json:"tag_id"`
+	Changes UserTagUpdate `json:"changes"`
+}
+
+// bulkUserTagsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkUserTagsUpdates = &runtime.Bulk[UserTagKeyedUpdate]{
+	Table: "user_tags",
+	Key: func(a, b *UserTagKeyedUpdate) int {
+		return cmp.Or(runtime.CompareUUID(a.UserID, b.UserID), cmp.Compare(a.TagID, b.TagID))
+	},
+	Validate: func(v *UserTagKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[UserTagKeyedUpdate]{
+		runtime.Array(func(v *UserTagKeyedUpdate) *uuid.UUID { return &v.UserID }),
+		runtime.Array(func(v *UserTagKeyedUpdate) *int32 { return &v.TagID }),
+		runtime.Array(func(v *UserTagKeyedUpdate) *string { return v.Changes.AddedBy.Ptr() }),
+	},
+}
+
+const sqlUserTagsUpdateMany = `-- name: user_tags.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::integer[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "user_tags" ON "user_tags"."user_id" = "cpcgen_v"."cpcgen_1" AND "user_tags"."tag_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "user_tags"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "user_tags" SET "added_by" = COALESCE("cpcgen_v"."cpcgen_3", "user_tags"."added_by") FROM "cpcgen_v" WHERE "user_tags"."user_id" = "cpcgen_v"."cpcgen_1" AND "user_tags"."tag_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table user_tags the changes of each, as
+// Update does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *UserTagRepo) UpdateMany(ctx context.Context, rows []UserTagKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkUserTagsUpdates, sqlUserTagsUpdateMany, rows)
+	return out, wrapErr(err, "user_tags.UpdateMany", "user_tags")
+}
+
+const sqlUserTagsUpdateManyReturning = `-- name: user_tags.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::integer[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "user_tags" ON "user_tags"."user_id" = "cpcgen_v"."cpcgen_1" AND "user_tags"."tag_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "user_tags"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "user_tags" SET "added_by" = COALESCE("cpcgen_v"."cpcgen_3", "user_tags"."added_by") FROM "cpcgen_v" WHERE "user_tags"."user_id" = "cpcgen_v"."cpcgen_1" AND "user_tags"."tag_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "user_id", "tag_id", "added_by")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."user_id", "cpcgen_new"."tag_id", "cpcgen_new"."added_by" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *UserTagRepo) UpdateManyReturning(ctx context.Context, rows []UserTagKeyedUpdate) ([]UserTag, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkUserTagsUpdates, sqlUserTagsUpdateManyReturning, scanUserTag, rows)
+	return out, wrapErr(err, "user_tags.UpdateManyReturning", "user_tags")
+}
+
+// bulkUserTagsKeys sends the rows of DeleteMany.
+var bulkUserTagsKeys = &runtime.Bulk[UserTagKey]{
+	Table: "user_tags",
+	Key: func(a, b *UserTagKey) int {
+		return cmp.Or(runtime.CompareUUID(a.UserID, b.UserID), cmp.Compare(a.TagID, b.TagID))
+	},
+	Columns: []runtime.BulkColumn[UserTagKey]{
+		runtime.Array(func(v *UserTagKey) *uuid.UUID { return &v.UserID }),
+		runtime.Array(func(v *UserTagKey) *int32 { return &v.TagID }),
+	},
+}
+
+const sqlUserTagsDeleteMany = `-- name: user_tags.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "user_tags" ON "user_tags"."user_id" = "cpcgen_v"."cpcgen_1" AND "user_tags"."tag_id" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "user_tags"),
+"cpcgen_new" AS (DELETE FROM "user_tags" USING "cpcgen_v" WHERE "user_tags"."user_id" = "cpcgen_v"."cpcgen_1" AND "user_tags"."tag_id" = "cpcgen_v"."cpcgen_2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table user_tags with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *UserTagRepo) DeleteMany(ctx context.Context, keys []UserTagKey) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkUserTagsKeys, sqlUserTagsDeleteMany, keys)
+	return out, wrapErr(err, "user_tags.DeleteMany", "user_tags")
+}
+
+// bulkUserTagsNew sends the rows of the batch upserts.
+var bulkUserTagsNew = &runtime.Bulk[NewUserTag]{
+	Table:    "user_tags",
+	Validate: (*NewUserTag).Validate,
+	Columns: []runtime.BulkColumn[NewUserTag]{
+		runtime.Array(func(v *NewUserTag) *uuid.UUID { return &v.UserID }),
+		runtime.Array(func(v *NewUserTag) *int32 { return &v.TagID }),
+		runtime.Array(func(v *NewUserTag) *string { return &v.AddedBy }),
+	},
+}
+
+const sqlUserTagsUpsertManyByUserIDAndTagID = `-- name: user_tags.UpsertManyByUserIDAndTagID
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::uuid[], $2::integer[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "user_tags"."user_id" AS "cpcgen_k1", "user_tags"."tag_id" AS "cpcgen_k2" FROM "cpcgen_v" JOIN "user_tags" ON "user_id" = "cpcgen_v"."cpcgen_i1" AND "tag_id" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "user_tags"),
+"cpcgen_ins" AS (INSERT INTO "user_tags" ("user_id", "tag_id", "added_by") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("user_id", "tag_id") DO NOTHING RETURNING "user_id", "tag_id", "added_by"),
+"cpcgen_new" AS (UPDATE "user_tags" SET "added_by" = "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE "user_id" = "cpcgen_v"."cpcgen_i1" AND "tag_id" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "user_id", "tag_id", "added_by")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."user_id", "cpcgen_ins"."tag_id", "cpcgen_ins"."added_by" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."tag_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."user_id", "cpcgen_new"."tag_id", "cpcgen_new"."added_by" FROM "cpcgen_new"`
+
+// UpsertManyByUserIDAndTagID is UpsertByUserIDAndTagID for many rows: it returns
+// the rows as stored, in the order of rows. See runtime.UpsertMany.
+func (r *UserTagRepo) UpsertManyByUserIDAndTagID(ctx context.Context, rows []NewUserTag) ([]UserTag, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkUserTagsNew.By(func(a, b *NewUserTag) int {
+		return cmp.Or(runtime.CompareUUID(a.UserID, b.UserID), cmp.Compare(a.TagID, b.TagID))
+	}), sqlUserTagsUpsertManyByUserIDAndTagID, scanUserTag, rows)
+	return out, wrapErr(err, "user_tags.UpsertManyByUserIDAndTagID", "user_tags")
+}
+
+const sqlUserTagsCreateManyIfAbsentByUserIDAndTagID = `-- name: user_tags.CreateManyIfAbsentByUserIDAndTagID
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::uuid[], $2::integer[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "user_tags" ("user_id", "tag_id", "added_by") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("user_id", "tag_id") DO NOTHING RETURNING "user_id", "tag_id", "added_by")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."user_id", "cpcgen_ins"."tag_id", "cpcgen_ins"."added_by" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."tag_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "user_tags"."user_id", "user_tags"."tag_id", "user_tags"."added_by" FROM "cpcgen_v" JOIN "user_tags" ON "user_id" = "cpcgen_v"."cpcgen_i1" AND "tag_id" = "cpcgen_v"."cpcgen_i2"`
+
+// CreateManyIfAbsentByUserIDAndTagID is CreateIfAbsentByUserIDAndTagID for many
+// rows: it returns, in the order of rows, the new rows or the rows in the way, and
+// whether each was created. See runtime.CreateManyIfAbsent.
+func (r *UserTagRepo) CreateManyIfAbsentByUserIDAndTagID(ctx context.Context, rows []NewUserTag) ([]UserTag, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkUserTagsNew.By(func(a, b *NewUserTag) int {
+		return cmp.Or(runtime.CompareUUID(a.UserID, b.UserID), cmp.Compare(a.TagID, b.TagID))
+	}), sqlUserTagsCreateManyIfAbsentByUserIDAndTagID, scanUserTag, rows)
+	return out, created, wrapErr(err, "user_tags.CreateManyIfAbsentByUserIDAndTagID", "user_tags")
 }
 
 const sqlUserTagsListByUserID = `-- name: user_tags.ListByUserID replica=ok

@@ -4,6 +4,7 @@
 package reldb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -368,6 +369,113 @@ func (r *UserRepo) CreateIfAbsentByEmail(ctx context.Context, n NewUser) (User, 
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlUsersCreateIfAbsentByEmail, n, argsNewUser, scanUser)
 	return v, created, wrapErr(err, "users.CreateIfAbsentByEmail", "users")
+}
+
+// UserKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+type UserKeyedUpdate struct {
+	ID      uuid.UUID  `json:"id"`
+	Changes UserUpdate `json:"changes"`
+}
+
+// bulkUsersUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkUsersUpdates = &runtime.Bulk[UserKeyedUpdate]{
+	Table:    "users",
+	Key:      func(a, b *UserKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Validate: func(v *UserKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[UserKeyedUpdate]{
+		runtime.Array(func(v *UserKeyedUpdate) *uuid.UUID { return &v.ID }),
+		runtime.Array(func(v *UserKeyedUpdate) *string { return v.Changes.Email.Ptr() }),
+		runtime.Array(func(v *UserKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+	},
+}
+
+const sqlUsersUpdateMany = `-- name: users.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "users" ON "users"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "users" SET "email" = COALESCE("cpcgen_v"."cpcgen_2", "users"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "users"."name") FROM "cpcgen_v" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table users the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *UserRepo) UpdateMany(ctx context.Context, rows []UserKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkUsersUpdates, sqlUsersUpdateMany, rows)
+	return out, wrapErr(err, "users.UpdateMany", "users")
+}
+
+const sqlUsersUpdateManyReturning = `-- name: users.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "users" ON "users"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "users" SET "email" = COALESCE("cpcgen_v"."cpcgen_2", "users"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "users"."name") FROM "cpcgen_v" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "email", "name")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *UserRepo) UpdateManyReturning(ctx context.Context, rows []UserKeyedUpdate) ([]User, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkUsersUpdates, sqlUsersUpdateManyReturning, scanUser, rows)
+	return out, wrapErr(err, "users.UpdateManyReturning", "users")
+}
+
+// bulkUsersKeys sends the rows of DeleteMany.
+var bulkUsersKeys = &runtime.Bulk[uuid.UUID]{
+	Table: "users",
+	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
+	Columns: []runtime.BulkColumn[uuid.UUID]{
+		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	},
+}
+
+const sqlUsersDeleteMany = `-- name: users.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "users" ON "users"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
+"cpcgen_new" AS (DELETE FROM "users" USING "cpcgen_v" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table users with the keys given, as Delete does,
+// and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *UserRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkUsersKeys, sqlUsersDeleteMany, keys)
+	return out, wrapErr(err, "users.DeleteMany", "users")
+}
+
+// bulkUsersNew sends the rows of the batch upserts.
+var bulkUsersNew = &runtime.Bulk[NewUser]{
+	Table:    "users",
+	Validate: (*NewUser).Validate,
+	Columns: []runtime.BulkColumn[NewUser]{
+		runtime.Array(func(v *NewUser) *uuid.UUID { return v.ID.Ptr() }),
+		runtime.Array(func(v *NewUser) *string { return &v.Email }),
+		runtime.Array(func(v *NewUser) *string { return &v.Name }),
+	},
+}
+
+const sqlUsersUpsertManyByEmail = `-- name: users.UpsertManyByEmail
+WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::uuid[], $2::varchar[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "users"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "users" ON "email" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
+"cpcgen_ins" AS (INSERT INTO "users" ("id", "email", "name") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("email") DO NOTHING RETURNING "id", "email", "name"),
+"cpcgen_new" AS (UPDATE "users" SET "name" = "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE "email" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "email", "name")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."email", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."name" FROM "cpcgen_new"`
+
+// UpsertManyByEmail is UpsertByEmail for many rows: it returns the rows as stored,
+// in the order of rows. See runtime.UpsertMany.
+func (r *UserRepo) UpsertManyByEmail(ctx context.Context, rows []NewUser) ([]User, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkUsersNew.By(func(a, b *NewUser) int { return cmp.Compare(a.Email, b.Email) }), sqlUsersUpsertManyByEmail, scanUser, rows)
+	return out, wrapErr(err, "users.UpsertManyByEmail", "users")
+}
+
+const sqlUsersCreateManyIfAbsentByEmail = `-- name: users.CreateManyIfAbsentByEmail
+WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::uuid[], $2::varchar[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "users" ("id", "email", "name") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("email") DO NOTHING RETURNING "id", "email", "name")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."email", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "users"."id", "users"."email", "users"."name" FROM "cpcgen_v" JOIN "users" ON "email" = "cpcgen_v"."cpcgen_i2"`
+
+// CreateManyIfAbsentByEmail is CreateIfAbsentByEmail for many rows: it returns, in
+// the order of rows, the new rows or the rows in the way, and whether each was
+// created. See runtime.CreateManyIfAbsent.
+func (r *UserRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []NewUser) ([]User, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkUsersNew.By(func(a, b *NewUser) int { return cmp.Compare(a.Email, b.Email) }), sqlUsersCreateManyIfAbsentByEmail, scanUser, rows)
+	return out, created, wrapErr(err, "users.CreateManyIfAbsentByEmail", "users")
 }
 
 // LoadMemberships returns the rows of table memberships that reference each of

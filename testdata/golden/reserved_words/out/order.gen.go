@@ -4,6 +4,7 @@
 package reserved
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -337,6 +338,128 @@ func (r *OrderRepo) CreateIfAbsentByTypeAndFunc(ctx context.Context, n NewOrder)
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlOrderCreateIfAbsentByTypeAndFunc, n, argsNewOrder, scanOrder)
 	return v, created, wrapErr(err, "order.CreateIfAbsentByTypeAndFunc", "order")
+}
+
+// OrderKey is the primary key of a row of table order.
+type OrderKey struct {
+	Type string `json:"type"`
+	Func int32  `json:"func"`
+}
+
+// OrderKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+type OrderKeyedUpdate struct {
+	Type    string      `json:"type"`
+	Func    int32       `json:"func"`
+	Changes OrderUpdate `json:"changes"`
+}
+
+// bulkOrderUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkOrderUpdates = &runtime.Bulk[OrderKeyedUpdate]{
+	Table: "order",
+	Key: func(a, b *OrderKeyedUpdate) int {
+		return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.Func, b.Func))
+	},
+	Validate: func(v *OrderKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[OrderKeyedUpdate]{
+		runtime.Array(func(v *OrderKeyedUpdate) *string { return &v.Type }),
+		runtime.Array(func(v *OrderKeyedUpdate) *int32 { return &v.Func }),
+		runtime.Flags(func(v *OrderKeyedUpdate) *bool { return &v.Changes.User.Set }),
+		runtime.Array(func(v *OrderKeyedUpdate) *int32 { return v.Changes.User.Value.Ptr() }),
+		runtime.TextArray("_text", func(v *OrderKeyedUpdate) *[]string { return v.Changes.Group.Ptr() }),
+		runtime.Array(func(v *OrderKeyedUpdate) *int64 { return v.Changes.Limit.Ptr() }),
+	},
+}
+
+const sqlOrderUpdateMany = `-- name: order.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::integer[], $3::boolean[], $4::integer[], $5::text[], $6::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "order" ON "order"."type" = "cpcgen_v"."cpcgen_1" AND "order"."func" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "order"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "order" SET "user" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "order"."user" END, "group" = COALESCE("cpcgen_v"."cpcgen_5"::text[], "order"."group"), "limit" = COALESCE("cpcgen_v"."cpcgen_6", "order"."limit") FROM "cpcgen_v" WHERE "order"."type" = "cpcgen_v"."cpcgen_1" AND "order"."func" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table order the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *OrderRepo) UpdateMany(ctx context.Context, rows []OrderKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkOrderUpdates, sqlOrderUpdateMany, rows)
+	return out, wrapErr(err, "order.UpdateMany", "order")
+}
+
+const sqlOrderUpdateManyReturning = `-- name: order.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::integer[], $3::boolean[], $4::integer[], $5::text[], $6::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "order" ON "order"."type" = "cpcgen_v"."cpcgen_1" AND "order"."func" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "order"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "order" SET "user" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "order"."user" END, "group" = COALESCE("cpcgen_v"."cpcgen_5"::text[], "order"."group"), "limit" = COALESCE("cpcgen_v"."cpcgen_6", "order"."limit") FROM "cpcgen_v" WHERE "order"."type" = "cpcgen_v"."cpcgen_1" AND "order"."func" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "type", "func", "user", "group", "limit")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."type", "cpcgen_new"."func", "cpcgen_new"."user", "cpcgen_new"."group", "cpcgen_new"."limit" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *OrderRepo) UpdateManyReturning(ctx context.Context, rows []OrderKeyedUpdate) ([]Order, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkOrderUpdates, sqlOrderUpdateManyReturning, scanOrder, rows)
+	return out, wrapErr(err, "order.UpdateManyReturning", "order")
+}
+
+// bulkOrderKeys sends the rows of DeleteMany.
+var bulkOrderKeys = &runtime.Bulk[OrderKey]{
+	Table: "order",
+	Key:   func(a, b *OrderKey) int { return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.Func, b.Func)) },
+	Columns: []runtime.BulkColumn[OrderKey]{
+		runtime.Array(func(v *OrderKey) *string { return &v.Type }),
+		runtime.Array(func(v *OrderKey) *int32 { return &v.Func }),
+	},
+}
+
+const sqlOrderDeleteMany = `-- name: order.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "order" ON "order"."type" = "cpcgen_v"."cpcgen_1" AND "order"."func" = "cpcgen_v"."cpcgen_2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "order"),
+"cpcgen_new" AS (DELETE FROM "order" USING "cpcgen_v" WHERE "order"."type" = "cpcgen_v"."cpcgen_1" AND "order"."func" = "cpcgen_v"."cpcgen_2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table order with the keys given, as Delete does,
+// and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *OrderRepo) DeleteMany(ctx context.Context, keys []OrderKey) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkOrderKeys, sqlOrderDeleteMany, keys)
+	return out, wrapErr(err, "order.DeleteMany", "order")
+}
+
+// bulkOrderNew sends the rows of the batch upserts.
+var bulkOrderNew = &runtime.Bulk[NewOrder]{
+	Table:    "order",
+	Validate: (*NewOrder).Validate,
+	Columns: []runtime.BulkColumn[NewOrder]{
+		runtime.Array(func(v *NewOrder) *string { return &v.Type }),
+		runtime.Array(func(v *NewOrder) *int32 { return &v.Func }),
+		runtime.Array(func(v *NewOrder) *int32 { return v.User.Ptr() }),
+		runtime.TextArray("_text", func(v *NewOrder) *[]string { return v.Group.Ptr() }),
+		runtime.Array(func(v *NewOrder) *int64 { return v.Limit.Ptr() }),
+	},
+}
+
+const sqlOrderUpsertManyByTypeAndFunc = `-- name: order.UpsertManyByTypeAndFunc
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4"::text[], '{}'::text[]) AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_5", 10) AS "cpcgen_i5" FROM unnest($1::text[], $2::integer[], $3::integer[], $4::text[], $5::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "order"."type" AS "cpcgen_k1", "order"."func" AS "cpcgen_k2" FROM "cpcgen_v" JOIN "order" ON "type" = "cpcgen_v"."cpcgen_i1" AND "func" = "cpcgen_v"."cpcgen_i2" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "order"),
+"cpcgen_ins" AS (INSERT INTO "order" ("type", "func", "user", "group", "limit") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("type", "func") DO NOTHING RETURNING "type", "func", "user", "group", "limit"),
+"cpcgen_new" AS (UPDATE "order" SET "user" = "cpcgen_v"."cpcgen_i3", "group" = COALESCE("cpcgen_v"."cpcgen_4"::text[], "order"."group"), "limit" = COALESCE("cpcgen_v"."cpcgen_5", "order"."limit") FROM "cpcgen_v" WHERE "type" = "cpcgen_v"."cpcgen_i1" AND "func" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "type", "func", "user", "group", "limit")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."type", "cpcgen_ins"."func", "cpcgen_ins"."user", "cpcgen_ins"."group", "cpcgen_ins"."limit" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."type" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."func" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."type", "cpcgen_new"."func", "cpcgen_new"."user", "cpcgen_new"."group", "cpcgen_new"."limit" FROM "cpcgen_new"`
+
+// UpsertManyByTypeAndFunc is UpsertByTypeAndFunc for many rows: it returns the
+// rows as stored, in the order of rows. See runtime.UpsertMany.
+func (r *OrderRepo) UpsertManyByTypeAndFunc(ctx context.Context, rows []NewOrder) ([]Order, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkOrderNew.By(func(a, b *NewOrder) int { return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.Func, b.Func)) }), sqlOrderUpsertManyByTypeAndFunc, scanOrder, rows)
+	return out, wrapErr(err, "order.UpsertManyByTypeAndFunc", "order")
+}
+
+const sqlOrderCreateManyIfAbsentByTypeAndFunc = `-- name: order.CreateManyIfAbsentByTypeAndFunc
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4"::text[], '{}'::text[]) AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_5", 10) AS "cpcgen_i5" FROM unnest($1::text[], $2::integer[], $3::integer[], $4::text[], $5::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "order" ("type", "func", "user", "group", "limit") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("type", "func") DO NOTHING RETURNING "type", "func", "user", "group", "limit")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."type", "cpcgen_ins"."func", "cpcgen_ins"."user", "cpcgen_ins"."group", "cpcgen_ins"."limit" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."type" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."func" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "order"."type", "order"."func", "order"."user", "order"."group", "order"."limit" FROM "cpcgen_v" JOIN "order" ON "type" = "cpcgen_v"."cpcgen_i1" AND "func" = "cpcgen_v"."cpcgen_i2"`
+
+// CreateManyIfAbsentByTypeAndFunc is CreateIfAbsentByTypeAndFunc for many rows: it
+// returns, in the order of rows, the new rows or the rows in the way, and whether
+// each was created. See runtime.CreateManyIfAbsent.
+func (r *OrderRepo) CreateManyIfAbsentByTypeAndFunc(ctx context.Context, rows []NewOrder) ([]Order, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkOrderNew.By(func(a, b *NewOrder) int { return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.Func, b.Func)) }), sqlOrderCreateManyIfAbsentByTypeAndFunc, scanOrder, rows)
+	return out, created, wrapErr(err, "order.CreateManyIfAbsentByTypeAndFunc", "order")
 }
 
 const sqlOrderListByUser = `-- name: order.ListByUser replica=ok

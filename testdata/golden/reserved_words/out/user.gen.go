@@ -4,6 +4,7 @@
 package reserved
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -356,6 +357,118 @@ func (r *UserRepo) CreateIfAbsentByID(ctx context.Context, n NewUser) (User, boo
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlUserCreateIfAbsentByID, n, argsNewUser, scanUser)
 	return v, created, wrapErr(err, "user.CreateIfAbsentByID", "user")
+}
+
+// UserKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+type UserKeyedUpdate struct {
+	ID      int32      `json:"id"`
+	Changes UserUpdate `json:"changes"`
+}
+
+// bulkUserUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkUserUpdates = &runtime.Bulk[UserKeyedUpdate]{
+	Table:    "user",
+	Key:      func(a, b *UserKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *UserKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[UserKeyedUpdate]{
+		runtime.Array(func(v *UserKeyedUpdate) *int32 { return &v.ID }),
+		runtime.Array(func(v *UserKeyedUpdate) *string { return v.Changes.Select.Ptr() }),
+		runtime.Flags(func(v *UserKeyedUpdate) *bool { return &v.Changes.From.Set }),
+		runtime.Array(func(v *UserKeyedUpdate) *string { return v.Changes.From.Value.Ptr() }),
+		runtime.Array(func(v *UserKeyedUpdate) *Select { return v.Changes.Type.Ptr() }),
+		runtime.Array(func(v *UserKeyedUpdate) *bool { return v.Changes.Default.Ptr() }),
+	},
+}
+
+const sqlUserUpdateMany = `-- name: user.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::text[], $3::boolean[], $4::text[], $5::text[]::"select"[], $6::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "user" ON "user"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "user"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "user" SET "select" = COALESCE("cpcgen_v"."cpcgen_2", "user"."select"), "from" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "user"."from" END, "type" = COALESCE("cpcgen_v"."cpcgen_5", "user"."type"), "default" = COALESCE("cpcgen_v"."cpcgen_6", "user"."default") FROM "cpcgen_v" WHERE "user"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table user the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *UserRepo) UpdateMany(ctx context.Context, rows []UserKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkUserUpdates, sqlUserUpdateMany, rows)
+	return out, wrapErr(err, "user.UpdateMany", "user")
+}
+
+const sqlUserUpdateManyReturning = `-- name: user.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::text[], $3::boolean[], $4::text[], $5::text[]::"select"[], $6::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "user" ON "user"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "user"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "user" SET "select" = COALESCE("cpcgen_v"."cpcgen_2", "user"."select"), "from" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "user"."from" END, "type" = COALESCE("cpcgen_v"."cpcgen_5", "user"."type"), "default" = COALESCE("cpcgen_v"."cpcgen_6", "user"."default") FROM "cpcgen_v" WHERE "user"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "select", "from", "type", "default")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."select", "cpcgen_new"."from", "cpcgen_new"."type", "cpcgen_new"."default" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *UserRepo) UpdateManyReturning(ctx context.Context, rows []UserKeyedUpdate) ([]User, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkUserUpdates, sqlUserUpdateManyReturning, scanUser, rows)
+	return out, wrapErr(err, "user.UpdateManyReturning", "user")
+}
+
+// bulkUserKeys sends the rows of DeleteMany.
+var bulkUserKeys = &runtime.Bulk[int32]{
+	Table: "user",
+	Key:   func(a, b *int32) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[int32]{
+		runtime.Array(func(v *int32) *int32 { return v }),
+	},
+}
+
+const sqlUserDeleteMany = `-- name: user.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "user" ON "user"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "user"),
+"cpcgen_new" AS (DELETE FROM "user" USING "cpcgen_v" WHERE "user"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table user with the keys given, as Delete does,
+// and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *UserRepo) DeleteMany(ctx context.Context, keys []int32) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkUserKeys, sqlUserDeleteMany, keys)
+	return out, wrapErr(err, "user.DeleteMany", "user")
+}
+
+// bulkUserNew sends the rows of the batch upserts.
+var bulkUserNew = &runtime.Bulk[NewUser]{
+	Table:    "user",
+	Validate: (*NewUser).Validate,
+	Columns: []runtime.BulkColumn[NewUser]{
+		runtime.Array(func(v *NewUser) *int32 { return &v.ID }),
+		runtime.Array(func(v *NewUser) *string { return &v.Select }),
+		runtime.Array(func(v *NewUser) *string { return v.From.Ptr() }),
+		runtime.Array(func(v *NewUser) *Select { return v.Type.Ptr() }),
+		runtime.Array(func(v *NewUser) *bool { return v.Default.Ptr() }),
+	},
+}
+
+const sqlUserUpsertManyByID = `-- name: user.UpsertManyByID
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", 'from'::"select") AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_5", FALSE) AS "cpcgen_i5" FROM unnest($1::integer[], $2::text[], $3::text[], $4::text[]::"select"[], $5::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "user"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "user" ON "id" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "user"),
+"cpcgen_ins" AS (INSERT INTO "user" ("id", "select", "from", "type", "default") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("id") DO NOTHING RETURNING "id", "select", "from", "type", "default"),
+"cpcgen_new" AS (UPDATE "user" SET "select" = "cpcgen_v"."cpcgen_i2", "from" = "cpcgen_v"."cpcgen_i3", "type" = COALESCE("cpcgen_v"."cpcgen_4", "user"."type"), "default" = COALESCE("cpcgen_v"."cpcgen_5", "user"."default") FROM "cpcgen_v" WHERE "id" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "select", "from", "type", "default")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."select", "cpcgen_ins"."from", "cpcgen_ins"."type", "cpcgen_ins"."default" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."id" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."select", "cpcgen_new"."from", "cpcgen_new"."type", "cpcgen_new"."default" FROM "cpcgen_new"`
+
+// UpsertManyByID is UpsertByID for many rows: it returns the rows as stored, in
+// the order of rows. See runtime.UpsertMany.
+func (r *UserRepo) UpsertManyByID(ctx context.Context, rows []NewUser) ([]User, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkUserNew.By(func(a, b *NewUser) int { return cmp.Compare(a.ID, b.ID) }), sqlUserUpsertManyByID, scanUser, rows)
+	return out, wrapErr(err, "user.UpsertManyByID", "user")
+}
+
+const sqlUserCreateManyIfAbsentByID = `-- name: user.CreateManyIfAbsentByID
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", COALESCE("cpcgen_u"."cpcgen_4", 'from'::"select") AS "cpcgen_i4", COALESCE("cpcgen_u"."cpcgen_5", FALSE) AS "cpcgen_i5" FROM unnest($1::integer[], $2::text[], $3::text[], $4::text[]::"select"[], $5::boolean[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "user" ("id", "select", "from", "type", "default") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("id") DO NOTHING RETURNING "id", "select", "from", "type", "default")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."select", "cpcgen_ins"."from", "cpcgen_ins"."type", "cpcgen_ins"."default" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."id" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "user"."id", "user"."select", "user"."from", "user"."type", "user"."default" FROM "cpcgen_v" JOIN "user" ON "id" = "cpcgen_v"."cpcgen_i1"`
+
+// CreateManyIfAbsentByID is CreateIfAbsentByID for many rows: it returns, in the
+// order of rows, the new rows or the rows in the way, and whether each was
+// created. See runtime.CreateManyIfAbsent.
+func (r *UserRepo) CreateManyIfAbsentByID(ctx context.Context, rows []NewUser) ([]User, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkUserNew.By(func(a, b *NewUser) int { return cmp.Compare(a.ID, b.ID) }), sqlUserCreateManyIfAbsentByID, scanUser, rows)
+	return out, created, wrapErr(err, "user.CreateManyIfAbsentByID", "user")
 }
 
 // LoadOrders returns the rows of table order that reference each of parents

@@ -349,6 +349,80 @@ func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount
 	return out, nil
 }
 
+// AccountKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type AccountKeyedUpdate struct {
+	ID      uuid.UUID     `json:"id"`
+	Changes AccountUpdate `json:"changes"`
+}
+
+// bulkAccountsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkAccountsUpdates = &runtime.Bulk[AccountKeyedUpdate]{
+	Table:    "accounts",
+	Key:      func(a, b *AccountKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Validate: func(v *AccountKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[AccountKeyedUpdate]{
+		runtime.Array(func(v *AccountKeyedUpdate) *uuid.UUID { return &v.ID }),
+		runtime.Array(func(v *AccountKeyedUpdate) *string { return v.Changes.Owner.Ptr() }),
+		runtime.Array(func(v *AccountKeyedUpdate) *Currency { return v.Changes.Currency.Ptr() }),
+		runtime.Array(func(v *AccountKeyedUpdate) *decimal.Decimal { return v.Changes.Balance.Ptr() }),
+		runtime.TextArray("_text", func(v *AccountKeyedUpdate) *[]string { return v.Changes.Tags.Ptr() }),
+		runtime.TextArray("_text", func(v *AccountKeyedUpdate) *[]Currency { return v.Changes.Flags.Ptr() }),
+		runtime.Array(func(v *AccountKeyedUpdate) *json.RawMessage { return v.Changes.Meta.Ptr() }),
+	},
+}
+
+const sqlAccountsUpdateMany = `-- name: accounts.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]::"currency"[], $4::numeric(18,2)[], $5::text[], $6::text[], $7::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "accounts" ON "accounts"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "accounts" SET "owner" = COALESCE("cpcgen_v"."cpcgen_2", "accounts"."owner"), "currency" = COALESCE("cpcgen_v"."cpcgen_3", "accounts"."currency"), "balance" = COALESCE("cpcgen_v"."cpcgen_4", "accounts"."balance"), "tags" = COALESCE("cpcgen_v"."cpcgen_5"::text[], "accounts"."tags"), "flags" = COALESCE("cpcgen_v"."cpcgen_6"::text[]::"currency"[], "accounts"."flags"), "meta" = COALESCE("cpcgen_v"."cpcgen_7", "accounts"."meta"), "updated_at" = now() FROM "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table accounts the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *AccountRepo) UpdateMany(ctx context.Context, rows []AccountKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkAccountsUpdates, sqlAccountsUpdateMany, rows)
+	return out, wrapErr(err, "accounts.UpdateMany", "accounts")
+}
+
+const sqlAccountsUpdateManyReturning = `-- name: accounts.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]::"currency"[], $4::numeric(18,2)[], $5::text[], $6::text[], $7::jsonb[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "accounts" ON "accounts"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "accounts" SET "owner" = COALESCE("cpcgen_v"."cpcgen_2", "accounts"."owner"), "currency" = COALESCE("cpcgen_v"."cpcgen_3", "accounts"."currency"), "balance" = COALESCE("cpcgen_v"."cpcgen_4", "accounts"."balance"), "tags" = COALESCE("cpcgen_v"."cpcgen_5"::text[], "accounts"."tags"), "flags" = COALESCE("cpcgen_v"."cpcgen_6"::text[]::"currency"[], "accounts"."flags"), "meta" = COALESCE("cpcgen_v"."cpcgen_7", "accounts"."meta"), "updated_at" = now() FROM "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "owner", "currency", "balance", "tags", "flags", "meta", "created_at", "updated_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."currency", "cpcgen_new"."balance", "cpcgen_new"."tags", "cpcgen_new"."flags"::text[], "cpcgen_new"."meta", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *AccountRepo) UpdateManyReturning(ctx context.Context, rows []AccountKeyedUpdate) ([]Account, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkAccountsUpdates, sqlAccountsUpdateManyReturning, scanAccount, rows)
+	return out, wrapErr(err, "accounts.UpdateManyReturning", "accounts")
+}
+
+// bulkAccountsKeys sends the rows of DeleteMany.
+var bulkAccountsKeys = &runtime.Bulk[uuid.UUID]{
+	Table: "accounts",
+	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
+	Columns: []runtime.BulkColumn[uuid.UUID]{
+		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	},
+}
+
+const sqlAccountsDeleteMany = `-- name: accounts.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "accounts" ON "accounts"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "accounts"),
+"cpcgen_new" AS (DELETE FROM "accounts" USING "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table accounts with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *AccountRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkAccountsKeys, sqlAccountsDeleteMany, keys)
+	return out, wrapErr(err, "accounts.DeleteMany", "accounts")
+}
+
 // ForOwnerParams holds the parameters of AccountRepo.ForOwner. Fields of type
 // runtime.Opt are optional filters: an unset one is left out of the query.
 type ForOwnerParams struct {

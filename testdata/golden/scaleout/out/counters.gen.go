@@ -4,6 +4,7 @@
 package scaleoutdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -305,4 +306,108 @@ LIMIT 1`
 func (r *CounterRepo) CreateIfAbsentByID(ctx context.Context, n NewCounter) (Counter, bool, error) {
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCountersCreateIfAbsentByID, n, argsNewCounter, scanCounter)
 	return v, created, wrapErr(err, "counters.CreateIfAbsentByID", "counters")
+}
+
+// CounterKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type CounterKeyedUpdate struct {
+	ID      int32         `json:"id"`
+	Changes CounterUpdate `json:"changes"`
+}
+
+// bulkCountersUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkCountersUpdates = &runtime.Bulk[CounterKeyedUpdate]{
+	Table: "counters",
+	Key:   func(a, b *CounterKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Columns: []runtime.BulkColumn[CounterKeyedUpdate]{
+		runtime.Array(func(v *CounterKeyedUpdate) *int32 { return &v.ID }),
+		runtime.Array(func(v *CounterKeyedUpdate) *int64 { return v.Changes.N.Ptr() }),
+	},
+}
+
+const sqlCountersUpdateMany = `-- name: counters.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "counters" ON "counters"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "counters"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "counters" SET "n" = COALESCE("cpcgen_v"."cpcgen_2", "counters"."n") FROM "cpcgen_v" WHERE "counters"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table counters the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *CounterRepo) UpdateMany(ctx context.Context, rows []CounterKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkCountersUpdates, sqlCountersUpdateMany, rows)
+	return out, wrapErr(err, "counters.UpdateMany", "counters")
+}
+
+const sqlCountersUpdateManyReturning = `-- name: counters.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "counters" ON "counters"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "counters"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "counters" SET "n" = COALESCE("cpcgen_v"."cpcgen_2", "counters"."n") FROM "cpcgen_v" WHERE "counters"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "n")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."n" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *CounterRepo) UpdateManyReturning(ctx context.Context, rows []CounterKeyedUpdate) ([]Counter, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkCountersUpdates, sqlCountersUpdateManyReturning, scanCounter, rows)
+	return out, wrapErr(err, "counters.UpdateManyReturning", "counters")
+}
+
+// bulkCountersKeys sends the rows of DeleteMany.
+var bulkCountersKeys = &runtime.Bulk[int32]{
+	Table: "counters",
+	Key:   func(a, b *int32) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[int32]{
+		runtime.Array(func(v *int32) *int32 { return v }),
+	},
+}
+
+const sqlCountersDeleteMany = `-- name: counters.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "counters" ON "counters"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "counters"),
+"cpcgen_new" AS (DELETE FROM "counters" USING "cpcgen_v" WHERE "counters"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table counters with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *CounterRepo) DeleteMany(ctx context.Context, keys []int32) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkCountersKeys, sqlCountersDeleteMany, keys)
+	return out, wrapErr(err, "counters.DeleteMany", "counters")
+}
+
+// bulkCountersNew sends the rows of the batch upserts.
+var bulkCountersNew = &runtime.Bulk[NewCounter]{
+	Table: "counters",
+	Columns: []runtime.BulkColumn[NewCounter]{
+		runtime.Array(func(v *NewCounter) *int32 { return &v.ID }),
+		runtime.Array(func(v *NewCounter) *int64 { return v.N.Ptr() }),
+	},
+}
+
+const sqlCountersUpsertManyByID = `-- name: counters.UpsertManyByID
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", COALESCE("cpcgen_u"."cpcgen_2", 0) AS "cpcgen_i2" FROM unnest($1::integer[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "counters"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "counters" ON "id" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "counters"),
+"cpcgen_ins" AS (INSERT INTO "counters" ("id", "n") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("id") DO NOTHING RETURNING "id", "n"),
+"cpcgen_new" AS (UPDATE "counters" SET "n" = COALESCE("cpcgen_v"."cpcgen_2", "counters"."n") FROM "cpcgen_v" WHERE "id" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "n")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."n" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."id" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."n" FROM "cpcgen_new"`
+
+// UpsertManyByID is UpsertByID for many rows: it returns the rows as stored, in
+// the order of rows. See runtime.UpsertMany.
+func (r *CounterRepo) UpsertManyByID(ctx context.Context, rows []NewCounter) ([]Counter, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkCountersNew.By(func(a, b *NewCounter) int { return cmp.Compare(a.ID, b.ID) }), sqlCountersUpsertManyByID, scanCounter, rows)
+	return out, wrapErr(err, "counters.UpsertManyByID", "counters")
+}
+
+const sqlCountersCreateManyIfAbsentByID = `-- name: counters.CreateManyIfAbsentByID
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", COALESCE("cpcgen_u"."cpcgen_2", 0) AS "cpcgen_i2" FROM unnest($1::integer[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "counters" ("id", "n") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("id") DO NOTHING RETURNING "id", "n")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."n" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."id" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "counters"."id", "counters"."n" FROM "cpcgen_v" JOIN "counters" ON "id" = "cpcgen_v"."cpcgen_i1"`
+
+// CreateManyIfAbsentByID is CreateIfAbsentByID for many rows: it returns, in the
+// order of rows, the new rows or the rows in the way, and whether each was
+// created. See runtime.CreateManyIfAbsent.
+func (r *CounterRepo) CreateManyIfAbsentByID(ctx context.Context, rows []NewCounter) ([]Counter, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCountersNew.By(func(a, b *NewCounter) int { return cmp.Compare(a.ID, b.ID) }), sqlCountersCreateManyIfAbsentByID, scanCounter, rows)
+	return out, created, wrapErr(err, "counters.CreateManyIfAbsentByID", "counters")
 }

@@ -345,6 +345,112 @@ func (r *CurrencyRepo) CreateIfAbsentByCode(ctx context.Context, n NewCurrency) 
 	return v, created, wrapErr(err, "currencies.CreateIfAbsentByCode", "currencies")
 }
 
+// CurrencyKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type CurrencyKeyedUpdate struct {
+	Code    string         `json:"code"`
+	Changes CurrencyUpdate `json:"changes"`
+}
+
+// bulkCurrenciesUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkCurrenciesUpdates = &runtime.Bulk[CurrencyKeyedUpdate]{
+	Table:    "currencies",
+	Key:      func(a, b *CurrencyKeyedUpdate) int { return runtime.CompareChar(a.Code, b.Code) },
+	Validate: func(v *CurrencyKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[CurrencyKeyedUpdate]{
+		runtime.Array(func(v *CurrencyKeyedUpdate) *string { return &v.Code }),
+		runtime.Array(func(v *CurrencyKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+	},
+}
+
+const sqlCurrenciesUpdateMany = `-- name: currencies.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bpchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "currencies" ON "currencies"."code" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "currencies"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "currencies" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "currencies"."name") FROM "cpcgen_v" WHERE "currencies"."code" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table currencies the changes of each, as
+// Update does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *CurrencyRepo) UpdateMany(ctx context.Context, rows []CurrencyKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkCurrenciesUpdates, sqlCurrenciesUpdateMany, rows)
+	return out, wrapErr(err, "currencies.UpdateMany", "currencies")
+}
+
+const sqlCurrenciesUpdateManyReturning = `-- name: currencies.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bpchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "currencies" ON "currencies"."code" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "currencies"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "currencies" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "currencies"."name") FROM "cpcgen_v" WHERE "currencies"."code" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "code", "name")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."code"::text, "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *CurrencyRepo) UpdateManyReturning(ctx context.Context, rows []CurrencyKeyedUpdate) ([]Currency, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkCurrenciesUpdates, sqlCurrenciesUpdateManyReturning, scanCurrency, rows)
+	return out, wrapErr(err, "currencies.UpdateManyReturning", "currencies")
+}
+
+// bulkCurrenciesKeys sends the rows of DeleteMany.
+var bulkCurrenciesKeys = &runtime.Bulk[string]{
+	Table: "currencies",
+	Key:   func(a, b *string) int { return runtime.CompareChar(*a, *b) },
+	Columns: []runtime.BulkColumn[string]{
+		runtime.Array(func(v *string) *string { return v }),
+	},
+}
+
+const sqlCurrenciesDeleteMany = `-- name: currencies.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bpchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "currencies" ON "currencies"."code" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "currencies"),
+"cpcgen_new" AS (DELETE FROM "currencies" USING "cpcgen_v" WHERE "currencies"."code" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table currencies with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *CurrencyRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkCurrenciesKeys, sqlCurrenciesDeleteMany, keys)
+	return out, wrapErr(err, "currencies.DeleteMany", "currencies")
+}
+
+// bulkCurrenciesNew sends the rows of the batch upserts.
+var bulkCurrenciesNew = &runtime.Bulk[NewCurrency]{
+	Table:    "currencies",
+	Validate: (*NewCurrency).Validate,
+	Columns: []runtime.BulkColumn[NewCurrency]{
+		runtime.Array(func(v *NewCurrency) *string { return &v.Code }),
+		runtime.Array(func(v *NewCurrency) *string { return &v.Name }),
+	},
+}
+
+const sqlCurrenciesUpsertManyByCode = `-- name: currencies.UpsertManyByCode
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::bpchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "currencies"."code" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "currencies" ON "code" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "currencies"),
+"cpcgen_ins" AS (INSERT INTO "currencies" ("code", "name") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("code") DO NOTHING RETURNING "code", "name"),
+"cpcgen_new" AS (UPDATE "currencies" SET "name" = "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE "code" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "code", "name")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."code"::text, "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."code"::text, "cpcgen_new"."name" FROM "cpcgen_new"`
+
+// UpsertManyByCode is UpsertByCode for many rows: it returns the rows as stored,
+// in the order of rows. See runtime.UpsertMany.
+func (r *CurrencyRepo) UpsertManyByCode(ctx context.Context, rows []NewCurrency) ([]Currency, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkCurrenciesNew.By(func(a, b *NewCurrency) int { return runtime.CompareChar(a.Code, b.Code) }), sqlCurrenciesUpsertManyByCode, scanCurrency, rows)
+	return out, wrapErr(err, "currencies.UpsertManyByCode", "currencies")
+}
+
+const sqlCurrenciesCreateManyIfAbsentByCode = `-- name: currencies.CreateManyIfAbsentByCode
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::bpchar[], $2::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "currencies" ("code", "name") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("code") DO NOTHING RETURNING "code", "name")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."code"::text, "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "currencies"."code"::text, "currencies"."name" FROM "cpcgen_v" JOIN "currencies" ON "code" = "cpcgen_v"."cpcgen_i1"`
+
+// CreateManyIfAbsentByCode is CreateIfAbsentByCode for many rows: it returns, in
+// the order of rows, the new rows or the rows in the way, and whether each was
+// created. See runtime.CreateManyIfAbsent.
+func (r *CurrencyRepo) CreateManyIfAbsentByCode(ctx context.Context, rows []NewCurrency) ([]Currency, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCurrenciesNew.By(func(a, b *NewCurrency) int { return runtime.CompareChar(a.Code, b.Code) }), sqlCurrenciesCreateManyIfAbsentByCode, scanCurrency, rows)
+	return out, created, wrapErr(err, "currencies.CreateManyIfAbsentByCode", "currencies")
+}
+
 // LoadPrices returns the rows of table prices that reference each of parents
 // (prices.currency = currencies.code), keyed by the parent's code, each group in
 // primary key order, with one query; parents without rows are not in the map.

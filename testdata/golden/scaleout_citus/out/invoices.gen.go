@@ -4,6 +4,7 @@
 package citusdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -402,6 +403,105 @@ func (r *InvoiceRepo) CreateManyReturning(ctx context.Context, rows []NewInvoice
 	)
 	items, err := runtime.Collect(res, err, len(rows), scanInvoice)
 	return items, wrapErr(err, "invoices.CreateManyReturning", "invoices")
+}
+
+// InvoiceKey is the primary key of a row of table invoices.
+type InvoiceKey struct {
+	OrgID uuid.UUID `json:"org_id"`
+	ID    int64     `json:"id"`
+}
+
+// InvoiceKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type InvoiceKeyedUpdate struct {
+	OrgID   uuid.UUID     `json:"org_id"`
+	ID      int64         `json:"id"`
+	Changes InvoiceUpdate `json:"changes"`
+}
+
+// bulkInvoicesUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkInvoicesUpdates = &runtime.Bulk[InvoiceKeyedUpdate]{
+	Table: "invoices",
+	Key: func(a, b *InvoiceKeyedUpdate) int {
+		return cmp.Or(runtime.CompareUUID(a.OrgID, b.OrgID), cmp.Compare(a.ID, b.ID))
+	},
+	Validate: func(v *InvoiceKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[InvoiceKeyedUpdate]{
+		runtime.Array(func(v *InvoiceKeyedUpdate) *uuid.UUID { return &v.OrgID }),
+		runtime.Array(func(v *InvoiceKeyedUpdate) *int64 { return &v.ID }),
+		runtime.Array(func(v *InvoiceKeyedUpdate) *string { return v.Changes.Currency.Ptr() }),
+		runtime.Array(func(v *InvoiceKeyedUpdate) *decimal.Decimal { return v.Changes.Total.Ptr() }),
+		runtime.Array(func(v *InvoiceKeyedUpdate) *string { return v.Changes.Status.Ptr() }),
+	},
+}
+
+const sqlInvoicesUpdateMany = `-- name: invoices.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::bpchar[], $4::numeric(18,2)[], $5::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "invoices" ON "invoices"."org_id" = "cpcgen_v"."cpcgen_1" AND "invoices"."id" = "cpcgen_v"."cpcgen_2" WHERE "org_id" = $6 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "invoices"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "invoices" SET "currency" = COALESCE("cpcgen_v"."cpcgen_3", "invoices"."currency"), "total" = COALESCE("cpcgen_v"."cpcgen_4", "invoices"."total"), "status" = COALESCE("cpcgen_v"."cpcgen_5", "invoices"."status"), "updated_at" = now() FROM "cpcgen_v" WHERE "invoices"."org_id" = "cpcgen_v"."cpcgen_1" AND "invoices"."id" = "cpcgen_v"."cpcgen_2" AND "org_id" = $6 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table invoices the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *InvoiceRepo) UpdateMany(ctx context.Context, rows []InvoiceKeyedUpdate) (int64, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "invoices.UpdateMany", "invoices")
+	if err != nil {
+		return 0, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	out, err := runtime.UpdateMany(ctx, db, bulkInvoicesUpdates, sqlInvoicesUpdateMany, rows, tenant)
+	return out, wrapErr(err, "invoices.UpdateMany", "invoices")
+}
+
+const sqlInvoicesUpdateManyReturning = `-- name: invoices.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::bpchar[], $4::numeric(18,2)[], $5::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "invoices" ON "invoices"."org_id" = "cpcgen_v"."cpcgen_1" AND "invoices"."id" = "cpcgen_v"."cpcgen_2" WHERE "org_id" = $6 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "invoices"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "invoices" SET "currency" = COALESCE("cpcgen_v"."cpcgen_3", "invoices"."currency"), "total" = COALESCE("cpcgen_v"."cpcgen_4", "invoices"."total"), "status" = COALESCE("cpcgen_v"."cpcgen_5", "invoices"."status"), "updated_at" = now() FROM "cpcgen_v" WHERE "invoices"."org_id" = "cpcgen_v"."cpcgen_1" AND "invoices"."id" = "cpcgen_v"."cpcgen_2" AND "org_id" = $6 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "org_id", "id", "currency", "total", "status", "created_at", "updated_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."org_id", "cpcgen_new"."id", "cpcgen_new"."currency"::text, "cpcgen_new"."total", "cpcgen_new"."status", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *InvoiceRepo) UpdateManyReturning(ctx context.Context, rows []InvoiceKeyedUpdate) ([]Invoice, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "invoices.UpdateManyReturning", "invoices")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	out, err := runtime.UpdateManyReturning(ctx, db, bulkInvoicesUpdates, sqlInvoicesUpdateManyReturning, scanInvoice, rows, tenant)
+	return out, wrapErr(err, "invoices.UpdateManyReturning", "invoices")
+}
+
+// bulkInvoicesKeys sends the rows of DeleteMany.
+var bulkInvoicesKeys = &runtime.Bulk[InvoiceKey]{
+	Table: "invoices",
+	Key: func(a, b *InvoiceKey) int {
+		return cmp.Or(runtime.CompareUUID(a.OrgID, b.OrgID), cmp.Compare(a.ID, b.ID))
+	},
+	Columns: []runtime.BulkColumn[InvoiceKey]{
+		runtime.Array(func(v *InvoiceKey) *uuid.UUID { return &v.OrgID }),
+		runtime.Array(func(v *InvoiceKey) *int64 { return &v.ID }),
+	},
+}
+
+const sqlInvoicesDeleteMany = `-- name: invoices.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "invoices" ON "invoices"."org_id" = "cpcgen_v"."cpcgen_1" AND "invoices"."id" = "cpcgen_v"."cpcgen_2" WHERE "org_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "invoices"),
+"cpcgen_new" AS (DELETE FROM "invoices" USING "cpcgen_v" WHERE "invoices"."org_id" = "cpcgen_v"."cpcgen_1" AND "invoices"."id" = "cpcgen_v"."cpcgen_2" AND "org_id" = $3 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table invoices with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *InvoiceRepo) DeleteMany(ctx context.Context, keys []InvoiceKey) ([]bool, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "invoices.DeleteMany", "invoices")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	out, err := runtime.WriteMany(ctx, db, bulkInvoicesKeys, sqlInvoicesDeleteMany, keys, tenant)
+	return out, wrapErr(err, "invoices.DeleteMany", "invoices")
 }
 
 const sqlInvoicesListByOrgID = `-- name: invoices.ListByOrgID replica=ok

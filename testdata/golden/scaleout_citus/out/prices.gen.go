@@ -4,6 +4,7 @@
 package citusdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -354,6 +355,113 @@ func (r *PriceRepo) CreateIfAbsentByTier(ctx context.Context, n NewPrice) (Price
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlPricesCreateIfAbsentByTier, n, argsNewPrice, scanPrice)
 	return v, created, wrapErr(err, "prices.CreateIfAbsentByTier", "prices")
+}
+
+// PriceKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+type PriceKeyedUpdate struct {
+	Tier    Tier        `json:"tier"`
+	Changes PriceUpdate `json:"changes"`
+}
+
+// bulkPricesUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkPricesUpdates = &runtime.Bulk[PriceKeyedUpdate]{
+	Table:    "prices",
+	Key:      func(a, b *PriceKeyedUpdate) int { return cmp.Compare(a.Tier, b.Tier) },
+	Validate: func(v *PriceKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[PriceKeyedUpdate]{
+		runtime.Array(func(v *PriceKeyedUpdate) *Tier { return &v.Tier }),
+		runtime.Array(func(v *PriceKeyedUpdate) *string { return v.Changes.Currency.Ptr() }),
+		runtime.Array(func(v *PriceKeyedUpdate) *decimal.Decimal { return v.Changes.Price.Ptr() }),
+	},
+}
+
+const sqlPricesUpdateMany = `-- name: prices.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]::"tier"[], $2::bpchar[], $3::numeric(10,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "prices" ON "prices"."tier" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "prices"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "prices" SET "currency" = COALESCE("cpcgen_v"."cpcgen_2", "prices"."currency"), "price" = COALESCE("cpcgen_v"."cpcgen_3", "prices"."price") FROM "cpcgen_v" WHERE "prices"."tier" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table prices the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *PriceRepo) UpdateMany(ctx context.Context, rows []PriceKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkPricesUpdates, sqlPricesUpdateMany, rows)
+	return out, wrapErr(err, "prices.UpdateMany", "prices")
+}
+
+const sqlPricesUpdateManyReturning = `-- name: prices.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]::"tier"[], $2::bpchar[], $3::numeric(10,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "prices" ON "prices"."tier" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "prices"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "prices" SET "currency" = COALESCE("cpcgen_v"."cpcgen_2", "prices"."currency"), "price" = COALESCE("cpcgen_v"."cpcgen_3", "prices"."price") FROM "cpcgen_v" WHERE "prices"."tier" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "tier", "currency", "price")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."tier", "cpcgen_new"."currency"::text, "cpcgen_new"."price" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *PriceRepo) UpdateManyReturning(ctx context.Context, rows []PriceKeyedUpdate) ([]Price, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkPricesUpdates, sqlPricesUpdateManyReturning, scanPrice, rows)
+	return out, wrapErr(err, "prices.UpdateManyReturning", "prices")
+}
+
+// bulkPricesKeys sends the rows of DeleteMany.
+var bulkPricesKeys = &runtime.Bulk[Tier]{
+	Table: "prices",
+	Key:   func(a, b *Tier) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[Tier]{
+		runtime.Array(func(v *Tier) *Tier { return v }),
+	},
+}
+
+const sqlPricesDeleteMany = `-- name: prices.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]::"tier"[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "prices" ON "prices"."tier" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "prices"),
+"cpcgen_new" AS (DELETE FROM "prices" USING "cpcgen_v" WHERE "prices"."tier" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table prices with the keys given, as Delete does,
+// and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *PriceRepo) DeleteMany(ctx context.Context, keys []Tier) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkPricesKeys, sqlPricesDeleteMany, keys)
+	return out, wrapErr(err, "prices.DeleteMany", "prices")
+}
+
+// bulkPricesNew sends the rows of the batch upserts.
+var bulkPricesNew = &runtime.Bulk[NewPrice]{
+	Table:    "prices",
+	Validate: (*NewPrice).Validate,
+	Columns: []runtime.BulkColumn[NewPrice]{
+		runtime.Array(func(v *NewPrice) *Tier { return &v.Tier }),
+		runtime.Array(func(v *NewPrice) *string { return &v.Currency }),
+		runtime.Array(func(v *NewPrice) *decimal.Decimal { return &v.Price }),
+	},
+}
+
+const sqlPricesUpsertManyByTier = `-- name: prices.UpsertManyByTier
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::text[]::"tier"[], $2::bpchar[], $3::numeric(10,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "prices"."tier" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "prices" ON "tier" = "cpcgen_v"."cpcgen_i1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "prices"),
+"cpcgen_ins" AS (INSERT INTO "prices" ("tier", "currency", "price") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("tier") DO NOTHING RETURNING "tier", "currency", "price"),
+"cpcgen_new" AS (UPDATE "prices" SET "currency" = "cpcgen_v"."cpcgen_i2", "price" = "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE "tier" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "tier", "currency", "price")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."tier", "cpcgen_ins"."currency"::text, "cpcgen_ins"."price" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."tier" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."tier", "cpcgen_new"."currency"::text, "cpcgen_new"."price" FROM "cpcgen_new"`
+
+// UpsertManyByTier is UpsertByTier for many rows: it returns the rows as stored,
+// in the order of rows. See runtime.UpsertMany.
+func (r *PriceRepo) UpsertManyByTier(ctx context.Context, rows []NewPrice) ([]Price, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkPricesNew.By(func(a, b *NewPrice) int { return cmp.Compare(a.Tier, b.Tier) }), sqlPricesUpsertManyByTier, scanPrice, rows)
+	return out, wrapErr(err, "prices.UpsertManyByTier", "prices")
+}
+
+const sqlPricesCreateManyIfAbsentByTier = `-- name: prices.CreateManyIfAbsentByTier
+WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3" FROM unnest($1::text[]::"tier"[], $2::bpchar[], $3::numeric(10,2)[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "prices" ("tier", "currency", "price") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("tier") DO NOTHING RETURNING "tier", "currency", "price")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."tier", "cpcgen_ins"."currency"::text, "cpcgen_ins"."price" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."tier" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "prices"."tier", "prices"."currency"::text, "prices"."price" FROM "cpcgen_v" JOIN "prices" ON "tier" = "cpcgen_v"."cpcgen_i1"`
+
+// CreateManyIfAbsentByTier is CreateIfAbsentByTier for many rows: it returns, in
+// the order of rows, the new rows or the rows in the way, and whether each was
+// created. See runtime.CreateManyIfAbsent.
+func (r *PriceRepo) CreateManyIfAbsentByTier(ctx context.Context, rows []NewPrice) ([]Price, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkPricesNew.By(func(a, b *NewPrice) int { return cmp.Compare(a.Tier, b.Tier) }), sqlPricesCreateManyIfAbsentByTier, scanPrice, rows)
+	return out, created, wrapErr(err, "prices.CreateManyIfAbsentByTier", "prices")
 }
 
 const sqlPricesListByCurrency = `-- name: prices.ListByCurrency replica=ok

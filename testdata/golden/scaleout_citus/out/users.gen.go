@@ -4,6 +4,7 @@
 package citusdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -442,6 +443,149 @@ func (r *UserRepo) CreateIfAbsentByOrgIDAndEmail(ctx context.Context, n NewUser)
 		return User{}, false, runtime.NewHiddenKeyError("users.CreateIfAbsentByOrgIDAndEmail", "users")
 	}
 	return v, created, wrapErr(err, "users.CreateIfAbsentByOrgIDAndEmail", "users")
+}
+
+// UserKey is the primary key of a row of table users.
+type UserKey struct {
+	OrgID uuid.UUID `json:"org_id"`
+	ID    uuid.UUID `json:"id"`
+}
+
+// UserKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+type UserKeyedUpdate struct {
+	OrgID   uuid.UUID  `json:"org_id"`
+	ID      uuid.UUID  `json:"id"`
+	Changes UserUpdate `json:"changes"`
+}
+
+// bulkUsersUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkUsersUpdates = &runtime.Bulk[UserKeyedUpdate]{
+	Table: "users",
+	Key: func(a, b *UserKeyedUpdate) int {
+		return cmp.Or(runtime.CompareUUID(a.OrgID, b.OrgID), runtime.CompareUUID(a.ID, b.ID))
+	},
+	Validate: func(v *UserKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[UserKeyedUpdate]{
+		runtime.Array(func(v *UserKeyedUpdate) *uuid.UUID { return &v.OrgID }),
+		runtime.Array(func(v *UserKeyedUpdate) *uuid.UUID { return &v.ID }),
+		runtime.Array(func(v *UserKeyedUpdate) *string { return v.Changes.Email.Ptr() }),
+	},
+}
+
+const sqlUsersUpdateMany = `-- name: users.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "users" ON "users"."org_id" = "cpcgen_v"."cpcgen_1" AND "users"."id" = "cpcgen_v"."cpcgen_2" WHERE "org_id" = $4 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "users" SET "email" = COALESCE("cpcgen_v"."cpcgen_3", "users"."email"), "updated_at" = now() FROM "cpcgen_v" WHERE "users"."org_id" = "cpcgen_v"."cpcgen_1" AND "users"."id" = "cpcgen_v"."cpcgen_2" AND "org_id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table users the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *UserRepo) UpdateMany(ctx context.Context, rows []UserKeyedUpdate) (int64, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.UpdateMany", "users")
+	if err != nil {
+		return 0, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	out, err := runtime.UpdateMany(ctx, db, bulkUsersUpdates, sqlUsersUpdateMany, rows, tenant)
+	return out, wrapErr(err, "users.UpdateMany", "users")
+}
+
+const sqlUsersUpdateManyReturning = `-- name: users.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "users" ON "users"."org_id" = "cpcgen_v"."cpcgen_1" AND "users"."id" = "cpcgen_v"."cpcgen_2" WHERE "org_id" = $4 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "users" SET "email" = COALESCE("cpcgen_v"."cpcgen_3", "users"."email"), "updated_at" = now() FROM "cpcgen_v" WHERE "users"."org_id" = "cpcgen_v"."cpcgen_1" AND "users"."id" = "cpcgen_v"."cpcgen_2" AND "org_id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "org_id", "id", "email", "created_at", "updated_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."org_id", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *UserRepo) UpdateManyReturning(ctx context.Context, rows []UserKeyedUpdate) ([]User, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.UpdateManyReturning", "users")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	out, err := runtime.UpdateManyReturning(ctx, db, bulkUsersUpdates, sqlUsersUpdateManyReturning, scanUser, rows, tenant)
+	return out, wrapErr(err, "users.UpdateManyReturning", "users")
+}
+
+// bulkUsersKeys sends the rows of DeleteMany.
+var bulkUsersKeys = &runtime.Bulk[UserKey]{
+	Table: "users",
+	Key: func(a, b *UserKey) int {
+		return cmp.Or(runtime.CompareUUID(a.OrgID, b.OrgID), runtime.CompareUUID(a.ID, b.ID))
+	},
+	Columns: []runtime.BulkColumn[UserKey]{
+		runtime.Array(func(v *UserKey) *uuid.UUID { return &v.OrgID }),
+		runtime.Array(func(v *UserKey) *uuid.UUID { return &v.ID }),
+	},
+}
+
+const sqlUsersDeleteMany = `-- name: users.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "users" ON "users"."org_id" = "cpcgen_v"."cpcgen_1" AND "users"."id" = "cpcgen_v"."cpcgen_2" WHERE "org_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
+"cpcgen_new" AS (DELETE FROM "users" USING "cpcgen_v" WHERE "users"."org_id" = "cpcgen_v"."cpcgen_1" AND "users"."id" = "cpcgen_v"."cpcgen_2" AND "org_id" = $3 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table users with the keys given, as Delete does,
+// and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *UserRepo) DeleteMany(ctx context.Context, keys []UserKey) ([]bool, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.DeleteMany", "users")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	out, err := runtime.WriteMany(ctx, db, bulkUsersKeys, sqlUsersDeleteMany, keys, tenant)
+	return out, wrapErr(err, "users.DeleteMany", "users")
+}
+
+// bulkUsersNew sends the rows of the batch upserts.
+var bulkUsersNew = &runtime.Bulk[NewUser]{
+	Table:    "users",
+	Validate: (*NewUser).Validate,
+	Columns: []runtime.BulkColumn[NewUser]{
+		runtime.Array(func(v *NewUser) *uuid.UUID { return v.ID.Ptr() }),
+		runtime.Array(func(v *NewUser) *string { return &v.Email }),
+	},
+}
+
+const sqlUsersUpsertManyByOrgIDAndEmail = `-- name: users.UpsertManyByOrgIDAndEmail
+WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::uuid[], $2::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "users"."org_id" AS "cpcgen_k1", "users"."id" AS "cpcgen_k2" FROM "cpcgen_v" JOIN "users" ON "org_id" = $3::uuid AND "email" = "cpcgen_v"."cpcgen_i2" AND "org_id" = $3 ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "users"),
+"cpcgen_ins" AS (INSERT INTO "users" ("id", "email", "org_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("org_id", "email") DO NOTHING RETURNING "org_id", "id", "email", "created_at", "updated_at"),
+"cpcgen_new" AS (UPDATE "users" SET "updated_at" = now() FROM "cpcgen_v" WHERE "org_id" = $3::uuid AND "email" = "cpcgen_v"."cpcgen_i2" AND "org_id" = $3 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "org_id", "id", "email", "created_at", "updated_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."org_id", "cpcgen_ins"."id", "cpcgen_ins"."email", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."org_id", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`
+
+// UpsertManyByOrgIDAndEmail is UpsertByOrgIDAndEmail for many rows: it returns the
+// rows as stored, in the order of rows. See runtime.UpsertMany.
+func (r *UserRepo) UpsertManyByOrgIDAndEmail(ctx context.Context, rows []NewUser) ([]User, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.UpsertManyByOrgIDAndEmail", "users")
+	if err != nil {
+		return nil, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	out, err := runtime.UpsertMany(ctx, db, bulkUsersNew.By(func(a, b *NewUser) int { return cmp.Compare(a.Email, b.Email) }), sqlUsersUpsertManyByOrgIDAndEmail, scanUser, rows, tenant)
+	return out, wrapErr(err, "users.UpsertManyByOrgIDAndEmail", "users")
+}
+
+const sqlUsersCreateManyIfAbsentByOrgIDAndEmail = `-- name: users.CreateManyIfAbsentByOrgIDAndEmail
+WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2" FROM unnest($1::uuid[], $2::varchar[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_ord")),
+"cpcgen_ins" AS (INSERT INTO "users" ("id", "email", "org_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("org_id", "email") DO NOTHING RETURNING "org_id", "id", "email", "created_at", "updated_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."org_id", "cpcgen_ins"."id", "cpcgen_ins"."email", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "users"."org_id", "users"."id", "users"."email", "users"."created_at", "users"."updated_at" FROM "cpcgen_v" JOIN "users" ON "org_id" = $3::uuid AND "email" = "cpcgen_v"."cpcgen_i2" AND "org_id" = $3`
+
+// CreateManyIfAbsentByOrgIDAndEmail is CreateIfAbsentByOrgIDAndEmail for many
+// rows: it returns, in the order of rows, the new rows or the rows in the way, and
+// whether each was created. See runtime.CreateManyIfAbsent.
+func (r *UserRepo) CreateManyIfAbsentByOrgIDAndEmail(ctx context.Context, rows []NewUser) ([]User, []bool, error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.CreateManyIfAbsentByOrgIDAndEmail", "users")
+	if err != nil {
+		return nil, nil, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkUsersNew.By(func(a, b *NewUser) int { return cmp.Compare(a.Email, b.Email) }), sqlUsersCreateManyIfAbsentByOrgIDAndEmail, scanUser, rows, tenant)
+	return out, created, wrapErr(err, "users.CreateManyIfAbsentByOrgIDAndEmail", "users")
 }
 
 const sqlUsersListByOrgID = `-- name: users.ListByOrgID replica=ok

@@ -299,3 +299,72 @@ func (r *NoteRepo) CreateManyReturning(ctx context.Context, rows []NewNote) ([]N
 	items, err := runtime.Collect(res, err, len(rows), scanNote)
 	return items, wrapErr(err, "notes.CreateManyReturning", "notes")
 }
+
+// NoteKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+type NoteKeyedUpdate struct {
+	ID      uuid.UUID  `json:"id"`
+	Changes NoteUpdate `json:"changes"`
+}
+
+// bulkNotesUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkNotesUpdates = &runtime.Bulk[NoteKeyedUpdate]{
+	Table:    "notes",
+	Key:      func(a, b *NoteKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
+	Validate: func(v *NoteKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[NoteKeyedUpdate]{
+		runtime.Array(func(v *NoteKeyedUpdate) *uuid.UUID { return &v.ID }),
+		runtime.Array(func(v *NoteKeyedUpdate) *string { return v.Changes.Title.Ptr() }),
+		runtime.Array(func(v *NoteKeyedUpdate) *string { return v.Changes.Body.Ptr() }),
+	},
+}
+
+const sqlNotesUpdateMany = `-- name: notes.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "notes" ON "notes"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "notes"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "notes" SET "title" = COALESCE("cpcgen_v"."cpcgen_2", "notes"."title"), "body" = COALESCE("cpcgen_v"."cpcgen_3", "notes"."body"), "updated_at" = now() FROM "cpcgen_v" WHERE "notes"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table notes the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *NoteRepo) UpdateMany(ctx context.Context, rows []NoteKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkNotesUpdates, sqlNotesUpdateMany, rows)
+	return out, wrapErr(err, "notes.UpdateMany", "notes")
+}
+
+const sqlNotesUpdateManyReturning = `-- name: notes.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "notes" ON "notes"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "notes"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "notes" SET "title" = COALESCE("cpcgen_v"."cpcgen_2", "notes"."title"), "body" = COALESCE("cpcgen_v"."cpcgen_3", "notes"."body"), "updated_at" = now() FROM "cpcgen_v" WHERE "notes"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "title", "body", "created_at", "updated_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."title", "cpcgen_new"."body", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *NoteRepo) UpdateManyReturning(ctx context.Context, rows []NoteKeyedUpdate) ([]Note, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkNotesUpdates, sqlNotesUpdateManyReturning, scanNote, rows)
+	return out, wrapErr(err, "notes.UpdateManyReturning", "notes")
+}
+
+// bulkNotesKeys sends the rows of DeleteMany.
+var bulkNotesKeys = &runtime.Bulk[uuid.UUID]{
+	Table: "notes",
+	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
+	Columns: []runtime.BulkColumn[uuid.UUID]{
+		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	},
+}
+
+const sqlNotesDeleteMany = `-- name: notes.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "notes" ON "notes"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "notes"),
+"cpcgen_new" AS (DELETE FROM "notes" USING "cpcgen_v" WHERE "notes"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table notes with the keys given, as Delete does,
+// and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *NoteRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkNotesKeys, sqlNotesDeleteMany, keys)
+	return out, wrapErr(err, "notes.DeleteMany", "notes")
+}

@@ -4,6 +4,7 @@
 package typesdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -474,4 +475,99 @@ func (r *SampleRepo) CreateManyReturning(ctx context.Context, rows []NewSample) 
 		return nil, wrapErr(err, "samples.CreateManyReturning", "samples")
 	}
 	return out, nil
+}
+
+// SampleKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+type SampleKeyedUpdate struct {
+	ID      int64        `json:"id"`
+	Changes SampleUpdate `json:"changes"`
+}
+
+// bulkSamplesUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkSamplesUpdates = &runtime.Bulk[SampleKeyedUpdate]{
+	Table:    "samples",
+	Key:      func(a, b *SampleKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *SampleKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[SampleKeyedUpdate]{
+		runtime.Array(func(v *SampleKeyedUpdate) *int64 { return &v.ID }),
+		runtime.Array(func(v *SampleKeyedUpdate) *uuid.UUID { return v.Changes.UID.Ptr() }),
+		runtime.Array(func(v *SampleKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+		runtime.Array(func(v *SampleKeyedUpdate) *string { return v.Changes.Code.Ptr() }),
+		runtime.Array(func(v *SampleKeyedUpdate) *string { return v.Changes.Flag.Ptr() }),
+		runtime.Array(func(v *SampleKeyedUpdate) *bool { return v.Changes.Active.Ptr() }),
+		runtime.Array(func(v *SampleKeyedUpdate) *int16 { return v.Changes.Small.Ptr() }),
+		runtime.Array(func(v *SampleKeyedUpdate) *int32 { return v.Changes.Medium.Ptr() }),
+		runtime.Array(func(v *SampleKeyedUpdate) *int64 { return v.Changes.Big.Ptr() }),
+		runtime.Array(func(v *SampleKeyedUpdate) *decimal.Decimal { return v.Changes.Amount.Ptr() }),
+		runtime.Array(func(v *SampleKeyedUpdate) *decimal.Decimal { return v.Changes.Ratio.Ptr() }),
+		runtime.Array(func(v *SampleKeyedUpdate) *float32 { return v.Changes.Score.Ptr() }),
+		runtime.Array(func(v *SampleKeyedUpdate) *float64 { return v.Changes.Precise.Ptr() }),
+		runtime.Array(func(v *SampleKeyedUpdate) *time.Time { return v.Changes.BornOn.Ptr() }),
+		runtime.Array(func(v *SampleKeyedUpdate) *pgtype.Time { return v.Changes.Alarm.Ptr() }),
+		runtime.Array(func(v *SampleKeyedUpdate) *time.Time { return v.Changes.SeenAt.Ptr() }),
+		runtime.Array(func(v *SampleKeyedUpdate) *time.Time { return v.Changes.HappenedAt.Ptr() }),
+		runtime.Array(func(v *SampleKeyedUpdate) *pgtype.Interval { return v.Changes.Wait.Ptr() }),
+		runtime.Array(func(v *SampleKeyedUpdate) *json.RawMessage { return v.Changes.Doc.Ptr() }),
+		runtime.Array(func(v *SampleKeyedUpdate) *json.RawMessage { return v.Changes.RawDoc.Ptr() }),
+		runtime.Array(func(v *SampleKeyedUpdate) *[]byte { return v.Changes.Blob.Ptr() }),
+		runtime.Array(func(v *SampleKeyedUpdate) *netip.Prefix { return v.Changes.Addr.Ptr() }),
+		runtime.Array(func(v *SampleKeyedUpdate) *netip.Prefix { return v.Changes.Net.Ptr() }),
+		runtime.TextArray("_text", func(v *SampleKeyedUpdate) *[]string { return v.Changes.Tags.Ptr() }),
+		runtime.TextArray("_int4", func(v *SampleKeyedUpdate) *[]int32 { return v.Changes.Counts.Ptr() }),
+		runtime.TextArray("_uuid", func(v *SampleKeyedUpdate) *[]uuid.UUID { return v.Changes.IDs.Ptr() }),
+		runtime.TextArray("_numeric", func(v *SampleKeyedUpdate) *[]decimal.Decimal { return v.Changes.Prices.Ptr() }),
+		runtime.Array(func(v *SampleKeyedUpdate) *Mood { return v.Changes.Mood.Ptr() }),
+		runtime.TextArray("_text", func(v *SampleKeyedUpdate) *[]Mood { return v.Changes.Moods.Ptr() }),
+	},
+}
+
+const sqlSamplesUpdateMany = `-- name: samples.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::varchar[], $5::bpchar[], $6::boolean[], $7::smallint[], $8::integer[], $9::bigint[], $10::numeric(38,18)[], $11::numeric[], $12::real[], $13::double precision[], $14::date[], $15::time[], $16::timestamp[], $17::timestamptz[], $18::interval[], $19::jsonb[], $20::json[], $21::bytea[], $22::inet[], $23::cidr[], $24::text[], $25::text[], $26::text[], $27::text[], $28::text[]::"mood"[], $29::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_13", "cpcgen_14", "cpcgen_15", "cpcgen_16", "cpcgen_17", "cpcgen_18", "cpcgen_19", "cpcgen_20", "cpcgen_21", "cpcgen_22", "cpcgen_23", "cpcgen_24", "cpcgen_25", "cpcgen_26", "cpcgen_27", "cpcgen_28", "cpcgen_29", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "samples" ON "samples"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "samples"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "samples" SET "uid" = COALESCE("cpcgen_v"."cpcgen_2", "samples"."uid"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "samples"."name"), "code" = COALESCE("cpcgen_v"."cpcgen_4", "samples"."code"), "flag" = COALESCE("cpcgen_v"."cpcgen_5", "samples"."flag"), "active" = COALESCE("cpcgen_v"."cpcgen_6", "samples"."active"), "small" = COALESCE("cpcgen_v"."cpcgen_7", "samples"."small"), "medium" = COALESCE("cpcgen_v"."cpcgen_8", "samples"."medium"), "big" = COALESCE("cpcgen_v"."cpcgen_9", "samples"."big"), "amount" = COALESCE("cpcgen_v"."cpcgen_10", "samples"."amount"), "ratio" = COALESCE("cpcgen_v"."cpcgen_11", "samples"."ratio"), "score" = COALESCE("cpcgen_v"."cpcgen_12", "samples"."score"), "precise" = COALESCE("cpcgen_v"."cpcgen_13", "samples"."precise"), "born_on" = COALESCE("cpcgen_v"."cpcgen_14", "samples"."born_on"), "alarm" = COALESCE("cpcgen_v"."cpcgen_15", "samples"."alarm"), "seen_at" = COALESCE("cpcgen_v"."cpcgen_16", "samples"."seen_at"), "happened_at" = COALESCE("cpcgen_v"."cpcgen_17", "samples"."happened_at"), "wait" = COALESCE("cpcgen_v"."cpcgen_18", "samples"."wait"), "doc" = COALESCE("cpcgen_v"."cpcgen_19", "samples"."doc"), "raw_doc" = COALESCE("cpcgen_v"."cpcgen_20", "samples"."raw_doc"), "blob" = COALESCE("cpcgen_v"."cpcgen_21", "samples"."blob"), "addr" = COALESCE("cpcgen_v"."cpcgen_22", "samples"."addr"), "net" = COALESCE("cpcgen_v"."cpcgen_23", "samples"."net"), "tags" = COALESCE("cpcgen_v"."cpcgen_24"::text[], "samples"."tags"), "counts" = COALESCE("cpcgen_v"."cpcgen_25"::integer[], "samples"."counts"), "ids" = COALESCE("cpcgen_v"."cpcgen_26"::uuid[], "samples"."ids"), "prices" = COALESCE("cpcgen_v"."cpcgen_27"::numeric(10,2)[], "samples"."prices"), "mood" = COALESCE("cpcgen_v"."cpcgen_28", "samples"."mood"), "moods" = COALESCE("cpcgen_v"."cpcgen_29"::text[]::"mood"[], "samples"."moods") FROM "cpcgen_v" WHERE "samples"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table samples the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *SampleRepo) UpdateMany(ctx context.Context, rows []SampleKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkSamplesUpdates, sqlSamplesUpdateMany, rows)
+	return out, wrapErr(err, "samples.UpdateMany", "samples")
+}
+
+const sqlSamplesUpdateManyReturning = `-- name: samples.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::varchar[], $5::bpchar[], $6::boolean[], $7::smallint[], $8::integer[], $9::bigint[], $10::numeric(38,18)[], $11::numeric[], $12::real[], $13::double precision[], $14::date[], $15::time[], $16::timestamp[], $17::timestamptz[], $18::interval[], $19::jsonb[], $20::json[], $21::bytea[], $22::inet[], $23::cidr[], $24::text[], $25::text[], $26::text[], $27::text[], $28::text[]::"mood"[], $29::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_13", "cpcgen_14", "cpcgen_15", "cpcgen_16", "cpcgen_17", "cpcgen_18", "cpcgen_19", "cpcgen_20", "cpcgen_21", "cpcgen_22", "cpcgen_23", "cpcgen_24", "cpcgen_25", "cpcgen_26", "cpcgen_27", "cpcgen_28", "cpcgen_29", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "samples" ON "samples"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "samples"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "samples" SET "uid" = COALESCE("cpcgen_v"."cpcgen_2", "samples"."uid"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "samples"."name"), "code" = COALESCE("cpcgen_v"."cpcgen_4", "samples"."code"), "flag" = COALESCE("cpcgen_v"."cpcgen_5", "samples"."flag"), "active" = COALESCE("cpcgen_v"."cpcgen_6", "samples"."active"), "small" = COALESCE("cpcgen_v"."cpcgen_7", "samples"."small"), "medium" = COALESCE("cpcgen_v"."cpcgen_8", "samples"."medium"), "big" = COALESCE("cpcgen_v"."cpcgen_9", "samples"."big"), "amount" = COALESCE("cpcgen_v"."cpcgen_10", "samples"."amount"), "ratio" = COALESCE("cpcgen_v"."cpcgen_11", "samples"."ratio"), "score" = COALESCE("cpcgen_v"."cpcgen_12", "samples"."score"), "precise" = COALESCE("cpcgen_v"."cpcgen_13", "samples"."precise"), "born_on" = COALESCE("cpcgen_v"."cpcgen_14", "samples"."born_on"), "alarm" = COALESCE("cpcgen_v"."cpcgen_15", "samples"."alarm"), "seen_at" = COALESCE("cpcgen_v"."cpcgen_16", "samples"."seen_at"), "happened_at" = COALESCE("cpcgen_v"."cpcgen_17", "samples"."happened_at"), "wait" = COALESCE("cpcgen_v"."cpcgen_18", "samples"."wait"), "doc" = COALESCE("cpcgen_v"."cpcgen_19", "samples"."doc"), "raw_doc" = COALESCE("cpcgen_v"."cpcgen_20", "samples"."raw_doc"), "blob" = COALESCE("cpcgen_v"."cpcgen_21", "samples"."blob"), "addr" = COALESCE("cpcgen_v"."cpcgen_22", "samples"."addr"), "net" = COALESCE("cpcgen_v"."cpcgen_23", "samples"."net"), "tags" = COALESCE("cpcgen_v"."cpcgen_24"::text[], "samples"."tags"), "counts" = COALESCE("cpcgen_v"."cpcgen_25"::integer[], "samples"."counts"), "ids" = COALESCE("cpcgen_v"."cpcgen_26"::uuid[], "samples"."ids"), "prices" = COALESCE("cpcgen_v"."cpcgen_27"::numeric(10,2)[], "samples"."prices"), "mood" = COALESCE("cpcgen_v"."cpcgen_28", "samples"."mood"), "moods" = COALESCE("cpcgen_v"."cpcgen_29"::text[]::"mood"[], "samples"."moods") FROM "cpcgen_v" WHERE "samples"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."uid", "cpcgen_new"."name", "cpcgen_new"."code", "cpcgen_new"."flag"::text, "cpcgen_new"."active", "cpcgen_new"."small", "cpcgen_new"."medium", "cpcgen_new"."big", "cpcgen_new"."amount", "cpcgen_new"."ratio", "cpcgen_new"."score", "cpcgen_new"."precise", "cpcgen_new"."born_on", "cpcgen_new"."alarm", "cpcgen_new"."seen_at", "cpcgen_new"."happened_at", "cpcgen_new"."wait", "cpcgen_new"."doc", "cpcgen_new"."raw_doc", "cpcgen_new"."blob", "cpcgen_new"."addr", "cpcgen_new"."net", "cpcgen_new"."tags", "cpcgen_new"."counts", "cpcgen_new"."ids", "cpcgen_new"."prices", "cpcgen_new"."mood", "cpcgen_new"."moods"::text[] FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *SampleRepo) UpdateManyReturning(ctx context.Context, rows []SampleKeyedUpdate) ([]Sample, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkSamplesUpdates, sqlSamplesUpdateManyReturning, scanSample, rows)
+	return out, wrapErr(err, "samples.UpdateManyReturning", "samples")
+}
+
+// bulkSamplesKeys sends the rows of DeleteMany.
+var bulkSamplesKeys = &runtime.Bulk[int64]{
+	Table: "samples",
+	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[int64]{
+		runtime.Array(func(v *int64) *int64 { return v }),
+	},
+}
+
+const sqlSamplesDeleteMany = `-- name: samples.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "samples" ON "samples"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "samples"),
+"cpcgen_new" AS (DELETE FROM "samples" USING "cpcgen_v" WHERE "samples"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table samples with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *SampleRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkSamplesKeys, sqlSamplesDeleteMany, keys)
+	return out, wrapErr(err, "samples.DeleteMany", "samples")
 }

@@ -4,6 +4,7 @@
 package moretypesdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -291,6 +292,81 @@ func (r *BookingRepo) CreateManyReturning(ctx context.Context, rows []NewBooking
 	)
 	items, err := runtime.Collect(res, err, len(rows), scanBooking)
 	return items, wrapErr(err, "bookings.CreateManyReturning", "bookings")
+}
+
+// BookingKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type BookingKeyedUpdate struct {
+	ID      int64         `json:"id"`
+	Changes BookingUpdate `json:"changes"`
+}
+
+// bulkBookingsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkBookingsUpdates = &runtime.Bulk[BookingKeyedUpdate]{
+	Table: "bookings",
+	Key:   func(a, b *BookingKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Columns: []runtime.BulkColumn[BookingKeyedUpdate]{
+		runtime.Array(func(v *BookingKeyedUpdate) *int64 { return &v.ID }),
+		runtime.Array(func(v *BookingKeyedUpdate) *pgtype.Range[int32] { return v.Changes.Seats.Ptr() }),
+		runtime.Flags(func(v *BookingKeyedUpdate) *bool { return &v.Changes.IDs.Set }),
+		runtime.Array(func(v *BookingKeyedUpdate) *pgtype.Range[int64] { return v.Changes.IDs.Value }),
+		runtime.Array(func(v *BookingKeyedUpdate) *pgtype.Range[decimal.Decimal] { return v.Changes.Prices.Ptr() }),
+		runtime.Array(func(v *BookingKeyedUpdate) *pgtype.Range[time.Time] { return v.Changes.Days.Ptr() }),
+		runtime.Flags(func(v *BookingKeyedUpdate) *bool { return &v.Changes.Wall.Set }),
+		runtime.Array(func(v *BookingKeyedUpdate) *pgtype.Range[time.Time] { return v.Changes.Wall.Value }),
+		runtime.Array(func(v *BookingKeyedUpdate) *pgtype.Range[time.Time] { return v.Changes.During.Ptr() }),
+	},
+}
+
+const sqlBookingsUpdateMany = `-- name: bookings.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::int4range[], $3::boolean[], $4::int8range[], $5::numrange[], $6::daterange[], $7::boolean[], $8::tsrange[], $9::tstzrange[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "bookings" ON "bookings"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "bookings"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "bookings" SET "seats" = COALESCE("cpcgen_v"."cpcgen_2", "bookings"."seats"), "ids" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "bookings"."ids" END, "prices" = COALESCE("cpcgen_v"."cpcgen_5", "bookings"."prices"), "days" = COALESCE("cpcgen_v"."cpcgen_6", "bookings"."days"), "wall" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "bookings"."wall" END, "during" = COALESCE("cpcgen_v"."cpcgen_9", "bookings"."during") FROM "cpcgen_v" WHERE "bookings"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table bookings the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *BookingRepo) UpdateMany(ctx context.Context, rows []BookingKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkBookingsUpdates, sqlBookingsUpdateMany, rows)
+	return out, wrapErr(err, "bookings.UpdateMany", "bookings")
+}
+
+const sqlBookingsUpdateManyReturning = `-- name: bookings.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::int4range[], $3::boolean[], $4::int8range[], $5::numrange[], $6::daterange[], $7::boolean[], $8::tsrange[], $9::tstzrange[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "bookings" ON "bookings"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "bookings"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "bookings" SET "seats" = COALESCE("cpcgen_v"."cpcgen_2", "bookings"."seats"), "ids" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "bookings"."ids" END, "prices" = COALESCE("cpcgen_v"."cpcgen_5", "bookings"."prices"), "days" = COALESCE("cpcgen_v"."cpcgen_6", "bookings"."days"), "wall" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "bookings"."wall" END, "during" = COALESCE("cpcgen_v"."cpcgen_9", "bookings"."during") FROM "cpcgen_v" WHERE "bookings"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "seats", "ids", "prices", "days", "wall", "during")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."seats", "cpcgen_new"."ids", "cpcgen_new"."prices", "cpcgen_new"."days", "cpcgen_new"."wall", "cpcgen_new"."during" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *BookingRepo) UpdateManyReturning(ctx context.Context, rows []BookingKeyedUpdate) ([]Booking, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkBookingsUpdates, sqlBookingsUpdateManyReturning, scanBooking, rows)
+	return out, wrapErr(err, "bookings.UpdateManyReturning", "bookings")
+}
+
+// bulkBookingsKeys sends the rows of DeleteMany.
+var bulkBookingsKeys = &runtime.Bulk[int64]{
+	Table: "bookings",
+	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[int64]{
+		runtime.Array(func(v *int64) *int64 { return v }),
+	},
+}
+
+const sqlBookingsDeleteMany = `-- name: bookings.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "bookings" ON "bookings"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "bookings"),
+"cpcgen_new" AS (DELETE FROM "bookings" USING "cpcgen_v" WHERE "bookings"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table bookings with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *BookingRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkBookingsKeys, sqlBookingsDeleteMany, keys)
+	return out, wrapErr(err, "bookings.DeleteMany", "bookings")
 }
 
 const sqlBookingsInJanuary = `-- name: bookings.InJanuary replica=ok

@@ -4,6 +4,7 @@
 package moretypesdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -313,4 +314,81 @@ func (r *FlatGadgetRepo) CreateManyReturning(ctx context.Context, rows []NewFlat
 	)
 	items, err := runtime.Collect(res, err, len(rows), scanFlatGadget)
 	return items, wrapErr(err, "flat_gadgets.CreateManyReturning", "flat_gadgets")
+}
+
+// FlatGadgetKeyedUpdate is one row's changes for UpdateMany: its key, and the
+// changes.
+type FlatGadgetKeyedUpdate struct {
+	ID      int64            `json:"id"`
+	Changes FlatGadgetUpdate `json:"changes"`
+}
+
+// bulkFlatGadgetsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkFlatGadgetsUpdates = &runtime.Bulk[FlatGadgetKeyedUpdate]{
+	Table:    "flat_gadgets",
+	Key:      func(a, b *FlatGadgetKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *FlatGadgetKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[FlatGadgetKeyedUpdate]{
+		runtime.Array(func(v *FlatGadgetKeyedUpdate) *int64 { return &v.ID }),
+		runtime.Array(func(v *FlatGadgetKeyedUpdate) *string { return v.Changes.Label.Ptr() }),
+		runtime.Flags(func(v *FlatGadgetKeyedUpdate) *bool { return &v.Changes.Alias.Set }),
+		runtime.Array(func(v *FlatGadgetKeyedUpdate) *string { return v.Changes.Alias.Value.Ptr() }),
+		runtime.Array(func(v *FlatGadgetKeyedUpdate) *net.HardwareAddr { return v.Changes.Mac.Ptr() }),
+		runtime.Flags(func(v *FlatGadgetKeyedUpdate) *bool { return &v.Changes.BackupMac.Set }),
+		runtime.Array(func(v *FlatGadgetKeyedUpdate) *net.HardwareAddr { return &v.Changes.BackupMac.Value }),
+		runtime.Array(func(v *FlatGadgetKeyedUpdate) *pgtype.TSVector { return v.Changes.Words.Ptr() }),
+		runtime.Flags(func(v *FlatGadgetKeyedUpdate) *bool { return &v.Changes.MoreWords.Set }),
+		runtime.Array(func(v *FlatGadgetKeyedUpdate) *pgtype.TSVector { return v.Changes.MoreWords.Value }),
+	},
+}
+
+const sqlFlatGadgetsUpdateMany = `-- name: flat_gadgets.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::citext[], $3::boolean[], $4::citext[], $5::macaddr[], $6::boolean[], $7::macaddr[], $8::tsvector[], $9::boolean[], $10::tsvector[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "flat_gadgets" ON "flat_gadgets"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "flat_gadgets"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "flat_gadgets" SET "label" = COALESCE("cpcgen_v"."cpcgen_2", "flat_gadgets"."label"), "alias" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "flat_gadgets"."alias" END, "mac" = COALESCE("cpcgen_v"."cpcgen_5", "flat_gadgets"."mac"), "backup_mac" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "flat_gadgets"."backup_mac" END, "words" = COALESCE("cpcgen_v"."cpcgen_8", "flat_gadgets"."words"), "more_words" = CASE WHEN "cpcgen_v"."cpcgen_9" THEN "cpcgen_v"."cpcgen_10" ELSE "flat_gadgets"."more_words" END FROM "cpcgen_v" WHERE "flat_gadgets"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table flat_gadgets the changes of each, as
+// Update does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *FlatGadgetRepo) UpdateMany(ctx context.Context, rows []FlatGadgetKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkFlatGadgetsUpdates, sqlFlatGadgetsUpdateMany, rows)
+	return out, wrapErr(err, "flat_gadgets.UpdateMany", "flat_gadgets")
+}
+
+const sqlFlatGadgetsUpdateManyReturning = `-- name: flat_gadgets.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::citext[], $3::boolean[], $4::citext[], $5::macaddr[], $6::boolean[], $7::macaddr[], $8::tsvector[], $9::boolean[], $10::tsvector[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "flat_gadgets" ON "flat_gadgets"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "flat_gadgets"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "flat_gadgets" SET "label" = COALESCE("cpcgen_v"."cpcgen_2", "flat_gadgets"."label"), "alias" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "flat_gadgets"."alias" END, "mac" = COALESCE("cpcgen_v"."cpcgen_5", "flat_gadgets"."mac"), "backup_mac" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "flat_gadgets"."backup_mac" END, "words" = COALESCE("cpcgen_v"."cpcgen_8", "flat_gadgets"."words"), "more_words" = CASE WHEN "cpcgen_v"."cpcgen_9" THEN "cpcgen_v"."cpcgen_10" ELSE "flat_gadgets"."more_words" END FROM "cpcgen_v" WHERE "flat_gadgets"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "label", "alias", "mac", "backup_mac", "words", "more_words")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."label", "cpcgen_new"."alias", "cpcgen_new"."mac", "cpcgen_new"."backup_mac", "cpcgen_new"."words", "cpcgen_new"."more_words" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *FlatGadgetRepo) UpdateManyReturning(ctx context.Context, rows []FlatGadgetKeyedUpdate) ([]FlatGadget, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkFlatGadgetsUpdates, sqlFlatGadgetsUpdateManyReturning, scanFlatGadget, rows)
+	return out, wrapErr(err, "flat_gadgets.UpdateManyReturning", "flat_gadgets")
+}
+
+// bulkFlatGadgetsKeys sends the rows of DeleteMany.
+var bulkFlatGadgetsKeys = &runtime.Bulk[int64]{
+	Table: "flat_gadgets",
+	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[int64]{
+		runtime.Array(func(v *int64) *int64 { return v }),
+	},
+}
+
+const sqlFlatGadgetsDeleteMany = `-- name: flat_gadgets.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "flat_gadgets" ON "flat_gadgets"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "flat_gadgets"),
+"cpcgen_new" AS (DELETE FROM "flat_gadgets" USING "cpcgen_v" WHERE "flat_gadgets"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table flat_gadgets with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *FlatGadgetRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkFlatGadgetsKeys, sqlFlatGadgetsDeleteMany, keys)
+	return out, wrapErr(err, "flat_gadgets.DeleteMany", "flat_gadgets")
 }

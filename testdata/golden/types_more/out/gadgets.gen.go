@@ -4,6 +4,7 @@
 package moretypesdb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -69,6 +70,9 @@ type GadgetUpdate struct {
 }
 
 // GadgetRepo reads and writes table gadgets.
+//
+// UpsertByLabel has no batch form: column label may be left unset or NULL, so the
+// rows of a batch that share a key are not known before they are sent.
 type GadgetRepo struct {
 	db runtime.DBTX
 }
@@ -398,6 +402,92 @@ func (r *GadgetRepo) CreateIfAbsentByLabel(ctx context.Context, n NewGadget) (Ga
 	}
 	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlGadgetsCreateIfAbsentByLabel, n, argsNewGadget, scanGadget)
 	return v, created, wrapErr(err, "gadgets.CreateIfAbsentByLabel", "gadgets")
+}
+
+// GadgetKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+type GadgetKeyedUpdate struct {
+	ID      int64        `json:"id"`
+	Changes GadgetUpdate `json:"changes"`
+}
+
+// bulkGadgetsUpdates sends the rows of UpdateMany and UpdateManyReturning.
+var bulkGadgetsUpdates = &runtime.Bulk[GadgetKeyedUpdate]{
+	Table:    "gadgets",
+	Key:      func(a, b *GadgetKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
+	Validate: func(v *GadgetKeyedUpdate) error { return v.Changes.Validate() },
+	Columns: []runtime.BulkColumn[GadgetKeyedUpdate]{
+		runtime.Array(func(v *GadgetKeyedUpdate) *int64 { return &v.ID }),
+		runtime.Array(func(v *GadgetKeyedUpdate) *string { return v.Changes.Label.Ptr() }),
+		runtime.Flags(func(v *GadgetKeyedUpdate) *bool { return &v.Changes.Alias.Set }),
+		runtime.Array(func(v *GadgetKeyedUpdate) *string { return v.Changes.Alias.Value.Ptr() }),
+		runtime.Flags(func(v *GadgetKeyedUpdate) *bool { return &v.Changes.Aliases.Set }),
+		runtime.TextArray("_text", func(v *GadgetKeyedUpdate) *[]string { return &v.Changes.Aliases.Value }),
+		runtime.Array(func(v *GadgetKeyedUpdate) *net.HardwareAddr { return v.Changes.Mac.Ptr() }),
+		runtime.Flags(func(v *GadgetKeyedUpdate) *bool { return &v.Changes.BackupMac.Set }),
+		runtime.Array(func(v *GadgetKeyedUpdate) *net.HardwareAddr { return &v.Changes.BackupMac.Value }),
+		runtime.Flags(func(v *GadgetKeyedUpdate) *bool { return &v.Changes.Macs.Set }),
+		runtime.TextArray("_macaddr", func(v *GadgetKeyedUpdate) *[]net.HardwareAddr { return &v.Changes.Macs.Value }),
+		runtime.Array(func(v *GadgetKeyedUpdate) *pgtype.TSVector { return v.Changes.Words.Ptr() }),
+		runtime.Flags(func(v *GadgetKeyedUpdate) *bool { return &v.Changes.MoreWords.Set }),
+		runtime.Array(func(v *GadgetKeyedUpdate) *pgtype.TSVector { return v.Changes.MoreWords.Value }),
+		runtime.Flags(func(v *GadgetKeyedUpdate) *bool { return &v.Changes.WordLists.Set }),
+		runtime.TextArray("_tsvector", func(v *GadgetKeyedUpdate) *[]pgtype.TSVector { return &v.Changes.WordLists.Value }),
+		runtime.Flags(func(v *GadgetKeyedUpdate) *bool { return &v.Changes.SeatSets.Set }),
+		runtime.TextArray("_int4range", func(v *GadgetKeyedUpdate) *[]pgtype.Range[int32] { return &v.Changes.SeatSets.Value }),
+		runtime.Flags(func(v *GadgetKeyedUpdate) *bool { return &v.Changes.Periods.Set }),
+		runtime.TextArray("_tstzrange", func(v *GadgetKeyedUpdate) *[]pgtype.Range[time.Time] { return &v.Changes.Periods.Value }),
+	},
+}
+
+const sqlGadgetsUpdateMany = `-- name: gadgets.UpdateMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::citext[], $3::boolean[], $4::citext[], $5::boolean[], $6::text[], $7::macaddr[], $8::boolean[], $9::macaddr[], $10::boolean[], $11::text[], $12::tsvector[], $13::boolean[], $14::tsvector[], $15::boolean[], $16::text[], $17::boolean[], $18::text[], $19::boolean[], $20::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_13", "cpcgen_14", "cpcgen_15", "cpcgen_16", "cpcgen_17", "cpcgen_18", "cpcgen_19", "cpcgen_20", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "gadgets" ON "gadgets"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "gadgets"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "gadgets" SET "label" = COALESCE("cpcgen_v"."cpcgen_2", "gadgets"."label"), "alias" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "gadgets"."alias" END, "aliases" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6"::citext[] ELSE "gadgets"."aliases" END, "mac" = COALESCE("cpcgen_v"."cpcgen_7", "gadgets"."mac"), "backup_mac" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "gadgets"."backup_mac" END, "macs" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11"::macaddr[] ELSE "gadgets"."macs" END, "words" = COALESCE("cpcgen_v"."cpcgen_12", "gadgets"."words"), "more_words" = CASE WHEN "cpcgen_v"."cpcgen_13" THEN "cpcgen_v"."cpcgen_14" ELSE "gadgets"."more_words" END, "word_lists" = CASE WHEN "cpcgen_v"."cpcgen_15" THEN "cpcgen_v"."cpcgen_16"::tsvector[] ELSE "gadgets"."word_lists" END, "seat_sets" = CASE WHEN "cpcgen_v"."cpcgen_17" THEN "cpcgen_v"."cpcgen_18"::int4range[] ELSE "gadgets"."seat_sets" END, "periods" = CASE WHEN "cpcgen_v"."cpcgen_19" THEN "cpcgen_v"."cpcgen_20"::tstzrange[] ELSE "gadgets"."periods" END FROM "cpcgen_v" WHERE "gadgets"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
+
+// UpdateMany applies to many rows of table gadgets the changes of each, as Update
+// does, and returns how many it updated: all, or none when a key has no row
+// (DbError.Rows lists them). See runtime.UpdateMany.
+func (r *GadgetRepo) UpdateMany(ctx context.Context, rows []GadgetKeyedUpdate) (int64, error) {
+	out, err := runtime.UpdateMany(ctx, r.db, bulkGadgetsUpdates, sqlGadgetsUpdateMany, rows)
+	return out, wrapErr(err, "gadgets.UpdateMany", "gadgets")
+}
+
+const sqlGadgetsUpdateManyReturning = `-- name: gadgets.UpdateManyReturning
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::citext[], $3::boolean[], $4::citext[], $5::boolean[], $6::text[], $7::macaddr[], $8::boolean[], $9::macaddr[], $10::boolean[], $11::text[], $12::tsvector[], $13::boolean[], $14::tsvector[], $15::boolean[], $16::text[], $17::boolean[], $18::text[], $19::boolean[], $20::text[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_12", "cpcgen_13", "cpcgen_14", "cpcgen_15", "cpcgen_16", "cpcgen_17", "cpcgen_18", "cpcgen_19", "cpcgen_20", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "gadgets" ON "gadgets"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "gadgets"),
+"cpcgen_bad" AS (SELECT "cpcgen_v"."cpcgen_ord", 1 AS "cpcgen_state" FROM "cpcgen_v" LEFT JOIN "cpcgen_old" ON "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord" WHERE "cpcgen_old"."cpcgen_ord" IS NULL),
+"cpcgen_new" AS (UPDATE "gadgets" SET "label" = COALESCE("cpcgen_v"."cpcgen_2", "gadgets"."label"), "alias" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "gadgets"."alias" END, "aliases" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6"::citext[] ELSE "gadgets"."aliases" END, "mac" = COALESCE("cpcgen_v"."cpcgen_7", "gadgets"."mac"), "backup_mac" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "gadgets"."backup_mac" END, "macs" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11"::macaddr[] ELSE "gadgets"."macs" END, "words" = COALESCE("cpcgen_v"."cpcgen_12", "gadgets"."words"), "more_words" = CASE WHEN "cpcgen_v"."cpcgen_13" THEN "cpcgen_v"."cpcgen_14" ELSE "gadgets"."more_words" END, "word_lists" = CASE WHEN "cpcgen_v"."cpcgen_15" THEN "cpcgen_v"."cpcgen_16"::tsvector[] ELSE "gadgets"."word_lists" END, "seat_sets" = CASE WHEN "cpcgen_v"."cpcgen_17" THEN "cpcgen_v"."cpcgen_18"::int4range[] ELSE "gadgets"."seat_sets" END, "periods" = CASE WHEN "cpcgen_v"."cpcgen_19" THEN "cpcgen_v"."cpcgen_20"::tstzrange[] ELSE "gadgets"."periods" END FROM "cpcgen_v" WHERE "gadgets"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."label", "cpcgen_new"."alias", "cpcgen_new"."aliases", "cpcgen_new"."mac", "cpcgen_new"."backup_mac", "cpcgen_new"."macs", "cpcgen_new"."words", "cpcgen_new"."more_words", "cpcgen_new"."word_lists", "cpcgen_new"."seat_sets", "cpcgen_new"."periods" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
+
+// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
+// rows.
+func (r *GadgetRepo) UpdateManyReturning(ctx context.Context, rows []GadgetKeyedUpdate) ([]Gadget, error) {
+	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkGadgetsUpdates, sqlGadgetsUpdateManyReturning, scanGadget, rows)
+	return out, wrapErr(err, "gadgets.UpdateManyReturning", "gadgets")
+}
+
+// bulkGadgetsKeys sends the rows of DeleteMany.
+var bulkGadgetsKeys = &runtime.Bulk[int64]{
+	Table: "gadgets",
+	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
+	Columns: []runtime.BulkColumn[int64]{
+		runtime.Array(func(v *int64) *int64 { return v }),
+	},
+}
+
+const sqlGadgetsDeleteMany = `-- name: gadgets.DeleteMany
+WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_ord")),
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord" FROM "cpcgen_v" JOIN "gadgets" ON "gadgets"."id" = "cpcgen_v"."cpcgen_1" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "gadgets"),
+"cpcgen_new" AS (DELETE FROM "gadgets" USING "cpcgen_v" WHERE "gadgets"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
+SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
+
+// DeleteMany deletes the rows of table gadgets with the keys given, as Delete
+// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+func (r *GadgetRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
+	out, err := runtime.WriteMany(ctx, r.db, bulkGadgetsKeys, sqlGadgetsDeleteMany, keys)
+	return out, wrapErr(err, "gadgets.DeleteMany", "gadgets")
 }
 
 const sqlGadgetsByLabel = `-- name: gadgets.ByLabel replica=ok

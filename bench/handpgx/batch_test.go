@@ -1,0 +1,63 @@
+package handpgx_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
+
+	"github.com/cpcgen/cpcgen/bench/handpgx"
+	"github.com/cpcgen/cpcgen/runtime/pgtest"
+)
+
+// TestSameStatements checks that the batch writes run the statements of
+// the generated code, word for word.
+func TestSameStatements(t *testing.T) {
+	for file, sql := range map[string]string{"transactions.gen.go": handpgx.SQLUpdateMany, "users.gen.go": handpgx.SQLUpsertMany} {
+		src, err := os.ReadFile("../benchdb/" + file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(src), "= `"+sql+"`") {
+			t.Errorf("the statement is not the one of %s:\n%s", file, sql)
+		}
+	}
+}
+
+func TestBatchWrites(t *testing.T) {
+	ctx := context.Background()
+	r := &handpgx.Repo{Pool: pgtest.Pool(t)}
+	user := newUser(t, r, "batch@test")
+	var ids []uuid.UUID
+	for i := range 3 {
+		tx, err := r.Create(ctx, handpgx.NewTransaction{UserID: user, Amount: decimal.New(int64(i), 0), Currency: "EUR", Status: "pending"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, tx.ID)
+	}
+	changes := []handpgx.TxnChange{{ID: ids[2], Status: "a", Amount: decimal.New(7, 0)}, {ID: ids[0], Status: "b", Amount: decimal.New(8, 0)}}
+	if n, err := r.UpdateMany(ctx, changes); n != 2 || err != nil {
+		t.Fatalf("UpdateMany = %d, %v", n, err)
+	}
+	for _, c := range changes {
+		got, err := r.FindByID(ctx, c.ID)
+		if err != nil || got.Status != c.Status || !got.Amount.Equal(c.Amount) {
+			t.Errorf("%v: %+v, %v", c.ID, got, err)
+		}
+	}
+	if _, err := r.UpdateMany(ctx, append(changes, handpgx.TxnChange{ID: uuid.New()})); !errors.Is(err, handpgx.ErrNotFound) {
+		t.Errorf("UpdateMany of a missing row: %v", err)
+	}
+	rows := []handpgx.NewUser{{Email: "batch@test", Name: "renamed"}, {Email: "new@test", Name: "new"}}
+	users, err := r.UpsertMany(ctx, rows)
+	if err != nil || users[0].ID != user || users[0].Name != "renamed" || users[1].Email != "new@test" {
+		t.Fatalf("UpsertMany = %+v, %v", users, err)
+	}
+	_ = fmt.Sprint
+}

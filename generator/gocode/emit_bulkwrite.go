@@ -1,0 +1,311 @@
+package gocode
+
+import (
+	"fmt"
+
+	"github.com/cpcgen/cpcgen/generator/ir"
+	"github.com/dave/jennifer/jen"
+)
+
+// genBulkWrite emits the batch writes of a table: UpdateMany and
+// UpdateManyReturning, DeleteMany, and the batch upserts of its unique
+// keys, with the structs and runtime.Bulk values they use. The batch
+// forms of HardDelete and Restore come with the soft delete's methods
+// (genSoftDeleteMany).
+func genBulkWrite(f *jen.File, t *ir.Table) {
+	w := &t.Bulk
+	if len(w.PK) == 0 {
+		return
+	}
+	if w.Key != "" {
+		comment(f, fmt.Sprintf("%s is the primary key of a row of table %s.", w.Key, t.SQLName))
+		f.Type().Id(w.Key).StructFunc(func(g *jen.Group) {
+			for _, c := range t.PK {
+				g.Id(c.Field).Add(typeCode(c.Go)).Tag(map[string]string{"json": c.JSON})
+			}
+		})
+		f.Line()
+	}
+	if w.KeyedUpdate != "" {
+		genKeyedUpdate(f, t)
+		genBulkVar(f, t, w.Updates, jen.Id(w.KeyedUpdate), w.UpdateArgs, "UpdateMany and UpdateManyReturning",
+			jen.Func().Params(jen.Id("v").Op("*").Id(w.KeyedUpdate)).Error().Add(inline(jen.Return(jen.Id("v").Dot(w.Changes).Dot("Validate").Call()))))
+		doc := fmt.Sprintf("UpdateMany applies to many rows of table %s the changes of each, as Update does, and "+
+			"returns how many it updated: all, or none when a key has no row", t.SQLName)
+		if t.Version != nil {
+			doc += " or another " + t.Version.SQLName
+		}
+		doc += " (DbError.Rows lists them). See runtime.UpdateMany."
+		genBulkMethod(f, t, "UpdateMany", w.UpdateMany, w.Updates, w.KeyedUpdate, nil, doc)
+		genBulkMethod(f, t, "UpdateManyReturning", w.UpdateManyReturning, w.Updates, w.KeyedUpdate, nil,
+			"UpdateManyReturning is UpdateMany returning the rows as stored, in the order of rows.")
+	}
+	if w.Versions != "" {
+		genBulkVar(f, t, w.Versions, versionedType(t), w.VersionArgs, "DeleteMany", nil)
+	}
+	if w.Keys != "" {
+		genBulkVar(f, t, w.Keys, keyType(t), w.KeyArgs, keysUsers(t), nil)
+	}
+	verb := "deletes"
+	if t.DeletedAt != nil {
+		verb = "soft-deletes"
+	}
+	doc := fmt.Sprintf("DeleteMany %s the rows of table %s with the keys given, as Delete does, and reports whether "+
+		"each key's row was deleted.", verb, t.SQLName)
+	if t.Version != nil {
+		doc += " One stale " + t.Version.SQLName + " stops the whole batch."
+	}
+	doc += " See runtime.WriteMany."
+	if t.Version != nil {
+		genBulkMethod(f, t, "DeleteMany", w.DeleteMany, w.Versions, "", versionedType(t), doc)
+	} else {
+		genBulkMethod(f, t, "DeleteMany", w.DeleteMany, w.Keys, "", keyType(t), doc)
+	}
+	for _, k := range t.UniqueKeys {
+		genBulkUpserts(f, t, k)
+	}
+}
+
+// keysUsers names the methods that take the keys of a table.
+func keysUsers(t *ir.Table) string {
+	switch {
+	case t.Bulk.HardDeleteMany.Const != "" && t.Version == nil:
+		return "DeleteMany, HardDeleteMany and RestoreMany"
+	case t.Bulk.HardDeleteMany.Const != "":
+		return "HardDeleteMany and RestoreMany"
+	}
+	return "DeleteMany"
+}
+
+// genKeyedUpdate emits the row type of UpdateMany.
+func genKeyedUpdate(f *jen.File, t *ir.Table) {
+	w := &t.Bulk
+	doc := fmt.Sprintf("%s is one row's changes for UpdateMany: its key", w.KeyedUpdate)
+	if t.Version != nil {
+		doc += fmt.Sprintf(", the %s the caller read", t.Version.SQLName)
+	}
+	comment(f, doc+", and the changes.")
+	f.Type().Id(w.KeyedUpdate).StructFunc(func(g *jen.Group) {
+		for _, c := range t.PK {
+			g.Id(c.Field).Add(typeCode(c.Go)).Tag(map[string]string{"json": c.JSON})
+		}
+		if c := t.Version; c != nil {
+			g.Id(c.Field).Add(typeCode(c.Go)).Tag(map[string]string{"json": c.JSON})
+		}
+		g.Id(w.Changes).Id(t.UpdateType).Tag(map[string]string{"json": "changes"})
+	})
+	f.Line()
+}
+
+// keyType is the type of a key in the batch writes: the key column's Go
+// type, or the composite key's struct.
+func keyType(t *ir.Table) *jen.Statement {
+	if t.Bulk.Key != "" {
+		return jen.Id(t.Bulk.Key)
+	}
+	return typeCode(t.PK[0].Go)
+}
+
+// versionedType is runtime.Versioned of the key and the version.
+func versionedType(t *ir.Table) *jen.Statement {
+	return jen.Qual(ir.PathRuntime, "Versioned").Types(keyType(t), typeCode(t.Version.Go))
+}
+
+// genBulkVar emits a package-level runtime.Bulk of rows of type row,
+// ordered by the primary key (the first args), sending args; validate,
+// when not nil and the table has rules, checks a row.
+func genBulkVar(f *jen.File, t *ir.Table, name string, row *jen.Statement, args []ir.BulkArg, users string, validate jen.Code) {
+	kv := []jen.Code{field("Table", jen.Lit(t.SQLName))}
+	if len(t.PK) > 0 && name != t.Bulk.New {
+		parts := make([]keyPart, len(t.PK))
+		for i, p := range t.Bulk.PK {
+			parts[i] = keyPart{p.Compare, args[i].Path}
+		}
+		kv = append(kv, field("Key", compareFunc(row, parts)))
+	}
+	if validate != nil && t.Validates {
+		kv = append(kv, field("Validate", validate))
+	}
+	var cols []jen.Code
+	for _, a := range args {
+		cols = append(cols, bulkColumn(row, a))
+	}
+	kv = append(kv, field("Columns", literal(jen.Index().Qual(ir.PathRuntime, "BulkColumn").Types(row.Clone()), cols...)))
+	comment(f, fmt.Sprintf("%s sends the rows of %s.", name, users))
+	f.Var().Id(name).Op("=").Op("&").Add(literal(jen.Qual(ir.PathRuntime, "Bulk").Types(row.Clone()), kv...))
+	f.Line()
+}
+
+// keyPart is one column of a key as a compare function reads it.
+type keyPart struct {
+	compare ir.GoFunc
+	path    []string
+}
+
+// compareFunc renders the function ordering two rows by parts.
+func compareFunc(row *jen.Statement, parts []keyPart) jen.Code {
+	var terms []jen.Code
+	for _, p := range parts {
+		terms = append(terms, jen.Qual(p.compare.Path, p.compare.Name).Call(keyValue("a", p.path), keyValue("b", p.path)))
+	}
+	body := jen.Lit(0)
+	switch len(terms) {
+	case 0:
+	case 1:
+		body = terms[0].(*jen.Statement)
+	default:
+		body = jen.Qual(ir.PathCmp, "Or").Call(terms...)
+	}
+	return jen.Func().Params(jen.List(jen.Id("a"), jen.Id("b")).Op("*").Add(row.Clone())).Int().Add(inline(jen.Return(body)))
+}
+
+// keyValue is the value at path in the row v points at.
+func keyValue(v string, path []string) *jen.Statement {
+	if len(path) == 0 {
+		return jen.Op("*").Id(v)
+	}
+	s := jen.Id(v)
+	for _, p := range path {
+		s = s.Dot(p)
+	}
+	return s
+}
+
+// bulkColumn renders the column of a batch statement sending a: a
+// pointer to the value of a in each row (nil for NULL), for
+// runtime.Array, runtime.Flags (whether an optional field is set) or,
+// for an array-typed value, runtime.TextArray.
+func bulkColumn(row *jen.Statement, a ir.BulkArg) jen.Code {
+	c := a.Column
+	field := jen.Id("v")
+	for _, p := range a.Path {
+		field = field.Dot(p)
+	}
+	elem := typeCode(c.Go)
+	var get *jen.Statement
+	switch {
+	case len(a.Path) == 0:
+		get = jen.Id("v")
+	case a.Kind == ir.ArgOptSet:
+		get, elem = jen.Op("&").Add(field.Dot("Set")), jen.Bool()
+	case a.Kind == ir.ArgOptPtr:
+		get = field.Dot("Ptr").Call()
+	case a.Kind == ir.ArgOptValue && c.Go.Null:
+		// A pointer into the row's runtime.Null, nil for NULL.
+		get, elem = field.Dot("Value").Dot("Ptr").Call(), typeCode(c.Go.Elem())
+	case c.Go.Null && a.Kind != ir.ArgOptValue:
+		get, elem = field.Dot("Ptr").Call(), typeCode(c.Go.Elem())
+	case a.Kind == ir.ArgOptValue && c.Go.Ptr:
+		get, elem = field.Dot("Value"), typeCode(c.Go.Elem())
+	case a.Kind == ir.ArgOptValue:
+		get = jen.Op("&").Add(field.Dot("Value"))
+	case c.Go.Ptr:
+		get, elem = field, typeCode(c.Go.Elem())
+	default:
+		get = jen.Op("&").Add(field)
+	}
+	fn := jen.Func().Params(jen.Id("v").Op("*").Add(row.Clone())).Op("*").Add(elem).Add(inline(jen.Return(get)))
+	if a.Kind == ir.ArgOptSet {
+		return jen.Qual(ir.PathRuntime, "Flags").Call(fn)
+	}
+	if a.TextType != "" {
+		return jen.Qual(ir.PathRuntime, "TextArray").Call(jen.Lit(a.TextType), fn)
+	}
+	return jen.Qual(ir.PathRuntime, "Array").Call(fn)
+}
+
+// genBulkMethod emits a batch write by key running s through bulk: rows
+// of the keyed update type (UpdateMany, UpdateManyReturning), or keys of
+// type keys (DeleteMany and its kin), which report per key whether its
+// row was written.
+func genBulkMethod(f *jen.File, t *ir.Table, method string, s ir.Statement, bulk, keyed string, keys *jen.Statement, doc string) {
+	genStatement(f, s)
+	var param, result jen.Code
+	var call string
+	var fail func(jen.Code) jen.Code
+	var args []jen.Code
+	switch {
+	case keys != nil:
+		param, result, call, fail = jen.Index().Add(keys), jen.Index().Bool(), "WriteMany", returnsNil
+	case method == "UpdateMany":
+		param, result, call = jen.Index().Id(keyed), jen.Int64(), "UpdateMany"
+		fail = func(err jen.Code) jen.Code { return jen.Return(jen.Lit(0), err) }
+	default:
+		param, result, call, fail = jen.Index().Id(keyed), jen.Index().Id(t.Model), "UpdateManyReturning", returnsNil
+		args = []jen.Code{jen.Id(t.Scan)}
+	}
+	pre, scoped := prelude(t, method, "", []ir.Statement{s}, fail)
+	args = append([]jen.Code{jen.Id("ctx"), dbOf(scoped), jen.Id(bulk), jen.Id(s.Const)}, args...)
+	name := "rows"
+	if keys != nil {
+		name = "keys"
+	}
+	args = append(append(args, jen.Id(name)), tailArgs(s)...)
+	method1(f, t, method, doc, name, param, []jen.Code{result}, append(pre,
+		jen.List(jen.Id("out"), jen.Err()).Op(":=").Qual(ir.PathRuntime, call).Call(args...),
+		jen.Return(jen.Id("out"), wrapErr(t, method)),
+	))
+}
+
+// method1 emits a batch method taking a slice named arg of type param and
+// returning results and an error.
+func method1(f *jen.File, t *ir.Table, name, doc, arg string, param jen.Code, results []jen.Code, body []jen.Code) {
+	method(f, t, name, doc).Params(ctxParam.Clone(), jen.Id(arg).Add(param)).Params(append(results, jen.Error())...).Block(body...)
+	f.Line()
+}
+
+// genBulkUpserts emits the batch forms of a unique key's upsert and
+// create-if-absent.
+func genBulkUpserts(f *jen.File, t *ir.Table, k *ir.UniqueKey) {
+	if k.UpsertMany == "" {
+		return
+	}
+	w := &t.Bulk
+	if k == firstBatchKey(t) {
+		genBulkVar(f, t, w.New, jen.Id(t.NewType), w.NewArgs, "the batch upserts", jen.Parens(jen.Op("*").Id(t.NewType)).Dot("Validate"))
+	}
+	parts := make([]keyPart, len(k.Parts))
+	for i, p := range k.Parts {
+		parts[i] = keyPart{p.Compare, p.Path}
+	}
+	bulk := jen.Id(w.New).Dot("By").Call(compareFunc(jen.Id(t.NewType), parts))
+	for _, m := range []struct {
+		name string
+		s    ir.Statement
+		call string
+		doc  string
+	}{
+		{k.UpsertMany, k.UpsertManySQL, "UpsertMany", fmt.Sprintf("%s is %s for many rows: it returns the rows as "+
+			"stored, in the order of rows. See runtime.UpsertMany.", k.UpsertMany, k.Upsert)},
+		{k.CreateManyIfAbsent, k.CreateManyIfAbsentSQL, "CreateManyIfAbsent", fmt.Sprintf("%s is %s for many rows: it "+
+			"returns, in the order of rows, the new rows or the rows in the way, and whether each was created. See "+
+			"runtime.CreateManyIfAbsent.", k.CreateManyIfAbsent, k.CreateIfAbsent)},
+	} {
+		genStatement(f, m.s)
+		doc := m.doc
+		results := []jen.Code{jen.Index().Id(t.Model)}
+		outs := []jen.Code{jen.Id("out")}
+		fail := returnsNil
+		if m.call == "CreateManyIfAbsent" {
+			results = append(results, jen.Index().Bool())
+			outs = append(outs, jen.Id("created"))
+			fail = func(err jen.Code) jen.Code { return jen.Return(jen.Nil(), jen.Nil(), err) }
+		}
+		pre, scoped := prelude(t, m.name, "", []ir.Statement{m.s}, fail)
+		args := append([]jen.Code{jen.Id("ctx"), dbOf(scoped), bulk.Clone(), jen.Id(m.s.Const), jen.Id(t.Scan), jen.Id("rows")}, tailArgs(m.s)...)
+		method1(f, t, m.name, doc, "rows", jen.Index().Id(t.NewType), results, append(pre,
+			jen.List(append(outs, jen.Err())...).Op(":=").Qual(ir.PathRuntime, m.call).Call(args...),
+			jen.Return(append(outs, wrapErr(t, m.name))...),
+		))
+	}
+}
+
+// firstBatchKey is the first unique key of t with batch upserts.
+func firstBatchKey(t *ir.Table) *ir.UniqueKey {
+	for _, k := range t.UniqueKeys {
+		if k.UpsertMany != "" {
+			return k
+		}
+	}
+	return nil
+}
