@@ -83,8 +83,8 @@ func TestVetMigrationsBehindSpec(t *testing.T) {
 `)
 	out, _ = mustRun(t, 1, "-C", dir, "vet", "--dev-url", dev)
 	contains(t, "vet", out,
-		`schema/app.yaml:2:3: prepare error: users.Create, users.CreateManyReturning, users.UpsertByEmail and 1 more: column "bio" of relation "users" does not exist (SQLSTATE 42703)`,
-		`schema/app.yaml:2:3: prepare error: users.FindByID, users.FindAll, users.List and 2 more: column "bio" does not exist (SQLSTATE 42703)`)
+		`schema/app.yaml:2:3: prepare error: users.Create, users.CreateManyReturning, users.UpsertByEmail and 3 more: column "bio" of relation "users" does not exist (SQLSTATE 42703)`,
+		`schema/app.yaml:2:3: prepare error: users.FindByID, users.FindAll, users.List and 3 more: column "bio" does not exist (SQLSTATE 42703)`)
 }
 
 // TestVetCleanProjects vets every golden case: what the generator

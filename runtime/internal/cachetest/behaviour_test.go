@@ -337,14 +337,20 @@ func TestCachingOff(t *testing.T) {
 	if off.Stats().Cache != nil || off.SyncCache(ctx) != nil {
 		t.Errorf("a DB without caching reports cache stats")
 	}
-	// A plain pool works too, without a cache.
+	// A plain pool works too, without a cache, for a table without
+	// tenant; a tenant table needs a DB with a tenant key, which signs
+	// the tenant its policies verify, and refuses before sending.
+	exec(t, url, `INSERT INTO notes (id) VALUES (1)`)
 	pool, err := pgxpool.New(ctx, url)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer pool.Close()
-	if v, err := NewItemRepo(pool).FindByID(ctx, 1); err != nil || v.Version != 2 {
+	if v, err := NewNoteRepo(pool).FindByID(ctx, 1); err != nil || v.ID != 1 {
 		t.Errorf("through a pool: %+v, %v", v, err)
+	}
+	if _, err := NewItemRepo(pool).FindByID(ctx, 1); !errors.Is(err, runtime.ErrNoTenantKey) {
+		t.Errorf("a tenant table through a pool: %v, want ErrNoTenantKey", err)
 	}
 }
 

@@ -2,6 +2,7 @@ package cachetest
 
 import (
 	"context"
+	"crypto/rand"
 	"testing"
 	"time"
 
@@ -30,10 +31,21 @@ func testContext(t testing.TB) context.Context {
 	return ctx
 }
 
-// openDB opens a DB on url with cfg, closed when t ends.
+// openDB opens a DB on url with cfg, closed when t ends. The DB signs
+// its tenant scopes with a fresh key when cfg has none (items has no
+// row-level security, so the server need not know it).
 func openDB(t testing.TB, url string, cfg runtime.Config) *runtime.DB {
 	t.Helper()
 	cfg.URL = url
+	if cfg.TenantKey == nil {
+		raw := make([]byte, 32)
+		_, _ = rand.Read(raw)
+		key, err := runtime.NewTenantKey(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.TenantKey = key
+	}
 	db, err := runtime.Open(testContext(t), cfg)
 	if err != nil {
 		t.Fatal(err)
