@@ -162,7 +162,7 @@ func fromGen(t benchdb.Transaction) txn {
 }
 
 func genNew(n handpgx.NewTransaction) benchdb.NewTransaction {
-	return benchdb.NewTransaction{UserID: n.UserID, Amount: n.Amount, Currency: n.Currency, Status: n.Status, Memo: n.Memo}
+	return benchdb.NewTransaction{UserID: n.UserID, Amount: n.Amount, Currency: n.Currency, Status: n.Status, Memo: runtime.NullFrom(n.Memo)}
 }
 
 func (c cpcgenTool) Create(ctx context.Context, n handpgx.NewTransaction) (txn, error) {

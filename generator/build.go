@@ -379,6 +379,10 @@ func (b *builder) buildTable(st *spec.Table) *ir.Table {
 		b.declareStatement(t, s, st.Pos)
 	}
 	b.declareDerived(t, t.Scan, "the row scanner of "+what, st.Pos)
+	t.Args, t.UpdateArgs, t.UpdateVar = "args"+t.NewType, "args"+t.UpdateType, "update"+t.Plural
+	b.declareDerived(t, t.Args, "the arguments of "+t.NewType, st.Pos)
+	b.declareDerived(t, t.UpdateArgs, "the arguments of "+t.UpdateType, st.Pos)
+	b.declareDerived(t, t.UpdateVar, "the statements of "+t.Repo+".Update", st.Pos)
 	b.tables[st.Name] = t
 	return t
 }

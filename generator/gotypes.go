@@ -8,7 +8,9 @@ import (
 )
 
 // goTypeOf returns the Go type of a value of type t: enums map to their
-// generated type, arrays to slices, and nullable scalars to pointers.
+// generated type, arrays to slices, and nullable scalars to
+// runtime.Null (pointers for the types the row says, see
+// pgtypes.Type.NullPtr).
 func goTypeOf(t ir.Type, nullable bool) ir.GoType {
 	var g ir.GoType
 	if t.Enum != nil {
@@ -20,7 +22,11 @@ func goTypeOf(t ir.Type, nullable bool) ir.GoType {
 		g.Slice = true
 	}
 	if nullable && !g.IsSliceLike() {
-		g.Ptr = true
+		if t.Base != nil && t.Base.NullPtr {
+			g.Ptr = true
+		} else {
+			g.Null = true
+		}
 	}
 	return g
 }

@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/cpcgen/cpcgen/generator/ir"
@@ -115,33 +116,10 @@ func crudSQL(t *ir.Table) ir.CRUDSQL {
 		return "SELECT count(*)" + from + whereClause(scopeConds(t, "", all))
 	})
 
-	// Update: unset fields keep their value; nullable fields carry a flag
-	// so that they can be set to NULL.
-	p = placeholders{}
-	conds := []string{pkWhere(t, &p)}
-	var sets []string
-	for _, c := range t.Updatable {
-		if !c.Nullable {
-			sets = append(sets, c.Quoted+" = COALESCE("+cast(p.nextFor(c), c)+", "+c.Quoted+")")
-			s.UpdateArgs = append(s.UpdateArgs, ir.Arg{Column: c, Kind: ir.ArgOptPtr})
-			continue
-		}
-		set, val := p.next(), p.nextFor(c)
-		sets = append(sets, c.Quoted+" = CASE WHEN "+set+"::boolean THEN "+cast(val, c)+" ELSE "+c.Quoted+" END")
-		s.UpdateArgs = append(s.UpdateArgs, ir.Arg{Column: c, Kind: ir.ArgOptSet}, ir.Arg{Column: c, Kind: ir.ArgOptValue})
-	}
-	sets = append(sets, behaviourSets(t, "")...)
-	conds = append(append(conds, scopeConds(t, "", false)...), guardConds(t)...)
-	if len(sets) == 0 {
-		// Nothing can change: the statement returns the row as it is.
-		s.Update = p.finish(t, "Update", "SELECT "+sel+from+"\nWHERE "+and(conds))
-	} else {
-		s.Update = p.finish(t, "Update", updateSQL(t, sets, conds, returnRow))
-	}
-	s.Update.Const = sqlName(t, "Update")
+	updateStatement(t, &s)
 
 	p = placeholders{}
-	conds = append(append([]string{pkWhere(t, &p)}, scopeConds(t, "", false)...), guardConds(t)...)
+	conds := append(append([]string{pkWhere(t, &p)}, scopeConds(t, "", false)...), guardConds(t)...)
 	s.Delete = p.finish(t, "Delete", deleteSQL(t, conds))
 	s.Delete.Const = sqlName(t, "Delete")
 	for _, h := range hooks(t) {
@@ -215,4 +193,113 @@ func (in insert) index(c *ir.Column) int {
 		}
 	}
 	return -1
+}
+
+// setsMark stands in for the SET list of the columns in an UPDATE's
+// text, which updateParts splits at.
+const setsMark = "\x00sets\x00"
+
+// updateParts splits t's UPDATE around the SET list of its updatable
+// columns (see ir.UpdateParts), or returns nil when the statement binds
+// values after the columns' or t has no updatable column.
+func updateParts(t *ir.Table) *ir.UpdateParts {
+	if len(t.Updatable) == 0 {
+		return nil
+	}
+	var p placeholders
+	conds := append(append([]string{pkWhere(t, &p)}, scopeConds(t, "", false)...), guardConds(t)...)
+	stamps := behaviourSets(t, "")
+	body := updateSQL(t, append([]string{setsMark}, stamps...), conds, returnRow)
+	for _, m := range tailMarks {
+		if strings.Contains(body, m) {
+			return nil
+		}
+	}
+	parts := &ir.UpdateParts{Keys: p.n, SensitiveKeys: p.sens}
+	head, rest, _ := strings.Cut(body, setsMark)
+	parts.Head = head
+	for _, st := range stamps {
+		parts.Stamps += ",\n    " + st
+	}
+	parts.Tail = strings.TrimPrefix(rest, parts.Stamps)
+	for i, c := range t.Updatable {
+		if ph := plainParam("$", c); ph != "$" {
+			if parts.Casts == nil {
+				parts.Casts = make([]string, len(t.Updatable))
+			}
+			parts.Casts[i] = strings.TrimPrefix(ph, "$")
+		}
+	}
+	return parts
+}
+
+// updateFallback renders the UPDATE of t that binds every updatable
+// column, keeping the value of those left unset, as runtime.Update's
+// FallbackSQL does from the same parts.
+func updateFallback(t *ir.Table, parts *ir.UpdateParts) string {
+	n := parts.Keys
+	sens := append([]int(nil), parts.SensitiveKeys...)
+	items := make([]string, len(t.Updatable))
+	for i, c := range t.Updatable {
+		cast := ""
+		if parts.Casts != nil {
+			cast = parts.Casts[i]
+		}
+		if c.Nullable {
+			set := n + 1
+			n += 2
+			items[i] = c.Quoted + " = CASE WHEN $" + strconv.Itoa(set) + "::boolean THEN $" + strconv.Itoa(n) + cast + " ELSE " + c.Quoted + " END"
+		} else {
+			n++
+			items[i] = c.Quoted + " = COALESCE($" + strconv.Itoa(n) + cast + ", " + c.Quoted + ")"
+		}
+		if c.Sensitive {
+			sens = append(sens, n)
+		}
+	}
+	return nameLine(t.Op+".Update", sens, false) + parts.Head + strings.Join(items, ",\n    ") + parts.Stamps + parts.Tail
+}
+
+// updateStatement computes Update's statement and arguments.
+func updateStatement(t *ir.Table, s *ir.CRUDSQL) {
+	sel := selectList(t.Columns)
+	from := " FROM " + t.Quoted
+	// Update: unset fields keep their value; nullable fields carry a flag
+	// so that they can be set to NULL. Without values bound after the
+	// columns', the statement is made of parts the runtime also builds
+	// its variants from, one per set of columns set.
+	if parts := updateParts(t); parts != nil {
+		s.UpdateParts = parts
+		s.Update = ir.Statement{Const: sqlName(t, "Update"), SQL: updateFallback(t, parts)}
+		for _, c := range t.Updatable {
+			if c.Nullable {
+				s.UpdateArgs = append(s.UpdateArgs, ir.Arg{Column: c, Kind: ir.ArgOptSet}, ir.Arg{Column: c, Kind: ir.ArgOptValue})
+			} else {
+				s.UpdateArgs = append(s.UpdateArgs, ir.Arg{Column: c, Kind: ir.ArgOptPtr})
+			}
+		}
+		return
+	}
+	p := placeholders{}
+	conds := []string{pkWhere(t, &p)}
+	var sets []string
+	for _, c := range t.Updatable {
+		if !c.Nullable {
+			sets = append(sets, c.Quoted+" = COALESCE("+cast(p.nextFor(c), c)+", "+c.Quoted+")")
+			s.UpdateArgs = append(s.UpdateArgs, ir.Arg{Column: c, Kind: ir.ArgOptPtr})
+			continue
+		}
+		set, val := p.next(), p.nextFor(c)
+		sets = append(sets, c.Quoted+" = CASE WHEN "+set+"::boolean THEN "+cast(val, c)+" ELSE "+c.Quoted+" END")
+		s.UpdateArgs = append(s.UpdateArgs, ir.Arg{Column: c, Kind: ir.ArgOptSet}, ir.Arg{Column: c, Kind: ir.ArgOptValue})
+	}
+	sets = append(sets, behaviourSets(t, "")...)
+	conds = append(append(conds, scopeConds(t, "", false)...), guardConds(t)...)
+	if len(sets) == 0 {
+		// Nothing can change: the statement returns the row as it is.
+		s.Update = p.finish(t, "Update", "SELECT "+sel+from+"\nWHERE "+and(conds))
+	} else {
+		s.Update = p.finish(t, "Update", updateSQL(t, sets, conds, returnRow))
+	}
+	s.Update.Const = sqlName(t, "Update")
 }

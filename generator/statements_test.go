@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cpcgen/cpcgen/generator"
+	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/cpcgen/cpcgen/spec"
 )
 
@@ -66,9 +68,132 @@ func TestStatementsComplete(t *testing.T) {
 }
 
 // sqlConsts returns the statements of a Go file: its string constants
-// named sql…, and the elements of its arrays of statements named sql…
-// (a query's variants), as name[i].
+// named sql…, the elements of its arrays of statements named sql…
+// (a query's variants), as name[i], and the fallback statement of each
+// runtime.Update named update<Plural>, as sql<Plural>Update, rendered by
+// the runtime from the parts the file gives it.
 func sqlConsts(t *testing.T, name string, src []byte) map[string]string {
+	out := sqlConstDecls(t, name, src)
+	f, err := parser.ParseFile(token.NewFileSet(), name, src, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range f.Decls {
+		g, ok := d.(*ast.GenDecl)
+		if !ok || g.Tok != token.VAR {
+			continue
+		}
+		for _, s := range g.Specs {
+			vs := s.(*ast.ValueSpec)
+			for i, id := range vs.Names {
+				if !strings.HasPrefix(id.Name, "update") || i >= len(vs.Values) {
+					continue
+				}
+				u, ok := vs.Values[i].(*ast.UnaryExpr)
+				if !ok {
+					continue
+				}
+				lit, ok := u.X.(*ast.CompositeLit)
+				if !ok {
+					continue
+				}
+				if sel, ok := lit.Type.(*ast.SelectorExpr); !ok || sel.Sel.Name != "Update" {
+					continue
+				}
+				q := updateLiteral(t, id.Name, lit, out)
+				out["sql"+strings.TrimPrefix(id.Name, "update")+"Update"] = q.FallbackSQL()
+			}
+		}
+	}
+	return out
+}
+
+// updateLiteral evaluates the composite literal of a runtime.Update,
+// its fields constants, literals, bit masks and slices of them; consts
+// are the file's statement constants, which Fallback may name.
+func updateLiteral(t *testing.T, name string, lit *ast.CompositeLit, consts map[string]string) *runtime.Update {
+	t.Helper()
+	q := new(runtime.Update)
+	v := reflect.ValueOf(q).Elem()
+	var eval func(e ast.Expr) any
+	eval = func(e ast.Expr) any {
+		switch e := e.(type) {
+		case *ast.BasicLit:
+			switch e.Kind {
+			case token.STRING:
+				s, err := strconv.Unquote(e.Value)
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				return s
+			case token.INT:
+				n, err := strconv.ParseUint(e.Value, 0, 64)
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				return n
+			}
+		case *ast.ParenExpr:
+			return eval(e.X)
+		case *ast.BinaryExpr:
+			x, y := eval(e.X).(uint64), eval(e.Y).(uint64)
+			switch e.Op {
+			case token.SHL:
+				return x << y
+			case token.OR:
+				return x | y
+			}
+		case *ast.Ident:
+			if s, ok := consts[e.Name]; ok {
+				return s
+			}
+		case *ast.CompositeLit:
+			var out []any
+			for _, el := range e.Elts {
+				out = append(out, eval(el))
+			}
+			return out
+		}
+		t.Fatalf("%s: cannot evaluate %T in a runtime.Update literal", name, e)
+		return nil
+	}
+	for _, el := range lit.Elts {
+		kv := el.(*ast.KeyValueExpr)
+		key := kv.Key.(*ast.Ident).Name
+		f := v.FieldByName(key)
+		if !f.IsValid() {
+			t.Fatalf("%s: runtime.Update has no field %s", name, key)
+		}
+		val := eval(kv.Value)
+		switch f.Kind() {
+		case reflect.String:
+			f.SetString(val.(string))
+		case reflect.Int:
+			f.SetInt(int64(val.(uint64)))
+		case reflect.Uint64:
+			f.SetUint(val.(uint64))
+		case reflect.Slice:
+			elems := val.([]any)
+			s := reflect.MakeSlice(f.Type(), len(elems), len(elems))
+			for j, x := range elems {
+				switch x := x.(type) {
+				case string:
+					s.Index(j).SetString(x)
+				case uint64:
+					s.Index(j).SetInt(int64(x))
+				}
+			}
+			f.Set(s)
+		default:
+			t.Fatalf("%s: field %s of kind %s", name, key, f.Kind())
+		}
+	}
+	return q
+}
+
+// sqlConstDecls returns the string constants of a Go file named sql…,
+// and the elements of its arrays of statements named sql… as name[i].
+func sqlConstDecls(t *testing.T, name string, src []byte) map[string]string {
 	t.Helper()
 	f, err := parser.ParseFile(token.NewFileSet(), name, src, 0)
 	if err != nil {

@@ -122,12 +122,13 @@ func TestEveryTypeThroughThePipeline(t *testing.T) {
 			}
 		}
 		// The Go type and its nullable form.
+		nullable := ir.GoTypeOf(typ)
+		nullable.Ptr = !typ.NilIsNull && typ.NullPtr
+		nullable.Null = !typ.NilIsNull && !typ.NullPtr
 		plain := ir.GoTypeOf(typ)
 		if typ.Example == "" {
-			plain.Ptr = !typ.NilIsNull
+			plain = nullable
 		}
-		nullable := ir.GoTypeOf(typ)
-		nullable.Ptr = !typ.NilIsNull
 		slice := ir.GoTypeOf(typ)
 		slice.Slice = true
 		for _, want := range []struct {

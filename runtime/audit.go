@@ -34,11 +34,11 @@ type AuditEntry struct {
 	New json.RawMessage `json:"new"`
 }
 
-// ScanAuditEntry reads the columns id, action, actor, at, txid, old and
-// new of an audit log row, in that order, into e. Generated AuditTrail
-// methods select them so.
-func ScanAuditEntry(row pgx.Row, e *AuditEntry) error {
-	return row.Scan(&e.ID, &e.Action, &e.Actor, &e.At, &e.TxID, &e.Old, &e.New)
+// ScanAuditEntry gives the destinations of the columns id, action,
+// actor, at, txid, old and new of an audit log row, in that order, in e
+// (see Collect). Generated AuditTrail methods select them so.
+func ScanAuditEntry(e *AuditEntry, d []any) []any {
+	return append(d, &e.ID, &e.Action, &e.Actor, &e.At, &e.TxID, &e.Old, &e.New)
 }
 
 // AuditChain is what cpcgen_audit_verify found in one tenant's hash

@@ -154,7 +154,7 @@ func UpdateMany[T any](ctx context.Context, db DBTX, b *Bulk[T], sql string, row
 // UpdateManyReturning is UpdateMany for a statement that returns the rows
 // as updated (generated UpdateManyReturning): they come back in the
 // order of rows, each read with scan.
-func UpdateManyReturning[T, M any](ctx context.Context, db DBTX, b *Bulk[T], sql string, scan func(pgx.Row, *M) error, rows []T, tail ...any) ([]M, error) {
+func UpdateManyReturning[T, M any](ctx context.Context, db DBTX, b *Bulk[T], sql string, scan func(*M, []any) []any, rows []T, tail ...any) ([]M, error) {
 	var out []M
 	err := b.each(ctx, db, sql, rows, tail, false, func(st *bulkStatement) error {
 		if out == nil {
@@ -197,7 +197,7 @@ func WriteMany[T any](ctx context.Context, db DBTX, b *Bulk[T], sql string, rows
 // with a conflict (ErrHiddenKey) listing them. It always runs in a
 // transaction (a savepoint of db when db is a pgx.Tx), so that the batch
 // is all or nothing.
-func UpsertMany[T, M any](ctx context.Context, db DBTX, b *Bulk[T], sql string, scan func(pgx.Row, *M) error, rows []T, tail ...any) ([]M, error) {
+func UpsertMany[T, M any](ctx context.Context, db DBTX, b *Bulk[T], sql string, scan func(*M, []any) []any, rows []T, tail ...any) ([]M, error) {
 	var out []M
 	err := b.each(ctx, db, sql, rows, tail, true, func(st *bulkStatement) error {
 		if out == nil {
@@ -216,7 +216,7 @@ func UpsertMany[T, M any](ctx context.Context, db DBTX, b *Bulk[T], sql string, 
 // CreateManyIfAbsentBy…), and returns, in the order of rows, the new
 // rows or the rows found in the way, and whether each was created. Rows
 // left out are sent again as in UpsertMany, in a transaction.
-func CreateManyIfAbsent[T, M any](ctx context.Context, db DBTX, b *Bulk[T], sql string, scan func(pgx.Row, *M) error, rows []T, tail ...any) ([]M, []bool, error) {
+func CreateManyIfAbsent[T, M any](ctx context.Context, db DBTX, b *Bulk[T], sql string, scan func(*M, []any) []any, rows []T, tail ...any) ([]M, []bool, error) {
 	var out []M
 	var created []bool
 	err := b.each(ctx, db, sql, rows, tail, true, func(st *bulkStatement) error {
@@ -438,55 +438,46 @@ func (st *bulkStatement) note(state int32, i int, written func(int)) {
 // readRows reads a result of (state, position, columns…) rows: the
 // columns of written and found rows are read with scan and given to
 // each; missing and stale rows, whose columns are NULL, stop the batch.
-func readRows[M any](st *bulkStatement, scan func(pgx.Row, *M) error, each func(state int32, i int, v *M)) error {
+func readRows[M any](st *bulkStatement, scan func(*M, []any) []any, each func(state int32, i int, v *M)) error {
 	res := st.res
 	defer res.Close()
-	row := &prefixedRow{rows: res}
-	var skip []any
-	var v M
+	var (
+		state, zeroState int32
+		ord              int64
+		v, zero          M
+		skip             []any
+	)
+	dest := scan(&v, []any{&state, &ord})
 	for res.Next() {
-		state, err := peekState(res)
+		peek, err := peekState(res)
 		if err != nil {
 			return err
 		}
-		if state == BulkMissing || state == BulkStale {
+		if peek == BulkMissing || peek == BulkStale {
 			if skip == nil {
 				skip = make([]any, len(res.FieldDescriptions()))
 			}
-			skip[0], skip[1] = &row.state, &row.ord
+			skip[0], skip[1] = &state, &ord
 			if err := res.Scan(skip...); err != nil {
 				return err
 			}
-		} else if err := scan(row, &v); err != nil {
-			return err
+		} else {
+			v, state = zero, zeroState
+			if err := res.Scan(dest...); err != nil {
+				return err
+			}
 		}
-		i, err := st.index(row.ord)
+		i, err := st.index(ord)
 		if err != nil {
 			return err
 		}
-		if state == BulkMissing || state == BulkStale {
-			st.note(state, i, nil)
+		if peek == BulkMissing || peek == BulkStale {
+			st.note(peek, i, nil)
 		} else {
-			each(state, i, &v)
+			each(peek, i, &v)
 		}
 	}
 	return res.Err()
-}
-
-// prefixedRow is a result row whose first two columns, the state and the
-// position, are read before the columns a generated scan function asks
-// for.
-type prefixedRow struct {
-	rows  pgx.Rows
-	state int32
-	ord   int64
-	dest  []any
-}
-
-// Scan reads the state, the position and then dest.
-func (r *prefixedRow) Scan(dest ...any) error {
-	r.dest = append(append(r.dest[:0], &r.state, &r.ord), dest...)
-	return r.rows.Scan(r.dest...)
 }
 
 // peekState decodes the state of the current row (an int4, in either

@@ -254,7 +254,7 @@ func (t *CacheTable[T, K, V]) Get(ctx context.Context, db DBTX, tenant T, key K)
 //	if miss := b.Misses(); len(miss) > 0 {
 //		rows, err := db.Query(b.Context(ctx), sqlCustomersFindByIDs, miss, tenant)
 //		…
-//		items, err := runtime.CollectRows(rows, len(miss), scanCustomer)
+//		items, err := runtime.Collect(rows, err, len(miss), scanCustomer)
 //		if err != nil {
 //			b.Abort()
 //			return nil, wrapErr(err, …)

@@ -59,6 +59,7 @@ func RegisterTypes(m *pgtype.Map) {
 	// A Range of times is sent as tstzrange text, which the server reads
 	// into daterange and tsrange columns too.
 	registerDefault[net.HardwareAddr](m, "macaddr")
+	registerPointerPlans(m)
 	registerDefault[pgtype.Range[int32]](m, "int4range")
 	registerDefault[pgtype.Range[int64]](m, "int8range")
 	registerDefault[pgtype.Range[decimal.Decimal]](m, "numrange")
@@ -260,7 +261,7 @@ func (c numericCodec) PlanEncode(m *pgtype.Map, oid uint32, format int16, value 
 
 func (c numericCodec) PlanScan(m *pgtype.Map, oid uint32, format int16, target any) pgtype.ScanPlan {
 	switch target.(type) {
-	case *decimal.Decimal, *decimal.NullDecimal:
+	case *decimal.Decimal, *decimal.NullDecimal, *Null[decimal.Decimal]:
 		switch format {
 		case pgtype.BinaryFormatCode:
 			return decimalBinaryScanPlan{}
@@ -339,6 +340,16 @@ func (decimalBinaryScanPlan) Scan(src []byte, dst any) error {
 			return err
 		}
 		*d = decimal.NullDecimal{Decimal: v, Valid: true}
+	case *Null[decimal.Decimal]:
+		if src == nil {
+			*d = Null[decimal.Decimal]{}
+			return nil
+		}
+		v, err := parseNumeric(src)
+		if err != nil {
+			return err
+		}
+		*d = Null[decimal.Decimal]{V: v, Valid: true}
 	}
 	return nil
 }
@@ -368,6 +379,8 @@ func (decimalTextScanPlan) Scan(src []byte, dst any) error {
 		*d = v
 	case *decimal.NullDecimal:
 		*d = decimal.NullDecimal{Decimal: v, Valid: src != nil}
+	case *Null[decimal.Decimal]:
+		*d = Null[decimal.Decimal]{V: v, Valid: src != nil}
 	}
 	return nil
 }

@@ -60,90 +60,74 @@ ORDER BY i`, missing)
 	return nil
 }
 
-// CopyColumn is one column a Copier sends: its name, how a row gives
-// the value, and, for an optional field, whether the row sets it.
-type CopyColumn[T any] struct {
-	// Name is the column's SQL name, unquoted.
-	Name string
-	// Value returns the row's value of the column: a pointer into the row
-	// (&n.Email, &n.Balance.Value), so that sending a row allocates
-	// nothing; pgx encodes what it points at, a nil pointer as NULL.
-	Value func(*T) any
-	// Set reports whether the row sets an optional field; nil for a
-	// column every row sends. A row that leaves it unset gets the
-	// column's default.
-	Set func(*T) bool
-}
-
-// Copier inserts rows of T into a table with the COPY protocol, reading
-// each value from the row through its column's Value: no value is boxed
-// or copied on the way, so a row costs no allocation. Rows are sent in
-// groups by the optional fields they set, so that an unset field takes
-// the column's default, as an INSERT that leaves it out would. Generated
-// CreateMany methods use one per table; it is safe for concurrent use.
+// Copier inserts rows of T into a table with the COPY protocol. Args
+// gives a row's values, one per column of Columns: pointers into the row,
+// which the runtime's types (RegisterTypes) encode without copying or
+// boxing them, so that a row costs no allocation; nil for an optional
+// field the row leaves unset (runtime.Opt's Arg). Rows are sent in groups
+// by the optional fields they set, so that an unset field takes the
+// column's default, as an INSERT that leaves it out would. Generated
+// CreateMany methods use one per table, declared as a composite literal;
+// it is safe for concurrent use.
 type Copier[T any] struct {
-	table    pgx.Identifier
-	columns  []CopyColumn[T]
-	optional []int // indexes into columns of the optional ones, at most 64
-	enums    []string
+	// Table is the table's name, unquoted; Columns its columns in the
+	// order Args gives their values.
+	Table   string
+	Columns []string
+	Args    func(*T, []any) []any
+	// Enums are the enum types whose arrays the columns hold, quoted as in
+	// a statement: they are registered on the connection first (see
+	// RegisterEnumTypes).
+	Enums []string
 }
 
-// NewCopier returns the Copier of a table and its columns, in the order
-// the COPY sends them. enums are the enum types whose arrays the columns
-// hold (see RegisterEnumTypes), quoted as in a statement. It panics on
-// more than 64 optional columns: the generator does not make such a
-// Copier.
-func NewCopier[T any](table string, enums []string, columns ...CopyColumn[T]) *Copier[T] {
-	c := &Copier[T]{table: pgx.Identifier{table}, columns: columns, enums: enums}
-	for i, col := range columns {
-		if col.Set != nil {
-			c.optional = append(c.optional, i)
-		}
-	}
-	if len(c.optional) > 64 {
-		panic("runtime: NewCopier: more than 64 optional columns")
-	}
-	return c
-}
+// maxCopyGroups bounds the number of groups of rows a Copy sends (each
+// one a COPY); 64 optional columns could make 2^64.
+const maxCopyGroups = 64
 
-// maskOf returns the bits of the optional columns row sets.
-func (c *Copier[T]) maskOf(row *T) uint64 {
-	var m uint64
-	for bit, i := range c.optional {
-		if c.columns[i].Set(row) {
-			m |= 1 << bit
-		}
-	}
-	return m
-}
-
-// Copy inserts rows and returns how many it inserted, all or nothing:
-// more than one group of rows, or a table whose enum arrays need their
-// types registered, runs in a transaction of db (a savepoint when db is
-// one).
+// Copy validates rows (when T has a Validate method, as a generated insert
+// struct with rules has: see ValidateAll) and inserts them, returning how
+// many it inserted, all or nothing: more than one group of rows, or a
+// table whose enum arrays need their types registered, runs in a
+// transaction of db (a savepoint when db is one).
 func (c *Copier[T]) Copy(ctx context.Context, db DBTX, rows []T) (int64, error) {
 	if len(rows) == 0 {
 		return 0, nil
 	}
-	masks := make([]uint64, 0, 4)
-	for i := range rows {
-		if m := c.maskOf(&rows[i]); !slices.Contains(masks, m) {
-			masks = append(masks, m)
+	if _, ok := any(&rows[0]).(Validator); ok {
+		if err := validateAll(len(rows), func(i int) error { return any(&rows[i]).(Validator).Validate() }); err != nil {
+			return 0, err
 		}
 	}
-	if len(masks) == 1 && len(c.enums) == 0 {
-		return c.copyGroup(ctx, db, rows, masks[0])
+	s := &copySource[T]{c: c, rows: rows, i: -1}
+	s.group = make([]uint8, len(rows))
+	masks := make([]uint64, 0, 4)
+	for i := range rows {
+		m := s.maskOf(i)
+		g := slices.Index(masks, m)
+		if g < 0 {
+			if len(masks) == maxCopyGroups {
+				return 0, fmt.Errorf("runtime: COPY into %s: the rows set more than %d combinations of optional fields; set them alike or use CreateManyReturning", c.Table, maxCopyGroups)
+			}
+			g = len(masks)
+			masks = append(masks, m)
+		}
+		s.group[i] = uint8(g)
+	}
+	table := pgx.Identifier{c.Table}
+	if len(masks) == 1 && len(c.Enums) == 0 {
+		return c.copyGroup(ctx, db, table, s.reset(0, masks[0]))
 	}
 	var total int64
 	err := InTx(ctx, db, TxOptions{}, func(tx pgx.Tx) error {
-		if len(c.enums) > 0 {
-			if err := RegisterEnumTypes(ctx, tx.Conn(), c.enums...); err != nil {
+		if len(c.Enums) > 0 {
+			if err := RegisterEnumTypes(ctx, tx.Conn(), c.Enums...); err != nil {
 				return err
 			}
 		}
 		total = 0
-		for _, m := range masks {
-			n, err := c.copyGroup(ctx, tx, rows, m)
+		for g, m := range masks {
+			n, err := c.copyGroup(ctx, tx, table, s.reset(uint8(g), m))
 			if err != nil {
 				return err
 			}
@@ -154,70 +138,70 @@ func (c *Copier[T]) Copy(ctx context.Context, db DBTX, rows []T) (int64, error) 
 	return total, err
 }
 
-// copyGroup copies the rows of one group. A group that sends no column
-// (every field optional and unset) cannot be a COPY, whose column list
-// must not be empty: it is one INSERT of as many rows of defaults.
-func (c *Copier[T]) copyGroup(ctx context.Context, db DBTX, rows []T, mask uint64) (int64, error) {
-	names := c.names(mask)
+// copyGroup copies the rows of the group s is at. A group that sends no
+// column (every field optional and unset) cannot be a COPY, whose column
+// list must not be empty: it is one INSERT of as many rows of defaults.
+func (c *Copier[T]) copyGroup(ctx context.Context, db DBTX, table pgx.Identifier, s *copySource[T]) (int64, error) {
+	names := c.names(s.mask)
 	if len(names) > 0 {
-		return db.CopyFrom(ctx, c.table, names, c.source(rows, mask))
+		return db.CopyFrom(ctx, table, names, s)
 	}
-	src := c.source(rows, mask)
 	n := 0
-	for src.Next() {
+	for s.Next() {
 		n++
 	}
-	tag, err := db.Exec(ctx, "-- name: runtime.CopyDefaults\nINSERT INTO "+c.table.Sanitize()+" SELECT FROM generate_series(1, $1)", n)
+	tag, err := db.Exec(ctx, "-- name: runtime.CopyDefaults\nINSERT INTO "+table.Sanitize()+" SELECT FROM generate_series(1, $1)", n)
 	return tag.RowsAffected(), err
 }
 
-// names returns the columns a group of rows with the optional fields of
-// mask sends, in order.
-func (c *Copier[T]) names(mask uint64) []string {
-	out := make([]string, 0, len(c.columns))
-	for _, i := range c.send(mask) {
-		out = append(out, c.columns[i].Name)
+// names returns the columns a group of rows sends: those whose value is
+// not an unset optional field, by the mask of the ones that are.
+func (c *Copier[T]) names(unset uint64) []string {
+	out := make([]string, 0, len(c.Columns))
+	for i, name := range c.Columns {
+		if i >= 64 || unset&(1<<i) == 0 {
+			out = append(out, name)
+		}
 	}
 	return out
 }
 
-// send returns the indexes of the columns a group sends.
-func (c *Copier[T]) send(mask uint64) []int {
-	out := make([]int, 0, len(c.columns))
-	bit := 0
-	for i, col := range c.columns {
-		if col.Set == nil {
-			out = append(out, i)
-			continue
-		}
-		if mask&(1<<bit) != 0 {
-			out = append(out, i)
-		}
-		bit++
-	}
-	return out
-}
-
-// source returns the pgx.CopyFromSource of the rows of one group.
-func (c *Copier[T]) source(rows []T, mask uint64) *copySource[T] {
-	cols := c.send(mask)
-	return &copySource[T]{c: c, rows: rows, mask: mask, i: -1, cols: cols, vals: make([]any, len(cols))}
-}
-
-// copySource feeds the rows of one group to pgx's CopyFrom.
+// copySource feeds the rows of one group to pgx's CopyFrom: it reads each
+// row's values through Args into one buffer, reused for every row.
 type copySource[T any] struct {
-	c    *Copier[T]
-	rows []T
-	mask uint64
-	i    int
-	cols []int
-	vals []any
+	c     *Copier[T]
+	rows  []T
+	group []uint8 // the group of each row
+	g     uint8
+	mask  uint64
+	i     int
+	buf   []any // Args' values of the current row
+	vals  []any // the values of the columns the group sends
+}
+
+// maskOf returns the bits of the columns row i leaves unset (nil
+// values), and leaves its values in s.buf.
+func (s *copySource[T]) maskOf(i int) uint64 {
+	s.buf = s.c.Args(&s.rows[i], s.buf[:0])
+	var m uint64
+	for j, v := range s.buf {
+		if v == nil && j < 64 {
+			m |= 1 << j
+		}
+	}
+	return m
+}
+
+// reset starts group g, whose rows leave unset the columns of mask.
+func (s *copySource[T]) reset(g uint8, mask uint64) *copySource[T] {
+	s.g, s.mask, s.i = g, mask, -1
+	return s
 }
 
 // Next advances to the next row of the group.
 func (s *copySource[T]) Next() bool {
 	for s.i++; s.i < len(s.rows); s.i++ {
-		if len(s.c.optional) == 0 || s.c.maskOf(&s.rows[s.i]) == s.mask {
+		if s.group[s.i] == s.g {
 			return true
 		}
 	}
@@ -227,30 +211,18 @@ func (s *copySource[T]) Next() bool {
 // Values returns the current row's values, pointers into the row; the
 // slice is reused for the next row.
 func (s *copySource[T]) Values() ([]any, error) {
-	row := &s.rows[s.i]
-	for j, i := range s.cols {
-		s.vals[j] = s.c.columns[i].Value(row)
+	s.buf = s.c.Args(&s.rows[s.i], s.buf[:0])
+	if s.mask == 0 {
+		return s.buf, nil
+	}
+	s.vals = s.vals[:0]
+	for j, v := range s.buf {
+		if j >= 64 || s.mask&(1<<j) == 0 {
+			s.vals = append(s.vals, v)
+		}
 	}
 	return s.vals, nil
 }
 
 // Err reports no error: the rows are in memory.
 func (s *copySource[T]) Err() error { return nil }
-
-// CopyValue is the CopyColumn of a field every row sends: value returns
-// a pointer to it in the row or, for a field that is itself a pointer
-// (nil for NULL), the field. Either way no value is boxed per row.
-func CopyValue[T any](name string, value func(*T) any) CopyColumn[T] {
-	return CopyColumn[T]{Name: name, Value: value}
-}
-
-// CopyOpt is the CopyColumn of an optional field (a runtime.Opt): field
-// returns a pointer to it in the row. A row that leaves it unset gets the
-// column's default.
-func CopyOpt[T, V any](name string, field func(*T) *Opt[V]) CopyColumn[T] {
-	return CopyColumn[T]{
-		Name:  name,
-		Value: func(row *T) any { return &field(row).Value },
-		Set:   func(row *T) bool { return field(row).Set },
-	}
-}

@@ -586,11 +586,17 @@ func Wrap(err error, op, table string) error {
 func WrapParams(err error, op, table string, params []string) error {
 	e := Wrap(err, op, table)
 	de, ok := e.(*DbError)
-	if !ok || de.Kind != KindValidation || de.Param <= 0 || de.Param > len(params) || params[de.Param-1] == "" || len(de.Fields) > 0 {
+	if !ok || de.Kind != KindValidation || len(de.Fields) > 0 {
+		return e
+	}
+	// An Update variant binds fewer values than the fallback statement,
+	// whose order params follows.
+	p := fallbackParam(err, de.Param)
+	if p <= 0 || p > len(params) || params[p-1] == "" {
 		return e
 	}
 	cp := *de
-	cp.Fields = []FieldError{{Field: params[de.Param-1], Message: de.Message}}
+	cp.Fields = []FieldError{{Field: params[p-1], Message: de.Message}}
 	cp.Message = fieldsMessage(cp.Fields)
 	return &cp
 }

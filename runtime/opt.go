@@ -44,6 +44,27 @@ func (o *Opt[T]) Ptr() *T {
 	return &o.Value
 }
 
+// Arg returns what a generated statement binds for o: a pointer to the
+// value, or nil when o is unset (which the statement reads as "not
+// given": the column's default, or its current value).
+func (o *Opt[T]) Arg() any {
+	if !o.Set {
+		return nil
+	}
+	return &o.Value
+}
+
+// OptValue is Arg for an Opt whose value is bound as it is, not through
+// a pointer to it: a pointer (nil is NULL) or a slice, []byte or
+// json.RawMessage (nil is NULL; codecs tell a nil slice from a pointer
+// to one). It returns the value when set and an untyped nil when unset.
+func OptValue[T any](o *Opt[T]) any {
+	if !o.Set {
+		return nil
+	}
+	return o.Value
+}
+
 // Get returns the value and whether it is set.
 func (o Opt[T]) Get() (T, bool) { return o.Value, o.Set }
 

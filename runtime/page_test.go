@@ -40,7 +40,7 @@ SELECT id, tenant, email FROM items WHERE tenant = $1 ORDER BY email, id LIMIT $
 SELECT id, tenant, email FROM items WHERE tenant = $1 AND (email, id) > ($2, $3) ORDER BY email, id LIMIT $4`
 )
 
-func scanItem(row pgx.Row, v *pageItem) error { return row.Scan(&v.ID, &v.Tenant, &v.Email) }
+func scanItem(v *pageItem, d []any) []any { return append(d, &v.ID, &v.Tenant, &v.Email) }
 
 // listItems is a keyset-paginated method of a tenant table written the
 // way generated code calls the runtime: Paginate checks the page and
@@ -70,7 +70,7 @@ func listItems(ctx context.Context, db runtime.DBTX, page runtime.PageArgs) (run
 	if err != nil {
 		return runtime.Page[pageItem]{}, runtime.Wrap(err, op, table)
 	}
-	items, err := runtime.CollectRows(rows, nil, pager.Size+1, scanItem)
+	items, err := runtime.Collect(rows, nil, pager.Size+1, scanItem)
 	if err != nil {
 		return runtime.Page[pageItem]{}, runtime.Wrap(err, op, table)
 	}
@@ -596,7 +596,7 @@ func TestNaNKeyset(t *testing.T) {
 			id    int
 			score float64
 		}
-		items, err := runtime.CollectRows(rows, nil, pager.Size+1, func(r pgx.Row, v *row) error { return r.Scan(&v.id, &v.score) })
+		items, err := runtime.Collect(rows, nil, pager.Size+1, func(v *row, d []any) []any { return append(d, &v.id, &v.score) })
 		if err != nil {
 			t.Fatal(err)
 		}

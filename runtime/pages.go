@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // Keyset is a keyset-paginated query: the method it serves, the
@@ -22,9 +20,10 @@ type Keyset[T any] struct {
 	// Tail.
 	First, After string
 	Args, Tail   []any
-	// Scan reads a row; Key returns the values of a row a cursor holds
-	// (the order_by columns, or the primary key).
-	Scan func(pgx.Row, *T) error
+	// Scan gives a row's scan destinations (see QueryOne); Key returns
+	// the values of a row a cursor holds (the order_by columns, or the
+	// primary key).
+	Scan func(*T, []any) []any
 	Key  func(*T) []any
 }
 
@@ -58,7 +57,7 @@ func KeysetPage[T any](ctx context.Context, db DBTX, page PageArgs, q Keyset[T],
 	}
 	args = append(append(args, int64(pager.Size)+1), q.Tail...)
 	rows, err := db.Query(ctx, sql, args...)
-	items, err := CollectRows(rows, err, pager.Size+1, q.Scan)
+	items, err := Collect(rows, err, pager.Size+1, q.Scan)
 	if err != nil {
 		return Page[T]{}, err
 	}
@@ -73,7 +72,7 @@ type Offset[T any] struct {
 	Tenant    any
 	SQL       string
 	Args      []any
-	Scan      func(pgx.Row, *T) error
+	Scan      func(*T, []any) []any
 }
 
 // OffsetPage runs one page of q on db and returns it: q.SQL with q.Args,
@@ -95,7 +94,7 @@ func OffsetPage[T any](ctx context.Context, db DBTX, page PageArgs, q Offset[T])
 		}
 	}
 	rows, err := db.Query(ctx, q.SQL, append(q.Args, int64(pager.Size)+1, start)...)
-	items, err := CollectRows(rows, err, pager.Size+1, q.Scan)
+	items, err := Collect(rows, err, pager.Size+1, q.Scan)
 	if err != nil {
 		return Page[T]{}, err
 	}

@@ -8,23 +8,13 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// maxPrealloc bounds the room CollectRows allocates before reading any
-// row, so that a large limit on a small result costs little.
-const maxPrealloc = 256
-
-// CollectRows reads every row of the result of a query into a new slice,
-// scanning each one straight into its element with scan, and closes the
-// rows. rows and err are what the query returned: when err is not nil it
-// is returned as it is. capacity is how many rows the caller expects (a
-// limit or a page size; 0 when unknown); room for up to 256 of them is
-// allocated at once. Unlike pgx.CollectRows, which scans each row into a
-// value of its own and copies it, no allocation is made per row beyond
-// what the column values need. The slice is empty, not nil, when there
-// are no rows, and nil with an error. Generated methods that return many
-// rows use it:
-//
-//	rows, err := db.Query(ctx, sql, args...)
-//	items, err := runtime.CollectRows(rows, err, 0, scanAccount)
+// CollectRows is Collect for a scan function that reads a row itself,
+// as hand-written code has: it reads every row of the result of a query
+// into a new slice, scanning each one straight into its element with
+// scan, and closes the rows. rows and err are what the query returned;
+// capacity is how many rows the caller expects (0 when unknown). The
+// slice is empty, not nil, when there are no rows, and nil with an
+// error.
 func CollectRows[T any](rows pgx.Rows, err error, capacity int, scan func(pgx.Row, *T) error) ([]T, error) {
 	if err != nil {
 		return nil, err
@@ -45,12 +35,13 @@ func CollectRows[T any](rows pgx.Rows, err error, capacity int, scan func(pgx.Ro
 }
 
 // Stream runs a query on db and yields its rows as the loop goes, each
-// scanned with scan into a value the loop owns: memory use does not grow
-// with the result. An error — of the query, of a scan, of the rows — is
-// yielded once, passed through wrap (which names the operation), and
-// ends the sequence; breaking out of the loop closes the rows.
-// Generated Stream methods return it.
-func Stream[T any](ctx context.Context, db DBTX, wrap func(error) error, scan func(pgx.Row, *T) error, sql string, args ...any) iter.Seq2[T, error] {
+// scanned through dest into a value the loop gets a copy of: memory use
+// does not grow with the result, and no allocation is made per row
+// beyond what the column values need. An error — of the query, of a
+// scan, of the rows — is yielded once, passed through wrap (which names
+// the operation), and ends the sequence; breaking out of the loop closes
+// the rows. Generated Stream methods return it.
+func Stream[T any](ctx context.Context, db DBTX, wrap func(error) error, dest func(*T, []any) []any, sql string, args ...any) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
 		rows, err := db.Query(ctx, sql, args...)
@@ -59,13 +50,15 @@ func Stream[T any](ctx context.Context, db DBTX, wrap func(error) error, scan fu
 			return
 		}
 		defer rows.Close()
+		c := new(call[T, struct{}])
+		d := dest(&c.row, c.buf[:0])
 		for rows.Next() {
-			var v T
-			if err := scan(rows, &v); err != nil {
+			c.row = zero
+			if err := rows.Scan(d...); err != nil {
 				yield(zero, wrap(err))
 				return
 			}
-			if !yield(v, nil) {
+			if !yield(c.row, nil) {
 				return
 			}
 		}
@@ -86,24 +79,52 @@ func StreamError[T any](err error) iter.Seq2[T, error] {
 }
 
 // GroupRows reads the result of a query into a map of slices, each row
-// scanned with scan and filed under the key key returns for it, rows of
-// one key in the order read; it closes the rows. rows and err are what
-// the query returned. Generated loaders (LoadBy… and Load<Children>) use
-// it to answer many keys with one query. The map is empty, not nil, when
-// there are no rows.
-func GroupRows[K comparable, T any](rows pgx.Rows, err error, scan func(pgx.Row, *T) error, key func(*T) K) (map[K][]T, error) {
+// scanned through dest and filed under the key key returns for it, rows
+// of one key in the order read; it closes the rows. rows and err are
+// what the query returned. Generated loaders (LoadBy… and
+// Load<Children>) use it to answer many keys with one query. The map is
+// empty, not nil, when there are no rows.
+func GroupRows[K comparable, T any](rows pgx.Rows, err error, dest func(*T, []any) []any, key func(*T) K) (map[K][]T, error) {
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	m := make(map[K][]T)
+	c := new(call[T, struct{}])
+	d := dest(&c.row, c.buf[:0])
+	var zero T
 	for rows.Next() {
-		var v T
-		if err := scan(rows, &v); err != nil {
+		c.row = zero
+		if err := rows.Scan(d...); err != nil {
 			return nil, err
 		}
-		k := key(&v)
-		m[k] = append(m[k], v)
+		k := key(&c.row)
+		m[k] = append(m[k], c.row)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// GroupRowsBy is GroupRows for a query whose first column is the key,
+// followed by the columns dest gives: a many-to-many loader's, which
+// selects the parent's key beside the target's row.
+func GroupRowsBy[K comparable, T any](rows pgx.Rows, err error, dest func(*T, []any) []any) (map[K][]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	m := make(map[K][]T)
+	c := new(keyedCall[K, T])
+	d := dest(&c.row, append(c.buf[:0], &c.key))
+	var zero T
+	for rows.Next() {
+		c.row = zero
+		if err := rows.Scan(d...); err != nil {
+			return nil, err
+		}
+		m[c.key] = append(m[c.key], c.row)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -131,6 +152,26 @@ func PaddedKeys[K ~string, T any](m map[K][]T, err error, keys []K) (map[K][]T, 
 	return m, nil
 }
 
+// keyedCall is the memory of GroupRowsBy.
+type keyedCall[K, T any] struct {
+	key K
+	row T
+	buf [callSlots]any
+}
+
+// Keys returns the key key reads from each of items that has one (ok
+// false for a NULL foreign key), in order: the keys of a list of
+// parents whose children a loader reads.
+func Keys[T, K any](items []T, key func(*T) (K, bool)) []K {
+	out := make([]K, 0, len(items))
+	for i := range items {
+		if k, ok := key(&items[i]); ok {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
 // Column returns the values value reads from each row, in order: the
 // array a statement over unnest binds for one column (generated
 // CreateManyReturning and batch methods).
@@ -140,21 +181,6 @@ func Column[T, V any](rows []T, value func(*T) V) []V {
 		out[i] = value(&rows[i])
 	}
 	return out
-}
-
-// ScanOne reads the one row of a QueryRow with scan and returns it, or
-// the zero value and the error (pgx.ErrNoRows when there is none):
-//
-//	return runtime.ScanOne(r.db.QueryRow(ctx, sql, id), scanAccount)
-//
-// Generated methods that return one row use it, then wrap the error.
-func ScanOne[T any](row pgx.Row, scan func(pgx.Row, *T) error) (T, error) {
-	var v T
-	if err := scan(row, &v); err != nil {
-		var zero T
-		return zero, err
-	}
-	return v, nil
 }
 
 // ScanValue reads the one value of a QueryRow (a count, an EXISTS), or

@@ -130,10 +130,15 @@ func ValidateAll[T any, P interface {
 	*T
 	Validator
 }](rows []T) error {
+	return validateAll(len(rows), func(i int) error { return P(&rows[i]).Validate() })
+}
+
+// validateAll validates n rows, row i with validate(i), as ValidateAll.
+func validateAll(n int, validate func(i int) error) error {
 	var fields []FieldError
 	var table string
-	for i := range rows {
-		err := P(&rows[i]).Validate()
+	for i := range n {
+		err := validate(i)
 		if err == nil {
 			continue
 		}

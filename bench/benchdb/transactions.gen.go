@@ -11,19 +11,18 @@ import (
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 )
 
 // Transaction is one row of table transactions.
 type Transaction struct {
-	ID        uuid.UUID       `json:"id"`
-	UserID    uuid.UUID       `json:"user_id"`
-	Amount    decimal.Decimal `json:"amount"`
-	Currency  string          `json:"currency"`
-	Status    string          `json:"status"`
-	Memo      *string         `json:"memo"`
-	CreatedAt time.Time       `json:"created_at"`
+	ID        uuid.UUID            `json:"id"`
+	UserID    uuid.UUID            `json:"user_id"`
+	Amount    decimal.Decimal      `json:"amount"`
+	Currency  string               `json:"currency"`
+	Status    string               `json:"status"`
+	Memo      runtime.Null[string] `json:"memo"`
+	CreatedAt time.Time            `json:"created_at"`
 }
 
 // NewTransaction holds the values of a new row of table transactions. Fields of
@@ -34,20 +33,20 @@ type NewTransaction struct {
 	Amount    decimal.Decimal        `json:"amount"`
 	Currency  string                 `json:"currency"`
 	Status    string                 `json:"status"`
-	Memo      *string                `json:"memo"`
+	Memo      runtime.Null[string]   `json:"memo"`
 	CreatedAt runtime.Opt[time.Time] `json:"created_at,omitzero"`
 }
 
 // TransactionUpdate lists changes to a row of table transactions. Unset fields
 // leave their column unchanged; a nullable column is set to NULL with
-// runtime.Set[*T](nil).
+// runtime.SetNull[T]().
 type TransactionUpdate struct {
-	UserID    runtime.Opt[uuid.UUID]       `json:"user_id,omitzero"`
-	Amount    runtime.Opt[decimal.Decimal] `json:"amount,omitzero"`
-	Currency  runtime.Opt[string]          `json:"currency,omitzero"`
-	Status    runtime.Opt[string]          `json:"status,omitzero"`
-	Memo      runtime.Opt[*string]         `json:"memo,omitzero"`
-	CreatedAt runtime.Opt[time.Time]       `json:"created_at,omitzero"`
+	UserID    runtime.Opt[uuid.UUID]            `json:"user_id,omitzero"`
+	Amount    runtime.Opt[decimal.Decimal]      `json:"amount,omitzero"`
+	Currency  runtime.Opt[string]               `json:"currency,omitzero"`
+	Status    runtime.Opt[string]               `json:"status,omitzero"`
+	Memo      runtime.Opt[runtime.Null[string]] `json:"memo,omitzero"`
+	CreatedAt runtime.Opt[time.Time]            `json:"created_at,omitzero"`
 }
 
 // TransactionRepo reads and writes table transactions.
@@ -85,8 +84,8 @@ func (n *NewTransaction) Validate() error {
 	f.Fits("currency", runtime.CheckText(n.Currency))
 	rulesTransactionCurrency.Check(&f, "currency", n.Currency)
 	f.Fits("status", runtime.CheckText(n.Status))
-	if n.Memo != nil {
-		f.Fits("memo", runtime.CheckText((*n.Memo)))
+	if n.Memo.Valid {
+		f.Fits("memo", runtime.CheckText(n.Memo.V))
 	}
 	if n.CreatedAt.Set {
 		f.Fits("created_at", runtime.CheckTimestamptz(n.CreatedAt.Value))
@@ -114,8 +113,8 @@ func (u *TransactionUpdate) Validate() error {
 	if u.Status.Set {
 		f.Fits("status", runtime.CheckText(u.Status.Value))
 	}
-	if u.Memo.Set && u.Memo.Value != nil {
-		f.Fits("memo", runtime.CheckText((*u.Memo.Value)))
+	if u.Memo.Set && u.Memo.Value.Valid {
+		f.Fits("memo", runtime.CheckText(u.Memo.Value.V))
 	}
 	if u.CreatedAt.Set {
 		f.Fits("created_at", runtime.CheckTimestamptz(u.CreatedAt.Value))
@@ -156,10 +155,15 @@ var (
 	}
 )
 
-// scanTransaction reads a row of table transactions, columns in table order, into
-// v.
-func scanTransaction(row pgx.Row, v *Transaction) error {
-	return row.Scan(&v.ID, &v.UserID, &v.Amount, &v.Currency, &v.Status, &v.Memo, &v.CreatedAt)
+// scanTransaction gives the scan destinations of the fields of v, columns in table
+// order.
+func scanTransaction(v *Transaction, d []any) []any {
+	return append(d, &v.ID, &v.UserID, &v.Amount, &v.Currency, &v.Status, &v.Memo, &v.CreatedAt)
+}
+
+// argsNewTransaction gives the values Create binds from n.
+func argsNewTransaction(n *NewTransaction, d []any) []any {
+	return append(d, n.ID.Arg(), &n.UserID, &n.Amount, &n.Currency, &n.Status, &n.Memo, n.CreatedAt.Arg())
 }
 
 const sqlTransactionsCreate = `-- name: transactions.Create
@@ -173,7 +177,7 @@ func (r *TransactionRepo) Create(ctx context.Context, n NewTransaction) (Transac
 	if err := n.Validate(); err != nil {
 		return Transaction{}, wrapErr(err, "transactions.Create", "transactions")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlTransactionsCreate, n.ID.Ptr(), n.UserID, n.Amount, n.Currency, n.Status, n.Memo, n.CreatedAt.Ptr()), scanTransaction)
+	v, err := runtime.QueryOne(ctx, r.db, sqlTransactionsCreate, n, argsNewTransaction, scanTransaction)
 	return v, wrapParamsErr(err, "transactions.Create", "transactions", []string{"id", "user_id", "amount", "currency", "status", "memo", "created_at"})
 }
 
@@ -184,24 +188,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table transactions with the given id. If there is
 // none, the error matches runtime.ErrNotFound.
 func (r *TransactionRepo) FindByID(ctx context.Context, id uuid.UUID) (Transaction, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlTransactionsFindByID, id), scanTransaction)
+	v, err := runtime.QueryOne(ctx, r.db, sqlTransactionsFindByID, id, runtime.Arg, scanTransaction)
 	return v, wrapErr(err, "transactions.FindByID", "transactions")
 }
 
 const sqlTransactionsFindAll = `-- name: transactions.FindAll replica=ok
 SELECT "id", "user_id", "amount", "currency"::text, "status", "memo", "created_at" FROM "transactions" ORDER BY "id"`
 
-// FindAll returns every row of table transactions, ordered by primary key. It
-// holds the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table transactions in primary key order, all in
+// memory; List and Stream do not hold them all.
 func (r *TransactionRepo) FindAll(ctx context.Context) ([]Transaction, error) {
 	rows, err := r.db.Query(ctx, sqlTransactionsFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanTransaction)
+	items, err := runtime.Collect(rows, err, 0, scanTransaction)
 	return items, wrapErr(err, "transactions.FindAll", "transactions")
 }
 
-// Stream yields every row of table transactions, ordered by primary key, reading
-// them from the server as the loop goes: memory use does not grow with the table.
-// An error ends the sequence.
+// Stream yields every row of table transactions in primary key order as the loop
+// reads them from the server: memory use does not grow with the table. An error
+// ends the sequence.
 func (r *TransactionRepo) Stream(ctx context.Context) iter.Seq2[Transaction, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "transactions.Stream", "transactions") }, scanTransaction, sqlTransactionsFindAll)
 }
@@ -215,11 +219,9 @@ SELECT "id", "user_id", "amount", "currency"::text, "status", "memo", "created_a
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table transactions in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table transactions in primary key order,
+// after the cursor page.After ("" for the first page); the page's Next cursor (""
+// after the last page) gets the next one.
 func (r *TransactionRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Transaction], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Transaction]{
@@ -232,16 +234,20 @@ func (r *TransactionRepo) List(ctx context.Context, page runtime.PageArgs) (runt
 	return p, wrapErr(err, "transactions.List", "transactions")
 }
 
-const sqlTransactionsUpdate = `-- name: transactions.Update
-UPDATE "transactions"
-SET "user_id" = COALESCE($2::uuid, "user_id"),
-    "amount" = COALESCE($3::numeric(18,2), "amount"),
-    "currency" = COALESCE($4::bpchar, "currency"),
-    "status" = COALESCE($5::text, "status"),
-    "memo" = CASE WHEN $6::boolean THEN $7::text ELSE "memo" END,
-    "created_at" = COALESCE($8::timestamptz, "created_at")
-WHERE "id" = $1
-RETURNING "id", "user_id", "amount", "currency"::text, "status", "memo", "created_at"`
+// updateTransactions are the statements of TransactionRepo.Update: one per set of
+// fields set (see runtime.Update).
+var updateTransactions = &runtime.Update{
+	Name: "transactions.Update", Keys: 1,
+	Head:     "UPDATE \"transactions\"\nSET ",
+	Cols:     []string{`"user_id"`, `"amount"`, `"currency"`, `"status"`, `"memo"`, `"created_at"`},
+	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"user_id\", \"amount\", \"currency\"::text, \"status\", \"memo\", \"created_at\"",
+	Nullable: 1 << 4,
+}
+
+// argsTransactionUpdate gives the value of each field of u, nil when unset.
+func argsTransactionUpdate(u *TransactionUpdate, d []any) []any {
+	return append(d, u.UserID.Arg(), u.Amount.Arg(), u.Currency.Arg(), u.Status.Arg(), u.Memo.Arg(), u.CreatedAt.Arg())
+}
 
 // Update applies the set fields of u to the row of table transactions with the
 // given id and returns the row as stored. If there is none, the error matches
@@ -250,11 +256,8 @@ func (r *TransactionRepo) Update(ctx context.Context, id uuid.UUID, u Transactio
 	if err := u.Validate(); err != nil {
 		return Transaction{}, wrapErr(err, "transactions.Update", "transactions")
 	}
-	var v Transaction
-	if err := scanTransaction(r.db.QueryRow(ctx, sqlTransactionsUpdate, id, u.UserID.Ptr(), u.Amount.Ptr(), u.Currency.Ptr(), u.Status.Ptr(), u.Memo.Set, u.Memo.Value, u.CreatedAt.Ptr()), &v); err != nil {
-		return Transaction{}, wrapParamsErr(err, "transactions.Update", "transactions", []string{"id", "user_id", "amount", "currency", "status", "memo", "memo", "created_at"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateTransactions, id, runtime.Arg, u, argsTransactionUpdate, scanTransaction)
+	return v, wrapParamsErr(err, "transactions.Update", "transactions", []string{"id", "user_id", "amount", "currency", "status", "memo", "memo", "created_at"})
 }
 
 const sqlTransactionsDelete = `-- name: transactions.Delete
@@ -263,7 +266,7 @@ DELETE FROM "transactions" WHERE "id" = $1`
 // Delete removes the row of table transactions with the given id and reports
 // whether there was one.
 func (r *TransactionRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlTransactionsDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlTransactionsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "transactions.Delete", "transactions")
 }
 
@@ -287,34 +290,22 @@ func (r *TransactionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Tra
 	if len(ids) == 0 {
 		return []Transaction{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlTransactionsFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanTransaction)
+	items, err := runtime.Query(ctx, r.db, sqlTransactionsFindByIDs, ids, runtime.Arg, scanTransaction, len(ids))
 	return items, wrapErr(err, "transactions.FindByIDs", "transactions")
 }
 
-// copyTransactions sends rows of NewTransaction to table transactions with COPY,
-// reading each value in place.
-var copyTransactions = runtime.NewCopier(
-	"transactions",
-	nil,
-	runtime.CopyOpt("id", func(n *NewTransaction) *runtime.Opt[uuid.UUID] { return &n.ID }),
-	runtime.CopyValue("user_id", func(n *NewTransaction) any { return &n.UserID }),
-	runtime.CopyValue("amount", func(n *NewTransaction) any { return &n.Amount }),
-	runtime.CopyValue("currency", func(n *NewTransaction) any { return &n.Currency }),
-	runtime.CopyValue("status", func(n *NewTransaction) any { return &n.Status }),
-	runtime.CopyValue("memo", func(n *NewTransaction) any { return n.Memo }),
-	runtime.CopyOpt("created_at", func(n *NewTransaction) *runtime.Opt[time.Time] { return &n.CreatedAt }),
-)
+// copyTransactions sends rows of NewTransaction to table transactions with COPY.
+var copyTransactions = &runtime.Copier[NewTransaction]{
+	Table:   "transactions",
+	Columns: []string{"id", "user_id", "amount", "currency", "status", "memo", "created_at"},
+	Args:    argsNewTransaction,
+}
 
 // CreateMany inserts rows into table transactions with the COPY protocol and
-// returns how many it inserted. It is all or nothing. An optional field left unset
-// takes the column's default, as in Create: rows are copied in groups by the
-// optional fields they set, in a transaction when there are several (a savepoint
-// when r is one). COPY does not return rows; CreateManyReturning does.
+// returns how many it inserted, all or nothing. It validates every row first. An
+// unset optional field takes the column's default, as in Create (rows setting
+// different fields are copied in groups, in one transaction).
 func (r *TransactionRepo) CreateMany(ctx context.Context, rows []NewTransaction) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "transactions.CreateMany", "transactions")
-	}
 	n, err := copyTransactions.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "transactions.CreateMany", "transactions")
 }
@@ -345,10 +336,10 @@ func (r *TransactionRepo) CreateManyReturning(ctx context.Context, rows []NewTra
 		runtime.Column(rows, func(n *NewTransaction) decimal.Decimal { return n.Amount }),
 		runtime.Column(rows, func(n *NewTransaction) string { return n.Currency }),
 		runtime.Column(rows, func(n *NewTransaction) string { return n.Status }),
-		runtime.Column(rows, func(n *NewTransaction) *string { return n.Memo }),
+		runtime.Column(rows, func(n *NewTransaction) *string { return n.Memo.Ptr() }),
 		runtime.Column(rows, func(n *NewTransaction) *time.Time { return n.CreatedAt.Ptr() }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanTransaction)
+	items, err := runtime.Collect(res, err, len(rows), scanTransaction)
 	return items, wrapErr(err, "transactions.CreateManyReturning", "transactions")
 }
 
@@ -371,7 +362,7 @@ var bulkTransactionsUpdates = &runtime.Bulk[TransactionKeyedUpdate]{
 		runtime.Array(func(v *TransactionKeyedUpdate) *string { return v.Changes.Currency.Ptr() }),
 		runtime.Array(func(v *TransactionKeyedUpdate) *string { return v.Changes.Status.Ptr() }),
 		runtime.Flags(func(v *TransactionKeyedUpdate) *bool { return &v.Changes.Memo.Set }),
-		runtime.Array(func(v *TransactionKeyedUpdate) *string { return v.Changes.Memo.Value }),
+		runtime.Array(func(v *TransactionKeyedUpdate) *string { return v.Changes.Memo.Value.Ptr() }),
 		runtime.Array(func(v *TransactionKeyedUpdate) *time.Time { return v.Changes.CreatedAt.Ptr() }),
 	},
 }
@@ -434,8 +425,7 @@ WHERE "user_id" = $1 ORDER BY "id"`
 // ListByUserID returns the rows of table transactions whose user_id is userID, in
 // primary key order.
 func (r *TransactionRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Transaction, error) {
-	rows, err := r.db.Query(ctx, sqlTransactionsListByUserID, userID)
-	items, err := runtime.CollectRows(rows, err, 0, scanTransaction)
+	items, err := runtime.Query(ctx, r.db, sqlTransactionsListByUserID, userID, runtime.Arg, scanTransaction, 0)
 	return items, wrapErr(err, "transactions.ListByUserID", "transactions")
 }
 
@@ -443,9 +433,7 @@ const sqlTransactionsLoadByUserID = `-- name: transactions.LoadByUserID replica=
 SELECT "id", "user_id", "amount", "currency"::text, "status", "memo", "created_at" FROM "transactions"
 WHERE "user_id" = ANY($1) ORDER BY "id"`
 
-// loadTransactionsByUserID returns the rows of table transactions whose user_id is
-// one of keys, grouped by user_id, each group in primary key order, with one
-// query. Keys without rows are not in the map.
+// loadTransactionsByUserID is LoadByUserID on db.
 func loadTransactionsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Transaction, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Transaction{}, nil
@@ -455,9 +443,8 @@ func loadTransactionsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.
 }
 
 // LoadByUserID returns the rows of table transactions whose user_id is one of
-// keys, grouped by user_id, each group in primary key order. It runs one query,
-// however many keys there are: load the children of a list of users without a
-// query per row. Keys without rows are not in the map.
+// keys, grouped by user_id, each group in primary key order, with one query
+// however many keys; keys without rows are not in the map.
 func (r *TransactionRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Transaction, error) {
 	m, err := loadTransactionsByUserID(ctx, r.db, keys)
 	return m, wrapErr(err, "transactions.LoadByUserID", "transactions")
@@ -483,8 +470,7 @@ LIMIT $2`
 //
 // The newest transactions of a user, newest first.
 func (r *TransactionRepo) RecentForUser(ctx context.Context, p RecentForUserParams) ([]Transaction, error) {
-	rows, err := r.db.Query(ctx, sqlTransactionsRecentForUser, p.UserID, p.Limit)
-	items, err := runtime.CollectRows(rows, err, int(p.Limit), scanTransaction)
+	items, err := runtime.Query(ctx, r.db, sqlTransactionsRecentForUser, p, func(p *RecentForUserParams, d []any) []any { return append(d, &p.UserID, &p.Limit) }, scanTransaction, int(p.Limit))
 	return items, wrapErr(err, "transactions.RecentForUser", "transactions")
 }
 
@@ -507,7 +493,6 @@ ORDER BY "created_at" DESC, "id" DESC`
 //
 // A user's transactions of at least an amount, newest first.
 func (r *TransactionRepo) LargeForUser(ctx context.Context, p LargeForUserParams) ([]Transaction, error) {
-	rows, err := r.db.Query(ctx, sqlTransactionsLargeForUser, p.UserID, p.MinAmount)
-	items, err := runtime.CollectRows(rows, err, 0, scanTransaction)
+	items, err := runtime.Query(ctx, r.db, sqlTransactionsLargeForUser, p, func(p *LargeForUserParams, d []any) []any { return append(d, &p.UserID, &p.MinAmount) }, scanTransaction, 0)
 	return items, wrapErr(err, "transactions.LargeForUser", "transactions")
 }

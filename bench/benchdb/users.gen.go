@@ -7,13 +7,11 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 	"time"
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // User is one row of table users.
@@ -34,7 +32,7 @@ type NewUser struct {
 }
 
 // UserUpdate lists changes to a row of table users. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged.
 type UserUpdate struct {
 	Email     runtime.Opt[string]    `json:"email,omitzero"`
 	Name      runtime.Opt[string]    `json:"name,omitzero"`
@@ -139,9 +137,14 @@ var (
 	}
 )
 
-// scanUser reads a row of table users, columns in table order, into v.
-func scanUser(row pgx.Row, v *User) error {
-	return row.Scan(&v.ID, &v.Email, &v.Name, &v.CreatedAt)
+// scanUser gives the scan destinations of the fields of v, columns in table order.
+func scanUser(v *User, d []any) []any {
+	return append(d, &v.ID, &v.Email, &v.Name, &v.CreatedAt)
+}
+
+// argsNewUser gives the values Create binds from n.
+func argsNewUser(n *NewUser, d []any) []any {
+	return append(d, n.ID.Arg(), &n.Email, &n.Name, n.CreatedAt.Arg())
 }
 
 const sqlUsersCreate = `-- name: users.Create
@@ -155,7 +158,7 @@ func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
 	if err := n.Validate(); err != nil {
 		return User{}, wrapErr(err, "users.Create", "users")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlUsersCreate, n.ID.Ptr(), n.Email, n.Name, n.CreatedAt.Ptr()), scanUser)
+	v, err := runtime.QueryOne(ctx, r.db, sqlUsersCreate, n, argsNewUser, scanUser)
 	return v, wrapParamsErr(err, "users.Create", "users", []string{"id", "email", "name", "created_at"})
 }
 
@@ -166,24 +169,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table users with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *UserRepo) FindByID(ctx context.Context, id uuid.UUID) (User, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlUsersFindByID, id), scanUser)
+	v, err := runtime.QueryOne(ctx, r.db, sqlUsersFindByID, id, runtime.Arg, scanUser)
 	return v, wrapErr(err, "users.FindByID", "users")
 }
 
 const sqlUsersFindAll = `-- name: users.FindAll replica=ok
 SELECT "id", "email", "name", "created_at" FROM "users" ORDER BY "id"`
 
-// FindAll returns every row of table users, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table users in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
 	rows, err := r.db.Query(ctx, sqlUsersFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanUser)
+	items, err := runtime.Collect(rows, err, 0, scanUser)
 	return items, wrapErr(err, "users.FindAll", "users")
 }
 
-// Stream yields every row of table users, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table users in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "users.Stream", "users") }, scanUser, sqlUsersFindAll)
 }
@@ -197,11 +200,9 @@ SELECT "id", "email", "name", "created_at" FROM "users"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table users in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table users in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[User], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[User]{
@@ -214,13 +215,19 @@ func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "users.List", "users")
 }
 
-const sqlUsersUpdate = `-- name: users.Update
-UPDATE "users"
-SET "email" = COALESCE($2::varchar, "email"),
-    "name" = COALESCE($3::text, "name"),
-    "created_at" = COALESCE($4::timestamptz, "created_at")
-WHERE "id" = $1
-RETURNING "id", "email", "name", "created_at"`
+// updateUsers are the statements of UserRepo.Update: one per set of fields set
+// (see runtime.Update).
+var updateUsers = &runtime.Update{
+	Name: "users.Update", Keys: 1,
+	Head: "UPDATE \"users\"\nSET ",
+	Cols: []string{`"email"`, `"name"`, `"created_at"`},
+	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"email\", \"name\", \"created_at\"",
+}
+
+// argsUserUpdate gives the value of each field of u, nil when unset.
+func argsUserUpdate(u *UserUpdate, d []any) []any {
+	return append(d, u.Email.Arg(), u.Name.Arg(), u.CreatedAt.Arg())
+}
 
 // Update applies the set fields of u to the row of table users with the given id
 // and returns the row as stored. If there is none, the error matches
@@ -229,11 +236,8 @@ func (r *UserRepo) Update(ctx context.Context, id uuid.UUID, u UserUpdate) (User
 	if err := u.Validate(); err != nil {
 		return User{}, wrapErr(err, "users.Update", "users")
 	}
-	var v User
-	if err := scanUser(r.db.QueryRow(ctx, sqlUsersUpdate, id, u.Email.Ptr(), u.Name.Ptr(), u.CreatedAt.Ptr()), &v); err != nil {
-		return User{}, wrapParamsErr(err, "users.Update", "users", []string{"id", "email", "name", "created_at"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateUsers, id, runtime.Arg, u, argsUserUpdate, scanUser)
+	return v, wrapParamsErr(err, "users.Update", "users", []string{"id", "email", "name", "created_at"})
 }
 
 const sqlUsersDelete = `-- name: users.Delete
@@ -242,7 +246,7 @@ DELETE FROM "users" WHERE "id" = $1`
 // Delete removes the row of table users with the given id and reports whether
 // there was one.
 func (r *UserRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlUsersDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlUsersDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "users.Delete", "users")
 }
 
@@ -266,31 +270,22 @@ func (r *UserRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]User, erro
 	if len(ids) == 0 {
 		return []User{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlUsersFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanUser)
+	items, err := runtime.Query(ctx, r.db, sqlUsersFindByIDs, ids, runtime.Arg, scanUser, len(ids))
 	return items, wrapErr(err, "users.FindByIDs", "users")
 }
 
-// copyUsers sends rows of NewUser to table users with COPY, reading each value in
-// place.
-var copyUsers = runtime.NewCopier(
-	"users",
-	nil,
-	runtime.CopyOpt("id", func(n *NewUser) *runtime.Opt[uuid.UUID] { return &n.ID }),
-	runtime.CopyValue("email", func(n *NewUser) any { return &n.Email }),
-	runtime.CopyValue("name", func(n *NewUser) any { return &n.Name }),
-	runtime.CopyOpt("created_at", func(n *NewUser) *runtime.Opt[time.Time] { return &n.CreatedAt }),
-)
+// copyUsers sends rows of NewUser to table users with COPY.
+var copyUsers = &runtime.Copier[NewUser]{
+	Table:   "users",
+	Columns: []string{"id", "email", "name", "created_at"},
+	Args:    argsNewUser,
+}
 
 // CreateMany inserts rows into table users with the COPY protocol and returns how
-// many it inserted. It is all or nothing. An optional field left unset takes the
-// column's default, as in Create: rows are copied in groups by the optional fields
-// they set, in a transaction when there are several (a savepoint when r is one).
-// COPY does not return rows; CreateManyReturning does.
+// many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "users.CreateMany", "users")
-	}
 	n, err := copyUsers.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "users.CreateMany", "users")
 }
@@ -321,7 +316,7 @@ func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]U
 		runtime.Column(rows, func(n *NewUser) string { return n.Name }),
 		runtime.Column(rows, func(n *NewUser) *time.Time { return n.CreatedAt.Ptr() }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanUser)
+	items, err := runtime.Collect(res, err, len(rows), scanUser)
 	return items, wrapErr(err, "users.CreateManyReturning", "users")
 }
 
@@ -334,15 +329,14 @@ SET "name" = EXCLUDED."name",
 RETURNING "id", "email", "name", "created_at"`
 
 // UpsertByEmail inserts n into table users or, when a row with the same email
-// exists, updates that row from n, in one statement, and returns the row as
-// stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value. It validates n
-// first.
+// exists, updates it from n (every column but the key's and the primary key's; an
+// unset optional field keeps its value), in one statement, and returns the row as
+// stored. It validates n first.
 func (r *UserRepo) UpsertByEmail(ctx context.Context, n NewUser) (User, error) {
 	if err := n.Validate(); err != nil {
 		return User{}, wrapErr(err, "users.UpsertByEmail", "users")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlUsersUpsertByEmail, n.ID.Ptr(), n.Email, n.Name, n.CreatedAt.Ptr()), scanUser)
+	v, err := runtime.QueryOne(ctx, r.db, sqlUsersUpsertByEmail, n, argsNewUser, scanUser)
 	return v, wrapErr(err, "users.UpsertByEmail", "users")
 }
 
@@ -361,28 +355,14 @@ LIMIT 1`
 
 // CreateIfAbsentByEmail inserts n into table users unless a row with the same
 // email exists, and returns the new row and true, or the existing row, unchanged,
-// and false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a
-// read of the row in the way); when that row was committed by a concurrent
-// transaction after the statement started, the statement cannot see it and runs
-// again, up to three times in all. It validates n first.
+// and false, in one statement (run again, up to three times, when the row in the
+// way was committed after it started). It validates n first.
 func (r *UserRepo) CreateIfAbsentByEmail(ctx context.Context, n NewUser) (User, bool, error) {
 	if err := n.Validate(); err != nil {
 		return User{}, false, wrapErr(err, "users.CreateIfAbsentByEmail", "users")
 	}
-	for attempt := 1; ; attempt++ {
-		var v User
-		var created bool
-		err := r.db.QueryRow(ctx, sqlUsersCreateIfAbsentByEmail, n.ID.Ptr(), n.Email, n.Name, n.CreatedAt.Ptr()).Scan(&created, &v.ID, &v.Email, &v.Name, &v.CreatedAt)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return User{}, false, wrapErr(err, "users.CreateIfAbsentByEmail", "users")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlUsersCreateIfAbsentByEmail, n, argsNewUser, scanUser)
+	return v, created, wrapErr(err, "users.CreateIfAbsentByEmail", "users")
 }
 
 // UserKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
@@ -496,13 +476,9 @@ func (r *UserRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []NewUser
 
 // LoadTransactions returns the rows of table transactions that reference each of
 // parents (transactions.user_id = users.id), keyed by the parent's id, each group
-// in primary key order. It runs one query for all parents; parents without rows
-// are not in the map.
+// in primary key order, with one query; parents without rows are not in the map.
 func (r *UserRepo) LoadTransactions(ctx context.Context, parents []User) (map[uuid.UUID][]Transaction, error) {
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadTransactionsByUserID(ctx, r.db, keys)
 	return m, wrapErr(err, "users.LoadTransactions", "users")
 }

@@ -371,6 +371,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/cpcgen/cpcgen/runtime"
 )
 
 func TestImported(t *testing.T) {
@@ -384,7 +386,7 @@ func TestImported(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bk, err := NewBookRepo(pool).Create(ctx, NewBook{Isbn: "9780140449136", Title: "Crime and Punishment", Subtitle: ptr("A novel in six parts"), Authors: []string{"Dostoevsky"}})
+	bk, err := NewBookRepo(pool).Create(ctx, NewBook{Isbn: "9780140449136", Title: "Crime and Punishment", Subtitle: runtime.NullOf("A novel in six parts"), Authors: []string{"Dostoevsky"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -417,8 +419,6 @@ func TestImported(t *testing.T) {
 		t.Fatalf("OpenLoans: %+v, %v", loans, err)
 	}
 }
-
-func ptr[T any](v T) *T { return &v }
 `
 
 // runImportedTest runs importedTest in the imported project against the

@@ -225,6 +225,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/cpcgen/cpcgen/runtime/migrate"
 	"github.com/cpcgen/cpcgen/runtime/pgtest"
 
@@ -245,11 +246,11 @@ func TestProjects(t *testing.T) {
 	}
 	store := appdb.NewStore(pool)
 	bio := "Wrote the first program."
-	u, err := store.Users.Create(ctx, appdb.NewUser{Email: "ada@example.com", Bio: &bio})
+	u, err := store.Users.Create(ctx, appdb.NewUser{Email: "ada@example.com", Bio: runtime.NullOf(bio)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if u.Plan != appdb.PlanFree || *u.Bio != bio {
+	if u.Plan != appdb.PlanFree || u.Bio.V != bio {
 		t.Fatalf("user = %+v", u)
 	}
 	for _, title := range []string{"Engine", "Notes"} {

@@ -52,7 +52,7 @@ func MoveDeal(ctx context.Context, store *crmdb.Store, id uuid.UUID, version int
 		if actor, ok := runtime.ActorFrom(ctx); ok {
 			summary += " by " + actor
 		}
-		_, err = tx.Activities.Create(ctx, crmdb.NewActivity{CustomerID: moved.CustomerID, DealID: &moved.ID, Kind: crmdb.ActivityKindNote, Summary: summary})
+		_, err = tx.Activities.Create(ctx, crmdb.NewActivity{CustomerID: moved.CustomerID, DealID: runtime.NullOf(moved.ID), Kind: crmdb.ActivityKindNote, Summary: summary})
 		return err
 	})
 	if err != nil {

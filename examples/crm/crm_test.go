@@ -126,7 +126,7 @@ func seed(t *testing.T, store *crmdb.Store, name string) org {
 		deal, err := store.Deals.Create(ctx, crmdb.NewDeal{CustomerID: cust.ID, Title: c + " deal", Amount: runtime.Set(decimal.NewFromInt(int64(1000 * (i + 1))))})
 		must(err)
 		g.deals = append(g.deals, deal)
-		act, err := store.Activities.Create(ctx, crmdb.NewActivity{CustomerID: cust.ID, DealID: &deal.ID, Kind: crmdb.ActivityKindCall, Summary: "intro call"})
+		act, err := store.Activities.Create(ctx, crmdb.NewActivity{CustomerID: cust.ID, DealID: runtime.NullOf(deal.ID), Kind: crmdb.ActivityKindCall, Summary: "intro call"})
 		must(err)
 		g.activities = append(g.activities, act)
 	}
@@ -562,7 +562,7 @@ func TestAuditTrail(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.Customers.Update(as("bob"), c.ID, crmdb.CustomerUpdate{Notes: runtime.Set(ptr("prefers email"))}); err != nil {
+	if _, err := st.Customers.Update(as("bob"), c.ID, crmdb.CustomerUpdate{Notes: runtime.SetNullable("prefers email")}); err != nil {
 		t.Fatal(err)
 	}
 	d, err := st.Deals.Create(as("alice"), crmdb.NewDeal{CustomerID: c.ID, Title: "Hooli XYZ", Amount: runtime.Set(decimal.RequireFromString("5000.00"))})

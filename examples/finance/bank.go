@@ -302,7 +302,8 @@ func (m movement) record(ctx context.Context, tx *financedb.Store) (financedb.Tr
 func (m movement) transaction(owner uuid.UUID) financedb.NewTransaction {
 	return financedb.NewTransaction{
 		UserID: owner, Kind: m.kind, Amount: m.amount, Currency: m.currency,
-		FromAccountID: m.from, ToAccountID: m.to, CategoryID: m.category, Memo: m.memo,
+		FromAccountID: runtime.NullFrom(m.from), ToAccountID: runtime.NullFrom(m.to),
+		CategoryID: runtime.NullFrom(m.category), Memo: runtime.NullFrom(m.memo),
 		IdempotencyKey: m.key,
 	}
 }
@@ -334,14 +335,7 @@ func (m movement) replay(t financedb.Transaction) (financedb.Transaction, error)
 // amount and currency.
 func (m movement) sameAs(t financedb.Transaction) bool {
 	return t.Kind == m.kind && t.Currency == m.currency && t.Amount.Equal(m.amount) &&
-		sameID(t.FromAccountID, m.from) && sameID(t.ToAccountID, m.to)
-}
-
-func sameID(a, b *uuid.UUID) bool {
-	if a == nil || b == nil {
-		return a == b
-	}
-	return *a == *b
+		t.FromAccountID == runtime.NullFrom(m.from) && t.ToAccountID == runtime.NullFrom(m.to)
 }
 
 // refuse returns the validation error of a refused movement: kind

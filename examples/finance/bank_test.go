@@ -156,7 +156,7 @@ func TestTransfer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if dep.Kind != financedb.TransactionKindDeposit || dep.UserID != ada.UserID || dep.FromAccountID != nil || *dep.ToAccountID != ada.ID {
+	if dep.Kind != financedb.TransactionKindDeposit || dep.UserID != ada.UserID || dep.FromAccountID.Valid || dep.ToAccountID.V != ada.ID {
 		t.Errorf("deposit = %+v", dep)
 	}
 
@@ -166,7 +166,7 @@ func TestTransfer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tr.Kind != financedb.TransactionKindTransfer || tr.UserID != ada.UserID || !tr.Amount.Equal(dec("30.25")) || *tr.Memo != "dinner" {
+	if tr.Kind != financedb.TransactionKindTransfer || tr.UserID != ada.UserID || !tr.Amount.Equal(dec("30.25")) || tr.Memo.V != "dinner" {
 		t.Errorf("transfer = %+v", tr)
 	}
 	if b := balance(t, ctx, store, ada.ID); !b.Equal(dec("69.75")) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	goruntime "runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -182,6 +183,9 @@ func enumSources(pkg *ir.Package) []string {
 
 // typeCode renders a GoType.
 func typeCode(g ir.GoType) *jen.Statement {
+	if g.Null {
+		return jen.Qual(ir.PathRuntime, "Null").Types(typeCode(g.Elem()))
+	}
 	s := &jen.Statement{}
 	if g.Ptr {
 		s.Op("*")
@@ -211,6 +215,29 @@ func sqlConst(sql string) jen.Code {
 		return jen.Lit(sql)
 	}
 	return jen.Id("`" + sql + "`")
+}
+
+// strLit renders a string constant as a raw string literal when it can
+// (quoted identifiers stay readable), or an interpreted one.
+func strLit(s string) jen.Code {
+	if strings.ContainsAny(s, "`\r\n") {
+		return jen.Lit(s)
+	}
+	return jen.Id("`" + s + "`")
+}
+
+// bitsLit renders a mask as 1<<i | 1<<j, or 0.
+func bitsLit(mask uint64) jen.Code {
+	var parts []string
+	for i := 0; i < 64; i++ {
+		if mask&(1<<i) != 0 {
+			parts = append(parts, "1<<"+strconv.Itoa(i))
+		}
+	}
+	if len(parts) == 0 {
+		return jen.Lit(0)
+	}
+	return jen.Op(strings.Join(parts, " | "))
 }
 
 // docComment joins a doc comment's first sentence and the spec's comment

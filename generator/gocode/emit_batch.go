@@ -30,7 +30,8 @@ func genFindByIDs(f *jen.File, t *ir.Table) {
 	// Without a tenant the method fails, whatever its input.
 	pre, scoped := prelude(t, "FindByIDs", "", []ir.Statement{*s}, returnsNil)
 	body := append(pre, jen.If(jen.Len(jen.Id("ids")).Op("==").Lit(0)).Block(jen.Return(emptySlice(t), jen.Nil())))
-	body = append(body, queryMany(t, "FindByIDs", scoped, *s, []jen.Code{jen.Id("ids")}, jen.Len(jen.Id("ids")))...)
+	in := call{in: jen.Id("ids"), args: jen.Qual(ir.PathRuntime, "Arg")}
+	body = append(body, queryMany(t, "FindByIDs", scoped, *s, in, t.Scan, jen.Len(jen.Id("ids")))...)
 	order := pk.SQLName + " order"
 	if t.Cache != nil {
 		body = cachedFindByIDs(t)
@@ -62,52 +63,56 @@ func genCreateMany(f *jen.File, t *ir.Table) {
 		genCreateManyInsert(f, t)
 		return
 	}
-	enums := jen.Nil()
+	kv := []jen.Code{field("Table", jen.Lit(t.SQLName))}
+	var cols []jen.Code
+	for _, c := range t.Insert {
+		cols = append(cols, jen.Lit(c.SQLName))
+	}
+	kv = append(kv, field("Columns", jen.Index().String().Values(cols...)))
+	args := jen.Id(t.Args)
+	if hasArgKind(t.SQL.CreateArgs, ir.ArgOptSet) {
+		// Create binds whether a nullable field with a default is set;
+		// COPY sends it or leaves the column out.
+		var vals []ir.Arg
+		for _, c := range t.Insert {
+			kind := ir.ArgValue
+			if c.HasDefault {
+				kind = ir.ArgOptPtr
+			}
+			vals = append(vals, ir.Arg{Column: c, Kind: kind})
+		}
+		args = jen.Func().Params(jen.Id("n").Op("*").Id(t.NewType), jen.Id("d").Index().Any()).Index().Any().Add(inline(jen.Return(appendArgs("n", vals))))
+	}
+	kv = append(kv, field("Args", args))
 	if len(bs.CopyEnums) > 0 {
 		var lits []jen.Code
 		for _, e := range bs.CopyEnums {
 			lits = append(lits, jen.Lit(e))
 		}
-		enums = jen.Index().String().Values(lits...)
+		kv = append(kv, field("Enums", jen.Index().String().Values(lits...)))
 	}
-	args := []jen.Code{jen.Lit(t.SQLName), enums}
-	row := func() *jen.Statement { return jen.Id("n").Op("*").Id(t.NewType) }
-	for _, c := range t.Insert {
-		if c.HasDefault {
-			args = append(args, jen.Qual(ir.PathRuntime, "CopyOpt").Call(jen.Lit(c.SQLName),
-				jen.Func().Params(row()).Op("*").Qual(ir.PathRuntime, "Opt").Types(typeCode(c.Go)).Add(inline(jen.Return(jen.Op("&").Id("n").Dot(c.Field))))))
-			continue
-		}
-		// A pointer field goes as it is (nil is NULL); any other as a
-		// pointer to it. Neither boxes a value per row.
-		val := jen.Op("&").Id("n").Dot(c.Field)
-		if c.Go.Ptr {
-			val = jen.Id("n").Dot(c.Field)
-		}
-		args = append(args, jen.Qual(ir.PathRuntime, "CopyValue").Call(jen.Lit(c.SQLName),
-			jen.Func().Params(row()).Any().Add(inline(jen.Return(val)))))
-	}
-	comment(f, fmt.Sprintf("%s sends rows of %s to table %s with COPY, reading each value in place.", bs.Copier, t.NewType, t.SQLName))
-	f.Var().Id(bs.Copier).Op("=").Qual(ir.PathRuntime, "NewCopier").Add(multi(args...))
+	comment(f, fmt.Sprintf("%s sends rows of %s to table %s with COPY.", bs.Copier, t.NewType, t.SQLName))
+	f.Var().Id(bs.Copier).Op("=").Op("&").Add(literal(jen.Qual(ir.PathRuntime, "Copier").Types(jen.Id(t.NewType)), kv...))
 	f.Line()
 
-	var body []jen.Code
-	body = append(body, validateRows(t, "CreateMany", func(err jen.Code) jen.Code { return jen.Return(jen.Lit(0), err) })...)
-	body = append(body,
+	body := []jen.Code{
 		jen.List(jen.Id("n"), jen.Err()).Op(":=").Id(bs.Copier).Dot("Copy").Call(jen.Id("ctx"), copyDB(t), jen.Id("rows")),
 		jen.Return(jen.Id("n"), wrapErr(t, "CreateMany")),
-	)
-	doc := fmt.Sprintf("CreateMany inserts rows into table %s with the COPY protocol and returns how many it inserted. "+
-		"It is all or nothing.", t.SQLName)
+	}
+	doc := fmt.Sprintf("CreateMany inserts rows into table %s with the COPY protocol and returns how many it inserted, "+
+		"all or nothing.", t.SQLName)
+	if t.Validates {
+		doc += " It validates every row first."
+	}
 	if hasDefaults(t.Insert) {
-		doc += " An optional field left unset takes the column's default, as in Create: rows are copied in groups " +
-			"by the optional fields they set, in a transaction when there are several (a savepoint when r is one)."
+		doc += " An unset optional field takes the column's default, as in Create (rows setting different fields " +
+			"are copied in groups, in one transaction)."
 	}
 	if len(bs.CopyEnums) > 0 {
 		doc += fmt.Sprintf(" It runs in a transaction, on whose connection it registers the enum types %s so that pgx "+
 			"can send enum arrays in COPY's binary format.", strings.Join(bs.CopyEnums, ", "))
 	}
-	doc += " COPY does not return rows; CreateManyReturning does."
+
 	method(f, t, "CreateMany", doc).
 		Params(ctxParam.Clone(), jen.Id("rows").Index().Id(t.NewType)).Params(jen.Int64(), jen.Error()).Block(body...)
 	f.Line()
@@ -123,15 +128,37 @@ func copyDB(t *ir.Table) jen.Code {
 }
 
 // returningElem is the Go element type of the array an argument of
-// CreateManyReturning binds.
+// CreateManyReturning binds: a nullable value's is a pointer.
 func returningElem(a ir.Arg) jen.Code {
-	switch a.Kind {
-	case ir.ArgOptSet:
+	switch {
+	case a.Kind == ir.ArgOptSet:
 		return jen.Bool()
-	case ir.ArgOptPtr:
-		return jen.Op("*").Add(typeCode(a.Column.Go))
+	case a.Kind == ir.ArgOptPtr || a.Column.Go.Null:
+		return jen.Op("*").Add(typeCode(a.Column.Go.Elem()))
 	}
 	return typeCode(a.Column.Go)
+}
+
+// returningValue reads the element of the array of an argument of
+// CreateManyReturning from the insert struct n.
+func returningValue(a ir.Arg) jen.Code {
+	field := jen.Id("n").Dot(a.Column.Field)
+	switch a.Kind {
+	case ir.ArgOptSet:
+		return field.Dot("Set")
+	case ir.ArgOptValue:
+		field = field.Dot("Value")
+	case ir.ArgOptPtr:
+		if !a.Column.Go.Null {
+			return field.Dot("Ptr").Call()
+		}
+		// An Opt of a Null: nil when unset, the Null's pointer when set.
+		return jen.Id("n").Dot(a.Column.Field).Dot("Value").Dot("Ptr").Call()
+	}
+	if a.Column.Go.Null {
+		return field.Dot("Ptr").Call()
+	}
+	return field
 }
 
 // validateRows renders the check of every row of a batch before any SQL.
@@ -152,30 +179,32 @@ func unnestArrays(t *ir.Table) []jen.Code {
 	var args []jen.Code
 	for _, a := range t.Batch.ReturningArgs {
 		args = append(args, jen.Qual(ir.PathRuntime, "Column").Call(jen.Id("rows"),
-			jen.Func().Params(jen.Id("n").Op("*").Id(t.NewType)).Add(returningElem(a)).Add(inline(jen.Return(argExpr("n", a))))))
+			jen.Func().Params(jen.Id("n").Op("*").Id(t.NewType)).Add(returningElem(a)).Add(inline(jen.Return(returningValue(a))))))
 	}
 	return args
+}
+
+// hasArgKind reports whether args has one of kind.
+func hasArgKind(args []ir.Arg, kind ir.ArgKind) bool {
+	for _, a := range args {
+		if a.Kind == kind {
+			return true
+		}
+	}
+	return false
 }
 
 // queueCreates renders a pgx.Batch holding Create's statement once per
 // row, sent on the method's database.
 func queueCreates(t *ir.Table, scoped bool) []jen.Code {
 	s := t.SQL.Create
-	var args []jen.Code
-	for _, a := range t.SQL.CreateArgs {
-		args = append(args, argExpr("n", a))
-	}
-	queue := jen.Id("b").Dot("Queue").Call(append(append([]jen.Code{jen.Id(s.Const)}, args...), tailArgs(s)...)...)
-	loop := jen.For(jen.Range().Id("rows")).Block(queue)
-	if len(args) > 0 {
-		loop = jen.For(jen.Id("i").Op(":=").Range().Id("rows")).Block(
-			jen.Id("n").Op(":=").Op("&").Id("rows").Index(jen.Id("i")),
-			queue,
-		)
+	args := jen.Id(t.Args).Call(jen.Op("&").Id("rows").Index(jen.Id("i")), jen.Nil())
+	if tail := tailArgs(s); len(tail) > 0 {
+		args = jen.Append(append([]jen.Code{args}, tail...)...)
 	}
 	return []jen.Code{
 		jen.Id("b").Op(":=").Op("&").Qual(ir.PathPgx, "Batch").Values(),
-		loop,
+		jen.For(jen.Id("i").Op(":=").Range().Id("rows")).Block(jen.Id("b").Dot("Queue").Call(jen.Id(s.Const), args.Op("..."))),
 		jen.Id("br").Op(":=").Add(dbOf(scoped)).Dot("SendBatch").Call(jen.Id("ctx"), jen.Id("b")),
 	}
 }
@@ -257,8 +286,8 @@ func genCreateManyReturning(f *jen.File, t *ir.Table) {
 		body = append(body,
 			jen.Id("out").Op(":=").Make(jen.Index().Id(t.Model), jen.Lit(0), jen.Len(jen.Id("rows"))),
 			jen.For(jen.Range().Id("rows")).Block(
-				jen.Var().Id("v").Id(t.Model),
-				jen.If(jen.Err().Op(":=").Id(t.Scan).Call(jen.Id("br").Dot("QueryRow").Call(), jen.Op("&").Id("v")), jen.Err().Op("!=").Nil()).Block(
+				jen.List(jen.Id("v"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "ScanOne").Call(jen.Id("br").Dot("QueryRow").Call(), jen.Id(t.Scan)),
+				jen.If(jen.Err().Op("!=").Nil()).Block(
 					jen.Id("br").Dot("Close").Call(),
 					wrap(),
 				),
@@ -309,13 +338,9 @@ func keyDoc(k *ir.UniqueKey) string {
 func genUpsert(f *jen.File, t *ir.Table, k *ir.UniqueKey) {
 	s := k.UpsertSQL
 	genStatement(f, s)
-	var args []jen.Code
-	for _, a := range t.SQL.CreateArgs {
-		args = append(args, argExpr("n", a))
-	}
-	doc := fmt.Sprintf("%s inserts n into table %s or, when a row with the same %s exists, updates that row from "+
-		"n, in one statement, and returns the row as stored. The update sets every column of n except the key's "+
-		"and the primary key's; an optional field left unset keeps the column's value.", k.Upsert, t.SQLName, keyDoc(k))
+	doc := fmt.Sprintf("%s inserts n into table %s or, when a row with the same %s exists, updates it from n (every "+
+		"column but the key's and the primary key's; an unset optional field keeps its value), in one statement, "+
+		"and returns the row as stored.", k.Upsert, t.SQLName, keyDoc(k))
 	if t.Validates {
 		doc += " It validates n first."
 	}
@@ -332,24 +357,12 @@ func genUpsert(f *jen.File, t *ir.Table, k *ir.UniqueKey) {
 	pre, scoped := prelude(t, k.Upsert, "n", []ir.Statement{s}, returnsModel(t))
 	var body []jen.Code
 	if !k.MayMiss {
-		body = append(pre, queryOne(t, k.Upsert, scoped, s, args)...)
+		body = append(pre, queryOne(t, k.Upsert, scoped, s, newIn(t))...)
 	} else {
-		body = append(pre, jen.Var().Id("v").Id(t.Model))
-		if !needsTenant(s) {
-			body = append(body, jen.Var().Err().Error())
-		}
-		body = append(body,
-			jen.For(jen.Id("attempt").Op(":=").Lit(0), jen.Id("attempt").Op("<").Lit(3), jen.Id("attempt").Op("++")).Block(
-				jen.Err().Op("=").Id(t.Scan).Call(dbOf(scoped).Dot("QueryRow").Call(callArgs(s, args)...), jen.Op("&").Id("v")),
-				jen.If(jen.Op("!").Qual(ir.PathErrors, "Is").Call(jen.Err(), jen.Qual(ir.PathPgx, "ErrNoRows"))).Block(jen.Break()),
-			),
-			jen.Switch().Block(
-				jen.Case(jen.Qual(ir.PathErrors, "Is").Call(jen.Err(), jen.Qual(ir.PathPgx, "ErrNoRows"))).Block(
-					jen.Return(jen.Id(t.Model).Values(), jen.Qual(ir.PathRuntime, "NewHiddenKeyError").Call(jen.Lit(t.Op+"."+k.Upsert), jen.Lit(t.SQLName))),
-				),
-				jen.Case(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Id(t.Model).Values(), wrapErr(t, k.Upsert))),
-			),
-			jen.Return(jen.Id("v"), jen.Nil()),
+		body = append(pre,
+			jen.List(jen.Id("v"), jen.Err()).Op(":=").Add(newIn(t).run("Retry", dbOf(scoped), stmtExpr(s), s, jen.Id(t.Scan))),
+			hiddenKey(t, k.Upsert, returnsModel(t)),
+			jen.Return(jen.Id("v"), wrapErr(t, k.Upsert)),
 		)
 	}
 	name := k.Upsert
@@ -365,47 +378,28 @@ func genUpsert(f *jen.File, t *ir.Table, k *ir.UniqueKey) {
 	f.Line()
 }
 
+// hiddenKey renders the return of runtime.NewHiddenKeyError when an
+// upsert found no row: the row in the way is one the caller cannot see.
+func hiddenKey(t *ir.Table, method string, fail func(jen.Code) jen.Code) jen.Code {
+	return jen.If(jen.Qual(ir.PathErrors, "Is").Call(jen.Err(), jen.Qual(ir.PathPgx, "ErrNoRows"))).Block(
+		fail(jen.Qual(ir.PathRuntime, "NewHiddenKeyError").Call(jen.Lit(t.Op+"."+method), jen.Lit(t.SQLName))),
+	)
+}
+
 func genCreateIfAbsent(f *jen.File, t *ir.Table, k *ir.UniqueKey) {
 	s := k.CreateIfAbsentSQL
 	genStatement(f, s)
-	var args []jen.Code
-	for _, a := range t.SQL.CreateArgs {
-		args = append(args, argExpr("n", a))
-	}
 	fail := func(err jen.Code) jen.Code { return jen.Return(jen.Id(t.Model).Values(), jen.False(), err) }
 	pre, scoped := prelude(t, k.CreateIfAbsent, "n", []ir.Statement{s}, fail)
-	wrap := wrapErr(t, k.CreateIfAbsent)
-	exhausted := jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Id(t.Model).Values(), jen.False(), wrap))
+	body := append(pre, jen.List(jen.Id("v"), jen.Id("created"), jen.Err()).Op(":=").
+		Add(newIn(t).run("CreateIfAbsent", dbOf(scoped), stmtExpr(s), s, jen.Id(t.Scan))))
 	if k.Hidden {
-		exhausted = jen.If(jen.Qual(ir.PathErrors, "Is").Call(jen.Err(), jen.Qual(ir.PathPgx, "ErrNoRows"))).Block(
-			jen.Comment("The row in the way is one the caller cannot see."),
-			fail(jen.Qual(ir.PathRuntime, "NewHiddenKeyError").Call(jen.Lit(t.Op+"."+k.CreateIfAbsent), jen.Lit(t.SQLName))),
-		).Line().Add(exhausted)
+		body = append(body, hiddenKey(t, k.CreateIfAbsent, fail))
 	}
-	body := append(pre,
-		jen.For(jen.Id("attempt").Op(":=").Lit(1), jen.Empty(), jen.Id("attempt").Op("++")).Block(
-			jen.Var().Id("v").Id(t.Model),
-			jen.Var().Id("created").Bool(),
-			jen.Err().Op(":=").Add(dbOf(scoped)).Dot("QueryRow").Call(callArgs(s, args)...).Dot("Scan").CallFunc(func(g *jen.Group) {
-				g.Op("&").Id("created")
-				for _, c := range t.Columns {
-					g.Op("&").Id("v").Dot(c.Field)
-				}
-			}),
-			jen.If(jen.Qual(ir.PathErrors, "Is").Call(jen.Err(), jen.Qual(ir.PathPgx, "ErrNoRows")).Op("&&").Id("attempt").Op("<").Lit(3)).Block(
-				jen.Comment("The row in the way was committed after the statement's snapshot"),
-				jen.Comment("was taken; a new statement sees it (or inserts, if it is gone)."),
-				jen.Continue(),
-			),
-			exhausted,
-			jen.Return(jen.Id("v"), jen.Id("created"), jen.Nil()),
-		),
-	)
+	body = append(body, jen.Return(jen.Id("v"), jen.Id("created"), wrapErr(t, k.CreateIfAbsent)))
 	doc := fmt.Sprintf("%s inserts n into table %s unless a row with the same %s exists, and returns the new row "+
-		"and true, or the existing row, unchanged, and false. One statement does both (INSERT … ON CONFLICT DO "+
-		"NOTHING, then a read of the row in the way); when that row was committed by a concurrent transaction "+
-		"after the statement started, the statement cannot see it and runs again, up to three times in all.",
-		k.CreateIfAbsent, t.SQLName, keyDoc(k))
+		"and true, or the existing row, unchanged, and false, in one statement (run again, up to three times, "+
+		"when the row in the way was committed after it started).", k.CreateIfAbsent, t.SQLName, keyDoc(k))
 	if t.Validates {
 		doc += " It validates n first."
 	}

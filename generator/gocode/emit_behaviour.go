@@ -273,22 +273,36 @@ func genValidate(f *jen.File, t *ir.Table, typ string, cols []*ir.Column, update
 			if !validated(c) {
 				continue
 			}
-			field := jen.Id(recv).Dot(c.Field)
+			// field renders recv.Field followed by sel, afresh.
+			field := func(sel ...string) *jen.Statement {
+				st := jen.Id(recv).Dot(c.Field)
+				for _, n := range sel {
+					st = st.Dot(n)
+				}
+				return st
+			}
 			var cond jen.Code
-			value := field.Clone()
+			value := field()
 			switch {
 			case update || c.HasDefault:
 				// A runtime.Opt: checked when set (and, nullable, not NULL).
-				set := field.Clone().Dot("Set")
-				value = field.Clone().Dot("Value")
-				if c.Go.Ptr {
-					set = set.Op("&&").Add(value.Clone()).Op("!=").Nil()
-					value = jen.Parens(jen.Op("*").Add(value))
+				value = field("Value")
+				switch {
+				case c.Go.Null:
+					cond = field("Set").Op("&&").Add(field("Value", "Valid"))
+					value = field("Value", "V")
+				case c.Go.Ptr:
+					cond = field("Set").Op("&&").Add(field("Value")).Op("!=").Nil()
+					value = jen.Parens(jen.Op("*").Add(field("Value")))
+				default:
+					cond = field("Set")
 				}
-				cond = set
+			case c.Go.Null:
+				cond = field("Valid")
+				value = field("V")
 			case c.Go.Ptr:
-				cond = field.Clone().Op("!=").Nil()
-				value = jen.Parens(jen.Op("*").Add(field.Clone()))
+				cond = field().Op("!=").Nil()
+				value = jen.Parens(jen.Op("*").Add(field()))
 			}
 			checks := columnChecks(c, value)
 			if cond != nil {

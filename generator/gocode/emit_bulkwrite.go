@@ -190,6 +190,11 @@ func bulkColumn(row *jen.Statement, a ir.BulkArg) jen.Code {
 		get, elem = jen.Op("&").Add(field.Dot("Set")), jen.Bool()
 	case a.Kind == ir.ArgOptPtr:
 		get = field.Dot("Ptr").Call()
+	case a.Kind == ir.ArgOptValue && c.Go.Null:
+		// A pointer into the row's runtime.Null, nil for NULL.
+		get, elem = field.Dot("Value").Dot("Ptr").Call(), typeCode(c.Go.Elem())
+	case c.Go.Null && a.Kind != ir.ArgOptValue:
+		get, elem = field.Dot("Ptr").Call(), typeCode(c.Go.Elem())
 	case a.Kind == ir.ArgOptValue && c.Go.Ptr:
 		get, elem = field.Dot("Value"), typeCode(c.Go.Elem())
 	case a.Kind == ir.ArgOptValue:

@@ -259,8 +259,8 @@ func cachedFindByID(t *ir.Table) []jen.Code {
 	body = append(body, cacheScopeOnMiss(t)...)
 	args := append([]jen.Code{jen.Id("fill").Dot("Context").Call(jen.Id("ctx"))}, callArgs(s, pkArgs(t))[1:]...)
 	return append(body,
-		jen.Var().Id("row").Id(t.Model),
-		jen.If(jen.Err().Op(":=").Id(t.Scan).Call(dbOf(t.Tenant != nil).Dot("QueryRow").Call(args...), jen.Op("&").Id("row")), jen.Err().Op("!=").Nil()).Block(
+		jen.List(jen.Id("row"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "ScanOne").Call(dbOf(t.Tenant != nil).Dot("QueryRow").Call(args...), jen.Id(t.Scan)),
+		jen.If(jen.Err().Op("!=").Nil()).Block(
 			jen.Id("fill").Dot("Abort").Call(),
 			jen.Return(jen.Id(t.Model).Values(), wrapErr(t, "FindByID")),
 		),
@@ -278,7 +278,7 @@ func cachedFindByIDs(t *ir.Table) []jen.Code {
 	miss := append(cacheScopeOnMiss(t),
 		jen.List(jen.Id("rows"), jen.Err()).Op(":=").Add(dbOf(t.Tenant != nil)).Dot("Query").Call(
 			append([]jen.Code{jen.Id("batch").Dot("Context").Call(jen.Id("ctx"))}, callArgs(s, []jen.Code{jen.Id("miss")})[1:]...)...),
-		jen.List(jen.Id("items"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "CollectRows").Call(jen.Id("rows"), jen.Err(), jen.Len(jen.Id("miss")), jen.Id(t.Scan)),
+		jen.List(jen.Id("items"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "Collect").Call(jen.Id("rows"), jen.Err(), jen.Len(jen.Id("miss")), jen.Id(t.Scan)),
 		jen.If(jen.Err().Op("!=").Nil()).Block(
 			jen.Id("batch").Dot("Abort").Call(),
 			jen.Return(jen.Nil(), wrapErr(t, "FindByIDs")),

@@ -101,13 +101,13 @@ func genQueryRow(f *jen.File, q *ir.Query) {
 		}
 	})
 	f.Line()
-	comment(f, fmt.Sprintf("%s reads a row of the result of %s.%s, columns in declared order, into v.", r.Scan, q.Table.Repo, q.Name))
-	f.Func().Id(r.Scan).Params(jen.Id("row").Qual(ir.PathPgx, "Row"), jen.Id("v").Op("*").Id(r.Name)).Error().Block(
-		jen.Return(jen.Id("row").Dot("Scan").CallFunc(func(g *jen.Group) {
-			for _, fl := range r.Fields {
-				g.Op("&").Id("v").Dot(fl.Field)
-			}
-		})),
+	comment(f, fmt.Sprintf("%s gives the scan destinations of the fields of v, columns in declared order.", r.Scan))
+	items := []jen.Code{jen.Id("d")}
+	for _, fl := range r.Fields {
+		items = append(items, jen.Op("&").Id("v").Dot(fl.Field))
+	}
+	f.Func().Id(r.Scan).Params(jen.Id("v").Op("*").Id(r.Name), jen.Id("d").Index().Any()).Index().Any().Block(
+		jen.Return(jen.Append(items...)),
 	)
 	f.Line()
 }
@@ -234,6 +234,42 @@ func (c queryCall) argSlice() jen.Code {
 		return jen.Index().Any().Values(args...)
 	}
 	return jen.Nil()
+}
+
+// fast returns how the query binds its params struct in a runtime call
+// helper (runtime.QueryOne, Query, Exec): p and a function giving
+// pointers to its fields, the tenant after them; ok is false for a query
+// without a params struct or with variants, which binds its arguments
+// as they are.
+func (c queryCall) fast() (call, bool) {
+	q := c.q
+	if q.ParamsType == "" || q.Arrays {
+		return call{}, false
+	}
+	var own, tail []jen.Code
+	for _, a := range q.Variants[0].Args {
+		if a.Param.Kind == ir.TenantParam {
+			tail = append(tail, jen.Id("tenant"))
+			continue
+		}
+		if len(tail) > 0 {
+			return call{}, false
+		}
+		field := jen.Id("p").Dot(a.Param.Field)
+		switch a.Kind {
+		case ir.ArgOptValue:
+			own = append(own, jen.Op("&").Add(field.Dot("Value")))
+		case ir.ArgOptPtr:
+			own = append(own, field.Dot("Arg").Call())
+		case ir.ArgOptSet:
+			own = append(own, field.Dot("Set"))
+		default:
+			own = append(own, jen.Op("&").Add(field))
+		}
+	}
+	args := jen.Func().Params(jen.Id("p").Op("*").Id(q.ParamsType), jen.Id("d").Index().Any()).Index().Any().
+		Add(inline(jen.Return(jen.Append(append([]jen.Code{jen.Id("d")}, own...)...))))
+	return call{in: jen.Id("p"), args: args, rest: tail}, true
 }
 
 func mainStmt(v *ir.QueryVariant) ir.Statement   { return v.Main }
@@ -397,9 +433,24 @@ func genQueryMethod(f *jen.File, q *ir.Query) {
 	case q.Returns == "one" && q.CacheIndex != nil:
 		body = cachedFinder(q, c)
 	case q.Returns == "one":
-		body = append(body, scanOne(t, q.Name, run("QueryRow"), q.Result.Scan)...)
+		if in, ok := c.fast(); ok {
+			body = append(body, jen.List(jen.Id("v"), jen.Err()).Op(":=").Add(in.run("QueryOne", db, c.sql(mainStmt), ir.Statement{}, jen.Id(q.Result.Scan))))
+		} else {
+			body = append(body, jen.List(jen.Id("v"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "ScanOne").Call(run("QueryRow"), jen.Id(q.Result.Scan)))
+		}
+		body = append(body, jen.Return(jen.Id("v"), wrapErr(t, q.Name)))
 	case q.Returns == "many":
-		body = append(body, collect(t, q.Name, run("Query"), q.Result.Scan, limitCapacity(q))...)
+		if in, ok := c.fast(); ok {
+			capacity := limitCapacity(q)
+			if capacity == nil {
+				capacity = jen.Lit(0)
+			}
+			body = append(body,
+				jen.List(jen.Id("items"), jen.Err()).Op(":=").Add(in.run("Query", db, c.sql(mainStmt), ir.Statement{}, jen.Id(q.Result.Scan), capacity)),
+				jen.Return(jen.Id("items"), wrapErr(t, q.Name)))
+		} else {
+			body = append(body, collect(t, q.Name, run("Query"), q.Result.Scan, limitCapacity(q))...)
+		}
 	case q.Returns == "count" || q.Returns == "exists":
 		typ, local := jen.Int64(), "n"
 		if q.Returns == "exists" {
@@ -409,16 +460,21 @@ func genQueryMethod(f *jen.File, q *ir.Query) {
 			jen.List(jen.Id(local), jen.Err()).Op(":=").Qual(ir.PathRuntime, "ScanValue").Types(typ).Call(run("QueryRow")),
 			jen.Return(jen.Id(local), wrapErr(t, q.Name)),
 		)
-	case q.Returns == "exec":
-		body = append(body,
-			jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(run("Exec")), jen.Err().Op("!=").Nil()).Block(jen.Return(wrapErr(t, q.Name))),
-			jen.Return(jen.Nil()),
-		)
-	case q.Returns == "rows_affected":
-		body = append(body,
-			jen.List(jen.Id("tag"), jen.Err()).Op(":=").Add(run("Exec")),
-			jen.Return(jen.Id("tag").Dot("RowsAffected").Call(), wrapErr(t, q.Name)),
-		)
+	case q.Returns == "exec" || q.Returns == "rows_affected":
+		exec := run("Exec")
+		if in, ok := c.fast(); ok {
+			exec = in.run("Exec", db, c.sql(mainStmt), ir.Statement{})
+		}
+		if q.Returns == "exec" {
+			body = append(body,
+				jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(exec), jen.Err().Op("!=").Nil()).Block(jen.Return(wrapErr(t, q.Name))),
+				jen.Return(jen.Nil()))
+		} else {
+			body = append(body,
+				jen.List(jen.Id("tag"), jen.Err()).Op(":=").Add(exec),
+				jen.Return(jen.Id("tag").Dot("RowsAffected").Call(), wrapErr(t, q.Name)),
+			)
+		}
 	}
 	method(f, t, q.Name, queryDoc(q)).Params(queryParams(q)...).Params(queryResults(q)...).Block(body...)
 	f.Line()

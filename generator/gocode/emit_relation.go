@@ -29,9 +29,12 @@ func mapType(r *ir.Relation, model string) *jen.Statement {
 }
 
 // keyOf reads the relation key from a field expression of the given
-// column: nullable columns are pointers, dereferenced.
+// column: a nullable column's value (a pointer dereferenced).
 func keyOf(c *ir.Column, expr *jen.Statement) *jen.Statement {
-	if c.Go.Ptr {
+	switch {
+	case c.Go.Null:
+		return expr.Dot("V")
+	case c.Go.Ptr:
 		return jen.Op("*").Add(expr)
 	}
 	return expr
@@ -80,7 +83,7 @@ func genBelongsTo(f *jen.File, r *ir.Relation) {
 	method(f, t, r.List, fmt.Sprintf("%s returns the rows of table %s whose %s is %s, in primary key order.",
 		r.List, t.SQLName, c.SQLName, c.Param)).
 		Params(ctxParam.Clone(), jen.Id(c.Param).Add(typeCode(r.Key))).Params(jen.Index().Id(t.Model), jen.Error()).
-		Block(append(pre, queryMany(t, r.List, scoped, r.ListSQL, []jen.Code{jen.Id(c.Param)}, nil)...)...)
+		Block(append(pre, queryMany(t, r.List, scoped, r.ListSQL, call{in: jen.Id(c.Param), args: jen.Qual(ir.PathRuntime, "Arg")}, t.Scan, nil)...)...)
 	f.Line()
 	if r.Skipped != "" {
 		return
@@ -88,8 +91,7 @@ func genBelongsTo(f *jen.File, r *ir.Relation) {
 	s := r.LoadSQL
 	genStatement(f, s)
 	mt := mapType(r, t.Model)
-	doc := fmt.Sprintf("%s returns the rows of table %s whose %s is one of keys, grouped by %s, each group in "+
-		"primary key order, with one query. Keys without rows are not in the map.", r.Loader, t.SQLName, c.SQLName, c.SQLName)
+	doc := fmt.Sprintf("%s is %s on db.", r.Loader, r.Load)
 	if s.Has(ir.TailTenant) {
 		doc += " db must be scoped to tenant (runtime.Scope)."
 	}
@@ -130,9 +132,8 @@ func genBelongsTo(f *jen.File, r *ir.Relation) {
 	lpre, lscoped := loaderPrelude(t, r.Load, r, returnsNil)
 	call := append([]jen.Code{jen.Id("ctx"), dbOf(lscoped), jen.Id("keys")}, loaderArgs(r)...)
 	method(f, t, r.Load, fmt.Sprintf("%s returns the rows of table %s whose %s is one of keys, grouped by %s, each "+
-		"group in primary key order. It runs one query, however many keys there are: load the children of a list "+
-		"of %s without a query per row. Keys without rows are not in the map.",
-		r.Load, t.SQLName, c.SQLName, c.SQLName, r.Target.SQLName)).
+		"group in primary key order, with one query however many keys; keys without rows are not in the map.",
+		r.Load, t.SQLName, c.SQLName, c.SQLName)).
 		Params(ctxParam.Clone(), jen.Id("keys").Index().Add(typeCode(r.Key))).Params(mt.Clone(), jen.Error()).
 		Block(append(lpre,
 			jen.List(jen.Id("m"), jen.Err()).Op(":=").Id(r.Loader).Call(call...),
@@ -141,17 +142,25 @@ func genBelongsTo(f *jen.File, r *ir.Relation) {
 	f.Line()
 }
 
-// parentKeys renders the loop collecting the keys of parents from ref.
+// parentKeys renders collecting the keys of parents from ref.
 func parentKeys(r *ir.Relation, ref *ir.Column) []jen.Code {
-	elem := jen.Id("parents").Index(jen.Id("i")).Dot(ref.Field)
-	add := jen.Id("keys").Op("=").Append(jen.Id("keys"), keyOf(ref, elem.Clone()))
+	p := func() *jen.Statement { return jen.Id("p").Dot(ref.Field) }
 	if ref.Go.Ptr {
-		add = jen.If(elem.Clone().Op("!=").Nil()).Block(add)
+		elem := jen.Id("parents").Index(jen.Id("i")).Dot(ref.Field)
+		return []jen.Code{
+			jen.Id("keys").Op(":=").Make(jen.Index().Add(typeCode(r.Key)), jen.Lit(0), jen.Len(jen.Id("parents"))),
+			jen.For(jen.Id("i").Op(":=").Range().Id("parents")).Block(
+				jen.If(elem.Clone().Op("!=").Nil()).Block(jen.Id("keys").Op("=").Append(jen.Id("keys"), jen.Op("*").Add(elem.Clone()))),
+			),
+		}
 	}
-	return []jen.Code{
-		jen.Id("keys").Op(":=").Make(jen.Index().Add(typeCode(r.Key)), jen.Lit(0), jen.Len(jen.Id("parents"))),
-		jen.For(jen.Id("i").Op(":=").Range().Id("parents")).Block(add),
+	ok := jen.True()
+	if ref.Go.Null {
+		ok = p().Dot("Valid")
 	}
+	key := jen.Func().Params(jen.Id("p").Op("*").Id(r.Table.Model)).Params(typeCode(r.Key), jen.Bool()).
+		Add(inline(jen.Return(keyOf(ref, p()), ok)))
+	return []jen.Code{jen.Id("keys").Op(":=").Qual(ir.PathRuntime, "Keys").Call(jen.Id("parents"), key)}
 }
 
 // genHasMany emits Load<Children> on the parent's repository.
@@ -171,9 +180,8 @@ func genHasMany(f *jen.File, r *ir.Relation) {
 		jen.Return(jen.Id("m"), wrapErr(t, r.Load)),
 	)
 	method(f, t, r.Load, fmt.Sprintf("%s returns the rows of table %s that reference each of parents (%s.%s = %s.%s), "+
-		"keyed by the parent's %s, each group in primary key order. It runs one query for all parents; parents "+
-		"without rows are not in the map.", r.Load, child.SQLName, child.SQLName, r.FK.SQLName, t.SQLName,
-		r.Ref.SQLName, r.Ref.SQLName)).
+		"keyed by the parent's %s, each group in primary key order, with one query; parents without rows are not "+
+		"in the map.", r.Load, child.SQLName, child.SQLName, r.FK.SQLName, t.SQLName, r.Ref.SQLName, r.Ref.SQLName)).
 		Params(ctxParam.Clone(), jen.Id("parents").Index().Id(t.Model)).Params(mapType(r, child.Model), jen.Error()).
 		Block(body...)
 	f.Line()
@@ -186,7 +194,6 @@ func genManyToMany(f *jen.File, r *ir.Relation) {
 		s := r.LoadSQL
 		genStatement(f, s)
 		mt := mapType(r, target.Model)
-		wrap := func() jen.Code { return jen.Return(jen.Nil(), wrapErr(t, r.Load)) }
 		var body []jen.Code
 		scoped := needsTenant(s)
 		if scoped {
@@ -198,23 +205,10 @@ func genManyToMany(f *jen.File, r *ir.Relation) {
 		}
 		body = append(body, parentKeys(r, r.Ref)...)
 		body = append(body,
-			jen.Id("m").Op(":=").Make(mt.Clone()),
-			jen.If(jen.Len(jen.Id("keys")).Op("==").Lit(0)).Block(jen.Return(jen.Id("m"), jen.Nil())),
+			jen.If(jen.Len(jen.Id("keys")).Op("==").Lit(0)).Block(jen.Return(mt.Clone().Values(), jen.Nil())),
 			jen.List(jen.Id("rows"), jen.Err()).Op(":=").Add(dbOf(scoped)).Dot("Query").Call(callArgs(s, []jen.Code{jen.Id("keys")})...),
-			jen.If(jen.Err().Op("!=").Nil()).Block(wrap()),
-			jen.Defer().Id("rows").Dot("Close").Call(),
-			jen.For(jen.Id("rows").Dot("Next").Call()).Block(
-				jen.Var().Id("k").Add(typeCode(r.Key)),
-				jen.Var().Id("v").Id(target.Model),
-				jen.If(jen.Err().Op(":=").Id("rows").Dot("Scan").CallFunc(func(g *jen.Group) {
-					g.Op("&").Id("k")
-					for _, c := range target.Columns {
-						g.Op("&").Id("v").Dot(c.Field)
-					}
-				}), jen.Err().Op("!=").Nil()).Block(wrap()),
-				jen.Id("m").Index(jen.Id("k")).Op("=").Append(jen.Id("m").Index(jen.Id("k")), jen.Id("v")),
-			),
-			jen.If(jen.Err().Op(":=").Id("rows").Dot("Err").Call(), jen.Err().Op("!=").Nil()).Block(wrap()),
+			jen.List(jen.Id("m"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "GroupRowsBy").Types(typeCode(r.Key)).Call(jen.Id("rows"), jen.Err(), jen.Id(target.Scan)),
+			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), wrapErr(t, r.Load))),
 		)
 		if r.FK.Type.IsPadded() {
 			body = append(body, jen.Return(jen.Qual(ir.PathRuntime, "PaddedKeys").Call(jen.Id("m"), jen.Nil(), jen.Id("keys"))))
@@ -238,8 +232,9 @@ func genManyToMany(f *jen.File, r *ir.Relation) {
 	params := []jen.Code{ctxParam.Clone(), jen.Id(a).Add(typeCode(r.FK.Go.Elem())), jen.Id(b).Add(typeCode(r.To.Go.Elem()))}
 	exec := func(name string, s ir.Statement) []jen.Code {
 		_, db, _ := invalidatingDB(t, name, jen.Id("r").Dot("db"))
+		in := call{in: jen.Id(a), args: jen.Qual(ir.PathRuntime, "Arg"), rest: []jen.Code{jen.Id(b)}}
 		return []jen.Code{
-			jen.List(jen.Id("tag"), jen.Err()).Op(":=").Add(db).Dot("Exec").Call(jen.Id("ctx"), jen.Id(s.Const), jen.Id(a), jen.Id(b)),
+			jen.List(jen.Id("tag"), jen.Err()).Op(":=").Add(in.run("Exec", db, jen.Id(s.Const), s)),
 			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.False(), wrapErr(t, name))),
 			jen.Return(jen.Id("tag").Dot("RowsAffected").Call().Op(">").Lit(0), jen.Nil()),
 		}

@@ -36,13 +36,13 @@ func genSoftDelete(f *jen.File, t *ir.Table) {
 	method(f, t, "HardDelete", fmt.Sprintf("HardDelete removes the row of table %s with %s from the table, "+
 		"deleted or not, and reports whether there was one.", t.SQLName, pkDesc(t))).
 		Params(pkParams(t)...).Params(jen.Bool(), jen.Error()).
-		Block(execCount(t, "HardDelete", t.SQL.HardDelete, pkArgs(t), false)...)
+		Block(execCount(t, "HardDelete", t.SQL.HardDelete, false)...)
 	f.Line()
 	genStatement(f, t.SQL.Restore)
 	method(f, t, "Restore", fmt.Sprintf("Restore brings back the soft-deleted row of table %s with %s (it clears "+
 		"%s) and reports whether a deleted row was restored.", t.SQLName, pkDesc(t), t.DeletedAt.SQLName)).
 		Params(pkParams(t)...).Params(jen.Bool(), jen.Error()).
-		Block(execCount(t, "Restore", t.SQL.Restore, pkArgs(t), false)...)
+		Block(execCount(t, "Restore", t.SQL.Restore, false)...)
 	f.Line()
 	genSoftDeleteMany(f, t)
 }

@@ -23,6 +23,7 @@ func genTable(f *jen.File, t *ir.Table) {
 	genRuleVars(f, t)
 	genWithDeleted(f, t)
 	genScan(f, t)
+	genArgs(f, t)
 	genCache(f, t)
 	genCreate(f, t)
 	genFindByID(f, t)
@@ -114,9 +115,28 @@ func omittedOnInsert(t *ir.Table) string {
 	return s
 }
 
+// setNullHint says how an update struct sets its nullable columns to
+// NULL, by the forms they have.
+func setNullHint(cols []*ir.Column) string {
+	var null, ptr bool
+	for _, c := range cols {
+		null = null || c.Go.Null
+		ptr = ptr || c.Go.Ptr
+	}
+	switch {
+	case null && ptr:
+		return "; a nullable column is set to NULL with runtime.SetNull[T]() (runtime.Set[*T](nil) for a pointer)"
+	case null:
+		return "; a nullable column is set to NULL with runtime.SetNull[T]()"
+	case ptr:
+		return "; a nullable column is set to NULL with runtime.Set[*T](nil)"
+	}
+	return ""
+}
+
 func genUpdateStruct(f *jen.File, t *ir.Table) {
-	comment(f, fmt.Sprintf("%s lists changes to a row of table %s. Unset fields leave their column unchanged; "+
-		"a nullable column is set to NULL with runtime.Set[*T](nil).", t.UpdateType, t.SQLName))
+	comment(f, fmt.Sprintf("%s lists changes to a row of table %s. Unset fields leave their column unchanged%s.",
+		t.UpdateType, t.SQLName, setNullHint(t.Updatable)))
 	f.Type().Id(t.UpdateType).StructFunc(func(g *jen.Group) {
 		for _, c := range t.Updatable {
 			g.Id(c.Field).Add(jen.Qual(ir.PathRuntime, "Opt").Types(typeCode(c.Go))).
@@ -150,19 +170,43 @@ func genRepo(f *jen.File, t *ir.Table) {
 	f.Line()
 }
 
-// scanName names the table's row scanner.
-func scanName(t *ir.Table) string { return "scan" + t.Model }
-
 func genScan(f *jen.File, t *ir.Table) {
-	comment(f, fmt.Sprintf("%s reads a row of table %s, columns in table order, into v.", t.Scan, t.SQLName))
-	f.Func().Id(t.Scan).Params(jen.Id("row").Qual(ir.PathPgx, "Row"), jen.Id("v").Op("*").Id(t.Model)).Error().Block(
-		jen.Return(jen.Id("row").Dot("Scan").CallFunc(func(g *jen.Group) {
-			for _, c := range t.Columns {
-				g.Op("&").Id("v").Dot(c.Field)
-			}
-		})),
+	comment(f, fmt.Sprintf("%s gives the scan destinations of the fields of v, columns in table order.", t.Scan))
+	f.Func().Id(t.Scan).Params(jen.Id("v").Op("*").Id(t.Model), jen.Id("d").Index().Any()).Index().Any().Block(
+		jen.Return(jen.Append(append([]jen.Code{jen.Id("d")}, fieldPtrs("v", t.Columns)...)...)),
 	)
 	f.Line()
+}
+
+// fieldPtrs are &v.Field of each column.
+func fieldPtrs(v string, cols []*ir.Column) []jen.Code {
+	out := make([]jen.Code, len(cols))
+	for i, c := range cols {
+		out[i] = jen.Op("&").Id(v).Dot(c.Field)
+	}
+	return out
+}
+
+// genArgs emits the function giving the values Create binds from an
+// insert struct.
+func genArgs(f *jen.File, t *ir.Table) {
+	comment(f, fmt.Sprintf("%s gives the values Create binds from n.", t.Args))
+	f.Func().Id(t.Args).Params(jen.Id("n").Op("*").Id(t.NewType), jen.Id("d").Index().Any()).Index().Any().Block(
+		jen.Return(appendArgs("n", t.SQL.CreateArgs)),
+	)
+	f.Line()
+}
+
+// appendArgs renders append(d, …) of the arguments read from v, or d.
+func appendArgs(v string, args []ir.Arg) jen.Code {
+	if len(args) == 0 {
+		return jen.Id("d")
+	}
+	items := []jen.Code{jen.Id("d")}
+	for _, a := range args {
+		items = append(items, argExpr(v, a))
+	}
+	return jen.Append(items...)
 }
 
 // method starts a repository method declaration.
@@ -171,18 +215,35 @@ func method(f *jen.File, t *ir.Table, name, doc string) *jen.Statement {
 	return f.Func().Params(jen.Id("r").Op("*").Id(t.Repo)).Id(name)
 }
 
-// argExpr renders how an argument is read from the struct variable v.
+// argExpr renders how an argument is read from the struct pointer v: a
+// pointer to the field, so that binding it boxes nothing; an optional
+// field's Arg (nil when unset) or Set.
+//
+// A field that is itself a pointer or a slice (nil for NULL) is passed
+// as it is: a pointer to a nil pointer does not reach every codec as
+// NULL, and the JSON codec sends a *json.RawMessage as the JSON of the
+// bytes, not the bytes.
 func argExpr(v string, a ir.Arg) jen.Code {
 	field := jen.Id(v).Dot(a.Column.Field)
+	byValue := a.Column.Go.Ptr || a.Column.Go.IsSliceLike()
 	switch a.Kind {
 	case ir.ArgOptPtr:
-		return field.Dot("Ptr").Call()
+		if byValue {
+			return jen.Qual(ir.PathRuntime, "OptValue").Call(jen.Op("&").Add(field))
+		}
+		return field.Dot("Arg").Call()
 	case ir.ArgOptSet:
 		return field.Dot("Set")
 	case ir.ArgOptValue:
-		return field.Dot("Value")
+		if byValue {
+			return field.Dot("Value")
+		}
+		return jen.Op("&").Add(field.Dot("Value"))
 	}
-	return field
+	if byValue {
+		return field
+	}
+	return jen.Op("&").Add(field)
 }
 
 // pkParams are the primary key parameters of a method; pkArgs the same
@@ -203,6 +264,29 @@ func pkArgs(t *ir.Table) []jen.Code {
 	return out
 }
 
+// keyIn is how a method binds its primary key in a runtime call: the
+// first column as the call's input, bound by runtime.Arg, the others in
+// its tail.
+func keyIn(t *ir.Table) call {
+	return call{in: jen.Id(t.PK[0].Param), args: jen.Qual(ir.PathRuntime, "Arg"), rest: pkArgs(t)[1:]}
+}
+
+// call is the input of a runtime call helper (runtime.QueryOne, Query,
+// Exec …): the value the call copies, the function reading its
+// arguments from it, and the values bound after them.
+type call struct {
+	in, args jen.Code
+	rest     []jen.Code
+}
+
+// run renders runtime.fn(ctx, db, sql, in, args, extra…, rest…, the
+// statement's behaviour values…).
+func (c call) run(fn string, db, sql jen.Code, s ir.Statement, extra ...jen.Code) *jen.Statement {
+	args := append([]jen.Code{jen.Id("ctx"), db, sql, c.in, c.args}, extra...)
+	args = append(append(args, c.rest...), tailArgs(s)...)
+	return jen.Qual(ir.PathRuntime, fn).Call(args...)
+}
+
 // pkDesc describes the key parameters in a doc comment: "id" or
 // "order_id and product_id".
 func pkDesc(t *ir.Table) string {
@@ -216,25 +300,26 @@ func pkDesc(t *ir.Table) string {
 	return "the given " + strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
-// queryOne renders: var v T; if err := scan(db.QueryRow(ctx, sql, args...), &v); err != nil { return T{}, wrap }; return v, nil
-func queryOne(t *ir.Table, methodName string, scoped bool, s ir.Statement, args []jen.Code) []jen.Code {
-	return scanOne(t, methodName, dbOf(scoped).Dot("QueryRow").Call(callArgs(s, args)...), t.Scan)
-}
-
-// scanOne renders reading the one row of a QueryRow call with scan, and
-// returning it or the error, wrapped.
-func scanOne(t *ir.Table, methodName string, row jen.Code, scan string) []jen.Code {
+// queryOne renders running s through c with runtime.QueryOne and
+// returning the row or the error, wrapped.
+func queryOne(t *ir.Table, methodName string, scoped bool, s ir.Statement, c call) []jen.Code {
 	return []jen.Code{
-		jen.List(jen.Id("v"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "ScanOne").Call(row, jen.Id(scan)),
+		jen.List(jen.Id("v"), jen.Err()).Op(":=").Add(c.run("QueryOne", dbOf(scoped), stmtExpr(s), s, jen.Id(t.Scan))),
 		jen.Return(jen.Id("v"), wrapErr(t, methodName)),
 	}
 }
 
-// queryMany renders a query collected into a slice of the table's models
-// (or of a query's rows, through scan), with room for capacity rows (nil
-// when unknown): the query, CollectRows, and the return.
-func queryMany(t *ir.Table, methodName string, scoped bool, s ir.Statement, args []jen.Code, capacity jen.Code) []jen.Code {
-	return collect(t, methodName, dbOf(scoped).Dot("Query").Call(callArgs(s, args)...), t.Scan, capacity)
+// queryMany renders running s through c with runtime.Query, with room
+// for capacity rows (nil when unknown), and returning the rows or the
+// error, wrapped.
+func queryMany(t *ir.Table, methodName string, scoped bool, s ir.Statement, c call, scan string, capacity jen.Code) []jen.Code {
+	if capacity == nil {
+		capacity = jen.Lit(0)
+	}
+	return []jen.Code{
+		jen.List(jen.Id("items"), jen.Err()).Op(":=").Add(c.run("Query", dbOf(scoped), stmtExpr(s), s, jen.Id(scan), capacity)),
+		jen.Return(jen.Id("items"), wrapErr(t, methodName)),
+	}
 }
 
 // collect renders reading the rows of a query call into items with scan,
@@ -251,7 +336,7 @@ func collectWith(t *ir.Table, methodName, local string, query, scan, capacity je
 	}
 	return []jen.Code{
 		jen.List(jen.Id(local), jen.Err()).Op(":=").Add(query),
-		jen.List(jen.Id("items"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "CollectRows").Call(jen.Id(local), jen.Err(), capacity, scan),
+		jen.List(jen.Id("items"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "Collect").Call(jen.Id(local), jen.Err(), capacity, scan),
 		jen.Return(jen.Id("items"), wrapErr(t, methodName)),
 	}
 }
@@ -290,13 +375,12 @@ func returnsBool(err jen.Code) jen.Code { return jen.Return(jen.False(), err) }
 // returnsNil is the fail function of methods returning (slice or map, error).
 func returnsNil(err jen.Code) jen.Code { return jen.Return(jen.Nil(), err) }
 
+// newIn is how Create and the upserts bind an insert struct.
+func newIn(t *ir.Table) call { return call{in: jen.Id("n"), args: jen.Id(t.Args)} }
+
 func genCreate(f *jen.File, t *ir.Table) {
 	s := t.SQL.Create
 	genStatement(f, s)
-	var args []jen.Code
-	for _, a := range t.SQL.CreateArgs {
-		args = append(args, argExpr("n", a))
-	}
 	pre, scoped := prelude(t, "Create", "n", []ir.Statement{s}, returnsModel(t))
 	doc := fmt.Sprintf("Create inserts a row into table %s and returns it as stored, defaults applied.", t.SQLName)
 	if t.Validates {
@@ -305,7 +389,7 @@ func genCreate(f *jen.File, t *ir.Table) {
 	method(f, t, "Create", doc).
 		Params(ctxParam.Clone(), jen.Id("n").Id(t.NewType)).Params(jen.Id(t.Model), jen.Error()).
 		Block(append(pre,
-			jen.List(jen.Id("v"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "ScanOne").Call(dbOf(scoped).Dot("QueryRow").Call(callArgs(s, args)...), jen.Id(t.Scan)),
+			jen.List(jen.Id("v"), jen.Err()).Op(":=").Add(newIn(t).run("QueryOne", dbOf(scoped), stmtExpr(s), s, jen.Id(t.Scan))),
 			jen.Return(jen.Id("v"), wrapParamsErr(t, "Create", s, nil, t.SQL.CreateArgs)),
 		)...)
 	f.Line()
@@ -315,7 +399,7 @@ func genFindByID(f *jen.File, t *ir.Table) {
 	s := t.SQL.FindByID
 	genStatement(f, s)
 	pre, scoped := prelude(t, "FindByID", "", []ir.Statement{s}, returnsModel(t))
-	body := append(pre, queryOne(t, "FindByID", scoped, s, pkArgs(t))...)
+	body := append(pre, queryOne(t, "FindByID", scoped, s, keyIn(t))...)
 	if t.Cache != nil {
 		body = cachedFindByID(t)
 	}
@@ -330,10 +414,10 @@ func genFindAll(f *jen.File, t *ir.Table) {
 	s := t.SQL.FindAll
 	genStatement(f, s)
 	pre, scoped := prelude(t, "FindAll", "", []ir.Statement{s}, returnsNil)
-	method(f, t, "FindAll", fmt.Sprintf("FindAll returns every row of table %s, ordered by primary key. It holds "+
-		"the whole result in memory; use List or Stream for large tables.", t.SQLName)).
+	method(f, t, "FindAll", fmt.Sprintf("FindAll returns every row of table %s in primary key order, all in memory; "+
+		"List and Stream do not hold them all.", t.SQLName)).
 		Params(ctxParam.Clone()).Params(jen.Index().Id(t.Model), jen.Error()).
-		Block(append(pre, queryMany(t, "FindAll", scoped, s, nil, nil)...)...)
+		Block(append(pre, collect(t, "FindAll", dbOf(scoped).Dot("Query").Call(callArgs(s, nil)...), t.Scan, nil)...)...)
 	f.Line()
 }
 
@@ -342,9 +426,8 @@ func genStream(f *jen.File, t *ir.Table) {
 	pre, scoped := prelude(t, "Stream", "", []ir.Statement{s}, func(err jen.Code) jen.Code {
 		return jen.Return(jen.Qual(ir.PathRuntime, "StreamError").Types(jen.Id(t.Model)).Call(err))
 	})
-	method(f, t, "Stream", fmt.Sprintf("Stream yields every row of table %s, ordered by primary key, reading them "+
-		"from the server as the loop goes: memory use does not grow with the table. An error ends the sequence.",
-		t.SQLName)).
+	method(f, t, "Stream", fmt.Sprintf("Stream yields every row of table %s in primary key order as the loop reads "+
+		"them from the server: memory use does not grow with the table. An error ends the sequence.", t.SQLName)).
 		Params(ctxParam.Clone()).Qual(ir.PathIter, "Seq2").Types(jen.Id(t.Model), jen.Error()).
 		Block(append(pre, jen.Return(streamCall(t, "Stream", dbOf(scoped), t.Scan, callArgs(s, nil)[1:])))...)
 	f.Line()
@@ -389,10 +472,9 @@ func genList(f *jen.File, t *ir.Table) {
 		jen.List(jen.Id("p"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "KeysetPage").Call(append([]jen.Code{jen.Id("ctx"), dbOf(scoped), jen.Id("page"), keyset}, cursor...)...),
 		jen.Return(jen.Id("p"), wrapErr(t, "List")),
 	)
-	method(f, t, "List", fmt.Sprintf("List returns a page of rows of table %s in primary key order: up to "+
-		"page.Limit rows after the cursor page.After (\"\" for the first page). Pass the returned Next cursor "+
-		"to get the following page; it is \"\" after the last one. Rows inserted meanwhile after the cursor "+
-		"are included, and no row is returned twice.", t.SQLName)).
+	method(f, t, "List", fmt.Sprintf("List returns up to page.Limit rows of table %s in primary key order, after the "+
+		"cursor page.After (\"\" for the first page); the page's Next cursor (\"\" after the last page) gets the "+
+		"next one.", t.SQLName)).
 		Params(ctxParam.Clone(), jen.Id("page").Qual(ir.PathRuntime, "PageArgs")).Params(pageType.Clone(), jen.Error()).
 		Block(body...)
 	f.Line()
@@ -408,15 +490,80 @@ func staleVersion(t *ir.Table, method string, scoped bool) jen.Code {
 	return jen.Qual(ir.PathRuntime, "StaleVersion").Call(append(args, tailArgs(t.SQL.Exists)...)...)
 }
 
+// genUpdateVars emits the runtime.Update of a table's Update and the
+// function giving the values of an update struct's fields.
+func genUpdateVars(f *jen.File, t *ir.Table) {
+	if len(t.Updatable) == 0 {
+		genStatement(f, t.SQL.Update)
+		return
+	}
+	var kv []jen.Code
+	var nullable, sensitive uint64
+	for i, c := range t.Updatable {
+		if i < 64 && c.Nullable {
+			nullable |= 1 << i
+		}
+		if i < 64 && c.Sensitive {
+			sensitive |= 1 << i
+		}
+	}
+	if p := t.SQL.UpdateParts; p != nil {
+		cols := make([]jen.Code, len(t.Updatable))
+		for i, c := range t.Updatable {
+			cols[i] = strLit(c.Quoted)
+		}
+		kv = append(kv,
+			jen.Custom(jen.Options{Separator: ", "}, field("Name", jen.Lit(t.Op+".Update")), field("Keys", jen.Lit(p.Keys))),
+			field("Head", jen.Lit(p.Head)),
+			field("Cols", jen.Index().String().Values(cols...)),
+		)
+		if p.Casts != nil {
+			var casts []jen.Code
+			for _, c := range p.Casts {
+				casts = append(casts, strLit(c))
+			}
+			kv = append(kv, field("Casts", jen.Index().String().Values(casts...)))
+		}
+		if p.Stamps != "" {
+			kv = append(kv, field("Stamps", jen.Lit(p.Stamps)))
+		}
+		kv = append(kv, field("Tail", jen.Lit(p.Tail)))
+		if sensitive != 0 {
+			kv = append(kv, field("Sensitive", bitsLit(sensitive)))
+		}
+		if len(p.SensitiveKeys) > 0 {
+			var ks []jen.Code
+			for _, k := range p.SensitiveKeys {
+				ks = append(ks, jen.Lit(k))
+			}
+			kv = append(kv, field("SensitiveKeys", jen.Index().Int().Values(ks...)))
+		}
+	} else {
+		genStatement(f, t.SQL.Update)
+		kv = append(kv, jen.Custom(jen.Options{Separator: ", "}, field("Fallback", jen.Id(t.SQL.Update.Const)), field("Keys", jen.Lit(len(t.PK)))))
+	}
+	if nullable != 0 {
+		kv = append(kv, field("Nullable", bitsLit(nullable)))
+	}
+	comment(f, fmt.Sprintf("%s are the statements of %s.Update: one per set of fields set (see runtime.Update).", t.UpdateVar, t.Repo))
+	f.Var().Id(t.UpdateVar).Op("=").Op("&").Add(literal(jen.Qual(ir.PathRuntime, "Update"), kv...))
+	f.Line()
+	comment(f, fmt.Sprintf("%s gives the value of each field of u, nil when unset.", t.UpdateArgs))
+	vals := []jen.Code{jen.Id("d")}
+	for _, c := range t.Updatable {
+		vals = append(vals, argExpr("u", ir.Arg{Column: c, Kind: ir.ArgOptPtr}))
+	}
+	f.Func().Id(t.UpdateArgs).Params(jen.Id("u").Op("*").Id(t.UpdateType), jen.Id("d").Index().Any()).Index().Any().Block(
+		jen.Return(jen.Append(vals...)),
+	)
+	f.Line()
+}
+
 func genUpdate(f *jen.File, t *ir.Table) {
 	s := t.SQL.Update
-	genStatement(f, s)
+	genUpdateVars(f, t)
 	if t.Version != nil {
 		genStatement(f, t.SQL.Exists)
-	}
-	args := pkArgs(t)
-	for _, a := range t.SQL.UpdateArgs {
-		args = append(args, argExpr("u", a))
 	}
 	doc := fmt.Sprintf("Update applies the set fields of u to the row of table %s with %s and returns the row "+
 		"as stored. If there is none, the error matches runtime.ErrNotFound.", t.SQLName, pkDesc(t))
@@ -436,22 +583,24 @@ func genUpdate(f *jen.File, t *ir.Table) {
 	}
 	params = append(params, jen.Id("u").Id(t.UpdateType))
 	pre, scoped := prelude(t, "Update", "u", []ir.Statement{s}, returnsModel(t))
-	body := append(pre, jen.Var().Id("v").Id(t.Model))
-	scan := jen.Err().Op(":=").Id(t.Scan).Call(dbOf(scoped).Dot("QueryRow").Call(callArgs(s, args)...), jen.Op("&").Id("v"))
-	if t.Version != nil {
-		body = append(body, jen.If(scan, jen.Err().Op("!=").Nil()).Block(
-			jen.If(jen.Qual(ir.PathErrors, "Is").Call(jen.Err(), jen.Qual(ir.PathPgx, "ErrNoRows"))).Block(
-				jen.Comment("No row matched: a stale version is a conflict; a missing row stays not found."),
-				jen.If(jen.Id("stale").Op(":=").Add(staleVersion(t, "Update", scoped)), jen.Id("stale").Op("!=").Nil()).Block(
-					jen.Err().Op("=").Id("stale"),
-				),
-			),
-			jen.Return(jen.Id(t.Model).Values(), wrapParamsErr(t, "Update", s, t.PK, t.SQL.UpdateArgs)),
-		))
+	var run *jen.Statement
+	if len(t.Updatable) == 0 {
+		run = keyIn(t).run("QueryOne", dbOf(scoped), stmtExpr(s), s, jen.Id(t.Scan))
 	} else {
-		body = append(body, jen.If(scan, jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Id(t.Model).Values(), wrapParamsErr(t, "Update", s, t.PK, t.SQL.UpdateArgs))))
+		k := keyIn(t)
+		args := append([]jen.Code{jen.Id("ctx"), dbOf(scoped), jen.Id(t.UpdateVar), k.in, k.args, jen.Id("u"), jen.Id(t.UpdateArgs), jen.Id(t.Scan)}, k.rest...)
+		run = jen.Qual(ir.PathRuntime, "UpdateOne").Call(append(args, tailArgs(s)...)...)
 	}
-	body = append(body, jen.Return(jen.Id("v"), jen.Nil()))
+	body := append(pre, jen.List(jen.Id("v"), jen.Err()).Op(":=").Add(run))
+	if t.Version != nil {
+		body = append(body, jen.If(jen.Qual(ir.PathErrors, "Is").Call(jen.Err(), jen.Qual(ir.PathPgx, "ErrNoRows"))).Block(
+			jen.Comment("No row matched: a stale version is a conflict; a missing row stays not found."),
+			jen.If(jen.Id("stale").Op(":=").Add(staleVersion(t, "Update", scoped)), jen.Id("stale").Op("!=").Nil()).Block(
+				jen.Err().Op("=").Id("stale"),
+			),
+		))
+	}
+	body = append(body, jen.Return(jen.Id("v"), wrapParamsErr(t, "Update", s, t.PK, t.SQL.UpdateArgs)))
 	method(f, t, "Update", doc).Params(params...).Params(jen.Id(t.Model), jen.Error()).Block(body...)
 	f.Line()
 }
@@ -459,9 +608,9 @@ func genUpdate(f *jen.File, t *ir.Table) {
 // execCount renders running s with Exec and returning whether it touched
 // a row; with versioned, a write that touched none is told from a stale
 // version (an error) or a missing row (false).
-func execCount(t *ir.Table, method string, s ir.Statement, args []jen.Code, versioned bool) []jen.Code {
+func execCount(t *ir.Table, method string, s ir.Statement, versioned bool) []jen.Code {
 	pre, scoped := prelude(t, method, "", []ir.Statement{s}, returnsBool)
-	body := append(pre, jen.List(jen.Id("tag"), jen.Err()).Op(":=").Add(dbOf(scoped)).Dot("Exec").Call(callArgs(s, args)...))
+	body := append(pre, jen.List(jen.Id("tag"), jen.Err()).Op(":=").Add(keyIn(t).run("Exec", dbOf(scoped), jen.Id(s.Const), s)))
 	if !versioned {
 		return append(body, jen.Return(jen.Id("tag").Dot("RowsAffected").Call().Op(">").Lit(0), wrapErr(t, method)))
 	}
@@ -490,11 +639,10 @@ func genDelete(f *jen.File, t *ir.Table) {
 			"the error has kind Conflict and matches runtime.ErrStaleVersion.", t.Version.SQLName)
 	}
 	method(f, t, "Delete", doc).Params(params...).Params(jen.Bool(), jen.Error()).
-		Block(execCount(t, "Delete", s, pkArgs(t), t.Version != nil)...)
+		Block(execCount(t, "Delete", s, t.Version != nil)...)
 	f.Line()
 }
 
-// genSoftDelete emits HardDelete and Restore of a soft-delete table.
 func genCount(f *jen.File, t *ir.Table) {
 	s := t.SQL.Count
 	genStatement(f, s)

@@ -65,9 +65,11 @@ type GoType struct {
 	// (pgtype.Range[int32]); ArgName is "" for other types.
 	ArgPath string
 	ArgName string
-	// Slice makes it []Name; Ptr makes it *Name (or *[]Name).
+	// Slice makes it []Name; Ptr makes it *Name (or *[]Name); Null makes
+	// it runtime.Null[Name], the form of a nullable scalar column.
 	Slice bool
 	Ptr   bool
+	Null  bool
 	// NilIsNull is set when nil of Name already stands for NULL
 	// (json.RawMessage, []byte), so a nullable column needs no pointer.
 	NilIsNull bool
@@ -85,6 +87,9 @@ func GoTypeOf(row *pgtypes.Type) GoType {
 // name (the last element of the import path, without a major-version
 // suffix or a "go-" prefix).
 func (t GoType) String() string {
+	if t.Null {
+		return "runtime.Null[" + t.Elem().String() + "]"
+	}
 	s := ""
 	if t.Ptr {
 		s += "*"
@@ -120,11 +125,15 @@ func packageName(importPath string) string {
 	return strings.TrimPrefix(last, "go-")
 }
 
-// Elem returns the type without its pointer.
+// Elem returns the type without its pointer or runtime.Null.
 func (t GoType) Elem() GoType {
-	t.Ptr = false
+	t.Ptr, t.Null = false, false
 	return t
 }
+
+// Nullable reports whether t is a pointer or a runtime.Null: a field of
+// the type may be NULL without its Go type's nil.
+func (t GoType) Nullable() bool { return t.Ptr || t.Null }
 
 // IsSliceLike reports whether values of t are slices, whose nil already
 // stands for NULL, so a nullable column needs no pointer.

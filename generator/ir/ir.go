@@ -216,8 +216,15 @@ type Table struct {
 	// Notes are sentences for the repository's doc comment about methods
 	// that are not generated, and why.
 	Notes []string
-	// Scan names the function reading one row into a Model.
-	Scan string
+	// Scan names the function giving the scan destinations of a Model's
+	// fields; Args the one giving the values Create binds from an insert
+	// struct; UpdateArgs the one giving the value of each field of an
+	// update struct (nil when unset); UpdateVar the runtime.Update of
+	// Update's statements.
+	Scan       string
+	Args       string
+	UpdateArgs string
+	UpdateVar  string
 	// PKName is the name of the primary key constraint.
 	PKName string
 	// Indexes are the spec's indexes of the table, in spec order, named.
@@ -859,6 +866,11 @@ type CRUDSQL struct {
 	// UpdateArgs are the arguments of Update after the primary key, read
 	// from the update struct.
 	UpdateArgs []Arg
+	// UpdateParts are the parts runtime.Update builds Update's statements
+	// from, one per set of columns set, Update being the fallback that
+	// binds them all; nil when Update binds values after the columns'
+	// (a tenant, a version, an actor) or sets nothing.
+	UpdateParts *UpdateParts
 	// Delete removes the row, or with soft_delete sets deleted_at.
 	Delete Statement
 	Count  Statement
@@ -872,6 +884,21 @@ type CRUDSQL struct {
 	// AuditTrail reads the audit log rows of one row, oldest first
 	// (audit: true only).
 	AuditTrail Statement
+}
+
+// UpdateParts are the parts of a table's UPDATE (see runtime.Update):
+// Head the statement after its name line up to the SET list, Tail what
+// follows it, binding Keys placeholders ($1 to $Keys: the primary key),
+// Stamps the SET items every update has (each after ",\n    "), and
+// per updatable column (Table.Updatable) the cast of its placeholder (""
+// for most; nil when none has one). SensitiveKeys are the sensitive
+// placeholders of the key.
+type UpdateParts struct {
+	Head, Tail    string
+	Keys          int
+	Stamps        string
+	Casts         []string
+	SensitiveKeys []int
 }
 
 // Column is one column of a table.

@@ -38,10 +38,13 @@ type Type struct {
 
 	// Go is the Go type of a non-null value. NilIsNull is set when nil of
 	// that type already stands for NULL (slices, json.RawMessage), so a
-	// nullable column keeps the type; otherwise a nullable column is a
-	// pointer to it.
+	// nullable column keeps the type; NullPtr when a nullable column is a
+	// pointer to it (runtime.Null does not scan it in place: a pgtype
+	// type with a Scanner interface of its own); otherwise a nullable
+	// column is a runtime.Null of it, read without an allocation.
 	Go        GoType
 	NilIsNull bool
+	NullPtr   bool
 	// MapKey is set when Go values can key a Go map by value, as the
 	// relation loaders group rows by their foreign keys.
 	MapKey bool
@@ -314,8 +317,8 @@ var (
 func rangeType(name string, elem *Type, docs string, mapKey bool, example string) *Type {
 	return &Type{
 		Name: name, Literal: rangeLiteral(elem.Name), Example: example, Elem: elem,
-		Go:     GoType{Path: PathPgtype, Name: "Range", ArgPath: elem.Go.Path, ArgName: elem.Go.Name},
-		MapKey: mapKey, Copy: true, Unnest: true,
+		Go:      GoType{Path: PathPgtype, Name: "Range", ArgPath: elem.Go.Path, ArgName: elem.Go.Name},
+		NullPtr: true, MapKey: mapKey, Copy: true, Unnest: true,
 		Codec: "pgx's range codec, binary; bounds through the codec of " + elem.Name +
 			"; Valid false is NULL, LowerType and UpperType Empty an empty range; runtime.RegisterTypes names its type for parameters of unspecified type",
 		Catalog: name, AtlasName: name, atlas: atlasRange,
@@ -483,7 +486,7 @@ var All = []*Type{
 	},
 	{
 		Name: "tsvector", Literal: noLiteral,
-		Go: GoType{Path: PathPgtype, Name: "TSVector"}, Copy: true, Unnest: true,
+		Go: GoType{Path: PathPgtype, Name: "TSVector"}, NullPtr: true, Copy: true, Unnest: true,
 		Codec:   "pgx's tsvector codec, binary; lexemes with positions and weights; Valid false is NULL",
 		Catalog: "tsvector", AtlasName: "tsvector", atlas: atlasSearch,
 		Docs: "a document for full-text search (set it with to_tsvector in SQL, or build a pgtype.TSVector)",

@@ -158,7 +158,7 @@ func load(ctx context.Context, url string, n int) error {
 		for i := start; i < min(start+batch, n); i++ {
 			r := benchdb.NewTransaction{UserID: u.ID, Amount: decimal.New(int64(i%100_000), -2), Currency: "EUR", Status: "settled"}
 			if i%2 == 0 {
-				r.Memo = &memo
+				r.Memo = runtime.NullOf(memo)
 			}
 			rows = append(rows, r)
 		}

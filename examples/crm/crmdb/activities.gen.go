@@ -12,42 +12,41 @@ import (
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // Activity is one row of table activities.
 //
 // Something that happened with a customer, about a deal or not.
 type Activity struct {
-	ID             int64        `json:"id"`
-	OrganizationID uuid.UUID    `json:"organization_id"`
-	CustomerID     uuid.UUID    `json:"customer_id"`
-	DealID         *uuid.UUID   `json:"deal_id"`
-	Kind           ActivityKind `json:"kind"`
-	Summary        string       `json:"summary"`
-	HappenedAt     time.Time    `json:"happened_at"`
+	ID             int64                   `json:"id"`
+	OrganizationID uuid.UUID               `json:"organization_id"`
+	CustomerID     uuid.UUID               `json:"customer_id"`
+	DealID         runtime.Null[uuid.UUID] `json:"deal_id"`
+	Kind           ActivityKind            `json:"kind"`
+	Summary        string                  `json:"summary"`
+	HappenedAt     time.Time               `json:"happened_at"`
 }
 
 // NewActivity holds the values of a new row of table activities. Fields of type
 // runtime.Opt may be left unset: the column's default applies. The database sets
 // id. Create stamps organization_id with the tenant of its context.
 type NewActivity struct {
-	CustomerID uuid.UUID              `json:"customer_id"`
-	DealID     *uuid.UUID             `json:"deal_id"`
-	Kind       ActivityKind           `json:"kind"`
-	Summary    string                 `json:"summary"`
-	HappenedAt runtime.Opt[time.Time] `json:"happened_at,omitzero"`
+	CustomerID uuid.UUID               `json:"customer_id"`
+	DealID     runtime.Null[uuid.UUID] `json:"deal_id"`
+	Kind       ActivityKind            `json:"kind"`
+	Summary    string                  `json:"summary"`
+	HappenedAt runtime.Opt[time.Time]  `json:"happened_at,omitzero"`
 }
 
 // ActivityUpdate lists changes to a row of table activities. Unset fields leave
 // their column unchanged; a nullable column is set to NULL with
-// runtime.Set[*T](nil).
+// runtime.SetNull[T]().
 type ActivityUpdate struct {
-	CustomerID runtime.Opt[uuid.UUID]    `json:"customer_id,omitzero"`
-	DealID     runtime.Opt[*uuid.UUID]   `json:"deal_id,omitzero"`
-	Kind       runtime.Opt[ActivityKind] `json:"kind,omitzero"`
-	Summary    runtime.Opt[string]       `json:"summary,omitzero"`
-	HappenedAt runtime.Opt[time.Time]    `json:"happened_at,omitzero"`
+	CustomerID runtime.Opt[uuid.UUID]               `json:"customer_id,omitzero"`
+	DealID     runtime.Opt[runtime.Null[uuid.UUID]] `json:"deal_id,omitzero"`
+	Kind       runtime.Opt[ActivityKind]            `json:"kind,omitzero"`
+	Summary    runtime.Opt[string]                  `json:"summary,omitzero"`
+	HappenedAt runtime.Opt[time.Time]               `json:"happened_at,omitzero"`
 }
 
 // ActivityRepo reads and writes table activities.
@@ -173,9 +172,15 @@ var (
 	}
 )
 
-// scanActivity reads a row of table activities, columns in table order, into v.
-func scanActivity(row pgx.Row, v *Activity) error {
-	return row.Scan(&v.ID, &v.OrganizationID, &v.CustomerID, &v.DealID, &v.Kind, &v.Summary, &v.HappenedAt)
+// scanActivity gives the scan destinations of the fields of v, columns in table
+// order.
+func scanActivity(v *Activity, d []any) []any {
+	return append(d, &v.ID, &v.OrganizationID, &v.CustomerID, &v.DealID, &v.Kind, &v.Summary, &v.HappenedAt)
+}
+
+// argsNewActivity gives the values Create binds from n.
+func argsNewActivity(n *NewActivity, d []any) []any {
+	return append(d, &n.CustomerID, &n.DealID, &n.Kind, &n.Summary, n.HappenedAt.Arg())
 }
 
 const sqlActivitiesCreate = `-- name: activities.Create
@@ -194,7 +199,7 @@ func (r *ActivityRepo) Create(ctx context.Context, n NewActivity) (Activity, err
 		return Activity{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlActivitiesCreate, n.CustomerID, n.DealID, n.Kind, n.Summary, n.HappenedAt.Ptr(), tenant), scanActivity)
+	v, err := runtime.QueryOne(ctx, db, sqlActivitiesCreate, n, argsNewActivity, scanActivity, tenant)
 	return v, wrapParamsErr(err, "activities.Create", "activities", []string{"customer_id", "deal_id", "kind", "summary", "happened_at"})
 }
 
@@ -210,7 +215,7 @@ func (r *ActivityRepo) FindByID(ctx context.Context, id int64) (Activity, error)
 		return Activity{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlActivitiesFindByID, id, tenant), scanActivity)
+	v, err := runtime.QueryOne(ctx, db, sqlActivitiesFindByID, id, runtime.Arg, scanActivity, tenant)
 	return v, wrapErr(err, "activities.FindByID", "activities")
 }
 
@@ -218,8 +223,8 @@ const sqlActivitiesFindAll = `-- name: activities.FindAll replica=ok
 SELECT "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at" FROM "activities"
 WHERE "organization_id" = $1 ORDER BY "id"`
 
-// FindAll returns every row of table activities, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table activities in primary key order, all in
+// memory; List and Stream do not hold them all.
 func (r *ActivityRepo) FindAll(ctx context.Context) ([]Activity, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "activities.FindAll", "activities")
 	if err != nil {
@@ -227,13 +232,13 @@ func (r *ActivityRepo) FindAll(ctx context.Context) ([]Activity, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlActivitiesFindAll, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanActivity)
+	items, err := runtime.Collect(rows, err, 0, scanActivity)
 	return items, wrapErr(err, "activities.FindAll", "activities")
 }
 
-// Stream yields every row of table activities, ordered by primary key, reading
-// them from the server as the loop goes: memory use does not grow with the table.
-// An error ends the sequence.
+// Stream yields every row of table activities in primary key order as the loop
+// reads them from the server: memory use does not grow with the table. An error
+// ends the sequence.
 func (r *ActivityRepo) Stream(ctx context.Context) iter.Seq2[Activity, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "activities.Stream", "activities")
 	if err != nil {
@@ -253,11 +258,9 @@ SELECT "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "ha
 WHERE ("id") > ($1) AND "organization_id" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table activities in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table activities in primary key order,
+// after the cursor page.After ("" for the first page); the page's Next cursor (""
+// after the last page) gets the next one.
 func (r *ActivityRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Activity], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "activities.List", "activities")
 	if err != nil {
@@ -286,6 +289,18 @@ SET "customer_id" = COALESCE($2::uuid, "customer_id"),
 WHERE "id" = $1 AND "organization_id" = $8
 RETURNING "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at"`
 
+// updateActivities are the statements of ActivityRepo.Update: one per set of
+// fields set (see runtime.Update).
+var updateActivities = &runtime.Update{
+	Fallback: sqlActivitiesUpdate, Keys: 1,
+	Nullable: 1 << 1,
+}
+
+// argsActivityUpdate gives the value of each field of u, nil when unset.
+func argsActivityUpdate(u *ActivityUpdate, d []any) []any {
+	return append(d, u.CustomerID.Arg(), u.DealID.Arg(), u.Kind.Arg(), u.Summary.Arg(), u.HappenedAt.Arg())
+}
+
 // Update applies the set fields of u to the row of table activities with the given
 // id and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first.
@@ -298,11 +313,8 @@ func (r *ActivityRepo) Update(ctx context.Context, id int64, u ActivityUpdate) (
 		return Activity{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v Activity
-	if err := scanActivity(db.QueryRow(ctx, sqlActivitiesUpdate, id, u.CustomerID.Ptr(), u.DealID.Set, u.DealID.Value, u.Kind.Ptr(), u.Summary.Ptr(), u.HappenedAt.Ptr(), tenant), &v); err != nil {
-		return Activity{}, wrapParamsErr(err, "activities.Update", "activities", []string{"id", "customer_id", "deal_id", "deal_id", "kind", "summary", "happened_at"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, db, updateActivities, id, runtime.Arg, u, argsActivityUpdate, scanActivity, tenant)
+	return v, wrapParamsErr(err, "activities.Update", "activities", []string{"id", "customer_id", "deal_id", "deal_id", "kind", "summary", "happened_at"})
 }
 
 const sqlActivitiesDelete = `-- name: activities.Delete
@@ -316,7 +328,7 @@ func (r *ActivityRepo) Delete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := db.Exec(ctx, sqlActivitiesDelete, id, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlActivitiesDelete, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "activities.Delete", "activities")
 }
 
@@ -351,8 +363,7 @@ func (r *ActivityRepo) FindByIDs(ctx context.Context, ids []int64) ([]Activity, 
 	if len(ids) == 0 {
 		return []Activity{}, nil
 	}
-	rows, err := db.Query(ctx, sqlActivitiesFindByIDs, ids, tenant)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanActivity)
+	items, err := runtime.Query(ctx, db, sqlActivitiesFindByIDs, ids, runtime.Arg, scanActivity, len(ids), tenant)
 	return items, wrapErr(err, "activities.FindByIDs", "activities")
 }
 
@@ -382,7 +393,7 @@ func (r *ActivityRepo) CreateMany(ctx context.Context, rows []NewActivity) (int6
 		ctx,
 		sqlActivitiesCreateMany,
 		runtime.Column(rows, func(n *NewActivity) uuid.UUID { return n.CustomerID }),
-		runtime.Column(rows, func(n *NewActivity) *uuid.UUID { return n.DealID }),
+		runtime.Column(rows, func(n *NewActivity) *uuid.UUID { return n.DealID.Ptr() }),
 		runtime.Column(rows, func(n *NewActivity) ActivityKind { return n.Kind }),
 		runtime.Column(rows, func(n *NewActivity) string { return n.Summary }),
 		runtime.Column(rows, func(n *NewActivity) *time.Time { return n.HappenedAt.Ptr() }),
@@ -418,13 +429,13 @@ func (r *ActivityRepo) CreateManyReturning(ctx context.Context, rows []NewActivi
 		ctx,
 		sqlActivitiesCreateManyReturning,
 		runtime.Column(rows, func(n *NewActivity) uuid.UUID { return n.CustomerID }),
-		runtime.Column(rows, func(n *NewActivity) *uuid.UUID { return n.DealID }),
+		runtime.Column(rows, func(n *NewActivity) *uuid.UUID { return n.DealID.Ptr() }),
 		runtime.Column(rows, func(n *NewActivity) ActivityKind { return n.Kind }),
 		runtime.Column(rows, func(n *NewActivity) string { return n.Summary }),
 		runtime.Column(rows, func(n *NewActivity) *time.Time { return n.HappenedAt.Ptr() }),
 		tenant,
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanActivity)
+	items, err := runtime.Collect(res, err, len(rows), scanActivity)
 	return items, wrapErr(err, "activities.CreateManyReturning", "activities")
 }
 
@@ -444,7 +455,7 @@ var bulkActivitiesUpdates = &runtime.Bulk[ActivityKeyedUpdate]{
 		runtime.Array(func(v *ActivityKeyedUpdate) *int64 { return &v.ID }),
 		runtime.Array(func(v *ActivityKeyedUpdate) *uuid.UUID { return v.Changes.CustomerID.Ptr() }),
 		runtime.Flags(func(v *ActivityKeyedUpdate) *bool { return &v.Changes.DealID.Set }),
-		runtime.Array(func(v *ActivityKeyedUpdate) *uuid.UUID { return v.Changes.DealID.Value }),
+		runtime.Array(func(v *ActivityKeyedUpdate) *uuid.UUID { return v.Changes.DealID.Value.Ptr() }),
 		runtime.Array(func(v *ActivityKeyedUpdate) *ActivityKind { return v.Changes.Kind.Ptr() }),
 		runtime.Array(func(v *ActivityKeyedUpdate) *string { return v.Changes.Summary.Ptr() }),
 		runtime.Array(func(v *ActivityKeyedUpdate) *time.Time { return v.Changes.HappenedAt.Ptr() }),
@@ -529,8 +540,7 @@ func (r *ActivityRepo) ListByOrganizationID(ctx context.Context, organizationID 
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlActivitiesListByOrganizationID, organizationID, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanActivity)
+	items, err := runtime.Query(ctx, db, sqlActivitiesListByOrganizationID, organizationID, runtime.Arg, scanActivity, 0, tenant)
 	return items, wrapErr(err, "activities.ListByOrganizationID", "activities")
 }
 
@@ -538,10 +548,8 @@ const sqlActivitiesLoadByOrganizationID = `-- name: activities.LoadByOrganizatio
 SELECT "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at" FROM "activities"
 WHERE "organization_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
-// loadActivitiesByOrganizationID returns the rows of table activities whose
-// organization_id is one of keys, grouped by organization_id, each group in
-// primary key order, with one query. Keys without rows are not in the map. db must
-// be scoped to tenant (runtime.Scope).
+// loadActivitiesByOrganizationID is LoadByOrganizationID on db. db must be scoped
+// to tenant (runtime.Scope).
 func loadActivitiesByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Activity, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Activity{}, nil
@@ -551,9 +559,8 @@ func loadActivitiesByOrganizationID(ctx context.Context, db runtime.DBTX, keys [
 }
 
 // LoadByOrganizationID returns the rows of table activities whose organization_id
-// is one of keys, grouped by organization_id, each group in primary key order. It
-// runs one query, however many keys there are: load the children of a list of
-// organizations without a query per row. Keys without rows are not in the map.
+// is one of keys, grouped by organization_id, each group in primary key order,
+// with one query however many keys; keys without rows are not in the map.
 func (r *ActivityRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Activity, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "activities.LoadByOrganizationID", "activities")
 	if err != nil {
@@ -576,8 +583,7 @@ func (r *ActivityRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUI
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlActivitiesListByCustomerID, customerID, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanActivity)
+	items, err := runtime.Query(ctx, db, sqlActivitiesListByCustomerID, customerID, runtime.Arg, scanActivity, 0, tenant)
 	return items, wrapErr(err, "activities.ListByCustomerID", "activities")
 }
 
@@ -585,10 +591,8 @@ const sqlActivitiesLoadByCustomerID = `-- name: activities.LoadByCustomerID repl
 SELECT "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at" FROM "activities"
 WHERE "customer_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
-// loadActivitiesByCustomerID returns the rows of table activities whose
-// customer_id is one of keys, grouped by customer_id, each group in primary key
-// order, with one query. Keys without rows are not in the map. db must be scoped
-// to tenant (runtime.Scope).
+// loadActivitiesByCustomerID is LoadByCustomerID on db. db must be scoped to
+// tenant (runtime.Scope).
 func loadActivitiesByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Activity, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Activity{}, nil
@@ -598,9 +602,8 @@ func loadActivitiesByCustomerID(ctx context.Context, db runtime.DBTX, keys []uui
 }
 
 // LoadByCustomerID returns the rows of table activities whose customer_id is one
-// of keys, grouped by customer_id, each group in primary key order. It runs one
-// query, however many keys there are: load the children of a list of customers
-// without a query per row. Keys without rows are not in the map.
+// of keys, grouped by customer_id, each group in primary key order, with one query
+// however many keys; keys without rows are not in the map.
 func (r *ActivityRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Activity, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "activities.LoadByCustomerID", "activities")
 	if err != nil {
@@ -623,8 +626,7 @@ func (r *ActivityRepo) ListByDealID(ctx context.Context, dealID uuid.UUID) ([]Ac
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlActivitiesListByDealID, dealID, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanActivity)
+	items, err := runtime.Query(ctx, db, sqlActivitiesListByDealID, dealID, runtime.Arg, scanActivity, 0, tenant)
 	return items, wrapErr(err, "activities.ListByDealID", "activities")
 }
 
@@ -632,22 +634,19 @@ const sqlActivitiesLoadByDealID = `-- name: activities.LoadByDealID replica=ok
 SELECT "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at" FROM "activities"
 WHERE "deal_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
-// loadActivitiesByDealID returns the rows of table activities whose deal_id is one
-// of keys, grouped by deal_id, each group in primary key order, with one query.
-// Keys without rows are not in the map. db must be scoped to tenant
+// loadActivitiesByDealID is LoadByDealID on db. db must be scoped to tenant
 // (runtime.Scope).
 func loadActivitiesByDealID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Activity, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Activity{}, nil
 	}
 	rows, err := db.Query(ctx, sqlActivitiesLoadByDealID, keys, tenant)
-	return runtime.GroupRows(rows, err, scanActivity, func(v *Activity) uuid.UUID { return *v.DealID })
+	return runtime.GroupRows(rows, err, scanActivity, func(v *Activity) uuid.UUID { return v.DealID.V })
 }
 
 // LoadByDealID returns the rows of table activities whose deal_id is one of keys,
-// grouped by deal_id, each group in primary key order. It runs one query, however
-// many keys there are: load the children of a list of deals without a query per
-// row. Keys without rows are not in the map.
+// grouped by deal_id, each group in primary key order, with one query however many
+// keys; keys without rows are not in the map.
 func (r *ActivityRepo) LoadByDealID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Activity, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "activities.LoadByDealID", "activities")
 	if err != nil {

@@ -11,21 +11,20 @@ import (
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // Contact is one row of table contacts.
 //
 // A person at a customer.
 type Contact struct {
-	ID             uuid.UUID `json:"id"`
-	OrganizationID uuid.UUID `json:"organization_id"`
-	CustomerID     uuid.UUID `json:"customer_id"`
-	Name           string    `json:"name"`
-	Email          *string   `json:"email"`
-	Title          *string   `json:"title"`
-	CreatedAt      time.Time `json:"created_at"`
-	UpdatedAt      time.Time `json:"updated_at"`
+	ID             uuid.UUID            `json:"id"`
+	OrganizationID uuid.UUID            `json:"organization_id"`
+	CustomerID     uuid.UUID            `json:"customer_id"`
+	Name           string               `json:"name"`
+	Email          runtime.Null[string] `json:"email"`
+	Title          runtime.Null[string] `json:"title"`
+	CreatedAt      time.Time            `json:"created_at"`
+	UpdatedAt      time.Time            `json:"updated_at"`
 }
 
 // NewContact holds the values of a new row of table contacts. Fields of type
@@ -36,17 +35,17 @@ type NewContact struct {
 	ID         runtime.Opt[uuid.UUID] `json:"id,omitzero"`
 	CustomerID uuid.UUID              `json:"customer_id"`
 	Name       string                 `json:"name"`
-	Email      *string                `json:"email"`
-	Title      *string                `json:"title"`
+	Email      runtime.Null[string]   `json:"email"`
+	Title      runtime.Null[string]   `json:"title"`
 }
 
 // ContactUpdate lists changes to a row of table contacts. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type ContactUpdate struct {
-	CustomerID runtime.Opt[uuid.UUID] `json:"customer_id,omitzero"`
-	Name       runtime.Opt[string]    `json:"name,omitzero"`
-	Email      runtime.Opt[*string]   `json:"email,omitzero"`
-	Title      runtime.Opt[*string]   `json:"title,omitzero"`
+	CustomerID runtime.Opt[uuid.UUID]            `json:"customer_id,omitzero"`
+	Name       runtime.Opt[string]               `json:"name,omitzero"`
+	Email      runtime.Opt[runtime.Null[string]] `json:"email,omitzero"`
+	Title      runtime.Opt[runtime.Null[string]] `json:"title,omitzero"`
 }
 
 // ContactRepo reads and writes table contacts.
@@ -104,13 +103,13 @@ func (n *NewContact) Validate() error {
 	var f runtime.Fields
 	f.Fits("name", runtime.CheckText(n.Name))
 	rulesContactName.Check(&f, "name", n.Name)
-	if n.Email != nil {
-		f.Fits("email", runtime.CheckText((*n.Email)))
-		rulesContactEmail.Check(&f, "email", (*n.Email))
+	if n.Email.Valid {
+		f.Fits("email", runtime.CheckText(n.Email.V))
+		rulesContactEmail.Check(&f, "email", n.Email.V)
 	}
-	if n.Title != nil {
-		f.Fits("title", runtime.CheckText((*n.Title)))
-		rulesContactTitle.Check(&f, "title", (*n.Title))
+	if n.Title.Valid {
+		f.Fits("title", runtime.CheckText(n.Title.V))
+		rulesContactTitle.Check(&f, "title", n.Title.V)
 	}
 	return f.Err("contacts")
 }
@@ -129,13 +128,13 @@ func (u *ContactUpdate) Validate() error {
 		f.Fits("name", runtime.CheckText(u.Name.Value))
 		rulesContactName.Check(&f, "name", u.Name.Value)
 	}
-	if u.Email.Set && u.Email.Value != nil {
-		f.Fits("email", runtime.CheckText((*u.Email.Value)))
-		rulesContactEmail.Check(&f, "email", (*u.Email.Value))
+	if u.Email.Set && u.Email.Value.Valid {
+		f.Fits("email", runtime.CheckText(u.Email.Value.V))
+		rulesContactEmail.Check(&f, "email", u.Email.Value.V)
 	}
-	if u.Title.Set && u.Title.Value != nil {
-		f.Fits("title", runtime.CheckText((*u.Title.Value)))
-		rulesContactTitle.Check(&f, "title", (*u.Title.Value))
+	if u.Title.Set && u.Title.Value.Valid {
+		f.Fits("title", runtime.CheckText(u.Title.Value.V))
+		rulesContactTitle.Check(&f, "title", u.Title.Value.V)
 	}
 	return f.Err("contacts")
 }
@@ -181,9 +180,15 @@ var (
 	}
 )
 
-// scanContact reads a row of table contacts, columns in table order, into v.
-func scanContact(row pgx.Row, v *Contact) error {
-	return row.Scan(&v.ID, &v.OrganizationID, &v.CustomerID, &v.Name, &v.Email, &v.Title, &v.CreatedAt, &v.UpdatedAt)
+// scanContact gives the scan destinations of the fields of v, columns in table
+// order.
+func scanContact(v *Contact, d []any) []any {
+	return append(d, &v.ID, &v.OrganizationID, &v.CustomerID, &v.Name, &v.Email, &v.Title, &v.CreatedAt, &v.UpdatedAt)
+}
+
+// argsNewContact gives the values Create binds from n.
+func argsNewContact(n *NewContact, d []any) []any {
+	return append(d, n.ID.Arg(), &n.CustomerID, &n.Name, &n.Email, &n.Title)
 }
 
 const sqlContactsCreate = `-- name: contacts.Create sensitive=4
@@ -202,7 +207,7 @@ func (r *ContactRepo) Create(ctx context.Context, n NewContact) (Contact, error)
 		return Contact{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlContactsCreate, n.ID.Ptr(), n.CustomerID, n.Name, n.Email, n.Title, tenant), scanContact)
+	v, err := runtime.QueryOne(ctx, db, sqlContactsCreate, n, argsNewContact, scanContact, tenant)
 	return v, wrapParamsErr(err, "contacts.Create", "contacts", []string{"id", "customer_id", "name", "email", "title"})
 }
 
@@ -218,7 +223,7 @@ func (r *ContactRepo) FindByID(ctx context.Context, id uuid.UUID) (Contact, erro
 		return Contact{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlContactsFindByID, id, tenant), scanContact)
+	v, err := runtime.QueryOne(ctx, db, sqlContactsFindByID, id, runtime.Arg, scanContact, tenant)
 	return v, wrapErr(err, "contacts.FindByID", "contacts")
 }
 
@@ -226,8 +231,8 @@ const sqlContactsFindAll = `-- name: contacts.FindAll replica=ok
 SELECT "id", "organization_id", "customer_id", "name", "email", "title", "created_at", "updated_at" FROM "contacts"
 WHERE "organization_id" = $1 ORDER BY "id"`
 
-// FindAll returns every row of table contacts, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table contacts in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *ContactRepo) FindAll(ctx context.Context) ([]Contact, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.FindAll", "contacts")
 	if err != nil {
@@ -235,13 +240,13 @@ func (r *ContactRepo) FindAll(ctx context.Context) ([]Contact, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlContactsFindAll, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanContact)
+	items, err := runtime.Collect(rows, err, 0, scanContact)
 	return items, wrapErr(err, "contacts.FindAll", "contacts")
 }
 
-// Stream yields every row of table contacts, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table contacts in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *ContactRepo) Stream(ctx context.Context) iter.Seq2[Contact, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.Stream", "contacts")
 	if err != nil {
@@ -261,11 +266,9 @@ SELECT "id", "organization_id", "customer_id", "name", "email", "title", "create
 WHERE ("id") > ($1) AND "organization_id" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table contacts in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table contacts in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *ContactRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Contact], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.List", "contacts")
 	if err != nil {
@@ -294,6 +297,18 @@ SET "customer_id" = COALESCE($2::uuid, "customer_id"),
 WHERE "id" = $1 AND "organization_id" = $8
 RETURNING "id", "organization_id", "customer_id", "name", "email", "title", "created_at", "updated_at"`
 
+// updateContacts are the statements of ContactRepo.Update: one per set of fields
+// set (see runtime.Update).
+var updateContacts = &runtime.Update{
+	Fallback: sqlContactsUpdate, Keys: 1,
+	Nullable: 1<<2 | 1<<3,
+}
+
+// argsContactUpdate gives the value of each field of u, nil when unset.
+func argsContactUpdate(u *ContactUpdate, d []any) []any {
+	return append(d, u.CustomerID.Arg(), u.Name.Arg(), u.Email.Arg(), u.Title.Arg())
+}
+
 // Update applies the set fields of u to the row of table contacts with the given
 // id and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first. It sets updated_at to the
@@ -307,11 +322,8 @@ func (r *ContactRepo) Update(ctx context.Context, id uuid.UUID, u ContactUpdate)
 		return Contact{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v Contact
-	if err := scanContact(db.QueryRow(ctx, sqlContactsUpdate, id, u.CustomerID.Ptr(), u.Name.Ptr(), u.Email.Set, u.Email.Value, u.Title.Set, u.Title.Value, tenant), &v); err != nil {
-		return Contact{}, wrapParamsErr(err, "contacts.Update", "contacts", []string{"id", "customer_id", "name", "email", "email", "title", "title"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, db, updateContacts, id, runtime.Arg, u, argsContactUpdate, scanContact, tenant)
+	return v, wrapParamsErr(err, "contacts.Update", "contacts", []string{"id", "customer_id", "name", "email", "email", "title", "title"})
 }
 
 const sqlContactsDelete = `-- name: contacts.Delete
@@ -325,7 +337,7 @@ func (r *ContactRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := db.Exec(ctx, sqlContactsDelete, id, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlContactsDelete, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "contacts.Delete", "contacts")
 }
 
@@ -360,8 +372,7 @@ func (r *ContactRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Contact
 	if len(ids) == 0 {
 		return []Contact{}, nil
 	}
-	rows, err := db.Query(ctx, sqlContactsFindByIDs, ids, tenant)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanContact)
+	items, err := runtime.Query(ctx, db, sqlContactsFindByIDs, ids, runtime.Arg, scanContact, len(ids), tenant)
 	return items, wrapErr(err, "contacts.FindByIDs", "contacts")
 }
 
@@ -393,8 +404,8 @@ func (r *ContactRepo) CreateMany(ctx context.Context, rows []NewContact) (int64,
 		runtime.Column(rows, func(n *NewContact) *uuid.UUID { return n.ID.Ptr() }),
 		runtime.Column(rows, func(n *NewContact) uuid.UUID { return n.CustomerID }),
 		runtime.Column(rows, func(n *NewContact) string { return n.Name }),
-		runtime.Column(rows, func(n *NewContact) *string { return n.Email }),
-		runtime.Column(rows, func(n *NewContact) *string { return n.Title }),
+		runtime.Column(rows, func(n *NewContact) *string { return n.Email.Ptr() }),
+		runtime.Column(rows, func(n *NewContact) *string { return n.Title.Ptr() }),
 		tenant,
 	)
 	return tag.RowsAffected(), wrapErr(err, "contacts.CreateMany", "contacts")
@@ -429,11 +440,11 @@ func (r *ContactRepo) CreateManyReturning(ctx context.Context, rows []NewContact
 		runtime.Column(rows, func(n *NewContact) *uuid.UUID { return n.ID.Ptr() }),
 		runtime.Column(rows, func(n *NewContact) uuid.UUID { return n.CustomerID }),
 		runtime.Column(rows, func(n *NewContact) string { return n.Name }),
-		runtime.Column(rows, func(n *NewContact) *string { return n.Email }),
-		runtime.Column(rows, func(n *NewContact) *string { return n.Title }),
+		runtime.Column(rows, func(n *NewContact) *string { return n.Email.Ptr() }),
+		runtime.Column(rows, func(n *NewContact) *string { return n.Title.Ptr() }),
 		tenant,
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanContact)
+	items, err := runtime.Collect(res, err, len(rows), scanContact)
 	return items, wrapErr(err, "contacts.CreateManyReturning", "contacts")
 }
 
@@ -454,9 +465,9 @@ var bulkContactsUpdates = &runtime.Bulk[ContactKeyedUpdate]{
 		runtime.Array(func(v *ContactKeyedUpdate) *uuid.UUID { return v.Changes.CustomerID.Ptr() }),
 		runtime.Array(func(v *ContactKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
 		runtime.Flags(func(v *ContactKeyedUpdate) *bool { return &v.Changes.Email.Set }),
-		runtime.Array(func(v *ContactKeyedUpdate) *string { return v.Changes.Email.Value }),
+		runtime.Array(func(v *ContactKeyedUpdate) *string { return v.Changes.Email.Value.Ptr() }),
 		runtime.Flags(func(v *ContactKeyedUpdate) *bool { return &v.Changes.Title.Set }),
-		runtime.Array(func(v *ContactKeyedUpdate) *string { return v.Changes.Title.Value }),
+		runtime.Array(func(v *ContactKeyedUpdate) *string { return v.Changes.Title.Value.Ptr() }),
 	},
 }
 
@@ -538,8 +549,7 @@ func (r *ContactRepo) ListByOrganizationID(ctx context.Context, organizationID u
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlContactsListByOrganizationID, organizationID, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanContact)
+	items, err := runtime.Query(ctx, db, sqlContactsListByOrganizationID, organizationID, runtime.Arg, scanContact, 0, tenant)
 	return items, wrapErr(err, "contacts.ListByOrganizationID", "contacts")
 }
 
@@ -547,10 +557,8 @@ const sqlContactsLoadByOrganizationID = `-- name: contacts.LoadByOrganizationID 
 SELECT "id", "organization_id", "customer_id", "name", "email", "title", "created_at", "updated_at" FROM "contacts"
 WHERE "organization_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
-// loadContactsByOrganizationID returns the rows of table contacts whose
-// organization_id is one of keys, grouped by organization_id, each group in
-// primary key order, with one query. Keys without rows are not in the map. db must
-// be scoped to tenant (runtime.Scope).
+// loadContactsByOrganizationID is LoadByOrganizationID on db. db must be scoped to
+// tenant (runtime.Scope).
 func loadContactsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Contact, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Contact{}, nil
@@ -560,9 +568,8 @@ func loadContactsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []u
 }
 
 // LoadByOrganizationID returns the rows of table contacts whose organization_id is
-// one of keys, grouped by organization_id, each group in primary key order. It
-// runs one query, however many keys there are: load the children of a list of
-// organizations without a query per row. Keys without rows are not in the map.
+// one of keys, grouped by organization_id, each group in primary key order, with
+// one query however many keys; keys without rows are not in the map.
 func (r *ContactRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Contact, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.LoadByOrganizationID", "contacts")
 	if err != nil {
@@ -585,8 +592,7 @@ func (r *ContactRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlContactsListByCustomerID, customerID, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanContact)
+	items, err := runtime.Query(ctx, db, sqlContactsListByCustomerID, customerID, runtime.Arg, scanContact, 0, tenant)
 	return items, wrapErr(err, "contacts.ListByCustomerID", "contacts")
 }
 
@@ -594,9 +600,7 @@ const sqlContactsLoadByCustomerID = `-- name: contacts.LoadByCustomerID replica=
 SELECT "id", "organization_id", "customer_id", "name", "email", "title", "created_at", "updated_at" FROM "contacts"
 WHERE "customer_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
-// loadContactsByCustomerID returns the rows of table contacts whose customer_id is
-// one of keys, grouped by customer_id, each group in primary key order, with one
-// query. Keys without rows are not in the map. db must be scoped to tenant
+// loadContactsByCustomerID is LoadByCustomerID on db. db must be scoped to tenant
 // (runtime.Scope).
 func loadContactsByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Contact, error) {
 	if len(keys) == 0 {
@@ -607,9 +611,8 @@ func loadContactsByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.
 }
 
 // LoadByCustomerID returns the rows of table contacts whose customer_id is one of
-// keys, grouped by customer_id, each group in primary key order. It runs one
-// query, however many keys there are: load the children of a list of customers
-// without a query per row. Keys without rows are not in the map.
+// keys, grouped by customer_id, each group in primary key order, with one query
+// however many keys; keys without rows are not in the map.
 func (r *ContactRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Contact, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.LoadByCustomerID", "contacts")
 	if err != nil {

@@ -32,8 +32,7 @@ type NewCustomerTag struct {
 }
 
 // CustomerTagUpdate lists changes to a row of table customer_tags. Unset fields
-// leave their column unchanged; a nullable column is set to NULL with
-// runtime.Set[*T](nil).
+// leave their column unchanged.
 type CustomerTagUpdate struct{}
 
 // CustomerTagRepo reads and writes table customer_tags.
@@ -114,10 +113,15 @@ func (n *NewCustomerTag) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(n))
 }
 
-// scanCustomerTag reads a row of table customer_tags, columns in table order, into
-// v.
-func scanCustomerTag(row pgx.Row, v *CustomerTag) error {
-	return row.Scan(&v.OrganizationID, &v.CustomerID, &v.TagID)
+// scanCustomerTag gives the scan destinations of the fields of v, columns in table
+// order.
+func scanCustomerTag(v *CustomerTag, d []any) []any {
+	return append(d, &v.OrganizationID, &v.CustomerID, &v.TagID)
+}
+
+// argsNewCustomerTag gives the values Create binds from n.
+func argsNewCustomerTag(n *NewCustomerTag, d []any) []any {
+	return append(d, &n.CustomerID, &n.TagID)
 }
 
 const sqlCustomerTagsCreate = `-- name: customer_tags.Create
@@ -133,7 +137,7 @@ func (r *CustomerTagRepo) Create(ctx context.Context, n NewCustomerTag) (Custome
 		return CustomerTag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlCustomerTagsCreate, n.CustomerID, n.TagID, tenant), scanCustomerTag)
+	v, err := runtime.QueryOne(ctx, db, sqlCustomerTagsCreate, n, argsNewCustomerTag, scanCustomerTag, tenant)
 	return v, wrapParamsErr(err, "customer_tags.Create", "customer_tags", []string{"customer_id", "tag_id"})
 }
 
@@ -149,7 +153,7 @@ func (r *CustomerTagRepo) FindByID(ctx context.Context, customerID uuid.UUID, ta
 		return CustomerTag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlCustomerTagsFindByID, customerID, tagID, tenant), scanCustomerTag)
+	v, err := runtime.QueryOne(ctx, db, sqlCustomerTagsFindByID, customerID, runtime.Arg, scanCustomerTag, tagID, tenant)
 	return v, wrapErr(err, "customer_tags.FindByID", "customer_tags")
 }
 
@@ -157,8 +161,8 @@ const sqlCustomerTagsFindAll = `-- name: customer_tags.FindAll replica=ok
 SELECT "organization_id", "customer_id", "tag_id" FROM "customer_tags"
 WHERE "organization_id" = $1 ORDER BY "customer_id", "tag_id"`
 
-// FindAll returns every row of table customer_tags, ordered by primary key. It
-// holds the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table customer_tags in primary key order, all in
+// memory; List and Stream do not hold them all.
 func (r *CustomerTagRepo) FindAll(ctx context.Context) ([]CustomerTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customer_tags.FindAll", "customer_tags")
 	if err != nil {
@@ -166,13 +170,13 @@ func (r *CustomerTagRepo) FindAll(ctx context.Context) ([]CustomerTag, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlCustomerTagsFindAll, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanCustomerTag)
+	items, err := runtime.Collect(rows, err, 0, scanCustomerTag)
 	return items, wrapErr(err, "customer_tags.FindAll", "customer_tags")
 }
 
-// Stream yields every row of table customer_tags, ordered by primary key, reading
-// them from the server as the loop goes: memory use does not grow with the table.
-// An error ends the sequence.
+// Stream yields every row of table customer_tags in primary key order as the loop
+// reads them from the server: memory use does not grow with the table. An error
+// ends the sequence.
 func (r *CustomerTagRepo) Stream(ctx context.Context) iter.Seq2[CustomerTag, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customer_tags.Stream", "customer_tags")
 	if err != nil {
@@ -192,11 +196,9 @@ SELECT "organization_id", "customer_id", "tag_id" FROM "customer_tags"
 WHERE ("customer_id", "tag_id") > ($1, $2) AND "organization_id" = $4 ORDER BY "customer_id", "tag_id"
 LIMIT $3`
 
-// List returns a page of rows of table customer_tags in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table customer_tags in primary key order,
+// after the cursor page.After ("" for the first page); the page's Next cursor (""
+// after the last page) gets the next one.
 func (r *CustomerTagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[CustomerTag], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customer_tags.List", "customer_tags")
 	if err != nil {
@@ -229,11 +231,8 @@ func (r *CustomerTagRepo) Update(ctx context.Context, customerID uuid.UUID, tagI
 		return CustomerTag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v CustomerTag
-	if err := scanCustomerTag(db.QueryRow(ctx, sqlCustomerTagsUpdate, customerID, tagID, tenant), &v); err != nil {
-		return CustomerTag{}, wrapParamsErr(err, "customer_tags.Update", "customer_tags", []string{"customer_id", "tag_id"})
-	}
-	return v, nil
+	v, err := runtime.QueryOne(ctx, db, sqlCustomerTagsUpdate, customerID, runtime.Arg, scanCustomerTag, tagID, tenant)
+	return v, wrapParamsErr(err, "customer_tags.Update", "customer_tags", []string{"customer_id", "tag_id"})
 }
 
 const sqlCustomerTagsDelete = `-- name: customer_tags.Delete
@@ -247,7 +246,7 @@ func (r *CustomerTagRepo) Delete(ctx context.Context, customerID uuid.UUID, tagI
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := db.Exec(ctx, sqlCustomerTagsDelete, customerID, tagID, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlCustomerTagsDelete, customerID, runtime.Arg, tagID, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "customer_tags.Delete", "customer_tags")
 }
 
@@ -322,7 +321,7 @@ func (r *CustomerTagRepo) CreateManyReturning(ctx context.Context, rows []NewCus
 		runtime.Column(rows, func(n *NewCustomerTag) uuid.UUID { return n.TagID }),
 		tenant,
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanCustomerTag)
+	items, err := runtime.Collect(res, err, len(rows), scanCustomerTag)
 	return items, wrapErr(err, "customer_tags.CreateManyReturning", "customer_tags")
 }
 
@@ -335,31 +334,22 @@ WHERE "customer_tags"."organization_id" = $3
 RETURNING "organization_id", "customer_id", "tag_id"`
 
 // UpsertByCustomerIDAndTagID inserts n into table customer_tags or, when a row
-// with the same (customer_id, tag_id) exists, updates that row from n, in one
-// statement, and returns the row as stored. The update sets every column of n
-// except the key's and the primary key's; an optional field left unset keeps the
-// column's value. A row in the way that the caller cannot see (another tenant's,
-// or soft-deleted) is not updated: the error has kind Conflict.
+// with the same (customer_id, tag_id) exists, updates it from n (every column but
+// the key's and the primary key's; an unset optional field keeps its value), in
+// one statement, and returns the row as stored. A row in the way that the caller
+// cannot see (another tenant's, or soft-deleted) is not updated: the error has
+// kind Conflict.
 func (r *CustomerTagRepo) UpsertByCustomerIDAndTagID(ctx context.Context, n NewCustomerTag) (CustomerTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customer_tags.UpsertByCustomerIDAndTagID", "customer_tags")
 	if err != nil {
 		return CustomerTag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v CustomerTag
-	for attempt := 0; attempt < 3; attempt++ {
-		err = scanCustomerTag(db.QueryRow(ctx, sqlCustomerTagsUpsertByCustomerIDAndTagID, n.CustomerID, n.TagID, tenant), &v)
-		if !errors.Is(err, pgx.ErrNoRows) {
-			break
-		}
-	}
-	switch {
-	case errors.Is(err, pgx.ErrNoRows):
+	v, err := runtime.Retry(ctx, db, sqlCustomerTagsUpsertByCustomerIDAndTagID, n, argsNewCustomerTag, scanCustomerTag, tenant)
+	if errors.Is(err, pgx.ErrNoRows) {
 		return CustomerTag{}, runtime.NewHiddenKeyError("customer_tags.UpsertByCustomerIDAndTagID", "customer_tags")
-	case err != nil:
-		return CustomerTag{}, wrapErr(err, "customer_tags.UpsertByCustomerIDAndTagID", "customer_tags")
 	}
-	return v, nil
+	return v, wrapErr(err, "customer_tags.UpsertByCustomerIDAndTagID", "customer_tags")
 }
 
 const sqlCustomerTagsCreateIfAbsentByCustomerIDAndTagID = `-- name: customer_tags.CreateIfAbsentByCustomerIDAndTagID
@@ -377,36 +367,21 @@ LIMIT 1`
 
 // CreateIfAbsentByCustomerIDAndTagID inserts n into table customer_tags unless a
 // row with the same (customer_id, tag_id) exists, and returns the new row and
-// true, or the existing row, unchanged, and false. One statement does both (INSERT
-// … ON CONFLICT DO NOTHING, then a read of the row in the way); when that row
-// was committed by a concurrent transaction after the statement started, the
-// statement cannot see it and runs again, up to three times in all. When the row
-// in the way is one the caller cannot see (another tenant's, or soft-deleted), the
-// error has kind Conflict.
+// true, or the existing row, unchanged, and false, in one statement (run again, up
+// to three times, when the row in the way was committed after it started). When
+// the row in the way is one the caller cannot see (another tenant's, or
+// soft-deleted), the error has kind Conflict.
 func (r *CustomerTagRepo) CreateIfAbsentByCustomerIDAndTagID(ctx context.Context, n NewCustomerTag) (CustomerTag, bool, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customer_tags.CreateIfAbsentByCustomerIDAndTagID", "customer_tags")
 	if err != nil {
 		return CustomerTag{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	for attempt := 1; ; attempt++ {
-		var v CustomerTag
-		var created bool
-		err := db.QueryRow(ctx, sqlCustomerTagsCreateIfAbsentByCustomerIDAndTagID, n.CustomerID, n.TagID, tenant).Scan(&created, &v.OrganizationID, &v.CustomerID, &v.TagID)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if errors.Is(err, pgx.ErrNoRows) {
-			// The row in the way is one the caller cannot see.
-			return CustomerTag{}, false, runtime.NewHiddenKeyError("customer_tags.CreateIfAbsentByCustomerIDAndTagID", "customer_tags")
-		}
-		if err != nil {
-			return CustomerTag{}, false, wrapErr(err, "customer_tags.CreateIfAbsentByCustomerIDAndTagID", "customer_tags")
-		}
-		return v, created, nil
+	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlCustomerTagsCreateIfAbsentByCustomerIDAndTagID, n, argsNewCustomerTag, scanCustomerTag, tenant)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return CustomerTag{}, false, runtime.NewHiddenKeyError("customer_tags.CreateIfAbsentByCustomerIDAndTagID", "customer_tags")
 	}
+	return v, created, wrapErr(err, "customer_tags.CreateIfAbsentByCustomerIDAndTagID", "customer_tags")
 }
 
 // CustomerTagKey is the primary key of a row of table customer_tags.
@@ -508,8 +483,7 @@ func (r *CustomerTagRepo) ListByOrganizationID(ctx context.Context, organization
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlCustomerTagsListByOrganizationID, organizationID, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanCustomerTag)
+	items, err := runtime.Query(ctx, db, sqlCustomerTagsListByOrganizationID, organizationID, runtime.Arg, scanCustomerTag, 0, tenant)
 	return items, wrapErr(err, "customer_tags.ListByOrganizationID", "customer_tags")
 }
 
@@ -517,10 +491,8 @@ const sqlCustomerTagsLoadByOrganizationID = `-- name: customer_tags.LoadByOrgani
 SELECT "organization_id", "customer_id", "tag_id" FROM "customer_tags"
 WHERE "organization_id" = ANY($1) AND "organization_id" = $2 ORDER BY "customer_id", "tag_id"`
 
-// loadCustomerTagsByOrganizationID returns the rows of table customer_tags whose
-// organization_id is one of keys, grouped by organization_id, each group in
-// primary key order, with one query. Keys without rows are not in the map. db must
-// be scoped to tenant (runtime.Scope).
+// loadCustomerTagsByOrganizationID is LoadByOrganizationID on db. db must be
+// scoped to tenant (runtime.Scope).
 func loadCustomerTagsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]CustomerTag, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]CustomerTag{}, nil
@@ -531,9 +503,8 @@ func loadCustomerTagsByOrganizationID(ctx context.Context, db runtime.DBTX, keys
 
 // LoadByOrganizationID returns the rows of table customer_tags whose
 // organization_id is one of keys, grouped by organization_id, each group in
-// primary key order. It runs one query, however many keys there are: load the
-// children of a list of organizations without a query per row. Keys without rows
-// are not in the map.
+// primary key order, with one query however many keys; keys without rows are not
+// in the map.
 func (r *CustomerTagRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]CustomerTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customer_tags.LoadByOrganizationID", "customer_tags")
 	if err != nil {
@@ -556,8 +527,7 @@ func (r *CustomerTagRepo) ListByCustomerID(ctx context.Context, customerID uuid.
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlCustomerTagsListByCustomerID, customerID, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanCustomerTag)
+	items, err := runtime.Query(ctx, db, sqlCustomerTagsListByCustomerID, customerID, runtime.Arg, scanCustomerTag, 0, tenant)
 	return items, wrapErr(err, "customer_tags.ListByCustomerID", "customer_tags")
 }
 
@@ -565,10 +535,8 @@ const sqlCustomerTagsLoadByCustomerID = `-- name: customer_tags.LoadByCustomerID
 SELECT "organization_id", "customer_id", "tag_id" FROM "customer_tags"
 WHERE "customer_id" = ANY($1) AND "organization_id" = $2 ORDER BY "customer_id", "tag_id"`
 
-// loadCustomerTagsByCustomerID returns the rows of table customer_tags whose
-// customer_id is one of keys, grouped by customer_id, each group in primary key
-// order, with one query. Keys without rows are not in the map. db must be scoped
-// to tenant (runtime.Scope).
+// loadCustomerTagsByCustomerID is LoadByCustomerID on db. db must be scoped to
+// tenant (runtime.Scope).
 func loadCustomerTagsByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]CustomerTag, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]CustomerTag{}, nil
@@ -578,9 +546,8 @@ func loadCustomerTagsByCustomerID(ctx context.Context, db runtime.DBTX, keys []u
 }
 
 // LoadByCustomerID returns the rows of table customer_tags whose customer_id is
-// one of keys, grouped by customer_id, each group in primary key order. It runs
-// one query, however many keys there are: load the children of a list of customers
-// without a query per row. Keys without rows are not in the map.
+// one of keys, grouped by customer_id, each group in primary key order, with one
+// query however many keys; keys without rows are not in the map.
 func (r *CustomerTagRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]CustomerTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customer_tags.LoadByCustomerID", "customer_tags")
 	if err != nil {
@@ -603,8 +570,7 @@ func (r *CustomerTagRepo) ListByTagID(ctx context.Context, tagID uuid.UUID) ([]C
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlCustomerTagsListByTagID, tagID, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanCustomerTag)
+	items, err := runtime.Query(ctx, db, sqlCustomerTagsListByTagID, tagID, runtime.Arg, scanCustomerTag, 0, tenant)
 	return items, wrapErr(err, "customer_tags.ListByTagID", "customer_tags")
 }
 
@@ -612,9 +578,7 @@ const sqlCustomerTagsLoadByTagID = `-- name: customer_tags.LoadByTagID replica=o
 SELECT "organization_id", "customer_id", "tag_id" FROM "customer_tags"
 WHERE "tag_id" = ANY($1) AND "organization_id" = $2 ORDER BY "customer_id", "tag_id"`
 
-// loadCustomerTagsByTagID returns the rows of table customer_tags whose tag_id is
-// one of keys, grouped by tag_id, each group in primary key order, with one query.
-// Keys without rows are not in the map. db must be scoped to tenant
+// loadCustomerTagsByTagID is LoadByTagID on db. db must be scoped to tenant
 // (runtime.Scope).
 func loadCustomerTagsByTagID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]CustomerTag, error) {
 	if len(keys) == 0 {
@@ -625,9 +589,8 @@ func loadCustomerTagsByTagID(ctx context.Context, db runtime.DBTX, keys []uuid.U
 }
 
 // LoadByTagID returns the rows of table customer_tags whose tag_id is one of keys,
-// grouped by tag_id, each group in primary key order. It runs one query, however
-// many keys there are: load the children of a list of tags without a query per
-// row. Keys without rows are not in the map.
+// grouped by tag_id, each group in primary key order, with one query however many
+// keys; keys without rows are not in the map.
 func (r *CustomerTagRepo) LoadByTagID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]CustomerTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customer_tags.LoadByTagID", "customer_tags")
 	if err != nil {

@@ -13,7 +13,6 @@ import (
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // Customer is one row of table customers.
@@ -24,11 +23,11 @@ type Customer struct {
 	OrganizationID uuid.UUID `json:"organization_id"`
 	Name           string    `json:"name"`
 	// Unique within the organization, in any letter case.
-	Email     string    `json:"email"`
-	Phone     *string   `json:"phone"`
-	Notes     *string   `json:"notes"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	Email     string               `json:"email"`
+	Phone     runtime.Null[string] `json:"phone"`
+	Notes     runtime.Null[string] `json:"notes"`
+	CreatedAt time.Time            `json:"created_at"`
+	UpdatedAt time.Time            `json:"updated_at"`
 }
 
 // NewCustomer holds the values of a new row of table customers. Fields of type
@@ -39,18 +38,18 @@ type NewCustomer struct {
 	ID    runtime.Opt[uuid.UUID] `json:"id,omitzero"`
 	Name  string                 `json:"name"`
 	Email string                 `json:"email"`
-	Phone *string                `json:"phone"`
-	Notes *string                `json:"notes"`
+	Phone runtime.Null[string]   `json:"phone"`
+	Notes runtime.Null[string]   `json:"notes"`
 }
 
 // CustomerUpdate lists changes to a row of table customers. Unset fields leave
 // their column unchanged; a nullable column is set to NULL with
-// runtime.Set[*T](nil).
+// runtime.SetNull[T]().
 type CustomerUpdate struct {
-	Name  runtime.Opt[string]  `json:"name,omitzero"`
-	Email runtime.Opt[string]  `json:"email,omitzero"`
-	Phone runtime.Opt[*string] `json:"phone,omitzero"`
-	Notes runtime.Opt[*string] `json:"notes,omitzero"`
+	Name  runtime.Opt[string]               `json:"name,omitzero"`
+	Email runtime.Opt[string]               `json:"email,omitzero"`
+	Phone runtime.Opt[runtime.Null[string]] `json:"phone,omitzero"`
+	Notes runtime.Opt[runtime.Null[string]] `json:"notes,omitzero"`
 }
 
 // CustomerRepo reads and writes table customers.
@@ -147,12 +146,12 @@ func (n *NewCustomer) Validate() error {
 	rulesCustomerName.Check(&f, "name", n.Name)
 	f.Fits("email", runtime.CheckText(n.Email))
 	rulesCustomerEmail.Check(&f, "email", n.Email)
-	if n.Phone != nil {
-		f.Fits("phone", runtime.CheckText((*n.Phone)))
-		rulesCustomerPhone.Check(&f, "phone", (*n.Phone))
+	if n.Phone.Valid {
+		f.Fits("phone", runtime.CheckText(n.Phone.V))
+		rulesCustomerPhone.Check(&f, "phone", n.Phone.V)
 	}
-	if n.Notes != nil {
-		f.Fits("notes", runtime.CheckText((*n.Notes)))
+	if n.Notes.Valid {
+		f.Fits("notes", runtime.CheckText(n.Notes.V))
 	}
 	return f.Err("customers")
 }
@@ -175,12 +174,12 @@ func (u *CustomerUpdate) Validate() error {
 		f.Fits("email", runtime.CheckText(u.Email.Value))
 		rulesCustomerEmail.Check(&f, "email", u.Email.Value)
 	}
-	if u.Phone.Set && u.Phone.Value != nil {
-		f.Fits("phone", runtime.CheckText((*u.Phone.Value)))
-		rulesCustomerPhone.Check(&f, "phone", (*u.Phone.Value))
+	if u.Phone.Set && u.Phone.Value.Valid {
+		f.Fits("phone", runtime.CheckText(u.Phone.Value.V))
+		rulesCustomerPhone.Check(&f, "phone", u.Phone.Value.V)
 	}
-	if u.Notes.Set && u.Notes.Value != nil {
-		f.Fits("notes", runtime.CheckText((*u.Notes.Value)))
+	if u.Notes.Set && u.Notes.Value.Valid {
+		f.Fits("notes", runtime.CheckText(u.Notes.Value.V))
 	}
 	return f.Err("customers")
 }
@@ -227,9 +226,15 @@ var (
 	}
 )
 
-// scanCustomer reads a row of table customers, columns in table order, into v.
-func scanCustomer(row pgx.Row, v *Customer) error {
-	return row.Scan(&v.ID, &v.OrganizationID, &v.Name, &v.Email, &v.Phone, &v.Notes, &v.CreatedAt, &v.UpdatedAt)
+// scanCustomer gives the scan destinations of the fields of v, columns in table
+// order.
+func scanCustomer(v *Customer, d []any) []any {
+	return append(d, &v.ID, &v.OrganizationID, &v.Name, &v.Email, &v.Phone, &v.Notes, &v.CreatedAt, &v.UpdatedAt)
+}
+
+// argsNewCustomer gives the values Create binds from n.
+func argsNewCustomer(n *NewCustomer, d []any) []any {
+	return append(d, n.ID.Arg(), &n.Name, &n.Email, &n.Phone, &n.Notes)
 }
 
 // customersCache is the row cache of table customers (cache:): FindByID, FindByIDs
@@ -242,7 +247,7 @@ var customersCache = runtime.NewCacheTable(runtime.CacheTableSpec[uuid.UUID, uui
 	KeyOf:      func(v *Customer) uuid.UUID { return v.ID },
 	TTL:        10 * time.Minute,
 	MaxEntries: 50000,
-	Version:    "8415e41961b14a83",
+	Version:    "cc7a50d235a43356",
 })
 
 const sqlCustomersCreate = `-- name: customers.Create sensitive=3,4
@@ -261,7 +266,7 @@ func (r *CustomerRepo) Create(ctx context.Context, n NewCustomer) (Customer, err
 		return Customer{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlCustomersCreate, n.ID.Ptr(), n.Name, n.Email, n.Phone, n.Notes, tenant), scanCustomer)
+	v, err := runtime.QueryOne(ctx, db, sqlCustomersCreate, n, argsNewCustomer, scanCustomer, tenant)
 	return v, wrapParamsErr(err, "customers.Create", "customers", []string{"id", "name", "email", "phone", "notes"})
 }
 
@@ -283,8 +288,8 @@ func (r *CustomerRepo) FindByID(ctx context.Context, id uuid.UUID) (Customer, er
 		return v, nil
 	}
 	db := runtime.Scope(r.db, tenant)
-	var row Customer
-	if err := scanCustomer(db.QueryRow(fill.Context(ctx), sqlCustomersFindByID, id, tenant), &row); err != nil {
+	row, err := runtime.ScanOne(db.QueryRow(fill.Context(ctx), sqlCustomersFindByID, id, tenant), scanCustomer)
+	if err != nil {
 		fill.Abort()
 		return Customer{}, wrapErr(err, "customers.FindByID", "customers")
 	}
@@ -296,8 +301,8 @@ const sqlCustomersFindAll = `-- name: customers.FindAll replica=ok
 SELECT "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at" FROM "customers"
 WHERE "organization_id" = $1 ORDER BY "id"`
 
-// FindAll returns every row of table customers, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table customers in primary key order, all in
+// memory; List and Stream do not hold them all.
 func (r *CustomerRepo) FindAll(ctx context.Context) ([]Customer, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.FindAll", "customers")
 	if err != nil {
@@ -305,13 +310,13 @@ func (r *CustomerRepo) FindAll(ctx context.Context) ([]Customer, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlCustomersFindAll, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanCustomer)
+	items, err := runtime.Collect(rows, err, 0, scanCustomer)
 	return items, wrapErr(err, "customers.FindAll", "customers")
 }
 
-// Stream yields every row of table customers, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table customers in primary key order as the loop
+// reads them from the server: memory use does not grow with the table. An error
+// ends the sequence.
 func (r *CustomerRepo) Stream(ctx context.Context) iter.Seq2[Customer, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.Stream", "customers")
 	if err != nil {
@@ -331,11 +336,9 @@ SELECT "id", "organization_id", "name", "email", "phone", "notes", "created_at",
 WHERE ("id") > ($1) AND "organization_id" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table customers in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table customers in primary key order,
+// after the cursor page.After ("" for the first page); the page's Next cursor (""
+// after the last page) gets the next one.
 func (r *CustomerRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Customer], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.List", "customers")
 	if err != nil {
@@ -364,6 +367,18 @@ SET "name" = COALESCE($2::varchar, "name"),
 WHERE "id" = $1 AND "organization_id" = $8
 RETURNING "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at"`
 
+// updateCustomers are the statements of CustomerRepo.Update: one per set of fields
+// set (see runtime.Update).
+var updateCustomers = &runtime.Update{
+	Fallback: sqlCustomersUpdate, Keys: 1,
+	Nullable: 1<<2 | 1<<3,
+}
+
+// argsCustomerUpdate gives the value of each field of u, nil when unset.
+func argsCustomerUpdate(u *CustomerUpdate, d []any) []any {
+	return append(d, u.Name.Arg(), u.Email.Arg(), u.Phone.Arg(), u.Notes.Arg())
+}
+
 // Update applies the set fields of u to the row of table customers with the given
 // id and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first. It sets updated_at to the
@@ -377,11 +392,8 @@ func (r *CustomerRepo) Update(ctx context.Context, id uuid.UUID, u CustomerUpdat
 		return Customer{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(runtime.Invalidating(r.db, customersCache.Keys(tenant, id)), tenant))
-	var v Customer
-	if err := scanCustomer(db.QueryRow(ctx, sqlCustomersUpdate, id, u.Name.Ptr(), u.Email.Ptr(), u.Phone.Set, u.Phone.Value, u.Notes.Set, u.Notes.Value, tenant), &v); err != nil {
-		return Customer{}, wrapParamsErr(err, "customers.Update", "customers", []string{"id", "name", "email", "phone", "phone", "notes", "notes"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, db, updateCustomers, id, runtime.Arg, u, argsCustomerUpdate, scanCustomer, tenant)
+	return v, wrapParamsErr(err, "customers.Update", "customers", []string{"id", "name", "email", "phone", "phone", "notes", "notes"})
 }
 
 const sqlCustomersDelete = `-- name: customers.Delete
@@ -395,7 +407,7 @@ func (r *CustomerRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 		return false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(runtime.Invalidating(r.db, customersCache.Keys(tenant, id)), tenant))
-	tag, err := db.Exec(ctx, sqlCustomersDelete, id, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlCustomersDelete, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "customers.Delete", "customers")
 }
 
@@ -431,7 +443,7 @@ func (r *CustomerRepo) AuditTrail(ctx context.Context, id uuid.UUID) ([]runtime.
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlCustomersAuditTrail, id, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, runtime.ScanAuditEntry)
+	items, err := runtime.Collect(rows, err, 0, runtime.ScanAuditEntry)
 	return items, wrapErr(err, "customers.AuditTrail", "customers")
 }
 
@@ -456,7 +468,7 @@ func (r *CustomerRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Custom
 	if miss := batch.Misses(); len(miss) > 0 {
 		db := runtime.Scope(r.db, tenant)
 		rows, err := db.Query(batch.Context(ctx), sqlCustomersFindByIDs, miss, tenant)
-		items, err := runtime.CollectRows(rows, err, len(miss), scanCustomer)
+		items, err := runtime.Collect(rows, err, len(miss), scanCustomer)
 		if err != nil {
 			batch.Abort()
 			return nil, wrapErr(err, "customers.FindByIDs", "customers")
@@ -496,8 +508,8 @@ func (r *CustomerRepo) CreateMany(ctx context.Context, rows []NewCustomer) (int6
 		runtime.Column(rows, func(n *NewCustomer) *uuid.UUID { return n.ID.Ptr() }),
 		runtime.Column(rows, func(n *NewCustomer) string { return n.Name }),
 		runtime.Column(rows, func(n *NewCustomer) string { return n.Email }),
-		runtime.Column(rows, func(n *NewCustomer) *string { return n.Phone }),
-		runtime.Column(rows, func(n *NewCustomer) *string { return n.Notes }),
+		runtime.Column(rows, func(n *NewCustomer) *string { return n.Phone.Ptr() }),
+		runtime.Column(rows, func(n *NewCustomer) *string { return n.Notes.Ptr() }),
 		tenant,
 	)
 	return tag.RowsAffected(), wrapErr(err, "customers.CreateMany", "customers")
@@ -532,11 +544,11 @@ func (r *CustomerRepo) CreateManyReturning(ctx context.Context, rows []NewCustom
 		runtime.Column(rows, func(n *NewCustomer) *uuid.UUID { return n.ID.Ptr() }),
 		runtime.Column(rows, func(n *NewCustomer) string { return n.Name }),
 		runtime.Column(rows, func(n *NewCustomer) string { return n.Email }),
-		runtime.Column(rows, func(n *NewCustomer) *string { return n.Phone }),
-		runtime.Column(rows, func(n *NewCustomer) *string { return n.Notes }),
+		runtime.Column(rows, func(n *NewCustomer) *string { return n.Phone.Ptr() }),
+		runtime.Column(rows, func(n *NewCustomer) *string { return n.Notes.Ptr() }),
 		tenant,
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanCustomer)
+	items, err := runtime.Collect(res, err, len(rows), scanCustomer)
 	return items, wrapErr(err, "customers.CreateManyReturning", "customers")
 }
 
@@ -557,9 +569,9 @@ var bulkCustomersUpdates = &runtime.Bulk[CustomerKeyedUpdate]{
 		runtime.Array(func(v *CustomerKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
 		runtime.Array(func(v *CustomerKeyedUpdate) *string { return v.Changes.Email.Ptr() }),
 		runtime.Flags(func(v *CustomerKeyedUpdate) *bool { return &v.Changes.Phone.Set }),
-		runtime.Array(func(v *CustomerKeyedUpdate) *string { return v.Changes.Phone.Value }),
+		runtime.Array(func(v *CustomerKeyedUpdate) *string { return v.Changes.Phone.Value.Ptr() }),
 		runtime.Flags(func(v *CustomerKeyedUpdate) *bool { return &v.Changes.Notes.Set }),
-		runtime.Array(func(v *CustomerKeyedUpdate) *string { return v.Changes.Notes.Value }),
+		runtime.Array(func(v *CustomerKeyedUpdate) *string { return v.Changes.Notes.Value.Ptr() }),
 	},
 }
 
@@ -641,8 +653,7 @@ func (r *CustomerRepo) ListByOrganizationID(ctx context.Context, organizationID 
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlCustomersListByOrganizationID, organizationID, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanCustomer)
+	items, err := runtime.Query(ctx, db, sqlCustomersListByOrganizationID, organizationID, runtime.Arg, scanCustomer, 0, tenant)
 	return items, wrapErr(err, "customers.ListByOrganizationID", "customers")
 }
 
@@ -650,10 +661,8 @@ const sqlCustomersLoadByOrganizationID = `-- name: customers.LoadByOrganizationI
 SELECT "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at" FROM "customers"
 WHERE "organization_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
-// loadCustomersByOrganizationID returns the rows of table customers whose
-// organization_id is one of keys, grouped by organization_id, each group in
-// primary key order, with one query. Keys without rows are not in the map. db must
-// be scoped to tenant (runtime.Scope).
+// loadCustomersByOrganizationID is LoadByOrganizationID on db. db must be scoped
+// to tenant (runtime.Scope).
 func loadCustomersByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Customer, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Customer{}, nil
@@ -663,9 +672,8 @@ func loadCustomersByOrganizationID(ctx context.Context, db runtime.DBTX, keys []
 }
 
 // LoadByOrganizationID returns the rows of table customers whose organization_id
-// is one of keys, grouped by organization_id, each group in primary key order. It
-// runs one query, however many keys there are: load the children of a list of
-// organizations without a query per row. Keys without rows are not in the map.
+// is one of keys, grouped by organization_id, each group in primary key order,
+// with one query however many keys; keys without rows are not in the map.
 func (r *CustomerRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Customer, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.LoadByOrganizationID", "customers")
 	if err != nil {
@@ -678,72 +686,58 @@ func (r *CustomerRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUI
 
 // LoadContacts returns the rows of table contacts that reference each of parents
 // (contacts.customer_id = customers.id), keyed by the parent's id, each group in
-// primary key order. It runs one query for all parents; parents without rows are
-// not in the map.
+// primary key order, with one query; parents without rows are not in the map.
 func (r *CustomerRepo) LoadContacts(ctx context.Context, parents []Customer) (map[uuid.UUID][]Contact, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.LoadContacts", "customers")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadContactsByCustomerID(ctx, db, keys, tenant)
 	return m, wrapErr(err, "customers.LoadContacts", "customers")
 }
 
 // LoadDeals returns the rows of table deals that reference each of parents
 // (deals.customer_id = customers.id), keyed by the parent's id, each group in
-// primary key order. It runs one query for all parents; parents without rows are
-// not in the map.
+// primary key order, with one query; parents without rows are not in the map.
 func (r *CustomerRepo) LoadDeals(ctx context.Context, parents []Customer) (map[uuid.UUID][]Deal, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.LoadDeals", "customers")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadDealsByCustomerID(ctx, db, keys, tenant)
 	return m, wrapErr(err, "customers.LoadDeals", "customers")
 }
 
 // LoadActivities returns the rows of table activities that reference each of
 // parents (activities.customer_id = customers.id), keyed by the parent's id, each
-// group in primary key order. It runs one query for all parents; parents without
-// rows are not in the map.
+// group in primary key order, with one query; parents without rows are not in the
+// map.
 func (r *CustomerRepo) LoadActivities(ctx context.Context, parents []Customer) (map[uuid.UUID][]Activity, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.LoadActivities", "customers")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadActivitiesByCustomerID(ctx, db, keys, tenant)
 	return m, wrapErr(err, "customers.LoadActivities", "customers")
 }
 
 // LoadCustomerTags returns the rows of table customer_tags that reference each of
 // parents (customer_tags.customer_id = customers.id), keyed by the parent's id,
-// each group in primary key order. It runs one query for all parents; parents
-// without rows are not in the map.
+// each group in primary key order, with one query; parents without rows are not in
+// the map.
 func (r *CustomerRepo) LoadCustomerTags(ctx context.Context, parents []Customer) (map[uuid.UUID][]CustomerTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.LoadCustomerTags", "customers")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadCustomerTagsByCustomerID(ctx, db, keys, tenant)
 	return m, wrapErr(err, "customers.LoadCustomerTags", "customers")
 }
@@ -763,28 +757,13 @@ func (r *CustomerRepo) LoadTags(ctx context.Context, parents []Customer) (map[uu
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
-	m := make(map[uuid.UUID][]Tag)
+	keys := runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true })
 	if len(keys) == 0 {
-		return m, nil
+		return map[uuid.UUID][]Tag{}, nil
 	}
 	rows, err := db.Query(ctx, sqlCustomersLoadTags, keys, tenant)
+	m, err := runtime.GroupRowsBy[uuid.UUID](rows, err, scanTag)
 	if err != nil {
-		return nil, wrapErr(err, "customers.LoadTags", "customers")
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var k uuid.UUID
-		var v Tag
-		if err := rows.Scan(&k, &v.ID, &v.OrganizationID, &v.Name); err != nil {
-			return nil, wrapErr(err, "customers.LoadTags", "customers")
-		}
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, wrapErr(err, "customers.LoadTags", "customers")
 	}
 	return m, nil
@@ -868,6 +847,6 @@ func (r *CustomerRepo) WithOpenDeals(ctx context.Context) ([]Customer, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlCustomersWithOpenDeals, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanCustomer)
+	items, err := runtime.Collect(rows, err, 0, scanCustomer)
 	return items, wrapErr(err, "customers.WithOpenDeals", "customers")
 }

@@ -27,10 +27,10 @@ type Deal struct {
 	Stage          DealStage       `json:"stage"`
 	Amount         decimal.Decimal `json:"amount"`
 	// When the deal is expected to close.
-	ClosesOn  *time.Time `json:"closes_on"`
-	CreatedAt time.Time  `json:"created_at"`
-	UpdatedAt time.Time  `json:"updated_at"`
-	Version   int64      `json:"version"`
+	ClosesOn  runtime.Null[time.Time] `json:"closes_on"`
+	CreatedAt time.Time               `json:"created_at"`
+	UpdatedAt time.Time               `json:"updated_at"`
+	Version   int64                   `json:"version"`
 }
 
 // NewDeal holds the values of a new row of table deals. Fields of type runtime.Opt
@@ -43,17 +43,17 @@ type NewDeal struct {
 	Title      string                       `json:"title"`
 	Stage      runtime.Opt[DealStage]       `json:"stage,omitzero"`
 	Amount     runtime.Opt[decimal.Decimal] `json:"amount,omitzero"`
-	ClosesOn   *time.Time                   `json:"closes_on"`
+	ClosesOn   runtime.Null[time.Time]      `json:"closes_on"`
 }
 
 // DealUpdate lists changes to a row of table deals. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type DealUpdate struct {
-	CustomerID runtime.Opt[uuid.UUID]       `json:"customer_id,omitzero"`
-	Title      runtime.Opt[string]          `json:"title,omitzero"`
-	Stage      runtime.Opt[DealStage]       `json:"stage,omitzero"`
-	Amount     runtime.Opt[decimal.Decimal] `json:"amount,omitzero"`
-	ClosesOn   runtime.Opt[*time.Time]      `json:"closes_on,omitzero"`
+	CustomerID runtime.Opt[uuid.UUID]               `json:"customer_id,omitzero"`
+	Title      runtime.Opt[string]                  `json:"title,omitzero"`
+	Stage      runtime.Opt[DealStage]               `json:"stage,omitzero"`
+	Amount     runtime.Opt[decimal.Decimal]         `json:"amount,omitzero"`
+	ClosesOn   runtime.Opt[runtime.Null[time.Time]] `json:"closes_on,omitzero"`
 }
 
 // DealRepo reads and writes table deals.
@@ -127,8 +127,8 @@ func (n *NewDeal) Validate() error {
 		f.Fits("amount", runtime.CheckNumeric(n.Amount.Value, 14, 2))
 		rulesDealAmount.Check(&f, "amount", n.Amount.Value)
 	}
-	if n.ClosesOn != nil {
-		f.Fits("closes_on", runtime.CheckDate((*n.ClosesOn)))
+	if n.ClosesOn.Valid {
+		f.Fits("closes_on", runtime.CheckDate(n.ClosesOn.V))
 	}
 	return f.Err("deals")
 }
@@ -154,8 +154,8 @@ func (u *DealUpdate) Validate() error {
 		f.Fits("amount", runtime.CheckNumeric(u.Amount.Value, 14, 2))
 		rulesDealAmount.Check(&f, "amount", u.Amount.Value)
 	}
-	if u.ClosesOn.Set && u.ClosesOn.Value != nil {
-		f.Fits("closes_on", runtime.CheckDate((*u.ClosesOn.Value)))
+	if u.ClosesOn.Set && u.ClosesOn.Value.Valid {
+		f.Fits("closes_on", runtime.CheckDate(u.ClosesOn.Value.V))
 	}
 	return f.Err("deals")
 }
@@ -197,9 +197,14 @@ var (
 	}
 )
 
-// scanDeal reads a row of table deals, columns in table order, into v.
-func scanDeal(row pgx.Row, v *Deal) error {
-	return row.Scan(&v.ID, &v.OrganizationID, &v.CustomerID, &v.Title, &v.Stage, &v.Amount, &v.ClosesOn, &v.CreatedAt, &v.UpdatedAt, &v.Version)
+// scanDeal gives the scan destinations of the fields of v, columns in table order.
+func scanDeal(v *Deal, d []any) []any {
+	return append(d, &v.ID, &v.OrganizationID, &v.CustomerID, &v.Title, &v.Stage, &v.Amount, &v.ClosesOn, &v.CreatedAt, &v.UpdatedAt, &v.Version)
+}
+
+// argsNewDeal gives the values Create binds from n.
+func argsNewDeal(n *NewDeal, d []any) []any {
+	return append(d, n.ID.Arg(), &n.CustomerID, &n.Title, n.Stage.Arg(), n.Amount.Arg(), &n.ClosesOn)
 }
 
 const sqlDealsCreate = `-- name: deals.Create
@@ -218,7 +223,7 @@ func (r *DealRepo) Create(ctx context.Context, n NewDeal) (Deal, error) {
 		return Deal{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlDealsCreate, n.ID.Ptr(), n.CustomerID, n.Title, n.Stage.Ptr(), n.Amount.Ptr(), n.ClosesOn, tenant), scanDeal)
+	v, err := runtime.QueryOne(ctx, db, sqlDealsCreate, n, argsNewDeal, scanDeal, tenant)
 	return v, wrapParamsErr(err, "deals.Create", "deals", []string{"id", "customer_id", "title", "stage", "amount", "closes_on"})
 }
 
@@ -234,7 +239,7 @@ func (r *DealRepo) FindByID(ctx context.Context, id uuid.UUID) (Deal, error) {
 		return Deal{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlDealsFindByID, id, tenant), scanDeal)
+	v, err := runtime.QueryOne(ctx, db, sqlDealsFindByID, id, runtime.Arg, scanDeal, tenant)
 	return v, wrapErr(err, "deals.FindByID", "deals")
 }
 
@@ -242,8 +247,8 @@ const sqlDealsFindAll = `-- name: deals.FindAll replica=ok
 SELECT "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version" FROM "deals"
 WHERE "organization_id" = $1 ORDER BY "id"`
 
-// FindAll returns every row of table deals, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table deals in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *DealRepo) FindAll(ctx context.Context) ([]Deal, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.FindAll", "deals")
 	if err != nil {
@@ -251,13 +256,13 @@ func (r *DealRepo) FindAll(ctx context.Context) ([]Deal, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlDealsFindAll, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanDeal)
+	items, err := runtime.Collect(rows, err, 0, scanDeal)
 	return items, wrapErr(err, "deals.FindAll", "deals")
 }
 
-// Stream yields every row of table deals, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table deals in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *DealRepo) Stream(ctx context.Context) iter.Seq2[Deal, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.Stream", "deals")
 	if err != nil {
@@ -277,11 +282,9 @@ SELECT "id", "organization_id", "customer_id", "title", "stage", "amount", "clos
 WHERE ("id") > ($1) AND "organization_id" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table deals in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table deals in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *DealRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Deal], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.List", "deals")
 	if err != nil {
@@ -312,6 +315,18 @@ SET "customer_id" = COALESCE($2::uuid, "customer_id"),
 WHERE "id" = $1 AND "organization_id" = $9 AND "version" = $8
 RETURNING "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version"`
 
+// updateDeals are the statements of DealRepo.Update: one per set of fields set
+// (see runtime.Update).
+var updateDeals = &runtime.Update{
+	Fallback: sqlDealsUpdate, Keys: 1,
+	Nullable: 1 << 4,
+}
+
+// argsDealUpdate gives the value of each field of u, nil when unset.
+func argsDealUpdate(u *DealUpdate, d []any) []any {
+	return append(d, u.CustomerID.Arg(), u.Title.Arg(), u.Stage.Arg(), u.Amount.Arg(), u.ClosesOn.Arg())
+}
+
 const sqlDealsExists = `-- name: deals.Exists
 SELECT EXISTS (SELECT 1 FROM "deals"
 WHERE "id" = $1 AND "organization_id" = $2)`
@@ -331,17 +346,14 @@ func (r *DealRepo) Update(ctx context.Context, id uuid.UUID, version int64, u De
 		return Deal{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	var v Deal
-	if err := scanDeal(db.QueryRow(ctx, sqlDealsUpdate, id, u.CustomerID.Ptr(), u.Title.Ptr(), u.Stage.Ptr(), u.Amount.Ptr(), u.ClosesOn.Set, u.ClosesOn.Value, version, tenant), &v); err != nil {
-		if errors.Is(err, pgx.ErrNoRows) {
-			// No row matched: a stale version is a conflict; a missing row stays not found.
-			if stale := runtime.StaleVersion(ctx, db, "deals.Update", "deals", sqlDealsExists, id, tenant); stale != nil {
-				err = stale
-			}
+	v, err := runtime.UpdateOne(ctx, db, updateDeals, id, runtime.Arg, u, argsDealUpdate, scanDeal, version, tenant)
+	if errors.Is(err, pgx.ErrNoRows) {
+		// No row matched: a stale version is a conflict; a missing row stays not found.
+		if stale := runtime.StaleVersion(ctx, db, "deals.Update", "deals", sqlDealsExists, id, tenant); stale != nil {
+			err = stale
 		}
-		return Deal{}, wrapParamsErr(err, "deals.Update", "deals", []string{"id", "customer_id", "title", "stage", "amount", "closes_on", "closes_on"})
 	}
-	return v, nil
+	return v, wrapParamsErr(err, "deals.Update", "deals", []string{"id", "customer_id", "title", "stage", "amount", "closes_on", "closes_on"})
 }
 
 const sqlDealsDelete = `-- name: deals.Delete
@@ -357,7 +369,7 @@ func (r *DealRepo) Delete(ctx context.Context, id uuid.UUID, version int64) (boo
 		return false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	tag, err := db.Exec(ctx, sqlDealsDelete, id, version, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlDealsDelete, id, runtime.Arg, version, tenant)
 	if err != nil || tag.RowsAffected() > 0 {
 		return err == nil, wrapErr(err, "deals.Delete", "deals")
 	}
@@ -397,7 +409,7 @@ func (r *DealRepo) AuditTrail(ctx context.Context, id uuid.UUID) ([]runtime.Audi
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlDealsAuditTrail, id, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, runtime.ScanAuditEntry)
+	items, err := runtime.Collect(rows, err, 0, runtime.ScanAuditEntry)
 	return items, wrapErr(err, "deals.AuditTrail", "deals")
 }
 
@@ -417,8 +429,7 @@ func (r *DealRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Deal, erro
 	if len(ids) == 0 {
 		return []Deal{}, nil
 	}
-	rows, err := db.Query(ctx, sqlDealsFindByIDs, ids, tenant)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanDeal)
+	items, err := runtime.Query(ctx, db, sqlDealsFindByIDs, ids, runtime.Arg, scanDeal, len(ids), tenant)
 	return items, wrapErr(err, "deals.FindByIDs", "deals")
 }
 
@@ -452,7 +463,7 @@ func (r *DealRepo) CreateMany(ctx context.Context, rows []NewDeal) (int64, error
 		runtime.Column(rows, func(n *NewDeal) string { return n.Title }),
 		runtime.Column(rows, func(n *NewDeal) *DealStage { return n.Stage.Ptr() }),
 		runtime.Column(rows, func(n *NewDeal) *decimal.Decimal { return n.Amount.Ptr() }),
-		runtime.Column(rows, func(n *NewDeal) *time.Time { return n.ClosesOn }),
+		runtime.Column(rows, func(n *NewDeal) *time.Time { return n.ClosesOn.Ptr() }),
 		tenant,
 	)
 	return tag.RowsAffected(), wrapErr(err, "deals.CreateMany", "deals")
@@ -489,10 +500,10 @@ func (r *DealRepo) CreateManyReturning(ctx context.Context, rows []NewDeal) ([]D
 		runtime.Column(rows, func(n *NewDeal) string { return n.Title }),
 		runtime.Column(rows, func(n *NewDeal) *DealStage { return n.Stage.Ptr() }),
 		runtime.Column(rows, func(n *NewDeal) *decimal.Decimal { return n.Amount.Ptr() }),
-		runtime.Column(rows, func(n *NewDeal) *time.Time { return n.ClosesOn }),
+		runtime.Column(rows, func(n *NewDeal) *time.Time { return n.ClosesOn.Ptr() }),
 		tenant,
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanDeal)
+	items, err := runtime.Collect(res, err, len(rows), scanDeal)
 	return items, wrapErr(err, "deals.CreateManyReturning", "deals")
 }
 
@@ -517,7 +528,7 @@ var bulkDealsUpdates = &runtime.Bulk[DealKeyedUpdate]{
 		runtime.Array(func(v *DealKeyedUpdate) *DealStage { return v.Changes.Stage.Ptr() }),
 		runtime.Array(func(v *DealKeyedUpdate) *decimal.Decimal { return v.Changes.Amount.Ptr() }),
 		runtime.Flags(func(v *DealKeyedUpdate) *bool { return &v.Changes.ClosesOn.Set }),
-		runtime.Array(func(v *DealKeyedUpdate) *time.Time { return v.Changes.ClosesOn.Value }),
+		runtime.Array(func(v *DealKeyedUpdate) *time.Time { return v.Changes.ClosesOn.Value.Ptr() }),
 	},
 }
 
@@ -602,8 +613,7 @@ func (r *DealRepo) ListByOrganizationID(ctx context.Context, organizationID uuid
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlDealsListByOrganizationID, organizationID, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanDeal)
+	items, err := runtime.Query(ctx, db, sqlDealsListByOrganizationID, organizationID, runtime.Arg, scanDeal, 0, tenant)
 	return items, wrapErr(err, "deals.ListByOrganizationID", "deals")
 }
 
@@ -611,9 +621,7 @@ const sqlDealsLoadByOrganizationID = `-- name: deals.LoadByOrganizationID replic
 SELECT "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version" FROM "deals"
 WHERE "organization_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
-// loadDealsByOrganizationID returns the rows of table deals whose organization_id
-// is one of keys, grouped by organization_id, each group in primary key order,
-// with one query. Keys without rows are not in the map. db must be scoped to
+// loadDealsByOrganizationID is LoadByOrganizationID on db. db must be scoped to
 // tenant (runtime.Scope).
 func loadDealsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Deal, error) {
 	if len(keys) == 0 {
@@ -624,9 +632,8 @@ func loadDealsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid
 }
 
 // LoadByOrganizationID returns the rows of table deals whose organization_id is
-// one of keys, grouped by organization_id, each group in primary key order. It
-// runs one query, however many keys there are: load the children of a list of
-// organizations without a query per row. Keys without rows are not in the map.
+// one of keys, grouped by organization_id, each group in primary key order, with
+// one query however many keys; keys without rows are not in the map.
 func (r *DealRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Deal, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.LoadByOrganizationID", "deals")
 	if err != nil {
@@ -649,8 +656,7 @@ func (r *DealRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID) (
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlDealsListByCustomerID, customerID, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanDeal)
+	items, err := runtime.Query(ctx, db, sqlDealsListByCustomerID, customerID, runtime.Arg, scanDeal, 0, tenant)
 	return items, wrapErr(err, "deals.ListByCustomerID", "deals")
 }
 
@@ -658,9 +664,7 @@ const sqlDealsLoadByCustomerID = `-- name: deals.LoadByCustomerID replica=ok
 SELECT "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version" FROM "deals"
 WHERE "customer_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
-// loadDealsByCustomerID returns the rows of table deals whose customer_id is one
-// of keys, grouped by customer_id, each group in primary key order, with one
-// query. Keys without rows are not in the map. db must be scoped to tenant
+// loadDealsByCustomerID is LoadByCustomerID on db. db must be scoped to tenant
 // (runtime.Scope).
 func loadDealsByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Deal, error) {
 	if len(keys) == 0 {
@@ -671,9 +675,8 @@ func loadDealsByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUI
 }
 
 // LoadByCustomerID returns the rows of table deals whose customer_id is one of
-// keys, grouped by customer_id, each group in primary key order. It runs one
-// query, however many keys there are: load the children of a list of customers
-// without a query per row. Keys without rows are not in the map.
+// keys, grouped by customer_id, each group in primary key order, with one query
+// however many keys; keys without rows are not in the map.
 func (r *DealRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Deal, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.LoadByCustomerID", "deals")
 	if err != nil {
@@ -686,18 +689,14 @@ func (r *DealRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map[
 
 // LoadActivities returns the rows of table activities that reference each of
 // parents (activities.deal_id = deals.id), keyed by the parent's id, each group in
-// primary key order. It runs one query for all parents; parents without rows are
-// not in the map.
+// primary key order, with one query; parents without rows are not in the map.
 func (r *DealRepo) LoadActivities(ctx context.Context, parents []Deal) (map[uuid.UUID][]Activity, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.LoadActivities", "deals")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Deal) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadActivitiesByDealID(ctx, db, keys, tenant)
 	return m, wrapErr(err, "deals.LoadActivities", "deals")
 }
@@ -709,10 +708,10 @@ type PipelineByStageRow struct {
 	Value decimal.Decimal `json:"value"`
 }
 
-// scanPipelineByStageRow reads a row of the result of DealRepo.PipelineByStage,
-// columns in declared order, into v.
-func scanPipelineByStageRow(row pgx.Row, v *PipelineByStageRow) error {
-	return row.Scan(&v.Stage, &v.Deals, &v.Value)
+// scanPipelineByStageRow gives the scan destinations of the fields of v, columns
+// in declared order.
+func scanPipelineByStageRow(v *PipelineByStageRow, d []any) []any {
+	return append(d, &v.Stage, &v.Deals, &v.Value)
 }
 
 const sqlDealsPipelineByStage = `-- name: deals.PipelineByStage replica=ok
@@ -730,7 +729,7 @@ func (r *DealRepo) PipelineByStage(ctx context.Context) ([]PipelineByStageRow, e
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlDealsPipelineByStage, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanPipelineByStageRow)
+	items, err := runtime.Collect(rows, err, 0, scanPipelineByStageRow)
 	return items, wrapErr(err, "deals.PipelineByStage", "deals")
 }
 
@@ -750,6 +749,6 @@ func (r *DealRepo) InStages(ctx context.Context, stages []DealStage) ([]Deal, er
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	rows, err := db.Query(ctx, sqlDealsInStages, stages, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanDeal)
+	items, err := runtime.Collect(rows, err, 0, scanDeal)
 	return items, wrapErr(err, "deals.InStages", "deals")
 }

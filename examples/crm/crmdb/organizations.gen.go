@@ -39,8 +39,7 @@ type NewOrganization struct {
 }
 
 // OrganizationUpdate lists changes to a row of table organizations. Unset fields
-// leave their column unchanged; a nullable column is set to NULL with
-// runtime.Set[*T](nil).
+// leave their column unchanged.
 type OrganizationUpdate struct {
 	Name runtime.Opt[string] `json:"name,omitzero"`
 	Slug runtime.Opt[string] `json:"slug,omitzero"`
@@ -195,10 +194,15 @@ var (
 	}
 )
 
-// scanOrganization reads a row of table organizations, columns in table order,
-// into v.
-func scanOrganization(row pgx.Row, v *Organization) error {
-	return row.Scan(&v.ID, &v.Name, &v.Slug, &v.CreatedAt, &v.UpdatedAt)
+// scanOrganization gives the scan destinations of the fields of v, columns in
+// table order.
+func scanOrganization(v *Organization, d []any) []any {
+	return append(d, &v.ID, &v.Name, &v.Slug, &v.CreatedAt, &v.UpdatedAt)
+}
+
+// argsNewOrganization gives the values Create binds from n.
+func argsNewOrganization(n *NewOrganization, d []any) []any {
+	return append(d, &n.Name, &n.Slug)
 }
 
 // organizationsCache is the row cache of table organizations (cache:): FindByID,
@@ -242,7 +246,7 @@ func (r *OrganizationRepo) Create(ctx context.Context, n NewOrganization) (Organ
 		return Organization{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlOrganizationsCreate, n.Name, n.Slug, tenant), scanOrganization)
+	v, err := runtime.QueryOne(ctx, db, sqlOrganizationsCreate, n, argsNewOrganization, scanOrganization, tenant)
 	return v, wrapParamsErr(err, "organizations.Create", "organizations", []string{"name", "slug"})
 }
 
@@ -264,8 +268,8 @@ func (r *OrganizationRepo) FindByID(ctx context.Context, id uuid.UUID) (Organiza
 		return v, nil
 	}
 	db := runtime.Scope(r.db, tenant)
-	var row Organization
-	if err := scanOrganization(db.QueryRow(fill.Context(ctx), sqlOrganizationsFindByID, id, tenant), &row); err != nil {
+	row, err := runtime.ScanOne(db.QueryRow(fill.Context(ctx), sqlOrganizationsFindByID, id, tenant), scanOrganization)
+	if err != nil {
 		fill.Abort()
 		return Organization{}, wrapErr(err, "organizations.FindByID", "organizations")
 	}
@@ -277,8 +281,8 @@ const sqlOrganizationsFindAll = `-- name: organizations.FindAll replica=ok
 SELECT "id", "name", "slug", "created_at", "updated_at" FROM "organizations"
 WHERE "id" = $1 ORDER BY "id"`
 
-// FindAll returns every row of table organizations, ordered by primary key. It
-// holds the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table organizations in primary key order, all in
+// memory; List and Stream do not hold them all.
 func (r *OrganizationRepo) FindAll(ctx context.Context) ([]Organization, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.FindAll", "organizations")
 	if err != nil {
@@ -286,13 +290,13 @@ func (r *OrganizationRepo) FindAll(ctx context.Context) ([]Organization, error) 
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlOrganizationsFindAll, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanOrganization)
+	items, err := runtime.Collect(rows, err, 0, scanOrganization)
 	return items, wrapErr(err, "organizations.FindAll", "organizations")
 }
 
-// Stream yields every row of table organizations, ordered by primary key, reading
-// them from the server as the loop goes: memory use does not grow with the table.
-// An error ends the sequence.
+// Stream yields every row of table organizations in primary key order as the loop
+// reads them from the server: memory use does not grow with the table. An error
+// ends the sequence.
 func (r *OrganizationRepo) Stream(ctx context.Context) iter.Seq2[Organization, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.Stream", "organizations")
 	if err != nil {
@@ -312,11 +316,9 @@ SELECT "id", "name", "slug", "created_at", "updated_at" FROM "organizations"
 WHERE ("id") > ($1) AND "id" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table organizations in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table organizations in primary key order,
+// after the cursor page.After ("" for the first page); the page's Next cursor (""
+// after the last page) gets the next one.
 func (r *OrganizationRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Organization], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.List", "organizations")
 	if err != nil {
@@ -343,6 +345,17 @@ SET "name" = COALESCE($2::varchar, "name"),
 WHERE "id" = $1 AND "id" = $4
 RETURNING "id", "name", "slug", "created_at", "updated_at"`
 
+// updateOrganizations are the statements of OrganizationRepo.Update: one per set
+// of fields set (see runtime.Update).
+var updateOrganizations = &runtime.Update{
+	Fallback: sqlOrganizationsUpdate, Keys: 1,
+}
+
+// argsOrganizationUpdate gives the value of each field of u, nil when unset.
+func argsOrganizationUpdate(u *OrganizationUpdate, d []any) []any {
+	return append(d, u.Name.Arg(), u.Slug.Arg())
+}
+
 // Update applies the set fields of u to the row of table organizations with the
 // given id and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first. It sets updated_at to the
@@ -356,11 +369,8 @@ func (r *OrganizationRepo) Update(ctx context.Context, id uuid.UUID, u Organizat
 		return Organization{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(runtime.Invalidating(r.db, organizationsCache.Keys(tenant, id)), tenant))
-	var v Organization
-	if err := scanOrganization(db.QueryRow(ctx, sqlOrganizationsUpdate, id, u.Name.Ptr(), u.Slug.Ptr(), tenant), &v); err != nil {
-		return Organization{}, wrapParamsErr(err, "organizations.Update", "organizations", []string{"id", "name", "slug"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, db, updateOrganizations, id, runtime.Arg, u, argsOrganizationUpdate, scanOrganization, tenant)
+	return v, wrapParamsErr(err, "organizations.Update", "organizations", []string{"id", "name", "slug"})
 }
 
 const sqlOrganizationsDelete = `-- name: organizations.Delete
@@ -374,7 +384,7 @@ func (r *OrganizationRepo) Delete(ctx context.Context, id uuid.UUID) (bool, erro
 		return false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(runtime.Invalidating(r.db, organizationsCache.Keys(tenant, id), customersCache.AllRows(), tagsCache.AllRows()), tenant))
-	tag, err := db.Exec(ctx, sqlOrganizationsDelete, id, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlOrganizationsDelete, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "organizations.Delete", "organizations")
 }
 
@@ -414,7 +424,7 @@ func (r *OrganizationRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Or
 	if miss := batch.Misses(); len(miss) > 0 {
 		db := runtime.Scope(r.db, tenant)
 		rows, err := db.Query(batch.Context(ctx), sqlOrganizationsFindByIDs, miss, tenant)
-		items, err := runtime.CollectRows(rows, err, len(miss), scanOrganization)
+		items, err := runtime.Collect(rows, err, len(miss), scanOrganization)
 		if err != nil {
 			batch.Abort()
 			return nil, wrapErr(err, "organizations.FindByIDs", "organizations")
@@ -488,7 +498,7 @@ func (r *OrganizationRepo) CreateManyReturning(ctx context.Context, rows []NewOr
 		runtime.Column(rows, func(n *NewOrganization) string { return n.Slug }),
 		tenant,
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanOrganization)
+	items, err := runtime.Collect(res, err, len(rows), scanOrganization)
 	return items, wrapErr(err, "organizations.CreateManyReturning", "organizations")
 }
 
@@ -502,13 +512,13 @@ WHERE "organizations"."id" = $3
 RETURNING "id", "name", "slug", "created_at", "updated_at"`
 
 // UpsertBySlug inserts n into table organizations or, when a row with the same
-// slug exists, updates that row from n, in one statement, and returns the row as
-// stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value. It validates n
-// first. It sets updated_at to the transaction's time. A row in the way that the
-// caller cannot see (another tenant's, or soft-deleted) is not updated: the error
-// has kind Conflict. It runs in a transaction (a savepoint of the caller's), which
-// also invalidates the cached row it returns.
+// slug exists, updates it from n (every column but the key's and the primary
+// key's; an unset optional field keeps its value), in one statement, and returns
+// the row as stored. It validates n first. It sets updated_at to the transaction's
+// time. A row in the way that the caller cannot see (another tenant's, or
+// soft-deleted) is not updated: the error has kind Conflict. It runs in a
+// transaction (a savepoint of the caller's), which also invalidates the cached row
+// it returns.
 func (r *OrganizationRepo) UpsertBySlug(ctx context.Context, n NewOrganization) (Organization, error) {
 	var v Organization
 	err := runtime.InTx(ctx, r.db, runtime.TxOptions{MaxAttempts: 1}, func(tx pgx.Tx) error {
@@ -534,20 +544,11 @@ func (r *OrganizationRepo) upsertBySlug(ctx context.Context, n NewOrganization) 
 		return Organization{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	var v Organization
-	for attempt := 0; attempt < 3; attempt++ {
-		err = scanOrganization(db.QueryRow(ctx, sqlOrganizationsUpsertBySlug, n.Name, n.Slug, tenant), &v)
-		if !errors.Is(err, pgx.ErrNoRows) {
-			break
-		}
-	}
-	switch {
-	case errors.Is(err, pgx.ErrNoRows):
+	v, err := runtime.Retry(ctx, db, sqlOrganizationsUpsertBySlug, n, argsNewOrganization, scanOrganization, tenant)
+	if errors.Is(err, pgx.ErrNoRows) {
 		return Organization{}, runtime.NewHiddenKeyError("organizations.UpsertBySlug", "organizations")
-	case err != nil:
-		return Organization{}, wrapErr(err, "organizations.UpsertBySlug", "organizations")
 	}
-	return v, nil
+	return v, wrapErr(err, "organizations.UpsertBySlug", "organizations")
 }
 
 const sqlOrganizationsCreateIfAbsentBySlug = `-- name: organizations.CreateIfAbsentBySlug
@@ -565,12 +566,10 @@ LIMIT 1`
 
 // CreateIfAbsentBySlug inserts n into table organizations unless a row with the
 // same slug exists, and returns the new row and true, or the existing row,
-// unchanged, and false. One statement does both (INSERT … ON CONFLICT DO
-// NOTHING, then a read of the row in the way); when that row was committed by a
-// concurrent transaction after the statement started, the statement cannot see it
-// and runs again, up to three times in all. It validates n first. When the row in
-// the way is one the caller cannot see (another tenant's, or soft-deleted), the
-// error has kind Conflict.
+// unchanged, and false, in one statement (run again, up to three times, when the
+// row in the way was committed after it started). It validates n first. When the
+// row in the way is one the caller cannot see (another tenant's, or soft-deleted),
+// the error has kind Conflict.
 func (r *OrganizationRepo) CreateIfAbsentBySlug(ctx context.Context, n NewOrganization) (Organization, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Organization{}, false, wrapErr(err, "organizations.CreateIfAbsentBySlug", "organizations")
@@ -580,24 +579,11 @@ func (r *OrganizationRepo) CreateIfAbsentBySlug(ctx context.Context, n NewOrgani
 		return Organization{}, false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	for attempt := 1; ; attempt++ {
-		var v Organization
-		var created bool
-		err := db.QueryRow(ctx, sqlOrganizationsCreateIfAbsentBySlug, n.Name, n.Slug, tenant).Scan(&created, &v.ID, &v.Name, &v.Slug, &v.CreatedAt, &v.UpdatedAt)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if errors.Is(err, pgx.ErrNoRows) {
-			// The row in the way is one the caller cannot see.
-			return Organization{}, false, runtime.NewHiddenKeyError("organizations.CreateIfAbsentBySlug", "organizations")
-		}
-		if err != nil {
-			return Organization{}, false, wrapErr(err, "organizations.CreateIfAbsentBySlug", "organizations")
-		}
-		return v, created, nil
+	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlOrganizationsCreateIfAbsentBySlug, n, argsNewOrganization, scanOrganization, tenant)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Organization{}, false, runtime.NewHiddenKeyError("organizations.CreateIfAbsentBySlug", "organizations")
 	}
+	return v, created, wrapErr(err, "organizations.CreateIfAbsentBySlug", "organizations")
 }
 
 // OrganizationKeyedUpdate is one row's changes for UpdateMany: its key, and the
@@ -735,108 +721,88 @@ func (r *OrganizationRepo) CreateManyIfAbsentBySlug(ctx context.Context, rows []
 
 // LoadCustomers returns the rows of table customers that reference each of parents
 // (customers.organization_id = organizations.id), keyed by the parent's id, each
-// group in primary key order. It runs one query for all parents; parents without
-// rows are not in the map.
+// group in primary key order, with one query; parents without rows are not in the
+// map.
 func (r *OrganizationRepo) LoadCustomers(ctx context.Context, parents []Organization) (map[uuid.UUID][]Customer, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.LoadCustomers", "organizations")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadCustomersByOrganizationID(ctx, db, keys, tenant)
 	return m, wrapErr(err, "organizations.LoadCustomers", "organizations")
 }
 
 // LoadContacts returns the rows of table contacts that reference each of parents
 // (contacts.organization_id = organizations.id), keyed by the parent's id, each
-// group in primary key order. It runs one query for all parents; parents without
-// rows are not in the map.
+// group in primary key order, with one query; parents without rows are not in the
+// map.
 func (r *OrganizationRepo) LoadContacts(ctx context.Context, parents []Organization) (map[uuid.UUID][]Contact, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.LoadContacts", "organizations")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadContactsByOrganizationID(ctx, db, keys, tenant)
 	return m, wrapErr(err, "organizations.LoadContacts", "organizations")
 }
 
 // LoadDeals returns the rows of table deals that reference each of parents
 // (deals.organization_id = organizations.id), keyed by the parent's id, each group
-// in primary key order. It runs one query for all parents; parents without rows
-// are not in the map.
+// in primary key order, with one query; parents without rows are not in the map.
 func (r *OrganizationRepo) LoadDeals(ctx context.Context, parents []Organization) (map[uuid.UUID][]Deal, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.LoadDeals", "organizations")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadDealsByOrganizationID(ctx, db, keys, tenant)
 	return m, wrapErr(err, "organizations.LoadDeals", "organizations")
 }
 
 // LoadActivities returns the rows of table activities that reference each of
 // parents (activities.organization_id = organizations.id), keyed by the parent's
-// id, each group in primary key order. It runs one query for all parents; parents
-// without rows are not in the map.
+// id, each group in primary key order, with one query; parents without rows are
+// not in the map.
 func (r *OrganizationRepo) LoadActivities(ctx context.Context, parents []Organization) (map[uuid.UUID][]Activity, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.LoadActivities", "organizations")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadActivitiesByOrganizationID(ctx, db, keys, tenant)
 	return m, wrapErr(err, "organizations.LoadActivities", "organizations")
 }
 
 // LoadTags returns the rows of table tags that reference each of parents
 // (tags.organization_id = organizations.id), keyed by the parent's id, each group
-// in primary key order. It runs one query for all parents; parents without rows
-// are not in the map.
+// in primary key order, with one query; parents without rows are not in the map.
 func (r *OrganizationRepo) LoadTags(ctx context.Context, parents []Organization) (map[uuid.UUID][]Tag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.LoadTags", "organizations")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadTagsByOrganizationID(ctx, db, keys, tenant)
 	return m, wrapErr(err, "organizations.LoadTags", "organizations")
 }
 
 // LoadCustomerTags returns the rows of table customer_tags that reference each of
 // parents (customer_tags.organization_id = organizations.id), keyed by the
-// parent's id, each group in primary key order. It runs one query for all parents;
-// parents without rows are not in the map.
+// parent's id, each group in primary key order, with one query; parents without
+// rows are not in the map.
 func (r *OrganizationRepo) LoadCustomerTags(ctx context.Context, parents []Organization) (map[uuid.UUID][]CustomerTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.LoadCustomerTags", "organizations")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadCustomerTagsByOrganizationID(ctx, db, keys, tenant)
 	return m, wrapErr(err, "organizations.LoadCustomerTags", "organizations")
 }

@@ -35,7 +35,7 @@ type NewTag struct {
 }
 
 // TagUpdate lists changes to a row of table tags. Unset fields leave their column
-// unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// unchanged.
 type TagUpdate struct {
 	Name runtime.Opt[string] `json:"name,omitzero"`
 }
@@ -151,9 +151,14 @@ var (
 	}
 )
 
-// scanTag reads a row of table tags, columns in table order, into v.
-func scanTag(row pgx.Row, v *Tag) error {
-	return row.Scan(&v.ID, &v.OrganizationID, &v.Name)
+// scanTag gives the scan destinations of the fields of v, columns in table order.
+func scanTag(v *Tag, d []any) []any {
+	return append(d, &v.ID, &v.OrganizationID, &v.Name)
+}
+
+// argsNewTag gives the values Create binds from n.
+func argsNewTag(n *NewTag, d []any) []any {
+	return append(d, n.ID.Arg(), &n.Name)
 }
 
 // tagsCache is the row cache of table tags (cache:): FindByID, FindByIDs and the
@@ -194,7 +199,7 @@ func (r *TagRepo) Create(ctx context.Context, n NewTag) (Tag, error) {
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlTagsCreate, n.ID.Ptr(), n.Name, tenant), scanTag)
+	v, err := runtime.QueryOne(ctx, db, sqlTagsCreate, n, argsNewTag, scanTag, tenant)
 	return v, wrapParamsErr(err, "tags.Create", "tags", []string{"id", "name"})
 }
 
@@ -215,8 +220,8 @@ func (r *TagRepo) FindByID(ctx context.Context, id uuid.UUID) (Tag, error) {
 		return v, nil
 	}
 	db := runtime.Scope(r.db, tenant)
-	var row Tag
-	if err := scanTag(db.QueryRow(fill.Context(ctx), sqlTagsFindByID, id, tenant), &row); err != nil {
+	row, err := runtime.ScanOne(db.QueryRow(fill.Context(ctx), sqlTagsFindByID, id, tenant), scanTag)
+	if err != nil {
 		fill.Abort()
 		return Tag{}, wrapErr(err, "tags.FindByID", "tags")
 	}
@@ -228,8 +233,8 @@ const sqlTagsFindAll = `-- name: tags.FindAll replica=ok
 SELECT "id", "organization_id", "name" FROM "tags"
 WHERE "organization_id" = $1 ORDER BY "id"`
 
-// FindAll returns every row of table tags, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table tags in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *TagRepo) FindAll(ctx context.Context) ([]Tag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.FindAll", "tags")
 	if err != nil {
@@ -237,13 +242,13 @@ func (r *TagRepo) FindAll(ctx context.Context) ([]Tag, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlTagsFindAll, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanTag)
+	items, err := runtime.Collect(rows, err, 0, scanTag)
 	return items, wrapErr(err, "tags.FindAll", "tags")
 }
 
-// Stream yields every row of table tags, ordered by primary key, reading them from
-// the server as the loop goes: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields every row of table tags in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *TagRepo) Stream(ctx context.Context) iter.Seq2[Tag, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.Stream", "tags")
 	if err != nil {
@@ -263,10 +268,9 @@ SELECT "id", "organization_id", "name" FROM "tags"
 WHERE ("id") > ($1) AND "organization_id" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table tags in primary key order: up to page.Limit
-// rows after the cursor page.After ("" for the first page). Pass the returned Next
-// cursor to get the following page; it is "" after the last one. Rows inserted
-// meanwhile after the cursor are included, and no row is returned twice.
+// List returns up to page.Limit rows of table tags in primary key order, after the
+// cursor page.After ("" for the first page); the page's Next cursor ("" after the
+// last page) gets the next one.
 func (r *TagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Tag], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.List", "tags")
 	if err != nil {
@@ -291,6 +295,17 @@ SET "name" = COALESCE($2::varchar, "name")
 WHERE "id" = $1 AND "organization_id" = $3
 RETURNING "id", "organization_id", "name"`
 
+// updateTags are the statements of TagRepo.Update: one per set of fields set (see
+// runtime.Update).
+var updateTags = &runtime.Update{
+	Fallback: sqlTagsUpdate, Keys: 1,
+}
+
+// argsTagUpdate gives the value of each field of u, nil when unset.
+func argsTagUpdate(u *TagUpdate, d []any) []any {
+	return append(d, u.Name.Arg())
+}
+
 // Update applies the set fields of u to the row of table tags with the given id
 // and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first.
@@ -303,11 +318,8 @@ func (r *TagRepo) Update(ctx context.Context, id uuid.UUID, u TagUpdate) (Tag, e
 		return Tag{}, err
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, tagsCache.Keys(tenant, id)), tenant)
-	var v Tag
-	if err := scanTag(db.QueryRow(ctx, sqlTagsUpdate, id, u.Name.Ptr(), tenant), &v); err != nil {
-		return Tag{}, wrapParamsErr(err, "tags.Update", "tags", []string{"id", "name"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, db, updateTags, id, runtime.Arg, u, argsTagUpdate, scanTag, tenant)
+	return v, wrapParamsErr(err, "tags.Update", "tags", []string{"id", "name"})
 }
 
 const sqlTagsDelete = `-- name: tags.Delete
@@ -321,7 +333,7 @@ func (r *TagRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, tagsCache.Keys(tenant, id)), tenant)
-	tag, err := db.Exec(ctx, sqlTagsDelete, id, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlTagsDelete, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "tags.Delete", "tags")
 }
 
@@ -361,7 +373,7 @@ func (r *TagRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Tag, error)
 	if miss := batch.Misses(); len(miss) > 0 {
 		db := runtime.Scope(r.db, tenant)
 		rows, err := db.Query(batch.Context(ctx), sqlTagsFindByIDs, miss, tenant)
-		items, err := runtime.CollectRows(rows, err, len(miss), scanTag)
+		items, err := runtime.Collect(rows, err, len(miss), scanTag)
 		if err != nil {
 			batch.Abort()
 			return nil, wrapErr(err, "tags.FindByIDs", "tags")
@@ -435,7 +447,7 @@ func (r *TagRepo) CreateManyReturning(ctx context.Context, rows []NewTag) ([]Tag
 		runtime.Column(rows, func(n *NewTag) string { return n.Name }),
 		tenant,
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanTag)
+	items, err := runtime.Collect(res, err, len(rows), scanTag)
 	return items, wrapErr(err, "tags.CreateManyReturning", "tags")
 }
 
@@ -448,13 +460,12 @@ WHERE "tags"."organization_id" = $3
 RETURNING "id", "organization_id", "name"`
 
 // UpsertByOrganizationIDAndName inserts n into table tags or, when a row with the
-// same (organization_id, name) exists, updates that row from n, in one statement,
-// and returns the row as stored. The update sets every column of n except the
-// key's and the primary key's; an optional field left unset keeps the column's
-// value. It validates n first. A row in the way that the caller cannot see
-// (another tenant's, or soft-deleted) is not updated: the error has kind Conflict.
-// It runs in a transaction (a savepoint of the caller's), which also invalidates
-// the cached row it returns.
+// same (organization_id, name) exists, updates it from n (every column but the
+// key's and the primary key's; an unset optional field keeps its value), in one
+// statement, and returns the row as stored. It validates n first. A row in the way
+// that the caller cannot see (another tenant's, or soft-deleted) is not updated:
+// the error has kind Conflict. It runs in a transaction (a savepoint of the
+// caller's), which also invalidates the cached row it returns.
 func (r *TagRepo) UpsertByOrganizationIDAndName(ctx context.Context, n NewTag) (Tag, error) {
 	var v Tag
 	err := runtime.InTx(ctx, r.db, runtime.TxOptions{MaxAttempts: 1}, func(tx pgx.Tx) error {
@@ -481,20 +492,11 @@ func (r *TagRepo) upsertByOrganizationIDAndName(ctx context.Context, n NewTag) (
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v Tag
-	for attempt := 0; attempt < 3; attempt++ {
-		err = scanTag(db.QueryRow(ctx, sqlTagsUpsertByOrganizationIDAndName, n.ID.Ptr(), n.Name, tenant), &v)
-		if !errors.Is(err, pgx.ErrNoRows) {
-			break
-		}
-	}
-	switch {
-	case errors.Is(err, pgx.ErrNoRows):
+	v, err := runtime.Retry(ctx, db, sqlTagsUpsertByOrganizationIDAndName, n, argsNewTag, scanTag, tenant)
+	if errors.Is(err, pgx.ErrNoRows) {
 		return Tag{}, runtime.NewHiddenKeyError("tags.UpsertByOrganizationIDAndName", "tags")
-	case err != nil:
-		return Tag{}, wrapErr(err, "tags.UpsertByOrganizationIDAndName", "tags")
 	}
-	return v, nil
+	return v, wrapErr(err, "tags.UpsertByOrganizationIDAndName", "tags")
 }
 
 const sqlTagsCreateIfAbsentByOrganizationIDAndName = `-- name: tags.CreateIfAbsentByOrganizationIDAndName
@@ -512,12 +514,10 @@ LIMIT 1`
 
 // CreateIfAbsentByOrganizationIDAndName inserts n into table tags unless a row
 // with the same (organization_id, name) exists, and returns the new row and true,
-// or the existing row, unchanged, and false. One statement does both (INSERT …
-// ON CONFLICT DO NOTHING, then a read of the row in the way); when that row was
-// committed by a concurrent transaction after the statement started, the statement
-// cannot see it and runs again, up to three times in all. It validates n first.
-// When the row in the way is one the caller cannot see (another tenant's, or
-// soft-deleted), the error has kind Conflict.
+// or the existing row, unchanged, and false, in one statement (run again, up to
+// three times, when the row in the way was committed after it started). It
+// validates n first. When the row in the way is one the caller cannot see (another
+// tenant's, or soft-deleted), the error has kind Conflict.
 func (r *TagRepo) CreateIfAbsentByOrganizationIDAndName(ctx context.Context, n NewTag) (Tag, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Tag{}, false, wrapErr(err, "tags.CreateIfAbsentByOrganizationIDAndName", "tags")
@@ -527,24 +527,11 @@ func (r *TagRepo) CreateIfAbsentByOrganizationIDAndName(ctx context.Context, n N
 		return Tag{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	for attempt := 1; ; attempt++ {
-		var v Tag
-		var created bool
-		err := db.QueryRow(ctx, sqlTagsCreateIfAbsentByOrganizationIDAndName, n.ID.Ptr(), n.Name, tenant).Scan(&created, &v.ID, &v.OrganizationID, &v.Name)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if errors.Is(err, pgx.ErrNoRows) {
-			// The row in the way is one the caller cannot see.
-			return Tag{}, false, runtime.NewHiddenKeyError("tags.CreateIfAbsentByOrganizationIDAndName", "tags")
-		}
-		if err != nil {
-			return Tag{}, false, wrapErr(err, "tags.CreateIfAbsentByOrganizationIDAndName", "tags")
-		}
-		return v, created, nil
+	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlTagsCreateIfAbsentByOrganizationIDAndName, n, argsNewTag, scanTag, tenant)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Tag{}, false, runtime.NewHiddenKeyError("tags.CreateIfAbsentByOrganizationIDAndName", "tags")
 	}
+	return v, created, wrapErr(err, "tags.CreateIfAbsentByOrganizationIDAndName", "tags")
 }
 
 // TagKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
@@ -691,8 +678,7 @@ func (r *TagRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlTagsListByOrganizationID, organizationID, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanTag)
+	items, err := runtime.Query(ctx, db, sqlTagsListByOrganizationID, organizationID, runtime.Arg, scanTag, 0, tenant)
 	return items, wrapErr(err, "tags.ListByOrganizationID", "tags")
 }
 
@@ -700,10 +686,8 @@ const sqlTagsLoadByOrganizationID = `-- name: tags.LoadByOrganizationID replica=
 SELECT "id", "organization_id", "name" FROM "tags"
 WHERE "organization_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
-// loadTagsByOrganizationID returns the rows of table tags whose organization_id is
-// one of keys, grouped by organization_id, each group in primary key order, with
-// one query. Keys without rows are not in the map. db must be scoped to tenant
-// (runtime.Scope).
+// loadTagsByOrganizationID is LoadByOrganizationID on db. db must be scoped to
+// tenant (runtime.Scope).
 func loadTagsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Tag, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Tag{}, nil
@@ -713,9 +697,8 @@ func loadTagsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.
 }
 
 // LoadByOrganizationID returns the rows of table tags whose organization_id is one
-// of keys, grouped by organization_id, each group in primary key order. It runs
-// one query, however many keys there are: load the children of a list of
-// organizations without a query per row. Keys without rows are not in the map.
+// of keys, grouped by organization_id, each group in primary key order, with one
+// query however many keys; keys without rows are not in the map.
 func (r *TagRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Tag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.LoadByOrganizationID", "tags")
 	if err != nil {
@@ -728,18 +711,14 @@ func (r *TagRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (m
 
 // LoadCustomerTags returns the rows of table customer_tags that reference each of
 // parents (customer_tags.tag_id = tags.id), keyed by the parent's id, each group
-// in primary key order. It runs one query for all parents; parents without rows
-// are not in the map.
+// in primary key order, with one query; parents without rows are not in the map.
 func (r *TagRepo) LoadCustomerTags(ctx context.Context, parents []Tag) (map[uuid.UUID][]CustomerTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.LoadCustomerTags", "tags")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Tag) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadCustomerTagsByTagID(ctx, db, keys, tenant)
 	return m, wrapErr(err, "tags.LoadCustomerTags", "tags")
 }

@@ -43,7 +43,7 @@ type NewAccount struct {
 }
 
 // AccountUpdate lists changes to a row of table accounts. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged.
 type AccountUpdate struct {
 	UserID   runtime.Opt[uuid.UUID]       `json:"user_id,omitzero"`
 	Name     runtime.Opt[string]          `json:"name,omitzero"`
@@ -190,9 +190,15 @@ var (
 	}
 )
 
-// scanAccount reads a row of table accounts, columns in table order, into v.
-func scanAccount(row pgx.Row, v *Account) error {
-	return row.Scan(&v.ID, &v.UserID, &v.Name, &v.Currency, &v.Balance, &v.CreatedAt, &v.UpdatedAt, &v.Version)
+// scanAccount gives the scan destinations of the fields of v, columns in table
+// order.
+func scanAccount(v *Account, d []any) []any {
+	return append(d, &v.ID, &v.UserID, &v.Name, &v.Currency, &v.Balance, &v.CreatedAt, &v.UpdatedAt, &v.Version)
+}
+
+// argsNewAccount gives the values Create binds from n.
+func argsNewAccount(n *NewAccount, d []any) []any {
+	return append(d, n.ID.Arg(), &n.UserID, &n.Name, &n.Currency, n.Balance.Arg())
 }
 
 const sqlAccountsCreate = `-- name: accounts.Create
@@ -206,7 +212,7 @@ func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error)
 	if err := n.Validate(); err != nil {
 		return Account{}, wrapErr(err, "accounts.Create", "accounts")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAccountsCreate, n.ID.Ptr(), n.UserID, n.Name, n.Currency, n.Balance.Ptr()), scanAccount)
+	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsCreate, n, argsNewAccount, scanAccount)
 	return v, wrapParamsErr(err, "accounts.Create", "accounts", []string{"id", "user_id", "name", "currency", "balance"})
 }
 
@@ -217,24 +223,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table accounts with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *AccountRepo) FindByID(ctx context.Context, id uuid.UUID) (Account, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAccountsFindByID, id), scanAccount)
+	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsFindByID, id, runtime.Arg, scanAccount)
 	return v, wrapErr(err, "accounts.FindByID", "accounts")
 }
 
 const sqlAccountsFindAll = `-- name: accounts.FindAll replica=ok
 SELECT "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version" FROM "accounts" ORDER BY "id"`
 
-// FindAll returns every row of table accounts, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table accounts in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
 	rows, err := r.db.Query(ctx, sqlAccountsFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanAccount)
+	items, err := runtime.Collect(rows, err, 0, scanAccount)
 	return items, wrapErr(err, "accounts.FindAll", "accounts")
 }
 
-// Stream yields every row of table accounts, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table accounts in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "accounts.Stream", "accounts") }, scanAccount, sqlAccountsFindAll)
 }
@@ -248,11 +254,9 @@ SELECT "id", "user_id", "name", "currency", "balance", "created_at", "updated_at
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table accounts in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table accounts in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Account], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Account]{
@@ -276,6 +280,17 @@ SET "user_id" = COALESCE($2::uuid, "user_id"),
 WHERE "id" = $1 AND "version" = $6
 RETURNING "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version"`
 
+// updateAccounts are the statements of AccountRepo.Update: one per set of fields
+// set (see runtime.Update).
+var updateAccounts = &runtime.Update{
+	Fallback: sqlAccountsUpdate, Keys: 1,
+}
+
+// argsAccountUpdate gives the value of each field of u, nil when unset.
+func argsAccountUpdate(u *AccountUpdate, d []any) []any {
+	return append(d, u.UserID.Arg(), u.Name.Arg(), u.Currency.Arg(), u.Balance.Arg())
+}
+
 const sqlAccountsExists = `-- name: accounts.Exists
 SELECT EXISTS (SELECT 1 FROM "accounts"
 WHERE "id" = $1)`
@@ -290,17 +305,14 @@ func (r *AccountRepo) Update(ctx context.Context, id uuid.UUID, version int64, u
 	if err := u.Validate(); err != nil {
 		return Account{}, wrapErr(err, "accounts.Update", "accounts")
 	}
-	var v Account
-	if err := scanAccount(r.db.QueryRow(ctx, sqlAccountsUpdate, id, u.UserID.Ptr(), u.Name.Ptr(), u.Currency.Ptr(), u.Balance.Ptr(), version), &v); err != nil {
-		if errors.Is(err, pgx.ErrNoRows) {
-			// No row matched: a stale version is a conflict; a missing row stays not found.
-			if stale := runtime.StaleVersion(ctx, r.db, "accounts.Update", "accounts", sqlAccountsExists, id); stale != nil {
-				err = stale
-			}
+	v, err := runtime.UpdateOne(ctx, r.db, updateAccounts, id, runtime.Arg, u, argsAccountUpdate, scanAccount, version)
+	if errors.Is(err, pgx.ErrNoRows) {
+		// No row matched: a stale version is a conflict; a missing row stays not found.
+		if stale := runtime.StaleVersion(ctx, r.db, "accounts.Update", "accounts", sqlAccountsExists, id); stale != nil {
+			err = stale
 		}
-		return Account{}, wrapParamsErr(err, "accounts.Update", "accounts", []string{"id", "user_id", "name", "currency", "balance"})
 	}
-	return v, nil
+	return v, wrapParamsErr(err, "accounts.Update", "accounts", []string{"id", "user_id", "name", "currency", "balance"})
 }
 
 const sqlAccountsDelete = `-- name: accounts.Delete
@@ -311,7 +323,7 @@ DELETE FROM "accounts" WHERE "id" = $1 AND "version" = $2`
 // nothing is deleted and the error has kind Conflict and matches
 // runtime.ErrStaleVersion.
 func (r *AccountRepo) Delete(ctx context.Context, id uuid.UUID, version int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlAccountsDelete, id, version)
+	tag, err := runtime.Exec(ctx, r.db, sqlAccountsDelete, id, runtime.Arg, version)
 	if err != nil || tag.RowsAffected() > 0 {
 		return err == nil, wrapErr(err, "accounts.Delete", "accounts")
 	}
@@ -339,32 +351,22 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Account
 	if len(ids) == 0 {
 		return []Account{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlAccountsFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanAccount)
+	items, err := runtime.Query(ctx, r.db, sqlAccountsFindByIDs, ids, runtime.Arg, scanAccount, len(ids))
 	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
 }
 
-// copyAccounts sends rows of NewAccount to table accounts with COPY, reading each
-// value in place.
-var copyAccounts = runtime.NewCopier(
-	"accounts",
-	nil,
-	runtime.CopyOpt("id", func(n *NewAccount) *runtime.Opt[uuid.UUID] { return &n.ID }),
-	runtime.CopyValue("user_id", func(n *NewAccount) any { return &n.UserID }),
-	runtime.CopyValue("name", func(n *NewAccount) any { return &n.Name }),
-	runtime.CopyValue("currency", func(n *NewAccount) any { return &n.Currency }),
-	runtime.CopyOpt("balance", func(n *NewAccount) *runtime.Opt[decimal.Decimal] { return &n.Balance }),
-)
+// copyAccounts sends rows of NewAccount to table accounts with COPY.
+var copyAccounts = &runtime.Copier[NewAccount]{
+	Table:   "accounts",
+	Columns: []string{"id", "user_id", "name", "currency", "balance"},
+	Args:    argsNewAccount,
+}
 
 // CreateMany inserts rows into table accounts with the COPY protocol and returns
-// how many it inserted. It is all or nothing. An optional field left unset takes
-// the column's default, as in Create: rows are copied in groups by the optional
-// fields they set, in a transaction when there are several (a savepoint when r is
-// one). COPY does not return rows; CreateManyReturning does.
+// how many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "accounts.CreateMany", "accounts")
-	}
 	n, err := copyAccounts.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "accounts.CreateMany", "accounts")
 }
@@ -396,7 +398,7 @@ func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount
 		runtime.Column(rows, func(n *NewAccount) Currency { return n.Currency }),
 		runtime.Column(rows, func(n *NewAccount) *decimal.Decimal { return n.Balance.Ptr() }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanAccount)
+	items, err := runtime.Collect(res, err, len(rows), scanAccount)
 	return items, wrapErr(err, "accounts.CreateManyReturning", "accounts")
 }
 
@@ -411,16 +413,15 @@ SET "currency" = EXCLUDED."currency",
 RETURNING "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version"`
 
 // UpsertByUserIDAndName inserts n into table accounts or, when a row with the same
-// (user_id, name) exists, updates that row from n, in one statement, and returns
-// the row as stored. The update sets every column of n except the key's and the
-// primary key's; an optional field left unset keeps the column's value. It
-// validates n first. Updating increments version. It sets updated_at to the
-// transaction's time.
+// (user_id, name) exists, updates it from n (every column but the key's and the
+// primary key's; an unset optional field keeps its value), in one statement, and
+// returns the row as stored. It validates n first. Updating increments version. It
+// sets updated_at to the transaction's time.
 func (r *AccountRepo) UpsertByUserIDAndName(ctx context.Context, n NewAccount) (Account, error) {
 	if err := n.Validate(); err != nil {
 		return Account{}, wrapErr(err, "accounts.UpsertByUserIDAndName", "accounts")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAccountsUpsertByUserIDAndName, n.ID.Ptr(), n.UserID, n.Name, n.Currency, n.Balance.Ptr()), scanAccount)
+	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsUpsertByUserIDAndName, n, argsNewAccount, scanAccount)
 	return v, wrapErr(err, "accounts.UpsertByUserIDAndName", "accounts")
 }
 
@@ -439,28 +440,15 @@ LIMIT 1`
 
 // CreateIfAbsentByUserIDAndName inserts n into table accounts unless a row with
 // the same (user_id, name) exists, and returns the new row and true, or the
-// existing row, unchanged, and false. One statement does both (INSERT … ON
-// CONFLICT DO NOTHING, then a read of the row in the way); when that row was
-// committed by a concurrent transaction after the statement started, the statement
-// cannot see it and runs again, up to three times in all. It validates n first.
+// existing row, unchanged, and false, in one statement (run again, up to three
+// times, when the row in the way was committed after it started). It validates n
+// first.
 func (r *AccountRepo) CreateIfAbsentByUserIDAndName(ctx context.Context, n NewAccount) (Account, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Account{}, false, wrapErr(err, "accounts.CreateIfAbsentByUserIDAndName", "accounts")
 	}
-	for attempt := 1; ; attempt++ {
-		var v Account
-		var created bool
-		err := r.db.QueryRow(ctx, sqlAccountsCreateIfAbsentByUserIDAndName, n.ID.Ptr(), n.UserID, n.Name, n.Currency, n.Balance.Ptr()).Scan(&created, &v.ID, &v.UserID, &v.Name, &v.Currency, &v.Balance, &v.CreatedAt, &v.UpdatedAt, &v.Version)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Account{}, false, wrapErr(err, "accounts.CreateIfAbsentByUserIDAndName", "accounts")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlAccountsCreateIfAbsentByUserIDAndName, n, argsNewAccount, scanAccount)
+	return v, created, wrapErr(err, "accounts.CreateIfAbsentByUserIDAndName", "accounts")
 }
 
 // AccountKeyedUpdate is one row's changes for UpdateMany: its key, the version the
@@ -591,8 +579,7 @@ WHERE "user_id" = $1 ORDER BY "id"`
 // ListByUserID returns the rows of table accounts whose user_id is userID, in
 // primary key order.
 func (r *AccountRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Account, error) {
-	rows, err := r.db.Query(ctx, sqlAccountsListByUserID, userID)
-	items, err := runtime.CollectRows(rows, err, 0, scanAccount)
+	items, err := runtime.Query(ctx, r.db, sqlAccountsListByUserID, userID, runtime.Arg, scanAccount, 0)
 	return items, wrapErr(err, "accounts.ListByUserID", "accounts")
 }
 
@@ -600,9 +587,7 @@ const sqlAccountsLoadByUserID = `-- name: accounts.LoadByUserID replica=ok
 SELECT "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version" FROM "accounts"
 WHERE "user_id" = ANY($1) ORDER BY "id"`
 
-// loadAccountsByUserID returns the rows of table accounts whose user_id is one of
-// keys, grouped by user_id, each group in primary key order, with one query. Keys
-// without rows are not in the map.
+// loadAccountsByUserID is LoadByUserID on db.
 func loadAccountsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Account, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Account{}, nil
@@ -612,9 +597,8 @@ func loadAccountsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID
 }
 
 // LoadByUserID returns the rows of table accounts whose user_id is one of keys,
-// grouped by user_id, each group in primary key order. It runs one query, however
-// many keys there are: load the children of a list of users without a query per
-// row. Keys without rows are not in the map.
+// grouped by user_id, each group in primary key order, with one query however many
+// keys; keys without rows are not in the map.
 func (r *AccountRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Account, error) {
 	m, err := loadAccountsByUserID(ctx, r.db, keys)
 	return m, wrapErr(err, "accounts.LoadByUserID", "accounts")
@@ -622,39 +606,30 @@ func (r *AccountRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[u
 
 // LoadTransactionsByFromAccountID returns the rows of table transactions that
 // reference each of parents (transactions.from_account_id = accounts.id), keyed by
-// the parent's id, each group in primary key order. It runs one query for all
-// parents; parents without rows are not in the map.
+// the parent's id, each group in primary key order, with one query; parents
+// without rows are not in the map.
 func (r *AccountRepo) LoadTransactionsByFromAccountID(ctx context.Context, parents []Account) (map[uuid.UUID][]Transaction, error) {
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Account) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadTransactionsByFromAccountID(ctx, r.db, keys)
 	return m, wrapErr(err, "accounts.LoadTransactionsByFromAccountID", "accounts")
 }
 
 // LoadTransactionsByToAccountID returns the rows of table transactions that
 // reference each of parents (transactions.to_account_id = accounts.id), keyed by
-// the parent's id, each group in primary key order. It runs one query for all
-// parents; parents without rows are not in the map.
+// the parent's id, each group in primary key order, with one query; parents
+// without rows are not in the map.
 func (r *AccountRepo) LoadTransactionsByToAccountID(ctx context.Context, parents []Account) (map[uuid.UUID][]Transaction, error) {
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Account) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadTransactionsByToAccountID(ctx, r.db, keys)
 	return m, wrapErr(err, "accounts.LoadTransactionsByToAccountID", "accounts")
 }
 
 // LoadLedgerEntries returns the rows of table ledger_entries that reference each
 // of parents (ledger_entries.account_id = accounts.id), keyed by the parent's id,
-// each group in primary key order. It runs one query for all parents; parents
-// without rows are not in the map.
+// each group in primary key order, with one query; parents without rows are not in
+// the map.
 func (r *AccountRepo) LoadLedgerEntries(ctx context.Context, parents []Account) (map[uuid.UUID][]LedgerEntry, error) {
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Account) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadLedgerEntriesByAccountID(ctx, r.db, keys)
 	return m, wrapErr(err, "accounts.LoadLedgerEntries", "accounts")
 }
@@ -694,7 +669,7 @@ func (r *AccountRepo) ForUser(ctx context.Context, p ForUserParams) ([]Account, 
 		args = append(args, p.Currency.Value)
 	}
 	rows, err := r.db.Query(ctx, sqlAccountsForUser[mask], args...)
-	items, err := runtime.CollectRows(rows, err, 0, scanAccount)
+	items, err := runtime.Collect(rows, err, 0, scanAccount)
 	return items, wrapErr(err, "accounts.ForUser", "accounts")
 }
 
@@ -704,10 +679,10 @@ type BalanceAsOfRow struct {
 	Entries int64           `json:"entries"`
 }
 
-// scanBalanceAsOfRow reads a row of the result of AccountRepo.BalanceAsOf, columns
-// in declared order, into v.
-func scanBalanceAsOfRow(row pgx.Row, v *BalanceAsOfRow) error {
-	return row.Scan(&v.Balance, &v.Entries)
+// scanBalanceAsOfRow gives the scan destinations of the fields of v, columns in
+// declared order.
+func scanBalanceAsOfRow(v *BalanceAsOfRow, d []any) []any {
+	return append(d, &v.Balance, &v.Entries)
 }
 
 const sqlAccountsBalanceAsOf = `-- name: accounts.BalanceAsOf replica=ok
@@ -732,10 +707,10 @@ type TotalsByCurrencyRow struct {
 	Negative int64           `json:"negative"`
 }
 
-// scanTotalsByCurrencyRow reads a row of the result of
-// AccountRepo.TotalsByCurrency, columns in declared order, into v.
-func scanTotalsByCurrencyRow(row pgx.Row, v *TotalsByCurrencyRow) error {
-	return row.Scan(&v.Currency, &v.Total, &v.Accounts, &v.Negative)
+// scanTotalsByCurrencyRow gives the scan destinations of the fields of v, columns
+// in declared order.
+func scanTotalsByCurrencyRow(v *TotalsByCurrencyRow, d []any) []any {
+	return append(d, &v.Currency, &v.Total, &v.Accounts, &v.Negative)
 }
 
 const sqlAccountsTotalsByCurrency = `-- name: accounts.TotalsByCurrency replica=ok
@@ -748,7 +723,7 @@ FROM accounts GROUP BY currency ORDER BY currency`
 // The money held per currency, across all accounts.
 func (r *AccountRepo) TotalsByCurrency(ctx context.Context) ([]TotalsByCurrencyRow, error) {
 	rows, err := r.db.Query(ctx, sqlAccountsTotalsByCurrency)
-	items, err := runtime.CollectRows(rows, err, 0, scanTotalsByCurrencyRow)
+	items, err := runtime.Collect(rows, err, 0, scanTotalsByCurrencyRow)
 	return items, wrapErr(err, "accounts.TotalsByCurrency", "accounts")
 }
 
@@ -759,10 +734,10 @@ type OutOfBalanceRow struct {
 	Ledger  decimal.Decimal `json:"ledger"`
 }
 
-// scanOutOfBalanceRow reads a row of the result of AccountRepo.OutOfBalance,
-// columns in declared order, into v.
-func scanOutOfBalanceRow(row pgx.Row, v *OutOfBalanceRow) error {
-	return row.Scan(&v.ID, &v.Balance, &v.Ledger)
+// scanOutOfBalanceRow gives the scan destinations of the fields of v, columns in
+// declared order.
+func scanOutOfBalanceRow(v *OutOfBalanceRow, d []any) []any {
+	return append(d, &v.ID, &v.Balance, &v.Ledger)
 }
 
 const sqlAccountsOutOfBalance = `-- name: accounts.OutOfBalance replica=ok
@@ -778,6 +753,6 @@ ORDER BY a.id`
 // the books are right.
 func (r *AccountRepo) OutOfBalance(ctx context.Context) ([]OutOfBalanceRow, error) {
 	rows, err := r.db.Query(ctx, sqlAccountsOutOfBalance)
-	items, err := runtime.CollectRows(rows, err, 0, scanOutOfBalanceRow)
+	items, err := runtime.Collect(rows, err, 0, scanOutOfBalanceRow)
 	return items, wrapErr(err, "accounts.OutOfBalance", "accounts")
 }

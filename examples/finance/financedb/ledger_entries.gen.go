@@ -12,7 +12,6 @@ import (
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 )
 
@@ -45,8 +44,7 @@ type NewLedgerEntry struct {
 }
 
 // LedgerEntryUpdate lists changes to a row of table ledger_entries. Unset fields
-// leave their column unchanged; a nullable column is set to NULL with
-// runtime.Set[*T](nil).
+// leave their column unchanged.
 type LedgerEntryUpdate struct {
 	TransactionID runtime.Opt[uuid.UUID]       `json:"transaction_id,omitzero"`
 	AccountID     runtime.Opt[uuid.UUID]       `json:"account_id,omitzero"`
@@ -158,10 +156,15 @@ func (u *LedgerEntryUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanLedgerEntry reads a row of table ledger_entries, columns in table order,
-// into v.
-func scanLedgerEntry(row pgx.Row, v *LedgerEntry) error {
-	return row.Scan(&v.ID, &v.TransactionID, &v.AccountID, &v.UserID, &v.Kind, &v.Amount, &v.CreatedAt)
+// scanLedgerEntry gives the scan destinations of the fields of v, columns in table
+// order.
+func scanLedgerEntry(v *LedgerEntry, d []any) []any {
+	return append(d, &v.ID, &v.TransactionID, &v.AccountID, &v.UserID, &v.Kind, &v.Amount, &v.CreatedAt)
+}
+
+// argsNewLedgerEntry gives the values Create binds from n.
+func argsNewLedgerEntry(n *NewLedgerEntry, d []any) []any {
+	return append(d, &n.TransactionID, &n.AccountID, &n.UserID, &n.Kind, &n.Amount, n.CreatedAt.Arg())
 }
 
 const sqlLedgerEntriesCreate = `-- name: ledger_entries.Create
@@ -175,7 +178,7 @@ func (r *LedgerEntryRepo) Create(ctx context.Context, n NewLedgerEntry) (LedgerE
 	if err := n.Validate(); err != nil {
 		return LedgerEntry{}, wrapErr(err, "ledger_entries.Create", "ledger_entries")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlLedgerEntriesCreate, n.TransactionID, n.AccountID, n.UserID, n.Kind, n.Amount, n.CreatedAt.Ptr()), scanLedgerEntry)
+	v, err := runtime.QueryOne(ctx, r.db, sqlLedgerEntriesCreate, n, argsNewLedgerEntry, scanLedgerEntry)
 	return v, wrapParamsErr(err, "ledger_entries.Create", "ledger_entries", []string{"transaction_id", "account_id", "user_id", "kind", "amount", "created_at"})
 }
 
@@ -186,24 +189,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table ledger_entries with the given id. If there is
 // none, the error matches runtime.ErrNotFound.
 func (r *LedgerEntryRepo) FindByID(ctx context.Context, id int64) (LedgerEntry, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlLedgerEntriesFindByID, id), scanLedgerEntry)
+	v, err := runtime.QueryOne(ctx, r.db, sqlLedgerEntriesFindByID, id, runtime.Arg, scanLedgerEntry)
 	return v, wrapErr(err, "ledger_entries.FindByID", "ledger_entries")
 }
 
 const sqlLedgerEntriesFindAll = `-- name: ledger_entries.FindAll replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries" ORDER BY "id"`
 
-// FindAll returns every row of table ledger_entries, ordered by primary key. It
-// holds the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table ledger_entries in primary key order, all in
+// memory; List and Stream do not hold them all.
 func (r *LedgerEntryRepo) FindAll(ctx context.Context) ([]LedgerEntry, error) {
 	rows, err := r.db.Query(ctx, sqlLedgerEntriesFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanLedgerEntry)
+	items, err := runtime.Collect(rows, err, 0, scanLedgerEntry)
 	return items, wrapErr(err, "ledger_entries.FindAll", "ledger_entries")
 }
 
-// Stream yields every row of table ledger_entries, ordered by primary key, reading
-// them from the server as the loop goes: memory use does not grow with the table.
-// An error ends the sequence.
+// Stream yields every row of table ledger_entries in primary key order as the loop
+// reads them from the server: memory use does not grow with the table. An error
+// ends the sequence.
 func (r *LedgerEntryRepo) Stream(ctx context.Context) iter.Seq2[LedgerEntry, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "ledger_entries.Stream", "ledger_entries") }, scanLedgerEntry, sqlLedgerEntriesFindAll)
 }
@@ -217,11 +220,9 @@ SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "creat
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table ledger_entries in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table ledger_entries in primary key order,
+// after the cursor page.After ("" for the first page); the page's Next cursor (""
+// after the last page) gets the next one.
 func (r *LedgerEntryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[LedgerEntry], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[LedgerEntry]{
@@ -234,16 +235,19 @@ func (r *LedgerEntryRepo) List(ctx context.Context, page runtime.PageArgs) (runt
 	return p, wrapErr(err, "ledger_entries.List", "ledger_entries")
 }
 
-const sqlLedgerEntriesUpdate = `-- name: ledger_entries.Update
-UPDATE "ledger_entries"
-SET "transaction_id" = COALESCE($2::uuid, "transaction_id"),
-    "account_id" = COALESCE($3::uuid, "account_id"),
-    "user_id" = COALESCE($4::uuid, "user_id"),
-    "kind" = COALESCE($5::"transaction_kind", "kind"),
-    "amount" = COALESCE($6::numeric(18,2), "amount"),
-    "created_at" = COALESCE($7::timestamptz, "created_at")
-WHERE "id" = $1
-RETURNING "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at"`
+// updateLedgerEntries are the statements of LedgerEntryRepo.Update: one per set of
+// fields set (see runtime.Update).
+var updateLedgerEntries = &runtime.Update{
+	Name: "ledger_entries.Update", Keys: 1,
+	Head: "UPDATE \"ledger_entries\"\nSET ",
+	Cols: []string{`"transaction_id"`, `"account_id"`, `"user_id"`, `"kind"`, `"amount"`, `"created_at"`},
+	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"transaction_id\", \"account_id\", \"user_id\", \"kind\", \"amount\", \"created_at\"",
+}
+
+// argsLedgerEntryUpdate gives the value of each field of u, nil when unset.
+func argsLedgerEntryUpdate(u *LedgerEntryUpdate, d []any) []any {
+	return append(d, u.TransactionID.Arg(), u.AccountID.Arg(), u.UserID.Arg(), u.Kind.Arg(), u.Amount.Arg(), u.CreatedAt.Arg())
+}
 
 // Update applies the set fields of u to the row of table ledger_entries with the
 // given id and returns the row as stored. If there is none, the error matches
@@ -252,11 +256,8 @@ func (r *LedgerEntryRepo) Update(ctx context.Context, id int64, u LedgerEntryUpd
 	if err := u.Validate(); err != nil {
 		return LedgerEntry{}, wrapErr(err, "ledger_entries.Update", "ledger_entries")
 	}
-	var v LedgerEntry
-	if err := scanLedgerEntry(r.db.QueryRow(ctx, sqlLedgerEntriesUpdate, id, u.TransactionID.Ptr(), u.AccountID.Ptr(), u.UserID.Ptr(), u.Kind.Ptr(), u.Amount.Ptr(), u.CreatedAt.Ptr()), &v); err != nil {
-		return LedgerEntry{}, wrapParamsErr(err, "ledger_entries.Update", "ledger_entries", []string{"id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateLedgerEntries, id, runtime.Arg, u, argsLedgerEntryUpdate, scanLedgerEntry)
+	return v, wrapParamsErr(err, "ledger_entries.Update", "ledger_entries", []string{"id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at"})
 }
 
 const sqlLedgerEntriesDelete = `-- name: ledger_entries.Delete
@@ -265,7 +266,7 @@ DELETE FROM "ledger_entries" WHERE "id" = $1`
 // Delete removes the row of table ledger_entries with the given id and reports
 // whether there was one.
 func (r *LedgerEntryRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlLedgerEntriesDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlLedgerEntriesDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "ledger_entries.Delete", "ledger_entries")
 }
 
@@ -289,33 +290,23 @@ func (r *LedgerEntryRepo) FindByIDs(ctx context.Context, ids []int64) ([]LedgerE
 	if len(ids) == 0 {
 		return []LedgerEntry{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlLedgerEntriesFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanLedgerEntry)
+	items, err := runtime.Query(ctx, r.db, sqlLedgerEntriesFindByIDs, ids, runtime.Arg, scanLedgerEntry, len(ids))
 	return items, wrapErr(err, "ledger_entries.FindByIDs", "ledger_entries")
 }
 
 // copyLedgerEntries sends rows of NewLedgerEntry to table ledger_entries with
-// COPY, reading each value in place.
-var copyLedgerEntries = runtime.NewCopier(
-	"ledger_entries",
-	nil,
-	runtime.CopyValue("transaction_id", func(n *NewLedgerEntry) any { return &n.TransactionID }),
-	runtime.CopyValue("account_id", func(n *NewLedgerEntry) any { return &n.AccountID }),
-	runtime.CopyValue("user_id", func(n *NewLedgerEntry) any { return &n.UserID }),
-	runtime.CopyValue("kind", func(n *NewLedgerEntry) any { return &n.Kind }),
-	runtime.CopyValue("amount", func(n *NewLedgerEntry) any { return &n.Amount }),
-	runtime.CopyOpt("created_at", func(n *NewLedgerEntry) *runtime.Opt[time.Time] { return &n.CreatedAt }),
-)
+// COPY.
+var copyLedgerEntries = &runtime.Copier[NewLedgerEntry]{
+	Table:   "ledger_entries",
+	Columns: []string{"transaction_id", "account_id", "user_id", "kind", "amount", "created_at"},
+	Args:    argsNewLedgerEntry,
+}
 
 // CreateMany inserts rows into table ledger_entries with the COPY protocol and
-// returns how many it inserted. It is all or nothing. An optional field left unset
-// takes the column's default, as in Create: rows are copied in groups by the
-// optional fields they set, in a transaction when there are several (a savepoint
-// when r is one). COPY does not return rows; CreateManyReturning does.
+// returns how many it inserted, all or nothing. It validates every row first. An
+// unset optional field takes the column's default, as in Create (rows setting
+// different fields are copied in groups, in one transaction).
 func (r *LedgerEntryRepo) CreateMany(ctx context.Context, rows []NewLedgerEntry) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "ledger_entries.CreateMany", "ledger_entries")
-	}
 	n, err := copyLedgerEntries.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "ledger_entries.CreateMany", "ledger_entries")
 }
@@ -348,7 +339,7 @@ func (r *LedgerEntryRepo) CreateManyReturning(ctx context.Context, rows []NewLed
 		runtime.Column(rows, func(n *NewLedgerEntry) decimal.Decimal { return n.Amount }),
 		runtime.Column(rows, func(n *NewLedgerEntry) *time.Time { return n.CreatedAt.Ptr() }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanLedgerEntry)
+	items, err := runtime.Collect(res, err, len(rows), scanLedgerEntry)
 	return items, wrapErr(err, "ledger_entries.CreateManyReturning", "ledger_entries")
 }
 
@@ -434,8 +425,7 @@ WHERE "transaction_id" = $1 ORDER BY "id"`
 // ListByTransactionID returns the rows of table ledger_entries whose
 // transaction_id is transactionID, in primary key order.
 func (r *LedgerEntryRepo) ListByTransactionID(ctx context.Context, transactionID uuid.UUID) ([]LedgerEntry, error) {
-	rows, err := r.db.Query(ctx, sqlLedgerEntriesListByTransactionID, transactionID)
-	items, err := runtime.CollectRows(rows, err, 0, scanLedgerEntry)
+	items, err := runtime.Query(ctx, r.db, sqlLedgerEntriesListByTransactionID, transactionID, runtime.Arg, scanLedgerEntry, 0)
 	return items, wrapErr(err, "ledger_entries.ListByTransactionID", "ledger_entries")
 }
 
@@ -443,9 +433,7 @@ const sqlLedgerEntriesLoadByTransactionID = `-- name: ledger_entries.LoadByTrans
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
 WHERE "transaction_id" = ANY($1) ORDER BY "id"`
 
-// loadLedgerEntriesByTransactionID returns the rows of table ledger_entries whose
-// transaction_id is one of keys, grouped by transaction_id, each group in primary
-// key order, with one query. Keys without rows are not in the map.
+// loadLedgerEntriesByTransactionID is LoadByTransactionID on db.
 func loadLedgerEntriesByTransactionID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]LedgerEntry, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]LedgerEntry{}, nil
@@ -456,8 +444,7 @@ func loadLedgerEntriesByTransactionID(ctx context.Context, db runtime.DBTX, keys
 
 // LoadByTransactionID returns the rows of table ledger_entries whose
 // transaction_id is one of keys, grouped by transaction_id, each group in primary
-// key order. It runs one query, however many keys there are: load the children of
-// a list of transactions without a query per row. Keys without rows are not in the
+// key order, with one query however many keys; keys without rows are not in the
 // map.
 func (r *LedgerEntryRepo) LoadByTransactionID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]LedgerEntry, error) {
 	m, err := loadLedgerEntriesByTransactionID(ctx, r.db, keys)
@@ -471,8 +458,7 @@ WHERE "account_id" = $1 ORDER BY "id"`
 // ListByAccountID returns the rows of table ledger_entries whose account_id is
 // accountID, in primary key order.
 func (r *LedgerEntryRepo) ListByAccountID(ctx context.Context, accountID uuid.UUID) ([]LedgerEntry, error) {
-	rows, err := r.db.Query(ctx, sqlLedgerEntriesListByAccountID, accountID)
-	items, err := runtime.CollectRows(rows, err, 0, scanLedgerEntry)
+	items, err := runtime.Query(ctx, r.db, sqlLedgerEntriesListByAccountID, accountID, runtime.Arg, scanLedgerEntry, 0)
 	return items, wrapErr(err, "ledger_entries.ListByAccountID", "ledger_entries")
 }
 
@@ -480,9 +466,7 @@ const sqlLedgerEntriesLoadByAccountID = `-- name: ledger_entries.LoadByAccountID
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
 WHERE "account_id" = ANY($1) ORDER BY "id"`
 
-// loadLedgerEntriesByAccountID returns the rows of table ledger_entries whose
-// account_id is one of keys, grouped by account_id, each group in primary key
-// order, with one query. Keys without rows are not in the map.
+// loadLedgerEntriesByAccountID is LoadByAccountID on db.
 func loadLedgerEntriesByAccountID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]LedgerEntry, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]LedgerEntry{}, nil
@@ -492,9 +476,8 @@ func loadLedgerEntriesByAccountID(ctx context.Context, db runtime.DBTX, keys []u
 }
 
 // LoadByAccountID returns the rows of table ledger_entries whose account_id is one
-// of keys, grouped by account_id, each group in primary key order. It runs one
-// query, however many keys there are: load the children of a list of accounts
-// without a query per row. Keys without rows are not in the map.
+// of keys, grouped by account_id, each group in primary key order, with one query
+// however many keys; keys without rows are not in the map.
 func (r *LedgerEntryRepo) LoadByAccountID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]LedgerEntry, error) {
 	m, err := loadLedgerEntriesByAccountID(ctx, r.db, keys)
 	return m, wrapErr(err, "ledger_entries.LoadByAccountID", "ledger_entries")
@@ -507,8 +490,7 @@ WHERE "user_id" = $1 ORDER BY "id"`
 // ListByUserID returns the rows of table ledger_entries whose user_id is userID,
 // in primary key order.
 func (r *LedgerEntryRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]LedgerEntry, error) {
-	rows, err := r.db.Query(ctx, sqlLedgerEntriesListByUserID, userID)
-	items, err := runtime.CollectRows(rows, err, 0, scanLedgerEntry)
+	items, err := runtime.Query(ctx, r.db, sqlLedgerEntriesListByUserID, userID, runtime.Arg, scanLedgerEntry, 0)
 	return items, wrapErr(err, "ledger_entries.ListByUserID", "ledger_entries")
 }
 
@@ -516,9 +498,7 @@ const sqlLedgerEntriesLoadByUserID = `-- name: ledger_entries.LoadByUserID repli
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
 WHERE "user_id" = ANY($1) ORDER BY "id"`
 
-// loadLedgerEntriesByUserID returns the rows of table ledger_entries whose user_id
-// is one of keys, grouped by user_id, each group in primary key order, with one
-// query. Keys without rows are not in the map.
+// loadLedgerEntriesByUserID is LoadByUserID on db.
 func loadLedgerEntriesByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]LedgerEntry, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]LedgerEntry{}, nil
@@ -528,9 +508,8 @@ func loadLedgerEntriesByUserID(ctx context.Context, db runtime.DBTX, keys []uuid
 }
 
 // LoadByUserID returns the rows of table ledger_entries whose user_id is one of
-// keys, grouped by user_id, each group in primary key order. It runs one query,
-// however many keys there are: load the children of a list of users without a
-// query per row. Keys without rows are not in the map.
+// keys, grouped by user_id, each group in primary key order, with one query
+// however many keys; keys without rows are not in the map.
 func (r *LedgerEntryRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]LedgerEntry, error) {
 	m, err := loadLedgerEntriesByUserID(ctx, r.db, keys)
 	return m, wrapErr(err, "ledger_entries.LoadByUserID", "ledger_entries")

@@ -7,13 +7,11 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 	"time"
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 )
 
@@ -29,11 +27,11 @@ type Transaction struct {
 	Amount   decimal.Decimal `json:"amount"`
 	Currency Currency        `json:"currency"`
 	// The account debited; set for withdrawals and transfers.
-	FromAccountID *uuid.UUID `json:"from_account_id"`
+	FromAccountID runtime.Null[uuid.UUID] `json:"from_account_id"`
 	// The account credited; set for deposits and transfers.
-	ToAccountID *uuid.UUID `json:"to_account_id"`
-	CategoryID  *int32     `json:"category_id"`
-	Memo        *string    `json:"memo"`
+	ToAccountID runtime.Null[uuid.UUID] `json:"to_account_id"`
+	CategoryID  runtime.Null[int32]     `json:"category_id"`
+	Memo        runtime.Null[string]    `json:"memo"`
 	// Chosen by the client; a request repeated with the same key is done once.
 	IdempotencyKey string    `json:"idempotency_key"`
 	CreatedAt      time.Time `json:"created_at"`
@@ -42,33 +40,33 @@ type Transaction struct {
 // NewTransaction holds the values of a new row of table transactions. Fields of
 // type runtime.Opt may be left unset: the column's default applies.
 type NewTransaction struct {
-	ID             runtime.Opt[uuid.UUID] `json:"id,omitzero"`
-	UserID         uuid.UUID              `json:"user_id"`
-	Kind           TransactionKind        `json:"kind"`
-	Amount         decimal.Decimal        `json:"amount"`
-	Currency       Currency               `json:"currency"`
-	FromAccountID  *uuid.UUID             `json:"from_account_id"`
-	ToAccountID    *uuid.UUID             `json:"to_account_id"`
-	CategoryID     *int32                 `json:"category_id"`
-	Memo           *string                `json:"memo"`
-	IdempotencyKey string                 `json:"idempotency_key"`
-	CreatedAt      runtime.Opt[time.Time] `json:"created_at,omitzero"`
+	ID             runtime.Opt[uuid.UUID]  `json:"id,omitzero"`
+	UserID         uuid.UUID               `json:"user_id"`
+	Kind           TransactionKind         `json:"kind"`
+	Amount         decimal.Decimal         `json:"amount"`
+	Currency       Currency                `json:"currency"`
+	FromAccountID  runtime.Null[uuid.UUID] `json:"from_account_id"`
+	ToAccountID    runtime.Null[uuid.UUID] `json:"to_account_id"`
+	CategoryID     runtime.Null[int32]     `json:"category_id"`
+	Memo           runtime.Null[string]    `json:"memo"`
+	IdempotencyKey string                  `json:"idempotency_key"`
+	CreatedAt      runtime.Opt[time.Time]  `json:"created_at,omitzero"`
 }
 
 // TransactionUpdate lists changes to a row of table transactions. Unset fields
 // leave their column unchanged; a nullable column is set to NULL with
-// runtime.Set[*T](nil).
+// runtime.SetNull[T]().
 type TransactionUpdate struct {
-	UserID         runtime.Opt[uuid.UUID]       `json:"user_id,omitzero"`
-	Kind           runtime.Opt[TransactionKind] `json:"kind,omitzero"`
-	Amount         runtime.Opt[decimal.Decimal] `json:"amount,omitzero"`
-	Currency       runtime.Opt[Currency]        `json:"currency,omitzero"`
-	FromAccountID  runtime.Opt[*uuid.UUID]      `json:"from_account_id,omitzero"`
-	ToAccountID    runtime.Opt[*uuid.UUID]      `json:"to_account_id,omitzero"`
-	CategoryID     runtime.Opt[*int32]          `json:"category_id,omitzero"`
-	Memo           runtime.Opt[*string]         `json:"memo,omitzero"`
-	IdempotencyKey runtime.Opt[string]          `json:"idempotency_key,omitzero"`
-	CreatedAt      runtime.Opt[time.Time]       `json:"created_at,omitzero"`
+	UserID         runtime.Opt[uuid.UUID]               `json:"user_id,omitzero"`
+	Kind           runtime.Opt[TransactionKind]         `json:"kind,omitzero"`
+	Amount         runtime.Opt[decimal.Decimal]         `json:"amount,omitzero"`
+	Currency       runtime.Opt[Currency]                `json:"currency,omitzero"`
+	FromAccountID  runtime.Opt[runtime.Null[uuid.UUID]] `json:"from_account_id,omitzero"`
+	ToAccountID    runtime.Opt[runtime.Null[uuid.UUID]] `json:"to_account_id,omitzero"`
+	CategoryID     runtime.Opt[runtime.Null[int32]]     `json:"category_id,omitzero"`
+	Memo           runtime.Opt[runtime.Null[string]]    `json:"memo,omitzero"`
+	IdempotencyKey runtime.Opt[string]                  `json:"idempotency_key,omitzero"`
+	CreatedAt      runtime.Opt[time.Time]               `json:"created_at,omitzero"`
 }
 
 // TransactionRepo reads and writes table transactions.
@@ -156,9 +154,9 @@ func (n *NewTransaction) Validate() error {
 	f.Fits("amount", runtime.CheckNumeric(n.Amount, 18, 2))
 	rulesTransactionAmount.Check(&f, "amount", n.Amount)
 	f.Check("currency", n.Currency.Valid(), "must be one of \"USD\", \"EUR\", \"GBP\", \"CHF\", \"JPY\"")
-	if n.Memo != nil {
-		f.Fits("memo", runtime.CheckText((*n.Memo)))
-		rulesTransactionMemo.Check(&f, "memo", (*n.Memo))
+	if n.Memo.Valid {
+		f.Fits("memo", runtime.CheckText(n.Memo.V))
+		rulesTransactionMemo.Check(&f, "memo", n.Memo.V)
 	}
 	f.Fits("idempotency_key", runtime.CheckText(n.IdempotencyKey))
 	rulesTransactionIdempotencyKey.Check(&f, "idempotency_key", n.IdempotencyKey)
@@ -188,9 +186,9 @@ func (u *TransactionUpdate) Validate() error {
 	if u.Currency.Set {
 		f.Check("currency", u.Currency.Value.Valid(), "must be one of \"USD\", \"EUR\", \"GBP\", \"CHF\", \"JPY\"")
 	}
-	if u.Memo.Set && u.Memo.Value != nil {
-		f.Fits("memo", runtime.CheckText((*u.Memo.Value)))
-		rulesTransactionMemo.Check(&f, "memo", (*u.Memo.Value))
+	if u.Memo.Set && u.Memo.Value.Valid {
+		f.Fits("memo", runtime.CheckText(u.Memo.Value.V))
+		rulesTransactionMemo.Check(&f, "memo", u.Memo.Value.V)
 	}
 	if u.IdempotencyKey.Set {
 		f.Fits("idempotency_key", runtime.CheckText(u.IdempotencyKey.Value))
@@ -245,10 +243,15 @@ var (
 	}
 )
 
-// scanTransaction reads a row of table transactions, columns in table order, into
-// v.
-func scanTransaction(row pgx.Row, v *Transaction) error {
-	return row.Scan(&v.ID, &v.UserID, &v.Kind, &v.Amount, &v.Currency, &v.FromAccountID, &v.ToAccountID, &v.CategoryID, &v.Memo, &v.IdempotencyKey, &v.CreatedAt)
+// scanTransaction gives the scan destinations of the fields of v, columns in table
+// order.
+func scanTransaction(v *Transaction, d []any) []any {
+	return append(d, &v.ID, &v.UserID, &v.Kind, &v.Amount, &v.Currency, &v.FromAccountID, &v.ToAccountID, &v.CategoryID, &v.Memo, &v.IdempotencyKey, &v.CreatedAt)
+}
+
+// argsNewTransaction gives the values Create binds from n.
+func argsNewTransaction(n *NewTransaction, d []any) []any {
+	return append(d, n.ID.Arg(), &n.UserID, &n.Kind, &n.Amount, &n.Currency, &n.FromAccountID, &n.ToAccountID, &n.CategoryID, &n.Memo, &n.IdempotencyKey, n.CreatedAt.Arg())
 }
 
 const sqlTransactionsCreate = `-- name: transactions.Create
@@ -262,7 +265,7 @@ func (r *TransactionRepo) Create(ctx context.Context, n NewTransaction) (Transac
 	if err := n.Validate(); err != nil {
 		return Transaction{}, wrapErr(err, "transactions.Create", "transactions")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlTransactionsCreate, n.ID.Ptr(), n.UserID, n.Kind, n.Amount, n.Currency, n.FromAccountID, n.ToAccountID, n.CategoryID, n.Memo, n.IdempotencyKey, n.CreatedAt.Ptr()), scanTransaction)
+	v, err := runtime.QueryOne(ctx, r.db, sqlTransactionsCreate, n, argsNewTransaction, scanTransaction)
 	return v, wrapParamsErr(err, "transactions.Create", "transactions", []string{"id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at"})
 }
 
@@ -273,24 +276,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table transactions with the given id. If there is
 // none, the error matches runtime.ErrNotFound.
 func (r *TransactionRepo) FindByID(ctx context.Context, id uuid.UUID) (Transaction, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlTransactionsFindByID, id), scanTransaction)
+	v, err := runtime.QueryOne(ctx, r.db, sqlTransactionsFindByID, id, runtime.Arg, scanTransaction)
 	return v, wrapErr(err, "transactions.FindByID", "transactions")
 }
 
 const sqlTransactionsFindAll = `-- name: transactions.FindAll replica=ok
 SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions" ORDER BY "id"`
 
-// FindAll returns every row of table transactions, ordered by primary key. It
-// holds the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table transactions in primary key order, all in
+// memory; List and Stream do not hold them all.
 func (r *TransactionRepo) FindAll(ctx context.Context) ([]Transaction, error) {
 	rows, err := r.db.Query(ctx, sqlTransactionsFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanTransaction)
+	items, err := runtime.Collect(rows, err, 0, scanTransaction)
 	return items, wrapErr(err, "transactions.FindAll", "transactions")
 }
 
-// Stream yields every row of table transactions, ordered by primary key, reading
-// them from the server as the loop goes: memory use does not grow with the table.
-// An error ends the sequence.
+// Stream yields every row of table transactions in primary key order as the loop
+// reads them from the server: memory use does not grow with the table. An error
+// ends the sequence.
 func (r *TransactionRepo) Stream(ctx context.Context) iter.Seq2[Transaction, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "transactions.Stream", "transactions") }, scanTransaction, sqlTransactionsFindAll)
 }
@@ -304,11 +307,9 @@ SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_acc
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table transactions in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table transactions in primary key order,
+// after the cursor page.After ("" for the first page); the page's Next cursor (""
+// after the last page) gets the next one.
 func (r *TransactionRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Transaction], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Transaction]{
@@ -321,20 +322,20 @@ func (r *TransactionRepo) List(ctx context.Context, page runtime.PageArgs) (runt
 	return p, wrapErr(err, "transactions.List", "transactions")
 }
 
-const sqlTransactionsUpdate = `-- name: transactions.Update
-UPDATE "transactions"
-SET "user_id" = COALESCE($2::uuid, "user_id"),
-    "kind" = COALESCE($3::"transaction_kind", "kind"),
-    "amount" = COALESCE($4::numeric(18,2), "amount"),
-    "currency" = COALESCE($5::"currency", "currency"),
-    "from_account_id" = CASE WHEN $6::boolean THEN $7::uuid ELSE "from_account_id" END,
-    "to_account_id" = CASE WHEN $8::boolean THEN $9::uuid ELSE "to_account_id" END,
-    "category_id" = CASE WHEN $10::boolean THEN $11::integer ELSE "category_id" END,
-    "memo" = CASE WHEN $12::boolean THEN $13::text ELSE "memo" END,
-    "idempotency_key" = COALESCE($14::varchar, "idempotency_key"),
-    "created_at" = COALESCE($15::timestamptz, "created_at")
-WHERE "id" = $1
-RETURNING "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at"`
+// updateTransactions are the statements of TransactionRepo.Update: one per set of
+// fields set (see runtime.Update).
+var updateTransactions = &runtime.Update{
+	Name: "transactions.Update", Keys: 1,
+	Head:     "UPDATE \"transactions\"\nSET ",
+	Cols:     []string{`"user_id"`, `"kind"`, `"amount"`, `"currency"`, `"from_account_id"`, `"to_account_id"`, `"category_id"`, `"memo"`, `"idempotency_key"`, `"created_at"`},
+	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"user_id\", \"kind\", \"amount\", \"currency\", \"from_account_id\", \"to_account_id\", \"category_id\", \"memo\", \"idempotency_key\", \"created_at\"",
+	Nullable: 1<<4 | 1<<5 | 1<<6 | 1<<7,
+}
+
+// argsTransactionUpdate gives the value of each field of u, nil when unset.
+func argsTransactionUpdate(u *TransactionUpdate, d []any) []any {
+	return append(d, u.UserID.Arg(), u.Kind.Arg(), u.Amount.Arg(), u.Currency.Arg(), u.FromAccountID.Arg(), u.ToAccountID.Arg(), u.CategoryID.Arg(), u.Memo.Arg(), u.IdempotencyKey.Arg(), u.CreatedAt.Arg())
+}
 
 // Update applies the set fields of u to the row of table transactions with the
 // given id and returns the row as stored. If there is none, the error matches
@@ -343,11 +344,8 @@ func (r *TransactionRepo) Update(ctx context.Context, id uuid.UUID, u Transactio
 	if err := u.Validate(); err != nil {
 		return Transaction{}, wrapErr(err, "transactions.Update", "transactions")
 	}
-	var v Transaction
-	if err := scanTransaction(r.db.QueryRow(ctx, sqlTransactionsUpdate, id, u.UserID.Ptr(), u.Kind.Ptr(), u.Amount.Ptr(), u.Currency.Ptr(), u.FromAccountID.Set, u.FromAccountID.Value, u.ToAccountID.Set, u.ToAccountID.Value, u.CategoryID.Set, u.CategoryID.Value, u.Memo.Set, u.Memo.Value, u.IdempotencyKey.Ptr(), u.CreatedAt.Ptr()), &v); err != nil {
-		return Transaction{}, wrapParamsErr(err, "transactions.Update", "transactions", []string{"id", "user_id", "kind", "amount", "currency", "from_account_id", "from_account_id", "to_account_id", "to_account_id", "category_id", "category_id", "memo", "memo", "idempotency_key", "created_at"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateTransactions, id, runtime.Arg, u, argsTransactionUpdate, scanTransaction)
+	return v, wrapParamsErr(err, "transactions.Update", "transactions", []string{"id", "user_id", "kind", "amount", "currency", "from_account_id", "from_account_id", "to_account_id", "to_account_id", "category_id", "category_id", "memo", "memo", "idempotency_key", "created_at"})
 }
 
 const sqlTransactionsDelete = `-- name: transactions.Delete
@@ -356,7 +354,7 @@ DELETE FROM "transactions" WHERE "id" = $1`
 // Delete removes the row of table transactions with the given id and reports
 // whether there was one.
 func (r *TransactionRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlTransactionsDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlTransactionsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "transactions.Delete", "transactions")
 }
 
@@ -380,38 +378,22 @@ func (r *TransactionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Tra
 	if len(ids) == 0 {
 		return []Transaction{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlTransactionsFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanTransaction)
+	items, err := runtime.Query(ctx, r.db, sqlTransactionsFindByIDs, ids, runtime.Arg, scanTransaction, len(ids))
 	return items, wrapErr(err, "transactions.FindByIDs", "transactions")
 }
 
-// copyTransactions sends rows of NewTransaction to table transactions with COPY,
-// reading each value in place.
-var copyTransactions = runtime.NewCopier(
-	"transactions",
-	nil,
-	runtime.CopyOpt("id", func(n *NewTransaction) *runtime.Opt[uuid.UUID] { return &n.ID }),
-	runtime.CopyValue("user_id", func(n *NewTransaction) any { return &n.UserID }),
-	runtime.CopyValue("kind", func(n *NewTransaction) any { return &n.Kind }),
-	runtime.CopyValue("amount", func(n *NewTransaction) any { return &n.Amount }),
-	runtime.CopyValue("currency", func(n *NewTransaction) any { return &n.Currency }),
-	runtime.CopyValue("from_account_id", func(n *NewTransaction) any { return n.FromAccountID }),
-	runtime.CopyValue("to_account_id", func(n *NewTransaction) any { return n.ToAccountID }),
-	runtime.CopyValue("category_id", func(n *NewTransaction) any { return n.CategoryID }),
-	runtime.CopyValue("memo", func(n *NewTransaction) any { return n.Memo }),
-	runtime.CopyValue("idempotency_key", func(n *NewTransaction) any { return &n.IdempotencyKey }),
-	runtime.CopyOpt("created_at", func(n *NewTransaction) *runtime.Opt[time.Time] { return &n.CreatedAt }),
-)
+// copyTransactions sends rows of NewTransaction to table transactions with COPY.
+var copyTransactions = &runtime.Copier[NewTransaction]{
+	Table:   "transactions",
+	Columns: []string{"id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at"},
+	Args:    argsNewTransaction,
+}
 
 // CreateMany inserts rows into table transactions with the COPY protocol and
-// returns how many it inserted. It is all or nothing. An optional field left unset
-// takes the column's default, as in Create: rows are copied in groups by the
-// optional fields they set, in a transaction when there are several (a savepoint
-// when r is one). COPY does not return rows; CreateManyReturning does.
+// returns how many it inserted, all or nothing. It validates every row first. An
+// unset optional field takes the column's default, as in Create (rows setting
+// different fields are copied in groups, in one transaction).
 func (r *TransactionRepo) CreateMany(ctx context.Context, rows []NewTransaction) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "transactions.CreateMany", "transactions")
-	}
 	n, err := copyTransactions.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "transactions.CreateMany", "transactions")
 }
@@ -442,14 +424,14 @@ func (r *TransactionRepo) CreateManyReturning(ctx context.Context, rows []NewTra
 		runtime.Column(rows, func(n *NewTransaction) TransactionKind { return n.Kind }),
 		runtime.Column(rows, func(n *NewTransaction) decimal.Decimal { return n.Amount }),
 		runtime.Column(rows, func(n *NewTransaction) Currency { return n.Currency }),
-		runtime.Column(rows, func(n *NewTransaction) *uuid.UUID { return n.FromAccountID }),
-		runtime.Column(rows, func(n *NewTransaction) *uuid.UUID { return n.ToAccountID }),
-		runtime.Column(rows, func(n *NewTransaction) *int32 { return n.CategoryID }),
-		runtime.Column(rows, func(n *NewTransaction) *string { return n.Memo }),
+		runtime.Column(rows, func(n *NewTransaction) *uuid.UUID { return n.FromAccountID.Ptr() }),
+		runtime.Column(rows, func(n *NewTransaction) *uuid.UUID { return n.ToAccountID.Ptr() }),
+		runtime.Column(rows, func(n *NewTransaction) *int32 { return n.CategoryID.Ptr() }),
+		runtime.Column(rows, func(n *NewTransaction) *string { return n.Memo.Ptr() }),
 		runtime.Column(rows, func(n *NewTransaction) string { return n.IdempotencyKey }),
 		runtime.Column(rows, func(n *NewTransaction) *time.Time { return n.CreatedAt.Ptr() }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanTransaction)
+	items, err := runtime.Collect(res, err, len(rows), scanTransaction)
 	return items, wrapErr(err, "transactions.CreateManyReturning", "transactions")
 }
 
@@ -469,15 +451,14 @@ SET "user_id" = EXCLUDED."user_id",
 RETURNING "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at"`
 
 // UpsertByIdempotencyKey inserts n into table transactions or, when a row with the
-// same idempotency_key exists, updates that row from n, in one statement, and
-// returns the row as stored. The update sets every column of n except the key's
-// and the primary key's; an optional field left unset keeps the column's value. It
-// validates n first.
+// same idempotency_key exists, updates it from n (every column but the key's and
+// the primary key's; an unset optional field keeps its value), in one statement,
+// and returns the row as stored. It validates n first.
 func (r *TransactionRepo) UpsertByIdempotencyKey(ctx context.Context, n NewTransaction) (Transaction, error) {
 	if err := n.Validate(); err != nil {
 		return Transaction{}, wrapErr(err, "transactions.UpsertByIdempotencyKey", "transactions")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlTransactionsUpsertByIdempotencyKey, n.ID.Ptr(), n.UserID, n.Kind, n.Amount, n.Currency, n.FromAccountID, n.ToAccountID, n.CategoryID, n.Memo, n.IdempotencyKey, n.CreatedAt.Ptr()), scanTransaction)
+	v, err := runtime.QueryOne(ctx, r.db, sqlTransactionsUpsertByIdempotencyKey, n, argsNewTransaction, scanTransaction)
 	return v, wrapErr(err, "transactions.UpsertByIdempotencyKey", "transactions")
 }
 
@@ -496,28 +477,15 @@ LIMIT 1`
 
 // CreateIfAbsentByIdempotencyKey inserts n into table transactions unless a row
 // with the same idempotency_key exists, and returns the new row and true, or the
-// existing row, unchanged, and false. One statement does both (INSERT … ON
-// CONFLICT DO NOTHING, then a read of the row in the way); when that row was
-// committed by a concurrent transaction after the statement started, the statement
-// cannot see it and runs again, up to three times in all. It validates n first.
+// existing row, unchanged, and false, in one statement (run again, up to three
+// times, when the row in the way was committed after it started). It validates n
+// first.
 func (r *TransactionRepo) CreateIfAbsentByIdempotencyKey(ctx context.Context, n NewTransaction) (Transaction, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Transaction{}, false, wrapErr(err, "transactions.CreateIfAbsentByIdempotencyKey", "transactions")
 	}
-	for attempt := 1; ; attempt++ {
-		var v Transaction
-		var created bool
-		err := r.db.QueryRow(ctx, sqlTransactionsCreateIfAbsentByIdempotencyKey, n.ID.Ptr(), n.UserID, n.Kind, n.Amount, n.Currency, n.FromAccountID, n.ToAccountID, n.CategoryID, n.Memo, n.IdempotencyKey, n.CreatedAt.Ptr()).Scan(&created, &v.ID, &v.UserID, &v.Kind, &v.Amount, &v.Currency, &v.FromAccountID, &v.ToAccountID, &v.CategoryID, &v.Memo, &v.IdempotencyKey, &v.CreatedAt)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Transaction{}, false, wrapErr(err, "transactions.CreateIfAbsentByIdempotencyKey", "transactions")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlTransactionsCreateIfAbsentByIdempotencyKey, n, argsNewTransaction, scanTransaction)
+	return v, created, wrapErr(err, "transactions.CreateIfAbsentByIdempotencyKey", "transactions")
 }
 
 // TransactionKeyedUpdate is one row's changes for UpdateMany: its key, and the
@@ -539,13 +507,13 @@ var bulkTransactionsUpdates = &runtime.Bulk[TransactionKeyedUpdate]{
 		runtime.Array(func(v *TransactionKeyedUpdate) *decimal.Decimal { return v.Changes.Amount.Ptr() }),
 		runtime.Array(func(v *TransactionKeyedUpdate) *Currency { return v.Changes.Currency.Ptr() }),
 		runtime.Flags(func(v *TransactionKeyedUpdate) *bool { return &v.Changes.FromAccountID.Set }),
-		runtime.Array(func(v *TransactionKeyedUpdate) *uuid.UUID { return v.Changes.FromAccountID.Value }),
+		runtime.Array(func(v *TransactionKeyedUpdate) *uuid.UUID { return v.Changes.FromAccountID.Value.Ptr() }),
 		runtime.Flags(func(v *TransactionKeyedUpdate) *bool { return &v.Changes.ToAccountID.Set }),
-		runtime.Array(func(v *TransactionKeyedUpdate) *uuid.UUID { return v.Changes.ToAccountID.Value }),
+		runtime.Array(func(v *TransactionKeyedUpdate) *uuid.UUID { return v.Changes.ToAccountID.Value.Ptr() }),
 		runtime.Flags(func(v *TransactionKeyedUpdate) *bool { return &v.Changes.CategoryID.Set }),
-		runtime.Array(func(v *TransactionKeyedUpdate) *int32 { return v.Changes.CategoryID.Value }),
+		runtime.Array(func(v *TransactionKeyedUpdate) *int32 { return v.Changes.CategoryID.Value.Ptr() }),
 		runtime.Flags(func(v *TransactionKeyedUpdate) *bool { return &v.Changes.Memo.Set }),
-		runtime.Array(func(v *TransactionKeyedUpdate) *string { return v.Changes.Memo.Value }),
+		runtime.Array(func(v *TransactionKeyedUpdate) *string { return v.Changes.Memo.Value.Ptr() }),
 		runtime.Array(func(v *TransactionKeyedUpdate) *string { return v.Changes.IdempotencyKey.Ptr() }),
 		runtime.Array(func(v *TransactionKeyedUpdate) *time.Time { return v.Changes.CreatedAt.Ptr() }),
 	},
@@ -612,10 +580,10 @@ var bulkTransactionsNew = &runtime.Bulk[NewTransaction]{
 		runtime.Array(func(v *NewTransaction) *TransactionKind { return &v.Kind }),
 		runtime.Array(func(v *NewTransaction) *decimal.Decimal { return &v.Amount }),
 		runtime.Array(func(v *NewTransaction) *Currency { return &v.Currency }),
-		runtime.Array(func(v *NewTransaction) *uuid.UUID { return v.FromAccountID }),
-		runtime.Array(func(v *NewTransaction) *uuid.UUID { return v.ToAccountID }),
-		runtime.Array(func(v *NewTransaction) *int32 { return v.CategoryID }),
-		runtime.Array(func(v *NewTransaction) *string { return v.Memo }),
+		runtime.Array(func(v *NewTransaction) *uuid.UUID { return v.FromAccountID.Ptr() }),
+		runtime.Array(func(v *NewTransaction) *uuid.UUID { return v.ToAccountID.Ptr() }),
+		runtime.Array(func(v *NewTransaction) *int32 { return v.CategoryID.Ptr() }),
+		runtime.Array(func(v *NewTransaction) *string { return v.Memo.Ptr() }),
 		runtime.Array(func(v *NewTransaction) *string { return &v.IdempotencyKey }),
 		runtime.Array(func(v *NewTransaction) *time.Time { return v.CreatedAt.Ptr() }),
 	},
@@ -655,8 +623,7 @@ WHERE "user_id" = $1 ORDER BY "id"`
 // ListByUserID returns the rows of table transactions whose user_id is userID, in
 // primary key order.
 func (r *TransactionRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Transaction, error) {
-	rows, err := r.db.Query(ctx, sqlTransactionsListByUserID, userID)
-	items, err := runtime.CollectRows(rows, err, 0, scanTransaction)
+	items, err := runtime.Query(ctx, r.db, sqlTransactionsListByUserID, userID, runtime.Arg, scanTransaction, 0)
 	return items, wrapErr(err, "transactions.ListByUserID", "transactions")
 }
 
@@ -664,9 +631,7 @@ const sqlTransactionsLoadByUserID = `-- name: transactions.LoadByUserID replica=
 SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions"
 WHERE "user_id" = ANY($1) ORDER BY "id"`
 
-// loadTransactionsByUserID returns the rows of table transactions whose user_id is
-// one of keys, grouped by user_id, each group in primary key order, with one
-// query. Keys without rows are not in the map.
+// loadTransactionsByUserID is LoadByUserID on db.
 func loadTransactionsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Transaction, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Transaction{}, nil
@@ -676,9 +641,8 @@ func loadTransactionsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.
 }
 
 // LoadByUserID returns the rows of table transactions whose user_id is one of
-// keys, grouped by user_id, each group in primary key order. It runs one query,
-// however many keys there are: load the children of a list of users without a
-// query per row. Keys without rows are not in the map.
+// keys, grouped by user_id, each group in primary key order, with one query
+// however many keys; keys without rows are not in the map.
 func (r *TransactionRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Transaction, error) {
 	m, err := loadTransactionsByUserID(ctx, r.db, keys)
 	return m, wrapErr(err, "transactions.LoadByUserID", "transactions")
@@ -691,8 +655,7 @@ WHERE "from_account_id" = $1 ORDER BY "id"`
 // ListByFromAccountID returns the rows of table transactions whose from_account_id
 // is fromAccountID, in primary key order.
 func (r *TransactionRepo) ListByFromAccountID(ctx context.Context, fromAccountID uuid.UUID) ([]Transaction, error) {
-	rows, err := r.db.Query(ctx, sqlTransactionsListByFromAccountID, fromAccountID)
-	items, err := runtime.CollectRows(rows, err, 0, scanTransaction)
+	items, err := runtime.Query(ctx, r.db, sqlTransactionsListByFromAccountID, fromAccountID, runtime.Arg, scanTransaction, 0)
 	return items, wrapErr(err, "transactions.ListByFromAccountID", "transactions")
 }
 
@@ -700,21 +663,18 @@ const sqlTransactionsLoadByFromAccountID = `-- name: transactions.LoadByFromAcco
 SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions"
 WHERE "from_account_id" = ANY($1) ORDER BY "id"`
 
-// loadTransactionsByFromAccountID returns the rows of table transactions whose
-// from_account_id is one of keys, grouped by from_account_id, each group in
-// primary key order, with one query. Keys without rows are not in the map.
+// loadTransactionsByFromAccountID is LoadByFromAccountID on db.
 func loadTransactionsByFromAccountID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Transaction, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Transaction{}, nil
 	}
 	rows, err := db.Query(ctx, sqlTransactionsLoadByFromAccountID, keys)
-	return runtime.GroupRows(rows, err, scanTransaction, func(v *Transaction) uuid.UUID { return *v.FromAccountID })
+	return runtime.GroupRows(rows, err, scanTransaction, func(v *Transaction) uuid.UUID { return v.FromAccountID.V })
 }
 
 // LoadByFromAccountID returns the rows of table transactions whose from_account_id
-// is one of keys, grouped by from_account_id, each group in primary key order. It
-// runs one query, however many keys there are: load the children of a list of
-// accounts without a query per row. Keys without rows are not in the map.
+// is one of keys, grouped by from_account_id, each group in primary key order,
+// with one query however many keys; keys without rows are not in the map.
 func (r *TransactionRepo) LoadByFromAccountID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Transaction, error) {
 	m, err := loadTransactionsByFromAccountID(ctx, r.db, keys)
 	return m, wrapErr(err, "transactions.LoadByFromAccountID", "transactions")
@@ -727,8 +687,7 @@ WHERE "to_account_id" = $1 ORDER BY "id"`
 // ListByToAccountID returns the rows of table transactions whose to_account_id is
 // toAccountID, in primary key order.
 func (r *TransactionRepo) ListByToAccountID(ctx context.Context, toAccountID uuid.UUID) ([]Transaction, error) {
-	rows, err := r.db.Query(ctx, sqlTransactionsListByToAccountID, toAccountID)
-	items, err := runtime.CollectRows(rows, err, 0, scanTransaction)
+	items, err := runtime.Query(ctx, r.db, sqlTransactionsListByToAccountID, toAccountID, runtime.Arg, scanTransaction, 0)
 	return items, wrapErr(err, "transactions.ListByToAccountID", "transactions")
 }
 
@@ -736,21 +695,18 @@ const sqlTransactionsLoadByToAccountID = `-- name: transactions.LoadByToAccountI
 SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions"
 WHERE "to_account_id" = ANY($1) ORDER BY "id"`
 
-// loadTransactionsByToAccountID returns the rows of table transactions whose
-// to_account_id is one of keys, grouped by to_account_id, each group in primary
-// key order, with one query. Keys without rows are not in the map.
+// loadTransactionsByToAccountID is LoadByToAccountID on db.
 func loadTransactionsByToAccountID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Transaction, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Transaction{}, nil
 	}
 	rows, err := db.Query(ctx, sqlTransactionsLoadByToAccountID, keys)
-	return runtime.GroupRows(rows, err, scanTransaction, func(v *Transaction) uuid.UUID { return *v.ToAccountID })
+	return runtime.GroupRows(rows, err, scanTransaction, func(v *Transaction) uuid.UUID { return v.ToAccountID.V })
 }
 
 // LoadByToAccountID returns the rows of table transactions whose to_account_id is
-// one of keys, grouped by to_account_id, each group in primary key order. It runs
-// one query, however many keys there are: load the children of a list of accounts
-// without a query per row. Keys without rows are not in the map.
+// one of keys, grouped by to_account_id, each group in primary key order, with one
+// query however many keys; keys without rows are not in the map.
 func (r *TransactionRepo) LoadByToAccountID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Transaction, error) {
 	m, err := loadTransactionsByToAccountID(ctx, r.db, keys)
 	return m, wrapErr(err, "transactions.LoadByToAccountID", "transactions")
@@ -763,8 +719,7 @@ WHERE "category_id" = $1 ORDER BY "id"`
 // ListByCategoryID returns the rows of table transactions whose category_id is
 // categoryID, in primary key order.
 func (r *TransactionRepo) ListByCategoryID(ctx context.Context, categoryID int32) ([]Transaction, error) {
-	rows, err := r.db.Query(ctx, sqlTransactionsListByCategoryID, categoryID)
-	items, err := runtime.CollectRows(rows, err, 0, scanTransaction)
+	items, err := runtime.Query(ctx, r.db, sqlTransactionsListByCategoryID, categoryID, runtime.Arg, scanTransaction, 0)
 	return items, wrapErr(err, "transactions.ListByCategoryID", "transactions")
 }
 
@@ -772,21 +727,18 @@ const sqlTransactionsLoadByCategoryID = `-- name: transactions.LoadByCategoryID 
 SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions"
 WHERE "category_id" = ANY($1) ORDER BY "id"`
 
-// loadTransactionsByCategoryID returns the rows of table transactions whose
-// category_id is one of keys, grouped by category_id, each group in primary key
-// order, with one query. Keys without rows are not in the map.
+// loadTransactionsByCategoryID is LoadByCategoryID on db.
 func loadTransactionsByCategoryID(ctx context.Context, db runtime.DBTX, keys []int32) (map[int32][]Transaction, error) {
 	if len(keys) == 0 {
 		return map[int32][]Transaction{}, nil
 	}
 	rows, err := db.Query(ctx, sqlTransactionsLoadByCategoryID, keys)
-	return runtime.GroupRows(rows, err, scanTransaction, func(v *Transaction) int32 { return *v.CategoryID })
+	return runtime.GroupRows(rows, err, scanTransaction, func(v *Transaction) int32 { return v.CategoryID.V })
 }
 
 // LoadByCategoryID returns the rows of table transactions whose category_id is one
-// of keys, grouped by category_id, each group in primary key order. It runs one
-// query, however many keys there are: load the children of a list of categories
-// without a query per row. Keys without rows are not in the map.
+// of keys, grouped by category_id, each group in primary key order, with one query
+// however many keys; keys without rows are not in the map.
 func (r *TransactionRepo) LoadByCategoryID(ctx context.Context, keys []int32) (map[int32][]Transaction, error) {
 	m, err := loadTransactionsByCategoryID(ctx, r.db, keys)
 	return m, wrapErr(err, "transactions.LoadByCategoryID", "transactions")
@@ -794,13 +746,10 @@ func (r *TransactionRepo) LoadByCategoryID(ctx context.Context, keys []int32) (m
 
 // LoadLedgerEntries returns the rows of table ledger_entries that reference each
 // of parents (ledger_entries.transaction_id = transactions.id), keyed by the
-// parent's id, each group in primary key order. It runs one query for all parents;
-// parents without rows are not in the map.
+// parent's id, each group in primary key order, with one query; parents without
+// rows are not in the map.
 func (r *TransactionRepo) LoadLedgerEntries(ctx context.Context, parents []Transaction) (map[uuid.UUID][]LedgerEntry, error) {
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Transaction) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadLedgerEntriesByTransactionID(ctx, r.db, keys)
 	return m, wrapErr(err, "transactions.LoadLedgerEntries", "transactions")
 }
@@ -825,10 +774,10 @@ type TotalsByKindRow struct {
 	Total        decimal.Decimal `json:"total"`
 }
 
-// scanTotalsByKindRow reads a row of the result of TransactionRepo.TotalsByKind,
-// columns in declared order, into v.
-func scanTotalsByKindRow(row pgx.Row, v *TotalsByKindRow) error {
-	return row.Scan(&v.Kind, &v.Currency, &v.Transactions, &v.Total)
+// scanTotalsByKindRow gives the scan destinations of the fields of v, columns in
+// declared order.
+func scanTotalsByKindRow(v *TotalsByKindRow, d []any) []any {
+	return append(d, &v.Kind, &v.Currency, &v.Transactions, &v.Total)
 }
 
 const sqlTransactionsTotalsByKind = `-- name: transactions.TotalsByKind replica=ok
@@ -840,7 +789,7 @@ FROM transactions GROUP BY kind, currency ORDER BY kind, currency`
 // The number and sum of transactions per kind and currency.
 func (r *TransactionRepo) TotalsByKind(ctx context.Context) ([]TotalsByKindRow, error) {
 	rows, err := r.db.Query(ctx, sqlTransactionsTotalsByKind)
-	items, err := runtime.CollectRows(rows, err, 0, scanTotalsByKindRow)
+	items, err := runtime.Collect(rows, err, 0, scanTotalsByKindRow)
 	return items, wrapErr(err, "transactions.TotalsByKind", "transactions")
 }
 
@@ -852,10 +801,10 @@ type UnbalancedRow struct {
 	Total   decimal.Decimal `json:"total"`
 }
 
-// scanUnbalancedRow reads a row of the result of TransactionRepo.Unbalanced,
-// columns in declared order, into v.
-func scanUnbalancedRow(row pgx.Row, v *UnbalancedRow) error {
-	return row.Scan(&v.ID, &v.Kind, &v.Entries, &v.Total)
+// scanUnbalancedRow gives the scan destinations of the fields of v, columns in
+// declared order.
+func scanUnbalancedRow(v *UnbalancedRow, d []any) []any {
+	return append(d, &v.ID, &v.Kind, &v.Entries, &v.Total)
 }
 
 const sqlTransactionsUnbalanced = `-- name: transactions.Unbalanced replica=ok
@@ -876,7 +825,7 @@ ORDER BY t.id`
 // -amount on from_account_id, a transfer both, which sum to zero.
 func (r *TransactionRepo) Unbalanced(ctx context.Context) ([]UnbalancedRow, error) {
 	rows, err := r.db.Query(ctx, sqlTransactionsUnbalanced)
-	items, err := runtime.CollectRows(rows, err, 0, scanUnbalancedRow)
+	items, err := runtime.Collect(rows, err, 0, scanUnbalancedRow)
 	return items, wrapErr(err, "transactions.Unbalanced", "transactions")
 }
 
@@ -903,10 +852,10 @@ type MonthlyTotalsByCategoryRow struct {
 	MoneyOut decimal.Decimal `json:"money_out"`
 }
 
-// scanMonthlyTotalsByCategoryRow reads a row of the result of
-// TransactionRepo.MonthlyTotalsByCategory, columns in declared order, into v.
-func scanMonthlyTotalsByCategoryRow(row pgx.Row, v *MonthlyTotalsByCategoryRow) error {
-	return row.Scan(&v.Month, &v.Category, &v.Currency, &v.MoneyIn, &v.MoneyOut)
+// scanMonthlyTotalsByCategoryRow gives the scan destinations of the fields of v,
+// columns in declared order.
+func scanMonthlyTotalsByCategoryRow(v *MonthlyTotalsByCategoryRow, d []any) []any {
+	return append(d, &v.Month, &v.Category, &v.Currency, &v.MoneyIn, &v.MoneyOut)
 }
 
 const sqlTransactionsMonthlyTotalsByCategory = `-- name: transactions.MonthlyTotalsByCategory replica=ok
@@ -928,7 +877,6 @@ ORDER BY 1, 2, 3`
 // Per calendar month (UTC), category and currency, the money that went into and
 // out of a user's accounts in [since, until).
 func (r *TransactionRepo) MonthlyTotalsByCategory(ctx context.Context, p MonthlyTotalsByCategoryParams) ([]MonthlyTotalsByCategoryRow, error) {
-	rows, err := r.db.Query(ctx, sqlTransactionsMonthlyTotalsByCategory, p.UserID, p.Since, p.Until)
-	items, err := runtime.CollectRows(rows, err, 0, scanMonthlyTotalsByCategoryRow)
+	items, err := runtime.Query(ctx, r.db, sqlTransactionsMonthlyTotalsByCategory, p, func(p *MonthlyTotalsByCategoryParams, d []any) []any { return append(d, &p.UserID, &p.Since, &p.Until) }, scanMonthlyTotalsByCategoryRow, 0)
 	return items, wrapErr(err, "transactions.MonthlyTotalsByCategory", "transactions")
 }

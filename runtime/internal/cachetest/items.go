@@ -69,7 +69,12 @@ type ItemRepo struct {
 func NewItemRepo(db runtime.DBTX) *ItemRepo { return &ItemRepo{db: db} }
 
 func scanItem(row pgx.Row, v *Item) error {
-	return row.Scan(&v.ID, &v.TenantID, &v.Slug, &v.Version, &v.Payload)
+	return row.Scan(destItem(v, nil)...)
+}
+
+// destItem appends the scan destinations of an items row to d.
+func destItem(v *Item, d []any) []any {
+	return append(d, &v.ID, &v.TenantID, &v.Slug, &v.Version, &v.Payload)
 }
 
 const sqlItemsFindByID = `-- name: items.FindByID replica=ok
@@ -129,7 +134,7 @@ func (r *ItemRepo) FindByIDs(ctx context.Context, ids []int64) ([]Item, error) {
 	if miss := b.Misses(); len(miss) > 0 {
 		db := runtime.Scope(r.db, tenant)
 		rows, err := db.Query(b.Context(ctx), sqlItemsFindByIDs, miss, tenant)
-		items, err := runtime.CollectRows(rows, err, len(miss), scanItem)
+		items, err := runtime.Collect(rows, err, len(miss), destItem)
 		if err != nil {
 			b.Abort()
 			return nil, runtime.Wrap(err, "items.FindByIDs", "items")

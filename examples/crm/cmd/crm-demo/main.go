@@ -184,7 +184,7 @@ func (s *story) organizations() (err error) {
 // email in another letter case.
 func (s *story) customers() (err error) {
 	ctx, st := s.acmeCtx, s.store
-	if s.initech, err = st.Customers.Create(ctx, crmdb.NewCustomer{Name: "Initech", Email: "Purchasing@Initech.example", Phone: ptr("+15125550100")}); err != nil {
+	if s.initech, err = st.Customers.Create(ctx, crmdb.NewCustomer{Name: "Initech", Email: "Purchasing@Initech.example", Phone: runtime.NullOf("+15125550100")}); err != nil {
 		return err
 	}
 	if s.umbrella, err = st.Customers.Create(ctx, crmdb.NewCustomer{Name: "Umbrella", Email: "buyers@umbrella.example"}); err != nil {
@@ -200,7 +200,7 @@ func (s *story) customers() (err error) {
 			return err
 		}
 	}
-	if _, err := st.Contacts.Create(ctx, crmdb.NewContact{CustomerID: s.initech.ID, Name: "Bill Lumbergh", Title: ptr("VP")}); err != nil {
+	if _, err := st.Contacts.Create(ctx, crmdb.NewContact{CustomerID: s.initech.ID, Name: "Bill Lumbergh", Title: runtime.NullOf("VP")}); err != nil {
 		return err
 	}
 	vip, err := st.Tags.Create(ctx, crmdb.NewTag{Name: "vip"})

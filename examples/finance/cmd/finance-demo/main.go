@@ -210,7 +210,7 @@ func (s *story) transfer() error {
 	if err != nil {
 		return err
 	}
-	s.say("  Ada → Grace %s %q: transaction %s, ledger entries %s and %s", money(t.Amount, t.Currency), *t.Memo,
+	s.say("  Ada → Grace %s %q: transaction %s, ledger entries %s and %s", money(t.Amount, t.Currency), t.Memo.V,
 		shortID(t.ID), entries[0].Amount.StringFixed(2), entries[1].Amount.StringFixed(2))
 
 	again, err := finance.Transfer(ctx, st, req)
@@ -251,7 +251,7 @@ func (s *story) transfer() error {
 	if err != nil {
 		return err
 	}
-	s.say("  Grace withdraws %s (%s): Grace %s", money(w.Amount, w.Currency), *w.Memo, grace)
+	s.say("  Grace withdraws %s (%s): Grace %s", money(w.Amount, w.Currency), w.Memo.V, grace)
 	return nil
 }
 
@@ -353,8 +353,8 @@ func (s *story) history() error {
 		}
 		memo := map[uuid.UUID]string{}
 		for _, t := range txs {
-			if t.Memo != nil {
-				memo[t.ID] = *t.Memo
+			if t.Memo.Valid {
+				memo[t.ID] = t.Memo.V
 			}
 		}
 		for i, e := range p.Items {

@@ -219,17 +219,15 @@ func (l *load) failure() string {
 	return ""
 }
 
-func ptr[T any](v T) *T { return &v }
-
 // oldWrites is the running release's write mix: an update of a random
 // row, and every tenth operation an insert.
 func oldWrites(s *v1db.Store) op {
 	return func(ctx context.Context, r *rand.Rand, i int) error {
 		if i%10 == 0 {
-			_, err := s.Accounts.Create(ctx, v1db.NewAccount{OwnerID: 1 + r.Int64N(1000), Holder: "holder new", Region: "eu", Status: ptr("new")})
+			_, err := s.Accounts.Create(ctx, v1db.NewAccount{OwnerID: 1 + r.Int64N(1000), Holder: "holder new", Region: "eu", Status: runtime.NullOf("new")})
 			return err
 		}
-		_, err := s.Accounts.Update(ctx, 1+r.Int64N(int64(rows)), v1db.AccountUpdate{Balance: runtime.Set(int64(i)), Status: runtime.Set(ptr("paid"))})
+		_, err := s.Accounts.Update(ctx, 1+r.Int64N(int64(rows)), v1db.AccountUpdate{Balance: runtime.Set(int64(i)), Status: runtime.SetNullable("paid")})
 		return err
 	}
 }
@@ -238,10 +236,10 @@ func oldWrites(s *v1db.Store) op {
 func newWrites(s *v2db.Store) op {
 	return func(ctx context.Context, r *rand.Rand, i int) error {
 		if i%10 == 0 {
-			_, err := s.Accounts.Create(ctx, v2db.NewAccount{OwnerID: 1 + r.Int64N(1000), OwnerName: "holder new", Region: "eu", Status: ptr("new")})
+			_, err := s.Accounts.Create(ctx, v2db.NewAccount{OwnerID: 1 + r.Int64N(1000), OwnerName: "holder new", Region: "eu", Status: runtime.NullOf("new")})
 			return err
 		}
-		_, err := s.Accounts.Update(ctx, 1+r.Int64N(int64(rows)), v2db.AccountUpdate{Balance: runtime.Set(int64(i)), Status: runtime.Set(ptr("paid"))})
+		_, err := s.Accounts.Update(ctx, 1+r.Int64N(int64(rows)), v2db.AccountUpdate{Balance: runtime.Set(int64(i)), Status: runtime.SetNullable("paid")})
 		return err
 	}
 }
@@ -378,10 +376,10 @@ func measure(t *testing.T, kind, mode string) stall {
 func dropWrites(s *v3db.Store) op {
 	return func(ctx context.Context, r *rand.Rand, i int) error {
 		if i%10 == 0 {
-			_, err := s.Accounts.Create(ctx, v3db.NewAccount{OwnerID: 1 + r.Int64N(1000), Holder: "holder new", Status: ptr("new")})
+			_, err := s.Accounts.Create(ctx, v3db.NewAccount{OwnerID: 1 + r.Int64N(1000), Holder: "holder new", Status: runtime.NullOf("new")})
 			return err
 		}
-		_, err := s.Accounts.Update(ctx, 1+r.Int64N(int64(rows)), v3db.AccountUpdate{Balance: runtime.Set(int64(i)), Status: runtime.Set(ptr("paid"))})
+		_, err := s.Accounts.Update(ctx, 1+r.Int64N(int64(rows)), v3db.AccountUpdate{Balance: runtime.Set(int64(i)), Status: runtime.SetNullable("paid")})
 		return err
 	}
 }
@@ -439,7 +437,7 @@ func TestRollingRename(t *testing.T) {
 		switch i % 4 {
 		case 0:
 			name := fmt.Sprintf("old %d", r.Int64())
-			a, err := olds.Accounts.Create(ctx, v1db.NewAccount{OwnerID: 1 + r.Int64N(1000), Holder: name, Region: "eu", Status: ptr("new")})
+			a, err := olds.Accounts.Create(ctx, v1db.NewAccount{OwnerID: 1 + r.Int64N(1000), Holder: name, Region: "eu", Status: runtime.NullOf("new")})
 			if err == nil {
 				byOld.add(a.ID, name)
 			}
@@ -458,7 +456,7 @@ func TestRollingRename(t *testing.T) {
 			}
 			return err
 		default:
-			_, err := olds.Accounts.Update(ctx, 1+r.Int64N(int64(rows)), v1db.AccountUpdate{Balance: runtime.Set(int64(i)), Status: runtime.Set(ptr("paid"))})
+			_, err := olds.Accounts.Update(ctx, 1+r.Int64N(int64(rows)), v1db.AccountUpdate{Balance: runtime.Set(int64(i)), Status: runtime.SetNullable("paid")})
 			return err
 		}
 	})
@@ -472,7 +470,7 @@ func TestRollingRename(t *testing.T) {
 		switch i % 4 {
 		case 0:
 			name := fmt.Sprintf("new %d", r.Int64())
-			a, err := news.Accounts.Create(ctx, v2db.NewAccount{OwnerID: 1 + r.Int64N(1000), OwnerName: name, Region: "eu", Status: ptr("new")})
+			a, err := news.Accounts.Create(ctx, v2db.NewAccount{OwnerID: 1 + r.Int64N(1000), OwnerName: name, Region: "eu", Status: runtime.NullOf("new")})
 			if err == nil {
 				byNew.add(a.ID, name)
 			}
@@ -560,7 +558,7 @@ func TestRollingDrop(t *testing.T) {
 	}
 	nw := startLoad(2, func(ctx context.Context, r *rand.Rand, i int) error {
 		if i%5 == 0 {
-			a, err := news.Accounts.Create(ctx, v3db.NewAccount{OwnerID: 1 + r.Int64N(1000), Holder: "new", Status: ptr("new")})
+			a, err := news.Accounts.Create(ctx, v3db.NewAccount{OwnerID: 1 + r.Int64N(1000), Holder: "new", Status: runtime.NullOf("new")})
 			if err == nil {
 				byNew.add(a.ID, "")
 			}

@@ -44,7 +44,7 @@ func TestCopyHundredThousandRows(t *testing.T) {
 			Name:  hostile,
 			Qty:   runtime.Set(int32(i)),
 			Moods: runtime.Set([]Mood{MoodSoSo, MoodItsComplicated}),
-			Price: ptr(dec("12.34")),
+			Price: runtime.NullOf(dec("12.34")),
 		}
 	}
 	got, err := s.Items.CreateMany(ctx, rows)
@@ -59,8 +59,8 @@ func TestCopyHundredThousandRows(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if it.Name != hostile || !slices.Equal(it.Moods, []Mood{MoodSoSo, MoodItsComplicated}) || it.Note == nil || *it.Note != "none" ||
-			it.Mood != MoodHappy || len(it.Tags) != 0 || !it.Price.Equal(dec("12.34")) || it.ID == uuid.Nil || it.CreatedAt.IsZero() {
+		if it.Name != hostile || !slices.Equal(it.Moods, []Mood{MoodSoSo, MoodItsComplicated}) || !it.Note.Valid || it.Note.V != "none" ||
+			it.Mood != MoodHappy || len(it.Tags) != 0 || !it.Price.V.Equal(dec("12.34")) || it.ID == uuid.Nil || it.CreatedAt.IsZero() {
 			t.Fatalf("row read back as %+v", it)
 		}
 		checked++
@@ -76,9 +76,9 @@ func TestCopyGroupsByOptionalFields(t *testing.T) {
 	id := uuid.New()
 	rows := []NewItem{
 		{SKU: "a", Name: "defaults"},
-		{SKU: "b", Name: hostile, ID: runtime.Set(id), Qty: runtime.Set(int32(7)), Note: runtime.Set[*string](nil),
+		{SKU: "b", Name: hostile, ID: runtime.Set(id), Qty: runtime.Set(int32(7)), Note: runtime.SetNull[string](),
 			Mood: runtime.Set(MoodSad), Moods: runtime.Set([]Mood{}), Tags: runtime.Set([]string{hostile, ""})},
-		{SKU: "c", Name: "note", Note: runtime.Set(ptr(hostile))},
+		{SKU: "c", Name: "note", Note: runtime.SetNullable(hostile)},
 		{SKU: "d", Name: "defaults again"},
 	}
 	n, err := s.Items.CreateMany(ctx, rows)
@@ -94,13 +94,13 @@ func TestCopyGroupsByOptionalFields(t *testing.T) {
 		bySKU[it.SKU] = it
 	}
 	a, b, c := bySKU["a"], bySKU["b"], bySKU["c"]
-	if a.Qty != 0 || *a.Note != "none" || a.Mood != MoodHappy || !slices.Equal(a.Moods, []Mood{MoodHappy}) || len(a.Tags) != 0 {
+	if a.Qty != 0 || a.Note.V != "none" || a.Mood != MoodHappy || !slices.Equal(a.Moods, []Mood{MoodHappy}) || len(a.Tags) != 0 {
 		t.Fatalf("defaults not applied: %+v", a)
 	}
-	if b.ID != id || b.Name != hostile || b.Qty != 7 || b.Note != nil || b.Mood != MoodSad || len(b.Moods) != 0 || !slices.Equal(b.Tags, []string{hostile, ""}) {
+	if b.ID != id || b.Name != hostile || b.Qty != 7 || b.Note.Valid || b.Mood != MoodSad || len(b.Moods) != 0 || !slices.Equal(b.Tags, []string{hostile, ""}) {
 		t.Fatalf("set fields not kept: %+v", b)
 	}
-	if *c.Note != hostile || bySKU["d"].Name != "defaults again" {
+	if c.Note.V != hostile || bySKU["d"].Name != "defaults again" {
 		t.Fatalf("row c: %+v", c)
 	}
 	if n, err := s.Items.CreateMany(ctx, nil); err != nil || n != 0 {
@@ -157,8 +157,8 @@ func TestCreateManyReturningInOneStatement(t *testing.T) {
 	rows := []NewEvent{
 		{Name: "defaults", Kind: MoodHappy, Amount: dec("1.10")},
 		{Name: hostile, Kind: MoodItsComplicated, Amount: dec("-99.99"), At: runtime.Set(at), Payload: json.RawMessage(`{"q": "` + "it's" + `"}`),
-			Ref: &ref, Code: runtime.Set("WXYZ"), Label: runtime.Set[*string](nil)},
-		{Name: "label", Kind: MoodSoSo, Label: runtime.Set(ptr("ten chars!"))},
+			Ref: runtime.NullOf(ref), Code: runtime.Set("WXYZ"), Label: runtime.SetNull[string]()},
+		{Name: "label", Kind: MoodSoSo, Label: runtime.SetNullable("ten chars!")},
 	}
 	got, err := s.Events.CreateManyReturning(ctx, rows)
 	if err != nil {
@@ -168,9 +168,9 @@ func TestCreateManyReturningInOneStatement(t *testing.T) {
 		t.Fatalf("not in input order: %+v", got)
 	}
 	want := []Event{
-		{ID: got[0].ID, Name: "defaults", Kind: MoodHappy, Amount: dec("1.10"), At: got[0].At, Code: "ABCD", Label: ptr("x")},
-		{ID: got[1].ID, Name: hostile, Kind: MoodItsComplicated, Amount: dec("-99.99"), At: at, Payload: json.RawMessage(`{"q": "it's"}`), Ref: &ref, Code: "WXYZ"},
-		{ID: got[2].ID, Name: "label", Kind: MoodSoSo, At: got[2].At, Code: "ABCD", Label: ptr("ten chars!")},
+		{ID: got[0].ID, Name: "defaults", Kind: MoodHappy, Amount: dec("1.10"), At: got[0].At, Code: "ABCD", Label: runtime.NullOf("x")},
+		{ID: got[1].ID, Name: hostile, Kind: MoodItsComplicated, Amount: dec("-99.99"), At: at, Payload: json.RawMessage(`{"q": "it's"}`), Ref: runtime.NullOf(ref), Code: "WXYZ"},
+		{ID: got[2].ID, Name: "label", Kind: MoodSoSo, At: got[2].At, Code: "ABCD", Label: runtime.NullOf("ten chars!")},
 	}
 	if diff := cmp.Diff(want, got, cmpOpts); diff != "" {
 		t.Fatalf("CreateManyReturning (-want +got):\n%s", diff)
@@ -180,7 +180,7 @@ func TestCreateManyReturningInOneStatement(t *testing.T) {
 	}
 	// Over-long values fail validation before any SQL, as in Create; the
 	// database rejects them too: the statements' casts do not cut them.
-	for _, bad := range []NewEvent{{Name: "long", Kind: MoodSad, Label: runtime.Set(ptr("eleven chars"))}, {Name: "code", Kind: MoodSad, Code: runtime.Set("ABCDE")}} {
+	for _, bad := range []NewEvent{{Name: "long", Kind: MoodSad, Label: runtime.SetNullable("eleven chars")}, {Name: "code", Kind: MoodSad, Code: runtime.Set("ABCDE")}} {
 		if _, err := s.Events.CreateManyReturning(ctx, []NewEvent{bad}); !errors.Is(err, runtime.ErrValidation) {
 			t.Fatalf("%s: %v, want a validation error", bad.Name, err)
 		}
@@ -188,7 +188,7 @@ func TestCreateManyReturningInOneStatement(t *testing.T) {
 			t.Fatalf("Create %s: %v, want a validation error", bad.Name, err)
 		}
 		n := bad
-		err := scanEvent(s.DB().QueryRow(ctx, sqlEventsCreate, n.Name, n.Kind, n.Amount, n.At.Ptr(), n.Payload, n.Ref, n.Code.Ptr(), n.Label.Set, n.Label.Value), new(Event))
+		_, err := runtime.QueryOne(ctx, s.DB(), sqlEventsCreate, n, argsNewEvent, scanEvent)
 		if runtime.KindOf(err) != runtime.KindValidation {
 			t.Fatalf("the Create statement itself with %s: %v, want a validation error", bad.Name, err)
 		}
@@ -233,30 +233,30 @@ func TestCreateManyReturningBatch(t *testing.T) {
 func TestUpsertPaths(t *testing.T) {
 	ctx := context.Background()
 	s := NewStore(pgtest.Open(t))
-	first, err := s.Items.UpsertBySKU(ctx, NewItem{SKU: "sku-1", Name: hostile, Qty: runtime.Set(int32(5)), Note: runtime.Set(ptr(hostile)),
-		Moods: runtime.Set([]Mood{MoodSad}), Price: ptr(dec("1.00"))})
+	first, err := s.Items.UpsertBySKU(ctx, NewItem{SKU: "sku-1", Name: hostile, Qty: runtime.Set(int32(5)), Note: runtime.SetNullable(hostile),
+		Moods: runtime.Set([]Mood{MoodSad}), Price: runtime.NullOf(dec("1.00"))})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if first.Name != hostile || first.Qty != 5 || *first.Note != hostile || !slices.Equal(first.Moods, []Mood{MoodSad}) {
+	if first.Name != hostile || first.Qty != 5 || first.Note.V != hostile || !slices.Equal(first.Moods, []Mood{MoodSad}) {
 		t.Fatalf("insert path: %+v", first)
 	}
 	// The conflict path updates the row in place: same id, set fields
 	// changed, unset optional fields kept, updated_at bumped.
-	second, err := s.Items.UpsertBySKU(ctx, NewItem{SKU: "sku-1", Name: "renamed", ID: runtime.Set(uuid.New()), Price: nil})
+	second, err := s.Items.UpsertBySKU(ctx, NewItem{SKU: "sku-1", Name: "renamed", ID: runtime.Set(uuid.New()), Price: runtime.Null[decimal.Decimal]{}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := first
-	want.Name, want.Price, want.UpdatedAt = "renamed", nil, second.UpdatedAt
+	want.Name, want.Price, want.UpdatedAt = "renamed", runtime.Null[decimal.Decimal]{}, second.UpdatedAt
 	if diff := cmp.Diff(want, second, cmpOpts); diff != "" {
 		t.Fatalf("update path (-want +got):\n%s", diff)
 	}
 	if !second.UpdatedAt.After(first.UpdatedAt) || !second.CreatedAt.Equal(first.CreatedAt) {
 		t.Fatalf("timestamps: created %v→%v, updated %v→%v", first.CreatedAt, second.CreatedAt, first.UpdatedAt, second.UpdatedAt)
 	}
-	third, err := s.Items.UpsertBySKU(ctx, NewItem{SKU: "sku-1", Name: "n", Note: runtime.Set[*string](nil), Qty: runtime.Set(int32(0))})
-	if err != nil || third.Note != nil || third.Qty != 0 {
+	third, err := s.Items.UpsertBySKU(ctx, NewItem{SKU: "sku-1", Name: "n", Note: runtime.SetNull[string](), Qty: runtime.Set(int32(0))})
+	if err != nil || third.Note.Valid || third.Qty != 0 {
 		t.Fatalf("set to NULL and zero: %+v, %v", third, err)
 	}
 	if n, _ := s.Items.Count(ctx); n != 1 {

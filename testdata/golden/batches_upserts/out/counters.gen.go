@@ -7,11 +7,9 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 )
 
 // Counter is one row of table counters.
@@ -25,7 +23,7 @@ type NewCounter struct {
 }
 
 // CounterUpdate lists changes to a row of table counters. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged.
 type CounterUpdate struct{}
 
 // CounterRepo reads and writes table counters.
@@ -83,9 +81,15 @@ func (n *NewCounter) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(n))
 }
 
-// scanCounter reads a row of table counters, columns in table order, into v.
-func scanCounter(row pgx.Row, v *Counter) error {
-	return row.Scan(&v.Name)
+// scanCounter gives the scan destinations of the fields of v, columns in table
+// order.
+func scanCounter(v *Counter, d []any) []any {
+	return append(d, &v.Name)
+}
+
+// argsNewCounter gives the values Create binds from n.
+func argsNewCounter(n *NewCounter, d []any) []any {
+	return append(d, &n.Name)
 }
 
 const sqlCountersCreate = `-- name: counters.Create
@@ -99,7 +103,7 @@ func (r *CounterRepo) Create(ctx context.Context, n NewCounter) (Counter, error)
 	if err := n.Validate(); err != nil {
 		return Counter{}, wrapErr(err, "counters.Create", "counters")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCountersCreate, n.Name), scanCounter)
+	v, err := runtime.QueryOne(ctx, r.db, sqlCountersCreate, n, argsNewCounter, scanCounter)
 	return v, wrapParamsErr(err, "counters.Create", "counters", []string{"name"})
 }
 
@@ -110,24 +114,24 @@ WHERE "name" = $1`
 // FindByID returns the row of table counters with the given name. If there is
 // none, the error matches runtime.ErrNotFound.
 func (r *CounterRepo) FindByID(ctx context.Context, name string) (Counter, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCountersFindByID, name), scanCounter)
+	v, err := runtime.QueryOne(ctx, r.db, sqlCountersFindByID, name, runtime.Arg, scanCounter)
 	return v, wrapErr(err, "counters.FindByID", "counters")
 }
 
 const sqlCountersFindAll = `-- name: counters.FindAll replica=ok
 SELECT "name" FROM "counters" ORDER BY "name"`
 
-// FindAll returns every row of table counters, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table counters in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *CounterRepo) FindAll(ctx context.Context) ([]Counter, error) {
 	rows, err := r.db.Query(ctx, sqlCountersFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanCounter)
+	items, err := runtime.Collect(rows, err, 0, scanCounter)
 	return items, wrapErr(err, "counters.FindAll", "counters")
 }
 
-// Stream yields every row of table counters, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table counters in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *CounterRepo) Stream(ctx context.Context) iter.Seq2[Counter, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "counters.Stream", "counters") }, scanCounter, sqlCountersFindAll)
 }
@@ -141,11 +145,9 @@ SELECT "name" FROM "counters"
 WHERE ("name") > ($1) ORDER BY "name"
 LIMIT $2`
 
-// List returns a page of rows of table counters in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table counters in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *CounterRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Counter], error) {
 	var name string
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Counter]{
@@ -169,11 +171,8 @@ func (r *CounterRepo) Update(ctx context.Context, name string, u CounterUpdate) 
 	if err := u.Validate(); err != nil {
 		return Counter{}, wrapErr(err, "counters.Update", "counters")
 	}
-	var v Counter
-	if err := scanCounter(r.db.QueryRow(ctx, sqlCountersUpdate, name), &v); err != nil {
-		return Counter{}, wrapParamsErr(err, "counters.Update", "counters", []string{"name"})
-	}
-	return v, nil
+	v, err := runtime.QueryOne(ctx, r.db, sqlCountersUpdate, name, runtime.Arg, scanCounter)
+	return v, wrapParamsErr(err, "counters.Update", "counters", []string{"name"})
 }
 
 const sqlCountersDelete = `-- name: counters.Delete
@@ -182,7 +181,7 @@ DELETE FROM "counters" WHERE "name" = $1`
 // Delete removes the row of table counters with the given name and reports whether
 // there was one.
 func (r *CounterRepo) Delete(ctx context.Context, name string) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlCountersDelete, name)
+	tag, err := runtime.Exec(ctx, r.db, sqlCountersDelete, name, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "counters.Delete", "counters")
 }
 
@@ -206,26 +205,20 @@ func (r *CounterRepo) FindByIDs(ctx context.Context, ids []string) ([]Counter, e
 	if len(ids) == 0 {
 		return []Counter{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlCountersFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanCounter)
+	items, err := runtime.Query(ctx, r.db, sqlCountersFindByIDs, ids, runtime.Arg, scanCounter, len(ids))
 	return items, wrapErr(err, "counters.FindByIDs", "counters")
 }
 
-// copyCounters sends rows of NewCounter to table counters with COPY, reading each
-// value in place.
-var copyCounters = runtime.NewCopier(
-	"counters",
-	nil,
-	runtime.CopyValue("name", func(n *NewCounter) any { return &n.Name }),
-)
+// copyCounters sends rows of NewCounter to table counters with COPY.
+var copyCounters = &runtime.Copier[NewCounter]{
+	Table:   "counters",
+	Columns: []string{"name"},
+	Args:    argsNewCounter,
+}
 
 // CreateMany inserts rows into table counters with the COPY protocol and returns
-// how many it inserted. It is all or nothing. COPY does not return rows;
-// CreateManyReturning does.
+// how many it inserted, all or nothing. It validates every row first.
 func (r *CounterRepo) CreateMany(ctx context.Context, rows []NewCounter) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "counters.CreateMany", "counters")
-	}
 	n, err := copyCounters.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "counters.CreateMany", "counters")
 }
@@ -253,7 +246,7 @@ func (r *CounterRepo) CreateManyReturning(ctx context.Context, rows []NewCounter
 		sqlCountersCreateManyReturning,
 		runtime.Column(rows, func(n *NewCounter) string { return n.Name }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanCounter)
+	items, err := runtime.Collect(res, err, len(rows), scanCounter)
 	return items, wrapErr(err, "counters.CreateManyReturning", "counters")
 }
 
@@ -265,15 +258,14 @@ SET "name" = EXCLUDED."name"
 RETURNING "name"`
 
 // UpsertByName inserts n into table counters or, when a row with the same name
-// exists, updates that row from n, in one statement, and returns the row as
-// stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value. It validates n
-// first.
+// exists, updates it from n (every column but the key's and the primary key's; an
+// unset optional field keeps its value), in one statement, and returns the row as
+// stored. It validates n first.
 func (r *CounterRepo) UpsertByName(ctx context.Context, n NewCounter) (Counter, error) {
 	if err := n.Validate(); err != nil {
 		return Counter{}, wrapErr(err, "counters.UpsertByName", "counters")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCountersUpsertByName, n.Name), scanCounter)
+	v, err := runtime.QueryOne(ctx, r.db, sqlCountersUpsertByName, n, argsNewCounter, scanCounter)
 	return v, wrapErr(err, "counters.UpsertByName", "counters")
 }
 
@@ -292,28 +284,14 @@ LIMIT 1`
 
 // CreateIfAbsentByName inserts n into table counters unless a row with the same
 // name exists, and returns the new row and true, or the existing row, unchanged,
-// and false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a
-// read of the row in the way); when that row was committed by a concurrent
-// transaction after the statement started, the statement cannot see it and runs
-// again, up to three times in all. It validates n first.
+// and false, in one statement (run again, up to three times, when the row in the
+// way was committed after it started). It validates n first.
 func (r *CounterRepo) CreateIfAbsentByName(ctx context.Context, n NewCounter) (Counter, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Counter{}, false, wrapErr(err, "counters.CreateIfAbsentByName", "counters")
 	}
-	for attempt := 1; ; attempt++ {
-		var v Counter
-		var created bool
-		err := r.db.QueryRow(ctx, sqlCountersCreateIfAbsentByName, n.Name).Scan(&created, &v.Name)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Counter{}, false, wrapErr(err, "counters.CreateIfAbsentByName", "counters")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCountersCreateIfAbsentByName, n, argsNewCounter, scanCounter)
+	return v, created, wrapErr(err, "counters.CreateIfAbsentByName", "counters")
 }
 
 // bulkCountersKeys sends the rows of DeleteMany.

@@ -12,48 +12,47 @@ import (
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 )
 
 // Event is one row of table events.
 type Event struct {
-	ID      int64           `json:"id"`
-	Name    string          `json:"name"`
-	Kind    Mood            `json:"kind"`
-	Amount  decimal.Decimal `json:"amount"`
-	At      time.Time       `json:"at"`
-	Payload json.RawMessage `json:"payload"`
-	Ref     *uuid.UUID      `json:"ref"`
-	Code    string          `json:"code"`
-	Label   *string         `json:"label"`
+	ID      int64                   `json:"id"`
+	Name    string                  `json:"name"`
+	Kind    Mood                    `json:"kind"`
+	Amount  decimal.Decimal         `json:"amount"`
+	At      time.Time               `json:"at"`
+	Payload json.RawMessage         `json:"payload"`
+	Ref     runtime.Null[uuid.UUID] `json:"ref"`
+	Code    string                  `json:"code"`
+	Label   runtime.Null[string]    `json:"label"`
 }
 
 // NewEvent holds the values of a new row of table events. Fields of type
 // runtime.Opt may be left unset: the column's default applies. The database sets
 // id.
 type NewEvent struct {
-	Name    string                 `json:"name"`
-	Kind    Mood                   `json:"kind"`
-	Amount  decimal.Decimal        `json:"amount"`
-	At      runtime.Opt[time.Time] `json:"at,omitzero"`
-	Payload json.RawMessage        `json:"payload"`
-	Ref     *uuid.UUID             `json:"ref"`
-	Code    runtime.Opt[string]    `json:"code,omitzero"`
-	Label   runtime.Opt[*string]   `json:"label,omitzero"`
+	Name    string                            `json:"name"`
+	Kind    Mood                              `json:"kind"`
+	Amount  decimal.Decimal                   `json:"amount"`
+	At      runtime.Opt[time.Time]            `json:"at,omitzero"`
+	Payload json.RawMessage                   `json:"payload"`
+	Ref     runtime.Null[uuid.UUID]           `json:"ref"`
+	Code    runtime.Opt[string]               `json:"code,omitzero"`
+	Label   runtime.Opt[runtime.Null[string]] `json:"label,omitzero"`
 }
 
 // EventUpdate lists changes to a row of table events. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type EventUpdate struct {
-	Name    runtime.Opt[string]          `json:"name,omitzero"`
-	Kind    runtime.Opt[Mood]            `json:"kind,omitzero"`
-	Amount  runtime.Opt[decimal.Decimal] `json:"amount,omitzero"`
-	At      runtime.Opt[time.Time]       `json:"at,omitzero"`
-	Payload runtime.Opt[json.RawMessage] `json:"payload,omitzero"`
-	Ref     runtime.Opt[*uuid.UUID]      `json:"ref,omitzero"`
-	Code    runtime.Opt[string]          `json:"code,omitzero"`
-	Label   runtime.Opt[*string]         `json:"label,omitzero"`
+	Name    runtime.Opt[string]                  `json:"name,omitzero"`
+	Kind    runtime.Opt[Mood]                    `json:"kind,omitzero"`
+	Amount  runtime.Opt[decimal.Decimal]         `json:"amount,omitzero"`
+	At      runtime.Opt[time.Time]               `json:"at,omitzero"`
+	Payload runtime.Opt[json.RawMessage]         `json:"payload,omitzero"`
+	Ref     runtime.Opt[runtime.Null[uuid.UUID]] `json:"ref,omitzero"`
+	Code    runtime.Opt[string]                  `json:"code,omitzero"`
+	Label   runtime.Opt[runtime.Null[string]]    `json:"label,omitzero"`
 }
 
 // EventRepo reads and writes table events.
@@ -93,9 +92,9 @@ func (n *NewEvent) Validate() error {
 		f.Fits("code", runtime.CheckText(n.Code.Value))
 		rulesEventCode.Check(&f, "code", n.Code.Value)
 	}
-	if n.Label.Set && n.Label.Value != nil {
-		f.Fits("label", runtime.CheckText((*n.Label.Value)))
-		rulesEventLabel.Check(&f, "label", (*n.Label.Value))
+	if n.Label.Set && n.Label.Value.Valid {
+		f.Fits("label", runtime.CheckText(n.Label.Value.V))
+		rulesEventLabel.Check(&f, "label", n.Label.Value.V)
 	}
 	return f.Err("events")
 }
@@ -129,9 +128,9 @@ func (u *EventUpdate) Validate() error {
 		f.Fits("code", runtime.CheckText(u.Code.Value))
 		rulesEventCode.Check(&f, "code", u.Code.Value)
 	}
-	if u.Label.Set && u.Label.Value != nil {
-		f.Fits("label", runtime.CheckText((*u.Label.Value)))
-		rulesEventLabel.Check(&f, "label", (*u.Label.Value))
+	if u.Label.Set && u.Label.Value.Valid {
+		f.Fits("label", runtime.CheckText(u.Label.Value.V))
+		rulesEventLabel.Check(&f, "label", u.Label.Value.V)
 	}
 	return f.Err("events")
 }
@@ -172,9 +171,15 @@ var (
 	}
 )
 
-// scanEvent reads a row of table events, columns in table order, into v.
-func scanEvent(row pgx.Row, v *Event) error {
-	return row.Scan(&v.ID, &v.Name, &v.Kind, &v.Amount, &v.At, &v.Payload, &v.Ref, &v.Code, &v.Label)
+// scanEvent gives the scan destinations of the fields of v, columns in table
+// order.
+func scanEvent(v *Event, d []any) []any {
+	return append(d, &v.ID, &v.Name, &v.Kind, &v.Amount, &v.At, &v.Payload, &v.Ref, &v.Code, &v.Label)
+}
+
+// argsNewEvent gives the values Create binds from n.
+func argsNewEvent(n *NewEvent, d []any) []any {
+	return append(d, &n.Name, &n.Kind, &n.Amount, n.At.Arg(), n.Payload, &n.Ref, n.Code.Arg(), n.Label.Set, &n.Label.Value)
 }
 
 const sqlEventsCreate = `-- name: events.Create
@@ -188,7 +193,7 @@ func (r *EventRepo) Create(ctx context.Context, n NewEvent) (Event, error) {
 	if err := n.Validate(); err != nil {
 		return Event{}, wrapErr(err, "events.Create", "events")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlEventsCreate, n.Name, n.Kind, n.Amount, n.At.Ptr(), n.Payload, n.Ref, n.Code.Ptr(), n.Label.Set, n.Label.Value), scanEvent)
+	v, err := runtime.QueryOne(ctx, r.db, sqlEventsCreate, n, argsNewEvent, scanEvent)
 	return v, wrapParamsErr(err, "events.Create", "events", []string{"name", "kind", "amount", "at", "payload", "ref", "code", "label", "label"})
 }
 
@@ -199,24 +204,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table events with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *EventRepo) FindByID(ctx context.Context, id int64) (Event, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlEventsFindByID, id), scanEvent)
+	v, err := runtime.QueryOne(ctx, r.db, sqlEventsFindByID, id, runtime.Arg, scanEvent)
 	return v, wrapErr(err, "events.FindByID", "events")
 }
 
 const sqlEventsFindAll = `-- name: events.FindAll replica=ok
 SELECT "id", "name", "kind", "amount", "at", "payload", "ref", "code"::text, "label" FROM "events" ORDER BY "id"`
 
-// FindAll returns every row of table events, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table events in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *EventRepo) FindAll(ctx context.Context) ([]Event, error) {
 	rows, err := r.db.Query(ctx, sqlEventsFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanEvent)
+	items, err := runtime.Collect(rows, err, 0, scanEvent)
 	return items, wrapErr(err, "events.FindAll", "events")
 }
 
-// Stream yields every row of table events, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table events in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *EventRepo) Stream(ctx context.Context) iter.Seq2[Event, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "events.Stream", "events") }, scanEvent, sqlEventsFindAll)
 }
@@ -230,11 +235,9 @@ SELECT "id", "name", "kind", "amount", "at", "payload", "ref", "code"::text, "la
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table events in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table events in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *EventRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Event], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Event]{
@@ -247,18 +250,20 @@ func (r *EventRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	return p, wrapErr(err, "events.List", "events")
 }
 
-const sqlEventsUpdate = `-- name: events.Update
-UPDATE "events"
-SET "name" = COALESCE($2::text, "name"),
-    "kind" = COALESCE($3::"mood", "kind"),
-    "amount" = COALESCE($4::numeric(18,2), "amount"),
-    "at" = COALESCE($5::timestamptz, "at"),
-    "payload" = CASE WHEN $6::boolean THEN $7::jsonb ELSE "payload" END,
-    "ref" = CASE WHEN $8::boolean THEN $9::uuid ELSE "ref" END,
-    "code" = COALESCE($10::bpchar, "code"),
-    "label" = CASE WHEN $11::boolean THEN $12::varchar ELSE "label" END
-WHERE "id" = $1
-RETURNING "id", "name", "kind", "amount", "at", "payload", "ref", "code"::text, "label"`
+// updateEvents are the statements of EventRepo.Update: one per set of fields set
+// (see runtime.Update).
+var updateEvents = &runtime.Update{
+	Name: "events.Update", Keys: 1,
+	Head:     "UPDATE \"events\"\nSET ",
+	Cols:     []string{`"name"`, `"kind"`, `"amount"`, `"at"`, `"payload"`, `"ref"`, `"code"`, `"label"`},
+	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"name\", \"kind\", \"amount\", \"at\", \"payload\", \"ref\", \"code\"::text, \"label\"",
+	Nullable: 1<<4 | 1<<5 | 1<<7,
+}
+
+// argsEventUpdate gives the value of each field of u, nil when unset.
+func argsEventUpdate(u *EventUpdate, d []any) []any {
+	return append(d, u.Name.Arg(), u.Kind.Arg(), u.Amount.Arg(), u.At.Arg(), runtime.OptValue(&u.Payload), u.Ref.Arg(), u.Code.Arg(), u.Label.Arg())
+}
 
 // Update applies the set fields of u to the row of table events with the given id
 // and returns the row as stored. If there is none, the error matches
@@ -267,11 +272,8 @@ func (r *EventRepo) Update(ctx context.Context, id int64, u EventUpdate) (Event,
 	if err := u.Validate(); err != nil {
 		return Event{}, wrapErr(err, "events.Update", "events")
 	}
-	var v Event
-	if err := scanEvent(r.db.QueryRow(ctx, sqlEventsUpdate, id, u.Name.Ptr(), u.Kind.Ptr(), u.Amount.Ptr(), u.At.Ptr(), u.Payload.Set, u.Payload.Value, u.Ref.Set, u.Ref.Value, u.Code.Ptr(), u.Label.Set, u.Label.Value), &v); err != nil {
-		return Event{}, wrapParamsErr(err, "events.Update", "events", []string{"id", "name", "kind", "amount", "at", "payload", "payload", "ref", "ref", "code", "label", "label"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateEvents, id, runtime.Arg, u, argsEventUpdate, scanEvent)
+	return v, wrapParamsErr(err, "events.Update", "events", []string{"id", "name", "kind", "amount", "at", "payload", "payload", "ref", "ref", "code", "label", "label"})
 }
 
 const sqlEventsDelete = `-- name: events.Delete
@@ -280,7 +282,7 @@ DELETE FROM "events" WHERE "id" = $1`
 // Delete removes the row of table events with the given id and reports whether
 // there was one.
 func (r *EventRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlEventsDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlEventsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "events.Delete", "events")
 }
 
@@ -304,35 +306,24 @@ func (r *EventRepo) FindByIDs(ctx context.Context, ids []int64) ([]Event, error)
 	if len(ids) == 0 {
 		return []Event{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlEventsFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanEvent)
+	items, err := runtime.Query(ctx, r.db, sqlEventsFindByIDs, ids, runtime.Arg, scanEvent, len(ids))
 	return items, wrapErr(err, "events.FindByIDs", "events")
 }
 
-// copyEvents sends rows of NewEvent to table events with COPY, reading each value
-// in place.
-var copyEvents = runtime.NewCopier(
-	"events",
-	nil,
-	runtime.CopyValue("name", func(n *NewEvent) any { return &n.Name }),
-	runtime.CopyValue("kind", func(n *NewEvent) any { return &n.Kind }),
-	runtime.CopyValue("amount", func(n *NewEvent) any { return &n.Amount }),
-	runtime.CopyOpt("at", func(n *NewEvent) *runtime.Opt[time.Time] { return &n.At }),
-	runtime.CopyValue("payload", func(n *NewEvent) any { return &n.Payload }),
-	runtime.CopyValue("ref", func(n *NewEvent) any { return n.Ref }),
-	runtime.CopyOpt("code", func(n *NewEvent) *runtime.Opt[string] { return &n.Code }),
-	runtime.CopyOpt("label", func(n *NewEvent) *runtime.Opt[*string] { return &n.Label }),
-)
+// copyEvents sends rows of NewEvent to table events with COPY.
+var copyEvents = &runtime.Copier[NewEvent]{
+	Table:   "events",
+	Columns: []string{"name", "kind", "amount", "at", "payload", "ref", "code", "label"},
+	Args: func(n *NewEvent, d []any) []any {
+		return append(d, &n.Name, &n.Kind, &n.Amount, n.At.Arg(), n.Payload, &n.Ref, n.Code.Arg(), n.Label.Arg())
+	},
+}
 
 // CreateMany inserts rows into table events with the COPY protocol and returns how
-// many it inserted. It is all or nothing. An optional field left unset takes the
-// column's default, as in Create: rows are copied in groups by the optional fields
-// they set, in a transaction when there are several (a savepoint when r is one).
-// COPY does not return rows; CreateManyReturning does.
+// many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *EventRepo) CreateMany(ctx context.Context, rows []NewEvent) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "events.CreateMany", "events")
-	}
 	n, err := copyEvents.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "events.CreateMany", "events")
 }
@@ -363,12 +354,12 @@ func (r *EventRepo) CreateManyReturning(ctx context.Context, rows []NewEvent) ([
 		runtime.Column(rows, func(n *NewEvent) decimal.Decimal { return n.Amount }),
 		runtime.Column(rows, func(n *NewEvent) *time.Time { return n.At.Ptr() }),
 		runtime.Column(rows, func(n *NewEvent) json.RawMessage { return n.Payload }),
-		runtime.Column(rows, func(n *NewEvent) *uuid.UUID { return n.Ref }),
+		runtime.Column(rows, func(n *NewEvent) *uuid.UUID { return n.Ref.Ptr() }),
 		runtime.Column(rows, func(n *NewEvent) *string { return n.Code.Ptr() }),
 		runtime.Column(rows, func(n *NewEvent) bool { return n.Label.Set }),
-		runtime.Column(rows, func(n *NewEvent) *string { return n.Label.Value }),
+		runtime.Column(rows, func(n *NewEvent) *string { return n.Label.Value.Ptr() }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanEvent)
+	items, err := runtime.Collect(res, err, len(rows), scanEvent)
 	return items, wrapErr(err, "events.CreateManyReturning", "events")
 }
 
@@ -392,10 +383,10 @@ var bulkEventsUpdates = &runtime.Bulk[EventKeyedUpdate]{
 		runtime.Flags(func(v *EventKeyedUpdate) *bool { return &v.Changes.Payload.Set }),
 		runtime.Array(func(v *EventKeyedUpdate) *json.RawMessage { return &v.Changes.Payload.Value }),
 		runtime.Flags(func(v *EventKeyedUpdate) *bool { return &v.Changes.Ref.Set }),
-		runtime.Array(func(v *EventKeyedUpdate) *uuid.UUID { return v.Changes.Ref.Value }),
+		runtime.Array(func(v *EventKeyedUpdate) *uuid.UUID { return v.Changes.Ref.Value.Ptr() }),
 		runtime.Array(func(v *EventKeyedUpdate) *string { return v.Changes.Code.Ptr() }),
 		runtime.Flags(func(v *EventKeyedUpdate) *bool { return &v.Changes.Label.Set }),
-		runtime.Array(func(v *EventKeyedUpdate) *string { return v.Changes.Label.Value }),
+		runtime.Array(func(v *EventKeyedUpdate) *string { return v.Changes.Label.Value.Ptr() }),
 	},
 }
 

@@ -7,7 +7,6 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 	"time"
 
@@ -19,45 +18,45 @@ import (
 
 // Item is one row of table items.
 type Item struct {
-	ID        uuid.UUID        `json:"id"`
-	SKU       string           `json:"sku"`
-	Name      string           `json:"name"`
-	Qty       int32            `json:"qty"`
-	Note      *string          `json:"note"`
-	Mood      Mood             `json:"mood"`
-	Moods     []Mood           `json:"moods"`
-	Tags      []string         `json:"tags"`
-	Price     *decimal.Decimal `json:"price"`
-	CreatedAt time.Time        `json:"created_at"`
-	UpdatedAt time.Time        `json:"updated_at"`
+	ID        uuid.UUID                     `json:"id"`
+	SKU       string                        `json:"sku"`
+	Name      string                        `json:"name"`
+	Qty       int32                         `json:"qty"`
+	Note      runtime.Null[string]          `json:"note"`
+	Mood      Mood                          `json:"mood"`
+	Moods     []Mood                        `json:"moods"`
+	Tags      []string                      `json:"tags"`
+	Price     runtime.Null[decimal.Decimal] `json:"price"`
+	CreatedAt time.Time                     `json:"created_at"`
+	UpdatedAt time.Time                     `json:"updated_at"`
 }
 
 // NewItem holds the values of a new row of table items. Fields of type runtime.Opt
 // may be left unset: the column's default applies. The database sets created_at,
 // updated_at.
 type NewItem struct {
-	ID    runtime.Opt[uuid.UUID] `json:"id,omitzero"`
-	SKU   string                 `json:"sku"`
-	Name  string                 `json:"name"`
-	Qty   runtime.Opt[int32]     `json:"qty,omitzero"`
-	Note  runtime.Opt[*string]   `json:"note,omitzero"`
-	Mood  runtime.Opt[Mood]      `json:"mood,omitzero"`
-	Moods runtime.Opt[[]Mood]    `json:"moods,omitzero"`
-	Tags  runtime.Opt[[]string]  `json:"tags,omitzero"`
-	Price *decimal.Decimal       `json:"price"`
+	ID    runtime.Opt[uuid.UUID]            `json:"id,omitzero"`
+	SKU   string                            `json:"sku"`
+	Name  string                            `json:"name"`
+	Qty   runtime.Opt[int32]                `json:"qty,omitzero"`
+	Note  runtime.Opt[runtime.Null[string]] `json:"note,omitzero"`
+	Mood  runtime.Opt[Mood]                 `json:"mood,omitzero"`
+	Moods runtime.Opt[[]Mood]               `json:"moods,omitzero"`
+	Tags  runtime.Opt[[]string]             `json:"tags,omitzero"`
+	Price runtime.Null[decimal.Decimal]     `json:"price"`
 }
 
 // ItemUpdate lists changes to a row of table items. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type ItemUpdate struct {
-	SKU   runtime.Opt[string]           `json:"sku,omitzero"`
-	Name  runtime.Opt[string]           `json:"name,omitzero"`
-	Qty   runtime.Opt[int32]            `json:"qty,omitzero"`
-	Note  runtime.Opt[*string]          `json:"note,omitzero"`
-	Mood  runtime.Opt[Mood]             `json:"mood,omitzero"`
-	Moods runtime.Opt[[]Mood]           `json:"moods,omitzero"`
-	Tags  runtime.Opt[[]string]         `json:"tags,omitzero"`
-	Price runtime.Opt[*decimal.Decimal] `json:"price,omitzero"`
+	SKU   runtime.Opt[string]                        `json:"sku,omitzero"`
+	Name  runtime.Opt[string]                        `json:"name,omitzero"`
+	Qty   runtime.Opt[int32]                         `json:"qty,omitzero"`
+	Note  runtime.Opt[runtime.Null[string]]          `json:"note,omitzero"`
+	Mood  runtime.Opt[Mood]                          `json:"mood,omitzero"`
+	Moods runtime.Opt[[]Mood]                        `json:"moods,omitzero"`
+	Tags  runtime.Opt[[]string]                      `json:"tags,omitzero"`
+	Price runtime.Opt[runtime.Null[decimal.Decimal]] `json:"price,omitzero"`
 }
 
 // ItemRepo reads and writes table items.
@@ -93,8 +92,8 @@ func (n *NewItem) Validate() error {
 	f.Fits("sku", runtime.CheckText(n.SKU))
 	rulesItemSKU.Check(&f, "sku", n.SKU)
 	f.Fits("name", runtime.CheckText(n.Name))
-	if n.Note.Set && n.Note.Value != nil {
-		f.Fits("note", runtime.CheckText((*n.Note.Value)))
+	if n.Note.Set && n.Note.Value.Valid {
+		f.Fits("note", runtime.CheckText(n.Note.Value.V))
 	}
 	if n.Mood.Set {
 		f.Check("mood", n.Mood.Value.Valid(), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")
@@ -107,8 +106,8 @@ func (n *NewItem) Validate() error {
 		f.Check("tags", n.Tags.Value != nil, runtime.MsgNotNull)
 		f.Fits("tags", runtime.CheckTexts(n.Tags.Value))
 	}
-	if n.Price != nil {
-		f.Fits("price", runtime.CheckNumeric((*n.Price), 12, 2))
+	if n.Price.Valid {
+		f.Fits("price", runtime.CheckNumeric(n.Price.V, 12, 2))
 	}
 	return f.Err("items")
 }
@@ -130,8 +129,8 @@ func (u *ItemUpdate) Validate() error {
 	if u.Name.Set {
 		f.Fits("name", runtime.CheckText(u.Name.Value))
 	}
-	if u.Note.Set && u.Note.Value != nil {
-		f.Fits("note", runtime.CheckText((*u.Note.Value)))
+	if u.Note.Set && u.Note.Value.Valid {
+		f.Fits("note", runtime.CheckText(u.Note.Value.V))
 	}
 	if u.Mood.Set {
 		f.Check("mood", u.Mood.Value.Valid(), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")
@@ -144,8 +143,8 @@ func (u *ItemUpdate) Validate() error {
 		f.Check("tags", u.Tags.Value != nil, runtime.MsgNotNull)
 		f.Fits("tags", runtime.CheckTexts(u.Tags.Value))
 	}
-	if u.Price.Set && u.Price.Value != nil {
-		f.Fits("price", runtime.CheckNumeric((*u.Price.Value), 12, 2))
+	if u.Price.Set && u.Price.Value.Valid {
+		f.Fits("price", runtime.CheckNumeric(u.Price.Value.V, 12, 2))
 	}
 	return f.Err("items")
 }
@@ -182,9 +181,14 @@ var (
 	}
 )
 
-// scanItem reads a row of table items, columns in table order, into v.
-func scanItem(row pgx.Row, v *Item) error {
-	return row.Scan(&v.ID, &v.SKU, &v.Name, &v.Qty, &v.Note, &v.Mood, &v.Moods, &v.Tags, &v.Price, &v.CreatedAt, &v.UpdatedAt)
+// scanItem gives the scan destinations of the fields of v, columns in table order.
+func scanItem(v *Item, d []any) []any {
+	return append(d, &v.ID, &v.SKU, &v.Name, &v.Qty, &v.Note, &v.Mood, &v.Moods, &v.Tags, &v.Price, &v.CreatedAt, &v.UpdatedAt)
+}
+
+// argsNewItem gives the values Create binds from n.
+func argsNewItem(n *NewItem, d []any) []any {
+	return append(d, n.ID.Arg(), &n.SKU, &n.Name, n.Qty.Arg(), n.Note.Set, &n.Note.Value, n.Mood.Arg(), runtime.OptValue(&n.Moods), runtime.OptValue(&n.Tags), &n.Price)
 }
 
 const sqlItemsCreate = `-- name: items.Create
@@ -198,7 +202,7 @@ func (r *ItemRepo) Create(ctx context.Context, n NewItem) (Item, error) {
 	if err := n.Validate(); err != nil {
 		return Item{}, wrapErr(err, "items.Create", "items")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlItemsCreate, n.ID.Ptr(), n.SKU, n.Name, n.Qty.Ptr(), n.Note.Set, n.Note.Value, n.Mood.Ptr(), n.Moods.Ptr(), n.Tags.Ptr(), n.Price), scanItem)
+	v, err := runtime.QueryOne(ctx, r.db, sqlItemsCreate, n, argsNewItem, scanItem)
 	return v, wrapParamsErr(err, "items.Create", "items", []string{"id", "sku", "name", "qty", "note", "note", "mood", "moods", "tags", "price"})
 }
 
@@ -209,24 +213,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table items with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *ItemRepo) FindByID(ctx context.Context, id uuid.UUID) (Item, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlItemsFindByID, id), scanItem)
+	v, err := runtime.QueryOne(ctx, r.db, sqlItemsFindByID, id, runtime.Arg, scanItem)
 	return v, wrapErr(err, "items.FindByID", "items")
 }
 
 const sqlItemsFindAll = `-- name: items.FindAll replica=ok
 SELECT "id", "sku", "name", "qty", "note", "mood", "moods"::text[], "tags", "price", "created_at", "updated_at" FROM "items" ORDER BY "id"`
 
-// FindAll returns every row of table items, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table items in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *ItemRepo) FindAll(ctx context.Context) ([]Item, error) {
 	rows, err := r.db.Query(ctx, sqlItemsFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanItem)
+	items, err := runtime.Collect(rows, err, 0, scanItem)
 	return items, wrapErr(err, "items.FindAll", "items")
 }
 
-// Stream yields every row of table items, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table items in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *ItemRepo) Stream(ctx context.Context) iter.Seq2[Item, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "items.Stream", "items") }, scanItem, sqlItemsFindAll)
 }
@@ -240,11 +244,9 @@ SELECT "id", "sku", "name", "qty", "note", "mood", "moods"::text[], "tags", "pri
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table items in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table items in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *ItemRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Item], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Item]{
@@ -257,19 +259,22 @@ func (r *ItemRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "items.List", "items")
 }
 
-const sqlItemsUpdate = `-- name: items.Update
-UPDATE "items"
-SET "sku" = COALESCE($2::varchar, "sku"),
-    "name" = COALESCE($3::text, "name"),
-    "qty" = COALESCE($4::integer, "qty"),
-    "note" = CASE WHEN $5::boolean THEN $6::text ELSE "note" END,
-    "mood" = COALESCE($7::"mood", "mood"),
-    "moods" = COALESCE($8::text[]::"mood"[], "moods"),
-    "tags" = COALESCE($9::text[], "tags"),
-    "price" = CASE WHEN $10::boolean THEN $11::numeric(12,2) ELSE "price" END,
-    "updated_at" = now()
-WHERE "id" = $1
-RETURNING "id", "sku", "name", "qty", "note", "mood", "moods"::text[], "tags", "price", "created_at", "updated_at"`
+// updateItems are the statements of ItemRepo.Update: one per set of fields set
+// (see runtime.Update).
+var updateItems = &runtime.Update{
+	Name: "items.Update", Keys: 1,
+	Head:     "UPDATE \"items\"\nSET ",
+	Cols:     []string{`"sku"`, `"name"`, `"qty"`, `"note"`, `"mood"`, `"moods"`, `"tags"`, `"price"`},
+	Casts:    []string{``, ``, ``, ``, ``, `::text[]::"mood"[]`, ``, ``},
+	Stamps:   ",\n    \"updated_at\" = now()",
+	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"sku\", \"name\", \"qty\", \"note\", \"mood\", \"moods\"::text[], \"tags\", \"price\", \"created_at\", \"updated_at\"",
+	Nullable: 1<<3 | 1<<7,
+}
+
+// argsItemUpdate gives the value of each field of u, nil when unset.
+func argsItemUpdate(u *ItemUpdate, d []any) []any {
+	return append(d, u.SKU.Arg(), u.Name.Arg(), u.Qty.Arg(), u.Note.Arg(), u.Mood.Arg(), runtime.OptValue(&u.Moods), runtime.OptValue(&u.Tags), u.Price.Arg())
+}
 
 // Update applies the set fields of u to the row of table items with the given id
 // and returns the row as stored. If there is none, the error matches
@@ -279,11 +284,8 @@ func (r *ItemRepo) Update(ctx context.Context, id uuid.UUID, u ItemUpdate) (Item
 	if err := u.Validate(); err != nil {
 		return Item{}, wrapErr(err, "items.Update", "items")
 	}
-	var v Item
-	if err := scanItem(r.db.QueryRow(ctx, sqlItemsUpdate, id, u.SKU.Ptr(), u.Name.Ptr(), u.Qty.Ptr(), u.Note.Set, u.Note.Value, u.Mood.Ptr(), u.Moods.Ptr(), u.Tags.Ptr(), u.Price.Set, u.Price.Value), &v); err != nil {
-		return Item{}, wrapParamsErr(err, "items.Update", "items", []string{"id", "sku", "name", "qty", "note", "note", "mood", "moods", "tags", "price", "price"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateItems, id, runtime.Arg, u, argsItemUpdate, scanItem)
+	return v, wrapParamsErr(err, "items.Update", "items", []string{"id", "sku", "name", "qty", "note", "note", "mood", "moods", "tags", "price", "price"})
 }
 
 const sqlItemsDelete = `-- name: items.Delete
@@ -292,7 +294,7 @@ DELETE FROM "items" WHERE "id" = $1`
 // Delete removes the row of table items with the given id and reports whether
 // there was one.
 func (r *ItemRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlItemsDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlItemsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "items.Delete", "items")
 }
 
@@ -316,38 +318,27 @@ func (r *ItemRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Item, erro
 	if len(ids) == 0 {
 		return []Item{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlItemsFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanItem)
+	items, err := runtime.Query(ctx, r.db, sqlItemsFindByIDs, ids, runtime.Arg, scanItem, len(ids))
 	return items, wrapErr(err, "items.FindByIDs", "items")
 }
 
-// copyItems sends rows of NewItem to table items with COPY, reading each value in
-// place.
-var copyItems = runtime.NewCopier(
-	"items",
-	[]string{"\"mood\""},
-	runtime.CopyOpt("id", func(n *NewItem) *runtime.Opt[uuid.UUID] { return &n.ID }),
-	runtime.CopyValue("sku", func(n *NewItem) any { return &n.SKU }),
-	runtime.CopyValue("name", func(n *NewItem) any { return &n.Name }),
-	runtime.CopyOpt("qty", func(n *NewItem) *runtime.Opt[int32] { return &n.Qty }),
-	runtime.CopyOpt("note", func(n *NewItem) *runtime.Opt[*string] { return &n.Note }),
-	runtime.CopyOpt("mood", func(n *NewItem) *runtime.Opt[Mood] { return &n.Mood }),
-	runtime.CopyOpt("moods", func(n *NewItem) *runtime.Opt[[]Mood] { return &n.Moods }),
-	runtime.CopyOpt("tags", func(n *NewItem) *runtime.Opt[[]string] { return &n.Tags }),
-	runtime.CopyValue("price", func(n *NewItem) any { return n.Price }),
-)
+// copyItems sends rows of NewItem to table items with COPY.
+var copyItems = &runtime.Copier[NewItem]{
+	Table:   "items",
+	Columns: []string{"id", "sku", "name", "qty", "note", "mood", "moods", "tags", "price"},
+	Args: func(n *NewItem, d []any) []any {
+		return append(d, n.ID.Arg(), &n.SKU, &n.Name, n.Qty.Arg(), n.Note.Arg(), n.Mood.Arg(), runtime.OptValue(&n.Moods), runtime.OptValue(&n.Tags), &n.Price)
+	},
+	Enums: []string{"\"mood\""},
+}
 
 // CreateMany inserts rows into table items with the COPY protocol and returns how
-// many it inserted. It is all or nothing. An optional field left unset takes the
-// column's default, as in Create: rows are copied in groups by the optional fields
-// they set, in a transaction when there are several (a savepoint when r is one).
-// It runs in a transaction, on whose connection it registers the enum types "mood"
-// so that pgx can send enum arrays in COPY's binary format. COPY does not return
-// rows; CreateManyReturning does.
+// many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction). It runs in a transaction, on
+// whose connection it registers the enum types "mood" so that pgx can send enum
+// arrays in COPY's binary format.
 func (r *ItemRepo) CreateMany(ctx context.Context, rows []NewItem) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "items.CreateMany", "items")
-	}
 	n, err := copyItems.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "items.CreateMany", "items")
 }
@@ -366,14 +357,13 @@ func (r *ItemRepo) CreateManyReturning(ctx context.Context, rows []NewItem) ([]I
 	}
 	b := &pgx.Batch{}
 	for i := range rows {
-		n := &rows[i]
-		b.Queue(sqlItemsCreate, n.ID.Ptr(), n.SKU, n.Name, n.Qty.Ptr(), n.Note.Set, n.Note.Value, n.Mood.Ptr(), n.Moods.Ptr(), n.Tags.Ptr(), n.Price)
+		b.Queue(sqlItemsCreate, argsNewItem(&rows[i], nil)...)
 	}
 	br := r.db.SendBatch(ctx, b)
 	out := make([]Item, 0, len(rows))
 	for range rows {
-		var v Item
-		if err := scanItem(br.QueryRow(), &v); err != nil {
+		v, err := runtime.ScanOne(br.QueryRow(), scanItem)
+		if err != nil {
 			br.Close()
 			return nil, wrapErr(err, "items.CreateManyReturning", "items")
 		}
@@ -400,15 +390,14 @@ SET "name" = EXCLUDED."name",
 RETURNING "id", "sku", "name", "qty", "note", "mood", "moods"::text[], "tags", "price", "created_at", "updated_at"`
 
 // UpsertBySKU inserts n into table items or, when a row with the same sku exists,
-// updates that row from n, in one statement, and returns the row as stored. The
-// update sets every column of n except the key's and the primary key's; an
-// optional field left unset keeps the column's value. It validates n first. It
-// sets updated_at to the transaction's time.
+// updates it from n (every column but the key's and the primary key's; an unset
+// optional field keeps its value), in one statement, and returns the row as
+// stored. It validates n first. It sets updated_at to the transaction's time.
 func (r *ItemRepo) UpsertBySKU(ctx context.Context, n NewItem) (Item, error) {
 	if err := n.Validate(); err != nil {
 		return Item{}, wrapErr(err, "items.UpsertBySKU", "items")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlItemsUpsertBySKU, n.ID.Ptr(), n.SKU, n.Name, n.Qty.Ptr(), n.Note.Set, n.Note.Value, n.Mood.Ptr(), n.Moods.Ptr(), n.Tags.Ptr(), n.Price), scanItem)
+	v, err := runtime.QueryOne(ctx, r.db, sqlItemsUpsertBySKU, n, argsNewItem, scanItem)
 	return v, wrapErr(err, "items.UpsertBySKU", "items")
 }
 
@@ -427,28 +416,14 @@ LIMIT 1`
 
 // CreateIfAbsentBySKU inserts n into table items unless a row with the same sku
 // exists, and returns the new row and true, or the existing row, unchanged, and
-// false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a read
-// of the row in the way); when that row was committed by a concurrent transaction
-// after the statement started, the statement cannot see it and runs again, up to
-// three times in all. It validates n first.
+// false, in one statement (run again, up to three times, when the row in the way
+// was committed after it started). It validates n first.
 func (r *ItemRepo) CreateIfAbsentBySKU(ctx context.Context, n NewItem) (Item, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Item{}, false, wrapErr(err, "items.CreateIfAbsentBySKU", "items")
 	}
-	for attempt := 1; ; attempt++ {
-		var v Item
-		var created bool
-		err := r.db.QueryRow(ctx, sqlItemsCreateIfAbsentBySKU, n.ID.Ptr(), n.SKU, n.Name, n.Qty.Ptr(), n.Note.Set, n.Note.Value, n.Mood.Ptr(), n.Moods.Ptr(), n.Tags.Ptr(), n.Price).Scan(&created, &v.ID, &v.SKU, &v.Name, &v.Qty, &v.Note, &v.Mood, &v.Moods, &v.Tags, &v.Price, &v.CreatedAt, &v.UpdatedAt)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Item{}, false, wrapErr(err, "items.CreateIfAbsentBySKU", "items")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlItemsCreateIfAbsentBySKU, n, argsNewItem, scanItem)
+	return v, created, wrapErr(err, "items.CreateIfAbsentBySKU", "items")
 }
 
 // ItemKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
@@ -468,12 +443,12 @@ var bulkItemsUpdates = &runtime.Bulk[ItemKeyedUpdate]{
 		runtime.Array(func(v *ItemKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
 		runtime.Array(func(v *ItemKeyedUpdate) *int32 { return v.Changes.Qty.Ptr() }),
 		runtime.Flags(func(v *ItemKeyedUpdate) *bool { return &v.Changes.Note.Set }),
-		runtime.Array(func(v *ItemKeyedUpdate) *string { return v.Changes.Note.Value }),
+		runtime.Array(func(v *ItemKeyedUpdate) *string { return v.Changes.Note.Value.Ptr() }),
 		runtime.Array(func(v *ItemKeyedUpdate) *Mood { return v.Changes.Mood.Ptr() }),
 		runtime.TextArray("_text", func(v *ItemKeyedUpdate) *[]Mood { return v.Changes.Moods.Ptr() }),
 		runtime.TextArray("_text", func(v *ItemKeyedUpdate) *[]string { return v.Changes.Tags.Ptr() }),
 		runtime.Flags(func(v *ItemKeyedUpdate) *bool { return &v.Changes.Price.Set }),
-		runtime.Array(func(v *ItemKeyedUpdate) *decimal.Decimal { return v.Changes.Price.Value }),
+		runtime.Array(func(v *ItemKeyedUpdate) *decimal.Decimal { return v.Changes.Price.Value.Ptr() }),
 	},
 }
 
@@ -538,11 +513,11 @@ var bulkItemsNew = &runtime.Bulk[NewItem]{
 		runtime.Array(func(v *NewItem) *string { return &v.Name }),
 		runtime.Array(func(v *NewItem) *int32 { return v.Qty.Ptr() }),
 		runtime.Flags(func(v *NewItem) *bool { return &v.Note.Set }),
-		runtime.Array(func(v *NewItem) *string { return v.Note.Value }),
+		runtime.Array(func(v *NewItem) *string { return v.Note.Value.Ptr() }),
 		runtime.Array(func(v *NewItem) *Mood { return v.Mood.Ptr() }),
 		runtime.TextArray("_text", func(v *NewItem) *[]Mood { return v.Moods.Ptr() }),
 		runtime.TextArray("_text", func(v *NewItem) *[]string { return v.Tags.Ptr() }),
-		runtime.Array(func(v *NewItem) *decimal.Decimal { return v.Price }),
+		runtime.Array(func(v *NewItem) *decimal.Decimal { return v.Price.Ptr() }),
 	},
 }
 

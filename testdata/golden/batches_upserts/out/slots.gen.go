@@ -7,12 +7,10 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 	"time"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 )
 
 // Slot is one row of table slots.
@@ -31,7 +29,7 @@ type NewSlot struct {
 }
 
 // SlotUpdate lists changes to a row of table slots. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged.
 type SlotUpdate struct {
 	Day      runtime.Opt[time.Time] `json:"day,omitzero"`
 	Room     runtime.Opt[string]    `json:"room,omitzero"`
@@ -120,9 +118,14 @@ func (u *SlotUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanSlot reads a row of table slots, columns in table order, into v.
-func scanSlot(row pgx.Row, v *Slot) error {
-	return row.Scan(&v.ID, &v.Day, &v.Room, &v.BookedBy)
+// scanSlot gives the scan destinations of the fields of v, columns in table order.
+func scanSlot(v *Slot, d []any) []any {
+	return append(d, &v.ID, &v.Day, &v.Room, &v.BookedBy)
+}
+
+// argsNewSlot gives the values Create binds from n.
+func argsNewSlot(n *NewSlot, d []any) []any {
+	return append(d, &n.Day, &n.Room, &n.BookedBy)
 }
 
 const sqlSlotsCreate = `-- name: slots.Create
@@ -136,7 +139,7 @@ func (r *SlotRepo) Create(ctx context.Context, n NewSlot) (Slot, error) {
 	if err := n.Validate(); err != nil {
 		return Slot{}, wrapErr(err, "slots.Create", "slots")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlSlotsCreate, n.Day, n.Room, n.BookedBy), scanSlot)
+	v, err := runtime.QueryOne(ctx, r.db, sqlSlotsCreate, n, argsNewSlot, scanSlot)
 	return v, wrapParamsErr(err, "slots.Create", "slots", []string{"day", "room", "booked_by"})
 }
 
@@ -147,24 +150,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table slots with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *SlotRepo) FindByID(ctx context.Context, id int64) (Slot, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlSlotsFindByID, id), scanSlot)
+	v, err := runtime.QueryOne(ctx, r.db, sqlSlotsFindByID, id, runtime.Arg, scanSlot)
 	return v, wrapErr(err, "slots.FindByID", "slots")
 }
 
 const sqlSlotsFindAll = `-- name: slots.FindAll replica=ok
 SELECT "id", "day", "room", "booked_by" FROM "slots" ORDER BY "id"`
 
-// FindAll returns every row of table slots, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table slots in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *SlotRepo) FindAll(ctx context.Context) ([]Slot, error) {
 	rows, err := r.db.Query(ctx, sqlSlotsFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanSlot)
+	items, err := runtime.Collect(rows, err, 0, scanSlot)
 	return items, wrapErr(err, "slots.FindAll", "slots")
 }
 
-// Stream yields every row of table slots, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table slots in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *SlotRepo) Stream(ctx context.Context) iter.Seq2[Slot, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "slots.Stream", "slots") }, scanSlot, sqlSlotsFindAll)
 }
@@ -178,11 +181,9 @@ SELECT "id", "day", "room", "booked_by" FROM "slots"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table slots in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table slots in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *SlotRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Slot], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Slot]{
@@ -195,13 +196,19 @@ func (r *SlotRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "slots.List", "slots")
 }
 
-const sqlSlotsUpdate = `-- name: slots.Update
-UPDATE "slots"
-SET "day" = COALESCE($2::date, "day"),
-    "room" = COALESCE($3::text, "room"),
-    "booked_by" = COALESCE($4::text, "booked_by")
-WHERE "id" = $1
-RETURNING "id", "day", "room", "booked_by"`
+// updateSlots are the statements of SlotRepo.Update: one per set of fields set
+// (see runtime.Update).
+var updateSlots = &runtime.Update{
+	Name: "slots.Update", Keys: 1,
+	Head: "UPDATE \"slots\"\nSET ",
+	Cols: []string{`"day"`, `"room"`, `"booked_by"`},
+	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"day\", \"room\", \"booked_by\"",
+}
+
+// argsSlotUpdate gives the value of each field of u, nil when unset.
+func argsSlotUpdate(u *SlotUpdate, d []any) []any {
+	return append(d, u.Day.Arg(), u.Room.Arg(), u.BookedBy.Arg())
+}
 
 // Update applies the set fields of u to the row of table slots with the given id
 // and returns the row as stored. If there is none, the error matches
@@ -210,11 +217,8 @@ func (r *SlotRepo) Update(ctx context.Context, id int64, u SlotUpdate) (Slot, er
 	if err := u.Validate(); err != nil {
 		return Slot{}, wrapErr(err, "slots.Update", "slots")
 	}
-	var v Slot
-	if err := scanSlot(r.db.QueryRow(ctx, sqlSlotsUpdate, id, u.Day.Ptr(), u.Room.Ptr(), u.BookedBy.Ptr()), &v); err != nil {
-		return Slot{}, wrapParamsErr(err, "slots.Update", "slots", []string{"id", "day", "room", "booked_by"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateSlots, id, runtime.Arg, u, argsSlotUpdate, scanSlot)
+	return v, wrapParamsErr(err, "slots.Update", "slots", []string{"id", "day", "room", "booked_by"})
 }
 
 const sqlSlotsDelete = `-- name: slots.Delete
@@ -223,7 +227,7 @@ DELETE FROM "slots" WHERE "id" = $1`
 // Delete removes the row of table slots with the given id and reports whether
 // there was one.
 func (r *SlotRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlSlotsDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlSlotsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "slots.Delete", "slots")
 }
 
@@ -247,28 +251,20 @@ func (r *SlotRepo) FindByIDs(ctx context.Context, ids []int64) ([]Slot, error) {
 	if len(ids) == 0 {
 		return []Slot{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlSlotsFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanSlot)
+	items, err := runtime.Query(ctx, r.db, sqlSlotsFindByIDs, ids, runtime.Arg, scanSlot, len(ids))
 	return items, wrapErr(err, "slots.FindByIDs", "slots")
 }
 
-// copySlots sends rows of NewSlot to table slots with COPY, reading each value in
-// place.
-var copySlots = runtime.NewCopier(
-	"slots",
-	nil,
-	runtime.CopyValue("day", func(n *NewSlot) any { return &n.Day }),
-	runtime.CopyValue("room", func(n *NewSlot) any { return &n.Room }),
-	runtime.CopyValue("booked_by", func(n *NewSlot) any { return &n.BookedBy }),
-)
+// copySlots sends rows of NewSlot to table slots with COPY.
+var copySlots = &runtime.Copier[NewSlot]{
+	Table:   "slots",
+	Columns: []string{"day", "room", "booked_by"},
+	Args:    argsNewSlot,
+}
 
 // CreateMany inserts rows into table slots with the COPY protocol and returns how
-// many it inserted. It is all or nothing. COPY does not return rows;
-// CreateManyReturning does.
+// many it inserted, all or nothing. It validates every row first.
 func (r *SlotRepo) CreateMany(ctx context.Context, rows []NewSlot) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "slots.CreateMany", "slots")
-	}
 	n, err := copySlots.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "slots.CreateMany", "slots")
 }
@@ -298,7 +294,7 @@ func (r *SlotRepo) CreateManyReturning(ctx context.Context, rows []NewSlot) ([]S
 		runtime.Column(rows, func(n *NewSlot) string { return n.Room }),
 		runtime.Column(rows, func(n *NewSlot) string { return n.BookedBy }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanSlot)
+	items, err := runtime.Collect(res, err, len(rows), scanSlot)
 	return items, wrapErr(err, "slots.CreateManyReturning", "slots")
 }
 
@@ -310,15 +306,14 @@ SET "booked_by" = EXCLUDED."booked_by"
 RETURNING "id", "day", "room", "booked_by"`
 
 // UpsertByDayAndRoom inserts n into table slots or, when a row with the same (day,
-// room) exists, updates that row from n, in one statement, and returns the row as
-// stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value. It validates n
-// first.
+// room) exists, updates it from n (every column but the key's and the primary
+// key's; an unset optional field keeps its value), in one statement, and returns
+// the row as stored. It validates n first.
 func (r *SlotRepo) UpsertByDayAndRoom(ctx context.Context, n NewSlot) (Slot, error) {
 	if err := n.Validate(); err != nil {
 		return Slot{}, wrapErr(err, "slots.UpsertByDayAndRoom", "slots")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlSlotsUpsertByDayAndRoom, n.Day, n.Room, n.BookedBy), scanSlot)
+	v, err := runtime.QueryOne(ctx, r.db, sqlSlotsUpsertByDayAndRoom, n, argsNewSlot, scanSlot)
 	return v, wrapErr(err, "slots.UpsertByDayAndRoom", "slots")
 }
 
@@ -337,28 +332,14 @@ LIMIT 1`
 
 // CreateIfAbsentByDayAndRoom inserts n into table slots unless a row with the same
 // (day, room) exists, and returns the new row and true, or the existing row,
-// unchanged, and false. One statement does both (INSERT … ON CONFLICT DO
-// NOTHING, then a read of the row in the way); when that row was committed by a
-// concurrent transaction after the statement started, the statement cannot see it
-// and runs again, up to three times in all. It validates n first.
+// unchanged, and false, in one statement (run again, up to three times, when the
+// row in the way was committed after it started). It validates n first.
 func (r *SlotRepo) CreateIfAbsentByDayAndRoom(ctx context.Context, n NewSlot) (Slot, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Slot{}, false, wrapErr(err, "slots.CreateIfAbsentByDayAndRoom", "slots")
 	}
-	for attempt := 1; ; attempt++ {
-		var v Slot
-		var created bool
-		err := r.db.QueryRow(ctx, sqlSlotsCreateIfAbsentByDayAndRoom, n.Day, n.Room, n.BookedBy).Scan(&created, &v.ID, &v.Day, &v.Room, &v.BookedBy)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Slot{}, false, wrapErr(err, "slots.CreateIfAbsentByDayAndRoom", "slots")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlSlotsCreateIfAbsentByDayAndRoom, n, argsNewSlot, scanSlot)
+	return v, created, wrapErr(err, "slots.CreateIfAbsentByDayAndRoom", "slots")
 }
 
 // SlotKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.

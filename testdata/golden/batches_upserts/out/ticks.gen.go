@@ -25,7 +25,7 @@ type Tick struct {
 type NewTick struct{}
 
 // TickUpdate lists changes to a row of table ticks. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged.
 type TickUpdate struct{}
 
 // TickRepo reads and writes table ticks.
@@ -70,9 +70,14 @@ func (u *TickUpdate) Validate() error {
 	return nil
 }
 
-// scanTick reads a row of table ticks, columns in table order, into v.
-func scanTick(row pgx.Row, v *Tick) error {
-	return row.Scan(&v.ID, &v.CreatedAt, &v.UpdatedAt)
+// scanTick gives the scan destinations of the fields of v, columns in table order.
+func scanTick(v *Tick, d []any) []any {
+	return append(d, &v.ID, &v.CreatedAt, &v.UpdatedAt)
+}
+
+// argsNewTick gives the values Create binds from n.
+func argsNewTick(n *NewTick, d []any) []any {
+	return d
 }
 
 const sqlTicksCreate = `-- name: ticks.Create
@@ -81,7 +86,7 @@ INSERT INTO "ticks" DEFAULT VALUES RETURNING "id", "created_at", "updated_at"`
 // Create inserts a row into table ticks and returns it as stored, defaults
 // applied.
 func (r *TickRepo) Create(ctx context.Context, n NewTick) (Tick, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlTicksCreate), scanTick)
+	v, err := runtime.QueryOne(ctx, r.db, sqlTicksCreate, n, argsNewTick, scanTick)
 	return v, wrapParamsErr(err, "ticks.Create", "ticks", []string{})
 }
 
@@ -92,24 +97,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table ticks with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *TickRepo) FindByID(ctx context.Context, id int64) (Tick, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlTicksFindByID, id), scanTick)
+	v, err := runtime.QueryOne(ctx, r.db, sqlTicksFindByID, id, runtime.Arg, scanTick)
 	return v, wrapErr(err, "ticks.FindByID", "ticks")
 }
 
 const sqlTicksFindAll = `-- name: ticks.FindAll replica=ok
 SELECT "id", "created_at", "updated_at" FROM "ticks" ORDER BY "id"`
 
-// FindAll returns every row of table ticks, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table ticks in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *TickRepo) FindAll(ctx context.Context) ([]Tick, error) {
 	rows, err := r.db.Query(ctx, sqlTicksFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanTick)
+	items, err := runtime.Collect(rows, err, 0, scanTick)
 	return items, wrapErr(err, "ticks.FindAll", "ticks")
 }
 
-// Stream yields every row of table ticks, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table ticks in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *TickRepo) Stream(ctx context.Context) iter.Seq2[Tick, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "ticks.Stream", "ticks") }, scanTick, sqlTicksFindAll)
 }
@@ -123,11 +128,9 @@ SELECT "id", "created_at", "updated_at" FROM "ticks"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table ticks in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table ticks in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *TickRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Tick], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Tick]{
@@ -150,11 +153,8 @@ RETURNING "id", "created_at", "updated_at"`
 // and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It sets updated_at to the transaction's time.
 func (r *TickRepo) Update(ctx context.Context, id int64, u TickUpdate) (Tick, error) {
-	var v Tick
-	if err := scanTick(r.db.QueryRow(ctx, sqlTicksUpdate, id), &v); err != nil {
-		return Tick{}, wrapParamsErr(err, "ticks.Update", "ticks", []string{"id"})
-	}
-	return v, nil
+	v, err := runtime.QueryOne(ctx, r.db, sqlTicksUpdate, id, runtime.Arg, scanTick)
+	return v, wrapParamsErr(err, "ticks.Update", "ticks", []string{"id"})
 }
 
 const sqlTicksDelete = `-- name: ticks.Delete
@@ -163,7 +163,7 @@ DELETE FROM "ticks" WHERE "id" = $1`
 // Delete removes the row of table ticks with the given id and reports whether
 // there was one.
 func (r *TickRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlTicksDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlTicksDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "ticks.Delete", "ticks")
 }
 
@@ -187,8 +187,7 @@ func (r *TickRepo) FindByIDs(ctx context.Context, ids []int64) ([]Tick, error) {
 	if len(ids) == 0 {
 		return []Tick{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlTicksFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanTick)
+	items, err := runtime.Query(ctx, r.db, sqlTicksFindByIDs, ids, runtime.Arg, scanTick, len(ids))
 	return items, wrapErr(err, "ticks.FindByIDs", "ticks")
 }
 
@@ -202,14 +201,14 @@ func (r *TickRepo) CreateManyReturning(ctx context.Context, rows []NewTick) ([]T
 		return []Tick{}, nil
 	}
 	b := &pgx.Batch{}
-	for range rows {
-		b.Queue(sqlTicksCreate)
+	for i := range rows {
+		b.Queue(sqlTicksCreate, argsNewTick(&rows[i], nil)...)
 	}
 	br := r.db.SendBatch(ctx, b)
 	out := make([]Tick, 0, len(rows))
 	for range rows {
-		var v Tick
-		if err := scanTick(br.QueryRow(), &v); err != nil {
+		v, err := runtime.ScanOne(br.QueryRow(), scanTick)
+		if err != nil {
 			br.Close()
 			return nil, wrapErr(err, "ticks.CreateManyReturning", "ticks")
 		}

@@ -7,40 +7,38 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 	"time"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 )
 
 // Account is one row of table accounts.
 type Account struct {
-	ID        int64      `json:"id"`
-	Owner     string     `json:"owner"`
-	Balance   int64      `json:"balance"`
-	Note      *string    `json:"note"`
-	CreatedAt time.Time  `json:"created_at"`
-	UpdatedAt time.Time  `json:"updated_at"`
-	DeletedAt *time.Time `json:"deleted_at"`
+	ID        int64                   `json:"id"`
+	Owner     string                  `json:"owner"`
+	Balance   int64                   `json:"balance"`
+	Note      runtime.Null[string]    `json:"note"`
+	CreatedAt time.Time               `json:"created_at"`
+	UpdatedAt time.Time               `json:"updated_at"`
+	DeletedAt runtime.Null[time.Time] `json:"deleted_at"`
 }
 
 // NewAccount holds the values of a new row of table accounts. Fields of type
 // runtime.Opt may be left unset: the column's default applies. The database sets
 // id, created_at, updated_at, deleted_at.
 type NewAccount struct {
-	Owner   string             `json:"owner"`
-	Balance runtime.Opt[int64] `json:"balance,omitzero"`
-	Note    *string            `json:"note"`
+	Owner   string               `json:"owner"`
+	Balance runtime.Opt[int64]   `json:"balance,omitzero"`
+	Note    runtime.Null[string] `json:"note"`
 }
 
 // AccountUpdate lists changes to a row of table accounts. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type AccountUpdate struct {
-	Owner   runtime.Opt[string]  `json:"owner,omitzero"`
-	Balance runtime.Opt[int64]   `json:"balance,omitzero"`
-	Note    runtime.Opt[*string] `json:"note,omitzero"`
+	Owner   runtime.Opt[string]               `json:"owner,omitzero"`
+	Balance runtime.Opt[int64]                `json:"balance,omitzero"`
+	Note    runtime.Opt[runtime.Null[string]] `json:"note,omitzero"`
 }
 
 // AccountRepo reads and writes table accounts.
@@ -87,8 +85,8 @@ var (
 func (n *NewAccount) Validate() error {
 	var f runtime.Fields
 	f.Fits("owner", runtime.CheckText(n.Owner))
-	if n.Note != nil {
-		f.Fits("note", runtime.CheckText((*n.Note)))
+	if n.Note.Valid {
+		f.Fits("note", runtime.CheckText(n.Note.V))
 	}
 	return f.Err("accounts")
 }
@@ -106,8 +104,8 @@ func (u *AccountUpdate) Validate() error {
 	if u.Owner.Set {
 		f.Fits("owner", runtime.CheckText(u.Owner.Value))
 	}
-	if u.Note.Set && u.Note.Value != nil {
-		f.Fits("note", runtime.CheckText((*u.Note.Value)))
+	if u.Note.Set && u.Note.Value.Valid {
+		f.Fits("note", runtime.CheckText(u.Note.Value.V))
 	}
 	return f.Err("accounts")
 }
@@ -157,9 +155,15 @@ func (r *AccountRepo) pick(live, all string) string {
 	return live
 }
 
-// scanAccount reads a row of table accounts, columns in table order, into v.
-func scanAccount(row pgx.Row, v *Account) error {
-	return row.Scan(&v.ID, &v.Owner, &v.Balance, &v.Note, &v.CreatedAt, &v.UpdatedAt, &v.DeletedAt)
+// scanAccount gives the scan destinations of the fields of v, columns in table
+// order.
+func scanAccount(v *Account, d []any) []any {
+	return append(d, &v.ID, &v.Owner, &v.Balance, &v.Note, &v.CreatedAt, &v.UpdatedAt, &v.DeletedAt)
+}
+
+// argsNewAccount gives the values Create binds from n.
+func argsNewAccount(n *NewAccount, d []any) []any {
+	return append(d, &n.Owner, n.Balance.Arg(), &n.Note)
 }
 
 const sqlAccountsCreate = `-- name: accounts.Create
@@ -174,7 +178,7 @@ func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error)
 		return Account{}, wrapErr(err, "accounts.Create", "accounts")
 	}
 	db := runtime.Acting(ctx, r.db)
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlAccountsCreate, n.Owner, n.Balance.Ptr(), n.Note), scanAccount)
+	v, err := runtime.QueryOne(ctx, db, sqlAccountsCreate, n, argsNewAccount, scanAccount)
 	return v, wrapParamsErr(err, "accounts.Create", "accounts", []string{"owner", "balance", "note"})
 }
 
@@ -189,7 +193,7 @@ WHERE "id" = $1`
 // FindByID returns the row of table accounts with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *AccountRepo) FindByID(ctx context.Context, id int64) (Account, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, r.pick(sqlAccountsFindByID, sqlAccountsFindByIDWithDeleted), id), scanAccount)
+	v, err := runtime.QueryOne(ctx, r.db, r.pick(sqlAccountsFindByID, sqlAccountsFindByIDWithDeleted), id, runtime.Arg, scanAccount)
 	return v, wrapErr(err, "accounts.FindByID", "accounts")
 }
 
@@ -200,17 +204,17 @@ WHERE "deleted_at" IS NULL ORDER BY "id"`
 const sqlAccountsFindAllWithDeleted = `-- name: accounts.FindAll replica=ok
 SELECT "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at" FROM "accounts" ORDER BY "id"`
 
-// FindAll returns every row of table accounts, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table accounts in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
 	rows, err := r.db.Query(ctx, r.pick(sqlAccountsFindAll, sqlAccountsFindAllWithDeleted))
-	items, err := runtime.CollectRows(rows, err, 0, scanAccount)
+	items, err := runtime.Collect(rows, err, 0, scanAccount)
 	return items, wrapErr(err, "accounts.FindAll", "accounts")
 }
 
-// Stream yields every row of table accounts, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table accounts in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "accounts.Stream", "accounts") }, scanAccount, r.pick(sqlAccountsFindAll, sqlAccountsFindAllWithDeleted))
 }
@@ -234,11 +238,9 @@ SELECT "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table accounts in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table accounts in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Account], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Account]{
@@ -251,14 +253,21 @@ func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "accounts.List", "accounts")
 }
 
-const sqlAccountsUpdate = `-- name: accounts.Update
-UPDATE "accounts"
-SET "owner" = COALESCE($2::text, "owner"),
-    "balance" = COALESCE($3::bigint, "balance"),
-    "note" = CASE WHEN $4::boolean THEN $5::text ELSE "note" END,
-    "updated_at" = now()
-WHERE "id" = $1 AND "deleted_at" IS NULL
-RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at"`
+// updateAccounts are the statements of AccountRepo.Update: one per set of fields
+// set (see runtime.Update).
+var updateAccounts = &runtime.Update{
+	Name: "accounts.Update", Keys: 1,
+	Head:     "UPDATE \"accounts\"\nSET ",
+	Cols:     []string{`"owner"`, `"balance"`, `"note"`},
+	Stamps:   ",\n    \"updated_at\" = now()",
+	Tail:     "\nWHERE \"id\" = $1 AND \"deleted_at\" IS NULL\nRETURNING \"id\", \"owner\", \"balance\", \"note\", \"created_at\", \"updated_at\", \"deleted_at\"",
+	Nullable: 1 << 2,
+}
+
+// argsAccountUpdate gives the value of each field of u, nil when unset.
+func argsAccountUpdate(u *AccountUpdate, d []any) []any {
+	return append(d, u.Owner.Arg(), u.Balance.Arg(), u.Note.Arg())
+}
 
 // Update applies the set fields of u to the row of table accounts with the given
 // id and returns the row as stored. If there is none, the error matches
@@ -269,11 +278,8 @@ func (r *AccountRepo) Update(ctx context.Context, id int64, u AccountUpdate) (Ac
 		return Account{}, wrapErr(err, "accounts.Update", "accounts")
 	}
 	db := runtime.Acting(ctx, r.db)
-	var v Account
-	if err := scanAccount(db.QueryRow(ctx, sqlAccountsUpdate, id, u.Owner.Ptr(), u.Balance.Ptr(), u.Note.Set, u.Note.Value), &v); err != nil {
-		return Account{}, wrapParamsErr(err, "accounts.Update", "accounts", []string{"id", "owner", "balance", "note", "note"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, db, updateAccounts, id, runtime.Arg, u, argsAccountUpdate, scanAccount)
+	return v, wrapParamsErr(err, "accounts.Update", "accounts", []string{"id", "owner", "balance", "note", "note"})
 }
 
 const sqlAccountsDelete = `-- name: accounts.Delete
@@ -288,7 +294,7 @@ WHERE "id" = $1 AND "deleted_at" IS NULL`
 // back or HardDelete removes it.
 func (r *AccountRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	tag, err := db.Exec(ctx, sqlAccountsDelete, id)
+	tag, err := runtime.Exec(ctx, db, sqlAccountsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "accounts.Delete", "accounts")
 }
 
@@ -312,7 +318,7 @@ DELETE FROM "accounts" WHERE "id" = $1`
 // deleted or not, and reports whether there was one.
 func (r *AccountRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	tag, err := db.Exec(ctx, sqlAccountsHardDelete, id)
+	tag, err := runtime.Exec(ctx, db, sqlAccountsHardDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "accounts.HardDelete", "accounts")
 }
 
@@ -326,7 +332,7 @@ WHERE "id" = $1 AND "deleted_at" IS NOT NULL`
 // clears deleted_at) and reports whether a deleted row was restored.
 func (r *AccountRepo) Restore(ctx context.Context, id int64) (bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	tag, err := db.Exec(ctx, sqlAccountsRestore, id)
+	tag, err := runtime.Exec(ctx, db, sqlAccountsRestore, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "accounts.Restore", "accounts")
 }
 
@@ -369,7 +375,7 @@ ORDER BY "id"`
 // not exist any more; a key that was never written has an empty trail.
 func (r *AccountRepo) AuditTrail(ctx context.Context, id int64) ([]runtime.AuditEntry, error) {
 	rows, err := r.db.Query(ctx, sqlAccountsAuditTrail, id)
-	items, err := runtime.CollectRows(rows, err, 0, runtime.ScanAuditEntry)
+	items, err := runtime.Collect(rows, err, 0, runtime.ScanAuditEntry)
 	return items, wrapErr(err, "accounts.AuditTrail", "accounts")
 }
 
@@ -388,30 +394,22 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, er
 	if len(ids) == 0 {
 		return []Account{}, nil
 	}
-	rows, err := r.db.Query(ctx, r.pick(sqlAccountsFindByIDs, sqlAccountsFindByIDsWithDeleted), ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanAccount)
+	items, err := runtime.Query(ctx, r.db, r.pick(sqlAccountsFindByIDs, sqlAccountsFindByIDsWithDeleted), ids, runtime.Arg, scanAccount, len(ids))
 	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
 }
 
-// copyAccounts sends rows of NewAccount to table accounts with COPY, reading each
-// value in place.
-var copyAccounts = runtime.NewCopier(
-	"accounts",
-	nil,
-	runtime.CopyValue("owner", func(n *NewAccount) any { return &n.Owner }),
-	runtime.CopyOpt("balance", func(n *NewAccount) *runtime.Opt[int64] { return &n.Balance }),
-	runtime.CopyValue("note", func(n *NewAccount) any { return n.Note }),
-)
+// copyAccounts sends rows of NewAccount to table accounts with COPY.
+var copyAccounts = &runtime.Copier[NewAccount]{
+	Table:   "accounts",
+	Columns: []string{"owner", "balance", "note"},
+	Args:    argsNewAccount,
+}
 
 // CreateMany inserts rows into table accounts with the COPY protocol and returns
-// how many it inserted. It is all or nothing. An optional field left unset takes
-// the column's default, as in Create: rows are copied in groups by the optional
-// fields they set, in a transaction when there are several (a savepoint when r is
-// one). COPY does not return rows; CreateManyReturning does.
+// how many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "accounts.CreateMany", "accounts")
-	}
 	n, err := copyAccounts.Copy(ctx, runtime.Acting(ctx, r.db), rows)
 	return n, wrapErr(err, "accounts.CreateMany", "accounts")
 }
@@ -440,9 +438,9 @@ func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount
 		sqlAccountsCreateManyReturning,
 		runtime.Column(rows, func(n *NewAccount) string { return n.Owner }),
 		runtime.Column(rows, func(n *NewAccount) *int64 { return n.Balance.Ptr() }),
-		runtime.Column(rows, func(n *NewAccount) *string { return n.Note }),
+		runtime.Column(rows, func(n *NewAccount) *string { return n.Note.Ptr() }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanAccount)
+	items, err := runtime.Collect(res, err, len(rows), scanAccount)
 	return items, wrapErr(err, "accounts.CreateManyReturning", "accounts")
 }
 
@@ -457,17 +455,16 @@ WHERE "accounts"."deleted_at" IS NULL
 RETURNING "id", "owner", "balance", "note", "created_at", "updated_at", "deleted_at"`
 
 // UpsertByOwner inserts n into table accounts or, when a row with the same owner
-// (among the rows where "deleted_at" IS NULL) exists, updates that row from n, in
-// one statement, and returns the row as stored. The update sets every column of n
-// except the key's and the primary key's; an optional field left unset keeps the
-// column's value. It validates n first. It sets updated_at to the transaction's
-// time.
+// (among the rows where "deleted_at" IS NULL) exists, updates it from n (every
+// column but the key's and the primary key's; an unset optional field keeps its
+// value), in one statement, and returns the row as stored. It validates n first.
+// It sets updated_at to the transaction's time.
 func (r *AccountRepo) UpsertByOwner(ctx context.Context, n NewAccount) (Account, error) {
 	if err := n.Validate(); err != nil {
 		return Account{}, wrapErr(err, "accounts.UpsertByOwner", "accounts")
 	}
 	db := runtime.Acting(ctx, r.db)
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlAccountsUpsertByOwner, n.Owner, n.Balance.Ptr(), n.Note), scanAccount)
+	v, err := runtime.QueryOne(ctx, db, sqlAccountsUpsertByOwner, n, argsNewAccount, scanAccount)
 	return v, wrapErr(err, "accounts.UpsertByOwner", "accounts")
 }
 
@@ -486,30 +483,16 @@ LIMIT 1`
 
 // CreateIfAbsentByOwner inserts n into table accounts unless a row with the same
 // owner (among the rows where "deleted_at" IS NULL) exists, and returns the new
-// row and true, or the existing row, unchanged, and false. One statement does both
-// (INSERT … ON CONFLICT DO NOTHING, then a read of the row in the way); when
-// that row was committed by a concurrent transaction after the statement started,
-// the statement cannot see it and runs again, up to three times in all. It
-// validates n first.
+// row and true, or the existing row, unchanged, and false, in one statement (run
+// again, up to three times, when the row in the way was committed after it
+// started). It validates n first.
 func (r *AccountRepo) CreateIfAbsentByOwner(ctx context.Context, n NewAccount) (Account, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Account{}, false, wrapErr(err, "accounts.CreateIfAbsentByOwner", "accounts")
 	}
 	db := runtime.Acting(ctx, r.db)
-	for attempt := 1; ; attempt++ {
-		var v Account
-		var created bool
-		err := db.QueryRow(ctx, sqlAccountsCreateIfAbsentByOwner, n.Owner, n.Balance.Ptr(), n.Note).Scan(&created, &v.ID, &v.Owner, &v.Balance, &v.Note, &v.CreatedAt, &v.UpdatedAt, &v.DeletedAt)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Account{}, false, wrapErr(err, "accounts.CreateIfAbsentByOwner", "accounts")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlAccountsCreateIfAbsentByOwner, n, argsNewAccount, scanAccount)
+	return v, created, wrapErr(err, "accounts.CreateIfAbsentByOwner", "accounts")
 }
 
 // AccountKeyedUpdate is one row's changes for UpdateMany: its key, and the
@@ -529,7 +512,7 @@ var bulkAccountsUpdates = &runtime.Bulk[AccountKeyedUpdate]{
 		runtime.Array(func(v *AccountKeyedUpdate) *string { return v.Changes.Owner.Ptr() }),
 		runtime.Array(func(v *AccountKeyedUpdate) *int64 { return v.Changes.Balance.Ptr() }),
 		runtime.Flags(func(v *AccountKeyedUpdate) *bool { return &v.Changes.Note.Set }),
-		runtime.Array(func(v *AccountKeyedUpdate) *string { return v.Changes.Note.Value }),
+		runtime.Array(func(v *AccountKeyedUpdate) *string { return v.Changes.Note.Value.Ptr() }),
 	},
 }
 
@@ -595,7 +578,7 @@ var bulkAccountsNew = &runtime.Bulk[NewAccount]{
 	Columns: []runtime.BulkColumn[NewAccount]{
 		runtime.Array(func(v *NewAccount) *string { return &v.Owner }),
 		runtime.Array(func(v *NewAccount) *int64 { return v.Balance.Ptr() }),
-		runtime.Array(func(v *NewAccount) *string { return v.Note }),
+		runtime.Array(func(v *NewAccount) *string { return v.Note.Ptr() }),
 	},
 }
 
@@ -630,13 +613,9 @@ func (r *AccountRepo) CreateManyIfAbsentByOwner(ctx context.Context, rows []NewA
 
 // LoadEntries returns the rows of table entries that reference each of parents
 // (entries.account_id = accounts.id), keyed by the parent's id, each group in
-// primary key order. It runs one query for all parents; parents without rows are
-// not in the map.
+// primary key order, with one query; parents without rows are not in the map.
 func (r *AccountRepo) LoadEntries(ctx context.Context, parents []Account) (map[int64][]Entry, error) {
-	keys := make([]int64, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Account) (int64, bool) { return p.ID, true })
 	m, err := loadEntriesByAccountID(ctx, r.db, keys)
 	return m, wrapErr(err, "accounts.LoadEntries", "accounts")
 }

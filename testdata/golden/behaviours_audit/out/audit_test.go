@@ -115,7 +115,7 @@ func TestEveryWriteIsAudited(t *testing.T) {
 		return got
 	}
 
-	a, err := s.Accounts.Create(ctx, NewAccount{Owner: "ada", Note: ptr("it's \"mine\"")})
+	a, err := s.Accounts.Create(ctx, NewAccount{Owner: "ada", Note: runtime.NullOf("it's \"mine\"")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +178,7 @@ func TestEveryWriteIsAudited(t *testing.T) {
 	if ok, err := s.Accounts.Delete(ctx, cy.ID); err != nil || ok {
 		t.Fatal(err)
 	}
-	if _, err := s.Accounts.Update(ctx, cy.ID, AccountUpdate{Note: runtime.Set(ptr("x"))}); !errors.Is(err, runtime.ErrNotFound) {
+	if _, err := s.Accounts.Update(ctx, cy.ID, AccountUpdate{Note: runtime.SetNullable("x")}); !errors.Is(err, runtime.ErrNotFound) {
 		t.Fatal(err)
 	}
 	next()
@@ -312,7 +312,7 @@ func TestFailedAuditWriteFailsTheChange(t *testing.T) {
 		}
 	}
 	got, err := s.Accounts.WithDeleted().FindAll(ctx)
-	if err != nil || len(got) != 1 || got[0].Balance != 0 || got[0].DeletedAt != nil {
+	if err != nil || len(got) != 1 || got[0].Balance != 0 || got[0].DeletedAt.Valid {
 		t.Fatalf("accounts after refused writes: %+v, %v", got, err)
 	}
 	if n, _ := s.Notes.Count(ctx); n != 0 {
@@ -352,9 +352,9 @@ func TestConcurrentAuditedWrites(t *testing.T) {
 				v := int64(g*1000 + i)
 				var err error
 				if i%5 == 4 {
-					_, err = s.Accounts.UpsertByOwner(actx, NewAccount{Owner: a.Owner, Balance: runtime.Set(v), Note: ptr(fmt.Sprint(g))})
+					_, err = s.Accounts.UpsertByOwner(actx, NewAccount{Owner: a.Owner, Balance: runtime.Set(v), Note: runtime.NullOf(fmt.Sprint(g))})
 				} else {
-					_, err = s.Accounts.Update(actx, a.ID, AccountUpdate{Balance: runtime.Set(v), Note: runtime.Set(ptr(fmt.Sprint(g)))})
+					_, err = s.Accounts.Update(actx, a.ID, AccountUpdate{Balance: runtime.Set(v), Note: runtime.SetNullable(fmt.Sprint(g))})
 				}
 				if err != nil {
 					t.Error(err)

@@ -34,7 +34,7 @@ func TestAuditTrail(t *testing.T) {
 	must(err)
 	_, err = s.Accounts.Restore(as("dan"), a.ID)
 	must(err)
-	_, err = s.Accounts.UpsertByOwner(as("eve"), NewAccount{Owner: "ann", Note: ptr("upserted")})
+	_, err = s.Accounts.UpsertByOwner(as("eve"), NewAccount{Owner: "ann", Note: runtime.NullOf("upserted")})
 	must(err)
 	_, err = s.Accounts.HardDelete(context.Background(), a.ID)
 	must(err)

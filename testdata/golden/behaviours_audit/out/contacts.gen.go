@@ -11,7 +11,6 @@ import (
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // Contact is one row of table contacts.
@@ -30,7 +29,7 @@ type NewContact struct {
 }
 
 // ContactUpdate lists changes to a row of table contacts. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged.
 type ContactUpdate struct {
 	CustomerID runtime.Opt[uuid.UUID] `json:"customer_id,omitzero"`
 	Phone      runtime.Opt[string]    `json:"phone,omitzero"`
@@ -121,9 +120,15 @@ func (u *ContactUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanContact reads a row of table contacts, columns in table order, into v.
-func scanContact(row pgx.Row, v *Contact) error {
-	return row.Scan(&v.ID, &v.OrgID, &v.CustomerID, &v.Phone)
+// scanContact gives the scan destinations of the fields of v, columns in table
+// order.
+func scanContact(v *Contact, d []any) []any {
+	return append(d, &v.ID, &v.OrgID, &v.CustomerID, &v.Phone)
+}
+
+// argsNewContact gives the values Create binds from n.
+func argsNewContact(n *NewContact, d []any) []any {
+	return append(d, &n.CustomerID, &n.Phone)
 }
 
 const sqlContactsCreate = `-- name: contacts.Create sensitive=2
@@ -142,7 +147,7 @@ func (r *ContactRepo) Create(ctx context.Context, n NewContact) (Contact, error)
 		return Contact{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlContactsCreate, n.CustomerID, n.Phone, tenant), scanContact)
+	v, err := runtime.QueryOne(ctx, db, sqlContactsCreate, n, argsNewContact, scanContact, tenant)
 	return v, wrapParamsErr(err, "contacts.Create", "contacts", []string{"customer_id", "phone"})
 }
 
@@ -158,7 +163,7 @@ func (r *ContactRepo) FindByID(ctx context.Context, id int64) (Contact, error) {
 		return Contact{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlContactsFindByID, id, tenant), scanContact)
+	v, err := runtime.QueryOne(ctx, db, sqlContactsFindByID, id, runtime.Arg, scanContact, tenant)
 	return v, wrapErr(err, "contacts.FindByID", "contacts")
 }
 
@@ -166,8 +171,8 @@ const sqlContactsFindAll = `-- name: contacts.FindAll replica=ok
 SELECT "id", "org_id", "customer_id", "phone" FROM "contacts"
 WHERE "org_id" = $1 ORDER BY "id"`
 
-// FindAll returns every row of table contacts, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table contacts in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *ContactRepo) FindAll(ctx context.Context) ([]Contact, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.FindAll", "contacts")
 	if err != nil {
@@ -175,13 +180,13 @@ func (r *ContactRepo) FindAll(ctx context.Context) ([]Contact, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlContactsFindAll, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanContact)
+	items, err := runtime.Collect(rows, err, 0, scanContact)
 	return items, wrapErr(err, "contacts.FindAll", "contacts")
 }
 
-// Stream yields every row of table contacts, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table contacts in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *ContactRepo) Stream(ctx context.Context) iter.Seq2[Contact, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.Stream", "contacts")
 	if err != nil {
@@ -201,11 +206,9 @@ SELECT "id", "org_id", "customer_id", "phone" FROM "contacts"
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table contacts in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table contacts in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *ContactRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Contact], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.List", "contacts")
 	if err != nil {
@@ -231,6 +234,17 @@ SET "customer_id" = COALESCE($2::uuid, "customer_id"),
 WHERE "id" = $1 AND "org_id" = $4
 RETURNING "id", "org_id", "customer_id", "phone"`
 
+// updateContacts are the statements of ContactRepo.Update: one per set of fields
+// set (see runtime.Update).
+var updateContacts = &runtime.Update{
+	Fallback: sqlContactsUpdate, Keys: 1,
+}
+
+// argsContactUpdate gives the value of each field of u, nil when unset.
+func argsContactUpdate(u *ContactUpdate, d []any) []any {
+	return append(d, u.CustomerID.Arg(), u.Phone.Arg())
+}
+
 // Update applies the set fields of u to the row of table contacts with the given
 // id and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first.
@@ -243,11 +257,8 @@ func (r *ContactRepo) Update(ctx context.Context, id int64, u ContactUpdate) (Co
 		return Contact{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	var v Contact
-	if err := scanContact(db.QueryRow(ctx, sqlContactsUpdate, id, u.CustomerID.Ptr(), u.Phone.Ptr(), tenant), &v); err != nil {
-		return Contact{}, wrapParamsErr(err, "contacts.Update", "contacts", []string{"id", "customer_id", "phone"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, db, updateContacts, id, runtime.Arg, u, argsContactUpdate, scanContact, tenant)
+	return v, wrapParamsErr(err, "contacts.Update", "contacts", []string{"id", "customer_id", "phone"})
 }
 
 const sqlContactsDelete = `-- name: contacts.Delete
@@ -261,7 +272,7 @@ func (r *ContactRepo) Delete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	tag, err := db.Exec(ctx, sqlContactsDelete, id, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlContactsDelete, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "contacts.Delete", "contacts")
 }
 
@@ -297,7 +308,7 @@ func (r *ContactRepo) AuditTrail(ctx context.Context, id int64) ([]runtime.Audit
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlContactsAuditTrail, id, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, runtime.ScanAuditEntry)
+	items, err := runtime.Collect(rows, err, 0, runtime.ScanAuditEntry)
 	return items, wrapErr(err, "contacts.AuditTrail", "contacts")
 }
 
@@ -317,8 +328,7 @@ func (r *ContactRepo) FindByIDs(ctx context.Context, ids []int64) ([]Contact, er
 	if len(ids) == 0 {
 		return []Contact{}, nil
 	}
-	rows, err := db.Query(ctx, sqlContactsFindByIDs, ids, tenant)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanContact)
+	items, err := runtime.Query(ctx, db, sqlContactsFindByIDs, ids, runtime.Arg, scanContact, len(ids), tenant)
 	return items, wrapErr(err, "contacts.FindByIDs", "contacts")
 }
 
@@ -384,7 +394,7 @@ func (r *ContactRepo) CreateManyReturning(ctx context.Context, rows []NewContact
 		runtime.Column(rows, func(n *NewContact) string { return n.Phone }),
 		tenant,
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanContact)
+	items, err := runtime.Collect(res, err, len(rows), scanContact)
 	return items, wrapErr(err, "contacts.CreateManyReturning", "contacts")
 }
 
@@ -485,8 +495,7 @@ func (r *ContactRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlContactsListByCustomerID, customerID, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanContact)
+	items, err := runtime.Query(ctx, db, sqlContactsListByCustomerID, customerID, runtime.Arg, scanContact, 0, tenant)
 	return items, wrapErr(err, "contacts.ListByCustomerID", "contacts")
 }
 
@@ -494,9 +503,7 @@ const sqlContactsLoadByCustomerID = `-- name: contacts.LoadByCustomerID replica=
 SELECT "id", "org_id", "customer_id", "phone" FROM "contacts"
 WHERE "customer_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
-// loadContactsByCustomerID returns the rows of table contacts whose customer_id is
-// one of keys, grouped by customer_id, each group in primary key order, with one
-// query. Keys without rows are not in the map. db must be scoped to tenant
+// loadContactsByCustomerID is LoadByCustomerID on db. db must be scoped to tenant
 // (runtime.Scope).
 func loadContactsByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Contact, error) {
 	if len(keys) == 0 {
@@ -507,9 +514,8 @@ func loadContactsByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.
 }
 
 // LoadByCustomerID returns the rows of table contacts whose customer_id is one of
-// keys, grouped by customer_id, each group in primary key order. It runs one
-// query, however many keys there are: load the children of a list of customers
-// without a query per row. Keys without rows are not in the map.
+// keys, grouped by customer_id, each group in primary key order, with one query
+// however many keys; keys without rows are not in the map.
 func (r *ContactRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Contact, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.LoadByCustomerID", "contacts")
 	if err != nil {

@@ -10,7 +10,6 @@ import (
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // Customer is one row of table customers.
@@ -31,8 +30,7 @@ type NewCustomer struct {
 }
 
 // CustomerUpdate lists changes to a row of table customers. Unset fields leave
-// their column unchanged; a nullable column is set to NULL with
-// runtime.Set[*T](nil).
+// their column unchanged.
 type CustomerUpdate struct {
 	Name  runtime.Opt[string] `json:"name,omitzero"`
 	Email runtime.Opt[string] `json:"email,omitzero"`
@@ -127,9 +125,15 @@ func (u *CustomerUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanCustomer reads a row of table customers, columns in table order, into v.
-func scanCustomer(row pgx.Row, v *Customer) error {
-	return row.Scan(&v.ID, &v.OrgID, &v.Name, &v.Email)
+// scanCustomer gives the scan destinations of the fields of v, columns in table
+// order.
+func scanCustomer(v *Customer, d []any) []any {
+	return append(d, &v.ID, &v.OrgID, &v.Name, &v.Email)
+}
+
+// argsNewCustomer gives the values Create binds from n.
+func argsNewCustomer(n *NewCustomer, d []any) []any {
+	return append(d, n.ID.Arg(), &n.Name, &n.Email)
 }
 
 const sqlCustomersCreate = `-- name: customers.Create sensitive=3
@@ -148,7 +152,7 @@ func (r *CustomerRepo) Create(ctx context.Context, n NewCustomer) (Customer, err
 		return Customer{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlCustomersCreate, n.ID.Ptr(), n.Name, n.Email, tenant), scanCustomer)
+	v, err := runtime.QueryOne(ctx, db, sqlCustomersCreate, n, argsNewCustomer, scanCustomer, tenant)
 	return v, wrapParamsErr(err, "customers.Create", "customers", []string{"id", "name", "email"})
 }
 
@@ -164,7 +168,7 @@ func (r *CustomerRepo) FindByID(ctx context.Context, id uuid.UUID) (Customer, er
 		return Customer{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlCustomersFindByID, id, tenant), scanCustomer)
+	v, err := runtime.QueryOne(ctx, db, sqlCustomersFindByID, id, runtime.Arg, scanCustomer, tenant)
 	return v, wrapErr(err, "customers.FindByID", "customers")
 }
 
@@ -172,8 +176,8 @@ const sqlCustomersFindAll = `-- name: customers.FindAll replica=ok
 SELECT "id", "org_id", "name", "email" FROM "customers"
 WHERE "org_id" = $1 ORDER BY "id"`
 
-// FindAll returns every row of table customers, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table customers in primary key order, all in
+// memory; List and Stream do not hold them all.
 func (r *CustomerRepo) FindAll(ctx context.Context) ([]Customer, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.FindAll", "customers")
 	if err != nil {
@@ -181,13 +185,13 @@ func (r *CustomerRepo) FindAll(ctx context.Context) ([]Customer, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlCustomersFindAll, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanCustomer)
+	items, err := runtime.Collect(rows, err, 0, scanCustomer)
 	return items, wrapErr(err, "customers.FindAll", "customers")
 }
 
-// Stream yields every row of table customers, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table customers in primary key order as the loop
+// reads them from the server: memory use does not grow with the table. An error
+// ends the sequence.
 func (r *CustomerRepo) Stream(ctx context.Context) iter.Seq2[Customer, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.Stream", "customers")
 	if err != nil {
@@ -207,11 +211,9 @@ SELECT "id", "org_id", "name", "email" FROM "customers"
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table customers in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table customers in primary key order,
+// after the cursor page.After ("" for the first page); the page's Next cursor (""
+// after the last page) gets the next one.
 func (r *CustomerRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Customer], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.List", "customers")
 	if err != nil {
@@ -237,6 +239,17 @@ SET "name" = COALESCE($2::text, "name"),
 WHERE "id" = $1 AND "org_id" = $4
 RETURNING "id", "org_id", "name", "email"`
 
+// updateCustomers are the statements of CustomerRepo.Update: one per set of fields
+// set (see runtime.Update).
+var updateCustomers = &runtime.Update{
+	Fallback: sqlCustomersUpdate, Keys: 1,
+}
+
+// argsCustomerUpdate gives the value of each field of u, nil when unset.
+func argsCustomerUpdate(u *CustomerUpdate, d []any) []any {
+	return append(d, u.Name.Arg(), u.Email.Arg())
+}
+
 // Update applies the set fields of u to the row of table customers with the given
 // id and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first.
@@ -249,11 +262,8 @@ func (r *CustomerRepo) Update(ctx context.Context, id uuid.UUID, u CustomerUpdat
 		return Customer{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	var v Customer
-	if err := scanCustomer(db.QueryRow(ctx, sqlCustomersUpdate, id, u.Name.Ptr(), u.Email.Ptr(), tenant), &v); err != nil {
-		return Customer{}, wrapParamsErr(err, "customers.Update", "customers", []string{"id", "name", "email"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, db, updateCustomers, id, runtime.Arg, u, argsCustomerUpdate, scanCustomer, tenant)
+	return v, wrapParamsErr(err, "customers.Update", "customers", []string{"id", "name", "email"})
 }
 
 const sqlCustomersDelete = `-- name: customers.Delete
@@ -267,7 +277,7 @@ func (r *CustomerRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 		return false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	tag, err := db.Exec(ctx, sqlCustomersDelete, id, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlCustomersDelete, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "customers.Delete", "customers")
 }
 
@@ -303,7 +313,7 @@ func (r *CustomerRepo) AuditTrail(ctx context.Context, id uuid.UUID) ([]runtime.
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlCustomersAuditTrail, id, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, runtime.ScanAuditEntry)
+	items, err := runtime.Collect(rows, err, 0, runtime.ScanAuditEntry)
 	return items, wrapErr(err, "customers.AuditTrail", "customers")
 }
 
@@ -323,8 +333,7 @@ func (r *CustomerRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Custom
 	if len(ids) == 0 {
 		return []Customer{}, nil
 	}
-	rows, err := db.Query(ctx, sqlCustomersFindByIDs, ids, tenant)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanCustomer)
+	items, err := runtime.Query(ctx, db, sqlCustomersFindByIDs, ids, runtime.Arg, scanCustomer, len(ids), tenant)
 	return items, wrapErr(err, "customers.FindByIDs", "customers")
 }
 
@@ -392,7 +401,7 @@ func (r *CustomerRepo) CreateManyReturning(ctx context.Context, rows []NewCustom
 		runtime.Column(rows, func(n *NewCustomer) string { return n.Email }),
 		tenant,
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanCustomer)
+	items, err := runtime.Collect(res, err, len(rows), scanCustomer)
 	return items, wrapErr(err, "customers.CreateManyReturning", "customers")
 }
 
@@ -483,18 +492,14 @@ func (r *CustomerRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool
 
 // LoadContacts returns the rows of table contacts that reference each of parents
 // (contacts.customer_id = customers.id), keyed by the parent's id, each group in
-// primary key order. It runs one query for all parents; parents without rows are
-// not in the map.
+// primary key order, with one query; parents without rows are not in the map.
 func (r *CustomerRepo) LoadContacts(ctx context.Context, parents []Customer) (map[uuid.UUID][]Contact, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.LoadContacts", "customers")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadContactsByCustomerID(ctx, db, keys, tenant)
 	return m, wrapErr(err, "customers.LoadContacts", "customers")
 }

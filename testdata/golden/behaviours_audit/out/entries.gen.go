@@ -34,7 +34,7 @@ type NewEntry struct {
 }
 
 // EntryUpdate lists changes to a row of table entries. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged.
 type EntryUpdate struct {
 	Amount runtime.Opt[int64]  `json:"amount,omitzero"`
 	Memo   runtime.Opt[string] `json:"memo,omitzero"`
@@ -126,9 +126,15 @@ func (u *EntryUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanEntry reads a row of table entries, columns in table order, into v.
-func scanEntry(row pgx.Row, v *Entry) error {
-	return row.Scan(&v.AccountID, &v.Seq, &v.Amount, &v.Memo, &v.Version)
+// scanEntry gives the scan destinations of the fields of v, columns in table
+// order.
+func scanEntry(v *Entry, d []any) []any {
+	return append(d, &v.AccountID, &v.Seq, &v.Amount, &v.Memo, &v.Version)
+}
+
+// argsNewEntry gives the values Create binds from n.
+func argsNewEntry(n *NewEntry, d []any) []any {
+	return append(d, &n.AccountID, &n.Seq, &n.Amount, n.Memo.Arg())
 }
 
 const sqlEntriesCreate = `-- name: entries.Create
@@ -143,7 +149,7 @@ func (r *EntryRepo) Create(ctx context.Context, n NewEntry) (Entry, error) {
 		return Entry{}, wrapErr(err, "entries.Create", "entries")
 	}
 	db := runtime.Acting(ctx, r.db)
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlEntriesCreate, n.AccountID, n.Seq, n.Amount, n.Memo.Ptr()), scanEntry)
+	v, err := runtime.QueryOne(ctx, db, sqlEntriesCreate, n, argsNewEntry, scanEntry)
 	return v, wrapParamsErr(err, "entries.Create", "entries", []string{"account_id", "seq", "amount", "memo"})
 }
 
@@ -154,24 +160,24 @@ WHERE "account_id" = $1 AND "seq" = $2`
 // FindByID returns the row of table entries with the given accountID and seq. If
 // there is none, the error matches runtime.ErrNotFound.
 func (r *EntryRepo) FindByID(ctx context.Context, accountID int64, seq int32) (Entry, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlEntriesFindByID, accountID, seq), scanEntry)
+	v, err := runtime.QueryOne(ctx, r.db, sqlEntriesFindByID, accountID, runtime.Arg, scanEntry, seq)
 	return v, wrapErr(err, "entries.FindByID", "entries")
 }
 
 const sqlEntriesFindAll = `-- name: entries.FindAll replica=ok
 SELECT "account_id", "seq", "amount", "memo", "version" FROM "entries" ORDER BY "account_id", "seq"`
 
-// FindAll returns every row of table entries, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table entries in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *EntryRepo) FindAll(ctx context.Context) ([]Entry, error) {
 	rows, err := r.db.Query(ctx, sqlEntriesFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanEntry)
+	items, err := runtime.Collect(rows, err, 0, scanEntry)
 	return items, wrapErr(err, "entries.FindAll", "entries")
 }
 
-// Stream yields every row of table entries, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table entries in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *EntryRepo) Stream(ctx context.Context) iter.Seq2[Entry, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "entries.Stream", "entries") }, scanEntry, sqlEntriesFindAll)
 }
@@ -185,11 +191,9 @@ SELECT "account_id", "seq", "amount", "memo", "version" FROM "entries"
 WHERE ("account_id", "seq") > ($1, $2) ORDER BY "account_id", "seq"
 LIMIT $3`
 
-// List returns a page of rows of table entries in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table entries in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *EntryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Entry], error) {
 	var accountID int64
 	var seq int32
@@ -211,6 +215,17 @@ SET "amount" = COALESCE($3::bigint, "amount"),
 WHERE "account_id" = $1 AND "seq" = $2 AND "version" = $5
 RETURNING "account_id", "seq", "amount", "memo", "version"`
 
+// updateEntries are the statements of EntryRepo.Update: one per set of fields set
+// (see runtime.Update).
+var updateEntries = &runtime.Update{
+	Fallback: sqlEntriesUpdate, Keys: 2,
+}
+
+// argsEntryUpdate gives the value of each field of u, nil when unset.
+func argsEntryUpdate(u *EntryUpdate, d []any) []any {
+	return append(d, u.Amount.Arg(), u.Memo.Arg())
+}
+
 const sqlEntriesExists = `-- name: entries.Exists
 SELECT EXISTS (SELECT 1 FROM "entries"
 WHERE "account_id" = $1 AND "seq" = $2)`
@@ -225,17 +240,14 @@ func (r *EntryRepo) Update(ctx context.Context, accountID int64, seq int32, vers
 		return Entry{}, wrapErr(err, "entries.Update", "entries")
 	}
 	db := runtime.Acting(ctx, r.db)
-	var v Entry
-	if err := scanEntry(db.QueryRow(ctx, sqlEntriesUpdate, accountID, seq, u.Amount.Ptr(), u.Memo.Ptr(), version), &v); err != nil {
-		if errors.Is(err, pgx.ErrNoRows) {
-			// No row matched: a stale version is a conflict; a missing row stays not found.
-			if stale := runtime.StaleVersion(ctx, db, "entries.Update", "entries", sqlEntriesExists, accountID, seq); stale != nil {
-				err = stale
-			}
+	v, err := runtime.UpdateOne(ctx, db, updateEntries, accountID, runtime.Arg, u, argsEntryUpdate, scanEntry, seq, version)
+	if errors.Is(err, pgx.ErrNoRows) {
+		// No row matched: a stale version is a conflict; a missing row stays not found.
+		if stale := runtime.StaleVersion(ctx, db, "entries.Update", "entries", sqlEntriesExists, accountID, seq); stale != nil {
+			err = stale
 		}
-		return Entry{}, wrapParamsErr(err, "entries.Update", "entries", []string{"account_id", "seq", "amount", "memo"})
 	}
-	return v, nil
+	return v, wrapParamsErr(err, "entries.Update", "entries", []string{"account_id", "seq", "amount", "memo"})
 }
 
 const sqlEntriesDelete = `-- name: entries.Delete
@@ -247,7 +259,7 @@ DELETE FROM "entries" WHERE "account_id" = $1 AND "seq" = $2 AND "version" = $3`
 // runtime.ErrStaleVersion.
 func (r *EntryRepo) Delete(ctx context.Context, accountID int64, seq int32, version int64) (bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	tag, err := db.Exec(ctx, sqlEntriesDelete, accountID, seq, version)
+	tag, err := runtime.Exec(ctx, db, sqlEntriesDelete, accountID, runtime.Arg, seq, version)
 	if err != nil || tag.RowsAffected() > 0 {
 		return err == nil, wrapErr(err, "entries.Delete", "entries")
 	}
@@ -276,30 +288,22 @@ ORDER BY "id"`
 // trail.
 func (r *EntryRepo) AuditTrail(ctx context.Context, accountID int64, seq int32) ([]runtime.AuditEntry, error) {
 	rows, err := r.db.Query(ctx, sqlEntriesAuditTrail, accountID, seq)
-	items, err := runtime.CollectRows(rows, err, 0, runtime.ScanAuditEntry)
+	items, err := runtime.Collect(rows, err, 0, runtime.ScanAuditEntry)
 	return items, wrapErr(err, "entries.AuditTrail", "entries")
 }
 
-// copyEntries sends rows of NewEntry to table entries with COPY, reading each
-// value in place.
-var copyEntries = runtime.NewCopier(
-	"entries",
-	nil,
-	runtime.CopyValue("account_id", func(n *NewEntry) any { return &n.AccountID }),
-	runtime.CopyValue("seq", func(n *NewEntry) any { return &n.Seq }),
-	runtime.CopyValue("amount", func(n *NewEntry) any { return &n.Amount }),
-	runtime.CopyOpt("memo", func(n *NewEntry) *runtime.Opt[string] { return &n.Memo }),
-)
+// copyEntries sends rows of NewEntry to table entries with COPY.
+var copyEntries = &runtime.Copier[NewEntry]{
+	Table:   "entries",
+	Columns: []string{"account_id", "seq", "amount", "memo"},
+	Args:    argsNewEntry,
+}
 
 // CreateMany inserts rows into table entries with the COPY protocol and returns
-// how many it inserted. It is all or nothing. An optional field left unset takes
-// the column's default, as in Create: rows are copied in groups by the optional
-// fields they set, in a transaction when there are several (a savepoint when r is
-// one). COPY does not return rows; CreateManyReturning does.
+// how many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *EntryRepo) CreateMany(ctx context.Context, rows []NewEntry) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "entries.CreateMany", "entries")
-	}
 	n, err := copyEntries.Copy(ctx, runtime.Acting(ctx, r.db), rows)
 	return n, wrapErr(err, "entries.CreateMany", "entries")
 }
@@ -331,7 +335,7 @@ func (r *EntryRepo) CreateManyReturning(ctx context.Context, rows []NewEntry) ([
 		runtime.Column(rows, func(n *NewEntry) int64 { return n.Amount }),
 		runtime.Column(rows, func(n *NewEntry) *string { return n.Memo.Ptr() }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanEntry)
+	items, err := runtime.Collect(res, err, len(rows), scanEntry)
 	return items, wrapErr(err, "entries.CreateManyReturning", "entries")
 }
 
@@ -345,16 +349,16 @@ SET "amount" = EXCLUDED."amount",
 RETURNING "account_id", "seq", "amount", "memo", "version"`
 
 // UpsertByAccountIDAndSeq inserts n into table entries or, when a row with the
-// same (account_id, seq) exists, updates that row from n, in one statement, and
-// returns the row as stored. The update sets every column of n except the key's
-// and the primary key's; an optional field left unset keeps the column's value. It
-// validates n first. Updating increments version.
+// same (account_id, seq) exists, updates it from n (every column but the key's and
+// the primary key's; an unset optional field keeps its value), in one statement,
+// and returns the row as stored. It validates n first. Updating increments
+// version.
 func (r *EntryRepo) UpsertByAccountIDAndSeq(ctx context.Context, n NewEntry) (Entry, error) {
 	if err := n.Validate(); err != nil {
 		return Entry{}, wrapErr(err, "entries.UpsertByAccountIDAndSeq", "entries")
 	}
 	db := runtime.Acting(ctx, r.db)
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlEntriesUpsertByAccountIDAndSeq, n.AccountID, n.Seq, n.Amount, n.Memo.Ptr()), scanEntry)
+	v, err := runtime.QueryOne(ctx, db, sqlEntriesUpsertByAccountIDAndSeq, n, argsNewEntry, scanEntry)
 	return v, wrapErr(err, "entries.UpsertByAccountIDAndSeq", "entries")
 }
 
@@ -373,29 +377,16 @@ LIMIT 1`
 
 // CreateIfAbsentByAccountIDAndSeq inserts n into table entries unless a row with
 // the same (account_id, seq) exists, and returns the new row and true, or the
-// existing row, unchanged, and false. One statement does both (INSERT … ON
-// CONFLICT DO NOTHING, then a read of the row in the way); when that row was
-// committed by a concurrent transaction after the statement started, the statement
-// cannot see it and runs again, up to three times in all. It validates n first.
+// existing row, unchanged, and false, in one statement (run again, up to three
+// times, when the row in the way was committed after it started). It validates n
+// first.
 func (r *EntryRepo) CreateIfAbsentByAccountIDAndSeq(ctx context.Context, n NewEntry) (Entry, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Entry{}, false, wrapErr(err, "entries.CreateIfAbsentByAccountIDAndSeq", "entries")
 	}
 	db := runtime.Acting(ctx, r.db)
-	for attempt := 1; ; attempt++ {
-		var v Entry
-		var created bool
-		err := db.QueryRow(ctx, sqlEntriesCreateIfAbsentByAccountIDAndSeq, n.AccountID, n.Seq, n.Amount, n.Memo.Ptr()).Scan(&created, &v.AccountID, &v.Seq, &v.Amount, &v.Memo, &v.Version)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Entry{}, false, wrapErr(err, "entries.CreateIfAbsentByAccountIDAndSeq", "entries")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlEntriesCreateIfAbsentByAccountIDAndSeq, n, argsNewEntry, scanEntry)
+	return v, created, wrapErr(err, "entries.CreateIfAbsentByAccountIDAndSeq", "entries")
 }
 
 // EntryKey is the primary key of a row of table entries.
@@ -541,8 +532,7 @@ WHERE "account_id" = $1 ORDER BY "account_id", "seq"`
 // ListByAccountID returns the rows of table entries whose account_id is accountID,
 // in primary key order.
 func (r *EntryRepo) ListByAccountID(ctx context.Context, accountID int64) ([]Entry, error) {
-	rows, err := r.db.Query(ctx, sqlEntriesListByAccountID, accountID)
-	items, err := runtime.CollectRows(rows, err, 0, scanEntry)
+	items, err := runtime.Query(ctx, r.db, sqlEntriesListByAccountID, accountID, runtime.Arg, scanEntry, 0)
 	return items, wrapErr(err, "entries.ListByAccountID", "entries")
 }
 
@@ -550,9 +540,7 @@ const sqlEntriesLoadByAccountID = `-- name: entries.LoadByAccountID replica=ok
 SELECT "account_id", "seq", "amount", "memo", "version" FROM "entries"
 WHERE "account_id" = ANY($1) ORDER BY "account_id", "seq"`
 
-// loadEntriesByAccountID returns the rows of table entries whose account_id is one
-// of keys, grouped by account_id, each group in primary key order, with one query.
-// Keys without rows are not in the map.
+// loadEntriesByAccountID is LoadByAccountID on db.
 func loadEntriesByAccountID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Entry, error) {
 	if len(keys) == 0 {
 		return map[int64][]Entry{}, nil
@@ -562,9 +550,8 @@ func loadEntriesByAccountID(ctx context.Context, db runtime.DBTX, keys []int64) 
 }
 
 // LoadByAccountID returns the rows of table entries whose account_id is one of
-// keys, grouped by account_id, each group in primary key order. It runs one query,
-// however many keys there are: load the children of a list of accounts without a
-// query per row. Keys without rows are not in the map.
+// keys, grouped by account_id, each group in primary key order, with one query
+// however many keys; keys without rows are not in the map.
 func (r *EntryRepo) LoadByAccountID(ctx context.Context, keys []int64) (map[int64][]Entry, error) {
 	m, err := loadEntriesByAccountID(ctx, r.db, keys)
 	return m, wrapErr(err, "entries.LoadByAccountID", "entries")

@@ -148,7 +148,7 @@ func TestHostileInputRoundTrips(t *testing.T) {
 		ctx := runtime.WithActor(runtime.WithTenant(context.Background(), kh+fmt.Sprint(i)), h)
 		tenant := kh + fmt.Sprint(i)
 		key := fmt.Sprint(i) + kh
-		n := NewThing{Key: key, Name: h, Code: ptr(code(h)), Tags: runtime.Set([]string{h, "", "NULL", h}), Doc: docOf(h), Note: &h}
+		n := NewThing{Key: key, Name: h, Code: runtime.NullOf(code(h)), Tags: runtime.Set([]string{h, "", "NULL", h}), Doc: docOf(h), Note: runtime.NullOf(h)}
 		th := must(s.Things.Create(ctx, n))
 		call("ThingRepo.Create")
 		check := func(what string, got Thing) {
@@ -156,9 +156,9 @@ func TestHostileInputRoundTrips(t *testing.T) {
 			eq(t, what+" owner", got.Owner, tenant)
 			eq(t, what+" key", got.Key, key)
 			eq(t, what+" name", got.Name, h)
-			eq(t, what+" code", strings.TrimRight(*got.Code, " "), code(h))
+			eq(t, what+" code", strings.TrimRight(got.Code.V, " "), code(h))
 			eq(t, what+" tags", got.Tags, []string{h, "", "NULL", h})
-			eq(t, what+" note", *got.Note, h)
+			eq(t, what+" note", got.Note.V, h)
 			var doc map[string]string
 			if err := json.Unmarshal(got.Doc, &doc); err != nil || doc["v"] != h {
 				t.Errorf("%s doc: %s, %v", what, got.Doc, err)
@@ -188,7 +188,7 @@ func TestHostileInputRoundTrips(t *testing.T) {
 			"ThingRepo.FindByIDs", "ThingRepo.ByName", "ThingRepo.AmongKeys", "ThingRepo.NoteLike", "ThingRepo.Echo")
 
 		rh := "¡" + h + "!" // a second hostile value
-		th = must(s.Things.Update(ctx, th.ID, th.Version, ThingUpdate{Name: runtime.Set(rh), Note: runtime.Set(&rh)}))
+		th = must(s.Things.Update(ctx, th.ID, th.Version, ThingUpdate{Name: runtime.Set(rh), Note: runtime.SetNullable(rh)}))
 		eq(t, "Update name", th.Name, rh)
 		n.Name = h
 		up := must(s.Things.UpsertByOwnerAndKey(ctx, n))
@@ -234,8 +234,8 @@ func TestHostileInputRoundTrips(t *testing.T) {
 			"ThingRepo.LoadParts", "PartRepo.FindAll", "PartRepo.Stream", "PartRepo.List", "PartRepo.FindByIDs",
 			"PartRepo.CreateManyReturning", "PartRepo.CreateMany", "PartRepo.Count", "PartRepo.Delete")
 
-		many := must(s.Things.CreateManyReturning(ctx, []NewThing{{Key: key + "a", Name: h}, {Key: key + "b", Name: rh, Note: &h}}))
-		eq(t, "CreateManyReturning", []string{many[0].Name, many[1].Name, *many[1].Note, many[0].Owner}, []string{h, rh, h, tenant})
+		many := must(s.Things.CreateManyReturning(ctx, []NewThing{{Key: key + "a", Name: h}, {Key: key + "b", Name: rh, Note: runtime.NullOf(h)}}))
+		eq(t, "CreateManyReturning", []string{many[0].Name, many[1].Name, many[1].Note.V, many[0].Owner}, []string{h, rh, h, tenant})
 		eq(t, "CreateMany", must(s.Things.CreateMany(ctx, []NewThing{{Key: key + "c", Name: h}})), int64(1))
 		eq(t, "Delete", must(s.Things.Delete(ctx, many[0].ID, many[0].Version)), true)
 		eq(t, "Restore", must(s.Things.Restore(ctx, many[0].ID)), true)
@@ -248,7 +248,7 @@ func TestHostileInputRoundTrips(t *testing.T) {
 		// text of their literals), in key order, and come back as written.
 		odd := []string{h, `"`, `{`, `}`, `\`, ",", "NULL", ""}
 		batch := must(s.Things.UpsertManyByOwnerAndKey(ctx, []NewThing{
-			{Key: key + "u", Name: rh, Tags: runtime.Set(odd), Doc: docOf(h), Note: &h},
+			{Key: key + "u", Name: rh, Tags: runtime.Set(odd), Doc: docOf(h), Note: runtime.NullOf(h)},
 			n,
 		}))
 		check("UpsertManyByOwnerAndKey", batch[1])
@@ -259,15 +259,15 @@ func TestHostileInputRoundTrips(t *testing.T) {
 		}
 		check("CreateManyIfAbsentByOwnerAndKey", absent[0])
 		upd := must(s.Things.UpdateManyReturning(ctx, []ThingKeyedUpdate{
-			{ID: batch[1].ID, Version: batch[1].Version, Changes: ThingUpdate{Note: runtime.Set(&rh)}},
-			{ID: batch[0].ID, Version: batch[0].Version, Changes: ThingUpdate{Name: runtime.Set(h), Tags: runtime.Set([]string{rh}), Code: runtime.Set[*string](nil), Doc: runtime.Set(docOf(rh))}},
+			{ID: batch[1].ID, Version: batch[1].Version, Changes: ThingUpdate{Note: runtime.SetNullable(rh)}},
+			{ID: batch[0].ID, Version: batch[0].Version, Changes: ThingUpdate{Name: runtime.Set(h), Tags: runtime.Set([]string{rh}), Code: runtime.SetNull[string](), Doc: runtime.Set(docOf(rh))}},
 		}))
 		var doc map[string]string
 		if err := json.Unmarshal(upd[1].Doc, &doc); err != nil || doc["v"] != rh {
 			t.Errorf("UpdateManyReturning doc: %s, %v", upd[1].Doc, err)
 		}
-		eq(t, "UpdateManyReturning", []any{*upd[0].Note, upd[1].Name, upd[1].Tags, upd[1].Code}, []any{rh, h, []string{rh}, (*string)(nil)})
-		eq(t, "UpdateMany", must(s.Things.UpdateMany(ctx, []ThingKeyedUpdate{{ID: upd[0].ID, Version: upd[0].Version, Changes: ThingUpdate{Note: runtime.Set(&h)}}})), int64(1))
+		eq(t, "UpdateManyReturning", []any{upd[0].Note.V, upd[1].Name, upd[1].Tags, upd[1].Code}, []any{rh, h, []string{rh}, runtime.Null[string]{}})
+		eq(t, "UpdateMany", must(s.Things.UpdateMany(ctx, []ThingKeyedUpdate{{ID: upd[0].ID, Version: upd[0].Version, Changes: ThingUpdate{Note: runtime.SetNullable(h)}}})), int64(1))
 		eq(t, "DeleteMany", must(s.Things.DeleteMany(ctx, []runtime.Versioned[int64, int64]{{Key: upd[1].ID, Version: upd[1].Version}, {Key: -1, Version: 1}})), []bool{true, false})
 		eq(t, "RestoreMany", must(s.Things.RestoreMany(ctx, []int64{upd[1].ID, absent[1].ID})), []bool{true, false})
 		eq(t, "HardDeleteMany", must(s.Things.HardDeleteMany(ctx, []int64{absent[1].ID, upd[1].ID})), []bool{true, true})

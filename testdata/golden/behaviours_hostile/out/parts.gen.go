@@ -10,7 +10,6 @@ import (
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 )
 
 // Part is one row of table parts.
@@ -29,7 +28,7 @@ type NewPart struct {
 }
 
 // PartUpdate lists changes to a row of table parts. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged.
 type PartUpdate struct {
 	ThingID runtime.Opt[int64]  `json:"thing_id,omitzero"`
 	Body    runtime.Opt[string] `json:"body,omitzero"`
@@ -117,9 +116,14 @@ func (u *PartUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanPart reads a row of table parts, columns in table order, into v.
-func scanPart(row pgx.Row, v *Part) error {
-	return row.Scan(&v.ID, &v.Owner, &v.ThingID, &v.Body)
+// scanPart gives the scan destinations of the fields of v, columns in table order.
+func scanPart(v *Part, d []any) []any {
+	return append(d, &v.ID, &v.Owner, &v.ThingID, &v.Body)
+}
+
+// argsNewPart gives the values Create binds from n.
+func argsNewPart(n *NewPart, d []any) []any {
+	return append(d, &n.ThingID, &n.Body)
 }
 
 const sqlPartsCreate = `-- name: parts.Create
@@ -138,7 +142,7 @@ func (r *PartRepo) Create(ctx context.Context, n NewPart) (Part, error) {
 		return Part{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlPartsCreate, n.ThingID, n.Body, tenant), scanPart)
+	v, err := runtime.QueryOne(ctx, db, sqlPartsCreate, n, argsNewPart, scanPart, tenant)
 	return v, wrapParamsErr(err, "parts.Create", "parts", []string{"thing_id", "body"})
 }
 
@@ -154,7 +158,7 @@ func (r *PartRepo) FindByID(ctx context.Context, id int64) (Part, error) {
 		return Part{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlPartsFindByID, id, tenant), scanPart)
+	v, err := runtime.QueryOne(ctx, db, sqlPartsFindByID, id, runtime.Arg, scanPart, tenant)
 	return v, wrapErr(err, "parts.FindByID", "parts")
 }
 
@@ -162,8 +166,8 @@ const sqlPartsFindAll = `-- name: parts.FindAll replica=ok
 SELECT "id", "owner", "thing_id", "body" FROM "parts"
 WHERE "owner" = $1 ORDER BY "id"`
 
-// FindAll returns every row of table parts, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table parts in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *PartRepo) FindAll(ctx context.Context) ([]Part, error) {
 	tenant, err := runtime.TenantFor[string](ctx, "parts.FindAll", "parts")
 	if err != nil {
@@ -171,13 +175,13 @@ func (r *PartRepo) FindAll(ctx context.Context) ([]Part, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlPartsFindAll, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanPart)
+	items, err := runtime.Collect(rows, err, 0, scanPart)
 	return items, wrapErr(err, "parts.FindAll", "parts")
 }
 
-// Stream yields every row of table parts, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table parts in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *PartRepo) Stream(ctx context.Context) iter.Seq2[Part, error] {
 	tenant, err := runtime.TenantFor[string](ctx, "parts.Stream", "parts")
 	if err != nil {
@@ -197,11 +201,9 @@ SELECT "id", "owner", "thing_id", "body" FROM "parts"
 WHERE ("id") > ($1) AND "owner" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table parts in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table parts in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *PartRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Part], error) {
 	tenant, err := runtime.TenantFor[string](ctx, "parts.List", "parts")
 	if err != nil {
@@ -227,6 +229,17 @@ SET "thing_id" = COALESCE($2::bigint, "thing_id"),
 WHERE "id" = $1 AND "owner" = $4
 RETURNING "id", "owner", "thing_id", "body"`
 
+// updateParts are the statements of PartRepo.Update: one per set of fields set
+// (see runtime.Update).
+var updateParts = &runtime.Update{
+	Fallback: sqlPartsUpdate, Keys: 1,
+}
+
+// argsPartUpdate gives the value of each field of u, nil when unset.
+func argsPartUpdate(u *PartUpdate, d []any) []any {
+	return append(d, u.ThingID.Arg(), u.Body.Arg())
+}
+
 // Update applies the set fields of u to the row of table parts with the given id
 // and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first.
@@ -239,11 +252,8 @@ func (r *PartRepo) Update(ctx context.Context, id int64, u PartUpdate) (Part, er
 		return Part{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v Part
-	if err := scanPart(db.QueryRow(ctx, sqlPartsUpdate, id, u.ThingID.Ptr(), u.Body.Ptr(), tenant), &v); err != nil {
-		return Part{}, wrapParamsErr(err, "parts.Update", "parts", []string{"id", "thing_id", "body"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, db, updateParts, id, runtime.Arg, u, argsPartUpdate, scanPart, tenant)
+	return v, wrapParamsErr(err, "parts.Update", "parts", []string{"id", "thing_id", "body"})
 }
 
 const sqlPartsDelete = `-- name: parts.Delete
@@ -257,7 +267,7 @@ func (r *PartRepo) Delete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := db.Exec(ctx, sqlPartsDelete, id, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlPartsDelete, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "parts.Delete", "parts")
 }
 
@@ -292,8 +302,7 @@ func (r *PartRepo) FindByIDs(ctx context.Context, ids []int64) ([]Part, error) {
 	if len(ids) == 0 {
 		return []Part{}, nil
 	}
-	rows, err := db.Query(ctx, sqlPartsFindByIDs, ids, tenant)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanPart)
+	items, err := runtime.Query(ctx, db, sqlPartsFindByIDs, ids, runtime.Arg, scanPart, len(ids), tenant)
 	return items, wrapErr(err, "parts.FindByIDs", "parts")
 }
 
@@ -359,7 +368,7 @@ func (r *PartRepo) CreateManyReturning(ctx context.Context, rows []NewPart) ([]P
 		runtime.Column(rows, func(n *NewPart) string { return n.Body }),
 		tenant,
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanPart)
+	items, err := runtime.Collect(res, err, len(rows), scanPart)
 	return items, wrapErr(err, "parts.CreateManyReturning", "parts")
 }
 
@@ -459,8 +468,7 @@ func (r *PartRepo) ListByThingID(ctx context.Context, thingID int64) ([]Part, er
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlPartsListByThingID, thingID, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanPart)
+	items, err := runtime.Query(ctx, db, sqlPartsListByThingID, thingID, runtime.Arg, scanPart, 0, tenant)
 	return items, wrapErr(err, "parts.ListByThingID", "parts")
 }
 
@@ -468,9 +476,8 @@ const sqlPartsLoadByThingID = `-- name: parts.LoadByThingID replica=ok
 SELECT "id", "owner", "thing_id", "body" FROM "parts"
 WHERE "thing_id" = ANY($1) AND "owner" = $2 ORDER BY "id"`
 
-// loadPartsByThingID returns the rows of table parts whose thing_id is one of
-// keys, grouped by thing_id, each group in primary key order, with one query. Keys
-// without rows are not in the map. db must be scoped to tenant (runtime.Scope).
+// loadPartsByThingID is LoadByThingID on db. db must be scoped to tenant
+// (runtime.Scope).
 func loadPartsByThingID(ctx context.Context, db runtime.DBTX, keys []int64, tenant string) (map[int64][]Part, error) {
 	if len(keys) == 0 {
 		return map[int64][]Part{}, nil
@@ -480,9 +487,8 @@ func loadPartsByThingID(ctx context.Context, db runtime.DBTX, keys []int64, tena
 }
 
 // LoadByThingID returns the rows of table parts whose thing_id is one of keys,
-// grouped by thing_id, each group in primary key order. It runs one query, however
-// many keys there are: load the children of a list of things without a query per
-// row. Keys without rows are not in the map.
+// grouped by thing_id, each group in primary key order, with one query however
+// many keys; keys without rows are not in the map.
 func (r *PartRepo) LoadByThingID(ctx context.Context, keys []int64) (map[int64][]Part, error) {
 	tenant, err := runtime.TenantFor[string](ctx, "parts.LoadByThingID", "parts")
 	if err != nil {

@@ -7,7 +7,6 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -31,7 +30,7 @@ type NewPlain struct {
 }
 
 // PlainUpdate lists changes to a row of table plain. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged.
 type PlainUpdate struct {
 	Label runtime.Opt[string]          `json:"label,omitzero"`
 	Words runtime.Opt[[]string]        `json:"words,omitzero"`
@@ -125,9 +124,15 @@ var (
 	}
 )
 
-// scanPlain reads a row of table plain, columns in table order, into v.
-func scanPlain(row pgx.Row, v *Plain) error {
-	return row.Scan(&v.Name, &v.Label, &v.Words, &v.Doc)
+// scanPlain gives the scan destinations of the fields of v, columns in table
+// order.
+func scanPlain(v *Plain, d []any) []any {
+	return append(d, &v.Name, &v.Label, &v.Words, &v.Doc)
+}
+
+// argsNewPlain gives the values Create binds from n.
+func argsNewPlain(n *NewPlain, d []any) []any {
+	return append(d, &n.Name, &n.Label, n.Words, n.Doc)
 }
 
 const sqlPlainCreate = `-- name: plain.Create
@@ -141,7 +146,7 @@ func (r *PlainRepo) Create(ctx context.Context, n NewPlain) (Plain, error) {
 	if err := n.Validate(); err != nil {
 		return Plain{}, wrapErr(err, "plain.Create", "plain")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlPlainCreate, n.Name, n.Label, n.Words, n.Doc), scanPlain)
+	v, err := runtime.QueryOne(ctx, r.db, sqlPlainCreate, n, argsNewPlain, scanPlain)
 	return v, wrapParamsErr(err, "plain.Create", "plain", []string{"name", "label", "words", "doc"})
 }
 
@@ -152,24 +157,24 @@ WHERE "name" = $1`
 // FindByID returns the row of table plain with the given name. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *PlainRepo) FindByID(ctx context.Context, name string) (Plain, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlPlainFindByID, name), scanPlain)
+	v, err := runtime.QueryOne(ctx, r.db, sqlPlainFindByID, name, runtime.Arg, scanPlain)
 	return v, wrapErr(err, "plain.FindByID", "plain")
 }
 
 const sqlPlainFindAll = `-- name: plain.FindAll replica=ok
 SELECT "name", "label", "words", "doc" FROM "plain" ORDER BY "name"`
 
-// FindAll returns every row of table plain, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table plain in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *PlainRepo) FindAll(ctx context.Context) ([]Plain, error) {
 	rows, err := r.db.Query(ctx, sqlPlainFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanPlain)
+	items, err := runtime.Collect(rows, err, 0, scanPlain)
 	return items, wrapErr(err, "plain.FindAll", "plain")
 }
 
-// Stream yields every row of table plain, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table plain in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *PlainRepo) Stream(ctx context.Context) iter.Seq2[Plain, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "plain.Stream", "plain") }, scanPlain, sqlPlainFindAll)
 }
@@ -183,11 +188,9 @@ SELECT "name", "label", "words", "doc" FROM "plain"
 WHERE ("name") > ($1) ORDER BY "name"
 LIMIT $2`
 
-// List returns a page of rows of table plain in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table plain in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *PlainRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Plain], error) {
 	var name string
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Plain]{
@@ -200,13 +203,20 @@ func (r *PlainRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	return p, wrapErr(err, "plain.List", "plain")
 }
 
-const sqlPlainUpdate = `-- name: plain.Update
-UPDATE "plain"
-SET "label" = COALESCE($2::varchar, "label"),
-    "words" = CASE WHEN $3::boolean THEN $4::text[] ELSE "words" END,
-    "doc" = CASE WHEN $5::boolean THEN $6::json ELSE "doc" END
-WHERE "name" = $1
-RETURNING "name", "label", "words", "doc"`
+// updatePlain are the statements of PlainRepo.Update: one per set of fields set
+// (see runtime.Update).
+var updatePlain = &runtime.Update{
+	Name: "plain.Update", Keys: 1,
+	Head:     "UPDATE \"plain\"\nSET ",
+	Cols:     []string{`"label"`, `"words"`, `"doc"`},
+	Tail:     "\nWHERE \"name\" = $1\nRETURNING \"name\", \"label\", \"words\", \"doc\"",
+	Nullable: 1<<1 | 1<<2,
+}
+
+// argsPlainUpdate gives the value of each field of u, nil when unset.
+func argsPlainUpdate(u *PlainUpdate, d []any) []any {
+	return append(d, u.Label.Arg(), runtime.OptValue(&u.Words), runtime.OptValue(&u.Doc))
+}
 
 // Update applies the set fields of u to the row of table plain with the given name
 // and returns the row as stored. If there is none, the error matches
@@ -215,11 +225,8 @@ func (r *PlainRepo) Update(ctx context.Context, name string, u PlainUpdate) (Pla
 	if err := u.Validate(); err != nil {
 		return Plain{}, wrapErr(err, "plain.Update", "plain")
 	}
-	var v Plain
-	if err := scanPlain(r.db.QueryRow(ctx, sqlPlainUpdate, name, u.Label.Ptr(), u.Words.Set, u.Words.Value, u.Doc.Set, u.Doc.Value), &v); err != nil {
-		return Plain{}, wrapParamsErr(err, "plain.Update", "plain", []string{"name", "label", "words", "words", "doc", "doc"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updatePlain, name, runtime.Arg, u, argsPlainUpdate, scanPlain)
+	return v, wrapParamsErr(err, "plain.Update", "plain", []string{"name", "label", "words", "words", "doc", "doc"})
 }
 
 const sqlPlainDelete = `-- name: plain.Delete
@@ -228,7 +235,7 @@ DELETE FROM "plain" WHERE "name" = $1`
 // Delete removes the row of table plain with the given name and reports whether
 // there was one.
 func (r *PlainRepo) Delete(ctx context.Context, name string) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlPlainDelete, name)
+	tag, err := runtime.Exec(ctx, r.db, sqlPlainDelete, name, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "plain.Delete", "plain")
 }
 
@@ -252,29 +259,20 @@ func (r *PlainRepo) FindByIDs(ctx context.Context, ids []string) ([]Plain, error
 	if len(ids) == 0 {
 		return []Plain{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlPlainFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanPlain)
+	items, err := runtime.Query(ctx, r.db, sqlPlainFindByIDs, ids, runtime.Arg, scanPlain, len(ids))
 	return items, wrapErr(err, "plain.FindByIDs", "plain")
 }
 
-// copyPlain sends rows of NewPlain to table plain with COPY, reading each value in
-// place.
-var copyPlain = runtime.NewCopier(
-	"plain",
-	nil,
-	runtime.CopyValue("name", func(n *NewPlain) any { return &n.Name }),
-	runtime.CopyValue("label", func(n *NewPlain) any { return &n.Label }),
-	runtime.CopyValue("words", func(n *NewPlain) any { return &n.Words }),
-	runtime.CopyValue("doc", func(n *NewPlain) any { return &n.Doc }),
-)
+// copyPlain sends rows of NewPlain to table plain with COPY.
+var copyPlain = &runtime.Copier[NewPlain]{
+	Table:   "plain",
+	Columns: []string{"name", "label", "words", "doc"},
+	Args:    argsNewPlain,
+}
 
 // CreateMany inserts rows into table plain with the COPY protocol and returns how
-// many it inserted. It is all or nothing. COPY does not return rows;
-// CreateManyReturning does.
+// many it inserted, all or nothing. It validates every row first.
 func (r *PlainRepo) CreateMany(ctx context.Context, rows []NewPlain) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "plain.CreateMany", "plain")
-	}
 	n, err := copyPlain.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "plain.CreateMany", "plain")
 }
@@ -293,14 +291,13 @@ func (r *PlainRepo) CreateManyReturning(ctx context.Context, rows []NewPlain) ([
 	}
 	b := &pgx.Batch{}
 	for i := range rows {
-		n := &rows[i]
-		b.Queue(sqlPlainCreate, n.Name, n.Label, n.Words, n.Doc)
+		b.Queue(sqlPlainCreate, argsNewPlain(&rows[i], nil)...)
 	}
 	br := r.db.SendBatch(ctx, b)
 	out := make([]Plain, 0, len(rows))
 	for range rows {
-		var v Plain
-		if err := scanPlain(br.QueryRow(), &v); err != nil {
+		v, err := runtime.ScanOne(br.QueryRow(), scanPlain)
+		if err != nil {
 			br.Close()
 			return nil, wrapErr(err, "plain.CreateManyReturning", "plain")
 		}
@@ -322,15 +319,14 @@ SET "label" = EXCLUDED."label",
 RETURNING "name", "label", "words", "doc"`
 
 // UpsertByName inserts n into table plain or, when a row with the same name
-// exists, updates that row from n, in one statement, and returns the row as
-// stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value. It validates n
-// first.
+// exists, updates it from n (every column but the key's and the primary key's; an
+// unset optional field keeps its value), in one statement, and returns the row as
+// stored. It validates n first.
 func (r *PlainRepo) UpsertByName(ctx context.Context, n NewPlain) (Plain, error) {
 	if err := n.Validate(); err != nil {
 		return Plain{}, wrapErr(err, "plain.UpsertByName", "plain")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlPlainUpsertByName, n.Name, n.Label, n.Words, n.Doc), scanPlain)
+	v, err := runtime.QueryOne(ctx, r.db, sqlPlainUpsertByName, n, argsNewPlain, scanPlain)
 	return v, wrapErr(err, "plain.UpsertByName", "plain")
 }
 
@@ -349,28 +345,14 @@ LIMIT 1`
 
 // CreateIfAbsentByName inserts n into table plain unless a row with the same name
 // exists, and returns the new row and true, or the existing row, unchanged, and
-// false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a read
-// of the row in the way); when that row was committed by a concurrent transaction
-// after the statement started, the statement cannot see it and runs again, up to
-// three times in all. It validates n first.
+// false, in one statement (run again, up to three times, when the row in the way
+// was committed after it started). It validates n first.
 func (r *PlainRepo) CreateIfAbsentByName(ctx context.Context, n NewPlain) (Plain, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Plain{}, false, wrapErr(err, "plain.CreateIfAbsentByName", "plain")
 	}
-	for attempt := 1; ; attempt++ {
-		var v Plain
-		var created bool
-		err := r.db.QueryRow(ctx, sqlPlainCreateIfAbsentByName, n.Name, n.Label, n.Words, n.Doc).Scan(&created, &v.Name, &v.Label, &v.Words, &v.Doc)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Plain{}, false, wrapErr(err, "plain.CreateIfAbsentByName", "plain")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlPlainCreateIfAbsentByName, n, argsNewPlain, scanPlain)
+	return v, created, wrapErr(err, "plain.CreateIfAbsentByName", "plain")
 }
 
 // PlainKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
@@ -492,6 +474,6 @@ WHERE "label" = $1`
 func (r *PlainRepo) Labelled(ctx context.Context, label string) ([]Plain, error) {
 	db := runtime.Acting(ctx, r.db)
 	rows, err := db.Query(ctx, sqlPlainLabelled, label)
-	items, err := runtime.CollectRows(rows, err, 0, scanPlain)
+	items, err := runtime.Collect(rows, err, 0, scanPlain)
 	return items, wrapErr(err, "plain.Labelled", "plain")
 }

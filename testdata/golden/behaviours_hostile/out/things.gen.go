@@ -17,18 +17,18 @@ import (
 
 // Thing is one row of table things.
 type Thing struct {
-	ID        int64           `json:"id"`
-	Owner     string          `json:"owner"`
-	Key       string          `json:"key"`
-	Name      string          `json:"name"`
-	Code      *string         `json:"code"`
-	Tags      []string        `json:"tags"`
-	Doc       json.RawMessage `json:"doc"`
-	Note      *string         `json:"note"`
-	CreatedAt time.Time       `json:"created_at"`
-	UpdatedAt time.Time       `json:"updated_at"`
-	DeletedAt *time.Time      `json:"deleted_at"`
-	Version   int64           `json:"version"`
+	ID        int64                   `json:"id"`
+	Owner     string                  `json:"owner"`
+	Key       string                  `json:"key"`
+	Name      string                  `json:"name"`
+	Code      runtime.Null[string]    `json:"code"`
+	Tags      []string                `json:"tags"`
+	Doc       json.RawMessage         `json:"doc"`
+	Note      runtime.Null[string]    `json:"note"`
+	CreatedAt time.Time               `json:"created_at"`
+	UpdatedAt time.Time               `json:"updated_at"`
+	DeletedAt runtime.Null[time.Time] `json:"deleted_at"`
+	Version   int64                   `json:"version"`
 }
 
 // NewThing holds the values of a new row of table things. Fields of type
@@ -38,21 +38,21 @@ type Thing struct {
 type NewThing struct {
 	Key  string                `json:"key"`
 	Name string                `json:"name"`
-	Code *string               `json:"code"`
+	Code runtime.Null[string]  `json:"code"`
 	Tags runtime.Opt[[]string] `json:"tags,omitzero"`
 	Doc  json.RawMessage       `json:"doc"`
-	Note *string               `json:"note"`
+	Note runtime.Null[string]  `json:"note"`
 }
 
 // ThingUpdate lists changes to a row of table things. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type ThingUpdate struct {
-	Key  runtime.Opt[string]          `json:"key,omitzero"`
-	Name runtime.Opt[string]          `json:"name,omitzero"`
-	Code runtime.Opt[*string]         `json:"code,omitzero"`
-	Tags runtime.Opt[[]string]        `json:"tags,omitzero"`
-	Doc  runtime.Opt[json.RawMessage] `json:"doc,omitzero"`
-	Note runtime.Opt[*string]         `json:"note,omitzero"`
+	Key  runtime.Opt[string]               `json:"key,omitzero"`
+	Name runtime.Opt[string]               `json:"name,omitzero"`
+	Code runtime.Opt[runtime.Null[string]] `json:"code,omitzero"`
+	Tags runtime.Opt[[]string]             `json:"tags,omitzero"`
+	Doc  runtime.Opt[json.RawMessage]      `json:"doc,omitzero"`
+	Note runtime.Opt[runtime.Null[string]] `json:"note,omitzero"`
 }
 
 // ThingRepo reads and writes table things.
@@ -109,17 +109,17 @@ func (n *NewThing) Validate() error {
 	var f runtime.Fields
 	f.Fits("key", runtime.CheckText(n.Key))
 	f.Fits("name", runtime.CheckText(n.Name))
-	if n.Code != nil {
-		f.Fits("code", runtime.CheckText((*n.Code)))
-		rulesThingCode.Check(&f, "code", (*n.Code))
+	if n.Code.Valid {
+		f.Fits("code", runtime.CheckText(n.Code.V))
+		rulesThingCode.Check(&f, "code", n.Code.V)
 	}
 	if n.Tags.Set {
 		f.Check("tags", n.Tags.Value != nil, runtime.MsgNotNull)
 		f.Fits("tags", runtime.CheckTexts(n.Tags.Value))
 	}
 	f.Fits("doc", runtime.CheckJSONB(n.Doc))
-	if n.Note != nil {
-		f.Fits("note", runtime.CheckText((*n.Note)))
+	if n.Note.Valid {
+		f.Fits("note", runtime.CheckText(n.Note.V))
 	}
 	return f.Err("things")
 }
@@ -140,9 +140,9 @@ func (u *ThingUpdate) Validate() error {
 	if u.Name.Set {
 		f.Fits("name", runtime.CheckText(u.Name.Value))
 	}
-	if u.Code.Set && u.Code.Value != nil {
-		f.Fits("code", runtime.CheckText((*u.Code.Value)))
-		rulesThingCode.Check(&f, "code", (*u.Code.Value))
+	if u.Code.Set && u.Code.Value.Valid {
+		f.Fits("code", runtime.CheckText(u.Code.Value.V))
+		rulesThingCode.Check(&f, "code", u.Code.Value.V)
 	}
 	if u.Tags.Set {
 		f.Check("tags", u.Tags.Value != nil, runtime.MsgNotNull)
@@ -151,8 +151,8 @@ func (u *ThingUpdate) Validate() error {
 	if u.Doc.Set {
 		f.Fits("doc", runtime.CheckJSONB(u.Doc.Value))
 	}
-	if u.Note.Set && u.Note.Value != nil {
-		f.Fits("note", runtime.CheckText((*u.Note.Value)))
+	if u.Note.Set && u.Note.Value.Valid {
+		f.Fits("note", runtime.CheckText(u.Note.Value.V))
 	}
 	return f.Err("things")
 }
@@ -210,9 +210,15 @@ func (r *ThingRepo) pick(live, all string) string {
 	return live
 }
 
-// scanThing reads a row of table things, columns in table order, into v.
-func scanThing(row pgx.Row, v *Thing) error {
-	return row.Scan(&v.ID, &v.Owner, &v.Key, &v.Name, &v.Code, &v.Tags, &v.Doc, &v.Note, &v.CreatedAt, &v.UpdatedAt, &v.DeletedAt, &v.Version)
+// scanThing gives the scan destinations of the fields of v, columns in table
+// order.
+func scanThing(v *Thing, d []any) []any {
+	return append(d, &v.ID, &v.Owner, &v.Key, &v.Name, &v.Code, &v.Tags, &v.Doc, &v.Note, &v.CreatedAt, &v.UpdatedAt, &v.DeletedAt, &v.Version)
+}
+
+// argsNewThing gives the values Create binds from n.
+func argsNewThing(n *NewThing, d []any) []any {
+	return append(d, &n.Key, &n.Name, &n.Code, runtime.OptValue(&n.Tags), n.Doc, &n.Note)
 }
 
 const sqlThingsCreate = `-- name: things.Create
@@ -231,7 +237,7 @@ func (r *ThingRepo) Create(ctx context.Context, n NewThing) (Thing, error) {
 		return Thing{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlThingsCreate, n.Key, n.Name, n.Code, n.Tags.Ptr(), n.Doc, n.Note, tenant), scanThing)
+	v, err := runtime.QueryOne(ctx, db, sqlThingsCreate, n, argsNewThing, scanThing, tenant)
 	return v, wrapParamsErr(err, "things.Create", "things", []string{"key", "name", "code", "tags", "doc", "note"})
 }
 
@@ -251,7 +257,7 @@ func (r *ThingRepo) FindByID(ctx context.Context, id int64) (Thing, error) {
 		return Thing{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.ScanOne(db.QueryRow(ctx, r.pick(sqlThingsFindByID, sqlThingsFindByIDWithDeleted), id, tenant), scanThing)
+	v, err := runtime.QueryOne(ctx, db, r.pick(sqlThingsFindByID, sqlThingsFindByIDWithDeleted), id, runtime.Arg, scanThing, tenant)
 	return v, wrapErr(err, "things.FindByID", "things")
 }
 
@@ -263,8 +269,8 @@ const sqlThingsFindAllWithDeleted = `-- name: things.FindAll replica=ok
 SELECT "id", "owner", "key", "name", "code"::text, "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "things"
 WHERE "owner" = $1 ORDER BY "id"`
 
-// FindAll returns every row of table things, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table things in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *ThingRepo) FindAll(ctx context.Context) ([]Thing, error) {
 	tenant, err := runtime.TenantFor[string](ctx, "things.FindAll", "things")
 	if err != nil {
@@ -272,13 +278,13 @@ func (r *ThingRepo) FindAll(ctx context.Context) ([]Thing, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, r.pick(sqlThingsFindAll, sqlThingsFindAllWithDeleted), tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanThing)
+	items, err := runtime.Collect(rows, err, 0, scanThing)
 	return items, wrapErr(err, "things.FindAll", "things")
 }
 
-// Stream yields every row of table things, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table things in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *ThingRepo) Stream(ctx context.Context) iter.Seq2[Thing, error] {
 	tenant, err := runtime.TenantFor[string](ctx, "things.Stream", "things")
 	if err != nil {
@@ -308,11 +314,9 @@ SELECT "id", "owner", "key", "name", "code"::text, "tags", "doc", "note", "creat
 WHERE ("id") > ($1) AND "owner" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table things in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table things in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *ThingRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Thing], error) {
 	tenant, err := runtime.TenantFor[string](ctx, "things.List", "things")
 	if err != nil {
@@ -344,6 +348,18 @@ SET "key" = COALESCE($2::text, "key"),
 WHERE "id" = $1 AND "owner" = $12 AND "deleted_at" IS NULL AND "version" = $11
 RETURNING "id", "owner", "key", "name", "code"::text, "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version"`
 
+// updateThings are the statements of ThingRepo.Update: one per set of fields set
+// (see runtime.Update).
+var updateThings = &runtime.Update{
+	Fallback: sqlThingsUpdate, Keys: 1,
+	Nullable: 1<<2 | 1<<4 | 1<<5,
+}
+
+// argsThingUpdate gives the value of each field of u, nil when unset.
+func argsThingUpdate(u *ThingUpdate, d []any) []any {
+	return append(d, u.Key.Arg(), u.Name.Arg(), u.Code.Arg(), runtime.OptValue(&u.Tags), runtime.OptValue(&u.Doc), u.Note.Arg())
+}
+
 const sqlThingsExists = `-- name: things.Exists
 SELECT EXISTS (SELECT 1 FROM "things"
 WHERE "id" = $1 AND "owner" = $2 AND "deleted_at" IS NULL)`
@@ -363,17 +379,14 @@ func (r *ThingRepo) Update(ctx context.Context, id int64, version int64, u Thing
 		return Thing{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	var v Thing
-	if err := scanThing(db.QueryRow(ctx, sqlThingsUpdate, id, u.Key.Ptr(), u.Name.Ptr(), u.Code.Set, u.Code.Value, u.Tags.Ptr(), u.Doc.Set, u.Doc.Value, u.Note.Set, u.Note.Value, version, tenant), &v); err != nil {
-		if errors.Is(err, pgx.ErrNoRows) {
-			// No row matched: a stale version is a conflict; a missing row stays not found.
-			if stale := runtime.StaleVersion(ctx, db, "things.Update", "things", sqlThingsExists, id, tenant); stale != nil {
-				err = stale
-			}
+	v, err := runtime.UpdateOne(ctx, db, updateThings, id, runtime.Arg, u, argsThingUpdate, scanThing, version, tenant)
+	if errors.Is(err, pgx.ErrNoRows) {
+		// No row matched: a stale version is a conflict; a missing row stays not found.
+		if stale := runtime.StaleVersion(ctx, db, "things.Update", "things", sqlThingsExists, id, tenant); stale != nil {
+			err = stale
 		}
-		return Thing{}, wrapParamsErr(err, "things.Update", "things", []string{"id", "key", "name", "code", "code", "tags", "doc", "doc", "note", "note"})
 	}
-	return v, nil
+	return v, wrapParamsErr(err, "things.Update", "things", []string{"id", "key", "name", "code", "code", "tags", "doc", "doc", "note", "note"})
 }
 
 const sqlThingsDelete = `-- name: things.Delete
@@ -395,7 +408,7 @@ func (r *ThingRepo) Delete(ctx context.Context, id int64, version int64) (bool, 
 		return false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	tag, err := db.Exec(ctx, sqlThingsDelete, id, version, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlThingsDelete, id, runtime.Arg, version, tenant)
 	if err != nil || tag.RowsAffected() > 0 {
 		return err == nil, wrapErr(err, "things.Delete", "things")
 	}
@@ -433,7 +446,7 @@ func (r *ThingRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	tag, err := db.Exec(ctx, sqlThingsHardDelete, id, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlThingsHardDelete, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "things.HardDelete", "things")
 }
 
@@ -452,7 +465,7 @@ func (r *ThingRepo) Restore(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	tag, err := db.Exec(ctx, sqlThingsRestore, id, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlThingsRestore, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "things.Restore", "things")
 }
 
@@ -509,7 +522,7 @@ func (r *ThingRepo) AuditTrail(ctx context.Context, id int64) ([]runtime.AuditEn
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlThingsAuditTrail, id, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, runtime.ScanAuditEntry)
+	items, err := runtime.Collect(rows, err, 0, runtime.ScanAuditEntry)
 	return items, wrapErr(err, "things.AuditTrail", "things")
 }
 
@@ -533,8 +546,7 @@ func (r *ThingRepo) FindByIDs(ctx context.Context, ids []int64) ([]Thing, error)
 	if len(ids) == 0 {
 		return []Thing{}, nil
 	}
-	rows, err := db.Query(ctx, r.pick(sqlThingsFindByIDs, sqlThingsFindByIDsWithDeleted), ids, tenant)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanThing)
+	items, err := runtime.Query(ctx, db, r.pick(sqlThingsFindByIDs, sqlThingsFindByIDsWithDeleted), ids, runtime.Arg, scanThing, len(ids), tenant)
 	return items, wrapErr(err, "things.FindByIDs", "things")
 }
 
@@ -556,8 +568,7 @@ func (r *ThingRepo) CreateMany(ctx context.Context, rows []NewThing) (int64, err
 	}
 	b := &pgx.Batch{}
 	for i := range rows {
-		n := &rows[i]
-		b.Queue(sqlThingsCreate, n.Key, n.Name, n.Code, n.Tags.Ptr(), n.Doc, n.Note, tenant)
+		b.Queue(sqlThingsCreate, append(argsNewThing(&rows[i], nil), tenant)...)
 	}
 	br := db.SendBatch(ctx, b)
 	for range rows {
@@ -591,14 +602,13 @@ func (r *ThingRepo) CreateManyReturning(ctx context.Context, rows []NewThing) ([
 	}
 	b := &pgx.Batch{}
 	for i := range rows {
-		n := &rows[i]
-		b.Queue(sqlThingsCreate, n.Key, n.Name, n.Code, n.Tags.Ptr(), n.Doc, n.Note, tenant)
+		b.Queue(sqlThingsCreate, append(argsNewThing(&rows[i], nil), tenant)...)
 	}
 	br := db.SendBatch(ctx, b)
 	out := make([]Thing, 0, len(rows))
 	for range rows {
-		var v Thing
-		if err := scanThing(br.QueryRow(), &v); err != nil {
+		v, err := runtime.ScanOne(br.QueryRow(), scanThing)
+		if err != nil {
 			br.Close()
 			return nil, wrapErr(err, "things.CreateManyReturning", "things")
 		}
@@ -625,13 +635,12 @@ WHERE "things"."owner" = $7 AND "things"."deleted_at" IS NULL
 RETURNING "id", "owner", "key", "name", "code"::text, "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version"`
 
 // UpsertByOwnerAndKey inserts n into table things or, when a row with the same
-// (owner, key) (among the rows where "deleted_at" IS NULL) exists, updates that
-// row from n, in one statement, and returns the row as stored. The update sets
-// every column of n except the key's and the primary key's; an optional field left
-// unset keeps the column's value. It validates n first. Updating increments
-// version. It sets updated_at to the transaction's time. A row in the way that the
-// caller cannot see (another tenant's, or soft-deleted) is not updated: the error
-// has kind Conflict.
+// (owner, key) (among the rows where "deleted_at" IS NULL) exists, updates it from
+// n (every column but the key's and the primary key's; an unset optional field
+// keeps its value), in one statement, and returns the row as stored. It validates
+// n first. Updating increments version. It sets updated_at to the transaction's
+// time. A row in the way that the caller cannot see (another tenant's, or
+// soft-deleted) is not updated: the error has kind Conflict.
 func (r *ThingRepo) UpsertByOwnerAndKey(ctx context.Context, n NewThing) (Thing, error) {
 	if err := n.Validate(); err != nil {
 		return Thing{}, wrapErr(err, "things.UpsertByOwnerAndKey", "things")
@@ -641,20 +650,11 @@ func (r *ThingRepo) UpsertByOwnerAndKey(ctx context.Context, n NewThing) (Thing,
 		return Thing{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	var v Thing
-	for attempt := 0; attempt < 3; attempt++ {
-		err = scanThing(db.QueryRow(ctx, sqlThingsUpsertByOwnerAndKey, n.Key, n.Name, n.Code, n.Tags.Ptr(), n.Doc, n.Note, tenant), &v)
-		if !errors.Is(err, pgx.ErrNoRows) {
-			break
-		}
-	}
-	switch {
-	case errors.Is(err, pgx.ErrNoRows):
+	v, err := runtime.Retry(ctx, db, sqlThingsUpsertByOwnerAndKey, n, argsNewThing, scanThing, tenant)
+	if errors.Is(err, pgx.ErrNoRows) {
 		return Thing{}, runtime.NewHiddenKeyError("things.UpsertByOwnerAndKey", "things")
-	case err != nil:
-		return Thing{}, wrapErr(err, "things.UpsertByOwnerAndKey", "things")
 	}
-	return v, nil
+	return v, wrapErr(err, "things.UpsertByOwnerAndKey", "things")
 }
 
 const sqlThingsCreateIfAbsentByOwnerAndKey = `-- name: things.CreateIfAbsentByOwnerAndKey
@@ -672,12 +672,11 @@ LIMIT 1`
 
 // CreateIfAbsentByOwnerAndKey inserts n into table things unless a row with the
 // same (owner, key) (among the rows where "deleted_at" IS NULL) exists, and
-// returns the new row and true, or the existing row, unchanged, and false. One
-// statement does both (INSERT … ON CONFLICT DO NOTHING, then a read of the row
-// in the way); when that row was committed by a concurrent transaction after the
-// statement started, the statement cannot see it and runs again, up to three times
-// in all. It validates n first. When the row in the way is one the caller cannot
-// see (another tenant's, or soft-deleted), the error has kind Conflict.
+// returns the new row and true, or the existing row, unchanged, and false, in one
+// statement (run again, up to three times, when the row in the way was committed
+// after it started). It validates n first. When the row in the way is one the
+// caller cannot see (another tenant's, or soft-deleted), the error has kind
+// Conflict.
 func (r *ThingRepo) CreateIfAbsentByOwnerAndKey(ctx context.Context, n NewThing) (Thing, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Thing{}, false, wrapErr(err, "things.CreateIfAbsentByOwnerAndKey", "things")
@@ -687,24 +686,11 @@ func (r *ThingRepo) CreateIfAbsentByOwnerAndKey(ctx context.Context, n NewThing)
 		return Thing{}, false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	for attempt := 1; ; attempt++ {
-		var v Thing
-		var created bool
-		err := db.QueryRow(ctx, sqlThingsCreateIfAbsentByOwnerAndKey, n.Key, n.Name, n.Code, n.Tags.Ptr(), n.Doc, n.Note, tenant).Scan(&created, &v.ID, &v.Owner, &v.Key, &v.Name, &v.Code, &v.Tags, &v.Doc, &v.Note, &v.CreatedAt, &v.UpdatedAt, &v.DeletedAt, &v.Version)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if errors.Is(err, pgx.ErrNoRows) {
-			// The row in the way is one the caller cannot see.
-			return Thing{}, false, runtime.NewHiddenKeyError("things.CreateIfAbsentByOwnerAndKey", "things")
-		}
-		if err != nil {
-			return Thing{}, false, wrapErr(err, "things.CreateIfAbsentByOwnerAndKey", "things")
-		}
-		return v, created, nil
+	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlThingsCreateIfAbsentByOwnerAndKey, n, argsNewThing, scanThing, tenant)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Thing{}, false, runtime.NewHiddenKeyError("things.CreateIfAbsentByOwnerAndKey", "things")
 	}
+	return v, created, wrapErr(err, "things.CreateIfAbsentByOwnerAndKey", "things")
 }
 
 // ThingKeyedUpdate is one row's changes for UpdateMany: its key, the version the
@@ -726,12 +712,12 @@ var bulkThingsUpdates = &runtime.Bulk[ThingKeyedUpdate]{
 		runtime.Array(func(v *ThingKeyedUpdate) *string { return v.Changes.Key.Ptr() }),
 		runtime.Array(func(v *ThingKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
 		runtime.Flags(func(v *ThingKeyedUpdate) *bool { return &v.Changes.Code.Set }),
-		runtime.Array(func(v *ThingKeyedUpdate) *string { return v.Changes.Code.Value }),
+		runtime.Array(func(v *ThingKeyedUpdate) *string { return v.Changes.Code.Value.Ptr() }),
 		runtime.TextArray("_text", func(v *ThingKeyedUpdate) *[]string { return v.Changes.Tags.Ptr() }),
 		runtime.Flags(func(v *ThingKeyedUpdate) *bool { return &v.Changes.Doc.Set }),
 		runtime.Array(func(v *ThingKeyedUpdate) *json.RawMessage { return &v.Changes.Doc.Value }),
 		runtime.Flags(func(v *ThingKeyedUpdate) *bool { return &v.Changes.Note.Set }),
-		runtime.Array(func(v *ThingKeyedUpdate) *string { return v.Changes.Note.Value }),
+		runtime.Array(func(v *ThingKeyedUpdate) *string { return v.Changes.Note.Value.Ptr() }),
 	},
 }
 
@@ -820,10 +806,10 @@ var bulkThingsNew = &runtime.Bulk[NewThing]{
 	Columns: []runtime.BulkColumn[NewThing]{
 		runtime.Array(func(v *NewThing) *string { return &v.Key }),
 		runtime.Array(func(v *NewThing) *string { return &v.Name }),
-		runtime.Array(func(v *NewThing) *string { return v.Code }),
+		runtime.Array(func(v *NewThing) *string { return v.Code.Ptr() }),
 		runtime.TextArray("_text", func(v *NewThing) *[]string { return v.Tags.Ptr() }),
 		runtime.Array(func(v *NewThing) *json.RawMessage { return &v.Doc }),
-		runtime.Array(func(v *NewThing) *string { return v.Note }),
+		runtime.Array(func(v *NewThing) *string { return v.Note.Ptr() }),
 	},
 }
 
@@ -866,18 +852,14 @@ func (r *ThingRepo) CreateManyIfAbsentByOwnerAndKey(ctx context.Context, rows []
 
 // LoadParts returns the rows of table parts that reference each of parents
 // (parts.thing_id = things.id), keyed by the parent's id, each group in primary
-// key order. It runs one query for all parents; parents without rows are not in
-// the map.
+// key order, with one query; parents without rows are not in the map.
 func (r *ThingRepo) LoadParts(ctx context.Context, parents []Thing) (map[int64][]Part, error) {
 	tenant, err := runtime.TenantFor[string](ctx, "things.LoadParts", "things")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := make([]int64, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Thing) (int64, bool) { return p.ID, true })
 	m, err := loadPartsByThingID(ctx, db, keys, tenant)
 	return m, wrapErr(err, "things.LoadParts", "things")
 }
@@ -895,7 +877,7 @@ func (r *ThingRepo) ByName(ctx context.Context, name string) ([]Thing, error) {
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	rows, err := db.Query(ctx, sqlThingsByName, name, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanThing)
+	items, err := runtime.Collect(rows, err, 0, scanThing)
 	return items, wrapErr(err, "things.ByName", "things")
 }
 
@@ -912,7 +894,7 @@ func (r *ThingRepo) NoteLike(ctx context.Context, pattern string) ([]Thing, erro
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	rows, err := db.Query(ctx, sqlThingsNoteLike, pattern, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanThing)
+	items, err := runtime.Collect(rows, err, 0, scanThing)
 	return items, wrapErr(err, "things.NoteLike", "things")
 }
 
@@ -929,7 +911,7 @@ func (r *ThingRepo) AmongKeys(ctx context.Context, keys_ []string) ([]Thing, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	rows, err := db.Query(ctx, sqlThingsAmongKeys, keys_, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanThing)
+	items, err := runtime.Collect(rows, err, 0, scanThing)
 	return items, wrapErr(err, "things.AmongKeys", "things")
 }
 
@@ -941,10 +923,10 @@ type EchoRow struct {
 	Lit   string `json:"lit"`
 }
 
-// scanEchoRow reads a row of the result of ThingRepo.Echo, columns in declared
-// order, into v.
-func scanEchoRow(row pgx.Row, v *EchoRow) error {
-	return row.Scan(&v.ID, &v.Name, &v.Probe, &v.Lit)
+// scanEchoRow gives the scan destinations of the fields of v, columns in declared
+// order.
+func scanEchoRow(v *EchoRow, d []any) []any {
+	return append(d, &v.ID, &v.Name, &v.Probe, &v.Lit)
 }
 
 const sqlThingsEcho = `-- name: things.Echo
@@ -959,6 +941,6 @@ func (r *ThingRepo) Echo(ctx context.Context, name string, probe string) ([]Echo
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	rows, err := db.Query(ctx, sqlThingsEcho, probe, tenant, name)
-	items, err := runtime.CollectRows(rows, err, 0, scanEchoRow)
+	items, err := runtime.Collect(rows, err, 0, scanEchoRow)
 	return items, wrapErr(err, "things.Echo", "things")
 }

@@ -30,7 +30,7 @@ type NewCounter struct {
 }
 
 // CounterUpdate lists changes to a row of table counters. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged.
 type CounterUpdate struct {
 	Value runtime.Opt[int64] `json:"value,omitzero"`
 }
@@ -105,9 +105,15 @@ func (u *CounterUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanCounter reads a row of table counters, columns in table order, into v.
-func scanCounter(row pgx.Row, v *Counter) error {
-	return row.Scan(&v.Name, &v.Value, &v.Rev)
+// scanCounter gives the scan destinations of the fields of v, columns in table
+// order.
+func scanCounter(v *Counter, d []any) []any {
+	return append(d, &v.Name, &v.Value, &v.Rev)
+}
+
+// argsNewCounter gives the values Create binds from n.
+func argsNewCounter(n *NewCounter, d []any) []any {
+	return append(d, &n.Name, n.Value.Arg())
 }
 
 const sqlCountersCreate = `-- name: counters.Create
@@ -121,7 +127,7 @@ func (r *CounterRepo) Create(ctx context.Context, n NewCounter) (Counter, error)
 	if err := n.Validate(); err != nil {
 		return Counter{}, wrapErr(err, "counters.Create", "counters")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCountersCreate, n.Name, n.Value.Ptr()), scanCounter)
+	v, err := runtime.QueryOne(ctx, r.db, sqlCountersCreate, n, argsNewCounter, scanCounter)
 	return v, wrapParamsErr(err, "counters.Create", "counters", []string{"name", "value"})
 }
 
@@ -132,24 +138,24 @@ WHERE "name" = $1`
 // FindByID returns the row of table counters with the given name. If there is
 // none, the error matches runtime.ErrNotFound.
 func (r *CounterRepo) FindByID(ctx context.Context, name string) (Counter, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCountersFindByID, name), scanCounter)
+	v, err := runtime.QueryOne(ctx, r.db, sqlCountersFindByID, name, runtime.Arg, scanCounter)
 	return v, wrapErr(err, "counters.FindByID", "counters")
 }
 
 const sqlCountersFindAll = `-- name: counters.FindAll replica=ok
 SELECT "name", "value", "rev" FROM "counters" ORDER BY "name"`
 
-// FindAll returns every row of table counters, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table counters in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *CounterRepo) FindAll(ctx context.Context) ([]Counter, error) {
 	rows, err := r.db.Query(ctx, sqlCountersFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanCounter)
+	items, err := runtime.Collect(rows, err, 0, scanCounter)
 	return items, wrapErr(err, "counters.FindAll", "counters")
 }
 
-// Stream yields every row of table counters, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table counters in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *CounterRepo) Stream(ctx context.Context) iter.Seq2[Counter, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "counters.Stream", "counters") }, scanCounter, sqlCountersFindAll)
 }
@@ -163,11 +169,9 @@ SELECT "name", "value", "rev" FROM "counters"
 WHERE ("name") > ($1) ORDER BY "name"
 LIMIT $2`
 
-// List returns a page of rows of table counters in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table counters in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *CounterRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Counter], error) {
 	var name string
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Counter]{
@@ -187,6 +191,17 @@ SET "value" = COALESCE($2::bigint, "value"),
 WHERE "name" = $1 AND "rev" = $3
 RETURNING "name", "value", "rev"`
 
+// updateCounters are the statements of CounterRepo.Update: one per set of fields
+// set (see runtime.Update).
+var updateCounters = &runtime.Update{
+	Fallback: sqlCountersUpdate, Keys: 1,
+}
+
+// argsCounterUpdate gives the value of each field of u, nil when unset.
+func argsCounterUpdate(u *CounterUpdate, d []any) []any {
+	return append(d, u.Value.Arg())
+}
+
 const sqlCountersExists = `-- name: counters.Exists
 SELECT EXISTS (SELECT 1 FROM "counters"
 WHERE "name" = $1)`
@@ -200,17 +215,14 @@ func (r *CounterRepo) Update(ctx context.Context, name string, version int64, u 
 	if err := u.Validate(); err != nil {
 		return Counter{}, wrapErr(err, "counters.Update", "counters")
 	}
-	var v Counter
-	if err := scanCounter(r.db.QueryRow(ctx, sqlCountersUpdate, name, u.Value.Ptr(), version), &v); err != nil {
-		if errors.Is(err, pgx.ErrNoRows) {
-			// No row matched: a stale version is a conflict; a missing row stays not found.
-			if stale := runtime.StaleVersion(ctx, r.db, "counters.Update", "counters", sqlCountersExists, name); stale != nil {
-				err = stale
-			}
+	v, err := runtime.UpdateOne(ctx, r.db, updateCounters, name, runtime.Arg, u, argsCounterUpdate, scanCounter, version)
+	if errors.Is(err, pgx.ErrNoRows) {
+		// No row matched: a stale version is a conflict; a missing row stays not found.
+		if stale := runtime.StaleVersion(ctx, r.db, "counters.Update", "counters", sqlCountersExists, name); stale != nil {
+			err = stale
 		}
-		return Counter{}, wrapParamsErr(err, "counters.Update", "counters", []string{"name", "value"})
 	}
-	return v, nil
+	return v, wrapParamsErr(err, "counters.Update", "counters", []string{"name", "value"})
 }
 
 const sqlCountersDelete = `-- name: counters.Delete
@@ -221,7 +233,7 @@ DELETE FROM "counters" WHERE "name" = $1 AND "rev" = $2`
 // nothing is deleted and the error has kind Conflict and matches
 // runtime.ErrStaleVersion.
 func (r *CounterRepo) Delete(ctx context.Context, name string, version int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlCountersDelete, name, version)
+	tag, err := runtime.Exec(ctx, r.db, sqlCountersDelete, name, runtime.Arg, version)
 	if err != nil || tag.RowsAffected() > 0 {
 		return err == nil, wrapErr(err, "counters.Delete", "counters")
 	}
@@ -249,29 +261,22 @@ func (r *CounterRepo) FindByIDs(ctx context.Context, ids []string) ([]Counter, e
 	if len(ids) == 0 {
 		return []Counter{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlCountersFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanCounter)
+	items, err := runtime.Query(ctx, r.db, sqlCountersFindByIDs, ids, runtime.Arg, scanCounter, len(ids))
 	return items, wrapErr(err, "counters.FindByIDs", "counters")
 }
 
-// copyCounters sends rows of NewCounter to table counters with COPY, reading each
-// value in place.
-var copyCounters = runtime.NewCopier(
-	"counters",
-	nil,
-	runtime.CopyValue("name", func(n *NewCounter) any { return &n.Name }),
-	runtime.CopyOpt("value", func(n *NewCounter) *runtime.Opt[int64] { return &n.Value }),
-)
+// copyCounters sends rows of NewCounter to table counters with COPY.
+var copyCounters = &runtime.Copier[NewCounter]{
+	Table:   "counters",
+	Columns: []string{"name", "value"},
+	Args:    argsNewCounter,
+}
 
 // CreateMany inserts rows into table counters with the COPY protocol and returns
-// how many it inserted. It is all or nothing. An optional field left unset takes
-// the column's default, as in Create: rows are copied in groups by the optional
-// fields they set, in a transaction when there are several (a savepoint when r is
-// one). COPY does not return rows; CreateManyReturning does.
+// how many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *CounterRepo) CreateMany(ctx context.Context, rows []NewCounter) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "counters.CreateMany", "counters")
-	}
 	n, err := copyCounters.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "counters.CreateMany", "counters")
 }
@@ -300,7 +305,7 @@ func (r *CounterRepo) CreateManyReturning(ctx context.Context, rows []NewCounter
 		runtime.Column(rows, func(n *NewCounter) string { return n.Name }),
 		runtime.Column(rows, func(n *NewCounter) *int64 { return n.Value.Ptr() }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanCounter)
+	items, err := runtime.Collect(res, err, len(rows), scanCounter)
 	return items, wrapErr(err, "counters.CreateManyReturning", "counters")
 }
 
@@ -313,15 +318,14 @@ SET "value" = CASE WHEN $2::bigint IS NULL THEN "counters"."value" ELSE EXCLUDED
 RETURNING "name", "value", "rev"`
 
 // UpsertByName inserts n into table counters or, when a row with the same name
-// exists, updates that row from n, in one statement, and returns the row as
-// stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value. It validates n
-// first. Updating increments rev.
+// exists, updates it from n (every column but the key's and the primary key's; an
+// unset optional field keeps its value), in one statement, and returns the row as
+// stored. It validates n first. Updating increments rev.
 func (r *CounterRepo) UpsertByName(ctx context.Context, n NewCounter) (Counter, error) {
 	if err := n.Validate(); err != nil {
 		return Counter{}, wrapErr(err, "counters.UpsertByName", "counters")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCountersUpsertByName, n.Name, n.Value.Ptr()), scanCounter)
+	v, err := runtime.QueryOne(ctx, r.db, sqlCountersUpsertByName, n, argsNewCounter, scanCounter)
 	return v, wrapErr(err, "counters.UpsertByName", "counters")
 }
 
@@ -340,28 +344,14 @@ LIMIT 1`
 
 // CreateIfAbsentByName inserts n into table counters unless a row with the same
 // name exists, and returns the new row and true, or the existing row, unchanged,
-// and false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a
-// read of the row in the way); when that row was committed by a concurrent
-// transaction after the statement started, the statement cannot see it and runs
-// again, up to three times in all. It validates n first.
+// and false, in one statement (run again, up to three times, when the row in the
+// way was committed after it started). It validates n first.
 func (r *CounterRepo) CreateIfAbsentByName(ctx context.Context, n NewCounter) (Counter, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Counter{}, false, wrapErr(err, "counters.CreateIfAbsentByName", "counters")
 	}
-	for attempt := 1; ; attempt++ {
-		var v Counter
-		var created bool
-		err := r.db.QueryRow(ctx, sqlCountersCreateIfAbsentByName, n.Name, n.Value.Ptr()).Scan(&created, &v.Name, &v.Value, &v.Rev)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Counter{}, false, wrapErr(err, "counters.CreateIfAbsentByName", "counters")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCountersCreateIfAbsentByName, n, argsNewCounter, scanCounter)
+	return v, created, wrapErr(err, "counters.CreateIfAbsentByName", "counters")
 }
 
 // CounterKeyedUpdate is one row's changes for UpdateMany: its key, the rev the

@@ -40,8 +40,7 @@ type NewDocument struct {
 }
 
 // DocumentUpdate lists changes to a row of table documents. Unset fields leave
-// their column unchanged; a nullable column is set to NULL with
-// runtime.Set[*T](nil).
+// their column unchanged.
 type DocumentUpdate struct {
 	Key   runtime.Opt[string] `json:"key,omitzero"`
 	Title runtime.Opt[string] `json:"title,omitzero"`
@@ -137,9 +136,15 @@ func (u *DocumentUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanDocument reads a row of table documents, columns in table order, into v.
-func scanDocument(row pgx.Row, v *Document) error {
-	return row.Scan(&v.ID, &v.Key, &v.Title, &v.Body, &v.Hits, &v.CreatedAt, &v.UpdatedAt, &v.Version)
+// scanDocument gives the scan destinations of the fields of v, columns in table
+// order.
+func scanDocument(v *Document, d []any) []any {
+	return append(d, &v.ID, &v.Key, &v.Title, &v.Body, &v.Hits, &v.CreatedAt, &v.UpdatedAt, &v.Version)
+}
+
+// argsNewDocument gives the values Create binds from n.
+func argsNewDocument(n *NewDocument, d []any) []any {
+	return append(d, n.ID.Arg(), &n.Key, &n.Title, n.Body.Arg(), n.Hits.Arg())
 }
 
 const sqlDocumentsCreate = `-- name: documents.Create
@@ -153,7 +158,7 @@ func (r *DocumentRepo) Create(ctx context.Context, n NewDocument) (Document, err
 	if err := n.Validate(); err != nil {
 		return Document{}, wrapErr(err, "documents.Create", "documents")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlDocumentsCreate, n.ID.Ptr(), n.Key, n.Title, n.Body.Ptr(), n.Hits.Ptr()), scanDocument)
+	v, err := runtime.QueryOne(ctx, r.db, sqlDocumentsCreate, n, argsNewDocument, scanDocument)
 	return v, wrapParamsErr(err, "documents.Create", "documents", []string{"id", "key", "title", "body", "hits"})
 }
 
@@ -164,24 +169,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table documents with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *DocumentRepo) FindByID(ctx context.Context, id uuid.UUID) (Document, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlDocumentsFindByID, id), scanDocument)
+	v, err := runtime.QueryOne(ctx, r.db, sqlDocumentsFindByID, id, runtime.Arg, scanDocument)
 	return v, wrapErr(err, "documents.FindByID", "documents")
 }
 
 const sqlDocumentsFindAll = `-- name: documents.FindAll replica=ok
 SELECT "id", "key", "title", "body", "hits", "created_at", "updated_at", "version" FROM "documents" ORDER BY "id"`
 
-// FindAll returns every row of table documents, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table documents in primary key order, all in
+// memory; List and Stream do not hold them all.
 func (r *DocumentRepo) FindAll(ctx context.Context) ([]Document, error) {
 	rows, err := r.db.Query(ctx, sqlDocumentsFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanDocument)
+	items, err := runtime.Collect(rows, err, 0, scanDocument)
 	return items, wrapErr(err, "documents.FindAll", "documents")
 }
 
-// Stream yields every row of table documents, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table documents in primary key order as the loop
+// reads them from the server: memory use does not grow with the table. An error
+// ends the sequence.
 func (r *DocumentRepo) Stream(ctx context.Context) iter.Seq2[Document, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "documents.Stream", "documents") }, scanDocument, sqlDocumentsFindAll)
 }
@@ -195,11 +200,9 @@ SELECT "id", "key", "title", "body", "hits", "created_at", "updated_at", "versio
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table documents in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table documents in primary key order,
+// after the cursor page.After ("" for the first page); the page's Next cursor (""
+// after the last page) gets the next one.
 func (r *DocumentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Document], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Document]{
@@ -223,6 +226,17 @@ SET "key" = COALESCE($2::text, "key"),
 WHERE "id" = $1 AND "version" = $6
 RETURNING "id", "key", "title", "body", "hits", "created_at", "updated_at", "version"`
 
+// updateDocuments are the statements of DocumentRepo.Update: one per set of fields
+// set (see runtime.Update).
+var updateDocuments = &runtime.Update{
+	Fallback: sqlDocumentsUpdate, Keys: 1,
+}
+
+// argsDocumentUpdate gives the value of each field of u, nil when unset.
+func argsDocumentUpdate(u *DocumentUpdate, d []any) []any {
+	return append(d, u.Key.Arg(), u.Title.Arg(), u.Body.Arg(), u.Hits.Arg())
+}
+
 const sqlDocumentsExists = `-- name: documents.Exists
 SELECT EXISTS (SELECT 1 FROM "documents"
 WHERE "id" = $1)`
@@ -237,17 +251,14 @@ func (r *DocumentRepo) Update(ctx context.Context, id uuid.UUID, version int64, 
 	if err := u.Validate(); err != nil {
 		return Document{}, wrapErr(err, "documents.Update", "documents")
 	}
-	var v Document
-	if err := scanDocument(r.db.QueryRow(ctx, sqlDocumentsUpdate, id, u.Key.Ptr(), u.Title.Ptr(), u.Body.Ptr(), u.Hits.Ptr(), version), &v); err != nil {
-		if errors.Is(err, pgx.ErrNoRows) {
-			// No row matched: a stale version is a conflict; a missing row stays not found.
-			if stale := runtime.StaleVersion(ctx, r.db, "documents.Update", "documents", sqlDocumentsExists, id); stale != nil {
-				err = stale
-			}
+	v, err := runtime.UpdateOne(ctx, r.db, updateDocuments, id, runtime.Arg, u, argsDocumentUpdate, scanDocument, version)
+	if errors.Is(err, pgx.ErrNoRows) {
+		// No row matched: a stale version is a conflict; a missing row stays not found.
+		if stale := runtime.StaleVersion(ctx, r.db, "documents.Update", "documents", sqlDocumentsExists, id); stale != nil {
+			err = stale
 		}
-		return Document{}, wrapParamsErr(err, "documents.Update", "documents", []string{"id", "key", "title", "body", "hits"})
 	}
-	return v, nil
+	return v, wrapParamsErr(err, "documents.Update", "documents", []string{"id", "key", "title", "body", "hits"})
 }
 
 const sqlDocumentsDelete = `-- name: documents.Delete
@@ -258,7 +269,7 @@ DELETE FROM "documents" WHERE "id" = $1 AND "version" = $2`
 // nothing is deleted and the error has kind Conflict and matches
 // runtime.ErrStaleVersion.
 func (r *DocumentRepo) Delete(ctx context.Context, id uuid.UUID, version int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlDocumentsDelete, id, version)
+	tag, err := runtime.Exec(ctx, r.db, sqlDocumentsDelete, id, runtime.Arg, version)
 	if err != nil || tag.RowsAffected() > 0 {
 		return err == nil, wrapErr(err, "documents.Delete", "documents")
 	}
@@ -286,32 +297,22 @@ func (r *DocumentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Docume
 	if len(ids) == 0 {
 		return []Document{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlDocumentsFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanDocument)
+	items, err := runtime.Query(ctx, r.db, sqlDocumentsFindByIDs, ids, runtime.Arg, scanDocument, len(ids))
 	return items, wrapErr(err, "documents.FindByIDs", "documents")
 }
 
-// copyDocuments sends rows of NewDocument to table documents with COPY, reading
-// each value in place.
-var copyDocuments = runtime.NewCopier(
-	"documents",
-	nil,
-	runtime.CopyOpt("id", func(n *NewDocument) *runtime.Opt[uuid.UUID] { return &n.ID }),
-	runtime.CopyValue("key", func(n *NewDocument) any { return &n.Key }),
-	runtime.CopyValue("title", func(n *NewDocument) any { return &n.Title }),
-	runtime.CopyOpt("body", func(n *NewDocument) *runtime.Opt[string] { return &n.Body }),
-	runtime.CopyOpt("hits", func(n *NewDocument) *runtime.Opt[int64] { return &n.Hits }),
-)
+// copyDocuments sends rows of NewDocument to table documents with COPY.
+var copyDocuments = &runtime.Copier[NewDocument]{
+	Table:   "documents",
+	Columns: []string{"id", "key", "title", "body", "hits"},
+	Args:    argsNewDocument,
+}
 
 // CreateMany inserts rows into table documents with the COPY protocol and returns
-// how many it inserted. It is all or nothing. An optional field left unset takes
-// the column's default, as in Create: rows are copied in groups by the optional
-// fields they set, in a transaction when there are several (a savepoint when r is
-// one). COPY does not return rows; CreateManyReturning does.
+// how many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *DocumentRepo) CreateMany(ctx context.Context, rows []NewDocument) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "documents.CreateMany", "documents")
-	}
 	n, err := copyDocuments.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "documents.CreateMany", "documents")
 }
@@ -343,7 +344,7 @@ func (r *DocumentRepo) CreateManyReturning(ctx context.Context, rows []NewDocume
 		runtime.Column(rows, func(n *NewDocument) *string { return n.Body.Ptr() }),
 		runtime.Column(rows, func(n *NewDocument) *int64 { return n.Hits.Ptr() }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanDocument)
+	items, err := runtime.Collect(res, err, len(rows), scanDocument)
 	return items, wrapErr(err, "documents.CreateManyReturning", "documents")
 }
 
@@ -359,16 +360,15 @@ SET "title" = EXCLUDED."title",
 RETURNING "id", "key", "title", "body", "hits", "created_at", "updated_at", "version"`
 
 // UpsertByKey inserts n into table documents or, when a row with the same key
-// exists, updates that row from n, in one statement, and returns the row as
-// stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value. It validates n
-// first. Updating increments version. It sets updated_at to the transaction's
-// time.
+// exists, updates it from n (every column but the key's and the primary key's; an
+// unset optional field keeps its value), in one statement, and returns the row as
+// stored. It validates n first. Updating increments version. It sets updated_at to
+// the transaction's time.
 func (r *DocumentRepo) UpsertByKey(ctx context.Context, n NewDocument) (Document, error) {
 	if err := n.Validate(); err != nil {
 		return Document{}, wrapErr(err, "documents.UpsertByKey", "documents")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlDocumentsUpsertByKey, n.ID.Ptr(), n.Key, n.Title, n.Body.Ptr(), n.Hits.Ptr()), scanDocument)
+	v, err := runtime.QueryOne(ctx, r.db, sqlDocumentsUpsertByKey, n, argsNewDocument, scanDocument)
 	return v, wrapErr(err, "documents.UpsertByKey", "documents")
 }
 
@@ -387,28 +387,14 @@ LIMIT 1`
 
 // CreateIfAbsentByKey inserts n into table documents unless a row with the same
 // key exists, and returns the new row and true, or the existing row, unchanged,
-// and false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a
-// read of the row in the way); when that row was committed by a concurrent
-// transaction after the statement started, the statement cannot see it and runs
-// again, up to three times in all. It validates n first.
+// and false, in one statement (run again, up to three times, when the row in the
+// way was committed after it started). It validates n first.
 func (r *DocumentRepo) CreateIfAbsentByKey(ctx context.Context, n NewDocument) (Document, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Document{}, false, wrapErr(err, "documents.CreateIfAbsentByKey", "documents")
 	}
-	for attempt := 1; ; attempt++ {
-		var v Document
-		var created bool
-		err := r.db.QueryRow(ctx, sqlDocumentsCreateIfAbsentByKey, n.ID.Ptr(), n.Key, n.Title, n.Body.Ptr(), n.Hits.Ptr()).Scan(&created, &v.ID, &v.Key, &v.Title, &v.Body, &v.Hits, &v.CreatedAt, &v.UpdatedAt, &v.Version)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Document{}, false, wrapErr(err, "documents.CreateIfAbsentByKey", "documents")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlDocumentsCreateIfAbsentByKey, n, argsNewDocument, scanDocument)
+	return v, created, wrapErr(err, "documents.CreateIfAbsentByKey", "documents")
 }
 
 // DocumentKeyedUpdate is one row's changes for UpdateMany: its key, the version

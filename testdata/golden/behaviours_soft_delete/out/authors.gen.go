@@ -7,22 +7,20 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 	"time"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 )
 
 // Author is one row of table authors.
 type Author struct {
-	ID        int64      `json:"id"`
-	Email     string     `json:"email"`
-	Name      string     `json:"name"`
-	CreatedAt time.Time  `json:"created_at"`
-	UpdatedAt time.Time  `json:"updated_at"`
-	DeletedAt *time.Time `json:"deleted_at"`
+	ID        int64                   `json:"id"`
+	Email     string                  `json:"email"`
+	Name      string                  `json:"name"`
+	CreatedAt time.Time               `json:"created_at"`
+	UpdatedAt time.Time               `json:"updated_at"`
+	DeletedAt runtime.Null[time.Time] `json:"deleted_at"`
 }
 
 // NewAuthor holds the values of a new row of table authors. The database sets id,
@@ -33,7 +31,7 @@ type NewAuthor struct {
 }
 
 // AuthorUpdate lists changes to a row of table authors. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged.
 type AuthorUpdate struct {
 	Email runtime.Opt[string] `json:"email,omitzero"`
 	Name  runtime.Opt[string] `json:"name,omitzero"`
@@ -147,9 +145,15 @@ func (r *AuthorRepo) pick(live, all string) string {
 	return live
 }
 
-// scanAuthor reads a row of table authors, columns in table order, into v.
-func scanAuthor(row pgx.Row, v *Author) error {
-	return row.Scan(&v.ID, &v.Email, &v.Name, &v.CreatedAt, &v.UpdatedAt, &v.DeletedAt)
+// scanAuthor gives the scan destinations of the fields of v, columns in table
+// order.
+func scanAuthor(v *Author, d []any) []any {
+	return append(d, &v.ID, &v.Email, &v.Name, &v.CreatedAt, &v.UpdatedAt, &v.DeletedAt)
+}
+
+// argsNewAuthor gives the values Create binds from n.
+func argsNewAuthor(n *NewAuthor, d []any) []any {
+	return append(d, &n.Email, &n.Name)
 }
 
 const sqlAuthorsCreate = `-- name: authors.Create
@@ -163,7 +167,7 @@ func (r *AuthorRepo) Create(ctx context.Context, n NewAuthor) (Author, error) {
 	if err := n.Validate(); err != nil {
 		return Author{}, wrapErr(err, "authors.Create", "authors")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAuthorsCreate, n.Email, n.Name), scanAuthor)
+	v, err := runtime.QueryOne(ctx, r.db, sqlAuthorsCreate, n, argsNewAuthor, scanAuthor)
 	return v, wrapParamsErr(err, "authors.Create", "authors", []string{"email", "name"})
 }
 
@@ -178,7 +182,7 @@ WHERE "id" = $1`
 // FindByID returns the row of table authors with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *AuthorRepo) FindByID(ctx context.Context, id int64) (Author, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, r.pick(sqlAuthorsFindByID, sqlAuthorsFindByIDWithDeleted), id), scanAuthor)
+	v, err := runtime.QueryOne(ctx, r.db, r.pick(sqlAuthorsFindByID, sqlAuthorsFindByIDWithDeleted), id, runtime.Arg, scanAuthor)
 	return v, wrapErr(err, "authors.FindByID", "authors")
 }
 
@@ -189,17 +193,17 @@ WHERE "deleted_at" IS NULL ORDER BY "id"`
 const sqlAuthorsFindAllWithDeleted = `-- name: authors.FindAll replica=ok
 SELECT "id", "email", "name", "created_at", "updated_at", "deleted_at" FROM "authors" ORDER BY "id"`
 
-// FindAll returns every row of table authors, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table authors in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *AuthorRepo) FindAll(ctx context.Context) ([]Author, error) {
 	rows, err := r.db.Query(ctx, r.pick(sqlAuthorsFindAll, sqlAuthorsFindAllWithDeleted))
-	items, err := runtime.CollectRows(rows, err, 0, scanAuthor)
+	items, err := runtime.Collect(rows, err, 0, scanAuthor)
 	return items, wrapErr(err, "authors.FindAll", "authors")
 }
 
-// Stream yields every row of table authors, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table authors in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *AuthorRepo) Stream(ctx context.Context) iter.Seq2[Author, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "authors.Stream", "authors") }, scanAuthor, r.pick(sqlAuthorsFindAll, sqlAuthorsFindAllWithDeleted))
 }
@@ -223,11 +227,9 @@ SELECT "id", "email", "name", "created_at", "updated_at", "deleted_at" FROM "aut
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table authors in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table authors in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *AuthorRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Author], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Author]{
@@ -240,13 +242,20 @@ func (r *AuthorRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.P
 	return p, wrapErr(err, "authors.List", "authors")
 }
 
-const sqlAuthorsUpdate = `-- name: authors.Update
-UPDATE "authors"
-SET "email" = COALESCE($2::text, "email"),
-    "name" = COALESCE($3::text, "name"),
-    "updated_at" = now()
-WHERE "id" = $1 AND "deleted_at" IS NULL
-RETURNING "id", "email", "name", "created_at", "updated_at", "deleted_at"`
+// updateAuthors are the statements of AuthorRepo.Update: one per set of fields set
+// (see runtime.Update).
+var updateAuthors = &runtime.Update{
+	Name: "authors.Update", Keys: 1,
+	Head:   "UPDATE \"authors\"\nSET ",
+	Cols:   []string{`"email"`, `"name"`},
+	Stamps: ",\n    \"updated_at\" = now()",
+	Tail:   "\nWHERE \"id\" = $1 AND \"deleted_at\" IS NULL\nRETURNING \"id\", \"email\", \"name\", \"created_at\", \"updated_at\", \"deleted_at\"",
+}
+
+// argsAuthorUpdate gives the value of each field of u, nil when unset.
+func argsAuthorUpdate(u *AuthorUpdate, d []any) []any {
+	return append(d, u.Email.Arg(), u.Name.Arg())
+}
 
 // Update applies the set fields of u to the row of table authors with the given id
 // and returns the row as stored. If there is none, the error matches
@@ -256,11 +265,8 @@ func (r *AuthorRepo) Update(ctx context.Context, id int64, u AuthorUpdate) (Auth
 	if err := u.Validate(); err != nil {
 		return Author{}, wrapErr(err, "authors.Update", "authors")
 	}
-	var v Author
-	if err := scanAuthor(r.db.QueryRow(ctx, sqlAuthorsUpdate, id, u.Email.Ptr(), u.Name.Ptr()), &v); err != nil {
-		return Author{}, wrapParamsErr(err, "authors.Update", "authors", []string{"id", "email", "name"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateAuthors, id, runtime.Arg, u, argsAuthorUpdate, scanAuthor)
+	return v, wrapParamsErr(err, "authors.Update", "authors", []string{"id", "email", "name"})
 }
 
 const sqlAuthorsDelete = `-- name: authors.Delete
@@ -274,7 +280,7 @@ WHERE "id" = $1 AND "deleted_at" IS NULL`
 // deleted. The row stays in the table, out of every read, until Restore brings it
 // back or HardDelete removes it.
 func (r *AuthorRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlAuthorsDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlAuthorsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "authors.Delete", "authors")
 }
 
@@ -297,7 +303,7 @@ DELETE FROM "authors" WHERE "id" = $1`
 // HardDelete removes the row of table authors with the given id from the table,
 // deleted or not, and reports whether there was one.
 func (r *AuthorRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlAuthorsHardDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlAuthorsHardDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "authors.HardDelete", "authors")
 }
 
@@ -310,7 +316,7 @@ WHERE "id" = $1 AND "deleted_at" IS NOT NULL`
 // Restore brings back the soft-deleted row of table authors with the given id (it
 // clears deleted_at) and reports whether a deleted row was restored.
 func (r *AuthorRepo) Restore(ctx context.Context, id int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlAuthorsRestore, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlAuthorsRestore, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "authors.Restore", "authors")
 }
 
@@ -355,27 +361,20 @@ func (r *AuthorRepo) FindByIDs(ctx context.Context, ids []int64) ([]Author, erro
 	if len(ids) == 0 {
 		return []Author{}, nil
 	}
-	rows, err := r.db.Query(ctx, r.pick(sqlAuthorsFindByIDs, sqlAuthorsFindByIDsWithDeleted), ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanAuthor)
+	items, err := runtime.Query(ctx, r.db, r.pick(sqlAuthorsFindByIDs, sqlAuthorsFindByIDsWithDeleted), ids, runtime.Arg, scanAuthor, len(ids))
 	return items, wrapErr(err, "authors.FindByIDs", "authors")
 }
 
-// copyAuthors sends rows of NewAuthor to table authors with COPY, reading each
-// value in place.
-var copyAuthors = runtime.NewCopier(
-	"authors",
-	nil,
-	runtime.CopyValue("email", func(n *NewAuthor) any { return &n.Email }),
-	runtime.CopyValue("name", func(n *NewAuthor) any { return &n.Name }),
-)
+// copyAuthors sends rows of NewAuthor to table authors with COPY.
+var copyAuthors = &runtime.Copier[NewAuthor]{
+	Table:   "authors",
+	Columns: []string{"email", "name"},
+	Args:    argsNewAuthor,
+}
 
 // CreateMany inserts rows into table authors with the COPY protocol and returns
-// how many it inserted. It is all or nothing. COPY does not return rows;
-// CreateManyReturning does.
+// how many it inserted, all or nothing. It validates every row first.
 func (r *AuthorRepo) CreateMany(ctx context.Context, rows []NewAuthor) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "authors.CreateMany", "authors")
-	}
 	n, err := copyAuthors.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "authors.CreateMany", "authors")
 }
@@ -404,7 +403,7 @@ func (r *AuthorRepo) CreateManyReturning(ctx context.Context, rows []NewAuthor) 
 		runtime.Column(rows, func(n *NewAuthor) string { return n.Email }),
 		runtime.Column(rows, func(n *NewAuthor) string { return n.Name }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanAuthor)
+	items, err := runtime.Collect(res, err, len(rows), scanAuthor)
 	return items, wrapErr(err, "authors.CreateManyReturning", "authors")
 }
 
@@ -418,16 +417,15 @@ WHERE "authors"."deleted_at" IS NULL
 RETURNING "id", "email", "name", "created_at", "updated_at", "deleted_at"`
 
 // UpsertByEmail inserts n into table authors or, when a row with the same email
-// (among the rows where "deleted_at" IS NULL) exists, updates that row from n, in
-// one statement, and returns the row as stored. The update sets every column of n
-// except the key's and the primary key's; an optional field left unset keeps the
-// column's value. It validates n first. It sets updated_at to the transaction's
-// time.
+// (among the rows where "deleted_at" IS NULL) exists, updates it from n (every
+// column but the key's and the primary key's; an unset optional field keeps its
+// value), in one statement, and returns the row as stored. It validates n first.
+// It sets updated_at to the transaction's time.
 func (r *AuthorRepo) UpsertByEmail(ctx context.Context, n NewAuthor) (Author, error) {
 	if err := n.Validate(); err != nil {
 		return Author{}, wrapErr(err, "authors.UpsertByEmail", "authors")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAuthorsUpsertByEmail, n.Email, n.Name), scanAuthor)
+	v, err := runtime.QueryOne(ctx, r.db, sqlAuthorsUpsertByEmail, n, argsNewAuthor, scanAuthor)
 	return v, wrapErr(err, "authors.UpsertByEmail", "authors")
 }
 
@@ -446,29 +444,15 @@ LIMIT 1`
 
 // CreateIfAbsentByEmail inserts n into table authors unless a row with the same
 // email (among the rows where "deleted_at" IS NULL) exists, and returns the new
-// row and true, or the existing row, unchanged, and false. One statement does both
-// (INSERT … ON CONFLICT DO NOTHING, then a read of the row in the way); when
-// that row was committed by a concurrent transaction after the statement started,
-// the statement cannot see it and runs again, up to three times in all. It
-// validates n first.
+// row and true, or the existing row, unchanged, and false, in one statement (run
+// again, up to three times, when the row in the way was committed after it
+// started). It validates n first.
 func (r *AuthorRepo) CreateIfAbsentByEmail(ctx context.Context, n NewAuthor) (Author, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Author{}, false, wrapErr(err, "authors.CreateIfAbsentByEmail", "authors")
 	}
-	for attempt := 1; ; attempt++ {
-		var v Author
-		var created bool
-		err := r.db.QueryRow(ctx, sqlAuthorsCreateIfAbsentByEmail, n.Email, n.Name).Scan(&created, &v.ID, &v.Email, &v.Name, &v.CreatedAt, &v.UpdatedAt, &v.DeletedAt)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Author{}, false, wrapErr(err, "authors.CreateIfAbsentByEmail", "authors")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlAuthorsCreateIfAbsentByEmail, n, argsNewAuthor, scanAuthor)
+	return v, created, wrapErr(err, "authors.CreateIfAbsentByEmail", "authors")
 }
 
 // AuthorKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
@@ -579,13 +563,9 @@ func (r *AuthorRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []NewAu
 
 // LoadPosts returns the rows of table posts that reference each of parents
 // (posts.author_id = authors.id), keyed by the parent's id, each group in primary
-// key order. It runs one query for all parents; parents without rows are not in
-// the map.
+// key order, with one query; parents without rows are not in the map.
 func (r *AuthorRepo) LoadPosts(ctx context.Context, parents []Author) (map[int64][]Post, error) {
-	keys := make([]int64, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Author) (int64, bool) { return p.ID, true })
 	m, err := loadPostsByAuthorID(ctx, r.db, keys, r.withDeleted)
 	return m, wrapErr(err, "authors.LoadPosts", "authors")
 }
@@ -598,7 +578,7 @@ ORDER BY "id"`
 // Named returns the rows of table authors that match the query, ordered by id.
 func (r *AuthorRepo) Named(ctx context.Context, name string) ([]Author, error) {
 	rows, err := r.db.Query(ctx, sqlAuthorsNamed, name)
-	items, err := runtime.CollectRows(rows, err, 0, scanAuthor)
+	items, err := runtime.Collect(rows, err, 0, scanAuthor)
 	return items, wrapErr(err, "authors.Named", "authors")
 }
 
@@ -611,7 +591,7 @@ ORDER BY "id"`
 // ordered by id.
 func (r *AuthorRepo) NamedIncludingDeleted(ctx context.Context, name string) ([]Author, error) {
 	rows, err := r.db.Query(ctx, sqlAuthorsNamedIncludingDeleted, name)
-	items, err := runtime.CollectRows(rows, err, 0, scanAuthor)
+	items, err := runtime.Collect(rows, err, 0, scanAuthor)
 	return items, wrapErr(err, "authors.NamedIncludingDeleted", "authors")
 }
 

@@ -7,19 +7,17 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 	"time"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 )
 
 // Label is one row of table labels.
 type Label struct {
-	ID        int64      `json:"id"`
-	Name      string     `json:"name"`
-	DeletedAt *time.Time `json:"deleted_at"`
+	ID        int64                   `json:"id"`
+	Name      string                  `json:"name"`
+	DeletedAt runtime.Null[time.Time] `json:"deleted_at"`
 }
 
 // NewLabel holds the values of a new row of table labels. The database sets id,
@@ -29,7 +27,7 @@ type NewLabel struct {
 }
 
 // LabelUpdate lists changes to a row of table labels. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged.
 type LabelUpdate struct {
 	Name runtime.Opt[string] `json:"name,omitzero"`
 }
@@ -138,9 +136,15 @@ func (r *LabelRepo) pick(live, all string) string {
 	return live
 }
 
-// scanLabel reads a row of table labels, columns in table order, into v.
-func scanLabel(row pgx.Row, v *Label) error {
-	return row.Scan(&v.ID, &v.Name, &v.DeletedAt)
+// scanLabel gives the scan destinations of the fields of v, columns in table
+// order.
+func scanLabel(v *Label, d []any) []any {
+	return append(d, &v.ID, &v.Name, &v.DeletedAt)
+}
+
+// argsNewLabel gives the values Create binds from n.
+func argsNewLabel(n *NewLabel, d []any) []any {
+	return append(d, &n.Name)
 }
 
 const sqlLabelsCreate = `-- name: labels.Create
@@ -154,7 +158,7 @@ func (r *LabelRepo) Create(ctx context.Context, n NewLabel) (Label, error) {
 	if err := n.Validate(); err != nil {
 		return Label{}, wrapErr(err, "labels.Create", "labels")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlLabelsCreate, n.Name), scanLabel)
+	v, err := runtime.QueryOne(ctx, r.db, sqlLabelsCreate, n, argsNewLabel, scanLabel)
 	return v, wrapParamsErr(err, "labels.Create", "labels", []string{"name"})
 }
 
@@ -169,7 +173,7 @@ WHERE "id" = $1`
 // FindByID returns the row of table labels with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *LabelRepo) FindByID(ctx context.Context, id int64) (Label, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, r.pick(sqlLabelsFindByID, sqlLabelsFindByIDWithDeleted), id), scanLabel)
+	v, err := runtime.QueryOne(ctx, r.db, r.pick(sqlLabelsFindByID, sqlLabelsFindByIDWithDeleted), id, runtime.Arg, scanLabel)
 	return v, wrapErr(err, "labels.FindByID", "labels")
 }
 
@@ -180,17 +184,17 @@ WHERE "deleted_at" IS NULL ORDER BY "id"`
 const sqlLabelsFindAllWithDeleted = `-- name: labels.FindAll replica=ok
 SELECT "id", "name", "deleted_at" FROM "labels" ORDER BY "id"`
 
-// FindAll returns every row of table labels, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table labels in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *LabelRepo) FindAll(ctx context.Context) ([]Label, error) {
 	rows, err := r.db.Query(ctx, r.pick(sqlLabelsFindAll, sqlLabelsFindAllWithDeleted))
-	items, err := runtime.CollectRows(rows, err, 0, scanLabel)
+	items, err := runtime.Collect(rows, err, 0, scanLabel)
 	return items, wrapErr(err, "labels.FindAll", "labels")
 }
 
-// Stream yields every row of table labels, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table labels in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *LabelRepo) Stream(ctx context.Context) iter.Seq2[Label, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "labels.Stream", "labels") }, scanLabel, r.pick(sqlLabelsFindAll, sqlLabelsFindAllWithDeleted))
 }
@@ -214,11 +218,9 @@ SELECT "id", "name", "deleted_at" FROM "labels"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table labels in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table labels in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *LabelRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Label], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Label]{
@@ -231,11 +233,19 @@ func (r *LabelRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	return p, wrapErr(err, "labels.List", "labels")
 }
 
-const sqlLabelsUpdate = `-- name: labels.Update
-UPDATE "labels"
-SET "name" = COALESCE($2::text, "name")
-WHERE "id" = $1 AND "deleted_at" IS NULL
-RETURNING "id", "name", "deleted_at"`
+// updateLabels are the statements of LabelRepo.Update: one per set of fields set
+// (see runtime.Update).
+var updateLabels = &runtime.Update{
+	Name: "labels.Update", Keys: 1,
+	Head: "UPDATE \"labels\"\nSET ",
+	Cols: []string{`"name"`},
+	Tail: "\nWHERE \"id\" = $1 AND \"deleted_at\" IS NULL\nRETURNING \"id\", \"name\", \"deleted_at\"",
+}
+
+// argsLabelUpdate gives the value of each field of u, nil when unset.
+func argsLabelUpdate(u *LabelUpdate, d []any) []any {
+	return append(d, u.Name.Arg())
+}
 
 // Update applies the set fields of u to the row of table labels with the given id
 // and returns the row as stored. If there is none, the error matches
@@ -244,11 +254,8 @@ func (r *LabelRepo) Update(ctx context.Context, id int64, u LabelUpdate) (Label,
 	if err := u.Validate(); err != nil {
 		return Label{}, wrapErr(err, "labels.Update", "labels")
 	}
-	var v Label
-	if err := scanLabel(r.db.QueryRow(ctx, sqlLabelsUpdate, id, u.Name.Ptr()), &v); err != nil {
-		return Label{}, wrapParamsErr(err, "labels.Update", "labels", []string{"id", "name"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateLabels, id, runtime.Arg, u, argsLabelUpdate, scanLabel)
+	return v, wrapParamsErr(err, "labels.Update", "labels", []string{"id", "name"})
 }
 
 const sqlLabelsDelete = `-- name: labels.Delete
@@ -261,7 +268,7 @@ WHERE "id" = $1 AND "deleted_at" IS NULL`
 // deleted. The row stays in the table, out of every read, until Restore brings it
 // back or HardDelete removes it.
 func (r *LabelRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlLabelsDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlLabelsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "labels.Delete", "labels")
 }
 
@@ -284,7 +291,7 @@ DELETE FROM "labels" WHERE "id" = $1`
 // HardDelete removes the row of table labels with the given id from the table,
 // deleted or not, and reports whether there was one.
 func (r *LabelRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlLabelsHardDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlLabelsHardDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "labels.HardDelete", "labels")
 }
 
@@ -296,7 +303,7 @@ WHERE "id" = $1 AND "deleted_at" IS NOT NULL`
 // Restore brings back the soft-deleted row of table labels with the given id (it
 // clears deleted_at) and reports whether a deleted row was restored.
 func (r *LabelRepo) Restore(ctx context.Context, id int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlLabelsRestore, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlLabelsRestore, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "labels.Restore", "labels")
 }
 
@@ -341,26 +348,20 @@ func (r *LabelRepo) FindByIDs(ctx context.Context, ids []int64) ([]Label, error)
 	if len(ids) == 0 {
 		return []Label{}, nil
 	}
-	rows, err := r.db.Query(ctx, r.pick(sqlLabelsFindByIDs, sqlLabelsFindByIDsWithDeleted), ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanLabel)
+	items, err := runtime.Query(ctx, r.db, r.pick(sqlLabelsFindByIDs, sqlLabelsFindByIDsWithDeleted), ids, runtime.Arg, scanLabel, len(ids))
 	return items, wrapErr(err, "labels.FindByIDs", "labels")
 }
 
-// copyLabels sends rows of NewLabel to table labels with COPY, reading each value
-// in place.
-var copyLabels = runtime.NewCopier(
-	"labels",
-	nil,
-	runtime.CopyValue("name", func(n *NewLabel) any { return &n.Name }),
-)
+// copyLabels sends rows of NewLabel to table labels with COPY.
+var copyLabels = &runtime.Copier[NewLabel]{
+	Table:   "labels",
+	Columns: []string{"name"},
+	Args:    argsNewLabel,
+}
 
 // CreateMany inserts rows into table labels with the COPY protocol and returns how
-// many it inserted. It is all or nothing. COPY does not return rows;
-// CreateManyReturning does.
+// many it inserted, all or nothing. It validates every row first.
 func (r *LabelRepo) CreateMany(ctx context.Context, rows []NewLabel) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "labels.CreateMany", "labels")
-	}
 	n, err := copyLabels.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "labels.CreateMany", "labels")
 }
@@ -388,7 +389,7 @@ func (r *LabelRepo) CreateManyReturning(ctx context.Context, rows []NewLabel) ([
 		sqlLabelsCreateManyReturning,
 		runtime.Column(rows, func(n *NewLabel) string { return n.Name }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanLabel)
+	items, err := runtime.Collect(res, err, len(rows), scanLabel)
 	return items, wrapErr(err, "labels.CreateManyReturning", "labels")
 }
 
@@ -401,15 +402,14 @@ WHERE "labels"."deleted_at" IS NULL
 RETURNING "id", "name", "deleted_at"`
 
 // UpsertByName inserts n into table labels or, when a row with the same name
-// (among the rows where "deleted_at" IS NULL) exists, updates that row from n, in
-// one statement, and returns the row as stored. The update sets every column of n
-// except the key's and the primary key's; an optional field left unset keeps the
-// column's value. It validates n first.
+// (among the rows where "deleted_at" IS NULL) exists, updates it from n (every
+// column but the key's and the primary key's; an unset optional field keeps its
+// value), in one statement, and returns the row as stored. It validates n first.
 func (r *LabelRepo) UpsertByName(ctx context.Context, n NewLabel) (Label, error) {
 	if err := n.Validate(); err != nil {
 		return Label{}, wrapErr(err, "labels.UpsertByName", "labels")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlLabelsUpsertByName, n.Name), scanLabel)
+	v, err := runtime.QueryOne(ctx, r.db, sqlLabelsUpsertByName, n, argsNewLabel, scanLabel)
 	return v, wrapErr(err, "labels.UpsertByName", "labels")
 }
 
@@ -428,29 +428,15 @@ LIMIT 1`
 
 // CreateIfAbsentByName inserts n into table labels unless a row with the same name
 // (among the rows where "deleted_at" IS NULL) exists, and returns the new row and
-// true, or the existing row, unchanged, and false. One statement does both (INSERT
-// … ON CONFLICT DO NOTHING, then a read of the row in the way); when that row
-// was committed by a concurrent transaction after the statement started, the
-// statement cannot see it and runs again, up to three times in all. It validates n
-// first.
+// true, or the existing row, unchanged, and false, in one statement (run again, up
+// to three times, when the row in the way was committed after it started). It
+// validates n first.
 func (r *LabelRepo) CreateIfAbsentByName(ctx context.Context, n NewLabel) (Label, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Label{}, false, wrapErr(err, "labels.CreateIfAbsentByName", "labels")
 	}
-	for attempt := 1; ; attempt++ {
-		var v Label
-		var created bool
-		err := r.db.QueryRow(ctx, sqlLabelsCreateIfAbsentByName, n.Name).Scan(&created, &v.ID, &v.Name, &v.DeletedAt)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Label{}, false, wrapErr(err, "labels.CreateIfAbsentByName", "labels")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlLabelsCreateIfAbsentByName, n, argsNewLabel, scanLabel)
+	return v, created, wrapErr(err, "labels.CreateIfAbsentByName", "labels")
 }
 
 // LabelKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
@@ -559,13 +545,9 @@ func (r *LabelRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewLabe
 
 // LoadPostLabels returns the rows of table post_labels that reference each of
 // parents (post_labels.label_id = labels.id), keyed by the parent's id, each group
-// in primary key order. It runs one query for all parents; parents without rows
-// are not in the map.
+// in primary key order, with one query; parents without rows are not in the map.
 func (r *LabelRepo) LoadPostLabels(ctx context.Context, parents []Label) (map[int64][]PostLabel, error) {
-	keys := make([]int64, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Label) (int64, bool) { return p.ID, true })
 	m, err := loadPostLabelsByLabelID(ctx, r.db, keys)
 	return m, wrapErr(err, "labels.LoadPostLabels", "labels")
 }
@@ -586,28 +568,13 @@ ORDER BY "j"."label_id", "t"."id"`
 // table post_labels, keyed by the parent's id, each group in primary key order. It
 // runs one query for all parents; parents without links are not in the map.
 func (r *LabelRepo) LoadPosts(ctx context.Context, parents []Label) (map[int64][]Post, error) {
-	keys := make([]int64, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
-	m := make(map[int64][]Post)
+	keys := runtime.Keys(parents, func(p *Label) (int64, bool) { return p.ID, true })
 	if len(keys) == 0 {
-		return m, nil
+		return map[int64][]Post{}, nil
 	}
 	rows, err := r.db.Query(ctx, r.pick(sqlLabelsLoadPosts, sqlLabelsLoadPostsWithDeleted), keys)
+	m, err := runtime.GroupRowsBy[int64](rows, err, scanPost)
 	if err != nil {
-		return nil, wrapErr(err, "labels.LoadPosts", "labels")
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var k int64
-		var v Post
-		if err := rows.Scan(&k, &v.ID, &v.AuthorID, &v.Slug, &v.Title, &v.Removed); err != nil {
-			return nil, wrapErr(err, "labels.LoadPosts", "labels")
-		}
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, wrapErr(err, "labels.LoadPosts", "labels")
 	}
 	return m, nil
@@ -622,7 +589,7 @@ ON CONFLICT DO NOTHING`
 // with id postID, adding the pair to table post_labels. It reports whether the
 // pair is new; linking a pair twice is not an error.
 func (r *LabelRepo) LinkPost(ctx context.Context, labelID int64, postID int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlLabelsLinkPost, labelID, postID)
+	tag, err := runtime.Exec(ctx, r.db, sqlLabelsLinkPost, labelID, runtime.Arg, postID)
 	if err != nil {
 		return false, wrapErr(err, "labels.LinkPost", "labels")
 	}
@@ -636,7 +603,7 @@ WHERE "label_id" = $1 AND "post_id" = $2`
 // UnlinkPost removes the pair (labelID, postID) from table post_labels and reports
 // whether it was there.
 func (r *LabelRepo) UnlinkPost(ctx context.Context, labelID int64, postID int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlLabelsUnlinkPost, labelID, postID)
+	tag, err := runtime.Exec(ctx, r.db, sqlLabelsUnlinkPost, labelID, runtime.Arg, postID)
 	if err != nil {
 		return false, wrapErr(err, "labels.UnlinkPost", "labels")
 	}

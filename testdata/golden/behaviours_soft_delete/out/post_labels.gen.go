@@ -7,11 +7,9 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 )
 
 // PostLabel is one row of table post_labels.
@@ -27,8 +25,7 @@ type NewPostLabel struct {
 }
 
 // PostLabelUpdate lists changes to a row of table post_labels. Unset fields leave
-// their column unchanged; a nullable column is set to NULL with
-// runtime.Set[*T](nil).
+// their column unchanged.
 type PostLabelUpdate struct{}
 
 // PostLabelRepo reads and writes table post_labels.
@@ -97,9 +94,15 @@ func (n *NewPostLabel) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(n))
 }
 
-// scanPostLabel reads a row of table post_labels, columns in table order, into v.
-func scanPostLabel(row pgx.Row, v *PostLabel) error {
-	return row.Scan(&v.PostID, &v.LabelID)
+// scanPostLabel gives the scan destinations of the fields of v, columns in table
+// order.
+func scanPostLabel(v *PostLabel, d []any) []any {
+	return append(d, &v.PostID, &v.LabelID)
+}
+
+// argsNewPostLabel gives the values Create binds from n.
+func argsNewPostLabel(n *NewPostLabel, d []any) []any {
+	return append(d, &n.PostID, &n.LabelID)
 }
 
 const sqlPostLabelsCreate = `-- name: post_labels.Create
@@ -110,7 +113,7 @@ RETURNING "post_id", "label_id"`
 // Create inserts a row into table post_labels and returns it as stored, defaults
 // applied.
 func (r *PostLabelRepo) Create(ctx context.Context, n NewPostLabel) (PostLabel, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlPostLabelsCreate, n.PostID, n.LabelID), scanPostLabel)
+	v, err := runtime.QueryOne(ctx, r.db, sqlPostLabelsCreate, n, argsNewPostLabel, scanPostLabel)
 	return v, wrapParamsErr(err, "post_labels.Create", "post_labels", []string{"post_id", "label_id"})
 }
 
@@ -121,24 +124,24 @@ WHERE "post_id" = $1 AND "label_id" = $2`
 // FindByID returns the row of table post_labels with the given postID and labelID.
 // If there is none, the error matches runtime.ErrNotFound.
 func (r *PostLabelRepo) FindByID(ctx context.Context, postID int64, labelID int64) (PostLabel, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlPostLabelsFindByID, postID, labelID), scanPostLabel)
+	v, err := runtime.QueryOne(ctx, r.db, sqlPostLabelsFindByID, postID, runtime.Arg, scanPostLabel, labelID)
 	return v, wrapErr(err, "post_labels.FindByID", "post_labels")
 }
 
 const sqlPostLabelsFindAll = `-- name: post_labels.FindAll replica=ok
 SELECT "post_id", "label_id" FROM "post_labels" ORDER BY "post_id", "label_id"`
 
-// FindAll returns every row of table post_labels, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table post_labels in primary key order, all in
+// memory; List and Stream do not hold them all.
 func (r *PostLabelRepo) FindAll(ctx context.Context) ([]PostLabel, error) {
 	rows, err := r.db.Query(ctx, sqlPostLabelsFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanPostLabel)
+	items, err := runtime.Collect(rows, err, 0, scanPostLabel)
 	return items, wrapErr(err, "post_labels.FindAll", "post_labels")
 }
 
-// Stream yields every row of table post_labels, ordered by primary key, reading
-// them from the server as the loop goes: memory use does not grow with the table.
-// An error ends the sequence.
+// Stream yields every row of table post_labels in primary key order as the loop
+// reads them from the server: memory use does not grow with the table. An error
+// ends the sequence.
 func (r *PostLabelRepo) Stream(ctx context.Context) iter.Seq2[PostLabel, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "post_labels.Stream", "post_labels") }, scanPostLabel, sqlPostLabelsFindAll)
 }
@@ -152,11 +155,9 @@ SELECT "post_id", "label_id" FROM "post_labels"
 WHERE ("post_id", "label_id") > ($1, $2) ORDER BY "post_id", "label_id"
 LIMIT $3`
 
-// List returns a page of rows of table post_labels in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table post_labels in primary key order,
+// after the cursor page.After ("" for the first page); the page's Next cursor (""
+// after the last page) gets the next one.
 func (r *PostLabelRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[PostLabel], error) {
 	var postID int64
 	var labelID int64
@@ -178,11 +179,8 @@ WHERE "post_id" = $1 AND "label_id" = $2`
 // given postID and labelID and returns the row as stored. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *PostLabelRepo) Update(ctx context.Context, postID int64, labelID int64, u PostLabelUpdate) (PostLabel, error) {
-	var v PostLabel
-	if err := scanPostLabel(r.db.QueryRow(ctx, sqlPostLabelsUpdate, postID, labelID), &v); err != nil {
-		return PostLabel{}, wrapParamsErr(err, "post_labels.Update", "post_labels", []string{"post_id", "label_id"})
-	}
-	return v, nil
+	v, err := runtime.QueryOne(ctx, r.db, sqlPostLabelsUpdate, postID, runtime.Arg, scanPostLabel, labelID)
+	return v, wrapParamsErr(err, "post_labels.Update", "post_labels", []string{"post_id", "label_id"})
 }
 
 const sqlPostLabelsDelete = `-- name: post_labels.Delete
@@ -191,7 +189,7 @@ DELETE FROM "post_labels" WHERE "post_id" = $1 AND "label_id" = $2`
 // Delete removes the row of table post_labels with the given postID and labelID
 // and reports whether there was one.
 func (r *PostLabelRepo) Delete(ctx context.Context, postID int64, labelID int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlPostLabelsDelete, postID, labelID)
+	tag, err := runtime.Exec(ctx, r.db, sqlPostLabelsDelete, postID, runtime.Arg, labelID)
 	return tag.RowsAffected() > 0, wrapErr(err, "post_labels.Delete", "post_labels")
 }
 
@@ -204,18 +202,15 @@ func (r *PostLabelRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "post_labels.Count", "post_labels")
 }
 
-// copyPostLabels sends rows of NewPostLabel to table post_labels with COPY,
-// reading each value in place.
-var copyPostLabels = runtime.NewCopier(
-	"post_labels",
-	nil,
-	runtime.CopyValue("post_id", func(n *NewPostLabel) any { return &n.PostID }),
-	runtime.CopyValue("label_id", func(n *NewPostLabel) any { return &n.LabelID }),
-)
+// copyPostLabels sends rows of NewPostLabel to table post_labels with COPY.
+var copyPostLabels = &runtime.Copier[NewPostLabel]{
+	Table:   "post_labels",
+	Columns: []string{"post_id", "label_id"},
+	Args:    argsNewPostLabel,
+}
 
 // CreateMany inserts rows into table post_labels with the COPY protocol and
-// returns how many it inserted. It is all or nothing. COPY does not return rows;
-// CreateManyReturning does.
+// returns how many it inserted, all or nothing.
 func (r *PostLabelRepo) CreateMany(ctx context.Context, rows []NewPostLabel) (int64, error) {
 	n, err := copyPostLabels.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "post_labels.CreateMany", "post_labels")
@@ -242,7 +237,7 @@ func (r *PostLabelRepo) CreateManyReturning(ctx context.Context, rows []NewPostL
 		runtime.Column(rows, func(n *NewPostLabel) int64 { return n.PostID }),
 		runtime.Column(rows, func(n *NewPostLabel) int64 { return n.LabelID }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanPostLabel)
+	items, err := runtime.Collect(res, err, len(rows), scanPostLabel)
 	return items, wrapErr(err, "post_labels.CreateManyReturning", "post_labels")
 }
 
@@ -254,12 +249,11 @@ SET "post_id" = EXCLUDED."post_id"
 RETURNING "post_id", "label_id"`
 
 // UpsertByPostIDAndLabelID inserts n into table post_labels or, when a row with
-// the same (post_id, label_id) exists, updates that row from n, in one statement,
-// and returns the row as stored. The update sets every column of n except the
-// key's and the primary key's; an optional field left unset keeps the column's
-// value.
+// the same (post_id, label_id) exists, updates it from n (every column but the
+// key's and the primary key's; an unset optional field keeps its value), in one
+// statement, and returns the row as stored.
 func (r *PostLabelRepo) UpsertByPostIDAndLabelID(ctx context.Context, n NewPostLabel) (PostLabel, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlPostLabelsUpsertByPostIDAndLabelID, n.PostID, n.LabelID), scanPostLabel)
+	v, err := runtime.QueryOne(ctx, r.db, sqlPostLabelsUpsertByPostIDAndLabelID, n, argsNewPostLabel, scanPostLabel)
 	return v, wrapErr(err, "post_labels.UpsertByPostIDAndLabelID", "post_labels")
 }
 
@@ -278,25 +272,11 @@ LIMIT 1`
 
 // CreateIfAbsentByPostIDAndLabelID inserts n into table post_labels unless a row
 // with the same (post_id, label_id) exists, and returns the new row and true, or
-// the existing row, unchanged, and false. One statement does both (INSERT … ON
-// CONFLICT DO NOTHING, then a read of the row in the way); when that row was
-// committed by a concurrent transaction after the statement started, the statement
-// cannot see it and runs again, up to three times in all.
+// the existing row, unchanged, and false, in one statement (run again, up to three
+// times, when the row in the way was committed after it started).
 func (r *PostLabelRepo) CreateIfAbsentByPostIDAndLabelID(ctx context.Context, n NewPostLabel) (PostLabel, bool, error) {
-	for attempt := 1; ; attempt++ {
-		var v PostLabel
-		var created bool
-		err := r.db.QueryRow(ctx, sqlPostLabelsCreateIfAbsentByPostIDAndLabelID, n.PostID, n.LabelID).Scan(&created, &v.PostID, &v.LabelID)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return PostLabel{}, false, wrapErr(err, "post_labels.CreateIfAbsentByPostIDAndLabelID", "post_labels")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlPostLabelsCreateIfAbsentByPostIDAndLabelID, n, argsNewPostLabel, scanPostLabel)
+	return v, created, wrapErr(err, "post_labels.CreateIfAbsentByPostIDAndLabelID", "post_labels")
 }
 
 // PostLabelKey is the primary key of a row of table post_labels.
@@ -377,8 +357,7 @@ WHERE "post_id" = $1 ORDER BY "post_id", "label_id"`
 // ListByPostID returns the rows of table post_labels whose post_id is postID, in
 // primary key order.
 func (r *PostLabelRepo) ListByPostID(ctx context.Context, postID int64) ([]PostLabel, error) {
-	rows, err := r.db.Query(ctx, sqlPostLabelsListByPostID, postID)
-	items, err := runtime.CollectRows(rows, err, 0, scanPostLabel)
+	items, err := runtime.Query(ctx, r.db, sqlPostLabelsListByPostID, postID, runtime.Arg, scanPostLabel, 0)
 	return items, wrapErr(err, "post_labels.ListByPostID", "post_labels")
 }
 
@@ -386,9 +365,7 @@ const sqlPostLabelsLoadByPostID = `-- name: post_labels.LoadByPostID replica=ok
 SELECT "post_id", "label_id" FROM "post_labels"
 WHERE "post_id" = ANY($1) ORDER BY "post_id", "label_id"`
 
-// loadPostLabelsByPostID returns the rows of table post_labels whose post_id is
-// one of keys, grouped by post_id, each group in primary key order, with one
-// query. Keys without rows are not in the map.
+// loadPostLabelsByPostID is LoadByPostID on db.
 func loadPostLabelsByPostID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]PostLabel, error) {
 	if len(keys) == 0 {
 		return map[int64][]PostLabel{}, nil
@@ -398,9 +375,8 @@ func loadPostLabelsByPostID(ctx context.Context, db runtime.DBTX, keys []int64) 
 }
 
 // LoadByPostID returns the rows of table post_labels whose post_id is one of keys,
-// grouped by post_id, each group in primary key order. It runs one query, however
-// many keys there are: load the children of a list of posts without a query per
-// row. Keys without rows are not in the map.
+// grouped by post_id, each group in primary key order, with one query however many
+// keys; keys without rows are not in the map.
 func (r *PostLabelRepo) LoadByPostID(ctx context.Context, keys []int64) (map[int64][]PostLabel, error) {
 	m, err := loadPostLabelsByPostID(ctx, r.db, keys)
 	return m, wrapErr(err, "post_labels.LoadByPostID", "post_labels")
@@ -413,8 +389,7 @@ WHERE "label_id" = $1 ORDER BY "post_id", "label_id"`
 // ListByLabelID returns the rows of table post_labels whose label_id is labelID,
 // in primary key order.
 func (r *PostLabelRepo) ListByLabelID(ctx context.Context, labelID int64) ([]PostLabel, error) {
-	rows, err := r.db.Query(ctx, sqlPostLabelsListByLabelID, labelID)
-	items, err := runtime.CollectRows(rows, err, 0, scanPostLabel)
+	items, err := runtime.Query(ctx, r.db, sqlPostLabelsListByLabelID, labelID, runtime.Arg, scanPostLabel, 0)
 	return items, wrapErr(err, "post_labels.ListByLabelID", "post_labels")
 }
 
@@ -422,9 +397,7 @@ const sqlPostLabelsLoadByLabelID = `-- name: post_labels.LoadByLabelID replica=o
 SELECT "post_id", "label_id" FROM "post_labels"
 WHERE "label_id" = ANY($1) ORDER BY "post_id", "label_id"`
 
-// loadPostLabelsByLabelID returns the rows of table post_labels whose label_id is
-// one of keys, grouped by label_id, each group in primary key order, with one
-// query. Keys without rows are not in the map.
+// loadPostLabelsByLabelID is LoadByLabelID on db.
 func loadPostLabelsByLabelID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]PostLabel, error) {
 	if len(keys) == 0 {
 		return map[int64][]PostLabel{}, nil
@@ -434,9 +407,8 @@ func loadPostLabelsByLabelID(ctx context.Context, db runtime.DBTX, keys []int64)
 }
 
 // LoadByLabelID returns the rows of table post_labels whose label_id is one of
-// keys, grouped by label_id, each group in primary key order. It runs one query,
-// however many keys there are: load the children of a list of labels without a
-// query per row. Keys without rows are not in the map.
+// keys, grouped by label_id, each group in primary key order, with one query
+// however many keys; keys without rows are not in the map.
 func (r *PostLabelRepo) LoadByLabelID(ctx context.Context, keys []int64) (map[int64][]PostLabel, error) {
 	m, err := loadPostLabelsByLabelID(ctx, r.db, keys)
 	return m, wrapErr(err, "post_labels.LoadByLabelID", "post_labels")

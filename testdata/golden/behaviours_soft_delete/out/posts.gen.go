@@ -7,21 +7,19 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 	"time"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 )
 
 // Post is one row of table posts.
 type Post struct {
-	ID       int64      `json:"id"`
-	AuthorID int64      `json:"author_id"`
-	Slug     string     `json:"slug"`
-	Title    string     `json:"title"`
-	Removed  *time.Time `json:"removed"`
+	ID       int64                   `json:"id"`
+	AuthorID int64                   `json:"author_id"`
+	Slug     string                  `json:"slug"`
+	Title    string                  `json:"title"`
+	Removed  runtime.Null[time.Time] `json:"removed"`
 }
 
 // NewPost holds the values of a new row of table posts. The database sets id,
@@ -33,7 +31,7 @@ type NewPost struct {
 }
 
 // PostUpdate lists changes to a row of table posts. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged.
 type PostUpdate struct {
 	AuthorID runtime.Opt[int64]  `json:"author_id,omitzero"`
 	Slug     runtime.Opt[string] `json:"slug,omitzero"`
@@ -155,9 +153,14 @@ func (r *PostRepo) pick(live, all string) string {
 	return live
 }
 
-// scanPost reads a row of table posts, columns in table order, into v.
-func scanPost(row pgx.Row, v *Post) error {
-	return row.Scan(&v.ID, &v.AuthorID, &v.Slug, &v.Title, &v.Removed)
+// scanPost gives the scan destinations of the fields of v, columns in table order.
+func scanPost(v *Post, d []any) []any {
+	return append(d, &v.ID, &v.AuthorID, &v.Slug, &v.Title, &v.Removed)
+}
+
+// argsNewPost gives the values Create binds from n.
+func argsNewPost(n *NewPost, d []any) []any {
+	return append(d, &n.AuthorID, &n.Slug, &n.Title)
 }
 
 const sqlPostsCreate = `-- name: posts.Create
@@ -171,7 +174,7 @@ func (r *PostRepo) Create(ctx context.Context, n NewPost) (Post, error) {
 	if err := n.Validate(); err != nil {
 		return Post{}, wrapErr(err, "posts.Create", "posts")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlPostsCreate, n.AuthorID, n.Slug, n.Title), scanPost)
+	v, err := runtime.QueryOne(ctx, r.db, sqlPostsCreate, n, argsNewPost, scanPost)
 	return v, wrapParamsErr(err, "posts.Create", "posts", []string{"author_id", "slug", "title"})
 }
 
@@ -186,7 +189,7 @@ WHERE "id" = $1`
 // FindByID returns the row of table posts with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *PostRepo) FindByID(ctx context.Context, id int64) (Post, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, r.pick(sqlPostsFindByID, sqlPostsFindByIDWithDeleted), id), scanPost)
+	v, err := runtime.QueryOne(ctx, r.db, r.pick(sqlPostsFindByID, sqlPostsFindByIDWithDeleted), id, runtime.Arg, scanPost)
 	return v, wrapErr(err, "posts.FindByID", "posts")
 }
 
@@ -197,17 +200,17 @@ WHERE "removed" IS NULL ORDER BY "id"`
 const sqlPostsFindAllWithDeleted = `-- name: posts.FindAll replica=ok
 SELECT "id", "author_id", "slug", "title", "removed" FROM "posts" ORDER BY "id"`
 
-// FindAll returns every row of table posts, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table posts in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *PostRepo) FindAll(ctx context.Context) ([]Post, error) {
 	rows, err := r.db.Query(ctx, r.pick(sqlPostsFindAll, sqlPostsFindAllWithDeleted))
-	items, err := runtime.CollectRows(rows, err, 0, scanPost)
+	items, err := runtime.Collect(rows, err, 0, scanPost)
 	return items, wrapErr(err, "posts.FindAll", "posts")
 }
 
-// Stream yields every row of table posts, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table posts in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *PostRepo) Stream(ctx context.Context) iter.Seq2[Post, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "posts.Stream", "posts") }, scanPost, r.pick(sqlPostsFindAll, sqlPostsFindAllWithDeleted))
 }
@@ -231,11 +234,9 @@ SELECT "id", "author_id", "slug", "title", "removed" FROM "posts"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table posts in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table posts in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *PostRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Post], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Post]{
@@ -248,13 +249,19 @@ func (r *PostRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "posts.List", "posts")
 }
 
-const sqlPostsUpdate = `-- name: posts.Update
-UPDATE "posts"
-SET "author_id" = COALESCE($2::bigint, "author_id"),
-    "slug" = COALESCE($3::text, "slug"),
-    "title" = COALESCE($4::text, "title")
-WHERE "id" = $1 AND "removed" IS NULL
-RETURNING "id", "author_id", "slug", "title", "removed"`
+// updatePosts are the statements of PostRepo.Update: one per set of fields set
+// (see runtime.Update).
+var updatePosts = &runtime.Update{
+	Name: "posts.Update", Keys: 1,
+	Head: "UPDATE \"posts\"\nSET ",
+	Cols: []string{`"author_id"`, `"slug"`, `"title"`},
+	Tail: "\nWHERE \"id\" = $1 AND \"removed\" IS NULL\nRETURNING \"id\", \"author_id\", \"slug\", \"title\", \"removed\"",
+}
+
+// argsPostUpdate gives the value of each field of u, nil when unset.
+func argsPostUpdate(u *PostUpdate, d []any) []any {
+	return append(d, u.AuthorID.Arg(), u.Slug.Arg(), u.Title.Arg())
+}
 
 // Update applies the set fields of u to the row of table posts with the given id
 // and returns the row as stored. If there is none, the error matches
@@ -263,11 +270,8 @@ func (r *PostRepo) Update(ctx context.Context, id int64, u PostUpdate) (Post, er
 	if err := u.Validate(); err != nil {
 		return Post{}, wrapErr(err, "posts.Update", "posts")
 	}
-	var v Post
-	if err := scanPost(r.db.QueryRow(ctx, sqlPostsUpdate, id, u.AuthorID.Ptr(), u.Slug.Ptr(), u.Title.Ptr()), &v); err != nil {
-		return Post{}, wrapParamsErr(err, "posts.Update", "posts", []string{"id", "author_id", "slug", "title"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updatePosts, id, runtime.Arg, u, argsPostUpdate, scanPost)
+	return v, wrapParamsErr(err, "posts.Update", "posts", []string{"id", "author_id", "slug", "title"})
 }
 
 const sqlPostsDelete = `-- name: posts.Delete
@@ -280,7 +284,7 @@ WHERE "id" = $1 AND "removed" IS NULL`
 // stays in the table, out of every read, until Restore brings it back or
 // HardDelete removes it.
 func (r *PostRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlPostsDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlPostsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "posts.Delete", "posts")
 }
 
@@ -303,7 +307,7 @@ DELETE FROM "posts" WHERE "id" = $1`
 // HardDelete removes the row of table posts with the given id from the table,
 // deleted or not, and reports whether there was one.
 func (r *PostRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlPostsHardDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlPostsHardDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "posts.HardDelete", "posts")
 }
 
@@ -315,7 +319,7 @@ WHERE "id" = $1 AND "removed" IS NOT NULL`
 // Restore brings back the soft-deleted row of table posts with the given id (it
 // clears removed) and reports whether a deleted row was restored.
 func (r *PostRepo) Restore(ctx context.Context, id int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlPostsRestore, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlPostsRestore, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "posts.Restore", "posts")
 }
 
@@ -360,28 +364,20 @@ func (r *PostRepo) FindByIDs(ctx context.Context, ids []int64) ([]Post, error) {
 	if len(ids) == 0 {
 		return []Post{}, nil
 	}
-	rows, err := r.db.Query(ctx, r.pick(sqlPostsFindByIDs, sqlPostsFindByIDsWithDeleted), ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanPost)
+	items, err := runtime.Query(ctx, r.db, r.pick(sqlPostsFindByIDs, sqlPostsFindByIDsWithDeleted), ids, runtime.Arg, scanPost, len(ids))
 	return items, wrapErr(err, "posts.FindByIDs", "posts")
 }
 
-// copyPosts sends rows of NewPost to table posts with COPY, reading each value in
-// place.
-var copyPosts = runtime.NewCopier(
-	"posts",
-	nil,
-	runtime.CopyValue("author_id", func(n *NewPost) any { return &n.AuthorID }),
-	runtime.CopyValue("slug", func(n *NewPost) any { return &n.Slug }),
-	runtime.CopyValue("title", func(n *NewPost) any { return &n.Title }),
-)
+// copyPosts sends rows of NewPost to table posts with COPY.
+var copyPosts = &runtime.Copier[NewPost]{
+	Table:   "posts",
+	Columns: []string{"author_id", "slug", "title"},
+	Args:    argsNewPost,
+}
 
 // CreateMany inserts rows into table posts with the COPY protocol and returns how
-// many it inserted. It is all or nothing. COPY does not return rows;
-// CreateManyReturning does.
+// many it inserted, all or nothing. It validates every row first.
 func (r *PostRepo) CreateMany(ctx context.Context, rows []NewPost) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "posts.CreateMany", "posts")
-	}
 	n, err := copyPosts.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "posts.CreateMany", "posts")
 }
@@ -411,7 +407,7 @@ func (r *PostRepo) CreateManyReturning(ctx context.Context, rows []NewPost) ([]P
 		runtime.Column(rows, func(n *NewPost) string { return n.Slug }),
 		runtime.Column(rows, func(n *NewPost) string { return n.Title }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanPost)
+	items, err := runtime.Collect(res, err, len(rows), scanPost)
 	return items, wrapErr(err, "posts.CreateManyReturning", "posts")
 }
 
@@ -424,15 +420,15 @@ WHERE "posts"."removed" IS NULL
 RETURNING "id", "author_id", "slug", "title", "removed"`
 
 // UpsertByAuthorIDAndSlug inserts n into table posts or, when a row with the same
-// (author_id, slug) (among the rows where "removed" IS NULL) exists, updates that
-// row from n, in one statement, and returns the row as stored. The update sets
-// every column of n except the key's and the primary key's; an optional field left
-// unset keeps the column's value. It validates n first.
+// (author_id, slug) (among the rows where "removed" IS NULL) exists, updates it
+// from n (every column but the key's and the primary key's; an unset optional
+// field keeps its value), in one statement, and returns the row as stored. It
+// validates n first.
 func (r *PostRepo) UpsertByAuthorIDAndSlug(ctx context.Context, n NewPost) (Post, error) {
 	if err := n.Validate(); err != nil {
 		return Post{}, wrapErr(err, "posts.UpsertByAuthorIDAndSlug", "posts")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlPostsUpsertByAuthorIDAndSlug, n.AuthorID, n.Slug, n.Title), scanPost)
+	v, err := runtime.QueryOne(ctx, r.db, sqlPostsUpsertByAuthorIDAndSlug, n, argsNewPost, scanPost)
 	return v, wrapErr(err, "posts.UpsertByAuthorIDAndSlug", "posts")
 }
 
@@ -451,29 +447,15 @@ LIMIT 1`
 
 // CreateIfAbsentByAuthorIDAndSlug inserts n into table posts unless a row with the
 // same (author_id, slug) (among the rows where "removed" IS NULL) exists, and
-// returns the new row and true, or the existing row, unchanged, and false. One
-// statement does both (INSERT … ON CONFLICT DO NOTHING, then a read of the row
-// in the way); when that row was committed by a concurrent transaction after the
-// statement started, the statement cannot see it and runs again, up to three times
-// in all. It validates n first.
+// returns the new row and true, or the existing row, unchanged, and false, in one
+// statement (run again, up to three times, when the row in the way was committed
+// after it started). It validates n first.
 func (r *PostRepo) CreateIfAbsentByAuthorIDAndSlug(ctx context.Context, n NewPost) (Post, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Post{}, false, wrapErr(err, "posts.CreateIfAbsentByAuthorIDAndSlug", "posts")
 	}
-	for attempt := 1; ; attempt++ {
-		var v Post
-		var created bool
-		err := r.db.QueryRow(ctx, sqlPostsCreateIfAbsentByAuthorIDAndSlug, n.AuthorID, n.Slug, n.Title).Scan(&created, &v.ID, &v.AuthorID, &v.Slug, &v.Title, &v.Removed)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Post{}, false, wrapErr(err, "posts.CreateIfAbsentByAuthorIDAndSlug", "posts")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlPostsCreateIfAbsentByAuthorIDAndSlug, n, argsNewPost, scanPost)
+	return v, created, wrapErr(err, "posts.CreateIfAbsentByAuthorIDAndSlug", "posts")
 }
 
 // PostKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
@@ -599,8 +581,7 @@ WHERE "author_id" = $1 ORDER BY "id"`
 // ListByAuthorID returns the rows of table posts whose author_id is authorID, in
 // primary key order.
 func (r *PostRepo) ListByAuthorID(ctx context.Context, authorID int64) ([]Post, error) {
-	rows, err := r.db.Query(ctx, r.pick(sqlPostsListByAuthorID, sqlPostsListByAuthorIDWithDeleted), authorID)
-	items, err := runtime.CollectRows(rows, err, 0, scanPost)
+	items, err := runtime.Query(ctx, r.db, r.pick(sqlPostsListByAuthorID, sqlPostsListByAuthorIDWithDeleted), authorID, runtime.Arg, scanPost, 0)
 	return items, wrapErr(err, "posts.ListByAuthorID", "posts")
 }
 
@@ -612,9 +593,8 @@ const sqlPostsLoadByAuthorIDWithDeleted = `-- name: posts.LoadByAuthorID replica
 SELECT "id", "author_id", "slug", "title", "removed" FROM "posts"
 WHERE "author_id" = ANY($1) ORDER BY "id"`
 
-// loadPostsByAuthorID returns the rows of table posts whose author_id is one of
-// keys, grouped by author_id, each group in primary key order, with one query.
-// Keys without rows are not in the map. withDeleted includes soft-deleted rows.
+// loadPostsByAuthorID is LoadByAuthorID on db. withDeleted includes soft-deleted
+// rows.
 func loadPostsByAuthorID(ctx context.Context, db runtime.DBTX, keys []int64, withDeleted bool) (map[int64][]Post, error) {
 	if len(keys) == 0 {
 		return map[int64][]Post{}, nil
@@ -628,9 +608,8 @@ func loadPostsByAuthorID(ctx context.Context, db runtime.DBTX, keys []int64, wit
 }
 
 // LoadByAuthorID returns the rows of table posts whose author_id is one of keys,
-// grouped by author_id, each group in primary key order. It runs one query,
-// however many keys there are: load the children of a list of authors without a
-// query per row. Keys without rows are not in the map.
+// grouped by author_id, each group in primary key order, with one query however
+// many keys; keys without rows are not in the map.
 func (r *PostRepo) LoadByAuthorID(ctx context.Context, keys []int64) (map[int64][]Post, error) {
 	m, err := loadPostsByAuthorID(ctx, r.db, keys, r.withDeleted)
 	return m, wrapErr(err, "posts.LoadByAuthorID", "posts")
@@ -638,13 +617,9 @@ func (r *PostRepo) LoadByAuthorID(ctx context.Context, keys []int64) (map[int64]
 
 // LoadPostLabels returns the rows of table post_labels that reference each of
 // parents (post_labels.post_id = posts.id), keyed by the parent's id, each group
-// in primary key order. It runs one query for all parents; parents without rows
-// are not in the map.
+// in primary key order, with one query; parents without rows are not in the map.
 func (r *PostRepo) LoadPostLabels(ctx context.Context, parents []Post) (map[int64][]PostLabel, error) {
-	keys := make([]int64, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Post) (int64, bool) { return p.ID, true })
 	m, err := loadPostLabelsByPostID(ctx, r.db, keys)
 	return m, wrapErr(err, "posts.LoadPostLabels", "posts")
 }

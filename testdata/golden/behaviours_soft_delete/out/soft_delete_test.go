@@ -174,7 +174,7 @@ func TestDeleteHidesTheRowFromEveryRead(t *testing.T) {
 		t.Errorf("CountNamed(Ada) = %d, %v", n, err)
 	}
 	got, err := s.Authors.NamedIncludingDeleted(ctx, "Ada")
-	if err != nil || len(got) != 1 || got[0].DeletedAt == nil {
+	if err != nil || len(got) != 1 || !got[0].DeletedAt.Valid {
 		t.Errorf("NamedIncludingDeleted(Ada) = %v, %v", got, err)
 	}
 	// Writes see live rows only.
@@ -199,7 +199,7 @@ func TestRestoreAndHardDelete(t *testing.T) {
 			t.Fatalf("Delete = %v, %v", ok, err)
 		}
 		got, err := tx.Authors.WithDeleted().FindByID(ctx, ada.ID)
-		if err != nil || got.DeletedAt == nil || !got.DeletedAt.Equal(now) || !got.UpdatedAt.Equal(now) || !got.CreatedAt.Equal(ada.CreatedAt) {
+		if err != nil || !got.DeletedAt.Valid || !got.DeletedAt.V.Equal(now) || !got.UpdatedAt.Equal(now) || !got.CreatedAt.Equal(ada.CreatedAt) {
 			t.Fatalf("deleted author %+v, %v; now %v", got, err, now)
 		}
 		if ok, err := tx.Authors.Restore(ctx, ada.ID); err != nil || !ok {
@@ -209,7 +209,7 @@ func TestRestoreAndHardDelete(t *testing.T) {
 			t.Fatalf("second Restore = %v, %v; want false: the row is live", ok, err)
 		}
 		got, err = tx.Authors.FindByID(ctx, ada.ID)
-		if err != nil || got.DeletedAt != nil || !got.UpdatedAt.Equal(now) {
+		if err != nil || got.DeletedAt.Valid || !got.UpdatedAt.Equal(now) {
 			t.Fatalf("restored author %+v, %v", got, err)
 		}
 		return nil
@@ -267,7 +267,7 @@ func TestUniqueAmongLiveRows(t *testing.T) {
 		t.Fatalf("UpsertByEmail = %+v, %v", up, err)
 	}
 	old, err := s.Authors.WithDeleted().FindByID(ctx, ada.ID)
-	if err != nil || old.Name != "Ada" || old.DeletedAt == nil {
+	if err != nil || old.Name != "Ada" || !old.DeletedAt.Valid {
 		t.Fatalf("the deleted ada changed: %+v, %v", old, err)
 	}
 	_, err = s.Authors.Restore(ctx, ada.ID)
@@ -326,7 +326,7 @@ func TestBatchesAndTransactions(t *testing.T) {
 	if !errors.Is(err, errRollback) {
 		t.Fatal(err)
 	}
-	if got, err := s.Labels.FindByID(ctx, x.ID); err != nil || got.DeletedAt != nil {
+	if got, err := s.Labels.FindByID(ctx, x.ID); err != nil || got.DeletedAt.Valid {
 		t.Fatalf("after the rollback: %+v, %v", got, err)
 	}
 }

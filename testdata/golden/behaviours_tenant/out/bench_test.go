@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/cpcgen/cpcgen/runtime/pgtest"
 )
 
@@ -49,8 +50,7 @@ func BenchmarkTenantScope(b *testing.B) {
 	ctx := a.ctx
 	id := a.projects[0].ID
 	plain := func() {
-		var p Project
-		if err := scanProject(pool.QueryRow(context.Background(), sqlProjectsFindByID, id, a.id), &p); err != nil {
+		if _, err := runtime.QueryOne(context.Background(), pool, sqlProjectsFindByID, id, runtime.Arg, scanProject, a.id); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -108,8 +108,7 @@ func BenchmarkTenantPolicy(b *testing.B) {
 		if _, err := br.Exec(); err != nil {
 			b.Fatal(err)
 		}
-		var p Project
-		if err := scanProject(br.QueryRow(), &p); err != nil {
+		if _, err := runtime.ScanOne(br.QueryRow(), scanProject); err != nil {
 			b.Fatal(err)
 		}
 		if err := br.Close(); err != nil {

@@ -18,11 +18,11 @@ import (
 
 // Project is one row of table projects.
 type Project struct {
-	ID        int64      `json:"id"`
-	OrgID     uuid.UUID  `json:"org_id"`
-	Code      string     `json:"code"`
-	Name      string     `json:"name"`
-	DeletedAt *time.Time `json:"deleted_at"`
+	ID        int64                   `json:"id"`
+	OrgID     uuid.UUID               `json:"org_id"`
+	Code      string                  `json:"code"`
+	Name      string                  `json:"name"`
+	DeletedAt runtime.Null[time.Time] `json:"deleted_at"`
 }
 
 // NewProject holds the values of a new row of table projects. The database sets
@@ -33,7 +33,7 @@ type NewProject struct {
 }
 
 // ProjectUpdate lists changes to a row of table projects. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged.
 type ProjectUpdate struct {
 	Code runtime.Opt[string] `json:"code,omitzero"`
 	Name runtime.Opt[string] `json:"name,omitzero"`
@@ -158,9 +158,15 @@ func (r *ProjectRepo) pick(live, all string) string {
 	return live
 }
 
-// scanProject reads a row of table projects, columns in table order, into v.
-func scanProject(row pgx.Row, v *Project) error {
-	return row.Scan(&v.ID, &v.OrgID, &v.Code, &v.Name, &v.DeletedAt)
+// scanProject gives the scan destinations of the fields of v, columns in table
+// order.
+func scanProject(v *Project, d []any) []any {
+	return append(d, &v.ID, &v.OrgID, &v.Code, &v.Name, &v.DeletedAt)
+}
+
+// argsNewProject gives the values Create binds from n.
+func argsNewProject(n *NewProject, d []any) []any {
+	return append(d, &n.Code, &n.Name)
 }
 
 const sqlProjectsCreate = `-- name: projects.Create
@@ -179,7 +185,7 @@ func (r *ProjectRepo) Create(ctx context.Context, n NewProject) (Project, error)
 		return Project{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlProjectsCreate, n.Code, n.Name, tenant), scanProject)
+	v, err := runtime.QueryOne(ctx, db, sqlProjectsCreate, n, argsNewProject, scanProject, tenant)
 	return v, wrapParamsErr(err, "projects.Create", "projects", []string{"code", "name"})
 }
 
@@ -199,7 +205,7 @@ func (r *ProjectRepo) FindByID(ctx context.Context, id int64) (Project, error) {
 		return Project{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.ScanOne(db.QueryRow(ctx, r.pick(sqlProjectsFindByID, sqlProjectsFindByIDWithDeleted), id, tenant), scanProject)
+	v, err := runtime.QueryOne(ctx, db, r.pick(sqlProjectsFindByID, sqlProjectsFindByIDWithDeleted), id, runtime.Arg, scanProject, tenant)
 	return v, wrapErr(err, "projects.FindByID", "projects")
 }
 
@@ -211,8 +217,8 @@ const sqlProjectsFindAllWithDeleted = `-- name: projects.FindAll replica=ok
 SELECT "id", "org_id", "code", "name", "deleted_at" FROM "projects"
 WHERE "org_id" = $1 ORDER BY "id"`
 
-// FindAll returns every row of table projects, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table projects in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *ProjectRepo) FindAll(ctx context.Context) ([]Project, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.FindAll", "projects")
 	if err != nil {
@@ -220,13 +226,13 @@ func (r *ProjectRepo) FindAll(ctx context.Context) ([]Project, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, r.pick(sqlProjectsFindAll, sqlProjectsFindAllWithDeleted), tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanProject)
+	items, err := runtime.Collect(rows, err, 0, scanProject)
 	return items, wrapErr(err, "projects.FindAll", "projects")
 }
 
-// Stream yields every row of table projects, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table projects in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *ProjectRepo) Stream(ctx context.Context) iter.Seq2[Project, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.Stream", "projects")
 	if err != nil {
@@ -256,11 +262,9 @@ SELECT "id", "org_id", "code", "name", "deleted_at" FROM "projects"
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table projects in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table projects in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *ProjectRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Project], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.List", "projects")
 	if err != nil {
@@ -286,6 +290,17 @@ SET "code" = COALESCE($2::text, "code"),
 WHERE "id" = $1 AND "org_id" = $4 AND "deleted_at" IS NULL
 RETURNING "id", "org_id", "code", "name", "deleted_at"`
 
+// updateProjects are the statements of ProjectRepo.Update: one per set of fields
+// set (see runtime.Update).
+var updateProjects = &runtime.Update{
+	Fallback: sqlProjectsUpdate, Keys: 1,
+}
+
+// argsProjectUpdate gives the value of each field of u, nil when unset.
+func argsProjectUpdate(u *ProjectUpdate, d []any) []any {
+	return append(d, u.Code.Arg(), u.Name.Arg())
+}
+
 // Update applies the set fields of u to the row of table projects with the given
 // id and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first.
@@ -298,11 +313,8 @@ func (r *ProjectRepo) Update(ctx context.Context, id int64, u ProjectUpdate) (Pr
 		return Project{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v Project
-	if err := scanProject(db.QueryRow(ctx, sqlProjectsUpdate, id, u.Code.Ptr(), u.Name.Ptr(), tenant), &v); err != nil {
-		return Project{}, wrapParamsErr(err, "projects.Update", "projects", []string{"id", "code", "name"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, db, updateProjects, id, runtime.Arg, u, argsProjectUpdate, scanProject, tenant)
+	return v, wrapParamsErr(err, "projects.Update", "projects", []string{"id", "code", "name"})
 }
 
 const sqlProjectsDelete = `-- name: projects.Delete
@@ -320,7 +332,7 @@ func (r *ProjectRepo) Delete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := db.Exec(ctx, sqlProjectsDelete, id, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlProjectsDelete, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "projects.Delete", "projects")
 }
 
@@ -354,7 +366,7 @@ func (r *ProjectRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := db.Exec(ctx, sqlProjectsHardDelete, id, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlProjectsHardDelete, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "projects.HardDelete", "projects")
 }
 
@@ -371,7 +383,7 @@ func (r *ProjectRepo) Restore(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := db.Exec(ctx, sqlProjectsRestore, id, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlProjectsRestore, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "projects.Restore", "projects")
 }
 
@@ -431,8 +443,7 @@ func (r *ProjectRepo) FindByIDs(ctx context.Context, ids []int64) ([]Project, er
 	if len(ids) == 0 {
 		return []Project{}, nil
 	}
-	rows, err := db.Query(ctx, r.pick(sqlProjectsFindByIDs, sqlProjectsFindByIDsWithDeleted), ids, tenant)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanProject)
+	items, err := runtime.Query(ctx, db, r.pick(sqlProjectsFindByIDs, sqlProjectsFindByIDsWithDeleted), ids, runtime.Arg, scanProject, len(ids), tenant)
 	return items, wrapErr(err, "projects.FindByIDs", "projects")
 }
 
@@ -498,7 +509,7 @@ func (r *ProjectRepo) CreateManyReturning(ctx context.Context, rows []NewProject
 		runtime.Column(rows, func(n *NewProject) string { return n.Name }),
 		tenant,
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanProject)
+	items, err := runtime.Collect(res, err, len(rows), scanProject)
 	return items, wrapErr(err, "projects.CreateManyReturning", "projects")
 }
 
@@ -511,12 +522,11 @@ WHERE "projects"."org_id" = $3 AND "projects"."deleted_at" IS NULL
 RETURNING "id", "org_id", "code", "name", "deleted_at"`
 
 // UpsertByOrgIDAndCode inserts n into table projects or, when a row with the same
-// (org_id, code) (among the rows where "deleted_at" IS NULL) exists, updates that
-// row from n, in one statement, and returns the row as stored. The update sets
-// every column of n except the key's and the primary key's; an optional field left
-// unset keeps the column's value. It validates n first. A row in the way that the
-// caller cannot see (another tenant's, or soft-deleted) is not updated: the error
-// has kind Conflict.
+// (org_id, code) (among the rows where "deleted_at" IS NULL) exists, updates it
+// from n (every column but the key's and the primary key's; an unset optional
+// field keeps its value), in one statement, and returns the row as stored. It
+// validates n first. A row in the way that the caller cannot see (another
+// tenant's, or soft-deleted) is not updated: the error has kind Conflict.
 func (r *ProjectRepo) UpsertByOrgIDAndCode(ctx context.Context, n NewProject) (Project, error) {
 	if err := n.Validate(); err != nil {
 		return Project{}, wrapErr(err, "projects.UpsertByOrgIDAndCode", "projects")
@@ -526,20 +536,11 @@ func (r *ProjectRepo) UpsertByOrgIDAndCode(ctx context.Context, n NewProject) (P
 		return Project{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v Project
-	for attempt := 0; attempt < 3; attempt++ {
-		err = scanProject(db.QueryRow(ctx, sqlProjectsUpsertByOrgIDAndCode, n.Code, n.Name, tenant), &v)
-		if !errors.Is(err, pgx.ErrNoRows) {
-			break
-		}
-	}
-	switch {
-	case errors.Is(err, pgx.ErrNoRows):
+	v, err := runtime.Retry(ctx, db, sqlProjectsUpsertByOrgIDAndCode, n, argsNewProject, scanProject, tenant)
+	if errors.Is(err, pgx.ErrNoRows) {
 		return Project{}, runtime.NewHiddenKeyError("projects.UpsertByOrgIDAndCode", "projects")
-	case err != nil:
-		return Project{}, wrapErr(err, "projects.UpsertByOrgIDAndCode", "projects")
 	}
-	return v, nil
+	return v, wrapErr(err, "projects.UpsertByOrgIDAndCode", "projects")
 }
 
 const sqlProjectsCreateIfAbsentByOrgIDAndCode = `-- name: projects.CreateIfAbsentByOrgIDAndCode
@@ -557,12 +558,11 @@ LIMIT 1`
 
 // CreateIfAbsentByOrgIDAndCode inserts n into table projects unless a row with the
 // same (org_id, code) (among the rows where "deleted_at" IS NULL) exists, and
-// returns the new row and true, or the existing row, unchanged, and false. One
-// statement does both (INSERT … ON CONFLICT DO NOTHING, then a read of the row
-// in the way); when that row was committed by a concurrent transaction after the
-// statement started, the statement cannot see it and runs again, up to three times
-// in all. It validates n first. When the row in the way is one the caller cannot
-// see (another tenant's, or soft-deleted), the error has kind Conflict.
+// returns the new row and true, or the existing row, unchanged, and false, in one
+// statement (run again, up to three times, when the row in the way was committed
+// after it started). It validates n first. When the row in the way is one the
+// caller cannot see (another tenant's, or soft-deleted), the error has kind
+// Conflict.
 func (r *ProjectRepo) CreateIfAbsentByOrgIDAndCode(ctx context.Context, n NewProject) (Project, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Project{}, false, wrapErr(err, "projects.CreateIfAbsentByOrgIDAndCode", "projects")
@@ -572,24 +572,11 @@ func (r *ProjectRepo) CreateIfAbsentByOrgIDAndCode(ctx context.Context, n NewPro
 		return Project{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	for attempt := 1; ; attempt++ {
-		var v Project
-		var created bool
-		err := db.QueryRow(ctx, sqlProjectsCreateIfAbsentByOrgIDAndCode, n.Code, n.Name, tenant).Scan(&created, &v.ID, &v.OrgID, &v.Code, &v.Name, &v.DeletedAt)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if errors.Is(err, pgx.ErrNoRows) {
-			// The row in the way is one the caller cannot see.
-			return Project{}, false, runtime.NewHiddenKeyError("projects.CreateIfAbsentByOrgIDAndCode", "projects")
-		}
-		if err != nil {
-			return Project{}, false, wrapErr(err, "projects.CreateIfAbsentByOrgIDAndCode", "projects")
-		}
-		return v, created, nil
+	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlProjectsCreateIfAbsentByOrgIDAndCode, n, argsNewProject, scanProject, tenant)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Project{}, false, runtime.NewHiddenKeyError("projects.CreateIfAbsentByOrgIDAndCode", "projects")
 	}
+	return v, created, wrapErr(err, "projects.CreateIfAbsentByOrgIDAndCode", "projects")
 }
 
 // ProjectKeyedUpdate is one row's changes for UpdateMany: its key, and the
@@ -741,8 +728,7 @@ func (r *ProjectRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Proje
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, r.pick(sqlProjectsListByOrgID, sqlProjectsListByOrgIDWithDeleted), orgID, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanProject)
+	items, err := runtime.Query(ctx, db, r.pick(sqlProjectsListByOrgID, sqlProjectsListByOrgIDWithDeleted), orgID, runtime.Arg, scanProject, 0, tenant)
 	return items, wrapErr(err, "projects.ListByOrgID", "projects")
 }
 
@@ -754,10 +740,8 @@ const sqlProjectsLoadByOrgIDWithDeleted = `-- name: projects.LoadByOrgID replica
 SELECT "id", "org_id", "code", "name", "deleted_at" FROM "projects"
 WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
-// loadProjectsByOrgID returns the rows of table projects whose org_id is one of
-// keys, grouped by org_id, each group in primary key order, with one query. Keys
-// without rows are not in the map. db must be scoped to tenant (runtime.Scope).
-// withDeleted includes soft-deleted rows.
+// loadProjectsByOrgID is LoadByOrgID on db. db must be scoped to tenant
+// (runtime.Scope). withDeleted includes soft-deleted rows.
 func loadProjectsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID, withDeleted bool) (map[uuid.UUID][]Project, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Project{}, nil
@@ -771,9 +755,8 @@ func loadProjectsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID,
 }
 
 // LoadByOrgID returns the rows of table projects whose org_id is one of keys,
-// grouped by org_id, each group in primary key order. It runs one query, however
-// many keys there are: load the children of a list of orgs without a query per
-// row. Keys without rows are not in the map.
+// grouped by org_id, each group in primary key order, with one query however many
+// keys; keys without rows are not in the map.
 func (r *ProjectRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Project, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.LoadByOrgID", "projects")
 	if err != nil {
@@ -786,18 +769,14 @@ func (r *ProjectRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uu
 
 // LoadTasks returns the rows of table tasks that reference each of parents
 // (tasks.project_id = projects.id), keyed by the parent's id, each group in
-// primary key order. It runs one query for all parents; parents without rows are
-// not in the map.
+// primary key order, with one query; parents without rows are not in the map.
 func (r *ProjectRepo) LoadTasks(ctx context.Context, parents []Project) (map[int64][]Task, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.LoadTasks", "projects")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := make([]int64, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Project) (int64, bool) { return p.ID, true })
 	m, err := loadTasksByProjectID(ctx, db, keys, tenant)
 	return m, wrapErr(err, "projects.LoadTasks", "projects")
 }
@@ -815,7 +794,7 @@ func (r *ProjectRepo) ByName(ctx context.Context, name string) ([]Project, error
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	rows, err := db.Query(ctx, sqlProjectsByName, name, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanProject)
+	items, err := runtime.Collect(rows, err, 0, scanProject)
 	return items, wrapErr(err, "projects.ByName", "projects")
 }
 
@@ -866,7 +845,7 @@ func (r *ProjectRepo) Search(ctx context.Context, q string) ([]Project, error) {
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	rows, err := db.Query(ctx, sqlProjectsSearch, tenant, q)
-	items, err := runtime.CollectRows(rows, err, 0, scanProject)
+	items, err := runtime.Collect(rows, err, 0, scanProject)
 	return items, wrapErr(err, "projects.Search", "projects")
 }
 
@@ -875,10 +854,10 @@ type CountAllRow struct {
 	N int64 `json:"n"`
 }
 
-// scanCountAllRow reads a row of the result of ProjectRepo.CountAll, columns in
-// declared order, into v.
-func scanCountAllRow(row pgx.Row, v *CountAllRow) error {
-	return row.Scan(&v.N)
+// scanCountAllRow gives the scan destinations of the fields of v, columns in
+// declared order.
+func scanCountAllRow(v *CountAllRow, d []any) []any {
+	return append(d, &v.N)
 }
 
 const sqlProjectsCountAll = `-- name: projects.CountAll

@@ -32,7 +32,7 @@ type NewTag struct {
 }
 
 // TagUpdate lists changes to a row of table tags. Unset fields leave their column
-// unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// unchanged.
 type TagUpdate struct {
 	Name   runtime.Opt[string]   `json:"name,omitzero"`
 	Colors runtime.Opt[[]string] `json:"colors,omitzero"`
@@ -141,9 +141,14 @@ func (u *TagUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanTag reads a row of table tags, columns in table order, into v.
-func scanTag(row pgx.Row, v *Tag) error {
-	return row.Scan(&v.ID, &v.OrgID, &v.Name, &v.Colors)
+// scanTag gives the scan destinations of the fields of v, columns in table order.
+func scanTag(v *Tag, d []any) []any {
+	return append(d, &v.ID, &v.OrgID, &v.Name, &v.Colors)
+}
+
+// argsNewTag gives the values Create binds from n.
+func argsNewTag(n *NewTag, d []any) []any {
+	return append(d, &n.Name, runtime.OptValue(&n.Colors))
 }
 
 const sqlTagsCreate = `-- name: tags.Create
@@ -162,7 +167,7 @@ func (r *TagRepo) Create(ctx context.Context, n NewTag) (Tag, error) {
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlTagsCreate, n.Name, n.Colors.Ptr(), tenant), scanTag)
+	v, err := runtime.QueryOne(ctx, db, sqlTagsCreate, n, argsNewTag, scanTag, tenant)
 	return v, wrapParamsErr(err, "tags.Create", "tags", []string{"name", "colors"})
 }
 
@@ -178,7 +183,7 @@ func (r *TagRepo) FindByID(ctx context.Context, id int64) (Tag, error) {
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlTagsFindByID, id, tenant), scanTag)
+	v, err := runtime.QueryOne(ctx, db, sqlTagsFindByID, id, runtime.Arg, scanTag, tenant)
 	return v, wrapErr(err, "tags.FindByID", "tags")
 }
 
@@ -186,8 +191,8 @@ const sqlTagsFindAll = `-- name: tags.FindAll replica=ok
 SELECT "id", "org_id", "name", "colors" FROM "tags"
 WHERE "org_id" = $1 ORDER BY "id"`
 
-// FindAll returns every row of table tags, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table tags in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *TagRepo) FindAll(ctx context.Context) ([]Tag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.FindAll", "tags")
 	if err != nil {
@@ -195,13 +200,13 @@ func (r *TagRepo) FindAll(ctx context.Context) ([]Tag, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlTagsFindAll, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanTag)
+	items, err := runtime.Collect(rows, err, 0, scanTag)
 	return items, wrapErr(err, "tags.FindAll", "tags")
 }
 
-// Stream yields every row of table tags, ordered by primary key, reading them from
-// the server as the loop goes: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields every row of table tags in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *TagRepo) Stream(ctx context.Context) iter.Seq2[Tag, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.Stream", "tags")
 	if err != nil {
@@ -221,10 +226,9 @@ SELECT "id", "org_id", "name", "colors" FROM "tags"
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table tags in primary key order: up to page.Limit
-// rows after the cursor page.After ("" for the first page). Pass the returned Next
-// cursor to get the following page; it is "" after the last one. Rows inserted
-// meanwhile after the cursor are included, and no row is returned twice.
+// List returns up to page.Limit rows of table tags in primary key order, after the
+// cursor page.After ("" for the first page); the page's Next cursor ("" after the
+// last page) gets the next one.
 func (r *TagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Tag], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.List", "tags")
 	if err != nil {
@@ -250,6 +254,17 @@ SET "name" = COALESCE($2::text, "name"),
 WHERE "id" = $1 AND "org_id" = $4
 RETURNING "id", "org_id", "name", "colors"`
 
+// updateTags are the statements of TagRepo.Update: one per set of fields set (see
+// runtime.Update).
+var updateTags = &runtime.Update{
+	Fallback: sqlTagsUpdate, Keys: 1,
+}
+
+// argsTagUpdate gives the value of each field of u, nil when unset.
+func argsTagUpdate(u *TagUpdate, d []any) []any {
+	return append(d, u.Name.Arg(), runtime.OptValue(&u.Colors))
+}
+
 // Update applies the set fields of u to the row of table tags with the given id
 // and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first.
@@ -262,11 +277,8 @@ func (r *TagRepo) Update(ctx context.Context, id int64, u TagUpdate) (Tag, error
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v Tag
-	if err := scanTag(db.QueryRow(ctx, sqlTagsUpdate, id, u.Name.Ptr(), u.Colors.Ptr(), tenant), &v); err != nil {
-		return Tag{}, wrapParamsErr(err, "tags.Update", "tags", []string{"id", "name", "colors"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, db, updateTags, id, runtime.Arg, u, argsTagUpdate, scanTag, tenant)
+	return v, wrapParamsErr(err, "tags.Update", "tags", []string{"id", "name", "colors"})
 }
 
 const sqlTagsDelete = `-- name: tags.Delete
@@ -280,7 +292,7 @@ func (r *TagRepo) Delete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := db.Exec(ctx, sqlTagsDelete, id, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlTagsDelete, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "tags.Delete", "tags")
 }
 
@@ -315,8 +327,7 @@ func (r *TagRepo) FindByIDs(ctx context.Context, ids []int64) ([]Tag, error) {
 	if len(ids) == 0 {
 		return []Tag{}, nil
 	}
-	rows, err := db.Query(ctx, sqlTagsFindByIDs, ids, tenant)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanTag)
+	items, err := runtime.Query(ctx, db, sqlTagsFindByIDs, ids, runtime.Arg, scanTag, len(ids), tenant)
 	return items, wrapErr(err, "tags.FindByIDs", "tags")
 }
 
@@ -338,8 +349,7 @@ func (r *TagRepo) CreateMany(ctx context.Context, rows []NewTag) (int64, error) 
 	}
 	b := &pgx.Batch{}
 	for i := range rows {
-		n := &rows[i]
-		b.Queue(sqlTagsCreate, n.Name, n.Colors.Ptr(), tenant)
+		b.Queue(sqlTagsCreate, append(argsNewTag(&rows[i], nil), tenant)...)
 	}
 	br := db.SendBatch(ctx, b)
 	for range rows {
@@ -373,14 +383,13 @@ func (r *TagRepo) CreateManyReturning(ctx context.Context, rows []NewTag) ([]Tag
 	}
 	b := &pgx.Batch{}
 	for i := range rows {
-		n := &rows[i]
-		b.Queue(sqlTagsCreate, n.Name, n.Colors.Ptr(), tenant)
+		b.Queue(sqlTagsCreate, append(argsNewTag(&rows[i], nil), tenant)...)
 	}
 	br := db.SendBatch(ctx, b)
 	out := make([]Tag, 0, len(rows))
 	for range rows {
-		var v Tag
-		if err := scanTag(br.QueryRow(), &v); err != nil {
+		v, err := runtime.ScanOne(br.QueryRow(), scanTag)
+		if err != nil {
 			br.Close()
 			return nil, wrapErr(err, "tags.CreateManyReturning", "tags")
 		}
@@ -401,11 +410,11 @@ WHERE "tags"."org_id" = $3
 RETURNING "id", "org_id", "name", "colors"`
 
 // UpsertByOrgIDAndName inserts n into table tags or, when a row with the same
-// (org_id, name) exists, updates that row from n, in one statement, and returns
-// the row as stored. The update sets every column of n except the key's and the
-// primary key's; an optional field left unset keeps the column's value. It
-// validates n first. A row in the way that the caller cannot see (another
-// tenant's, or soft-deleted) is not updated: the error has kind Conflict.
+// (org_id, name) exists, updates it from n (every column but the key's and the
+// primary key's; an unset optional field keeps its value), in one statement, and
+// returns the row as stored. It validates n first. A row in the way that the
+// caller cannot see (another tenant's, or soft-deleted) is not updated: the error
+// has kind Conflict.
 func (r *TagRepo) UpsertByOrgIDAndName(ctx context.Context, n NewTag) (Tag, error) {
 	if err := n.Validate(); err != nil {
 		return Tag{}, wrapErr(err, "tags.UpsertByOrgIDAndName", "tags")
@@ -415,20 +424,11 @@ func (r *TagRepo) UpsertByOrgIDAndName(ctx context.Context, n NewTag) (Tag, erro
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v Tag
-	for attempt := 0; attempt < 3; attempt++ {
-		err = scanTag(db.QueryRow(ctx, sqlTagsUpsertByOrgIDAndName, n.Name, n.Colors.Ptr(), tenant), &v)
-		if !errors.Is(err, pgx.ErrNoRows) {
-			break
-		}
-	}
-	switch {
-	case errors.Is(err, pgx.ErrNoRows):
+	v, err := runtime.Retry(ctx, db, sqlTagsUpsertByOrgIDAndName, n, argsNewTag, scanTag, tenant)
+	if errors.Is(err, pgx.ErrNoRows) {
 		return Tag{}, runtime.NewHiddenKeyError("tags.UpsertByOrgIDAndName", "tags")
-	case err != nil:
-		return Tag{}, wrapErr(err, "tags.UpsertByOrgIDAndName", "tags")
 	}
-	return v, nil
+	return v, wrapErr(err, "tags.UpsertByOrgIDAndName", "tags")
 }
 
 const sqlTagsCreateIfAbsentByOrgIDAndName = `-- name: tags.CreateIfAbsentByOrgIDAndName
@@ -446,12 +446,10 @@ LIMIT 1`
 
 // CreateIfAbsentByOrgIDAndName inserts n into table tags unless a row with the
 // same (org_id, name) exists, and returns the new row and true, or the existing
-// row, unchanged, and false. One statement does both (INSERT … ON CONFLICT DO
-// NOTHING, then a read of the row in the way); when that row was committed by a
-// concurrent transaction after the statement started, the statement cannot see it
-// and runs again, up to three times in all. It validates n first. When the row in
-// the way is one the caller cannot see (another tenant's, or soft-deleted), the
-// error has kind Conflict.
+// row, unchanged, and false, in one statement (run again, up to three times, when
+// the row in the way was committed after it started). It validates n first. When
+// the row in the way is one the caller cannot see (another tenant's, or
+// soft-deleted), the error has kind Conflict.
 func (r *TagRepo) CreateIfAbsentByOrgIDAndName(ctx context.Context, n NewTag) (Tag, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Tag{}, false, wrapErr(err, "tags.CreateIfAbsentByOrgIDAndName", "tags")
@@ -461,24 +459,11 @@ func (r *TagRepo) CreateIfAbsentByOrgIDAndName(ctx context.Context, n NewTag) (T
 		return Tag{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	for attempt := 1; ; attempt++ {
-		var v Tag
-		var created bool
-		err := db.QueryRow(ctx, sqlTagsCreateIfAbsentByOrgIDAndName, n.Name, n.Colors.Ptr(), tenant).Scan(&created, &v.ID, &v.OrgID, &v.Name, &v.Colors)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if errors.Is(err, pgx.ErrNoRows) {
-			// The row in the way is one the caller cannot see.
-			return Tag{}, false, runtime.NewHiddenKeyError("tags.CreateIfAbsentByOrgIDAndName", "tags")
-		}
-		if err != nil {
-			return Tag{}, false, wrapErr(err, "tags.CreateIfAbsentByOrgIDAndName", "tags")
-		}
-		return v, created, nil
+	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlTagsCreateIfAbsentByOrgIDAndName, n, argsNewTag, scanTag, tenant)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Tag{}, false, runtime.NewHiddenKeyError("tags.CreateIfAbsentByOrgIDAndName", "tags")
 	}
+	return v, created, wrapErr(err, "tags.CreateIfAbsentByOrgIDAndName", "tags")
 }
 
 // TagKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
@@ -624,8 +609,7 @@ func (r *TagRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Tag, erro
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlTagsListByOrgID, orgID, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanTag)
+	items, err := runtime.Query(ctx, db, sqlTagsListByOrgID, orgID, runtime.Arg, scanTag, 0, tenant)
 	return items, wrapErr(err, "tags.ListByOrgID", "tags")
 }
 
@@ -633,9 +617,8 @@ const sqlTagsLoadByOrgID = `-- name: tags.LoadByOrgID replica=ok
 SELECT "id", "org_id", "name", "colors" FROM "tags"
 WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
-// loadTagsByOrgID returns the rows of table tags whose org_id is one of keys,
-// grouped by org_id, each group in primary key order, with one query. Keys without
-// rows are not in the map. db must be scoped to tenant (runtime.Scope).
+// loadTagsByOrgID is LoadByOrgID on db. db must be scoped to tenant
+// (runtime.Scope).
 func loadTagsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Tag, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Tag{}, nil
@@ -645,9 +628,8 @@ func loadTagsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, ten
 }
 
 // LoadByOrgID returns the rows of table tags whose org_id is one of keys, grouped
-// by org_id, each group in primary key order. It runs one query, however many keys
-// there are: load the children of a list of orgs without a query per row. Keys
-// without rows are not in the map.
+// by org_id, each group in primary key order, with one query however many keys;
+// keys without rows are not in the map.
 func (r *TagRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Tag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.LoadByOrgID", "tags")
 	if err != nil {
@@ -660,18 +642,14 @@ func (r *TagRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.U
 
 // LoadTaskTags returns the rows of table task_tags that reference each of parents
 // (task_tags.tag_id = tags.id), keyed by the parent's id, each group in primary
-// key order. It runs one query for all parents; parents without rows are not in
-// the map.
+// key order, with one query; parents without rows are not in the map.
 func (r *TagRepo) LoadTaskTags(ctx context.Context, parents []Tag) (map[int64][]TaskTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.LoadTaskTags", "tags")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := make([]int64, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Tag) (int64, bool) { return p.ID, true })
 	m, err := loadTaskTagsByTagID(ctx, db, keys, tenant)
 	return m, wrapErr(err, "tags.LoadTaskTags", "tags")
 }
@@ -691,28 +669,13 @@ func (r *TagRepo) LoadTasks(ctx context.Context, parents []Tag) (map[int64][]Tas
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := make([]int64, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
-	m := make(map[int64][]Task)
+	keys := runtime.Keys(parents, func(p *Tag) (int64, bool) { return p.ID, true })
 	if len(keys) == 0 {
-		return m, nil
+		return map[int64][]Task{}, nil
 	}
 	rows, err := db.Query(ctx, sqlTagsLoadTasks, keys, tenant)
+	m, err := runtime.GroupRowsBy[int64](rows, err, scanTask)
 	if err != nil {
-		return nil, wrapErr(err, "tags.LoadTasks", "tags")
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var k int64
-		var v Task
-		if err := rows.Scan(&k, &v.ID, &v.OrgID, &v.ProjectID, &v.Title, &v.Done, &v.Version); err != nil {
-			return nil, wrapErr(err, "tags.LoadTasks", "tags")
-		}
-		m[k] = append(m[k], v)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, wrapErr(err, "tags.LoadTasks", "tags")
 	}
 	return m, nil

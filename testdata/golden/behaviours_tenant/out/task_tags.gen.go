@@ -30,8 +30,7 @@ type NewTaskTag struct {
 }
 
 // TaskTagUpdate lists changes to a row of table task_tags. Unset fields leave
-// their column unchanged; a nullable column is set to NULL with
-// runtime.Set[*T](nil).
+// their column unchanged.
 type TaskTagUpdate struct{}
 
 // TaskTagRepo reads and writes table task_tags.
@@ -112,9 +111,15 @@ func (n *NewTaskTag) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(n))
 }
 
-// scanTaskTag reads a row of table task_tags, columns in table order, into v.
-func scanTaskTag(row pgx.Row, v *TaskTag) error {
-	return row.Scan(&v.TaskID, &v.TagID, &v.OrgID)
+// scanTaskTag gives the scan destinations of the fields of v, columns in table
+// order.
+func scanTaskTag(v *TaskTag, d []any) []any {
+	return append(d, &v.TaskID, &v.TagID, &v.OrgID)
+}
+
+// argsNewTaskTag gives the values Create binds from n.
+func argsNewTaskTag(n *NewTaskTag, d []any) []any {
+	return append(d, &n.TaskID, &n.TagID)
 }
 
 const sqlTaskTagsCreate = `-- name: task_tags.Create
@@ -130,7 +135,7 @@ func (r *TaskTagRepo) Create(ctx context.Context, n NewTaskTag) (TaskTag, error)
 		return TaskTag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlTaskTagsCreate, n.TaskID, n.TagID, tenant), scanTaskTag)
+	v, err := runtime.QueryOne(ctx, db, sqlTaskTagsCreate, n, argsNewTaskTag, scanTaskTag, tenant)
 	return v, wrapParamsErr(err, "task_tags.Create", "task_tags", []string{"task_id", "tag_id"})
 }
 
@@ -146,7 +151,7 @@ func (r *TaskTagRepo) FindByID(ctx context.Context, taskID int64, tagID int64) (
 		return TaskTag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlTaskTagsFindByID, taskID, tagID, tenant), scanTaskTag)
+	v, err := runtime.QueryOne(ctx, db, sqlTaskTagsFindByID, taskID, runtime.Arg, scanTaskTag, tagID, tenant)
 	return v, wrapErr(err, "task_tags.FindByID", "task_tags")
 }
 
@@ -154,8 +159,8 @@ const sqlTaskTagsFindAll = `-- name: task_tags.FindAll replica=ok
 SELECT "task_id", "tag_id", "org_id" FROM "task_tags"
 WHERE "org_id" = $1 ORDER BY "task_id", "tag_id"`
 
-// FindAll returns every row of table task_tags, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table task_tags in primary key order, all in
+// memory; List and Stream do not hold them all.
 func (r *TaskTagRepo) FindAll(ctx context.Context) ([]TaskTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "task_tags.FindAll", "task_tags")
 	if err != nil {
@@ -163,13 +168,13 @@ func (r *TaskTagRepo) FindAll(ctx context.Context) ([]TaskTag, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlTaskTagsFindAll, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanTaskTag)
+	items, err := runtime.Collect(rows, err, 0, scanTaskTag)
 	return items, wrapErr(err, "task_tags.FindAll", "task_tags")
 }
 
-// Stream yields every row of table task_tags, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table task_tags in primary key order as the loop
+// reads them from the server: memory use does not grow with the table. An error
+// ends the sequence.
 func (r *TaskTagRepo) Stream(ctx context.Context) iter.Seq2[TaskTag, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "task_tags.Stream", "task_tags")
 	if err != nil {
@@ -189,11 +194,9 @@ SELECT "task_id", "tag_id", "org_id" FROM "task_tags"
 WHERE ("task_id", "tag_id") > ($1, $2) AND "org_id" = $4 ORDER BY "task_id", "tag_id"
 LIMIT $3`
 
-// List returns a page of rows of table task_tags in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table task_tags in primary key order,
+// after the cursor page.After ("" for the first page); the page's Next cursor (""
+// after the last page) gets the next one.
 func (r *TaskTagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[TaskTag], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "task_tags.List", "task_tags")
 	if err != nil {
@@ -226,11 +229,8 @@ func (r *TaskTagRepo) Update(ctx context.Context, taskID int64, tagID int64, u T
 		return TaskTag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v TaskTag
-	if err := scanTaskTag(db.QueryRow(ctx, sqlTaskTagsUpdate, taskID, tagID, tenant), &v); err != nil {
-		return TaskTag{}, wrapParamsErr(err, "task_tags.Update", "task_tags", []string{"task_id", "tag_id"})
-	}
-	return v, nil
+	v, err := runtime.QueryOne(ctx, db, sqlTaskTagsUpdate, taskID, runtime.Arg, scanTaskTag, tagID, tenant)
+	return v, wrapParamsErr(err, "task_tags.Update", "task_tags", []string{"task_id", "tag_id"})
 }
 
 const sqlTaskTagsDelete = `-- name: task_tags.Delete
@@ -244,7 +244,7 @@ func (r *TaskTagRepo) Delete(ctx context.Context, taskID int64, tagID int64) (bo
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := db.Exec(ctx, sqlTaskTagsDelete, taskID, tagID, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlTaskTagsDelete, taskID, runtime.Arg, tagID, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "task_tags.Delete", "task_tags")
 }
 
@@ -319,7 +319,7 @@ func (r *TaskTagRepo) CreateManyReturning(ctx context.Context, rows []NewTaskTag
 		runtime.Column(rows, func(n *NewTaskTag) int64 { return n.TagID }),
 		tenant,
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanTaskTag)
+	items, err := runtime.Collect(res, err, len(rows), scanTaskTag)
 	return items, wrapErr(err, "task_tags.CreateManyReturning", "task_tags")
 }
 
@@ -332,31 +332,21 @@ WHERE "task_tags"."org_id" = $3
 RETURNING "task_id", "tag_id", "org_id"`
 
 // UpsertByTaskIDAndTagID inserts n into table task_tags or, when a row with the
-// same (task_id, tag_id) exists, updates that row from n, in one statement, and
-// returns the row as stored. The update sets every column of n except the key's
-// and the primary key's; an optional field left unset keeps the column's value. A
-// row in the way that the caller cannot see (another tenant's, or soft-deleted) is
-// not updated: the error has kind Conflict.
+// same (task_id, tag_id) exists, updates it from n (every column but the key's and
+// the primary key's; an unset optional field keeps its value), in one statement,
+// and returns the row as stored. A row in the way that the caller cannot see
+// (another tenant's, or soft-deleted) is not updated: the error has kind Conflict.
 func (r *TaskTagRepo) UpsertByTaskIDAndTagID(ctx context.Context, n NewTaskTag) (TaskTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "task_tags.UpsertByTaskIDAndTagID", "task_tags")
 	if err != nil {
 		return TaskTag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v TaskTag
-	for attempt := 0; attempt < 3; attempt++ {
-		err = scanTaskTag(db.QueryRow(ctx, sqlTaskTagsUpsertByTaskIDAndTagID, n.TaskID, n.TagID, tenant), &v)
-		if !errors.Is(err, pgx.ErrNoRows) {
-			break
-		}
-	}
-	switch {
-	case errors.Is(err, pgx.ErrNoRows):
+	v, err := runtime.Retry(ctx, db, sqlTaskTagsUpsertByTaskIDAndTagID, n, argsNewTaskTag, scanTaskTag, tenant)
+	if errors.Is(err, pgx.ErrNoRows) {
 		return TaskTag{}, runtime.NewHiddenKeyError("task_tags.UpsertByTaskIDAndTagID", "task_tags")
-	case err != nil:
-		return TaskTag{}, wrapErr(err, "task_tags.UpsertByTaskIDAndTagID", "task_tags")
 	}
-	return v, nil
+	return v, wrapErr(err, "task_tags.UpsertByTaskIDAndTagID", "task_tags")
 }
 
 const sqlTaskTagsCreateIfAbsentByTaskIDAndTagID = `-- name: task_tags.CreateIfAbsentByTaskIDAndTagID
@@ -374,36 +364,21 @@ LIMIT 1`
 
 // CreateIfAbsentByTaskIDAndTagID inserts n into table task_tags unless a row with
 // the same (task_id, tag_id) exists, and returns the new row and true, or the
-// existing row, unchanged, and false. One statement does both (INSERT … ON
-// CONFLICT DO NOTHING, then a read of the row in the way); when that row was
-// committed by a concurrent transaction after the statement started, the statement
-// cannot see it and runs again, up to three times in all. When the row in the way
-// is one the caller cannot see (another tenant's, or soft-deleted), the error has
-// kind Conflict.
+// existing row, unchanged, and false, in one statement (run again, up to three
+// times, when the row in the way was committed after it started). When the row in
+// the way is one the caller cannot see (another tenant's, or soft-deleted), the
+// error has kind Conflict.
 func (r *TaskTagRepo) CreateIfAbsentByTaskIDAndTagID(ctx context.Context, n NewTaskTag) (TaskTag, bool, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "task_tags.CreateIfAbsentByTaskIDAndTagID", "task_tags")
 	if err != nil {
 		return TaskTag{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	for attempt := 1; ; attempt++ {
-		var v TaskTag
-		var created bool
-		err := db.QueryRow(ctx, sqlTaskTagsCreateIfAbsentByTaskIDAndTagID, n.TaskID, n.TagID, tenant).Scan(&created, &v.TaskID, &v.TagID, &v.OrgID)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if errors.Is(err, pgx.ErrNoRows) {
-			// The row in the way is one the caller cannot see.
-			return TaskTag{}, false, runtime.NewHiddenKeyError("task_tags.CreateIfAbsentByTaskIDAndTagID", "task_tags")
-		}
-		if err != nil {
-			return TaskTag{}, false, wrapErr(err, "task_tags.CreateIfAbsentByTaskIDAndTagID", "task_tags")
-		}
-		return v, created, nil
+	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlTaskTagsCreateIfAbsentByTaskIDAndTagID, n, argsNewTaskTag, scanTaskTag, tenant)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return TaskTag{}, false, runtime.NewHiddenKeyError("task_tags.CreateIfAbsentByTaskIDAndTagID", "task_tags")
 	}
+	return v, created, wrapErr(err, "task_tags.CreateIfAbsentByTaskIDAndTagID", "task_tags")
 }
 
 // TaskTagKey is the primary key of a row of table task_tags.
@@ -504,8 +479,7 @@ func (r *TaskTagRepo) ListByTaskID(ctx context.Context, taskID int64) ([]TaskTag
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlTaskTagsListByTaskID, taskID, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanTaskTag)
+	items, err := runtime.Query(ctx, db, sqlTaskTagsListByTaskID, taskID, runtime.Arg, scanTaskTag, 0, tenant)
 	return items, wrapErr(err, "task_tags.ListByTaskID", "task_tags")
 }
 
@@ -513,9 +487,8 @@ const sqlTaskTagsLoadByTaskID = `-- name: task_tags.LoadByTaskID replica=ok
 SELECT "task_id", "tag_id", "org_id" FROM "task_tags"
 WHERE "task_id" = ANY($1) AND "org_id" = $2 ORDER BY "task_id", "tag_id"`
 
-// loadTaskTagsByTaskID returns the rows of table task_tags whose task_id is one of
-// keys, grouped by task_id, each group in primary key order, with one query. Keys
-// without rows are not in the map. db must be scoped to tenant (runtime.Scope).
+// loadTaskTagsByTaskID is LoadByTaskID on db. db must be scoped to tenant
+// (runtime.Scope).
 func loadTaskTagsByTaskID(ctx context.Context, db runtime.DBTX, keys []int64, tenant uuid.UUID) (map[int64][]TaskTag, error) {
 	if len(keys) == 0 {
 		return map[int64][]TaskTag{}, nil
@@ -525,9 +498,8 @@ func loadTaskTagsByTaskID(ctx context.Context, db runtime.DBTX, keys []int64, te
 }
 
 // LoadByTaskID returns the rows of table task_tags whose task_id is one of keys,
-// grouped by task_id, each group in primary key order. It runs one query, however
-// many keys there are: load the children of a list of tasks without a query per
-// row. Keys without rows are not in the map.
+// grouped by task_id, each group in primary key order, with one query however many
+// keys; keys without rows are not in the map.
 func (r *TaskTagRepo) LoadByTaskID(ctx context.Context, keys []int64) (map[int64][]TaskTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "task_tags.LoadByTaskID", "task_tags")
 	if err != nil {
@@ -550,8 +522,7 @@ func (r *TaskTagRepo) ListByTagID(ctx context.Context, tagID int64) ([]TaskTag, 
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlTaskTagsListByTagID, tagID, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanTaskTag)
+	items, err := runtime.Query(ctx, db, sqlTaskTagsListByTagID, tagID, runtime.Arg, scanTaskTag, 0, tenant)
 	return items, wrapErr(err, "task_tags.ListByTagID", "task_tags")
 }
 
@@ -559,9 +530,8 @@ const sqlTaskTagsLoadByTagID = `-- name: task_tags.LoadByTagID replica=ok
 SELECT "task_id", "tag_id", "org_id" FROM "task_tags"
 WHERE "tag_id" = ANY($1) AND "org_id" = $2 ORDER BY "task_id", "tag_id"`
 
-// loadTaskTagsByTagID returns the rows of table task_tags whose tag_id is one of
-// keys, grouped by tag_id, each group in primary key order, with one query. Keys
-// without rows are not in the map. db must be scoped to tenant (runtime.Scope).
+// loadTaskTagsByTagID is LoadByTagID on db. db must be scoped to tenant
+// (runtime.Scope).
 func loadTaskTagsByTagID(ctx context.Context, db runtime.DBTX, keys []int64, tenant uuid.UUID) (map[int64][]TaskTag, error) {
 	if len(keys) == 0 {
 		return map[int64][]TaskTag{}, nil
@@ -571,9 +541,8 @@ func loadTaskTagsByTagID(ctx context.Context, db runtime.DBTX, keys []int64, ten
 }
 
 // LoadByTagID returns the rows of table task_tags whose tag_id is one of keys,
-// grouped by tag_id, each group in primary key order. It runs one query, however
-// many keys there are: load the children of a list of tags without a query per
-// row. Keys without rows are not in the map.
+// grouped by tag_id, each group in primary key order, with one query however many
+// keys; keys without rows are not in the map.
 func (r *TaskTagRepo) LoadByTagID(ctx context.Context, keys []int64) (map[int64][]TaskTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "task_tags.LoadByTagID", "task_tags")
 	if err != nil {
@@ -596,8 +565,7 @@ func (r *TaskTagRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]TaskT
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlTaskTagsListByOrgID, orgID, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanTaskTag)
+	items, err := runtime.Query(ctx, db, sqlTaskTagsListByOrgID, orgID, runtime.Arg, scanTaskTag, 0, tenant)
 	return items, wrapErr(err, "task_tags.ListByOrgID", "task_tags")
 }
 
@@ -605,9 +573,8 @@ const sqlTaskTagsLoadByOrgID = `-- name: task_tags.LoadByOrgID replica=ok
 SELECT "task_id", "tag_id", "org_id" FROM "task_tags"
 WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "task_id", "tag_id"`
 
-// loadTaskTagsByOrgID returns the rows of table task_tags whose org_id is one of
-// keys, grouped by org_id, each group in primary key order, with one query. Keys
-// without rows are not in the map. db must be scoped to tenant (runtime.Scope).
+// loadTaskTagsByOrgID is LoadByOrgID on db. db must be scoped to tenant
+// (runtime.Scope).
 func loadTaskTagsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]TaskTag, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]TaskTag{}, nil
@@ -617,9 +584,8 @@ func loadTaskTagsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID,
 }
 
 // LoadByOrgID returns the rows of table task_tags whose org_id is one of keys,
-// grouped by org_id, each group in primary key order. It runs one query, however
-// many keys there are: load the children of a list of orgs without a query per
-// row. Keys without rows are not in the map.
+// grouped by org_id, each group in primary key order, with one query however many
+// keys; keys without rows are not in the map.
 func (r *TaskTagRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]TaskTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "task_tags.LoadByOrgID", "task_tags")
 	if err != nil {

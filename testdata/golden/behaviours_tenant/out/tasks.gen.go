@@ -35,7 +35,7 @@ type NewTask struct {
 }
 
 // TaskUpdate lists changes to a row of table tasks. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged.
 type TaskUpdate struct {
 	ProjectID runtime.Opt[int64]  `json:"project_id,omitzero"`
 	Title     runtime.Opt[string] `json:"title,omitzero"`
@@ -138,9 +138,14 @@ func (u *TaskUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanTask reads a row of table tasks, columns in table order, into v.
-func scanTask(row pgx.Row, v *Task) error {
-	return row.Scan(&v.ID, &v.OrgID, &v.ProjectID, &v.Title, &v.Done, &v.Version)
+// scanTask gives the scan destinations of the fields of v, columns in table order.
+func scanTask(v *Task, d []any) []any {
+	return append(d, &v.ID, &v.OrgID, &v.ProjectID, &v.Title, &v.Done, &v.Version)
+}
+
+// argsNewTask gives the values Create binds from n.
+func argsNewTask(n *NewTask, d []any) []any {
+	return append(d, &n.ProjectID, &n.Title, n.Done.Arg())
 }
 
 const sqlTasksCreate = `-- name: tasks.Create
@@ -159,7 +164,7 @@ func (r *TaskRepo) Create(ctx context.Context, n NewTask) (Task, error) {
 		return Task{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlTasksCreate, n.ProjectID, n.Title, n.Done.Ptr(), tenant), scanTask)
+	v, err := runtime.QueryOne(ctx, db, sqlTasksCreate, n, argsNewTask, scanTask, tenant)
 	return v, wrapParamsErr(err, "tasks.Create", "tasks", []string{"project_id", "title", "done"})
 }
 
@@ -175,7 +180,7 @@ func (r *TaskRepo) FindByID(ctx context.Context, id int64) (Task, error) {
 		return Task{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlTasksFindByID, id, tenant), scanTask)
+	v, err := runtime.QueryOne(ctx, db, sqlTasksFindByID, id, runtime.Arg, scanTask, tenant)
 	return v, wrapErr(err, "tasks.FindByID", "tasks")
 }
 
@@ -183,8 +188,8 @@ const sqlTasksFindAll = `-- name: tasks.FindAll replica=ok
 SELECT "id", "org_id", "project_id", "title", "done", "version" FROM "tasks"
 WHERE "org_id" = $1 ORDER BY "id"`
 
-// FindAll returns every row of table tasks, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table tasks in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *TaskRepo) FindAll(ctx context.Context) ([]Task, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tasks.FindAll", "tasks")
 	if err != nil {
@@ -192,13 +197,13 @@ func (r *TaskRepo) FindAll(ctx context.Context) ([]Task, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlTasksFindAll, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanTask)
+	items, err := runtime.Collect(rows, err, 0, scanTask)
 	return items, wrapErr(err, "tasks.FindAll", "tasks")
 }
 
-// Stream yields every row of table tasks, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table tasks in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *TaskRepo) Stream(ctx context.Context) iter.Seq2[Task, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tasks.Stream", "tasks")
 	if err != nil {
@@ -218,11 +223,9 @@ SELECT "id", "org_id", "project_id", "title", "done", "version" FROM "tasks"
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table tasks in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table tasks in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *TaskRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Task], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tasks.List", "tasks")
 	if err != nil {
@@ -250,6 +253,17 @@ SET "project_id" = COALESCE($2::bigint, "project_id"),
 WHERE "id" = $1 AND "org_id" = $6 AND "version" = $5
 RETURNING "id", "org_id", "project_id", "title", "done", "version"`
 
+// updateTasks are the statements of TaskRepo.Update: one per set of fields set
+// (see runtime.Update).
+var updateTasks = &runtime.Update{
+	Fallback: sqlTasksUpdate, Keys: 1,
+}
+
+// argsTaskUpdate gives the value of each field of u, nil when unset.
+func argsTaskUpdate(u *TaskUpdate, d []any) []any {
+	return append(d, u.ProjectID.Arg(), u.Title.Arg(), u.Done.Arg())
+}
+
 const sqlTasksExists = `-- name: tasks.Exists
 SELECT EXISTS (SELECT 1 FROM "tasks"
 WHERE "id" = $1 AND "org_id" = $2)`
@@ -268,17 +282,14 @@ func (r *TaskRepo) Update(ctx context.Context, id int64, version int64, u TaskUp
 		return Task{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	var v Task
-	if err := scanTask(db.QueryRow(ctx, sqlTasksUpdate, id, u.ProjectID.Ptr(), u.Title.Ptr(), u.Done.Ptr(), version, tenant), &v); err != nil {
-		if errors.Is(err, pgx.ErrNoRows) {
-			// No row matched: a stale version is a conflict; a missing row stays not found.
-			if stale := runtime.StaleVersion(ctx, db, "tasks.Update", "tasks", sqlTasksExists, id, tenant); stale != nil {
-				err = stale
-			}
+	v, err := runtime.UpdateOne(ctx, db, updateTasks, id, runtime.Arg, u, argsTaskUpdate, scanTask, version, tenant)
+	if errors.Is(err, pgx.ErrNoRows) {
+		// No row matched: a stale version is a conflict; a missing row stays not found.
+		if stale := runtime.StaleVersion(ctx, db, "tasks.Update", "tasks", sqlTasksExists, id, tenant); stale != nil {
+			err = stale
 		}
-		return Task{}, wrapParamsErr(err, "tasks.Update", "tasks", []string{"id", "project_id", "title", "done"})
 	}
-	return v, nil
+	return v, wrapParamsErr(err, "tasks.Update", "tasks", []string{"id", "project_id", "title", "done"})
 }
 
 const sqlTasksDelete = `-- name: tasks.Delete
@@ -294,7 +305,7 @@ func (r *TaskRepo) Delete(ctx context.Context, id int64, version int64) (bool, e
 		return false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	tag, err := db.Exec(ctx, sqlTasksDelete, id, version, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlTasksDelete, id, runtime.Arg, version, tenant)
 	if err != nil || tag.RowsAffected() > 0 {
 		return err == nil, wrapErr(err, "tasks.Delete", "tasks")
 	}
@@ -334,7 +345,7 @@ func (r *TaskRepo) AuditTrail(ctx context.Context, id int64) ([]runtime.AuditEnt
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlTasksAuditTrail, id, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, runtime.ScanAuditEntry)
+	items, err := runtime.Collect(rows, err, 0, runtime.ScanAuditEntry)
 	return items, wrapErr(err, "tasks.AuditTrail", "tasks")
 }
 
@@ -354,8 +365,7 @@ func (r *TaskRepo) FindByIDs(ctx context.Context, ids []int64) ([]Task, error) {
 	if len(ids) == 0 {
 		return []Task{}, nil
 	}
-	rows, err := db.Query(ctx, sqlTasksFindByIDs, ids, tenant)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanTask)
+	items, err := runtime.Query(ctx, db, sqlTasksFindByIDs, ids, runtime.Arg, scanTask, len(ids), tenant)
 	return items, wrapErr(err, "tasks.FindByIDs", "tasks")
 }
 
@@ -423,7 +433,7 @@ func (r *TaskRepo) CreateManyReturning(ctx context.Context, rows []NewTask) ([]T
 		runtime.Column(rows, func(n *NewTask) *bool { return n.Done.Ptr() }),
 		tenant,
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanTask)
+	items, err := runtime.Collect(res, err, len(rows), scanTask)
 	return items, wrapErr(err, "tasks.CreateManyReturning", "tasks")
 }
 
@@ -530,8 +540,7 @@ func (r *TaskRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Task, er
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlTasksListByOrgID, orgID, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanTask)
+	items, err := runtime.Query(ctx, db, sqlTasksListByOrgID, orgID, runtime.Arg, scanTask, 0, tenant)
 	return items, wrapErr(err, "tasks.ListByOrgID", "tasks")
 }
 
@@ -539,9 +548,8 @@ const sqlTasksLoadByOrgID = `-- name: tasks.LoadByOrgID replica=ok
 SELECT "id", "org_id", "project_id", "title", "done", "version" FROM "tasks"
 WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
-// loadTasksByOrgID returns the rows of table tasks whose org_id is one of keys,
-// grouped by org_id, each group in primary key order, with one query. Keys without
-// rows are not in the map. db must be scoped to tenant (runtime.Scope).
+// loadTasksByOrgID is LoadByOrgID on db. db must be scoped to tenant
+// (runtime.Scope).
 func loadTasksByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Task, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Task{}, nil
@@ -551,9 +559,8 @@ func loadTasksByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, te
 }
 
 // LoadByOrgID returns the rows of table tasks whose org_id is one of keys, grouped
-// by org_id, each group in primary key order. It runs one query, however many keys
-// there are: load the children of a list of orgs without a query per row. Keys
-// without rows are not in the map.
+// by org_id, each group in primary key order, with one query however many keys;
+// keys without rows are not in the map.
 func (r *TaskRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Task, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tasks.LoadByOrgID", "tasks")
 	if err != nil {
@@ -576,8 +583,7 @@ func (r *TaskRepo) ListByProjectID(ctx context.Context, projectID int64) ([]Task
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlTasksListByProjectID, projectID, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanTask)
+	items, err := runtime.Query(ctx, db, sqlTasksListByProjectID, projectID, runtime.Arg, scanTask, 0, tenant)
 	return items, wrapErr(err, "tasks.ListByProjectID", "tasks")
 }
 
@@ -585,9 +591,7 @@ const sqlTasksLoadByProjectID = `-- name: tasks.LoadByProjectID replica=ok
 SELECT "id", "org_id", "project_id", "title", "done", "version" FROM "tasks"
 WHERE "project_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
-// loadTasksByProjectID returns the rows of table tasks whose project_id is one of
-// keys, grouped by project_id, each group in primary key order, with one query.
-// Keys without rows are not in the map. db must be scoped to tenant
+// loadTasksByProjectID is LoadByProjectID on db. db must be scoped to tenant
 // (runtime.Scope).
 func loadTasksByProjectID(ctx context.Context, db runtime.DBTX, keys []int64, tenant uuid.UUID) (map[int64][]Task, error) {
 	if len(keys) == 0 {
@@ -598,9 +602,8 @@ func loadTasksByProjectID(ctx context.Context, db runtime.DBTX, keys []int64, te
 }
 
 // LoadByProjectID returns the rows of table tasks whose project_id is one of keys,
-// grouped by project_id, each group in primary key order. It runs one query,
-// however many keys there are: load the children of a list of projects without a
-// query per row. Keys without rows are not in the map.
+// grouped by project_id, each group in primary key order, with one query however
+// many keys; keys without rows are not in the map.
 func (r *TaskRepo) LoadByProjectID(ctx context.Context, keys []int64) (map[int64][]Task, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tasks.LoadByProjectID", "tasks")
 	if err != nil {
@@ -613,18 +616,14 @@ func (r *TaskRepo) LoadByProjectID(ctx context.Context, keys []int64) (map[int64
 
 // LoadTaskTags returns the rows of table task_tags that reference each of parents
 // (task_tags.task_id = tasks.id), keyed by the parent's id, each group in primary
-// key order. It runs one query for all parents; parents without rows are not in
-// the map.
+// key order, with one query; parents without rows are not in the map.
 func (r *TaskRepo) LoadTaskTags(ctx context.Context, parents []Task) (map[int64][]TaskTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tasks.LoadTaskTags", "tasks")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := make([]int64, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Task) (int64, bool) { return p.ID, true })
 	m, err := loadTaskTagsByTaskID(ctx, db, keys, tenant)
 	return m, wrapErr(err, "tasks.LoadTaskTags", "tasks")
 }
@@ -642,6 +641,6 @@ func (r *TaskRepo) Open(ctx context.Context) ([]Task, error) {
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
 	rows, err := db.Query(ctx, sqlTasksOpen, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanTask)
+	items, err := runtime.Collect(rows, err, 0, scanTask)
 	return items, wrapErr(err, "tasks.Open", "tasks")
 }

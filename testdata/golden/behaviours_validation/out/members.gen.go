@@ -7,7 +7,6 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 	"time"
 
@@ -19,29 +18,29 @@ import (
 
 // Member is one row of table members.
 type Member struct {
-	ID        uuid.UUID       `json:"id"`
-	TeamID    *int64          `json:"team_id"`
-	Email     string          `json:"email"`
-	Handle    string          `json:"handle"`
-	Name      string          `json:"name"`
-	Website   *string         `json:"website"`
-	Phone     *string         `json:"phone"`
-	Host      string          `json:"host"`
-	Slug      string          `json:"slug"`
-	Initials  *string         `json:"initials"`
-	Code      string          `json:"code"`
-	Ref       *string         `json:"ref"`
-	Age       *int32          `json:"age"`
-	Score     int16           `json:"score"`
-	Balance   decimal.Decimal `json:"balance"`
-	Ratio     float64         `json:"ratio"`
-	Plan      Plan            `json:"plan"`
-	Plans     []Plan          `json:"plans"`
-	Tags      []string        `json:"tags"`
-	Motto     *string         `json:"motto"`
-	Password  string          `json:"password"`
-	CreatedAt time.Time       `json:"created_at"`
-	UpdatedAt time.Time       `json:"updated_at"`
+	ID        uuid.UUID            `json:"id"`
+	TeamID    runtime.Null[int64]  `json:"team_id"`
+	Email     string               `json:"email"`
+	Handle    string               `json:"handle"`
+	Name      string               `json:"name"`
+	Website   runtime.Null[string] `json:"website"`
+	Phone     runtime.Null[string] `json:"phone"`
+	Host      string               `json:"host"`
+	Slug      string               `json:"slug"`
+	Initials  runtime.Null[string] `json:"initials"`
+	Code      string               `json:"code"`
+	Ref       runtime.Null[string] `json:"ref"`
+	Age       runtime.Null[int32]  `json:"age"`
+	Score     int16                `json:"score"`
+	Balance   decimal.Decimal      `json:"balance"`
+	Ratio     float64              `json:"ratio"`
+	Plan      Plan                 `json:"plan"`
+	Plans     []Plan               `json:"plans"`
+	Tags      []string             `json:"tags"`
+	Motto     runtime.Null[string] `json:"motto"`
+	Password  string               `json:"password"`
+	CreatedAt time.Time            `json:"created_at"`
+	UpdatedAt time.Time            `json:"updated_at"`
 }
 
 // NewMember holds the values of a new row of table members. Fields of type
@@ -49,51 +48,51 @@ type Member struct {
 // created_at, updated_at.
 type NewMember struct {
 	ID       runtime.Opt[uuid.UUID]       `json:"id,omitzero"`
-	TeamID   *int64                       `json:"team_id"`
+	TeamID   runtime.Null[int64]          `json:"team_id"`
 	Email    string                       `json:"email"`
 	Handle   string                       `json:"handle"`
 	Name     string                       `json:"name"`
-	Website  *string                      `json:"website"`
-	Phone    *string                      `json:"phone"`
+	Website  runtime.Null[string]         `json:"website"`
+	Phone    runtime.Null[string]         `json:"phone"`
 	Host     runtime.Opt[string]          `json:"host,omitzero"`
 	Slug     string                       `json:"slug"`
-	Initials *string                      `json:"initials"`
+	Initials runtime.Null[string]         `json:"initials"`
 	Code     runtime.Opt[string]          `json:"code,omitzero"`
-	Ref      *string                      `json:"ref"`
-	Age      *int32                       `json:"age"`
+	Ref      runtime.Null[string]         `json:"ref"`
+	Age      runtime.Null[int32]          `json:"age"`
 	Score    runtime.Opt[int16]           `json:"score,omitzero"`
 	Balance  runtime.Opt[decimal.Decimal] `json:"balance,omitzero"`
 	Ratio    runtime.Opt[float64]         `json:"ratio,omitzero"`
 	Plan     runtime.Opt[Plan]            `json:"plan,omitzero"`
 	Plans    runtime.Opt[[]Plan]          `json:"plans,omitzero"`
 	Tags     []string                     `json:"tags"`
-	Motto    *string                      `json:"motto"`
+	Motto    runtime.Null[string]         `json:"motto"`
 	Password string                       `json:"password"`
 }
 
 // MemberUpdate lists changes to a row of table members. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type MemberUpdate struct {
-	TeamID   runtime.Opt[*int64]          `json:"team_id,omitzero"`
-	Email    runtime.Opt[string]          `json:"email,omitzero"`
-	Handle   runtime.Opt[string]          `json:"handle,omitzero"`
-	Name     runtime.Opt[string]          `json:"name,omitzero"`
-	Website  runtime.Opt[*string]         `json:"website,omitzero"`
-	Phone    runtime.Opt[*string]         `json:"phone,omitzero"`
-	Host     runtime.Opt[string]          `json:"host,omitzero"`
-	Slug     runtime.Opt[string]          `json:"slug,omitzero"`
-	Initials runtime.Opt[*string]         `json:"initials,omitzero"`
-	Code     runtime.Opt[string]          `json:"code,omitzero"`
-	Ref      runtime.Opt[*string]         `json:"ref,omitzero"`
-	Age      runtime.Opt[*int32]          `json:"age,omitzero"`
-	Score    runtime.Opt[int16]           `json:"score,omitzero"`
-	Balance  runtime.Opt[decimal.Decimal] `json:"balance,omitzero"`
-	Ratio    runtime.Opt[float64]         `json:"ratio,omitzero"`
-	Plan     runtime.Opt[Plan]            `json:"plan,omitzero"`
-	Plans    runtime.Opt[[]Plan]          `json:"plans,omitzero"`
-	Tags     runtime.Opt[[]string]        `json:"tags,omitzero"`
-	Motto    runtime.Opt[*string]         `json:"motto,omitzero"`
-	Password runtime.Opt[string]          `json:"password,omitzero"`
+	TeamID   runtime.Opt[runtime.Null[int64]]  `json:"team_id,omitzero"`
+	Email    runtime.Opt[string]               `json:"email,omitzero"`
+	Handle   runtime.Opt[string]               `json:"handle,omitzero"`
+	Name     runtime.Opt[string]               `json:"name,omitzero"`
+	Website  runtime.Opt[runtime.Null[string]] `json:"website,omitzero"`
+	Phone    runtime.Opt[runtime.Null[string]] `json:"phone,omitzero"`
+	Host     runtime.Opt[string]               `json:"host,omitzero"`
+	Slug     runtime.Opt[string]               `json:"slug,omitzero"`
+	Initials runtime.Opt[runtime.Null[string]] `json:"initials,omitzero"`
+	Code     runtime.Opt[string]               `json:"code,omitzero"`
+	Ref      runtime.Opt[runtime.Null[string]] `json:"ref,omitzero"`
+	Age      runtime.Opt[runtime.Null[int32]]  `json:"age,omitzero"`
+	Score    runtime.Opt[int16]                `json:"score,omitzero"`
+	Balance  runtime.Opt[decimal.Decimal]      `json:"balance,omitzero"`
+	Ratio    runtime.Opt[float64]              `json:"ratio,omitzero"`
+	Plan     runtime.Opt[Plan]                 `json:"plan,omitzero"`
+	Plans    runtime.Opt[[]Plan]               `json:"plans,omitzero"`
+	Tags     runtime.Opt[[]string]             `json:"tags,omitzero"`
+	Motto    runtime.Opt[runtime.Null[string]] `json:"motto,omitzero"`
+	Password runtime.Opt[string]               `json:"password,omitzero"`
 }
 
 // MemberRepo reads and writes table members.
@@ -240,13 +239,13 @@ func (n *NewMember) Validate() error {
 	rulesMemberHandle.Check(&f, "handle", n.Handle)
 	f.Fits("name", runtime.CheckText(n.Name))
 	rulesMemberName.Check(&f, "name", n.Name)
-	if n.Website != nil {
-		f.Fits("website", runtime.CheckText((*n.Website)))
-		rulesMemberWebsite.Check(&f, "website", (*n.Website))
+	if n.Website.Valid {
+		f.Fits("website", runtime.CheckText(n.Website.V))
+		rulesMemberWebsite.Check(&f, "website", n.Website.V)
 	}
-	if n.Phone != nil {
-		f.Fits("phone", runtime.CheckText((*n.Phone)))
-		rulesMemberPhone.Check(&f, "phone", (*n.Phone))
+	if n.Phone.Valid {
+		f.Fits("phone", runtime.CheckText(n.Phone.V))
+		rulesMemberPhone.Check(&f, "phone", n.Phone.V)
 	}
 	if n.Host.Set {
 		f.Fits("host", runtime.CheckText(n.Host.Value))
@@ -254,20 +253,20 @@ func (n *NewMember) Validate() error {
 	}
 	f.Fits("slug", runtime.CheckText(n.Slug))
 	rulesMemberSlug.Check(&f, "slug", n.Slug)
-	if n.Initials != nil {
-		f.Fits("initials", runtime.CheckText((*n.Initials)))
-		rulesMemberInitials.Check(&f, "initials", (*n.Initials))
+	if n.Initials.Valid {
+		f.Fits("initials", runtime.CheckText(n.Initials.V))
+		rulesMemberInitials.Check(&f, "initials", n.Initials.V)
 	}
 	if n.Code.Set {
 		f.Fits("code", runtime.CheckText(n.Code.Value))
 		rulesMemberCode.Check(&f, "code", n.Code.Value)
 	}
-	if n.Ref != nil {
-		f.Fits("ref", runtime.CheckText((*n.Ref)))
-		rulesMemberRef.Check(&f, "ref", (*n.Ref))
+	if n.Ref.Valid {
+		f.Fits("ref", runtime.CheckText(n.Ref.V))
+		rulesMemberRef.Check(&f, "ref", n.Ref.V)
 	}
-	if n.Age != nil {
-		rulesMemberAge.Check(&f, "age", (*n.Age))
+	if n.Age.Valid {
+		rulesMemberAge.Check(&f, "age", n.Age.V)
 	}
 	if n.Score.Set {
 		rulesMemberScore.Check(&f, "score", n.Score.Value)
@@ -289,9 +288,9 @@ func (n *NewMember) Validate() error {
 	f.Check("tags", n.Tags != nil, runtime.MsgNotNull)
 	f.Fits("tags", runtime.CheckTexts(n.Tags))
 	f.Check("tags", len(n.Tags) > 0, runtime.MsgNotEmpty)
-	if n.Motto != nil {
-		f.Fits("motto", runtime.CheckText((*n.Motto)))
-		rulesMemberMotto.Check(&f, "motto", (*n.Motto))
+	if n.Motto.Valid {
+		f.Fits("motto", runtime.CheckText(n.Motto.V))
+		rulesMemberMotto.Check(&f, "motto", n.Motto.V)
 	}
 	f.Fits("password", runtime.CheckText(n.Password))
 	rulesMemberPassword.Check(&f, "password", n.Password)
@@ -320,13 +319,13 @@ func (u *MemberUpdate) Validate() error {
 		f.Fits("name", runtime.CheckText(u.Name.Value))
 		rulesMemberName.Check(&f, "name", u.Name.Value)
 	}
-	if u.Website.Set && u.Website.Value != nil {
-		f.Fits("website", runtime.CheckText((*u.Website.Value)))
-		rulesMemberWebsite.Check(&f, "website", (*u.Website.Value))
+	if u.Website.Set && u.Website.Value.Valid {
+		f.Fits("website", runtime.CheckText(u.Website.Value.V))
+		rulesMemberWebsite.Check(&f, "website", u.Website.Value.V)
 	}
-	if u.Phone.Set && u.Phone.Value != nil {
-		f.Fits("phone", runtime.CheckText((*u.Phone.Value)))
-		rulesMemberPhone.Check(&f, "phone", (*u.Phone.Value))
+	if u.Phone.Set && u.Phone.Value.Valid {
+		f.Fits("phone", runtime.CheckText(u.Phone.Value.V))
+		rulesMemberPhone.Check(&f, "phone", u.Phone.Value.V)
 	}
 	if u.Host.Set {
 		f.Fits("host", runtime.CheckText(u.Host.Value))
@@ -336,20 +335,20 @@ func (u *MemberUpdate) Validate() error {
 		f.Fits("slug", runtime.CheckText(u.Slug.Value))
 		rulesMemberSlug.Check(&f, "slug", u.Slug.Value)
 	}
-	if u.Initials.Set && u.Initials.Value != nil {
-		f.Fits("initials", runtime.CheckText((*u.Initials.Value)))
-		rulesMemberInitials.Check(&f, "initials", (*u.Initials.Value))
+	if u.Initials.Set && u.Initials.Value.Valid {
+		f.Fits("initials", runtime.CheckText(u.Initials.Value.V))
+		rulesMemberInitials.Check(&f, "initials", u.Initials.Value.V)
 	}
 	if u.Code.Set {
 		f.Fits("code", runtime.CheckText(u.Code.Value))
 		rulesMemberCode.Check(&f, "code", u.Code.Value)
 	}
-	if u.Ref.Set && u.Ref.Value != nil {
-		f.Fits("ref", runtime.CheckText((*u.Ref.Value)))
-		rulesMemberRef.Check(&f, "ref", (*u.Ref.Value))
+	if u.Ref.Set && u.Ref.Value.Valid {
+		f.Fits("ref", runtime.CheckText(u.Ref.Value.V))
+		rulesMemberRef.Check(&f, "ref", u.Ref.Value.V)
 	}
-	if u.Age.Set && u.Age.Value != nil {
-		rulesMemberAge.Check(&f, "age", (*u.Age.Value))
+	if u.Age.Set && u.Age.Value.Valid {
+		rulesMemberAge.Check(&f, "age", u.Age.Value.V)
 	}
 	if u.Score.Set {
 		rulesMemberScore.Check(&f, "score", u.Score.Value)
@@ -373,9 +372,9 @@ func (u *MemberUpdate) Validate() error {
 		f.Fits("tags", runtime.CheckTexts(u.Tags.Value))
 		f.Check("tags", len(u.Tags.Value) > 0, runtime.MsgNotEmpty)
 	}
-	if u.Motto.Set && u.Motto.Value != nil {
-		f.Fits("motto", runtime.CheckText((*u.Motto.Value)))
-		rulesMemberMotto.Check(&f, "motto", (*u.Motto.Value))
+	if u.Motto.Set && u.Motto.Value.Valid {
+		f.Fits("motto", runtime.CheckText(u.Motto.Value.V))
+		rulesMemberMotto.Check(&f, "motto", u.Motto.Value.V)
 	}
 	if u.Password.Set {
 		f.Fits("password", runtime.CheckText(u.Password.Value))
@@ -493,9 +492,15 @@ var (
 	}
 )
 
-// scanMember reads a row of table members, columns in table order, into v.
-func scanMember(row pgx.Row, v *Member) error {
-	return row.Scan(&v.ID, &v.TeamID, &v.Email, &v.Handle, &v.Name, &v.Website, &v.Phone, &v.Host, &v.Slug, &v.Initials, &v.Code, &v.Ref, &v.Age, &v.Score, &v.Balance, &v.Ratio, &v.Plan, &v.Plans, &v.Tags, &v.Motto, &v.Password, &v.CreatedAt, &v.UpdatedAt)
+// scanMember gives the scan destinations of the fields of v, columns in table
+// order.
+func scanMember(v *Member, d []any) []any {
+	return append(d, &v.ID, &v.TeamID, &v.Email, &v.Handle, &v.Name, &v.Website, &v.Phone, &v.Host, &v.Slug, &v.Initials, &v.Code, &v.Ref, &v.Age, &v.Score, &v.Balance, &v.Ratio, &v.Plan, &v.Plans, &v.Tags, &v.Motto, &v.Password, &v.CreatedAt, &v.UpdatedAt)
+}
+
+// argsNewMember gives the values Create binds from n.
+func argsNewMember(n *NewMember, d []any) []any {
+	return append(d, n.ID.Arg(), &n.TeamID, &n.Email, &n.Handle, &n.Name, &n.Website, &n.Phone, n.Host.Arg(), &n.Slug, &n.Initials, n.Code.Arg(), &n.Ref, &n.Age, n.Score.Arg(), n.Balance.Arg(), n.Ratio.Arg(), n.Plan.Arg(), runtime.OptValue(&n.Plans), n.Tags, &n.Motto, &n.Password)
 }
 
 const sqlMembersCreate = `-- name: members.Create sensitive=21
@@ -509,7 +514,7 @@ func (r *MemberRepo) Create(ctx context.Context, n NewMember) (Member, error) {
 	if err := n.Validate(); err != nil {
 		return Member{}, wrapErr(err, "members.Create", "members")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlMembersCreate, n.ID.Ptr(), n.TeamID, n.Email, n.Handle, n.Name, n.Website, n.Phone, n.Host.Ptr(), n.Slug, n.Initials, n.Code.Ptr(), n.Ref, n.Age, n.Score.Ptr(), n.Balance.Ptr(), n.Ratio.Ptr(), n.Plan.Ptr(), n.Plans.Ptr(), n.Tags, n.Motto, n.Password), scanMember)
+	v, err := runtime.QueryOne(ctx, r.db, sqlMembersCreate, n, argsNewMember, scanMember)
 	return v, wrapParamsErr(err, "members.Create", "members", []string{"id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "password"})
 }
 
@@ -520,24 +525,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table members with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *MemberRepo) FindByID(ctx context.Context, id uuid.UUID) (Member, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlMembersFindByID, id), scanMember)
+	v, err := runtime.QueryOne(ctx, r.db, sqlMembersFindByID, id, runtime.Arg, scanMember)
 	return v, wrapErr(err, "members.FindByID", "members")
 }
 
 const sqlMembersFindAll = `-- name: members.FindAll replica=ok
 SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members" ORDER BY "id"`
 
-// FindAll returns every row of table members, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table members in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *MemberRepo) FindAll(ctx context.Context) ([]Member, error) {
 	rows, err := r.db.Query(ctx, sqlMembersFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanMember)
+	items, err := runtime.Collect(rows, err, 0, scanMember)
 	return items, wrapErr(err, "members.FindAll", "members")
 }
 
-// Stream yields every row of table members, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table members in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *MemberRepo) Stream(ctx context.Context) iter.Seq2[Member, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "members.Stream", "members") }, scanMember, sqlMembersFindAll)
 }
@@ -551,11 +556,9 @@ SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table members in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table members in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *MemberRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Member], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Member]{
@@ -568,31 +571,23 @@ func (r *MemberRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.P
 	return p, wrapErr(err, "members.List", "members")
 }
 
-const sqlMembersUpdate = `-- name: members.Update sensitive=28
-UPDATE "members"
-SET "team_id" = CASE WHEN $2::boolean THEN $3::bigint ELSE "team_id" END,
-    "email" = COALESCE($4::varchar, "email"),
-    "handle" = COALESCE($5::text, "handle"),
-    "name" = COALESCE($6::varchar, "name"),
-    "website" = CASE WHEN $7::boolean THEN $8::text ELSE "website" END,
-    "phone" = CASE WHEN $9::boolean THEN $10::text ELSE "phone" END,
-    "host" = COALESCE($11::text, "host"),
-    "slug" = COALESCE($12::text, "slug"),
-    "initials" = CASE WHEN $13::boolean THEN $14::bpchar ELSE "initials" END,
-    "code" = COALESCE($15::text, "code"),
-    "ref" = CASE WHEN $16::boolean THEN $17::text ELSE "ref" END,
-    "age" = CASE WHEN $18::boolean THEN $19::integer ELSE "age" END,
-    "score" = COALESCE($20::smallint, "score"),
-    "balance" = COALESCE($21::numeric(12,2), "balance"),
-    "ratio" = COALESCE($22::double precision, "ratio"),
-    "plan" = COALESCE($23::"plan", "plan"),
-    "plans" = COALESCE($24::text[]::"plan"[], "plans"),
-    "tags" = COALESCE($25::text[], "tags"),
-    "motto" = CASE WHEN $26::boolean THEN $27::text ELSE "motto" END,
-    "password" = COALESCE($28::text, "password"),
-    "updated_at" = now()
-WHERE "id" = $1
-RETURNING "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at"`
+// updateMembers are the statements of MemberRepo.Update: one per set of fields set
+// (see runtime.Update).
+var updateMembers = &runtime.Update{
+	Name: "members.Update", Keys: 1,
+	Head:      "UPDATE \"members\"\nSET ",
+	Cols:      []string{`"team_id"`, `"email"`, `"handle"`, `"name"`, `"website"`, `"phone"`, `"host"`, `"slug"`, `"initials"`, `"code"`, `"ref"`, `"age"`, `"score"`, `"balance"`, `"ratio"`, `"plan"`, `"plans"`, `"tags"`, `"motto"`, `"password"`},
+	Casts:     []string{``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, `::text[]::"plan"[]`, ``, ``, ``},
+	Stamps:    ",\n    \"updated_at\" = now()",
+	Tail:      "\nWHERE \"id\" = $1\nRETURNING \"id\", \"team_id\", \"email\", \"handle\", \"name\", \"website\", \"phone\", \"host\", \"slug\", \"initials\"::text, \"code\", \"ref\", \"age\", \"score\", \"balance\", \"ratio\", \"plan\", \"plans\"::text[], \"tags\", \"motto\", \"password\", \"created_at\", \"updated_at\"",
+	Sensitive: 1 << 19,
+	Nullable:  1<<0 | 1<<4 | 1<<5 | 1<<8 | 1<<10 | 1<<11 | 1<<18,
+}
+
+// argsMemberUpdate gives the value of each field of u, nil when unset.
+func argsMemberUpdate(u *MemberUpdate, d []any) []any {
+	return append(d, u.TeamID.Arg(), u.Email.Arg(), u.Handle.Arg(), u.Name.Arg(), u.Website.Arg(), u.Phone.Arg(), u.Host.Arg(), u.Slug.Arg(), u.Initials.Arg(), u.Code.Arg(), u.Ref.Arg(), u.Age.Arg(), u.Score.Arg(), u.Balance.Arg(), u.Ratio.Arg(), u.Plan.Arg(), runtime.OptValue(&u.Plans), runtime.OptValue(&u.Tags), u.Motto.Arg(), u.Password.Arg())
+}
 
 // Update applies the set fields of u to the row of table members with the given id
 // and returns the row as stored. If there is none, the error matches
@@ -602,11 +597,8 @@ func (r *MemberRepo) Update(ctx context.Context, id uuid.UUID, u MemberUpdate) (
 	if err := u.Validate(); err != nil {
 		return Member{}, wrapErr(err, "members.Update", "members")
 	}
-	var v Member
-	if err := scanMember(r.db.QueryRow(ctx, sqlMembersUpdate, id, u.TeamID.Set, u.TeamID.Value, u.Email.Ptr(), u.Handle.Ptr(), u.Name.Ptr(), u.Website.Set, u.Website.Value, u.Phone.Set, u.Phone.Value, u.Host.Ptr(), u.Slug.Ptr(), u.Initials.Set, u.Initials.Value, u.Code.Ptr(), u.Ref.Set, u.Ref.Value, u.Age.Set, u.Age.Value, u.Score.Ptr(), u.Balance.Ptr(), u.Ratio.Ptr(), u.Plan.Ptr(), u.Plans.Ptr(), u.Tags.Ptr(), u.Motto.Set, u.Motto.Value, u.Password.Ptr()), &v); err != nil {
-		return Member{}, wrapParamsErr(err, "members.Update", "members", []string{"id", "team_id", "team_id", "email", "handle", "name", "website", "website", "phone", "phone", "host", "slug", "initials", "initials", "code", "ref", "ref", "age", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "motto", "password"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateMembers, id, runtime.Arg, u, argsMemberUpdate, scanMember)
+	return v, wrapParamsErr(err, "members.Update", "members", []string{"id", "team_id", "team_id", "email", "handle", "name", "website", "website", "phone", "phone", "host", "slug", "initials", "initials", "code", "ref", "ref", "age", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "motto", "password"})
 }
 
 const sqlMembersDelete = `-- name: members.Delete
@@ -615,7 +607,7 @@ DELETE FROM "members" WHERE "id" = $1`
 // Delete removes the row of table members with the given id and reports whether
 // there was one.
 func (r *MemberRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlMembersDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlMembersDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "members.Delete", "members")
 }
 
@@ -639,50 +631,25 @@ func (r *MemberRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Member, 
 	if len(ids) == 0 {
 		return []Member{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlMembersFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanMember)
+	items, err := runtime.Query(ctx, r.db, sqlMembersFindByIDs, ids, runtime.Arg, scanMember, len(ids))
 	return items, wrapErr(err, "members.FindByIDs", "members")
 }
 
-// copyMembers sends rows of NewMember to table members with COPY, reading each
-// value in place.
-var copyMembers = runtime.NewCopier(
-	"members",
-	[]string{"\"plan\""},
-	runtime.CopyOpt("id", func(n *NewMember) *runtime.Opt[uuid.UUID] { return &n.ID }),
-	runtime.CopyValue("team_id", func(n *NewMember) any { return n.TeamID }),
-	runtime.CopyValue("email", func(n *NewMember) any { return &n.Email }),
-	runtime.CopyValue("handle", func(n *NewMember) any { return &n.Handle }),
-	runtime.CopyValue("name", func(n *NewMember) any { return &n.Name }),
-	runtime.CopyValue("website", func(n *NewMember) any { return n.Website }),
-	runtime.CopyValue("phone", func(n *NewMember) any { return n.Phone }),
-	runtime.CopyOpt("host", func(n *NewMember) *runtime.Opt[string] { return &n.Host }),
-	runtime.CopyValue("slug", func(n *NewMember) any { return &n.Slug }),
-	runtime.CopyValue("initials", func(n *NewMember) any { return n.Initials }),
-	runtime.CopyOpt("code", func(n *NewMember) *runtime.Opt[string] { return &n.Code }),
-	runtime.CopyValue("ref", func(n *NewMember) any { return n.Ref }),
-	runtime.CopyValue("age", func(n *NewMember) any { return n.Age }),
-	runtime.CopyOpt("score", func(n *NewMember) *runtime.Opt[int16] { return &n.Score }),
-	runtime.CopyOpt("balance", func(n *NewMember) *runtime.Opt[decimal.Decimal] { return &n.Balance }),
-	runtime.CopyOpt("ratio", func(n *NewMember) *runtime.Opt[float64] { return &n.Ratio }),
-	runtime.CopyOpt("plan", func(n *NewMember) *runtime.Opt[Plan] { return &n.Plan }),
-	runtime.CopyOpt("plans", func(n *NewMember) *runtime.Opt[[]Plan] { return &n.Plans }),
-	runtime.CopyValue("tags", func(n *NewMember) any { return &n.Tags }),
-	runtime.CopyValue("motto", func(n *NewMember) any { return n.Motto }),
-	runtime.CopyValue("password", func(n *NewMember) any { return &n.Password }),
-)
+// copyMembers sends rows of NewMember to table members with COPY.
+var copyMembers = &runtime.Copier[NewMember]{
+	Table:   "members",
+	Columns: []string{"id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "password"},
+	Args:    argsNewMember,
+	Enums:   []string{"\"plan\""},
+}
 
 // CreateMany inserts rows into table members with the COPY protocol and returns
-// how many it inserted. It is all or nothing. An optional field left unset takes
-// the column's default, as in Create: rows are copied in groups by the optional
-// fields they set, in a transaction when there are several (a savepoint when r is
-// one). It runs in a transaction, on whose connection it registers the enum types
-// "plan" so that pgx can send enum arrays in COPY's binary format. COPY does not
-// return rows; CreateManyReturning does.
+// how many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction). It runs in a transaction, on
+// whose connection it registers the enum types "plan" so that pgx can send enum
+// arrays in COPY's binary format.
 func (r *MemberRepo) CreateMany(ctx context.Context, rows []NewMember) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "members.CreateMany", "members")
-	}
 	n, err := copyMembers.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "members.CreateMany", "members")
 }
@@ -701,14 +668,13 @@ func (r *MemberRepo) CreateManyReturning(ctx context.Context, rows []NewMember) 
 	}
 	b := &pgx.Batch{}
 	for i := range rows {
-		n := &rows[i]
-		b.Queue(sqlMembersCreate, n.ID.Ptr(), n.TeamID, n.Email, n.Handle, n.Name, n.Website, n.Phone, n.Host.Ptr(), n.Slug, n.Initials, n.Code.Ptr(), n.Ref, n.Age, n.Score.Ptr(), n.Balance.Ptr(), n.Ratio.Ptr(), n.Plan.Ptr(), n.Plans.Ptr(), n.Tags, n.Motto, n.Password)
+		b.Queue(sqlMembersCreate, argsNewMember(&rows[i], nil)...)
 	}
 	br := r.db.SendBatch(ctx, b)
 	out := make([]Member, 0, len(rows))
 	for range rows {
-		var v Member
-		if err := scanMember(br.QueryRow(), &v); err != nil {
+		v, err := runtime.ScanOne(br.QueryRow(), scanMember)
+		if err != nil {
 			br.Close()
 			return nil, wrapErr(err, "members.CreateManyReturning", "members")
 		}
@@ -747,15 +713,14 @@ SET "team_id" = EXCLUDED."team_id",
 RETURNING "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at"`
 
 // UpsertByEmail inserts n into table members or, when a row with the same email
-// exists, updates that row from n, in one statement, and returns the row as
-// stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value. It validates n
-// first. It sets updated_at to the transaction's time.
+// exists, updates it from n (every column but the key's and the primary key's; an
+// unset optional field keeps its value), in one statement, and returns the row as
+// stored. It validates n first. It sets updated_at to the transaction's time.
 func (r *MemberRepo) UpsertByEmail(ctx context.Context, n NewMember) (Member, error) {
 	if err := n.Validate(); err != nil {
 		return Member{}, wrapErr(err, "members.UpsertByEmail", "members")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlMembersUpsertByEmail, n.ID.Ptr(), n.TeamID, n.Email, n.Handle, n.Name, n.Website, n.Phone, n.Host.Ptr(), n.Slug, n.Initials, n.Code.Ptr(), n.Ref, n.Age, n.Score.Ptr(), n.Balance.Ptr(), n.Ratio.Ptr(), n.Plan.Ptr(), n.Plans.Ptr(), n.Tags, n.Motto, n.Password), scanMember)
+	v, err := runtime.QueryOne(ctx, r.db, sqlMembersUpsertByEmail, n, argsNewMember, scanMember)
 	return v, wrapErr(err, "members.UpsertByEmail", "members")
 }
 
@@ -774,28 +739,14 @@ LIMIT 1`
 
 // CreateIfAbsentByEmail inserts n into table members unless a row with the same
 // email exists, and returns the new row and true, or the existing row, unchanged,
-// and false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a
-// read of the row in the way); when that row was committed by a concurrent
-// transaction after the statement started, the statement cannot see it and runs
-// again, up to three times in all. It validates n first.
+// and false, in one statement (run again, up to three times, when the row in the
+// way was committed after it started). It validates n first.
 func (r *MemberRepo) CreateIfAbsentByEmail(ctx context.Context, n NewMember) (Member, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Member{}, false, wrapErr(err, "members.CreateIfAbsentByEmail", "members")
 	}
-	for attempt := 1; ; attempt++ {
-		var v Member
-		var created bool
-		err := r.db.QueryRow(ctx, sqlMembersCreateIfAbsentByEmail, n.ID.Ptr(), n.TeamID, n.Email, n.Handle, n.Name, n.Website, n.Phone, n.Host.Ptr(), n.Slug, n.Initials, n.Code.Ptr(), n.Ref, n.Age, n.Score.Ptr(), n.Balance.Ptr(), n.Ratio.Ptr(), n.Plan.Ptr(), n.Plans.Ptr(), n.Tags, n.Motto, n.Password).Scan(&created, &v.ID, &v.TeamID, &v.Email, &v.Handle, &v.Name, &v.Website, &v.Phone, &v.Host, &v.Slug, &v.Initials, &v.Code, &v.Ref, &v.Age, &v.Score, &v.Balance, &v.Ratio, &v.Plan, &v.Plans, &v.Tags, &v.Motto, &v.Password, &v.CreatedAt, &v.UpdatedAt)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Member{}, false, wrapErr(err, "members.CreateIfAbsentByEmail", "members")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlMembersCreateIfAbsentByEmail, n, argsNewMember, scanMember)
+	return v, created, wrapErr(err, "members.CreateIfAbsentByEmail", "members")
 }
 
 // MemberKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
@@ -812,23 +763,23 @@ var bulkMembersUpdates = &runtime.Bulk[MemberKeyedUpdate]{
 	Columns: []runtime.BulkColumn[MemberKeyedUpdate]{
 		runtime.Array(func(v *MemberKeyedUpdate) *uuid.UUID { return &v.ID }),
 		runtime.Flags(func(v *MemberKeyedUpdate) *bool { return &v.Changes.TeamID.Set }),
-		runtime.Array(func(v *MemberKeyedUpdate) *int64 { return v.Changes.TeamID.Value }),
+		runtime.Array(func(v *MemberKeyedUpdate) *int64 { return v.Changes.TeamID.Value.Ptr() }),
 		runtime.Array(func(v *MemberKeyedUpdate) *string { return v.Changes.Email.Ptr() }),
 		runtime.Array(func(v *MemberKeyedUpdate) *string { return v.Changes.Handle.Ptr() }),
 		runtime.Array(func(v *MemberKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
 		runtime.Flags(func(v *MemberKeyedUpdate) *bool { return &v.Changes.Website.Set }),
-		runtime.Array(func(v *MemberKeyedUpdate) *string { return v.Changes.Website.Value }),
+		runtime.Array(func(v *MemberKeyedUpdate) *string { return v.Changes.Website.Value.Ptr() }),
 		runtime.Flags(func(v *MemberKeyedUpdate) *bool { return &v.Changes.Phone.Set }),
-		runtime.Array(func(v *MemberKeyedUpdate) *string { return v.Changes.Phone.Value }),
+		runtime.Array(func(v *MemberKeyedUpdate) *string { return v.Changes.Phone.Value.Ptr() }),
 		runtime.Array(func(v *MemberKeyedUpdate) *string { return v.Changes.Host.Ptr() }),
 		runtime.Array(func(v *MemberKeyedUpdate) *string { return v.Changes.Slug.Ptr() }),
 		runtime.Flags(func(v *MemberKeyedUpdate) *bool { return &v.Changes.Initials.Set }),
-		runtime.Array(func(v *MemberKeyedUpdate) *string { return v.Changes.Initials.Value }),
+		runtime.Array(func(v *MemberKeyedUpdate) *string { return v.Changes.Initials.Value.Ptr() }),
 		runtime.Array(func(v *MemberKeyedUpdate) *string { return v.Changes.Code.Ptr() }),
 		runtime.Flags(func(v *MemberKeyedUpdate) *bool { return &v.Changes.Ref.Set }),
-		runtime.Array(func(v *MemberKeyedUpdate) *string { return v.Changes.Ref.Value }),
+		runtime.Array(func(v *MemberKeyedUpdate) *string { return v.Changes.Ref.Value.Ptr() }),
 		runtime.Flags(func(v *MemberKeyedUpdate) *bool { return &v.Changes.Age.Set }),
-		runtime.Array(func(v *MemberKeyedUpdate) *int32 { return v.Changes.Age.Value }),
+		runtime.Array(func(v *MemberKeyedUpdate) *int32 { return v.Changes.Age.Value.Ptr() }),
 		runtime.Array(func(v *MemberKeyedUpdate) *int16 { return v.Changes.Score.Ptr() }),
 		runtime.Array(func(v *MemberKeyedUpdate) *decimal.Decimal { return v.Changes.Balance.Ptr() }),
 		runtime.Array(func(v *MemberKeyedUpdate) *float64 { return v.Changes.Ratio.Ptr() }),
@@ -836,7 +787,7 @@ var bulkMembersUpdates = &runtime.Bulk[MemberKeyedUpdate]{
 		runtime.TextArray("_text", func(v *MemberKeyedUpdate) *[]Plan { return v.Changes.Plans.Ptr() }),
 		runtime.TextArray("_text", func(v *MemberKeyedUpdate) *[]string { return v.Changes.Tags.Ptr() }),
 		runtime.Flags(func(v *MemberKeyedUpdate) *bool { return &v.Changes.Motto.Set }),
-		runtime.Array(func(v *MemberKeyedUpdate) *string { return v.Changes.Motto.Value }),
+		runtime.Array(func(v *MemberKeyedUpdate) *string { return v.Changes.Motto.Value.Ptr() }),
 		runtime.Array(func(v *MemberKeyedUpdate) *string { return v.Changes.Password.Ptr() }),
 	},
 }
@@ -898,25 +849,25 @@ var bulkMembersNew = &runtime.Bulk[NewMember]{
 	Validate: (*NewMember).Validate,
 	Columns: []runtime.BulkColumn[NewMember]{
 		runtime.Array(func(v *NewMember) *uuid.UUID { return v.ID.Ptr() }),
-		runtime.Array(func(v *NewMember) *int64 { return v.TeamID }),
+		runtime.Array(func(v *NewMember) *int64 { return v.TeamID.Ptr() }),
 		runtime.Array(func(v *NewMember) *string { return &v.Email }),
 		runtime.Array(func(v *NewMember) *string { return &v.Handle }),
 		runtime.Array(func(v *NewMember) *string { return &v.Name }),
-		runtime.Array(func(v *NewMember) *string { return v.Website }),
-		runtime.Array(func(v *NewMember) *string { return v.Phone }),
+		runtime.Array(func(v *NewMember) *string { return v.Website.Ptr() }),
+		runtime.Array(func(v *NewMember) *string { return v.Phone.Ptr() }),
 		runtime.Array(func(v *NewMember) *string { return v.Host.Ptr() }),
 		runtime.Array(func(v *NewMember) *string { return &v.Slug }),
-		runtime.Array(func(v *NewMember) *string { return v.Initials }),
+		runtime.Array(func(v *NewMember) *string { return v.Initials.Ptr() }),
 		runtime.Array(func(v *NewMember) *string { return v.Code.Ptr() }),
-		runtime.Array(func(v *NewMember) *string { return v.Ref }),
-		runtime.Array(func(v *NewMember) *int32 { return v.Age }),
+		runtime.Array(func(v *NewMember) *string { return v.Ref.Ptr() }),
+		runtime.Array(func(v *NewMember) *int32 { return v.Age.Ptr() }),
 		runtime.Array(func(v *NewMember) *int16 { return v.Score.Ptr() }),
 		runtime.Array(func(v *NewMember) *decimal.Decimal { return v.Balance.Ptr() }),
 		runtime.Array(func(v *NewMember) *float64 { return v.Ratio.Ptr() }),
 		runtime.Array(func(v *NewMember) *Plan { return v.Plan.Ptr() }),
 		runtime.TextArray("_text", func(v *NewMember) *[]Plan { return v.Plans.Ptr() }),
 		runtime.TextArray("_text", func(v *NewMember) *[]string { return &v.Tags }),
-		runtime.Array(func(v *NewMember) *string { return v.Motto }),
+		runtime.Array(func(v *NewMember) *string { return v.Motto.Ptr() }),
 		runtime.Array(func(v *NewMember) *string { return &v.Password }),
 	},
 }
@@ -955,8 +906,7 @@ WHERE "team_id" = $1 ORDER BY "id"`
 // ListByTeamID returns the rows of table members whose team_id is teamID, in
 // primary key order.
 func (r *MemberRepo) ListByTeamID(ctx context.Context, teamID int64) ([]Member, error) {
-	rows, err := r.db.Query(ctx, sqlMembersListByTeamID, teamID)
-	items, err := runtime.CollectRows(rows, err, 0, scanMember)
+	items, err := runtime.Query(ctx, r.db, sqlMembersListByTeamID, teamID, runtime.Arg, scanMember, 0)
 	return items, wrapErr(err, "members.ListByTeamID", "members")
 }
 
@@ -964,21 +914,18 @@ const sqlMembersLoadByTeamID = `-- name: members.LoadByTeamID replica=ok
 SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members"
 WHERE "team_id" = ANY($1) ORDER BY "id"`
 
-// loadMembersByTeamID returns the rows of table members whose team_id is one of
-// keys, grouped by team_id, each group in primary key order, with one query. Keys
-// without rows are not in the map.
+// loadMembersByTeamID is LoadByTeamID on db.
 func loadMembersByTeamID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Member, error) {
 	if len(keys) == 0 {
 		return map[int64][]Member{}, nil
 	}
 	rows, err := db.Query(ctx, sqlMembersLoadByTeamID, keys)
-	return runtime.GroupRows(rows, err, scanMember, func(v *Member) int64 { return *v.TeamID })
+	return runtime.GroupRows(rows, err, scanMember, func(v *Member) int64 { return v.TeamID.V })
 }
 
 // LoadByTeamID returns the rows of table members whose team_id is one of keys,
-// grouped by team_id, each group in primary key order. It runs one query, however
-// many keys there are: load the children of a list of teams without a query per
-// row. Keys without rows are not in the map.
+// grouped by team_id, each group in primary key order, with one query however many
+// keys; keys without rows are not in the map.
 func (r *MemberRepo) LoadByTeamID(ctx context.Context, keys []int64) (map[int64][]Member, error) {
 	m, err := loadMembersByTeamID(ctx, r.db, keys)
 	return m, wrapErr(err, "members.LoadByTeamID", "members")

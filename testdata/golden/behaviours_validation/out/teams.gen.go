@@ -7,11 +7,9 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 )
 
 // Team is one row of table teams.
@@ -26,7 +24,7 @@ type NewTeam struct {
 }
 
 // TeamUpdate lists changes to a row of table teams. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged.
 type TeamUpdate struct {
 	Name runtime.Opt[string] `json:"name,omitzero"`
 }
@@ -124,9 +122,14 @@ var (
 	}
 )
 
-// scanTeam reads a row of table teams, columns in table order, into v.
-func scanTeam(row pgx.Row, v *Team) error {
-	return row.Scan(&v.ID, &v.Name)
+// scanTeam gives the scan destinations of the fields of v, columns in table order.
+func scanTeam(v *Team, d []any) []any {
+	return append(d, &v.ID, &v.Name)
+}
+
+// argsNewTeam gives the values Create binds from n.
+func argsNewTeam(n *NewTeam, d []any) []any {
+	return append(d, &n.Name)
 }
 
 const sqlTeamsCreate = `-- name: teams.Create
@@ -140,7 +143,7 @@ func (r *TeamRepo) Create(ctx context.Context, n NewTeam) (Team, error) {
 	if err := n.Validate(); err != nil {
 		return Team{}, wrapErr(err, "teams.Create", "teams")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlTeamsCreate, n.Name), scanTeam)
+	v, err := runtime.QueryOne(ctx, r.db, sqlTeamsCreate, n, argsNewTeam, scanTeam)
 	return v, wrapParamsErr(err, "teams.Create", "teams", []string{"name"})
 }
 
@@ -151,24 +154,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table teams with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *TeamRepo) FindByID(ctx context.Context, id int64) (Team, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlTeamsFindByID, id), scanTeam)
+	v, err := runtime.QueryOne(ctx, r.db, sqlTeamsFindByID, id, runtime.Arg, scanTeam)
 	return v, wrapErr(err, "teams.FindByID", "teams")
 }
 
 const sqlTeamsFindAll = `-- name: teams.FindAll replica=ok
 SELECT "id", "name" FROM "teams" ORDER BY "id"`
 
-// FindAll returns every row of table teams, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table teams in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *TeamRepo) FindAll(ctx context.Context) ([]Team, error) {
 	rows, err := r.db.Query(ctx, sqlTeamsFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanTeam)
+	items, err := runtime.Collect(rows, err, 0, scanTeam)
 	return items, wrapErr(err, "teams.FindAll", "teams")
 }
 
-// Stream yields every row of table teams, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table teams in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *TeamRepo) Stream(ctx context.Context) iter.Seq2[Team, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "teams.Stream", "teams") }, scanTeam, sqlTeamsFindAll)
 }
@@ -182,11 +185,9 @@ SELECT "id", "name" FROM "teams"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table teams in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table teams in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *TeamRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Team], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Team]{
@@ -199,11 +200,19 @@ func (r *TeamRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "teams.List", "teams")
 }
 
-const sqlTeamsUpdate = `-- name: teams.Update
-UPDATE "teams"
-SET "name" = COALESCE($2::varchar, "name")
-WHERE "id" = $1
-RETURNING "id", "name"`
+// updateTeams are the statements of TeamRepo.Update: one per set of fields set
+// (see runtime.Update).
+var updateTeams = &runtime.Update{
+	Name: "teams.Update", Keys: 1,
+	Head: "UPDATE \"teams\"\nSET ",
+	Cols: []string{`"name"`},
+	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"name\"",
+}
+
+// argsTeamUpdate gives the value of each field of u, nil when unset.
+func argsTeamUpdate(u *TeamUpdate, d []any) []any {
+	return append(d, u.Name.Arg())
+}
 
 // Update applies the set fields of u to the row of table teams with the given id
 // and returns the row as stored. If there is none, the error matches
@@ -212,11 +221,8 @@ func (r *TeamRepo) Update(ctx context.Context, id int64, u TeamUpdate) (Team, er
 	if err := u.Validate(); err != nil {
 		return Team{}, wrapErr(err, "teams.Update", "teams")
 	}
-	var v Team
-	if err := scanTeam(r.db.QueryRow(ctx, sqlTeamsUpdate, id, u.Name.Ptr()), &v); err != nil {
-		return Team{}, wrapParamsErr(err, "teams.Update", "teams", []string{"id", "name"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateTeams, id, runtime.Arg, u, argsTeamUpdate, scanTeam)
+	return v, wrapParamsErr(err, "teams.Update", "teams", []string{"id", "name"})
 }
 
 const sqlTeamsDelete = `-- name: teams.Delete
@@ -225,7 +231,7 @@ DELETE FROM "teams" WHERE "id" = $1`
 // Delete removes the row of table teams with the given id and reports whether
 // there was one.
 func (r *TeamRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlTeamsDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlTeamsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "teams.Delete", "teams")
 }
 
@@ -249,26 +255,20 @@ func (r *TeamRepo) FindByIDs(ctx context.Context, ids []int64) ([]Team, error) {
 	if len(ids) == 0 {
 		return []Team{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlTeamsFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanTeam)
+	items, err := runtime.Query(ctx, r.db, sqlTeamsFindByIDs, ids, runtime.Arg, scanTeam, len(ids))
 	return items, wrapErr(err, "teams.FindByIDs", "teams")
 }
 
-// copyTeams sends rows of NewTeam to table teams with COPY, reading each value in
-// place.
-var copyTeams = runtime.NewCopier(
-	"teams",
-	nil,
-	runtime.CopyValue("name", func(n *NewTeam) any { return &n.Name }),
-)
+// copyTeams sends rows of NewTeam to table teams with COPY.
+var copyTeams = &runtime.Copier[NewTeam]{
+	Table:   "teams",
+	Columns: []string{"name"},
+	Args:    argsNewTeam,
+}
 
 // CreateMany inserts rows into table teams with the COPY protocol and returns how
-// many it inserted. It is all or nothing. COPY does not return rows;
-// CreateManyReturning does.
+// many it inserted, all or nothing. It validates every row first.
 func (r *TeamRepo) CreateMany(ctx context.Context, rows []NewTeam) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "teams.CreateMany", "teams")
-	}
 	n, err := copyTeams.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "teams.CreateMany", "teams")
 }
@@ -296,7 +296,7 @@ func (r *TeamRepo) CreateManyReturning(ctx context.Context, rows []NewTeam) ([]T
 		sqlTeamsCreateManyReturning,
 		runtime.Column(rows, func(n *NewTeam) string { return n.Name }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanTeam)
+	items, err := runtime.Collect(res, err, len(rows), scanTeam)
 	return items, wrapErr(err, "teams.CreateManyReturning", "teams")
 }
 
@@ -308,15 +308,14 @@ SET "name" = EXCLUDED."name"
 RETURNING "id", "name"`
 
 // UpsertByName inserts n into table teams or, when a row with the same name
-// exists, updates that row from n, in one statement, and returns the row as
-// stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value. It validates n
-// first.
+// exists, updates it from n (every column but the key's and the primary key's; an
+// unset optional field keeps its value), in one statement, and returns the row as
+// stored. It validates n first.
 func (r *TeamRepo) UpsertByName(ctx context.Context, n NewTeam) (Team, error) {
 	if err := n.Validate(); err != nil {
 		return Team{}, wrapErr(err, "teams.UpsertByName", "teams")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlTeamsUpsertByName, n.Name), scanTeam)
+	v, err := runtime.QueryOne(ctx, r.db, sqlTeamsUpsertByName, n, argsNewTeam, scanTeam)
 	return v, wrapErr(err, "teams.UpsertByName", "teams")
 }
 
@@ -335,28 +334,14 @@ LIMIT 1`
 
 // CreateIfAbsentByName inserts n into table teams unless a row with the same name
 // exists, and returns the new row and true, or the existing row, unchanged, and
-// false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a read
-// of the row in the way); when that row was committed by a concurrent transaction
-// after the statement started, the statement cannot see it and runs again, up to
-// three times in all. It validates n first.
+// false, in one statement (run again, up to three times, when the row in the way
+// was committed after it started). It validates n first.
 func (r *TeamRepo) CreateIfAbsentByName(ctx context.Context, n NewTeam) (Team, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Team{}, false, wrapErr(err, "teams.CreateIfAbsentByName", "teams")
 	}
-	for attempt := 1; ; attempt++ {
-		var v Team
-		var created bool
-		err := r.db.QueryRow(ctx, sqlTeamsCreateIfAbsentByName, n.Name).Scan(&created, &v.ID, &v.Name)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Team{}, false, wrapErr(err, "teams.CreateIfAbsentByName", "teams")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlTeamsCreateIfAbsentByName, n, argsNewTeam, scanTeam)
+	return v, created, wrapErr(err, "teams.CreateIfAbsentByName", "teams")
 }
 
 // TeamKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
@@ -465,13 +450,9 @@ func (r *TeamRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewTeam)
 
 // LoadMembers returns the rows of table members that reference each of parents
 // (members.team_id = teams.id), keyed by the parent's id, each group in primary
-// key order. It runs one query for all parents; parents without rows are not in
-// the map.
+// key order, with one query; parents without rows are not in the map.
 func (r *TeamRepo) LoadMembers(ctx context.Context, parents []Team) (map[int64][]Member, error) {
-	keys := make([]int64, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Team) (int64, bool) { return p.ID, true })
 	m, err := loadMembersByTeamID(ctx, r.db, keys)
 	return m, wrapErr(err, "teams.LoadMembers", "teams")
 }

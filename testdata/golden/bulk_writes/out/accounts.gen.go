@@ -18,13 +18,13 @@ import (
 
 // Account is one row of table accounts.
 type Account struct {
-	ID        int64           `json:"id"`
-	Owner     string          `json:"owner"`
-	Balance   decimal.Decimal `json:"balance"`
-	Memo      *string         `json:"memo"`
-	CreatedAt time.Time       `json:"created_at"`
-	UpdatedAt time.Time       `json:"updated_at"`
-	Version   int64           `json:"version"`
+	ID        int64                `json:"id"`
+	Owner     string               `json:"owner"`
+	Balance   decimal.Decimal      `json:"balance"`
+	Memo      runtime.Null[string] `json:"memo"`
+	CreatedAt time.Time            `json:"created_at"`
+	UpdatedAt time.Time            `json:"updated_at"`
+	Version   int64                `json:"version"`
 }
 
 // NewAccount holds the values of a new row of table accounts. Fields of type
@@ -33,15 +33,15 @@ type Account struct {
 type NewAccount struct {
 	Owner   string                       `json:"owner"`
 	Balance runtime.Opt[decimal.Decimal] `json:"balance,omitzero"`
-	Memo    *string                      `json:"memo"`
+	Memo    runtime.Null[string]         `json:"memo"`
 }
 
 // AccountUpdate lists changes to a row of table accounts. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type AccountUpdate struct {
-	Owner   runtime.Opt[string]          `json:"owner,omitzero"`
-	Balance runtime.Opt[decimal.Decimal] `json:"balance,omitzero"`
-	Memo    runtime.Opt[*string]         `json:"memo,omitzero"`
+	Owner   runtime.Opt[string]               `json:"owner,omitzero"`
+	Balance runtime.Opt[decimal.Decimal]      `json:"balance,omitzero"`
+	Memo    runtime.Opt[runtime.Null[string]] `json:"memo,omitzero"`
 }
 
 // AccountRepo reads and writes table accounts.
@@ -85,8 +85,8 @@ func (n *NewAccount) Validate() error {
 	if n.Balance.Set {
 		f.Fits("balance", runtime.CheckNumeric(n.Balance.Value, 18, 2))
 	}
-	if n.Memo != nil {
-		f.Fits("memo", runtime.CheckText((*n.Memo)))
+	if n.Memo.Valid {
+		f.Fits("memo", runtime.CheckText(n.Memo.V))
 	}
 	return f.Err("accounts")
 }
@@ -107,8 +107,8 @@ func (u *AccountUpdate) Validate() error {
 	if u.Balance.Set {
 		f.Fits("balance", runtime.CheckNumeric(u.Balance.Value, 18, 2))
 	}
-	if u.Memo.Set && u.Memo.Value != nil {
-		f.Fits("memo", runtime.CheckText((*u.Memo.Value)))
+	if u.Memo.Set && u.Memo.Value.Valid {
+		f.Fits("memo", runtime.CheckText(u.Memo.Value.V))
 	}
 	return f.Err("accounts")
 }
@@ -137,9 +137,15 @@ func (u *AccountUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanAccount reads a row of table accounts, columns in table order, into v.
-func scanAccount(row pgx.Row, v *Account) error {
-	return row.Scan(&v.ID, &v.Owner, &v.Balance, &v.Memo, &v.CreatedAt, &v.UpdatedAt, &v.Version)
+// scanAccount gives the scan destinations of the fields of v, columns in table
+// order.
+func scanAccount(v *Account, d []any) []any {
+	return append(d, &v.ID, &v.Owner, &v.Balance, &v.Memo, &v.CreatedAt, &v.UpdatedAt, &v.Version)
+}
+
+// argsNewAccount gives the values Create binds from n.
+func argsNewAccount(n *NewAccount, d []any) []any {
+	return append(d, &n.Owner, n.Balance.Arg(), &n.Memo)
 }
 
 const sqlAccountsCreate = `-- name: accounts.Create
@@ -154,7 +160,7 @@ func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error)
 		return Account{}, wrapErr(err, "accounts.Create", "accounts")
 	}
 	db := runtime.Acting(ctx, r.db)
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlAccountsCreate, n.Owner, n.Balance.Ptr(), n.Memo), scanAccount)
+	v, err := runtime.QueryOne(ctx, db, sqlAccountsCreate, n, argsNewAccount, scanAccount)
 	return v, wrapParamsErr(err, "accounts.Create", "accounts", []string{"owner", "balance", "memo"})
 }
 
@@ -165,24 +171,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table accounts with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *AccountRepo) FindByID(ctx context.Context, id int64) (Account, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAccountsFindByID, id), scanAccount)
+	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsFindByID, id, runtime.Arg, scanAccount)
 	return v, wrapErr(err, "accounts.FindByID", "accounts")
 }
 
 const sqlAccountsFindAll = `-- name: accounts.FindAll replica=ok
 SELECT "id", "owner", "balance", "memo", "created_at", "updated_at", "version" FROM "accounts" ORDER BY "id"`
 
-// FindAll returns every row of table accounts, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table accounts in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
 	rows, err := r.db.Query(ctx, sqlAccountsFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanAccount)
+	items, err := runtime.Collect(rows, err, 0, scanAccount)
 	return items, wrapErr(err, "accounts.FindAll", "accounts")
 }
 
-// Stream yields every row of table accounts, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table accounts in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "accounts.Stream", "accounts") }, scanAccount, sqlAccountsFindAll)
 }
@@ -196,11 +202,9 @@ SELECT "id", "owner", "balance", "memo", "created_at", "updated_at", "version" F
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table accounts in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table accounts in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Account], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Account]{
@@ -223,6 +227,18 @@ SET "owner" = COALESCE($2::text, "owner"),
 WHERE "id" = $1 AND "version" = $6
 RETURNING "id", "owner", "balance", "memo", "created_at", "updated_at", "version"`
 
+// updateAccounts are the statements of AccountRepo.Update: one per set of fields
+// set (see runtime.Update).
+var updateAccounts = &runtime.Update{
+	Fallback: sqlAccountsUpdate, Keys: 1,
+	Nullable: 1 << 2,
+}
+
+// argsAccountUpdate gives the value of each field of u, nil when unset.
+func argsAccountUpdate(u *AccountUpdate, d []any) []any {
+	return append(d, u.Owner.Arg(), u.Balance.Arg(), u.Memo.Arg())
+}
+
 const sqlAccountsExists = `-- name: accounts.Exists
 SELECT EXISTS (SELECT 1 FROM "accounts"
 WHERE "id" = $1)`
@@ -238,17 +254,14 @@ func (r *AccountRepo) Update(ctx context.Context, id int64, version int64, u Acc
 		return Account{}, wrapErr(err, "accounts.Update", "accounts")
 	}
 	db := runtime.Acting(ctx, r.db)
-	var v Account
-	if err := scanAccount(db.QueryRow(ctx, sqlAccountsUpdate, id, u.Owner.Ptr(), u.Balance.Ptr(), u.Memo.Set, u.Memo.Value, version), &v); err != nil {
-		if errors.Is(err, pgx.ErrNoRows) {
-			// No row matched: a stale version is a conflict; a missing row stays not found.
-			if stale := runtime.StaleVersion(ctx, db, "accounts.Update", "accounts", sqlAccountsExists, id); stale != nil {
-				err = stale
-			}
+	v, err := runtime.UpdateOne(ctx, db, updateAccounts, id, runtime.Arg, u, argsAccountUpdate, scanAccount, version)
+	if errors.Is(err, pgx.ErrNoRows) {
+		// No row matched: a stale version is a conflict; a missing row stays not found.
+		if stale := runtime.StaleVersion(ctx, db, "accounts.Update", "accounts", sqlAccountsExists, id); stale != nil {
+			err = stale
 		}
-		return Account{}, wrapParamsErr(err, "accounts.Update", "accounts", []string{"id", "owner", "balance", "memo", "memo"})
 	}
-	return v, nil
+	return v, wrapParamsErr(err, "accounts.Update", "accounts", []string{"id", "owner", "balance", "memo", "memo"})
 }
 
 const sqlAccountsDelete = `-- name: accounts.Delete
@@ -260,7 +273,7 @@ DELETE FROM "accounts" WHERE "id" = $1 AND "version" = $2`
 // runtime.ErrStaleVersion.
 func (r *AccountRepo) Delete(ctx context.Context, id int64, version int64) (bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	tag, err := db.Exec(ctx, sqlAccountsDelete, id, version)
+	tag, err := runtime.Exec(ctx, db, sqlAccountsDelete, id, runtime.Arg, version)
 	if err != nil || tag.RowsAffected() > 0 {
 		return err == nil, wrapErr(err, "accounts.Delete", "accounts")
 	}
@@ -288,7 +301,7 @@ ORDER BY "id"`
 // not exist any more; a key that was never written has an empty trail.
 func (r *AccountRepo) AuditTrail(ctx context.Context, id int64) ([]runtime.AuditEntry, error) {
 	rows, err := r.db.Query(ctx, sqlAccountsAuditTrail, id)
-	items, err := runtime.CollectRows(rows, err, 0, runtime.ScanAuditEntry)
+	items, err := runtime.Collect(rows, err, 0, runtime.ScanAuditEntry)
 	return items, wrapErr(err, "accounts.AuditTrail", "accounts")
 }
 
@@ -303,30 +316,22 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, er
 	if len(ids) == 0 {
 		return []Account{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlAccountsFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanAccount)
+	items, err := runtime.Query(ctx, r.db, sqlAccountsFindByIDs, ids, runtime.Arg, scanAccount, len(ids))
 	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
 }
 
-// copyAccounts sends rows of NewAccount to table accounts with COPY, reading each
-// value in place.
-var copyAccounts = runtime.NewCopier(
-	"accounts",
-	nil,
-	runtime.CopyValue("owner", func(n *NewAccount) any { return &n.Owner }),
-	runtime.CopyOpt("balance", func(n *NewAccount) *runtime.Opt[decimal.Decimal] { return &n.Balance }),
-	runtime.CopyValue("memo", func(n *NewAccount) any { return n.Memo }),
-)
+// copyAccounts sends rows of NewAccount to table accounts with COPY.
+var copyAccounts = &runtime.Copier[NewAccount]{
+	Table:   "accounts",
+	Columns: []string{"owner", "balance", "memo"},
+	Args:    argsNewAccount,
+}
 
 // CreateMany inserts rows into table accounts with the COPY protocol and returns
-// how many it inserted. It is all or nothing. An optional field left unset takes
-// the column's default, as in Create: rows are copied in groups by the optional
-// fields they set, in a transaction when there are several (a savepoint when r is
-// one). COPY does not return rows; CreateManyReturning does.
+// how many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "accounts.CreateMany", "accounts")
-	}
 	n, err := copyAccounts.Copy(ctx, runtime.Acting(ctx, r.db), rows)
 	return n, wrapErr(err, "accounts.CreateMany", "accounts")
 }
@@ -355,9 +360,9 @@ func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount
 		sqlAccountsCreateManyReturning,
 		runtime.Column(rows, func(n *NewAccount) string { return n.Owner }),
 		runtime.Column(rows, func(n *NewAccount) *decimal.Decimal { return n.Balance.Ptr() }),
-		runtime.Column(rows, func(n *NewAccount) *string { return n.Memo }),
+		runtime.Column(rows, func(n *NewAccount) *string { return n.Memo.Ptr() }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanAccount)
+	items, err := runtime.Collect(res, err, len(rows), scanAccount)
 	return items, wrapErr(err, "accounts.CreateManyReturning", "accounts")
 }
 
@@ -372,17 +377,16 @@ SET "balance" = CASE WHEN $2::numeric(18,2) IS NULL THEN "accounts"."balance" EL
 RETURNING "id", "owner", "balance", "memo", "created_at", "updated_at", "version"`
 
 // UpsertByOwner inserts n into table accounts or, when a row with the same owner
-// exists, updates that row from n, in one statement, and returns the row as
-// stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value. It validates n
-// first. Updating increments version. It sets updated_at to the transaction's
-// time.
+// exists, updates it from n (every column but the key's and the primary key's; an
+// unset optional field keeps its value), in one statement, and returns the row as
+// stored. It validates n first. Updating increments version. It sets updated_at to
+// the transaction's time.
 func (r *AccountRepo) UpsertByOwner(ctx context.Context, n NewAccount) (Account, error) {
 	if err := n.Validate(); err != nil {
 		return Account{}, wrapErr(err, "accounts.UpsertByOwner", "accounts")
 	}
 	db := runtime.Acting(ctx, r.db)
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlAccountsUpsertByOwner, n.Owner, n.Balance.Ptr(), n.Memo), scanAccount)
+	v, err := runtime.QueryOne(ctx, db, sqlAccountsUpsertByOwner, n, argsNewAccount, scanAccount)
 	return v, wrapErr(err, "accounts.UpsertByOwner", "accounts")
 }
 
@@ -401,29 +405,15 @@ LIMIT 1`
 
 // CreateIfAbsentByOwner inserts n into table accounts unless a row with the same
 // owner exists, and returns the new row and true, or the existing row, unchanged,
-// and false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a
-// read of the row in the way); when that row was committed by a concurrent
-// transaction after the statement started, the statement cannot see it and runs
-// again, up to three times in all. It validates n first.
+// and false, in one statement (run again, up to three times, when the row in the
+// way was committed after it started). It validates n first.
 func (r *AccountRepo) CreateIfAbsentByOwner(ctx context.Context, n NewAccount) (Account, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Account{}, false, wrapErr(err, "accounts.CreateIfAbsentByOwner", "accounts")
 	}
 	db := runtime.Acting(ctx, r.db)
-	for attempt := 1; ; attempt++ {
-		var v Account
-		var created bool
-		err := db.QueryRow(ctx, sqlAccountsCreateIfAbsentByOwner, n.Owner, n.Balance.Ptr(), n.Memo).Scan(&created, &v.ID, &v.Owner, &v.Balance, &v.Memo, &v.CreatedAt, &v.UpdatedAt, &v.Version)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Account{}, false, wrapErr(err, "accounts.CreateIfAbsentByOwner", "accounts")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlAccountsCreateIfAbsentByOwner, n, argsNewAccount, scanAccount)
+	return v, created, wrapErr(err, "accounts.CreateIfAbsentByOwner", "accounts")
 }
 
 // AccountKeyedUpdate is one row's changes for UpdateMany: its key, the version the
@@ -445,7 +435,7 @@ var bulkAccountsUpdates = &runtime.Bulk[AccountKeyedUpdate]{
 		runtime.Array(func(v *AccountKeyedUpdate) *string { return v.Changes.Owner.Ptr() }),
 		runtime.Array(func(v *AccountKeyedUpdate) *decimal.Decimal { return v.Changes.Balance.Ptr() }),
 		runtime.Flags(func(v *AccountKeyedUpdate) *bool { return &v.Changes.Memo.Set }),
-		runtime.Array(func(v *AccountKeyedUpdate) *string { return v.Changes.Memo.Value }),
+		runtime.Array(func(v *AccountKeyedUpdate) *string { return v.Changes.Memo.Value.Ptr() }),
 	},
 }
 
@@ -513,7 +503,7 @@ var bulkAccountsNew = &runtime.Bulk[NewAccount]{
 	Columns: []runtime.BulkColumn[NewAccount]{
 		runtime.Array(func(v *NewAccount) *string { return &v.Owner }),
 		runtime.Array(func(v *NewAccount) *decimal.Decimal { return v.Balance.Ptr() }),
-		runtime.Array(func(v *NewAccount) *string { return v.Memo }),
+		runtime.Array(func(v *NewAccount) *string { return v.Memo.Ptr() }),
 	},
 }
 

@@ -107,8 +107,8 @@ func items(t *testing.T, s *Store, n int) []Item {
 	t.Helper()
 	rows := make([]NewItem, n)
 	for i := range rows {
-		rows[i] = NewItem{SKU: fmt.Sprintf("sku-%04d", i), Name: fmt.Sprintf("item %d", i), Note: ptr("note"),
-			Label: runtime.Set(ptr("label")), Tags: []string{"a"}, Price: ptr(decimal.RequireFromString("1.50"))}
+		rows[i] = NewItem{SKU: fmt.Sprintf("sku-%04d", i), Name: fmt.Sprintf("item %d", i), Note: runtime.NullOf("note"),
+			Label: runtime.SetNullable("label"), Tags: []string{"a"}, Price: runtime.NullOf(decimal.RequireFromString("1.50"))}
 	}
 	out, err := s.Items.CreateManyReturning(context.Background(), rows)
 	if err != nil {
@@ -129,7 +129,7 @@ func TestUpdateManyAppliesEachRowsChanges(t *testing.T) {
 	for i, h := range hostile {
 		rows = append(rows, ItemKeyedUpdate{ID: before[i].ID, Changes: ItemUpdate{
 			Name:  runtime.Set(h),
-			Note:  runtime.Set(ptr(h)),
+			Note:  runtime.SetNullable(h),
 			Tags:  runtime.Set([]string{h, "", h + "2"}),
 			Moods: runtime.Set([]Mood{MoodItsComplicated, MoodSad}),
 		}})
@@ -137,8 +137,8 @@ func TestUpdateManyAppliesEachRowsChanges(t *testing.T) {
 	n := len(hostile)
 	// Set to NULL, and set nothing at all.
 	rows = append(rows,
-		ItemKeyedUpdate{ID: before[n].ID, Changes: ItemUpdate{Note: runtime.Set[*string](nil), Label: runtime.Set[*string](nil),
-			Tags: runtime.Set[[]string](nil), Price: runtime.Set[*decimal.Decimal](nil), Qty: runtime.Set(int32(-7))}},
+		ItemKeyedUpdate{ID: before[n].ID, Changes: ItemUpdate{Note: runtime.SetNull[string](), Label: runtime.SetNull[string](),
+			Tags: runtime.Set[[]string](nil), Price: runtime.SetNull[decimal.Decimal](), Qty: runtime.Set(int32(-7))}},
 		ItemKeyedUpdate{ID: before[n+1].ID})
 	rand.Shuffle(len(rows), func(i, j int) { rows[i], rows[j] = rows[j], rows[i] })
 
@@ -311,7 +311,7 @@ func TestOptimisticLockPerRow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Accounts.Update(ctx, accts[1].ID, accts[1].Version, AccountUpdate{Memo: runtime.Set(ptr("moved on"))}); err != nil {
+	if _, err := s.Accounts.Update(ctx, accts[1].ID, accts[1].Version, AccountUpdate{Memo: runtime.SetNullable("moved on")}); err != nil {
 		t.Fatal(err)
 	}
 	rows := []AccountKeyedUpdate{
@@ -375,22 +375,22 @@ func TestUpsertMany(t *testing.T) {
 	ctx := runtime.WithActor(context.Background(), "up")
 	db := pgtest.Pool(t)
 	s := NewStore(db)
-	old, err := s.Accounts.Create(ctx, NewAccount{Owner: "b", Balance: runtime.Set(decimal.NewFromInt(7)), Memo: ptr("kept?")})
+	old, err := s.Accounts.Create(ctx, NewAccount{Owner: "b", Balance: runtime.Set(decimal.NewFromInt(7)), Memo: runtime.NullOf("kept?")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.Accounts.UpsertManyByOwner(ctx, []NewAccount{
 		{Owner: "c", Balance: runtime.Set(decimal.NewFromInt(3))},
 		{Owner: "b"},
-		{Owner: "a", Memo: ptr("new")},
+		{Owner: "a", Memo: runtime.NullOf("new")},
 	})
 	if err != nil || len(got) != 3 {
 		t.Fatalf("UpsertManyByOwner = %+v, %v", got, err)
 	}
-	if got[1].ID != old.ID || got[1].Version != 2 || !got[1].Balance.Equal(decimal.NewFromInt(7)) || got[1].Memo != nil {
+	if got[1].ID != old.ID || got[1].Version != 2 || !got[1].Balance.Equal(decimal.NewFromInt(7)) || got[1].Memo.Valid {
 		t.Errorf("updated row %+v", got[1])
 	}
-	if got[0].Owner != "c" || got[0].Version != 1 || !got[0].Balance.Equal(decimal.NewFromInt(3)) || got[2].Owner != "a" || *got[2].Memo != "new" {
+	if got[0].Owner != "c" || got[0].Version != 1 || !got[0].Balance.Equal(decimal.NewFromInt(3)) || got[2].Owner != "a" || got[2].Memo != runtime.NullOf("new") {
 		t.Errorf("inserted rows %+v %+v", got[0], got[2])
 	}
 	if a := auditRows(t, db, "accounts", "owner"); len(a) != 4 || !slices.Contains(a, "update up b b") || !slices.Contains(a, "create up - a") {
@@ -398,7 +398,7 @@ func TestUpsertMany(t *testing.T) {
 	}
 
 	// The do-nothing form returns the rows there, unchanged.
-	rows, created, err := s.Accounts.CreateManyIfAbsentByOwner(ctx, []NewAccount{{Owner: "d"}, {Owner: "b", Memo: ptr("ignored")}})
+	rows, created, err := s.Accounts.CreateManyIfAbsentByOwner(ctx, []NewAccount{{Owner: "d"}, {Owner: "b", Memo: runtime.NullOf("ignored")}})
 	if err != nil || !slices.Equal(created, []bool{true, false}) || rows[1].ID != old.ID || rows[1].Version != 2 || rows[0].Owner != "d" {
 		t.Fatalf("CreateManyIfAbsentByOwner = %+v, %v, %v", rows, created, err)
 	}
@@ -456,7 +456,7 @@ func TestTenantSoftDeleteBatches(t *testing.T) {
 	if done, err := s.Docs.HardDeleteMany(a, []int64{da[0].ID, da[1].ID, db[0].ID}); err != nil || !slices.Equal(done, []bool{true, true, false}) {
 		t.Fatalf("HardDeleteMany = %v, %v", done, err)
 	}
-	if got, err := s.Docs.FindByID(b, db[0].ID); err != nil || got.Title != "b1" || got.DeletedAt != nil {
+	if got, err := s.Docs.FindByID(b, db[0].ID); err != nil || got.Title != "b1" || got.DeletedAt.Valid {
 		t.Fatalf("tenant b's row: %+v, %v", got, err)
 	}
 	if _, err := s.Docs.DeleteMany(context.Background(), ids); !errors.Is(err, runtime.ErrNoTenant) {
@@ -734,9 +734,9 @@ func TestEveryStatementMode(t *testing.T) {
 			before := items(t, s, 3)
 			got, err := s.Items.UpdateManyReturning(ctx, []ItemKeyedUpdate{
 				{ID: before[2].ID, Changes: ItemUpdate{Moods: runtime.Set([]Mood{MoodItsComplicated}), Tags: runtime.Set([]string{`a "b"`, `{c}`})}},
-				{ID: before[0].ID, Changes: ItemUpdate{Price: runtime.Set(ptr(decimal.RequireFromString("-0.01"))), Note: runtime.Set[*string](nil)}},
+				{ID: before[0].ID, Changes: ItemUpdate{Price: runtime.SetNullable(decimal.RequireFromString("-0.01")), Note: runtime.SetNull[string]()}},
 			})
-			if err != nil || len(got) != 2 || got[0].Moods[0] != MoodItsComplicated || got[0].Tags[1] != `{c}` || got[1].Price.String() != "-0.01" || got[1].Note != nil {
+			if err != nil || len(got) != 2 || got[0].Moods[0] != MoodItsComplicated || got[0].Tags[1] != `{c}` || got[1].Price.String() != "-0.01" || got[1].Note.Valid {
 				t.Fatalf("UpdateManyReturning = %+v, %v", got, err)
 			}
 			if _, err := s.Items.UpdateMany(ctx, []ItemKeyedUpdate{{ID: uuid.New()}}); !errors.Is(err, runtime.ErrNotFound) {
@@ -790,7 +790,7 @@ func TestUpsertManySendsAgainRowsCommittedMeanwhile(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer other.Rollback(ctx)
-		theirs, err := NewStore(other).Accounts.Create(ctx, NewAccount{Owner: owner, Memo: ptr("theirs")})
+		theirs, err := NewStore(other).Accounts.Create(ctx, NewAccount{Owner: owner, Memo: runtime.NullOf("theirs")})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -823,10 +823,10 @@ func TestUpsertManySendsAgainRowsCommittedMeanwhile(t *testing.T) {
 			t.Fatalf("absent %v: %+v, %v", absent, r.rows, r.err)
 		}
 		if absent {
-			if !slices.Equal(r.created, []bool{false, true}) || !r.rows[0].Balance.IsZero() || *r.rows[0].Memo != "theirs" {
+			if !slices.Equal(r.created, []bool{false, true}) || !r.rows[0].Balance.IsZero() || r.rows[0].Memo != runtime.NullOf("theirs") {
 				t.Errorf("CreateManyIfAbsentByOwner = %+v, %v", r.rows[0], r.created)
 			}
-		} else if r.rows[0].Version != 2 || !r.rows[0].Balance.Equal(decimal.NewFromInt(5)) || r.rows[0].Memo != nil {
+		} else if r.rows[0].Version != 2 || !r.rows[0].Balance.Equal(decimal.NewFromInt(5)) || r.rows[0].Memo.Valid {
 			t.Errorf("UpsertManyByOwner updated %+v", r.rows[0])
 		}
 	}

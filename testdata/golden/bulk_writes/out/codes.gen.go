@@ -7,11 +7,9 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 )
 
 // Code is one row of table codes.
@@ -27,7 +25,7 @@ type NewCode struct {
 }
 
 // CodeUpdate lists changes to a row of table codes. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged.
 type CodeUpdate struct {
 	Label runtime.Opt[string] `json:"label,omitzero"`
 }
@@ -102,9 +100,14 @@ func (u *CodeUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanCode reads a row of table codes, columns in table order, into v.
-func scanCode(row pgx.Row, v *Code) error {
-	return row.Scan(&v.Code, &v.Label)
+// scanCode gives the scan destinations of the fields of v, columns in table order.
+func scanCode(v *Code, d []any) []any {
+	return append(d, &v.Code, &v.Label)
+}
+
+// argsNewCode gives the values Create binds from n.
+func argsNewCode(n *NewCode, d []any) []any {
+	return append(d, &n.Code, &n.Label)
 }
 
 const sqlCodesCreate = `-- name: codes.Create
@@ -118,7 +121,7 @@ func (r *CodeRepo) Create(ctx context.Context, n NewCode) (Code, error) {
 	if err := n.Validate(); err != nil {
 		return Code{}, wrapErr(err, "codes.Create", "codes")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCodesCreate, n.Code, n.Label), scanCode)
+	v, err := runtime.QueryOne(ctx, r.db, sqlCodesCreate, n, argsNewCode, scanCode)
 	return v, wrapParamsErr(err, "codes.Create", "codes", []string{"code", "label"})
 }
 
@@ -129,24 +132,24 @@ WHERE "code" = $1`
 // FindByID returns the row of table codes with the given code. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *CodeRepo) FindByID(ctx context.Context, code string) (Code, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCodesFindByID, code), scanCode)
+	v, err := runtime.QueryOne(ctx, r.db, sqlCodesFindByID, code, runtime.Arg, scanCode)
 	return v, wrapErr(err, "codes.FindByID", "codes")
 }
 
 const sqlCodesFindAll = `-- name: codes.FindAll replica=ok
 SELECT "code", "label" FROM "codes" ORDER BY "code"`
 
-// FindAll returns every row of table codes, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table codes in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *CodeRepo) FindAll(ctx context.Context) ([]Code, error) {
 	rows, err := r.db.Query(ctx, sqlCodesFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanCode)
+	items, err := runtime.Collect(rows, err, 0, scanCode)
 	return items, wrapErr(err, "codes.FindAll", "codes")
 }
 
-// Stream yields every row of table codes, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table codes in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *CodeRepo) Stream(ctx context.Context) iter.Seq2[Code, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "codes.Stream", "codes") }, scanCode, sqlCodesFindAll)
 }
@@ -160,11 +163,9 @@ SELECT "code", "label" FROM "codes"
 WHERE ("code") > ($1) ORDER BY "code"
 LIMIT $2`
 
-// List returns a page of rows of table codes in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table codes in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *CodeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Code], error) {
 	var code string
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Code]{
@@ -177,11 +178,19 @@ func (r *CodeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "codes.List", "codes")
 }
 
-const sqlCodesUpdate = `-- name: codes.Update
-UPDATE "codes"
-SET "label" = COALESCE($2::text, "label")
-WHERE "code" = $1
-RETURNING "code", "label"`
+// updateCodes are the statements of CodeRepo.Update: one per set of fields set
+// (see runtime.Update).
+var updateCodes = &runtime.Update{
+	Name: "codes.Update", Keys: 1,
+	Head: "UPDATE \"codes\"\nSET ",
+	Cols: []string{`"label"`},
+	Tail: "\nWHERE \"code\" = $1\nRETURNING \"code\", \"label\"",
+}
+
+// argsCodeUpdate gives the value of each field of u, nil when unset.
+func argsCodeUpdate(u *CodeUpdate, d []any) []any {
+	return append(d, u.Label.Arg())
+}
 
 // Update applies the set fields of u to the row of table codes with the given code
 // and returns the row as stored. If there is none, the error matches
@@ -190,11 +199,8 @@ func (r *CodeRepo) Update(ctx context.Context, code string, u CodeUpdate) (Code,
 	if err := u.Validate(); err != nil {
 		return Code{}, wrapErr(err, "codes.Update", "codes")
 	}
-	var v Code
-	if err := scanCode(r.db.QueryRow(ctx, sqlCodesUpdate, code, u.Label.Ptr()), &v); err != nil {
-		return Code{}, wrapParamsErr(err, "codes.Update", "codes", []string{"code", "label"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateCodes, code, runtime.Arg, u, argsCodeUpdate, scanCode)
+	return v, wrapParamsErr(err, "codes.Update", "codes", []string{"code", "label"})
 }
 
 const sqlCodesDelete = `-- name: codes.Delete
@@ -203,7 +209,7 @@ DELETE FROM "codes" WHERE "code" = $1`
 // Delete removes the row of table codes with the given code and reports whether
 // there was one.
 func (r *CodeRepo) Delete(ctx context.Context, code string) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlCodesDelete, code)
+	tag, err := runtime.Exec(ctx, r.db, sqlCodesDelete, code, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "codes.Delete", "codes")
 }
 
@@ -227,27 +233,20 @@ func (r *CodeRepo) FindByIDs(ctx context.Context, ids []string) ([]Code, error) 
 	if len(ids) == 0 {
 		return []Code{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlCodesFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanCode)
+	items, err := runtime.Query(ctx, r.db, sqlCodesFindByIDs, ids, runtime.Arg, scanCode, len(ids))
 	return items, wrapErr(err, "codes.FindByIDs", "codes")
 }
 
-// copyCodes sends rows of NewCode to table codes with COPY, reading each value in
-// place.
-var copyCodes = runtime.NewCopier(
-	"codes",
-	nil,
-	runtime.CopyValue("code", func(n *NewCode) any { return &n.Code }),
-	runtime.CopyValue("label", func(n *NewCode) any { return &n.Label }),
-)
+// copyCodes sends rows of NewCode to table codes with COPY.
+var copyCodes = &runtime.Copier[NewCode]{
+	Table:   "codes",
+	Columns: []string{"code", "label"},
+	Args:    argsNewCode,
+}
 
 // CreateMany inserts rows into table codes with the COPY protocol and returns how
-// many it inserted. It is all or nothing. COPY does not return rows;
-// CreateManyReturning does.
+// many it inserted, all or nothing. It validates every row first.
 func (r *CodeRepo) CreateMany(ctx context.Context, rows []NewCode) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "codes.CreateMany", "codes")
-	}
 	n, err := copyCodes.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "codes.CreateMany", "codes")
 }
@@ -276,7 +275,7 @@ func (r *CodeRepo) CreateManyReturning(ctx context.Context, rows []NewCode) ([]C
 		runtime.Column(rows, func(n *NewCode) string { return n.Code }),
 		runtime.Column(rows, func(n *NewCode) string { return n.Label }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanCode)
+	items, err := runtime.Collect(res, err, len(rows), scanCode)
 	return items, wrapErr(err, "codes.CreateManyReturning", "codes")
 }
 
@@ -288,15 +287,14 @@ SET "label" = EXCLUDED."label"
 RETURNING "code", "label"`
 
 // UpsertByCode inserts n into table codes or, when a row with the same code
-// exists, updates that row from n, in one statement, and returns the row as
-// stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value. It validates n
-// first.
+// exists, updates it from n (every column but the key's and the primary key's; an
+// unset optional field keeps its value), in one statement, and returns the row as
+// stored. It validates n first.
 func (r *CodeRepo) UpsertByCode(ctx context.Context, n NewCode) (Code, error) {
 	if err := n.Validate(); err != nil {
 		return Code{}, wrapErr(err, "codes.UpsertByCode", "codes")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCodesUpsertByCode, n.Code, n.Label), scanCode)
+	v, err := runtime.QueryOne(ctx, r.db, sqlCodesUpsertByCode, n, argsNewCode, scanCode)
 	return v, wrapErr(err, "codes.UpsertByCode", "codes")
 }
 
@@ -315,28 +313,14 @@ LIMIT 1`
 
 // CreateIfAbsentByCode inserts n into table codes unless a row with the same code
 // exists, and returns the new row and true, or the existing row, unchanged, and
-// false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a read
-// of the row in the way); when that row was committed by a concurrent transaction
-// after the statement started, the statement cannot see it and runs again, up to
-// three times in all. It validates n first.
+// false, in one statement (run again, up to three times, when the row in the way
+// was committed after it started). It validates n first.
 func (r *CodeRepo) CreateIfAbsentByCode(ctx context.Context, n NewCode) (Code, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Code{}, false, wrapErr(err, "codes.CreateIfAbsentByCode", "codes")
 	}
-	for attempt := 1; ; attempt++ {
-		var v Code
-		var created bool
-		err := r.db.QueryRow(ctx, sqlCodesCreateIfAbsentByCode, n.Code, n.Label).Scan(&created, &v.Code, &v.Label)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Code{}, false, wrapErr(err, "codes.CreateIfAbsentByCode", "codes")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCodesCreateIfAbsentByCode, n, argsNewCode, scanCode)
+	return v, created, wrapErr(err, "codes.CreateIfAbsentByCode", "codes")
 }
 
 // CodeKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.

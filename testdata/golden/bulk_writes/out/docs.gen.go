@@ -18,11 +18,11 @@ import (
 
 // Doc is one row of table docs.
 type Doc struct {
-	ID        int64      `json:"id"`
-	OrgID     uuid.UUID  `json:"org_id"`
-	Slug      string     `json:"slug"`
-	Title     string     `json:"title"`
-	DeletedAt *time.Time `json:"deleted_at"`
+	ID        int64                   `json:"id"`
+	OrgID     uuid.UUID               `json:"org_id"`
+	Slug      string                  `json:"slug"`
+	Title     string                  `json:"title"`
+	DeletedAt runtime.Null[time.Time] `json:"deleted_at"`
 }
 
 // NewDoc holds the values of a new row of table docs. The database sets id,
@@ -33,7 +33,7 @@ type NewDoc struct {
 }
 
 // DocUpdate lists changes to a row of table docs. Unset fields leave their column
-// unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// unchanged.
 type DocUpdate struct {
 	Slug  runtime.Opt[string] `json:"slug,omitzero"`
 	Title runtime.Opt[string] `json:"title,omitzero"`
@@ -148,9 +148,14 @@ func (r *DocRepo) pick(live, all string) string {
 	return live
 }
 
-// scanDoc reads a row of table docs, columns in table order, into v.
-func scanDoc(row pgx.Row, v *Doc) error {
-	return row.Scan(&v.ID, &v.OrgID, &v.Slug, &v.Title, &v.DeletedAt)
+// scanDoc gives the scan destinations of the fields of v, columns in table order.
+func scanDoc(v *Doc, d []any) []any {
+	return append(d, &v.ID, &v.OrgID, &v.Slug, &v.Title, &v.DeletedAt)
+}
+
+// argsNewDoc gives the values Create binds from n.
+func argsNewDoc(n *NewDoc, d []any) []any {
+	return append(d, &n.Slug, &n.Title)
 }
 
 const sqlDocsCreate = `-- name: docs.Create
@@ -169,7 +174,7 @@ func (r *DocRepo) Create(ctx context.Context, n NewDoc) (Doc, error) {
 		return Doc{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlDocsCreate, n.Slug, n.Title, tenant), scanDoc)
+	v, err := runtime.QueryOne(ctx, db, sqlDocsCreate, n, argsNewDoc, scanDoc, tenant)
 	return v, wrapParamsErr(err, "docs.Create", "docs", []string{"slug", "title"})
 }
 
@@ -189,7 +194,7 @@ func (r *DocRepo) FindByID(ctx context.Context, id int64) (Doc, error) {
 		return Doc{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.ScanOne(db.QueryRow(ctx, r.pick(sqlDocsFindByID, sqlDocsFindByIDWithDeleted), id, tenant), scanDoc)
+	v, err := runtime.QueryOne(ctx, db, r.pick(sqlDocsFindByID, sqlDocsFindByIDWithDeleted), id, runtime.Arg, scanDoc, tenant)
 	return v, wrapErr(err, "docs.FindByID", "docs")
 }
 
@@ -201,8 +206,8 @@ const sqlDocsFindAllWithDeleted = `-- name: docs.FindAll replica=ok
 SELECT "id", "org_id", "slug", "title", "deleted_at" FROM "docs"
 WHERE "org_id" = $1 ORDER BY "id"`
 
-// FindAll returns every row of table docs, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table docs in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *DocRepo) FindAll(ctx context.Context) ([]Doc, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "docs.FindAll", "docs")
 	if err != nil {
@@ -210,13 +215,13 @@ func (r *DocRepo) FindAll(ctx context.Context) ([]Doc, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, r.pick(sqlDocsFindAll, sqlDocsFindAllWithDeleted), tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanDoc)
+	items, err := runtime.Collect(rows, err, 0, scanDoc)
 	return items, wrapErr(err, "docs.FindAll", "docs")
 }
 
-// Stream yields every row of table docs, ordered by primary key, reading them from
-// the server as the loop goes: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields every row of table docs in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *DocRepo) Stream(ctx context.Context) iter.Seq2[Doc, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "docs.Stream", "docs")
 	if err != nil {
@@ -246,10 +251,9 @@ SELECT "id", "org_id", "slug", "title", "deleted_at" FROM "docs"
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table docs in primary key order: up to page.Limit
-// rows after the cursor page.After ("" for the first page). Pass the returned Next
-// cursor to get the following page; it is "" after the last one. Rows inserted
-// meanwhile after the cursor are included, and no row is returned twice.
+// List returns up to page.Limit rows of table docs in primary key order, after the
+// cursor page.After ("" for the first page); the page's Next cursor ("" after the
+// last page) gets the next one.
 func (r *DocRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Doc], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "docs.List", "docs")
 	if err != nil {
@@ -275,6 +279,17 @@ SET "slug" = COALESCE($2::text, "slug"),
 WHERE "id" = $1 AND "org_id" = $4 AND "deleted_at" IS NULL
 RETURNING "id", "org_id", "slug", "title", "deleted_at"`
 
+// updateDocs are the statements of DocRepo.Update: one per set of fields set (see
+// runtime.Update).
+var updateDocs = &runtime.Update{
+	Fallback: sqlDocsUpdate, Keys: 1,
+}
+
+// argsDocUpdate gives the value of each field of u, nil when unset.
+func argsDocUpdate(u *DocUpdate, d []any) []any {
+	return append(d, u.Slug.Arg(), u.Title.Arg())
+}
+
 // Update applies the set fields of u to the row of table docs with the given id
 // and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first.
@@ -287,11 +302,8 @@ func (r *DocRepo) Update(ctx context.Context, id int64, u DocUpdate) (Doc, error
 		return Doc{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v Doc
-	if err := scanDoc(db.QueryRow(ctx, sqlDocsUpdate, id, u.Slug.Ptr(), u.Title.Ptr(), tenant), &v); err != nil {
-		return Doc{}, wrapParamsErr(err, "docs.Update", "docs", []string{"id", "slug", "title"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, db, updateDocs, id, runtime.Arg, u, argsDocUpdate, scanDoc, tenant)
+	return v, wrapParamsErr(err, "docs.Update", "docs", []string{"id", "slug", "title"})
 }
 
 const sqlDocsDelete = `-- name: docs.Delete
@@ -309,7 +321,7 @@ func (r *DocRepo) Delete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := db.Exec(ctx, sqlDocsDelete, id, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlDocsDelete, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "docs.Delete", "docs")
 }
 
@@ -343,7 +355,7 @@ func (r *DocRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := db.Exec(ctx, sqlDocsHardDelete, id, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlDocsHardDelete, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "docs.HardDelete", "docs")
 }
 
@@ -360,7 +372,7 @@ func (r *DocRepo) Restore(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := db.Exec(ctx, sqlDocsRestore, id, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlDocsRestore, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "docs.Restore", "docs")
 }
 
@@ -420,8 +432,7 @@ func (r *DocRepo) FindByIDs(ctx context.Context, ids []int64) ([]Doc, error) {
 	if len(ids) == 0 {
 		return []Doc{}, nil
 	}
-	rows, err := db.Query(ctx, r.pick(sqlDocsFindByIDs, sqlDocsFindByIDsWithDeleted), ids, tenant)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanDoc)
+	items, err := runtime.Query(ctx, db, r.pick(sqlDocsFindByIDs, sqlDocsFindByIDsWithDeleted), ids, runtime.Arg, scanDoc, len(ids), tenant)
 	return items, wrapErr(err, "docs.FindByIDs", "docs")
 }
 
@@ -487,7 +498,7 @@ func (r *DocRepo) CreateManyReturning(ctx context.Context, rows []NewDoc) ([]Doc
 		runtime.Column(rows, func(n *NewDoc) string { return n.Title }),
 		tenant,
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanDoc)
+	items, err := runtime.Collect(res, err, len(rows), scanDoc)
 	return items, wrapErr(err, "docs.CreateManyReturning", "docs")
 }
 
@@ -500,12 +511,11 @@ WHERE "docs"."org_id" = $3 AND "docs"."deleted_at" IS NULL
 RETURNING "id", "org_id", "slug", "title", "deleted_at"`
 
 // UpsertByOrgIDAndSlug inserts n into table docs or, when a row with the same
-// (org_id, slug) (among the rows where "deleted_at" IS NULL) exists, updates that
-// row from n, in one statement, and returns the row as stored. The update sets
-// every column of n except the key's and the primary key's; an optional field left
-// unset keeps the column's value. It validates n first. A row in the way that the
-// caller cannot see (another tenant's, or soft-deleted) is not updated: the error
-// has kind Conflict.
+// (org_id, slug) (among the rows where "deleted_at" IS NULL) exists, updates it
+// from n (every column but the key's and the primary key's; an unset optional
+// field keeps its value), in one statement, and returns the row as stored. It
+// validates n first. A row in the way that the caller cannot see (another
+// tenant's, or soft-deleted) is not updated: the error has kind Conflict.
 func (r *DocRepo) UpsertByOrgIDAndSlug(ctx context.Context, n NewDoc) (Doc, error) {
 	if err := n.Validate(); err != nil {
 		return Doc{}, wrapErr(err, "docs.UpsertByOrgIDAndSlug", "docs")
@@ -515,20 +525,11 @@ func (r *DocRepo) UpsertByOrgIDAndSlug(ctx context.Context, n NewDoc) (Doc, erro
 		return Doc{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v Doc
-	for attempt := 0; attempt < 3; attempt++ {
-		err = scanDoc(db.QueryRow(ctx, sqlDocsUpsertByOrgIDAndSlug, n.Slug, n.Title, tenant), &v)
-		if !errors.Is(err, pgx.ErrNoRows) {
-			break
-		}
-	}
-	switch {
-	case errors.Is(err, pgx.ErrNoRows):
+	v, err := runtime.Retry(ctx, db, sqlDocsUpsertByOrgIDAndSlug, n, argsNewDoc, scanDoc, tenant)
+	if errors.Is(err, pgx.ErrNoRows) {
 		return Doc{}, runtime.NewHiddenKeyError("docs.UpsertByOrgIDAndSlug", "docs")
-	case err != nil:
-		return Doc{}, wrapErr(err, "docs.UpsertByOrgIDAndSlug", "docs")
 	}
-	return v, nil
+	return v, wrapErr(err, "docs.UpsertByOrgIDAndSlug", "docs")
 }
 
 const sqlDocsCreateIfAbsentByOrgIDAndSlug = `-- name: docs.CreateIfAbsentByOrgIDAndSlug
@@ -546,12 +547,11 @@ LIMIT 1`
 
 // CreateIfAbsentByOrgIDAndSlug inserts n into table docs unless a row with the
 // same (org_id, slug) (among the rows where "deleted_at" IS NULL) exists, and
-// returns the new row and true, or the existing row, unchanged, and false. One
-// statement does both (INSERT … ON CONFLICT DO NOTHING, then a read of the row
-// in the way); when that row was committed by a concurrent transaction after the
-// statement started, the statement cannot see it and runs again, up to three times
-// in all. It validates n first. When the row in the way is one the caller cannot
-// see (another tenant's, or soft-deleted), the error has kind Conflict.
+// returns the new row and true, or the existing row, unchanged, and false, in one
+// statement (run again, up to three times, when the row in the way was committed
+// after it started). It validates n first. When the row in the way is one the
+// caller cannot see (another tenant's, or soft-deleted), the error has kind
+// Conflict.
 func (r *DocRepo) CreateIfAbsentByOrgIDAndSlug(ctx context.Context, n NewDoc) (Doc, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Doc{}, false, wrapErr(err, "docs.CreateIfAbsentByOrgIDAndSlug", "docs")
@@ -561,24 +561,11 @@ func (r *DocRepo) CreateIfAbsentByOrgIDAndSlug(ctx context.Context, n NewDoc) (D
 		return Doc{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	for attempt := 1; ; attempt++ {
-		var v Doc
-		var created bool
-		err := db.QueryRow(ctx, sqlDocsCreateIfAbsentByOrgIDAndSlug, n.Slug, n.Title, tenant).Scan(&created, &v.ID, &v.OrgID, &v.Slug, &v.Title, &v.DeletedAt)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if errors.Is(err, pgx.ErrNoRows) {
-			// The row in the way is one the caller cannot see.
-			return Doc{}, false, runtime.NewHiddenKeyError("docs.CreateIfAbsentByOrgIDAndSlug", "docs")
-		}
-		if err != nil {
-			return Doc{}, false, wrapErr(err, "docs.CreateIfAbsentByOrgIDAndSlug", "docs")
-		}
-		return v, created, nil
+	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlDocsCreateIfAbsentByOrgIDAndSlug, n, argsNewDoc, scanDoc, tenant)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Doc{}, false, runtime.NewHiddenKeyError("docs.CreateIfAbsentByOrgIDAndSlug", "docs")
 	}
+	return v, created, wrapErr(err, "docs.CreateIfAbsentByOrgIDAndSlug", "docs")
 }
 
 // DocKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.

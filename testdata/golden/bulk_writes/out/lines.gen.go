@@ -7,12 +7,10 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 	"time"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 )
 
 // Line is one row of table lines.
@@ -35,7 +33,7 @@ type NewLine struct {
 }
 
 // LineUpdate lists changes to a row of table lines. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged.
 type LineUpdate struct {
 	Product  runtime.Opt[string] `json:"product,omitzero"`
 	Quantity runtime.Opt[int32]  `json:"quantity,omitzero"`
@@ -147,9 +145,14 @@ var (
 	}
 )
 
-// scanLine reads a row of table lines, columns in table order, into v.
-func scanLine(row pgx.Row, v *Line) error {
-	return row.Scan(&v.OrderNo, &v.LineNo, &v.Product, &v.Quantity, &v.CreatedAt, &v.UpdatedAt)
+// scanLine gives the scan destinations of the fields of v, columns in table order.
+func scanLine(v *Line, d []any) []any {
+	return append(d, &v.OrderNo, &v.LineNo, &v.Product, &v.Quantity, &v.CreatedAt, &v.UpdatedAt)
+}
+
+// argsNewLine gives the values Create binds from n.
+func argsNewLine(n *NewLine, d []any) []any {
+	return append(d, &n.OrderNo, &n.LineNo, &n.Product, &n.Quantity)
 }
 
 const sqlLinesCreate = `-- name: lines.Create
@@ -163,7 +166,7 @@ func (r *LineRepo) Create(ctx context.Context, n NewLine) (Line, error) {
 	if err := n.Validate(); err != nil {
 		return Line{}, wrapErr(err, "lines.Create", "lines")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlLinesCreate, n.OrderNo, n.LineNo, n.Product, n.Quantity), scanLine)
+	v, err := runtime.QueryOne(ctx, r.db, sqlLinesCreate, n, argsNewLine, scanLine)
 	return v, wrapParamsErr(err, "lines.Create", "lines", []string{"order_no", "line_no", "product", "quantity"})
 }
 
@@ -174,24 +177,24 @@ WHERE "order_no" = $1 AND "line_no" = $2`
 // FindByID returns the row of table lines with the given orderNo and lineNo. If
 // there is none, the error matches runtime.ErrNotFound.
 func (r *LineRepo) FindByID(ctx context.Context, orderNo int64, lineNo int32) (Line, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlLinesFindByID, orderNo, lineNo), scanLine)
+	v, err := runtime.QueryOne(ctx, r.db, sqlLinesFindByID, orderNo, runtime.Arg, scanLine, lineNo)
 	return v, wrapErr(err, "lines.FindByID", "lines")
 }
 
 const sqlLinesFindAll = `-- name: lines.FindAll replica=ok
 SELECT "order_no", "line_no", "product", "quantity", "created_at", "updated_at" FROM "lines" ORDER BY "order_no", "line_no"`
 
-// FindAll returns every row of table lines, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table lines in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *LineRepo) FindAll(ctx context.Context) ([]Line, error) {
 	rows, err := r.db.Query(ctx, sqlLinesFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanLine)
+	items, err := runtime.Collect(rows, err, 0, scanLine)
 	return items, wrapErr(err, "lines.FindAll", "lines")
 }
 
-// Stream yields every row of table lines, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table lines in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *LineRepo) Stream(ctx context.Context) iter.Seq2[Line, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "lines.Stream", "lines") }, scanLine, sqlLinesFindAll)
 }
@@ -205,11 +208,9 @@ SELECT "order_no", "line_no", "product", "quantity", "created_at", "updated_at" 
 WHERE ("order_no", "line_no") > ($1, $2) ORDER BY "order_no", "line_no"
 LIMIT $3`
 
-// List returns a page of rows of table lines in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table lines in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *LineRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Line], error) {
 	var orderNo int64
 	var lineNo int32
@@ -223,13 +224,20 @@ func (r *LineRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "lines.List", "lines")
 }
 
-const sqlLinesUpdate = `-- name: lines.Update
-UPDATE "lines"
-SET "product" = COALESCE($3::text, "product"),
-    "quantity" = COALESCE($4::integer, "quantity"),
-    "updated_at" = now()
-WHERE "order_no" = $1 AND "line_no" = $2
-RETURNING "order_no", "line_no", "product", "quantity", "created_at", "updated_at"`
+// updateLines are the statements of LineRepo.Update: one per set of fields set
+// (see runtime.Update).
+var updateLines = &runtime.Update{
+	Name: "lines.Update", Keys: 2,
+	Head:   "UPDATE \"lines\"\nSET ",
+	Cols:   []string{`"product"`, `"quantity"`},
+	Stamps: ",\n    \"updated_at\" = now()",
+	Tail:   "\nWHERE \"order_no\" = $1 AND \"line_no\" = $2\nRETURNING \"order_no\", \"line_no\", \"product\", \"quantity\", \"created_at\", \"updated_at\"",
+}
+
+// argsLineUpdate gives the value of each field of u, nil when unset.
+func argsLineUpdate(u *LineUpdate, d []any) []any {
+	return append(d, u.Product.Arg(), u.Quantity.Arg())
+}
 
 // Update applies the set fields of u to the row of table lines with the given
 // orderNo and lineNo and returns the row as stored. If there is none, the error
@@ -239,11 +247,8 @@ func (r *LineRepo) Update(ctx context.Context, orderNo int64, lineNo int32, u Li
 	if err := u.Validate(); err != nil {
 		return Line{}, wrapErr(err, "lines.Update", "lines")
 	}
-	var v Line
-	if err := scanLine(r.db.QueryRow(ctx, sqlLinesUpdate, orderNo, lineNo, u.Product.Ptr(), u.Quantity.Ptr()), &v); err != nil {
-		return Line{}, wrapParamsErr(err, "lines.Update", "lines", []string{"order_no", "line_no", "product", "quantity"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateLines, orderNo, runtime.Arg, u, argsLineUpdate, scanLine, lineNo)
+	return v, wrapParamsErr(err, "lines.Update", "lines", []string{"order_no", "line_no", "product", "quantity"})
 }
 
 const sqlLinesDelete = `-- name: lines.Delete
@@ -252,7 +257,7 @@ DELETE FROM "lines" WHERE "order_no" = $1 AND "line_no" = $2`
 // Delete removes the row of table lines with the given orderNo and lineNo and
 // reports whether there was one.
 func (r *LineRepo) Delete(ctx context.Context, orderNo int64, lineNo int32) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlLinesDelete, orderNo, lineNo)
+	tag, err := runtime.Exec(ctx, r.db, sqlLinesDelete, orderNo, runtime.Arg, lineNo)
 	return tag.RowsAffected() > 0, wrapErr(err, "lines.Delete", "lines")
 }
 
@@ -265,24 +270,16 @@ func (r *LineRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "lines.Count", "lines")
 }
 
-// copyLines sends rows of NewLine to table lines with COPY, reading each value in
-// place.
-var copyLines = runtime.NewCopier(
-	"lines",
-	nil,
-	runtime.CopyValue("order_no", func(n *NewLine) any { return &n.OrderNo }),
-	runtime.CopyValue("line_no", func(n *NewLine) any { return &n.LineNo }),
-	runtime.CopyValue("product", func(n *NewLine) any { return &n.Product }),
-	runtime.CopyValue("quantity", func(n *NewLine) any { return &n.Quantity }),
-)
+// copyLines sends rows of NewLine to table lines with COPY.
+var copyLines = &runtime.Copier[NewLine]{
+	Table:   "lines",
+	Columns: []string{"order_no", "line_no", "product", "quantity"},
+	Args:    argsNewLine,
+}
 
 // CreateMany inserts rows into table lines with the COPY protocol and returns how
-// many it inserted. It is all or nothing. COPY does not return rows;
-// CreateManyReturning does.
+// many it inserted, all or nothing. It validates every row first.
 func (r *LineRepo) CreateMany(ctx context.Context, rows []NewLine) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "lines.CreateMany", "lines")
-	}
 	n, err := copyLines.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "lines.CreateMany", "lines")
 }
@@ -313,7 +310,7 @@ func (r *LineRepo) CreateManyReturning(ctx context.Context, rows []NewLine) ([]L
 		runtime.Column(rows, func(n *NewLine) string { return n.Product }),
 		runtime.Column(rows, func(n *NewLine) int32 { return n.Quantity }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanLine)
+	items, err := runtime.Collect(res, err, len(rows), scanLine)
 	return items, wrapErr(err, "lines.CreateManyReturning", "lines")
 }
 
@@ -327,15 +324,15 @@ SET "product" = EXCLUDED."product",
 RETURNING "order_no", "line_no", "product", "quantity", "created_at", "updated_at"`
 
 // UpsertByOrderNoAndLineNo inserts n into table lines or, when a row with the same
-// (order_no, line_no) exists, updates that row from n, in one statement, and
-// returns the row as stored. The update sets every column of n except the key's
-// and the primary key's; an optional field left unset keeps the column's value. It
-// validates n first. It sets updated_at to the transaction's time.
+// (order_no, line_no) exists, updates it from n (every column but the key's and
+// the primary key's; an unset optional field keeps its value), in one statement,
+// and returns the row as stored. It validates n first. It sets updated_at to the
+// transaction's time.
 func (r *LineRepo) UpsertByOrderNoAndLineNo(ctx context.Context, n NewLine) (Line, error) {
 	if err := n.Validate(); err != nil {
 		return Line{}, wrapErr(err, "lines.UpsertByOrderNoAndLineNo", "lines")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlLinesUpsertByOrderNoAndLineNo, n.OrderNo, n.LineNo, n.Product, n.Quantity), scanLine)
+	v, err := runtime.QueryOne(ctx, r.db, sqlLinesUpsertByOrderNoAndLineNo, n, argsNewLine, scanLine)
 	return v, wrapErr(err, "lines.UpsertByOrderNoAndLineNo", "lines")
 }
 
@@ -354,28 +351,15 @@ LIMIT 1`
 
 // CreateIfAbsentByOrderNoAndLineNo inserts n into table lines unless a row with
 // the same (order_no, line_no) exists, and returns the new row and true, or the
-// existing row, unchanged, and false. One statement does both (INSERT … ON
-// CONFLICT DO NOTHING, then a read of the row in the way); when that row was
-// committed by a concurrent transaction after the statement started, the statement
-// cannot see it and runs again, up to three times in all. It validates n first.
+// existing row, unchanged, and false, in one statement (run again, up to three
+// times, when the row in the way was committed after it started). It validates n
+// first.
 func (r *LineRepo) CreateIfAbsentByOrderNoAndLineNo(ctx context.Context, n NewLine) (Line, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Line{}, false, wrapErr(err, "lines.CreateIfAbsentByOrderNoAndLineNo", "lines")
 	}
-	for attempt := 1; ; attempt++ {
-		var v Line
-		var created bool
-		err := r.db.QueryRow(ctx, sqlLinesCreateIfAbsentByOrderNoAndLineNo, n.OrderNo, n.LineNo, n.Product, n.Quantity).Scan(&created, &v.OrderNo, &v.LineNo, &v.Product, &v.Quantity, &v.CreatedAt, &v.UpdatedAt)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Line{}, false, wrapErr(err, "lines.CreateIfAbsentByOrderNoAndLineNo", "lines")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlLinesCreateIfAbsentByOrderNoAndLineNo, n, argsNewLine, scanLine)
+	return v, created, wrapErr(err, "lines.CreateIfAbsentByOrderNoAndLineNo", "lines")
 }
 
 // LineKey is the primary key of a row of table lines.

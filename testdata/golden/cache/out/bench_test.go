@@ -216,7 +216,7 @@ func BenchmarkUpsertByLabel(b *testing.B) {
 		var v Code
 		loop(b, func() error {
 			i++
-			return scanCode(pool.QueryRow(ctx, sqlCodesUpsertByLabel, RegionEu, int32(1), "gold", fmt.Sprint(i)), &v)
+			return pool.QueryRow(ctx, sqlCodesUpsertByLabel, RegionEu, int32(1), "gold", fmt.Sprint(i)).Scan(scanCode(&v, nil)...)
 		})
 	})
 }

@@ -327,7 +327,7 @@ func TestWriteKinds(t *testing.T) {
 			t.Fatalf("Delete = %v, %v", ok, err)
 		}
 		read("")
-		if got, err := p.sa.Users.WithDeleted().FindByID(ctx, u.ID); err != nil || got.DeletedAt == nil {
+		if got, err := p.sa.Users.WithDeleted().FindByID(ctx, u.ID); err != nil || !got.DeletedAt.Valid {
 			t.Fatalf("WithDeleted().FindByID = %+v, %v", got, err)
 		}
 		if got, err := p.sa.Users.WithDeleted().FindByIDs(ctx, []int64{u.ID}); err != nil || len(got) != 1 {
@@ -469,7 +469,7 @@ func TestCascades(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		u, err := p.sa.Users.Create(ctx, NewUser{Email: "ada@x.io", Name: "Ada", TeamID: &team.ID})
+		u, err := p.sa.Users.Create(ctx, NewUser{Email: "ada@x.io", Name: "Ada", TeamID: runtime.NullOf(team.ID)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -489,7 +489,7 @@ func TestCascades(t *testing.T) {
 		}
 		p.sync(t)
 		for _, s := range []*Store{p.sa, p.sb} {
-			if got, err := s.Users.FindByID(ctx, u.ID); err != nil || got.TeamID != nil {
+			if got, err := s.Users.FindByID(ctx, u.ID); err != nil || got.TeamID.Valid {
 				t.Fatalf("user after its team's delete = %+v, %v; want team_id NULL", got, err)
 			}
 		}

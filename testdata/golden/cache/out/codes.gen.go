@@ -34,7 +34,7 @@ type NewCode struct {
 }
 
 // CodeUpdate lists changes to a row of table codes. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged.
 type CodeUpdate struct {
 	Label runtime.Opt[string] `json:"label,omitzero"`
 	Note  runtime.Opt[string] `json:"note,omitzero"`
@@ -132,9 +132,14 @@ func (u *CodeUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanCode reads a row of table codes, columns in table order, into v.
-func scanCode(row pgx.Row, v *Code) error {
-	return row.Scan(&v.Region, &v.Num, &v.Label, &v.Note)
+// scanCode gives the scan destinations of the fields of v, columns in table order.
+func scanCode(v *Code, d []any) []any {
+	return append(d, &v.Region, &v.Num, &v.Label, &v.Note)
+}
+
+// argsNewCode gives the values Create binds from n.
+func argsNewCode(n *NewCode, d []any) []any {
+	return append(d, &n.Region, &n.Num, &n.Label, n.Note.Arg())
 }
 
 // codeRegionKeys is the cache key codec of column codes.region:
@@ -207,7 +212,7 @@ func (r *CodeRepo) Create(ctx context.Context, n NewCode) (Code, error) {
 	if err := n.Validate(); err != nil {
 		return Code{}, wrapErr(err, "codes.Create", "codes")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCodesCreate, n.Region, n.Num, n.Label, n.Note.Ptr()), scanCode)
+	v, err := runtime.QueryOne(ctx, r.db, sqlCodesCreate, n, argsNewCode, scanCode)
 	return v, wrapParamsErr(err, "codes.Create", "codes", []string{"region", "num", "label", "note"})
 }
 
@@ -224,8 +229,8 @@ func (r *CodeRepo) FindByID(ctx context.Context, region Region, num int32) (Code
 	if ok {
 		return v, nil
 	}
-	var row Code
-	if err := scanCode(r.db.QueryRow(fill.Context(ctx), sqlCodesFindByID, region, num), &row); err != nil {
+	row, err := runtime.ScanOne(r.db.QueryRow(fill.Context(ctx), sqlCodesFindByID, region, num), scanCode)
+	if err != nil {
 		fill.Abort()
 		return Code{}, wrapErr(err, "codes.FindByID", "codes")
 	}
@@ -236,17 +241,17 @@ func (r *CodeRepo) FindByID(ctx context.Context, region Region, num int32) (Code
 const sqlCodesFindAll = `-- name: codes.FindAll replica=ok
 SELECT "region", "num", "label", "note" FROM "codes" ORDER BY "region", "num"`
 
-// FindAll returns every row of table codes, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table codes in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *CodeRepo) FindAll(ctx context.Context) ([]Code, error) {
 	rows, err := r.db.Query(ctx, sqlCodesFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanCode)
+	items, err := runtime.Collect(rows, err, 0, scanCode)
 	return items, wrapErr(err, "codes.FindAll", "codes")
 }
 
-// Stream yields every row of table codes, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table codes in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *CodeRepo) Stream(ctx context.Context) iter.Seq2[Code, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "codes.Stream", "codes") }, scanCode, sqlCodesFindAll)
 }
@@ -260,11 +265,9 @@ SELECT "region", "num", "label", "note" FROM "codes"
 WHERE ("region", "num") > ($1, $2) ORDER BY "region", "num"
 LIMIT $3`
 
-// List returns a page of rows of table codes in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table codes in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *CodeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Code], error) {
 	var region Region
 	var num int32
@@ -278,12 +281,19 @@ func (r *CodeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "codes.List", "codes")
 }
 
-const sqlCodesUpdate = `-- name: codes.Update
-UPDATE "codes"
-SET "label" = COALESCE($3::text, "label"),
-    "note" = COALESCE($4::text, "note")
-WHERE "region" = $1 AND "num" = $2
-RETURNING "region", "num", "label", "note"`
+// updateCodes are the statements of CodeRepo.Update: one per set of fields set
+// (see runtime.Update).
+var updateCodes = &runtime.Update{
+	Name: "codes.Update", Keys: 2,
+	Head: "UPDATE \"codes\"\nSET ",
+	Cols: []string{`"label"`, `"note"`},
+	Tail: "\nWHERE \"region\" = $1 AND \"num\" = $2\nRETURNING \"region\", \"num\", \"label\", \"note\"",
+}
+
+// argsCodeUpdate gives the value of each field of u, nil when unset.
+func argsCodeUpdate(u *CodeUpdate, d []any) []any {
+	return append(d, u.Label.Arg(), u.Note.Arg())
+}
 
 // Update applies the set fields of u to the row of table codes with the given
 // region and num and returns the row as stored. If there is none, the error
@@ -293,11 +303,8 @@ func (r *CodeRepo) Update(ctx context.Context, region Region, num int32, u CodeU
 		return Code{}, wrapErr(err, "codes.Update", "codes")
 	}
 	db := runtime.Invalidating(r.db, codesCache.Keys(runtime.NoTenant{}, codeKey{Region: region, Num: num}))
-	var v Code
-	if err := scanCode(db.QueryRow(ctx, sqlCodesUpdate, region, num, u.Label.Ptr(), u.Note.Ptr()), &v); err != nil {
-		return Code{}, wrapParamsErr(err, "codes.Update", "codes", []string{"region", "num", "label", "note"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, db, updateCodes, region, runtime.Arg, u, argsCodeUpdate, scanCode, num)
+	return v, wrapParamsErr(err, "codes.Update", "codes", []string{"region", "num", "label", "note"})
 }
 
 const sqlCodesDelete = `-- name: codes.Delete
@@ -307,7 +314,7 @@ DELETE FROM "codes" WHERE "region" = $1 AND "num" = $2`
 // whether there was one.
 func (r *CodeRepo) Delete(ctx context.Context, region Region, num int32) (bool, error) {
 	db := runtime.Invalidating(r.db, codesCache.Keys(runtime.NoTenant{}, codeKey{Region: region, Num: num}))
-	tag, err := db.Exec(ctx, sqlCodesDelete, region, num)
+	tag, err := runtime.Exec(ctx, db, sqlCodesDelete, region, runtime.Arg, num)
 	return tag.RowsAffected() > 0, wrapErr(err, "codes.Delete", "codes")
 }
 
@@ -320,26 +327,18 @@ func (r *CodeRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "codes.Count", "codes")
 }
 
-// copyCodes sends rows of NewCode to table codes with COPY, reading each value in
-// place.
-var copyCodes = runtime.NewCopier(
-	"codes",
-	nil,
-	runtime.CopyValue("region", func(n *NewCode) any { return &n.Region }),
-	runtime.CopyValue("num", func(n *NewCode) any { return &n.Num }),
-	runtime.CopyValue("label", func(n *NewCode) any { return &n.Label }),
-	runtime.CopyOpt("note", func(n *NewCode) *runtime.Opt[string] { return &n.Note }),
-)
+// copyCodes sends rows of NewCode to table codes with COPY.
+var copyCodes = &runtime.Copier[NewCode]{
+	Table:   "codes",
+	Columns: []string{"region", "num", "label", "note"},
+	Args:    argsNewCode,
+}
 
 // CreateMany inserts rows into table codes with the COPY protocol and returns how
-// many it inserted. It is all or nothing. An optional field left unset takes the
-// column's default, as in Create: rows are copied in groups by the optional fields
-// they set, in a transaction when there are several (a savepoint when r is one).
-// COPY does not return rows; CreateManyReturning does.
+// many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *CodeRepo) CreateMany(ctx context.Context, rows []NewCode) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "codes.CreateMany", "codes")
-	}
 	n, err := copyCodes.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "codes.CreateMany", "codes")
 }
@@ -370,7 +369,7 @@ func (r *CodeRepo) CreateManyReturning(ctx context.Context, rows []NewCode) ([]C
 		runtime.Column(rows, func(n *NewCode) string { return n.Label }),
 		runtime.Column(rows, func(n *NewCode) *string { return n.Note.Ptr() }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanCode)
+	items, err := runtime.Collect(res, err, len(rows), scanCode)
 	return items, wrapErr(err, "codes.CreateManyReturning", "codes")
 }
 
@@ -383,16 +382,15 @@ SET "label" = EXCLUDED."label",
 RETURNING "region", "num", "label", "note"`
 
 // UpsertByRegionAndNum inserts n into table codes or, when a row with the same
-// (region, num) exists, updates that row from n, in one statement, and returns the
-// row as stored. The update sets every column of n except the key's and the
-// primary key's; an optional field left unset keeps the column's value. It
-// validates n first.
+// (region, num) exists, updates it from n (every column but the key's and the
+// primary key's; an unset optional field keeps its value), in one statement, and
+// returns the row as stored. It validates n first.
 func (r *CodeRepo) UpsertByRegionAndNum(ctx context.Context, n NewCode) (Code, error) {
 	if err := n.Validate(); err != nil {
 		return Code{}, wrapErr(err, "codes.UpsertByRegionAndNum", "codes")
 	}
 	db := runtime.Invalidating(r.db, codesCache.Keys(runtime.NoTenant{}, codeKey{Region: n.Region, Num: n.Num}))
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlCodesUpsertByRegionAndNum, n.Region, n.Num, n.Label, n.Note.Ptr()), scanCode)
+	v, err := runtime.QueryOne(ctx, db, sqlCodesUpsertByRegionAndNum, n, argsNewCode, scanCode)
 	return v, wrapErr(err, "codes.UpsertByRegionAndNum", "codes")
 }
 
@@ -411,28 +409,14 @@ LIMIT 1`
 
 // CreateIfAbsentByRegionAndNum inserts n into table codes unless a row with the
 // same (region, num) exists, and returns the new row and true, or the existing
-// row, unchanged, and false. One statement does both (INSERT … ON CONFLICT DO
-// NOTHING, then a read of the row in the way); when that row was committed by a
-// concurrent transaction after the statement started, the statement cannot see it
-// and runs again, up to three times in all. It validates n first.
+// row, unchanged, and false, in one statement (run again, up to three times, when
+// the row in the way was committed after it started). It validates n first.
 func (r *CodeRepo) CreateIfAbsentByRegionAndNum(ctx context.Context, n NewCode) (Code, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Code{}, false, wrapErr(err, "codes.CreateIfAbsentByRegionAndNum", "codes")
 	}
-	for attempt := 1; ; attempt++ {
-		var v Code
-		var created bool
-		err := r.db.QueryRow(ctx, sqlCodesCreateIfAbsentByRegionAndNum, n.Region, n.Num, n.Label, n.Note.Ptr()).Scan(&created, &v.Region, &v.Num, &v.Label, &v.Note)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Code{}, false, wrapErr(err, "codes.CreateIfAbsentByRegionAndNum", "codes")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCodesCreateIfAbsentByRegionAndNum, n, argsNewCode, scanCode)
+	return v, created, wrapErr(err, "codes.CreateIfAbsentByRegionAndNum", "codes")
 }
 
 const sqlCodesUpsertByLabel = `-- name: codes.UpsertByLabel
@@ -443,11 +427,10 @@ SET "note" = CASE WHEN $4::text IS NULL THEN "codes"."note" ELSE EXCLUDED."note"
 RETURNING "region", "num", "label", "note"`
 
 // UpsertByLabel inserts n into table codes or, when a row with the same label
-// exists, updates that row from n, in one statement, and returns the row as
-// stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value. It validates n
-// first. It runs in a transaction (a savepoint of the caller's), which also
-// invalidates the cached row it returns.
+// exists, updates it from n (every column but the key's and the primary key's; an
+// unset optional field keeps its value), in one statement, and returns the row as
+// stored. It validates n first. It runs in a transaction (a savepoint of the
+// caller's), which also invalidates the cached row it returns.
 func (r *CodeRepo) UpsertByLabel(ctx context.Context, n NewCode) (Code, error) {
 	var v Code
 	err := runtime.InTx(ctx, r.db, runtime.TxOptions{MaxAttempts: 1}, func(tx pgx.Tx) error {
@@ -468,7 +451,7 @@ func (r *CodeRepo) upsertByLabel(ctx context.Context, n NewCode) (Code, error) {
 	if err := n.Validate(); err != nil {
 		return Code{}, wrapErr(err, "codes.UpsertByLabel", "codes")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCodesUpsertByLabel, n.Region, n.Num, n.Label, n.Note.Ptr()), scanCode)
+	v, err := runtime.QueryOne(ctx, r.db, sqlCodesUpsertByLabel, n, argsNewCode, scanCode)
 	return v, wrapErr(err, "codes.UpsertByLabel", "codes")
 }
 
@@ -487,28 +470,14 @@ LIMIT 1`
 
 // CreateIfAbsentByLabel inserts n into table codes unless a row with the same
 // label exists, and returns the new row and true, or the existing row, unchanged,
-// and false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a
-// read of the row in the way); when that row was committed by a concurrent
-// transaction after the statement started, the statement cannot see it and runs
-// again, up to three times in all. It validates n first.
+// and false, in one statement (run again, up to three times, when the row in the
+// way was committed after it started). It validates n first.
 func (r *CodeRepo) CreateIfAbsentByLabel(ctx context.Context, n NewCode) (Code, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Code{}, false, wrapErr(err, "codes.CreateIfAbsentByLabel", "codes")
 	}
-	for attempt := 1; ; attempt++ {
-		var v Code
-		var created bool
-		err := r.db.QueryRow(ctx, sqlCodesCreateIfAbsentByLabel, n.Region, n.Num, n.Label, n.Note.Ptr()).Scan(&created, &v.Region, &v.Num, &v.Label, &v.Note)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Code{}, false, wrapErr(err, "codes.CreateIfAbsentByLabel", "codes")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCodesCreateIfAbsentByLabel, n, argsNewCode, scanCode)
+	return v, created, wrapErr(err, "codes.CreateIfAbsentByLabel", "codes")
 }
 
 // CodeKey is the primary key of a row of table codes.
@@ -669,8 +638,7 @@ WHERE "label" = $1 ORDER BY "region", "num"`
 // ListByLabel returns the rows of table codes whose label is label, in primary key
 // order.
 func (r *CodeRepo) ListByLabel(ctx context.Context, label string) ([]Code, error) {
-	rows, err := r.db.Query(ctx, sqlCodesListByLabel, label)
-	items, err := runtime.CollectRows(rows, err, 0, scanCode)
+	items, err := runtime.Query(ctx, r.db, sqlCodesListByLabel, label, runtime.Arg, scanCode, 0)
 	return items, wrapErr(err, "codes.ListByLabel", "codes")
 }
 
@@ -678,9 +646,7 @@ const sqlCodesLoadByLabel = `-- name: codes.LoadByLabel replica=ok
 SELECT "region", "num", "label", "note" FROM "codes"
 WHERE "label" = ANY($1) ORDER BY "region", "num"`
 
-// loadCodesByLabel returns the rows of table codes whose label is one of keys,
-// grouped by label, each group in primary key order, with one query. Keys without
-// rows are not in the map.
+// loadCodesByLabel is LoadByLabel on db.
 func loadCodesByLabel(ctx context.Context, db runtime.DBTX, keys []string) (map[string][]Code, error) {
 	if len(keys) == 0 {
 		return map[string][]Code{}, nil
@@ -690,9 +656,8 @@ func loadCodesByLabel(ctx context.Context, db runtime.DBTX, keys []string) (map[
 }
 
 // LoadByLabel returns the rows of table codes whose label is one of keys, grouped
-// by label, each group in primary key order. It runs one query, however many keys
-// there are: load the children of a list of labels without a query per row. Keys
-// without rows are not in the map.
+// by label, each group in primary key order, with one query however many keys;
+// keys without rows are not in the map.
 func (r *CodeRepo) LoadByLabel(ctx context.Context, keys []string) (map[string][]Code, error) {
 	m, err := loadCodesByLabel(ctx, r.db, keys)
 	return m, wrapErr(err, "codes.LoadByLabel", "codes")

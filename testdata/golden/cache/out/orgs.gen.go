@@ -35,7 +35,7 @@ type NewOrg struct {
 }
 
 // OrgUpdate lists changes to a row of table orgs. Unset fields leave their column
-// unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// unchanged.
 type OrgUpdate struct {
 	Slug runtime.Opt[string] `json:"slug,omitzero"`
 	Name runtime.Opt[string] `json:"name,omitzero"`
@@ -161,9 +161,14 @@ func (r *OrgRepo) pick(live, all string) string {
 	return live
 }
 
-// scanOrg reads a row of table orgs, columns in table order, into v.
-func scanOrg(row pgx.Row, v *Org) error {
-	return row.Scan(&v.ID, &v.Slug, &v.Name)
+// scanOrg gives the scan destinations of the fields of v, columns in table order.
+func scanOrg(v *Org, d []any) []any {
+	return append(d, &v.ID, &v.Slug, &v.Name)
+}
+
+// argsNewOrg gives the values Create binds from n.
+func argsNewOrg(n *NewOrg, d []any) []any {
+	return append(d, &n.Slug, &n.Name)
 }
 
 // orgsCache is the row cache of table orgs (cache:): FindByID, FindByIDs and the
@@ -206,7 +211,7 @@ func (r *OrgRepo) Create(ctx context.Context, n NewOrg) (Org, error) {
 		return Org{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlOrgsCreate, n.Slug, n.Name, tenant), scanOrg)
+	v, err := runtime.QueryOne(ctx, db, sqlOrgsCreate, n, argsNewOrg, scanOrg, tenant)
 	return v, wrapParamsErr(err, "orgs.Create", "orgs", []string{"slug", "name"})
 }
 
@@ -227,8 +232,8 @@ func (r *OrgRepo) FindByID(ctx context.Context, id uuid.UUID) (Org, error) {
 		return v, nil
 	}
 	db := runtime.Scope(r.db, tenant)
-	var row Org
-	if err := scanOrg(db.QueryRow(fill.Context(ctx), sqlOrgsFindByID, id, tenant), &row); err != nil {
+	row, err := runtime.ScanOne(db.QueryRow(fill.Context(ctx), sqlOrgsFindByID, id, tenant), scanOrg)
+	if err != nil {
 		fill.Abort()
 		return Org{}, wrapErr(err, "orgs.FindByID", "orgs")
 	}
@@ -240,8 +245,8 @@ const sqlOrgsFindAll = `-- name: orgs.FindAll replica=ok
 SELECT "id", "slug", "name" FROM "orgs"
 WHERE "id" = $1 ORDER BY "id"`
 
-// FindAll returns every row of table orgs, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table orgs in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *OrgRepo) FindAll(ctx context.Context) ([]Org, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.FindAll", "orgs")
 	if err != nil {
@@ -249,13 +254,13 @@ func (r *OrgRepo) FindAll(ctx context.Context) ([]Org, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlOrgsFindAll, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanOrg)
+	items, err := runtime.Collect(rows, err, 0, scanOrg)
 	return items, wrapErr(err, "orgs.FindAll", "orgs")
 }
 
-// Stream yields every row of table orgs, ordered by primary key, reading them from
-// the server as the loop goes: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields every row of table orgs in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *OrgRepo) Stream(ctx context.Context) iter.Seq2[Org, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.Stream", "orgs")
 	if err != nil {
@@ -275,10 +280,9 @@ SELECT "id", "slug", "name" FROM "orgs"
 WHERE ("id") > ($1) AND "id" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table orgs in primary key order: up to page.Limit
-// rows after the cursor page.After ("" for the first page). Pass the returned Next
-// cursor to get the following page; it is "" after the last one. Rows inserted
-// meanwhile after the cursor are included, and no row is returned twice.
+// List returns up to page.Limit rows of table orgs in primary key order, after the
+// cursor page.After ("" for the first page); the page's Next cursor ("" after the
+// last page) gets the next one.
 func (r *OrgRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Org], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.List", "orgs")
 	if err != nil {
@@ -304,6 +308,17 @@ SET "slug" = COALESCE($2::text, "slug"),
 WHERE "id" = $1 AND "id" = $4
 RETURNING "id", "slug", "name"`
 
+// updateOrgs are the statements of OrgRepo.Update: one per set of fields set (see
+// runtime.Update).
+var updateOrgs = &runtime.Update{
+	Fallback: sqlOrgsUpdate, Keys: 1,
+}
+
+// argsOrgUpdate gives the value of each field of u, nil when unset.
+func argsOrgUpdate(u *OrgUpdate, d []any) []any {
+	return append(d, u.Slug.Arg(), u.Name.Arg())
+}
+
 // Update applies the set fields of u to the row of table orgs with the given id
 // and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first.
@@ -316,11 +331,8 @@ func (r *OrgRepo) Update(ctx context.Context, id uuid.UUID, u OrgUpdate) (Org, e
 		return Org{}, err
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, orgsCache.Keys(tenant, id)), tenant)
-	var v Org
-	if err := scanOrg(db.QueryRow(ctx, sqlOrgsUpdate, id, u.Slug.Ptr(), u.Name.Ptr(), tenant), &v); err != nil {
-		return Org{}, wrapParamsErr(err, "orgs.Update", "orgs", []string{"id", "slug", "name"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, db, updateOrgs, id, runtime.Arg, u, argsOrgUpdate, scanOrg, tenant)
+	return v, wrapParamsErr(err, "orgs.Update", "orgs", []string{"id", "slug", "name"})
 }
 
 const sqlOrgsDelete = `-- name: orgs.Delete
@@ -334,7 +346,7 @@ func (r *OrgRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, orgsCache.Keys(tenant, id), usersCache.AllRows()), tenant)
-	tag, err := db.Exec(ctx, sqlOrgsDelete, id, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlOrgsDelete, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "orgs.Delete", "orgs")
 }
 
@@ -374,7 +386,7 @@ func (r *OrgRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Org, error)
 	if miss := batch.Misses(); len(miss) > 0 {
 		db := runtime.Scope(r.db, tenant)
 		rows, err := db.Query(batch.Context(ctx), sqlOrgsFindByIDs, miss, tenant)
-		items, err := runtime.CollectRows(rows, err, len(miss), scanOrg)
+		items, err := runtime.Collect(rows, err, len(miss), scanOrg)
 		if err != nil {
 			batch.Abort()
 			return nil, wrapErr(err, "orgs.FindByIDs", "orgs")
@@ -448,7 +460,7 @@ func (r *OrgRepo) CreateManyReturning(ctx context.Context, rows []NewOrg) ([]Org
 		runtime.Column(rows, func(n *NewOrg) string { return n.Name }),
 		tenant,
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanOrg)
+	items, err := runtime.Collect(res, err, len(rows), scanOrg)
 	return items, wrapErr(err, "orgs.CreateManyReturning", "orgs")
 }
 
@@ -461,12 +473,12 @@ WHERE "orgs"."id" = $3
 RETURNING "id", "slug", "name"`
 
 // UpsertBySlug inserts n into table orgs or, when a row with the same slug exists,
-// updates that row from n, in one statement, and returns the row as stored. The
-// update sets every column of n except the key's and the primary key's; an
-// optional field left unset keeps the column's value. It validates n first. A row
-// in the way that the caller cannot see (another tenant's, or soft-deleted) is not
-// updated: the error has kind Conflict. It runs in a transaction (a savepoint of
-// the caller's), which also invalidates the cached row it returns.
+// updates it from n (every column but the key's and the primary key's; an unset
+// optional field keeps its value), in one statement, and returns the row as
+// stored. It validates n first. A row in the way that the caller cannot see
+// (another tenant's, or soft-deleted) is not updated: the error has kind Conflict.
+// It runs in a transaction (a savepoint of the caller's), which also invalidates
+// the cached row it returns.
 func (r *OrgRepo) UpsertBySlug(ctx context.Context, n NewOrg) (Org, error) {
 	var v Org
 	err := runtime.InTx(ctx, r.db, runtime.TxOptions{MaxAttempts: 1}, func(tx pgx.Tx) error {
@@ -492,20 +504,11 @@ func (r *OrgRepo) upsertBySlug(ctx context.Context, n NewOrg) (Org, error) {
 		return Org{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v Org
-	for attempt := 0; attempt < 3; attempt++ {
-		err = scanOrg(db.QueryRow(ctx, sqlOrgsUpsertBySlug, n.Slug, n.Name, tenant), &v)
-		if !errors.Is(err, pgx.ErrNoRows) {
-			break
-		}
-	}
-	switch {
-	case errors.Is(err, pgx.ErrNoRows):
+	v, err := runtime.Retry(ctx, db, sqlOrgsUpsertBySlug, n, argsNewOrg, scanOrg, tenant)
+	if errors.Is(err, pgx.ErrNoRows) {
 		return Org{}, runtime.NewHiddenKeyError("orgs.UpsertBySlug", "orgs")
-	case err != nil:
-		return Org{}, wrapErr(err, "orgs.UpsertBySlug", "orgs")
 	}
-	return v, nil
+	return v, wrapErr(err, "orgs.UpsertBySlug", "orgs")
 }
 
 const sqlOrgsCreateIfAbsentBySlug = `-- name: orgs.CreateIfAbsentBySlug
@@ -523,12 +526,10 @@ LIMIT 1`
 
 // CreateIfAbsentBySlug inserts n into table orgs unless a row with the same slug
 // exists, and returns the new row and true, or the existing row, unchanged, and
-// false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a read
-// of the row in the way); when that row was committed by a concurrent transaction
-// after the statement started, the statement cannot see it and runs again, up to
-// three times in all. It validates n first. When the row in the way is one the
-// caller cannot see (another tenant's, or soft-deleted), the error has kind
-// Conflict.
+// false, in one statement (run again, up to three times, when the row in the way
+// was committed after it started). It validates n first. When the row in the way
+// is one the caller cannot see (another tenant's, or soft-deleted), the error has
+// kind Conflict.
 func (r *OrgRepo) CreateIfAbsentBySlug(ctx context.Context, n NewOrg) (Org, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Org{}, false, wrapErr(err, "orgs.CreateIfAbsentBySlug", "orgs")
@@ -538,24 +539,11 @@ func (r *OrgRepo) CreateIfAbsentBySlug(ctx context.Context, n NewOrg) (Org, bool
 		return Org{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	for attempt := 1; ; attempt++ {
-		var v Org
-		var created bool
-		err := db.QueryRow(ctx, sqlOrgsCreateIfAbsentBySlug, n.Slug, n.Name, tenant).Scan(&created, &v.ID, &v.Slug, &v.Name)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if errors.Is(err, pgx.ErrNoRows) {
-			// The row in the way is one the caller cannot see.
-			return Org{}, false, runtime.NewHiddenKeyError("orgs.CreateIfAbsentBySlug", "orgs")
-		}
-		if err != nil {
-			return Org{}, false, wrapErr(err, "orgs.CreateIfAbsentBySlug", "orgs")
-		}
-		return v, created, nil
+	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlOrgsCreateIfAbsentBySlug, n, argsNewOrg, scanOrg, tenant)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Org{}, false, runtime.NewHiddenKeyError("orgs.CreateIfAbsentBySlug", "orgs")
 	}
+	return v, created, wrapErr(err, "orgs.CreateIfAbsentBySlug", "orgs")
 }
 
 // OrgKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
@@ -691,36 +679,28 @@ func (r *OrgRepo) CreateManyIfAbsentBySlug(ctx context.Context, rows []NewOrg) (
 
 // LoadTeams returns the rows of table teams that reference each of parents
 // (teams.org_id = orgs.id), keyed by the parent's id, each group in primary key
-// order. It runs one query for all parents; parents without rows are not in the
-// map.
+// order, with one query; parents without rows are not in the map.
 func (r *OrgRepo) LoadTeams(ctx context.Context, parents []Org) (map[uuid.UUID][]Team, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.LoadTeams", "orgs")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadTeamsByOrgID(ctx, db, keys, tenant)
 	return m, wrapErr(err, "orgs.LoadTeams", "orgs")
 }
 
 // LoadUsers returns the rows of table users that reference each of parents
 // (users.org_id = orgs.id), keyed by the parent's id, each group in primary key
-// order. It runs one query for all parents; parents without rows are not in the
-// map.
+// order, with one query; parents without rows are not in the map.
 func (r *OrgRepo) LoadUsers(ctx context.Context, parents []Org) (map[uuid.UUID][]User, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.LoadUsers", "orgs")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadUsersByOrgID(ctx, db, keys, tenant, r.withDeleted)
 	return m, wrapErr(err, "orgs.LoadUsers", "orgs")
 }

@@ -7,12 +7,10 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 	"slices"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 )
 
 // Setting is one row of table settings.
@@ -28,7 +26,7 @@ type NewSetting struct {
 }
 
 // SettingUpdate lists changes to a row of table settings. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged.
 type SettingUpdate struct {
 	Value runtime.Opt[string] `json:"value,omitzero"`
 }
@@ -116,9 +114,15 @@ var (
 	}
 )
 
-// scanSetting reads a row of table settings, columns in table order, into v.
-func scanSetting(row pgx.Row, v *Setting) error {
-	return row.Scan(&v.Key, &v.Value)
+// scanSetting gives the scan destinations of the fields of v, columns in table
+// order.
+func scanSetting(v *Setting, d []any) []any {
+	return append(d, &v.Key, &v.Value)
+}
+
+// argsNewSetting gives the values Create binds from n.
+func argsNewSetting(n *NewSetting, d []any) []any {
+	return append(d, &n.Key, &n.Value)
 }
 
 // settingsCache is the row cache of table settings (cache:): FindByID, FindByIDs
@@ -143,7 +147,7 @@ func (r *SettingRepo) Create(ctx context.Context, n NewSetting) (Setting, error)
 	if err := n.Validate(); err != nil {
 		return Setting{}, wrapErr(err, "settings.Create", "settings")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlSettingsCreate, n.Key, n.Value), scanSetting)
+	v, err := runtime.QueryOne(ctx, r.db, sqlSettingsCreate, n, argsNewSetting, scanSetting)
 	return v, wrapParamsErr(err, "settings.Create", "settings", []string{"key", "value"})
 }
 
@@ -160,8 +164,8 @@ func (r *SettingRepo) FindByID(ctx context.Context, key string) (Setting, error)
 	if ok {
 		return v, nil
 	}
-	var row Setting
-	if err := scanSetting(r.db.QueryRow(fill.Context(ctx), sqlSettingsFindByID, key), &row); err != nil {
+	row, err := runtime.ScanOne(r.db.QueryRow(fill.Context(ctx), sqlSettingsFindByID, key), scanSetting)
+	if err != nil {
 		fill.Abort()
 		return Setting{}, wrapErr(err, "settings.FindByID", "settings")
 	}
@@ -172,17 +176,17 @@ func (r *SettingRepo) FindByID(ctx context.Context, key string) (Setting, error)
 const sqlSettingsFindAll = `-- name: settings.FindAll replica=ok
 SELECT "key", "value" FROM "settings" ORDER BY "key"`
 
-// FindAll returns every row of table settings, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table settings in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *SettingRepo) FindAll(ctx context.Context) ([]Setting, error) {
 	rows, err := r.db.Query(ctx, sqlSettingsFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanSetting)
+	items, err := runtime.Collect(rows, err, 0, scanSetting)
 	return items, wrapErr(err, "settings.FindAll", "settings")
 }
 
-// Stream yields every row of table settings, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table settings in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *SettingRepo) Stream(ctx context.Context) iter.Seq2[Setting, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "settings.Stream", "settings") }, scanSetting, sqlSettingsFindAll)
 }
@@ -196,11 +200,9 @@ SELECT "key", "value" FROM "settings"
 WHERE ("key") > ($1) ORDER BY "key"
 LIMIT $2`
 
-// List returns a page of rows of table settings in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table settings in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *SettingRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Setting], error) {
 	var key string
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Setting]{
@@ -213,11 +215,19 @@ func (r *SettingRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "settings.List", "settings")
 }
 
-const sqlSettingsUpdate = `-- name: settings.Update
-UPDATE "settings"
-SET "value" = COALESCE($2::text, "value")
-WHERE "key" = $1
-RETURNING "key", "value"`
+// updateSettings are the statements of SettingRepo.Update: one per set of fields
+// set (see runtime.Update).
+var updateSettings = &runtime.Update{
+	Name: "settings.Update", Keys: 1,
+	Head: "UPDATE \"settings\"\nSET ",
+	Cols: []string{`"value"`},
+	Tail: "\nWHERE \"key\" = $1\nRETURNING \"key\", \"value\"",
+}
+
+// argsSettingUpdate gives the value of each field of u, nil when unset.
+func argsSettingUpdate(u *SettingUpdate, d []any) []any {
+	return append(d, u.Value.Arg())
+}
 
 // Update applies the set fields of u to the row of table settings with the given
 // key and returns the row as stored. If there is none, the error matches
@@ -227,11 +237,8 @@ func (r *SettingRepo) Update(ctx context.Context, key string, u SettingUpdate) (
 		return Setting{}, wrapErr(err, "settings.Update", "settings")
 	}
 	db := runtime.Invalidating(r.db, settingsCache.Keys(runtime.NoTenant{}, key))
-	var v Setting
-	if err := scanSetting(db.QueryRow(ctx, sqlSettingsUpdate, key, u.Value.Ptr()), &v); err != nil {
-		return Setting{}, wrapParamsErr(err, "settings.Update", "settings", []string{"key", "value"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, db, updateSettings, key, runtime.Arg, u, argsSettingUpdate, scanSetting)
+	return v, wrapParamsErr(err, "settings.Update", "settings", []string{"key", "value"})
 }
 
 const sqlSettingsDelete = `-- name: settings.Delete
@@ -241,7 +248,7 @@ DELETE FROM "settings" WHERE "key" = $1`
 // there was one.
 func (r *SettingRepo) Delete(ctx context.Context, key string) (bool, error) {
 	db := runtime.Invalidating(r.db, settingsCache.Keys(runtime.NoTenant{}, key))
-	tag, err := db.Exec(ctx, sqlSettingsDelete, key)
+	tag, err := runtime.Exec(ctx, db, sqlSettingsDelete, key, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "settings.Delete", "settings")
 }
 
@@ -270,7 +277,7 @@ func (r *SettingRepo) FindByIDs(ctx context.Context, ids []string) ([]Setting, e
 	batch := settingsCache.GetMany(ctx, r.db, runtime.NoTenant{}, ids)
 	if miss := batch.Misses(); len(miss) > 0 {
 		rows, err := r.db.Query(batch.Context(ctx), sqlSettingsFindByIDs, miss)
-		items, err := runtime.CollectRows(rows, err, len(miss), scanSetting)
+		items, err := runtime.Collect(rows, err, len(miss), scanSetting)
 		if err != nil {
 			batch.Abort()
 			return nil, wrapErr(err, "settings.FindByIDs", "settings")
@@ -282,22 +289,16 @@ func (r *SettingRepo) FindByIDs(ctx context.Context, ids []string) ([]Setting, e
 	return out, nil
 }
 
-// copySettings sends rows of NewSetting to table settings with COPY, reading each
-// value in place.
-var copySettings = runtime.NewCopier(
-	"settings",
-	nil,
-	runtime.CopyValue("key", func(n *NewSetting) any { return &n.Key }),
-	runtime.CopyValue("value", func(n *NewSetting) any { return &n.Value }),
-)
+// copySettings sends rows of NewSetting to table settings with COPY.
+var copySettings = &runtime.Copier[NewSetting]{
+	Table:   "settings",
+	Columns: []string{"key", "value"},
+	Args:    argsNewSetting,
+}
 
 // CreateMany inserts rows into table settings with the COPY protocol and returns
-// how many it inserted. It is all or nothing. COPY does not return rows;
-// CreateManyReturning does.
+// how many it inserted, all or nothing. It validates every row first.
 func (r *SettingRepo) CreateMany(ctx context.Context, rows []NewSetting) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "settings.CreateMany", "settings")
-	}
 	n, err := copySettings.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "settings.CreateMany", "settings")
 }
@@ -326,7 +327,7 @@ func (r *SettingRepo) CreateManyReturning(ctx context.Context, rows []NewSetting
 		runtime.Column(rows, func(n *NewSetting) string { return n.Key }),
 		runtime.Column(rows, func(n *NewSetting) string { return n.Value }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanSetting)
+	items, err := runtime.Collect(res, err, len(rows), scanSetting)
 	return items, wrapErr(err, "settings.CreateManyReturning", "settings")
 }
 
@@ -338,16 +339,15 @@ SET "value" = EXCLUDED."value"
 RETURNING "key", "value"`
 
 // UpsertByKey inserts n into table settings or, when a row with the same key
-// exists, updates that row from n, in one statement, and returns the row as
-// stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value. It validates n
-// first.
+// exists, updates it from n (every column but the key's and the primary key's; an
+// unset optional field keeps its value), in one statement, and returns the row as
+// stored. It validates n first.
 func (r *SettingRepo) UpsertByKey(ctx context.Context, n NewSetting) (Setting, error) {
 	if err := n.Validate(); err != nil {
 		return Setting{}, wrapErr(err, "settings.UpsertByKey", "settings")
 	}
 	db := runtime.Invalidating(r.db, settingsCache.Keys(runtime.NoTenant{}, n.Key))
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlSettingsUpsertByKey, n.Key, n.Value), scanSetting)
+	v, err := runtime.QueryOne(ctx, db, sqlSettingsUpsertByKey, n, argsNewSetting, scanSetting)
 	return v, wrapErr(err, "settings.UpsertByKey", "settings")
 }
 
@@ -366,28 +366,14 @@ LIMIT 1`
 
 // CreateIfAbsentByKey inserts n into table settings unless a row with the same key
 // exists, and returns the new row and true, or the existing row, unchanged, and
-// false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a read
-// of the row in the way); when that row was committed by a concurrent transaction
-// after the statement started, the statement cannot see it and runs again, up to
-// three times in all. It validates n first.
+// false, in one statement (run again, up to three times, when the row in the way
+// was committed after it started). It validates n first.
 func (r *SettingRepo) CreateIfAbsentByKey(ctx context.Context, n NewSetting) (Setting, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Setting{}, false, wrapErr(err, "settings.CreateIfAbsentByKey", "settings")
 	}
-	for attempt := 1; ; attempt++ {
-		var v Setting
-		var created bool
-		err := r.db.QueryRow(ctx, sqlSettingsCreateIfAbsentByKey, n.Key, n.Value).Scan(&created, &v.Key, &v.Value)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Setting{}, false, wrapErr(err, "settings.CreateIfAbsentByKey", "settings")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlSettingsCreateIfAbsentByKey, n, argsNewSetting, scanSetting)
+	return v, created, wrapErr(err, "settings.CreateIfAbsentByKey", "settings")
 }
 
 // SettingKeyedUpdate is one row's changes for UpdateMany: its key, and the

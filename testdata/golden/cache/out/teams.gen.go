@@ -11,7 +11,6 @@ import (
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // Team is one row of table teams.
@@ -28,7 +27,7 @@ type NewTeam struct {
 }
 
 // TeamUpdate lists changes to a row of table teams. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged.
 type TeamUpdate struct {
 	Name runtime.Opt[string] `json:"name,omitzero"`
 }
@@ -140,9 +139,14 @@ func (r *TeamRepo) pick(live, all string) string {
 	return live
 }
 
-// scanTeam reads a row of table teams, columns in table order, into v.
-func scanTeam(row pgx.Row, v *Team) error {
-	return row.Scan(&v.ID, &v.OrgID, &v.Name)
+// scanTeam gives the scan destinations of the fields of v, columns in table order.
+func scanTeam(v *Team, d []any) []any {
+	return append(d, &v.ID, &v.OrgID, &v.Name)
+}
+
+// argsNewTeam gives the values Create binds from n.
+func argsNewTeam(n *NewTeam, d []any) []any {
+	return append(d, &n.Name)
 }
 
 const sqlTeamsCreate = `-- name: teams.Create
@@ -161,7 +165,7 @@ func (r *TeamRepo) Create(ctx context.Context, n NewTeam) (Team, error) {
 		return Team{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlTeamsCreate, n.Name, tenant), scanTeam)
+	v, err := runtime.QueryOne(ctx, db, sqlTeamsCreate, n, argsNewTeam, scanTeam, tenant)
 	return v, wrapParamsErr(err, "teams.Create", "teams", []string{"name"})
 }
 
@@ -177,7 +181,7 @@ func (r *TeamRepo) FindByID(ctx context.Context, id int64) (Team, error) {
 		return Team{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlTeamsFindByID, id, tenant), scanTeam)
+	v, err := runtime.QueryOne(ctx, db, sqlTeamsFindByID, id, runtime.Arg, scanTeam, tenant)
 	return v, wrapErr(err, "teams.FindByID", "teams")
 }
 
@@ -185,8 +189,8 @@ const sqlTeamsFindAll = `-- name: teams.FindAll replica=ok
 SELECT "id", "org_id", "name" FROM "teams"
 WHERE "org_id" = $1 ORDER BY "id"`
 
-// FindAll returns every row of table teams, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table teams in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *TeamRepo) FindAll(ctx context.Context) ([]Team, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "teams.FindAll", "teams")
 	if err != nil {
@@ -194,13 +198,13 @@ func (r *TeamRepo) FindAll(ctx context.Context) ([]Team, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlTeamsFindAll, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanTeam)
+	items, err := runtime.Collect(rows, err, 0, scanTeam)
 	return items, wrapErr(err, "teams.FindAll", "teams")
 }
 
-// Stream yields every row of table teams, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table teams in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *TeamRepo) Stream(ctx context.Context) iter.Seq2[Team, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "teams.Stream", "teams")
 	if err != nil {
@@ -220,11 +224,9 @@ SELECT "id", "org_id", "name" FROM "teams"
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table teams in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table teams in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *TeamRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Team], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "teams.List", "teams")
 	if err != nil {
@@ -249,6 +251,17 @@ SET "name" = COALESCE($2::text, "name")
 WHERE "id" = $1 AND "org_id" = $3
 RETURNING "id", "org_id", "name"`
 
+// updateTeams are the statements of TeamRepo.Update: one per set of fields set
+// (see runtime.Update).
+var updateTeams = &runtime.Update{
+	Fallback: sqlTeamsUpdate, Keys: 1,
+}
+
+// argsTeamUpdate gives the value of each field of u, nil when unset.
+func argsTeamUpdate(u *TeamUpdate, d []any) []any {
+	return append(d, u.Name.Arg())
+}
+
 // Update applies the set fields of u to the row of table teams with the given id
 // and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first.
@@ -261,11 +274,8 @@ func (r *TeamRepo) Update(ctx context.Context, id int64, u TeamUpdate) (Team, er
 		return Team{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v Team
-	if err := scanTeam(db.QueryRow(ctx, sqlTeamsUpdate, id, u.Name.Ptr(), tenant), &v); err != nil {
-		return Team{}, wrapParamsErr(err, "teams.Update", "teams", []string{"id", "name"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, db, updateTeams, id, runtime.Arg, u, argsTeamUpdate, scanTeam, tenant)
+	return v, wrapParamsErr(err, "teams.Update", "teams", []string{"id", "name"})
 }
 
 const sqlTeamsDelete = `-- name: teams.Delete
@@ -279,7 +289,7 @@ func (r *TeamRepo) Delete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, usersCache.AllRows()), tenant)
-	tag, err := db.Exec(ctx, sqlTeamsDelete, id, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlTeamsDelete, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "teams.Delete", "teams")
 }
 
@@ -314,8 +324,7 @@ func (r *TeamRepo) FindByIDs(ctx context.Context, ids []int64) ([]Team, error) {
 	if len(ids) == 0 {
 		return []Team{}, nil
 	}
-	rows, err := db.Query(ctx, sqlTeamsFindByIDs, ids, tenant)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanTeam)
+	items, err := runtime.Query(ctx, db, sqlTeamsFindByIDs, ids, runtime.Arg, scanTeam, len(ids), tenant)
 	return items, wrapErr(err, "teams.FindByIDs", "teams")
 }
 
@@ -379,7 +388,7 @@ func (r *TeamRepo) CreateManyReturning(ctx context.Context, rows []NewTeam) ([]T
 		runtime.Column(rows, func(n *NewTeam) string { return n.Name }),
 		tenant,
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanTeam)
+	items, err := runtime.Collect(res, err, len(rows), scanTeam)
 	return items, wrapErr(err, "teams.CreateManyReturning", "teams")
 }
 
@@ -478,8 +487,7 @@ func (r *TeamRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Team, er
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlTeamsListByOrgID, orgID, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanTeam)
+	items, err := runtime.Query(ctx, db, sqlTeamsListByOrgID, orgID, runtime.Arg, scanTeam, 0, tenant)
 	return items, wrapErr(err, "teams.ListByOrgID", "teams")
 }
 
@@ -487,9 +495,8 @@ const sqlTeamsLoadByOrgID = `-- name: teams.LoadByOrgID replica=ok
 SELECT "id", "org_id", "name" FROM "teams"
 WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
-// loadTeamsByOrgID returns the rows of table teams whose org_id is one of keys,
-// grouped by org_id, each group in primary key order, with one query. Keys without
-// rows are not in the map. db must be scoped to tenant (runtime.Scope).
+// loadTeamsByOrgID is LoadByOrgID on db. db must be scoped to tenant
+// (runtime.Scope).
 func loadTeamsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Team, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Team{}, nil
@@ -499,9 +506,8 @@ func loadTeamsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, te
 }
 
 // LoadByOrgID returns the rows of table teams whose org_id is one of keys, grouped
-// by org_id, each group in primary key order. It runs one query, however many keys
-// there are: load the children of a list of orgs without a query per row. Keys
-// without rows are not in the map.
+// by org_id, each group in primary key order, with one query however many keys;
+// keys without rows are not in the map.
 func (r *TeamRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Team, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "teams.LoadByOrgID", "teams")
 	if err != nil {
@@ -514,18 +520,14 @@ func (r *TeamRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.
 
 // LoadUsers returns the rows of table users that reference each of parents
 // (users.team_id = teams.id), keyed by the parent's id, each group in primary key
-// order. It runs one query for all parents; parents without rows are not in the
-// map.
+// order, with one query; parents without rows are not in the map.
 func (r *TeamRepo) LoadUsers(ctx context.Context, parents []Team) (map[int64][]User, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "teams.LoadUsers", "teams")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := make([]int64, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Team) (int64, bool) { return p.ID, true })
 	m, err := loadUsersByTeamID(ctx, db, keys, tenant, r.withDeleted)
 	return m, wrapErr(err, "teams.LoadUsers", "teams")
 }

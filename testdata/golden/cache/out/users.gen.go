@@ -19,32 +19,32 @@ import (
 
 // User is one row of table users.
 type User struct {
-	ID        int64      `json:"id"`
-	OrgID     uuid.UUID  `json:"org_id"`
-	TeamID    *int64     `json:"team_id"`
-	Email     string     `json:"email"`
-	Name      string     `json:"name"`
-	CreatedAt time.Time  `json:"created_at"`
-	UpdatedAt time.Time  `json:"updated_at"`
-	DeletedAt *time.Time `json:"deleted_at"`
-	Version   int64      `json:"version"`
+	ID        int64                   `json:"id"`
+	OrgID     uuid.UUID               `json:"org_id"`
+	TeamID    runtime.Null[int64]     `json:"team_id"`
+	Email     string                  `json:"email"`
+	Name      string                  `json:"name"`
+	CreatedAt time.Time               `json:"created_at"`
+	UpdatedAt time.Time               `json:"updated_at"`
+	DeletedAt runtime.Null[time.Time] `json:"deleted_at"`
+	Version   int64                   `json:"version"`
 }
 
 // NewUser holds the values of a new row of table users. The database sets id,
 // created_at, updated_at, deleted_at, version. Create stamps org_id with the
 // tenant of its context.
 type NewUser struct {
-	TeamID *int64 `json:"team_id"`
-	Email  string `json:"email"`
-	Name   string `json:"name"`
+	TeamID runtime.Null[int64] `json:"team_id"`
+	Email  string              `json:"email"`
+	Name   string              `json:"name"`
 }
 
 // UserUpdate lists changes to a row of table users. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type UserUpdate struct {
-	TeamID runtime.Opt[*int64] `json:"team_id,omitzero"`
-	Email  runtime.Opt[string] `json:"email,omitzero"`
-	Name   runtime.Opt[string] `json:"name,omitzero"`
+	TeamID runtime.Opt[runtime.Null[int64]] `json:"team_id,omitzero"`
+	Email  runtime.Opt[string]              `json:"email,omitzero"`
+	Name   runtime.Opt[string]              `json:"name,omitzero"`
 }
 
 // UserRepo reads and writes table users.
@@ -170,9 +170,14 @@ func (r *UserRepo) pick(live, all string) string {
 	return live
 }
 
-// scanUser reads a row of table users, columns in table order, into v.
-func scanUser(row pgx.Row, v *User) error {
-	return row.Scan(&v.ID, &v.OrgID, &v.TeamID, &v.Email, &v.Name, &v.CreatedAt, &v.UpdatedAt, &v.DeletedAt, &v.Version)
+// scanUser gives the scan destinations of the fields of v, columns in table order.
+func scanUser(v *User, d []any) []any {
+	return append(d, &v.ID, &v.OrgID, &v.TeamID, &v.Email, &v.Name, &v.CreatedAt, &v.UpdatedAt, &v.DeletedAt, &v.Version)
+}
+
+// argsNewUser gives the values Create binds from n.
+func argsNewUser(n *NewUser, d []any) []any {
+	return append(d, &n.TeamID, &n.Email, &n.Name)
 }
 
 // usersCache is the row cache of table users (cache:): FindByID, FindByIDs and the
@@ -185,7 +190,7 @@ var usersCache = runtime.NewCacheTable(runtime.CacheTableSpec[uuid.UUID, int64, 
 	KeyOf:      func(v *User) int64 { return v.ID },
 	TTL:        time.Hour,
 	MaxEntries: 1000,
-	Version:    "34eb5d3cb24e477d",
+	Version:    "f41fd315783f8041",
 })
 
 // usersByEmail caches which row of table users has each (email), for the finders
@@ -198,7 +203,7 @@ var usersByEmail = runtime.NewCacheIndex(runtime.CacheIndexSpec[uuid.UUID, strin
 	Key:        runtime.Int64Keys,
 	TTL:        time.Hour,
 	MaxEntries: 1000,
-	Version:    "34eb5d3cb24e477d",
+	Version:    "f41fd315783f8041",
 })
 
 // cacheDB is the database the cached reads look up: none for a WithDeleted view,
@@ -226,7 +231,7 @@ func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
 		return User{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlUsersCreate, n.TeamID, n.Email, n.Name, tenant), scanUser)
+	v, err := runtime.QueryOne(ctx, db, sqlUsersCreate, n, argsNewUser, scanUser, tenant)
 	return v, wrapParamsErr(err, "users.Create", "users", []string{"team_id", "email", "name"})
 }
 
@@ -251,8 +256,8 @@ func (r *UserRepo) FindByID(ctx context.Context, id int64) (User, error) {
 		return v, nil
 	}
 	db := runtime.Scope(r.db, tenant)
-	var row User
-	if err := scanUser(db.QueryRow(fill.Context(ctx), r.pick(sqlUsersFindByID, sqlUsersFindByIDWithDeleted), id, tenant), &row); err != nil {
+	row, err := runtime.ScanOne(db.QueryRow(fill.Context(ctx), r.pick(sqlUsersFindByID, sqlUsersFindByIDWithDeleted), id, tenant), scanUser)
+	if err != nil {
 		fill.Abort()
 		return User{}, wrapErr(err, "users.FindByID", "users")
 	}
@@ -268,8 +273,8 @@ const sqlUsersFindAllWithDeleted = `-- name: users.FindAll replica=ok
 SELECT "id", "org_id", "team_id", "email", "name", "created_at", "updated_at", "deleted_at", "version" FROM "users"
 WHERE "org_id" = $1 ORDER BY "id"`
 
-// FindAll returns every row of table users, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table users in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.FindAll", "users")
 	if err != nil {
@@ -277,13 +282,13 @@ func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, r.pick(sqlUsersFindAll, sqlUsersFindAllWithDeleted), tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanUser)
+	items, err := runtime.Collect(rows, err, 0, scanUser)
 	return items, wrapErr(err, "users.FindAll", "users")
 }
 
-// Stream yields every row of table users, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table users in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.Stream", "users")
 	if err != nil {
@@ -313,11 +318,9 @@ SELECT "id", "org_id", "team_id", "email", "name", "created_at", "updated_at", "
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table users in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table users in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[User], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.List", "users")
 	if err != nil {
@@ -346,6 +349,18 @@ SET "team_id" = CASE WHEN $2::boolean THEN $3::bigint ELSE "team_id" END,
 WHERE "id" = $1 AND "org_id" = $7 AND "deleted_at" IS NULL AND "version" = $6
 RETURNING "id", "org_id", "team_id", "email", "name", "created_at", "updated_at", "deleted_at", "version"`
 
+// updateUsers are the statements of UserRepo.Update: one per set of fields set
+// (see runtime.Update).
+var updateUsers = &runtime.Update{
+	Fallback: sqlUsersUpdate, Keys: 1,
+	Nullable: 1 << 0,
+}
+
+// argsUserUpdate gives the value of each field of u, nil when unset.
+func argsUserUpdate(u *UserUpdate, d []any) []any {
+	return append(d, u.TeamID.Arg(), u.Email.Arg(), u.Name.Arg())
+}
+
 const sqlUsersExists = `-- name: users.Exists
 SELECT EXISTS (SELECT 1 FROM "users"
 WHERE "id" = $1 AND "org_id" = $2 AND "deleted_at" IS NULL)`
@@ -365,17 +380,14 @@ func (r *UserRepo) Update(ctx context.Context, id int64, version int64, u UserUp
 		return User{}, err
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, usersCache.Keys(tenant, id)), tenant)
-	var v User
-	if err := scanUser(db.QueryRow(ctx, sqlUsersUpdate, id, u.TeamID.Set, u.TeamID.Value, u.Email.Ptr(), u.Name.Ptr(), version, tenant), &v); err != nil {
-		if errors.Is(err, pgx.ErrNoRows) {
-			// No row matched: a stale version is a conflict; a missing row stays not found.
-			if stale := runtime.StaleVersion(ctx, db, "users.Update", "users", sqlUsersExists, id, tenant); stale != nil {
-				err = stale
-			}
+	v, err := runtime.UpdateOne(ctx, db, updateUsers, id, runtime.Arg, u, argsUserUpdate, scanUser, version, tenant)
+	if errors.Is(err, pgx.ErrNoRows) {
+		// No row matched: a stale version is a conflict; a missing row stays not found.
+		if stale := runtime.StaleVersion(ctx, db, "users.Update", "users", sqlUsersExists, id, tenant); stale != nil {
+			err = stale
 		}
-		return User{}, wrapParamsErr(err, "users.Update", "users", []string{"id", "team_id", "team_id", "email", "name"})
 	}
-	return v, nil
+	return v, wrapParamsErr(err, "users.Update", "users", []string{"id", "team_id", "team_id", "email", "name"})
 }
 
 const sqlUsersDelete = `-- name: users.Delete
@@ -397,7 +409,7 @@ func (r *UserRepo) Delete(ctx context.Context, id int64, version int64) (bool, e
 		return false, err
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, usersCache.Keys(tenant, id)), tenant)
-	tag, err := db.Exec(ctx, sqlUsersDelete, id, version, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlUsersDelete, id, runtime.Arg, version, tenant)
 	if err != nil || tag.RowsAffected() > 0 {
 		return err == nil, wrapErr(err, "users.Delete", "users")
 	}
@@ -435,7 +447,7 @@ func (r *UserRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, usersCache.Keys(tenant, id)), tenant)
-	tag, err := db.Exec(ctx, sqlUsersHardDelete, id, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlUsersHardDelete, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "users.HardDelete", "users")
 }
 
@@ -454,7 +466,7 @@ func (r *UserRepo) Restore(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, usersCache.Keys(tenant, id)), tenant)
-	tag, err := db.Exec(ctx, sqlUsersRestore, id, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlUsersRestore, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "users.Restore", "users")
 }
 
@@ -519,7 +531,7 @@ func (r *UserRepo) FindByIDs(ctx context.Context, ids []int64) ([]User, error) {
 	if miss := batch.Misses(); len(miss) > 0 {
 		db := runtime.Scope(r.db, tenant)
 		rows, err := db.Query(batch.Context(ctx), r.pick(sqlUsersFindByIDs, sqlUsersFindByIDsWithDeleted), miss, tenant)
-		items, err := runtime.CollectRows(rows, err, len(miss), scanUser)
+		items, err := runtime.Collect(rows, err, len(miss), scanUser)
 		if err != nil {
 			batch.Abort()
 			return nil, wrapErr(err, "users.FindByIDs", "users")
@@ -556,7 +568,7 @@ func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error
 	tag, err := db.Exec(
 		ctx,
 		sqlUsersCreateMany,
-		runtime.Column(rows, func(n *NewUser) *int64 { return n.TeamID }),
+		runtime.Column(rows, func(n *NewUser) *int64 { return n.TeamID.Ptr() }),
 		runtime.Column(rows, func(n *NewUser) string { return n.Email }),
 		runtime.Column(rows, func(n *NewUser) string { return n.Name }),
 		tenant,
@@ -590,12 +602,12 @@ func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]U
 	res, err := db.Query(
 		ctx,
 		sqlUsersCreateManyReturning,
-		runtime.Column(rows, func(n *NewUser) *int64 { return n.TeamID }),
+		runtime.Column(rows, func(n *NewUser) *int64 { return n.TeamID.Ptr() }),
 		runtime.Column(rows, func(n *NewUser) string { return n.Email }),
 		runtime.Column(rows, func(n *NewUser) string { return n.Name }),
 		tenant,
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanUser)
+	items, err := runtime.Collect(res, err, len(rows), scanUser)
 	return items, wrapErr(err, "users.CreateManyReturning", "users")
 }
 
@@ -611,14 +623,14 @@ WHERE "users"."org_id" = $4 AND "users"."deleted_at" IS NULL
 RETURNING "id", "org_id", "team_id", "email", "name", "created_at", "updated_at", "deleted_at", "version"`
 
 // UpsertByOrgIDAndEmail inserts n into table users or, when a row with the same
-// (org_id, email) (among the rows where "deleted_at" IS NULL) exists, updates that
-// row from n, in one statement, and returns the row as stored. The update sets
-// every column of n except the key's and the primary key's; an optional field left
-// unset keeps the column's value. It validates n first. Updating increments
-// version. It sets updated_at to the transaction's time. A row in the way that the
-// caller cannot see (another tenant's, or soft-deleted) is not updated: the error
-// has kind Conflict. It runs in a transaction (a savepoint of the caller's), which
-// also invalidates the cached row it returns.
+// (org_id, email) (among the rows where "deleted_at" IS NULL) exists, updates it
+// from n (every column but the key's and the primary key's; an unset optional
+// field keeps its value), in one statement, and returns the row as stored. It
+// validates n first. Updating increments version. It sets updated_at to the
+// transaction's time. A row in the way that the caller cannot see (another
+// tenant's, or soft-deleted) is not updated: the error has kind Conflict. It runs
+// in a transaction (a savepoint of the caller's), which also invalidates the
+// cached row it returns.
 func (r *UserRepo) UpsertByOrgIDAndEmail(ctx context.Context, n NewUser) (User, error) {
 	var v User
 	err := runtime.InTx(ctx, r.db, runtime.TxOptions{MaxAttempts: 1}, func(tx pgx.Tx) error {
@@ -644,20 +656,11 @@ func (r *UserRepo) upsertByOrgIDAndEmail(ctx context.Context, n NewUser) (User, 
 		return User{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v User
-	for attempt := 0; attempt < 3; attempt++ {
-		err = scanUser(db.QueryRow(ctx, sqlUsersUpsertByOrgIDAndEmail, n.TeamID, n.Email, n.Name, tenant), &v)
-		if !errors.Is(err, pgx.ErrNoRows) {
-			break
-		}
-	}
-	switch {
-	case errors.Is(err, pgx.ErrNoRows):
+	v, err := runtime.Retry(ctx, db, sqlUsersUpsertByOrgIDAndEmail, n, argsNewUser, scanUser, tenant)
+	if errors.Is(err, pgx.ErrNoRows) {
 		return User{}, runtime.NewHiddenKeyError("users.UpsertByOrgIDAndEmail", "users")
-	case err != nil:
-		return User{}, wrapErr(err, "users.UpsertByOrgIDAndEmail", "users")
 	}
-	return v, nil
+	return v, wrapErr(err, "users.UpsertByOrgIDAndEmail", "users")
 }
 
 const sqlUsersCreateIfAbsentByOrgIDAndEmail = `-- name: users.CreateIfAbsentByOrgIDAndEmail
@@ -675,12 +678,11 @@ LIMIT 1`
 
 // CreateIfAbsentByOrgIDAndEmail inserts n into table users unless a row with the
 // same (org_id, email) (among the rows where "deleted_at" IS NULL) exists, and
-// returns the new row and true, or the existing row, unchanged, and false. One
-// statement does both (INSERT … ON CONFLICT DO NOTHING, then a read of the row
-// in the way); when that row was committed by a concurrent transaction after the
-// statement started, the statement cannot see it and runs again, up to three times
-// in all. It validates n first. When the row in the way is one the caller cannot
-// see (another tenant's, or soft-deleted), the error has kind Conflict.
+// returns the new row and true, or the existing row, unchanged, and false, in one
+// statement (run again, up to three times, when the row in the way was committed
+// after it started). It validates n first. When the row in the way is one the
+// caller cannot see (another tenant's, or soft-deleted), the error has kind
+// Conflict.
 func (r *UserRepo) CreateIfAbsentByOrgIDAndEmail(ctx context.Context, n NewUser) (User, bool, error) {
 	if err := n.Validate(); err != nil {
 		return User{}, false, wrapErr(err, "users.CreateIfAbsentByOrgIDAndEmail", "users")
@@ -690,24 +692,11 @@ func (r *UserRepo) CreateIfAbsentByOrgIDAndEmail(ctx context.Context, n NewUser)
 		return User{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	for attempt := 1; ; attempt++ {
-		var v User
-		var created bool
-		err := db.QueryRow(ctx, sqlUsersCreateIfAbsentByOrgIDAndEmail, n.TeamID, n.Email, n.Name, tenant).Scan(&created, &v.ID, &v.OrgID, &v.TeamID, &v.Email, &v.Name, &v.CreatedAt, &v.UpdatedAt, &v.DeletedAt, &v.Version)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if errors.Is(err, pgx.ErrNoRows) {
-			// The row in the way is one the caller cannot see.
-			return User{}, false, runtime.NewHiddenKeyError("users.CreateIfAbsentByOrgIDAndEmail", "users")
-		}
-		if err != nil {
-			return User{}, false, wrapErr(err, "users.CreateIfAbsentByOrgIDAndEmail", "users")
-		}
-		return v, created, nil
+	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlUsersCreateIfAbsentByOrgIDAndEmail, n, argsNewUser, scanUser, tenant)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return User{}, false, runtime.NewHiddenKeyError("users.CreateIfAbsentByOrgIDAndEmail", "users")
 	}
+	return v, created, wrapErr(err, "users.CreateIfAbsentByOrgIDAndEmail", "users")
 }
 
 // UserKeyedUpdate is one row's changes for UpdateMany: its key, the version the
@@ -727,7 +716,7 @@ var bulkUsersUpdates = &runtime.Bulk[UserKeyedUpdate]{
 		runtime.Array(func(v *UserKeyedUpdate) *int64 { return &v.ID }),
 		runtime.Array(func(v *UserKeyedUpdate) *int64 { return &v.Version }),
 		runtime.Flags(func(v *UserKeyedUpdate) *bool { return &v.Changes.TeamID.Set }),
-		runtime.Array(func(v *UserKeyedUpdate) *int64 { return v.Changes.TeamID.Value }),
+		runtime.Array(func(v *UserKeyedUpdate) *int64 { return v.Changes.TeamID.Value.Ptr() }),
 		runtime.Array(func(v *UserKeyedUpdate) *string { return v.Changes.Email.Ptr() }),
 		runtime.Array(func(v *UserKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
 	},
@@ -816,7 +805,7 @@ var bulkUsersNew = &runtime.Bulk[NewUser]{
 	Table:    "users",
 	Validate: (*NewUser).Validate,
 	Columns: []runtime.BulkColumn[NewUser]{
-		runtime.Array(func(v *NewUser) *int64 { return v.TeamID }),
+		runtime.Array(func(v *NewUser) *int64 { return v.TeamID.Ptr() }),
 		runtime.Array(func(v *NewUser) *string { return &v.Email }),
 		runtime.Array(func(v *NewUser) *string { return &v.Name }),
 	},
@@ -875,8 +864,7 @@ func (r *UserRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]User, er
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, r.pick(sqlUsersListByOrgID, sqlUsersListByOrgIDWithDeleted), orgID, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanUser)
+	items, err := runtime.Query(ctx, db, r.pick(sqlUsersListByOrgID, sqlUsersListByOrgIDWithDeleted), orgID, runtime.Arg, scanUser, 0, tenant)
 	return items, wrapErr(err, "users.ListByOrgID", "users")
 }
 
@@ -888,10 +876,8 @@ const sqlUsersLoadByOrgIDWithDeleted = `-- name: users.LoadByOrgID replica=ok
 SELECT "id", "org_id", "team_id", "email", "name", "created_at", "updated_at", "deleted_at", "version" FROM "users"
 WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
-// loadUsersByOrgID returns the rows of table users whose org_id is one of keys,
-// grouped by org_id, each group in primary key order, with one query. Keys without
-// rows are not in the map. db must be scoped to tenant (runtime.Scope).
-// withDeleted includes soft-deleted rows.
+// loadUsersByOrgID is LoadByOrgID on db. db must be scoped to tenant
+// (runtime.Scope). withDeleted includes soft-deleted rows.
 func loadUsersByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID, withDeleted bool) (map[uuid.UUID][]User, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]User{}, nil
@@ -905,9 +891,8 @@ func loadUsersByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, te
 }
 
 // LoadByOrgID returns the rows of table users whose org_id is one of keys, grouped
-// by org_id, each group in primary key order. It runs one query, however many keys
-// there are: load the children of a list of orgs without a query per row. Keys
-// without rows are not in the map.
+// by org_id, each group in primary key order, with one query however many keys;
+// keys without rows are not in the map.
 func (r *UserRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]User, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.LoadByOrgID", "users")
 	if err != nil {
@@ -934,8 +919,7 @@ func (r *UserRepo) ListByTeamID(ctx context.Context, teamID int64) ([]User, erro
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, r.pick(sqlUsersListByTeamID, sqlUsersListByTeamIDWithDeleted), teamID, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanUser)
+	items, err := runtime.Query(ctx, db, r.pick(sqlUsersListByTeamID, sqlUsersListByTeamIDWithDeleted), teamID, runtime.Arg, scanUser, 0, tenant)
 	return items, wrapErr(err, "users.ListByTeamID", "users")
 }
 
@@ -947,10 +931,8 @@ const sqlUsersLoadByTeamIDWithDeleted = `-- name: users.LoadByTeamID replica=ok
 SELECT "id", "org_id", "team_id", "email", "name", "created_at", "updated_at", "deleted_at", "version" FROM "users"
 WHERE "team_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
-// loadUsersByTeamID returns the rows of table users whose team_id is one of keys,
-// grouped by team_id, each group in primary key order, with one query. Keys
-// without rows are not in the map. db must be scoped to tenant (runtime.Scope).
-// withDeleted includes soft-deleted rows.
+// loadUsersByTeamID is LoadByTeamID on db. db must be scoped to tenant
+// (runtime.Scope). withDeleted includes soft-deleted rows.
 func loadUsersByTeamID(ctx context.Context, db runtime.DBTX, keys []int64, tenant uuid.UUID, withDeleted bool) (map[int64][]User, error) {
 	if len(keys) == 0 {
 		return map[int64][]User{}, nil
@@ -960,13 +942,12 @@ func loadUsersByTeamID(ctx context.Context, db runtime.DBTX, keys []int64, tenan
 		sql = sqlUsersLoadByTeamIDWithDeleted
 	}
 	rows, err := db.Query(ctx, sql, keys, tenant)
-	return runtime.GroupRows(rows, err, scanUser, func(v *User) int64 { return *v.TeamID })
+	return runtime.GroupRows(rows, err, scanUser, func(v *User) int64 { return v.TeamID.V })
 }
 
 // LoadByTeamID returns the rows of table users whose team_id is one of keys,
-// grouped by team_id, each group in primary key order. It runs one query, however
-// many keys there are: load the children of a list of teams without a query per
-// row. Keys without rows are not in the map.
+// grouped by team_id, each group in primary key order, with one query however many
+// keys; keys without rows are not in the map.
 func (r *UserRepo) LoadByTeamID(ctx context.Context, keys []int64) (map[int64][]User, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.LoadByTeamID", "users")
 	if err != nil {
@@ -1019,7 +1000,7 @@ func (r *UserRepo) Named(ctx context.Context, name string) ([]User, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlUsersNamed, name, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanUser)
+	items, err := runtime.Collect(rows, err, 0, scanUser)
 	return items, wrapErr(err, "users.Named", "users")
 }
 

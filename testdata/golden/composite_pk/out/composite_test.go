@@ -39,7 +39,7 @@ func TestCompositeKey(t *testing.T) {
 		}
 	}
 	it, err := s.OrderItems.FindByID(ctx, orders[1].ID, "SKU-3")
-	if err != nil || it.Quantity != 1 || it.Note != nil {
+	if err != nil || it.Quantity != 1 || it.Note.Valid {
 		t.Fatalf("find: %+v %v", it, err)
 	}
 	// Pages over a two-column key see every row once, in key order.

@@ -7,38 +7,36 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 )
 
 // OrderItem is one row of table order_items.
 //
 // A product on an order; the key is the pair.
 type OrderItem struct {
-	OrderID  int32   `json:"order_id"`
-	SKU      string  `json:"sku"`
-	Quantity int32   `json:"quantity"`
-	Note     *string `json:"note"`
+	OrderID  int32                `json:"order_id"`
+	SKU      string               `json:"sku"`
+	Quantity int32                `json:"quantity"`
+	Note     runtime.Null[string] `json:"note"`
 }
 
 // NewOrderItem holds the values of a new row of table order_items. Fields of type
 // runtime.Opt may be left unset: the column's default applies.
 type NewOrderItem struct {
-	OrderID  int32              `json:"order_id"`
-	SKU      string             `json:"sku"`
-	Quantity runtime.Opt[int32] `json:"quantity,omitzero"`
-	Note     *string            `json:"note"`
+	OrderID  int32                `json:"order_id"`
+	SKU      string               `json:"sku"`
+	Quantity runtime.Opt[int32]   `json:"quantity,omitzero"`
+	Note     runtime.Null[string] `json:"note"`
 }
 
 // OrderItemUpdate lists changes to a row of table order_items. Unset fields leave
 // their column unchanged; a nullable column is set to NULL with
-// runtime.Set[*T](nil).
+// runtime.SetNull[T]().
 type OrderItemUpdate struct {
-	Quantity runtime.Opt[int32]   `json:"quantity,omitzero"`
-	Note     runtime.Opt[*string] `json:"note,omitzero"`
+	Quantity runtime.Opt[int32]                `json:"quantity,omitzero"`
+	Note     runtime.Opt[runtime.Null[string]] `json:"note,omitzero"`
 }
 
 // OrderItemRepo reads and writes table order_items.
@@ -87,8 +85,8 @@ func (n *NewOrderItem) Validate() error {
 	var f runtime.Fields
 	f.Fits("sku", runtime.CheckText(n.SKU))
 	rulesOrderItemSKU.Check(&f, "sku", n.SKU)
-	if n.Note != nil {
-		f.Fits("note", runtime.CheckText((*n.Note)))
+	if n.Note.Valid {
+		f.Fits("note", runtime.CheckText(n.Note.V))
 	}
 	return f.Err("order_items")
 }
@@ -103,8 +101,8 @@ func (n *NewOrderItem) Validate() error {
 // SQL.
 func (u *OrderItemUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Note.Set && u.Note.Value != nil {
-		f.Fits("note", runtime.CheckText((*u.Note.Value)))
+	if u.Note.Set && u.Note.Value.Valid {
+		f.Fits("note", runtime.CheckText(u.Note.Value.V))
 	}
 	return f.Err("order_items")
 }
@@ -140,9 +138,15 @@ var (
 	}
 )
 
-// scanOrderItem reads a row of table order_items, columns in table order, into v.
-func scanOrderItem(row pgx.Row, v *OrderItem) error {
-	return row.Scan(&v.OrderID, &v.SKU, &v.Quantity, &v.Note)
+// scanOrderItem gives the scan destinations of the fields of v, columns in table
+// order.
+func scanOrderItem(v *OrderItem, d []any) []any {
+	return append(d, &v.OrderID, &v.SKU, &v.Quantity, &v.Note)
+}
+
+// argsNewOrderItem gives the values Create binds from n.
+func argsNewOrderItem(n *NewOrderItem, d []any) []any {
+	return append(d, &n.OrderID, &n.SKU, n.Quantity.Arg(), &n.Note)
 }
 
 const sqlOrderItemsCreate = `-- name: order_items.Create
@@ -156,7 +160,7 @@ func (r *OrderItemRepo) Create(ctx context.Context, n NewOrderItem) (OrderItem, 
 	if err := n.Validate(); err != nil {
 		return OrderItem{}, wrapErr(err, "order_items.Create", "order_items")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrderItemsCreate, n.OrderID, n.SKU, n.Quantity.Ptr(), n.Note), scanOrderItem)
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrderItemsCreate, n, argsNewOrderItem, scanOrderItem)
 	return v, wrapParamsErr(err, "order_items.Create", "order_items", []string{"order_id", "sku", "quantity", "note"})
 }
 
@@ -167,24 +171,24 @@ WHERE "order_id" = $1 AND "sku" = $2`
 // FindByID returns the row of table order_items with the given orderID and sku. If
 // there is none, the error matches runtime.ErrNotFound.
 func (r *OrderItemRepo) FindByID(ctx context.Context, orderID int32, sku string) (OrderItem, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrderItemsFindByID, orderID, sku), scanOrderItem)
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrderItemsFindByID, orderID, runtime.Arg, scanOrderItem, sku)
 	return v, wrapErr(err, "order_items.FindByID", "order_items")
 }
 
 const sqlOrderItemsFindAll = `-- name: order_items.FindAll replica=ok
 SELECT "order_id", "sku", "quantity", "note" FROM "order_items" ORDER BY "order_id", "sku"`
 
-// FindAll returns every row of table order_items, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table order_items in primary key order, all in
+// memory; List and Stream do not hold them all.
 func (r *OrderItemRepo) FindAll(ctx context.Context) ([]OrderItem, error) {
 	rows, err := r.db.Query(ctx, sqlOrderItemsFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanOrderItem)
+	items, err := runtime.Collect(rows, err, 0, scanOrderItem)
 	return items, wrapErr(err, "order_items.FindAll", "order_items")
 }
 
-// Stream yields every row of table order_items, ordered by primary key, reading
-// them from the server as the loop goes: memory use does not grow with the table.
-// An error ends the sequence.
+// Stream yields every row of table order_items in primary key order as the loop
+// reads them from the server: memory use does not grow with the table. An error
+// ends the sequence.
 func (r *OrderItemRepo) Stream(ctx context.Context) iter.Seq2[OrderItem, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "order_items.Stream", "order_items") }, scanOrderItem, sqlOrderItemsFindAll)
 }
@@ -198,11 +202,9 @@ SELECT "order_id", "sku", "quantity", "note" FROM "order_items"
 WHERE ("order_id", "sku") > ($1, $2) ORDER BY "order_id", "sku"
 LIMIT $3`
 
-// List returns a page of rows of table order_items in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table order_items in primary key order,
+// after the cursor page.After ("" for the first page); the page's Next cursor (""
+// after the last page) gets the next one.
 func (r *OrderItemRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[OrderItem], error) {
 	var orderID int32
 	var sku string
@@ -216,12 +218,20 @@ func (r *OrderItemRepo) List(ctx context.Context, page runtime.PageArgs) (runtim
 	return p, wrapErr(err, "order_items.List", "order_items")
 }
 
-const sqlOrderItemsUpdate = `-- name: order_items.Update
-UPDATE "order_items"
-SET "quantity" = COALESCE($3::integer, "quantity"),
-    "note" = CASE WHEN $4::boolean THEN $5::text ELSE "note" END
-WHERE "order_id" = $1 AND "sku" = $2
-RETURNING "order_id", "sku", "quantity", "note"`
+// updateOrderItems are the statements of OrderItemRepo.Update: one per set of
+// fields set (see runtime.Update).
+var updateOrderItems = &runtime.Update{
+	Name: "order_items.Update", Keys: 2,
+	Head:     "UPDATE \"order_items\"\nSET ",
+	Cols:     []string{`"quantity"`, `"note"`},
+	Tail:     "\nWHERE \"order_id\" = $1 AND \"sku\" = $2\nRETURNING \"order_id\", \"sku\", \"quantity\", \"note\"",
+	Nullable: 1 << 1,
+}
+
+// argsOrderItemUpdate gives the value of each field of u, nil when unset.
+func argsOrderItemUpdate(u *OrderItemUpdate, d []any) []any {
+	return append(d, u.Quantity.Arg(), u.Note.Arg())
+}
 
 // Update applies the set fields of u to the row of table order_items with the
 // given orderID and sku and returns the row as stored. If there is none, the error
@@ -230,11 +240,8 @@ func (r *OrderItemRepo) Update(ctx context.Context, orderID int32, sku string, u
 	if err := u.Validate(); err != nil {
 		return OrderItem{}, wrapErr(err, "order_items.Update", "order_items")
 	}
-	var v OrderItem
-	if err := scanOrderItem(r.db.QueryRow(ctx, sqlOrderItemsUpdate, orderID, sku, u.Quantity.Ptr(), u.Note.Set, u.Note.Value), &v); err != nil {
-		return OrderItem{}, wrapParamsErr(err, "order_items.Update", "order_items", []string{"order_id", "sku", "quantity", "note", "note"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateOrderItems, orderID, runtime.Arg, u, argsOrderItemUpdate, scanOrderItem, sku)
+	return v, wrapParamsErr(err, "order_items.Update", "order_items", []string{"order_id", "sku", "quantity", "note", "note"})
 }
 
 const sqlOrderItemsDelete = `-- name: order_items.Delete
@@ -243,7 +250,7 @@ DELETE FROM "order_items" WHERE "order_id" = $1 AND "sku" = $2`
 // Delete removes the row of table order_items with the given orderID and sku and
 // reports whether there was one.
 func (r *OrderItemRepo) Delete(ctx context.Context, orderID int32, sku string) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlOrderItemsDelete, orderID, sku)
+	tag, err := runtime.Exec(ctx, r.db, sqlOrderItemsDelete, orderID, runtime.Arg, sku)
 	return tag.RowsAffected() > 0, wrapErr(err, "order_items.Delete", "order_items")
 }
 
@@ -256,26 +263,18 @@ func (r *OrderItemRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "order_items.Count", "order_items")
 }
 
-// copyOrderItems sends rows of NewOrderItem to table order_items with COPY,
-// reading each value in place.
-var copyOrderItems = runtime.NewCopier(
-	"order_items",
-	nil,
-	runtime.CopyValue("order_id", func(n *NewOrderItem) any { return &n.OrderID }),
-	runtime.CopyValue("sku", func(n *NewOrderItem) any { return &n.SKU }),
-	runtime.CopyOpt("quantity", func(n *NewOrderItem) *runtime.Opt[int32] { return &n.Quantity }),
-	runtime.CopyValue("note", func(n *NewOrderItem) any { return n.Note }),
-)
+// copyOrderItems sends rows of NewOrderItem to table order_items with COPY.
+var copyOrderItems = &runtime.Copier[NewOrderItem]{
+	Table:   "order_items",
+	Columns: []string{"order_id", "sku", "quantity", "note"},
+	Args:    argsNewOrderItem,
+}
 
 // CreateMany inserts rows into table order_items with the COPY protocol and
-// returns how many it inserted. It is all or nothing. An optional field left unset
-// takes the column's default, as in Create: rows are copied in groups by the
-// optional fields they set, in a transaction when there are several (a savepoint
-// when r is one). COPY does not return rows; CreateManyReturning does.
+// returns how many it inserted, all or nothing. It validates every row first. An
+// unset optional field takes the column's default, as in Create (rows setting
+// different fields are copied in groups, in one transaction).
 func (r *OrderItemRepo) CreateMany(ctx context.Context, rows []NewOrderItem) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "order_items.CreateMany", "order_items")
-	}
 	n, err := copyOrderItems.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "order_items.CreateMany", "order_items")
 }
@@ -304,9 +303,9 @@ func (r *OrderItemRepo) CreateManyReturning(ctx context.Context, rows []NewOrder
 		runtime.Column(rows, func(n *NewOrderItem) int32 { return n.OrderID }),
 		runtime.Column(rows, func(n *NewOrderItem) string { return n.SKU }),
 		runtime.Column(rows, func(n *NewOrderItem) *int32 { return n.Quantity.Ptr() }),
-		runtime.Column(rows, func(n *NewOrderItem) *string { return n.Note }),
+		runtime.Column(rows, func(n *NewOrderItem) *string { return n.Note.Ptr() }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanOrderItem)
+	items, err := runtime.Collect(res, err, len(rows), scanOrderItem)
 	return items, wrapErr(err, "order_items.CreateManyReturning", "order_items")
 }
 
@@ -319,15 +318,14 @@ SET "quantity" = CASE WHEN $3::integer IS NULL THEN "order_items"."quantity" ELS
 RETURNING "order_id", "sku", "quantity", "note"`
 
 // UpsertByOrderIDAndSKU inserts n into table order_items or, when a row with the
-// same (order_id, sku) exists, updates that row from n, in one statement, and
-// returns the row as stored. The update sets every column of n except the key's
-// and the primary key's; an optional field left unset keeps the column's value. It
-// validates n first.
+// same (order_id, sku) exists, updates it from n (every column but the key's and
+// the primary key's; an unset optional field keeps its value), in one statement,
+// and returns the row as stored. It validates n first.
 func (r *OrderItemRepo) UpsertByOrderIDAndSKU(ctx context.Context, n NewOrderItem) (OrderItem, error) {
 	if err := n.Validate(); err != nil {
 		return OrderItem{}, wrapErr(err, "order_items.UpsertByOrderIDAndSKU", "order_items")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrderItemsUpsertByOrderIDAndSKU, n.OrderID, n.SKU, n.Quantity.Ptr(), n.Note), scanOrderItem)
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrderItemsUpsertByOrderIDAndSKU, n, argsNewOrderItem, scanOrderItem)
 	return v, wrapErr(err, "order_items.UpsertByOrderIDAndSKU", "order_items")
 }
 
@@ -346,28 +344,15 @@ LIMIT 1`
 
 // CreateIfAbsentByOrderIDAndSKU inserts n into table order_items unless a row with
 // the same (order_id, sku) exists, and returns the new row and true, or the
-// existing row, unchanged, and false. One statement does both (INSERT … ON
-// CONFLICT DO NOTHING, then a read of the row in the way); when that row was
-// committed by a concurrent transaction after the statement started, the statement
-// cannot see it and runs again, up to three times in all. It validates n first.
+// existing row, unchanged, and false, in one statement (run again, up to three
+// times, when the row in the way was committed after it started). It validates n
+// first.
 func (r *OrderItemRepo) CreateIfAbsentByOrderIDAndSKU(ctx context.Context, n NewOrderItem) (OrderItem, bool, error) {
 	if err := n.Validate(); err != nil {
 		return OrderItem{}, false, wrapErr(err, "order_items.CreateIfAbsentByOrderIDAndSKU", "order_items")
 	}
-	for attempt := 1; ; attempt++ {
-		var v OrderItem
-		var created bool
-		err := r.db.QueryRow(ctx, sqlOrderItemsCreateIfAbsentByOrderIDAndSKU, n.OrderID, n.SKU, n.Quantity.Ptr(), n.Note).Scan(&created, &v.OrderID, &v.SKU, &v.Quantity, &v.Note)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return OrderItem{}, false, wrapErr(err, "order_items.CreateIfAbsentByOrderIDAndSKU", "order_items")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlOrderItemsCreateIfAbsentByOrderIDAndSKU, n, argsNewOrderItem, scanOrderItem)
+	return v, created, wrapErr(err, "order_items.CreateIfAbsentByOrderIDAndSKU", "order_items")
 }
 
 // OrderItemKey is the primary key of a row of table order_items.
@@ -396,7 +381,7 @@ var bulkOrderItemsUpdates = &runtime.Bulk[OrderItemKeyedUpdate]{
 		runtime.Array(func(v *OrderItemKeyedUpdate) *string { return &v.SKU }),
 		runtime.Array(func(v *OrderItemKeyedUpdate) *int32 { return v.Changes.Quantity.Ptr() }),
 		runtime.Flags(func(v *OrderItemKeyedUpdate) *bool { return &v.Changes.Note.Set }),
-		runtime.Array(func(v *OrderItemKeyedUpdate) *string { return v.Changes.Note.Value }),
+		runtime.Array(func(v *OrderItemKeyedUpdate) *string { return v.Changes.Note.Value.Ptr() }),
 	},
 }
 
@@ -462,7 +447,7 @@ var bulkOrderItemsNew = &runtime.Bulk[NewOrderItem]{
 		runtime.Array(func(v *NewOrderItem) *int32 { return &v.OrderID }),
 		runtime.Array(func(v *NewOrderItem) *string { return &v.SKU }),
 		runtime.Array(func(v *NewOrderItem) *int32 { return v.Quantity.Ptr() }),
-		runtime.Array(func(v *NewOrderItem) *string { return v.Note }),
+		runtime.Array(func(v *NewOrderItem) *string { return v.Note.Ptr() }),
 	},
 }
 
@@ -504,8 +489,7 @@ WHERE "order_id" = $1 ORDER BY "order_id", "sku"`
 // ListByOrderID returns the rows of table order_items whose order_id is orderID,
 // in primary key order.
 func (r *OrderItemRepo) ListByOrderID(ctx context.Context, orderID int32) ([]OrderItem, error) {
-	rows, err := r.db.Query(ctx, sqlOrderItemsListByOrderID, orderID)
-	items, err := runtime.CollectRows(rows, err, 0, scanOrderItem)
+	items, err := runtime.Query(ctx, r.db, sqlOrderItemsListByOrderID, orderID, runtime.Arg, scanOrderItem, 0)
 	return items, wrapErr(err, "order_items.ListByOrderID", "order_items")
 }
 
@@ -513,9 +497,7 @@ const sqlOrderItemsLoadByOrderID = `-- name: order_items.LoadByOrderID replica=o
 SELECT "order_id", "sku", "quantity", "note" FROM "order_items"
 WHERE "order_id" = ANY($1) ORDER BY "order_id", "sku"`
 
-// loadOrderItemsByOrderID returns the rows of table order_items whose order_id is
-// one of keys, grouped by order_id, each group in primary key order, with one
-// query. Keys without rows are not in the map.
+// loadOrderItemsByOrderID is LoadByOrderID on db.
 func loadOrderItemsByOrderID(ctx context.Context, db runtime.DBTX, keys []int32) (map[int32][]OrderItem, error) {
 	if len(keys) == 0 {
 		return map[int32][]OrderItem{}, nil
@@ -525,9 +507,8 @@ func loadOrderItemsByOrderID(ctx context.Context, db runtime.DBTX, keys []int32)
 }
 
 // LoadByOrderID returns the rows of table order_items whose order_id is one of
-// keys, grouped by order_id, each group in primary key order. It runs one query,
-// however many keys there are: load the children of a list of orders without a
-// query per row. Keys without rows are not in the map.
+// keys, grouped by order_id, each group in primary key order, with one query
+// however many keys; keys without rows are not in the map.
 func (r *OrderItemRepo) LoadByOrderID(ctx context.Context, keys []int32) (map[int32][]OrderItem, error) {
 	m, err := loadOrderItemsByOrderID(ctx, r.db, keys)
 	return m, wrapErr(err, "order_items.LoadByOrderID", "order_items")
@@ -540,8 +521,7 @@ WHERE "sku" = $1 ORDER BY "order_id", "sku"`
 // ListBySKU returns the rows of table order_items whose sku is sku, in primary key
 // order.
 func (r *OrderItemRepo) ListBySKU(ctx context.Context, sku string) ([]OrderItem, error) {
-	rows, err := r.db.Query(ctx, sqlOrderItemsListBySKU, sku)
-	items, err := runtime.CollectRows(rows, err, 0, scanOrderItem)
+	items, err := runtime.Query(ctx, r.db, sqlOrderItemsListBySKU, sku, runtime.Arg, scanOrderItem, 0)
 	return items, wrapErr(err, "order_items.ListBySKU", "order_items")
 }
 
@@ -549,9 +529,7 @@ const sqlOrderItemsLoadBySKU = `-- name: order_items.LoadBySKU replica=ok
 SELECT "order_id", "sku", "quantity", "note" FROM "order_items"
 WHERE "sku" = ANY($1) ORDER BY "order_id", "sku"`
 
-// loadOrderItemsBySKU returns the rows of table order_items whose sku is one of
-// keys, grouped by sku, each group in primary key order, with one query. Keys
-// without rows are not in the map.
+// loadOrderItemsBySKU is LoadBySKU on db.
 func loadOrderItemsBySKU(ctx context.Context, db runtime.DBTX, keys []string) (map[string][]OrderItem, error) {
 	if len(keys) == 0 {
 		return map[string][]OrderItem{}, nil
@@ -561,9 +539,8 @@ func loadOrderItemsBySKU(ctx context.Context, db runtime.DBTX, keys []string) (m
 }
 
 // LoadBySKU returns the rows of table order_items whose sku is one of keys,
-// grouped by sku, each group in primary key order. It runs one query, however many
-// keys there are: load the children of a list of products without a query per row.
-// Keys without rows are not in the map.
+// grouped by sku, each group in primary key order, with one query however many
+// keys; keys without rows are not in the map.
 func (r *OrderItemRepo) LoadBySKU(ctx context.Context, keys []string) (map[string][]OrderItem, error) {
 	m, err := loadOrderItemsBySKU(ctx, r.db, keys)
 	return m, wrapErr(err, "order_items.LoadBySKU", "order_items")

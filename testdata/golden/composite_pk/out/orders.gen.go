@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 )
 
 // Order is one row of table orders.
@@ -28,7 +27,7 @@ type NewOrder struct {
 }
 
 // OrderUpdate lists changes to a row of table orders. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged.
 type OrderUpdate struct {
 	Placed runtime.Opt[time.Time] `json:"placed,omitzero"`
 }
@@ -110,9 +109,15 @@ func (u *OrderUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanOrder reads a row of table orders, columns in table order, into v.
-func scanOrder(row pgx.Row, v *Order) error {
-	return row.Scan(&v.ID, &v.Placed)
+// scanOrder gives the scan destinations of the fields of v, columns in table
+// order.
+func scanOrder(v *Order, d []any) []any {
+	return append(d, &v.ID, &v.Placed)
+}
+
+// argsNewOrder gives the values Create binds from n.
+func argsNewOrder(n *NewOrder, d []any) []any {
+	return append(d, n.Placed.Arg())
 }
 
 const sqlOrdersCreate = `-- name: orders.Create
@@ -126,7 +131,7 @@ func (r *OrderRepo) Create(ctx context.Context, n NewOrder) (Order, error) {
 	if err := n.Validate(); err != nil {
 		return Order{}, wrapErr(err, "orders.Create", "orders")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrdersCreate, n.Placed.Ptr()), scanOrder)
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrdersCreate, n, argsNewOrder, scanOrder)
 	return v, wrapParamsErr(err, "orders.Create", "orders", []string{"placed"})
 }
 
@@ -137,24 +142,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table orders with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *OrderRepo) FindByID(ctx context.Context, id int32) (Order, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrdersFindByID, id), scanOrder)
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrdersFindByID, id, runtime.Arg, scanOrder)
 	return v, wrapErr(err, "orders.FindByID", "orders")
 }
 
 const sqlOrdersFindAll = `-- name: orders.FindAll replica=ok
 SELECT "id", "placed" FROM "orders" ORDER BY "id"`
 
-// FindAll returns every row of table orders, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table orders in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *OrderRepo) FindAll(ctx context.Context) ([]Order, error) {
 	rows, err := r.db.Query(ctx, sqlOrdersFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanOrder)
+	items, err := runtime.Collect(rows, err, 0, scanOrder)
 	return items, wrapErr(err, "orders.FindAll", "orders")
 }
 
-// Stream yields every row of table orders, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table orders in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *OrderRepo) Stream(ctx context.Context) iter.Seq2[Order, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "orders.Stream", "orders") }, scanOrder, sqlOrdersFindAll)
 }
@@ -168,11 +173,9 @@ SELECT "id", "placed" FROM "orders"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table orders in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table orders in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *OrderRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Order], error) {
 	var id int32
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Order]{
@@ -185,11 +188,19 @@ func (r *OrderRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	return p, wrapErr(err, "orders.List", "orders")
 }
 
-const sqlOrdersUpdate = `-- name: orders.Update
-UPDATE "orders"
-SET "placed" = COALESCE($2::timestamptz, "placed")
-WHERE "id" = $1
-RETURNING "id", "placed"`
+// updateOrders are the statements of OrderRepo.Update: one per set of fields set
+// (see runtime.Update).
+var updateOrders = &runtime.Update{
+	Name: "orders.Update", Keys: 1,
+	Head: "UPDATE \"orders\"\nSET ",
+	Cols: []string{`"placed"`},
+	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"placed\"",
+}
+
+// argsOrderUpdate gives the value of each field of u, nil when unset.
+func argsOrderUpdate(u *OrderUpdate, d []any) []any {
+	return append(d, u.Placed.Arg())
+}
 
 // Update applies the set fields of u to the row of table orders with the given id
 // and returns the row as stored. If there is none, the error matches
@@ -198,11 +209,8 @@ func (r *OrderRepo) Update(ctx context.Context, id int32, u OrderUpdate) (Order,
 	if err := u.Validate(); err != nil {
 		return Order{}, wrapErr(err, "orders.Update", "orders")
 	}
-	var v Order
-	if err := scanOrder(r.db.QueryRow(ctx, sqlOrdersUpdate, id, u.Placed.Ptr()), &v); err != nil {
-		return Order{}, wrapParamsErr(err, "orders.Update", "orders", []string{"id", "placed"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateOrders, id, runtime.Arg, u, argsOrderUpdate, scanOrder)
+	return v, wrapParamsErr(err, "orders.Update", "orders", []string{"id", "placed"})
 }
 
 const sqlOrdersDelete = `-- name: orders.Delete
@@ -211,7 +219,7 @@ DELETE FROM "orders" WHERE "id" = $1`
 // Delete removes the row of table orders with the given id and reports whether
 // there was one.
 func (r *OrderRepo) Delete(ctx context.Context, id int32) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlOrdersDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlOrdersDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "orders.Delete", "orders")
 }
 
@@ -235,28 +243,22 @@ func (r *OrderRepo) FindByIDs(ctx context.Context, ids []int32) ([]Order, error)
 	if len(ids) == 0 {
 		return []Order{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlOrdersFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanOrder)
+	items, err := runtime.Query(ctx, r.db, sqlOrdersFindByIDs, ids, runtime.Arg, scanOrder, len(ids))
 	return items, wrapErr(err, "orders.FindByIDs", "orders")
 }
 
-// copyOrders sends rows of NewOrder to table orders with COPY, reading each value
-// in place.
-var copyOrders = runtime.NewCopier(
-	"orders",
-	nil,
-	runtime.CopyOpt("placed", func(n *NewOrder) *runtime.Opt[time.Time] { return &n.Placed }),
-)
+// copyOrders sends rows of NewOrder to table orders with COPY.
+var copyOrders = &runtime.Copier[NewOrder]{
+	Table:   "orders",
+	Columns: []string{"placed"},
+	Args:    argsNewOrder,
+}
 
 // CreateMany inserts rows into table orders with the COPY protocol and returns how
-// many it inserted. It is all or nothing. An optional field left unset takes the
-// column's default, as in Create: rows are copied in groups by the optional fields
-// they set, in a transaction when there are several (a savepoint when r is one).
-// COPY does not return rows; CreateManyReturning does.
+// many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "orders.CreateMany", "orders")
-	}
 	n, err := copyOrders.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "orders.CreateMany", "orders")
 }
@@ -284,7 +286,7 @@ func (r *OrderRepo) CreateManyReturning(ctx context.Context, rows []NewOrder) ([
 		sqlOrdersCreateManyReturning,
 		runtime.Column(rows, func(n *NewOrder) *time.Time { return n.Placed.Ptr() }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanOrder)
+	items, err := runtime.Collect(res, err, len(rows), scanOrder)
 	return items, wrapErr(err, "orders.CreateManyReturning", "orders")
 }
 
@@ -358,13 +360,9 @@ func (r *OrderRepo) DeleteMany(ctx context.Context, keys []int32) ([]bool, error
 
 // LoadOrderItems returns the rows of table order_items that reference each of
 // parents (order_items.order_id = orders.id), keyed by the parent's id, each group
-// in primary key order. It runs one query for all parents; parents without rows
-// are not in the map.
+// in primary key order, with one query; parents without rows are not in the map.
 func (r *OrderRepo) LoadOrderItems(ctx context.Context, parents []Order) (map[int32][]OrderItem, error) {
-	keys := make([]int32, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Order) (int32, bool) { return p.ID, true })
 	m, err := loadOrderItemsByOrderID(ctx, r.db, keys)
 	return m, wrapErr(err, "orders.LoadOrderItems", "orders")
 }

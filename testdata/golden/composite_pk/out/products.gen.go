@@ -7,11 +7,9 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 )
 
@@ -30,7 +28,7 @@ type NewProduct struct {
 }
 
 // ProductUpdate lists changes to a row of table products. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged.
 type ProductUpdate struct {
 	Title runtime.Opt[string]          `json:"title,omitzero"`
 	Price runtime.Opt[decimal.Decimal] `json:"price,omitzero"`
@@ -129,9 +127,15 @@ var (
 	}
 )
 
-// scanProduct reads a row of table products, columns in table order, into v.
-func scanProduct(row pgx.Row, v *Product) error {
-	return row.Scan(&v.SKU, &v.Title, &v.Price)
+// scanProduct gives the scan destinations of the fields of v, columns in table
+// order.
+func scanProduct(v *Product, d []any) []any {
+	return append(d, &v.SKU, &v.Title, &v.Price)
+}
+
+// argsNewProduct gives the values Create binds from n.
+func argsNewProduct(n *NewProduct, d []any) []any {
+	return append(d, &n.SKU, &n.Title, &n.Price)
 }
 
 const sqlProductsCreate = `-- name: products.Create
@@ -145,7 +149,7 @@ func (r *ProductRepo) Create(ctx context.Context, n NewProduct) (Product, error)
 	if err := n.Validate(); err != nil {
 		return Product{}, wrapErr(err, "products.Create", "products")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlProductsCreate, n.SKU, n.Title, n.Price), scanProduct)
+	v, err := runtime.QueryOne(ctx, r.db, sqlProductsCreate, n, argsNewProduct, scanProduct)
 	return v, wrapParamsErr(err, "products.Create", "products", []string{"sku", "title", "price"})
 }
 
@@ -156,24 +160,24 @@ WHERE "sku" = $1`
 // FindByID returns the row of table products with the given sku. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *ProductRepo) FindByID(ctx context.Context, sku string) (Product, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlProductsFindByID, sku), scanProduct)
+	v, err := runtime.QueryOne(ctx, r.db, sqlProductsFindByID, sku, runtime.Arg, scanProduct)
 	return v, wrapErr(err, "products.FindByID", "products")
 }
 
 const sqlProductsFindAll = `-- name: products.FindAll replica=ok
 SELECT "sku", "title", "price" FROM "products" ORDER BY "sku"`
 
-// FindAll returns every row of table products, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table products in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *ProductRepo) FindAll(ctx context.Context) ([]Product, error) {
 	rows, err := r.db.Query(ctx, sqlProductsFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanProduct)
+	items, err := runtime.Collect(rows, err, 0, scanProduct)
 	return items, wrapErr(err, "products.FindAll", "products")
 }
 
-// Stream yields every row of table products, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table products in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *ProductRepo) Stream(ctx context.Context) iter.Seq2[Product, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "products.Stream", "products") }, scanProduct, sqlProductsFindAll)
 }
@@ -187,11 +191,9 @@ SELECT "sku", "title", "price" FROM "products"
 WHERE ("sku") > ($1) ORDER BY "sku"
 LIMIT $2`
 
-// List returns a page of rows of table products in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table products in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *ProductRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Product], error) {
 	var sku string
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Product]{
@@ -204,12 +206,19 @@ func (r *ProductRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "products.List", "products")
 }
 
-const sqlProductsUpdate = `-- name: products.Update
-UPDATE "products"
-SET "title" = COALESCE($2::text, "title"),
-    "price" = COALESCE($3::numeric(12,2), "price")
-WHERE "sku" = $1
-RETURNING "sku", "title", "price"`
+// updateProducts are the statements of ProductRepo.Update: one per set of fields
+// set (see runtime.Update).
+var updateProducts = &runtime.Update{
+	Name: "products.Update", Keys: 1,
+	Head: "UPDATE \"products\"\nSET ",
+	Cols: []string{`"title"`, `"price"`},
+	Tail: "\nWHERE \"sku\" = $1\nRETURNING \"sku\", \"title\", \"price\"",
+}
+
+// argsProductUpdate gives the value of each field of u, nil when unset.
+func argsProductUpdate(u *ProductUpdate, d []any) []any {
+	return append(d, u.Title.Arg(), u.Price.Arg())
+}
 
 // Update applies the set fields of u to the row of table products with the given
 // sku and returns the row as stored. If there is none, the error matches
@@ -218,11 +227,8 @@ func (r *ProductRepo) Update(ctx context.Context, sku string, u ProductUpdate) (
 	if err := u.Validate(); err != nil {
 		return Product{}, wrapErr(err, "products.Update", "products")
 	}
-	var v Product
-	if err := scanProduct(r.db.QueryRow(ctx, sqlProductsUpdate, sku, u.Title.Ptr(), u.Price.Ptr()), &v); err != nil {
-		return Product{}, wrapParamsErr(err, "products.Update", "products", []string{"sku", "title", "price"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateProducts, sku, runtime.Arg, u, argsProductUpdate, scanProduct)
+	return v, wrapParamsErr(err, "products.Update", "products", []string{"sku", "title", "price"})
 }
 
 const sqlProductsDelete = `-- name: products.Delete
@@ -231,7 +237,7 @@ DELETE FROM "products" WHERE "sku" = $1`
 // Delete removes the row of table products with the given sku and reports whether
 // there was one.
 func (r *ProductRepo) Delete(ctx context.Context, sku string) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlProductsDelete, sku)
+	tag, err := runtime.Exec(ctx, r.db, sqlProductsDelete, sku, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "products.Delete", "products")
 }
 
@@ -255,28 +261,20 @@ func (r *ProductRepo) FindByIDs(ctx context.Context, ids []string) ([]Product, e
 	if len(ids) == 0 {
 		return []Product{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlProductsFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanProduct)
+	items, err := runtime.Query(ctx, r.db, sqlProductsFindByIDs, ids, runtime.Arg, scanProduct, len(ids))
 	return items, wrapErr(err, "products.FindByIDs", "products")
 }
 
-// copyProducts sends rows of NewProduct to table products with COPY, reading each
-// value in place.
-var copyProducts = runtime.NewCopier(
-	"products",
-	nil,
-	runtime.CopyValue("sku", func(n *NewProduct) any { return &n.SKU }),
-	runtime.CopyValue("title", func(n *NewProduct) any { return &n.Title }),
-	runtime.CopyValue("price", func(n *NewProduct) any { return &n.Price }),
-)
+// copyProducts sends rows of NewProduct to table products with COPY.
+var copyProducts = &runtime.Copier[NewProduct]{
+	Table:   "products",
+	Columns: []string{"sku", "title", "price"},
+	Args:    argsNewProduct,
+}
 
 // CreateMany inserts rows into table products with the COPY protocol and returns
-// how many it inserted. It is all or nothing. COPY does not return rows;
-// CreateManyReturning does.
+// how many it inserted, all or nothing. It validates every row first.
 func (r *ProductRepo) CreateMany(ctx context.Context, rows []NewProduct) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "products.CreateMany", "products")
-	}
 	n, err := copyProducts.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "products.CreateMany", "products")
 }
@@ -306,7 +304,7 @@ func (r *ProductRepo) CreateManyReturning(ctx context.Context, rows []NewProduct
 		runtime.Column(rows, func(n *NewProduct) string { return n.Title }),
 		runtime.Column(rows, func(n *NewProduct) decimal.Decimal { return n.Price }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanProduct)
+	items, err := runtime.Collect(res, err, len(rows), scanProduct)
 	return items, wrapErr(err, "products.CreateManyReturning", "products")
 }
 
@@ -319,15 +317,14 @@ SET "title" = EXCLUDED."title",
 RETURNING "sku", "title", "price"`
 
 // UpsertBySKU inserts n into table products or, when a row with the same sku
-// exists, updates that row from n, in one statement, and returns the row as
-// stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value. It validates n
-// first.
+// exists, updates it from n (every column but the key's and the primary key's; an
+// unset optional field keeps its value), in one statement, and returns the row as
+// stored. It validates n first.
 func (r *ProductRepo) UpsertBySKU(ctx context.Context, n NewProduct) (Product, error) {
 	if err := n.Validate(); err != nil {
 		return Product{}, wrapErr(err, "products.UpsertBySKU", "products")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlProductsUpsertBySKU, n.SKU, n.Title, n.Price), scanProduct)
+	v, err := runtime.QueryOne(ctx, r.db, sqlProductsUpsertBySKU, n, argsNewProduct, scanProduct)
 	return v, wrapErr(err, "products.UpsertBySKU", "products")
 }
 
@@ -346,28 +343,14 @@ LIMIT 1`
 
 // CreateIfAbsentBySKU inserts n into table products unless a row with the same sku
 // exists, and returns the new row and true, or the existing row, unchanged, and
-// false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a read
-// of the row in the way); when that row was committed by a concurrent transaction
-// after the statement started, the statement cannot see it and runs again, up to
-// three times in all. It validates n first.
+// false, in one statement (run again, up to three times, when the row in the way
+// was committed after it started). It validates n first.
 func (r *ProductRepo) CreateIfAbsentBySKU(ctx context.Context, n NewProduct) (Product, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Product{}, false, wrapErr(err, "products.CreateIfAbsentBySKU", "products")
 	}
-	for attempt := 1; ; attempt++ {
-		var v Product
-		var created bool
-		err := r.db.QueryRow(ctx, sqlProductsCreateIfAbsentBySKU, n.SKU, n.Title, n.Price).Scan(&created, &v.SKU, &v.Title, &v.Price)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Product{}, false, wrapErr(err, "products.CreateIfAbsentBySKU", "products")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlProductsCreateIfAbsentBySKU, n, argsNewProduct, scanProduct)
+	return v, created, wrapErr(err, "products.CreateIfAbsentBySKU", "products")
 }
 
 // ProductKeyedUpdate is one row's changes for UpdateMany: its key, and the
@@ -480,13 +463,9 @@ func (r *ProductRepo) CreateManyIfAbsentBySKU(ctx context.Context, rows []NewPro
 
 // LoadOrderItems returns the rows of table order_items that reference each of
 // parents (order_items.sku = products.sku), keyed by the parent's sku, each group
-// in primary key order. It runs one query for all parents; parents without rows
-// are not in the map.
+// in primary key order, with one query; parents without rows are not in the map.
 func (r *ProductRepo) LoadOrderItems(ctx context.Context, parents []Product) (map[string][]OrderItem, error) {
-	keys := make([]string, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].SKU)
-	}
+	keys := runtime.Keys(parents, func(p *Product) (string, bool) { return p.SKU, true })
 	m, err := loadOrderItemsBySKU(ctx, r.db, keys)
 	return m, wrapErr(err, "products.LoadOrderItems", "products")
 }

@@ -11,41 +11,41 @@ import (
 	"time"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/shopspring/decimal"
 )
 
 // Deal is one row of table deals.
 type Deal struct {
-	ID       int64                `json:"id"`
-	Amount   decimal.Decimal      `json:"amount"`
-	Units    int                  `json:"units"`
-	Payload  json.RawMessage      `json:"payload"`
-	ClosesOn *time.Time           `json:"closes_on"`
-	Region   *string              `json:"region"`
-	Span     *pgtype.Range[int32] `json:"span"`
+	ID       int64                   `json:"id"`
+	Amount   decimal.Decimal         `json:"amount"`
+	Units    int                     `json:"units"`
+	Payload  json.RawMessage         `json:"payload"`
+	ClosesOn runtime.Null[time.Time] `json:"closes_on"`
+	Region   runtime.Null[string]    `json:"region"`
+	Span     *pgtype.Range[int32]    `json:"span"`
 }
 
 // NewDeal holds the values of a new row of table deals. The database sets id.
 type NewDeal struct {
-	Amount   decimal.Decimal      `json:"amount"`
-	Units    int                  `json:"units"`
-	Payload  json.RawMessage      `json:"payload"`
-	ClosesOn *time.Time           `json:"closes_on"`
-	Region   *string              `json:"region"`
-	Span     *pgtype.Range[int32] `json:"span"`
+	Amount   decimal.Decimal         `json:"amount"`
+	Units    int                     `json:"units"`
+	Payload  json.RawMessage         `json:"payload"`
+	ClosesOn runtime.Null[time.Time] `json:"closes_on"`
+	Region   runtime.Null[string]    `json:"region"`
+	Span     *pgtype.Range[int32]    `json:"span"`
 }
 
 // DealUpdate lists changes to a row of table deals. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]()
+// (runtime.Set[*T](nil) for a pointer).
 type DealUpdate struct {
-	Amount   runtime.Opt[decimal.Decimal]      `json:"amount,omitzero"`
-	Units    runtime.Opt[int]                  `json:"units,omitzero"`
-	Payload  runtime.Opt[json.RawMessage]      `json:"payload,omitzero"`
-	ClosesOn runtime.Opt[*time.Time]           `json:"closes_on,omitzero"`
-	Region   runtime.Opt[*string]              `json:"region,omitzero"`
-	Span     runtime.Opt[*pgtype.Range[int32]] `json:"span,omitzero"`
+	Amount   runtime.Opt[decimal.Decimal]         `json:"amount,omitzero"`
+	Units    runtime.Opt[int]                     `json:"units,omitzero"`
+	Payload  runtime.Opt[json.RawMessage]         `json:"payload,omitzero"`
+	ClosesOn runtime.Opt[runtime.Null[time.Time]] `json:"closes_on,omitzero"`
+	Region   runtime.Opt[runtime.Null[string]]    `json:"region,omitzero"`
+	Span     runtime.Opt[*pgtype.Range[int32]]    `json:"span,omitzero"`
 }
 
 // DealRepo reads and writes table deals.
@@ -77,12 +77,12 @@ func (n *NewDeal) Validate() error {
 	f.Fits("amount", runtime.CheckNumeric(n.Amount, 12, 2))
 	f.Fits("units", runtime.CheckInt(n.Units, 32))
 	f.Fits("payload", runtime.CheckJSON(n.Payload))
-	if n.ClosesOn != nil {
-		f.Fits("closes_on", runtime.CheckDate((*n.ClosesOn)))
+	if n.ClosesOn.Valid {
+		f.Fits("closes_on", runtime.CheckDate(n.ClosesOn.V))
 	}
-	if n.Region != nil {
-		f.Fits("region", runtime.CheckText((*n.Region)))
-		rulesDealRegion.Check(&f, "region", (*n.Region))
+	if n.Region.Valid {
+		f.Fits("region", runtime.CheckText(n.Region.V))
+		rulesDealRegion.Check(&f, "region", n.Region.V)
 	}
 	return f.Err("deals")
 }
@@ -106,12 +106,12 @@ func (u *DealUpdate) Validate() error {
 	if u.Payload.Set {
 		f.Fits("payload", runtime.CheckJSON(u.Payload.Value))
 	}
-	if u.ClosesOn.Set && u.ClosesOn.Value != nil {
-		f.Fits("closes_on", runtime.CheckDate((*u.ClosesOn.Value)))
+	if u.ClosesOn.Set && u.ClosesOn.Value.Valid {
+		f.Fits("closes_on", runtime.CheckDate(u.ClosesOn.Value.V))
 	}
-	if u.Region.Set && u.Region.Value != nil {
-		f.Fits("region", runtime.CheckText((*u.Region.Value)))
-		rulesDealRegion.Check(&f, "region", (*u.Region.Value))
+	if u.Region.Set && u.Region.Value.Valid {
+		f.Fits("region", runtime.CheckText(u.Region.Value.V))
+		rulesDealRegion.Check(&f, "region", u.Region.Value.V)
 	}
 	return f.Err("deals")
 }
@@ -148,9 +148,14 @@ var (
 	}
 )
 
-// scanDeal reads a row of table deals, columns in table order, into v.
-func scanDeal(row pgx.Row, v *Deal) error {
-	return row.Scan(&v.ID, &v.Amount, &v.Units, &v.Payload, &v.ClosesOn, &v.Region, &v.Span)
+// scanDeal gives the scan destinations of the fields of v, columns in table order.
+func scanDeal(v *Deal, d []any) []any {
+	return append(d, &v.ID, &v.Amount, &v.Units, &v.Payload, &v.ClosesOn, &v.Region, &v.Span)
+}
+
+// argsNewDeal gives the values Create binds from n.
+func argsNewDeal(n *NewDeal, d []any) []any {
+	return append(d, &n.Amount, &n.Units, n.Payload, &n.ClosesOn, &n.Region, n.Span)
 }
 
 const sqlDealsCreate = `-- name: deals.Create
@@ -164,7 +169,7 @@ func (r *DealRepo) Create(ctx context.Context, n NewDeal) (Deal, error) {
 	if err := n.Validate(); err != nil {
 		return Deal{}, wrapErr(err, "deals.Create", "deals")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlDealsCreate, n.Amount, n.Units, n.Payload, n.ClosesOn, n.Region, n.Span), scanDeal)
+	v, err := runtime.QueryOne(ctx, r.db, sqlDealsCreate, n, argsNewDeal, scanDeal)
 	return v, wrapParamsErr(err, "deals.Create", "deals", []string{"amount", "units", "payload", "closes_on", "region", "span"})
 }
 
@@ -175,24 +180,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table deals with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *DealRepo) FindByID(ctx context.Context, id int64) (Deal, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlDealsFindByID, id), scanDeal)
+	v, err := runtime.QueryOne(ctx, r.db, sqlDealsFindByID, id, runtime.Arg, scanDeal)
 	return v, wrapErr(err, "deals.FindByID", "deals")
 }
 
 const sqlDealsFindAll = `-- name: deals.FindAll replica=ok
 SELECT "id", "amount", "units", "payload", "closes_on", "region"::text, "span" FROM "deals" ORDER BY "id"`
 
-// FindAll returns every row of table deals, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table deals in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *DealRepo) FindAll(ctx context.Context) ([]Deal, error) {
 	rows, err := r.db.Query(ctx, sqlDealsFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanDeal)
+	items, err := runtime.Collect(rows, err, 0, scanDeal)
 	return items, wrapErr(err, "deals.FindAll", "deals")
 }
 
-// Stream yields every row of table deals, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table deals in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *DealRepo) Stream(ctx context.Context) iter.Seq2[Deal, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "deals.Stream", "deals") }, scanDeal, sqlDealsFindAll)
 }
@@ -206,11 +211,9 @@ SELECT "id", "amount", "units", "payload", "closes_on", "region"::text, "span" F
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table deals in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table deals in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *DealRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Deal], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Deal]{
@@ -223,16 +226,20 @@ func (r *DealRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "deals.List", "deals")
 }
 
-const sqlDealsUpdate = `-- name: deals.Update
-UPDATE "deals"
-SET "amount" = COALESCE($2::numeric(12,2), "amount"),
-    "units" = COALESCE($3::integer, "units"),
-    "payload" = CASE WHEN $4::boolean THEN $5::json ELSE "payload" END,
-    "closes_on" = CASE WHEN $6::boolean THEN $7::date ELSE "closes_on" END,
-    "region" = CASE WHEN $8::boolean THEN $9::bpchar ELSE "region" END,
-    "span" = CASE WHEN $10::boolean THEN $11::int4range ELSE "span" END
-WHERE "id" = $1
-RETURNING "id", "amount", "units", "payload", "closes_on", "region"::text, "span"`
+// updateDeals are the statements of DealRepo.Update: one per set of fields set
+// (see runtime.Update).
+var updateDeals = &runtime.Update{
+	Name: "deals.Update", Keys: 1,
+	Head:     "UPDATE \"deals\"\nSET ",
+	Cols:     []string{`"amount"`, `"units"`, `"payload"`, `"closes_on"`, `"region"`, `"span"`},
+	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"amount\", \"units\", \"payload\", \"closes_on\", \"region\"::text, \"span\"",
+	Nullable: 1<<2 | 1<<3 | 1<<4 | 1<<5,
+}
+
+// argsDealUpdate gives the value of each field of u, nil when unset.
+func argsDealUpdate(u *DealUpdate, d []any) []any {
+	return append(d, u.Amount.Arg(), u.Units.Arg(), runtime.OptValue(&u.Payload), u.ClosesOn.Arg(), u.Region.Arg(), runtime.OptValue(&u.Span))
+}
 
 // Update applies the set fields of u to the row of table deals with the given id
 // and returns the row as stored. If there is none, the error matches
@@ -241,11 +248,8 @@ func (r *DealRepo) Update(ctx context.Context, id int64, u DealUpdate) (Deal, er
 	if err := u.Validate(); err != nil {
 		return Deal{}, wrapErr(err, "deals.Update", "deals")
 	}
-	var v Deal
-	if err := scanDeal(r.db.QueryRow(ctx, sqlDealsUpdate, id, u.Amount.Ptr(), u.Units.Ptr(), u.Payload.Set, u.Payload.Value, u.ClosesOn.Set, u.ClosesOn.Value, u.Region.Set, u.Region.Value, u.Span.Set, u.Span.Value), &v); err != nil {
-		return Deal{}, wrapParamsErr(err, "deals.Update", "deals", []string{"id", "amount", "units", "payload", "payload", "closes_on", "closes_on", "region", "region", "span", "span"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateDeals, id, runtime.Arg, u, argsDealUpdate, scanDeal)
+	return v, wrapParamsErr(err, "deals.Update", "deals", []string{"id", "amount", "units", "payload", "payload", "closes_on", "closes_on", "region", "region", "span", "span"})
 }
 
 const sqlDealsDelete = `-- name: deals.Delete
@@ -254,7 +258,7 @@ DELETE FROM "deals" WHERE "id" = $1`
 // Delete removes the row of table deals with the given id and reports whether
 // there was one.
 func (r *DealRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlDealsDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlDealsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "deals.Delete", "deals")
 }
 
@@ -278,31 +282,20 @@ func (r *DealRepo) FindByIDs(ctx context.Context, ids []int64) ([]Deal, error) {
 	if len(ids) == 0 {
 		return []Deal{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlDealsFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanDeal)
+	items, err := runtime.Query(ctx, r.db, sqlDealsFindByIDs, ids, runtime.Arg, scanDeal, len(ids))
 	return items, wrapErr(err, "deals.FindByIDs", "deals")
 }
 
-// copyDeals sends rows of NewDeal to table deals with COPY, reading each value in
-// place.
-var copyDeals = runtime.NewCopier(
-	"deals",
-	nil,
-	runtime.CopyValue("amount", func(n *NewDeal) any { return &n.Amount }),
-	runtime.CopyValue("units", func(n *NewDeal) any { return &n.Units }),
-	runtime.CopyValue("payload", func(n *NewDeal) any { return &n.Payload }),
-	runtime.CopyValue("closes_on", func(n *NewDeal) any { return n.ClosesOn }),
-	runtime.CopyValue("region", func(n *NewDeal) any { return n.Region }),
-	runtime.CopyValue("span", func(n *NewDeal) any { return n.Span }),
-)
+// copyDeals sends rows of NewDeal to table deals with COPY.
+var copyDeals = &runtime.Copier[NewDeal]{
+	Table:   "deals",
+	Columns: []string{"amount", "units", "payload", "closes_on", "region", "span"},
+	Args:    argsNewDeal,
+}
 
 // CreateMany inserts rows into table deals with the COPY protocol and returns how
-// many it inserted. It is all or nothing. COPY does not return rows;
-// CreateManyReturning does.
+// many it inserted, all or nothing. It validates every row first.
 func (r *DealRepo) CreateMany(ctx context.Context, rows []NewDeal) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "deals.CreateMany", "deals")
-	}
 	n, err := copyDeals.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "deals.CreateMany", "deals")
 }
@@ -331,11 +324,11 @@ func (r *DealRepo) CreateManyReturning(ctx context.Context, rows []NewDeal) ([]D
 		runtime.Column(rows, func(n *NewDeal) decimal.Decimal { return n.Amount }),
 		runtime.Column(rows, func(n *NewDeal) int { return n.Units }),
 		runtime.Column(rows, func(n *NewDeal) json.RawMessage { return n.Payload }),
-		runtime.Column(rows, func(n *NewDeal) *time.Time { return n.ClosesOn }),
-		runtime.Column(rows, func(n *NewDeal) *string { return n.Region }),
+		runtime.Column(rows, func(n *NewDeal) *time.Time { return n.ClosesOn.Ptr() }),
+		runtime.Column(rows, func(n *NewDeal) *string { return n.Region.Ptr() }),
 		runtime.Column(rows, func(n *NewDeal) *pgtype.Range[int32] { return n.Span }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanDeal)
+	items, err := runtime.Collect(res, err, len(rows), scanDeal)
 	return items, wrapErr(err, "deals.CreateManyReturning", "deals")
 }
 
@@ -357,9 +350,9 @@ var bulkDealsUpdates = &runtime.Bulk[DealKeyedUpdate]{
 		runtime.Flags(func(v *DealKeyedUpdate) *bool { return &v.Changes.Payload.Set }),
 		runtime.Array(func(v *DealKeyedUpdate) *json.RawMessage { return &v.Changes.Payload.Value }),
 		runtime.Flags(func(v *DealKeyedUpdate) *bool { return &v.Changes.ClosesOn.Set }),
-		runtime.Array(func(v *DealKeyedUpdate) *time.Time { return v.Changes.ClosesOn.Value }),
+		runtime.Array(func(v *DealKeyedUpdate) *time.Time { return v.Changes.ClosesOn.Value.Ptr() }),
 		runtime.Flags(func(v *DealKeyedUpdate) *bool { return &v.Changes.Region.Set }),
-		runtime.Array(func(v *DealKeyedUpdate) *string { return v.Changes.Region.Value }),
+		runtime.Array(func(v *DealKeyedUpdate) *string { return v.Changes.Region.Value.Ptr() }),
 		runtime.Flags(func(v *DealKeyedUpdate) *bool { return &v.Changes.Span.Set }),
 		runtime.Array(func(v *DealKeyedUpdate) *pgtype.Range[int32] { return v.Changes.Span.Value }),
 	},

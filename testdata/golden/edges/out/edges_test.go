@@ -185,15 +185,13 @@ func TestCharPadding(t *testing.T) {
 	if len(byParent["AB"]) != 1 {
 		t.Fatalf("LoadStocks: %v", byParent)
 	}
-	region := "EU"
-	d := must[Deal](t)(s.Deals.Create(ctx, NewDeal{Amount: decimal.NewFromInt(1), Region: &region}))
-	if d.Region == nil || *d.Region != "EU" {
+	d := must[Deal](t)(s.Deals.Create(ctx, NewDeal{Amount: decimal.NewFromInt(1), Region: runtime.NullOf("EU")}))
+	if !d.Region.Valid || d.Region.V != "EU" {
 		t.Fatalf("nullable char(2): %v", d.Region)
 	}
-	short := "E"
-	d = must[Deal](t)(s.Deals.Update(ctx, d.ID, DealUpdate{Region: runtime.Set(&short)}))
-	if d.Region == nil || *d.Region != "E" {
-		t.Fatalf("nullable char(2) updated: %q", *d.Region)
+	d = must[Deal](t)(s.Deals.Update(ctx, d.ID, DealUpdate{Region: runtime.SetNullable("E")}))
+	if !d.Region.Valid || d.Region.V != "E" {
+		t.Fatalf("nullable char(2) updated: %q", d.Region.V)
 	}
 }
 
@@ -221,7 +219,7 @@ func TestJSONNull(t *testing.T) {
 	if err := json.Unmarshal([]byte(body), &n); err != nil {
 		t.Fatal(err)
 	}
-	if n.ID.Set || n.Status.Set || n.Note != nil || n.PlacedAt.IsZero() {
+	if n.ID.Set || n.Status.Set || n.Note.Valid || n.PlacedAt.IsZero() {
 		t.Fatalf("decoded %+v", n)
 	}
 	o := must[Order](t)(s.Orders.Create(ctx, n))
@@ -232,13 +230,13 @@ func TestJSONNull(t *testing.T) {
 	if err := json.Unmarshal([]byte(`{"note": null, "labels": ["y"]}`), &up); err != nil {
 		t.Fatal(err)
 	}
-	if !up.Note.Set || up.Note.Value != nil || up.Status.Set {
+	if !up.Note.Set || up.Note.Value.Valid || up.Status.Set {
 		t.Fatalf("decoded update %+v", up)
 	}
 	note := "n"
-	must[Order](t)(s.Orders.Update(ctx, o.ID, OrderUpdate{Note: runtime.Set(&note)}))
+	must[Order](t)(s.Orders.Update(ctx, o.ID, OrderUpdate{Note: runtime.SetNullable(note)}))
 	o = must[Order](t)(s.Orders.Update(ctx, o.ID, up))
-	if o.Note != nil || len(o.Labels) != 1 || o.Status != OrderStatusPlaced {
+	if o.Note.Valid || len(o.Labels) != 1 || o.Status != OrderStatusPlaced {
 		t.Fatalf("after the update: %+v", o)
 	}
 
@@ -275,7 +273,7 @@ func TestValidateTypeChecks(t *testing.T) {
 	_, err = s.Deals.Create(ctx, NewDeal{Amount: decimal.NewFromInt(1), Payload: json.RawMessage(`{"a":`)})
 	wantInvalid(t, err, "deals.Create", "payload", "valid JSON")
 	far := time.Date(5874898, 1, 1, 0, 0, 0, 0, time.UTC)
-	_, err = s.Deals.Create(ctx, NewDeal{Amount: decimal.NewFromInt(1), ClosesOn: &far})
+	_, err = s.Deals.Create(ctx, NewDeal{Amount: decimal.NewFromInt(1), ClosesOn: runtime.NullOf(far)})
 	wantInvalid(t, err, "deals.Create", "closes_on", "between")
 	_, err = s.Products.Create(ctx, NewProduct{SKU: "X", Name: "nul\x00byte", Price: decimal.NewFromInt(1)})
 	wantInvalid(t, err, "products.Create", "name", "NUL")

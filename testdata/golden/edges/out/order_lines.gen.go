@@ -11,7 +11,6 @@ import (
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // OrderLine is one row of table order_lines.
@@ -31,8 +30,7 @@ type NewOrderLine struct {
 }
 
 // OrderLineUpdate lists changes to a row of table order_lines. Unset fields leave
-// their column unchanged; a nullable column is set to NULL with
-// runtime.Set[*T](nil).
+// their column unchanged.
 type OrderLineUpdate struct {
 	OrderID   runtime.Opt[uuid.UUID] `json:"order_id,omitzero"`
 	ProductID runtime.Opt[int64]     `json:"product_id,omitzero"`
@@ -113,9 +111,15 @@ func (u *OrderLineUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanOrderLine reads a row of table order_lines, columns in table order, into v.
-func scanOrderLine(row pgx.Row, v *OrderLine) error {
-	return row.Scan(&v.ID, &v.OrderID, &v.ProductID, &v.Qty)
+// scanOrderLine gives the scan destinations of the fields of v, columns in table
+// order.
+func scanOrderLine(v *OrderLine, d []any) []any {
+	return append(d, &v.ID, &v.OrderID, &v.ProductID, &v.Qty)
+}
+
+// argsNewOrderLine gives the values Create binds from n.
+func argsNewOrderLine(n *NewOrderLine, d []any) []any {
+	return append(d, &n.OrderID, &n.ProductID, &n.Qty)
 }
 
 const sqlOrderLinesCreate = `-- name: order_lines.Create
@@ -126,7 +130,7 @@ RETURNING "id", "order_id", "product_id", "qty"`
 // Create inserts a row into table order_lines and returns it as stored, defaults
 // applied.
 func (r *OrderLineRepo) Create(ctx context.Context, n NewOrderLine) (OrderLine, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrderLinesCreate, n.OrderID, n.ProductID, n.Qty), scanOrderLine)
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrderLinesCreate, n, argsNewOrderLine, scanOrderLine)
 	return v, wrapParamsErr(err, "order_lines.Create", "order_lines", []string{"order_id", "product_id", "qty"})
 }
 
@@ -137,24 +141,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table order_lines with the given id. If there is
 // none, the error matches runtime.ErrNotFound.
 func (r *OrderLineRepo) FindByID(ctx context.Context, id int64) (OrderLine, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrderLinesFindByID, id), scanOrderLine)
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrderLinesFindByID, id, runtime.Arg, scanOrderLine)
 	return v, wrapErr(err, "order_lines.FindByID", "order_lines")
 }
 
 const sqlOrderLinesFindAll = `-- name: order_lines.FindAll replica=ok
 SELECT "id", "order_id", "product_id", "qty" FROM "order_lines" ORDER BY "id"`
 
-// FindAll returns every row of table order_lines, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table order_lines in primary key order, all in
+// memory; List and Stream do not hold them all.
 func (r *OrderLineRepo) FindAll(ctx context.Context) ([]OrderLine, error) {
 	rows, err := r.db.Query(ctx, sqlOrderLinesFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanOrderLine)
+	items, err := runtime.Collect(rows, err, 0, scanOrderLine)
 	return items, wrapErr(err, "order_lines.FindAll", "order_lines")
 }
 
-// Stream yields every row of table order_lines, ordered by primary key, reading
-// them from the server as the loop goes: memory use does not grow with the table.
-// An error ends the sequence.
+// Stream yields every row of table order_lines in primary key order as the loop
+// reads them from the server: memory use does not grow with the table. An error
+// ends the sequence.
 func (r *OrderLineRepo) Stream(ctx context.Context) iter.Seq2[OrderLine, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "order_lines.Stream", "order_lines") }, scanOrderLine, sqlOrderLinesFindAll)
 }
@@ -168,11 +172,9 @@ SELECT "id", "order_id", "product_id", "qty" FROM "order_lines"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table order_lines in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table order_lines in primary key order,
+// after the cursor page.After ("" for the first page); the page's Next cursor (""
+// after the last page) gets the next one.
 func (r *OrderLineRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[OrderLine], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[OrderLine]{
@@ -185,23 +187,26 @@ func (r *OrderLineRepo) List(ctx context.Context, page runtime.PageArgs) (runtim
 	return p, wrapErr(err, "order_lines.List", "order_lines")
 }
 
-const sqlOrderLinesUpdate = `-- name: order_lines.Update
-UPDATE "order_lines"
-SET "order_id" = COALESCE($2::uuid, "order_id"),
-    "product_id" = COALESCE($3::bigint, "product_id"),
-    "qty" = COALESCE($4::smallint, "qty")
-WHERE "id" = $1
-RETURNING "id", "order_id", "product_id", "qty"`
+// updateOrderLines are the statements of OrderLineRepo.Update: one per set of
+// fields set (see runtime.Update).
+var updateOrderLines = &runtime.Update{
+	Name: "order_lines.Update", Keys: 1,
+	Head: "UPDATE \"order_lines\"\nSET ",
+	Cols: []string{`"order_id"`, `"product_id"`, `"qty"`},
+	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"order_id\", \"product_id\", \"qty\"",
+}
+
+// argsOrderLineUpdate gives the value of each field of u, nil when unset.
+func argsOrderLineUpdate(u *OrderLineUpdate, d []any) []any {
+	return append(d, u.OrderID.Arg(), u.ProductID.Arg(), u.Qty.Arg())
+}
 
 // Update applies the set fields of u to the row of table order_lines with the
 // given id and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound.
 func (r *OrderLineRepo) Update(ctx context.Context, id int64, u OrderLineUpdate) (OrderLine, error) {
-	var v OrderLine
-	if err := scanOrderLine(r.db.QueryRow(ctx, sqlOrderLinesUpdate, id, u.OrderID.Ptr(), u.ProductID.Ptr(), u.Qty.Ptr()), &v); err != nil {
-		return OrderLine{}, wrapParamsErr(err, "order_lines.Update", "order_lines", []string{"id", "order_id", "product_id", "qty"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateOrderLines, id, runtime.Arg, u, argsOrderLineUpdate, scanOrderLine)
+	return v, wrapParamsErr(err, "order_lines.Update", "order_lines", []string{"id", "order_id", "product_id", "qty"})
 }
 
 const sqlOrderLinesDelete = `-- name: order_lines.Delete
@@ -210,7 +215,7 @@ DELETE FROM "order_lines" WHERE "id" = $1`
 // Delete removes the row of table order_lines with the given id and reports
 // whether there was one.
 func (r *OrderLineRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlOrderLinesDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlOrderLinesDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "order_lines.Delete", "order_lines")
 }
 
@@ -234,24 +239,19 @@ func (r *OrderLineRepo) FindByIDs(ctx context.Context, ids []int64) ([]OrderLine
 	if len(ids) == 0 {
 		return []OrderLine{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlOrderLinesFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanOrderLine)
+	items, err := runtime.Query(ctx, r.db, sqlOrderLinesFindByIDs, ids, runtime.Arg, scanOrderLine, len(ids))
 	return items, wrapErr(err, "order_lines.FindByIDs", "order_lines")
 }
 
-// copyOrderLines sends rows of NewOrderLine to table order_lines with COPY,
-// reading each value in place.
-var copyOrderLines = runtime.NewCopier(
-	"order_lines",
-	nil,
-	runtime.CopyValue("order_id", func(n *NewOrderLine) any { return &n.OrderID }),
-	runtime.CopyValue("product_id", func(n *NewOrderLine) any { return &n.ProductID }),
-	runtime.CopyValue("qty", func(n *NewOrderLine) any { return &n.Qty }),
-)
+// copyOrderLines sends rows of NewOrderLine to table order_lines with COPY.
+var copyOrderLines = &runtime.Copier[NewOrderLine]{
+	Table:   "order_lines",
+	Columns: []string{"order_id", "product_id", "qty"},
+	Args:    argsNewOrderLine,
+}
 
 // CreateMany inserts rows into table order_lines with the COPY protocol and
-// returns how many it inserted. It is all or nothing. COPY does not return rows;
-// CreateManyReturning does.
+// returns how many it inserted, all or nothing.
 func (r *OrderLineRepo) CreateMany(ctx context.Context, rows []NewOrderLine) (int64, error) {
 	n, err := copyOrderLines.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "order_lines.CreateMany", "order_lines")
@@ -279,7 +279,7 @@ func (r *OrderLineRepo) CreateManyReturning(ctx context.Context, rows []NewOrder
 		runtime.Column(rows, func(n *NewOrderLine) int64 { return n.ProductID }),
 		runtime.Column(rows, func(n *NewOrderLine) int16 { return n.Qty }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanOrderLine)
+	items, err := runtime.Collect(res, err, len(rows), scanOrderLine)
 	return items, wrapErr(err, "order_lines.CreateManyReturning", "order_lines")
 }
 
@@ -360,8 +360,7 @@ WHERE "order_id" = $1 ORDER BY "id"`
 // ListByOrderID returns the rows of table order_lines whose order_id is orderID,
 // in primary key order.
 func (r *OrderLineRepo) ListByOrderID(ctx context.Context, orderID uuid.UUID) ([]OrderLine, error) {
-	rows, err := r.db.Query(ctx, sqlOrderLinesListByOrderID, orderID)
-	items, err := runtime.CollectRows(rows, err, 0, scanOrderLine)
+	items, err := runtime.Query(ctx, r.db, sqlOrderLinesListByOrderID, orderID, runtime.Arg, scanOrderLine, 0)
 	return items, wrapErr(err, "order_lines.ListByOrderID", "order_lines")
 }
 
@@ -369,9 +368,7 @@ const sqlOrderLinesLoadByOrderID = `-- name: order_lines.LoadByOrderID replica=o
 SELECT "id", "order_id", "product_id", "qty" FROM "order_lines"
 WHERE "order_id" = ANY($1) ORDER BY "id"`
 
-// loadOrderLinesByOrderID returns the rows of table order_lines whose order_id is
-// one of keys, grouped by order_id, each group in primary key order, with one
-// query. Keys without rows are not in the map.
+// loadOrderLinesByOrderID is LoadByOrderID on db.
 func loadOrderLinesByOrderID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]OrderLine, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]OrderLine{}, nil
@@ -381,9 +378,8 @@ func loadOrderLinesByOrderID(ctx context.Context, db runtime.DBTX, keys []uuid.U
 }
 
 // LoadByOrderID returns the rows of table order_lines whose order_id is one of
-// keys, grouped by order_id, each group in primary key order. It runs one query,
-// however many keys there are: load the children of a list of orders without a
-// query per row. Keys without rows are not in the map.
+// keys, grouped by order_id, each group in primary key order, with one query
+// however many keys; keys without rows are not in the map.
 func (r *OrderLineRepo) LoadByOrderID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]OrderLine, error) {
 	m, err := loadOrderLinesByOrderID(ctx, r.db, keys)
 	return m, wrapErr(err, "order_lines.LoadByOrderID", "order_lines")
@@ -396,8 +392,7 @@ WHERE "product_id" = $1 ORDER BY "id"`
 // ListByProductID returns the rows of table order_lines whose product_id is
 // productID, in primary key order.
 func (r *OrderLineRepo) ListByProductID(ctx context.Context, productID int64) ([]OrderLine, error) {
-	rows, err := r.db.Query(ctx, sqlOrderLinesListByProductID, productID)
-	items, err := runtime.CollectRows(rows, err, 0, scanOrderLine)
+	items, err := runtime.Query(ctx, r.db, sqlOrderLinesListByProductID, productID, runtime.Arg, scanOrderLine, 0)
 	return items, wrapErr(err, "order_lines.ListByProductID", "order_lines")
 }
 
@@ -405,9 +400,7 @@ const sqlOrderLinesLoadByProductID = `-- name: order_lines.LoadByProductID repli
 SELECT "id", "order_id", "product_id", "qty" FROM "order_lines"
 WHERE "product_id" = ANY($1) ORDER BY "id"`
 
-// loadOrderLinesByProductID returns the rows of table order_lines whose product_id
-// is one of keys, grouped by product_id, each group in primary key order, with one
-// query. Keys without rows are not in the map.
+// loadOrderLinesByProductID is LoadByProductID on db.
 func loadOrderLinesByProductID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]OrderLine, error) {
 	if len(keys) == 0 {
 		return map[int64][]OrderLine{}, nil
@@ -417,9 +410,8 @@ func loadOrderLinesByProductID(ctx context.Context, db runtime.DBTX, keys []int6
 }
 
 // LoadByProductID returns the rows of table order_lines whose product_id is one of
-// keys, grouped by product_id, each group in primary key order. It runs one query,
-// however many keys there are: load the children of a list of products without a
-// query per row. Keys without rows are not in the map.
+// keys, grouped by product_id, each group in primary key order, with one query
+// however many keys; keys without rows are not in the map.
 func (r *OrderLineRepo) LoadByProductID(ctx context.Context, keys []int64) (map[int64][]OrderLine, error) {
 	m, err := loadOrderLinesByProductID(ctx, r.db, keys)
 	return m, wrapErr(err, "order_lines.LoadByProductID", "order_lines")

@@ -16,12 +16,12 @@ import (
 
 // Order is one row of table orders.
 type Order struct {
-	ID       uuid.UUID   `json:"id"`
-	UserID   int64       `json:"user_id"`
-	PlacedAt time.Time   `json:"placed_at"`
-	Status   OrderStatus `json:"status"`
-	Note     *string     `json:"note"`
-	Labels   []string    `json:"labels"`
+	ID       uuid.UUID            `json:"id"`
+	UserID   int64                `json:"user_id"`
+	PlacedAt time.Time            `json:"placed_at"`
+	Status   OrderStatus          `json:"status"`
+	Note     runtime.Null[string] `json:"note"`
+	Labels   []string             `json:"labels"`
 }
 
 // NewOrder holds the values of a new row of table orders. Fields of type
@@ -31,18 +31,18 @@ type NewOrder struct {
 	UserID   int64                    `json:"user_id"`
 	PlacedAt time.Time                `json:"placed_at"`
 	Status   runtime.Opt[OrderStatus] `json:"status,omitzero"`
-	Note     *string                  `json:"note"`
+	Note     runtime.Null[string]     `json:"note"`
 	Labels   []string                 `json:"labels"`
 }
 
 // OrderUpdate lists changes to a row of table orders. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type OrderUpdate struct {
-	UserID   runtime.Opt[int64]       `json:"user_id,omitzero"`
-	PlacedAt runtime.Opt[time.Time]   `json:"placed_at,omitzero"`
-	Status   runtime.Opt[OrderStatus] `json:"status,omitzero"`
-	Note     runtime.Opt[*string]     `json:"note,omitzero"`
-	Labels   runtime.Opt[[]string]    `json:"labels,omitzero"`
+	UserID   runtime.Opt[int64]                `json:"user_id,omitzero"`
+	PlacedAt runtime.Opt[time.Time]            `json:"placed_at,omitzero"`
+	Status   runtime.Opt[OrderStatus]          `json:"status,omitzero"`
+	Note     runtime.Opt[runtime.Null[string]] `json:"note,omitzero"`
+	Labels   runtime.Opt[[]string]             `json:"labels,omitzero"`
 }
 
 // OrderRepo reads and writes table orders.
@@ -85,8 +85,8 @@ func (n *NewOrder) Validate() error {
 	if n.Status.Set {
 		f.Check("status", n.Status.Value.Valid(), "must be one of \"placed\", \"shipped\"")
 	}
-	if n.Note != nil {
-		f.Fits("note", runtime.CheckText((*n.Note)))
+	if n.Note.Valid {
+		f.Fits("note", runtime.CheckText(n.Note.V))
 	}
 	f.Check("labels", n.Labels != nil, runtime.MsgNotNull)
 	f.Fits("labels", runtime.CheckTexts(n.Labels))
@@ -109,8 +109,8 @@ func (u *OrderUpdate) Validate() error {
 	if u.Status.Set {
 		f.Check("status", u.Status.Value.Valid(), "must be one of \"placed\", \"shipped\"")
 	}
-	if u.Note.Set && u.Note.Value != nil {
-		f.Fits("note", runtime.CheckText((*u.Note.Value)))
+	if u.Note.Set && u.Note.Value.Valid {
+		f.Fits("note", runtime.CheckText(u.Note.Value.V))
 	}
 	if u.Labels.Set {
 		f.Check("labels", u.Labels.Value != nil, runtime.MsgNotNull)
@@ -144,9 +144,15 @@ func (u *OrderUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanOrder reads a row of table orders, columns in table order, into v.
-func scanOrder(row pgx.Row, v *Order) error {
-	return row.Scan(&v.ID, &v.UserID, &v.PlacedAt, &v.Status, &v.Note, &v.Labels)
+// scanOrder gives the scan destinations of the fields of v, columns in table
+// order.
+func scanOrder(v *Order, d []any) []any {
+	return append(d, &v.ID, &v.UserID, &v.PlacedAt, &v.Status, &v.Note, &v.Labels)
+}
+
+// argsNewOrder gives the values Create binds from n.
+func argsNewOrder(n *NewOrder, d []any) []any {
+	return append(d, n.ID.Arg(), &n.UserID, &n.PlacedAt, n.Status.Arg(), &n.Note, n.Labels)
 }
 
 const sqlOrdersCreate = `-- name: orders.Create
@@ -160,7 +166,7 @@ func (r *OrderRepo) Create(ctx context.Context, n NewOrder) (Order, error) {
 	if err := n.Validate(); err != nil {
 		return Order{}, wrapErr(err, "orders.Create", "orders")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrdersCreate, n.ID.Ptr(), n.UserID, n.PlacedAt, n.Status.Ptr(), n.Note, n.Labels), scanOrder)
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrdersCreate, n, argsNewOrder, scanOrder)
 	return v, wrapParamsErr(err, "orders.Create", "orders", []string{"id", "user_id", "placed_at", "status", "note", "labels"})
 }
 
@@ -171,24 +177,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table orders with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *OrderRepo) FindByID(ctx context.Context, id uuid.UUID) (Order, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrdersFindByID, id), scanOrder)
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrdersFindByID, id, runtime.Arg, scanOrder)
 	return v, wrapErr(err, "orders.FindByID", "orders")
 }
 
 const sqlOrdersFindAll = `-- name: orders.FindAll replica=ok
 SELECT "id", "user_id", "placed_at", "status", "note", "labels" FROM "orders" ORDER BY "id"`
 
-// FindAll returns every row of table orders, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table orders in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *OrderRepo) FindAll(ctx context.Context) ([]Order, error) {
 	rows, err := r.db.Query(ctx, sqlOrdersFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanOrder)
+	items, err := runtime.Collect(rows, err, 0, scanOrder)
 	return items, wrapErr(err, "orders.FindAll", "orders")
 }
 
-// Stream yields every row of table orders, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table orders in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *OrderRepo) Stream(ctx context.Context) iter.Seq2[Order, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "orders.Stream", "orders") }, scanOrder, sqlOrdersFindAll)
 }
@@ -202,11 +208,9 @@ SELECT "id", "user_id", "placed_at", "status", "note", "labels" FROM "orders"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table orders in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table orders in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *OrderRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Order], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Order]{
@@ -219,15 +223,20 @@ func (r *OrderRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	return p, wrapErr(err, "orders.List", "orders")
 }
 
-const sqlOrdersUpdate = `-- name: orders.Update
-UPDATE "orders"
-SET "user_id" = COALESCE($2::bigint, "user_id"),
-    "placed_at" = COALESCE($3::timestamptz, "placed_at"),
-    "status" = COALESCE($4::"order_status", "status"),
-    "note" = CASE WHEN $5::boolean THEN $6::text ELSE "note" END,
-    "labels" = COALESCE($7::text[], "labels")
-WHERE "id" = $1
-RETURNING "id", "user_id", "placed_at", "status", "note", "labels"`
+// updateOrders are the statements of OrderRepo.Update: one per set of fields set
+// (see runtime.Update).
+var updateOrders = &runtime.Update{
+	Name: "orders.Update", Keys: 1,
+	Head:     "UPDATE \"orders\"\nSET ",
+	Cols:     []string{`"user_id"`, `"placed_at"`, `"status"`, `"note"`, `"labels"`},
+	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"user_id\", \"placed_at\", \"status\", \"note\", \"labels\"",
+	Nullable: 1 << 3,
+}
+
+// argsOrderUpdate gives the value of each field of u, nil when unset.
+func argsOrderUpdate(u *OrderUpdate, d []any) []any {
+	return append(d, u.UserID.Arg(), u.PlacedAt.Arg(), u.Status.Arg(), u.Note.Arg(), runtime.OptValue(&u.Labels))
+}
 
 // Update applies the set fields of u to the row of table orders with the given id
 // and returns the row as stored. If there is none, the error matches
@@ -236,11 +245,8 @@ func (r *OrderRepo) Update(ctx context.Context, id uuid.UUID, u OrderUpdate) (Or
 	if err := u.Validate(); err != nil {
 		return Order{}, wrapErr(err, "orders.Update", "orders")
 	}
-	var v Order
-	if err := scanOrder(r.db.QueryRow(ctx, sqlOrdersUpdate, id, u.UserID.Ptr(), u.PlacedAt.Ptr(), u.Status.Ptr(), u.Note.Set, u.Note.Value, u.Labels.Ptr()), &v); err != nil {
-		return Order{}, wrapParamsErr(err, "orders.Update", "orders", []string{"id", "user_id", "placed_at", "status", "note", "note", "labels"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateOrders, id, runtime.Arg, u, argsOrderUpdate, scanOrder)
+	return v, wrapParamsErr(err, "orders.Update", "orders", []string{"id", "user_id", "placed_at", "status", "note", "note", "labels"})
 }
 
 const sqlOrdersDelete = `-- name: orders.Delete
@@ -249,7 +255,7 @@ DELETE FROM "orders" WHERE "id" = $1`
 // Delete removes the row of table orders with the given id and reports whether
 // there was one.
 func (r *OrderRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlOrdersDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlOrdersDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "orders.Delete", "orders")
 }
 
@@ -273,33 +279,22 @@ func (r *OrderRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Order, er
 	if len(ids) == 0 {
 		return []Order{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlOrdersFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanOrder)
+	items, err := runtime.Query(ctx, r.db, sqlOrdersFindByIDs, ids, runtime.Arg, scanOrder, len(ids))
 	return items, wrapErr(err, "orders.FindByIDs", "orders")
 }
 
-// copyOrders sends rows of NewOrder to table orders with COPY, reading each value
-// in place.
-var copyOrders = runtime.NewCopier(
-	"orders",
-	nil,
-	runtime.CopyOpt("id", func(n *NewOrder) *runtime.Opt[uuid.UUID] { return &n.ID }),
-	runtime.CopyValue("user_id", func(n *NewOrder) any { return &n.UserID }),
-	runtime.CopyValue("placed_at", func(n *NewOrder) any { return &n.PlacedAt }),
-	runtime.CopyOpt("status", func(n *NewOrder) *runtime.Opt[OrderStatus] { return &n.Status }),
-	runtime.CopyValue("note", func(n *NewOrder) any { return n.Note }),
-	runtime.CopyValue("labels", func(n *NewOrder) any { return &n.Labels }),
-)
+// copyOrders sends rows of NewOrder to table orders with COPY.
+var copyOrders = &runtime.Copier[NewOrder]{
+	Table:   "orders",
+	Columns: []string{"id", "user_id", "placed_at", "status", "note", "labels"},
+	Args:    argsNewOrder,
+}
 
 // CreateMany inserts rows into table orders with the COPY protocol and returns how
-// many it inserted. It is all or nothing. An optional field left unset takes the
-// column's default, as in Create: rows are copied in groups by the optional fields
-// they set, in a transaction when there are several (a savepoint when r is one).
-// COPY does not return rows; CreateManyReturning does.
+// many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "orders.CreateMany", "orders")
-	}
 	n, err := copyOrders.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "orders.CreateMany", "orders")
 }
@@ -318,14 +313,13 @@ func (r *OrderRepo) CreateManyReturning(ctx context.Context, rows []NewOrder) ([
 	}
 	b := &pgx.Batch{}
 	for i := range rows {
-		n := &rows[i]
-		b.Queue(sqlOrdersCreate, n.ID.Ptr(), n.UserID, n.PlacedAt, n.Status.Ptr(), n.Note, n.Labels)
+		b.Queue(sqlOrdersCreate, argsNewOrder(&rows[i], nil)...)
 	}
 	br := r.db.SendBatch(ctx, b)
 	out := make([]Order, 0, len(rows))
 	for range rows {
-		var v Order
-		if err := scanOrder(br.QueryRow(), &v); err != nil {
+		v, err := runtime.ScanOne(br.QueryRow(), scanOrder)
+		if err != nil {
 			br.Close()
 			return nil, wrapErr(err, "orders.CreateManyReturning", "orders")
 		}
@@ -354,7 +348,7 @@ var bulkOrdersUpdates = &runtime.Bulk[OrderKeyedUpdate]{
 		runtime.Array(func(v *OrderKeyedUpdate) *time.Time { return v.Changes.PlacedAt.Ptr() }),
 		runtime.Array(func(v *OrderKeyedUpdate) *OrderStatus { return v.Changes.Status.Ptr() }),
 		runtime.Flags(func(v *OrderKeyedUpdate) *bool { return &v.Changes.Note.Set }),
-		runtime.Array(func(v *OrderKeyedUpdate) *string { return v.Changes.Note.Value }),
+		runtime.Array(func(v *OrderKeyedUpdate) *string { return v.Changes.Note.Value.Ptr() }),
 		runtime.TextArray("_text", func(v *OrderKeyedUpdate) *[]string { return v.Changes.Labels.Ptr() }),
 	},
 }
@@ -417,8 +411,7 @@ WHERE "user_id" = $1 ORDER BY "id"`
 // ListByUserID returns the rows of table orders whose user_id is userID, in
 // primary key order.
 func (r *OrderRepo) ListByUserID(ctx context.Context, userID int64) ([]Order, error) {
-	rows, err := r.db.Query(ctx, sqlOrdersListByUserID, userID)
-	items, err := runtime.CollectRows(rows, err, 0, scanOrder)
+	items, err := runtime.Query(ctx, r.db, sqlOrdersListByUserID, userID, runtime.Arg, scanOrder, 0)
 	return items, wrapErr(err, "orders.ListByUserID", "orders")
 }
 
@@ -426,9 +419,7 @@ const sqlOrdersLoadByUserID = `-- name: orders.LoadByUserID replica=ok
 SELECT "id", "user_id", "placed_at", "status", "note", "labels" FROM "orders"
 WHERE "user_id" = ANY($1) ORDER BY "id"`
 
-// loadOrdersByUserID returns the rows of table orders whose user_id is one of
-// keys, grouped by user_id, each group in primary key order, with one query. Keys
-// without rows are not in the map.
+// loadOrdersByUserID is LoadByUserID on db.
 func loadOrdersByUserID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Order, error) {
 	if len(keys) == 0 {
 		return map[int64][]Order{}, nil
@@ -438,9 +429,8 @@ func loadOrdersByUserID(ctx context.Context, db runtime.DBTX, keys []int64) (map
 }
 
 // LoadByUserID returns the rows of table orders whose user_id is one of keys,
-// grouped by user_id, each group in primary key order. It runs one query, however
-// many keys there are: load the children of a list of users without a query per
-// row. Keys without rows are not in the map.
+// grouped by user_id, each group in primary key order, with one query however many
+// keys; keys without rows are not in the map.
 func (r *OrderRepo) LoadByUserID(ctx context.Context, keys []int64) (map[int64][]Order, error) {
 	m, err := loadOrdersByUserID(ctx, r.db, keys)
 	return m, wrapErr(err, "orders.LoadByUserID", "orders")
@@ -448,13 +438,9 @@ func (r *OrderRepo) LoadByUserID(ctx context.Context, keys []int64) (map[int64][
 
 // LoadOrderLines returns the rows of table order_lines that reference each of
 // parents (order_lines.order_id = orders.id), keyed by the parent's id, each group
-// in primary key order. It runs one query for all parents; parents without rows
-// are not in the map.
+// in primary key order, with one query; parents without rows are not in the map.
 func (r *OrderRepo) LoadOrderLines(ctx context.Context, parents []Order) (map[uuid.UUID][]OrderLine, error) {
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Order) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadOrderLinesByOrderID(ctx, r.db, keys)
 	return m, wrapErr(err, "orders.LoadOrderLines", "orders")
 }

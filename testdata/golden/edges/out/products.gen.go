@@ -7,7 +7,6 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -37,7 +36,7 @@ type NewProduct struct {
 }
 
 // ProductUpdate lists changes to a row of table products. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged.
 type ProductUpdate struct {
 	SKU   runtime.Opt[string]          `json:"sku,omitzero"`
 	Name  runtime.Opt[string]          `json:"name,omitzero"`
@@ -163,9 +162,15 @@ var (
 	}
 )
 
-// scanProduct reads a row of table products, columns in table order, into v.
-func scanProduct(row pgx.Row, v *Product) error {
-	return row.Scan(&v.ID, &v.SKU, &v.Name, &v.Tags, &v.Attrs, &v.Price)
+// scanProduct gives the scan destinations of the fields of v, columns in table
+// order.
+func scanProduct(v *Product, d []any) []any {
+	return append(d, &v.ID, &v.SKU, &v.Name, &v.Tags, &v.Attrs, &v.Price)
+}
+
+// argsNewProduct gives the values Create binds from n.
+func argsNewProduct(n *NewProduct, d []any) []any {
+	return append(d, &n.SKU, &n.Name, runtime.OptValue(&n.Tags), runtime.OptValue(&n.Attrs), &n.Price)
 }
 
 const sqlProductsCreate = `-- name: products.Create
@@ -179,7 +184,7 @@ func (r *ProductRepo) Create(ctx context.Context, n NewProduct) (Product, error)
 	if err := n.Validate(); err != nil {
 		return Product{}, wrapErr(err, "products.Create", "products")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlProductsCreate, n.SKU, n.Name, n.Tags.Ptr(), n.Attrs.Ptr(), n.Price), scanProduct)
+	v, err := runtime.QueryOne(ctx, r.db, sqlProductsCreate, n, argsNewProduct, scanProduct)
 	return v, wrapParamsErr(err, "products.Create", "products", []string{"sku", "name", "tags", "attrs", "price"})
 }
 
@@ -190,24 +195,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table products with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *ProductRepo) FindByID(ctx context.Context, id int64) (Product, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlProductsFindByID, id), scanProduct)
+	v, err := runtime.QueryOne(ctx, r.db, sqlProductsFindByID, id, runtime.Arg, scanProduct)
 	return v, wrapErr(err, "products.FindByID", "products")
 }
 
 const sqlProductsFindAll = `-- name: products.FindAll replica=ok
 SELECT "id", "sku", "name", "tags", "attrs", "price" FROM "products" ORDER BY "id"`
 
-// FindAll returns every row of table products, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table products in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *ProductRepo) FindAll(ctx context.Context) ([]Product, error) {
 	rows, err := r.db.Query(ctx, sqlProductsFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanProduct)
+	items, err := runtime.Collect(rows, err, 0, scanProduct)
 	return items, wrapErr(err, "products.FindAll", "products")
 }
 
-// Stream yields every row of table products, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table products in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *ProductRepo) Stream(ctx context.Context) iter.Seq2[Product, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "products.Stream", "products") }, scanProduct, sqlProductsFindAll)
 }
@@ -221,11 +226,9 @@ SELECT "id", "sku", "name", "tags", "attrs", "price" FROM "products"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table products in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table products in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *ProductRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Product], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Product]{
@@ -238,15 +241,19 @@ func (r *ProductRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "products.List", "products")
 }
 
-const sqlProductsUpdate = `-- name: products.Update
-UPDATE "products"
-SET "sku" = COALESCE($2::varchar, "sku"),
-    "name" = COALESCE($3::text, "name"),
-    "tags" = COALESCE($4::text[], "tags"),
-    "attrs" = COALESCE($5::jsonb, "attrs"),
-    "price" = COALESCE($6::numeric(12,2), "price")
-WHERE "id" = $1
-RETURNING "id", "sku", "name", "tags", "attrs", "price"`
+// updateProducts are the statements of ProductRepo.Update: one per set of fields
+// set (see runtime.Update).
+var updateProducts = &runtime.Update{
+	Name: "products.Update", Keys: 1,
+	Head: "UPDATE \"products\"\nSET ",
+	Cols: []string{`"sku"`, `"name"`, `"tags"`, `"attrs"`, `"price"`},
+	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"sku\", \"name\", \"tags\", \"attrs\", \"price\"",
+}
+
+// argsProductUpdate gives the value of each field of u, nil when unset.
+func argsProductUpdate(u *ProductUpdate, d []any) []any {
+	return append(d, u.SKU.Arg(), u.Name.Arg(), runtime.OptValue(&u.Tags), runtime.OptValue(&u.Attrs), u.Price.Arg())
+}
 
 // Update applies the set fields of u to the row of table products with the given
 // id and returns the row as stored. If there is none, the error matches
@@ -255,11 +262,8 @@ func (r *ProductRepo) Update(ctx context.Context, id int64, u ProductUpdate) (Pr
 	if err := u.Validate(); err != nil {
 		return Product{}, wrapErr(err, "products.Update", "products")
 	}
-	var v Product
-	if err := scanProduct(r.db.QueryRow(ctx, sqlProductsUpdate, id, u.SKU.Ptr(), u.Name.Ptr(), u.Tags.Ptr(), u.Attrs.Ptr(), u.Price.Ptr()), &v); err != nil {
-		return Product{}, wrapParamsErr(err, "products.Update", "products", []string{"id", "sku", "name", "tags", "attrs", "price"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateProducts, id, runtime.Arg, u, argsProductUpdate, scanProduct)
+	return v, wrapParamsErr(err, "products.Update", "products", []string{"id", "sku", "name", "tags", "attrs", "price"})
 }
 
 const sqlProductsDelete = `-- name: products.Delete
@@ -268,7 +272,7 @@ DELETE FROM "products" WHERE "id" = $1`
 // Delete removes the row of table products with the given id and reports whether
 // there was one.
 func (r *ProductRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlProductsDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlProductsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "products.Delete", "products")
 }
 
@@ -292,32 +296,22 @@ func (r *ProductRepo) FindByIDs(ctx context.Context, ids []int64) ([]Product, er
 	if len(ids) == 0 {
 		return []Product{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlProductsFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanProduct)
+	items, err := runtime.Query(ctx, r.db, sqlProductsFindByIDs, ids, runtime.Arg, scanProduct, len(ids))
 	return items, wrapErr(err, "products.FindByIDs", "products")
 }
 
-// copyProducts sends rows of NewProduct to table products with COPY, reading each
-// value in place.
-var copyProducts = runtime.NewCopier(
-	"products",
-	nil,
-	runtime.CopyValue("sku", func(n *NewProduct) any { return &n.SKU }),
-	runtime.CopyValue("name", func(n *NewProduct) any { return &n.Name }),
-	runtime.CopyOpt("tags", func(n *NewProduct) *runtime.Opt[[]string] { return &n.Tags }),
-	runtime.CopyOpt("attrs", func(n *NewProduct) *runtime.Opt[json.RawMessage] { return &n.Attrs }),
-	runtime.CopyValue("price", func(n *NewProduct) any { return &n.Price }),
-)
+// copyProducts sends rows of NewProduct to table products with COPY.
+var copyProducts = &runtime.Copier[NewProduct]{
+	Table:   "products",
+	Columns: []string{"sku", "name", "tags", "attrs", "price"},
+	Args:    argsNewProduct,
+}
 
 // CreateMany inserts rows into table products with the COPY protocol and returns
-// how many it inserted. It is all or nothing. An optional field left unset takes
-// the column's default, as in Create: rows are copied in groups by the optional
-// fields they set, in a transaction when there are several (a savepoint when r is
-// one). COPY does not return rows; CreateManyReturning does.
+// how many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *ProductRepo) CreateMany(ctx context.Context, rows []NewProduct) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "products.CreateMany", "products")
-	}
 	n, err := copyProducts.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "products.CreateMany", "products")
 }
@@ -336,14 +330,13 @@ func (r *ProductRepo) CreateManyReturning(ctx context.Context, rows []NewProduct
 	}
 	b := &pgx.Batch{}
 	for i := range rows {
-		n := &rows[i]
-		b.Queue(sqlProductsCreate, n.SKU, n.Name, n.Tags.Ptr(), n.Attrs.Ptr(), n.Price)
+		b.Queue(sqlProductsCreate, argsNewProduct(&rows[i], nil)...)
 	}
 	br := r.db.SendBatch(ctx, b)
 	out := make([]Product, 0, len(rows))
 	for range rows {
-		var v Product
-		if err := scanProduct(br.QueryRow(), &v); err != nil {
+		v, err := runtime.ScanOne(br.QueryRow(), scanProduct)
+		if err != nil {
 			br.Close()
 			return nil, wrapErr(err, "products.CreateManyReturning", "products")
 		}
@@ -366,15 +359,14 @@ SET "name" = EXCLUDED."name",
 RETURNING "id", "sku", "name", "tags", "attrs", "price"`
 
 // UpsertBySKU inserts n into table products or, when a row with the same sku
-// exists, updates that row from n, in one statement, and returns the row as
-// stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value. It validates n
-// first.
+// exists, updates it from n (every column but the key's and the primary key's; an
+// unset optional field keeps its value), in one statement, and returns the row as
+// stored. It validates n first.
 func (r *ProductRepo) UpsertBySKU(ctx context.Context, n NewProduct) (Product, error) {
 	if err := n.Validate(); err != nil {
 		return Product{}, wrapErr(err, "products.UpsertBySKU", "products")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlProductsUpsertBySKU, n.SKU, n.Name, n.Tags.Ptr(), n.Attrs.Ptr(), n.Price), scanProduct)
+	v, err := runtime.QueryOne(ctx, r.db, sqlProductsUpsertBySKU, n, argsNewProduct, scanProduct)
 	return v, wrapErr(err, "products.UpsertBySKU", "products")
 }
 
@@ -393,28 +385,14 @@ LIMIT 1`
 
 // CreateIfAbsentBySKU inserts n into table products unless a row with the same sku
 // exists, and returns the new row and true, or the existing row, unchanged, and
-// false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a read
-// of the row in the way); when that row was committed by a concurrent transaction
-// after the statement started, the statement cannot see it and runs again, up to
-// three times in all. It validates n first.
+// false, in one statement (run again, up to three times, when the row in the way
+// was committed after it started). It validates n first.
 func (r *ProductRepo) CreateIfAbsentBySKU(ctx context.Context, n NewProduct) (Product, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Product{}, false, wrapErr(err, "products.CreateIfAbsentBySKU", "products")
 	}
-	for attempt := 1; ; attempt++ {
-		var v Product
-		var created bool
-		err := r.db.QueryRow(ctx, sqlProductsCreateIfAbsentBySKU, n.SKU, n.Name, n.Tags.Ptr(), n.Attrs.Ptr(), n.Price).Scan(&created, &v.ID, &v.SKU, &v.Name, &v.Tags, &v.Attrs, &v.Price)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Product{}, false, wrapErr(err, "products.CreateIfAbsentBySKU", "products")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlProductsCreateIfAbsentBySKU, n, argsNewProduct, scanProduct)
+	return v, created, wrapErr(err, "products.CreateIfAbsentBySKU", "products")
 }
 
 // ProductKeyedUpdate is one row's changes for UpdateMany: its key, and the
@@ -532,26 +510,19 @@ func (r *ProductRepo) CreateManyIfAbsentBySKU(ctx context.Context, rows []NewPro
 
 // LoadStocks returns the rows of table stock that reference each of parents
 // (stock.product_id = products.id), keyed by the parent's id, each group in
-// primary key order. It runs one query for all parents; parents without rows are
-// not in the map.
+// primary key order, with one query; parents without rows are not in the map.
 func (r *ProductRepo) LoadStocks(ctx context.Context, parents []Product) (map[int64][]Stock, error) {
-	keys := make([]int64, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Product) (int64, bool) { return p.ID, true })
 	m, err := loadStockByProductID(ctx, r.db, keys)
 	return m, wrapErr(err, "products.LoadStocks", "products")
 }
 
 // LoadOrderLines returns the rows of table order_lines that reference each of
 // parents (order_lines.product_id = products.id), keyed by the parent's id, each
-// group in primary key order. It runs one query for all parents; parents without
-// rows are not in the map.
+// group in primary key order, with one query; parents without rows are not in the
+// map.
 func (r *ProductRepo) LoadOrderLines(ctx context.Context, parents []Product) (map[int64][]OrderLine, error) {
-	keys := make([]int64, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Product) (int64, bool) { return p.ID, true })
 	m, err := loadOrderLinesByProductID(ctx, r.db, keys)
 	return m, wrapErr(err, "products.LoadOrderLines", "products")
 }
@@ -564,7 +535,7 @@ ORDER BY "sku"`
 // BySKUs returns the rows of table products that match the query, ordered by sku.
 func (r *ProductRepo) BySKUs(ctx context.Context, skus []string) ([]Product, error) {
 	rows, err := r.db.Query(ctx, sqlProductsBySKUs, skus)
-	items, err := runtime.CollectRows(rows, err, 0, scanProduct)
+	items, err := runtime.Collect(rows, err, 0, scanProduct)
 	return items, wrapErr(err, "products.BySKUs", "products")
 }
 

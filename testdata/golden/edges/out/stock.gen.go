@@ -7,11 +7,9 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 )
 
 // Stock is one row of table stock.
@@ -29,7 +27,7 @@ type NewStock struct {
 }
 
 // StockUpdate lists changes to a row of table stock. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged.
 type StockUpdate struct {
 	Qty runtime.Opt[int32] `json:"qty,omitzero"`
 }
@@ -122,9 +120,15 @@ var (
 	}
 )
 
-// scanStock reads a row of table stock, columns in table order, into v.
-func scanStock(row pgx.Row, v *Stock) error {
-	return row.Scan(&v.WarehouseCode, &v.ProductID, &v.Qty)
+// scanStock gives the scan destinations of the fields of v, columns in table
+// order.
+func scanStock(v *Stock, d []any) []any {
+	return append(d, &v.WarehouseCode, &v.ProductID, &v.Qty)
+}
+
+// argsNewStock gives the values Create binds from n.
+func argsNewStock(n *NewStock, d []any) []any {
+	return append(d, &n.WarehouseCode, &n.ProductID, &n.Qty)
 }
 
 const sqlStockCreate = `-- name: stock.Create
@@ -138,7 +142,7 @@ func (r *StockRepo) Create(ctx context.Context, n NewStock) (Stock, error) {
 	if err := n.Validate(); err != nil {
 		return Stock{}, wrapErr(err, "stock.Create", "stock")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlStockCreate, n.WarehouseCode, n.ProductID, n.Qty), scanStock)
+	v, err := runtime.QueryOne(ctx, r.db, sqlStockCreate, n, argsNewStock, scanStock)
 	return v, wrapParamsErr(err, "stock.Create", "stock", []string{"warehouse_code", "product_id", "qty"})
 }
 
@@ -149,24 +153,24 @@ WHERE "warehouse_code" = $1 AND "product_id" = $2`
 // FindByID returns the row of table stock with the given warehouseCode and
 // productID. If there is none, the error matches runtime.ErrNotFound.
 func (r *StockRepo) FindByID(ctx context.Context, warehouseCode string, productID int64) (Stock, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlStockFindByID, warehouseCode, productID), scanStock)
+	v, err := runtime.QueryOne(ctx, r.db, sqlStockFindByID, warehouseCode, runtime.Arg, scanStock, productID)
 	return v, wrapErr(err, "stock.FindByID", "stock")
 }
 
 const sqlStockFindAll = `-- name: stock.FindAll replica=ok
 SELECT "warehouse_code"::text, "product_id", "qty" FROM "stock" ORDER BY "warehouse_code", "product_id"`
 
-// FindAll returns every row of table stock, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table stock in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *StockRepo) FindAll(ctx context.Context) ([]Stock, error) {
 	rows, err := r.db.Query(ctx, sqlStockFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanStock)
+	items, err := runtime.Collect(rows, err, 0, scanStock)
 	return items, wrapErr(err, "stock.FindAll", "stock")
 }
 
-// Stream yields every row of table stock, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table stock in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *StockRepo) Stream(ctx context.Context) iter.Seq2[Stock, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "stock.Stream", "stock") }, scanStock, sqlStockFindAll)
 }
@@ -180,11 +184,9 @@ SELECT "warehouse_code"::text, "product_id", "qty" FROM "stock"
 WHERE ("warehouse_code", "product_id") > ($1, $2) ORDER BY "warehouse_code", "product_id"
 LIMIT $3`
 
-// List returns a page of rows of table stock in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table stock in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *StockRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Stock], error) {
 	var warehouseCode string
 	var productID int64
@@ -198,11 +200,19 @@ func (r *StockRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	return p, wrapErr(err, "stock.List", "stock")
 }
 
-const sqlStockUpdate = `-- name: stock.Update
-UPDATE "stock"
-SET "qty" = COALESCE($3::integer, "qty")
-WHERE "warehouse_code" = $1 AND "product_id" = $2
-RETURNING "warehouse_code"::text, "product_id", "qty"`
+// updateStock are the statements of StockRepo.Update: one per set of fields set
+// (see runtime.Update).
+var updateStock = &runtime.Update{
+	Name: "stock.Update", Keys: 2,
+	Head: "UPDATE \"stock\"\nSET ",
+	Cols: []string{`"qty"`},
+	Tail: "\nWHERE \"warehouse_code\" = $1 AND \"product_id\" = $2\nRETURNING \"warehouse_code\"::text, \"product_id\", \"qty\"",
+}
+
+// argsStockUpdate gives the value of each field of u, nil when unset.
+func argsStockUpdate(u *StockUpdate, d []any) []any {
+	return append(d, u.Qty.Arg())
+}
 
 // Update applies the set fields of u to the row of table stock with the given
 // warehouseCode and productID and returns the row as stored. If there is none, the
@@ -211,11 +221,8 @@ func (r *StockRepo) Update(ctx context.Context, warehouseCode string, productID 
 	if err := u.Validate(); err != nil {
 		return Stock{}, wrapErr(err, "stock.Update", "stock")
 	}
-	var v Stock
-	if err := scanStock(r.db.QueryRow(ctx, sqlStockUpdate, warehouseCode, productID, u.Qty.Ptr()), &v); err != nil {
-		return Stock{}, wrapParamsErr(err, "stock.Update", "stock", []string{"warehouse_code", "product_id", "qty"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateStock, warehouseCode, runtime.Arg, u, argsStockUpdate, scanStock, productID)
+	return v, wrapParamsErr(err, "stock.Update", "stock", []string{"warehouse_code", "product_id", "qty"})
 }
 
 const sqlStockDelete = `-- name: stock.Delete
@@ -224,7 +231,7 @@ DELETE FROM "stock" WHERE "warehouse_code" = $1 AND "product_id" = $2`
 // Delete removes the row of table stock with the given warehouseCode and productID
 // and reports whether there was one.
 func (r *StockRepo) Delete(ctx context.Context, warehouseCode string, productID int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlStockDelete, warehouseCode, productID)
+	tag, err := runtime.Exec(ctx, r.db, sqlStockDelete, warehouseCode, runtime.Arg, productID)
 	return tag.RowsAffected() > 0, wrapErr(err, "stock.Delete", "stock")
 }
 
@@ -237,23 +244,16 @@ func (r *StockRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "stock.Count", "stock")
 }
 
-// copyStock sends rows of NewStock to table stock with COPY, reading each value in
-// place.
-var copyStock = runtime.NewCopier(
-	"stock",
-	nil,
-	runtime.CopyValue("warehouse_code", func(n *NewStock) any { return &n.WarehouseCode }),
-	runtime.CopyValue("product_id", func(n *NewStock) any { return &n.ProductID }),
-	runtime.CopyValue("qty", func(n *NewStock) any { return &n.Qty }),
-)
+// copyStock sends rows of NewStock to table stock with COPY.
+var copyStock = &runtime.Copier[NewStock]{
+	Table:   "stock",
+	Columns: []string{"warehouse_code", "product_id", "qty"},
+	Args:    argsNewStock,
+}
 
 // CreateMany inserts rows into table stock with the COPY protocol and returns how
-// many it inserted. It is all or nothing. COPY does not return rows;
-// CreateManyReturning does.
+// many it inserted, all or nothing. It validates every row first.
 func (r *StockRepo) CreateMany(ctx context.Context, rows []NewStock) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "stock.CreateMany", "stock")
-	}
 	n, err := copyStock.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "stock.CreateMany", "stock")
 }
@@ -283,7 +283,7 @@ func (r *StockRepo) CreateManyReturning(ctx context.Context, rows []NewStock) ([
 		runtime.Column(rows, func(n *NewStock) int64 { return n.ProductID }),
 		runtime.Column(rows, func(n *NewStock) int32 { return n.Qty }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanStock)
+	items, err := runtime.Collect(res, err, len(rows), scanStock)
 	return items, wrapErr(err, "stock.CreateManyReturning", "stock")
 }
 
@@ -295,15 +295,14 @@ SET "qty" = EXCLUDED."qty"
 RETURNING "warehouse_code"::text, "product_id", "qty"`
 
 // UpsertByWarehouseCodeAndProductID inserts n into table stock or, when a row with
-// the same (warehouse_code, product_id) exists, updates that row from n, in one
-// statement, and returns the row as stored. The update sets every column of n
-// except the key's and the primary key's; an optional field left unset keeps the
-// column's value. It validates n first.
+// the same (warehouse_code, product_id) exists, updates it from n (every column
+// but the key's and the primary key's; an unset optional field keeps its value),
+// in one statement, and returns the row as stored. It validates n first.
 func (r *StockRepo) UpsertByWarehouseCodeAndProductID(ctx context.Context, n NewStock) (Stock, error) {
 	if err := n.Validate(); err != nil {
 		return Stock{}, wrapErr(err, "stock.UpsertByWarehouseCodeAndProductID", "stock")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlStockUpsertByWarehouseCodeAndProductID, n.WarehouseCode, n.ProductID, n.Qty), scanStock)
+	v, err := runtime.QueryOne(ctx, r.db, sqlStockUpsertByWarehouseCodeAndProductID, n, argsNewStock, scanStock)
 	return v, wrapErr(err, "stock.UpsertByWarehouseCodeAndProductID", "stock")
 }
 
@@ -322,29 +321,15 @@ LIMIT 1`
 
 // CreateIfAbsentByWarehouseCodeAndProductID inserts n into table stock unless a
 // row with the same (warehouse_code, product_id) exists, and returns the new row
-// and true, or the existing row, unchanged, and false. One statement does both
-// (INSERT … ON CONFLICT DO NOTHING, then a read of the row in the way); when
-// that row was committed by a concurrent transaction after the statement started,
-// the statement cannot see it and runs again, up to three times in all. It
-// validates n first.
+// and true, or the existing row, unchanged, and false, in one statement (run
+// again, up to three times, when the row in the way was committed after it
+// started). It validates n first.
 func (r *StockRepo) CreateIfAbsentByWarehouseCodeAndProductID(ctx context.Context, n NewStock) (Stock, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Stock{}, false, wrapErr(err, "stock.CreateIfAbsentByWarehouseCodeAndProductID", "stock")
 	}
-	for attempt := 1; ; attempt++ {
-		var v Stock
-		var created bool
-		err := r.db.QueryRow(ctx, sqlStockCreateIfAbsentByWarehouseCodeAndProductID, n.WarehouseCode, n.ProductID, n.Qty).Scan(&created, &v.WarehouseCode, &v.ProductID, &v.Qty)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Stock{}, false, wrapErr(err, "stock.CreateIfAbsentByWarehouseCodeAndProductID", "stock")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlStockCreateIfAbsentByWarehouseCodeAndProductID, n, argsNewStock, scanStock)
+	return v, created, wrapErr(err, "stock.CreateIfAbsentByWarehouseCodeAndProductID", "stock")
 }
 
 // StockKey is the primary key of a row of table stock.
@@ -479,8 +464,7 @@ WHERE "warehouse_code" = $1 ORDER BY "warehouse_code", "product_id"`
 // ListByWarehouseCode returns the rows of table stock whose warehouse_code is
 // warehouseCode, in primary key order.
 func (r *StockRepo) ListByWarehouseCode(ctx context.Context, warehouseCode string) ([]Stock, error) {
-	rows, err := r.db.Query(ctx, sqlStockListByWarehouseCode, warehouseCode)
-	items, err := runtime.CollectRows(rows, err, 0, scanStock)
+	items, err := runtime.Query(ctx, r.db, sqlStockListByWarehouseCode, warehouseCode, runtime.Arg, scanStock, 0)
 	return items, wrapErr(err, "stock.ListByWarehouseCode", "stock")
 }
 
@@ -488,9 +472,7 @@ const sqlStockLoadByWarehouseCode = `-- name: stock.LoadByWarehouseCode replica=
 SELECT "warehouse_code"::text, "product_id", "qty" FROM "stock"
 WHERE "warehouse_code" = ANY($1) ORDER BY "warehouse_code", "product_id"`
 
-// loadStockByWarehouseCode returns the rows of table stock whose warehouse_code is
-// one of keys, grouped by warehouse_code, each group in primary key order, with
-// one query. Keys without rows are not in the map.
+// loadStockByWarehouseCode is LoadByWarehouseCode on db.
 func loadStockByWarehouseCode(ctx context.Context, db runtime.DBTX, keys []string) (map[string][]Stock, error) {
 	if len(keys) == 0 {
 		return map[string][]Stock{}, nil
@@ -501,9 +483,8 @@ func loadStockByWarehouseCode(ctx context.Context, db runtime.DBTX, keys []strin
 }
 
 // LoadByWarehouseCode returns the rows of table stock whose warehouse_code is one
-// of keys, grouped by warehouse_code, each group in primary key order. It runs one
-// query, however many keys there are: load the children of a list of warehouses
-// without a query per row. Keys without rows are not in the map.
+// of keys, grouped by warehouse_code, each group in primary key order, with one
+// query however many keys; keys without rows are not in the map.
 func (r *StockRepo) LoadByWarehouseCode(ctx context.Context, keys []string) (map[string][]Stock, error) {
 	m, err := loadStockByWarehouseCode(ctx, r.db, keys)
 	return m, wrapErr(err, "stock.LoadByWarehouseCode", "stock")
@@ -516,8 +497,7 @@ WHERE "product_id" = $1 ORDER BY "warehouse_code", "product_id"`
 // ListByProductID returns the rows of table stock whose product_id is productID,
 // in primary key order.
 func (r *StockRepo) ListByProductID(ctx context.Context, productID int64) ([]Stock, error) {
-	rows, err := r.db.Query(ctx, sqlStockListByProductID, productID)
-	items, err := runtime.CollectRows(rows, err, 0, scanStock)
+	items, err := runtime.Query(ctx, r.db, sqlStockListByProductID, productID, runtime.Arg, scanStock, 0)
 	return items, wrapErr(err, "stock.ListByProductID", "stock")
 }
 
@@ -525,9 +505,7 @@ const sqlStockLoadByProductID = `-- name: stock.LoadByProductID replica=ok
 SELECT "warehouse_code"::text, "product_id", "qty" FROM "stock"
 WHERE "product_id" = ANY($1) ORDER BY "warehouse_code", "product_id"`
 
-// loadStockByProductID returns the rows of table stock whose product_id is one of
-// keys, grouped by product_id, each group in primary key order, with one query.
-// Keys without rows are not in the map.
+// loadStockByProductID is LoadByProductID on db.
 func loadStockByProductID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Stock, error) {
 	if len(keys) == 0 {
 		return map[int64][]Stock{}, nil
@@ -537,9 +515,8 @@ func loadStockByProductID(ctx context.Context, db runtime.DBTX, keys []int64) (m
 }
 
 // LoadByProductID returns the rows of table stock whose product_id is one of keys,
-// grouped by product_id, each group in primary key order. It runs one query,
-// however many keys there are: load the children of a list of products without a
-// query per row. Keys without rows are not in the map.
+// grouped by product_id, each group in primary key order, with one query however
+// many keys; keys without rows are not in the map.
 func (r *StockRepo) LoadByProductID(ctx context.Context, keys []int64) (map[int64][]Stock, error) {
 	m, err := loadStockByProductID(ctx, r.db, keys)
 	return m, wrapErr(err, "stock.LoadByProductID", "stock")

@@ -7,11 +7,9 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 )
 
 // User is one row of table users.
@@ -26,7 +24,7 @@ type NewUser struct {
 }
 
 // UserUpdate lists changes to a row of table users. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged.
 type UserUpdate struct {
 	Email runtime.Opt[string] `json:"email,omitzero"`
 }
@@ -109,9 +107,14 @@ func (u *UserUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanUser reads a row of table users, columns in table order, into v.
-func scanUser(row pgx.Row, v *User) error {
-	return row.Scan(&v.ID, &v.Email)
+// scanUser gives the scan destinations of the fields of v, columns in table order.
+func scanUser(v *User, d []any) []any {
+	return append(d, &v.ID, &v.Email)
+}
+
+// argsNewUser gives the values Create binds from n.
+func argsNewUser(n *NewUser, d []any) []any {
+	return append(d, &n.Email)
 }
 
 const sqlUsersCreate = `-- name: users.Create
@@ -125,7 +128,7 @@ func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
 	if err := n.Validate(); err != nil {
 		return User{}, wrapErr(err, "users.Create", "users")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlUsersCreate, n.Email), scanUser)
+	v, err := runtime.QueryOne(ctx, r.db, sqlUsersCreate, n, argsNewUser, scanUser)
 	return v, wrapParamsErr(err, "users.Create", "users", []string{"email"})
 }
 
@@ -136,24 +139,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table users with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *UserRepo) FindByID(ctx context.Context, id int64) (User, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlUsersFindByID, id), scanUser)
+	v, err := runtime.QueryOne(ctx, r.db, sqlUsersFindByID, id, runtime.Arg, scanUser)
 	return v, wrapErr(err, "users.FindByID", "users")
 }
 
 const sqlUsersFindAll = `-- name: users.FindAll replica=ok
 SELECT "id", "email" FROM "users" ORDER BY "id"`
 
-// FindAll returns every row of table users, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table users in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
 	rows, err := r.db.Query(ctx, sqlUsersFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanUser)
+	items, err := runtime.Collect(rows, err, 0, scanUser)
 	return items, wrapErr(err, "users.FindAll", "users")
 }
 
-// Stream yields every row of table users, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table users in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "users.Stream", "users") }, scanUser, sqlUsersFindAll)
 }
@@ -167,11 +170,9 @@ SELECT "id", "email" FROM "users"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table users in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table users in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[User], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[User]{
@@ -184,11 +185,19 @@ func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "users.List", "users")
 }
 
-const sqlUsersUpdate = `-- name: users.Update
-UPDATE "users"
-SET "email" = COALESCE($2::text, "email")
-WHERE "id" = $1
-RETURNING "id", "email"`
+// updateUsers are the statements of UserRepo.Update: one per set of fields set
+// (see runtime.Update).
+var updateUsers = &runtime.Update{
+	Name: "users.Update", Keys: 1,
+	Head: "UPDATE \"users\"\nSET ",
+	Cols: []string{`"email"`},
+	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"email\"",
+}
+
+// argsUserUpdate gives the value of each field of u, nil when unset.
+func argsUserUpdate(u *UserUpdate, d []any) []any {
+	return append(d, u.Email.Arg())
+}
 
 // Update applies the set fields of u to the row of table users with the given id
 // and returns the row as stored. If there is none, the error matches
@@ -197,11 +206,8 @@ func (r *UserRepo) Update(ctx context.Context, id int64, u UserUpdate) (User, er
 	if err := u.Validate(); err != nil {
 		return User{}, wrapErr(err, "users.Update", "users")
 	}
-	var v User
-	if err := scanUser(r.db.QueryRow(ctx, sqlUsersUpdate, id, u.Email.Ptr()), &v); err != nil {
-		return User{}, wrapParamsErr(err, "users.Update", "users", []string{"id", "email"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateUsers, id, runtime.Arg, u, argsUserUpdate, scanUser)
+	return v, wrapParamsErr(err, "users.Update", "users", []string{"id", "email"})
 }
 
 const sqlUsersDelete = `-- name: users.Delete
@@ -210,7 +216,7 @@ DELETE FROM "users" WHERE "id" = $1`
 // Delete removes the row of table users with the given id and reports whether
 // there was one.
 func (r *UserRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlUsersDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlUsersDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "users.Delete", "users")
 }
 
@@ -234,26 +240,20 @@ func (r *UserRepo) FindByIDs(ctx context.Context, ids []int64) ([]User, error) {
 	if len(ids) == 0 {
 		return []User{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlUsersFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanUser)
+	items, err := runtime.Query(ctx, r.db, sqlUsersFindByIDs, ids, runtime.Arg, scanUser, len(ids))
 	return items, wrapErr(err, "users.FindByIDs", "users")
 }
 
-// copyUsers sends rows of NewUser to table users with COPY, reading each value in
-// place.
-var copyUsers = runtime.NewCopier(
-	"users",
-	nil,
-	runtime.CopyValue("email", func(n *NewUser) any { return &n.Email }),
-)
+// copyUsers sends rows of NewUser to table users with COPY.
+var copyUsers = &runtime.Copier[NewUser]{
+	Table:   "users",
+	Columns: []string{"email"},
+	Args:    argsNewUser,
+}
 
 // CreateMany inserts rows into table users with the COPY protocol and returns how
-// many it inserted. It is all or nothing. COPY does not return rows;
-// CreateManyReturning does.
+// many it inserted, all or nothing. It validates every row first.
 func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "users.CreateMany", "users")
-	}
 	n, err := copyUsers.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "users.CreateMany", "users")
 }
@@ -281,7 +281,7 @@ func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]U
 		sqlUsersCreateManyReturning,
 		runtime.Column(rows, func(n *NewUser) string { return n.Email }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanUser)
+	items, err := runtime.Collect(res, err, len(rows), scanUser)
 	return items, wrapErr(err, "users.CreateManyReturning", "users")
 }
 
@@ -293,15 +293,14 @@ SET "email" = EXCLUDED."email"
 RETURNING "id", "email"`
 
 // UpsertByEmail inserts n into table users or, when a row with the same email
-// exists, updates that row from n, in one statement, and returns the row as
-// stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value. It validates n
-// first.
+// exists, updates it from n (every column but the key's and the primary key's; an
+// unset optional field keeps its value), in one statement, and returns the row as
+// stored. It validates n first.
 func (r *UserRepo) UpsertByEmail(ctx context.Context, n NewUser) (User, error) {
 	if err := n.Validate(); err != nil {
 		return User{}, wrapErr(err, "users.UpsertByEmail", "users")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlUsersUpsertByEmail, n.Email), scanUser)
+	v, err := runtime.QueryOne(ctx, r.db, sqlUsersUpsertByEmail, n, argsNewUser, scanUser)
 	return v, wrapErr(err, "users.UpsertByEmail", "users")
 }
 
@@ -320,28 +319,14 @@ LIMIT 1`
 
 // CreateIfAbsentByEmail inserts n into table users unless a row with the same
 // email exists, and returns the new row and true, or the existing row, unchanged,
-// and false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a
-// read of the row in the way); when that row was committed by a concurrent
-// transaction after the statement started, the statement cannot see it and runs
-// again, up to three times in all. It validates n first.
+// and false, in one statement (run again, up to three times, when the row in the
+// way was committed after it started). It validates n first.
 func (r *UserRepo) CreateIfAbsentByEmail(ctx context.Context, n NewUser) (User, bool, error) {
 	if err := n.Validate(); err != nil {
 		return User{}, false, wrapErr(err, "users.CreateIfAbsentByEmail", "users")
 	}
-	for attempt := 1; ; attempt++ {
-		var v User
-		var created bool
-		err := r.db.QueryRow(ctx, sqlUsersCreateIfAbsentByEmail, n.Email).Scan(&created, &v.ID, &v.Email)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return User{}, false, wrapErr(err, "users.CreateIfAbsentByEmail", "users")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlUsersCreateIfAbsentByEmail, n, argsNewUser, scanUser)
+	return v, created, wrapErr(err, "users.CreateIfAbsentByEmail", "users")
 }
 
 // UserKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
@@ -450,13 +435,9 @@ func (r *UserRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []NewUser
 
 // LoadOrders returns the rows of table orders that reference each of parents
 // (orders.user_id = users.id), keyed by the parent's id, each group in primary key
-// order. It runs one query for all parents; parents without rows are not in the
-// map.
+// order, with one query; parents without rows are not in the map.
 func (r *UserRepo) LoadOrders(ctx context.Context, parents []User) (map[int64][]Order, error) {
-	keys := make([]int64, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *User) (int64, bool) { return p.ID, true })
 	m, err := loadOrdersByUserID(ctx, r.db, keys)
 	return m, wrapErr(err, "users.LoadOrders", "users")
 }

@@ -6,11 +6,9 @@ package edgedb
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 )
 
 // Warehouse is one row of table warehouses.
@@ -26,8 +24,7 @@ type NewWarehouse struct {
 }
 
 // WarehouseUpdate lists changes to a row of table warehouses. Unset fields leave
-// their column unchanged; a nullable column is set to NULL with
-// runtime.Set[*T](nil).
+// their column unchanged.
 type WarehouseUpdate struct {
 	Name runtime.Opt[string] `json:"name,omitzero"`
 }
@@ -116,9 +113,15 @@ var (
 	}
 )
 
-// scanWarehouse reads a row of table warehouses, columns in table order, into v.
-func scanWarehouse(row pgx.Row, v *Warehouse) error {
-	return row.Scan(&v.Code, &v.Name)
+// scanWarehouse gives the scan destinations of the fields of v, columns in table
+// order.
+func scanWarehouse(v *Warehouse, d []any) []any {
+	return append(d, &v.Code, &v.Name)
+}
+
+// argsNewWarehouse gives the values Create binds from n.
+func argsNewWarehouse(n *NewWarehouse, d []any) []any {
+	return append(d, &n.Code, &n.Name)
 }
 
 const sqlWarehousesCreate = `-- name: warehouses.Create
@@ -132,7 +135,7 @@ func (r *WarehouseRepo) Create(ctx context.Context, n NewWarehouse) (Warehouse, 
 	if err := n.Validate(); err != nil {
 		return Warehouse{}, wrapErr(err, "warehouses.Create", "warehouses")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlWarehousesCreate, n.Code, n.Name), scanWarehouse)
+	v, err := runtime.QueryOne(ctx, r.db, sqlWarehousesCreate, n, argsNewWarehouse, scanWarehouse)
 	return v, wrapParamsErr(err, "warehouses.Create", "warehouses", []string{"code", "name"})
 }
 
@@ -143,24 +146,24 @@ WHERE "code" = $1`
 // FindByID returns the row of table warehouses with the given code. If there is
 // none, the error matches runtime.ErrNotFound.
 func (r *WarehouseRepo) FindByID(ctx context.Context, code string) (Warehouse, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlWarehousesFindByID, code), scanWarehouse)
+	v, err := runtime.QueryOne(ctx, r.db, sqlWarehousesFindByID, code, runtime.Arg, scanWarehouse)
 	return v, wrapErr(err, "warehouses.FindByID", "warehouses")
 }
 
 const sqlWarehousesFindAll = `-- name: warehouses.FindAll replica=ok
 SELECT "code"::text, "name" FROM "warehouses" ORDER BY "code"`
 
-// FindAll returns every row of table warehouses, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table warehouses in primary key order, all in
+// memory; List and Stream do not hold them all.
 func (r *WarehouseRepo) FindAll(ctx context.Context) ([]Warehouse, error) {
 	rows, err := r.db.Query(ctx, sqlWarehousesFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanWarehouse)
+	items, err := runtime.Collect(rows, err, 0, scanWarehouse)
 	return items, wrapErr(err, "warehouses.FindAll", "warehouses")
 }
 
-// Stream yields every row of table warehouses, ordered by primary key, reading
-// them from the server as the loop goes: memory use does not grow with the table.
-// An error ends the sequence.
+// Stream yields every row of table warehouses in primary key order as the loop
+// reads them from the server: memory use does not grow with the table. An error
+// ends the sequence.
 func (r *WarehouseRepo) Stream(ctx context.Context) iter.Seq2[Warehouse, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "warehouses.Stream", "warehouses") }, scanWarehouse, sqlWarehousesFindAll)
 }
@@ -174,11 +177,9 @@ SELECT "code"::text, "name" FROM "warehouses"
 WHERE ("code") > ($1) ORDER BY "code"
 LIMIT $2`
 
-// List returns a page of rows of table warehouses in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table warehouses in primary key order,
+// after the cursor page.After ("" for the first page); the page's Next cursor (""
+// after the last page) gets the next one.
 func (r *WarehouseRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Warehouse], error) {
 	var code string
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Warehouse]{
@@ -191,11 +192,19 @@ func (r *WarehouseRepo) List(ctx context.Context, page runtime.PageArgs) (runtim
 	return p, wrapErr(err, "warehouses.List", "warehouses")
 }
 
-const sqlWarehousesUpdate = `-- name: warehouses.Update
-UPDATE "warehouses"
-SET "name" = COALESCE($2::text, "name")
-WHERE "code" = $1
-RETURNING "code"::text, "name"`
+// updateWarehouses are the statements of WarehouseRepo.Update: one per set of
+// fields set (see runtime.Update).
+var updateWarehouses = &runtime.Update{
+	Name: "warehouses.Update", Keys: 1,
+	Head: "UPDATE \"warehouses\"\nSET ",
+	Cols: []string{`"name"`},
+	Tail: "\nWHERE \"code\" = $1\nRETURNING \"code\"::text, \"name\"",
+}
+
+// argsWarehouseUpdate gives the value of each field of u, nil when unset.
+func argsWarehouseUpdate(u *WarehouseUpdate, d []any) []any {
+	return append(d, u.Name.Arg())
+}
 
 // Update applies the set fields of u to the row of table warehouses with the given
 // code and returns the row as stored. If there is none, the error matches
@@ -204,11 +213,8 @@ func (r *WarehouseRepo) Update(ctx context.Context, code string, u WarehouseUpda
 	if err := u.Validate(); err != nil {
 		return Warehouse{}, wrapErr(err, "warehouses.Update", "warehouses")
 	}
-	var v Warehouse
-	if err := scanWarehouse(r.db.QueryRow(ctx, sqlWarehousesUpdate, code, u.Name.Ptr()), &v); err != nil {
-		return Warehouse{}, wrapParamsErr(err, "warehouses.Update", "warehouses", []string{"code", "name"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateWarehouses, code, runtime.Arg, u, argsWarehouseUpdate, scanWarehouse)
+	return v, wrapParamsErr(err, "warehouses.Update", "warehouses", []string{"code", "name"})
 }
 
 const sqlWarehousesDelete = `-- name: warehouses.Delete
@@ -217,7 +223,7 @@ DELETE FROM "warehouses" WHERE "code" = $1`
 // Delete removes the row of table warehouses with the given code and reports
 // whether there was one.
 func (r *WarehouseRepo) Delete(ctx context.Context, code string) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlWarehousesDelete, code)
+	tag, err := runtime.Exec(ctx, r.db, sqlWarehousesDelete, code, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "warehouses.Delete", "warehouses")
 }
 
@@ -241,27 +247,20 @@ func (r *WarehouseRepo) FindByIDs(ctx context.Context, ids []string) ([]Warehous
 	if len(ids) == 0 {
 		return []Warehouse{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlWarehousesFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanWarehouse)
+	items, err := runtime.Query(ctx, r.db, sqlWarehousesFindByIDs, ids, runtime.Arg, scanWarehouse, len(ids))
 	return items, wrapErr(err, "warehouses.FindByIDs", "warehouses")
 }
 
-// copyWarehouses sends rows of NewWarehouse to table warehouses with COPY, reading
-// each value in place.
-var copyWarehouses = runtime.NewCopier(
-	"warehouses",
-	nil,
-	runtime.CopyValue("code", func(n *NewWarehouse) any { return &n.Code }),
-	runtime.CopyValue("name", func(n *NewWarehouse) any { return &n.Name }),
-)
+// copyWarehouses sends rows of NewWarehouse to table warehouses with COPY.
+var copyWarehouses = &runtime.Copier[NewWarehouse]{
+	Table:   "warehouses",
+	Columns: []string{"code", "name"},
+	Args:    argsNewWarehouse,
+}
 
 // CreateMany inserts rows into table warehouses with the COPY protocol and returns
-// how many it inserted. It is all or nothing. COPY does not return rows;
-// CreateManyReturning does.
+// how many it inserted, all or nothing. It validates every row first.
 func (r *WarehouseRepo) CreateMany(ctx context.Context, rows []NewWarehouse) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "warehouses.CreateMany", "warehouses")
-	}
 	n, err := copyWarehouses.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "warehouses.CreateMany", "warehouses")
 }
@@ -290,7 +289,7 @@ func (r *WarehouseRepo) CreateManyReturning(ctx context.Context, rows []NewWareh
 		runtime.Column(rows, func(n *NewWarehouse) string { return n.Code }),
 		runtime.Column(rows, func(n *NewWarehouse) string { return n.Name }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanWarehouse)
+	items, err := runtime.Collect(res, err, len(rows), scanWarehouse)
 	return items, wrapErr(err, "warehouses.CreateManyReturning", "warehouses")
 }
 
@@ -302,15 +301,14 @@ SET "name" = EXCLUDED."name"
 RETURNING "code"::text, "name"`
 
 // UpsertByCode inserts n into table warehouses or, when a row with the same code
-// exists, updates that row from n, in one statement, and returns the row as
-// stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value. It validates n
-// first.
+// exists, updates it from n (every column but the key's and the primary key's; an
+// unset optional field keeps its value), in one statement, and returns the row as
+// stored. It validates n first.
 func (r *WarehouseRepo) UpsertByCode(ctx context.Context, n NewWarehouse) (Warehouse, error) {
 	if err := n.Validate(); err != nil {
 		return Warehouse{}, wrapErr(err, "warehouses.UpsertByCode", "warehouses")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlWarehousesUpsertByCode, n.Code, n.Name), scanWarehouse)
+	v, err := runtime.QueryOne(ctx, r.db, sqlWarehousesUpsertByCode, n, argsNewWarehouse, scanWarehouse)
 	return v, wrapErr(err, "warehouses.UpsertByCode", "warehouses")
 }
 
@@ -329,28 +327,14 @@ LIMIT 1`
 
 // CreateIfAbsentByCode inserts n into table warehouses unless a row with the same
 // code exists, and returns the new row and true, or the existing row, unchanged,
-// and false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a
-// read of the row in the way); when that row was committed by a concurrent
-// transaction after the statement started, the statement cannot see it and runs
-// again, up to three times in all. It validates n first.
+// and false, in one statement (run again, up to three times, when the row in the
+// way was committed after it started). It validates n first.
 func (r *WarehouseRepo) CreateIfAbsentByCode(ctx context.Context, n NewWarehouse) (Warehouse, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Warehouse{}, false, wrapErr(err, "warehouses.CreateIfAbsentByCode", "warehouses")
 	}
-	for attempt := 1; ; attempt++ {
-		var v Warehouse
-		var created bool
-		err := r.db.QueryRow(ctx, sqlWarehousesCreateIfAbsentByCode, n.Code, n.Name).Scan(&created, &v.Code, &v.Name)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Warehouse{}, false, wrapErr(err, "warehouses.CreateIfAbsentByCode", "warehouses")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlWarehousesCreateIfAbsentByCode, n, argsNewWarehouse, scanWarehouse)
+	return v, created, wrapErr(err, "warehouses.CreateIfAbsentByCode", "warehouses")
 }
 
 // WarehouseKeyedUpdate is one row's changes for UpdateMany: its key, and the
@@ -461,13 +445,9 @@ func (r *WarehouseRepo) CreateManyIfAbsentByCode(ctx context.Context, rows []New
 
 // LoadStocks returns the rows of table stock that reference each of parents
 // (stock.warehouse_code = warehouses.code), keyed by the parent's code, each group
-// in primary key order. It runs one query for all parents; parents without rows
-// are not in the map.
+// in primary key order, with one query; parents without rows are not in the map.
 func (r *WarehouseRepo) LoadStocks(ctx context.Context, parents []Warehouse) (map[string][]Stock, error) {
-	keys := make([]string, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].Code)
-	}
+	keys := runtime.Keys(parents, func(p *Warehouse) (string, bool) { return p.Code, true })
 	m, err := loadStockByWarehouseCode(ctx, r.db, keys)
 	return m, wrapErr(err, "warehouses.LoadStocks", "warehouses")
 }

@@ -7,12 +7,10 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // Company is one row of table companies.
@@ -29,8 +27,7 @@ type NewCompany struct {
 }
 
 // CompanyUpdate lists changes to a row of table companies. Unset fields leave
-// their column unchanged; a nullable column is set to NULL with
-// runtime.Set[*T](nil).
+// their column unchanged.
 type CompanyUpdate struct {
 	Name runtime.Opt[string] `json:"name,omitzero"`
 }
@@ -114,9 +111,15 @@ func (u *CompanyUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanCompany reads a row of table companies, columns in table order, into v.
-func scanCompany(row pgx.Row, v *Company) error {
-	return row.Scan(&v.ID, &v.Name)
+// scanCompany gives the scan destinations of the fields of v, columns in table
+// order.
+func scanCompany(v *Company, d []any) []any {
+	return append(d, &v.ID, &v.Name)
+}
+
+// argsNewCompany gives the values Create binds from n.
+func argsNewCompany(n *NewCompany, d []any) []any {
+	return append(d, n.ID.Arg(), &n.Name)
 }
 
 const sqlCompaniesCreate = `-- name: companies.Create
@@ -130,7 +133,7 @@ func (r *CompanyRepo) Create(ctx context.Context, n NewCompany) (Company, error)
 	if err := n.Validate(); err != nil {
 		return Company{}, wrapErr(err, "companies.Create", "companies")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCompaniesCreate, n.ID.Ptr(), n.Name), scanCompany)
+	v, err := runtime.QueryOne(ctx, r.db, sqlCompaniesCreate, n, argsNewCompany, scanCompany)
 	return v, wrapParamsErr(err, "companies.Create", "companies", []string{"id", "name"})
 }
 
@@ -141,24 +144,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table companies with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *CompanyRepo) FindByID(ctx context.Context, id uuid.UUID) (Company, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCompaniesFindByID, id), scanCompany)
+	v, err := runtime.QueryOne(ctx, r.db, sqlCompaniesFindByID, id, runtime.Arg, scanCompany)
 	return v, wrapErr(err, "companies.FindByID", "companies")
 }
 
 const sqlCompaniesFindAll = `-- name: companies.FindAll replica=ok
 SELECT "id", "name" FROM "companies" ORDER BY "id"`
 
-// FindAll returns every row of table companies, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table companies in primary key order, all in
+// memory; List and Stream do not hold them all.
 func (r *CompanyRepo) FindAll(ctx context.Context) ([]Company, error) {
 	rows, err := r.db.Query(ctx, sqlCompaniesFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanCompany)
+	items, err := runtime.Collect(rows, err, 0, scanCompany)
 	return items, wrapErr(err, "companies.FindAll", "companies")
 }
 
-// Stream yields every row of table companies, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table companies in primary key order as the loop
+// reads them from the server: memory use does not grow with the table. An error
+// ends the sequence.
 func (r *CompanyRepo) Stream(ctx context.Context) iter.Seq2[Company, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "companies.Stream", "companies") }, scanCompany, sqlCompaniesFindAll)
 }
@@ -172,11 +175,9 @@ SELECT "id", "name" FROM "companies"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table companies in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table companies in primary key order,
+// after the cursor page.After ("" for the first page); the page's Next cursor (""
+// after the last page) gets the next one.
 func (r *CompanyRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Company], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Company]{
@@ -189,11 +190,19 @@ func (r *CompanyRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "companies.List", "companies")
 }
 
-const sqlCompaniesUpdate = `-- name: companies.Update
-UPDATE "companies"
-SET "name" = COALESCE($2::text, "name")
-WHERE "id" = $1
-RETURNING "id", "name"`
+// updateCompanies are the statements of CompanyRepo.Update: one per set of fields
+// set (see runtime.Update).
+var updateCompanies = &runtime.Update{
+	Name: "companies.Update", Keys: 1,
+	Head: "UPDATE \"companies\"\nSET ",
+	Cols: []string{`"name"`},
+	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"name\"",
+}
+
+// argsCompanyUpdate gives the value of each field of u, nil when unset.
+func argsCompanyUpdate(u *CompanyUpdate, d []any) []any {
+	return append(d, u.Name.Arg())
+}
 
 // Update applies the set fields of u to the row of table companies with the given
 // id and returns the row as stored. If there is none, the error matches
@@ -202,11 +211,8 @@ func (r *CompanyRepo) Update(ctx context.Context, id uuid.UUID, u CompanyUpdate)
 	if err := u.Validate(); err != nil {
 		return Company{}, wrapErr(err, "companies.Update", "companies")
 	}
-	var v Company
-	if err := scanCompany(r.db.QueryRow(ctx, sqlCompaniesUpdate, id, u.Name.Ptr()), &v); err != nil {
-		return Company{}, wrapParamsErr(err, "companies.Update", "companies", []string{"id", "name"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateCompanies, id, runtime.Arg, u, argsCompanyUpdate, scanCompany)
+	return v, wrapParamsErr(err, "companies.Update", "companies", []string{"id", "name"})
 }
 
 const sqlCompaniesDelete = `-- name: companies.Delete
@@ -215,7 +221,7 @@ DELETE FROM "companies" WHERE "id" = $1`
 // Delete removes the row of table companies with the given id and reports whether
 // there was one.
 func (r *CompanyRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlCompaniesDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlCompaniesDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "companies.Delete", "companies")
 }
 
@@ -239,29 +245,22 @@ func (r *CompanyRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Company
 	if len(ids) == 0 {
 		return []Company{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlCompaniesFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanCompany)
+	items, err := runtime.Query(ctx, r.db, sqlCompaniesFindByIDs, ids, runtime.Arg, scanCompany, len(ids))
 	return items, wrapErr(err, "companies.FindByIDs", "companies")
 }
 
-// copyCompanies sends rows of NewCompany to table companies with COPY, reading
-// each value in place.
-var copyCompanies = runtime.NewCopier(
-	"companies",
-	nil,
-	runtime.CopyOpt("id", func(n *NewCompany) *runtime.Opt[uuid.UUID] { return &n.ID }),
-	runtime.CopyValue("name", func(n *NewCompany) any { return &n.Name }),
-)
+// copyCompanies sends rows of NewCompany to table companies with COPY.
+var copyCompanies = &runtime.Copier[NewCompany]{
+	Table:   "companies",
+	Columns: []string{"id", "name"},
+	Args:    argsNewCompany,
+}
 
 // CreateMany inserts rows into table companies with the COPY protocol and returns
-// how many it inserted. It is all or nothing. An optional field left unset takes
-// the column's default, as in Create: rows are copied in groups by the optional
-// fields they set, in a transaction when there are several (a savepoint when r is
-// one). COPY does not return rows; CreateManyReturning does.
+// how many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *CompanyRepo) CreateMany(ctx context.Context, rows []NewCompany) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "companies.CreateMany", "companies")
-	}
 	n, err := copyCompanies.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "companies.CreateMany", "companies")
 }
@@ -290,7 +289,7 @@ func (r *CompanyRepo) CreateManyReturning(ctx context.Context, rows []NewCompany
 		runtime.Column(rows, func(n *NewCompany) *uuid.UUID { return n.ID.Ptr() }),
 		runtime.Column(rows, func(n *NewCompany) string { return n.Name }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanCompany)
+	items, err := runtime.Collect(res, err, len(rows), scanCompany)
 	return items, wrapErr(err, "companies.CreateManyReturning", "companies")
 }
 
@@ -302,15 +301,14 @@ SET "name" = EXCLUDED."name"
 RETURNING "id", "name"`
 
 // UpsertByName inserts n into table companies or, when a row with the same name
-// exists, updates that row from n, in one statement, and returns the row as
-// stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value. It validates n
-// first.
+// exists, updates it from n (every column but the key's and the primary key's; an
+// unset optional field keeps its value), in one statement, and returns the row as
+// stored. It validates n first.
 func (r *CompanyRepo) UpsertByName(ctx context.Context, n NewCompany) (Company, error) {
 	if err := n.Validate(); err != nil {
 		return Company{}, wrapErr(err, "companies.UpsertByName", "companies")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCompaniesUpsertByName, n.ID.Ptr(), n.Name), scanCompany)
+	v, err := runtime.QueryOne(ctx, r.db, sqlCompaniesUpsertByName, n, argsNewCompany, scanCompany)
 	return v, wrapErr(err, "companies.UpsertByName", "companies")
 }
 
@@ -329,28 +327,14 @@ LIMIT 1`
 
 // CreateIfAbsentByName inserts n into table companies unless a row with the same
 // name exists, and returns the new row and true, or the existing row, unchanged,
-// and false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a
-// read of the row in the way); when that row was committed by a concurrent
-// transaction after the statement started, the statement cannot see it and runs
-// again, up to three times in all. It validates n first.
+// and false, in one statement (run again, up to three times, when the row in the
+// way was committed after it started). It validates n first.
 func (r *CompanyRepo) CreateIfAbsentByName(ctx context.Context, n NewCompany) (Company, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Company{}, false, wrapErr(err, "companies.CreateIfAbsentByName", "companies")
 	}
-	for attempt := 1; ; attempt++ {
-		var v Company
-		var created bool
-		err := r.db.QueryRow(ctx, sqlCompaniesCreateIfAbsentByName, n.ID.Ptr(), n.Name).Scan(&created, &v.ID, &v.Name)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Company{}, false, wrapErr(err, "companies.CreateIfAbsentByName", "companies")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCompaniesCreateIfAbsentByName, n, argsNewCompany, scanCompany)
+	return v, created, wrapErr(err, "companies.CreateIfAbsentByName", "companies")
 }
 
 // CompanyKeyedUpdate is one row's changes for UpdateMany: its key, and the
@@ -461,13 +445,10 @@ func (r *CompanyRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewCo
 
 // LoadDepartments returns the rows of table departments that reference each of
 // parents (departments.company_id = companies.id), keyed by the parent's id, each
-// group in primary key order. It runs one query for all parents; parents without
-// rows are not in the map.
+// group in primary key order, with one query; parents without rows are not in the
+// map.
 func (r *CompanyRepo) LoadDepartments(ctx context.Context, parents []Company) (map[uuid.UUID][]Department, error) {
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Company) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadDepartmentsByCompanyID(ctx, r.db, keys)
 	return m, wrapErr(err, "companies.LoadDepartments", "companies")
 }

@@ -7,12 +7,10 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // Department is one row of table departments.
@@ -31,8 +29,7 @@ type NewDepartment struct {
 }
 
 // DepartmentUpdate lists changes to a row of table departments. Unset fields leave
-// their column unchanged; a nullable column is set to NULL with
-// runtime.Set[*T](nil).
+// their column unchanged.
 type DepartmentUpdate struct {
 	CompanyID runtime.Opt[uuid.UUID] `json:"company_id,omitzero"`
 	Name      runtime.Opt[string]    `json:"name,omitzero"`
@@ -123,9 +120,15 @@ func (u *DepartmentUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanDepartment reads a row of table departments, columns in table order, into v.
-func scanDepartment(row pgx.Row, v *Department) error {
-	return row.Scan(&v.ID, &v.CompanyID, &v.Name)
+// scanDepartment gives the scan destinations of the fields of v, columns in table
+// order.
+func scanDepartment(v *Department, d []any) []any {
+	return append(d, &v.ID, &v.CompanyID, &v.Name)
+}
+
+// argsNewDepartment gives the values Create binds from n.
+func argsNewDepartment(n *NewDepartment, d []any) []any {
+	return append(d, n.ID.Arg(), &n.CompanyID, &n.Name)
 }
 
 const sqlDepartmentsCreate = `-- name: departments.Create
@@ -139,7 +142,7 @@ func (r *DepartmentRepo) Create(ctx context.Context, n NewDepartment) (Departmen
 	if err := n.Validate(); err != nil {
 		return Department{}, wrapErr(err, "departments.Create", "departments")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlDepartmentsCreate, n.ID.Ptr(), n.CompanyID, n.Name), scanDepartment)
+	v, err := runtime.QueryOne(ctx, r.db, sqlDepartmentsCreate, n, argsNewDepartment, scanDepartment)
 	return v, wrapParamsErr(err, "departments.Create", "departments", []string{"id", "company_id", "name"})
 }
 
@@ -150,24 +153,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table departments with the given id. If there is
 // none, the error matches runtime.ErrNotFound.
 func (r *DepartmentRepo) FindByID(ctx context.Context, id uuid.UUID) (Department, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlDepartmentsFindByID, id), scanDepartment)
+	v, err := runtime.QueryOne(ctx, r.db, sqlDepartmentsFindByID, id, runtime.Arg, scanDepartment)
 	return v, wrapErr(err, "departments.FindByID", "departments")
 }
 
 const sqlDepartmentsFindAll = `-- name: departments.FindAll replica=ok
 SELECT "id", "company_id", "name" FROM "departments" ORDER BY "id"`
 
-// FindAll returns every row of table departments, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table departments in primary key order, all in
+// memory; List and Stream do not hold them all.
 func (r *DepartmentRepo) FindAll(ctx context.Context) ([]Department, error) {
 	rows, err := r.db.Query(ctx, sqlDepartmentsFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanDepartment)
+	items, err := runtime.Collect(rows, err, 0, scanDepartment)
 	return items, wrapErr(err, "departments.FindAll", "departments")
 }
 
-// Stream yields every row of table departments, ordered by primary key, reading
-// them from the server as the loop goes: memory use does not grow with the table.
-// An error ends the sequence.
+// Stream yields every row of table departments in primary key order as the loop
+// reads them from the server: memory use does not grow with the table. An error
+// ends the sequence.
 func (r *DepartmentRepo) Stream(ctx context.Context) iter.Seq2[Department, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "departments.Stream", "departments") }, scanDepartment, sqlDepartmentsFindAll)
 }
@@ -181,11 +184,9 @@ SELECT "id", "company_id", "name" FROM "departments"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table departments in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table departments in primary key order,
+// after the cursor page.After ("" for the first page); the page's Next cursor (""
+// after the last page) gets the next one.
 func (r *DepartmentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Department], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Department]{
@@ -198,12 +199,19 @@ func (r *DepartmentRepo) List(ctx context.Context, page runtime.PageArgs) (runti
 	return p, wrapErr(err, "departments.List", "departments")
 }
 
-const sqlDepartmentsUpdate = `-- name: departments.Update
-UPDATE "departments"
-SET "company_id" = COALESCE($2::uuid, "company_id"),
-    "name" = COALESCE($3::text, "name")
-WHERE "id" = $1
-RETURNING "id", "company_id", "name"`
+// updateDepartments are the statements of DepartmentRepo.Update: one per set of
+// fields set (see runtime.Update).
+var updateDepartments = &runtime.Update{
+	Name: "departments.Update", Keys: 1,
+	Head: "UPDATE \"departments\"\nSET ",
+	Cols: []string{`"company_id"`, `"name"`},
+	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"company_id\", \"name\"",
+}
+
+// argsDepartmentUpdate gives the value of each field of u, nil when unset.
+func argsDepartmentUpdate(u *DepartmentUpdate, d []any) []any {
+	return append(d, u.CompanyID.Arg(), u.Name.Arg())
+}
 
 // Update applies the set fields of u to the row of table departments with the
 // given id and returns the row as stored. If there is none, the error matches
@@ -212,11 +220,8 @@ func (r *DepartmentRepo) Update(ctx context.Context, id uuid.UUID, u DepartmentU
 	if err := u.Validate(); err != nil {
 		return Department{}, wrapErr(err, "departments.Update", "departments")
 	}
-	var v Department
-	if err := scanDepartment(r.db.QueryRow(ctx, sqlDepartmentsUpdate, id, u.CompanyID.Ptr(), u.Name.Ptr()), &v); err != nil {
-		return Department{}, wrapParamsErr(err, "departments.Update", "departments", []string{"id", "company_id", "name"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateDepartments, id, runtime.Arg, u, argsDepartmentUpdate, scanDepartment)
+	return v, wrapParamsErr(err, "departments.Update", "departments", []string{"id", "company_id", "name"})
 }
 
 const sqlDepartmentsDelete = `-- name: departments.Delete
@@ -225,7 +230,7 @@ DELETE FROM "departments" WHERE "id" = $1`
 // Delete removes the row of table departments with the given id and reports
 // whether there was one.
 func (r *DepartmentRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlDepartmentsDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlDepartmentsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "departments.Delete", "departments")
 }
 
@@ -249,30 +254,22 @@ func (r *DepartmentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Depa
 	if len(ids) == 0 {
 		return []Department{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlDepartmentsFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanDepartment)
+	items, err := runtime.Query(ctx, r.db, sqlDepartmentsFindByIDs, ids, runtime.Arg, scanDepartment, len(ids))
 	return items, wrapErr(err, "departments.FindByIDs", "departments")
 }
 
-// copyDepartments sends rows of NewDepartment to table departments with COPY,
-// reading each value in place.
-var copyDepartments = runtime.NewCopier(
-	"departments",
-	nil,
-	runtime.CopyOpt("id", func(n *NewDepartment) *runtime.Opt[uuid.UUID] { return &n.ID }),
-	runtime.CopyValue("company_id", func(n *NewDepartment) any { return &n.CompanyID }),
-	runtime.CopyValue("name", func(n *NewDepartment) any { return &n.Name }),
-)
+// copyDepartments sends rows of NewDepartment to table departments with COPY.
+var copyDepartments = &runtime.Copier[NewDepartment]{
+	Table:   "departments",
+	Columns: []string{"id", "company_id", "name"},
+	Args:    argsNewDepartment,
+}
 
 // CreateMany inserts rows into table departments with the COPY protocol and
-// returns how many it inserted. It is all or nothing. An optional field left unset
-// takes the column's default, as in Create: rows are copied in groups by the
-// optional fields they set, in a transaction when there are several (a savepoint
-// when r is one). COPY does not return rows; CreateManyReturning does.
+// returns how many it inserted, all or nothing. It validates every row first. An
+// unset optional field takes the column's default, as in Create (rows setting
+// different fields are copied in groups, in one transaction).
 func (r *DepartmentRepo) CreateMany(ctx context.Context, rows []NewDepartment) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "departments.CreateMany", "departments")
-	}
 	n, err := copyDepartments.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "departments.CreateMany", "departments")
 }
@@ -302,7 +299,7 @@ func (r *DepartmentRepo) CreateManyReturning(ctx context.Context, rows []NewDepa
 		runtime.Column(rows, func(n *NewDepartment) uuid.UUID { return n.CompanyID }),
 		runtime.Column(rows, func(n *NewDepartment) string { return n.Name }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanDepartment)
+	items, err := runtime.Collect(res, err, len(rows), scanDepartment)
 	return items, wrapErr(err, "departments.CreateManyReturning", "departments")
 }
 
@@ -314,15 +311,14 @@ SET "company_id" = EXCLUDED."company_id"
 RETURNING "id", "company_id", "name"`
 
 // UpsertByCompanyIDAndName inserts n into table departments or, when a row with
-// the same (company_id, name) exists, updates that row from n, in one statement,
-// and returns the row as stored. The update sets every column of n except the
-// key's and the primary key's; an optional field left unset keeps the column's
-// value. It validates n first.
+// the same (company_id, name) exists, updates it from n (every column but the
+// key's and the primary key's; an unset optional field keeps its value), in one
+// statement, and returns the row as stored. It validates n first.
 func (r *DepartmentRepo) UpsertByCompanyIDAndName(ctx context.Context, n NewDepartment) (Department, error) {
 	if err := n.Validate(); err != nil {
 		return Department{}, wrapErr(err, "departments.UpsertByCompanyIDAndName", "departments")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlDepartmentsUpsertByCompanyIDAndName, n.ID.Ptr(), n.CompanyID, n.Name), scanDepartment)
+	v, err := runtime.QueryOne(ctx, r.db, sqlDepartmentsUpsertByCompanyIDAndName, n, argsNewDepartment, scanDepartment)
 	return v, wrapErr(err, "departments.UpsertByCompanyIDAndName", "departments")
 }
 
@@ -341,28 +337,15 @@ LIMIT 1`
 
 // CreateIfAbsentByCompanyIDAndName inserts n into table departments unless a row
 // with the same (company_id, name) exists, and returns the new row and true, or
-// the existing row, unchanged, and false. One statement does both (INSERT … ON
-// CONFLICT DO NOTHING, then a read of the row in the way); when that row was
-// committed by a concurrent transaction after the statement started, the statement
-// cannot see it and runs again, up to three times in all. It validates n first.
+// the existing row, unchanged, and false, in one statement (run again, up to three
+// times, when the row in the way was committed after it started). It validates n
+// first.
 func (r *DepartmentRepo) CreateIfAbsentByCompanyIDAndName(ctx context.Context, n NewDepartment) (Department, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Department{}, false, wrapErr(err, "departments.CreateIfAbsentByCompanyIDAndName", "departments")
 	}
-	for attempt := 1; ; attempt++ {
-		var v Department
-		var created bool
-		err := r.db.QueryRow(ctx, sqlDepartmentsCreateIfAbsentByCompanyIDAndName, n.ID.Ptr(), n.CompanyID, n.Name).Scan(&created, &v.ID, &v.CompanyID, &v.Name)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Department{}, false, wrapErr(err, "departments.CreateIfAbsentByCompanyIDAndName", "departments")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlDepartmentsCreateIfAbsentByCompanyIDAndName, n, argsNewDepartment, scanDepartment)
+	return v, created, wrapErr(err, "departments.CreateIfAbsentByCompanyIDAndName", "departments")
 }
 
 // DepartmentKeyedUpdate is one row's changes for UpdateMany: its key, and the
@@ -484,8 +467,7 @@ WHERE "company_id" = $1 ORDER BY "id"`
 // ListByCompanyID returns the rows of table departments whose company_id is
 // companyID, in primary key order.
 func (r *DepartmentRepo) ListByCompanyID(ctx context.Context, companyID uuid.UUID) ([]Department, error) {
-	rows, err := r.db.Query(ctx, sqlDepartmentsListByCompanyID, companyID)
-	items, err := runtime.CollectRows(rows, err, 0, scanDepartment)
+	items, err := runtime.Query(ctx, r.db, sqlDepartmentsListByCompanyID, companyID, runtime.Arg, scanDepartment, 0)
 	return items, wrapErr(err, "departments.ListByCompanyID", "departments")
 }
 
@@ -493,9 +475,7 @@ const sqlDepartmentsLoadByCompanyID = `-- name: departments.LoadByCompanyID repl
 SELECT "id", "company_id", "name" FROM "departments"
 WHERE "company_id" = ANY($1) ORDER BY "id"`
 
-// loadDepartmentsByCompanyID returns the rows of table departments whose
-// company_id is one of keys, grouped by company_id, each group in primary key
-// order, with one query. Keys without rows are not in the map.
+// loadDepartmentsByCompanyID is LoadByCompanyID on db.
 func loadDepartmentsByCompanyID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Department, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Department{}, nil
@@ -505,9 +485,8 @@ func loadDepartmentsByCompanyID(ctx context.Context, db runtime.DBTX, keys []uui
 }
 
 // LoadByCompanyID returns the rows of table departments whose company_id is one of
-// keys, grouped by company_id, each group in primary key order. It runs one query,
-// however many keys there are: load the children of a list of companies without a
-// query per row. Keys without rows are not in the map.
+// keys, grouped by company_id, each group in primary key order, with one query
+// however many keys; keys without rows are not in the map.
 func (r *DepartmentRepo) LoadByCompanyID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Department, error) {
 	m, err := loadDepartmentsByCompanyID(ctx, r.db, keys)
 	return m, wrapErr(err, "departments.LoadByCompanyID", "departments")
@@ -515,13 +494,9 @@ func (r *DepartmentRepo) LoadByCompanyID(ctx context.Context, keys []uuid.UUID) 
 
 // LoadEmployees returns the rows of table employees that reference each of parents
 // (employees.department_id = departments.id), keyed by the parent's id, each group
-// in primary key order. It runs one query for all parents; parents without rows
-// are not in the map.
+// in primary key order, with one query; parents without rows are not in the map.
 func (r *DepartmentRepo) LoadEmployees(ctx context.Context, parents []Department) (map[uuid.UUID][]Employee, error) {
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Department) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadEmployeesByDepartmentID(ctx, r.db, keys)
 	return m, wrapErr(err, "departments.LoadEmployees", "departments")
 }

@@ -7,40 +7,38 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // Employee is one row of table employees.
 type Employee struct {
-	ID           int64     `json:"id"`
-	DepartmentID uuid.UUID `json:"department_id"`
-	ManagerID    *int64    `json:"manager_id"`
-	Email        string    `json:"email"`
-	Name         string    `json:"name"`
+	ID           int64               `json:"id"`
+	DepartmentID uuid.UUID           `json:"department_id"`
+	ManagerID    runtime.Null[int64] `json:"manager_id"`
+	Email        string              `json:"email"`
+	Name         string              `json:"name"`
 }
 
 // NewEmployee holds the values of a new row of table employees. The database sets
 // id.
 type NewEmployee struct {
-	DepartmentID uuid.UUID `json:"department_id"`
-	ManagerID    *int64    `json:"manager_id"`
-	Email        string    `json:"email"`
-	Name         string    `json:"name"`
+	DepartmentID uuid.UUID           `json:"department_id"`
+	ManagerID    runtime.Null[int64] `json:"manager_id"`
+	Email        string              `json:"email"`
+	Name         string              `json:"name"`
 }
 
 // EmployeeUpdate lists changes to a row of table employees. Unset fields leave
 // their column unchanged; a nullable column is set to NULL with
-// runtime.Set[*T](nil).
+// runtime.SetNull[T]().
 type EmployeeUpdate struct {
-	DepartmentID runtime.Opt[uuid.UUID] `json:"department_id,omitzero"`
-	ManagerID    runtime.Opt[*int64]    `json:"manager_id,omitzero"`
-	Email        runtime.Opt[string]    `json:"email,omitzero"`
-	Name         runtime.Opt[string]    `json:"name,omitzero"`
+	DepartmentID runtime.Opt[uuid.UUID]           `json:"department_id,omitzero"`
+	ManagerID    runtime.Opt[runtime.Null[int64]] `json:"manager_id,omitzero"`
+	Email        runtime.Opt[string]              `json:"email,omitzero"`
+	Name         runtime.Opt[string]              `json:"name,omitzero"`
 }
 
 // EmployeeRepo reads and writes table employees.
@@ -145,9 +143,15 @@ var (
 	}
 )
 
-// scanEmployee reads a row of table employees, columns in table order, into v.
-func scanEmployee(row pgx.Row, v *Employee) error {
-	return row.Scan(&v.ID, &v.DepartmentID, &v.ManagerID, &v.Email, &v.Name)
+// scanEmployee gives the scan destinations of the fields of v, columns in table
+// order.
+func scanEmployee(v *Employee, d []any) []any {
+	return append(d, &v.ID, &v.DepartmentID, &v.ManagerID, &v.Email, &v.Name)
+}
+
+// argsNewEmployee gives the values Create binds from n.
+func argsNewEmployee(n *NewEmployee, d []any) []any {
+	return append(d, &n.DepartmentID, &n.ManagerID, &n.Email, &n.Name)
 }
 
 const sqlEmployeesCreate = `-- name: employees.Create
@@ -161,7 +165,7 @@ func (r *EmployeeRepo) Create(ctx context.Context, n NewEmployee) (Employee, err
 	if err := n.Validate(); err != nil {
 		return Employee{}, wrapErr(err, "employees.Create", "employees")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlEmployeesCreate, n.DepartmentID, n.ManagerID, n.Email, n.Name), scanEmployee)
+	v, err := runtime.QueryOne(ctx, r.db, sqlEmployeesCreate, n, argsNewEmployee, scanEmployee)
 	return v, wrapParamsErr(err, "employees.Create", "employees", []string{"department_id", "manager_id", "email", "name"})
 }
 
@@ -172,24 +176,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table employees with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *EmployeeRepo) FindByID(ctx context.Context, id int64) (Employee, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlEmployeesFindByID, id), scanEmployee)
+	v, err := runtime.QueryOne(ctx, r.db, sqlEmployeesFindByID, id, runtime.Arg, scanEmployee)
 	return v, wrapErr(err, "employees.FindByID", "employees")
 }
 
 const sqlEmployeesFindAll = `-- name: employees.FindAll replica=ok
 SELECT "id", "department_id", "manager_id", "email", "name" FROM "employees" ORDER BY "id"`
 
-// FindAll returns every row of table employees, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table employees in primary key order, all in
+// memory; List and Stream do not hold them all.
 func (r *EmployeeRepo) FindAll(ctx context.Context) ([]Employee, error) {
 	rows, err := r.db.Query(ctx, sqlEmployeesFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanEmployee)
+	items, err := runtime.Collect(rows, err, 0, scanEmployee)
 	return items, wrapErr(err, "employees.FindAll", "employees")
 }
 
-// Stream yields every row of table employees, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table employees in primary key order as the loop
+// reads them from the server: memory use does not grow with the table. An error
+// ends the sequence.
 func (r *EmployeeRepo) Stream(ctx context.Context) iter.Seq2[Employee, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "employees.Stream", "employees") }, scanEmployee, sqlEmployeesFindAll)
 }
@@ -203,11 +207,9 @@ SELECT "id", "department_id", "manager_id", "email", "name" FROM "employees"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table employees in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table employees in primary key order,
+// after the cursor page.After ("" for the first page); the page's Next cursor (""
+// after the last page) gets the next one.
 func (r *EmployeeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Employee], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Employee]{
@@ -220,14 +222,20 @@ func (r *EmployeeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 	return p, wrapErr(err, "employees.List", "employees")
 }
 
-const sqlEmployeesUpdate = `-- name: employees.Update
-UPDATE "employees"
-SET "department_id" = COALESCE($2::uuid, "department_id"),
-    "manager_id" = CASE WHEN $3::boolean THEN $4::bigint ELSE "manager_id" END,
-    "email" = COALESCE($5::varchar, "email"),
-    "name" = COALESCE($6::text, "name")
-WHERE "id" = $1
-RETURNING "id", "department_id", "manager_id", "email", "name"`
+// updateEmployees are the statements of EmployeeRepo.Update: one per set of fields
+// set (see runtime.Update).
+var updateEmployees = &runtime.Update{
+	Name: "employees.Update", Keys: 1,
+	Head:     "UPDATE \"employees\"\nSET ",
+	Cols:     []string{`"department_id"`, `"manager_id"`, `"email"`, `"name"`},
+	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"department_id\", \"manager_id\", \"email\", \"name\"",
+	Nullable: 1 << 1,
+}
+
+// argsEmployeeUpdate gives the value of each field of u, nil when unset.
+func argsEmployeeUpdate(u *EmployeeUpdate, d []any) []any {
+	return append(d, u.DepartmentID.Arg(), u.ManagerID.Arg(), u.Email.Arg(), u.Name.Arg())
+}
 
 // Update applies the set fields of u to the row of table employees with the given
 // id and returns the row as stored. If there is none, the error matches
@@ -236,11 +244,8 @@ func (r *EmployeeRepo) Update(ctx context.Context, id int64, u EmployeeUpdate) (
 	if err := u.Validate(); err != nil {
 		return Employee{}, wrapErr(err, "employees.Update", "employees")
 	}
-	var v Employee
-	if err := scanEmployee(r.db.QueryRow(ctx, sqlEmployeesUpdate, id, u.DepartmentID.Ptr(), u.ManagerID.Set, u.ManagerID.Value, u.Email.Ptr(), u.Name.Ptr()), &v); err != nil {
-		return Employee{}, wrapParamsErr(err, "employees.Update", "employees", []string{"id", "department_id", "manager_id", "manager_id", "email", "name"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateEmployees, id, runtime.Arg, u, argsEmployeeUpdate, scanEmployee)
+	return v, wrapParamsErr(err, "employees.Update", "employees", []string{"id", "department_id", "manager_id", "manager_id", "email", "name"})
 }
 
 const sqlEmployeesDelete = `-- name: employees.Delete
@@ -249,7 +254,7 @@ DELETE FROM "employees" WHERE "id" = $1`
 // Delete removes the row of table employees with the given id and reports whether
 // there was one.
 func (r *EmployeeRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlEmployeesDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlEmployeesDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "employees.Delete", "employees")
 }
 
@@ -273,29 +278,20 @@ func (r *EmployeeRepo) FindByIDs(ctx context.Context, ids []int64) ([]Employee, 
 	if len(ids) == 0 {
 		return []Employee{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlEmployeesFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanEmployee)
+	items, err := runtime.Query(ctx, r.db, sqlEmployeesFindByIDs, ids, runtime.Arg, scanEmployee, len(ids))
 	return items, wrapErr(err, "employees.FindByIDs", "employees")
 }
 
-// copyEmployees sends rows of NewEmployee to table employees with COPY, reading
-// each value in place.
-var copyEmployees = runtime.NewCopier(
-	"employees",
-	nil,
-	runtime.CopyValue("department_id", func(n *NewEmployee) any { return &n.DepartmentID }),
-	runtime.CopyValue("manager_id", func(n *NewEmployee) any { return n.ManagerID }),
-	runtime.CopyValue("email", func(n *NewEmployee) any { return &n.Email }),
-	runtime.CopyValue("name", func(n *NewEmployee) any { return &n.Name }),
-)
+// copyEmployees sends rows of NewEmployee to table employees with COPY.
+var copyEmployees = &runtime.Copier[NewEmployee]{
+	Table:   "employees",
+	Columns: []string{"department_id", "manager_id", "email", "name"},
+	Args:    argsNewEmployee,
+}
 
 // CreateMany inserts rows into table employees with the COPY protocol and returns
-// how many it inserted. It is all or nothing. COPY does not return rows;
-// CreateManyReturning does.
+// how many it inserted, all or nothing. It validates every row first.
 func (r *EmployeeRepo) CreateMany(ctx context.Context, rows []NewEmployee) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "employees.CreateMany", "employees")
-	}
 	n, err := copyEmployees.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "employees.CreateMany", "employees")
 }
@@ -322,11 +318,11 @@ func (r *EmployeeRepo) CreateManyReturning(ctx context.Context, rows []NewEmploy
 		ctx,
 		sqlEmployeesCreateManyReturning,
 		runtime.Column(rows, func(n *NewEmployee) uuid.UUID { return n.DepartmentID }),
-		runtime.Column(rows, func(n *NewEmployee) *int64 { return n.ManagerID }),
+		runtime.Column(rows, func(n *NewEmployee) *int64 { return n.ManagerID.Ptr() }),
 		runtime.Column(rows, func(n *NewEmployee) string { return n.Email }),
 		runtime.Column(rows, func(n *NewEmployee) string { return n.Name }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanEmployee)
+	items, err := runtime.Collect(res, err, len(rows), scanEmployee)
 	return items, wrapErr(err, "employees.CreateManyReturning", "employees")
 }
 
@@ -340,15 +336,14 @@ SET "department_id" = EXCLUDED."department_id",
 RETURNING "id", "department_id", "manager_id", "email", "name"`
 
 // UpsertByEmail inserts n into table employees or, when a row with the same email
-// exists, updates that row from n, in one statement, and returns the row as
-// stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value. It validates n
-// first.
+// exists, updates it from n (every column but the key's and the primary key's; an
+// unset optional field keeps its value), in one statement, and returns the row as
+// stored. It validates n first.
 func (r *EmployeeRepo) UpsertByEmail(ctx context.Context, n NewEmployee) (Employee, error) {
 	if err := n.Validate(); err != nil {
 		return Employee{}, wrapErr(err, "employees.UpsertByEmail", "employees")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlEmployeesUpsertByEmail, n.DepartmentID, n.ManagerID, n.Email, n.Name), scanEmployee)
+	v, err := runtime.QueryOne(ctx, r.db, sqlEmployeesUpsertByEmail, n, argsNewEmployee, scanEmployee)
 	return v, wrapErr(err, "employees.UpsertByEmail", "employees")
 }
 
@@ -367,28 +362,14 @@ LIMIT 1`
 
 // CreateIfAbsentByEmail inserts n into table employees unless a row with the same
 // email exists, and returns the new row and true, or the existing row, unchanged,
-// and false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a
-// read of the row in the way); when that row was committed by a concurrent
-// transaction after the statement started, the statement cannot see it and runs
-// again, up to three times in all. It validates n first.
+// and false, in one statement (run again, up to three times, when the row in the
+// way was committed after it started). It validates n first.
 func (r *EmployeeRepo) CreateIfAbsentByEmail(ctx context.Context, n NewEmployee) (Employee, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Employee{}, false, wrapErr(err, "employees.CreateIfAbsentByEmail", "employees")
 	}
-	for attempt := 1; ; attempt++ {
-		var v Employee
-		var created bool
-		err := r.db.QueryRow(ctx, sqlEmployeesCreateIfAbsentByEmail, n.DepartmentID, n.ManagerID, n.Email, n.Name).Scan(&created, &v.ID, &v.DepartmentID, &v.ManagerID, &v.Email, &v.Name)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Employee{}, false, wrapErr(err, "employees.CreateIfAbsentByEmail", "employees")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlEmployeesCreateIfAbsentByEmail, n, argsNewEmployee, scanEmployee)
+	return v, created, wrapErr(err, "employees.CreateIfAbsentByEmail", "employees")
 }
 
 // EmployeeKeyedUpdate is one row's changes for UpdateMany: its key, and the
@@ -407,7 +388,7 @@ var bulkEmployeesUpdates = &runtime.Bulk[EmployeeKeyedUpdate]{
 		runtime.Array(func(v *EmployeeKeyedUpdate) *int64 { return &v.ID }),
 		runtime.Array(func(v *EmployeeKeyedUpdate) *uuid.UUID { return v.Changes.DepartmentID.Ptr() }),
 		runtime.Flags(func(v *EmployeeKeyedUpdate) *bool { return &v.Changes.ManagerID.Set }),
-		runtime.Array(func(v *EmployeeKeyedUpdate) *int64 { return v.Changes.ManagerID.Value }),
+		runtime.Array(func(v *EmployeeKeyedUpdate) *int64 { return v.Changes.ManagerID.Value.Ptr() }),
 		runtime.Array(func(v *EmployeeKeyedUpdate) *string { return v.Changes.Email.Ptr() }),
 		runtime.Array(func(v *EmployeeKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
 	},
@@ -470,7 +451,7 @@ var bulkEmployeesNew = &runtime.Bulk[NewEmployee]{
 	Validate: (*NewEmployee).Validate,
 	Columns: []runtime.BulkColumn[NewEmployee]{
 		runtime.Array(func(v *NewEmployee) *uuid.UUID { return &v.DepartmentID }),
-		runtime.Array(func(v *NewEmployee) *int64 { return v.ManagerID }),
+		runtime.Array(func(v *NewEmployee) *int64 { return v.ManagerID.Ptr() }),
 		runtime.Array(func(v *NewEmployee) *string { return &v.Email }),
 		runtime.Array(func(v *NewEmployee) *string { return &v.Name }),
 	},
@@ -510,8 +491,7 @@ WHERE "department_id" = $1 ORDER BY "id"`
 // ListByDepartmentID returns the rows of table employees whose department_id is
 // departmentID, in primary key order.
 func (r *EmployeeRepo) ListByDepartmentID(ctx context.Context, departmentID uuid.UUID) ([]Employee, error) {
-	rows, err := r.db.Query(ctx, sqlEmployeesListByDepartmentID, departmentID)
-	items, err := runtime.CollectRows(rows, err, 0, scanEmployee)
+	items, err := runtime.Query(ctx, r.db, sqlEmployeesListByDepartmentID, departmentID, runtime.Arg, scanEmployee, 0)
 	return items, wrapErr(err, "employees.ListByDepartmentID", "employees")
 }
 
@@ -519,9 +499,7 @@ const sqlEmployeesLoadByDepartmentID = `-- name: employees.LoadByDepartmentID re
 SELECT "id", "department_id", "manager_id", "email", "name" FROM "employees"
 WHERE "department_id" = ANY($1) ORDER BY "id"`
 
-// loadEmployeesByDepartmentID returns the rows of table employees whose
-// department_id is one of keys, grouped by department_id, each group in primary
-// key order, with one query. Keys without rows are not in the map.
+// loadEmployeesByDepartmentID is LoadByDepartmentID on db.
 func loadEmployeesByDepartmentID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Employee, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Employee{}, nil
@@ -531,9 +509,8 @@ func loadEmployeesByDepartmentID(ctx context.Context, db runtime.DBTX, keys []uu
 }
 
 // LoadByDepartmentID returns the rows of table employees whose department_id is
-// one of keys, grouped by department_id, each group in primary key order. It runs
-// one query, however many keys there are: load the children of a list of
-// departments without a query per row. Keys without rows are not in the map.
+// one of keys, grouped by department_id, each group in primary key order, with one
+// query however many keys; keys without rows are not in the map.
 func (r *EmployeeRepo) LoadByDepartmentID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Employee, error) {
 	m, err := loadEmployeesByDepartmentID(ctx, r.db, keys)
 	return m, wrapErr(err, "employees.LoadByDepartmentID", "employees")
@@ -546,8 +523,7 @@ WHERE "manager_id" = $1 ORDER BY "id"`
 // ListByManagerID returns the rows of table employees whose manager_id is
 // managerID, in primary key order.
 func (r *EmployeeRepo) ListByManagerID(ctx context.Context, managerID int64) ([]Employee, error) {
-	rows, err := r.db.Query(ctx, sqlEmployeesListByManagerID, managerID)
-	items, err := runtime.CollectRows(rows, err, 0, scanEmployee)
+	items, err := runtime.Query(ctx, r.db, sqlEmployeesListByManagerID, managerID, runtime.Arg, scanEmployee, 0)
 	return items, wrapErr(err, "employees.ListByManagerID", "employees")
 }
 
@@ -555,21 +531,18 @@ const sqlEmployeesLoadByManagerID = `-- name: employees.LoadByManagerID replica=
 SELECT "id", "department_id", "manager_id", "email", "name" FROM "employees"
 WHERE "manager_id" = ANY($1) ORDER BY "id"`
 
-// loadEmployeesByManagerID returns the rows of table employees whose manager_id is
-// one of keys, grouped by manager_id, each group in primary key order, with one
-// query. Keys without rows are not in the map.
+// loadEmployeesByManagerID is LoadByManagerID on db.
 func loadEmployeesByManagerID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Employee, error) {
 	if len(keys) == 0 {
 		return map[int64][]Employee{}, nil
 	}
 	rows, err := db.Query(ctx, sqlEmployeesLoadByManagerID, keys)
-	return runtime.GroupRows(rows, err, scanEmployee, func(v *Employee) int64 { return *v.ManagerID })
+	return runtime.GroupRows(rows, err, scanEmployee, func(v *Employee) int64 { return v.ManagerID.V })
 }
 
 // LoadByManagerID returns the rows of table employees whose manager_id is one of
-// keys, grouped by manager_id, each group in primary key order. It runs one query,
-// however many keys there are: load the children of a list of employees without a
-// query per row. Keys without rows are not in the map.
+// keys, grouped by manager_id, each group in primary key order, with one query
+// however many keys; keys without rows are not in the map.
 func (r *EmployeeRepo) LoadByManagerID(ctx context.Context, keys []int64) (map[int64][]Employee, error) {
 	m, err := loadEmployeesByManagerID(ctx, r.db, keys)
 	return m, wrapErr(err, "employees.LoadByManagerID", "employees")
@@ -577,13 +550,10 @@ func (r *EmployeeRepo) LoadByManagerID(ctx context.Context, keys []int64) (map[i
 
 // LoadEmployeesByManagerID returns the rows of table employees that reference each
 // of parents (employees.manager_id = employees.id), keyed by the parent's id, each
-// group in primary key order. It runs one query for all parents; parents without
-// rows are not in the map.
+// group in primary key order, with one query; parents without rows are not in the
+// map.
 func (r *EmployeeRepo) LoadEmployeesByManagerID(ctx context.Context, parents []Employee) (map[int64][]Employee, error) {
-	keys := make([]int64, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Employee) (int64, bool) { return p.ID, true })
 	m, err := loadEmployeesByManagerID(ctx, r.db, keys)
 	return m, wrapErr(err, "employees.LoadEmployeesByManagerID", "employees")
 }

@@ -28,7 +28,7 @@ func TestReferentialActions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	emp, err := s.Employees.Create(ctx, NewEmployee{DepartmentID: dep.ID, ManagerID: &boss.ID, Email: "e@acme.test", Name: "E"})
+	emp, err := s.Employees.Create(ctx, NewEmployee{DepartmentID: dep.ID, ManagerID: runtime.NullOf(boss.ID), Email: "e@acme.test", Name: "E"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +37,7 @@ func TestReferentialActions(t *testing.T) {
 		t.Fatalf("delete manager: %v %v", ok, err)
 	}
 	emp, err = s.Employees.FindByID(ctx, emp.ID)
-	if err != nil || emp.ManagerID != nil {
+	if err != nil || emp.ManagerID.Valid {
 		t.Fatalf("after deleting the manager: %+v %v", emp, err)
 	}
 	// ON DELETE RESTRICT keeps a department with employees.

@@ -22,15 +22,15 @@ func TestOverriddenNames(t *testing.T) {
 	conn := pgtest.Open(t)
 	db := NewDatabase(conn)
 	legacy := "http://old.example"
-	shop, err := db.Shops.Create(ctx, NewShop{Name: "Main St", LegacyURL: &legacy})
+	shop, err := db.Shops.Create(ctx, NewShop{Name: "Main St", LegacyURL: runtime.NullOf(legacy)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if shop.Status != ShopStatusOpen || shop.URL != nil || shop.LegacyURL == nil || *shop.LegacyURL != legacy {
+	if shop.Status != ShopStatusOpen || shop.URL.Valid || !shop.LegacyURL.Valid || shop.LegacyURL.V != legacy {
 		t.Fatalf("created %+v", shop)
 	}
-	shop, err = db.Shops.Update(ctx, shop.ID, ShopUpdate{Status: runtime.Set(ShopStatusClosed), LegacyURL: runtime.Set[*string](nil)})
-	if err != nil || shop.Status != ShopStatusClosed || shop.LegacyURL != nil {
+	shop, err = db.Shops.Update(ctx, shop.ID, ShopUpdate{Status: runtime.Set(ShopStatusClosed), LegacyURL: runtime.SetNull[string]()})
+	if err != nil || shop.Status != ShopStatusClosed || shop.LegacyURL.Valid {
 		t.Fatalf("updated %+v, %v", shop, err)
 	}
 	for _, sku := range []string{"a", "b"} {

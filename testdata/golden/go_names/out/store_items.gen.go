@@ -10,7 +10,6 @@ import (
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 )
 
 // StoreItem is one row of table store_items.
@@ -28,8 +27,7 @@ type NewStoreItem struct {
 }
 
 // StoreItemUpdate lists changes to a row of table store_items. Unset fields leave
-// their column unchanged; a nullable column is set to NULL with
-// runtime.Set[*T](nil).
+// their column unchanged.
 type StoreItemUpdate struct {
 	StoreID runtime.Opt[int64]  `json:"store_id,omitzero"`
 	SKU     runtime.Opt[string] `json:"sku,omitzero"`
@@ -110,9 +108,15 @@ func (u *StoreItemUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanStoreItem reads a row of table store_items, columns in table order, into v.
-func scanStoreItem(row pgx.Row, v *StoreItem) error {
-	return row.Scan(&v.ID, &v.StoreID, &v.SKU)
+// scanStoreItem gives the scan destinations of the fields of v, columns in table
+// order.
+func scanStoreItem(v *StoreItem, d []any) []any {
+	return append(d, &v.ID, &v.StoreID, &v.SKU)
+}
+
+// argsNewStoreItem gives the values Create binds from n.
+func argsNewStoreItem(n *NewStoreItem, d []any) []any {
+	return append(d, &n.StoreID, &n.SKU)
 }
 
 const sqlStoreItemsCreate = `-- name: store_items.Create
@@ -126,7 +130,7 @@ func (r *StoreItemRepo) Create(ctx context.Context, n NewStoreItem) (StoreItem, 
 	if err := n.Validate(); err != nil {
 		return StoreItem{}, wrapErr(err, "store_items.Create", "store_items")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlStoreItemsCreate, n.StoreID, n.SKU), scanStoreItem)
+	v, err := runtime.QueryOne(ctx, r.db, sqlStoreItemsCreate, n, argsNewStoreItem, scanStoreItem)
 	return v, wrapParamsErr(err, "store_items.Create", "store_items", []string{"store_id", "sku"})
 }
 
@@ -137,24 +141,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table store_items with the given id. If there is
 // none, the error matches runtime.ErrNotFound.
 func (r *StoreItemRepo) FindByID(ctx context.Context, id int64) (StoreItem, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlStoreItemsFindByID, id), scanStoreItem)
+	v, err := runtime.QueryOne(ctx, r.db, sqlStoreItemsFindByID, id, runtime.Arg, scanStoreItem)
 	return v, wrapErr(err, "store_items.FindByID", "store_items")
 }
 
 const sqlStoreItemsFindAll = `-- name: store_items.FindAll replica=ok
 SELECT "id", "store_id", "sku" FROM "store_items" ORDER BY "id"`
 
-// FindAll returns every row of table store_items, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table store_items in primary key order, all in
+// memory; List and Stream do not hold them all.
 func (r *StoreItemRepo) FindAll(ctx context.Context) ([]StoreItem, error) {
 	rows, err := r.db.Query(ctx, sqlStoreItemsFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanStoreItem)
+	items, err := runtime.Collect(rows, err, 0, scanStoreItem)
 	return items, wrapErr(err, "store_items.FindAll", "store_items")
 }
 
-// Stream yields every row of table store_items, ordered by primary key, reading
-// them from the server as the loop goes: memory use does not grow with the table.
-// An error ends the sequence.
+// Stream yields every row of table store_items in primary key order as the loop
+// reads them from the server: memory use does not grow with the table. An error
+// ends the sequence.
 func (r *StoreItemRepo) Stream(ctx context.Context) iter.Seq2[StoreItem, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "store_items.Stream", "store_items") }, scanStoreItem, sqlStoreItemsFindAll)
 }
@@ -168,11 +172,9 @@ SELECT "id", "store_id", "sku" FROM "store_items"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table store_items in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table store_items in primary key order,
+// after the cursor page.After ("" for the first page); the page's Next cursor (""
+// after the last page) gets the next one.
 func (r *StoreItemRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[StoreItem], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[StoreItem]{
@@ -185,12 +187,19 @@ func (r *StoreItemRepo) List(ctx context.Context, page runtime.PageArgs) (runtim
 	return p, wrapErr(err, "store_items.List", "store_items")
 }
 
-const sqlStoreItemsUpdate = `-- name: store_items.Update
-UPDATE "store_items"
-SET "store_id" = COALESCE($2::bigint, "store_id"),
-    "sku" = COALESCE($3::text, "sku")
-WHERE "id" = $1
-RETURNING "id", "store_id", "sku"`
+// updateStoreItems are the statements of StoreItemRepo.Update: one per set of
+// fields set (see runtime.Update).
+var updateStoreItems = &runtime.Update{
+	Name: "store_items.Update", Keys: 1,
+	Head: "UPDATE \"store_items\"\nSET ",
+	Cols: []string{`"store_id"`, `"sku"`},
+	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"store_id\", \"sku\"",
+}
+
+// argsStoreItemUpdate gives the value of each field of u, nil when unset.
+func argsStoreItemUpdate(u *StoreItemUpdate, d []any) []any {
+	return append(d, u.StoreID.Arg(), u.SKU.Arg())
+}
 
 // Update applies the set fields of u to the row of table store_items with the
 // given id and returns the row as stored. If there is none, the error matches
@@ -199,11 +208,8 @@ func (r *StoreItemRepo) Update(ctx context.Context, id int64, u StoreItemUpdate)
 	if err := u.Validate(); err != nil {
 		return StoreItem{}, wrapErr(err, "store_items.Update", "store_items")
 	}
-	var v StoreItem
-	if err := scanStoreItem(r.db.QueryRow(ctx, sqlStoreItemsUpdate, id, u.StoreID.Ptr(), u.SKU.Ptr()), &v); err != nil {
-		return StoreItem{}, wrapParamsErr(err, "store_items.Update", "store_items", []string{"id", "store_id", "sku"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateStoreItems, id, runtime.Arg, u, argsStoreItemUpdate, scanStoreItem)
+	return v, wrapParamsErr(err, "store_items.Update", "store_items", []string{"id", "store_id", "sku"})
 }
 
 const sqlStoreItemsDelete = `-- name: store_items.Delete
@@ -212,7 +218,7 @@ DELETE FROM "store_items" WHERE "id" = $1`
 // Delete removes the row of table store_items with the given id and reports
 // whether there was one.
 func (r *StoreItemRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlStoreItemsDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlStoreItemsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "store_items.Delete", "store_items")
 }
 
@@ -236,27 +242,20 @@ func (r *StoreItemRepo) FindByIDs(ctx context.Context, ids []int64) ([]StoreItem
 	if len(ids) == 0 {
 		return []StoreItem{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlStoreItemsFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanStoreItem)
+	items, err := runtime.Query(ctx, r.db, sqlStoreItemsFindByIDs, ids, runtime.Arg, scanStoreItem, len(ids))
 	return items, wrapErr(err, "store_items.FindByIDs", "store_items")
 }
 
-// copyStoreItems sends rows of NewStoreItem to table store_items with COPY,
-// reading each value in place.
-var copyStoreItems = runtime.NewCopier(
-	"store_items",
-	nil,
-	runtime.CopyValue("store_id", func(n *NewStoreItem) any { return &n.StoreID }),
-	runtime.CopyValue("sku", func(n *NewStoreItem) any { return &n.SKU }),
-)
+// copyStoreItems sends rows of NewStoreItem to table store_items with COPY.
+var copyStoreItems = &runtime.Copier[NewStoreItem]{
+	Table:   "store_items",
+	Columns: []string{"store_id", "sku"},
+	Args:    argsNewStoreItem,
+}
 
 // CreateMany inserts rows into table store_items with the COPY protocol and
-// returns how many it inserted. It is all or nothing. COPY does not return rows;
-// CreateManyReturning does.
+// returns how many it inserted, all or nothing. It validates every row first.
 func (r *StoreItemRepo) CreateMany(ctx context.Context, rows []NewStoreItem) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "store_items.CreateMany", "store_items")
-	}
 	n, err := copyStoreItems.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "store_items.CreateMany", "store_items")
 }
@@ -285,7 +284,7 @@ func (r *StoreItemRepo) CreateManyReturning(ctx context.Context, rows []NewStore
 		runtime.Column(rows, func(n *NewStoreItem) int64 { return n.StoreID }),
 		runtime.Column(rows, func(n *NewStoreItem) string { return n.SKU }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanStoreItem)
+	items, err := runtime.Collect(res, err, len(rows), scanStoreItem)
 	return items, wrapErr(err, "store_items.CreateManyReturning", "store_items")
 }
 
@@ -366,8 +365,7 @@ WHERE "store_id" = $1 ORDER BY "id"`
 // ListByStoreID returns the rows of table store_items whose store_id is storeID,
 // in primary key order.
 func (r *StoreItemRepo) ListByStoreID(ctx context.Context, storeID int64) ([]StoreItem, error) {
-	rows, err := r.db.Query(ctx, sqlStoreItemsListByStoreID, storeID)
-	items, err := runtime.CollectRows(rows, err, 0, scanStoreItem)
+	items, err := runtime.Query(ctx, r.db, sqlStoreItemsListByStoreID, storeID, runtime.Arg, scanStoreItem, 0)
 	return items, wrapErr(err, "store_items.ListByStoreID", "store_items")
 }
 
@@ -375,9 +373,7 @@ const sqlStoreItemsLoadByStoreID = `-- name: store_items.LoadByStoreID replica=o
 SELECT "id", "store_id", "sku" FROM "store_items"
 WHERE "store_id" = ANY($1) ORDER BY "id"`
 
-// loadStoreItemsByStoreID returns the rows of table store_items whose store_id is
-// one of keys, grouped by store_id, each group in primary key order, with one
-// query. Keys without rows are not in the map.
+// loadStoreItemsByStoreID is LoadByStoreID on db.
 func loadStoreItemsByStoreID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]StoreItem, error) {
 	if len(keys) == 0 {
 		return map[int64][]StoreItem{}, nil
@@ -387,9 +383,8 @@ func loadStoreItemsByStoreID(ctx context.Context, db runtime.DBTX, keys []int64)
 }
 
 // LoadByStoreID returns the rows of table store_items whose store_id is one of
-// keys, grouped by store_id, each group in primary key order. It runs one query,
-// however many keys there are: load the children of a list of store without a
-// query per row. Keys without rows are not in the map.
+// keys, grouped by store_id, each group in primary key order, with one query
+// however many keys; keys without rows are not in the map.
 func (r *StoreItemRepo) LoadByStoreID(ctx context.Context, keys []int64) (map[int64][]StoreItem, error) {
 	m, err := loadStoreItemsByStoreID(ctx, r.db, keys)
 	return m, wrapErr(err, "store_items.LoadByStoreID", "store_items")

@@ -10,18 +10,17 @@ import (
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 )
 
 // Shop is one row of table store.
 //
 // A shop of the chain.
 type Shop struct {
-	ID        int64      `json:"id"`
-	Name      string     `json:"name"`
-	Status    ShopStatus `json:"status"`
-	URL       *string    `json:"url"`
-	LegacyURL *string    `json:"_url"`
+	ID        int64                `json:"id"`
+	Name      string               `json:"name"`
+	Status    ShopStatus           `json:"status"`
+	URL       runtime.Null[string] `json:"url"`
+	LegacyURL runtime.Null[string] `json:"_url"`
 }
 
 // NewShop holds the values of a new row of table store. Fields of type runtime.Opt
@@ -29,17 +28,17 @@ type Shop struct {
 type NewShop struct {
 	Name      string                  `json:"name"`
 	Status    runtime.Opt[ShopStatus] `json:"status,omitzero"`
-	URL       *string                 `json:"url"`
-	LegacyURL *string                 `json:"_url"`
+	URL       runtime.Null[string]    `json:"url"`
+	LegacyURL runtime.Null[string]    `json:"_url"`
 }
 
 // ShopUpdate lists changes to a row of table store. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type ShopUpdate struct {
-	Name      runtime.Opt[string]     `json:"name,omitzero"`
-	Status    runtime.Opt[ShopStatus] `json:"status,omitzero"`
-	URL       runtime.Opt[*string]    `json:"url,omitzero"`
-	LegacyURL runtime.Opt[*string]    `json:"_url,omitzero"`
+	Name      runtime.Opt[string]               `json:"name,omitzero"`
+	Status    runtime.Opt[ShopStatus]           `json:"status,omitzero"`
+	URL       runtime.Opt[runtime.Null[string]] `json:"url,omitzero"`
+	LegacyURL runtime.Opt[runtime.Null[string]] `json:"_url,omitzero"`
 }
 
 // ShopRepo reads and writes table store.
@@ -82,11 +81,11 @@ func (n *NewShop) Validate() error {
 	if n.Status.Set {
 		f.Check("status", n.Status.Value.Valid(), "must be one of \"open\", \"closed\"")
 	}
-	if n.URL != nil {
-		f.Fits("url", runtime.CheckText((*n.URL)))
+	if n.URL.Valid {
+		f.Fits("url", runtime.CheckText(n.URL.V))
 	}
-	if n.LegacyURL != nil {
-		f.Fits("_url", runtime.CheckText((*n.LegacyURL)))
+	if n.LegacyURL.Valid {
+		f.Fits("_url", runtime.CheckText(n.LegacyURL.V))
 	}
 	return f.Err("store")
 }
@@ -107,11 +106,11 @@ func (u *ShopUpdate) Validate() error {
 	if u.Status.Set {
 		f.Check("status", u.Status.Value.Valid(), "must be one of \"open\", \"closed\"")
 	}
-	if u.URL.Set && u.URL.Value != nil {
-		f.Fits("url", runtime.CheckText((*u.URL.Value)))
+	if u.URL.Set && u.URL.Value.Valid {
+		f.Fits("url", runtime.CheckText(u.URL.Value.V))
 	}
-	if u.LegacyURL.Set && u.LegacyURL.Value != nil {
-		f.Fits("_url", runtime.CheckText((*u.LegacyURL.Value)))
+	if u.LegacyURL.Set && u.LegacyURL.Value.Valid {
+		f.Fits("_url", runtime.CheckText(u.LegacyURL.Value.V))
 	}
 	return f.Err("store")
 }
@@ -140,9 +139,14 @@ func (u *ShopUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanShop reads a row of table store, columns in table order, into v.
-func scanShop(row pgx.Row, v *Shop) error {
-	return row.Scan(&v.ID, &v.Name, &v.Status, &v.URL, &v.LegacyURL)
+// scanShop gives the scan destinations of the fields of v, columns in table order.
+func scanShop(v *Shop, d []any) []any {
+	return append(d, &v.ID, &v.Name, &v.Status, &v.URL, &v.LegacyURL)
+}
+
+// argsNewShop gives the values Create binds from n.
+func argsNewShop(n *NewShop, d []any) []any {
+	return append(d, &n.Name, n.Status.Arg(), &n.URL, &n.LegacyURL)
 }
 
 const sqlShopsCreate = `-- name: store.Create
@@ -156,7 +160,7 @@ func (r *ShopRepo) Create(ctx context.Context, n NewShop) (Shop, error) {
 	if err := n.Validate(); err != nil {
 		return Shop{}, wrapErr(err, "store.Create", "store")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlShopsCreate, n.Name, n.Status.Ptr(), n.URL, n.LegacyURL), scanShop)
+	v, err := runtime.QueryOne(ctx, r.db, sqlShopsCreate, n, argsNewShop, scanShop)
 	return v, wrapParamsErr(err, "store.Create", "store", []string{"name", "status", "url", "_url"})
 }
 
@@ -167,24 +171,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table store with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *ShopRepo) FindByID(ctx context.Context, id int64) (Shop, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlShopsFindByID, id), scanShop)
+	v, err := runtime.QueryOne(ctx, r.db, sqlShopsFindByID, id, runtime.Arg, scanShop)
 	return v, wrapErr(err, "store.FindByID", "store")
 }
 
 const sqlShopsFindAll = `-- name: store.FindAll replica=ok
 SELECT "id", "name", "status", "url", "_url" FROM "store" ORDER BY "id"`
 
-// FindAll returns every row of table store, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table store in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *ShopRepo) FindAll(ctx context.Context) ([]Shop, error) {
 	rows, err := r.db.Query(ctx, sqlShopsFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanShop)
+	items, err := runtime.Collect(rows, err, 0, scanShop)
 	return items, wrapErr(err, "store.FindAll", "store")
 }
 
-// Stream yields every row of table store, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table store in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *ShopRepo) Stream(ctx context.Context) iter.Seq2[Shop, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "store.Stream", "store") }, scanShop, sqlShopsFindAll)
 }
@@ -198,11 +202,9 @@ SELECT "id", "name", "status", "url", "_url" FROM "store"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table store in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table store in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *ShopRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Shop], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Shop]{
@@ -215,14 +217,20 @@ func (r *ShopRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "store.List", "store")
 }
 
-const sqlShopsUpdate = `-- name: store.Update
-UPDATE "store"
-SET "name" = COALESCE($2::text, "name"),
-    "status" = COALESCE($3::"store_status", "status"),
-    "url" = CASE WHEN $4::boolean THEN $5::text ELSE "url" END,
-    "_url" = CASE WHEN $6::boolean THEN $7::text ELSE "_url" END
-WHERE "id" = $1
-RETURNING "id", "name", "status", "url", "_url"`
+// updateShops are the statements of ShopRepo.Update: one per set of fields set
+// (see runtime.Update).
+var updateShops = &runtime.Update{
+	Name: "store.Update", Keys: 1,
+	Head:     "UPDATE \"store\"\nSET ",
+	Cols:     []string{`"name"`, `"status"`, `"url"`, `"_url"`},
+	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"name\", \"status\", \"url\", \"_url\"",
+	Nullable: 1<<2 | 1<<3,
+}
+
+// argsShopUpdate gives the value of each field of u, nil when unset.
+func argsShopUpdate(u *ShopUpdate, d []any) []any {
+	return append(d, u.Name.Arg(), u.Status.Arg(), u.URL.Arg(), u.LegacyURL.Arg())
+}
 
 // Update applies the set fields of u to the row of table store with the given id
 // and returns the row as stored. If there is none, the error matches
@@ -231,11 +239,8 @@ func (r *ShopRepo) Update(ctx context.Context, id int64, u ShopUpdate) (Shop, er
 	if err := u.Validate(); err != nil {
 		return Shop{}, wrapErr(err, "store.Update", "store")
 	}
-	var v Shop
-	if err := scanShop(r.db.QueryRow(ctx, sqlShopsUpdate, id, u.Name.Ptr(), u.Status.Ptr(), u.URL.Set, u.URL.Value, u.LegacyURL.Set, u.LegacyURL.Value), &v); err != nil {
-		return Shop{}, wrapParamsErr(err, "store.Update", "store", []string{"id", "name", "status", "url", "url", "_url", "_url"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateShops, id, runtime.Arg, u, argsShopUpdate, scanShop)
+	return v, wrapParamsErr(err, "store.Update", "store", []string{"id", "name", "status", "url", "url", "_url", "_url"})
 }
 
 const sqlShopsDelete = `-- name: store.Delete
@@ -244,7 +249,7 @@ DELETE FROM "store" WHERE "id" = $1`
 // Delete removes the row of table store with the given id and reports whether
 // there was one.
 func (r *ShopRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlShopsDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlShopsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "store.Delete", "store")
 }
 
@@ -268,31 +273,22 @@ func (r *ShopRepo) FindByIDs(ctx context.Context, ids []int64) ([]Shop, error) {
 	if len(ids) == 0 {
 		return []Shop{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlShopsFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanShop)
+	items, err := runtime.Query(ctx, r.db, sqlShopsFindByIDs, ids, runtime.Arg, scanShop, len(ids))
 	return items, wrapErr(err, "store.FindByIDs", "store")
 }
 
-// copyShops sends rows of NewShop to table store with COPY, reading each value in
-// place.
-var copyShops = runtime.NewCopier(
-	"store",
-	nil,
-	runtime.CopyValue("name", func(n *NewShop) any { return &n.Name }),
-	runtime.CopyOpt("status", func(n *NewShop) *runtime.Opt[ShopStatus] { return &n.Status }),
-	runtime.CopyValue("url", func(n *NewShop) any { return n.URL }),
-	runtime.CopyValue("_url", func(n *NewShop) any { return n.LegacyURL }),
-)
+// copyShops sends rows of NewShop to table store with COPY.
+var copyShops = &runtime.Copier[NewShop]{
+	Table:   "store",
+	Columns: []string{"name", "status", "url", "_url"},
+	Args:    argsNewShop,
+}
 
 // CreateMany inserts rows into table store with the COPY protocol and returns how
-// many it inserted. It is all or nothing. An optional field left unset takes the
-// column's default, as in Create: rows are copied in groups by the optional fields
-// they set, in a transaction when there are several (a savepoint when r is one).
-// COPY does not return rows; CreateManyReturning does.
+// many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *ShopRepo) CreateMany(ctx context.Context, rows []NewShop) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "store.CreateMany", "store")
-	}
 	n, err := copyShops.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "store.CreateMany", "store")
 }
@@ -320,10 +316,10 @@ func (r *ShopRepo) CreateManyReturning(ctx context.Context, rows []NewShop) ([]S
 		sqlShopsCreateManyReturning,
 		runtime.Column(rows, func(n *NewShop) string { return n.Name }),
 		runtime.Column(rows, func(n *NewShop) *ShopStatus { return n.Status.Ptr() }),
-		runtime.Column(rows, func(n *NewShop) *string { return n.URL }),
-		runtime.Column(rows, func(n *NewShop) *string { return n.LegacyURL }),
+		runtime.Column(rows, func(n *NewShop) *string { return n.URL.Ptr() }),
+		runtime.Column(rows, func(n *NewShop) *string { return n.LegacyURL.Ptr() }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanShop)
+	items, err := runtime.Collect(res, err, len(rows), scanShop)
 	return items, wrapErr(err, "store.CreateManyReturning", "store")
 }
 
@@ -343,9 +339,9 @@ var bulkShopsUpdates = &runtime.Bulk[ShopKeyedUpdate]{
 		runtime.Array(func(v *ShopKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
 		runtime.Array(func(v *ShopKeyedUpdate) *ShopStatus { return v.Changes.Status.Ptr() }),
 		runtime.Flags(func(v *ShopKeyedUpdate) *bool { return &v.Changes.URL.Set }),
-		runtime.Array(func(v *ShopKeyedUpdate) *string { return v.Changes.URL.Value }),
+		runtime.Array(func(v *ShopKeyedUpdate) *string { return v.Changes.URL.Value.Ptr() }),
 		runtime.Flags(func(v *ShopKeyedUpdate) *bool { return &v.Changes.LegacyURL.Set }),
-		runtime.Array(func(v *ShopKeyedUpdate) *string { return v.Changes.LegacyURL.Value }),
+		runtime.Array(func(v *ShopKeyedUpdate) *string { return v.Changes.LegacyURL.Value.Ptr() }),
 	},
 }
 
@@ -402,26 +398,18 @@ func (r *ShopRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error)
 
 // LoadStoreItems returns the rows of table store_items that reference each of
 // parents (store_items.store_id = store.id), keyed by the parent's id, each group
-// in primary key order. It runs one query for all parents; parents without rows
-// are not in the map.
+// in primary key order, with one query; parents without rows are not in the map.
 func (r *ShopRepo) LoadStoreItems(ctx context.Context, parents []Shop) (map[int64][]StoreItem, error) {
-	keys := make([]int64, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Shop) (int64, bool) { return p.ID, true })
 	m, err := loadStoreItemsByStoreID(ctx, r.db, keys)
 	return m, wrapErr(err, "store.LoadStoreItems", "store")
 }
 
 // LoadTxes returns the rows of table tx that reference each of parents
 // (tx.store_id = store.id), keyed by the parent's id, each group in primary key
-// order. It runs one query for all parents; parents without rows are not in the
-// map.
+// order, with one query; parents without rows are not in the map.
 func (r *ShopRepo) LoadTxes(ctx context.Context, parents []Shop) (map[int64][]Tx, error) {
-	keys := make([]int64, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Shop) (int64, bool) { return p.ID, true })
 	m, err := loadTxByStoreID(ctx, r.db, keys)
 	return m, wrapErr(err, "store.LoadTxes", "store")
 }

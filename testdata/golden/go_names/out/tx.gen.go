@@ -10,7 +10,6 @@ import (
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 )
 
@@ -30,7 +29,7 @@ type NewTx struct {
 }
 
 // TxUpdate lists changes to a row of table tx. Unset fields leave their column
-// unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// unchanged.
 type TxUpdate struct {
 	StoreID runtime.Opt[int64]           `json:"store_id,omitzero"`
 	Amount  runtime.Opt[decimal.Decimal] `json:"amount,omitzero"`
@@ -109,9 +108,14 @@ func (u *TxUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanTx reads a row of table tx, columns in table order, into v.
-func scanTx(row pgx.Row, v *Tx) error {
-	return row.Scan(&v.ID, &v.StoreID, &v.Amount)
+// scanTx gives the scan destinations of the fields of v, columns in table order.
+func scanTx(v *Tx, d []any) []any {
+	return append(d, &v.ID, &v.StoreID, &v.Amount)
+}
+
+// argsNewTx gives the values Create binds from n.
+func argsNewTx(n *NewTx, d []any) []any {
+	return append(d, &n.StoreID, &n.Amount)
 }
 
 const sqlTxCreate = `-- name: tx.Create
@@ -125,7 +129,7 @@ func (r *TxRepo) Create(ctx context.Context, n NewTx) (Tx, error) {
 	if err := n.Validate(); err != nil {
 		return Tx{}, wrapErr(err, "tx.Create", "tx")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlTxCreate, n.StoreID, n.Amount), scanTx)
+	v, err := runtime.QueryOne(ctx, r.db, sqlTxCreate, n, argsNewTx, scanTx)
 	return v, wrapParamsErr(err, "tx.Create", "tx", []string{"store_id", "amount"})
 }
 
@@ -136,24 +140,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table tx with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *TxRepo) FindByID(ctx context.Context, id int64) (Tx, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlTxFindByID, id), scanTx)
+	v, err := runtime.QueryOne(ctx, r.db, sqlTxFindByID, id, runtime.Arg, scanTx)
 	return v, wrapErr(err, "tx.FindByID", "tx")
 }
 
 const sqlTxFindAll = `-- name: tx.FindAll replica=ok
 SELECT "id", "store_id", "amount" FROM "tx" ORDER BY "id"`
 
-// FindAll returns every row of table tx, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table tx in primary key order, all in memory; List
+// and Stream do not hold them all.
 func (r *TxRepo) FindAll(ctx context.Context) ([]Tx, error) {
 	rows, err := r.db.Query(ctx, sqlTxFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanTx)
+	items, err := runtime.Collect(rows, err, 0, scanTx)
 	return items, wrapErr(err, "tx.FindAll", "tx")
 }
 
-// Stream yields every row of table tx, ordered by primary key, reading them from
-// the server as the loop goes: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields every row of table tx in primary key order as the loop reads them
+// from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *TxRepo) Stream(ctx context.Context) iter.Seq2[Tx, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "tx.Stream", "tx") }, scanTx, sqlTxFindAll)
 }
@@ -167,10 +171,9 @@ SELECT "id", "store_id", "amount" FROM "tx"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table tx in primary key order: up to page.Limit
-// rows after the cursor page.After ("" for the first page). Pass the returned Next
-// cursor to get the following page; it is "" after the last one. Rows inserted
-// meanwhile after the cursor are included, and no row is returned twice.
+// List returns up to page.Limit rows of table tx in primary key order, after the
+// cursor page.After ("" for the first page); the page's Next cursor ("" after the
+// last page) gets the next one.
 func (r *TxRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Tx], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Tx]{
@@ -183,12 +186,19 @@ func (r *TxRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[
 	return p, wrapErr(err, "tx.List", "tx")
 }
 
-const sqlTxUpdate = `-- name: tx.Update
-UPDATE "tx"
-SET "store_id" = COALESCE($2::bigint, "store_id"),
-    "amount" = COALESCE($3::numeric(12,2), "amount")
-WHERE "id" = $1
-RETURNING "id", "store_id", "amount"`
+// updateTx are the statements of TxRepo.Update: one per set of fields set (see
+// runtime.Update).
+var updateTx = &runtime.Update{
+	Name: "tx.Update", Keys: 1,
+	Head: "UPDATE \"tx\"\nSET ",
+	Cols: []string{`"store_id"`, `"amount"`},
+	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"store_id\", \"amount\"",
+}
+
+// argsTxUpdate gives the value of each field of u, nil when unset.
+func argsTxUpdate(u *TxUpdate, d []any) []any {
+	return append(d, u.StoreID.Arg(), u.Amount.Arg())
+}
 
 // Update applies the set fields of u to the row of table tx with the given id and
 // returns the row as stored. If there is none, the error matches
@@ -197,11 +207,8 @@ func (r *TxRepo) Update(ctx context.Context, id int64, u TxUpdate) (Tx, error) {
 	if err := u.Validate(); err != nil {
 		return Tx{}, wrapErr(err, "tx.Update", "tx")
 	}
-	var v Tx
-	if err := scanTx(r.db.QueryRow(ctx, sqlTxUpdate, id, u.StoreID.Ptr(), u.Amount.Ptr()), &v); err != nil {
-		return Tx{}, wrapParamsErr(err, "tx.Update", "tx", []string{"id", "store_id", "amount"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateTx, id, runtime.Arg, u, argsTxUpdate, scanTx)
+	return v, wrapParamsErr(err, "tx.Update", "tx", []string{"id", "store_id", "amount"})
 }
 
 const sqlTxDelete = `-- name: tx.Delete
@@ -210,7 +217,7 @@ DELETE FROM "tx" WHERE "id" = $1`
 // Delete removes the row of table tx with the given id and reports whether there
 // was one.
 func (r *TxRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlTxDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlTxDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "tx.Delete", "tx")
 }
 
@@ -234,26 +241,20 @@ func (r *TxRepo) FindByIDs(ctx context.Context, ids []int64) ([]Tx, error) {
 	if len(ids) == 0 {
 		return []Tx{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlTxFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanTx)
+	items, err := runtime.Query(ctx, r.db, sqlTxFindByIDs, ids, runtime.Arg, scanTx, len(ids))
 	return items, wrapErr(err, "tx.FindByIDs", "tx")
 }
 
-// copyTx sends rows of NewTx to table tx with COPY, reading each value in place.
-var copyTx = runtime.NewCopier(
-	"tx",
-	nil,
-	runtime.CopyValue("store_id", func(n *NewTx) any { return &n.StoreID }),
-	runtime.CopyValue("amount", func(n *NewTx) any { return &n.Amount }),
-)
+// copyTx sends rows of NewTx to table tx with COPY.
+var copyTx = &runtime.Copier[NewTx]{
+	Table:   "tx",
+	Columns: []string{"store_id", "amount"},
+	Args:    argsNewTx,
+}
 
 // CreateMany inserts rows into table tx with the COPY protocol and returns how
-// many it inserted. It is all or nothing. COPY does not return rows;
-// CreateManyReturning does.
+// many it inserted, all or nothing. It validates every row first.
 func (r *TxRepo) CreateMany(ctx context.Context, rows []NewTx) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "tx.CreateMany", "tx")
-	}
 	n, err := copyTx.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "tx.CreateMany", "tx")
 }
@@ -282,7 +283,7 @@ func (r *TxRepo) CreateManyReturning(ctx context.Context, rows []NewTx) ([]Tx, e
 		runtime.Column(rows, func(n *NewTx) int64 { return n.StoreID }),
 		runtime.Column(rows, func(n *NewTx) decimal.Decimal { return n.Amount }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanTx)
+	items, err := runtime.Collect(res, err, len(rows), scanTx)
 	return items, wrapErr(err, "tx.CreateManyReturning", "tx")
 }
 
@@ -362,8 +363,7 @@ WHERE "store_id" = $1 ORDER BY "id"`
 // ListByStoreID returns the rows of table tx whose store_id is storeID, in primary
 // key order.
 func (r *TxRepo) ListByStoreID(ctx context.Context, storeID int64) ([]Tx, error) {
-	rows, err := r.db.Query(ctx, sqlTxListByStoreID, storeID)
-	items, err := runtime.CollectRows(rows, err, 0, scanTx)
+	items, err := runtime.Query(ctx, r.db, sqlTxListByStoreID, storeID, runtime.Arg, scanTx, 0)
 	return items, wrapErr(err, "tx.ListByStoreID", "tx")
 }
 
@@ -371,9 +371,7 @@ const sqlTxLoadByStoreID = `-- name: tx.LoadByStoreID replica=ok
 SELECT "id", "store_id", "amount" FROM "tx"
 WHERE "store_id" = ANY($1) ORDER BY "id"`
 
-// loadTxByStoreID returns the rows of table tx whose store_id is one of keys,
-// grouped by store_id, each group in primary key order, with one query. Keys
-// without rows are not in the map.
+// loadTxByStoreID is LoadByStoreID on db.
 func loadTxByStoreID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Tx, error) {
 	if len(keys) == 0 {
 		return map[int64][]Tx{}, nil
@@ -383,9 +381,8 @@ func loadTxByStoreID(ctx context.Context, db runtime.DBTX, keys []int64) (map[in
 }
 
 // LoadByStoreID returns the rows of table tx whose store_id is one of keys,
-// grouped by store_id, each group in primary key order. It runs one query, however
-// many keys there are: load the children of a list of store without a query per
-// row. Keys without rows are not in the map.
+// grouped by store_id, each group in primary key order, with one query however
+// many keys; keys without rows are not in the map.
 func (r *TxRepo) LoadByStoreID(ctx context.Context, keys []int64) (map[int64][]Tx, error) {
 	m, err := loadTxByStoreID(ctx, r.db, keys)
 	return m, wrapErr(err, "tx.LoadByStoreID", "tx")

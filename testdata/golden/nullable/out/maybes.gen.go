@@ -20,75 +20,75 @@ import (
 //
 // Every column but the key may be NULL.
 type Maybe struct {
-	ID      uuid.UUID        `json:"id"`
-	Name    *string          `json:"name"`
-	Code    *string          `json:"code"`
-	Active  *bool            `json:"active"`
-	N16     *int16           `json:"n16"`
-	N32     *int32           `json:"n32"`
-	N64     *int64           `json:"n64"`
-	Amount  *decimal.Decimal `json:"amount"`
-	Ratio   *float64         `json:"ratio"`
-	Day     *time.Time       `json:"day"`
-	At      *time.Time       `json:"at"`
-	LocalAt *time.Time       `json:"local_at"`
-	Doc     json.RawMessage  `json:"doc"`
-	Blob    []byte           `json:"blob"`
-	Addr    *netip.Prefix    `json:"addr"`
-	Tags    []string         `json:"tags"`
-	Ref     *uuid.UUID       `json:"ref"`
-	Color   *Color           `json:"color"`
-	Colors  []Color          `json:"colors"`
-	Hint    *string          `json:"hint"`
+	ID      uuid.UUID                     `json:"id"`
+	Name    runtime.Null[string]          `json:"name"`
+	Code    runtime.Null[string]          `json:"code"`
+	Active  runtime.Null[bool]            `json:"active"`
+	N16     runtime.Null[int16]           `json:"n16"`
+	N32     runtime.Null[int32]           `json:"n32"`
+	N64     runtime.Null[int64]           `json:"n64"`
+	Amount  runtime.Null[decimal.Decimal] `json:"amount"`
+	Ratio   runtime.Null[float64]         `json:"ratio"`
+	Day     runtime.Null[time.Time]       `json:"day"`
+	At      runtime.Null[time.Time]       `json:"at"`
+	LocalAt runtime.Null[time.Time]       `json:"local_at"`
+	Doc     json.RawMessage               `json:"doc"`
+	Blob    []byte                        `json:"blob"`
+	Addr    runtime.Null[netip.Prefix]    `json:"addr"`
+	Tags    []string                      `json:"tags"`
+	Ref     runtime.Null[uuid.UUID]       `json:"ref"`
+	Color   runtime.Null[Color]           `json:"color"`
+	Colors  []Color                       `json:"colors"`
+	Hint    runtime.Null[string]          `json:"hint"`
 }
 
 // NewMaybe holds the values of a new row of table maybes. Fields of type
 // runtime.Opt may be left unset: the column's default applies.
 type NewMaybe struct {
-	ID      runtime.Opt[uuid.UUID] `json:"id,omitzero"`
-	Name    *string                `json:"name"`
-	Code    *string                `json:"code"`
-	Active  *bool                  `json:"active"`
-	N16     *int16                 `json:"n16"`
-	N32     *int32                 `json:"n32"`
-	N64     *int64                 `json:"n64"`
-	Amount  *decimal.Decimal       `json:"amount"`
-	Ratio   *float64               `json:"ratio"`
-	Day     *time.Time             `json:"day"`
-	At      *time.Time             `json:"at"`
-	LocalAt *time.Time             `json:"local_at"`
-	Doc     json.RawMessage        `json:"doc"`
-	Blob    []byte                 `json:"blob"`
-	Addr    *netip.Prefix          `json:"addr"`
-	Tags    []string               `json:"tags"`
-	Ref     *uuid.UUID             `json:"ref"`
-	Color   *Color                 `json:"color"`
-	Colors  []Color                `json:"colors"`
-	Hint    runtime.Opt[*string]   `json:"hint,omitzero"`
+	ID      runtime.Opt[uuid.UUID]            `json:"id,omitzero"`
+	Name    runtime.Null[string]              `json:"name"`
+	Code    runtime.Null[string]              `json:"code"`
+	Active  runtime.Null[bool]                `json:"active"`
+	N16     runtime.Null[int16]               `json:"n16"`
+	N32     runtime.Null[int32]               `json:"n32"`
+	N64     runtime.Null[int64]               `json:"n64"`
+	Amount  runtime.Null[decimal.Decimal]     `json:"amount"`
+	Ratio   runtime.Null[float64]             `json:"ratio"`
+	Day     runtime.Null[time.Time]           `json:"day"`
+	At      runtime.Null[time.Time]           `json:"at"`
+	LocalAt runtime.Null[time.Time]           `json:"local_at"`
+	Doc     json.RawMessage                   `json:"doc"`
+	Blob    []byte                            `json:"blob"`
+	Addr    runtime.Null[netip.Prefix]        `json:"addr"`
+	Tags    []string                          `json:"tags"`
+	Ref     runtime.Null[uuid.UUID]           `json:"ref"`
+	Color   runtime.Null[Color]               `json:"color"`
+	Colors  []Color                           `json:"colors"`
+	Hint    runtime.Opt[runtime.Null[string]] `json:"hint,omitzero"`
 }
 
 // MaybeUpdate lists changes to a row of table maybes. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type MaybeUpdate struct {
-	Name    runtime.Opt[*string]          `json:"name,omitzero"`
-	Code    runtime.Opt[*string]          `json:"code,omitzero"`
-	Active  runtime.Opt[*bool]            `json:"active,omitzero"`
-	N16     runtime.Opt[*int16]           `json:"n16,omitzero"`
-	N32     runtime.Opt[*int32]           `json:"n32,omitzero"`
-	N64     runtime.Opt[*int64]           `json:"n64,omitzero"`
-	Amount  runtime.Opt[*decimal.Decimal] `json:"amount,omitzero"`
-	Ratio   runtime.Opt[*float64]         `json:"ratio,omitzero"`
-	Day     runtime.Opt[*time.Time]       `json:"day,omitzero"`
-	At      runtime.Opt[*time.Time]       `json:"at,omitzero"`
-	LocalAt runtime.Opt[*time.Time]       `json:"local_at,omitzero"`
-	Doc     runtime.Opt[json.RawMessage]  `json:"doc,omitzero"`
-	Blob    runtime.Opt[[]byte]           `json:"blob,omitzero"`
-	Addr    runtime.Opt[*netip.Prefix]    `json:"addr,omitzero"`
-	Tags    runtime.Opt[[]string]         `json:"tags,omitzero"`
-	Ref     runtime.Opt[*uuid.UUID]       `json:"ref,omitzero"`
-	Color   runtime.Opt[*Color]           `json:"color,omitzero"`
-	Colors  runtime.Opt[[]Color]          `json:"colors,omitzero"`
-	Hint    runtime.Opt[*string]          `json:"hint,omitzero"`
+	Name    runtime.Opt[runtime.Null[string]]          `json:"name,omitzero"`
+	Code    runtime.Opt[runtime.Null[string]]          `json:"code,omitzero"`
+	Active  runtime.Opt[runtime.Null[bool]]            `json:"active,omitzero"`
+	N16     runtime.Opt[runtime.Null[int16]]           `json:"n16,omitzero"`
+	N32     runtime.Opt[runtime.Null[int32]]           `json:"n32,omitzero"`
+	N64     runtime.Opt[runtime.Null[int64]]           `json:"n64,omitzero"`
+	Amount  runtime.Opt[runtime.Null[decimal.Decimal]] `json:"amount,omitzero"`
+	Ratio   runtime.Opt[runtime.Null[float64]]         `json:"ratio,omitzero"`
+	Day     runtime.Opt[runtime.Null[time.Time]]       `json:"day,omitzero"`
+	At      runtime.Opt[runtime.Null[time.Time]]       `json:"at,omitzero"`
+	LocalAt runtime.Opt[runtime.Null[time.Time]]       `json:"local_at,omitzero"`
+	Doc     runtime.Opt[json.RawMessage]               `json:"doc,omitzero"`
+	Blob    runtime.Opt[[]byte]                        `json:"blob,omitzero"`
+	Addr    runtime.Opt[runtime.Null[netip.Prefix]]    `json:"addr,omitzero"`
+	Tags    runtime.Opt[[]string]                      `json:"tags,omitzero"`
+	Ref     runtime.Opt[runtime.Null[uuid.UUID]]       `json:"ref,omitzero"`
+	Color   runtime.Opt[runtime.Null[Color]]           `json:"color,omitzero"`
+	Colors  runtime.Opt[[]Color]                       `json:"colors,omitzero"`
+	Hint    runtime.Opt[runtime.Null[string]]          `json:"hint,omitzero"`
 }
 
 // MaybeRepo reads and writes table maybes.
@@ -117,33 +117,33 @@ var (
 // calls it before any SQL.
 func (n *NewMaybe) Validate() error {
 	var f runtime.Fields
-	if n.Name != nil {
-		f.Fits("name", runtime.CheckText((*n.Name)))
+	if n.Name.Valid {
+		f.Fits("name", runtime.CheckText(n.Name.V))
 	}
-	if n.Code != nil {
-		f.Fits("code", runtime.CheckText((*n.Code)))
-		rulesMaybeCode.Check(&f, "code", (*n.Code))
+	if n.Code.Valid {
+		f.Fits("code", runtime.CheckText(n.Code.V))
+		rulesMaybeCode.Check(&f, "code", n.Code.V)
 	}
-	if n.Amount != nil {
-		f.Fits("amount", runtime.CheckNumeric((*n.Amount), 18, 2))
+	if n.Amount.Valid {
+		f.Fits("amount", runtime.CheckNumeric(n.Amount.V, 18, 2))
 	}
-	if n.Day != nil {
-		f.Fits("day", runtime.CheckDate((*n.Day)))
+	if n.Day.Valid {
+		f.Fits("day", runtime.CheckDate(n.Day.V))
 	}
-	if n.At != nil {
-		f.Fits("at", runtime.CheckTimestamptz((*n.At)))
+	if n.At.Valid {
+		f.Fits("at", runtime.CheckTimestamptz(n.At.V))
 	}
-	if n.LocalAt != nil {
-		f.Fits("local_at", runtime.CheckTimestamp((*n.LocalAt)))
+	if n.LocalAt.Valid {
+		f.Fits("local_at", runtime.CheckTimestamp(n.LocalAt.V))
 	}
 	f.Fits("doc", runtime.CheckJSONB(n.Doc))
 	f.Fits("tags", runtime.CheckTexts(n.Tags))
-	if n.Color != nil {
-		f.Check("color", (*n.Color).Valid(), "must be one of \"red\", \"green\", \"blue\"")
+	if n.Color.Valid {
+		f.Check("color", n.Color.V.Valid(), "must be one of \"red\", \"green\", \"blue\"")
 	}
 	f.Check("colors", runtime.AllValid(n.Colors), "must be one of \"red\", \"green\", \"blue\"")
-	if n.Hint.Set && n.Hint.Value != nil {
-		f.Fits("hint", runtime.CheckText((*n.Hint.Value)))
+	if n.Hint.Set && n.Hint.Value.Valid {
+		f.Fits("hint", runtime.CheckText(n.Hint.Value.V))
 	}
 	return f.Err("maybes")
 }
@@ -158,24 +158,24 @@ func (n *NewMaybe) Validate() error {
 // SQL.
 func (u *MaybeUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Name.Set && u.Name.Value != nil {
-		f.Fits("name", runtime.CheckText((*u.Name.Value)))
+	if u.Name.Set && u.Name.Value.Valid {
+		f.Fits("name", runtime.CheckText(u.Name.Value.V))
 	}
-	if u.Code.Set && u.Code.Value != nil {
-		f.Fits("code", runtime.CheckText((*u.Code.Value)))
-		rulesMaybeCode.Check(&f, "code", (*u.Code.Value))
+	if u.Code.Set && u.Code.Value.Valid {
+		f.Fits("code", runtime.CheckText(u.Code.Value.V))
+		rulesMaybeCode.Check(&f, "code", u.Code.Value.V)
 	}
-	if u.Amount.Set && u.Amount.Value != nil {
-		f.Fits("amount", runtime.CheckNumeric((*u.Amount.Value), 18, 2))
+	if u.Amount.Set && u.Amount.Value.Valid {
+		f.Fits("amount", runtime.CheckNumeric(u.Amount.Value.V, 18, 2))
 	}
-	if u.Day.Set && u.Day.Value != nil {
-		f.Fits("day", runtime.CheckDate((*u.Day.Value)))
+	if u.Day.Set && u.Day.Value.Valid {
+		f.Fits("day", runtime.CheckDate(u.Day.Value.V))
 	}
-	if u.At.Set && u.At.Value != nil {
-		f.Fits("at", runtime.CheckTimestamptz((*u.At.Value)))
+	if u.At.Set && u.At.Value.Valid {
+		f.Fits("at", runtime.CheckTimestamptz(u.At.Value.V))
 	}
-	if u.LocalAt.Set && u.LocalAt.Value != nil {
-		f.Fits("local_at", runtime.CheckTimestamp((*u.LocalAt.Value)))
+	if u.LocalAt.Set && u.LocalAt.Value.Valid {
+		f.Fits("local_at", runtime.CheckTimestamp(u.LocalAt.Value.V))
 	}
 	if u.Doc.Set {
 		f.Fits("doc", runtime.CheckJSONB(u.Doc.Value))
@@ -183,14 +183,14 @@ func (u *MaybeUpdate) Validate() error {
 	if u.Tags.Set {
 		f.Fits("tags", runtime.CheckTexts(u.Tags.Value))
 	}
-	if u.Color.Set && u.Color.Value != nil {
-		f.Check("color", (*u.Color.Value).Valid(), "must be one of \"red\", \"green\", \"blue\"")
+	if u.Color.Set && u.Color.Value.Valid {
+		f.Check("color", u.Color.Value.V.Valid(), "must be one of \"red\", \"green\", \"blue\"")
 	}
 	if u.Colors.Set {
 		f.Check("colors", runtime.AllValid(u.Colors.Value), "must be one of \"red\", \"green\", \"blue\"")
 	}
-	if u.Hint.Set && u.Hint.Value != nil {
-		f.Fits("hint", runtime.CheckText((*u.Hint.Value)))
+	if u.Hint.Set && u.Hint.Value.Valid {
+		f.Fits("hint", runtime.CheckText(u.Hint.Value.V))
 	}
 	return f.Err("maybes")
 }
@@ -214,9 +214,15 @@ var (
 	}
 )
 
-// scanMaybe reads a row of table maybes, columns in table order, into v.
-func scanMaybe(row pgx.Row, v *Maybe) error {
-	return row.Scan(&v.ID, &v.Name, &v.Code, &v.Active, &v.N16, &v.N32, &v.N64, &v.Amount, &v.Ratio, &v.Day, &v.At, &v.LocalAt, &v.Doc, &v.Blob, &v.Addr, &v.Tags, &v.Ref, &v.Color, &v.Colors, &v.Hint)
+// scanMaybe gives the scan destinations of the fields of v, columns in table
+// order.
+func scanMaybe(v *Maybe, d []any) []any {
+	return append(d, &v.ID, &v.Name, &v.Code, &v.Active, &v.N16, &v.N32, &v.N64, &v.Amount, &v.Ratio, &v.Day, &v.At, &v.LocalAt, &v.Doc, &v.Blob, &v.Addr, &v.Tags, &v.Ref, &v.Color, &v.Colors, &v.Hint)
+}
+
+// argsNewMaybe gives the values Create binds from n.
+func argsNewMaybe(n *NewMaybe, d []any) []any {
+	return append(d, n.ID.Arg(), &n.Name, &n.Code, &n.Active, &n.N16, &n.N32, &n.N64, &n.Amount, &n.Ratio, &n.Day, &n.At, &n.LocalAt, n.Doc, n.Blob, &n.Addr, n.Tags, &n.Ref, &n.Color, n.Colors, n.Hint.Set, &n.Hint.Value)
 }
 
 const sqlMaybesCreate = `-- name: maybes.Create
@@ -230,7 +236,7 @@ func (r *MaybeRepo) Create(ctx context.Context, n NewMaybe) (Maybe, error) {
 	if err := n.Validate(); err != nil {
 		return Maybe{}, wrapErr(err, "maybes.Create", "maybes")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlMaybesCreate, n.ID.Ptr(), n.Name, n.Code, n.Active, n.N16, n.N32, n.N64, n.Amount, n.Ratio, n.Day, n.At, n.LocalAt, n.Doc, n.Blob, n.Addr, n.Tags, n.Ref, n.Color, n.Colors, n.Hint.Set, n.Hint.Value), scanMaybe)
+	v, err := runtime.QueryOne(ctx, r.db, sqlMaybesCreate, n, argsNewMaybe, scanMaybe)
 	return v, wrapParamsErr(err, "maybes.Create", "maybes", []string{"id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "day", "at", "local_at", "doc", "blob", "addr", "tags", "ref", "color", "colors", "hint", "hint"})
 }
 
@@ -241,24 +247,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table maybes with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *MaybeRepo) FindByID(ctx context.Context, id uuid.UUID) (Maybe, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlMaybesFindByID, id), scanMaybe)
+	v, err := runtime.QueryOne(ctx, r.db, sqlMaybesFindByID, id, runtime.Arg, scanMaybe)
 	return v, wrapErr(err, "maybes.FindByID", "maybes")
 }
 
 const sqlMaybesFindAll = `-- name: maybes.FindAll replica=ok
 SELECT "id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "day", "at", "local_at", "doc", "blob", "addr", "tags", "ref", "color", "colors"::text[], "hint" FROM "maybes" ORDER BY "id"`
 
-// FindAll returns every row of table maybes, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table maybes in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *MaybeRepo) FindAll(ctx context.Context) ([]Maybe, error) {
 	rows, err := r.db.Query(ctx, sqlMaybesFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanMaybe)
+	items, err := runtime.Collect(rows, err, 0, scanMaybe)
 	return items, wrapErr(err, "maybes.FindAll", "maybes")
 }
 
-// Stream yields every row of table maybes, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table maybes in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *MaybeRepo) Stream(ctx context.Context) iter.Seq2[Maybe, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "maybes.Stream", "maybes") }, scanMaybe, sqlMaybesFindAll)
 }
@@ -272,11 +278,9 @@ SELECT "id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table maybes in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table maybes in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *MaybeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Maybe], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Maybe]{
@@ -289,29 +293,21 @@ func (r *MaybeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	return p, wrapErr(err, "maybes.List", "maybes")
 }
 
-const sqlMaybesUpdate = `-- name: maybes.Update
-UPDATE "maybes"
-SET "name" = CASE WHEN $2::boolean THEN $3::text ELSE "name" END,
-    "code" = CASE WHEN $4::boolean THEN $5::varchar ELSE "code" END,
-    "active" = CASE WHEN $6::boolean THEN $7::boolean ELSE "active" END,
-    "n16" = CASE WHEN $8::boolean THEN $9::smallint ELSE "n16" END,
-    "n32" = CASE WHEN $10::boolean THEN $11::integer ELSE "n32" END,
-    "n64" = CASE WHEN $12::boolean THEN $13::bigint ELSE "n64" END,
-    "amount" = CASE WHEN $14::boolean THEN $15::numeric(18,2) ELSE "amount" END,
-    "ratio" = CASE WHEN $16::boolean THEN $17::double precision ELSE "ratio" END,
-    "day" = CASE WHEN $18::boolean THEN $19::date ELSE "day" END,
-    "at" = CASE WHEN $20::boolean THEN $21::timestamptz ELSE "at" END,
-    "local_at" = CASE WHEN $22::boolean THEN $23::timestamp ELSE "local_at" END,
-    "doc" = CASE WHEN $24::boolean THEN $25::jsonb ELSE "doc" END,
-    "blob" = CASE WHEN $26::boolean THEN $27::bytea ELSE "blob" END,
-    "addr" = CASE WHEN $28::boolean THEN $29::inet ELSE "addr" END,
-    "tags" = CASE WHEN $30::boolean THEN $31::text[] ELSE "tags" END,
-    "ref" = CASE WHEN $32::boolean THEN $33::uuid ELSE "ref" END,
-    "color" = CASE WHEN $34::boolean THEN $35::"color" ELSE "color" END,
-    "colors" = CASE WHEN $36::boolean THEN $37::text[]::"color"[] ELSE "colors" END,
-    "hint" = CASE WHEN $38::boolean THEN $39::text ELSE "hint" END
-WHERE "id" = $1
-RETURNING "id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "day", "at", "local_at", "doc", "blob", "addr", "tags", "ref", "color", "colors"::text[], "hint"`
+// updateMaybes are the statements of MaybeRepo.Update: one per set of fields set
+// (see runtime.Update).
+var updateMaybes = &runtime.Update{
+	Name: "maybes.Update", Keys: 1,
+	Head:     "UPDATE \"maybes\"\nSET ",
+	Cols:     []string{`"name"`, `"code"`, `"active"`, `"n16"`, `"n32"`, `"n64"`, `"amount"`, `"ratio"`, `"day"`, `"at"`, `"local_at"`, `"doc"`, `"blob"`, `"addr"`, `"tags"`, `"ref"`, `"color"`, `"colors"`, `"hint"`},
+	Casts:    []string{``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, `::text[]::"color"[]`, ``},
+	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"name\", \"code\", \"active\", \"n16\", \"n32\", \"n64\", \"amount\", \"ratio\", \"day\", \"at\", \"local_at\", \"doc\", \"blob\", \"addr\", \"tags\", \"ref\", \"color\", \"colors\"::text[], \"hint\"",
+	Nullable: 1<<0 | 1<<1 | 1<<2 | 1<<3 | 1<<4 | 1<<5 | 1<<6 | 1<<7 | 1<<8 | 1<<9 | 1<<10 | 1<<11 | 1<<12 | 1<<13 | 1<<14 | 1<<15 | 1<<16 | 1<<17 | 1<<18,
+}
+
+// argsMaybeUpdate gives the value of each field of u, nil when unset.
+func argsMaybeUpdate(u *MaybeUpdate, d []any) []any {
+	return append(d, u.Name.Arg(), u.Code.Arg(), u.Active.Arg(), u.N16.Arg(), u.N32.Arg(), u.N64.Arg(), u.Amount.Arg(), u.Ratio.Arg(), u.Day.Arg(), u.At.Arg(), u.LocalAt.Arg(), runtime.OptValue(&u.Doc), runtime.OptValue(&u.Blob), u.Addr.Arg(), runtime.OptValue(&u.Tags), u.Ref.Arg(), u.Color.Arg(), runtime.OptValue(&u.Colors), u.Hint.Arg())
+}
 
 // Update applies the set fields of u to the row of table maybes with the given id
 // and returns the row as stored. If there is none, the error matches
@@ -320,11 +316,8 @@ func (r *MaybeRepo) Update(ctx context.Context, id uuid.UUID, u MaybeUpdate) (Ma
 	if err := u.Validate(); err != nil {
 		return Maybe{}, wrapErr(err, "maybes.Update", "maybes")
 	}
-	var v Maybe
-	if err := scanMaybe(r.db.QueryRow(ctx, sqlMaybesUpdate, id, u.Name.Set, u.Name.Value, u.Code.Set, u.Code.Value, u.Active.Set, u.Active.Value, u.N16.Set, u.N16.Value, u.N32.Set, u.N32.Value, u.N64.Set, u.N64.Value, u.Amount.Set, u.Amount.Value, u.Ratio.Set, u.Ratio.Value, u.Day.Set, u.Day.Value, u.At.Set, u.At.Value, u.LocalAt.Set, u.LocalAt.Value, u.Doc.Set, u.Doc.Value, u.Blob.Set, u.Blob.Value, u.Addr.Set, u.Addr.Value, u.Tags.Set, u.Tags.Value, u.Ref.Set, u.Ref.Value, u.Color.Set, u.Color.Value, u.Colors.Set, u.Colors.Value, u.Hint.Set, u.Hint.Value), &v); err != nil {
-		return Maybe{}, wrapParamsErr(err, "maybes.Update", "maybes", []string{"id", "name", "name", "code", "code", "active", "active", "n16", "n16", "n32", "n32", "n64", "n64", "amount", "amount", "ratio", "ratio", "day", "day", "at", "at", "local_at", "local_at", "doc", "doc", "blob", "blob", "addr", "addr", "tags", "tags", "ref", "ref", "color", "color", "colors", "colors", "hint", "hint"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateMaybes, id, runtime.Arg, u, argsMaybeUpdate, scanMaybe)
+	return v, wrapParamsErr(err, "maybes.Update", "maybes", []string{"id", "name", "name", "code", "code", "active", "active", "n16", "n16", "n32", "n32", "n64", "n64", "amount", "amount", "ratio", "ratio", "day", "day", "at", "at", "local_at", "local_at", "doc", "doc", "blob", "blob", "addr", "addr", "tags", "tags", "ref", "ref", "color", "color", "colors", "colors", "hint", "hint"})
 }
 
 const sqlMaybesDelete = `-- name: maybes.Delete
@@ -333,7 +326,7 @@ DELETE FROM "maybes" WHERE "id" = $1`
 // Delete removes the row of table maybes with the given id and reports whether
 // there was one.
 func (r *MaybeRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlMaybesDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlMaybesDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "maybes.Delete", "maybes")
 }
 
@@ -357,49 +350,27 @@ func (r *MaybeRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Maybe, er
 	if len(ids) == 0 {
 		return []Maybe{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlMaybesFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanMaybe)
+	items, err := runtime.Query(ctx, r.db, sqlMaybesFindByIDs, ids, runtime.Arg, scanMaybe, len(ids))
 	return items, wrapErr(err, "maybes.FindByIDs", "maybes")
 }
 
-// copyMaybes sends rows of NewMaybe to table maybes with COPY, reading each value
-// in place.
-var copyMaybes = runtime.NewCopier(
-	"maybes",
-	[]string{"\"color\""},
-	runtime.CopyOpt("id", func(n *NewMaybe) *runtime.Opt[uuid.UUID] { return &n.ID }),
-	runtime.CopyValue("name", func(n *NewMaybe) any { return n.Name }),
-	runtime.CopyValue("code", func(n *NewMaybe) any { return n.Code }),
-	runtime.CopyValue("active", func(n *NewMaybe) any { return n.Active }),
-	runtime.CopyValue("n16", func(n *NewMaybe) any { return n.N16 }),
-	runtime.CopyValue("n32", func(n *NewMaybe) any { return n.N32 }),
-	runtime.CopyValue("n64", func(n *NewMaybe) any { return n.N64 }),
-	runtime.CopyValue("amount", func(n *NewMaybe) any { return n.Amount }),
-	runtime.CopyValue("ratio", func(n *NewMaybe) any { return n.Ratio }),
-	runtime.CopyValue("day", func(n *NewMaybe) any { return n.Day }),
-	runtime.CopyValue("at", func(n *NewMaybe) any { return n.At }),
-	runtime.CopyValue("local_at", func(n *NewMaybe) any { return n.LocalAt }),
-	runtime.CopyValue("doc", func(n *NewMaybe) any { return &n.Doc }),
-	runtime.CopyValue("blob", func(n *NewMaybe) any { return &n.Blob }),
-	runtime.CopyValue("addr", func(n *NewMaybe) any { return n.Addr }),
-	runtime.CopyValue("tags", func(n *NewMaybe) any { return &n.Tags }),
-	runtime.CopyValue("ref", func(n *NewMaybe) any { return n.Ref }),
-	runtime.CopyValue("color", func(n *NewMaybe) any { return n.Color }),
-	runtime.CopyValue("colors", func(n *NewMaybe) any { return &n.Colors }),
-	runtime.CopyOpt("hint", func(n *NewMaybe) *runtime.Opt[*string] { return &n.Hint }),
-)
+// copyMaybes sends rows of NewMaybe to table maybes with COPY.
+var copyMaybes = &runtime.Copier[NewMaybe]{
+	Table:   "maybes",
+	Columns: []string{"id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "day", "at", "local_at", "doc", "blob", "addr", "tags", "ref", "color", "colors", "hint"},
+	Args: func(n *NewMaybe, d []any) []any {
+		return append(d, n.ID.Arg(), &n.Name, &n.Code, &n.Active, &n.N16, &n.N32, &n.N64, &n.Amount, &n.Ratio, &n.Day, &n.At, &n.LocalAt, n.Doc, n.Blob, &n.Addr, n.Tags, &n.Ref, &n.Color, n.Colors, n.Hint.Arg())
+	},
+	Enums: []string{"\"color\""},
+}
 
 // CreateMany inserts rows into table maybes with the COPY protocol and returns how
-// many it inserted. It is all or nothing. An optional field left unset takes the
-// column's default, as in Create: rows are copied in groups by the optional fields
-// they set, in a transaction when there are several (a savepoint when r is one).
-// It runs in a transaction, on whose connection it registers the enum types
-// "color" so that pgx can send enum arrays in COPY's binary format. COPY does not
-// return rows; CreateManyReturning does.
+// many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction). It runs in a transaction, on
+// whose connection it registers the enum types "color" so that pgx can send enum
+// arrays in COPY's binary format.
 func (r *MaybeRepo) CreateMany(ctx context.Context, rows []NewMaybe) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "maybes.CreateMany", "maybes")
-	}
 	n, err := copyMaybes.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "maybes.CreateMany", "maybes")
 }
@@ -418,14 +389,13 @@ func (r *MaybeRepo) CreateManyReturning(ctx context.Context, rows []NewMaybe) ([
 	}
 	b := &pgx.Batch{}
 	for i := range rows {
-		n := &rows[i]
-		b.Queue(sqlMaybesCreate, n.ID.Ptr(), n.Name, n.Code, n.Active, n.N16, n.N32, n.N64, n.Amount, n.Ratio, n.Day, n.At, n.LocalAt, n.Doc, n.Blob, n.Addr, n.Tags, n.Ref, n.Color, n.Colors, n.Hint.Set, n.Hint.Value)
+		b.Queue(sqlMaybesCreate, argsNewMaybe(&rows[i], nil)...)
 	}
 	br := r.db.SendBatch(ctx, b)
 	out := make([]Maybe, 0, len(rows))
 	for range rows {
-		var v Maybe
-		if err := scanMaybe(br.QueryRow(), &v); err != nil {
+		v, err := runtime.ScanOne(br.QueryRow(), scanMaybe)
+		if err != nil {
 			br.Close()
 			return nil, wrapErr(err, "maybes.CreateManyReturning", "maybes")
 		}
@@ -451,43 +421,43 @@ var bulkMaybesUpdates = &runtime.Bulk[MaybeKeyedUpdate]{
 	Columns: []runtime.BulkColumn[MaybeKeyedUpdate]{
 		runtime.Array(func(v *MaybeKeyedUpdate) *uuid.UUID { return &v.ID }),
 		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.Name.Set }),
-		runtime.Array(func(v *MaybeKeyedUpdate) *string { return v.Changes.Name.Value }),
+		runtime.Array(func(v *MaybeKeyedUpdate) *string { return v.Changes.Name.Value.Ptr() }),
 		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.Code.Set }),
-		runtime.Array(func(v *MaybeKeyedUpdate) *string { return v.Changes.Code.Value }),
+		runtime.Array(func(v *MaybeKeyedUpdate) *string { return v.Changes.Code.Value.Ptr() }),
 		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.Active.Set }),
-		runtime.Array(func(v *MaybeKeyedUpdate) *bool { return v.Changes.Active.Value }),
+		runtime.Array(func(v *MaybeKeyedUpdate) *bool { return v.Changes.Active.Value.Ptr() }),
 		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.N16.Set }),
-		runtime.Array(func(v *MaybeKeyedUpdate) *int16 { return v.Changes.N16.Value }),
+		runtime.Array(func(v *MaybeKeyedUpdate) *int16 { return v.Changes.N16.Value.Ptr() }),
 		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.N32.Set }),
-		runtime.Array(func(v *MaybeKeyedUpdate) *int32 { return v.Changes.N32.Value }),
+		runtime.Array(func(v *MaybeKeyedUpdate) *int32 { return v.Changes.N32.Value.Ptr() }),
 		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.N64.Set }),
-		runtime.Array(func(v *MaybeKeyedUpdate) *int64 { return v.Changes.N64.Value }),
+		runtime.Array(func(v *MaybeKeyedUpdate) *int64 { return v.Changes.N64.Value.Ptr() }),
 		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.Amount.Set }),
-		runtime.Array(func(v *MaybeKeyedUpdate) *decimal.Decimal { return v.Changes.Amount.Value }),
+		runtime.Array(func(v *MaybeKeyedUpdate) *decimal.Decimal { return v.Changes.Amount.Value.Ptr() }),
 		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.Ratio.Set }),
-		runtime.Array(func(v *MaybeKeyedUpdate) *float64 { return v.Changes.Ratio.Value }),
+		runtime.Array(func(v *MaybeKeyedUpdate) *float64 { return v.Changes.Ratio.Value.Ptr() }),
 		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.Day.Set }),
-		runtime.Array(func(v *MaybeKeyedUpdate) *time.Time { return v.Changes.Day.Value }),
+		runtime.Array(func(v *MaybeKeyedUpdate) *time.Time { return v.Changes.Day.Value.Ptr() }),
 		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.At.Set }),
-		runtime.Array(func(v *MaybeKeyedUpdate) *time.Time { return v.Changes.At.Value }),
+		runtime.Array(func(v *MaybeKeyedUpdate) *time.Time { return v.Changes.At.Value.Ptr() }),
 		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.LocalAt.Set }),
-		runtime.Array(func(v *MaybeKeyedUpdate) *time.Time { return v.Changes.LocalAt.Value }),
+		runtime.Array(func(v *MaybeKeyedUpdate) *time.Time { return v.Changes.LocalAt.Value.Ptr() }),
 		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.Doc.Set }),
 		runtime.Array(func(v *MaybeKeyedUpdate) *json.RawMessage { return &v.Changes.Doc.Value }),
 		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.Blob.Set }),
 		runtime.Array(func(v *MaybeKeyedUpdate) *[]byte { return &v.Changes.Blob.Value }),
 		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.Addr.Set }),
-		runtime.Array(func(v *MaybeKeyedUpdate) *netip.Prefix { return v.Changes.Addr.Value }),
+		runtime.Array(func(v *MaybeKeyedUpdate) *netip.Prefix { return v.Changes.Addr.Value.Ptr() }),
 		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.Tags.Set }),
 		runtime.TextArray("_text", func(v *MaybeKeyedUpdate) *[]string { return &v.Changes.Tags.Value }),
 		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.Ref.Set }),
-		runtime.Array(func(v *MaybeKeyedUpdate) *uuid.UUID { return v.Changes.Ref.Value }),
+		runtime.Array(func(v *MaybeKeyedUpdate) *uuid.UUID { return v.Changes.Ref.Value.Ptr() }),
 		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.Color.Set }),
-		runtime.Array(func(v *MaybeKeyedUpdate) *Color { return v.Changes.Color.Value }),
+		runtime.Array(func(v *MaybeKeyedUpdate) *Color { return v.Changes.Color.Value.Ptr() }),
 		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.Colors.Set }),
 		runtime.TextArray("_text", func(v *MaybeKeyedUpdate) *[]Color { return &v.Changes.Colors.Value }),
 		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.Hint.Set }),
-		runtime.Array(func(v *MaybeKeyedUpdate) *string { return v.Changes.Hint.Value }),
+		runtime.Array(func(v *MaybeKeyedUpdate) *string { return v.Changes.Hint.Value.Ptr() }),
 	},
 }
 

@@ -33,13 +33,13 @@ func TestAllNulls(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Only the key and the defaulted hint are set.
-	want := Maybe{ID: m.ID, Hint: ptr("none")}
+	want := Maybe{ID: m.ID, Hint: runtime.NullOf("none")}
 	if diff := cmp.Diff(want, m, cmpOpts); diff != "" {
 		t.Fatalf("all-NULL row (-want +got):\n%s", diff)
 	}
 	// A nullable column with a default can still be inserted as NULL.
-	m2, err := s.Maybes.Create(ctx, NewMaybe{Hint: runtime.Set[*string](nil)})
-	if err != nil || m2.Hint != nil {
+	m2, err := s.Maybes.Create(ctx, NewMaybe{Hint: runtime.SetNull[string]()})
+	if err != nil || m2.Hint.Valid {
 		t.Fatalf("explicit NULL over a default: %+v, %v", m2.Hint, err)
 	}
 }
@@ -48,12 +48,12 @@ func TestNullsRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	s := NewStore(pgtest.Open(t))
 	full := NewMaybe{
-		Name: ptr("n"), Code: ptr("12345678"), Active: ptr(false), N16: ptr(int16(-1)), N32: ptr(int32(0)),
-		N64: ptr(int64(1) << 62), Amount: ptr(decimal.RequireFromString("-0.01")), Ratio: ptr(0.5),
-		Day: ptr(time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)), At: ptr(time.Date(2030, 6, 1, 8, 0, 0, 0, time.UTC)),
-		LocalAt: ptr(time.Date(2030, 6, 1, 8, 0, 0, 1000, time.UTC)), Doc: json.RawMessage(`null`),
-		Blob: []byte{}, Addr: ptr(netip.MustParsePrefix("192.0.2.1/32")), Tags: []string{}, Ref: ptr(uuid.New()),
-		Color: ptr(ColorGreen), Colors: []Color{ColorRed, ColorBlue}, Hint: runtime.Set(ptr("")),
+		Name: runtime.NullOf("n"), Code: runtime.NullOf("12345678"), Active: runtime.NullOf(false), N16: runtime.NullOf(int16(-1)), N32: runtime.NullOf(int32(0)),
+		N64: runtime.NullOf(int64(1) << 62), Amount: runtime.NullOf(decimal.RequireFromString("-0.01")), Ratio: runtime.NullOf(0.5),
+		Day: runtime.NullOf(time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)), At: runtime.NullOf(time.Date(2030, 6, 1, 8, 0, 0, 0, time.UTC)),
+		LocalAt: runtime.NullOf(time.Date(2030, 6, 1, 8, 0, 0, 1000, time.UTC)), Doc: json.RawMessage(`null`),
+		Blob: []byte{}, Addr: runtime.NullOf(netip.MustParsePrefix("192.0.2.1/32")), Tags: []string{}, Ref: runtime.NullOf(uuid.New()),
+		Color: runtime.NullOf(ColorGreen), Colors: []Color{ColorRed, ColorBlue}, Hint: runtime.SetNullable(""),
 	}
 	m, err := s.Maybes.Create(ctx, full)
 	if err != nil {
@@ -62,7 +62,7 @@ func TestNullsRoundTrip(t *testing.T) {
 	want := Maybe{ID: m.ID, Name: full.Name, Code: full.Code, Active: full.Active, N16: full.N16, N32: full.N32,
 		N64: full.N64, Amount: full.Amount, Ratio: full.Ratio, Day: full.Day, At: full.At, LocalAt: full.LocalAt,
 		Doc: full.Doc, Blob: full.Blob, Addr: full.Addr, Tags: full.Tags, Ref: full.Ref, Color: full.Color,
-		Colors: full.Colors, Hint: ptr("")}
+		Colors: full.Colors, Hint: runtime.NullOf("")}
 	got, err := s.Maybes.FindByID(ctx, m.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -71,19 +71,19 @@ func TestNullsRoundTrip(t *testing.T) {
 		t.Fatalf("values (-want +got):\n%s", diff)
 	}
 	// Empty (not NULL) values stay empty: an empty array, bytea and string.
-	if got.Tags == nil || got.Blob == nil || *got.Hint != "" {
+	if got.Tags == nil || got.Blob == nil || got.Hint.V != "" {
 		t.Fatalf("empty values read back as NULL: tags=%v blob=%v", got.Tags, got.Blob)
 	}
 
 	// Set every column back to NULL in one update.
 	null, err := s.Maybes.Update(ctx, m.ID, MaybeUpdate{
-		Name: runtime.Set[*string](nil), Code: runtime.Set[*string](nil), Active: runtime.Set[*bool](nil),
-		N16: runtime.Set[*int16](nil), N32: runtime.Set[*int32](nil), N64: runtime.Set[*int64](nil),
-		Amount: runtime.Set[*decimal.Decimal](nil), Ratio: runtime.Set[*float64](nil), Day: runtime.Set[*time.Time](nil),
-		At: runtime.Set[*time.Time](nil), LocalAt: runtime.Set[*time.Time](nil), Doc: runtime.Set[json.RawMessage](nil),
-		Blob: runtime.Set[[]byte](nil), Addr: runtime.Set[*netip.Prefix](nil), Tags: runtime.Set[[]string](nil),
-		Ref: runtime.Set[*uuid.UUID](nil), Color: runtime.Set[*Color](nil), Colors: runtime.Set[[]Color](nil),
-		Hint: runtime.Set[*string](nil),
+		Name: runtime.SetNull[string](), Code: runtime.SetNull[string](), Active: runtime.SetNull[bool](),
+		N16: runtime.SetNull[int16](), N32: runtime.SetNull[int32](), N64: runtime.SetNull[int64](),
+		Amount: runtime.SetNull[decimal.Decimal](), Ratio: runtime.SetNull[float64](), Day: runtime.SetNull[time.Time](),
+		At: runtime.SetNull[time.Time](), LocalAt: runtime.SetNull[time.Time](), Doc: runtime.Set[json.RawMessage](nil),
+		Blob: runtime.Set[[]byte](nil), Addr: runtime.SetNull[netip.Prefix](), Tags: runtime.Set[[]string](nil),
+		Ref: runtime.SetNull[uuid.UUID](), Color: runtime.SetNull[Color](), Colors: runtime.Set[[]Color](nil),
+		Hint: runtime.SetNull[string](),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -92,11 +92,11 @@ func TestNullsRoundTrip(t *testing.T) {
 		t.Fatalf("after setting NULLs (-want +got):\n%s", diff)
 	}
 	// A partial update touches only what it sets.
-	one, err := s.Maybes.Update(ctx, m.ID, MaybeUpdate{Color: runtime.Set(ptr(ColorBlue))})
+	one, err := s.Maybes.Update(ctx, m.ID, MaybeUpdate{Color: runtime.SetNullable(ColorBlue)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(Maybe{ID: m.ID, Color: ptr(ColorBlue)}, one, cmpOpts); diff != "" {
+	if diff := cmp.Diff(Maybe{ID: m.ID, Color: runtime.NullOf(ColorBlue)}, one, cmpOpts); diff != "" {
 		t.Fatalf("after one update (-want +got):\n%s", diff)
 	}
 }

@@ -7,45 +7,43 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 )
 
 // Profile is one row of table profiles.
 type Profile struct {
-	ID       int64           `json:"id"`
-	Handle   string          `json:"handle"`
-	Bio      *string         `json:"bio"`
-	Karma    int32           `json:"karma"`
-	Motto    *string         `json:"motto"`
-	Verified bool            `json:"verified"`
-	Settings json.RawMessage `json:"settings"`
+	ID       int64                `json:"id"`
+	Handle   string               `json:"handle"`
+	Bio      runtime.Null[string] `json:"bio"`
+	Karma    int32                `json:"karma"`
+	Motto    runtime.Null[string] `json:"motto"`
+	Verified bool                 `json:"verified"`
+	Settings json.RawMessage      `json:"settings"`
 }
 
 // NewProfile holds the values of a new row of table profiles. Fields of type
 // runtime.Opt may be left unset: the column's default applies. The database sets
 // id.
 type NewProfile struct {
-	Handle   string                       `json:"handle"`
-	Bio      *string                      `json:"bio"`
-	Karma    runtime.Opt[int32]           `json:"karma,omitzero"`
-	Motto    runtime.Opt[*string]         `json:"motto,omitzero"`
-	Verified runtime.Opt[bool]            `json:"verified,omitzero"`
-	Settings runtime.Opt[json.RawMessage] `json:"settings,omitzero"`
+	Handle   string                            `json:"handle"`
+	Bio      runtime.Null[string]              `json:"bio"`
+	Karma    runtime.Opt[int32]                `json:"karma,omitzero"`
+	Motto    runtime.Opt[runtime.Null[string]] `json:"motto,omitzero"`
+	Verified runtime.Opt[bool]                 `json:"verified,omitzero"`
+	Settings runtime.Opt[json.RawMessage]      `json:"settings,omitzero"`
 }
 
 // ProfileUpdate lists changes to a row of table profiles. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type ProfileUpdate struct {
-	Handle   runtime.Opt[string]          `json:"handle,omitzero"`
-	Bio      runtime.Opt[*string]         `json:"bio,omitzero"`
-	Karma    runtime.Opt[int32]           `json:"karma,omitzero"`
-	Motto    runtime.Opt[*string]         `json:"motto,omitzero"`
-	Verified runtime.Opt[bool]            `json:"verified,omitzero"`
-	Settings runtime.Opt[json.RawMessage] `json:"settings,omitzero"`
+	Handle   runtime.Opt[string]               `json:"handle,omitzero"`
+	Bio      runtime.Opt[runtime.Null[string]] `json:"bio,omitzero"`
+	Karma    runtime.Opt[int32]                `json:"karma,omitzero"`
+	Motto    runtime.Opt[runtime.Null[string]] `json:"motto,omitzero"`
+	Verified runtime.Opt[bool]                 `json:"verified,omitzero"`
+	Settings runtime.Opt[json.RawMessage]      `json:"settings,omitzero"`
 }
 
 // ProfileRepo reads and writes table profiles.
@@ -80,11 +78,11 @@ func (n *NewProfile) Validate() error {
 	var f runtime.Fields
 	f.Fits("handle", runtime.CheckText(n.Handle))
 	rulesProfileHandle.Check(&f, "handle", n.Handle)
-	if n.Bio != nil {
-		f.Fits("bio", runtime.CheckText((*n.Bio)))
+	if n.Bio.Valid {
+		f.Fits("bio", runtime.CheckText(n.Bio.V))
 	}
-	if n.Motto.Set && n.Motto.Value != nil {
-		f.Fits("motto", runtime.CheckText((*n.Motto.Value)))
+	if n.Motto.Set && n.Motto.Value.Valid {
+		f.Fits("motto", runtime.CheckText(n.Motto.Value.V))
 	}
 	if n.Settings.Set {
 		f.Check("settings", n.Settings.Value != nil, runtime.MsgNotNull)
@@ -107,11 +105,11 @@ func (u *ProfileUpdate) Validate() error {
 		f.Fits("handle", runtime.CheckText(u.Handle.Value))
 		rulesProfileHandle.Check(&f, "handle", u.Handle.Value)
 	}
-	if u.Bio.Set && u.Bio.Value != nil {
-		f.Fits("bio", runtime.CheckText((*u.Bio.Value)))
+	if u.Bio.Set && u.Bio.Value.Valid {
+		f.Fits("bio", runtime.CheckText(u.Bio.Value.V))
 	}
-	if u.Motto.Set && u.Motto.Value != nil {
-		f.Fits("motto", runtime.CheckText((*u.Motto.Value)))
+	if u.Motto.Set && u.Motto.Value.Valid {
+		f.Fits("motto", runtime.CheckText(u.Motto.Value.V))
 	}
 	if u.Settings.Set {
 		f.Check("settings", u.Settings.Value != nil, runtime.MsgNotNull)
@@ -151,9 +149,15 @@ var (
 	}
 )
 
-// scanProfile reads a row of table profiles, columns in table order, into v.
-func scanProfile(row pgx.Row, v *Profile) error {
-	return row.Scan(&v.ID, &v.Handle, &v.Bio, &v.Karma, &v.Motto, &v.Verified, &v.Settings)
+// scanProfile gives the scan destinations of the fields of v, columns in table
+// order.
+func scanProfile(v *Profile, d []any) []any {
+	return append(d, &v.ID, &v.Handle, &v.Bio, &v.Karma, &v.Motto, &v.Verified, &v.Settings)
+}
+
+// argsNewProfile gives the values Create binds from n.
+func argsNewProfile(n *NewProfile, d []any) []any {
+	return append(d, &n.Handle, &n.Bio, n.Karma.Arg(), n.Motto.Set, &n.Motto.Value, n.Verified.Arg(), runtime.OptValue(&n.Settings))
 }
 
 const sqlProfilesCreate = `-- name: profiles.Create
@@ -167,7 +171,7 @@ func (r *ProfileRepo) Create(ctx context.Context, n NewProfile) (Profile, error)
 	if err := n.Validate(); err != nil {
 		return Profile{}, wrapErr(err, "profiles.Create", "profiles")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlProfilesCreate, n.Handle, n.Bio, n.Karma.Ptr(), n.Motto.Set, n.Motto.Value, n.Verified.Ptr(), n.Settings.Ptr()), scanProfile)
+	v, err := runtime.QueryOne(ctx, r.db, sqlProfilesCreate, n, argsNewProfile, scanProfile)
 	return v, wrapParamsErr(err, "profiles.Create", "profiles", []string{"handle", "bio", "karma", "motto", "motto", "verified", "settings"})
 }
 
@@ -178,24 +182,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table profiles with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *ProfileRepo) FindByID(ctx context.Context, id int64) (Profile, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlProfilesFindByID, id), scanProfile)
+	v, err := runtime.QueryOne(ctx, r.db, sqlProfilesFindByID, id, runtime.Arg, scanProfile)
 	return v, wrapErr(err, "profiles.FindByID", "profiles")
 }
 
 const sqlProfilesFindAll = `-- name: profiles.FindAll replica=ok
 SELECT "id", "handle", "bio", "karma", "motto", "verified", "settings" FROM "profiles" ORDER BY "id"`
 
-// FindAll returns every row of table profiles, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table profiles in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *ProfileRepo) FindAll(ctx context.Context) ([]Profile, error) {
 	rows, err := r.db.Query(ctx, sqlProfilesFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanProfile)
+	items, err := runtime.Collect(rows, err, 0, scanProfile)
 	return items, wrapErr(err, "profiles.FindAll", "profiles")
 }
 
-// Stream yields every row of table profiles, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table profiles in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *ProfileRepo) Stream(ctx context.Context) iter.Seq2[Profile, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "profiles.Stream", "profiles") }, scanProfile, sqlProfilesFindAll)
 }
@@ -209,11 +213,9 @@ SELECT "id", "handle", "bio", "karma", "motto", "verified", "settings" FROM "pro
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table profiles in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table profiles in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *ProfileRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Profile], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Profile]{
@@ -226,16 +228,20 @@ func (r *ProfileRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "profiles.List", "profiles")
 }
 
-const sqlProfilesUpdate = `-- name: profiles.Update
-UPDATE "profiles"
-SET "handle" = COALESCE($2::varchar, "handle"),
-    "bio" = CASE WHEN $3::boolean THEN $4::text ELSE "bio" END,
-    "karma" = COALESCE($5::integer, "karma"),
-    "motto" = CASE WHEN $6::boolean THEN $7::text ELSE "motto" END,
-    "verified" = COALESCE($8::boolean, "verified"),
-    "settings" = COALESCE($9::jsonb, "settings")
-WHERE "id" = $1
-RETURNING "id", "handle", "bio", "karma", "motto", "verified", "settings"`
+// updateProfiles are the statements of ProfileRepo.Update: one per set of fields
+// set (see runtime.Update).
+var updateProfiles = &runtime.Update{
+	Name: "profiles.Update", Keys: 1,
+	Head:     "UPDATE \"profiles\"\nSET ",
+	Cols:     []string{`"handle"`, `"bio"`, `"karma"`, `"motto"`, `"verified"`, `"settings"`},
+	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"handle\", \"bio\", \"karma\", \"motto\", \"verified\", \"settings\"",
+	Nullable: 1<<1 | 1<<3,
+}
+
+// argsProfileUpdate gives the value of each field of u, nil when unset.
+func argsProfileUpdate(u *ProfileUpdate, d []any) []any {
+	return append(d, u.Handle.Arg(), u.Bio.Arg(), u.Karma.Arg(), u.Motto.Arg(), u.Verified.Arg(), runtime.OptValue(&u.Settings))
+}
 
 // Update applies the set fields of u to the row of table profiles with the given
 // id and returns the row as stored. If there is none, the error matches
@@ -244,11 +250,8 @@ func (r *ProfileRepo) Update(ctx context.Context, id int64, u ProfileUpdate) (Pr
 	if err := u.Validate(); err != nil {
 		return Profile{}, wrapErr(err, "profiles.Update", "profiles")
 	}
-	var v Profile
-	if err := scanProfile(r.db.QueryRow(ctx, sqlProfilesUpdate, id, u.Handle.Ptr(), u.Bio.Set, u.Bio.Value, u.Karma.Ptr(), u.Motto.Set, u.Motto.Value, u.Verified.Ptr(), u.Settings.Ptr()), &v); err != nil {
-		return Profile{}, wrapParamsErr(err, "profiles.Update", "profiles", []string{"id", "handle", "bio", "bio", "karma", "motto", "motto", "verified", "settings"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateProfiles, id, runtime.Arg, u, argsProfileUpdate, scanProfile)
+	return v, wrapParamsErr(err, "profiles.Update", "profiles", []string{"id", "handle", "bio", "bio", "karma", "motto", "motto", "verified", "settings"})
 }
 
 const sqlProfilesDelete = `-- name: profiles.Delete
@@ -257,7 +260,7 @@ DELETE FROM "profiles" WHERE "id" = $1`
 // Delete removes the row of table profiles with the given id and reports whether
 // there was one.
 func (r *ProfileRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlProfilesDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlProfilesDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "profiles.Delete", "profiles")
 }
 
@@ -281,33 +284,24 @@ func (r *ProfileRepo) FindByIDs(ctx context.Context, ids []int64) ([]Profile, er
 	if len(ids) == 0 {
 		return []Profile{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlProfilesFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanProfile)
+	items, err := runtime.Query(ctx, r.db, sqlProfilesFindByIDs, ids, runtime.Arg, scanProfile, len(ids))
 	return items, wrapErr(err, "profiles.FindByIDs", "profiles")
 }
 
-// copyProfiles sends rows of NewProfile to table profiles with COPY, reading each
-// value in place.
-var copyProfiles = runtime.NewCopier(
-	"profiles",
-	nil,
-	runtime.CopyValue("handle", func(n *NewProfile) any { return &n.Handle }),
-	runtime.CopyValue("bio", func(n *NewProfile) any { return n.Bio }),
-	runtime.CopyOpt("karma", func(n *NewProfile) *runtime.Opt[int32] { return &n.Karma }),
-	runtime.CopyOpt("motto", func(n *NewProfile) *runtime.Opt[*string] { return &n.Motto }),
-	runtime.CopyOpt("verified", func(n *NewProfile) *runtime.Opt[bool] { return &n.Verified }),
-	runtime.CopyOpt("settings", func(n *NewProfile) *runtime.Opt[json.RawMessage] { return &n.Settings }),
-)
+// copyProfiles sends rows of NewProfile to table profiles with COPY.
+var copyProfiles = &runtime.Copier[NewProfile]{
+	Table:   "profiles",
+	Columns: []string{"handle", "bio", "karma", "motto", "verified", "settings"},
+	Args: func(n *NewProfile, d []any) []any {
+		return append(d, &n.Handle, &n.Bio, n.Karma.Arg(), n.Motto.Arg(), n.Verified.Arg(), runtime.OptValue(&n.Settings))
+	},
+}
 
 // CreateMany inserts rows into table profiles with the COPY protocol and returns
-// how many it inserted. It is all or nothing. An optional field left unset takes
-// the column's default, as in Create: rows are copied in groups by the optional
-// fields they set, in a transaction when there are several (a savepoint when r is
-// one). COPY does not return rows; CreateManyReturning does.
+// how many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *ProfileRepo) CreateMany(ctx context.Context, rows []NewProfile) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "profiles.CreateMany", "profiles")
-	}
 	n, err := copyProfiles.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "profiles.CreateMany", "profiles")
 }
@@ -334,14 +328,14 @@ func (r *ProfileRepo) CreateManyReturning(ctx context.Context, rows []NewProfile
 		ctx,
 		sqlProfilesCreateManyReturning,
 		runtime.Column(rows, func(n *NewProfile) string { return n.Handle }),
-		runtime.Column(rows, func(n *NewProfile) *string { return n.Bio }),
+		runtime.Column(rows, func(n *NewProfile) *string { return n.Bio.Ptr() }),
 		runtime.Column(rows, func(n *NewProfile) *int32 { return n.Karma.Ptr() }),
 		runtime.Column(rows, func(n *NewProfile) bool { return n.Motto.Set }),
-		runtime.Column(rows, func(n *NewProfile) *string { return n.Motto.Value }),
+		runtime.Column(rows, func(n *NewProfile) *string { return n.Motto.Value.Ptr() }),
 		runtime.Column(rows, func(n *NewProfile) *bool { return n.Verified.Ptr() }),
 		runtime.Column(rows, func(n *NewProfile) *json.RawMessage { return n.Settings.Ptr() }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanProfile)
+	items, err := runtime.Collect(res, err, len(rows), scanProfile)
 	return items, wrapErr(err, "profiles.CreateManyReturning", "profiles")
 }
 
@@ -357,15 +351,14 @@ SET "bio" = EXCLUDED."bio",
 RETURNING "id", "handle", "bio", "karma", "motto", "verified", "settings"`
 
 // UpsertByHandle inserts n into table profiles or, when a row with the same handle
-// exists, updates that row from n, in one statement, and returns the row as
-// stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value. It validates n
-// first.
+// exists, updates it from n (every column but the key's and the primary key's; an
+// unset optional field keeps its value), in one statement, and returns the row as
+// stored. It validates n first.
 func (r *ProfileRepo) UpsertByHandle(ctx context.Context, n NewProfile) (Profile, error) {
 	if err := n.Validate(); err != nil {
 		return Profile{}, wrapErr(err, "profiles.UpsertByHandle", "profiles")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlProfilesUpsertByHandle, n.Handle, n.Bio, n.Karma.Ptr(), n.Motto.Set, n.Motto.Value, n.Verified.Ptr(), n.Settings.Ptr()), scanProfile)
+	v, err := runtime.QueryOne(ctx, r.db, sqlProfilesUpsertByHandle, n, argsNewProfile, scanProfile)
 	return v, wrapErr(err, "profiles.UpsertByHandle", "profiles")
 }
 
@@ -384,28 +377,14 @@ LIMIT 1`
 
 // CreateIfAbsentByHandle inserts n into table profiles unless a row with the same
 // handle exists, and returns the new row and true, or the existing row, unchanged,
-// and false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a
-// read of the row in the way); when that row was committed by a concurrent
-// transaction after the statement started, the statement cannot see it and runs
-// again, up to three times in all. It validates n first.
+// and false, in one statement (run again, up to three times, when the row in the
+// way was committed after it started). It validates n first.
 func (r *ProfileRepo) CreateIfAbsentByHandle(ctx context.Context, n NewProfile) (Profile, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Profile{}, false, wrapErr(err, "profiles.CreateIfAbsentByHandle", "profiles")
 	}
-	for attempt := 1; ; attempt++ {
-		var v Profile
-		var created bool
-		err := r.db.QueryRow(ctx, sqlProfilesCreateIfAbsentByHandle, n.Handle, n.Bio, n.Karma.Ptr(), n.Motto.Set, n.Motto.Value, n.Verified.Ptr(), n.Settings.Ptr()).Scan(&created, &v.ID, &v.Handle, &v.Bio, &v.Karma, &v.Motto, &v.Verified, &v.Settings)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Profile{}, false, wrapErr(err, "profiles.CreateIfAbsentByHandle", "profiles")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlProfilesCreateIfAbsentByHandle, n, argsNewProfile, scanProfile)
+	return v, created, wrapErr(err, "profiles.CreateIfAbsentByHandle", "profiles")
 }
 
 // ProfileKeyedUpdate is one row's changes for UpdateMany: its key, and the
@@ -424,10 +403,10 @@ var bulkProfilesUpdates = &runtime.Bulk[ProfileKeyedUpdate]{
 		runtime.Array(func(v *ProfileKeyedUpdate) *int64 { return &v.ID }),
 		runtime.Array(func(v *ProfileKeyedUpdate) *string { return v.Changes.Handle.Ptr() }),
 		runtime.Flags(func(v *ProfileKeyedUpdate) *bool { return &v.Changes.Bio.Set }),
-		runtime.Array(func(v *ProfileKeyedUpdate) *string { return v.Changes.Bio.Value }),
+		runtime.Array(func(v *ProfileKeyedUpdate) *string { return v.Changes.Bio.Value.Ptr() }),
 		runtime.Array(func(v *ProfileKeyedUpdate) *int32 { return v.Changes.Karma.Ptr() }),
 		runtime.Flags(func(v *ProfileKeyedUpdate) *bool { return &v.Changes.Motto.Set }),
-		runtime.Array(func(v *ProfileKeyedUpdate) *string { return v.Changes.Motto.Value }),
+		runtime.Array(func(v *ProfileKeyedUpdate) *string { return v.Changes.Motto.Value.Ptr() }),
 		runtime.Array(func(v *ProfileKeyedUpdate) *bool { return v.Changes.Verified.Ptr() }),
 		runtime.Array(func(v *ProfileKeyedUpdate) *json.RawMessage { return v.Changes.Settings.Ptr() }),
 	},
@@ -490,10 +469,10 @@ var bulkProfilesNew = &runtime.Bulk[NewProfile]{
 	Validate: (*NewProfile).Validate,
 	Columns: []runtime.BulkColumn[NewProfile]{
 		runtime.Array(func(v *NewProfile) *string { return &v.Handle }),
-		runtime.Array(func(v *NewProfile) *string { return v.Bio }),
+		runtime.Array(func(v *NewProfile) *string { return v.Bio.Ptr() }),
 		runtime.Array(func(v *NewProfile) *int32 { return v.Karma.Ptr() }),
 		runtime.Flags(func(v *NewProfile) *bool { return &v.Motto.Set }),
-		runtime.Array(func(v *NewProfile) *string { return v.Motto.Value }),
+		runtime.Array(func(v *NewProfile) *string { return v.Motto.Value.Ptr() }),
 		runtime.Array(func(v *NewProfile) *bool { return v.Verified.Ptr() }),
 		runtime.Array(func(v *NewProfile) *json.RawMessage { return v.Settings.Ptr() }),
 	},

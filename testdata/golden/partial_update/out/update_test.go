@@ -22,19 +22,19 @@ func TestInsertDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.ID == 0 || p.Bio != nil || p.Karma != 0 || p.Motto == nil || *p.Motto != "carpe diem" || p.Verified {
+	if p.ID == 0 || p.Bio.Valid || p.Karma != 0 || !p.Motto.Valid || p.Motto.V != "carpe diem" || p.Verified {
 		t.Fatalf("defaults: %+v", p)
 	}
 	var settings map[string]any
 	if err := json.Unmarshal(p.Settings, &settings); err != nil || settings["theme"] != "dark" || settings["beta"] != false {
 		t.Fatalf("jsonb default %s: %v", p.Settings, err)
 	}
-	q, err := s.Profiles.Create(ctx, NewProfile{Handle: "bob", Karma: runtime.Set(int32(7)), Motto: runtime.Set[*string](nil),
+	q, err := s.Profiles.Create(ctx, NewProfile{Handle: "bob", Karma: runtime.Set(int32(7)), Motto: runtime.SetNull[string](),
 		Verified: runtime.Set(true), Settings: runtime.Set(json.RawMessage(`{"theme": "light"}`))})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if q.Karma != 7 || q.Motto != nil || !q.Verified || string(q.Settings) != `{"theme": "light"}` {
+	if q.Karma != 7 || q.Motto.Valid || !q.Verified || string(q.Settings) != `{"theme": "light"}` {
 		t.Fatalf("explicit values: %+v", q)
 	}
 	if q.ID <= p.ID {
@@ -45,7 +45,7 @@ func TestInsertDefaults(t *testing.T) {
 func TestPartialUpdate(t *testing.T) {
 	ctx := context.Background()
 	s := NewStore(pgtest.Open(t))
-	p, err := s.Profiles.Create(ctx, NewProfile{Handle: "ada", Bio: ptr("first")})
+	p, err := s.Profiles.Create(ctx, NewProfile{Handle: "ada", Bio: runtime.NullOf("first")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,14 +53,14 @@ func TestPartialUpdate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if u.Karma != 3 || u.Bio == nil || *u.Bio != "first" || u.Handle != "ada" || *u.Motto != "carpe diem" {
+	if u.Karma != 3 || !u.Bio.Valid || u.Bio.V != "first" || u.Handle != "ada" || u.Motto.V != "carpe diem" {
 		t.Fatalf("unset fields changed: %+v", u)
 	}
-	u, err = s.Profiles.Update(ctx, p.ID, ProfileUpdate{Bio: runtime.Set[*string](nil), Motto: runtime.Set(ptr("new"))})
+	u, err = s.Profiles.Update(ctx, p.ID, ProfileUpdate{Bio: runtime.SetNull[string](), Motto: runtime.SetNullable("new")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if u.Bio != nil || *u.Motto != "new" || u.Karma != 3 {
+	if u.Bio.Valid || u.Motto.V != "new" || u.Karma != 3 {
 		t.Fatalf("set NULL and value: %+v", u)
 	}
 	// Updates to the unique handle report the constraint.
@@ -96,7 +96,7 @@ func TestConcurrentPartialUpdates(t *testing.T) {
 		}()
 		go func(i int) {
 			defer wg.Done()
-			_, err := s.Profiles.Update(ctx, p.ID, ProfileUpdate{Bio: runtime.Set(ptr("bio"))})
+			_, err := s.Profiles.Update(ctx, p.ID, ProfileUpdate{Bio: runtime.SetNullable("bio")})
 			errs <- err
 		}(i)
 	}
@@ -108,7 +108,7 @@ func TestConcurrentPartialUpdates(t *testing.T) {
 		}
 	}
 	got, err := s.Profiles.FindByID(ctx, p.ID)
-	if err != nil || !got.Verified || got.Bio == nil || *got.Bio != "bio" {
+	if err != nil || !got.Verified || !got.Bio.Valid || got.Bio.V != "bio" {
 		t.Fatalf("after concurrent updates: %+v %v", got, err)
 	}
 }

@@ -17,13 +17,13 @@ import (
 
 // Account is one row of table accounts.
 type Account struct {
-	ID       int64           `json:"id"`
-	OrgID    uuid.UUID       `json:"org_id"`
-	Owner    string          `json:"owner"`
-	Currency Currency        `json:"currency"`
-	Balance  decimal.Decimal `json:"balance"`
-	Label    *string         `json:"label"`
-	Tags     []string        `json:"tags"`
+	ID       int64                `json:"id"`
+	OrgID    uuid.UUID            `json:"org_id"`
+	Owner    string               `json:"owner"`
+	Currency Currency             `json:"currency"`
+	Balance  decimal.Decimal      `json:"balance"`
+	Label    runtime.Null[string] `json:"label"`
+	Tags     []string             `json:"tags"`
 }
 
 // NewAccount holds the values of a new row of table accounts. Fields of type
@@ -33,18 +33,18 @@ type NewAccount struct {
 	Owner    string                       `json:"owner"`
 	Currency Currency                     `json:"currency"`
 	Balance  runtime.Opt[decimal.Decimal] `json:"balance,omitzero"`
-	Label    *string                      `json:"label"`
+	Label    runtime.Null[string]         `json:"label"`
 	Tags     runtime.Opt[[]string]        `json:"tags,omitzero"`
 }
 
 // AccountUpdate lists changes to a row of table accounts. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type AccountUpdate struct {
-	Owner    runtime.Opt[string]          `json:"owner,omitzero"`
-	Currency runtime.Opt[Currency]        `json:"currency,omitzero"`
-	Balance  runtime.Opt[decimal.Decimal] `json:"balance,omitzero"`
-	Label    runtime.Opt[*string]         `json:"label,omitzero"`
-	Tags     runtime.Opt[[]string]        `json:"tags,omitzero"`
+	Owner    runtime.Opt[string]               `json:"owner,omitzero"`
+	Currency runtime.Opt[Currency]             `json:"currency,omitzero"`
+	Balance  runtime.Opt[decimal.Decimal]      `json:"balance,omitzero"`
+	Label    runtime.Opt[runtime.Null[string]] `json:"label,omitzero"`
+	Tags     runtime.Opt[[]string]             `json:"tags,omitzero"`
 }
 
 // AccountRepo reads and writes table accounts.
@@ -90,8 +90,8 @@ func (n *NewAccount) Validate() error {
 	if n.Balance.Set {
 		f.Fits("balance", runtime.CheckNumeric(n.Balance.Value, 18, 2))
 	}
-	if n.Label != nil {
-		f.Fits("label", runtime.CheckText((*n.Label)))
+	if n.Label.Valid {
+		f.Fits("label", runtime.CheckText(n.Label.V))
 	}
 	if n.Tags.Set {
 		f.Check("tags", n.Tags.Value != nil, runtime.MsgNotNull)
@@ -119,8 +119,8 @@ func (u *AccountUpdate) Validate() error {
 	if u.Balance.Set {
 		f.Fits("balance", runtime.CheckNumeric(u.Balance.Value, 18, 2))
 	}
-	if u.Label.Set && u.Label.Value != nil {
-		f.Fits("label", runtime.CheckText((*u.Label.Value)))
+	if u.Label.Set && u.Label.Value.Valid {
+		f.Fits("label", runtime.CheckText(u.Label.Value.V))
 	}
 	if u.Tags.Set {
 		f.Check("tags", u.Tags.Value != nil, runtime.MsgNotNull)
@@ -153,9 +153,15 @@ func (u *AccountUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanAccount reads a row of table accounts, columns in table order, into v.
-func scanAccount(row pgx.Row, v *Account) error {
-	return row.Scan(&v.ID, &v.OrgID, &v.Owner, &v.Currency, &v.Balance, &v.Label, &v.Tags)
+// scanAccount gives the scan destinations of the fields of v, columns in table
+// order.
+func scanAccount(v *Account, d []any) []any {
+	return append(d, &v.ID, &v.OrgID, &v.Owner, &v.Currency, &v.Balance, &v.Label, &v.Tags)
+}
+
+// argsNewAccount gives the values Create binds from n.
+func argsNewAccount(n *NewAccount, d []any) []any {
+	return append(d, &n.Owner, &n.Currency, n.Balance.Arg(), &n.Label, runtime.OptValue(&n.Tags))
 }
 
 const sqlAccountsCreate = `-- name: accounts.Create
@@ -174,7 +180,7 @@ func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error)
 		return Account{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlAccountsCreate, n.Owner, n.Currency, n.Balance.Ptr(), n.Label, n.Tags.Ptr(), tenant), scanAccount)
+	v, err := runtime.QueryOne(ctx, db, sqlAccountsCreate, n, argsNewAccount, scanAccount, tenant)
 	return v, wrapParamsErr(err, "accounts.Create", "accounts", []string{"owner", "currency", "balance", "label", "tags"})
 }
 
@@ -190,7 +196,7 @@ func (r *AccountRepo) FindByID(ctx context.Context, id int64) (Account, error) {
 		return Account{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlAccountsFindByID, id, tenant), scanAccount)
+	v, err := runtime.QueryOne(ctx, db, sqlAccountsFindByID, id, runtime.Arg, scanAccount, tenant)
 	return v, wrapErr(err, "accounts.FindByID", "accounts")
 }
 
@@ -198,8 +204,8 @@ const sqlAccountsFindAll = `-- name: accounts.FindAll replica=ok
 SELECT "id", "org_id", "owner", "currency", "balance", "label", "tags" FROM "accounts"
 WHERE "org_id" = $1 ORDER BY "id"`
 
-// FindAll returns every row of table accounts, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table accounts in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.FindAll", "accounts")
 	if err != nil {
@@ -207,13 +213,13 @@ func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlAccountsFindAll, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanAccount)
+	items, err := runtime.Collect(rows, err, 0, scanAccount)
 	return items, wrapErr(err, "accounts.FindAll", "accounts")
 }
 
-// Stream yields every row of table accounts, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table accounts in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.Stream", "accounts")
 	if err != nil {
@@ -233,11 +239,9 @@ SELECT "id", "org_id", "owner", "currency", "balance", "label", "tags" FROM "acc
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table accounts in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table accounts in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Account], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.List", "accounts")
 	if err != nil {
@@ -266,6 +270,18 @@ SET "owner" = COALESCE($2::text, "owner"),
 WHERE "id" = $1 AND "org_id" = $8
 RETURNING "id", "org_id", "owner", "currency", "balance", "label", "tags"`
 
+// updateAccounts are the statements of AccountRepo.Update: one per set of fields
+// set (see runtime.Update).
+var updateAccounts = &runtime.Update{
+	Fallback: sqlAccountsUpdate, Keys: 1,
+	Nullable: 1 << 3,
+}
+
+// argsAccountUpdate gives the value of each field of u, nil when unset.
+func argsAccountUpdate(u *AccountUpdate, d []any) []any {
+	return append(d, u.Owner.Arg(), u.Currency.Arg(), u.Balance.Arg(), u.Label.Arg(), runtime.OptValue(&u.Tags))
+}
+
 // Update applies the set fields of u to the row of table accounts with the given
 // id and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first.
@@ -278,11 +294,8 @@ func (r *AccountRepo) Update(ctx context.Context, id int64, u AccountUpdate) (Ac
 		return Account{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v Account
-	if err := scanAccount(db.QueryRow(ctx, sqlAccountsUpdate, id, u.Owner.Ptr(), u.Currency.Ptr(), u.Balance.Ptr(), u.Label.Set, u.Label.Value, u.Tags.Ptr(), tenant), &v); err != nil {
-		return Account{}, wrapParamsErr(err, "accounts.Update", "accounts", []string{"id", "owner", "currency", "balance", "label", "label", "tags"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, db, updateAccounts, id, runtime.Arg, u, argsAccountUpdate, scanAccount, tenant)
+	return v, wrapParamsErr(err, "accounts.Update", "accounts", []string{"id", "owner", "currency", "balance", "label", "label", "tags"})
 }
 
 const sqlAccountsDelete = `-- name: accounts.Delete
@@ -296,7 +309,7 @@ func (r *AccountRepo) Delete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := db.Exec(ctx, sqlAccountsDelete, id, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlAccountsDelete, id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "accounts.Delete", "accounts")
 }
 
@@ -331,8 +344,7 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, er
 	if len(ids) == 0 {
 		return []Account{}, nil
 	}
-	rows, err := db.Query(ctx, sqlAccountsFindByIDs, ids, tenant)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanAccount)
+	items, err := runtime.Query(ctx, db, sqlAccountsFindByIDs, ids, runtime.Arg, scanAccount, len(ids), tenant)
 	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
 }
 
@@ -354,8 +366,7 @@ func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64,
 	}
 	b := &pgx.Batch{}
 	for i := range rows {
-		n := &rows[i]
-		b.Queue(sqlAccountsCreate, n.Owner, n.Currency, n.Balance.Ptr(), n.Label, n.Tags.Ptr(), tenant)
+		b.Queue(sqlAccountsCreate, append(argsNewAccount(&rows[i], nil), tenant)...)
 	}
 	br := db.SendBatch(ctx, b)
 	for range rows {
@@ -389,14 +400,13 @@ func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount
 	}
 	b := &pgx.Batch{}
 	for i := range rows {
-		n := &rows[i]
-		b.Queue(sqlAccountsCreate, n.Owner, n.Currency, n.Balance.Ptr(), n.Label, n.Tags.Ptr(), tenant)
+		b.Queue(sqlAccountsCreate, append(argsNewAccount(&rows[i], nil), tenant)...)
 	}
 	br := db.SendBatch(ctx, b)
 	out := make([]Account, 0, len(rows))
 	for range rows {
-		var v Account
-		if err := scanAccount(br.QueryRow(), &v); err != nil {
+		v, err := runtime.ScanOne(br.QueryRow(), scanAccount)
+		if err != nil {
 			br.Close()
 			return nil, wrapErr(err, "accounts.CreateManyReturning", "accounts")
 		}
@@ -426,7 +436,7 @@ var bulkAccountsUpdates = &runtime.Bulk[AccountKeyedUpdate]{
 		runtime.Array(func(v *AccountKeyedUpdate) *Currency { return v.Changes.Currency.Ptr() }),
 		runtime.Array(func(v *AccountKeyedUpdate) *decimal.Decimal { return v.Changes.Balance.Ptr() }),
 		runtime.Flags(func(v *AccountKeyedUpdate) *bool { return &v.Changes.Label.Set }),
-		runtime.Array(func(v *AccountKeyedUpdate) *string { return v.Changes.Label.Value }),
+		runtime.Array(func(v *AccountKeyedUpdate) *string { return v.Changes.Label.Value.Ptr() }),
 		runtime.TextArray("_text", func(v *AccountKeyedUpdate) *[]string { return v.Changes.Tags.Ptr() }),
 	},
 }
@@ -509,8 +519,7 @@ func (r *AccountRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Accou
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlAccountsListByOrgID, orgID, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanAccount)
+	items, err := runtime.Query(ctx, db, sqlAccountsListByOrgID, orgID, runtime.Arg, scanAccount, 0, tenant)
 	return items, wrapErr(err, "accounts.ListByOrgID", "accounts")
 }
 
@@ -518,9 +527,8 @@ const sqlAccountsLoadByOrgID = `-- name: accounts.LoadByOrgID replica=ok
 SELECT "id", "org_id", "owner", "currency", "balance", "label", "tags" FROM "accounts"
 WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
-// loadAccountsByOrgID returns the rows of table accounts whose org_id is one of
-// keys, grouped by org_id, each group in primary key order, with one query. Keys
-// without rows are not in the map. db must be scoped to tenant (runtime.Scope).
+// loadAccountsByOrgID is LoadByOrgID on db. db must be scoped to tenant
+// (runtime.Scope).
 func loadAccountsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Account, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Account{}, nil
@@ -530,9 +538,8 @@ func loadAccountsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID,
 }
 
 // LoadByOrgID returns the rows of table accounts whose org_id is one of keys,
-// grouped by org_id, each group in primary key order. It runs one query, however
-// many keys there are: load the children of a list of orgs without a query per
-// row. Keys without rows are not in the map.
+// grouped by org_id, each group in primary key order, with one query however many
+// keys; keys without rows are not in the map.
 func (r *AccountRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Account, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.LoadByOrgID", "accounts")
 	if err != nil {
@@ -545,15 +552,15 @@ func (r *AccountRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uu
 
 // TotalsRow is one row of the result of AccountRepo.Totals.
 type TotalsRow struct {
-	Currency Currency         `json:"currency"`
-	Total    *decimal.Decimal `json:"total"`
-	N        int64            `json:"n"`
+	Currency Currency                      `json:"currency"`
+	Total    runtime.Null[decimal.Decimal] `json:"total"`
+	N        int64                         `json:"n"`
 }
 
-// scanTotalsRow reads a row of the result of AccountRepo.Totals, columns in
-// declared order, into v.
-func scanTotalsRow(row pgx.Row, v *TotalsRow) error {
-	return row.Scan(&v.Currency, &v.Total, &v.N)
+// scanTotalsRow gives the scan destinations of the fields of v, columns in
+// declared order.
+func scanTotalsRow(v *TotalsRow, d []any) []any {
+	return append(d, &v.Currency, &v.Total, &v.N)
 }
 
 const sqlAccountsTotals = `-- name: accounts.Totals
@@ -573,23 +580,23 @@ func (r *AccountRepo) Totals(ctx context.Context, minBalance decimal.Decimal) ([
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlAccountsTotals, tenant, minBalance)
-	items, err := runtime.CollectRows(rows, err, 0, scanTotalsRow)
+	items, err := runtime.Collect(rows, err, 0, scanTotalsRow)
 	return items, wrapErr(err, "accounts.Totals", "accounts")
 }
 
 // SearchRow is one row of the result of AccountRepo.Search.
 type SearchRow struct {
-	ID    int64   `json:"id"`
-	Owner string  `json:"owner"`
-	Label *string `json:"label"`
-	Lit   string  `json:"lit"`
-	Echo  string  `json:"echo"`
+	ID    int64                `json:"id"`
+	Owner string               `json:"owner"`
+	Label runtime.Null[string] `json:"label"`
+	Lit   string               `json:"lit"`
+	Echo  string               `json:"echo"`
 }
 
-// scanSearchRow reads a row of the result of AccountRepo.Search, columns in
-// declared order, into v.
-func scanSearchRow(row pgx.Row, v *SearchRow) error {
-	return row.Scan(&v.ID, &v.Owner, &v.Label, &v.Lit, &v.Echo)
+// scanSearchRow gives the scan destinations of the fields of v, columns in
+// declared order.
+func scanSearchRow(v *SearchRow, d []any) []any {
+	return append(d, &v.ID, &v.Owner, &v.Label, &v.Lit, &v.Echo)
 }
 
 const sqlAccountsSearch = `-- name: accounts.Search
@@ -609,7 +616,7 @@ func (r *AccountRepo) Search(ctx context.Context, q string, currencies []Currenc
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlAccountsSearch, q, tenant, currencies)
-	items, err := runtime.CollectRows(rows, err, 0, scanSearchRow)
+	items, err := runtime.Collect(rows, err, 0, scanSearchRow)
 	return items, wrapErr(err, "accounts.Search", "accounts")
 }
 
@@ -624,7 +631,7 @@ func (r *AccountRepo) ByOwner(ctx context.Context, owner string) ([]Account, err
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlAccountsByOwner, tenant, owner)
-	items, err := runtime.CollectRows(rows, err, 0, scanAccount)
+	items, err := runtime.Collect(rows, err, 0, scanAccount)
 	return items, wrapErr(err, "accounts.ByOwner", "accounts")
 }
 
@@ -645,15 +652,15 @@ func (r *AccountRepo) Richest(ctx context.Context) (Account, error) {
 
 // SummaryRow is one row of the result of AccountRepo.Summary.
 type SummaryRow struct {
-	Accounts     int64      `json:"accounts"`
-	Currencies   []Currency `json:"currencies"`
-	LongestLabel *string    `json:"longest_label"`
+	Accounts     int64                `json:"accounts"`
+	Currencies   []Currency           `json:"currencies"`
+	LongestLabel runtime.Null[string] `json:"longest_label"`
 }
 
-// scanSummaryRow reads a row of the result of AccountRepo.Summary, columns in
-// declared order, into v.
-func scanSummaryRow(row pgx.Row, v *SummaryRow) error {
-	return row.Scan(&v.Accounts, &v.Currencies, &v.LongestLabel)
+// scanSummaryRow gives the scan destinations of the fields of v, columns in
+// declared order.
+func scanSummaryRow(v *SummaryRow, d []any) []any {
+	return append(d, &v.Accounts, &v.Currencies, &v.LongestLabel)
 }
 
 const sqlAccountsSummary = `-- name: accounts.Summary replica=ok
@@ -677,7 +684,7 @@ func (r *AccountRepo) Summary(ctx context.Context) (SummaryRow, error) {
 // RelabelParams holds the parameters of AccountRepo.Relabel.
 type RelabelParams struct {
 	// Label is the parameter @label (text).
-	Label *string
+	Label runtime.Null[string]
 
 	// Tags is the parameter @tags (text[]).
 	Tags []string
@@ -732,10 +739,10 @@ type EchoRow struct {
 	Who     string `json:"who"`
 }
 
-// scanEchoRow reads a row of the result of AccountRepo.Echo, columns in declared
-// order, into v.
-func scanEchoRow(row pgx.Row, v *EchoRow) error {
-	return row.Scan(&v.Quoted, &v.Escaped, &v.Who)
+// scanEchoRow gives the scan destinations of the fields of v, columns in declared
+// order.
+func scanEchoRow(v *EchoRow, d []any) []any {
+	return append(d, &v.Quoted, &v.Escaped, &v.Who)
 }
 
 const sqlAccountsEcho = `-- name: accounts.Echo

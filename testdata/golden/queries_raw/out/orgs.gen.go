@@ -7,12 +7,10 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // Org is one row of table orgs.
@@ -29,7 +27,7 @@ type NewOrg struct {
 }
 
 // OrgUpdate lists changes to a row of table orgs. Unset fields leave their column
-// unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// unchanged.
 type OrgUpdate struct {
 	Name runtime.Opt[string] `json:"name,omitzero"`
 }
@@ -113,9 +111,14 @@ func (u *OrgUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanOrg reads a row of table orgs, columns in table order, into v.
-func scanOrg(row pgx.Row, v *Org) error {
-	return row.Scan(&v.ID, &v.Name)
+// scanOrg gives the scan destinations of the fields of v, columns in table order.
+func scanOrg(v *Org, d []any) []any {
+	return append(d, &v.ID, &v.Name)
+}
+
+// argsNewOrg gives the values Create binds from n.
+func argsNewOrg(n *NewOrg, d []any) []any {
+	return append(d, n.ID.Arg(), &n.Name)
 }
 
 const sqlOrgsCreate = `-- name: orgs.Create
@@ -129,7 +132,7 @@ func (r *OrgRepo) Create(ctx context.Context, n NewOrg) (Org, error) {
 	if err := n.Validate(); err != nil {
 		return Org{}, wrapErr(err, "orgs.Create", "orgs")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrgsCreate, n.ID.Ptr(), n.Name), scanOrg)
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrgsCreate, n, argsNewOrg, scanOrg)
 	return v, wrapParamsErr(err, "orgs.Create", "orgs", []string{"id", "name"})
 }
 
@@ -140,24 +143,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table orgs with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *OrgRepo) FindByID(ctx context.Context, id uuid.UUID) (Org, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrgsFindByID, id), scanOrg)
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrgsFindByID, id, runtime.Arg, scanOrg)
 	return v, wrapErr(err, "orgs.FindByID", "orgs")
 }
 
 const sqlOrgsFindAll = `-- name: orgs.FindAll replica=ok
 SELECT "id", "name" FROM "orgs" ORDER BY "id"`
 
-// FindAll returns every row of table orgs, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table orgs in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *OrgRepo) FindAll(ctx context.Context) ([]Org, error) {
 	rows, err := r.db.Query(ctx, sqlOrgsFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanOrg)
+	items, err := runtime.Collect(rows, err, 0, scanOrg)
 	return items, wrapErr(err, "orgs.FindAll", "orgs")
 }
 
-// Stream yields every row of table orgs, ordered by primary key, reading them from
-// the server as the loop goes: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields every row of table orgs in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *OrgRepo) Stream(ctx context.Context) iter.Seq2[Org, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "orgs.Stream", "orgs") }, scanOrg, sqlOrgsFindAll)
 }
@@ -171,10 +174,9 @@ SELECT "id", "name" FROM "orgs"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table orgs in primary key order: up to page.Limit
-// rows after the cursor page.After ("" for the first page). Pass the returned Next
-// cursor to get the following page; it is "" after the last one. Rows inserted
-// meanwhile after the cursor are included, and no row is returned twice.
+// List returns up to page.Limit rows of table orgs in primary key order, after the
+// cursor page.After ("" for the first page); the page's Next cursor ("" after the
+// last page) gets the next one.
 func (r *OrgRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Org], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Org]{
@@ -187,11 +189,19 @@ func (r *OrgRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page
 	return p, wrapErr(err, "orgs.List", "orgs")
 }
 
-const sqlOrgsUpdate = `-- name: orgs.Update
-UPDATE "orgs"
-SET "name" = COALESCE($2::text, "name")
-WHERE "id" = $1
-RETURNING "id", "name"`
+// updateOrgs are the statements of OrgRepo.Update: one per set of fields set (see
+// runtime.Update).
+var updateOrgs = &runtime.Update{
+	Name: "orgs.Update", Keys: 1,
+	Head: "UPDATE \"orgs\"\nSET ",
+	Cols: []string{`"name"`},
+	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"name\"",
+}
+
+// argsOrgUpdate gives the value of each field of u, nil when unset.
+func argsOrgUpdate(u *OrgUpdate, d []any) []any {
+	return append(d, u.Name.Arg())
+}
 
 // Update applies the set fields of u to the row of table orgs with the given id
 // and returns the row as stored. If there is none, the error matches
@@ -200,11 +210,8 @@ func (r *OrgRepo) Update(ctx context.Context, id uuid.UUID, u OrgUpdate) (Org, e
 	if err := u.Validate(); err != nil {
 		return Org{}, wrapErr(err, "orgs.Update", "orgs")
 	}
-	var v Org
-	if err := scanOrg(r.db.QueryRow(ctx, sqlOrgsUpdate, id, u.Name.Ptr()), &v); err != nil {
-		return Org{}, wrapParamsErr(err, "orgs.Update", "orgs", []string{"id", "name"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateOrgs, id, runtime.Arg, u, argsOrgUpdate, scanOrg)
+	return v, wrapParamsErr(err, "orgs.Update", "orgs", []string{"id", "name"})
 }
 
 const sqlOrgsDelete = `-- name: orgs.Delete
@@ -213,7 +220,7 @@ DELETE FROM "orgs" WHERE "id" = $1`
 // Delete removes the row of table orgs with the given id and reports whether there
 // was one.
 func (r *OrgRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlOrgsDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlOrgsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "orgs.Delete", "orgs")
 }
 
@@ -237,29 +244,22 @@ func (r *OrgRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Org, error)
 	if len(ids) == 0 {
 		return []Org{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlOrgsFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanOrg)
+	items, err := runtime.Query(ctx, r.db, sqlOrgsFindByIDs, ids, runtime.Arg, scanOrg, len(ids))
 	return items, wrapErr(err, "orgs.FindByIDs", "orgs")
 }
 
-// copyOrgs sends rows of NewOrg to table orgs with COPY, reading each value in
-// place.
-var copyOrgs = runtime.NewCopier(
-	"orgs",
-	nil,
-	runtime.CopyOpt("id", func(n *NewOrg) *runtime.Opt[uuid.UUID] { return &n.ID }),
-	runtime.CopyValue("name", func(n *NewOrg) any { return &n.Name }),
-)
+// copyOrgs sends rows of NewOrg to table orgs with COPY.
+var copyOrgs = &runtime.Copier[NewOrg]{
+	Table:   "orgs",
+	Columns: []string{"id", "name"},
+	Args:    argsNewOrg,
+}
 
 // CreateMany inserts rows into table orgs with the COPY protocol and returns how
-// many it inserted. It is all or nothing. An optional field left unset takes the
-// column's default, as in Create: rows are copied in groups by the optional fields
-// they set, in a transaction when there are several (a savepoint when r is one).
-// COPY does not return rows; CreateManyReturning does.
+// many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *OrgRepo) CreateMany(ctx context.Context, rows []NewOrg) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "orgs.CreateMany", "orgs")
-	}
 	n, err := copyOrgs.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "orgs.CreateMany", "orgs")
 }
@@ -288,7 +288,7 @@ func (r *OrgRepo) CreateManyReturning(ctx context.Context, rows []NewOrg) ([]Org
 		runtime.Column(rows, func(n *NewOrg) *uuid.UUID { return n.ID.Ptr() }),
 		runtime.Column(rows, func(n *NewOrg) string { return n.Name }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanOrg)
+	items, err := runtime.Collect(res, err, len(rows), scanOrg)
 	return items, wrapErr(err, "orgs.CreateManyReturning", "orgs")
 }
 
@@ -300,14 +300,14 @@ SET "name" = EXCLUDED."name"
 RETURNING "id", "name"`
 
 // UpsertByName inserts n into table orgs or, when a row with the same name exists,
-// updates that row from n, in one statement, and returns the row as stored. The
-// update sets every column of n except the key's and the primary key's; an
-// optional field left unset keeps the column's value. It validates n first.
+// updates it from n (every column but the key's and the primary key's; an unset
+// optional field keeps its value), in one statement, and returns the row as
+// stored. It validates n first.
 func (r *OrgRepo) UpsertByName(ctx context.Context, n NewOrg) (Org, error) {
 	if err := n.Validate(); err != nil {
 		return Org{}, wrapErr(err, "orgs.UpsertByName", "orgs")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrgsUpsertByName, n.ID.Ptr(), n.Name), scanOrg)
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrgsUpsertByName, n, argsNewOrg, scanOrg)
 	return v, wrapErr(err, "orgs.UpsertByName", "orgs")
 }
 
@@ -326,28 +326,14 @@ LIMIT 1`
 
 // CreateIfAbsentByName inserts n into table orgs unless a row with the same name
 // exists, and returns the new row and true, or the existing row, unchanged, and
-// false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a read
-// of the row in the way); when that row was committed by a concurrent transaction
-// after the statement started, the statement cannot see it and runs again, up to
-// three times in all. It validates n first.
+// false, in one statement (run again, up to three times, when the row in the way
+// was committed after it started). It validates n first.
 func (r *OrgRepo) CreateIfAbsentByName(ctx context.Context, n NewOrg) (Org, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Org{}, false, wrapErr(err, "orgs.CreateIfAbsentByName", "orgs")
 	}
-	for attempt := 1; ; attempt++ {
-		var v Org
-		var created bool
-		err := r.db.QueryRow(ctx, sqlOrgsCreateIfAbsentByName, n.ID.Ptr(), n.Name).Scan(&created, &v.ID, &v.Name)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Org{}, false, wrapErr(err, "orgs.CreateIfAbsentByName", "orgs")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlOrgsCreateIfAbsentByName, n, argsNewOrg, scanOrg)
+	return v, created, wrapErr(err, "orgs.CreateIfAbsentByName", "orgs")
 }
 
 // OrgKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
@@ -457,18 +443,14 @@ func (r *OrgRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewOrg) (
 
 // LoadAccounts returns the rows of table accounts that reference each of parents
 // (accounts.org_id = orgs.id), keyed by the parent's id, each group in primary key
-// order. It runs one query for all parents; parents without rows are not in the
-// map.
+// order, with one query; parents without rows are not in the map.
 func (r *OrgRepo) LoadAccounts(ctx context.Context, parents []Org) (map[uuid.UUID][]Account, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.LoadAccounts", "orgs")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadAccountsByOrgID(ctx, db, keys, tenant)
 	return m, wrapErr(err, "orgs.LoadAccounts", "orgs")
 }

@@ -47,7 +47,7 @@ func setup(t *testing.T) fixture {
 	f := fixture{s: s, org: org.ID, other: other.ID,
 		in: runtime.WithTenant(ctx, org.ID), out: runtime.WithTenant(ctx, other.ID)}
 	for i, n := range []NewAccount{
-		{Owner: hostile, Currency: CurrencyEUR, Balance: runtime.Set(dec("10.50")), Label: ptr("main " + hostile), Tags: runtime.Set([]string{hostile, "{,}"})},
+		{Owner: hostile, Currency: CurrencyEUR, Balance: runtime.Set(dec("10.50")), Label: runtime.NullOf("main " + hostile), Tags: runtime.Set([]string{hostile, "{,}"})},
 		{Owner: "bob", Currency: CurrencyUSD, Balance: runtime.Set(dec("3"))},
 		{Owner: "bob", Currency: CurrencyEUR},
 		{Owner: "bob", Currency: CurrencyGBP, Balance: runtime.Set(dec("1000"))},
@@ -83,8 +83,8 @@ func TestRowStructsAndTenantScope(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []TotalsRow{
-		{Currency: CurrencyUSD, Total: ptr(dec("3")), N: 1},
-		{Currency: CurrencyEUR, Total: ptr(dec("10.50")), N: 2},
+		{Currency: CurrencyUSD, Total: runtime.NullOf(dec("3")), N: 1},
+		{Currency: CurrencyEUR, Total: runtime.NullOf(dec("10.50")), N: 2},
 	}
 	if diff := cmp.Diff(want, totals, cmpDecimal); diff != "" {
 		t.Fatalf("Totals (-want +got):\n%s", diff)
@@ -100,12 +100,12 @@ func TestRowStructsAndTenantScope(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Accounts != 3 || !slices.Equal(sum.Currencies, []Currency{CurrencyUSD, CurrencyEUR}) || sum.LongestLabel == nil || *sum.LongestLabel != "main "+hostile {
+	if sum.Accounts != 3 || !slices.Equal(sum.Currencies, []Currency{CurrencyUSD, CurrencyEUR}) || !sum.LongestLabel.Valid || sum.LongestLabel.V != "main "+hostile {
 		t.Fatalf("Summary = %+v", sum)
 	}
 	// An aggregate over no rows is one row of NULLs.
 	empty, err := f.s.Accounts.Summary(runtime.WithTenant(ctx, uuid.New()))
-	if err != nil || empty.Accounts != 0 || empty.Currencies != nil || empty.LongestLabel != nil {
+	if err != nil || empty.Accounts != 0 || empty.Currencies != nil || empty.LongestLabel.Valid {
 		t.Fatalf("Summary of nothing = %+v, %v", empty, err)
 	}
 }
@@ -130,7 +130,7 @@ func TestParamsReusedAndLiteralsUntouched(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 1 || rows[0].Owner != hostile || rows[0].Echo != hostile || *rows[0].Label != "main "+hostile {
+	if len(rows) != 1 || rows[0].Owner != hostile || rows[0].Echo != hostile || rows[0].Label.V != "main "+hostile {
 		t.Fatalf("Search(hostile) = %+v", rows)
 	}
 	if rows, err := f.s.Accounts.Search(ctx, "bob", nil); err != nil || len(rows) != 0 {
@@ -181,25 +181,25 @@ func TestExecAndRowsAffected(t *testing.T) {
 	f := setup(t)
 	ctx := f.in
 	id := f.accounts[1].ID
-	if err := f.s.Accounts.Relabel(ctx, RelabelParams{ID: id, Label: ptr(hostile), Tags: []string{hostile, "", "NULL"}}); err != nil {
+	if err := f.s.Accounts.Relabel(ctx, RelabelParams{ID: id, Label: runtime.NullOf(hostile), Tags: []string{hostile, "", "NULL"}}); err != nil {
 		t.Fatal(err)
 	}
 	a, err := f.s.Accounts.FindByID(ctx, id)
-	if err != nil || *a.Label != hostile || !slices.Equal(a.Tags, []string{hostile, "", "NULL"}) {
+	if err != nil || a.Label.V != hostile || !slices.Equal(a.Tags, []string{hostile, "", "NULL"}) {
 		t.Fatalf("after Relabel: %+v, %v", a, err)
 	}
 	// A nil label keeps the current one (COALESCE in the SQL).
 	if err := f.s.Accounts.Relabel(ctx, RelabelParams{ID: id, Tags: []string{}}); err != nil {
 		t.Fatal(err)
 	}
-	if a, _ := f.s.Accounts.FindByID(ctx, id); *a.Label != hostile || len(a.Tags) != 0 {
+	if a, _ := f.s.Accounts.FindByID(ctx, id); a.Label.V != hostile || len(a.Tags) != 0 {
 		t.Fatalf("after Relabel(nil): %+v", a)
 	}
 	// Another tenant's id is out of scope: nothing happens.
-	if err := f.s.Accounts.Relabel(f.out, RelabelParams{ID: id, Label: ptr("x"), Tags: []string{}}); err != nil {
+	if err := f.s.Accounts.Relabel(f.out, RelabelParams{ID: id, Label: runtime.NullOf("x"), Tags: []string{}}); err != nil {
 		t.Fatal(err)
 	}
-	if a, _ := f.s.Accounts.FindByID(ctx, id); *a.Label != hostile {
+	if a, _ := f.s.Accounts.FindByID(ctx, id); a.Label.V != hostile {
 		t.Fatal("Relabel crossed tenants")
 	}
 

@@ -12,18 +12,17 @@ import (
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 )
 
 // Account is one row of table accounts.
 type Account struct {
-	ID       int64           `json:"id"`
-	UserID   uuid.UUID       `json:"user_id"`
-	Currency Currency        `json:"currency"`
-	Balance  decimal.Decimal `json:"balance"`
-	Label    *string         `json:"label"`
-	OpenedOn time.Time       `json:"opened_on"`
+	ID       int64                `json:"id"`
+	UserID   uuid.UUID            `json:"user_id"`
+	Currency Currency             `json:"currency"`
+	Balance  decimal.Decimal      `json:"balance"`
+	Label    runtime.Null[string] `json:"label"`
+	OpenedOn time.Time            `json:"opened_on"`
 }
 
 // NewAccount holds the values of a new row of table accounts. Fields of type
@@ -33,18 +32,18 @@ type NewAccount struct {
 	UserID   uuid.UUID                    `json:"user_id"`
 	Currency Currency                     `json:"currency"`
 	Balance  runtime.Opt[decimal.Decimal] `json:"balance,omitzero"`
-	Label    *string                      `json:"label"`
+	Label    runtime.Null[string]         `json:"label"`
 	OpenedOn time.Time                    `json:"opened_on"`
 }
 
 // AccountUpdate lists changes to a row of table accounts. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type AccountUpdate struct {
-	UserID   runtime.Opt[uuid.UUID]       `json:"user_id,omitzero"`
-	Currency runtime.Opt[Currency]        `json:"currency,omitzero"`
-	Balance  runtime.Opt[decimal.Decimal] `json:"balance,omitzero"`
-	Label    runtime.Opt[*string]         `json:"label,omitzero"`
-	OpenedOn runtime.Opt[time.Time]       `json:"opened_on,omitzero"`
+	UserID   runtime.Opt[uuid.UUID]            `json:"user_id,omitzero"`
+	Currency runtime.Opt[Currency]             `json:"currency,omitzero"`
+	Balance  runtime.Opt[decimal.Decimal]      `json:"balance,omitzero"`
+	Label    runtime.Opt[runtime.Null[string]] `json:"label,omitzero"`
+	OpenedOn runtime.Opt[time.Time]            `json:"opened_on,omitzero"`
 }
 
 // AccountRepo reads and writes table accounts.
@@ -87,9 +86,9 @@ func (n *NewAccount) Validate() error {
 	if n.Balance.Set {
 		f.Fits("balance", runtime.CheckNumeric(n.Balance.Value, 18, 2))
 	}
-	if n.Label != nil {
-		f.Fits("label", runtime.CheckText((*n.Label)))
-		rulesAccountLabel.Check(&f, "label", (*n.Label))
+	if n.Label.Valid {
+		f.Fits("label", runtime.CheckText(n.Label.V))
+		rulesAccountLabel.Check(&f, "label", n.Label.V)
 	}
 	f.Fits("opened_on", runtime.CheckDate(n.OpenedOn))
 	return f.Err("accounts")
@@ -111,9 +110,9 @@ func (u *AccountUpdate) Validate() error {
 	if u.Balance.Set {
 		f.Fits("balance", runtime.CheckNumeric(u.Balance.Value, 18, 2))
 	}
-	if u.Label.Set && u.Label.Value != nil {
-		f.Fits("label", runtime.CheckText((*u.Label.Value)))
-		rulesAccountLabel.Check(&f, "label", (*u.Label.Value))
+	if u.Label.Set && u.Label.Value.Valid {
+		f.Fits("label", runtime.CheckText(u.Label.Value.V))
+		rulesAccountLabel.Check(&f, "label", u.Label.Value.V)
 	}
 	if u.OpenedOn.Set {
 		f.Fits("opened_on", runtime.CheckDate(u.OpenedOn.Value))
@@ -153,9 +152,15 @@ var (
 	}
 )
 
-// scanAccount reads a row of table accounts, columns in table order, into v.
-func scanAccount(row pgx.Row, v *Account) error {
-	return row.Scan(&v.ID, &v.UserID, &v.Currency, &v.Balance, &v.Label, &v.OpenedOn)
+// scanAccount gives the scan destinations of the fields of v, columns in table
+// order.
+func scanAccount(v *Account, d []any) []any {
+	return append(d, &v.ID, &v.UserID, &v.Currency, &v.Balance, &v.Label, &v.OpenedOn)
+}
+
+// argsNewAccount gives the values Create binds from n.
+func argsNewAccount(n *NewAccount, d []any) []any {
+	return append(d, &n.UserID, &n.Currency, n.Balance.Arg(), &n.Label, &n.OpenedOn)
 }
 
 const sqlAccountsCreate = `-- name: accounts.Create
@@ -169,7 +174,7 @@ func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error)
 	if err := n.Validate(); err != nil {
 		return Account{}, wrapErr(err, "accounts.Create", "accounts")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAccountsCreate, n.UserID, n.Currency, n.Balance.Ptr(), n.Label, n.OpenedOn), scanAccount)
+	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsCreate, n, argsNewAccount, scanAccount)
 	return v, wrapParamsErr(err, "accounts.Create", "accounts", []string{"user_id", "currency", "balance", "label", "opened_on"})
 }
 
@@ -180,24 +185,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table accounts with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *AccountRepo) FindByID(ctx context.Context, id int64) (Account, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAccountsFindByID, id), scanAccount)
+	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsFindByID, id, runtime.Arg, scanAccount)
 	return v, wrapErr(err, "accounts.FindByID", "accounts")
 }
 
 const sqlAccountsFindAll = `-- name: accounts.FindAll replica=ok
 SELECT "id", "user_id", "currency", "balance", "label", "opened_on" FROM "accounts" ORDER BY "id"`
 
-// FindAll returns every row of table accounts, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table accounts in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
 	rows, err := r.db.Query(ctx, sqlAccountsFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanAccount)
+	items, err := runtime.Collect(rows, err, 0, scanAccount)
 	return items, wrapErr(err, "accounts.FindAll", "accounts")
 }
 
-// Stream yields every row of table accounts, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table accounts in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "accounts.Stream", "accounts") }, scanAccount, sqlAccountsFindAll)
 }
@@ -211,11 +216,9 @@ SELECT "id", "user_id", "currency", "balance", "label", "opened_on" FROM "accoun
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table accounts in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table accounts in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Account], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Account]{
@@ -228,15 +231,20 @@ func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "accounts.List", "accounts")
 }
 
-const sqlAccountsUpdate = `-- name: accounts.Update
-UPDATE "accounts"
-SET "user_id" = COALESCE($2::uuid, "user_id"),
-    "currency" = COALESCE($3::"currency", "currency"),
-    "balance" = COALESCE($4::numeric(18,2), "balance"),
-    "label" = CASE WHEN $5::boolean THEN $6::varchar ELSE "label" END,
-    "opened_on" = COALESCE($7::date, "opened_on")
-WHERE "id" = $1
-RETURNING "id", "user_id", "currency", "balance", "label", "opened_on"`
+// updateAccounts are the statements of AccountRepo.Update: one per set of fields
+// set (see runtime.Update).
+var updateAccounts = &runtime.Update{
+	Name: "accounts.Update", Keys: 1,
+	Head:     "UPDATE \"accounts\"\nSET ",
+	Cols:     []string{`"user_id"`, `"currency"`, `"balance"`, `"label"`, `"opened_on"`},
+	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"user_id\", \"currency\", \"balance\", \"label\", \"opened_on\"",
+	Nullable: 1 << 3,
+}
+
+// argsAccountUpdate gives the value of each field of u, nil when unset.
+func argsAccountUpdate(u *AccountUpdate, d []any) []any {
+	return append(d, u.UserID.Arg(), u.Currency.Arg(), u.Balance.Arg(), u.Label.Arg(), u.OpenedOn.Arg())
+}
 
 // Update applies the set fields of u to the row of table accounts with the given
 // id and returns the row as stored. If there is none, the error matches
@@ -245,11 +253,8 @@ func (r *AccountRepo) Update(ctx context.Context, id int64, u AccountUpdate) (Ac
 	if err := u.Validate(); err != nil {
 		return Account{}, wrapErr(err, "accounts.Update", "accounts")
 	}
-	var v Account
-	if err := scanAccount(r.db.QueryRow(ctx, sqlAccountsUpdate, id, u.UserID.Ptr(), u.Currency.Ptr(), u.Balance.Ptr(), u.Label.Set, u.Label.Value, u.OpenedOn.Ptr()), &v); err != nil {
-		return Account{}, wrapParamsErr(err, "accounts.Update", "accounts", []string{"id", "user_id", "currency", "balance", "label", "label", "opened_on"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateAccounts, id, runtime.Arg, u, argsAccountUpdate, scanAccount)
+	return v, wrapParamsErr(err, "accounts.Update", "accounts", []string{"id", "user_id", "currency", "balance", "label", "label", "opened_on"})
 }
 
 const sqlAccountsDelete = `-- name: accounts.Delete
@@ -258,7 +263,7 @@ DELETE FROM "accounts" WHERE "id" = $1`
 // Delete removes the row of table accounts with the given id and reports whether
 // there was one.
 func (r *AccountRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlAccountsDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlAccountsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "accounts.Delete", "accounts")
 }
 
@@ -282,32 +287,22 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, er
 	if len(ids) == 0 {
 		return []Account{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlAccountsFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanAccount)
+	items, err := runtime.Query(ctx, r.db, sqlAccountsFindByIDs, ids, runtime.Arg, scanAccount, len(ids))
 	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
 }
 
-// copyAccounts sends rows of NewAccount to table accounts with COPY, reading each
-// value in place.
-var copyAccounts = runtime.NewCopier(
-	"accounts",
-	nil,
-	runtime.CopyValue("user_id", func(n *NewAccount) any { return &n.UserID }),
-	runtime.CopyValue("currency", func(n *NewAccount) any { return &n.Currency }),
-	runtime.CopyOpt("balance", func(n *NewAccount) *runtime.Opt[decimal.Decimal] { return &n.Balance }),
-	runtime.CopyValue("label", func(n *NewAccount) any { return n.Label }),
-	runtime.CopyValue("opened_on", func(n *NewAccount) any { return &n.OpenedOn }),
-)
+// copyAccounts sends rows of NewAccount to table accounts with COPY.
+var copyAccounts = &runtime.Copier[NewAccount]{
+	Table:   "accounts",
+	Columns: []string{"user_id", "currency", "balance", "label", "opened_on"},
+	Args:    argsNewAccount,
+}
 
 // CreateMany inserts rows into table accounts with the COPY protocol and returns
-// how many it inserted. It is all or nothing. An optional field left unset takes
-// the column's default, as in Create: rows are copied in groups by the optional
-// fields they set, in a transaction when there are several (a savepoint when r is
-// one). COPY does not return rows; CreateManyReturning does.
+// how many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "accounts.CreateMany", "accounts")
-	}
 	n, err := copyAccounts.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "accounts.CreateMany", "accounts")
 }
@@ -336,10 +331,10 @@ func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount
 		runtime.Column(rows, func(n *NewAccount) uuid.UUID { return n.UserID }),
 		runtime.Column(rows, func(n *NewAccount) Currency { return n.Currency }),
 		runtime.Column(rows, func(n *NewAccount) *decimal.Decimal { return n.Balance.Ptr() }),
-		runtime.Column(rows, func(n *NewAccount) *string { return n.Label }),
+		runtime.Column(rows, func(n *NewAccount) *string { return n.Label.Ptr() }),
 		runtime.Column(rows, func(n *NewAccount) time.Time { return n.OpenedOn }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanAccount)
+	items, err := runtime.Collect(res, err, len(rows), scanAccount)
 	return items, wrapErr(err, "accounts.CreateManyReturning", "accounts")
 }
 
@@ -361,7 +356,7 @@ var bulkAccountsUpdates = &runtime.Bulk[AccountKeyedUpdate]{
 		runtime.Array(func(v *AccountKeyedUpdate) *Currency { return v.Changes.Currency.Ptr() }),
 		runtime.Array(func(v *AccountKeyedUpdate) *decimal.Decimal { return v.Changes.Balance.Ptr() }),
 		runtime.Flags(func(v *AccountKeyedUpdate) *bool { return &v.Changes.Label.Set }),
-		runtime.Array(func(v *AccountKeyedUpdate) *string { return v.Changes.Label.Value }),
+		runtime.Array(func(v *AccountKeyedUpdate) *string { return v.Changes.Label.Value.Ptr() }),
 		runtime.Array(func(v *AccountKeyedUpdate) *time.Time { return v.Changes.OpenedOn.Ptr() }),
 	},
 }
@@ -424,8 +419,7 @@ WHERE "user_id" = $1 ORDER BY "id"`
 // ListByUserID returns the rows of table accounts whose user_id is userID, in
 // primary key order.
 func (r *AccountRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Account, error) {
-	rows, err := r.db.Query(ctx, sqlAccountsListByUserID, userID)
-	items, err := runtime.CollectRows(rows, err, 0, scanAccount)
+	items, err := runtime.Query(ctx, r.db, sqlAccountsListByUserID, userID, runtime.Arg, scanAccount, 0)
 	return items, wrapErr(err, "accounts.ListByUserID", "accounts")
 }
 
@@ -433,9 +427,7 @@ const sqlAccountsLoadByUserID = `-- name: accounts.LoadByUserID replica=ok
 SELECT "id", "user_id", "currency", "balance", "label", "opened_on" FROM "accounts"
 WHERE "user_id" = ANY($1) ORDER BY "id"`
 
-// loadAccountsByUserID returns the rows of table accounts whose user_id is one of
-// keys, grouped by user_id, each group in primary key order, with one query. Keys
-// without rows are not in the map.
+// loadAccountsByUserID is LoadByUserID on db.
 func loadAccountsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Account, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Account{}, nil
@@ -445,9 +437,8 @@ func loadAccountsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID
 }
 
 // LoadByUserID returns the rows of table accounts whose user_id is one of keys,
-// grouped by user_id, each group in primary key order. It runs one query, however
-// many keys there are: load the children of a list of users without a query per
-// row. Keys without rows are not in the map.
+// grouped by user_id, each group in primary key order, with one query however many
+// keys; keys without rows are not in the map.
 func (r *AccountRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Account, error) {
 	m, err := loadAccountsByUserID(ctx, r.db, keys)
 	return m, wrapErr(err, "accounts.LoadByUserID", "accounts")
@@ -455,13 +446,9 @@ func (r *AccountRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[u
 
 // LoadEntries returns the rows of table entries that reference each of parents
 // (entries.account_id = accounts.id), keyed by the parent's id, each group in
-// primary key order. It runs one query for all parents; parents without rows are
-// not in the map.
+// primary key order, with one query; parents without rows are not in the map.
 func (r *AccountRepo) LoadEntries(ctx context.Context, parents []Account) (map[int64][]Entry, error) {
-	keys := make([]int64, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Account) (int64, bool) { return p.ID, true })
 	m, err := loadEntriesByAccountID(ctx, r.db, keys)
 	return m, wrapErr(err, "accounts.LoadEntries", "accounts")
 }
@@ -643,8 +630,9 @@ ORDER BY "id"`
 //
 // More than four optional filters, tested in SQL.
 func (r *AccountRepo) Filter(ctx context.Context, p FilterParams) ([]Account, error) {
-	rows, err := r.db.Query(ctx, sqlAccountsFilter, p.UserID.Ptr(), p.Currencies.Set, p.Currencies.Value, p.BalanceFrom.Ptr(), p.BalanceTo.Ptr(), p.LabelPattern.Ptr(), p.OpenedBefore.Ptr())
-	items, err := runtime.CollectRows(rows, err, 0, scanAccount)
+	items, err := runtime.Query(ctx, r.db, sqlAccountsFilter, p, func(p *FilterParams, d []any) []any {
+		return append(d, p.UserID.Arg(), p.Currencies.Set, &p.Currencies.Value, p.BalanceFrom.Arg(), p.BalanceTo.Arg(), p.LabelPattern.Arg(), p.OpenedBefore.Arg())
+	}, scanAccount, 0)
 	return items, wrapErr(err, "accounts.Filter", "accounts")
 }
 
@@ -664,7 +652,7 @@ ORDER BY "id"`
 // id.
 func (r *AccountRepo) InCurrencies(ctx context.Context) ([]Account, error) {
 	rows, err := r.db.Query(ctx, sqlAccountsInCurrencies)
-	items, err := runtime.CollectRows(rows, err, 0, scanAccount)
+	items, err := runtime.Collect(rows, err, 0, scanAccount)
 	return items, wrapErr(err, "accounts.InCurrencies", "accounts")
 }
 
@@ -686,7 +674,6 @@ LIMIT 10`
 // Top returns the rows of table accounts that match the query, ordered by balance
 // DESC, id.
 func (r *AccountRepo) Top(ctx context.Context, p TopParams) ([]Account, error) {
-	rows, err := r.db.Query(ctx, sqlAccountsTop, p.Balance, p.Currency)
-	items, err := runtime.CollectRows(rows, err, 10, scanAccount)
+	items, err := runtime.Query(ctx, r.db, sqlAccountsTop, p, func(p *TopParams, d []any) []any { return append(d, &p.Balance, &p.Currency) }, scanAccount, 10)
 	return items, wrapErr(err, "accounts.Top", "accounts")
 }

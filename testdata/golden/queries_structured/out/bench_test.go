@@ -76,7 +76,7 @@ func newBenchFixture(b *testing.B) benchFixture {
 			UserID:   u.ID,
 			Currency: CurrencyValues()[i%3],
 			Balance:  runtime.Set(decimal.New(int64(i*137%10007), -2)),
-			Label:    ptr(fmt.Sprintf("account %d", i)),
+			Label:    runtime.NullOf(fmt.Sprintf("account %d", i)),
 			OpenedOn: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i),
 		}
 	}
@@ -331,7 +331,7 @@ func BenchmarkCreateMany10k(b *testing.B) {
 	ctx := context.Background()
 	rows := make([]NewEntry, 10_000)
 	for i := range rows {
-		rows[i] = NewEntry{AccountID: f.accounts[i%len(f.accounts)].ID, Kind: EntryKindValues()[i%3], Amount: decimal.New(int64(i), -2), Memo: ptr(fmt.Sprint("memo ", i))}
+		rows[i] = NewEntry{AccountID: f.accounts[i%len(f.accounts)].ID, Kind: EntryKindValues()[i%3], Amount: decimal.New(int64(i), -2), Memo: runtime.NullOf(fmt.Sprint("memo ", i))}
 	}
 	truncate := func() {
 		if _, err := f.pool.Exec(ctx, "TRUNCATE entries"); err != nil {

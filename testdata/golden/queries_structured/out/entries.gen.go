@@ -11,18 +11,17 @@ import (
 	"time"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 )
 
 // Entry is one row of table entries.
 type Entry struct {
-	ID        int64           `json:"id"`
-	AccountID int64           `json:"account_id"`
-	Kind      EntryKind       `json:"kind"`
-	Amount    decimal.Decimal `json:"amount"`
-	Memo      *string         `json:"memo"`
-	BookedAt  time.Time       `json:"booked_at"`
+	ID        int64                `json:"id"`
+	AccountID int64                `json:"account_id"`
+	Kind      EntryKind            `json:"kind"`
+	Amount    decimal.Decimal      `json:"amount"`
+	Memo      runtime.Null[string] `json:"memo"`
+	BookedAt  time.Time            `json:"booked_at"`
 }
 
 // NewEntry holds the values of a new row of table entries. Fields of type
@@ -32,18 +31,18 @@ type NewEntry struct {
 	AccountID int64                  `json:"account_id"`
 	Kind      EntryKind              `json:"kind"`
 	Amount    decimal.Decimal        `json:"amount"`
-	Memo      *string                `json:"memo"`
+	Memo      runtime.Null[string]   `json:"memo"`
 	BookedAt  runtime.Opt[time.Time] `json:"booked_at,omitzero"`
 }
 
 // EntryUpdate lists changes to a row of table entries. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type EntryUpdate struct {
-	AccountID runtime.Opt[int64]           `json:"account_id,omitzero"`
-	Kind      runtime.Opt[EntryKind]       `json:"kind,omitzero"`
-	Amount    runtime.Opt[decimal.Decimal] `json:"amount,omitzero"`
-	Memo      runtime.Opt[*string]         `json:"memo,omitzero"`
-	BookedAt  runtime.Opt[time.Time]       `json:"booked_at,omitzero"`
+	AccountID runtime.Opt[int64]                `json:"account_id,omitzero"`
+	Kind      runtime.Opt[EntryKind]            `json:"kind,omitzero"`
+	Amount    runtime.Opt[decimal.Decimal]      `json:"amount,omitzero"`
+	Memo      runtime.Opt[runtime.Null[string]] `json:"memo,omitzero"`
+	BookedAt  runtime.Opt[time.Time]            `json:"booked_at,omitzero"`
 }
 
 // EntryRepo reads and writes table entries.
@@ -79,8 +78,8 @@ func (n *NewEntry) Validate() error {
 	var f runtime.Fields
 	f.Check("kind", n.Kind.Valid(), "must be one of \"deposit\", \"withdrawal\", \"fee (bank)\"")
 	f.Fits("amount", runtime.CheckNumeric(n.Amount, 18, 2))
-	if n.Memo != nil {
-		f.Fits("memo", runtime.CheckText((*n.Memo)))
+	if n.Memo.Valid {
+		f.Fits("memo", runtime.CheckText(n.Memo.V))
 	}
 	if n.BookedAt.Set {
 		f.Fits("booked_at", runtime.CheckTimestamptz(n.BookedAt.Value))
@@ -104,8 +103,8 @@ func (u *EntryUpdate) Validate() error {
 	if u.Amount.Set {
 		f.Fits("amount", runtime.CheckNumeric(u.Amount.Value, 18, 2))
 	}
-	if u.Memo.Set && u.Memo.Value != nil {
-		f.Fits("memo", runtime.CheckText((*u.Memo.Value)))
+	if u.Memo.Set && u.Memo.Value.Valid {
+		f.Fits("memo", runtime.CheckText(u.Memo.Value.V))
 	}
 	if u.BookedAt.Set {
 		f.Fits("booked_at", runtime.CheckTimestamptz(u.BookedAt.Value))
@@ -137,9 +136,15 @@ func (u *EntryUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanEntry reads a row of table entries, columns in table order, into v.
-func scanEntry(row pgx.Row, v *Entry) error {
-	return row.Scan(&v.ID, &v.AccountID, &v.Kind, &v.Amount, &v.Memo, &v.BookedAt)
+// scanEntry gives the scan destinations of the fields of v, columns in table
+// order.
+func scanEntry(v *Entry, d []any) []any {
+	return append(d, &v.ID, &v.AccountID, &v.Kind, &v.Amount, &v.Memo, &v.BookedAt)
+}
+
+// argsNewEntry gives the values Create binds from n.
+func argsNewEntry(n *NewEntry, d []any) []any {
+	return append(d, &n.AccountID, &n.Kind, &n.Amount, &n.Memo, n.BookedAt.Arg())
 }
 
 const sqlEntriesCreate = `-- name: entries.Create
@@ -153,7 +158,7 @@ func (r *EntryRepo) Create(ctx context.Context, n NewEntry) (Entry, error) {
 	if err := n.Validate(); err != nil {
 		return Entry{}, wrapErr(err, "entries.Create", "entries")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlEntriesCreate, n.AccountID, n.Kind, n.Amount, n.Memo, n.BookedAt.Ptr()), scanEntry)
+	v, err := runtime.QueryOne(ctx, r.db, sqlEntriesCreate, n, argsNewEntry, scanEntry)
 	return v, wrapParamsErr(err, "entries.Create", "entries", []string{"account_id", "kind", "amount", "memo", "booked_at"})
 }
 
@@ -164,24 +169,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table entries with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *EntryRepo) FindByID(ctx context.Context, id int64) (Entry, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlEntriesFindByID, id), scanEntry)
+	v, err := runtime.QueryOne(ctx, r.db, sqlEntriesFindByID, id, runtime.Arg, scanEntry)
 	return v, wrapErr(err, "entries.FindByID", "entries")
 }
 
 const sqlEntriesFindAll = `-- name: entries.FindAll replica=ok
 SELECT "id", "account_id", "kind", "amount", "memo", "booked_at" FROM "entries" ORDER BY "id"`
 
-// FindAll returns every row of table entries, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table entries in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *EntryRepo) FindAll(ctx context.Context) ([]Entry, error) {
 	rows, err := r.db.Query(ctx, sqlEntriesFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanEntry)
+	items, err := runtime.Collect(rows, err, 0, scanEntry)
 	return items, wrapErr(err, "entries.FindAll", "entries")
 }
 
-// Stream yields every row of table entries, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table entries in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *EntryRepo) Stream(ctx context.Context) iter.Seq2[Entry, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "entries.Stream", "entries") }, scanEntry, sqlEntriesFindAll)
 }
@@ -195,11 +200,9 @@ SELECT "id", "account_id", "kind", "amount", "memo", "booked_at" FROM "entries"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table entries in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table entries in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *EntryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Entry], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Entry]{
@@ -212,15 +215,20 @@ func (r *EntryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	return p, wrapErr(err, "entries.List", "entries")
 }
 
-const sqlEntriesUpdate = `-- name: entries.Update
-UPDATE "entries"
-SET "account_id" = COALESCE($2::bigint, "account_id"),
-    "kind" = COALESCE($3::"entry_kind", "kind"),
-    "amount" = COALESCE($4::numeric(18,2), "amount"),
-    "memo" = CASE WHEN $5::boolean THEN $6::text ELSE "memo" END,
-    "booked_at" = COALESCE($7::timestamptz, "booked_at")
-WHERE "id" = $1
-RETURNING "id", "account_id", "kind", "amount", "memo", "booked_at"`
+// updateEntries are the statements of EntryRepo.Update: one per set of fields set
+// (see runtime.Update).
+var updateEntries = &runtime.Update{
+	Name: "entries.Update", Keys: 1,
+	Head:     "UPDATE \"entries\"\nSET ",
+	Cols:     []string{`"account_id"`, `"kind"`, `"amount"`, `"memo"`, `"booked_at"`},
+	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"account_id\", \"kind\", \"amount\", \"memo\", \"booked_at\"",
+	Nullable: 1 << 3,
+}
+
+// argsEntryUpdate gives the value of each field of u, nil when unset.
+func argsEntryUpdate(u *EntryUpdate, d []any) []any {
+	return append(d, u.AccountID.Arg(), u.Kind.Arg(), u.Amount.Arg(), u.Memo.Arg(), u.BookedAt.Arg())
+}
 
 // Update applies the set fields of u to the row of table entries with the given id
 // and returns the row as stored. If there is none, the error matches
@@ -229,11 +237,8 @@ func (r *EntryRepo) Update(ctx context.Context, id int64, u EntryUpdate) (Entry,
 	if err := u.Validate(); err != nil {
 		return Entry{}, wrapErr(err, "entries.Update", "entries")
 	}
-	var v Entry
-	if err := scanEntry(r.db.QueryRow(ctx, sqlEntriesUpdate, id, u.AccountID.Ptr(), u.Kind.Ptr(), u.Amount.Ptr(), u.Memo.Set, u.Memo.Value, u.BookedAt.Ptr()), &v); err != nil {
-		return Entry{}, wrapParamsErr(err, "entries.Update", "entries", []string{"id", "account_id", "kind", "amount", "memo", "memo", "booked_at"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateEntries, id, runtime.Arg, u, argsEntryUpdate, scanEntry)
+	return v, wrapParamsErr(err, "entries.Update", "entries", []string{"id", "account_id", "kind", "amount", "memo", "memo", "booked_at"})
 }
 
 const sqlEntriesDelete = `-- name: entries.Delete
@@ -242,7 +247,7 @@ DELETE FROM "entries" WHERE "id" = $1`
 // Delete removes the row of table entries with the given id and reports whether
 // there was one.
 func (r *EntryRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlEntriesDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlEntriesDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "entries.Delete", "entries")
 }
 
@@ -266,32 +271,22 @@ func (r *EntryRepo) FindByIDs(ctx context.Context, ids []int64) ([]Entry, error)
 	if len(ids) == 0 {
 		return []Entry{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlEntriesFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanEntry)
+	items, err := runtime.Query(ctx, r.db, sqlEntriesFindByIDs, ids, runtime.Arg, scanEntry, len(ids))
 	return items, wrapErr(err, "entries.FindByIDs", "entries")
 }
 
-// copyEntries sends rows of NewEntry to table entries with COPY, reading each
-// value in place.
-var copyEntries = runtime.NewCopier(
-	"entries",
-	nil,
-	runtime.CopyValue("account_id", func(n *NewEntry) any { return &n.AccountID }),
-	runtime.CopyValue("kind", func(n *NewEntry) any { return &n.Kind }),
-	runtime.CopyValue("amount", func(n *NewEntry) any { return &n.Amount }),
-	runtime.CopyValue("memo", func(n *NewEntry) any { return n.Memo }),
-	runtime.CopyOpt("booked_at", func(n *NewEntry) *runtime.Opt[time.Time] { return &n.BookedAt }),
-)
+// copyEntries sends rows of NewEntry to table entries with COPY.
+var copyEntries = &runtime.Copier[NewEntry]{
+	Table:   "entries",
+	Columns: []string{"account_id", "kind", "amount", "memo", "booked_at"},
+	Args:    argsNewEntry,
+}
 
 // CreateMany inserts rows into table entries with the COPY protocol and returns
-// how many it inserted. It is all or nothing. An optional field left unset takes
-// the column's default, as in Create: rows are copied in groups by the optional
-// fields they set, in a transaction when there are several (a savepoint when r is
-// one). COPY does not return rows; CreateManyReturning does.
+// how many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *EntryRepo) CreateMany(ctx context.Context, rows []NewEntry) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "entries.CreateMany", "entries")
-	}
 	n, err := copyEntries.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "entries.CreateMany", "entries")
 }
@@ -320,10 +315,10 @@ func (r *EntryRepo) CreateManyReturning(ctx context.Context, rows []NewEntry) ([
 		runtime.Column(rows, func(n *NewEntry) int64 { return n.AccountID }),
 		runtime.Column(rows, func(n *NewEntry) EntryKind { return n.Kind }),
 		runtime.Column(rows, func(n *NewEntry) decimal.Decimal { return n.Amount }),
-		runtime.Column(rows, func(n *NewEntry) *string { return n.Memo }),
+		runtime.Column(rows, func(n *NewEntry) *string { return n.Memo.Ptr() }),
 		runtime.Column(rows, func(n *NewEntry) *time.Time { return n.BookedAt.Ptr() }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanEntry)
+	items, err := runtime.Collect(res, err, len(rows), scanEntry)
 	return items, wrapErr(err, "entries.CreateManyReturning", "entries")
 }
 
@@ -344,7 +339,7 @@ var bulkEntriesUpdates = &runtime.Bulk[EntryKeyedUpdate]{
 		runtime.Array(func(v *EntryKeyedUpdate) *EntryKind { return v.Changes.Kind.Ptr() }),
 		runtime.Array(func(v *EntryKeyedUpdate) *decimal.Decimal { return v.Changes.Amount.Ptr() }),
 		runtime.Flags(func(v *EntryKeyedUpdate) *bool { return &v.Changes.Memo.Set }),
-		runtime.Array(func(v *EntryKeyedUpdate) *string { return v.Changes.Memo.Value }),
+		runtime.Array(func(v *EntryKeyedUpdate) *string { return v.Changes.Memo.Value.Ptr() }),
 		runtime.Array(func(v *EntryKeyedUpdate) *time.Time { return v.Changes.BookedAt.Ptr() }),
 	},
 }
@@ -407,8 +402,7 @@ WHERE "account_id" = $1 ORDER BY "id"`
 // ListByAccountID returns the rows of table entries whose account_id is accountID,
 // in primary key order.
 func (r *EntryRepo) ListByAccountID(ctx context.Context, accountID int64) ([]Entry, error) {
-	rows, err := r.db.Query(ctx, sqlEntriesListByAccountID, accountID)
-	items, err := runtime.CollectRows(rows, err, 0, scanEntry)
+	items, err := runtime.Query(ctx, r.db, sqlEntriesListByAccountID, accountID, runtime.Arg, scanEntry, 0)
 	return items, wrapErr(err, "entries.ListByAccountID", "entries")
 }
 
@@ -416,9 +410,7 @@ const sqlEntriesLoadByAccountID = `-- name: entries.LoadByAccountID replica=ok
 SELECT "id", "account_id", "kind", "amount", "memo", "booked_at" FROM "entries"
 WHERE "account_id" = ANY($1) ORDER BY "id"`
 
-// loadEntriesByAccountID returns the rows of table entries whose account_id is one
-// of keys, grouped by account_id, each group in primary key order, with one query.
-// Keys without rows are not in the map.
+// loadEntriesByAccountID is LoadByAccountID on db.
 func loadEntriesByAccountID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Entry, error) {
 	if len(keys) == 0 {
 		return map[int64][]Entry{}, nil
@@ -428,9 +420,8 @@ func loadEntriesByAccountID(ctx context.Context, db runtime.DBTX, keys []int64) 
 }
 
 // LoadByAccountID returns the rows of table entries whose account_id is one of
-// keys, grouped by account_id, each group in primary key order. It runs one query,
-// however many keys there are: load the children of a list of accounts without a
-// query per row. Keys without rows are not in the map.
+// keys, grouped by account_id, each group in primary key order, with one query
+// however many keys; keys without rows are not in the map.
 func (r *EntryRepo) LoadByAccountID(ctx context.Context, keys []int64) (map[int64][]Entry, error) {
 	m, err := loadEntriesByAccountID(ctx, r.db, keys)
 	return m, wrapErr(err, "entries.LoadByAccountID", "entries")
@@ -542,8 +533,7 @@ ORDER BY "id"`
 
 // MemoLike returns the rows of table entries that match the query, ordered by id.
 func (r *EntryRepo) MemoLike(ctx context.Context, p MemoLikeParams) ([]Entry, error) {
-	rows, err := r.db.Query(ctx, sqlEntriesMemoLike, p.Pattern, p.Amount)
-	items, err := runtime.CollectRows(rows, err, 0, scanEntry)
+	items, err := runtime.Query(ctx, r.db, sqlEntriesMemoLike, p, func(p *MemoLikeParams, d []any) []any { return append(d, &p.Pattern, &p.Amount) }, scanEntry, 0)
 	return items, wrapErr(err, "entries.MemoLike", "entries")
 }
 

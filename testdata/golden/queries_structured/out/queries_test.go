@@ -54,15 +54,15 @@ func TestOneCountExists(t *testing.T) {
 	db := pgtest.Open(t)
 	s := NewStore(db)
 	users := seedUsers(t, s,
-		NewUser{Email: hostile, Name: hostile, Nickname: ptr(hostile), Age: ptr(int32(40))},
-		NewUser{Email: "b@x.test", Name: "Bea", Age: ptr(int32(17))},
+		NewUser{Email: hostile, Name: hostile, Nickname: runtime.NullOf(hostile), Age: runtime.NullOf(int32(40))},
+		NewUser{Email: "b@x.test", Name: "Bea", Age: runtime.NullOf(int32(17))},
 		NewUser{Email: "c@x.test", Name: "Cid"},
 	)
 	got, err := s.Users.ForEmail(ctx, hostile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.ID != users[0].ID || got.Email != hostile || got.Name != hostile || *got.Nickname != hostile {
+	if got.ID != users[0].ID || got.Email != hostile || got.Name != hostile || got.Nickname.V != hostile {
 		t.Fatalf("ForEmail = %+v", got)
 	}
 	if _, err := s.Users.ForEmail(ctx, "nobody@x.test"); !errors.Is(err, runtime.ErrNotFound) {
@@ -91,7 +91,7 @@ func TestOneCountExists(t *testing.T) {
 		t.Fatal("EmailTaken sees a deleted user")
 	}
 	deleted, err := s.Users.Deleted(ctx)
-	if err != nil || len(deleted) != 1 || deleted[0].ID != users[1].ID || deleted[0].DeletedAt == nil {
+	if err != nil || len(deleted) != 1 || deleted[0].ID != users[1].ID || !deleted[0].DeletedAt.Valid {
 		t.Fatalf("Deleted = %v, %v", deleted, err)
 	}
 }
@@ -100,9 +100,9 @@ func TestNullOperatorsAndNe(t *testing.T) {
 	ctx := context.Background()
 	s := NewStore(pgtest.Open(t))
 	seedUsers(t, s,
-		NewUser{Email: "a@x.test", Name: "Zed", Nickname: ptr("zz")},
+		NewUser{Email: "a@x.test", Name: "Zed", Nickname: runtime.NullOf("zz")},
 		NewUser{Email: "b@x.test", Name: "Amy"},
-		NewUser{Email: "c@x.test", Name: "Bob", Nickname: ptr(hostile)},
+		NewUser{Email: "c@x.test", Name: "Bob", Nickname: runtime.NullOf(hostile)},
 		NewUser{Email: "d@x.test", Name: "Bob"},
 	)
 	without, err := s.Users.WithoutNickname(ctx)
@@ -117,7 +117,7 @@ func TestNullOperatorsAndNe(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Ordered by nickname: the hostile one starts with 'O', "zz" after it.
-	if got := emails(with); !slices.Equal(got, []string{"c@x.test", "a@x.test"}) || *with[0].Nickname != hostile {
+	if got := emails(with); !slices.Equal(got, []string{"c@x.test", "a@x.test"}) || with[0].Nickname.V != hostile {
 		t.Fatalf("WithNickname = %v", got)
 	}
 	// ne on a nullable column keeps the NULLs.
@@ -162,11 +162,11 @@ func TestOptionalFiltersEnumerated(t *testing.T) {
 	ctx := context.Background()
 	s := NewStore(pgtest.Open(t))
 	seedUsers(t, s,
-		NewUser{Email: "u1", Name: "Ann Lee", Age: ptr(int32(30)), Nickname: ptr("al")},
-		NewUser{Email: "u2", Name: "anna " + hostile, Age: ptr(int32(25))},
-		NewUser{Email: "u3", Name: "Bob", Age: ptr(int32(30)), Nickname: ptr("al")},
+		NewUser{Email: "u1", Name: "Ann Lee", Age: runtime.NullOf(int32(30)), Nickname: runtime.NullOf("al")},
+		NewUser{Email: "u2", Name: "anna " + hostile, Age: runtime.NullOf(int32(25))},
+		NewUser{Email: "u3", Name: "Bob", Age: runtime.NullOf(int32(30)), Nickname: runtime.NullOf("al")},
 		NewUser{Email: "u4", Name: "Cy"},
-		NewUser{Email: "u5", Name: "Dan", Age: ptr(int32(60)), Nickname: ptr("d")},
+		NewUser{Email: "u5", Name: "Dan", Age: runtime.NullOf(int32(60)), Nickname: runtime.NullOf("d")},
 	)
 	all := SearchParams{Limit: 100}
 	cases := []struct {
@@ -214,7 +214,7 @@ func seedAccounts(t *testing.T, s *Store, user uuid.UUID, n int) []Account {
 			UserID:   user,
 			Currency: currencies[i%3],
 			Balance:  runtime.Set(decimal.NewFromInt(int64(i % 4))),
-			Label:    ptr(fmt.Sprintf("acct %02d %s", i, hostile)),
+			Label:    runtime.NullOf(fmt.Sprintf("acct %02d %s", i, hostile)),
 			OpenedOn: time.Date(2020, 1, 1+i, 0, 0, 0, 0, time.UTC),
 		})
 		if err != nil {
@@ -303,8 +303,8 @@ func TestKeysetMixedDirections(t *testing.T) {
 			t.Fatal(err)
 		}
 		streamed = append(streamed, a.ID)
-		if a.Label == nil || *a.Label != fmt.Sprintf("acct %02d %s", slices.IndexFunc(accounts, func(x Account) bool { return x.ID == a.ID }), hostile) {
-			t.Fatalf("label read back as %q", *a.Label)
+		if !a.Label.Valid || a.Label.V != fmt.Sprintf("acct %02d %s", slices.IndexFunc(accounts, func(x Account) bool { return x.ID == a.ID }), hostile) {
+			t.Fatalf("label read back as %q", a.Label.V)
 		}
 	}
 	if len(streamed) != len(want) || streamed[0] != want[0].ID {
@@ -332,7 +332,7 @@ func TestKeysetUnderConcurrentInserts(t *testing.T) {
 	const before = 500
 	rows := make([]NewEntry, before)
 	for i := range rows {
-		rows[i] = NewEntry{AccountID: acct.ID, Kind: EntryKindDeposit, Amount: decimal.NewFromInt(int64(i)), Memo: ptr(hostile)}
+		rows[i] = NewEntry{AccountID: acct.ID, Kind: EntryKindDeposit, Amount: decimal.NewFromInt(int64(i)), Memo: runtime.NullOf(hostile)}
 	}
 	if n, err := s.Entries.CreateMany(ctx, rows); err != nil || n != before {
 		t.Fatalf("seed: %d, %v", n, err)
@@ -515,7 +515,7 @@ func TestOptionalFiltersInSQL(t *testing.T) {
 			return a.Balance.GreaterThanOrEqual(dec("1")) && a.Balance.LessThanOrEqual(dec("2"))
 		})
 	filter(FilterParams{BalanceTo: runtime.Set(dec("0"))}, func(a Account) bool { return a.Balance.IsZero() })
-	filter(FilterParams{LabelPattern: runtime.Set("acct 1%")}, func(a Account) bool { return (*a.Label)[:6] == "acct 1" })
+	filter(FilterParams{LabelPattern: runtime.Set("acct 1%")}, func(a Account) bool { return (a.Label.V)[:6] == "acct 1" })
 	filter(FilterParams{OpenedBefore: runtime.Set(time.Date(2020, 1, 3, 0, 0, 0, 0, time.UTC))},
 		func(a Account) bool { return a.OpenedOn.Before(time.Date(2020, 1, 3, 0, 0, 0, 0, time.UTC)) })
 	filter(FilterParams{UserID: runtime.Set(u[0].ID), Currencies: runtime.Set([]Currency{CurrencyEUR}), BalanceFrom: runtime.Set(dec("1")),
@@ -531,10 +531,10 @@ func TestFixedValuesAndLimits(t *testing.T) {
 	u := seedUsers(t, s, NewUser{Email: "a", Name: "A"})
 	accounts := seedAccounts(t, s, u[0].ID, 30)
 	closed := "it's closed"
-	if _, err := s.Accounts.Update(ctx, accounts[1].ID, AccountUpdate{Label: runtime.Set(&closed)}); err != nil {
+	if _, err := s.Accounts.Update(ctx, accounts[1].ID, AccountUpdate{Label: runtime.SetNullable(closed)}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Accounts.Update(ctx, accounts[2].ID, AccountUpdate{Label: runtime.Set[*string](nil)}); err != nil {
+	if _, err := s.Accounts.Update(ctx, accounts[2].ID, AccountUpdate{Label: runtime.SetNull[string]()}); err != nil {
 		t.Fatal(err)
 	}
 	in, err := s.Accounts.InCurrencies(ctx)
@@ -574,7 +574,7 @@ func TestEntriesBetweenInLike(t *testing.T) {
 			memo = hostile
 		}
 		e, err := s.Entries.Create(ctx, NewEntry{
-			AccountID: acct.ID, Kind: kinds[i%3], Amount: decimal.NewFromInt(int64(i)), Memo: &memo,
+			AccountID: acct.ID, Kind: kinds[i%3], Amount: decimal.NewFromInt(int64(i)), Memo: runtime.NullOf(memo),
 			// Pairs of entries share a time: id breaks the tie.
 			BookedAt: runtime.Set(base.Add(time.Duration(i/2) * time.Hour)),
 		})
@@ -629,7 +629,7 @@ func TestEntriesBetweenInLike(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(like) != 2 || *like[0].Memo != hostile || like[0].ID != entries[0].ID || like[1].ID != entries[10].ID {
+	if len(like) != 2 || like[0].Memo.V != hostile || like[0].ID != entries[0].ID || like[1].ID != entries[10].ID {
 		t.Fatalf("MemoLike = %+v", like)
 	}
 	n, err := s.Entries.Withdrawals(ctx, dec("10"))

@@ -7,26 +7,24 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 	"time"
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // User is one row of table users.
 type User struct {
-	ID        uuid.UUID  `json:"id"`
-	Email     string     `json:"email"`
-	Name      string     `json:"name"`
-	Nickname  *string    `json:"nickname"`
-	Age       *int32     `json:"age"`
-	Score     int64      `json:"score"`
-	CreatedAt time.Time  `json:"created_at"`
-	UpdatedAt time.Time  `json:"updated_at"`
-	DeletedAt *time.Time `json:"deleted_at"`
+	ID        uuid.UUID               `json:"id"`
+	Email     string                  `json:"email"`
+	Name      string                  `json:"name"`
+	Nickname  runtime.Null[string]    `json:"nickname"`
+	Age       runtime.Null[int32]     `json:"age"`
+	Score     int64                   `json:"score"`
+	CreatedAt time.Time               `json:"created_at"`
+	UpdatedAt time.Time               `json:"updated_at"`
+	DeletedAt runtime.Null[time.Time] `json:"deleted_at"`
 }
 
 // NewUser holds the values of a new row of table users. Fields of type runtime.Opt
@@ -36,19 +34,19 @@ type NewUser struct {
 	ID       runtime.Opt[uuid.UUID] `json:"id,omitzero"`
 	Email    string                 `json:"email"`
 	Name     string                 `json:"name"`
-	Nickname *string                `json:"nickname"`
-	Age      *int32                 `json:"age"`
+	Nickname runtime.Null[string]   `json:"nickname"`
+	Age      runtime.Null[int32]    `json:"age"`
 	Score    runtime.Opt[int64]     `json:"score,omitzero"`
 }
 
 // UserUpdate lists changes to a row of table users. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type UserUpdate struct {
-	Email    runtime.Opt[string]  `json:"email,omitzero"`
-	Name     runtime.Opt[string]  `json:"name,omitzero"`
-	Nickname runtime.Opt[*string] `json:"nickname,omitzero"`
-	Age      runtime.Opt[*int32]  `json:"age,omitzero"`
-	Score    runtime.Opt[int64]   `json:"score,omitzero"`
+	Email    runtime.Opt[string]               `json:"email,omitzero"`
+	Name     runtime.Opt[string]               `json:"name,omitzero"`
+	Nickname runtime.Opt[runtime.Null[string]] `json:"nickname,omitzero"`
+	Age      runtime.Opt[runtime.Null[int32]]  `json:"age,omitzero"`
+	Score    runtime.Opt[int64]                `json:"score,omitzero"`
 }
 
 // UserRepo reads and writes table users.
@@ -94,8 +92,8 @@ func (n *NewUser) Validate() error {
 	f.Fits("email", runtime.CheckText(n.Email))
 	rulesUserEmail.Check(&f, "email", n.Email)
 	f.Fits("name", runtime.CheckText(n.Name))
-	if n.Nickname != nil {
-		f.Fits("nickname", runtime.CheckText((*n.Nickname)))
+	if n.Nickname.Valid {
+		f.Fits("nickname", runtime.CheckText(n.Nickname.V))
 	}
 	return f.Err("users")
 }
@@ -117,8 +115,8 @@ func (u *UserUpdate) Validate() error {
 	if u.Name.Set {
 		f.Fits("name", runtime.CheckText(u.Name.Value))
 	}
-	if u.Nickname.Set && u.Nickname.Value != nil {
-		f.Fits("nickname", runtime.CheckText((*u.Nickname.Value)))
+	if u.Nickname.Set && u.Nickname.Value.Valid {
+		f.Fits("nickname", runtime.CheckText(u.Nickname.Value.V))
 	}
 	return f.Err("users")
 }
@@ -175,9 +173,14 @@ func (r *UserRepo) pick(live, all string) string {
 	return live
 }
 
-// scanUser reads a row of table users, columns in table order, into v.
-func scanUser(row pgx.Row, v *User) error {
-	return row.Scan(&v.ID, &v.Email, &v.Name, &v.Nickname, &v.Age, &v.Score, &v.CreatedAt, &v.UpdatedAt, &v.DeletedAt)
+// scanUser gives the scan destinations of the fields of v, columns in table order.
+func scanUser(v *User, d []any) []any {
+	return append(d, &v.ID, &v.Email, &v.Name, &v.Nickname, &v.Age, &v.Score, &v.CreatedAt, &v.UpdatedAt, &v.DeletedAt)
+}
+
+// argsNewUser gives the values Create binds from n.
+func argsNewUser(n *NewUser, d []any) []any {
+	return append(d, n.ID.Arg(), &n.Email, &n.Name, &n.Nickname, &n.Age, n.Score.Arg())
 }
 
 const sqlUsersCreate = `-- name: users.Create
@@ -191,7 +194,7 @@ func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
 	if err := n.Validate(); err != nil {
 		return User{}, wrapErr(err, "users.Create", "users")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlUsersCreate, n.ID.Ptr(), n.Email, n.Name, n.Nickname, n.Age, n.Score.Ptr()), scanUser)
+	v, err := runtime.QueryOne(ctx, r.db, sqlUsersCreate, n, argsNewUser, scanUser)
 	return v, wrapParamsErr(err, "users.Create", "users", []string{"id", "email", "name", "nickname", "age", "score"})
 }
 
@@ -206,7 +209,7 @@ WHERE "id" = $1`
 // FindByID returns the row of table users with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *UserRepo) FindByID(ctx context.Context, id uuid.UUID) (User, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, r.pick(sqlUsersFindByID, sqlUsersFindByIDWithDeleted), id), scanUser)
+	v, err := runtime.QueryOne(ctx, r.db, r.pick(sqlUsersFindByID, sqlUsersFindByIDWithDeleted), id, runtime.Arg, scanUser)
 	return v, wrapErr(err, "users.FindByID", "users")
 }
 
@@ -217,17 +220,17 @@ WHERE "deleted_at" IS NULL ORDER BY "id"`
 const sqlUsersFindAllWithDeleted = `-- name: users.FindAll replica=ok
 SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at" FROM "users" ORDER BY "id"`
 
-// FindAll returns every row of table users, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table users in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
 	rows, err := r.db.Query(ctx, r.pick(sqlUsersFindAll, sqlUsersFindAllWithDeleted))
-	items, err := runtime.CollectRows(rows, err, 0, scanUser)
+	items, err := runtime.Collect(rows, err, 0, scanUser)
 	return items, wrapErr(err, "users.FindAll", "users")
 }
 
-// Stream yields every row of table users, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table users in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "users.Stream", "users") }, scanUser, r.pick(sqlUsersFindAll, sqlUsersFindAllWithDeleted))
 }
@@ -251,11 +254,9 @@ SELECT "id", "email", "name", "nickname", "age", "score", "created_at", "updated
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table users in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table users in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[User], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[User]{
@@ -268,16 +269,21 @@ func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "users.List", "users")
 }
 
-const sqlUsersUpdate = `-- name: users.Update
-UPDATE "users"
-SET "email" = COALESCE($2::varchar, "email"),
-    "name" = COALESCE($3::text, "name"),
-    "nickname" = CASE WHEN $4::boolean THEN $5::text ELSE "nickname" END,
-    "age" = CASE WHEN $6::boolean THEN $7::integer ELSE "age" END,
-    "score" = COALESCE($8::bigint, "score"),
-    "updated_at" = now()
-WHERE "id" = $1 AND "deleted_at" IS NULL
-RETURNING "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at"`
+// updateUsers are the statements of UserRepo.Update: one per set of fields set
+// (see runtime.Update).
+var updateUsers = &runtime.Update{
+	Name: "users.Update", Keys: 1,
+	Head:     "UPDATE \"users\"\nSET ",
+	Cols:     []string{`"email"`, `"name"`, `"nickname"`, `"age"`, `"score"`},
+	Stamps:   ",\n    \"updated_at\" = now()",
+	Tail:     "\nWHERE \"id\" = $1 AND \"deleted_at\" IS NULL\nRETURNING \"id\", \"email\", \"name\", \"nickname\", \"age\", \"score\", \"created_at\", \"updated_at\", \"deleted_at\"",
+	Nullable: 1<<2 | 1<<3,
+}
+
+// argsUserUpdate gives the value of each field of u, nil when unset.
+func argsUserUpdate(u *UserUpdate, d []any) []any {
+	return append(d, u.Email.Arg(), u.Name.Arg(), u.Nickname.Arg(), u.Age.Arg(), u.Score.Arg())
+}
 
 // Update applies the set fields of u to the row of table users with the given id
 // and returns the row as stored. If there is none, the error matches
@@ -287,11 +293,8 @@ func (r *UserRepo) Update(ctx context.Context, id uuid.UUID, u UserUpdate) (User
 	if err := u.Validate(); err != nil {
 		return User{}, wrapErr(err, "users.Update", "users")
 	}
-	var v User
-	if err := scanUser(r.db.QueryRow(ctx, sqlUsersUpdate, id, u.Email.Ptr(), u.Name.Ptr(), u.Nickname.Set, u.Nickname.Value, u.Age.Set, u.Age.Value, u.Score.Ptr()), &v); err != nil {
-		return User{}, wrapParamsErr(err, "users.Update", "users", []string{"id", "email", "name", "nickname", "nickname", "age", "age", "score"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateUsers, id, runtime.Arg, u, argsUserUpdate, scanUser)
+	return v, wrapParamsErr(err, "users.Update", "users", []string{"id", "email", "name", "nickname", "nickname", "age", "age", "score"})
 }
 
 const sqlUsersDelete = `-- name: users.Delete
@@ -305,7 +308,7 @@ WHERE "id" = $1 AND "deleted_at" IS NULL`
 // stays in the table, out of every read, until Restore brings it back or
 // HardDelete removes it.
 func (r *UserRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlUsersDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlUsersDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "users.Delete", "users")
 }
 
@@ -328,7 +331,7 @@ DELETE FROM "users" WHERE "id" = $1`
 // HardDelete removes the row of table users with the given id from the table,
 // deleted or not, and reports whether there was one.
 func (r *UserRepo) HardDelete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlUsersHardDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlUsersHardDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "users.HardDelete", "users")
 }
 
@@ -341,7 +344,7 @@ WHERE "id" = $1 AND "deleted_at" IS NOT NULL`
 // Restore brings back the soft-deleted row of table users with the given id (it
 // clears deleted_at) and reports whether a deleted row was restored.
 func (r *UserRepo) Restore(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlUsersRestore, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlUsersRestore, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "users.Restore", "users")
 }
 
@@ -386,33 +389,22 @@ func (r *UserRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]User, erro
 	if len(ids) == 0 {
 		return []User{}, nil
 	}
-	rows, err := r.db.Query(ctx, r.pick(sqlUsersFindByIDs, sqlUsersFindByIDsWithDeleted), ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanUser)
+	items, err := runtime.Query(ctx, r.db, r.pick(sqlUsersFindByIDs, sqlUsersFindByIDsWithDeleted), ids, runtime.Arg, scanUser, len(ids))
 	return items, wrapErr(err, "users.FindByIDs", "users")
 }
 
-// copyUsers sends rows of NewUser to table users with COPY, reading each value in
-// place.
-var copyUsers = runtime.NewCopier(
-	"users",
-	nil,
-	runtime.CopyOpt("id", func(n *NewUser) *runtime.Opt[uuid.UUID] { return &n.ID }),
-	runtime.CopyValue("email", func(n *NewUser) any { return &n.Email }),
-	runtime.CopyValue("name", func(n *NewUser) any { return &n.Name }),
-	runtime.CopyValue("nickname", func(n *NewUser) any { return n.Nickname }),
-	runtime.CopyValue("age", func(n *NewUser) any { return n.Age }),
-	runtime.CopyOpt("score", func(n *NewUser) *runtime.Opt[int64] { return &n.Score }),
-)
+// copyUsers sends rows of NewUser to table users with COPY.
+var copyUsers = &runtime.Copier[NewUser]{
+	Table:   "users",
+	Columns: []string{"id", "email", "name", "nickname", "age", "score"},
+	Args:    argsNewUser,
+}
 
 // CreateMany inserts rows into table users with the COPY protocol and returns how
-// many it inserted. It is all or nothing. An optional field left unset takes the
-// column's default, as in Create: rows are copied in groups by the optional fields
-// they set, in a transaction when there are several (a savepoint when r is one).
-// COPY does not return rows; CreateManyReturning does.
+// many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "users.CreateMany", "users")
-	}
 	n, err := copyUsers.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "users.CreateMany", "users")
 }
@@ -441,11 +433,11 @@ func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]U
 		runtime.Column(rows, func(n *NewUser) *uuid.UUID { return n.ID.Ptr() }),
 		runtime.Column(rows, func(n *NewUser) string { return n.Email }),
 		runtime.Column(rows, func(n *NewUser) string { return n.Name }),
-		runtime.Column(rows, func(n *NewUser) *string { return n.Nickname }),
-		runtime.Column(rows, func(n *NewUser) *int32 { return n.Age }),
+		runtime.Column(rows, func(n *NewUser) *string { return n.Nickname.Ptr() }),
+		runtime.Column(rows, func(n *NewUser) *int32 { return n.Age.Ptr() }),
 		runtime.Column(rows, func(n *NewUser) *int64 { return n.Score.Ptr() }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanUser)
+	items, err := runtime.Collect(res, err, len(rows), scanUser)
 	return items, wrapErr(err, "users.CreateManyReturning", "users")
 }
 
@@ -462,16 +454,15 @@ WHERE "users"."deleted_at" IS NULL
 RETURNING "id", "email", "name", "nickname", "age", "score", "created_at", "updated_at", "deleted_at"`
 
 // UpsertByEmail inserts n into table users or, when a row with the same email
-// (among the rows where "deleted_at" IS NULL) exists, updates that row from n, in
-// one statement, and returns the row as stored. The update sets every column of n
-// except the key's and the primary key's; an optional field left unset keeps the
-// column's value. It validates n first. It sets updated_at to the transaction's
-// time.
+// (among the rows where "deleted_at" IS NULL) exists, updates it from n (every
+// column but the key's and the primary key's; an unset optional field keeps its
+// value), in one statement, and returns the row as stored. It validates n first.
+// It sets updated_at to the transaction's time.
 func (r *UserRepo) UpsertByEmail(ctx context.Context, n NewUser) (User, error) {
 	if err := n.Validate(); err != nil {
 		return User{}, wrapErr(err, "users.UpsertByEmail", "users")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlUsersUpsertByEmail, n.ID.Ptr(), n.Email, n.Name, n.Nickname, n.Age, n.Score.Ptr()), scanUser)
+	v, err := runtime.QueryOne(ctx, r.db, sqlUsersUpsertByEmail, n, argsNewUser, scanUser)
 	return v, wrapErr(err, "users.UpsertByEmail", "users")
 }
 
@@ -490,29 +481,15 @@ LIMIT 1`
 
 // CreateIfAbsentByEmail inserts n into table users unless a row with the same
 // email (among the rows where "deleted_at" IS NULL) exists, and returns the new
-// row and true, or the existing row, unchanged, and false. One statement does both
-// (INSERT … ON CONFLICT DO NOTHING, then a read of the row in the way); when
-// that row was committed by a concurrent transaction after the statement started,
-// the statement cannot see it and runs again, up to three times in all. It
-// validates n first.
+// row and true, or the existing row, unchanged, and false, in one statement (run
+// again, up to three times, when the row in the way was committed after it
+// started). It validates n first.
 func (r *UserRepo) CreateIfAbsentByEmail(ctx context.Context, n NewUser) (User, bool, error) {
 	if err := n.Validate(); err != nil {
 		return User{}, false, wrapErr(err, "users.CreateIfAbsentByEmail", "users")
 	}
-	for attempt := 1; ; attempt++ {
-		var v User
-		var created bool
-		err := r.db.QueryRow(ctx, sqlUsersCreateIfAbsentByEmail, n.ID.Ptr(), n.Email, n.Name, n.Nickname, n.Age, n.Score.Ptr()).Scan(&created, &v.ID, &v.Email, &v.Name, &v.Nickname, &v.Age, &v.Score, &v.CreatedAt, &v.UpdatedAt, &v.DeletedAt)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return User{}, false, wrapErr(err, "users.CreateIfAbsentByEmail", "users")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlUsersCreateIfAbsentByEmail, n, argsNewUser, scanUser)
+	return v, created, wrapErr(err, "users.CreateIfAbsentByEmail", "users")
 }
 
 // UserKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
@@ -531,9 +508,9 @@ var bulkUsersUpdates = &runtime.Bulk[UserKeyedUpdate]{
 		runtime.Array(func(v *UserKeyedUpdate) *string { return v.Changes.Email.Ptr() }),
 		runtime.Array(func(v *UserKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
 		runtime.Flags(func(v *UserKeyedUpdate) *bool { return &v.Changes.Nickname.Set }),
-		runtime.Array(func(v *UserKeyedUpdate) *string { return v.Changes.Nickname.Value }),
+		runtime.Array(func(v *UserKeyedUpdate) *string { return v.Changes.Nickname.Value.Ptr() }),
 		runtime.Flags(func(v *UserKeyedUpdate) *bool { return &v.Changes.Age.Set }),
-		runtime.Array(func(v *UserKeyedUpdate) *int32 { return v.Changes.Age.Value }),
+		runtime.Array(func(v *UserKeyedUpdate) *int32 { return v.Changes.Age.Value.Ptr() }),
 		runtime.Array(func(v *UserKeyedUpdate) *int64 { return v.Changes.Score.Ptr() }),
 	},
 }
@@ -597,8 +574,8 @@ var bulkUsersNew = &runtime.Bulk[NewUser]{
 		runtime.Array(func(v *NewUser) *uuid.UUID { return v.ID.Ptr() }),
 		runtime.Array(func(v *NewUser) *string { return &v.Email }),
 		runtime.Array(func(v *NewUser) *string { return &v.Name }),
-		runtime.Array(func(v *NewUser) *string { return v.Nickname }),
-		runtime.Array(func(v *NewUser) *int32 { return v.Age }),
+		runtime.Array(func(v *NewUser) *string { return v.Nickname.Ptr() }),
+		runtime.Array(func(v *NewUser) *int32 { return v.Age.Ptr() }),
 		runtime.Array(func(v *NewUser) *int64 { return v.Score.Ptr() }),
 	},
 }
@@ -632,13 +609,9 @@ func (r *UserRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []NewUser
 
 // LoadAccounts returns the rows of table accounts that reference each of parents
 // (accounts.user_id = users.id), keyed by the parent's id, each group in primary
-// key order. It runs one query for all parents; parents without rows are not in
-// the map.
+// key order, with one query; parents without rows are not in the map.
 func (r *UserRepo) LoadAccounts(ctx context.Context, parents []User) (map[uuid.UUID][]Account, error) {
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadAccountsByUserID(ctx, r.db, keys)
 	return m, wrapErr(err, "users.LoadAccounts", "users")
 }
@@ -806,7 +779,7 @@ func (r *UserRepo) Search(ctx context.Context, p SearchParams) ([]User, error) {
 	args = append(args, p.Limit)
 	args = append(args, p.Offset)
 	rows, err := r.db.Query(ctx, sqlUsersSearch[mask], args...)
-	items, err := runtime.CollectRows(rows, err, int(p.Limit), scanUser)
+	items, err := runtime.Collect(rows, err, int(p.Limit), scanUser)
 	return items, wrapErr(err, "users.Search", "users")
 }
 
@@ -839,7 +812,7 @@ ORDER BY "name"`
 // name.
 func (r *UserRepo) WithoutNickname(ctx context.Context) ([]User, error) {
 	rows, err := r.db.Query(ctx, sqlUsersWithoutNickname)
-	items, err := runtime.CollectRows(rows, err, 0, scanUser)
+	items, err := runtime.Collect(rows, err, 0, scanUser)
 	return items, wrapErr(err, "users.WithoutNickname", "users")
 }
 
@@ -853,7 +826,7 @@ LIMIT 100`
 // nickname NULLS FIRST, id.
 func (r *UserRepo) WithNickname(ctx context.Context) ([]User, error) {
 	rows, err := r.db.Query(ctx, sqlUsersWithNickname)
-	items, err := runtime.CollectRows(rows, err, 100, scanUser)
+	items, err := runtime.Collect(rows, err, 100, scanUser)
 	return items, wrapErr(err, "users.WithNickname", "users")
 }
 
@@ -865,7 +838,7 @@ ORDER BY "email"`
 // ByIDs returns the rows of table users that match the query, ordered by email.
 func (r *UserRepo) ByIDs(ctx context.Context, ids []uuid.UUID) ([]User, error) {
 	rows, err := r.db.Query(ctx, sqlUsersByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, 0, scanUser)
+	items, err := runtime.Collect(rows, err, 0, scanUser)
 	return items, wrapErr(err, "users.ByIDs", "users")
 }
 
@@ -885,8 +858,7 @@ ORDER BY "id"`
 
 // NotNamed returns the rows of table users that match the query, ordered by id.
 func (r *UserRepo) NotNamed(ctx context.Context, p NotNamedParams) ([]User, error) {
-	rows, err := r.db.Query(ctx, sqlUsersNotNamed, p.Name, p.NotNick)
-	items, err := runtime.CollectRows(rows, err, 0, scanUser)
+	items, err := runtime.Query(ctx, r.db, sqlUsersNotNamed, p, func(p *NotNamedParams, d []any) []any { return append(d, &p.Name, &p.NotNick) }, scanUser, 0)
 	return items, wrapErr(err, "users.NotNamed", "users")
 }
 
@@ -898,6 +870,6 @@ ORDER BY "id"`
 // Deleted returns the rows of table users that match the query, ordered by id.
 func (r *UserRepo) Deleted(ctx context.Context) ([]User, error) {
 	rows, err := r.db.Query(ctx, sqlUsersDeleted)
-	items, err := runtime.CollectRows(rows, err, 0, scanUser)
+	items, err := runtime.Collect(rows, err, 0, scanUser)
 	return items, wrapErr(err, "users.Deleted", "users")
 }

@@ -11,45 +11,44 @@ import (
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // Address is one row of table addresses.
 type Address struct {
-	ID         int64     `json:"id"`
-	UserID     uuid.UUID `json:"user_id"`
-	Line1      string    `json:"line1"`
-	Line2      *string   `json:"line2"`
-	City       string    `json:"city"`
-	PostalCode string    `json:"postal_code"`
-	Country    string    `json:"country"`
-	IsDefault  bool      `json:"is_default"`
+	ID         int64                `json:"id"`
+	UserID     uuid.UUID            `json:"user_id"`
+	Line1      string               `json:"line1"`
+	Line2      runtime.Null[string] `json:"line2"`
+	City       string               `json:"city"`
+	PostalCode string               `json:"postal_code"`
+	Country    string               `json:"country"`
+	IsDefault  bool                 `json:"is_default"`
 }
 
 // NewAddress holds the values of a new row of table addresses. Fields of type
 // runtime.Opt may be left unset: the column's default applies. The database sets
 // id.
 type NewAddress struct {
-	UserID     uuid.UUID         `json:"user_id"`
-	Line1      string            `json:"line1"`
-	Line2      *string           `json:"line2"`
-	City       string            `json:"city"`
-	PostalCode string            `json:"postal_code"`
-	Country    string            `json:"country"`
-	IsDefault  runtime.Opt[bool] `json:"is_default,omitzero"`
+	UserID     uuid.UUID            `json:"user_id"`
+	Line1      string               `json:"line1"`
+	Line2      runtime.Null[string] `json:"line2"`
+	City       string               `json:"city"`
+	PostalCode string               `json:"postal_code"`
+	Country    string               `json:"country"`
+	IsDefault  runtime.Opt[bool]    `json:"is_default,omitzero"`
 }
 
 // AddressUpdate lists changes to a row of table addresses. Unset fields leave
 // their column unchanged; a nullable column is set to NULL with
-// runtime.Set[*T](nil).
+// runtime.SetNull[T]().
 type AddressUpdate struct {
-	UserID     runtime.Opt[uuid.UUID] `json:"user_id,omitzero"`
-	Line1      runtime.Opt[string]    `json:"line1,omitzero"`
-	Line2      runtime.Opt[*string]   `json:"line2,omitzero"`
-	City       runtime.Opt[string]    `json:"city,omitzero"`
-	PostalCode runtime.Opt[string]    `json:"postal_code,omitzero"`
-	Country    runtime.Opt[string]    `json:"country,omitzero"`
-	IsDefault  runtime.Opt[bool]      `json:"is_default,omitzero"`
+	UserID     runtime.Opt[uuid.UUID]            `json:"user_id,omitzero"`
+	Line1      runtime.Opt[string]               `json:"line1,omitzero"`
+	Line2      runtime.Opt[runtime.Null[string]] `json:"line2,omitzero"`
+	City       runtime.Opt[string]               `json:"city,omitzero"`
+	PostalCode runtime.Opt[string]               `json:"postal_code,omitzero"`
+	Country    runtime.Opt[string]               `json:"country,omitzero"`
+	IsDefault  runtime.Opt[bool]                 `json:"is_default,omitzero"`
 }
 
 // AddressRepo reads and writes table addresses.
@@ -95,8 +94,8 @@ var (
 func (n *NewAddress) Validate() error {
 	var f runtime.Fields
 	f.Fits("line1", runtime.CheckText(n.Line1))
-	if n.Line2 != nil {
-		f.Fits("line2", runtime.CheckText((*n.Line2)))
+	if n.Line2.Valid {
+		f.Fits("line2", runtime.CheckText(n.Line2.V))
 	}
 	f.Fits("city", runtime.CheckText(n.City))
 	f.Fits("postal_code", runtime.CheckText(n.PostalCode))
@@ -119,8 +118,8 @@ func (u *AddressUpdate) Validate() error {
 	if u.Line1.Set {
 		f.Fits("line1", runtime.CheckText(u.Line1.Value))
 	}
-	if u.Line2.Set && u.Line2.Value != nil {
-		f.Fits("line2", runtime.CheckText((*u.Line2.Value)))
+	if u.Line2.Set && u.Line2.Value.Valid {
+		f.Fits("line2", runtime.CheckText(u.Line2.Value.V))
 	}
 	if u.City.Set {
 		f.Fits("city", runtime.CheckText(u.City.Value))
@@ -174,9 +173,15 @@ var (
 	}
 )
 
-// scanAddress reads a row of table addresses, columns in table order, into v.
-func scanAddress(row pgx.Row, v *Address) error {
-	return row.Scan(&v.ID, &v.UserID, &v.Line1, &v.Line2, &v.City, &v.PostalCode, &v.Country, &v.IsDefault)
+// scanAddress gives the scan destinations of the fields of v, columns in table
+// order.
+func scanAddress(v *Address, d []any) []any {
+	return append(d, &v.ID, &v.UserID, &v.Line1, &v.Line2, &v.City, &v.PostalCode, &v.Country, &v.IsDefault)
+}
+
+// argsNewAddress gives the values Create binds from n.
+func argsNewAddress(n *NewAddress, d []any) []any {
+	return append(d, &n.UserID, &n.Line1, &n.Line2, &n.City, &n.PostalCode, &n.Country, n.IsDefault.Arg())
 }
 
 const sqlAddressesCreate = `-- name: addresses.Create
@@ -190,7 +195,7 @@ func (r *AddressRepo) Create(ctx context.Context, n NewAddress) (Address, error)
 	if err := n.Validate(); err != nil {
 		return Address{}, wrapErr(err, "addresses.Create", "addresses")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAddressesCreate, n.UserID, n.Line1, n.Line2, n.City, n.PostalCode, n.Country, n.IsDefault.Ptr()), scanAddress)
+	v, err := runtime.QueryOne(ctx, r.db, sqlAddressesCreate, n, argsNewAddress, scanAddress)
 	return v, wrapParamsErr(err, "addresses.Create", "addresses", []string{"user_id", "line1", "line2", "city", "postal_code", "country", "is_default"})
 }
 
@@ -201,24 +206,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table addresses with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *AddressRepo) FindByID(ctx context.Context, id int64) (Address, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAddressesFindByID, id), scanAddress)
+	v, err := runtime.QueryOne(ctx, r.db, sqlAddressesFindByID, id, runtime.Arg, scanAddress)
 	return v, wrapErr(err, "addresses.FindByID", "addresses")
 }
 
 const sqlAddressesFindAll = `-- name: addresses.FindAll replica=ok
 SELECT "id", "user_id", "line1", "line2", "city", "postal_code", "country"::text, "is_default" FROM "addresses" ORDER BY "id"`
 
-// FindAll returns every row of table addresses, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table addresses in primary key order, all in
+// memory; List and Stream do not hold them all.
 func (r *AddressRepo) FindAll(ctx context.Context) ([]Address, error) {
 	rows, err := r.db.Query(ctx, sqlAddressesFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanAddress)
+	items, err := runtime.Collect(rows, err, 0, scanAddress)
 	return items, wrapErr(err, "addresses.FindAll", "addresses")
 }
 
-// Stream yields every row of table addresses, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table addresses in primary key order as the loop
+// reads them from the server: memory use does not grow with the table. An error
+// ends the sequence.
 func (r *AddressRepo) Stream(ctx context.Context) iter.Seq2[Address, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "addresses.Stream", "addresses") }, scanAddress, sqlAddressesFindAll)
 }
@@ -232,11 +237,9 @@ SELECT "id", "user_id", "line1", "line2", "city", "postal_code", "country"::text
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table addresses in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table addresses in primary key order,
+// after the cursor page.After ("" for the first page); the page's Next cursor (""
+// after the last page) gets the next one.
 func (r *AddressRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Address], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Address]{
@@ -249,17 +252,20 @@ func (r *AddressRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "addresses.List", "addresses")
 }
 
-const sqlAddressesUpdate = `-- name: addresses.Update
-UPDATE "addresses"
-SET "user_id" = COALESCE($2::uuid, "user_id"),
-    "line1" = COALESCE($3::text, "line1"),
-    "line2" = CASE WHEN $4::boolean THEN $5::text ELSE "line2" END,
-    "city" = COALESCE($6::text, "city"),
-    "postal_code" = COALESCE($7::varchar, "postal_code"),
-    "country" = COALESCE($8::bpchar, "country"),
-    "is_default" = COALESCE($9::boolean, "is_default")
-WHERE "id" = $1
-RETURNING "id", "user_id", "line1", "line2", "city", "postal_code", "country"::text, "is_default"`
+// updateAddresses are the statements of AddressRepo.Update: one per set of fields
+// set (see runtime.Update).
+var updateAddresses = &runtime.Update{
+	Name: "addresses.Update", Keys: 1,
+	Head:     "UPDATE \"addresses\"\nSET ",
+	Cols:     []string{`"user_id"`, `"line1"`, `"line2"`, `"city"`, `"postal_code"`, `"country"`, `"is_default"`},
+	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"user_id\", \"line1\", \"line2\", \"city\", \"postal_code\", \"country\"::text, \"is_default\"",
+	Nullable: 1 << 2,
+}
+
+// argsAddressUpdate gives the value of each field of u, nil when unset.
+func argsAddressUpdate(u *AddressUpdate, d []any) []any {
+	return append(d, u.UserID.Arg(), u.Line1.Arg(), u.Line2.Arg(), u.City.Arg(), u.PostalCode.Arg(), u.Country.Arg(), u.IsDefault.Arg())
+}
 
 // Update applies the set fields of u to the row of table addresses with the given
 // id and returns the row as stored. If there is none, the error matches
@@ -268,11 +274,8 @@ func (r *AddressRepo) Update(ctx context.Context, id int64, u AddressUpdate) (Ad
 	if err := u.Validate(); err != nil {
 		return Address{}, wrapErr(err, "addresses.Update", "addresses")
 	}
-	var v Address
-	if err := scanAddress(r.db.QueryRow(ctx, sqlAddressesUpdate, id, u.UserID.Ptr(), u.Line1.Ptr(), u.Line2.Set, u.Line2.Value, u.City.Ptr(), u.PostalCode.Ptr(), u.Country.Ptr(), u.IsDefault.Ptr()), &v); err != nil {
-		return Address{}, wrapParamsErr(err, "addresses.Update", "addresses", []string{"id", "user_id", "line1", "line2", "line2", "city", "postal_code", "country", "is_default"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateAddresses, id, runtime.Arg, u, argsAddressUpdate, scanAddress)
+	return v, wrapParamsErr(err, "addresses.Update", "addresses", []string{"id", "user_id", "line1", "line2", "line2", "city", "postal_code", "country", "is_default"})
 }
 
 const sqlAddressesDelete = `-- name: addresses.Delete
@@ -281,7 +284,7 @@ DELETE FROM "addresses" WHERE "id" = $1`
 // Delete removes the row of table addresses with the given id and reports whether
 // there was one.
 func (r *AddressRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlAddressesDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlAddressesDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "addresses.Delete", "addresses")
 }
 
@@ -305,34 +308,22 @@ func (r *AddressRepo) FindByIDs(ctx context.Context, ids []int64) ([]Address, er
 	if len(ids) == 0 {
 		return []Address{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlAddressesFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanAddress)
+	items, err := runtime.Query(ctx, r.db, sqlAddressesFindByIDs, ids, runtime.Arg, scanAddress, len(ids))
 	return items, wrapErr(err, "addresses.FindByIDs", "addresses")
 }
 
-// copyAddresses sends rows of NewAddress to table addresses with COPY, reading
-// each value in place.
-var copyAddresses = runtime.NewCopier(
-	"addresses",
-	nil,
-	runtime.CopyValue("user_id", func(n *NewAddress) any { return &n.UserID }),
-	runtime.CopyValue("line1", func(n *NewAddress) any { return &n.Line1 }),
-	runtime.CopyValue("line2", func(n *NewAddress) any { return n.Line2 }),
-	runtime.CopyValue("city", func(n *NewAddress) any { return &n.City }),
-	runtime.CopyValue("postal_code", func(n *NewAddress) any { return &n.PostalCode }),
-	runtime.CopyValue("country", func(n *NewAddress) any { return &n.Country }),
-	runtime.CopyOpt("is_default", func(n *NewAddress) *runtime.Opt[bool] { return &n.IsDefault }),
-)
+// copyAddresses sends rows of NewAddress to table addresses with COPY.
+var copyAddresses = &runtime.Copier[NewAddress]{
+	Table:   "addresses",
+	Columns: []string{"user_id", "line1", "line2", "city", "postal_code", "country", "is_default"},
+	Args:    argsNewAddress,
+}
 
 // CreateMany inserts rows into table addresses with the COPY protocol and returns
-// how many it inserted. It is all or nothing. An optional field left unset takes
-// the column's default, as in Create: rows are copied in groups by the optional
-// fields they set, in a transaction when there are several (a savepoint when r is
-// one). COPY does not return rows; CreateManyReturning does.
+// how many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *AddressRepo) CreateMany(ctx context.Context, rows []NewAddress) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "addresses.CreateMany", "addresses")
-	}
 	n, err := copyAddresses.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "addresses.CreateMany", "addresses")
 }
@@ -360,13 +351,13 @@ func (r *AddressRepo) CreateManyReturning(ctx context.Context, rows []NewAddress
 		sqlAddressesCreateManyReturning,
 		runtime.Column(rows, func(n *NewAddress) uuid.UUID { return n.UserID }),
 		runtime.Column(rows, func(n *NewAddress) string { return n.Line1 }),
-		runtime.Column(rows, func(n *NewAddress) *string { return n.Line2 }),
+		runtime.Column(rows, func(n *NewAddress) *string { return n.Line2.Ptr() }),
 		runtime.Column(rows, func(n *NewAddress) string { return n.City }),
 		runtime.Column(rows, func(n *NewAddress) string { return n.PostalCode }),
 		runtime.Column(rows, func(n *NewAddress) string { return n.Country }),
 		runtime.Column(rows, func(n *NewAddress) *bool { return n.IsDefault.Ptr() }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanAddress)
+	items, err := runtime.Collect(res, err, len(rows), scanAddress)
 	return items, wrapErr(err, "addresses.CreateManyReturning", "addresses")
 }
 
@@ -387,7 +378,7 @@ var bulkAddressesUpdates = &runtime.Bulk[AddressKeyedUpdate]{
 		runtime.Array(func(v *AddressKeyedUpdate) *uuid.UUID { return v.Changes.UserID.Ptr() }),
 		runtime.Array(func(v *AddressKeyedUpdate) *string { return v.Changes.Line1.Ptr() }),
 		runtime.Flags(func(v *AddressKeyedUpdate) *bool { return &v.Changes.Line2.Set }),
-		runtime.Array(func(v *AddressKeyedUpdate) *string { return v.Changes.Line2.Value }),
+		runtime.Array(func(v *AddressKeyedUpdate) *string { return v.Changes.Line2.Value.Ptr() }),
 		runtime.Array(func(v *AddressKeyedUpdate) *string { return v.Changes.City.Ptr() }),
 		runtime.Array(func(v *AddressKeyedUpdate) *string { return v.Changes.PostalCode.Ptr() }),
 		runtime.Array(func(v *AddressKeyedUpdate) *string { return v.Changes.Country.Ptr() }),
@@ -453,8 +444,7 @@ WHERE "user_id" = $1 ORDER BY "id"`
 // ListByUserID returns the rows of table addresses whose user_id is userID, in
 // primary key order.
 func (r *AddressRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Address, error) {
-	rows, err := r.db.Query(ctx, sqlAddressesListByUserID, userID)
-	items, err := runtime.CollectRows(rows, err, 0, scanAddress)
+	items, err := runtime.Query(ctx, r.db, sqlAddressesListByUserID, userID, runtime.Arg, scanAddress, 0)
 	return items, wrapErr(err, "addresses.ListByUserID", "addresses")
 }
 
@@ -462,9 +452,7 @@ const sqlAddressesLoadByUserID = `-- name: addresses.LoadByUserID replica=ok
 SELECT "id", "user_id", "line1", "line2", "city", "postal_code", "country"::text, "is_default" FROM "addresses"
 WHERE "user_id" = ANY($1) ORDER BY "id"`
 
-// loadAddressesByUserID returns the rows of table addresses whose user_id is one
-// of keys, grouped by user_id, each group in primary key order, with one query.
-// Keys without rows are not in the map.
+// loadAddressesByUserID is LoadByUserID on db.
 func loadAddressesByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Address, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Address{}, nil
@@ -474,9 +462,8 @@ func loadAddressesByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUI
 }
 
 // LoadByUserID returns the rows of table addresses whose user_id is one of keys,
-// grouped by user_id, each group in primary key order. It runs one query, however
-// many keys there are: load the children of a list of users without a query per
-// row. Keys without rows are not in the map.
+// grouped by user_id, each group in primary key order, with one query however many
+// keys; keys without rows are not in the map.
 func (r *AddressRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Address, error) {
 	m, err := loadAddressesByUserID(ctx, r.db, keys)
 	return m, wrapErr(err, "addresses.LoadByUserID", "addresses")
@@ -484,13 +471,10 @@ func (r *AddressRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[u
 
 // LoadOrders returns the rows of table orders that reference each of parents
 // (orders.shipping_address_id = addresses.id), keyed by the parent's id, each
-// group in primary key order. It runs one query for all parents; parents without
-// rows are not in the map.
+// group in primary key order, with one query; parents without rows are not in the
+// map.
 func (r *AddressRepo) LoadOrders(ctx context.Context, parents []Address) (map[int64][]Order, error) {
-	keys := make([]int64, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Address) (int64, bool) { return p.ID, true })
 	m, err := loadOrdersByShippingAddressID(ctx, r.db, keys)
 	return m, wrapErr(err, "addresses.LoadOrders", "addresses")
 }

@@ -6,7 +6,6 @@ package shopdb
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 	"time"
 
@@ -17,36 +16,36 @@ import (
 
 // APIKey is one row of table api_keys.
 type APIKey struct {
-	ID             uuid.UUID  `json:"id"`
-	OrganizationID uuid.UUID  `json:"organization_id"`
-	Prefix         string     `json:"prefix"`
-	SecretHash     []byte     `json:"secret_hash"`
-	Scopes         []string   `json:"scopes"`
-	ExpiresAt      *time.Time `json:"expires_at"`
-	Revoked        bool       `json:"revoked"`
+	ID             uuid.UUID               `json:"id"`
+	OrganizationID uuid.UUID               `json:"organization_id"`
+	Prefix         string                  `json:"prefix"`
+	SecretHash     []byte                  `json:"secret_hash"`
+	Scopes         []string                `json:"scopes"`
+	ExpiresAt      runtime.Null[time.Time] `json:"expires_at"`
+	Revoked        bool                    `json:"revoked"`
 }
 
 // NewAPIKey holds the values of a new row of table api_keys. Fields of type
 // runtime.Opt may be left unset: the column's default applies.
 type NewAPIKey struct {
-	ID             runtime.Opt[uuid.UUID] `json:"id,omitzero"`
-	OrganizationID uuid.UUID              `json:"organization_id"`
-	Prefix         string                 `json:"prefix"`
-	SecretHash     []byte                 `json:"secret_hash"`
-	Scopes         runtime.Opt[[]string]  `json:"scopes,omitzero"`
-	ExpiresAt      *time.Time             `json:"expires_at"`
-	Revoked        runtime.Opt[bool]      `json:"revoked,omitzero"`
+	ID             runtime.Opt[uuid.UUID]  `json:"id,omitzero"`
+	OrganizationID uuid.UUID               `json:"organization_id"`
+	Prefix         string                  `json:"prefix"`
+	SecretHash     []byte                  `json:"secret_hash"`
+	Scopes         runtime.Opt[[]string]   `json:"scopes,omitzero"`
+	ExpiresAt      runtime.Null[time.Time] `json:"expires_at"`
+	Revoked        runtime.Opt[bool]       `json:"revoked,omitzero"`
 }
 
 // APIKeyUpdate lists changes to a row of table api_keys. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type APIKeyUpdate struct {
-	OrganizationID runtime.Opt[uuid.UUID]  `json:"organization_id,omitzero"`
-	Prefix         runtime.Opt[string]     `json:"prefix,omitzero"`
-	SecretHash     runtime.Opt[[]byte]     `json:"secret_hash,omitzero"`
-	Scopes         runtime.Opt[[]string]   `json:"scopes,omitzero"`
-	ExpiresAt      runtime.Opt[*time.Time] `json:"expires_at,omitzero"`
-	Revoked        runtime.Opt[bool]       `json:"revoked,omitzero"`
+	OrganizationID runtime.Opt[uuid.UUID]               `json:"organization_id,omitzero"`
+	Prefix         runtime.Opt[string]                  `json:"prefix,omitzero"`
+	SecretHash     runtime.Opt[[]byte]                  `json:"secret_hash,omitzero"`
+	Scopes         runtime.Opt[[]string]                `json:"scopes,omitzero"`
+	ExpiresAt      runtime.Opt[runtime.Null[time.Time]] `json:"expires_at,omitzero"`
+	Revoked        runtime.Opt[bool]                    `json:"revoked,omitzero"`
 }
 
 // APIKeyRepo reads and writes table api_keys.
@@ -91,8 +90,8 @@ func (n *NewAPIKey) Validate() error {
 		f.Check("scopes", n.Scopes.Value != nil, runtime.MsgNotNull)
 		f.Fits("scopes", runtime.CheckTexts(n.Scopes.Value))
 	}
-	if n.ExpiresAt != nil {
-		f.Fits("expires_at", runtime.CheckTimestamptz((*n.ExpiresAt)))
+	if n.ExpiresAt.Valid {
+		f.Fits("expires_at", runtime.CheckTimestamptz(n.ExpiresAt.V))
 	}
 	return f.Err("api_keys")
 }
@@ -118,8 +117,8 @@ func (u *APIKeyUpdate) Validate() error {
 		f.Check("scopes", u.Scopes.Value != nil, runtime.MsgNotNull)
 		f.Fits("scopes", runtime.CheckTexts(u.Scopes.Value))
 	}
-	if u.ExpiresAt.Set && u.ExpiresAt.Value != nil {
-		f.Fits("expires_at", runtime.CheckTimestamptz((*u.ExpiresAt.Value)))
+	if u.ExpiresAt.Set && u.ExpiresAt.Value.Valid {
+		f.Fits("expires_at", runtime.CheckTimestamptz(u.ExpiresAt.Value.V))
 	}
 	return f.Err("api_keys")
 }
@@ -158,9 +157,15 @@ var (
 	}
 )
 
-// scanAPIKey reads a row of table api_keys, columns in table order, into v.
-func scanAPIKey(row pgx.Row, v *APIKey) error {
-	return row.Scan(&v.ID, &v.OrganizationID, &v.Prefix, &v.SecretHash, &v.Scopes, &v.ExpiresAt, &v.Revoked)
+// scanAPIKey gives the scan destinations of the fields of v, columns in table
+// order.
+func scanAPIKey(v *APIKey, d []any) []any {
+	return append(d, &v.ID, &v.OrganizationID, &v.Prefix, &v.SecretHash, &v.Scopes, &v.ExpiresAt, &v.Revoked)
+}
+
+// argsNewAPIKey gives the values Create binds from n.
+func argsNewAPIKey(n *NewAPIKey, d []any) []any {
+	return append(d, n.ID.Arg(), &n.OrganizationID, &n.Prefix, n.SecretHash, runtime.OptValue(&n.Scopes), &n.ExpiresAt, n.Revoked.Arg())
 }
 
 const sqlAPIKeysCreate = `-- name: api_keys.Create sensitive=4
@@ -174,7 +179,7 @@ func (r *APIKeyRepo) Create(ctx context.Context, n NewAPIKey) (APIKey, error) {
 	if err := n.Validate(); err != nil {
 		return APIKey{}, wrapErr(err, "api_keys.Create", "api_keys")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAPIKeysCreate, n.ID.Ptr(), n.OrganizationID, n.Prefix, n.SecretHash, n.Scopes.Ptr(), n.ExpiresAt, n.Revoked.Ptr()), scanAPIKey)
+	v, err := runtime.QueryOne(ctx, r.db, sqlAPIKeysCreate, n, argsNewAPIKey, scanAPIKey)
 	return v, wrapParamsErr(err, "api_keys.Create", "api_keys", []string{"id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked"})
 }
 
@@ -185,24 +190,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table api_keys with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *APIKeyRepo) FindByID(ctx context.Context, id uuid.UUID) (APIKey, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAPIKeysFindByID, id), scanAPIKey)
+	v, err := runtime.QueryOne(ctx, r.db, sqlAPIKeysFindByID, id, runtime.Arg, scanAPIKey)
 	return v, wrapErr(err, "api_keys.FindByID", "api_keys")
 }
 
 const sqlAPIKeysFindAll = `-- name: api_keys.FindAll replica=ok
 SELECT "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys" ORDER BY "id"`
 
-// FindAll returns every row of table api_keys, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table api_keys in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *APIKeyRepo) FindAll(ctx context.Context) ([]APIKey, error) {
 	rows, err := r.db.Query(ctx, sqlAPIKeysFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanAPIKey)
+	items, err := runtime.Collect(rows, err, 0, scanAPIKey)
 	return items, wrapErr(err, "api_keys.FindAll", "api_keys")
 }
 
-// Stream yields every row of table api_keys, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table api_keys in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *APIKeyRepo) Stream(ctx context.Context) iter.Seq2[APIKey, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "api_keys.Stream", "api_keys") }, scanAPIKey, sqlAPIKeysFindAll)
 }
@@ -216,11 +221,9 @@ SELECT "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expire
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table api_keys in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table api_keys in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *APIKeyRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[APIKey], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[APIKey]{
@@ -233,16 +236,21 @@ func (r *APIKeyRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.P
 	return p, wrapErr(err, "api_keys.List", "api_keys")
 }
 
-const sqlAPIKeysUpdate = `-- name: api_keys.Update sensitive=4
-UPDATE "api_keys"
-SET "organization_id" = COALESCE($2::uuid, "organization_id"),
-    "prefix" = COALESCE($3::bpchar, "prefix"),
-    "secret_hash" = COALESCE($4::bytea, "secret_hash"),
-    "scopes" = COALESCE($5::text[], "scopes"),
-    "expires_at" = CASE WHEN $6::boolean THEN $7::timestamptz ELSE "expires_at" END,
-    "revoked" = COALESCE($8::boolean, "revoked")
-WHERE "id" = $1
-RETURNING "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked"`
+// updateAPIKeys are the statements of APIKeyRepo.Update: one per set of fields set
+// (see runtime.Update).
+var updateAPIKeys = &runtime.Update{
+	Name: "api_keys.Update", Keys: 1,
+	Head:      "UPDATE \"api_keys\"\nSET ",
+	Cols:      []string{`"organization_id"`, `"prefix"`, `"secret_hash"`, `"scopes"`, `"expires_at"`, `"revoked"`},
+	Tail:      "\nWHERE \"id\" = $1\nRETURNING \"id\", \"organization_id\", \"prefix\"::text, \"secret_hash\", \"scopes\", \"expires_at\", \"revoked\"",
+	Sensitive: 1 << 2,
+	Nullable:  1 << 4,
+}
+
+// argsAPIKeyUpdate gives the value of each field of u, nil when unset.
+func argsAPIKeyUpdate(u *APIKeyUpdate, d []any) []any {
+	return append(d, u.OrganizationID.Arg(), u.Prefix.Arg(), runtime.OptValue(&u.SecretHash), runtime.OptValue(&u.Scopes), u.ExpiresAt.Arg(), u.Revoked.Arg())
+}
 
 // Update applies the set fields of u to the row of table api_keys with the given
 // id and returns the row as stored. If there is none, the error matches
@@ -251,11 +259,8 @@ func (r *APIKeyRepo) Update(ctx context.Context, id uuid.UUID, u APIKeyUpdate) (
 	if err := u.Validate(); err != nil {
 		return APIKey{}, wrapErr(err, "api_keys.Update", "api_keys")
 	}
-	var v APIKey
-	if err := scanAPIKey(r.db.QueryRow(ctx, sqlAPIKeysUpdate, id, u.OrganizationID.Ptr(), u.Prefix.Ptr(), u.SecretHash.Ptr(), u.Scopes.Ptr(), u.ExpiresAt.Set, u.ExpiresAt.Value, u.Revoked.Ptr()), &v); err != nil {
-		return APIKey{}, wrapParamsErr(err, "api_keys.Update", "api_keys", []string{"id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "expires_at", "revoked"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateAPIKeys, id, runtime.Arg, u, argsAPIKeyUpdate, scanAPIKey)
+	return v, wrapParamsErr(err, "api_keys.Update", "api_keys", []string{"id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "expires_at", "revoked"})
 }
 
 const sqlAPIKeysDelete = `-- name: api_keys.Delete
@@ -264,7 +269,7 @@ DELETE FROM "api_keys" WHERE "id" = $1`
 // Delete removes the row of table api_keys with the given id and reports whether
 // there was one.
 func (r *APIKeyRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlAPIKeysDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlAPIKeysDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "api_keys.Delete", "api_keys")
 }
 
@@ -288,34 +293,22 @@ func (r *APIKeyRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]APIKey, 
 	if len(ids) == 0 {
 		return []APIKey{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlAPIKeysFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanAPIKey)
+	items, err := runtime.Query(ctx, r.db, sqlAPIKeysFindByIDs, ids, runtime.Arg, scanAPIKey, len(ids))
 	return items, wrapErr(err, "api_keys.FindByIDs", "api_keys")
 }
 
-// copyAPIKeys sends rows of NewAPIKey to table api_keys with COPY, reading each
-// value in place.
-var copyAPIKeys = runtime.NewCopier(
-	"api_keys",
-	nil,
-	runtime.CopyOpt("id", func(n *NewAPIKey) *runtime.Opt[uuid.UUID] { return &n.ID }),
-	runtime.CopyValue("organization_id", func(n *NewAPIKey) any { return &n.OrganizationID }),
-	runtime.CopyValue("prefix", func(n *NewAPIKey) any { return &n.Prefix }),
-	runtime.CopyValue("secret_hash", func(n *NewAPIKey) any { return &n.SecretHash }),
-	runtime.CopyOpt("scopes", func(n *NewAPIKey) *runtime.Opt[[]string] { return &n.Scopes }),
-	runtime.CopyValue("expires_at", func(n *NewAPIKey) any { return n.ExpiresAt }),
-	runtime.CopyOpt("revoked", func(n *NewAPIKey) *runtime.Opt[bool] { return &n.Revoked }),
-)
+// copyAPIKeys sends rows of NewAPIKey to table api_keys with COPY.
+var copyAPIKeys = &runtime.Copier[NewAPIKey]{
+	Table:   "api_keys",
+	Columns: []string{"id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked"},
+	Args:    argsNewAPIKey,
+}
 
 // CreateMany inserts rows into table api_keys with the COPY protocol and returns
-// how many it inserted. It is all or nothing. An optional field left unset takes
-// the column's default, as in Create: rows are copied in groups by the optional
-// fields they set, in a transaction when there are several (a savepoint when r is
-// one). COPY does not return rows; CreateManyReturning does.
+// how many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *APIKeyRepo) CreateMany(ctx context.Context, rows []NewAPIKey) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "api_keys.CreateMany", "api_keys")
-	}
 	n, err := copyAPIKeys.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "api_keys.CreateMany", "api_keys")
 }
@@ -334,14 +327,13 @@ func (r *APIKeyRepo) CreateManyReturning(ctx context.Context, rows []NewAPIKey) 
 	}
 	b := &pgx.Batch{}
 	for i := range rows {
-		n := &rows[i]
-		b.Queue(sqlAPIKeysCreate, n.ID.Ptr(), n.OrganizationID, n.Prefix, n.SecretHash, n.Scopes.Ptr(), n.ExpiresAt, n.Revoked.Ptr())
+		b.Queue(sqlAPIKeysCreate, argsNewAPIKey(&rows[i], nil)...)
 	}
 	br := r.db.SendBatch(ctx, b)
 	out := make([]APIKey, 0, len(rows))
 	for range rows {
-		var v APIKey
-		if err := scanAPIKey(br.QueryRow(), &v); err != nil {
+		v, err := runtime.ScanOne(br.QueryRow(), scanAPIKey)
+		if err != nil {
 			br.Close()
 			return nil, wrapErr(err, "api_keys.CreateManyReturning", "api_keys")
 		}
@@ -365,15 +357,14 @@ SET "organization_id" = EXCLUDED."organization_id",
 RETURNING "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked"`
 
 // UpsertByPrefix inserts n into table api_keys or, when a row with the same prefix
-// exists, updates that row from n, in one statement, and returns the row as
-// stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value. It validates n
-// first.
+// exists, updates it from n (every column but the key's and the primary key's; an
+// unset optional field keeps its value), in one statement, and returns the row as
+// stored. It validates n first.
 func (r *APIKeyRepo) UpsertByPrefix(ctx context.Context, n NewAPIKey) (APIKey, error) {
 	if err := n.Validate(); err != nil {
 		return APIKey{}, wrapErr(err, "api_keys.UpsertByPrefix", "api_keys")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAPIKeysUpsertByPrefix, n.ID.Ptr(), n.OrganizationID, n.Prefix, n.SecretHash, n.Scopes.Ptr(), n.ExpiresAt, n.Revoked.Ptr()), scanAPIKey)
+	v, err := runtime.QueryOne(ctx, r.db, sqlAPIKeysUpsertByPrefix, n, argsNewAPIKey, scanAPIKey)
 	return v, wrapErr(err, "api_keys.UpsertByPrefix", "api_keys")
 }
 
@@ -392,28 +383,14 @@ LIMIT 1`
 
 // CreateIfAbsentByPrefix inserts n into table api_keys unless a row with the same
 // prefix exists, and returns the new row and true, or the existing row, unchanged,
-// and false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a
-// read of the row in the way); when that row was committed by a concurrent
-// transaction after the statement started, the statement cannot see it and runs
-// again, up to three times in all. It validates n first.
+// and false, in one statement (run again, up to three times, when the row in the
+// way was committed after it started). It validates n first.
 func (r *APIKeyRepo) CreateIfAbsentByPrefix(ctx context.Context, n NewAPIKey) (APIKey, bool, error) {
 	if err := n.Validate(); err != nil {
 		return APIKey{}, false, wrapErr(err, "api_keys.CreateIfAbsentByPrefix", "api_keys")
 	}
-	for attempt := 1; ; attempt++ {
-		var v APIKey
-		var created bool
-		err := r.db.QueryRow(ctx, sqlAPIKeysCreateIfAbsentByPrefix, n.ID.Ptr(), n.OrganizationID, n.Prefix, n.SecretHash, n.Scopes.Ptr(), n.ExpiresAt, n.Revoked.Ptr()).Scan(&created, &v.ID, &v.OrganizationID, &v.Prefix, &v.SecretHash, &v.Scopes, &v.ExpiresAt, &v.Revoked)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return APIKey{}, false, wrapErr(err, "api_keys.CreateIfAbsentByPrefix", "api_keys")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlAPIKeysCreateIfAbsentByPrefix, n, argsNewAPIKey, scanAPIKey)
+	return v, created, wrapErr(err, "api_keys.CreateIfAbsentByPrefix", "api_keys")
 }
 
 // APIKeyKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
@@ -434,7 +411,7 @@ var bulkAPIKeysUpdates = &runtime.Bulk[APIKeyKeyedUpdate]{
 		runtime.Array(func(v *APIKeyKeyedUpdate) *[]byte { return v.Changes.SecretHash.Ptr() }),
 		runtime.TextArray("_text", func(v *APIKeyKeyedUpdate) *[]string { return v.Changes.Scopes.Ptr() }),
 		runtime.Flags(func(v *APIKeyKeyedUpdate) *bool { return &v.Changes.ExpiresAt.Set }),
-		runtime.Array(func(v *APIKeyKeyedUpdate) *time.Time { return v.Changes.ExpiresAt.Value }),
+		runtime.Array(func(v *APIKeyKeyedUpdate) *time.Time { return v.Changes.ExpiresAt.Value.Ptr() }),
 		runtime.Array(func(v *APIKeyKeyedUpdate) *bool { return v.Changes.Revoked.Ptr() }),
 	},
 }
@@ -500,7 +477,7 @@ var bulkAPIKeysNew = &runtime.Bulk[NewAPIKey]{
 		runtime.Array(func(v *NewAPIKey) *string { return &v.Prefix }),
 		runtime.Array(func(v *NewAPIKey) *[]byte { return &v.SecretHash }),
 		runtime.TextArray("_text", func(v *NewAPIKey) *[]string { return v.Scopes.Ptr() }),
-		runtime.Array(func(v *NewAPIKey) *time.Time { return v.ExpiresAt }),
+		runtime.Array(func(v *NewAPIKey) *time.Time { return v.ExpiresAt.Ptr() }),
 		runtime.Array(func(v *NewAPIKey) *bool { return v.Revoked.Ptr() }),
 	},
 }
@@ -539,8 +516,7 @@ WHERE "organization_id" = $1 ORDER BY "id"`
 // ListByOrganizationID returns the rows of table api_keys whose organization_id is
 // organizationID, in primary key order.
 func (r *APIKeyRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]APIKey, error) {
-	rows, err := r.db.Query(ctx, sqlAPIKeysListByOrganizationID, organizationID)
-	items, err := runtime.CollectRows(rows, err, 0, scanAPIKey)
+	items, err := runtime.Query(ctx, r.db, sqlAPIKeysListByOrganizationID, organizationID, runtime.Arg, scanAPIKey, 0)
 	return items, wrapErr(err, "api_keys.ListByOrganizationID", "api_keys")
 }
 
@@ -548,9 +524,7 @@ const sqlAPIKeysLoadByOrganizationID = `-- name: api_keys.LoadByOrganizationID r
 SELECT "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys"
 WHERE "organization_id" = ANY($1) ORDER BY "id"`
 
-// loadAPIKeysByOrganizationID returns the rows of table api_keys whose
-// organization_id is one of keys, grouped by organization_id, each group in
-// primary key order, with one query. Keys without rows are not in the map.
+// loadAPIKeysByOrganizationID is LoadByOrganizationID on db.
 func loadAPIKeysByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]APIKey, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]APIKey{}, nil
@@ -560,9 +534,8 @@ func loadAPIKeysByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uu
 }
 
 // LoadByOrganizationID returns the rows of table api_keys whose organization_id is
-// one of keys, grouped by organization_id, each group in primary key order. It
-// runs one query, however many keys there are: load the children of a list of
-// organizations without a query per row. Keys without rows are not in the map.
+// one of keys, grouped by organization_id, each group in primary key order, with
+// one query however many keys; keys without rows are not in the map.
 func (r *APIKeyRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]APIKey, error) {
 	m, err := loadAPIKeysByOrganizationID(ctx, r.db, keys)
 	return m, wrapErr(err, "api_keys.LoadByOrganizationID", "api_keys")

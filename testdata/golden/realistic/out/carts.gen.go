@@ -7,41 +7,39 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 	"time"
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // Cart is one row of table carts.
 type Cart struct {
-	ID         uuid.UUID       `json:"id"`
-	CustomerID *uuid.UUID      `json:"customer_id"`
-	Token      string          `json:"token"`
-	Items      json.RawMessage `json:"items"`
-	ExpiresAt  time.Time       `json:"expires_at"`
+	ID         uuid.UUID               `json:"id"`
+	CustomerID runtime.Null[uuid.UUID] `json:"customer_id"`
+	Token      string                  `json:"token"`
+	Items      json.RawMessage         `json:"items"`
+	ExpiresAt  time.Time               `json:"expires_at"`
 }
 
 // NewCart holds the values of a new row of table carts. Fields of type runtime.Opt
 // may be left unset: the column's default applies.
 type NewCart struct {
 	ID         runtime.Opt[uuid.UUID]       `json:"id,omitzero"`
-	CustomerID *uuid.UUID                   `json:"customer_id"`
+	CustomerID runtime.Null[uuid.UUID]      `json:"customer_id"`
 	Token      string                       `json:"token"`
 	Items      runtime.Opt[json.RawMessage] `json:"items,omitzero"`
 	ExpiresAt  time.Time                    `json:"expires_at"`
 }
 
 // CartUpdate lists changes to a row of table carts. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type CartUpdate struct {
-	CustomerID runtime.Opt[*uuid.UUID]      `json:"customer_id,omitzero"`
-	Token      runtime.Opt[string]          `json:"token,omitzero"`
-	Items      runtime.Opt[json.RawMessage] `json:"items,omitzero"`
-	ExpiresAt  runtime.Opt[time.Time]       `json:"expires_at,omitzero"`
+	CustomerID runtime.Opt[runtime.Null[uuid.UUID]] `json:"customer_id,omitzero"`
+	Token      runtime.Opt[string]                  `json:"token,omitzero"`
+	Items      runtime.Opt[json.RawMessage]         `json:"items,omitzero"`
+	ExpiresAt  runtime.Opt[time.Time]               `json:"expires_at,omitzero"`
 }
 
 // CartRepo reads and writes table carts.
@@ -144,9 +142,14 @@ var (
 	}
 )
 
-// scanCart reads a row of table carts, columns in table order, into v.
-func scanCart(row pgx.Row, v *Cart) error {
-	return row.Scan(&v.ID, &v.CustomerID, &v.Token, &v.Items, &v.ExpiresAt)
+// scanCart gives the scan destinations of the fields of v, columns in table order.
+func scanCart(v *Cart, d []any) []any {
+	return append(d, &v.ID, &v.CustomerID, &v.Token, &v.Items, &v.ExpiresAt)
+}
+
+// argsNewCart gives the values Create binds from n.
+func argsNewCart(n *NewCart, d []any) []any {
+	return append(d, n.ID.Arg(), &n.CustomerID, &n.Token, runtime.OptValue(&n.Items), &n.ExpiresAt)
 }
 
 const sqlCartsCreate = `-- name: carts.Create
@@ -160,7 +163,7 @@ func (r *CartRepo) Create(ctx context.Context, n NewCart) (Cart, error) {
 	if err := n.Validate(); err != nil {
 		return Cart{}, wrapErr(err, "carts.Create", "carts")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCartsCreate, n.ID.Ptr(), n.CustomerID, n.Token, n.Items.Ptr(), n.ExpiresAt), scanCart)
+	v, err := runtime.QueryOne(ctx, r.db, sqlCartsCreate, n, argsNewCart, scanCart)
 	return v, wrapParamsErr(err, "carts.Create", "carts", []string{"id", "customer_id", "token", "items", "expires_at"})
 }
 
@@ -171,24 +174,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table carts with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *CartRepo) FindByID(ctx context.Context, id uuid.UUID) (Cart, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCartsFindByID, id), scanCart)
+	v, err := runtime.QueryOne(ctx, r.db, sqlCartsFindByID, id, runtime.Arg, scanCart)
 	return v, wrapErr(err, "carts.FindByID", "carts")
 }
 
 const sqlCartsFindAll = `-- name: carts.FindAll replica=ok
 SELECT "id", "customer_id", "token", "items", "expires_at" FROM "carts" ORDER BY "id"`
 
-// FindAll returns every row of table carts, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table carts in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *CartRepo) FindAll(ctx context.Context) ([]Cart, error) {
 	rows, err := r.db.Query(ctx, sqlCartsFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanCart)
+	items, err := runtime.Collect(rows, err, 0, scanCart)
 	return items, wrapErr(err, "carts.FindAll", "carts")
 }
 
-// Stream yields every row of table carts, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table carts in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *CartRepo) Stream(ctx context.Context) iter.Seq2[Cart, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "carts.Stream", "carts") }, scanCart, sqlCartsFindAll)
 }
@@ -202,11 +205,9 @@ SELECT "id", "customer_id", "token", "items", "expires_at" FROM "carts"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table carts in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table carts in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *CartRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Cart], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Cart]{
@@ -219,14 +220,20 @@ func (r *CartRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "carts.List", "carts")
 }
 
-const sqlCartsUpdate = `-- name: carts.Update
-UPDATE "carts"
-SET "customer_id" = CASE WHEN $2::boolean THEN $3::uuid ELSE "customer_id" END,
-    "token" = COALESCE($4::varchar, "token"),
-    "items" = COALESCE($5::jsonb, "items"),
-    "expires_at" = COALESCE($6::timestamptz, "expires_at")
-WHERE "id" = $1
-RETURNING "id", "customer_id", "token", "items", "expires_at"`
+// updateCarts are the statements of CartRepo.Update: one per set of fields set
+// (see runtime.Update).
+var updateCarts = &runtime.Update{
+	Name: "carts.Update", Keys: 1,
+	Head:     "UPDATE \"carts\"\nSET ",
+	Cols:     []string{`"customer_id"`, `"token"`, `"items"`, `"expires_at"`},
+	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"customer_id\", \"token\", \"items\", \"expires_at\"",
+	Nullable: 1 << 0,
+}
+
+// argsCartUpdate gives the value of each field of u, nil when unset.
+func argsCartUpdate(u *CartUpdate, d []any) []any {
+	return append(d, u.CustomerID.Arg(), u.Token.Arg(), runtime.OptValue(&u.Items), u.ExpiresAt.Arg())
+}
 
 // Update applies the set fields of u to the row of table carts with the given id
 // and returns the row as stored. If there is none, the error matches
@@ -235,11 +242,8 @@ func (r *CartRepo) Update(ctx context.Context, id uuid.UUID, u CartUpdate) (Cart
 	if err := u.Validate(); err != nil {
 		return Cart{}, wrapErr(err, "carts.Update", "carts")
 	}
-	var v Cart
-	if err := scanCart(r.db.QueryRow(ctx, sqlCartsUpdate, id, u.CustomerID.Set, u.CustomerID.Value, u.Token.Ptr(), u.Items.Ptr(), u.ExpiresAt.Ptr()), &v); err != nil {
-		return Cart{}, wrapParamsErr(err, "carts.Update", "carts", []string{"id", "customer_id", "customer_id", "token", "items", "expires_at"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateCarts, id, runtime.Arg, u, argsCartUpdate, scanCart)
+	return v, wrapParamsErr(err, "carts.Update", "carts", []string{"id", "customer_id", "customer_id", "token", "items", "expires_at"})
 }
 
 const sqlCartsDelete = `-- name: carts.Delete
@@ -248,7 +252,7 @@ DELETE FROM "carts" WHERE "id" = $1`
 // Delete removes the row of table carts with the given id and reports whether
 // there was one.
 func (r *CartRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlCartsDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlCartsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "carts.Delete", "carts")
 }
 
@@ -272,32 +276,22 @@ func (r *CartRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Cart, erro
 	if len(ids) == 0 {
 		return []Cart{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlCartsFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanCart)
+	items, err := runtime.Query(ctx, r.db, sqlCartsFindByIDs, ids, runtime.Arg, scanCart, len(ids))
 	return items, wrapErr(err, "carts.FindByIDs", "carts")
 }
 
-// copyCarts sends rows of NewCart to table carts with COPY, reading each value in
-// place.
-var copyCarts = runtime.NewCopier(
-	"carts",
-	nil,
-	runtime.CopyOpt("id", func(n *NewCart) *runtime.Opt[uuid.UUID] { return &n.ID }),
-	runtime.CopyValue("customer_id", func(n *NewCart) any { return n.CustomerID }),
-	runtime.CopyValue("token", func(n *NewCart) any { return &n.Token }),
-	runtime.CopyOpt("items", func(n *NewCart) *runtime.Opt[json.RawMessage] { return &n.Items }),
-	runtime.CopyValue("expires_at", func(n *NewCart) any { return &n.ExpiresAt }),
-)
+// copyCarts sends rows of NewCart to table carts with COPY.
+var copyCarts = &runtime.Copier[NewCart]{
+	Table:   "carts",
+	Columns: []string{"id", "customer_id", "token", "items", "expires_at"},
+	Args:    argsNewCart,
+}
 
 // CreateMany inserts rows into table carts with the COPY protocol and returns how
-// many it inserted. It is all or nothing. An optional field left unset takes the
-// column's default, as in Create: rows are copied in groups by the optional fields
-// they set, in a transaction when there are several (a savepoint when r is one).
-// COPY does not return rows; CreateManyReturning does.
+// many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *CartRepo) CreateMany(ctx context.Context, rows []NewCart) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "carts.CreateMany", "carts")
-	}
 	n, err := copyCarts.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "carts.CreateMany", "carts")
 }
@@ -324,12 +318,12 @@ func (r *CartRepo) CreateManyReturning(ctx context.Context, rows []NewCart) ([]C
 		ctx,
 		sqlCartsCreateManyReturning,
 		runtime.Column(rows, func(n *NewCart) *uuid.UUID { return n.ID.Ptr() }),
-		runtime.Column(rows, func(n *NewCart) *uuid.UUID { return n.CustomerID }),
+		runtime.Column(rows, func(n *NewCart) *uuid.UUID { return n.CustomerID.Ptr() }),
 		runtime.Column(rows, func(n *NewCart) string { return n.Token }),
 		runtime.Column(rows, func(n *NewCart) *json.RawMessage { return n.Items.Ptr() }),
 		runtime.Column(rows, func(n *NewCart) time.Time { return n.ExpiresAt }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanCart)
+	items, err := runtime.Collect(res, err, len(rows), scanCart)
 	return items, wrapErr(err, "carts.CreateManyReturning", "carts")
 }
 
@@ -343,15 +337,14 @@ SET "customer_id" = EXCLUDED."customer_id",
 RETURNING "id", "customer_id", "token", "items", "expires_at"`
 
 // UpsertByToken inserts n into table carts or, when a row with the same token
-// exists, updates that row from n, in one statement, and returns the row as
-// stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value. It validates n
-// first.
+// exists, updates it from n (every column but the key's and the primary key's; an
+// unset optional field keeps its value), in one statement, and returns the row as
+// stored. It validates n first.
 func (r *CartRepo) UpsertByToken(ctx context.Context, n NewCart) (Cart, error) {
 	if err := n.Validate(); err != nil {
 		return Cart{}, wrapErr(err, "carts.UpsertByToken", "carts")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCartsUpsertByToken, n.ID.Ptr(), n.CustomerID, n.Token, n.Items.Ptr(), n.ExpiresAt), scanCart)
+	v, err := runtime.QueryOne(ctx, r.db, sqlCartsUpsertByToken, n, argsNewCart, scanCart)
 	return v, wrapErr(err, "carts.UpsertByToken", "carts")
 }
 
@@ -370,28 +363,14 @@ LIMIT 1`
 
 // CreateIfAbsentByToken inserts n into table carts unless a row with the same
 // token exists, and returns the new row and true, or the existing row, unchanged,
-// and false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a
-// read of the row in the way); when that row was committed by a concurrent
-// transaction after the statement started, the statement cannot see it and runs
-// again, up to three times in all. It validates n first.
+// and false, in one statement (run again, up to three times, when the row in the
+// way was committed after it started). It validates n first.
 func (r *CartRepo) CreateIfAbsentByToken(ctx context.Context, n NewCart) (Cart, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Cart{}, false, wrapErr(err, "carts.CreateIfAbsentByToken", "carts")
 	}
-	for attempt := 1; ; attempt++ {
-		var v Cart
-		var created bool
-		err := r.db.QueryRow(ctx, sqlCartsCreateIfAbsentByToken, n.ID.Ptr(), n.CustomerID, n.Token, n.Items.Ptr(), n.ExpiresAt).Scan(&created, &v.ID, &v.CustomerID, &v.Token, &v.Items, &v.ExpiresAt)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Cart{}, false, wrapErr(err, "carts.CreateIfAbsentByToken", "carts")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCartsCreateIfAbsentByToken, n, argsNewCart, scanCart)
+	return v, created, wrapErr(err, "carts.CreateIfAbsentByToken", "carts")
 }
 
 // CartKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
@@ -408,7 +387,7 @@ var bulkCartsUpdates = &runtime.Bulk[CartKeyedUpdate]{
 	Columns: []runtime.BulkColumn[CartKeyedUpdate]{
 		runtime.Array(func(v *CartKeyedUpdate) *uuid.UUID { return &v.ID }),
 		runtime.Flags(func(v *CartKeyedUpdate) *bool { return &v.Changes.CustomerID.Set }),
-		runtime.Array(func(v *CartKeyedUpdate) *uuid.UUID { return v.Changes.CustomerID.Value }),
+		runtime.Array(func(v *CartKeyedUpdate) *uuid.UUID { return v.Changes.CustomerID.Value.Ptr() }),
 		runtime.Array(func(v *CartKeyedUpdate) *string { return v.Changes.Token.Ptr() }),
 		runtime.Array(func(v *CartKeyedUpdate) *json.RawMessage { return v.Changes.Items.Ptr() }),
 		runtime.Array(func(v *CartKeyedUpdate) *time.Time { return v.Changes.ExpiresAt.Ptr() }),
@@ -472,7 +451,7 @@ var bulkCartsNew = &runtime.Bulk[NewCart]{
 	Validate: (*NewCart).Validate,
 	Columns: []runtime.BulkColumn[NewCart]{
 		runtime.Array(func(v *NewCart) *uuid.UUID { return v.ID.Ptr() }),
-		runtime.Array(func(v *NewCart) *uuid.UUID { return v.CustomerID }),
+		runtime.Array(func(v *NewCart) *uuid.UUID { return v.CustomerID.Ptr() }),
 		runtime.Array(func(v *NewCart) *string { return &v.Token }),
 		runtime.Array(func(v *NewCart) *json.RawMessage { return v.Items.Ptr() }),
 		runtime.Array(func(v *NewCart) *time.Time { return &v.ExpiresAt }),
@@ -513,8 +492,7 @@ WHERE "customer_id" = $1 ORDER BY "id"`
 // ListByCustomerID returns the rows of table carts whose customer_id is
 // customerID, in primary key order.
 func (r *CartRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID) ([]Cart, error) {
-	rows, err := r.db.Query(ctx, sqlCartsListByCustomerID, customerID)
-	items, err := runtime.CollectRows(rows, err, 0, scanCart)
+	items, err := runtime.Query(ctx, r.db, sqlCartsListByCustomerID, customerID, runtime.Arg, scanCart, 0)
 	return items, wrapErr(err, "carts.ListByCustomerID", "carts")
 }
 
@@ -522,21 +500,18 @@ const sqlCartsLoadByCustomerID = `-- name: carts.LoadByCustomerID replica=ok
 SELECT "id", "customer_id", "token", "items", "expires_at" FROM "carts"
 WHERE "customer_id" = ANY($1) ORDER BY "id"`
 
-// loadCartsByCustomerID returns the rows of table carts whose customer_id is one
-// of keys, grouped by customer_id, each group in primary key order, with one
-// query. Keys without rows are not in the map.
+// loadCartsByCustomerID is LoadByCustomerID on db.
 func loadCartsByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Cart, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Cart{}, nil
 	}
 	rows, err := db.Query(ctx, sqlCartsLoadByCustomerID, keys)
-	return runtime.GroupRows(rows, err, scanCart, func(v *Cart) uuid.UUID { return *v.CustomerID })
+	return runtime.GroupRows(rows, err, scanCart, func(v *Cart) uuid.UUID { return v.CustomerID.V })
 }
 
 // LoadByCustomerID returns the rows of table carts whose customer_id is one of
-// keys, grouped by customer_id, each group in primary key order. It runs one
-// query, however many keys there are: load the children of a list of customers
-// without a query per row. Keys without rows are not in the map.
+// keys, grouped by customer_id, each group in primary key order, with one query
+// however many keys; keys without rows are not in the map.
 func (r *CartRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Cart, error) {
 	m, err := loadCartsByCustomerID(ctx, r.db, keys)
 	return m, wrapErr(err, "carts.LoadByCustomerID", "carts")

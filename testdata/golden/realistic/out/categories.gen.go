@@ -7,40 +7,38 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 )
 
 // Category is one row of table categories.
 type Category struct {
-	ID       int32  `json:"id"`
-	ParentID *int32 `json:"parent_id"`
-	Name     string `json:"name"`
-	Slug     string `json:"slug"`
-	Position int16  `json:"position"`
+	ID       int32               `json:"id"`
+	ParentID runtime.Null[int32] `json:"parent_id"`
+	Name     string              `json:"name"`
+	Slug     string              `json:"slug"`
+	Position int16               `json:"position"`
 }
 
 // NewCategory holds the values of a new row of table categories. Fields of type
 // runtime.Opt may be left unset: the column's default applies. The database sets
 // id.
 type NewCategory struct {
-	ParentID *int32             `json:"parent_id"`
-	Name     string             `json:"name"`
-	Slug     string             `json:"slug"`
-	Position runtime.Opt[int16] `json:"position,omitzero"`
+	ParentID runtime.Null[int32] `json:"parent_id"`
+	Name     string              `json:"name"`
+	Slug     string              `json:"slug"`
+	Position runtime.Opt[int16]  `json:"position,omitzero"`
 }
 
 // CategoryUpdate lists changes to a row of table categories. Unset fields leave
 // their column unchanged; a nullable column is set to NULL with
-// runtime.Set[*T](nil).
+// runtime.SetNull[T]().
 type CategoryUpdate struct {
-	ParentID runtime.Opt[*int32] `json:"parent_id,omitzero"`
-	Name     runtime.Opt[string] `json:"name,omitzero"`
-	Slug     runtime.Opt[string] `json:"slug,omitzero"`
-	Position runtime.Opt[int16]  `json:"position,omitzero"`
+	ParentID runtime.Opt[runtime.Null[int32]] `json:"parent_id,omitzero"`
+	Name     runtime.Opt[string]              `json:"name,omitzero"`
+	Slug     runtime.Opt[string]              `json:"slug,omitzero"`
+	Position runtime.Opt[int16]               `json:"position,omitzero"`
 }
 
 // CategoryRepo reads and writes table categories.
@@ -145,9 +143,15 @@ var (
 	}
 )
 
-// scanCategory reads a row of table categories, columns in table order, into v.
-func scanCategory(row pgx.Row, v *Category) error {
-	return row.Scan(&v.ID, &v.ParentID, &v.Name, &v.Slug, &v.Position)
+// scanCategory gives the scan destinations of the fields of v, columns in table
+// order.
+func scanCategory(v *Category, d []any) []any {
+	return append(d, &v.ID, &v.ParentID, &v.Name, &v.Slug, &v.Position)
+}
+
+// argsNewCategory gives the values Create binds from n.
+func argsNewCategory(n *NewCategory, d []any) []any {
+	return append(d, &n.ParentID, &n.Name, &n.Slug, n.Position.Arg())
 }
 
 const sqlCategoriesCreate = `-- name: categories.Create
@@ -161,7 +165,7 @@ func (r *CategoryRepo) Create(ctx context.Context, n NewCategory) (Category, err
 	if err := n.Validate(); err != nil {
 		return Category{}, wrapErr(err, "categories.Create", "categories")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCategoriesCreate, n.ParentID, n.Name, n.Slug, n.Position.Ptr()), scanCategory)
+	v, err := runtime.QueryOne(ctx, r.db, sqlCategoriesCreate, n, argsNewCategory, scanCategory)
 	return v, wrapParamsErr(err, "categories.Create", "categories", []string{"parent_id", "name", "slug", "position"})
 }
 
@@ -172,24 +176,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table categories with the given id. If there is
 // none, the error matches runtime.ErrNotFound.
 func (r *CategoryRepo) FindByID(ctx context.Context, id int32) (Category, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCategoriesFindByID, id), scanCategory)
+	v, err := runtime.QueryOne(ctx, r.db, sqlCategoriesFindByID, id, runtime.Arg, scanCategory)
 	return v, wrapErr(err, "categories.FindByID", "categories")
 }
 
 const sqlCategoriesFindAll = `-- name: categories.FindAll replica=ok
 SELECT "id", "parent_id", "name", "slug", "position" FROM "categories" ORDER BY "id"`
 
-// FindAll returns every row of table categories, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table categories in primary key order, all in
+// memory; List and Stream do not hold them all.
 func (r *CategoryRepo) FindAll(ctx context.Context) ([]Category, error) {
 	rows, err := r.db.Query(ctx, sqlCategoriesFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanCategory)
+	items, err := runtime.Collect(rows, err, 0, scanCategory)
 	return items, wrapErr(err, "categories.FindAll", "categories")
 }
 
-// Stream yields every row of table categories, ordered by primary key, reading
-// them from the server as the loop goes: memory use does not grow with the table.
-// An error ends the sequence.
+// Stream yields every row of table categories in primary key order as the loop
+// reads them from the server: memory use does not grow with the table. An error
+// ends the sequence.
 func (r *CategoryRepo) Stream(ctx context.Context) iter.Seq2[Category, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "categories.Stream", "categories") }, scanCategory, sqlCategoriesFindAll)
 }
@@ -203,11 +207,9 @@ SELECT "id", "parent_id", "name", "slug", "position" FROM "categories"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table categories in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table categories in primary key order,
+// after the cursor page.After ("" for the first page); the page's Next cursor (""
+// after the last page) gets the next one.
 func (r *CategoryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Category], error) {
 	var id int32
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Category]{
@@ -220,14 +222,20 @@ func (r *CategoryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 	return p, wrapErr(err, "categories.List", "categories")
 }
 
-const sqlCategoriesUpdate = `-- name: categories.Update
-UPDATE "categories"
-SET "parent_id" = CASE WHEN $2::boolean THEN $3::integer ELSE "parent_id" END,
-    "name" = COALESCE($4::text, "name"),
-    "slug" = COALESCE($5::varchar, "slug"),
-    "position" = COALESCE($6::smallint, "position")
-WHERE "id" = $1
-RETURNING "id", "parent_id", "name", "slug", "position"`
+// updateCategories are the statements of CategoryRepo.Update: one per set of
+// fields set (see runtime.Update).
+var updateCategories = &runtime.Update{
+	Name: "categories.Update", Keys: 1,
+	Head:     "UPDATE \"categories\"\nSET ",
+	Cols:     []string{`"parent_id"`, `"name"`, `"slug"`, `"position"`},
+	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"parent_id\", \"name\", \"slug\", \"position\"",
+	Nullable: 1 << 0,
+}
+
+// argsCategoryUpdate gives the value of each field of u, nil when unset.
+func argsCategoryUpdate(u *CategoryUpdate, d []any) []any {
+	return append(d, u.ParentID.Arg(), u.Name.Arg(), u.Slug.Arg(), u.Position.Arg())
+}
 
 // Update applies the set fields of u to the row of table categories with the given
 // id and returns the row as stored. If there is none, the error matches
@@ -236,11 +244,8 @@ func (r *CategoryRepo) Update(ctx context.Context, id int32, u CategoryUpdate) (
 	if err := u.Validate(); err != nil {
 		return Category{}, wrapErr(err, "categories.Update", "categories")
 	}
-	var v Category
-	if err := scanCategory(r.db.QueryRow(ctx, sqlCategoriesUpdate, id, u.ParentID.Set, u.ParentID.Value, u.Name.Ptr(), u.Slug.Ptr(), u.Position.Ptr()), &v); err != nil {
-		return Category{}, wrapParamsErr(err, "categories.Update", "categories", []string{"id", "parent_id", "parent_id", "name", "slug", "position"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateCategories, id, runtime.Arg, u, argsCategoryUpdate, scanCategory)
+	return v, wrapParamsErr(err, "categories.Update", "categories", []string{"id", "parent_id", "parent_id", "name", "slug", "position"})
 }
 
 const sqlCategoriesDelete = `-- name: categories.Delete
@@ -249,7 +254,7 @@ DELETE FROM "categories" WHERE "id" = $1`
 // Delete removes the row of table categories with the given id and reports whether
 // there was one.
 func (r *CategoryRepo) Delete(ctx context.Context, id int32) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlCategoriesDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlCategoriesDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "categories.Delete", "categories")
 }
 
@@ -273,31 +278,22 @@ func (r *CategoryRepo) FindByIDs(ctx context.Context, ids []int32) ([]Category, 
 	if len(ids) == 0 {
 		return []Category{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlCategoriesFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanCategory)
+	items, err := runtime.Query(ctx, r.db, sqlCategoriesFindByIDs, ids, runtime.Arg, scanCategory, len(ids))
 	return items, wrapErr(err, "categories.FindByIDs", "categories")
 }
 
-// copyCategories sends rows of NewCategory to table categories with COPY, reading
-// each value in place.
-var copyCategories = runtime.NewCopier(
-	"categories",
-	nil,
-	runtime.CopyValue("parent_id", func(n *NewCategory) any { return n.ParentID }),
-	runtime.CopyValue("name", func(n *NewCategory) any { return &n.Name }),
-	runtime.CopyValue("slug", func(n *NewCategory) any { return &n.Slug }),
-	runtime.CopyOpt("position", func(n *NewCategory) *runtime.Opt[int16] { return &n.Position }),
-)
+// copyCategories sends rows of NewCategory to table categories with COPY.
+var copyCategories = &runtime.Copier[NewCategory]{
+	Table:   "categories",
+	Columns: []string{"parent_id", "name", "slug", "position"},
+	Args:    argsNewCategory,
+}
 
 // CreateMany inserts rows into table categories with the COPY protocol and returns
-// how many it inserted. It is all or nothing. An optional field left unset takes
-// the column's default, as in Create: rows are copied in groups by the optional
-// fields they set, in a transaction when there are several (a savepoint when r is
-// one). COPY does not return rows; CreateManyReturning does.
+// how many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *CategoryRepo) CreateMany(ctx context.Context, rows []NewCategory) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "categories.CreateMany", "categories")
-	}
 	n, err := copyCategories.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "categories.CreateMany", "categories")
 }
@@ -323,12 +319,12 @@ func (r *CategoryRepo) CreateManyReturning(ctx context.Context, rows []NewCatego
 	res, err := r.db.Query(
 		ctx,
 		sqlCategoriesCreateManyReturning,
-		runtime.Column(rows, func(n *NewCategory) *int32 { return n.ParentID }),
+		runtime.Column(rows, func(n *NewCategory) *int32 { return n.ParentID.Ptr() }),
 		runtime.Column(rows, func(n *NewCategory) string { return n.Name }),
 		runtime.Column(rows, func(n *NewCategory) string { return n.Slug }),
 		runtime.Column(rows, func(n *NewCategory) *int16 { return n.Position.Ptr() }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanCategory)
+	items, err := runtime.Collect(res, err, len(rows), scanCategory)
 	return items, wrapErr(err, "categories.CreateManyReturning", "categories")
 }
 
@@ -342,15 +338,14 @@ SET "parent_id" = EXCLUDED."parent_id",
 RETURNING "id", "parent_id", "name", "slug", "position"`
 
 // UpsertBySlug inserts n into table categories or, when a row with the same slug
-// exists, updates that row from n, in one statement, and returns the row as
-// stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value. It validates n
-// first.
+// exists, updates it from n (every column but the key's and the primary key's; an
+// unset optional field keeps its value), in one statement, and returns the row as
+// stored. It validates n first.
 func (r *CategoryRepo) UpsertBySlug(ctx context.Context, n NewCategory) (Category, error) {
 	if err := n.Validate(); err != nil {
 		return Category{}, wrapErr(err, "categories.UpsertBySlug", "categories")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCategoriesUpsertBySlug, n.ParentID, n.Name, n.Slug, n.Position.Ptr()), scanCategory)
+	v, err := runtime.QueryOne(ctx, r.db, sqlCategoriesUpsertBySlug, n, argsNewCategory, scanCategory)
 	return v, wrapErr(err, "categories.UpsertBySlug", "categories")
 }
 
@@ -369,28 +364,14 @@ LIMIT 1`
 
 // CreateIfAbsentBySlug inserts n into table categories unless a row with the same
 // slug exists, and returns the new row and true, or the existing row, unchanged,
-// and false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a
-// read of the row in the way); when that row was committed by a concurrent
-// transaction after the statement started, the statement cannot see it and runs
-// again, up to three times in all. It validates n first.
+// and false, in one statement (run again, up to three times, when the row in the
+// way was committed after it started). It validates n first.
 func (r *CategoryRepo) CreateIfAbsentBySlug(ctx context.Context, n NewCategory) (Category, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Category{}, false, wrapErr(err, "categories.CreateIfAbsentBySlug", "categories")
 	}
-	for attempt := 1; ; attempt++ {
-		var v Category
-		var created bool
-		err := r.db.QueryRow(ctx, sqlCategoriesCreateIfAbsentBySlug, n.ParentID, n.Name, n.Slug, n.Position.Ptr()).Scan(&created, &v.ID, &v.ParentID, &v.Name, &v.Slug, &v.Position)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Category{}, false, wrapErr(err, "categories.CreateIfAbsentBySlug", "categories")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCategoriesCreateIfAbsentBySlug, n, argsNewCategory, scanCategory)
+	return v, created, wrapErr(err, "categories.CreateIfAbsentBySlug", "categories")
 }
 
 // CategoryKeyedUpdate is one row's changes for UpdateMany: its key, and the
@@ -408,7 +389,7 @@ var bulkCategoriesUpdates = &runtime.Bulk[CategoryKeyedUpdate]{
 	Columns: []runtime.BulkColumn[CategoryKeyedUpdate]{
 		runtime.Array(func(v *CategoryKeyedUpdate) *int32 { return &v.ID }),
 		runtime.Flags(func(v *CategoryKeyedUpdate) *bool { return &v.Changes.ParentID.Set }),
-		runtime.Array(func(v *CategoryKeyedUpdate) *int32 { return v.Changes.ParentID.Value }),
+		runtime.Array(func(v *CategoryKeyedUpdate) *int32 { return v.Changes.ParentID.Value.Ptr() }),
 		runtime.Array(func(v *CategoryKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
 		runtime.Array(func(v *CategoryKeyedUpdate) *string { return v.Changes.Slug.Ptr() }),
 		runtime.Array(func(v *CategoryKeyedUpdate) *int16 { return v.Changes.Position.Ptr() }),
@@ -471,7 +452,7 @@ var bulkCategoriesNew = &runtime.Bulk[NewCategory]{
 	Table:    "categories",
 	Validate: (*NewCategory).Validate,
 	Columns: []runtime.BulkColumn[NewCategory]{
-		runtime.Array(func(v *NewCategory) *int32 { return v.ParentID }),
+		runtime.Array(func(v *NewCategory) *int32 { return v.ParentID.Ptr() }),
 		runtime.Array(func(v *NewCategory) *string { return &v.Name }),
 		runtime.Array(func(v *NewCategory) *string { return &v.Slug }),
 		runtime.Array(func(v *NewCategory) *int16 { return v.Position.Ptr() }),
@@ -512,8 +493,7 @@ WHERE "parent_id" = $1 ORDER BY "id"`
 // ListByParentID returns the rows of table categories whose parent_id is parentID,
 // in primary key order.
 func (r *CategoryRepo) ListByParentID(ctx context.Context, parentID int32) ([]Category, error) {
-	rows, err := r.db.Query(ctx, sqlCategoriesListByParentID, parentID)
-	items, err := runtime.CollectRows(rows, err, 0, scanCategory)
+	items, err := runtime.Query(ctx, r.db, sqlCategoriesListByParentID, parentID, runtime.Arg, scanCategory, 0)
 	return items, wrapErr(err, "categories.ListByParentID", "categories")
 }
 
@@ -521,21 +501,18 @@ const sqlCategoriesLoadByParentID = `-- name: categories.LoadByParentID replica=
 SELECT "id", "parent_id", "name", "slug", "position" FROM "categories"
 WHERE "parent_id" = ANY($1) ORDER BY "id"`
 
-// loadCategoriesByParentID returns the rows of table categories whose parent_id is
-// one of keys, grouped by parent_id, each group in primary key order, with one
-// query. Keys without rows are not in the map.
+// loadCategoriesByParentID is LoadByParentID on db.
 func loadCategoriesByParentID(ctx context.Context, db runtime.DBTX, keys []int32) (map[int32][]Category, error) {
 	if len(keys) == 0 {
 		return map[int32][]Category{}, nil
 	}
 	rows, err := db.Query(ctx, sqlCategoriesLoadByParentID, keys)
-	return runtime.GroupRows(rows, err, scanCategory, func(v *Category) int32 { return *v.ParentID })
+	return runtime.GroupRows(rows, err, scanCategory, func(v *Category) int32 { return v.ParentID.V })
 }
 
 // LoadByParentID returns the rows of table categories whose parent_id is one of
-// keys, grouped by parent_id, each group in primary key order. It runs one query,
-// however many keys there are: load the children of a list of categories without a
-// query per row. Keys without rows are not in the map.
+// keys, grouped by parent_id, each group in primary key order, with one query
+// however many keys; keys without rows are not in the map.
 func (r *CategoryRepo) LoadByParentID(ctx context.Context, keys []int32) (map[int32][]Category, error) {
 	m, err := loadCategoriesByParentID(ctx, r.db, keys)
 	return m, wrapErr(err, "categories.LoadByParentID", "categories")
@@ -543,26 +520,19 @@ func (r *CategoryRepo) LoadByParentID(ctx context.Context, keys []int32) (map[in
 
 // LoadCategoriesByParentID returns the rows of table categories that reference
 // each of parents (categories.parent_id = categories.id), keyed by the parent's
-// id, each group in primary key order. It runs one query for all parents; parents
-// without rows are not in the map.
+// id, each group in primary key order, with one query; parents without rows are
+// not in the map.
 func (r *CategoryRepo) LoadCategoriesByParentID(ctx context.Context, parents []Category) (map[int32][]Category, error) {
-	keys := make([]int32, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Category) (int32, bool) { return p.ID, true })
 	m, err := loadCategoriesByParentID(ctx, r.db, keys)
 	return m, wrapErr(err, "categories.LoadCategoriesByParentID", "categories")
 }
 
 // LoadProducts returns the rows of table products that reference each of parents
 // (products.category_id = categories.id), keyed by the parent's id, each group in
-// primary key order. It runs one query for all parents; parents without rows are
-// not in the map.
+// primary key order, with one query; parents without rows are not in the map.
 func (r *CategoryRepo) LoadProducts(ctx context.Context, parents []Category) (map[int32][]Product, error) {
-	keys := make([]int32, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Category) (int32, bool) { return p.ID, true })
 	m, err := loadProductsByCategoryID(ctx, r.db, keys)
 	return m, wrapErr(err, "categories.LoadProducts", "categories")
 }

@@ -7,44 +7,42 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 	"time"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 )
 
 // Coupon is one row of table coupons.
 type Coupon struct {
-	Code       string           `json:"code"`
-	PercentOff *decimal.Decimal `json:"percent_off"`
-	AmountOff  *decimal.Decimal `json:"amount_off"`
-	ValidUntil *time.Time       `json:"valid_until"`
-	MaxUses    *int32           `json:"max_uses"`
-	Uses       int32            `json:"uses"`
+	Code       string                        `json:"code"`
+	PercentOff runtime.Null[decimal.Decimal] `json:"percent_off"`
+	AmountOff  runtime.Null[decimal.Decimal] `json:"amount_off"`
+	ValidUntil runtime.Null[time.Time]       `json:"valid_until"`
+	MaxUses    runtime.Null[int32]           `json:"max_uses"`
+	Uses       int32                         `json:"uses"`
 }
 
 // NewCoupon holds the values of a new row of table coupons. Fields of type
 // runtime.Opt may be left unset: the column's default applies.
 type NewCoupon struct {
-	Code       string             `json:"code"`
-	PercentOff *decimal.Decimal   `json:"percent_off"`
-	AmountOff  *decimal.Decimal   `json:"amount_off"`
-	ValidUntil *time.Time         `json:"valid_until"`
-	MaxUses    *int32             `json:"max_uses"`
-	Uses       runtime.Opt[int32] `json:"uses,omitzero"`
+	Code       string                        `json:"code"`
+	PercentOff runtime.Null[decimal.Decimal] `json:"percent_off"`
+	AmountOff  runtime.Null[decimal.Decimal] `json:"amount_off"`
+	ValidUntil runtime.Null[time.Time]       `json:"valid_until"`
+	MaxUses    runtime.Null[int32]           `json:"max_uses"`
+	Uses       runtime.Opt[int32]            `json:"uses,omitzero"`
 }
 
 // CouponUpdate lists changes to a row of table coupons. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type CouponUpdate struct {
-	PercentOff runtime.Opt[*decimal.Decimal] `json:"percent_off,omitzero"`
-	AmountOff  runtime.Opt[*decimal.Decimal] `json:"amount_off,omitzero"`
-	ValidUntil runtime.Opt[*time.Time]       `json:"valid_until,omitzero"`
-	MaxUses    runtime.Opt[*int32]           `json:"max_uses,omitzero"`
-	Uses       runtime.Opt[int32]            `json:"uses,omitzero"`
+	PercentOff runtime.Opt[runtime.Null[decimal.Decimal]] `json:"percent_off,omitzero"`
+	AmountOff  runtime.Opt[runtime.Null[decimal.Decimal]] `json:"amount_off,omitzero"`
+	ValidUntil runtime.Opt[runtime.Null[time.Time]]       `json:"valid_until,omitzero"`
+	MaxUses    runtime.Opt[runtime.Null[int32]]           `json:"max_uses,omitzero"`
+	Uses       runtime.Opt[int32]                         `json:"uses,omitzero"`
 }
 
 // CouponRepo reads and writes table coupons.
@@ -85,14 +83,14 @@ func (n *NewCoupon) Validate() error {
 	var f runtime.Fields
 	f.Fits("code", runtime.CheckText(n.Code))
 	rulesCouponCode.Check(&f, "code", n.Code)
-	if n.PercentOff != nil {
-		f.Fits("percent_off", runtime.CheckNumeric((*n.PercentOff), 5, 2))
+	if n.PercentOff.Valid {
+		f.Fits("percent_off", runtime.CheckNumeric(n.PercentOff.V, 5, 2))
 	}
-	if n.AmountOff != nil {
-		f.Fits("amount_off", runtime.CheckNumeric((*n.AmountOff), 12, 2))
+	if n.AmountOff.Valid {
+		f.Fits("amount_off", runtime.CheckNumeric(n.AmountOff.V, 12, 2))
 	}
-	if n.ValidUntil != nil {
-		f.Fits("valid_until", runtime.CheckDate((*n.ValidUntil)))
+	if n.ValidUntil.Valid {
+		f.Fits("valid_until", runtime.CheckDate(n.ValidUntil.V))
 	}
 	return f.Err("coupons")
 }
@@ -107,14 +105,14 @@ func (n *NewCoupon) Validate() error {
 // SQL.
 func (u *CouponUpdate) Validate() error {
 	var f runtime.Fields
-	if u.PercentOff.Set && u.PercentOff.Value != nil {
-		f.Fits("percent_off", runtime.CheckNumeric((*u.PercentOff.Value), 5, 2))
+	if u.PercentOff.Set && u.PercentOff.Value.Valid {
+		f.Fits("percent_off", runtime.CheckNumeric(u.PercentOff.Value.V, 5, 2))
 	}
-	if u.AmountOff.Set && u.AmountOff.Value != nil {
-		f.Fits("amount_off", runtime.CheckNumeric((*u.AmountOff.Value), 12, 2))
+	if u.AmountOff.Set && u.AmountOff.Value.Valid {
+		f.Fits("amount_off", runtime.CheckNumeric(u.AmountOff.Value.V, 12, 2))
 	}
-	if u.ValidUntil.Set && u.ValidUntil.Value != nil {
-		f.Fits("valid_until", runtime.CheckDate((*u.ValidUntil.Value)))
+	if u.ValidUntil.Set && u.ValidUntil.Value.Valid {
+		f.Fits("valid_until", runtime.CheckDate(u.ValidUntil.Value.V))
 	}
 	return f.Err("coupons")
 }
@@ -150,9 +148,15 @@ var (
 	}
 )
 
-// scanCoupon reads a row of table coupons, columns in table order, into v.
-func scanCoupon(row pgx.Row, v *Coupon) error {
-	return row.Scan(&v.Code, &v.PercentOff, &v.AmountOff, &v.ValidUntil, &v.MaxUses, &v.Uses)
+// scanCoupon gives the scan destinations of the fields of v, columns in table
+// order.
+func scanCoupon(v *Coupon, d []any) []any {
+	return append(d, &v.Code, &v.PercentOff, &v.AmountOff, &v.ValidUntil, &v.MaxUses, &v.Uses)
+}
+
+// argsNewCoupon gives the values Create binds from n.
+func argsNewCoupon(n *NewCoupon, d []any) []any {
+	return append(d, &n.Code, &n.PercentOff, &n.AmountOff, &n.ValidUntil, &n.MaxUses, n.Uses.Arg())
 }
 
 const sqlCouponsCreate = `-- name: coupons.Create
@@ -166,7 +170,7 @@ func (r *CouponRepo) Create(ctx context.Context, n NewCoupon) (Coupon, error) {
 	if err := n.Validate(); err != nil {
 		return Coupon{}, wrapErr(err, "coupons.Create", "coupons")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCouponsCreate, n.Code, n.PercentOff, n.AmountOff, n.ValidUntil, n.MaxUses, n.Uses.Ptr()), scanCoupon)
+	v, err := runtime.QueryOne(ctx, r.db, sqlCouponsCreate, n, argsNewCoupon, scanCoupon)
 	return v, wrapParamsErr(err, "coupons.Create", "coupons", []string{"code", "percent_off", "amount_off", "valid_until", "max_uses", "uses"})
 }
 
@@ -177,24 +181,24 @@ WHERE "code" = $1`
 // FindByID returns the row of table coupons with the given code. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *CouponRepo) FindByID(ctx context.Context, code string) (Coupon, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCouponsFindByID, code), scanCoupon)
+	v, err := runtime.QueryOne(ctx, r.db, sqlCouponsFindByID, code, runtime.Arg, scanCoupon)
 	return v, wrapErr(err, "coupons.FindByID", "coupons")
 }
 
 const sqlCouponsFindAll = `-- name: coupons.FindAll replica=ok
 SELECT "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses" FROM "coupons" ORDER BY "code"`
 
-// FindAll returns every row of table coupons, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table coupons in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *CouponRepo) FindAll(ctx context.Context) ([]Coupon, error) {
 	rows, err := r.db.Query(ctx, sqlCouponsFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanCoupon)
+	items, err := runtime.Collect(rows, err, 0, scanCoupon)
 	return items, wrapErr(err, "coupons.FindAll", "coupons")
 }
 
-// Stream yields every row of table coupons, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table coupons in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *CouponRepo) Stream(ctx context.Context) iter.Seq2[Coupon, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "coupons.Stream", "coupons") }, scanCoupon, sqlCouponsFindAll)
 }
@@ -208,11 +212,9 @@ SELECT "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses" FR
 WHERE ("code") > ($1) ORDER BY "code"
 LIMIT $2`
 
-// List returns a page of rows of table coupons in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table coupons in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *CouponRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Coupon], error) {
 	var code string
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Coupon]{
@@ -225,15 +227,20 @@ func (r *CouponRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.P
 	return p, wrapErr(err, "coupons.List", "coupons")
 }
 
-const sqlCouponsUpdate = `-- name: coupons.Update
-UPDATE "coupons"
-SET "percent_off" = CASE WHEN $2::boolean THEN $3::numeric(5,2) ELSE "percent_off" END,
-    "amount_off" = CASE WHEN $4::boolean THEN $5::numeric(12,2) ELSE "amount_off" END,
-    "valid_until" = CASE WHEN $6::boolean THEN $7::date ELSE "valid_until" END,
-    "max_uses" = CASE WHEN $8::boolean THEN $9::integer ELSE "max_uses" END,
-    "uses" = COALESCE($10::integer, "uses")
-WHERE "code" = $1
-RETURNING "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses"`
+// updateCoupons are the statements of CouponRepo.Update: one per set of fields set
+// (see runtime.Update).
+var updateCoupons = &runtime.Update{
+	Name: "coupons.Update", Keys: 1,
+	Head:     "UPDATE \"coupons\"\nSET ",
+	Cols:     []string{`"percent_off"`, `"amount_off"`, `"valid_until"`, `"max_uses"`, `"uses"`},
+	Tail:     "\nWHERE \"code\" = $1\nRETURNING \"code\", \"percent_off\", \"amount_off\", \"valid_until\", \"max_uses\", \"uses\"",
+	Nullable: 1<<0 | 1<<1 | 1<<2 | 1<<3,
+}
+
+// argsCouponUpdate gives the value of each field of u, nil when unset.
+func argsCouponUpdate(u *CouponUpdate, d []any) []any {
+	return append(d, u.PercentOff.Arg(), u.AmountOff.Arg(), u.ValidUntil.Arg(), u.MaxUses.Arg(), u.Uses.Arg())
+}
 
 // Update applies the set fields of u to the row of table coupons with the given
 // code and returns the row as stored. If there is none, the error matches
@@ -242,11 +249,8 @@ func (r *CouponRepo) Update(ctx context.Context, code string, u CouponUpdate) (C
 	if err := u.Validate(); err != nil {
 		return Coupon{}, wrapErr(err, "coupons.Update", "coupons")
 	}
-	var v Coupon
-	if err := scanCoupon(r.db.QueryRow(ctx, sqlCouponsUpdate, code, u.PercentOff.Set, u.PercentOff.Value, u.AmountOff.Set, u.AmountOff.Value, u.ValidUntil.Set, u.ValidUntil.Value, u.MaxUses.Set, u.MaxUses.Value, u.Uses.Ptr()), &v); err != nil {
-		return Coupon{}, wrapParamsErr(err, "coupons.Update", "coupons", []string{"code", "percent_off", "percent_off", "amount_off", "amount_off", "valid_until", "valid_until", "max_uses", "max_uses", "uses"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateCoupons, code, runtime.Arg, u, argsCouponUpdate, scanCoupon)
+	return v, wrapParamsErr(err, "coupons.Update", "coupons", []string{"code", "percent_off", "percent_off", "amount_off", "amount_off", "valid_until", "valid_until", "max_uses", "max_uses", "uses"})
 }
 
 const sqlCouponsDelete = `-- name: coupons.Delete
@@ -255,7 +259,7 @@ DELETE FROM "coupons" WHERE "code" = $1`
 // Delete removes the row of table coupons with the given code and reports whether
 // there was one.
 func (r *CouponRepo) Delete(ctx context.Context, code string) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlCouponsDelete, code)
+	tag, err := runtime.Exec(ctx, r.db, sqlCouponsDelete, code, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "coupons.Delete", "coupons")
 }
 
@@ -279,33 +283,22 @@ func (r *CouponRepo) FindByIDs(ctx context.Context, ids []string) ([]Coupon, err
 	if len(ids) == 0 {
 		return []Coupon{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlCouponsFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanCoupon)
+	items, err := runtime.Query(ctx, r.db, sqlCouponsFindByIDs, ids, runtime.Arg, scanCoupon, len(ids))
 	return items, wrapErr(err, "coupons.FindByIDs", "coupons")
 }
 
-// copyCoupons sends rows of NewCoupon to table coupons with COPY, reading each
-// value in place.
-var copyCoupons = runtime.NewCopier(
-	"coupons",
-	nil,
-	runtime.CopyValue("code", func(n *NewCoupon) any { return &n.Code }),
-	runtime.CopyValue("percent_off", func(n *NewCoupon) any { return n.PercentOff }),
-	runtime.CopyValue("amount_off", func(n *NewCoupon) any { return n.AmountOff }),
-	runtime.CopyValue("valid_until", func(n *NewCoupon) any { return n.ValidUntil }),
-	runtime.CopyValue("max_uses", func(n *NewCoupon) any { return n.MaxUses }),
-	runtime.CopyOpt("uses", func(n *NewCoupon) *runtime.Opt[int32] { return &n.Uses }),
-)
+// copyCoupons sends rows of NewCoupon to table coupons with COPY.
+var copyCoupons = &runtime.Copier[NewCoupon]{
+	Table:   "coupons",
+	Columns: []string{"code", "percent_off", "amount_off", "valid_until", "max_uses", "uses"},
+	Args:    argsNewCoupon,
+}
 
 // CreateMany inserts rows into table coupons with the COPY protocol and returns
-// how many it inserted. It is all or nothing. An optional field left unset takes
-// the column's default, as in Create: rows are copied in groups by the optional
-// fields they set, in a transaction when there are several (a savepoint when r is
-// one). COPY does not return rows; CreateManyReturning does.
+// how many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *CouponRepo) CreateMany(ctx context.Context, rows []NewCoupon) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "coupons.CreateMany", "coupons")
-	}
 	n, err := copyCoupons.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "coupons.CreateMany", "coupons")
 }
@@ -332,13 +325,13 @@ func (r *CouponRepo) CreateManyReturning(ctx context.Context, rows []NewCoupon) 
 		ctx,
 		sqlCouponsCreateManyReturning,
 		runtime.Column(rows, func(n *NewCoupon) string { return n.Code }),
-		runtime.Column(rows, func(n *NewCoupon) *decimal.Decimal { return n.PercentOff }),
-		runtime.Column(rows, func(n *NewCoupon) *decimal.Decimal { return n.AmountOff }),
-		runtime.Column(rows, func(n *NewCoupon) *time.Time { return n.ValidUntil }),
-		runtime.Column(rows, func(n *NewCoupon) *int32 { return n.MaxUses }),
+		runtime.Column(rows, func(n *NewCoupon) *decimal.Decimal { return n.PercentOff.Ptr() }),
+		runtime.Column(rows, func(n *NewCoupon) *decimal.Decimal { return n.AmountOff.Ptr() }),
+		runtime.Column(rows, func(n *NewCoupon) *time.Time { return n.ValidUntil.Ptr() }),
+		runtime.Column(rows, func(n *NewCoupon) *int32 { return n.MaxUses.Ptr() }),
 		runtime.Column(rows, func(n *NewCoupon) *int32 { return n.Uses.Ptr() }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanCoupon)
+	items, err := runtime.Collect(res, err, len(rows), scanCoupon)
 	return items, wrapErr(err, "coupons.CreateManyReturning", "coupons")
 }
 
@@ -354,15 +347,14 @@ SET "percent_off" = EXCLUDED."percent_off",
 RETURNING "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses"`
 
 // UpsertByCode inserts n into table coupons or, when a row with the same code
-// exists, updates that row from n, in one statement, and returns the row as
-// stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value. It validates n
-// first.
+// exists, updates it from n (every column but the key's and the primary key's; an
+// unset optional field keeps its value), in one statement, and returns the row as
+// stored. It validates n first.
 func (r *CouponRepo) UpsertByCode(ctx context.Context, n NewCoupon) (Coupon, error) {
 	if err := n.Validate(); err != nil {
 		return Coupon{}, wrapErr(err, "coupons.UpsertByCode", "coupons")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCouponsUpsertByCode, n.Code, n.PercentOff, n.AmountOff, n.ValidUntil, n.MaxUses, n.Uses.Ptr()), scanCoupon)
+	v, err := runtime.QueryOne(ctx, r.db, sqlCouponsUpsertByCode, n, argsNewCoupon, scanCoupon)
 	return v, wrapErr(err, "coupons.UpsertByCode", "coupons")
 }
 
@@ -381,28 +373,14 @@ LIMIT 1`
 
 // CreateIfAbsentByCode inserts n into table coupons unless a row with the same
 // code exists, and returns the new row and true, or the existing row, unchanged,
-// and false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a
-// read of the row in the way); when that row was committed by a concurrent
-// transaction after the statement started, the statement cannot see it and runs
-// again, up to three times in all. It validates n first.
+// and false, in one statement (run again, up to three times, when the row in the
+// way was committed after it started). It validates n first.
 func (r *CouponRepo) CreateIfAbsentByCode(ctx context.Context, n NewCoupon) (Coupon, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Coupon{}, false, wrapErr(err, "coupons.CreateIfAbsentByCode", "coupons")
 	}
-	for attempt := 1; ; attempt++ {
-		var v Coupon
-		var created bool
-		err := r.db.QueryRow(ctx, sqlCouponsCreateIfAbsentByCode, n.Code, n.PercentOff, n.AmountOff, n.ValidUntil, n.MaxUses, n.Uses.Ptr()).Scan(&created, &v.Code, &v.PercentOff, &v.AmountOff, &v.ValidUntil, &v.MaxUses, &v.Uses)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Coupon{}, false, wrapErr(err, "coupons.CreateIfAbsentByCode", "coupons")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCouponsCreateIfAbsentByCode, n, argsNewCoupon, scanCoupon)
+	return v, created, wrapErr(err, "coupons.CreateIfAbsentByCode", "coupons")
 }
 
 // CouponKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
@@ -419,13 +397,13 @@ var bulkCouponsUpdates = &runtime.Bulk[CouponKeyedUpdate]{
 	Columns: []runtime.BulkColumn[CouponKeyedUpdate]{
 		runtime.Array(func(v *CouponKeyedUpdate) *string { return &v.Code }),
 		runtime.Flags(func(v *CouponKeyedUpdate) *bool { return &v.Changes.PercentOff.Set }),
-		runtime.Array(func(v *CouponKeyedUpdate) *decimal.Decimal { return v.Changes.PercentOff.Value }),
+		runtime.Array(func(v *CouponKeyedUpdate) *decimal.Decimal { return v.Changes.PercentOff.Value.Ptr() }),
 		runtime.Flags(func(v *CouponKeyedUpdate) *bool { return &v.Changes.AmountOff.Set }),
-		runtime.Array(func(v *CouponKeyedUpdate) *decimal.Decimal { return v.Changes.AmountOff.Value }),
+		runtime.Array(func(v *CouponKeyedUpdate) *decimal.Decimal { return v.Changes.AmountOff.Value.Ptr() }),
 		runtime.Flags(func(v *CouponKeyedUpdate) *bool { return &v.Changes.ValidUntil.Set }),
-		runtime.Array(func(v *CouponKeyedUpdate) *time.Time { return v.Changes.ValidUntil.Value }),
+		runtime.Array(func(v *CouponKeyedUpdate) *time.Time { return v.Changes.ValidUntil.Value.Ptr() }),
 		runtime.Flags(func(v *CouponKeyedUpdate) *bool { return &v.Changes.MaxUses.Set }),
-		runtime.Array(func(v *CouponKeyedUpdate) *int32 { return v.Changes.MaxUses.Value }),
+		runtime.Array(func(v *CouponKeyedUpdate) *int32 { return v.Changes.MaxUses.Value.Ptr() }),
 		runtime.Array(func(v *CouponKeyedUpdate) *int32 { return v.Changes.Uses.Ptr() }),
 	},
 }
@@ -487,10 +465,10 @@ var bulkCouponsNew = &runtime.Bulk[NewCoupon]{
 	Validate: (*NewCoupon).Validate,
 	Columns: []runtime.BulkColumn[NewCoupon]{
 		runtime.Array(func(v *NewCoupon) *string { return &v.Code }),
-		runtime.Array(func(v *NewCoupon) *decimal.Decimal { return v.PercentOff }),
-		runtime.Array(func(v *NewCoupon) *decimal.Decimal { return v.AmountOff }),
-		runtime.Array(func(v *NewCoupon) *time.Time { return v.ValidUntil }),
-		runtime.Array(func(v *NewCoupon) *int32 { return v.MaxUses }),
+		runtime.Array(func(v *NewCoupon) *decimal.Decimal { return v.PercentOff.Ptr() }),
+		runtime.Array(func(v *NewCoupon) *decimal.Decimal { return v.AmountOff.Ptr() }),
+		runtime.Array(func(v *NewCoupon) *time.Time { return v.ValidUntil.Ptr() }),
+		runtime.Array(func(v *NewCoupon) *int32 { return v.MaxUses.Ptr() }),
 		runtime.Array(func(v *NewCoupon) *int32 { return v.Uses.Ptr() }),
 	},
 }
@@ -524,13 +502,9 @@ func (r *CouponRepo) CreateManyIfAbsentByCode(ctx context.Context, rows []NewCou
 
 // LoadInvoices returns the rows of table invoices that reference each of parents
 // (invoices.coupon_code = coupons.code), keyed by the parent's code, each group in
-// primary key order. It runs one query for all parents; parents without rows are
-// not in the map.
+// primary key order, with one query; parents without rows are not in the map.
 func (r *CouponRepo) LoadInvoices(ctx context.Context, parents []Coupon) (map[string][]Invoice, error) {
-	keys := make([]string, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].Code)
-	}
+	keys := runtime.Keys(parents, func(p *Coupon) (string, bool) { return p.Code, true })
 	m, err := loadInvoicesByCouponCode(ctx, r.db, keys)
 	return m, wrapErr(err, "coupons.LoadInvoices", "coupons")
 }

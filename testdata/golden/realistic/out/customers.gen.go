@@ -11,19 +11,18 @@ import (
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // Customer is one row of table customers.
 type Customer struct {
-	ID             uuid.UUID `json:"id"`
-	OrganizationID uuid.UUID `json:"organization_id"`
-	Email          string    `json:"email"`
-	Name           string    `json:"name"`
-	Phone          *string   `json:"phone"`
-	MarketingOk    bool      `json:"marketing_ok"`
-	CreatedAt      time.Time `json:"created_at"`
-	UpdatedAt      time.Time `json:"updated_at"`
+	ID             uuid.UUID            `json:"id"`
+	OrganizationID uuid.UUID            `json:"organization_id"`
+	Email          string               `json:"email"`
+	Name           string               `json:"name"`
+	Phone          runtime.Null[string] `json:"phone"`
+	MarketingOk    bool                 `json:"marketing_ok"`
+	CreatedAt      time.Time            `json:"created_at"`
+	UpdatedAt      time.Time            `json:"updated_at"`
 }
 
 // NewCustomer holds the values of a new row of table customers. Fields of type
@@ -34,19 +33,19 @@ type NewCustomer struct {
 	OrganizationID uuid.UUID              `json:"organization_id"`
 	Email          string                 `json:"email"`
 	Name           string                 `json:"name"`
-	Phone          *string                `json:"phone"`
+	Phone          runtime.Null[string]   `json:"phone"`
 	MarketingOk    runtime.Opt[bool]      `json:"marketing_ok,omitzero"`
 }
 
 // CustomerUpdate lists changes to a row of table customers. Unset fields leave
 // their column unchanged; a nullable column is set to NULL with
-// runtime.Set[*T](nil).
+// runtime.SetNull[T]().
 type CustomerUpdate struct {
-	OrganizationID runtime.Opt[uuid.UUID] `json:"organization_id,omitzero"`
-	Email          runtime.Opt[string]    `json:"email,omitzero"`
-	Name           runtime.Opt[string]    `json:"name,omitzero"`
-	Phone          runtime.Opt[*string]   `json:"phone,omitzero"`
-	MarketingOk    runtime.Opt[bool]      `json:"marketing_ok,omitzero"`
+	OrganizationID runtime.Opt[uuid.UUID]            `json:"organization_id,omitzero"`
+	Email          runtime.Opt[string]               `json:"email,omitzero"`
+	Name           runtime.Opt[string]               `json:"name,omitzero"`
+	Phone          runtime.Opt[runtime.Null[string]] `json:"phone,omitzero"`
+	MarketingOk    runtime.Opt[bool]                 `json:"marketing_ok,omitzero"`
 }
 
 // CustomerRepo reads and writes table customers.
@@ -98,9 +97,9 @@ func (n *NewCustomer) Validate() error {
 	f.Fits("email", runtime.CheckText(n.Email))
 	rulesCustomerEmail.Check(&f, "email", n.Email)
 	f.Fits("name", runtime.CheckText(n.Name))
-	if n.Phone != nil {
-		f.Fits("phone", runtime.CheckText((*n.Phone)))
-		rulesCustomerPhone.Check(&f, "phone", (*n.Phone))
+	if n.Phone.Valid {
+		f.Fits("phone", runtime.CheckText(n.Phone.V))
+		rulesCustomerPhone.Check(&f, "phone", n.Phone.V)
 	}
 	return f.Err("customers")
 }
@@ -122,9 +121,9 @@ func (u *CustomerUpdate) Validate() error {
 	if u.Name.Set {
 		f.Fits("name", runtime.CheckText(u.Name.Value))
 	}
-	if u.Phone.Set && u.Phone.Value != nil {
-		f.Fits("phone", runtime.CheckText((*u.Phone.Value)))
-		rulesCustomerPhone.Check(&f, "phone", (*u.Phone.Value))
+	if u.Phone.Set && u.Phone.Value.Valid {
+		f.Fits("phone", runtime.CheckText(u.Phone.Value.V))
+		rulesCustomerPhone.Check(&f, "phone", u.Phone.Value.V)
 	}
 	return f.Err("customers")
 }
@@ -165,9 +164,15 @@ var (
 	}
 )
 
-// scanCustomer reads a row of table customers, columns in table order, into v.
-func scanCustomer(row pgx.Row, v *Customer) error {
-	return row.Scan(&v.ID, &v.OrganizationID, &v.Email, &v.Name, &v.Phone, &v.MarketingOk, &v.CreatedAt, &v.UpdatedAt)
+// scanCustomer gives the scan destinations of the fields of v, columns in table
+// order.
+func scanCustomer(v *Customer, d []any) []any {
+	return append(d, &v.ID, &v.OrganizationID, &v.Email, &v.Name, &v.Phone, &v.MarketingOk, &v.CreatedAt, &v.UpdatedAt)
+}
+
+// argsNewCustomer gives the values Create binds from n.
+func argsNewCustomer(n *NewCustomer, d []any) []any {
+	return append(d, n.ID.Arg(), &n.OrganizationID, &n.Email, &n.Name, &n.Phone, n.MarketingOk.Arg())
 }
 
 const sqlCustomersCreate = `-- name: customers.Create
@@ -181,7 +186,7 @@ func (r *CustomerRepo) Create(ctx context.Context, n NewCustomer) (Customer, err
 	if err := n.Validate(); err != nil {
 		return Customer{}, wrapErr(err, "customers.Create", "customers")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCustomersCreate, n.ID.Ptr(), n.OrganizationID, n.Email, n.Name, n.Phone, n.MarketingOk.Ptr()), scanCustomer)
+	v, err := runtime.QueryOne(ctx, r.db, sqlCustomersCreate, n, argsNewCustomer, scanCustomer)
 	return v, wrapParamsErr(err, "customers.Create", "customers", []string{"id", "organization_id", "email", "name", "phone", "marketing_ok"})
 }
 
@@ -192,24 +197,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table customers with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *CustomerRepo) FindByID(ctx context.Context, id uuid.UUID) (Customer, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCustomersFindByID, id), scanCustomer)
+	v, err := runtime.QueryOne(ctx, r.db, sqlCustomersFindByID, id, runtime.Arg, scanCustomer)
 	return v, wrapErr(err, "customers.FindByID", "customers")
 }
 
 const sqlCustomersFindAll = `-- name: customers.FindAll replica=ok
 SELECT "id", "organization_id", "email", "name", "phone", "marketing_ok", "created_at", "updated_at" FROM "customers" ORDER BY "id"`
 
-// FindAll returns every row of table customers, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table customers in primary key order, all in
+// memory; List and Stream do not hold them all.
 func (r *CustomerRepo) FindAll(ctx context.Context) ([]Customer, error) {
 	rows, err := r.db.Query(ctx, sqlCustomersFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanCustomer)
+	items, err := runtime.Collect(rows, err, 0, scanCustomer)
 	return items, wrapErr(err, "customers.FindAll", "customers")
 }
 
-// Stream yields every row of table customers, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table customers in primary key order as the loop
+// reads them from the server: memory use does not grow with the table. An error
+// ends the sequence.
 func (r *CustomerRepo) Stream(ctx context.Context) iter.Seq2[Customer, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "customers.Stream", "customers") }, scanCustomer, sqlCustomersFindAll)
 }
@@ -223,11 +228,9 @@ SELECT "id", "organization_id", "email", "name", "phone", "marketing_ok", "creat
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table customers in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table customers in primary key order,
+// after the cursor page.After ("" for the first page); the page's Next cursor (""
+// after the last page) gets the next one.
 func (r *CustomerRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Customer], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Customer]{
@@ -240,16 +243,21 @@ func (r *CustomerRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 	return p, wrapErr(err, "customers.List", "customers")
 }
 
-const sqlCustomersUpdate = `-- name: customers.Update
-UPDATE "customers"
-SET "organization_id" = COALESCE($2::uuid, "organization_id"),
-    "email" = COALESCE($3::varchar, "email"),
-    "name" = COALESCE($4::text, "name"),
-    "phone" = CASE WHEN $5::boolean THEN $6::varchar ELSE "phone" END,
-    "marketing_ok" = COALESCE($7::boolean, "marketing_ok"),
-    "updated_at" = now()
-WHERE "id" = $1
-RETURNING "id", "organization_id", "email", "name", "phone", "marketing_ok", "created_at", "updated_at"`
+// updateCustomers are the statements of CustomerRepo.Update: one per set of fields
+// set (see runtime.Update).
+var updateCustomers = &runtime.Update{
+	Name: "customers.Update", Keys: 1,
+	Head:     "UPDATE \"customers\"\nSET ",
+	Cols:     []string{`"organization_id"`, `"email"`, `"name"`, `"phone"`, `"marketing_ok"`},
+	Stamps:   ",\n    \"updated_at\" = now()",
+	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"organization_id\", \"email\", \"name\", \"phone\", \"marketing_ok\", \"created_at\", \"updated_at\"",
+	Nullable: 1 << 3,
+}
+
+// argsCustomerUpdate gives the value of each field of u, nil when unset.
+func argsCustomerUpdate(u *CustomerUpdate, d []any) []any {
+	return append(d, u.OrganizationID.Arg(), u.Email.Arg(), u.Name.Arg(), u.Phone.Arg(), u.MarketingOk.Arg())
+}
 
 // Update applies the set fields of u to the row of table customers with the given
 // id and returns the row as stored. If there is none, the error matches
@@ -259,11 +267,8 @@ func (r *CustomerRepo) Update(ctx context.Context, id uuid.UUID, u CustomerUpdat
 	if err := u.Validate(); err != nil {
 		return Customer{}, wrapErr(err, "customers.Update", "customers")
 	}
-	var v Customer
-	if err := scanCustomer(r.db.QueryRow(ctx, sqlCustomersUpdate, id, u.OrganizationID.Ptr(), u.Email.Ptr(), u.Name.Ptr(), u.Phone.Set, u.Phone.Value, u.MarketingOk.Ptr()), &v); err != nil {
-		return Customer{}, wrapParamsErr(err, "customers.Update", "customers", []string{"id", "organization_id", "email", "name", "phone", "phone", "marketing_ok"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateCustomers, id, runtime.Arg, u, argsCustomerUpdate, scanCustomer)
+	return v, wrapParamsErr(err, "customers.Update", "customers", []string{"id", "organization_id", "email", "name", "phone", "phone", "marketing_ok"})
 }
 
 const sqlCustomersDelete = `-- name: customers.Delete
@@ -272,7 +277,7 @@ DELETE FROM "customers" WHERE "id" = $1`
 // Delete removes the row of table customers with the given id and reports whether
 // there was one.
 func (r *CustomerRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlCustomersDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlCustomersDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "customers.Delete", "customers")
 }
 
@@ -296,33 +301,22 @@ func (r *CustomerRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Custom
 	if len(ids) == 0 {
 		return []Customer{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlCustomersFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanCustomer)
+	items, err := runtime.Query(ctx, r.db, sqlCustomersFindByIDs, ids, runtime.Arg, scanCustomer, len(ids))
 	return items, wrapErr(err, "customers.FindByIDs", "customers")
 }
 
-// copyCustomers sends rows of NewCustomer to table customers with COPY, reading
-// each value in place.
-var copyCustomers = runtime.NewCopier(
-	"customers",
-	nil,
-	runtime.CopyOpt("id", func(n *NewCustomer) *runtime.Opt[uuid.UUID] { return &n.ID }),
-	runtime.CopyValue("organization_id", func(n *NewCustomer) any { return &n.OrganizationID }),
-	runtime.CopyValue("email", func(n *NewCustomer) any { return &n.Email }),
-	runtime.CopyValue("name", func(n *NewCustomer) any { return &n.Name }),
-	runtime.CopyValue("phone", func(n *NewCustomer) any { return n.Phone }),
-	runtime.CopyOpt("marketing_ok", func(n *NewCustomer) *runtime.Opt[bool] { return &n.MarketingOk }),
-)
+// copyCustomers sends rows of NewCustomer to table customers with COPY.
+var copyCustomers = &runtime.Copier[NewCustomer]{
+	Table:   "customers",
+	Columns: []string{"id", "organization_id", "email", "name", "phone", "marketing_ok"},
+	Args:    argsNewCustomer,
+}
 
 // CreateMany inserts rows into table customers with the COPY protocol and returns
-// how many it inserted. It is all or nothing. An optional field left unset takes
-// the column's default, as in Create: rows are copied in groups by the optional
-// fields they set, in a transaction when there are several (a savepoint when r is
-// one). COPY does not return rows; CreateManyReturning does.
+// how many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *CustomerRepo) CreateMany(ctx context.Context, rows []NewCustomer) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "customers.CreateMany", "customers")
-	}
 	n, err := copyCustomers.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "customers.CreateMany", "customers")
 }
@@ -352,10 +346,10 @@ func (r *CustomerRepo) CreateManyReturning(ctx context.Context, rows []NewCustom
 		runtime.Column(rows, func(n *NewCustomer) uuid.UUID { return n.OrganizationID }),
 		runtime.Column(rows, func(n *NewCustomer) string { return n.Email }),
 		runtime.Column(rows, func(n *NewCustomer) string { return n.Name }),
-		runtime.Column(rows, func(n *NewCustomer) *string { return n.Phone }),
+		runtime.Column(rows, func(n *NewCustomer) *string { return n.Phone.Ptr() }),
 		runtime.Column(rows, func(n *NewCustomer) *bool { return n.MarketingOk.Ptr() }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanCustomer)
+	items, err := runtime.Collect(res, err, len(rows), scanCustomer)
 	return items, wrapErr(err, "customers.CreateManyReturning", "customers")
 }
 
@@ -377,7 +371,7 @@ var bulkCustomersUpdates = &runtime.Bulk[CustomerKeyedUpdate]{
 		runtime.Array(func(v *CustomerKeyedUpdate) *string { return v.Changes.Email.Ptr() }),
 		runtime.Array(func(v *CustomerKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
 		runtime.Flags(func(v *CustomerKeyedUpdate) *bool { return &v.Changes.Phone.Set }),
-		runtime.Array(func(v *CustomerKeyedUpdate) *string { return v.Changes.Phone.Value }),
+		runtime.Array(func(v *CustomerKeyedUpdate) *string { return v.Changes.Phone.Value.Ptr() }),
 		runtime.Array(func(v *CustomerKeyedUpdate) *bool { return v.Changes.MarketingOk.Ptr() }),
 	},
 }
@@ -440,8 +434,7 @@ WHERE "organization_id" = $1 ORDER BY "id"`
 // ListByOrganizationID returns the rows of table customers whose organization_id
 // is organizationID, in primary key order.
 func (r *CustomerRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]Customer, error) {
-	rows, err := r.db.Query(ctx, sqlCustomersListByOrganizationID, organizationID)
-	items, err := runtime.CollectRows(rows, err, 0, scanCustomer)
+	items, err := runtime.Query(ctx, r.db, sqlCustomersListByOrganizationID, organizationID, runtime.Arg, scanCustomer, 0)
 	return items, wrapErr(err, "customers.ListByOrganizationID", "customers")
 }
 
@@ -449,9 +442,7 @@ const sqlCustomersLoadByOrganizationID = `-- name: customers.LoadByOrganizationI
 SELECT "id", "organization_id", "email", "name", "phone", "marketing_ok", "created_at", "updated_at" FROM "customers"
 WHERE "organization_id" = ANY($1) ORDER BY "id"`
 
-// loadCustomersByOrganizationID returns the rows of table customers whose
-// organization_id is one of keys, grouped by organization_id, each group in
-// primary key order, with one query. Keys without rows are not in the map.
+// loadCustomersByOrganizationID is LoadByOrganizationID on db.
 func loadCustomersByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Customer, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Customer{}, nil
@@ -461,9 +452,8 @@ func loadCustomersByOrganizationID(ctx context.Context, db runtime.DBTX, keys []
 }
 
 // LoadByOrganizationID returns the rows of table customers whose organization_id
-// is one of keys, grouped by organization_id, each group in primary key order. It
-// runs one query, however many keys there are: load the children of a list of
-// organizations without a query per row. Keys without rows are not in the map.
+// is one of keys, grouped by organization_id, each group in primary key order,
+// with one query however many keys; keys without rows are not in the map.
 func (r *CustomerRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Customer, error) {
 	m, err := loadCustomersByOrganizationID(ctx, r.db, keys)
 	return m, wrapErr(err, "customers.LoadByOrganizationID", "customers")
@@ -471,26 +461,18 @@ func (r *CustomerRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUI
 
 // LoadOrders returns the rows of table orders that reference each of parents
 // (orders.customer_id = customers.id), keyed by the parent's id, each group in
-// primary key order. It runs one query for all parents; parents without rows are
-// not in the map.
+// primary key order, with one query; parents without rows are not in the map.
 func (r *CustomerRepo) LoadOrders(ctx context.Context, parents []Customer) (map[uuid.UUID][]Order, error) {
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadOrdersByCustomerID(ctx, r.db, keys)
 	return m, wrapErr(err, "customers.LoadOrders", "customers")
 }
 
 // LoadCarts returns the rows of table carts that reference each of parents
 // (carts.customer_id = customers.id), keyed by the parent's id, each group in
-// primary key order. It runs one query for all parents; parents without rows are
-// not in the map.
+// primary key order, with one query; parents without rows are not in the map.
 func (r *CustomerRepo) LoadCarts(ctx context.Context, parents []Customer) (map[uuid.UUID][]Cart, error) {
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadCartsByCustomerID(ctx, r.db, keys)
 	return m, wrapErr(err, "customers.LoadCarts", "customers")
 }

@@ -7,12 +7,10 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 	"time"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 )
 
 // FeatureFlag is one row of table feature_flags.
@@ -38,8 +36,7 @@ type NewFeatureFlag struct {
 }
 
 // FeatureFlagUpdate lists changes to a row of table feature_flags. Unset fields
-// leave their column unchanged; a nullable column is set to NULL with
-// runtime.Set[*T](nil).
+// leave their column unchanged.
 type FeatureFlagUpdate struct {
 	Description runtime.Opt[string]          `json:"description,omitzero"`
 	Enabled     runtime.Opt[bool]            `json:"enabled,omitzero"`
@@ -142,10 +139,15 @@ var (
 	}
 )
 
-// scanFeatureFlag reads a row of table feature_flags, columns in table order, into
-// v.
-func scanFeatureFlag(row pgx.Row, v *FeatureFlag) error {
-	return row.Scan(&v.Key, &v.Description, &v.Enabled, &v.Rollout, &v.Rules, &v.CreatedAt, &v.UpdatedAt)
+// scanFeatureFlag gives the scan destinations of the fields of v, columns in table
+// order.
+func scanFeatureFlag(v *FeatureFlag, d []any) []any {
+	return append(d, &v.Key, &v.Description, &v.Enabled, &v.Rollout, &v.Rules, &v.CreatedAt, &v.UpdatedAt)
+}
+
+// argsNewFeatureFlag gives the values Create binds from n.
+func argsNewFeatureFlag(n *NewFeatureFlag, d []any) []any {
+	return append(d, &n.Key, n.Description.Arg(), n.Enabled.Arg(), n.Rollout.Arg(), runtime.OptValue(&n.Rules))
 }
 
 const sqlFeatureFlagsCreate = `-- name: feature_flags.Create
@@ -159,7 +161,7 @@ func (r *FeatureFlagRepo) Create(ctx context.Context, n NewFeatureFlag) (Feature
 	if err := n.Validate(); err != nil {
 		return FeatureFlag{}, wrapErr(err, "feature_flags.Create", "feature_flags")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlFeatureFlagsCreate, n.Key, n.Description.Ptr(), n.Enabled.Ptr(), n.Rollout.Ptr(), n.Rules.Ptr()), scanFeatureFlag)
+	v, err := runtime.QueryOne(ctx, r.db, sqlFeatureFlagsCreate, n, argsNewFeatureFlag, scanFeatureFlag)
 	return v, wrapParamsErr(err, "feature_flags.Create", "feature_flags", []string{"key", "description", "enabled", "rollout", "rules"})
 }
 
@@ -170,24 +172,24 @@ WHERE "key" = $1`
 // FindByID returns the row of table feature_flags with the given key. If there is
 // none, the error matches runtime.ErrNotFound.
 func (r *FeatureFlagRepo) FindByID(ctx context.Context, key string) (FeatureFlag, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlFeatureFlagsFindByID, key), scanFeatureFlag)
+	v, err := runtime.QueryOne(ctx, r.db, sqlFeatureFlagsFindByID, key, runtime.Arg, scanFeatureFlag)
 	return v, wrapErr(err, "feature_flags.FindByID", "feature_flags")
 }
 
 const sqlFeatureFlagsFindAll = `-- name: feature_flags.FindAll replica=ok
 SELECT "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at" FROM "feature_flags" ORDER BY "key"`
 
-// FindAll returns every row of table feature_flags, ordered by primary key. It
-// holds the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table feature_flags in primary key order, all in
+// memory; List and Stream do not hold them all.
 func (r *FeatureFlagRepo) FindAll(ctx context.Context) ([]FeatureFlag, error) {
 	rows, err := r.db.Query(ctx, sqlFeatureFlagsFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanFeatureFlag)
+	items, err := runtime.Collect(rows, err, 0, scanFeatureFlag)
 	return items, wrapErr(err, "feature_flags.FindAll", "feature_flags")
 }
 
-// Stream yields every row of table feature_flags, ordered by primary key, reading
-// them from the server as the loop goes: memory use does not grow with the table.
-// An error ends the sequence.
+// Stream yields every row of table feature_flags in primary key order as the loop
+// reads them from the server: memory use does not grow with the table. An error
+// ends the sequence.
 func (r *FeatureFlagRepo) Stream(ctx context.Context) iter.Seq2[FeatureFlag, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "feature_flags.Stream", "feature_flags") }, scanFeatureFlag, sqlFeatureFlagsFindAll)
 }
@@ -201,11 +203,9 @@ SELECT "key", "description", "enabled", "rollout", "rules", "created_at", "updat
 WHERE ("key") > ($1) ORDER BY "key"
 LIMIT $2`
 
-// List returns a page of rows of table feature_flags in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table feature_flags in primary key order,
+// after the cursor page.After ("" for the first page); the page's Next cursor (""
+// after the last page) gets the next one.
 func (r *FeatureFlagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[FeatureFlag], error) {
 	var key string
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[FeatureFlag]{
@@ -218,15 +218,20 @@ func (r *FeatureFlagRepo) List(ctx context.Context, page runtime.PageArgs) (runt
 	return p, wrapErr(err, "feature_flags.List", "feature_flags")
 }
 
-const sqlFeatureFlagsUpdate = `-- name: feature_flags.Update
-UPDATE "feature_flags"
-SET "description" = COALESCE($2::text, "description"),
-    "enabled" = COALESCE($3::boolean, "enabled"),
-    "rollout" = COALESCE($4::smallint, "rollout"),
-    "rules" = COALESCE($5::jsonb, "rules"),
-    "updated_at" = now()
-WHERE "key" = $1
-RETURNING "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at"`
+// updateFeatureFlags are the statements of FeatureFlagRepo.Update: one per set of
+// fields set (see runtime.Update).
+var updateFeatureFlags = &runtime.Update{
+	Name: "feature_flags.Update", Keys: 1,
+	Head:   "UPDATE \"feature_flags\"\nSET ",
+	Cols:   []string{`"description"`, `"enabled"`, `"rollout"`, `"rules"`},
+	Stamps: ",\n    \"updated_at\" = now()",
+	Tail:   "\nWHERE \"key\" = $1\nRETURNING \"key\", \"description\", \"enabled\", \"rollout\", \"rules\", \"created_at\", \"updated_at\"",
+}
+
+// argsFeatureFlagUpdate gives the value of each field of u, nil when unset.
+func argsFeatureFlagUpdate(u *FeatureFlagUpdate, d []any) []any {
+	return append(d, u.Description.Arg(), u.Enabled.Arg(), u.Rollout.Arg(), runtime.OptValue(&u.Rules))
+}
 
 // Update applies the set fields of u to the row of table feature_flags with the
 // given key and returns the row as stored. If there is none, the error matches
@@ -236,11 +241,8 @@ func (r *FeatureFlagRepo) Update(ctx context.Context, key string, u FeatureFlagU
 	if err := u.Validate(); err != nil {
 		return FeatureFlag{}, wrapErr(err, "feature_flags.Update", "feature_flags")
 	}
-	var v FeatureFlag
-	if err := scanFeatureFlag(r.db.QueryRow(ctx, sqlFeatureFlagsUpdate, key, u.Description.Ptr(), u.Enabled.Ptr(), u.Rollout.Ptr(), u.Rules.Ptr()), &v); err != nil {
-		return FeatureFlag{}, wrapParamsErr(err, "feature_flags.Update", "feature_flags", []string{"key", "description", "enabled", "rollout", "rules"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateFeatureFlags, key, runtime.Arg, u, argsFeatureFlagUpdate, scanFeatureFlag)
+	return v, wrapParamsErr(err, "feature_flags.Update", "feature_flags", []string{"key", "description", "enabled", "rollout", "rules"})
 }
 
 const sqlFeatureFlagsDelete = `-- name: feature_flags.Delete
@@ -249,7 +251,7 @@ DELETE FROM "feature_flags" WHERE "key" = $1`
 // Delete removes the row of table feature_flags with the given key and reports
 // whether there was one.
 func (r *FeatureFlagRepo) Delete(ctx context.Context, key string) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlFeatureFlagsDelete, key)
+	tag, err := runtime.Exec(ctx, r.db, sqlFeatureFlagsDelete, key, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "feature_flags.Delete", "feature_flags")
 }
 
@@ -273,32 +275,22 @@ func (r *FeatureFlagRepo) FindByIDs(ctx context.Context, ids []string) ([]Featur
 	if len(ids) == 0 {
 		return []FeatureFlag{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlFeatureFlagsFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanFeatureFlag)
+	items, err := runtime.Query(ctx, r.db, sqlFeatureFlagsFindByIDs, ids, runtime.Arg, scanFeatureFlag, len(ids))
 	return items, wrapErr(err, "feature_flags.FindByIDs", "feature_flags")
 }
 
-// copyFeatureFlags sends rows of NewFeatureFlag to table feature_flags with COPY,
-// reading each value in place.
-var copyFeatureFlags = runtime.NewCopier(
-	"feature_flags",
-	nil,
-	runtime.CopyValue("key", func(n *NewFeatureFlag) any { return &n.Key }),
-	runtime.CopyOpt("description", func(n *NewFeatureFlag) *runtime.Opt[string] { return &n.Description }),
-	runtime.CopyOpt("enabled", func(n *NewFeatureFlag) *runtime.Opt[bool] { return &n.Enabled }),
-	runtime.CopyOpt("rollout", func(n *NewFeatureFlag) *runtime.Opt[int16] { return &n.Rollout }),
-	runtime.CopyOpt("rules", func(n *NewFeatureFlag) *runtime.Opt[json.RawMessage] { return &n.Rules }),
-)
+// copyFeatureFlags sends rows of NewFeatureFlag to table feature_flags with COPY.
+var copyFeatureFlags = &runtime.Copier[NewFeatureFlag]{
+	Table:   "feature_flags",
+	Columns: []string{"key", "description", "enabled", "rollout", "rules"},
+	Args:    argsNewFeatureFlag,
+}
 
 // CreateMany inserts rows into table feature_flags with the COPY protocol and
-// returns how many it inserted. It is all or nothing. An optional field left unset
-// takes the column's default, as in Create: rows are copied in groups by the
-// optional fields they set, in a transaction when there are several (a savepoint
-// when r is one). COPY does not return rows; CreateManyReturning does.
+// returns how many it inserted, all or nothing. It validates every row first. An
+// unset optional field takes the column's default, as in Create (rows setting
+// different fields are copied in groups, in one transaction).
 func (r *FeatureFlagRepo) CreateMany(ctx context.Context, rows []NewFeatureFlag) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "feature_flags.CreateMany", "feature_flags")
-	}
 	n, err := copyFeatureFlags.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "feature_flags.CreateMany", "feature_flags")
 }
@@ -330,7 +322,7 @@ func (r *FeatureFlagRepo) CreateManyReturning(ctx context.Context, rows []NewFea
 		runtime.Column(rows, func(n *NewFeatureFlag) *int16 { return n.Rollout.Ptr() }),
 		runtime.Column(rows, func(n *NewFeatureFlag) *json.RawMessage { return n.Rules.Ptr() }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanFeatureFlag)
+	items, err := runtime.Collect(res, err, len(rows), scanFeatureFlag)
 	return items, wrapErr(err, "feature_flags.CreateManyReturning", "feature_flags")
 }
 
@@ -346,15 +338,14 @@ SET "description" = CASE WHEN $2::text IS NULL THEN "feature_flags"."description
 RETURNING "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at"`
 
 // UpsertByKey inserts n into table feature_flags or, when a row with the same key
-// exists, updates that row from n, in one statement, and returns the row as
-// stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value. It validates n
-// first. It sets updated_at to the transaction's time.
+// exists, updates it from n (every column but the key's and the primary key's; an
+// unset optional field keeps its value), in one statement, and returns the row as
+// stored. It validates n first. It sets updated_at to the transaction's time.
 func (r *FeatureFlagRepo) UpsertByKey(ctx context.Context, n NewFeatureFlag) (FeatureFlag, error) {
 	if err := n.Validate(); err != nil {
 		return FeatureFlag{}, wrapErr(err, "feature_flags.UpsertByKey", "feature_flags")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlFeatureFlagsUpsertByKey, n.Key, n.Description.Ptr(), n.Enabled.Ptr(), n.Rollout.Ptr(), n.Rules.Ptr()), scanFeatureFlag)
+	v, err := runtime.QueryOne(ctx, r.db, sqlFeatureFlagsUpsertByKey, n, argsNewFeatureFlag, scanFeatureFlag)
 	return v, wrapErr(err, "feature_flags.UpsertByKey", "feature_flags")
 }
 
@@ -373,28 +364,14 @@ LIMIT 1`
 
 // CreateIfAbsentByKey inserts n into table feature_flags unless a row with the
 // same key exists, and returns the new row and true, or the existing row,
-// unchanged, and false. One statement does both (INSERT … ON CONFLICT DO
-// NOTHING, then a read of the row in the way); when that row was committed by a
-// concurrent transaction after the statement started, the statement cannot see it
-// and runs again, up to three times in all. It validates n first.
+// unchanged, and false, in one statement (run again, up to three times, when the
+// row in the way was committed after it started). It validates n first.
 func (r *FeatureFlagRepo) CreateIfAbsentByKey(ctx context.Context, n NewFeatureFlag) (FeatureFlag, bool, error) {
 	if err := n.Validate(); err != nil {
 		return FeatureFlag{}, false, wrapErr(err, "feature_flags.CreateIfAbsentByKey", "feature_flags")
 	}
-	for attempt := 1; ; attempt++ {
-		var v FeatureFlag
-		var created bool
-		err := r.db.QueryRow(ctx, sqlFeatureFlagsCreateIfAbsentByKey, n.Key, n.Description.Ptr(), n.Enabled.Ptr(), n.Rollout.Ptr(), n.Rules.Ptr()).Scan(&created, &v.Key, &v.Description, &v.Enabled, &v.Rollout, &v.Rules, &v.CreatedAt, &v.UpdatedAt)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return FeatureFlag{}, false, wrapErr(err, "feature_flags.CreateIfAbsentByKey", "feature_flags")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlFeatureFlagsCreateIfAbsentByKey, n, argsNewFeatureFlag, scanFeatureFlag)
+	return v, created, wrapErr(err, "feature_flags.CreateIfAbsentByKey", "feature_flags")
 }
 
 // FeatureFlagKeyedUpdate is one row's changes for UpdateMany: its key, and the

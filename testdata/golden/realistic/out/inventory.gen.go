@@ -7,12 +7,10 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // Inventory is one row of table inventory.
@@ -33,8 +31,7 @@ type NewInventory struct {
 }
 
 // InventoryUpdate lists changes to a row of table inventory. Unset fields leave
-// their column unchanged; a nullable column is set to NULL with
-// runtime.Set[*T](nil).
+// their column unchanged.
 type InventoryUpdate struct {
 	OnHand   runtime.Opt[int32] `json:"on_hand,omitzero"`
 	Reserved runtime.Opt[int32] `json:"reserved,omitzero"`
@@ -128,9 +125,15 @@ func (u *InventoryUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanInventory reads a row of table inventory, columns in table order, into v.
-func scanInventory(row pgx.Row, v *Inventory) error {
-	return row.Scan(&v.WarehouseID, &v.VariantID, &v.OnHand, &v.Reserved)
+// scanInventory gives the scan destinations of the fields of v, columns in table
+// order.
+func scanInventory(v *Inventory, d []any) []any {
+	return append(d, &v.WarehouseID, &v.VariantID, &v.OnHand, &v.Reserved)
+}
+
+// argsNewInventory gives the values Create binds from n.
+func argsNewInventory(n *NewInventory, d []any) []any {
+	return append(d, &n.WarehouseID, &n.VariantID, n.OnHand.Arg(), n.Reserved.Arg())
 }
 
 const sqlInventoryCreate = `-- name: inventory.Create
@@ -141,7 +144,7 @@ RETURNING "warehouse_id", "variant_id", "on_hand", "reserved"`
 // Create inserts a row into table inventory and returns it as stored, defaults
 // applied.
 func (r *InventoryRepo) Create(ctx context.Context, n NewInventory) (Inventory, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlInventoryCreate, n.WarehouseID, n.VariantID, n.OnHand.Ptr(), n.Reserved.Ptr()), scanInventory)
+	v, err := runtime.QueryOne(ctx, r.db, sqlInventoryCreate, n, argsNewInventory, scanInventory)
 	return v, wrapParamsErr(err, "inventory.Create", "inventory", []string{"warehouse_id", "variant_id", "on_hand", "reserved"})
 }
 
@@ -152,24 +155,24 @@ WHERE "warehouse_id" = $1 AND "variant_id" = $2`
 // FindByID returns the row of table inventory with the given warehouseID and
 // variantID. If there is none, the error matches runtime.ErrNotFound.
 func (r *InventoryRepo) FindByID(ctx context.Context, warehouseID int16, variantID uuid.UUID) (Inventory, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlInventoryFindByID, warehouseID, variantID), scanInventory)
+	v, err := runtime.QueryOne(ctx, r.db, sqlInventoryFindByID, warehouseID, runtime.Arg, scanInventory, variantID)
 	return v, wrapErr(err, "inventory.FindByID", "inventory")
 }
 
 const sqlInventoryFindAll = `-- name: inventory.FindAll replica=ok
 SELECT "warehouse_id", "variant_id", "on_hand", "reserved" FROM "inventory" ORDER BY "warehouse_id", "variant_id"`
 
-// FindAll returns every row of table inventory, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table inventory in primary key order, all in
+// memory; List and Stream do not hold them all.
 func (r *InventoryRepo) FindAll(ctx context.Context) ([]Inventory, error) {
 	rows, err := r.db.Query(ctx, sqlInventoryFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanInventory)
+	items, err := runtime.Collect(rows, err, 0, scanInventory)
 	return items, wrapErr(err, "inventory.FindAll", "inventory")
 }
 
-// Stream yields every row of table inventory, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table inventory in primary key order as the loop
+// reads them from the server: memory use does not grow with the table. An error
+// ends the sequence.
 func (r *InventoryRepo) Stream(ctx context.Context) iter.Seq2[Inventory, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "inventory.Stream", "inventory") }, scanInventory, sqlInventoryFindAll)
 }
@@ -183,11 +186,9 @@ SELECT "warehouse_id", "variant_id", "on_hand", "reserved" FROM "inventory"
 WHERE ("warehouse_id", "variant_id") > ($1, $2) ORDER BY "warehouse_id", "variant_id"
 LIMIT $3`
 
-// List returns a page of rows of table inventory in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table inventory in primary key order,
+// after the cursor page.After ("" for the first page); the page's Next cursor (""
+// after the last page) gets the next one.
 func (r *InventoryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Inventory], error) {
 	var warehouseID int16
 	var variantID uuid.UUID
@@ -201,22 +202,26 @@ func (r *InventoryRepo) List(ctx context.Context, page runtime.PageArgs) (runtim
 	return p, wrapErr(err, "inventory.List", "inventory")
 }
 
-const sqlInventoryUpdate = `-- name: inventory.Update
-UPDATE "inventory"
-SET "on_hand" = COALESCE($3::integer, "on_hand"),
-    "reserved" = COALESCE($4::integer, "reserved")
-WHERE "warehouse_id" = $1 AND "variant_id" = $2
-RETURNING "warehouse_id", "variant_id", "on_hand", "reserved"`
+// updateInventory are the statements of InventoryRepo.Update: one per set of
+// fields set (see runtime.Update).
+var updateInventory = &runtime.Update{
+	Name: "inventory.Update", Keys: 2,
+	Head: "UPDATE \"inventory\"\nSET ",
+	Cols: []string{`"on_hand"`, `"reserved"`},
+	Tail: "\nWHERE \"warehouse_id\" = $1 AND \"variant_id\" = $2\nRETURNING \"warehouse_id\", \"variant_id\", \"on_hand\", \"reserved\"",
+}
+
+// argsInventoryUpdate gives the value of each field of u, nil when unset.
+func argsInventoryUpdate(u *InventoryUpdate, d []any) []any {
+	return append(d, u.OnHand.Arg(), u.Reserved.Arg())
+}
 
 // Update applies the set fields of u to the row of table inventory with the given
 // warehouseID and variantID and returns the row as stored. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *InventoryRepo) Update(ctx context.Context, warehouseID int16, variantID uuid.UUID, u InventoryUpdate) (Inventory, error) {
-	var v Inventory
-	if err := scanInventory(r.db.QueryRow(ctx, sqlInventoryUpdate, warehouseID, variantID, u.OnHand.Ptr(), u.Reserved.Ptr()), &v); err != nil {
-		return Inventory{}, wrapParamsErr(err, "inventory.Update", "inventory", []string{"warehouse_id", "variant_id", "on_hand", "reserved"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateInventory, warehouseID, runtime.Arg, u, argsInventoryUpdate, scanInventory, variantID)
+	return v, wrapParamsErr(err, "inventory.Update", "inventory", []string{"warehouse_id", "variant_id", "on_hand", "reserved"})
 }
 
 const sqlInventoryDelete = `-- name: inventory.Delete
@@ -225,7 +230,7 @@ DELETE FROM "inventory" WHERE "warehouse_id" = $1 AND "variant_id" = $2`
 // Delete removes the row of table inventory with the given warehouseID and
 // variantID and reports whether there was one.
 func (r *InventoryRepo) Delete(ctx context.Context, warehouseID int16, variantID uuid.UUID) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlInventoryDelete, warehouseID, variantID)
+	tag, err := runtime.Exec(ctx, r.db, sqlInventoryDelete, warehouseID, runtime.Arg, variantID)
 	return tag.RowsAffected() > 0, wrapErr(err, "inventory.Delete", "inventory")
 }
 
@@ -238,22 +243,17 @@ func (r *InventoryRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "inventory.Count", "inventory")
 }
 
-// copyInventory sends rows of NewInventory to table inventory with COPY, reading
-// each value in place.
-var copyInventory = runtime.NewCopier(
-	"inventory",
-	nil,
-	runtime.CopyValue("warehouse_id", func(n *NewInventory) any { return &n.WarehouseID }),
-	runtime.CopyValue("variant_id", func(n *NewInventory) any { return &n.VariantID }),
-	runtime.CopyOpt("on_hand", func(n *NewInventory) *runtime.Opt[int32] { return &n.OnHand }),
-	runtime.CopyOpt("reserved", func(n *NewInventory) *runtime.Opt[int32] { return &n.Reserved }),
-)
+// copyInventory sends rows of NewInventory to table inventory with COPY.
+var copyInventory = &runtime.Copier[NewInventory]{
+	Table:   "inventory",
+	Columns: []string{"warehouse_id", "variant_id", "on_hand", "reserved"},
+	Args:    argsNewInventory,
+}
 
 // CreateMany inserts rows into table inventory with the COPY protocol and returns
-// how many it inserted. It is all or nothing. An optional field left unset takes
-// the column's default, as in Create: rows are copied in groups by the optional
-// fields they set, in a transaction when there are several (a savepoint when r is
-// one). COPY does not return rows; CreateManyReturning does.
+// how many it inserted, all or nothing. An unset optional field takes the column's
+// default, as in Create (rows setting different fields are copied in groups, in
+// one transaction).
 func (r *InventoryRepo) CreateMany(ctx context.Context, rows []NewInventory) (int64, error) {
 	n, err := copyInventory.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "inventory.CreateMany", "inventory")
@@ -282,7 +282,7 @@ func (r *InventoryRepo) CreateManyReturning(ctx context.Context, rows []NewInven
 		runtime.Column(rows, func(n *NewInventory) *int32 { return n.OnHand.Ptr() }),
 		runtime.Column(rows, func(n *NewInventory) *int32 { return n.Reserved.Ptr() }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanInventory)
+	items, err := runtime.Collect(res, err, len(rows), scanInventory)
 	return items, wrapErr(err, "inventory.CreateManyReturning", "inventory")
 }
 
@@ -295,12 +295,11 @@ SET "on_hand" = CASE WHEN $3::integer IS NULL THEN "inventory"."on_hand" ELSE EX
 RETURNING "warehouse_id", "variant_id", "on_hand", "reserved"`
 
 // UpsertByWarehouseIDAndVariantID inserts n into table inventory or, when a row
-// with the same (warehouse_id, variant_id) exists, updates that row from n, in one
-// statement, and returns the row as stored. The update sets every column of n
-// except the key's and the primary key's; an optional field left unset keeps the
-// column's value.
+// with the same (warehouse_id, variant_id) exists, updates it from n (every column
+// but the key's and the primary key's; an unset optional field keeps its value),
+// in one statement, and returns the row as stored.
 func (r *InventoryRepo) UpsertByWarehouseIDAndVariantID(ctx context.Context, n NewInventory) (Inventory, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlInventoryUpsertByWarehouseIDAndVariantID, n.WarehouseID, n.VariantID, n.OnHand.Ptr(), n.Reserved.Ptr()), scanInventory)
+	v, err := runtime.QueryOne(ctx, r.db, sqlInventoryUpsertByWarehouseIDAndVariantID, n, argsNewInventory, scanInventory)
 	return v, wrapErr(err, "inventory.UpsertByWarehouseIDAndVariantID", "inventory")
 }
 
@@ -319,25 +318,11 @@ LIMIT 1`
 
 // CreateIfAbsentByWarehouseIDAndVariantID inserts n into table inventory unless a
 // row with the same (warehouse_id, variant_id) exists, and returns the new row and
-// true, or the existing row, unchanged, and false. One statement does both (INSERT
-// … ON CONFLICT DO NOTHING, then a read of the row in the way); when that row
-// was committed by a concurrent transaction after the statement started, the
-// statement cannot see it and runs again, up to three times in all.
+// true, or the existing row, unchanged, and false, in one statement (run again, up
+// to three times, when the row in the way was committed after it started).
 func (r *InventoryRepo) CreateIfAbsentByWarehouseIDAndVariantID(ctx context.Context, n NewInventory) (Inventory, bool, error) {
-	for attempt := 1; ; attempt++ {
-		var v Inventory
-		var created bool
-		err := r.db.QueryRow(ctx, sqlInventoryCreateIfAbsentByWarehouseIDAndVariantID, n.WarehouseID, n.VariantID, n.OnHand.Ptr(), n.Reserved.Ptr()).Scan(&created, &v.WarehouseID, &v.VariantID, &v.OnHand, &v.Reserved)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Inventory{}, false, wrapErr(err, "inventory.CreateIfAbsentByWarehouseIDAndVariantID", "inventory")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlInventoryCreateIfAbsentByWarehouseIDAndVariantID, n, argsNewInventory, scanInventory)
+	return v, created, wrapErr(err, "inventory.CreateIfAbsentByWarehouseIDAndVariantID", "inventory")
 }
 
 // InventoryKey is the primary key of a row of table inventory.
@@ -473,8 +458,7 @@ WHERE "warehouse_id" = $1 ORDER BY "warehouse_id", "variant_id"`
 // ListByWarehouseID returns the rows of table inventory whose warehouse_id is
 // warehouseID, in primary key order.
 func (r *InventoryRepo) ListByWarehouseID(ctx context.Context, warehouseID int16) ([]Inventory, error) {
-	rows, err := r.db.Query(ctx, sqlInventoryListByWarehouseID, warehouseID)
-	items, err := runtime.CollectRows(rows, err, 0, scanInventory)
+	items, err := runtime.Query(ctx, r.db, sqlInventoryListByWarehouseID, warehouseID, runtime.Arg, scanInventory, 0)
 	return items, wrapErr(err, "inventory.ListByWarehouseID", "inventory")
 }
 
@@ -482,9 +466,7 @@ const sqlInventoryLoadByWarehouseID = `-- name: inventory.LoadByWarehouseID repl
 SELECT "warehouse_id", "variant_id", "on_hand", "reserved" FROM "inventory"
 WHERE "warehouse_id" = ANY($1) ORDER BY "warehouse_id", "variant_id"`
 
-// loadInventoryByWarehouseID returns the rows of table inventory whose
-// warehouse_id is one of keys, grouped by warehouse_id, each group in primary key
-// order, with one query. Keys without rows are not in the map.
+// loadInventoryByWarehouseID is LoadByWarehouseID on db.
 func loadInventoryByWarehouseID(ctx context.Context, db runtime.DBTX, keys []int16) (map[int16][]Inventory, error) {
 	if len(keys) == 0 {
 		return map[int16][]Inventory{}, nil
@@ -494,9 +476,8 @@ func loadInventoryByWarehouseID(ctx context.Context, db runtime.DBTX, keys []int
 }
 
 // LoadByWarehouseID returns the rows of table inventory whose warehouse_id is one
-// of keys, grouped by warehouse_id, each group in primary key order. It runs one
-// query, however many keys there are: load the children of a list of warehouses
-// without a query per row. Keys without rows are not in the map.
+// of keys, grouped by warehouse_id, each group in primary key order, with one
+// query however many keys; keys without rows are not in the map.
 func (r *InventoryRepo) LoadByWarehouseID(ctx context.Context, keys []int16) (map[int16][]Inventory, error) {
 	m, err := loadInventoryByWarehouseID(ctx, r.db, keys)
 	return m, wrapErr(err, "inventory.LoadByWarehouseID", "inventory")
@@ -509,8 +490,7 @@ WHERE "variant_id" = $1 ORDER BY "warehouse_id", "variant_id"`
 // ListByVariantID returns the rows of table inventory whose variant_id is
 // variantID, in primary key order.
 func (r *InventoryRepo) ListByVariantID(ctx context.Context, variantID uuid.UUID) ([]Inventory, error) {
-	rows, err := r.db.Query(ctx, sqlInventoryListByVariantID, variantID)
-	items, err := runtime.CollectRows(rows, err, 0, scanInventory)
+	items, err := runtime.Query(ctx, r.db, sqlInventoryListByVariantID, variantID, runtime.Arg, scanInventory, 0)
 	return items, wrapErr(err, "inventory.ListByVariantID", "inventory")
 }
 
@@ -518,9 +498,7 @@ const sqlInventoryLoadByVariantID = `-- name: inventory.LoadByVariantID replica=
 SELECT "warehouse_id", "variant_id", "on_hand", "reserved" FROM "inventory"
 WHERE "variant_id" = ANY($1) ORDER BY "warehouse_id", "variant_id"`
 
-// loadInventoryByVariantID returns the rows of table inventory whose variant_id is
-// one of keys, grouped by variant_id, each group in primary key order, with one
-// query. Keys without rows are not in the map.
+// loadInventoryByVariantID is LoadByVariantID on db.
 func loadInventoryByVariantID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Inventory, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Inventory{}, nil
@@ -530,9 +508,8 @@ func loadInventoryByVariantID(ctx context.Context, db runtime.DBTX, keys []uuid.
 }
 
 // LoadByVariantID returns the rows of table inventory whose variant_id is one of
-// keys, grouped by variant_id, each group in primary key order. It runs one query,
-// however many keys there are: load the children of a list of product_variants
-// without a query per row. Keys without rows are not in the map.
+// keys, grouped by variant_id, each group in primary key order, with one query
+// however many keys; keys without rows are not in the map.
 func (r *InventoryRepo) LoadByVariantID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Inventory, error) {
 	m, err := loadInventoryByVariantID(ctx, r.db, keys)
 	return m, wrapErr(err, "inventory.LoadByVariantID", "inventory")

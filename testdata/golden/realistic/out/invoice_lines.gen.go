@@ -7,12 +7,10 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 )
 
@@ -38,8 +36,7 @@ type NewInvoiceLine struct {
 }
 
 // InvoiceLineUpdate lists changes to a row of table invoice_lines. Unset fields
-// leave their column unchanged; a nullable column is set to NULL with
-// runtime.Set[*T](nil).
+// leave their column unchanged.
 type InvoiceLineUpdate struct {
 	Description runtime.Opt[string]          `json:"description,omitzero"`
 	Quantity    runtime.Opt[decimal.Decimal] `json:"quantity,omitzero"`
@@ -140,10 +137,15 @@ func (u *InvoiceLineUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanInvoiceLine reads a row of table invoice_lines, columns in table order, into
-// v.
-func scanInvoiceLine(row pgx.Row, v *InvoiceLine) error {
-	return row.Scan(&v.InvoiceID, &v.LineNo, &v.Description, &v.Quantity, &v.UnitPrice, &v.Amount)
+// scanInvoiceLine gives the scan destinations of the fields of v, columns in table
+// order.
+func scanInvoiceLine(v *InvoiceLine, d []any) []any {
+	return append(d, &v.InvoiceID, &v.LineNo, &v.Description, &v.Quantity, &v.UnitPrice, &v.Amount)
+}
+
+// argsNewInvoiceLine gives the values Create binds from n.
+func argsNewInvoiceLine(n *NewInvoiceLine, d []any) []any {
+	return append(d, &n.InvoiceID, &n.LineNo, &n.Description, n.Quantity.Arg(), &n.UnitPrice, &n.Amount)
 }
 
 const sqlInvoiceLinesCreate = `-- name: invoice_lines.Create
@@ -157,7 +159,7 @@ func (r *InvoiceLineRepo) Create(ctx context.Context, n NewInvoiceLine) (Invoice
 	if err := n.Validate(); err != nil {
 		return InvoiceLine{}, wrapErr(err, "invoice_lines.Create", "invoice_lines")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlInvoiceLinesCreate, n.InvoiceID, n.LineNo, n.Description, n.Quantity.Ptr(), n.UnitPrice, n.Amount), scanInvoiceLine)
+	v, err := runtime.QueryOne(ctx, r.db, sqlInvoiceLinesCreate, n, argsNewInvoiceLine, scanInvoiceLine)
 	return v, wrapParamsErr(err, "invoice_lines.Create", "invoice_lines", []string{"invoice_id", "line_no", "description", "quantity", "unit_price", "amount"})
 }
 
@@ -168,24 +170,24 @@ WHERE "invoice_id" = $1 AND "line_no" = $2`
 // FindByID returns the row of table invoice_lines with the given invoiceID and
 // lineNo. If there is none, the error matches runtime.ErrNotFound.
 func (r *InvoiceLineRepo) FindByID(ctx context.Context, invoiceID uuid.UUID, lineNo int16) (InvoiceLine, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlInvoiceLinesFindByID, invoiceID, lineNo), scanInvoiceLine)
+	v, err := runtime.QueryOne(ctx, r.db, sqlInvoiceLinesFindByID, invoiceID, runtime.Arg, scanInvoiceLine, lineNo)
 	return v, wrapErr(err, "invoice_lines.FindByID", "invoice_lines")
 }
 
 const sqlInvoiceLinesFindAll = `-- name: invoice_lines.FindAll replica=ok
 SELECT "invoice_id", "line_no", "description", "quantity", "unit_price", "amount" FROM "invoice_lines" ORDER BY "invoice_id", "line_no"`
 
-// FindAll returns every row of table invoice_lines, ordered by primary key. It
-// holds the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table invoice_lines in primary key order, all in
+// memory; List and Stream do not hold them all.
 func (r *InvoiceLineRepo) FindAll(ctx context.Context) ([]InvoiceLine, error) {
 	rows, err := r.db.Query(ctx, sqlInvoiceLinesFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanInvoiceLine)
+	items, err := runtime.Collect(rows, err, 0, scanInvoiceLine)
 	return items, wrapErr(err, "invoice_lines.FindAll", "invoice_lines")
 }
 
-// Stream yields every row of table invoice_lines, ordered by primary key, reading
-// them from the server as the loop goes: memory use does not grow with the table.
-// An error ends the sequence.
+// Stream yields every row of table invoice_lines in primary key order as the loop
+// reads them from the server: memory use does not grow with the table. An error
+// ends the sequence.
 func (r *InvoiceLineRepo) Stream(ctx context.Context) iter.Seq2[InvoiceLine, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "invoice_lines.Stream", "invoice_lines") }, scanInvoiceLine, sqlInvoiceLinesFindAll)
 }
@@ -199,11 +201,9 @@ SELECT "invoice_id", "line_no", "description", "quantity", "unit_price", "amount
 WHERE ("invoice_id", "line_no") > ($1, $2) ORDER BY "invoice_id", "line_no"
 LIMIT $3`
 
-// List returns a page of rows of table invoice_lines in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table invoice_lines in primary key order,
+// after the cursor page.After ("" for the first page); the page's Next cursor (""
+// after the last page) gets the next one.
 func (r *InvoiceLineRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[InvoiceLine], error) {
 	var invoiceID uuid.UUID
 	var lineNo int16
@@ -217,14 +217,19 @@ func (r *InvoiceLineRepo) List(ctx context.Context, page runtime.PageArgs) (runt
 	return p, wrapErr(err, "invoice_lines.List", "invoice_lines")
 }
 
-const sqlInvoiceLinesUpdate = `-- name: invoice_lines.Update
-UPDATE "invoice_lines"
-SET "description" = COALESCE($3::text, "description"),
-    "quantity" = COALESCE($4::numeric(12,3), "quantity"),
-    "unit_price" = COALESCE($5::numeric(14,2), "unit_price"),
-    "amount" = COALESCE($6::numeric(14,2), "amount")
-WHERE "invoice_id" = $1 AND "line_no" = $2
-RETURNING "invoice_id", "line_no", "description", "quantity", "unit_price", "amount"`
+// updateInvoiceLines are the statements of InvoiceLineRepo.Update: one per set of
+// fields set (see runtime.Update).
+var updateInvoiceLines = &runtime.Update{
+	Name: "invoice_lines.Update", Keys: 2,
+	Head: "UPDATE \"invoice_lines\"\nSET ",
+	Cols: []string{`"description"`, `"quantity"`, `"unit_price"`, `"amount"`},
+	Tail: "\nWHERE \"invoice_id\" = $1 AND \"line_no\" = $2\nRETURNING \"invoice_id\", \"line_no\", \"description\", \"quantity\", \"unit_price\", \"amount\"",
+}
+
+// argsInvoiceLineUpdate gives the value of each field of u, nil when unset.
+func argsInvoiceLineUpdate(u *InvoiceLineUpdate, d []any) []any {
+	return append(d, u.Description.Arg(), u.Quantity.Arg(), u.UnitPrice.Arg(), u.Amount.Arg())
+}
 
 // Update applies the set fields of u to the row of table invoice_lines with the
 // given invoiceID and lineNo and returns the row as stored. If there is none, the
@@ -233,11 +238,8 @@ func (r *InvoiceLineRepo) Update(ctx context.Context, invoiceID uuid.UUID, lineN
 	if err := u.Validate(); err != nil {
 		return InvoiceLine{}, wrapErr(err, "invoice_lines.Update", "invoice_lines")
 	}
-	var v InvoiceLine
-	if err := scanInvoiceLine(r.db.QueryRow(ctx, sqlInvoiceLinesUpdate, invoiceID, lineNo, u.Description.Ptr(), u.Quantity.Ptr(), u.UnitPrice.Ptr(), u.Amount.Ptr()), &v); err != nil {
-		return InvoiceLine{}, wrapParamsErr(err, "invoice_lines.Update", "invoice_lines", []string{"invoice_id", "line_no", "description", "quantity", "unit_price", "amount"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateInvoiceLines, invoiceID, runtime.Arg, u, argsInvoiceLineUpdate, scanInvoiceLine, lineNo)
+	return v, wrapParamsErr(err, "invoice_lines.Update", "invoice_lines", []string{"invoice_id", "line_no", "description", "quantity", "unit_price", "amount"})
 }
 
 const sqlInvoiceLinesDelete = `-- name: invoice_lines.Delete
@@ -246,7 +248,7 @@ DELETE FROM "invoice_lines" WHERE "invoice_id" = $1 AND "line_no" = $2`
 // Delete removes the row of table invoice_lines with the given invoiceID and
 // lineNo and reports whether there was one.
 func (r *InvoiceLineRepo) Delete(ctx context.Context, invoiceID uuid.UUID, lineNo int16) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlInvoiceLinesDelete, invoiceID, lineNo)
+	tag, err := runtime.Exec(ctx, r.db, sqlInvoiceLinesDelete, invoiceID, runtime.Arg, lineNo)
 	return tag.RowsAffected() > 0, wrapErr(err, "invoice_lines.Delete", "invoice_lines")
 }
 
@@ -259,28 +261,18 @@ func (r *InvoiceLineRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "invoice_lines.Count", "invoice_lines")
 }
 
-// copyInvoiceLines sends rows of NewInvoiceLine to table invoice_lines with COPY,
-// reading each value in place.
-var copyInvoiceLines = runtime.NewCopier(
-	"invoice_lines",
-	nil,
-	runtime.CopyValue("invoice_id", func(n *NewInvoiceLine) any { return &n.InvoiceID }),
-	runtime.CopyValue("line_no", func(n *NewInvoiceLine) any { return &n.LineNo }),
-	runtime.CopyValue("description", func(n *NewInvoiceLine) any { return &n.Description }),
-	runtime.CopyOpt("quantity", func(n *NewInvoiceLine) *runtime.Opt[decimal.Decimal] { return &n.Quantity }),
-	runtime.CopyValue("unit_price", func(n *NewInvoiceLine) any { return &n.UnitPrice }),
-	runtime.CopyValue("amount", func(n *NewInvoiceLine) any { return &n.Amount }),
-)
+// copyInvoiceLines sends rows of NewInvoiceLine to table invoice_lines with COPY.
+var copyInvoiceLines = &runtime.Copier[NewInvoiceLine]{
+	Table:   "invoice_lines",
+	Columns: []string{"invoice_id", "line_no", "description", "quantity", "unit_price", "amount"},
+	Args:    argsNewInvoiceLine,
+}
 
 // CreateMany inserts rows into table invoice_lines with the COPY protocol and
-// returns how many it inserted. It is all or nothing. An optional field left unset
-// takes the column's default, as in Create: rows are copied in groups by the
-// optional fields they set, in a transaction when there are several (a savepoint
-// when r is one). COPY does not return rows; CreateManyReturning does.
+// returns how many it inserted, all or nothing. It validates every row first. An
+// unset optional field takes the column's default, as in Create (rows setting
+// different fields are copied in groups, in one transaction).
 func (r *InvoiceLineRepo) CreateMany(ctx context.Context, rows []NewInvoiceLine) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "invoice_lines.CreateMany", "invoice_lines")
-	}
 	n, err := copyInvoiceLines.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "invoice_lines.CreateMany", "invoice_lines")
 }
@@ -313,7 +305,7 @@ func (r *InvoiceLineRepo) CreateManyReturning(ctx context.Context, rows []NewInv
 		runtime.Column(rows, func(n *NewInvoiceLine) decimal.Decimal { return n.UnitPrice }),
 		runtime.Column(rows, func(n *NewInvoiceLine) decimal.Decimal { return n.Amount }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanInvoiceLine)
+	items, err := runtime.Collect(res, err, len(rows), scanInvoiceLine)
 	return items, wrapErr(err, "invoice_lines.CreateManyReturning", "invoice_lines")
 }
 
@@ -328,15 +320,14 @@ SET "description" = EXCLUDED."description",
 RETURNING "invoice_id", "line_no", "description", "quantity", "unit_price", "amount"`
 
 // UpsertByInvoiceIDAndLineNo inserts n into table invoice_lines or, when a row
-// with the same (invoice_id, line_no) exists, updates that row from n, in one
-// statement, and returns the row as stored. The update sets every column of n
-// except the key's and the primary key's; an optional field left unset keeps the
-// column's value. It validates n first.
+// with the same (invoice_id, line_no) exists, updates it from n (every column but
+// the key's and the primary key's; an unset optional field keeps its value), in
+// one statement, and returns the row as stored. It validates n first.
 func (r *InvoiceLineRepo) UpsertByInvoiceIDAndLineNo(ctx context.Context, n NewInvoiceLine) (InvoiceLine, error) {
 	if err := n.Validate(); err != nil {
 		return InvoiceLine{}, wrapErr(err, "invoice_lines.UpsertByInvoiceIDAndLineNo", "invoice_lines")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlInvoiceLinesUpsertByInvoiceIDAndLineNo, n.InvoiceID, n.LineNo, n.Description, n.Quantity.Ptr(), n.UnitPrice, n.Amount), scanInvoiceLine)
+	v, err := runtime.QueryOne(ctx, r.db, sqlInvoiceLinesUpsertByInvoiceIDAndLineNo, n, argsNewInvoiceLine, scanInvoiceLine)
 	return v, wrapErr(err, "invoice_lines.UpsertByInvoiceIDAndLineNo", "invoice_lines")
 }
 
@@ -355,29 +346,15 @@ LIMIT 1`
 
 // CreateIfAbsentByInvoiceIDAndLineNo inserts n into table invoice_lines unless a
 // row with the same (invoice_id, line_no) exists, and returns the new row and
-// true, or the existing row, unchanged, and false. One statement does both (INSERT
-// … ON CONFLICT DO NOTHING, then a read of the row in the way); when that row
-// was committed by a concurrent transaction after the statement started, the
-// statement cannot see it and runs again, up to three times in all. It validates n
-// first.
+// true, or the existing row, unchanged, and false, in one statement (run again, up
+// to three times, when the row in the way was committed after it started). It
+// validates n first.
 func (r *InvoiceLineRepo) CreateIfAbsentByInvoiceIDAndLineNo(ctx context.Context, n NewInvoiceLine) (InvoiceLine, bool, error) {
 	if err := n.Validate(); err != nil {
 		return InvoiceLine{}, false, wrapErr(err, "invoice_lines.CreateIfAbsentByInvoiceIDAndLineNo", "invoice_lines")
 	}
-	for attempt := 1; ; attempt++ {
-		var v InvoiceLine
-		var created bool
-		err := r.db.QueryRow(ctx, sqlInvoiceLinesCreateIfAbsentByInvoiceIDAndLineNo, n.InvoiceID, n.LineNo, n.Description, n.Quantity.Ptr(), n.UnitPrice, n.Amount).Scan(&created, &v.InvoiceID, &v.LineNo, &v.Description, &v.Quantity, &v.UnitPrice, &v.Amount)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return InvoiceLine{}, false, wrapErr(err, "invoice_lines.CreateIfAbsentByInvoiceIDAndLineNo", "invoice_lines")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlInvoiceLinesCreateIfAbsentByInvoiceIDAndLineNo, n, argsNewInvoiceLine, scanInvoiceLine)
+	return v, created, wrapErr(err, "invoice_lines.CreateIfAbsentByInvoiceIDAndLineNo", "invoice_lines")
 }
 
 // InvoiceLineKey is the primary key of a row of table invoice_lines.
@@ -518,8 +495,7 @@ WHERE "invoice_id" = $1 ORDER BY "invoice_id", "line_no"`
 // ListByInvoiceID returns the rows of table invoice_lines whose invoice_id is
 // invoiceID, in primary key order.
 func (r *InvoiceLineRepo) ListByInvoiceID(ctx context.Context, invoiceID uuid.UUID) ([]InvoiceLine, error) {
-	rows, err := r.db.Query(ctx, sqlInvoiceLinesListByInvoiceID, invoiceID)
-	items, err := runtime.CollectRows(rows, err, 0, scanInvoiceLine)
+	items, err := runtime.Query(ctx, r.db, sqlInvoiceLinesListByInvoiceID, invoiceID, runtime.Arg, scanInvoiceLine, 0)
 	return items, wrapErr(err, "invoice_lines.ListByInvoiceID", "invoice_lines")
 }
 
@@ -527,9 +503,7 @@ const sqlInvoiceLinesLoadByInvoiceID = `-- name: invoice_lines.LoadByInvoiceID r
 SELECT "invoice_id", "line_no", "description", "quantity", "unit_price", "amount" FROM "invoice_lines"
 WHERE "invoice_id" = ANY($1) ORDER BY "invoice_id", "line_no"`
 
-// loadInvoiceLinesByInvoiceID returns the rows of table invoice_lines whose
-// invoice_id is one of keys, grouped by invoice_id, each group in primary key
-// order, with one query. Keys without rows are not in the map.
+// loadInvoiceLinesByInvoiceID is LoadByInvoiceID on db.
 func loadInvoiceLinesByInvoiceID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]InvoiceLine, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]InvoiceLine{}, nil
@@ -539,9 +513,8 @@ func loadInvoiceLinesByInvoiceID(ctx context.Context, db runtime.DBTX, keys []uu
 }
 
 // LoadByInvoiceID returns the rows of table invoice_lines whose invoice_id is one
-// of keys, grouped by invoice_id, each group in primary key order. It runs one
-// query, however many keys there are: load the children of a list of invoices
-// without a query per row. Keys without rows are not in the map.
+// of keys, grouped by invoice_id, each group in primary key order, with one query
+// however many keys; keys without rows are not in the map.
 func (r *InvoiceLineRepo) LoadByInvoiceID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]InvoiceLine, error) {
 	m, err := loadInvoiceLinesByInvoiceID(ctx, r.db, keys)
 	return m, wrapErr(err, "invoice_lines.LoadByInvoiceID", "invoice_lines")

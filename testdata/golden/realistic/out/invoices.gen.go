@@ -7,32 +7,30 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 	"time"
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 )
 
 // Invoice is one row of table invoices.
 type Invoice struct {
-	ID             uuid.UUID       `json:"id"`
-	OrganizationID uuid.UUID       `json:"organization_id"`
-	SubscriptionID *uuid.UUID      `json:"subscription_id"`
-	Number         string          `json:"number"`
-	Status         InvoiceStatus   `json:"status"`
-	Currency       string          `json:"currency"`
-	Subtotal       decimal.Decimal `json:"subtotal"`
-	Tax            decimal.Decimal `json:"tax"`
-	Total          decimal.Decimal `json:"total"`
-	CouponCode     *string         `json:"coupon_code"`
-	IssuedOn       *time.Time      `json:"issued_on"`
-	DueOn          *time.Time      `json:"due_on"`
-	CreatedAt      time.Time       `json:"created_at"`
-	UpdatedAt      time.Time       `json:"updated_at"`
+	ID             uuid.UUID               `json:"id"`
+	OrganizationID uuid.UUID               `json:"organization_id"`
+	SubscriptionID runtime.Null[uuid.UUID] `json:"subscription_id"`
+	Number         string                  `json:"number"`
+	Status         InvoiceStatus           `json:"status"`
+	Currency       string                  `json:"currency"`
+	Subtotal       decimal.Decimal         `json:"subtotal"`
+	Tax            decimal.Decimal         `json:"tax"`
+	Total          decimal.Decimal         `json:"total"`
+	CouponCode     runtime.Null[string]    `json:"coupon_code"`
+	IssuedOn       runtime.Null[time.Time] `json:"issued_on"`
+	DueOn          runtime.Null[time.Time] `json:"due_on"`
+	CreatedAt      time.Time               `json:"created_at"`
+	UpdatedAt      time.Time               `json:"updated_at"`
 }
 
 // NewInvoice holds the values of a new row of table invoices. Fields of type
@@ -41,32 +39,32 @@ type Invoice struct {
 type NewInvoice struct {
 	ID             runtime.Opt[uuid.UUID]       `json:"id,omitzero"`
 	OrganizationID uuid.UUID                    `json:"organization_id"`
-	SubscriptionID *uuid.UUID                   `json:"subscription_id"`
+	SubscriptionID runtime.Null[uuid.UUID]      `json:"subscription_id"`
 	Number         string                       `json:"number"`
 	Status         runtime.Opt[InvoiceStatus]   `json:"status,omitzero"`
 	Currency       string                       `json:"currency"`
 	Subtotal       runtime.Opt[decimal.Decimal] `json:"subtotal,omitzero"`
 	Tax            runtime.Opt[decimal.Decimal] `json:"tax,omitzero"`
 	Total          runtime.Opt[decimal.Decimal] `json:"total,omitzero"`
-	CouponCode     *string                      `json:"coupon_code"`
-	IssuedOn       *time.Time                   `json:"issued_on"`
-	DueOn          *time.Time                   `json:"due_on"`
+	CouponCode     runtime.Null[string]         `json:"coupon_code"`
+	IssuedOn       runtime.Null[time.Time]      `json:"issued_on"`
+	DueOn          runtime.Null[time.Time]      `json:"due_on"`
 }
 
 // InvoiceUpdate lists changes to a row of table invoices. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type InvoiceUpdate struct {
-	OrganizationID runtime.Opt[uuid.UUID]       `json:"organization_id,omitzero"`
-	SubscriptionID runtime.Opt[*uuid.UUID]      `json:"subscription_id,omitzero"`
-	Number         runtime.Opt[string]          `json:"number,omitzero"`
-	Status         runtime.Opt[InvoiceStatus]   `json:"status,omitzero"`
-	Currency       runtime.Opt[string]          `json:"currency,omitzero"`
-	Subtotal       runtime.Opt[decimal.Decimal] `json:"subtotal,omitzero"`
-	Tax            runtime.Opt[decimal.Decimal] `json:"tax,omitzero"`
-	Total          runtime.Opt[decimal.Decimal] `json:"total,omitzero"`
-	CouponCode     runtime.Opt[*string]         `json:"coupon_code,omitzero"`
-	IssuedOn       runtime.Opt[*time.Time]      `json:"issued_on,omitzero"`
-	DueOn          runtime.Opt[*time.Time]      `json:"due_on,omitzero"`
+	OrganizationID runtime.Opt[uuid.UUID]               `json:"organization_id,omitzero"`
+	SubscriptionID runtime.Opt[runtime.Null[uuid.UUID]] `json:"subscription_id,omitzero"`
+	Number         runtime.Opt[string]                  `json:"number,omitzero"`
+	Status         runtime.Opt[InvoiceStatus]           `json:"status,omitzero"`
+	Currency       runtime.Opt[string]                  `json:"currency,omitzero"`
+	Subtotal       runtime.Opt[decimal.Decimal]         `json:"subtotal,omitzero"`
+	Tax            runtime.Opt[decimal.Decimal]         `json:"tax,omitzero"`
+	Total          runtime.Opt[decimal.Decimal]         `json:"total,omitzero"`
+	CouponCode     runtime.Opt[runtime.Null[string]]    `json:"coupon_code,omitzero"`
+	IssuedOn       runtime.Opt[runtime.Null[time.Time]] `json:"issued_on,omitzero"`
+	DueOn          runtime.Opt[runtime.Null[time.Time]] `json:"due_on,omitzero"`
 }
 
 // InvoiceRepo reads and writes table invoices.
@@ -140,15 +138,15 @@ func (n *NewInvoice) Validate() error {
 	if n.Total.Set {
 		f.Fits("total", runtime.CheckNumeric(n.Total.Value, 14, 2))
 	}
-	if n.CouponCode != nil {
-		f.Fits("coupon_code", runtime.CheckText((*n.CouponCode)))
-		rulesInvoiceCouponCode.Check(&f, "coupon_code", (*n.CouponCode))
+	if n.CouponCode.Valid {
+		f.Fits("coupon_code", runtime.CheckText(n.CouponCode.V))
+		rulesInvoiceCouponCode.Check(&f, "coupon_code", n.CouponCode.V)
 	}
-	if n.IssuedOn != nil {
-		f.Fits("issued_on", runtime.CheckDate((*n.IssuedOn)))
+	if n.IssuedOn.Valid {
+		f.Fits("issued_on", runtime.CheckDate(n.IssuedOn.V))
 	}
-	if n.DueOn != nil {
-		f.Fits("due_on", runtime.CheckDate((*n.DueOn)))
+	if n.DueOn.Valid {
+		f.Fits("due_on", runtime.CheckDate(n.DueOn.V))
 	}
 	return f.Err("invoices")
 }
@@ -183,15 +181,15 @@ func (u *InvoiceUpdate) Validate() error {
 	if u.Total.Set {
 		f.Fits("total", runtime.CheckNumeric(u.Total.Value, 14, 2))
 	}
-	if u.CouponCode.Set && u.CouponCode.Value != nil {
-		f.Fits("coupon_code", runtime.CheckText((*u.CouponCode.Value)))
-		rulesInvoiceCouponCode.Check(&f, "coupon_code", (*u.CouponCode.Value))
+	if u.CouponCode.Set && u.CouponCode.Value.Valid {
+		f.Fits("coupon_code", runtime.CheckText(u.CouponCode.Value.V))
+		rulesInvoiceCouponCode.Check(&f, "coupon_code", u.CouponCode.Value.V)
 	}
-	if u.IssuedOn.Set && u.IssuedOn.Value != nil {
-		f.Fits("issued_on", runtime.CheckDate((*u.IssuedOn.Value)))
+	if u.IssuedOn.Set && u.IssuedOn.Value.Valid {
+		f.Fits("issued_on", runtime.CheckDate(u.IssuedOn.Value.V))
 	}
-	if u.DueOn.Set && u.DueOn.Value != nil {
-		f.Fits("due_on", runtime.CheckDate((*u.DueOn.Value)))
+	if u.DueOn.Set && u.DueOn.Value.Valid {
+		f.Fits("due_on", runtime.CheckDate(u.DueOn.Value.V))
 	}
 	return f.Err("invoices")
 }
@@ -238,9 +236,15 @@ var (
 	}
 )
 
-// scanInvoice reads a row of table invoices, columns in table order, into v.
-func scanInvoice(row pgx.Row, v *Invoice) error {
-	return row.Scan(&v.ID, &v.OrganizationID, &v.SubscriptionID, &v.Number, &v.Status, &v.Currency, &v.Subtotal, &v.Tax, &v.Total, &v.CouponCode, &v.IssuedOn, &v.DueOn, &v.CreatedAt, &v.UpdatedAt)
+// scanInvoice gives the scan destinations of the fields of v, columns in table
+// order.
+func scanInvoice(v *Invoice, d []any) []any {
+	return append(d, &v.ID, &v.OrganizationID, &v.SubscriptionID, &v.Number, &v.Status, &v.Currency, &v.Subtotal, &v.Tax, &v.Total, &v.CouponCode, &v.IssuedOn, &v.DueOn, &v.CreatedAt, &v.UpdatedAt)
+}
+
+// argsNewInvoice gives the values Create binds from n.
+func argsNewInvoice(n *NewInvoice, d []any) []any {
+	return append(d, n.ID.Arg(), &n.OrganizationID, &n.SubscriptionID, &n.Number, n.Status.Arg(), &n.Currency, n.Subtotal.Arg(), n.Tax.Arg(), n.Total.Arg(), &n.CouponCode, &n.IssuedOn, &n.DueOn)
 }
 
 const sqlInvoicesCreate = `-- name: invoices.Create
@@ -254,7 +258,7 @@ func (r *InvoiceRepo) Create(ctx context.Context, n NewInvoice) (Invoice, error)
 	if err := n.Validate(); err != nil {
 		return Invoice{}, wrapErr(err, "invoices.Create", "invoices")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlInvoicesCreate, n.ID.Ptr(), n.OrganizationID, n.SubscriptionID, n.Number, n.Status.Ptr(), n.Currency, n.Subtotal.Ptr(), n.Tax.Ptr(), n.Total.Ptr(), n.CouponCode, n.IssuedOn, n.DueOn), scanInvoice)
+	v, err := runtime.QueryOne(ctx, r.db, sqlInvoicesCreate, n, argsNewInvoice, scanInvoice)
 	return v, wrapParamsErr(err, "invoices.Create", "invoices", []string{"id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on"})
 }
 
@@ -265,24 +269,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table invoices with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *InvoiceRepo) FindByID(ctx context.Context, id uuid.UUID) (Invoice, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlInvoicesFindByID, id), scanInvoice)
+	v, err := runtime.QueryOne(ctx, r.db, sqlInvoicesFindByID, id, runtime.Arg, scanInvoice)
 	return v, wrapErr(err, "invoices.FindByID", "invoices")
 }
 
 const sqlInvoicesFindAll = `-- name: invoices.FindAll replica=ok
 SELECT "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices" ORDER BY "id"`
 
-// FindAll returns every row of table invoices, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table invoices in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *InvoiceRepo) FindAll(ctx context.Context) ([]Invoice, error) {
 	rows, err := r.db.Query(ctx, sqlInvoicesFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanInvoice)
+	items, err := runtime.Collect(rows, err, 0, scanInvoice)
 	return items, wrapErr(err, "invoices.FindAll", "invoices")
 }
 
-// Stream yields every row of table invoices, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table invoices in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *InvoiceRepo) Stream(ctx context.Context) iter.Seq2[Invoice, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "invoices.Stream", "invoices") }, scanInvoice, sqlInvoicesFindAll)
 }
@@ -296,11 +300,9 @@ SELECT "id", "organization_id", "subscription_id", "number", "status", "currency
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table invoices in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table invoices in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *InvoiceRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Invoice], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Invoice]{
@@ -313,22 +315,21 @@ func (r *InvoiceRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "invoices.List", "invoices")
 }
 
-const sqlInvoicesUpdate = `-- name: invoices.Update
-UPDATE "invoices"
-SET "organization_id" = COALESCE($2::uuid, "organization_id"),
-    "subscription_id" = CASE WHEN $3::boolean THEN $4::uuid ELSE "subscription_id" END,
-    "number" = COALESCE($5::varchar, "number"),
-    "status" = COALESCE($6::"invoice_status", "status"),
-    "currency" = COALESCE($7::bpchar, "currency"),
-    "subtotal" = COALESCE($8::numeric(14,2), "subtotal"),
-    "tax" = COALESCE($9::numeric(14,2), "tax"),
-    "total" = COALESCE($10::numeric(14,2), "total"),
-    "coupon_code" = CASE WHEN $11::boolean THEN $12::varchar ELSE "coupon_code" END,
-    "issued_on" = CASE WHEN $13::boolean THEN $14::date ELSE "issued_on" END,
-    "due_on" = CASE WHEN $15::boolean THEN $16::date ELSE "due_on" END,
-    "updated_at" = now()
-WHERE "id" = $1
-RETURNING "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at"`
+// updateInvoices are the statements of InvoiceRepo.Update: one per set of fields
+// set (see runtime.Update).
+var updateInvoices = &runtime.Update{
+	Name: "invoices.Update", Keys: 1,
+	Head:     "UPDATE \"invoices\"\nSET ",
+	Cols:     []string{`"organization_id"`, `"subscription_id"`, `"number"`, `"status"`, `"currency"`, `"subtotal"`, `"tax"`, `"total"`, `"coupon_code"`, `"issued_on"`, `"due_on"`},
+	Stamps:   ",\n    \"updated_at\" = now()",
+	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"organization_id\", \"subscription_id\", \"number\", \"status\", \"currency\"::text, \"subtotal\", \"tax\", \"total\", \"coupon_code\", \"issued_on\", \"due_on\", \"created_at\", \"updated_at\"",
+	Nullable: 1<<1 | 1<<8 | 1<<9 | 1<<10,
+}
+
+// argsInvoiceUpdate gives the value of each field of u, nil when unset.
+func argsInvoiceUpdate(u *InvoiceUpdate, d []any) []any {
+	return append(d, u.OrganizationID.Arg(), u.SubscriptionID.Arg(), u.Number.Arg(), u.Status.Arg(), u.Currency.Arg(), u.Subtotal.Arg(), u.Tax.Arg(), u.Total.Arg(), u.CouponCode.Arg(), u.IssuedOn.Arg(), u.DueOn.Arg())
+}
 
 // Update applies the set fields of u to the row of table invoices with the given
 // id and returns the row as stored. If there is none, the error matches
@@ -338,11 +339,8 @@ func (r *InvoiceRepo) Update(ctx context.Context, id uuid.UUID, u InvoiceUpdate)
 	if err := u.Validate(); err != nil {
 		return Invoice{}, wrapErr(err, "invoices.Update", "invoices")
 	}
-	var v Invoice
-	if err := scanInvoice(r.db.QueryRow(ctx, sqlInvoicesUpdate, id, u.OrganizationID.Ptr(), u.SubscriptionID.Set, u.SubscriptionID.Value, u.Number.Ptr(), u.Status.Ptr(), u.Currency.Ptr(), u.Subtotal.Ptr(), u.Tax.Ptr(), u.Total.Ptr(), u.CouponCode.Set, u.CouponCode.Value, u.IssuedOn.Set, u.IssuedOn.Value, u.DueOn.Set, u.DueOn.Value), &v); err != nil {
-		return Invoice{}, wrapParamsErr(err, "invoices.Update", "invoices", []string{"id", "organization_id", "subscription_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "coupon_code", "issued_on", "issued_on", "due_on", "due_on"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateInvoices, id, runtime.Arg, u, argsInvoiceUpdate, scanInvoice)
+	return v, wrapParamsErr(err, "invoices.Update", "invoices", []string{"id", "organization_id", "subscription_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "coupon_code", "issued_on", "issued_on", "due_on", "due_on"})
 }
 
 const sqlInvoicesDelete = `-- name: invoices.Delete
@@ -351,7 +349,7 @@ DELETE FROM "invoices" WHERE "id" = $1`
 // Delete removes the row of table invoices with the given id and reports whether
 // there was one.
 func (r *InvoiceRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlInvoicesDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlInvoicesDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "invoices.Delete", "invoices")
 }
 
@@ -375,39 +373,22 @@ func (r *InvoiceRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Invoice
 	if len(ids) == 0 {
 		return []Invoice{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlInvoicesFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanInvoice)
+	items, err := runtime.Query(ctx, r.db, sqlInvoicesFindByIDs, ids, runtime.Arg, scanInvoice, len(ids))
 	return items, wrapErr(err, "invoices.FindByIDs", "invoices")
 }
 
-// copyInvoices sends rows of NewInvoice to table invoices with COPY, reading each
-// value in place.
-var copyInvoices = runtime.NewCopier(
-	"invoices",
-	nil,
-	runtime.CopyOpt("id", func(n *NewInvoice) *runtime.Opt[uuid.UUID] { return &n.ID }),
-	runtime.CopyValue("organization_id", func(n *NewInvoice) any { return &n.OrganizationID }),
-	runtime.CopyValue("subscription_id", func(n *NewInvoice) any { return n.SubscriptionID }),
-	runtime.CopyValue("number", func(n *NewInvoice) any { return &n.Number }),
-	runtime.CopyOpt("status", func(n *NewInvoice) *runtime.Opt[InvoiceStatus] { return &n.Status }),
-	runtime.CopyValue("currency", func(n *NewInvoice) any { return &n.Currency }),
-	runtime.CopyOpt("subtotal", func(n *NewInvoice) *runtime.Opt[decimal.Decimal] { return &n.Subtotal }),
-	runtime.CopyOpt("tax", func(n *NewInvoice) *runtime.Opt[decimal.Decimal] { return &n.Tax }),
-	runtime.CopyOpt("total", func(n *NewInvoice) *runtime.Opt[decimal.Decimal] { return &n.Total }),
-	runtime.CopyValue("coupon_code", func(n *NewInvoice) any { return n.CouponCode }),
-	runtime.CopyValue("issued_on", func(n *NewInvoice) any { return n.IssuedOn }),
-	runtime.CopyValue("due_on", func(n *NewInvoice) any { return n.DueOn }),
-)
+// copyInvoices sends rows of NewInvoice to table invoices with COPY.
+var copyInvoices = &runtime.Copier[NewInvoice]{
+	Table:   "invoices",
+	Columns: []string{"id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on"},
+	Args:    argsNewInvoice,
+}
 
 // CreateMany inserts rows into table invoices with the COPY protocol and returns
-// how many it inserted. It is all or nothing. An optional field left unset takes
-// the column's default, as in Create: rows are copied in groups by the optional
-// fields they set, in a transaction when there are several (a savepoint when r is
-// one). COPY does not return rows; CreateManyReturning does.
+// how many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *InvoiceRepo) CreateMany(ctx context.Context, rows []NewInvoice) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "invoices.CreateMany", "invoices")
-	}
 	n, err := copyInvoices.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "invoices.CreateMany", "invoices")
 }
@@ -435,18 +416,18 @@ func (r *InvoiceRepo) CreateManyReturning(ctx context.Context, rows []NewInvoice
 		sqlInvoicesCreateManyReturning,
 		runtime.Column(rows, func(n *NewInvoice) *uuid.UUID { return n.ID.Ptr() }),
 		runtime.Column(rows, func(n *NewInvoice) uuid.UUID { return n.OrganizationID }),
-		runtime.Column(rows, func(n *NewInvoice) *uuid.UUID { return n.SubscriptionID }),
+		runtime.Column(rows, func(n *NewInvoice) *uuid.UUID { return n.SubscriptionID.Ptr() }),
 		runtime.Column(rows, func(n *NewInvoice) string { return n.Number }),
 		runtime.Column(rows, func(n *NewInvoice) *InvoiceStatus { return n.Status.Ptr() }),
 		runtime.Column(rows, func(n *NewInvoice) string { return n.Currency }),
 		runtime.Column(rows, func(n *NewInvoice) *decimal.Decimal { return n.Subtotal.Ptr() }),
 		runtime.Column(rows, func(n *NewInvoice) *decimal.Decimal { return n.Tax.Ptr() }),
 		runtime.Column(rows, func(n *NewInvoice) *decimal.Decimal { return n.Total.Ptr() }),
-		runtime.Column(rows, func(n *NewInvoice) *string { return n.CouponCode }),
-		runtime.Column(rows, func(n *NewInvoice) *time.Time { return n.IssuedOn }),
-		runtime.Column(rows, func(n *NewInvoice) *time.Time { return n.DueOn }),
+		runtime.Column(rows, func(n *NewInvoice) *string { return n.CouponCode.Ptr() }),
+		runtime.Column(rows, func(n *NewInvoice) *time.Time { return n.IssuedOn.Ptr() }),
+		runtime.Column(rows, func(n *NewInvoice) *time.Time { return n.DueOn.Ptr() }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanInvoice)
+	items, err := runtime.Collect(res, err, len(rows), scanInvoice)
 	return items, wrapErr(err, "invoices.CreateManyReturning", "invoices")
 }
 
@@ -468,15 +449,14 @@ SET "organization_id" = EXCLUDED."organization_id",
 RETURNING "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at"`
 
 // UpsertByNumber inserts n into table invoices or, when a row with the same number
-// exists, updates that row from n, in one statement, and returns the row as
-// stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value. It validates n
-// first. It sets updated_at to the transaction's time.
+// exists, updates it from n (every column but the key's and the primary key's; an
+// unset optional field keeps its value), in one statement, and returns the row as
+// stored. It validates n first. It sets updated_at to the transaction's time.
 func (r *InvoiceRepo) UpsertByNumber(ctx context.Context, n NewInvoice) (Invoice, error) {
 	if err := n.Validate(); err != nil {
 		return Invoice{}, wrapErr(err, "invoices.UpsertByNumber", "invoices")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlInvoicesUpsertByNumber, n.ID.Ptr(), n.OrganizationID, n.SubscriptionID, n.Number, n.Status.Ptr(), n.Currency, n.Subtotal.Ptr(), n.Tax.Ptr(), n.Total.Ptr(), n.CouponCode, n.IssuedOn, n.DueOn), scanInvoice)
+	v, err := runtime.QueryOne(ctx, r.db, sqlInvoicesUpsertByNumber, n, argsNewInvoice, scanInvoice)
 	return v, wrapErr(err, "invoices.UpsertByNumber", "invoices")
 }
 
@@ -495,28 +475,14 @@ LIMIT 1`
 
 // CreateIfAbsentByNumber inserts n into table invoices unless a row with the same
 // number exists, and returns the new row and true, or the existing row, unchanged,
-// and false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a
-// read of the row in the way); when that row was committed by a concurrent
-// transaction after the statement started, the statement cannot see it and runs
-// again, up to three times in all. It validates n first.
+// and false, in one statement (run again, up to three times, when the row in the
+// way was committed after it started). It validates n first.
 func (r *InvoiceRepo) CreateIfAbsentByNumber(ctx context.Context, n NewInvoice) (Invoice, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Invoice{}, false, wrapErr(err, "invoices.CreateIfAbsentByNumber", "invoices")
 	}
-	for attempt := 1; ; attempt++ {
-		var v Invoice
-		var created bool
-		err := r.db.QueryRow(ctx, sqlInvoicesCreateIfAbsentByNumber, n.ID.Ptr(), n.OrganizationID, n.SubscriptionID, n.Number, n.Status.Ptr(), n.Currency, n.Subtotal.Ptr(), n.Tax.Ptr(), n.Total.Ptr(), n.CouponCode, n.IssuedOn, n.DueOn).Scan(&created, &v.ID, &v.OrganizationID, &v.SubscriptionID, &v.Number, &v.Status, &v.Currency, &v.Subtotal, &v.Tax, &v.Total, &v.CouponCode, &v.IssuedOn, &v.DueOn, &v.CreatedAt, &v.UpdatedAt)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Invoice{}, false, wrapErr(err, "invoices.CreateIfAbsentByNumber", "invoices")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlInvoicesCreateIfAbsentByNumber, n, argsNewInvoice, scanInvoice)
+	return v, created, wrapErr(err, "invoices.CreateIfAbsentByNumber", "invoices")
 }
 
 // InvoiceKeyedUpdate is one row's changes for UpdateMany: its key, and the
@@ -535,7 +501,7 @@ var bulkInvoicesUpdates = &runtime.Bulk[InvoiceKeyedUpdate]{
 		runtime.Array(func(v *InvoiceKeyedUpdate) *uuid.UUID { return &v.ID }),
 		runtime.Array(func(v *InvoiceKeyedUpdate) *uuid.UUID { return v.Changes.OrganizationID.Ptr() }),
 		runtime.Flags(func(v *InvoiceKeyedUpdate) *bool { return &v.Changes.SubscriptionID.Set }),
-		runtime.Array(func(v *InvoiceKeyedUpdate) *uuid.UUID { return v.Changes.SubscriptionID.Value }),
+		runtime.Array(func(v *InvoiceKeyedUpdate) *uuid.UUID { return v.Changes.SubscriptionID.Value.Ptr() }),
 		runtime.Array(func(v *InvoiceKeyedUpdate) *string { return v.Changes.Number.Ptr() }),
 		runtime.Array(func(v *InvoiceKeyedUpdate) *InvoiceStatus { return v.Changes.Status.Ptr() }),
 		runtime.Array(func(v *InvoiceKeyedUpdate) *string { return v.Changes.Currency.Ptr() }),
@@ -543,11 +509,11 @@ var bulkInvoicesUpdates = &runtime.Bulk[InvoiceKeyedUpdate]{
 		runtime.Array(func(v *InvoiceKeyedUpdate) *decimal.Decimal { return v.Changes.Tax.Ptr() }),
 		runtime.Array(func(v *InvoiceKeyedUpdate) *decimal.Decimal { return v.Changes.Total.Ptr() }),
 		runtime.Flags(func(v *InvoiceKeyedUpdate) *bool { return &v.Changes.CouponCode.Set }),
-		runtime.Array(func(v *InvoiceKeyedUpdate) *string { return v.Changes.CouponCode.Value }),
+		runtime.Array(func(v *InvoiceKeyedUpdate) *string { return v.Changes.CouponCode.Value.Ptr() }),
 		runtime.Flags(func(v *InvoiceKeyedUpdate) *bool { return &v.Changes.IssuedOn.Set }),
-		runtime.Array(func(v *InvoiceKeyedUpdate) *time.Time { return v.Changes.IssuedOn.Value }),
+		runtime.Array(func(v *InvoiceKeyedUpdate) *time.Time { return v.Changes.IssuedOn.Value.Ptr() }),
 		runtime.Flags(func(v *InvoiceKeyedUpdate) *bool { return &v.Changes.DueOn.Set }),
-		runtime.Array(func(v *InvoiceKeyedUpdate) *time.Time { return v.Changes.DueOn.Value }),
+		runtime.Array(func(v *InvoiceKeyedUpdate) *time.Time { return v.Changes.DueOn.Value.Ptr() }),
 	},
 }
 
@@ -609,16 +575,16 @@ var bulkInvoicesNew = &runtime.Bulk[NewInvoice]{
 	Columns: []runtime.BulkColumn[NewInvoice]{
 		runtime.Array(func(v *NewInvoice) *uuid.UUID { return v.ID.Ptr() }),
 		runtime.Array(func(v *NewInvoice) *uuid.UUID { return &v.OrganizationID }),
-		runtime.Array(func(v *NewInvoice) *uuid.UUID { return v.SubscriptionID }),
+		runtime.Array(func(v *NewInvoice) *uuid.UUID { return v.SubscriptionID.Ptr() }),
 		runtime.Array(func(v *NewInvoice) *string { return &v.Number }),
 		runtime.Array(func(v *NewInvoice) *InvoiceStatus { return v.Status.Ptr() }),
 		runtime.Array(func(v *NewInvoice) *string { return &v.Currency }),
 		runtime.Array(func(v *NewInvoice) *decimal.Decimal { return v.Subtotal.Ptr() }),
 		runtime.Array(func(v *NewInvoice) *decimal.Decimal { return v.Tax.Ptr() }),
 		runtime.Array(func(v *NewInvoice) *decimal.Decimal { return v.Total.Ptr() }),
-		runtime.Array(func(v *NewInvoice) *string { return v.CouponCode }),
-		runtime.Array(func(v *NewInvoice) *time.Time { return v.IssuedOn }),
-		runtime.Array(func(v *NewInvoice) *time.Time { return v.DueOn }),
+		runtime.Array(func(v *NewInvoice) *string { return v.CouponCode.Ptr() }),
+		runtime.Array(func(v *NewInvoice) *time.Time { return v.IssuedOn.Ptr() }),
+		runtime.Array(func(v *NewInvoice) *time.Time { return v.DueOn.Ptr() }),
 	},
 }
 
@@ -656,8 +622,7 @@ WHERE "organization_id" = $1 ORDER BY "id"`
 // ListByOrganizationID returns the rows of table invoices whose organization_id is
 // organizationID, in primary key order.
 func (r *InvoiceRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]Invoice, error) {
-	rows, err := r.db.Query(ctx, sqlInvoicesListByOrganizationID, organizationID)
-	items, err := runtime.CollectRows(rows, err, 0, scanInvoice)
+	items, err := runtime.Query(ctx, r.db, sqlInvoicesListByOrganizationID, organizationID, runtime.Arg, scanInvoice, 0)
 	return items, wrapErr(err, "invoices.ListByOrganizationID", "invoices")
 }
 
@@ -665,9 +630,7 @@ const sqlInvoicesLoadByOrganizationID = `-- name: invoices.LoadByOrganizationID 
 SELECT "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
 WHERE "organization_id" = ANY($1) ORDER BY "id"`
 
-// loadInvoicesByOrganizationID returns the rows of table invoices whose
-// organization_id is one of keys, grouped by organization_id, each group in
-// primary key order, with one query. Keys without rows are not in the map.
+// loadInvoicesByOrganizationID is LoadByOrganizationID on db.
 func loadInvoicesByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Invoice, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Invoice{}, nil
@@ -677,9 +640,8 @@ func loadInvoicesByOrganizationID(ctx context.Context, db runtime.DBTX, keys []u
 }
 
 // LoadByOrganizationID returns the rows of table invoices whose organization_id is
-// one of keys, grouped by organization_id, each group in primary key order. It
-// runs one query, however many keys there are: load the children of a list of
-// organizations without a query per row. Keys without rows are not in the map.
+// one of keys, grouped by organization_id, each group in primary key order, with
+// one query however many keys; keys without rows are not in the map.
 func (r *InvoiceRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Invoice, error) {
 	m, err := loadInvoicesByOrganizationID(ctx, r.db, keys)
 	return m, wrapErr(err, "invoices.LoadByOrganizationID", "invoices")
@@ -692,8 +654,7 @@ WHERE "subscription_id" = $1 ORDER BY "id"`
 // ListBySubscriptionID returns the rows of table invoices whose subscription_id is
 // subscriptionID, in primary key order.
 func (r *InvoiceRepo) ListBySubscriptionID(ctx context.Context, subscriptionID uuid.UUID) ([]Invoice, error) {
-	rows, err := r.db.Query(ctx, sqlInvoicesListBySubscriptionID, subscriptionID)
-	items, err := runtime.CollectRows(rows, err, 0, scanInvoice)
+	items, err := runtime.Query(ctx, r.db, sqlInvoicesListBySubscriptionID, subscriptionID, runtime.Arg, scanInvoice, 0)
 	return items, wrapErr(err, "invoices.ListBySubscriptionID", "invoices")
 }
 
@@ -701,21 +662,18 @@ const sqlInvoicesLoadBySubscriptionID = `-- name: invoices.LoadBySubscriptionID 
 SELECT "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
 WHERE "subscription_id" = ANY($1) ORDER BY "id"`
 
-// loadInvoicesBySubscriptionID returns the rows of table invoices whose
-// subscription_id is one of keys, grouped by subscription_id, each group in
-// primary key order, with one query. Keys without rows are not in the map.
+// loadInvoicesBySubscriptionID is LoadBySubscriptionID on db.
 func loadInvoicesBySubscriptionID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Invoice, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Invoice{}, nil
 	}
 	rows, err := db.Query(ctx, sqlInvoicesLoadBySubscriptionID, keys)
-	return runtime.GroupRows(rows, err, scanInvoice, func(v *Invoice) uuid.UUID { return *v.SubscriptionID })
+	return runtime.GroupRows(rows, err, scanInvoice, func(v *Invoice) uuid.UUID { return v.SubscriptionID.V })
 }
 
 // LoadBySubscriptionID returns the rows of table invoices whose subscription_id is
-// one of keys, grouped by subscription_id, each group in primary key order. It
-// runs one query, however many keys there are: load the children of a list of
-// subscriptions without a query per row. Keys without rows are not in the map.
+// one of keys, grouped by subscription_id, each group in primary key order, with
+// one query however many keys; keys without rows are not in the map.
 func (r *InvoiceRepo) LoadBySubscriptionID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Invoice, error) {
 	m, err := loadInvoicesBySubscriptionID(ctx, r.db, keys)
 	return m, wrapErr(err, "invoices.LoadBySubscriptionID", "invoices")
@@ -728,8 +686,7 @@ WHERE "coupon_code" = $1 ORDER BY "id"`
 // ListByCouponCode returns the rows of table invoices whose coupon_code is
 // couponCode, in primary key order.
 func (r *InvoiceRepo) ListByCouponCode(ctx context.Context, couponCode string) ([]Invoice, error) {
-	rows, err := r.db.Query(ctx, sqlInvoicesListByCouponCode, couponCode)
-	items, err := runtime.CollectRows(rows, err, 0, scanInvoice)
+	items, err := runtime.Query(ctx, r.db, sqlInvoicesListByCouponCode, couponCode, runtime.Arg, scanInvoice, 0)
 	return items, wrapErr(err, "invoices.ListByCouponCode", "invoices")
 }
 
@@ -737,21 +694,18 @@ const sqlInvoicesLoadByCouponCode = `-- name: invoices.LoadByCouponCode replica=
 SELECT "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
 WHERE "coupon_code" = ANY($1) ORDER BY "id"`
 
-// loadInvoicesByCouponCode returns the rows of table invoices whose coupon_code is
-// one of keys, grouped by coupon_code, each group in primary key order, with one
-// query. Keys without rows are not in the map.
+// loadInvoicesByCouponCode is LoadByCouponCode on db.
 func loadInvoicesByCouponCode(ctx context.Context, db runtime.DBTX, keys []string) (map[string][]Invoice, error) {
 	if len(keys) == 0 {
 		return map[string][]Invoice{}, nil
 	}
 	rows, err := db.Query(ctx, sqlInvoicesLoadByCouponCode, keys)
-	return runtime.GroupRows(rows, err, scanInvoice, func(v *Invoice) string { return *v.CouponCode })
+	return runtime.GroupRows(rows, err, scanInvoice, func(v *Invoice) string { return v.CouponCode.V })
 }
 
 // LoadByCouponCode returns the rows of table invoices whose coupon_code is one of
-// keys, grouped by coupon_code, each group in primary key order. It runs one
-// query, however many keys there are: load the children of a list of coupons
-// without a query per row. Keys without rows are not in the map.
+// keys, grouped by coupon_code, each group in primary key order, with one query
+// however many keys; keys without rows are not in the map.
 func (r *InvoiceRepo) LoadByCouponCode(ctx context.Context, keys []string) (map[string][]Invoice, error) {
 	m, err := loadInvoicesByCouponCode(ctx, r.db, keys)
 	return m, wrapErr(err, "invoices.LoadByCouponCode", "invoices")
@@ -759,26 +713,19 @@ func (r *InvoiceRepo) LoadByCouponCode(ctx context.Context, keys []string) (map[
 
 // LoadInvoiceLines returns the rows of table invoice_lines that reference each of
 // parents (invoice_lines.invoice_id = invoices.id), keyed by the parent's id, each
-// group in primary key order. It runs one query for all parents; parents without
-// rows are not in the map.
+// group in primary key order, with one query; parents without rows are not in the
+// map.
 func (r *InvoiceRepo) LoadInvoiceLines(ctx context.Context, parents []Invoice) (map[uuid.UUID][]InvoiceLine, error) {
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Invoice) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadInvoiceLinesByInvoiceID(ctx, r.db, keys)
 	return m, wrapErr(err, "invoices.LoadInvoiceLines", "invoices")
 }
 
 // LoadPayments returns the rows of table payments that reference each of parents
 // (payments.invoice_id = invoices.id), keyed by the parent's id, each group in
-// primary key order. It runs one query for all parents; parents without rows are
-// not in the map.
+// primary key order, with one query; parents without rows are not in the map.
 func (r *InvoiceRepo) LoadPayments(ctx context.Context, parents []Invoice) (map[uuid.UUID][]Payment, error) {
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Invoice) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadPaymentsByInvoiceID(ctx, r.db, keys)
 	return m, wrapErr(err, "invoices.LoadPayments", "invoices")
 }

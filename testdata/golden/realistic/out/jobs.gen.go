@@ -11,43 +11,42 @@ import (
 	"time"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 )
 
 // Job is one row of table jobs.
 type Job struct {
-	ID        int64           `json:"id"`
-	Queue     string          `json:"queue"`
-	Payload   json.RawMessage `json:"payload"`
-	RunAt     time.Time       `json:"run_at"`
-	Attempts  int32           `json:"attempts"`
-	LastError *string         `json:"last_error"`
-	LockedBy  *string         `json:"locked_by"`
-	LockedAt  *time.Time      `json:"locked_at"`
+	ID        int64                   `json:"id"`
+	Queue     string                  `json:"queue"`
+	Payload   json.RawMessage         `json:"payload"`
+	RunAt     time.Time               `json:"run_at"`
+	Attempts  int32                   `json:"attempts"`
+	LastError runtime.Null[string]    `json:"last_error"`
+	LockedBy  runtime.Null[string]    `json:"locked_by"`
+	LockedAt  runtime.Null[time.Time] `json:"locked_at"`
 }
 
 // NewJob holds the values of a new row of table jobs. Fields of type runtime.Opt
 // may be left unset: the column's default applies. The database sets id.
 type NewJob struct {
-	Queue     runtime.Opt[string]    `json:"queue,omitzero"`
-	Payload   json.RawMessage        `json:"payload"`
-	RunAt     runtime.Opt[time.Time] `json:"run_at,omitzero"`
-	Attempts  runtime.Opt[int32]     `json:"attempts,omitzero"`
-	LastError *string                `json:"last_error"`
-	LockedBy  *string                `json:"locked_by"`
-	LockedAt  *time.Time             `json:"locked_at"`
+	Queue     runtime.Opt[string]     `json:"queue,omitzero"`
+	Payload   json.RawMessage         `json:"payload"`
+	RunAt     runtime.Opt[time.Time]  `json:"run_at,omitzero"`
+	Attempts  runtime.Opt[int32]      `json:"attempts,omitzero"`
+	LastError runtime.Null[string]    `json:"last_error"`
+	LockedBy  runtime.Null[string]    `json:"locked_by"`
+	LockedAt  runtime.Null[time.Time] `json:"locked_at"`
 }
 
 // JobUpdate lists changes to a row of table jobs. Unset fields leave their column
-// unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type JobUpdate struct {
-	Queue     runtime.Opt[string]          `json:"queue,omitzero"`
-	Payload   runtime.Opt[json.RawMessage] `json:"payload,omitzero"`
-	RunAt     runtime.Opt[time.Time]       `json:"run_at,omitzero"`
-	Attempts  runtime.Opt[int32]           `json:"attempts,omitzero"`
-	LastError runtime.Opt[*string]         `json:"last_error,omitzero"`
-	LockedBy  runtime.Opt[*string]         `json:"locked_by,omitzero"`
-	LockedAt  runtime.Opt[*time.Time]      `json:"locked_at,omitzero"`
+	Queue     runtime.Opt[string]                  `json:"queue,omitzero"`
+	Payload   runtime.Opt[json.RawMessage]         `json:"payload,omitzero"`
+	RunAt     runtime.Opt[time.Time]               `json:"run_at,omitzero"`
+	Attempts  runtime.Opt[int32]                   `json:"attempts,omitzero"`
+	LastError runtime.Opt[runtime.Null[string]]    `json:"last_error,omitzero"`
+	LockedBy  runtime.Opt[runtime.Null[string]]    `json:"locked_by,omitzero"`
+	LockedAt  runtime.Opt[runtime.Null[time.Time]] `json:"locked_at,omitzero"`
 }
 
 // JobRepo reads and writes table jobs.
@@ -85,14 +84,14 @@ func (n *NewJob) Validate() error {
 	if n.RunAt.Set {
 		f.Fits("run_at", runtime.CheckTimestamptz(n.RunAt.Value))
 	}
-	if n.LastError != nil {
-		f.Fits("last_error", runtime.CheckText((*n.LastError)))
+	if n.LastError.Valid {
+		f.Fits("last_error", runtime.CheckText(n.LastError.V))
 	}
-	if n.LockedBy != nil {
-		f.Fits("locked_by", runtime.CheckText((*n.LockedBy)))
+	if n.LockedBy.Valid {
+		f.Fits("locked_by", runtime.CheckText(n.LockedBy.V))
 	}
-	if n.LockedAt != nil {
-		f.Fits("locked_at", runtime.CheckTimestamptz((*n.LockedAt)))
+	if n.LockedAt.Valid {
+		f.Fits("locked_at", runtime.CheckTimestamptz(n.LockedAt.V))
 	}
 	return f.Err("jobs")
 }
@@ -118,14 +117,14 @@ func (u *JobUpdate) Validate() error {
 	if u.RunAt.Set {
 		f.Fits("run_at", runtime.CheckTimestamptz(u.RunAt.Value))
 	}
-	if u.LastError.Set && u.LastError.Value != nil {
-		f.Fits("last_error", runtime.CheckText((*u.LastError.Value)))
+	if u.LastError.Set && u.LastError.Value.Valid {
+		f.Fits("last_error", runtime.CheckText(u.LastError.Value.V))
 	}
-	if u.LockedBy.Set && u.LockedBy.Value != nil {
-		f.Fits("locked_by", runtime.CheckText((*u.LockedBy.Value)))
+	if u.LockedBy.Set && u.LockedBy.Value.Valid {
+		f.Fits("locked_by", runtime.CheckText(u.LockedBy.Value.V))
 	}
-	if u.LockedAt.Set && u.LockedAt.Value != nil {
-		f.Fits("locked_at", runtime.CheckTimestamptz((*u.LockedAt.Value)))
+	if u.LockedAt.Set && u.LockedAt.Value.Valid {
+		f.Fits("locked_at", runtime.CheckTimestamptz(u.LockedAt.Value.V))
 	}
 	return f.Err("jobs")
 }
@@ -161,9 +160,14 @@ var (
 	}
 )
 
-// scanJob reads a row of table jobs, columns in table order, into v.
-func scanJob(row pgx.Row, v *Job) error {
-	return row.Scan(&v.ID, &v.Queue, &v.Payload, &v.RunAt, &v.Attempts, &v.LastError, &v.LockedBy, &v.LockedAt)
+// scanJob gives the scan destinations of the fields of v, columns in table order.
+func scanJob(v *Job, d []any) []any {
+	return append(d, &v.ID, &v.Queue, &v.Payload, &v.RunAt, &v.Attempts, &v.LastError, &v.LockedBy, &v.LockedAt)
+}
+
+// argsNewJob gives the values Create binds from n.
+func argsNewJob(n *NewJob, d []any) []any {
+	return append(d, n.Queue.Arg(), n.Payload, n.RunAt.Arg(), n.Attempts.Arg(), &n.LastError, &n.LockedBy, &n.LockedAt)
 }
 
 const sqlJobsCreate = `-- name: jobs.Create
@@ -177,7 +181,7 @@ func (r *JobRepo) Create(ctx context.Context, n NewJob) (Job, error) {
 	if err := n.Validate(); err != nil {
 		return Job{}, wrapErr(err, "jobs.Create", "jobs")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlJobsCreate, n.Queue.Ptr(), n.Payload, n.RunAt.Ptr(), n.Attempts.Ptr(), n.LastError, n.LockedBy, n.LockedAt), scanJob)
+	v, err := runtime.QueryOne(ctx, r.db, sqlJobsCreate, n, argsNewJob, scanJob)
 	return v, wrapParamsErr(err, "jobs.Create", "jobs", []string{"queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at"})
 }
 
@@ -188,24 +192,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table jobs with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *JobRepo) FindByID(ctx context.Context, id int64) (Job, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlJobsFindByID, id), scanJob)
+	v, err := runtime.QueryOne(ctx, r.db, sqlJobsFindByID, id, runtime.Arg, scanJob)
 	return v, wrapErr(err, "jobs.FindByID", "jobs")
 }
 
 const sqlJobsFindAll = `-- name: jobs.FindAll replica=ok
 SELECT "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at" FROM "jobs" ORDER BY "id"`
 
-// FindAll returns every row of table jobs, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table jobs in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *JobRepo) FindAll(ctx context.Context) ([]Job, error) {
 	rows, err := r.db.Query(ctx, sqlJobsFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanJob)
+	items, err := runtime.Collect(rows, err, 0, scanJob)
 	return items, wrapErr(err, "jobs.FindAll", "jobs")
 }
 
-// Stream yields every row of table jobs, ordered by primary key, reading them from
-// the server as the loop goes: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields every row of table jobs in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *JobRepo) Stream(ctx context.Context) iter.Seq2[Job, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "jobs.Stream", "jobs") }, scanJob, sqlJobsFindAll)
 }
@@ -219,10 +223,9 @@ SELECT "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_by"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table jobs in primary key order: up to page.Limit
-// rows after the cursor page.After ("" for the first page). Pass the returned Next
-// cursor to get the following page; it is "" after the last one. Rows inserted
-// meanwhile after the cursor are included, and no row is returned twice.
+// List returns up to page.Limit rows of table jobs in primary key order, after the
+// cursor page.After ("" for the first page); the page's Next cursor ("" after the
+// last page) gets the next one.
 func (r *JobRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Job], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Job]{
@@ -235,17 +238,20 @@ func (r *JobRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page
 	return p, wrapErr(err, "jobs.List", "jobs")
 }
 
-const sqlJobsUpdate = `-- name: jobs.Update
-UPDATE "jobs"
-SET "queue" = COALESCE($2::varchar, "queue"),
-    "payload" = COALESCE($3::jsonb, "payload"),
-    "run_at" = COALESCE($4::timestamptz, "run_at"),
-    "attempts" = COALESCE($5::integer, "attempts"),
-    "last_error" = CASE WHEN $6::boolean THEN $7::text ELSE "last_error" END,
-    "locked_by" = CASE WHEN $8::boolean THEN $9::text ELSE "locked_by" END,
-    "locked_at" = CASE WHEN $10::boolean THEN $11::timestamptz ELSE "locked_at" END
-WHERE "id" = $1
-RETURNING "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at"`
+// updateJobs are the statements of JobRepo.Update: one per set of fields set (see
+// runtime.Update).
+var updateJobs = &runtime.Update{
+	Name: "jobs.Update", Keys: 1,
+	Head:     "UPDATE \"jobs\"\nSET ",
+	Cols:     []string{`"queue"`, `"payload"`, `"run_at"`, `"attempts"`, `"last_error"`, `"locked_by"`, `"locked_at"`},
+	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"queue\", \"payload\", \"run_at\", \"attempts\", \"last_error\", \"locked_by\", \"locked_at\"",
+	Nullable: 1<<4 | 1<<5 | 1<<6,
+}
+
+// argsJobUpdate gives the value of each field of u, nil when unset.
+func argsJobUpdate(u *JobUpdate, d []any) []any {
+	return append(d, u.Queue.Arg(), runtime.OptValue(&u.Payload), u.RunAt.Arg(), u.Attempts.Arg(), u.LastError.Arg(), u.LockedBy.Arg(), u.LockedAt.Arg())
+}
 
 // Update applies the set fields of u to the row of table jobs with the given id
 // and returns the row as stored. If there is none, the error matches
@@ -254,11 +260,8 @@ func (r *JobRepo) Update(ctx context.Context, id int64, u JobUpdate) (Job, error
 	if err := u.Validate(); err != nil {
 		return Job{}, wrapErr(err, "jobs.Update", "jobs")
 	}
-	var v Job
-	if err := scanJob(r.db.QueryRow(ctx, sqlJobsUpdate, id, u.Queue.Ptr(), u.Payload.Ptr(), u.RunAt.Ptr(), u.Attempts.Ptr(), u.LastError.Set, u.LastError.Value, u.LockedBy.Set, u.LockedBy.Value, u.LockedAt.Set, u.LockedAt.Value), &v); err != nil {
-		return Job{}, wrapParamsErr(err, "jobs.Update", "jobs", []string{"id", "queue", "payload", "run_at", "attempts", "last_error", "last_error", "locked_by", "locked_by", "locked_at", "locked_at"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateJobs, id, runtime.Arg, u, argsJobUpdate, scanJob)
+	return v, wrapParamsErr(err, "jobs.Update", "jobs", []string{"id", "queue", "payload", "run_at", "attempts", "last_error", "last_error", "locked_by", "locked_by", "locked_at", "locked_at"})
 }
 
 const sqlJobsDelete = `-- name: jobs.Delete
@@ -267,7 +270,7 @@ DELETE FROM "jobs" WHERE "id" = $1`
 // Delete removes the row of table jobs with the given id and reports whether there
 // was one.
 func (r *JobRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlJobsDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlJobsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "jobs.Delete", "jobs")
 }
 
@@ -291,34 +294,22 @@ func (r *JobRepo) FindByIDs(ctx context.Context, ids []int64) ([]Job, error) {
 	if len(ids) == 0 {
 		return []Job{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlJobsFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanJob)
+	items, err := runtime.Query(ctx, r.db, sqlJobsFindByIDs, ids, runtime.Arg, scanJob, len(ids))
 	return items, wrapErr(err, "jobs.FindByIDs", "jobs")
 }
 
-// copyJobs sends rows of NewJob to table jobs with COPY, reading each value in
-// place.
-var copyJobs = runtime.NewCopier(
-	"jobs",
-	nil,
-	runtime.CopyOpt("queue", func(n *NewJob) *runtime.Opt[string] { return &n.Queue }),
-	runtime.CopyValue("payload", func(n *NewJob) any { return &n.Payload }),
-	runtime.CopyOpt("run_at", func(n *NewJob) *runtime.Opt[time.Time] { return &n.RunAt }),
-	runtime.CopyOpt("attempts", func(n *NewJob) *runtime.Opt[int32] { return &n.Attempts }),
-	runtime.CopyValue("last_error", func(n *NewJob) any { return n.LastError }),
-	runtime.CopyValue("locked_by", func(n *NewJob) any { return n.LockedBy }),
-	runtime.CopyValue("locked_at", func(n *NewJob) any { return n.LockedAt }),
-)
+// copyJobs sends rows of NewJob to table jobs with COPY.
+var copyJobs = &runtime.Copier[NewJob]{
+	Table:   "jobs",
+	Columns: []string{"queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at"},
+	Args:    argsNewJob,
+}
 
 // CreateMany inserts rows into table jobs with the COPY protocol and returns how
-// many it inserted. It is all or nothing. An optional field left unset takes the
-// column's default, as in Create: rows are copied in groups by the optional fields
-// they set, in a transaction when there are several (a savepoint when r is one).
-// COPY does not return rows; CreateManyReturning does.
+// many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *JobRepo) CreateMany(ctx context.Context, rows []NewJob) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "jobs.CreateMany", "jobs")
-	}
 	n, err := copyJobs.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "jobs.CreateMany", "jobs")
 }
@@ -348,11 +339,11 @@ func (r *JobRepo) CreateManyReturning(ctx context.Context, rows []NewJob) ([]Job
 		runtime.Column(rows, func(n *NewJob) json.RawMessage { return n.Payload }),
 		runtime.Column(rows, func(n *NewJob) *time.Time { return n.RunAt.Ptr() }),
 		runtime.Column(rows, func(n *NewJob) *int32 { return n.Attempts.Ptr() }),
-		runtime.Column(rows, func(n *NewJob) *string { return n.LastError }),
-		runtime.Column(rows, func(n *NewJob) *string { return n.LockedBy }),
-		runtime.Column(rows, func(n *NewJob) *time.Time { return n.LockedAt }),
+		runtime.Column(rows, func(n *NewJob) *string { return n.LastError.Ptr() }),
+		runtime.Column(rows, func(n *NewJob) *string { return n.LockedBy.Ptr() }),
+		runtime.Column(rows, func(n *NewJob) *time.Time { return n.LockedAt.Ptr() }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanJob)
+	items, err := runtime.Collect(res, err, len(rows), scanJob)
 	return items, wrapErr(err, "jobs.CreateManyReturning", "jobs")
 }
 
@@ -374,11 +365,11 @@ var bulkJobsUpdates = &runtime.Bulk[JobKeyedUpdate]{
 		runtime.Array(func(v *JobKeyedUpdate) *time.Time { return v.Changes.RunAt.Ptr() }),
 		runtime.Array(func(v *JobKeyedUpdate) *int32 { return v.Changes.Attempts.Ptr() }),
 		runtime.Flags(func(v *JobKeyedUpdate) *bool { return &v.Changes.LastError.Set }),
-		runtime.Array(func(v *JobKeyedUpdate) *string { return v.Changes.LastError.Value }),
+		runtime.Array(func(v *JobKeyedUpdate) *string { return v.Changes.LastError.Value.Ptr() }),
 		runtime.Flags(func(v *JobKeyedUpdate) *bool { return &v.Changes.LockedBy.Set }),
-		runtime.Array(func(v *JobKeyedUpdate) *string { return v.Changes.LockedBy.Value }),
+		runtime.Array(func(v *JobKeyedUpdate) *string { return v.Changes.LockedBy.Value.Ptr() }),
 		runtime.Flags(func(v *JobKeyedUpdate) *bool { return &v.Changes.LockedAt.Set }),
-		runtime.Array(func(v *JobKeyedUpdate) *time.Time { return v.Changes.LockedAt.Value }),
+		runtime.Array(func(v *JobKeyedUpdate) *time.Time { return v.Changes.LockedAt.Value.Ptr() }),
 	},
 }
 

@@ -7,23 +7,21 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 	"time"
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // Membership is one row of table memberships.
 type Membership struct {
-	OrganizationID uuid.UUID  `json:"organization_id"`
-	UserID         uuid.UUID  `json:"user_id"`
-	Role           MemberRole `json:"role"`
-	InvitedBy      *uuid.UUID `json:"invited_by"`
-	CreatedAt      time.Time  `json:"created_at"`
-	UpdatedAt      time.Time  `json:"updated_at"`
+	OrganizationID uuid.UUID               `json:"organization_id"`
+	UserID         uuid.UUID               `json:"user_id"`
+	Role           MemberRole              `json:"role"`
+	InvitedBy      runtime.Null[uuid.UUID] `json:"invited_by"`
+	CreatedAt      time.Time               `json:"created_at"`
+	UpdatedAt      time.Time               `json:"updated_at"`
 }
 
 // NewMembership holds the values of a new row of table memberships. Fields of type
@@ -33,15 +31,15 @@ type NewMembership struct {
 	OrganizationID uuid.UUID               `json:"organization_id"`
 	UserID         uuid.UUID               `json:"user_id"`
 	Role           runtime.Opt[MemberRole] `json:"role,omitzero"`
-	InvitedBy      *uuid.UUID              `json:"invited_by"`
+	InvitedBy      runtime.Null[uuid.UUID] `json:"invited_by"`
 }
 
 // MembershipUpdate lists changes to a row of table memberships. Unset fields leave
 // their column unchanged; a nullable column is set to NULL with
-// runtime.Set[*T](nil).
+// runtime.SetNull[T]().
 type MembershipUpdate struct {
-	Role      runtime.Opt[MemberRole] `json:"role,omitzero"`
-	InvitedBy runtime.Opt[*uuid.UUID] `json:"invited_by,omitzero"`
+	Role      runtime.Opt[MemberRole]              `json:"role,omitzero"`
+	InvitedBy runtime.Opt[runtime.Null[uuid.UUID]] `json:"invited_by,omitzero"`
 }
 
 // MembershipRepo reads and writes table memberships.
@@ -134,9 +132,15 @@ func (u *MembershipUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanMembership reads a row of table memberships, columns in table order, into v.
-func scanMembership(row pgx.Row, v *Membership) error {
-	return row.Scan(&v.OrganizationID, &v.UserID, &v.Role, &v.InvitedBy, &v.CreatedAt, &v.UpdatedAt)
+// scanMembership gives the scan destinations of the fields of v, columns in table
+// order.
+func scanMembership(v *Membership, d []any) []any {
+	return append(d, &v.OrganizationID, &v.UserID, &v.Role, &v.InvitedBy, &v.CreatedAt, &v.UpdatedAt)
+}
+
+// argsNewMembership gives the values Create binds from n.
+func argsNewMembership(n *NewMembership, d []any) []any {
+	return append(d, &n.OrganizationID, &n.UserID, n.Role.Arg(), &n.InvitedBy)
 }
 
 const sqlMembershipsCreate = `-- name: memberships.Create
@@ -150,7 +154,7 @@ func (r *MembershipRepo) Create(ctx context.Context, n NewMembership) (Membershi
 	if err := n.Validate(); err != nil {
 		return Membership{}, wrapErr(err, "memberships.Create", "memberships")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlMembershipsCreate, n.OrganizationID, n.UserID, n.Role.Ptr(), n.InvitedBy), scanMembership)
+	v, err := runtime.QueryOne(ctx, r.db, sqlMembershipsCreate, n, argsNewMembership, scanMembership)
 	return v, wrapParamsErr(err, "memberships.Create", "memberships", []string{"organization_id", "user_id", "role", "invited_by"})
 }
 
@@ -161,24 +165,24 @@ WHERE "organization_id" = $1 AND "user_id" = $2`
 // FindByID returns the row of table memberships with the given organizationID and
 // userID. If there is none, the error matches runtime.ErrNotFound.
 func (r *MembershipRepo) FindByID(ctx context.Context, organizationID uuid.UUID, userID uuid.UUID) (Membership, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlMembershipsFindByID, organizationID, userID), scanMembership)
+	v, err := runtime.QueryOne(ctx, r.db, sqlMembershipsFindByID, organizationID, runtime.Arg, scanMembership, userID)
 	return v, wrapErr(err, "memberships.FindByID", "memberships")
 }
 
 const sqlMembershipsFindAll = `-- name: memberships.FindAll replica=ok
 SELECT "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at" FROM "memberships" ORDER BY "organization_id", "user_id"`
 
-// FindAll returns every row of table memberships, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table memberships in primary key order, all in
+// memory; List and Stream do not hold them all.
 func (r *MembershipRepo) FindAll(ctx context.Context) ([]Membership, error) {
 	rows, err := r.db.Query(ctx, sqlMembershipsFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanMembership)
+	items, err := runtime.Collect(rows, err, 0, scanMembership)
 	return items, wrapErr(err, "memberships.FindAll", "memberships")
 }
 
-// Stream yields every row of table memberships, ordered by primary key, reading
-// them from the server as the loop goes: memory use does not grow with the table.
-// An error ends the sequence.
+// Stream yields every row of table memberships in primary key order as the loop
+// reads them from the server: memory use does not grow with the table. An error
+// ends the sequence.
 func (r *MembershipRepo) Stream(ctx context.Context) iter.Seq2[Membership, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "memberships.Stream", "memberships") }, scanMembership, sqlMembershipsFindAll)
 }
@@ -192,11 +196,9 @@ SELECT "organization_id", "user_id", "role", "invited_by", "created_at", "update
 WHERE ("organization_id", "user_id") > ($1, $2) ORDER BY "organization_id", "user_id"
 LIMIT $3`
 
-// List returns a page of rows of table memberships in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table memberships in primary key order,
+// after the cursor page.After ("" for the first page); the page's Next cursor (""
+// after the last page) gets the next one.
 func (r *MembershipRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Membership], error) {
 	var organizationID uuid.UUID
 	var userID uuid.UUID
@@ -210,13 +212,21 @@ func (r *MembershipRepo) List(ctx context.Context, page runtime.PageArgs) (runti
 	return p, wrapErr(err, "memberships.List", "memberships")
 }
 
-const sqlMembershipsUpdate = `-- name: memberships.Update
-UPDATE "memberships"
-SET "role" = COALESCE($3::"member_role", "role"),
-    "invited_by" = CASE WHEN $4::boolean THEN $5::uuid ELSE "invited_by" END,
-    "updated_at" = now()
-WHERE "organization_id" = $1 AND "user_id" = $2
-RETURNING "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at"`
+// updateMemberships are the statements of MembershipRepo.Update: one per set of
+// fields set (see runtime.Update).
+var updateMemberships = &runtime.Update{
+	Name: "memberships.Update", Keys: 2,
+	Head:     "UPDATE \"memberships\"\nSET ",
+	Cols:     []string{`"role"`, `"invited_by"`},
+	Stamps:   ",\n    \"updated_at\" = now()",
+	Tail:     "\nWHERE \"organization_id\" = $1 AND \"user_id\" = $2\nRETURNING \"organization_id\", \"user_id\", \"role\", \"invited_by\", \"created_at\", \"updated_at\"",
+	Nullable: 1 << 1,
+}
+
+// argsMembershipUpdate gives the value of each field of u, nil when unset.
+func argsMembershipUpdate(u *MembershipUpdate, d []any) []any {
+	return append(d, u.Role.Arg(), u.InvitedBy.Arg())
+}
 
 // Update applies the set fields of u to the row of table memberships with the
 // given organizationID and userID and returns the row as stored. If there is none,
@@ -226,11 +236,8 @@ func (r *MembershipRepo) Update(ctx context.Context, organizationID uuid.UUID, u
 	if err := u.Validate(); err != nil {
 		return Membership{}, wrapErr(err, "memberships.Update", "memberships")
 	}
-	var v Membership
-	if err := scanMembership(r.db.QueryRow(ctx, sqlMembershipsUpdate, organizationID, userID, u.Role.Ptr(), u.InvitedBy.Set, u.InvitedBy.Value), &v); err != nil {
-		return Membership{}, wrapParamsErr(err, "memberships.Update", "memberships", []string{"organization_id", "user_id", "role", "invited_by", "invited_by"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateMemberships, organizationID, runtime.Arg, u, argsMembershipUpdate, scanMembership, userID)
+	return v, wrapParamsErr(err, "memberships.Update", "memberships", []string{"organization_id", "user_id", "role", "invited_by", "invited_by"})
 }
 
 const sqlMembershipsDelete = `-- name: memberships.Delete
@@ -239,7 +246,7 @@ DELETE FROM "memberships" WHERE "organization_id" = $1 AND "user_id" = $2`
 // Delete removes the row of table memberships with the given organizationID and
 // userID and reports whether there was one.
 func (r *MembershipRepo) Delete(ctx context.Context, organizationID uuid.UUID, userID uuid.UUID) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlMembershipsDelete, organizationID, userID)
+	tag, err := runtime.Exec(ctx, r.db, sqlMembershipsDelete, organizationID, runtime.Arg, userID)
 	return tag.RowsAffected() > 0, wrapErr(err, "memberships.Delete", "memberships")
 }
 
@@ -252,26 +259,18 @@ func (r *MembershipRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "memberships.Count", "memberships")
 }
 
-// copyMemberships sends rows of NewMembership to table memberships with COPY,
-// reading each value in place.
-var copyMemberships = runtime.NewCopier(
-	"memberships",
-	nil,
-	runtime.CopyValue("organization_id", func(n *NewMembership) any { return &n.OrganizationID }),
-	runtime.CopyValue("user_id", func(n *NewMembership) any { return &n.UserID }),
-	runtime.CopyOpt("role", func(n *NewMembership) *runtime.Opt[MemberRole] { return &n.Role }),
-	runtime.CopyValue("invited_by", func(n *NewMembership) any { return n.InvitedBy }),
-)
+// copyMemberships sends rows of NewMembership to table memberships with COPY.
+var copyMemberships = &runtime.Copier[NewMembership]{
+	Table:   "memberships",
+	Columns: []string{"organization_id", "user_id", "role", "invited_by"},
+	Args:    argsNewMembership,
+}
 
 // CreateMany inserts rows into table memberships with the COPY protocol and
-// returns how many it inserted. It is all or nothing. An optional field left unset
-// takes the column's default, as in Create: rows are copied in groups by the
-// optional fields they set, in a transaction when there are several (a savepoint
-// when r is one). COPY does not return rows; CreateManyReturning does.
+// returns how many it inserted, all or nothing. It validates every row first. An
+// unset optional field takes the column's default, as in Create (rows setting
+// different fields are copied in groups, in one transaction).
 func (r *MembershipRepo) CreateMany(ctx context.Context, rows []NewMembership) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "memberships.CreateMany", "memberships")
-	}
 	n, err := copyMemberships.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "memberships.CreateMany", "memberships")
 }
@@ -300,9 +299,9 @@ func (r *MembershipRepo) CreateManyReturning(ctx context.Context, rows []NewMemb
 		runtime.Column(rows, func(n *NewMembership) uuid.UUID { return n.OrganizationID }),
 		runtime.Column(rows, func(n *NewMembership) uuid.UUID { return n.UserID }),
 		runtime.Column(rows, func(n *NewMembership) *MemberRole { return n.Role.Ptr() }),
-		runtime.Column(rows, func(n *NewMembership) *uuid.UUID { return n.InvitedBy }),
+		runtime.Column(rows, func(n *NewMembership) *uuid.UUID { return n.InvitedBy.Ptr() }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanMembership)
+	items, err := runtime.Collect(res, err, len(rows), scanMembership)
 	return items, wrapErr(err, "memberships.CreateManyReturning", "memberships")
 }
 
@@ -316,16 +315,15 @@ SET "role" = CASE WHEN $3::"member_role" IS NULL THEN "memberships"."role" ELSE 
 RETURNING "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at"`
 
 // UpsertByOrganizationIDAndUserID inserts n into table memberships or, when a row
-// with the same (organization_id, user_id) exists, updates that row from n, in one
-// statement, and returns the row as stored. The update sets every column of n
-// except the key's and the primary key's; an optional field left unset keeps the
-// column's value. It validates n first. It sets updated_at to the transaction's
-// time.
+// with the same (organization_id, user_id) exists, updates it from n (every column
+// but the key's and the primary key's; an unset optional field keeps its value),
+// in one statement, and returns the row as stored. It validates n first. It sets
+// updated_at to the transaction's time.
 func (r *MembershipRepo) UpsertByOrganizationIDAndUserID(ctx context.Context, n NewMembership) (Membership, error) {
 	if err := n.Validate(); err != nil {
 		return Membership{}, wrapErr(err, "memberships.UpsertByOrganizationIDAndUserID", "memberships")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlMembershipsUpsertByOrganizationIDAndUserID, n.OrganizationID, n.UserID, n.Role.Ptr(), n.InvitedBy), scanMembership)
+	v, err := runtime.QueryOne(ctx, r.db, sqlMembershipsUpsertByOrganizationIDAndUserID, n, argsNewMembership, scanMembership)
 	return v, wrapErr(err, "memberships.UpsertByOrganizationIDAndUserID", "memberships")
 }
 
@@ -344,29 +342,15 @@ LIMIT 1`
 
 // CreateIfAbsentByOrganizationIDAndUserID inserts n into table memberships unless
 // a row with the same (organization_id, user_id) exists, and returns the new row
-// and true, or the existing row, unchanged, and false. One statement does both
-// (INSERT … ON CONFLICT DO NOTHING, then a read of the row in the way); when
-// that row was committed by a concurrent transaction after the statement started,
-// the statement cannot see it and runs again, up to three times in all. It
-// validates n first.
+// and true, or the existing row, unchanged, and false, in one statement (run
+// again, up to three times, when the row in the way was committed after it
+// started). It validates n first.
 func (r *MembershipRepo) CreateIfAbsentByOrganizationIDAndUserID(ctx context.Context, n NewMembership) (Membership, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Membership{}, false, wrapErr(err, "memberships.CreateIfAbsentByOrganizationIDAndUserID", "memberships")
 	}
-	for attempt := 1; ; attempt++ {
-		var v Membership
-		var created bool
-		err := r.db.QueryRow(ctx, sqlMembershipsCreateIfAbsentByOrganizationIDAndUserID, n.OrganizationID, n.UserID, n.Role.Ptr(), n.InvitedBy).Scan(&created, &v.OrganizationID, &v.UserID, &v.Role, &v.InvitedBy, &v.CreatedAt, &v.UpdatedAt)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Membership{}, false, wrapErr(err, "memberships.CreateIfAbsentByOrganizationIDAndUserID", "memberships")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlMembershipsCreateIfAbsentByOrganizationIDAndUserID, n, argsNewMembership, scanMembership)
+	return v, created, wrapErr(err, "memberships.CreateIfAbsentByOrganizationIDAndUserID", "memberships")
 }
 
 // MembershipKey is the primary key of a row of table memberships.
@@ -395,7 +379,7 @@ var bulkMembershipsUpdates = &runtime.Bulk[MembershipKeyedUpdate]{
 		runtime.Array(func(v *MembershipKeyedUpdate) *uuid.UUID { return &v.UserID }),
 		runtime.Array(func(v *MembershipKeyedUpdate) *MemberRole { return v.Changes.Role.Ptr() }),
 		runtime.Flags(func(v *MembershipKeyedUpdate) *bool { return &v.Changes.InvitedBy.Set }),
-		runtime.Array(func(v *MembershipKeyedUpdate) *uuid.UUID { return v.Changes.InvitedBy.Value }),
+		runtime.Array(func(v *MembershipKeyedUpdate) *uuid.UUID { return v.Changes.InvitedBy.Value.Ptr() }),
 	},
 }
 
@@ -461,7 +445,7 @@ var bulkMembershipsNew = &runtime.Bulk[NewMembership]{
 		runtime.Array(func(v *NewMembership) *uuid.UUID { return &v.OrganizationID }),
 		runtime.Array(func(v *NewMembership) *uuid.UUID { return &v.UserID }),
 		runtime.Array(func(v *NewMembership) *MemberRole { return v.Role.Ptr() }),
-		runtime.Array(func(v *NewMembership) *uuid.UUID { return v.InvitedBy }),
+		runtime.Array(func(v *NewMembership) *uuid.UUID { return v.InvitedBy.Ptr() }),
 	},
 }
 
@@ -505,8 +489,7 @@ WHERE "organization_id" = $1 ORDER BY "organization_id", "user_id"`
 // ListByOrganizationID returns the rows of table memberships whose organization_id
 // is organizationID, in primary key order.
 func (r *MembershipRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]Membership, error) {
-	rows, err := r.db.Query(ctx, sqlMembershipsListByOrganizationID, organizationID)
-	items, err := runtime.CollectRows(rows, err, 0, scanMembership)
+	items, err := runtime.Query(ctx, r.db, sqlMembershipsListByOrganizationID, organizationID, runtime.Arg, scanMembership, 0)
 	return items, wrapErr(err, "memberships.ListByOrganizationID", "memberships")
 }
 
@@ -514,9 +497,7 @@ const sqlMembershipsLoadByOrganizationID = `-- name: memberships.LoadByOrganizat
 SELECT "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at" FROM "memberships"
 WHERE "organization_id" = ANY($1) ORDER BY "organization_id", "user_id"`
 
-// loadMembershipsByOrganizationID returns the rows of table memberships whose
-// organization_id is one of keys, grouped by organization_id, each group in
-// primary key order, with one query. Keys without rows are not in the map.
+// loadMembershipsByOrganizationID is LoadByOrganizationID on db.
 func loadMembershipsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Membership{}, nil
@@ -526,9 +507,8 @@ func loadMembershipsByOrganizationID(ctx context.Context, db runtime.DBTX, keys 
 }
 
 // LoadByOrganizationID returns the rows of table memberships whose organization_id
-// is one of keys, grouped by organization_id, each group in primary key order. It
-// runs one query, however many keys there are: load the children of a list of
-// organizations without a query per row. Keys without rows are not in the map.
+// is one of keys, grouped by organization_id, each group in primary key order,
+// with one query however many keys; keys without rows are not in the map.
 func (r *MembershipRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
 	m, err := loadMembershipsByOrganizationID(ctx, r.db, keys)
 	return m, wrapErr(err, "memberships.LoadByOrganizationID", "memberships")
@@ -541,8 +521,7 @@ WHERE "user_id" = $1 ORDER BY "organization_id", "user_id"`
 // ListByUserID returns the rows of table memberships whose user_id is userID, in
 // primary key order.
 func (r *MembershipRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Membership, error) {
-	rows, err := r.db.Query(ctx, sqlMembershipsListByUserID, userID)
-	items, err := runtime.CollectRows(rows, err, 0, scanMembership)
+	items, err := runtime.Query(ctx, r.db, sqlMembershipsListByUserID, userID, runtime.Arg, scanMembership, 0)
 	return items, wrapErr(err, "memberships.ListByUserID", "memberships")
 }
 
@@ -550,9 +529,7 @@ const sqlMembershipsLoadByUserID = `-- name: memberships.LoadByUserID replica=ok
 SELECT "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at" FROM "memberships"
 WHERE "user_id" = ANY($1) ORDER BY "organization_id", "user_id"`
 
-// loadMembershipsByUserID returns the rows of table memberships whose user_id is
-// one of keys, grouped by user_id, each group in primary key order, with one
-// query. Keys without rows are not in the map.
+// loadMembershipsByUserID is LoadByUserID on db.
 func loadMembershipsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Membership{}, nil
@@ -562,9 +539,8 @@ func loadMembershipsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.U
 }
 
 // LoadByUserID returns the rows of table memberships whose user_id is one of keys,
-// grouped by user_id, each group in primary key order. It runs one query, however
-// many keys there are: load the children of a list of users without a query per
-// row. Keys without rows are not in the map.
+// grouped by user_id, each group in primary key order, with one query however many
+// keys; keys without rows are not in the map.
 func (r *MembershipRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
 	m, err := loadMembershipsByUserID(ctx, r.db, keys)
 	return m, wrapErr(err, "memberships.LoadByUserID", "memberships")
@@ -577,8 +553,7 @@ WHERE "invited_by" = $1 ORDER BY "organization_id", "user_id"`
 // ListByInvitedBy returns the rows of table memberships whose invited_by is
 // invitedBy, in primary key order.
 func (r *MembershipRepo) ListByInvitedBy(ctx context.Context, invitedBy uuid.UUID) ([]Membership, error) {
-	rows, err := r.db.Query(ctx, sqlMembershipsListByInvitedBy, invitedBy)
-	items, err := runtime.CollectRows(rows, err, 0, scanMembership)
+	items, err := runtime.Query(ctx, r.db, sqlMembershipsListByInvitedBy, invitedBy, runtime.Arg, scanMembership, 0)
 	return items, wrapErr(err, "memberships.ListByInvitedBy", "memberships")
 }
 
@@ -586,21 +561,18 @@ const sqlMembershipsLoadByInvitedBy = `-- name: memberships.LoadByInvitedBy repl
 SELECT "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at" FROM "memberships"
 WHERE "invited_by" = ANY($1) ORDER BY "organization_id", "user_id"`
 
-// loadMembershipsByInvitedBy returns the rows of table memberships whose
-// invited_by is one of keys, grouped by invited_by, each group in primary key
-// order, with one query. Keys without rows are not in the map.
+// loadMembershipsByInvitedBy is LoadByInvitedBy on db.
 func loadMembershipsByInvitedBy(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Membership{}, nil
 	}
 	rows, err := db.Query(ctx, sqlMembershipsLoadByInvitedBy, keys)
-	return runtime.GroupRows(rows, err, scanMembership, func(v *Membership) uuid.UUID { return *v.InvitedBy })
+	return runtime.GroupRows(rows, err, scanMembership, func(v *Membership) uuid.UUID { return v.InvitedBy.V })
 }
 
 // LoadByInvitedBy returns the rows of table memberships whose invited_by is one of
-// keys, grouped by invited_by, each group in primary key order. It runs one query,
-// however many keys there are: load the children of a list of users without a
-// query per row. Keys without rows are not in the map.
+// keys, grouped by invited_by, each group in primary key order, with one query
+// however many keys; keys without rows are not in the map.
 func (r *MembershipRepo) LoadByInvitedBy(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
 	m, err := loadMembershipsByInvitedBy(ctx, r.db, keys)
 	return m, wrapErr(err, "memberships.LoadByInvitedBy", "memberships")

@@ -12,37 +12,36 @@ import (
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // Notification is one row of table notifications.
 type Notification struct {
-	ID        int64           `json:"id"`
-	UserID    uuid.UUID       `json:"user_id"`
-	Kind      string          `json:"kind"`
-	Body      json.RawMessage `json:"body"`
-	ReadAt    *time.Time      `json:"read_at"`
-	CreatedAt time.Time       `json:"created_at"`
-	UpdatedAt time.Time       `json:"updated_at"`
+	ID        int64                   `json:"id"`
+	UserID    uuid.UUID               `json:"user_id"`
+	Kind      string                  `json:"kind"`
+	Body      json.RawMessage         `json:"body"`
+	ReadAt    runtime.Null[time.Time] `json:"read_at"`
+	CreatedAt time.Time               `json:"created_at"`
+	UpdatedAt time.Time               `json:"updated_at"`
 }
 
 // NewNotification holds the values of a new row of table notifications. The
 // database sets id, created_at, updated_at.
 type NewNotification struct {
-	UserID uuid.UUID       `json:"user_id"`
-	Kind   string          `json:"kind"`
-	Body   json.RawMessage `json:"body"`
-	ReadAt *time.Time      `json:"read_at"`
+	UserID uuid.UUID               `json:"user_id"`
+	Kind   string                  `json:"kind"`
+	Body   json.RawMessage         `json:"body"`
+	ReadAt runtime.Null[time.Time] `json:"read_at"`
 }
 
 // NotificationUpdate lists changes to a row of table notifications. Unset fields
 // leave their column unchanged; a nullable column is set to NULL with
-// runtime.Set[*T](nil).
+// runtime.SetNull[T]().
 type NotificationUpdate struct {
-	UserID runtime.Opt[uuid.UUID]       `json:"user_id,omitzero"`
-	Kind   runtime.Opt[string]          `json:"kind,omitzero"`
-	Body   runtime.Opt[json.RawMessage] `json:"body,omitzero"`
-	ReadAt runtime.Opt[*time.Time]      `json:"read_at,omitzero"`
+	UserID runtime.Opt[uuid.UUID]               `json:"user_id,omitzero"`
+	Kind   runtime.Opt[string]                  `json:"kind,omitzero"`
+	Body   runtime.Opt[json.RawMessage]         `json:"body,omitzero"`
+	ReadAt runtime.Opt[runtime.Null[time.Time]] `json:"read_at,omitzero"`
 }
 
 // NotificationRepo reads and writes table notifications.
@@ -80,8 +79,8 @@ func (n *NewNotification) Validate() error {
 	rulesNotificationKind.Check(&f, "kind", n.Kind)
 	f.Check("body", n.Body != nil, runtime.MsgNotNull)
 	f.Fits("body", runtime.CheckJSONB(n.Body))
-	if n.ReadAt != nil {
-		f.Fits("read_at", runtime.CheckTimestamptz((*n.ReadAt)))
+	if n.ReadAt.Valid {
+		f.Fits("read_at", runtime.CheckTimestamptz(n.ReadAt.V))
 	}
 	return f.Err("notifications")
 }
@@ -104,8 +103,8 @@ func (u *NotificationUpdate) Validate() error {
 		f.Check("body", u.Body.Value != nil, runtime.MsgNotNull)
 		f.Fits("body", runtime.CheckJSONB(u.Body.Value))
 	}
-	if u.ReadAt.Set && u.ReadAt.Value != nil {
-		f.Fits("read_at", runtime.CheckTimestamptz((*u.ReadAt.Value)))
+	if u.ReadAt.Set && u.ReadAt.Value.Valid {
+		f.Fits("read_at", runtime.CheckTimestamptz(u.ReadAt.Value.V))
 	}
 	return f.Err("notifications")
 }
@@ -141,10 +140,15 @@ var (
 	}
 )
 
-// scanNotification reads a row of table notifications, columns in table order,
-// into v.
-func scanNotification(row pgx.Row, v *Notification) error {
-	return row.Scan(&v.ID, &v.UserID, &v.Kind, &v.Body, &v.ReadAt, &v.CreatedAt, &v.UpdatedAt)
+// scanNotification gives the scan destinations of the fields of v, columns in
+// table order.
+func scanNotification(v *Notification, d []any) []any {
+	return append(d, &v.ID, &v.UserID, &v.Kind, &v.Body, &v.ReadAt, &v.CreatedAt, &v.UpdatedAt)
+}
+
+// argsNewNotification gives the values Create binds from n.
+func argsNewNotification(n *NewNotification, d []any) []any {
+	return append(d, &n.UserID, &n.Kind, n.Body, &n.ReadAt)
 }
 
 const sqlNotificationsCreate = `-- name: notifications.Create
@@ -158,7 +162,7 @@ func (r *NotificationRepo) Create(ctx context.Context, n NewNotification) (Notif
 	if err := n.Validate(); err != nil {
 		return Notification{}, wrapErr(err, "notifications.Create", "notifications")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlNotificationsCreate, n.UserID, n.Kind, n.Body, n.ReadAt), scanNotification)
+	v, err := runtime.QueryOne(ctx, r.db, sqlNotificationsCreate, n, argsNewNotification, scanNotification)
 	return v, wrapParamsErr(err, "notifications.Create", "notifications", []string{"user_id", "kind", "body", "read_at"})
 }
 
@@ -169,24 +173,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table notifications with the given id. If there is
 // none, the error matches runtime.ErrNotFound.
 func (r *NotificationRepo) FindByID(ctx context.Context, id int64) (Notification, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlNotificationsFindByID, id), scanNotification)
+	v, err := runtime.QueryOne(ctx, r.db, sqlNotificationsFindByID, id, runtime.Arg, scanNotification)
 	return v, wrapErr(err, "notifications.FindByID", "notifications")
 }
 
 const sqlNotificationsFindAll = `-- name: notifications.FindAll replica=ok
 SELECT "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at" FROM "notifications" ORDER BY "id"`
 
-// FindAll returns every row of table notifications, ordered by primary key. It
-// holds the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table notifications in primary key order, all in
+// memory; List and Stream do not hold them all.
 func (r *NotificationRepo) FindAll(ctx context.Context) ([]Notification, error) {
 	rows, err := r.db.Query(ctx, sqlNotificationsFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanNotification)
+	items, err := runtime.Collect(rows, err, 0, scanNotification)
 	return items, wrapErr(err, "notifications.FindAll", "notifications")
 }
 
-// Stream yields every row of table notifications, ordered by primary key, reading
-// them from the server as the loop goes: memory use does not grow with the table.
-// An error ends the sequence.
+// Stream yields every row of table notifications in primary key order as the loop
+// reads them from the server: memory use does not grow with the table. An error
+// ends the sequence.
 func (r *NotificationRepo) Stream(ctx context.Context) iter.Seq2[Notification, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "notifications.Stream", "notifications") }, scanNotification, sqlNotificationsFindAll)
 }
@@ -200,11 +204,9 @@ SELECT "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at" FR
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table notifications in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table notifications in primary key order,
+// after the cursor page.After ("" for the first page); the page's Next cursor (""
+// after the last page) gets the next one.
 func (r *NotificationRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Notification], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Notification]{
@@ -217,15 +219,21 @@ func (r *NotificationRepo) List(ctx context.Context, page runtime.PageArgs) (run
 	return p, wrapErr(err, "notifications.List", "notifications")
 }
 
-const sqlNotificationsUpdate = `-- name: notifications.Update
-UPDATE "notifications"
-SET "user_id" = COALESCE($2::uuid, "user_id"),
-    "kind" = COALESCE($3::varchar, "kind"),
-    "body" = COALESCE($4::jsonb, "body"),
-    "read_at" = CASE WHEN $5::boolean THEN $6::timestamptz ELSE "read_at" END,
-    "updated_at" = now()
-WHERE "id" = $1
-RETURNING "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at"`
+// updateNotifications are the statements of NotificationRepo.Update: one per set
+// of fields set (see runtime.Update).
+var updateNotifications = &runtime.Update{
+	Name: "notifications.Update", Keys: 1,
+	Head:     "UPDATE \"notifications\"\nSET ",
+	Cols:     []string{`"user_id"`, `"kind"`, `"body"`, `"read_at"`},
+	Stamps:   ",\n    \"updated_at\" = now()",
+	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"user_id\", \"kind\", \"body\", \"read_at\", \"created_at\", \"updated_at\"",
+	Nullable: 1 << 3,
+}
+
+// argsNotificationUpdate gives the value of each field of u, nil when unset.
+func argsNotificationUpdate(u *NotificationUpdate, d []any) []any {
+	return append(d, u.UserID.Arg(), u.Kind.Arg(), runtime.OptValue(&u.Body), u.ReadAt.Arg())
+}
 
 // Update applies the set fields of u to the row of table notifications with the
 // given id and returns the row as stored. If there is none, the error matches
@@ -235,11 +243,8 @@ func (r *NotificationRepo) Update(ctx context.Context, id int64, u NotificationU
 	if err := u.Validate(); err != nil {
 		return Notification{}, wrapErr(err, "notifications.Update", "notifications")
 	}
-	var v Notification
-	if err := scanNotification(r.db.QueryRow(ctx, sqlNotificationsUpdate, id, u.UserID.Ptr(), u.Kind.Ptr(), u.Body.Ptr(), u.ReadAt.Set, u.ReadAt.Value), &v); err != nil {
-		return Notification{}, wrapParamsErr(err, "notifications.Update", "notifications", []string{"id", "user_id", "kind", "body", "read_at", "read_at"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateNotifications, id, runtime.Arg, u, argsNotificationUpdate, scanNotification)
+	return v, wrapParamsErr(err, "notifications.Update", "notifications", []string{"id", "user_id", "kind", "body", "read_at", "read_at"})
 }
 
 const sqlNotificationsDelete = `-- name: notifications.Delete
@@ -248,7 +253,7 @@ DELETE FROM "notifications" WHERE "id" = $1`
 // Delete removes the row of table notifications with the given id and reports
 // whether there was one.
 func (r *NotificationRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlNotificationsDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlNotificationsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "notifications.Delete", "notifications")
 }
 
@@ -272,29 +277,21 @@ func (r *NotificationRepo) FindByIDs(ctx context.Context, ids []int64) ([]Notifi
 	if len(ids) == 0 {
 		return []Notification{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlNotificationsFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanNotification)
+	items, err := runtime.Query(ctx, r.db, sqlNotificationsFindByIDs, ids, runtime.Arg, scanNotification, len(ids))
 	return items, wrapErr(err, "notifications.FindByIDs", "notifications")
 }
 
 // copyNotifications sends rows of NewNotification to table notifications with
-// COPY, reading each value in place.
-var copyNotifications = runtime.NewCopier(
-	"notifications",
-	nil,
-	runtime.CopyValue("user_id", func(n *NewNotification) any { return &n.UserID }),
-	runtime.CopyValue("kind", func(n *NewNotification) any { return &n.Kind }),
-	runtime.CopyValue("body", func(n *NewNotification) any { return &n.Body }),
-	runtime.CopyValue("read_at", func(n *NewNotification) any { return n.ReadAt }),
-)
+// COPY.
+var copyNotifications = &runtime.Copier[NewNotification]{
+	Table:   "notifications",
+	Columns: []string{"user_id", "kind", "body", "read_at"},
+	Args:    argsNewNotification,
+}
 
 // CreateMany inserts rows into table notifications with the COPY protocol and
-// returns how many it inserted. It is all or nothing. COPY does not return rows;
-// CreateManyReturning does.
+// returns how many it inserted, all or nothing. It validates every row first.
 func (r *NotificationRepo) CreateMany(ctx context.Context, rows []NewNotification) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "notifications.CreateMany", "notifications")
-	}
 	n, err := copyNotifications.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "notifications.CreateMany", "notifications")
 }
@@ -323,9 +320,9 @@ func (r *NotificationRepo) CreateManyReturning(ctx context.Context, rows []NewNo
 		runtime.Column(rows, func(n *NewNotification) uuid.UUID { return n.UserID }),
 		runtime.Column(rows, func(n *NewNotification) string { return n.Kind }),
 		runtime.Column(rows, func(n *NewNotification) json.RawMessage { return n.Body }),
-		runtime.Column(rows, func(n *NewNotification) *time.Time { return n.ReadAt }),
+		runtime.Column(rows, func(n *NewNotification) *time.Time { return n.ReadAt.Ptr() }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanNotification)
+	items, err := runtime.Collect(res, err, len(rows), scanNotification)
 	return items, wrapErr(err, "notifications.CreateManyReturning", "notifications")
 }
 
@@ -347,7 +344,7 @@ var bulkNotificationsUpdates = &runtime.Bulk[NotificationKeyedUpdate]{
 		runtime.Array(func(v *NotificationKeyedUpdate) *string { return v.Changes.Kind.Ptr() }),
 		runtime.Array(func(v *NotificationKeyedUpdate) *json.RawMessage { return v.Changes.Body.Ptr() }),
 		runtime.Flags(func(v *NotificationKeyedUpdate) *bool { return &v.Changes.ReadAt.Set }),
-		runtime.Array(func(v *NotificationKeyedUpdate) *time.Time { return v.Changes.ReadAt.Value }),
+		runtime.Array(func(v *NotificationKeyedUpdate) *time.Time { return v.Changes.ReadAt.Value.Ptr() }),
 	},
 }
 
@@ -410,8 +407,7 @@ WHERE "user_id" = $1 ORDER BY "id"`
 // ListByUserID returns the rows of table notifications whose user_id is userID, in
 // primary key order.
 func (r *NotificationRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Notification, error) {
-	rows, err := r.db.Query(ctx, sqlNotificationsListByUserID, userID)
-	items, err := runtime.CollectRows(rows, err, 0, scanNotification)
+	items, err := runtime.Query(ctx, r.db, sqlNotificationsListByUserID, userID, runtime.Arg, scanNotification, 0)
 	return items, wrapErr(err, "notifications.ListByUserID", "notifications")
 }
 
@@ -419,9 +415,7 @@ const sqlNotificationsLoadByUserID = `-- name: notifications.LoadByUserID replic
 SELECT "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at" FROM "notifications"
 WHERE "user_id" = ANY($1) ORDER BY "id"`
 
-// loadNotificationsByUserID returns the rows of table notifications whose user_id
-// is one of keys, grouped by user_id, each group in primary key order, with one
-// query. Keys without rows are not in the map.
+// loadNotificationsByUserID is LoadByUserID on db.
 func loadNotificationsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Notification, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Notification{}, nil
@@ -431,9 +425,8 @@ func loadNotificationsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid
 }
 
 // LoadByUserID returns the rows of table notifications whose user_id is one of
-// keys, grouped by user_id, each group in primary key order. It runs one query,
-// however many keys there are: load the children of a list of users without a
-// query per row. Keys without rows are not in the map.
+// keys, grouped by user_id, each group in primary key order, with one query
+// however many keys; keys without rows are not in the map.
 func (r *NotificationRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Notification, error) {
 	m, err := loadNotificationsByUserID(ctx, r.db, keys)
 	return m, wrapErr(err, "notifications.LoadByUserID", "notifications")

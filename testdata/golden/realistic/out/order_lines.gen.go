@@ -7,12 +7,10 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 )
 
@@ -35,8 +33,7 @@ type NewOrderLine struct {
 }
 
 // OrderLineUpdate lists changes to a row of table order_lines. Unset fields leave
-// their column unchanged; a nullable column is set to NULL with
-// runtime.Set[*T](nil).
+// their column unchanged.
 type OrderLineUpdate struct {
 	VariantID runtime.Opt[uuid.UUID]       `json:"variant_id,omitzero"`
 	Quantity  runtime.Opt[int32]           `json:"quantity,omitzero"`
@@ -131,9 +128,15 @@ func (u *OrderLineUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanOrderLine reads a row of table order_lines, columns in table order, into v.
-func scanOrderLine(row pgx.Row, v *OrderLine) error {
-	return row.Scan(&v.OrderID, &v.LineNo, &v.VariantID, &v.Quantity, &v.UnitPrice)
+// scanOrderLine gives the scan destinations of the fields of v, columns in table
+// order.
+func scanOrderLine(v *OrderLine, d []any) []any {
+	return append(d, &v.OrderID, &v.LineNo, &v.VariantID, &v.Quantity, &v.UnitPrice)
+}
+
+// argsNewOrderLine gives the values Create binds from n.
+func argsNewOrderLine(n *NewOrderLine, d []any) []any {
+	return append(d, &n.OrderID, &n.LineNo, &n.VariantID, &n.Quantity, &n.UnitPrice)
 }
 
 const sqlOrderLinesCreate = `-- name: order_lines.Create
@@ -147,7 +150,7 @@ func (r *OrderLineRepo) Create(ctx context.Context, n NewOrderLine) (OrderLine, 
 	if err := n.Validate(); err != nil {
 		return OrderLine{}, wrapErr(err, "order_lines.Create", "order_lines")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrderLinesCreate, n.OrderID, n.LineNo, n.VariantID, n.Quantity, n.UnitPrice), scanOrderLine)
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrderLinesCreate, n, argsNewOrderLine, scanOrderLine)
 	return v, wrapParamsErr(err, "order_lines.Create", "order_lines", []string{"order_id", "line_no", "variant_id", "quantity", "unit_price"})
 }
 
@@ -158,24 +161,24 @@ WHERE "order_id" = $1 AND "line_no" = $2`
 // FindByID returns the row of table order_lines with the given orderID and lineNo.
 // If there is none, the error matches runtime.ErrNotFound.
 func (r *OrderLineRepo) FindByID(ctx context.Context, orderID uuid.UUID, lineNo int16) (OrderLine, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrderLinesFindByID, orderID, lineNo), scanOrderLine)
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrderLinesFindByID, orderID, runtime.Arg, scanOrderLine, lineNo)
 	return v, wrapErr(err, "order_lines.FindByID", "order_lines")
 }
 
 const sqlOrderLinesFindAll = `-- name: order_lines.FindAll replica=ok
 SELECT "order_id", "line_no", "variant_id", "quantity", "unit_price" FROM "order_lines" ORDER BY "order_id", "line_no"`
 
-// FindAll returns every row of table order_lines, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table order_lines in primary key order, all in
+// memory; List and Stream do not hold them all.
 func (r *OrderLineRepo) FindAll(ctx context.Context) ([]OrderLine, error) {
 	rows, err := r.db.Query(ctx, sqlOrderLinesFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanOrderLine)
+	items, err := runtime.Collect(rows, err, 0, scanOrderLine)
 	return items, wrapErr(err, "order_lines.FindAll", "order_lines")
 }
 
-// Stream yields every row of table order_lines, ordered by primary key, reading
-// them from the server as the loop goes: memory use does not grow with the table.
-// An error ends the sequence.
+// Stream yields every row of table order_lines in primary key order as the loop
+// reads them from the server: memory use does not grow with the table. An error
+// ends the sequence.
 func (r *OrderLineRepo) Stream(ctx context.Context) iter.Seq2[OrderLine, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "order_lines.Stream", "order_lines") }, scanOrderLine, sqlOrderLinesFindAll)
 }
@@ -189,11 +192,9 @@ SELECT "order_id", "line_no", "variant_id", "quantity", "unit_price" FROM "order
 WHERE ("order_id", "line_no") > ($1, $2) ORDER BY "order_id", "line_no"
 LIMIT $3`
 
-// List returns a page of rows of table order_lines in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table order_lines in primary key order,
+// after the cursor page.After ("" for the first page); the page's Next cursor (""
+// after the last page) gets the next one.
 func (r *OrderLineRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[OrderLine], error) {
 	var orderID uuid.UUID
 	var lineNo int16
@@ -207,13 +208,19 @@ func (r *OrderLineRepo) List(ctx context.Context, page runtime.PageArgs) (runtim
 	return p, wrapErr(err, "order_lines.List", "order_lines")
 }
 
-const sqlOrderLinesUpdate = `-- name: order_lines.Update
-UPDATE "order_lines"
-SET "variant_id" = COALESCE($3::uuid, "variant_id"),
-    "quantity" = COALESCE($4::integer, "quantity"),
-    "unit_price" = COALESCE($5::numeric(12,2), "unit_price")
-WHERE "order_id" = $1 AND "line_no" = $2
-RETURNING "order_id", "line_no", "variant_id", "quantity", "unit_price"`
+// updateOrderLines are the statements of OrderLineRepo.Update: one per set of
+// fields set (see runtime.Update).
+var updateOrderLines = &runtime.Update{
+	Name: "order_lines.Update", Keys: 2,
+	Head: "UPDATE \"order_lines\"\nSET ",
+	Cols: []string{`"variant_id"`, `"quantity"`, `"unit_price"`},
+	Tail: "\nWHERE \"order_id\" = $1 AND \"line_no\" = $2\nRETURNING \"order_id\", \"line_no\", \"variant_id\", \"quantity\", \"unit_price\"",
+}
+
+// argsOrderLineUpdate gives the value of each field of u, nil when unset.
+func argsOrderLineUpdate(u *OrderLineUpdate, d []any) []any {
+	return append(d, u.VariantID.Arg(), u.Quantity.Arg(), u.UnitPrice.Arg())
+}
 
 // Update applies the set fields of u to the row of table order_lines with the
 // given orderID and lineNo and returns the row as stored. If there is none, the
@@ -222,11 +229,8 @@ func (r *OrderLineRepo) Update(ctx context.Context, orderID uuid.UUID, lineNo in
 	if err := u.Validate(); err != nil {
 		return OrderLine{}, wrapErr(err, "order_lines.Update", "order_lines")
 	}
-	var v OrderLine
-	if err := scanOrderLine(r.db.QueryRow(ctx, sqlOrderLinesUpdate, orderID, lineNo, u.VariantID.Ptr(), u.Quantity.Ptr(), u.UnitPrice.Ptr()), &v); err != nil {
-		return OrderLine{}, wrapParamsErr(err, "order_lines.Update", "order_lines", []string{"order_id", "line_no", "variant_id", "quantity", "unit_price"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateOrderLines, orderID, runtime.Arg, u, argsOrderLineUpdate, scanOrderLine, lineNo)
+	return v, wrapParamsErr(err, "order_lines.Update", "order_lines", []string{"order_id", "line_no", "variant_id", "quantity", "unit_price"})
 }
 
 const sqlOrderLinesDelete = `-- name: order_lines.Delete
@@ -235,7 +239,7 @@ DELETE FROM "order_lines" WHERE "order_id" = $1 AND "line_no" = $2`
 // Delete removes the row of table order_lines with the given orderID and lineNo
 // and reports whether there was one.
 func (r *OrderLineRepo) Delete(ctx context.Context, orderID uuid.UUID, lineNo int16) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlOrderLinesDelete, orderID, lineNo)
+	tag, err := runtime.Exec(ctx, r.db, sqlOrderLinesDelete, orderID, runtime.Arg, lineNo)
 	return tag.RowsAffected() > 0, wrapErr(err, "order_lines.Delete", "order_lines")
 }
 
@@ -248,25 +252,16 @@ func (r *OrderLineRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "order_lines.Count", "order_lines")
 }
 
-// copyOrderLines sends rows of NewOrderLine to table order_lines with COPY,
-// reading each value in place.
-var copyOrderLines = runtime.NewCopier(
-	"order_lines",
-	nil,
-	runtime.CopyValue("order_id", func(n *NewOrderLine) any { return &n.OrderID }),
-	runtime.CopyValue("line_no", func(n *NewOrderLine) any { return &n.LineNo }),
-	runtime.CopyValue("variant_id", func(n *NewOrderLine) any { return &n.VariantID }),
-	runtime.CopyValue("quantity", func(n *NewOrderLine) any { return &n.Quantity }),
-	runtime.CopyValue("unit_price", func(n *NewOrderLine) any { return &n.UnitPrice }),
-)
+// copyOrderLines sends rows of NewOrderLine to table order_lines with COPY.
+var copyOrderLines = &runtime.Copier[NewOrderLine]{
+	Table:   "order_lines",
+	Columns: []string{"order_id", "line_no", "variant_id", "quantity", "unit_price"},
+	Args:    argsNewOrderLine,
+}
 
 // CreateMany inserts rows into table order_lines with the COPY protocol and
-// returns how many it inserted. It is all or nothing. COPY does not return rows;
-// CreateManyReturning does.
+// returns how many it inserted, all or nothing. It validates every row first.
 func (r *OrderLineRepo) CreateMany(ctx context.Context, rows []NewOrderLine) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "order_lines.CreateMany", "order_lines")
-	}
 	n, err := copyOrderLines.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "order_lines.CreateMany", "order_lines")
 }
@@ -298,7 +293,7 @@ func (r *OrderLineRepo) CreateManyReturning(ctx context.Context, rows []NewOrder
 		runtime.Column(rows, func(n *NewOrderLine) int32 { return n.Quantity }),
 		runtime.Column(rows, func(n *NewOrderLine) decimal.Decimal { return n.UnitPrice }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanOrderLine)
+	items, err := runtime.Collect(res, err, len(rows), scanOrderLine)
 	return items, wrapErr(err, "order_lines.CreateManyReturning", "order_lines")
 }
 
@@ -312,15 +307,14 @@ SET "variant_id" = EXCLUDED."variant_id",
 RETURNING "order_id", "line_no", "variant_id", "quantity", "unit_price"`
 
 // UpsertByOrderIDAndLineNo inserts n into table order_lines or, when a row with
-// the same (order_id, line_no) exists, updates that row from n, in one statement,
-// and returns the row as stored. The update sets every column of n except the
-// key's and the primary key's; an optional field left unset keeps the column's
-// value. It validates n first.
+// the same (order_id, line_no) exists, updates it from n (every column but the
+// key's and the primary key's; an unset optional field keeps its value), in one
+// statement, and returns the row as stored. It validates n first.
 func (r *OrderLineRepo) UpsertByOrderIDAndLineNo(ctx context.Context, n NewOrderLine) (OrderLine, error) {
 	if err := n.Validate(); err != nil {
 		return OrderLine{}, wrapErr(err, "order_lines.UpsertByOrderIDAndLineNo", "order_lines")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrderLinesUpsertByOrderIDAndLineNo, n.OrderID, n.LineNo, n.VariantID, n.Quantity, n.UnitPrice), scanOrderLine)
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrderLinesUpsertByOrderIDAndLineNo, n, argsNewOrderLine, scanOrderLine)
 	return v, wrapErr(err, "order_lines.UpsertByOrderIDAndLineNo", "order_lines")
 }
 
@@ -339,28 +333,15 @@ LIMIT 1`
 
 // CreateIfAbsentByOrderIDAndLineNo inserts n into table order_lines unless a row
 // with the same (order_id, line_no) exists, and returns the new row and true, or
-// the existing row, unchanged, and false. One statement does both (INSERT … ON
-// CONFLICT DO NOTHING, then a read of the row in the way); when that row was
-// committed by a concurrent transaction after the statement started, the statement
-// cannot see it and runs again, up to three times in all. It validates n first.
+// the existing row, unchanged, and false, in one statement (run again, up to three
+// times, when the row in the way was committed after it started). It validates n
+// first.
 func (r *OrderLineRepo) CreateIfAbsentByOrderIDAndLineNo(ctx context.Context, n NewOrderLine) (OrderLine, bool, error) {
 	if err := n.Validate(); err != nil {
 		return OrderLine{}, false, wrapErr(err, "order_lines.CreateIfAbsentByOrderIDAndLineNo", "order_lines")
 	}
-	for attempt := 1; ; attempt++ {
-		var v OrderLine
-		var created bool
-		err := r.db.QueryRow(ctx, sqlOrderLinesCreateIfAbsentByOrderIDAndLineNo, n.OrderID, n.LineNo, n.VariantID, n.Quantity, n.UnitPrice).Scan(&created, &v.OrderID, &v.LineNo, &v.VariantID, &v.Quantity, &v.UnitPrice)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return OrderLine{}, false, wrapErr(err, "order_lines.CreateIfAbsentByOrderIDAndLineNo", "order_lines")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlOrderLinesCreateIfAbsentByOrderIDAndLineNo, n, argsNewOrderLine, scanOrderLine)
+	return v, created, wrapErr(err, "order_lines.CreateIfAbsentByOrderIDAndLineNo", "order_lines")
 }
 
 // OrderLineKey is the primary key of a row of table order_lines.
@@ -498,8 +479,7 @@ WHERE "order_id" = $1 ORDER BY "order_id", "line_no"`
 // ListByOrderID returns the rows of table order_lines whose order_id is orderID,
 // in primary key order.
 func (r *OrderLineRepo) ListByOrderID(ctx context.Context, orderID uuid.UUID) ([]OrderLine, error) {
-	rows, err := r.db.Query(ctx, sqlOrderLinesListByOrderID, orderID)
-	items, err := runtime.CollectRows(rows, err, 0, scanOrderLine)
+	items, err := runtime.Query(ctx, r.db, sqlOrderLinesListByOrderID, orderID, runtime.Arg, scanOrderLine, 0)
 	return items, wrapErr(err, "order_lines.ListByOrderID", "order_lines")
 }
 
@@ -507,9 +487,7 @@ const sqlOrderLinesLoadByOrderID = `-- name: order_lines.LoadByOrderID replica=o
 SELECT "order_id", "line_no", "variant_id", "quantity", "unit_price" FROM "order_lines"
 WHERE "order_id" = ANY($1) ORDER BY "order_id", "line_no"`
 
-// loadOrderLinesByOrderID returns the rows of table order_lines whose order_id is
-// one of keys, grouped by order_id, each group in primary key order, with one
-// query. Keys without rows are not in the map.
+// loadOrderLinesByOrderID is LoadByOrderID on db.
 func loadOrderLinesByOrderID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]OrderLine, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]OrderLine{}, nil
@@ -519,9 +497,8 @@ func loadOrderLinesByOrderID(ctx context.Context, db runtime.DBTX, keys []uuid.U
 }
 
 // LoadByOrderID returns the rows of table order_lines whose order_id is one of
-// keys, grouped by order_id, each group in primary key order. It runs one query,
-// however many keys there are: load the children of a list of orders without a
-// query per row. Keys without rows are not in the map.
+// keys, grouped by order_id, each group in primary key order, with one query
+// however many keys; keys without rows are not in the map.
 func (r *OrderLineRepo) LoadByOrderID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]OrderLine, error) {
 	m, err := loadOrderLinesByOrderID(ctx, r.db, keys)
 	return m, wrapErr(err, "order_lines.LoadByOrderID", "order_lines")
@@ -534,8 +511,7 @@ WHERE "variant_id" = $1 ORDER BY "order_id", "line_no"`
 // ListByVariantID returns the rows of table order_lines whose variant_id is
 // variantID, in primary key order.
 func (r *OrderLineRepo) ListByVariantID(ctx context.Context, variantID uuid.UUID) ([]OrderLine, error) {
-	rows, err := r.db.Query(ctx, sqlOrderLinesListByVariantID, variantID)
-	items, err := runtime.CollectRows(rows, err, 0, scanOrderLine)
+	items, err := runtime.Query(ctx, r.db, sqlOrderLinesListByVariantID, variantID, runtime.Arg, scanOrderLine, 0)
 	return items, wrapErr(err, "order_lines.ListByVariantID", "order_lines")
 }
 
@@ -543,9 +519,7 @@ const sqlOrderLinesLoadByVariantID = `-- name: order_lines.LoadByVariantID repli
 SELECT "order_id", "line_no", "variant_id", "quantity", "unit_price" FROM "order_lines"
 WHERE "variant_id" = ANY($1) ORDER BY "order_id", "line_no"`
 
-// loadOrderLinesByVariantID returns the rows of table order_lines whose variant_id
-// is one of keys, grouped by variant_id, each group in primary key order, with one
-// query. Keys without rows are not in the map.
+// loadOrderLinesByVariantID is LoadByVariantID on db.
 func loadOrderLinesByVariantID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]OrderLine, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]OrderLine{}, nil
@@ -555,9 +529,8 @@ func loadOrderLinesByVariantID(ctx context.Context, db runtime.DBTX, keys []uuid
 }
 
 // LoadByVariantID returns the rows of table order_lines whose variant_id is one of
-// keys, grouped by variant_id, each group in primary key order. It runs one query,
-// however many keys there are: load the children of a list of product_variants
-// without a query per row. Keys without rows are not in the map.
+// keys, grouped by variant_id, each group in primary key order, with one query
+// however many keys; keys without rows are not in the map.
 func (r *OrderLineRepo) LoadByVariantID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]OrderLine, error) {
 	m, err := loadOrderLinesByVariantID(ctx, r.db, keys)
 	return m, wrapErr(err, "order_lines.LoadByVariantID", "order_lines")

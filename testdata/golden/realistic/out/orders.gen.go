@@ -11,22 +11,21 @@ import (
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 )
 
 // Order is one row of table orders.
 type Order struct {
-	ID                uuid.UUID       `json:"id"`
-	CustomerID        uuid.UUID       `json:"customer_id"`
-	Status            OrderStatus     `json:"status"`
-	Currency          string          `json:"currency"`
-	Total             decimal.Decimal `json:"total"`
-	ShippingAddressID *int64          `json:"shipping_address_id"`
-	PlacedAt          *time.Time      `json:"placed_at"`
-	Notes             *string         `json:"notes"`
-	CreatedAt         time.Time       `json:"created_at"`
-	UpdatedAt         time.Time       `json:"updated_at"`
+	ID                uuid.UUID               `json:"id"`
+	CustomerID        uuid.UUID               `json:"customer_id"`
+	Status            OrderStatus             `json:"status"`
+	Currency          string                  `json:"currency"`
+	Total             decimal.Decimal         `json:"total"`
+	ShippingAddressID runtime.Null[int64]     `json:"shipping_address_id"`
+	PlacedAt          runtime.Null[time.Time] `json:"placed_at"`
+	Notes             runtime.Null[string]    `json:"notes"`
+	CreatedAt         time.Time               `json:"created_at"`
+	UpdatedAt         time.Time               `json:"updated_at"`
 }
 
 // NewOrder holds the values of a new row of table orders. Fields of type
@@ -38,21 +37,21 @@ type NewOrder struct {
 	Status            runtime.Opt[OrderStatus]     `json:"status,omitzero"`
 	Currency          string                       `json:"currency"`
 	Total             runtime.Opt[decimal.Decimal] `json:"total,omitzero"`
-	ShippingAddressID *int64                       `json:"shipping_address_id"`
-	PlacedAt          *time.Time                   `json:"placed_at"`
-	Notes             *string                      `json:"notes"`
+	ShippingAddressID runtime.Null[int64]          `json:"shipping_address_id"`
+	PlacedAt          runtime.Null[time.Time]      `json:"placed_at"`
+	Notes             runtime.Null[string]         `json:"notes"`
 }
 
 // OrderUpdate lists changes to a row of table orders. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type OrderUpdate struct {
-	CustomerID        runtime.Opt[uuid.UUID]       `json:"customer_id,omitzero"`
-	Status            runtime.Opt[OrderStatus]     `json:"status,omitzero"`
-	Currency          runtime.Opt[string]          `json:"currency,omitzero"`
-	Total             runtime.Opt[decimal.Decimal] `json:"total,omitzero"`
-	ShippingAddressID runtime.Opt[*int64]          `json:"shipping_address_id,omitzero"`
-	PlacedAt          runtime.Opt[*time.Time]      `json:"placed_at,omitzero"`
-	Notes             runtime.Opt[*string]         `json:"notes,omitzero"`
+	CustomerID        runtime.Opt[uuid.UUID]               `json:"customer_id,omitzero"`
+	Status            runtime.Opt[OrderStatus]             `json:"status,omitzero"`
+	Currency          runtime.Opt[string]                  `json:"currency,omitzero"`
+	Total             runtime.Opt[decimal.Decimal]         `json:"total,omitzero"`
+	ShippingAddressID runtime.Opt[runtime.Null[int64]]     `json:"shipping_address_id,omitzero"`
+	PlacedAt          runtime.Opt[runtime.Null[time.Time]] `json:"placed_at,omitzero"`
+	Notes             runtime.Opt[runtime.Null[string]]    `json:"notes,omitzero"`
 }
 
 // OrderRepo reads and writes table orders.
@@ -114,11 +113,11 @@ func (n *NewOrder) Validate() error {
 	if n.Total.Set {
 		f.Fits("total", runtime.CheckNumeric(n.Total.Value, 14, 2))
 	}
-	if n.PlacedAt != nil {
-		f.Fits("placed_at", runtime.CheckTimestamptz((*n.PlacedAt)))
+	if n.PlacedAt.Valid {
+		f.Fits("placed_at", runtime.CheckTimestamptz(n.PlacedAt.V))
 	}
-	if n.Notes != nil {
-		f.Fits("notes", runtime.CheckText((*n.Notes)))
+	if n.Notes.Valid {
+		f.Fits("notes", runtime.CheckText(n.Notes.V))
 	}
 	return f.Err("orders")
 }
@@ -143,11 +142,11 @@ func (u *OrderUpdate) Validate() error {
 	if u.Total.Set {
 		f.Fits("total", runtime.CheckNumeric(u.Total.Value, 14, 2))
 	}
-	if u.PlacedAt.Set && u.PlacedAt.Value != nil {
-		f.Fits("placed_at", runtime.CheckTimestamptz((*u.PlacedAt.Value)))
+	if u.PlacedAt.Set && u.PlacedAt.Value.Valid {
+		f.Fits("placed_at", runtime.CheckTimestamptz(u.PlacedAt.Value.V))
 	}
-	if u.Notes.Set && u.Notes.Value != nil {
-		f.Fits("notes", runtime.CheckText((*u.Notes.Value)))
+	if u.Notes.Set && u.Notes.Value.Valid {
+		f.Fits("notes", runtime.CheckText(u.Notes.Value.V))
 	}
 	return f.Err("orders")
 }
@@ -185,9 +184,15 @@ var (
 	}
 )
 
-// scanOrder reads a row of table orders, columns in table order, into v.
-func scanOrder(row pgx.Row, v *Order) error {
-	return row.Scan(&v.ID, &v.CustomerID, &v.Status, &v.Currency, &v.Total, &v.ShippingAddressID, &v.PlacedAt, &v.Notes, &v.CreatedAt, &v.UpdatedAt)
+// scanOrder gives the scan destinations of the fields of v, columns in table
+// order.
+func scanOrder(v *Order, d []any) []any {
+	return append(d, &v.ID, &v.CustomerID, &v.Status, &v.Currency, &v.Total, &v.ShippingAddressID, &v.PlacedAt, &v.Notes, &v.CreatedAt, &v.UpdatedAt)
+}
+
+// argsNewOrder gives the values Create binds from n.
+func argsNewOrder(n *NewOrder, d []any) []any {
+	return append(d, n.ID.Arg(), &n.CustomerID, n.Status.Arg(), &n.Currency, n.Total.Arg(), &n.ShippingAddressID, &n.PlacedAt, &n.Notes)
 }
 
 const sqlOrdersCreate = `-- name: orders.Create
@@ -201,7 +206,7 @@ func (r *OrderRepo) Create(ctx context.Context, n NewOrder) (Order, error) {
 	if err := n.Validate(); err != nil {
 		return Order{}, wrapErr(err, "orders.Create", "orders")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrdersCreate, n.ID.Ptr(), n.CustomerID, n.Status.Ptr(), n.Currency, n.Total.Ptr(), n.ShippingAddressID, n.PlacedAt, n.Notes), scanOrder)
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrdersCreate, n, argsNewOrder, scanOrder)
 	return v, wrapParamsErr(err, "orders.Create", "orders", []string{"id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes"})
 }
 
@@ -212,24 +217,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table orders with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *OrderRepo) FindByID(ctx context.Context, id uuid.UUID) (Order, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrdersFindByID, id), scanOrder)
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrdersFindByID, id, runtime.Arg, scanOrder)
 	return v, wrapErr(err, "orders.FindByID", "orders")
 }
 
 const sqlOrdersFindAll = `-- name: orders.FindAll replica=ok
 SELECT "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders" ORDER BY "id"`
 
-// FindAll returns every row of table orders, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table orders in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *OrderRepo) FindAll(ctx context.Context) ([]Order, error) {
 	rows, err := r.db.Query(ctx, sqlOrdersFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanOrder)
+	items, err := runtime.Collect(rows, err, 0, scanOrder)
 	return items, wrapErr(err, "orders.FindAll", "orders")
 }
 
-// Stream yields every row of table orders, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table orders in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *OrderRepo) Stream(ctx context.Context) iter.Seq2[Order, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "orders.Stream", "orders") }, scanOrder, sqlOrdersFindAll)
 }
@@ -243,11 +248,9 @@ SELECT "id", "customer_id", "status", "currency"::text, "total", "shipping_addre
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table orders in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table orders in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *OrderRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Order], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Order]{
@@ -260,18 +263,21 @@ func (r *OrderRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	return p, wrapErr(err, "orders.List", "orders")
 }
 
-const sqlOrdersUpdate = `-- name: orders.Update
-UPDATE "orders"
-SET "customer_id" = COALESCE($2::uuid, "customer_id"),
-    "status" = COALESCE($3::"order_status", "status"),
-    "currency" = COALESCE($4::bpchar, "currency"),
-    "total" = COALESCE($5::numeric(14,2), "total"),
-    "shipping_address_id" = CASE WHEN $6::boolean THEN $7::bigint ELSE "shipping_address_id" END,
-    "placed_at" = CASE WHEN $8::boolean THEN $9::timestamptz ELSE "placed_at" END,
-    "notes" = CASE WHEN $10::boolean THEN $11::text ELSE "notes" END,
-    "updated_at" = now()
-WHERE "id" = $1
-RETURNING "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at"`
+// updateOrders are the statements of OrderRepo.Update: one per set of fields set
+// (see runtime.Update).
+var updateOrders = &runtime.Update{
+	Name: "orders.Update", Keys: 1,
+	Head:     "UPDATE \"orders\"\nSET ",
+	Cols:     []string{`"customer_id"`, `"status"`, `"currency"`, `"total"`, `"shipping_address_id"`, `"placed_at"`, `"notes"`},
+	Stamps:   ",\n    \"updated_at\" = now()",
+	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"customer_id\", \"status\", \"currency\"::text, \"total\", \"shipping_address_id\", \"placed_at\", \"notes\", \"created_at\", \"updated_at\"",
+	Nullable: 1<<4 | 1<<5 | 1<<6,
+}
+
+// argsOrderUpdate gives the value of each field of u, nil when unset.
+func argsOrderUpdate(u *OrderUpdate, d []any) []any {
+	return append(d, u.CustomerID.Arg(), u.Status.Arg(), u.Currency.Arg(), u.Total.Arg(), u.ShippingAddressID.Arg(), u.PlacedAt.Arg(), u.Notes.Arg())
+}
 
 // Update applies the set fields of u to the row of table orders with the given id
 // and returns the row as stored. If there is none, the error matches
@@ -281,11 +287,8 @@ func (r *OrderRepo) Update(ctx context.Context, id uuid.UUID, u OrderUpdate) (Or
 	if err := u.Validate(); err != nil {
 		return Order{}, wrapErr(err, "orders.Update", "orders")
 	}
-	var v Order
-	if err := scanOrder(r.db.QueryRow(ctx, sqlOrdersUpdate, id, u.CustomerID.Ptr(), u.Status.Ptr(), u.Currency.Ptr(), u.Total.Ptr(), u.ShippingAddressID.Set, u.ShippingAddressID.Value, u.PlacedAt.Set, u.PlacedAt.Value, u.Notes.Set, u.Notes.Value), &v); err != nil {
-		return Order{}, wrapParamsErr(err, "orders.Update", "orders", []string{"id", "customer_id", "status", "currency", "total", "shipping_address_id", "shipping_address_id", "placed_at", "placed_at", "notes", "notes"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateOrders, id, runtime.Arg, u, argsOrderUpdate, scanOrder)
+	return v, wrapParamsErr(err, "orders.Update", "orders", []string{"id", "customer_id", "status", "currency", "total", "shipping_address_id", "shipping_address_id", "placed_at", "placed_at", "notes", "notes"})
 }
 
 const sqlOrdersDelete = `-- name: orders.Delete
@@ -294,7 +297,7 @@ DELETE FROM "orders" WHERE "id" = $1`
 // Delete removes the row of table orders with the given id and reports whether
 // there was one.
 func (r *OrderRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlOrdersDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlOrdersDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "orders.Delete", "orders")
 }
 
@@ -318,35 +321,22 @@ func (r *OrderRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Order, er
 	if len(ids) == 0 {
 		return []Order{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlOrdersFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanOrder)
+	items, err := runtime.Query(ctx, r.db, sqlOrdersFindByIDs, ids, runtime.Arg, scanOrder, len(ids))
 	return items, wrapErr(err, "orders.FindByIDs", "orders")
 }
 
-// copyOrders sends rows of NewOrder to table orders with COPY, reading each value
-// in place.
-var copyOrders = runtime.NewCopier(
-	"orders",
-	nil,
-	runtime.CopyOpt("id", func(n *NewOrder) *runtime.Opt[uuid.UUID] { return &n.ID }),
-	runtime.CopyValue("customer_id", func(n *NewOrder) any { return &n.CustomerID }),
-	runtime.CopyOpt("status", func(n *NewOrder) *runtime.Opt[OrderStatus] { return &n.Status }),
-	runtime.CopyValue("currency", func(n *NewOrder) any { return &n.Currency }),
-	runtime.CopyOpt("total", func(n *NewOrder) *runtime.Opt[decimal.Decimal] { return &n.Total }),
-	runtime.CopyValue("shipping_address_id", func(n *NewOrder) any { return n.ShippingAddressID }),
-	runtime.CopyValue("placed_at", func(n *NewOrder) any { return n.PlacedAt }),
-	runtime.CopyValue("notes", func(n *NewOrder) any { return n.Notes }),
-)
+// copyOrders sends rows of NewOrder to table orders with COPY.
+var copyOrders = &runtime.Copier[NewOrder]{
+	Table:   "orders",
+	Columns: []string{"id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes"},
+	Args:    argsNewOrder,
+}
 
 // CreateMany inserts rows into table orders with the COPY protocol and returns how
-// many it inserted. It is all or nothing. An optional field left unset takes the
-// column's default, as in Create: rows are copied in groups by the optional fields
-// they set, in a transaction when there are several (a savepoint when r is one).
-// COPY does not return rows; CreateManyReturning does.
+// many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "orders.CreateMany", "orders")
-	}
 	n, err := copyOrders.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "orders.CreateMany", "orders")
 }
@@ -377,11 +367,11 @@ func (r *OrderRepo) CreateManyReturning(ctx context.Context, rows []NewOrder) ([
 		runtime.Column(rows, func(n *NewOrder) *OrderStatus { return n.Status.Ptr() }),
 		runtime.Column(rows, func(n *NewOrder) string { return n.Currency }),
 		runtime.Column(rows, func(n *NewOrder) *decimal.Decimal { return n.Total.Ptr() }),
-		runtime.Column(rows, func(n *NewOrder) *int64 { return n.ShippingAddressID }),
-		runtime.Column(rows, func(n *NewOrder) *time.Time { return n.PlacedAt }),
-		runtime.Column(rows, func(n *NewOrder) *string { return n.Notes }),
+		runtime.Column(rows, func(n *NewOrder) *int64 { return n.ShippingAddressID.Ptr() }),
+		runtime.Column(rows, func(n *NewOrder) *time.Time { return n.PlacedAt.Ptr() }),
+		runtime.Column(rows, func(n *NewOrder) *string { return n.Notes.Ptr() }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanOrder)
+	items, err := runtime.Collect(res, err, len(rows), scanOrder)
 	return items, wrapErr(err, "orders.CreateManyReturning", "orders")
 }
 
@@ -403,11 +393,11 @@ var bulkOrdersUpdates = &runtime.Bulk[OrderKeyedUpdate]{
 		runtime.Array(func(v *OrderKeyedUpdate) *string { return v.Changes.Currency.Ptr() }),
 		runtime.Array(func(v *OrderKeyedUpdate) *decimal.Decimal { return v.Changes.Total.Ptr() }),
 		runtime.Flags(func(v *OrderKeyedUpdate) *bool { return &v.Changes.ShippingAddressID.Set }),
-		runtime.Array(func(v *OrderKeyedUpdate) *int64 { return v.Changes.ShippingAddressID.Value }),
+		runtime.Array(func(v *OrderKeyedUpdate) *int64 { return v.Changes.ShippingAddressID.Value.Ptr() }),
 		runtime.Flags(func(v *OrderKeyedUpdate) *bool { return &v.Changes.PlacedAt.Set }),
-		runtime.Array(func(v *OrderKeyedUpdate) *time.Time { return v.Changes.PlacedAt.Value }),
+		runtime.Array(func(v *OrderKeyedUpdate) *time.Time { return v.Changes.PlacedAt.Value.Ptr() }),
 		runtime.Flags(func(v *OrderKeyedUpdate) *bool { return &v.Changes.Notes.Set }),
-		runtime.Array(func(v *OrderKeyedUpdate) *string { return v.Changes.Notes.Value }),
+		runtime.Array(func(v *OrderKeyedUpdate) *string { return v.Changes.Notes.Value.Ptr() }),
 	},
 }
 
@@ -469,8 +459,7 @@ WHERE "customer_id" = $1 ORDER BY "id"`
 // ListByCustomerID returns the rows of table orders whose customer_id is
 // customerID, in primary key order.
 func (r *OrderRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID) ([]Order, error) {
-	rows, err := r.db.Query(ctx, sqlOrdersListByCustomerID, customerID)
-	items, err := runtime.CollectRows(rows, err, 0, scanOrder)
+	items, err := runtime.Query(ctx, r.db, sqlOrdersListByCustomerID, customerID, runtime.Arg, scanOrder, 0)
 	return items, wrapErr(err, "orders.ListByCustomerID", "orders")
 }
 
@@ -478,9 +467,7 @@ const sqlOrdersLoadByCustomerID = `-- name: orders.LoadByCustomerID replica=ok
 SELECT "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
 WHERE "customer_id" = ANY($1) ORDER BY "id"`
 
-// loadOrdersByCustomerID returns the rows of table orders whose customer_id is one
-// of keys, grouped by customer_id, each group in primary key order, with one
-// query. Keys without rows are not in the map.
+// loadOrdersByCustomerID is LoadByCustomerID on db.
 func loadOrdersByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Order, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Order{}, nil
@@ -490,9 +477,8 @@ func loadOrdersByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UU
 }
 
 // LoadByCustomerID returns the rows of table orders whose customer_id is one of
-// keys, grouped by customer_id, each group in primary key order. It runs one
-// query, however many keys there are: load the children of a list of customers
-// without a query per row. Keys without rows are not in the map.
+// keys, grouped by customer_id, each group in primary key order, with one query
+// however many keys; keys without rows are not in the map.
 func (r *OrderRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Order, error) {
 	m, err := loadOrdersByCustomerID(ctx, r.db, keys)
 	return m, wrapErr(err, "orders.LoadByCustomerID", "orders")
@@ -505,8 +491,7 @@ WHERE "shipping_address_id" = $1 ORDER BY "id"`
 // ListByShippingAddressID returns the rows of table orders whose
 // shipping_address_id is shippingAddressID, in primary key order.
 func (r *OrderRepo) ListByShippingAddressID(ctx context.Context, shippingAddressID int64) ([]Order, error) {
-	rows, err := r.db.Query(ctx, sqlOrdersListByShippingAddressID, shippingAddressID)
-	items, err := runtime.CollectRows(rows, err, 0, scanOrder)
+	items, err := runtime.Query(ctx, r.db, sqlOrdersListByShippingAddressID, shippingAddressID, runtime.Arg, scanOrder, 0)
 	return items, wrapErr(err, "orders.ListByShippingAddressID", "orders")
 }
 
@@ -514,21 +499,18 @@ const sqlOrdersLoadByShippingAddressID = `-- name: orders.LoadByShippingAddressI
 SELECT "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
 WHERE "shipping_address_id" = ANY($1) ORDER BY "id"`
 
-// loadOrdersByShippingAddressID returns the rows of table orders whose
-// shipping_address_id is one of keys, grouped by shipping_address_id, each group
-// in primary key order, with one query. Keys without rows are not in the map.
+// loadOrdersByShippingAddressID is LoadByShippingAddressID on db.
 func loadOrdersByShippingAddressID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Order, error) {
 	if len(keys) == 0 {
 		return map[int64][]Order{}, nil
 	}
 	rows, err := db.Query(ctx, sqlOrdersLoadByShippingAddressID, keys)
-	return runtime.GroupRows(rows, err, scanOrder, func(v *Order) int64 { return *v.ShippingAddressID })
+	return runtime.GroupRows(rows, err, scanOrder, func(v *Order) int64 { return v.ShippingAddressID.V })
 }
 
 // LoadByShippingAddressID returns the rows of table orders whose
 // shipping_address_id is one of keys, grouped by shipping_address_id, each group
-// in primary key order. It runs one query, however many keys there are: load the
-// children of a list of addresses without a query per row. Keys without rows are
+// in primary key order, with one query however many keys; keys without rows are
 // not in the map.
 func (r *OrderRepo) LoadByShippingAddressID(ctx context.Context, keys []int64) (map[int64][]Order, error) {
 	m, err := loadOrdersByShippingAddressID(ctx, r.db, keys)
@@ -537,39 +519,27 @@ func (r *OrderRepo) LoadByShippingAddressID(ctx context.Context, keys []int64) (
 
 // LoadOrderLines returns the rows of table order_lines that reference each of
 // parents (order_lines.order_id = orders.id), keyed by the parent's id, each group
-// in primary key order. It runs one query for all parents; parents without rows
-// are not in the map.
+// in primary key order, with one query; parents without rows are not in the map.
 func (r *OrderRepo) LoadOrderLines(ctx context.Context, parents []Order) (map[uuid.UUID][]OrderLine, error) {
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Order) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadOrderLinesByOrderID(ctx, r.db, keys)
 	return m, wrapErr(err, "orders.LoadOrderLines", "orders")
 }
 
 // LoadShipments returns the rows of table shipments that reference each of parents
 // (shipments.order_id = orders.id), keyed by the parent's id, each group in
-// primary key order. It runs one query for all parents; parents without rows are
-// not in the map.
+// primary key order, with one query; parents without rows are not in the map.
 func (r *OrderRepo) LoadShipments(ctx context.Context, parents []Order) (map[uuid.UUID][]Shipment, error) {
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Order) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadShipmentsByOrderID(ctx, r.db, keys)
 	return m, wrapErr(err, "orders.LoadShipments", "orders")
 }
 
 // LoadReturns returns the rows of table returns that reference each of parents
 // (returns.order_id = orders.id), keyed by the parent's id, each group in primary
-// key order. It runs one query for all parents; parents without rows are not in
-// the map.
+// key order, with one query; parents without rows are not in the map.
 func (r *OrderRepo) LoadReturns(ctx context.Context, parents []Order) (map[uuid.UUID][]Return, error) {
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Order) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadReturnsByOrderID(ctx, r.db, keys)
 	return m, wrapErr(err, "orders.LoadReturns", "orders")
 }

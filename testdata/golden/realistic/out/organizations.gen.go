@@ -7,26 +7,24 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 	"time"
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // Organization is one row of table organizations.
 //
 // A customer account; everything else hangs off it.
 type Organization struct {
-	ID        uuid.UUID       `json:"id"`
-	Slug      string          `json:"slug"`
-	Name      string          `json:"name"`
-	PlanID    *uuid.UUID      `json:"plan_id"`
-	Settings  json.RawMessage `json:"settings"`
-	CreatedAt time.Time       `json:"created_at"`
-	UpdatedAt time.Time       `json:"updated_at"`
+	ID        uuid.UUID               `json:"id"`
+	Slug      string                  `json:"slug"`
+	Name      string                  `json:"name"`
+	PlanID    runtime.Null[uuid.UUID] `json:"plan_id"`
+	Settings  json.RawMessage         `json:"settings"`
+	CreatedAt time.Time               `json:"created_at"`
+	UpdatedAt time.Time               `json:"updated_at"`
 }
 
 // NewOrganization holds the values of a new row of table organizations. Fields of
@@ -36,18 +34,18 @@ type NewOrganization struct {
 	ID       runtime.Opt[uuid.UUID]       `json:"id,omitzero"`
 	Slug     string                       `json:"slug"`
 	Name     string                       `json:"name"`
-	PlanID   *uuid.UUID                   `json:"plan_id"`
+	PlanID   runtime.Null[uuid.UUID]      `json:"plan_id"`
 	Settings runtime.Opt[json.RawMessage] `json:"settings,omitzero"`
 }
 
 // OrganizationUpdate lists changes to a row of table organizations. Unset fields
 // leave their column unchanged; a nullable column is set to NULL with
-// runtime.Set[*T](nil).
+// runtime.SetNull[T]().
 type OrganizationUpdate struct {
-	Slug     runtime.Opt[string]          `json:"slug,omitzero"`
-	Name     runtime.Opt[string]          `json:"name,omitzero"`
-	PlanID   runtime.Opt[*uuid.UUID]      `json:"plan_id,omitzero"`
-	Settings runtime.Opt[json.RawMessage] `json:"settings,omitzero"`
+	Slug     runtime.Opt[string]                  `json:"slug,omitzero"`
+	Name     runtime.Opt[string]                  `json:"name,omitzero"`
+	PlanID   runtime.Opt[runtime.Null[uuid.UUID]] `json:"plan_id,omitzero"`
+	Settings runtime.Opt[json.RawMessage]         `json:"settings,omitzero"`
 }
 
 // OrganizationRepo reads and writes table organizations.
@@ -194,10 +192,15 @@ var (
 	}
 )
 
-// scanOrganization reads a row of table organizations, columns in table order,
-// into v.
-func scanOrganization(row pgx.Row, v *Organization) error {
-	return row.Scan(&v.ID, &v.Slug, &v.Name, &v.PlanID, &v.Settings, &v.CreatedAt, &v.UpdatedAt)
+// scanOrganization gives the scan destinations of the fields of v, columns in
+// table order.
+func scanOrganization(v *Organization, d []any) []any {
+	return append(d, &v.ID, &v.Slug, &v.Name, &v.PlanID, &v.Settings, &v.CreatedAt, &v.UpdatedAt)
+}
+
+// argsNewOrganization gives the values Create binds from n.
+func argsNewOrganization(n *NewOrganization, d []any) []any {
+	return append(d, n.ID.Arg(), &n.Slug, &n.Name, &n.PlanID, runtime.OptValue(&n.Settings))
 }
 
 const sqlOrganizationsCreate = `-- name: organizations.Create
@@ -211,7 +214,7 @@ func (r *OrganizationRepo) Create(ctx context.Context, n NewOrganization) (Organ
 	if err := n.Validate(); err != nil {
 		return Organization{}, wrapErr(err, "organizations.Create", "organizations")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrganizationsCreate, n.ID.Ptr(), n.Slug, n.Name, n.PlanID, n.Settings.Ptr()), scanOrganization)
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrganizationsCreate, n, argsNewOrganization, scanOrganization)
 	return v, wrapParamsErr(err, "organizations.Create", "organizations", []string{"id", "slug", "name", "plan_id", "settings"})
 }
 
@@ -222,24 +225,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table organizations with the given id. If there is
 // none, the error matches runtime.ErrNotFound.
 func (r *OrganizationRepo) FindByID(ctx context.Context, id uuid.UUID) (Organization, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrganizationsFindByID, id), scanOrganization)
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrganizationsFindByID, id, runtime.Arg, scanOrganization)
 	return v, wrapErr(err, "organizations.FindByID", "organizations")
 }
 
 const sqlOrganizationsFindAll = `-- name: organizations.FindAll replica=ok
 SELECT "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at" FROM "organizations" ORDER BY "id"`
 
-// FindAll returns every row of table organizations, ordered by primary key. It
-// holds the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table organizations in primary key order, all in
+// memory; List and Stream do not hold them all.
 func (r *OrganizationRepo) FindAll(ctx context.Context) ([]Organization, error) {
 	rows, err := r.db.Query(ctx, sqlOrganizationsFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanOrganization)
+	items, err := runtime.Collect(rows, err, 0, scanOrganization)
 	return items, wrapErr(err, "organizations.FindAll", "organizations")
 }
 
-// Stream yields every row of table organizations, ordered by primary key, reading
-// them from the server as the loop goes: memory use does not grow with the table.
-// An error ends the sequence.
+// Stream yields every row of table organizations in primary key order as the loop
+// reads them from the server: memory use does not grow with the table. An error
+// ends the sequence.
 func (r *OrganizationRepo) Stream(ctx context.Context) iter.Seq2[Organization, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "organizations.Stream", "organizations") }, scanOrganization, sqlOrganizationsFindAll)
 }
@@ -253,11 +256,9 @@ SELECT "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at" F
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table organizations in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table organizations in primary key order,
+// after the cursor page.After ("" for the first page); the page's Next cursor (""
+// after the last page) gets the next one.
 func (r *OrganizationRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Organization], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Organization]{
@@ -270,15 +271,21 @@ func (r *OrganizationRepo) List(ctx context.Context, page runtime.PageArgs) (run
 	return p, wrapErr(err, "organizations.List", "organizations")
 }
 
-const sqlOrganizationsUpdate = `-- name: organizations.Update
-UPDATE "organizations"
-SET "slug" = COALESCE($2::varchar, "slug"),
-    "name" = COALESCE($3::text, "name"),
-    "plan_id" = CASE WHEN $4::boolean THEN $5::uuid ELSE "plan_id" END,
-    "settings" = COALESCE($6::jsonb, "settings"),
-    "updated_at" = now()
-WHERE "id" = $1
-RETURNING "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at"`
+// updateOrganizations are the statements of OrganizationRepo.Update: one per set
+// of fields set (see runtime.Update).
+var updateOrganizations = &runtime.Update{
+	Name: "organizations.Update", Keys: 1,
+	Head:     "UPDATE \"organizations\"\nSET ",
+	Cols:     []string{`"slug"`, `"name"`, `"plan_id"`, `"settings"`},
+	Stamps:   ",\n    \"updated_at\" = now()",
+	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"slug\", \"name\", \"plan_id\", \"settings\", \"created_at\", \"updated_at\"",
+	Nullable: 1 << 2,
+}
+
+// argsOrganizationUpdate gives the value of each field of u, nil when unset.
+func argsOrganizationUpdate(u *OrganizationUpdate, d []any) []any {
+	return append(d, u.Slug.Arg(), u.Name.Arg(), u.PlanID.Arg(), runtime.OptValue(&u.Settings))
+}
 
 // Update applies the set fields of u to the row of table organizations with the
 // given id and returns the row as stored. If there is none, the error matches
@@ -288,11 +295,8 @@ func (r *OrganizationRepo) Update(ctx context.Context, id uuid.UUID, u Organizat
 	if err := u.Validate(); err != nil {
 		return Organization{}, wrapErr(err, "organizations.Update", "organizations")
 	}
-	var v Organization
-	if err := scanOrganization(r.db.QueryRow(ctx, sqlOrganizationsUpdate, id, u.Slug.Ptr(), u.Name.Ptr(), u.PlanID.Set, u.PlanID.Value, u.Settings.Ptr()), &v); err != nil {
-		return Organization{}, wrapParamsErr(err, "organizations.Update", "organizations", []string{"id", "slug", "name", "plan_id", "plan_id", "settings"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateOrganizations, id, runtime.Arg, u, argsOrganizationUpdate, scanOrganization)
+	return v, wrapParamsErr(err, "organizations.Update", "organizations", []string{"id", "slug", "name", "plan_id", "plan_id", "settings"})
 }
 
 const sqlOrganizationsDelete = `-- name: organizations.Delete
@@ -301,7 +305,7 @@ DELETE FROM "organizations" WHERE "id" = $1`
 // Delete removes the row of table organizations with the given id and reports
 // whether there was one.
 func (r *OrganizationRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlOrganizationsDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlOrganizationsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "organizations.Delete", "organizations")
 }
 
@@ -325,32 +329,23 @@ func (r *OrganizationRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Or
 	if len(ids) == 0 {
 		return []Organization{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlOrganizationsFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanOrganization)
+	items, err := runtime.Query(ctx, r.db, sqlOrganizationsFindByIDs, ids, runtime.Arg, scanOrganization, len(ids))
 	return items, wrapErr(err, "organizations.FindByIDs", "organizations")
 }
 
 // copyOrganizations sends rows of NewOrganization to table organizations with
-// COPY, reading each value in place.
-var copyOrganizations = runtime.NewCopier(
-	"organizations",
-	nil,
-	runtime.CopyOpt("id", func(n *NewOrganization) *runtime.Opt[uuid.UUID] { return &n.ID }),
-	runtime.CopyValue("slug", func(n *NewOrganization) any { return &n.Slug }),
-	runtime.CopyValue("name", func(n *NewOrganization) any { return &n.Name }),
-	runtime.CopyValue("plan_id", func(n *NewOrganization) any { return n.PlanID }),
-	runtime.CopyOpt("settings", func(n *NewOrganization) *runtime.Opt[json.RawMessage] { return &n.Settings }),
-)
+// COPY.
+var copyOrganizations = &runtime.Copier[NewOrganization]{
+	Table:   "organizations",
+	Columns: []string{"id", "slug", "name", "plan_id", "settings"},
+	Args:    argsNewOrganization,
+}
 
 // CreateMany inserts rows into table organizations with the COPY protocol and
-// returns how many it inserted. It is all or nothing. An optional field left unset
-// takes the column's default, as in Create: rows are copied in groups by the
-// optional fields they set, in a transaction when there are several (a savepoint
-// when r is one). COPY does not return rows; CreateManyReturning does.
+// returns how many it inserted, all or nothing. It validates every row first. An
+// unset optional field takes the column's default, as in Create (rows setting
+// different fields are copied in groups, in one transaction).
 func (r *OrganizationRepo) CreateMany(ctx context.Context, rows []NewOrganization) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "organizations.CreateMany", "organizations")
-	}
 	n, err := copyOrganizations.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "organizations.CreateMany", "organizations")
 }
@@ -379,10 +374,10 @@ func (r *OrganizationRepo) CreateManyReturning(ctx context.Context, rows []NewOr
 		runtime.Column(rows, func(n *NewOrganization) *uuid.UUID { return n.ID.Ptr() }),
 		runtime.Column(rows, func(n *NewOrganization) string { return n.Slug }),
 		runtime.Column(rows, func(n *NewOrganization) string { return n.Name }),
-		runtime.Column(rows, func(n *NewOrganization) *uuid.UUID { return n.PlanID }),
+		runtime.Column(rows, func(n *NewOrganization) *uuid.UUID { return n.PlanID.Ptr() }),
 		runtime.Column(rows, func(n *NewOrganization) *json.RawMessage { return n.Settings.Ptr() }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanOrganization)
+	items, err := runtime.Collect(res, err, len(rows), scanOrganization)
 	return items, wrapErr(err, "organizations.CreateManyReturning", "organizations")
 }
 
@@ -397,15 +392,15 @@ SET "name" = EXCLUDED."name",
 RETURNING "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at"`
 
 // UpsertBySlug inserts n into table organizations or, when a row with the same
-// slug exists, updates that row from n, in one statement, and returns the row as
-// stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value. It validates n
-// first. It sets updated_at to the transaction's time.
+// slug exists, updates it from n (every column but the key's and the primary
+// key's; an unset optional field keeps its value), in one statement, and returns
+// the row as stored. It validates n first. It sets updated_at to the transaction's
+// time.
 func (r *OrganizationRepo) UpsertBySlug(ctx context.Context, n NewOrganization) (Organization, error) {
 	if err := n.Validate(); err != nil {
 		return Organization{}, wrapErr(err, "organizations.UpsertBySlug", "organizations")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrganizationsUpsertBySlug, n.ID.Ptr(), n.Slug, n.Name, n.PlanID, n.Settings.Ptr()), scanOrganization)
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrganizationsUpsertBySlug, n, argsNewOrganization, scanOrganization)
 	return v, wrapErr(err, "organizations.UpsertBySlug", "organizations")
 }
 
@@ -424,28 +419,14 @@ LIMIT 1`
 
 // CreateIfAbsentBySlug inserts n into table organizations unless a row with the
 // same slug exists, and returns the new row and true, or the existing row,
-// unchanged, and false. One statement does both (INSERT … ON CONFLICT DO
-// NOTHING, then a read of the row in the way); when that row was committed by a
-// concurrent transaction after the statement started, the statement cannot see it
-// and runs again, up to three times in all. It validates n first.
+// unchanged, and false, in one statement (run again, up to three times, when the
+// row in the way was committed after it started). It validates n first.
 func (r *OrganizationRepo) CreateIfAbsentBySlug(ctx context.Context, n NewOrganization) (Organization, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Organization{}, false, wrapErr(err, "organizations.CreateIfAbsentBySlug", "organizations")
 	}
-	for attempt := 1; ; attempt++ {
-		var v Organization
-		var created bool
-		err := r.db.QueryRow(ctx, sqlOrganizationsCreateIfAbsentBySlug, n.ID.Ptr(), n.Slug, n.Name, n.PlanID, n.Settings.Ptr()).Scan(&created, &v.ID, &v.Slug, &v.Name, &v.PlanID, &v.Settings, &v.CreatedAt, &v.UpdatedAt)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Organization{}, false, wrapErr(err, "organizations.CreateIfAbsentBySlug", "organizations")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlOrganizationsCreateIfAbsentBySlug, n, argsNewOrganization, scanOrganization)
+	return v, created, wrapErr(err, "organizations.CreateIfAbsentBySlug", "organizations")
 }
 
 // OrganizationKeyedUpdate is one row's changes for UpdateMany: its key, and the
@@ -465,7 +446,7 @@ var bulkOrganizationsUpdates = &runtime.Bulk[OrganizationKeyedUpdate]{
 		runtime.Array(func(v *OrganizationKeyedUpdate) *string { return v.Changes.Slug.Ptr() }),
 		runtime.Array(func(v *OrganizationKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
 		runtime.Flags(func(v *OrganizationKeyedUpdate) *bool { return &v.Changes.PlanID.Set }),
-		runtime.Array(func(v *OrganizationKeyedUpdate) *uuid.UUID { return v.Changes.PlanID.Value }),
+		runtime.Array(func(v *OrganizationKeyedUpdate) *uuid.UUID { return v.Changes.PlanID.Value.Ptr() }),
 		runtime.Array(func(v *OrganizationKeyedUpdate) *json.RawMessage { return v.Changes.Settings.Ptr() }),
 	},
 }
@@ -530,7 +511,7 @@ var bulkOrganizationsNew = &runtime.Bulk[NewOrganization]{
 		runtime.Array(func(v *NewOrganization) *uuid.UUID { return v.ID.Ptr() }),
 		runtime.Array(func(v *NewOrganization) *string { return &v.Slug }),
 		runtime.Array(func(v *NewOrganization) *string { return &v.Name }),
-		runtime.Array(func(v *NewOrganization) *uuid.UUID { return v.PlanID }),
+		runtime.Array(func(v *NewOrganization) *uuid.UUID { return v.PlanID.Ptr() }),
 		runtime.Array(func(v *NewOrganization) *json.RawMessage { return v.Settings.Ptr() }),
 	},
 }
@@ -569,8 +550,7 @@ WHERE "plan_id" = $1 ORDER BY "id"`
 // ListByPlanID returns the rows of table organizations whose plan_id is planID, in
 // primary key order.
 func (r *OrganizationRepo) ListByPlanID(ctx context.Context, planID uuid.UUID) ([]Organization, error) {
-	rows, err := r.db.Query(ctx, sqlOrganizationsListByPlanID, planID)
-	items, err := runtime.CollectRows(rows, err, 0, scanOrganization)
+	items, err := runtime.Query(ctx, r.db, sqlOrganizationsListByPlanID, planID, runtime.Arg, scanOrganization, 0)
 	return items, wrapErr(err, "organizations.ListByPlanID", "organizations")
 }
 
@@ -578,21 +558,18 @@ const sqlOrganizationsLoadByPlanID = `-- name: organizations.LoadByPlanID replic
 SELECT "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at" FROM "organizations"
 WHERE "plan_id" = ANY($1) ORDER BY "id"`
 
-// loadOrganizationsByPlanID returns the rows of table organizations whose plan_id
-// is one of keys, grouped by plan_id, each group in primary key order, with one
-// query. Keys without rows are not in the map.
+// loadOrganizationsByPlanID is LoadByPlanID on db.
 func loadOrganizationsByPlanID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Organization, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Organization{}, nil
 	}
 	rows, err := db.Query(ctx, sqlOrganizationsLoadByPlanID, keys)
-	return runtime.GroupRows(rows, err, scanOrganization, func(v *Organization) uuid.UUID { return *v.PlanID })
+	return runtime.GroupRows(rows, err, scanOrganization, func(v *Organization) uuid.UUID { return v.PlanID.V })
 }
 
 // LoadByPlanID returns the rows of table organizations whose plan_id is one of
-// keys, grouped by plan_id, each group in primary key order. It runs one query,
-// however many keys there are: load the children of a list of plans without a
-// query per row. Keys without rows are not in the map.
+// keys, grouped by plan_id, each group in primary key order, with one query
+// however many keys; keys without rows are not in the map.
 func (r *OrganizationRepo) LoadByPlanID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Organization, error) {
 	m, err := loadOrganizationsByPlanID(ctx, r.db, keys)
 	return m, wrapErr(err, "organizations.LoadByPlanID", "organizations")
@@ -600,91 +577,70 @@ func (r *OrganizationRepo) LoadByPlanID(ctx context.Context, keys []uuid.UUID) (
 
 // LoadSubscriptions returns the rows of table subscriptions that reference each of
 // parents (subscriptions.organization_id = organizations.id), keyed by the
-// parent's id, each group in primary key order. It runs one query for all parents;
-// parents without rows are not in the map.
+// parent's id, each group in primary key order, with one query; parents without
+// rows are not in the map.
 func (r *OrganizationRepo) LoadSubscriptions(ctx context.Context, parents []Organization) (map[uuid.UUID][]Subscription, error) {
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadSubscriptionsByOrganizationID(ctx, r.db, keys)
 	return m, wrapErr(err, "organizations.LoadSubscriptions", "organizations")
 }
 
 // LoadInvoices returns the rows of table invoices that reference each of parents
 // (invoices.organization_id = organizations.id), keyed by the parent's id, each
-// group in primary key order. It runs one query for all parents; parents without
-// rows are not in the map.
+// group in primary key order, with one query; parents without rows are not in the
+// map.
 func (r *OrganizationRepo) LoadInvoices(ctx context.Context, parents []Organization) (map[uuid.UUID][]Invoice, error) {
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadInvoicesByOrganizationID(ctx, r.db, keys)
 	return m, wrapErr(err, "organizations.LoadInvoices", "organizations")
 }
 
 // LoadMemberships returns the rows of table memberships that reference each of
 // parents (memberships.organization_id = organizations.id), keyed by the parent's
-// id, each group in primary key order. It runs one query for all parents; parents
-// without rows are not in the map.
+// id, each group in primary key order, with one query; parents without rows are
+// not in the map.
 func (r *OrganizationRepo) LoadMemberships(ctx context.Context, parents []Organization) (map[uuid.UUID][]Membership, error) {
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadMembershipsByOrganizationID(ctx, r.db, keys)
 	return m, wrapErr(err, "organizations.LoadMemberships", "organizations")
 }
 
 // LoadAPIKeys returns the rows of table api_keys that reference each of parents
 // (api_keys.organization_id = organizations.id), keyed by the parent's id, each
-// group in primary key order. It runs one query for all parents; parents without
-// rows are not in the map.
+// group in primary key order, with one query; parents without rows are not in the
+// map.
 func (r *OrganizationRepo) LoadAPIKeys(ctx context.Context, parents []Organization) (map[uuid.UUID][]APIKey, error) {
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadAPIKeysByOrganizationID(ctx, r.db, keys)
 	return m, wrapErr(err, "organizations.LoadAPIKeys", "organizations")
 }
 
 // LoadWebhooks returns the rows of table webhooks that reference each of parents
 // (webhooks.organization_id = organizations.id), keyed by the parent's id, each
-// group in primary key order. It runs one query for all parents; parents without
-// rows are not in the map.
+// group in primary key order, with one query; parents without rows are not in the
+// map.
 func (r *OrganizationRepo) LoadWebhooks(ctx context.Context, parents []Organization) (map[uuid.UUID][]Webhook, error) {
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadWebhooksByOrganizationID(ctx, r.db, keys)
 	return m, wrapErr(err, "organizations.LoadWebhooks", "organizations")
 }
 
 // LoadSettings returns the rows of table settings that reference each of parents
 // (settings.organization_id = organizations.id), keyed by the parent's id, each
-// group in primary key order. It runs one query for all parents; parents without
-// rows are not in the map.
+// group in primary key order, with one query; parents without rows are not in the
+// map.
 func (r *OrganizationRepo) LoadSettings(ctx context.Context, parents []Organization) (map[uuid.UUID][]Setting, error) {
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadSettingsByOrganizationID(ctx, r.db, keys)
 	return m, wrapErr(err, "organizations.LoadSettings", "organizations")
 }
 
 // LoadCustomers returns the rows of table customers that reference each of parents
 // (customers.organization_id = organizations.id), keyed by the parent's id, each
-// group in primary key order. It runs one query for all parents; parents without
-// rows are not in the map.
+// group in primary key order, with one query; parents without rows are not in the
+// map.
 func (r *OrganizationRepo) LoadCustomers(ctx context.Context, parents []Organization) (map[uuid.UUID][]Customer, error) {
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadCustomersByOrganizationID(ctx, r.db, keys)
 	return m, wrapErr(err, "organizations.LoadCustomers", "organizations")
 }

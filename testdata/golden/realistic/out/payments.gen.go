@@ -11,19 +11,18 @@ import (
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 )
 
 // Payment is one row of table payments.
 type Payment struct {
-	ID         uuid.UUID       `json:"id"`
-	InvoiceID  uuid.UUID       `json:"invoice_id"`
-	Method     PaymentMethod   `json:"method"`
-	Amount     decimal.Decimal `json:"amount"`
-	ReceivedAt time.Time       `json:"received_at"`
-	Reference  *string         `json:"reference"`
-	Raw        json.RawMessage `json:"raw"`
+	ID         uuid.UUID            `json:"id"`
+	InvoiceID  uuid.UUID            `json:"invoice_id"`
+	Method     PaymentMethod        `json:"method"`
+	Amount     decimal.Decimal      `json:"amount"`
+	ReceivedAt time.Time            `json:"received_at"`
+	Reference  runtime.Null[string] `json:"reference"`
+	Raw        json.RawMessage      `json:"raw"`
 }
 
 // NewPayment holds the values of a new row of table payments. Fields of type
@@ -34,19 +33,19 @@ type NewPayment struct {
 	Method     PaymentMethod          `json:"method"`
 	Amount     decimal.Decimal        `json:"amount"`
 	ReceivedAt runtime.Opt[time.Time] `json:"received_at,omitzero"`
-	Reference  *string                `json:"reference"`
+	Reference  runtime.Null[string]   `json:"reference"`
 	Raw        json.RawMessage        `json:"raw"`
 }
 
 // PaymentUpdate lists changes to a row of table payments. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type PaymentUpdate struct {
-	InvoiceID  runtime.Opt[uuid.UUID]       `json:"invoice_id,omitzero"`
-	Method     runtime.Opt[PaymentMethod]   `json:"method,omitzero"`
-	Amount     runtime.Opt[decimal.Decimal] `json:"amount,omitzero"`
-	ReceivedAt runtime.Opt[time.Time]       `json:"received_at,omitzero"`
-	Reference  runtime.Opt[*string]         `json:"reference,omitzero"`
-	Raw        runtime.Opt[json.RawMessage] `json:"raw,omitzero"`
+	InvoiceID  runtime.Opt[uuid.UUID]            `json:"invoice_id,omitzero"`
+	Method     runtime.Opt[PaymentMethod]        `json:"method,omitzero"`
+	Amount     runtime.Opt[decimal.Decimal]      `json:"amount,omitzero"`
+	ReceivedAt runtime.Opt[time.Time]            `json:"received_at,omitzero"`
+	Reference  runtime.Opt[runtime.Null[string]] `json:"reference,omitzero"`
+	Raw        runtime.Opt[json.RawMessage]      `json:"raw,omitzero"`
 }
 
 // PaymentRepo reads and writes table payments.
@@ -95,8 +94,8 @@ func (n *NewPayment) Validate() error {
 	if n.ReceivedAt.Set {
 		f.Fits("received_at", runtime.CheckTimestamptz(n.ReceivedAt.Value))
 	}
-	if n.Reference != nil {
-		f.Fits("reference", runtime.CheckText((*n.Reference)))
+	if n.Reference.Valid {
+		f.Fits("reference", runtime.CheckText(n.Reference.V))
 	}
 	f.Fits("raw", runtime.CheckJSONB(n.Raw))
 	return f.Err("payments")
@@ -121,8 +120,8 @@ func (u *PaymentUpdate) Validate() error {
 	if u.ReceivedAt.Set {
 		f.Fits("received_at", runtime.CheckTimestamptz(u.ReceivedAt.Value))
 	}
-	if u.Reference.Set && u.Reference.Value != nil {
-		f.Fits("reference", runtime.CheckText((*u.Reference.Value)))
+	if u.Reference.Set && u.Reference.Value.Valid {
+		f.Fits("reference", runtime.CheckText(u.Reference.Value.V))
 	}
 	if u.Raw.Set {
 		f.Fits("raw", runtime.CheckJSONB(u.Raw.Value))
@@ -155,9 +154,15 @@ func (u *PaymentUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanPayment reads a row of table payments, columns in table order, into v.
-func scanPayment(row pgx.Row, v *Payment) error {
-	return row.Scan(&v.ID, &v.InvoiceID, &v.Method, &v.Amount, &v.ReceivedAt, &v.Reference, &v.Raw)
+// scanPayment gives the scan destinations of the fields of v, columns in table
+// order.
+func scanPayment(v *Payment, d []any) []any {
+	return append(d, &v.ID, &v.InvoiceID, &v.Method, &v.Amount, &v.ReceivedAt, &v.Reference, &v.Raw)
+}
+
+// argsNewPayment gives the values Create binds from n.
+func argsNewPayment(n *NewPayment, d []any) []any {
+	return append(d, n.ID.Arg(), &n.InvoiceID, &n.Method, &n.Amount, n.ReceivedAt.Arg(), &n.Reference, n.Raw)
 }
 
 const sqlPaymentsCreate = `-- name: payments.Create
@@ -171,7 +176,7 @@ func (r *PaymentRepo) Create(ctx context.Context, n NewPayment) (Payment, error)
 	if err := n.Validate(); err != nil {
 		return Payment{}, wrapErr(err, "payments.Create", "payments")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlPaymentsCreate, n.ID.Ptr(), n.InvoiceID, n.Method, n.Amount, n.ReceivedAt.Ptr(), n.Reference, n.Raw), scanPayment)
+	v, err := runtime.QueryOne(ctx, r.db, sqlPaymentsCreate, n, argsNewPayment, scanPayment)
 	return v, wrapParamsErr(err, "payments.Create", "payments", []string{"id", "invoice_id", "method", "amount", "received_at", "reference", "raw"})
 }
 
@@ -182,24 +187,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table payments with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *PaymentRepo) FindByID(ctx context.Context, id uuid.UUID) (Payment, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlPaymentsFindByID, id), scanPayment)
+	v, err := runtime.QueryOne(ctx, r.db, sqlPaymentsFindByID, id, runtime.Arg, scanPayment)
 	return v, wrapErr(err, "payments.FindByID", "payments")
 }
 
 const sqlPaymentsFindAll = `-- name: payments.FindAll replica=ok
 SELECT "id", "invoice_id", "method", "amount", "received_at", "reference", "raw" FROM "payments" ORDER BY "id"`
 
-// FindAll returns every row of table payments, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table payments in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *PaymentRepo) FindAll(ctx context.Context) ([]Payment, error) {
 	rows, err := r.db.Query(ctx, sqlPaymentsFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanPayment)
+	items, err := runtime.Collect(rows, err, 0, scanPayment)
 	return items, wrapErr(err, "payments.FindAll", "payments")
 }
 
-// Stream yields every row of table payments, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table payments in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *PaymentRepo) Stream(ctx context.Context) iter.Seq2[Payment, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "payments.Stream", "payments") }, scanPayment, sqlPaymentsFindAll)
 }
@@ -213,11 +218,9 @@ SELECT "id", "invoice_id", "method", "amount", "received_at", "reference", "raw"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table payments in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table payments in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *PaymentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Payment], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Payment]{
@@ -230,16 +233,20 @@ func (r *PaymentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "payments.List", "payments")
 }
 
-const sqlPaymentsUpdate = `-- name: payments.Update
-UPDATE "payments"
-SET "invoice_id" = COALESCE($2::uuid, "invoice_id"),
-    "method" = COALESCE($3::"payment_method", "method"),
-    "amount" = COALESCE($4::numeric(14,2), "amount"),
-    "received_at" = COALESCE($5::timestamptz, "received_at"),
-    "reference" = CASE WHEN $6::boolean THEN $7::text ELSE "reference" END,
-    "raw" = CASE WHEN $8::boolean THEN $9::jsonb ELSE "raw" END
-WHERE "id" = $1
-RETURNING "id", "invoice_id", "method", "amount", "received_at", "reference", "raw"`
+// updatePayments are the statements of PaymentRepo.Update: one per set of fields
+// set (see runtime.Update).
+var updatePayments = &runtime.Update{
+	Name: "payments.Update", Keys: 1,
+	Head:     "UPDATE \"payments\"\nSET ",
+	Cols:     []string{`"invoice_id"`, `"method"`, `"amount"`, `"received_at"`, `"reference"`, `"raw"`},
+	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"invoice_id\", \"method\", \"amount\", \"received_at\", \"reference\", \"raw\"",
+	Nullable: 1<<4 | 1<<5,
+}
+
+// argsPaymentUpdate gives the value of each field of u, nil when unset.
+func argsPaymentUpdate(u *PaymentUpdate, d []any) []any {
+	return append(d, u.InvoiceID.Arg(), u.Method.Arg(), u.Amount.Arg(), u.ReceivedAt.Arg(), u.Reference.Arg(), runtime.OptValue(&u.Raw))
+}
 
 // Update applies the set fields of u to the row of table payments with the given
 // id and returns the row as stored. If there is none, the error matches
@@ -248,11 +255,8 @@ func (r *PaymentRepo) Update(ctx context.Context, id uuid.UUID, u PaymentUpdate)
 	if err := u.Validate(); err != nil {
 		return Payment{}, wrapErr(err, "payments.Update", "payments")
 	}
-	var v Payment
-	if err := scanPayment(r.db.QueryRow(ctx, sqlPaymentsUpdate, id, u.InvoiceID.Ptr(), u.Method.Ptr(), u.Amount.Ptr(), u.ReceivedAt.Ptr(), u.Reference.Set, u.Reference.Value, u.Raw.Set, u.Raw.Value), &v); err != nil {
-		return Payment{}, wrapParamsErr(err, "payments.Update", "payments", []string{"id", "invoice_id", "method", "amount", "received_at", "reference", "reference", "raw", "raw"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updatePayments, id, runtime.Arg, u, argsPaymentUpdate, scanPayment)
+	return v, wrapParamsErr(err, "payments.Update", "payments", []string{"id", "invoice_id", "method", "amount", "received_at", "reference", "reference", "raw", "raw"})
 }
 
 const sqlPaymentsDelete = `-- name: payments.Delete
@@ -261,7 +265,7 @@ DELETE FROM "payments" WHERE "id" = $1`
 // Delete removes the row of table payments with the given id and reports whether
 // there was one.
 func (r *PaymentRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlPaymentsDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlPaymentsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "payments.Delete", "payments")
 }
 
@@ -285,34 +289,22 @@ func (r *PaymentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Payment
 	if len(ids) == 0 {
 		return []Payment{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlPaymentsFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanPayment)
+	items, err := runtime.Query(ctx, r.db, sqlPaymentsFindByIDs, ids, runtime.Arg, scanPayment, len(ids))
 	return items, wrapErr(err, "payments.FindByIDs", "payments")
 }
 
-// copyPayments sends rows of NewPayment to table payments with COPY, reading each
-// value in place.
-var copyPayments = runtime.NewCopier(
-	"payments",
-	nil,
-	runtime.CopyOpt("id", func(n *NewPayment) *runtime.Opt[uuid.UUID] { return &n.ID }),
-	runtime.CopyValue("invoice_id", func(n *NewPayment) any { return &n.InvoiceID }),
-	runtime.CopyValue("method", func(n *NewPayment) any { return &n.Method }),
-	runtime.CopyValue("amount", func(n *NewPayment) any { return &n.Amount }),
-	runtime.CopyOpt("received_at", func(n *NewPayment) *runtime.Opt[time.Time] { return &n.ReceivedAt }),
-	runtime.CopyValue("reference", func(n *NewPayment) any { return n.Reference }),
-	runtime.CopyValue("raw", func(n *NewPayment) any { return &n.Raw }),
-)
+// copyPayments sends rows of NewPayment to table payments with COPY.
+var copyPayments = &runtime.Copier[NewPayment]{
+	Table:   "payments",
+	Columns: []string{"id", "invoice_id", "method", "amount", "received_at", "reference", "raw"},
+	Args:    argsNewPayment,
+}
 
 // CreateMany inserts rows into table payments with the COPY protocol and returns
-// how many it inserted. It is all or nothing. An optional field left unset takes
-// the column's default, as in Create: rows are copied in groups by the optional
-// fields they set, in a transaction when there are several (a savepoint when r is
-// one). COPY does not return rows; CreateManyReturning does.
+// how many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *PaymentRepo) CreateMany(ctx context.Context, rows []NewPayment) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "payments.CreateMany", "payments")
-	}
 	n, err := copyPayments.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "payments.CreateMany", "payments")
 }
@@ -343,10 +335,10 @@ func (r *PaymentRepo) CreateManyReturning(ctx context.Context, rows []NewPayment
 		runtime.Column(rows, func(n *NewPayment) PaymentMethod { return n.Method }),
 		runtime.Column(rows, func(n *NewPayment) decimal.Decimal { return n.Amount }),
 		runtime.Column(rows, func(n *NewPayment) *time.Time { return n.ReceivedAt.Ptr() }),
-		runtime.Column(rows, func(n *NewPayment) *string { return n.Reference }),
+		runtime.Column(rows, func(n *NewPayment) *string { return n.Reference.Ptr() }),
 		runtime.Column(rows, func(n *NewPayment) json.RawMessage { return n.Raw }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanPayment)
+	items, err := runtime.Collect(res, err, len(rows), scanPayment)
 	return items, wrapErr(err, "payments.CreateManyReturning", "payments")
 }
 
@@ -369,7 +361,7 @@ var bulkPaymentsUpdates = &runtime.Bulk[PaymentKeyedUpdate]{
 		runtime.Array(func(v *PaymentKeyedUpdate) *decimal.Decimal { return v.Changes.Amount.Ptr() }),
 		runtime.Array(func(v *PaymentKeyedUpdate) *time.Time { return v.Changes.ReceivedAt.Ptr() }),
 		runtime.Flags(func(v *PaymentKeyedUpdate) *bool { return &v.Changes.Reference.Set }),
-		runtime.Array(func(v *PaymentKeyedUpdate) *string { return v.Changes.Reference.Value }),
+		runtime.Array(func(v *PaymentKeyedUpdate) *string { return v.Changes.Reference.Value.Ptr() }),
 		runtime.Flags(func(v *PaymentKeyedUpdate) *bool { return &v.Changes.Raw.Set }),
 		runtime.Array(func(v *PaymentKeyedUpdate) *json.RawMessage { return &v.Changes.Raw.Value }),
 	},
@@ -433,8 +425,7 @@ WHERE "invoice_id" = $1 ORDER BY "id"`
 // ListByInvoiceID returns the rows of table payments whose invoice_id is
 // invoiceID, in primary key order.
 func (r *PaymentRepo) ListByInvoiceID(ctx context.Context, invoiceID uuid.UUID) ([]Payment, error) {
-	rows, err := r.db.Query(ctx, sqlPaymentsListByInvoiceID, invoiceID)
-	items, err := runtime.CollectRows(rows, err, 0, scanPayment)
+	items, err := runtime.Query(ctx, r.db, sqlPaymentsListByInvoiceID, invoiceID, runtime.Arg, scanPayment, 0)
 	return items, wrapErr(err, "payments.ListByInvoiceID", "payments")
 }
 
@@ -442,9 +433,7 @@ const sqlPaymentsLoadByInvoiceID = `-- name: payments.LoadByInvoiceID replica=ok
 SELECT "id", "invoice_id", "method", "amount", "received_at", "reference", "raw" FROM "payments"
 WHERE "invoice_id" = ANY($1) ORDER BY "id"`
 
-// loadPaymentsByInvoiceID returns the rows of table payments whose invoice_id is
-// one of keys, grouped by invoice_id, each group in primary key order, with one
-// query. Keys without rows are not in the map.
+// loadPaymentsByInvoiceID is LoadByInvoiceID on db.
 func loadPaymentsByInvoiceID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Payment, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Payment{}, nil
@@ -454,9 +443,8 @@ func loadPaymentsByInvoiceID(ctx context.Context, db runtime.DBTX, keys []uuid.U
 }
 
 // LoadByInvoiceID returns the rows of table payments whose invoice_id is one of
-// keys, grouped by invoice_id, each group in primary key order. It runs one query,
-// however many keys there are: load the children of a list of invoices without a
-// query per row. Keys without rows are not in the map.
+// keys, grouped by invoice_id, each group in primary key order, with one query
+// however many keys; keys without rows are not in the map.
 func (r *PaymentRepo) LoadByInvoiceID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Payment, error) {
 	m, err := loadPaymentsByInvoiceID(ctx, r.db, keys)
 	return m, wrapErr(err, "payments.LoadByInvoiceID", "payments")
@@ -464,13 +452,9 @@ func (r *PaymentRepo) LoadByInvoiceID(ctx context.Context, keys []uuid.UUID) (ma
 
 // LoadRefunds returns the rows of table refunds that reference each of parents
 // (refunds.payment_id = payments.id), keyed by the parent's id, each group in
-// primary key order. It runs one query for all parents; parents without rows are
-// not in the map.
+// primary key order, with one query; parents without rows are not in the map.
 func (r *PaymentRepo) LoadRefunds(ctx context.Context, parents []Payment) (map[uuid.UUID][]Refund, error) {
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Payment) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadRefundsByPaymentID(ctx, r.db, keys)
 	return m, wrapErr(err, "payments.LoadRefunds", "payments")
 }

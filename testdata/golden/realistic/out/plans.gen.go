@@ -7,12 +7,10 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 )
 
@@ -44,7 +42,7 @@ type NewPlan struct {
 }
 
 // PlanUpdate lists changes to a row of table plans. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged.
 type PlanUpdate struct {
 	Code          runtime.Opt[string]          `json:"code,omitzero"`
 	Name          runtime.Opt[string]          `json:"name,omitzero"`
@@ -190,9 +188,14 @@ var (
 	}
 )
 
-// scanPlan reads a row of table plans, columns in table order, into v.
-func scanPlan(row pgx.Row, v *Plan) error {
-	return row.Scan(&v.ID, &v.Code, &v.Name, &v.Price, &v.Currency, &v.Interval, &v.SeatsIncluded, &v.Features, &v.Active)
+// scanPlan gives the scan destinations of the fields of v, columns in table order.
+func scanPlan(v *Plan, d []any) []any {
+	return append(d, &v.ID, &v.Code, &v.Name, &v.Price, &v.Currency, &v.Interval, &v.SeatsIncluded, &v.Features, &v.Active)
+}
+
+// argsNewPlan gives the values Create binds from n.
+func argsNewPlan(n *NewPlan, d []any) []any {
+	return append(d, n.ID.Arg(), &n.Code, &n.Name, &n.Price, n.Currency.Arg(), n.Interval.Arg(), n.SeatsIncluded.Arg(), runtime.OptValue(&n.Features), n.Active.Arg())
 }
 
 const sqlPlansCreate = `-- name: plans.Create
@@ -206,7 +209,7 @@ func (r *PlanRepo) Create(ctx context.Context, n NewPlan) (Plan, error) {
 	if err := n.Validate(); err != nil {
 		return Plan{}, wrapErr(err, "plans.Create", "plans")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlPlansCreate, n.ID.Ptr(), n.Code, n.Name, n.Price, n.Currency.Ptr(), n.Interval.Ptr(), n.SeatsIncluded.Ptr(), n.Features.Ptr(), n.Active.Ptr()), scanPlan)
+	v, err := runtime.QueryOne(ctx, r.db, sqlPlansCreate, n, argsNewPlan, scanPlan)
 	return v, wrapParamsErr(err, "plans.Create", "plans", []string{"id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active"})
 }
 
@@ -217,24 +220,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table plans with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *PlanRepo) FindByID(ctx context.Context, id uuid.UUID) (Plan, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlPlansFindByID, id), scanPlan)
+	v, err := runtime.QueryOne(ctx, r.db, sqlPlansFindByID, id, runtime.Arg, scanPlan)
 	return v, wrapErr(err, "plans.FindByID", "plans")
 }
 
 const sqlPlansFindAll = `-- name: plans.FindAll replica=ok
 SELECT "id", "code", "name", "price", "currency"::text, "interval", "seats_included", "features", "active" FROM "plans" ORDER BY "id"`
 
-// FindAll returns every row of table plans, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table plans in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *PlanRepo) FindAll(ctx context.Context) ([]Plan, error) {
 	rows, err := r.db.Query(ctx, sqlPlansFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanPlan)
+	items, err := runtime.Collect(rows, err, 0, scanPlan)
 	return items, wrapErr(err, "plans.FindAll", "plans")
 }
 
-// Stream yields every row of table plans, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table plans in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *PlanRepo) Stream(ctx context.Context) iter.Seq2[Plan, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "plans.Stream", "plans") }, scanPlan, sqlPlansFindAll)
 }
@@ -248,11 +251,9 @@ SELECT "id", "code", "name", "price", "currency"::text, "interval", "seats_inclu
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table plans in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table plans in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *PlanRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Plan], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Plan]{
@@ -265,18 +266,19 @@ func (r *PlanRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "plans.List", "plans")
 }
 
-const sqlPlansUpdate = `-- name: plans.Update
-UPDATE "plans"
-SET "code" = COALESCE($2::varchar, "code"),
-    "name" = COALESCE($3::text, "name"),
-    "price" = COALESCE($4::numeric(12,2), "price"),
-    "currency" = COALESCE($5::bpchar, "currency"),
-    "interval" = COALESCE($6::"billing_interval", "interval"),
-    "seats_included" = COALESCE($7::integer, "seats_included"),
-    "features" = COALESCE($8::jsonb, "features"),
-    "active" = COALESCE($9::boolean, "active")
-WHERE "id" = $1
-RETURNING "id", "code", "name", "price", "currency"::text, "interval", "seats_included", "features", "active"`
+// updatePlans are the statements of PlanRepo.Update: one per set of fields set
+// (see runtime.Update).
+var updatePlans = &runtime.Update{
+	Name: "plans.Update", Keys: 1,
+	Head: "UPDATE \"plans\"\nSET ",
+	Cols: []string{`"code"`, `"name"`, `"price"`, `"currency"`, `"interval"`, `"seats_included"`, `"features"`, `"active"`},
+	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"code\", \"name\", \"price\", \"currency\"::text, \"interval\", \"seats_included\", \"features\", \"active\"",
+}
+
+// argsPlanUpdate gives the value of each field of u, nil when unset.
+func argsPlanUpdate(u *PlanUpdate, d []any) []any {
+	return append(d, u.Code.Arg(), u.Name.Arg(), u.Price.Arg(), u.Currency.Arg(), u.Interval.Arg(), u.SeatsIncluded.Arg(), runtime.OptValue(&u.Features), u.Active.Arg())
+}
 
 // Update applies the set fields of u to the row of table plans with the given id
 // and returns the row as stored. If there is none, the error matches
@@ -285,11 +287,8 @@ func (r *PlanRepo) Update(ctx context.Context, id uuid.UUID, u PlanUpdate) (Plan
 	if err := u.Validate(); err != nil {
 		return Plan{}, wrapErr(err, "plans.Update", "plans")
 	}
-	var v Plan
-	if err := scanPlan(r.db.QueryRow(ctx, sqlPlansUpdate, id, u.Code.Ptr(), u.Name.Ptr(), u.Price.Ptr(), u.Currency.Ptr(), u.Interval.Ptr(), u.SeatsIncluded.Ptr(), u.Features.Ptr(), u.Active.Ptr()), &v); err != nil {
-		return Plan{}, wrapParamsErr(err, "plans.Update", "plans", []string{"id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updatePlans, id, runtime.Arg, u, argsPlanUpdate, scanPlan)
+	return v, wrapParamsErr(err, "plans.Update", "plans", []string{"id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active"})
 }
 
 const sqlPlansDelete = `-- name: plans.Delete
@@ -298,7 +297,7 @@ DELETE FROM "plans" WHERE "id" = $1`
 // Delete removes the row of table plans with the given id and reports whether
 // there was one.
 func (r *PlanRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlPlansDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlPlansDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "plans.Delete", "plans")
 }
 
@@ -322,36 +321,22 @@ func (r *PlanRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Plan, erro
 	if len(ids) == 0 {
 		return []Plan{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlPlansFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanPlan)
+	items, err := runtime.Query(ctx, r.db, sqlPlansFindByIDs, ids, runtime.Arg, scanPlan, len(ids))
 	return items, wrapErr(err, "plans.FindByIDs", "plans")
 }
 
-// copyPlans sends rows of NewPlan to table plans with COPY, reading each value in
-// place.
-var copyPlans = runtime.NewCopier(
-	"plans",
-	nil,
-	runtime.CopyOpt("id", func(n *NewPlan) *runtime.Opt[uuid.UUID] { return &n.ID }),
-	runtime.CopyValue("code", func(n *NewPlan) any { return &n.Code }),
-	runtime.CopyValue("name", func(n *NewPlan) any { return &n.Name }),
-	runtime.CopyValue("price", func(n *NewPlan) any { return &n.Price }),
-	runtime.CopyOpt("currency", func(n *NewPlan) *runtime.Opt[string] { return &n.Currency }),
-	runtime.CopyOpt("interval", func(n *NewPlan) *runtime.Opt[BillingInterval] { return &n.Interval }),
-	runtime.CopyOpt("seats_included", func(n *NewPlan) *runtime.Opt[int32] { return &n.SeatsIncluded }),
-	runtime.CopyOpt("features", func(n *NewPlan) *runtime.Opt[json.RawMessage] { return &n.Features }),
-	runtime.CopyOpt("active", func(n *NewPlan) *runtime.Opt[bool] { return &n.Active }),
-)
+// copyPlans sends rows of NewPlan to table plans with COPY.
+var copyPlans = &runtime.Copier[NewPlan]{
+	Table:   "plans",
+	Columns: []string{"id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active"},
+	Args:    argsNewPlan,
+}
 
 // CreateMany inserts rows into table plans with the COPY protocol and returns how
-// many it inserted. It is all or nothing. An optional field left unset takes the
-// column's default, as in Create: rows are copied in groups by the optional fields
-// they set, in a transaction when there are several (a savepoint when r is one).
-// COPY does not return rows; CreateManyReturning does.
+// many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *PlanRepo) CreateMany(ctx context.Context, rows []NewPlan) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "plans.CreateMany", "plans")
-	}
 	n, err := copyPlans.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "plans.CreateMany", "plans")
 }
@@ -387,7 +372,7 @@ func (r *PlanRepo) CreateManyReturning(ctx context.Context, rows []NewPlan) ([]P
 		runtime.Column(rows, func(n *NewPlan) *json.RawMessage { return n.Features.Ptr() }),
 		runtime.Column(rows, func(n *NewPlan) *bool { return n.Active.Ptr() }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanPlan)
+	items, err := runtime.Collect(res, err, len(rows), scanPlan)
 	return items, wrapErr(err, "plans.CreateManyReturning", "plans")
 }
 
@@ -405,15 +390,14 @@ SET "name" = EXCLUDED."name",
 RETURNING "id", "code", "name", "price", "currency"::text, "interval", "seats_included", "features", "active"`
 
 // UpsertByCode inserts n into table plans or, when a row with the same code
-// exists, updates that row from n, in one statement, and returns the row as
-// stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value. It validates n
-// first.
+// exists, updates it from n (every column but the key's and the primary key's; an
+// unset optional field keeps its value), in one statement, and returns the row as
+// stored. It validates n first.
 func (r *PlanRepo) UpsertByCode(ctx context.Context, n NewPlan) (Plan, error) {
 	if err := n.Validate(); err != nil {
 		return Plan{}, wrapErr(err, "plans.UpsertByCode", "plans")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlPlansUpsertByCode, n.ID.Ptr(), n.Code, n.Name, n.Price, n.Currency.Ptr(), n.Interval.Ptr(), n.SeatsIncluded.Ptr(), n.Features.Ptr(), n.Active.Ptr()), scanPlan)
+	v, err := runtime.QueryOne(ctx, r.db, sqlPlansUpsertByCode, n, argsNewPlan, scanPlan)
 	return v, wrapErr(err, "plans.UpsertByCode", "plans")
 }
 
@@ -432,28 +416,14 @@ LIMIT 1`
 
 // CreateIfAbsentByCode inserts n into table plans unless a row with the same code
 // exists, and returns the new row and true, or the existing row, unchanged, and
-// false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a read
-// of the row in the way); when that row was committed by a concurrent transaction
-// after the statement started, the statement cannot see it and runs again, up to
-// three times in all. It validates n first.
+// false, in one statement (run again, up to three times, when the row in the way
+// was committed after it started). It validates n first.
 func (r *PlanRepo) CreateIfAbsentByCode(ctx context.Context, n NewPlan) (Plan, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Plan{}, false, wrapErr(err, "plans.CreateIfAbsentByCode", "plans")
 	}
-	for attempt := 1; ; attempt++ {
-		var v Plan
-		var created bool
-		err := r.db.QueryRow(ctx, sqlPlansCreateIfAbsentByCode, n.ID.Ptr(), n.Code, n.Name, n.Price, n.Currency.Ptr(), n.Interval.Ptr(), n.SeatsIncluded.Ptr(), n.Features.Ptr(), n.Active.Ptr()).Scan(&created, &v.ID, &v.Code, &v.Name, &v.Price, &v.Currency, &v.Interval, &v.SeatsIncluded, &v.Features, &v.Active)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Plan{}, false, wrapErr(err, "plans.CreateIfAbsentByCode", "plans")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlPlansCreateIfAbsentByCode, n, argsNewPlan, scanPlan)
+	return v, created, wrapErr(err, "plans.CreateIfAbsentByCode", "plans")
 }
 
 // PlanKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
@@ -577,26 +547,18 @@ func (r *PlanRepo) CreateManyIfAbsentByCode(ctx context.Context, rows []NewPlan)
 
 // LoadSubscriptions returns the rows of table subscriptions that reference each of
 // parents (subscriptions.plan_id = plans.id), keyed by the parent's id, each group
-// in primary key order. It runs one query for all parents; parents without rows
-// are not in the map.
+// in primary key order, with one query; parents without rows are not in the map.
 func (r *PlanRepo) LoadSubscriptions(ctx context.Context, parents []Plan) (map[uuid.UUID][]Subscription, error) {
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Plan) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadSubscriptionsByPlanID(ctx, r.db, keys)
 	return m, wrapErr(err, "plans.LoadSubscriptions", "plans")
 }
 
 // LoadOrganizations returns the rows of table organizations that reference each of
 // parents (organizations.plan_id = plans.id), keyed by the parent's id, each group
-// in primary key order. It runs one query for all parents; parents without rows
-// are not in the map.
+// in primary key order, with one query; parents without rows are not in the map.
 func (r *PlanRepo) LoadOrganizations(ctx context.Context, parents []Plan) (map[uuid.UUID][]Organization, error) {
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Plan) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadOrganizationsByPlanID(ctx, r.db, keys)
 	return m, wrapErr(err, "plans.LoadOrganizations", "plans")
 }

@@ -12,7 +12,6 @@ import (
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 )
 
@@ -34,8 +33,7 @@ type NewPriceHistory struct {
 }
 
 // PriceHistoryUpdate lists changes to a row of table price_history. Unset fields
-// leave their column unchanged; a nullable column is set to NULL with
-// runtime.Set[*T](nil).
+// leave their column unchanged.
 type PriceHistoryUpdate struct {
 	VariantID runtime.Opt[uuid.UUID]       `json:"variant_id,omitzero"`
 	Price     runtime.Opt[decimal.Decimal] `json:"price,omitzero"`
@@ -123,10 +121,15 @@ func (u *PriceHistoryUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanPriceHistory reads a row of table price_history, columns in table order,
-// into v.
-func scanPriceHistory(row pgx.Row, v *PriceHistory) error {
-	return row.Scan(&v.ID, &v.VariantID, &v.Price, &v.ValidFrom)
+// scanPriceHistory gives the scan destinations of the fields of v, columns in
+// table order.
+func scanPriceHistory(v *PriceHistory, d []any) []any {
+	return append(d, &v.ID, &v.VariantID, &v.Price, &v.ValidFrom)
+}
+
+// argsNewPriceHistory gives the values Create binds from n.
+func argsNewPriceHistory(n *NewPriceHistory, d []any) []any {
+	return append(d, &n.VariantID, &n.Price, n.ValidFrom.Arg())
 }
 
 const sqlPriceHistoryCreate = `-- name: price_history.Create
@@ -140,7 +143,7 @@ func (r *PriceHistoryRepo) Create(ctx context.Context, n NewPriceHistory) (Price
 	if err := n.Validate(); err != nil {
 		return PriceHistory{}, wrapErr(err, "price_history.Create", "price_history")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlPriceHistoryCreate, n.VariantID, n.Price, n.ValidFrom.Ptr()), scanPriceHistory)
+	v, err := runtime.QueryOne(ctx, r.db, sqlPriceHistoryCreate, n, argsNewPriceHistory, scanPriceHistory)
 	return v, wrapParamsErr(err, "price_history.Create", "price_history", []string{"variant_id", "price", "valid_from"})
 }
 
@@ -151,24 +154,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table price_history with the given id. If there is
 // none, the error matches runtime.ErrNotFound.
 func (r *PriceHistoryRepo) FindByID(ctx context.Context, id int64) (PriceHistory, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlPriceHistoryFindByID, id), scanPriceHistory)
+	v, err := runtime.QueryOne(ctx, r.db, sqlPriceHistoryFindByID, id, runtime.Arg, scanPriceHistory)
 	return v, wrapErr(err, "price_history.FindByID", "price_history")
 }
 
 const sqlPriceHistoryFindAll = `-- name: price_history.FindAll replica=ok
 SELECT "id", "variant_id", "price", "valid_from" FROM "price_history" ORDER BY "id"`
 
-// FindAll returns every row of table price_history, ordered by primary key. It
-// holds the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table price_history in primary key order, all in
+// memory; List and Stream do not hold them all.
 func (r *PriceHistoryRepo) FindAll(ctx context.Context) ([]PriceHistory, error) {
 	rows, err := r.db.Query(ctx, sqlPriceHistoryFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanPriceHistory)
+	items, err := runtime.Collect(rows, err, 0, scanPriceHistory)
 	return items, wrapErr(err, "price_history.FindAll", "price_history")
 }
 
-// Stream yields every row of table price_history, ordered by primary key, reading
-// them from the server as the loop goes: memory use does not grow with the table.
-// An error ends the sequence.
+// Stream yields every row of table price_history in primary key order as the loop
+// reads them from the server: memory use does not grow with the table. An error
+// ends the sequence.
 func (r *PriceHistoryRepo) Stream(ctx context.Context) iter.Seq2[PriceHistory, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "price_history.Stream", "price_history") }, scanPriceHistory, sqlPriceHistoryFindAll)
 }
@@ -182,11 +185,9 @@ SELECT "id", "variant_id", "price", "valid_from" FROM "price_history"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table price_history in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table price_history in primary key order,
+// after the cursor page.After ("" for the first page); the page's Next cursor (""
+// after the last page) gets the next one.
 func (r *PriceHistoryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[PriceHistory], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[PriceHistory]{
@@ -199,13 +200,19 @@ func (r *PriceHistoryRepo) List(ctx context.Context, page runtime.PageArgs) (run
 	return p, wrapErr(err, "price_history.List", "price_history")
 }
 
-const sqlPriceHistoryUpdate = `-- name: price_history.Update
-UPDATE "price_history"
-SET "variant_id" = COALESCE($2::uuid, "variant_id"),
-    "price" = COALESCE($3::numeric(12,2), "price"),
-    "valid_from" = COALESCE($4::timestamptz, "valid_from")
-WHERE "id" = $1
-RETURNING "id", "variant_id", "price", "valid_from"`
+// updatePriceHistory are the statements of PriceHistoryRepo.Update: one per set of
+// fields set (see runtime.Update).
+var updatePriceHistory = &runtime.Update{
+	Name: "price_history.Update", Keys: 1,
+	Head: "UPDATE \"price_history\"\nSET ",
+	Cols: []string{`"variant_id"`, `"price"`, `"valid_from"`},
+	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"variant_id\", \"price\", \"valid_from\"",
+}
+
+// argsPriceHistoryUpdate gives the value of each field of u, nil when unset.
+func argsPriceHistoryUpdate(u *PriceHistoryUpdate, d []any) []any {
+	return append(d, u.VariantID.Arg(), u.Price.Arg(), u.ValidFrom.Arg())
+}
 
 // Update applies the set fields of u to the row of table price_history with the
 // given id and returns the row as stored. If there is none, the error matches
@@ -214,11 +221,8 @@ func (r *PriceHistoryRepo) Update(ctx context.Context, id int64, u PriceHistoryU
 	if err := u.Validate(); err != nil {
 		return PriceHistory{}, wrapErr(err, "price_history.Update", "price_history")
 	}
-	var v PriceHistory
-	if err := scanPriceHistory(r.db.QueryRow(ctx, sqlPriceHistoryUpdate, id, u.VariantID.Ptr(), u.Price.Ptr(), u.ValidFrom.Ptr()), &v); err != nil {
-		return PriceHistory{}, wrapParamsErr(err, "price_history.Update", "price_history", []string{"id", "variant_id", "price", "valid_from"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updatePriceHistory, id, runtime.Arg, u, argsPriceHistoryUpdate, scanPriceHistory)
+	return v, wrapParamsErr(err, "price_history.Update", "price_history", []string{"id", "variant_id", "price", "valid_from"})
 }
 
 const sqlPriceHistoryDelete = `-- name: price_history.Delete
@@ -227,7 +231,7 @@ DELETE FROM "price_history" WHERE "id" = $1`
 // Delete removes the row of table price_history with the given id and reports
 // whether there was one.
 func (r *PriceHistoryRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlPriceHistoryDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlPriceHistoryDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "price_history.Delete", "price_history")
 }
 
@@ -251,30 +255,22 @@ func (r *PriceHistoryRepo) FindByIDs(ctx context.Context, ids []int64) ([]PriceH
 	if len(ids) == 0 {
 		return []PriceHistory{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlPriceHistoryFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanPriceHistory)
+	items, err := runtime.Query(ctx, r.db, sqlPriceHistoryFindByIDs, ids, runtime.Arg, scanPriceHistory, len(ids))
 	return items, wrapErr(err, "price_history.FindByIDs", "price_history")
 }
 
-// copyPriceHistory sends rows of NewPriceHistory to table price_history with COPY,
-// reading each value in place.
-var copyPriceHistory = runtime.NewCopier(
-	"price_history",
-	nil,
-	runtime.CopyValue("variant_id", func(n *NewPriceHistory) any { return &n.VariantID }),
-	runtime.CopyValue("price", func(n *NewPriceHistory) any { return &n.Price }),
-	runtime.CopyOpt("valid_from", func(n *NewPriceHistory) *runtime.Opt[time.Time] { return &n.ValidFrom }),
-)
+// copyPriceHistory sends rows of NewPriceHistory to table price_history with COPY.
+var copyPriceHistory = &runtime.Copier[NewPriceHistory]{
+	Table:   "price_history",
+	Columns: []string{"variant_id", "price", "valid_from"},
+	Args:    argsNewPriceHistory,
+}
 
 // CreateMany inserts rows into table price_history with the COPY protocol and
-// returns how many it inserted. It is all or nothing. An optional field left unset
-// takes the column's default, as in Create: rows are copied in groups by the
-// optional fields they set, in a transaction when there are several (a savepoint
-// when r is one). COPY does not return rows; CreateManyReturning does.
+// returns how many it inserted, all or nothing. It validates every row first. An
+// unset optional field takes the column's default, as in Create (rows setting
+// different fields are copied in groups, in one transaction).
 func (r *PriceHistoryRepo) CreateMany(ctx context.Context, rows []NewPriceHistory) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "price_history.CreateMany", "price_history")
-	}
 	n, err := copyPriceHistory.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "price_history.CreateMany", "price_history")
 }
@@ -304,7 +300,7 @@ func (r *PriceHistoryRepo) CreateManyReturning(ctx context.Context, rows []NewPr
 		runtime.Column(rows, func(n *NewPriceHistory) decimal.Decimal { return n.Price }),
 		runtime.Column(rows, func(n *NewPriceHistory) *time.Time { return n.ValidFrom.Ptr() }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanPriceHistory)
+	items, err := runtime.Collect(res, err, len(rows), scanPriceHistory)
 	return items, wrapErr(err, "price_history.CreateManyReturning", "price_history")
 }
 
@@ -387,8 +383,7 @@ WHERE "variant_id" = $1 ORDER BY "id"`
 // ListByVariantID returns the rows of table price_history whose variant_id is
 // variantID, in primary key order.
 func (r *PriceHistoryRepo) ListByVariantID(ctx context.Context, variantID uuid.UUID) ([]PriceHistory, error) {
-	rows, err := r.db.Query(ctx, sqlPriceHistoryListByVariantID, variantID)
-	items, err := runtime.CollectRows(rows, err, 0, scanPriceHistory)
+	items, err := runtime.Query(ctx, r.db, sqlPriceHistoryListByVariantID, variantID, runtime.Arg, scanPriceHistory, 0)
 	return items, wrapErr(err, "price_history.ListByVariantID", "price_history")
 }
 
@@ -396,9 +391,7 @@ const sqlPriceHistoryLoadByVariantID = `-- name: price_history.LoadByVariantID r
 SELECT "id", "variant_id", "price", "valid_from" FROM "price_history"
 WHERE "variant_id" = ANY($1) ORDER BY "id"`
 
-// loadPriceHistoryByVariantID returns the rows of table price_history whose
-// variant_id is one of keys, grouped by variant_id, each group in primary key
-// order, with one query. Keys without rows are not in the map.
+// loadPriceHistoryByVariantID is LoadByVariantID on db.
 func loadPriceHistoryByVariantID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]PriceHistory, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]PriceHistory{}, nil
@@ -408,9 +401,8 @@ func loadPriceHistoryByVariantID(ctx context.Context, db runtime.DBTX, keys []uu
 }
 
 // LoadByVariantID returns the rows of table price_history whose variant_id is one
-// of keys, grouped by variant_id, each group in primary key order. It runs one
-// query, however many keys there are: load the children of a list of
-// product_variants without a query per row. Keys without rows are not in the map.
+// of keys, grouped by variant_id, each group in primary key order, with one query
+// however many keys; keys without rows are not in the map.
 func (r *PriceHistoryRepo) LoadByVariantID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]PriceHistory, error) {
 	m, err := loadPriceHistoryByVariantID(ctx, r.db, keys)
 	return m, wrapErr(err, "price_history.LoadByVariantID", "price_history")

@@ -7,23 +7,21 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 )
 
 // ProductVariant is one row of table product_variants.
 type ProductVariant struct {
-	ID        uuid.UUID       `json:"id"`
-	ProductID uuid.UUID       `json:"product_id"`
-	SKU       string          `json:"sku"`
-	Price     decimal.Decimal `json:"price"`
-	WeightG   *int32          `json:"weight_g"`
-	Options   json.RawMessage `json:"options"`
+	ID        uuid.UUID           `json:"id"`
+	ProductID uuid.UUID           `json:"product_id"`
+	SKU       string              `json:"sku"`
+	Price     decimal.Decimal     `json:"price"`
+	WeightG   runtime.Null[int32] `json:"weight_g"`
+	Options   json.RawMessage     `json:"options"`
 }
 
 // NewProductVariant holds the values of a new row of table product_variants.
@@ -33,19 +31,19 @@ type NewProductVariant struct {
 	ProductID uuid.UUID                    `json:"product_id"`
 	SKU       string                       `json:"sku"`
 	Price     decimal.Decimal              `json:"price"`
-	WeightG   *int32                       `json:"weight_g"`
+	WeightG   runtime.Null[int32]          `json:"weight_g"`
 	Options   runtime.Opt[json.RawMessage] `json:"options,omitzero"`
 }
 
 // ProductVariantUpdate lists changes to a row of table product_variants. Unset
 // fields leave their column unchanged; a nullable column is set to NULL with
-// runtime.Set[*T](nil).
+// runtime.SetNull[T]().
 type ProductVariantUpdate struct {
-	ProductID runtime.Opt[uuid.UUID]       `json:"product_id,omitzero"`
-	SKU       runtime.Opt[string]          `json:"sku,omitzero"`
-	Price     runtime.Opt[decimal.Decimal] `json:"price,omitzero"`
-	WeightG   runtime.Opt[*int32]          `json:"weight_g,omitzero"`
-	Options   runtime.Opt[json.RawMessage] `json:"options,omitzero"`
+	ProductID runtime.Opt[uuid.UUID]           `json:"product_id,omitzero"`
+	SKU       runtime.Opt[string]              `json:"sku,omitzero"`
+	Price     runtime.Opt[decimal.Decimal]     `json:"price,omitzero"`
+	WeightG   runtime.Opt[runtime.Null[int32]] `json:"weight_g,omitzero"`
+	Options   runtime.Opt[json.RawMessage]     `json:"options,omitzero"`
 }
 
 // ProductVariantRepo reads and writes table product_variants.
@@ -172,10 +170,15 @@ var (
 	}
 )
 
-// scanProductVariant reads a row of table product_variants, columns in table
-// order, into v.
-func scanProductVariant(row pgx.Row, v *ProductVariant) error {
-	return row.Scan(&v.ID, &v.ProductID, &v.SKU, &v.Price, &v.WeightG, &v.Options)
+// scanProductVariant gives the scan destinations of the fields of v, columns in
+// table order.
+func scanProductVariant(v *ProductVariant, d []any) []any {
+	return append(d, &v.ID, &v.ProductID, &v.SKU, &v.Price, &v.WeightG, &v.Options)
+}
+
+// argsNewProductVariant gives the values Create binds from n.
+func argsNewProductVariant(n *NewProductVariant, d []any) []any {
+	return append(d, n.ID.Arg(), &n.ProductID, &n.SKU, &n.Price, &n.WeightG, runtime.OptValue(&n.Options))
 }
 
 const sqlProductVariantsCreate = `-- name: product_variants.Create
@@ -189,7 +192,7 @@ func (r *ProductVariantRepo) Create(ctx context.Context, n NewProductVariant) (P
 	if err := n.Validate(); err != nil {
 		return ProductVariant{}, wrapErr(err, "product_variants.Create", "product_variants")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlProductVariantsCreate, n.ID.Ptr(), n.ProductID, n.SKU, n.Price, n.WeightG, n.Options.Ptr()), scanProductVariant)
+	v, err := runtime.QueryOne(ctx, r.db, sqlProductVariantsCreate, n, argsNewProductVariant, scanProductVariant)
 	return v, wrapParamsErr(err, "product_variants.Create", "product_variants", []string{"id", "product_id", "sku", "price", "weight_g", "options"})
 }
 
@@ -200,24 +203,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table product_variants with the given id. If there
 // is none, the error matches runtime.ErrNotFound.
 func (r *ProductVariantRepo) FindByID(ctx context.Context, id uuid.UUID) (ProductVariant, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlProductVariantsFindByID, id), scanProductVariant)
+	v, err := runtime.QueryOne(ctx, r.db, sqlProductVariantsFindByID, id, runtime.Arg, scanProductVariant)
 	return v, wrapErr(err, "product_variants.FindByID", "product_variants")
 }
 
 const sqlProductVariantsFindAll = `-- name: product_variants.FindAll replica=ok
 SELECT "id", "product_id", "sku", "price", "weight_g", "options" FROM "product_variants" ORDER BY "id"`
 
-// FindAll returns every row of table product_variants, ordered by primary key. It
-// holds the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table product_variants in primary key order, all in
+// memory; List and Stream do not hold them all.
 func (r *ProductVariantRepo) FindAll(ctx context.Context) ([]ProductVariant, error) {
 	rows, err := r.db.Query(ctx, sqlProductVariantsFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanProductVariant)
+	items, err := runtime.Collect(rows, err, 0, scanProductVariant)
 	return items, wrapErr(err, "product_variants.FindAll", "product_variants")
 }
 
-// Stream yields every row of table product_variants, ordered by primary key,
-// reading them from the server as the loop goes: memory use does not grow with the
-// table. An error ends the sequence.
+// Stream yields every row of table product_variants in primary key order as the
+// loop reads them from the server: memory use does not grow with the table. An
+// error ends the sequence.
 func (r *ProductVariantRepo) Stream(ctx context.Context) iter.Seq2[ProductVariant, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "product_variants.Stream", "product_variants") }, scanProductVariant, sqlProductVariantsFindAll)
 }
@@ -231,11 +234,9 @@ SELECT "id", "product_id", "sku", "price", "weight_g", "options" FROM "product_v
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table product_variants in primary key order: up
-// to page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table product_variants in primary key
+// order, after the cursor page.After ("" for the first page); the page's Next
+// cursor ("" after the last page) gets the next one.
 func (r *ProductVariantRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[ProductVariant], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[ProductVariant]{
@@ -248,15 +249,20 @@ func (r *ProductVariantRepo) List(ctx context.Context, page runtime.PageArgs) (r
 	return p, wrapErr(err, "product_variants.List", "product_variants")
 }
 
-const sqlProductVariantsUpdate = `-- name: product_variants.Update
-UPDATE "product_variants"
-SET "product_id" = COALESCE($2::uuid, "product_id"),
-    "sku" = COALESCE($3::varchar, "sku"),
-    "price" = COALESCE($4::numeric(12,2), "price"),
-    "weight_g" = CASE WHEN $5::boolean THEN $6::integer ELSE "weight_g" END,
-    "options" = COALESCE($7::jsonb, "options")
-WHERE "id" = $1
-RETURNING "id", "product_id", "sku", "price", "weight_g", "options"`
+// updateProductVariants are the statements of ProductVariantRepo.Update: one per
+// set of fields set (see runtime.Update).
+var updateProductVariants = &runtime.Update{
+	Name: "product_variants.Update", Keys: 1,
+	Head:     "UPDATE \"product_variants\"\nSET ",
+	Cols:     []string{`"product_id"`, `"sku"`, `"price"`, `"weight_g"`, `"options"`},
+	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"product_id\", \"sku\", \"price\", \"weight_g\", \"options\"",
+	Nullable: 1 << 3,
+}
+
+// argsProductVariantUpdate gives the value of each field of u, nil when unset.
+func argsProductVariantUpdate(u *ProductVariantUpdate, d []any) []any {
+	return append(d, u.ProductID.Arg(), u.SKU.Arg(), u.Price.Arg(), u.WeightG.Arg(), runtime.OptValue(&u.Options))
+}
 
 // Update applies the set fields of u to the row of table product_variants with the
 // given id and returns the row as stored. If there is none, the error matches
@@ -265,11 +271,8 @@ func (r *ProductVariantRepo) Update(ctx context.Context, id uuid.UUID, u Product
 	if err := u.Validate(); err != nil {
 		return ProductVariant{}, wrapErr(err, "product_variants.Update", "product_variants")
 	}
-	var v ProductVariant
-	if err := scanProductVariant(r.db.QueryRow(ctx, sqlProductVariantsUpdate, id, u.ProductID.Ptr(), u.SKU.Ptr(), u.Price.Ptr(), u.WeightG.Set, u.WeightG.Value, u.Options.Ptr()), &v); err != nil {
-		return ProductVariant{}, wrapParamsErr(err, "product_variants.Update", "product_variants", []string{"id", "product_id", "sku", "price", "weight_g", "weight_g", "options"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateProductVariants, id, runtime.Arg, u, argsProductVariantUpdate, scanProductVariant)
+	return v, wrapParamsErr(err, "product_variants.Update", "product_variants", []string{"id", "product_id", "sku", "price", "weight_g", "weight_g", "options"})
 }
 
 const sqlProductVariantsDelete = `-- name: product_variants.Delete
@@ -278,7 +281,7 @@ DELETE FROM "product_variants" WHERE "id" = $1`
 // Delete removes the row of table product_variants with the given id and reports
 // whether there was one.
 func (r *ProductVariantRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlProductVariantsDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlProductVariantsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "product_variants.Delete", "product_variants")
 }
 
@@ -302,33 +305,23 @@ func (r *ProductVariantRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]
 	if len(ids) == 0 {
 		return []ProductVariant{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlProductVariantsFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanProductVariant)
+	items, err := runtime.Query(ctx, r.db, sqlProductVariantsFindByIDs, ids, runtime.Arg, scanProductVariant, len(ids))
 	return items, wrapErr(err, "product_variants.FindByIDs", "product_variants")
 }
 
 // copyProductVariants sends rows of NewProductVariant to table product_variants
-// with COPY, reading each value in place.
-var copyProductVariants = runtime.NewCopier(
-	"product_variants",
-	nil,
-	runtime.CopyOpt("id", func(n *NewProductVariant) *runtime.Opt[uuid.UUID] { return &n.ID }),
-	runtime.CopyValue("product_id", func(n *NewProductVariant) any { return &n.ProductID }),
-	runtime.CopyValue("sku", func(n *NewProductVariant) any { return &n.SKU }),
-	runtime.CopyValue("price", func(n *NewProductVariant) any { return &n.Price }),
-	runtime.CopyValue("weight_g", func(n *NewProductVariant) any { return n.WeightG }),
-	runtime.CopyOpt("options", func(n *NewProductVariant) *runtime.Opt[json.RawMessage] { return &n.Options }),
-)
+// with COPY.
+var copyProductVariants = &runtime.Copier[NewProductVariant]{
+	Table:   "product_variants",
+	Columns: []string{"id", "product_id", "sku", "price", "weight_g", "options"},
+	Args:    argsNewProductVariant,
+}
 
 // CreateMany inserts rows into table product_variants with the COPY protocol and
-// returns how many it inserted. It is all or nothing. An optional field left unset
-// takes the column's default, as in Create: rows are copied in groups by the
-// optional fields they set, in a transaction when there are several (a savepoint
-// when r is one). COPY does not return rows; CreateManyReturning does.
+// returns how many it inserted, all or nothing. It validates every row first. An
+// unset optional field takes the column's default, as in Create (rows setting
+// different fields are copied in groups, in one transaction).
 func (r *ProductVariantRepo) CreateMany(ctx context.Context, rows []NewProductVariant) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "product_variants.CreateMany", "product_variants")
-	}
 	n, err := copyProductVariants.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "product_variants.CreateMany", "product_variants")
 }
@@ -358,10 +351,10 @@ func (r *ProductVariantRepo) CreateManyReturning(ctx context.Context, rows []New
 		runtime.Column(rows, func(n *NewProductVariant) uuid.UUID { return n.ProductID }),
 		runtime.Column(rows, func(n *NewProductVariant) string { return n.SKU }),
 		runtime.Column(rows, func(n *NewProductVariant) decimal.Decimal { return n.Price }),
-		runtime.Column(rows, func(n *NewProductVariant) *int32 { return n.WeightG }),
+		runtime.Column(rows, func(n *NewProductVariant) *int32 { return n.WeightG.Ptr() }),
 		runtime.Column(rows, func(n *NewProductVariant) *json.RawMessage { return n.Options.Ptr() }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanProductVariant)
+	items, err := runtime.Collect(res, err, len(rows), scanProductVariant)
 	return items, wrapErr(err, "product_variants.CreateManyReturning", "product_variants")
 }
 
@@ -376,15 +369,14 @@ SET "product_id" = EXCLUDED."product_id",
 RETURNING "id", "product_id", "sku", "price", "weight_g", "options"`
 
 // UpsertBySKU inserts n into table product_variants or, when a row with the same
-// sku exists, updates that row from n, in one statement, and returns the row as
-// stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value. It validates n
-// first.
+// sku exists, updates it from n (every column but the key's and the primary key's;
+// an unset optional field keeps its value), in one statement, and returns the row
+// as stored. It validates n first.
 func (r *ProductVariantRepo) UpsertBySKU(ctx context.Context, n NewProductVariant) (ProductVariant, error) {
 	if err := n.Validate(); err != nil {
 		return ProductVariant{}, wrapErr(err, "product_variants.UpsertBySKU", "product_variants")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlProductVariantsUpsertBySKU, n.ID.Ptr(), n.ProductID, n.SKU, n.Price, n.WeightG, n.Options.Ptr()), scanProductVariant)
+	v, err := runtime.QueryOne(ctx, r.db, sqlProductVariantsUpsertBySKU, n, argsNewProductVariant, scanProductVariant)
 	return v, wrapErr(err, "product_variants.UpsertBySKU", "product_variants")
 }
 
@@ -403,28 +395,14 @@ LIMIT 1`
 
 // CreateIfAbsentBySKU inserts n into table product_variants unless a row with the
 // same sku exists, and returns the new row and true, or the existing row,
-// unchanged, and false. One statement does both (INSERT … ON CONFLICT DO
-// NOTHING, then a read of the row in the way); when that row was committed by a
-// concurrent transaction after the statement started, the statement cannot see it
-// and runs again, up to three times in all. It validates n first.
+// unchanged, and false, in one statement (run again, up to three times, when the
+// row in the way was committed after it started). It validates n first.
 func (r *ProductVariantRepo) CreateIfAbsentBySKU(ctx context.Context, n NewProductVariant) (ProductVariant, bool, error) {
 	if err := n.Validate(); err != nil {
 		return ProductVariant{}, false, wrapErr(err, "product_variants.CreateIfAbsentBySKU", "product_variants")
 	}
-	for attempt := 1; ; attempt++ {
-		var v ProductVariant
-		var created bool
-		err := r.db.QueryRow(ctx, sqlProductVariantsCreateIfAbsentBySKU, n.ID.Ptr(), n.ProductID, n.SKU, n.Price, n.WeightG, n.Options.Ptr()).Scan(&created, &v.ID, &v.ProductID, &v.SKU, &v.Price, &v.WeightG, &v.Options)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return ProductVariant{}, false, wrapErr(err, "product_variants.CreateIfAbsentBySKU", "product_variants")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlProductVariantsCreateIfAbsentBySKU, n, argsNewProductVariant, scanProductVariant)
+	return v, created, wrapErr(err, "product_variants.CreateIfAbsentBySKU", "product_variants")
 }
 
 // ProductVariantKeyedUpdate is one row's changes for UpdateMany: its key, and the
@@ -445,7 +423,7 @@ var bulkProductVariantsUpdates = &runtime.Bulk[ProductVariantKeyedUpdate]{
 		runtime.Array(func(v *ProductVariantKeyedUpdate) *string { return v.Changes.SKU.Ptr() }),
 		runtime.Array(func(v *ProductVariantKeyedUpdate) *decimal.Decimal { return v.Changes.Price.Ptr() }),
 		runtime.Flags(func(v *ProductVariantKeyedUpdate) *bool { return &v.Changes.WeightG.Set }),
-		runtime.Array(func(v *ProductVariantKeyedUpdate) *int32 { return v.Changes.WeightG.Value }),
+		runtime.Array(func(v *ProductVariantKeyedUpdate) *int32 { return v.Changes.WeightG.Value.Ptr() }),
 		runtime.Array(func(v *ProductVariantKeyedUpdate) *json.RawMessage { return v.Changes.Options.Ptr() }),
 	},
 }
@@ -511,7 +489,7 @@ var bulkProductVariantsNew = &runtime.Bulk[NewProductVariant]{
 		runtime.Array(func(v *NewProductVariant) *uuid.UUID { return &v.ProductID }),
 		runtime.Array(func(v *NewProductVariant) *string { return &v.SKU }),
 		runtime.Array(func(v *NewProductVariant) *decimal.Decimal { return &v.Price }),
-		runtime.Array(func(v *NewProductVariant) *int32 { return v.WeightG }),
+		runtime.Array(func(v *NewProductVariant) *int32 { return v.WeightG.Ptr() }),
 		runtime.Array(func(v *NewProductVariant) *json.RawMessage { return v.Options.Ptr() }),
 	},
 }
@@ -550,8 +528,7 @@ WHERE "product_id" = $1 ORDER BY "id"`
 // ListByProductID returns the rows of table product_variants whose product_id is
 // productID, in primary key order.
 func (r *ProductVariantRepo) ListByProductID(ctx context.Context, productID uuid.UUID) ([]ProductVariant, error) {
-	rows, err := r.db.Query(ctx, sqlProductVariantsListByProductID, productID)
-	items, err := runtime.CollectRows(rows, err, 0, scanProductVariant)
+	items, err := runtime.Query(ctx, r.db, sqlProductVariantsListByProductID, productID, runtime.Arg, scanProductVariant, 0)
 	return items, wrapErr(err, "product_variants.ListByProductID", "product_variants")
 }
 
@@ -559,9 +536,7 @@ const sqlProductVariantsLoadByProductID = `-- name: product_variants.LoadByProdu
 SELECT "id", "product_id", "sku", "price", "weight_g", "options" FROM "product_variants"
 WHERE "product_id" = ANY($1) ORDER BY "id"`
 
-// loadProductVariantsByProductID returns the rows of table product_variants whose
-// product_id is one of keys, grouped by product_id, each group in primary key
-// order, with one query. Keys without rows are not in the map.
+// loadProductVariantsByProductID is LoadByProductID on db.
 func loadProductVariantsByProductID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]ProductVariant, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]ProductVariant{}, nil
@@ -571,9 +546,8 @@ func loadProductVariantsByProductID(ctx context.Context, db runtime.DBTX, keys [
 }
 
 // LoadByProductID returns the rows of table product_variants whose product_id is
-// one of keys, grouped by product_id, each group in primary key order. It runs one
-// query, however many keys there are: load the children of a list of products
-// without a query per row. Keys without rows are not in the map.
+// one of keys, grouped by product_id, each group in primary key order, with one
+// query however many keys; keys without rows are not in the map.
 func (r *ProductVariantRepo) LoadByProductID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]ProductVariant, error) {
 	m, err := loadProductVariantsByProductID(ctx, r.db, keys)
 	return m, wrapErr(err, "product_variants.LoadByProductID", "product_variants")
@@ -581,39 +555,30 @@ func (r *ProductVariantRepo) LoadByProductID(ctx context.Context, keys []uuid.UU
 
 // LoadInventories returns the rows of table inventory that reference each of
 // parents (inventory.variant_id = product_variants.id), keyed by the parent's id,
-// each group in primary key order. It runs one query for all parents; parents
-// without rows are not in the map.
+// each group in primary key order, with one query; parents without rows are not in
+// the map.
 func (r *ProductVariantRepo) LoadInventories(ctx context.Context, parents []ProductVariant) (map[uuid.UUID][]Inventory, error) {
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *ProductVariant) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadInventoryByVariantID(ctx, r.db, keys)
 	return m, wrapErr(err, "product_variants.LoadInventories", "product_variants")
 }
 
 // LoadPriceHistories returns the rows of table price_history that reference each
 // of parents (price_history.variant_id = product_variants.id), keyed by the
-// parent's id, each group in primary key order. It runs one query for all parents;
-// parents without rows are not in the map.
+// parent's id, each group in primary key order, with one query; parents without
+// rows are not in the map.
 func (r *ProductVariantRepo) LoadPriceHistories(ctx context.Context, parents []ProductVariant) (map[uuid.UUID][]PriceHistory, error) {
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *ProductVariant) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadPriceHistoryByVariantID(ctx, r.db, keys)
 	return m, wrapErr(err, "product_variants.LoadPriceHistories", "product_variants")
 }
 
 // LoadOrderLines returns the rows of table order_lines that reference each of
 // parents (order_lines.variant_id = product_variants.id), keyed by the parent's
-// id, each group in primary key order. It runs one query for all parents; parents
-// without rows are not in the map.
+// id, each group in primary key order, with one query; parents without rows are
+// not in the map.
 func (r *ProductVariantRepo) LoadOrderLines(ctx context.Context, parents []ProductVariant) (map[uuid.UUID][]OrderLine, error) {
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *ProductVariant) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadOrderLinesByVariantID(ctx, r.db, keys)
 	return m, wrapErr(err, "product_variants.LoadOrderLines", "product_variants")
 }

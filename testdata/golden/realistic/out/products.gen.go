@@ -16,15 +16,15 @@ import (
 
 // Product is one row of table products.
 type Product struct {
-	ID          uuid.UUID       `json:"id"`
-	CategoryID  *int32          `json:"category_id"`
-	Name        string          `json:"name"`
-	Description string          `json:"description"`
-	Tags        []string        `json:"tags"`
-	Published   bool            `json:"published"`
-	Attributes  json.RawMessage `json:"attributes"`
-	CreatedAt   time.Time       `json:"created_at"`
-	UpdatedAt   time.Time       `json:"updated_at"`
+	ID          uuid.UUID           `json:"id"`
+	CategoryID  runtime.Null[int32] `json:"category_id"`
+	Name        string              `json:"name"`
+	Description string              `json:"description"`
+	Tags        []string            `json:"tags"`
+	Published   bool                `json:"published"`
+	Attributes  json.RawMessage     `json:"attributes"`
+	CreatedAt   time.Time           `json:"created_at"`
+	UpdatedAt   time.Time           `json:"updated_at"`
 }
 
 // NewProduct holds the values of a new row of table products. Fields of type
@@ -32,7 +32,7 @@ type Product struct {
 // created_at, updated_at.
 type NewProduct struct {
 	ID          runtime.Opt[uuid.UUID]       `json:"id,omitzero"`
-	CategoryID  *int32                       `json:"category_id"`
+	CategoryID  runtime.Null[int32]          `json:"category_id"`
 	Name        string                       `json:"name"`
 	Description runtime.Opt[string]          `json:"description,omitzero"`
 	Tags        runtime.Opt[[]string]        `json:"tags,omitzero"`
@@ -41,14 +41,14 @@ type NewProduct struct {
 }
 
 // ProductUpdate lists changes to a row of table products. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type ProductUpdate struct {
-	CategoryID  runtime.Opt[*int32]          `json:"category_id,omitzero"`
-	Name        runtime.Opt[string]          `json:"name,omitzero"`
-	Description runtime.Opt[string]          `json:"description,omitzero"`
-	Tags        runtime.Opt[[]string]        `json:"tags,omitzero"`
-	Published   runtime.Opt[bool]            `json:"published,omitzero"`
-	Attributes  runtime.Opt[json.RawMessage] `json:"attributes,omitzero"`
+	CategoryID  runtime.Opt[runtime.Null[int32]] `json:"category_id,omitzero"`
+	Name        runtime.Opt[string]              `json:"name,omitzero"`
+	Description runtime.Opt[string]              `json:"description,omitzero"`
+	Tags        runtime.Opt[[]string]            `json:"tags,omitzero"`
+	Published   runtime.Opt[bool]                `json:"published,omitzero"`
+	Attributes  runtime.Opt[json.RawMessage]     `json:"attributes,omitzero"`
 }
 
 // ProductRepo reads and writes table products.
@@ -160,9 +160,15 @@ func (u *ProductUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanProduct reads a row of table products, columns in table order, into v.
-func scanProduct(row pgx.Row, v *Product) error {
-	return row.Scan(&v.ID, &v.CategoryID, &v.Name, &v.Description, &v.Tags, &v.Published, &v.Attributes, &v.CreatedAt, &v.UpdatedAt)
+// scanProduct gives the scan destinations of the fields of v, columns in table
+// order.
+func scanProduct(v *Product, d []any) []any {
+	return append(d, &v.ID, &v.CategoryID, &v.Name, &v.Description, &v.Tags, &v.Published, &v.Attributes, &v.CreatedAt, &v.UpdatedAt)
+}
+
+// argsNewProduct gives the values Create binds from n.
+func argsNewProduct(n *NewProduct, d []any) []any {
+	return append(d, n.ID.Arg(), &n.CategoryID, &n.Name, n.Description.Arg(), runtime.OptValue(&n.Tags), n.Published.Arg(), runtime.OptValue(&n.Attributes))
 }
 
 const sqlProductsCreate = `-- name: products.Create
@@ -176,7 +182,7 @@ func (r *ProductRepo) Create(ctx context.Context, n NewProduct) (Product, error)
 	if err := n.Validate(); err != nil {
 		return Product{}, wrapErr(err, "products.Create", "products")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlProductsCreate, n.ID.Ptr(), n.CategoryID, n.Name, n.Description.Ptr(), n.Tags.Ptr(), n.Published.Ptr(), n.Attributes.Ptr()), scanProduct)
+	v, err := runtime.QueryOne(ctx, r.db, sqlProductsCreate, n, argsNewProduct, scanProduct)
 	return v, wrapParamsErr(err, "products.Create", "products", []string{"id", "category_id", "name", "description", "tags", "published", "attributes"})
 }
 
@@ -187,24 +193,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table products with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *ProductRepo) FindByID(ctx context.Context, id uuid.UUID) (Product, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlProductsFindByID, id), scanProduct)
+	v, err := runtime.QueryOne(ctx, r.db, sqlProductsFindByID, id, runtime.Arg, scanProduct)
 	return v, wrapErr(err, "products.FindByID", "products")
 }
 
 const sqlProductsFindAll = `-- name: products.FindAll replica=ok
 SELECT "id", "category_id", "name", "description", "tags", "published", "attributes", "created_at", "updated_at" FROM "products" ORDER BY "id"`
 
-// FindAll returns every row of table products, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table products in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *ProductRepo) FindAll(ctx context.Context) ([]Product, error) {
 	rows, err := r.db.Query(ctx, sqlProductsFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanProduct)
+	items, err := runtime.Collect(rows, err, 0, scanProduct)
 	return items, wrapErr(err, "products.FindAll", "products")
 }
 
-// Stream yields every row of table products, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table products in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *ProductRepo) Stream(ctx context.Context) iter.Seq2[Product, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "products.Stream", "products") }, scanProduct, sqlProductsFindAll)
 }
@@ -218,11 +224,9 @@ SELECT "id", "category_id", "name", "description", "tags", "published", "attribu
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table products in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table products in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *ProductRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Product], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Product]{
@@ -235,17 +239,21 @@ func (r *ProductRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "products.List", "products")
 }
 
-const sqlProductsUpdate = `-- name: products.Update
-UPDATE "products"
-SET "category_id" = CASE WHEN $2::boolean THEN $3::integer ELSE "category_id" END,
-    "name" = COALESCE($4::text, "name"),
-    "description" = COALESCE($5::text, "description"),
-    "tags" = COALESCE($6::text[], "tags"),
-    "published" = COALESCE($7::boolean, "published"),
-    "attributes" = COALESCE($8::jsonb, "attributes"),
-    "updated_at" = now()
-WHERE "id" = $1
-RETURNING "id", "category_id", "name", "description", "tags", "published", "attributes", "created_at", "updated_at"`
+// updateProducts are the statements of ProductRepo.Update: one per set of fields
+// set (see runtime.Update).
+var updateProducts = &runtime.Update{
+	Name: "products.Update", Keys: 1,
+	Head:     "UPDATE \"products\"\nSET ",
+	Cols:     []string{`"category_id"`, `"name"`, `"description"`, `"tags"`, `"published"`, `"attributes"`},
+	Stamps:   ",\n    \"updated_at\" = now()",
+	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"category_id\", \"name\", \"description\", \"tags\", \"published\", \"attributes\", \"created_at\", \"updated_at\"",
+	Nullable: 1 << 0,
+}
+
+// argsProductUpdate gives the value of each field of u, nil when unset.
+func argsProductUpdate(u *ProductUpdate, d []any) []any {
+	return append(d, u.CategoryID.Arg(), u.Name.Arg(), u.Description.Arg(), runtime.OptValue(&u.Tags), u.Published.Arg(), runtime.OptValue(&u.Attributes))
+}
 
 // Update applies the set fields of u to the row of table products with the given
 // id and returns the row as stored. If there is none, the error matches
@@ -255,11 +263,8 @@ func (r *ProductRepo) Update(ctx context.Context, id uuid.UUID, u ProductUpdate)
 	if err := u.Validate(); err != nil {
 		return Product{}, wrapErr(err, "products.Update", "products")
 	}
-	var v Product
-	if err := scanProduct(r.db.QueryRow(ctx, sqlProductsUpdate, id, u.CategoryID.Set, u.CategoryID.Value, u.Name.Ptr(), u.Description.Ptr(), u.Tags.Ptr(), u.Published.Ptr(), u.Attributes.Ptr()), &v); err != nil {
-		return Product{}, wrapParamsErr(err, "products.Update", "products", []string{"id", "category_id", "category_id", "name", "description", "tags", "published", "attributes"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateProducts, id, runtime.Arg, u, argsProductUpdate, scanProduct)
+	return v, wrapParamsErr(err, "products.Update", "products", []string{"id", "category_id", "category_id", "name", "description", "tags", "published", "attributes"})
 }
 
 const sqlProductsDelete = `-- name: products.Delete
@@ -268,7 +273,7 @@ DELETE FROM "products" WHERE "id" = $1`
 // Delete removes the row of table products with the given id and reports whether
 // there was one.
 func (r *ProductRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlProductsDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlProductsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "products.Delete", "products")
 }
 
@@ -292,34 +297,22 @@ func (r *ProductRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Product
 	if len(ids) == 0 {
 		return []Product{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlProductsFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanProduct)
+	items, err := runtime.Query(ctx, r.db, sqlProductsFindByIDs, ids, runtime.Arg, scanProduct, len(ids))
 	return items, wrapErr(err, "products.FindByIDs", "products")
 }
 
-// copyProducts sends rows of NewProduct to table products with COPY, reading each
-// value in place.
-var copyProducts = runtime.NewCopier(
-	"products",
-	nil,
-	runtime.CopyOpt("id", func(n *NewProduct) *runtime.Opt[uuid.UUID] { return &n.ID }),
-	runtime.CopyValue("category_id", func(n *NewProduct) any { return n.CategoryID }),
-	runtime.CopyValue("name", func(n *NewProduct) any { return &n.Name }),
-	runtime.CopyOpt("description", func(n *NewProduct) *runtime.Opt[string] { return &n.Description }),
-	runtime.CopyOpt("tags", func(n *NewProduct) *runtime.Opt[[]string] { return &n.Tags }),
-	runtime.CopyOpt("published", func(n *NewProduct) *runtime.Opt[bool] { return &n.Published }),
-	runtime.CopyOpt("attributes", func(n *NewProduct) *runtime.Opt[json.RawMessage] { return &n.Attributes }),
-)
+// copyProducts sends rows of NewProduct to table products with COPY.
+var copyProducts = &runtime.Copier[NewProduct]{
+	Table:   "products",
+	Columns: []string{"id", "category_id", "name", "description", "tags", "published", "attributes"},
+	Args:    argsNewProduct,
+}
 
 // CreateMany inserts rows into table products with the COPY protocol and returns
-// how many it inserted. It is all or nothing. An optional field left unset takes
-// the column's default, as in Create: rows are copied in groups by the optional
-// fields they set, in a transaction when there are several (a savepoint when r is
-// one). COPY does not return rows; CreateManyReturning does.
+// how many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *ProductRepo) CreateMany(ctx context.Context, rows []NewProduct) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "products.CreateMany", "products")
-	}
 	n, err := copyProducts.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "products.CreateMany", "products")
 }
@@ -338,14 +331,13 @@ func (r *ProductRepo) CreateManyReturning(ctx context.Context, rows []NewProduct
 	}
 	b := &pgx.Batch{}
 	for i := range rows {
-		n := &rows[i]
-		b.Queue(sqlProductsCreate, n.ID.Ptr(), n.CategoryID, n.Name, n.Description.Ptr(), n.Tags.Ptr(), n.Published.Ptr(), n.Attributes.Ptr())
+		b.Queue(sqlProductsCreate, argsNewProduct(&rows[i], nil)...)
 	}
 	br := r.db.SendBatch(ctx, b)
 	out := make([]Product, 0, len(rows))
 	for range rows {
-		var v Product
-		if err := scanProduct(br.QueryRow(), &v); err != nil {
+		v, err := runtime.ScanOne(br.QueryRow(), scanProduct)
+		if err != nil {
 			br.Close()
 			return nil, wrapErr(err, "products.CreateManyReturning", "products")
 		}
@@ -372,7 +364,7 @@ var bulkProductsUpdates = &runtime.Bulk[ProductKeyedUpdate]{
 	Columns: []runtime.BulkColumn[ProductKeyedUpdate]{
 		runtime.Array(func(v *ProductKeyedUpdate) *uuid.UUID { return &v.ID }),
 		runtime.Flags(func(v *ProductKeyedUpdate) *bool { return &v.Changes.CategoryID.Set }),
-		runtime.Array(func(v *ProductKeyedUpdate) *int32 { return v.Changes.CategoryID.Value }),
+		runtime.Array(func(v *ProductKeyedUpdate) *int32 { return v.Changes.CategoryID.Value.Ptr() }),
 		runtime.Array(func(v *ProductKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
 		runtime.Array(func(v *ProductKeyedUpdate) *string { return v.Changes.Description.Ptr() }),
 		runtime.TextArray("_text", func(v *ProductKeyedUpdate) *[]string { return v.Changes.Tags.Ptr() }),
@@ -439,8 +431,7 @@ WHERE "category_id" = $1 ORDER BY "id"`
 // ListByCategoryID returns the rows of table products whose category_id is
 // categoryID, in primary key order.
 func (r *ProductRepo) ListByCategoryID(ctx context.Context, categoryID int32) ([]Product, error) {
-	rows, err := r.db.Query(ctx, sqlProductsListByCategoryID, categoryID)
-	items, err := runtime.CollectRows(rows, err, 0, scanProduct)
+	items, err := runtime.Query(ctx, r.db, sqlProductsListByCategoryID, categoryID, runtime.Arg, scanProduct, 0)
 	return items, wrapErr(err, "products.ListByCategoryID", "products")
 }
 
@@ -448,21 +439,18 @@ const sqlProductsLoadByCategoryID = `-- name: products.LoadByCategoryID replica=
 SELECT "id", "category_id", "name", "description", "tags", "published", "attributes", "created_at", "updated_at" FROM "products"
 WHERE "category_id" = ANY($1) ORDER BY "id"`
 
-// loadProductsByCategoryID returns the rows of table products whose category_id is
-// one of keys, grouped by category_id, each group in primary key order, with one
-// query. Keys without rows are not in the map.
+// loadProductsByCategoryID is LoadByCategoryID on db.
 func loadProductsByCategoryID(ctx context.Context, db runtime.DBTX, keys []int32) (map[int32][]Product, error) {
 	if len(keys) == 0 {
 		return map[int32][]Product{}, nil
 	}
 	rows, err := db.Query(ctx, sqlProductsLoadByCategoryID, keys)
-	return runtime.GroupRows(rows, err, scanProduct, func(v *Product) int32 { return *v.CategoryID })
+	return runtime.GroupRows(rows, err, scanProduct, func(v *Product) int32 { return v.CategoryID.V })
 }
 
 // LoadByCategoryID returns the rows of table products whose category_id is one of
-// keys, grouped by category_id, each group in primary key order. It runs one
-// query, however many keys there are: load the children of a list of categories
-// without a query per row. Keys without rows are not in the map.
+// keys, grouped by category_id, each group in primary key order, with one query
+// however many keys; keys without rows are not in the map.
 func (r *ProductRepo) LoadByCategoryID(ctx context.Context, keys []int32) (map[int32][]Product, error) {
 	m, err := loadProductsByCategoryID(ctx, r.db, keys)
 	return m, wrapErr(err, "products.LoadByCategoryID", "products")
@@ -470,26 +458,19 @@ func (r *ProductRepo) LoadByCategoryID(ctx context.Context, keys []int32) (map[i
 
 // LoadProductVariants returns the rows of table product_variants that reference
 // each of parents (product_variants.product_id = products.id), keyed by the
-// parent's id, each group in primary key order. It runs one query for all parents;
-// parents without rows are not in the map.
+// parent's id, each group in primary key order, with one query; parents without
+// rows are not in the map.
 func (r *ProductRepo) LoadProductVariants(ctx context.Context, parents []Product) (map[uuid.UUID][]ProductVariant, error) {
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Product) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadProductVariantsByProductID(ctx, r.db, keys)
 	return m, wrapErr(err, "products.LoadProductVariants", "products")
 }
 
 // LoadReviews returns the rows of table reviews that reference each of parents
 // (reviews.product_id = products.id), keyed by the parent's id, each group in
-// primary key order. It runs one query for all parents; parents without rows are
-// not in the map.
+// primary key order, with one query; parents without rows are not in the map.
 func (r *ProductRepo) LoadReviews(ctx context.Context, parents []Product) (map[uuid.UUID][]Review, error) {
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Product) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadReviewsByProductID(ctx, r.db, keys)
 	return m, wrapErr(err, "products.LoadReviews", "products")
 }

@@ -11,18 +11,17 @@ import (
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 )
 
 // Refund is one row of table refunds.
 type Refund struct {
-	ID        uuid.UUID       `json:"id"`
-	PaymentID uuid.UUID       `json:"payment_id"`
-	Amount    decimal.Decimal `json:"amount"`
-	Reason    *string         `json:"reason"`
-	CreatedAt time.Time       `json:"created_at"`
-	UpdatedAt time.Time       `json:"updated_at"`
+	ID        uuid.UUID            `json:"id"`
+	PaymentID uuid.UUID            `json:"payment_id"`
+	Amount    decimal.Decimal      `json:"amount"`
+	Reason    runtime.Null[string] `json:"reason"`
+	CreatedAt time.Time            `json:"created_at"`
+	UpdatedAt time.Time            `json:"updated_at"`
 }
 
 // NewRefund holds the values of a new row of table refunds. Fields of type
@@ -32,15 +31,15 @@ type NewRefund struct {
 	ID        runtime.Opt[uuid.UUID] `json:"id,omitzero"`
 	PaymentID uuid.UUID              `json:"payment_id"`
 	Amount    decimal.Decimal        `json:"amount"`
-	Reason    *string                `json:"reason"`
+	Reason    runtime.Null[string]   `json:"reason"`
 }
 
 // RefundUpdate lists changes to a row of table refunds. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type RefundUpdate struct {
-	PaymentID runtime.Opt[uuid.UUID]       `json:"payment_id,omitzero"`
-	Amount    runtime.Opt[decimal.Decimal] `json:"amount,omitzero"`
-	Reason    runtime.Opt[*string]         `json:"reason,omitzero"`
+	PaymentID runtime.Opt[uuid.UUID]            `json:"payment_id,omitzero"`
+	Amount    runtime.Opt[decimal.Decimal]      `json:"amount,omitzero"`
+	Reason    runtime.Opt[runtime.Null[string]] `json:"reason,omitzero"`
 }
 
 // RefundRepo reads and writes table refunds.
@@ -85,8 +84,8 @@ var (
 func (n *NewRefund) Validate() error {
 	var f runtime.Fields
 	f.Fits("amount", runtime.CheckNumeric(n.Amount, 14, 2))
-	if n.Reason != nil {
-		f.Fits("reason", runtime.CheckText((*n.Reason)))
+	if n.Reason.Valid {
+		f.Fits("reason", runtime.CheckText(n.Reason.V))
 	}
 	return f.Err("refunds")
 }
@@ -104,8 +103,8 @@ func (u *RefundUpdate) Validate() error {
 	if u.Amount.Set {
 		f.Fits("amount", runtime.CheckNumeric(u.Amount.Value, 14, 2))
 	}
-	if u.Reason.Set && u.Reason.Value != nil {
-		f.Fits("reason", runtime.CheckText((*u.Reason.Value)))
+	if u.Reason.Set && u.Reason.Value.Valid {
+		f.Fits("reason", runtime.CheckText(u.Reason.Value.V))
 	}
 	return f.Err("refunds")
 }
@@ -134,9 +133,15 @@ func (u *RefundUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanRefund reads a row of table refunds, columns in table order, into v.
-func scanRefund(row pgx.Row, v *Refund) error {
-	return row.Scan(&v.ID, &v.PaymentID, &v.Amount, &v.Reason, &v.CreatedAt, &v.UpdatedAt)
+// scanRefund gives the scan destinations of the fields of v, columns in table
+// order.
+func scanRefund(v *Refund, d []any) []any {
+	return append(d, &v.ID, &v.PaymentID, &v.Amount, &v.Reason, &v.CreatedAt, &v.UpdatedAt)
+}
+
+// argsNewRefund gives the values Create binds from n.
+func argsNewRefund(n *NewRefund, d []any) []any {
+	return append(d, n.ID.Arg(), &n.PaymentID, &n.Amount, &n.Reason)
 }
 
 const sqlRefundsCreate = `-- name: refunds.Create
@@ -150,7 +155,7 @@ func (r *RefundRepo) Create(ctx context.Context, n NewRefund) (Refund, error) {
 	if err := n.Validate(); err != nil {
 		return Refund{}, wrapErr(err, "refunds.Create", "refunds")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlRefundsCreate, n.ID.Ptr(), n.PaymentID, n.Amount, n.Reason), scanRefund)
+	v, err := runtime.QueryOne(ctx, r.db, sqlRefundsCreate, n, argsNewRefund, scanRefund)
 	return v, wrapParamsErr(err, "refunds.Create", "refunds", []string{"id", "payment_id", "amount", "reason"})
 }
 
@@ -161,24 +166,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table refunds with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *RefundRepo) FindByID(ctx context.Context, id uuid.UUID) (Refund, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlRefundsFindByID, id), scanRefund)
+	v, err := runtime.QueryOne(ctx, r.db, sqlRefundsFindByID, id, runtime.Arg, scanRefund)
 	return v, wrapErr(err, "refunds.FindByID", "refunds")
 }
 
 const sqlRefundsFindAll = `-- name: refunds.FindAll replica=ok
 SELECT "id", "payment_id", "amount", "reason", "created_at", "updated_at" FROM "refunds" ORDER BY "id"`
 
-// FindAll returns every row of table refunds, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table refunds in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *RefundRepo) FindAll(ctx context.Context) ([]Refund, error) {
 	rows, err := r.db.Query(ctx, sqlRefundsFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanRefund)
+	items, err := runtime.Collect(rows, err, 0, scanRefund)
 	return items, wrapErr(err, "refunds.FindAll", "refunds")
 }
 
-// Stream yields every row of table refunds, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table refunds in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *RefundRepo) Stream(ctx context.Context) iter.Seq2[Refund, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "refunds.Stream", "refunds") }, scanRefund, sqlRefundsFindAll)
 }
@@ -192,11 +197,9 @@ SELECT "id", "payment_id", "amount", "reason", "created_at", "updated_at" FROM "
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table refunds in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table refunds in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *RefundRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Refund], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Refund]{
@@ -209,14 +212,21 @@ func (r *RefundRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.P
 	return p, wrapErr(err, "refunds.List", "refunds")
 }
 
-const sqlRefundsUpdate = `-- name: refunds.Update
-UPDATE "refunds"
-SET "payment_id" = COALESCE($2::uuid, "payment_id"),
-    "amount" = COALESCE($3::numeric(14,2), "amount"),
-    "reason" = CASE WHEN $4::boolean THEN $5::text ELSE "reason" END,
-    "updated_at" = now()
-WHERE "id" = $1
-RETURNING "id", "payment_id", "amount", "reason", "created_at", "updated_at"`
+// updateRefunds are the statements of RefundRepo.Update: one per set of fields set
+// (see runtime.Update).
+var updateRefunds = &runtime.Update{
+	Name: "refunds.Update", Keys: 1,
+	Head:     "UPDATE \"refunds\"\nSET ",
+	Cols:     []string{`"payment_id"`, `"amount"`, `"reason"`},
+	Stamps:   ",\n    \"updated_at\" = now()",
+	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"payment_id\", \"amount\", \"reason\", \"created_at\", \"updated_at\"",
+	Nullable: 1 << 2,
+}
+
+// argsRefundUpdate gives the value of each field of u, nil when unset.
+func argsRefundUpdate(u *RefundUpdate, d []any) []any {
+	return append(d, u.PaymentID.Arg(), u.Amount.Arg(), u.Reason.Arg())
+}
 
 // Update applies the set fields of u to the row of table refunds with the given id
 // and returns the row as stored. If there is none, the error matches
@@ -226,11 +236,8 @@ func (r *RefundRepo) Update(ctx context.Context, id uuid.UUID, u RefundUpdate) (
 	if err := u.Validate(); err != nil {
 		return Refund{}, wrapErr(err, "refunds.Update", "refunds")
 	}
-	var v Refund
-	if err := scanRefund(r.db.QueryRow(ctx, sqlRefundsUpdate, id, u.PaymentID.Ptr(), u.Amount.Ptr(), u.Reason.Set, u.Reason.Value), &v); err != nil {
-		return Refund{}, wrapParamsErr(err, "refunds.Update", "refunds", []string{"id", "payment_id", "amount", "reason", "reason"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateRefunds, id, runtime.Arg, u, argsRefundUpdate, scanRefund)
+	return v, wrapParamsErr(err, "refunds.Update", "refunds", []string{"id", "payment_id", "amount", "reason", "reason"})
 }
 
 const sqlRefundsDelete = `-- name: refunds.Delete
@@ -239,7 +246,7 @@ DELETE FROM "refunds" WHERE "id" = $1`
 // Delete removes the row of table refunds with the given id and reports whether
 // there was one.
 func (r *RefundRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlRefundsDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlRefundsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "refunds.Delete", "refunds")
 }
 
@@ -263,31 +270,22 @@ func (r *RefundRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Refund, 
 	if len(ids) == 0 {
 		return []Refund{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlRefundsFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanRefund)
+	items, err := runtime.Query(ctx, r.db, sqlRefundsFindByIDs, ids, runtime.Arg, scanRefund, len(ids))
 	return items, wrapErr(err, "refunds.FindByIDs", "refunds")
 }
 
-// copyRefunds sends rows of NewRefund to table refunds with COPY, reading each
-// value in place.
-var copyRefunds = runtime.NewCopier(
-	"refunds",
-	nil,
-	runtime.CopyOpt("id", func(n *NewRefund) *runtime.Opt[uuid.UUID] { return &n.ID }),
-	runtime.CopyValue("payment_id", func(n *NewRefund) any { return &n.PaymentID }),
-	runtime.CopyValue("amount", func(n *NewRefund) any { return &n.Amount }),
-	runtime.CopyValue("reason", func(n *NewRefund) any { return n.Reason }),
-)
+// copyRefunds sends rows of NewRefund to table refunds with COPY.
+var copyRefunds = &runtime.Copier[NewRefund]{
+	Table:   "refunds",
+	Columns: []string{"id", "payment_id", "amount", "reason"},
+	Args:    argsNewRefund,
+}
 
 // CreateMany inserts rows into table refunds with the COPY protocol and returns
-// how many it inserted. It is all or nothing. An optional field left unset takes
-// the column's default, as in Create: rows are copied in groups by the optional
-// fields they set, in a transaction when there are several (a savepoint when r is
-// one). COPY does not return rows; CreateManyReturning does.
+// how many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *RefundRepo) CreateMany(ctx context.Context, rows []NewRefund) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "refunds.CreateMany", "refunds")
-	}
 	n, err := copyRefunds.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "refunds.CreateMany", "refunds")
 }
@@ -316,9 +314,9 @@ func (r *RefundRepo) CreateManyReturning(ctx context.Context, rows []NewRefund) 
 		runtime.Column(rows, func(n *NewRefund) *uuid.UUID { return n.ID.Ptr() }),
 		runtime.Column(rows, func(n *NewRefund) uuid.UUID { return n.PaymentID }),
 		runtime.Column(rows, func(n *NewRefund) decimal.Decimal { return n.Amount }),
-		runtime.Column(rows, func(n *NewRefund) *string { return n.Reason }),
+		runtime.Column(rows, func(n *NewRefund) *string { return n.Reason.Ptr() }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanRefund)
+	items, err := runtime.Collect(res, err, len(rows), scanRefund)
 	return items, wrapErr(err, "refunds.CreateManyReturning", "refunds")
 }
 
@@ -338,7 +336,7 @@ var bulkRefundsUpdates = &runtime.Bulk[RefundKeyedUpdate]{
 		runtime.Array(func(v *RefundKeyedUpdate) *uuid.UUID { return v.Changes.PaymentID.Ptr() }),
 		runtime.Array(func(v *RefundKeyedUpdate) *decimal.Decimal { return v.Changes.Amount.Ptr() }),
 		runtime.Flags(func(v *RefundKeyedUpdate) *bool { return &v.Changes.Reason.Set }),
-		runtime.Array(func(v *RefundKeyedUpdate) *string { return v.Changes.Reason.Value }),
+		runtime.Array(func(v *RefundKeyedUpdate) *string { return v.Changes.Reason.Value.Ptr() }),
 	},
 }
 
@@ -400,8 +398,7 @@ WHERE "payment_id" = $1 ORDER BY "id"`
 // ListByPaymentID returns the rows of table refunds whose payment_id is paymentID,
 // in primary key order.
 func (r *RefundRepo) ListByPaymentID(ctx context.Context, paymentID uuid.UUID) ([]Refund, error) {
-	rows, err := r.db.Query(ctx, sqlRefundsListByPaymentID, paymentID)
-	items, err := runtime.CollectRows(rows, err, 0, scanRefund)
+	items, err := runtime.Query(ctx, r.db, sqlRefundsListByPaymentID, paymentID, runtime.Arg, scanRefund, 0)
 	return items, wrapErr(err, "refunds.ListByPaymentID", "refunds")
 }
 
@@ -409,9 +406,7 @@ const sqlRefundsLoadByPaymentID = `-- name: refunds.LoadByPaymentID replica=ok
 SELECT "id", "payment_id", "amount", "reason", "created_at", "updated_at" FROM "refunds"
 WHERE "payment_id" = ANY($1) ORDER BY "id"`
 
-// loadRefundsByPaymentID returns the rows of table refunds whose payment_id is one
-// of keys, grouped by payment_id, each group in primary key order, with one query.
-// Keys without rows are not in the map.
+// loadRefundsByPaymentID is LoadByPaymentID on db.
 func loadRefundsByPaymentID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Refund, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Refund{}, nil
@@ -421,9 +416,8 @@ func loadRefundsByPaymentID(ctx context.Context, db runtime.DBTX, keys []uuid.UU
 }
 
 // LoadByPaymentID returns the rows of table refunds whose payment_id is one of
-// keys, grouped by payment_id, each group in primary key order. It runs one query,
-// however many keys there are: load the children of a list of payments without a
-// query per row. Keys without rows are not in the map.
+// keys, grouped by payment_id, each group in primary key order, with one query
+// however many keys; keys without rows are not in the map.
 func (r *RefundRepo) LoadByPaymentID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Refund, error) {
 	m, err := loadRefundsByPaymentID(ctx, r.db, keys)
 	return m, wrapErr(err, "refunds.LoadByPaymentID", "refunds")
@@ -431,13 +425,9 @@ func (r *RefundRepo) LoadByPaymentID(ctx context.Context, keys []uuid.UUID) (map
 
 // LoadReturns returns the rows of table returns that reference each of parents
 // (returns.refund_id = refunds.id), keyed by the parent's id, each group in
-// primary key order. It runs one query for all parents; parents without rows are
-// not in the map.
+// primary key order, with one query; parents without rows are not in the map.
 func (r *RefundRepo) LoadReturns(ctx context.Context, parents []Refund) (map[uuid.UUID][]Return, error) {
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Refund) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadReturnsByRefundID(ctx, r.db, keys)
 	return m, wrapErr(err, "refunds.LoadReturns", "refunds")
 }

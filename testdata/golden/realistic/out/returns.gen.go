@@ -11,38 +11,37 @@ import (
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // Return is one row of table returns.
 type Return struct {
-	ID        uuid.UUID  `json:"id"`
-	OrderID   uuid.UUID  `json:"order_id"`
-	Reason    string     `json:"reason"`
-	Approved  *bool      `json:"approved"`
-	RefundID  *uuid.UUID `json:"refund_id"`
-	CreatedAt time.Time  `json:"created_at"`
-	UpdatedAt time.Time  `json:"updated_at"`
+	ID        uuid.UUID               `json:"id"`
+	OrderID   uuid.UUID               `json:"order_id"`
+	Reason    string                  `json:"reason"`
+	Approved  runtime.Null[bool]      `json:"approved"`
+	RefundID  runtime.Null[uuid.UUID] `json:"refund_id"`
+	CreatedAt time.Time               `json:"created_at"`
+	UpdatedAt time.Time               `json:"updated_at"`
 }
 
 // NewReturn holds the values of a new row of table returns. Fields of type
 // runtime.Opt may be left unset: the column's default applies. The database sets
 // created_at, updated_at.
 type NewReturn struct {
-	ID       runtime.Opt[uuid.UUID] `json:"id,omitzero"`
-	OrderID  uuid.UUID              `json:"order_id"`
-	Reason   string                 `json:"reason"`
-	Approved *bool                  `json:"approved"`
-	RefundID *uuid.UUID             `json:"refund_id"`
+	ID       runtime.Opt[uuid.UUID]  `json:"id,omitzero"`
+	OrderID  uuid.UUID               `json:"order_id"`
+	Reason   string                  `json:"reason"`
+	Approved runtime.Null[bool]      `json:"approved"`
+	RefundID runtime.Null[uuid.UUID] `json:"refund_id"`
 }
 
 // ReturnUpdate lists changes to a row of table returns. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type ReturnUpdate struct {
-	OrderID  runtime.Opt[uuid.UUID]  `json:"order_id,omitzero"`
-	Reason   runtime.Opt[string]     `json:"reason,omitzero"`
-	Approved runtime.Opt[*bool]      `json:"approved,omitzero"`
-	RefundID runtime.Opt[*uuid.UUID] `json:"refund_id,omitzero"`
+	OrderID  runtime.Opt[uuid.UUID]               `json:"order_id,omitzero"`
+	Reason   runtime.Opt[string]                  `json:"reason,omitzero"`
+	Approved runtime.Opt[runtime.Null[bool]]      `json:"approved,omitzero"`
+	RefundID runtime.Opt[runtime.Null[uuid.UUID]] `json:"refund_id,omitzero"`
 }
 
 // ReturnRepo reads and writes table returns.
@@ -125,9 +124,15 @@ func (u *ReturnUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanReturn reads a row of table returns, columns in table order, into v.
-func scanReturn(row pgx.Row, v *Return) error {
-	return row.Scan(&v.ID, &v.OrderID, &v.Reason, &v.Approved, &v.RefundID, &v.CreatedAt, &v.UpdatedAt)
+// scanReturn gives the scan destinations of the fields of v, columns in table
+// order.
+func scanReturn(v *Return, d []any) []any {
+	return append(d, &v.ID, &v.OrderID, &v.Reason, &v.Approved, &v.RefundID, &v.CreatedAt, &v.UpdatedAt)
+}
+
+// argsNewReturn gives the values Create binds from n.
+func argsNewReturn(n *NewReturn, d []any) []any {
+	return append(d, n.ID.Arg(), &n.OrderID, &n.Reason, &n.Approved, &n.RefundID)
 }
 
 const sqlReturnsCreate = `-- name: returns.Create
@@ -141,7 +146,7 @@ func (r *ReturnRepo) Create(ctx context.Context, n NewReturn) (Return, error) {
 	if err := n.Validate(); err != nil {
 		return Return{}, wrapErr(err, "returns.Create", "returns")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlReturnsCreate, n.ID.Ptr(), n.OrderID, n.Reason, n.Approved, n.RefundID), scanReturn)
+	v, err := runtime.QueryOne(ctx, r.db, sqlReturnsCreate, n, argsNewReturn, scanReturn)
 	return v, wrapParamsErr(err, "returns.Create", "returns", []string{"id", "order_id", "reason", "approved", "refund_id"})
 }
 
@@ -152,24 +157,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table returns with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *ReturnRepo) FindByID(ctx context.Context, id uuid.UUID) (Return, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlReturnsFindByID, id), scanReturn)
+	v, err := runtime.QueryOne(ctx, r.db, sqlReturnsFindByID, id, runtime.Arg, scanReturn)
 	return v, wrapErr(err, "returns.FindByID", "returns")
 }
 
 const sqlReturnsFindAll = `-- name: returns.FindAll replica=ok
 SELECT "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at" FROM "returns" ORDER BY "id"`
 
-// FindAll returns every row of table returns, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table returns in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *ReturnRepo) FindAll(ctx context.Context) ([]Return, error) {
 	rows, err := r.db.Query(ctx, sqlReturnsFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanReturn)
+	items, err := runtime.Collect(rows, err, 0, scanReturn)
 	return items, wrapErr(err, "returns.FindAll", "returns")
 }
 
-// Stream yields every row of table returns, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table returns in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *ReturnRepo) Stream(ctx context.Context) iter.Seq2[Return, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "returns.Stream", "returns") }, scanReturn, sqlReturnsFindAll)
 }
@@ -183,11 +188,9 @@ SELECT "id", "order_id", "reason", "approved", "refund_id", "created_at", "updat
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table returns in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table returns in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *ReturnRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Return], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Return]{
@@ -200,15 +203,21 @@ func (r *ReturnRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.P
 	return p, wrapErr(err, "returns.List", "returns")
 }
 
-const sqlReturnsUpdate = `-- name: returns.Update
-UPDATE "returns"
-SET "order_id" = COALESCE($2::uuid, "order_id"),
-    "reason" = COALESCE($3::text, "reason"),
-    "approved" = CASE WHEN $4::boolean THEN $5::boolean ELSE "approved" END,
-    "refund_id" = CASE WHEN $6::boolean THEN $7::uuid ELSE "refund_id" END,
-    "updated_at" = now()
-WHERE "id" = $1
-RETURNING "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at"`
+// updateReturns are the statements of ReturnRepo.Update: one per set of fields set
+// (see runtime.Update).
+var updateReturns = &runtime.Update{
+	Name: "returns.Update", Keys: 1,
+	Head:     "UPDATE \"returns\"\nSET ",
+	Cols:     []string{`"order_id"`, `"reason"`, `"approved"`, `"refund_id"`},
+	Stamps:   ",\n    \"updated_at\" = now()",
+	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"order_id\", \"reason\", \"approved\", \"refund_id\", \"created_at\", \"updated_at\"",
+	Nullable: 1<<2 | 1<<3,
+}
+
+// argsReturnUpdate gives the value of each field of u, nil when unset.
+func argsReturnUpdate(u *ReturnUpdate, d []any) []any {
+	return append(d, u.OrderID.Arg(), u.Reason.Arg(), u.Approved.Arg(), u.RefundID.Arg())
+}
 
 // Update applies the set fields of u to the row of table returns with the given id
 // and returns the row as stored. If there is none, the error matches
@@ -218,11 +227,8 @@ func (r *ReturnRepo) Update(ctx context.Context, id uuid.UUID, u ReturnUpdate) (
 	if err := u.Validate(); err != nil {
 		return Return{}, wrapErr(err, "returns.Update", "returns")
 	}
-	var v Return
-	if err := scanReturn(r.db.QueryRow(ctx, sqlReturnsUpdate, id, u.OrderID.Ptr(), u.Reason.Ptr(), u.Approved.Set, u.Approved.Value, u.RefundID.Set, u.RefundID.Value), &v); err != nil {
-		return Return{}, wrapParamsErr(err, "returns.Update", "returns", []string{"id", "order_id", "reason", "approved", "approved", "refund_id", "refund_id"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateReturns, id, runtime.Arg, u, argsReturnUpdate, scanReturn)
+	return v, wrapParamsErr(err, "returns.Update", "returns", []string{"id", "order_id", "reason", "approved", "approved", "refund_id", "refund_id"})
 }
 
 const sqlReturnsDelete = `-- name: returns.Delete
@@ -231,7 +237,7 @@ DELETE FROM "returns" WHERE "id" = $1`
 // Delete removes the row of table returns with the given id and reports whether
 // there was one.
 func (r *ReturnRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlReturnsDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlReturnsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "returns.Delete", "returns")
 }
 
@@ -255,32 +261,22 @@ func (r *ReturnRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Return, 
 	if len(ids) == 0 {
 		return []Return{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlReturnsFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanReturn)
+	items, err := runtime.Query(ctx, r.db, sqlReturnsFindByIDs, ids, runtime.Arg, scanReturn, len(ids))
 	return items, wrapErr(err, "returns.FindByIDs", "returns")
 }
 
-// copyReturns sends rows of NewReturn to table returns with COPY, reading each
-// value in place.
-var copyReturns = runtime.NewCopier(
-	"returns",
-	nil,
-	runtime.CopyOpt("id", func(n *NewReturn) *runtime.Opt[uuid.UUID] { return &n.ID }),
-	runtime.CopyValue("order_id", func(n *NewReturn) any { return &n.OrderID }),
-	runtime.CopyValue("reason", func(n *NewReturn) any { return &n.Reason }),
-	runtime.CopyValue("approved", func(n *NewReturn) any { return n.Approved }),
-	runtime.CopyValue("refund_id", func(n *NewReturn) any { return n.RefundID }),
-)
+// copyReturns sends rows of NewReturn to table returns with COPY.
+var copyReturns = &runtime.Copier[NewReturn]{
+	Table:   "returns",
+	Columns: []string{"id", "order_id", "reason", "approved", "refund_id"},
+	Args:    argsNewReturn,
+}
 
 // CreateMany inserts rows into table returns with the COPY protocol and returns
-// how many it inserted. It is all or nothing. An optional field left unset takes
-// the column's default, as in Create: rows are copied in groups by the optional
-// fields they set, in a transaction when there are several (a savepoint when r is
-// one). COPY does not return rows; CreateManyReturning does.
+// how many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *ReturnRepo) CreateMany(ctx context.Context, rows []NewReturn) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "returns.CreateMany", "returns")
-	}
 	n, err := copyReturns.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "returns.CreateMany", "returns")
 }
@@ -309,10 +305,10 @@ func (r *ReturnRepo) CreateManyReturning(ctx context.Context, rows []NewReturn) 
 		runtime.Column(rows, func(n *NewReturn) *uuid.UUID { return n.ID.Ptr() }),
 		runtime.Column(rows, func(n *NewReturn) uuid.UUID { return n.OrderID }),
 		runtime.Column(rows, func(n *NewReturn) string { return n.Reason }),
-		runtime.Column(rows, func(n *NewReturn) *bool { return n.Approved }),
-		runtime.Column(rows, func(n *NewReturn) *uuid.UUID { return n.RefundID }),
+		runtime.Column(rows, func(n *NewReturn) *bool { return n.Approved.Ptr() }),
+		runtime.Column(rows, func(n *NewReturn) *uuid.UUID { return n.RefundID.Ptr() }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanReturn)
+	items, err := runtime.Collect(res, err, len(rows), scanReturn)
 	return items, wrapErr(err, "returns.CreateManyReturning", "returns")
 }
 
@@ -332,9 +328,9 @@ var bulkReturnsUpdates = &runtime.Bulk[ReturnKeyedUpdate]{
 		runtime.Array(func(v *ReturnKeyedUpdate) *uuid.UUID { return v.Changes.OrderID.Ptr() }),
 		runtime.Array(func(v *ReturnKeyedUpdate) *string { return v.Changes.Reason.Ptr() }),
 		runtime.Flags(func(v *ReturnKeyedUpdate) *bool { return &v.Changes.Approved.Set }),
-		runtime.Array(func(v *ReturnKeyedUpdate) *bool { return v.Changes.Approved.Value }),
+		runtime.Array(func(v *ReturnKeyedUpdate) *bool { return v.Changes.Approved.Value.Ptr() }),
 		runtime.Flags(func(v *ReturnKeyedUpdate) *bool { return &v.Changes.RefundID.Set }),
-		runtime.Array(func(v *ReturnKeyedUpdate) *uuid.UUID { return v.Changes.RefundID.Value }),
+		runtime.Array(func(v *ReturnKeyedUpdate) *uuid.UUID { return v.Changes.RefundID.Value.Ptr() }),
 	},
 }
 
@@ -396,8 +392,7 @@ WHERE "order_id" = $1 ORDER BY "id"`
 // ListByOrderID returns the rows of table returns whose order_id is orderID, in
 // primary key order.
 func (r *ReturnRepo) ListByOrderID(ctx context.Context, orderID uuid.UUID) ([]Return, error) {
-	rows, err := r.db.Query(ctx, sqlReturnsListByOrderID, orderID)
-	items, err := runtime.CollectRows(rows, err, 0, scanReturn)
+	items, err := runtime.Query(ctx, r.db, sqlReturnsListByOrderID, orderID, runtime.Arg, scanReturn, 0)
 	return items, wrapErr(err, "returns.ListByOrderID", "returns")
 }
 
@@ -405,9 +400,7 @@ const sqlReturnsLoadByOrderID = `-- name: returns.LoadByOrderID replica=ok
 SELECT "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at" FROM "returns"
 WHERE "order_id" = ANY($1) ORDER BY "id"`
 
-// loadReturnsByOrderID returns the rows of table returns whose order_id is one of
-// keys, grouped by order_id, each group in primary key order, with one query. Keys
-// without rows are not in the map.
+// loadReturnsByOrderID is LoadByOrderID on db.
 func loadReturnsByOrderID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Return, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Return{}, nil
@@ -417,9 +410,8 @@ func loadReturnsByOrderID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID
 }
 
 // LoadByOrderID returns the rows of table returns whose order_id is one of keys,
-// grouped by order_id, each group in primary key order. It runs one query, however
-// many keys there are: load the children of a list of orders without a query per
-// row. Keys without rows are not in the map.
+// grouped by order_id, each group in primary key order, with one query however
+// many keys; keys without rows are not in the map.
 func (r *ReturnRepo) LoadByOrderID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Return, error) {
 	m, err := loadReturnsByOrderID(ctx, r.db, keys)
 	return m, wrapErr(err, "returns.LoadByOrderID", "returns")
@@ -432,8 +424,7 @@ WHERE "refund_id" = $1 ORDER BY "id"`
 // ListByRefundID returns the rows of table returns whose refund_id is refundID, in
 // primary key order.
 func (r *ReturnRepo) ListByRefundID(ctx context.Context, refundID uuid.UUID) ([]Return, error) {
-	rows, err := r.db.Query(ctx, sqlReturnsListByRefundID, refundID)
-	items, err := runtime.CollectRows(rows, err, 0, scanReturn)
+	items, err := runtime.Query(ctx, r.db, sqlReturnsListByRefundID, refundID, runtime.Arg, scanReturn, 0)
 	return items, wrapErr(err, "returns.ListByRefundID", "returns")
 }
 
@@ -441,21 +432,18 @@ const sqlReturnsLoadByRefundID = `-- name: returns.LoadByRefundID replica=ok
 SELECT "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at" FROM "returns"
 WHERE "refund_id" = ANY($1) ORDER BY "id"`
 
-// loadReturnsByRefundID returns the rows of table returns whose refund_id is one
-// of keys, grouped by refund_id, each group in primary key order, with one query.
-// Keys without rows are not in the map.
+// loadReturnsByRefundID is LoadByRefundID on db.
 func loadReturnsByRefundID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Return, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Return{}, nil
 	}
 	rows, err := db.Query(ctx, sqlReturnsLoadByRefundID, keys)
-	return runtime.GroupRows(rows, err, scanReturn, func(v *Return) uuid.UUID { return *v.RefundID })
+	return runtime.GroupRows(rows, err, scanReturn, func(v *Return) uuid.UUID { return v.RefundID.V })
 }
 
 // LoadByRefundID returns the rows of table returns whose refund_id is one of keys,
-// grouped by refund_id, each group in primary key order. It runs one query,
-// however many keys there are: load the children of a list of refunds without a
-// query per row. Keys without rows are not in the map.
+// grouped by refund_id, each group in primary key order, with one query however
+// many keys; keys without rows are not in the map.
 func (r *ReturnRepo) LoadByRefundID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Return, error) {
 	m, err := loadReturnsByRefundID(ctx, r.db, keys)
 	return m, wrapErr(err, "returns.LoadByRefundID", "returns")

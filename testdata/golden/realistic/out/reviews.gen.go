@@ -7,24 +7,22 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 	"time"
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // Review is one row of table reviews.
 type Review struct {
-	ID        uuid.UUID `json:"id"`
-	ProductID uuid.UUID `json:"product_id"`
-	UserID    uuid.UUID `json:"user_id"`
-	Rating    int16     `json:"rating"`
-	Body      *string   `json:"body"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	ID        uuid.UUID            `json:"id"`
+	ProductID uuid.UUID            `json:"product_id"`
+	UserID    uuid.UUID            `json:"user_id"`
+	Rating    int16                `json:"rating"`
+	Body      runtime.Null[string] `json:"body"`
+	CreatedAt time.Time            `json:"created_at"`
+	UpdatedAt time.Time            `json:"updated_at"`
 }
 
 // NewReview holds the values of a new row of table reviews. Fields of type
@@ -35,16 +33,16 @@ type NewReview struct {
 	ProductID uuid.UUID              `json:"product_id"`
 	UserID    uuid.UUID              `json:"user_id"`
 	Rating    int16                  `json:"rating"`
-	Body      *string                `json:"body"`
+	Body      runtime.Null[string]   `json:"body"`
 }
 
 // ReviewUpdate lists changes to a row of table reviews. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type ReviewUpdate struct {
-	ProductID runtime.Opt[uuid.UUID] `json:"product_id,omitzero"`
-	UserID    runtime.Opt[uuid.UUID] `json:"user_id,omitzero"`
-	Rating    runtime.Opt[int16]     `json:"rating,omitzero"`
-	Body      runtime.Opt[*string]   `json:"body,omitzero"`
+	ProductID runtime.Opt[uuid.UUID]            `json:"product_id,omitzero"`
+	UserID    runtime.Opt[uuid.UUID]            `json:"user_id,omitzero"`
+	Rating    runtime.Opt[int16]                `json:"rating,omitzero"`
+	Body      runtime.Opt[runtime.Null[string]] `json:"body,omitzero"`
 }
 
 // ReviewRepo reads and writes table reviews.
@@ -93,8 +91,8 @@ var (
 // fails. The repository calls it before any SQL.
 func (n *NewReview) Validate() error {
 	var f runtime.Fields
-	if n.Body != nil {
-		f.Fits("body", runtime.CheckText((*n.Body)))
+	if n.Body.Valid {
+		f.Fits("body", runtime.CheckText(n.Body.V))
 	}
 	return f.Err("reviews")
 }
@@ -109,8 +107,8 @@ func (n *NewReview) Validate() error {
 // SQL.
 func (u *ReviewUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Body.Set && u.Body.Value != nil {
-		f.Fits("body", runtime.CheckText((*u.Body.Value)))
+	if u.Body.Set && u.Body.Value.Valid {
+		f.Fits("body", runtime.CheckText(u.Body.Value.V))
 	}
 	return f.Err("reviews")
 }
@@ -139,9 +137,15 @@ func (u *ReviewUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanReview reads a row of table reviews, columns in table order, into v.
-func scanReview(row pgx.Row, v *Review) error {
-	return row.Scan(&v.ID, &v.ProductID, &v.UserID, &v.Rating, &v.Body, &v.CreatedAt, &v.UpdatedAt)
+// scanReview gives the scan destinations of the fields of v, columns in table
+// order.
+func scanReview(v *Review, d []any) []any {
+	return append(d, &v.ID, &v.ProductID, &v.UserID, &v.Rating, &v.Body, &v.CreatedAt, &v.UpdatedAt)
+}
+
+// argsNewReview gives the values Create binds from n.
+func argsNewReview(n *NewReview, d []any) []any {
+	return append(d, n.ID.Arg(), &n.ProductID, &n.UserID, &n.Rating, &n.Body)
 }
 
 const sqlReviewsCreate = `-- name: reviews.Create
@@ -155,7 +159,7 @@ func (r *ReviewRepo) Create(ctx context.Context, n NewReview) (Review, error) {
 	if err := n.Validate(); err != nil {
 		return Review{}, wrapErr(err, "reviews.Create", "reviews")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlReviewsCreate, n.ID.Ptr(), n.ProductID, n.UserID, n.Rating, n.Body), scanReview)
+	v, err := runtime.QueryOne(ctx, r.db, sqlReviewsCreate, n, argsNewReview, scanReview)
 	return v, wrapParamsErr(err, "reviews.Create", "reviews", []string{"id", "product_id", "user_id", "rating", "body"})
 }
 
@@ -166,24 +170,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table reviews with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *ReviewRepo) FindByID(ctx context.Context, id uuid.UUID) (Review, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlReviewsFindByID, id), scanReview)
+	v, err := runtime.QueryOne(ctx, r.db, sqlReviewsFindByID, id, runtime.Arg, scanReview)
 	return v, wrapErr(err, "reviews.FindByID", "reviews")
 }
 
 const sqlReviewsFindAll = `-- name: reviews.FindAll replica=ok
 SELECT "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at" FROM "reviews" ORDER BY "id"`
 
-// FindAll returns every row of table reviews, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table reviews in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *ReviewRepo) FindAll(ctx context.Context) ([]Review, error) {
 	rows, err := r.db.Query(ctx, sqlReviewsFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanReview)
+	items, err := runtime.Collect(rows, err, 0, scanReview)
 	return items, wrapErr(err, "reviews.FindAll", "reviews")
 }
 
-// Stream yields every row of table reviews, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table reviews in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *ReviewRepo) Stream(ctx context.Context) iter.Seq2[Review, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "reviews.Stream", "reviews") }, scanReview, sqlReviewsFindAll)
 }
@@ -197,11 +201,9 @@ SELECT "id", "product_id", "user_id", "rating", "body", "created_at", "updated_a
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table reviews in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table reviews in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *ReviewRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Review], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Review]{
@@ -214,15 +216,21 @@ func (r *ReviewRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.P
 	return p, wrapErr(err, "reviews.List", "reviews")
 }
 
-const sqlReviewsUpdate = `-- name: reviews.Update
-UPDATE "reviews"
-SET "product_id" = COALESCE($2::uuid, "product_id"),
-    "user_id" = COALESCE($3::uuid, "user_id"),
-    "rating" = COALESCE($4::smallint, "rating"),
-    "body" = CASE WHEN $5::boolean THEN $6::text ELSE "body" END,
-    "updated_at" = now()
-WHERE "id" = $1
-RETURNING "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at"`
+// updateReviews are the statements of ReviewRepo.Update: one per set of fields set
+// (see runtime.Update).
+var updateReviews = &runtime.Update{
+	Name: "reviews.Update", Keys: 1,
+	Head:     "UPDATE \"reviews\"\nSET ",
+	Cols:     []string{`"product_id"`, `"user_id"`, `"rating"`, `"body"`},
+	Stamps:   ",\n    \"updated_at\" = now()",
+	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"product_id\", \"user_id\", \"rating\", \"body\", \"created_at\", \"updated_at\"",
+	Nullable: 1 << 3,
+}
+
+// argsReviewUpdate gives the value of each field of u, nil when unset.
+func argsReviewUpdate(u *ReviewUpdate, d []any) []any {
+	return append(d, u.ProductID.Arg(), u.UserID.Arg(), u.Rating.Arg(), u.Body.Arg())
+}
 
 // Update applies the set fields of u to the row of table reviews with the given id
 // and returns the row as stored. If there is none, the error matches
@@ -232,11 +240,8 @@ func (r *ReviewRepo) Update(ctx context.Context, id uuid.UUID, u ReviewUpdate) (
 	if err := u.Validate(); err != nil {
 		return Review{}, wrapErr(err, "reviews.Update", "reviews")
 	}
-	var v Review
-	if err := scanReview(r.db.QueryRow(ctx, sqlReviewsUpdate, id, u.ProductID.Ptr(), u.UserID.Ptr(), u.Rating.Ptr(), u.Body.Set, u.Body.Value), &v); err != nil {
-		return Review{}, wrapParamsErr(err, "reviews.Update", "reviews", []string{"id", "product_id", "user_id", "rating", "body", "body"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateReviews, id, runtime.Arg, u, argsReviewUpdate, scanReview)
+	return v, wrapParamsErr(err, "reviews.Update", "reviews", []string{"id", "product_id", "user_id", "rating", "body", "body"})
 }
 
 const sqlReviewsDelete = `-- name: reviews.Delete
@@ -245,7 +250,7 @@ DELETE FROM "reviews" WHERE "id" = $1`
 // Delete removes the row of table reviews with the given id and reports whether
 // there was one.
 func (r *ReviewRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlReviewsDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlReviewsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "reviews.Delete", "reviews")
 }
 
@@ -269,32 +274,22 @@ func (r *ReviewRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Review, 
 	if len(ids) == 0 {
 		return []Review{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlReviewsFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanReview)
+	items, err := runtime.Query(ctx, r.db, sqlReviewsFindByIDs, ids, runtime.Arg, scanReview, len(ids))
 	return items, wrapErr(err, "reviews.FindByIDs", "reviews")
 }
 
-// copyReviews sends rows of NewReview to table reviews with COPY, reading each
-// value in place.
-var copyReviews = runtime.NewCopier(
-	"reviews",
-	nil,
-	runtime.CopyOpt("id", func(n *NewReview) *runtime.Opt[uuid.UUID] { return &n.ID }),
-	runtime.CopyValue("product_id", func(n *NewReview) any { return &n.ProductID }),
-	runtime.CopyValue("user_id", func(n *NewReview) any { return &n.UserID }),
-	runtime.CopyValue("rating", func(n *NewReview) any { return &n.Rating }),
-	runtime.CopyValue("body", func(n *NewReview) any { return n.Body }),
-)
+// copyReviews sends rows of NewReview to table reviews with COPY.
+var copyReviews = &runtime.Copier[NewReview]{
+	Table:   "reviews",
+	Columns: []string{"id", "product_id", "user_id", "rating", "body"},
+	Args:    argsNewReview,
+}
 
 // CreateMany inserts rows into table reviews with the COPY protocol and returns
-// how many it inserted. It is all or nothing. An optional field left unset takes
-// the column's default, as in Create: rows are copied in groups by the optional
-// fields they set, in a transaction when there are several (a savepoint when r is
-// one). COPY does not return rows; CreateManyReturning does.
+// how many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *ReviewRepo) CreateMany(ctx context.Context, rows []NewReview) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "reviews.CreateMany", "reviews")
-	}
 	n, err := copyReviews.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "reviews.CreateMany", "reviews")
 }
@@ -324,9 +319,9 @@ func (r *ReviewRepo) CreateManyReturning(ctx context.Context, rows []NewReview) 
 		runtime.Column(rows, func(n *NewReview) uuid.UUID { return n.ProductID }),
 		runtime.Column(rows, func(n *NewReview) uuid.UUID { return n.UserID }),
 		runtime.Column(rows, func(n *NewReview) int16 { return n.Rating }),
-		runtime.Column(rows, func(n *NewReview) *string { return n.Body }),
+		runtime.Column(rows, func(n *NewReview) *string { return n.Body.Ptr() }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanReview)
+	items, err := runtime.Collect(res, err, len(rows), scanReview)
 	return items, wrapErr(err, "reviews.CreateManyReturning", "reviews")
 }
 
@@ -340,15 +335,15 @@ SET "rating" = EXCLUDED."rating",
 RETURNING "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at"`
 
 // UpsertByProductIDAndUserID inserts n into table reviews or, when a row with the
-// same (product_id, user_id) exists, updates that row from n, in one statement,
-// and returns the row as stored. The update sets every column of n except the
-// key's and the primary key's; an optional field left unset keeps the column's
-// value. It validates n first. It sets updated_at to the transaction's time.
+// same (product_id, user_id) exists, updates it from n (every column but the key's
+// and the primary key's; an unset optional field keeps its value), in one
+// statement, and returns the row as stored. It validates n first. It sets
+// updated_at to the transaction's time.
 func (r *ReviewRepo) UpsertByProductIDAndUserID(ctx context.Context, n NewReview) (Review, error) {
 	if err := n.Validate(); err != nil {
 		return Review{}, wrapErr(err, "reviews.UpsertByProductIDAndUserID", "reviews")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlReviewsUpsertByProductIDAndUserID, n.ID.Ptr(), n.ProductID, n.UserID, n.Rating, n.Body), scanReview)
+	v, err := runtime.QueryOne(ctx, r.db, sqlReviewsUpsertByProductIDAndUserID, n, argsNewReview, scanReview)
 	return v, wrapErr(err, "reviews.UpsertByProductIDAndUserID", "reviews")
 }
 
@@ -367,28 +362,15 @@ LIMIT 1`
 
 // CreateIfAbsentByProductIDAndUserID inserts n into table reviews unless a row
 // with the same (product_id, user_id) exists, and returns the new row and true, or
-// the existing row, unchanged, and false. One statement does both (INSERT … ON
-// CONFLICT DO NOTHING, then a read of the row in the way); when that row was
-// committed by a concurrent transaction after the statement started, the statement
-// cannot see it and runs again, up to three times in all. It validates n first.
+// the existing row, unchanged, and false, in one statement (run again, up to three
+// times, when the row in the way was committed after it started). It validates n
+// first.
 func (r *ReviewRepo) CreateIfAbsentByProductIDAndUserID(ctx context.Context, n NewReview) (Review, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Review{}, false, wrapErr(err, "reviews.CreateIfAbsentByProductIDAndUserID", "reviews")
 	}
-	for attempt := 1; ; attempt++ {
-		var v Review
-		var created bool
-		err := r.db.QueryRow(ctx, sqlReviewsCreateIfAbsentByProductIDAndUserID, n.ID.Ptr(), n.ProductID, n.UserID, n.Rating, n.Body).Scan(&created, &v.ID, &v.ProductID, &v.UserID, &v.Rating, &v.Body, &v.CreatedAt, &v.UpdatedAt)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Review{}, false, wrapErr(err, "reviews.CreateIfAbsentByProductIDAndUserID", "reviews")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlReviewsCreateIfAbsentByProductIDAndUserID, n, argsNewReview, scanReview)
+	return v, created, wrapErr(err, "reviews.CreateIfAbsentByProductIDAndUserID", "reviews")
 }
 
 // ReviewKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
@@ -408,7 +390,7 @@ var bulkReviewsUpdates = &runtime.Bulk[ReviewKeyedUpdate]{
 		runtime.Array(func(v *ReviewKeyedUpdate) *uuid.UUID { return v.Changes.UserID.Ptr() }),
 		runtime.Array(func(v *ReviewKeyedUpdate) *int16 { return v.Changes.Rating.Ptr() }),
 		runtime.Flags(func(v *ReviewKeyedUpdate) *bool { return &v.Changes.Body.Set }),
-		runtime.Array(func(v *ReviewKeyedUpdate) *string { return v.Changes.Body.Value }),
+		runtime.Array(func(v *ReviewKeyedUpdate) *string { return v.Changes.Body.Value.Ptr() }),
 	},
 }
 
@@ -472,7 +454,7 @@ var bulkReviewsNew = &runtime.Bulk[NewReview]{
 		runtime.Array(func(v *NewReview) *uuid.UUID { return &v.ProductID }),
 		runtime.Array(func(v *NewReview) *uuid.UUID { return &v.UserID }),
 		runtime.Array(func(v *NewReview) *int16 { return &v.Rating }),
-		runtime.Array(func(v *NewReview) *string { return v.Body }),
+		runtime.Array(func(v *NewReview) *string { return v.Body.Ptr() }),
 	},
 }
 
@@ -514,8 +496,7 @@ WHERE "product_id" = $1 ORDER BY "id"`
 // ListByProductID returns the rows of table reviews whose product_id is productID,
 // in primary key order.
 func (r *ReviewRepo) ListByProductID(ctx context.Context, productID uuid.UUID) ([]Review, error) {
-	rows, err := r.db.Query(ctx, sqlReviewsListByProductID, productID)
-	items, err := runtime.CollectRows(rows, err, 0, scanReview)
+	items, err := runtime.Query(ctx, r.db, sqlReviewsListByProductID, productID, runtime.Arg, scanReview, 0)
 	return items, wrapErr(err, "reviews.ListByProductID", "reviews")
 }
 
@@ -523,9 +504,7 @@ const sqlReviewsLoadByProductID = `-- name: reviews.LoadByProductID replica=ok
 SELECT "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at" FROM "reviews"
 WHERE "product_id" = ANY($1) ORDER BY "id"`
 
-// loadReviewsByProductID returns the rows of table reviews whose product_id is one
-// of keys, grouped by product_id, each group in primary key order, with one query.
-// Keys without rows are not in the map.
+// loadReviewsByProductID is LoadByProductID on db.
 func loadReviewsByProductID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Review, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Review{}, nil
@@ -535,9 +514,8 @@ func loadReviewsByProductID(ctx context.Context, db runtime.DBTX, keys []uuid.UU
 }
 
 // LoadByProductID returns the rows of table reviews whose product_id is one of
-// keys, grouped by product_id, each group in primary key order. It runs one query,
-// however many keys there are: load the children of a list of products without a
-// query per row. Keys without rows are not in the map.
+// keys, grouped by product_id, each group in primary key order, with one query
+// however many keys; keys without rows are not in the map.
 func (r *ReviewRepo) LoadByProductID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Review, error) {
 	m, err := loadReviewsByProductID(ctx, r.db, keys)
 	return m, wrapErr(err, "reviews.LoadByProductID", "reviews")
@@ -550,8 +528,7 @@ WHERE "user_id" = $1 ORDER BY "id"`
 // ListByUserID returns the rows of table reviews whose user_id is userID, in
 // primary key order.
 func (r *ReviewRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Review, error) {
-	rows, err := r.db.Query(ctx, sqlReviewsListByUserID, userID)
-	items, err := runtime.CollectRows(rows, err, 0, scanReview)
+	items, err := runtime.Query(ctx, r.db, sqlReviewsListByUserID, userID, runtime.Arg, scanReview, 0)
 	return items, wrapErr(err, "reviews.ListByUserID", "reviews")
 }
 
@@ -559,9 +536,7 @@ const sqlReviewsLoadByUserID = `-- name: reviews.LoadByUserID replica=ok
 SELECT "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at" FROM "reviews"
 WHERE "user_id" = ANY($1) ORDER BY "id"`
 
-// loadReviewsByUserID returns the rows of table reviews whose user_id is one of
-// keys, grouped by user_id, each group in primary key order, with one query. Keys
-// without rows are not in the map.
+// loadReviewsByUserID is LoadByUserID on db.
 func loadReviewsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Review, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Review{}, nil
@@ -571,9 +546,8 @@ func loadReviewsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID)
 }
 
 // LoadByUserID returns the rows of table reviews whose user_id is one of keys,
-// grouped by user_id, each group in primary key order. It runs one query, however
-// many keys there are: load the children of a list of users without a query per
-// row. Keys without rows are not in the map.
+// grouped by user_id, each group in primary key order, with one query however many
+// keys; keys without rows are not in the map.
 func (r *ReviewRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Review, error) {
 	m, err := loadReviewsByUserID(ctx, r.db, keys)
 	return m, wrapErr(err, "reviews.LoadByUserID", "reviews")

@@ -12,35 +12,34 @@ import (
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // Session is one row of table sessions.
 type Session struct {
-	ID        uuid.UUID     `json:"id"`
-	UserID    uuid.UUID     `json:"user_id"`
-	IP        *netip.Prefix `json:"ip"`
-	UserAgent *string       `json:"user_agent"`
-	ExpiresAt time.Time     `json:"expires_at"`
+	ID        uuid.UUID                  `json:"id"`
+	UserID    uuid.UUID                  `json:"user_id"`
+	IP        runtime.Null[netip.Prefix] `json:"ip"`
+	UserAgent runtime.Null[string]       `json:"user_agent"`
+	ExpiresAt time.Time                  `json:"expires_at"`
 }
 
 // NewSession holds the values of a new row of table sessions. Fields of type
 // runtime.Opt may be left unset: the column's default applies.
 type NewSession struct {
-	ID        runtime.Opt[uuid.UUID] `json:"id,omitzero"`
-	UserID    uuid.UUID              `json:"user_id"`
-	IP        *netip.Prefix          `json:"ip"`
-	UserAgent *string                `json:"user_agent"`
-	ExpiresAt time.Time              `json:"expires_at"`
+	ID        runtime.Opt[uuid.UUID]     `json:"id,omitzero"`
+	UserID    uuid.UUID                  `json:"user_id"`
+	IP        runtime.Null[netip.Prefix] `json:"ip"`
+	UserAgent runtime.Null[string]       `json:"user_agent"`
+	ExpiresAt time.Time                  `json:"expires_at"`
 }
 
 // SessionUpdate lists changes to a row of table sessions. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type SessionUpdate struct {
-	UserID    runtime.Opt[uuid.UUID]     `json:"user_id,omitzero"`
-	IP        runtime.Opt[*netip.Prefix] `json:"ip,omitzero"`
-	UserAgent runtime.Opt[*string]       `json:"user_agent,omitzero"`
-	ExpiresAt runtime.Opt[time.Time]     `json:"expires_at,omitzero"`
+	UserID    runtime.Opt[uuid.UUID]                  `json:"user_id,omitzero"`
+	IP        runtime.Opt[runtime.Null[netip.Prefix]] `json:"ip,omitzero"`
+	UserAgent runtime.Opt[runtime.Null[string]]       `json:"user_agent,omitzero"`
+	ExpiresAt runtime.Opt[time.Time]                  `json:"expires_at,omitzero"`
 }
 
 // SessionRepo reads and writes table sessions.
@@ -74,8 +73,8 @@ var (
 // fails. The repository calls it before any SQL.
 func (n *NewSession) Validate() error {
 	var f runtime.Fields
-	if n.UserAgent != nil {
-		f.Fits("user_agent", runtime.CheckText((*n.UserAgent)))
+	if n.UserAgent.Valid {
+		f.Fits("user_agent", runtime.CheckText(n.UserAgent.V))
 	}
 	f.Fits("expires_at", runtime.CheckTimestamptz(n.ExpiresAt))
 	return f.Err("sessions")
@@ -91,8 +90,8 @@ func (n *NewSession) Validate() error {
 // SQL.
 func (u *SessionUpdate) Validate() error {
 	var f runtime.Fields
-	if u.UserAgent.Set && u.UserAgent.Value != nil {
-		f.Fits("user_agent", runtime.CheckText((*u.UserAgent.Value)))
+	if u.UserAgent.Set && u.UserAgent.Value.Valid {
+		f.Fits("user_agent", runtime.CheckText(u.UserAgent.Value.V))
 	}
 	if u.ExpiresAt.Set {
 		f.Fits("expires_at", runtime.CheckTimestamptz(u.ExpiresAt.Value))
@@ -124,9 +123,15 @@ func (u *SessionUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanSession reads a row of table sessions, columns in table order, into v.
-func scanSession(row pgx.Row, v *Session) error {
-	return row.Scan(&v.ID, &v.UserID, &v.IP, &v.UserAgent, &v.ExpiresAt)
+// scanSession gives the scan destinations of the fields of v, columns in table
+// order.
+func scanSession(v *Session, d []any) []any {
+	return append(d, &v.ID, &v.UserID, &v.IP, &v.UserAgent, &v.ExpiresAt)
+}
+
+// argsNewSession gives the values Create binds from n.
+func argsNewSession(n *NewSession, d []any) []any {
+	return append(d, n.ID.Arg(), &n.UserID, &n.IP, &n.UserAgent, &n.ExpiresAt)
 }
 
 const sqlSessionsCreate = `-- name: sessions.Create
@@ -140,7 +145,7 @@ func (r *SessionRepo) Create(ctx context.Context, n NewSession) (Session, error)
 	if err := n.Validate(); err != nil {
 		return Session{}, wrapErr(err, "sessions.Create", "sessions")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlSessionsCreate, n.ID.Ptr(), n.UserID, n.IP, n.UserAgent, n.ExpiresAt), scanSession)
+	v, err := runtime.QueryOne(ctx, r.db, sqlSessionsCreate, n, argsNewSession, scanSession)
 	return v, wrapParamsErr(err, "sessions.Create", "sessions", []string{"id", "user_id", "ip", "user_agent", "expires_at"})
 }
 
@@ -151,24 +156,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table sessions with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *SessionRepo) FindByID(ctx context.Context, id uuid.UUID) (Session, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlSessionsFindByID, id), scanSession)
+	v, err := runtime.QueryOne(ctx, r.db, sqlSessionsFindByID, id, runtime.Arg, scanSession)
 	return v, wrapErr(err, "sessions.FindByID", "sessions")
 }
 
 const sqlSessionsFindAll = `-- name: sessions.FindAll replica=ok
 SELECT "id", "user_id", "ip", "user_agent", "expires_at" FROM "sessions" ORDER BY "id"`
 
-// FindAll returns every row of table sessions, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table sessions in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *SessionRepo) FindAll(ctx context.Context) ([]Session, error) {
 	rows, err := r.db.Query(ctx, sqlSessionsFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanSession)
+	items, err := runtime.Collect(rows, err, 0, scanSession)
 	return items, wrapErr(err, "sessions.FindAll", "sessions")
 }
 
-// Stream yields every row of table sessions, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table sessions in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *SessionRepo) Stream(ctx context.Context) iter.Seq2[Session, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "sessions.Stream", "sessions") }, scanSession, sqlSessionsFindAll)
 }
@@ -182,11 +187,9 @@ SELECT "id", "user_id", "ip", "user_agent", "expires_at" FROM "sessions"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table sessions in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table sessions in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *SessionRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Session], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Session]{
@@ -199,14 +202,20 @@ func (r *SessionRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "sessions.List", "sessions")
 }
 
-const sqlSessionsUpdate = `-- name: sessions.Update
-UPDATE "sessions"
-SET "user_id" = COALESCE($2::uuid, "user_id"),
-    "ip" = CASE WHEN $3::boolean THEN $4::inet ELSE "ip" END,
-    "user_agent" = CASE WHEN $5::boolean THEN $6::text ELSE "user_agent" END,
-    "expires_at" = COALESCE($7::timestamptz, "expires_at")
-WHERE "id" = $1
-RETURNING "id", "user_id", "ip", "user_agent", "expires_at"`
+// updateSessions are the statements of SessionRepo.Update: one per set of fields
+// set (see runtime.Update).
+var updateSessions = &runtime.Update{
+	Name: "sessions.Update", Keys: 1,
+	Head:     "UPDATE \"sessions\"\nSET ",
+	Cols:     []string{`"user_id"`, `"ip"`, `"user_agent"`, `"expires_at"`},
+	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"user_id\", \"ip\", \"user_agent\", \"expires_at\"",
+	Nullable: 1<<1 | 1<<2,
+}
+
+// argsSessionUpdate gives the value of each field of u, nil when unset.
+func argsSessionUpdate(u *SessionUpdate, d []any) []any {
+	return append(d, u.UserID.Arg(), u.IP.Arg(), u.UserAgent.Arg(), u.ExpiresAt.Arg())
+}
 
 // Update applies the set fields of u to the row of table sessions with the given
 // id and returns the row as stored. If there is none, the error matches
@@ -215,11 +224,8 @@ func (r *SessionRepo) Update(ctx context.Context, id uuid.UUID, u SessionUpdate)
 	if err := u.Validate(); err != nil {
 		return Session{}, wrapErr(err, "sessions.Update", "sessions")
 	}
-	var v Session
-	if err := scanSession(r.db.QueryRow(ctx, sqlSessionsUpdate, id, u.UserID.Ptr(), u.IP.Set, u.IP.Value, u.UserAgent.Set, u.UserAgent.Value, u.ExpiresAt.Ptr()), &v); err != nil {
-		return Session{}, wrapParamsErr(err, "sessions.Update", "sessions", []string{"id", "user_id", "ip", "ip", "user_agent", "user_agent", "expires_at"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateSessions, id, runtime.Arg, u, argsSessionUpdate, scanSession)
+	return v, wrapParamsErr(err, "sessions.Update", "sessions", []string{"id", "user_id", "ip", "ip", "user_agent", "user_agent", "expires_at"})
 }
 
 const sqlSessionsDelete = `-- name: sessions.Delete
@@ -228,7 +234,7 @@ DELETE FROM "sessions" WHERE "id" = $1`
 // Delete removes the row of table sessions with the given id and reports whether
 // there was one.
 func (r *SessionRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlSessionsDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlSessionsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "sessions.Delete", "sessions")
 }
 
@@ -252,32 +258,22 @@ func (r *SessionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Session
 	if len(ids) == 0 {
 		return []Session{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlSessionsFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanSession)
+	items, err := runtime.Query(ctx, r.db, sqlSessionsFindByIDs, ids, runtime.Arg, scanSession, len(ids))
 	return items, wrapErr(err, "sessions.FindByIDs", "sessions")
 }
 
-// copySessions sends rows of NewSession to table sessions with COPY, reading each
-// value in place.
-var copySessions = runtime.NewCopier(
-	"sessions",
-	nil,
-	runtime.CopyOpt("id", func(n *NewSession) *runtime.Opt[uuid.UUID] { return &n.ID }),
-	runtime.CopyValue("user_id", func(n *NewSession) any { return &n.UserID }),
-	runtime.CopyValue("ip", func(n *NewSession) any { return n.IP }),
-	runtime.CopyValue("user_agent", func(n *NewSession) any { return n.UserAgent }),
-	runtime.CopyValue("expires_at", func(n *NewSession) any { return &n.ExpiresAt }),
-)
+// copySessions sends rows of NewSession to table sessions with COPY.
+var copySessions = &runtime.Copier[NewSession]{
+	Table:   "sessions",
+	Columns: []string{"id", "user_id", "ip", "user_agent", "expires_at"},
+	Args:    argsNewSession,
+}
 
 // CreateMany inserts rows into table sessions with the COPY protocol and returns
-// how many it inserted. It is all or nothing. An optional field left unset takes
-// the column's default, as in Create: rows are copied in groups by the optional
-// fields they set, in a transaction when there are several (a savepoint when r is
-// one). COPY does not return rows; CreateManyReturning does.
+// how many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *SessionRepo) CreateMany(ctx context.Context, rows []NewSession) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "sessions.CreateMany", "sessions")
-	}
 	n, err := copySessions.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "sessions.CreateMany", "sessions")
 }
@@ -305,11 +301,11 @@ func (r *SessionRepo) CreateManyReturning(ctx context.Context, rows []NewSession
 		sqlSessionsCreateManyReturning,
 		runtime.Column(rows, func(n *NewSession) *uuid.UUID { return n.ID.Ptr() }),
 		runtime.Column(rows, func(n *NewSession) uuid.UUID { return n.UserID }),
-		runtime.Column(rows, func(n *NewSession) *netip.Prefix { return n.IP }),
-		runtime.Column(rows, func(n *NewSession) *string { return n.UserAgent }),
+		runtime.Column(rows, func(n *NewSession) *netip.Prefix { return n.IP.Ptr() }),
+		runtime.Column(rows, func(n *NewSession) *string { return n.UserAgent.Ptr() }),
 		runtime.Column(rows, func(n *NewSession) time.Time { return n.ExpiresAt }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanSession)
+	items, err := runtime.Collect(res, err, len(rows), scanSession)
 	return items, wrapErr(err, "sessions.CreateManyReturning", "sessions")
 }
 
@@ -329,9 +325,9 @@ var bulkSessionsUpdates = &runtime.Bulk[SessionKeyedUpdate]{
 		runtime.Array(func(v *SessionKeyedUpdate) *uuid.UUID { return &v.ID }),
 		runtime.Array(func(v *SessionKeyedUpdate) *uuid.UUID { return v.Changes.UserID.Ptr() }),
 		runtime.Flags(func(v *SessionKeyedUpdate) *bool { return &v.Changes.IP.Set }),
-		runtime.Array(func(v *SessionKeyedUpdate) *netip.Prefix { return v.Changes.IP.Value }),
+		runtime.Array(func(v *SessionKeyedUpdate) *netip.Prefix { return v.Changes.IP.Value.Ptr() }),
 		runtime.Flags(func(v *SessionKeyedUpdate) *bool { return &v.Changes.UserAgent.Set }),
-		runtime.Array(func(v *SessionKeyedUpdate) *string { return v.Changes.UserAgent.Value }),
+		runtime.Array(func(v *SessionKeyedUpdate) *string { return v.Changes.UserAgent.Value.Ptr() }),
 		runtime.Array(func(v *SessionKeyedUpdate) *time.Time { return v.Changes.ExpiresAt.Ptr() }),
 	},
 }
@@ -394,8 +390,7 @@ WHERE "user_id" = $1 ORDER BY "id"`
 // ListByUserID returns the rows of table sessions whose user_id is userID, in
 // primary key order.
 func (r *SessionRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Session, error) {
-	rows, err := r.db.Query(ctx, sqlSessionsListByUserID, userID)
-	items, err := runtime.CollectRows(rows, err, 0, scanSession)
+	items, err := runtime.Query(ctx, r.db, sqlSessionsListByUserID, userID, runtime.Arg, scanSession, 0)
 	return items, wrapErr(err, "sessions.ListByUserID", "sessions")
 }
 
@@ -403,9 +398,7 @@ const sqlSessionsLoadByUserID = `-- name: sessions.LoadByUserID replica=ok
 SELECT "id", "user_id", "ip", "user_agent", "expires_at" FROM "sessions"
 WHERE "user_id" = ANY($1) ORDER BY "id"`
 
-// loadSessionsByUserID returns the rows of table sessions whose user_id is one of
-// keys, grouped by user_id, each group in primary key order, with one query. Keys
-// without rows are not in the map.
+// loadSessionsByUserID is LoadByUserID on db.
 func loadSessionsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Session, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Session{}, nil
@@ -415,9 +408,8 @@ func loadSessionsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID
 }
 
 // LoadByUserID returns the rows of table sessions whose user_id is one of keys,
-// grouped by user_id, each group in primary key order. It runs one query, however
-// many keys there are: load the children of a list of users without a query per
-// row. Keys without rows are not in the map.
+// grouped by user_id, each group in primary key order, with one query however many
+// keys; keys without rows are not in the map.
 func (r *SessionRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Session, error) {
 	m, err := loadSessionsByUserID(ctx, r.db, keys)
 	return m, wrapErr(err, "sessions.LoadByUserID", "sessions")

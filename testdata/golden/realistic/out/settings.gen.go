@@ -7,13 +7,11 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 	"time"
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // Setting is one row of table settings.
@@ -34,7 +32,7 @@ type NewSetting struct {
 }
 
 // SettingUpdate lists changes to a row of table settings. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged.
 type SettingUpdate struct {
 	Value runtime.Opt[json.RawMessage] `json:"value,omitzero"`
 }
@@ -128,9 +126,15 @@ var (
 	}
 )
 
-// scanSetting reads a row of table settings, columns in table order, into v.
-func scanSetting(row pgx.Row, v *Setting) error {
-	return row.Scan(&v.OrganizationID, &v.Key, &v.Value, &v.CreatedAt, &v.UpdatedAt)
+// scanSetting gives the scan destinations of the fields of v, columns in table
+// order.
+func scanSetting(v *Setting, d []any) []any {
+	return append(d, &v.OrganizationID, &v.Key, &v.Value, &v.CreatedAt, &v.UpdatedAt)
+}
+
+// argsNewSetting gives the values Create binds from n.
+func argsNewSetting(n *NewSetting, d []any) []any {
+	return append(d, &n.OrganizationID, &n.Key, n.Value)
 }
 
 const sqlSettingsCreate = `-- name: settings.Create
@@ -144,7 +148,7 @@ func (r *SettingRepo) Create(ctx context.Context, n NewSetting) (Setting, error)
 	if err := n.Validate(); err != nil {
 		return Setting{}, wrapErr(err, "settings.Create", "settings")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlSettingsCreate, n.OrganizationID, n.Key, n.Value), scanSetting)
+	v, err := runtime.QueryOne(ctx, r.db, sqlSettingsCreate, n, argsNewSetting, scanSetting)
 	return v, wrapParamsErr(err, "settings.Create", "settings", []string{"organization_id", "key", "value"})
 }
 
@@ -155,24 +159,24 @@ WHERE "organization_id" = $1 AND "key" = $2`
 // FindByID returns the row of table settings with the given organizationID and
 // key. If there is none, the error matches runtime.ErrNotFound.
 func (r *SettingRepo) FindByID(ctx context.Context, organizationID uuid.UUID, key string) (Setting, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlSettingsFindByID, organizationID, key), scanSetting)
+	v, err := runtime.QueryOne(ctx, r.db, sqlSettingsFindByID, organizationID, runtime.Arg, scanSetting, key)
 	return v, wrapErr(err, "settings.FindByID", "settings")
 }
 
 const sqlSettingsFindAll = `-- name: settings.FindAll replica=ok
 SELECT "organization_id", "key", "value", "created_at", "updated_at" FROM "settings" ORDER BY "organization_id", "key"`
 
-// FindAll returns every row of table settings, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table settings in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *SettingRepo) FindAll(ctx context.Context) ([]Setting, error) {
 	rows, err := r.db.Query(ctx, sqlSettingsFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanSetting)
+	items, err := runtime.Collect(rows, err, 0, scanSetting)
 	return items, wrapErr(err, "settings.FindAll", "settings")
 }
 
-// Stream yields every row of table settings, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table settings in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *SettingRepo) Stream(ctx context.Context) iter.Seq2[Setting, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "settings.Stream", "settings") }, scanSetting, sqlSettingsFindAll)
 }
@@ -186,11 +190,9 @@ SELECT "organization_id", "key", "value", "created_at", "updated_at" FROM "setti
 WHERE ("organization_id", "key") > ($1, $2) ORDER BY "organization_id", "key"
 LIMIT $3`
 
-// List returns a page of rows of table settings in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table settings in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *SettingRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Setting], error) {
 	var organizationID uuid.UUID
 	var key string
@@ -204,12 +206,20 @@ func (r *SettingRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "settings.List", "settings")
 }
 
-const sqlSettingsUpdate = `-- name: settings.Update
-UPDATE "settings"
-SET "value" = COALESCE($3::jsonb, "value"),
-    "updated_at" = now()
-WHERE "organization_id" = $1 AND "key" = $2
-RETURNING "organization_id", "key", "value", "created_at", "updated_at"`
+// updateSettings are the statements of SettingRepo.Update: one per set of fields
+// set (see runtime.Update).
+var updateSettings = &runtime.Update{
+	Name: "settings.Update", Keys: 2,
+	Head:   "UPDATE \"settings\"\nSET ",
+	Cols:   []string{`"value"`},
+	Stamps: ",\n    \"updated_at\" = now()",
+	Tail:   "\nWHERE \"organization_id\" = $1 AND \"key\" = $2\nRETURNING \"organization_id\", \"key\", \"value\", \"created_at\", \"updated_at\"",
+}
+
+// argsSettingUpdate gives the value of each field of u, nil when unset.
+func argsSettingUpdate(u *SettingUpdate, d []any) []any {
+	return append(d, runtime.OptValue(&u.Value))
+}
 
 // Update applies the set fields of u to the row of table settings with the given
 // organizationID and key and returns the row as stored. If there is none, the
@@ -219,11 +229,8 @@ func (r *SettingRepo) Update(ctx context.Context, organizationID uuid.UUID, key 
 	if err := u.Validate(); err != nil {
 		return Setting{}, wrapErr(err, "settings.Update", "settings")
 	}
-	var v Setting
-	if err := scanSetting(r.db.QueryRow(ctx, sqlSettingsUpdate, organizationID, key, u.Value.Ptr()), &v); err != nil {
-		return Setting{}, wrapParamsErr(err, "settings.Update", "settings", []string{"organization_id", "key", "value"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateSettings, organizationID, runtime.Arg, u, argsSettingUpdate, scanSetting, key)
+	return v, wrapParamsErr(err, "settings.Update", "settings", []string{"organization_id", "key", "value"})
 }
 
 const sqlSettingsDelete = `-- name: settings.Delete
@@ -232,7 +239,7 @@ DELETE FROM "settings" WHERE "organization_id" = $1 AND "key" = $2`
 // Delete removes the row of table settings with the given organizationID and key
 // and reports whether there was one.
 func (r *SettingRepo) Delete(ctx context.Context, organizationID uuid.UUID, key string) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlSettingsDelete, organizationID, key)
+	tag, err := runtime.Exec(ctx, r.db, sqlSettingsDelete, organizationID, runtime.Arg, key)
 	return tag.RowsAffected() > 0, wrapErr(err, "settings.Delete", "settings")
 }
 
@@ -245,23 +252,16 @@ func (r *SettingRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "settings.Count", "settings")
 }
 
-// copySettings sends rows of NewSetting to table settings with COPY, reading each
-// value in place.
-var copySettings = runtime.NewCopier(
-	"settings",
-	nil,
-	runtime.CopyValue("organization_id", func(n *NewSetting) any { return &n.OrganizationID }),
-	runtime.CopyValue("key", func(n *NewSetting) any { return &n.Key }),
-	runtime.CopyValue("value", func(n *NewSetting) any { return &n.Value }),
-)
+// copySettings sends rows of NewSetting to table settings with COPY.
+var copySettings = &runtime.Copier[NewSetting]{
+	Table:   "settings",
+	Columns: []string{"organization_id", "key", "value"},
+	Args:    argsNewSetting,
+}
 
 // CreateMany inserts rows into table settings with the COPY protocol and returns
-// how many it inserted. It is all or nothing. COPY does not return rows;
-// CreateManyReturning does.
+// how many it inserted, all or nothing. It validates every row first.
 func (r *SettingRepo) CreateMany(ctx context.Context, rows []NewSetting) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "settings.CreateMany", "settings")
-	}
 	n, err := copySettings.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "settings.CreateMany", "settings")
 }
@@ -291,7 +291,7 @@ func (r *SettingRepo) CreateManyReturning(ctx context.Context, rows []NewSetting
 		runtime.Column(rows, func(n *NewSetting) string { return n.Key }),
 		runtime.Column(rows, func(n *NewSetting) json.RawMessage { return n.Value }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanSetting)
+	items, err := runtime.Collect(res, err, len(rows), scanSetting)
 	return items, wrapErr(err, "settings.CreateManyReturning", "settings")
 }
 
@@ -304,16 +304,15 @@ SET "value" = EXCLUDED."value",
 RETURNING "organization_id", "key", "value", "created_at", "updated_at"`
 
 // UpsertByOrganizationIDAndKey inserts n into table settings or, when a row with
-// the same (organization_id, key) exists, updates that row from n, in one
-// statement, and returns the row as stored. The update sets every column of n
-// except the key's and the primary key's; an optional field left unset keeps the
-// column's value. It validates n first. It sets updated_at to the transaction's
-// time.
+// the same (organization_id, key) exists, updates it from n (every column but the
+// key's and the primary key's; an unset optional field keeps its value), in one
+// statement, and returns the row as stored. It validates n first. It sets
+// updated_at to the transaction's time.
 func (r *SettingRepo) UpsertByOrganizationIDAndKey(ctx context.Context, n NewSetting) (Setting, error) {
 	if err := n.Validate(); err != nil {
 		return Setting{}, wrapErr(err, "settings.UpsertByOrganizationIDAndKey", "settings")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlSettingsUpsertByOrganizationIDAndKey, n.OrganizationID, n.Key, n.Value), scanSetting)
+	v, err := runtime.QueryOne(ctx, r.db, sqlSettingsUpsertByOrganizationIDAndKey, n, argsNewSetting, scanSetting)
 	return v, wrapErr(err, "settings.UpsertByOrganizationIDAndKey", "settings")
 }
 
@@ -332,28 +331,15 @@ LIMIT 1`
 
 // CreateIfAbsentByOrganizationIDAndKey inserts n into table settings unless a row
 // with the same (organization_id, key) exists, and returns the new row and true,
-// or the existing row, unchanged, and false. One statement does both (INSERT …
-// ON CONFLICT DO NOTHING, then a read of the row in the way); when that row was
-// committed by a concurrent transaction after the statement started, the statement
-// cannot see it and runs again, up to three times in all. It validates n first.
+// or the existing row, unchanged, and false, in one statement (run again, up to
+// three times, when the row in the way was committed after it started). It
+// validates n first.
 func (r *SettingRepo) CreateIfAbsentByOrganizationIDAndKey(ctx context.Context, n NewSetting) (Setting, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Setting{}, false, wrapErr(err, "settings.CreateIfAbsentByOrganizationIDAndKey", "settings")
 	}
-	for attempt := 1; ; attempt++ {
-		var v Setting
-		var created bool
-		err := r.db.QueryRow(ctx, sqlSettingsCreateIfAbsentByOrganizationIDAndKey, n.OrganizationID, n.Key, n.Value).Scan(&created, &v.OrganizationID, &v.Key, &v.Value, &v.CreatedAt, &v.UpdatedAt)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Setting{}, false, wrapErr(err, "settings.CreateIfAbsentByOrganizationIDAndKey", "settings")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlSettingsCreateIfAbsentByOrganizationIDAndKey, n, argsNewSetting, scanSetting)
+	return v, created, wrapErr(err, "settings.CreateIfAbsentByOrganizationIDAndKey", "settings")
 }
 
 // SettingKey is the primary key of a row of table settings.
@@ -487,8 +473,7 @@ WHERE "organization_id" = $1 ORDER BY "organization_id", "key"`
 // ListByOrganizationID returns the rows of table settings whose organization_id is
 // organizationID, in primary key order.
 func (r *SettingRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]Setting, error) {
-	rows, err := r.db.Query(ctx, sqlSettingsListByOrganizationID, organizationID)
-	items, err := runtime.CollectRows(rows, err, 0, scanSetting)
+	items, err := runtime.Query(ctx, r.db, sqlSettingsListByOrganizationID, organizationID, runtime.Arg, scanSetting, 0)
 	return items, wrapErr(err, "settings.ListByOrganizationID", "settings")
 }
 
@@ -496,9 +481,7 @@ const sqlSettingsLoadByOrganizationID = `-- name: settings.LoadByOrganizationID 
 SELECT "organization_id", "key", "value", "created_at", "updated_at" FROM "settings"
 WHERE "organization_id" = ANY($1) ORDER BY "organization_id", "key"`
 
-// loadSettingsByOrganizationID returns the rows of table settings whose
-// organization_id is one of keys, grouped by organization_id, each group in
-// primary key order, with one query. Keys without rows are not in the map.
+// loadSettingsByOrganizationID is LoadByOrganizationID on db.
 func loadSettingsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Setting, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Setting{}, nil
@@ -508,9 +491,8 @@ func loadSettingsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []u
 }
 
 // LoadByOrganizationID returns the rows of table settings whose organization_id is
-// one of keys, grouped by organization_id, each group in primary key order. It
-// runs one query, however many keys there are: load the children of a list of
-// organizations without a query per row. Keys without rows are not in the map.
+// one of keys, grouped by organization_id, each group in primary key order, with
+// one query however many keys; keys without rows are not in the map.
 func (r *SettingRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Setting, error) {
 	m, err := loadSettingsByOrganizationID(ctx, r.db, keys)
 	return m, wrapErr(err, "settings.LoadByOrganizationID", "settings")

@@ -7,12 +7,10 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // ShipmentItem is one row of table shipment_items.
@@ -32,8 +30,7 @@ type NewShipmentItem struct {
 }
 
 // ShipmentItemUpdate lists changes to a row of table shipment_items. Unset fields
-// leave their column unchanged; a nullable column is set to NULL with
-// runtime.Set[*T](nil).
+// leave their column unchanged.
 type ShipmentItemUpdate struct {
 	Quantity runtime.Opt[int32] `json:"quantity,omitzero"`
 }
@@ -115,10 +112,15 @@ func (u *ShipmentItemUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanShipmentItem reads a row of table shipment_items, columns in table order,
-// into v.
-func scanShipmentItem(row pgx.Row, v *ShipmentItem) error {
-	return row.Scan(&v.ShipmentID, &v.OrderID, &v.LineNo, &v.Quantity)
+// scanShipmentItem gives the scan destinations of the fields of v, columns in
+// table order.
+func scanShipmentItem(v *ShipmentItem, d []any) []any {
+	return append(d, &v.ShipmentID, &v.OrderID, &v.LineNo, &v.Quantity)
+}
+
+// argsNewShipmentItem gives the values Create binds from n.
+func argsNewShipmentItem(n *NewShipmentItem, d []any) []any {
+	return append(d, &n.ShipmentID, &n.OrderID, &n.LineNo, &n.Quantity)
 }
 
 const sqlShipmentItemsCreate = `-- name: shipment_items.Create
@@ -129,7 +131,7 @@ RETURNING "shipment_id", "order_id", "line_no", "quantity"`
 // Create inserts a row into table shipment_items and returns it as stored,
 // defaults applied.
 func (r *ShipmentItemRepo) Create(ctx context.Context, n NewShipmentItem) (ShipmentItem, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlShipmentItemsCreate, n.ShipmentID, n.OrderID, n.LineNo, n.Quantity), scanShipmentItem)
+	v, err := runtime.QueryOne(ctx, r.db, sqlShipmentItemsCreate, n, argsNewShipmentItem, scanShipmentItem)
 	return v, wrapParamsErr(err, "shipment_items.Create", "shipment_items", []string{"shipment_id", "order_id", "line_no", "quantity"})
 }
 
@@ -140,24 +142,24 @@ WHERE "shipment_id" = $1 AND "order_id" = $2 AND "line_no" = $3`
 // FindByID returns the row of table shipment_items with the given shipmentID,
 // orderID and lineNo. If there is none, the error matches runtime.ErrNotFound.
 func (r *ShipmentItemRepo) FindByID(ctx context.Context, shipmentID uuid.UUID, orderID uuid.UUID, lineNo int16) (ShipmentItem, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlShipmentItemsFindByID, shipmentID, orderID, lineNo), scanShipmentItem)
+	v, err := runtime.QueryOne(ctx, r.db, sqlShipmentItemsFindByID, shipmentID, runtime.Arg, scanShipmentItem, orderID, lineNo)
 	return v, wrapErr(err, "shipment_items.FindByID", "shipment_items")
 }
 
 const sqlShipmentItemsFindAll = `-- name: shipment_items.FindAll replica=ok
 SELECT "shipment_id", "order_id", "line_no", "quantity" FROM "shipment_items" ORDER BY "shipment_id", "order_id", "line_no"`
 
-// FindAll returns every row of table shipment_items, ordered by primary key. It
-// holds the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table shipment_items in primary key order, all in
+// memory; List and Stream do not hold them all.
 func (r *ShipmentItemRepo) FindAll(ctx context.Context) ([]ShipmentItem, error) {
 	rows, err := r.db.Query(ctx, sqlShipmentItemsFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanShipmentItem)
+	items, err := runtime.Collect(rows, err, 0, scanShipmentItem)
 	return items, wrapErr(err, "shipment_items.FindAll", "shipment_items")
 }
 
-// Stream yields every row of table shipment_items, ordered by primary key, reading
-// them from the server as the loop goes: memory use does not grow with the table.
-// An error ends the sequence.
+// Stream yields every row of table shipment_items in primary key order as the loop
+// reads them from the server: memory use does not grow with the table. An error
+// ends the sequence.
 func (r *ShipmentItemRepo) Stream(ctx context.Context) iter.Seq2[ShipmentItem, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "shipment_items.Stream", "shipment_items") }, scanShipmentItem, sqlShipmentItemsFindAll)
 }
@@ -171,11 +173,9 @@ SELECT "shipment_id", "order_id", "line_no", "quantity" FROM "shipment_items"
 WHERE ("shipment_id", "order_id", "line_no") > ($1, $2, $3) ORDER BY "shipment_id", "order_id", "line_no"
 LIMIT $4`
 
-// List returns a page of rows of table shipment_items in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table shipment_items in primary key order,
+// after the cursor page.After ("" for the first page); the page's Next cursor (""
+// after the last page) gets the next one.
 func (r *ShipmentItemRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[ShipmentItem], error) {
 	var shipmentID uuid.UUID
 	var orderID uuid.UUID
@@ -190,21 +190,26 @@ func (r *ShipmentItemRepo) List(ctx context.Context, page runtime.PageArgs) (run
 	return p, wrapErr(err, "shipment_items.List", "shipment_items")
 }
 
-const sqlShipmentItemsUpdate = `-- name: shipment_items.Update
-UPDATE "shipment_items"
-SET "quantity" = COALESCE($4::integer, "quantity")
-WHERE "shipment_id" = $1 AND "order_id" = $2 AND "line_no" = $3
-RETURNING "shipment_id", "order_id", "line_no", "quantity"`
+// updateShipmentItems are the statements of ShipmentItemRepo.Update: one per set
+// of fields set (see runtime.Update).
+var updateShipmentItems = &runtime.Update{
+	Name: "shipment_items.Update", Keys: 3,
+	Head: "UPDATE \"shipment_items\"\nSET ",
+	Cols: []string{`"quantity"`},
+	Tail: "\nWHERE \"shipment_id\" = $1 AND \"order_id\" = $2 AND \"line_no\" = $3\nRETURNING \"shipment_id\", \"order_id\", \"line_no\", \"quantity\"",
+}
+
+// argsShipmentItemUpdate gives the value of each field of u, nil when unset.
+func argsShipmentItemUpdate(u *ShipmentItemUpdate, d []any) []any {
+	return append(d, u.Quantity.Arg())
+}
 
 // Update applies the set fields of u to the row of table shipment_items with the
 // given shipmentID, orderID and lineNo and returns the row as stored. If there is
 // none, the error matches runtime.ErrNotFound.
 func (r *ShipmentItemRepo) Update(ctx context.Context, shipmentID uuid.UUID, orderID uuid.UUID, lineNo int16, u ShipmentItemUpdate) (ShipmentItem, error) {
-	var v ShipmentItem
-	if err := scanShipmentItem(r.db.QueryRow(ctx, sqlShipmentItemsUpdate, shipmentID, orderID, lineNo, u.Quantity.Ptr()), &v); err != nil {
-		return ShipmentItem{}, wrapParamsErr(err, "shipment_items.Update", "shipment_items", []string{"shipment_id", "order_id", "line_no", "quantity"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateShipmentItems, shipmentID, runtime.Arg, u, argsShipmentItemUpdate, scanShipmentItem, orderID, lineNo)
+	return v, wrapParamsErr(err, "shipment_items.Update", "shipment_items", []string{"shipment_id", "order_id", "line_no", "quantity"})
 }
 
 const sqlShipmentItemsDelete = `-- name: shipment_items.Delete
@@ -213,7 +218,7 @@ DELETE FROM "shipment_items" WHERE "shipment_id" = $1 AND "order_id" = $2 AND "l
 // Delete removes the row of table shipment_items with the given shipmentID,
 // orderID and lineNo and reports whether there was one.
 func (r *ShipmentItemRepo) Delete(ctx context.Context, shipmentID uuid.UUID, orderID uuid.UUID, lineNo int16) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlShipmentItemsDelete, shipmentID, orderID, lineNo)
+	tag, err := runtime.Exec(ctx, r.db, sqlShipmentItemsDelete, shipmentID, runtime.Arg, orderID, lineNo)
 	return tag.RowsAffected() > 0, wrapErr(err, "shipment_items.Delete", "shipment_items")
 }
 
@@ -227,19 +232,15 @@ func (r *ShipmentItemRepo) Count(ctx context.Context) (int64, error) {
 }
 
 // copyShipmentItems sends rows of NewShipmentItem to table shipment_items with
-// COPY, reading each value in place.
-var copyShipmentItems = runtime.NewCopier(
-	"shipment_items",
-	nil,
-	runtime.CopyValue("shipment_id", func(n *NewShipmentItem) any { return &n.ShipmentID }),
-	runtime.CopyValue("order_id", func(n *NewShipmentItem) any { return &n.OrderID }),
-	runtime.CopyValue("line_no", func(n *NewShipmentItem) any { return &n.LineNo }),
-	runtime.CopyValue("quantity", func(n *NewShipmentItem) any { return &n.Quantity }),
-)
+// COPY.
+var copyShipmentItems = &runtime.Copier[NewShipmentItem]{
+	Table:   "shipment_items",
+	Columns: []string{"shipment_id", "order_id", "line_no", "quantity"},
+	Args:    argsNewShipmentItem,
+}
 
 // CreateMany inserts rows into table shipment_items with the COPY protocol and
-// returns how many it inserted. It is all or nothing. COPY does not return rows;
-// CreateManyReturning does.
+// returns how many it inserted, all or nothing.
 func (r *ShipmentItemRepo) CreateMany(ctx context.Context, rows []NewShipmentItem) (int64, error) {
 	n, err := copyShipmentItems.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "shipment_items.CreateMany", "shipment_items")
@@ -268,7 +269,7 @@ func (r *ShipmentItemRepo) CreateManyReturning(ctx context.Context, rows []NewSh
 		runtime.Column(rows, func(n *NewShipmentItem) int16 { return n.LineNo }),
 		runtime.Column(rows, func(n *NewShipmentItem) int32 { return n.Quantity }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanShipmentItem)
+	items, err := runtime.Collect(res, err, len(rows), scanShipmentItem)
 	return items, wrapErr(err, "shipment_items.CreateManyReturning", "shipment_items")
 }
 
@@ -280,12 +281,11 @@ SET "quantity" = EXCLUDED."quantity"
 RETURNING "shipment_id", "order_id", "line_no", "quantity"`
 
 // UpsertByShipmentIDAndOrderIDAndLineNo inserts n into table shipment_items or,
-// when a row with the same (shipment_id, order_id, line_no) exists, updates that
-// row from n, in one statement, and returns the row as stored. The update sets
-// every column of n except the key's and the primary key's; an optional field left
-// unset keeps the column's value.
+// when a row with the same (shipment_id, order_id, line_no) exists, updates it
+// from n (every column but the key's and the primary key's; an unset optional
+// field keeps its value), in one statement, and returns the row as stored.
 func (r *ShipmentItemRepo) UpsertByShipmentIDAndOrderIDAndLineNo(ctx context.Context, n NewShipmentItem) (ShipmentItem, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlShipmentItemsUpsertByShipmentIDAndOrderIDAndLineNo, n.ShipmentID, n.OrderID, n.LineNo, n.Quantity), scanShipmentItem)
+	v, err := runtime.QueryOne(ctx, r.db, sqlShipmentItemsUpsertByShipmentIDAndOrderIDAndLineNo, n, argsNewShipmentItem, scanShipmentItem)
 	return v, wrapErr(err, "shipment_items.UpsertByShipmentIDAndOrderIDAndLineNo", "shipment_items")
 }
 
@@ -305,25 +305,11 @@ LIMIT 1`
 // CreateIfAbsentByShipmentIDAndOrderIDAndLineNo inserts n into table
 // shipment_items unless a row with the same (shipment_id, order_id, line_no)
 // exists, and returns the new row and true, or the existing row, unchanged, and
-// false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a read
-// of the row in the way); when that row was committed by a concurrent transaction
-// after the statement started, the statement cannot see it and runs again, up to
-// three times in all.
+// false, in one statement (run again, up to three times, when the row in the way
+// was committed after it started).
 func (r *ShipmentItemRepo) CreateIfAbsentByShipmentIDAndOrderIDAndLineNo(ctx context.Context, n NewShipmentItem) (ShipmentItem, bool, error) {
-	for attempt := 1; ; attempt++ {
-		var v ShipmentItem
-		var created bool
-		err := r.db.QueryRow(ctx, sqlShipmentItemsCreateIfAbsentByShipmentIDAndOrderIDAndLineNo, n.ShipmentID, n.OrderID, n.LineNo, n.Quantity).Scan(&created, &v.ShipmentID, &v.OrderID, &v.LineNo, &v.Quantity)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return ShipmentItem{}, false, wrapErr(err, "shipment_items.CreateIfAbsentByShipmentIDAndOrderIDAndLineNo", "shipment_items")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlShipmentItemsCreateIfAbsentByShipmentIDAndOrderIDAndLineNo, n, argsNewShipmentItem, scanShipmentItem)
+	return v, created, wrapErr(err, "shipment_items.CreateIfAbsentByShipmentIDAndOrderIDAndLineNo", "shipment_items")
 }
 
 // ShipmentItemKey is the primary key of a row of table shipment_items.
@@ -463,8 +449,7 @@ WHERE "shipment_id" = $1 ORDER BY "shipment_id", "order_id", "line_no"`
 // ListByShipmentID returns the rows of table shipment_items whose shipment_id is
 // shipmentID, in primary key order.
 func (r *ShipmentItemRepo) ListByShipmentID(ctx context.Context, shipmentID uuid.UUID) ([]ShipmentItem, error) {
-	rows, err := r.db.Query(ctx, sqlShipmentItemsListByShipmentID, shipmentID)
-	items, err := runtime.CollectRows(rows, err, 0, scanShipmentItem)
+	items, err := runtime.Query(ctx, r.db, sqlShipmentItemsListByShipmentID, shipmentID, runtime.Arg, scanShipmentItem, 0)
 	return items, wrapErr(err, "shipment_items.ListByShipmentID", "shipment_items")
 }
 
@@ -472,9 +457,7 @@ const sqlShipmentItemsLoadByShipmentID = `-- name: shipment_items.LoadByShipment
 SELECT "shipment_id", "order_id", "line_no", "quantity" FROM "shipment_items"
 WHERE "shipment_id" = ANY($1) ORDER BY "shipment_id", "order_id", "line_no"`
 
-// loadShipmentItemsByShipmentID returns the rows of table shipment_items whose
-// shipment_id is one of keys, grouped by shipment_id, each group in primary key
-// order, with one query. Keys without rows are not in the map.
+// loadShipmentItemsByShipmentID is LoadByShipmentID on db.
 func loadShipmentItemsByShipmentID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]ShipmentItem, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]ShipmentItem{}, nil
@@ -484,9 +467,8 @@ func loadShipmentItemsByShipmentID(ctx context.Context, db runtime.DBTX, keys []
 }
 
 // LoadByShipmentID returns the rows of table shipment_items whose shipment_id is
-// one of keys, grouped by shipment_id, each group in primary key order. It runs
-// one query, however many keys there are: load the children of a list of shipments
-// without a query per row. Keys without rows are not in the map.
+// one of keys, grouped by shipment_id, each group in primary key order, with one
+// query however many keys; keys without rows are not in the map.
 func (r *ShipmentItemRepo) LoadByShipmentID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]ShipmentItem, error) {
 	m, err := loadShipmentItemsByShipmentID(ctx, r.db, keys)
 	return m, wrapErr(err, "shipment_items.LoadByShipmentID", "shipment_items")

@@ -6,24 +6,22 @@ package shopdb
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 	"time"
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // Shipment is one row of table shipments.
 type Shipment struct {
-	ID          uuid.UUID      `json:"id"`
-	OrderID     uuid.UUID      `json:"order_id"`
-	WarehouseID int16          `json:"warehouse_id"`
-	Carrier     string         `json:"carrier"`
-	TrackingNo  *string        `json:"tracking_no"`
-	Status      ShipmentStatus `json:"status"`
-	ShippedAt   *time.Time     `json:"shipped_at"`
+	ID          uuid.UUID               `json:"id"`
+	OrderID     uuid.UUID               `json:"order_id"`
+	WarehouseID int16                   `json:"warehouse_id"`
+	Carrier     string                  `json:"carrier"`
+	TrackingNo  runtime.Null[string]    `json:"tracking_no"`
+	Status      ShipmentStatus          `json:"status"`
+	ShippedAt   runtime.Null[time.Time] `json:"shipped_at"`
 }
 
 // NewShipment holds the values of a new row of table shipments. Fields of type
@@ -33,21 +31,21 @@ type NewShipment struct {
 	OrderID     uuid.UUID                   `json:"order_id"`
 	WarehouseID int16                       `json:"warehouse_id"`
 	Carrier     string                      `json:"carrier"`
-	TrackingNo  *string                     `json:"tracking_no"`
+	TrackingNo  runtime.Null[string]        `json:"tracking_no"`
 	Status      runtime.Opt[ShipmentStatus] `json:"status,omitzero"`
-	ShippedAt   *time.Time                  `json:"shipped_at"`
+	ShippedAt   runtime.Null[time.Time]     `json:"shipped_at"`
 }
 
 // ShipmentUpdate lists changes to a row of table shipments. Unset fields leave
 // their column unchanged; a nullable column is set to NULL with
-// runtime.Set[*T](nil).
+// runtime.SetNull[T]().
 type ShipmentUpdate struct {
-	OrderID     runtime.Opt[uuid.UUID]      `json:"order_id,omitzero"`
-	WarehouseID runtime.Opt[int16]          `json:"warehouse_id,omitzero"`
-	Carrier     runtime.Opt[string]         `json:"carrier,omitzero"`
-	TrackingNo  runtime.Opt[*string]        `json:"tracking_no,omitzero"`
-	Status      runtime.Opt[ShipmentStatus] `json:"status,omitzero"`
-	ShippedAt   runtime.Opt[*time.Time]     `json:"shipped_at,omitzero"`
+	OrderID     runtime.Opt[uuid.UUID]               `json:"order_id,omitzero"`
+	WarehouseID runtime.Opt[int16]                   `json:"warehouse_id,omitzero"`
+	Carrier     runtime.Opt[string]                  `json:"carrier,omitzero"`
+	TrackingNo  runtime.Opt[runtime.Null[string]]    `json:"tracking_no,omitzero"`
+	Status      runtime.Opt[ShipmentStatus]          `json:"status,omitzero"`
+	ShippedAt   runtime.Opt[runtime.Null[time.Time]] `json:"shipped_at,omitzero"`
 }
 
 // ShipmentRepo reads and writes table shipments.
@@ -103,15 +101,15 @@ func (n *NewShipment) Validate() error {
 	var f runtime.Fields
 	f.Fits("carrier", runtime.CheckText(n.Carrier))
 	rulesShipmentCarrier.Check(&f, "carrier", n.Carrier)
-	if n.TrackingNo != nil {
-		f.Fits("tracking_no", runtime.CheckText((*n.TrackingNo)))
-		rulesShipmentTrackingNo.Check(&f, "tracking_no", (*n.TrackingNo))
+	if n.TrackingNo.Valid {
+		f.Fits("tracking_no", runtime.CheckText(n.TrackingNo.V))
+		rulesShipmentTrackingNo.Check(&f, "tracking_no", n.TrackingNo.V)
 	}
 	if n.Status.Set {
 		f.Check("status", n.Status.Value.Valid(), "must be one of \"pending\", \"in_transit\", \"delivered\", \"lost\"")
 	}
-	if n.ShippedAt != nil {
-		f.Fits("shipped_at", runtime.CheckTimestamptz((*n.ShippedAt)))
+	if n.ShippedAt.Valid {
+		f.Fits("shipped_at", runtime.CheckTimestamptz(n.ShippedAt.V))
 	}
 	return f.Err("shipments")
 }
@@ -130,15 +128,15 @@ func (u *ShipmentUpdate) Validate() error {
 		f.Fits("carrier", runtime.CheckText(u.Carrier.Value))
 		rulesShipmentCarrier.Check(&f, "carrier", u.Carrier.Value)
 	}
-	if u.TrackingNo.Set && u.TrackingNo.Value != nil {
-		f.Fits("tracking_no", runtime.CheckText((*u.TrackingNo.Value)))
-		rulesShipmentTrackingNo.Check(&f, "tracking_no", (*u.TrackingNo.Value))
+	if u.TrackingNo.Set && u.TrackingNo.Value.Valid {
+		f.Fits("tracking_no", runtime.CheckText(u.TrackingNo.Value.V))
+		rulesShipmentTrackingNo.Check(&f, "tracking_no", u.TrackingNo.Value.V)
 	}
 	if u.Status.Set {
 		f.Check("status", u.Status.Value.Valid(), "must be one of \"pending\", \"in_transit\", \"delivered\", \"lost\"")
 	}
-	if u.ShippedAt.Set && u.ShippedAt.Value != nil {
-		f.Fits("shipped_at", runtime.CheckTimestamptz((*u.ShippedAt.Value)))
+	if u.ShippedAt.Set && u.ShippedAt.Value.Valid {
+		f.Fits("shipped_at", runtime.CheckTimestamptz(u.ShippedAt.Value.V))
 	}
 	return f.Err("shipments")
 }
@@ -179,9 +177,15 @@ var (
 	}
 )
 
-// scanShipment reads a row of table shipments, columns in table order, into v.
-func scanShipment(row pgx.Row, v *Shipment) error {
-	return row.Scan(&v.ID, &v.OrderID, &v.WarehouseID, &v.Carrier, &v.TrackingNo, &v.Status, &v.ShippedAt)
+// scanShipment gives the scan destinations of the fields of v, columns in table
+// order.
+func scanShipment(v *Shipment, d []any) []any {
+	return append(d, &v.ID, &v.OrderID, &v.WarehouseID, &v.Carrier, &v.TrackingNo, &v.Status, &v.ShippedAt)
+}
+
+// argsNewShipment gives the values Create binds from n.
+func argsNewShipment(n *NewShipment, d []any) []any {
+	return append(d, n.ID.Arg(), &n.OrderID, &n.WarehouseID, &n.Carrier, &n.TrackingNo, n.Status.Arg(), &n.ShippedAt)
 }
 
 const sqlShipmentsCreate = `-- name: shipments.Create
@@ -195,7 +199,7 @@ func (r *ShipmentRepo) Create(ctx context.Context, n NewShipment) (Shipment, err
 	if err := n.Validate(); err != nil {
 		return Shipment{}, wrapErr(err, "shipments.Create", "shipments")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlShipmentsCreate, n.ID.Ptr(), n.OrderID, n.WarehouseID, n.Carrier, n.TrackingNo, n.Status.Ptr(), n.ShippedAt), scanShipment)
+	v, err := runtime.QueryOne(ctx, r.db, sqlShipmentsCreate, n, argsNewShipment, scanShipment)
 	return v, wrapParamsErr(err, "shipments.Create", "shipments", []string{"id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at"})
 }
 
@@ -206,24 +210,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table shipments with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *ShipmentRepo) FindByID(ctx context.Context, id uuid.UUID) (Shipment, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlShipmentsFindByID, id), scanShipment)
+	v, err := runtime.QueryOne(ctx, r.db, sqlShipmentsFindByID, id, runtime.Arg, scanShipment)
 	return v, wrapErr(err, "shipments.FindByID", "shipments")
 }
 
 const sqlShipmentsFindAll = `-- name: shipments.FindAll replica=ok
 SELECT "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at" FROM "shipments" ORDER BY "id"`
 
-// FindAll returns every row of table shipments, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table shipments in primary key order, all in
+// memory; List and Stream do not hold them all.
 func (r *ShipmentRepo) FindAll(ctx context.Context) ([]Shipment, error) {
 	rows, err := r.db.Query(ctx, sqlShipmentsFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanShipment)
+	items, err := runtime.Collect(rows, err, 0, scanShipment)
 	return items, wrapErr(err, "shipments.FindAll", "shipments")
 }
 
-// Stream yields every row of table shipments, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table shipments in primary key order as the loop
+// reads them from the server: memory use does not grow with the table. An error
+// ends the sequence.
 func (r *ShipmentRepo) Stream(ctx context.Context) iter.Seq2[Shipment, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "shipments.Stream", "shipments") }, scanShipment, sqlShipmentsFindAll)
 }
@@ -237,11 +241,9 @@ SELECT "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "sh
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table shipments in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table shipments in primary key order,
+// after the cursor page.After ("" for the first page); the page's Next cursor (""
+// after the last page) gets the next one.
 func (r *ShipmentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Shipment], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Shipment]{
@@ -254,16 +256,20 @@ func (r *ShipmentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 	return p, wrapErr(err, "shipments.List", "shipments")
 }
 
-const sqlShipmentsUpdate = `-- name: shipments.Update
-UPDATE "shipments"
-SET "order_id" = COALESCE($2::uuid, "order_id"),
-    "warehouse_id" = COALESCE($3::smallint, "warehouse_id"),
-    "carrier" = COALESCE($4::varchar, "carrier"),
-    "tracking_no" = CASE WHEN $5::boolean THEN $6::varchar ELSE "tracking_no" END,
-    "status" = COALESCE($7::"shipment_status", "status"),
-    "shipped_at" = CASE WHEN $8::boolean THEN $9::timestamptz ELSE "shipped_at" END
-WHERE "id" = $1
-RETURNING "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at"`
+// updateShipments are the statements of ShipmentRepo.Update: one per set of fields
+// set (see runtime.Update).
+var updateShipments = &runtime.Update{
+	Name: "shipments.Update", Keys: 1,
+	Head:     "UPDATE \"shipments\"\nSET ",
+	Cols:     []string{`"order_id"`, `"warehouse_id"`, `"carrier"`, `"tracking_no"`, `"status"`, `"shipped_at"`},
+	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"order_id\", \"warehouse_id\", \"carrier\", \"tracking_no\", \"status\", \"shipped_at\"",
+	Nullable: 1<<3 | 1<<5,
+}
+
+// argsShipmentUpdate gives the value of each field of u, nil when unset.
+func argsShipmentUpdate(u *ShipmentUpdate, d []any) []any {
+	return append(d, u.OrderID.Arg(), u.WarehouseID.Arg(), u.Carrier.Arg(), u.TrackingNo.Arg(), u.Status.Arg(), u.ShippedAt.Arg())
+}
 
 // Update applies the set fields of u to the row of table shipments with the given
 // id and returns the row as stored. If there is none, the error matches
@@ -272,11 +278,8 @@ func (r *ShipmentRepo) Update(ctx context.Context, id uuid.UUID, u ShipmentUpdat
 	if err := u.Validate(); err != nil {
 		return Shipment{}, wrapErr(err, "shipments.Update", "shipments")
 	}
-	var v Shipment
-	if err := scanShipment(r.db.QueryRow(ctx, sqlShipmentsUpdate, id, u.OrderID.Ptr(), u.WarehouseID.Ptr(), u.Carrier.Ptr(), u.TrackingNo.Set, u.TrackingNo.Value, u.Status.Ptr(), u.ShippedAt.Set, u.ShippedAt.Value), &v); err != nil {
-		return Shipment{}, wrapParamsErr(err, "shipments.Update", "shipments", []string{"id", "order_id", "warehouse_id", "carrier", "tracking_no", "tracking_no", "status", "shipped_at", "shipped_at"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateShipments, id, runtime.Arg, u, argsShipmentUpdate, scanShipment)
+	return v, wrapParamsErr(err, "shipments.Update", "shipments", []string{"id", "order_id", "warehouse_id", "carrier", "tracking_no", "tracking_no", "status", "shipped_at", "shipped_at"})
 }
 
 const sqlShipmentsDelete = `-- name: shipments.Delete
@@ -285,7 +288,7 @@ DELETE FROM "shipments" WHERE "id" = $1`
 // Delete removes the row of table shipments with the given id and reports whether
 // there was one.
 func (r *ShipmentRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlShipmentsDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlShipmentsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "shipments.Delete", "shipments")
 }
 
@@ -309,34 +312,22 @@ func (r *ShipmentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Shipme
 	if len(ids) == 0 {
 		return []Shipment{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlShipmentsFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanShipment)
+	items, err := runtime.Query(ctx, r.db, sqlShipmentsFindByIDs, ids, runtime.Arg, scanShipment, len(ids))
 	return items, wrapErr(err, "shipments.FindByIDs", "shipments")
 }
 
-// copyShipments sends rows of NewShipment to table shipments with COPY, reading
-// each value in place.
-var copyShipments = runtime.NewCopier(
-	"shipments",
-	nil,
-	runtime.CopyOpt("id", func(n *NewShipment) *runtime.Opt[uuid.UUID] { return &n.ID }),
-	runtime.CopyValue("order_id", func(n *NewShipment) any { return &n.OrderID }),
-	runtime.CopyValue("warehouse_id", func(n *NewShipment) any { return &n.WarehouseID }),
-	runtime.CopyValue("carrier", func(n *NewShipment) any { return &n.Carrier }),
-	runtime.CopyValue("tracking_no", func(n *NewShipment) any { return n.TrackingNo }),
-	runtime.CopyOpt("status", func(n *NewShipment) *runtime.Opt[ShipmentStatus] { return &n.Status }),
-	runtime.CopyValue("shipped_at", func(n *NewShipment) any { return n.ShippedAt }),
-)
+// copyShipments sends rows of NewShipment to table shipments with COPY.
+var copyShipments = &runtime.Copier[NewShipment]{
+	Table:   "shipments",
+	Columns: []string{"id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at"},
+	Args:    argsNewShipment,
+}
 
 // CreateMany inserts rows into table shipments with the COPY protocol and returns
-// how many it inserted. It is all or nothing. An optional field left unset takes
-// the column's default, as in Create: rows are copied in groups by the optional
-// fields they set, in a transaction when there are several (a savepoint when r is
-// one). COPY does not return rows; CreateManyReturning does.
+// how many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *ShipmentRepo) CreateMany(ctx context.Context, rows []NewShipment) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "shipments.CreateMany", "shipments")
-	}
 	n, err := copyShipments.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "shipments.CreateMany", "shipments")
 }
@@ -366,11 +357,11 @@ func (r *ShipmentRepo) CreateManyReturning(ctx context.Context, rows []NewShipme
 		runtime.Column(rows, func(n *NewShipment) uuid.UUID { return n.OrderID }),
 		runtime.Column(rows, func(n *NewShipment) int16 { return n.WarehouseID }),
 		runtime.Column(rows, func(n *NewShipment) string { return n.Carrier }),
-		runtime.Column(rows, func(n *NewShipment) *string { return n.TrackingNo }),
+		runtime.Column(rows, func(n *NewShipment) *string { return n.TrackingNo.Ptr() }),
 		runtime.Column(rows, func(n *NewShipment) *ShipmentStatus { return n.Status.Ptr() }),
-		runtime.Column(rows, func(n *NewShipment) *time.Time { return n.ShippedAt }),
+		runtime.Column(rows, func(n *NewShipment) *time.Time { return n.ShippedAt.Ptr() }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanShipment)
+	items, err := runtime.Collect(res, err, len(rows), scanShipment)
 	return items, wrapErr(err, "shipments.CreateManyReturning", "shipments")
 }
 
@@ -386,15 +377,14 @@ SET "order_id" = EXCLUDED."order_id",
 RETURNING "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at"`
 
 // UpsertByTrackingNo inserts n into table shipments or, when a row with the same
-// tracking_no exists, updates that row from n, in one statement, and returns the
-// row as stored. The update sets every column of n except the key's and the
-// primary key's; an optional field left unset keeps the column's value. It
-// validates n first.
+// tracking_no exists, updates it from n (every column but the key's and the
+// primary key's; an unset optional field keeps its value), in one statement, and
+// returns the row as stored. It validates n first.
 func (r *ShipmentRepo) UpsertByTrackingNo(ctx context.Context, n NewShipment) (Shipment, error) {
 	if err := n.Validate(); err != nil {
 		return Shipment{}, wrapErr(err, "shipments.UpsertByTrackingNo", "shipments")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlShipmentsUpsertByTrackingNo, n.ID.Ptr(), n.OrderID, n.WarehouseID, n.Carrier, n.TrackingNo, n.Status.Ptr(), n.ShippedAt), scanShipment)
+	v, err := runtime.QueryOne(ctx, r.db, sqlShipmentsUpsertByTrackingNo, n, argsNewShipment, scanShipment)
 	return v, wrapErr(err, "shipments.UpsertByTrackingNo", "shipments")
 }
 
@@ -413,28 +403,14 @@ LIMIT 1`
 
 // CreateIfAbsentByTrackingNo inserts n into table shipments unless a row with the
 // same tracking_no exists, and returns the new row and true, or the existing row,
-// unchanged, and false. One statement does both (INSERT … ON CONFLICT DO
-// NOTHING, then a read of the row in the way); when that row was committed by a
-// concurrent transaction after the statement started, the statement cannot see it
-// and runs again, up to three times in all. It validates n first.
+// unchanged, and false, in one statement (run again, up to three times, when the
+// row in the way was committed after it started). It validates n first.
 func (r *ShipmentRepo) CreateIfAbsentByTrackingNo(ctx context.Context, n NewShipment) (Shipment, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Shipment{}, false, wrapErr(err, "shipments.CreateIfAbsentByTrackingNo", "shipments")
 	}
-	for attempt := 1; ; attempt++ {
-		var v Shipment
-		var created bool
-		err := r.db.QueryRow(ctx, sqlShipmentsCreateIfAbsentByTrackingNo, n.ID.Ptr(), n.OrderID, n.WarehouseID, n.Carrier, n.TrackingNo, n.Status.Ptr(), n.ShippedAt).Scan(&created, &v.ID, &v.OrderID, &v.WarehouseID, &v.Carrier, &v.TrackingNo, &v.Status, &v.ShippedAt)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Shipment{}, false, wrapErr(err, "shipments.CreateIfAbsentByTrackingNo", "shipments")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlShipmentsCreateIfAbsentByTrackingNo, n, argsNewShipment, scanShipment)
+	return v, created, wrapErr(err, "shipments.CreateIfAbsentByTrackingNo", "shipments")
 }
 
 // ShipmentKeyedUpdate is one row's changes for UpdateMany: its key, and the
@@ -455,10 +431,10 @@ var bulkShipmentsUpdates = &runtime.Bulk[ShipmentKeyedUpdate]{
 		runtime.Array(func(v *ShipmentKeyedUpdate) *int16 { return v.Changes.WarehouseID.Ptr() }),
 		runtime.Array(func(v *ShipmentKeyedUpdate) *string { return v.Changes.Carrier.Ptr() }),
 		runtime.Flags(func(v *ShipmentKeyedUpdate) *bool { return &v.Changes.TrackingNo.Set }),
-		runtime.Array(func(v *ShipmentKeyedUpdate) *string { return v.Changes.TrackingNo.Value }),
+		runtime.Array(func(v *ShipmentKeyedUpdate) *string { return v.Changes.TrackingNo.Value.Ptr() }),
 		runtime.Array(func(v *ShipmentKeyedUpdate) *ShipmentStatus { return v.Changes.Status.Ptr() }),
 		runtime.Flags(func(v *ShipmentKeyedUpdate) *bool { return &v.Changes.ShippedAt.Set }),
-		runtime.Array(func(v *ShipmentKeyedUpdate) *time.Time { return v.Changes.ShippedAt.Value }),
+		runtime.Array(func(v *ShipmentKeyedUpdate) *time.Time { return v.Changes.ShippedAt.Value.Ptr() }),
 	},
 }
 
@@ -520,8 +496,7 @@ WHERE "order_id" = $1 ORDER BY "id"`
 // ListByOrderID returns the rows of table shipments whose order_id is orderID, in
 // primary key order.
 func (r *ShipmentRepo) ListByOrderID(ctx context.Context, orderID uuid.UUID) ([]Shipment, error) {
-	rows, err := r.db.Query(ctx, sqlShipmentsListByOrderID, orderID)
-	items, err := runtime.CollectRows(rows, err, 0, scanShipment)
+	items, err := runtime.Query(ctx, r.db, sqlShipmentsListByOrderID, orderID, runtime.Arg, scanShipment, 0)
 	return items, wrapErr(err, "shipments.ListByOrderID", "shipments")
 }
 
@@ -529,9 +504,7 @@ const sqlShipmentsLoadByOrderID = `-- name: shipments.LoadByOrderID replica=ok
 SELECT "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at" FROM "shipments"
 WHERE "order_id" = ANY($1) ORDER BY "id"`
 
-// loadShipmentsByOrderID returns the rows of table shipments whose order_id is one
-// of keys, grouped by order_id, each group in primary key order, with one query.
-// Keys without rows are not in the map.
+// loadShipmentsByOrderID is LoadByOrderID on db.
 func loadShipmentsByOrderID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Shipment, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Shipment{}, nil
@@ -541,9 +514,8 @@ func loadShipmentsByOrderID(ctx context.Context, db runtime.DBTX, keys []uuid.UU
 }
 
 // LoadByOrderID returns the rows of table shipments whose order_id is one of keys,
-// grouped by order_id, each group in primary key order. It runs one query, however
-// many keys there are: load the children of a list of orders without a query per
-// row. Keys without rows are not in the map.
+// grouped by order_id, each group in primary key order, with one query however
+// many keys; keys without rows are not in the map.
 func (r *ShipmentRepo) LoadByOrderID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Shipment, error) {
 	m, err := loadShipmentsByOrderID(ctx, r.db, keys)
 	return m, wrapErr(err, "shipments.LoadByOrderID", "shipments")
@@ -556,8 +528,7 @@ WHERE "warehouse_id" = $1 ORDER BY "id"`
 // ListByWarehouseID returns the rows of table shipments whose warehouse_id is
 // warehouseID, in primary key order.
 func (r *ShipmentRepo) ListByWarehouseID(ctx context.Context, warehouseID int16) ([]Shipment, error) {
-	rows, err := r.db.Query(ctx, sqlShipmentsListByWarehouseID, warehouseID)
-	items, err := runtime.CollectRows(rows, err, 0, scanShipment)
+	items, err := runtime.Query(ctx, r.db, sqlShipmentsListByWarehouseID, warehouseID, runtime.Arg, scanShipment, 0)
 	return items, wrapErr(err, "shipments.ListByWarehouseID", "shipments")
 }
 
@@ -565,9 +536,7 @@ const sqlShipmentsLoadByWarehouseID = `-- name: shipments.LoadByWarehouseID repl
 SELECT "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at" FROM "shipments"
 WHERE "warehouse_id" = ANY($1) ORDER BY "id"`
 
-// loadShipmentsByWarehouseID returns the rows of table shipments whose
-// warehouse_id is one of keys, grouped by warehouse_id, each group in primary key
-// order, with one query. Keys without rows are not in the map.
+// loadShipmentsByWarehouseID is LoadByWarehouseID on db.
 func loadShipmentsByWarehouseID(ctx context.Context, db runtime.DBTX, keys []int16) (map[int16][]Shipment, error) {
 	if len(keys) == 0 {
 		return map[int16][]Shipment{}, nil
@@ -577,9 +546,8 @@ func loadShipmentsByWarehouseID(ctx context.Context, db runtime.DBTX, keys []int
 }
 
 // LoadByWarehouseID returns the rows of table shipments whose warehouse_id is one
-// of keys, grouped by warehouse_id, each group in primary key order. It runs one
-// query, however many keys there are: load the children of a list of warehouses
-// without a query per row. Keys without rows are not in the map.
+// of keys, grouped by warehouse_id, each group in primary key order, with one
+// query however many keys; keys without rows are not in the map.
 func (r *ShipmentRepo) LoadByWarehouseID(ctx context.Context, keys []int16) (map[int16][]Shipment, error) {
 	m, err := loadShipmentsByWarehouseID(ctx, r.db, keys)
 	return m, wrapErr(err, "shipments.LoadByWarehouseID", "shipments")
@@ -587,13 +555,10 @@ func (r *ShipmentRepo) LoadByWarehouseID(ctx context.Context, keys []int16) (map
 
 // LoadShipmentItems returns the rows of table shipment_items that reference each
 // of parents (shipment_items.shipment_id = shipments.id), keyed by the parent's
-// id, each group in primary key order. It runs one query for all parents; parents
-// without rows are not in the map.
+// id, each group in primary key order, with one query; parents without rows are
+// not in the map.
 func (r *ShipmentRepo) LoadShipmentItems(ctx context.Context, parents []Shipment) (map[uuid.UUID][]ShipmentItem, error) {
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Shipment) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadShipmentItemsByShipmentID(ctx, r.db, keys)
 	return m, wrapErr(err, "shipments.LoadShipmentItems", "shipments")
 }

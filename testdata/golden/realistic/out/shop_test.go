@@ -25,7 +25,7 @@ func seed(t *testing.T, ctx context.Context, s *Store) (Organization, User, Cust
 	if plan.Currency != "EUR" || plan.Interval != BillingIntervalMonth || plan.SeatsIncluded != 1 || string(plan.Features) != "[]" {
 		t.Fatalf("plan defaults: %+v", plan)
 	}
-	org, err := s.Organizations.Create(ctx, NewOrganization{Slug: "acme", Name: "Acme", PlanID: &plan.ID})
+	org, err := s.Organizations.Create(ctx, NewOrganization{Slug: "acme", Name: "Acme", PlanID: runtime.NullOf(plan.ID)})
 	if err != nil {
 		t.Fatalf("organization: %v", err)
 	}
@@ -83,14 +83,14 @@ func TestOrderFlow(t *testing.T) {
 		}
 		now := time.Now()
 		order, err = tx.Orders.Update(ctx, order.ID, OrderUpdate{
-			Status: runtime.Set(OrderStatusPlaced), Total: runtime.Set(decimal.RequireFromString("37.50")), PlacedAt: runtime.Set(&now),
+			Status: runtime.Set(OrderStatusPlaced), Total: runtime.Set(decimal.RequireFromString("37.50")), PlacedAt: runtime.SetNullable(now),
 		})
 		return err
 	})
 	if err != nil {
 		t.Fatalf("place order: %v", err)
 	}
-	if order.Status != OrderStatusPlaced || !order.Total.Equal(decimal.RequireFromString("37.5")) || order.PlacedAt == nil {
+	if order.Status != OrderStatusPlaced || !order.Total.Equal(decimal.RequireFromString("37.5")) || !order.PlacedAt.Valid {
 		t.Fatalf("order after placing: %+v", order)
 	}
 	if !order.UpdatedAt.After(order.CreatedAt) && !order.UpdatedAt.Equal(order.CreatedAt) {
@@ -141,7 +141,7 @@ func TestConstraintErrors(t *testing.T) {
 		t.Fatalf("bad slug: %v", err)
 	}
 	now := time.Now()
-	_, err = s.Subscriptions.Create(ctx, NewSubscription{OrganizationID: org.ID, PlanID: *mustOrg(t, s, org.ID).PlanID,
+	_, err = s.Subscriptions.Create(ctx, NewSubscription{OrganizationID: org.ID, PlanID: mustOrg(t, s, org.ID).PlanID.V,
 		CurrentPeriodStart: now, CurrentPeriodEnd: now.Add(-time.Hour)})
 	if !errors.As(err, &dbErr) || dbErr.Constraint != "subscriptions_period_order" {
 		t.Fatalf("period order: %v", err)
@@ -151,7 +151,7 @@ func TestConstraintErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := s.Memberships.Create(ctx, NewMembership{OrganizationID: org.ID, UserID: other.ID, InvitedBy: &user.ID})
+	m, err := s.Memberships.Create(ctx, NewMembership{OrganizationID: org.ID, UserID: other.ID, InvitedBy: runtime.NullOf(user.ID)})
 	if err != nil || m.Role != MemberRoleMember {
 		t.Fatalf("membership: %+v %v", m, err)
 	}
@@ -159,7 +159,7 @@ func TestConstraintErrors(t *testing.T) {
 		t.Fatalf("delete user: %v %v", ok, err)
 	}
 	m, err = s.Memberships.FindByID(ctx, org.ID, other.ID)
-	if err != nil || m.InvitedBy != nil {
+	if err != nil || m.InvitedBy.Valid {
 		t.Fatalf("inviter after delete: %+v %v", m, err)
 	}
 	if _, err := s.Memberships.FindByID(ctx, org.ID, user.ID); !errors.Is(err, runtime.ErrNotFound) {

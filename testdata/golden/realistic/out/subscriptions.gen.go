@@ -11,45 +11,44 @@ import (
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // Subscription is one row of table subscriptions.
 type Subscription struct {
-	ID                 uuid.UUID  `json:"id"`
-	OrganizationID     uuid.UUID  `json:"organization_id"`
-	PlanID             uuid.UUID  `json:"plan_id"`
-	Seats              int32      `json:"seats"`
-	CurrentPeriodStart time.Time  `json:"current_period_start"`
-	CurrentPeriodEnd   time.Time  `json:"current_period_end"`
-	CanceledAt         *time.Time `json:"canceled_at"`
-	CreatedAt          time.Time  `json:"created_at"`
-	UpdatedAt          time.Time  `json:"updated_at"`
+	ID                 uuid.UUID               `json:"id"`
+	OrganizationID     uuid.UUID               `json:"organization_id"`
+	PlanID             uuid.UUID               `json:"plan_id"`
+	Seats              int32                   `json:"seats"`
+	CurrentPeriodStart time.Time               `json:"current_period_start"`
+	CurrentPeriodEnd   time.Time               `json:"current_period_end"`
+	CanceledAt         runtime.Null[time.Time] `json:"canceled_at"`
+	CreatedAt          time.Time               `json:"created_at"`
+	UpdatedAt          time.Time               `json:"updated_at"`
 }
 
 // NewSubscription holds the values of a new row of table subscriptions. Fields of
 // type runtime.Opt may be left unset: the column's default applies. The database
 // sets created_at, updated_at.
 type NewSubscription struct {
-	ID                 runtime.Opt[uuid.UUID] `json:"id,omitzero"`
-	OrganizationID     uuid.UUID              `json:"organization_id"`
-	PlanID             uuid.UUID              `json:"plan_id"`
-	Seats              runtime.Opt[int32]     `json:"seats,omitzero"`
-	CurrentPeriodStart time.Time              `json:"current_period_start"`
-	CurrentPeriodEnd   time.Time              `json:"current_period_end"`
-	CanceledAt         *time.Time             `json:"canceled_at"`
+	ID                 runtime.Opt[uuid.UUID]  `json:"id,omitzero"`
+	OrganizationID     uuid.UUID               `json:"organization_id"`
+	PlanID             uuid.UUID               `json:"plan_id"`
+	Seats              runtime.Opt[int32]      `json:"seats,omitzero"`
+	CurrentPeriodStart time.Time               `json:"current_period_start"`
+	CurrentPeriodEnd   time.Time               `json:"current_period_end"`
+	CanceledAt         runtime.Null[time.Time] `json:"canceled_at"`
 }
 
 // SubscriptionUpdate lists changes to a row of table subscriptions. Unset fields
 // leave their column unchanged; a nullable column is set to NULL with
-// runtime.Set[*T](nil).
+// runtime.SetNull[T]().
 type SubscriptionUpdate struct {
-	OrganizationID     runtime.Opt[uuid.UUID]  `json:"organization_id,omitzero"`
-	PlanID             runtime.Opt[uuid.UUID]  `json:"plan_id,omitzero"`
-	Seats              runtime.Opt[int32]      `json:"seats,omitzero"`
-	CurrentPeriodStart runtime.Opt[time.Time]  `json:"current_period_start,omitzero"`
-	CurrentPeriodEnd   runtime.Opt[time.Time]  `json:"current_period_end,omitzero"`
-	CanceledAt         runtime.Opt[*time.Time] `json:"canceled_at,omitzero"`
+	OrganizationID     runtime.Opt[uuid.UUID]               `json:"organization_id,omitzero"`
+	PlanID             runtime.Opt[uuid.UUID]               `json:"plan_id,omitzero"`
+	Seats              runtime.Opt[int32]                   `json:"seats,omitzero"`
+	CurrentPeriodStart runtime.Opt[time.Time]               `json:"current_period_start,omitzero"`
+	CurrentPeriodEnd   runtime.Opt[time.Time]               `json:"current_period_end,omitzero"`
+	CanceledAt         runtime.Opt[runtime.Null[time.Time]] `json:"canceled_at,omitzero"`
 }
 
 // SubscriptionRepo reads and writes table subscriptions.
@@ -105,8 +104,8 @@ func (n *NewSubscription) Validate() error {
 	var f runtime.Fields
 	f.Fits("current_period_start", runtime.CheckTimestamptz(n.CurrentPeriodStart))
 	f.Fits("current_period_end", runtime.CheckTimestamptz(n.CurrentPeriodEnd))
-	if n.CanceledAt != nil {
-		f.Fits("canceled_at", runtime.CheckTimestamptz((*n.CanceledAt)))
+	if n.CanceledAt.Valid {
+		f.Fits("canceled_at", runtime.CheckTimestamptz(n.CanceledAt.V))
 	}
 	return f.Err("subscriptions")
 }
@@ -127,8 +126,8 @@ func (u *SubscriptionUpdate) Validate() error {
 	if u.CurrentPeriodEnd.Set {
 		f.Fits("current_period_end", runtime.CheckTimestamptz(u.CurrentPeriodEnd.Value))
 	}
-	if u.CanceledAt.Set && u.CanceledAt.Value != nil {
-		f.Fits("canceled_at", runtime.CheckTimestamptz((*u.CanceledAt.Value)))
+	if u.CanceledAt.Set && u.CanceledAt.Value.Valid {
+		f.Fits("canceled_at", runtime.CheckTimestamptz(u.CanceledAt.Value.V))
 	}
 	return f.Err("subscriptions")
 }
@@ -159,10 +158,15 @@ func (u *SubscriptionUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanSubscription reads a row of table subscriptions, columns in table order,
-// into v.
-func scanSubscription(row pgx.Row, v *Subscription) error {
-	return row.Scan(&v.ID, &v.OrganizationID, &v.PlanID, &v.Seats, &v.CurrentPeriodStart, &v.CurrentPeriodEnd, &v.CanceledAt, &v.CreatedAt, &v.UpdatedAt)
+// scanSubscription gives the scan destinations of the fields of v, columns in
+// table order.
+func scanSubscription(v *Subscription, d []any) []any {
+	return append(d, &v.ID, &v.OrganizationID, &v.PlanID, &v.Seats, &v.CurrentPeriodStart, &v.CurrentPeriodEnd, &v.CanceledAt, &v.CreatedAt, &v.UpdatedAt)
+}
+
+// argsNewSubscription gives the values Create binds from n.
+func argsNewSubscription(n *NewSubscription, d []any) []any {
+	return append(d, n.ID.Arg(), &n.OrganizationID, &n.PlanID, n.Seats.Arg(), &n.CurrentPeriodStart, &n.CurrentPeriodEnd, &n.CanceledAt)
 }
 
 const sqlSubscriptionsCreate = `-- name: subscriptions.Create
@@ -176,7 +180,7 @@ func (r *SubscriptionRepo) Create(ctx context.Context, n NewSubscription) (Subsc
 	if err := n.Validate(); err != nil {
 		return Subscription{}, wrapErr(err, "subscriptions.Create", "subscriptions")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlSubscriptionsCreate, n.ID.Ptr(), n.OrganizationID, n.PlanID, n.Seats.Ptr(), n.CurrentPeriodStart, n.CurrentPeriodEnd, n.CanceledAt), scanSubscription)
+	v, err := runtime.QueryOne(ctx, r.db, sqlSubscriptionsCreate, n, argsNewSubscription, scanSubscription)
 	return v, wrapParamsErr(err, "subscriptions.Create", "subscriptions", []string{"id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at"})
 }
 
@@ -187,24 +191,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table subscriptions with the given id. If there is
 // none, the error matches runtime.ErrNotFound.
 func (r *SubscriptionRepo) FindByID(ctx context.Context, id uuid.UUID) (Subscription, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlSubscriptionsFindByID, id), scanSubscription)
+	v, err := runtime.QueryOne(ctx, r.db, sqlSubscriptionsFindByID, id, runtime.Arg, scanSubscription)
 	return v, wrapErr(err, "subscriptions.FindByID", "subscriptions")
 }
 
 const sqlSubscriptionsFindAll = `-- name: subscriptions.FindAll replica=ok
 SELECT "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at" FROM "subscriptions" ORDER BY "id"`
 
-// FindAll returns every row of table subscriptions, ordered by primary key. It
-// holds the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table subscriptions in primary key order, all in
+// memory; List and Stream do not hold them all.
 func (r *SubscriptionRepo) FindAll(ctx context.Context) ([]Subscription, error) {
 	rows, err := r.db.Query(ctx, sqlSubscriptionsFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanSubscription)
+	items, err := runtime.Collect(rows, err, 0, scanSubscription)
 	return items, wrapErr(err, "subscriptions.FindAll", "subscriptions")
 }
 
-// Stream yields every row of table subscriptions, ordered by primary key, reading
-// them from the server as the loop goes: memory use does not grow with the table.
-// An error ends the sequence.
+// Stream yields every row of table subscriptions in primary key order as the loop
+// reads them from the server: memory use does not grow with the table. An error
+// ends the sequence.
 func (r *SubscriptionRepo) Stream(ctx context.Context) iter.Seq2[Subscription, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "subscriptions.Stream", "subscriptions") }, scanSubscription, sqlSubscriptionsFindAll)
 }
@@ -218,11 +222,9 @@ SELECT "id", "organization_id", "plan_id", "seats", "current_period_start", "cur
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table subscriptions in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table subscriptions in primary key order,
+// after the cursor page.After ("" for the first page); the page's Next cursor (""
+// after the last page) gets the next one.
 func (r *SubscriptionRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Subscription], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Subscription]{
@@ -235,17 +237,21 @@ func (r *SubscriptionRepo) List(ctx context.Context, page runtime.PageArgs) (run
 	return p, wrapErr(err, "subscriptions.List", "subscriptions")
 }
 
-const sqlSubscriptionsUpdate = `-- name: subscriptions.Update
-UPDATE "subscriptions"
-SET "organization_id" = COALESCE($2::uuid, "organization_id"),
-    "plan_id" = COALESCE($3::uuid, "plan_id"),
-    "seats" = COALESCE($4::integer, "seats"),
-    "current_period_start" = COALESCE($5::timestamptz, "current_period_start"),
-    "current_period_end" = COALESCE($6::timestamptz, "current_period_end"),
-    "canceled_at" = CASE WHEN $7::boolean THEN $8::timestamptz ELSE "canceled_at" END,
-    "updated_at" = now()
-WHERE "id" = $1
-RETURNING "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at"`
+// updateSubscriptions are the statements of SubscriptionRepo.Update: one per set
+// of fields set (see runtime.Update).
+var updateSubscriptions = &runtime.Update{
+	Name: "subscriptions.Update", Keys: 1,
+	Head:     "UPDATE \"subscriptions\"\nSET ",
+	Cols:     []string{`"organization_id"`, `"plan_id"`, `"seats"`, `"current_period_start"`, `"current_period_end"`, `"canceled_at"`},
+	Stamps:   ",\n    \"updated_at\" = now()",
+	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"organization_id\", \"plan_id\", \"seats\", \"current_period_start\", \"current_period_end\", \"canceled_at\", \"created_at\", \"updated_at\"",
+	Nullable: 1 << 5,
+}
+
+// argsSubscriptionUpdate gives the value of each field of u, nil when unset.
+func argsSubscriptionUpdate(u *SubscriptionUpdate, d []any) []any {
+	return append(d, u.OrganizationID.Arg(), u.PlanID.Arg(), u.Seats.Arg(), u.CurrentPeriodStart.Arg(), u.CurrentPeriodEnd.Arg(), u.CanceledAt.Arg())
+}
 
 // Update applies the set fields of u to the row of table subscriptions with the
 // given id and returns the row as stored. If there is none, the error matches
@@ -255,11 +261,8 @@ func (r *SubscriptionRepo) Update(ctx context.Context, id uuid.UUID, u Subscript
 	if err := u.Validate(); err != nil {
 		return Subscription{}, wrapErr(err, "subscriptions.Update", "subscriptions")
 	}
-	var v Subscription
-	if err := scanSubscription(r.db.QueryRow(ctx, sqlSubscriptionsUpdate, id, u.OrganizationID.Ptr(), u.PlanID.Ptr(), u.Seats.Ptr(), u.CurrentPeriodStart.Ptr(), u.CurrentPeriodEnd.Ptr(), u.CanceledAt.Set, u.CanceledAt.Value), &v); err != nil {
-		return Subscription{}, wrapParamsErr(err, "subscriptions.Update", "subscriptions", []string{"id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "canceled_at"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateSubscriptions, id, runtime.Arg, u, argsSubscriptionUpdate, scanSubscription)
+	return v, wrapParamsErr(err, "subscriptions.Update", "subscriptions", []string{"id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "canceled_at"})
 }
 
 const sqlSubscriptionsDelete = `-- name: subscriptions.Delete
@@ -268,7 +271,7 @@ DELETE FROM "subscriptions" WHERE "id" = $1`
 // Delete removes the row of table subscriptions with the given id and reports
 // whether there was one.
 func (r *SubscriptionRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlSubscriptionsDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlSubscriptionsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "subscriptions.Delete", "subscriptions")
 }
 
@@ -292,34 +295,23 @@ func (r *SubscriptionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Su
 	if len(ids) == 0 {
 		return []Subscription{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlSubscriptionsFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanSubscription)
+	items, err := runtime.Query(ctx, r.db, sqlSubscriptionsFindByIDs, ids, runtime.Arg, scanSubscription, len(ids))
 	return items, wrapErr(err, "subscriptions.FindByIDs", "subscriptions")
 }
 
 // copySubscriptions sends rows of NewSubscription to table subscriptions with
-// COPY, reading each value in place.
-var copySubscriptions = runtime.NewCopier(
-	"subscriptions",
-	nil,
-	runtime.CopyOpt("id", func(n *NewSubscription) *runtime.Opt[uuid.UUID] { return &n.ID }),
-	runtime.CopyValue("organization_id", func(n *NewSubscription) any { return &n.OrganizationID }),
-	runtime.CopyValue("plan_id", func(n *NewSubscription) any { return &n.PlanID }),
-	runtime.CopyOpt("seats", func(n *NewSubscription) *runtime.Opt[int32] { return &n.Seats }),
-	runtime.CopyValue("current_period_start", func(n *NewSubscription) any { return &n.CurrentPeriodStart }),
-	runtime.CopyValue("current_period_end", func(n *NewSubscription) any { return &n.CurrentPeriodEnd }),
-	runtime.CopyValue("canceled_at", func(n *NewSubscription) any { return n.CanceledAt }),
-)
+// COPY.
+var copySubscriptions = &runtime.Copier[NewSubscription]{
+	Table:   "subscriptions",
+	Columns: []string{"id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at"},
+	Args:    argsNewSubscription,
+}
 
 // CreateMany inserts rows into table subscriptions with the COPY protocol and
-// returns how many it inserted. It is all or nothing. An optional field left unset
-// takes the column's default, as in Create: rows are copied in groups by the
-// optional fields they set, in a transaction when there are several (a savepoint
-// when r is one). COPY does not return rows; CreateManyReturning does.
+// returns how many it inserted, all or nothing. It validates every row first. An
+// unset optional field takes the column's default, as in Create (rows setting
+// different fields are copied in groups, in one transaction).
 func (r *SubscriptionRepo) CreateMany(ctx context.Context, rows []NewSubscription) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "subscriptions.CreateMany", "subscriptions")
-	}
 	n, err := copySubscriptions.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "subscriptions.CreateMany", "subscriptions")
 }
@@ -351,9 +343,9 @@ func (r *SubscriptionRepo) CreateManyReturning(ctx context.Context, rows []NewSu
 		runtime.Column(rows, func(n *NewSubscription) *int32 { return n.Seats.Ptr() }),
 		runtime.Column(rows, func(n *NewSubscription) time.Time { return n.CurrentPeriodStart }),
 		runtime.Column(rows, func(n *NewSubscription) time.Time { return n.CurrentPeriodEnd }),
-		runtime.Column(rows, func(n *NewSubscription) *time.Time { return n.CanceledAt }),
+		runtime.Column(rows, func(n *NewSubscription) *time.Time { return n.CanceledAt.Ptr() }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanSubscription)
+	items, err := runtime.Collect(res, err, len(rows), scanSubscription)
 	return items, wrapErr(err, "subscriptions.CreateManyReturning", "subscriptions")
 }
 
@@ -377,7 +369,7 @@ var bulkSubscriptionsUpdates = &runtime.Bulk[SubscriptionKeyedUpdate]{
 		runtime.Array(func(v *SubscriptionKeyedUpdate) *time.Time { return v.Changes.CurrentPeriodStart.Ptr() }),
 		runtime.Array(func(v *SubscriptionKeyedUpdate) *time.Time { return v.Changes.CurrentPeriodEnd.Ptr() }),
 		runtime.Flags(func(v *SubscriptionKeyedUpdate) *bool { return &v.Changes.CanceledAt.Set }),
-		runtime.Array(func(v *SubscriptionKeyedUpdate) *time.Time { return v.Changes.CanceledAt.Value }),
+		runtime.Array(func(v *SubscriptionKeyedUpdate) *time.Time { return v.Changes.CanceledAt.Value.Ptr() }),
 	},
 }
 
@@ -440,8 +432,7 @@ WHERE "organization_id" = $1 ORDER BY "id"`
 // ListByOrganizationID returns the rows of table subscriptions whose
 // organization_id is organizationID, in primary key order.
 func (r *SubscriptionRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]Subscription, error) {
-	rows, err := r.db.Query(ctx, sqlSubscriptionsListByOrganizationID, organizationID)
-	items, err := runtime.CollectRows(rows, err, 0, scanSubscription)
+	items, err := runtime.Query(ctx, r.db, sqlSubscriptionsListByOrganizationID, organizationID, runtime.Arg, scanSubscription, 0)
 	return items, wrapErr(err, "subscriptions.ListByOrganizationID", "subscriptions")
 }
 
@@ -449,9 +440,7 @@ const sqlSubscriptionsLoadByOrganizationID = `-- name: subscriptions.LoadByOrgan
 SELECT "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at" FROM "subscriptions"
 WHERE "organization_id" = ANY($1) ORDER BY "id"`
 
-// loadSubscriptionsByOrganizationID returns the rows of table subscriptions whose
-// organization_id is one of keys, grouped by organization_id, each group in
-// primary key order, with one query. Keys without rows are not in the map.
+// loadSubscriptionsByOrganizationID is LoadByOrganizationID on db.
 func loadSubscriptionsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Subscription, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Subscription{}, nil
@@ -462,9 +451,8 @@ func loadSubscriptionsByOrganizationID(ctx context.Context, db runtime.DBTX, key
 
 // LoadByOrganizationID returns the rows of table subscriptions whose
 // organization_id is one of keys, grouped by organization_id, each group in
-// primary key order. It runs one query, however many keys there are: load the
-// children of a list of organizations without a query per row. Keys without rows
-// are not in the map.
+// primary key order, with one query however many keys; keys without rows are not
+// in the map.
 func (r *SubscriptionRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Subscription, error) {
 	m, err := loadSubscriptionsByOrganizationID(ctx, r.db, keys)
 	return m, wrapErr(err, "subscriptions.LoadByOrganizationID", "subscriptions")
@@ -477,8 +465,7 @@ WHERE "plan_id" = $1 ORDER BY "id"`
 // ListByPlanID returns the rows of table subscriptions whose plan_id is planID, in
 // primary key order.
 func (r *SubscriptionRepo) ListByPlanID(ctx context.Context, planID uuid.UUID) ([]Subscription, error) {
-	rows, err := r.db.Query(ctx, sqlSubscriptionsListByPlanID, planID)
-	items, err := runtime.CollectRows(rows, err, 0, scanSubscription)
+	items, err := runtime.Query(ctx, r.db, sqlSubscriptionsListByPlanID, planID, runtime.Arg, scanSubscription, 0)
 	return items, wrapErr(err, "subscriptions.ListByPlanID", "subscriptions")
 }
 
@@ -486,9 +473,7 @@ const sqlSubscriptionsLoadByPlanID = `-- name: subscriptions.LoadByPlanID replic
 SELECT "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at" FROM "subscriptions"
 WHERE "plan_id" = ANY($1) ORDER BY "id"`
 
-// loadSubscriptionsByPlanID returns the rows of table subscriptions whose plan_id
-// is one of keys, grouped by plan_id, each group in primary key order, with one
-// query. Keys without rows are not in the map.
+// loadSubscriptionsByPlanID is LoadByPlanID on db.
 func loadSubscriptionsByPlanID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Subscription, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Subscription{}, nil
@@ -498,9 +483,8 @@ func loadSubscriptionsByPlanID(ctx context.Context, db runtime.DBTX, keys []uuid
 }
 
 // LoadByPlanID returns the rows of table subscriptions whose plan_id is one of
-// keys, grouped by plan_id, each group in primary key order. It runs one query,
-// however many keys there are: load the children of a list of plans without a
-// query per row. Keys without rows are not in the map.
+// keys, grouped by plan_id, each group in primary key order, with one query
+// however many keys; keys without rows are not in the map.
 func (r *SubscriptionRepo) LoadByPlanID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Subscription, error) {
 	m, err := loadSubscriptionsByPlanID(ctx, r.db, keys)
 	return m, wrapErr(err, "subscriptions.LoadByPlanID", "subscriptions")
@@ -508,13 +492,10 @@ func (r *SubscriptionRepo) LoadByPlanID(ctx context.Context, keys []uuid.UUID) (
 
 // LoadInvoices returns the rows of table invoices that reference each of parents
 // (invoices.subscription_id = subscriptions.id), keyed by the parent's id, each
-// group in primary key order. It runs one query for all parents; parents without
-// rows are not in the map.
+// group in primary key order, with one query; parents without rows are not in the
+// map.
 func (r *SubscriptionRepo) LoadInvoices(ctx context.Context, parents []Subscription) (map[uuid.UUID][]Invoice, error) {
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Subscription) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadInvoicesBySubscriptionID(ctx, r.db, keys)
 	return m, wrapErr(err, "subscriptions.LoadInvoices", "subscriptions")
 }

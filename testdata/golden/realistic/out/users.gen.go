@@ -7,47 +7,45 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 	"time"
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // User is one row of table users.
 type User struct {
-	ID           uuid.UUID  `json:"id"`
-	Email        string     `json:"email"`
-	DisplayName  string     `json:"display_name"`
-	PasswordHash []byte     `json:"password_hash"`
-	LastLoginAt  *time.Time `json:"last_login_at"`
-	Locale       string     `json:"locale"`
-	CreatedAt    time.Time  `json:"created_at"`
-	UpdatedAt    time.Time  `json:"updated_at"`
+	ID           uuid.UUID               `json:"id"`
+	Email        string                  `json:"email"`
+	DisplayName  string                  `json:"display_name"`
+	PasswordHash []byte                  `json:"password_hash"`
+	LastLoginAt  runtime.Null[time.Time] `json:"last_login_at"`
+	Locale       string                  `json:"locale"`
+	CreatedAt    time.Time               `json:"created_at"`
+	UpdatedAt    time.Time               `json:"updated_at"`
 }
 
 // NewUser holds the values of a new row of table users. Fields of type runtime.Opt
 // may be left unset: the column's default applies. The database sets created_at,
 // updated_at.
 type NewUser struct {
-	ID           runtime.Opt[uuid.UUID] `json:"id,omitzero"`
-	Email        string                 `json:"email"`
-	DisplayName  string                 `json:"display_name"`
-	PasswordHash []byte                 `json:"password_hash"`
-	LastLoginAt  *time.Time             `json:"last_login_at"`
-	Locale       runtime.Opt[string]    `json:"locale,omitzero"`
+	ID           runtime.Opt[uuid.UUID]  `json:"id,omitzero"`
+	Email        string                  `json:"email"`
+	DisplayName  string                  `json:"display_name"`
+	PasswordHash []byte                  `json:"password_hash"`
+	LastLoginAt  runtime.Null[time.Time] `json:"last_login_at"`
+	Locale       runtime.Opt[string]     `json:"locale,omitzero"`
 }
 
 // UserUpdate lists changes to a row of table users. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type UserUpdate struct {
-	Email        runtime.Opt[string]     `json:"email,omitzero"`
-	DisplayName  runtime.Opt[string]     `json:"display_name,omitzero"`
-	PasswordHash runtime.Opt[[]byte]     `json:"password_hash,omitzero"`
-	LastLoginAt  runtime.Opt[*time.Time] `json:"last_login_at,omitzero"`
-	Locale       runtime.Opt[string]     `json:"locale,omitzero"`
+	Email        runtime.Opt[string]                  `json:"email,omitzero"`
+	DisplayName  runtime.Opt[string]                  `json:"display_name,omitzero"`
+	PasswordHash runtime.Opt[[]byte]                  `json:"password_hash,omitzero"`
+	LastLoginAt  runtime.Opt[runtime.Null[time.Time]] `json:"last_login_at,omitzero"`
+	Locale       runtime.Opt[string]                  `json:"locale,omitzero"`
 }
 
 // UserRepo reads and writes table users.
@@ -113,8 +111,8 @@ func (n *NewUser) Validate() error {
 	f.Fits("email", runtime.CheckText(n.Email))
 	rulesUserEmail.Check(&f, "email", n.Email)
 	f.Fits("display_name", runtime.CheckText(n.DisplayName))
-	if n.LastLoginAt != nil {
-		f.Fits("last_login_at", runtime.CheckTimestamptz((*n.LastLoginAt)))
+	if n.LastLoginAt.Valid {
+		f.Fits("last_login_at", runtime.CheckTimestamptz(n.LastLoginAt.V))
 	}
 	if n.Locale.Set {
 		f.Fits("locale", runtime.CheckText(n.Locale.Value))
@@ -140,8 +138,8 @@ func (u *UserUpdate) Validate() error {
 	if u.DisplayName.Set {
 		f.Fits("display_name", runtime.CheckText(u.DisplayName.Value))
 	}
-	if u.LastLoginAt.Set && u.LastLoginAt.Value != nil {
-		f.Fits("last_login_at", runtime.CheckTimestamptz((*u.LastLoginAt.Value)))
+	if u.LastLoginAt.Set && u.LastLoginAt.Value.Valid {
+		f.Fits("last_login_at", runtime.CheckTimestamptz(u.LastLoginAt.Value.V))
 	}
 	if u.Locale.Set {
 		f.Fits("locale", runtime.CheckText(u.Locale.Value))
@@ -185,9 +183,14 @@ var (
 	}
 )
 
-// scanUser reads a row of table users, columns in table order, into v.
-func scanUser(row pgx.Row, v *User) error {
-	return row.Scan(&v.ID, &v.Email, &v.DisplayName, &v.PasswordHash, &v.LastLoginAt, &v.Locale, &v.CreatedAt, &v.UpdatedAt)
+// scanUser gives the scan destinations of the fields of v, columns in table order.
+func scanUser(v *User, d []any) []any {
+	return append(d, &v.ID, &v.Email, &v.DisplayName, &v.PasswordHash, &v.LastLoginAt, &v.Locale, &v.CreatedAt, &v.UpdatedAt)
+}
+
+// argsNewUser gives the values Create binds from n.
+func argsNewUser(n *NewUser, d []any) []any {
+	return append(d, n.ID.Arg(), &n.Email, &n.DisplayName, n.PasswordHash, &n.LastLoginAt, n.Locale.Arg())
 }
 
 const sqlUsersCreate = `-- name: users.Create sensitive=4
@@ -201,7 +204,7 @@ func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
 	if err := n.Validate(); err != nil {
 		return User{}, wrapErr(err, "users.Create", "users")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlUsersCreate, n.ID.Ptr(), n.Email, n.DisplayName, n.PasswordHash, n.LastLoginAt, n.Locale.Ptr()), scanUser)
+	v, err := runtime.QueryOne(ctx, r.db, sqlUsersCreate, n, argsNewUser, scanUser)
 	return v, wrapParamsErr(err, "users.Create", "users", []string{"id", "email", "display_name", "password_hash", "last_login_at", "locale"})
 }
 
@@ -212,24 +215,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table users with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *UserRepo) FindByID(ctx context.Context, id uuid.UUID) (User, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlUsersFindByID, id), scanUser)
+	v, err := runtime.QueryOne(ctx, r.db, sqlUsersFindByID, id, runtime.Arg, scanUser)
 	return v, wrapErr(err, "users.FindByID", "users")
 }
 
 const sqlUsersFindAll = `-- name: users.FindAll replica=ok
 SELECT "id", "email", "display_name", "password_hash", "last_login_at", "locale", "created_at", "updated_at" FROM "users" ORDER BY "id"`
 
-// FindAll returns every row of table users, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table users in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
 	rows, err := r.db.Query(ctx, sqlUsersFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanUser)
+	items, err := runtime.Collect(rows, err, 0, scanUser)
 	return items, wrapErr(err, "users.FindAll", "users")
 }
 
-// Stream yields every row of table users, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table users in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "users.Stream", "users") }, scanUser, sqlUsersFindAll)
 }
@@ -243,11 +246,9 @@ SELECT "id", "email", "display_name", "password_hash", "last_login_at", "locale"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table users in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table users in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[User], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[User]{
@@ -260,16 +261,22 @@ func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "users.List", "users")
 }
 
-const sqlUsersUpdate = `-- name: users.Update sensitive=5
-UPDATE "users"
-SET "email" = COALESCE($2::varchar, "email"),
-    "display_name" = COALESCE($3::text, "display_name"),
-    "password_hash" = CASE WHEN $4::boolean THEN $5::bytea ELSE "password_hash" END,
-    "last_login_at" = CASE WHEN $6::boolean THEN $7::timestamptz ELSE "last_login_at" END,
-    "locale" = COALESCE($8::varchar, "locale"),
-    "updated_at" = now()
-WHERE "id" = $1
-RETURNING "id", "email", "display_name", "password_hash", "last_login_at", "locale", "created_at", "updated_at"`
+// updateUsers are the statements of UserRepo.Update: one per set of fields set
+// (see runtime.Update).
+var updateUsers = &runtime.Update{
+	Name: "users.Update", Keys: 1,
+	Head:      "UPDATE \"users\"\nSET ",
+	Cols:      []string{`"email"`, `"display_name"`, `"password_hash"`, `"last_login_at"`, `"locale"`},
+	Stamps:    ",\n    \"updated_at\" = now()",
+	Tail:      "\nWHERE \"id\" = $1\nRETURNING \"id\", \"email\", \"display_name\", \"password_hash\", \"last_login_at\", \"locale\", \"created_at\", \"updated_at\"",
+	Sensitive: 1 << 2,
+	Nullable:  1<<2 | 1<<3,
+}
+
+// argsUserUpdate gives the value of each field of u, nil when unset.
+func argsUserUpdate(u *UserUpdate, d []any) []any {
+	return append(d, u.Email.Arg(), u.DisplayName.Arg(), runtime.OptValue(&u.PasswordHash), u.LastLoginAt.Arg(), u.Locale.Arg())
+}
 
 // Update applies the set fields of u to the row of table users with the given id
 // and returns the row as stored. If there is none, the error matches
@@ -279,11 +286,8 @@ func (r *UserRepo) Update(ctx context.Context, id uuid.UUID, u UserUpdate) (User
 	if err := u.Validate(); err != nil {
 		return User{}, wrapErr(err, "users.Update", "users")
 	}
-	var v User
-	if err := scanUser(r.db.QueryRow(ctx, sqlUsersUpdate, id, u.Email.Ptr(), u.DisplayName.Ptr(), u.PasswordHash.Set, u.PasswordHash.Value, u.LastLoginAt.Set, u.LastLoginAt.Value, u.Locale.Ptr()), &v); err != nil {
-		return User{}, wrapParamsErr(err, "users.Update", "users", []string{"id", "email", "display_name", "password_hash", "password_hash", "last_login_at", "last_login_at", "locale"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateUsers, id, runtime.Arg, u, argsUserUpdate, scanUser)
+	return v, wrapParamsErr(err, "users.Update", "users", []string{"id", "email", "display_name", "password_hash", "password_hash", "last_login_at", "last_login_at", "locale"})
 }
 
 const sqlUsersDelete = `-- name: users.Delete
@@ -292,7 +296,7 @@ DELETE FROM "users" WHERE "id" = $1`
 // Delete removes the row of table users with the given id and reports whether
 // there was one.
 func (r *UserRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlUsersDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlUsersDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "users.Delete", "users")
 }
 
@@ -316,33 +320,22 @@ func (r *UserRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]User, erro
 	if len(ids) == 0 {
 		return []User{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlUsersFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanUser)
+	items, err := runtime.Query(ctx, r.db, sqlUsersFindByIDs, ids, runtime.Arg, scanUser, len(ids))
 	return items, wrapErr(err, "users.FindByIDs", "users")
 }
 
-// copyUsers sends rows of NewUser to table users with COPY, reading each value in
-// place.
-var copyUsers = runtime.NewCopier(
-	"users",
-	nil,
-	runtime.CopyOpt("id", func(n *NewUser) *runtime.Opt[uuid.UUID] { return &n.ID }),
-	runtime.CopyValue("email", func(n *NewUser) any { return &n.Email }),
-	runtime.CopyValue("display_name", func(n *NewUser) any { return &n.DisplayName }),
-	runtime.CopyValue("password_hash", func(n *NewUser) any { return &n.PasswordHash }),
-	runtime.CopyValue("last_login_at", func(n *NewUser) any { return n.LastLoginAt }),
-	runtime.CopyOpt("locale", func(n *NewUser) *runtime.Opt[string] { return &n.Locale }),
-)
+// copyUsers sends rows of NewUser to table users with COPY.
+var copyUsers = &runtime.Copier[NewUser]{
+	Table:   "users",
+	Columns: []string{"id", "email", "display_name", "password_hash", "last_login_at", "locale"},
+	Args:    argsNewUser,
+}
 
 // CreateMany inserts rows into table users with the COPY protocol and returns how
-// many it inserted. It is all or nothing. An optional field left unset takes the
-// column's default, as in Create: rows are copied in groups by the optional fields
-// they set, in a transaction when there are several (a savepoint when r is one).
-// COPY does not return rows; CreateManyReturning does.
+// many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "users.CreateMany", "users")
-	}
 	n, err := copyUsers.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "users.CreateMany", "users")
 }
@@ -372,10 +365,10 @@ func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]U
 		runtime.Column(rows, func(n *NewUser) string { return n.Email }),
 		runtime.Column(rows, func(n *NewUser) string { return n.DisplayName }),
 		runtime.Column(rows, func(n *NewUser) []byte { return n.PasswordHash }),
-		runtime.Column(rows, func(n *NewUser) *time.Time { return n.LastLoginAt }),
+		runtime.Column(rows, func(n *NewUser) *time.Time { return n.LastLoginAt.Ptr() }),
 		runtime.Column(rows, func(n *NewUser) *string { return n.Locale.Ptr() }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanUser)
+	items, err := runtime.Collect(res, err, len(rows), scanUser)
 	return items, wrapErr(err, "users.CreateManyReturning", "users")
 }
 
@@ -391,15 +384,14 @@ SET "display_name" = EXCLUDED."display_name",
 RETURNING "id", "email", "display_name", "password_hash", "last_login_at", "locale", "created_at", "updated_at"`
 
 // UpsertByEmail inserts n into table users or, when a row with the same email
-// exists, updates that row from n, in one statement, and returns the row as
-// stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value. It validates n
-// first. It sets updated_at to the transaction's time.
+// exists, updates it from n (every column but the key's and the primary key's; an
+// unset optional field keeps its value), in one statement, and returns the row as
+// stored. It validates n first. It sets updated_at to the transaction's time.
 func (r *UserRepo) UpsertByEmail(ctx context.Context, n NewUser) (User, error) {
 	if err := n.Validate(); err != nil {
 		return User{}, wrapErr(err, "users.UpsertByEmail", "users")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlUsersUpsertByEmail, n.ID.Ptr(), n.Email, n.DisplayName, n.PasswordHash, n.LastLoginAt, n.Locale.Ptr()), scanUser)
+	v, err := runtime.QueryOne(ctx, r.db, sqlUsersUpsertByEmail, n, argsNewUser, scanUser)
 	return v, wrapErr(err, "users.UpsertByEmail", "users")
 }
 
@@ -418,28 +410,14 @@ LIMIT 1`
 
 // CreateIfAbsentByEmail inserts n into table users unless a row with the same
 // email exists, and returns the new row and true, or the existing row, unchanged,
-// and false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a
-// read of the row in the way); when that row was committed by a concurrent
-// transaction after the statement started, the statement cannot see it and runs
-// again, up to three times in all. It validates n first.
+// and false, in one statement (run again, up to three times, when the row in the
+// way was committed after it started). It validates n first.
 func (r *UserRepo) CreateIfAbsentByEmail(ctx context.Context, n NewUser) (User, bool, error) {
 	if err := n.Validate(); err != nil {
 		return User{}, false, wrapErr(err, "users.CreateIfAbsentByEmail", "users")
 	}
-	for attempt := 1; ; attempt++ {
-		var v User
-		var created bool
-		err := r.db.QueryRow(ctx, sqlUsersCreateIfAbsentByEmail, n.ID.Ptr(), n.Email, n.DisplayName, n.PasswordHash, n.LastLoginAt, n.Locale.Ptr()).Scan(&created, &v.ID, &v.Email, &v.DisplayName, &v.PasswordHash, &v.LastLoginAt, &v.Locale, &v.CreatedAt, &v.UpdatedAt)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return User{}, false, wrapErr(err, "users.CreateIfAbsentByEmail", "users")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlUsersCreateIfAbsentByEmail, n, argsNewUser, scanUser)
+	return v, created, wrapErr(err, "users.CreateIfAbsentByEmail", "users")
 }
 
 // UserKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
@@ -460,7 +438,7 @@ var bulkUsersUpdates = &runtime.Bulk[UserKeyedUpdate]{
 		runtime.Flags(func(v *UserKeyedUpdate) *bool { return &v.Changes.PasswordHash.Set }),
 		runtime.Array(func(v *UserKeyedUpdate) *[]byte { return &v.Changes.PasswordHash.Value }),
 		runtime.Flags(func(v *UserKeyedUpdate) *bool { return &v.Changes.LastLoginAt.Set }),
-		runtime.Array(func(v *UserKeyedUpdate) *time.Time { return v.Changes.LastLoginAt.Value }),
+		runtime.Array(func(v *UserKeyedUpdate) *time.Time { return v.Changes.LastLoginAt.Value.Ptr() }),
 		runtime.Array(func(v *UserKeyedUpdate) *string { return v.Changes.Locale.Ptr() }),
 	},
 }
@@ -525,7 +503,7 @@ var bulkUsersNew = &runtime.Bulk[NewUser]{
 		runtime.Array(func(v *NewUser) *string { return &v.Email }),
 		runtime.Array(func(v *NewUser) *string { return &v.DisplayName }),
 		runtime.Array(func(v *NewUser) *[]byte { return &v.PasswordHash }),
-		runtime.Array(func(v *NewUser) *time.Time { return v.LastLoginAt }),
+		runtime.Array(func(v *NewUser) *time.Time { return v.LastLoginAt.Ptr() }),
 		runtime.Array(func(v *NewUser) *string { return v.Locale.Ptr() }),
 	},
 }
@@ -559,78 +537,56 @@ func (r *UserRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []NewUser
 
 // LoadReviews returns the rows of table reviews that reference each of parents
 // (reviews.user_id = users.id), keyed by the parent's id, each group in primary
-// key order. It runs one query for all parents; parents without rows are not in
-// the map.
+// key order, with one query; parents without rows are not in the map.
 func (r *UserRepo) LoadReviews(ctx context.Context, parents []User) (map[uuid.UUID][]Review, error) {
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadReviewsByUserID(ctx, r.db, keys)
 	return m, wrapErr(err, "users.LoadReviews", "users")
 }
 
 // LoadMembershipsByUserID returns the rows of table memberships that reference
 // each of parents (memberships.user_id = users.id), keyed by the parent's id, each
-// group in primary key order. It runs one query for all parents; parents without
-// rows are not in the map.
+// group in primary key order, with one query; parents without rows are not in the
+// map.
 func (r *UserRepo) LoadMembershipsByUserID(ctx context.Context, parents []User) (map[uuid.UUID][]Membership, error) {
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadMembershipsByUserID(ctx, r.db, keys)
 	return m, wrapErr(err, "users.LoadMembershipsByUserID", "users")
 }
 
 // LoadMembershipsByInvitedBy returns the rows of table memberships that reference
 // each of parents (memberships.invited_by = users.id), keyed by the parent's id,
-// each group in primary key order. It runs one query for all parents; parents
-// without rows are not in the map.
+// each group in primary key order, with one query; parents without rows are not in
+// the map.
 func (r *UserRepo) LoadMembershipsByInvitedBy(ctx context.Context, parents []User) (map[uuid.UUID][]Membership, error) {
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadMembershipsByInvitedBy(ctx, r.db, keys)
 	return m, wrapErr(err, "users.LoadMembershipsByInvitedBy", "users")
 }
 
 // LoadSessions returns the rows of table sessions that reference each of parents
 // (sessions.user_id = users.id), keyed by the parent's id, each group in primary
-// key order. It runs one query for all parents; parents without rows are not in
-// the map.
+// key order, with one query; parents without rows are not in the map.
 func (r *UserRepo) LoadSessions(ctx context.Context, parents []User) (map[uuid.UUID][]Session, error) {
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadSessionsByUserID(ctx, r.db, keys)
 	return m, wrapErr(err, "users.LoadSessions", "users")
 }
 
 // LoadAddresses returns the rows of table addresses that reference each of parents
 // (addresses.user_id = users.id), keyed by the parent's id, each group in primary
-// key order. It runs one query for all parents; parents without rows are not in
-// the map.
+// key order, with one query; parents without rows are not in the map.
 func (r *UserRepo) LoadAddresses(ctx context.Context, parents []User) (map[uuid.UUID][]Address, error) {
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadAddressesByUserID(ctx, r.db, keys)
 	return m, wrapErr(err, "users.LoadAddresses", "users")
 }
 
 // LoadNotifications returns the rows of table notifications that reference each of
 // parents (notifications.user_id = users.id), keyed by the parent's id, each group
-// in primary key order. It runs one query for all parents; parents without rows
-// are not in the map.
+// in primary key order, with one query; parents without rows are not in the map.
 func (r *UserRepo) LoadNotifications(ctx context.Context, parents []User) (map[uuid.UUID][]Notification, error) {
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadNotificationsByUserID(ctx, r.db, keys)
 	return m, wrapErr(err, "users.LoadNotifications", "users")
 }

@@ -7,11 +7,9 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 )
 
 // Warehouse is one row of table warehouses.
@@ -31,8 +29,7 @@ type NewWarehouse struct {
 }
 
 // WarehouseUpdate lists changes to a row of table warehouses. Unset fields leave
-// their column unchanged; a nullable column is set to NULL with
-// runtime.Set[*T](nil).
+// their column unchanged.
 type WarehouseUpdate struct {
 	Code    runtime.Opt[string] `json:"code,omitzero"`
 	Name    runtime.Opt[string] `json:"name,omitzero"`
@@ -147,9 +144,15 @@ var (
 	}
 )
 
-// scanWarehouse reads a row of table warehouses, columns in table order, into v.
-func scanWarehouse(row pgx.Row, v *Warehouse) error {
-	return row.Scan(&v.ID, &v.Code, &v.Name, &v.Country)
+// scanWarehouse gives the scan destinations of the fields of v, columns in table
+// order.
+func scanWarehouse(v *Warehouse, d []any) []any {
+	return append(d, &v.ID, &v.Code, &v.Name, &v.Country)
+}
+
+// argsNewWarehouse gives the values Create binds from n.
+func argsNewWarehouse(n *NewWarehouse, d []any) []any {
+	return append(d, &n.Code, &n.Name, &n.Country)
 }
 
 const sqlWarehousesCreate = `-- name: warehouses.Create
@@ -163,7 +166,7 @@ func (r *WarehouseRepo) Create(ctx context.Context, n NewWarehouse) (Warehouse, 
 	if err := n.Validate(); err != nil {
 		return Warehouse{}, wrapErr(err, "warehouses.Create", "warehouses")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlWarehousesCreate, n.Code, n.Name, n.Country), scanWarehouse)
+	v, err := runtime.QueryOne(ctx, r.db, sqlWarehousesCreate, n, argsNewWarehouse, scanWarehouse)
 	return v, wrapParamsErr(err, "warehouses.Create", "warehouses", []string{"code", "name", "country"})
 }
 
@@ -174,24 +177,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table warehouses with the given id. If there is
 // none, the error matches runtime.ErrNotFound.
 func (r *WarehouseRepo) FindByID(ctx context.Context, id int16) (Warehouse, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlWarehousesFindByID, id), scanWarehouse)
+	v, err := runtime.QueryOne(ctx, r.db, sqlWarehousesFindByID, id, runtime.Arg, scanWarehouse)
 	return v, wrapErr(err, "warehouses.FindByID", "warehouses")
 }
 
 const sqlWarehousesFindAll = `-- name: warehouses.FindAll replica=ok
 SELECT "id", "code", "name", "country"::text FROM "warehouses" ORDER BY "id"`
 
-// FindAll returns every row of table warehouses, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table warehouses in primary key order, all in
+// memory; List and Stream do not hold them all.
 func (r *WarehouseRepo) FindAll(ctx context.Context) ([]Warehouse, error) {
 	rows, err := r.db.Query(ctx, sqlWarehousesFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanWarehouse)
+	items, err := runtime.Collect(rows, err, 0, scanWarehouse)
 	return items, wrapErr(err, "warehouses.FindAll", "warehouses")
 }
 
-// Stream yields every row of table warehouses, ordered by primary key, reading
-// them from the server as the loop goes: memory use does not grow with the table.
-// An error ends the sequence.
+// Stream yields every row of table warehouses in primary key order as the loop
+// reads them from the server: memory use does not grow with the table. An error
+// ends the sequence.
 func (r *WarehouseRepo) Stream(ctx context.Context) iter.Seq2[Warehouse, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "warehouses.Stream", "warehouses") }, scanWarehouse, sqlWarehousesFindAll)
 }
@@ -205,11 +208,9 @@ SELECT "id", "code", "name", "country"::text FROM "warehouses"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table warehouses in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table warehouses in primary key order,
+// after the cursor page.After ("" for the first page); the page's Next cursor (""
+// after the last page) gets the next one.
 func (r *WarehouseRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Warehouse], error) {
 	var id int16
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Warehouse]{
@@ -222,13 +223,19 @@ func (r *WarehouseRepo) List(ctx context.Context, page runtime.PageArgs) (runtim
 	return p, wrapErr(err, "warehouses.List", "warehouses")
 }
 
-const sqlWarehousesUpdate = `-- name: warehouses.Update
-UPDATE "warehouses"
-SET "code" = COALESCE($2::varchar, "code"),
-    "name" = COALESCE($3::text, "name"),
-    "country" = COALESCE($4::bpchar, "country")
-WHERE "id" = $1
-RETURNING "id", "code", "name", "country"::text`
+// updateWarehouses are the statements of WarehouseRepo.Update: one per set of
+// fields set (see runtime.Update).
+var updateWarehouses = &runtime.Update{
+	Name: "warehouses.Update", Keys: 1,
+	Head: "UPDATE \"warehouses\"\nSET ",
+	Cols: []string{`"code"`, `"name"`, `"country"`},
+	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"code\", \"name\", \"country\"::text",
+}
+
+// argsWarehouseUpdate gives the value of each field of u, nil when unset.
+func argsWarehouseUpdate(u *WarehouseUpdate, d []any) []any {
+	return append(d, u.Code.Arg(), u.Name.Arg(), u.Country.Arg())
+}
 
 // Update applies the set fields of u to the row of table warehouses with the given
 // id and returns the row as stored. If there is none, the error matches
@@ -237,11 +244,8 @@ func (r *WarehouseRepo) Update(ctx context.Context, id int16, u WarehouseUpdate)
 	if err := u.Validate(); err != nil {
 		return Warehouse{}, wrapErr(err, "warehouses.Update", "warehouses")
 	}
-	var v Warehouse
-	if err := scanWarehouse(r.db.QueryRow(ctx, sqlWarehousesUpdate, id, u.Code.Ptr(), u.Name.Ptr(), u.Country.Ptr()), &v); err != nil {
-		return Warehouse{}, wrapParamsErr(err, "warehouses.Update", "warehouses", []string{"id", "code", "name", "country"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateWarehouses, id, runtime.Arg, u, argsWarehouseUpdate, scanWarehouse)
+	return v, wrapParamsErr(err, "warehouses.Update", "warehouses", []string{"id", "code", "name", "country"})
 }
 
 const sqlWarehousesDelete = `-- name: warehouses.Delete
@@ -250,7 +254,7 @@ DELETE FROM "warehouses" WHERE "id" = $1`
 // Delete removes the row of table warehouses with the given id and reports whether
 // there was one.
 func (r *WarehouseRepo) Delete(ctx context.Context, id int16) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlWarehousesDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlWarehousesDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "warehouses.Delete", "warehouses")
 }
 
@@ -274,28 +278,20 @@ func (r *WarehouseRepo) FindByIDs(ctx context.Context, ids []int16) ([]Warehouse
 	if len(ids) == 0 {
 		return []Warehouse{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlWarehousesFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanWarehouse)
+	items, err := runtime.Query(ctx, r.db, sqlWarehousesFindByIDs, ids, runtime.Arg, scanWarehouse, len(ids))
 	return items, wrapErr(err, "warehouses.FindByIDs", "warehouses")
 }
 
-// copyWarehouses sends rows of NewWarehouse to table warehouses with COPY, reading
-// each value in place.
-var copyWarehouses = runtime.NewCopier(
-	"warehouses",
-	nil,
-	runtime.CopyValue("code", func(n *NewWarehouse) any { return &n.Code }),
-	runtime.CopyValue("name", func(n *NewWarehouse) any { return &n.Name }),
-	runtime.CopyValue("country", func(n *NewWarehouse) any { return &n.Country }),
-)
+// copyWarehouses sends rows of NewWarehouse to table warehouses with COPY.
+var copyWarehouses = &runtime.Copier[NewWarehouse]{
+	Table:   "warehouses",
+	Columns: []string{"code", "name", "country"},
+	Args:    argsNewWarehouse,
+}
 
 // CreateMany inserts rows into table warehouses with the COPY protocol and returns
-// how many it inserted. It is all or nothing. COPY does not return rows;
-// CreateManyReturning does.
+// how many it inserted, all or nothing. It validates every row first.
 func (r *WarehouseRepo) CreateMany(ctx context.Context, rows []NewWarehouse) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "warehouses.CreateMany", "warehouses")
-	}
 	n, err := copyWarehouses.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "warehouses.CreateMany", "warehouses")
 }
@@ -325,7 +321,7 @@ func (r *WarehouseRepo) CreateManyReturning(ctx context.Context, rows []NewWareh
 		runtime.Column(rows, func(n *NewWarehouse) string { return n.Name }),
 		runtime.Column(rows, func(n *NewWarehouse) string { return n.Country }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanWarehouse)
+	items, err := runtime.Collect(res, err, len(rows), scanWarehouse)
 	return items, wrapErr(err, "warehouses.CreateManyReturning", "warehouses")
 }
 
@@ -338,15 +334,14 @@ SET "name" = EXCLUDED."name",
 RETURNING "id", "code", "name", "country"::text`
 
 // UpsertByCode inserts n into table warehouses or, when a row with the same code
-// exists, updates that row from n, in one statement, and returns the row as
-// stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value. It validates n
-// first.
+// exists, updates it from n (every column but the key's and the primary key's; an
+// unset optional field keeps its value), in one statement, and returns the row as
+// stored. It validates n first.
 func (r *WarehouseRepo) UpsertByCode(ctx context.Context, n NewWarehouse) (Warehouse, error) {
 	if err := n.Validate(); err != nil {
 		return Warehouse{}, wrapErr(err, "warehouses.UpsertByCode", "warehouses")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlWarehousesUpsertByCode, n.Code, n.Name, n.Country), scanWarehouse)
+	v, err := runtime.QueryOne(ctx, r.db, sqlWarehousesUpsertByCode, n, argsNewWarehouse, scanWarehouse)
 	return v, wrapErr(err, "warehouses.UpsertByCode", "warehouses")
 }
 
@@ -365,28 +360,14 @@ LIMIT 1`
 
 // CreateIfAbsentByCode inserts n into table warehouses unless a row with the same
 // code exists, and returns the new row and true, or the existing row, unchanged,
-// and false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a
-// read of the row in the way); when that row was committed by a concurrent
-// transaction after the statement started, the statement cannot see it and runs
-// again, up to three times in all. It validates n first.
+// and false, in one statement (run again, up to three times, when the row in the
+// way was committed after it started). It validates n first.
 func (r *WarehouseRepo) CreateIfAbsentByCode(ctx context.Context, n NewWarehouse) (Warehouse, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Warehouse{}, false, wrapErr(err, "warehouses.CreateIfAbsentByCode", "warehouses")
 	}
-	for attempt := 1; ; attempt++ {
-		var v Warehouse
-		var created bool
-		err := r.db.QueryRow(ctx, sqlWarehousesCreateIfAbsentByCode, n.Code, n.Name, n.Country).Scan(&created, &v.ID, &v.Code, &v.Name, &v.Country)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Warehouse{}, false, wrapErr(err, "warehouses.CreateIfAbsentByCode", "warehouses")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlWarehousesCreateIfAbsentByCode, n, argsNewWarehouse, scanWarehouse)
+	return v, created, wrapErr(err, "warehouses.CreateIfAbsentByCode", "warehouses")
 }
 
 // WarehouseKeyedUpdate is one row's changes for UpdateMany: its key, and the
@@ -500,26 +481,19 @@ func (r *WarehouseRepo) CreateManyIfAbsentByCode(ctx context.Context, rows []New
 
 // LoadInventories returns the rows of table inventory that reference each of
 // parents (inventory.warehouse_id = warehouses.id), keyed by the parent's id, each
-// group in primary key order. It runs one query for all parents; parents without
-// rows are not in the map.
+// group in primary key order, with one query; parents without rows are not in the
+// map.
 func (r *WarehouseRepo) LoadInventories(ctx context.Context, parents []Warehouse) (map[int16][]Inventory, error) {
-	keys := make([]int16, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Warehouse) (int16, bool) { return p.ID, true })
 	m, err := loadInventoryByWarehouseID(ctx, r.db, keys)
 	return m, wrapErr(err, "warehouses.LoadInventories", "warehouses")
 }
 
 // LoadShipments returns the rows of table shipments that reference each of parents
 // (shipments.warehouse_id = warehouses.id), keyed by the parent's id, each group
-// in primary key order. It runs one query for all parents; parents without rows
-// are not in the map.
+// in primary key order, with one query; parents without rows are not in the map.
 func (r *WarehouseRepo) LoadShipments(ctx context.Context, parents []Warehouse) (map[int16][]Shipment, error) {
-	keys := make([]int16, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Warehouse) (int16, bool) { return p.ID, true })
 	m, err := loadShipmentsByWarehouseID(ctx, r.db, keys)
 	return m, wrapErr(err, "warehouses.LoadShipments", "warehouses")
 }

@@ -12,21 +12,20 @@ import (
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // WebhookDelivery is one row of table webhook_deliveries.
 type WebhookDelivery struct {
-	ID        int64           `json:"id"`
-	WebhookID uuid.UUID       `json:"webhook_id"`
-	Event     string          `json:"event"`
-	Payload   json.RawMessage `json:"payload"`
-	State     DeliveryState   `json:"state"`
-	Attempts  int16           `json:"attempts"`
-	NextTryAt *time.Time      `json:"next_try_at"`
-	Response  *string         `json:"response"`
-	CreatedAt time.Time       `json:"created_at"`
-	UpdatedAt time.Time       `json:"updated_at"`
+	ID        int64                   `json:"id"`
+	WebhookID uuid.UUID               `json:"webhook_id"`
+	Event     string                  `json:"event"`
+	Payload   json.RawMessage         `json:"payload"`
+	State     DeliveryState           `json:"state"`
+	Attempts  int16                   `json:"attempts"`
+	NextTryAt runtime.Null[time.Time] `json:"next_try_at"`
+	Response  runtime.Null[string]    `json:"response"`
+	CreatedAt time.Time               `json:"created_at"`
+	UpdatedAt time.Time               `json:"updated_at"`
 }
 
 // NewWebhookDelivery holds the values of a new row of table webhook_deliveries.
@@ -38,21 +37,21 @@ type NewWebhookDelivery struct {
 	Payload   json.RawMessage            `json:"payload"`
 	State     runtime.Opt[DeliveryState] `json:"state,omitzero"`
 	Attempts  runtime.Opt[int16]         `json:"attempts,omitzero"`
-	NextTryAt *time.Time                 `json:"next_try_at"`
-	Response  *string                    `json:"response"`
+	NextTryAt runtime.Null[time.Time]    `json:"next_try_at"`
+	Response  runtime.Null[string]       `json:"response"`
 }
 
 // WebhookDeliveryUpdate lists changes to a row of table webhook_deliveries. Unset
 // fields leave their column unchanged; a nullable column is set to NULL with
-// runtime.Set[*T](nil).
+// runtime.SetNull[T]().
 type WebhookDeliveryUpdate struct {
-	WebhookID runtime.Opt[uuid.UUID]       `json:"webhook_id,omitzero"`
-	Event     runtime.Opt[string]          `json:"event,omitzero"`
-	Payload   runtime.Opt[json.RawMessage] `json:"payload,omitzero"`
-	State     runtime.Opt[DeliveryState]   `json:"state,omitzero"`
-	Attempts  runtime.Opt[int16]           `json:"attempts,omitzero"`
-	NextTryAt runtime.Opt[*time.Time]      `json:"next_try_at,omitzero"`
-	Response  runtime.Opt[*string]         `json:"response,omitzero"`
+	WebhookID runtime.Opt[uuid.UUID]               `json:"webhook_id,omitzero"`
+	Event     runtime.Opt[string]                  `json:"event,omitzero"`
+	Payload   runtime.Opt[json.RawMessage]         `json:"payload,omitzero"`
+	State     runtime.Opt[DeliveryState]           `json:"state,omitzero"`
+	Attempts  runtime.Opt[int16]                   `json:"attempts,omitzero"`
+	NextTryAt runtime.Opt[runtime.Null[time.Time]] `json:"next_try_at,omitzero"`
+	Response  runtime.Opt[runtime.Null[string]]    `json:"response,omitzero"`
 }
 
 // WebhookDeliveryRepo reads and writes table webhook_deliveries.
@@ -94,11 +93,11 @@ func (n *NewWebhookDelivery) Validate() error {
 	if n.State.Set {
 		f.Check("state", n.State.Value.Valid(), "must be one of \"queued\", \"sending\", \"delivered\", \"failed\"")
 	}
-	if n.NextTryAt != nil {
-		f.Fits("next_try_at", runtime.CheckTimestamptz((*n.NextTryAt)))
+	if n.NextTryAt.Valid {
+		f.Fits("next_try_at", runtime.CheckTimestamptz(n.NextTryAt.V))
 	}
-	if n.Response != nil {
-		f.Fits("response", runtime.CheckText((*n.Response)))
+	if n.Response.Valid {
+		f.Fits("response", runtime.CheckText(n.Response.V))
 	}
 	return f.Err("webhook_deliveries")
 }
@@ -124,11 +123,11 @@ func (u *WebhookDeliveryUpdate) Validate() error {
 	if u.State.Set {
 		f.Check("state", u.State.Value.Valid(), "must be one of \"queued\", \"sending\", \"delivered\", \"failed\"")
 	}
-	if u.NextTryAt.Set && u.NextTryAt.Value != nil {
-		f.Fits("next_try_at", runtime.CheckTimestamptz((*u.NextTryAt.Value)))
+	if u.NextTryAt.Set && u.NextTryAt.Value.Valid {
+		f.Fits("next_try_at", runtime.CheckTimestamptz(u.NextTryAt.Value.V))
 	}
-	if u.Response.Set && u.Response.Value != nil {
-		f.Fits("response", runtime.CheckText((*u.Response.Value)))
+	if u.Response.Set && u.Response.Value.Valid {
+		f.Fits("response", runtime.CheckText(u.Response.Value.V))
 	}
 	return f.Err("webhook_deliveries")
 }
@@ -165,10 +164,15 @@ var (
 	}
 )
 
-// scanWebhookDelivery reads a row of table webhook_deliveries, columns in table
-// order, into v.
-func scanWebhookDelivery(row pgx.Row, v *WebhookDelivery) error {
-	return row.Scan(&v.ID, &v.WebhookID, &v.Event, &v.Payload, &v.State, &v.Attempts, &v.NextTryAt, &v.Response, &v.CreatedAt, &v.UpdatedAt)
+// scanWebhookDelivery gives the scan destinations of the fields of v, columns in
+// table order.
+func scanWebhookDelivery(v *WebhookDelivery, d []any) []any {
+	return append(d, &v.ID, &v.WebhookID, &v.Event, &v.Payload, &v.State, &v.Attempts, &v.NextTryAt, &v.Response, &v.CreatedAt, &v.UpdatedAt)
+}
+
+// argsNewWebhookDelivery gives the values Create binds from n.
+func argsNewWebhookDelivery(n *NewWebhookDelivery, d []any) []any {
+	return append(d, &n.WebhookID, &n.Event, n.Payload, n.State.Arg(), n.Attempts.Arg(), &n.NextTryAt, &n.Response)
 }
 
 const sqlWebhookDeliveriesCreate = `-- name: webhook_deliveries.Create
@@ -182,7 +186,7 @@ func (r *WebhookDeliveryRepo) Create(ctx context.Context, n NewWebhookDelivery) 
 	if err := n.Validate(); err != nil {
 		return WebhookDelivery{}, wrapErr(err, "webhook_deliveries.Create", "webhook_deliveries")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlWebhookDeliveriesCreate, n.WebhookID, n.Event, n.Payload, n.State.Ptr(), n.Attempts.Ptr(), n.NextTryAt, n.Response), scanWebhookDelivery)
+	v, err := runtime.QueryOne(ctx, r.db, sqlWebhookDeliveriesCreate, n, argsNewWebhookDelivery, scanWebhookDelivery)
 	return v, wrapParamsErr(err, "webhook_deliveries.Create", "webhook_deliveries", []string{"webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response"})
 }
 
@@ -193,24 +197,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table webhook_deliveries with the given id. If there
 // is none, the error matches runtime.ErrNotFound.
 func (r *WebhookDeliveryRepo) FindByID(ctx context.Context, id int64) (WebhookDelivery, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlWebhookDeliveriesFindByID, id), scanWebhookDelivery)
+	v, err := runtime.QueryOne(ctx, r.db, sqlWebhookDeliveriesFindByID, id, runtime.Arg, scanWebhookDelivery)
 	return v, wrapErr(err, "webhook_deliveries.FindByID", "webhook_deliveries")
 }
 
 const sqlWebhookDeliveriesFindAll = `-- name: webhook_deliveries.FindAll replica=ok
 SELECT "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response", "created_at", "updated_at" FROM "webhook_deliveries" ORDER BY "id"`
 
-// FindAll returns every row of table webhook_deliveries, ordered by primary key.
-// It holds the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table webhook_deliveries in primary key order, all
+// in memory; List and Stream do not hold them all.
 func (r *WebhookDeliveryRepo) FindAll(ctx context.Context) ([]WebhookDelivery, error) {
 	rows, err := r.db.Query(ctx, sqlWebhookDeliveriesFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanWebhookDelivery)
+	items, err := runtime.Collect(rows, err, 0, scanWebhookDelivery)
 	return items, wrapErr(err, "webhook_deliveries.FindAll", "webhook_deliveries")
 }
 
-// Stream yields every row of table webhook_deliveries, ordered by primary key,
-// reading them from the server as the loop goes: memory use does not grow with the
-// table. An error ends the sequence.
+// Stream yields every row of table webhook_deliveries in primary key order as the
+// loop reads them from the server: memory use does not grow with the table. An
+// error ends the sequence.
 func (r *WebhookDeliveryRepo) Stream(ctx context.Context) iter.Seq2[WebhookDelivery, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "webhook_deliveries.Stream", "webhook_deliveries") }, scanWebhookDelivery, sqlWebhookDeliveriesFindAll)
 }
@@ -224,11 +228,9 @@ SELECT "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table webhook_deliveries in primary key order: up
-// to page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table webhook_deliveries in primary key
+// order, after the cursor page.After ("" for the first page); the page's Next
+// cursor ("" after the last page) gets the next one.
 func (r *WebhookDeliveryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[WebhookDelivery], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[WebhookDelivery]{
@@ -241,18 +243,21 @@ func (r *WebhookDeliveryRepo) List(ctx context.Context, page runtime.PageArgs) (
 	return p, wrapErr(err, "webhook_deliveries.List", "webhook_deliveries")
 }
 
-const sqlWebhookDeliveriesUpdate = `-- name: webhook_deliveries.Update
-UPDATE "webhook_deliveries"
-SET "webhook_id" = COALESCE($2::uuid, "webhook_id"),
-    "event" = COALESCE($3::varchar, "event"),
-    "payload" = COALESCE($4::jsonb, "payload"),
-    "state" = COALESCE($5::"delivery_state", "state"),
-    "attempts" = COALESCE($6::smallint, "attempts"),
-    "next_try_at" = CASE WHEN $7::boolean THEN $8::timestamptz ELSE "next_try_at" END,
-    "response" = CASE WHEN $9::boolean THEN $10::text ELSE "response" END,
-    "updated_at" = now()
-WHERE "id" = $1
-RETURNING "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response", "created_at", "updated_at"`
+// updateWebhookDeliveries are the statements of WebhookDeliveryRepo.Update: one
+// per set of fields set (see runtime.Update).
+var updateWebhookDeliveries = &runtime.Update{
+	Name: "webhook_deliveries.Update", Keys: 1,
+	Head:     "UPDATE \"webhook_deliveries\"\nSET ",
+	Cols:     []string{`"webhook_id"`, `"event"`, `"payload"`, `"state"`, `"attempts"`, `"next_try_at"`, `"response"`},
+	Stamps:   ",\n    \"updated_at\" = now()",
+	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"webhook_id\", \"event\", \"payload\", \"state\", \"attempts\", \"next_try_at\", \"response\", \"created_at\", \"updated_at\"",
+	Nullable: 1<<5 | 1<<6,
+}
+
+// argsWebhookDeliveryUpdate gives the value of each field of u, nil when unset.
+func argsWebhookDeliveryUpdate(u *WebhookDeliveryUpdate, d []any) []any {
+	return append(d, u.WebhookID.Arg(), u.Event.Arg(), runtime.OptValue(&u.Payload), u.State.Arg(), u.Attempts.Arg(), u.NextTryAt.Arg(), u.Response.Arg())
+}
 
 // Update applies the set fields of u to the row of table webhook_deliveries with
 // the given id and returns the row as stored. If there is none, the error matches
@@ -262,11 +267,8 @@ func (r *WebhookDeliveryRepo) Update(ctx context.Context, id int64, u WebhookDel
 	if err := u.Validate(); err != nil {
 		return WebhookDelivery{}, wrapErr(err, "webhook_deliveries.Update", "webhook_deliveries")
 	}
-	var v WebhookDelivery
-	if err := scanWebhookDelivery(r.db.QueryRow(ctx, sqlWebhookDeliveriesUpdate, id, u.WebhookID.Ptr(), u.Event.Ptr(), u.Payload.Ptr(), u.State.Ptr(), u.Attempts.Ptr(), u.NextTryAt.Set, u.NextTryAt.Value, u.Response.Set, u.Response.Value), &v); err != nil {
-		return WebhookDelivery{}, wrapParamsErr(err, "webhook_deliveries.Update", "webhook_deliveries", []string{"id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "next_try_at", "response", "response"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateWebhookDeliveries, id, runtime.Arg, u, argsWebhookDeliveryUpdate, scanWebhookDelivery)
+	return v, wrapParamsErr(err, "webhook_deliveries.Update", "webhook_deliveries", []string{"id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "next_try_at", "response", "response"})
 }
 
 const sqlWebhookDeliveriesDelete = `-- name: webhook_deliveries.Delete
@@ -275,7 +277,7 @@ DELETE FROM "webhook_deliveries" WHERE "id" = $1`
 // Delete removes the row of table webhook_deliveries with the given id and reports
 // whether there was one.
 func (r *WebhookDeliveryRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlWebhookDeliveriesDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlWebhookDeliveriesDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "webhook_deliveries.Delete", "webhook_deliveries")
 }
 
@@ -299,34 +301,23 @@ func (r *WebhookDeliveryRepo) FindByIDs(ctx context.Context, ids []int64) ([]Web
 	if len(ids) == 0 {
 		return []WebhookDelivery{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlWebhookDeliveriesFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanWebhookDelivery)
+	items, err := runtime.Query(ctx, r.db, sqlWebhookDeliveriesFindByIDs, ids, runtime.Arg, scanWebhookDelivery, len(ids))
 	return items, wrapErr(err, "webhook_deliveries.FindByIDs", "webhook_deliveries")
 }
 
 // copyWebhookDeliveries sends rows of NewWebhookDelivery to table
-// webhook_deliveries with COPY, reading each value in place.
-var copyWebhookDeliveries = runtime.NewCopier(
-	"webhook_deliveries",
-	nil,
-	runtime.CopyValue("webhook_id", func(n *NewWebhookDelivery) any { return &n.WebhookID }),
-	runtime.CopyValue("event", func(n *NewWebhookDelivery) any { return &n.Event }),
-	runtime.CopyValue("payload", func(n *NewWebhookDelivery) any { return &n.Payload }),
-	runtime.CopyOpt("state", func(n *NewWebhookDelivery) *runtime.Opt[DeliveryState] { return &n.State }),
-	runtime.CopyOpt("attempts", func(n *NewWebhookDelivery) *runtime.Opt[int16] { return &n.Attempts }),
-	runtime.CopyValue("next_try_at", func(n *NewWebhookDelivery) any { return n.NextTryAt }),
-	runtime.CopyValue("response", func(n *NewWebhookDelivery) any { return n.Response }),
-)
+// webhook_deliveries with COPY.
+var copyWebhookDeliveries = &runtime.Copier[NewWebhookDelivery]{
+	Table:   "webhook_deliveries",
+	Columns: []string{"webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response"},
+	Args:    argsNewWebhookDelivery,
+}
 
 // CreateMany inserts rows into table webhook_deliveries with the COPY protocol and
-// returns how many it inserted. It is all or nothing. An optional field left unset
-// takes the column's default, as in Create: rows are copied in groups by the
-// optional fields they set, in a transaction when there are several (a savepoint
-// when r is one). COPY does not return rows; CreateManyReturning does.
+// returns how many it inserted, all or nothing. It validates every row first. An
+// unset optional field takes the column's default, as in Create (rows setting
+// different fields are copied in groups, in one transaction).
 func (r *WebhookDeliveryRepo) CreateMany(ctx context.Context, rows []NewWebhookDelivery) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "webhook_deliveries.CreateMany", "webhook_deliveries")
-	}
 	n, err := copyWebhookDeliveries.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "webhook_deliveries.CreateMany", "webhook_deliveries")
 }
@@ -357,10 +348,10 @@ func (r *WebhookDeliveryRepo) CreateManyReturning(ctx context.Context, rows []Ne
 		runtime.Column(rows, func(n *NewWebhookDelivery) json.RawMessage { return n.Payload }),
 		runtime.Column(rows, func(n *NewWebhookDelivery) *DeliveryState { return n.State.Ptr() }),
 		runtime.Column(rows, func(n *NewWebhookDelivery) *int16 { return n.Attempts.Ptr() }),
-		runtime.Column(rows, func(n *NewWebhookDelivery) *time.Time { return n.NextTryAt }),
-		runtime.Column(rows, func(n *NewWebhookDelivery) *string { return n.Response }),
+		runtime.Column(rows, func(n *NewWebhookDelivery) *time.Time { return n.NextTryAt.Ptr() }),
+		runtime.Column(rows, func(n *NewWebhookDelivery) *string { return n.Response.Ptr() }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanWebhookDelivery)
+	items, err := runtime.Collect(res, err, len(rows), scanWebhookDelivery)
 	return items, wrapErr(err, "webhook_deliveries.CreateManyReturning", "webhook_deliveries")
 }
 
@@ -385,9 +376,9 @@ var bulkWebhookDeliveriesUpdates = &runtime.Bulk[WebhookDeliveryKeyedUpdate]{
 		runtime.Array(func(v *WebhookDeliveryKeyedUpdate) *DeliveryState { return v.Changes.State.Ptr() }),
 		runtime.Array(func(v *WebhookDeliveryKeyedUpdate) *int16 { return v.Changes.Attempts.Ptr() }),
 		runtime.Flags(func(v *WebhookDeliveryKeyedUpdate) *bool { return &v.Changes.NextTryAt.Set }),
-		runtime.Array(func(v *WebhookDeliveryKeyedUpdate) *time.Time { return v.Changes.NextTryAt.Value }),
+		runtime.Array(func(v *WebhookDeliveryKeyedUpdate) *time.Time { return v.Changes.NextTryAt.Value.Ptr() }),
 		runtime.Flags(func(v *WebhookDeliveryKeyedUpdate) *bool { return &v.Changes.Response.Set }),
-		runtime.Array(func(v *WebhookDeliveryKeyedUpdate) *string { return v.Changes.Response.Value }),
+		runtime.Array(func(v *WebhookDeliveryKeyedUpdate) *string { return v.Changes.Response.Value.Ptr() }),
 	},
 }
 
@@ -450,8 +441,7 @@ WHERE "webhook_id" = $1 ORDER BY "id"`
 // ListByWebhookID returns the rows of table webhook_deliveries whose webhook_id is
 // webhookID, in primary key order.
 func (r *WebhookDeliveryRepo) ListByWebhookID(ctx context.Context, webhookID uuid.UUID) ([]WebhookDelivery, error) {
-	rows, err := r.db.Query(ctx, sqlWebhookDeliveriesListByWebhookID, webhookID)
-	items, err := runtime.CollectRows(rows, err, 0, scanWebhookDelivery)
+	items, err := runtime.Query(ctx, r.db, sqlWebhookDeliveriesListByWebhookID, webhookID, runtime.Arg, scanWebhookDelivery, 0)
 	return items, wrapErr(err, "webhook_deliveries.ListByWebhookID", "webhook_deliveries")
 }
 
@@ -459,9 +449,7 @@ const sqlWebhookDeliveriesLoadByWebhookID = `-- name: webhook_deliveries.LoadByW
 SELECT "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response", "created_at", "updated_at" FROM "webhook_deliveries"
 WHERE "webhook_id" = ANY($1) ORDER BY "id"`
 
-// loadWebhookDeliveriesByWebhookID returns the rows of table webhook_deliveries
-// whose webhook_id is one of keys, grouped by webhook_id, each group in primary
-// key order, with one query. Keys without rows are not in the map.
+// loadWebhookDeliveriesByWebhookID is LoadByWebhookID on db.
 func loadWebhookDeliveriesByWebhookID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]WebhookDelivery, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]WebhookDelivery{}, nil
@@ -471,9 +459,8 @@ func loadWebhookDeliveriesByWebhookID(ctx context.Context, db runtime.DBTX, keys
 }
 
 // LoadByWebhookID returns the rows of table webhook_deliveries whose webhook_id is
-// one of keys, grouped by webhook_id, each group in primary key order. It runs one
-// query, however many keys there are: load the children of a list of webhooks
-// without a query per row. Keys without rows are not in the map.
+// one of keys, grouped by webhook_id, each group in primary key order, with one
+// query however many keys; keys without rows are not in the map.
 func (r *WebhookDeliveryRepo) LoadByWebhookID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]WebhookDelivery, error) {
 	m, err := loadWebhookDeliveriesByWebhookID(ctx, r.db, keys)
 	return m, wrapErr(err, "webhook_deliveries.LoadByWebhookID", "webhook_deliveries")

@@ -35,7 +35,7 @@ type NewWebhook struct {
 }
 
 // WebhookUpdate lists changes to a row of table webhooks. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged.
 type WebhookUpdate struct {
 	OrganizationID runtime.Opt[uuid.UUID] `json:"organization_id,omitzero"`
 	URL            runtime.Opt[string]    `json:"url,omitzero"`
@@ -141,9 +141,15 @@ func (u *WebhookUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanWebhook reads a row of table webhooks, columns in table order, into v.
-func scanWebhook(row pgx.Row, v *Webhook) error {
-	return row.Scan(&v.ID, &v.OrganizationID, &v.URL, &v.Events, &v.Secret, &v.Enabled)
+// scanWebhook gives the scan destinations of the fields of v, columns in table
+// order.
+func scanWebhook(v *Webhook, d []any) []any {
+	return append(d, &v.ID, &v.OrganizationID, &v.URL, &v.Events, &v.Secret, &v.Enabled)
+}
+
+// argsNewWebhook gives the values Create binds from n.
+func argsNewWebhook(n *NewWebhook, d []any) []any {
+	return append(d, n.ID.Arg(), &n.OrganizationID, &n.URL, n.Events, n.Secret, n.Enabled.Arg())
 }
 
 const sqlWebhooksCreate = `-- name: webhooks.Create sensitive=5
@@ -157,7 +163,7 @@ func (r *WebhookRepo) Create(ctx context.Context, n NewWebhook) (Webhook, error)
 	if err := n.Validate(); err != nil {
 		return Webhook{}, wrapErr(err, "webhooks.Create", "webhooks")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlWebhooksCreate, n.ID.Ptr(), n.OrganizationID, n.URL, n.Events, n.Secret, n.Enabled.Ptr()), scanWebhook)
+	v, err := runtime.QueryOne(ctx, r.db, sqlWebhooksCreate, n, argsNewWebhook, scanWebhook)
 	return v, wrapParamsErr(err, "webhooks.Create", "webhooks", []string{"id", "organization_id", "url", "events", "secret", "enabled"})
 }
 
@@ -168,24 +174,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table webhooks with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *WebhookRepo) FindByID(ctx context.Context, id uuid.UUID) (Webhook, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlWebhooksFindByID, id), scanWebhook)
+	v, err := runtime.QueryOne(ctx, r.db, sqlWebhooksFindByID, id, runtime.Arg, scanWebhook)
 	return v, wrapErr(err, "webhooks.FindByID", "webhooks")
 }
 
 const sqlWebhooksFindAll = `-- name: webhooks.FindAll replica=ok
 SELECT "id", "organization_id", "url", "events", "secret", "enabled" FROM "webhooks" ORDER BY "id"`
 
-// FindAll returns every row of table webhooks, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table webhooks in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *WebhookRepo) FindAll(ctx context.Context) ([]Webhook, error) {
 	rows, err := r.db.Query(ctx, sqlWebhooksFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanWebhook)
+	items, err := runtime.Collect(rows, err, 0, scanWebhook)
 	return items, wrapErr(err, "webhooks.FindAll", "webhooks")
 }
 
-// Stream yields every row of table webhooks, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table webhooks in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *WebhookRepo) Stream(ctx context.Context) iter.Seq2[Webhook, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "webhooks.Stream", "webhooks") }, scanWebhook, sqlWebhooksFindAll)
 }
@@ -199,11 +205,9 @@ SELECT "id", "organization_id", "url", "events", "secret", "enabled" FROM "webho
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table webhooks in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table webhooks in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *WebhookRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Webhook], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Webhook]{
@@ -216,15 +220,20 @@ func (r *WebhookRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "webhooks.List", "webhooks")
 }
 
-const sqlWebhooksUpdate = `-- name: webhooks.Update sensitive=5
-UPDATE "webhooks"
-SET "organization_id" = COALESCE($2::uuid, "organization_id"),
-    "url" = COALESCE($3::text, "url"),
-    "events" = COALESCE($4::text[], "events"),
-    "secret" = COALESCE($5::bytea, "secret"),
-    "enabled" = COALESCE($6::boolean, "enabled")
-WHERE "id" = $1
-RETURNING "id", "organization_id", "url", "events", "secret", "enabled"`
+// updateWebhooks are the statements of WebhookRepo.Update: one per set of fields
+// set (see runtime.Update).
+var updateWebhooks = &runtime.Update{
+	Name: "webhooks.Update", Keys: 1,
+	Head:      "UPDATE \"webhooks\"\nSET ",
+	Cols:      []string{`"organization_id"`, `"url"`, `"events"`, `"secret"`, `"enabled"`},
+	Tail:      "\nWHERE \"id\" = $1\nRETURNING \"id\", \"organization_id\", \"url\", \"events\", \"secret\", \"enabled\"",
+	Sensitive: 1 << 3,
+}
+
+// argsWebhookUpdate gives the value of each field of u, nil when unset.
+func argsWebhookUpdate(u *WebhookUpdate, d []any) []any {
+	return append(d, u.OrganizationID.Arg(), u.URL.Arg(), runtime.OptValue(&u.Events), runtime.OptValue(&u.Secret), u.Enabled.Arg())
+}
 
 // Update applies the set fields of u to the row of table webhooks with the given
 // id and returns the row as stored. If there is none, the error matches
@@ -233,11 +242,8 @@ func (r *WebhookRepo) Update(ctx context.Context, id uuid.UUID, u WebhookUpdate)
 	if err := u.Validate(); err != nil {
 		return Webhook{}, wrapErr(err, "webhooks.Update", "webhooks")
 	}
-	var v Webhook
-	if err := scanWebhook(r.db.QueryRow(ctx, sqlWebhooksUpdate, id, u.OrganizationID.Ptr(), u.URL.Ptr(), u.Events.Ptr(), u.Secret.Ptr(), u.Enabled.Ptr()), &v); err != nil {
-		return Webhook{}, wrapParamsErr(err, "webhooks.Update", "webhooks", []string{"id", "organization_id", "url", "events", "secret", "enabled"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateWebhooks, id, runtime.Arg, u, argsWebhookUpdate, scanWebhook)
+	return v, wrapParamsErr(err, "webhooks.Update", "webhooks", []string{"id", "organization_id", "url", "events", "secret", "enabled"})
 }
 
 const sqlWebhooksDelete = `-- name: webhooks.Delete
@@ -246,7 +252,7 @@ DELETE FROM "webhooks" WHERE "id" = $1`
 // Delete removes the row of table webhooks with the given id and reports whether
 // there was one.
 func (r *WebhookRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlWebhooksDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlWebhooksDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "webhooks.Delete", "webhooks")
 }
 
@@ -270,33 +276,22 @@ func (r *WebhookRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Webhook
 	if len(ids) == 0 {
 		return []Webhook{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlWebhooksFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanWebhook)
+	items, err := runtime.Query(ctx, r.db, sqlWebhooksFindByIDs, ids, runtime.Arg, scanWebhook, len(ids))
 	return items, wrapErr(err, "webhooks.FindByIDs", "webhooks")
 }
 
-// copyWebhooks sends rows of NewWebhook to table webhooks with COPY, reading each
-// value in place.
-var copyWebhooks = runtime.NewCopier(
-	"webhooks",
-	nil,
-	runtime.CopyOpt("id", func(n *NewWebhook) *runtime.Opt[uuid.UUID] { return &n.ID }),
-	runtime.CopyValue("organization_id", func(n *NewWebhook) any { return &n.OrganizationID }),
-	runtime.CopyValue("url", func(n *NewWebhook) any { return &n.URL }),
-	runtime.CopyValue("events", func(n *NewWebhook) any { return &n.Events }),
-	runtime.CopyValue("secret", func(n *NewWebhook) any { return &n.Secret }),
-	runtime.CopyOpt("enabled", func(n *NewWebhook) *runtime.Opt[bool] { return &n.Enabled }),
-)
+// copyWebhooks sends rows of NewWebhook to table webhooks with COPY.
+var copyWebhooks = &runtime.Copier[NewWebhook]{
+	Table:   "webhooks",
+	Columns: []string{"id", "organization_id", "url", "events", "secret", "enabled"},
+	Args:    argsNewWebhook,
+}
 
 // CreateMany inserts rows into table webhooks with the COPY protocol and returns
-// how many it inserted. It is all or nothing. An optional field left unset takes
-// the column's default, as in Create: rows are copied in groups by the optional
-// fields they set, in a transaction when there are several (a savepoint when r is
-// one). COPY does not return rows; CreateManyReturning does.
+// how many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *WebhookRepo) CreateMany(ctx context.Context, rows []NewWebhook) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "webhooks.CreateMany", "webhooks")
-	}
 	n, err := copyWebhooks.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "webhooks.CreateMany", "webhooks")
 }
@@ -315,14 +310,13 @@ func (r *WebhookRepo) CreateManyReturning(ctx context.Context, rows []NewWebhook
 	}
 	b := &pgx.Batch{}
 	for i := range rows {
-		n := &rows[i]
-		b.Queue(sqlWebhooksCreate, n.ID.Ptr(), n.OrganizationID, n.URL, n.Events, n.Secret, n.Enabled.Ptr())
+		b.Queue(sqlWebhooksCreate, argsNewWebhook(&rows[i], nil)...)
 	}
 	br := r.db.SendBatch(ctx, b)
 	out := make([]Webhook, 0, len(rows))
 	for range rows {
-		var v Webhook
-		if err := scanWebhook(br.QueryRow(), &v); err != nil {
+		v, err := runtime.ScanOne(br.QueryRow(), scanWebhook)
+		if err != nil {
 			br.Close()
 			return nil, wrapErr(err, "webhooks.CreateManyReturning", "webhooks")
 		}
@@ -414,8 +408,7 @@ WHERE "organization_id" = $1 ORDER BY "id"`
 // ListByOrganizationID returns the rows of table webhooks whose organization_id is
 // organizationID, in primary key order.
 func (r *WebhookRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]Webhook, error) {
-	rows, err := r.db.Query(ctx, sqlWebhooksListByOrganizationID, organizationID)
-	items, err := runtime.CollectRows(rows, err, 0, scanWebhook)
+	items, err := runtime.Query(ctx, r.db, sqlWebhooksListByOrganizationID, organizationID, runtime.Arg, scanWebhook, 0)
 	return items, wrapErr(err, "webhooks.ListByOrganizationID", "webhooks")
 }
 
@@ -423,9 +416,7 @@ const sqlWebhooksLoadByOrganizationID = `-- name: webhooks.LoadByOrganizationID 
 SELECT "id", "organization_id", "url", "events", "secret", "enabled" FROM "webhooks"
 WHERE "organization_id" = ANY($1) ORDER BY "id"`
 
-// loadWebhooksByOrganizationID returns the rows of table webhooks whose
-// organization_id is one of keys, grouped by organization_id, each group in
-// primary key order, with one query. Keys without rows are not in the map.
+// loadWebhooksByOrganizationID is LoadByOrganizationID on db.
 func loadWebhooksByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Webhook, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Webhook{}, nil
@@ -435,9 +426,8 @@ func loadWebhooksByOrganizationID(ctx context.Context, db runtime.DBTX, keys []u
 }
 
 // LoadByOrganizationID returns the rows of table webhooks whose organization_id is
-// one of keys, grouped by organization_id, each group in primary key order. It
-// runs one query, however many keys there are: load the children of a list of
-// organizations without a query per row. Keys without rows are not in the map.
+// one of keys, grouped by organization_id, each group in primary key order, with
+// one query however many keys; keys without rows are not in the map.
 func (r *WebhookRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Webhook, error) {
 	m, err := loadWebhooksByOrganizationID(ctx, r.db, keys)
 	return m, wrapErr(err, "webhooks.LoadByOrganizationID", "webhooks")
@@ -445,13 +435,10 @@ func (r *WebhookRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID
 
 // LoadWebhookDeliveries returns the rows of table webhook_deliveries that
 // reference each of parents (webhook_deliveries.webhook_id = webhooks.id), keyed
-// by the parent's id, each group in primary key order. It runs one query for all
-// parents; parents without rows are not in the map.
+// by the parent's id, each group in primary key order, with one query; parents
+// without rows are not in the map.
 func (r *WebhookRepo) LoadWebhookDeliveries(ctx context.Context, parents []Webhook) (map[uuid.UUID][]WebhookDelivery, error) {
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Webhook) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadWebhookDeliveriesByWebhookID(ctx, r.db, keys)
 	return m, wrapErr(err, "webhooks.LoadWebhookDeliveries", "webhooks")
 }

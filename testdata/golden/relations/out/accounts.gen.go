@@ -11,7 +11,6 @@ import (
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // Account is one row of table accounts.
@@ -29,7 +28,7 @@ type NewAccount struct {
 }
 
 // AccountUpdate lists changes to a row of table accounts. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged.
 type AccountUpdate struct {
 	UserID runtime.Opt[uuid.UUID] `json:"user_id,omitzero"`
 	Label  runtime.Opt[string]    `json:"label,omitzero"`
@@ -121,9 +120,15 @@ func (u *AccountUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanAccount reads a row of table accounts, columns in table order, into v.
-func scanAccount(row pgx.Row, v *Account) error {
-	return row.Scan(&v.ID, &v.UserID, &v.Label)
+// scanAccount gives the scan destinations of the fields of v, columns in table
+// order.
+func scanAccount(v *Account, d []any) []any {
+	return append(d, &v.ID, &v.UserID, &v.Label)
+}
+
+// argsNewAccount gives the values Create binds from n.
+func argsNewAccount(n *NewAccount, d []any) []any {
+	return append(d, &n.UserID, &n.Label)
 }
 
 const sqlAccountsCreate = `-- name: accounts.Create
@@ -137,7 +142,7 @@ func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error)
 	if err := n.Validate(); err != nil {
 		return Account{}, wrapErr(err, "accounts.Create", "accounts")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAccountsCreate, n.UserID, n.Label), scanAccount)
+	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsCreate, n, argsNewAccount, scanAccount)
 	return v, wrapParamsErr(err, "accounts.Create", "accounts", []string{"user_id", "label"})
 }
 
@@ -148,24 +153,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table accounts with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *AccountRepo) FindByID(ctx context.Context, id int64) (Account, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAccountsFindByID, id), scanAccount)
+	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsFindByID, id, runtime.Arg, scanAccount)
 	return v, wrapErr(err, "accounts.FindByID", "accounts")
 }
 
 const sqlAccountsFindAll = `-- name: accounts.FindAll replica=ok
 SELECT "id", "user_id", "label" FROM "accounts" ORDER BY "id"`
 
-// FindAll returns every row of table accounts, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table accounts in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
 	rows, err := r.db.Query(ctx, sqlAccountsFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanAccount)
+	items, err := runtime.Collect(rows, err, 0, scanAccount)
 	return items, wrapErr(err, "accounts.FindAll", "accounts")
 }
 
-// Stream yields every row of table accounts, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table accounts in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "accounts.Stream", "accounts") }, scanAccount, sqlAccountsFindAll)
 }
@@ -179,11 +184,9 @@ SELECT "id", "user_id", "label" FROM "accounts"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table accounts in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table accounts in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Account], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Account]{
@@ -196,12 +199,19 @@ func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "accounts.List", "accounts")
 }
 
-const sqlAccountsUpdate = `-- name: accounts.Update
-UPDATE "accounts"
-SET "user_id" = COALESCE($2::uuid, "user_id"),
-    "label" = COALESCE($3::text, "label")
-WHERE "id" = $1
-RETURNING "id", "user_id", "label"`
+// updateAccounts are the statements of AccountRepo.Update: one per set of fields
+// set (see runtime.Update).
+var updateAccounts = &runtime.Update{
+	Name: "accounts.Update", Keys: 1,
+	Head: "UPDATE \"accounts\"\nSET ",
+	Cols: []string{`"user_id"`, `"label"`},
+	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"user_id\", \"label\"",
+}
+
+// argsAccountUpdate gives the value of each field of u, nil when unset.
+func argsAccountUpdate(u *AccountUpdate, d []any) []any {
+	return append(d, u.UserID.Arg(), u.Label.Arg())
+}
 
 // Update applies the set fields of u to the row of table accounts with the given
 // id and returns the row as stored. If there is none, the error matches
@@ -210,11 +220,8 @@ func (r *AccountRepo) Update(ctx context.Context, id int64, u AccountUpdate) (Ac
 	if err := u.Validate(); err != nil {
 		return Account{}, wrapErr(err, "accounts.Update", "accounts")
 	}
-	var v Account
-	if err := scanAccount(r.db.QueryRow(ctx, sqlAccountsUpdate, id, u.UserID.Ptr(), u.Label.Ptr()), &v); err != nil {
-		return Account{}, wrapParamsErr(err, "accounts.Update", "accounts", []string{"id", "user_id", "label"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateAccounts, id, runtime.Arg, u, argsAccountUpdate, scanAccount)
+	return v, wrapParamsErr(err, "accounts.Update", "accounts", []string{"id", "user_id", "label"})
 }
 
 const sqlAccountsDelete = `-- name: accounts.Delete
@@ -223,7 +230,7 @@ DELETE FROM "accounts" WHERE "id" = $1`
 // Delete removes the row of table accounts with the given id and reports whether
 // there was one.
 func (r *AccountRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlAccountsDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlAccountsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "accounts.Delete", "accounts")
 }
 
@@ -247,27 +254,20 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, er
 	if len(ids) == 0 {
 		return []Account{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlAccountsFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanAccount)
+	items, err := runtime.Query(ctx, r.db, sqlAccountsFindByIDs, ids, runtime.Arg, scanAccount, len(ids))
 	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
 }
 
-// copyAccounts sends rows of NewAccount to table accounts with COPY, reading each
-// value in place.
-var copyAccounts = runtime.NewCopier(
-	"accounts",
-	nil,
-	runtime.CopyValue("user_id", func(n *NewAccount) any { return &n.UserID }),
-	runtime.CopyValue("label", func(n *NewAccount) any { return &n.Label }),
-)
+// copyAccounts sends rows of NewAccount to table accounts with COPY.
+var copyAccounts = &runtime.Copier[NewAccount]{
+	Table:   "accounts",
+	Columns: []string{"user_id", "label"},
+	Args:    argsNewAccount,
+}
 
 // CreateMany inserts rows into table accounts with the COPY protocol and returns
-// how many it inserted. It is all or nothing. COPY does not return rows;
-// CreateManyReturning does.
+// how many it inserted, all or nothing. It validates every row first.
 func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "accounts.CreateMany", "accounts")
-	}
 	n, err := copyAccounts.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "accounts.CreateMany", "accounts")
 }
@@ -296,7 +296,7 @@ func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount
 		runtime.Column(rows, func(n *NewAccount) uuid.UUID { return n.UserID }),
 		runtime.Column(rows, func(n *NewAccount) string { return n.Label }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanAccount)
+	items, err := runtime.Collect(res, err, len(rows), scanAccount)
 	return items, wrapErr(err, "accounts.CreateManyReturning", "accounts")
 }
 
@@ -377,8 +377,7 @@ WHERE "user_id" = $1 ORDER BY "id"`
 // ListByUserID returns the rows of table accounts whose user_id is userID, in
 // primary key order.
 func (r *AccountRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Account, error) {
-	rows, err := r.db.Query(ctx, sqlAccountsListByUserID, userID)
-	items, err := runtime.CollectRows(rows, err, 0, scanAccount)
+	items, err := runtime.Query(ctx, r.db, sqlAccountsListByUserID, userID, runtime.Arg, scanAccount, 0)
 	return items, wrapErr(err, "accounts.ListByUserID", "accounts")
 }
 
@@ -386,9 +385,7 @@ const sqlAccountsLoadByUserID = `-- name: accounts.LoadByUserID replica=ok
 SELECT "id", "user_id", "label" FROM "accounts"
 WHERE "user_id" = ANY($1) ORDER BY "id"`
 
-// loadAccountsByUserID returns the rows of table accounts whose user_id is one of
-// keys, grouped by user_id, each group in primary key order, with one query. Keys
-// without rows are not in the map.
+// loadAccountsByUserID is LoadByUserID on db.
 func loadAccountsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Account, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Account{}, nil
@@ -398,9 +395,8 @@ func loadAccountsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID
 }
 
 // LoadByUserID returns the rows of table accounts whose user_id is one of keys,
-// grouped by user_id, each group in primary key order. It runs one query, however
-// many keys there are: load the children of a list of users without a query per
-// row. Keys without rows are not in the map.
+// grouped by user_id, each group in primary key order, with one query however many
+// keys; keys without rows are not in the map.
 func (r *AccountRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Account, error) {
 	m, err := loadAccountsByUserID(ctx, r.db, keys)
 	return m, wrapErr(err, "accounts.LoadByUserID", "accounts")
@@ -408,26 +404,20 @@ func (r *AccountRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[u
 
 // LoadTransfersByFromAccountID returns the rows of table transfers that reference
 // each of parents (transfers.from_account_id = accounts.id), keyed by the parent's
-// id, each group in primary key order. It runs one query for all parents; parents
-// without rows are not in the map.
+// id, each group in primary key order, with one query; parents without rows are
+// not in the map.
 func (r *AccountRepo) LoadTransfersByFromAccountID(ctx context.Context, parents []Account) (map[int64][]Transfer, error) {
-	keys := make([]int64, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Account) (int64, bool) { return p.ID, true })
 	m, err := loadTransfersByFromAccountID(ctx, r.db, keys)
 	return m, wrapErr(err, "accounts.LoadTransfersByFromAccountID", "accounts")
 }
 
 // LoadTransfersByToAccountID returns the rows of table transfers that reference
 // each of parents (transfers.to_account_id = accounts.id), keyed by the parent's
-// id, each group in primary key order. It runs one query for all parents; parents
-// without rows are not in the map.
+// id, each group in primary key order, with one query; parents without rows are
+// not in the map.
 func (r *AccountRepo) LoadTransfersByToAccountID(ctx context.Context, parents []Account) (map[int64][]Transfer, error) {
-	keys := make([]int64, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Account) (int64, bool) { return p.ID, true })
 	m, err := loadTransfersByToAccountID(ctx, r.db, keys)
 	return m, wrapErr(err, "accounts.LoadTransfersByToAccountID", "accounts")
 }

@@ -10,7 +10,6 @@ import (
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 )
 
 // Attachment is one row of table attachments.
@@ -28,8 +27,7 @@ type NewAttachment struct {
 }
 
 // AttachmentUpdate lists changes to a row of table attachments. Unset fields leave
-// their column unchanged; a nullable column is set to NULL with
-// runtime.Set[*T](nil).
+// their column unchanged.
 type AttachmentUpdate struct {
 	BlobDigest runtime.Opt[[]byte] `json:"blob_digest,omitzero"`
 	Name       runtime.Opt[string] `json:"name,omitzero"`
@@ -117,9 +115,15 @@ func (u *AttachmentUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanAttachment reads a row of table attachments, columns in table order, into v.
-func scanAttachment(row pgx.Row, v *Attachment) error {
-	return row.Scan(&v.ID, &v.BlobDigest, &v.Name)
+// scanAttachment gives the scan destinations of the fields of v, columns in table
+// order.
+func scanAttachment(v *Attachment, d []any) []any {
+	return append(d, &v.ID, &v.BlobDigest, &v.Name)
+}
+
+// argsNewAttachment gives the values Create binds from n.
+func argsNewAttachment(n *NewAttachment, d []any) []any {
+	return append(d, n.BlobDigest, &n.Name)
 }
 
 const sqlAttachmentsCreate = `-- name: attachments.Create
@@ -133,7 +137,7 @@ func (r *AttachmentRepo) Create(ctx context.Context, n NewAttachment) (Attachmen
 	if err := n.Validate(); err != nil {
 		return Attachment{}, wrapErr(err, "attachments.Create", "attachments")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAttachmentsCreate, n.BlobDigest, n.Name), scanAttachment)
+	v, err := runtime.QueryOne(ctx, r.db, sqlAttachmentsCreate, n, argsNewAttachment, scanAttachment)
 	return v, wrapParamsErr(err, "attachments.Create", "attachments", []string{"blob_digest", "name"})
 }
 
@@ -144,24 +148,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table attachments with the given id. If there is
 // none, the error matches runtime.ErrNotFound.
 func (r *AttachmentRepo) FindByID(ctx context.Context, id int64) (Attachment, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAttachmentsFindByID, id), scanAttachment)
+	v, err := runtime.QueryOne(ctx, r.db, sqlAttachmentsFindByID, id, runtime.Arg, scanAttachment)
 	return v, wrapErr(err, "attachments.FindByID", "attachments")
 }
 
 const sqlAttachmentsFindAll = `-- name: attachments.FindAll replica=ok
 SELECT "id", "blob_digest", "name" FROM "attachments" ORDER BY "id"`
 
-// FindAll returns every row of table attachments, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table attachments in primary key order, all in
+// memory; List and Stream do not hold them all.
 func (r *AttachmentRepo) FindAll(ctx context.Context) ([]Attachment, error) {
 	rows, err := r.db.Query(ctx, sqlAttachmentsFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanAttachment)
+	items, err := runtime.Collect(rows, err, 0, scanAttachment)
 	return items, wrapErr(err, "attachments.FindAll", "attachments")
 }
 
-// Stream yields every row of table attachments, ordered by primary key, reading
-// them from the server as the loop goes: memory use does not grow with the table.
-// An error ends the sequence.
+// Stream yields every row of table attachments in primary key order as the loop
+// reads them from the server: memory use does not grow with the table. An error
+// ends the sequence.
 func (r *AttachmentRepo) Stream(ctx context.Context) iter.Seq2[Attachment, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "attachments.Stream", "attachments") }, scanAttachment, sqlAttachmentsFindAll)
 }
@@ -175,11 +179,9 @@ SELECT "id", "blob_digest", "name" FROM "attachments"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table attachments in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table attachments in primary key order,
+// after the cursor page.After ("" for the first page); the page's Next cursor (""
+// after the last page) gets the next one.
 func (r *AttachmentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Attachment], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Attachment]{
@@ -192,12 +194,19 @@ func (r *AttachmentRepo) List(ctx context.Context, page runtime.PageArgs) (runti
 	return p, wrapErr(err, "attachments.List", "attachments")
 }
 
-const sqlAttachmentsUpdate = `-- name: attachments.Update
-UPDATE "attachments"
-SET "blob_digest" = COALESCE($2::bytea, "blob_digest"),
-    "name" = COALESCE($3::text, "name")
-WHERE "id" = $1
-RETURNING "id", "blob_digest", "name"`
+// updateAttachments are the statements of AttachmentRepo.Update: one per set of
+// fields set (see runtime.Update).
+var updateAttachments = &runtime.Update{
+	Name: "attachments.Update", Keys: 1,
+	Head: "UPDATE \"attachments\"\nSET ",
+	Cols: []string{`"blob_digest"`, `"name"`},
+	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"blob_digest\", \"name\"",
+}
+
+// argsAttachmentUpdate gives the value of each field of u, nil when unset.
+func argsAttachmentUpdate(u *AttachmentUpdate, d []any) []any {
+	return append(d, runtime.OptValue(&u.BlobDigest), u.Name.Arg())
+}
 
 // Update applies the set fields of u to the row of table attachments with the
 // given id and returns the row as stored. If there is none, the error matches
@@ -206,11 +215,8 @@ func (r *AttachmentRepo) Update(ctx context.Context, id int64, u AttachmentUpdat
 	if err := u.Validate(); err != nil {
 		return Attachment{}, wrapErr(err, "attachments.Update", "attachments")
 	}
-	var v Attachment
-	if err := scanAttachment(r.db.QueryRow(ctx, sqlAttachmentsUpdate, id, u.BlobDigest.Ptr(), u.Name.Ptr()), &v); err != nil {
-		return Attachment{}, wrapParamsErr(err, "attachments.Update", "attachments", []string{"id", "blob_digest", "name"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateAttachments, id, runtime.Arg, u, argsAttachmentUpdate, scanAttachment)
+	return v, wrapParamsErr(err, "attachments.Update", "attachments", []string{"id", "blob_digest", "name"})
 }
 
 const sqlAttachmentsDelete = `-- name: attachments.Delete
@@ -219,7 +225,7 @@ DELETE FROM "attachments" WHERE "id" = $1`
 // Delete removes the row of table attachments with the given id and reports
 // whether there was one.
 func (r *AttachmentRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlAttachmentsDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlAttachmentsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "attachments.Delete", "attachments")
 }
 
@@ -243,27 +249,20 @@ func (r *AttachmentRepo) FindByIDs(ctx context.Context, ids []int64) ([]Attachme
 	if len(ids) == 0 {
 		return []Attachment{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlAttachmentsFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanAttachment)
+	items, err := runtime.Query(ctx, r.db, sqlAttachmentsFindByIDs, ids, runtime.Arg, scanAttachment, len(ids))
 	return items, wrapErr(err, "attachments.FindByIDs", "attachments")
 }
 
-// copyAttachments sends rows of NewAttachment to table attachments with COPY,
-// reading each value in place.
-var copyAttachments = runtime.NewCopier(
-	"attachments",
-	nil,
-	runtime.CopyValue("blob_digest", func(n *NewAttachment) any { return &n.BlobDigest }),
-	runtime.CopyValue("name", func(n *NewAttachment) any { return &n.Name }),
-)
+// copyAttachments sends rows of NewAttachment to table attachments with COPY.
+var copyAttachments = &runtime.Copier[NewAttachment]{
+	Table:   "attachments",
+	Columns: []string{"blob_digest", "name"},
+	Args:    argsNewAttachment,
+}
 
 // CreateMany inserts rows into table attachments with the COPY protocol and
-// returns how many it inserted. It is all or nothing. COPY does not return rows;
-// CreateManyReturning does.
+// returns how many it inserted, all or nothing. It validates every row first.
 func (r *AttachmentRepo) CreateMany(ctx context.Context, rows []NewAttachment) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "attachments.CreateMany", "attachments")
-	}
 	n, err := copyAttachments.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "attachments.CreateMany", "attachments")
 }
@@ -292,7 +291,7 @@ func (r *AttachmentRepo) CreateManyReturning(ctx context.Context, rows []NewAtta
 		runtime.Column(rows, func(n *NewAttachment) []byte { return n.BlobDigest }),
 		runtime.Column(rows, func(n *NewAttachment) string { return n.Name }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanAttachment)
+	items, err := runtime.Collect(res, err, len(rows), scanAttachment)
 	return items, wrapErr(err, "attachments.CreateManyReturning", "attachments")
 }
 
@@ -373,7 +372,6 @@ WHERE "blob_digest" = $1 ORDER BY "id"`
 // ListByBlobDigest returns the rows of table attachments whose blob_digest is
 // blobDigest, in primary key order.
 func (r *AttachmentRepo) ListByBlobDigest(ctx context.Context, blobDigest []byte) ([]Attachment, error) {
-	rows, err := r.db.Query(ctx, sqlAttachmentsListByBlobDigest, blobDigest)
-	items, err := runtime.CollectRows(rows, err, 0, scanAttachment)
+	items, err := runtime.Query(ctx, r.db, sqlAttachmentsListByBlobDigest, blobDigest, runtime.Arg, scanAttachment, 0)
 	return items, wrapErr(err, "attachments.ListByBlobDigest", "attachments")
 }

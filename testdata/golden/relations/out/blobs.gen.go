@@ -7,11 +7,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 )
 
 // Blob is one row of table blobs.
@@ -27,7 +25,7 @@ type NewBlob struct {
 }
 
 // BlobUpdate lists changes to a row of table blobs. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged.
 type BlobUpdate struct {
 	Size runtime.Opt[int64] `json:"size,omitzero"`
 }
@@ -105,9 +103,14 @@ func (u *BlobUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanBlob reads a row of table blobs, columns in table order, into v.
-func scanBlob(row pgx.Row, v *Blob) error {
-	return row.Scan(&v.Digest, &v.Size)
+// scanBlob gives the scan destinations of the fields of v, columns in table order.
+func scanBlob(v *Blob, d []any) []any {
+	return append(d, &v.Digest, &v.Size)
+}
+
+// argsNewBlob gives the values Create binds from n.
+func argsNewBlob(n *NewBlob, d []any) []any {
+	return append(d, n.Digest, &n.Size)
 }
 
 const sqlBlobsCreate = `-- name: blobs.Create
@@ -121,7 +124,7 @@ func (r *BlobRepo) Create(ctx context.Context, n NewBlob) (Blob, error) {
 	if err := n.Validate(); err != nil {
 		return Blob{}, wrapErr(err, "blobs.Create", "blobs")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlBlobsCreate, n.Digest, n.Size), scanBlob)
+	v, err := runtime.QueryOne(ctx, r.db, sqlBlobsCreate, n, argsNewBlob, scanBlob)
 	return v, wrapParamsErr(err, "blobs.Create", "blobs", []string{"digest", "size"})
 }
 
@@ -132,24 +135,24 @@ WHERE "digest" = $1`
 // FindByID returns the row of table blobs with the given digest. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *BlobRepo) FindByID(ctx context.Context, digest []byte) (Blob, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlBlobsFindByID, digest), scanBlob)
+	v, err := runtime.QueryOne(ctx, r.db, sqlBlobsFindByID, digest, runtime.Arg, scanBlob)
 	return v, wrapErr(err, "blobs.FindByID", "blobs")
 }
 
 const sqlBlobsFindAll = `-- name: blobs.FindAll replica=ok
 SELECT "digest", "size" FROM "blobs" ORDER BY "digest"`
 
-// FindAll returns every row of table blobs, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table blobs in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *BlobRepo) FindAll(ctx context.Context) ([]Blob, error) {
 	rows, err := r.db.Query(ctx, sqlBlobsFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanBlob)
+	items, err := runtime.Collect(rows, err, 0, scanBlob)
 	return items, wrapErr(err, "blobs.FindAll", "blobs")
 }
 
-// Stream yields every row of table blobs, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table blobs in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *BlobRepo) Stream(ctx context.Context) iter.Seq2[Blob, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "blobs.Stream", "blobs") }, scanBlob, sqlBlobsFindAll)
 }
@@ -163,11 +166,9 @@ SELECT "digest", "size" FROM "blobs"
 WHERE ("digest") > ($1) ORDER BY "digest"
 LIMIT $2`
 
-// List returns a page of rows of table blobs in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table blobs in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *BlobRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Blob], error) {
 	var digest []byte
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Blob]{
@@ -180,11 +181,19 @@ func (r *BlobRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "blobs.List", "blobs")
 }
 
-const sqlBlobsUpdate = `-- name: blobs.Update
-UPDATE "blobs"
-SET "size" = COALESCE($2::bigint, "size")
-WHERE "digest" = $1
-RETURNING "digest", "size"`
+// updateBlobs are the statements of BlobRepo.Update: one per set of fields set
+// (see runtime.Update).
+var updateBlobs = &runtime.Update{
+	Name: "blobs.Update", Keys: 1,
+	Head: "UPDATE \"blobs\"\nSET ",
+	Cols: []string{`"size"`},
+	Tail: "\nWHERE \"digest\" = $1\nRETURNING \"digest\", \"size\"",
+}
+
+// argsBlobUpdate gives the value of each field of u, nil when unset.
+func argsBlobUpdate(u *BlobUpdate, d []any) []any {
+	return append(d, u.Size.Arg())
+}
 
 // Update applies the set fields of u to the row of table blobs with the given
 // digest and returns the row as stored. If there is none, the error matches
@@ -193,11 +202,8 @@ func (r *BlobRepo) Update(ctx context.Context, digest []byte, u BlobUpdate) (Blo
 	if err := u.Validate(); err != nil {
 		return Blob{}, wrapErr(err, "blobs.Update", "blobs")
 	}
-	var v Blob
-	if err := scanBlob(r.db.QueryRow(ctx, sqlBlobsUpdate, digest, u.Size.Ptr()), &v); err != nil {
-		return Blob{}, wrapParamsErr(err, "blobs.Update", "blobs", []string{"digest", "size"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateBlobs, digest, runtime.Arg, u, argsBlobUpdate, scanBlob)
+	return v, wrapParamsErr(err, "blobs.Update", "blobs", []string{"digest", "size"})
 }
 
 const sqlBlobsDelete = `-- name: blobs.Delete
@@ -206,7 +212,7 @@ DELETE FROM "blobs" WHERE "digest" = $1`
 // Delete removes the row of table blobs with the given digest and reports whether
 // there was one.
 func (r *BlobRepo) Delete(ctx context.Context, digest []byte) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlBlobsDelete, digest)
+	tag, err := runtime.Exec(ctx, r.db, sqlBlobsDelete, digest, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "blobs.Delete", "blobs")
 }
 
@@ -230,27 +236,20 @@ func (r *BlobRepo) FindByIDs(ctx context.Context, ids [][]byte) ([]Blob, error) 
 	if len(ids) == 0 {
 		return []Blob{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlBlobsFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanBlob)
+	items, err := runtime.Query(ctx, r.db, sqlBlobsFindByIDs, ids, runtime.Arg, scanBlob, len(ids))
 	return items, wrapErr(err, "blobs.FindByIDs", "blobs")
 }
 
-// copyBlobs sends rows of NewBlob to table blobs with COPY, reading each value in
-// place.
-var copyBlobs = runtime.NewCopier(
-	"blobs",
-	nil,
-	runtime.CopyValue("digest", func(n *NewBlob) any { return &n.Digest }),
-	runtime.CopyValue("size", func(n *NewBlob) any { return &n.Size }),
-)
+// copyBlobs sends rows of NewBlob to table blobs with COPY.
+var copyBlobs = &runtime.Copier[NewBlob]{
+	Table:   "blobs",
+	Columns: []string{"digest", "size"},
+	Args:    argsNewBlob,
+}
 
 // CreateMany inserts rows into table blobs with the COPY protocol and returns how
-// many it inserted. It is all or nothing. COPY does not return rows;
-// CreateManyReturning does.
+// many it inserted, all or nothing. It validates every row first.
 func (r *BlobRepo) CreateMany(ctx context.Context, rows []NewBlob) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "blobs.CreateMany", "blobs")
-	}
 	n, err := copyBlobs.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "blobs.CreateMany", "blobs")
 }
@@ -279,7 +278,7 @@ func (r *BlobRepo) CreateManyReturning(ctx context.Context, rows []NewBlob) ([]B
 		runtime.Column(rows, func(n *NewBlob) []byte { return n.Digest }),
 		runtime.Column(rows, func(n *NewBlob) int64 { return n.Size }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanBlob)
+	items, err := runtime.Collect(res, err, len(rows), scanBlob)
 	return items, wrapErr(err, "blobs.CreateManyReturning", "blobs")
 }
 
@@ -291,15 +290,14 @@ SET "size" = EXCLUDED."size"
 RETURNING "digest", "size"`
 
 // UpsertByDigest inserts n into table blobs or, when a row with the same digest
-// exists, updates that row from n, in one statement, and returns the row as
-// stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value. It validates n
-// first.
+// exists, updates it from n (every column but the key's and the primary key's; an
+// unset optional field keeps its value), in one statement, and returns the row as
+// stored. It validates n first.
 func (r *BlobRepo) UpsertByDigest(ctx context.Context, n NewBlob) (Blob, error) {
 	if err := n.Validate(); err != nil {
 		return Blob{}, wrapErr(err, "blobs.UpsertByDigest", "blobs")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlBlobsUpsertByDigest, n.Digest, n.Size), scanBlob)
+	v, err := runtime.QueryOne(ctx, r.db, sqlBlobsUpsertByDigest, n, argsNewBlob, scanBlob)
 	return v, wrapErr(err, "blobs.UpsertByDigest", "blobs")
 }
 
@@ -318,28 +316,14 @@ LIMIT 1`
 
 // CreateIfAbsentByDigest inserts n into table blobs unless a row with the same
 // digest exists, and returns the new row and true, or the existing row, unchanged,
-// and false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a
-// read of the row in the way); when that row was committed by a concurrent
-// transaction after the statement started, the statement cannot see it and runs
-// again, up to three times in all. It validates n first.
+// and false, in one statement (run again, up to three times, when the row in the
+// way was committed after it started). It validates n first.
 func (r *BlobRepo) CreateIfAbsentByDigest(ctx context.Context, n NewBlob) (Blob, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Blob{}, false, wrapErr(err, "blobs.CreateIfAbsentByDigest", "blobs")
 	}
-	for attempt := 1; ; attempt++ {
-		var v Blob
-		var created bool
-		err := r.db.QueryRow(ctx, sqlBlobsCreateIfAbsentByDigest, n.Digest, n.Size).Scan(&created, &v.Digest, &v.Size)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Blob{}, false, wrapErr(err, "blobs.CreateIfAbsentByDigest", "blobs")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlBlobsCreateIfAbsentByDigest, n, argsNewBlob, scanBlob)
+	return v, created, wrapErr(err, "blobs.CreateIfAbsentByDigest", "blobs")
 }
 
 // BlobKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.

@@ -10,29 +10,28 @@ import (
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 )
 
 // Employee is one row of table employees.
 type Employee struct {
-	ID        int64  `json:"id"`
-	ManagerID *int64 `json:"manager_id"`
-	Name      string `json:"name"`
+	ID        int64               `json:"id"`
+	ManagerID runtime.Null[int64] `json:"manager_id"`
+	Name      string              `json:"name"`
 }
 
 // NewEmployee holds the values of a new row of table employees. The database sets
 // id.
 type NewEmployee struct {
-	ManagerID *int64 `json:"manager_id"`
-	Name      string `json:"name"`
+	ManagerID runtime.Null[int64] `json:"manager_id"`
+	Name      string              `json:"name"`
 }
 
 // EmployeeUpdate lists changes to a row of table employees. Unset fields leave
 // their column unchanged; a nullable column is set to NULL with
-// runtime.Set[*T](nil).
+// runtime.SetNull[T]().
 type EmployeeUpdate struct {
-	ManagerID runtime.Opt[*int64] `json:"manager_id,omitzero"`
-	Name      runtime.Opt[string] `json:"name,omitzero"`
+	ManagerID runtime.Opt[runtime.Null[int64]] `json:"manager_id,omitzero"`
+	Name      runtime.Opt[string]              `json:"name,omitzero"`
 }
 
 // EmployeeRepo reads and writes table employees.
@@ -114,9 +113,15 @@ func (u *EmployeeUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanEmployee reads a row of table employees, columns in table order, into v.
-func scanEmployee(row pgx.Row, v *Employee) error {
-	return row.Scan(&v.ID, &v.ManagerID, &v.Name)
+// scanEmployee gives the scan destinations of the fields of v, columns in table
+// order.
+func scanEmployee(v *Employee, d []any) []any {
+	return append(d, &v.ID, &v.ManagerID, &v.Name)
+}
+
+// argsNewEmployee gives the values Create binds from n.
+func argsNewEmployee(n *NewEmployee, d []any) []any {
+	return append(d, &n.ManagerID, &n.Name)
 }
 
 const sqlEmployeesCreate = `-- name: employees.Create
@@ -130,7 +135,7 @@ func (r *EmployeeRepo) Create(ctx context.Context, n NewEmployee) (Employee, err
 	if err := n.Validate(); err != nil {
 		return Employee{}, wrapErr(err, "employees.Create", "employees")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlEmployeesCreate, n.ManagerID, n.Name), scanEmployee)
+	v, err := runtime.QueryOne(ctx, r.db, sqlEmployeesCreate, n, argsNewEmployee, scanEmployee)
 	return v, wrapParamsErr(err, "employees.Create", "employees", []string{"manager_id", "name"})
 }
 
@@ -141,24 +146,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table employees with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *EmployeeRepo) FindByID(ctx context.Context, id int64) (Employee, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlEmployeesFindByID, id), scanEmployee)
+	v, err := runtime.QueryOne(ctx, r.db, sqlEmployeesFindByID, id, runtime.Arg, scanEmployee)
 	return v, wrapErr(err, "employees.FindByID", "employees")
 }
 
 const sqlEmployeesFindAll = `-- name: employees.FindAll replica=ok
 SELECT "id", "manager_id", "name" FROM "employees" ORDER BY "id"`
 
-// FindAll returns every row of table employees, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table employees in primary key order, all in
+// memory; List and Stream do not hold them all.
 func (r *EmployeeRepo) FindAll(ctx context.Context) ([]Employee, error) {
 	rows, err := r.db.Query(ctx, sqlEmployeesFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanEmployee)
+	items, err := runtime.Collect(rows, err, 0, scanEmployee)
 	return items, wrapErr(err, "employees.FindAll", "employees")
 }
 
-// Stream yields every row of table employees, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table employees in primary key order as the loop
+// reads them from the server: memory use does not grow with the table. An error
+// ends the sequence.
 func (r *EmployeeRepo) Stream(ctx context.Context) iter.Seq2[Employee, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "employees.Stream", "employees") }, scanEmployee, sqlEmployeesFindAll)
 }
@@ -172,11 +177,9 @@ SELECT "id", "manager_id", "name" FROM "employees"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table employees in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table employees in primary key order,
+// after the cursor page.After ("" for the first page); the page's Next cursor (""
+// after the last page) gets the next one.
 func (r *EmployeeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Employee], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Employee]{
@@ -189,12 +192,20 @@ func (r *EmployeeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 	return p, wrapErr(err, "employees.List", "employees")
 }
 
-const sqlEmployeesUpdate = `-- name: employees.Update
-UPDATE "employees"
-SET "manager_id" = CASE WHEN $2::boolean THEN $3::bigint ELSE "manager_id" END,
-    "name" = COALESCE($4::text, "name")
-WHERE "id" = $1
-RETURNING "id", "manager_id", "name"`
+// updateEmployees are the statements of EmployeeRepo.Update: one per set of fields
+// set (see runtime.Update).
+var updateEmployees = &runtime.Update{
+	Name: "employees.Update", Keys: 1,
+	Head:     "UPDATE \"employees\"\nSET ",
+	Cols:     []string{`"manager_id"`, `"name"`},
+	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"manager_id\", \"name\"",
+	Nullable: 1 << 0,
+}
+
+// argsEmployeeUpdate gives the value of each field of u, nil when unset.
+func argsEmployeeUpdate(u *EmployeeUpdate, d []any) []any {
+	return append(d, u.ManagerID.Arg(), u.Name.Arg())
+}
 
 // Update applies the set fields of u to the row of table employees with the given
 // id and returns the row as stored. If there is none, the error matches
@@ -203,11 +214,8 @@ func (r *EmployeeRepo) Update(ctx context.Context, id int64, u EmployeeUpdate) (
 	if err := u.Validate(); err != nil {
 		return Employee{}, wrapErr(err, "employees.Update", "employees")
 	}
-	var v Employee
-	if err := scanEmployee(r.db.QueryRow(ctx, sqlEmployeesUpdate, id, u.ManagerID.Set, u.ManagerID.Value, u.Name.Ptr()), &v); err != nil {
-		return Employee{}, wrapParamsErr(err, "employees.Update", "employees", []string{"id", "manager_id", "manager_id", "name"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateEmployees, id, runtime.Arg, u, argsEmployeeUpdate, scanEmployee)
+	return v, wrapParamsErr(err, "employees.Update", "employees", []string{"id", "manager_id", "manager_id", "name"})
 }
 
 const sqlEmployeesDelete = `-- name: employees.Delete
@@ -216,7 +224,7 @@ DELETE FROM "employees" WHERE "id" = $1`
 // Delete removes the row of table employees with the given id and reports whether
 // there was one.
 func (r *EmployeeRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlEmployeesDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlEmployeesDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "employees.Delete", "employees")
 }
 
@@ -240,27 +248,20 @@ func (r *EmployeeRepo) FindByIDs(ctx context.Context, ids []int64) ([]Employee, 
 	if len(ids) == 0 {
 		return []Employee{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlEmployeesFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanEmployee)
+	items, err := runtime.Query(ctx, r.db, sqlEmployeesFindByIDs, ids, runtime.Arg, scanEmployee, len(ids))
 	return items, wrapErr(err, "employees.FindByIDs", "employees")
 }
 
-// copyEmployees sends rows of NewEmployee to table employees with COPY, reading
-// each value in place.
-var copyEmployees = runtime.NewCopier(
-	"employees",
-	nil,
-	runtime.CopyValue("manager_id", func(n *NewEmployee) any { return n.ManagerID }),
-	runtime.CopyValue("name", func(n *NewEmployee) any { return &n.Name }),
-)
+// copyEmployees sends rows of NewEmployee to table employees with COPY.
+var copyEmployees = &runtime.Copier[NewEmployee]{
+	Table:   "employees",
+	Columns: []string{"manager_id", "name"},
+	Args:    argsNewEmployee,
+}
 
 // CreateMany inserts rows into table employees with the COPY protocol and returns
-// how many it inserted. It is all or nothing. COPY does not return rows;
-// CreateManyReturning does.
+// how many it inserted, all or nothing. It validates every row first.
 func (r *EmployeeRepo) CreateMany(ctx context.Context, rows []NewEmployee) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "employees.CreateMany", "employees")
-	}
 	n, err := copyEmployees.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "employees.CreateMany", "employees")
 }
@@ -286,10 +287,10 @@ func (r *EmployeeRepo) CreateManyReturning(ctx context.Context, rows []NewEmploy
 	res, err := r.db.Query(
 		ctx,
 		sqlEmployeesCreateManyReturning,
-		runtime.Column(rows, func(n *NewEmployee) *int64 { return n.ManagerID }),
+		runtime.Column(rows, func(n *NewEmployee) *int64 { return n.ManagerID.Ptr() }),
 		runtime.Column(rows, func(n *NewEmployee) string { return n.Name }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanEmployee)
+	items, err := runtime.Collect(res, err, len(rows), scanEmployee)
 	return items, wrapErr(err, "employees.CreateManyReturning", "employees")
 }
 
@@ -308,7 +309,7 @@ var bulkEmployeesUpdates = &runtime.Bulk[EmployeeKeyedUpdate]{
 	Columns: []runtime.BulkColumn[EmployeeKeyedUpdate]{
 		runtime.Array(func(v *EmployeeKeyedUpdate) *int64 { return &v.ID }),
 		runtime.Flags(func(v *EmployeeKeyedUpdate) *bool { return &v.Changes.ManagerID.Set }),
-		runtime.Array(func(v *EmployeeKeyedUpdate) *int64 { return v.Changes.ManagerID.Value }),
+		runtime.Array(func(v *EmployeeKeyedUpdate) *int64 { return v.Changes.ManagerID.Value.Ptr() }),
 		runtime.Array(func(v *EmployeeKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
 	},
 }
@@ -371,8 +372,7 @@ WHERE "manager_id" = $1 ORDER BY "id"`
 // ListByManagerID returns the rows of table employees whose manager_id is
 // managerID, in primary key order.
 func (r *EmployeeRepo) ListByManagerID(ctx context.Context, managerID int64) ([]Employee, error) {
-	rows, err := r.db.Query(ctx, sqlEmployeesListByManagerID, managerID)
-	items, err := runtime.CollectRows(rows, err, 0, scanEmployee)
+	items, err := runtime.Query(ctx, r.db, sqlEmployeesListByManagerID, managerID, runtime.Arg, scanEmployee, 0)
 	return items, wrapErr(err, "employees.ListByManagerID", "employees")
 }
 
@@ -380,21 +380,18 @@ const sqlEmployeesLoadByManagerID = `-- name: employees.LoadByManagerID replica=
 SELECT "id", "manager_id", "name" FROM "employees"
 WHERE "manager_id" = ANY($1) ORDER BY "id"`
 
-// loadEmployeesByManagerID returns the rows of table employees whose manager_id is
-// one of keys, grouped by manager_id, each group in primary key order, with one
-// query. Keys without rows are not in the map.
+// loadEmployeesByManagerID is LoadByManagerID on db.
 func loadEmployeesByManagerID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Employee, error) {
 	if len(keys) == 0 {
 		return map[int64][]Employee{}, nil
 	}
 	rows, err := db.Query(ctx, sqlEmployeesLoadByManagerID, keys)
-	return runtime.GroupRows(rows, err, scanEmployee, func(v *Employee) int64 { return *v.ManagerID })
+	return runtime.GroupRows(rows, err, scanEmployee, func(v *Employee) int64 { return v.ManagerID.V })
 }
 
 // LoadByManagerID returns the rows of table employees whose manager_id is one of
-// keys, grouped by manager_id, each group in primary key order. It runs one query,
-// however many keys there are: load the children of a list of employees without a
-// query per row. Keys without rows are not in the map.
+// keys, grouped by manager_id, each group in primary key order, with one query
+// however many keys; keys without rows are not in the map.
 func (r *EmployeeRepo) LoadByManagerID(ctx context.Context, keys []int64) (map[int64][]Employee, error) {
 	m, err := loadEmployeesByManagerID(ctx, r.db, keys)
 	return m, wrapErr(err, "employees.LoadByManagerID", "employees")
@@ -402,13 +399,10 @@ func (r *EmployeeRepo) LoadByManagerID(ctx context.Context, keys []int64) (map[i
 
 // LoadEmployeesByManagerID returns the rows of table employees that reference each
 // of parents (employees.manager_id = employees.id), keyed by the parent's id, each
-// group in primary key order. It runs one query for all parents; parents without
-// rows are not in the map.
+// group in primary key order, with one query; parents without rows are not in the
+// map.
 func (r *EmployeeRepo) LoadEmployeesByManagerID(ctx context.Context, parents []Employee) (map[int64][]Employee, error) {
-	keys := make([]int64, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Employee) (int64, bool) { return p.ID, true })
 	m, err := loadEmployeesByManagerID(ctx, r.db, keys)
 	return m, wrapErr(err, "employees.LoadEmployeesByManagerID", "employees")
 }

@@ -7,11 +7,9 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 )
 
 // Group is one row of table groups.
@@ -26,7 +24,7 @@ type NewGroup struct {
 }
 
 // GroupUpdate lists changes to a row of table groups. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged.
 type GroupUpdate struct {
 	Name runtime.Opt[string] `json:"name,omitzero"`
 }
@@ -109,9 +107,15 @@ func (u *GroupUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanGroup reads a row of table groups, columns in table order, into v.
-func scanGroup(row pgx.Row, v *Group) error {
-	return row.Scan(&v.ID, &v.Name)
+// scanGroup gives the scan destinations of the fields of v, columns in table
+// order.
+func scanGroup(v *Group, d []any) []any {
+	return append(d, &v.ID, &v.Name)
+}
+
+// argsNewGroup gives the values Create binds from n.
+func argsNewGroup(n *NewGroup, d []any) []any {
+	return append(d, &n.Name)
 }
 
 const sqlGroupsCreate = `-- name: groups.Create
@@ -125,7 +129,7 @@ func (r *GroupRepo) Create(ctx context.Context, n NewGroup) (Group, error) {
 	if err := n.Validate(); err != nil {
 		return Group{}, wrapErr(err, "groups.Create", "groups")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlGroupsCreate, n.Name), scanGroup)
+	v, err := runtime.QueryOne(ctx, r.db, sqlGroupsCreate, n, argsNewGroup, scanGroup)
 	return v, wrapParamsErr(err, "groups.Create", "groups", []string{"name"})
 }
 
@@ -136,24 +140,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table groups with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *GroupRepo) FindByID(ctx context.Context, id int64) (Group, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlGroupsFindByID, id), scanGroup)
+	v, err := runtime.QueryOne(ctx, r.db, sqlGroupsFindByID, id, runtime.Arg, scanGroup)
 	return v, wrapErr(err, "groups.FindByID", "groups")
 }
 
 const sqlGroupsFindAll = `-- name: groups.FindAll replica=ok
 SELECT "id", "name" FROM "groups" ORDER BY "id"`
 
-// FindAll returns every row of table groups, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table groups in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *GroupRepo) FindAll(ctx context.Context) ([]Group, error) {
 	rows, err := r.db.Query(ctx, sqlGroupsFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanGroup)
+	items, err := runtime.Collect(rows, err, 0, scanGroup)
 	return items, wrapErr(err, "groups.FindAll", "groups")
 }
 
-// Stream yields every row of table groups, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table groups in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *GroupRepo) Stream(ctx context.Context) iter.Seq2[Group, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "groups.Stream", "groups") }, scanGroup, sqlGroupsFindAll)
 }
@@ -167,11 +171,9 @@ SELECT "id", "name" FROM "groups"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table groups in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table groups in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *GroupRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Group], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Group]{
@@ -184,11 +186,19 @@ func (r *GroupRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	return p, wrapErr(err, "groups.List", "groups")
 }
 
-const sqlGroupsUpdate = `-- name: groups.Update
-UPDATE "groups"
-SET "name" = COALESCE($2::text, "name")
-WHERE "id" = $1
-RETURNING "id", "name"`
+// updateGroups are the statements of GroupRepo.Update: one per set of fields set
+// (see runtime.Update).
+var updateGroups = &runtime.Update{
+	Name: "groups.Update", Keys: 1,
+	Head: "UPDATE \"groups\"\nSET ",
+	Cols: []string{`"name"`},
+	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"name\"",
+}
+
+// argsGroupUpdate gives the value of each field of u, nil when unset.
+func argsGroupUpdate(u *GroupUpdate, d []any) []any {
+	return append(d, u.Name.Arg())
+}
 
 // Update applies the set fields of u to the row of table groups with the given id
 // and returns the row as stored. If there is none, the error matches
@@ -197,11 +207,8 @@ func (r *GroupRepo) Update(ctx context.Context, id int64, u GroupUpdate) (Group,
 	if err := u.Validate(); err != nil {
 		return Group{}, wrapErr(err, "groups.Update", "groups")
 	}
-	var v Group
-	if err := scanGroup(r.db.QueryRow(ctx, sqlGroupsUpdate, id, u.Name.Ptr()), &v); err != nil {
-		return Group{}, wrapParamsErr(err, "groups.Update", "groups", []string{"id", "name"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateGroups, id, runtime.Arg, u, argsGroupUpdate, scanGroup)
+	return v, wrapParamsErr(err, "groups.Update", "groups", []string{"id", "name"})
 }
 
 const sqlGroupsDelete = `-- name: groups.Delete
@@ -210,7 +217,7 @@ DELETE FROM "groups" WHERE "id" = $1`
 // Delete removes the row of table groups with the given id and reports whether
 // there was one.
 func (r *GroupRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlGroupsDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlGroupsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "groups.Delete", "groups")
 }
 
@@ -234,26 +241,20 @@ func (r *GroupRepo) FindByIDs(ctx context.Context, ids []int64) ([]Group, error)
 	if len(ids) == 0 {
 		return []Group{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlGroupsFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanGroup)
+	items, err := runtime.Query(ctx, r.db, sqlGroupsFindByIDs, ids, runtime.Arg, scanGroup, len(ids))
 	return items, wrapErr(err, "groups.FindByIDs", "groups")
 }
 
-// copyGroups sends rows of NewGroup to table groups with COPY, reading each value
-// in place.
-var copyGroups = runtime.NewCopier(
-	"groups",
-	nil,
-	runtime.CopyValue("name", func(n *NewGroup) any { return &n.Name }),
-)
+// copyGroups sends rows of NewGroup to table groups with COPY.
+var copyGroups = &runtime.Copier[NewGroup]{
+	Table:   "groups",
+	Columns: []string{"name"},
+	Args:    argsNewGroup,
+}
 
 // CreateMany inserts rows into table groups with the COPY protocol and returns how
-// many it inserted. It is all or nothing. COPY does not return rows;
-// CreateManyReturning does.
+// many it inserted, all or nothing. It validates every row first.
 func (r *GroupRepo) CreateMany(ctx context.Context, rows []NewGroup) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "groups.CreateMany", "groups")
-	}
 	n, err := copyGroups.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "groups.CreateMany", "groups")
 }
@@ -281,7 +282,7 @@ func (r *GroupRepo) CreateManyReturning(ctx context.Context, rows []NewGroup) ([
 		sqlGroupsCreateManyReturning,
 		runtime.Column(rows, func(n *NewGroup) string { return n.Name }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanGroup)
+	items, err := runtime.Collect(res, err, len(rows), scanGroup)
 	return items, wrapErr(err, "groups.CreateManyReturning", "groups")
 }
 
@@ -293,15 +294,14 @@ SET "name" = EXCLUDED."name"
 RETURNING "id", "name"`
 
 // UpsertByName inserts n into table groups or, when a row with the same name
-// exists, updates that row from n, in one statement, and returns the row as
-// stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value. It validates n
-// first.
+// exists, updates it from n (every column but the key's and the primary key's; an
+// unset optional field keeps its value), in one statement, and returns the row as
+// stored. It validates n first.
 func (r *GroupRepo) UpsertByName(ctx context.Context, n NewGroup) (Group, error) {
 	if err := n.Validate(); err != nil {
 		return Group{}, wrapErr(err, "groups.UpsertByName", "groups")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlGroupsUpsertByName, n.Name), scanGroup)
+	v, err := runtime.QueryOne(ctx, r.db, sqlGroupsUpsertByName, n, argsNewGroup, scanGroup)
 	return v, wrapErr(err, "groups.UpsertByName", "groups")
 }
 
@@ -320,28 +320,14 @@ LIMIT 1`
 
 // CreateIfAbsentByName inserts n into table groups unless a row with the same name
 // exists, and returns the new row and true, or the existing row, unchanged, and
-// false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a read
-// of the row in the way); when that row was committed by a concurrent transaction
-// after the statement started, the statement cannot see it and runs again, up to
-// three times in all. It validates n first.
+// false, in one statement (run again, up to three times, when the row in the way
+// was committed after it started). It validates n first.
 func (r *GroupRepo) CreateIfAbsentByName(ctx context.Context, n NewGroup) (Group, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Group{}, false, wrapErr(err, "groups.CreateIfAbsentByName", "groups")
 	}
-	for attempt := 1; ; attempt++ {
-		var v Group
-		var created bool
-		err := r.db.QueryRow(ctx, sqlGroupsCreateIfAbsentByName, n.Name).Scan(&created, &v.ID, &v.Name)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Group{}, false, wrapErr(err, "groups.CreateIfAbsentByName", "groups")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlGroupsCreateIfAbsentByName, n, argsNewGroup, scanGroup)
+	return v, created, wrapErr(err, "groups.CreateIfAbsentByName", "groups")
 }
 
 // GroupKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
@@ -450,13 +436,9 @@ func (r *GroupRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewGrou
 
 // LoadMemberships returns the rows of table memberships that reference each of
 // parents (memberships.group_id = groups.id), keyed by the parent's id, each group
-// in primary key order. It runs one query for all parents; parents without rows
-// are not in the map.
+// in primary key order, with one query; parents without rows are not in the map.
 func (r *GroupRepo) LoadMemberships(ctx context.Context, parents []Group) (map[int64][]Membership, error) {
-	keys := make([]int64, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Group) (int64, bool) { return p.ID, true })
 	m, err := loadMembershipsByGroupID(ctx, r.db, keys)
 	return m, wrapErr(err, "groups.LoadMemberships", "groups")
 }

@@ -7,13 +7,11 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 	"time"
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // Membership is one row of table memberships.
@@ -34,8 +32,7 @@ type NewMembership struct {
 }
 
 // MembershipUpdate lists changes to a row of table memberships. Unset fields leave
-// their column unchanged; a nullable column is set to NULL with
-// runtime.Set[*T](nil).
+// their column unchanged.
 type MembershipUpdate struct {
 	Role     runtime.Opt[Role]      `json:"role,omitzero"`
 	JoinedAt runtime.Opt[time.Time] `json:"joined_at,omitzero"`
@@ -132,9 +129,15 @@ func (u *MembershipUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanMembership reads a row of table memberships, columns in table order, into v.
-func scanMembership(row pgx.Row, v *Membership) error {
-	return row.Scan(&v.UserID, &v.GroupID, &v.Role, &v.JoinedAt)
+// scanMembership gives the scan destinations of the fields of v, columns in table
+// order.
+func scanMembership(v *Membership, d []any) []any {
+	return append(d, &v.UserID, &v.GroupID, &v.Role, &v.JoinedAt)
+}
+
+// argsNewMembership gives the values Create binds from n.
+func argsNewMembership(n *NewMembership, d []any) []any {
+	return append(d, &n.UserID, &n.GroupID, n.Role.Arg(), n.JoinedAt.Arg())
 }
 
 const sqlMembershipsCreate = `-- name: memberships.Create
@@ -148,7 +151,7 @@ func (r *MembershipRepo) Create(ctx context.Context, n NewMembership) (Membershi
 	if err := n.Validate(); err != nil {
 		return Membership{}, wrapErr(err, "memberships.Create", "memberships")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlMembershipsCreate, n.UserID, n.GroupID, n.Role.Ptr(), n.JoinedAt.Ptr()), scanMembership)
+	v, err := runtime.QueryOne(ctx, r.db, sqlMembershipsCreate, n, argsNewMembership, scanMembership)
 	return v, wrapParamsErr(err, "memberships.Create", "memberships", []string{"user_id", "group_id", "role", "joined_at"})
 }
 
@@ -159,24 +162,24 @@ WHERE "user_id" = $1 AND "group_id" = $2`
 // FindByID returns the row of table memberships with the given userID and groupID.
 // If there is none, the error matches runtime.ErrNotFound.
 func (r *MembershipRepo) FindByID(ctx context.Context, userID uuid.UUID, groupID int64) (Membership, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlMembershipsFindByID, userID, groupID), scanMembership)
+	v, err := runtime.QueryOne(ctx, r.db, sqlMembershipsFindByID, userID, runtime.Arg, scanMembership, groupID)
 	return v, wrapErr(err, "memberships.FindByID", "memberships")
 }
 
 const sqlMembershipsFindAll = `-- name: memberships.FindAll replica=ok
 SELECT "user_id", "group_id", "role", "joined_at" FROM "memberships" ORDER BY "user_id", "group_id"`
 
-// FindAll returns every row of table memberships, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table memberships in primary key order, all in
+// memory; List and Stream do not hold them all.
 func (r *MembershipRepo) FindAll(ctx context.Context) ([]Membership, error) {
 	rows, err := r.db.Query(ctx, sqlMembershipsFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanMembership)
+	items, err := runtime.Collect(rows, err, 0, scanMembership)
 	return items, wrapErr(err, "memberships.FindAll", "memberships")
 }
 
-// Stream yields every row of table memberships, ordered by primary key, reading
-// them from the server as the loop goes: memory use does not grow with the table.
-// An error ends the sequence.
+// Stream yields every row of table memberships in primary key order as the loop
+// reads them from the server: memory use does not grow with the table. An error
+// ends the sequence.
 func (r *MembershipRepo) Stream(ctx context.Context) iter.Seq2[Membership, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "memberships.Stream", "memberships") }, scanMembership, sqlMembershipsFindAll)
 }
@@ -190,11 +193,9 @@ SELECT "user_id", "group_id", "role", "joined_at" FROM "memberships"
 WHERE ("user_id", "group_id") > ($1, $2) ORDER BY "user_id", "group_id"
 LIMIT $3`
 
-// List returns a page of rows of table memberships in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table memberships in primary key order,
+// after the cursor page.After ("" for the first page); the page's Next cursor (""
+// after the last page) gets the next one.
 func (r *MembershipRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Membership], error) {
 	var userID uuid.UUID
 	var groupID int64
@@ -208,12 +209,19 @@ func (r *MembershipRepo) List(ctx context.Context, page runtime.PageArgs) (runti
 	return p, wrapErr(err, "memberships.List", "memberships")
 }
 
-const sqlMembershipsUpdate = `-- name: memberships.Update
-UPDATE "memberships"
-SET "role" = COALESCE($3::"role", "role"),
-    "joined_at" = COALESCE($4::timestamptz, "joined_at")
-WHERE "user_id" = $1 AND "group_id" = $2
-RETURNING "user_id", "group_id", "role", "joined_at"`
+// updateMemberships are the statements of MembershipRepo.Update: one per set of
+// fields set (see runtime.Update).
+var updateMemberships = &runtime.Update{
+	Name: "memberships.Update", Keys: 2,
+	Head: "UPDATE \"memberships\"\nSET ",
+	Cols: []string{`"role"`, `"joined_at"`},
+	Tail: "\nWHERE \"user_id\" = $1 AND \"group_id\" = $2\nRETURNING \"user_id\", \"group_id\", \"role\", \"joined_at\"",
+}
+
+// argsMembershipUpdate gives the value of each field of u, nil when unset.
+func argsMembershipUpdate(u *MembershipUpdate, d []any) []any {
+	return append(d, u.Role.Arg(), u.JoinedAt.Arg())
+}
 
 // Update applies the set fields of u to the row of table memberships with the
 // given userID and groupID and returns the row as stored. If there is none, the
@@ -222,11 +230,8 @@ func (r *MembershipRepo) Update(ctx context.Context, userID uuid.UUID, groupID i
 	if err := u.Validate(); err != nil {
 		return Membership{}, wrapErr(err, "memberships.Update", "memberships")
 	}
-	var v Membership
-	if err := scanMembership(r.db.QueryRow(ctx, sqlMembershipsUpdate, userID, groupID, u.Role.Ptr(), u.JoinedAt.Ptr()), &v); err != nil {
-		return Membership{}, wrapParamsErr(err, "memberships.Update", "memberships", []string{"user_id", "group_id", "role", "joined_at"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateMemberships, userID, runtime.Arg, u, argsMembershipUpdate, scanMembership, groupID)
+	return v, wrapParamsErr(err, "memberships.Update", "memberships", []string{"user_id", "group_id", "role", "joined_at"})
 }
 
 const sqlMembershipsDelete = `-- name: memberships.Delete
@@ -235,7 +240,7 @@ DELETE FROM "memberships" WHERE "user_id" = $1 AND "group_id" = $2`
 // Delete removes the row of table memberships with the given userID and groupID
 // and reports whether there was one.
 func (r *MembershipRepo) Delete(ctx context.Context, userID uuid.UUID, groupID int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlMembershipsDelete, userID, groupID)
+	tag, err := runtime.Exec(ctx, r.db, sqlMembershipsDelete, userID, runtime.Arg, groupID)
 	return tag.RowsAffected() > 0, wrapErr(err, "memberships.Delete", "memberships")
 }
 
@@ -248,26 +253,18 @@ func (r *MembershipRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "memberships.Count", "memberships")
 }
 
-// copyMemberships sends rows of NewMembership to table memberships with COPY,
-// reading each value in place.
-var copyMemberships = runtime.NewCopier(
-	"memberships",
-	nil,
-	runtime.CopyValue("user_id", func(n *NewMembership) any { return &n.UserID }),
-	runtime.CopyValue("group_id", func(n *NewMembership) any { return &n.GroupID }),
-	runtime.CopyOpt("role", func(n *NewMembership) *runtime.Opt[Role] { return &n.Role }),
-	runtime.CopyOpt("joined_at", func(n *NewMembership) *runtime.Opt[time.Time] { return &n.JoinedAt }),
-)
+// copyMemberships sends rows of NewMembership to table memberships with COPY.
+var copyMemberships = &runtime.Copier[NewMembership]{
+	Table:   "memberships",
+	Columns: []string{"user_id", "group_id", "role", "joined_at"},
+	Args:    argsNewMembership,
+}
 
 // CreateMany inserts rows into table memberships with the COPY protocol and
-// returns how many it inserted. It is all or nothing. An optional field left unset
-// takes the column's default, as in Create: rows are copied in groups by the
-// optional fields they set, in a transaction when there are several (a savepoint
-// when r is one). COPY does not return rows; CreateManyReturning does.
+// returns how many it inserted, all or nothing. It validates every row first. An
+// unset optional field takes the column's default, as in Create (rows setting
+// different fields are copied in groups, in one transaction).
 func (r *MembershipRepo) CreateMany(ctx context.Context, rows []NewMembership) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "memberships.CreateMany", "memberships")
-	}
 	n, err := copyMemberships.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "memberships.CreateMany", "memberships")
 }
@@ -298,7 +295,7 @@ func (r *MembershipRepo) CreateManyReturning(ctx context.Context, rows []NewMemb
 		runtime.Column(rows, func(n *NewMembership) *Role { return n.Role.Ptr() }),
 		runtime.Column(rows, func(n *NewMembership) *time.Time { return n.JoinedAt.Ptr() }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanMembership)
+	items, err := runtime.Collect(res, err, len(rows), scanMembership)
 	return items, wrapErr(err, "memberships.CreateManyReturning", "memberships")
 }
 
@@ -311,15 +308,14 @@ SET "role" = CASE WHEN $3::"role" IS NULL THEN "memberships"."role" ELSE EXCLUDE
 RETURNING "user_id", "group_id", "role", "joined_at"`
 
 // UpsertByUserIDAndGroupID inserts n into table memberships or, when a row with
-// the same (user_id, group_id) exists, updates that row from n, in one statement,
-// and returns the row as stored. The update sets every column of n except the
-// key's and the primary key's; an optional field left unset keeps the column's
-// value. It validates n first.
+// the same (user_id, group_id) exists, updates it from n (every column but the
+// key's and the primary key's; an unset optional field keeps its value), in one
+// statement, and returns the row as stored. It validates n first.
 func (r *MembershipRepo) UpsertByUserIDAndGroupID(ctx context.Context, n NewMembership) (Membership, error) {
 	if err := n.Validate(); err != nil {
 		return Membership{}, wrapErr(err, "memberships.UpsertByUserIDAndGroupID", "memberships")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlMembershipsUpsertByUserIDAndGroupID, n.UserID, n.GroupID, n.Role.Ptr(), n.JoinedAt.Ptr()), scanMembership)
+	v, err := runtime.QueryOne(ctx, r.db, sqlMembershipsUpsertByUserIDAndGroupID, n, argsNewMembership, scanMembership)
 	return v, wrapErr(err, "memberships.UpsertByUserIDAndGroupID", "memberships")
 }
 
@@ -338,28 +334,15 @@ LIMIT 1`
 
 // CreateIfAbsentByUserIDAndGroupID inserts n into table memberships unless a row
 // with the same (user_id, group_id) exists, and returns the new row and true, or
-// the existing row, unchanged, and false. One statement does both (INSERT … ON
-// CONFLICT DO NOTHING, then a read of the row in the way); when that row was
-// committed by a concurrent transaction after the statement started, the statement
-// cannot see it and runs again, up to three times in all. It validates n first.
+// the existing row, unchanged, and false, in one statement (run again, up to three
+// times, when the row in the way was committed after it started). It validates n
+// first.
 func (r *MembershipRepo) CreateIfAbsentByUserIDAndGroupID(ctx context.Context, n NewMembership) (Membership, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Membership{}, false, wrapErr(err, "memberships.CreateIfAbsentByUserIDAndGroupID", "memberships")
 	}
-	for attempt := 1; ; attempt++ {
-		var v Membership
-		var created bool
-		err := r.db.QueryRow(ctx, sqlMembershipsCreateIfAbsentByUserIDAndGroupID, n.UserID, n.GroupID, n.Role.Ptr(), n.JoinedAt.Ptr()).Scan(&created, &v.UserID, &v.GroupID, &v.Role, &v.JoinedAt)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Membership{}, false, wrapErr(err, "memberships.CreateIfAbsentByUserIDAndGroupID", "memberships")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlMembershipsCreateIfAbsentByUserIDAndGroupID, n, argsNewMembership, scanMembership)
+	return v, created, wrapErr(err, "memberships.CreateIfAbsentByUserIDAndGroupID", "memberships")
 }
 
 // MembershipKey is the primary key of a row of table memberships.
@@ -495,8 +478,7 @@ WHERE "user_id" = $1 ORDER BY "user_id", "group_id"`
 // ListByUserID returns the rows of table memberships whose user_id is userID, in
 // primary key order.
 func (r *MembershipRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Membership, error) {
-	rows, err := r.db.Query(ctx, sqlMembershipsListByUserID, userID)
-	items, err := runtime.CollectRows(rows, err, 0, scanMembership)
+	items, err := runtime.Query(ctx, r.db, sqlMembershipsListByUserID, userID, runtime.Arg, scanMembership, 0)
 	return items, wrapErr(err, "memberships.ListByUserID", "memberships")
 }
 
@@ -504,9 +486,7 @@ const sqlMembershipsLoadByUserID = `-- name: memberships.LoadByUserID replica=ok
 SELECT "user_id", "group_id", "role", "joined_at" FROM "memberships"
 WHERE "user_id" = ANY($1) ORDER BY "user_id", "group_id"`
 
-// loadMembershipsByUserID returns the rows of table memberships whose user_id is
-// one of keys, grouped by user_id, each group in primary key order, with one
-// query. Keys without rows are not in the map.
+// loadMembershipsByUserID is LoadByUserID on db.
 func loadMembershipsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Membership{}, nil
@@ -516,9 +496,8 @@ func loadMembershipsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.U
 }
 
 // LoadByUserID returns the rows of table memberships whose user_id is one of keys,
-// grouped by user_id, each group in primary key order. It runs one query, however
-// many keys there are: load the children of a list of users without a query per
-// row. Keys without rows are not in the map.
+// grouped by user_id, each group in primary key order, with one query however many
+// keys; keys without rows are not in the map.
 func (r *MembershipRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
 	m, err := loadMembershipsByUserID(ctx, r.db, keys)
 	return m, wrapErr(err, "memberships.LoadByUserID", "memberships")
@@ -531,8 +510,7 @@ WHERE "group_id" = $1 ORDER BY "user_id", "group_id"`
 // ListByGroupID returns the rows of table memberships whose group_id is groupID,
 // in primary key order.
 func (r *MembershipRepo) ListByGroupID(ctx context.Context, groupID int64) ([]Membership, error) {
-	rows, err := r.db.Query(ctx, sqlMembershipsListByGroupID, groupID)
-	items, err := runtime.CollectRows(rows, err, 0, scanMembership)
+	items, err := runtime.Query(ctx, r.db, sqlMembershipsListByGroupID, groupID, runtime.Arg, scanMembership, 0)
 	return items, wrapErr(err, "memberships.ListByGroupID", "memberships")
 }
 
@@ -540,9 +518,7 @@ const sqlMembershipsLoadByGroupID = `-- name: memberships.LoadByGroupID replica=
 SELECT "user_id", "group_id", "role", "joined_at" FROM "memberships"
 WHERE "group_id" = ANY($1) ORDER BY "user_id", "group_id"`
 
-// loadMembershipsByGroupID returns the rows of table memberships whose group_id is
-// one of keys, grouped by group_id, each group in primary key order, with one
-// query. Keys without rows are not in the map.
+// loadMembershipsByGroupID is LoadByGroupID on db.
 func loadMembershipsByGroupID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Membership, error) {
 	if len(keys) == 0 {
 		return map[int64][]Membership{}, nil
@@ -552,9 +528,8 @@ func loadMembershipsByGroupID(ctx context.Context, db runtime.DBTX, keys []int64
 }
 
 // LoadByGroupID returns the rows of table memberships whose group_id is one of
-// keys, grouped by group_id, each group in primary key order. It runs one query,
-// however many keys there are: load the children of a list of groups without a
-// query per row. Keys without rows are not in the map.
+// keys, grouped by group_id, each group in primary key order, with one query
+// however many keys; keys without rows are not in the map.
 func (r *MembershipRepo) LoadByGroupID(ctx context.Context, keys []int64) (map[int64][]Membership, error) {
 	m, err := loadMembershipsByGroupID(ctx, r.db, keys)
 	return m, wrapErr(err, "memberships.LoadByGroupID", "memberships")

@@ -7,11 +7,9 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 )
 
 // Profile is one row of table profiles.
@@ -27,7 +25,7 @@ type NewProfile struct {
 }
 
 // ProfileUpdate lists changes to a row of table profiles. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged.
 type ProfileUpdate struct {
 	Bio runtime.Opt[string] `json:"bio,omitzero"`
 }
@@ -116,9 +114,15 @@ var (
 	}
 )
 
-// scanProfile reads a row of table profiles, columns in table order, into v.
-func scanProfile(row pgx.Row, v *Profile) error {
-	return row.Scan(&v.UserEmail, &v.Bio)
+// scanProfile gives the scan destinations of the fields of v, columns in table
+// order.
+func scanProfile(v *Profile, d []any) []any {
+	return append(d, &v.UserEmail, &v.Bio)
+}
+
+// argsNewProfile gives the values Create binds from n.
+func argsNewProfile(n *NewProfile, d []any) []any {
+	return append(d, &n.UserEmail, &n.Bio)
 }
 
 const sqlProfilesCreate = `-- name: profiles.Create
@@ -132,7 +136,7 @@ func (r *ProfileRepo) Create(ctx context.Context, n NewProfile) (Profile, error)
 	if err := n.Validate(); err != nil {
 		return Profile{}, wrapErr(err, "profiles.Create", "profiles")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlProfilesCreate, n.UserEmail, n.Bio), scanProfile)
+	v, err := runtime.QueryOne(ctx, r.db, sqlProfilesCreate, n, argsNewProfile, scanProfile)
 	return v, wrapParamsErr(err, "profiles.Create", "profiles", []string{"user_email", "bio"})
 }
 
@@ -143,24 +147,24 @@ WHERE "user_email" = $1`
 // FindByID returns the row of table profiles with the given userEmail. If there is
 // none, the error matches runtime.ErrNotFound.
 func (r *ProfileRepo) FindByID(ctx context.Context, userEmail string) (Profile, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlProfilesFindByID, userEmail), scanProfile)
+	v, err := runtime.QueryOne(ctx, r.db, sqlProfilesFindByID, userEmail, runtime.Arg, scanProfile)
 	return v, wrapErr(err, "profiles.FindByID", "profiles")
 }
 
 const sqlProfilesFindAll = `-- name: profiles.FindAll replica=ok
 SELECT "user_email", "bio" FROM "profiles" ORDER BY "user_email"`
 
-// FindAll returns every row of table profiles, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table profiles in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *ProfileRepo) FindAll(ctx context.Context) ([]Profile, error) {
 	rows, err := r.db.Query(ctx, sqlProfilesFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanProfile)
+	items, err := runtime.Collect(rows, err, 0, scanProfile)
 	return items, wrapErr(err, "profiles.FindAll", "profiles")
 }
 
-// Stream yields every row of table profiles, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table profiles in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *ProfileRepo) Stream(ctx context.Context) iter.Seq2[Profile, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "profiles.Stream", "profiles") }, scanProfile, sqlProfilesFindAll)
 }
@@ -174,11 +178,9 @@ SELECT "user_email", "bio" FROM "profiles"
 WHERE ("user_email") > ($1) ORDER BY "user_email"
 LIMIT $2`
 
-// List returns a page of rows of table profiles in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table profiles in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *ProfileRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Profile], error) {
 	var userEmail string
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Profile]{
@@ -191,11 +193,19 @@ func (r *ProfileRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "profiles.List", "profiles")
 }
 
-const sqlProfilesUpdate = `-- name: profiles.Update
-UPDATE "profiles"
-SET "bio" = COALESCE($2::text, "bio")
-WHERE "user_email" = $1
-RETURNING "user_email", "bio"`
+// updateProfiles are the statements of ProfileRepo.Update: one per set of fields
+// set (see runtime.Update).
+var updateProfiles = &runtime.Update{
+	Name: "profiles.Update", Keys: 1,
+	Head: "UPDATE \"profiles\"\nSET ",
+	Cols: []string{`"bio"`},
+	Tail: "\nWHERE \"user_email\" = $1\nRETURNING \"user_email\", \"bio\"",
+}
+
+// argsProfileUpdate gives the value of each field of u, nil when unset.
+func argsProfileUpdate(u *ProfileUpdate, d []any) []any {
+	return append(d, u.Bio.Arg())
+}
 
 // Update applies the set fields of u to the row of table profiles with the given
 // userEmail and returns the row as stored. If there is none, the error matches
@@ -204,11 +214,8 @@ func (r *ProfileRepo) Update(ctx context.Context, userEmail string, u ProfileUpd
 	if err := u.Validate(); err != nil {
 		return Profile{}, wrapErr(err, "profiles.Update", "profiles")
 	}
-	var v Profile
-	if err := scanProfile(r.db.QueryRow(ctx, sqlProfilesUpdate, userEmail, u.Bio.Ptr()), &v); err != nil {
-		return Profile{}, wrapParamsErr(err, "profiles.Update", "profiles", []string{"user_email", "bio"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateProfiles, userEmail, runtime.Arg, u, argsProfileUpdate, scanProfile)
+	return v, wrapParamsErr(err, "profiles.Update", "profiles", []string{"user_email", "bio"})
 }
 
 const sqlProfilesDelete = `-- name: profiles.Delete
@@ -217,7 +224,7 @@ DELETE FROM "profiles" WHERE "user_email" = $1`
 // Delete removes the row of table profiles with the given userEmail and reports
 // whether there was one.
 func (r *ProfileRepo) Delete(ctx context.Context, userEmail string) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlProfilesDelete, userEmail)
+	tag, err := runtime.Exec(ctx, r.db, sqlProfilesDelete, userEmail, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "profiles.Delete", "profiles")
 }
 
@@ -241,27 +248,20 @@ func (r *ProfileRepo) FindByIDs(ctx context.Context, ids []string) ([]Profile, e
 	if len(ids) == 0 {
 		return []Profile{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlProfilesFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanProfile)
+	items, err := runtime.Query(ctx, r.db, sqlProfilesFindByIDs, ids, runtime.Arg, scanProfile, len(ids))
 	return items, wrapErr(err, "profiles.FindByIDs", "profiles")
 }
 
-// copyProfiles sends rows of NewProfile to table profiles with COPY, reading each
-// value in place.
-var copyProfiles = runtime.NewCopier(
-	"profiles",
-	nil,
-	runtime.CopyValue("user_email", func(n *NewProfile) any { return &n.UserEmail }),
-	runtime.CopyValue("bio", func(n *NewProfile) any { return &n.Bio }),
-)
+// copyProfiles sends rows of NewProfile to table profiles with COPY.
+var copyProfiles = &runtime.Copier[NewProfile]{
+	Table:   "profiles",
+	Columns: []string{"user_email", "bio"},
+	Args:    argsNewProfile,
+}
 
 // CreateMany inserts rows into table profiles with the COPY protocol and returns
-// how many it inserted. It is all or nothing. COPY does not return rows;
-// CreateManyReturning does.
+// how many it inserted, all or nothing. It validates every row first.
 func (r *ProfileRepo) CreateMany(ctx context.Context, rows []NewProfile) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "profiles.CreateMany", "profiles")
-	}
 	n, err := copyProfiles.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "profiles.CreateMany", "profiles")
 }
@@ -290,7 +290,7 @@ func (r *ProfileRepo) CreateManyReturning(ctx context.Context, rows []NewProfile
 		runtime.Column(rows, func(n *NewProfile) string { return n.UserEmail }),
 		runtime.Column(rows, func(n *NewProfile) string { return n.Bio }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanProfile)
+	items, err := runtime.Collect(res, err, len(rows), scanProfile)
 	return items, wrapErr(err, "profiles.CreateManyReturning", "profiles")
 }
 
@@ -302,15 +302,14 @@ SET "bio" = EXCLUDED."bio"
 RETURNING "user_email", "bio"`
 
 // UpsertByUserEmail inserts n into table profiles or, when a row with the same
-// user_email exists, updates that row from n, in one statement, and returns the
-// row as stored. The update sets every column of n except the key's and the
-// primary key's; an optional field left unset keeps the column's value. It
-// validates n first.
+// user_email exists, updates it from n (every column but the key's and the primary
+// key's; an unset optional field keeps its value), in one statement, and returns
+// the row as stored. It validates n first.
 func (r *ProfileRepo) UpsertByUserEmail(ctx context.Context, n NewProfile) (Profile, error) {
 	if err := n.Validate(); err != nil {
 		return Profile{}, wrapErr(err, "profiles.UpsertByUserEmail", "profiles")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlProfilesUpsertByUserEmail, n.UserEmail, n.Bio), scanProfile)
+	v, err := runtime.QueryOne(ctx, r.db, sqlProfilesUpsertByUserEmail, n, argsNewProfile, scanProfile)
 	return v, wrapErr(err, "profiles.UpsertByUserEmail", "profiles")
 }
 
@@ -329,28 +328,14 @@ LIMIT 1`
 
 // CreateIfAbsentByUserEmail inserts n into table profiles unless a row with the
 // same user_email exists, and returns the new row and true, or the existing row,
-// unchanged, and false. One statement does both (INSERT … ON CONFLICT DO
-// NOTHING, then a read of the row in the way); when that row was committed by a
-// concurrent transaction after the statement started, the statement cannot see it
-// and runs again, up to three times in all. It validates n first.
+// unchanged, and false, in one statement (run again, up to three times, when the
+// row in the way was committed after it started). It validates n first.
 func (r *ProfileRepo) CreateIfAbsentByUserEmail(ctx context.Context, n NewProfile) (Profile, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Profile{}, false, wrapErr(err, "profiles.CreateIfAbsentByUserEmail", "profiles")
 	}
-	for attempt := 1; ; attempt++ {
-		var v Profile
-		var created bool
-		err := r.db.QueryRow(ctx, sqlProfilesCreateIfAbsentByUserEmail, n.UserEmail, n.Bio).Scan(&created, &v.UserEmail, &v.Bio)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Profile{}, false, wrapErr(err, "profiles.CreateIfAbsentByUserEmail", "profiles")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlProfilesCreateIfAbsentByUserEmail, n, argsNewProfile, scanProfile)
+	return v, created, wrapErr(err, "profiles.CreateIfAbsentByUserEmail", "profiles")
 }
 
 // ProfileKeyedUpdate is one row's changes for UpdateMany: its key, and the
@@ -466,8 +451,7 @@ WHERE "user_email" = $1 ORDER BY "user_email"`
 // ListByUserEmail returns the rows of table profiles whose user_email is
 // userEmail, in primary key order.
 func (r *ProfileRepo) ListByUserEmail(ctx context.Context, userEmail string) ([]Profile, error) {
-	rows, err := r.db.Query(ctx, sqlProfilesListByUserEmail, userEmail)
-	items, err := runtime.CollectRows(rows, err, 0, scanProfile)
+	items, err := runtime.Query(ctx, r.db, sqlProfilesListByUserEmail, userEmail, runtime.Arg, scanProfile, 0)
 	return items, wrapErr(err, "profiles.ListByUserEmail", "profiles")
 }
 
@@ -475,9 +459,7 @@ const sqlProfilesLoadByUserEmail = `-- name: profiles.LoadByUserEmail replica=ok
 SELECT "user_email", "bio" FROM "profiles"
 WHERE "user_email" = ANY($1) ORDER BY "user_email"`
 
-// loadProfilesByUserEmail returns the rows of table profiles whose user_email is
-// one of keys, grouped by user_email, each group in primary key order, with one
-// query. Keys without rows are not in the map.
+// loadProfilesByUserEmail is LoadByUserEmail on db.
 func loadProfilesByUserEmail(ctx context.Context, db runtime.DBTX, keys []string) (map[string][]Profile, error) {
 	if len(keys) == 0 {
 		return map[string][]Profile{}, nil
@@ -487,9 +469,8 @@ func loadProfilesByUserEmail(ctx context.Context, db runtime.DBTX, keys []string
 }
 
 // LoadByUserEmail returns the rows of table profiles whose user_email is one of
-// keys, grouped by user_email, each group in primary key order. It runs one query,
-// however many keys there are: load the children of a list of users without a
-// query per row. Keys without rows are not in the map.
+// keys, grouped by user_email, each group in primary key order, with one query
+// however many keys; keys without rows are not in the map.
 func (r *ProfileRepo) LoadByUserEmail(ctx context.Context, keys []string) (map[string][]Profile, error) {
 	m, err := loadProfilesByUserEmail(ctx, r.db, keys)
 	return m, wrapErr(err, "profiles.LoadByUserEmail", "profiles")

@@ -145,7 +145,7 @@ func TestTwoKeysToTheSameParent(t *testing.T) {
 	y := acct(s.Accounts.Create(ctx, NewAccount{UserID: u.ID, Label: "y"}))
 	z := acct(s.Accounts.Create(ctx, NewAccount{UserID: u.ID, Label: "z"}))
 	rows := []NewTransfer{
-		{FromAccountID: x.ID, ToAccountID: y.ID, Amount: decimal.NewFromInt(1), Note: ptr(hostile)},
+		{FromAccountID: x.ID, ToAccountID: y.ID, Amount: decimal.NewFromInt(1), Note: runtime.NullOf(hostile)},
 		{FromAccountID: x.ID, ToAccountID: z.ID, Amount: decimal.NewFromInt(2)},
 		{FromAccountID: y.ID, ToAccountID: z.ID, Amount: decimal.NewFromInt(3)},
 	}
@@ -159,7 +159,7 @@ func TestTwoKeysToTheSameParent(t *testing.T) {
 	if n != 2 {
 		t.Fatalf("two relations sent %d statements, want 2", n)
 	}
-	if got := ids(out[x.ID], transferID); !slices.Equal(got, []int64{transfers[0].ID, transfers[1].ID}) || *out[x.ID][0].Note != hostile {
+	if got := ids(out[x.ID], transferID); !slices.Equal(got, []int64{transfers[0].ID, transfers[1].ID}) || out[x.ID][0].Note.V != hostile {
 		t.Fatalf("out of x: %v", out[x.ID])
 	}
 	if got := ids(in[z.ID], transferID); !slices.Equal(got, []int64{transfers[1].ID, transfers[2].ID}) || len(in[x.ID]) != 0 {
@@ -177,9 +177,9 @@ func TestSelfReferenceWithNulls(t *testing.T) {
 	s, counter := openCounted(t)
 	emp := must[Employee](t)
 	boss := emp(s.Employees.Create(ctx, NewEmployee{Name: hostile}))
-	mid := emp(s.Employees.Create(ctx, NewEmployee{Name: "mid", ManagerID: &boss.ID}))
-	leaf1 := emp(s.Employees.Create(ctx, NewEmployee{Name: "leaf1", ManagerID: &mid.ID}))
-	leaf2 := emp(s.Employees.Create(ctx, NewEmployee{Name: "leaf2", ManagerID: &mid.ID}))
+	mid := emp(s.Employees.Create(ctx, NewEmployee{Name: "mid", ManagerID: runtime.NullOf(boss.ID)}))
+	leaf1 := emp(s.Employees.Create(ctx, NewEmployee{Name: "leaf1", ManagerID: runtime.NullOf(mid.ID)}))
+	leaf2 := emp(s.Employees.Create(ctx, NewEmployee{Name: "leaf2", ManagerID: runtime.NullOf(mid.ID)}))
 	loner := emp(s.Employees.Create(ctx, NewEmployee{Name: "loner"}))
 
 	var reports map[int64][]Employee
@@ -192,10 +192,10 @@ func TestSelfReferenceWithNulls(t *testing.T) {
 		!slices.Equal(ids(reports[mid.ID], func(e Employee) int64 { return e.ID }), []int64{leaf1.ID, leaf2.ID}) {
 		t.Fatalf("reports = %v", reports)
 	}
-	if got := must[[]Employee](t)(s.Employees.ListByManagerID(ctx, boss.ID)); len(got) != 1 || *got[0].ManagerID != boss.ID {
+	if got := must[[]Employee](t)(s.Employees.ListByManagerID(ctx, boss.ID)); len(got) != 1 || got[0].ManagerID.V != boss.ID {
 		t.Fatalf("ListByManagerID = %v", got)
 	}
-	found := must[[]Employee](t)(s.Employees.FindByIDs(ctx, []int64{*mid.ManagerID}))
+	found := must[[]Employee](t)(s.Employees.FindByIDs(ctx, []int64{mid.ManagerID.V}))
 	if len(found) != 1 || found[0].Name != hostile {
 		t.Fatalf("manager of mid: %v", found)
 	}

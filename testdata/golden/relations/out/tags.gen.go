@@ -10,7 +10,6 @@ import (
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 )
 
 // Tag is one row of table tags.
@@ -25,7 +24,7 @@ type NewTag struct {
 }
 
 // TagUpdate lists changes to a row of table tags. Unset fields leave their column
-// unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// unchanged.
 type TagUpdate struct {
 	Label runtime.Opt[string] `json:"label,omitzero"`
 }
@@ -104,9 +103,14 @@ func (u *TagUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanTag reads a row of table tags, columns in table order, into v.
-func scanTag(row pgx.Row, v *Tag) error {
-	return row.Scan(&v.ID, &v.Label)
+// scanTag gives the scan destinations of the fields of v, columns in table order.
+func scanTag(v *Tag, d []any) []any {
+	return append(d, &v.ID, &v.Label)
+}
+
+// argsNewTag gives the values Create binds from n.
+func argsNewTag(n *NewTag, d []any) []any {
+	return append(d, &n.Label)
 }
 
 const sqlTagsCreate = `-- name: tags.Create
@@ -120,7 +124,7 @@ func (r *TagRepo) Create(ctx context.Context, n NewTag) (Tag, error) {
 	if err := n.Validate(); err != nil {
 		return Tag{}, wrapErr(err, "tags.Create", "tags")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlTagsCreate, n.Label), scanTag)
+	v, err := runtime.QueryOne(ctx, r.db, sqlTagsCreate, n, argsNewTag, scanTag)
 	return v, wrapParamsErr(err, "tags.Create", "tags", []string{"label"})
 }
 
@@ -131,24 +135,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table tags with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *TagRepo) FindByID(ctx context.Context, id int32) (Tag, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlTagsFindByID, id), scanTag)
+	v, err := runtime.QueryOne(ctx, r.db, sqlTagsFindByID, id, runtime.Arg, scanTag)
 	return v, wrapErr(err, "tags.FindByID", "tags")
 }
 
 const sqlTagsFindAll = `-- name: tags.FindAll replica=ok
 SELECT "id", "label" FROM "tags" ORDER BY "id"`
 
-// FindAll returns every row of table tags, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table tags in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *TagRepo) FindAll(ctx context.Context) ([]Tag, error) {
 	rows, err := r.db.Query(ctx, sqlTagsFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanTag)
+	items, err := runtime.Collect(rows, err, 0, scanTag)
 	return items, wrapErr(err, "tags.FindAll", "tags")
 }
 
-// Stream yields every row of table tags, ordered by primary key, reading them from
-// the server as the loop goes: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields every row of table tags in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *TagRepo) Stream(ctx context.Context) iter.Seq2[Tag, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "tags.Stream", "tags") }, scanTag, sqlTagsFindAll)
 }
@@ -162,10 +166,9 @@ SELECT "id", "label" FROM "tags"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table tags in primary key order: up to page.Limit
-// rows after the cursor page.After ("" for the first page). Pass the returned Next
-// cursor to get the following page; it is "" after the last one. Rows inserted
-// meanwhile after the cursor are included, and no row is returned twice.
+// List returns up to page.Limit rows of table tags in primary key order, after the
+// cursor page.After ("" for the first page); the page's Next cursor ("" after the
+// last page) gets the next one.
 func (r *TagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Tag], error) {
 	var id int32
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Tag]{
@@ -178,11 +181,19 @@ func (r *TagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page
 	return p, wrapErr(err, "tags.List", "tags")
 }
 
-const sqlTagsUpdate = `-- name: tags.Update
-UPDATE "tags"
-SET "label" = COALESCE($2::text, "label")
-WHERE "id" = $1
-RETURNING "id", "label"`
+// updateTags are the statements of TagRepo.Update: one per set of fields set (see
+// runtime.Update).
+var updateTags = &runtime.Update{
+	Name: "tags.Update", Keys: 1,
+	Head: "UPDATE \"tags\"\nSET ",
+	Cols: []string{`"label"`},
+	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"label\"",
+}
+
+// argsTagUpdate gives the value of each field of u, nil when unset.
+func argsTagUpdate(u *TagUpdate, d []any) []any {
+	return append(d, u.Label.Arg())
+}
 
 // Update applies the set fields of u to the row of table tags with the given id
 // and returns the row as stored. If there is none, the error matches
@@ -191,11 +202,8 @@ func (r *TagRepo) Update(ctx context.Context, id int32, u TagUpdate) (Tag, error
 	if err := u.Validate(); err != nil {
 		return Tag{}, wrapErr(err, "tags.Update", "tags")
 	}
-	var v Tag
-	if err := scanTag(r.db.QueryRow(ctx, sqlTagsUpdate, id, u.Label.Ptr()), &v); err != nil {
-		return Tag{}, wrapParamsErr(err, "tags.Update", "tags", []string{"id", "label"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateTags, id, runtime.Arg, u, argsTagUpdate, scanTag)
+	return v, wrapParamsErr(err, "tags.Update", "tags", []string{"id", "label"})
 }
 
 const sqlTagsDelete = `-- name: tags.Delete
@@ -204,7 +212,7 @@ DELETE FROM "tags" WHERE "id" = $1`
 // Delete removes the row of table tags with the given id and reports whether there
 // was one.
 func (r *TagRepo) Delete(ctx context.Context, id int32) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlTagsDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlTagsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "tags.Delete", "tags")
 }
 
@@ -228,26 +236,20 @@ func (r *TagRepo) FindByIDs(ctx context.Context, ids []int32) ([]Tag, error) {
 	if len(ids) == 0 {
 		return []Tag{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlTagsFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanTag)
+	items, err := runtime.Query(ctx, r.db, sqlTagsFindByIDs, ids, runtime.Arg, scanTag, len(ids))
 	return items, wrapErr(err, "tags.FindByIDs", "tags")
 }
 
-// copyTags sends rows of NewTag to table tags with COPY, reading each value in
-// place.
-var copyTags = runtime.NewCopier(
-	"tags",
-	nil,
-	runtime.CopyValue("label", func(n *NewTag) any { return &n.Label }),
-)
+// copyTags sends rows of NewTag to table tags with COPY.
+var copyTags = &runtime.Copier[NewTag]{
+	Table:   "tags",
+	Columns: []string{"label"},
+	Args:    argsNewTag,
+}
 
 // CreateMany inserts rows into table tags with the COPY protocol and returns how
-// many it inserted. It is all or nothing. COPY does not return rows;
-// CreateManyReturning does.
+// many it inserted, all or nothing. It validates every row first.
 func (r *TagRepo) CreateMany(ctx context.Context, rows []NewTag) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "tags.CreateMany", "tags")
-	}
 	n, err := copyTags.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "tags.CreateMany", "tags")
 }
@@ -275,7 +277,7 @@ func (r *TagRepo) CreateManyReturning(ctx context.Context, rows []NewTag) ([]Tag
 		sqlTagsCreateManyReturning,
 		runtime.Column(rows, func(n *NewTag) string { return n.Label }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanTag)
+	items, err := runtime.Collect(res, err, len(rows), scanTag)
 	return items, wrapErr(err, "tags.CreateManyReturning", "tags")
 }
 
@@ -349,13 +351,9 @@ func (r *TagRepo) DeleteMany(ctx context.Context, keys []int32) ([]bool, error) 
 
 // LoadUserTags returns the rows of table user_tags that reference each of parents
 // (user_tags.tag_id = tags.id), keyed by the parent's id, each group in primary
-// key order. It runs one query for all parents; parents without rows are not in
-// the map.
+// key order, with one query; parents without rows are not in the map.
 func (r *TagRepo) LoadUserTags(ctx context.Context, parents []Tag) (map[int32][]UserTag, error) {
-	keys := make([]int32, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Tag) (int32, bool) { return p.ID, true })
 	m, err := loadUserTagsByTagID(ctx, r.db, keys)
 	return m, wrapErr(err, "tags.LoadUserTags", "tags")
 }

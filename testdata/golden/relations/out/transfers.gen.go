@@ -10,36 +10,35 @@ import (
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 )
 
 // Transfer is one row of table transfers.
 type Transfer struct {
-	ID            int64           `json:"id"`
-	FromAccountID int64           `json:"from_account_id"`
-	ToAccountID   int64           `json:"to_account_id"`
-	Amount        decimal.Decimal `json:"amount"`
-	Note          *string         `json:"note"`
+	ID            int64                `json:"id"`
+	FromAccountID int64                `json:"from_account_id"`
+	ToAccountID   int64                `json:"to_account_id"`
+	Amount        decimal.Decimal      `json:"amount"`
+	Note          runtime.Null[string] `json:"note"`
 }
 
 // NewTransfer holds the values of a new row of table transfers. The database sets
 // id.
 type NewTransfer struct {
-	FromAccountID int64           `json:"from_account_id"`
-	ToAccountID   int64           `json:"to_account_id"`
-	Amount        decimal.Decimal `json:"amount"`
-	Note          *string         `json:"note"`
+	FromAccountID int64                `json:"from_account_id"`
+	ToAccountID   int64                `json:"to_account_id"`
+	Amount        decimal.Decimal      `json:"amount"`
+	Note          runtime.Null[string] `json:"note"`
 }
 
 // TransferUpdate lists changes to a row of table transfers. Unset fields leave
 // their column unchanged; a nullable column is set to NULL with
-// runtime.Set[*T](nil).
+// runtime.SetNull[T]().
 type TransferUpdate struct {
-	FromAccountID runtime.Opt[int64]           `json:"from_account_id,omitzero"`
-	ToAccountID   runtime.Opt[int64]           `json:"to_account_id,omitzero"`
-	Amount        runtime.Opt[decimal.Decimal] `json:"amount,omitzero"`
-	Note          runtime.Opt[*string]         `json:"note,omitzero"`
+	FromAccountID runtime.Opt[int64]                `json:"from_account_id,omitzero"`
+	ToAccountID   runtime.Opt[int64]                `json:"to_account_id,omitzero"`
+	Amount        runtime.Opt[decimal.Decimal]      `json:"amount,omitzero"`
+	Note          runtime.Opt[runtime.Null[string]] `json:"note,omitzero"`
 }
 
 // TransferRepo reads and writes table transfers.
@@ -79,8 +78,8 @@ var (
 func (n *NewTransfer) Validate() error {
 	var f runtime.Fields
 	f.Fits("amount", runtime.CheckNumeric(n.Amount, 18, 2))
-	if n.Note != nil {
-		f.Fits("note", runtime.CheckText((*n.Note)))
+	if n.Note.Valid {
+		f.Fits("note", runtime.CheckText(n.Note.V))
 	}
 	return f.Err("transfers")
 }
@@ -98,8 +97,8 @@ func (u *TransferUpdate) Validate() error {
 	if u.Amount.Set {
 		f.Fits("amount", runtime.CheckNumeric(u.Amount.Value, 18, 2))
 	}
-	if u.Note.Set && u.Note.Value != nil {
-		f.Fits("note", runtime.CheckText((*u.Note.Value)))
+	if u.Note.Set && u.Note.Value.Valid {
+		f.Fits("note", runtime.CheckText(u.Note.Value.V))
 	}
 	return f.Err("transfers")
 }
@@ -128,9 +127,15 @@ func (u *TransferUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanTransfer reads a row of table transfers, columns in table order, into v.
-func scanTransfer(row pgx.Row, v *Transfer) error {
-	return row.Scan(&v.ID, &v.FromAccountID, &v.ToAccountID, &v.Amount, &v.Note)
+// scanTransfer gives the scan destinations of the fields of v, columns in table
+// order.
+func scanTransfer(v *Transfer, d []any) []any {
+	return append(d, &v.ID, &v.FromAccountID, &v.ToAccountID, &v.Amount, &v.Note)
+}
+
+// argsNewTransfer gives the values Create binds from n.
+func argsNewTransfer(n *NewTransfer, d []any) []any {
+	return append(d, &n.FromAccountID, &n.ToAccountID, &n.Amount, &n.Note)
 }
 
 const sqlTransfersCreate = `-- name: transfers.Create
@@ -144,7 +149,7 @@ func (r *TransferRepo) Create(ctx context.Context, n NewTransfer) (Transfer, err
 	if err := n.Validate(); err != nil {
 		return Transfer{}, wrapErr(err, "transfers.Create", "transfers")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlTransfersCreate, n.FromAccountID, n.ToAccountID, n.Amount, n.Note), scanTransfer)
+	v, err := runtime.QueryOne(ctx, r.db, sqlTransfersCreate, n, argsNewTransfer, scanTransfer)
 	return v, wrapParamsErr(err, "transfers.Create", "transfers", []string{"from_account_id", "to_account_id", "amount", "note"})
 }
 
@@ -155,24 +160,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table transfers with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *TransferRepo) FindByID(ctx context.Context, id int64) (Transfer, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlTransfersFindByID, id), scanTransfer)
+	v, err := runtime.QueryOne(ctx, r.db, sqlTransfersFindByID, id, runtime.Arg, scanTransfer)
 	return v, wrapErr(err, "transfers.FindByID", "transfers")
 }
 
 const sqlTransfersFindAll = `-- name: transfers.FindAll replica=ok
 SELECT "id", "from_account_id", "to_account_id", "amount", "note" FROM "transfers" ORDER BY "id"`
 
-// FindAll returns every row of table transfers, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table transfers in primary key order, all in
+// memory; List and Stream do not hold them all.
 func (r *TransferRepo) FindAll(ctx context.Context) ([]Transfer, error) {
 	rows, err := r.db.Query(ctx, sqlTransfersFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanTransfer)
+	items, err := runtime.Collect(rows, err, 0, scanTransfer)
 	return items, wrapErr(err, "transfers.FindAll", "transfers")
 }
 
-// Stream yields every row of table transfers, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table transfers in primary key order as the loop
+// reads them from the server: memory use does not grow with the table. An error
+// ends the sequence.
 func (r *TransferRepo) Stream(ctx context.Context) iter.Seq2[Transfer, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "transfers.Stream", "transfers") }, scanTransfer, sqlTransfersFindAll)
 }
@@ -186,11 +191,9 @@ SELECT "id", "from_account_id", "to_account_id", "amount", "note" FROM "transfer
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table transfers in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table transfers in primary key order,
+// after the cursor page.After ("" for the first page); the page's Next cursor (""
+// after the last page) gets the next one.
 func (r *TransferRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Transfer], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Transfer]{
@@ -203,14 +206,20 @@ func (r *TransferRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 	return p, wrapErr(err, "transfers.List", "transfers")
 }
 
-const sqlTransfersUpdate = `-- name: transfers.Update
-UPDATE "transfers"
-SET "from_account_id" = COALESCE($2::bigint, "from_account_id"),
-    "to_account_id" = COALESCE($3::bigint, "to_account_id"),
-    "amount" = COALESCE($4::numeric(18,2), "amount"),
-    "note" = CASE WHEN $5::boolean THEN $6::text ELSE "note" END
-WHERE "id" = $1
-RETURNING "id", "from_account_id", "to_account_id", "amount", "note"`
+// updateTransfers are the statements of TransferRepo.Update: one per set of fields
+// set (see runtime.Update).
+var updateTransfers = &runtime.Update{
+	Name: "transfers.Update", Keys: 1,
+	Head:     "UPDATE \"transfers\"\nSET ",
+	Cols:     []string{`"from_account_id"`, `"to_account_id"`, `"amount"`, `"note"`},
+	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"from_account_id\", \"to_account_id\", \"amount\", \"note\"",
+	Nullable: 1 << 3,
+}
+
+// argsTransferUpdate gives the value of each field of u, nil when unset.
+func argsTransferUpdate(u *TransferUpdate, d []any) []any {
+	return append(d, u.FromAccountID.Arg(), u.ToAccountID.Arg(), u.Amount.Arg(), u.Note.Arg())
+}
 
 // Update applies the set fields of u to the row of table transfers with the given
 // id and returns the row as stored. If there is none, the error matches
@@ -219,11 +228,8 @@ func (r *TransferRepo) Update(ctx context.Context, id int64, u TransferUpdate) (
 	if err := u.Validate(); err != nil {
 		return Transfer{}, wrapErr(err, "transfers.Update", "transfers")
 	}
-	var v Transfer
-	if err := scanTransfer(r.db.QueryRow(ctx, sqlTransfersUpdate, id, u.FromAccountID.Ptr(), u.ToAccountID.Ptr(), u.Amount.Ptr(), u.Note.Set, u.Note.Value), &v); err != nil {
-		return Transfer{}, wrapParamsErr(err, "transfers.Update", "transfers", []string{"id", "from_account_id", "to_account_id", "amount", "note", "note"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateTransfers, id, runtime.Arg, u, argsTransferUpdate, scanTransfer)
+	return v, wrapParamsErr(err, "transfers.Update", "transfers", []string{"id", "from_account_id", "to_account_id", "amount", "note", "note"})
 }
 
 const sqlTransfersDelete = `-- name: transfers.Delete
@@ -232,7 +238,7 @@ DELETE FROM "transfers" WHERE "id" = $1`
 // Delete removes the row of table transfers with the given id and reports whether
 // there was one.
 func (r *TransferRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlTransfersDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlTransfersDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "transfers.Delete", "transfers")
 }
 
@@ -256,29 +262,20 @@ func (r *TransferRepo) FindByIDs(ctx context.Context, ids []int64) ([]Transfer, 
 	if len(ids) == 0 {
 		return []Transfer{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlTransfersFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanTransfer)
+	items, err := runtime.Query(ctx, r.db, sqlTransfersFindByIDs, ids, runtime.Arg, scanTransfer, len(ids))
 	return items, wrapErr(err, "transfers.FindByIDs", "transfers")
 }
 
-// copyTransfers sends rows of NewTransfer to table transfers with COPY, reading
-// each value in place.
-var copyTransfers = runtime.NewCopier(
-	"transfers",
-	nil,
-	runtime.CopyValue("from_account_id", func(n *NewTransfer) any { return &n.FromAccountID }),
-	runtime.CopyValue("to_account_id", func(n *NewTransfer) any { return &n.ToAccountID }),
-	runtime.CopyValue("amount", func(n *NewTransfer) any { return &n.Amount }),
-	runtime.CopyValue("note", func(n *NewTransfer) any { return n.Note }),
-)
+// copyTransfers sends rows of NewTransfer to table transfers with COPY.
+var copyTransfers = &runtime.Copier[NewTransfer]{
+	Table:   "transfers",
+	Columns: []string{"from_account_id", "to_account_id", "amount", "note"},
+	Args:    argsNewTransfer,
+}
 
 // CreateMany inserts rows into table transfers with the COPY protocol and returns
-// how many it inserted. It is all or nothing. COPY does not return rows;
-// CreateManyReturning does.
+// how many it inserted, all or nothing. It validates every row first.
 func (r *TransferRepo) CreateMany(ctx context.Context, rows []NewTransfer) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "transfers.CreateMany", "transfers")
-	}
 	n, err := copyTransfers.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "transfers.CreateMany", "transfers")
 }
@@ -307,9 +304,9 @@ func (r *TransferRepo) CreateManyReturning(ctx context.Context, rows []NewTransf
 		runtime.Column(rows, func(n *NewTransfer) int64 { return n.FromAccountID }),
 		runtime.Column(rows, func(n *NewTransfer) int64 { return n.ToAccountID }),
 		runtime.Column(rows, func(n *NewTransfer) decimal.Decimal { return n.Amount }),
-		runtime.Column(rows, func(n *NewTransfer) *string { return n.Note }),
+		runtime.Column(rows, func(n *NewTransfer) *string { return n.Note.Ptr() }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanTransfer)
+	items, err := runtime.Collect(res, err, len(rows), scanTransfer)
 	return items, wrapErr(err, "transfers.CreateManyReturning", "transfers")
 }
 
@@ -331,7 +328,7 @@ var bulkTransfersUpdates = &runtime.Bulk[TransferKeyedUpdate]{
 		runtime.Array(func(v *TransferKeyedUpdate) *int64 { return v.Changes.ToAccountID.Ptr() }),
 		runtime.Array(func(v *TransferKeyedUpdate) *decimal.Decimal { return v.Changes.Amount.Ptr() }),
 		runtime.Flags(func(v *TransferKeyedUpdate) *bool { return &v.Changes.Note.Set }),
-		runtime.Array(func(v *TransferKeyedUpdate) *string { return v.Changes.Note.Value }),
+		runtime.Array(func(v *TransferKeyedUpdate) *string { return v.Changes.Note.Value.Ptr() }),
 	},
 }
 
@@ -393,8 +390,7 @@ WHERE "from_account_id" = $1 ORDER BY "id"`
 // ListByFromAccountID returns the rows of table transfers whose from_account_id is
 // fromAccountID, in primary key order.
 func (r *TransferRepo) ListByFromAccountID(ctx context.Context, fromAccountID int64) ([]Transfer, error) {
-	rows, err := r.db.Query(ctx, sqlTransfersListByFromAccountID, fromAccountID)
-	items, err := runtime.CollectRows(rows, err, 0, scanTransfer)
+	items, err := runtime.Query(ctx, r.db, sqlTransfersListByFromAccountID, fromAccountID, runtime.Arg, scanTransfer, 0)
 	return items, wrapErr(err, "transfers.ListByFromAccountID", "transfers")
 }
 
@@ -402,9 +398,7 @@ const sqlTransfersLoadByFromAccountID = `-- name: transfers.LoadByFromAccountID 
 SELECT "id", "from_account_id", "to_account_id", "amount", "note" FROM "transfers"
 WHERE "from_account_id" = ANY($1) ORDER BY "id"`
 
-// loadTransfersByFromAccountID returns the rows of table transfers whose
-// from_account_id is one of keys, grouped by from_account_id, each group in
-// primary key order, with one query. Keys without rows are not in the map.
+// loadTransfersByFromAccountID is LoadByFromAccountID on db.
 func loadTransfersByFromAccountID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Transfer, error) {
 	if len(keys) == 0 {
 		return map[int64][]Transfer{}, nil
@@ -414,9 +408,8 @@ func loadTransfersByFromAccountID(ctx context.Context, db runtime.DBTX, keys []i
 }
 
 // LoadByFromAccountID returns the rows of table transfers whose from_account_id is
-// one of keys, grouped by from_account_id, each group in primary key order. It
-// runs one query, however many keys there are: load the children of a list of
-// accounts without a query per row. Keys without rows are not in the map.
+// one of keys, grouped by from_account_id, each group in primary key order, with
+// one query however many keys; keys without rows are not in the map.
 func (r *TransferRepo) LoadByFromAccountID(ctx context.Context, keys []int64) (map[int64][]Transfer, error) {
 	m, err := loadTransfersByFromAccountID(ctx, r.db, keys)
 	return m, wrapErr(err, "transfers.LoadByFromAccountID", "transfers")
@@ -429,8 +422,7 @@ WHERE "to_account_id" = $1 ORDER BY "id"`
 // ListByToAccountID returns the rows of table transfers whose to_account_id is
 // toAccountID, in primary key order.
 func (r *TransferRepo) ListByToAccountID(ctx context.Context, toAccountID int64) ([]Transfer, error) {
-	rows, err := r.db.Query(ctx, sqlTransfersListByToAccountID, toAccountID)
-	items, err := runtime.CollectRows(rows, err, 0, scanTransfer)
+	items, err := runtime.Query(ctx, r.db, sqlTransfersListByToAccountID, toAccountID, runtime.Arg, scanTransfer, 0)
 	return items, wrapErr(err, "transfers.ListByToAccountID", "transfers")
 }
 
@@ -438,9 +430,7 @@ const sqlTransfersLoadByToAccountID = `-- name: transfers.LoadByToAccountID repl
 SELECT "id", "from_account_id", "to_account_id", "amount", "note" FROM "transfers"
 WHERE "to_account_id" = ANY($1) ORDER BY "id"`
 
-// loadTransfersByToAccountID returns the rows of table transfers whose
-// to_account_id is one of keys, grouped by to_account_id, each group in primary
-// key order, with one query. Keys without rows are not in the map.
+// loadTransfersByToAccountID is LoadByToAccountID on db.
 func loadTransfersByToAccountID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Transfer, error) {
 	if len(keys) == 0 {
 		return map[int64][]Transfer{}, nil
@@ -450,9 +440,8 @@ func loadTransfersByToAccountID(ctx context.Context, db runtime.DBTX, keys []int
 }
 
 // LoadByToAccountID returns the rows of table transfers whose to_account_id is one
-// of keys, grouped by to_account_id, each group in primary key order. It runs one
-// query, however many keys there are: load the children of a list of accounts
-// without a query per row. Keys without rows are not in the map.
+// of keys, grouped by to_account_id, each group in primary key order, with one
+// query however many keys; keys without rows are not in the map.
 func (r *TransferRepo) LoadByToAccountID(ctx context.Context, keys []int64) (map[int64][]Transfer, error) {
 	m, err := loadTransfersByToAccountID(ctx, r.db, keys)
 	return m, wrapErr(err, "transfers.LoadByToAccountID", "transfers")

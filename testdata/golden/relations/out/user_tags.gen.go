@@ -7,12 +7,10 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // UserTag is one row of table user_tags.
@@ -30,8 +28,7 @@ type NewUserTag struct {
 }
 
 // UserTagUpdate lists changes to a row of table user_tags. Unset fields leave
-// their column unchanged; a nullable column is set to NULL with
-// runtime.Set[*T](nil).
+// their column unchanged.
 type UserTagUpdate struct {
 	AddedBy runtime.Opt[string] `json:"added_by,omitzero"`
 }
@@ -119,9 +116,15 @@ func (u *UserTagUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanUserTag reads a row of table user_tags, columns in table order, into v.
-func scanUserTag(row pgx.Row, v *UserTag) error {
-	return row.Scan(&v.UserID, &v.TagID, &v.AddedBy)
+// scanUserTag gives the scan destinations of the fields of v, columns in table
+// order.
+func scanUserTag(v *UserTag, d []any) []any {
+	return append(d, &v.UserID, &v.TagID, &v.AddedBy)
+}
+
+// argsNewUserTag gives the values Create binds from n.
+func argsNewUserTag(n *NewUserTag, d []any) []any {
+	return append(d, &n.UserID, &n.TagID, &n.AddedBy)
 }
 
 const sqlUserTagsCreate = `-- name: user_tags.Create
@@ -135,7 +138,7 @@ func (r *UserTagRepo) Create(ctx context.Context, n NewUserTag) (UserTag, error)
 	if err := n.Validate(); err != nil {
 		return UserTag{}, wrapErr(err, "user_tags.Create", "user_tags")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlUserTagsCreate, n.UserID, n.TagID, n.AddedBy), scanUserTag)
+	v, err := runtime.QueryOne(ctx, r.db, sqlUserTagsCreate, n, argsNewUserTag, scanUserTag)
 	return v, wrapParamsErr(err, "user_tags.Create", "user_tags", []string{"user_id", "tag_id", "added_by"})
 }
 
@@ -146,24 +149,24 @@ WHERE "user_id" = $1 AND "tag_id" = $2`
 // FindByID returns the row of table user_tags with the given userID and tagID. If
 // there is none, the error matches runtime.ErrNotFound.
 func (r *UserTagRepo) FindByID(ctx context.Context, userID uuid.UUID, tagID int32) (UserTag, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlUserTagsFindByID, userID, tagID), scanUserTag)
+	v, err := runtime.QueryOne(ctx, r.db, sqlUserTagsFindByID, userID, runtime.Arg, scanUserTag, tagID)
 	return v, wrapErr(err, "user_tags.FindByID", "user_tags")
 }
 
 const sqlUserTagsFindAll = `-- name: user_tags.FindAll replica=ok
 SELECT "user_id", "tag_id", "added_by" FROM "user_tags" ORDER BY "user_id", "tag_id"`
 
-// FindAll returns every row of table user_tags, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table user_tags in primary key order, all in
+// memory; List and Stream do not hold them all.
 func (r *UserTagRepo) FindAll(ctx context.Context) ([]UserTag, error) {
 	rows, err := r.db.Query(ctx, sqlUserTagsFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanUserTag)
+	items, err := runtime.Collect(rows, err, 0, scanUserTag)
 	return items, wrapErr(err, "user_tags.FindAll", "user_tags")
 }
 
-// Stream yields every row of table user_tags, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table user_tags in primary key order as the loop
+// reads them from the server: memory use does not grow with the table. An error
+// ends the sequence.
 func (r *UserTagRepo) Stream(ctx context.Context) iter.Seq2[UserTag, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "user_tags.Stream", "user_tags") }, scanUserTag, sqlUserTagsFindAll)
 }
@@ -177,11 +180,9 @@ SELECT "user_id", "tag_id", "added_by" FROM "user_tags"
 WHERE ("user_id", "tag_id") > ($1, $2) ORDER BY "user_id", "tag_id"
 LIMIT $3`
 
-// List returns a page of rows of table user_tags in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table user_tags in primary key order,
+// after the cursor page.After ("" for the first page); the page's Next cursor (""
+// after the last page) gets the next one.
 func (r *UserTagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[UserTag], error) {
 	var userID uuid.UUID
 	var tagID int32
@@ -195,11 +196,19 @@ func (r *UserTagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "user_tags.List", "user_tags")
 }
 
-const sqlUserTagsUpdate = `-- name: user_tags.Update
-UPDATE "user_tags"
-SET "added_by" = COALESCE($3::text, "added_by")
-WHERE "user_id" = $1 AND "tag_id" = $2
-RETURNING "user_id", "tag_id", "added_by"`
+// updateUserTags are the statements of UserTagRepo.Update: one per set of fields
+// set (see runtime.Update).
+var updateUserTags = &runtime.Update{
+	Name: "user_tags.Update", Keys: 2,
+	Head: "UPDATE \"user_tags\"\nSET ",
+	Cols: []string{`"added_by"`},
+	Tail: "\nWHERE \"user_id\" = $1 AND \"tag_id\" = $2\nRETURNING \"user_id\", \"tag_id\", \"added_by\"",
+}
+
+// argsUserTagUpdate gives the value of each field of u, nil when unset.
+func argsUserTagUpdate(u *UserTagUpdate, d []any) []any {
+	return append(d, u.AddedBy.Arg())
+}
 
 // Update applies the set fields of u to the row of table user_tags with the given
 // userID and tagID and returns the row as stored. If there is none, the error
@@ -208,11 +217,8 @@ func (r *UserTagRepo) Update(ctx context.Context, userID uuid.UUID, tagID int32,
 	if err := u.Validate(); err != nil {
 		return UserTag{}, wrapErr(err, "user_tags.Update", "user_tags")
 	}
-	var v UserTag
-	if err := scanUserTag(r.db.QueryRow(ctx, sqlUserTagsUpdate, userID, tagID, u.AddedBy.Ptr()), &v); err != nil {
-		return UserTag{}, wrapParamsErr(err, "user_tags.Update", "user_tags", []string{"user_id", "tag_id", "added_by"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateUserTags, userID, runtime.Arg, u, argsUserTagUpdate, scanUserTag, tagID)
+	return v, wrapParamsErr(err, "user_tags.Update", "user_tags", []string{"user_id", "tag_id", "added_by"})
 }
 
 const sqlUserTagsDelete = `-- name: user_tags.Delete
@@ -221,7 +227,7 @@ DELETE FROM "user_tags" WHERE "user_id" = $1 AND "tag_id" = $2`
 // Delete removes the row of table user_tags with the given userID and tagID and
 // reports whether there was one.
 func (r *UserTagRepo) Delete(ctx context.Context, userID uuid.UUID, tagID int32) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlUserTagsDelete, userID, tagID)
+	tag, err := runtime.Exec(ctx, r.db, sqlUserTagsDelete, userID, runtime.Arg, tagID)
 	return tag.RowsAffected() > 0, wrapErr(err, "user_tags.Delete", "user_tags")
 }
 
@@ -234,23 +240,16 @@ func (r *UserTagRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "user_tags.Count", "user_tags")
 }
 
-// copyUserTags sends rows of NewUserTag to table user_tags with COPY, reading each
-// value in place.
-var copyUserTags = runtime.NewCopier(
-	"user_tags",
-	nil,
-	runtime.CopyValue("user_id", func(n *NewUserTag) any { return &n.UserID }),
-	runtime.CopyValue("tag_id", func(n *NewUserTag) any { return &n.TagID }),
-	runtime.CopyValue("added_by", func(n *NewUserTag) any { return &n.AddedBy }),
-)
+// copyUserTags sends rows of NewUserTag to table user_tags with COPY.
+var copyUserTags = &runtime.Copier[NewUserTag]{
+	Table:   "user_tags",
+	Columns: []string{"user_id", "tag_id", "added_by"},
+	Args:    argsNewUserTag,
+}
 
 // CreateMany inserts rows into table user_tags with the COPY protocol and returns
-// how many it inserted. It is all or nothing. COPY does not return rows;
-// CreateManyReturning does.
+// how many it inserted, all or nothing. It validates every row first.
 func (r *UserTagRepo) CreateMany(ctx context.Context, rows []NewUserTag) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "user_tags.CreateMany", "user_tags")
-	}
 	n, err := copyUserTags.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "user_tags.CreateMany", "user_tags")
 }
@@ -280,7 +279,7 @@ func (r *UserTagRepo) CreateManyReturning(ctx context.Context, rows []NewUserTag
 		runtime.Column(rows, func(n *NewUserTag) int32 { return n.TagID }),
 		runtime.Column(rows, func(n *NewUserTag) string { return n.AddedBy }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanUserTag)
+	items, err := runtime.Collect(res, err, len(rows), scanUserTag)
 	return items, wrapErr(err, "user_tags.CreateManyReturning", "user_tags")
 }
 
@@ -292,15 +291,14 @@ SET "added_by" = EXCLUDED."added_by"
 RETURNING "user_id", "tag_id", "added_by"`
 
 // UpsertByUserIDAndTagID inserts n into table user_tags or, when a row with the
-// same (user_id, tag_id) exists, updates that row from n, in one statement, and
-// returns the row as stored. The update sets every column of n except the key's
-// and the primary key's; an optional field left unset keeps the column's value. It
-// validates n first.
+// same (user_id, tag_id) exists, updates it from n (every column but the key's and
+// the primary key's; an unset optional field keeps its value), in one statement,
+// and returns the row as stored. It validates n first.
 func (r *UserTagRepo) UpsertByUserIDAndTagID(ctx context.Context, n NewUserTag) (UserTag, error) {
 	if err := n.Validate(); err != nil {
 		return UserTag{}, wrapErr(err, "user_tags.UpsertByUserIDAndTagID", "user_tags")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlUserTagsUpsertByUserIDAndTagID, n.UserID, n.TagID, n.AddedBy), scanUserTag)
+	v, err := runtime.QueryOne(ctx, r.db, sqlUserTagsUpsertByUserIDAndTagID, n, argsNewUserTag, scanUserTag)
 	return v, wrapErr(err, "user_tags.UpsertByUserIDAndTagID", "user_tags")
 }
 
@@ -319,28 +317,15 @@ LIMIT 1`
 
 // CreateIfAbsentByUserIDAndTagID inserts n into table user_tags unless a row with
 // the same (user_id, tag_id) exists, and returns the new row and true, or the
-// existing row, unchanged, and false. One statement does both (INSERT … ON
-// CONFLICT DO NOTHING, then a read of the row in the way); when that row was
-// committed by a concurrent transaction after the statement started, the statement
-// cannot see it and runs again, up to three times in all. It validates n first.
+// existing row, unchanged, and false, in one statement (run again, up to three
+// times, when the row in the way was committed after it started). It validates n
+// first.
 func (r *UserTagRepo) CreateIfAbsentByUserIDAndTagID(ctx context.Context, n NewUserTag) (UserTag, bool, error) {
 	if err := n.Validate(); err != nil {
 		return UserTag{}, false, wrapErr(err, "user_tags.CreateIfAbsentByUserIDAndTagID", "user_tags")
 	}
-	for attempt := 1; ; attempt++ {
-		var v UserTag
-		var created bool
-		err := r.db.QueryRow(ctx, sqlUserTagsCreateIfAbsentByUserIDAndTagID, n.UserID, n.TagID, n.AddedBy).Scan(&created, &v.UserID, &v.TagID, &v.AddedBy)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return UserTag{}, false, wrapErr(err, "user_tags.CreateIfAbsentByUserIDAndTagID", "user_tags")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlUserTagsCreateIfAbsentByUserIDAndTagID, n, argsNewUserTag, scanUserTag)
+	return v, created, wrapErr(err, "user_tags.CreateIfAbsentByUserIDAndTagID", "user_tags")
 }
 
 // UserTagKey is the primary key of a row of table user_tags.
@@ -474,8 +459,7 @@ WHERE "user_id" = $1 ORDER BY "user_id", "tag_id"`
 // ListByUserID returns the rows of table user_tags whose user_id is userID, in
 // primary key order.
 func (r *UserTagRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]UserTag, error) {
-	rows, err := r.db.Query(ctx, sqlUserTagsListByUserID, userID)
-	items, err := runtime.CollectRows(rows, err, 0, scanUserTag)
+	items, err := runtime.Query(ctx, r.db, sqlUserTagsListByUserID, userID, runtime.Arg, scanUserTag, 0)
 	return items, wrapErr(err, "user_tags.ListByUserID", "user_tags")
 }
 
@@ -483,9 +467,7 @@ const sqlUserTagsLoadByUserID = `-- name: user_tags.LoadByUserID replica=ok
 SELECT "user_id", "tag_id", "added_by" FROM "user_tags"
 WHERE "user_id" = ANY($1) ORDER BY "user_id", "tag_id"`
 
-// loadUserTagsByUserID returns the rows of table user_tags whose user_id is one of
-// keys, grouped by user_id, each group in primary key order, with one query. Keys
-// without rows are not in the map.
+// loadUserTagsByUserID is LoadByUserID on db.
 func loadUserTagsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]UserTag, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]UserTag{}, nil
@@ -495,9 +477,8 @@ func loadUserTagsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID
 }
 
 // LoadByUserID returns the rows of table user_tags whose user_id is one of keys,
-// grouped by user_id, each group in primary key order. It runs one query, however
-// many keys there are: load the children of a list of users without a query per
-// row. Keys without rows are not in the map.
+// grouped by user_id, each group in primary key order, with one query however many
+// keys; keys without rows are not in the map.
 func (r *UserTagRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]UserTag, error) {
 	m, err := loadUserTagsByUserID(ctx, r.db, keys)
 	return m, wrapErr(err, "user_tags.LoadByUserID", "user_tags")
@@ -510,8 +491,7 @@ WHERE "tag_id" = $1 ORDER BY "user_id", "tag_id"`
 // ListByTagID returns the rows of table user_tags whose tag_id is tagID, in
 // primary key order.
 func (r *UserTagRepo) ListByTagID(ctx context.Context, tagID int32) ([]UserTag, error) {
-	rows, err := r.db.Query(ctx, sqlUserTagsListByTagID, tagID)
-	items, err := runtime.CollectRows(rows, err, 0, scanUserTag)
+	items, err := runtime.Query(ctx, r.db, sqlUserTagsListByTagID, tagID, runtime.Arg, scanUserTag, 0)
 	return items, wrapErr(err, "user_tags.ListByTagID", "user_tags")
 }
 
@@ -519,9 +499,7 @@ const sqlUserTagsLoadByTagID = `-- name: user_tags.LoadByTagID replica=ok
 SELECT "user_id", "tag_id", "added_by" FROM "user_tags"
 WHERE "tag_id" = ANY($1) ORDER BY "user_id", "tag_id"`
 
-// loadUserTagsByTagID returns the rows of table user_tags whose tag_id is one of
-// keys, grouped by tag_id, each group in primary key order, with one query. Keys
-// without rows are not in the map.
+// loadUserTagsByTagID is LoadByTagID on db.
 func loadUserTagsByTagID(ctx context.Context, db runtime.DBTX, keys []int32) (map[int32][]UserTag, error) {
 	if len(keys) == 0 {
 		return map[int32][]UserTag{}, nil
@@ -531,9 +509,8 @@ func loadUserTagsByTagID(ctx context.Context, db runtime.DBTX, keys []int32) (ma
 }
 
 // LoadByTagID returns the rows of table user_tags whose tag_id is one of keys,
-// grouped by tag_id, each group in primary key order. It runs one query, however
-// many keys there are: load the children of a list of tags without a query per
-// row. Keys without rows are not in the map.
+// grouped by tag_id, each group in primary key order, with one query however many
+// keys; keys without rows are not in the map.
 func (r *UserTagRepo) LoadByTagID(ctx context.Context, keys []int32) (map[int32][]UserTag, error) {
 	m, err := loadUserTagsByTagID(ctx, r.db, keys)
 	return m, wrapErr(err, "user_tags.LoadByTagID", "user_tags")

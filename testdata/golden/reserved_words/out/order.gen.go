@@ -7,7 +7,6 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -16,11 +15,11 @@ import (
 
 // Order is one row of table order.
 type Order struct {
-	Type  string   `json:"type"`
-	Func  int32    `json:"func"`
-	User  *int32   `json:"user"`
-	Group []string `json:"group"`
-	Limit int64    `json:"limit"`
+	Type  string              `json:"type"`
+	Func  int32               `json:"func"`
+	User  runtime.Null[int32] `json:"user"`
+	Group []string            `json:"group"`
+	Limit int64               `json:"limit"`
 }
 
 // NewOrder holds the values of a new row of table order. Fields of type
@@ -28,17 +27,17 @@ type Order struct {
 type NewOrder struct {
 	Type  string                `json:"type"`
 	Func  int32                 `json:"func"`
-	User  *int32                `json:"user"`
+	User  runtime.Null[int32]   `json:"user"`
 	Group runtime.Opt[[]string] `json:"group,omitzero"`
 	Limit runtime.Opt[int64]    `json:"limit,omitzero"`
 }
 
 // OrderUpdate lists changes to a row of table order. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type OrderUpdate struct {
-	User  runtime.Opt[*int32]   `json:"user,omitzero"`
-	Group runtime.Opt[[]string] `json:"group,omitzero"`
-	Limit runtime.Opt[int64]    `json:"limit,omitzero"`
+	User  runtime.Opt[runtime.Null[int32]] `json:"user,omitzero"`
+	Group runtime.Opt[[]string]            `json:"group,omitzero"`
+	Limit runtime.Opt[int64]               `json:"limit,omitzero"`
 }
 
 // OrderRepo reads and writes table order.
@@ -122,9 +121,15 @@ func (u *OrderUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanOrder reads a row of table order, columns in table order, into v.
-func scanOrder(row pgx.Row, v *Order) error {
-	return row.Scan(&v.Type, &v.Func, &v.User, &v.Group, &v.Limit)
+// scanOrder gives the scan destinations of the fields of v, columns in table
+// order.
+func scanOrder(v *Order, d []any) []any {
+	return append(d, &v.Type, &v.Func, &v.User, &v.Group, &v.Limit)
+}
+
+// argsNewOrder gives the values Create binds from n.
+func argsNewOrder(n *NewOrder, d []any) []any {
+	return append(d, &n.Type, &n.Func, &n.User, runtime.OptValue(&n.Group), n.Limit.Arg())
 }
 
 const sqlOrderCreate = `-- name: order.Create
@@ -138,7 +143,7 @@ func (r *OrderRepo) Create(ctx context.Context, n NewOrder) (Order, error) {
 	if err := n.Validate(); err != nil {
 		return Order{}, wrapErr(err, "order.Create", "order")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrderCreate, n.Type, n.Func, n.User, n.Group.Ptr(), n.Limit.Ptr()), scanOrder)
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrderCreate, n, argsNewOrder, scanOrder)
 	return v, wrapParamsErr(err, "order.Create", "order", []string{"type", "func", "user", "group", "limit"})
 }
 
@@ -149,24 +154,24 @@ WHERE "type" = $1 AND "func" = $2`
 // FindByID returns the row of table order with the given type_ and func_. If there
 // is none, the error matches runtime.ErrNotFound.
 func (r *OrderRepo) FindByID(ctx context.Context, type_ string, func_ int32) (Order, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrderFindByID, type_, func_), scanOrder)
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrderFindByID, type_, runtime.Arg, scanOrder, func_)
 	return v, wrapErr(err, "order.FindByID", "order")
 }
 
 const sqlOrderFindAll = `-- name: order.FindAll replica=ok
 SELECT "type", "func", "user", "group", "limit" FROM "order" ORDER BY "type", "func"`
 
-// FindAll returns every row of table order, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table order in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *OrderRepo) FindAll(ctx context.Context) ([]Order, error) {
 	rows, err := r.db.Query(ctx, sqlOrderFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanOrder)
+	items, err := runtime.Collect(rows, err, 0, scanOrder)
 	return items, wrapErr(err, "order.FindAll", "order")
 }
 
-// Stream yields every row of table order, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table order in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *OrderRepo) Stream(ctx context.Context) iter.Seq2[Order, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "order.Stream", "order") }, scanOrder, sqlOrderFindAll)
 }
@@ -180,11 +185,9 @@ SELECT "type", "func", "user", "group", "limit" FROM "order"
 WHERE ("type", "func") > ($1, $2) ORDER BY "type", "func"
 LIMIT $3`
 
-// List returns a page of rows of table order in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table order in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *OrderRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Order], error) {
 	var type_ string
 	var func_ int32
@@ -198,13 +201,20 @@ func (r *OrderRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	return p, wrapErr(err, "order.List", "order")
 }
 
-const sqlOrderUpdate = `-- name: order.Update
-UPDATE "order"
-SET "user" = CASE WHEN $3::boolean THEN $4::integer ELSE "user" END,
-    "group" = COALESCE($5::text[], "group"),
-    "limit" = COALESCE($6::bigint, "limit")
-WHERE "type" = $1 AND "func" = $2
-RETURNING "type", "func", "user", "group", "limit"`
+// updateOrder are the statements of OrderRepo.Update: one per set of fields set
+// (see runtime.Update).
+var updateOrder = &runtime.Update{
+	Name: "order.Update", Keys: 2,
+	Head:     "UPDATE \"order\"\nSET ",
+	Cols:     []string{`"user"`, `"group"`, `"limit"`},
+	Tail:     "\nWHERE \"type\" = $1 AND \"func\" = $2\nRETURNING \"type\", \"func\", \"user\", \"group\", \"limit\"",
+	Nullable: 1 << 0,
+}
+
+// argsOrderUpdate gives the value of each field of u, nil when unset.
+func argsOrderUpdate(u *OrderUpdate, d []any) []any {
+	return append(d, u.User.Arg(), runtime.OptValue(&u.Group), u.Limit.Arg())
+}
 
 // Update applies the set fields of u to the row of table order with the given
 // type_ and func_ and returns the row as stored. If there is none, the error
@@ -213,11 +223,8 @@ func (r *OrderRepo) Update(ctx context.Context, type_ string, func_ int32, u Ord
 	if err := u.Validate(); err != nil {
 		return Order{}, wrapErr(err, "order.Update", "order")
 	}
-	var v Order
-	if err := scanOrder(r.db.QueryRow(ctx, sqlOrderUpdate, type_, func_, u.User.Set, u.User.Value, u.Group.Ptr(), u.Limit.Ptr()), &v); err != nil {
-		return Order{}, wrapParamsErr(err, "order.Update", "order", []string{"type", "func", "user", "user", "group", "limit"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateOrder, type_, runtime.Arg, u, argsOrderUpdate, scanOrder, func_)
+	return v, wrapParamsErr(err, "order.Update", "order", []string{"type", "func", "user", "user", "group", "limit"})
 }
 
 const sqlOrderDelete = `-- name: order.Delete
@@ -226,7 +233,7 @@ DELETE FROM "order" WHERE "type" = $1 AND "func" = $2`
 // Delete removes the row of table order with the given type_ and func_ and reports
 // whether there was one.
 func (r *OrderRepo) Delete(ctx context.Context, type_ string, func_ int32) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlOrderDelete, type_, func_)
+	tag, err := runtime.Exec(ctx, r.db, sqlOrderDelete, type_, runtime.Arg, func_)
 	return tag.RowsAffected() > 0, wrapErr(err, "order.Delete", "order")
 }
 
@@ -239,27 +246,18 @@ func (r *OrderRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "order.Count", "order")
 }
 
-// copyOrder sends rows of NewOrder to table order with COPY, reading each value in
-// place.
-var copyOrder = runtime.NewCopier(
-	"order",
-	nil,
-	runtime.CopyValue("type", func(n *NewOrder) any { return &n.Type }),
-	runtime.CopyValue("func", func(n *NewOrder) any { return &n.Func }),
-	runtime.CopyValue("user", func(n *NewOrder) any { return n.User }),
-	runtime.CopyOpt("group", func(n *NewOrder) *runtime.Opt[[]string] { return &n.Group }),
-	runtime.CopyOpt("limit", func(n *NewOrder) *runtime.Opt[int64] { return &n.Limit }),
-)
+// copyOrder sends rows of NewOrder to table order with COPY.
+var copyOrder = &runtime.Copier[NewOrder]{
+	Table:   "order",
+	Columns: []string{"type", "func", "user", "group", "limit"},
+	Args:    argsNewOrder,
+}
 
 // CreateMany inserts rows into table order with the COPY protocol and returns how
-// many it inserted. It is all or nothing. An optional field left unset takes the
-// column's default, as in Create: rows are copied in groups by the optional fields
-// they set, in a transaction when there are several (a savepoint when r is one).
-// COPY does not return rows; CreateManyReturning does.
+// many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "order.CreateMany", "order")
-	}
 	n, err := copyOrder.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "order.CreateMany", "order")
 }
@@ -278,14 +276,13 @@ func (r *OrderRepo) CreateManyReturning(ctx context.Context, rows []NewOrder) ([
 	}
 	b := &pgx.Batch{}
 	for i := range rows {
-		n := &rows[i]
-		b.Queue(sqlOrderCreate, n.Type, n.Func, n.User, n.Group.Ptr(), n.Limit.Ptr())
+		b.Queue(sqlOrderCreate, argsNewOrder(&rows[i], nil)...)
 	}
 	br := r.db.SendBatch(ctx, b)
 	out := make([]Order, 0, len(rows))
 	for range rows {
-		var v Order
-		if err := scanOrder(br.QueryRow(), &v); err != nil {
+		v, err := runtime.ScanOne(br.QueryRow(), scanOrder)
+		if err != nil {
 			br.Close()
 			return nil, wrapErr(err, "order.CreateManyReturning", "order")
 		}
@@ -307,15 +304,14 @@ SET "user" = EXCLUDED."user",
 RETURNING "type", "func", "user", "group", "limit"`
 
 // UpsertByTypeAndFunc inserts n into table order or, when a row with the same
-// (type, func) exists, updates that row from n, in one statement, and returns the
-// row as stored. The update sets every column of n except the key's and the
-// primary key's; an optional field left unset keeps the column's value. It
-// validates n first.
+// (type, func) exists, updates it from n (every column but the key's and the
+// primary key's; an unset optional field keeps its value), in one statement, and
+// returns the row as stored. It validates n first.
 func (r *OrderRepo) UpsertByTypeAndFunc(ctx context.Context, n NewOrder) (Order, error) {
 	if err := n.Validate(); err != nil {
 		return Order{}, wrapErr(err, "order.UpsertByTypeAndFunc", "order")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrderUpsertByTypeAndFunc, n.Type, n.Func, n.User, n.Group.Ptr(), n.Limit.Ptr()), scanOrder)
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrderUpsertByTypeAndFunc, n, argsNewOrder, scanOrder)
 	return v, wrapErr(err, "order.UpsertByTypeAndFunc", "order")
 }
 
@@ -334,28 +330,14 @@ LIMIT 1`
 
 // CreateIfAbsentByTypeAndFunc inserts n into table order unless a row with the
 // same (type, func) exists, and returns the new row and true, or the existing row,
-// unchanged, and false. One statement does both (INSERT … ON CONFLICT DO
-// NOTHING, then a read of the row in the way); when that row was committed by a
-// concurrent transaction after the statement started, the statement cannot see it
-// and runs again, up to three times in all. It validates n first.
+// unchanged, and false, in one statement (run again, up to three times, when the
+// row in the way was committed after it started). It validates n first.
 func (r *OrderRepo) CreateIfAbsentByTypeAndFunc(ctx context.Context, n NewOrder) (Order, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Order{}, false, wrapErr(err, "order.CreateIfAbsentByTypeAndFunc", "order")
 	}
-	for attempt := 1; ; attempt++ {
-		var v Order
-		var created bool
-		err := r.db.QueryRow(ctx, sqlOrderCreateIfAbsentByTypeAndFunc, n.Type, n.Func, n.User, n.Group.Ptr(), n.Limit.Ptr()).Scan(&created, &v.Type, &v.Func, &v.User, &v.Group, &v.Limit)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Order{}, false, wrapErr(err, "order.CreateIfAbsentByTypeAndFunc", "order")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlOrderCreateIfAbsentByTypeAndFunc, n, argsNewOrder, scanOrder)
+	return v, created, wrapErr(err, "order.CreateIfAbsentByTypeAndFunc", "order")
 }
 
 // OrderKey is the primary key of a row of table order.
@@ -382,7 +364,7 @@ var bulkOrderUpdates = &runtime.Bulk[OrderKeyedUpdate]{
 		runtime.Array(func(v *OrderKeyedUpdate) *string { return &v.Type }),
 		runtime.Array(func(v *OrderKeyedUpdate) *int32 { return &v.Func }),
 		runtime.Flags(func(v *OrderKeyedUpdate) *bool { return &v.Changes.User.Set }),
-		runtime.Array(func(v *OrderKeyedUpdate) *int32 { return v.Changes.User.Value }),
+		runtime.Array(func(v *OrderKeyedUpdate) *int32 { return v.Changes.User.Value.Ptr() }),
 		runtime.TextArray("_text", func(v *OrderKeyedUpdate) *[]string { return v.Changes.Group.Ptr() }),
 		runtime.Array(func(v *OrderKeyedUpdate) *int64 { return v.Changes.Limit.Ptr() }),
 	},
@@ -447,7 +429,7 @@ var bulkOrderNew = &runtime.Bulk[NewOrder]{
 	Columns: []runtime.BulkColumn[NewOrder]{
 		runtime.Array(func(v *NewOrder) *string { return &v.Type }),
 		runtime.Array(func(v *NewOrder) *int32 { return &v.Func }),
-		runtime.Array(func(v *NewOrder) *int32 { return v.User }),
+		runtime.Array(func(v *NewOrder) *int32 { return v.User.Ptr() }),
 		runtime.TextArray("_text", func(v *NewOrder) *[]string { return v.Group.Ptr() }),
 		runtime.Array(func(v *NewOrder) *int64 { return v.Limit.Ptr() }),
 	},
@@ -487,8 +469,7 @@ WHERE "user" = $1 ORDER BY "type", "func"`
 // ListByUser returns the rows of table order whose user is user, in primary key
 // order.
 func (r *OrderRepo) ListByUser(ctx context.Context, user int32) ([]Order, error) {
-	rows, err := r.db.Query(ctx, sqlOrderListByUser, user)
-	items, err := runtime.CollectRows(rows, err, 0, scanOrder)
+	items, err := runtime.Query(ctx, r.db, sqlOrderListByUser, user, runtime.Arg, scanOrder, 0)
 	return items, wrapErr(err, "order.ListByUser", "order")
 }
 
@@ -496,20 +477,17 @@ const sqlOrderLoadByUser = `-- name: order.LoadByUser replica=ok
 SELECT "type", "func", "user", "group", "limit" FROM "order"
 WHERE "user" = ANY($1) ORDER BY "type", "func"`
 
-// loadOrderByUser returns the rows of table order whose user is one of keys,
-// grouped by user, each group in primary key order, with one query. Keys without
-// rows are not in the map.
+// loadOrderByUser is LoadByUser on db.
 func loadOrderByUser(ctx context.Context, db runtime.DBTX, keys []int32) (map[int32][]Order, error) {
 	if len(keys) == 0 {
 		return map[int32][]Order{}, nil
 	}
 	rows, err := db.Query(ctx, sqlOrderLoadByUser, keys)
-	return runtime.GroupRows(rows, err, scanOrder, func(v *Order) int32 { return *v.User })
+	return runtime.GroupRows(rows, err, scanOrder, func(v *Order) int32 { return v.User.V })
 }
 
 // LoadByUser returns the rows of table order whose user is one of keys, grouped by
-// user, each group in primary key order. It runs one query, however many keys
-// there are: load the children of a list of user without a query per row. Keys
+// user, each group in primary key order, with one query however many keys; keys
 // without rows are not in the map.
 func (r *OrderRepo) LoadByUser(ctx context.Context, keys []int32) (map[int32][]Order, error) {
 	m, err := loadOrderByUser(ctx, r.db, keys)

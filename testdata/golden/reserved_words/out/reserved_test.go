@@ -20,7 +20,7 @@ func TestEveryMethodWithReservedNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if u.Type != SelectFrom || u.Default || u.From != nil {
+	if u.Type != SelectFrom || u.Default || u.From.Valid {
 		t.Fatalf("defaults: %+v", u)
 	}
 	u, err = s.User.Update(ctx, 1, UserUpdate{Type: runtime.Set(SelectGroupBy), Default: runtime.Set(true)})
@@ -28,7 +28,7 @@ func TestEveryMethodWithReservedNames(t *testing.T) {
 		t.Fatalf("update: %+v %v", u, err)
 	}
 	uid := u.ID
-	o, err := s.Order.Create(ctx, NewOrder{Type: "t", Func: 2, User: &uid})
+	o, err := s.Order.Create(ctx, NewOrder{Type: "t", Func: 2, User: runtime.NullOf(uid)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +62,7 @@ func TestEveryMethodWithReservedNames(t *testing.T) {
 		t.Fatalf("delete: %v %v", ok, err)
 	}
 	o, err = s.Order.FindByID(ctx, "t", 2)
-	if err != nil || o.User != nil {
+	if err != nil || o.User.Valid {
 		t.Fatalf("after deleting the user: %+v %v", o, err)
 	}
 	if ok, err := s.Order.Delete(ctx, "t", 2); err != nil || !ok {

@@ -7,39 +7,37 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 )
 
 // User is one row of table user.
 type User struct {
-	ID      int32   `json:"id"`
-	Select  string  `json:"select"`
-	From    *string `json:"from"`
-	Type    Select  `json:"type"`
-	Default bool    `json:"default"`
+	ID      int32                `json:"id"`
+	Select  string               `json:"select"`
+	From    runtime.Null[string] `json:"from"`
+	Type    Select               `json:"type"`
+	Default bool                 `json:"default"`
 }
 
 // NewUser holds the values of a new row of table user. Fields of type runtime.Opt
 // may be left unset: the column's default applies.
 type NewUser struct {
-	ID      int32               `json:"id"`
-	Select  string              `json:"select"`
-	From    *string             `json:"from"`
-	Type    runtime.Opt[Select] `json:"type,omitzero"`
-	Default runtime.Opt[bool]   `json:"default,omitzero"`
+	ID      int32                `json:"id"`
+	Select  string               `json:"select"`
+	From    runtime.Null[string] `json:"from"`
+	Type    runtime.Opt[Select]  `json:"type,omitzero"`
+	Default runtime.Opt[bool]    `json:"default,omitzero"`
 }
 
 // UserUpdate lists changes to a row of table user. Unset fields leave their column
-// unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type UserUpdate struct {
-	Select  runtime.Opt[string]  `json:"select,omitzero"`
-	From    runtime.Opt[*string] `json:"from,omitzero"`
-	Type    runtime.Opt[Select]  `json:"type,omitzero"`
-	Default runtime.Opt[bool]    `json:"default,omitzero"`
+	Select  runtime.Opt[string]               `json:"select,omitzero"`
+	From    runtime.Opt[runtime.Null[string]] `json:"from,omitzero"`
+	Type    runtime.Opt[Select]               `json:"type,omitzero"`
+	Default runtime.Opt[bool]                 `json:"default,omitzero"`
 }
 
 // UserRepo reads and writes table user.
@@ -74,8 +72,8 @@ var (
 func (n *NewUser) Validate() error {
 	var f runtime.Fields
 	f.Fits("select", runtime.CheckText(n.Select))
-	if n.From != nil {
-		f.Fits("from", runtime.CheckText((*n.From)))
+	if n.From.Valid {
+		f.Fits("from", runtime.CheckText(n.From.V))
 	}
 	if n.Type.Set {
 		f.Check("type", n.Type.Value.Valid(), "must be one of \"from\", \"where\", \"group by\"")
@@ -96,8 +94,8 @@ func (u *UserUpdate) Validate() error {
 	if u.Select.Set {
 		f.Fits("select", runtime.CheckText(u.Select.Value))
 	}
-	if u.From.Set && u.From.Value != nil {
-		f.Fits("from", runtime.CheckText((*u.From.Value)))
+	if u.From.Set && u.From.Value.Valid {
+		f.Fits("from", runtime.CheckText(u.From.Value.V))
 	}
 	if u.Type.Set {
 		f.Check("type", u.Type.Value.Valid(), "must be one of \"from\", \"where\", \"group by\"")
@@ -129,9 +127,14 @@ func (u *UserUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanUser reads a row of table user, columns in table order, into v.
-func scanUser(row pgx.Row, v *User) error {
-	return row.Scan(&v.ID, &v.Select, &v.From, &v.Type, &v.Default)
+// scanUser gives the scan destinations of the fields of v, columns in table order.
+func scanUser(v *User, d []any) []any {
+	return append(d, &v.ID, &v.Select, &v.From, &v.Type, &v.Default)
+}
+
+// argsNewUser gives the values Create binds from n.
+func argsNewUser(n *NewUser, d []any) []any {
+	return append(d, &n.ID, &n.Select, &n.From, n.Type.Arg(), n.Default.Arg())
 }
 
 const sqlUserCreate = `-- name: user.Create
@@ -145,7 +148,7 @@ func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
 	if err := n.Validate(); err != nil {
 		return User{}, wrapErr(err, "user.Create", "user")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlUserCreate, n.ID, n.Select, n.From, n.Type.Ptr(), n.Default.Ptr()), scanUser)
+	v, err := runtime.QueryOne(ctx, r.db, sqlUserCreate, n, argsNewUser, scanUser)
 	return v, wrapParamsErr(err, "user.Create", "user", []string{"id", "select", "from", "type", "default"})
 }
 
@@ -156,24 +159,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table user with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *UserRepo) FindByID(ctx context.Context, id int32) (User, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlUserFindByID, id), scanUser)
+	v, err := runtime.QueryOne(ctx, r.db, sqlUserFindByID, id, runtime.Arg, scanUser)
 	return v, wrapErr(err, "user.FindByID", "user")
 }
 
 const sqlUserFindAll = `-- name: user.FindAll replica=ok
 SELECT "id", "select", "from", "type", "default" FROM "user" ORDER BY "id"`
 
-// FindAll returns every row of table user, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table user in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
 	rows, err := r.db.Query(ctx, sqlUserFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanUser)
+	items, err := runtime.Collect(rows, err, 0, scanUser)
 	return items, wrapErr(err, "user.FindAll", "user")
 }
 
-// Stream yields every row of table user, ordered by primary key, reading them from
-// the server as the loop goes: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields every row of table user in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "user.Stream", "user") }, scanUser, sqlUserFindAll)
 }
@@ -187,10 +190,9 @@ SELECT "id", "select", "from", "type", "default" FROM "user"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table user in primary key order: up to page.Limit
-// rows after the cursor page.After ("" for the first page). Pass the returned Next
-// cursor to get the following page; it is "" after the last one. Rows inserted
-// meanwhile after the cursor are included, and no row is returned twice.
+// List returns up to page.Limit rows of table user in primary key order, after the
+// cursor page.After ("" for the first page); the page's Next cursor ("" after the
+// last page) gets the next one.
 func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[User], error) {
 	var id int32
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[User]{
@@ -203,14 +205,20 @@ func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "user.List", "user")
 }
 
-const sqlUserUpdate = `-- name: user.Update
-UPDATE "user"
-SET "select" = COALESCE($2::text, "select"),
-    "from" = CASE WHEN $3::boolean THEN $4::text ELSE "from" END,
-    "type" = COALESCE($5::"select", "type"),
-    "default" = COALESCE($6::boolean, "default")
-WHERE "id" = $1
-RETURNING "id", "select", "from", "type", "default"`
+// updateUser are the statements of UserRepo.Update: one per set of fields set (see
+// runtime.Update).
+var updateUser = &runtime.Update{
+	Name: "user.Update", Keys: 1,
+	Head:     "UPDATE \"user\"\nSET ",
+	Cols:     []string{`"select"`, `"from"`, `"type"`, `"default"`},
+	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"select\", \"from\", \"type\", \"default\"",
+	Nullable: 1 << 1,
+}
+
+// argsUserUpdate gives the value of each field of u, nil when unset.
+func argsUserUpdate(u *UserUpdate, d []any) []any {
+	return append(d, u.Select.Arg(), u.From.Arg(), u.Type.Arg(), u.Default.Arg())
+}
 
 // Update applies the set fields of u to the row of table user with the given id
 // and returns the row as stored. If there is none, the error matches
@@ -219,11 +227,8 @@ func (r *UserRepo) Update(ctx context.Context, id int32, u UserUpdate) (User, er
 	if err := u.Validate(); err != nil {
 		return User{}, wrapErr(err, "user.Update", "user")
 	}
-	var v User
-	if err := scanUser(r.db.QueryRow(ctx, sqlUserUpdate, id, u.Select.Ptr(), u.From.Set, u.From.Value, u.Type.Ptr(), u.Default.Ptr()), &v); err != nil {
-		return User{}, wrapParamsErr(err, "user.Update", "user", []string{"id", "select", "from", "from", "type", "default"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateUser, id, runtime.Arg, u, argsUserUpdate, scanUser)
+	return v, wrapParamsErr(err, "user.Update", "user", []string{"id", "select", "from", "from", "type", "default"})
 }
 
 const sqlUserDelete = `-- name: user.Delete
@@ -232,7 +237,7 @@ DELETE FROM "user" WHERE "id" = $1`
 // Delete removes the row of table user with the given id and reports whether there
 // was one.
 func (r *UserRepo) Delete(ctx context.Context, id int32) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlUserDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlUserDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "user.Delete", "user")
 }
 
@@ -256,32 +261,22 @@ func (r *UserRepo) FindByIDs(ctx context.Context, ids []int32) ([]User, error) {
 	if len(ids) == 0 {
 		return []User{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlUserFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanUser)
+	items, err := runtime.Query(ctx, r.db, sqlUserFindByIDs, ids, runtime.Arg, scanUser, len(ids))
 	return items, wrapErr(err, "user.FindByIDs", "user")
 }
 
-// copyUser sends rows of NewUser to table user with COPY, reading each value in
-// place.
-var copyUser = runtime.NewCopier(
-	"user",
-	nil,
-	runtime.CopyValue("id", func(n *NewUser) any { return &n.ID }),
-	runtime.CopyValue("select", func(n *NewUser) any { return &n.Select }),
-	runtime.CopyValue("from", func(n *NewUser) any { return n.From }),
-	runtime.CopyOpt("type", func(n *NewUser) *runtime.Opt[Select] { return &n.Type }),
-	runtime.CopyOpt("default", func(n *NewUser) *runtime.Opt[bool] { return &n.Default }),
-)
+// copyUser sends rows of NewUser to table user with COPY.
+var copyUser = &runtime.Copier[NewUser]{
+	Table:   "user",
+	Columns: []string{"id", "select", "from", "type", "default"},
+	Args:    argsNewUser,
+}
 
 // CreateMany inserts rows into table user with the COPY protocol and returns how
-// many it inserted. It is all or nothing. An optional field left unset takes the
-// column's default, as in Create: rows are copied in groups by the optional fields
-// they set, in a transaction when there are several (a savepoint when r is one).
-// COPY does not return rows; CreateManyReturning does.
+// many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "user.CreateMany", "user")
-	}
 	n, err := copyUser.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "user.CreateMany", "user")
 }
@@ -309,11 +304,11 @@ func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]U
 		sqlUserCreateManyReturning,
 		runtime.Column(rows, func(n *NewUser) int32 { return n.ID }),
 		runtime.Column(rows, func(n *NewUser) string { return n.Select }),
-		runtime.Column(rows, func(n *NewUser) *string { return n.From }),
+		runtime.Column(rows, func(n *NewUser) *string { return n.From.Ptr() }),
 		runtime.Column(rows, func(n *NewUser) *Select { return n.Type.Ptr() }),
 		runtime.Column(rows, func(n *NewUser) *bool { return n.Default.Ptr() }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanUser)
+	items, err := runtime.Collect(res, err, len(rows), scanUser)
 	return items, wrapErr(err, "user.CreateManyReturning", "user")
 }
 
@@ -328,14 +323,14 @@ SET "select" = EXCLUDED."select",
 RETURNING "id", "select", "from", "type", "default"`
 
 // UpsertByID inserts n into table user or, when a row with the same id exists,
-// updates that row from n, in one statement, and returns the row as stored. The
-// update sets every column of n except the key's and the primary key's; an
-// optional field left unset keeps the column's value. It validates n first.
+// updates it from n (every column but the key's and the primary key's; an unset
+// optional field keeps its value), in one statement, and returns the row as
+// stored. It validates n first.
 func (r *UserRepo) UpsertByID(ctx context.Context, n NewUser) (User, error) {
 	if err := n.Validate(); err != nil {
 		return User{}, wrapErr(err, "user.UpsertByID", "user")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlUserUpsertByID, n.ID, n.Select, n.From, n.Type.Ptr(), n.Default.Ptr()), scanUser)
+	v, err := runtime.QueryOne(ctx, r.db, sqlUserUpsertByID, n, argsNewUser, scanUser)
 	return v, wrapErr(err, "user.UpsertByID", "user")
 }
 
@@ -354,28 +349,14 @@ LIMIT 1`
 
 // CreateIfAbsentByID inserts n into table user unless a row with the same id
 // exists, and returns the new row and true, or the existing row, unchanged, and
-// false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a read
-// of the row in the way); when that row was committed by a concurrent transaction
-// after the statement started, the statement cannot see it and runs again, up to
-// three times in all. It validates n first.
+// false, in one statement (run again, up to three times, when the row in the way
+// was committed after it started). It validates n first.
 func (r *UserRepo) CreateIfAbsentByID(ctx context.Context, n NewUser) (User, bool, error) {
 	if err := n.Validate(); err != nil {
 		return User{}, false, wrapErr(err, "user.CreateIfAbsentByID", "user")
 	}
-	for attempt := 1; ; attempt++ {
-		var v User
-		var created bool
-		err := r.db.QueryRow(ctx, sqlUserCreateIfAbsentByID, n.ID, n.Select, n.From, n.Type.Ptr(), n.Default.Ptr()).Scan(&created, &v.ID, &v.Select, &v.From, &v.Type, &v.Default)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return User{}, false, wrapErr(err, "user.CreateIfAbsentByID", "user")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlUserCreateIfAbsentByID, n, argsNewUser, scanUser)
+	return v, created, wrapErr(err, "user.CreateIfAbsentByID", "user")
 }
 
 // UserKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
@@ -393,7 +374,7 @@ var bulkUserUpdates = &runtime.Bulk[UserKeyedUpdate]{
 		runtime.Array(func(v *UserKeyedUpdate) *int32 { return &v.ID }),
 		runtime.Array(func(v *UserKeyedUpdate) *string { return v.Changes.Select.Ptr() }),
 		runtime.Flags(func(v *UserKeyedUpdate) *bool { return &v.Changes.From.Set }),
-		runtime.Array(func(v *UserKeyedUpdate) *string { return v.Changes.From.Value }),
+		runtime.Array(func(v *UserKeyedUpdate) *string { return v.Changes.From.Value.Ptr() }),
 		runtime.Array(func(v *UserKeyedUpdate) *Select { return v.Changes.Type.Ptr() }),
 		runtime.Array(func(v *UserKeyedUpdate) *bool { return v.Changes.Default.Ptr() }),
 	},
@@ -457,7 +438,7 @@ var bulkUserNew = &runtime.Bulk[NewUser]{
 	Columns: []runtime.BulkColumn[NewUser]{
 		runtime.Array(func(v *NewUser) *int32 { return &v.ID }),
 		runtime.Array(func(v *NewUser) *string { return &v.Select }),
-		runtime.Array(func(v *NewUser) *string { return v.From }),
+		runtime.Array(func(v *NewUser) *string { return v.From.Ptr() }),
 		runtime.Array(func(v *NewUser) *Select { return v.Type.Ptr() }),
 		runtime.Array(func(v *NewUser) *bool { return v.Default.Ptr() }),
 	},
@@ -492,13 +473,9 @@ func (r *UserRepo) CreateManyIfAbsentByID(ctx context.Context, rows []NewUser) (
 
 // LoadOrders returns the rows of table order that reference each of parents
 // (order.user = user.id), keyed by the parent's id, each group in primary key
-// order. It runs one query for all parents; parents without rows are not in the
-// map.
+// order, with one query; parents without rows are not in the map.
 func (r *UserRepo) LoadOrders(ctx context.Context, parents []User) (map[int32][]Order, error) {
-	keys := make([]int32, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *User) (int32, bool) { return p.ID, true })
 	m, err := loadOrderByUser(ctx, r.db, keys)
 	return m, wrapErr(err, "user.LoadOrders", "user")
 }

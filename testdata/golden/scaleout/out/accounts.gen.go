@@ -42,7 +42,7 @@ type NewAccount struct {
 }
 
 // AccountUpdate lists changes to a row of table accounts. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged.
 type AccountUpdate struct {
 	Owner    runtime.Opt[string]          `json:"owner,omitzero"`
 	Currency runtime.Opt[Currency]        `json:"currency,omitzero"`
@@ -157,9 +157,15 @@ func (u *AccountUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanAccount reads a row of table accounts, columns in table order, into v.
-func scanAccount(row pgx.Row, v *Account) error {
-	return row.Scan(&v.ID, &v.Owner, &v.Currency, &v.Balance, &v.Tags, &v.Flags, &v.Meta, &v.CreatedAt, &v.UpdatedAt)
+// scanAccount gives the scan destinations of the fields of v, columns in table
+// order.
+func scanAccount(v *Account, d []any) []any {
+	return append(d, &v.ID, &v.Owner, &v.Currency, &v.Balance, &v.Tags, &v.Flags, &v.Meta, &v.CreatedAt, &v.UpdatedAt)
+}
+
+// argsNewAccount gives the values Create binds from n.
+func argsNewAccount(n *NewAccount, d []any) []any {
+	return append(d, n.ID.Arg(), &n.Owner, &n.Currency, n.Balance.Arg(), runtime.OptValue(&n.Tags), runtime.OptValue(&n.Flags), runtime.OptValue(&n.Meta))
 }
 
 const sqlAccountsCreate = `-- name: accounts.Create
@@ -173,7 +179,7 @@ func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error)
 	if err := n.Validate(); err != nil {
 		return Account{}, wrapErr(err, "accounts.Create", "accounts")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAccountsCreate, n.ID.Ptr(), n.Owner, n.Currency, n.Balance.Ptr(), n.Tags.Ptr(), n.Flags.Ptr(), n.Meta.Ptr()), scanAccount)
+	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsCreate, n, argsNewAccount, scanAccount)
 	return v, wrapParamsErr(err, "accounts.Create", "accounts", []string{"id", "owner", "currency", "balance", "tags", "flags", "meta"})
 }
 
@@ -184,24 +190,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table accounts with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *AccountRepo) FindByID(ctx context.Context, id uuid.UUID) (Account, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAccountsFindByID, id), scanAccount)
+	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsFindByID, id, runtime.Arg, scanAccount)
 	return v, wrapErr(err, "accounts.FindByID", "accounts")
 }
 
 const sqlAccountsFindAll = `-- name: accounts.FindAll replica=ok
 SELECT "id", "owner", "currency", "balance", "tags", "flags"::text[], "meta", "created_at", "updated_at" FROM "accounts" ORDER BY "id"`
 
-// FindAll returns every row of table accounts, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table accounts in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
 	rows, err := r.db.Query(ctx, sqlAccountsFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanAccount)
+	items, err := runtime.Collect(rows, err, 0, scanAccount)
 	return items, wrapErr(err, "accounts.FindAll", "accounts")
 }
 
-// Stream yields every row of table accounts, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table accounts in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "accounts.Stream", "accounts") }, scanAccount, sqlAccountsFindAll)
 }
@@ -215,11 +221,9 @@ SELECT "id", "owner", "currency", "balance", "tags", "flags"::text[], "meta", "c
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table accounts in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table accounts in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Account], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Account]{
@@ -232,17 +236,21 @@ func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "accounts.List", "accounts")
 }
 
-const sqlAccountsUpdate = `-- name: accounts.Update
-UPDATE "accounts"
-SET "owner" = COALESCE($2::text, "owner"),
-    "currency" = COALESCE($3::"currency", "currency"),
-    "balance" = COALESCE($4::numeric(18,2), "balance"),
-    "tags" = COALESCE($5::text[], "tags"),
-    "flags" = COALESCE($6::text[]::"currency"[], "flags"),
-    "meta" = COALESCE($7::jsonb, "meta"),
-    "updated_at" = now()
-WHERE "id" = $1
-RETURNING "id", "owner", "currency", "balance", "tags", "flags"::text[], "meta", "created_at", "updated_at"`
+// updateAccounts are the statements of AccountRepo.Update: one per set of fields
+// set (see runtime.Update).
+var updateAccounts = &runtime.Update{
+	Name: "accounts.Update", Keys: 1,
+	Head:   "UPDATE \"accounts\"\nSET ",
+	Cols:   []string{`"owner"`, `"currency"`, `"balance"`, `"tags"`, `"flags"`, `"meta"`},
+	Casts:  []string{``, ``, ``, ``, `::text[]::"currency"[]`, ``},
+	Stamps: ",\n    \"updated_at\" = now()",
+	Tail:   "\nWHERE \"id\" = $1\nRETURNING \"id\", \"owner\", \"currency\", \"balance\", \"tags\", \"flags\"::text[], \"meta\", \"created_at\", \"updated_at\"",
+}
+
+// argsAccountUpdate gives the value of each field of u, nil when unset.
+func argsAccountUpdate(u *AccountUpdate, d []any) []any {
+	return append(d, u.Owner.Arg(), u.Currency.Arg(), u.Balance.Arg(), runtime.OptValue(&u.Tags), runtime.OptValue(&u.Flags), runtime.OptValue(&u.Meta))
+}
 
 // Update applies the set fields of u to the row of table accounts with the given
 // id and returns the row as stored. If there is none, the error matches
@@ -252,11 +260,8 @@ func (r *AccountRepo) Update(ctx context.Context, id uuid.UUID, u AccountUpdate)
 	if err := u.Validate(); err != nil {
 		return Account{}, wrapErr(err, "accounts.Update", "accounts")
 	}
-	var v Account
-	if err := scanAccount(r.db.QueryRow(ctx, sqlAccountsUpdate, id, u.Owner.Ptr(), u.Currency.Ptr(), u.Balance.Ptr(), u.Tags.Ptr(), u.Flags.Ptr(), u.Meta.Ptr()), &v); err != nil {
-		return Account{}, wrapParamsErr(err, "accounts.Update", "accounts", []string{"id", "owner", "currency", "balance", "tags", "flags", "meta"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateAccounts, id, runtime.Arg, u, argsAccountUpdate, scanAccount)
+	return v, wrapParamsErr(err, "accounts.Update", "accounts", []string{"id", "owner", "currency", "balance", "tags", "flags", "meta"})
 }
 
 const sqlAccountsDelete = `-- name: accounts.Delete
@@ -265,7 +270,7 @@ DELETE FROM "accounts" WHERE "id" = $1`
 // Delete removes the row of table accounts with the given id and reports whether
 // there was one.
 func (r *AccountRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlAccountsDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlAccountsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "accounts.Delete", "accounts")
 }
 
@@ -289,36 +294,25 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Account
 	if len(ids) == 0 {
 		return []Account{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlAccountsFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanAccount)
+	items, err := runtime.Query(ctx, r.db, sqlAccountsFindByIDs, ids, runtime.Arg, scanAccount, len(ids))
 	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
 }
 
-// copyAccounts sends rows of NewAccount to table accounts with COPY, reading each
-// value in place.
-var copyAccounts = runtime.NewCopier(
-	"accounts",
-	[]string{"\"currency\""},
-	runtime.CopyOpt("id", func(n *NewAccount) *runtime.Opt[uuid.UUID] { return &n.ID }),
-	runtime.CopyValue("owner", func(n *NewAccount) any { return &n.Owner }),
-	runtime.CopyValue("currency", func(n *NewAccount) any { return &n.Currency }),
-	runtime.CopyOpt("balance", func(n *NewAccount) *runtime.Opt[decimal.Decimal] { return &n.Balance }),
-	runtime.CopyOpt("tags", func(n *NewAccount) *runtime.Opt[[]string] { return &n.Tags }),
-	runtime.CopyOpt("flags", func(n *NewAccount) *runtime.Opt[[]Currency] { return &n.Flags }),
-	runtime.CopyOpt("meta", func(n *NewAccount) *runtime.Opt[json.RawMessage] { return &n.Meta }),
-)
+// copyAccounts sends rows of NewAccount to table accounts with COPY.
+var copyAccounts = &runtime.Copier[NewAccount]{
+	Table:   "accounts",
+	Columns: []string{"id", "owner", "currency", "balance", "tags", "flags", "meta"},
+	Args:    argsNewAccount,
+	Enums:   []string{"\"currency\""},
+}
 
 // CreateMany inserts rows into table accounts with the COPY protocol and returns
-// how many it inserted. It is all or nothing. An optional field left unset takes
-// the column's default, as in Create: rows are copied in groups by the optional
-// fields they set, in a transaction when there are several (a savepoint when r is
-// one). It runs in a transaction, on whose connection it registers the enum types
-// "currency" so that pgx can send enum arrays in COPY's binary format. COPY does
-// not return rows; CreateManyReturning does.
+// how many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction). It runs in a transaction, on
+// whose connection it registers the enum types "currency" so that pgx can send
+// enum arrays in COPY's binary format.
 func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "accounts.CreateMany", "accounts")
-	}
 	n, err := copyAccounts.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "accounts.CreateMany", "accounts")
 }
@@ -337,14 +331,13 @@ func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount
 	}
 	b := &pgx.Batch{}
 	for i := range rows {
-		n := &rows[i]
-		b.Queue(sqlAccountsCreate, n.ID.Ptr(), n.Owner, n.Currency, n.Balance.Ptr(), n.Tags.Ptr(), n.Flags.Ptr(), n.Meta.Ptr())
+		b.Queue(sqlAccountsCreate, argsNewAccount(&rows[i], nil)...)
 	}
 	br := r.db.SendBatch(ctx, b)
 	out := make([]Account, 0, len(rows))
 	for range rows {
-		var v Account
-		if err := scanAccount(br.QueryRow(), &v); err != nil {
+		v, err := runtime.ScanOne(br.QueryRow(), scanAccount)
+		if err != nil {
 			br.Close()
 			return nil, wrapErr(err, "accounts.CreateManyReturning", "accounts")
 		}
@@ -463,7 +456,7 @@ func (r *AccountRepo) ForOwner(ctx context.Context, p ForOwnerParams) ([]Account
 		args = append(args, p.Currency.Value)
 	}
 	rows, err := r.db.Query(ctx, sqlAccountsForOwner[mask], args...)
-	items, err := runtime.CollectRows(rows, err, 0, scanAccount)
+	items, err := runtime.Collect(rows, err, 0, scanAccount)
 	return items, wrapErr(err, "accounts.ForOwner", "accounts")
 }
 
@@ -474,10 +467,10 @@ type TotalByCurrencyRow struct {
 	Accounts int64           `json:"accounts"`
 }
 
-// scanTotalByCurrencyRow reads a row of the result of AccountRepo.TotalByCurrency,
-// columns in declared order, into v.
-func scanTotalByCurrencyRow(row pgx.Row, v *TotalByCurrencyRow) error {
-	return row.Scan(&v.Currency, &v.Total, &v.Accounts)
+// scanTotalByCurrencyRow gives the scan destinations of the fields of v, columns
+// in declared order.
+func scanTotalByCurrencyRow(v *TotalByCurrencyRow, d []any) []any {
+	return append(d, &v.Currency, &v.Total, &v.Accounts)
 }
 
 const sqlAccountsTotalByCurrency = `-- name: accounts.TotalByCurrency replica=ok
@@ -487,7 +480,7 @@ FROM accounts GROUP BY currency ORDER BY currency`
 // TotalByCurrency returns the rows of the query, all in memory.
 func (r *AccountRepo) TotalByCurrency(ctx context.Context) ([]TotalByCurrencyRow, error) {
 	rows, err := r.db.Query(ctx, sqlAccountsTotalByCurrency)
-	items, err := runtime.CollectRows(rows, err, 0, scanTotalByCurrencyRow)
+	items, err := runtime.Collect(rows, err, 0, scanTotalByCurrencyRow)
 	return items, wrapErr(err, "accounts.TotalByCurrency", "accounts")
 }
 
@@ -496,10 +489,10 @@ type InRecoveryRow struct {
 	Standby bool `json:"standby"`
 }
 
-// scanInRecoveryRow reads a row of the result of AccountRepo.InRecovery, columns
-// in declared order, into v.
-func scanInRecoveryRow(row pgx.Row, v *InRecoveryRow) error {
-	return row.Scan(&v.Standby)
+// scanInRecoveryRow gives the scan destinations of the fields of v, columns in
+// declared order.
+func scanInRecoveryRow(v *InRecoveryRow, d []any) []any {
+	return append(d, &v.Standby)
 }
 
 const sqlAccountsInRecovery = `-- name: accounts.InRecovery replica=ok

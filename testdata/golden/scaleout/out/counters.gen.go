@@ -7,11 +7,9 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 )
 
 // Counter is one row of table counters.
@@ -30,7 +28,7 @@ type NewCounter struct {
 }
 
 // CounterUpdate lists changes to a row of table counters. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged.
 type CounterUpdate struct {
 	N runtime.Opt[int64] `json:"n,omitzero"`
 }
@@ -99,9 +97,15 @@ func (u *CounterUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanCounter reads a row of table counters, columns in table order, into v.
-func scanCounter(row pgx.Row, v *Counter) error {
-	return row.Scan(&v.ID, &v.N)
+// scanCounter gives the scan destinations of the fields of v, columns in table
+// order.
+func scanCounter(v *Counter, d []any) []any {
+	return append(d, &v.ID, &v.N)
+}
+
+// argsNewCounter gives the values Create binds from n.
+func argsNewCounter(n *NewCounter, d []any) []any {
+	return append(d, &n.ID, n.N.Arg())
 }
 
 const sqlCountersCreate = `-- name: counters.Create
@@ -112,7 +116,7 @@ RETURNING "id", "n"`
 // Create inserts a row into table counters and returns it as stored, defaults
 // applied.
 func (r *CounterRepo) Create(ctx context.Context, n NewCounter) (Counter, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCountersCreate, n.ID, n.N.Ptr()), scanCounter)
+	v, err := runtime.QueryOne(ctx, r.db, sqlCountersCreate, n, argsNewCounter, scanCounter)
 	return v, wrapParamsErr(err, "counters.Create", "counters", []string{"id", "n"})
 }
 
@@ -123,24 +127,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table counters with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *CounterRepo) FindByID(ctx context.Context, id int32) (Counter, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCountersFindByID, id), scanCounter)
+	v, err := runtime.QueryOne(ctx, r.db, sqlCountersFindByID, id, runtime.Arg, scanCounter)
 	return v, wrapErr(err, "counters.FindByID", "counters")
 }
 
 const sqlCountersFindAll = `-- name: counters.FindAll replica=ok
 SELECT "id", "n" FROM "counters" ORDER BY "id"`
 
-// FindAll returns every row of table counters, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table counters in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *CounterRepo) FindAll(ctx context.Context) ([]Counter, error) {
 	rows, err := r.db.Query(ctx, sqlCountersFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanCounter)
+	items, err := runtime.Collect(rows, err, 0, scanCounter)
 	return items, wrapErr(err, "counters.FindAll", "counters")
 }
 
-// Stream yields every row of table counters, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table counters in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *CounterRepo) Stream(ctx context.Context) iter.Seq2[Counter, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "counters.Stream", "counters") }, scanCounter, sqlCountersFindAll)
 }
@@ -154,11 +158,9 @@ SELECT "id", "n" FROM "counters"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table counters in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table counters in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *CounterRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Counter], error) {
 	var id int32
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Counter]{
@@ -171,21 +173,26 @@ func (r *CounterRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "counters.List", "counters")
 }
 
-const sqlCountersUpdate = `-- name: counters.Update
-UPDATE "counters"
-SET "n" = COALESCE($2::bigint, "n")
-WHERE "id" = $1
-RETURNING "id", "n"`
+// updateCounters are the statements of CounterRepo.Update: one per set of fields
+// set (see runtime.Update).
+var updateCounters = &runtime.Update{
+	Name: "counters.Update", Keys: 1,
+	Head: "UPDATE \"counters\"\nSET ",
+	Cols: []string{`"n"`},
+	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"n\"",
+}
+
+// argsCounterUpdate gives the value of each field of u, nil when unset.
+func argsCounterUpdate(u *CounterUpdate, d []any) []any {
+	return append(d, u.N.Arg())
+}
 
 // Update applies the set fields of u to the row of table counters with the given
 // id and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound.
 func (r *CounterRepo) Update(ctx context.Context, id int32, u CounterUpdate) (Counter, error) {
-	var v Counter
-	if err := scanCounter(r.db.QueryRow(ctx, sqlCountersUpdate, id, u.N.Ptr()), &v); err != nil {
-		return Counter{}, wrapParamsErr(err, "counters.Update", "counters", []string{"id", "n"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateCounters, id, runtime.Arg, u, argsCounterUpdate, scanCounter)
+	return v, wrapParamsErr(err, "counters.Update", "counters", []string{"id", "n"})
 }
 
 const sqlCountersDelete = `-- name: counters.Delete
@@ -194,7 +201,7 @@ DELETE FROM "counters" WHERE "id" = $1`
 // Delete removes the row of table counters with the given id and reports whether
 // there was one.
 func (r *CounterRepo) Delete(ctx context.Context, id int32) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlCountersDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlCountersDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "counters.Delete", "counters")
 }
 
@@ -218,25 +225,21 @@ func (r *CounterRepo) FindByIDs(ctx context.Context, ids []int32) ([]Counter, er
 	if len(ids) == 0 {
 		return []Counter{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlCountersFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanCounter)
+	items, err := runtime.Query(ctx, r.db, sqlCountersFindByIDs, ids, runtime.Arg, scanCounter, len(ids))
 	return items, wrapErr(err, "counters.FindByIDs", "counters")
 }
 
-// copyCounters sends rows of NewCounter to table counters with COPY, reading each
-// value in place.
-var copyCounters = runtime.NewCopier(
-	"counters",
-	nil,
-	runtime.CopyValue("id", func(n *NewCounter) any { return &n.ID }),
-	runtime.CopyOpt("n", func(n *NewCounter) *runtime.Opt[int64] { return &n.N }),
-)
+// copyCounters sends rows of NewCounter to table counters with COPY.
+var copyCounters = &runtime.Copier[NewCounter]{
+	Table:   "counters",
+	Columns: []string{"id", "n"},
+	Args:    argsNewCounter,
+}
 
 // CreateMany inserts rows into table counters with the COPY protocol and returns
-// how many it inserted. It is all or nothing. An optional field left unset takes
-// the column's default, as in Create: rows are copied in groups by the optional
-// fields they set, in a transaction when there are several (a savepoint when r is
-// one). COPY does not return rows; CreateManyReturning does.
+// how many it inserted, all or nothing. An unset optional field takes the column's
+// default, as in Create (rows setting different fields are copied in groups, in
+// one transaction).
 func (r *CounterRepo) CreateMany(ctx context.Context, rows []NewCounter) (int64, error) {
 	n, err := copyCounters.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "counters.CreateMany", "counters")
@@ -263,7 +266,7 @@ func (r *CounterRepo) CreateManyReturning(ctx context.Context, rows []NewCounter
 		runtime.Column(rows, func(n *NewCounter) int32 { return n.ID }),
 		runtime.Column(rows, func(n *NewCounter) *int64 { return n.N.Ptr() }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanCounter)
+	items, err := runtime.Collect(res, err, len(rows), scanCounter)
 	return items, wrapErr(err, "counters.CreateManyReturning", "counters")
 }
 
@@ -275,11 +278,11 @@ SET "n" = CASE WHEN $2::bigint IS NULL THEN "counters"."n" ELSE EXCLUDED."n" END
 RETURNING "id", "n"`
 
 // UpsertByID inserts n into table counters or, when a row with the same id exists,
-// updates that row from n, in one statement, and returns the row as stored. The
-// update sets every column of n except the key's and the primary key's; an
-// optional field left unset keeps the column's value.
+// updates it from n (every column but the key's and the primary key's; an unset
+// optional field keeps its value), in one statement, and returns the row as
+// stored.
 func (r *CounterRepo) UpsertByID(ctx context.Context, n NewCounter) (Counter, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCountersUpsertByID, n.ID, n.N.Ptr()), scanCounter)
+	v, err := runtime.QueryOne(ctx, r.db, sqlCountersUpsertByID, n, argsNewCounter, scanCounter)
 	return v, wrapErr(err, "counters.UpsertByID", "counters")
 }
 
@@ -298,25 +301,11 @@ LIMIT 1`
 
 // CreateIfAbsentByID inserts n into table counters unless a row with the same id
 // exists, and returns the new row and true, or the existing row, unchanged, and
-// false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a read
-// of the row in the way); when that row was committed by a concurrent transaction
-// after the statement started, the statement cannot see it and runs again, up to
-// three times in all.
+// false, in one statement (run again, up to three times, when the row in the way
+// was committed after it started).
 func (r *CounterRepo) CreateIfAbsentByID(ctx context.Context, n NewCounter) (Counter, bool, error) {
-	for attempt := 1; ; attempt++ {
-		var v Counter
-		var created bool
-		err := r.db.QueryRow(ctx, sqlCountersCreateIfAbsentByID, n.ID, n.N.Ptr()).Scan(&created, &v.ID, &v.N)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Counter{}, false, wrapErr(err, "counters.CreateIfAbsentByID", "counters")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCountersCreateIfAbsentByID, n, argsNewCounter, scanCounter)
+	return v, created, wrapErr(err, "counters.CreateIfAbsentByID", "counters")
 }
 
 // CounterKeyedUpdate is one row's changes for UpdateMany: its key, and the

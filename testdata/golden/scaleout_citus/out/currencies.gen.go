@@ -6,12 +6,10 @@ package citusdb
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // Currency is one row of table currencies.
@@ -29,8 +27,7 @@ type NewCurrency struct {
 }
 
 // CurrencyUpdate lists changes to a row of table currencies. Unset fields leave
-// their column unchanged; a nullable column is set to NULL with
-// runtime.Set[*T](nil).
+// their column unchanged.
 type CurrencyUpdate struct {
 	Name runtime.Opt[string] `json:"name,omitzero"`
 }
@@ -124,9 +121,15 @@ var (
 	}
 )
 
-// scanCurrency reads a row of table currencies, columns in table order, into v.
-func scanCurrency(row pgx.Row, v *Currency) error {
-	return row.Scan(&v.Code, &v.Name)
+// scanCurrency gives the scan destinations of the fields of v, columns in table
+// order.
+func scanCurrency(v *Currency, d []any) []any {
+	return append(d, &v.Code, &v.Name)
+}
+
+// argsNewCurrency gives the values Create binds from n.
+func argsNewCurrency(n *NewCurrency, d []any) []any {
+	return append(d, &n.Code, &n.Name)
 }
 
 const sqlCurrenciesCreate = `-- name: currencies.Create
@@ -140,7 +143,7 @@ func (r *CurrencyRepo) Create(ctx context.Context, n NewCurrency) (Currency, err
 	if err := n.Validate(); err != nil {
 		return Currency{}, wrapErr(err, "currencies.Create", "currencies")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCurrenciesCreate, n.Code, n.Name), scanCurrency)
+	v, err := runtime.QueryOne(ctx, r.db, sqlCurrenciesCreate, n, argsNewCurrency, scanCurrency)
 	return v, wrapParamsErr(err, "currencies.Create", "currencies", []string{"code", "name"})
 }
 
@@ -151,24 +154,24 @@ WHERE "code" = $1`
 // FindByID returns the row of table currencies with the given code. If there is
 // none, the error matches runtime.ErrNotFound.
 func (r *CurrencyRepo) FindByID(ctx context.Context, code string) (Currency, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCurrenciesFindByID, code), scanCurrency)
+	v, err := runtime.QueryOne(ctx, r.db, sqlCurrenciesFindByID, code, runtime.Arg, scanCurrency)
 	return v, wrapErr(err, "currencies.FindByID", "currencies")
 }
 
 const sqlCurrenciesFindAll = `-- name: currencies.FindAll replica=ok
 SELECT "code"::text, "name" FROM "currencies" ORDER BY "code"`
 
-// FindAll returns every row of table currencies, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table currencies in primary key order, all in
+// memory; List and Stream do not hold them all.
 func (r *CurrencyRepo) FindAll(ctx context.Context) ([]Currency, error) {
 	rows, err := r.db.Query(ctx, sqlCurrenciesFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanCurrency)
+	items, err := runtime.Collect(rows, err, 0, scanCurrency)
 	return items, wrapErr(err, "currencies.FindAll", "currencies")
 }
 
-// Stream yields every row of table currencies, ordered by primary key, reading
-// them from the server as the loop goes: memory use does not grow with the table.
-// An error ends the sequence.
+// Stream yields every row of table currencies in primary key order as the loop
+// reads them from the server: memory use does not grow with the table. An error
+// ends the sequence.
 func (r *CurrencyRepo) Stream(ctx context.Context) iter.Seq2[Currency, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "currencies.Stream", "currencies") }, scanCurrency, sqlCurrenciesFindAll)
 }
@@ -182,11 +185,9 @@ SELECT "code"::text, "name" FROM "currencies"
 WHERE ("code") > ($1) ORDER BY "code"
 LIMIT $2`
 
-// List returns a page of rows of table currencies in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table currencies in primary key order,
+// after the cursor page.After ("" for the first page); the page's Next cursor (""
+// after the last page) gets the next one.
 func (r *CurrencyRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Currency], error) {
 	var code string
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Currency]{
@@ -199,11 +200,19 @@ func (r *CurrencyRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 	return p, wrapErr(err, "currencies.List", "currencies")
 }
 
-const sqlCurrenciesUpdate = `-- name: currencies.Update
-UPDATE "currencies"
-SET "name" = COALESCE($2::text, "name")
-WHERE "code" = $1
-RETURNING "code"::text, "name"`
+// updateCurrencies are the statements of CurrencyRepo.Update: one per set of
+// fields set (see runtime.Update).
+var updateCurrencies = &runtime.Update{
+	Name: "currencies.Update", Keys: 1,
+	Head: "UPDATE \"currencies\"\nSET ",
+	Cols: []string{`"name"`},
+	Tail: "\nWHERE \"code\" = $1\nRETURNING \"code\"::text, \"name\"",
+}
+
+// argsCurrencyUpdate gives the value of each field of u, nil when unset.
+func argsCurrencyUpdate(u *CurrencyUpdate, d []any) []any {
+	return append(d, u.Name.Arg())
+}
 
 // Update applies the set fields of u to the row of table currencies with the given
 // code and returns the row as stored. If there is none, the error matches
@@ -212,11 +221,8 @@ func (r *CurrencyRepo) Update(ctx context.Context, code string, u CurrencyUpdate
 	if err := u.Validate(); err != nil {
 		return Currency{}, wrapErr(err, "currencies.Update", "currencies")
 	}
-	var v Currency
-	if err := scanCurrency(r.db.QueryRow(ctx, sqlCurrenciesUpdate, code, u.Name.Ptr()), &v); err != nil {
-		return Currency{}, wrapParamsErr(err, "currencies.Update", "currencies", []string{"code", "name"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateCurrencies, code, runtime.Arg, u, argsCurrencyUpdate, scanCurrency)
+	return v, wrapParamsErr(err, "currencies.Update", "currencies", []string{"code", "name"})
 }
 
 const sqlCurrenciesDelete = `-- name: currencies.Delete
@@ -225,7 +231,7 @@ DELETE FROM "currencies" WHERE "code" = $1`
 // Delete removes the row of table currencies with the given code and reports
 // whether there was one.
 func (r *CurrencyRepo) Delete(ctx context.Context, code string) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlCurrenciesDelete, code)
+	tag, err := runtime.Exec(ctx, r.db, sqlCurrenciesDelete, code, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "currencies.Delete", "currencies")
 }
 
@@ -249,27 +255,20 @@ func (r *CurrencyRepo) FindByIDs(ctx context.Context, ids []string) ([]Currency,
 	if len(ids) == 0 {
 		return []Currency{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlCurrenciesFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanCurrency)
+	items, err := runtime.Query(ctx, r.db, sqlCurrenciesFindByIDs, ids, runtime.Arg, scanCurrency, len(ids))
 	return items, wrapErr(err, "currencies.FindByIDs", "currencies")
 }
 
-// copyCurrencies sends rows of NewCurrency to table currencies with COPY, reading
-// each value in place.
-var copyCurrencies = runtime.NewCopier(
-	"currencies",
-	nil,
-	runtime.CopyValue("code", func(n *NewCurrency) any { return &n.Code }),
-	runtime.CopyValue("name", func(n *NewCurrency) any { return &n.Name }),
-)
+// copyCurrencies sends rows of NewCurrency to table currencies with COPY.
+var copyCurrencies = &runtime.Copier[NewCurrency]{
+	Table:   "currencies",
+	Columns: []string{"code", "name"},
+	Args:    argsNewCurrency,
+}
 
 // CreateMany inserts rows into table currencies with the COPY protocol and returns
-// how many it inserted. It is all or nothing. COPY does not return rows;
-// CreateManyReturning does.
+// how many it inserted, all or nothing. It validates every row first.
 func (r *CurrencyRepo) CreateMany(ctx context.Context, rows []NewCurrency) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "currencies.CreateMany", "currencies")
-	}
 	n, err := copyCurrencies.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "currencies.CreateMany", "currencies")
 }
@@ -298,7 +297,7 @@ func (r *CurrencyRepo) CreateManyReturning(ctx context.Context, rows []NewCurren
 		runtime.Column(rows, func(n *NewCurrency) string { return n.Code }),
 		runtime.Column(rows, func(n *NewCurrency) string { return n.Name }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanCurrency)
+	items, err := runtime.Collect(res, err, len(rows), scanCurrency)
 	return items, wrapErr(err, "currencies.CreateManyReturning", "currencies")
 }
 
@@ -310,15 +309,14 @@ SET "name" = EXCLUDED."name"
 RETURNING "code"::text, "name"`
 
 // UpsertByCode inserts n into table currencies or, when a row with the same code
-// exists, updates that row from n, in one statement, and returns the row as
-// stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value. It validates n
-// first.
+// exists, updates it from n (every column but the key's and the primary key's; an
+// unset optional field keeps its value), in one statement, and returns the row as
+// stored. It validates n first.
 func (r *CurrencyRepo) UpsertByCode(ctx context.Context, n NewCurrency) (Currency, error) {
 	if err := n.Validate(); err != nil {
 		return Currency{}, wrapErr(err, "currencies.UpsertByCode", "currencies")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlCurrenciesUpsertByCode, n.Code, n.Name), scanCurrency)
+	v, err := runtime.QueryOne(ctx, r.db, sqlCurrenciesUpsertByCode, n, argsNewCurrency, scanCurrency)
 	return v, wrapErr(err, "currencies.UpsertByCode", "currencies")
 }
 
@@ -337,28 +335,14 @@ LIMIT 1`
 
 // CreateIfAbsentByCode inserts n into table currencies unless a row with the same
 // code exists, and returns the new row and true, or the existing row, unchanged,
-// and false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a
-// read of the row in the way); when that row was committed by a concurrent
-// transaction after the statement started, the statement cannot see it and runs
-// again, up to three times in all. It validates n first.
+// and false, in one statement (run again, up to three times, when the row in the
+// way was committed after it started). It validates n first.
 func (r *CurrencyRepo) CreateIfAbsentByCode(ctx context.Context, n NewCurrency) (Currency, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Currency{}, false, wrapErr(err, "currencies.CreateIfAbsentByCode", "currencies")
 	}
-	for attempt := 1; ; attempt++ {
-		var v Currency
-		var created bool
-		err := r.db.QueryRow(ctx, sqlCurrenciesCreateIfAbsentByCode, n.Code, n.Name).Scan(&created, &v.Code, &v.Name)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Currency{}, false, wrapErr(err, "currencies.CreateIfAbsentByCode", "currencies")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCurrenciesCreateIfAbsentByCode, n, argsNewCurrency, scanCurrency)
+	return v, created, wrapErr(err, "currencies.CreateIfAbsentByCode", "currencies")
 }
 
 // CurrencyKeyedUpdate is one row's changes for UpdateMany: its key, and the
@@ -469,31 +453,23 @@ func (r *CurrencyRepo) CreateManyIfAbsentByCode(ctx context.Context, rows []NewC
 
 // LoadPrices returns the rows of table prices that reference each of parents
 // (prices.currency = currencies.code), keyed by the parent's code, each group in
-// primary key order. It runs one query for all parents; parents without rows are
-// not in the map.
+// primary key order, with one query; parents without rows are not in the map.
 func (r *CurrencyRepo) LoadPrices(ctx context.Context, parents []Currency) (map[string][]Price, error) {
-	keys := make([]string, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].Code)
-	}
+	keys := runtime.Keys(parents, func(p *Currency) (string, bool) { return p.Code, true })
 	m, err := loadPricesByCurrency(ctx, r.db, keys)
 	return m, wrapErr(err, "currencies.LoadPrices", "currencies")
 }
 
 // LoadInvoices returns the rows of table invoices that reference each of parents
 // (invoices.currency = currencies.code), keyed by the parent's code, each group in
-// primary key order. It runs one query for all parents; parents without rows are
-// not in the map.
+// primary key order, with one query; parents without rows are not in the map.
 func (r *CurrencyRepo) LoadInvoices(ctx context.Context, parents []Currency) (map[string][]Invoice, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "currencies.LoadInvoices", "currencies")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := make([]string, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].Code)
-	}
+	keys := runtime.Keys(parents, func(p *Currency) (string, bool) { return p.Code, true })
 	m, err := loadInvoicesByCurrency(ctx, db, keys, tenant)
 	return m, wrapErr(err, "currencies.LoadInvoices", "currencies")
 }

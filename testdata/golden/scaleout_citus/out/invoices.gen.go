@@ -12,7 +12,6 @@ import (
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 )
 
@@ -37,7 +36,7 @@ type NewInvoice struct {
 }
 
 // InvoiceUpdate lists changes to a row of table invoices. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged.
 type InvoiceUpdate struct {
 	Currency runtime.Opt[string]          `json:"currency,omitzero"`
 	Total    runtime.Opt[decimal.Decimal] `json:"total,omitzero"`
@@ -163,9 +162,15 @@ var (
 	}
 )
 
-// scanInvoice reads a row of table invoices, columns in table order, into v.
-func scanInvoice(row pgx.Row, v *Invoice) error {
-	return row.Scan(&v.OrgID, &v.ID, &v.Currency, &v.Total, &v.Status, &v.CreatedAt, &v.UpdatedAt)
+// scanInvoice gives the scan destinations of the fields of v, columns in table
+// order.
+func scanInvoice(v *Invoice, d []any) []any {
+	return append(d, &v.OrgID, &v.ID, &v.Currency, &v.Total, &v.Status, &v.CreatedAt, &v.UpdatedAt)
+}
+
+// argsNewInvoice gives the values Create binds from n.
+func argsNewInvoice(n *NewInvoice, d []any) []any {
+	return append(d, &n.Currency, &n.Total, n.Status.Arg())
 }
 
 const sqlInvoicesCreate = `-- name: invoices.Create
@@ -184,7 +189,7 @@ func (r *InvoiceRepo) Create(ctx context.Context, n NewInvoice) (Invoice, error)
 		return Invoice{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlInvoicesCreate, n.Currency, n.Total, n.Status.Ptr(), tenant), scanInvoice)
+	v, err := runtime.QueryOne(ctx, db, sqlInvoicesCreate, n, argsNewInvoice, scanInvoice, tenant)
 	return v, wrapParamsErr(err, "invoices.Create", "invoices", []string{"currency", "total", "status"})
 }
 
@@ -200,7 +205,7 @@ func (r *InvoiceRepo) FindByID(ctx context.Context, orgID uuid.UUID, id int64) (
 		return Invoice{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlInvoicesFindByID, orgID, id, tenant), scanInvoice)
+	v, err := runtime.QueryOne(ctx, db, sqlInvoicesFindByID, orgID, runtime.Arg, scanInvoice, id, tenant)
 	return v, wrapErr(err, "invoices.FindByID", "invoices")
 }
 
@@ -208,8 +213,8 @@ const sqlInvoicesFindAll = `-- name: invoices.FindAll replica=ok
 SELECT "org_id", "id", "currency"::text, "total", "status", "created_at", "updated_at" FROM "invoices"
 WHERE "org_id" = $1 ORDER BY "org_id", "id"`
 
-// FindAll returns every row of table invoices, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table invoices in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *InvoiceRepo) FindAll(ctx context.Context) ([]Invoice, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "invoices.FindAll", "invoices")
 	if err != nil {
@@ -217,13 +222,13 @@ func (r *InvoiceRepo) FindAll(ctx context.Context) ([]Invoice, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlInvoicesFindAll, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanInvoice)
+	items, err := runtime.Collect(rows, err, 0, scanInvoice)
 	return items, wrapErr(err, "invoices.FindAll", "invoices")
 }
 
-// Stream yields every row of table invoices, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table invoices in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *InvoiceRepo) Stream(ctx context.Context) iter.Seq2[Invoice, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "invoices.Stream", "invoices")
 	if err != nil {
@@ -243,11 +248,9 @@ SELECT "org_id", "id", "currency"::text, "total", "status", "created_at", "updat
 WHERE ("org_id", "id") > ($1, $2) AND "org_id" = $4 ORDER BY "org_id", "id"
 LIMIT $3`
 
-// List returns a page of rows of table invoices in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table invoices in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *InvoiceRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Invoice], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "invoices.List", "invoices")
 	if err != nil {
@@ -276,6 +279,17 @@ SET "currency" = COALESCE($3::bpchar, "currency"),
 WHERE "org_id" = $1 AND "id" = $2 AND "org_id" = $6
 RETURNING "org_id", "id", "currency"::text, "total", "status", "created_at", "updated_at"`
 
+// updateInvoices are the statements of InvoiceRepo.Update: one per set of fields
+// set (see runtime.Update).
+var updateInvoices = &runtime.Update{
+	Fallback: sqlInvoicesUpdate, Keys: 2,
+}
+
+// argsInvoiceUpdate gives the value of each field of u, nil when unset.
+func argsInvoiceUpdate(u *InvoiceUpdate, d []any) []any {
+	return append(d, u.Currency.Arg(), u.Total.Arg(), u.Status.Arg())
+}
+
 // Update applies the set fields of u to the row of table invoices with the given
 // orgID and id and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first. It sets updated_at to the
@@ -289,11 +303,8 @@ func (r *InvoiceRepo) Update(ctx context.Context, orgID uuid.UUID, id int64, u I
 		return Invoice{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v Invoice
-	if err := scanInvoice(db.QueryRow(ctx, sqlInvoicesUpdate, orgID, id, u.Currency.Ptr(), u.Total.Ptr(), u.Status.Ptr(), tenant), &v); err != nil {
-		return Invoice{}, wrapParamsErr(err, "invoices.Update", "invoices", []string{"org_id", "id", "currency", "total", "status"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, db, updateInvoices, orgID, runtime.Arg, u, argsInvoiceUpdate, scanInvoice, id, tenant)
+	return v, wrapParamsErr(err, "invoices.Update", "invoices", []string{"org_id", "id", "currency", "total", "status"})
 }
 
 const sqlInvoicesDelete = `-- name: invoices.Delete
@@ -307,7 +318,7 @@ func (r *InvoiceRepo) Delete(ctx context.Context, orgID uuid.UUID, id int64) (bo
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := db.Exec(ctx, sqlInvoicesDelete, orgID, id, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlInvoicesDelete, orgID, runtime.Arg, id, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "invoices.Delete", "invoices")
 }
 
@@ -390,7 +401,7 @@ func (r *InvoiceRepo) CreateManyReturning(ctx context.Context, rows []NewInvoice
 		runtime.Column(rows, func(n *NewInvoice) *string { return n.Status.Ptr() }),
 		tenant,
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanInvoice)
+	items, err := runtime.Collect(res, err, len(rows), scanInvoice)
 	return items, wrapErr(err, "invoices.CreateManyReturning", "invoices")
 }
 
@@ -505,8 +516,7 @@ func (r *InvoiceRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Invoi
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlInvoicesListByOrgID, orgID, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanInvoice)
+	items, err := runtime.Query(ctx, db, sqlInvoicesListByOrgID, orgID, runtime.Arg, scanInvoice, 0, tenant)
 	return items, wrapErr(err, "invoices.ListByOrgID", "invoices")
 }
 
@@ -514,9 +524,8 @@ const sqlInvoicesLoadByOrgID = `-- name: invoices.LoadByOrgID replica=ok
 SELECT "org_id", "id", "currency"::text, "total", "status", "created_at", "updated_at" FROM "invoices"
 WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "org_id", "id"`
 
-// loadInvoicesByOrgID returns the rows of table invoices whose org_id is one of
-// keys, grouped by org_id, each group in primary key order, with one query. Keys
-// without rows are not in the map. db must be scoped to tenant (runtime.Scope).
+// loadInvoicesByOrgID is LoadByOrgID on db. db must be scoped to tenant
+// (runtime.Scope).
 func loadInvoicesByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Invoice, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Invoice{}, nil
@@ -526,9 +535,8 @@ func loadInvoicesByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID,
 }
 
 // LoadByOrgID returns the rows of table invoices whose org_id is one of keys,
-// grouped by org_id, each group in primary key order. It runs one query, however
-// many keys there are: load the children of a list of orgs without a query per
-// row. Keys without rows are not in the map.
+// grouped by org_id, each group in primary key order, with one query however many
+// keys; keys without rows are not in the map.
 func (r *InvoiceRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Invoice, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "invoices.LoadByOrgID", "invoices")
 	if err != nil {
@@ -551,8 +559,7 @@ func (r *InvoiceRepo) ListByCurrency(ctx context.Context, currency string) ([]In
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlInvoicesListByCurrency, currency, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanInvoice)
+	items, err := runtime.Query(ctx, db, sqlInvoicesListByCurrency, currency, runtime.Arg, scanInvoice, 0, tenant)
 	return items, wrapErr(err, "invoices.ListByCurrency", "invoices")
 }
 
@@ -560,9 +567,7 @@ const sqlInvoicesLoadByCurrency = `-- name: invoices.LoadByCurrency replica=ok
 SELECT "org_id", "id", "currency"::text, "total", "status", "created_at", "updated_at" FROM "invoices"
 WHERE "currency" = ANY($1) AND "org_id" = $2 ORDER BY "org_id", "id"`
 
-// loadInvoicesByCurrency returns the rows of table invoices whose currency is one
-// of keys, grouped by currency, each group in primary key order, with one query.
-// Keys without rows are not in the map. db must be scoped to tenant
+// loadInvoicesByCurrency is LoadByCurrency on db. db must be scoped to tenant
 // (runtime.Scope).
 func loadInvoicesByCurrency(ctx context.Context, db runtime.DBTX, keys []string, tenant uuid.UUID) (map[string][]Invoice, error) {
 	if len(keys) == 0 {
@@ -574,9 +579,8 @@ func loadInvoicesByCurrency(ctx context.Context, db runtime.DBTX, keys []string,
 }
 
 // LoadByCurrency returns the rows of table invoices whose currency is one of keys,
-// grouped by currency, each group in primary key order. It runs one query, however
-// many keys there are: load the children of a list of currencies without a query
-// per row. Keys without rows are not in the map.
+// grouped by currency, each group in primary key order, with one query however
+// many keys; keys without rows are not in the map.
 func (r *InvoiceRepo) LoadByCurrency(ctx context.Context, keys []string) (map[string][]Invoice, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "invoices.LoadByCurrency", "invoices")
 	if err != nil {
@@ -600,7 +604,7 @@ func (r *InvoiceRepo) Open(ctx context.Context) ([]Invoice, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlInvoicesOpen, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanInvoice)
+	items, err := runtime.Collect(rows, err, 0, scanInvoice)
 	return items, wrapErr(err, "invoices.Open", "invoices")
 }
 
@@ -610,10 +614,10 @@ type TotalsByCurrencyRow struct {
 	Total    decimal.Decimal `json:"total"`
 }
 
-// scanTotalsByCurrencyRow reads a row of the result of
-// InvoiceRepo.TotalsByCurrency, columns in declared order, into v.
-func scanTotalsByCurrencyRow(row pgx.Row, v *TotalsByCurrencyRow) error {
-	return row.Scan(&v.Currency, &v.Total)
+// scanTotalsByCurrencyRow gives the scan destinations of the fields of v, columns
+// in declared order.
+func scanTotalsByCurrencyRow(v *TotalsByCurrencyRow, d []any) []any {
+	return append(d, &v.Currency, &v.Total)
 }
 
 const sqlInvoicesTotalsByCurrency = `-- name: invoices.TotalsByCurrency replica=ok
@@ -628,6 +632,6 @@ func (r *InvoiceRepo) TotalsByCurrency(ctx context.Context) ([]TotalsByCurrencyR
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlInvoicesTotalsByCurrency, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanTotalsByCurrencyRow)
+	items, err := runtime.Collect(rows, err, 0, scanTotalsByCurrencyRow)
 	return items, wrapErr(err, "invoices.TotalsByCurrency", "invoices")
 }

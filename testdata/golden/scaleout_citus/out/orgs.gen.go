@@ -10,7 +10,6 @@ import (
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // Org is one row of table orgs.
@@ -31,7 +30,7 @@ type NewOrg struct {
 }
 
 // OrgUpdate lists changes to a row of table orgs. Unset fields leave their column
-// unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// unchanged.
 type OrgUpdate struct {
 	Name runtime.Opt[string] `json:"name,omitzero"`
 	Tier runtime.Opt[Tier]   `json:"tier,omitzero"`
@@ -127,9 +126,14 @@ func (u *OrgUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanOrg reads a row of table orgs, columns in table order, into v.
-func scanOrg(row pgx.Row, v *Org) error {
-	return row.Scan(&v.ID, &v.Name, &v.Tier)
+// scanOrg gives the scan destinations of the fields of v, columns in table order.
+func scanOrg(v *Org, d []any) []any {
+	return append(d, &v.ID, &v.Name, &v.Tier)
+}
+
+// argsNewOrg gives the values Create binds from n.
+func argsNewOrg(n *NewOrg, d []any) []any {
+	return append(d, n.ID.Arg(), &n.Name, n.Tier.Arg())
 }
 
 const sqlOrgsCreate = `-- name: orgs.Create
@@ -143,7 +147,7 @@ func (r *OrgRepo) Create(ctx context.Context, n NewOrg) (Org, error) {
 	if err := n.Validate(); err != nil {
 		return Org{}, wrapErr(err, "orgs.Create", "orgs")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrgsCreate, n.ID.Ptr(), n.Name, n.Tier.Ptr()), scanOrg)
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrgsCreate, n, argsNewOrg, scanOrg)
 	return v, wrapParamsErr(err, "orgs.Create", "orgs", []string{"id", "name", "tier"})
 }
 
@@ -154,24 +158,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table orgs with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *OrgRepo) FindByID(ctx context.Context, id uuid.UUID) (Org, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlOrgsFindByID, id), scanOrg)
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrgsFindByID, id, runtime.Arg, scanOrg)
 	return v, wrapErr(err, "orgs.FindByID", "orgs")
 }
 
 const sqlOrgsFindAll = `-- name: orgs.FindAll replica=ok
 SELECT "id", "name", "tier" FROM "orgs" ORDER BY "id"`
 
-// FindAll returns every row of table orgs, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table orgs in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *OrgRepo) FindAll(ctx context.Context) ([]Org, error) {
 	rows, err := r.db.Query(ctx, sqlOrgsFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanOrg)
+	items, err := runtime.Collect(rows, err, 0, scanOrg)
 	return items, wrapErr(err, "orgs.FindAll", "orgs")
 }
 
-// Stream yields every row of table orgs, ordered by primary key, reading them from
-// the server as the loop goes: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields every row of table orgs in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *OrgRepo) Stream(ctx context.Context) iter.Seq2[Org, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "orgs.Stream", "orgs") }, scanOrg, sqlOrgsFindAll)
 }
@@ -185,10 +189,9 @@ SELECT "id", "name", "tier" FROM "orgs"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table orgs in primary key order: up to page.Limit
-// rows after the cursor page.After ("" for the first page). Pass the returned Next
-// cursor to get the following page; it is "" after the last one. Rows inserted
-// meanwhile after the cursor are included, and no row is returned twice.
+// List returns up to page.Limit rows of table orgs in primary key order, after the
+// cursor page.After ("" for the first page); the page's Next cursor ("" after the
+// last page) gets the next one.
 func (r *OrgRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Org], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Org]{
@@ -201,12 +204,19 @@ func (r *OrgRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page
 	return p, wrapErr(err, "orgs.List", "orgs")
 }
 
-const sqlOrgsUpdate = `-- name: orgs.Update
-UPDATE "orgs"
-SET "name" = COALESCE($2::text, "name"),
-    "tier" = COALESCE($3::"tier", "tier")
-WHERE "id" = $1
-RETURNING "id", "name", "tier"`
+// updateOrgs are the statements of OrgRepo.Update: one per set of fields set (see
+// runtime.Update).
+var updateOrgs = &runtime.Update{
+	Name: "orgs.Update", Keys: 1,
+	Head: "UPDATE \"orgs\"\nSET ",
+	Cols: []string{`"name"`, `"tier"`},
+	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"name\", \"tier\"",
+}
+
+// argsOrgUpdate gives the value of each field of u, nil when unset.
+func argsOrgUpdate(u *OrgUpdate, d []any) []any {
+	return append(d, u.Name.Arg(), u.Tier.Arg())
+}
 
 // Update applies the set fields of u to the row of table orgs with the given id
 // and returns the row as stored. If there is none, the error matches
@@ -215,11 +225,8 @@ func (r *OrgRepo) Update(ctx context.Context, id uuid.UUID, u OrgUpdate) (Org, e
 	if err := u.Validate(); err != nil {
 		return Org{}, wrapErr(err, "orgs.Update", "orgs")
 	}
-	var v Org
-	if err := scanOrg(r.db.QueryRow(ctx, sqlOrgsUpdate, id, u.Name.Ptr(), u.Tier.Ptr()), &v); err != nil {
-		return Org{}, wrapParamsErr(err, "orgs.Update", "orgs", []string{"id", "name", "tier"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateOrgs, id, runtime.Arg, u, argsOrgUpdate, scanOrg)
+	return v, wrapParamsErr(err, "orgs.Update", "orgs", []string{"id", "name", "tier"})
 }
 
 const sqlOrgsDelete = `-- name: orgs.Delete
@@ -228,7 +235,7 @@ DELETE FROM "orgs" WHERE "id" = $1`
 // Delete removes the row of table orgs with the given id and reports whether there
 // was one.
 func (r *OrgRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlOrgsDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlOrgsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "orgs.Delete", "orgs")
 }
 
@@ -252,30 +259,22 @@ func (r *OrgRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Org, error)
 	if len(ids) == 0 {
 		return []Org{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlOrgsFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanOrg)
+	items, err := runtime.Query(ctx, r.db, sqlOrgsFindByIDs, ids, runtime.Arg, scanOrg, len(ids))
 	return items, wrapErr(err, "orgs.FindByIDs", "orgs")
 }
 
-// copyOrgs sends rows of NewOrg to table orgs with COPY, reading each value in
-// place.
-var copyOrgs = runtime.NewCopier(
-	"orgs",
-	nil,
-	runtime.CopyOpt("id", func(n *NewOrg) *runtime.Opt[uuid.UUID] { return &n.ID }),
-	runtime.CopyValue("name", func(n *NewOrg) any { return &n.Name }),
-	runtime.CopyOpt("tier", func(n *NewOrg) *runtime.Opt[Tier] { return &n.Tier }),
-)
+// copyOrgs sends rows of NewOrg to table orgs with COPY.
+var copyOrgs = &runtime.Copier[NewOrg]{
+	Table:   "orgs",
+	Columns: []string{"id", "name", "tier"},
+	Args:    argsNewOrg,
+}
 
 // CreateMany inserts rows into table orgs with the COPY protocol and returns how
-// many it inserted. It is all or nothing. An optional field left unset takes the
-// column's default, as in Create: rows are copied in groups by the optional fields
-// they set, in a transaction when there are several (a savepoint when r is one).
-// COPY does not return rows; CreateManyReturning does.
+// many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *OrgRepo) CreateMany(ctx context.Context, rows []NewOrg) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "orgs.CreateMany", "orgs")
-	}
 	n, err := copyOrgs.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "orgs.CreateMany", "orgs")
 }
@@ -305,7 +304,7 @@ func (r *OrgRepo) CreateManyReturning(ctx context.Context, rows []NewOrg) ([]Org
 		runtime.Column(rows, func(n *NewOrg) string { return n.Name }),
 		runtime.Column(rows, func(n *NewOrg) *Tier { return n.Tier.Ptr() }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanOrg)
+	items, err := runtime.Collect(res, err, len(rows), scanOrg)
 	return items, wrapErr(err, "orgs.CreateManyReturning", "orgs")
 }
 
@@ -385,8 +384,7 @@ WHERE "tier" = $1 ORDER BY "id"`
 // ListByTier returns the rows of table orgs whose tier is tier, in primary key
 // order.
 func (r *OrgRepo) ListByTier(ctx context.Context, tier Tier) ([]Org, error) {
-	rows, err := r.db.Query(ctx, sqlOrgsListByTier, tier)
-	items, err := runtime.CollectRows(rows, err, 0, scanOrg)
+	items, err := runtime.Query(ctx, r.db, sqlOrgsListByTier, tier, runtime.Arg, scanOrg, 0)
 	return items, wrapErr(err, "orgs.ListByTier", "orgs")
 }
 
@@ -394,9 +392,7 @@ const sqlOrgsLoadByTier = `-- name: orgs.LoadByTier replica=ok
 SELECT "id", "name", "tier" FROM "orgs"
 WHERE "tier" = ANY($1::text[]::"tier"[]) ORDER BY "id"`
 
-// loadOrgsByTier returns the rows of table orgs whose tier is one of keys, grouped
-// by tier, each group in primary key order, with one query. Keys without rows are
-// not in the map.
+// loadOrgsByTier is LoadByTier on db.
 func loadOrgsByTier(ctx context.Context, db runtime.DBTX, keys []Tier) (map[Tier][]Org, error) {
 	if len(keys) == 0 {
 		return map[Tier][]Org{}, nil
@@ -406,8 +402,7 @@ func loadOrgsByTier(ctx context.Context, db runtime.DBTX, keys []Tier) (map[Tier
 }
 
 // LoadByTier returns the rows of table orgs whose tier is one of keys, grouped by
-// tier, each group in primary key order. It runs one query, however many keys
-// there are: load the children of a list of prices without a query per row. Keys
+// tier, each group in primary key order, with one query however many keys; keys
 // without rows are not in the map.
 func (r *OrgRepo) LoadByTier(ctx context.Context, keys []Tier) (map[Tier][]Org, error) {
 	m, err := loadOrgsByTier(ctx, r.db, keys)
@@ -416,36 +411,28 @@ func (r *OrgRepo) LoadByTier(ctx context.Context, keys []Tier) (map[Tier][]Org, 
 
 // LoadUsers returns the rows of table users that reference each of parents
 // (users.org_id = orgs.id), keyed by the parent's id, each group in primary key
-// order. It runs one query for all parents; parents without rows are not in the
-// map.
+// order, with one query; parents without rows are not in the map.
 func (r *OrgRepo) LoadUsers(ctx context.Context, parents []Org) (map[uuid.UUID][]User, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.LoadUsers", "orgs")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadUsersByOrgID(ctx, db, keys, tenant)
 	return m, wrapErr(err, "orgs.LoadUsers", "orgs")
 }
 
 // LoadInvoices returns the rows of table invoices that reference each of parents
 // (invoices.org_id = orgs.id), keyed by the parent's id, each group in primary key
-// order. It runs one query for all parents; parents without rows are not in the
-// map.
+// order, with one query; parents without rows are not in the map.
 func (r *OrgRepo) LoadInvoices(ctx context.Context, parents []Org) (map[uuid.UUID][]Invoice, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.LoadInvoices", "orgs")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	keys := make([]uuid.UUID, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].ID)
-	}
+	keys := runtime.Keys(parents, func(p *Org) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadInvoicesByOrgID(ctx, db, keys, tenant)
 	return m, wrapErr(err, "orgs.LoadInvoices", "orgs")
 }

@@ -7,11 +7,9 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 )
 
@@ -32,7 +30,7 @@ type NewPrice struct {
 }
 
 // PriceUpdate lists changes to a row of table prices. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged.
 type PriceUpdate struct {
 	Currency runtime.Opt[string]          `json:"currency,omitzero"`
 	Price    runtime.Opt[decimal.Decimal] `json:"price,omitzero"`
@@ -133,9 +131,15 @@ var (
 	}
 )
 
-// scanPrice reads a row of table prices, columns in table order, into v.
-func scanPrice(row pgx.Row, v *Price) error {
-	return row.Scan(&v.Tier, &v.Currency, &v.Price)
+// scanPrice gives the scan destinations of the fields of v, columns in table
+// order.
+func scanPrice(v *Price, d []any) []any {
+	return append(d, &v.Tier, &v.Currency, &v.Price)
+}
+
+// argsNewPrice gives the values Create binds from n.
+func argsNewPrice(n *NewPrice, d []any) []any {
+	return append(d, &n.Tier, &n.Currency, &n.Price)
 }
 
 const sqlPricesCreate = `-- name: prices.Create
@@ -149,7 +153,7 @@ func (r *PriceRepo) Create(ctx context.Context, n NewPrice) (Price, error) {
 	if err := n.Validate(); err != nil {
 		return Price{}, wrapErr(err, "prices.Create", "prices")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlPricesCreate, n.Tier, n.Currency, n.Price), scanPrice)
+	v, err := runtime.QueryOne(ctx, r.db, sqlPricesCreate, n, argsNewPrice, scanPrice)
 	return v, wrapParamsErr(err, "prices.Create", "prices", []string{"tier", "currency", "price"})
 }
 
@@ -160,24 +164,24 @@ WHERE "tier" = $1`
 // FindByID returns the row of table prices with the given tier. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *PriceRepo) FindByID(ctx context.Context, tier Tier) (Price, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlPricesFindByID, tier), scanPrice)
+	v, err := runtime.QueryOne(ctx, r.db, sqlPricesFindByID, tier, runtime.Arg, scanPrice)
 	return v, wrapErr(err, "prices.FindByID", "prices")
 }
 
 const sqlPricesFindAll = `-- name: prices.FindAll replica=ok
 SELECT "tier", "currency"::text, "price" FROM "prices" ORDER BY "tier"`
 
-// FindAll returns every row of table prices, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table prices in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *PriceRepo) FindAll(ctx context.Context) ([]Price, error) {
 	rows, err := r.db.Query(ctx, sqlPricesFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanPrice)
+	items, err := runtime.Collect(rows, err, 0, scanPrice)
 	return items, wrapErr(err, "prices.FindAll", "prices")
 }
 
-// Stream yields every row of table prices, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table prices in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *PriceRepo) Stream(ctx context.Context) iter.Seq2[Price, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "prices.Stream", "prices") }, scanPrice, sqlPricesFindAll)
 }
@@ -191,11 +195,9 @@ SELECT "tier", "currency"::text, "price" FROM "prices"
 WHERE ("tier") > ($1) ORDER BY "tier"
 LIMIT $2`
 
-// List returns a page of rows of table prices in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table prices in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *PriceRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Price], error) {
 	var tier Tier
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Price]{
@@ -208,12 +210,19 @@ func (r *PriceRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	return p, wrapErr(err, "prices.List", "prices")
 }
 
-const sqlPricesUpdate = `-- name: prices.Update
-UPDATE "prices"
-SET "currency" = COALESCE($2::bpchar, "currency"),
-    "price" = COALESCE($3::numeric(10,2), "price")
-WHERE "tier" = $1
-RETURNING "tier", "currency"::text, "price"`
+// updatePrices are the statements of PriceRepo.Update: one per set of fields set
+// (see runtime.Update).
+var updatePrices = &runtime.Update{
+	Name: "prices.Update", Keys: 1,
+	Head: "UPDATE \"prices\"\nSET ",
+	Cols: []string{`"currency"`, `"price"`},
+	Tail: "\nWHERE \"tier\" = $1\nRETURNING \"tier\", \"currency\"::text, \"price\"",
+}
+
+// argsPriceUpdate gives the value of each field of u, nil when unset.
+func argsPriceUpdate(u *PriceUpdate, d []any) []any {
+	return append(d, u.Currency.Arg(), u.Price.Arg())
+}
 
 // Update applies the set fields of u to the row of table prices with the given
 // tier and returns the row as stored. If there is none, the error matches
@@ -222,11 +231,8 @@ func (r *PriceRepo) Update(ctx context.Context, tier Tier, u PriceUpdate) (Price
 	if err := u.Validate(); err != nil {
 		return Price{}, wrapErr(err, "prices.Update", "prices")
 	}
-	var v Price
-	if err := scanPrice(r.db.QueryRow(ctx, sqlPricesUpdate, tier, u.Currency.Ptr(), u.Price.Ptr()), &v); err != nil {
-		return Price{}, wrapParamsErr(err, "prices.Update", "prices", []string{"tier", "currency", "price"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updatePrices, tier, runtime.Arg, u, argsPriceUpdate, scanPrice)
+	return v, wrapParamsErr(err, "prices.Update", "prices", []string{"tier", "currency", "price"})
 }
 
 const sqlPricesDelete = `-- name: prices.Delete
@@ -235,7 +241,7 @@ DELETE FROM "prices" WHERE "tier" = $1`
 // Delete removes the row of table prices with the given tier and reports whether
 // there was one.
 func (r *PriceRepo) Delete(ctx context.Context, tier Tier) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlPricesDelete, tier)
+	tag, err := runtime.Exec(ctx, r.db, sqlPricesDelete, tier, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "prices.Delete", "prices")
 }
 
@@ -259,28 +265,20 @@ func (r *PriceRepo) FindByIDs(ctx context.Context, ids []Tier) ([]Price, error) 
 	if len(ids) == 0 {
 		return []Price{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlPricesFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanPrice)
+	items, err := runtime.Query(ctx, r.db, sqlPricesFindByIDs, ids, runtime.Arg, scanPrice, len(ids))
 	return items, wrapErr(err, "prices.FindByIDs", "prices")
 }
 
-// copyPrices sends rows of NewPrice to table prices with COPY, reading each value
-// in place.
-var copyPrices = runtime.NewCopier(
-	"prices",
-	nil,
-	runtime.CopyValue("tier", func(n *NewPrice) any { return &n.Tier }),
-	runtime.CopyValue("currency", func(n *NewPrice) any { return &n.Currency }),
-	runtime.CopyValue("price", func(n *NewPrice) any { return &n.Price }),
-)
+// copyPrices sends rows of NewPrice to table prices with COPY.
+var copyPrices = &runtime.Copier[NewPrice]{
+	Table:   "prices",
+	Columns: []string{"tier", "currency", "price"},
+	Args:    argsNewPrice,
+}
 
 // CreateMany inserts rows into table prices with the COPY protocol and returns how
-// many it inserted. It is all or nothing. COPY does not return rows;
-// CreateManyReturning does.
+// many it inserted, all or nothing. It validates every row first.
 func (r *PriceRepo) CreateMany(ctx context.Context, rows []NewPrice) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "prices.CreateMany", "prices")
-	}
 	n, err := copyPrices.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "prices.CreateMany", "prices")
 }
@@ -310,7 +308,7 @@ func (r *PriceRepo) CreateManyReturning(ctx context.Context, rows []NewPrice) ([
 		runtime.Column(rows, func(n *NewPrice) string { return n.Currency }),
 		runtime.Column(rows, func(n *NewPrice) decimal.Decimal { return n.Price }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanPrice)
+	items, err := runtime.Collect(res, err, len(rows), scanPrice)
 	return items, wrapErr(err, "prices.CreateManyReturning", "prices")
 }
 
@@ -323,15 +321,14 @@ SET "currency" = EXCLUDED."currency",
 RETURNING "tier", "currency"::text, "price"`
 
 // UpsertByTier inserts n into table prices or, when a row with the same tier
-// exists, updates that row from n, in one statement, and returns the row as
-// stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value. It validates n
-// first.
+// exists, updates it from n (every column but the key's and the primary key's; an
+// unset optional field keeps its value), in one statement, and returns the row as
+// stored. It validates n first.
 func (r *PriceRepo) UpsertByTier(ctx context.Context, n NewPrice) (Price, error) {
 	if err := n.Validate(); err != nil {
 		return Price{}, wrapErr(err, "prices.UpsertByTier", "prices")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlPricesUpsertByTier, n.Tier, n.Currency, n.Price), scanPrice)
+	v, err := runtime.QueryOne(ctx, r.db, sqlPricesUpsertByTier, n, argsNewPrice, scanPrice)
 	return v, wrapErr(err, "prices.UpsertByTier", "prices")
 }
 
@@ -350,28 +347,14 @@ LIMIT 1`
 
 // CreateIfAbsentByTier inserts n into table prices unless a row with the same tier
 // exists, and returns the new row and true, or the existing row, unchanged, and
-// false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a read
-// of the row in the way); when that row was committed by a concurrent transaction
-// after the statement started, the statement cannot see it and runs again, up to
-// three times in all. It validates n first.
+// false, in one statement (run again, up to three times, when the row in the way
+// was committed after it started). It validates n first.
 func (r *PriceRepo) CreateIfAbsentByTier(ctx context.Context, n NewPrice) (Price, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Price{}, false, wrapErr(err, "prices.CreateIfAbsentByTier", "prices")
 	}
-	for attempt := 1; ; attempt++ {
-		var v Price
-		var created bool
-		err := r.db.QueryRow(ctx, sqlPricesCreateIfAbsentByTier, n.Tier, n.Currency, n.Price).Scan(&created, &v.Tier, &v.Currency, &v.Price)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Price{}, false, wrapErr(err, "prices.CreateIfAbsentByTier", "prices")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlPricesCreateIfAbsentByTier, n, argsNewPrice, scanPrice)
+	return v, created, wrapErr(err, "prices.CreateIfAbsentByTier", "prices")
 }
 
 // PriceKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
@@ -488,8 +471,7 @@ WHERE "currency" = $1 ORDER BY "tier"`
 // ListByCurrency returns the rows of table prices whose currency is currency, in
 // primary key order.
 func (r *PriceRepo) ListByCurrency(ctx context.Context, currency string) ([]Price, error) {
-	rows, err := r.db.Query(ctx, sqlPricesListByCurrency, currency)
-	items, err := runtime.CollectRows(rows, err, 0, scanPrice)
+	items, err := runtime.Query(ctx, r.db, sqlPricesListByCurrency, currency, runtime.Arg, scanPrice, 0)
 	return items, wrapErr(err, "prices.ListByCurrency", "prices")
 }
 
@@ -497,9 +479,7 @@ const sqlPricesLoadByCurrency = `-- name: prices.LoadByCurrency replica=ok
 SELECT "tier", "currency"::text, "price" FROM "prices"
 WHERE "currency" = ANY($1) ORDER BY "tier"`
 
-// loadPricesByCurrency returns the rows of table prices whose currency is one of
-// keys, grouped by currency, each group in primary key order, with one query. Keys
-// without rows are not in the map.
+// loadPricesByCurrency is LoadByCurrency on db.
 func loadPricesByCurrency(ctx context.Context, db runtime.DBTX, keys []string) (map[string][]Price, error) {
 	if len(keys) == 0 {
 		return map[string][]Price{}, nil
@@ -510,9 +490,8 @@ func loadPricesByCurrency(ctx context.Context, db runtime.DBTX, keys []string) (
 }
 
 // LoadByCurrency returns the rows of table prices whose currency is one of keys,
-// grouped by currency, each group in primary key order. It runs one query, however
-// many keys there are: load the children of a list of currencies without a query
-// per row. Keys without rows are not in the map.
+// grouped by currency, each group in primary key order, with one query however
+// many keys; keys without rows are not in the map.
 func (r *PriceRepo) LoadByCurrency(ctx context.Context, keys []string) (map[string][]Price, error) {
 	m, err := loadPricesByCurrency(ctx, r.db, keys)
 	return m, wrapErr(err, "prices.LoadByCurrency", "prices")
@@ -520,13 +499,9 @@ func (r *PriceRepo) LoadByCurrency(ctx context.Context, keys []string) (map[stri
 
 // LoadOrgs returns the rows of table orgs that reference each of parents
 // (orgs.tier = prices.tier), keyed by the parent's tier, each group in primary key
-// order. It runs one query for all parents; parents without rows are not in the
-// map.
+// order, with one query; parents without rows are not in the map.
 func (r *PriceRepo) LoadOrgs(ctx context.Context, parents []Price) (map[Tier][]Org, error) {
-	keys := make([]Tier, 0, len(parents))
-	for i := range parents {
-		keys = append(keys, parents[i].Tier)
-	}
+	keys := runtime.Keys(parents, func(p *Price) (Tier, bool) { return p.Tier, true })
 	m, err := loadOrgsByTier(ctx, r.db, keys)
 	return m, wrapErr(err, "prices.LoadOrgs", "prices")
 }

@@ -34,7 +34,7 @@ type NewUser struct {
 }
 
 // UserUpdate lists changes to a row of table users. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged.
 type UserUpdate struct {
 	Email runtime.Opt[string] `json:"email,omitzero"`
 }
@@ -142,9 +142,14 @@ var (
 	}
 )
 
-// scanUser reads a row of table users, columns in table order, into v.
-func scanUser(row pgx.Row, v *User) error {
-	return row.Scan(&v.OrgID, &v.ID, &v.Email, &v.CreatedAt, &v.UpdatedAt)
+// scanUser gives the scan destinations of the fields of v, columns in table order.
+func scanUser(v *User, d []any) []any {
+	return append(d, &v.OrgID, &v.ID, &v.Email, &v.CreatedAt, &v.UpdatedAt)
+}
+
+// argsNewUser gives the values Create binds from n.
+func argsNewUser(n *NewUser, d []any) []any {
+	return append(d, n.ID.Arg(), &n.Email)
 }
 
 const sqlUsersCreate = `-- name: users.Create
@@ -163,7 +168,7 @@ func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
 		return User{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlUsersCreate, n.ID.Ptr(), n.Email, tenant), scanUser)
+	v, err := runtime.QueryOne(ctx, db, sqlUsersCreate, n, argsNewUser, scanUser, tenant)
 	return v, wrapParamsErr(err, "users.Create", "users", []string{"id", "email"})
 }
 
@@ -179,7 +184,7 @@ func (r *UserRepo) FindByID(ctx context.Context, orgID uuid.UUID, id uuid.UUID) 
 		return User{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.ScanOne(db.QueryRow(ctx, sqlUsersFindByID, orgID, id, tenant), scanUser)
+	v, err := runtime.QueryOne(ctx, db, sqlUsersFindByID, orgID, runtime.Arg, scanUser, id, tenant)
 	return v, wrapErr(err, "users.FindByID", "users")
 }
 
@@ -187,8 +192,8 @@ const sqlUsersFindAll = `-- name: users.FindAll replica=ok
 SELECT "org_id", "id", "email", "created_at", "updated_at" FROM "users"
 WHERE "org_id" = $1 ORDER BY "org_id", "id"`
 
-// FindAll returns every row of table users, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table users in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.FindAll", "users")
 	if err != nil {
@@ -196,13 +201,13 @@ func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
 	}
 	db := runtime.Scope(r.db, tenant)
 	rows, err := db.Query(ctx, sqlUsersFindAll, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanUser)
+	items, err := runtime.Collect(rows, err, 0, scanUser)
 	return items, wrapErr(err, "users.FindAll", "users")
 }
 
-// Stream yields every row of table users, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table users in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.Stream", "users")
 	if err != nil {
@@ -222,11 +227,9 @@ SELECT "org_id", "id", "email", "created_at", "updated_at" FROM "users"
 WHERE ("org_id", "id") > ($1, $2) AND "org_id" = $4 ORDER BY "org_id", "id"
 LIMIT $3`
 
-// List returns a page of rows of table users in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table users in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[User], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.List", "users")
 	if err != nil {
@@ -253,6 +256,17 @@ SET "email" = COALESCE($3::varchar, "email"),
 WHERE "org_id" = $1 AND "id" = $2 AND "org_id" = $4
 RETURNING "org_id", "id", "email", "created_at", "updated_at"`
 
+// updateUsers are the statements of UserRepo.Update: one per set of fields set
+// (see runtime.Update).
+var updateUsers = &runtime.Update{
+	Fallback: sqlUsersUpdate, Keys: 2,
+}
+
+// argsUserUpdate gives the value of each field of u, nil when unset.
+func argsUserUpdate(u *UserUpdate, d []any) []any {
+	return append(d, u.Email.Arg())
+}
+
 // Update applies the set fields of u to the row of table users with the given
 // orgID and id and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound. It validates u first. It sets updated_at to the
@@ -266,11 +280,8 @@ func (r *UserRepo) Update(ctx context.Context, orgID uuid.UUID, id uuid.UUID, u 
 		return User{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v User
-	if err := scanUser(db.QueryRow(ctx, sqlUsersUpdate, orgID, id, u.Email.Ptr(), tenant), &v); err != nil {
-		return User{}, wrapParamsErr(err, "users.Update", "users", []string{"org_id", "id", "email"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, db, updateUsers, orgID, runtime.Arg, u, argsUserUpdate, scanUser, id, tenant)
+	return v, wrapParamsErr(err, "users.Update", "users", []string{"org_id", "id", "email"})
 }
 
 const sqlUsersDelete = `-- name: users.Delete
@@ -284,7 +295,7 @@ func (r *UserRepo) Delete(ctx context.Context, orgID uuid.UUID, id uuid.UUID) (b
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := db.Exec(ctx, sqlUsersDelete, orgID, id, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlUsersDelete, orgID, runtime.Arg, id, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "users.Delete", "users")
 }
 
@@ -365,7 +376,7 @@ func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]U
 		runtime.Column(rows, func(n *NewUser) string { return n.Email }),
 		tenant,
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanUser)
+	items, err := runtime.Collect(res, err, len(rows), scanUser)
 	return items, wrapErr(err, "users.CreateManyReturning", "users")
 }
 
@@ -378,12 +389,11 @@ WHERE "users"."org_id" = $3
 RETURNING "org_id", "id", "email", "created_at", "updated_at"`
 
 // UpsertByOrgIDAndEmail inserts n into table users or, when a row with the same
-// (org_id, email) exists, updates that row from n, in one statement, and returns
-// the row as stored. The update sets every column of n except the key's and the
-// primary key's; an optional field left unset keeps the column's value. It
-// validates n first. It sets updated_at to the transaction's time. A row in the
-// way that the caller cannot see (another tenant's, or soft-deleted) is not
-// updated: the error has kind Conflict.
+// (org_id, email) exists, updates it from n (every column but the key's and the
+// primary key's; an unset optional field keeps its value), in one statement, and
+// returns the row as stored. It validates n first. It sets updated_at to the
+// transaction's time. A row in the way that the caller cannot see (another
+// tenant's, or soft-deleted) is not updated: the error has kind Conflict.
 func (r *UserRepo) UpsertByOrgIDAndEmail(ctx context.Context, n NewUser) (User, error) {
 	if err := n.Validate(); err != nil {
 		return User{}, wrapErr(err, "users.UpsertByOrgIDAndEmail", "users")
@@ -393,20 +403,11 @@ func (r *UserRepo) UpsertByOrgIDAndEmail(ctx context.Context, n NewUser) (User, 
 		return User{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	var v User
-	for attempt := 0; attempt < 3; attempt++ {
-		err = scanUser(db.QueryRow(ctx, sqlUsersUpsertByOrgIDAndEmail, n.ID.Ptr(), n.Email, tenant), &v)
-		if !errors.Is(err, pgx.ErrNoRows) {
-			break
-		}
-	}
-	switch {
-	case errors.Is(err, pgx.ErrNoRows):
+	v, err := runtime.Retry(ctx, db, sqlUsersUpsertByOrgIDAndEmail, n, argsNewUser, scanUser, tenant)
+	if errors.Is(err, pgx.ErrNoRows) {
 		return User{}, runtime.NewHiddenKeyError("users.UpsertByOrgIDAndEmail", "users")
-	case err != nil:
-		return User{}, wrapErr(err, "users.UpsertByOrgIDAndEmail", "users")
 	}
-	return v, nil
+	return v, wrapErr(err, "users.UpsertByOrgIDAndEmail", "users")
 }
 
 const sqlUsersCreateIfAbsentByOrgIDAndEmail = `-- name: users.CreateIfAbsentByOrgIDAndEmail
@@ -424,12 +425,10 @@ LIMIT 1`
 
 // CreateIfAbsentByOrgIDAndEmail inserts n into table users unless a row with the
 // same (org_id, email) exists, and returns the new row and true, or the existing
-// row, unchanged, and false. One statement does both (INSERT … ON CONFLICT DO
-// NOTHING, then a read of the row in the way); when that row was committed by a
-// concurrent transaction after the statement started, the statement cannot see it
-// and runs again, up to three times in all. It validates n first. When the row in
-// the way is one the caller cannot see (another tenant's, or soft-deleted), the
-// error has kind Conflict.
+// row, unchanged, and false, in one statement (run again, up to three times, when
+// the row in the way was committed after it started). It validates n first. When
+// the row in the way is one the caller cannot see (another tenant's, or
+// soft-deleted), the error has kind Conflict.
 func (r *UserRepo) CreateIfAbsentByOrgIDAndEmail(ctx context.Context, n NewUser) (User, bool, error) {
 	if err := n.Validate(); err != nil {
 		return User{}, false, wrapErr(err, "users.CreateIfAbsentByOrgIDAndEmail", "users")
@@ -439,24 +438,11 @@ func (r *UserRepo) CreateIfAbsentByOrgIDAndEmail(ctx context.Context, n NewUser)
 		return User{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	for attempt := 1; ; attempt++ {
-		var v User
-		var created bool
-		err := db.QueryRow(ctx, sqlUsersCreateIfAbsentByOrgIDAndEmail, n.ID.Ptr(), n.Email, tenant).Scan(&created, &v.OrgID, &v.ID, &v.Email, &v.CreatedAt, &v.UpdatedAt)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if errors.Is(err, pgx.ErrNoRows) {
-			// The row in the way is one the caller cannot see.
-			return User{}, false, runtime.NewHiddenKeyError("users.CreateIfAbsentByOrgIDAndEmail", "users")
-		}
-		if err != nil {
-			return User{}, false, wrapErr(err, "users.CreateIfAbsentByOrgIDAndEmail", "users")
-		}
-		return v, created, nil
+	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlUsersCreateIfAbsentByOrgIDAndEmail, n, argsNewUser, scanUser, tenant)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return User{}, false, runtime.NewHiddenKeyError("users.CreateIfAbsentByOrgIDAndEmail", "users")
 	}
+	return v, created, wrapErr(err, "users.CreateIfAbsentByOrgIDAndEmail", "users")
 }
 
 // UserKey is the primary key of a row of table users.
@@ -614,8 +600,7 @@ func (r *UserRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]User, er
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	rows, err := db.Query(ctx, sqlUsersListByOrgID, orgID, tenant)
-	items, err := runtime.CollectRows(rows, err, 0, scanUser)
+	items, err := runtime.Query(ctx, db, sqlUsersListByOrgID, orgID, runtime.Arg, scanUser, 0, tenant)
 	return items, wrapErr(err, "users.ListByOrgID", "users")
 }
 
@@ -623,9 +608,8 @@ const sqlUsersLoadByOrgID = `-- name: users.LoadByOrgID replica=ok
 SELECT "org_id", "id", "email", "created_at", "updated_at" FROM "users"
 WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "org_id", "id"`
 
-// loadUsersByOrgID returns the rows of table users whose org_id is one of keys,
-// grouped by org_id, each group in primary key order, with one query. Keys without
-// rows are not in the map. db must be scoped to tenant (runtime.Scope).
+// loadUsersByOrgID is LoadByOrgID on db. db must be scoped to tenant
+// (runtime.Scope).
 func loadUsersByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]User, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]User{}, nil
@@ -635,9 +619,8 @@ func loadUsersByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, te
 }
 
 // LoadByOrgID returns the rows of table users whose org_id is one of keys, grouped
-// by org_id, each group in primary key order. It runs one query, however many keys
-// there are: load the children of a list of orgs without a query per row. Keys
-// without rows are not in the map.
+// by org_id, each group in primary key order, with one query however many keys;
+// keys without rows are not in the map.
 func (r *UserRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]User, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.LoadByOrgID", "users")
 	if err != nil {

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
@@ -128,9 +127,14 @@ func (u *NoteUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanNote reads a row of table notes, columns in table order, into v.
-func scanNote(row pgx.Row, v *Note) error {
-	return row.Scan(&v.ID, &v.Title, &v.Body, &v.Search, &v.CreatedAt)
+// scanNote gives the scan destinations of the fields of v, columns in table order.
+func scanNote(v *Note, d []any) []any {
+	return append(d, &v.ID, &v.Title, &v.Body, &v.Search, &v.CreatedAt)
+}
+
+// argsNewNote gives the values Create binds from n.
+func argsNewNote(n *NewNote, d []any) []any {
+	return append(d, &n.Title, n.Body.Arg(), n.Search, n.CreatedAt.Arg())
 }
 
 const sqlNotesCreate = `-- name: notes.Create
@@ -144,7 +148,7 @@ func (r *NoteRepo) Create(ctx context.Context, n NewNote) (Note, error) {
 	if err := n.Validate(); err != nil {
 		return Note{}, wrapErr(err, "notes.Create", "notes")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlNotesCreate, n.Title, n.Body.Ptr(), n.Search, n.CreatedAt.Ptr()), scanNote)
+	v, err := runtime.QueryOne(ctx, r.db, sqlNotesCreate, n, argsNewNote, scanNote)
 	return v, wrapParamsErr(err, "notes.Create", "notes", []string{"title", "body", "search", "created_at"})
 }
 
@@ -155,24 +159,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table notes with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *NoteRepo) FindByID(ctx context.Context, id int64) (Note, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlNotesFindByID, id), scanNote)
+	v, err := runtime.QueryOne(ctx, r.db, sqlNotesFindByID, id, runtime.Arg, scanNote)
 	return v, wrapErr(err, "notes.FindByID", "notes")
 }
 
 const sqlNotesFindAll = `-- name: notes.FindAll replica=ok
 SELECT "id", "title", "body", "search", "created_at" FROM "notes" ORDER BY "id"`
 
-// FindAll returns every row of table notes, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table notes in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *NoteRepo) FindAll(ctx context.Context) ([]Note, error) {
 	rows, err := r.db.Query(ctx, sqlNotesFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanNote)
+	items, err := runtime.Collect(rows, err, 0, scanNote)
 	return items, wrapErr(err, "notes.FindAll", "notes")
 }
 
-// Stream yields every row of table notes, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table notes in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *NoteRepo) Stream(ctx context.Context) iter.Seq2[Note, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "notes.Stream", "notes") }, scanNote, sqlNotesFindAll)
 }
@@ -186,11 +190,9 @@ SELECT "id", "title", "body", "search", "created_at" FROM "notes"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table notes in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table notes in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *NoteRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Note], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Note]{
@@ -203,14 +205,20 @@ func (r *NoteRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "notes.List", "notes")
 }
 
-const sqlNotesUpdate = `-- name: notes.Update
-UPDATE "notes"
-SET "title" = COALESCE($2::text, "title"),
-    "body" = COALESCE($3::text, "body"),
-    "search" = CASE WHEN $4::boolean THEN $5::tsvector ELSE "search" END,
-    "created_at" = COALESCE($6::timestamptz, "created_at")
-WHERE "id" = $1
-RETURNING "id", "title", "body", "search", "created_at"`
+// updateNotes are the statements of NoteRepo.Update: one per set of fields set
+// (see runtime.Update).
+var updateNotes = &runtime.Update{
+	Name: "notes.Update", Keys: 1,
+	Head:     "UPDATE \"notes\"\nSET ",
+	Cols:     []string{`"title"`, `"body"`, `"search"`, `"created_at"`},
+	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"title\", \"body\", \"search\", \"created_at\"",
+	Nullable: 1 << 2,
+}
+
+// argsNoteUpdate gives the value of each field of u, nil when unset.
+func argsNoteUpdate(u *NoteUpdate, d []any) []any {
+	return append(d, u.Title.Arg(), u.Body.Arg(), runtime.OptValue(&u.Search), u.CreatedAt.Arg())
+}
 
 // Update applies the set fields of u to the row of table notes with the given id
 // and returns the row as stored. If there is none, the error matches
@@ -219,11 +227,8 @@ func (r *NoteRepo) Update(ctx context.Context, id int64, u NoteUpdate) (Note, er
 	if err := u.Validate(); err != nil {
 		return Note{}, wrapErr(err, "notes.Update", "notes")
 	}
-	var v Note
-	if err := scanNote(r.db.QueryRow(ctx, sqlNotesUpdate, id, u.Title.Ptr(), u.Body.Ptr(), u.Search.Set, u.Search.Value, u.CreatedAt.Ptr()), &v); err != nil {
-		return Note{}, wrapParamsErr(err, "notes.Update", "notes", []string{"id", "title", "body", "search", "search", "created_at"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateNotes, id, runtime.Arg, u, argsNoteUpdate, scanNote)
+	return v, wrapParamsErr(err, "notes.Update", "notes", []string{"id", "title", "body", "search", "search", "created_at"})
 }
 
 const sqlNotesDelete = `-- name: notes.Delete
@@ -232,7 +237,7 @@ DELETE FROM "notes" WHERE "id" = $1`
 // Delete removes the row of table notes with the given id and reports whether
 // there was one.
 func (r *NoteRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlNotesDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlNotesDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "notes.Delete", "notes")
 }
 
@@ -256,31 +261,22 @@ func (r *NoteRepo) FindByIDs(ctx context.Context, ids []int64) ([]Note, error) {
 	if len(ids) == 0 {
 		return []Note{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlNotesFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanNote)
+	items, err := runtime.Query(ctx, r.db, sqlNotesFindByIDs, ids, runtime.Arg, scanNote, len(ids))
 	return items, wrapErr(err, "notes.FindByIDs", "notes")
 }
 
-// copyNotes sends rows of NewNote to table notes with COPY, reading each value in
-// place.
-var copyNotes = runtime.NewCopier(
-	"notes",
-	nil,
-	runtime.CopyValue("title", func(n *NewNote) any { return &n.Title }),
-	runtime.CopyOpt("body", func(n *NewNote) *runtime.Opt[string] { return &n.Body }),
-	runtime.CopyValue("search", func(n *NewNote) any { return n.Search }),
-	runtime.CopyOpt("created_at", func(n *NewNote) *runtime.Opt[time.Time] { return &n.CreatedAt }),
-)
+// copyNotes sends rows of NewNote to table notes with COPY.
+var copyNotes = &runtime.Copier[NewNote]{
+	Table:   "notes",
+	Columns: []string{"title", "body", "search", "created_at"},
+	Args:    argsNewNote,
+}
 
 // CreateMany inserts rows into table notes with the COPY protocol and returns how
-// many it inserted. It is all or nothing. An optional field left unset takes the
-// column's default, as in Create: rows are copied in groups by the optional fields
-// they set, in a transaction when there are several (a savepoint when r is one).
-// COPY does not return rows; CreateManyReturning does.
+// many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *NoteRepo) CreateMany(ctx context.Context, rows []NewNote) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "notes.CreateMany", "notes")
-	}
 	n, err := copyNotes.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "notes.CreateMany", "notes")
 }
@@ -311,7 +307,7 @@ func (r *NoteRepo) CreateManyReturning(ctx context.Context, rows []NewNote) ([]N
 		runtime.Column(rows, func(n *NewNote) *pgtype.TSVector { return n.Search }),
 		runtime.Column(rows, func(n *NewNote) *time.Time { return n.CreatedAt.Ptr() }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanNote)
+	items, err := runtime.Collect(res, err, len(rows), scanNote)
 	return items, wrapErr(err, "notes.CreateManyReturning", "notes")
 }
 
@@ -393,10 +389,10 @@ type SearchRow struct {
 	Title string `json:"title"`
 }
 
-// scanSearchRow reads a row of the result of NoteRepo.Search, columns in declared
-// order, into v.
-func scanSearchRow(row pgx.Row, v *SearchRow) error {
-	return row.Scan(&v.ID, &v.Title)
+// scanSearchRow gives the scan destinations of the fields of v, columns in
+// declared order.
+func scanSearchRow(v *SearchRow, d []any) []any {
+	return append(d, &v.ID, &v.Title)
 }
 
 const sqlNotesSearch = `-- name: notes.Search
@@ -407,7 +403,7 @@ SELECT id, title FROM search_notes($1)`
 // Notes whose title or body match a web-style search (full-text).
 func (r *NoteRepo) Search(ctx context.Context, q string) ([]SearchRow, error) {
 	rows, err := r.db.Query(ctx, sqlNotesSearch, q)
-	items, err := runtime.CollectRows(rows, err, 0, scanSearchRow)
+	items, err := runtime.Collect(rows, err, 0, scanSearchRow)
 	return items, wrapErr(err, "notes.Search", "notes")
 }
 
@@ -418,10 +414,10 @@ type SimilarRow struct {
 	Score float32 `json:"score"`
 }
 
-// scanSimilarRow reads a row of the result of NoteRepo.Similar, columns in
-// declared order, into v.
-func scanSimilarRow(row pgx.Row, v *SimilarRow) error {
-	return row.Scan(&v.ID, &v.Title, &v.Score)
+// scanSimilarRow gives the scan destinations of the fields of v, columns in
+// declared order.
+func scanSimilarRow(v *SimilarRow, d []any) []any {
+	return append(d, &v.ID, &v.Title, &v.Score)
 }
 
 const sqlNotesSimilar = `-- name: notes.Similar
@@ -432,7 +428,7 @@ SELECT id, title, score FROM similar_notes($1)`
 // Notes whose title looks like q, most alike first (pg_trgm).
 func (r *NoteRepo) Similar(ctx context.Context, q string) ([]SimilarRow, error) {
 	rows, err := r.db.Query(ctx, sqlNotesSimilar, q)
-	items, err := runtime.CollectRows(rows, err, 0, scanSimilarRow)
+	items, err := runtime.Collect(rows, err, 0, scanSimilarRow)
 	return items, wrapErr(err, "notes.Similar", "notes")
 }
 
@@ -443,10 +439,10 @@ type RecentRow struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
-// scanRecentRow reads a row of the result of NoteRepo.Recent, columns in declared
-// order, into v.
-func scanRecentRow(row pgx.Row, v *RecentRow) error {
-	return row.Scan(&v.ID, &v.Title, &v.CreatedAt)
+// scanRecentRow gives the scan destinations of the fields of v, columns in
+// declared order.
+func scanRecentRow(v *RecentRow, d []any) []any {
+	return append(d, &v.ID, &v.Title, &v.CreatedAt)
 }
 
 const sqlNotesRecent = `-- name: notes.Recent
@@ -455,6 +451,6 @@ SELECT id, title, created_at FROM recent_notes`
 // Recent returns the rows of the query, all in memory.
 func (r *NoteRepo) Recent(ctx context.Context) ([]RecentRow, error) {
 	rows, err := r.db.Query(ctx, sqlNotesRecent)
-	items, err := runtime.CollectRows(rows, err, 0, scanRecentRow)
+	items, err := runtime.Collect(rows, err, 0, scanRecentRow)
 	return items, wrapErr(err, "notes.Recent", "notes")
 }

@@ -11,7 +11,6 @@ import (
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // Note is one row of table notes.
@@ -35,7 +34,7 @@ type NewNote struct {
 }
 
 // NoteUpdate lists changes to a row of table notes. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged.
 type NoteUpdate struct {
 	Title runtime.Opt[string] `json:"title,omitzero"`
 	Body  runtime.Opt[string] `json:"body,omitzero"`
@@ -117,9 +116,14 @@ func (u *NoteUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanNote reads a row of table notes, columns in table order, into v.
-func scanNote(row pgx.Row, v *Note) error {
-	return row.Scan(&v.ID, &v.Title, &v.Body, &v.CreatedAt, &v.UpdatedAt)
+// scanNote gives the scan destinations of the fields of v, columns in table order.
+func scanNote(v *Note, d []any) []any {
+	return append(d, &v.ID, &v.Title, &v.Body, &v.CreatedAt, &v.UpdatedAt)
+}
+
+// argsNewNote gives the values Create binds from n.
+func argsNewNote(n *NewNote, d []any) []any {
+	return append(d, n.ID.Arg(), &n.Title, n.Body.Arg())
 }
 
 const sqlNotesCreate = `-- name: notes.Create
@@ -133,7 +137,7 @@ func (r *NoteRepo) Create(ctx context.Context, n NewNote) (Note, error) {
 	if err := n.Validate(); err != nil {
 		return Note{}, wrapErr(err, "notes.Create", "notes")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlNotesCreate, n.ID.Ptr(), n.Title, n.Body.Ptr()), scanNote)
+	v, err := runtime.QueryOne(ctx, r.db, sqlNotesCreate, n, argsNewNote, scanNote)
 	return v, wrapParamsErr(err, "notes.Create", "notes", []string{"id", "title", "body"})
 }
 
@@ -144,24 +148,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table notes with the given id. If there is none, the
 // error matches runtime.ErrNotFound.
 func (r *NoteRepo) FindByID(ctx context.Context, id uuid.UUID) (Note, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlNotesFindByID, id), scanNote)
+	v, err := runtime.QueryOne(ctx, r.db, sqlNotesFindByID, id, runtime.Arg, scanNote)
 	return v, wrapErr(err, "notes.FindByID", "notes")
 }
 
 const sqlNotesFindAll = `-- name: notes.FindAll replica=ok
 SELECT "id", "title", "body", "created_at", "updated_at" FROM "notes" ORDER BY "id"`
 
-// FindAll returns every row of table notes, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table notes in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *NoteRepo) FindAll(ctx context.Context) ([]Note, error) {
 	rows, err := r.db.Query(ctx, sqlNotesFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanNote)
+	items, err := runtime.Collect(rows, err, 0, scanNote)
 	return items, wrapErr(err, "notes.FindAll", "notes")
 }
 
-// Stream yields every row of table notes, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table notes in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *NoteRepo) Stream(ctx context.Context) iter.Seq2[Note, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "notes.Stream", "notes") }, scanNote, sqlNotesFindAll)
 }
@@ -175,11 +179,9 @@ SELECT "id", "title", "body", "created_at", "updated_at" FROM "notes"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table notes in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table notes in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *NoteRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Note], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Note]{
@@ -192,13 +194,20 @@ func (r *NoteRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "notes.List", "notes")
 }
 
-const sqlNotesUpdate = `-- name: notes.Update
-UPDATE "notes"
-SET "title" = COALESCE($2::text, "title"),
-    "body" = COALESCE($3::text, "body"),
-    "updated_at" = now()
-WHERE "id" = $1
-RETURNING "id", "title", "body", "created_at", "updated_at"`
+// updateNotes are the statements of NoteRepo.Update: one per set of fields set
+// (see runtime.Update).
+var updateNotes = &runtime.Update{
+	Name: "notes.Update", Keys: 1,
+	Head:   "UPDATE \"notes\"\nSET ",
+	Cols:   []string{`"title"`, `"body"`},
+	Stamps: ",\n    \"updated_at\" = now()",
+	Tail:   "\nWHERE \"id\" = $1\nRETURNING \"id\", \"title\", \"body\", \"created_at\", \"updated_at\"",
+}
+
+// argsNoteUpdate gives the value of each field of u, nil when unset.
+func argsNoteUpdate(u *NoteUpdate, d []any) []any {
+	return append(d, u.Title.Arg(), u.Body.Arg())
+}
 
 // Update applies the set fields of u to the row of table notes with the given id
 // and returns the row as stored. If there is none, the error matches
@@ -208,11 +217,8 @@ func (r *NoteRepo) Update(ctx context.Context, id uuid.UUID, u NoteUpdate) (Note
 	if err := u.Validate(); err != nil {
 		return Note{}, wrapErr(err, "notes.Update", "notes")
 	}
-	var v Note
-	if err := scanNote(r.db.QueryRow(ctx, sqlNotesUpdate, id, u.Title.Ptr(), u.Body.Ptr()), &v); err != nil {
-		return Note{}, wrapParamsErr(err, "notes.Update", "notes", []string{"id", "title", "body"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateNotes, id, runtime.Arg, u, argsNoteUpdate, scanNote)
+	return v, wrapParamsErr(err, "notes.Update", "notes", []string{"id", "title", "body"})
 }
 
 const sqlNotesDelete = `-- name: notes.Delete
@@ -221,7 +227,7 @@ DELETE FROM "notes" WHERE "id" = $1`
 // Delete removes the row of table notes with the given id and reports whether
 // there was one.
 func (r *NoteRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlNotesDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlNotesDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "notes.Delete", "notes")
 }
 
@@ -245,30 +251,22 @@ func (r *NoteRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Note, erro
 	if len(ids) == 0 {
 		return []Note{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlNotesFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanNote)
+	items, err := runtime.Query(ctx, r.db, sqlNotesFindByIDs, ids, runtime.Arg, scanNote, len(ids))
 	return items, wrapErr(err, "notes.FindByIDs", "notes")
 }
 
-// copyNotes sends rows of NewNote to table notes with COPY, reading each value in
-// place.
-var copyNotes = runtime.NewCopier(
-	"notes",
-	nil,
-	runtime.CopyOpt("id", func(n *NewNote) *runtime.Opt[uuid.UUID] { return &n.ID }),
-	runtime.CopyValue("title", func(n *NewNote) any { return &n.Title }),
-	runtime.CopyOpt("body", func(n *NewNote) *runtime.Opt[string] { return &n.Body }),
-)
+// copyNotes sends rows of NewNote to table notes with COPY.
+var copyNotes = &runtime.Copier[NewNote]{
+	Table:   "notes",
+	Columns: []string{"id", "title", "body"},
+	Args:    argsNewNote,
+}
 
 // CreateMany inserts rows into table notes with the COPY protocol and returns how
-// many it inserted. It is all or nothing. An optional field left unset takes the
-// column's default, as in Create: rows are copied in groups by the optional fields
-// they set, in a transaction when there are several (a savepoint when r is one).
-// COPY does not return rows; CreateManyReturning does.
+// many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *NoteRepo) CreateMany(ctx context.Context, rows []NewNote) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "notes.CreateMany", "notes")
-	}
 	n, err := copyNotes.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "notes.CreateMany", "notes")
 }
@@ -298,7 +296,7 @@ func (r *NoteRepo) CreateManyReturning(ctx context.Context, rows []NewNote) ([]N
 		runtime.Column(rows, func(n *NewNote) string { return n.Title }),
 		runtime.Column(rows, func(n *NewNote) *string { return n.Body.Ptr() }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanNote)
+	items, err := runtime.Collect(res, err, len(rows), scanNote)
 	return items, wrapErr(err, "notes.CreateManyReturning", "notes")
 }
 

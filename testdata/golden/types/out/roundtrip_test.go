@@ -163,7 +163,7 @@ func TestLimitsAreEnforcedByTheDatabase(t *testing.T) {
 	}
 	// The database rejects it too when the statement runs without Validate:
 	// the parameter's cast does not cut the value.
-	err = scanSample(store.DB().QueryRow(ctx, sqlSamplesCreate, n.UID.Ptr(), n.Name, n.Code, n.Flag, n.Active.Ptr(), n.Small, n.Medium, n.Big, n.Amount, n.Ratio, n.Score, n.Precise, n.BornOn, n.Alarm, n.SeenAt, n.HappenedAt, n.Wait, n.Doc.Ptr(), n.RawDoc, n.Blob, n.Addr, n.Net, n.Tags.Ptr(), n.Counts, n.IDs, n.Prices, n.Mood.Ptr(), n.Moods.Ptr()), new(Sample))
+	_, err = runtime.QueryOne(ctx, store.DB(), sqlSamplesCreate, n, argsNewSample, scanSample)
 	if runtime.KindOf(err) != runtime.KindValidation {
 		t.Fatalf("over-long varchar through the statement: %v", err)
 	}

@@ -88,7 +88,7 @@ type NewSample struct {
 }
 
 // SampleUpdate lists changes to a row of table samples. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged.
 type SampleUpdate struct {
 	UID        runtime.Opt[uuid.UUID]         `json:"uid,omitzero"`
 	Name       runtime.Opt[string]            `json:"name,omitzero"`
@@ -287,9 +287,15 @@ var (
 	}
 )
 
-// scanSample reads a row of table samples, columns in table order, into v.
-func scanSample(row pgx.Row, v *Sample) error {
-	return row.Scan(&v.ID, &v.UID, &v.Name, &v.Code, &v.Flag, &v.Active, &v.Small, &v.Medium, &v.Big, &v.Amount, &v.Ratio, &v.Score, &v.Precise, &v.BornOn, &v.Alarm, &v.SeenAt, &v.HappenedAt, &v.Wait, &v.Doc, &v.RawDoc, &v.Blob, &v.Addr, &v.Net, &v.Tags, &v.Counts, &v.IDs, &v.Prices, &v.Mood, &v.Moods)
+// scanSample gives the scan destinations of the fields of v, columns in table
+// order.
+func scanSample(v *Sample, d []any) []any {
+	return append(d, &v.ID, &v.UID, &v.Name, &v.Code, &v.Flag, &v.Active, &v.Small, &v.Medium, &v.Big, &v.Amount, &v.Ratio, &v.Score, &v.Precise, &v.BornOn, &v.Alarm, &v.SeenAt, &v.HappenedAt, &v.Wait, &v.Doc, &v.RawDoc, &v.Blob, &v.Addr, &v.Net, &v.Tags, &v.Counts, &v.IDs, &v.Prices, &v.Mood, &v.Moods)
+}
+
+// argsNewSample gives the values Create binds from n.
+func argsNewSample(n *NewSample, d []any) []any {
+	return append(d, n.UID.Arg(), &n.Name, &n.Code, &n.Flag, n.Active.Arg(), &n.Small, &n.Medium, &n.Big, &n.Amount, &n.Ratio, &n.Score, &n.Precise, &n.BornOn, &n.Alarm, &n.SeenAt, &n.HappenedAt, &n.Wait, runtime.OptValue(&n.Doc), n.RawDoc, n.Blob, &n.Addr, &n.Net, runtime.OptValue(&n.Tags), n.Counts, n.IDs, n.Prices, n.Mood.Arg(), runtime.OptValue(&n.Moods))
 }
 
 const sqlSamplesCreate = `-- name: samples.Create
@@ -303,7 +309,7 @@ func (r *SampleRepo) Create(ctx context.Context, n NewSample) (Sample, error) {
 	if err := n.Validate(); err != nil {
 		return Sample{}, wrapErr(err, "samples.Create", "samples")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlSamplesCreate, n.UID.Ptr(), n.Name, n.Code, n.Flag, n.Active.Ptr(), n.Small, n.Medium, n.Big, n.Amount, n.Ratio, n.Score, n.Precise, n.BornOn, n.Alarm, n.SeenAt, n.HappenedAt, n.Wait, n.Doc.Ptr(), n.RawDoc, n.Blob, n.Addr, n.Net, n.Tags.Ptr(), n.Counts, n.IDs, n.Prices, n.Mood.Ptr(), n.Moods.Ptr()), scanSample)
+	v, err := runtime.QueryOne(ctx, r.db, sqlSamplesCreate, n, argsNewSample, scanSample)
 	return v, wrapParamsErr(err, "samples.Create", "samples", []string{"uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"})
 }
 
@@ -314,24 +320,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table samples with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *SampleRepo) FindByID(ctx context.Context, id int64) (Sample, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlSamplesFindByID, id), scanSample)
+	v, err := runtime.QueryOne(ctx, r.db, sqlSamplesFindByID, id, runtime.Arg, scanSample)
 	return v, wrapErr(err, "samples.FindByID", "samples")
 }
 
 const sqlSamplesFindAll = `-- name: samples.FindAll replica=ok
 SELECT "id", "uid", "name", "code", "flag"::text, "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"::text[] FROM "samples" ORDER BY "id"`
 
-// FindAll returns every row of table samples, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table samples in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *SampleRepo) FindAll(ctx context.Context) ([]Sample, error) {
 	rows, err := r.db.Query(ctx, sqlSamplesFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanSample)
+	items, err := runtime.Collect(rows, err, 0, scanSample)
 	return items, wrapErr(err, "samples.FindAll", "samples")
 }
 
-// Stream yields every row of table samples, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table samples in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *SampleRepo) Stream(ctx context.Context) iter.Seq2[Sample, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "samples.Stream", "samples") }, scanSample, sqlSamplesFindAll)
 }
@@ -345,11 +351,9 @@ SELECT "id", "uid", "name", "code", "flag"::text, "active", "small", "medium", "
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table samples in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table samples in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *SampleRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Sample], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Sample]{
@@ -362,38 +366,20 @@ func (r *SampleRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.P
 	return p, wrapErr(err, "samples.List", "samples")
 }
 
-const sqlSamplesUpdate = `-- name: samples.Update
-UPDATE "samples"
-SET "uid" = COALESCE($2::uuid, "uid"),
-    "name" = COALESCE($3::text, "name"),
-    "code" = COALESCE($4::varchar, "code"),
-    "flag" = COALESCE($5::bpchar, "flag"),
-    "active" = COALESCE($6::boolean, "active"),
-    "small" = COALESCE($7::smallint, "small"),
-    "medium" = COALESCE($8::integer, "medium"),
-    "big" = COALESCE($9::bigint, "big"),
-    "amount" = COALESCE($10::numeric(38,18), "amount"),
-    "ratio" = COALESCE($11::numeric, "ratio"),
-    "score" = COALESCE($12::real, "score"),
-    "precise" = COALESCE($13::double precision, "precise"),
-    "born_on" = COALESCE($14::date, "born_on"),
-    "alarm" = COALESCE($15::time, "alarm"),
-    "seen_at" = COALESCE($16::timestamp, "seen_at"),
-    "happened_at" = COALESCE($17::timestamptz, "happened_at"),
-    "wait" = COALESCE($18::interval, "wait"),
-    "doc" = COALESCE($19::jsonb, "doc"),
-    "raw_doc" = COALESCE($20::json, "raw_doc"),
-    "blob" = COALESCE($21::bytea, "blob"),
-    "addr" = COALESCE($22::inet, "addr"),
-    "net" = COALESCE($23::cidr, "net"),
-    "tags" = COALESCE($24::text[], "tags"),
-    "counts" = COALESCE($25::integer[], "counts"),
-    "ids" = COALESCE($26::uuid[], "ids"),
-    "prices" = COALESCE($27::numeric(10,2)[], "prices"),
-    "mood" = COALESCE($28::"mood", "mood"),
-    "moods" = COALESCE($29::text[]::"mood"[], "moods")
-WHERE "id" = $1
-RETURNING "id", "uid", "name", "code", "flag"::text, "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"::text[]`
+// updateSamples are the statements of SampleRepo.Update: one per set of fields set
+// (see runtime.Update).
+var updateSamples = &runtime.Update{
+	Name: "samples.Update", Keys: 1,
+	Head:  "UPDATE \"samples\"\nSET ",
+	Cols:  []string{`"uid"`, `"name"`, `"code"`, `"flag"`, `"active"`, `"small"`, `"medium"`, `"big"`, `"amount"`, `"ratio"`, `"score"`, `"precise"`, `"born_on"`, `"alarm"`, `"seen_at"`, `"happened_at"`, `"wait"`, `"doc"`, `"raw_doc"`, `"blob"`, `"addr"`, `"net"`, `"tags"`, `"counts"`, `"ids"`, `"prices"`, `"mood"`, `"moods"`},
+	Casts: []string{``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, ``, `::text[]::"mood"[]`},
+	Tail:  "\nWHERE \"id\" = $1\nRETURNING \"id\", \"uid\", \"name\", \"code\", \"flag\"::text, \"active\", \"small\", \"medium\", \"big\", \"amount\", \"ratio\", \"score\", \"precise\", \"born_on\", \"alarm\", \"seen_at\", \"happened_at\", \"wait\", \"doc\", \"raw_doc\", \"blob\", \"addr\", \"net\", \"tags\", \"counts\", \"ids\", \"prices\", \"mood\", \"moods\"::text[]",
+}
+
+// argsSampleUpdate gives the value of each field of u, nil when unset.
+func argsSampleUpdate(u *SampleUpdate, d []any) []any {
+	return append(d, u.UID.Arg(), u.Name.Arg(), u.Code.Arg(), u.Flag.Arg(), u.Active.Arg(), u.Small.Arg(), u.Medium.Arg(), u.Big.Arg(), u.Amount.Arg(), u.Ratio.Arg(), u.Score.Arg(), u.Precise.Arg(), u.BornOn.Arg(), u.Alarm.Arg(), u.SeenAt.Arg(), u.HappenedAt.Arg(), u.Wait.Arg(), runtime.OptValue(&u.Doc), runtime.OptValue(&u.RawDoc), runtime.OptValue(&u.Blob), u.Addr.Arg(), u.Net.Arg(), runtime.OptValue(&u.Tags), runtime.OptValue(&u.Counts), runtime.OptValue(&u.IDs), runtime.OptValue(&u.Prices), u.Mood.Arg(), runtime.OptValue(&u.Moods))
+}
 
 // Update applies the set fields of u to the row of table samples with the given id
 // and returns the row as stored. If there is none, the error matches
@@ -402,11 +388,8 @@ func (r *SampleRepo) Update(ctx context.Context, id int64, u SampleUpdate) (Samp
 	if err := u.Validate(); err != nil {
 		return Sample{}, wrapErr(err, "samples.Update", "samples")
 	}
-	var v Sample
-	if err := scanSample(r.db.QueryRow(ctx, sqlSamplesUpdate, id, u.UID.Ptr(), u.Name.Ptr(), u.Code.Ptr(), u.Flag.Ptr(), u.Active.Ptr(), u.Small.Ptr(), u.Medium.Ptr(), u.Big.Ptr(), u.Amount.Ptr(), u.Ratio.Ptr(), u.Score.Ptr(), u.Precise.Ptr(), u.BornOn.Ptr(), u.Alarm.Ptr(), u.SeenAt.Ptr(), u.HappenedAt.Ptr(), u.Wait.Ptr(), u.Doc.Ptr(), u.RawDoc.Ptr(), u.Blob.Ptr(), u.Addr.Ptr(), u.Net.Ptr(), u.Tags.Ptr(), u.Counts.Ptr(), u.IDs.Ptr(), u.Prices.Ptr(), u.Mood.Ptr(), u.Moods.Ptr()), &v); err != nil {
-		return Sample{}, wrapParamsErr(err, "samples.Update", "samples", []string{"id", "uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateSamples, id, runtime.Arg, u, argsSampleUpdate, scanSample)
+	return v, wrapParamsErr(err, "samples.Update", "samples", []string{"id", "uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"})
 }
 
 const sqlSamplesDelete = `-- name: samples.Delete
@@ -415,7 +398,7 @@ DELETE FROM "samples" WHERE "id" = $1`
 // Delete removes the row of table samples with the given id and reports whether
 // there was one.
 func (r *SampleRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlSamplesDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlSamplesDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "samples.Delete", "samples")
 }
 
@@ -439,57 +422,25 @@ func (r *SampleRepo) FindByIDs(ctx context.Context, ids []int64) ([]Sample, erro
 	if len(ids) == 0 {
 		return []Sample{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlSamplesFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanSample)
+	items, err := runtime.Query(ctx, r.db, sqlSamplesFindByIDs, ids, runtime.Arg, scanSample, len(ids))
 	return items, wrapErr(err, "samples.FindByIDs", "samples")
 }
 
-// copySamples sends rows of NewSample to table samples with COPY, reading each
-// value in place.
-var copySamples = runtime.NewCopier(
-	"samples",
-	[]string{"\"mood\""},
-	runtime.CopyOpt("uid", func(n *NewSample) *runtime.Opt[uuid.UUID] { return &n.UID }),
-	runtime.CopyValue("name", func(n *NewSample) any { return &n.Name }),
-	runtime.CopyValue("code", func(n *NewSample) any { return &n.Code }),
-	runtime.CopyValue("flag", func(n *NewSample) any { return &n.Flag }),
-	runtime.CopyOpt("active", func(n *NewSample) *runtime.Opt[bool] { return &n.Active }),
-	runtime.CopyValue("small", func(n *NewSample) any { return &n.Small }),
-	runtime.CopyValue("medium", func(n *NewSample) any { return &n.Medium }),
-	runtime.CopyValue("big", func(n *NewSample) any { return &n.Big }),
-	runtime.CopyValue("amount", func(n *NewSample) any { return &n.Amount }),
-	runtime.CopyValue("ratio", func(n *NewSample) any { return &n.Ratio }),
-	runtime.CopyValue("score", func(n *NewSample) any { return &n.Score }),
-	runtime.CopyValue("precise", func(n *NewSample) any { return &n.Precise }),
-	runtime.CopyValue("born_on", func(n *NewSample) any { return &n.BornOn }),
-	runtime.CopyValue("alarm", func(n *NewSample) any { return &n.Alarm }),
-	runtime.CopyValue("seen_at", func(n *NewSample) any { return &n.SeenAt }),
-	runtime.CopyValue("happened_at", func(n *NewSample) any { return &n.HappenedAt }),
-	runtime.CopyValue("wait", func(n *NewSample) any { return &n.Wait }),
-	runtime.CopyOpt("doc", func(n *NewSample) *runtime.Opt[json.RawMessage] { return &n.Doc }),
-	runtime.CopyValue("raw_doc", func(n *NewSample) any { return &n.RawDoc }),
-	runtime.CopyValue("blob", func(n *NewSample) any { return &n.Blob }),
-	runtime.CopyValue("addr", func(n *NewSample) any { return &n.Addr }),
-	runtime.CopyValue("net", func(n *NewSample) any { return &n.Net }),
-	runtime.CopyOpt("tags", func(n *NewSample) *runtime.Opt[[]string] { return &n.Tags }),
-	runtime.CopyValue("counts", func(n *NewSample) any { return &n.Counts }),
-	runtime.CopyValue("ids", func(n *NewSample) any { return &n.IDs }),
-	runtime.CopyValue("prices", func(n *NewSample) any { return &n.Prices }),
-	runtime.CopyOpt("mood", func(n *NewSample) *runtime.Opt[Mood] { return &n.Mood }),
-	runtime.CopyOpt("moods", func(n *NewSample) *runtime.Opt[[]Mood] { return &n.Moods }),
-)
+// copySamples sends rows of NewSample to table samples with COPY.
+var copySamples = &runtime.Copier[NewSample]{
+	Table:   "samples",
+	Columns: []string{"uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"},
+	Args:    argsNewSample,
+	Enums:   []string{"\"mood\""},
+}
 
 // CreateMany inserts rows into table samples with the COPY protocol and returns
-// how many it inserted. It is all or nothing. An optional field left unset takes
-// the column's default, as in Create: rows are copied in groups by the optional
-// fields they set, in a transaction when there are several (a savepoint when r is
-// one). It runs in a transaction, on whose connection it registers the enum types
-// "mood" so that pgx can send enum arrays in COPY's binary format. COPY does not
-// return rows; CreateManyReturning does.
+// how many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction). It runs in a transaction, on
+// whose connection it registers the enum types "mood" so that pgx can send enum
+// arrays in COPY's binary format.
 func (r *SampleRepo) CreateMany(ctx context.Context, rows []NewSample) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "samples.CreateMany", "samples")
-	}
 	n, err := copySamples.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "samples.CreateMany", "samples")
 }
@@ -508,14 +459,13 @@ func (r *SampleRepo) CreateManyReturning(ctx context.Context, rows []NewSample) 
 	}
 	b := &pgx.Batch{}
 	for i := range rows {
-		n := &rows[i]
-		b.Queue(sqlSamplesCreate, n.UID.Ptr(), n.Name, n.Code, n.Flag, n.Active.Ptr(), n.Small, n.Medium, n.Big, n.Amount, n.Ratio, n.Score, n.Precise, n.BornOn, n.Alarm, n.SeenAt, n.HappenedAt, n.Wait, n.Doc.Ptr(), n.RawDoc, n.Blob, n.Addr, n.Net, n.Tags.Ptr(), n.Counts, n.IDs, n.Prices, n.Mood.Ptr(), n.Moods.Ptr())
+		b.Queue(sqlSamplesCreate, argsNewSample(&rows[i], nil)...)
 	}
 	br := r.db.SendBatch(ctx, b)
 	out := make([]Sample, 0, len(rows))
 	for range rows {
-		var v Sample
-		if err := scanSample(br.QueryRow(), &v); err != nil {
+		v, err := runtime.ScanOne(br.QueryRow(), scanSample)
+		if err != nil {
 			br.Close()
 			return nil, wrapErr(err, "samples.CreateManyReturning", "samples")
 		}

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/shopspring/decimal"
 )
@@ -117,9 +116,15 @@ func (u *BookingUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanBooking reads a row of table bookings, columns in table order, into v.
-func scanBooking(row pgx.Row, v *Booking) error {
-	return row.Scan(&v.ID, &v.Seats, &v.IDs, &v.Prices, &v.Days, &v.Wall, &v.During)
+// scanBooking gives the scan destinations of the fields of v, columns in table
+// order.
+func scanBooking(v *Booking, d []any) []any {
+	return append(d, &v.ID, &v.Seats, &v.IDs, &v.Prices, &v.Days, &v.Wall, &v.During)
+}
+
+// argsNewBooking gives the values Create binds from n.
+func argsNewBooking(n *NewBooking, d []any) []any {
+	return append(d, n.Seats.Arg(), n.IDs, &n.Prices, n.Days.Arg(), n.Wall, &n.During)
 }
 
 const sqlBookingsCreate = `-- name: bookings.Create
@@ -130,7 +135,7 @@ RETURNING "id", "seats", "ids", "prices", "days", "wall", "during"`
 // Create inserts a row into table bookings and returns it as stored, defaults
 // applied.
 func (r *BookingRepo) Create(ctx context.Context, n NewBooking) (Booking, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlBookingsCreate, n.Seats.Ptr(), n.IDs, n.Prices, n.Days.Ptr(), n.Wall, n.During), scanBooking)
+	v, err := runtime.QueryOne(ctx, r.db, sqlBookingsCreate, n, argsNewBooking, scanBooking)
 	return v, wrapParamsErr(err, "bookings.Create", "bookings", []string{"seats", "ids", "prices", "days", "wall", "during"})
 }
 
@@ -141,24 +146,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table bookings with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *BookingRepo) FindByID(ctx context.Context, id int64) (Booking, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlBookingsFindByID, id), scanBooking)
+	v, err := runtime.QueryOne(ctx, r.db, sqlBookingsFindByID, id, runtime.Arg, scanBooking)
 	return v, wrapErr(err, "bookings.FindByID", "bookings")
 }
 
 const sqlBookingsFindAll = `-- name: bookings.FindAll replica=ok
 SELECT "id", "seats", "ids", "prices", "days", "wall", "during" FROM "bookings" ORDER BY "id"`
 
-// FindAll returns every row of table bookings, ordered by primary key. It holds
-// the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table bookings in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *BookingRepo) FindAll(ctx context.Context) ([]Booking, error) {
 	rows, err := r.db.Query(ctx, sqlBookingsFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanBooking)
+	items, err := runtime.Collect(rows, err, 0, scanBooking)
 	return items, wrapErr(err, "bookings.FindAll", "bookings")
 }
 
-// Stream yields every row of table bookings, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table bookings in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *BookingRepo) Stream(ctx context.Context) iter.Seq2[Booking, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "bookings.Stream", "bookings") }, scanBooking, sqlBookingsFindAll)
 }
@@ -172,11 +177,9 @@ SELECT "id", "seats", "ids", "prices", "days", "wall", "during" FROM "bookings"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table bookings in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table bookings in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *BookingRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Booking], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Booking]{
@@ -189,26 +192,27 @@ func (r *BookingRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "bookings.List", "bookings")
 }
 
-const sqlBookingsUpdate = `-- name: bookings.Update
-UPDATE "bookings"
-SET "seats" = COALESCE($2::int4range, "seats"),
-    "ids" = CASE WHEN $3::boolean THEN $4::int8range ELSE "ids" END,
-    "prices" = COALESCE($5::numrange, "prices"),
-    "days" = COALESCE($6::daterange, "days"),
-    "wall" = CASE WHEN $7::boolean THEN $8::tsrange ELSE "wall" END,
-    "during" = COALESCE($9::tstzrange, "during")
-WHERE "id" = $1
-RETURNING "id", "seats", "ids", "prices", "days", "wall", "during"`
+// updateBookings are the statements of BookingRepo.Update: one per set of fields
+// set (see runtime.Update).
+var updateBookings = &runtime.Update{
+	Name: "bookings.Update", Keys: 1,
+	Head:     "UPDATE \"bookings\"\nSET ",
+	Cols:     []string{`"seats"`, `"ids"`, `"prices"`, `"days"`, `"wall"`, `"during"`},
+	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"seats\", \"ids\", \"prices\", \"days\", \"wall\", \"during\"",
+	Nullable: 1<<1 | 1<<4,
+}
+
+// argsBookingUpdate gives the value of each field of u, nil when unset.
+func argsBookingUpdate(u *BookingUpdate, d []any) []any {
+	return append(d, u.Seats.Arg(), runtime.OptValue(&u.IDs), u.Prices.Arg(), u.Days.Arg(), runtime.OptValue(&u.Wall), u.During.Arg())
+}
 
 // Update applies the set fields of u to the row of table bookings with the given
 // id and returns the row as stored. If there is none, the error matches
 // runtime.ErrNotFound.
 func (r *BookingRepo) Update(ctx context.Context, id int64, u BookingUpdate) (Booking, error) {
-	var v Booking
-	if err := scanBooking(r.db.QueryRow(ctx, sqlBookingsUpdate, id, u.Seats.Ptr(), u.IDs.Set, u.IDs.Value, u.Prices.Ptr(), u.Days.Ptr(), u.Wall.Set, u.Wall.Value, u.During.Ptr()), &v); err != nil {
-		return Booking{}, wrapParamsErr(err, "bookings.Update", "bookings", []string{"id", "seats", "ids", "ids", "prices", "days", "wall", "wall", "during"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateBookings, id, runtime.Arg, u, argsBookingUpdate, scanBooking)
+	return v, wrapParamsErr(err, "bookings.Update", "bookings", []string{"id", "seats", "ids", "ids", "prices", "days", "wall", "wall", "during"})
 }
 
 const sqlBookingsDelete = `-- name: bookings.Delete
@@ -217,7 +221,7 @@ DELETE FROM "bookings" WHERE "id" = $1`
 // Delete removes the row of table bookings with the given id and reports whether
 // there was one.
 func (r *BookingRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlBookingsDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlBookingsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "bookings.Delete", "bookings")
 }
 
@@ -241,29 +245,21 @@ func (r *BookingRepo) FindByIDs(ctx context.Context, ids []int64) ([]Booking, er
 	if len(ids) == 0 {
 		return []Booking{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlBookingsFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanBooking)
+	items, err := runtime.Query(ctx, r.db, sqlBookingsFindByIDs, ids, runtime.Arg, scanBooking, len(ids))
 	return items, wrapErr(err, "bookings.FindByIDs", "bookings")
 }
 
-// copyBookings sends rows of NewBooking to table bookings with COPY, reading each
-// value in place.
-var copyBookings = runtime.NewCopier(
-	"bookings",
-	nil,
-	runtime.CopyOpt("seats", func(n *NewBooking) *runtime.Opt[pgtype.Range[int32]] { return &n.Seats }),
-	runtime.CopyValue("ids", func(n *NewBooking) any { return n.IDs }),
-	runtime.CopyValue("prices", func(n *NewBooking) any { return &n.Prices }),
-	runtime.CopyOpt("days", func(n *NewBooking) *runtime.Opt[pgtype.Range[time.Time]] { return &n.Days }),
-	runtime.CopyValue("wall", func(n *NewBooking) any { return n.Wall }),
-	runtime.CopyValue("during", func(n *NewBooking) any { return &n.During }),
-)
+// copyBookings sends rows of NewBooking to table bookings with COPY.
+var copyBookings = &runtime.Copier[NewBooking]{
+	Table:   "bookings",
+	Columns: []string{"seats", "ids", "prices", "days", "wall", "during"},
+	Args:    argsNewBooking,
+}
 
 // CreateMany inserts rows into table bookings with the COPY protocol and returns
-// how many it inserted. It is all or nothing. An optional field left unset takes
-// the column's default, as in Create: rows are copied in groups by the optional
-// fields they set, in a transaction when there are several (a savepoint when r is
-// one). COPY does not return rows; CreateManyReturning does.
+// how many it inserted, all or nothing. An unset optional field takes the column's
+// default, as in Create (rows setting different fields are copied in groups, in
+// one transaction).
 func (r *BookingRepo) CreateMany(ctx context.Context, rows []NewBooking) (int64, error) {
 	n, err := copyBookings.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "bookings.CreateMany", "bookings")
@@ -294,7 +290,7 @@ func (r *BookingRepo) CreateManyReturning(ctx context.Context, rows []NewBooking
 		runtime.Column(rows, func(n *NewBooking) *pgtype.Range[time.Time] { return n.Wall }),
 		runtime.Column(rows, func(n *NewBooking) pgtype.Range[time.Time] { return n.During }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanBooking)
+	items, err := runtime.Collect(res, err, len(rows), scanBooking)
 	return items, wrapErr(err, "bookings.CreateManyReturning", "bookings")
 }
 
@@ -382,7 +378,7 @@ ORDER BY "id"`
 // id.
 func (r *BookingRepo) InJanuary(ctx context.Context) ([]Booking, error) {
 	rows, err := r.db.Query(ctx, sqlBookingsInJanuary)
-	items, err := runtime.CollectRows(rows, err, 0, scanBooking)
+	items, err := runtime.Collect(rows, err, 0, scanBooking)
 	return items, wrapErr(err, "bookings.InJanuary", "bookings")
 }
 

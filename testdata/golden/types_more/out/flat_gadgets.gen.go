@@ -11,7 +11,6 @@ import (
 	"net"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
@@ -20,36 +19,36 @@ import (
 // The same types without arrays, so that CreateManyReturning inserts through
 // unnest.
 type FlatGadget struct {
-	ID        int64            `json:"id"`
-	Label     string           `json:"label"`
-	Alias     *string          `json:"alias"`
-	Mac       net.HardwareAddr `json:"mac"`
-	BackupMac net.HardwareAddr `json:"backup_mac"`
-	Words     pgtype.TSVector  `json:"words"`
-	MoreWords *pgtype.TSVector `json:"more_words"`
+	ID        int64                `json:"id"`
+	Label     string               `json:"label"`
+	Alias     runtime.Null[string] `json:"alias"`
+	Mac       net.HardwareAddr     `json:"mac"`
+	BackupMac net.HardwareAddr     `json:"backup_mac"`
+	Words     pgtype.TSVector      `json:"words"`
+	MoreWords *pgtype.TSVector     `json:"more_words"`
 }
 
 // NewFlatGadget holds the values of a new row of table flat_gadgets. The database
 // sets id.
 type NewFlatGadget struct {
-	Label     string           `json:"label"`
-	Alias     *string          `json:"alias"`
-	Mac       net.HardwareAddr `json:"mac"`
-	BackupMac net.HardwareAddr `json:"backup_mac"`
-	Words     pgtype.TSVector  `json:"words"`
-	MoreWords *pgtype.TSVector `json:"more_words"`
+	Label     string               `json:"label"`
+	Alias     runtime.Null[string] `json:"alias"`
+	Mac       net.HardwareAddr     `json:"mac"`
+	BackupMac net.HardwareAddr     `json:"backup_mac"`
+	Words     pgtype.TSVector      `json:"words"`
+	MoreWords *pgtype.TSVector     `json:"more_words"`
 }
 
 // FlatGadgetUpdate lists changes to a row of table flat_gadgets. Unset fields
 // leave their column unchanged; a nullable column is set to NULL with
-// runtime.Set[*T](nil).
+// runtime.SetNull[T]() (runtime.Set[*T](nil) for a pointer).
 type FlatGadgetUpdate struct {
-	Label     runtime.Opt[string]           `json:"label,omitzero"`
-	Alias     runtime.Opt[*string]          `json:"alias,omitzero"`
-	Mac       runtime.Opt[net.HardwareAddr] `json:"mac,omitzero"`
-	BackupMac runtime.Opt[net.HardwareAddr] `json:"backup_mac,omitzero"`
-	Words     runtime.Opt[pgtype.TSVector]  `json:"words,omitzero"`
-	MoreWords runtime.Opt[*pgtype.TSVector] `json:"more_words,omitzero"`
+	Label     runtime.Opt[string]               `json:"label,omitzero"`
+	Alias     runtime.Opt[runtime.Null[string]] `json:"alias,omitzero"`
+	Mac       runtime.Opt[net.HardwareAddr]     `json:"mac,omitzero"`
+	BackupMac runtime.Opt[net.HardwareAddr]     `json:"backup_mac,omitzero"`
+	Words     runtime.Opt[pgtype.TSVector]      `json:"words,omitzero"`
+	MoreWords runtime.Opt[*pgtype.TSVector]     `json:"more_words,omitzero"`
 }
 
 // FlatGadgetRepo reads and writes table flat_gadgets.
@@ -79,8 +78,8 @@ var (
 func (n *NewFlatGadget) Validate() error {
 	var f runtime.Fields
 	f.Fits("label", runtime.CheckText(n.Label))
-	if n.Alias != nil {
-		f.Fits("alias", runtime.CheckText((*n.Alias)))
+	if n.Alias.Valid {
+		f.Fits("alias", runtime.CheckText(n.Alias.V))
 	}
 	f.Check("mac", n.Mac != nil, runtime.MsgNotNull)
 	return f.Err("flat_gadgets")
@@ -99,8 +98,8 @@ func (u *FlatGadgetUpdate) Validate() error {
 	if u.Label.Set {
 		f.Fits("label", runtime.CheckText(u.Label.Value))
 	}
-	if u.Alias.Set && u.Alias.Value != nil {
-		f.Fits("alias", runtime.CheckText((*u.Alias.Value)))
+	if u.Alias.Set && u.Alias.Value.Valid {
+		f.Fits("alias", runtime.CheckText(u.Alias.Value.V))
 	}
 	if u.Mac.Set {
 		f.Check("mac", u.Mac.Value != nil, runtime.MsgNotNull)
@@ -132,10 +131,15 @@ func (u *FlatGadgetUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanFlatGadget reads a row of table flat_gadgets, columns in table order, into
-// v.
-func scanFlatGadget(row pgx.Row, v *FlatGadget) error {
-	return row.Scan(&v.ID, &v.Label, &v.Alias, &v.Mac, &v.BackupMac, &v.Words, &v.MoreWords)
+// scanFlatGadget gives the scan destinations of the fields of v, columns in table
+// order.
+func scanFlatGadget(v *FlatGadget, d []any) []any {
+	return append(d, &v.ID, &v.Label, &v.Alias, &v.Mac, &v.BackupMac, &v.Words, &v.MoreWords)
+}
+
+// argsNewFlatGadget gives the values Create binds from n.
+func argsNewFlatGadget(n *NewFlatGadget, d []any) []any {
+	return append(d, &n.Label, &n.Alias, n.Mac, n.BackupMac, &n.Words, n.MoreWords)
 }
 
 const sqlFlatGadgetsCreate = `-- name: flat_gadgets.Create
@@ -149,7 +153,7 @@ func (r *FlatGadgetRepo) Create(ctx context.Context, n NewFlatGadget) (FlatGadge
 	if err := n.Validate(); err != nil {
 		return FlatGadget{}, wrapErr(err, "flat_gadgets.Create", "flat_gadgets")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlFlatGadgetsCreate, n.Label, n.Alias, n.Mac, n.BackupMac, n.Words, n.MoreWords), scanFlatGadget)
+	v, err := runtime.QueryOne(ctx, r.db, sqlFlatGadgetsCreate, n, argsNewFlatGadget, scanFlatGadget)
 	return v, wrapParamsErr(err, "flat_gadgets.Create", "flat_gadgets", []string{"label", "alias", "mac", "backup_mac", "words", "more_words"})
 }
 
@@ -160,24 +164,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table flat_gadgets with the given id. If there is
 // none, the error matches runtime.ErrNotFound.
 func (r *FlatGadgetRepo) FindByID(ctx context.Context, id int64) (FlatGadget, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlFlatGadgetsFindByID, id), scanFlatGadget)
+	v, err := runtime.QueryOne(ctx, r.db, sqlFlatGadgetsFindByID, id, runtime.Arg, scanFlatGadget)
 	return v, wrapErr(err, "flat_gadgets.FindByID", "flat_gadgets")
 }
 
 const sqlFlatGadgetsFindAll = `-- name: flat_gadgets.FindAll replica=ok
 SELECT "id", "label", "alias", "mac", "backup_mac", "words", "more_words" FROM "flat_gadgets" ORDER BY "id"`
 
-// FindAll returns every row of table flat_gadgets, ordered by primary key. It
-// holds the whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table flat_gadgets in primary key order, all in
+// memory; List and Stream do not hold them all.
 func (r *FlatGadgetRepo) FindAll(ctx context.Context) ([]FlatGadget, error) {
 	rows, err := r.db.Query(ctx, sqlFlatGadgetsFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanFlatGadget)
+	items, err := runtime.Collect(rows, err, 0, scanFlatGadget)
 	return items, wrapErr(err, "flat_gadgets.FindAll", "flat_gadgets")
 }
 
-// Stream yields every row of table flat_gadgets, ordered by primary key, reading
-// them from the server as the loop goes: memory use does not grow with the table.
-// An error ends the sequence.
+// Stream yields every row of table flat_gadgets in primary key order as the loop
+// reads them from the server: memory use does not grow with the table. An error
+// ends the sequence.
 func (r *FlatGadgetRepo) Stream(ctx context.Context) iter.Seq2[FlatGadget, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "flat_gadgets.Stream", "flat_gadgets") }, scanFlatGadget, sqlFlatGadgetsFindAll)
 }
@@ -191,11 +195,9 @@ SELECT "id", "label", "alias", "mac", "backup_mac", "words", "more_words" FROM "
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table flat_gadgets in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table flat_gadgets in primary key order,
+// after the cursor page.After ("" for the first page); the page's Next cursor (""
+// after the last page) gets the next one.
 func (r *FlatGadgetRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[FlatGadget], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[FlatGadget]{
@@ -208,16 +210,20 @@ func (r *FlatGadgetRepo) List(ctx context.Context, page runtime.PageArgs) (runti
 	return p, wrapErr(err, "flat_gadgets.List", "flat_gadgets")
 }
 
-const sqlFlatGadgetsUpdate = `-- name: flat_gadgets.Update
-UPDATE "flat_gadgets"
-SET "label" = COALESCE($2::citext, "label"),
-    "alias" = CASE WHEN $3::boolean THEN $4::citext ELSE "alias" END,
-    "mac" = COALESCE($5::macaddr, "mac"),
-    "backup_mac" = CASE WHEN $6::boolean THEN $7::macaddr ELSE "backup_mac" END,
-    "words" = COALESCE($8::tsvector, "words"),
-    "more_words" = CASE WHEN $9::boolean THEN $10::tsvector ELSE "more_words" END
-WHERE "id" = $1
-RETURNING "id", "label", "alias", "mac", "backup_mac", "words", "more_words"`
+// updateFlatGadgets are the statements of FlatGadgetRepo.Update: one per set of
+// fields set (see runtime.Update).
+var updateFlatGadgets = &runtime.Update{
+	Name: "flat_gadgets.Update", Keys: 1,
+	Head:     "UPDATE \"flat_gadgets\"\nSET ",
+	Cols:     []string{`"label"`, `"alias"`, `"mac"`, `"backup_mac"`, `"words"`, `"more_words"`},
+	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"label\", \"alias\", \"mac\", \"backup_mac\", \"words\", \"more_words\"",
+	Nullable: 1<<1 | 1<<3 | 1<<5,
+}
+
+// argsFlatGadgetUpdate gives the value of each field of u, nil when unset.
+func argsFlatGadgetUpdate(u *FlatGadgetUpdate, d []any) []any {
+	return append(d, u.Label.Arg(), u.Alias.Arg(), runtime.OptValue(&u.Mac), runtime.OptValue(&u.BackupMac), u.Words.Arg(), runtime.OptValue(&u.MoreWords))
+}
 
 // Update applies the set fields of u to the row of table flat_gadgets with the
 // given id and returns the row as stored. If there is none, the error matches
@@ -226,11 +232,8 @@ func (r *FlatGadgetRepo) Update(ctx context.Context, id int64, u FlatGadgetUpdat
 	if err := u.Validate(); err != nil {
 		return FlatGadget{}, wrapErr(err, "flat_gadgets.Update", "flat_gadgets")
 	}
-	var v FlatGadget
-	if err := scanFlatGadget(r.db.QueryRow(ctx, sqlFlatGadgetsUpdate, id, u.Label.Ptr(), u.Alias.Set, u.Alias.Value, u.Mac.Ptr(), u.BackupMac.Set, u.BackupMac.Value, u.Words.Ptr(), u.MoreWords.Set, u.MoreWords.Value), &v); err != nil {
-		return FlatGadget{}, wrapParamsErr(err, "flat_gadgets.Update", "flat_gadgets", []string{"id", "label", "alias", "alias", "mac", "backup_mac", "backup_mac", "words", "more_words", "more_words"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateFlatGadgets, id, runtime.Arg, u, argsFlatGadgetUpdate, scanFlatGadget)
+	return v, wrapParamsErr(err, "flat_gadgets.Update", "flat_gadgets", []string{"id", "label", "alias", "alias", "mac", "backup_mac", "backup_mac", "words", "more_words", "more_words"})
 }
 
 const sqlFlatGadgetsDelete = `-- name: flat_gadgets.Delete
@@ -239,7 +242,7 @@ DELETE FROM "flat_gadgets" WHERE "id" = $1`
 // Delete removes the row of table flat_gadgets with the given id and reports
 // whether there was one.
 func (r *FlatGadgetRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlFlatGadgetsDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlFlatGadgetsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "flat_gadgets.Delete", "flat_gadgets")
 }
 
@@ -263,31 +266,20 @@ func (r *FlatGadgetRepo) FindByIDs(ctx context.Context, ids []int64) ([]FlatGadg
 	if len(ids) == 0 {
 		return []FlatGadget{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlFlatGadgetsFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanFlatGadget)
+	items, err := runtime.Query(ctx, r.db, sqlFlatGadgetsFindByIDs, ids, runtime.Arg, scanFlatGadget, len(ids))
 	return items, wrapErr(err, "flat_gadgets.FindByIDs", "flat_gadgets")
 }
 
-// copyFlatGadgets sends rows of NewFlatGadget to table flat_gadgets with COPY,
-// reading each value in place.
-var copyFlatGadgets = runtime.NewCopier(
-	"flat_gadgets",
-	nil,
-	runtime.CopyValue("label", func(n *NewFlatGadget) any { return &n.Label }),
-	runtime.CopyValue("alias", func(n *NewFlatGadget) any { return n.Alias }),
-	runtime.CopyValue("mac", func(n *NewFlatGadget) any { return &n.Mac }),
-	runtime.CopyValue("backup_mac", func(n *NewFlatGadget) any { return &n.BackupMac }),
-	runtime.CopyValue("words", func(n *NewFlatGadget) any { return &n.Words }),
-	runtime.CopyValue("more_words", func(n *NewFlatGadget) any { return n.MoreWords }),
-)
+// copyFlatGadgets sends rows of NewFlatGadget to table flat_gadgets with COPY.
+var copyFlatGadgets = &runtime.Copier[NewFlatGadget]{
+	Table:   "flat_gadgets",
+	Columns: []string{"label", "alias", "mac", "backup_mac", "words", "more_words"},
+	Args:    argsNewFlatGadget,
+}
 
 // CreateMany inserts rows into table flat_gadgets with the COPY protocol and
-// returns how many it inserted. It is all or nothing. COPY does not return rows;
-// CreateManyReturning does.
+// returns how many it inserted, all or nothing. It validates every row first.
 func (r *FlatGadgetRepo) CreateMany(ctx context.Context, rows []NewFlatGadget) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "flat_gadgets.CreateMany", "flat_gadgets")
-	}
 	n, err := copyFlatGadgets.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "flat_gadgets.CreateMany", "flat_gadgets")
 }
@@ -314,13 +306,13 @@ func (r *FlatGadgetRepo) CreateManyReturning(ctx context.Context, rows []NewFlat
 		ctx,
 		sqlFlatGadgetsCreateManyReturning,
 		runtime.Column(rows, func(n *NewFlatGadget) string { return n.Label }),
-		runtime.Column(rows, func(n *NewFlatGadget) *string { return n.Alias }),
+		runtime.Column(rows, func(n *NewFlatGadget) *string { return n.Alias.Ptr() }),
 		runtime.Column(rows, func(n *NewFlatGadget) net.HardwareAddr { return n.Mac }),
 		runtime.Column(rows, func(n *NewFlatGadget) net.HardwareAddr { return n.BackupMac }),
 		runtime.Column(rows, func(n *NewFlatGadget) pgtype.TSVector { return n.Words }),
 		runtime.Column(rows, func(n *NewFlatGadget) *pgtype.TSVector { return n.MoreWords }),
 	)
-	items, err := runtime.CollectRows(res, err, len(rows), scanFlatGadget)
+	items, err := runtime.Collect(res, err, len(rows), scanFlatGadget)
 	return items, wrapErr(err, "flat_gadgets.CreateManyReturning", "flat_gadgets")
 }
 
@@ -340,7 +332,7 @@ var bulkFlatGadgetsUpdates = &runtime.Bulk[FlatGadgetKeyedUpdate]{
 		runtime.Array(func(v *FlatGadgetKeyedUpdate) *int64 { return &v.ID }),
 		runtime.Array(func(v *FlatGadgetKeyedUpdate) *string { return v.Changes.Label.Ptr() }),
 		runtime.Flags(func(v *FlatGadgetKeyedUpdate) *bool { return &v.Changes.Alias.Set }),
-		runtime.Array(func(v *FlatGadgetKeyedUpdate) *string { return v.Changes.Alias.Value }),
+		runtime.Array(func(v *FlatGadgetKeyedUpdate) *string { return v.Changes.Alias.Value.Ptr() }),
 		runtime.Array(func(v *FlatGadgetKeyedUpdate) *net.HardwareAddr { return v.Changes.Mac.Ptr() }),
 		runtime.Flags(func(v *FlatGadgetKeyedUpdate) *bool { return &v.Changes.BackupMac.Set }),
 		runtime.Array(func(v *FlatGadgetKeyedUpdate) *net.HardwareAddr { return &v.Changes.BackupMac.Value }),

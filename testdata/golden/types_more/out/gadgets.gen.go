@@ -7,7 +7,6 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 	"net"
 	"time"
@@ -24,7 +23,7 @@ import (
 type Gadget struct {
 	ID        int64                     `json:"id"`
 	Label     string                    `json:"label"`
-	Alias     *string                   `json:"alias"`
+	Alias     runtime.Null[string]      `json:"alias"`
 	Aliases   []string                  `json:"aliases"`
 	Mac       net.HardwareAddr          `json:"mac"`
 	BackupMac net.HardwareAddr          `json:"backup_mac"`
@@ -41,7 +40,7 @@ type Gadget struct {
 // id.
 type NewGadget struct {
 	Label     runtime.Opt[string]           `json:"label,omitzero"`
-	Alias     *string                       `json:"alias"`
+	Alias     runtime.Null[string]          `json:"alias"`
 	Aliases   []string                      `json:"aliases"`
 	Mac       runtime.Opt[net.HardwareAddr] `json:"mac,omitzero"`
 	BackupMac net.HardwareAddr              `json:"backup_mac"`
@@ -54,10 +53,11 @@ type NewGadget struct {
 }
 
 // GadgetUpdate lists changes to a row of table gadgets. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]()
+// (runtime.Set[*T](nil) for a pointer).
 type GadgetUpdate struct {
 	Label     runtime.Opt[string]                    `json:"label,omitzero"`
-	Alias     runtime.Opt[*string]                   `json:"alias,omitzero"`
+	Alias     runtime.Opt[runtime.Null[string]]      `json:"alias,omitzero"`
 	Aliases   runtime.Opt[[]string]                  `json:"aliases,omitzero"`
 	Mac       runtime.Opt[net.HardwareAddr]          `json:"mac,omitzero"`
 	BackupMac runtime.Opt[net.HardwareAddr]          `json:"backup_mac,omitzero"`
@@ -105,8 +105,8 @@ func (n *NewGadget) Validate() error {
 	if n.Label.Set {
 		f.Fits("label", runtime.CheckText(n.Label.Value))
 	}
-	if n.Alias != nil {
-		f.Fits("alias", runtime.CheckText((*n.Alias)))
+	if n.Alias.Valid {
+		f.Fits("alias", runtime.CheckText(n.Alias.V))
 	}
 	f.Fits("aliases", runtime.CheckTexts(n.Aliases))
 	if n.Mac.Set {
@@ -128,8 +128,8 @@ func (u *GadgetUpdate) Validate() error {
 	if u.Label.Set {
 		f.Fits("label", runtime.CheckText(u.Label.Value))
 	}
-	if u.Alias.Set && u.Alias.Value != nil {
-		f.Fits("alias", runtime.CheckText((*u.Alias.Value)))
+	if u.Alias.Set && u.Alias.Value.Valid {
+		f.Fits("alias", runtime.CheckText(u.Alias.Value.V))
 	}
 	if u.Aliases.Set {
 		f.Fits("aliases", runtime.CheckTexts(u.Aliases.Value))
@@ -164,9 +164,15 @@ func (u *GadgetUpdate) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*plain)(u))
 }
 
-// scanGadget reads a row of table gadgets, columns in table order, into v.
-func scanGadget(row pgx.Row, v *Gadget) error {
-	return row.Scan(&v.ID, &v.Label, &v.Alias, &v.Aliases, &v.Mac, &v.BackupMac, &v.Macs, &v.Words, &v.MoreWords, &v.WordLists, &v.SeatSets, &v.Periods)
+// scanGadget gives the scan destinations of the fields of v, columns in table
+// order.
+func scanGadget(v *Gadget, d []any) []any {
+	return append(d, &v.ID, &v.Label, &v.Alias, &v.Aliases, &v.Mac, &v.BackupMac, &v.Macs, &v.Words, &v.MoreWords, &v.WordLists, &v.SeatSets, &v.Periods)
+}
+
+// argsNewGadget gives the values Create binds from n.
+func argsNewGadget(n *NewGadget, d []any) []any {
+	return append(d, n.Label.Arg(), &n.Alias, n.Aliases, runtime.OptValue(&n.Mac), n.BackupMac, n.Macs, n.Words.Arg(), n.MoreWords, n.WordLists, n.SeatSets, n.Periods)
 }
 
 const sqlGadgetsCreate = `-- name: gadgets.Create
@@ -180,7 +186,7 @@ func (r *GadgetRepo) Create(ctx context.Context, n NewGadget) (Gadget, error) {
 	if err := n.Validate(); err != nil {
 		return Gadget{}, wrapErr(err, "gadgets.Create", "gadgets")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlGadgetsCreate, n.Label.Ptr(), n.Alias, n.Aliases, n.Mac.Ptr(), n.BackupMac, n.Macs, n.Words.Ptr(), n.MoreWords, n.WordLists, n.SeatSets, n.Periods), scanGadget)
+	v, err := runtime.QueryOne(ctx, r.db, sqlGadgetsCreate, n, argsNewGadget, scanGadget)
 	return v, wrapParamsErr(err, "gadgets.Create", "gadgets", []string{"label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods"})
 }
 
@@ -191,24 +197,24 @@ WHERE "id" = $1`
 // FindByID returns the row of table gadgets with the given id. If there is none,
 // the error matches runtime.ErrNotFound.
 func (r *GadgetRepo) FindByID(ctx context.Context, id int64) (Gadget, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlGadgetsFindByID, id), scanGadget)
+	v, err := runtime.QueryOne(ctx, r.db, sqlGadgetsFindByID, id, runtime.Arg, scanGadget)
 	return v, wrapErr(err, "gadgets.FindByID", "gadgets")
 }
 
 const sqlGadgetsFindAll = `-- name: gadgets.FindAll replica=ok
 SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods" FROM "gadgets" ORDER BY "id"`
 
-// FindAll returns every row of table gadgets, ordered by primary key. It holds the
-// whole result in memory; use List or Stream for large tables.
+// FindAll returns every row of table gadgets in primary key order, all in memory;
+// List and Stream do not hold them all.
 func (r *GadgetRepo) FindAll(ctx context.Context) ([]Gadget, error) {
 	rows, err := r.db.Query(ctx, sqlGadgetsFindAll)
-	items, err := runtime.CollectRows(rows, err, 0, scanGadget)
+	items, err := runtime.Collect(rows, err, 0, scanGadget)
 	return items, wrapErr(err, "gadgets.FindAll", "gadgets")
 }
 
-// Stream yields every row of table gadgets, ordered by primary key, reading them
-// from the server as the loop goes: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields every row of table gadgets in primary key order as the loop reads
+// them from the server: memory use does not grow with the table. An error ends the
+// sequence.
 func (r *GadgetRepo) Stream(ctx context.Context) iter.Seq2[Gadget, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "gadgets.Stream", "gadgets") }, scanGadget, sqlGadgetsFindAll)
 }
@@ -222,11 +228,9 @@ SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", 
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of rows of table gadgets in primary key order: up to
-// page.Limit rows after the cursor page.After ("" for the first page). Pass the
-// returned Next cursor to get the following page; it is "" after the last one.
-// Rows inserted meanwhile after the cursor are included, and no row is returned
-// twice.
+// List returns up to page.Limit rows of table gadgets in primary key order, after
+// the cursor page.After ("" for the first page); the page's Next cursor ("" after
+// the last page) gets the next one.
 func (r *GadgetRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Gadget], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Gadget]{
@@ -239,21 +243,20 @@ func (r *GadgetRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.P
 	return p, wrapErr(err, "gadgets.List", "gadgets")
 }
 
-const sqlGadgetsUpdate = `-- name: gadgets.Update
-UPDATE "gadgets"
-SET "label" = COALESCE($2::citext, "label"),
-    "alias" = CASE WHEN $3::boolean THEN $4::citext ELSE "alias" END,
-    "aliases" = CASE WHEN $5::boolean THEN $6::citext[] ELSE "aliases" END,
-    "mac" = COALESCE($7::macaddr, "mac"),
-    "backup_mac" = CASE WHEN $8::boolean THEN $9::macaddr ELSE "backup_mac" END,
-    "macs" = CASE WHEN $10::boolean THEN $11::macaddr[] ELSE "macs" END,
-    "words" = COALESCE($12::tsvector, "words"),
-    "more_words" = CASE WHEN $13::boolean THEN $14::tsvector ELSE "more_words" END,
-    "word_lists" = CASE WHEN $15::boolean THEN $16::tsvector[] ELSE "word_lists" END,
-    "seat_sets" = CASE WHEN $17::boolean THEN $18::int4range[] ELSE "seat_sets" END,
-    "periods" = CASE WHEN $19::boolean THEN $20::tstzrange[] ELSE "periods" END
-WHERE "id" = $1
-RETURNING "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods"`
+// updateGadgets are the statements of GadgetRepo.Update: one per set of fields set
+// (see runtime.Update).
+var updateGadgets = &runtime.Update{
+	Name: "gadgets.Update", Keys: 1,
+	Head:     "UPDATE \"gadgets\"\nSET ",
+	Cols:     []string{`"label"`, `"alias"`, `"aliases"`, `"mac"`, `"backup_mac"`, `"macs"`, `"words"`, `"more_words"`, `"word_lists"`, `"seat_sets"`, `"periods"`},
+	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"label\", \"alias\", \"aliases\", \"mac\", \"backup_mac\", \"macs\", \"words\", \"more_words\", \"word_lists\", \"seat_sets\", \"periods\"",
+	Nullable: 1<<1 | 1<<2 | 1<<4 | 1<<5 | 1<<7 | 1<<8 | 1<<9 | 1<<10,
+}
+
+// argsGadgetUpdate gives the value of each field of u, nil when unset.
+func argsGadgetUpdate(u *GadgetUpdate, d []any) []any {
+	return append(d, u.Label.Arg(), u.Alias.Arg(), runtime.OptValue(&u.Aliases), runtime.OptValue(&u.Mac), runtime.OptValue(&u.BackupMac), runtime.OptValue(&u.Macs), u.Words.Arg(), runtime.OptValue(&u.MoreWords), runtime.OptValue(&u.WordLists), runtime.OptValue(&u.SeatSets), runtime.OptValue(&u.Periods))
+}
 
 // Update applies the set fields of u to the row of table gadgets with the given id
 // and returns the row as stored. If there is none, the error matches
@@ -262,11 +265,8 @@ func (r *GadgetRepo) Update(ctx context.Context, id int64, u GadgetUpdate) (Gadg
 	if err := u.Validate(); err != nil {
 		return Gadget{}, wrapErr(err, "gadgets.Update", "gadgets")
 	}
-	var v Gadget
-	if err := scanGadget(r.db.QueryRow(ctx, sqlGadgetsUpdate, id, u.Label.Ptr(), u.Alias.Set, u.Alias.Value, u.Aliases.Set, u.Aliases.Value, u.Mac.Ptr(), u.BackupMac.Set, u.BackupMac.Value, u.Macs.Set, u.Macs.Value, u.Words.Ptr(), u.MoreWords.Set, u.MoreWords.Value, u.WordLists.Set, u.WordLists.Value, u.SeatSets.Set, u.SeatSets.Value, u.Periods.Set, u.Periods.Value), &v); err != nil {
-		return Gadget{}, wrapParamsErr(err, "gadgets.Update", "gadgets", []string{"id", "label", "alias", "alias", "aliases", "aliases", "mac", "backup_mac", "backup_mac", "macs", "macs", "words", "more_words", "more_words", "word_lists", "word_lists", "seat_sets", "seat_sets", "periods", "periods"})
-	}
-	return v, nil
+	v, err := runtime.UpdateOne(ctx, r.db, updateGadgets, id, runtime.Arg, u, argsGadgetUpdate, scanGadget)
+	return v, wrapParamsErr(err, "gadgets.Update", "gadgets", []string{"id", "label", "alias", "alias", "aliases", "aliases", "mac", "backup_mac", "backup_mac", "macs", "macs", "words", "more_words", "more_words", "word_lists", "word_lists", "seat_sets", "seat_sets", "periods", "periods"})
 }
 
 const sqlGadgetsDelete = `-- name: gadgets.Delete
@@ -275,7 +275,7 @@ DELETE FROM "gadgets" WHERE "id" = $1`
 // Delete removes the row of table gadgets with the given id and reports whether
 // there was one.
 func (r *GadgetRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := r.db.Exec(ctx, sqlGadgetsDelete, id)
+	tag, err := runtime.Exec(ctx, r.db, sqlGadgetsDelete, id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "gadgets.Delete", "gadgets")
 }
 
@@ -299,38 +299,22 @@ func (r *GadgetRepo) FindByIDs(ctx context.Context, ids []int64) ([]Gadget, erro
 	if len(ids) == 0 {
 		return []Gadget{}, nil
 	}
-	rows, err := r.db.Query(ctx, sqlGadgetsFindByIDs, ids)
-	items, err := runtime.CollectRows(rows, err, len(ids), scanGadget)
+	items, err := runtime.Query(ctx, r.db, sqlGadgetsFindByIDs, ids, runtime.Arg, scanGadget, len(ids))
 	return items, wrapErr(err, "gadgets.FindByIDs", "gadgets")
 }
 
-// copyGadgets sends rows of NewGadget to table gadgets with COPY, reading each
-// value in place.
-var copyGadgets = runtime.NewCopier(
-	"gadgets",
-	nil,
-	runtime.CopyOpt("label", func(n *NewGadget) *runtime.Opt[string] { return &n.Label }),
-	runtime.CopyValue("alias", func(n *NewGadget) any { return n.Alias }),
-	runtime.CopyValue("aliases", func(n *NewGadget) any { return &n.Aliases }),
-	runtime.CopyOpt("mac", func(n *NewGadget) *runtime.Opt[net.HardwareAddr] { return &n.Mac }),
-	runtime.CopyValue("backup_mac", func(n *NewGadget) any { return &n.BackupMac }),
-	runtime.CopyValue("macs", func(n *NewGadget) any { return &n.Macs }),
-	runtime.CopyOpt("words", func(n *NewGadget) *runtime.Opt[pgtype.TSVector] { return &n.Words }),
-	runtime.CopyValue("more_words", func(n *NewGadget) any { return n.MoreWords }),
-	runtime.CopyValue("word_lists", func(n *NewGadget) any { return &n.WordLists }),
-	runtime.CopyValue("seat_sets", func(n *NewGadget) any { return &n.SeatSets }),
-	runtime.CopyValue("periods", func(n *NewGadget) any { return &n.Periods }),
-)
+// copyGadgets sends rows of NewGadget to table gadgets with COPY.
+var copyGadgets = &runtime.Copier[NewGadget]{
+	Table:   "gadgets",
+	Columns: []string{"label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods"},
+	Args:    argsNewGadget,
+}
 
 // CreateMany inserts rows into table gadgets with the COPY protocol and returns
-// how many it inserted. It is all or nothing. An optional field left unset takes
-// the column's default, as in Create: rows are copied in groups by the optional
-// fields they set, in a transaction when there are several (a savepoint when r is
-// one). COPY does not return rows; CreateManyReturning does.
+// how many it inserted, all or nothing. It validates every row first. An unset
+// optional field takes the column's default, as in Create (rows setting different
+// fields are copied in groups, in one transaction).
 func (r *GadgetRepo) CreateMany(ctx context.Context, rows []NewGadget) (int64, error) {
-	if err := runtime.ValidateAll(rows); err != nil {
-		return 0, wrapErr(err, "gadgets.CreateMany", "gadgets")
-	}
 	n, err := copyGadgets.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "gadgets.CreateMany", "gadgets")
 }
@@ -349,14 +333,13 @@ func (r *GadgetRepo) CreateManyReturning(ctx context.Context, rows []NewGadget) 
 	}
 	b := &pgx.Batch{}
 	for i := range rows {
-		n := &rows[i]
-		b.Queue(sqlGadgetsCreate, n.Label.Ptr(), n.Alias, n.Aliases, n.Mac.Ptr(), n.BackupMac, n.Macs, n.Words.Ptr(), n.MoreWords, n.WordLists, n.SeatSets, n.Periods)
+		b.Queue(sqlGadgetsCreate, argsNewGadget(&rows[i], nil)...)
 	}
 	br := r.db.SendBatch(ctx, b)
 	out := make([]Gadget, 0, len(rows))
 	for range rows {
-		var v Gadget
-		if err := scanGadget(br.QueryRow(), &v); err != nil {
+		v, err := runtime.ScanOne(br.QueryRow(), scanGadget)
+		if err != nil {
 			br.Close()
 			return nil, wrapErr(err, "gadgets.CreateManyReturning", "gadgets")
 		}
@@ -385,15 +368,14 @@ SET "alias" = EXCLUDED."alias",
 RETURNING "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods"`
 
 // UpsertByLabel inserts n into table gadgets or, when a row with the same label
-// exists, updates that row from n, in one statement, and returns the row as
-// stored. The update sets every column of n except the key's and the primary
-// key's; an optional field left unset keeps the column's value. It validates n
-// first.
+// exists, updates it from n (every column but the key's and the primary key's; an
+// unset optional field keeps its value), in one statement, and returns the row as
+// stored. It validates n first.
 func (r *GadgetRepo) UpsertByLabel(ctx context.Context, n NewGadget) (Gadget, error) {
 	if err := n.Validate(); err != nil {
 		return Gadget{}, wrapErr(err, "gadgets.UpsertByLabel", "gadgets")
 	}
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlGadgetsUpsertByLabel, n.Label.Ptr(), n.Alias, n.Aliases, n.Mac.Ptr(), n.BackupMac, n.Macs, n.Words.Ptr(), n.MoreWords, n.WordLists, n.SeatSets, n.Periods), scanGadget)
+	v, err := runtime.QueryOne(ctx, r.db, sqlGadgetsUpsertByLabel, n, argsNewGadget, scanGadget)
 	return v, wrapErr(err, "gadgets.UpsertByLabel", "gadgets")
 }
 
@@ -412,28 +394,14 @@ LIMIT 1`
 
 // CreateIfAbsentByLabel inserts n into table gadgets unless a row with the same
 // label exists, and returns the new row and true, or the existing row, unchanged,
-// and false. One statement does both (INSERT … ON CONFLICT DO NOTHING, then a
-// read of the row in the way); when that row was committed by a concurrent
-// transaction after the statement started, the statement cannot see it and runs
-// again, up to three times in all. It validates n first.
+// and false, in one statement (run again, up to three times, when the row in the
+// way was committed after it started). It validates n first.
 func (r *GadgetRepo) CreateIfAbsentByLabel(ctx context.Context, n NewGadget) (Gadget, bool, error) {
 	if err := n.Validate(); err != nil {
 		return Gadget{}, false, wrapErr(err, "gadgets.CreateIfAbsentByLabel", "gadgets")
 	}
-	for attempt := 1; ; attempt++ {
-		var v Gadget
-		var created bool
-		err := r.db.QueryRow(ctx, sqlGadgetsCreateIfAbsentByLabel, n.Label.Ptr(), n.Alias, n.Aliases, n.Mac.Ptr(), n.BackupMac, n.Macs, n.Words.Ptr(), n.MoreWords, n.WordLists, n.SeatSets, n.Periods).Scan(&created, &v.ID, &v.Label, &v.Alias, &v.Aliases, &v.Mac, &v.BackupMac, &v.Macs, &v.Words, &v.MoreWords, &v.WordLists, &v.SeatSets, &v.Periods)
-		if errors.Is(err, pgx.ErrNoRows) && attempt < 3 {
-			// The row in the way was committed after the statement's snapshot
-			// was taken; a new statement sees it (or inserts, if it is gone).
-			continue
-		}
-		if err != nil {
-			return Gadget{}, false, wrapErr(err, "gadgets.CreateIfAbsentByLabel", "gadgets")
-		}
-		return v, created, nil
-	}
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlGadgetsCreateIfAbsentByLabel, n, argsNewGadget, scanGadget)
+	return v, created, wrapErr(err, "gadgets.CreateIfAbsentByLabel", "gadgets")
 }
 
 // GadgetKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
@@ -451,7 +419,7 @@ var bulkGadgetsUpdates = &runtime.Bulk[GadgetKeyedUpdate]{
 		runtime.Array(func(v *GadgetKeyedUpdate) *int64 { return &v.ID }),
 		runtime.Array(func(v *GadgetKeyedUpdate) *string { return v.Changes.Label.Ptr() }),
 		runtime.Flags(func(v *GadgetKeyedUpdate) *bool { return &v.Changes.Alias.Set }),
-		runtime.Array(func(v *GadgetKeyedUpdate) *string { return v.Changes.Alias.Value }),
+		runtime.Array(func(v *GadgetKeyedUpdate) *string { return v.Changes.Alias.Value.Ptr() }),
 		runtime.Flags(func(v *GadgetKeyedUpdate) *bool { return &v.Changes.Aliases.Set }),
 		runtime.TextArray("_text", func(v *GadgetKeyedUpdate) *[]string { return &v.Changes.Aliases.Value }),
 		runtime.Array(func(v *GadgetKeyedUpdate) *net.HardwareAddr { return v.Changes.Mac.Ptr() }),
@@ -542,6 +510,6 @@ ORDER BY "id"`
 // ByMacs returns the rows of table gadgets that match the query, ordered by id.
 func (r *GadgetRepo) ByMacs(ctx context.Context, macs []net.HardwareAddr) ([]Gadget, error) {
 	rows, err := r.db.Query(ctx, sqlGadgetsByMacs, macs)
-	items, err := runtime.CollectRows(rows, err, 0, scanGadget)
+	items, err := runtime.Collect(rows, err, 0, scanGadget)
 	return items, wrapErr(err, "gadgets.ByMacs", "gadgets")
 }

@@ -71,7 +71,7 @@ func edgeRows(label string) []NewGadget {
 	return []NewGadget{
 		{
 			Label:     runtime.Set(label + " O'Reilly \"quoted\" \\ \u00e9\u4e16\U0001F600 "),
-			Alias:     str(""),
+			Alias:     runtime.NullOf(""),
 			Aliases:   []string{"a,b", "{braces}", `"q"`, "", "NULL", " padded "},
 			Mac:       runtime.Set(mac("00:00:00:00:00:00")),
 			BackupMac: mac("ff:ff:ff:ff:ff:ff"),
@@ -110,7 +110,7 @@ func wantRow(id int64, n NewGadget) Gadget {
 // flatRows are edge values for the table without arrays.
 func flatRows(label string) []NewFlatGadget {
 	return []NewFlatGadget{
-		{Label: label + " \u00e9", Alias: str("\\"), Mac: mac("ff:ff:ff:ff:ff:ff"), BackupMac: mac("00:00:00:00:00:00"),
+		{Label: label + " \u00e9", Alias: runtime.NullOf("\\"), Mac: mac("ff:ff:ff:ff:ff:ff"), BackupMac: mac("00:00:00:00:00:00"),
 			Words: bigDoc, MoreWords: &pgtype.TSVector{Valid: true}},
 		{Label: label, Mac: mac("08:00:2b:01:02:03"), Words: tsv()},
 	}
@@ -348,8 +348,8 @@ func TestCitextIgnoresCase(t *testing.T) {
 	if _, err := store.Gadgets.Create(ctx, NewGadget{Label: runtime.Set("widget")}); !errors.Is(err, ErrGadgetLabelTaken) {
 		t.Fatalf("a second widget: %v, want ErrGadgetLabelTaken", err)
 	}
-	up, err := store.Gadgets.UpsertByLabel(ctx, NewGadget{Label: runtime.Set("wIdGeT"), Alias: str("w")})
-	if err != nil || up.ID != g.ID || up.Alias == nil || *up.Alias != "w" {
+	up, err := store.Gadgets.UpsertByLabel(ctx, NewGadget{Label: runtime.Set("wIdGeT"), Alias: runtime.NullOf("w")})
+	if err != nil || up.ID != g.ID || !up.Alias.Valid || up.Alias.V != "w" {
 		t.Fatalf("upsert by a label of another case: %+v, %v", up, err)
 	}
 }

@@ -1,0 +1,165 @@
+package runtime
+
+import (
+	"reflect"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgtype"
+)
+
+// Generated methods bind the fields of their arguments by pointer
+// (&n.Email, &p.Limit): storing a pointer in an any allocates nothing,
+// where boxing a string, a time or an integer does. pgx dereferences a
+// pointer it has no plan for by reflection, which boxes the value again;
+// tryWrapPointer, which RegisterTypes puts first among the map's
+// wrappers, gives pgx each such pointer as a value of a type that
+// implements the pgtype valuer of its type (TextValuer, Int64Valuer,
+// TimestamptzValuer …), sharing the memory it points to, and a *Null as
+// the pointer to its value (or NULL). A nil pointer is NULL either way.
+
+// The valuer views of the pointers tryWrapPointer converts.
+type (
+	textValue    string
+	int16Value   int16
+	int32Value   int32
+	int64Value   int64
+	float32Value float32
+	float64Value float64
+	boolValue    bool
+	timeValue    time.Time
+)
+
+func (v *textValue) TextValue() (pgtype.Text, error) {
+	return pgtype.Text{String: string(*v), Valid: true}, nil
+}
+
+func (v *int16Value) Int64Value() (pgtype.Int8, error) {
+	return pgtype.Int8{Int64: int64(*v), Valid: true}, nil
+}
+
+func (v *int32Value) Int64Value() (pgtype.Int8, error) {
+	return pgtype.Int8{Int64: int64(*v), Valid: true}, nil
+}
+
+func (v *int64Value) Int64Value() (pgtype.Int8, error) {
+	return pgtype.Int8{Int64: int64(*v), Valid: true}, nil
+}
+
+func (v *float32Value) Float64Value() (pgtype.Float8, error) {
+	return pgtype.Float8{Float64: float64(*v), Valid: true}, nil
+}
+
+func (v *float64Value) Float64Value() (pgtype.Float8, error) {
+	return pgtype.Float8{Float64: float64(*v), Valid: true}, nil
+}
+
+func (v *boolValue) BoolValue() (pgtype.Bool, error) {
+	return pgtype.Bool{Bool: bool(*v), Valid: true}, nil
+}
+
+func (v *timeValue) TimestamptzValue() (pgtype.Timestamptz, error) {
+	return pgtype.Timestamptz{Time: time.Time(*v), Valid: true}, nil
+}
+
+func (v *timeValue) TimestampValue() (pgtype.Timestamp, error) {
+	return pgtype.Timestamp{Time: time.Time(*v), Valid: true}, nil
+}
+
+func (v *timeValue) DateValue() (pgtype.Date, error) {
+	return pgtype.Date{Time: time.Time(*v), Valid: true}, nil
+}
+
+// valueView returns the valuer view of a pointer to a basic value, or
+// nil and false for any other value. A nil pointer is a nil view (NULL).
+func valueView(value any) (any, bool) {
+	switch p := value.(type) {
+	case *string:
+		return (*textValue)(p), true
+	case *int16:
+		return (*int16Value)(p), true
+	case *int32:
+		return (*int32Value)(p), true
+	case *int64:
+		return (*int64Value)(p), true
+	case *float32:
+		return (*float32Value)(p), true
+	case *float64:
+		return (*float64Value)(p), true
+	case *bool:
+		return (*boolValue)(p), true
+	case *time.Time:
+		return (*timeValue)(p), true
+	}
+	// A pointer to a named string type: a generated enum, a go_type.
+	if t := reflect.TypeOf(value); t != nil && t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.String {
+		return (*textValue)(reflect.ValueOf(value).UnsafePointer()), true
+	}
+	return nil, false
+}
+
+// tryWrapPointer is a pgtype.TryWrapEncodePlanFunc for pointers to basic
+// values and for *Null values.
+func tryWrapPointer(value any) (pgtype.WrappedEncodePlanNextSetter, any, bool) {
+	if n, ok := value.(nullArg); ok {
+		var next any
+		if !isNilPointer(value) {
+			next = n.nullArg()
+		}
+		if next == nil {
+			// Plan with a valid value of the same type: a NULL is
+			// encoded without the next plan.
+			next = reflect.New(reflect.TypeOf(value).Elem().Field(0).Type).Interface()
+		}
+		return &nullPlan{}, next, true
+	}
+	if view, ok := valueView(value); ok {
+		return &pointerPlan{}, view, true
+	}
+	return nil, nil, false
+}
+
+// nullPlan encodes a *Null: NULL, or its value through the next plan.
+type nullPlan struct{ next pgtype.EncodePlan }
+
+func (p *nullPlan) SetNext(next pgtype.EncodePlan) { p.next = next }
+
+func (p *nullPlan) Encode(value any, buf []byte) ([]byte, error) {
+	if isNilPointer(value) {
+		return nil, nil
+	}
+	v := value.(nullArg).nullArg()
+	if v == nil {
+		return nil, nil
+	}
+	return p.next.Encode(v, buf)
+}
+
+// pointerPlan encodes a pointer to a basic value through its valuer
+// view: NULL for a nil pointer.
+type pointerPlan struct{ next pgtype.EncodePlan }
+
+func (p *pointerPlan) SetNext(next pgtype.EncodePlan) { p.next = next }
+
+func (p *pointerPlan) Encode(value any, buf []byte) ([]byte, error) {
+	if isNilPointer(value) {
+		return nil, nil
+	}
+	view, _ := valueView(value)
+	return p.next.Encode(view, buf)
+}
+
+// isNilPointer reports whether value holds a nil pointer.
+func isNilPointer(value any) bool {
+	v := reflect.ValueOf(value)
+	return v.Kind() == reflect.Pointer && v.IsNil()
+}
+
+// registerPointerPlans puts tryWrapPointer first among m's wrappers of
+// parameters, once.
+func registerPointerPlans(m *pgtype.Map) {
+	first := reflect.ValueOf(tryWrapPointer).Pointer()
+	if len(m.TryWrapEncodePlanFuncs) > 0 && reflect.ValueOf(m.TryWrapEncodePlanFuncs[0]).Pointer() == first {
+		return
+	}
+	m.TryWrapEncodePlanFuncs = append([]pgtype.TryWrapEncodePlanFunc{tryWrapPointer}, m.TryWrapEncodePlanFuncs...)
+}
