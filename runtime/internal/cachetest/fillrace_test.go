@@ -167,7 +167,7 @@ func TestFillAcrossListenerLoss(t *testing.T) {
 
 	// Hold the listener down: refuse new connections to the database,
 	// terminate the listener, and let it back once the test has looked.
-	allowConnections(t, db, false)
+	allowConnections(t, url, false)
 	exec(t, pgtest.Current(t).URL("postgres"), `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'fill-loss (cache listener)'`)
 	waitState(t, db, runtime.CacheDisconnected)
 	bypassed := itemStats(t, db).Bypassed
@@ -180,7 +180,7 @@ func TestFillAcrossListenerLoss(t *testing.T) {
 	if h := db.Health(ctx); h.Cache != runtime.CacheDisconnected || !h.OK || h.CacheError == "" {
 		t.Errorf("health while disconnected: cache %q, ok %v, error %q", h.Cache, h.OK, h.CacheError)
 	}
-	allowConnections(t, db, true)
+	allowConnections(t, url, true)
 	waitState(t, db, runtime.CacheListening)
 
 	dropped := itemStats(t, db).DroppedFills
@@ -194,15 +194,16 @@ func TestFillAcrossListenerLoss(t *testing.T) {
 	}
 }
 
-// allowConnections lets connections to db's database in or not.
-func allowConnections(t *testing.T, db *runtime.DB, allow bool) {
+// allowConnections lets connections to the database of url in or not.
+// It names the database from url: while connections are refused, the
+// DB under test may have no connection left to ask.
+func allowConnections(t *testing.T, url string, allow bool) {
 	t.Helper()
-	ctx := testContext(t)
-	var name string
-	if err := db.QueryRow(ctx, "SELECT current_database()").Scan(&name); err != nil {
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
 		t.Fatal(err)
 	}
-	exec(t, pgtest.Current(t).URL("postgres"), fmt.Sprintf("ALTER DATABASE %s ALLOW_CONNECTIONS %t", pgx.Identifier{name}.Sanitize(), allow))
+	exec(t, pgtest.Current(t).URL("postgres"), fmt.Sprintf("ALTER DATABASE %s ALLOW_CONNECTIONS %t", pgx.Identifier{cfg.Database}.Sanitize(), allow))
 }
 
 // waitState waits until db's cache is in state.
