@@ -151,13 +151,19 @@ func (s *story) open() (err error) {
 	if s.gUSD, err = st.Accounts.Create(ctx, financedb.NewAccount{UserID: s.grace.ID, Name: "checking", Currency: financedb.CurrencyUSD}); err != nil {
 		return err
 	}
-	s.categories = map[string]int32{}
+	// The categories in one statement, whether they exist or not (a run
+	// on a database of an earlier run finds them).
+	var chart []financedb.NewCategory
 	for _, name := range []string{"salary", "gifts", "dining", "groceries"} {
-		c, _, err := st.Categories.CreateIfAbsentByName(ctx, financedb.NewCategory{Name: name})
-		if err != nil {
-			return err
-		}
-		s.categories[name] = c.ID
+		chart = append(chart, financedb.NewCategory{Name: name})
+	}
+	cats, _, err := st.Categories.CreateManyIfAbsentByName(ctx, chart)
+	if err != nil {
+		return err
+	}
+	s.categories = map[string]int32{}
+	for _, c := range cats {
+		s.categories[c.Name] = c.ID
 	}
 	s.say("\nAda Lovelace and Grace Hopper open accounts:")
 	for _, a := range []struct {
