@@ -64,41 +64,14 @@ func (a ActingDB) MaxPageSize() int {
 	return 0
 }
 
-// batch returns a batch setting the actor, then queuing sql.
-func (a ActingDB) batch(sql string, args []any) *pgx.Batch {
-	b := &pgx.Batch{QueuedQueries: make([]*pgx.QueuedQuery, 0, 2)}
-	b.Queue(setActorSQL, a.actor)
-	b.Queue(sql, args...)
-	return b
-}
-
 // Exec runs sql as the actor.
 func (a ActingDB) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
-	br := a.db.SendBatch(ctx, a.batch(sql, args))
-	if _, err := br.Exec(); err != nil {
-		br.Close()
-		return pgconn.CommandTag{}, err
-	}
-	tag, err := br.Exec()
-	if cerr := br.Close(); err == nil {
-		err = cerr
-	}
-	return tag, err
+	return execPrefixed(ctx, a.db, prefixedBatch(setActorSQL, a.actor, sql, args))
 }
 
 // Query runs sql as the actor; closing the rows ends the batch.
 func (a ActingDB) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
-	br := a.db.SendBatch(ctx, a.batch(sql, args))
-	if _, err := br.Exec(); err != nil {
-		br.Close()
-		return nil, err
-	}
-	rows, err := br.Query()
-	if err != nil {
-		br.Close()
-		return nil, err
-	}
-	return &scopedRows{Rows: rows, br: br}, nil
+	return queryPrefixed(ctx, a.db, prefixedBatch(setActorSQL, a.actor, sql, args))
 }
 
 // QueryRow runs sql as the actor; the row's Scan ends the batch.
@@ -110,14 +83,7 @@ func (a ActingDB) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 // SendBatch sends b behind the statement that sets the actor; the
 // results are b's own.
 func (a ActingDB) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
-	sb := &pgx.Batch{QueuedQueries: make([]*pgx.QueuedQuery, 0, 1+len(b.QueuedQueries))}
-	sb.Queue(setActorSQL, a.actor)
-	sb.QueuedQueries = append(sb.QueuedQueries, b.QueuedQueries...)
-	br := a.db.SendBatch(ctx, sb)
-	if _, err := br.Exec(); err != nil {
-		return &failedBatch{BatchResults: br, err: err}
-	}
-	return br
+	return sendPrefixed(ctx, a.db, setActorSQL, a.actor, b)
 }
 
 // BeginTx starts a transaction on the DBTX a runs on (a savepoint when

@@ -200,29 +200,12 @@ func tenantText(v any) string {
 	return fmt.Sprint(v)
 }
 
-// batch returns a batch setting the tenant, then queuing sql.
-func (s ScopedDB) batch(sql string, args []any) *pgx.Batch {
-	b := &pgx.Batch{QueuedQueries: make([]*pgx.QueuedQuery, 0, 2)}
-	b.Queue(setTenantSQL, tenantToken{tenant: s.tenant})
-	b.Queue(sql, args...)
-	return b
-}
-
 // Exec runs sql as the tenant.
 func (s ScopedDB) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
 	if s.zero {
 		return pgconn.CommandTag{}, errZeroScope()
 	}
-	br := s.db.SendBatch(ctx, s.batch(sql, args))
-	if _, err := br.Exec(); err != nil {
-		br.Close()
-		return pgconn.CommandTag{}, err
-	}
-	tag, err := br.Exec()
-	if cerr := br.Close(); err == nil {
-		err = cerr
-	}
-	return tag, err
+	return execPrefixed(ctx, s.db, prefixedBatch(setTenantSQL, tenantToken{tenant: s.tenant}, sql, args))
 }
 
 // Query runs sql as the tenant; closing the rows ends the batch.
@@ -230,17 +213,7 @@ func (s ScopedDB) Query(ctx context.Context, sql string, args ...any) (pgx.Rows,
 	if s.zero {
 		return nil, errZeroScope()
 	}
-	br := s.db.SendBatch(ctx, s.batch(sql, args))
-	if _, err := br.Exec(); err != nil {
-		br.Close()
-		return nil, err
-	}
-	rows, err := br.Query()
-	if err != nil {
-		br.Close()
-		return nil, err
-	}
-	return &scopedRows{Rows: rows, br: br}, nil
+	return queryPrefixed(ctx, s.db, prefixedBatch(setTenantSQL, tenantToken{tenant: s.tenant}, sql, args))
 }
 
 // QueryRow runs sql as the tenant; the row's Scan ends the batch.
@@ -262,14 +235,7 @@ func (s ScopedDB) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults 
 	if s.zero {
 		return pgx.FailedBatchResults(b, errZeroScope())
 	}
-	sb := &pgx.Batch{QueuedQueries: make([]*pgx.QueuedQuery, 0, 1+len(b.QueuedQueries))}
-	sb.Queue(setTenantSQL, tenantToken{tenant: s.tenant})
-	sb.QueuedQueries = append(sb.QueuedQueries, b.QueuedQueries...)
-	br := s.db.SendBatch(ctx, sb)
-	if _, err := br.Exec(); err != nil {
-		return &failedBatch{BatchResults: br, err: err}
-	}
-	return br
+	return sendPrefixed(ctx, s.db, setTenantSQL, tenantToken{tenant: s.tenant}, b)
 }
 
 // scopedRows are the rows of a scoped Query: Close also closes the batch,
