@@ -3,6 +3,7 @@ package cachetest
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -177,8 +178,12 @@ func TestFillAcrossListenerLoss(t *testing.T) {
 	if got := itemStats(t, db).Bypassed; got != bypassed+1 {
 		t.Errorf("a read while the listener is down: bypassed %d, want %d", got, bypassed+1)
 	}
-	if h := db.Health(ctx); h.Cache != runtime.CacheDisconnected || !h.OK || h.CacheError == "" {
-		t.Errorf("health while disconnected: cache %q, ok %v, error %q", h.Cache, h.OK, h.CacheError)
+	// The lost listener does not make the DB unhealthy; only the refused
+	// connections can, when the pool has no idle connection to check with
+	// (one may still be in its reset after release).
+	if h := db.Health(ctx); h.Cache != runtime.CacheDisconnected || h.CacheError == "" ||
+		!h.OK && !strings.Contains(h.Error, "not currently accepting connections") {
+		t.Errorf("health while disconnected: cache %q, ok %v, error %q, cache error %q", h.Cache, h.OK, h.Error, h.CacheError)
 	}
 	allowConnections(t, url, true)
 	waitState(t, db, runtime.CacheListening)
