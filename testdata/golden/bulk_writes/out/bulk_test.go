@@ -725,7 +725,13 @@ func TestEveryStatementMode(t *testing.T) {
 	for _, mode := range []runtime.StatementMode{runtime.StatementModePrepared, runtime.StatementModeDescribe, runtime.StatementModeExec, runtime.StatementModeSimple} {
 		t.Run(string(mode), func(t *testing.T) {
 			ctx := runtime.WithActor(context.Background(), "mode")
-			db, err := runtime.Open(ctx, runtime.Config{URL: pgtest.URL(t), StatementMode: mode})
+			url := pgtest.URL(t)
+			if mode == runtime.StatementModePrepared {
+				// Prepared statements need the server itself, not a
+				// transaction pooler in front of it.
+				url = pgtest.DirectURL(t, url)
+			}
+			db, err := runtime.Open(ctx, runtime.Config{URL: url, StatementMode: mode})
 			if err != nil {
 				t.Fatal(err)
 			}
