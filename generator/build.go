@@ -110,6 +110,7 @@ func Build(proj *spec.Project) (*ir.Package, error) {
 	if err := b.errs.Err(); err != nil {
 		return nil, err
 	}
+	pkg.Warnings = Warnings(proj)
 	return pkg, nil
 }
 
@@ -346,6 +347,7 @@ func (b *builder) buildTable(st *spec.Table) *ir.Table {
 	for _, ix := range st.Indexes {
 		t.Indexes = append(t.Indexes, b.buildIndex(t, ix))
 	}
+	scopeUniqueKeys(t, st)
 	for _, c := range t.Columns {
 		if c.Identity || c.Managed != ir.NotManaged || c == t.Tenant {
 			continue
@@ -526,6 +528,8 @@ func (b *builder) buildReferences(t *ir.Table) {
 			OnDelete: ref.OnDelete, OnUpdate: ref.OnUpdate,
 			Name: names.Constraint(t.SQLName, c.SQLName, "fkey"), Pos: ref.Pos,
 		}
+		b.scopeReference(t, c)
+		b.checkScopedReference(t, c)
 	}
 	b.buildReferencedSentinels(t)
 }

@@ -113,15 +113,24 @@ func (b *builder) buildUniqueKeys(t *ir.Table) {
 		insertable[t.Tenant] = true
 	}
 	seen := map[string]bool{}
-	add := func(cols []*spec.Column, where string, pos spec.Pos, isPK bool) {
-		var key []*ir.Column
-		var colNames []string
+	add := func(cols []*spec.Column, where string, pos spec.Pos, isPK, global bool) {
+		var named []*ir.Column
 		for _, sc := range cols {
 			c := byName[sc.Name]
 			if c == nil || !insertable[c] {
 				return
 			}
-			key = append(key, c)
+			named = append(named, c)
+		}
+		// The key the database holds: on a tenant table, a unique key
+		// that is not global starts with the tenant column. The methods
+		// are named after the columns the spec lists.
+		key := named
+		if !isPK {
+			key = scopedKeyColumns(t, named, global)
+		}
+		var colNames []string
+		for _, c := range key {
 			colNames = append(colNames, c.SQLName)
 		}
 		id := strings.Join(colNames, "\x00") + "\x00" + where
@@ -140,7 +149,7 @@ func (b *builder) buildUniqueKeys(t *ir.Table) {
 		k.Hidden = t.Tenant != nil || (t.DeletedAt != nil && isPK)
 		k.MayMiss = k.Hidden
 		var fields []string
-		for _, c := range key {
+		for _, c := range named {
 			fields = append(fields, c.Field)
 		}
 		suffix := strings.Join(fields, "And")
@@ -165,11 +174,11 @@ func (b *builder) buildUniqueKeys(t *ir.Table) {
 	}
 	if pkSupplied {
 		// A key the database generates cannot conflict with a new row.
-		add(st.PrimaryKey, "", st.Pos, true)
+		add(st.PrimaryKey, "", st.Pos, true, false)
 	}
 	for _, c := range st.Columns {
 		if c.Unique {
-			add([]*spec.Column{c}, "", c.Pos, false)
+			add([]*spec.Column{c}, "", c.Pos, false, c.Global)
 		}
 	}
 	for _, ix := range st.Indexes {
@@ -187,7 +196,7 @@ func (b *builder) buildUniqueKeys(t *ir.Table) {
 			cols = append(cols, part.Column)
 		}
 		if cols != nil {
-			add(cols, ix.Where, ix.Pos, false)
+			add(cols, ix.Where, ix.Pos, false, ix.Global)
 		}
 	}
 }

@@ -46,7 +46,7 @@ func (b *builder) buildConstraints(t *ir.Table) {
 			add(&ir.Constraint{
 				Kind: ir.UniqueConstraint, SQLName: names.Constraint(t.SQLName, c.SQLName, "key"), SpecName: c.SQLName + ".unique",
 				Sentinel: "Err" + t.Model + c.Field + "Taken", Pos: c.Pos,
-				Doc: fmt.Sprintf("the unique column %s", c.SQLName),
+				Doc: uniqueColumnDoc(c),
 			})
 		}
 	}
@@ -84,7 +84,7 @@ func (b *builder) buildConstraints(t *ir.Table) {
 		add(&ir.Constraint{
 			Kind: ir.UniqueConstraint, SQLName: name, SpecName: specName,
 			Sentinel: "Err" + t.Model + suffix + "Taken", Pos: ix.Pos,
-			Doc: fmt.Sprintf("the unique index on (%s)", strings.Join(parts, ", ")),
+			Doc: fmt.Sprintf("the unique index on (%s)", strings.Join(indexColumns(t.Indexes[i], parts), ", ")),
 		})
 	}
 	for _, c := range t.Columns {
@@ -190,4 +190,26 @@ func (b *builder) buildReferencedSentinels(t *ir.Table) {
 		parent.Referenced = append(parent.Referenced, r)
 		b.declareDerived(parent, r.Sentinel, fmt.Sprintf("the sentinel of rows of table %q still referenced by %s", parent.SQLName, r.Doc), r.Pos)
 	}
+}
+
+// uniqueColumnDoc describes the unique constraint of column c: "the
+// unique column email", "(per org_id)" when it holds within each tenant.
+func uniqueColumnDoc(c *ir.Column) string {
+	if c.UniqueTenant != nil {
+		return fmt.Sprintf("the unique column %s (per %s)", c.SQLName, c.UniqueTenant.SQLName)
+	}
+	return fmt.Sprintf("the unique column %s", c.SQLName)
+}
+
+// indexColumns returns the parts of a unique index as the database has
+// them: the spec's parts, after the tenant column the build put first.
+func indexColumns(ix *ir.Index, parts []string) []string {
+	if extra := len(ix.Parts) - len(parts); extra > 0 {
+		var out []string
+		for _, p := range ix.Parts[:extra] {
+			out = append(out, p.Column.SQLName)
+		}
+		return append(out, parts...)
+	}
+	return parts
 }

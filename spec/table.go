@@ -86,11 +86,14 @@ var tableKeys = []string{
 // cacheKeys are the keys of cache: written as a mapping.
 var cacheKeys = []string{"ttl", "max_entries"}
 
+// tenantKeys are the keys of tenant: written as a mapping.
+var tenantKeys = []string{"column", "allow_sequential_ids"}
+
 var columnKeys = []string{
 	"type", "nullable", "primary_key", "identity", "unique", "default", "check",
 	"references", "on_delete", "on_update", "comment", "go_type", "go_name", "renamed_from",
 	"sensitive", "validate", "min_length", "max_length", "min", "max", "pattern",
-	"not_empty",
+	"not_empty", "global",
 }
 
 var ruleKeys = map[string]bool{
@@ -165,6 +168,7 @@ func (p *parser) tableBody(tb tableBody) {
 			}
 		}
 	}
+	p.checkGlobal(t)
 	if v, ok := f.get("checks"); ok {
 		items, _ := p.sequence(v.value, "checks")
 		seen := map[string]Pos{}
@@ -242,6 +246,10 @@ func (p *parser) column(t *Table, pr pair) *Column {
 	boolField("primary_key", &c.PrimaryKey)
 	boolField("identity", &c.Identity)
 	boolField("unique", &c.Unique)
+	if v, ok := f.get("global"); ok {
+		c.Global, _ = p.boolean(v.value, "global")
+		c.GlobalPos = v.key.pos
+	}
 	boolField("sensitive", &c.Sensitive)
 	if v, ok := f.get("comment"); ok {
 		c.Comment, _ = p.str(v.value, "comment")
@@ -648,7 +656,22 @@ func (p *parser) tableOptions(t *Table, f *fieldSet) {
 		t.Audit, _ = p.boolean(v.value, "audit")
 	}
 	if v, ok := f.get("tenant"); ok {
-		if c := p.lookupColumn(t, v.value, "in tenant"); c != nil {
+		t.TenantPos = v.key.pos
+		col := v.value
+		if v.value.kind == mappingNode {
+			col = nil
+			if tf := p.fields(v.value, "tenant", tenantKeys...); tf != nil {
+				if cv, ok := tf.get("column"); ok {
+					col = cv.value
+				} else {
+					p.errs.Add(v.value.pos, "tenant: the mapping form needs column: <the tenant column>")
+				}
+				if a, ok := tf.get("allow_sequential_ids"); ok {
+					t.AllowSequentialIDs, _ = p.boolean(a.value, "allow_sequential_ids")
+				}
+			}
+		}
+		if c := p.lookupTenant(t, col); c != nil {
 			switch {
 			case c.Implied:
 				p.errs.Add(v.value.pos, "tenant column %q must be declared under columns", c.Name)
@@ -673,6 +696,45 @@ func (p *parser) tableOptions(t *Table, f *fieldSet) {
 		}
 		t.DistributedBy = p.lookupColumn(t, v.value, "in distributed_by")
 	}
+}
+
+// checkGlobal refuses global: where it means nothing: on a key that is
+// not unique, or on a table without tenant:, whose keys are all global.
+func (p *parser) checkGlobal(t *Table) {
+	why := func(unique bool) string {
+		switch {
+		case !unique:
+			return "global: true applies to a unique key; add unique: true or remove global"
+		case t.Tenant == nil:
+			return "global: true applies to a unique key of a tenant table (tenant:); a table without tenant: has only global keys, remove global"
+		}
+		return ""
+	}
+	for _, c := range t.Columns {
+		if !c.Global {
+			continue
+		}
+		if w := why(c.Unique); w != "" {
+			p.errs.Add(c.GlobalPos, "column %q: %s", c.Name, w)
+		}
+	}
+	for _, ix := range t.Indexes {
+		if !ix.Global {
+			continue
+		}
+		if w := why(ix.Unique); w != "" {
+			p.errs.Add(ix.GlobalPos, "index: %s", w)
+		}
+	}
+}
+
+// lookupTenant resolves the tenant column named by n (nil after an
+// error already reported).
+func (p *parser) lookupTenant(t *Table, n *node) *Column {
+	if n == nil {
+		return nil
+	}
+	return p.lookupColumn(t, n, "in tenant")
 }
 
 // cacheOption decodes cache: true, false, or {ttl, max_entries}.
@@ -724,7 +786,7 @@ func (p *parser) cacheOption(v pair) *Cache {
 // The keys of an index, of an index part written as a mapping, of a
 // check and of a many_to_many relation.
 var (
-	indexKeys     = []string{"name", "columns", "unique", "where", "method"}
+	indexKeys     = []string{"name", "columns", "unique", "global", "where", "method"}
 	indexPartKeys = []string{"column", "expr", "desc", "nulls"}
 	checkKeys     = []string{"name", "expr"}
 	relationKeys  = []string{"through", "from", "to"}
@@ -742,6 +804,10 @@ func (p *parser) index(t *Table, n *node) *Index {
 	}
 	if v, ok := f.get("unique"); ok {
 		ix.Unique, _ = p.boolean(v.value, "unique")
+	}
+	if v, ok := f.get("global"); ok {
+		ix.Global, _ = p.boolean(v.value, "global")
+		ix.GlobalPos = v.key.pos
 	}
 	if v, ok := f.get("where"); ok {
 		ix.Where, _ = p.nonEmpty(v.value, "where")

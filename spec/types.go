@@ -190,6 +190,13 @@ type Table struct {
 	Audit bool
 	// Tenant is the column named by `tenant:`, or nil.
 	Tenant *Column
+	// AllowSequentialIDs is set by tenant: {column: …,
+	// allow_sequential_ids: true}: the build does not warn that the
+	// table's primary key lets one tenant observe another's (a
+	// client-chosen integer, or a global sequence). TenantPos is where
+	// tenant: was written.
+	AllowSequentialIDs bool
+	TenantPos          Pos
 	// ManyToMany are the relations declared under `many_to_many:`.
 	ManyToMany []*ManyToMany
 	// Cache is the table's row cache (`cache: true`, or `cache: {ttl,
@@ -268,6 +275,11 @@ type Column struct {
 	Identity bool
 	// Unique is set by `unique: true`: a single-column unique constraint.
 	Unique bool
+	// Global is set by `global: true` on a unique column of a tenant
+	// table: the column is unique across tenants, not within each
+	// tenant (the default). GlobalPos is where it was written.
+	Global    bool
+	GlobalPos Pos
 	// Default is the column's default, or nil.
 	Default *Default
 	// Check is the column's CHECK expression as written, or "".
@@ -426,6 +438,12 @@ type Index struct {
 	// empty.
 	Parts  []*IndexPart
 	Unique bool
+	// Global is set by `global: true` on a unique index of a tenant
+	// table: the index is unique across tenants instead of within each
+	// tenant (the default, which puts the tenant column first).
+	// GlobalPos is where it was written.
+	Global    bool
+	GlobalPos Pos
 	// Where is the predicate of a partial index, or "".
 	Where string
 	// Method is the access method ("btree" when empty, "gin", "gist",

@@ -210,6 +210,7 @@ func (c *cli) check(ctx context.Context, rep report, dbURL, devURL string, undec
 	if err != nil {
 		return err
 	}
+	c.printWarnings(proj)
 	cache := c.openCache(cacheOpts)
 	defer c.closeCache(cache)
 	run := generator.NewRun(proj, generator.Options{Cache: cache})

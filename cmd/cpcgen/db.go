@@ -96,6 +96,9 @@ func inspect(ctx context.Context, dbURL, table string) (*schema.Schema, string, 
 		}
 		s = schema.New(current.String)
 	}
+	if err := migration.InspectSetColumns(ctx, db, current.String, s); err != nil {
+		return nil, "", fmt.Errorf("inspect %s: %w", redact(dbURL), err)
+	}
 	s.Name = sqlschema.SchemaName
 	var keep []*schema.Table
 	for _, t := range s.Tables {

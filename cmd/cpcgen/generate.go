@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/cpcgen/cpcgen/spec"
 
 	"github.com/spf13/cobra"
 
@@ -32,6 +33,7 @@ cache of rendered files (see cpcgen cache); --no-cache renders them all.`,
 			if err != nil {
 				return err
 			}
+			c.printWarnings(proj)
 			cache := c.openCache(cacheOpts)
 			defer c.closeCache(cache)
 			tree, _, err := generator.NewRun(proj, generator.Options{Cache: cache}).Tree()
@@ -55,4 +57,13 @@ cache of rendered files (see cpcgen cache); --no-cache renders them all.`,
 	}
 	cacheOpts.register(cmd)
 	return cmd
+}
+
+// printWarnings prints the build warnings of proj (generator.Warnings)
+// on stderr, one file:line:col: warning: … line each; they never fail a
+// command. Each names its remedy and how to acknowledge it.
+func (c *cli) printWarnings(proj *spec.Project) {
+	for _, w := range generator.Warnings(proj) {
+		fmt.Fprintln(c.stderr, w.String())
+	}
 }

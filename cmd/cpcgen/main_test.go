@@ -167,3 +167,33 @@ func TestUsageErrors(t *testing.T) {
 		t.Fatalf("version: exit %d %q", code, out)
 	}
 }
+
+// TestWarningsDoNotFail checks that generate and check print the build's
+// warnings on stderr as file:line:col: warning: …, every run (from the
+// cache too), and still succeed; acknowledging silences them.
+func TestWarningsDoNotFail(t *testing.T) {
+	dir := newProject(t)
+	spec := `tables:
+  orgs:
+    columns:
+      id: {type: uuid, primary_key: true, default: gen_random_uuid()}
+    tenant: id
+  events:
+    columns:
+      id:     {type: bigint, primary_key: true, identity: true}
+      org_id: {type: uuid, references: orgs.id}
+    tenant: org_id
+`
+	write(t, dir, "schema/app.yaml", spec)
+	want := "schema/app.yaml:8:7: warning: tenant table events: primary key id is numbered by a sequence all tenants share"
+	for _, cmd := range []string{"generate", "generate", "check"} {
+		code, out, errOut := cpcgen(t, "-C", dir, cmd)
+		if code != exitOK || !strings.Contains(errOut, want) || strings.Contains(out, "warning") {
+			t.Fatalf("%s: exit %d, want %d and the warning on stderr only\nstdout:\n%s\nstderr:\n%s", cmd, code, exitOK, out, errOut)
+		}
+	}
+	write(t, dir, "schema/app.yaml", strings.Replace(spec, "tenant: org_id", "tenant: {column: org_id, allow_sequential_ids: true}", 1))
+	if code, out, errOut := cpcgen(t, "-C", dir, "generate"); code != exitOK || strings.Contains(errOut, "warning") {
+		t.Fatalf("generate after acknowledging: exit %d\n%s%s", code, out, errOut)
+	}
+}

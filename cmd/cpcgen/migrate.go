@@ -318,6 +318,7 @@ func replayFS(ctx context.Context, devURL string, fsys fs.FS, format, table stri
 		return nil, nil, fmt.Errorf("--dev-url: normalize the spec's schema: %w", err)
 	}
 	normalized.Name = sqlschema.SchemaName
+	migration.CopySetColumns(desired, normalized)
 	pool, err := pgxpool.New(ctx, scratch)
 	if err != nil {
 		return nil, nil, err
@@ -333,6 +334,9 @@ func replayFS(ctx context.Context, devURL string, fsys fs.FS, format, table stri
 	current, err := drv.InspectSchema(ctx, sqlschema.SchemaName, nil)
 	if err != nil {
 		return nil, nil, fmt.Errorf("--dev-url: inspect: %w", err)
+	}
+	if err := migration.InspectSetColumns(ctx, sdb, sqlschema.SchemaName, current); err != nil {
+		return nil, nil, fmt.Errorf("--dev-url: %w", err)
 	}
 	var keep []*schema.Table
 	for _, t := range current.Tables {

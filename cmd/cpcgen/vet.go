@@ -91,6 +91,7 @@ func (c *cli) vet(ctx context.Context, rep report, server, flag string) error {
 	if err != nil {
 		return err
 	}
+	c.printWarnings(proj)
 	pkg, err := generator.Build(proj)
 	if err != nil {
 		return err

@@ -341,6 +341,81 @@ func checkTenantIsolation(t *testing.T, st *crmdb.Store, a, b org) {
 	}
 }
 
+// TestCrossTenantReferences replays, as the application's role (not a
+// superuser, not exempt from row-level security, owner of nothing),
+// POST /deals with another organization's customer_id and the other
+// writes that take a foreign key: each is refused with the key's
+// sentinel, exactly as a customer that does not exist, and B's own
+// writes and deletes go through.
+func TestCrossTenantReferences(t *testing.T) {
+	t.Parallel()
+	ctx := testContext(t)
+	db, err := runtime.Open(ctx, runtime.Config{URL: pgtest.AppURL(t, pgtest.URL(t))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	var super, bypass bool
+	if err := db.QueryRow(ctx, `SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user`).Scan(&super, &bypass); err != nil || super || bypass {
+		t.Fatalf("not the application's role: superuser %v, bypassrls %v, %v", super, bypass, err)
+	}
+	store := crmdb.NewStore(db)
+	a, b := seed(t, store, "acme"), seed(t, store, "globex")
+	theirs, missing := b.customers[1], uuid.New()
+	same := func(what string, err, errMissing error, sentinel error, id uuid.UUID) {
+		t.Helper()
+		if !errors.Is(err, sentinel) || !errors.Is(errMissing, sentinel) {
+			t.Fatalf("%s: with B's id %v, with a missing id %v; want %v for both", what, err, errMissing, sentinel)
+		}
+		if x, y := strings.ReplaceAll(err.Error(), id.String(), "<id>"), strings.ReplaceAll(errMissing.Error(), missing.String(), "<id>"); x != y {
+			t.Fatalf("%s: B's id and a missing id fail differently:\n\t%s\n\t%s", what, x, y)
+		}
+	}
+	// POST /deals {"customer_id": "<B's>"}.
+	newDeal := func(customer uuid.UUID) error {
+		_, err := store.Deals.Create(a.ctx, crmdb.NewDeal{CustomerID: customer, Title: "poached"})
+		return err
+	}
+	same("POST /deals", newDeal(theirs.ID), newDeal(missing), crmdb.ErrDealCustomerIDNotFound, theirs.ID)
+	moveDeal := func(customer uuid.UUID) error {
+		_, err := store.Deals.Update(a.ctx, a.deals[0].ID, a.deals[0].Version, crmdb.DealUpdate{CustomerID: runtime.Set(customer)})
+		return err
+	}
+	same("PATCH /deals/{id}", moveDeal(theirs.ID), moveDeal(missing), crmdb.ErrDealCustomerIDNotFound, theirs.ID)
+	newContact := func(customer uuid.UUID) error {
+		_, err := store.Contacts.Create(a.ctx, crmdb.NewContact{CustomerID: customer, Name: "Mole"})
+		return err
+	}
+	same("POST /contacts", newContact(theirs.ID), newContact(missing), crmdb.ErrContactCustomerIDNotFound, theirs.ID)
+	logOnDeal := func(deal uuid.UUID) error {
+		_, err := store.Activities.Create(a.ctx, crmdb.NewActivity{CustomerID: a.customers[0].ID, DealID: runtime.NullOf(deal), Kind: crmdb.ActivityKindNote, Summary: "x"})
+		return err
+	}
+	same("POST /activities", logOnDeal(b.deals[0].ID), logOnDeal(missing), crmdb.ErrActivityDealIDNotFound, b.deals[0].ID)
+	// A cannot plant B's (customer, tag) link, which B could then
+	// neither see nor remove.
+	plant := func(customer uuid.UUID) error {
+		_, err := store.CustomerTags.Create(a.ctx, crmdb.NewCustomerTag{CustomerID: customer, TagID: a.tags[0].ID})
+		return err
+	}
+	same("POST /customers/{id}/tags", plant(theirs.ID), plant(missing), crmdb.ErrCustomerTagCustomerIDNotFound, theirs.ID)
+	if _, err := store.CustomerTags.Create(b.ctx, crmdb.NewCustomerTag{CustomerID: theirs.ID, TagID: b.tags[0].ID}); err != nil {
+		t.Fatalf("B tags its customer: %v", err)
+	}
+	// B deletes its deal (its activity keeps its organization, loses the
+	// deal) and its customer: nothing of A's is in the way.
+	if ok, err := store.Deals.Delete(b.ctx, b.deals[0].ID, b.deals[0].Version); err != nil || !ok {
+		t.Fatalf("B deletes its deal: %v %v", ok, err)
+	}
+	act, err := store.Activities.FindByID(b.ctx, b.activities[0].ID)
+	if err != nil || act.DealID.Valid || act.OrganizationID != b.org.ID {
+		t.Fatalf("B's activity after its deal went: deal %v, organization %s, %v", act.DealID, act.OrganizationID, err)
+	}
+	if ok, err := store.Customers.Delete(b.ctx, theirs.ID); err != nil || !ok {
+		t.Fatalf("B deletes its customer: %v %v", ok, err)
+	}
+}
+
 // TestRowLevelSecurity checks the database's own isolation, which holds
 // for hand-written SQL too: connected as a role that is not a superuser,
 // a session sees only the rows of the tenant its transaction set, and

@@ -290,7 +290,11 @@ func buildSentinel(t *ir.Table, k *ir.Constraint) sentinelView {
 	case k.Kind == ir.ForeignKeyConstraint:
 		ref := k.Column.References.Table.SQLName
 		sv.Kind = "ForeignKey"
-		sv.Matches = fmt.Sprintf("a write whose %s names no row of [%s](#%s) (%s)", code(k.Column.SQLName), ref, ref, code(k.SQLName))
+		of := ""
+		if tc := k.Column.References.Tenant; tc != nil {
+			of = " of the same " + code(tc.SQLName)
+		}
+		sv.Matches = fmt.Sprintf("a write whose %s names no row of [%s](#%s)%s (%s)", code(k.Column.SQLName), ref, ref, of, code(k.SQLName))
 	default:
 		sv.Kind = "Conflict"
 		if k.Kind == ir.CheckConstraint {
@@ -526,7 +530,8 @@ func refOption(o schema.ReferenceOption) string {
 	if o == "" {
 		return strings.ToLower(string(schema.NoAction))
 	}
-	return strings.ToLower(string(o))
+	// SET NULL ("deal_id") reads set null (deal_id).
+	return strings.ReplaceAll(strings.ToLower(string(o)), `"`, "")
 }
 
 func indexParts(ix *schema.Index) string {

@@ -149,8 +149,15 @@ func genSentinels(f *jen.File, t *ir.Table) {
 					"still reference (constraint %s, %s.%s in the spec).", k.Sentinel, t.SQLName, k.Table.SQLName, k.SQLName, k.Table.SQLName, k.SpecName))
 				g.Id(k.Sentinel).Op("=").Qual(ir.PathRuntime, "NewForeignKeySentinel").Call(append(args, jen.Qual(ir.PathRuntime, "FKReferenced"))...)
 			case k.Kind == ir.ForeignKeyConstraint:
+				ref := k.Column.References
+				parent := ref.Table.SQLName
+				if ref.Tenant != nil {
+					// The key includes the tenant: another tenant's row
+					// counts as none.
+					parent += " of the same " + ref.Tenant.SQLName
+				}
 				comment(g, fmt.Sprintf("%s matches (errors.Is) a write of %s whose %s names no row of %s (constraint %s, "+
-					"%s in the spec).", k.Sentinel, t.SQLName, k.Column.SQLName, k.Column.References.Table.SQLName, k.SQLName, k.SpecName))
+					"%s in the spec).", k.Sentinel, t.SQLName, k.Column.SQLName, parent, k.SQLName, k.SpecName))
 				g.Id(k.Sentinel).Op("=").Qual(ir.PathRuntime, "NewForeignKeySentinel").Call(append(args, jen.Qual(ir.PathRuntime, "FKMissing"))...)
 			default:
 				comment(g, fmt.Sprintf("%s matches (errors.Is) a violation of %s of %s (constraint %s, %s in the spec).",

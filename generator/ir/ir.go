@@ -58,6 +58,10 @@ type Package struct {
 	// order, each with its sentinel: what wrapErr looks a violated
 	// constraint's spec name up in.
 	Constraints []*Constraint
+	// Warnings are what the build found questionable but not wrong
+	// (a tenant table whose key lets one tenant observe another's rows),
+	// in spec order: generate, check and vet print them without failing.
+	Warnings []*Warning
 	// Extensions are the extensions the schema needs, in spec order:
 	// created before everything else, dropped after.
 	Extensions []*Extension
@@ -228,7 +232,13 @@ type Table struct {
 	// PKName is the name of the primary key constraint.
 	PKName string
 	// Indexes are the spec's indexes of the table, in spec order, named.
+	// On a tenant table, a unique index that is not global starts with
+	// the tenant column (added first when the spec leaves it out).
 	Indexes []*Index
+	// TenantKeys are the unique constraints (tenant column, key) that
+	// tenant-scoped foreign keys to the table reference, when no other
+	// key of the table is over exactly those columns.
+	TenantKeys []*TenantKey
 	// LivePredicate selects the rows a soft delete has not deleted
 	// ("deleted_at" IS NULL); "" without soft_delete.
 	LivePredicate string
@@ -948,9 +958,13 @@ type Column struct {
 	// PrimaryKey is set on the columns of the primary key; Unique on a
 	// column with unique: true, whose constraint (or, on a soft-delete
 	// table, partial unique index over the live rows) is UniqueName.
-	PrimaryKey bool
-	Unique     bool
-	UniqueName string
+	// UniqueTenant is the tenant column the constraint starts with, on
+	// a tenant table where the column is not global: (tenant, column);
+	// nil for a key unique across tenants.
+	PrimaryKey   bool
+	Unique       bool
+	UniqueName   string
+	UniqueTenant *Column
 	// Default is the column's default, or nil.
 	Default *Default
 	// Check is the column's check: expression as written, or "";
@@ -1023,7 +1037,51 @@ type Reference struct {
 	OnUpdate string
 	// Name is the constraint's name (accounts_user_id_fkey).
 	Name string
-	Pos  Pos
+	// Tenant and RefTenant are set on a key between two tables scoped by
+	// the same tenant: the referencing and the referenced tables' tenant
+	// columns, which the key includes first, (Tenant, column) REFERENCES
+	// Table (RefTenant, Column), so that a row can only reference a row
+	// of its own tenant. A set null or set default action then sets only
+	// the column (ON DELETE SET NULL (column)). Both nil otherwise.
+	Tenant    *Column
+	RefTenant *Column
+	Pos       Pos
+}
+
+// Columns are the referencing columns of the key, tenant first.
+func (r *Reference) Columns(c *Column) []*Column {
+	if r.Tenant != nil {
+		return []*Column{r.Tenant, c}
+	}
+	return []*Column{c}
+}
+
+// RefColumns are the referenced columns of the key, tenant first.
+func (r *Reference) RefColumns() []*Column {
+	if r.RefTenant != nil {
+		return []*Column{r.RefTenant, r.Column}
+	}
+	return []*Column{r.Column}
+}
+
+// TenantKey is a unique constraint (tenant column, key column) of a
+// tenant table that tenant-scoped foreign keys reference.
+type TenantKey struct {
+	// Name is the constraint's name: <table>_<tenant>_<key>_key.
+	Name    string
+	Columns []*Column
+}
+
+// Warning is something a spec says that the build accepts but that
+// deserves a look, at its position in the spec.
+type Warning struct {
+	Pos     Pos
+	Message string
+}
+
+// String formats w as file:line:col: warning: message.
+func (w *Warning) String() string {
+	return w.Pos.String() + ": warning: " + w.Message
 }
 
 // Type is a column's or parameter's PostgreSQL type.

@@ -58,6 +58,9 @@ func (db *testDB) inspect(t *testing.T) *schema.Schema {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := migration.InspectSetColumns(context.Background(), db.sql, "public", s); err != nil {
+		t.Fatal(err)
+	}
 	var keep []*schema.Table
 	for _, tb := range s.Tables {
 		if !strings.HasPrefix(tb.Name, "cpcgen_migrations") {
@@ -91,6 +94,7 @@ func normalizeSchema(t *testing.T, s *schema.Schema, exts []*ir.Extension) *sche
 		t.Fatalf("normalize: %v", err)
 	}
 	n.Name = "public"
+	migration.CopySetColumns(s, n)
 	return n
 }
 

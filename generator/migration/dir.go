@@ -194,12 +194,18 @@ type SnapshotContent struct {
 // ParsePolicies, ParseDistributions, ParseEnumComments, ParseUsage,
 // ParsePending and ParseObjects read.
 func Snapshot(c SnapshotContent) ([]byte, error) {
+	sl, restore, err := setColumnLines(c.Schema)
+	if err != nil {
+		return nil, err
+	}
 	data, err := marshalHCL(c.Schema)
+	restore()
 	if err != nil {
 		return nil, fmt.Errorf("render snapshot: %w", err)
 	}
 	var b bytes.Buffer
 	b.WriteString("# " + snapshotHeader + "\n")
+	b.Write(sl)
 	ol, err := objectLines(c.Extensions, c.Objects)
 	if err != nil {
 		return nil, err
@@ -285,9 +291,83 @@ func ParseSnapshot(data []byte) (*schema.Schema, error) {
 	case 0:
 		return schema.New(sqlschema.SchemaName), nil
 	case 1:
+		if err := applySetColumns(data, r.Schemas[0]); err != nil {
+			return nil, err
+		}
 		return r.Schemas[0], nil
 	}
 	return nil, fmt.Errorf("parse snapshot: %d schemas, want 1", len(r.Schemas))
+}
+
+// setColumnsPrefix starts the snapshot's lines for the foreign keys
+// whose ON DELETE SET NULL or SET DEFAULT lists the columns it sets
+// (sqlschema.SetColumns): Atlas's HCL keeps only the action.
+const setColumnsPrefix = "# cpcgen:fk-set-columns "
+
+// setColumnsLine is one foreign key's line.
+type setColumnsLine struct {
+	Table      string   `json:"table"`
+	Constraint string   `json:"constraint"`
+	OnDelete   string   `json:"on_delete"`
+	Columns    []string `json:"columns"`
+}
+
+// setColumnLines returns the snapshot lines of s's foreign keys whose
+// action lists columns, and leaves only the action in s until restore
+// is called.
+func setColumnLines(s *schema.Schema) ([]byte, func(), error) {
+	var b bytes.Buffer
+	var undo []func()
+	restore := func() {
+		for _, f := range undo {
+			f()
+		}
+	}
+	for _, t := range s.Tables {
+		for _, fk := range t.ForeignKeys {
+			action, cols := sqlschema.SplitColumns(fk.OnDelete)
+			if cols == nil {
+				continue
+			}
+			line, err := json.Marshal(setColumnsLine{Table: t.Name, Constraint: fk.Symbol, OnDelete: string(action), Columns: cols})
+			if err != nil {
+				restore()
+				return nil, nil, fmt.Errorf("render snapshot: %w", err)
+			}
+			b.WriteString(setColumnsPrefix)
+			b.Write(line)
+			b.WriteString("\n")
+			fk, was := fk, fk.OnDelete
+			fk.OnDelete = action
+			undo = append(undo, func() { fk.OnDelete = was })
+		}
+	}
+	return b.Bytes(), restore, nil
+}
+
+// applySetColumns puts back the columns of the foreign keys' actions
+// that the snapshot's lines list.
+func applySetColumns(data []byte, s *schema.Schema) error {
+	for _, line := range strings.Split(string(data), "\n") {
+		rest, ok := strings.CutPrefix(strings.TrimRight(line, "\r"), setColumnsPrefix)
+		if !ok {
+			continue
+		}
+		var l setColumnsLine
+		if err := json.Unmarshal([]byte(rest), &l); err != nil || len(l.Columns) == 0 {
+			return fmt.Errorf("parse snapshot: bad foreign key line %q", clipLine(line))
+		}
+		t, ok := s.Table(l.Table)
+		if !ok {
+			return fmt.Errorf("parse snapshot: foreign key line for unknown table %q", l.Table)
+		}
+		fk, ok := t.ForeignKey(l.Constraint)
+		if !ok {
+			return fmt.Errorf("parse snapshot: foreign key line for unknown constraint %q of table %q", l.Constraint, l.Table)
+		}
+		fk.OnDelete = sqlschema.SetColumns(schema.ReferenceOption(l.OnDelete), l.Columns...)
+	}
+	return nil
 }
 
 // SumOf computes atlas.sum for a directory's files: the .sql files in

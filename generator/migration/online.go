@@ -2,6 +2,7 @@ package migration
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"ariga.io/atlas/sql/postgres"
@@ -42,6 +43,7 @@ const (
 func lockSafe(current *schema.Schema, changes []schema.Change) ([]schema.Change, []*Change, error) {
 	var keep []schema.Change
 	var stepped []*Change
+	referenced := referencedKeys(changes)
 	for _, c := range changes {
 		mt, ok := c.(*schema.ModifyTable)
 		if _, existed := current.Table(tableName(c)); !ok || !existed {
@@ -53,6 +55,13 @@ func lockSafe(current *schema.Schema, changes []schema.Change) ([]schema.Change,
 		for _, tc := range mt.Changes {
 			switch tc := tc.(type) {
 			case *schema.AddIndex:
+				if tc.I.Unique && referenced[keyOf(t.Name, tc.I.Parts)] {
+					// A foreign key the migration adds references it (a
+					// tenant key (tenant, id)): it must exist when the key
+					// is added, in the first step.
+					rest = append(rest, tc)
+					continue
+				}
 				cs, err := concurrentIndex(t, tc.I)
 				if err != nil {
 					return nil, nil, err
@@ -122,6 +131,60 @@ func lockSafe(current *schema.Schema, changes []schema.Change) ([]schema.Change,
 		}
 	}
 	return keep, stepped, nil
+}
+
+// referencedKeys returns the keys (keyOf) that the foreign keys changes
+// add or modify reference.
+func referencedKeys(changes []schema.Change) map[string]bool {
+	out := map[string]bool{}
+	add := func(f *schema.ForeignKey) {
+		if f == nil || f.RefTable == nil {
+			return
+		}
+		var cols []string
+		for _, c := range f.RefColumns {
+			cols = append(cols, c.Name)
+		}
+		out[keyOfNames(f.RefTable.Name, cols)] = true
+	}
+	for _, c := range changes {
+		var tcs []schema.Change
+		switch c := c.(type) {
+		case *schema.ModifyTable:
+			tcs = c.Changes
+		case *schema.AddTable:
+			for _, f := range c.T.ForeignKeys {
+				add(f)
+			}
+		}
+		for _, tc := range tcs {
+			switch tc := tc.(type) {
+			case *schema.AddForeignKey:
+				add(tc.F)
+			case *schema.ModifyForeignKey:
+				add(tc.To)
+			}
+		}
+	}
+	return out
+}
+
+// keyOf names the key over the columns of parts of table, in any order.
+func keyOf(table string, parts []*schema.IndexPart) string {
+	var cols []string
+	for _, p := range parts {
+		if p.C == nil {
+			return ""
+		}
+		cols = append(cols, p.C.Name)
+	}
+	return keyOfNames(table, cols)
+}
+
+func keyOfNames(table string, cols []string) string {
+	cols = slices.Clone(cols)
+	slices.Sort(cols)
+	return table + "\x00" + strings.Join(cols, "\x00")
 }
 
 // tableName is the name of the table a change is about, or "".

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -127,9 +128,13 @@ func classifyTable(pkg *ir.Package, mt *schema.ModifyTable, contracted []*Pendin
 	var out []Finding
 	table := mt.T.Name
 	added := map[string]bool{}
+	var dropped []*schema.Index // unique indexes the change drops
 	for _, c := range mt.Changes {
 		if a, ok := c.(*schema.AddColumn); ok {
 			added[a.C.Name] = true
+		}
+		if d, ok := c.(*schema.DropIndex); ok && d.I.Unique {
+			dropped = append(dropped, d.I)
 		}
 	}
 	for _, c := range mt.Changes {
@@ -166,7 +171,7 @@ func classifyTable(pkg *ir.Package, mt *schema.ModifyTable, contracted []*Pendin
 				}
 			}
 		case *schema.AddIndex:
-			if c.I.Unique && !allAdded(c.I, added) {
+			if c.I.Unique && !allAdded(c.I, added) && !coversPrimaryKey(pkg, table, c.I) && !widens(c.I, dropped) {
 				out = append(out, Finding{
 					Kind: DataDependent, Code: "CPC203", Pos: indexPos(pkg, table, c.I),
 					Message: fmt.Sprintf("add unique index %q on %q fails if existing rows hold duplicates", c.I.Name, table),
@@ -353,13 +358,62 @@ func columnPos(pkg *ir.Package, table, column string) ir.Pos {
 	return ir.Pos{}
 }
 
+// coversPrimaryKey reports whether idx holds every column of table's
+// primary key: the rows cannot hold duplicates of it (a tenant key
+// (tenant, id) for tenant-scoped foreign keys).
+func coversPrimaryKey(pkg *ir.Package, table string, idx *schema.Index) bool {
+	t := pkg.Table(table)
+	if t == nil || len(t.PK) == 0 {
+		return false
+	}
+	for _, c := range t.PK {
+		if !slices.ContainsFunc(idx.Parts, func(p *schema.IndexPart) bool { return p.C != nil && p.C.Name == c.SQLName }) {
+			return false
+		}
+	}
+	return true
+}
+
+// widens reports whether idx holds every column of one of the unique
+// indexes the same change drops, with the same predicate (a key made
+// per tenant: (email) becomes (org_id, email)): rows unique under the
+// old index are unique under it.
+func widens(idx *schema.Index, dropped []*schema.Index) bool {
+	for _, d := range dropped {
+		if predicateOf(d) != predicateOf(idx) || len(d.Parts) == 0 {
+			continue
+		}
+		all := true
+		for _, p := range d.Parts {
+			if p.C == nil || !slices.ContainsFunc(idx.Parts, func(q *schema.IndexPart) bool { return q.C != nil && q.C.Name == p.C.Name }) {
+				all = false
+				break
+			}
+		}
+		if all {
+			return true
+		}
+	}
+	return false
+}
+
+// predicateOf is the predicate of a partial index, or "".
+func predicateOf(idx *schema.Index) string {
+	for _, a := range idx.Attrs {
+		if p, ok := a.(*postgres.IndexPredicate); ok {
+			return p.P
+		}
+	}
+	return ""
+}
+
 func indexPos(pkg *ir.Package, table string, idx *schema.Index) ir.Pos {
 	t := pkg.Table(table)
 	if t == nil {
 		return ir.Pos{}
 	}
-	if len(idx.Parts) == 1 && idx.Parts[0].C != nil {
-		if c := t.Column(idx.Parts[0].C.Name); c != nil && c.Unique {
+	for _, c := range t.Columns {
+		if c.Unique && c.UniqueName == idx.Name {
 			return c.Pos
 		}
 	}

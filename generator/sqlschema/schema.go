@@ -107,10 +107,13 @@ func AtlasSchema(pkg *ir.Package) *schema.Schema {
 		at.SetPrimaryKey(pk)
 		for _, c := range t.Columns {
 			if c.UniqueName != "" {
-				idx := &schema.Index{
-					Name: c.UniqueName, Unique: true, Table: at,
-					Parts: []*schema.IndexPart{{SeqNo: 0, C: columns[c]}},
+				idx := &schema.Index{Name: c.UniqueName, Unique: true, Table: at}
+				if c.UniqueTenant != nil {
+					// Unique within each tenant.
+					idx.Parts = append(idx.Parts, &schema.IndexPart{SeqNo: 0, C: columns[c.UniqueTenant]})
+					columns[c.UniqueTenant].Indexes = append(columns[c.UniqueTenant].Indexes, idx)
 				}
+				idx.Parts = append(idx.Parts, &schema.IndexPart{SeqNo: len(idx.Parts), C: columns[c]})
 				if t.LivePredicate != "" {
 					// A unique index over the live rows: a deleted row does
 					// not block a new one. (A constraint cannot be partial.)
@@ -124,6 +127,15 @@ func AtlasSchema(pkg *ir.Package) *schema.Schema {
 		}
 		for _, ix := range t.Indexes {
 			at.Indexes = append(at.Indexes, atlasIndex(at, ix))
+		}
+		for _, k := range t.TenantKeys {
+			// What tenant-scoped foreign keys to the table reference.
+			idx := &schema.Index{Name: k.Name, Unique: true, Table: at, Attrs: []schema.Attr{postgres.UniqueConstraint(k.Name)}}
+			for i, c := range k.Columns {
+				idx.Parts = append(idx.Parts, &schema.IndexPart{SeqNo: i, C: columns[c]})
+				columns[c].Indexes = append(columns[c].Indexes, idx)
+			}
+			at.Indexes = append(at.Indexes, idx)
 		}
 		tables[t.SQLName] = at
 		s.AddTables(at)
@@ -143,21 +155,57 @@ func AtlasSchema(pkg *ir.Package) *schema.Schema {
 				continue
 			}
 			rt := tables[ref.Table.SQLName]
-			rc, _ := rt.Column(ref.Column.SQLName)
 			fk := &schema.ForeignKey{
-				Symbol:     ref.Name,
-				Table:      at,
-				Columns:    []*schema.Column{columns[c]},
-				RefTable:   rt,
-				RefColumns: []*schema.Column{rc},
-				OnUpdate:   referenceOptions[ref.OnUpdate],
-				OnDelete:   referenceOptions[ref.OnDelete],
+				Symbol:   ref.Name,
+				Table:    at,
+				RefTable: rt,
+				OnUpdate: referenceOptions[ref.OnUpdate],
+				OnDelete: referenceOptions[ref.OnDelete],
+			}
+			for _, kc := range ref.Columns(c) {
+				fk.Columns = append(fk.Columns, columns[kc])
+				columns[kc].ForeignKeys = append(columns[kc].ForeignKeys, fk)
+			}
+			for _, rc := range ref.RefColumns() {
+				col, _ := rt.Column(rc.SQLName)
+				fk.RefColumns = append(fk.RefColumns, col)
+			}
+			if ref.Tenant != nil && (ref.OnDelete == "set null" || ref.OnDelete == "set default") {
+				// Only the column: the tenant column keeps its value.
+				fk.OnDelete = SetColumns(fk.OnDelete, c.SQLName)
 			}
 			at.ForeignKeys = append(at.ForeignKeys, fk)
-			columns[c].ForeignKeys = append(columns[c].ForeignKeys, fk)
 		}
 	}
 	return s
+}
+
+// SetColumns returns the ON DELETE action SET NULL or SET DEFAULT
+// limited to the columns cols (PostgreSQL 15): SET NULL ("deal_id").
+// Atlas renders the action as it is written.
+func SetColumns(action schema.ReferenceOption, cols ...string) schema.ReferenceOption {
+	quoted := make([]string, len(cols))
+	for i, c := range cols {
+		quoted[i] = names.QuoteIdent(c)
+	}
+	return schema.ReferenceOption(string(action) + " (" + strings.Join(quoted, ", ") + ")")
+}
+
+// SplitColumns splits an action made by SetColumns into the action and
+// its columns; an action without columns comes back as it is.
+func SplitColumns(action schema.ReferenceOption) (schema.ReferenceOption, []string) {
+	head, rest, ok := strings.Cut(string(action), " (")
+	if !ok || !strings.HasSuffix(rest, ")") {
+		return action, nil
+	}
+	var cols []string
+	for _, c := range strings.Split(strings.TrimSuffix(rest, ")"), ", ") {
+		if u, ok := strings.CutPrefix(c, `"`); ok {
+			c = strings.ReplaceAll(strings.TrimSuffix(u, `"`), `""`, `"`)
+		}
+		cols = append(cols, c)
+	}
+	return schema.ReferenceOption(head), cols
 }
 
 // atlasIndex returns the Atlas form of an index of table at.

@@ -88,13 +88,13 @@ var (
 	ErrActivityOrganizationIDNotFound = runtime.NewForeignKeySentinel("activities", "activities_organization_id_fkey", "organization_id.references", runtime.FKMissing)
 
 	// ErrActivityCustomerIDNotFound matches (errors.Is) a write of activities whose
-	// customer_id names no row of customers (constraint activities_customer_id_fkey,
-	// customer_id.references in the spec).
+	// customer_id names no row of customers of the same organization_id (constraint
+	// activities_customer_id_fkey, customer_id.references in the spec).
 	ErrActivityCustomerIDNotFound = runtime.NewForeignKeySentinel("activities", "activities_customer_id_fkey", "customer_id.references", runtime.FKMissing)
 
 	// ErrActivityDealIDNotFound matches (errors.Is) a write of activities whose
-	// deal_id names no row of deals (constraint activities_deal_id_fkey,
-	// deal_id.references in the spec).
+	// deal_id names no row of deals of the same organization_id (constraint
+	// activities_deal_id_fkey, deal_id.references in the spec).
 	ErrActivityDealIDNotFound = runtime.NewForeignKeySentinel("activities", "activities_deal_id_fkey", "deal_id.references", runtime.FKMissing)
 )
 

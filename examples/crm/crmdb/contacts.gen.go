@@ -87,8 +87,8 @@ var (
 	ErrContactOrganizationIDNotFound = runtime.NewForeignKeySentinel("contacts", "contacts_organization_id_fkey", "organization_id.references", runtime.FKMissing)
 
 	// ErrContactCustomerIDNotFound matches (errors.Is) a write of contacts whose
-	// customer_id names no row of customers (constraint contacts_customer_id_fkey,
-	// customer_id.references in the spec).
+	// customer_id names no row of customers of the same organization_id (constraint
+	// contacts_customer_id_fkey, customer_id.references in the spec).
 	ErrContactCustomerIDNotFound = runtime.NewForeignKeySentinel("contacts", "contacts_customer_id_fkey", "customer_id.references", runtime.FKMissing)
 )
 

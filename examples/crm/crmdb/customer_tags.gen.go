@@ -68,13 +68,13 @@ var (
 	ErrCustomerTagOrganizationIDNotFound = runtime.NewForeignKeySentinel("customer_tags", "customer_tags_organization_id_fkey", "organization_id.references", runtime.FKMissing)
 
 	// ErrCustomerTagCustomerIDNotFound matches (errors.Is) a write of customer_tags
-	// whose customer_id names no row of customers (constraint
-	// customer_tags_customer_id_fkey, customer_id.references in the spec).
+	// whose customer_id names no row of customers of the same organization_id
+	// (constraint customer_tags_customer_id_fkey, customer_id.references in the spec).
 	ErrCustomerTagCustomerIDNotFound = runtime.NewForeignKeySentinel("customer_tags", "customer_tags_customer_id_fkey", "customer_id.references", runtime.FKMissing)
 
 	// ErrCustomerTagTagIDNotFound matches (errors.Is) a write of customer_tags whose
-	// tag_id names no row of tags (constraint customer_tags_tag_id_fkey,
-	// tag_id.references in the spec).
+	// tag_id names no row of tags of the same organization_id (constraint
+	// customer_tags_tag_id_fkey, tag_id.references in the spec).
 	ErrCustomerTagTagIDNotFound = runtime.NewForeignKeySentinel("customer_tags", "customer_tags_tag_id_fkey", "tag_id.references", runtime.FKMissing)
 )
 

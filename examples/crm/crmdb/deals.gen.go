@@ -99,8 +99,8 @@ var (
 	ErrDealOrganizationIDNotFound = runtime.NewForeignKeySentinel("deals", "deals_organization_id_fkey", "organization_id.references", runtime.FKMissing)
 
 	// ErrDealCustomerIDNotFound matches (errors.Is) a write of deals whose customer_id
-	// names no row of customers (constraint deals_customer_id_fkey,
-	// customer_id.references in the spec).
+	// names no row of customers of the same organization_id (constraint
+	// deals_customer_id_fkey, customer_id.references in the spec).
 	ErrDealCustomerIDNotFound = runtime.NewForeignKeySentinel("deals", "deals_customer_id_fkey", "customer_id.references", runtime.FKMissing)
 
 	// ErrDealReferencedByActivity matches (errors.Is) a delete or key change of a row

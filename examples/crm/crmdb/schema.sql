@@ -144,6 +144,7 @@ CREATE TABLE "customers" (
   "created_at" timestamptz NOT NULL DEFAULT now(),
   "updated_at" timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY ("id"),
+  CONSTRAINT "customers_organization_id_id_key" UNIQUE ("organization_id", "id"),
   CONSTRAINT "customers_organization_id_fkey" FOREIGN KEY ("organization_id") REFERENCES "organizations" ("id") ON UPDATE NO ACTION ON DELETE CASCADE,
   CONSTRAINT "customers_name_min_length" CHECK (char_length("name") >= 1),
   CONSTRAINT "customers_email_format" CHECK ("email" ~ '^(?:[!#-''*-+\u002D-9=?A-Z\u005E-~]+\@[0-9A-Za-z](?:[\u002D0-9A-Za-z]{0,61}[0-9A-Za-z])?(?:\.[0-9A-Za-z](?:[\u002D0-9A-Za-z]{0,61}[0-9A-Za-z])?)+)$'),
@@ -175,8 +176,9 @@ CREATE TABLE "deals" (
   "updated_at" timestamptz NOT NULL DEFAULT now(),
   "version" bigint NOT NULL DEFAULT 1,
   PRIMARY KEY ("id"),
+  CONSTRAINT "deals_organization_id_id_key" UNIQUE ("organization_id", "id"),
   CONSTRAINT "deals_organization_id_fkey" FOREIGN KEY ("organization_id") REFERENCES "organizations" ("id") ON UPDATE NO ACTION ON DELETE CASCADE,
-  CONSTRAINT "deals_customer_id_fkey" FOREIGN KEY ("customer_id") REFERENCES "customers" ("id") ON UPDATE NO ACTION ON DELETE CASCADE,
+  CONSTRAINT "deals_customer_id_fkey" FOREIGN KEY ("organization_id", "customer_id") REFERENCES "customers" ("organization_id", "id") ON UPDATE NO ACTION ON DELETE CASCADE,
   CONSTRAINT "deals_title_min_length" CHECK (char_length("title") >= 1),
   CONSTRAINT "deals_amount_min" CHECK ("amount" >= 0)
 );
@@ -201,8 +203,8 @@ CREATE TABLE "activities" (
   "happened_at" timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY ("id"),
   CONSTRAINT "activities_organization_id_fkey" FOREIGN KEY ("organization_id") REFERENCES "organizations" ("id") ON UPDATE NO ACTION ON DELETE CASCADE,
-  CONSTRAINT "activities_customer_id_fkey" FOREIGN KEY ("customer_id") REFERENCES "customers" ("id") ON UPDATE NO ACTION ON DELETE CASCADE,
-  CONSTRAINT "activities_deal_id_fkey" FOREIGN KEY ("deal_id") REFERENCES "deals" ("id") ON UPDATE NO ACTION ON DELETE SET NULL,
+  CONSTRAINT "activities_customer_id_fkey" FOREIGN KEY ("organization_id", "customer_id") REFERENCES "customers" ("organization_id", "id") ON UPDATE NO ACTION ON DELETE CASCADE,
+  CONSTRAINT "activities_deal_id_fkey" FOREIGN KEY ("organization_id", "deal_id") REFERENCES "deals" ("organization_id", "id") ON UPDATE NO ACTION ON DELETE SET NULL ("deal_id"),
   CONSTRAINT "activities_summary_min_length" CHECK (char_length("summary") >= 1),
   CONSTRAINT "activities_summary_max_length" CHECK (char_length("summary") <= 2000)
 );
@@ -225,7 +227,7 @@ CREATE TABLE "contacts" (
   "updated_at" timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY ("id"),
   CONSTRAINT "contacts_organization_id_fkey" FOREIGN KEY ("organization_id") REFERENCES "organizations" ("id") ON UPDATE NO ACTION ON DELETE CASCADE,
-  CONSTRAINT "contacts_customer_id_fkey" FOREIGN KEY ("customer_id") REFERENCES "customers" ("id") ON UPDATE NO ACTION ON DELETE CASCADE,
+  CONSTRAINT "contacts_customer_id_fkey" FOREIGN KEY ("organization_id", "customer_id") REFERENCES "customers" ("organization_id", "id") ON UPDATE NO ACTION ON DELETE CASCADE,
   CONSTRAINT "contacts_name_min_length" CHECK (char_length("name") >= 1),
   CONSTRAINT "contacts_email_format" CHECK ("email" ~ '^(?:[!#-''*-+\u002D-9=?A-Z\u005E-~]+\@[0-9A-Za-z](?:[\u002D0-9A-Za-z]{0,61}[0-9A-Za-z])?(?:\.[0-9A-Za-z](?:[\u002D0-9A-Za-z]{0,61}[0-9A-Za-z])?)+)$')
 );
@@ -239,6 +241,7 @@ CREATE TABLE "tags" (
   "organization_id" uuid NOT NULL,
   "name" character varying(64) NOT NULL,
   PRIMARY KEY ("id"),
+  CONSTRAINT "tags_organization_id_id_key" UNIQUE ("organization_id", "id"),
   CONSTRAINT "tags_organization_id_fkey" FOREIGN KEY ("organization_id") REFERENCES "organizations" ("id") ON UPDATE NO ACTION ON DELETE CASCADE,
   CONSTRAINT "tags_name_min_length" CHECK (char_length("name") >= 1)
 );
@@ -256,8 +259,8 @@ CREATE TABLE "customer_tags" (
   "tag_id" uuid NOT NULL,
   PRIMARY KEY ("customer_id", "tag_id"),
   CONSTRAINT "customer_tags_organization_id_fkey" FOREIGN KEY ("organization_id") REFERENCES "organizations" ("id") ON UPDATE NO ACTION ON DELETE CASCADE,
-  CONSTRAINT "customer_tags_customer_id_fkey" FOREIGN KEY ("customer_id") REFERENCES "customers" ("id") ON UPDATE NO ACTION ON DELETE CASCADE,
-  CONSTRAINT "customer_tags_tag_id_fkey" FOREIGN KEY ("tag_id") REFERENCES "tags" ("id") ON UPDATE NO ACTION ON DELETE CASCADE
+  CONSTRAINT "customer_tags_customer_id_fkey" FOREIGN KEY ("organization_id", "customer_id") REFERENCES "customers" ("organization_id", "id") ON UPDATE NO ACTION ON DELETE CASCADE,
+  CONSTRAINT "customer_tags_tag_id_fkey" FOREIGN KEY ("organization_id", "tag_id") REFERENCES "tags" ("organization_id", "id") ON UPDATE NO ACTION ON DELETE CASCADE
 );
 
 -- Set comment to table: "customer_tags"

@@ -1,4 +1,5 @@
 # Schema after the last migration, written by cpcgen migrate diff; listed in atlas.sum.
+# cpcgen:fk-set-columns {"table":"activities","constraint":"activities_deal_id_fkey","on_delete":"SET NULL","columns":["deal_id"]}
 # cpcgen:object {"key":"function cpcgen_tenant","kind":"function","noun":"function","name":"cpcgen_tenant","create":"CREATE FUNCTION cpcgen_tenant() RETURNS text\nLANGUAGE plpgsql STABLE PARALLEL RESTRICTED SECURITY DEFINER\nAS $cpcgen$\nDECLARE\n  token text := current_setting('cpcgen.tenant', true);\nBEGIN\n  -- v1.\u003ckey id\u003e.\u003cbackend pid\u003e.\u003cexpiry\u003e.\u003chmac-sha256\u003e.\u003ctenant\u003e: see runtime.TenantKey\n  IF token IS NULL OR length(token) \u003c= 109 OR substr(token, 1, 3) \u003c\u003e 'v1.' THEN\n    RETURN NULL;\n  END IF;\n  RETURN (SELECT substr(token, 110) FROM cpcgen_tenant_keys k\n    WHERE k.id = substr(token, 4, 16)\n      AND substr(token, 21, 10) IN (lpad(pg_backend_pid()::text, 10, '0'), '0000000000')\n      AND substr(token, 32, 12) COLLATE \"C\" \u003e lpad(floor(extract(epoch FROM statement_timestamp()))::bigint::text, 12, '0')\n      AND encode(sha256(k.outer_key || sha256(k.inner_key || convert_to(substr(token, 1, 44) || substr(token, 110), 'UTF8'))), 'hex') = substr(token, 45, 64));\nEND\n$cpcgen$;\nDO $cpcgen$\nBEGIN\n  EXECUTE format('ALTER FUNCTION cpcgen_tenant() SET search_path = %I, pg_temp', current_schema());\nEND\n$cpcgen$;\nREVOKE ALL ON cpcgen_tenant_keys FROM PUBLIC;\nDO $cpcgen$\nDECLARE\n  g record;\nBEGIN\n  FOR g IN SELECT DISTINCT a.grantee FROM pg_class c, aclexplode(c.relacl) a\n      WHERE c.oid = 'cpcgen_tenant_keys'::regclass AND a.grantee NOT IN (0, c.relowner) LOOP\n    EXECUTE format('REVOKE ALL ON cpcgen_tenant_keys FROM %s', g.grantee::regrole);\n  END LOOP;\nEND\n$cpcgen$","replace":"CREATE OR REPLACE FUNCTION cpcgen_tenant() RETURNS text\nLANGUAGE plpgsql STABLE PARALLEL RESTRICTED SECURITY DEFINER\nAS $cpcgen$\nDECLARE\n  token text := current_setting('cpcgen.tenant', true);\nBEGIN\n  -- v1.\u003ckey id\u003e.\u003cbackend pid\u003e.\u003cexpiry\u003e.\u003chmac-sha256\u003e.\u003ctenant\u003e: see runtime.TenantKey\n  IF token IS NULL OR length(token) \u003c= 109 OR substr(token, 1, 3) \u003c\u003e 'v1.' THEN\n    RETURN NULL;\n  END IF;\n  RETURN (SELECT substr(token, 110) FROM cpcgen_tenant_keys k\n    WHERE k.id = substr(token, 4, 16)\n      AND substr(token, 21, 10) IN (lpad(pg_backend_pid()::text, 10, '0'), '0000000000')\n      AND substr(token, 32, 12) COLLATE \"C\" \u003e lpad(floor(extract(epoch FROM statement_timestamp()))::bigint::text, 12, '0')\n      AND encode(sha256(k.outer_key || sha256(k.inner_key || convert_to(substr(token, 1, 44) || substr(token, 110), 'UTF8'))), 'hex') = substr(token, 45, 64));\nEND\n$cpcgen$;\nDO $cpcgen$\nBEGIN\n  EXECUTE format('ALTER FUNCTION cpcgen_tenant() SET search_path = %I, pg_temp', current_schema());\nEND\n$cpcgen$;\nREVOKE ALL ON cpcgen_tenant_keys FROM PUBLIC;\nDO $cpcgen$\nDECLARE\n  g record;\nBEGIN\n  FOR g IN SELECT DISTINCT a.grantee FROM pg_class c, aclexplode(c.relacl) a\n      WHERE c.oid = 'cpcgen_tenant_keys'::regclass AND a.grantee NOT IN (0, c.relowner) LOOP\n    EXECUTE format('REVOKE ALL ON cpcgen_tenant_keys FROM %s', g.grantee::regrole);\n  END LOOP;\nEND\n$cpcgen$","signature":"cpcgen_tenant()","drop":"DROP FUNCTION cpcgen_tenant()","depends_on":["table cpcgen_tenant_keys"]}
 # cpcgen:object {"key":"function cpcgen_audit_hash","kind":"function","noun":"function","name":"cpcgen_audit_hash","create":"CREATE FUNCTION cpcgen_audit_hash(prev bytea, seq bigint, r cpcgen_audit_log) RETURNS bytea\nLANGUAGE sql STABLE PARALLEL SAFE AS $$\n  SELECT sha256(COALESCE(prev, '\\x'::bytea) || convert_to(jsonb_build_array(\n    r.id, seq, r.tenant, r.table_name, r.row_key, r.action, r.actor, r.\"old\", r.\"new\",\n    to_char(r.\"at\" AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), r.txid)::text, 'UTF8'))\n$$;\nREVOKE ALL ON FUNCTION cpcgen_audit_hash(bytea, bigint, cpcgen_audit_log) FROM PUBLIC;\nDO $pin$ BEGIN EXECUTE format('ALTER FUNCTION cpcgen_audit_hash(bytea, bigint, cpcgen_audit_log) SET search_path = %I, pg_temp', current_schema()); END $pin$","replace":"CREATE OR REPLACE FUNCTION cpcgen_audit_hash(prev bytea, seq bigint, r cpcgen_audit_log) RETURNS bytea\nLANGUAGE sql STABLE PARALLEL SAFE AS $$\n  SELECT sha256(COALESCE(prev, '\\x'::bytea) || convert_to(jsonb_build_array(\n    r.id, seq, r.tenant, r.table_name, r.row_key, r.action, r.actor, r.\"old\", r.\"new\",\n    to_char(r.\"at\" AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), r.txid)::text, 'UTF8'))\n$$;\nREVOKE ALL ON FUNCTION cpcgen_audit_hash(bytea, bigint, cpcgen_audit_log) FROM PUBLIC;\nDO $pin$ BEGIN EXECUTE format('ALTER FUNCTION cpcgen_audit_hash(bytea, bigint, cpcgen_audit_log) SET search_path = %I, pg_temp', current_schema()); END $pin$","signature":"cpcgen_audit_hash(bytea, bigint, cpcgen_audit_log)","drop":"DROP FUNCTION cpcgen_audit_hash(bytea, bigint, cpcgen_audit_log)","depends_on":["table cpcgen_audit_log"]}
 # cpcgen:object {"key":"function cpcgen_audit_mask","kind":"function","noun":"function","name":"cpcgen_audit_mask","create":"CREATE FUNCTION cpcgen_audit_mask(image jsonb, table_name text, tenant text, columns text[]) RETURNS jsonb\nLANGUAGE plpgsql AS $$\nDECLARE\n  k cpcgen_audit_key;\n  ik bytea;\n  ok bytea;\n  c text;\nBEGIN\n  IF image IS NULL OR cardinality(columns) = 0 THEN\n    RETURN image;\n  END IF;\n  SELECT * INTO k FROM cpcgen_audit_key;\n  IF NOT FOUND THEN\n    ik := decode(replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''), 'hex') || '\\x0000000000000000000000000000000000000000000000000000000000000000'::bytea;\n    ok := ik;\n    FOR i IN 0..63 LOOP\n      ok := set_byte(ok, i, get_byte(ik, i) # 92);\n      ik := set_byte(ik, i, get_byte(ik, i) # 54);\n    END LOOP;\n    INSERT INTO cpcgen_audit_key (inner_key, outer_key) VALUES (ik, ok) ON CONFLICT DO NOTHING;\n    SELECT * INTO STRICT k FROM cpcgen_audit_key;\n  END IF;\n  FOREACH c IN ARRAY columns LOOP\n    IF image ? c AND jsonb_typeof(image -\u003e c) \u003c\u003e 'null' THEN\n      image := jsonb_set(image, ARRAY[c], to_jsonb('hmac-sha256:' || encode(sha256(k.outer_key || sha256(k.inner_key ||\n        convert_to(jsonb_build_array(tenant, table_name, c, image -\u003e c)::text, 'UTF8'))), 'hex')));\n    END IF;\n  END LOOP;\n  RETURN image;\nEND $$;\nREVOKE ALL ON FUNCTION cpcgen_audit_mask(jsonb, text, text, text[]) FROM PUBLIC;\nDO $pin$ BEGIN EXECUTE format('ALTER FUNCTION cpcgen_audit_mask(jsonb, text, text, text[]) SET search_path = %I, pg_temp', current_schema()); END $pin$","replace":"CREATE OR REPLACE FUNCTION cpcgen_audit_mask(image jsonb, table_name text, tenant text, columns text[]) RETURNS jsonb\nLANGUAGE plpgsql AS $$\nDECLARE\n  k cpcgen_audit_key;\n  ik bytea;\n  ok bytea;\n  c text;\nBEGIN\n  IF image IS NULL OR cardinality(columns) = 0 THEN\n    RETURN image;\n  END IF;\n  SELECT * INTO k FROM cpcgen_audit_key;\n  IF NOT FOUND THEN\n    ik := decode(replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''), 'hex') || '\\x0000000000000000000000000000000000000000000000000000000000000000'::bytea;\n    ok := ik;\n    FOR i IN 0..63 LOOP\n      ok := set_byte(ok, i, get_byte(ik, i) # 92);\n      ik := set_byte(ik, i, get_byte(ik, i) # 54);\n    END LOOP;\n    INSERT INTO cpcgen_audit_key (inner_key, outer_key) VALUES (ik, ok) ON CONFLICT DO NOTHING;\n    SELECT * INTO STRICT k FROM cpcgen_audit_key;\n  END IF;\n  FOREACH c IN ARRAY columns LOOP\n    IF image ? c AND jsonb_typeof(image -\u003e c) \u003c\u003e 'null' THEN\n      image := jsonb_set(image, ARRAY[c], to_jsonb('hmac-sha256:' || encode(sha256(k.outer_key || sha256(k.inner_key ||\n        convert_to(jsonb_build_array(tenant, table_name, c, image -\u003e c)::text, 'UTF8'))), 'hex')));\n    END IF;\n  END LOOP;\n  RETURN image;\nEND $$;\nREVOKE ALL ON FUNCTION cpcgen_audit_mask(jsonb, text, text, text[]) FROM PUBLIC;\nDO $pin$ BEGIN EXECUTE format('ALTER FUNCTION cpcgen_audit_mask(jsonb, text, text, text[]) SET search_path = %I, pg_temp', current_schema()); END $pin$","signature":"cpcgen_audit_mask(jsonb, text, text, text[])","drop":"DROP FUNCTION cpcgen_audit_mask(jsonb, text, text, text[])","depends_on":["table cpcgen_audit_key"]}
@@ -133,6 +134,9 @@ table "customers" {
   check "customers_phone_format" {
     expr = "\"phone\" ~ '^(?:\\+[1-9][0-9]{1,14})$'"
   }
+  unique "customers_organization_id_id_key" {
+    columns = [column.organization_id, column.id]
+  }
 }
 table "contacts" {
   schema  = schema.public
@@ -182,8 +186,8 @@ table "contacts" {
     on_delete   = CASCADE
   }
   foreign_key "contacts_customer_id_fkey" {
-    columns     = [column.customer_id]
-    ref_columns = [table.customers.column.id]
+    columns     = [column.organization_id, column.customer_id]
+    ref_columns = [table.customers.column.organization_id, table.customers.column.id]
     on_update   = NO_ACTION
     on_delete   = CASCADE
   }
@@ -254,8 +258,8 @@ table "deals" {
     on_delete   = CASCADE
   }
   foreign_key "deals_customer_id_fkey" {
-    columns     = [column.customer_id]
-    ref_columns = [table.customers.column.id]
+    columns     = [column.organization_id, column.customer_id]
+    ref_columns = [table.customers.column.organization_id, table.customers.column.id]
     on_update   = NO_ACTION
     on_delete   = CASCADE
   }
@@ -267,6 +271,9 @@ table "deals" {
   }
   check "deals_amount_min" {
     expr = "\"amount\" >= 0"
+  }
+  unique "deals_organization_id_id_key" {
+    columns = [column.organization_id, column.id]
   }
 }
 table "activities" {
@@ -314,14 +321,14 @@ table "activities" {
     on_delete   = CASCADE
   }
   foreign_key "activities_customer_id_fkey" {
-    columns     = [column.customer_id]
-    ref_columns = [table.customers.column.id]
+    columns     = [column.organization_id, column.customer_id]
+    ref_columns = [table.customers.column.organization_id, table.customers.column.id]
     on_update   = NO_ACTION
     on_delete   = CASCADE
   }
   foreign_key "activities_deal_id_fkey" {
-    columns     = [column.deal_id]
-    ref_columns = [table.deals.column.id]
+    columns     = [column.organization_id, column.deal_id]
+    ref_columns = [table.deals.column.organization_id, table.deals.column.id]
     on_update   = NO_ACTION
     on_delete   = SET_NULL
   }
@@ -373,6 +380,9 @@ table "tags" {
   check "tags_name_min_length" {
     expr = "char_length(\"name\") >= 1"
   }
+  unique "tags_organization_id_id_key" {
+    columns = [column.organization_id, column.id]
+  }
 }
 table "customer_tags" {
   schema  = schema.public
@@ -399,14 +409,14 @@ table "customer_tags" {
     on_delete   = CASCADE
   }
   foreign_key "customer_tags_customer_id_fkey" {
-    columns     = [column.customer_id]
-    ref_columns = [table.customers.column.id]
+    columns     = [column.organization_id, column.customer_id]
+    ref_columns = [table.customers.column.organization_id, table.customers.column.id]
     on_update   = NO_ACTION
     on_delete   = CASCADE
   }
   foreign_key "customer_tags_tag_id_fkey" {
-    columns     = [column.tag_id]
-    ref_columns = [table.tags.column.id]
+    columns     = [column.organization_id, column.tag_id]
+    ref_columns = [table.tags.column.organization_id, table.tags.column.id]
     on_update   = NO_ACTION
     on_delete   = CASCADE
   }

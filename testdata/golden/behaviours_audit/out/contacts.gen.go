@@ -62,8 +62,8 @@ var (
 	ErrContactIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "contacts", "contacts_pkey", "primary_key")
 
 	// ErrContactCustomerIDNotFound matches (errors.Is) a write of contacts whose
-	// customer_id names no row of customers (constraint contacts_customer_id_fkey,
-	// customer_id.references in the spec).
+	// customer_id names no row of customers of the same org_id (constraint
+	// contacts_customer_id_fkey, customer_id.references in the spec).
 	ErrContactCustomerIDNotFound = runtime.NewForeignKeySentinel("contacts", "contacts_customer_id_fkey", "customer_id.references", runtime.FKMissing)
 )
 

@@ -14,7 +14,8 @@ CREATE TABLE "customers" (
   "org_id" uuid NOT NULL,
   "name" text NOT NULL,
   "email" text NOT NULL,
-  PRIMARY KEY ("id")
+  PRIMARY KEY ("id"),
+  CONSTRAINT "customers_org_id_id_key" UNIQUE ("org_id", "id")
 );
 
 -- Create "cpcgen_audit_log" table
@@ -131,7 +132,7 @@ CREATE TABLE "contacts" (
   "customer_id" uuid NOT NULL,
   "phone" text NOT NULL,
   PRIMARY KEY ("id"),
-  CONSTRAINT "contacts_customer_id_fkey" FOREIGN KEY ("customer_id") REFERENCES "customers" ("id") ON UPDATE NO ACTION ON DELETE CASCADE
+  CONSTRAINT "contacts_customer_id_fkey" FOREIGN KEY ("org_id", "customer_id") REFERENCES "customers" ("org_id", "id") ON UPDATE NO ACTION ON DELETE CASCADE
 );
 
 -- Create "accounts" table

@@ -58,8 +58,8 @@ var (
 	ErrPartIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "parts", "parts_pkey", "primary_key")
 
 	// ErrPartThingIDNotFound matches (errors.Is) a write of parts whose thing_id names
-	// no row of things (constraint parts_thing_id_fkey, thing_id.references in the
-	// spec).
+	// no row of things of the same owner (constraint parts_thing_id_fkey,
+	// thing_id.references in the spec).
 	ErrPartThingIDNotFound = runtime.NewForeignKeySentinel("parts", "parts_thing_id_fkey", "thing_id.references", runtime.FKMissing)
 )
 

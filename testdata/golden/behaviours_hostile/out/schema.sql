@@ -15,7 +15,8 @@ CREATE TABLE "things" (
   "updated_at" timestamptz NOT NULL DEFAULT now(),
   "deleted_at" timestamptz NULL,
   "version" bigint NOT NULL DEFAULT 1,
-  PRIMARY KEY ("id")
+  PRIMARY KEY ("id"),
+  CONSTRAINT "things_owner_id_key" UNIQUE ("owner", "id")
 );
 
 -- Create index "things_owner_key_key" to table: "things"
@@ -144,7 +145,7 @@ CREATE TABLE "parts" (
   "thing_id" bigint NOT NULL,
   "body" text NOT NULL,
   PRIMARY KEY ("id"),
-  CONSTRAINT "parts_thing_id_fkey" FOREIGN KEY ("thing_id") REFERENCES "things" ("id") ON UPDATE NO ACTION ON DELETE CASCADE
+  CONSTRAINT "parts_thing_id_fkey" FOREIGN KEY ("owner", "thing_id") REFERENCES "things" ("owner", "id") ON UPDATE NO ACTION ON DELETE CASCADE
 );
 
 -- Create function "cpcgen_tenant"

@@ -123,6 +123,7 @@ CREATE TABLE "projects" (
   "name" text NOT NULL,
   "deleted_at" timestamptz NULL,
   PRIMARY KEY ("id"),
+  CONSTRAINT "projects_org_id_id_key" UNIQUE ("org_id", "id"),
   CONSTRAINT "projects_org_id_fkey" FOREIGN KEY ("org_id") REFERENCES "orgs" ("id") ON UPDATE NO ACTION ON DELETE NO ACTION
 );
 
@@ -136,6 +137,7 @@ CREATE TABLE "tags" (
   "name" text NOT NULL,
   "colors" text[] NOT NULL DEFAULT '{}'::text[],
   PRIMARY KEY ("id"),
+  CONSTRAINT "tags_org_id_id_key" UNIQUE ("org_id", "id"),
   CONSTRAINT "tags_org_id_fkey" FOREIGN KEY ("org_id") REFERENCES "orgs" ("id") ON UPDATE NO ACTION ON DELETE NO ACTION
 );
 
@@ -151,8 +153,9 @@ CREATE TABLE "tasks" (
   "done" boolean NOT NULL DEFAULT FALSE,
   "version" bigint NOT NULL DEFAULT 1,
   PRIMARY KEY ("id"),
+  CONSTRAINT "tasks_org_id_id_key" UNIQUE ("org_id", "id"),
   CONSTRAINT "tasks_org_id_fkey" FOREIGN KEY ("org_id") REFERENCES "orgs" ("id") ON UPDATE NO ACTION ON DELETE NO ACTION,
-  CONSTRAINT "tasks_project_id_fkey" FOREIGN KEY ("project_id") REFERENCES "projects" ("id") ON UPDATE NO ACTION ON DELETE NO ACTION
+  CONSTRAINT "tasks_project_id_fkey" FOREIGN KEY ("org_id", "project_id") REFERENCES "projects" ("org_id", "id") ON UPDATE NO ACTION ON DELETE NO ACTION
 );
 
 -- Create "task_tags" table
@@ -161,8 +164,8 @@ CREATE TABLE "task_tags" (
   "tag_id" bigint NOT NULL,
   "org_id" uuid NOT NULL,
   PRIMARY KEY ("task_id", "tag_id"),
-  CONSTRAINT "task_tags_task_id_fkey" FOREIGN KEY ("task_id") REFERENCES "tasks" ("id") ON UPDATE NO ACTION ON DELETE CASCADE,
-  CONSTRAINT "task_tags_tag_id_fkey" FOREIGN KEY ("tag_id") REFERENCES "tags" ("id") ON UPDATE NO ACTION ON DELETE CASCADE,
+  CONSTRAINT "task_tags_task_id_fkey" FOREIGN KEY ("org_id", "task_id") REFERENCES "tasks" ("org_id", "id") ON UPDATE NO ACTION ON DELETE CASCADE,
+  CONSTRAINT "task_tags_tag_id_fkey" FOREIGN KEY ("org_id", "tag_id") REFERENCES "tags" ("org_id", "id") ON UPDATE NO ACTION ON DELETE CASCADE,
   CONSTRAINT "task_tags_org_id_fkey" FOREIGN KEY ("org_id") REFERENCES "orgs" ("id") ON UPDATE NO ACTION ON DELETE NO ACTION
 );
 

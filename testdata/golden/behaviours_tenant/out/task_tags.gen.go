@@ -61,13 +61,13 @@ var (
 	ErrTaskTagTaskIDTagIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "task_tags", "task_tags_pkey", "primary_key")
 
 	// ErrTaskTagTaskIDNotFound matches (errors.Is) a write of task_tags whose task_id
-	// names no row of tasks (constraint task_tags_task_id_fkey, task_id.references in
-	// the spec).
+	// names no row of tasks of the same org_id (constraint task_tags_task_id_fkey,
+	// task_id.references in the spec).
 	ErrTaskTagTaskIDNotFound = runtime.NewForeignKeySentinel("task_tags", "task_tags_task_id_fkey", "task_id.references", runtime.FKMissing)
 
 	// ErrTaskTagTagIDNotFound matches (errors.Is) a write of task_tags whose tag_id
-	// names no row of tags (constraint task_tags_tag_id_fkey, tag_id.references in the
-	// spec).
+	// names no row of tags of the same org_id (constraint task_tags_tag_id_fkey,
+	// tag_id.references in the spec).
 	ErrTaskTagTagIDNotFound = runtime.NewForeignKeySentinel("task_tags", "task_tags_tag_id_fkey", "tag_id.references", runtime.FKMissing)
 
 	// ErrTaskTagOrgIDNotFound matches (errors.Is) a write of task_tags whose org_id

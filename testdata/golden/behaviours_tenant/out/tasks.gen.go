@@ -75,7 +75,7 @@ var (
 	ErrTaskOrgIDNotFound = runtime.NewForeignKeySentinel("tasks", "tasks_org_id_fkey", "org_id.references", runtime.FKMissing)
 
 	// ErrTaskProjectIDNotFound matches (errors.Is) a write of tasks whose project_id
-	// names no row of projects (constraint tasks_project_id_fkey,
+	// names no row of projects of the same org_id (constraint tasks_project_id_fkey,
 	// project_id.references in the spec).
 	ErrTaskProjectIDNotFound = runtime.NewForeignKeySentinel("tasks", "tasks_project_id_fkey", "project_id.references", runtime.FKMissing)
 

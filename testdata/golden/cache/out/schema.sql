@@ -75,6 +75,7 @@ CREATE TABLE "teams" (
   "org_id" uuid NOT NULL,
   "name" text NOT NULL,
   PRIMARY KEY ("id"),
+  CONSTRAINT "teams_org_id_id_key" UNIQUE ("org_id", "id"),
   CONSTRAINT "teams_org_id_fkey" FOREIGN KEY ("org_id") REFERENCES "orgs" ("id") ON UPDATE NO ACTION ON DELETE CASCADE
 );
 
@@ -91,7 +92,7 @@ CREATE TABLE "users" (
   "version" bigint NOT NULL DEFAULT 1,
   PRIMARY KEY ("id"),
   CONSTRAINT "users_org_id_fkey" FOREIGN KEY ("org_id") REFERENCES "orgs" ("id") ON UPDATE NO ACTION ON DELETE CASCADE,
-  CONSTRAINT "users_team_id_fkey" FOREIGN KEY ("team_id") REFERENCES "teams" ("id") ON UPDATE NO ACTION ON DELETE SET NULL
+  CONSTRAINT "users_team_id_fkey" FOREIGN KEY ("org_id", "team_id") REFERENCES "teams" ("org_id", "id") ON UPDATE NO ACTION ON DELETE SET NULL ("team_id")
 );
 
 -- Create index "users_org_id_email_key" to table: "users"

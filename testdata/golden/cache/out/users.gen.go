@@ -89,7 +89,8 @@ var (
 	ErrUserOrgIDNotFound = runtime.NewForeignKeySentinel("users", "users_org_id_fkey", "org_id.references", runtime.FKMissing)
 
 	// ErrUserTeamIDNotFound matches (errors.Is) a write of users whose team_id names
-	// no row of teams (constraint users_team_id_fkey, team_id.references in the spec).
+	// no row of teams of the same org_id (constraint users_team_id_fkey,
+	// team_id.references in the spec).
 	ErrUserTeamIDNotFound = runtime.NewForeignKeySentinel("users", "users_team_id_fkey", "team_id.references", runtime.FKMissing)
 )
 

@@ -4,4 +4,4 @@
 
 -- cpcgen:no-transaction
 -- build index "projects_slug_key" of table "projects" without blocking writes
-CREATE UNIQUE INDEX CONCURRENTLY "projects_slug_key" ON "projects" ("slug") WHERE "deleted_at" IS NULL;
+CREATE UNIQUE INDEX CONCURRENTLY "projects_slug_key" ON "projects" ("org_id", "slug") WHERE "deleted_at" IS NULL;
