@@ -35,7 +35,8 @@ GROUP BY r.rolname, r.rolsuper, r.rolbypassrls`
 // that code running as the owner is bound too). The error, a
 // *DbError of KindMisuse wrapping ErrRowLevelSecurityBypassed, lists
 // every problem found. Call it at start-up, beside CheckTenantKey, and
-// see docs/operations.md ("Tenant keys") for the roles.
+// see docs/operations.md ("Row-level security: owner, application role,
+// BYPASSRLS and FORCE") for the roles.
 func CheckAppRole(ctx context.Context, db DBTX) error {
 	const op = "runtime.CheckAppRole"
 	var role string
