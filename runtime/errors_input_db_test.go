@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -92,7 +93,7 @@ func TestInvalidInput(t *testing.T) {
 			if strings.Contains(de.Error(), secret) || strings.Contains(de.Error(), "912345") || strings.Contains(de.Error(), "0xff") {
 				t.Errorf("the message shows the value: %s", de.Error())
 			}
-			assertNoValue(t, err, secret, "912345", "0xff", "0xfe", "\xff", "\xfe", "\xff\xfe")
+			assertNoValue(t, err, secret, "912345", "\xff", "\xfe")
 			if runtime.IsRetryable(err) {
 				t.Error("invalid input is retryable")
 			}
@@ -187,8 +188,16 @@ func assertNoValue(t *testing.T, err error, values ...string) {
 				t.Errorf("the error shows %q: %s", v, s)
 			}
 		}
+		if m := shownBytes.FindString(s); m != "" {
+			t.Errorf("the error shows %q: %s", m, s)
+		}
 	}
 }
+
+// shownBytes matches the bytes of invalid UTF-8 above as the server shows
+// them (0xff 0xfe), not as part of a longer number such as a pointer that
+// %#v prints.
+var shownBytes = regexp.MustCompile(`0x(?:ff|fe)(?:[^0-9a-fA-F]|$)`)
 
 func countRows(t *testing.T, db runtime.DBTX, table string) int {
 	t.Helper()

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -37,7 +38,7 @@ func TestSensitiveInputNotEchoed(t *testing.T) {
 	a := seed(t, st, "acme")
 	const marker = "S3CRET-MARK"
 	bad := "\xff\xfe" + marker + "\xc3(@example.com"
-	leaks := []string{marker, "\xff", "\xfe", "0xff", "0xfe", "0xc3", "0x28"}
+	leaks := []string{marker, "\xff", "\xfe"}
 
 	_, err = st.Customers.Create(a.ctx, crmdb.NewCustomer{Name: "Hooli", Email: bad})
 	assertNotEchoed(t, "Customers.Create email", err, leaks)
@@ -57,10 +58,19 @@ func TestSensitiveInputNotEchoed(t *testing.T) {
 			t.Errorf("the statement log shows %q:\n%s", l, log.String())
 		}
 	}
+	if m := shownBytes.FindString(log.String()); m != "" {
+		t.Errorf("the statement log shows %q:\n%s", m, log.String())
+	}
 }
 
+// shownBytes matches the invalid bytes of the tests' input as the server
+// shows them (0xff 0xfe, 0xc3 0x28), not as part of a longer number such
+// as a pointer that %#v prints.
+var shownBytes = regexp.MustCompile(`0x(?:ff|fe|c3|28)(?:[^0-9a-fA-F]|$)`)
+
 // assertNotEchoed fails when err is nil or any text of err that a caller
-// or a logger can reach holds one of leaks.
+// or a logger can reach holds one of leaks, or bytes of the input as the
+// server shows them (shownBytes).
 func assertNotEchoed(t *testing.T, what string, err error, leaks []string) {
 	t.Helper()
 	if !errors.Is(err, runtime.ErrValidation) {
@@ -82,6 +92,9 @@ func assertNotEchoed(t *testing.T, what string, err error, leaks []string) {
 			if strings.Contains(s, l) {
 				t.Errorf("%s: the error shows %q: %s", what, l, s)
 			}
+		}
+		if m := shownBytes.FindString(s); m != "" {
+			t.Errorf("%s: the error shows %q: %s", what, m, s)
 		}
 	}
 }
