@@ -42,8 +42,8 @@ func (b *builder) partitionObjects(pkg *ir.Package) {
 			q := names.QuoteIdent(part.Name)
 			pos := st.Partition.Partitions[i].Pos
 			pkg.Objects = append(pkg.Objects, &ir.Object{
-				Key:       "partition " + part.Name,
-				Kind:      "partition",
+				Key:       ir.KindPartition + " " + part.Name,
+				Kind:      ir.KindPartition,
 				Noun:      "partition",
 				Name:      part.Name,
 				Create:    "CREATE TABLE " + q + " PARTITION OF " + t.Quoted + " " + part.Bound(),

@@ -153,6 +153,11 @@ func (o *Object) PosAt(off int) Pos {
 	return p
 }
 
+// KindPartition is the kind of the objects cpcgen makes for the
+// partitions a table's partition: declares (see Partitioning); no spec
+// declares an object of this kind under sql_objects:.
+const KindPartition = "partition"
+
 // TableKey is the key of a table among an object's dependencies.
 func TableKey(table string) string { return "table " + table }
 
