@@ -334,6 +334,9 @@ func (t *Table) Column(name string) *Column {
 // against the methods the Go emitter declares.
 func (t *Table) Methods() []string {
 	out := []string{"Create", "FindByID", "FindAll", "Stream", "List", "Update", "Delete", "Count"}
+	if t.Keyless() {
+		out = []string{"Create", "FindAll", "Stream", "Count"}
+	}
 	for _, bh := range t.Behaviours {
 		out = append(out, bh.Methods...)
 	}
