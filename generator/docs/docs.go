@@ -415,6 +415,17 @@ func buildRelation(r *ir.Relation) relationView {
 func buildQuery(q *ir.Query) queryView {
 	qv := queryView{Table: q.Table.Repo, Name: q.Name, Kind: "Structured", Returns: q.Returns, Paginate: pagination(q.Paginate),
 		Source: q.Pos.String(), Comment: cell(q.Comment)}
+	if len(q.Keys) > 0 {
+		var keys []string
+		for _, k := range q.Keys {
+			s := k.Name
+			if k.Desc {
+				s += " DESC"
+			}
+			keys = append(keys, s)
+		}
+		qv.Paginate += " by (" + strings.Join(keys, ", ") + ")"
+	}
 	if q.Stream != "" {
 		qv.Paginate = strings.TrimPrefix(qv.Paginate+", streamed by "+q.Stream, ", ")
 	}

@@ -684,6 +684,9 @@ type Query struct {
 	// Cursor are the columns whose values make a keyset cursor: the
 	// order_by columns.
 	Cursor []*Column
+	// Keys are, for a raw query with keyset pagination, the result
+	// columns whose values make its cursor (keyset:), in order.
+	Keys []*CursorKey
 	// Scoped is set when the query binds the context's tenant (every
 	// query of a tenant table, @tenant in raw SQL): the method reads it
 	// first and runs on a database scoped to it.
@@ -753,6 +756,15 @@ type OrderTerm struct {
 	Desc   bool
 	// Nulls is "", "first" or "last".
 	Nulls string
+}
+
+// CursorKey is one column of a raw keyset query's cursor: a result
+// column, the field of the row type that holds it, and its direction.
+type CursorKey struct {
+	Name  string
+	Field string
+	Go    GoType
+	Desc  bool
 }
 
 // RawColumn is a declared parameter or result column of a raw query.

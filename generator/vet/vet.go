@@ -477,7 +477,16 @@ func (v *vetter) sqlErrorPos(q *ir.Query, stmt string, charPos int) ir.Pos {
 	}
 	before := string(runes[:charPos-1])
 	line := strings.Count(before, "\n") // 0: the header
-	if line == 0 {
+	if len(q.Keys) > 0 {
+		// A raw keyset query's SQL is the subquery of SELECT * FROM (,
+		// one line down; an error in the lines around it points at the
+		// query.
+		line--
+		if line >= len(strings.Split(strings.TrimRight(q.SQL, " \t\r\n"), "\n"))+1 {
+			return pos
+		}
+	}
+	if line <= 0 {
 		return pos
 	}
 	lineStart := strings.LastIndexByte(before, '\n') + 1
