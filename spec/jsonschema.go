@@ -267,6 +267,12 @@ func specSchema() (*jsonSchema, []string) {
 		"reference":      jsBool("Citus: a reference table, replicated to every node."),
 		"renamed_from":   {Type: "string", Pattern: identPattern, Description: "The table's previous name: migrations rename instead of drop and create."},
 		"go_name":        {Type: "string", Pattern: goNamePattern, Description: "The Go name of the row type (Shop); the repository, structs and Store field are named after it."},
+		"view": b.object("view", "Makes the entry a view or materialized view: a read-only model whose columns state the query's result and whose primary_key the columns that identify a row. Beside view:, only comment, columns, primary_key, indexes (materialized only) and go_name apply.", viewKeys, map[string]*jsonSchema{
+			"sql":          jsStr("The query (SELECT …); cpcgen writes CREATE [MATERIALIZED] VIEW name AS around it."),
+			"file":         jsStr("A .sql file holding the query, relative to the spec file."),
+			"materialized": jsBool("A materialized view: the repository gets Refresh, and RefreshConcurrently when a unique index on columns exists."),
+			"depends_on":   jsList("The tables, views, functions and extensions the query reads: the view is created after them.", &jsonSchema{Type: "string"}),
+		}),
 	}, "columns")
 	defs["param"] = &jsonSchema{
 		Description: "A type alone, or {type, nullable}.",

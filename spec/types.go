@@ -212,6 +212,9 @@ type Table struct {
 	GoNamePos Pos
 	// Queries are the table's entries under `queries:`, in order.
 	Queries []*Query
+	// View is set for a view or materialized view (`view:`): a read-only
+	// model whose rows its query computes; nil for a table.
+	View *View
 	// File is the spec file declaring the table.
 	File string
 	Pos  Pos

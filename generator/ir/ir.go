@@ -35,6 +35,12 @@ type Package struct {
 	Sources []string
 	Enums   []*Enum
 	Tables  []*Table
+	// Views are the package's views and materialized views (a table entry
+	// with view:): read-only models built like tables (columns, primary
+	// key, finders, queries) with View set, no write methods and no
+	// schema of their own: the SQL object named like them in Objects
+	// creates them. The schema and migration emitters read Tables only.
+	Views []*Table
 	// Audit is set when a table has audit: true: the package's schema
 	// then holds the audit log (AuditTable) and its chain heads and key
 	// (AuditHeadTable, AuditKeyTable), and Objects the audit trigger
@@ -117,6 +123,8 @@ type EnumValue struct {
 type Table struct {
 	SQLName string
 	Quoted  string
+	// View is set for a view or materialized view (Package.Views).
+	View *View
 	// Model is the row type (User); Plural names the Store field (Users);
 	// Many names many rows in relation methods (LoadOrders): the plural
 	// of Model where the table's name is singular.
@@ -756,6 +764,17 @@ type OrderTerm struct {
 	Desc   bool
 	// Nulls is "", "first" or "last".
 	Nulls string
+}
+
+// View is what a read-only model over a view has beyond a table's
+// reads.
+type View struct {
+	Materialized bool
+	// Refresh is REFRESH MATERIALIZED VIEW, and RefreshConcurrently its
+	// CONCURRENTLY form when a unique index allows it (no Const
+	// otherwise); neither for a plain view.
+	Refresh             Statement
+	RefreshConcurrently Statement
 }
 
 // CursorKey is one column of a raw keyset query's cursor: a result
