@@ -306,6 +306,23 @@ func (t *Table) Column(name string) *Column {
 // then the queries (with their streaming methods). A test checks them
 // against the methods the Go emitter declares.
 func (t *Table) Methods() []string {
+	if t.View != nil {
+		// A view's repository reads, and refreshes a materialized view.
+		out := []string{"FindByID", "FindAll", "Stream", "List", "Count"}
+		if t.View.Refresh.Const != "" {
+			out = append(out, "Refresh")
+		}
+		if t.View.RefreshConcurrently.Const != "" {
+			out = append(out, "RefreshConcurrently")
+		}
+		for _, q := range t.Queries {
+			out = append(out, q.Name)
+			if q.Stream != "" {
+				out = append(out, q.Stream)
+			}
+		}
+		return out
+	}
 	out := []string{"Create", "FindByID", "FindAll", "Stream", "List", "Update", "Delete", "Count"}
 	for _, bh := range t.Behaviours {
 		out = append(out, bh.Methods...)
