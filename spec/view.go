@@ -84,6 +84,10 @@ func (p *parser) view(t *Table, f *fieldSet, v pair) {
 	if vf == nil {
 		return
 	}
+	if len(t.PrimaryKey) == 0 && !f.has("primary_key") {
+		p.errs.Add(t.Pos, "%s has no primary key; a view model needs the columns that identify its rows (primary_key: true on a column, or primary_key: [columns]) for FindByID and List; a view without one stays in sql_objects:, read by raw queries", what)
+		return
+	}
 	view := &View{Pos: v.key.pos}
 	if m, ok := vf.get("materialized"); ok {
 		view.Materialized, _ = p.boolean(m.value, "materialized")

@@ -96,6 +96,8 @@ func TestViewErrors(t *testing.T) {
 			[]string{`schema/a.yaml:8:46: depends_on of view "rich": unknown table, enum, extension or sql object "acounts"; did you mean "accounts"?`}},
 		{"references a view", vspec("    view: {sql: SELECT 1 AS id}\n"+cols, "  other:\n    columns:\n      id: {type: bigint, primary_key: true, references: rich.id}\n"),
 			[]string{`column "id" references "rich", a view; a foreign key references a table`}},
+		{"no key", vspec("    view: {sql: SELECT 1 AS id}\n    columns: {id: bigint}\n"),
+			[]string{`schema/a.yaml:7:3: view "rich" has no primary key; a view model needs the columns that identify its rows`}},
 		{"sql object named like it", vspec("    view: {sql: SELECT 1 AS id}\n"+cols, "sql_objects:\n  - {name: rich, kind: view, sql: CREATE VIEW rich AS SELECT 1}\n"),
 			[]string{`schema/a.yaml:11:12: duplicate view "rich"; first declared at schema/a.yaml:7:3`}},
 	}

@@ -11,27 +11,38 @@ import (
 // genTable emits everything of one table: model, insert and update
 // structs, repository, statements and methods.
 func genTable(f *jen.File, t *ir.Table) {
+	keyed := !t.Keyless()
 	genModel(f, t)
 	genInsertStruct(f, t)
-	genUpdateStruct(f, t)
+	if keyed {
+		genUpdateStruct(f, t)
+	}
 	genRepo(f, t)
 	genSentinels(f, t)
 	genValidate(f, t, t.NewType, t.Insert, false)
-	genValidate(f, t, t.UpdateType, t.Updatable, true)
+	if keyed {
+		genValidate(f, t, t.UpdateType, t.Updatable, true)
+	}
 	genRefuseNulls(f, t, t.NewType, t.Insert, false)
-	genRefuseNulls(f, t, t.UpdateType, t.Updatable, true)
+	if keyed {
+		genRefuseNulls(f, t, t.UpdateType, t.Updatable, true)
+	}
 	genRuleVars(f, t)
 	genWithDeleted(f, t)
 	genScan(f, t)
 	genArgs(f, t)
 	genCache(f, t)
 	genCreate(f, t)
-	genFindByID(f, t)
+	if keyed {
+		genFindByID(f, t)
+	}
 	genFindAll(f, t)
 	genStream(f, t)
-	genList(f, t)
-	genUpdate(f, t)
-	genDelete(f, t)
+	if keyed {
+		genList(f, t)
+		genUpdate(f, t)
+		genDelete(f, t)
+	}
 	genCount(f, t)
 	for _, bh := range t.Behaviours {
 		if gen := behaviourMethods[bh.Kind]; gen != nil {
@@ -101,7 +112,7 @@ func hasDefaults(cols []*ir.Column) bool {
 func omittedOnInsert(t *ir.Table) string {
 	var names []string
 	for _, c := range t.Columns {
-		if c.Identity || c.Managed != 0 {
+		if c.Identity || c.Generated != "" || c.Managed != 0 {
 			names = append(names, c.SQLName)
 		}
 	}
@@ -414,8 +425,13 @@ func genFindAll(f *jen.File, t *ir.Table) {
 	s := t.SQL.FindAll
 	genStatement(f, s)
 	pre, scoped := prelude(t, "FindAll", "", []ir.Statement{s}, returnsNil)
-	method(f, t, "FindAll", fmt.Sprintf("FindAll returns every row of %s %s in primary key order, all in memory; "+
-		"List and Stream do not hold them all.", relKind(t), t.SQLName)).
+	doc := fmt.Sprintf("FindAll returns every row of %s %s in primary key order, all in memory; "+
+		"List and Stream do not hold them all.", relKind(t), t.SQLName)
+	if t.Keyless() {
+		doc = fmt.Sprintf("FindAll returns every row of table %s, in no particular order (the table has no primary key), "+
+			"all in memory; Stream does not hold them all.", t.SQLName)
+	}
+	method(f, t, "FindAll", doc).
 		Params(ctxParam.Clone()).Params(jen.Index().Id(t.Model), jen.Error()).
 		Block(append(pre, collect(t, "FindAll", dbOf(scoped).Dot("Query").Call(callArgs(s, nil)...), t.Scan, nil)...)...)
 	f.Line()
@@ -426,8 +442,12 @@ func genStream(f *jen.File, t *ir.Table) {
 	pre, scoped := prelude(t, "Stream", "", []ir.Statement{s}, func(err jen.Code) jen.Code {
 		return jen.Return(jen.Qual(ir.PathRuntime, "StreamError").Types(jen.Id(t.Model)).Call(err))
 	})
-	method(f, t, "Stream", fmt.Sprintf("Stream yields every row of %s %s in primary key order as the loop reads "+
-		"them from the server: memory use does not grow with the %s. An error ends the sequence.", relKind(t), t.SQLName, relNoun(t))).
+	order := "in primary key order"
+	if t.Keyless() {
+		order = "in no particular order"
+	}
+	method(f, t, "Stream", fmt.Sprintf("Stream yields every row of %s %s %s as the loop reads "+
+		"them from the server: memory use does not grow with the %s. An error ends the sequence.", relKind(t), t.SQLName, order, relNoun(t))).
 		Params(ctxParam.Clone()).Qual(ir.PathIter, "Seq2").Types(jen.Id(t.Model), jen.Error()).
 		Block(append(pre, jen.Return(streamCall(t, "Stream", dbOf(scoped), t.Scan, callArgs(s, nil)[1:])))...)
 	f.Line()

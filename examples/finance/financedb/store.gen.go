@@ -134,8 +134,8 @@ func specNameOf(table, constraint string) string {
 		return ErrAccountUserIDNotFound.Name
 	case "transactions_pkey":
 		return ErrTransactionIDTaken.Name
-	case "transactions_idempotency_key_key":
-		return ErrTransactionIdempotencyKeyTaken.Name
+	case "transactions_user_idempotency_key":
+		return ErrTransactionUserIDIdempotencyKeyTaken.Name
 	case "transactions_amount_min":
 		return ErrTransactionAmountMinCheck.Name
 	case "transactions_memo_max_length":
