@@ -159,7 +159,10 @@ type builder struct {
 	querySpec  map[*ir.Query]*spec.Query
 	irTable    map[*spec.Table]*ir.Table
 	irColumn   map[*spec.Column]*ir.Column
-	errs       spec.ErrorList
+	// rowShapes are the tables by the shape of their rows (rowShape),
+	// the first of each shape, for the results of raw queries.
+	rowShapes map[string]*ir.Table
+	errs      spec.ErrorList
 }
 
 type identUse struct {

@@ -462,23 +462,25 @@ func tenantParam(t *ir.Table) *ir.QueryParam {
 // columns are exactly (names, order, Go types); otherwise a <Query>Row
 // struct.
 func (b *builder) rawResult(q *ir.Query, all []*ir.Table) *ir.Result {
-
-	cands := append([]*ir.Table{q.Table}, all...)
-	for _, t := range cands {
-		if len(t.Columns) != len(q.Columns) {
-			continue
-		}
-		match := true
-		for i, sc := range q.Columns {
-			c := t.Columns[i]
-			if c.SQLName != sc.Name || c.Go != goTypeOf(sc.Type, sc.Nullable) {
-				match = false
-				break
+	var key rowShape
+	for _, sc := range q.Columns {
+		key.add(sc.Name, goTypeOf(sc.Type, sc.Nullable))
+	}
+	if shapeOf(q.Table) == key.String() {
+		return &ir.Result{Name: q.Table.Model, Table: q.Table, Scan: q.Table.Scan}
+	}
+	// The tables are indexed by the shape of their rows once: comparing
+	// every raw query with every table is quadratic in the tables.
+	if b.rowShapes == nil {
+		b.rowShapes = make(map[string]*ir.Table, len(all))
+		for _, t := range all {
+			if k := shapeOf(t); b.rowShapes[k] == nil {
+				b.rowShapes[k] = t
 			}
 		}
-		if match {
-			return &ir.Result{Name: t.Model, Table: t, Scan: t.Scan}
-		}
+	}
+	if t := b.rowShapes[key.String()]; t != nil {
+		return &ir.Result{Name: t.Model, Table: t, Scan: t.Scan}
 	}
 	r := &ir.Result{Name: q.Name + "Row", Scan: "scan" + q.Name + "Row"}
 	fields := map[string]string{}
@@ -492,4 +494,21 @@ func (b *builder) rawResult(q *ir.Query, all []*ir.Table) *ir.Result {
 		r.Fields = append(r.Fields, f)
 	}
 	return r
+}
+
+// rowShape builds the key of a row's shape: its columns' names and Go
+// types, in order.
+type rowShape struct{ strings.Builder }
+
+func (k *rowShape) add(name string, g ir.GoType) {
+	fmt.Fprintf(k, "%s\x00%s\x00%s\x00%s\x00%s\x00%t%t%t%t\x00", name, g.Path, g.Name, g.ArgPath, g.ArgName, g.Slice, g.Ptr, g.Null, g.NilIsNull)
+}
+
+// shapeOf is the shape of table t's rows.
+func shapeOf(t *ir.Table) string {
+	var k rowShape
+	for _, c := range t.Columns {
+		k.add(c.SQLName, c.Go)
+	}
+	return k.String()
 }

@@ -70,45 +70,79 @@ func (v *timeValue) DateValue() (pgtype.Date, error) {
 }
 
 // valueView returns the valuer view of a pointer to a basic value, or
-// nil and false for any other value. A nil pointer is a nil view (NULL).
+// nil and false for any other value. A nil pointer is a nil view (NULL),
+// an untyped nil: the plans test it without reflection.
 func valueView(value any) (any, bool) {
 	switch p := value.(type) {
 	case *string:
+		if p == nil {
+			return nil, true
+		}
 		return (*textValue)(p), true
 	case *int16:
+		if p == nil {
+			return nil, true
+		}
 		return (*int16Value)(p), true
 	case *int32:
+		if p == nil {
+			return nil, true
+		}
 		return (*int32Value)(p), true
 	case *int64:
+		if p == nil {
+			return nil, true
+		}
 		return (*int64Value)(p), true
 	case *float32:
+		if p == nil {
+			return nil, true
+		}
 		return (*float32Value)(p), true
 	case *float64:
+		if p == nil {
+			return nil, true
+		}
 		return (*float64Value)(p), true
 	case *bool:
+		if p == nil {
+			return nil, true
+		}
 		return (*boolValue)(p), true
 	case *time.Time:
+		if p == nil {
+			return nil, true
+		}
 		return (*timeValue)(p), true
 	}
 	// A pointer to a named string type: a generated enum, a go_type.
 	if t := reflect.TypeOf(value); t != nil && t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.String {
-		return (*textValue)(reflect.ValueOf(value).UnsafePointer()), true
+		p := reflect.ValueOf(value).UnsafePointer()
+		if p == nil {
+			return nil, true
+		}
+		return (*textValue)(p), true
 	}
 	return nil, false
 }
 
 // tryWrapPointer is a pgtype.TryWrapEncodePlanFunc for pointers to basic
-// values and for *Null values.
+// values and for *Null values. The next plan is chosen for a valid value
+// of the same type (a NULL is encoded without it), so a nil pointer is
+// planned as a pointer to a zero value.
 func tryWrapPointer(value any) (pgtype.WrappedEncodePlanNextSetter, any, bool) {
+	if isNilPointer(value) {
+		value = reflect.New(reflect.TypeOf(value).Elem()).Interface()
+	}
 	if n, ok := value.(nullArg); ok {
-		var next any
-		if !isNilPointer(value) {
-			next = n.nullArg()
-		}
+		next := n.nullArg()
 		if next == nil {
-			// Plan with a valid value of the same type: a NULL is
-			// encoded without the next plan.
 			next = reflect.New(reflect.TypeOf(value).Elem().Field(0).Type).Interface()
+		}
+		if view, ok := valueView(next); ok {
+			// A Null of a basic value: its value's view, one plan
+			// fewer than the pointer's.
+			return &nullViewPlan{}, view, true
 		}
 		return &nullPlan{}, next, true
 	}
@@ -124,14 +158,25 @@ type nullPlan struct{ next pgtype.EncodePlan }
 func (p *nullPlan) SetNext(next pgtype.EncodePlan) { p.next = next }
 
 func (p *nullPlan) Encode(value any, buf []byte) ([]byte, error) {
-	if isNilPointer(value) {
-		return nil, nil
-	}
 	v := value.(nullArg).nullArg()
 	if v == nil {
 		return nil, nil
 	}
 	return p.next.Encode(v, buf)
+}
+
+// nullViewPlan encodes a *Null of a basic value: NULL, or the valuer
+// view of its value through the next plan.
+type nullViewPlan struct{ next pgtype.EncodePlan }
+
+func (p *nullViewPlan) SetNext(next pgtype.EncodePlan) { p.next = next }
+
+func (p *nullViewPlan) Encode(value any, buf []byte) ([]byte, error) {
+	view, _ := valueView(value.(nullArg).nullArg())
+	if view == nil {
+		return nil, nil
+	}
+	return p.next.Encode(view, buf)
 }
 
 // pointerPlan encodes a pointer to a basic value through its valuer
@@ -141,10 +186,10 @@ type pointerPlan struct{ next pgtype.EncodePlan }
 func (p *pointerPlan) SetNext(next pgtype.EncodePlan) { p.next = next }
 
 func (p *pointerPlan) Encode(value any, buf []byte) ([]byte, error) {
-	if isNilPointer(value) {
+	view, _ := valueView(value)
+	if view == nil {
 		return nil, nil
 	}
-	view, _ := valueView(value)
 	return p.next.Encode(view, buf)
 }
 

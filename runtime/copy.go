@@ -90,29 +90,56 @@ const maxCopyGroups = 64
 // many it inserted, all or nothing: more than one group of rows, or a
 // table whose enum arrays need their types registered, runs in a
 // transaction of db (a savepoint when db is one).
+//
+// The rows are read twice: once before any SQL, to validate them and
+// find the optional fields each one sets, and once as pgx encodes them.
 func (c *Copier[T]) Copy(ctx context.Context, db DBTX, rows []T) (int64, error) {
 	if len(rows) == 0 {
 		return 0, nil
 	}
-	if _, ok := any(&rows[0]).(Validator); ok {
-		if err := validateAll(len(rows), func(i int) error { return any(&rows[i]).(Validator).Validate() }); err != nil {
-			return 0, err
-		}
-	}
 	s := &copySource[T]{c: c, rows: rows, i: -1}
 	s.group = make([]uint8, len(rows))
 	masks := make([]uint64, 0, 4)
+	_, validates := any(&rows[0]).(Validator)
+	var invalid validationErrors
+	last, lastGroup := uint64(0), -1
+	tooMany := false
 	for i := range rows {
-		m := s.maskOf(i)
-		g := slices.Index(masks, m)
-		if g < 0 {
-			if len(masks) == maxCopyGroups {
-				return 0, fmt.Errorf("runtime: COPY into %s: the rows set more than %d combinations of optional fields; set them alike or use CreateManyReturning", c.Table, maxCopyGroups)
+		p := &rows[i]
+		if validates {
+			if err := any(p).(Validator).Validate(); err != nil {
+				invalid.add(i, err)
 			}
-			g = len(masks)
-			masks = append(masks, m)
+		}
+		if tooMany {
+			continue // validating the rest, whose errors say more
+		}
+		s.buf = c.Args(p, s.buf[:0])
+		var m uint64
+		for j, v := range s.buf {
+			if v == nil && j < 64 {
+				m |= 1 << j
+			}
+		}
+		g := lastGroup
+		if m != last || g < 0 {
+			if g = slices.Index(masks, m); g < 0 {
+				if len(masks) == maxCopyGroups {
+					tooMany = true
+					continue
+				}
+				g = len(masks)
+				masks = append(masks, m)
+			}
+			last, lastGroup = m, g
 		}
 		s.group[i] = uint8(g)
+	}
+	if err := invalid.err(); err != nil {
+		return 0, err
+	}
+	if tooMany {
+		return 0, fmt.Errorf("runtime: COPY into %s: the rows set more than %d combinations of optional fields; set them alike or use CreateManyReturning", c.Table, maxCopyGroups)
 	}
 	table := pgx.Identifier{c.Table}
 	if len(masks) == 1 && len(c.Enums) == 0 {
@@ -176,25 +203,22 @@ type copySource[T any] struct {
 	mask  uint64
 	i     int
 	buf   []any // Args' values of the current row
-	vals  []any // the values of the columns the group sends
-}
-
-// maskOf returns the bits of the columns row i leaves unset (nil
-// values), and leaves its values in s.buf.
-func (s *copySource[T]) maskOf(i int) uint64 {
-	s.buf = s.c.Args(&s.rows[i], s.buf[:0])
-	var m uint64
-	for j, v := range s.buf {
-		if v == nil && j < 64 {
-			m |= 1 << j
-		}
-	}
-	return m
+	keep  []int // the indexes in buf of the columns the group sends
+	vals  []any // their values
 }
 
 // reset starts group g, whose rows leave unset the columns of mask.
 func (s *copySource[T]) reset(g uint8, mask uint64) *copySource[T] {
 	s.g, s.mask, s.i = g, mask, -1
+	s.keep = s.keep[:0]
+	if mask != 0 {
+		for j := range s.c.Columns {
+			if j >= 64 || mask&(1<<j) == 0 {
+				s.keep = append(s.keep, j)
+			}
+		}
+		s.vals = slices.Grow(s.vals[:0], len(s.keep))[:len(s.keep)]
+	}
 	return s
 }
 
@@ -215,11 +239,8 @@ func (s *copySource[T]) Values() ([]any, error) {
 	if s.mask == 0 {
 		return s.buf, nil
 	}
-	s.vals = s.vals[:0]
-	for j, v := range s.buf {
-		if j >= 64 || s.mask&(1<<j) == 0 {
-			s.vals = append(s.vals, v)
-		}
+	for k, j := range s.keep {
+		s.vals[k] = s.buf[j]
 	}
 	return s.vals, nil
 }

@@ -129,13 +129,13 @@ func (n *Null[T]) setNull() {
 }
 
 // nullArg is what the runtime's parameter plans see of a *Null of any
-// type: a pointer to its value, or nil when it is NULL.
+// type: a pointer to its value, or nil when it is NULL or a nil pointer.
 type nullArg interface {
 	nullArg() any
 }
 
 func (n *Null[T]) nullArg() any {
-	if !n.Valid {
+	if n == nil || !n.Valid {
 		return nil
 	}
 	return &n.V

@@ -135,27 +135,42 @@ func ValidateAll[T any, P interface {
 
 // validateAll validates n rows, row i with validate(i), as ValidateAll.
 func validateAll(n int, validate func(i int) error) error {
-	var fields []FieldError
-	var table string
+	var v validationErrors
 	for i := range n {
-		err := validate(i)
-		if err == nil {
-			continue
-		}
-		var de *DbError
-		if !errors.As(err, &de) || len(de.Fields) == 0 {
-			fields = append(fields, FieldError{Field: "[" + strconv.Itoa(i) + "]", Message: err.Error()})
-			continue
-		}
-		table = de.Table
-		for _, f := range de.Fields {
-			fields = append(fields, FieldError{Field: "[" + strconv.Itoa(i) + "]." + f.Field, Message: f.Message})
+		if err := validate(i); err != nil {
+			v.add(i, err)
 		}
 	}
-	if len(fields) == 0 {
+	return v.err()
+}
+
+// validationErrors gathers the validation errors of rows, as ValidateAll
+// reports them.
+type validationErrors struct {
+	fields []FieldError
+	table  string
+}
+
+// add records the error of validating row i.
+func (v *validationErrors) add(i int, err error) {
+	var de *DbError
+	if !errors.As(err, &de) || len(de.Fields) == 0 {
+		v.fields = append(v.fields, FieldError{Field: "[" + strconv.Itoa(i) + "]", Message: err.Error()})
+		return
+	}
+	v.table = de.Table
+	for _, f := range de.Fields {
+		v.fields = append(v.fields, FieldError{Field: "[" + strconv.Itoa(i) + "]." + f.Field, Message: f.Message})
+	}
+}
+
+// err returns nil when no row failed, or a *DbError of kind Validation
+// listing the failing fields of every row.
+func (v *validationErrors) err() error {
+	if len(v.fields) == 0 {
 		return nil
 	}
-	return NewValidationError("", table, fields)
+	return NewValidationError("", v.table, v.fields)
 }
 
 // LongerThan reports whether s has more than n characters (runes, as

@@ -264,6 +264,10 @@ func (s *copySource) Values() ([]any, error) {
 // Err reports no error: the rows are in memory.
 func (s *copySource) Err() error { return nil }
 
+// NewCopySource returns the row source CreateMany gives pgx's CopyFrom,
+// for the tests and the client-side benchmarks of the COPY path.
+func NewCopySource(rows []NewTransaction) pgx.CopyFromSource { return newCopySource(rows) }
+
 var copyColumns = []string{"user_id", "amount", "currency", "status", "memo"}
 
 var transactionsTable = pgx.Identifier{"transactions"}

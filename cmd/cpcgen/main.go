@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"runtime/pprof"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -32,7 +33,57 @@ func main() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
 	}
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	stop := startProfiles(os.Stderr)
+	code := run(os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// Profiles of a run, for the measurements of generation at scale
+// (bench/README.md): CPCGEN_CPUPROFILE names the file of a CPU profile
+// of the whole run, CPCGEN_MEMPROFILE that of an allocation profile
+// written at its end. Neither changes what the run does.
+const (
+	cpuProfileEnv = "CPCGEN_CPUPROFILE"
+	memProfileEnv = "CPCGEN_MEMPROFILE"
+)
+
+// startProfiles starts the profiles the environment asks for and
+// returns the function that writes them; a profile that cannot be
+// written is a warning.
+func startProfiles(stderr io.Writer) (stop func()) {
+	var cpu *os.File
+	if name := os.Getenv(cpuProfileEnv); name != "" {
+		f, err := os.Create(name)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "cpcgen: warning: no CPU profile (%s): %v\n", cpuProfileEnv, err)
+		} else {
+			cpu = f
+		}
+	}
+	return func() {
+		if cpu != nil {
+			pprof.StopCPUProfile()
+			if err := cpu.Close(); err != nil {
+				fmt.Fprintf(stderr, "cpcgen: warning: CPU profile: %v\n", err)
+			}
+		}
+		if name := os.Getenv(memProfileEnv); name != "" {
+			f, err := os.Create(name)
+			if err == nil {
+				err = pprof.Lookup("allocs").WriteTo(f, 0)
+				if cerr := f.Close(); err == nil {
+					err = cerr
+				}
+			}
+			if err != nil {
+				fmt.Fprintf(stderr, "cpcgen: warning: no allocation profile (%s): %v\n", memProfileEnv, err)
+			}
+		}
+	}
 }
 
 // problemsError is returned by commands that ran fine but found problems

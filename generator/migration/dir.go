@@ -44,7 +44,9 @@ type Dir struct {
 	// SnapshotFile; an empty schema when there is none. Policies are the
 	// row-level security policies of tenant tables after the last
 	// migration, which the snapshot keeps beside the schema (Atlas does
-	// not model policies).
+	// not model policies). Diff and Uncovered plan on it, which may
+	// change it (renames): read the directory again to use it after
+	// them.
 	Snapshot    *schema.Schema
 	Policies    []*ir.Policy
 	HasSnapshot bool
@@ -74,6 +76,10 @@ type Dir struct {
 	Sum []byte
 	// data holds the bytes of Files and of the snapshot, by name.
 	data map[string][]byte
+	// spent is set when planning was given Snapshot itself, which it
+	// may have changed: the package's other readers parse the file
+	// again (pristineSnapshot).
+	spent bool
 }
 
 // ReadDir reads the migrations directory rel (relative to root). A

@@ -109,14 +109,18 @@ func Diff(pkg *ir.Package, dir *Dir, opts Options) (*Result, error) {
 	if err := dir.CheckVersions(); err != nil {
 		return nil, err
 	}
-	current := opts.Current
+	// Planning changes the schema it starts from (renames); from stays
+	// as it was, for the usage and the lint.
+	current, from := opts.Current, (*schema.Schema)(nil)
 	if current == nil {
 		if len(dir.Files) > 0 && !dir.HasSnapshot {
 			return nil, ErrNoSnapshot
 		}
-		current = dir.Snapshot
+		from = dir.snapshotCopy()
+		current = dir.snapshotToPlan()
+	} else {
+		from = cloneSchema(current)
 	}
-	from := cloneSchema(current)
 	desired := sqlschema.AtlasSchema(pkg)
 	target := desired
 	if opts.Desired != nil {
@@ -254,7 +258,32 @@ func (d *Dir) snapshotCopy() *schema.Schema {
 			return s
 		}
 	}
-	return cloneSchema(d.Snapshot)
+	return cloneSchema(d.pristineSnapshot())
+}
+
+// snapshotToPlan returns the directory's snapshot schema for planning,
+// which may change it: Snapshot itself the first time (at 5,000 tables
+// parsing the snapshot again costs seconds), a copy after.
+func (d *Dir) snapshotToPlan() *schema.Schema {
+	if d.spent || d.Snapshot == nil {
+		return d.snapshotCopy()
+	}
+	d.spent = true
+	return d.Snapshot
+}
+
+// pristineSnapshot is Snapshot as read from the file, even after
+// planning was given it.
+func (d *Dir) pristineSnapshot() *schema.Schema {
+	if !d.spent {
+		return d.Snapshot
+	}
+	if data, ok := d.data[SnapshotFile]; ok && d.HasSnapshot {
+		if s, err := ParseSnapshot(data); err == nil {
+			return s
+		}
+	}
+	return schema.New(d.Snapshot.Name)
 }
 
 // Uncovered returns the changes of the spec that no migration covers
@@ -268,7 +297,7 @@ func Uncovered(pkg *ir.Package, dir *Dir) ([]string, error) {
 	if len(dir.Files) > 0 && !dir.HasSnapshot {
 		return nil, ErrNoSnapshot
 	}
-	planned, err := planDir(pkg, dir, dir.snapshotCopy(), sqlschema.AtlasSchema(pkg), planOptions{pending: dir.Pending})
+	planned, err := planDir(pkg, dir, dir.snapshotToPlan(), sqlschema.AtlasSchema(pkg), planOptions{pending: dir.Pending})
 	if err != nil {
 		return nil, err
 	}

@@ -340,7 +340,7 @@ func rebaseSnapshot(pkg *ir.Package, dir *Dir, files map[string][]byte, renumber
 			return nil, fmt.Errorf("%s/%s does not cover the merged specs (%s): git kept one side of it, or a branch did not run migrate diff; run cpcgen migrate rebase again with --dev-url to rebuild it from the migrations, then cpcgen check",
 				dir.Rel, SnapshotFile, joinAnd(firstN(planned.Summary, 3)))
 		}
-		content.Schema = dir.Snapshot
+		content.Schema = dir.pristineSnapshot()
 		return Snapshot(content)
 	}
 	current, norm, err := opts.Replay(files)
