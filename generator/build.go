@@ -63,6 +63,10 @@ func Build(proj *spec.Project) (*ir.Package, error) {
 		pkg.Enums = append(pkg.Enums, b.buildEnum(e))
 	}
 	for _, t := range proj.Tables {
+		if t.View != nil {
+			pkg.Views = append(pkg.Views, b.buildView(t))
+			continue
+		}
 		pkg.Tables = append(pkg.Tables, b.buildTable(t))
 	}
 	for _, t := range pkg.Tables {
@@ -93,7 +97,7 @@ func Build(proj *spec.Project) (*ir.Package, error) {
 	for _, t := range pkg.Tables {
 		b.buildReadsDeleted(t)
 	}
-	for _, t := range pkg.Tables {
+	for _, t := range append(pkg.Tables[:len(pkg.Tables):len(pkg.Tables)], pkg.Views...) {
 		for _, sq := range b.tableSpec[t].Queries {
 			if q := b.buildQuery(t, sq, pkg.Tables); q != nil {
 				t.Queries = append(t.Queries, q)
@@ -349,8 +353,11 @@ func (b *builder) buildTable(st *spec.Table) *ir.Table {
 	}
 	b.buildPartition(st, t)
 	b.claimBehaviours(st, t)
-	for _, ix := range st.Indexes {
-		t.Indexes = append(t.Indexes, b.buildIndex(t, ix))
+	if st.View == nil {
+		// A materialized view's indexes are in the SQL of its object.
+		for _, ix := range st.Indexes {
+			t.Indexes = append(t.Indexes, b.buildIndex(t, ix))
+		}
 	}
 	scopeUniqueKeys(t, st)
 	for _, c := range t.Columns {
@@ -372,7 +379,10 @@ func (b *builder) buildTable(st *spec.Table) *ir.Table {
 		params[c.Param] = true
 	}
 	t.Validates = validates(t.Insert) || validates(t.Updatable)
-	b.buildConstraints(t)
+	if st.View == nil {
+		// A view has no constraints, so no sentinels.
+		b.buildConstraints(t)
+	}
 	t.SQL = crudSQL(t)
 	methods := crudMethods
 	if t.Keyless() {

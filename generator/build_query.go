@@ -2,6 +2,7 @@ package generator
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -382,6 +383,73 @@ func (b *builder) rawQuery(q *ir.Query, all []*ir.Table) {
 	if q.Returns == "one" || q.Returns == "many" {
 		q.Result = b.rawResult(q, all)
 	}
+	if sq.Paginate == "keyset" && q.Result != nil {
+		b.rawKeyset(q, v, text, uses, sens, readOnly)
+	}
+}
+
+// rawKeyset makes a raw query keyset-paginated: its SQL becomes a
+// subquery that the first page orders by the keyset columns and limits,
+// and that the pages after a cursor also filter to the rows after the
+// cursor's values:
+//
+//	SELECT * FROM (
+//	<the query's SQL>
+//	) AS q
+//	WHERE ("created_at", "id") > ($3, $4)
+//	ORDER BY "created_at", "id"
+//	LIMIT $5
+//
+// The keys must tell the rows apart (spec checks they are non-null
+// result columns; their uniqueness is the query's to keep, as the docs
+// say): rows with the keys of a page's last row are otherwise skipped.
+func (b *builder) rawKeyset(q *ir.Query, v *ir.QueryVariant, text string, uses []spec.ParamUse, sens []int, readOnly bool) {
+	sq := b.querySpec[q]
+	q.Paginate = "keyset"
+	byName := map[string]*ir.RawColumn{}
+	for _, c := range q.Columns {
+		byName[c.Name] = c
+	}
+	fields := map[string]string{}
+	if r := q.Result; r.Table != nil {
+		for _, c := range r.Table.Columns {
+			fields[c.SQLName] = c.Field
+		}
+	} else {
+		for _, f := range r.Fields {
+			fields[f.SQLName] = f.Field
+		}
+	}
+	var order []orderTerm
+	for _, k := range sq.Keyset {
+		rc := byName[k.Name]
+		if rc == nil || fields[k.Name] == "" {
+			b.errs.Add(k.Pos, "keyset column %q of query %q is not a result column", k.Name, q.Name)
+			continue
+		}
+		q.Keys = append(q.Keys, &ir.CursorKey{Name: k.Name, Field: fields[k.Name], Go: goTypeOf(rc.Type, false), Desc: k.Desc})
+		// The subquery's columns, for the order and the cursor predicate.
+		col := &ir.Column{SQLName: k.Name, Quoted: names.QuoteIdent(k.Name), Type: rc.Type}
+		order = append(order, orderTerm{col: col, desc: k.Desc})
+	}
+	if len(order) == 0 {
+		return
+	}
+	// The query's own parameters are $1..$n, each name bound once.
+	n := len(uses)
+	body := strings.TrimRight(text, " \t\r\n")
+	for strings.HasSuffix(body, ";") {
+		body = strings.TrimRight(strings.TrimSuffix(body, ";"), " \t\r\n")
+	}
+	sel := "SELECT * FROM (\n" + body + "\n) AS q"
+	orderBy := orderClause(order)
+	stmt := func(p *placeholders, s string) string { return nameLine(q.Table.Op+"."+q.Name, p.sens, readOnly) + s }
+	first := placeholders{n: n, sens: slices.Clip(sens)}
+	v.Main.SQL = stmt(&first, sel+orderBy+"\nLIMIT "+first.next())
+	after := placeholders{n: n, sens: slices.Clip(sens)}
+	cond := keysetCondition(order, &after)
+	v.After = ir.Statement{Const: v.Main.Const + "After", ReadOnly: readOnly}
+	v.After.SQL = stmt(&after, sel+"\nWHERE "+cond+orderBy+"\nLIMIT "+after.next())
 }
 
 // tenantParam is the context's tenant as a query argument.

@@ -51,7 +51,7 @@ func TestTableMethodsMatchTheCode(t *testing.T) {
 					}
 				}
 			}
-			for _, tb := range pkg.Tables {
+			for _, tb := range append(pkg.Tables, pkg.Views...) {
 				want := tb.Methods()
 				got := declared[tb.Repo]
 				slices.Sort(want)

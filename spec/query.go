@@ -21,9 +21,12 @@ var FilterOps = filterop.Names()
 var ReservedParams = []string{"limit", "offset", "after", "tenant"}
 
 var (
-	commonQueryKeys     = []string{"name", "comment", "returns"}
-	structuredQueryKeys = []string{"where", "order_by", "limit", "offset", "paginate", "stream", "include_deleted"}
-	rawQueryKeys        = []string{"sql", "params", "columns", "read_only", "replica_ok", "unscoped", "writes"}
+	commonQueryKeys     = []string{"name", "comment", "returns", "paginate"}
+	structuredQueryKeys = []string{"where", "order_by", "limit", "offset", "stream", "include_deleted"}
+	rawQueryKeys        = []string{"sql", "params", "columns", "read_only", "replica_ok", "unscoped", "writes", "keyset"}
+	// keysetKeys are the keys of a raw query's keyset entry written as a
+	// mapping.
+	keysetKeys = []string{"column", "desc"}
 	// orderTermKeys are the keys of an order_by term (and of an index
 	// column) written as a mapping; filterKeys of a filter; paramKeys of
 	// a raw query's parameter or result column.
@@ -543,8 +546,106 @@ func (p *parser) rawQuery(q *Query, f *fieldSet) {
 			p.errs.Add(prm.Pos, "parameter %q is declared but the SQL does not use @%s%s", prm.Name, prm.Name, hint)
 		}
 	}
+	p.rawKeyset(q, f)
 	if t.Tenant != nil && !q.Unscoped && !used["tenant"] {
 		p.errs.Add(q.SQLPos, "query %q on tenant table %q must filter by @tenant, or say unscoped: true", q.Name, t.Name)
+	}
+}
+
+// rawKeyset decodes paginate: and keyset: of a raw query: keyset
+// pagination over the query's result, ordered by the keyset columns,
+// which must be declared result columns that are not nullable and whose
+// types a cursor can carry.
+func (p *parser) rawKeyset(q *Query, f *fieldSet) {
+	pv, paginated := f.get("paginate")
+	kv, hasKeys := f.get("keyset")
+	if paginated {
+		mode, ok := p.oneOf(pv.value, "paginate", "keyset", "offset")
+		switch {
+		case !ok:
+			return
+		case mode == "offset":
+			p.errs.Add(pv.value.pos, "raw query %q: paginate: offset applies to structured queries; a raw query paginates with paginate: keyset and keyset: naming the result columns that order it", q.Name)
+			return
+		case q.Returns != "many":
+			p.errs.Add(pv.key.pos, "paginate does not apply to a query that returns %s", q.Returns)
+			return
+		case !hasKeys:
+			p.errs.Add(pv.key.pos, "raw query %q has paginate: keyset but no keyset:; add keyset: with the result columns that order the rows and together tell them apart, like keyset: [created_at, id]", q.Name)
+			return
+		}
+		q.Paginate = mode
+	} else if hasKeys {
+		p.errs.Add(kv.key.pos, "keyset applies to a paginated raw query; add paginate: keyset to query %q", q.Name)
+		return
+	}
+	if !hasKeys {
+		return
+	}
+	items, _ := p.sequence(kv.value, "keyset")
+	if len(items) == 0 && kv.value.kind == sequenceNode {
+		p.errs.Add(kv.value.pos, "keyset lists no columns")
+		return
+	}
+	byName := map[string]*Param{}
+	var cols []string
+	for _, c := range q.Columns {
+		byName[c.Name] = c
+		cols = append(cols, c.Name)
+	}
+	seen := map[string]Pos{}
+	for _, it := range items {
+		k := &KeysetKey{Pos: it.pos}
+		nameNode := it
+		if it.kind == mappingNode {
+			kf := p.fields(it, "keyset entry", keysetKeys...)
+			if kf == nil {
+				continue
+			}
+			cn, ok := kf.get("column")
+			if !ok {
+				p.errs.Add(it.pos, "keyset entry needs column:")
+				continue
+			}
+			nameNode = cn.value
+			if d, ok := kf.get("desc"); ok {
+				k.Desc, _ = p.boolean(d.value, "desc")
+			}
+		}
+		s, ok := p.str(nameNode, "keyset column")
+		if !ok {
+			continue
+		}
+		name, dir, _ := strings.Cut(strings.TrimSpace(s), " ")
+		switch strings.ToLower(strings.TrimSpace(dir)) {
+		case "":
+		case "asc":
+		case "desc":
+			k.Desc = true
+		default:
+			p.errs.Add(nameNode.pos, "keyset column %q is not \"column [asc|desc]\"", clip(s))
+			continue
+		}
+		k.Name = name
+		c := byName[name]
+		if c == nil {
+			p.errs.Add(nameNode.pos, "keyset column %q of query %q is not a result column; keyset: names columns listed in columns:%s", clip(name), q.Name, didYouMean(name, cols))
+			continue
+		}
+		if first, dup := seen[name]; dup {
+			p.errs.Add(nameNode.pos, "keyset lists column %q twice (first at %s)", name, first)
+			continue
+		}
+		seen[name] = nameNode.pos
+		if c.Nullable {
+			p.errs.Add(nameNode.pos, "keyset column %q is nullable; a cursor compares keys with > and a NULL key would drop rows: use non-null columns (COALESCE the value in the SQL)", name)
+			continue
+		}
+		if b := c.Type.Base; b != nil && !b.Keyset || c.Type.ArrayDims > 0 {
+			p.errs.Add(nameNode.pos, "keyset column %q: %s values cannot be sorted, or do not all survive a page cursor; use other columns", name, c.Type)
+			continue
+		}
+		q.Keyset = append(q.Keyset, k)
 	}
 }
 

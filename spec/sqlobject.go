@@ -157,6 +157,9 @@ type SQLObject struct {
 	Comment   string
 	// Source is the spec file declaring the object.
 	Source string
+	// View is the table entry with view: this object creates, or nil for
+	// an entry of sql_objects:.
+	View *Table
 	// Pos is where the entry's name is written; SQLPos where its SQL
 	// starts; Lines the position of each line of SQL, where it is known
 	// (a literal block, a file, a one-line scalar), else SQLPos.
@@ -738,7 +741,7 @@ func (p *parser) resolveObjects() {
 			}
 			continue
 		}
-		if o.Kind.TypeSpace && o.Schema == "" {
+		if o.Kind.TypeSpace && o.Schema == "" && o.View == nil {
 			if first, clash := p.types[o.Name]; clash {
 				other := "an enum"
 				if _, isTable := p.tables[o.Name]; isTable {

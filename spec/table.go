@@ -81,7 +81,7 @@ var tableKeys = []string{
 	"comment", "columns", "primary_key", "indexes", "checks", "timestamps",
 	"soft_delete", "optimistic_lock", "audit", "tenant", "many_to_many",
 	"distributed_by", "reference", "renamed_from", "go_name", "cache",
-	"partition",
+	"partition", "view",
 }
 
 // cacheKeys are the keys of cache: written as a mapping.
@@ -196,6 +196,9 @@ func (p *parser) tableBody(tb tableBody) {
 		for _, pr := range pairs {
 			p.manyToManySpec(t, pr)
 		}
+	}
+	if v, ok := f.get("view"); ok {
+		p.view(t, f, v)
 	}
 	p.keyless(t, f)
 }
@@ -1067,6 +1070,10 @@ func (p *parser) resolveReferences(t *Table) {
 		target, ok := p.tables[aux.refTable]
 		if !ok {
 			p.errs.Add(pos, "column %q references unknown table %q%s", c.Name, clip(aux.refTable), didYouMean(aux.refTable, p.tableNames()))
+			continue
+		}
+		if target.View != nil {
+			p.errs.Add(pos, "column %q references %q, a view; a foreign key references a table", c.Name, target.Name)
 			continue
 		}
 		var tc *Column

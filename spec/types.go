@@ -223,6 +223,9 @@ type Table struct {
 	GoNamePos Pos
 	// Queries are the table's entries under `queries:`, in order.
 	Queries []*Query
+	// View is set for a view or materialized view (`view:`): a read-only
+	// model whose rows its query computes; nil for a table.
+	View *View
 	// File is the spec file declaring the table.
 	File string
 	Pos  Pos
@@ -537,8 +540,10 @@ type Query struct {
 	LimitParam bool
 	// OffsetParam is set by `offset: true`.
 	OffsetParam bool
-	// Paginate is "", "keyset" or "offset". Keyset requires an order_by
-	// whose columns end in a unique key of the table.
+	// Paginate is "", "keyset" or "offset". Keyset requires, on a
+	// structured query, an order_by whose columns end in a unique key of
+	// the table; on a raw query, Keyset (raw queries have no offset
+	// pagination).
 	Paginate string
 	// Stream adds a streaming variant of a many query.
 	Stream bool
@@ -551,6 +556,10 @@ type Query struct {
 	Params []*Param
 	// Columns are a raw query's declared result columns, in order.
 	Columns []*Param
+	// Keyset are the result columns a raw query with paginate: keyset
+	// orders its pages by (keyset:), in order; the last values of a page
+	// make its cursor.
+	Keyset []*KeysetKey
 
 	// ReadOnly marks a raw query that may run on a read replica
 	// (`read_only: true`, or its alias `replica_ok: true`); it applies to
@@ -569,6 +578,14 @@ type Query struct {
 	// rows.
 	IncludeDeleted bool
 	Pos            Pos
+}
+
+// KeysetKey is one column of a raw query's keyset: a result column,
+// ascending unless Desc.
+type KeysetKey struct {
+	Name string
+	Desc bool
+	Pos  Pos
 }
 
 // Filter is one condition of a structured query's `where`.

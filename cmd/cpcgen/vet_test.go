@@ -45,6 +45,14 @@ queries:
     - name: Inline
       sql: "SELECT id FROM accounts WHERE nope = 1"
       columns: {id: bigint}
+    - name: Paged
+      sql: |
+        SELECT id, owner AS who
+        FROM accounts WHERE nope2 = @owner
+      params: {owner: text}
+      columns: {id: bigint, who: text}
+      paginate: keyset
+      keyset: [who, id]
 `
 
 func TestVetFindsMismatches(t *testing.T) {
@@ -58,7 +66,10 @@ func TestVetFindsMismatches(t *testing.T) {
 		`schema/app.yaml:25:16: type mismatch: query "ByID" parameter "id": declared text, server says bigint`,
 		`schema/app.yaml:26:29: nullability: query "ByID" column "label": declared NOT NULL, but accounts.label allows NULL; add nullable: true`,
 		`schema/app.yaml:28:43: prepare error: query "Inline": column "nope" does not exist (SQLSTATE 42703)`,
-		"5 problems: 2 type mismatches, 2 prepare errors, 1 nullability")
+		// A raw keyset query's SQL is wrapped in a subquery: the position
+		// is still the line of the query's own SQL, once for both pages.
+		`schema/app.yaml:33:29: prepare error: query "Paged": column "nope2" does not exist (SQLSTATE 42703)`,
+		"6 problems: 2 type mismatches, 3 prepare errors, 1 nullability")
 	out, _ = mustRun(t, 1, "-C", dir, "vet", "--url", dev, "--format", "github", "--quiet")
 	contains(t, "vet github", out,
 		"::error file=", `schema/app.yaml,line=19,col=16,title=cpcgen vet::prepare error: query "Labels": column "nickname" does not exist (SQLSTATE 42703)`)

@@ -177,10 +177,14 @@ func buildPage(pkg *ir.Package) *page {
 		Diagrams:   diagrams(pkg),
 	}
 	nq := 0
-	for _, t := range pkg.Tables {
+	for _, t := range append(pkg.Tables[:len(pkg.Tables):len(pkg.Tables)], pkg.Views...) {
 		nq += len(t.Queries)
 	}
 	p.Summary = fmt.Sprintf("%s, %s and %s.", count(len(pkg.Tables), "table"), count(len(pkg.Enums), "enum"), count(nq, "query"))
+	if len(pkg.Views) > 0 {
+		p.Summary = fmt.Sprintf("%s, %s, %s and %s.", count(len(pkg.Tables), "table"), count(len(pkg.Views), "view model"),
+			count(len(pkg.Enums), "enum"), count(nq, "query"))
+	}
 	for _, e := range pkg.Enums {
 		var vals []string
 		for _, v := range e.Values {
@@ -193,7 +197,36 @@ func buildPage(pkg *ir.Package) *page {
 		at, _ := atlas.Table(t.SQLName)
 		p.Tables = append(p.Tables, buildTable(pkg, t, at))
 	}
+	for _, t := range pkg.Views {
+		p.Tables = append(p.Tables, buildView(t))
+	}
 	return p
+}
+
+// buildView describes a view model in the tables' section: its columns,
+// declared key, methods and queries; its SQL is with the SQL objects.
+func buildView(t *ir.Table) tableView {
+	kind, key := "view", "view"
+	if t.View.Materialized {
+		kind, key = "materialized view", "materialized_view"
+	}
+	v := tableView{Name: t.SQLName, Anchor: t.SQLName, Model: t.Model, Repo: t.Repo, Source: t.Source, Comment: cell(t.Comment)}
+	v.Options = inlineList([]string{fmt.Sprintf("a read-only model of %s [%s](#object-%s-%s), whose SQL is with the SQL objects",
+		kind, code(t.SQLName), key, t.SQLName)})
+	empty := &schema.Table{}
+	for _, c := range t.Columns {
+		v.Columns = append(v.Columns, buildColumn(t, c, empty))
+	}
+	v.PrimaryKey = fmt.Sprintf("(%s), declared: it identifies a row for FindByID and List, PostgreSQL does not enforce it on a view", columnList(t.PK))
+	for _, q := range t.Queries {
+		v.Queries = append(v.Queries, buildQuery(q))
+	}
+	var methods []string
+	for _, m := range t.Methods() {
+		methods = append(methods, code(m))
+	}
+	v.Methods = strings.Join(methods, ", ")
+	return v
 }
 
 func count(n int, noun string) string {
@@ -433,6 +466,17 @@ func buildRelation(r *ir.Relation) relationView {
 func buildQuery(q *ir.Query) queryView {
 	qv := queryView{Table: q.Table.Repo, Name: q.Name, Kind: "Structured", Returns: q.Returns, Paginate: pagination(q.Paginate),
 		Source: q.Pos.String(), Comment: cell(q.Comment)}
+	if len(q.Keys) > 0 {
+		var keys []string
+		for _, k := range q.Keys {
+			s := k.Name
+			if k.Desc {
+				s += " DESC"
+			}
+			keys = append(keys, s)
+		}
+		qv.Paginate += " by (" + strings.Join(keys, ", ") + ")"
+	}
 	if q.Stream != "" {
 		qv.Paginate = strings.TrimPrefix(qv.Paginate+", streamed by "+q.Stream, ", ")
 	}

@@ -77,6 +77,13 @@ func Jobs(pkg *ir.Package) []Job {
 			return renderFile(pkg, t.File, f)
 		}})
 	}
+	for _, t := range pkg.Views {
+		jobs = append(jobs, Job{Name: t.File, Table: t, Render: func() (File, error) {
+			f := newFile(pkg, []string{t.Source})
+			genView(f, t)
+			return renderFile(pkg, t.File, f)
+		}})
+	}
 	return jobs
 }
 

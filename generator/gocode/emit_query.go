@@ -294,7 +294,12 @@ func queryDoc(q *ir.Query) string {
 				"matches runtime.ErrNotFound.", q.Name, t.SQLName, orderDoc(q))
 		}
 	case "many":
-		if q.Kind == ir.Raw {
+		if q.Kind == ir.Raw && q.Paginate == "keyset" {
+			fmt.Fprintf(&b, " returns the rows of the query ordered by %s, a page at a time: up to page.Limit rows after "+
+				"the cursor page.After (\"\" for the first page). Pass the returned Next cursor to get the following page; "+
+				"it is \"\" after the last one. The cursor holds the keyset values of the last row, which must tell the "+
+				"rows apart: rows with the same values as a page's last row are not returned.", keysDoc(q.Keys))
+		} else if q.Kind == ir.Raw {
 			b.WriteString(" returns the rows of the query, all in memory.")
 		} else {
 			fmt.Fprintf(&b, " returns the rows of table %s that match the query%s", t.SQLName, orderDoc(q))
@@ -341,6 +346,18 @@ func hasEnumArray(cols []*ir.RawColumn) bool {
 		}
 	}
 	return false
+}
+
+// keysDoc lists a raw keyset query's keys: created_at DESC, id.
+func keysDoc(keys []*ir.CursorKey) string {
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k.Name
+		if k.Desc {
+			parts[i] += " DESC"
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // orderDoc describes a structured query's order: ", ordered by a, b DESC".
@@ -503,6 +520,12 @@ func keysetBody(q *ir.Query, c queryCall, db *jen.Statement) []jen.Code {
 		body = append(body, jen.Var().Id(k).Add(typeCode(col.Go)))
 		cursor = append(cursor, jen.Op("&").Id(k))
 		keys = append(keys, jen.Id("v").Dot(col.Field))
+	}
+	for i, key := range q.Keys {
+		k := "k" + strconv.Itoa(i)
+		body = append(body, jen.Var().Id(k).Add(typeCode(key.Go)))
+		cursor = append(cursor, jen.Op("&").Id(k))
+		keys = append(keys, jen.Id("v").Dot(key.Field))
 	}
 	kv := []jen.Code{pageFields(q.Table, q.Name, q.Scoped), field("First", c.sql(mainStmt)), field("After", c.sql(afterStmt))}
 	if q.Arrays || len(c.argList()) > 0 {

@@ -23,6 +23,11 @@ func genStore(f *jen.File, pkg *ir.Package) {
 			comment(g, fmt.Sprintf("%s reads and writes table %s.", t.Plural, t.SQLName))
 			g.Id(t.Plural).Op("*").Id(t.Repo)
 		}
+		for _, t := range pkg.Views {
+			g.Line()
+			comment(g, fmt.Sprintf("%s reads %s %s.", t.Plural, relKind(t), t.SQLName))
+			g.Id(t.Plural).Op("*").Id(t.Repo)
+		}
 	})
 	f.Line()
 
@@ -30,7 +35,7 @@ func genStore(f *jen.File, pkg *ir.Package) {
 		"transaction, makes one allocation however many tables there are.")
 	f.Type().Id("storeRepos").StructFunc(func(g *jen.Group) {
 		g.Id("store").Id(pkg.Store)
-		for _, t := range pkg.Tables {
+		for _, t := range repoTables(pkg) {
 			g.Id(t.Plural).Id(t.Repo)
 		}
 	})
@@ -40,13 +45,13 @@ func genStore(f *jen.File, pkg *ir.Package) {
 		"a connection or a transaction.")
 	f.Func().Id(pkg.NewStore).Params(jen.Id("db").Qual(ir.PathRuntime, "DBTX")).Op("*").Id(pkg.Store).Block(
 		jen.Id("a").Op(":=").Op("&").Id("storeRepos").Values(jen.DictFunc(func(d jen.Dict) {
-			for _, t := range pkg.Tables {
+			for _, t := range repoTables(pkg) {
 				d[jen.Id(t.Plural)] = jen.Op("*").Id("New" + t.Repo).Call(jen.Id("db"))
 			}
 		})),
 		jen.Id("a").Dot("store").Op("=").Id(pkg.Store).Values(jen.DictFunc(func(d jen.Dict) {
 			d[jen.Id("db")] = jen.Id("db")
-			for _, t := range pkg.Tables {
+			for _, t := range repoTables(pkg) {
 				d[jen.Id(t.Plural)] = jen.Op("&").Id("a").Dot(t.Plural)
 			}
 		})),
@@ -122,4 +127,10 @@ func genEnum(f *jen.File, e *ir.Enum) {
 		})),
 	)
 	f.Line()
+}
+
+// repoTables are the tables and views with a repository in the Store,
+// tables first.
+func repoTables(pkg *ir.Package) []*ir.Table {
+	return append(pkg.Tables[:len(pkg.Tables):len(pkg.Tables)], pkg.Views...)
 }

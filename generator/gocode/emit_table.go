@@ -58,7 +58,7 @@ func genTable(f *jen.File, t *ir.Table) {
 }
 
 func genModel(f *jen.File, t *ir.Table) {
-	comment(f, docComment(fmt.Sprintf("%s is one row of table %s.", t.Model, t.SQLName), t.Comment))
+	comment(f, docComment(fmt.Sprintf("%s is one row of %s %s.", t.Model, relKind(t), t.SQLName), t.Comment))
 	f.Type().Id(t.Model).StructFunc(func(g *jen.Group) {
 		for _, c := range t.Columns {
 			if c.Comment != "" {
@@ -414,8 +414,8 @@ func genFindByID(f *jen.File, t *ir.Table) {
 	if t.Cache != nil {
 		body = cachedFindByID(t)
 	}
-	method(f, t, "FindByID", fmt.Sprintf("FindByID returns the row of table %s with %s. If there is none, "+
-		"the error matches runtime.ErrNotFound.", t.SQLName, pkDesc(t))+cacheDoc(t, "FindByID")).
+	method(f, t, "FindByID", fmt.Sprintf("FindByID returns the row of %s %s with %s. If there is none, "+
+		"the error matches runtime.ErrNotFound.", relKind(t), t.SQLName, pkDesc(t))+cacheDoc(t, "FindByID")).
 		Params(pkParams(t)...).Params(jen.Id(t.Model), jen.Error()).
 		Block(body...)
 	f.Line()
@@ -425,8 +425,8 @@ func genFindAll(f *jen.File, t *ir.Table) {
 	s := t.SQL.FindAll
 	genStatement(f, s)
 	pre, scoped := prelude(t, "FindAll", "", []ir.Statement{s}, returnsNil)
-	doc := fmt.Sprintf("FindAll returns every row of table %s in primary key order, all in memory; "+
-		"List and Stream do not hold them all.", t.SQLName)
+	doc := fmt.Sprintf("FindAll returns every row of %s %s in primary key order, all in memory; "+
+		"List and Stream do not hold them all.", relKind(t), t.SQLName)
 	if t.Keyless() {
 		doc = fmt.Sprintf("FindAll returns every row of table %s, in no particular order (the table has no primary key), "+
 			"all in memory; Stream does not hold them all.", t.SQLName)
@@ -446,8 +446,8 @@ func genStream(f *jen.File, t *ir.Table) {
 	if t.Keyless() {
 		order = "in no particular order"
 	}
-	method(f, t, "Stream", fmt.Sprintf("Stream yields every row of table %s %s as the loop reads "+
-		"them from the server: memory use does not grow with the table. An error ends the sequence.", t.SQLName, order)).
+	method(f, t, "Stream", fmt.Sprintf("Stream yields every row of %s %s %s as the loop reads "+
+		"them from the server: memory use does not grow with the %s. An error ends the sequence.", relKind(t), t.SQLName, order, relNoun(t))).
 		Params(ctxParam.Clone()).Qual(ir.PathIter, "Seq2").Types(jen.Id(t.Model), jen.Error()).
 		Block(append(pre, jen.Return(streamCall(t, "Stream", dbOf(scoped), t.Scan, callArgs(s, nil)[1:])))...)
 	f.Line()
@@ -492,9 +492,9 @@ func genList(f *jen.File, t *ir.Table) {
 		jen.List(jen.Id("p"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "KeysetPage").Call(append([]jen.Code{jen.Id("ctx"), dbOf(scoped), jen.Id("page"), keyset}, cursor...)...),
 		jen.Return(jen.Id("p"), wrapErr(t, "List")),
 	)
-	method(f, t, "List", fmt.Sprintf("List returns up to page.Limit rows of table %s in primary key order, after the "+
+	method(f, t, "List", fmt.Sprintf("List returns up to page.Limit rows of %s %s in primary key order, after the "+
 		"cursor page.After (\"\" for the first page); the page's Next cursor (\"\" after the last page) gets the "+
-		"next one.", t.SQLName)).
+		"next one.", relKind(t), t.SQLName)).
 		Params(ctxParam.Clone(), jen.Id("page").Qual(ir.PathRuntime, "PageArgs")).Params(pageType.Clone(), jen.Error()).
 		Block(body...)
 	f.Line()
@@ -667,7 +667,7 @@ func genCount(f *jen.File, t *ir.Table) {
 	s := t.SQL.Count
 	genStatement(f, s)
 	pre, scoped := prelude(t, "Count", "", []ir.Statement{s}, func(err jen.Code) jen.Code { return jen.Return(jen.Lit(0), err) })
-	method(f, t, "Count", fmt.Sprintf("Count returns the number of rows of table %s.", t.SQLName)).
+	method(f, t, "Count", fmt.Sprintf("Count returns the number of rows of %s %s.", relKind(t), t.SQLName)).
 		Params(ctxParam.Clone()).Params(jen.Int64(), jen.Error()).
 		Block(append(pre,
 			jen.List(jen.Id("n"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "ScanValue").Types(jen.Int64()).Call(dbOf(scoped).Dot("QueryRow").Call(callArgs(s, nil)...)),

@@ -35,6 +35,12 @@ type Package struct {
 	Sources []string
 	Enums   []*Enum
 	Tables  []*Table
+	// Views are the package's views and materialized views (a table entry
+	// with view:): read-only models built like tables (columns, primary
+	// key, finders, queries) with View set, no write methods and no
+	// schema of their own: the SQL object named like them in Objects
+	// creates them. The schema and migration emitters read Tables only.
+	Views []*Table
 	// Audit is set when a table has audit: true: the package's schema
 	// then holds the audit log (AuditTable) and its chain heads and key
 	// (AuditHeadTable, AuditKeyTable), and Objects the audit trigger
@@ -121,6 +127,8 @@ type EnumValue struct {
 type Table struct {
 	SQLName string
 	Quoted  string
+	// View is set for a view or materialized view (Package.Views).
+	View *View
 	// Model is the row type (User); Plural names the Store field (Users);
 	// Many names many rows in relation methods (LoadOrders): the plural
 	// of Model where the table's name is singular.
@@ -343,6 +351,23 @@ func (t *Table) Column(name string) *Column {
 // then the queries (with their streaming methods). A test checks them
 // against the methods the Go emitter declares.
 func (t *Table) Methods() []string {
+	if t.View != nil {
+		// A view's repository reads, and refreshes a materialized view.
+		out := []string{"FindByID", "FindAll", "Stream", "List", "Count"}
+		if t.View.Refresh.Const != "" {
+			out = append(out, "Refresh")
+		}
+		if t.View.RefreshConcurrently.Const != "" {
+			out = append(out, "RefreshConcurrently")
+		}
+		for _, q := range t.Queries {
+			out = append(out, q.Name)
+			if q.Stream != "" {
+				out = append(out, q.Stream)
+			}
+		}
+		return out
+	}
 	out := []string{"Create", "FindByID", "FindAll", "Stream", "List", "Update", "Delete", "Count"}
 	if t.Keyless() {
 		out = []string{"Create", "FindAll", "Stream", "Count"}
@@ -732,6 +757,9 @@ type Query struct {
 	// Cursor are the columns whose values make a keyset cursor: the
 	// order_by columns.
 	Cursor []*Column
+	// Keys are, for a raw query with keyset pagination, the result
+	// columns whose values make its cursor (keyset:), in order.
+	Keys []*CursorKey
 	// Scoped is set when the query binds the context's tenant (every
 	// query of a tenant table, @tenant in raw SQL): the method reads it
 	// first and runs on a database scoped to it.
@@ -801,6 +829,26 @@ type OrderTerm struct {
 	Desc   bool
 	// Nulls is "", "first" or "last".
 	Nulls string
+}
+
+// View is what a read-only model over a view has beyond a table's
+// reads.
+type View struct {
+	Materialized bool
+	// Refresh is REFRESH MATERIALIZED VIEW, and RefreshConcurrently its
+	// CONCURRENTLY form when a unique index allows it (no Const
+	// otherwise); neither for a plain view.
+	Refresh             Statement
+	RefreshConcurrently Statement
+}
+
+// CursorKey is one column of a raw keyset query's cursor: a result
+// column, the field of the row type that holds it, and its direction.
+type CursorKey struct {
+	Name  string
+	Field string
+	Go    GoType
+	Desc  bool
 }
 
 // RawColumn is a declared parameter or result column of a raw query.

@@ -31,6 +31,16 @@ func (p *Package) Statements() []GeneratedStatement {
 	for _, t := range p.Tables {
 		out = tableStatements(out, t)
 	}
+	for _, t := range p.Views {
+		out = tableStatements(out, t)
+		add := func(method string, s Statement) {
+			if s.Const != "" {
+				out = append(out, GeneratedStatement{Statement: s, Name: t.Op + "." + method, Table: t, Pos: t.Pos})
+			}
+		}
+		add("Refresh", t.View.Refresh)
+		add("RefreshConcurrently", t.View.RefreshConcurrently)
+	}
 	return out
 }
 

@@ -340,7 +340,18 @@ func (v *vetter) rawColumns(q *ir.Query, desc *pgconn.StatementDescription) {
 func (v *vetter) tableColumns(desc *pgconn.StatementDescription) {
 	for _, f := range desc.Fields {
 		a := v.notNull[attrKey{f.TableOID, f.TableAttributeNumber}]
-		if a == nil || a.view {
+		if a == nil {
+			continue
+		}
+		if a.view {
+			// A view's columns are what its query computes: their types
+			// are compared, never their nullability, which PostgreSQL
+			// does not know.
+			if col := v.viewColumn(a.table, a.column); col != nil {
+				if got := v.typeOf(f.DataTypeOID); !typesMatch(col.Type, got, false) {
+					v.add("type mismatch", col.Pos, "column "+a.table+"."+a.column, "column %q of view %q is %s in the specs, %s as the view's query computes it; declare the type the query returns, or cast in the query", a.column, a.table, col.Type, got)
+				}
+			}
 			continue
 		}
 		col := v.column(a.table, a.column)
@@ -355,6 +366,20 @@ func (v *vetter) tableColumns(desc *pgconn.StatementDescription) {
 			v.add("nullability", col.Pos, "column "+a.table+"."+a.column, "column %q.%q is NOT NULL in the specs, but the database allows NULL; run cpcgen migrate diff", a.table, a.column)
 		}
 	}
+}
+
+// viewColumn returns the column of a view model, or nil.
+func (v *vetter) viewColumn(view, column string) *ir.Column {
+	for _, t := range v.pkg.Views {
+		if t.SQLName == view {
+			for _, c := range t.Columns {
+				if c.SQLName == column {
+					return c
+				}
+			}
+		}
+	}
+	return nil
 }
 
 func (v *vetter) column(table, column string) *ir.Column {
@@ -477,7 +502,16 @@ func (v *vetter) sqlErrorPos(q *ir.Query, stmt string, charPos int) ir.Pos {
 	}
 	before := string(runes[:charPos-1])
 	line := strings.Count(before, "\n") // 0: the header
-	if line == 0 {
+	if len(q.Keys) > 0 {
+		// A raw keyset query's SQL is the subquery of SELECT * FROM (,
+		// one line down; an error in the lines around it points at the
+		// query.
+		line--
+		if line >= len(strings.Split(strings.TrimRight(q.SQL, " \t\r\n"), "\n"))+1 {
+			return pos
+		}
+	}
+	if line <= 0 {
 		return pos
 	}
 	lineStart := strings.LastIndexByte(before, '\n') + 1

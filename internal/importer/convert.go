@@ -1206,7 +1206,7 @@ func (c *converter) view(v CatView) *object {
 	if !plain(v.Name) {
 		o.kind, o.drop = "other", "DROP "+kw+" "+quoteIdent(v.Name)
 	}
-	c.find(strings.ReplaceAll(kind, "_", " "), v.Name, Kept, "read it with a raw query; no Go model is generated for it yet")
+	c.find(strings.ReplaceAll(kind, "_", " "), v.Name, Kept, "a view states no key and PostgreSQL does not record its columns' nullability, so no view: model is written; read it with a raw query, or declare it as a model (view:, docs/spec.md)")
 	return o
 }
 

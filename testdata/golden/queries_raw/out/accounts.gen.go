@@ -755,3 +755,102 @@ func (r *AccountRepo) Echo(ctx context.Context, id int64) (EchoRow, error) {
 	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlAccountsEcho, id), scanEchoRow)
 	return v, wrapErr(err, "accounts.Echo", "accounts")
 }
+
+// PageByOwnerRow is one row of the result of AccountRepo.PageByOwner.
+type PageByOwnerRow struct {
+	ID      int64           `json:"id"`
+	Owner   string          `json:"owner"`
+	Balance decimal.Decimal `json:"balance"`
+	Lit     string          `json:"lit"`
+}
+
+// scanPageByOwnerRow gives the scan destinations of the fields of v, columns in
+// declared order.
+func scanPageByOwnerRow(v *PageByOwnerRow, d []any) []any {
+	return append(d, &v.ID, &v.Owner, &v.Balance, &v.Lit)
+}
+
+const sqlAccountsPageByOwner = `-- name: accounts.PageByOwner replica=ok
+SELECT * FROM (
+-- The outer query orders and pages; no ORDER BY or LIMIT here.
+SELECT id, owner, balance, '@literal;' AS lit
+FROM accounts
+WHERE org_id = $1 AND owner <> $2
+) AS q
+ORDER BY "owner", "id"
+LIMIT $3`
+
+const sqlAccountsPageByOwnerAfter = `-- name: accounts.PageByOwner replica=ok
+SELECT * FROM (
+-- The outer query orders and pages; no ORDER BY or LIMIT here.
+SELECT id, owner, balance, '@literal;' AS lit
+FROM accounts
+WHERE org_id = $1 AND owner <> $2
+) AS q
+WHERE ("owner", "id") > ($3, $4)
+ORDER BY "owner", "id"
+LIMIT $5`
+
+// PageByOwner returns the rows of the query ordered by owner, id, a page at a
+// time: up to page.Limit rows after the cursor page.After ("" for the first page).
+// Pass the returned Next cursor to get the following page; it is "" after the last
+// one. The cursor holds the keyset values of the last row, which must tell the
+// rows apart: rows with the same values as a page's last row are not returned.
+//
+// The organization's accounts of owners other than not_owner, a page at a time by
+// owner; id breaks ties between accounts of one owner.
+func (r *AccountRepo) PageByOwner(ctx context.Context, notOwner string, page runtime.PageArgs) (runtime.Page[PageByOwnerRow], error) {
+	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.PageByOwner", "accounts")
+	if err != nil {
+		return runtime.Page[PageByOwnerRow]{}, err
+	}
+	db := runtime.Scope(r.db, tenant)
+	var k0 string
+	var k1 int64
+	pg, err := runtime.KeysetPage(ctx, db, page, runtime.Keyset[PageByOwnerRow]{
+		Op: "accounts.PageByOwner", Table: "accounts", Tenant: tenant,
+		First: sqlAccountsPageByOwner,
+		After: sqlAccountsPageByOwnerAfter,
+		Args:  []any{tenant, notOwner},
+		Scan:  scanPageByOwnerRow,
+		Key:   func(v *PageByOwnerRow) []any { return []any{v.Owner, v.ID} },
+	}, &k0, &k1)
+	return pg, wrapErr(err, "accounts.PageByOwner", "accounts")
+}
+
+const sqlAccountsPageRichest = `-- name: accounts.PageRichest
+SELECT * FROM (
+SELECT id, org_id, owner, currency, balance, label, tags FROM accounts WHERE balance >= $1
+) AS q
+ORDER BY "balance" DESC, "id"
+LIMIT $2`
+
+const sqlAccountsPageRichestAfter = `-- name: accounts.PageRichest
+SELECT * FROM (
+SELECT id, org_id, owner, currency, balance, label, tags FROM accounts WHERE balance >= $1
+) AS q
+WHERE "balance" <= $2 AND ("balance" < $2 OR ("balance" = $2 AND ("id" > $3)))
+ORDER BY "balance" DESC, "id"
+LIMIT $4`
+
+// PageRichest returns the rows of the query ordered by balance DESC, id, a page at
+// a time: up to page.Limit rows after the cursor page.After ("" for the first
+// page). Pass the returned Next cursor to get the following page; it is "" after
+// the last one. The cursor holds the keyset values of the last row, which must
+// tell the rows apart: rows with the same values as a page's last row are not
+// returned.
+//
+// Every organization's accounts, richest first, a page at a time.
+func (r *AccountRepo) PageRichest(ctx context.Context, minBalance decimal.Decimal, page runtime.PageArgs) (runtime.Page[Account], error) {
+	var k0 decimal.Decimal
+	var k1 int64
+	pg, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Account]{
+		Op: "accounts.PageRichest", Table: "accounts",
+		First: sqlAccountsPageRichest,
+		After: sqlAccountsPageRichestAfter,
+		Args:  []any{minBalance},
+		Scan:  scanAccount,
+		Key:   func(v *Account) []any { return []any{v.Balance, v.ID} },
+	}, &k0, &k1)
+	return pg, wrapErr(err, "accounts.PageRichest", "accounts")
+}

@@ -26,6 +26,7 @@ var cmpDecimal = cmp.Comparer(func(a, b decimal.Decimal) bool { return a.Equal(b
 
 type fixture struct {
 	s          *Store
+	db         *runtime.DB
 	org, other uuid.UUID
 	// in and out are contexts scoped to org and to other.
 	in, out  context.Context
@@ -35,7 +36,8 @@ type fixture struct {
 func setup(t *testing.T) fixture {
 	t.Helper()
 	ctx := context.Background()
-	s := NewStore(pgtest.Open(t))
+	db := pgtest.Open(t)
+	s := NewStore(db)
 	org, err := s.Orgs.Create(ctx, NewOrg{Name: hostile})
 	if err != nil {
 		t.Fatal(err)
@@ -44,7 +46,7 @@ func setup(t *testing.T) fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := fixture{s: s, org: org.ID, other: other.ID,
+	f := fixture{s: s, db: db, org: org.ID, other: other.ID,
 		in: runtime.WithTenant(ctx, org.ID), out: runtime.WithTenant(ctx, other.ID)}
 	for i, n := range []NewAccount{
 		{Owner: hostile, Currency: CurrencyEUR, Balance: runtime.Set(dec("10.50")), Label: runtime.NullOf("main " + hostile), Tags: runtime.Set([]string{hostile, "{,}"})},

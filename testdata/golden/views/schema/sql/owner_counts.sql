@@ -1,0 +1,4 @@
+-- Accounts per owner, closed ones included.
+SELECT owner, count(*) AS n
+FROM accounts
+GROUP BY owner
