@@ -137,24 +137,20 @@ func genSentinels(f *jen.File, t *ir.Table) {
 	if len(all) == 0 {
 		return
 	}
+	comment(f, fmt.Sprintf("Sentinels of the constraints of table %s: each matches (errors.Is) the *runtime.DbError "+
+		"of a violation of its constraint.", t.SQLName))
 	f.Var().DefsFunc(func(g *jen.Group) {
-		for i, k := range all {
-			if i > 0 {
-				g.Line()
-			}
+		for _, k := range all {
 			args := []jen.Code{jen.Lit(k.Table.SQLName), jen.Lit(k.SQLName), jen.Lit(k.SpecName)}
 			switch {
 			case k.Referenced:
-				comment(g, fmt.Sprintf("%s matches (errors.Is) a delete or key change of a row of %s that rows of %s "+
-					"still reference (constraint %s, %s.%s in the spec).", k.Sentinel, t.SQLName, k.Table.SQLName, k.SQLName, k.Table.SQLName, k.SpecName))
+				comment(g, fmt.Sprintf("%s matches a delete or key change of a row that rows of %s reference.", k.Sentinel, k.Table.SQLName))
 				g.Id(k.Sentinel).Op("=").Qual(ir.PathRuntime, "NewForeignKeySentinel").Call(append(args, jen.Qual(ir.PathRuntime, "FKReferenced"))...)
 			case k.Kind == ir.ForeignKeyConstraint:
-				comment(g, fmt.Sprintf("%s matches (errors.Is) a write of %s whose %s names no row of %s (constraint %s, "+
-					"%s in the spec).", k.Sentinel, t.SQLName, k.Column.SQLName, k.Column.References.Table.SQLName, k.SQLName, k.SpecName))
+				comment(g, fmt.Sprintf("%s matches a write whose %s names no row of %s.", k.Sentinel, k.Column.SQLName, k.Column.References.Table.SQLName))
 				g.Id(k.Sentinel).Op("=").Qual(ir.PathRuntime, "NewForeignKeySentinel").Call(append(args, jen.Qual(ir.PathRuntime, "FKMissing"))...)
 			default:
-				comment(g, fmt.Sprintf("%s matches (errors.Is) a violation of %s of %s (constraint %s, %s in the spec).",
-					k.Sentinel, k.Doc, t.SQLName, k.SQLName, k.SpecName))
+				comment(g, fmt.Sprintf("%s matches a violation of %s.", k.Sentinel, k.Doc))
 				g.Id(k.Sentinel).Op("=").Qual(ir.PathRuntime, "NewConstraintSentinel").Call(
 					append([]jen.Code{jen.Qual(ir.PathRuntime, constraintKinds[k.Kind])}, args...)...)
 			}
@@ -249,15 +245,11 @@ func genValidate(f *jen.File, t *ir.Table, typ string, cols []*ir.Column, update
 	if update {
 		recv = "u"
 	}
-	doc := fmt.Sprintf("Validate checks %s for table %s", recv, t.SQLName)
+	doc := fmt.Sprintf("Validate checks %s against the types and rules of the columns of table %s (see "+
+		"runtime.Validator).", recv, t.SQLName)
 	if update {
-		doc += ", field by field for the fields that are set"
+		doc = fmt.Sprintf("Validate checks the fields of u that are set, as %s.Validate does.", t.NewType)
 	}
-	doc += ": what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, " +
-		"invalid JSON, more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules " +
-		"(enum labels, lengths in characters, bounds, formats, patterns and not_empty). It returns nil, or a " +
-		"*runtime.DbError of kind Validation whose Fields list every failing field (JSON names), each with the " +
-		"first check it fails. The repository calls it before any SQL."
 	comment(f, doc)
 	f.Func().Params(jen.Id(recv).Op("*").Id(typ)).Id("Validate").Params().Error().BlockFunc(func(g *jen.Group) {
 		checked := false
@@ -339,21 +331,12 @@ func genRefuseNulls(f *jen.File, t *ir.Table, typ string, cols []*ir.Column, upd
 	if update {
 		recv = "u"
 	}
-	doc := fmt.Sprintf("UnmarshalJSON decodes %s from a JSON object as encoding/json does, but refuses null for %s, "+
-		"whose %s NOT NULL, rather than read it as a zero value: the error is a *runtime.DbError of kind "+
-		"Validation naming the fields.", recv, strings.Join(names, ", "), plural(len(names), "column is", "columns are"))
-	if update {
-		doc += " Leave a field out to keep its column's value."
-	} else if hasDefaults(cols) {
-		doc += " Leave an optional field out for its column's default."
-	}
-	comment(f, doc)
+	comment(f, fmt.Sprintf("UnmarshalJSON decodes %s as encoding/json does but refuses null for the fields of NOT "+
+		"NULL columns (see runtime.RefuseNulls).", recv))
 	f.Func().Params(jen.Id(recv).Op("*").Id(typ)).Id("UnmarshalJSON").Params(jen.Id("data").Index().Byte()).Error().Block(
-		jen.If(jen.Err().Op(":=").Qual(ir.PathRuntime, "RefuseNulls").Call(args...), jen.Err().Op("!=").Nil()).Block(
-			jen.Return(jen.Err()),
-		),
 		jen.Type().Id("plain").Id(typ),
-		jen.Return(jen.Qual(ir.PathJSON, "Unmarshal").Call(jen.Id("data"), jen.Parens(jen.Op("*").Id("plain")).Call(jen.Id(recv)))),
+		jen.Return(jen.Qual(ir.PathRuntime, "UnmarshalNotNull").Call(append([]jen.Code{jen.Id("data"),
+			jen.Parens(jen.Op("*").Id("plain")).Call(jen.Id(recv))}, args[1:]...)...)),
 	)
 	f.Line()
 }

@@ -5,7 +5,6 @@ package tenantdb
 
 import (
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -18,8 +17,8 @@ type Org struct {
 	Name string    `json:"name"`
 }
 
-// NewOrg holds the values of a new row of table orgs. Fields of type runtime.Opt
-// may be left unset: the column's default applies.
+// NewOrg holds the values of a new row of table orgs. An unset runtime.Opt field
+// takes its column's default.
 type NewOrg struct {
 	ID   runtime.Opt[uuid.UUID] `json:"id,omitzero"`
 	Name string                 `json:"name"`
@@ -37,59 +36,39 @@ type OrgRepo struct {
 	withDeleted bool
 }
 
-// NewOrgRepo returns a repository of table orgs that runs its statements on db: a
-// pool, a connection or a transaction.
+// NewOrgRepo returns the repository of table orgs over db.
 func NewOrgRepo(db runtime.DBTX) *OrgRepo {
 	return &OrgRepo{db: db}
 }
 
+// Sentinels of the constraints of table orgs: each matches (errors.Is) the
+// *runtime.DbError of a violation of its constraint.
 var (
-	// ErrOrgIDTaken matches (errors.Is) a violation of the primary key (id) of orgs
-	// (constraint orgs_pkey, primary_key in the spec).
+	// ErrOrgIDTaken matches a violation of the primary key (id).
 	ErrOrgIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "orgs", "orgs_pkey", "primary_key")
-
-	// ErrOrgReferencedByProject matches (errors.Is) a delete or key change of a row of
-	// orgs that rows of projects still reference (constraint projects_org_id_fkey,
-	// projects.org_id.references in the spec).
+	// ErrOrgReferencedByProject matches a delete or key change of a row that rows of
+	// projects reference.
 	ErrOrgReferencedByProject = runtime.NewForeignKeySentinel("projects", "projects_org_id_fkey", "org_id.references", runtime.FKReferenced)
-
-	// ErrOrgReferencedByTask matches (errors.Is) a delete or key change of a row of
-	// orgs that rows of tasks still reference (constraint tasks_org_id_fkey,
-	// tasks.org_id.references in the spec).
+	// ErrOrgReferencedByTask matches a delete or key change of a row that rows of
+	// tasks reference.
 	ErrOrgReferencedByTask = runtime.NewForeignKeySentinel("tasks", "tasks_org_id_fkey", "org_id.references", runtime.FKReferenced)
-
-	// ErrOrgReferencedByTag matches (errors.Is) a delete or key change of a row of
-	// orgs that rows of tags still reference (constraint tags_org_id_fkey,
-	// tags.org_id.references in the spec).
+	// ErrOrgReferencedByTag matches a delete or key change of a row that rows of tags
+	// reference.
 	ErrOrgReferencedByTag = runtime.NewForeignKeySentinel("tags", "tags_org_id_fkey", "org_id.references", runtime.FKReferenced)
-
-	// ErrOrgReferencedByTaskTag matches (errors.Is) a delete or key change of a row of
-	// orgs that rows of task_tags still reference (constraint task_tags_org_id_fkey,
-	// task_tags.org_id.references in the spec).
+	// ErrOrgReferencedByTaskTag matches a delete or key change of a row that rows of
+	// task_tags reference.
 	ErrOrgReferencedByTaskTag = runtime.NewForeignKeySentinel("task_tags", "task_tags_org_id_fkey", "org_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table orgs: what the columns' types cannot hold (nil for a
-// NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
-// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
-// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
-// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first check it fails. The repository
-// calls it before any SQL.
+// Validate checks n against the types and rules of the columns of table orgs (see
+// runtime.Validator).
 func (n *NewOrg) Validate() error {
 	var f runtime.Fields
 	f.Fits("name", runtime.CheckText(n.Name))
 	return f.Err("orgs")
 }
 
-// Validate checks u for table orgs, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewOrg.Validate does.
 func (u *OrgUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Name.Set {
@@ -98,28 +77,18 @@ func (u *OrgUpdate) Validate() error {
 	return f.Err("orgs")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for id, name, whose columns are NOT NULL, rather than read it as a zero
-// value: the error is a *runtime.DbError of kind Validation naming the fields.
-// Leave an optional field out for its column's default.
+// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
+// NOT NULL columns (see runtime.RefuseNulls).
 func (n *NewOrg) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "orgs", "id", "name"); err != nil {
-		return err
-	}
 	type plain NewOrg
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "orgs", "id", "name")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for name, whose column is NOT NULL, rather than read it as a zero value:
-// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
-// field out to keep its column's value.
+// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
+// NOT NULL columns (see runtime.RefuseNulls).
 func (u *OrgUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "orgs", "name"); err != nil {
-		return err
-	}
 	type plain OrgUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "orgs", "name")
 }
 
 // WithDeleted returns a view of the repository whose reads (FindByID, FindAll,
@@ -143,12 +112,12 @@ func (r *OrgRepo) pick(live, all string) string {
 	return live
 }
 
-// scanOrg gives the scan destinations of the fields of v, columns in table order.
+// scanOrg appends the scan destinations of v, in table order.
 func scanOrg(v *Org, d []any) []any {
 	return append(d, &v.ID, &v.Name)
 }
 
-// argsNewOrg gives the values Create binds from n.
+// argsNewOrg appends the values Create binds from n.
 func argsNewOrg(n *NewOrg, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Name)
 }
@@ -158,8 +127,8 @@ INSERT INTO "orgs" ("id", "name")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2)
 RETURNING "id", "name"`
 
-// Create inserts a row into table orgs and returns it as stored, defaults applied.
-// It validates n first.
+// Create inserts n into table orgs and returns the row as stored. It validates n
+// first.
 func (r *OrgRepo) Create(ctx context.Context, n NewOrg) (Org, error) {
 	if err := n.Validate(); err != nil {
 		return Org{}, wrapErr(err, "orgs.Create", "orgs")
@@ -172,8 +141,8 @@ const sqlOrgsFindByID = `-- name: orgs.FindByID replica=ok
 SELECT "id", "name" FROM "orgs"
 WHERE "id" = $1`
 
-// FindByID returns the row of table orgs with the given id. If there is none, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table orgs with the given id, or
+// runtime.ErrNotFound.
 func (r *OrgRepo) FindByID(ctx context.Context, id uuid.UUID) (Org, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlOrgsFindByID, id, runtime.Arg, scanOrg)
 	return v, wrapErr(err, "orgs.FindByID", "orgs")
@@ -182,17 +151,15 @@ func (r *OrgRepo) FindByID(ctx context.Context, id uuid.UUID) (Org, error) {
 const sqlOrgsFindAll = `-- name: orgs.FindAll replica=ok
 SELECT "id", "name" FROM "orgs" ORDER BY "id"`
 
-// FindAll returns every row of table orgs in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table orgs in primary key order, in memory.
 func (r *OrgRepo) FindAll(ctx context.Context) ([]Org, error) {
 	rows, err := r.db.Query(ctx, sqlOrgsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanOrg)
 	return items, wrapErr(err, "orgs.FindAll", "orgs")
 }
 
-// Stream yields every row of table orgs in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them, without holding them
+// all (see runtime.Stream).
 func (r *OrgRepo) Stream(ctx context.Context) iter.Seq2[Org, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "orgs.Stream", "orgs") }, scanOrg, sqlOrgsFindAll)
 }
@@ -206,9 +173,8 @@ SELECT "id", "name" FROM "orgs"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table orgs in primary key order, after the
-// cursor page.After ("" for the first page); the page's Next cursor ("" after the
-// last page) gets the next one.
+// List returns a page of the rows of table orgs in primary key order (see
+// runtime.PageArgs).
 func (r *OrgRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Org], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Org]{
@@ -221,8 +187,7 @@ func (r *OrgRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page
 	return p, wrapErr(err, "orgs.List", "orgs")
 }
 
-// updateOrgs are the statements of OrgRepo.Update: one per set of fields set (see
-// runtime.Update).
+// updateOrgs builds the statements of OrgRepo.Update.
 var updateOrgs = &runtime.Update{
 	Name: "orgs.Update", Keys: 1,
 	Head: "UPDATE \"orgs\"\nSET ",
@@ -230,14 +195,13 @@ var updateOrgs = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"name\"",
 }
 
-// argsOrgUpdate gives the value of each field of u, nil when unset.
+// argsOrgUpdate appends the value of each field of u, nil when unset.
 func argsOrgUpdate(u *OrgUpdate, d []any) []any {
 	return append(d, u.Name.Arg())
 }
 
 // Update applies the set fields of u to the row of table orgs with the given id
-// and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *OrgRepo) Update(ctx context.Context, id uuid.UUID, u OrgUpdate) (Org, error) {
 	if err := u.Validate(); err != nil {
 		return Org{}, wrapErr(err, "orgs.Update", "orgs")
@@ -269,9 +233,8 @@ const sqlOrgsFindByIDs = `-- name: orgs.FindByIDs replica=ok
 SELECT "id", "name" FROM "orgs"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table orgs whose id is in ids, in id order, with
-// one query. Keys without a row are skipped, so the result may be shorter than
-// ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table orgs whose id is in ids, in id order; keys
+// without a row are skipped.
 func (r *OrgRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Org, error) {
 	if len(ids) == 0 {
 		return []Org{}, nil
@@ -280,17 +243,15 @@ func (r *OrgRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Org, error)
 	return items, wrapErr(err, "orgs.FindByIDs", "orgs")
 }
 
-// copyOrgs sends rows of NewOrg to table orgs with COPY.
+// copyOrgs copies rows of NewOrg into table orgs.
 var copyOrgs = &runtime.Copier[NewOrg]{
 	Table:   "orgs",
 	Columns: []string{"id", "name"},
 	Args:    argsNewOrg,
 }
 
-// CreateMany inserts rows into table orgs with the COPY protocol and returns how
-// many it inserted, all or nothing. It validates every row first. An unset
-// optional field takes the column's default, as in Create (rows setting different
-// fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table orgs with COPY, all or nothing, and returns
+// how many (see runtime.Copier). It validates every row first.
 func (r *OrgRepo) CreateMany(ctx context.Context, rows []NewOrg) (int64, error) {
 	n, err := copyOrgs.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "orgs.CreateMany", "orgs")
@@ -303,10 +264,9 @@ FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
 RETURNING "id", "name"`
 
-// CreateManyReturning inserts rows into table orgs and returns them as stored, in
-// input order, defaults applied as in Create. It runs one statement, which binds
-// one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table orgs in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *OrgRepo) CreateManyReturning(ctx context.Context, rows []NewOrg) ([]Org, error) {
 	if len(rows) == 0 {
 		return []Org{}, nil
@@ -324,7 +284,7 @@ func (r *OrgRepo) CreateManyReturning(ctx context.Context, rows []NewOrg) ([]Org
 	return items, wrapErr(err, "orgs.CreateManyReturning", "orgs")
 }
 
-// OrgKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// OrgKeyedUpdate is one row's key and changes for UpdateMany.
 type OrgKeyedUpdate struct {
 	ID      uuid.UUID `json:"id"`
 	Changes OrgUpdate `json:"changes"`
@@ -348,9 +308,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY
 "cpcgen_new" AS (UPDATE "orgs" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "orgs"."name") FROM "cpcgen_v" WHERE "orgs"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table orgs the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table orgs, all or none (see
+// runtime.UpdateMany).
 func (r *OrgRepo) UpdateMany(ctx context.Context, rows []OrgKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkOrgsUpdates, sqlOrgsUpdateMany, rows)
 	return out, wrapErr(err, "orgs.UpdateMany", "orgs")
@@ -385,16 +344,15 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_
 "cpcgen_new" AS (DELETE FROM "orgs" USING "cpcgen_v" WHERE "orgs"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table orgs with the keys given, as Delete does,
-// and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table orgs with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *OrgRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkOrgsKeys, sqlOrgsDeleteMany, keys)
 	return out, wrapErr(err, "orgs.DeleteMany", "orgs")
 }
 
-// LoadProjects returns the rows of table projects that reference each of parents
-// (projects.org_id = orgs.id), keyed by the parent's id, each group in primary key
-// order, with one query; parents without rows are not in the map.
+// LoadProjects returns the rows of table projects of each of parents
+// (projects.org_id = orgs.id), keyed by the parent's id, as LoadByOrgID does.
 func (r *OrgRepo) LoadProjects(ctx context.Context, parents []Org) (map[uuid.UUID][]Project, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.LoadProjects", "orgs")
 	if err != nil {
@@ -406,9 +364,8 @@ func (r *OrgRepo) LoadProjects(ctx context.Context, parents []Org) (map[uuid.UUI
 	return m, wrapErr(err, "orgs.LoadProjects", "orgs")
 }
 
-// LoadTasks returns the rows of table tasks that reference each of parents
-// (tasks.org_id = orgs.id), keyed by the parent's id, each group in primary key
-// order, with one query; parents without rows are not in the map.
+// LoadTasks returns the rows of table tasks of each of parents (tasks.org_id =
+// orgs.id), keyed by the parent's id, as LoadByOrgID does.
 func (r *OrgRepo) LoadTasks(ctx context.Context, parents []Org) (map[uuid.UUID][]Task, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.LoadTasks", "orgs")
 	if err != nil {
@@ -420,9 +377,8 @@ func (r *OrgRepo) LoadTasks(ctx context.Context, parents []Org) (map[uuid.UUID][
 	return m, wrapErr(err, "orgs.LoadTasks", "orgs")
 }
 
-// LoadTags returns the rows of table tags that reference each of parents
-// (tags.org_id = orgs.id), keyed by the parent's id, each group in primary key
-// order, with one query; parents without rows are not in the map.
+// LoadTags returns the rows of table tags of each of parents (tags.org_id =
+// orgs.id), keyed by the parent's id, as LoadByOrgID does.
 func (r *OrgRepo) LoadTags(ctx context.Context, parents []Org) (map[uuid.UUID][]Tag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.LoadTags", "orgs")
 	if err != nil {
@@ -434,9 +390,8 @@ func (r *OrgRepo) LoadTags(ctx context.Context, parents []Org) (map[uuid.UUID][]
 	return m, wrapErr(err, "orgs.LoadTags", "orgs")
 }
 
-// LoadTaskTags returns the rows of table task_tags that reference each of parents
-// (task_tags.org_id = orgs.id), keyed by the parent's id, each group in primary
-// key order, with one query; parents without rows are not in the map.
+// LoadTaskTags returns the rows of table task_tags of each of parents
+// (task_tags.org_id = orgs.id), keyed by the parent's id, as LoadByOrgID does.
 func (r *OrgRepo) LoadTaskTags(ctx context.Context, parents []Org) (map[uuid.UUID][]TaskTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.LoadTaskTags", "orgs")
 	if err != nil {
