@@ -1133,3 +1133,25 @@ var ErrHiddenKey = errors.New("the key is taken by a row this call cannot see (a
 func NewHiddenKeyError(op, table string) error {
 	return &DbError{Kind: KindConflict, Op: op, Table: table, OpTable: table, Message: ErrHiddenKey.Error(), Err: ErrHiddenKey}
 }
+
+// SpecName returns the Name of the sentinel of sentinels for the
+// constraint named constraint: the one on table when several tables of
+// the package have a constraint of that name, or "". Generated wrapErr
+// names a violated constraint as the spec does with it, from the
+// package's list of its constraints' sentinels.
+func SpecName(table, constraint string, sentinels []*ConstraintSentinel) string {
+	name, found := "", 0
+	for _, s := range sentinels {
+		if s.Constraint != constraint {
+			continue
+		}
+		if s.Table == table {
+			return s.Name
+		}
+		name, found = s.Name, found+1
+	}
+	if found == 1 {
+		return name
+	}
+	return ""
+}

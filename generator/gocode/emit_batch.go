@@ -89,7 +89,6 @@ func genCreateMany(f *jen.File, t *ir.Table) {
 		}
 		kv = append(kv, field("Enums", jen.Index().String().Values(lits...)))
 	}
-	comment(f, fmt.Sprintf("%s copies rows of %s into table %s.", bs.Copier, t.NewType, t.SQLName))
 	f.Var().Id(bs.Copier).Op("=").Op("&").Add(literal(jen.Qual(ir.PathRuntime, "Copier").Types(jen.Id(t.NewType)), kv...))
 	f.Line()
 

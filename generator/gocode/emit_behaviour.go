@@ -137,8 +137,6 @@ func genSentinels(f *jen.File, t *ir.Table) {
 	if len(all) == 0 {
 		return
 	}
-	comment(f, fmt.Sprintf("Sentinels of the constraints of table %s: each matches (errors.Is) the *runtime.DbError "+
-		"of a violation of its constraint.", t.SQLName))
 	f.Var().DefsFunc(func(g *jen.Group) {
 		for _, k := range all {
 			args := []jen.Code{jen.Lit(k.Table.SQLName), jen.Lit(k.SQLName), jen.Lit(k.SpecName)}
@@ -168,7 +166,7 @@ var constraintKinds = map[ir.ConstraintKind]string{
 	ir.ForeignKeyConstraint: "KindForeignKey",
 }
 
-// genErrorHelpers emits wrapErr and specNameOf, which every method's
+// genErrorHelpers emits wrapErr, wrapParamsErr and sentinels, which every method's
 // error goes through.
 func genErrorHelpers(f *jen.File, pkg *ir.Package) {
 	comment(f, "wrapErr turns err into a *runtime.DbError for op on table (see runtime.Wrap) and, when a constraint "+
@@ -180,7 +178,7 @@ func genErrorHelpers(f *jen.File, pkg *ir.Package) {
 			jen.List(jen.Id("e"), jen.Id("ok")).Op(":=").Err().Assert(jen.Op("*").Qual(ir.PathRuntime, "DbError")),
 			jen.Id("ok").Op("&&").Id("e").Dot("Constraint").Op("!=").Lit("").Op("&&").Id("e").Dot("SpecName").Op("==").Lit(""),
 		).Block(
-			jen.If(jen.Id("name").Op(":=").Id("specNameOf").Call(jen.Id("e").Dot("Table"), jen.Id("e").Dot("Constraint")),
+			jen.If(jen.Id("name").Op(":=").Qual(ir.PathRuntime, "SpecName").Call(jen.Id("e").Dot("Table"), jen.Id("e").Dot("Constraint"), jen.Id("sentinels")),
 				jen.Id("name").Op("!=").Lit("")).Block(
 				jen.Id("cp").Op(":=").Op("*").Id("e"),
 				jen.Id("cp").Dot("SpecName").Op("=").Id("name"),
@@ -200,39 +198,13 @@ func genErrorHelpers(f *jen.File, pkg *ir.Package) {
 	)
 	f.Line()
 
-	// Constraint names are unique per table; a name shared by tables is
-	// told apart by the table.
-	byName := map[string][]*ir.Constraint{}
-	var order []string
+	var lines []jen.Code
 	for _, k := range pkg.Constraints {
-		if _, ok := byName[k.SQLName]; !ok {
-			order = append(order, k.SQLName)
-		}
-		byName[k.SQLName] = append(byName[k.SQLName], k)
+		lines = append(lines, jen.Id(k.Sentinel))
 	}
-	comment(f, "specNameOf returns the spec's name of the constraint of the package named constraint, on table "+
-		"when several tables have one of that name, or \"\".")
-	f.Func().Id("specNameOf").Params(jen.List(jen.Id("table"), jen.Id("constraint")).String()).String().BlockFunc(func(g *jen.Group) {
-		if len(order) == 0 {
-			g.Return(jen.Lit(""))
-			return
-		}
-		g.Switch(jen.Id("constraint")).BlockFunc(func(g *jen.Group) {
-			for _, name := range order {
-				ks := byName[name]
-				if len(ks) == 1 {
-					g.Case(jen.Lit(name)).Block(jen.Return(jen.Id(ks[0].Sentinel).Dot("Name")))
-					continue
-				}
-				g.Case(jen.Lit(name)).Block(jen.Switch(jen.Id("table")).BlockFunc(func(g *jen.Group) {
-					for _, k := range ks {
-						g.Case(jen.Lit(k.Table.SQLName)).Block(jen.Return(jen.Id(k.Sentinel).Dot("Name")))
-					}
-				}))
-			}
-		})
-		g.Return(jen.Lit(""))
-	})
+	comment(f, "sentinels are the package's constraints, which wrapErr names as the spec does (see runtime.SpecName).")
+	f.Var().Id("sentinels").Op("=").Index().Op("*").Qual(ir.PathRuntime, "ConstraintSentinel").Custom(
+		jen.Options{Open: "{", Close: "}", Separator: ",", Multi: len(lines) > 0}, lines...)
 	f.Line()
 }
 

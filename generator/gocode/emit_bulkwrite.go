@@ -122,7 +122,6 @@ func genBulkVar(f *jen.File, t *ir.Table, name string, row *jen.Statement, args 
 		cols = append(cols, bulkColumn(row, a))
 	}
 	kv = append(kv, field("Columns", literal(jen.Index().Qual(ir.PathRuntime, "BulkColumn").Types(row.Clone()), cols...)))
-	comment(f, fmt.Sprintf("%s sends the rows of %s.", name, users))
 	f.Var().Id(name).Op("=").Op("&").Add(literal(jen.Qual(ir.PathRuntime, "Bulk").Types(row.Clone()), kv...))
 	f.Line()
 }

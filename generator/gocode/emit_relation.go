@@ -91,14 +91,9 @@ func genBelongsTo(f *jen.File, r *ir.Relation) {
 	s := r.LoadSQL
 	genStatement(f, s)
 	mt := mapType(r, t.Model)
-	doc := fmt.Sprintf("%s is %s on db.", r.Loader, r.Load)
 	if s.Has(ir.TailTenant) {
-		doc += " db must be scoped to tenant (runtime.Scope)."
+		comment(f, "db must be scoped to tenant (runtime.Scope).")
 	}
-	if s.WithDeleted != nil {
-		doc += " withDeleted includes soft-deleted rows."
-	}
-	comment(f, doc)
 	var pick []jen.Code
 	sql := jen.Id(s.Const)
 	if s.WithDeleted != nil {

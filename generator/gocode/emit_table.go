@@ -170,7 +170,6 @@ func genRepo(f *jen.File, t *ir.Table) {
 }
 
 func genScan(f *jen.File, t *ir.Table) {
-	comment(f, fmt.Sprintf("%s appends the scan destinations of v, in table order.", t.Scan))
 	f.Func().Id(t.Scan).Params(jen.Id("v").Op("*").Id(t.Model), jen.Id("d").Index().Any()).Index().Any().Block(
 		jen.Return(jen.Append(append([]jen.Code{jen.Id("d")}, fieldPtrs("v", t.Columns)...)...)),
 	)
@@ -189,7 +188,6 @@ func fieldPtrs(v string, cols []*ir.Column) []jen.Code {
 // genArgs emits the function giving the values Create binds from an
 // insert struct.
 func genArgs(f *jen.File, t *ir.Table) {
-	comment(f, fmt.Sprintf("%s appends the values Create binds from n.", t.Args))
 	f.Func().Id(t.Args).Params(jen.Id("n").Op("*").Id(t.NewType), jen.Id("d").Index().Any()).Index().Any().Block(
 		jen.Return(appendArgs("n", t.SQL.CreateArgs)),
 	)
@@ -541,10 +539,8 @@ func genUpdateVars(f *jen.File, t *ir.Table) {
 	if nullable != 0 {
 		kv = append(kv, field("Nullable", bitsLit(nullable)))
 	}
-	comment(f, fmt.Sprintf("%s builds the statements of %s.Update.", t.UpdateVar, t.Repo))
 	f.Var().Id(t.UpdateVar).Op("=").Op("&").Add(literal(jen.Qual(ir.PathRuntime, "Update"), kv...))
 	f.Line()
-	comment(f, fmt.Sprintf("%s appends the value of each field of u, nil when unset.", t.UpdateArgs))
 	vals := []jen.Code{jen.Id("d")}
 	for _, c := range t.Updatable {
 		vals = append(vals, argExpr("u", ir.Arg{Column: c, Kind: ir.ArgOptPtr}))

@@ -65,8 +65,6 @@ func NewActivityRepo(db runtime.DBTX) *ActivityRepo {
 	return &ActivityRepo{db: db}
 }
 
-// Sentinels of the constraints of table activities: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrActivityIDTaken matches a violation of the primary key (id).
 	ErrActivityIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "activities", "activities_pkey", "primary_key")
@@ -137,12 +135,10 @@ var (
 	}
 )
 
-// scanActivity appends the scan destinations of v, in table order.
 func scanActivity(v *Activity, d []any) []any {
 	return append(d, &v.ID, &v.OrganizationID, &v.CustomerID, &v.DealID, &v.Kind, &v.Summary, &v.HappenedAt)
 }
 
-// argsNewActivity appends the values Create binds from n.
 func argsNewActivity(n *NewActivity, d []any) []any {
 	return append(d, &n.CustomerID, &n.DealID, &n.Kind, &n.Summary, n.HappenedAt.Arg())
 }
@@ -250,13 +246,11 @@ SET "customer_id" = COALESCE($2::uuid, "customer_id"),
 WHERE "id" = $1 AND "organization_id" = $8
 RETURNING "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at"`
 
-// updateActivities builds the statements of ActivityRepo.Update.
 var updateActivities = &runtime.Update{
 	Fallback: sqlActivitiesUpdate, Keys: 1,
 	Nullable: 1 << 1,
 }
 
-// argsActivityUpdate appends the value of each field of u, nil when unset.
 func argsActivityUpdate(u *ActivityUpdate, d []any) []any {
 	return append(d, u.CustomerID.Arg(), u.DealID.Arg(), u.Kind.Arg(), u.Summary.Arg(), u.HappenedAt.Arg())
 }
@@ -401,7 +395,6 @@ type ActivityKeyedUpdate struct {
 	Changes ActivityUpdate `json:"changes"`
 }
 
-// bulkActivitiesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkActivitiesUpdates = &runtime.Bulk[ActivityKeyedUpdate]{
 	Table:    "activities",
 	Key:      func(a, b *ActivityKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -455,7 +448,6 @@ func (r *ActivityRepo) UpdateManyReturning(ctx context.Context, rows []ActivityK
 	return out, wrapErr(err, "activities.UpdateManyReturning", "activities")
 }
 
-// bulkActivitiesKeys sends the rows of DeleteMany.
 var bulkActivitiesKeys = &runtime.Bulk[int64]{
 	Table: "activities",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -502,8 +494,7 @@ const sqlActivitiesLoadByOrganizationID = `-- name: activities.LoadByOrganizatio
 SELECT "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at" FROM "activities"
 WHERE "organization_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
-// loadActivitiesByOrganizationID is LoadByOrganizationID on db. db must be scoped
-// to tenant (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadActivitiesByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Activity, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Activity{}, nil
@@ -544,8 +535,7 @@ const sqlActivitiesLoadByCustomerID = `-- name: activities.LoadByCustomerID repl
 SELECT "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at" FROM "activities"
 WHERE "customer_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
-// loadActivitiesByCustomerID is LoadByCustomerID on db. db must be scoped to
-// tenant (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadActivitiesByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Activity, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Activity{}, nil
@@ -586,8 +576,7 @@ const sqlActivitiesLoadByDealID = `-- name: activities.LoadByDealID replica=ok
 SELECT "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at" FROM "activities"
 WHERE "deal_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
-// loadActivitiesByDealID is LoadByDealID on db. db must be scoped to tenant
-// (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadActivitiesByDealID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Activity, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Activity{}, nil

@@ -63,8 +63,6 @@ func NewContactRepo(db runtime.DBTX) *ContactRepo {
 	return &ContactRepo{db: db}
 }
 
-// Sentinels of the constraints of table contacts: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrContactIDTaken matches a violation of the primary key (id).
 	ErrContactIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "contacts", "contacts_pkey", "primary_key")
@@ -148,12 +146,10 @@ var (
 	}
 )
 
-// scanContact appends the scan destinations of v, in table order.
 func scanContact(v *Contact, d []any) []any {
 	return append(d, &v.ID, &v.OrganizationID, &v.CustomerID, &v.Name, &v.Email, &v.Title, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// argsNewContact appends the values Create binds from n.
 func argsNewContact(n *NewContact, d []any) []any {
 	return append(d, n.ID.Arg(), &n.CustomerID, &n.Name, &n.Email, &n.Title)
 }
@@ -261,13 +257,11 @@ SET "customer_id" = COALESCE($2::uuid, "customer_id"),
 WHERE "id" = $1 AND "organization_id" = $8
 RETURNING "id", "organization_id", "customer_id", "name", "email", "title", "created_at", "updated_at"`
 
-// updateContacts builds the statements of ContactRepo.Update.
 var updateContacts = &runtime.Update{
 	Fallback: sqlContactsUpdate, Keys: 1,
 	Nullable: 1<<2 | 1<<3,
 }
 
-// argsContactUpdate appends the value of each field of u, nil when unset.
 func argsContactUpdate(u *ContactUpdate, d []any) []any {
 	return append(d, u.CustomerID.Arg(), u.Name.Arg(), u.Email.Arg(), u.Title.Arg())
 }
@@ -413,7 +407,6 @@ type ContactKeyedUpdate struct {
 	Changes ContactUpdate `json:"changes"`
 }
 
-// bulkContactsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkContactsUpdates = &runtime.Bulk[ContactKeyedUpdate]{
 	Table:    "contacts",
 	Key:      func(a, b *ContactKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -467,7 +460,6 @@ func (r *ContactRepo) UpdateManyReturning(ctx context.Context, rows []ContactKey
 	return out, wrapErr(err, "contacts.UpdateManyReturning", "contacts")
 }
 
-// bulkContactsKeys sends the rows of DeleteMany.
 var bulkContactsKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "contacts",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -514,8 +506,7 @@ const sqlContactsLoadByOrganizationID = `-- name: contacts.LoadByOrganizationID 
 SELECT "id", "organization_id", "customer_id", "name", "email", "title", "created_at", "updated_at" FROM "contacts"
 WHERE "organization_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
-// loadContactsByOrganizationID is LoadByOrganizationID on db. db must be scoped to
-// tenant (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadContactsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Contact, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Contact{}, nil
@@ -556,8 +547,7 @@ const sqlContactsLoadByCustomerID = `-- name: contacts.LoadByCustomerID replica=
 SELECT "id", "organization_id", "customer_id", "name", "email", "title", "created_at", "updated_at" FROM "contacts"
 WHERE "customer_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
-// loadContactsByCustomerID is LoadByCustomerID on db. db must be scoped to tenant
-// (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadContactsByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Contact, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Contact{}, nil

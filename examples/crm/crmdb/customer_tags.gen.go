@@ -54,8 +54,6 @@ func NewCustomerTagRepo(db runtime.DBTX) *CustomerTagRepo {
 	return &CustomerTagRepo{db: db}
 }
 
-// Sentinels of the constraints of table customer_tags: each matches (errors.Is)
-// the *runtime.DbError of a violation of its constraint.
 var (
 	// ErrCustomerTagCustomerIDTagIDTaken matches a violation of the primary key
 	// (customer_id, tag_id).
@@ -88,12 +86,10 @@ func (n *NewCustomerTag) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "customer_tags", "customer_id", "tag_id")
 }
 
-// scanCustomerTag appends the scan destinations of v, in table order.
 func scanCustomerTag(v *CustomerTag, d []any) []any {
 	return append(d, &v.OrganizationID, &v.CustomerID, &v.TagID)
 }
 
-// argsNewCustomerTag appends the values Create binds from n.
 func argsNewCustomerTag(n *NewCustomerTag, d []any) []any {
 	return append(d, &n.CustomerID, &n.TagID)
 }
@@ -357,7 +353,6 @@ type CustomerTagKey struct {
 	TagID      uuid.UUID `json:"tag_id"`
 }
 
-// bulkCustomerTagsKeys sends the rows of DeleteMany.
 var bulkCustomerTagsKeys = &runtime.Bulk[CustomerTagKey]{
 	Table: "customer_tags",
 	Key: func(a, b *CustomerTagKey) int {
@@ -387,7 +382,6 @@ func (r *CustomerTagRepo) DeleteMany(ctx context.Context, keys []CustomerTagKey)
 	return out, wrapErr(err, "customer_tags.DeleteMany", "customer_tags")
 }
 
-// bulkCustomerTagsNew sends the rows of the batch upserts.
 var bulkCustomerTagsNew = &runtime.Bulk[NewCustomerTag]{
 	Table: "customer_tags",
 	Columns: []runtime.BulkColumn[NewCustomerTag]{
@@ -456,8 +450,7 @@ const sqlCustomerTagsLoadByOrganizationID = `-- name: customer_tags.LoadByOrgani
 SELECT "organization_id", "customer_id", "tag_id" FROM "customer_tags"
 WHERE "organization_id" = ANY($1) AND "organization_id" = $2 ORDER BY "customer_id", "tag_id"`
 
-// loadCustomerTagsByOrganizationID is LoadByOrganizationID on db. db must be
-// scoped to tenant (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadCustomerTagsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]CustomerTag, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]CustomerTag{}, nil
@@ -499,8 +492,7 @@ const sqlCustomerTagsLoadByCustomerID = `-- name: customer_tags.LoadByCustomerID
 SELECT "organization_id", "customer_id", "tag_id" FROM "customer_tags"
 WHERE "customer_id" = ANY($1) AND "organization_id" = $2 ORDER BY "customer_id", "tag_id"`
 
-// loadCustomerTagsByCustomerID is LoadByCustomerID on db. db must be scoped to
-// tenant (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadCustomerTagsByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]CustomerTag, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]CustomerTag{}, nil
@@ -541,8 +533,7 @@ const sqlCustomerTagsLoadByTagID = `-- name: customer_tags.LoadByTagID replica=o
 SELECT "organization_id", "customer_id", "tag_id" FROM "customer_tags"
 WHERE "tag_id" = ANY($1) AND "organization_id" = $2 ORDER BY "customer_id", "tag_id"`
 
-// loadCustomerTagsByTagID is LoadByTagID on db. db must be scoped to tenant
-// (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadCustomerTagsByTagID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]CustomerTag, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]CustomerTag{}, nil

@@ -78,8 +78,6 @@ func NewCustomerRepo(db runtime.DBTX) *CustomerRepo {
 	return &CustomerRepo{db: db}
 }
 
-// Sentinels of the constraints of table customers: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrCustomerIDTaken matches a violation of the primary key (id).
 	ErrCustomerIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "customers", "customers_pkey", "primary_key")
@@ -183,12 +181,10 @@ var (
 	}
 )
 
-// scanCustomer appends the scan destinations of v, in table order.
 func scanCustomer(v *Customer, d []any) []any {
 	return append(d, &v.ID, &v.OrganizationID, &v.Name, &v.Email, &v.Phone, &v.Notes, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// argsNewCustomer appends the values Create binds from n.
 func argsNewCustomer(n *NewCustomer, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Name, &n.Email, &n.Phone, &n.Notes)
 }
@@ -319,13 +315,11 @@ SET "name" = COALESCE($2::varchar, "name"),
 WHERE "id" = $1 AND "organization_id" = $8
 RETURNING "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at"`
 
-// updateCustomers builds the statements of CustomerRepo.Update.
 var updateCustomers = &runtime.Update{
 	Fallback: sqlCustomersUpdate, Keys: 1,
 	Nullable: 1<<2 | 1<<3,
 }
 
-// argsCustomerUpdate appends the value of each field of u, nil when unset.
 func argsCustomerUpdate(u *CustomerUpdate, d []any) []any {
 	return append(d, u.Name.Arg(), u.Email.Arg(), u.Phone.Arg(), u.Notes.Arg())
 }
@@ -505,7 +499,6 @@ type CustomerKeyedUpdate struct {
 	Changes CustomerUpdate `json:"changes"`
 }
 
-// bulkCustomersUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkCustomersUpdates = &runtime.Bulk[CustomerKeyedUpdate]{
 	Table:    "customers",
 	Key:      func(a, b *CustomerKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -559,7 +552,6 @@ func (r *CustomerRepo) UpdateManyReturning(ctx context.Context, rows []CustomerK
 	return out, wrapErr(err, "customers.UpdateManyReturning", "customers")
 }
 
-// bulkCustomersKeys sends the rows of DeleteMany.
 var bulkCustomersKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "customers",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -606,8 +598,7 @@ const sqlCustomersLoadByOrganizationID = `-- name: customers.LoadByOrganizationI
 SELECT "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at" FROM "customers"
 WHERE "organization_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
-// loadCustomersByOrganizationID is LoadByOrganizationID on db. db must be scoped
-// to tenant (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadCustomersByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Customer, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Customer{}, nil

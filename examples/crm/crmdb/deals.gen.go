@@ -76,8 +76,6 @@ func NewDealRepo(db runtime.DBTX) *DealRepo {
 	return &DealRepo{db: db}
 }
 
-// Sentinels of the constraints of table deals: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrDealIDTaken matches a violation of the primary key (id).
 	ErrDealIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "deals", "deals_pkey", "primary_key")
@@ -162,12 +160,10 @@ var (
 	}
 )
 
-// scanDeal appends the scan destinations of v, in table order.
 func scanDeal(v *Deal, d []any) []any {
 	return append(d, &v.ID, &v.OrganizationID, &v.CustomerID, &v.Title, &v.Stage, &v.Amount, &v.ClosesOn, &v.CreatedAt, &v.UpdatedAt, &v.Version)
 }
 
-// argsNewDeal appends the values Create binds from n.
 func argsNewDeal(n *NewDeal, d []any) []any {
 	return append(d, n.ID.Arg(), &n.CustomerID, &n.Title, n.Stage.Arg(), n.Amount.Arg(), &n.ClosesOn)
 }
@@ -277,13 +273,11 @@ SET "customer_id" = COALESCE($2::uuid, "customer_id"),
 WHERE "id" = $1 AND "organization_id" = $9 AND "version" = $8
 RETURNING "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version"`
 
-// updateDeals builds the statements of DealRepo.Update.
 var updateDeals = &runtime.Update{
 	Fallback: sqlDealsUpdate, Keys: 1,
 	Nullable: 1 << 4,
 }
 
-// argsDealUpdate appends the value of each field of u, nil when unset.
 func argsDealUpdate(u *DealUpdate, d []any) []any {
 	return append(d, u.CustomerID.Arg(), u.Title.Arg(), u.Stage.Arg(), u.Amount.Arg(), u.ClosesOn.Arg())
 }
@@ -472,7 +466,6 @@ type DealKeyedUpdate struct {
 	Changes DealUpdate `json:"changes"`
 }
 
-// bulkDealsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkDealsUpdates = &runtime.Bulk[DealKeyedUpdate]{
 	Table:    "deals",
 	Key:      func(a, b *DealKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -527,7 +520,6 @@ func (r *DealRepo) UpdateManyReturning(ctx context.Context, rows []DealKeyedUpda
 	return out, wrapErr(err, "deals.UpdateManyReturning", "deals")
 }
 
-// bulkDealsVersions sends the rows of DeleteMany.
 var bulkDealsVersions = &runtime.Bulk[runtime.Versioned[uuid.UUID, int64]]{
 	Table: "deals",
 	Key:   func(a, b *runtime.Versioned[uuid.UUID, int64]) int { return runtime.CompareUUID(a.Key, b.Key) },
@@ -576,8 +568,7 @@ const sqlDealsLoadByOrganizationID = `-- name: deals.LoadByOrganizationID replic
 SELECT "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version" FROM "deals"
 WHERE "organization_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
-// loadDealsByOrganizationID is LoadByOrganizationID on db. db must be scoped to
-// tenant (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadDealsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Deal, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Deal{}, nil
@@ -618,8 +609,7 @@ const sqlDealsLoadByCustomerID = `-- name: deals.LoadByCustomerID replica=ok
 SELECT "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version" FROM "deals"
 WHERE "customer_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
-// loadDealsByCustomerID is LoadByCustomerID on db. db must be scoped to tenant
-// (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadDealsByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Deal, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Deal{}, nil

@@ -65,8 +65,6 @@ func NewOrganizationRepo(db runtime.DBTX) *OrganizationRepo {
 	return &OrganizationRepo{db: db}
 }
 
-// Sentinels of the constraints of table organizations: each matches (errors.Is)
-// the *runtime.DbError of a violation of its constraint.
 var (
 	// ErrOrganizationIDTaken matches a violation of the primary key (id).
 	ErrOrganizationIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "organizations", "organizations_pkey", "primary_key")
@@ -150,12 +148,10 @@ var (
 	}
 )
 
-// scanOrganization appends the scan destinations of v, in table order.
 func scanOrganization(v *Organization, d []any) []any {
 	return append(d, &v.ID, &v.Name, &v.Slug, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// argsNewOrganization appends the values Create binds from n.
 func argsNewOrganization(n *NewOrganization, d []any) []any {
 	return append(d, &n.Name, &n.Slug)
 }
@@ -298,12 +294,10 @@ SET "name" = COALESCE($2::varchar, "name"),
 WHERE "id" = $1 AND "id" = $4
 RETURNING "id", "name", "slug", "created_at", "updated_at"`
 
-// updateOrganizations builds the statements of OrganizationRepo.Update.
 var updateOrganizations = &runtime.Update{
 	Fallback: sqlOrganizationsUpdate, Keys: 1,
 }
 
-// argsOrganizationUpdate appends the value of each field of u, nil when unset.
 func argsOrganizationUpdate(u *OrganizationUpdate, d []any) []any {
 	return append(d, u.Name.Arg(), u.Slug.Arg())
 }
@@ -540,7 +534,6 @@ type OrganizationKeyedUpdate struct {
 	Changes OrganizationUpdate `json:"changes"`
 }
 
-// bulkOrganizationsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkOrganizationsUpdates = &runtime.Bulk[OrganizationKeyedUpdate]{
 	Table:    "organizations",
 	Key:      func(a, b *OrganizationKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -590,7 +583,6 @@ func (r *OrganizationRepo) UpdateManyReturning(ctx context.Context, rows []Organ
 	return out, wrapErr(err, "organizations.UpdateManyReturning", "organizations")
 }
 
-// bulkOrganizationsKeys sends the rows of DeleteMany.
 var bulkOrganizationsKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "organizations",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -617,7 +609,6 @@ func (r *OrganizationRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]
 	return out, wrapErr(err, "organizations.DeleteMany", "organizations")
 }
 
-// bulkOrganizationsNew sends the rows of the batch upserts.
 var bulkOrganizationsNew = &runtime.Bulk[NewOrganization]{
 	Table:    "organizations",
 	Validate: (*NewOrganization).Validate,

@@ -60,8 +60,6 @@ func NewTagRepo(db runtime.DBTX) *TagRepo {
 	return &TagRepo{db: db}
 }
 
-// Sentinels of the constraints of table tags: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrTagIDTaken matches a violation of the primary key (id).
 	ErrTagIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "tags", "tags_pkey", "primary_key")
@@ -120,12 +118,10 @@ var (
 	}
 )
 
-// scanTag appends the scan destinations of v, in table order.
 func scanTag(v *Tag, d []any) []any {
 	return append(d, &v.ID, &v.OrganizationID, &v.Name)
 }
 
-// argsNewTag appends the values Create binds from n.
 func argsNewTag(n *NewTag, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Name)
 }
@@ -261,12 +257,10 @@ SET "name" = COALESCE($2::varchar, "name")
 WHERE "id" = $1 AND "organization_id" = $3
 RETURNING "id", "organization_id", "name"`
 
-// updateTags builds the statements of TagRepo.Update.
 var updateTags = &runtime.Update{
 	Fallback: sqlTagsUpdate, Keys: 1,
 }
 
-// argsTagUpdate appends the value of each field of u, nil when unset.
 func argsTagUpdate(u *TagUpdate, d []any) []any {
 	return append(d, u.Name.Arg())
 }
@@ -500,7 +494,6 @@ type TagKeyedUpdate struct {
 	Changes TagUpdate `json:"changes"`
 }
 
-// bulkTagsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkTagsUpdates = &runtime.Bulk[TagKeyedUpdate]{
 	Table:    "tags",
 	Key:      func(a, b *TagKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -549,7 +542,6 @@ func (r *TagRepo) UpdateManyReturning(ctx context.Context, rows []TagKeyedUpdate
 	return out, wrapErr(err, "tags.UpdateManyReturning", "tags")
 }
 
-// bulkTagsKeys sends the rows of DeleteMany.
 var bulkTagsKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "tags",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -576,7 +568,6 @@ func (r *TagRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, err
 	return out, wrapErr(err, "tags.DeleteMany", "tags")
 }
 
-// bulkTagsNew sends the rows of the batch upserts.
 var bulkTagsNew = &runtime.Bulk[NewTag]{
 	Table:    "tags",
 	Validate: (*NewTag).Validate,
@@ -643,8 +634,7 @@ const sqlTagsLoadByOrganizationID = `-- name: tags.LoadByOrganizationID replica=
 SELECT "id", "organization_id", "name" FROM "tags"
 WHERE "organization_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
-// loadTagsByOrganizationID is LoadByOrganizationID on db. db must be scoped to
-// tenant (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadTagsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Tag, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Tag{}, nil

@@ -64,8 +64,6 @@ func NewAccountRepo(db runtime.DBTX) *AccountRepo {
 	return &AccountRepo{db: db}
 }
 
-// Sentinels of the constraints of table accounts: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrAccountIDTaken matches a violation of the primary key (id).
 	ErrAccountIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "accounts", "accounts_pkey", "primary_key")
@@ -147,12 +145,10 @@ var (
 	}
 )
 
-// scanAccount appends the scan destinations of v, in table order.
 func scanAccount(v *Account, d []any) []any {
 	return append(d, &v.ID, &v.UserID, &v.Name, &v.Currency, &v.Balance, &v.CreatedAt, &v.UpdatedAt, &v.Version)
 }
 
-// argsNewAccount appends the values Create binds from n.
 func argsNewAccount(n *NewAccount, d []any) []any {
 	return append(d, n.ID.Arg(), &n.UserID, &n.Name, &n.Currency, n.Balance.Arg())
 }
@@ -233,12 +229,10 @@ SET "user_id" = COALESCE($2::uuid, "user_id"),
 WHERE "id" = $1 AND "version" = $6
 RETURNING "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version"`
 
-// updateAccounts builds the statements of AccountRepo.Update.
 var updateAccounts = &runtime.Update{
 	Fallback: sqlAccountsUpdate, Keys: 1,
 }
 
-// argsAccountUpdate appends the value of each field of u, nil when unset.
 func argsAccountUpdate(u *AccountUpdate, d []any) []any {
 	return append(d, u.UserID.Arg(), u.Name.Arg(), u.Currency.Arg(), u.Balance.Arg())
 }
@@ -305,7 +299,6 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Account
 	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
 }
 
-// copyAccounts copies rows of NewAccount into table accounts.
 var copyAccounts = &runtime.Copier[NewAccount]{
 	Table:   "accounts",
 	Columns: []string{"id", "user_id", "name", "currency", "balance"},
@@ -406,7 +399,6 @@ type AccountKeyedUpdate struct {
 	Changes AccountUpdate `json:"changes"`
 }
 
-// bulkAccountsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkAccountsUpdates = &runtime.Bulk[AccountKeyedUpdate]{
 	Table:    "accounts",
 	Key:      func(a, b *AccountKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -449,7 +441,6 @@ func (r *AccountRepo) UpdateManyReturning(ctx context.Context, rows []AccountKey
 	return out, wrapErr(err, "accounts.UpdateManyReturning", "accounts")
 }
 
-// bulkAccountsVersions sends the rows of DeleteMany.
 var bulkAccountsVersions = &runtime.Bulk[runtime.Versioned[uuid.UUID, int64]]{
 	Table: "accounts",
 	Key:   func(a, b *runtime.Versioned[uuid.UUID, int64]) int { return runtime.CompareUUID(a.Key, b.Key) },
@@ -473,7 +464,6 @@ func (r *AccountRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[u
 	return out, wrapErr(err, "accounts.DeleteMany", "accounts")
 }
 
-// bulkAccountsNew sends the rows of the batch upserts.
 var bulkAccountsNew = &runtime.Bulk[NewAccount]{
 	Table:    "accounts",
 	Validate: (*NewAccount).Validate,
@@ -531,7 +521,6 @@ const sqlAccountsLoadByUserID = `-- name: accounts.LoadByUserID replica=ok
 SELECT "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version" FROM "accounts"
 WHERE "user_id" = ANY($1) ORDER BY "id"`
 
-// loadAccountsByUserID is LoadByUserID on db.
 func loadAccountsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Account, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Account{}, nil

@@ -46,8 +46,6 @@ func NewCategoryRepo(db runtime.DBTX) *CategoryRepo {
 	return &CategoryRepo{db: db}
 }
 
-// Sentinels of the constraints of table categories: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrCategoryIDTaken matches a violation of the primary key (id).
 	ErrCategoryIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "categories", "categories_pkey", "primary_key")
@@ -108,12 +106,10 @@ var (
 	}
 )
 
-// scanCategory appends the scan destinations of v, in table order.
 func scanCategory(v *Category, d []any) []any {
 	return append(d, &v.ID, &v.Name, &v.ParentID)
 }
 
-// argsNewCategory appends the values Create binds from n.
 func argsNewCategory(n *NewCategory, d []any) []any {
 	return append(d, &n.Name, &n.ParentID)
 }
@@ -183,7 +179,6 @@ func (r *CategoryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 	return p, wrapErr(err, "categories.List", "categories")
 }
 
-// updateCategories builds the statements of CategoryRepo.Update.
 var updateCategories = &runtime.Update{
 	Name: "categories.Update", Keys: 1,
 	Head:     "UPDATE \"categories\"\nSET ",
@@ -192,7 +187,6 @@ var updateCategories = &runtime.Update{
 	Nullable: 1 << 1,
 }
 
-// argsCategoryUpdate appends the value of each field of u, nil when unset.
 func argsCategoryUpdate(u *CategoryUpdate, d []any) []any {
 	return append(d, u.Name.Arg(), u.ParentID.Arg())
 }
@@ -240,7 +234,6 @@ func (r *CategoryRepo) FindByIDs(ctx context.Context, ids []int32) ([]Category, 
 	return items, wrapErr(err, "categories.FindByIDs", "categories")
 }
 
-// copyCategories copies rows of NewCategory into table categories.
 var copyCategories = &runtime.Copier[NewCategory]{
 	Table:   "categories",
 	Columns: []string{"name", "parent_id"},
@@ -331,7 +324,6 @@ type CategoryKeyedUpdate struct {
 	Changes CategoryUpdate `json:"changes"`
 }
 
-// bulkCategoriesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkCategoriesUpdates = &runtime.Bulk[CategoryKeyedUpdate]{
 	Table:    "categories",
 	Key:      func(a, b *CategoryKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -372,7 +364,6 @@ func (r *CategoryRepo) UpdateManyReturning(ctx context.Context, rows []CategoryK
 	return out, wrapErr(err, "categories.UpdateManyReturning", "categories")
 }
 
-// bulkCategoriesKeys sends the rows of DeleteMany.
 var bulkCategoriesKeys = &runtime.Bulk[int32]{
 	Table: "categories",
 	Key:   func(a, b *int32) int { return cmp.Compare(*a, *b) },
@@ -394,7 +385,6 @@ func (r *CategoryRepo) DeleteMany(ctx context.Context, keys []int32) ([]bool, er
 	return out, wrapErr(err, "categories.DeleteMany", "categories")
 }
 
-// bulkCategoriesNew sends the rows of the batch upserts.
 var bulkCategoriesNew = &runtime.Bulk[NewCategory]{
 	Table:    "categories",
 	Validate: (*NewCategory).Validate,
@@ -444,7 +434,6 @@ const sqlCategoriesLoadByParentID = `-- name: categories.LoadByParentID replica=
 SELECT "id", "name", "parent_id" FROM "categories"
 WHERE "parent_id" = ANY($1) ORDER BY "id"`
 
-// loadCategoriesByParentID is LoadByParentID on db.
 func loadCategoriesByParentID(ctx context.Context, db runtime.DBTX, keys []int32) (map[int32][]Category, error) {
 	if len(keys) == 0 {
 		return map[int32][]Category{}, nil

@@ -62,8 +62,6 @@ func NewLedgerEntryRepo(db runtime.DBTX) *LedgerEntryRepo {
 	return &LedgerEntryRepo{db: db}
 }
 
-// Sentinels of the constraints of table ledger_entries: each matches (errors.Is)
-// the *runtime.DbError of a violation of its constraint.
 var (
 	// ErrLedgerEntryIDTaken matches a violation of the primary key (id).
 	ErrLedgerEntryIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "ledger_entries", "ledger_entries_pkey", "primary_key")
@@ -122,12 +120,10 @@ func (u *LedgerEntryUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "ledger_entries", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at")
 }
 
-// scanLedgerEntry appends the scan destinations of v, in table order.
 func scanLedgerEntry(v *LedgerEntry, d []any) []any {
 	return append(d, &v.ID, &v.TransactionID, &v.AccountID, &v.UserID, &v.Kind, &v.Amount, &v.CreatedAt)
 }
 
-// argsNewLedgerEntry appends the values Create binds from n.
 func argsNewLedgerEntry(n *NewLedgerEntry, d []any) []any {
 	return append(d, &n.TransactionID, &n.AccountID, &n.UserID, &n.Kind, &n.Amount, n.CreatedAt.Arg())
 }
@@ -198,7 +194,6 @@ func (r *LedgerEntryRepo) List(ctx context.Context, page runtime.PageArgs) (runt
 	return p, wrapErr(err, "ledger_entries.List", "ledger_entries")
 }
 
-// updateLedgerEntries builds the statements of LedgerEntryRepo.Update.
 var updateLedgerEntries = &runtime.Update{
 	Name: "ledger_entries.Update", Keys: 1,
 	Head: "UPDATE \"ledger_entries\"\nSET ",
@@ -206,7 +201,6 @@ var updateLedgerEntries = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"transaction_id\", \"account_id\", \"user_id\", \"kind\", \"amount\", \"created_at\"",
 }
 
-// argsLedgerEntryUpdate appends the value of each field of u, nil when unset.
 func argsLedgerEntryUpdate(u *LedgerEntryUpdate, d []any) []any {
 	return append(d, u.TransactionID.Arg(), u.AccountID.Arg(), u.UserID.Arg(), u.Kind.Arg(), u.Amount.Arg(), u.CreatedAt.Arg())
 }
@@ -254,7 +248,6 @@ func (r *LedgerEntryRepo) FindByIDs(ctx context.Context, ids []int64) ([]LedgerE
 	return items, wrapErr(err, "ledger_entries.FindByIDs", "ledger_entries")
 }
 
-// copyLedgerEntries copies rows of NewLedgerEntry into table ledger_entries.
 var copyLedgerEntries = &runtime.Copier[NewLedgerEntry]{
 	Table:   "ledger_entries",
 	Columns: []string{"transaction_id", "account_id", "user_id", "kind", "amount", "created_at"},
@@ -305,7 +298,6 @@ type LedgerEntryKeyedUpdate struct {
 	Changes LedgerEntryUpdate `json:"changes"`
 }
 
-// bulkLedgerEntriesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkLedgerEntriesUpdates = &runtime.Bulk[LedgerEntryKeyedUpdate]{
 	Table:    "ledger_entries",
 	Key:      func(a, b *LedgerEntryKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -349,7 +341,6 @@ func (r *LedgerEntryRepo) UpdateManyReturning(ctx context.Context, rows []Ledger
 	return out, wrapErr(err, "ledger_entries.UpdateManyReturning", "ledger_entries")
 }
 
-// bulkLedgerEntriesKeys sends the rows of DeleteMany.
 var bulkLedgerEntriesKeys = &runtime.Bulk[int64]{
 	Table: "ledger_entries",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -386,7 +377,6 @@ const sqlLedgerEntriesLoadByTransactionID = `-- name: ledger_entries.LoadByTrans
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
 WHERE "transaction_id" = ANY($1) ORDER BY "id"`
 
-// loadLedgerEntriesByTransactionID is LoadByTransactionID on db.
 func loadLedgerEntriesByTransactionID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]LedgerEntry, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]LedgerEntry{}, nil
@@ -418,7 +408,6 @@ const sqlLedgerEntriesLoadByAccountID = `-- name: ledger_entries.LoadByAccountID
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
 WHERE "account_id" = ANY($1) ORDER BY "id"`
 
-// loadLedgerEntriesByAccountID is LoadByAccountID on db.
 func loadLedgerEntriesByAccountID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]LedgerEntry, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]LedgerEntry{}, nil
@@ -449,7 +438,6 @@ const sqlLedgerEntriesLoadByUserID = `-- name: ledger_entries.LoadByUserID repli
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
 WHERE "user_id" = ANY($1) ORDER BY "id"`
 
-// loadLedgerEntriesByUserID is LoadByUserID on db.
 func loadLedgerEntriesByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]LedgerEntry, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]LedgerEntry{}, nil

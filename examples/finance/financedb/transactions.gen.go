@@ -78,8 +78,6 @@ func NewTransactionRepo(db runtime.DBTX) *TransactionRepo {
 	return &TransactionRepo{db: db}
 }
 
-// Sentinels of the constraints of table transactions: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrTransactionIDTaken matches a violation of the primary key (id).
 	ErrTransactionIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "transactions", "transactions_pkey", "primary_key")
@@ -196,12 +194,10 @@ var (
 	}
 )
 
-// scanTransaction appends the scan destinations of v, in table order.
 func scanTransaction(v *Transaction, d []any) []any {
 	return append(d, &v.ID, &v.UserID, &v.Kind, &v.Amount, &v.Currency, &v.FromAccountID, &v.ToAccountID, &v.CategoryID, &v.Memo, &v.IdempotencyKey, &v.CreatedAt)
 }
 
-// argsNewTransaction appends the values Create binds from n.
 func argsNewTransaction(n *NewTransaction, d []any) []any {
 	return append(d, n.ID.Arg(), &n.UserID, &n.Kind, &n.Amount, &n.Currency, &n.FromAccountID, &n.ToAccountID, &n.CategoryID, &n.Memo, &n.IdempotencyKey, n.CreatedAt.Arg())
 }
@@ -271,7 +267,6 @@ func (r *TransactionRepo) List(ctx context.Context, page runtime.PageArgs) (runt
 	return p, wrapErr(err, "transactions.List", "transactions")
 }
 
-// updateTransactions builds the statements of TransactionRepo.Update.
 var updateTransactions = &runtime.Update{
 	Name: "transactions.Update", Keys: 1,
 	Head:     "UPDATE \"transactions\"\nSET ",
@@ -280,7 +275,6 @@ var updateTransactions = &runtime.Update{
 	Nullable: 1<<4 | 1<<5 | 1<<6 | 1<<7,
 }
 
-// argsTransactionUpdate appends the value of each field of u, nil when unset.
 func argsTransactionUpdate(u *TransactionUpdate, d []any) []any {
 	return append(d, u.UserID.Arg(), u.Kind.Arg(), u.Amount.Arg(), u.Currency.Arg(), u.FromAccountID.Arg(), u.ToAccountID.Arg(), u.CategoryID.Arg(), u.Memo.Arg(), u.IdempotencyKey.Arg(), u.CreatedAt.Arg())
 }
@@ -328,7 +322,6 @@ func (r *TransactionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Tra
 	return items, wrapErr(err, "transactions.FindByIDs", "transactions")
 }
 
-// copyTransactions copies rows of NewTransaction into table transactions.
 var copyTransactions = &runtime.Copier[NewTransaction]{
 	Table:   "transactions",
 	Columns: []string{"id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at"},
@@ -437,7 +430,6 @@ type TransactionKeyedUpdate struct {
 	Changes TransactionUpdate `json:"changes"`
 }
 
-// bulkTransactionsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkTransactionsUpdates = &runtime.Bulk[TransactionKeyedUpdate]{
 	Table:    "transactions",
 	Key:      func(a, b *TransactionKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -489,7 +481,6 @@ func (r *TransactionRepo) UpdateManyReturning(ctx context.Context, rows []Transa
 	return out, wrapErr(err, "transactions.UpdateManyReturning", "transactions")
 }
 
-// bulkTransactionsKeys sends the rows of DeleteMany.
 var bulkTransactionsKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "transactions",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -511,7 +502,6 @@ func (r *TransactionRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]b
 	return out, wrapErr(err, "transactions.DeleteMany", "transactions")
 }
 
-// bulkTransactionsNew sends the rows of the batch upserts.
 var bulkTransactionsNew = &runtime.Bulk[NewTransaction]{
 	Table:    "transactions",
 	Validate: (*NewTransaction).Validate,
@@ -571,7 +561,6 @@ const sqlTransactionsLoadByUserID = `-- name: transactions.LoadByUserID replica=
 SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions"
 WHERE "user_id" = ANY($1) ORDER BY "id"`
 
-// loadTransactionsByUserID is LoadByUserID on db.
 func loadTransactionsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Transaction, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Transaction{}, nil
@@ -602,7 +591,6 @@ const sqlTransactionsLoadByFromAccountID = `-- name: transactions.LoadByFromAcco
 SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions"
 WHERE "from_account_id" = ANY($1) ORDER BY "id"`
 
-// loadTransactionsByFromAccountID is LoadByFromAccountID on db.
 func loadTransactionsByFromAccountID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Transaction, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Transaction{}, nil
@@ -633,7 +621,6 @@ const sqlTransactionsLoadByToAccountID = `-- name: transactions.LoadByToAccountI
 SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions"
 WHERE "to_account_id" = ANY($1) ORDER BY "id"`
 
-// loadTransactionsByToAccountID is LoadByToAccountID on db.
 func loadTransactionsByToAccountID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Transaction, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Transaction{}, nil
@@ -664,7 +651,6 @@ const sqlTransactionsLoadByCategoryID = `-- name: transactions.LoadByCategoryID 
 SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions"
 WHERE "category_id" = ANY($1) ORDER BY "id"`
 
-// loadTransactionsByCategoryID is LoadByCategoryID on db.
 func loadTransactionsByCategoryID(ctx context.Context, db runtime.DBTX, keys []int32) (map[int32][]Transaction, error) {
 	if len(keys) == 0 {
 		return map[int32][]Transaction{}, nil

@@ -37,8 +37,6 @@ func NewCounterRepo(db runtime.DBTX) *CounterRepo {
 	return &CounterRepo{db: db}
 }
 
-// Sentinels of the constraints of table counters: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrCounterNameTaken matches a violation of the primary key (name).
 	ErrCounterNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "counters", "counters_pkey", "primary_key")
@@ -64,12 +62,10 @@ func (n *NewCounter) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "counters", "name")
 }
 
-// scanCounter appends the scan destinations of v, in table order.
 func scanCounter(v *Counter, d []any) []any {
 	return append(d, &v.Name)
 }
 
-// argsNewCounter appends the values Create binds from n.
 func argsNewCounter(n *NewCounter, d []any) []any {
 	return append(d, &n.Name)
 }
@@ -186,7 +182,6 @@ func (r *CounterRepo) FindByIDs(ctx context.Context, ids []string) ([]Counter, e
 	return items, wrapErr(err, "counters.FindByIDs", "counters")
 }
 
-// copyCounters copies rows of NewCounter into table counters.
 var copyCounters = &runtime.Copier[NewCounter]{
 	Table:   "counters",
 	Columns: []string{"name"},
@@ -270,7 +265,6 @@ func (r *CounterRepo) CreateIfAbsentByName(ctx context.Context, n NewCounter) (C
 	return v, created, wrapErr(err, "counters.CreateIfAbsentByName", "counters")
 }
 
-// bulkCountersKeys sends the rows of DeleteMany.
 var bulkCountersKeys = &runtime.Bulk[string]{
 	Table: "counters",
 	Key:   func(a, b *string) int { return cmp.Compare(*a, *b) },
@@ -292,7 +286,6 @@ func (r *CounterRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, er
 	return out, wrapErr(err, "counters.DeleteMany", "counters")
 }
 
-// bulkCountersNew sends the rows of the batch upserts.
 var bulkCountersNew = &runtime.Bulk[NewCounter]{
 	Table:    "counters",
 	Validate: (*NewCounter).Validate,

@@ -64,8 +64,6 @@ func NewEventRepo(db runtime.DBTX) *EventRepo {
 	return &EventRepo{db: db}
 }
 
-// Sentinels of the constraints of table events: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrEventIDTaken matches a violation of the primary key (id).
 	ErrEventIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "events", "events_pkey", "primary_key")
@@ -148,12 +146,10 @@ var (
 	}
 )
 
-// scanEvent appends the scan destinations of v, in table order.
 func scanEvent(v *Event, d []any) []any {
 	return append(d, &v.ID, &v.Name, &v.Kind, &v.Amount, &v.At, &v.Payload, &v.Ref, &v.Code, &v.Label)
 }
 
-// argsNewEvent appends the values Create binds from n.
 func argsNewEvent(n *NewEvent, d []any) []any {
 	return append(d, &n.Name, &n.Kind, &n.Amount, n.At.Arg(), n.Payload, &n.Ref, n.Code.Arg(), n.Label.Set, &n.Label.Value)
 }
@@ -223,7 +219,6 @@ func (r *EventRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	return p, wrapErr(err, "events.List", "events")
 }
 
-// updateEvents builds the statements of EventRepo.Update.
 var updateEvents = &runtime.Update{
 	Name: "events.Update", Keys: 1,
 	Head:     "UPDATE \"events\"\nSET ",
@@ -232,7 +227,6 @@ var updateEvents = &runtime.Update{
 	Nullable: 1<<4 | 1<<5 | 1<<7,
 }
 
-// argsEventUpdate appends the value of each field of u, nil when unset.
 func argsEventUpdate(u *EventUpdate, d []any) []any {
 	return append(d, u.Name.Arg(), u.Kind.Arg(), u.Amount.Arg(), u.At.Arg(), runtime.OptValue(&u.Payload), u.Ref.Arg(), u.Code.Arg(), u.Label.Arg())
 }
@@ -280,7 +274,6 @@ func (r *EventRepo) FindByIDs(ctx context.Context, ids []int64) ([]Event, error)
 	return items, wrapErr(err, "events.FindByIDs", "events")
 }
 
-// copyEvents copies rows of NewEvent into table events.
 var copyEvents = &runtime.Copier[NewEvent]{
 	Table:   "events",
 	Columns: []string{"name", "kind", "amount", "at", "payload", "ref", "code", "label"},
@@ -336,7 +329,6 @@ type EventKeyedUpdate struct {
 	Changes EventUpdate `json:"changes"`
 }
 
-// bulkEventsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkEventsUpdates = &runtime.Bulk[EventKeyedUpdate]{
 	Table:    "events",
 	Key:      func(a, b *EventKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -385,7 +377,6 @@ func (r *EventRepo) UpdateManyReturning(ctx context.Context, rows []EventKeyedUp
 	return out, wrapErr(err, "events.UpdateManyReturning", "events")
 }
 
-// bulkEventsKeys sends the rows of DeleteMany.
 var bulkEventsKeys = &runtime.Bulk[int64]{
 	Table: "events",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },

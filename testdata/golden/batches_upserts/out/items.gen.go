@@ -66,8 +66,6 @@ func NewItemRepo(db runtime.DBTX) *ItemRepo {
 	return &ItemRepo{db: db}
 }
 
-// Sentinels of the constraints of table items: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrItemIDTaken matches a violation of the primary key (id).
 	ErrItemIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "items", "items_pkey", "primary_key")
@@ -153,12 +151,10 @@ var (
 	}
 )
 
-// scanItem appends the scan destinations of v, in table order.
 func scanItem(v *Item, d []any) []any {
 	return append(d, &v.ID, &v.SKU, &v.Name, &v.Qty, &v.Note, &v.Mood, &v.Moods, &v.Tags, &v.Price, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// argsNewItem appends the values Create binds from n.
 func argsNewItem(n *NewItem, d []any) []any {
 	return append(d, n.ID.Arg(), &n.SKU, &n.Name, n.Qty.Arg(), n.Note.Set, &n.Note.Value, n.Mood.Arg(), runtime.OptValue(&n.Moods), runtime.OptValue(&n.Tags), &n.Price)
 }
@@ -228,7 +224,6 @@ func (r *ItemRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "items.List", "items")
 }
 
-// updateItems builds the statements of ItemRepo.Update.
 var updateItems = &runtime.Update{
 	Name: "items.Update", Keys: 1,
 	Head:     "UPDATE \"items\"\nSET ",
@@ -239,7 +234,6 @@ var updateItems = &runtime.Update{
 	Nullable: 1<<3 | 1<<7,
 }
 
-// argsItemUpdate appends the value of each field of u, nil when unset.
 func argsItemUpdate(u *ItemUpdate, d []any) []any {
 	return append(d, u.SKU.Arg(), u.Name.Arg(), u.Qty.Arg(), u.Note.Arg(), u.Mood.Arg(), runtime.OptValue(&u.Moods), runtime.OptValue(&u.Tags), u.Price.Arg())
 }
@@ -288,7 +282,6 @@ func (r *ItemRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Item, erro
 	return items, wrapErr(err, "items.FindByIDs", "items")
 }
 
-// copyItems copies rows of NewItem into table items.
 var copyItems = &runtime.Copier[NewItem]{
 	Table:   "items",
 	Columns: []string{"id", "sku", "name", "qty", "note", "mood", "moods", "tags", "price"},
@@ -374,7 +367,6 @@ type ItemKeyedUpdate struct {
 	Changes ItemUpdate `json:"changes"`
 }
 
-// bulkItemsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkItemsUpdates = &runtime.Bulk[ItemKeyedUpdate]{
 	Table:    "items",
 	Key:      func(a, b *ItemKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -422,7 +414,6 @@ func (r *ItemRepo) UpdateManyReturning(ctx context.Context, rows []ItemKeyedUpda
 	return out, wrapErr(err, "items.UpdateManyReturning", "items")
 }
 
-// bulkItemsKeys sends the rows of DeleteMany.
 var bulkItemsKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "items",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -444,7 +435,6 @@ func (r *ItemRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, er
 	return out, wrapErr(err, "items.DeleteMany", "items")
 }
 
-// bulkItemsNew sends the rows of the batch upserts.
 var bulkItemsNew = &runtime.Bulk[NewItem]{
 	Table:    "items",
 	Validate: (*NewItem).Validate,

@@ -45,8 +45,6 @@ func NewSlotRepo(db runtime.DBTX) *SlotRepo {
 	return &SlotRepo{db: db}
 }
 
-// Sentinels of the constraints of table slots: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrSlotIDTaken matches a violation of the primary key (id).
 	ErrSlotIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "slots", "slots_pkey", "primary_key")
@@ -93,12 +91,10 @@ func (u *SlotUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "slots", "day", "room", "booked_by")
 }
 
-// scanSlot appends the scan destinations of v, in table order.
 func scanSlot(v *Slot, d []any) []any {
 	return append(d, &v.ID, &v.Day, &v.Room, &v.BookedBy)
 }
 
-// argsNewSlot appends the values Create binds from n.
 func argsNewSlot(n *NewSlot, d []any) []any {
 	return append(d, &n.Day, &n.Room, &n.BookedBy)
 }
@@ -168,7 +164,6 @@ func (r *SlotRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "slots.List", "slots")
 }
 
-// updateSlots builds the statements of SlotRepo.Update.
 var updateSlots = &runtime.Update{
 	Name: "slots.Update", Keys: 1,
 	Head: "UPDATE \"slots\"\nSET ",
@@ -176,7 +171,6 @@ var updateSlots = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"day\", \"room\", \"booked_by\"",
 }
 
-// argsSlotUpdate appends the value of each field of u, nil when unset.
 func argsSlotUpdate(u *SlotUpdate, d []any) []any {
 	return append(d, u.Day.Arg(), u.Room.Arg(), u.BookedBy.Arg())
 }
@@ -224,7 +218,6 @@ func (r *SlotRepo) FindByIDs(ctx context.Context, ids []int64) ([]Slot, error) {
 	return items, wrapErr(err, "slots.FindByIDs", "slots")
 }
 
-// copySlots copies rows of NewSlot into table slots.
 var copySlots = &runtime.Copier[NewSlot]{
 	Table:   "slots",
 	Columns: []string{"day", "room", "booked_by"},
@@ -316,7 +309,6 @@ type SlotKeyedUpdate struct {
 	Changes SlotUpdate `json:"changes"`
 }
 
-// bulkSlotsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkSlotsUpdates = &runtime.Bulk[SlotKeyedUpdate]{
 	Table:    "slots",
 	Key:      func(a, b *SlotKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -357,7 +349,6 @@ func (r *SlotRepo) UpdateManyReturning(ctx context.Context, rows []SlotKeyedUpda
 	return out, wrapErr(err, "slots.UpdateManyReturning", "slots")
 }
 
-// bulkSlotsKeys sends the rows of DeleteMany.
 var bulkSlotsKeys = &runtime.Bulk[int64]{
 	Table: "slots",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -379,7 +370,6 @@ func (r *SlotRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error)
 	return out, wrapErr(err, "slots.DeleteMany", "slots")
 }
 
-// bulkSlotsNew sends the rows of the batch upserts.
 var bulkSlotsNew = &runtime.Bulk[NewSlot]{
 	Table:    "slots",
 	Validate: (*NewSlot).Validate,

@@ -39,8 +39,6 @@ func NewTickRepo(db runtime.DBTX) *TickRepo {
 	return &TickRepo{db: db}
 }
 
-// Sentinels of the constraints of table ticks: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrTickIDTaken matches a violation of the primary key (id).
 	ErrTickIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "ticks", "ticks_pkey", "primary_key")
@@ -57,12 +55,10 @@ func (u *TickUpdate) Validate() error {
 	return nil
 }
 
-// scanTick appends the scan destinations of v, in table order.
 func scanTick(v *Tick, d []any) []any {
 	return append(d, &v.ID, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// argsNewTick appends the values Create binds from n.
 func argsNewTick(n *NewTick, d []any) []any {
 	return d
 }
@@ -187,7 +183,6 @@ type TickKeyedUpdate struct {
 	Changes TickUpdate `json:"changes"`
 }
 
-// bulkTicksUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkTicksUpdates = &runtime.Bulk[TickKeyedUpdate]{
 	Table: "ticks",
 	Key:   func(a, b *TickKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -224,7 +219,6 @@ func (r *TickRepo) UpdateManyReturning(ctx context.Context, rows []TickKeyedUpda
 	return out, wrapErr(err, "ticks.UpdateManyReturning", "ticks")
 }
 
-// bulkTicksKeys sends the rows of DeleteMany.
 var bulkTicksKeys = &runtime.Bulk[int64]{
 	Table: "ticks",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },

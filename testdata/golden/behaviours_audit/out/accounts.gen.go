@@ -58,8 +58,6 @@ func NewAccountRepo(db runtime.DBTX) *AccountRepo {
 	return &AccountRepo{db: db}
 }
 
-// Sentinels of the constraints of table accounts: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrAccountIDTaken matches a violation of the primary key (id).
 	ErrAccountIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "accounts", "accounts_pkey", "primary_key")
@@ -128,12 +126,10 @@ func (r *AccountRepo) pick(live, all string) string {
 	return live
 }
 
-// scanAccount appends the scan destinations of v, in table order.
 func scanAccount(v *Account, d []any) []any {
 	return append(d, &v.ID, &v.Owner, &v.Balance, &v.Note, &v.CreatedAt, &v.UpdatedAt, &v.DeletedAt)
 }
 
-// argsNewAccount appends the values Create binds from n.
 func argsNewAccount(n *NewAccount, d []any) []any {
 	return append(d, &n.Owner, n.Balance.Arg(), &n.Note)
 }
@@ -222,7 +218,6 @@ func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "accounts.List", "accounts")
 }
 
-// updateAccounts builds the statements of AccountRepo.Update.
 var updateAccounts = &runtime.Update{
 	Name: "accounts.Update", Keys: 1,
 	Head:     "UPDATE \"accounts\"\nSET ",
@@ -232,7 +227,6 @@ var updateAccounts = &runtime.Update{
 	Nullable: 1 << 2,
 }
 
-// argsAccountUpdate appends the value of each field of u, nil when unset.
 func argsAccountUpdate(u *AccountUpdate, d []any) []any {
 	return append(d, u.Owner.Arg(), u.Balance.Arg(), u.Note.Arg())
 }
@@ -364,7 +358,6 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, er
 	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
 }
 
-// copyAccounts copies rows of NewAccount into table accounts.
 var copyAccounts = &runtime.Copier[NewAccount]{
 	Table:   "accounts",
 	Columns: []string{"owner", "balance", "note"},
@@ -464,7 +457,6 @@ type AccountKeyedUpdate struct {
 	Changes AccountUpdate `json:"changes"`
 }
 
-// bulkAccountsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkAccountsUpdates = &runtime.Bulk[AccountKeyedUpdate]{
 	Table:    "accounts",
 	Key:      func(a, b *AccountKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -508,7 +500,6 @@ func (r *AccountRepo) UpdateManyReturning(ctx context.Context, rows []AccountKey
 	return out, wrapErr(err, "accounts.UpdateManyReturning", "accounts")
 }
 
-// bulkAccountsKeys sends the rows of DeleteMany, HardDeleteMany and RestoreMany.
 var bulkAccountsKeys = &runtime.Bulk[int64]{
 	Table: "accounts",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -531,7 +522,6 @@ func (r *AccountRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, err
 	return out, wrapErr(err, "accounts.DeleteMany", "accounts")
 }
 
-// bulkAccountsNew sends the rows of the batch upserts.
 var bulkAccountsNew = &runtime.Bulk[NewAccount]{
 	Table:    "accounts",
 	Validate: (*NewAccount).Validate,

@@ -54,8 +54,6 @@ func NewContactRepo(db runtime.DBTX) *ContactRepo {
 	return &ContactRepo{db: db}
 }
 
-// Sentinels of the constraints of table contacts: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrContactIDTaken matches a violation of the primary key (id).
 	ErrContactIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "contacts", "contacts_pkey", "primary_key")
@@ -95,12 +93,10 @@ func (u *ContactUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "contacts", "customer_id", "phone")
 }
 
-// scanContact appends the scan destinations of v, in table order.
 func scanContact(v *Contact, d []any) []any {
 	return append(d, &v.ID, &v.OrgID, &v.CustomerID, &v.Phone)
 }
 
-// argsNewContact appends the values Create binds from n.
 func argsNewContact(n *NewContact, d []any) []any {
 	return append(d, &n.CustomerID, &n.Phone)
 }
@@ -205,12 +201,10 @@ SET "customer_id" = COALESCE($2::uuid, "customer_id"),
 WHERE "id" = $1 AND "org_id" = $4
 RETURNING "id", "org_id", "customer_id", "phone"`
 
-// updateContacts builds the statements of ContactRepo.Update.
 var updateContacts = &runtime.Update{
 	Fallback: sqlContactsUpdate, Keys: 1,
 }
 
-// argsContactUpdate appends the value of each field of u, nil when unset.
 func argsContactUpdate(u *ContactUpdate, d []any) []any {
 	return append(d, u.CustomerID.Arg(), u.Phone.Arg())
 }
@@ -370,7 +364,6 @@ type ContactKeyedUpdate struct {
 	Changes ContactUpdate `json:"changes"`
 }
 
-// bulkContactsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkContactsUpdates = &runtime.Bulk[ContactKeyedUpdate]{
 	Table:    "contacts",
 	Key:      func(a, b *ContactKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -420,7 +413,6 @@ func (r *ContactRepo) UpdateManyReturning(ctx context.Context, rows []ContactKey
 	return out, wrapErr(err, "contacts.UpdateManyReturning", "contacts")
 }
 
-// bulkContactsKeys sends the rows of DeleteMany.
 var bulkContactsKeys = &runtime.Bulk[int64]{
 	Table: "contacts",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -467,8 +459,7 @@ const sqlContactsLoadByCustomerID = `-- name: contacts.LoadByCustomerID replica=
 SELECT "id", "org_id", "customer_id", "phone" FROM "contacts"
 WHERE "customer_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
-// loadContactsByCustomerID is LoadByCustomerID on db. db must be scoped to tenant
-// (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadContactsByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Contact, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Contact{}, nil

@@ -55,8 +55,6 @@ func NewCustomerRepo(db runtime.DBTX) *CustomerRepo {
 	return &CustomerRepo{db: db}
 }
 
-// Sentinels of the constraints of table customers: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrCustomerIDTaken matches a violation of the primary key (id).
 	ErrCustomerIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "customers", "customers_pkey", "primary_key")
@@ -100,12 +98,10 @@ func (u *CustomerUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "customers", "name", "email")
 }
 
-// scanCustomer appends the scan destinations of v, in table order.
 func scanCustomer(v *Customer, d []any) []any {
 	return append(d, &v.ID, &v.OrgID, &v.Name, &v.Email)
 }
 
-// argsNewCustomer appends the values Create binds from n.
 func argsNewCustomer(n *NewCustomer, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Name, &n.Email)
 }
@@ -210,12 +206,10 @@ SET "name" = COALESCE($2::text, "name"),
 WHERE "id" = $1 AND "org_id" = $4
 RETURNING "id", "org_id", "name", "email"`
 
-// updateCustomers builds the statements of CustomerRepo.Update.
 var updateCustomers = &runtime.Update{
 	Fallback: sqlCustomersUpdate, Keys: 1,
 }
 
-// argsCustomerUpdate appends the value of each field of u, nil when unset.
 func argsCustomerUpdate(u *CustomerUpdate, d []any) []any {
 	return append(d, u.Name.Arg(), u.Email.Arg())
 }
@@ -377,7 +371,6 @@ type CustomerKeyedUpdate struct {
 	Changes CustomerUpdate `json:"changes"`
 }
 
-// bulkCustomersUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkCustomersUpdates = &runtime.Bulk[CustomerKeyedUpdate]{
 	Table:    "customers",
 	Key:      func(a, b *CustomerKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -427,7 +420,6 @@ func (r *CustomerRepo) UpdateManyReturning(ctx context.Context, rows []CustomerK
 	return out, wrapErr(err, "customers.UpdateManyReturning", "customers")
 }
 
-// bulkCustomersKeys sends the rows of DeleteMany.
 var bulkCustomersKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "customers",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },

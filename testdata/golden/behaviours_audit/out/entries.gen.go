@@ -57,8 +57,6 @@ func NewEntryRepo(db runtime.DBTX) *EntryRepo {
 	return &EntryRepo{db: db}
 }
 
-// Sentinels of the constraints of table entries: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrEntryAccountIDSeqTaken matches a violation of the primary key (account_id,
 	// seq).
@@ -101,12 +99,10 @@ func (u *EntryUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "entries", "amount", "memo")
 }
 
-// scanEntry appends the scan destinations of v, in table order.
 func scanEntry(v *Entry, d []any) []any {
 	return append(d, &v.AccountID, &v.Seq, &v.Amount, &v.Memo, &v.Version)
 }
 
-// argsNewEntry appends the values Create binds from n.
 func argsNewEntry(n *NewEntry, d []any) []any {
 	return append(d, &n.AccountID, &n.Seq, &n.Amount, n.Memo.Arg())
 }
@@ -186,12 +182,10 @@ SET "amount" = COALESCE($3::bigint, "amount"),
 WHERE "account_id" = $1 AND "seq" = $2 AND "version" = $5
 RETURNING "account_id", "seq", "amount", "memo", "version"`
 
-// updateEntries builds the statements of EntryRepo.Update.
 var updateEntries = &runtime.Update{
 	Fallback: sqlEntriesUpdate, Keys: 2,
 }
 
-// argsEntryUpdate appends the value of each field of u, nil when unset.
 func argsEntryUpdate(u *EntryUpdate, d []any) []any {
 	return append(d, u.Amount.Arg(), u.Memo.Arg())
 }
@@ -262,7 +256,6 @@ func (r *EntryRepo) AuditTrail(ctx context.Context, accountID int64, seq int32) 
 	return items, wrapErr(err, "entries.AuditTrail", "entries")
 }
 
-// copyEntries copies rows of NewEntry into table entries.
 var copyEntries = &runtime.Copier[NewEntry]{
 	Table:   "entries",
 	Columns: []string{"account_id", "seq", "amount", "memo"},
@@ -371,7 +364,6 @@ type EntryKeyedUpdate struct {
 	Changes   EntryUpdate `json:"changes"`
 }
 
-// bulkEntriesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkEntriesUpdates = &runtime.Bulk[EntryKeyedUpdate]{
 	Table: "entries",
 	Key: func(a, b *EntryKeyedUpdate) int {
@@ -417,7 +409,6 @@ func (r *EntryRepo) UpdateManyReturning(ctx context.Context, rows []EntryKeyedUp
 	return out, wrapErr(err, "entries.UpdateManyReturning", "entries")
 }
 
-// bulkEntriesVersions sends the rows of DeleteMany.
 var bulkEntriesVersions = &runtime.Bulk[runtime.Versioned[EntryKey, int64]]{
 	Table: "entries",
 	Key: func(a, b *runtime.Versioned[EntryKey, int64]) int {
@@ -445,7 +436,6 @@ func (r *EntryRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[Ent
 	return out, wrapErr(err, "entries.DeleteMany", "entries")
 }
 
-// bulkEntriesNew sends the rows of the batch upserts.
 var bulkEntriesNew = &runtime.Bulk[NewEntry]{
 	Table:    "entries",
 	Validate: (*NewEntry).Validate,
@@ -504,7 +494,6 @@ const sqlEntriesLoadByAccountID = `-- name: entries.LoadByAccountID replica=ok
 SELECT "account_id", "seq", "amount", "memo", "version" FROM "entries"
 WHERE "account_id" = ANY($1) ORDER BY "account_id", "seq"`
 
-// loadEntriesByAccountID is LoadByAccountID on db.
 func loadEntriesByAccountID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Entry, error) {
 	if len(keys) == 0 {
 		return map[int64][]Entry{}, nil

@@ -44,8 +44,6 @@ func NewNoteRepo(db runtime.DBTX) *NoteRepo {
 	return &NoteRepo{db: db}
 }
 
-// Sentinels of the constraints of table notes: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrNoteIDTaken matches a violation of the primary key (id).
 	ErrNoteIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "notes", "notes_pkey", "primary_key")
@@ -86,12 +84,10 @@ func (u *NoteUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "notes", "tags")
 }
 
-// scanNote appends the scan destinations of v, in table order.
 func scanNote(v *Note, d []any) []any {
 	return append(d, &v.ID, &v.Tags)
 }
 
-// argsNewNote appends the values Create binds from n.
 func argsNewNote(n *NewNote, d []any) []any {
 	return append(d, runtime.OptValue(&n.Tags))
 }
@@ -162,7 +158,6 @@ func (r *NoteRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "notes.List", "notes")
 }
 
-// updateNotes builds the statements of NoteRepo.Update.
 var updateNotes = &runtime.Update{
 	Name: "notes.Update", Keys: 1,
 	Head: "UPDATE \"notes\"\nSET ",
@@ -170,7 +165,6 @@ var updateNotes = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"tags\"",
 }
 
-// argsNoteUpdate appends the value of each field of u, nil when unset.
 func argsNoteUpdate(u *NoteUpdate, d []any) []any {
 	return append(d, runtime.OptValue(&u.Tags))
 }
@@ -235,7 +229,6 @@ func (r *NoteRepo) FindByIDs(ctx context.Context, ids []int64) ([]Note, error) {
 	return items, wrapErr(err, "notes.FindByIDs", "notes")
 }
 
-// copyNotes copies rows of NewNote into table notes.
 var copyNotes = &runtime.Copier[NewNote]{
 	Table:   "notes",
 	Columns: []string{"tags"},
@@ -267,7 +260,6 @@ type NoteKeyedUpdate struct {
 	Changes NoteUpdate `json:"changes"`
 }
 
-// bulkNotesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkNotesUpdates = &runtime.Bulk[NoteKeyedUpdate]{
 	Table:    "notes",
 	Key:      func(a, b *NoteKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -308,7 +300,6 @@ func (r *NoteRepo) UpdateManyReturning(ctx context.Context, rows []NoteKeyedUpda
 	return out, wrapErr(err, "notes.UpdateManyReturning", "notes")
 }
 
-// bulkNotesKeys sends the rows of DeleteMany.
 var bulkNotesKeys = &runtime.Bulk[int64]{
 	Table: "notes",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },

@@ -50,8 +50,6 @@ func NewPartRepo(db runtime.DBTX) *PartRepo {
 	return &PartRepo{db: db}
 }
 
-// Sentinels of the constraints of table parts: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrPartIDTaken matches a violation of the primary key (id).
 	ErrPartIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "parts", "parts_pkey", "primary_key")
@@ -90,12 +88,10 @@ func (u *PartUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "parts", "thing_id", "body")
 }
 
-// scanPart appends the scan destinations of v, in table order.
 func scanPart(v *Part, d []any) []any {
 	return append(d, &v.ID, &v.Owner, &v.ThingID, &v.Body)
 }
 
-// argsNewPart appends the values Create binds from n.
 func argsNewPart(n *NewPart, d []any) []any {
 	return append(d, &n.ThingID, &n.Body)
 }
@@ -200,12 +196,10 @@ SET "thing_id" = COALESCE($2::bigint, "thing_id"),
 WHERE "id" = $1 AND "owner" = $4
 RETURNING "id", "owner", "thing_id", "body"`
 
-// updateParts builds the statements of PartRepo.Update.
 var updateParts = &runtime.Update{
 	Fallback: sqlPartsUpdate, Keys: 1,
 }
 
-// argsPartUpdate appends the value of each field of u, nil when unset.
 func argsPartUpdate(u *PartUpdate, d []any) []any {
 	return append(d, u.ThingID.Arg(), u.Body.Arg())
 }
@@ -344,7 +338,6 @@ type PartKeyedUpdate struct {
 	Changes PartUpdate `json:"changes"`
 }
 
-// bulkPartsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkPartsUpdates = &runtime.Bulk[PartKeyedUpdate]{
 	Table:    "parts",
 	Key:      func(a, b *PartKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -394,7 +387,6 @@ func (r *PartRepo) UpdateManyReturning(ctx context.Context, rows []PartKeyedUpda
 	return out, wrapErr(err, "parts.UpdateManyReturning", "parts")
 }
 
-// bulkPartsKeys sends the rows of DeleteMany.
 var bulkPartsKeys = &runtime.Bulk[int64]{
 	Table: "parts",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -441,8 +433,7 @@ const sqlPartsLoadByThingID = `-- name: parts.LoadByThingID replica=ok
 SELECT "id", "owner", "thing_id", "body" FROM "parts"
 WHERE "thing_id" = ANY($1) AND "owner" = $2 ORDER BY "id"`
 
-// loadPartsByThingID is LoadByThingID on db. db must be scoped to tenant
-// (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadPartsByThingID(ctx context.Context, db runtime.DBTX, keys []int64, tenant string) (map[int64][]Part, error) {
 	if len(keys) == 0 {
 		return map[int64][]Part{}, nil

@@ -46,8 +46,6 @@ func NewPlainRepo(db runtime.DBTX) *PlainRepo {
 	return &PlainRepo{db: db}
 }
 
-// Sentinels of the constraints of table plain: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrPlainNameTaken matches a violation of the primary key (name).
 	ErrPlainNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "plain", "plain_pkey", "primary_key")
@@ -102,12 +100,10 @@ var (
 	}
 )
 
-// scanPlain appends the scan destinations of v, in table order.
 func scanPlain(v *Plain, d []any) []any {
 	return append(d, &v.Name, &v.Label, &v.Words, &v.Doc)
 }
 
-// argsNewPlain appends the values Create binds from n.
 func argsNewPlain(n *NewPlain, d []any) []any {
 	return append(d, &n.Name, &n.Label, n.Words, n.Doc)
 }
@@ -177,7 +173,6 @@ func (r *PlainRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	return p, wrapErr(err, "plain.List", "plain")
 }
 
-// updatePlain builds the statements of PlainRepo.Update.
 var updatePlain = &runtime.Update{
 	Name: "plain.Update", Keys: 1,
 	Head:     "UPDATE \"plain\"\nSET ",
@@ -186,7 +181,6 @@ var updatePlain = &runtime.Update{
 	Nullable: 1<<1 | 1<<2,
 }
 
-// argsPlainUpdate appends the value of each field of u, nil when unset.
 func argsPlainUpdate(u *PlainUpdate, d []any) []any {
 	return append(d, u.Label.Arg(), runtime.OptValue(&u.Words), runtime.OptValue(&u.Doc))
 }
@@ -234,7 +228,6 @@ func (r *PlainRepo) FindByIDs(ctx context.Context, ids []string) ([]Plain, error
 	return items, wrapErr(err, "plain.FindByIDs", "plain")
 }
 
-// copyPlain copies rows of NewPlain into table plain.
 var copyPlain = &runtime.Copier[NewPlain]{
 	Table:   "plain",
 	Columns: []string{"name", "label", "words", "doc"},
@@ -311,7 +304,6 @@ type PlainKeyedUpdate struct {
 	Changes PlainUpdate `json:"changes"`
 }
 
-// bulkPlainUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkPlainUpdates = &runtime.Bulk[PlainKeyedUpdate]{
 	Table:    "plain",
 	Key:      func(a, b *PlainKeyedUpdate) int { return cmp.Compare(a.Name, b.Name) },
@@ -354,7 +346,6 @@ func (r *PlainRepo) UpdateManyReturning(ctx context.Context, rows []PlainKeyedUp
 	return out, wrapErr(err, "plain.UpdateManyReturning", "plain")
 }
 
-// bulkPlainKeys sends the rows of DeleteMany.
 var bulkPlainKeys = &runtime.Bulk[string]{
 	Table: "plain",
 	Key:   func(a, b *string) int { return cmp.Compare(*a, *b) },
@@ -376,7 +367,6 @@ func (r *PlainRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, erro
 	return out, wrapErr(err, "plain.DeleteMany", "plain")
 }
 
-// bulkPlainNew sends the rows of the batch upserts.
 var bulkPlainNew = &runtime.Bulk[NewPlain]{
 	Table:    "plain",
 	Validate: (*NewPlain).Validate,

@@ -80,8 +80,6 @@ func NewThingRepo(db runtime.DBTX) *ThingRepo {
 	return &ThingRepo{db: db}
 }
 
-// Sentinels of the constraints of table things: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrThingIDTaken matches a violation of the primary key (id).
 	ErrThingIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "things", "things_pkey", "primary_key")
@@ -182,12 +180,10 @@ func (r *ThingRepo) pick(live, all string) string {
 	return live
 }
 
-// scanThing appends the scan destinations of v, in table order.
 func scanThing(v *Thing, d []any) []any {
 	return append(d, &v.ID, &v.Owner, &v.Key, &v.Name, &v.Code, &v.Tags, &v.Doc, &v.Note, &v.CreatedAt, &v.UpdatedAt, &v.DeletedAt, &v.Version)
 }
 
-// argsNewThing appends the values Create binds from n.
 func argsNewThing(n *NewThing, d []any) []any {
 	return append(d, &n.Key, &n.Name, &n.Code, runtime.OptValue(&n.Tags), n.Doc, &n.Note)
 }
@@ -316,13 +312,11 @@ SET "key" = COALESCE($2::text, "key"),
 WHERE "id" = $1 AND "owner" = $12 AND "deleted_at" IS NULL AND "version" = $11
 RETURNING "id", "owner", "key", "name", "code"::text, "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version"`
 
-// updateThings builds the statements of ThingRepo.Update.
 var updateThings = &runtime.Update{
 	Fallback: sqlThingsUpdate, Keys: 1,
 	Nullable: 1<<2 | 1<<4 | 1<<5,
 }
 
-// argsThingUpdate appends the value of each field of u, nil when unset.
 func argsThingUpdate(u *ThingUpdate, d []any) []any {
 	return append(d, u.Key.Arg(), u.Name.Arg(), u.Code.Arg(), runtime.OptValue(&u.Tags), runtime.OptValue(&u.Doc), u.Note.Arg())
 }
@@ -628,7 +622,6 @@ type ThingKeyedUpdate struct {
 	Changes ThingUpdate `json:"changes"`
 }
 
-// bulkThingsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkThingsUpdates = &runtime.Bulk[ThingKeyedUpdate]{
 	Table:    "things",
 	Key:      func(a, b *ThingKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -686,7 +679,6 @@ func (r *ThingRepo) UpdateManyReturning(ctx context.Context, rows []ThingKeyedUp
 	return out, wrapErr(err, "things.UpdateManyReturning", "things")
 }
 
-// bulkThingsVersions sends the rows of DeleteMany.
 var bulkThingsVersions = &runtime.Bulk[runtime.Versioned[int64, int64]]{
 	Table: "things",
 	Key:   func(a, b *runtime.Versioned[int64, int64]) int { return cmp.Compare(a.Key, b.Key) },
@@ -696,7 +688,6 @@ var bulkThingsVersions = &runtime.Bulk[runtime.Versioned[int64, int64]]{
 	},
 }
 
-// bulkThingsKeys sends the rows of HardDeleteMany and RestoreMany.
 var bulkThingsKeys = &runtime.Bulk[int64]{
 	Table: "things",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -724,7 +715,6 @@ func (r *ThingRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[int
 	return out, wrapErr(err, "things.DeleteMany", "things")
 }
 
-// bulkThingsNew sends the rows of the batch upserts.
 var bulkThingsNew = &runtime.Bulk[NewThing]{
 	Table:    "things",
 	Validate: (*NewThing).Validate,

@@ -47,8 +47,6 @@ func NewCounterRepo(db runtime.DBTX) *CounterRepo {
 	return &CounterRepo{db: db}
 }
 
-// Sentinels of the constraints of table counters: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrCounterNameTaken matches a violation of the primary key (name).
 	ErrCounterNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "counters", "counters_pkey", "primary_key")
@@ -81,12 +79,10 @@ func (u *CounterUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "counters", "value")
 }
 
-// scanCounter appends the scan destinations of v, in table order.
 func scanCounter(v *Counter, d []any) []any {
 	return append(d, &v.Name, &v.Value, &v.Rev)
 }
 
-// argsNewCounter appends the values Create binds from n.
 func argsNewCounter(n *NewCounter, d []any) []any {
 	return append(d, &n.Name, n.Value.Arg())
 }
@@ -163,12 +159,10 @@ SET "value" = COALESCE($2::bigint, "value"),
 WHERE "name" = $1 AND "rev" = $3
 RETURNING "name", "value", "rev"`
 
-// updateCounters builds the statements of CounterRepo.Update.
 var updateCounters = &runtime.Update{
 	Fallback: sqlCountersUpdate, Keys: 1,
 }
 
-// argsCounterUpdate appends the value of each field of u, nil when unset.
 func argsCounterUpdate(u *CounterUpdate, d []any) []any {
 	return append(d, u.Value.Arg())
 }
@@ -235,7 +229,6 @@ func (r *CounterRepo) FindByIDs(ctx context.Context, ids []string) ([]Counter, e
 	return items, wrapErr(err, "counters.FindByIDs", "counters")
 }
 
-// copyCounters copies rows of NewCounter into table counters.
 var copyCounters = &runtime.Copier[NewCounter]{
 	Table:   "counters",
 	Columns: []string{"name", "value"},
@@ -329,7 +322,6 @@ type CounterKeyedUpdate struct {
 	Changes CounterUpdate `json:"changes"`
 }
 
-// bulkCountersUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkCountersUpdates = &runtime.Bulk[CounterKeyedUpdate]{
 	Table:    "counters",
 	Key:      func(a, b *CounterKeyedUpdate) int { return cmp.Compare(a.Name, b.Name) },
@@ -369,7 +361,6 @@ func (r *CounterRepo) UpdateManyReturning(ctx context.Context, rows []CounterKey
 	return out, wrapErr(err, "counters.UpdateManyReturning", "counters")
 }
 
-// bulkCountersVersions sends the rows of DeleteMany.
 var bulkCountersVersions = &runtime.Bulk[runtime.Versioned[string, int64]]{
 	Table: "counters",
 	Key:   func(a, b *runtime.Versioned[string, int64]) int { return cmp.Compare(a.Key, b.Key) },
@@ -393,7 +384,6 @@ func (r *CounterRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[s
 	return out, wrapErr(err, "counters.DeleteMany", "counters")
 }
 
-// bulkCountersNew sends the rows of the batch upserts.
 var bulkCountersNew = &runtime.Bulk[NewCounter]{
 	Table:    "counters",
 	Validate: (*NewCounter).Validate,

@@ -61,8 +61,6 @@ func NewDocumentRepo(db runtime.DBTX) *DocumentRepo {
 	return &DocumentRepo{db: db}
 }
 
-// Sentinels of the constraints of table documents: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrDocumentIDTaken matches a violation of the primary key (id).
 	ErrDocumentIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "documents", "documents_pkey", "primary_key")
@@ -111,12 +109,10 @@ func (u *DocumentUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "documents", "key", "title", "body", "hits")
 }
 
-// scanDocument appends the scan destinations of v, in table order.
 func scanDocument(v *Document, d []any) []any {
 	return append(d, &v.ID, &v.Key, &v.Title, &v.Body, &v.Hits, &v.CreatedAt, &v.UpdatedAt, &v.Version)
 }
 
-// argsNewDocument appends the values Create binds from n.
 func argsNewDocument(n *NewDocument, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Key, &n.Title, n.Body.Arg(), n.Hits.Arg())
 }
@@ -197,12 +193,10 @@ SET "key" = COALESCE($2::text, "key"),
 WHERE "id" = $1 AND "version" = $6
 RETURNING "id", "key", "title", "body", "hits", "created_at", "updated_at", "version"`
 
-// updateDocuments builds the statements of DocumentRepo.Update.
 var updateDocuments = &runtime.Update{
 	Fallback: sqlDocumentsUpdate, Keys: 1,
 }
 
-// argsDocumentUpdate appends the value of each field of u, nil when unset.
 func argsDocumentUpdate(u *DocumentUpdate, d []any) []any {
 	return append(d, u.Key.Arg(), u.Title.Arg(), u.Body.Arg(), u.Hits.Arg())
 }
@@ -269,7 +263,6 @@ func (r *DocumentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Docume
 	return items, wrapErr(err, "documents.FindByIDs", "documents")
 }
 
-// copyDocuments copies rows of NewDocument into table documents.
 var copyDocuments = &runtime.Copier[NewDocument]{
 	Table:   "documents",
 	Columns: []string{"id", "key", "title", "body", "hits"},
@@ -370,7 +363,6 @@ type DocumentKeyedUpdate struct {
 	Changes DocumentUpdate `json:"changes"`
 }
 
-// bulkDocumentsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkDocumentsUpdates = &runtime.Bulk[DocumentKeyedUpdate]{
 	Table:    "documents",
 	Key:      func(a, b *DocumentKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -413,7 +405,6 @@ func (r *DocumentRepo) UpdateManyReturning(ctx context.Context, rows []DocumentK
 	return out, wrapErr(err, "documents.UpdateManyReturning", "documents")
 }
 
-// bulkDocumentsVersions sends the rows of DeleteMany.
 var bulkDocumentsVersions = &runtime.Bulk[runtime.Versioned[uuid.UUID, int64]]{
 	Table: "documents",
 	Key:   func(a, b *runtime.Versioned[uuid.UUID, int64]) int { return runtime.CompareUUID(a.Key, b.Key) },
@@ -437,7 +428,6 @@ func (r *DocumentRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[
 	return out, wrapErr(err, "documents.DeleteMany", "documents")
 }
 
-// bulkDocumentsNew sends the rows of the batch upserts.
 var bulkDocumentsNew = &runtime.Bulk[NewDocument]{
 	Table:    "documents",
 	Validate: (*NewDocument).Validate,

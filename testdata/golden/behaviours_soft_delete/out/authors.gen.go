@@ -51,8 +51,6 @@ func NewAuthorRepo(db runtime.DBTX) *AuthorRepo {
 	return &AuthorRepo{db: db}
 }
 
-// Sentinels of the constraints of table authors: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrAuthorIDTaken matches a violation of the primary key (id).
 	ErrAuthorIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "authors", "authors_pkey", "primary_key")
@@ -119,12 +117,10 @@ func (r *AuthorRepo) pick(live, all string) string {
 	return live
 }
 
-// scanAuthor appends the scan destinations of v, in table order.
 func scanAuthor(v *Author, d []any) []any {
 	return append(d, &v.ID, &v.Email, &v.Name, &v.CreatedAt, &v.UpdatedAt, &v.DeletedAt)
 }
 
-// argsNewAuthor appends the values Create binds from n.
 func argsNewAuthor(n *NewAuthor, d []any) []any {
 	return append(d, &n.Email, &n.Name)
 }
@@ -212,7 +208,6 @@ func (r *AuthorRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.P
 	return p, wrapErr(err, "authors.List", "authors")
 }
 
-// updateAuthors builds the statements of AuthorRepo.Update.
 var updateAuthors = &runtime.Update{
 	Name: "authors.Update", Keys: 1,
 	Head:   "UPDATE \"authors\"\nSET ",
@@ -221,7 +216,6 @@ var updateAuthors = &runtime.Update{
 	Tail:   "\nWHERE \"id\" = $1 AND \"deleted_at\" IS NULL\nRETURNING \"id\", \"email\", \"name\", \"created_at\", \"updated_at\", \"deleted_at\"",
 }
 
-// argsAuthorUpdate appends the value of each field of u, nil when unset.
 func argsAuthorUpdate(u *AuthorUpdate, d []any) []any {
 	return append(d, u.Email.Arg(), u.Name.Arg())
 }
@@ -332,7 +326,6 @@ func (r *AuthorRepo) FindByIDs(ctx context.Context, ids []int64) ([]Author, erro
 	return items, wrapErr(err, "authors.FindByIDs", "authors")
 }
 
-// copyAuthors copies rows of NewAuthor into table authors.
 var copyAuthors = &runtime.Copier[NewAuthor]{
 	Table:   "authors",
 	Columns: []string{"email", "name"},
@@ -427,7 +420,6 @@ type AuthorKeyedUpdate struct {
 	Changes AuthorUpdate `json:"changes"`
 }
 
-// bulkAuthorsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkAuthorsUpdates = &runtime.Bulk[AuthorKeyedUpdate]{
 	Table:    "authors",
 	Key:      func(a, b *AuthorKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -467,7 +459,6 @@ func (r *AuthorRepo) UpdateManyReturning(ctx context.Context, rows []AuthorKeyed
 	return out, wrapErr(err, "authors.UpdateManyReturning", "authors")
 }
 
-// bulkAuthorsKeys sends the rows of DeleteMany, HardDeleteMany and RestoreMany.
 var bulkAuthorsKeys = &runtime.Bulk[int64]{
 	Table: "authors",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -489,7 +480,6 @@ func (r *AuthorRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, erro
 	return out, wrapErr(err, "authors.DeleteMany", "authors")
 }
 
-// bulkAuthorsNew sends the rows of the batch upserts.
 var bulkAuthorsNew = &runtime.Bulk[NewAuthor]{
 	Table:    "authors",
 	Validate: (*NewAuthor).Validate,

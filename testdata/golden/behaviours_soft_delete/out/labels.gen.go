@@ -46,8 +46,6 @@ func NewLabelRepo(db runtime.DBTX) *LabelRepo {
 	return &LabelRepo{db: db}
 }
 
-// Sentinels of the constraints of table labels: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrLabelIDTaken matches a violation of the primary key (id).
 	ErrLabelIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "labels", "labels_pkey", "primary_key")
@@ -110,12 +108,10 @@ func (r *LabelRepo) pick(live, all string) string {
 	return live
 }
 
-// scanLabel appends the scan destinations of v, in table order.
 func scanLabel(v *Label, d []any) []any {
 	return append(d, &v.ID, &v.Name, &v.DeletedAt)
 }
 
-// argsNewLabel appends the values Create binds from n.
 func argsNewLabel(n *NewLabel, d []any) []any {
 	return append(d, &n.Name)
 }
@@ -203,7 +199,6 @@ func (r *LabelRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	return p, wrapErr(err, "labels.List", "labels")
 }
 
-// updateLabels builds the statements of LabelRepo.Update.
 var updateLabels = &runtime.Update{
 	Name: "labels.Update", Keys: 1,
 	Head: "UPDATE \"labels\"\nSET ",
@@ -211,7 +206,6 @@ var updateLabels = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1 AND \"deleted_at\" IS NULL\nRETURNING \"id\", \"name\", \"deleted_at\"",
 }
 
-// argsLabelUpdate appends the value of each field of u, nil when unset.
 func argsLabelUpdate(u *LabelUpdate, d []any) []any {
 	return append(d, u.Name.Arg())
 }
@@ -319,7 +313,6 @@ func (r *LabelRepo) FindByIDs(ctx context.Context, ids []int64) ([]Label, error)
 	return items, wrapErr(err, "labels.FindByIDs", "labels")
 }
 
-// copyLabels copies rows of NewLabel into table labels.
 var copyLabels = &runtime.Copier[NewLabel]{
 	Table:   "labels",
 	Columns: []string{"name"},
@@ -411,7 +404,6 @@ type LabelKeyedUpdate struct {
 	Changes LabelUpdate `json:"changes"`
 }
 
-// bulkLabelsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkLabelsUpdates = &runtime.Bulk[LabelKeyedUpdate]{
 	Table:    "labels",
 	Key:      func(a, b *LabelKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -450,7 +442,6 @@ func (r *LabelRepo) UpdateManyReturning(ctx context.Context, rows []LabelKeyedUp
 	return out, wrapErr(err, "labels.UpdateManyReturning", "labels")
 }
 
-// bulkLabelsKeys sends the rows of DeleteMany, HardDeleteMany and RestoreMany.
 var bulkLabelsKeys = &runtime.Bulk[int64]{
 	Table: "labels",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -472,7 +463,6 @@ func (r *LabelRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error
 	return out, wrapErr(err, "labels.DeleteMany", "labels")
 }
 
-// bulkLabelsNew sends the rows of the batch upserts.
 var bulkLabelsNew = &runtime.Bulk[NewLabel]{
 	Table:    "labels",
 	Validate: (*NewLabel).Validate,

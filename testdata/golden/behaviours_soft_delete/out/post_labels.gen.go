@@ -40,8 +40,6 @@ func NewPostLabelRepo(db runtime.DBTX) *PostLabelRepo {
 	return &PostLabelRepo{db: db}
 }
 
-// Sentinels of the constraints of table post_labels: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrPostLabelPostIDLabelIDTaken matches a violation of the primary key (post_id,
 	// label_id).
@@ -71,12 +69,10 @@ func (n *NewPostLabel) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "post_labels", "post_id", "label_id")
 }
 
-// scanPostLabel appends the scan destinations of v, in table order.
 func scanPostLabel(v *PostLabel, d []any) []any {
 	return append(d, &v.PostID, &v.LabelID)
 }
 
-// argsNewPostLabel appends the values Create binds from n.
 func argsNewPostLabel(n *NewPostLabel, d []any) []any {
 	return append(d, &n.PostID, &n.LabelID)
 }
@@ -173,7 +169,6 @@ func (r *PostLabelRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "post_labels.Count", "post_labels")
 }
 
-// copyPostLabels copies rows of NewPostLabel into table post_labels.
 var copyPostLabels = &runtime.Copier[NewPostLabel]{
 	Table:   "post_labels",
 	Columns: []string{"post_id", "label_id"},
@@ -254,7 +249,6 @@ type PostLabelKey struct {
 	LabelID int64 `json:"label_id"`
 }
 
-// bulkPostLabelsKeys sends the rows of DeleteMany.
 var bulkPostLabelsKeys = &runtime.Bulk[PostLabelKey]{
 	Table: "post_labels",
 	Key: func(a, b *PostLabelKey) int {
@@ -279,7 +273,6 @@ func (r *PostLabelRepo) DeleteMany(ctx context.Context, keys []PostLabelKey) ([]
 	return out, wrapErr(err, "post_labels.DeleteMany", "post_labels")
 }
 
-// bulkPostLabelsNew sends the rows of the batch upserts.
 var bulkPostLabelsNew = &runtime.Bulk[NewPostLabel]{
 	Table: "post_labels",
 	Columns: []runtime.BulkColumn[NewPostLabel]{
@@ -333,7 +326,6 @@ const sqlPostLabelsLoadByPostID = `-- name: post_labels.LoadByPostID replica=ok
 SELECT "post_id", "label_id" FROM "post_labels"
 WHERE "post_id" = ANY($1) ORDER BY "post_id", "label_id"`
 
-// loadPostLabelsByPostID is LoadByPostID on db.
 func loadPostLabelsByPostID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]PostLabel, error) {
 	if len(keys) == 0 {
 		return map[int64][]PostLabel{}, nil
@@ -364,7 +356,6 @@ const sqlPostLabelsLoadByLabelID = `-- name: post_labels.LoadByLabelID replica=o
 SELECT "post_id", "label_id" FROM "post_labels"
 WHERE "label_id" = ANY($1) ORDER BY "post_id", "label_id"`
 
-// loadPostLabelsByLabelID is LoadByLabelID on db.
 func loadPostLabelsByLabelID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]PostLabel, error) {
 	if len(keys) == 0 {
 		return map[int64][]PostLabel{}, nil

@@ -52,8 +52,6 @@ func NewPostRepo(db runtime.DBTX) *PostRepo {
 	return &PostRepo{db: db}
 }
 
-// Sentinels of the constraints of table posts: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrPostIDTaken matches a violation of the primary key (id).
 	ErrPostIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "posts", "posts_pkey", "primary_key")
@@ -123,12 +121,10 @@ func (r *PostRepo) pick(live, all string) string {
 	return live
 }
 
-// scanPost appends the scan destinations of v, in table order.
 func scanPost(v *Post, d []any) []any {
 	return append(d, &v.ID, &v.AuthorID, &v.Slug, &v.Title, &v.Removed)
 }
 
-// argsNewPost appends the values Create binds from n.
 func argsNewPost(n *NewPost, d []any) []any {
 	return append(d, &n.AuthorID, &n.Slug, &n.Title)
 }
@@ -216,7 +212,6 @@ func (r *PostRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "posts.List", "posts")
 }
 
-// updatePosts builds the statements of PostRepo.Update.
 var updatePosts = &runtime.Update{
 	Name: "posts.Update", Keys: 1,
 	Head: "UPDATE \"posts\"\nSET ",
@@ -224,7 +219,6 @@ var updatePosts = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1 AND \"removed\" IS NULL\nRETURNING \"id\", \"author_id\", \"slug\", \"title\", \"removed\"",
 }
 
-// argsPostUpdate appends the value of each field of u, nil when unset.
 func argsPostUpdate(u *PostUpdate, d []any) []any {
 	return append(d, u.AuthorID.Arg(), u.Slug.Arg(), u.Title.Arg())
 }
@@ -332,7 +326,6 @@ func (r *PostRepo) FindByIDs(ctx context.Context, ids []int64) ([]Post, error) {
 	return items, wrapErr(err, "posts.FindByIDs", "posts")
 }
 
-// copyPosts copies rows of NewPost into table posts.
 var copyPosts = &runtime.Copier[NewPost]{
 	Table:   "posts",
 	Columns: []string{"author_id", "slug", "title"},
@@ -427,7 +420,6 @@ type PostKeyedUpdate struct {
 	Changes PostUpdate `json:"changes"`
 }
 
-// bulkPostsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkPostsUpdates = &runtime.Bulk[PostKeyedUpdate]{
 	Table:    "posts",
 	Key:      func(a, b *PostKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -468,7 +460,6 @@ func (r *PostRepo) UpdateManyReturning(ctx context.Context, rows []PostKeyedUpda
 	return out, wrapErr(err, "posts.UpdateManyReturning", "posts")
 }
 
-// bulkPostsKeys sends the rows of DeleteMany, HardDeleteMany and RestoreMany.
 var bulkPostsKeys = &runtime.Bulk[int64]{
 	Table: "posts",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -490,7 +481,6 @@ func (r *PostRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error)
 	return out, wrapErr(err, "posts.DeleteMany", "posts")
 }
 
-// bulkPostsNew sends the rows of the batch upserts.
 var bulkPostsNew = &runtime.Bulk[NewPost]{
 	Table:    "posts",
 	Validate: (*NewPost).Validate,
@@ -554,8 +544,6 @@ const sqlPostsLoadByAuthorIDWithDeleted = `-- name: posts.LoadByAuthorID replica
 SELECT "id", "author_id", "slug", "title", "removed" FROM "posts"
 WHERE "author_id" = ANY($1) ORDER BY "id"`
 
-// loadPostsByAuthorID is LoadByAuthorID on db. withDeleted includes soft-deleted
-// rows.
 func loadPostsByAuthorID(ctx context.Context, db runtime.DBTX, keys []int64, withDeleted bool) (map[int64][]Post, error) {
 	if len(keys) == 0 {
 		return map[int64][]Post{}, nil

@@ -41,8 +41,6 @@ func NewOrgRepo(db runtime.DBTX) *OrgRepo {
 	return &OrgRepo{db: db}
 }
 
-// Sentinels of the constraints of table orgs: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrOrgIDTaken matches a violation of the primary key (id).
 	ErrOrgIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "orgs", "orgs_pkey", "primary_key")
@@ -112,12 +110,10 @@ func (r *OrgRepo) pick(live, all string) string {
 	return live
 }
 
-// scanOrg appends the scan destinations of v, in table order.
 func scanOrg(v *Org, d []any) []any {
 	return append(d, &v.ID, &v.Name)
 }
 
-// argsNewOrg appends the values Create binds from n.
 func argsNewOrg(n *NewOrg, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Name)
 }
@@ -187,7 +183,6 @@ func (r *OrgRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page
 	return p, wrapErr(err, "orgs.List", "orgs")
 }
 
-// updateOrgs builds the statements of OrgRepo.Update.
 var updateOrgs = &runtime.Update{
 	Name: "orgs.Update", Keys: 1,
 	Head: "UPDATE \"orgs\"\nSET ",
@@ -195,7 +190,6 @@ var updateOrgs = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"name\"",
 }
 
-// argsOrgUpdate appends the value of each field of u, nil when unset.
 func argsOrgUpdate(u *OrgUpdate, d []any) []any {
 	return append(d, u.Name.Arg())
 }
@@ -243,7 +237,6 @@ func (r *OrgRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Org, error)
 	return items, wrapErr(err, "orgs.FindByIDs", "orgs")
 }
 
-// copyOrgs copies rows of NewOrg into table orgs.
 var copyOrgs = &runtime.Copier[NewOrg]{
 	Table:   "orgs",
 	Columns: []string{"id", "name"},
@@ -290,7 +283,6 @@ type OrgKeyedUpdate struct {
 	Changes OrgUpdate `json:"changes"`
 }
 
-// bulkOrgsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkOrgsUpdates = &runtime.Bulk[OrgKeyedUpdate]{
 	Table:    "orgs",
 	Key:      func(a, b *OrgKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -329,7 +321,6 @@ func (r *OrgRepo) UpdateManyReturning(ctx context.Context, rows []OrgKeyedUpdate
 	return out, wrapErr(err, "orgs.UpdateManyReturning", "orgs")
 }
 
-// bulkOrgsKeys sends the rows of DeleteMany.
 var bulkOrgsKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "orgs",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },

@@ -58,8 +58,6 @@ func NewProjectRepo(db runtime.DBTX) *ProjectRepo {
 	return &ProjectRepo{db: db}
 }
 
-// Sentinels of the constraints of table projects: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrProjectIDTaken matches a violation of the primary key (id).
 	ErrProjectIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "projects", "projects_pkey", "primary_key")
@@ -129,12 +127,10 @@ func (r *ProjectRepo) pick(live, all string) string {
 	return live
 }
 
-// scanProject appends the scan destinations of v, in table order.
 func scanProject(v *Project, d []any) []any {
 	return append(d, &v.ID, &v.OrgID, &v.Code, &v.Name, &v.DeletedAt)
 }
 
-// argsNewProject appends the values Create binds from n.
 func argsNewProject(n *NewProject, d []any) []any {
 	return append(d, &n.Code, &n.Name)
 }
@@ -257,12 +253,10 @@ SET "code" = COALESCE($2::text, "code"),
 WHERE "id" = $1 AND "org_id" = $4 AND "deleted_at" IS NULL
 RETURNING "id", "org_id", "code", "name", "deleted_at"`
 
-// updateProjects builds the statements of ProjectRepo.Update.
 var updateProjects = &runtime.Update{
 	Fallback: sqlProjectsUpdate, Keys: 1,
 }
 
-// argsProjectUpdate appends the value of each field of u, nil when unset.
 func argsProjectUpdate(u *ProjectUpdate, d []any) []any {
 	return append(d, u.Code.Arg(), u.Name.Arg())
 }
@@ -547,7 +541,6 @@ type ProjectKeyedUpdate struct {
 	Changes ProjectUpdate `json:"changes"`
 }
 
-// bulkProjectsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkProjectsUpdates = &runtime.Bulk[ProjectKeyedUpdate]{
 	Table:    "projects",
 	Key:      func(a, b *ProjectKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -597,7 +590,6 @@ func (r *ProjectRepo) UpdateManyReturning(ctx context.Context, rows []ProjectKey
 	return out, wrapErr(err, "projects.UpdateManyReturning", "projects")
 }
 
-// bulkProjectsKeys sends the rows of DeleteMany, HardDeleteMany and RestoreMany.
 var bulkProjectsKeys = &runtime.Bulk[int64]{
 	Table: "projects",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -624,7 +616,6 @@ func (r *ProjectRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, err
 	return out, wrapErr(err, "projects.DeleteMany", "projects")
 }
 
-// bulkProjectsNew sends the rows of the batch upserts.
 var bulkProjectsNew = &runtime.Bulk[NewProject]{
 	Table:    "projects",
 	Validate: (*NewProject).Validate,
@@ -698,8 +689,7 @@ const sqlProjectsLoadByOrgIDWithDeleted = `-- name: projects.LoadByOrgID replica
 SELECT "id", "org_id", "code", "name", "deleted_at" FROM "projects"
 WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
-// loadProjectsByOrgID is LoadByOrgID on db. db must be scoped to tenant
-// (runtime.Scope). withDeleted includes soft-deleted rows.
+// db must be scoped to tenant (runtime.Scope).
 func loadProjectsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID, withDeleted bool) (map[uuid.UUID][]Project, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Project{}, nil

@@ -58,8 +58,6 @@ func NewTagRepo(db runtime.DBTX) *TagRepo {
 	return &TagRepo{db: db}
 }
 
-// Sentinels of the constraints of table tags: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrTagIDTaken matches a violation of the primary key (id).
 	ErrTagIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "tags", "tags_pkey", "primary_key")
@@ -111,12 +109,10 @@ func (u *TagUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "tags", "name", "colors")
 }
 
-// scanTag appends the scan destinations of v, in table order.
 func scanTag(v *Tag, d []any) []any {
 	return append(d, &v.ID, &v.OrgID, &v.Name, &v.Colors)
 }
 
-// argsNewTag appends the values Create binds from n.
 func argsNewTag(n *NewTag, d []any) []any {
 	return append(d, &n.Name, runtime.OptValue(&n.Colors))
 }
@@ -221,12 +217,10 @@ SET "name" = COALESCE($2::text, "name"),
 WHERE "id" = $1 AND "org_id" = $4
 RETURNING "id", "org_id", "name", "colors"`
 
-// updateTags builds the statements of TagRepo.Update.
 var updateTags = &runtime.Update{
 	Fallback: sqlTagsUpdate, Keys: 1,
 }
 
-// argsTagUpdate appends the value of each field of u, nil when unset.
 func argsTagUpdate(u *TagUpdate, d []any) []any {
 	return append(d, u.Name.Arg(), runtime.OptValue(&u.Colors))
 }
@@ -398,7 +392,6 @@ type TagKeyedUpdate struct {
 	Changes TagUpdate `json:"changes"`
 }
 
-// bulkTagsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkTagsUpdates = &runtime.Bulk[TagKeyedUpdate]{
 	Table:    "tags",
 	Key:      func(a, b *TagKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -448,7 +441,6 @@ func (r *TagRepo) UpdateManyReturning(ctx context.Context, rows []TagKeyedUpdate
 	return out, wrapErr(err, "tags.UpdateManyReturning", "tags")
 }
 
-// bulkTagsKeys sends the rows of DeleteMany.
 var bulkTagsKeys = &runtime.Bulk[int64]{
 	Table: "tags",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -475,7 +467,6 @@ func (r *TagRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) 
 	return out, wrapErr(err, "tags.DeleteMany", "tags")
 }
 
-// bulkTagsNew sends the rows of the batch upserts.
 var bulkTagsNew = &runtime.Bulk[NewTag]{
 	Table:    "tags",
 	Validate: (*NewTag).Validate,
@@ -541,8 +532,7 @@ const sqlTagsLoadByOrgID = `-- name: tags.LoadByOrgID replica=ok
 SELECT "id", "org_id", "name", "colors" FROM "tags"
 WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
-// loadTagsByOrgID is LoadByOrgID on db. db must be scoped to tenant
-// (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadTagsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Tag, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Tag{}, nil

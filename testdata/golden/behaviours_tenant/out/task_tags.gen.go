@@ -52,8 +52,6 @@ func NewTaskTagRepo(db runtime.DBTX) *TaskTagRepo {
 	return &TaskTagRepo{db: db}
 }
 
-// Sentinels of the constraints of table task_tags: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrTaskTagTaskIDTagIDTaken matches a violation of the primary key (task_id,
 	// tag_id).
@@ -84,12 +82,10 @@ func (n *NewTaskTag) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "task_tags", "task_id", "tag_id")
 }
 
-// scanTaskTag appends the scan destinations of v, in table order.
 func scanTaskTag(v *TaskTag, d []any) []any {
 	return append(d, &v.TaskID, &v.TagID, &v.OrgID)
 }
 
-// argsNewTaskTag appends the values Create binds from n.
 func argsNewTaskTag(n *NewTaskTag, d []any) []any {
 	return append(d, &n.TaskID, &n.TagID)
 }
@@ -351,7 +347,6 @@ type TaskTagKey struct {
 	TagID  int64 `json:"tag_id"`
 }
 
-// bulkTaskTagsKeys sends the rows of DeleteMany.
 var bulkTaskTagsKeys = &runtime.Bulk[TaskTagKey]{
 	Table: "task_tags",
 	Key: func(a, b *TaskTagKey) int {
@@ -381,7 +376,6 @@ func (r *TaskTagRepo) DeleteMany(ctx context.Context, keys []TaskTagKey) ([]bool
 	return out, wrapErr(err, "task_tags.DeleteMany", "task_tags")
 }
 
-// bulkTaskTagsNew sends the rows of the batch upserts.
 var bulkTaskTagsNew = &runtime.Bulk[NewTaskTag]{
 	Table: "task_tags",
 	Columns: []runtime.BulkColumn[NewTaskTag]{
@@ -450,8 +444,7 @@ const sqlTaskTagsLoadByTaskID = `-- name: task_tags.LoadByTaskID replica=ok
 SELECT "task_id", "tag_id", "org_id" FROM "task_tags"
 WHERE "task_id" = ANY($1) AND "org_id" = $2 ORDER BY "task_id", "tag_id"`
 
-// loadTaskTagsByTaskID is LoadByTaskID on db. db must be scoped to tenant
-// (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadTaskTagsByTaskID(ctx context.Context, db runtime.DBTX, keys []int64, tenant uuid.UUID) (map[int64][]TaskTag, error) {
 	if len(keys) == 0 {
 		return map[int64][]TaskTag{}, nil
@@ -492,8 +485,7 @@ const sqlTaskTagsLoadByTagID = `-- name: task_tags.LoadByTagID replica=ok
 SELECT "task_id", "tag_id", "org_id" FROM "task_tags"
 WHERE "tag_id" = ANY($1) AND "org_id" = $2 ORDER BY "task_id", "tag_id"`
 
-// loadTaskTagsByTagID is LoadByTagID on db. db must be scoped to tenant
-// (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadTaskTagsByTagID(ctx context.Context, db runtime.DBTX, keys []int64, tenant uuid.UUID) (map[int64][]TaskTag, error) {
 	if len(keys) == 0 {
 		return map[int64][]TaskTag{}, nil
@@ -534,8 +526,7 @@ const sqlTaskTagsLoadByOrgID = `-- name: task_tags.LoadByOrgID replica=ok
 SELECT "task_id", "tag_id", "org_id" FROM "task_tags"
 WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "task_id", "tag_id"`
 
-// loadTaskTagsByOrgID is LoadByOrgID on db. db must be scoped to tenant
-// (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadTaskTagsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]TaskTag, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]TaskTag{}, nil

@@ -63,8 +63,6 @@ func NewTaskRepo(db runtime.DBTX) *TaskRepo {
 	return &TaskRepo{db: db}
 }
 
-// Sentinels of the constraints of table tasks: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrTaskIDTaken matches a violation of the primary key (id).
 	ErrTaskIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "tasks", "tasks_pkey", "primary_key")
@@ -109,12 +107,10 @@ func (u *TaskUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "tasks", "project_id", "title", "done")
 }
 
-// scanTask appends the scan destinations of v, in table order.
 func scanTask(v *Task, d []any) []any {
 	return append(d, &v.ID, &v.OrgID, &v.ProjectID, &v.Title, &v.Done, &v.Version)
 }
 
-// argsNewTask appends the values Create binds from n.
 func argsNewTask(n *NewTask, d []any) []any {
 	return append(d, &n.ProjectID, &n.Title, n.Done.Arg())
 }
@@ -221,12 +217,10 @@ SET "project_id" = COALESCE($2::bigint, "project_id"),
 WHERE "id" = $1 AND "org_id" = $6 AND "version" = $5
 RETURNING "id", "org_id", "project_id", "title", "done", "version"`
 
-// updateTasks builds the statements of TaskRepo.Update.
 var updateTasks = &runtime.Update{
 	Fallback: sqlTasksUpdate, Keys: 1,
 }
 
-// argsTaskUpdate appends the value of each field of u, nil when unset.
 func argsTaskUpdate(u *TaskUpdate, d []any) []any {
 	return append(d, u.ProjectID.Arg(), u.Title.Arg(), u.Done.Arg())
 }
@@ -409,7 +403,6 @@ type TaskKeyedUpdate struct {
 	Changes TaskUpdate `json:"changes"`
 }
 
-// bulkTasksUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkTasksUpdates = &runtime.Bulk[TaskKeyedUpdate]{
 	Table:    "tasks",
 	Key:      func(a, b *TaskKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -461,7 +454,6 @@ func (r *TaskRepo) UpdateManyReturning(ctx context.Context, rows []TaskKeyedUpda
 	return out, wrapErr(err, "tasks.UpdateManyReturning", "tasks")
 }
 
-// bulkTasksVersions sends the rows of DeleteMany.
 var bulkTasksVersions = &runtime.Bulk[runtime.Versioned[int64, int64]]{
 	Table: "tasks",
 	Key:   func(a, b *runtime.Versioned[int64, int64]) int { return cmp.Compare(a.Key, b.Key) },
@@ -510,8 +502,7 @@ const sqlTasksLoadByOrgID = `-- name: tasks.LoadByOrgID replica=ok
 SELECT "id", "org_id", "project_id", "title", "done", "version" FROM "tasks"
 WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
-// loadTasksByOrgID is LoadByOrgID on db. db must be scoped to tenant
-// (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadTasksByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Task, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Task{}, nil
@@ -552,8 +543,7 @@ const sqlTasksLoadByProjectID = `-- name: tasks.LoadByProjectID replica=ok
 SELECT "id", "org_id", "project_id", "title", "done", "version" FROM "tasks"
 WHERE "project_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
-// loadTasksByProjectID is LoadByProjectID on db. db must be scoped to tenant
-// (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadTasksByProjectID(ctx context.Context, db runtime.DBTX, keys []int64, tenant uuid.UUID) (map[int64][]Task, error) {
 	if len(keys) == 0 {
 		return map[int64][]Task{}, nil

@@ -102,8 +102,6 @@ func NewMemberRepo(db runtime.DBTX) *MemberRepo {
 	return &MemberRepo{db: db}
 }
 
-// Sentinels of the constraints of table members: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrMemberIDTaken matches a violation of the primary key (id).
 	ErrMemberIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "members", "members_pkey", "primary_key")
@@ -414,12 +412,10 @@ var (
 	}
 )
 
-// scanMember appends the scan destinations of v, in table order.
 func scanMember(v *Member, d []any) []any {
 	return append(d, &v.ID, &v.TeamID, &v.Email, &v.Handle, &v.Name, &v.Website, &v.Phone, &v.Host, &v.Slug, &v.Initials, &v.Code, &v.Ref, &v.Age, &v.Score, &v.Balance, &v.Ratio, &v.Plan, &v.Plans, &v.Tags, &v.Motto, &v.Password, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// argsNewMember appends the values Create binds from n.
 func argsNewMember(n *NewMember, d []any) []any {
 	return append(d, n.ID.Arg(), &n.TeamID, &n.Email, &n.Handle, &n.Name, &n.Website, &n.Phone, n.Host.Arg(), &n.Slug, &n.Initials, n.Code.Arg(), &n.Ref, &n.Age, n.Score.Arg(), n.Balance.Arg(), n.Ratio.Arg(), n.Plan.Arg(), runtime.OptValue(&n.Plans), n.Tags, &n.Motto, &n.Password)
 }
@@ -489,7 +485,6 @@ func (r *MemberRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.P
 	return p, wrapErr(err, "members.List", "members")
 }
 
-// updateMembers builds the statements of MemberRepo.Update.
 var updateMembers = &runtime.Update{
 	Name: "members.Update", Keys: 1,
 	Head:      "UPDATE \"members\"\nSET ",
@@ -501,7 +496,6 @@ var updateMembers = &runtime.Update{
 	Nullable:  1<<0 | 1<<4 | 1<<5 | 1<<8 | 1<<10 | 1<<11 | 1<<18,
 }
 
-// argsMemberUpdate appends the value of each field of u, nil when unset.
 func argsMemberUpdate(u *MemberUpdate, d []any) []any {
 	return append(d, u.TeamID.Arg(), u.Email.Arg(), u.Handle.Arg(), u.Name.Arg(), u.Website.Arg(), u.Phone.Arg(), u.Host.Arg(), u.Slug.Arg(), u.Initials.Arg(), u.Code.Arg(), u.Ref.Arg(), u.Age.Arg(), u.Score.Arg(), u.Balance.Arg(), u.Ratio.Arg(), u.Plan.Arg(), runtime.OptValue(&u.Plans), runtime.OptValue(&u.Tags), u.Motto.Arg(), u.Password.Arg())
 }
@@ -550,7 +544,6 @@ func (r *MemberRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Member, 
 	return items, wrapErr(err, "members.FindByIDs", "members")
 }
 
-// copyMembers copies rows of NewMember into table members.
 var copyMembers = &runtime.Copier[NewMember]{
 	Table:   "members",
 	Columns: []string{"id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "password"},
@@ -646,7 +639,6 @@ type MemberKeyedUpdate struct {
 	Changes MemberUpdate `json:"changes"`
 }
 
-// bulkMembersUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkMembersUpdates = &runtime.Bulk[MemberKeyedUpdate]{
 	Table:    "members",
 	Key:      func(a, b *MemberKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -711,7 +703,6 @@ func (r *MemberRepo) UpdateManyReturning(ctx context.Context, rows []MemberKeyed
 	return out, wrapErr(err, "members.UpdateManyReturning", "members")
 }
 
-// bulkMembersKeys sends the rows of DeleteMany.
 var bulkMembersKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "members",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -733,7 +724,6 @@ func (r *MemberRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, 
 	return out, wrapErr(err, "members.DeleteMany", "members")
 }
 
-// bulkMembersNew sends the rows of the batch upserts.
 var bulkMembersNew = &runtime.Bulk[NewMember]{
 	Table:    "members",
 	Validate: (*NewMember).Validate,
@@ -802,7 +792,6 @@ const sqlMembersLoadByTeamID = `-- name: members.LoadByTeamID replica=ok
 SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members"
 WHERE "team_id" = ANY($1) ORDER BY "id"`
 
-// loadMembersByTeamID is LoadByTeamID on db.
 func loadMembersByTeamID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Member, error) {
 	if len(keys) == 0 {
 		return map[int64][]Member{}, nil

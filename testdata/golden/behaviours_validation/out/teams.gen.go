@@ -38,8 +38,6 @@ func NewTeamRepo(db runtime.DBTX) *TeamRepo {
 	return &TeamRepo{db: db}
 }
 
-// Sentinels of the constraints of table teams: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrTeamIDTaken matches a violation of the primary key (id).
 	ErrTeamIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "teams", "teams_pkey", "primary_key")
@@ -94,12 +92,10 @@ var (
 	}
 )
 
-// scanTeam appends the scan destinations of v, in table order.
 func scanTeam(v *Team, d []any) []any {
 	return append(d, &v.ID, &v.Name)
 }
 
-// argsNewTeam appends the values Create binds from n.
 func argsNewTeam(n *NewTeam, d []any) []any {
 	return append(d, &n.Name)
 }
@@ -169,7 +165,6 @@ func (r *TeamRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "teams.List", "teams")
 }
 
-// updateTeams builds the statements of TeamRepo.Update.
 var updateTeams = &runtime.Update{
 	Name: "teams.Update", Keys: 1,
 	Head: "UPDATE \"teams\"\nSET ",
@@ -177,7 +172,6 @@ var updateTeams = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"name\"",
 }
 
-// argsTeamUpdate appends the value of each field of u, nil when unset.
 func argsTeamUpdate(u *TeamUpdate, d []any) []any {
 	return append(d, u.Name.Arg())
 }
@@ -225,7 +219,6 @@ func (r *TeamRepo) FindByIDs(ctx context.Context, ids []int64) ([]Team, error) {
 	return items, wrapErr(err, "teams.FindByIDs", "teams")
 }
 
-// copyTeams copies rows of NewTeam into table teams.
 var copyTeams = &runtime.Copier[NewTeam]{
 	Table:   "teams",
 	Columns: []string{"name"},
@@ -315,7 +308,6 @@ type TeamKeyedUpdate struct {
 	Changes TeamUpdate `json:"changes"`
 }
 
-// bulkTeamsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkTeamsUpdates = &runtime.Bulk[TeamKeyedUpdate]{
 	Table:    "teams",
 	Key:      func(a, b *TeamKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -354,7 +346,6 @@ func (r *TeamRepo) UpdateManyReturning(ctx context.Context, rows []TeamKeyedUpda
 	return out, wrapErr(err, "teams.UpdateManyReturning", "teams")
 }
 
-// bulkTeamsKeys sends the rows of DeleteMany.
 var bulkTeamsKeys = &runtime.Bulk[int64]{
 	Table: "teams",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -376,7 +367,6 @@ func (r *TeamRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error)
 	return out, wrapErr(err, "teams.DeleteMany", "teams")
 }
 
-// bulkTeamsNew sends the rows of the batch upserts.
 var bulkTeamsNew = &runtime.Bulk[NewTeam]{
 	Table:    "teams",
 	Validate: (*NewTeam).Validate,

@@ -60,8 +60,6 @@ func NewAccountRepo(db runtime.DBTX) *AccountRepo {
 	return &AccountRepo{db: db}
 }
 
-// Sentinels of the constraints of table accounts: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrAccountIDTaken matches a violation of the primary key (id).
 	ErrAccountIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "accounts", "accounts_pkey", "primary_key")
@@ -112,12 +110,10 @@ func (u *AccountUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "accounts", "owner", "balance")
 }
 
-// scanAccount appends the scan destinations of v, in table order.
 func scanAccount(v *Account, d []any) []any {
 	return append(d, &v.ID, &v.Owner, &v.Balance, &v.Memo, &v.CreatedAt, &v.UpdatedAt, &v.Version)
 }
 
-// argsNewAccount appends the values Create binds from n.
 func argsNewAccount(n *NewAccount, d []any) []any {
 	return append(d, &n.Owner, n.Balance.Arg(), &n.Memo)
 }
@@ -198,13 +194,11 @@ SET "owner" = COALESCE($2::text, "owner"),
 WHERE "id" = $1 AND "version" = $6
 RETURNING "id", "owner", "balance", "memo", "created_at", "updated_at", "version"`
 
-// updateAccounts builds the statements of AccountRepo.Update.
 var updateAccounts = &runtime.Update{
 	Fallback: sqlAccountsUpdate, Keys: 1,
 	Nullable: 1 << 2,
 }
 
-// argsAccountUpdate appends the value of each field of u, nil when unset.
 func argsAccountUpdate(u *AccountUpdate, d []any) []any {
 	return append(d, u.Owner.Arg(), u.Balance.Arg(), u.Memo.Arg())
 }
@@ -288,7 +282,6 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, er
 	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
 }
 
-// copyAccounts copies rows of NewAccount into table accounts.
 var copyAccounts = &runtime.Copier[NewAccount]{
 	Table:   "accounts",
 	Columns: []string{"owner", "balance", "memo"},
@@ -389,7 +382,6 @@ type AccountKeyedUpdate struct {
 	Changes AccountUpdate `json:"changes"`
 }
 
-// bulkAccountsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkAccountsUpdates = &runtime.Bulk[AccountKeyedUpdate]{
 	Table:    "accounts",
 	Key:      func(a, b *AccountKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -434,7 +426,6 @@ func (r *AccountRepo) UpdateManyReturning(ctx context.Context, rows []AccountKey
 	return out, wrapErr(err, "accounts.UpdateManyReturning", "accounts")
 }
 
-// bulkAccountsVersions sends the rows of DeleteMany.
 var bulkAccountsVersions = &runtime.Bulk[runtime.Versioned[int64, int64]]{
 	Table: "accounts",
 	Key:   func(a, b *runtime.Versioned[int64, int64]) int { return cmp.Compare(a.Key, b.Key) },
@@ -459,7 +450,6 @@ func (r *AccountRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[i
 	return out, wrapErr(err, "accounts.DeleteMany", "accounts")
 }
 
-// bulkAccountsNew sends the rows of the batch upserts.
 var bulkAccountsNew = &runtime.Bulk[NewAccount]{
 	Table:    "accounts",
 	Validate: (*NewAccount).Validate,

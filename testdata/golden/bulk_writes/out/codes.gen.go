@@ -39,8 +39,6 @@ func NewCodeRepo(db runtime.DBTX) *CodeRepo {
 	return &CodeRepo{db: db}
 }
 
-// Sentinels of the constraints of table codes: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrCodeCodeTaken matches a violation of the primary key (code).
 	ErrCodeCodeTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "codes", "codes_pkey", "primary_key")
@@ -78,12 +76,10 @@ func (u *CodeUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "codes", "label")
 }
 
-// scanCode appends the scan destinations of v, in table order.
 func scanCode(v *Code, d []any) []any {
 	return append(d, &v.Code, &v.Label)
 }
 
-// argsNewCode appends the values Create binds from n.
 func argsNewCode(n *NewCode, d []any) []any {
 	return append(d, &n.Code, &n.Label)
 }
@@ -153,7 +149,6 @@ func (r *CodeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "codes.List", "codes")
 }
 
-// updateCodes builds the statements of CodeRepo.Update.
 var updateCodes = &runtime.Update{
 	Name: "codes.Update", Keys: 1,
 	Head: "UPDATE \"codes\"\nSET ",
@@ -161,7 +156,6 @@ var updateCodes = &runtime.Update{
 	Tail: "\nWHERE \"code\" = $1\nRETURNING \"code\", \"label\"",
 }
 
-// argsCodeUpdate appends the value of each field of u, nil when unset.
 func argsCodeUpdate(u *CodeUpdate, d []any) []any {
 	return append(d, u.Label.Arg())
 }
@@ -209,7 +203,6 @@ func (r *CodeRepo) FindByIDs(ctx context.Context, ids []string) ([]Code, error) 
 	return items, wrapErr(err, "codes.FindByIDs", "codes")
 }
 
-// copyCodes copies rows of NewCode into table codes.
 var copyCodes = &runtime.Copier[NewCode]{
 	Table:   "codes",
 	Columns: []string{"code", "label"},
@@ -300,7 +293,6 @@ type CodeKeyedUpdate struct {
 	Changes CodeUpdate `json:"changes"`
 }
 
-// bulkCodesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkCodesUpdates = &runtime.Bulk[CodeKeyedUpdate]{
 	Table:    "codes",
 	Key:      func(a, b *CodeKeyedUpdate) int { return cmp.Compare(a.Code, b.Code) },
@@ -339,7 +331,6 @@ func (r *CodeRepo) UpdateManyReturning(ctx context.Context, rows []CodeKeyedUpda
 	return out, wrapErr(err, "codes.UpdateManyReturning", "codes")
 }
 
-// bulkCodesKeys sends the rows of DeleteMany.
 var bulkCodesKeys = &runtime.Bulk[string]{
 	Table: "codes",
 	Key:   func(a, b *string) int { return cmp.Compare(*a, *b) },
@@ -361,7 +352,6 @@ func (r *CodeRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, error
 	return out, wrapErr(err, "codes.DeleteMany", "codes")
 }
 
-// bulkCodesNew sends the rows of the batch upserts.
 var bulkCodesNew = &runtime.Bulk[NewCode]{
 	Table:    "codes",
 	Validate: (*NewCode).Validate,

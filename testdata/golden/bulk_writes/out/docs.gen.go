@@ -58,8 +58,6 @@ func NewDocRepo(db runtime.DBTX) *DocRepo {
 	return &DocRepo{db: db}
 }
 
-// Sentinels of the constraints of table docs: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrDocIDTaken matches a violation of the primary key (id).
 	ErrDocIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "docs", "docs_pkey", "primary_key")
@@ -123,12 +121,10 @@ func (r *DocRepo) pick(live, all string) string {
 	return live
 }
 
-// scanDoc appends the scan destinations of v, in table order.
 func scanDoc(v *Doc, d []any) []any {
 	return append(d, &v.ID, &v.OrgID, &v.Slug, &v.Title, &v.DeletedAt)
 }
 
-// argsNewDoc appends the values Create binds from n.
 func argsNewDoc(n *NewDoc, d []any) []any {
 	return append(d, &n.Slug, &n.Title)
 }
@@ -251,12 +247,10 @@ SET "slug" = COALESCE($2::text, "slug"),
 WHERE "id" = $1 AND "org_id" = $4 AND "deleted_at" IS NULL
 RETURNING "id", "org_id", "slug", "title", "deleted_at"`
 
-// updateDocs builds the statements of DocRepo.Update.
 var updateDocs = &runtime.Update{
 	Fallback: sqlDocsUpdate, Keys: 1,
 }
 
-// argsDocUpdate appends the value of each field of u, nil when unset.
 func argsDocUpdate(u *DocUpdate, d []any) []any {
 	return append(d, u.Slug.Arg(), u.Title.Arg())
 }
@@ -541,7 +535,6 @@ type DocKeyedUpdate struct {
 	Changes DocUpdate `json:"changes"`
 }
 
-// bulkDocsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkDocsUpdates = &runtime.Bulk[DocKeyedUpdate]{
 	Table:    "docs",
 	Key:      func(a, b *DocKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -591,7 +584,6 @@ func (r *DocRepo) UpdateManyReturning(ctx context.Context, rows []DocKeyedUpdate
 	return out, wrapErr(err, "docs.UpdateManyReturning", "docs")
 }
 
-// bulkDocsKeys sends the rows of DeleteMany, HardDeleteMany and RestoreMany.
 var bulkDocsKeys = &runtime.Bulk[int64]{
 	Table: "docs",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -618,7 +610,6 @@ func (r *DocRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) 
 	return out, wrapErr(err, "docs.DeleteMany", "docs")
 }
 
-// bulkDocsNew sends the rows of the batch upserts.
 var bulkDocsNew = &runtime.Bulk[NewDoc]{
 	Table:    "docs",
 	Validate: (*NewDoc).Validate,

@@ -50,8 +50,6 @@ func NewLineRepo(db runtime.DBTX) *LineRepo {
 	return &LineRepo{db: db}
 }
 
-// Sentinels of the constraints of table lines: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrLineOrderNoLineNoTaken matches a violation of the primary key (order_no,
 	// line_no).
@@ -116,12 +114,10 @@ var (
 	}
 )
 
-// scanLine appends the scan destinations of v, in table order.
 func scanLine(v *Line, d []any) []any {
 	return append(d, &v.OrderNo, &v.LineNo, &v.Product, &v.Quantity, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// argsNewLine appends the values Create binds from n.
 func argsNewLine(n *NewLine, d []any) []any {
 	return append(d, &n.OrderNo, &n.LineNo, &n.Product, &n.Quantity)
 }
@@ -192,7 +188,6 @@ func (r *LineRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "lines.List", "lines")
 }
 
-// updateLines builds the statements of LineRepo.Update.
 var updateLines = &runtime.Update{
 	Name: "lines.Update", Keys: 2,
 	Head:   "UPDATE \"lines\"\nSET ",
@@ -201,7 +196,6 @@ var updateLines = &runtime.Update{
 	Tail:   "\nWHERE \"order_no\" = $1 AND \"line_no\" = $2\nRETURNING \"order_no\", \"line_no\", \"product\", \"quantity\", \"created_at\", \"updated_at\"",
 }
 
-// argsLineUpdate appends the value of each field of u, nil when unset.
 func argsLineUpdate(u *LineUpdate, d []any) []any {
 	return append(d, u.Product.Arg(), u.Quantity.Arg())
 }
@@ -236,7 +230,6 @@ func (r *LineRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "lines.Count", "lines")
 }
 
-// copyLines copies rows of NewLine into table lines.
 var copyLines = &runtime.Copier[NewLine]{
 	Table:   "lines",
 	Columns: []string{"order_no", "line_no", "product", "quantity"},
@@ -340,7 +333,6 @@ type LineKeyedUpdate struct {
 	Changes LineUpdate `json:"changes"`
 }
 
-// bulkLinesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkLinesUpdates = &runtime.Bulk[LineKeyedUpdate]{
 	Table: "lines",
 	Key: func(a, b *LineKeyedUpdate) int {
@@ -383,7 +375,6 @@ func (r *LineRepo) UpdateManyReturning(ctx context.Context, rows []LineKeyedUpda
 	return out, wrapErr(err, "lines.UpdateManyReturning", "lines")
 }
 
-// bulkLinesKeys sends the rows of DeleteMany.
 var bulkLinesKeys = &runtime.Bulk[LineKey]{
 	Table: "lines",
 	Key: func(a, b *LineKey) int {
@@ -408,7 +399,6 @@ func (r *LineRepo) DeleteMany(ctx context.Context, keys []LineKey) ([]bool, erro
 	return out, wrapErr(err, "lines.DeleteMany", "lines")
 }
 
-// bulkLinesNew sends the rows of the batch upserts.
 var bulkLinesNew = &runtime.Bulk[NewLine]{
 	Table:    "lines",
 	Validate: (*NewLine).Validate,

@@ -56,8 +56,6 @@ func NewCodeRepo(db runtime.DBTX) *CodeRepo {
 	return &CodeRepo{db: db}
 }
 
-// Sentinels of the constraints of table codes: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrCodeRegionNumTaken matches a violation of the primary key (region, num).
 	ErrCodeRegionNumTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "codes", "codes_pkey", "primary_key")
@@ -105,12 +103,10 @@ func (u *CodeUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "codes", "label", "note")
 }
 
-// scanCode appends the scan destinations of v, in table order.
 func scanCode(v *Code, d []any) []any {
 	return append(d, &v.Region, &v.Num, &v.Label, &v.Note)
 }
 
-// argsNewCode appends the values Create binds from n.
 func argsNewCode(n *NewCode, d []any) []any {
 	return append(d, &n.Region, &n.Num, &n.Label, n.Note.Arg())
 }
@@ -250,7 +246,6 @@ func (r *CodeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "codes.List", "codes")
 }
 
-// updateCodes builds the statements of CodeRepo.Update.
 var updateCodes = &runtime.Update{
 	Name: "codes.Update", Keys: 2,
 	Head: "UPDATE \"codes\"\nSET ",
@@ -258,7 +253,6 @@ var updateCodes = &runtime.Update{
 	Tail: "\nWHERE \"region\" = $1 AND \"num\" = $2\nRETURNING \"region\", \"num\", \"label\", \"note\"",
 }
 
-// argsCodeUpdate appends the value of each field of u, nil when unset.
 func argsCodeUpdate(u *CodeUpdate, d []any) []any {
 	return append(d, u.Label.Arg(), u.Note.Arg())
 }
@@ -295,7 +289,6 @@ func (r *CodeRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "codes.Count", "codes")
 }
 
-// copyCodes copies rows of NewCode into table codes.
 var copyCodes = &runtime.Copier[NewCode]{
 	Table:   "codes",
 	Columns: []string{"region", "num", "label", "note"},
@@ -458,7 +451,6 @@ type CodeKeyedUpdate struct {
 	Changes CodeUpdate `json:"changes"`
 }
 
-// bulkCodesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkCodesUpdates = &runtime.Bulk[CodeKeyedUpdate]{
 	Table: "codes",
 	Key: func(a, b *CodeKeyedUpdate) int {
@@ -503,7 +495,6 @@ func (r *CodeRepo) UpdateManyReturning(ctx context.Context, rows []CodeKeyedUpda
 	return out, wrapErr(err, "codes.UpdateManyReturning", "codes")
 }
 
-// bulkCodesKeys sends the rows of DeleteMany.
 var bulkCodesKeys = &runtime.Bulk[CodeKey]{
 	Table: "codes",
 	Key:   func(a, b *CodeKey) int { return cmp.Or(cmp.Compare(a.Region, b.Region), cmp.Compare(a.Num, b.Num)) },
@@ -527,7 +518,6 @@ func (r *CodeRepo) DeleteMany(ctx context.Context, keys []CodeKey) ([]bool, erro
 	return out, wrapErr(err, "codes.DeleteMany", "codes")
 }
 
-// bulkCodesNew sends the rows of the batch upserts.
 var bulkCodesNew = &runtime.Bulk[NewCode]{
 	Table:    "codes",
 	Validate: (*NewCode).Validate,
@@ -607,7 +597,6 @@ const sqlCodesLoadByLabel = `-- name: codes.LoadByLabel replica=ok
 SELECT "region", "num", "label", "note" FROM "codes"
 WHERE "label" = ANY($1) ORDER BY "region", "num"`
 
-// loadCodesByLabel is LoadByLabel on db.
 func loadCodesByLabel(ctx context.Context, db runtime.DBTX, keys []string) (map[string][]Code, error) {
 	if len(keys) == 0 {
 		return map[string][]Code{}, nil

@@ -62,8 +62,6 @@ func NewOrgRepo(db runtime.DBTX) *OrgRepo {
 	return &OrgRepo{db: db}
 }
 
-// Sentinels of the constraints of table orgs: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrOrgIDTaken matches a violation of the primary key (id).
 	ErrOrgIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "orgs", "orgs_pkey", "primary_key")
@@ -133,12 +131,10 @@ func (r *OrgRepo) pick(live, all string) string {
 	return live
 }
 
-// scanOrg appends the scan destinations of v, in table order.
 func scanOrg(v *Org, d []any) []any {
 	return append(d, &v.ID, &v.Slug, &v.Name)
 }
 
-// argsNewOrg appends the values Create binds from n.
 func argsNewOrg(n *NewOrg, d []any) []any {
 	return append(d, &n.Slug, &n.Name)
 }
@@ -277,12 +273,10 @@ SET "slug" = COALESCE($2::text, "slug"),
 WHERE "id" = $1 AND "id" = $4
 RETURNING "id", "slug", "name"`
 
-// updateOrgs builds the statements of OrgRepo.Update.
 var updateOrgs = &runtime.Update{
 	Fallback: sqlOrgsUpdate, Keys: 1,
 }
 
-// argsOrgUpdate appends the value of each field of u, nil when unset.
 func argsOrgUpdate(u *OrgUpdate, d []any) []any {
 	return append(d, u.Slug.Arg(), u.Name.Arg())
 }
@@ -515,7 +509,6 @@ type OrgKeyedUpdate struct {
 	Changes OrgUpdate `json:"changes"`
 }
 
-// bulkOrgsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkOrgsUpdates = &runtime.Bulk[OrgKeyedUpdate]{
 	Table:    "orgs",
 	Key:      func(a, b *OrgKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -565,7 +558,6 @@ func (r *OrgRepo) UpdateManyReturning(ctx context.Context, rows []OrgKeyedUpdate
 	return out, wrapErr(err, "orgs.UpdateManyReturning", "orgs")
 }
 
-// bulkOrgsKeys sends the rows of DeleteMany.
 var bulkOrgsKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "orgs",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -592,7 +584,6 @@ func (r *OrgRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, err
 	return out, wrapErr(err, "orgs.DeleteMany", "orgs")
 }
 
-// bulkOrgsNew sends the rows of the batch upserts.
 var bulkOrgsNew = &runtime.Bulk[NewOrg]{
 	Table:    "orgs",
 	Validate: (*NewOrg).Validate,

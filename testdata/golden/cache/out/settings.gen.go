@@ -45,8 +45,6 @@ func NewSettingRepo(db runtime.DBTX) *SettingRepo {
 	return &SettingRepo{db: db}
 }
 
-// Sentinels of the constraints of table settings: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrSettingKeyTaken matches a violation of the primary key (key).
 	ErrSettingKeyTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "settings", "settings_pkey", "primary_key")
@@ -92,12 +90,10 @@ var (
 	}
 )
 
-// scanSetting appends the scan destinations of v, in table order.
 func scanSetting(v *Setting, d []any) []any {
 	return append(d, &v.Key, &v.Value)
 }
 
-// argsNewSetting appends the values Create binds from n.
 func argsNewSetting(n *NewSetting, d []any) []any {
 	return append(d, &n.Key, &n.Value)
 }
@@ -188,7 +184,6 @@ func (r *SettingRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "settings.List", "settings")
 }
 
-// updateSettings builds the statements of SettingRepo.Update.
 var updateSettings = &runtime.Update{
 	Name: "settings.Update", Keys: 1,
 	Head: "UPDATE \"settings\"\nSET ",
@@ -196,7 +191,6 @@ var updateSettings = &runtime.Update{
 	Tail: "\nWHERE \"key\" = $1\nRETURNING \"key\", \"value\"",
 }
 
-// argsSettingUpdate appends the value of each field of u, nil when unset.
 func argsSettingUpdate(u *SettingUpdate, d []any) []any {
 	return append(d, u.Value.Arg())
 }
@@ -259,7 +253,6 @@ func (r *SettingRepo) FindByIDs(ctx context.Context, ids []string) ([]Setting, e
 	return out, nil
 }
 
-// copySettings copies rows of NewSetting into table settings.
 var copySettings = &runtime.Copier[NewSetting]{
 	Table:   "settings",
 	Columns: []string{"key", "value"},
@@ -351,7 +344,6 @@ type SettingKeyedUpdate struct {
 	Changes SettingUpdate `json:"changes"`
 }
 
-// bulkSettingsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkSettingsUpdates = &runtime.Bulk[SettingKeyedUpdate]{
 	Table:    "settings",
 	Key:      func(a, b *SettingKeyedUpdate) int { return cmp.Compare(a.Key, b.Key) },
@@ -392,7 +384,6 @@ func (r *SettingRepo) UpdateManyReturning(ctx context.Context, rows []SettingKey
 	return out, wrapErr(err, "settings.UpdateManyReturning", "settings")
 }
 
-// bulkSettingsKeys sends the rows of DeleteMany.
 var bulkSettingsKeys = &runtime.Bulk[string]{
 	Table: "settings",
 	Key:   func(a, b *string) int { return cmp.Compare(*a, *b) },
@@ -415,7 +406,6 @@ func (r *SettingRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, er
 	return out, wrapErr(err, "settings.DeleteMany", "settings")
 }
 
-// bulkSettingsNew sends the rows of the batch upserts.
 var bulkSettingsNew = &runtime.Bulk[NewSetting]{
 	Table:    "settings",
 	Validate: (*NewSetting).Validate,

@@ -49,8 +49,6 @@ func NewTeamRepo(db runtime.DBTX) *TeamRepo {
 	return &TeamRepo{db: db}
 }
 
-// Sentinels of the constraints of table teams: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrTeamIDTaken matches a violation of the primary key (id).
 	ErrTeamIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "teams", "teams_pkey", "primary_key")
@@ -113,12 +111,10 @@ func (r *TeamRepo) pick(live, all string) string {
 	return live
 }
 
-// scanTeam appends the scan destinations of v, in table order.
 func scanTeam(v *Team, d []any) []any {
 	return append(d, &v.ID, &v.OrgID, &v.Name)
 }
 
-// argsNewTeam appends the values Create binds from n.
 func argsNewTeam(n *NewTeam, d []any) []any {
 	return append(d, &n.Name)
 }
@@ -222,12 +218,10 @@ SET "name" = COALESCE($2::text, "name")
 WHERE "id" = $1 AND "org_id" = $3
 RETURNING "id", "org_id", "name"`
 
-// updateTeams builds the statements of TeamRepo.Update.
 var updateTeams = &runtime.Update{
 	Fallback: sqlTeamsUpdate, Keys: 1,
 }
 
-// argsTeamUpdate appends the value of each field of u, nil when unset.
 func argsTeamUpdate(u *TeamUpdate, d []any) []any {
 	return append(d, u.Name.Arg())
 }
@@ -364,7 +358,6 @@ type TeamKeyedUpdate struct {
 	Changes TeamUpdate `json:"changes"`
 }
 
-// bulkTeamsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkTeamsUpdates = &runtime.Bulk[TeamKeyedUpdate]{
 	Table:    "teams",
 	Key:      func(a, b *TeamKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -413,7 +406,6 @@ func (r *TeamRepo) UpdateManyReturning(ctx context.Context, rows []TeamKeyedUpda
 	return out, wrapErr(err, "teams.UpdateManyReturning", "teams")
 }
 
-// bulkTeamsKeys sends the rows of DeleteMany.
 var bulkTeamsKeys = &runtime.Bulk[int64]{
 	Table: "teams",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -460,8 +452,7 @@ const sqlTeamsLoadByOrgID = `-- name: teams.LoadByOrgID replica=ok
 SELECT "id", "org_id", "name" FROM "teams"
 WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
-// loadTeamsByOrgID is LoadByOrgID on db. db must be scoped to tenant
-// (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadTeamsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Team, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Team{}, nil

@@ -72,8 +72,6 @@ func NewUserRepo(db runtime.DBTX) *UserRepo {
 	return &UserRepo{db: db}
 }
 
-// Sentinels of the constraints of table users: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrUserIDTaken matches a violation of the primary key (id).
 	ErrUserIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "users", "users_pkey", "primary_key")
@@ -142,12 +140,10 @@ func (r *UserRepo) pick(live, all string) string {
 	return live
 }
 
-// scanUser appends the scan destinations of v, in table order.
 func scanUser(v *User, d []any) []any {
 	return append(d, &v.ID, &v.OrgID, &v.TeamID, &v.Email, &v.Name, &v.CreatedAt, &v.UpdatedAt, &v.DeletedAt, &v.Version)
 }
 
-// argsNewUser appends the values Create binds from n.
 func argsNewUser(n *NewUser, d []any) []any {
 	return append(d, &n.TeamID, &n.Email, &n.Name)
 }
@@ -318,13 +314,11 @@ SET "team_id" = CASE WHEN $2::boolean THEN $3::bigint ELSE "team_id" END,
 WHERE "id" = $1 AND "org_id" = $7 AND "deleted_at" IS NULL AND "version" = $6
 RETURNING "id", "org_id", "team_id", "email", "name", "created_at", "updated_at", "deleted_at", "version"`
 
-// updateUsers builds the statements of UserRepo.Update.
 var updateUsers = &runtime.Update{
 	Fallback: sqlUsersUpdate, Keys: 1,
 	Nullable: 1 << 0,
 }
 
-// argsUserUpdate appends the value of each field of u, nil when unset.
 func argsUserUpdate(u *UserUpdate, d []any) []any {
 	return append(d, u.TeamID.Arg(), u.Email.Arg(), u.Name.Arg())
 }
@@ -670,7 +664,6 @@ type UserKeyedUpdate struct {
 	Changes UserUpdate `json:"changes"`
 }
 
-// bulkUsersUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkUsersUpdates = &runtime.Bulk[UserKeyedUpdate]{
 	Table:    "users",
 	Key:      func(a, b *UserKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -723,7 +716,6 @@ func (r *UserRepo) UpdateManyReturning(ctx context.Context, rows []UserKeyedUpda
 	return out, wrapErr(err, "users.UpdateManyReturning", "users")
 }
 
-// bulkUsersVersions sends the rows of DeleteMany.
 var bulkUsersVersions = &runtime.Bulk[runtime.Versioned[int64, int64]]{
 	Table: "users",
 	Key:   func(a, b *runtime.Versioned[int64, int64]) int { return cmp.Compare(a.Key, b.Key) },
@@ -733,7 +725,6 @@ var bulkUsersVersions = &runtime.Bulk[runtime.Versioned[int64, int64]]{
 	},
 }
 
-// bulkUsersKeys sends the rows of HardDeleteMany and RestoreMany.
 var bulkUsersKeys = &runtime.Bulk[int64]{
 	Table: "users",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -761,7 +752,6 @@ func (r *UserRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[int6
 	return out, wrapErr(err, "users.DeleteMany", "users")
 }
 
-// bulkUsersNew sends the rows of the batch upserts.
 var bulkUsersNew = &runtime.Bulk[NewUser]{
 	Table:    "users",
 	Validate: (*NewUser).Validate,
@@ -836,8 +826,7 @@ const sqlUsersLoadByOrgIDWithDeleted = `-- name: users.LoadByOrgID replica=ok
 SELECT "id", "org_id", "team_id", "email", "name", "created_at", "updated_at", "deleted_at", "version" FROM "users"
 WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
-// loadUsersByOrgID is LoadByOrgID on db. db must be scoped to tenant
-// (runtime.Scope). withDeleted includes soft-deleted rows.
+// db must be scoped to tenant (runtime.Scope).
 func loadUsersByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID, withDeleted bool) (map[uuid.UUID][]User, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]User{}, nil
@@ -890,8 +879,7 @@ const sqlUsersLoadByTeamIDWithDeleted = `-- name: users.LoadByTeamID replica=ok
 SELECT "id", "org_id", "team_id", "email", "name", "created_at", "updated_at", "deleted_at", "version" FROM "users"
 WHERE "team_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
-// loadUsersByTeamID is LoadByTeamID on db. db must be scoped to tenant
-// (runtime.Scope). withDeleted includes soft-deleted rows.
+// db must be scoped to tenant (runtime.Scope).
 func loadUsersByTeamID(ctx context.Context, db runtime.DBTX, keys []int64, tenant uuid.UUID, withDeleted bool) (map[int64][]User, error) {
 	if len(keys) == 0 {
 		return map[int64][]User{}, nil

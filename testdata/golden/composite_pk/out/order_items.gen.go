@@ -50,8 +50,6 @@ func NewOrderItemRepo(db runtime.DBTX) *OrderItemRepo {
 	return &OrderItemRepo{db: db}
 }
 
-// Sentinels of the constraints of table order_items: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrOrderItemOrderIDSKUTaken matches a violation of the primary key (order_id,
 	// sku).
@@ -108,12 +106,10 @@ var (
 	}
 )
 
-// scanOrderItem appends the scan destinations of v, in table order.
 func scanOrderItem(v *OrderItem, d []any) []any {
 	return append(d, &v.OrderID, &v.SKU, &v.Quantity, &v.Note)
 }
 
-// argsNewOrderItem appends the values Create binds from n.
 func argsNewOrderItem(n *NewOrderItem, d []any) []any {
 	return append(d, &n.OrderID, &n.SKU, n.Quantity.Arg(), &n.Note)
 }
@@ -184,7 +180,6 @@ func (r *OrderItemRepo) List(ctx context.Context, page runtime.PageArgs) (runtim
 	return p, wrapErr(err, "order_items.List", "order_items")
 }
 
-// updateOrderItems builds the statements of OrderItemRepo.Update.
 var updateOrderItems = &runtime.Update{
 	Name: "order_items.Update", Keys: 2,
 	Head:     "UPDATE \"order_items\"\nSET ",
@@ -193,7 +188,6 @@ var updateOrderItems = &runtime.Update{
 	Nullable: 1 << 1,
 }
 
-// argsOrderItemUpdate appends the value of each field of u, nil when unset.
 func argsOrderItemUpdate(u *OrderItemUpdate, d []any) []any {
 	return append(d, u.Quantity.Arg(), u.Note.Arg())
 }
@@ -228,7 +222,6 @@ func (r *OrderItemRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "order_items.Count", "order_items")
 }
 
-// copyOrderItems copies rows of NewOrderItem into table order_items.
 var copyOrderItems = &runtime.Copier[NewOrderItem]{
 	Table:   "order_items",
 	Columns: []string{"order_id", "sku", "quantity", "note"},
@@ -330,7 +323,6 @@ type OrderItemKeyedUpdate struct {
 	Changes OrderItemUpdate `json:"changes"`
 }
 
-// bulkOrderItemsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkOrderItemsUpdates = &runtime.Bulk[OrderItemKeyedUpdate]{
 	Table: "order_items",
 	Key: func(a, b *OrderItemKeyedUpdate) int {
@@ -374,7 +366,6 @@ func (r *OrderItemRepo) UpdateManyReturning(ctx context.Context, rows []OrderIte
 	return out, wrapErr(err, "order_items.UpdateManyReturning", "order_items")
 }
 
-// bulkOrderItemsKeys sends the rows of DeleteMany.
 var bulkOrderItemsKeys = &runtime.Bulk[OrderItemKey]{
 	Table: "order_items",
 	Key: func(a, b *OrderItemKey) int {
@@ -399,7 +390,6 @@ func (r *OrderItemRepo) DeleteMany(ctx context.Context, keys []OrderItemKey) ([]
 	return out, wrapErr(err, "order_items.DeleteMany", "order_items")
 }
 
-// bulkOrderItemsNew sends the rows of the batch upserts.
 var bulkOrderItemsNew = &runtime.Bulk[NewOrderItem]{
 	Table:    "order_items",
 	Validate: (*NewOrderItem).Validate,
@@ -456,7 +446,6 @@ const sqlOrderItemsLoadByOrderID = `-- name: order_items.LoadByOrderID replica=o
 SELECT "order_id", "sku", "quantity", "note" FROM "order_items"
 WHERE "order_id" = ANY($1) ORDER BY "order_id", "sku"`
 
-// loadOrderItemsByOrderID is LoadByOrderID on db.
 func loadOrderItemsByOrderID(ctx context.Context, db runtime.DBTX, keys []int32) (map[int32][]OrderItem, error) {
 	if len(keys) == 0 {
 		return map[int32][]OrderItem{}, nil
@@ -487,7 +476,6 @@ const sqlOrderItemsLoadBySKU = `-- name: order_items.LoadBySKU replica=ok
 SELECT "order_id", "sku", "quantity", "note" FROM "order_items"
 WHERE "sku" = ANY($1) ORDER BY "order_id", "sku"`
 
-// loadOrderItemsBySKU is LoadBySKU on db.
 func loadOrderItemsBySKU(ctx context.Context, db runtime.DBTX, keys []string) (map[string][]OrderItem, error) {
 	if len(keys) == 0 {
 		return map[string][]OrderItem{}, nil

@@ -40,8 +40,6 @@ func NewOrderRepo(db runtime.DBTX) *OrderRepo {
 	return &OrderRepo{db: db}
 }
 
-// Sentinels of the constraints of table orders: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrOrderIDTaken matches a violation of the primary key (id).
 	ErrOrderIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "orders", "orders_pkey", "primary_key")
@@ -83,12 +81,10 @@ func (u *OrderUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "orders", "placed")
 }
 
-// scanOrder appends the scan destinations of v, in table order.
 func scanOrder(v *Order, d []any) []any {
 	return append(d, &v.ID, &v.Placed)
 }
 
-// argsNewOrder appends the values Create binds from n.
 func argsNewOrder(n *NewOrder, d []any) []any {
 	return append(d, n.Placed.Arg())
 }
@@ -158,7 +154,6 @@ func (r *OrderRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	return p, wrapErr(err, "orders.List", "orders")
 }
 
-// updateOrders builds the statements of OrderRepo.Update.
 var updateOrders = &runtime.Update{
 	Name: "orders.Update", Keys: 1,
 	Head: "UPDATE \"orders\"\nSET ",
@@ -166,7 +161,6 @@ var updateOrders = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"placed\"",
 }
 
-// argsOrderUpdate appends the value of each field of u, nil when unset.
 func argsOrderUpdate(u *OrderUpdate, d []any) []any {
 	return append(d, u.Placed.Arg())
 }
@@ -214,7 +208,6 @@ func (r *OrderRepo) FindByIDs(ctx context.Context, ids []int32) ([]Order, error)
 	return items, wrapErr(err, "orders.FindByIDs", "orders")
 }
 
-// copyOrders copies rows of NewOrder into table orders.
 var copyOrders = &runtime.Copier[NewOrder]{
 	Table:   "orders",
 	Columns: []string{"placed"},
@@ -260,7 +253,6 @@ type OrderKeyedUpdate struct {
 	Changes OrderUpdate `json:"changes"`
 }
 
-// bulkOrdersUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkOrdersUpdates = &runtime.Bulk[OrderKeyedUpdate]{
 	Table:    "orders",
 	Key:      func(a, b *OrderKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -299,7 +291,6 @@ func (r *OrderRepo) UpdateManyReturning(ctx context.Context, rows []OrderKeyedUp
 	return out, wrapErr(err, "orders.UpdateManyReturning", "orders")
 }
 
-// bulkOrdersKeys sends the rows of DeleteMany.
 var bulkOrdersKeys = &runtime.Bulk[int32]{
 	Table: "orders",
 	Key:   func(a, b *int32) int { return cmp.Compare(*a, *b) },

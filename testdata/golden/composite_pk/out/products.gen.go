@@ -43,8 +43,6 @@ func NewProductRepo(db runtime.DBTX) *ProductRepo {
 	return &ProductRepo{db: db}
 }
 
-// Sentinels of the constraints of table products: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrProductSKUTaken matches a violation of the primary key (sku).
 	ErrProductSKUTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "products", "products_pkey", "primary_key")
@@ -100,12 +98,10 @@ var (
 	}
 )
 
-// scanProduct appends the scan destinations of v, in table order.
 func scanProduct(v *Product, d []any) []any {
 	return append(d, &v.SKU, &v.Title, &v.Price)
 }
 
-// argsNewProduct appends the values Create binds from n.
 func argsNewProduct(n *NewProduct, d []any) []any {
 	return append(d, &n.SKU, &n.Title, &n.Price)
 }
@@ -175,7 +171,6 @@ func (r *ProductRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "products.List", "products")
 }
 
-// updateProducts builds the statements of ProductRepo.Update.
 var updateProducts = &runtime.Update{
 	Name: "products.Update", Keys: 1,
 	Head: "UPDATE \"products\"\nSET ",
@@ -183,7 +178,6 @@ var updateProducts = &runtime.Update{
 	Tail: "\nWHERE \"sku\" = $1\nRETURNING \"sku\", \"title\", \"price\"",
 }
 
-// argsProductUpdate appends the value of each field of u, nil when unset.
 func argsProductUpdate(u *ProductUpdate, d []any) []any {
 	return append(d, u.Title.Arg(), u.Price.Arg())
 }
@@ -231,7 +225,6 @@ func (r *ProductRepo) FindByIDs(ctx context.Context, ids []string) ([]Product, e
 	return items, wrapErr(err, "products.FindByIDs", "products")
 }
 
-// copyProducts copies rows of NewProduct into table products.
 var copyProducts = &runtime.Copier[NewProduct]{
 	Table:   "products",
 	Columns: []string{"sku", "title", "price"},
@@ -324,7 +317,6 @@ type ProductKeyedUpdate struct {
 	Changes ProductUpdate `json:"changes"`
 }
 
-// bulkProductsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkProductsUpdates = &runtime.Bulk[ProductKeyedUpdate]{
 	Table:    "products",
 	Key:      func(a, b *ProductKeyedUpdate) int { return cmp.Compare(a.SKU, b.SKU) },
@@ -364,7 +356,6 @@ func (r *ProductRepo) UpdateManyReturning(ctx context.Context, rows []ProductKey
 	return out, wrapErr(err, "products.UpdateManyReturning", "products")
 }
 
-// bulkProductsKeys sends the rows of DeleteMany.
 var bulkProductsKeys = &runtime.Bulk[string]{
 	Table: "products",
 	Key:   func(a, b *string) int { return cmp.Compare(*a, *b) },
@@ -386,7 +377,6 @@ func (r *ProductRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, er
 	return out, wrapErr(err, "products.DeleteMany", "products")
 }
 
-// bulkProductsNew sends the rows of the batch upserts.
 var bulkProductsNew = &runtime.Bulk[NewProduct]{
 	Table:    "products",
 	Validate: (*NewProduct).Validate,

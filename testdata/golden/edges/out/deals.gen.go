@@ -58,8 +58,6 @@ func NewDealRepo(db runtime.DBTX) *DealRepo {
 	return &DealRepo{db: db}
 }
 
-// Sentinels of the constraints of table deals: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrDealIDTaken matches a violation of the primary key (id).
 	ErrDealIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "deals", "deals_pkey", "primary_key")
@@ -126,12 +124,10 @@ var (
 	}
 )
 
-// scanDeal appends the scan destinations of v, in table order.
 func scanDeal(v *Deal, d []any) []any {
 	return append(d, &v.ID, &v.Amount, &v.Units, &v.Payload, &v.ClosesOn, &v.Region, &v.Span)
 }
 
-// argsNewDeal appends the values Create binds from n.
 func argsNewDeal(n *NewDeal, d []any) []any {
 	return append(d, &n.Amount, &n.Units, n.Payload, &n.ClosesOn, &n.Region, n.Span)
 }
@@ -201,7 +197,6 @@ func (r *DealRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "deals.List", "deals")
 }
 
-// updateDeals builds the statements of DealRepo.Update.
 var updateDeals = &runtime.Update{
 	Name: "deals.Update", Keys: 1,
 	Head:     "UPDATE \"deals\"\nSET ",
@@ -210,7 +205,6 @@ var updateDeals = &runtime.Update{
 	Nullable: 1<<2 | 1<<3 | 1<<4 | 1<<5,
 }
 
-// argsDealUpdate appends the value of each field of u, nil when unset.
 func argsDealUpdate(u *DealUpdate, d []any) []any {
 	return append(d, u.Amount.Arg(), u.Units.Arg(), runtime.OptValue(&u.Payload), u.ClosesOn.Arg(), u.Region.Arg(), runtime.OptValue(&u.Span))
 }
@@ -258,7 +252,6 @@ func (r *DealRepo) FindByIDs(ctx context.Context, ids []int64) ([]Deal, error) {
 	return items, wrapErr(err, "deals.FindByIDs", "deals")
 }
 
-// copyDeals copies rows of NewDeal into table deals.
 var copyDeals = &runtime.Copier[NewDeal]{
 	Table:   "deals",
 	Columns: []string{"amount", "units", "payload", "closes_on", "region", "span"},
@@ -309,7 +302,6 @@ type DealKeyedUpdate struct {
 	Changes DealUpdate `json:"changes"`
 }
 
-// bulkDealsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkDealsUpdates = &runtime.Bulk[DealKeyedUpdate]{
 	Table:    "deals",
 	Key:      func(a, b *DealKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -357,7 +349,6 @@ func (r *DealRepo) UpdateManyReturning(ctx context.Context, rows []DealKeyedUpda
 	return out, wrapErr(err, "deals.UpdateManyReturning", "deals")
 }
 
-// bulkDealsKeys sends the rows of DeleteMany.
 var bulkDealsKeys = &runtime.Bulk[int64]{
 	Table: "deals",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },

@@ -46,8 +46,6 @@ func NewOrderLineRepo(db runtime.DBTX) *OrderLineRepo {
 	return &OrderLineRepo{db: db}
 }
 
-// Sentinels of the constraints of table order_lines: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrOrderLineIDTaken matches a violation of the primary key (id).
 	ErrOrderLineIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "order_lines", "order_lines_pkey", "primary_key")
@@ -84,12 +82,10 @@ func (u *OrderLineUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "order_lines", "order_id", "product_id", "qty")
 }
 
-// scanOrderLine appends the scan destinations of v, in table order.
 func scanOrderLine(v *OrderLine, d []any) []any {
 	return append(d, &v.ID, &v.OrderID, &v.ProductID, &v.Qty)
 }
 
-// argsNewOrderLine appends the values Create binds from n.
 func argsNewOrderLine(n *NewOrderLine, d []any) []any {
 	return append(d, &n.OrderID, &n.ProductID, &n.Qty)
 }
@@ -155,7 +151,6 @@ func (r *OrderLineRepo) List(ctx context.Context, page runtime.PageArgs) (runtim
 	return p, wrapErr(err, "order_lines.List", "order_lines")
 }
 
-// updateOrderLines builds the statements of OrderLineRepo.Update.
 var updateOrderLines = &runtime.Update{
 	Name: "order_lines.Update", Keys: 1,
 	Head: "UPDATE \"order_lines\"\nSET ",
@@ -163,7 +158,6 @@ var updateOrderLines = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"order_id\", \"product_id\", \"qty\"",
 }
 
-// argsOrderLineUpdate appends the value of each field of u, nil when unset.
 func argsOrderLineUpdate(u *OrderLineUpdate, d []any) []any {
 	return append(d, u.OrderID.Arg(), u.ProductID.Arg(), u.Qty.Arg())
 }
@@ -208,7 +202,6 @@ func (r *OrderLineRepo) FindByIDs(ctx context.Context, ids []int64) ([]OrderLine
 	return items, wrapErr(err, "order_lines.FindByIDs", "order_lines")
 }
 
-// copyOrderLines copies rows of NewOrderLine into table order_lines.
 var copyOrderLines = &runtime.Copier[NewOrderLine]{
 	Table:   "order_lines",
 	Columns: []string{"order_id", "product_id", "qty"},
@@ -252,7 +245,6 @@ type OrderLineKeyedUpdate struct {
 	Changes OrderLineUpdate `json:"changes"`
 }
 
-// bulkOrderLinesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkOrderLinesUpdates = &runtime.Bulk[OrderLineKeyedUpdate]{
 	Table: "order_lines",
 	Key:   func(a, b *OrderLineKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -292,7 +284,6 @@ func (r *OrderLineRepo) UpdateManyReturning(ctx context.Context, rows []OrderLin
 	return out, wrapErr(err, "order_lines.UpdateManyReturning", "order_lines")
 }
 
-// bulkOrderLinesKeys sends the rows of DeleteMany.
 var bulkOrderLinesKeys = &runtime.Bulk[int64]{
 	Table: "order_lines",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -329,7 +320,6 @@ const sqlOrderLinesLoadByOrderID = `-- name: order_lines.LoadByOrderID replica=o
 SELECT "id", "order_id", "product_id", "qty" FROM "order_lines"
 WHERE "order_id" = ANY($1) ORDER BY "id"`
 
-// loadOrderLinesByOrderID is LoadByOrderID on db.
 func loadOrderLinesByOrderID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]OrderLine, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]OrderLine{}, nil
@@ -360,7 +350,6 @@ const sqlOrderLinesLoadByProductID = `-- name: order_lines.LoadByProductID repli
 SELECT "id", "order_id", "product_id", "qty" FROM "order_lines"
 WHERE "product_id" = ANY($1) ORDER BY "id"`
 
-// loadOrderLinesByProductID is LoadByProductID on db.
 func loadOrderLinesByProductID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]OrderLine, error) {
 	if len(keys) == 0 {
 		return map[int64][]OrderLine{}, nil

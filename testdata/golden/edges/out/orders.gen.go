@@ -53,8 +53,6 @@ func NewOrderRepo(db runtime.DBTX) *OrderRepo {
 	return &OrderRepo{db: db}
 }
 
-// Sentinels of the constraints of table orders: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrOrderIDTaken matches a violation of the primary key (id).
 	ErrOrderIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "orders", "orders_pkey", "primary_key")
@@ -114,12 +112,10 @@ func (u *OrderUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "orders", "user_id", "placed_at", "status", "labels")
 }
 
-// scanOrder appends the scan destinations of v, in table order.
 func scanOrder(v *Order, d []any) []any {
 	return append(d, &v.ID, &v.UserID, &v.PlacedAt, &v.Status, &v.Note, &v.Labels)
 }
 
-// argsNewOrder appends the values Create binds from n.
 func argsNewOrder(n *NewOrder, d []any) []any {
 	return append(d, n.ID.Arg(), &n.UserID, &n.PlacedAt, n.Status.Arg(), &n.Note, n.Labels)
 }
@@ -189,7 +185,6 @@ func (r *OrderRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	return p, wrapErr(err, "orders.List", "orders")
 }
 
-// updateOrders builds the statements of OrderRepo.Update.
 var updateOrders = &runtime.Update{
 	Name: "orders.Update", Keys: 1,
 	Head:     "UPDATE \"orders\"\nSET ",
@@ -198,7 +193,6 @@ var updateOrders = &runtime.Update{
 	Nullable: 1 << 3,
 }
 
-// argsOrderUpdate appends the value of each field of u, nil when unset.
 func argsOrderUpdate(u *OrderUpdate, d []any) []any {
 	return append(d, u.UserID.Arg(), u.PlacedAt.Arg(), u.Status.Arg(), u.Note.Arg(), runtime.OptValue(&u.Labels))
 }
@@ -246,7 +240,6 @@ func (r *OrderRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Order, er
 	return items, wrapErr(err, "orders.FindByIDs", "orders")
 }
 
-// copyOrders copies rows of NewOrder into table orders.
 var copyOrders = &runtime.Copier[NewOrder]{
 	Table:   "orders",
 	Columns: []string{"id", "user_id", "placed_at", "status", "note", "labels"},
@@ -277,7 +270,6 @@ type OrderKeyedUpdate struct {
 	Changes OrderUpdate `json:"changes"`
 }
 
-// bulkOrdersUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkOrdersUpdates = &runtime.Bulk[OrderKeyedUpdate]{
 	Table:    "orders",
 	Key:      func(a, b *OrderKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -321,7 +313,6 @@ func (r *OrderRepo) UpdateManyReturning(ctx context.Context, rows []OrderKeyedUp
 	return out, wrapErr(err, "orders.UpdateManyReturning", "orders")
 }
 
-// bulkOrdersKeys sends the rows of DeleteMany.
 var bulkOrdersKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "orders",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -358,7 +349,6 @@ const sqlOrdersLoadByUserID = `-- name: orders.LoadByUserID replica=ok
 SELECT "id", "user_id", "placed_at", "status", "note", "labels" FROM "orders"
 WHERE "user_id" = ANY($1) ORDER BY "id"`
 
-// loadOrdersByUserID is LoadByUserID on db.
 func loadOrdersByUserID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Order, error) {
 	if len(keys) == 0 {
 		return map[int64][]Order{}, nil

@@ -53,8 +53,6 @@ func NewProductRepo(db runtime.DBTX) *ProductRepo {
 	return &ProductRepo{db: db}
 }
 
-// Sentinels of the constraints of table products: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrProductIDTaken matches a violation of the primary key (id).
 	ErrProductIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "products", "products_pkey", "primary_key")
@@ -132,12 +130,10 @@ var (
 	}
 )
 
-// scanProduct appends the scan destinations of v, in table order.
 func scanProduct(v *Product, d []any) []any {
 	return append(d, &v.ID, &v.SKU, &v.Name, &v.Tags, &v.Attrs, &v.Price)
 }
 
-// argsNewProduct appends the values Create binds from n.
 func argsNewProduct(n *NewProduct, d []any) []any {
 	return append(d, &n.SKU, &n.Name, runtime.OptValue(&n.Tags), runtime.OptValue(&n.Attrs), &n.Price)
 }
@@ -207,7 +203,6 @@ func (r *ProductRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "products.List", "products")
 }
 
-// updateProducts builds the statements of ProductRepo.Update.
 var updateProducts = &runtime.Update{
 	Name: "products.Update", Keys: 1,
 	Head: "UPDATE \"products\"\nSET ",
@@ -215,7 +210,6 @@ var updateProducts = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"sku\", \"name\", \"tags\", \"attrs\", \"price\"",
 }
 
-// argsProductUpdate appends the value of each field of u, nil when unset.
 func argsProductUpdate(u *ProductUpdate, d []any) []any {
 	return append(d, u.SKU.Arg(), u.Name.Arg(), runtime.OptValue(&u.Tags), runtime.OptValue(&u.Attrs), u.Price.Arg())
 }
@@ -263,7 +257,6 @@ func (r *ProductRepo) FindByIDs(ctx context.Context, ids []int64) ([]Product, er
 	return items, wrapErr(err, "products.FindByIDs", "products")
 }
 
-// copyProducts copies rows of NewProduct into table products.
 var copyProducts = &runtime.Copier[NewProduct]{
 	Table:   "products",
 	Columns: []string{"sku", "name", "tags", "attrs", "price"},
@@ -341,7 +334,6 @@ type ProductKeyedUpdate struct {
 	Changes ProductUpdate `json:"changes"`
 }
 
-// bulkProductsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkProductsUpdates = &runtime.Bulk[ProductKeyedUpdate]{
 	Table:    "products",
 	Key:      func(a, b *ProductKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -384,7 +376,6 @@ func (r *ProductRepo) UpdateManyReturning(ctx context.Context, rows []ProductKey
 	return out, wrapErr(err, "products.UpdateManyReturning", "products")
 }
 
-// bulkProductsKeys sends the rows of DeleteMany.
 var bulkProductsKeys = &runtime.Bulk[int64]{
 	Table: "products",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -406,7 +397,6 @@ func (r *ProductRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, err
 	return out, wrapErr(err, "products.DeleteMany", "products")
 }
 
-// bulkProductsNew sends the rows of the batch upserts.
 var bulkProductsNew = &runtime.Bulk[NewProduct]{
 	Table:    "products",
 	Validate: (*NewProduct).Validate,

@@ -43,8 +43,6 @@ func NewStockRepo(db runtime.DBTX) *StockRepo {
 	return &StockRepo{db: db}
 }
 
-// Sentinels of the constraints of table stock: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrStockWarehouseCodeProductIDTaken matches a violation of the primary key
 	// (warehouse_code, product_id).
@@ -93,12 +91,10 @@ var (
 	}
 )
 
-// scanStock appends the scan destinations of v, in table order.
 func scanStock(v *Stock, d []any) []any {
 	return append(d, &v.WarehouseCode, &v.ProductID, &v.Qty)
 }
 
-// argsNewStock appends the values Create binds from n.
 func argsNewStock(n *NewStock, d []any) []any {
 	return append(d, &n.WarehouseCode, &n.ProductID, &n.Qty)
 }
@@ -169,7 +165,6 @@ func (r *StockRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	return p, wrapErr(err, "stock.List", "stock")
 }
 
-// updateStock builds the statements of StockRepo.Update.
 var updateStock = &runtime.Update{
 	Name: "stock.Update", Keys: 2,
 	Head: "UPDATE \"stock\"\nSET ",
@@ -177,7 +172,6 @@ var updateStock = &runtime.Update{
 	Tail: "\nWHERE \"warehouse_code\" = $1 AND \"product_id\" = $2\nRETURNING \"warehouse_code\"::text, \"product_id\", \"qty\"",
 }
 
-// argsStockUpdate appends the value of each field of u, nil when unset.
 func argsStockUpdate(u *StockUpdate, d []any) []any {
 	return append(d, u.Qty.Arg())
 }
@@ -212,7 +206,6 @@ func (r *StockRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "stock.Count", "stock")
 }
 
-// copyStock copies rows of NewStock into table stock.
 var copyStock = &runtime.Copier[NewStock]{
 	Table:   "stock",
 	Columns: []string{"warehouse_code", "product_id", "qty"},
@@ -312,7 +305,6 @@ type StockKeyedUpdate struct {
 	Changes       StockUpdate `json:"changes"`
 }
 
-// bulkStockUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkStockUpdates = &runtime.Bulk[StockKeyedUpdate]{
 	Table: "stock",
 	Key: func(a, b *StockKeyedUpdate) int {
@@ -354,7 +346,6 @@ func (r *StockRepo) UpdateManyReturning(ctx context.Context, rows []StockKeyedUp
 	return out, wrapErr(err, "stock.UpdateManyReturning", "stock")
 }
 
-// bulkStockKeys sends the rows of DeleteMany.
 var bulkStockKeys = &runtime.Bulk[StockKey]{
 	Table: "stock",
 	Key: func(a, b *StockKey) int {
@@ -379,7 +370,6 @@ func (r *StockRepo) DeleteMany(ctx context.Context, keys []StockKey) ([]bool, er
 	return out, wrapErr(err, "stock.DeleteMany", "stock")
 }
 
-// bulkStockNew sends the rows of the batch upserts.
 var bulkStockNew = &runtime.Bulk[NewStock]{
 	Table:    "stock",
 	Validate: (*NewStock).Validate,
@@ -436,7 +426,6 @@ const sqlStockLoadByWarehouseCode = `-- name: stock.LoadByWarehouseCode replica=
 SELECT "warehouse_code"::text, "product_id", "qty" FROM "stock"
 WHERE "warehouse_code" = ANY($1) ORDER BY "warehouse_code", "product_id"`
 
-// loadStockByWarehouseCode is LoadByWarehouseCode on db.
 func loadStockByWarehouseCode(ctx context.Context, db runtime.DBTX, keys []string) (map[string][]Stock, error) {
 	if len(keys) == 0 {
 		return map[string][]Stock{}, nil
@@ -468,7 +457,6 @@ const sqlStockLoadByProductID = `-- name: stock.LoadByProductID replica=ok
 SELECT "warehouse_code"::text, "product_id", "qty" FROM "stock"
 WHERE "product_id" = ANY($1) ORDER BY "warehouse_code", "product_id"`
 
-// loadStockByProductID is LoadByProductID on db.
 func loadStockByProductID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Stock, error) {
 	if len(keys) == 0 {
 		return map[int64][]Stock{}, nil

@@ -38,8 +38,6 @@ func NewUserRepo(db runtime.DBTX) *UserRepo {
 	return &UserRepo{db: db}
 }
 
-// Sentinels of the constraints of table users: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrUserIDTaken matches a violation of the primary key (id).
 	ErrUserIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "users", "users_pkey", "primary_key")
@@ -81,12 +79,10 @@ func (u *UserUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "users", "email")
 }
 
-// scanUser appends the scan destinations of v, in table order.
 func scanUser(v *User, d []any) []any {
 	return append(d, &v.ID, &v.Email)
 }
 
-// argsNewUser appends the values Create binds from n.
 func argsNewUser(n *NewUser, d []any) []any {
 	return append(d, &n.Email)
 }
@@ -156,7 +152,6 @@ func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "users.List", "users")
 }
 
-// updateUsers builds the statements of UserRepo.Update.
 var updateUsers = &runtime.Update{
 	Name: "users.Update", Keys: 1,
 	Head: "UPDATE \"users\"\nSET ",
@@ -164,7 +159,6 @@ var updateUsers = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"email\"",
 }
 
-// argsUserUpdate appends the value of each field of u, nil when unset.
 func argsUserUpdate(u *UserUpdate, d []any) []any {
 	return append(d, u.Email.Arg())
 }
@@ -212,7 +206,6 @@ func (r *UserRepo) FindByIDs(ctx context.Context, ids []int64) ([]User, error) {
 	return items, wrapErr(err, "users.FindByIDs", "users")
 }
 
-// copyUsers copies rows of NewUser into table users.
 var copyUsers = &runtime.Copier[NewUser]{
 	Table:   "users",
 	Columns: []string{"email"},
@@ -302,7 +295,6 @@ type UserKeyedUpdate struct {
 	Changes UserUpdate `json:"changes"`
 }
 
-// bulkUsersUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkUsersUpdates = &runtime.Bulk[UserKeyedUpdate]{
 	Table:    "users",
 	Key:      func(a, b *UserKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -341,7 +333,6 @@ func (r *UserRepo) UpdateManyReturning(ctx context.Context, rows []UserKeyedUpda
 	return out, wrapErr(err, "users.UpdateManyReturning", "users")
 }
 
-// bulkUsersKeys sends the rows of DeleteMany.
 var bulkUsersKeys = &runtime.Bulk[int64]{
 	Table: "users",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -363,7 +354,6 @@ func (r *UserRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error)
 	return out, wrapErr(err, "users.DeleteMany", "users")
 }
 
-// bulkUsersNew sends the rows of the batch upserts.
 var bulkUsersNew = &runtime.Bulk[NewUser]{
 	Table:    "users",
 	Validate: (*NewUser).Validate,

@@ -38,8 +38,6 @@ func NewWarehouseRepo(db runtime.DBTX) *WarehouseRepo {
 	return &WarehouseRepo{db: db}
 }
 
-// Sentinels of the constraints of table warehouses: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrWarehouseCodeTaken matches a violation of the primary key (code).
 	ErrWarehouseCodeTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "warehouses", "warehouses_pkey", "primary_key")
@@ -89,12 +87,10 @@ var (
 	}
 )
 
-// scanWarehouse appends the scan destinations of v, in table order.
 func scanWarehouse(v *Warehouse, d []any) []any {
 	return append(d, &v.Code, &v.Name)
 }
 
-// argsNewWarehouse appends the values Create binds from n.
 func argsNewWarehouse(n *NewWarehouse, d []any) []any {
 	return append(d, &n.Code, &n.Name)
 }
@@ -164,7 +160,6 @@ func (r *WarehouseRepo) List(ctx context.Context, page runtime.PageArgs) (runtim
 	return p, wrapErr(err, "warehouses.List", "warehouses")
 }
 
-// updateWarehouses builds the statements of WarehouseRepo.Update.
 var updateWarehouses = &runtime.Update{
 	Name: "warehouses.Update", Keys: 1,
 	Head: "UPDATE \"warehouses\"\nSET ",
@@ -172,7 +167,6 @@ var updateWarehouses = &runtime.Update{
 	Tail: "\nWHERE \"code\" = $1\nRETURNING \"code\"::text, \"name\"",
 }
 
-// argsWarehouseUpdate appends the value of each field of u, nil when unset.
 func argsWarehouseUpdate(u *WarehouseUpdate, d []any) []any {
 	return append(d, u.Name.Arg())
 }
@@ -220,7 +214,6 @@ func (r *WarehouseRepo) FindByIDs(ctx context.Context, ids []string) ([]Warehous
 	return items, wrapErr(err, "warehouses.FindByIDs", "warehouses")
 }
 
-// copyWarehouses copies rows of NewWarehouse into table warehouses.
 var copyWarehouses = &runtime.Copier[NewWarehouse]{
 	Table:   "warehouses",
 	Columns: []string{"code", "name"},
@@ -311,7 +304,6 @@ type WarehouseKeyedUpdate struct {
 	Changes WarehouseUpdate `json:"changes"`
 }
 
-// bulkWarehousesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkWarehousesUpdates = &runtime.Bulk[WarehouseKeyedUpdate]{
 	Table:    "warehouses",
 	Key:      func(a, b *WarehouseKeyedUpdate) int { return runtime.CompareChar(a.Code, b.Code) },
@@ -350,7 +342,6 @@ func (r *WarehouseRepo) UpdateManyReturning(ctx context.Context, rows []Warehous
 	return out, wrapErr(err, "warehouses.UpdateManyReturning", "warehouses")
 }
 
-// bulkWarehousesKeys sends the rows of DeleteMany.
 var bulkWarehousesKeys = &runtime.Bulk[string]{
 	Table: "warehouses",
 	Key:   func(a, b *string) int { return runtime.CompareChar(*a, *b) },
@@ -372,7 +363,6 @@ func (r *WarehouseRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, 
 	return out, wrapErr(err, "warehouses.DeleteMany", "warehouses")
 }
 
-// bulkWarehousesNew sends the rows of the batch upserts.
 var bulkWarehousesNew = &runtime.Bulk[NewWarehouse]{
 	Table:    "warehouses",
 	Validate: (*NewWarehouse).Validate,

@@ -41,8 +41,6 @@ func NewCompanyRepo(db runtime.DBTX) *CompanyRepo {
 	return &CompanyRepo{db: db}
 }
 
-// Sentinels of the constraints of table companies: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrCompanyIDTaken matches a violation of the primary key (id).
 	ErrCompanyIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "companies", "companies_pkey", "primary_key")
@@ -84,12 +82,10 @@ func (u *CompanyUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "companies", "name")
 }
 
-// scanCompany appends the scan destinations of v, in table order.
 func scanCompany(v *Company, d []any) []any {
 	return append(d, &v.ID, &v.Name)
 }
 
-// argsNewCompany appends the values Create binds from n.
 func argsNewCompany(n *NewCompany, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Name)
 }
@@ -159,7 +155,6 @@ func (r *CompanyRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "companies.List", "companies")
 }
 
-// updateCompanies builds the statements of CompanyRepo.Update.
 var updateCompanies = &runtime.Update{
 	Name: "companies.Update", Keys: 1,
 	Head: "UPDATE \"companies\"\nSET ",
@@ -167,7 +162,6 @@ var updateCompanies = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"name\"",
 }
 
-// argsCompanyUpdate appends the value of each field of u, nil when unset.
 func argsCompanyUpdate(u *CompanyUpdate, d []any) []any {
 	return append(d, u.Name.Arg())
 }
@@ -215,7 +209,6 @@ func (r *CompanyRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Company
 	return items, wrapErr(err, "companies.FindByIDs", "companies")
 }
 
-// copyCompanies copies rows of NewCompany into table companies.
 var copyCompanies = &runtime.Copier[NewCompany]{
 	Table:   "companies",
 	Columns: []string{"id", "name"},
@@ -306,7 +299,6 @@ type CompanyKeyedUpdate struct {
 	Changes CompanyUpdate `json:"changes"`
 }
 
-// bulkCompaniesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkCompaniesUpdates = &runtime.Bulk[CompanyKeyedUpdate]{
 	Table:    "companies",
 	Key:      func(a, b *CompanyKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -345,7 +337,6 @@ func (r *CompanyRepo) UpdateManyReturning(ctx context.Context, rows []CompanyKey
 	return out, wrapErr(err, "companies.UpdateManyReturning", "companies")
 }
 
-// bulkCompaniesKeys sends the rows of DeleteMany.
 var bulkCompaniesKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "companies",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -367,7 +358,6 @@ func (r *CompanyRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool,
 	return out, wrapErr(err, "companies.DeleteMany", "companies")
 }
 
-// bulkCompaniesNew sends the rows of the batch upserts.
 var bulkCompaniesNew = &runtime.Bulk[NewCompany]{
 	Table:    "companies",
 	Validate: (*NewCompany).Validate,

@@ -44,8 +44,6 @@ func NewDepartmentRepo(db runtime.DBTX) *DepartmentRepo {
 	return &DepartmentRepo{db: db}
 }
 
-// Sentinels of the constraints of table departments: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrDepartmentIDTaken matches a violation of the primary key (id).
 	ErrDepartmentIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "departments", "departments_pkey", "primary_key")
@@ -91,12 +89,10 @@ func (u *DepartmentUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "departments", "company_id", "name")
 }
 
-// scanDepartment appends the scan destinations of v, in table order.
 func scanDepartment(v *Department, d []any) []any {
 	return append(d, &v.ID, &v.CompanyID, &v.Name)
 }
 
-// argsNewDepartment appends the values Create binds from n.
 func argsNewDepartment(n *NewDepartment, d []any) []any {
 	return append(d, n.ID.Arg(), &n.CompanyID, &n.Name)
 }
@@ -166,7 +162,6 @@ func (r *DepartmentRepo) List(ctx context.Context, page runtime.PageArgs) (runti
 	return p, wrapErr(err, "departments.List", "departments")
 }
 
-// updateDepartments builds the statements of DepartmentRepo.Update.
 var updateDepartments = &runtime.Update{
 	Name: "departments.Update", Keys: 1,
 	Head: "UPDATE \"departments\"\nSET ",
@@ -174,7 +169,6 @@ var updateDepartments = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"company_id\", \"name\"",
 }
 
-// argsDepartmentUpdate appends the value of each field of u, nil when unset.
 func argsDepartmentUpdate(u *DepartmentUpdate, d []any) []any {
 	return append(d, u.CompanyID.Arg(), u.Name.Arg())
 }
@@ -222,7 +216,6 @@ func (r *DepartmentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Depa
 	return items, wrapErr(err, "departments.FindByIDs", "departments")
 }
 
-// copyDepartments copies rows of NewDepartment into table departments.
 var copyDepartments = &runtime.Copier[NewDepartment]{
 	Table:   "departments",
 	Columns: []string{"id", "company_id", "name"},
@@ -315,7 +308,6 @@ type DepartmentKeyedUpdate struct {
 	Changes DepartmentUpdate `json:"changes"`
 }
 
-// bulkDepartmentsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkDepartmentsUpdates = &runtime.Bulk[DepartmentKeyedUpdate]{
 	Table:    "departments",
 	Key:      func(a, b *DepartmentKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -355,7 +347,6 @@ func (r *DepartmentRepo) UpdateManyReturning(ctx context.Context, rows []Departm
 	return out, wrapErr(err, "departments.UpdateManyReturning", "departments")
 }
 
-// bulkDepartmentsKeys sends the rows of DeleteMany.
 var bulkDepartmentsKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "departments",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -377,7 +368,6 @@ func (r *DepartmentRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bo
 	return out, wrapErr(err, "departments.DeleteMany", "departments")
 }
 
-// bulkDepartmentsNew sends the rows of the batch upserts.
 var bulkDepartmentsNew = &runtime.Bulk[NewDepartment]{
 	Table:    "departments",
 	Validate: (*NewDepartment).Validate,
@@ -433,7 +423,6 @@ const sqlDepartmentsLoadByCompanyID = `-- name: departments.LoadByCompanyID repl
 SELECT "id", "company_id", "name" FROM "departments"
 WHERE "company_id" = ANY($1) ORDER BY "id"`
 
-// loadDepartmentsByCompanyID is LoadByCompanyID on db.
 func loadDepartmentsByCompanyID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Department, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Department{}, nil

@@ -50,8 +50,6 @@ func NewEmployeeRepo(db runtime.DBTX) *EmployeeRepo {
 	return &EmployeeRepo{db: db}
 }
 
-// Sentinels of the constraints of table employees: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrEmployeeIDTaken matches a violation of the primary key (id).
 	ErrEmployeeIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "employees", "employees_pkey", "primary_key")
@@ -112,12 +110,10 @@ var (
 	}
 )
 
-// scanEmployee appends the scan destinations of v, in table order.
 func scanEmployee(v *Employee, d []any) []any {
 	return append(d, &v.ID, &v.DepartmentID, &v.ManagerID, &v.Email, &v.Name)
 }
 
-// argsNewEmployee appends the values Create binds from n.
 func argsNewEmployee(n *NewEmployee, d []any) []any {
 	return append(d, &n.DepartmentID, &n.ManagerID, &n.Email, &n.Name)
 }
@@ -187,7 +183,6 @@ func (r *EmployeeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 	return p, wrapErr(err, "employees.List", "employees")
 }
 
-// updateEmployees builds the statements of EmployeeRepo.Update.
 var updateEmployees = &runtime.Update{
 	Name: "employees.Update", Keys: 1,
 	Head:     "UPDATE \"employees\"\nSET ",
@@ -196,7 +191,6 @@ var updateEmployees = &runtime.Update{
 	Nullable: 1 << 1,
 }
 
-// argsEmployeeUpdate appends the value of each field of u, nil when unset.
 func argsEmployeeUpdate(u *EmployeeUpdate, d []any) []any {
 	return append(d, u.DepartmentID.Arg(), u.ManagerID.Arg(), u.Email.Arg(), u.Name.Arg())
 }
@@ -244,7 +238,6 @@ func (r *EmployeeRepo) FindByIDs(ctx context.Context, ids []int64) ([]Employee, 
 	return items, wrapErr(err, "employees.FindByIDs", "employees")
 }
 
-// copyEmployees copies rows of NewEmployee into table employees.
 var copyEmployees = &runtime.Copier[NewEmployee]{
 	Table:   "employees",
 	Columns: []string{"department_id", "manager_id", "email", "name"},
@@ -339,7 +332,6 @@ type EmployeeKeyedUpdate struct {
 	Changes EmployeeUpdate `json:"changes"`
 }
 
-// bulkEmployeesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkEmployeesUpdates = &runtime.Bulk[EmployeeKeyedUpdate]{
 	Table:    "employees",
 	Key:      func(a, b *EmployeeKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -382,7 +374,6 @@ func (r *EmployeeRepo) UpdateManyReturning(ctx context.Context, rows []EmployeeK
 	return out, wrapErr(err, "employees.UpdateManyReturning", "employees")
 }
 
-// bulkEmployeesKeys sends the rows of DeleteMany.
 var bulkEmployeesKeys = &runtime.Bulk[int64]{
 	Table: "employees",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -404,7 +395,6 @@ func (r *EmployeeRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, er
 	return out, wrapErr(err, "employees.DeleteMany", "employees")
 }
 
-// bulkEmployeesNew sends the rows of the batch upserts.
 var bulkEmployeesNew = &runtime.Bulk[NewEmployee]{
 	Table:    "employees",
 	Validate: (*NewEmployee).Validate,
@@ -456,7 +446,6 @@ const sqlEmployeesLoadByDepartmentID = `-- name: employees.LoadByDepartmentID re
 SELECT "id", "department_id", "manager_id", "email", "name" FROM "employees"
 WHERE "department_id" = ANY($1) ORDER BY "id"`
 
-// loadEmployeesByDepartmentID is LoadByDepartmentID on db.
 func loadEmployeesByDepartmentID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Employee, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Employee{}, nil
@@ -487,7 +476,6 @@ const sqlEmployeesLoadByManagerID = `-- name: employees.LoadByManagerID replica=
 SELECT "id", "department_id", "manager_id", "email", "name" FROM "employees"
 WHERE "manager_id" = ANY($1) ORDER BY "id"`
 
-// loadEmployeesByManagerID is LoadByManagerID on db.
 func loadEmployeesByManagerID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Employee, error) {
 	if len(keys) == 0 {
 		return map[int64][]Employee{}, nil

@@ -42,8 +42,6 @@ func NewStoreItemRepo(db runtime.DBTX) *StoreItemRepo {
 	return &StoreItemRepo{db: db}
 }
 
-// Sentinels of the constraints of table store_items: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrStoreItemIDTaken matches a violation of the primary key (id).
 	ErrStoreItemIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "store_items", "store_items_pkey", "primary_key")
@@ -83,12 +81,10 @@ func (u *StoreItemUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "store_items", "store_id", "sku")
 }
 
-// scanStoreItem appends the scan destinations of v, in table order.
 func scanStoreItem(v *StoreItem, d []any) []any {
 	return append(d, &v.ID, &v.StoreID, &v.SKU)
 }
 
-// argsNewStoreItem appends the values Create binds from n.
 func argsNewStoreItem(n *NewStoreItem, d []any) []any {
 	return append(d, &n.StoreID, &n.SKU)
 }
@@ -158,7 +154,6 @@ func (r *StoreItemRepo) List(ctx context.Context, page runtime.PageArgs) (runtim
 	return p, wrapErr(err, "store_items.List", "store_items")
 }
 
-// updateStoreItems builds the statements of StoreItemRepo.Update.
 var updateStoreItems = &runtime.Update{
 	Name: "store_items.Update", Keys: 1,
 	Head: "UPDATE \"store_items\"\nSET ",
@@ -166,7 +161,6 @@ var updateStoreItems = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"store_id\", \"sku\"",
 }
 
-// argsStoreItemUpdate appends the value of each field of u, nil when unset.
 func argsStoreItemUpdate(u *StoreItemUpdate, d []any) []any {
 	return append(d, u.StoreID.Arg(), u.SKU.Arg())
 }
@@ -214,7 +208,6 @@ func (r *StoreItemRepo) FindByIDs(ctx context.Context, ids []int64) ([]StoreItem
 	return items, wrapErr(err, "store_items.FindByIDs", "store_items")
 }
 
-// copyStoreItems copies rows of NewStoreItem into table store_items.
 var copyStoreItems = &runtime.Copier[NewStoreItem]{
 	Table:   "store_items",
 	Columns: []string{"store_id", "sku"},
@@ -261,7 +254,6 @@ type StoreItemKeyedUpdate struct {
 	Changes StoreItemUpdate `json:"changes"`
 }
 
-// bulkStoreItemsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkStoreItemsUpdates = &runtime.Bulk[StoreItemKeyedUpdate]{
 	Table:    "store_items",
 	Key:      func(a, b *StoreItemKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -301,7 +293,6 @@ func (r *StoreItemRepo) UpdateManyReturning(ctx context.Context, rows []StoreIte
 	return out, wrapErr(err, "store_items.UpdateManyReturning", "store_items")
 }
 
-// bulkStoreItemsKeys sends the rows of DeleteMany.
 var bulkStoreItemsKeys = &runtime.Bulk[int64]{
 	Table: "store_items",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -338,7 +329,6 @@ const sqlStoreItemsLoadByStoreID = `-- name: store_items.LoadByStoreID replica=o
 SELECT "id", "store_id", "sku" FROM "store_items"
 WHERE "store_id" = ANY($1) ORDER BY "id"`
 
-// loadStoreItemsByStoreID is LoadByStoreID on db.
 func loadStoreItemsByStoreID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]StoreItem, error) {
 	if len(keys) == 0 {
 		return map[int64][]StoreItem{}, nil

@@ -50,8 +50,6 @@ func NewShopRepo(db runtime.DBTX) *ShopRepo {
 	return &ShopRepo{db: db}
 }
 
-// Sentinels of the constraints of table store: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrShopIDTaken matches a violation of the primary key (id).
 	ErrShopIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "store", "store_pkey", "primary_key")
@@ -112,12 +110,10 @@ func (u *ShopUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "store", "name", "status")
 }
 
-// scanShop appends the scan destinations of v, in table order.
 func scanShop(v *Shop, d []any) []any {
 	return append(d, &v.ID, &v.Name, &v.Status, &v.URL, &v.LegacyURL)
 }
 
-// argsNewShop appends the values Create binds from n.
 func argsNewShop(n *NewShop, d []any) []any {
 	return append(d, &n.Name, n.Status.Arg(), &n.URL, &n.LegacyURL)
 }
@@ -187,7 +183,6 @@ func (r *ShopRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "store.List", "store")
 }
 
-// updateShops builds the statements of ShopRepo.Update.
 var updateShops = &runtime.Update{
 	Name: "store.Update", Keys: 1,
 	Head:     "UPDATE \"store\"\nSET ",
@@ -196,7 +191,6 @@ var updateShops = &runtime.Update{
 	Nullable: 1<<2 | 1<<3,
 }
 
-// argsShopUpdate appends the value of each field of u, nil when unset.
 func argsShopUpdate(u *ShopUpdate, d []any) []any {
 	return append(d, u.Name.Arg(), u.Status.Arg(), u.URL.Arg(), u.LegacyURL.Arg())
 }
@@ -244,7 +238,6 @@ func (r *ShopRepo) FindByIDs(ctx context.Context, ids []int64) ([]Shop, error) {
 	return items, wrapErr(err, "store.FindByIDs", "store")
 }
 
-// copyShops copies rows of NewShop into table store.
 var copyShops = &runtime.Copier[NewShop]{
 	Table:   "store",
 	Columns: []string{"name", "status", "url", "_url"},
@@ -293,7 +286,6 @@ type ShopKeyedUpdate struct {
 	Changes ShopUpdate `json:"changes"`
 }
 
-// bulkShopsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkShopsUpdates = &runtime.Bulk[ShopKeyedUpdate]{
 	Table:    "store",
 	Key:      func(a, b *ShopKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -337,7 +329,6 @@ func (r *ShopRepo) UpdateManyReturning(ctx context.Context, rows []ShopKeyedUpda
 	return out, wrapErr(err, "store.UpdateManyReturning", "store")
 }
 
-// bulkShopsKeys sends the rows of DeleteMany.
 var bulkShopsKeys = &runtime.Bulk[int64]{
 	Table: "store",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },

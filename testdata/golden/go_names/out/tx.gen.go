@@ -44,8 +44,6 @@ func NewTxRepo(db runtime.DBTX) *TxRepo {
 	return &TxRepo{db: db}
 }
 
-// Sentinels of the constraints of table tx: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrTxIDTaken matches a violation of the primary key (id).
 	ErrTxIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "tx", "tx_pkey", "primary_key")
@@ -84,12 +82,10 @@ func (u *TxUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "tx", "store_id", "amount")
 }
 
-// scanTx appends the scan destinations of v, in table order.
 func scanTx(v *Tx, d []any) []any {
 	return append(d, &v.ID, &v.StoreID, &v.Amount)
 }
 
-// argsNewTx appends the values Create binds from n.
 func argsNewTx(n *NewTx, d []any) []any {
 	return append(d, &n.StoreID, &n.Amount)
 }
@@ -158,7 +154,6 @@ func (r *TxRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[
 	return p, wrapErr(err, "tx.List", "tx")
 }
 
-// updateTx builds the statements of TxRepo.Update.
 var updateTx = &runtime.Update{
 	Name: "tx.Update", Keys: 1,
 	Head: "UPDATE \"tx\"\nSET ",
@@ -166,7 +161,6 @@ var updateTx = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"store_id\", \"amount\"",
 }
 
-// argsTxUpdate appends the value of each field of u, nil when unset.
 func argsTxUpdate(u *TxUpdate, d []any) []any {
 	return append(d, u.StoreID.Arg(), u.Amount.Arg())
 }
@@ -214,7 +208,6 @@ func (r *TxRepo) FindByIDs(ctx context.Context, ids []int64) ([]Tx, error) {
 	return items, wrapErr(err, "tx.FindByIDs", "tx")
 }
 
-// copyTx copies rows of NewTx into table tx.
 var copyTx = &runtime.Copier[NewTx]{
 	Table:   "tx",
 	Columns: []string{"store_id", "amount"},
@@ -261,7 +254,6 @@ type TxKeyedUpdate struct {
 	Changes TxUpdate `json:"changes"`
 }
 
-// bulkTxUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkTxUpdates = &runtime.Bulk[TxKeyedUpdate]{
 	Table:    "tx",
 	Key:      func(a, b *TxKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -301,7 +293,6 @@ func (r *TxRepo) UpdateManyReturning(ctx context.Context, rows []TxKeyedUpdate) 
 	return out, wrapErr(err, "tx.UpdateManyReturning", "tx")
 }
 
-// bulkTxKeys sends the rows of DeleteMany.
 var bulkTxKeys = &runtime.Bulk[int64]{
 	Table: "tx",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -338,7 +329,6 @@ const sqlTxLoadByStoreID = `-- name: tx.LoadByStoreID replica=ok
 SELECT "id", "store_id", "amount" FROM "tx"
 WHERE "store_id" = ANY($1) ORDER BY "id"`
 
-// loadTxByStoreID is LoadByStoreID on db.
 func loadTxByStoreID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Tx, error) {
 	if len(keys) == 0 {
 		return map[int64][]Tx{}, nil

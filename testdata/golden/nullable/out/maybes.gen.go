@@ -100,8 +100,6 @@ func NewMaybeRepo(db runtime.DBTX) *MaybeRepo {
 	return &MaybeRepo{db: db}
 }
 
-// Sentinels of the constraints of table maybes: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrMaybeIDTaken matches a violation of the primary key (id).
 	ErrMaybeIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "maybes", "maybes_pkey", "primary_key")
@@ -196,12 +194,10 @@ var (
 	}
 )
 
-// scanMaybe appends the scan destinations of v, in table order.
 func scanMaybe(v *Maybe, d []any) []any {
 	return append(d, &v.ID, &v.Name, &v.Code, &v.Active, &v.N16, &v.N32, &v.N64, &v.Amount, &v.Ratio, &v.Day, &v.At, &v.LocalAt, &v.Doc, &v.Blob, &v.Addr, &v.Tags, &v.Ref, &v.Color, &v.Colors, &v.Hint)
 }
 
-// argsNewMaybe appends the values Create binds from n.
 func argsNewMaybe(n *NewMaybe, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Name, &n.Code, &n.Active, &n.N16, &n.N32, &n.N64, &n.Amount, &n.Ratio, &n.Day, &n.At, &n.LocalAt, n.Doc, n.Blob, &n.Addr, n.Tags, &n.Ref, &n.Color, n.Colors, n.Hint.Set, &n.Hint.Value)
 }
@@ -271,7 +267,6 @@ func (r *MaybeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	return p, wrapErr(err, "maybes.List", "maybes")
 }
 
-// updateMaybes builds the statements of MaybeRepo.Update.
 var updateMaybes = &runtime.Update{
 	Name: "maybes.Update", Keys: 1,
 	Head:     "UPDATE \"maybes\"\nSET ",
@@ -281,7 +276,6 @@ var updateMaybes = &runtime.Update{
 	Nullable: 1<<0 | 1<<1 | 1<<2 | 1<<3 | 1<<4 | 1<<5 | 1<<6 | 1<<7 | 1<<8 | 1<<9 | 1<<10 | 1<<11 | 1<<12 | 1<<13 | 1<<14 | 1<<15 | 1<<16 | 1<<17 | 1<<18,
 }
 
-// argsMaybeUpdate appends the value of each field of u, nil when unset.
 func argsMaybeUpdate(u *MaybeUpdate, d []any) []any {
 	return append(d, u.Name.Arg(), u.Code.Arg(), u.Active.Arg(), u.N16.Arg(), u.N32.Arg(), u.N64.Arg(), u.Amount.Arg(), u.Ratio.Arg(), u.Day.Arg(), u.At.Arg(), u.LocalAt.Arg(), runtime.OptValue(&u.Doc), runtime.OptValue(&u.Blob), u.Addr.Arg(), runtime.OptValue(&u.Tags), u.Ref.Arg(), u.Color.Arg(), runtime.OptValue(&u.Colors), u.Hint.Arg())
 }
@@ -329,7 +323,6 @@ func (r *MaybeRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Maybe, er
 	return items, wrapErr(err, "maybes.FindByIDs", "maybes")
 }
 
-// copyMaybes copies rows of NewMaybe into table maybes.
 var copyMaybes = &runtime.Copier[NewMaybe]{
 	Table:   "maybes",
 	Columns: []string{"id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "day", "at", "local_at", "doc", "blob", "addr", "tags", "ref", "color", "colors", "hint"},
@@ -364,7 +357,6 @@ type MaybeKeyedUpdate struct {
 	Changes MaybeUpdate `json:"changes"`
 }
 
-// bulkMaybesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkMaybesUpdates = &runtime.Bulk[MaybeKeyedUpdate]{
 	Table:    "maybes",
 	Key:      func(a, b *MaybeKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -440,7 +432,6 @@ func (r *MaybeRepo) UpdateManyReturning(ctx context.Context, rows []MaybeKeyedUp
 	return out, wrapErr(err, "maybes.UpdateManyReturning", "maybes")
 }
 
-// bulkMaybesKeys sends the rows of DeleteMany.
 var bulkMaybesKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "maybes",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },

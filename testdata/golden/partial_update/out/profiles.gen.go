@@ -55,8 +55,6 @@ func NewProfileRepo(db runtime.DBTX) *ProfileRepo {
 	return &ProfileRepo{db: db}
 }
 
-// Sentinels of the constraints of table profiles: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrProfileIDTaken matches a violation of the primary key (id).
 	ErrProfileIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "profiles", "profiles_pkey", "primary_key")
@@ -124,12 +122,10 @@ var (
 	}
 )
 
-// scanProfile appends the scan destinations of v, in table order.
 func scanProfile(v *Profile, d []any) []any {
 	return append(d, &v.ID, &v.Handle, &v.Bio, &v.Karma, &v.Motto, &v.Verified, &v.Settings)
 }
 
-// argsNewProfile appends the values Create binds from n.
 func argsNewProfile(n *NewProfile, d []any) []any {
 	return append(d, &n.Handle, &n.Bio, n.Karma.Arg(), n.Motto.Set, &n.Motto.Value, n.Verified.Arg(), runtime.OptValue(&n.Settings))
 }
@@ -199,7 +195,6 @@ func (r *ProfileRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "profiles.List", "profiles")
 }
 
-// updateProfiles builds the statements of ProfileRepo.Update.
 var updateProfiles = &runtime.Update{
 	Name: "profiles.Update", Keys: 1,
 	Head:     "UPDATE \"profiles\"\nSET ",
@@ -208,7 +203,6 @@ var updateProfiles = &runtime.Update{
 	Nullable: 1<<1 | 1<<3,
 }
 
-// argsProfileUpdate appends the value of each field of u, nil when unset.
 func argsProfileUpdate(u *ProfileUpdate, d []any) []any {
 	return append(d, u.Handle.Arg(), u.Bio.Arg(), u.Karma.Arg(), u.Motto.Arg(), u.Verified.Arg(), runtime.OptValue(&u.Settings))
 }
@@ -256,7 +250,6 @@ func (r *ProfileRepo) FindByIDs(ctx context.Context, ids []int64) ([]Profile, er
 	return items, wrapErr(err, "profiles.FindByIDs", "profiles")
 }
 
-// copyProfiles copies rows of NewProfile into table profiles.
 var copyProfiles = &runtime.Copier[NewProfile]{
 	Table:   "profiles",
 	Columns: []string{"handle", "bio", "karma", "motto", "verified", "settings"},
@@ -358,7 +351,6 @@ type ProfileKeyedUpdate struct {
 	Changes ProfileUpdate `json:"changes"`
 }
 
-// bulkProfilesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkProfilesUpdates = &runtime.Bulk[ProfileKeyedUpdate]{
 	Table:    "profiles",
 	Key:      func(a, b *ProfileKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -404,7 +396,6 @@ func (r *ProfileRepo) UpdateManyReturning(ctx context.Context, rows []ProfileKey
 	return out, wrapErr(err, "profiles.UpdateManyReturning", "profiles")
 }
 
-// bulkProfilesKeys sends the rows of DeleteMany.
 var bulkProfilesKeys = &runtime.Bulk[int64]{
 	Table: "profiles",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -426,7 +417,6 @@ func (r *ProfileRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, err
 	return out, wrapErr(err, "profiles.DeleteMany", "profiles")
 }
 
-// bulkProfilesNew sends the rows of the batch upserts.
 var bulkProfilesNew = &runtime.Bulk[NewProfile]{
 	Table:    "profiles",
 	Validate: (*NewProfile).Validate,

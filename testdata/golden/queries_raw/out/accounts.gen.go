@@ -62,8 +62,6 @@ func NewAccountRepo(db runtime.DBTX) *AccountRepo {
 	return &AccountRepo{db: db}
 }
 
-// Sentinels of the constraints of table accounts: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrAccountIDTaken matches a violation of the primary key (id).
 	ErrAccountIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "accounts", "accounts_pkey", "primary_key")
@@ -126,12 +124,10 @@ func (u *AccountUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "accounts", "owner", "currency", "balance", "tags")
 }
 
-// scanAccount appends the scan destinations of v, in table order.
 func scanAccount(v *Account, d []any) []any {
 	return append(d, &v.ID, &v.OrgID, &v.Owner, &v.Currency, &v.Balance, &v.Label, &v.Tags)
 }
 
-// argsNewAccount appends the values Create binds from n.
 func argsNewAccount(n *NewAccount, d []any) []any {
 	return append(d, &n.Owner, &n.Currency, n.Balance.Arg(), &n.Label, runtime.OptValue(&n.Tags))
 }
@@ -239,13 +235,11 @@ SET "owner" = COALESCE($2::text, "owner"),
 WHERE "id" = $1 AND "org_id" = $8
 RETURNING "id", "org_id", "owner", "currency", "balance", "label", "tags"`
 
-// updateAccounts builds the statements of AccountRepo.Update.
 var updateAccounts = &runtime.Update{
 	Fallback: sqlAccountsUpdate, Keys: 1,
 	Nullable: 1 << 3,
 }
 
-// argsAccountUpdate appends the value of each field of u, nil when unset.
 func argsAccountUpdate(u *AccountUpdate, d []any) []any {
 	return append(d, u.Owner.Arg(), u.Currency.Arg(), u.Balance.Arg(), u.Label.Arg(), runtime.OptValue(&u.Tags))
 }
@@ -352,7 +346,6 @@ type AccountKeyedUpdate struct {
 	Changes AccountUpdate `json:"changes"`
 }
 
-// bulkAccountsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkAccountsUpdates = &runtime.Bulk[AccountKeyedUpdate]{
 	Table:    "accounts",
 	Key:      func(a, b *AccountKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -406,7 +399,6 @@ func (r *AccountRepo) UpdateManyReturning(ctx context.Context, rows []AccountKey
 	return out, wrapErr(err, "accounts.UpdateManyReturning", "accounts")
 }
 
-// bulkAccountsKeys sends the rows of DeleteMany.
 var bulkAccountsKeys = &runtime.Bulk[int64]{
 	Table: "accounts",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -453,8 +445,7 @@ const sqlAccountsLoadByOrgID = `-- name: accounts.LoadByOrgID replica=ok
 SELECT "id", "org_id", "owner", "currency", "balance", "label", "tags" FROM "accounts"
 WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
-// loadAccountsByOrgID is LoadByOrgID on db. db must be scoped to tenant
-// (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadAccountsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Account, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Account{}, nil

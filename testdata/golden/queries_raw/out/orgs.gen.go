@@ -41,8 +41,6 @@ func NewOrgRepo(db runtime.DBTX) *OrgRepo {
 	return &OrgRepo{db: db}
 }
 
-// Sentinels of the constraints of table orgs: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrOrgIDTaken matches a violation of the primary key (id).
 	ErrOrgIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "orgs", "orgs_pkey", "primary_key")
@@ -84,12 +82,10 @@ func (u *OrgUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "orgs", "name")
 }
 
-// scanOrg appends the scan destinations of v, in table order.
 func scanOrg(v *Org, d []any) []any {
 	return append(d, &v.ID, &v.Name)
 }
 
-// argsNewOrg appends the values Create binds from n.
 func argsNewOrg(n *NewOrg, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Name)
 }
@@ -159,7 +155,6 @@ func (r *OrgRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page
 	return p, wrapErr(err, "orgs.List", "orgs")
 }
 
-// updateOrgs builds the statements of OrgRepo.Update.
 var updateOrgs = &runtime.Update{
 	Name: "orgs.Update", Keys: 1,
 	Head: "UPDATE \"orgs\"\nSET ",
@@ -167,7 +162,6 @@ var updateOrgs = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"name\"",
 }
 
-// argsOrgUpdate appends the value of each field of u, nil when unset.
 func argsOrgUpdate(u *OrgUpdate, d []any) []any {
 	return append(d, u.Name.Arg())
 }
@@ -215,7 +209,6 @@ func (r *OrgRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Org, error)
 	return items, wrapErr(err, "orgs.FindByIDs", "orgs")
 }
 
-// copyOrgs copies rows of NewOrg into table orgs.
 var copyOrgs = &runtime.Copier[NewOrg]{
 	Table:   "orgs",
 	Columns: []string{"id", "name"},
@@ -306,7 +299,6 @@ type OrgKeyedUpdate struct {
 	Changes OrgUpdate `json:"changes"`
 }
 
-// bulkOrgsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkOrgsUpdates = &runtime.Bulk[OrgKeyedUpdate]{
 	Table:    "orgs",
 	Key:      func(a, b *OrgKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -345,7 +337,6 @@ func (r *OrgRepo) UpdateManyReturning(ctx context.Context, rows []OrgKeyedUpdate
 	return out, wrapErr(err, "orgs.UpdateManyReturning", "orgs")
 }
 
-// bulkOrgsKeys sends the rows of DeleteMany.
 var bulkOrgsKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "orgs",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -367,7 +358,6 @@ func (r *OrgRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, err
 	return out, wrapErr(err, "orgs.DeleteMany", "orgs")
 }
 
-// bulkOrgsNew sends the rows of the batch upserts.
 var bulkOrgsNew = &runtime.Bulk[NewOrg]{
 	Table:    "orgs",
 	Validate: (*NewOrg).Validate,

@@ -54,8 +54,6 @@ func NewAccountRepo(db runtime.DBTX) *AccountRepo {
 	return &AccountRepo{db: db}
 }
 
-// Sentinels of the constraints of table accounts: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrAccountIDTaken matches a violation of the primary key (id).
 	ErrAccountIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "accounts", "accounts_pkey", "primary_key")
@@ -122,12 +120,10 @@ var (
 	}
 )
 
-// scanAccount appends the scan destinations of v, in table order.
 func scanAccount(v *Account, d []any) []any {
 	return append(d, &v.ID, &v.UserID, &v.Currency, &v.Balance, &v.Label, &v.OpenedOn)
 }
 
-// argsNewAccount appends the values Create binds from n.
 func argsNewAccount(n *NewAccount, d []any) []any {
 	return append(d, &n.UserID, &n.Currency, n.Balance.Arg(), &n.Label, &n.OpenedOn)
 }
@@ -197,7 +193,6 @@ func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "accounts.List", "accounts")
 }
 
-// updateAccounts builds the statements of AccountRepo.Update.
 var updateAccounts = &runtime.Update{
 	Name: "accounts.Update", Keys: 1,
 	Head:     "UPDATE \"accounts\"\nSET ",
@@ -206,7 +201,6 @@ var updateAccounts = &runtime.Update{
 	Nullable: 1 << 3,
 }
 
-// argsAccountUpdate appends the value of each field of u, nil when unset.
 func argsAccountUpdate(u *AccountUpdate, d []any) []any {
 	return append(d, u.UserID.Arg(), u.Currency.Arg(), u.Balance.Arg(), u.Label.Arg(), u.OpenedOn.Arg())
 }
@@ -254,7 +248,6 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, er
 	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
 }
 
-// copyAccounts copies rows of NewAccount into table accounts.
 var copyAccounts = &runtime.Copier[NewAccount]{
 	Table:   "accounts",
 	Columns: []string{"user_id", "currency", "balance", "label", "opened_on"},
@@ -304,7 +297,6 @@ type AccountKeyedUpdate struct {
 	Changes AccountUpdate `json:"changes"`
 }
 
-// bulkAccountsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkAccountsUpdates = &runtime.Bulk[AccountKeyedUpdate]{
 	Table:    "accounts",
 	Key:      func(a, b *AccountKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -348,7 +340,6 @@ func (r *AccountRepo) UpdateManyReturning(ctx context.Context, rows []AccountKey
 	return out, wrapErr(err, "accounts.UpdateManyReturning", "accounts")
 }
 
-// bulkAccountsKeys sends the rows of DeleteMany.
 var bulkAccountsKeys = &runtime.Bulk[int64]{
 	Table: "accounts",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -385,7 +376,6 @@ const sqlAccountsLoadByUserID = `-- name: accounts.LoadByUserID replica=ok
 SELECT "id", "user_id", "currency", "balance", "label", "opened_on" FROM "accounts"
 WHERE "user_id" = ANY($1) ORDER BY "id"`
 
-// loadAccountsByUserID is LoadByUserID on db.
 func loadAccountsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Account, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Account{}, nil

@@ -53,8 +53,6 @@ func NewEntryRepo(db runtime.DBTX) *EntryRepo {
 	return &EntryRepo{db: db}
 }
 
-// Sentinels of the constraints of table entries: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrEntryIDTaken matches a violation of the primary key (id).
 	ErrEntryIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "entries", "entries_pkey", "primary_key")
@@ -110,12 +108,10 @@ func (u *EntryUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "entries", "account_id", "kind", "amount", "booked_at")
 }
 
-// scanEntry appends the scan destinations of v, in table order.
 func scanEntry(v *Entry, d []any) []any {
 	return append(d, &v.ID, &v.AccountID, &v.Kind, &v.Amount, &v.Memo, &v.BookedAt)
 }
 
-// argsNewEntry appends the values Create binds from n.
 func argsNewEntry(n *NewEntry, d []any) []any {
 	return append(d, &n.AccountID, &n.Kind, &n.Amount, &n.Memo, n.BookedAt.Arg())
 }
@@ -185,7 +181,6 @@ func (r *EntryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	return p, wrapErr(err, "entries.List", "entries")
 }
 
-// updateEntries builds the statements of EntryRepo.Update.
 var updateEntries = &runtime.Update{
 	Name: "entries.Update", Keys: 1,
 	Head:     "UPDATE \"entries\"\nSET ",
@@ -194,7 +189,6 @@ var updateEntries = &runtime.Update{
 	Nullable: 1 << 3,
 }
 
-// argsEntryUpdate appends the value of each field of u, nil when unset.
 func argsEntryUpdate(u *EntryUpdate, d []any) []any {
 	return append(d, u.AccountID.Arg(), u.Kind.Arg(), u.Amount.Arg(), u.Memo.Arg(), u.BookedAt.Arg())
 }
@@ -242,7 +236,6 @@ func (r *EntryRepo) FindByIDs(ctx context.Context, ids []int64) ([]Entry, error)
 	return items, wrapErr(err, "entries.FindByIDs", "entries")
 }
 
-// copyEntries copies rows of NewEntry into table entries.
 var copyEntries = &runtime.Copier[NewEntry]{
 	Table:   "entries",
 	Columns: []string{"account_id", "kind", "amount", "memo", "booked_at"},
@@ -292,7 +285,6 @@ type EntryKeyedUpdate struct {
 	Changes EntryUpdate `json:"changes"`
 }
 
-// bulkEntriesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkEntriesUpdates = &runtime.Bulk[EntryKeyedUpdate]{
 	Table:    "entries",
 	Key:      func(a, b *EntryKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -336,7 +328,6 @@ func (r *EntryRepo) UpdateManyReturning(ctx context.Context, rows []EntryKeyedUp
 	return out, wrapErr(err, "entries.UpdateManyReturning", "entries")
 }
 
-// bulkEntriesKeys sends the rows of DeleteMany.
 var bulkEntriesKeys = &runtime.Bulk[int64]{
 	Table: "entries",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -373,7 +364,6 @@ const sqlEntriesLoadByAccountID = `-- name: entries.LoadByAccountID replica=ok
 SELECT "id", "account_id", "kind", "amount", "memo", "booked_at" FROM "entries"
 WHERE "account_id" = ANY($1) ORDER BY "id"`
 
-// loadEntriesByAccountID is LoadByAccountID on db.
 func loadEntriesByAccountID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Entry, error) {
 	if len(keys) == 0 {
 		return map[int64][]Entry{}, nil

@@ -63,8 +63,6 @@ func NewUserRepo(db runtime.DBTX) *UserRepo {
 	return &UserRepo{db: db}
 }
 
-// Sentinels of the constraints of table users: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrUserIDTaken matches a violation of the primary key (id).
 	ErrUserIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "users", "users_pkey", "primary_key")
@@ -146,12 +144,10 @@ func (r *UserRepo) pick(live, all string) string {
 	return live
 }
 
-// scanUser appends the scan destinations of v, in table order.
 func scanUser(v *User, d []any) []any {
 	return append(d, &v.ID, &v.Email, &v.Name, &v.Nickname, &v.Age, &v.Score, &v.CreatedAt, &v.UpdatedAt, &v.DeletedAt)
 }
 
-// argsNewUser appends the values Create binds from n.
 func argsNewUser(n *NewUser, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Email, &n.Name, &n.Nickname, &n.Age, n.Score.Arg())
 }
@@ -239,7 +235,6 @@ func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "users.List", "users")
 }
 
-// updateUsers builds the statements of UserRepo.Update.
 var updateUsers = &runtime.Update{
 	Name: "users.Update", Keys: 1,
 	Head:     "UPDATE \"users\"\nSET ",
@@ -249,7 +244,6 @@ var updateUsers = &runtime.Update{
 	Nullable: 1<<2 | 1<<3,
 }
 
-// argsUserUpdate appends the value of each field of u, nil when unset.
 func argsUserUpdate(u *UserUpdate, d []any) []any {
 	return append(d, u.Email.Arg(), u.Name.Arg(), u.Nickname.Arg(), u.Age.Arg(), u.Score.Arg())
 }
@@ -360,7 +354,6 @@ func (r *UserRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]User, erro
 	return items, wrapErr(err, "users.FindByIDs", "users")
 }
 
-// copyUsers copies rows of NewUser into table users.
 var copyUsers = &runtime.Copier[NewUser]{
 	Table:   "users",
 	Columns: []string{"id", "email", "name", "nickname", "age", "score"},
@@ -462,7 +455,6 @@ type UserKeyedUpdate struct {
 	Changes UserUpdate `json:"changes"`
 }
 
-// bulkUsersUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkUsersUpdates = &runtime.Bulk[UserKeyedUpdate]{
 	Table:    "users",
 	Key:      func(a, b *UserKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -507,7 +499,6 @@ func (r *UserRepo) UpdateManyReturning(ctx context.Context, rows []UserKeyedUpda
 	return out, wrapErr(err, "users.UpdateManyReturning", "users")
 }
 
-// bulkUsersKeys sends the rows of DeleteMany, HardDeleteMany and RestoreMany.
 var bulkUsersKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "users",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -529,7 +520,6 @@ func (r *UserRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, er
 	return out, wrapErr(err, "users.DeleteMany", "users")
 }
 
-// bulkUsersNew sends the rows of the batch upserts.
 var bulkUsersNew = &runtime.Bulk[NewUser]{
 	Table:    "users",
 	Validate: (*NewUser).Validate,

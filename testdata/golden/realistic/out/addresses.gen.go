@@ -59,8 +59,6 @@ func NewAddressRepo(db runtime.DBTX) *AddressRepo {
 	return &AddressRepo{db: db}
 }
 
-// Sentinels of the constraints of table addresses: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrAddressIDTaken matches a violation of the primary key (id).
 	ErrAddressIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "addresses", "addresses_pkey", "primary_key")
@@ -139,12 +137,10 @@ var (
 	}
 )
 
-// scanAddress appends the scan destinations of v, in table order.
 func scanAddress(v *Address, d []any) []any {
 	return append(d, &v.ID, &v.UserID, &v.Line1, &v.Line2, &v.City, &v.PostalCode, &v.Country, &v.IsDefault)
 }
 
-// argsNewAddress appends the values Create binds from n.
 func argsNewAddress(n *NewAddress, d []any) []any {
 	return append(d, &n.UserID, &n.Line1, &n.Line2, &n.City, &n.PostalCode, &n.Country, n.IsDefault.Arg())
 }
@@ -214,7 +210,6 @@ func (r *AddressRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "addresses.List", "addresses")
 }
 
-// updateAddresses builds the statements of AddressRepo.Update.
 var updateAddresses = &runtime.Update{
 	Name: "addresses.Update", Keys: 1,
 	Head:     "UPDATE \"addresses\"\nSET ",
@@ -223,7 +218,6 @@ var updateAddresses = &runtime.Update{
 	Nullable: 1 << 2,
 }
 
-// argsAddressUpdate appends the value of each field of u, nil when unset.
 func argsAddressUpdate(u *AddressUpdate, d []any) []any {
 	return append(d, u.UserID.Arg(), u.Line1.Arg(), u.Line2.Arg(), u.City.Arg(), u.PostalCode.Arg(), u.Country.Arg(), u.IsDefault.Arg())
 }
@@ -271,7 +265,6 @@ func (r *AddressRepo) FindByIDs(ctx context.Context, ids []int64) ([]Address, er
 	return items, wrapErr(err, "addresses.FindByIDs", "addresses")
 }
 
-// copyAddresses copies rows of NewAddress into table addresses.
 var copyAddresses = &runtime.Copier[NewAddress]{
 	Table:   "addresses",
 	Columns: []string{"user_id", "line1", "line2", "city", "postal_code", "country", "is_default"},
@@ -323,7 +316,6 @@ type AddressKeyedUpdate struct {
 	Changes AddressUpdate `json:"changes"`
 }
 
-// bulkAddressesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkAddressesUpdates = &runtime.Bulk[AddressKeyedUpdate]{
 	Table:    "addresses",
 	Key:      func(a, b *AddressKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -369,7 +361,6 @@ func (r *AddressRepo) UpdateManyReturning(ctx context.Context, rows []AddressKey
 	return out, wrapErr(err, "addresses.UpdateManyReturning", "addresses")
 }
 
-// bulkAddressesKeys sends the rows of DeleteMany.
 var bulkAddressesKeys = &runtime.Bulk[int64]{
 	Table: "addresses",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -406,7 +397,6 @@ const sqlAddressesLoadByUserID = `-- name: addresses.LoadByUserID replica=ok
 SELECT "id", "user_id", "line1", "line2", "city", "postal_code", "country"::text, "is_default" FROM "addresses"
 WHERE "user_id" = ANY($1) ORDER BY "id"`
 
-// loadAddressesByUserID is LoadByUserID on db.
 func loadAddressesByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Address, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Address{}, nil

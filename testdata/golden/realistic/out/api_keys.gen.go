@@ -56,8 +56,6 @@ func NewAPIKeyRepo(db runtime.DBTX) *APIKeyRepo {
 	return &APIKeyRepo{db: db}
 }
 
-// Sentinels of the constraints of table api_keys: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrAPIKeyIDTaken matches a violation of the primary key (id).
 	ErrAPIKeyIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "api_keys", "api_keys_pkey", "primary_key")
@@ -127,12 +125,10 @@ var (
 	}
 )
 
-// scanAPIKey appends the scan destinations of v, in table order.
 func scanAPIKey(v *APIKey, d []any) []any {
 	return append(d, &v.ID, &v.OrganizationID, &v.Prefix, &v.SecretHash, &v.Scopes, &v.ExpiresAt, &v.Revoked)
 }
 
-// argsNewAPIKey appends the values Create binds from n.
 func argsNewAPIKey(n *NewAPIKey, d []any) []any {
 	return append(d, n.ID.Arg(), &n.OrganizationID, &n.Prefix, n.SecretHash, runtime.OptValue(&n.Scopes), &n.ExpiresAt, n.Revoked.Arg())
 }
@@ -202,7 +198,6 @@ func (r *APIKeyRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.P
 	return p, wrapErr(err, "api_keys.List", "api_keys")
 }
 
-// updateAPIKeys builds the statements of APIKeyRepo.Update.
 var updateAPIKeys = &runtime.Update{
 	Name: "api_keys.Update", Keys: 1,
 	Head:      "UPDATE \"api_keys\"\nSET ",
@@ -212,7 +207,6 @@ var updateAPIKeys = &runtime.Update{
 	Nullable:  1 << 4,
 }
 
-// argsAPIKeyUpdate appends the value of each field of u, nil when unset.
 func argsAPIKeyUpdate(u *APIKeyUpdate, d []any) []any {
 	return append(d, u.OrganizationID.Arg(), u.Prefix.Arg(), runtime.OptValue(&u.SecretHash), runtime.OptValue(&u.Scopes), u.ExpiresAt.Arg(), u.Revoked.Arg())
 }
@@ -260,7 +254,6 @@ func (r *APIKeyRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]APIKey, 
 	return items, wrapErr(err, "api_keys.FindByIDs", "api_keys")
 }
 
-// copyAPIKeys copies rows of NewAPIKey into table api_keys.
 var copyAPIKeys = &runtime.Copier[NewAPIKey]{
 	Table:   "api_keys",
 	Columns: []string{"id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked"},
@@ -339,7 +332,6 @@ type APIKeyKeyedUpdate struct {
 	Changes APIKeyUpdate `json:"changes"`
 }
 
-// bulkAPIKeysUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkAPIKeysUpdates = &runtime.Bulk[APIKeyKeyedUpdate]{
 	Table:    "api_keys",
 	Key:      func(a, b *APIKeyKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -384,7 +376,6 @@ func (r *APIKeyRepo) UpdateManyReturning(ctx context.Context, rows []APIKeyKeyed
 	return out, wrapErr(err, "api_keys.UpdateManyReturning", "api_keys")
 }
 
-// bulkAPIKeysKeys sends the rows of DeleteMany.
 var bulkAPIKeysKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "api_keys",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -406,7 +397,6 @@ func (r *APIKeyRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, 
 	return out, wrapErr(err, "api_keys.DeleteMany", "api_keys")
 }
 
-// bulkAPIKeysNew sends the rows of the batch upserts.
 var bulkAPIKeysNew = &runtime.Bulk[NewAPIKey]{
 	Table:    "api_keys",
 	Validate: (*NewAPIKey).Validate,
@@ -461,7 +451,6 @@ const sqlAPIKeysLoadByOrganizationID = `-- name: api_keys.LoadByOrganizationID r
 SELECT "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys"
 WHERE "organization_id" = ANY($1) ORDER BY "id"`
 
-// loadAPIKeysByOrganizationID is LoadByOrganizationID on db.
 func loadAPIKeysByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]APIKey, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]APIKey{}, nil

@@ -52,8 +52,6 @@ func NewCartRepo(db runtime.DBTX) *CartRepo {
 	return &CartRepo{db: db}
 }
 
-// Sentinels of the constraints of table carts: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrCartIDTaken matches a violation of the primary key (id).
 	ErrCartIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "carts", "carts_pkey", "primary_key")
@@ -116,12 +114,10 @@ var (
 	}
 )
 
-// scanCart appends the scan destinations of v, in table order.
 func scanCart(v *Cart, d []any) []any {
 	return append(d, &v.ID, &v.CustomerID, &v.Token, &v.Items, &v.ExpiresAt)
 }
 
-// argsNewCart appends the values Create binds from n.
 func argsNewCart(n *NewCart, d []any) []any {
 	return append(d, n.ID.Arg(), &n.CustomerID, &n.Token, runtime.OptValue(&n.Items), &n.ExpiresAt)
 }
@@ -191,7 +187,6 @@ func (r *CartRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "carts.List", "carts")
 }
 
-// updateCarts builds the statements of CartRepo.Update.
 var updateCarts = &runtime.Update{
 	Name: "carts.Update", Keys: 1,
 	Head:     "UPDATE \"carts\"\nSET ",
@@ -200,7 +195,6 @@ var updateCarts = &runtime.Update{
 	Nullable: 1 << 0,
 }
 
-// argsCartUpdate appends the value of each field of u, nil when unset.
 func argsCartUpdate(u *CartUpdate, d []any) []any {
 	return append(d, u.CustomerID.Arg(), u.Token.Arg(), runtime.OptValue(&u.Items), u.ExpiresAt.Arg())
 }
@@ -248,7 +242,6 @@ func (r *CartRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Cart, erro
 	return items, wrapErr(err, "carts.FindByIDs", "carts")
 }
 
-// copyCarts copies rows of NewCart into table carts.
 var copyCarts = &runtime.Copier[NewCart]{
 	Table:   "carts",
 	Columns: []string{"id", "customer_id", "token", "items", "expires_at"},
@@ -344,7 +337,6 @@ type CartKeyedUpdate struct {
 	Changes CartUpdate `json:"changes"`
 }
 
-// bulkCartsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkCartsUpdates = &runtime.Bulk[CartKeyedUpdate]{
 	Table:    "carts",
 	Key:      func(a, b *CartKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -387,7 +379,6 @@ func (r *CartRepo) UpdateManyReturning(ctx context.Context, rows []CartKeyedUpda
 	return out, wrapErr(err, "carts.UpdateManyReturning", "carts")
 }
 
-// bulkCartsKeys sends the rows of DeleteMany.
 var bulkCartsKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "carts",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -409,7 +400,6 @@ func (r *CartRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, er
 	return out, wrapErr(err, "carts.DeleteMany", "carts")
 }
 
-// bulkCartsNew sends the rows of the batch upserts.
 var bulkCartsNew = &runtime.Bulk[NewCart]{
 	Table:    "carts",
 	Validate: (*NewCart).Validate,
@@ -462,7 +452,6 @@ const sqlCartsLoadByCustomerID = `-- name: carts.LoadByCustomerID replica=ok
 SELECT "id", "customer_id", "token", "items", "expires_at" FROM "carts"
 WHERE "customer_id" = ANY($1) ORDER BY "id"`
 
-// loadCartsByCustomerID is LoadByCustomerID on db.
 func loadCartsByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Cart, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Cart{}, nil

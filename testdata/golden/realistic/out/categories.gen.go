@@ -49,8 +49,6 @@ func NewCategoryRepo(db runtime.DBTX) *CategoryRepo {
 	return &CategoryRepo{db: db}
 }
 
-// Sentinels of the constraints of table categories: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrCategoryIDTaken matches a violation of the primary key (id).
 	ErrCategoryIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "categories", "categories_pkey", "primary_key")
@@ -111,12 +109,10 @@ var (
 	}
 )
 
-// scanCategory appends the scan destinations of v, in table order.
 func scanCategory(v *Category, d []any) []any {
 	return append(d, &v.ID, &v.ParentID, &v.Name, &v.Slug, &v.Position)
 }
 
-// argsNewCategory appends the values Create binds from n.
 func argsNewCategory(n *NewCategory, d []any) []any {
 	return append(d, &n.ParentID, &n.Name, &n.Slug, n.Position.Arg())
 }
@@ -186,7 +182,6 @@ func (r *CategoryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 	return p, wrapErr(err, "categories.List", "categories")
 }
 
-// updateCategories builds the statements of CategoryRepo.Update.
 var updateCategories = &runtime.Update{
 	Name: "categories.Update", Keys: 1,
 	Head:     "UPDATE \"categories\"\nSET ",
@@ -195,7 +190,6 @@ var updateCategories = &runtime.Update{
 	Nullable: 1 << 0,
 }
 
-// argsCategoryUpdate appends the value of each field of u, nil when unset.
 func argsCategoryUpdate(u *CategoryUpdate, d []any) []any {
 	return append(d, u.ParentID.Arg(), u.Name.Arg(), u.Slug.Arg(), u.Position.Arg())
 }
@@ -243,7 +237,6 @@ func (r *CategoryRepo) FindByIDs(ctx context.Context, ids []int32) ([]Category, 
 	return items, wrapErr(err, "categories.FindByIDs", "categories")
 }
 
-// copyCategories copies rows of NewCategory into table categories.
 var copyCategories = &runtime.Copier[NewCategory]{
 	Table:   "categories",
 	Columns: []string{"parent_id", "name", "slug", "position"},
@@ -338,7 +331,6 @@ type CategoryKeyedUpdate struct {
 	Changes CategoryUpdate `json:"changes"`
 }
 
-// bulkCategoriesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkCategoriesUpdates = &runtime.Bulk[CategoryKeyedUpdate]{
 	Table:    "categories",
 	Key:      func(a, b *CategoryKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -381,7 +373,6 @@ func (r *CategoryRepo) UpdateManyReturning(ctx context.Context, rows []CategoryK
 	return out, wrapErr(err, "categories.UpdateManyReturning", "categories")
 }
 
-// bulkCategoriesKeys sends the rows of DeleteMany.
 var bulkCategoriesKeys = &runtime.Bulk[int32]{
 	Table: "categories",
 	Key:   func(a, b *int32) int { return cmp.Compare(*a, *b) },
@@ -403,7 +394,6 @@ func (r *CategoryRepo) DeleteMany(ctx context.Context, keys []int32) ([]bool, er
 	return out, wrapErr(err, "categories.DeleteMany", "categories")
 }
 
-// bulkCategoriesNew sends the rows of the batch upserts.
 var bulkCategoriesNew = &runtime.Bulk[NewCategory]{
 	Table:    "categories",
 	Validate: (*NewCategory).Validate,
@@ -455,7 +445,6 @@ const sqlCategoriesLoadByParentID = `-- name: categories.LoadByParentID replica=
 SELECT "id", "parent_id", "name", "slug", "position" FROM "categories"
 WHERE "parent_id" = ANY($1) ORDER BY "id"`
 
-// loadCategoriesByParentID is LoadByParentID on db.
 func loadCategoriesByParentID(ctx context.Context, db runtime.DBTX, keys []int32) (map[int32][]Category, error) {
 	if len(keys) == 0 {
 		return map[int32][]Category{}, nil

@@ -54,8 +54,6 @@ func NewCouponRepo(db runtime.DBTX) *CouponRepo {
 	return &CouponRepo{db: db}
 }
 
-// Sentinels of the constraints of table coupons: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrCouponCodeTaken matches a violation of the primary key (code).
 	ErrCouponCodeTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "coupons", "coupons_pkey", "primary_key")
@@ -121,12 +119,10 @@ var (
 	}
 )
 
-// scanCoupon appends the scan destinations of v, in table order.
 func scanCoupon(v *Coupon, d []any) []any {
 	return append(d, &v.Code, &v.PercentOff, &v.AmountOff, &v.ValidUntil, &v.MaxUses, &v.Uses)
 }
 
-// argsNewCoupon appends the values Create binds from n.
 func argsNewCoupon(n *NewCoupon, d []any) []any {
 	return append(d, &n.Code, &n.PercentOff, &n.AmountOff, &n.ValidUntil, &n.MaxUses, n.Uses.Arg())
 }
@@ -196,7 +192,6 @@ func (r *CouponRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.P
 	return p, wrapErr(err, "coupons.List", "coupons")
 }
 
-// updateCoupons builds the statements of CouponRepo.Update.
 var updateCoupons = &runtime.Update{
 	Name: "coupons.Update", Keys: 1,
 	Head:     "UPDATE \"coupons\"\nSET ",
@@ -205,7 +200,6 @@ var updateCoupons = &runtime.Update{
 	Nullable: 1<<0 | 1<<1 | 1<<2 | 1<<3,
 }
 
-// argsCouponUpdate appends the value of each field of u, nil when unset.
 func argsCouponUpdate(u *CouponUpdate, d []any) []any {
 	return append(d, u.PercentOff.Arg(), u.AmountOff.Arg(), u.ValidUntil.Arg(), u.MaxUses.Arg(), u.Uses.Arg())
 }
@@ -253,7 +247,6 @@ func (r *CouponRepo) FindByIDs(ctx context.Context, ids []string) ([]Coupon, err
 	return items, wrapErr(err, "coupons.FindByIDs", "coupons")
 }
 
-// copyCoupons copies rows of NewCoupon into table coupons.
 var copyCoupons = &runtime.Copier[NewCoupon]{
 	Table:   "coupons",
 	Columns: []string{"code", "percent_off", "amount_off", "valid_until", "max_uses", "uses"},
@@ -352,7 +345,6 @@ type CouponKeyedUpdate struct {
 	Changes CouponUpdate `json:"changes"`
 }
 
-// bulkCouponsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkCouponsUpdates = &runtime.Bulk[CouponKeyedUpdate]{
 	Table:    "coupons",
 	Key:      func(a, b *CouponKeyedUpdate) int { return cmp.Compare(a.Code, b.Code) },
@@ -399,7 +391,6 @@ func (r *CouponRepo) UpdateManyReturning(ctx context.Context, rows []CouponKeyed
 	return out, wrapErr(err, "coupons.UpdateManyReturning", "coupons")
 }
 
-// bulkCouponsKeys sends the rows of DeleteMany.
 var bulkCouponsKeys = &runtime.Bulk[string]{
 	Table: "coupons",
 	Key:   func(a, b *string) int { return cmp.Compare(*a, *b) },
@@ -421,7 +412,6 @@ func (r *CouponRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, err
 	return out, wrapErr(err, "coupons.DeleteMany", "coupons")
 }
 
-// bulkCouponsNew sends the rows of the batch upserts.
 var bulkCouponsNew = &runtime.Bulk[NewCoupon]{
 	Table:    "coupons",
 	Validate: (*NewCoupon).Validate,

@@ -57,8 +57,6 @@ func NewCustomerRepo(db runtime.DBTX) *CustomerRepo {
 	return &CustomerRepo{db: db}
 }
 
-// Sentinels of the constraints of table customers: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrCustomerIDTaken matches a violation of the primary key (id).
 	ErrCustomerIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "customers", "customers_pkey", "primary_key")
@@ -132,12 +130,10 @@ var (
 	}
 )
 
-// scanCustomer appends the scan destinations of v, in table order.
 func scanCustomer(v *Customer, d []any) []any {
 	return append(d, &v.ID, &v.OrganizationID, &v.Email, &v.Name, &v.Phone, &v.MarketingOk, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// argsNewCustomer appends the values Create binds from n.
 func argsNewCustomer(n *NewCustomer, d []any) []any {
 	return append(d, n.ID.Arg(), &n.OrganizationID, &n.Email, &n.Name, &n.Phone, n.MarketingOk.Arg())
 }
@@ -207,7 +203,6 @@ func (r *CustomerRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 	return p, wrapErr(err, "customers.List", "customers")
 }
 
-// updateCustomers builds the statements of CustomerRepo.Update.
 var updateCustomers = &runtime.Update{
 	Name: "customers.Update", Keys: 1,
 	Head:     "UPDATE \"customers\"\nSET ",
@@ -217,7 +212,6 @@ var updateCustomers = &runtime.Update{
 	Nullable: 1 << 3,
 }
 
-// argsCustomerUpdate appends the value of each field of u, nil when unset.
 func argsCustomerUpdate(u *CustomerUpdate, d []any) []any {
 	return append(d, u.OrganizationID.Arg(), u.Email.Arg(), u.Name.Arg(), u.Phone.Arg(), u.MarketingOk.Arg())
 }
@@ -266,7 +260,6 @@ func (r *CustomerRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Custom
 	return items, wrapErr(err, "customers.FindByIDs", "customers")
 }
 
-// copyCustomers copies rows of NewCustomer into table customers.
 var copyCustomers = &runtime.Copier[NewCustomer]{
 	Table:   "customers",
 	Columns: []string{"id", "organization_id", "email", "name", "phone", "marketing_ok"},
@@ -317,7 +310,6 @@ type CustomerKeyedUpdate struct {
 	Changes CustomerUpdate `json:"changes"`
 }
 
-// bulkCustomersUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkCustomersUpdates = &runtime.Bulk[CustomerKeyedUpdate]{
 	Table:    "customers",
 	Key:      func(a, b *CustomerKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -361,7 +353,6 @@ func (r *CustomerRepo) UpdateManyReturning(ctx context.Context, rows []CustomerK
 	return out, wrapErr(err, "customers.UpdateManyReturning", "customers")
 }
 
-// bulkCustomersKeys sends the rows of DeleteMany.
 var bulkCustomersKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "customers",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -398,7 +389,6 @@ const sqlCustomersLoadByOrganizationID = `-- name: customers.LoadByOrganizationI
 SELECT "id", "organization_id", "email", "name", "phone", "marketing_ok", "created_at", "updated_at" FROM "customers"
 WHERE "organization_id" = ANY($1) ORDER BY "id"`
 
-// loadCustomersByOrganizationID is LoadByOrganizationID on db.
 func loadCustomersByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Customer, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Customer{}, nil

@@ -54,8 +54,6 @@ func NewFeatureFlagRepo(db runtime.DBTX) *FeatureFlagRepo {
 	return &FeatureFlagRepo{db: db}
 }
 
-// Sentinels of the constraints of table feature_flags: each matches (errors.Is)
-// the *runtime.DbError of a violation of its constraint.
 var (
 	// ErrFeatureFlagKeyTaken matches a violation of the primary key (key).
 	ErrFeatureFlagKeyTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "feature_flags", "feature_flags_pkey", "primary_key")
@@ -114,12 +112,10 @@ var (
 	}
 )
 
-// scanFeatureFlag appends the scan destinations of v, in table order.
 func scanFeatureFlag(v *FeatureFlag, d []any) []any {
 	return append(d, &v.Key, &v.Description, &v.Enabled, &v.Rollout, &v.Rules, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// argsNewFeatureFlag appends the values Create binds from n.
 func argsNewFeatureFlag(n *NewFeatureFlag, d []any) []any {
 	return append(d, &n.Key, n.Description.Arg(), n.Enabled.Arg(), n.Rollout.Arg(), runtime.OptValue(&n.Rules))
 }
@@ -190,7 +186,6 @@ func (r *FeatureFlagRepo) List(ctx context.Context, page runtime.PageArgs) (runt
 	return p, wrapErr(err, "feature_flags.List", "feature_flags")
 }
 
-// updateFeatureFlags builds the statements of FeatureFlagRepo.Update.
 var updateFeatureFlags = &runtime.Update{
 	Name: "feature_flags.Update", Keys: 1,
 	Head:   "UPDATE \"feature_flags\"\nSET ",
@@ -199,7 +194,6 @@ var updateFeatureFlags = &runtime.Update{
 	Tail:   "\nWHERE \"key\" = $1\nRETURNING \"key\", \"description\", \"enabled\", \"rollout\", \"rules\", \"created_at\", \"updated_at\"",
 }
 
-// argsFeatureFlagUpdate appends the value of each field of u, nil when unset.
 func argsFeatureFlagUpdate(u *FeatureFlagUpdate, d []any) []any {
 	return append(d, u.Description.Arg(), u.Enabled.Arg(), u.Rollout.Arg(), runtime.OptValue(&u.Rules))
 }
@@ -248,7 +242,6 @@ func (r *FeatureFlagRepo) FindByIDs(ctx context.Context, ids []string) ([]Featur
 	return items, wrapErr(err, "feature_flags.FindByIDs", "feature_flags")
 }
 
-// copyFeatureFlags copies rows of NewFeatureFlag into table feature_flags.
 var copyFeatureFlags = &runtime.Copier[NewFeatureFlag]{
 	Table:   "feature_flags",
 	Columns: []string{"key", "description", "enabled", "rollout", "rules"},
@@ -346,7 +339,6 @@ type FeatureFlagKeyedUpdate struct {
 	Changes FeatureFlagUpdate `json:"changes"`
 }
 
-// bulkFeatureFlagsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkFeatureFlagsUpdates = &runtime.Bulk[FeatureFlagKeyedUpdate]{
 	Table:    "feature_flags",
 	Key:      func(a, b *FeatureFlagKeyedUpdate) int { return cmp.Compare(a.Key, b.Key) },
@@ -388,7 +380,6 @@ func (r *FeatureFlagRepo) UpdateManyReturning(ctx context.Context, rows []Featur
 	return out, wrapErr(err, "feature_flags.UpdateManyReturning", "feature_flags")
 }
 
-// bulkFeatureFlagsKeys sends the rows of DeleteMany.
 var bulkFeatureFlagsKeys = &runtime.Bulk[string]{
 	Table: "feature_flags",
 	Key:   func(a, b *string) int { return cmp.Compare(*a, *b) },
@@ -410,7 +401,6 @@ func (r *FeatureFlagRepo) DeleteMany(ctx context.Context, keys []string) ([]bool
 	return out, wrapErr(err, "feature_flags.DeleteMany", "feature_flags")
 }
 
-// bulkFeatureFlagsNew sends the rows of the batch upserts.
 var bulkFeatureFlagsNew = &runtime.Bulk[NewFeatureFlag]{
 	Table:    "feature_flags",
 	Validate: (*NewFeatureFlag).Validate,

@@ -48,8 +48,6 @@ func NewInventoryRepo(db runtime.DBTX) *InventoryRepo {
 	return &InventoryRepo{db: db}
 }
 
-// Sentinels of the constraints of table inventory: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrInventoryWarehouseIDVariantIDTaken matches a violation of the primary key
 	// (warehouse_id, variant_id).
@@ -93,12 +91,10 @@ func (u *InventoryUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "inventory", "on_hand", "reserved")
 }
 
-// scanInventory appends the scan destinations of v, in table order.
 func scanInventory(v *Inventory, d []any) []any {
 	return append(d, &v.WarehouseID, &v.VariantID, &v.OnHand, &v.Reserved)
 }
 
-// argsNewInventory appends the values Create binds from n.
 func argsNewInventory(n *NewInventory, d []any) []any {
 	return append(d, &n.WarehouseID, &n.VariantID, n.OnHand.Arg(), n.Reserved.Arg())
 }
@@ -165,7 +161,6 @@ func (r *InventoryRepo) List(ctx context.Context, page runtime.PageArgs) (runtim
 	return p, wrapErr(err, "inventory.List", "inventory")
 }
 
-// updateInventory builds the statements of InventoryRepo.Update.
 var updateInventory = &runtime.Update{
 	Name: "inventory.Update", Keys: 2,
 	Head: "UPDATE \"inventory\"\nSET ",
@@ -173,7 +168,6 @@ var updateInventory = &runtime.Update{
 	Tail: "\nWHERE \"warehouse_id\" = $1 AND \"variant_id\" = $2\nRETURNING \"warehouse_id\", \"variant_id\", \"on_hand\", \"reserved\"",
 }
 
-// argsInventoryUpdate appends the value of each field of u, nil when unset.
 func argsInventoryUpdate(u *InventoryUpdate, d []any) []any {
 	return append(d, u.OnHand.Arg(), u.Reserved.Arg())
 }
@@ -204,7 +198,6 @@ func (r *InventoryRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "inventory.Count", "inventory")
 }
 
-// copyInventory copies rows of NewInventory into table inventory.
 var copyInventory = &runtime.Copier[NewInventory]{
 	Table:   "inventory",
 	Columns: []string{"warehouse_id", "variant_id", "on_hand", "reserved"},
@@ -295,7 +288,6 @@ type InventoryKeyedUpdate struct {
 	Changes     InventoryUpdate `json:"changes"`
 }
 
-// bulkInventoryUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkInventoryUpdates = &runtime.Bulk[InventoryKeyedUpdate]{
 	Table: "inventory",
 	Key: func(a, b *InventoryKeyedUpdate) int {
@@ -337,7 +329,6 @@ func (r *InventoryRepo) UpdateManyReturning(ctx context.Context, rows []Inventor
 	return out, wrapErr(err, "inventory.UpdateManyReturning", "inventory")
 }
 
-// bulkInventoryKeys sends the rows of DeleteMany.
 var bulkInventoryKeys = &runtime.Bulk[InventoryKey]{
 	Table: "inventory",
 	Key: func(a, b *InventoryKey) int {
@@ -362,7 +353,6 @@ func (r *InventoryRepo) DeleteMany(ctx context.Context, keys []InventoryKey) ([]
 	return out, wrapErr(err, "inventory.DeleteMany", "inventory")
 }
 
-// bulkInventoryNew sends the rows of the batch upserts.
 var bulkInventoryNew = &runtime.Bulk[NewInventory]{
 	Table: "inventory",
 	Columns: []runtime.BulkColumn[NewInventory]{
@@ -419,7 +409,6 @@ const sqlInventoryLoadByWarehouseID = `-- name: inventory.LoadByWarehouseID repl
 SELECT "warehouse_id", "variant_id", "on_hand", "reserved" FROM "inventory"
 WHERE "warehouse_id" = ANY($1) ORDER BY "warehouse_id", "variant_id"`
 
-// loadInventoryByWarehouseID is LoadByWarehouseID on db.
 func loadInventoryByWarehouseID(ctx context.Context, db runtime.DBTX, keys []int16) (map[int16][]Inventory, error) {
 	if len(keys) == 0 {
 		return map[int16][]Inventory{}, nil
@@ -450,7 +439,6 @@ const sqlInventoryLoadByVariantID = `-- name: inventory.LoadByVariantID replica=
 SELECT "warehouse_id", "variant_id", "on_hand", "reserved" FROM "inventory"
 WHERE "variant_id" = ANY($1) ORDER BY "warehouse_id", "variant_id"`
 
-// loadInventoryByVariantID is LoadByVariantID on db.
 func loadInventoryByVariantID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Inventory, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Inventory{}, nil

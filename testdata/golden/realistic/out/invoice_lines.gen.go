@@ -55,8 +55,6 @@ func NewInvoiceLineRepo(db runtime.DBTX) *InvoiceLineRepo {
 	return &InvoiceLineRepo{db: db}
 }
 
-// Sentinels of the constraints of table invoice_lines: each matches (errors.Is)
-// the *runtime.DbError of a violation of its constraint.
 var (
 	// ErrInvoiceLineInvoiceIDLineNoTaken matches a violation of the primary key
 	// (invoice_id, line_no).
@@ -111,12 +109,10 @@ func (u *InvoiceLineUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "invoice_lines", "description", "quantity", "unit_price", "amount")
 }
 
-// scanInvoiceLine appends the scan destinations of v, in table order.
 func scanInvoiceLine(v *InvoiceLine, d []any) []any {
 	return append(d, &v.InvoiceID, &v.LineNo, &v.Description, &v.Quantity, &v.UnitPrice, &v.Amount)
 }
 
-// argsNewInvoiceLine appends the values Create binds from n.
 func argsNewInvoiceLine(n *NewInvoiceLine, d []any) []any {
 	return append(d, &n.InvoiceID, &n.LineNo, &n.Description, n.Quantity.Arg(), &n.UnitPrice, &n.Amount)
 }
@@ -188,7 +184,6 @@ func (r *InvoiceLineRepo) List(ctx context.Context, page runtime.PageArgs) (runt
 	return p, wrapErr(err, "invoice_lines.List", "invoice_lines")
 }
 
-// updateInvoiceLines builds the statements of InvoiceLineRepo.Update.
 var updateInvoiceLines = &runtime.Update{
 	Name: "invoice_lines.Update", Keys: 2,
 	Head: "UPDATE \"invoice_lines\"\nSET ",
@@ -196,7 +191,6 @@ var updateInvoiceLines = &runtime.Update{
 	Tail: "\nWHERE \"invoice_id\" = $1 AND \"line_no\" = $2\nRETURNING \"invoice_id\", \"line_no\", \"description\", \"quantity\", \"unit_price\", \"amount\"",
 }
 
-// argsInvoiceLineUpdate appends the value of each field of u, nil when unset.
 func argsInvoiceLineUpdate(u *InvoiceLineUpdate, d []any) []any {
 	return append(d, u.Description.Arg(), u.Quantity.Arg(), u.UnitPrice.Arg(), u.Amount.Arg())
 }
@@ -231,7 +225,6 @@ func (r *InvoiceLineRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "invoice_lines.Count", "invoice_lines")
 }
 
-// copyInvoiceLines copies rows of NewInvoiceLine into table invoice_lines.
 var copyInvoiceLines = &runtime.Copier[NewInvoiceLine]{
 	Table:   "invoice_lines",
 	Columns: []string{"invoice_id", "line_no", "description", "quantity", "unit_price", "amount"},
@@ -337,7 +330,6 @@ type InvoiceLineKeyedUpdate struct {
 	Changes   InvoiceLineUpdate `json:"changes"`
 }
 
-// bulkInvoiceLinesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkInvoiceLinesUpdates = &runtime.Bulk[InvoiceLineKeyedUpdate]{
 	Table: "invoice_lines",
 	Key: func(a, b *InvoiceLineKeyedUpdate) int {
@@ -382,7 +374,6 @@ func (r *InvoiceLineRepo) UpdateManyReturning(ctx context.Context, rows []Invoic
 	return out, wrapErr(err, "invoice_lines.UpdateManyReturning", "invoice_lines")
 }
 
-// bulkInvoiceLinesKeys sends the rows of DeleteMany.
 var bulkInvoiceLinesKeys = &runtime.Bulk[InvoiceLineKey]{
 	Table: "invoice_lines",
 	Key: func(a, b *InvoiceLineKey) int {
@@ -407,7 +398,6 @@ func (r *InvoiceLineRepo) DeleteMany(ctx context.Context, keys []InvoiceLineKey)
 	return out, wrapErr(err, "invoice_lines.DeleteMany", "invoice_lines")
 }
 
-// bulkInvoiceLinesNew sends the rows of the batch upserts.
 var bulkInvoiceLinesNew = &runtime.Bulk[NewInvoiceLine]{
 	Table:    "invoice_lines",
 	Validate: (*NewInvoiceLine).Validate,
@@ -466,7 +456,6 @@ const sqlInvoiceLinesLoadByInvoiceID = `-- name: invoice_lines.LoadByInvoiceID r
 SELECT "invoice_id", "line_no", "description", "quantity", "unit_price", "amount" FROM "invoice_lines"
 WHERE "invoice_id" = ANY($1) ORDER BY "invoice_id", "line_no"`
 
-// loadInvoiceLinesByInvoiceID is LoadByInvoiceID on db.
 func loadInvoiceLinesByInvoiceID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]InvoiceLine, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]InvoiceLine{}, nil

@@ -75,8 +75,6 @@ func NewInvoiceRepo(db runtime.DBTX) *InvoiceRepo {
 	return &InvoiceRepo{db: db}
 }
 
-// Sentinels of the constraints of table invoices: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrInvoiceIDTaken matches a violation of the primary key (id).
 	ErrInvoiceIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "invoices", "invoices_pkey", "primary_key")
@@ -198,12 +196,10 @@ var (
 	}
 )
 
-// scanInvoice appends the scan destinations of v, in table order.
 func scanInvoice(v *Invoice, d []any) []any {
 	return append(d, &v.ID, &v.OrganizationID, &v.SubscriptionID, &v.Number, &v.Status, &v.Currency, &v.Subtotal, &v.Tax, &v.Total, &v.CouponCode, &v.IssuedOn, &v.DueOn, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// argsNewInvoice appends the values Create binds from n.
 func argsNewInvoice(n *NewInvoice, d []any) []any {
 	return append(d, n.ID.Arg(), &n.OrganizationID, &n.SubscriptionID, &n.Number, n.Status.Arg(), &n.Currency, n.Subtotal.Arg(), n.Tax.Arg(), n.Total.Arg(), &n.CouponCode, &n.IssuedOn, &n.DueOn)
 }
@@ -273,7 +269,6 @@ func (r *InvoiceRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "invoices.List", "invoices")
 }
 
-// updateInvoices builds the statements of InvoiceRepo.Update.
 var updateInvoices = &runtime.Update{
 	Name: "invoices.Update", Keys: 1,
 	Head:     "UPDATE \"invoices\"\nSET ",
@@ -283,7 +278,6 @@ var updateInvoices = &runtime.Update{
 	Nullable: 1<<1 | 1<<8 | 1<<9 | 1<<10,
 }
 
-// argsInvoiceUpdate appends the value of each field of u, nil when unset.
 func argsInvoiceUpdate(u *InvoiceUpdate, d []any) []any {
 	return append(d, u.OrganizationID.Arg(), u.SubscriptionID.Arg(), u.Number.Arg(), u.Status.Arg(), u.Currency.Arg(), u.Subtotal.Arg(), u.Tax.Arg(), u.Total.Arg(), u.CouponCode.Arg(), u.IssuedOn.Arg(), u.DueOn.Arg())
 }
@@ -332,7 +326,6 @@ func (r *InvoiceRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Invoice
 	return items, wrapErr(err, "invoices.FindByIDs", "invoices")
 }
 
-// copyInvoices copies rows of NewInvoice into table invoices.
 var copyInvoices = &runtime.Copier[NewInvoice]{
 	Table:   "invoices",
 	Columns: []string{"id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on"},
@@ -443,7 +436,6 @@ type InvoiceKeyedUpdate struct {
 	Changes InvoiceUpdate `json:"changes"`
 }
 
-// bulkInvoicesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkInvoicesUpdates = &runtime.Bulk[InvoiceKeyedUpdate]{
 	Table:    "invoices",
 	Key:      func(a, b *InvoiceKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -496,7 +488,6 @@ func (r *InvoiceRepo) UpdateManyReturning(ctx context.Context, rows []InvoiceKey
 	return out, wrapErr(err, "invoices.UpdateManyReturning", "invoices")
 }
 
-// bulkInvoicesKeys sends the rows of DeleteMany.
 var bulkInvoicesKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "invoices",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -518,7 +509,6 @@ func (r *InvoiceRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool,
 	return out, wrapErr(err, "invoices.DeleteMany", "invoices")
 }
 
-// bulkInvoicesNew sends the rows of the batch upserts.
 var bulkInvoicesNew = &runtime.Bulk[NewInvoice]{
 	Table:    "invoices",
 	Validate: (*NewInvoice).Validate,
@@ -578,7 +568,6 @@ const sqlInvoicesLoadByOrganizationID = `-- name: invoices.LoadByOrganizationID 
 SELECT "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
 WHERE "organization_id" = ANY($1) ORDER BY "id"`
 
-// loadInvoicesByOrganizationID is LoadByOrganizationID on db.
 func loadInvoicesByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Invoice, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Invoice{}, nil
@@ -609,7 +598,6 @@ const sqlInvoicesLoadBySubscriptionID = `-- name: invoices.LoadBySubscriptionID 
 SELECT "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
 WHERE "subscription_id" = ANY($1) ORDER BY "id"`
 
-// loadInvoicesBySubscriptionID is LoadBySubscriptionID on db.
 func loadInvoicesBySubscriptionID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Invoice, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Invoice{}, nil
@@ -640,7 +628,6 @@ const sqlInvoicesLoadByCouponCode = `-- name: invoices.LoadByCouponCode replica=
 SELECT "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
 WHERE "coupon_code" = ANY($1) ORDER BY "id"`
 
-// loadInvoicesByCouponCode is LoadByCouponCode on db.
 func loadInvoicesByCouponCode(ctx context.Context, db runtime.DBTX, keys []string) (map[string][]Invoice, error) {
 	if len(keys) == 0 {
 		return map[string][]Invoice{}, nil

@@ -59,8 +59,6 @@ func NewJobRepo(db runtime.DBTX) *JobRepo {
 	return &JobRepo{db: db}
 }
 
-// Sentinels of the constraints of table jobs: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrJobIDTaken matches a violation of the primary key (id).
 	ErrJobIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "jobs", "jobs_pkey", "primary_key")
@@ -138,12 +136,10 @@ var (
 	}
 )
 
-// scanJob appends the scan destinations of v, in table order.
 func scanJob(v *Job, d []any) []any {
 	return append(d, &v.ID, &v.Queue, &v.Payload, &v.RunAt, &v.Attempts, &v.LastError, &v.LockedBy, &v.LockedAt)
 }
 
-// argsNewJob appends the values Create binds from n.
 func argsNewJob(n *NewJob, d []any) []any {
 	return append(d, n.Queue.Arg(), n.Payload, n.RunAt.Arg(), n.Attempts.Arg(), &n.LastError, &n.LockedBy, &n.LockedAt)
 }
@@ -213,7 +209,6 @@ func (r *JobRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page
 	return p, wrapErr(err, "jobs.List", "jobs")
 }
 
-// updateJobs builds the statements of JobRepo.Update.
 var updateJobs = &runtime.Update{
 	Name: "jobs.Update", Keys: 1,
 	Head:     "UPDATE \"jobs\"\nSET ",
@@ -222,7 +217,6 @@ var updateJobs = &runtime.Update{
 	Nullable: 1<<4 | 1<<5 | 1<<6,
 }
 
-// argsJobUpdate appends the value of each field of u, nil when unset.
 func argsJobUpdate(u *JobUpdate, d []any) []any {
 	return append(d, u.Queue.Arg(), runtime.OptValue(&u.Payload), u.RunAt.Arg(), u.Attempts.Arg(), u.LastError.Arg(), u.LockedBy.Arg(), u.LockedAt.Arg())
 }
@@ -270,7 +264,6 @@ func (r *JobRepo) FindByIDs(ctx context.Context, ids []int64) ([]Job, error) {
 	return items, wrapErr(err, "jobs.FindByIDs", "jobs")
 }
 
-// copyJobs copies rows of NewJob into table jobs.
 var copyJobs = &runtime.Copier[NewJob]{
 	Table:   "jobs",
 	Columns: []string{"queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at"},
@@ -322,7 +315,6 @@ type JobKeyedUpdate struct {
 	Changes JobUpdate `json:"changes"`
 }
 
-// bulkJobsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkJobsUpdates = &runtime.Bulk[JobKeyedUpdate]{
 	Table:    "jobs",
 	Key:      func(a, b *JobKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -370,7 +362,6 @@ func (r *JobRepo) UpdateManyReturning(ctx context.Context, rows []JobKeyedUpdate
 	return out, wrapErr(err, "jobs.UpdateManyReturning", "jobs")
 }
 
-// bulkJobsKeys sends the rows of DeleteMany.
 var bulkJobsKeys = &runtime.Bulk[int64]{
 	Table: "jobs",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },

@@ -53,8 +53,6 @@ func NewMembershipRepo(db runtime.DBTX) *MembershipRepo {
 	return &MembershipRepo{db: db}
 }
 
-// Sentinels of the constraints of table memberships: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrMembershipOrganizationIDUserIDTaken matches a violation of the primary key
 	// (organization_id, user_id).
@@ -102,12 +100,10 @@ func (u *MembershipUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "memberships", "role")
 }
 
-// scanMembership appends the scan destinations of v, in table order.
 func scanMembership(v *Membership, d []any) []any {
 	return append(d, &v.OrganizationID, &v.UserID, &v.Role, &v.InvitedBy, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// argsNewMembership appends the values Create binds from n.
 func argsNewMembership(n *NewMembership, d []any) []any {
 	return append(d, &n.OrganizationID, &n.UserID, n.Role.Arg(), &n.InvitedBy)
 }
@@ -178,7 +174,6 @@ func (r *MembershipRepo) List(ctx context.Context, page runtime.PageArgs) (runti
 	return p, wrapErr(err, "memberships.List", "memberships")
 }
 
-// updateMemberships builds the statements of MembershipRepo.Update.
 var updateMemberships = &runtime.Update{
 	Name: "memberships.Update", Keys: 2,
 	Head:     "UPDATE \"memberships\"\nSET ",
@@ -188,7 +183,6 @@ var updateMemberships = &runtime.Update{
 	Nullable: 1 << 1,
 }
 
-// argsMembershipUpdate appends the value of each field of u, nil when unset.
 func argsMembershipUpdate(u *MembershipUpdate, d []any) []any {
 	return append(d, u.Role.Arg(), u.InvitedBy.Arg())
 }
@@ -224,7 +218,6 @@ func (r *MembershipRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "memberships.Count", "memberships")
 }
 
-// copyMemberships copies rows of NewMembership into table memberships.
 var copyMemberships = &runtime.Copier[NewMembership]{
 	Table:   "memberships",
 	Columns: []string{"organization_id", "user_id", "role", "invited_by"},
@@ -328,7 +321,6 @@ type MembershipKeyedUpdate struct {
 	Changes        MembershipUpdate `json:"changes"`
 }
 
-// bulkMembershipsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkMembershipsUpdates = &runtime.Bulk[MembershipKeyedUpdate]{
 	Table: "memberships",
 	Key: func(a, b *MembershipKeyedUpdate) int {
@@ -372,7 +364,6 @@ func (r *MembershipRepo) UpdateManyReturning(ctx context.Context, rows []Members
 	return out, wrapErr(err, "memberships.UpdateManyReturning", "memberships")
 }
 
-// bulkMembershipsKeys sends the rows of DeleteMany.
 var bulkMembershipsKeys = &runtime.Bulk[MembershipKey]{
 	Table: "memberships",
 	Key: func(a, b *MembershipKey) int {
@@ -397,7 +388,6 @@ func (r *MembershipRepo) DeleteMany(ctx context.Context, keys []MembershipKey) (
 	return out, wrapErr(err, "memberships.DeleteMany", "memberships")
 }
 
-// bulkMembershipsNew sends the rows of the batch upserts.
 var bulkMembershipsNew = &runtime.Bulk[NewMembership]{
 	Table:    "memberships",
 	Validate: (*NewMembership).Validate,
@@ -455,7 +445,6 @@ const sqlMembershipsLoadByOrganizationID = `-- name: memberships.LoadByOrganizat
 SELECT "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at" FROM "memberships"
 WHERE "organization_id" = ANY($1) ORDER BY "organization_id", "user_id"`
 
-// loadMembershipsByOrganizationID is LoadByOrganizationID on db.
 func loadMembershipsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Membership{}, nil
@@ -486,7 +475,6 @@ const sqlMembershipsLoadByUserID = `-- name: memberships.LoadByUserID replica=ok
 SELECT "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at" FROM "memberships"
 WHERE "user_id" = ANY($1) ORDER BY "organization_id", "user_id"`
 
-// loadMembershipsByUserID is LoadByUserID on db.
 func loadMembershipsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Membership{}, nil
@@ -517,7 +505,6 @@ const sqlMembershipsLoadByInvitedBy = `-- name: memberships.LoadByInvitedBy repl
 SELECT "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at" FROM "memberships"
 WHERE "invited_by" = ANY($1) ORDER BY "organization_id", "user_id"`
 
-// loadMembershipsByInvitedBy is LoadByInvitedBy on db.
 func loadMembershipsByInvitedBy(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Membership{}, nil

@@ -54,8 +54,6 @@ func NewNotificationRepo(db runtime.DBTX) *NotificationRepo {
 	return &NotificationRepo{db: db}
 }
 
-// Sentinels of the constraints of table notifications: each matches (errors.Is)
-// the *runtime.DbError of a violation of its constraint.
 var (
 	// ErrNotificationIDTaken matches a violation of the primary key (id).
 	ErrNotificationIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "notifications", "notifications_pkey", "primary_key")
@@ -116,12 +114,10 @@ var (
 	}
 )
 
-// scanNotification appends the scan destinations of v, in table order.
 func scanNotification(v *Notification, d []any) []any {
 	return append(d, &v.ID, &v.UserID, &v.Kind, &v.Body, &v.ReadAt, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// argsNewNotification appends the values Create binds from n.
 func argsNewNotification(n *NewNotification, d []any) []any {
 	return append(d, &n.UserID, &n.Kind, n.Body, &n.ReadAt)
 }
@@ -192,7 +188,6 @@ func (r *NotificationRepo) List(ctx context.Context, page runtime.PageArgs) (run
 	return p, wrapErr(err, "notifications.List", "notifications")
 }
 
-// updateNotifications builds the statements of NotificationRepo.Update.
 var updateNotifications = &runtime.Update{
 	Name: "notifications.Update", Keys: 1,
 	Head:     "UPDATE \"notifications\"\nSET ",
@@ -202,7 +197,6 @@ var updateNotifications = &runtime.Update{
 	Nullable: 1 << 3,
 }
 
-// argsNotificationUpdate appends the value of each field of u, nil when unset.
 func argsNotificationUpdate(u *NotificationUpdate, d []any) []any {
 	return append(d, u.UserID.Arg(), u.Kind.Arg(), runtime.OptValue(&u.Body), u.ReadAt.Arg())
 }
@@ -251,7 +245,6 @@ func (r *NotificationRepo) FindByIDs(ctx context.Context, ids []int64) ([]Notifi
 	return items, wrapErr(err, "notifications.FindByIDs", "notifications")
 }
 
-// copyNotifications copies rows of NewNotification into table notifications.
 var copyNotifications = &runtime.Copier[NewNotification]{
 	Table:   "notifications",
 	Columns: []string{"user_id", "kind", "body", "read_at"},
@@ -300,7 +293,6 @@ type NotificationKeyedUpdate struct {
 	Changes NotificationUpdate `json:"changes"`
 }
 
-// bulkNotificationsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkNotificationsUpdates = &runtime.Bulk[NotificationKeyedUpdate]{
 	Table:    "notifications",
 	Key:      func(a, b *NotificationKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -343,7 +335,6 @@ func (r *NotificationRepo) UpdateManyReturning(ctx context.Context, rows []Notif
 	return out, wrapErr(err, "notifications.UpdateManyReturning", "notifications")
 }
 
-// bulkNotificationsKeys sends the rows of DeleteMany.
 var bulkNotificationsKeys = &runtime.Bulk[int64]{
 	Table: "notifications",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -380,7 +371,6 @@ const sqlNotificationsLoadByUserID = `-- name: notifications.LoadByUserID replic
 SELECT "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at" FROM "notifications"
 WHERE "user_id" = ANY($1) ORDER BY "id"`
 
-// loadNotificationsByUserID is LoadByUserID on db.
 func loadNotificationsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Notification, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Notification{}, nil

@@ -51,8 +51,6 @@ func NewOrderLineRepo(db runtime.DBTX) *OrderLineRepo {
 	return &OrderLineRepo{db: db}
 }
 
-// Sentinels of the constraints of table order_lines: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrOrderLineOrderIDLineNoTaken matches a violation of the primary key (order_id,
 	// line_no).
@@ -99,12 +97,10 @@ func (u *OrderLineUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "order_lines", "variant_id", "quantity", "unit_price")
 }
 
-// scanOrderLine appends the scan destinations of v, in table order.
 func scanOrderLine(v *OrderLine, d []any) []any {
 	return append(d, &v.OrderID, &v.LineNo, &v.VariantID, &v.Quantity, &v.UnitPrice)
 }
 
-// argsNewOrderLine appends the values Create binds from n.
 func argsNewOrderLine(n *NewOrderLine, d []any) []any {
 	return append(d, &n.OrderID, &n.LineNo, &n.VariantID, &n.Quantity, &n.UnitPrice)
 }
@@ -175,7 +171,6 @@ func (r *OrderLineRepo) List(ctx context.Context, page runtime.PageArgs) (runtim
 	return p, wrapErr(err, "order_lines.List", "order_lines")
 }
 
-// updateOrderLines builds the statements of OrderLineRepo.Update.
 var updateOrderLines = &runtime.Update{
 	Name: "order_lines.Update", Keys: 2,
 	Head: "UPDATE \"order_lines\"\nSET ",
@@ -183,7 +178,6 @@ var updateOrderLines = &runtime.Update{
 	Tail: "\nWHERE \"order_id\" = $1 AND \"line_no\" = $2\nRETURNING \"order_id\", \"line_no\", \"variant_id\", \"quantity\", \"unit_price\"",
 }
 
-// argsOrderLineUpdate appends the value of each field of u, nil when unset.
 func argsOrderLineUpdate(u *OrderLineUpdate, d []any) []any {
 	return append(d, u.VariantID.Arg(), u.Quantity.Arg(), u.UnitPrice.Arg())
 }
@@ -218,7 +212,6 @@ func (r *OrderLineRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "order_lines.Count", "order_lines")
 }
 
-// copyOrderLines copies rows of NewOrderLine into table order_lines.
 var copyOrderLines = &runtime.Copier[NewOrderLine]{
 	Table:   "order_lines",
 	Columns: []string{"order_id", "line_no", "variant_id", "quantity", "unit_price"},
@@ -322,7 +315,6 @@ type OrderLineKeyedUpdate struct {
 	Changes OrderLineUpdate `json:"changes"`
 }
 
-// bulkOrderLinesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkOrderLinesUpdates = &runtime.Bulk[OrderLineKeyedUpdate]{
 	Table: "order_lines",
 	Key: func(a, b *OrderLineKeyedUpdate) int {
@@ -366,7 +358,6 @@ func (r *OrderLineRepo) UpdateManyReturning(ctx context.Context, rows []OrderLin
 	return out, wrapErr(err, "order_lines.UpdateManyReturning", "order_lines")
 }
 
-// bulkOrderLinesKeys sends the rows of DeleteMany.
 var bulkOrderLinesKeys = &runtime.Bulk[OrderLineKey]{
 	Table: "order_lines",
 	Key: func(a, b *OrderLineKey) int {
@@ -391,7 +382,6 @@ func (r *OrderLineRepo) DeleteMany(ctx context.Context, keys []OrderLineKey) ([]
 	return out, wrapErr(err, "order_lines.DeleteMany", "order_lines")
 }
 
-// bulkOrderLinesNew sends the rows of the batch upserts.
 var bulkOrderLinesNew = &runtime.Bulk[NewOrderLine]{
 	Table:    "order_lines",
 	Validate: (*NewOrderLine).Validate,
@@ -449,7 +439,6 @@ const sqlOrderLinesLoadByOrderID = `-- name: order_lines.LoadByOrderID replica=o
 SELECT "order_id", "line_no", "variant_id", "quantity", "unit_price" FROM "order_lines"
 WHERE "order_id" = ANY($1) ORDER BY "order_id", "line_no"`
 
-// loadOrderLinesByOrderID is LoadByOrderID on db.
 func loadOrderLinesByOrderID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]OrderLine, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]OrderLine{}, nil
@@ -480,7 +469,6 @@ const sqlOrderLinesLoadByVariantID = `-- name: order_lines.LoadByVariantID repli
 SELECT "order_id", "line_no", "variant_id", "quantity", "unit_price" FROM "order_lines"
 WHERE "variant_id" = ANY($1) ORDER BY "order_id", "line_no"`
 
-// loadOrderLinesByVariantID is LoadByVariantID on db.
 func loadOrderLinesByVariantID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]OrderLine, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]OrderLine{}, nil

@@ -62,8 +62,6 @@ func NewOrderRepo(db runtime.DBTX) *OrderRepo {
 	return &OrderRepo{db: db}
 }
 
-// Sentinels of the constraints of table orders: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrOrderIDTaken matches a violation of the primary key (id).
 	ErrOrderIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "orders", "orders_pkey", "primary_key")
@@ -149,12 +147,10 @@ var (
 	}
 )
 
-// scanOrder appends the scan destinations of v, in table order.
 func scanOrder(v *Order, d []any) []any {
 	return append(d, &v.ID, &v.CustomerID, &v.Status, &v.Currency, &v.Total, &v.ShippingAddressID, &v.PlacedAt, &v.Notes, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// argsNewOrder appends the values Create binds from n.
 func argsNewOrder(n *NewOrder, d []any) []any {
 	return append(d, n.ID.Arg(), &n.CustomerID, n.Status.Arg(), &n.Currency, n.Total.Arg(), &n.ShippingAddressID, &n.PlacedAt, &n.Notes)
 }
@@ -224,7 +220,6 @@ func (r *OrderRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	return p, wrapErr(err, "orders.List", "orders")
 }
 
-// updateOrders builds the statements of OrderRepo.Update.
 var updateOrders = &runtime.Update{
 	Name: "orders.Update", Keys: 1,
 	Head:     "UPDATE \"orders\"\nSET ",
@@ -234,7 +229,6 @@ var updateOrders = &runtime.Update{
 	Nullable: 1<<4 | 1<<5 | 1<<6,
 }
 
-// argsOrderUpdate appends the value of each field of u, nil when unset.
 func argsOrderUpdate(u *OrderUpdate, d []any) []any {
 	return append(d, u.CustomerID.Arg(), u.Status.Arg(), u.Currency.Arg(), u.Total.Arg(), u.ShippingAddressID.Arg(), u.PlacedAt.Arg(), u.Notes.Arg())
 }
@@ -283,7 +277,6 @@ func (r *OrderRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Order, er
 	return items, wrapErr(err, "orders.FindByIDs", "orders")
 }
 
-// copyOrders copies rows of NewOrder into table orders.
 var copyOrders = &runtime.Copier[NewOrder]{
 	Table:   "orders",
 	Columns: []string{"id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes"},
@@ -336,7 +329,6 @@ type OrderKeyedUpdate struct {
 	Changes OrderUpdate `json:"changes"`
 }
 
-// bulkOrdersUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkOrdersUpdates = &runtime.Bulk[OrderKeyedUpdate]{
 	Table:    "orders",
 	Key:      func(a, b *OrderKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -384,7 +376,6 @@ func (r *OrderRepo) UpdateManyReturning(ctx context.Context, rows []OrderKeyedUp
 	return out, wrapErr(err, "orders.UpdateManyReturning", "orders")
 }
 
-// bulkOrdersKeys sends the rows of DeleteMany.
 var bulkOrdersKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "orders",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -421,7 +412,6 @@ const sqlOrdersLoadByCustomerID = `-- name: orders.LoadByCustomerID replica=ok
 SELECT "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
 WHERE "customer_id" = ANY($1) ORDER BY "id"`
 
-// loadOrdersByCustomerID is LoadByCustomerID on db.
 func loadOrdersByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Order, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Order{}, nil
@@ -452,7 +442,6 @@ const sqlOrdersLoadByShippingAddressID = `-- name: orders.LoadByShippingAddressI
 SELECT "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
 WHERE "shipping_address_id" = ANY($1) ORDER BY "id"`
 
-// loadOrdersByShippingAddressID is LoadByShippingAddressID on db.
 func loadOrdersByShippingAddressID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Order, error) {
 	if len(keys) == 0 {
 		return map[int64][]Order{}, nil

@@ -58,8 +58,6 @@ func NewOrganizationRepo(db runtime.DBTX) *OrganizationRepo {
 	return &OrganizationRepo{db: db}
 }
 
-// Sentinels of the constraints of table organizations: each matches (errors.Is)
-// the *runtime.DbError of a violation of its constraint.
 var (
 	// ErrOrganizationIDTaken matches a violation of the primary key (id).
 	ErrOrganizationIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "organizations", "organizations_pkey", "primary_key")
@@ -146,12 +144,10 @@ var (
 	}
 )
 
-// scanOrganization appends the scan destinations of v, in table order.
 func scanOrganization(v *Organization, d []any) []any {
 	return append(d, &v.ID, &v.Slug, &v.Name, &v.PlanID, &v.Settings, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// argsNewOrganization appends the values Create binds from n.
 func argsNewOrganization(n *NewOrganization, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Slug, &n.Name, &n.PlanID, runtime.OptValue(&n.Settings))
 }
@@ -222,7 +218,6 @@ func (r *OrganizationRepo) List(ctx context.Context, page runtime.PageArgs) (run
 	return p, wrapErr(err, "organizations.List", "organizations")
 }
 
-// updateOrganizations builds the statements of OrganizationRepo.Update.
 var updateOrganizations = &runtime.Update{
 	Name: "organizations.Update", Keys: 1,
 	Head:     "UPDATE \"organizations\"\nSET ",
@@ -232,7 +227,6 @@ var updateOrganizations = &runtime.Update{
 	Nullable: 1 << 2,
 }
 
-// argsOrganizationUpdate appends the value of each field of u, nil when unset.
 func argsOrganizationUpdate(u *OrganizationUpdate, d []any) []any {
 	return append(d, u.Slug.Arg(), u.Name.Arg(), u.PlanID.Arg(), runtime.OptValue(&u.Settings))
 }
@@ -281,7 +275,6 @@ func (r *OrganizationRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Or
 	return items, wrapErr(err, "organizations.FindByIDs", "organizations")
 }
 
-// copyOrganizations copies rows of NewOrganization into table organizations.
 var copyOrganizations = &runtime.Copier[NewOrganization]{
 	Table:   "organizations",
 	Columns: []string{"id", "slug", "name", "plan_id", "settings"},
@@ -379,7 +372,6 @@ type OrganizationKeyedUpdate struct {
 	Changes OrganizationUpdate `json:"changes"`
 }
 
-// bulkOrganizationsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkOrganizationsUpdates = &runtime.Bulk[OrganizationKeyedUpdate]{
 	Table:    "organizations",
 	Key:      func(a, b *OrganizationKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -422,7 +414,6 @@ func (r *OrganizationRepo) UpdateManyReturning(ctx context.Context, rows []Organ
 	return out, wrapErr(err, "organizations.UpdateManyReturning", "organizations")
 }
 
-// bulkOrganizationsKeys sends the rows of DeleteMany.
 var bulkOrganizationsKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "organizations",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -444,7 +435,6 @@ func (r *OrganizationRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]
 	return out, wrapErr(err, "organizations.DeleteMany", "organizations")
 }
 
-// bulkOrganizationsNew sends the rows of the batch upserts.
 var bulkOrganizationsNew = &runtime.Bulk[NewOrganization]{
 	Table:    "organizations",
 	Validate: (*NewOrganization).Validate,
@@ -497,7 +487,6 @@ const sqlOrganizationsLoadByPlanID = `-- name: organizations.LoadByPlanID replic
 SELECT "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at" FROM "organizations"
 WHERE "plan_id" = ANY($1) ORDER BY "id"`
 
-// loadOrganizationsByPlanID is LoadByPlanID on db.
 func loadOrganizationsByPlanID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Organization, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Organization{}, nil

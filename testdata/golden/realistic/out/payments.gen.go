@@ -58,8 +58,6 @@ func NewPaymentRepo(db runtime.DBTX) *PaymentRepo {
 	return &PaymentRepo{db: db}
 }
 
-// Sentinels of the constraints of table payments: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrPaymentIDTaken matches a violation of the primary key (id).
 	ErrPaymentIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "payments", "payments_pkey", "primary_key")
@@ -125,12 +123,10 @@ func (u *PaymentUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "payments", "invoice_id", "method", "amount", "received_at")
 }
 
-// scanPayment appends the scan destinations of v, in table order.
 func scanPayment(v *Payment, d []any) []any {
 	return append(d, &v.ID, &v.InvoiceID, &v.Method, &v.Amount, &v.ReceivedAt, &v.Reference, &v.Raw)
 }
 
-// argsNewPayment appends the values Create binds from n.
 func argsNewPayment(n *NewPayment, d []any) []any {
 	return append(d, n.ID.Arg(), &n.InvoiceID, &n.Method, &n.Amount, n.ReceivedAt.Arg(), &n.Reference, n.Raw)
 }
@@ -200,7 +196,6 @@ func (r *PaymentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "payments.List", "payments")
 }
 
-// updatePayments builds the statements of PaymentRepo.Update.
 var updatePayments = &runtime.Update{
 	Name: "payments.Update", Keys: 1,
 	Head:     "UPDATE \"payments\"\nSET ",
@@ -209,7 +204,6 @@ var updatePayments = &runtime.Update{
 	Nullable: 1<<4 | 1<<5,
 }
 
-// argsPaymentUpdate appends the value of each field of u, nil when unset.
 func argsPaymentUpdate(u *PaymentUpdate, d []any) []any {
 	return append(d, u.InvoiceID.Arg(), u.Method.Arg(), u.Amount.Arg(), u.ReceivedAt.Arg(), u.Reference.Arg(), runtime.OptValue(&u.Raw))
 }
@@ -257,7 +251,6 @@ func (r *PaymentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Payment
 	return items, wrapErr(err, "payments.FindByIDs", "payments")
 }
 
-// copyPayments copies rows of NewPayment into table payments.
 var copyPayments = &runtime.Copier[NewPayment]{
 	Table:   "payments",
 	Columns: []string{"id", "invoice_id", "method", "amount", "received_at", "reference", "raw"},
@@ -309,7 +302,6 @@ type PaymentKeyedUpdate struct {
 	Changes PaymentUpdate `json:"changes"`
 }
 
-// bulkPaymentsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkPaymentsUpdates = &runtime.Bulk[PaymentKeyedUpdate]{
 	Table:    "payments",
 	Key:      func(a, b *PaymentKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -355,7 +347,6 @@ func (r *PaymentRepo) UpdateManyReturning(ctx context.Context, rows []PaymentKey
 	return out, wrapErr(err, "payments.UpdateManyReturning", "payments")
 }
 
-// bulkPaymentsKeys sends the rows of DeleteMany.
 var bulkPaymentsKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "payments",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -392,7 +383,6 @@ const sqlPaymentsLoadByInvoiceID = `-- name: payments.LoadByInvoiceID replica=ok
 SELECT "id", "invoice_id", "method", "amount", "received_at", "reference", "raw" FROM "payments"
 WHERE "invoice_id" = ANY($1) ORDER BY "id"`
 
-// loadPaymentsByInvoiceID is LoadByInvoiceID on db.
 func loadPaymentsByInvoiceID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Payment, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Payment{}, nil

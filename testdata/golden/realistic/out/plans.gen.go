@@ -64,8 +64,6 @@ func NewPlanRepo(db runtime.DBTX) *PlanRepo {
 	return &PlanRepo{db: db}
 }
 
-// Sentinels of the constraints of table plans: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrPlanIDTaken matches a violation of the primary key (id).
 	ErrPlanIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "plans", "plans_pkey", "primary_key")
@@ -156,12 +154,10 @@ var (
 	}
 )
 
-// scanPlan appends the scan destinations of v, in table order.
 func scanPlan(v *Plan, d []any) []any {
 	return append(d, &v.ID, &v.Code, &v.Name, &v.Price, &v.Currency, &v.Interval, &v.SeatsIncluded, &v.Features, &v.Active)
 }
 
-// argsNewPlan appends the values Create binds from n.
 func argsNewPlan(n *NewPlan, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Code, &n.Name, &n.Price, n.Currency.Arg(), n.Interval.Arg(), n.SeatsIncluded.Arg(), runtime.OptValue(&n.Features), n.Active.Arg())
 }
@@ -231,7 +227,6 @@ func (r *PlanRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "plans.List", "plans")
 }
 
-// updatePlans builds the statements of PlanRepo.Update.
 var updatePlans = &runtime.Update{
 	Name: "plans.Update", Keys: 1,
 	Head: "UPDATE \"plans\"\nSET ",
@@ -239,7 +234,6 @@ var updatePlans = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"code\", \"name\", \"price\", \"currency\"::text, \"interval\", \"seats_included\", \"features\", \"active\"",
 }
 
-// argsPlanUpdate appends the value of each field of u, nil when unset.
 func argsPlanUpdate(u *PlanUpdate, d []any) []any {
 	return append(d, u.Code.Arg(), u.Name.Arg(), u.Price.Arg(), u.Currency.Arg(), u.Interval.Arg(), u.SeatsIncluded.Arg(), runtime.OptValue(&u.Features), u.Active.Arg())
 }
@@ -287,7 +281,6 @@ func (r *PlanRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Plan, erro
 	return items, wrapErr(err, "plans.FindByIDs", "plans")
 }
 
-// copyPlans copies rows of NewPlan into table plans.
 var copyPlans = &runtime.Copier[NewPlan]{
 	Table:   "plans",
 	Columns: []string{"id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active"},
@@ -391,7 +384,6 @@ type PlanKeyedUpdate struct {
 	Changes PlanUpdate `json:"changes"`
 }
 
-// bulkPlansUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkPlansUpdates = &runtime.Bulk[PlanKeyedUpdate]{
 	Table:    "plans",
 	Key:      func(a, b *PlanKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -437,7 +429,6 @@ func (r *PlanRepo) UpdateManyReturning(ctx context.Context, rows []PlanKeyedUpda
 	return out, wrapErr(err, "plans.UpdateManyReturning", "plans")
 }
 
-// bulkPlansKeys sends the rows of DeleteMany.
 var bulkPlansKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "plans",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -459,7 +450,6 @@ func (r *PlanRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, er
 	return out, wrapErr(err, "plans.DeleteMany", "plans")
 }
 
-// bulkPlansNew sends the rows of the batch upserts.
 var bulkPlansNew = &runtime.Bulk[NewPlan]{
 	Table:    "plans",
 	Validate: (*NewPlan).Validate,

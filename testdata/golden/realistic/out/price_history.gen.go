@@ -48,8 +48,6 @@ func NewPriceHistoryRepo(db runtime.DBTX) *PriceHistoryRepo {
 	return &PriceHistoryRepo{db: db}
 }
 
-// Sentinels of the constraints of table price_history: each matches (errors.Is)
-// the *runtime.DbError of a violation of its constraint.
 var (
 	// ErrPriceHistoryIDTaken matches a violation of the primary key (id).
 	ErrPriceHistoryIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "price_history", "price_history_pkey", "primary_key")
@@ -95,12 +93,10 @@ func (u *PriceHistoryUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "price_history", "variant_id", "price", "valid_from")
 }
 
-// scanPriceHistory appends the scan destinations of v, in table order.
 func scanPriceHistory(v *PriceHistory, d []any) []any {
 	return append(d, &v.ID, &v.VariantID, &v.Price, &v.ValidFrom)
 }
 
-// argsNewPriceHistory appends the values Create binds from n.
 func argsNewPriceHistory(n *NewPriceHistory, d []any) []any {
 	return append(d, &n.VariantID, &n.Price, n.ValidFrom.Arg())
 }
@@ -171,7 +167,6 @@ func (r *PriceHistoryRepo) List(ctx context.Context, page runtime.PageArgs) (run
 	return p, wrapErr(err, "price_history.List", "price_history")
 }
 
-// updatePriceHistory builds the statements of PriceHistoryRepo.Update.
 var updatePriceHistory = &runtime.Update{
 	Name: "price_history.Update", Keys: 1,
 	Head: "UPDATE \"price_history\"\nSET ",
@@ -179,7 +174,6 @@ var updatePriceHistory = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"variant_id\", \"price\", \"valid_from\"",
 }
 
-// argsPriceHistoryUpdate appends the value of each field of u, nil when unset.
 func argsPriceHistoryUpdate(u *PriceHistoryUpdate, d []any) []any {
 	return append(d, u.VariantID.Arg(), u.Price.Arg(), u.ValidFrom.Arg())
 }
@@ -227,7 +221,6 @@ func (r *PriceHistoryRepo) FindByIDs(ctx context.Context, ids []int64) ([]PriceH
 	return items, wrapErr(err, "price_history.FindByIDs", "price_history")
 }
 
-// copyPriceHistory copies rows of NewPriceHistory into table price_history.
 var copyPriceHistory = &runtime.Copier[NewPriceHistory]{
 	Table:   "price_history",
 	Columns: []string{"variant_id", "price", "valid_from"},
@@ -275,7 +268,6 @@ type PriceHistoryKeyedUpdate struct {
 	Changes PriceHistoryUpdate `json:"changes"`
 }
 
-// bulkPriceHistoryUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkPriceHistoryUpdates = &runtime.Bulk[PriceHistoryKeyedUpdate]{
 	Table:    "price_history",
 	Key:      func(a, b *PriceHistoryKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -316,7 +308,6 @@ func (r *PriceHistoryRepo) UpdateManyReturning(ctx context.Context, rows []Price
 	return out, wrapErr(err, "price_history.UpdateManyReturning", "price_history")
 }
 
-// bulkPriceHistoryKeys sends the rows of DeleteMany.
 var bulkPriceHistoryKeys = &runtime.Bulk[int64]{
 	Table: "price_history",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -353,7 +344,6 @@ const sqlPriceHistoryLoadByVariantID = `-- name: price_history.LoadByVariantID r
 SELECT "id", "variant_id", "price", "valid_from" FROM "price_history"
 WHERE "variant_id" = ANY($1) ORDER BY "id"`
 
-// loadPriceHistoryByVariantID is LoadByVariantID on db.
 func loadPriceHistoryByVariantID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]PriceHistory, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]PriceHistory{}, nil

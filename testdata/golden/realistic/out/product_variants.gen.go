@@ -56,8 +56,6 @@ func NewProductVariantRepo(db runtime.DBTX) *ProductVariantRepo {
 	return &ProductVariantRepo{db: db}
 }
 
-// Sentinels of the constraints of table product_variants: each matches (errors.Is)
-// the *runtime.DbError of a violation of its constraint.
 var (
 	// ErrProductVariantIDTaken matches a violation of the primary key (id).
 	ErrProductVariantIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "product_variants", "product_variants_pkey", "primary_key")
@@ -133,12 +131,10 @@ var (
 	}
 )
 
-// scanProductVariant appends the scan destinations of v, in table order.
 func scanProductVariant(v *ProductVariant, d []any) []any {
 	return append(d, &v.ID, &v.ProductID, &v.SKU, &v.Price, &v.WeightG, &v.Options)
 }
 
-// argsNewProductVariant appends the values Create binds from n.
 func argsNewProductVariant(n *NewProductVariant, d []any) []any {
 	return append(d, n.ID.Arg(), &n.ProductID, &n.SKU, &n.Price, &n.WeightG, runtime.OptValue(&n.Options))
 }
@@ -209,7 +205,6 @@ func (r *ProductVariantRepo) List(ctx context.Context, page runtime.PageArgs) (r
 	return p, wrapErr(err, "product_variants.List", "product_variants")
 }
 
-// updateProductVariants builds the statements of ProductVariantRepo.Update.
 var updateProductVariants = &runtime.Update{
 	Name: "product_variants.Update", Keys: 1,
 	Head:     "UPDATE \"product_variants\"\nSET ",
@@ -218,7 +213,6 @@ var updateProductVariants = &runtime.Update{
 	Nullable: 1 << 3,
 }
 
-// argsProductVariantUpdate appends the value of each field of u, nil when unset.
 func argsProductVariantUpdate(u *ProductVariantUpdate, d []any) []any {
 	return append(d, u.ProductID.Arg(), u.SKU.Arg(), u.Price.Arg(), u.WeightG.Arg(), runtime.OptValue(&u.Options))
 }
@@ -266,8 +260,6 @@ func (r *ProductVariantRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]
 	return items, wrapErr(err, "product_variants.FindByIDs", "product_variants")
 }
 
-// copyProductVariants copies rows of NewProductVariant into table
-// product_variants.
 var copyProductVariants = &runtime.Copier[NewProductVariant]{
 	Table:   "product_variants",
 	Columns: []string{"id", "product_id", "sku", "price", "weight_g", "options"},
@@ -365,7 +357,6 @@ type ProductVariantKeyedUpdate struct {
 	Changes ProductVariantUpdate `json:"changes"`
 }
 
-// bulkProductVariantsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkProductVariantsUpdates = &runtime.Bulk[ProductVariantKeyedUpdate]{
 	Table:    "product_variants",
 	Key:      func(a, b *ProductVariantKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -409,7 +400,6 @@ func (r *ProductVariantRepo) UpdateManyReturning(ctx context.Context, rows []Pro
 	return out, wrapErr(err, "product_variants.UpdateManyReturning", "product_variants")
 }
 
-// bulkProductVariantsKeys sends the rows of DeleteMany.
 var bulkProductVariantsKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "product_variants",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -431,7 +421,6 @@ func (r *ProductVariantRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) (
 	return out, wrapErr(err, "product_variants.DeleteMany", "product_variants")
 }
 
-// bulkProductVariantsNew sends the rows of the batch upserts.
 var bulkProductVariantsNew = &runtime.Bulk[NewProductVariant]{
 	Table:    "product_variants",
 	Validate: (*NewProductVariant).Validate,
@@ -485,7 +474,6 @@ const sqlProductVariantsLoadByProductID = `-- name: product_variants.LoadByProdu
 SELECT "id", "product_id", "sku", "price", "weight_g", "options" FROM "product_variants"
 WHERE "product_id" = ANY($1) ORDER BY "id"`
 
-// loadProductVariantsByProductID is LoadByProductID on db.
 func loadProductVariantsByProductID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]ProductVariant, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]ProductVariant{}, nil

@@ -59,8 +59,6 @@ func NewProductRepo(db runtime.DBTX) *ProductRepo {
 	return &ProductRepo{db: db}
 }
 
-// Sentinels of the constraints of table products: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrProductIDTaken matches a violation of the primary key (id).
 	ErrProductIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "products", "products_pkey", "primary_key")
@@ -128,12 +126,10 @@ func (u *ProductUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "products", "name", "description", "tags", "published", "attributes")
 }
 
-// scanProduct appends the scan destinations of v, in table order.
 func scanProduct(v *Product, d []any) []any {
 	return append(d, &v.ID, &v.CategoryID, &v.Name, &v.Description, &v.Tags, &v.Published, &v.Attributes, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// argsNewProduct appends the values Create binds from n.
 func argsNewProduct(n *NewProduct, d []any) []any {
 	return append(d, n.ID.Arg(), &n.CategoryID, &n.Name, n.Description.Arg(), runtime.OptValue(&n.Tags), n.Published.Arg(), runtime.OptValue(&n.Attributes))
 }
@@ -203,7 +199,6 @@ func (r *ProductRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "products.List", "products")
 }
 
-// updateProducts builds the statements of ProductRepo.Update.
 var updateProducts = &runtime.Update{
 	Name: "products.Update", Keys: 1,
 	Head:     "UPDATE \"products\"\nSET ",
@@ -213,7 +208,6 @@ var updateProducts = &runtime.Update{
 	Nullable: 1 << 0,
 }
 
-// argsProductUpdate appends the value of each field of u, nil when unset.
 func argsProductUpdate(u *ProductUpdate, d []any) []any {
 	return append(d, u.CategoryID.Arg(), u.Name.Arg(), u.Description.Arg(), runtime.OptValue(&u.Tags), u.Published.Arg(), runtime.OptValue(&u.Attributes))
 }
@@ -262,7 +256,6 @@ func (r *ProductRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Product
 	return items, wrapErr(err, "products.FindByIDs", "products")
 }
 
-// copyProducts copies rows of NewProduct into table products.
 var copyProducts = &runtime.Copier[NewProduct]{
 	Table:   "products",
 	Columns: []string{"id", "category_id", "name", "description", "tags", "published", "attributes"},
@@ -293,7 +286,6 @@ type ProductKeyedUpdate struct {
 	Changes ProductUpdate `json:"changes"`
 }
 
-// bulkProductsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkProductsUpdates = &runtime.Bulk[ProductKeyedUpdate]{
 	Table:    "products",
 	Key:      func(a, b *ProductKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -338,7 +330,6 @@ func (r *ProductRepo) UpdateManyReturning(ctx context.Context, rows []ProductKey
 	return out, wrapErr(err, "products.UpdateManyReturning", "products")
 }
 
-// bulkProductsKeys sends the rows of DeleteMany.
 var bulkProductsKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "products",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -375,7 +366,6 @@ const sqlProductsLoadByCategoryID = `-- name: products.LoadByCategoryID replica=
 SELECT "id", "category_id", "name", "description", "tags", "published", "attributes", "created_at", "updated_at" FROM "products"
 WHERE "category_id" = ANY($1) ORDER BY "id"`
 
-// loadProductsByCategoryID is LoadByCategoryID on db.
 func loadProductsByCategoryID(ctx context.Context, db runtime.DBTX, keys []int32) (map[int32][]Product, error) {
 	if len(keys) == 0 {
 		return map[int32][]Product{}, nil

@@ -50,8 +50,6 @@ func NewRefundRepo(db runtime.DBTX) *RefundRepo {
 	return &RefundRepo{db: db}
 }
 
-// Sentinels of the constraints of table refunds: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrRefundIDTaken matches a violation of the primary key (id).
 	ErrRefundIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "refunds", "refunds_pkey", "primary_key")
@@ -103,12 +101,10 @@ func (u *RefundUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "refunds", "payment_id", "amount")
 }
 
-// scanRefund appends the scan destinations of v, in table order.
 func scanRefund(v *Refund, d []any) []any {
 	return append(d, &v.ID, &v.PaymentID, &v.Amount, &v.Reason, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// argsNewRefund appends the values Create binds from n.
 func argsNewRefund(n *NewRefund, d []any) []any {
 	return append(d, n.ID.Arg(), &n.PaymentID, &n.Amount, &n.Reason)
 }
@@ -178,7 +174,6 @@ func (r *RefundRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.P
 	return p, wrapErr(err, "refunds.List", "refunds")
 }
 
-// updateRefunds builds the statements of RefundRepo.Update.
 var updateRefunds = &runtime.Update{
 	Name: "refunds.Update", Keys: 1,
 	Head:     "UPDATE \"refunds\"\nSET ",
@@ -188,7 +183,6 @@ var updateRefunds = &runtime.Update{
 	Nullable: 1 << 2,
 }
 
-// argsRefundUpdate appends the value of each field of u, nil when unset.
 func argsRefundUpdate(u *RefundUpdate, d []any) []any {
 	return append(d, u.PaymentID.Arg(), u.Amount.Arg(), u.Reason.Arg())
 }
@@ -237,7 +231,6 @@ func (r *RefundRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Refund, 
 	return items, wrapErr(err, "refunds.FindByIDs", "refunds")
 }
 
-// copyRefunds copies rows of NewRefund into table refunds.
 var copyRefunds = &runtime.Copier[NewRefund]{
 	Table:   "refunds",
 	Columns: []string{"id", "payment_id", "amount", "reason"},
@@ -286,7 +279,6 @@ type RefundKeyedUpdate struct {
 	Changes RefundUpdate `json:"changes"`
 }
 
-// bulkRefundsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkRefundsUpdates = &runtime.Bulk[RefundKeyedUpdate]{
 	Table:    "refunds",
 	Key:      func(a, b *RefundKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -328,7 +320,6 @@ func (r *RefundRepo) UpdateManyReturning(ctx context.Context, rows []RefundKeyed
 	return out, wrapErr(err, "refunds.UpdateManyReturning", "refunds")
 }
 
-// bulkRefundsKeys sends the rows of DeleteMany.
 var bulkRefundsKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "refunds",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -365,7 +356,6 @@ const sqlRefundsLoadByPaymentID = `-- name: refunds.LoadByPaymentID replica=ok
 SELECT "id", "payment_id", "amount", "reason", "created_at", "updated_at" FROM "refunds"
 WHERE "payment_id" = ANY($1) ORDER BY "id"`
 
-// loadRefundsByPaymentID is LoadByPaymentID on db.
 func loadRefundsByPaymentID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Refund, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Refund{}, nil

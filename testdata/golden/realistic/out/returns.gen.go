@@ -52,8 +52,6 @@ func NewReturnRepo(db runtime.DBTX) *ReturnRepo {
 	return &ReturnRepo{db: db}
 }
 
-// Sentinels of the constraints of table returns: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrReturnIDTaken matches a violation of the primary key (id).
 	ErrReturnIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "returns", "returns_pkey", "primary_key")
@@ -95,12 +93,10 @@ func (u *ReturnUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "returns", "order_id", "reason")
 }
 
-// scanReturn appends the scan destinations of v, in table order.
 func scanReturn(v *Return, d []any) []any {
 	return append(d, &v.ID, &v.OrderID, &v.Reason, &v.Approved, &v.RefundID, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// argsNewReturn appends the values Create binds from n.
 func argsNewReturn(n *NewReturn, d []any) []any {
 	return append(d, n.ID.Arg(), &n.OrderID, &n.Reason, &n.Approved, &n.RefundID)
 }
@@ -170,7 +166,6 @@ func (r *ReturnRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.P
 	return p, wrapErr(err, "returns.List", "returns")
 }
 
-// updateReturns builds the statements of ReturnRepo.Update.
 var updateReturns = &runtime.Update{
 	Name: "returns.Update", Keys: 1,
 	Head:     "UPDATE \"returns\"\nSET ",
@@ -180,7 +175,6 @@ var updateReturns = &runtime.Update{
 	Nullable: 1<<2 | 1<<3,
 }
 
-// argsReturnUpdate appends the value of each field of u, nil when unset.
 func argsReturnUpdate(u *ReturnUpdate, d []any) []any {
 	return append(d, u.OrderID.Arg(), u.Reason.Arg(), u.Approved.Arg(), u.RefundID.Arg())
 }
@@ -229,7 +223,6 @@ func (r *ReturnRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Return, 
 	return items, wrapErr(err, "returns.FindByIDs", "returns")
 }
 
-// copyReturns copies rows of NewReturn into table returns.
 var copyReturns = &runtime.Copier[NewReturn]{
 	Table:   "returns",
 	Columns: []string{"id", "order_id", "reason", "approved", "refund_id"},
@@ -279,7 +272,6 @@ type ReturnKeyedUpdate struct {
 	Changes ReturnUpdate `json:"changes"`
 }
 
-// bulkReturnsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkReturnsUpdates = &runtime.Bulk[ReturnKeyedUpdate]{
 	Table:    "returns",
 	Key:      func(a, b *ReturnKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -323,7 +315,6 @@ func (r *ReturnRepo) UpdateManyReturning(ctx context.Context, rows []ReturnKeyed
 	return out, wrapErr(err, "returns.UpdateManyReturning", "returns")
 }
 
-// bulkReturnsKeys sends the rows of DeleteMany.
 var bulkReturnsKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "returns",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -360,7 +351,6 @@ const sqlReturnsLoadByOrderID = `-- name: returns.LoadByOrderID replica=ok
 SELECT "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at" FROM "returns"
 WHERE "order_id" = ANY($1) ORDER BY "id"`
 
-// loadReturnsByOrderID is LoadByOrderID on db.
 func loadReturnsByOrderID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Return, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Return{}, nil
@@ -391,7 +381,6 @@ const sqlReturnsLoadByRefundID = `-- name: returns.LoadByRefundID replica=ok
 SELECT "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at" FROM "returns"
 WHERE "refund_id" = ANY($1) ORDER BY "id"`
 
-// loadReturnsByRefundID is LoadByRefundID on db.
 func loadReturnsByRefundID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Return, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Return{}, nil

@@ -53,8 +53,6 @@ func NewReviewRepo(db runtime.DBTX) *ReviewRepo {
 	return &ReviewRepo{db: db}
 }
 
-// Sentinels of the constraints of table reviews: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrReviewIDTaken matches a violation of the primary key (id).
 	ErrReviewIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "reviews", "reviews_pkey", "primary_key")
@@ -104,12 +102,10 @@ func (u *ReviewUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "reviews", "product_id", "user_id", "rating")
 }
 
-// scanReview appends the scan destinations of v, in table order.
 func scanReview(v *Review, d []any) []any {
 	return append(d, &v.ID, &v.ProductID, &v.UserID, &v.Rating, &v.Body, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// argsNewReview appends the values Create binds from n.
 func argsNewReview(n *NewReview, d []any) []any {
 	return append(d, n.ID.Arg(), &n.ProductID, &n.UserID, &n.Rating, &n.Body)
 }
@@ -179,7 +175,6 @@ func (r *ReviewRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.P
 	return p, wrapErr(err, "reviews.List", "reviews")
 }
 
-// updateReviews builds the statements of ReviewRepo.Update.
 var updateReviews = &runtime.Update{
 	Name: "reviews.Update", Keys: 1,
 	Head:     "UPDATE \"reviews\"\nSET ",
@@ -189,7 +184,6 @@ var updateReviews = &runtime.Update{
 	Nullable: 1 << 3,
 }
 
-// argsReviewUpdate appends the value of each field of u, nil when unset.
 func argsReviewUpdate(u *ReviewUpdate, d []any) []any {
 	return append(d, u.ProductID.Arg(), u.UserID.Arg(), u.Rating.Arg(), u.Body.Arg())
 }
@@ -238,7 +232,6 @@ func (r *ReviewRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Review, 
 	return items, wrapErr(err, "reviews.FindByIDs", "reviews")
 }
 
-// copyReviews copies rows of NewReview into table reviews.
 var copyReviews = &runtime.Copier[NewReview]{
 	Table:   "reviews",
 	Columns: []string{"id", "product_id", "user_id", "rating", "body"},
@@ -336,7 +329,6 @@ type ReviewKeyedUpdate struct {
 	Changes ReviewUpdate `json:"changes"`
 }
 
-// bulkReviewsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkReviewsUpdates = &runtime.Bulk[ReviewKeyedUpdate]{
 	Table:    "reviews",
 	Key:      func(a, b *ReviewKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -379,7 +371,6 @@ func (r *ReviewRepo) UpdateManyReturning(ctx context.Context, rows []ReviewKeyed
 	return out, wrapErr(err, "reviews.UpdateManyReturning", "reviews")
 }
 
-// bulkReviewsKeys sends the rows of DeleteMany.
 var bulkReviewsKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "reviews",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -401,7 +392,6 @@ func (r *ReviewRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, 
 	return out, wrapErr(err, "reviews.DeleteMany", "reviews")
 }
 
-// bulkReviewsNew sends the rows of the batch upserts.
 var bulkReviewsNew = &runtime.Bulk[NewReview]{
 	Table:    "reviews",
 	Validate: (*NewReview).Validate,
@@ -459,7 +449,6 @@ const sqlReviewsLoadByProductID = `-- name: reviews.LoadByProductID replica=ok
 SELECT "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at" FROM "reviews"
 WHERE "product_id" = ANY($1) ORDER BY "id"`
 
-// loadReviewsByProductID is LoadByProductID on db.
 func loadReviewsByProductID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Review, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Review{}, nil
@@ -490,7 +479,6 @@ const sqlReviewsLoadByUserID = `-- name: reviews.LoadByUserID replica=ok
 SELECT "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at" FROM "reviews"
 WHERE "user_id" = ANY($1) ORDER BY "id"`
 
-// loadReviewsByUserID is LoadByUserID on db.
 func loadReviewsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Review, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Review{}, nil

@@ -51,8 +51,6 @@ func NewSessionRepo(db runtime.DBTX) *SessionRepo {
 	return &SessionRepo{db: db}
 }
 
-// Sentinels of the constraints of table sessions: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrSessionIDTaken matches a violation of the primary key (id).
 	ErrSessionIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "sessions", "sessions_pkey", "primary_key")
@@ -97,12 +95,10 @@ func (u *SessionUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "sessions", "user_id", "expires_at")
 }
 
-// scanSession appends the scan destinations of v, in table order.
 func scanSession(v *Session, d []any) []any {
 	return append(d, &v.ID, &v.UserID, &v.IP, &v.UserAgent, &v.ExpiresAt)
 }
 
-// argsNewSession appends the values Create binds from n.
 func argsNewSession(n *NewSession, d []any) []any {
 	return append(d, n.ID.Arg(), &n.UserID, &n.IP, &n.UserAgent, &n.ExpiresAt)
 }
@@ -172,7 +168,6 @@ func (r *SessionRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "sessions.List", "sessions")
 }
 
-// updateSessions builds the statements of SessionRepo.Update.
 var updateSessions = &runtime.Update{
 	Name: "sessions.Update", Keys: 1,
 	Head:     "UPDATE \"sessions\"\nSET ",
@@ -181,7 +176,6 @@ var updateSessions = &runtime.Update{
 	Nullable: 1<<1 | 1<<2,
 }
 
-// argsSessionUpdate appends the value of each field of u, nil when unset.
 func argsSessionUpdate(u *SessionUpdate, d []any) []any {
 	return append(d, u.UserID.Arg(), u.IP.Arg(), u.UserAgent.Arg(), u.ExpiresAt.Arg())
 }
@@ -229,7 +223,6 @@ func (r *SessionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Session
 	return items, wrapErr(err, "sessions.FindByIDs", "sessions")
 }
 
-// copySessions copies rows of NewSession into table sessions.
 var copySessions = &runtime.Copier[NewSession]{
 	Table:   "sessions",
 	Columns: []string{"id", "user_id", "ip", "user_agent", "expires_at"},
@@ -279,7 +272,6 @@ type SessionKeyedUpdate struct {
 	Changes SessionUpdate `json:"changes"`
 }
 
-// bulkSessionsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkSessionsUpdates = &runtime.Bulk[SessionKeyedUpdate]{
 	Table:    "sessions",
 	Key:      func(a, b *SessionKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -323,7 +315,6 @@ func (r *SessionRepo) UpdateManyReturning(ctx context.Context, rows []SessionKey
 	return out, wrapErr(err, "sessions.UpdateManyReturning", "sessions")
 }
 
-// bulkSessionsKeys sends the rows of DeleteMany.
 var bulkSessionsKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "sessions",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -360,7 +351,6 @@ const sqlSessionsLoadByUserID = `-- name: sessions.LoadByUserID replica=ok
 SELECT "id", "user_id", "ip", "user_agent", "expires_at" FROM "sessions"
 WHERE "user_id" = ANY($1) ORDER BY "id"`
 
-// loadSessionsByUserID is LoadByUserID on db.
 func loadSessionsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Session, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Session{}, nil

@@ -49,8 +49,6 @@ func NewSettingRepo(db runtime.DBTX) *SettingRepo {
 	return &SettingRepo{db: db}
 }
 
-// Sentinels of the constraints of table settings: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrSettingOrganizationIDKeyTaken matches a violation of the primary key
 	// (organization_id, key).
@@ -102,12 +100,10 @@ var (
 	}
 )
 
-// scanSetting appends the scan destinations of v, in table order.
 func scanSetting(v *Setting, d []any) []any {
 	return append(d, &v.OrganizationID, &v.Key, &v.Value, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// argsNewSetting appends the values Create binds from n.
 func argsNewSetting(n *NewSetting, d []any) []any {
 	return append(d, &n.OrganizationID, &n.Key, n.Value)
 }
@@ -178,7 +174,6 @@ func (r *SettingRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "settings.List", "settings")
 }
 
-// updateSettings builds the statements of SettingRepo.Update.
 var updateSettings = &runtime.Update{
 	Name: "settings.Update", Keys: 2,
 	Head:   "UPDATE \"settings\"\nSET ",
@@ -187,7 +182,6 @@ var updateSettings = &runtime.Update{
 	Tail:   "\nWHERE \"organization_id\" = $1 AND \"key\" = $2\nRETURNING \"organization_id\", \"key\", \"value\", \"created_at\", \"updated_at\"",
 }
 
-// argsSettingUpdate appends the value of each field of u, nil when unset.
 func argsSettingUpdate(u *SettingUpdate, d []any) []any {
 	return append(d, runtime.OptValue(&u.Value))
 }
@@ -222,7 +216,6 @@ func (r *SettingRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "settings.Count", "settings")
 }
 
-// copySettings copies rows of NewSetting into table settings.
 var copySettings = &runtime.Copier[NewSetting]{
 	Table:   "settings",
 	Columns: []string{"organization_id", "key", "value"},
@@ -324,7 +317,6 @@ type SettingKeyedUpdate struct {
 	Changes        SettingUpdate `json:"changes"`
 }
 
-// bulkSettingsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkSettingsUpdates = &runtime.Bulk[SettingKeyedUpdate]{
 	Table: "settings",
 	Key: func(a, b *SettingKeyedUpdate) int {
@@ -366,7 +358,6 @@ func (r *SettingRepo) UpdateManyReturning(ctx context.Context, rows []SettingKey
 	return out, wrapErr(err, "settings.UpdateManyReturning", "settings")
 }
 
-// bulkSettingsKeys sends the rows of DeleteMany.
 var bulkSettingsKeys = &runtime.Bulk[SettingKey]{
 	Table: "settings",
 	Key: func(a, b *SettingKey) int {
@@ -391,7 +382,6 @@ func (r *SettingRepo) DeleteMany(ctx context.Context, keys []SettingKey) ([]bool
 	return out, wrapErr(err, "settings.DeleteMany", "settings")
 }
 
-// bulkSettingsNew sends the rows of the batch upserts.
 var bulkSettingsNew = &runtime.Bulk[NewSetting]{
 	Table:    "settings",
 	Validate: (*NewSetting).Validate,
@@ -447,7 +437,6 @@ const sqlSettingsLoadByOrganizationID = `-- name: settings.LoadByOrganizationID 
 SELECT "organization_id", "key", "value", "created_at", "updated_at" FROM "settings"
 WHERE "organization_id" = ANY($1) ORDER BY "organization_id", "key"`
 
-// loadSettingsByOrganizationID is LoadByOrganizationID on db.
 func loadSettingsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Setting, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Setting{}, nil

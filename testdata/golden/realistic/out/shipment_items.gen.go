@@ -46,8 +46,6 @@ func NewShipmentItemRepo(db runtime.DBTX) *ShipmentItemRepo {
 	return &ShipmentItemRepo{db: db}
 }
 
-// Sentinels of the constraints of table shipment_items: each matches (errors.Is)
-// the *runtime.DbError of a violation of its constraint.
 var (
 	// ErrShipmentItemShipmentIDOrderIDLineNoTaken matches a violation of the primary
 	// key (shipment_id, order_id, line_no).
@@ -85,12 +83,10 @@ func (u *ShipmentItemUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "shipment_items", "quantity")
 }
 
-// scanShipmentItem appends the scan destinations of v, in table order.
 func scanShipmentItem(v *ShipmentItem, d []any) []any {
 	return append(d, &v.ShipmentID, &v.OrderID, &v.LineNo, &v.Quantity)
 }
 
-// argsNewShipmentItem appends the values Create binds from n.
 func argsNewShipmentItem(n *NewShipmentItem, d []any) []any {
 	return append(d, &n.ShipmentID, &n.OrderID, &n.LineNo, &n.Quantity)
 }
@@ -159,7 +155,6 @@ func (r *ShipmentItemRepo) List(ctx context.Context, page runtime.PageArgs) (run
 	return p, wrapErr(err, "shipment_items.List", "shipment_items")
 }
 
-// updateShipmentItems builds the statements of ShipmentItemRepo.Update.
 var updateShipmentItems = &runtime.Update{
 	Name: "shipment_items.Update", Keys: 3,
 	Head: "UPDATE \"shipment_items\"\nSET ",
@@ -167,7 +162,6 @@ var updateShipmentItems = &runtime.Update{
 	Tail: "\nWHERE \"shipment_id\" = $1 AND \"order_id\" = $2 AND \"line_no\" = $3\nRETURNING \"shipment_id\", \"order_id\", \"line_no\", \"quantity\"",
 }
 
-// argsShipmentItemUpdate appends the value of each field of u, nil when unset.
 func argsShipmentItemUpdate(u *ShipmentItemUpdate, d []any) []any {
 	return append(d, u.Quantity.Arg())
 }
@@ -199,7 +193,6 @@ func (r *ShipmentItemRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "shipment_items.Count", "shipment_items")
 }
 
-// copyShipmentItems copies rows of NewShipmentItem into table shipment_items.
 var copyShipmentItems = &runtime.Copier[NewShipmentItem]{
 	Table:   "shipment_items",
 	Columns: []string{"shipment_id", "order_id", "line_no", "quantity"},
@@ -292,7 +285,6 @@ type ShipmentItemKeyedUpdate struct {
 	Changes    ShipmentItemUpdate `json:"changes"`
 }
 
-// bulkShipmentItemsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkShipmentItemsUpdates = &runtime.Bulk[ShipmentItemKeyedUpdate]{
 	Table: "shipment_items",
 	Key: func(a, b *ShipmentItemKeyedUpdate) int {
@@ -334,7 +326,6 @@ func (r *ShipmentItemRepo) UpdateManyReturning(ctx context.Context, rows []Shipm
 	return out, wrapErr(err, "shipment_items.UpdateManyReturning", "shipment_items")
 }
 
-// bulkShipmentItemsKeys sends the rows of DeleteMany.
 var bulkShipmentItemsKeys = &runtime.Bulk[ShipmentItemKey]{
 	Table: "shipment_items",
 	Key: func(a, b *ShipmentItemKey) int {
@@ -360,7 +351,6 @@ func (r *ShipmentItemRepo) DeleteMany(ctx context.Context, keys []ShipmentItemKe
 	return out, wrapErr(err, "shipment_items.DeleteMany", "shipment_items")
 }
 
-// bulkShipmentItemsNew sends the rows of the batch upserts.
 var bulkShipmentItemsNew = &runtime.Bulk[NewShipmentItem]{
 	Table: "shipment_items",
 	Columns: []runtime.BulkColumn[NewShipmentItem]{
@@ -417,7 +407,6 @@ const sqlShipmentItemsLoadByShipmentID = `-- name: shipment_items.LoadByShipment
 SELECT "shipment_id", "order_id", "line_no", "quantity" FROM "shipment_items"
 WHERE "shipment_id" = ANY($1) ORDER BY "shipment_id", "order_id", "line_no"`
 
-// loadShipmentItemsByShipmentID is LoadByShipmentID on db.
 func loadShipmentItemsByShipmentID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]ShipmentItem, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]ShipmentItem{}, nil

@@ -61,8 +61,6 @@ func NewShipmentRepo(db runtime.DBTX) *ShipmentRepo {
 	return &ShipmentRepo{db: db}
 }
 
-// Sentinels of the constraints of table shipments: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrShipmentIDTaken matches a violation of the primary key (id).
 	ErrShipmentIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "shipments", "shipments_pkey", "primary_key")
@@ -143,12 +141,10 @@ var (
 	}
 )
 
-// scanShipment appends the scan destinations of v, in table order.
 func scanShipment(v *Shipment, d []any) []any {
 	return append(d, &v.ID, &v.OrderID, &v.WarehouseID, &v.Carrier, &v.TrackingNo, &v.Status, &v.ShippedAt)
 }
 
-// argsNewShipment appends the values Create binds from n.
 func argsNewShipment(n *NewShipment, d []any) []any {
 	return append(d, n.ID.Arg(), &n.OrderID, &n.WarehouseID, &n.Carrier, &n.TrackingNo, n.Status.Arg(), &n.ShippedAt)
 }
@@ -218,7 +214,6 @@ func (r *ShipmentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 	return p, wrapErr(err, "shipments.List", "shipments")
 }
 
-// updateShipments builds the statements of ShipmentRepo.Update.
 var updateShipments = &runtime.Update{
 	Name: "shipments.Update", Keys: 1,
 	Head:     "UPDATE \"shipments\"\nSET ",
@@ -227,7 +222,6 @@ var updateShipments = &runtime.Update{
 	Nullable: 1<<3 | 1<<5,
 }
 
-// argsShipmentUpdate appends the value of each field of u, nil when unset.
 func argsShipmentUpdate(u *ShipmentUpdate, d []any) []any {
 	return append(d, u.OrderID.Arg(), u.WarehouseID.Arg(), u.Carrier.Arg(), u.TrackingNo.Arg(), u.Status.Arg(), u.ShippedAt.Arg())
 }
@@ -275,7 +269,6 @@ func (r *ShipmentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Shipme
 	return items, wrapErr(err, "shipments.FindByIDs", "shipments")
 }
 
-// copyShipments copies rows of NewShipment into table shipments.
 var copyShipments = &runtime.Copier[NewShipment]{
 	Table:   "shipments",
 	Columns: []string{"id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at"},
@@ -375,7 +368,6 @@ type ShipmentKeyedUpdate struct {
 	Changes ShipmentUpdate `json:"changes"`
 }
 
-// bulkShipmentsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkShipmentsUpdates = &runtime.Bulk[ShipmentKeyedUpdate]{
 	Table:    "shipments",
 	Key:      func(a, b *ShipmentKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -421,7 +413,6 @@ func (r *ShipmentRepo) UpdateManyReturning(ctx context.Context, rows []ShipmentK
 	return out, wrapErr(err, "shipments.UpdateManyReturning", "shipments")
 }
 
-// bulkShipmentsKeys sends the rows of DeleteMany.
 var bulkShipmentsKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "shipments",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -458,7 +449,6 @@ const sqlShipmentsLoadByOrderID = `-- name: shipments.LoadByOrderID replica=ok
 SELECT "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at" FROM "shipments"
 WHERE "order_id" = ANY($1) ORDER BY "id"`
 
-// loadShipmentsByOrderID is LoadByOrderID on db.
 func loadShipmentsByOrderID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Shipment, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Shipment{}, nil
@@ -489,7 +479,6 @@ const sqlShipmentsLoadByWarehouseID = `-- name: shipments.LoadByWarehouseID repl
 SELECT "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at" FROM "shipments"
 WHERE "warehouse_id" = ANY($1) ORDER BY "id"`
 
-// loadShipmentsByWarehouseID is LoadByWarehouseID on db.
 func loadShipmentsByWarehouseID(ctx context.Context, db runtime.DBTX, keys []int16) (map[int16][]Shipment, error) {
 	if len(keys) == 0 {
 		return map[int16][]Shipment{}, nil

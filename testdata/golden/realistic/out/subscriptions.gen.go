@@ -60,8 +60,6 @@ func NewSubscriptionRepo(db runtime.DBTX) *SubscriptionRepo {
 	return &SubscriptionRepo{db: db}
 }
 
-// Sentinels of the constraints of table subscriptions: each matches (errors.Is)
-// the *runtime.DbError of a violation of its constraint.
 var (
 	// ErrSubscriptionIDTaken matches a violation of the primary key (id).
 	ErrSubscriptionIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "subscriptions", "subscriptions_pkey", "primary_key")
@@ -123,12 +121,10 @@ func (u *SubscriptionUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "subscriptions", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end")
 }
 
-// scanSubscription appends the scan destinations of v, in table order.
 func scanSubscription(v *Subscription, d []any) []any {
 	return append(d, &v.ID, &v.OrganizationID, &v.PlanID, &v.Seats, &v.CurrentPeriodStart, &v.CurrentPeriodEnd, &v.CanceledAt, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// argsNewSubscription appends the values Create binds from n.
 func argsNewSubscription(n *NewSubscription, d []any) []any {
 	return append(d, n.ID.Arg(), &n.OrganizationID, &n.PlanID, n.Seats.Arg(), &n.CurrentPeriodStart, &n.CurrentPeriodEnd, &n.CanceledAt)
 }
@@ -199,7 +195,6 @@ func (r *SubscriptionRepo) List(ctx context.Context, page runtime.PageArgs) (run
 	return p, wrapErr(err, "subscriptions.List", "subscriptions")
 }
 
-// updateSubscriptions builds the statements of SubscriptionRepo.Update.
 var updateSubscriptions = &runtime.Update{
 	Name: "subscriptions.Update", Keys: 1,
 	Head:     "UPDATE \"subscriptions\"\nSET ",
@@ -209,7 +204,6 @@ var updateSubscriptions = &runtime.Update{
 	Nullable: 1 << 5,
 }
 
-// argsSubscriptionUpdate appends the value of each field of u, nil when unset.
 func argsSubscriptionUpdate(u *SubscriptionUpdate, d []any) []any {
 	return append(d, u.OrganizationID.Arg(), u.PlanID.Arg(), u.Seats.Arg(), u.CurrentPeriodStart.Arg(), u.CurrentPeriodEnd.Arg(), u.CanceledAt.Arg())
 }
@@ -258,7 +252,6 @@ func (r *SubscriptionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Su
 	return items, wrapErr(err, "subscriptions.FindByIDs", "subscriptions")
 }
 
-// copySubscriptions copies rows of NewSubscription into table subscriptions.
 var copySubscriptions = &runtime.Copier[NewSubscription]{
 	Table:   "subscriptions",
 	Columns: []string{"id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at"},
@@ -310,7 +303,6 @@ type SubscriptionKeyedUpdate struct {
 	Changes SubscriptionUpdate `json:"changes"`
 }
 
-// bulkSubscriptionsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkSubscriptionsUpdates = &runtime.Bulk[SubscriptionKeyedUpdate]{
 	Table:    "subscriptions",
 	Key:      func(a, b *SubscriptionKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -355,7 +347,6 @@ func (r *SubscriptionRepo) UpdateManyReturning(ctx context.Context, rows []Subsc
 	return out, wrapErr(err, "subscriptions.UpdateManyReturning", "subscriptions")
 }
 
-// bulkSubscriptionsKeys sends the rows of DeleteMany.
 var bulkSubscriptionsKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "subscriptions",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -392,7 +383,6 @@ const sqlSubscriptionsLoadByOrganizationID = `-- name: subscriptions.LoadByOrgan
 SELECT "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at" FROM "subscriptions"
 WHERE "organization_id" = ANY($1) ORDER BY "id"`
 
-// loadSubscriptionsByOrganizationID is LoadByOrganizationID on db.
 func loadSubscriptionsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Subscription, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Subscription{}, nil
@@ -424,7 +414,6 @@ const sqlSubscriptionsLoadByPlanID = `-- name: subscriptions.LoadByPlanID replic
 SELECT "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at" FROM "subscriptions"
 WHERE "plan_id" = ANY($1) ORDER BY "id"`
 
-// loadSubscriptionsByPlanID is LoadByPlanID on db.
 func loadSubscriptionsByPlanID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Subscription, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Subscription{}, nil

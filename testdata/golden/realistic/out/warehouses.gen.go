@@ -45,8 +45,6 @@ func NewWarehouseRepo(db runtime.DBTX) *WarehouseRepo {
 	return &WarehouseRepo{db: db}
 }
 
-// Sentinels of the constraints of table warehouses: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrWarehouseIDTaken matches a violation of the primary key (id).
 	ErrWarehouseIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "warehouses", "warehouses_pkey", "primary_key")
@@ -115,12 +113,10 @@ var (
 	}
 )
 
-// scanWarehouse appends the scan destinations of v, in table order.
 func scanWarehouse(v *Warehouse, d []any) []any {
 	return append(d, &v.ID, &v.Code, &v.Name, &v.Country)
 }
 
-// argsNewWarehouse appends the values Create binds from n.
 func argsNewWarehouse(n *NewWarehouse, d []any) []any {
 	return append(d, &n.Code, &n.Name, &n.Country)
 }
@@ -190,7 +186,6 @@ func (r *WarehouseRepo) List(ctx context.Context, page runtime.PageArgs) (runtim
 	return p, wrapErr(err, "warehouses.List", "warehouses")
 }
 
-// updateWarehouses builds the statements of WarehouseRepo.Update.
 var updateWarehouses = &runtime.Update{
 	Name: "warehouses.Update", Keys: 1,
 	Head: "UPDATE \"warehouses\"\nSET ",
@@ -198,7 +193,6 @@ var updateWarehouses = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"code\", \"name\", \"country\"::text",
 }
 
-// argsWarehouseUpdate appends the value of each field of u, nil when unset.
 func argsWarehouseUpdate(u *WarehouseUpdate, d []any) []any {
 	return append(d, u.Code.Arg(), u.Name.Arg(), u.Country.Arg())
 }
@@ -246,7 +240,6 @@ func (r *WarehouseRepo) FindByIDs(ctx context.Context, ids []int16) ([]Warehouse
 	return items, wrapErr(err, "warehouses.FindByIDs", "warehouses")
 }
 
-// copyWarehouses copies rows of NewWarehouse into table warehouses.
 var copyWarehouses = &runtime.Copier[NewWarehouse]{
 	Table:   "warehouses",
 	Columns: []string{"code", "name", "country"},
@@ -339,7 +332,6 @@ type WarehouseKeyedUpdate struct {
 	Changes WarehouseUpdate `json:"changes"`
 }
 
-// bulkWarehousesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkWarehousesUpdates = &runtime.Bulk[WarehouseKeyedUpdate]{
 	Table:    "warehouses",
 	Key:      func(a, b *WarehouseKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -380,7 +372,6 @@ func (r *WarehouseRepo) UpdateManyReturning(ctx context.Context, rows []Warehous
 	return out, wrapErr(err, "warehouses.UpdateManyReturning", "warehouses")
 }
 
-// bulkWarehousesKeys sends the rows of DeleteMany.
 var bulkWarehousesKeys = &runtime.Bulk[int16]{
 	Table: "warehouses",
 	Key:   func(a, b *int16) int { return cmp.Compare(*a, *b) },
@@ -402,7 +393,6 @@ func (r *WarehouseRepo) DeleteMany(ctx context.Context, keys []int16) ([]bool, e
 	return out, wrapErr(err, "warehouses.DeleteMany", "warehouses")
 }
 
-// bulkWarehousesNew sends the rows of the batch upserts.
 var bulkWarehousesNew = &runtime.Bulk[NewWarehouse]{
 	Table:    "warehouses",
 	Validate: (*NewWarehouse).Validate,

@@ -65,8 +65,6 @@ func NewWebhookDeliveryRepo(db runtime.DBTX) *WebhookDeliveryRepo {
 	return &WebhookDeliveryRepo{db: db}
 }
 
-// Sentinels of the constraints of table webhook_deliveries: each matches
-// (errors.Is) the *runtime.DbError of a violation of its constraint.
 var (
 	// ErrWebhookDeliveryIDTaken matches a violation of the primary key (id).
 	ErrWebhookDeliveryIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "webhook_deliveries", "webhook_deliveries_pkey", "primary_key")
@@ -140,12 +138,10 @@ var (
 	}
 )
 
-// scanWebhookDelivery appends the scan destinations of v, in table order.
 func scanWebhookDelivery(v *WebhookDelivery, d []any) []any {
 	return append(d, &v.ID, &v.WebhookID, &v.Event, &v.Payload, &v.State, &v.Attempts, &v.NextTryAt, &v.Response, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// argsNewWebhookDelivery appends the values Create binds from n.
 func argsNewWebhookDelivery(n *NewWebhookDelivery, d []any) []any {
 	return append(d, &n.WebhookID, &n.Event, n.Payload, n.State.Arg(), n.Attempts.Arg(), &n.NextTryAt, &n.Response)
 }
@@ -216,7 +212,6 @@ func (r *WebhookDeliveryRepo) List(ctx context.Context, page runtime.PageArgs) (
 	return p, wrapErr(err, "webhook_deliveries.List", "webhook_deliveries")
 }
 
-// updateWebhookDeliveries builds the statements of WebhookDeliveryRepo.Update.
 var updateWebhookDeliveries = &runtime.Update{
 	Name: "webhook_deliveries.Update", Keys: 1,
 	Head:     "UPDATE \"webhook_deliveries\"\nSET ",
@@ -226,7 +221,6 @@ var updateWebhookDeliveries = &runtime.Update{
 	Nullable: 1<<5 | 1<<6,
 }
 
-// argsWebhookDeliveryUpdate appends the value of each field of u, nil when unset.
 func argsWebhookDeliveryUpdate(u *WebhookDeliveryUpdate, d []any) []any {
 	return append(d, u.WebhookID.Arg(), u.Event.Arg(), runtime.OptValue(&u.Payload), u.State.Arg(), u.Attempts.Arg(), u.NextTryAt.Arg(), u.Response.Arg())
 }
@@ -275,8 +269,6 @@ func (r *WebhookDeliveryRepo) FindByIDs(ctx context.Context, ids []int64) ([]Web
 	return items, wrapErr(err, "webhook_deliveries.FindByIDs", "webhook_deliveries")
 }
 
-// copyWebhookDeliveries copies rows of NewWebhookDelivery into table
-// webhook_deliveries.
 var copyWebhookDeliveries = &runtime.Copier[NewWebhookDelivery]{
 	Table:   "webhook_deliveries",
 	Columns: []string{"webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response"},
@@ -328,8 +320,6 @@ type WebhookDeliveryKeyedUpdate struct {
 	Changes WebhookDeliveryUpdate `json:"changes"`
 }
 
-// bulkWebhookDeliveriesUpdates sends the rows of UpdateMany and
-// UpdateManyReturning.
 var bulkWebhookDeliveriesUpdates = &runtime.Bulk[WebhookDeliveryKeyedUpdate]{
 	Table:    "webhook_deliveries",
 	Key:      func(a, b *WebhookDeliveryKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -376,7 +366,6 @@ func (r *WebhookDeliveryRepo) UpdateManyReturning(ctx context.Context, rows []We
 	return out, wrapErr(err, "webhook_deliveries.UpdateManyReturning", "webhook_deliveries")
 }
 
-// bulkWebhookDeliveriesKeys sends the rows of DeleteMany.
 var bulkWebhookDeliveriesKeys = &runtime.Bulk[int64]{
 	Table: "webhook_deliveries",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -413,7 +402,6 @@ const sqlWebhookDeliveriesLoadByWebhookID = `-- name: webhook_deliveries.LoadByW
 SELECT "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response", "created_at", "updated_at" FROM "webhook_deliveries"
 WHERE "webhook_id" = ANY($1) ORDER BY "id"`
 
-// loadWebhookDeliveriesByWebhookID is LoadByWebhookID on db.
 func loadWebhookDeliveriesByWebhookID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]WebhookDelivery, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]WebhookDelivery{}, nil

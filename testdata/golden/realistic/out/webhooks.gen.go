@@ -52,8 +52,6 @@ func NewWebhookRepo(db runtime.DBTX) *WebhookRepo {
 	return &WebhookRepo{db: db}
 }
 
-// Sentinels of the constraints of table webhooks: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrWebhookIDTaken matches a violation of the primary key (id).
 	ErrWebhookIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "webhooks", "webhooks_pkey", "primary_key")
@@ -109,12 +107,10 @@ func (u *WebhookUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "webhooks", "organization_id", "url", "events", "secret", "enabled")
 }
 
-// scanWebhook appends the scan destinations of v, in table order.
 func scanWebhook(v *Webhook, d []any) []any {
 	return append(d, &v.ID, &v.OrganizationID, &v.URL, &v.Events, &v.Secret, &v.Enabled)
 }
 
-// argsNewWebhook appends the values Create binds from n.
 func argsNewWebhook(n *NewWebhook, d []any) []any {
 	return append(d, n.ID.Arg(), &n.OrganizationID, &n.URL, n.Events, n.Secret, n.Enabled.Arg())
 }
@@ -184,7 +180,6 @@ func (r *WebhookRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "webhooks.List", "webhooks")
 }
 
-// updateWebhooks builds the statements of WebhookRepo.Update.
 var updateWebhooks = &runtime.Update{
 	Name: "webhooks.Update", Keys: 1,
 	Head:      "UPDATE \"webhooks\"\nSET ",
@@ -193,7 +188,6 @@ var updateWebhooks = &runtime.Update{
 	Sensitive: 1 << 3,
 }
 
-// argsWebhookUpdate appends the value of each field of u, nil when unset.
 func argsWebhookUpdate(u *WebhookUpdate, d []any) []any {
 	return append(d, u.OrganizationID.Arg(), u.URL.Arg(), runtime.OptValue(&u.Events), runtime.OptValue(&u.Secret), u.Enabled.Arg())
 }
@@ -241,7 +235,6 @@ func (r *WebhookRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Webhook
 	return items, wrapErr(err, "webhooks.FindByIDs", "webhooks")
 }
 
-// copyWebhooks copies rows of NewWebhook into table webhooks.
 var copyWebhooks = &runtime.Copier[NewWebhook]{
 	Table:   "webhooks",
 	Columns: []string{"id", "organization_id", "url", "events", "secret", "enabled"},
@@ -272,7 +265,6 @@ type WebhookKeyedUpdate struct {
 	Changes WebhookUpdate `json:"changes"`
 }
 
-// bulkWebhooksUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkWebhooksUpdates = &runtime.Bulk[WebhookKeyedUpdate]{
 	Table:    "webhooks",
 	Key:      func(a, b *WebhookKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -315,7 +307,6 @@ func (r *WebhookRepo) UpdateManyReturning(ctx context.Context, rows []WebhookKey
 	return out, wrapErr(err, "webhooks.UpdateManyReturning", "webhooks")
 }
 
-// bulkWebhooksKeys sends the rows of DeleteMany.
 var bulkWebhooksKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "webhooks",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -352,7 +343,6 @@ const sqlWebhooksLoadByOrganizationID = `-- name: webhooks.LoadByOrganizationID 
 SELECT "id", "organization_id", "url", "events", "secret", "enabled" FROM "webhooks"
 WHERE "organization_id" = ANY($1) ORDER BY "id"`
 
-// loadWebhooksByOrganizationID is LoadByOrganizationID on db.
 func loadWebhooksByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Webhook, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Webhook{}, nil

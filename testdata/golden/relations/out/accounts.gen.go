@@ -43,8 +43,6 @@ func NewAccountRepo(db runtime.DBTX) *AccountRepo {
 	return &AccountRepo{db: db}
 }
 
-// Sentinels of the constraints of table accounts: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrAccountIDTaken matches a violation of the primary key (id).
 	ErrAccountIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "accounts", "accounts_pkey", "primary_key")
@@ -89,12 +87,10 @@ func (u *AccountUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "accounts", "user_id", "label")
 }
 
-// scanAccount appends the scan destinations of v, in table order.
 func scanAccount(v *Account, d []any) []any {
 	return append(d, &v.ID, &v.UserID, &v.Label)
 }
 
-// argsNewAccount appends the values Create binds from n.
 func argsNewAccount(n *NewAccount, d []any) []any {
 	return append(d, &n.UserID, &n.Label)
 }
@@ -164,7 +160,6 @@ func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "accounts.List", "accounts")
 }
 
-// updateAccounts builds the statements of AccountRepo.Update.
 var updateAccounts = &runtime.Update{
 	Name: "accounts.Update", Keys: 1,
 	Head: "UPDATE \"accounts\"\nSET ",
@@ -172,7 +167,6 @@ var updateAccounts = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"user_id\", \"label\"",
 }
 
-// argsAccountUpdate appends the value of each field of u, nil when unset.
 func argsAccountUpdate(u *AccountUpdate, d []any) []any {
 	return append(d, u.UserID.Arg(), u.Label.Arg())
 }
@@ -220,7 +214,6 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, er
 	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
 }
 
-// copyAccounts copies rows of NewAccount into table accounts.
 var copyAccounts = &runtime.Copier[NewAccount]{
 	Table:   "accounts",
 	Columns: []string{"user_id", "label"},
@@ -267,7 +260,6 @@ type AccountKeyedUpdate struct {
 	Changes AccountUpdate `json:"changes"`
 }
 
-// bulkAccountsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkAccountsUpdates = &runtime.Bulk[AccountKeyedUpdate]{
 	Table:    "accounts",
 	Key:      func(a, b *AccountKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -307,7 +299,6 @@ func (r *AccountRepo) UpdateManyReturning(ctx context.Context, rows []AccountKey
 	return out, wrapErr(err, "accounts.UpdateManyReturning", "accounts")
 }
 
-// bulkAccountsKeys sends the rows of DeleteMany.
 var bulkAccountsKeys = &runtime.Bulk[int64]{
 	Table: "accounts",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -344,7 +335,6 @@ const sqlAccountsLoadByUserID = `-- name: accounts.LoadByUserID replica=ok
 SELECT "id", "user_id", "label" FROM "accounts"
 WHERE "user_id" = ANY($1) ORDER BY "id"`
 
-// loadAccountsByUserID is LoadByUserID on db.
 func loadAccountsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Account, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Account{}, nil

@@ -45,8 +45,6 @@ func NewAttachmentRepo(db runtime.DBTX) *AttachmentRepo {
 	return &AttachmentRepo{db: db}
 }
 
-// Sentinels of the constraints of table attachments: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrAttachmentIDTaken matches a violation of the primary key (id).
 	ErrAttachmentIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "attachments", "attachments_pkey", "primary_key")
@@ -90,12 +88,10 @@ func (u *AttachmentUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "attachments", "blob_digest", "name")
 }
 
-// scanAttachment appends the scan destinations of v, in table order.
 func scanAttachment(v *Attachment, d []any) []any {
 	return append(d, &v.ID, &v.BlobDigest, &v.Name)
 }
 
-// argsNewAttachment appends the values Create binds from n.
 func argsNewAttachment(n *NewAttachment, d []any) []any {
 	return append(d, n.BlobDigest, &n.Name)
 }
@@ -165,7 +161,6 @@ func (r *AttachmentRepo) List(ctx context.Context, page runtime.PageArgs) (runti
 	return p, wrapErr(err, "attachments.List", "attachments")
 }
 
-// updateAttachments builds the statements of AttachmentRepo.Update.
 var updateAttachments = &runtime.Update{
 	Name: "attachments.Update", Keys: 1,
 	Head: "UPDATE \"attachments\"\nSET ",
@@ -173,7 +168,6 @@ var updateAttachments = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"blob_digest\", \"name\"",
 }
 
-// argsAttachmentUpdate appends the value of each field of u, nil when unset.
 func argsAttachmentUpdate(u *AttachmentUpdate, d []any) []any {
 	return append(d, runtime.OptValue(&u.BlobDigest), u.Name.Arg())
 }
@@ -221,7 +215,6 @@ func (r *AttachmentRepo) FindByIDs(ctx context.Context, ids []int64) ([]Attachme
 	return items, wrapErr(err, "attachments.FindByIDs", "attachments")
 }
 
-// copyAttachments copies rows of NewAttachment into table attachments.
 var copyAttachments = &runtime.Copier[NewAttachment]{
 	Table:   "attachments",
 	Columns: []string{"blob_digest", "name"},
@@ -268,7 +261,6 @@ type AttachmentKeyedUpdate struct {
 	Changes AttachmentUpdate `json:"changes"`
 }
 
-// bulkAttachmentsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkAttachmentsUpdates = &runtime.Bulk[AttachmentKeyedUpdate]{
 	Table:    "attachments",
 	Key:      func(a, b *AttachmentKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -308,7 +300,6 @@ func (r *AttachmentRepo) UpdateManyReturning(ctx context.Context, rows []Attachm
 	return out, wrapErr(err, "attachments.UpdateManyReturning", "attachments")
 }
 
-// bulkAttachmentsKeys sends the rows of DeleteMany.
 var bulkAttachmentsKeys = &runtime.Bulk[int64]{
 	Table: "attachments",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },

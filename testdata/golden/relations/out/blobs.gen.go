@@ -42,8 +42,6 @@ func NewBlobRepo(db runtime.DBTX) *BlobRepo {
 	return &BlobRepo{db: db}
 }
 
-// Sentinels of the constraints of table blobs: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrBlobDigestTaken matches a violation of the primary key (digest).
 	ErrBlobDigestTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "blobs", "blobs_pkey", "primary_key")
@@ -79,12 +77,10 @@ func (u *BlobUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "blobs", "size")
 }
 
-// scanBlob appends the scan destinations of v, in table order.
 func scanBlob(v *Blob, d []any) []any {
 	return append(d, &v.Digest, &v.Size)
 }
 
-// argsNewBlob appends the values Create binds from n.
 func argsNewBlob(n *NewBlob, d []any) []any {
 	return append(d, n.Digest, &n.Size)
 }
@@ -154,7 +150,6 @@ func (r *BlobRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "blobs.List", "blobs")
 }
 
-// updateBlobs builds the statements of BlobRepo.Update.
 var updateBlobs = &runtime.Update{
 	Name: "blobs.Update", Keys: 1,
 	Head: "UPDATE \"blobs\"\nSET ",
@@ -162,7 +157,6 @@ var updateBlobs = &runtime.Update{
 	Tail: "\nWHERE \"digest\" = $1\nRETURNING \"digest\", \"size\"",
 }
 
-// argsBlobUpdate appends the value of each field of u, nil when unset.
 func argsBlobUpdate(u *BlobUpdate, d []any) []any {
 	return append(d, u.Size.Arg())
 }
@@ -210,7 +204,6 @@ func (r *BlobRepo) FindByIDs(ctx context.Context, ids [][]byte) ([]Blob, error) 
 	return items, wrapErr(err, "blobs.FindByIDs", "blobs")
 }
 
-// copyBlobs copies rows of NewBlob into table blobs.
 var copyBlobs = &runtime.Copier[NewBlob]{
 	Table:   "blobs",
 	Columns: []string{"digest", "size"},
@@ -301,7 +294,6 @@ type BlobKeyedUpdate struct {
 	Changes BlobUpdate `json:"changes"`
 }
 
-// bulkBlobsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkBlobsUpdates = &runtime.Bulk[BlobKeyedUpdate]{
 	Table:    "blobs",
 	Key:      func(a, b *BlobKeyedUpdate) int { return bytes.Compare(a.Digest, b.Digest) },
@@ -340,7 +332,6 @@ func (r *BlobRepo) UpdateManyReturning(ctx context.Context, rows []BlobKeyedUpda
 	return out, wrapErr(err, "blobs.UpdateManyReturning", "blobs")
 }
 
-// bulkBlobsKeys sends the rows of DeleteMany.
 var bulkBlobsKeys = &runtime.Bulk[[]byte]{
 	Table: "blobs",
 	Key:   func(a, b *[]byte) int { return bytes.Compare(*a, *b) },
@@ -362,7 +353,6 @@ func (r *BlobRepo) DeleteMany(ctx context.Context, keys [][]byte) ([]bool, error
 	return out, wrapErr(err, "blobs.DeleteMany", "blobs")
 }
 
-// bulkBlobsNew sends the rows of the batch upserts.
 var bulkBlobsNew = &runtime.Bulk[NewBlob]{
 	Table:    "blobs",
 	Validate: (*NewBlob).Validate,

@@ -43,8 +43,6 @@ func NewEmployeeRepo(db runtime.DBTX) *EmployeeRepo {
 	return &EmployeeRepo{db: db}
 }
 
-// Sentinels of the constraints of table employees: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrEmployeeIDTaken matches a violation of the primary key (id).
 	ErrEmployeeIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "employees", "employees_pkey", "primary_key")
@@ -87,12 +85,10 @@ func (u *EmployeeUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "employees", "name")
 }
 
-// scanEmployee appends the scan destinations of v, in table order.
 func scanEmployee(v *Employee, d []any) []any {
 	return append(d, &v.ID, &v.ManagerID, &v.Name)
 }
 
-// argsNewEmployee appends the values Create binds from n.
 func argsNewEmployee(n *NewEmployee, d []any) []any {
 	return append(d, &n.ManagerID, &n.Name)
 }
@@ -162,7 +158,6 @@ func (r *EmployeeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 	return p, wrapErr(err, "employees.List", "employees")
 }
 
-// updateEmployees builds the statements of EmployeeRepo.Update.
 var updateEmployees = &runtime.Update{
 	Name: "employees.Update", Keys: 1,
 	Head:     "UPDATE \"employees\"\nSET ",
@@ -171,7 +166,6 @@ var updateEmployees = &runtime.Update{
 	Nullable: 1 << 0,
 }
 
-// argsEmployeeUpdate appends the value of each field of u, nil when unset.
 func argsEmployeeUpdate(u *EmployeeUpdate, d []any) []any {
 	return append(d, u.ManagerID.Arg(), u.Name.Arg())
 }
@@ -219,7 +213,6 @@ func (r *EmployeeRepo) FindByIDs(ctx context.Context, ids []int64) ([]Employee, 
 	return items, wrapErr(err, "employees.FindByIDs", "employees")
 }
 
-// copyEmployees copies rows of NewEmployee into table employees.
 var copyEmployees = &runtime.Copier[NewEmployee]{
 	Table:   "employees",
 	Columns: []string{"manager_id", "name"},
@@ -266,7 +259,6 @@ type EmployeeKeyedUpdate struct {
 	Changes EmployeeUpdate `json:"changes"`
 }
 
-// bulkEmployeesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkEmployeesUpdates = &runtime.Bulk[EmployeeKeyedUpdate]{
 	Table:    "employees",
 	Key:      func(a, b *EmployeeKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -307,7 +299,6 @@ func (r *EmployeeRepo) UpdateManyReturning(ctx context.Context, rows []EmployeeK
 	return out, wrapErr(err, "employees.UpdateManyReturning", "employees")
 }
 
-// bulkEmployeesKeys sends the rows of DeleteMany.
 var bulkEmployeesKeys = &runtime.Bulk[int64]{
 	Table: "employees",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -344,7 +335,6 @@ const sqlEmployeesLoadByManagerID = `-- name: employees.LoadByManagerID replica=
 SELECT "id", "manager_id", "name" FROM "employees"
 WHERE "manager_id" = ANY($1) ORDER BY "id"`
 
-// loadEmployeesByManagerID is LoadByManagerID on db.
 func loadEmployeesByManagerID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Employee, error) {
 	if len(keys) == 0 {
 		return map[int64][]Employee{}, nil

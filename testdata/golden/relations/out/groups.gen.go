@@ -38,8 +38,6 @@ func NewGroupRepo(db runtime.DBTX) *GroupRepo {
 	return &GroupRepo{db: db}
 }
 
-// Sentinels of the constraints of table groups: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrGroupIDTaken matches a violation of the primary key (id).
 	ErrGroupIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "groups", "groups_pkey", "primary_key")
@@ -81,12 +79,10 @@ func (u *GroupUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "groups", "name")
 }
 
-// scanGroup appends the scan destinations of v, in table order.
 func scanGroup(v *Group, d []any) []any {
 	return append(d, &v.ID, &v.Name)
 }
 
-// argsNewGroup appends the values Create binds from n.
 func argsNewGroup(n *NewGroup, d []any) []any {
 	return append(d, &n.Name)
 }
@@ -156,7 +152,6 @@ func (r *GroupRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	return p, wrapErr(err, "groups.List", "groups")
 }
 
-// updateGroups builds the statements of GroupRepo.Update.
 var updateGroups = &runtime.Update{
 	Name: "groups.Update", Keys: 1,
 	Head: "UPDATE \"groups\"\nSET ",
@@ -164,7 +159,6 @@ var updateGroups = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"name\"",
 }
 
-// argsGroupUpdate appends the value of each field of u, nil when unset.
 func argsGroupUpdate(u *GroupUpdate, d []any) []any {
 	return append(d, u.Name.Arg())
 }
@@ -212,7 +206,6 @@ func (r *GroupRepo) FindByIDs(ctx context.Context, ids []int64) ([]Group, error)
 	return items, wrapErr(err, "groups.FindByIDs", "groups")
 }
 
-// copyGroups copies rows of NewGroup into table groups.
 var copyGroups = &runtime.Copier[NewGroup]{
 	Table:   "groups",
 	Columns: []string{"name"},
@@ -302,7 +295,6 @@ type GroupKeyedUpdate struct {
 	Changes GroupUpdate `json:"changes"`
 }
 
-// bulkGroupsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkGroupsUpdates = &runtime.Bulk[GroupKeyedUpdate]{
 	Table:    "groups",
 	Key:      func(a, b *GroupKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -341,7 +333,6 @@ func (r *GroupRepo) UpdateManyReturning(ctx context.Context, rows []GroupKeyedUp
 	return out, wrapErr(err, "groups.UpdateManyReturning", "groups")
 }
 
-// bulkGroupsKeys sends the rows of DeleteMany.
 var bulkGroupsKeys = &runtime.Bulk[int64]{
 	Table: "groups",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -363,7 +354,6 @@ func (r *GroupRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error
 	return out, wrapErr(err, "groups.DeleteMany", "groups")
 }
 
-// bulkGroupsNew sends the rows of the batch upserts.
 var bulkGroupsNew = &runtime.Bulk[NewGroup]{
 	Table:    "groups",
 	Validate: (*NewGroup).Validate,

@@ -49,8 +49,6 @@ func NewMembershipRepo(db runtime.DBTX) *MembershipRepo {
 	return &MembershipRepo{db: db}
 }
 
-// Sentinels of the constraints of table memberships: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrMembershipUserIDGroupIDTaken matches a violation of the primary key (user_id,
 	// group_id).
@@ -101,12 +99,10 @@ func (u *MembershipUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "memberships", "role", "joined_at")
 }
 
-// scanMembership appends the scan destinations of v, in table order.
 func scanMembership(v *Membership, d []any) []any {
 	return append(d, &v.UserID, &v.GroupID, &v.Role, &v.JoinedAt)
 }
 
-// argsNewMembership appends the values Create binds from n.
 func argsNewMembership(n *NewMembership, d []any) []any {
 	return append(d, &n.UserID, &n.GroupID, n.Role.Arg(), n.JoinedAt.Arg())
 }
@@ -177,7 +173,6 @@ func (r *MembershipRepo) List(ctx context.Context, page runtime.PageArgs) (runti
 	return p, wrapErr(err, "memberships.List", "memberships")
 }
 
-// updateMemberships builds the statements of MembershipRepo.Update.
 var updateMemberships = &runtime.Update{
 	Name: "memberships.Update", Keys: 2,
 	Head: "UPDATE \"memberships\"\nSET ",
@@ -185,7 +180,6 @@ var updateMemberships = &runtime.Update{
 	Tail: "\nWHERE \"user_id\" = $1 AND \"group_id\" = $2\nRETURNING \"user_id\", \"group_id\", \"role\", \"joined_at\"",
 }
 
-// argsMembershipUpdate appends the value of each field of u, nil when unset.
 func argsMembershipUpdate(u *MembershipUpdate, d []any) []any {
 	return append(d, u.Role.Arg(), u.JoinedAt.Arg())
 }
@@ -220,7 +214,6 @@ func (r *MembershipRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "memberships.Count", "memberships")
 }
 
-// copyMemberships copies rows of NewMembership into table memberships.
 var copyMemberships = &runtime.Copier[NewMembership]{
 	Table:   "memberships",
 	Columns: []string{"user_id", "group_id", "role", "joined_at"},
@@ -322,7 +315,6 @@ type MembershipKeyedUpdate struct {
 	Changes MembershipUpdate `json:"changes"`
 }
 
-// bulkMembershipsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkMembershipsUpdates = &runtime.Bulk[MembershipKeyedUpdate]{
 	Table: "memberships",
 	Key: func(a, b *MembershipKeyedUpdate) int {
@@ -365,7 +357,6 @@ func (r *MembershipRepo) UpdateManyReturning(ctx context.Context, rows []Members
 	return out, wrapErr(err, "memberships.UpdateManyReturning", "memberships")
 }
 
-// bulkMembershipsKeys sends the rows of DeleteMany.
 var bulkMembershipsKeys = &runtime.Bulk[MembershipKey]{
 	Table: "memberships",
 	Key: func(a, b *MembershipKey) int {
@@ -390,7 +381,6 @@ func (r *MembershipRepo) DeleteMany(ctx context.Context, keys []MembershipKey) (
 	return out, wrapErr(err, "memberships.DeleteMany", "memberships")
 }
 
-// bulkMembershipsNew sends the rows of the batch upserts.
 var bulkMembershipsNew = &runtime.Bulk[NewMembership]{
 	Table:    "memberships",
 	Validate: (*NewMembership).Validate,
@@ -447,7 +437,6 @@ const sqlMembershipsLoadByUserID = `-- name: memberships.LoadByUserID replica=ok
 SELECT "user_id", "group_id", "role", "joined_at" FROM "memberships"
 WHERE "user_id" = ANY($1) ORDER BY "user_id", "group_id"`
 
-// loadMembershipsByUserID is LoadByUserID on db.
 func loadMembershipsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Membership{}, nil
@@ -478,7 +467,6 @@ const sqlMembershipsLoadByGroupID = `-- name: memberships.LoadByGroupID replica=
 SELECT "user_id", "group_id", "role", "joined_at" FROM "memberships"
 WHERE "group_id" = ANY($1) ORDER BY "user_id", "group_id"`
 
-// loadMembershipsByGroupID is LoadByGroupID on db.
 func loadMembershipsByGroupID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Membership, error) {
 	if len(keys) == 0 {
 		return map[int64][]Membership{}, nil

@@ -39,8 +39,6 @@ func NewProfileRepo(db runtime.DBTX) *ProfileRepo {
 	return &ProfileRepo{db: db}
 }
 
-// Sentinels of the constraints of table profiles: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrProfileUserEmailTaken matches a violation of the primary key (user_email).
 	ErrProfileUserEmailTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "profiles", "profiles_pkey", "primary_key")
@@ -89,12 +87,10 @@ var (
 	}
 )
 
-// scanProfile appends the scan destinations of v, in table order.
 func scanProfile(v *Profile, d []any) []any {
 	return append(d, &v.UserEmail, &v.Bio)
 }
 
-// argsNewProfile appends the values Create binds from n.
 func argsNewProfile(n *NewProfile, d []any) []any {
 	return append(d, &n.UserEmail, &n.Bio)
 }
@@ -164,7 +160,6 @@ func (r *ProfileRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "profiles.List", "profiles")
 }
 
-// updateProfiles builds the statements of ProfileRepo.Update.
 var updateProfiles = &runtime.Update{
 	Name: "profiles.Update", Keys: 1,
 	Head: "UPDATE \"profiles\"\nSET ",
@@ -172,7 +167,6 @@ var updateProfiles = &runtime.Update{
 	Tail: "\nWHERE \"user_email\" = $1\nRETURNING \"user_email\", \"bio\"",
 }
 
-// argsProfileUpdate appends the value of each field of u, nil when unset.
 func argsProfileUpdate(u *ProfileUpdate, d []any) []any {
 	return append(d, u.Bio.Arg())
 }
@@ -221,7 +215,6 @@ func (r *ProfileRepo) FindByIDs(ctx context.Context, ids []string) ([]Profile, e
 	return items, wrapErr(err, "profiles.FindByIDs", "profiles")
 }
 
-// copyProfiles copies rows of NewProfile into table profiles.
 var copyProfiles = &runtime.Copier[NewProfile]{
 	Table:   "profiles",
 	Columns: []string{"user_email", "bio"},
@@ -312,7 +305,6 @@ type ProfileKeyedUpdate struct {
 	Changes   ProfileUpdate `json:"changes"`
 }
 
-// bulkProfilesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkProfilesUpdates = &runtime.Bulk[ProfileKeyedUpdate]{
 	Table:    "profiles",
 	Key:      func(a, b *ProfileKeyedUpdate) int { return cmp.Compare(a.UserEmail, b.UserEmail) },
@@ -351,7 +343,6 @@ func (r *ProfileRepo) UpdateManyReturning(ctx context.Context, rows []ProfileKey
 	return out, wrapErr(err, "profiles.UpdateManyReturning", "profiles")
 }
 
-// bulkProfilesKeys sends the rows of DeleteMany.
 var bulkProfilesKeys = &runtime.Bulk[string]{
 	Table: "profiles",
 	Key:   func(a, b *string) int { return cmp.Compare(*a, *b) },
@@ -373,7 +364,6 @@ func (r *ProfileRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, er
 	return out, wrapErr(err, "profiles.DeleteMany", "profiles")
 }
 
-// bulkProfilesNew sends the rows of the batch upserts.
 var bulkProfilesNew = &runtime.Bulk[NewProfile]{
 	Table:    "profiles",
 	Validate: (*NewProfile).Validate,
@@ -424,7 +414,6 @@ const sqlProfilesLoadByUserEmail = `-- name: profiles.LoadByUserEmail replica=ok
 SELECT "user_email", "bio" FROM "profiles"
 WHERE "user_email" = ANY($1) ORDER BY "user_email"`
 
-// loadProfilesByUserEmail is LoadByUserEmail on db.
 func loadProfilesByUserEmail(ctx context.Context, db runtime.DBTX, keys []string) (map[string][]Profile, error) {
 	if len(keys) == 0 {
 		return map[string][]Profile{}, nil

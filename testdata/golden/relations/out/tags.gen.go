@@ -38,8 +38,6 @@ func NewTagRepo(db runtime.DBTX) *TagRepo {
 	return &TagRepo{db: db}
 }
 
-// Sentinels of the constraints of table tags: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrTagIDTaken matches a violation of the primary key (id).
 	ErrTagIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "tags", "tags_pkey", "primary_key")
@@ -79,12 +77,10 @@ func (u *TagUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "tags", "label")
 }
 
-// scanTag appends the scan destinations of v, in table order.
 func scanTag(v *Tag, d []any) []any {
 	return append(d, &v.ID, &v.Label)
 }
 
-// argsNewTag appends the values Create binds from n.
 func argsNewTag(n *NewTag, d []any) []any {
 	return append(d, &n.Label)
 }
@@ -154,7 +150,6 @@ func (r *TagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page
 	return p, wrapErr(err, "tags.List", "tags")
 }
 
-// updateTags builds the statements of TagRepo.Update.
 var updateTags = &runtime.Update{
 	Name: "tags.Update", Keys: 1,
 	Head: "UPDATE \"tags\"\nSET ",
@@ -162,7 +157,6 @@ var updateTags = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"label\"",
 }
 
-// argsTagUpdate appends the value of each field of u, nil when unset.
 func argsTagUpdate(u *TagUpdate, d []any) []any {
 	return append(d, u.Label.Arg())
 }
@@ -210,7 +204,6 @@ func (r *TagRepo) FindByIDs(ctx context.Context, ids []int32) ([]Tag, error) {
 	return items, wrapErr(err, "tags.FindByIDs", "tags")
 }
 
-// copyTags copies rows of NewTag into table tags.
 var copyTags = &runtime.Copier[NewTag]{
 	Table:   "tags",
 	Columns: []string{"label"},
@@ -256,7 +249,6 @@ type TagKeyedUpdate struct {
 	Changes TagUpdate `json:"changes"`
 }
 
-// bulkTagsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkTagsUpdates = &runtime.Bulk[TagKeyedUpdate]{
 	Table:    "tags",
 	Key:      func(a, b *TagKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -295,7 +287,6 @@ func (r *TagRepo) UpdateManyReturning(ctx context.Context, rows []TagKeyedUpdate
 	return out, wrapErr(err, "tags.UpdateManyReturning", "tags")
 }
 
-// bulkTagsKeys sends the rows of DeleteMany.
 var bulkTagsKeys = &runtime.Bulk[int32]{
 	Table: "tags",
 	Key:   func(a, b *int32) int { return cmp.Compare(*a, *b) },

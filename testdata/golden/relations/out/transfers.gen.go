@@ -50,8 +50,6 @@ func NewTransferRepo(db runtime.DBTX) *TransferRepo {
 	return &TransferRepo{db: db}
 }
 
-// Sentinels of the constraints of table transfers: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrTransferIDTaken matches a violation of the primary key (id).
 	ErrTransferIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "transfers", "transfers_pkey", "primary_key")
@@ -100,12 +98,10 @@ func (u *TransferUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "transfers", "from_account_id", "to_account_id", "amount")
 }
 
-// scanTransfer appends the scan destinations of v, in table order.
 func scanTransfer(v *Transfer, d []any) []any {
 	return append(d, &v.ID, &v.FromAccountID, &v.ToAccountID, &v.Amount, &v.Note)
 }
 
-// argsNewTransfer appends the values Create binds from n.
 func argsNewTransfer(n *NewTransfer, d []any) []any {
 	return append(d, &n.FromAccountID, &n.ToAccountID, &n.Amount, &n.Note)
 }
@@ -175,7 +171,6 @@ func (r *TransferRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 	return p, wrapErr(err, "transfers.List", "transfers")
 }
 
-// updateTransfers builds the statements of TransferRepo.Update.
 var updateTransfers = &runtime.Update{
 	Name: "transfers.Update", Keys: 1,
 	Head:     "UPDATE \"transfers\"\nSET ",
@@ -184,7 +179,6 @@ var updateTransfers = &runtime.Update{
 	Nullable: 1 << 3,
 }
 
-// argsTransferUpdate appends the value of each field of u, nil when unset.
 func argsTransferUpdate(u *TransferUpdate, d []any) []any {
 	return append(d, u.FromAccountID.Arg(), u.ToAccountID.Arg(), u.Amount.Arg(), u.Note.Arg())
 }
@@ -232,7 +226,6 @@ func (r *TransferRepo) FindByIDs(ctx context.Context, ids []int64) ([]Transfer, 
 	return items, wrapErr(err, "transfers.FindByIDs", "transfers")
 }
 
-// copyTransfers copies rows of NewTransfer into table transfers.
 var copyTransfers = &runtime.Copier[NewTransfer]{
 	Table:   "transfers",
 	Columns: []string{"from_account_id", "to_account_id", "amount", "note"},
@@ -281,7 +274,6 @@ type TransferKeyedUpdate struct {
 	Changes TransferUpdate `json:"changes"`
 }
 
-// bulkTransfersUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkTransfersUpdates = &runtime.Bulk[TransferKeyedUpdate]{
 	Table:    "transfers",
 	Key:      func(a, b *TransferKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -324,7 +316,6 @@ func (r *TransferRepo) UpdateManyReturning(ctx context.Context, rows []TransferK
 	return out, wrapErr(err, "transfers.UpdateManyReturning", "transfers")
 }
 
-// bulkTransfersKeys sends the rows of DeleteMany.
 var bulkTransfersKeys = &runtime.Bulk[int64]{
 	Table: "transfers",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -361,7 +352,6 @@ const sqlTransfersLoadByFromAccountID = `-- name: transfers.LoadByFromAccountID 
 SELECT "id", "from_account_id", "to_account_id", "amount", "note" FROM "transfers"
 WHERE "from_account_id" = ANY($1) ORDER BY "id"`
 
-// loadTransfersByFromAccountID is LoadByFromAccountID on db.
 func loadTransfersByFromAccountID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Transfer, error) {
 	if len(keys) == 0 {
 		return map[int64][]Transfer{}, nil
@@ -392,7 +382,6 @@ const sqlTransfersLoadByToAccountID = `-- name: transfers.LoadByToAccountID repl
 SELECT "id", "from_account_id", "to_account_id", "amount", "note" FROM "transfers"
 WHERE "to_account_id" = ANY($1) ORDER BY "id"`
 
-// loadTransfersByToAccountID is LoadByToAccountID on db.
 func loadTransfersByToAccountID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Transfer, error) {
 	if len(keys) == 0 {
 		return map[int64][]Transfer{}, nil

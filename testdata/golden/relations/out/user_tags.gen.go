@@ -44,8 +44,6 @@ func NewUserTagRepo(db runtime.DBTX) *UserTagRepo {
 	return &UserTagRepo{db: db}
 }
 
-// Sentinels of the constraints of table user_tags: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrUserTagUserIDTagIDTaken matches a violation of the primary key (user_id,
 	// tag_id).
@@ -87,12 +85,10 @@ func (u *UserTagUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "user_tags", "added_by")
 }
 
-// scanUserTag appends the scan destinations of v, in table order.
 func scanUserTag(v *UserTag, d []any) []any {
 	return append(d, &v.UserID, &v.TagID, &v.AddedBy)
 }
 
-// argsNewUserTag appends the values Create binds from n.
 func argsNewUserTag(n *NewUserTag, d []any) []any {
 	return append(d, &n.UserID, &n.TagID, &n.AddedBy)
 }
@@ -163,7 +159,6 @@ func (r *UserTagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "user_tags.List", "user_tags")
 }
 
-// updateUserTags builds the statements of UserTagRepo.Update.
 var updateUserTags = &runtime.Update{
 	Name: "user_tags.Update", Keys: 2,
 	Head: "UPDATE \"user_tags\"\nSET ",
@@ -171,7 +166,6 @@ var updateUserTags = &runtime.Update{
 	Tail: "\nWHERE \"user_id\" = $1 AND \"tag_id\" = $2\nRETURNING \"user_id\", \"tag_id\", \"added_by\"",
 }
 
-// argsUserTagUpdate appends the value of each field of u, nil when unset.
 func argsUserTagUpdate(u *UserTagUpdate, d []any) []any {
 	return append(d, u.AddedBy.Arg())
 }
@@ -206,7 +200,6 @@ func (r *UserTagRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "user_tags.Count", "user_tags")
 }
 
-// copyUserTags copies rows of NewUserTag into table user_tags.
 var copyUserTags = &runtime.Copier[NewUserTag]{
 	Table:   "user_tags",
 	Columns: []string{"user_id", "tag_id", "added_by"},
@@ -306,7 +299,6 @@ type UserTagKeyedUpdate struct {
 	Changes UserTagUpdate `json:"changes"`
 }
 
-// bulkUserTagsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkUserTagsUpdates = &runtime.Bulk[UserTagKeyedUpdate]{
 	Table: "user_tags",
 	Key: func(a, b *UserTagKeyedUpdate) int {
@@ -348,7 +340,6 @@ func (r *UserTagRepo) UpdateManyReturning(ctx context.Context, rows []UserTagKey
 	return out, wrapErr(err, "user_tags.UpdateManyReturning", "user_tags")
 }
 
-// bulkUserTagsKeys sends the rows of DeleteMany.
 var bulkUserTagsKeys = &runtime.Bulk[UserTagKey]{
 	Table: "user_tags",
 	Key: func(a, b *UserTagKey) int {
@@ -373,7 +364,6 @@ func (r *UserTagRepo) DeleteMany(ctx context.Context, keys []UserTagKey) ([]bool
 	return out, wrapErr(err, "user_tags.DeleteMany", "user_tags")
 }
 
-// bulkUserTagsNew sends the rows of the batch upserts.
 var bulkUserTagsNew = &runtime.Bulk[NewUserTag]{
 	Table:    "user_tags",
 	Validate: (*NewUserTag).Validate,
@@ -429,7 +419,6 @@ const sqlUserTagsLoadByUserID = `-- name: user_tags.LoadByUserID replica=ok
 SELECT "user_id", "tag_id", "added_by" FROM "user_tags"
 WHERE "user_id" = ANY($1) ORDER BY "user_id", "tag_id"`
 
-// loadUserTagsByUserID is LoadByUserID on db.
 func loadUserTagsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]UserTag, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]UserTag{}, nil
@@ -460,7 +449,6 @@ const sqlUserTagsLoadByTagID = `-- name: user_tags.LoadByTagID replica=ok
 SELECT "user_id", "tag_id", "added_by" FROM "user_tags"
 WHERE "tag_id" = ANY($1) ORDER BY "user_id", "tag_id"`
 
-// loadUserTagsByTagID is LoadByTagID on db.
 func loadUserTagsByTagID(ctx context.Context, db runtime.DBTX, keys []int32) (map[int32][]UserTag, error) {
 	if len(keys) == 0 {
 		return map[int32][]UserTag{}, nil

@@ -47,8 +47,6 @@ func NewUserRepo(db runtime.DBTX) *UserRepo {
 	return &UserRepo{db: db}
 }
 
-// Sentinels of the constraints of table users: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrUserIDTaken matches a violation of the primary key (id).
 	ErrUserIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "users", "users_pkey", "primary_key")
@@ -112,12 +110,10 @@ var (
 	}
 )
 
-// scanUser appends the scan destinations of v, in table order.
 func scanUser(v *User, d []any) []any {
 	return append(d, &v.ID, &v.Email, &v.Name)
 }
 
-// argsNewUser appends the values Create binds from n.
 func argsNewUser(n *NewUser, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Email, &n.Name)
 }
@@ -187,7 +183,6 @@ func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "users.List", "users")
 }
 
-// updateUsers builds the statements of UserRepo.Update.
 var updateUsers = &runtime.Update{
 	Name: "users.Update", Keys: 1,
 	Head: "UPDATE \"users\"\nSET ",
@@ -195,7 +190,6 @@ var updateUsers = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"email\", \"name\"",
 }
 
-// argsUserUpdate appends the value of each field of u, nil when unset.
 func argsUserUpdate(u *UserUpdate, d []any) []any {
 	return append(d, u.Email.Arg(), u.Name.Arg())
 }
@@ -243,7 +237,6 @@ func (r *UserRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]User, erro
 	return items, wrapErr(err, "users.FindByIDs", "users")
 }
 
-// copyUsers copies rows of NewUser into table users.
 var copyUsers = &runtime.Copier[NewUser]{
 	Table:   "users",
 	Columns: []string{"id", "email", "name"},
@@ -335,7 +328,6 @@ type UserKeyedUpdate struct {
 	Changes UserUpdate `json:"changes"`
 }
 
-// bulkUsersUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkUsersUpdates = &runtime.Bulk[UserKeyedUpdate]{
 	Table:    "users",
 	Key:      func(a, b *UserKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -375,7 +367,6 @@ func (r *UserRepo) UpdateManyReturning(ctx context.Context, rows []UserKeyedUpda
 	return out, wrapErr(err, "users.UpdateManyReturning", "users")
 }
 
-// bulkUsersKeys sends the rows of DeleteMany.
 var bulkUsersKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "users",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -397,7 +388,6 @@ func (r *UserRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, er
 	return out, wrapErr(err, "users.DeleteMany", "users")
 }
 
-// bulkUsersNew sends the rows of the batch upserts.
 var bulkUsersNew = &runtime.Bulk[NewUser]{
 	Table:    "users",
 	Validate: (*NewUser).Validate,

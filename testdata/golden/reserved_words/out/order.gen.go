@@ -50,8 +50,6 @@ func NewOrderRepo(db runtime.DBTX) *OrderRepo {
 	return &OrderRepo{db: db}
 }
 
-// Sentinels of the constraints of table order: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrOrderTypeFuncTaken matches a violation of the primary key (type, func).
 	ErrOrderTypeFuncTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "order", "order_pkey", "primary_key")
@@ -95,12 +93,10 @@ func (u *OrderUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "order", "group", "limit")
 }
 
-// scanOrder appends the scan destinations of v, in table order.
 func scanOrder(v *Order, d []any) []any {
 	return append(d, &v.Type, &v.Func, &v.User, &v.Group, &v.Limit)
 }
 
-// argsNewOrder appends the values Create binds from n.
 func argsNewOrder(n *NewOrder, d []any) []any {
 	return append(d, &n.Type, &n.Func, &n.User, runtime.OptValue(&n.Group), n.Limit.Arg())
 }
@@ -171,7 +167,6 @@ func (r *OrderRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	return p, wrapErr(err, "order.List", "order")
 }
 
-// updateOrder builds the statements of OrderRepo.Update.
 var updateOrder = &runtime.Update{
 	Name: "order.Update", Keys: 2,
 	Head:     "UPDATE \"order\"\nSET ",
@@ -180,7 +175,6 @@ var updateOrder = &runtime.Update{
 	Nullable: 1 << 0,
 }
 
-// argsOrderUpdate appends the value of each field of u, nil when unset.
 func argsOrderUpdate(u *OrderUpdate, d []any) []any {
 	return append(d, u.User.Arg(), runtime.OptValue(&u.Group), u.Limit.Arg())
 }
@@ -215,7 +209,6 @@ func (r *OrderRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "order.Count", "order")
 }
 
-// copyOrder copies rows of NewOrder into table order.
 var copyOrder = &runtime.Copier[NewOrder]{
 	Table:   "order",
 	Columns: []string{"type", "func", "user", "group", "limit"},
@@ -299,7 +292,6 @@ type OrderKeyedUpdate struct {
 	Changes OrderUpdate `json:"changes"`
 }
 
-// bulkOrderUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkOrderUpdates = &runtime.Bulk[OrderKeyedUpdate]{
 	Table: "order",
 	Key: func(a, b *OrderKeyedUpdate) int {
@@ -344,7 +336,6 @@ func (r *OrderRepo) UpdateManyReturning(ctx context.Context, rows []OrderKeyedUp
 	return out, wrapErr(err, "order.UpdateManyReturning", "order")
 }
 
-// bulkOrderKeys sends the rows of DeleteMany.
 var bulkOrderKeys = &runtime.Bulk[OrderKey]{
 	Table: "order",
 	Key:   func(a, b *OrderKey) int { return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.Func, b.Func)) },
@@ -367,7 +358,6 @@ func (r *OrderRepo) DeleteMany(ctx context.Context, keys []OrderKey) ([]bool, er
 	return out, wrapErr(err, "order.DeleteMany", "order")
 }
 
-// bulkOrderNew sends the rows of the batch upserts.
 var bulkOrderNew = &runtime.Bulk[NewOrder]{
 	Table:    "order",
 	Validate: (*NewOrder).Validate,
@@ -421,7 +411,6 @@ const sqlOrderLoadByUser = `-- name: order.LoadByUser replica=ok
 SELECT "type", "func", "user", "group", "limit" FROM "order"
 WHERE "user" = ANY($1) ORDER BY "type", "func"`
 
-// loadOrderByUser is LoadByUser on db.
 func loadOrderByUser(ctx context.Context, db runtime.DBTX, keys []int32) (map[int32][]Order, error) {
 	if len(keys) == 0 {
 		return map[int32][]Order{}, nil

@@ -49,8 +49,6 @@ func NewUserRepo(db runtime.DBTX) *UserRepo {
 	return &UserRepo{db: db}
 }
 
-// Sentinels of the constraints of table user: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrUserIDTaken matches a violation of the primary key (id).
 	ErrUserIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "user", "user_pkey", "primary_key")
@@ -102,12 +100,10 @@ func (u *UserUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "user", "select", "type", "default")
 }
 
-// scanUser appends the scan destinations of v, in table order.
 func scanUser(v *User, d []any) []any {
 	return append(d, &v.ID, &v.Select, &v.From, &v.Type, &v.Default)
 }
 
-// argsNewUser appends the values Create binds from n.
 func argsNewUser(n *NewUser, d []any) []any {
 	return append(d, &n.ID, &n.Select, &n.From, n.Type.Arg(), n.Default.Arg())
 }
@@ -177,7 +173,6 @@ func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "user.List", "user")
 }
 
-// updateUser builds the statements of UserRepo.Update.
 var updateUser = &runtime.Update{
 	Name: "user.Update", Keys: 1,
 	Head:     "UPDATE \"user\"\nSET ",
@@ -186,7 +181,6 @@ var updateUser = &runtime.Update{
 	Nullable: 1 << 1,
 }
 
-// argsUserUpdate appends the value of each field of u, nil when unset.
 func argsUserUpdate(u *UserUpdate, d []any) []any {
 	return append(d, u.Select.Arg(), u.From.Arg(), u.Type.Arg(), u.Default.Arg())
 }
@@ -234,7 +228,6 @@ func (r *UserRepo) FindByIDs(ctx context.Context, ids []int32) ([]User, error) {
 	return items, wrapErr(err, "user.FindByIDs", "user")
 }
 
-// copyUser copies rows of NewUser into table user.
 var copyUser = &runtime.Copier[NewUser]{
 	Table:   "user",
 	Columns: []string{"id", "select", "from", "type", "default"},
@@ -331,7 +324,6 @@ type UserKeyedUpdate struct {
 	Changes UserUpdate `json:"changes"`
 }
 
-// bulkUserUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkUserUpdates = &runtime.Bulk[UserKeyedUpdate]{
 	Table:    "user",
 	Key:      func(a, b *UserKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -374,7 +366,6 @@ func (r *UserRepo) UpdateManyReturning(ctx context.Context, rows []UserKeyedUpda
 	return out, wrapErr(err, "user.UpdateManyReturning", "user")
 }
 
-// bulkUserKeys sends the rows of DeleteMany.
 var bulkUserKeys = &runtime.Bulk[int32]{
 	Table: "user",
 	Key:   func(a, b *int32) int { return cmp.Compare(*a, *b) },
@@ -396,7 +387,6 @@ func (r *UserRepo) DeleteMany(ctx context.Context, keys []int32) ([]bool, error)
 	return out, wrapErr(err, "user.DeleteMany", "user")
 }
 
-// bulkUserNew sends the rows of the batch upserts.
 var bulkUserNew = &runtime.Bulk[NewUser]{
 	Table:    "user",
 	Validate: (*NewUser).Validate,

@@ -60,8 +60,6 @@ func NewAccountRepo(db runtime.DBTX) *AccountRepo {
 	return &AccountRepo{db: db}
 }
 
-// Sentinels of the constraints of table accounts: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrAccountIDTaken matches a violation of the primary key (id).
 	ErrAccountIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "accounts", "accounts_pkey", "primary_key")
@@ -132,12 +130,10 @@ func (u *AccountUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "accounts", "owner", "currency", "balance", "tags", "flags", "meta")
 }
 
-// scanAccount appends the scan destinations of v, in table order.
 func scanAccount(v *Account, d []any) []any {
 	return append(d, &v.ID, &v.Owner, &v.Currency, &v.Balance, &v.Tags, &v.Flags, &v.Meta, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// argsNewAccount appends the values Create binds from n.
 func argsNewAccount(n *NewAccount, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Owner, &n.Currency, n.Balance.Arg(), runtime.OptValue(&n.Tags), runtime.OptValue(&n.Flags), runtime.OptValue(&n.Meta))
 }
@@ -207,7 +203,6 @@ func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "accounts.List", "accounts")
 }
 
-// updateAccounts builds the statements of AccountRepo.Update.
 var updateAccounts = &runtime.Update{
 	Name: "accounts.Update", Keys: 1,
 	Head:   "UPDATE \"accounts\"\nSET ",
@@ -217,7 +212,6 @@ var updateAccounts = &runtime.Update{
 	Tail:   "\nWHERE \"id\" = $1\nRETURNING \"id\", \"owner\", \"currency\", \"balance\", \"tags\", \"flags\"::text[], \"meta\", \"created_at\", \"updated_at\"",
 }
 
-// argsAccountUpdate appends the value of each field of u, nil when unset.
 func argsAccountUpdate(u *AccountUpdate, d []any) []any {
 	return append(d, u.Owner.Arg(), u.Currency.Arg(), u.Balance.Arg(), runtime.OptValue(&u.Tags), runtime.OptValue(&u.Flags), runtime.OptValue(&u.Meta))
 }
@@ -266,7 +260,6 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Account
 	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
 }
 
-// copyAccounts copies rows of NewAccount into table accounts.
 var copyAccounts = &runtime.Copier[NewAccount]{
 	Table:   "accounts",
 	Columns: []string{"id", "owner", "currency", "balance", "tags", "flags", "meta"},
@@ -299,7 +292,6 @@ type AccountKeyedUpdate struct {
 	Changes AccountUpdate `json:"changes"`
 }
 
-// bulkAccountsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkAccountsUpdates = &runtime.Bulk[AccountKeyedUpdate]{
 	Table:    "accounts",
 	Key:      func(a, b *AccountKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -343,7 +335,6 @@ func (r *AccountRepo) UpdateManyReturning(ctx context.Context, rows []AccountKey
 	return out, wrapErr(err, "accounts.UpdateManyReturning", "accounts")
 }
 
-// bulkAccountsKeys sends the rows of DeleteMany.
 var bulkAccountsKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "accounts",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },

@@ -42,8 +42,6 @@ func NewCounterRepo(db runtime.DBTX) *CounterRepo {
 	return &CounterRepo{db: db}
 }
 
-// Sentinels of the constraints of table counters: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrCounterIDTaken matches a violation of the primary key (id).
 	ErrCounterIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "counters", "counters_pkey", "primary_key")
@@ -74,12 +72,10 @@ func (u *CounterUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "counters", "n")
 }
 
-// scanCounter appends the scan destinations of v, in table order.
 func scanCounter(v *Counter, d []any) []any {
 	return append(d, &v.ID, &v.N)
 }
 
-// argsNewCounter appends the values Create binds from n.
 func argsNewCounter(n *NewCounter, d []any) []any {
 	return append(d, &n.ID, n.N.Arg())
 }
@@ -145,7 +141,6 @@ func (r *CounterRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "counters.List", "counters")
 }
 
-// updateCounters builds the statements of CounterRepo.Update.
 var updateCounters = &runtime.Update{
 	Name: "counters.Update", Keys: 1,
 	Head: "UPDATE \"counters\"\nSET ",
@@ -153,7 +148,6 @@ var updateCounters = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"n\"",
 }
 
-// argsCounterUpdate appends the value of each field of u, nil when unset.
 func argsCounterUpdate(u *CounterUpdate, d []any) []any {
 	return append(d, u.N.Arg())
 }
@@ -198,7 +192,6 @@ func (r *CounterRepo) FindByIDs(ctx context.Context, ids []int32) ([]Counter, er
 	return items, wrapErr(err, "counters.FindByIDs", "counters")
 }
 
-// copyCounters copies rows of NewCounter into table counters.
 var copyCounters = &runtime.Copier[NewCounter]{
 	Table:   "counters",
 	Columns: []string{"id", "n"},
@@ -279,7 +272,6 @@ type CounterKeyedUpdate struct {
 	Changes CounterUpdate `json:"changes"`
 }
 
-// bulkCountersUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkCountersUpdates = &runtime.Bulk[CounterKeyedUpdate]{
 	Table: "counters",
 	Key:   func(a, b *CounterKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -317,7 +309,6 @@ func (r *CounterRepo) UpdateManyReturning(ctx context.Context, rows []CounterKey
 	return out, wrapErr(err, "counters.UpdateManyReturning", "counters")
 }
 
-// bulkCountersKeys sends the rows of DeleteMany.
 var bulkCountersKeys = &runtime.Bulk[int32]{
 	Table: "counters",
 	Key:   func(a, b *int32) int { return cmp.Compare(*a, *b) },
@@ -339,7 +330,6 @@ func (r *CounterRepo) DeleteMany(ctx context.Context, keys []int32) ([]bool, err
 	return out, wrapErr(err, "counters.DeleteMany", "counters")
 }
 
-// bulkCountersNew sends the rows of the batch upserts.
 var bulkCountersNew = &runtime.Bulk[NewCounter]{
 	Table: "counters",
 	Columns: []runtime.BulkColumn[NewCounter]{

@@ -41,8 +41,6 @@ func NewCurrencyRepo(db runtime.DBTX) *CurrencyRepo {
 	return &CurrencyRepo{db: db}
 }
 
-// Sentinels of the constraints of table currencies: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrCurrencyCodeTaken matches a violation of the primary key (code).
 	ErrCurrencyCodeTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "currencies", "currencies_pkey", "primary_key")
@@ -95,12 +93,10 @@ var (
 	}
 )
 
-// scanCurrency appends the scan destinations of v, in table order.
 func scanCurrency(v *Currency, d []any) []any {
 	return append(d, &v.Code, &v.Name)
 }
 
-// argsNewCurrency appends the values Create binds from n.
 func argsNewCurrency(n *NewCurrency, d []any) []any {
 	return append(d, &n.Code, &n.Name)
 }
@@ -170,7 +166,6 @@ func (r *CurrencyRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 	return p, wrapErr(err, "currencies.List", "currencies")
 }
 
-// updateCurrencies builds the statements of CurrencyRepo.Update.
 var updateCurrencies = &runtime.Update{
 	Name: "currencies.Update", Keys: 1,
 	Head: "UPDATE \"currencies\"\nSET ",
@@ -178,7 +173,6 @@ var updateCurrencies = &runtime.Update{
 	Tail: "\nWHERE \"code\" = $1\nRETURNING \"code\"::text, \"name\"",
 }
 
-// argsCurrencyUpdate appends the value of each field of u, nil when unset.
 func argsCurrencyUpdate(u *CurrencyUpdate, d []any) []any {
 	return append(d, u.Name.Arg())
 }
@@ -226,7 +220,6 @@ func (r *CurrencyRepo) FindByIDs(ctx context.Context, ids []string) ([]Currency,
 	return items, wrapErr(err, "currencies.FindByIDs", "currencies")
 }
 
-// copyCurrencies copies rows of NewCurrency into table currencies.
 var copyCurrencies = &runtime.Copier[NewCurrency]{
 	Table:   "currencies",
 	Columns: []string{"code", "name"},
@@ -317,7 +310,6 @@ type CurrencyKeyedUpdate struct {
 	Changes CurrencyUpdate `json:"changes"`
 }
 
-// bulkCurrenciesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkCurrenciesUpdates = &runtime.Bulk[CurrencyKeyedUpdate]{
 	Table:    "currencies",
 	Key:      func(a, b *CurrencyKeyedUpdate) int { return runtime.CompareChar(a.Code, b.Code) },
@@ -356,7 +348,6 @@ func (r *CurrencyRepo) UpdateManyReturning(ctx context.Context, rows []CurrencyK
 	return out, wrapErr(err, "currencies.UpdateManyReturning", "currencies")
 }
 
-// bulkCurrenciesKeys sends the rows of DeleteMany.
 var bulkCurrenciesKeys = &runtime.Bulk[string]{
 	Table: "currencies",
 	Key:   func(a, b *string) int { return runtime.CompareChar(*a, *b) },
@@ -378,7 +369,6 @@ func (r *CurrencyRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, e
 	return out, wrapErr(err, "currencies.DeleteMany", "currencies")
 }
 
-// bulkCurrenciesNew sends the rows of the batch upserts.
 var bulkCurrenciesNew = &runtime.Bulk[NewCurrency]{
 	Table:    "currencies",
 	Validate: (*NewCurrency).Validate,

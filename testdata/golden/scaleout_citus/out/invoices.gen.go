@@ -61,8 +61,6 @@ func NewInvoiceRepo(db runtime.DBTX) *InvoiceRepo {
 	return &InvoiceRepo{db: db}
 }
 
-// Sentinels of the constraints of table invoices: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrInvoiceOrgIDIDTaken matches a violation of the primary key (org_id, id).
 	ErrInvoiceOrgIDIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "invoices", "invoices_pkey", "primary_key")
@@ -132,12 +130,10 @@ var (
 	}
 )
 
-// scanInvoice appends the scan destinations of v, in table order.
 func scanInvoice(v *Invoice, d []any) []any {
 	return append(d, &v.OrgID, &v.ID, &v.Currency, &v.Total, &v.Status, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// argsNewInvoice appends the values Create binds from n.
 func argsNewInvoice(n *NewInvoice, d []any) []any {
 	return append(d, &n.Currency, &n.Total, n.Status.Arg())
 }
@@ -245,12 +241,10 @@ SET "currency" = COALESCE($3::bpchar, "currency"),
 WHERE "org_id" = $1 AND "id" = $2 AND "org_id" = $6
 RETURNING "org_id", "id", "currency"::text, "total", "status", "created_at", "updated_at"`
 
-// updateInvoices builds the statements of InvoiceRepo.Update.
 var updateInvoices = &runtime.Update{
 	Fallback: sqlInvoicesUpdate, Keys: 2,
 }
 
-// argsInvoiceUpdate appends the value of each field of u, nil when unset.
 func argsInvoiceUpdate(u *InvoiceUpdate, d []any) []any {
 	return append(d, u.Currency.Arg(), u.Total.Arg(), u.Status.Arg())
 }
@@ -380,7 +374,6 @@ type InvoiceKeyedUpdate struct {
 	Changes InvoiceUpdate `json:"changes"`
 }
 
-// bulkInvoicesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkInvoicesUpdates = &runtime.Bulk[InvoiceKeyedUpdate]{
 	Table: "invoices",
 	Key: func(a, b *InvoiceKeyedUpdate) int {
@@ -434,7 +427,6 @@ func (r *InvoiceRepo) UpdateManyReturning(ctx context.Context, rows []InvoiceKey
 	return out, wrapErr(err, "invoices.UpdateManyReturning", "invoices")
 }
 
-// bulkInvoicesKeys sends the rows of DeleteMany.
 var bulkInvoicesKeys = &runtime.Bulk[InvoiceKey]{
 	Table: "invoices",
 	Key: func(a, b *InvoiceKey) int {
@@ -484,8 +476,7 @@ const sqlInvoicesLoadByOrgID = `-- name: invoices.LoadByOrgID replica=ok
 SELECT "org_id", "id", "currency"::text, "total", "status", "created_at", "updated_at" FROM "invoices"
 WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "org_id", "id"`
 
-// loadInvoicesByOrgID is LoadByOrgID on db. db must be scoped to tenant
-// (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadInvoicesByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Invoice, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Invoice{}, nil
@@ -526,8 +517,7 @@ const sqlInvoicesLoadByCurrency = `-- name: invoices.LoadByCurrency replica=ok
 SELECT "org_id", "id", "currency"::text, "total", "status", "created_at", "updated_at" FROM "invoices"
 WHERE "currency" = ANY($1) AND "org_id" = $2 ORDER BY "org_id", "id"`
 
-// loadInvoicesByCurrency is LoadByCurrency on db. db must be scoped to tenant
-// (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadInvoicesByCurrency(ctx context.Context, db runtime.DBTX, keys []string, tenant uuid.UUID) (map[string][]Invoice, error) {
 	if len(keys) == 0 {
 		return map[string][]Invoice{}, nil

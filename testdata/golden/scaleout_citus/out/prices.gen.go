@@ -45,8 +45,6 @@ func NewPriceRepo(db runtime.DBTX) *PriceRepo {
 	return &PriceRepo{db: db}
 }
 
-// Sentinels of the constraints of table prices: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrPriceTierTaken matches a violation of the primary key (tier).
 	ErrPriceTierTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "prices", "prices_pkey", "primary_key")
@@ -104,12 +102,10 @@ var (
 	}
 )
 
-// scanPrice appends the scan destinations of v, in table order.
 func scanPrice(v *Price, d []any) []any {
 	return append(d, &v.Tier, &v.Currency, &v.Price)
 }
 
-// argsNewPrice appends the values Create binds from n.
 func argsNewPrice(n *NewPrice, d []any) []any {
 	return append(d, &n.Tier, &n.Currency, &n.Price)
 }
@@ -179,7 +175,6 @@ func (r *PriceRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	return p, wrapErr(err, "prices.List", "prices")
 }
 
-// updatePrices builds the statements of PriceRepo.Update.
 var updatePrices = &runtime.Update{
 	Name: "prices.Update", Keys: 1,
 	Head: "UPDATE \"prices\"\nSET ",
@@ -187,7 +182,6 @@ var updatePrices = &runtime.Update{
 	Tail: "\nWHERE \"tier\" = $1\nRETURNING \"tier\", \"currency\"::text, \"price\"",
 }
 
-// argsPriceUpdate appends the value of each field of u, nil when unset.
 func argsPriceUpdate(u *PriceUpdate, d []any) []any {
 	return append(d, u.Currency.Arg(), u.Price.Arg())
 }
@@ -235,7 +229,6 @@ func (r *PriceRepo) FindByIDs(ctx context.Context, ids []Tier) ([]Price, error) 
 	return items, wrapErr(err, "prices.FindByIDs", "prices")
 }
 
-// copyPrices copies rows of NewPrice into table prices.
 var copyPrices = &runtime.Copier[NewPrice]{
 	Table:   "prices",
 	Columns: []string{"tier", "currency", "price"},
@@ -328,7 +321,6 @@ type PriceKeyedUpdate struct {
 	Changes PriceUpdate `json:"changes"`
 }
 
-// bulkPricesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkPricesUpdates = &runtime.Bulk[PriceKeyedUpdate]{
 	Table:    "prices",
 	Key:      func(a, b *PriceKeyedUpdate) int { return cmp.Compare(a.Tier, b.Tier) },
@@ -368,7 +360,6 @@ func (r *PriceRepo) UpdateManyReturning(ctx context.Context, rows []PriceKeyedUp
 	return out, wrapErr(err, "prices.UpdateManyReturning", "prices")
 }
 
-// bulkPricesKeys sends the rows of DeleteMany.
 var bulkPricesKeys = &runtime.Bulk[Tier]{
 	Table: "prices",
 	Key:   func(a, b *Tier) int { return cmp.Compare(*a, *b) },
@@ -390,7 +381,6 @@ func (r *PriceRepo) DeleteMany(ctx context.Context, keys []Tier) ([]bool, error)
 	return out, wrapErr(err, "prices.DeleteMany", "prices")
 }
 
-// bulkPricesNew sends the rows of the batch upserts.
 var bulkPricesNew = &runtime.Bulk[NewPrice]{
 	Table:    "prices",
 	Validate: (*NewPrice).Validate,
@@ -441,7 +431,6 @@ const sqlPricesLoadByCurrency = `-- name: prices.LoadByCurrency replica=ok
 SELECT "tier", "currency"::text, "price" FROM "prices"
 WHERE "currency" = ANY($1) ORDER BY "tier"`
 
-// loadPricesByCurrency is LoadByCurrency on db.
 func loadPricesByCurrency(ctx context.Context, db runtime.DBTX, keys []string) (map[string][]Price, error) {
 	if len(keys) == 0 {
 		return map[string][]Price{}, nil

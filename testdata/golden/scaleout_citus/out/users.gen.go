@@ -57,8 +57,6 @@ func NewUserRepo(db runtime.DBTX) *UserRepo {
 	return &UserRepo{db: db}
 }
 
-// Sentinels of the constraints of table users: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrUserOrgIDIDTaken matches a violation of the primary key (org_id, id).
 	ErrUserOrgIDIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "users", "users_pkey", "primary_key")
@@ -113,12 +111,10 @@ var (
 	}
 )
 
-// scanUser appends the scan destinations of v, in table order.
 func scanUser(v *User, d []any) []any {
 	return append(d, &v.OrgID, &v.ID, &v.Email, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// argsNewUser appends the values Create binds from n.
 func argsNewUser(n *NewUser, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Email)
 }
@@ -224,12 +220,10 @@ SET "email" = COALESCE($3::varchar, "email"),
 WHERE "org_id" = $1 AND "id" = $2 AND "org_id" = $4
 RETURNING "org_id", "id", "email", "created_at", "updated_at"`
 
-// updateUsers builds the statements of UserRepo.Update.
 var updateUsers = &runtime.Update{
 	Fallback: sqlUsersUpdate, Keys: 2,
 }
 
-// argsUserUpdate appends the value of each field of u, nil when unset.
 func argsUserUpdate(u *UserUpdate, d []any) []any {
 	return append(d, u.Email.Arg())
 }
@@ -422,7 +416,6 @@ type UserKeyedUpdate struct {
 	Changes UserUpdate `json:"changes"`
 }
 
-// bulkUsersUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkUsersUpdates = &runtime.Bulk[UserKeyedUpdate]{
 	Table: "users",
 	Key: func(a, b *UserKeyedUpdate) int {
@@ -474,7 +467,6 @@ func (r *UserRepo) UpdateManyReturning(ctx context.Context, rows []UserKeyedUpda
 	return out, wrapErr(err, "users.UpdateManyReturning", "users")
 }
 
-// bulkUsersKeys sends the rows of DeleteMany.
 var bulkUsersKeys = &runtime.Bulk[UserKey]{
 	Table: "users",
 	Key: func(a, b *UserKey) int {
@@ -504,7 +496,6 @@ func (r *UserRepo) DeleteMany(ctx context.Context, keys []UserKey) ([]bool, erro
 	return out, wrapErr(err, "users.DeleteMany", "users")
 }
 
-// bulkUsersNew sends the rows of the batch upserts.
 var bulkUsersNew = &runtime.Bulk[NewUser]{
 	Table:    "users",
 	Validate: (*NewUser).Validate,
@@ -570,8 +561,7 @@ const sqlUsersLoadByOrgID = `-- name: users.LoadByOrgID replica=ok
 SELECT "org_id", "id", "email", "created_at", "updated_at" FROM "users"
 WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "org_id", "id"`
 
-// loadUsersByOrgID is LoadByOrgID on db. db must be scoped to tenant
-// (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadUsersByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]User, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]User{}, nil

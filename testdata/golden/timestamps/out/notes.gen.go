@@ -48,8 +48,6 @@ func NewNoteRepo(db runtime.DBTX) *NoteRepo {
 	return &NoteRepo{db: db}
 }
 
-// Sentinels of the constraints of table notes: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrNoteIDTaken matches a violation of the primary key (id).
 	ErrNoteIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "notes", "notes_pkey", "primary_key")
@@ -92,12 +90,10 @@ func (u *NoteUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "notes", "title", "body")
 }
 
-// scanNote appends the scan destinations of v, in table order.
 func scanNote(v *Note, d []any) []any {
 	return append(d, &v.ID, &v.Title, &v.Body, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// argsNewNote appends the values Create binds from n.
 func argsNewNote(n *NewNote, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Title, n.Body.Arg())
 }
@@ -167,7 +163,6 @@ func (r *NoteRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "notes.List", "notes")
 }
 
-// updateNotes builds the statements of NoteRepo.Update.
 var updateNotes = &runtime.Update{
 	Name: "notes.Update", Keys: 1,
 	Head:   "UPDATE \"notes\"\nSET ",
@@ -176,7 +171,6 @@ var updateNotes = &runtime.Update{
 	Tail:   "\nWHERE \"id\" = $1\nRETURNING \"id\", \"title\", \"body\", \"created_at\", \"updated_at\"",
 }
 
-// argsNoteUpdate appends the value of each field of u, nil when unset.
 func argsNoteUpdate(u *NoteUpdate, d []any) []any {
 	return append(d, u.Title.Arg(), u.Body.Arg())
 }
@@ -225,7 +219,6 @@ func (r *NoteRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Note, erro
 	return items, wrapErr(err, "notes.FindByIDs", "notes")
 }
 
-// copyNotes copies rows of NewNote into table notes.
 var copyNotes = &runtime.Copier[NewNote]{
 	Table:   "notes",
 	Columns: []string{"id", "title", "body"},
@@ -273,7 +266,6 @@ type NoteKeyedUpdate struct {
 	Changes NoteUpdate `json:"changes"`
 }
 
-// bulkNotesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkNotesUpdates = &runtime.Bulk[NoteKeyedUpdate]{
 	Table:    "notes",
 	Key:      func(a, b *NoteKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -313,7 +305,6 @@ func (r *NoteRepo) UpdateManyReturning(ctx context.Context, rows []NoteKeyedUpda
 	return out, wrapErr(err, "notes.UpdateManyReturning", "notes")
 }
 
-// bulkNotesKeys sends the rows of DeleteMany.
 var bulkNotesKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "notes",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },

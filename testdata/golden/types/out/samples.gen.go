@@ -128,8 +128,6 @@ func NewSampleRepo(db runtime.DBTX) *SampleRepo {
 	return &SampleRepo{db: db}
 }
 
-// Sentinels of the constraints of table samples: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrSampleIDTaken matches a violation of the primary key (id).
 	ErrSampleIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "samples", "samples_pkey", "primary_key")
@@ -258,12 +256,10 @@ var (
 	}
 )
 
-// scanSample appends the scan destinations of v, in table order.
 func scanSample(v *Sample, d []any) []any {
 	return append(d, &v.ID, &v.UID, &v.Name, &v.Code, &v.Flag, &v.Active, &v.Small, &v.Medium, &v.Big, &v.Amount, &v.Ratio, &v.Score, &v.Precise, &v.BornOn, &v.Alarm, &v.SeenAt, &v.HappenedAt, &v.Wait, &v.Doc, &v.RawDoc, &v.Blob, &v.Addr, &v.Net, &v.Tags, &v.Counts, &v.IDs, &v.Prices, &v.Mood, &v.Moods)
 }
 
-// argsNewSample appends the values Create binds from n.
 func argsNewSample(n *NewSample, d []any) []any {
 	return append(d, n.UID.Arg(), &n.Name, &n.Code, &n.Flag, n.Active.Arg(), &n.Small, &n.Medium, &n.Big, &n.Amount, &n.Ratio, &n.Score, &n.Precise, &n.BornOn, &n.Alarm, &n.SeenAt, &n.HappenedAt, &n.Wait, runtime.OptValue(&n.Doc), n.RawDoc, n.Blob, &n.Addr, &n.Net, runtime.OptValue(&n.Tags), n.Counts, n.IDs, n.Prices, n.Mood.Arg(), runtime.OptValue(&n.Moods))
 }
@@ -333,7 +329,6 @@ func (r *SampleRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.P
 	return p, wrapErr(err, "samples.List", "samples")
 }
 
-// updateSamples builds the statements of SampleRepo.Update.
 var updateSamples = &runtime.Update{
 	Name: "samples.Update", Keys: 1,
 	Head:  "UPDATE \"samples\"\nSET ",
@@ -342,7 +337,6 @@ var updateSamples = &runtime.Update{
 	Tail:  "\nWHERE \"id\" = $1\nRETURNING \"id\", \"uid\", \"name\", \"code\", \"flag\"::text, \"active\", \"small\", \"medium\", \"big\", \"amount\", \"ratio\", \"score\", \"precise\", \"born_on\", \"alarm\", \"seen_at\", \"happened_at\", \"wait\", \"doc\", \"raw_doc\", \"blob\", \"addr\", \"net\", \"tags\", \"counts\", \"ids\", \"prices\", \"mood\", \"moods\"::text[]",
 }
 
-// argsSampleUpdate appends the value of each field of u, nil when unset.
 func argsSampleUpdate(u *SampleUpdate, d []any) []any {
 	return append(d, u.UID.Arg(), u.Name.Arg(), u.Code.Arg(), u.Flag.Arg(), u.Active.Arg(), u.Small.Arg(), u.Medium.Arg(), u.Big.Arg(), u.Amount.Arg(), u.Ratio.Arg(), u.Score.Arg(), u.Precise.Arg(), u.BornOn.Arg(), u.Alarm.Arg(), u.SeenAt.Arg(), u.HappenedAt.Arg(), u.Wait.Arg(), runtime.OptValue(&u.Doc), runtime.OptValue(&u.RawDoc), runtime.OptValue(&u.Blob), u.Addr.Arg(), u.Net.Arg(), runtime.OptValue(&u.Tags), runtime.OptValue(&u.Counts), runtime.OptValue(&u.IDs), runtime.OptValue(&u.Prices), u.Mood.Arg(), runtime.OptValue(&u.Moods))
 }
@@ -390,7 +384,6 @@ func (r *SampleRepo) FindByIDs(ctx context.Context, ids []int64) ([]Sample, erro
 	return items, wrapErr(err, "samples.FindByIDs", "samples")
 }
 
-// copySamples copies rows of NewSample into table samples.
 var copySamples = &runtime.Copier[NewSample]{
 	Table:   "samples",
 	Columns: []string{"uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"},
@@ -423,7 +416,6 @@ type SampleKeyedUpdate struct {
 	Changes SampleUpdate `json:"changes"`
 }
 
-// bulkSamplesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkSamplesUpdates = &runtime.Bulk[SampleKeyedUpdate]{
 	Table:    "samples",
 	Key:      func(a, b *SampleKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -489,7 +481,6 @@ func (r *SampleRepo) UpdateManyReturning(ctx context.Context, rows []SampleKeyed
 	return out, wrapErr(err, "samples.UpdateManyReturning", "samples")
 }
 
-// bulkSamplesKeys sends the rows of DeleteMany.
 var bulkSamplesKeys = &runtime.Bulk[int64]{
 	Table: "samples",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },

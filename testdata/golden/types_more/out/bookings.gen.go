@@ -60,8 +60,6 @@ func NewBookingRepo(db runtime.DBTX) *BookingRepo {
 	return &BookingRepo{db: db}
 }
 
-// Sentinels of the constraints of table bookings: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrBookingIDTaken matches a violation of the primary key (id).
 	ErrBookingIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "bookings", "bookings_pkey", "primary_key")
@@ -92,12 +90,10 @@ func (u *BookingUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "bookings", "seats", "prices", "days", "during")
 }
 
-// scanBooking appends the scan destinations of v, in table order.
 func scanBooking(v *Booking, d []any) []any {
 	return append(d, &v.ID, &v.Seats, &v.IDs, &v.Prices, &v.Days, &v.Wall, &v.During)
 }
 
-// argsNewBooking appends the values Create binds from n.
 func argsNewBooking(n *NewBooking, d []any) []any {
 	return append(d, n.Seats.Arg(), n.IDs, &n.Prices, n.Days.Arg(), n.Wall, &n.During)
 }
@@ -163,7 +159,6 @@ func (r *BookingRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "bookings.List", "bookings")
 }
 
-// updateBookings builds the statements of BookingRepo.Update.
 var updateBookings = &runtime.Update{
 	Name: "bookings.Update", Keys: 1,
 	Head:     "UPDATE \"bookings\"\nSET ",
@@ -172,7 +167,6 @@ var updateBookings = &runtime.Update{
 	Nullable: 1<<1 | 1<<4,
 }
 
-// argsBookingUpdate appends the value of each field of u, nil when unset.
 func argsBookingUpdate(u *BookingUpdate, d []any) []any {
 	return append(d, u.Seats.Arg(), runtime.OptValue(&u.IDs), u.Prices.Arg(), u.Days.Arg(), runtime.OptValue(&u.Wall), u.During.Arg())
 }
@@ -217,7 +211,6 @@ func (r *BookingRepo) FindByIDs(ctx context.Context, ids []int64) ([]Booking, er
 	return items, wrapErr(err, "bookings.FindByIDs", "bookings")
 }
 
-// copyBookings copies rows of NewBooking into table bookings.
 var copyBookings = &runtime.Copier[NewBooking]{
 	Table:   "bookings",
 	Columns: []string{"seats", "ids", "prices", "days", "wall", "during"},
@@ -264,7 +257,6 @@ type BookingKeyedUpdate struct {
 	Changes BookingUpdate `json:"changes"`
 }
 
-// bulkBookingsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkBookingsUpdates = &runtime.Bulk[BookingKeyedUpdate]{
 	Table: "bookings",
 	Key:   func(a, b *BookingKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -309,7 +301,6 @@ func (r *BookingRepo) UpdateManyReturning(ctx context.Context, rows []BookingKey
 	return out, wrapErr(err, "bookings.UpdateManyReturning", "bookings")
 }
 
-// bulkBookingsKeys sends the rows of DeleteMany.
 var bulkBookingsKeys = &runtime.Bulk[int64]{
 	Table: "bookings",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },

@@ -60,8 +60,6 @@ func NewFlatGadgetRepo(db runtime.DBTX) *FlatGadgetRepo {
 	return &FlatGadgetRepo{db: db}
 }
 
-// Sentinels of the constraints of table flat_gadgets: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrFlatGadgetIDTaken matches a violation of the primary key (id).
 	ErrFlatGadgetIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "flat_gadgets", "flat_gadgets_pkey", "primary_key")
@@ -108,12 +106,10 @@ func (u *FlatGadgetUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "flat_gadgets", "label", "mac", "words")
 }
 
-// scanFlatGadget appends the scan destinations of v, in table order.
 func scanFlatGadget(v *FlatGadget, d []any) []any {
 	return append(d, &v.ID, &v.Label, &v.Alias, &v.Mac, &v.BackupMac, &v.Words, &v.MoreWords)
 }
 
-// argsNewFlatGadget appends the values Create binds from n.
 func argsNewFlatGadget(n *NewFlatGadget, d []any) []any {
 	return append(d, &n.Label, &n.Alias, n.Mac, n.BackupMac, &n.Words, n.MoreWords)
 }
@@ -183,7 +179,6 @@ func (r *FlatGadgetRepo) List(ctx context.Context, page runtime.PageArgs) (runti
 	return p, wrapErr(err, "flat_gadgets.List", "flat_gadgets")
 }
 
-// updateFlatGadgets builds the statements of FlatGadgetRepo.Update.
 var updateFlatGadgets = &runtime.Update{
 	Name: "flat_gadgets.Update", Keys: 1,
 	Head:     "UPDATE \"flat_gadgets\"\nSET ",
@@ -192,7 +187,6 @@ var updateFlatGadgets = &runtime.Update{
 	Nullable: 1<<1 | 1<<3 | 1<<5,
 }
 
-// argsFlatGadgetUpdate appends the value of each field of u, nil when unset.
 func argsFlatGadgetUpdate(u *FlatGadgetUpdate, d []any) []any {
 	return append(d, u.Label.Arg(), u.Alias.Arg(), runtime.OptValue(&u.Mac), runtime.OptValue(&u.BackupMac), u.Words.Arg(), runtime.OptValue(&u.MoreWords))
 }
@@ -240,7 +234,6 @@ func (r *FlatGadgetRepo) FindByIDs(ctx context.Context, ids []int64) ([]FlatGadg
 	return items, wrapErr(err, "flat_gadgets.FindByIDs", "flat_gadgets")
 }
 
-// copyFlatGadgets copies rows of NewFlatGadget into table flat_gadgets.
 var copyFlatGadgets = &runtime.Copier[NewFlatGadget]{
 	Table:   "flat_gadgets",
 	Columns: []string{"label", "alias", "mac", "backup_mac", "words", "more_words"},
@@ -291,7 +284,6 @@ type FlatGadgetKeyedUpdate struct {
 	Changes FlatGadgetUpdate `json:"changes"`
 }
 
-// bulkFlatGadgetsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkFlatGadgetsUpdates = &runtime.Bulk[FlatGadgetKeyedUpdate]{
 	Table:    "flat_gadgets",
 	Key:      func(a, b *FlatGadgetKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -338,7 +330,6 @@ func (r *FlatGadgetRepo) UpdateManyReturning(ctx context.Context, rows []FlatGad
 	return out, wrapErr(err, "flat_gadgets.UpdateManyReturning", "flat_gadgets")
 }
 
-// bulkFlatGadgetsKeys sends the rows of DeleteMany.
 var bulkFlatGadgetsKeys = &runtime.Bulk[int64]{
 	Table: "flat_gadgets",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },

@@ -79,8 +79,6 @@ func NewGadgetRepo(db runtime.DBTX) *GadgetRepo {
 	return &GadgetRepo{db: db}
 }
 
-// Sentinels of the constraints of table gadgets: each matches (errors.Is) the
-// *runtime.DbError of a violation of its constraint.
 var (
 	// ErrGadgetIDTaken matches a violation of the primary key (id).
 	ErrGadgetIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "gadgets", "gadgets_pkey", "primary_key")
@@ -137,12 +135,10 @@ func (u *GadgetUpdate) UnmarshalJSON(data []byte) error {
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "gadgets", "label", "mac", "words")
 }
 
-// scanGadget appends the scan destinations of v, in table order.
 func scanGadget(v *Gadget, d []any) []any {
 	return append(d, &v.ID, &v.Label, &v.Alias, &v.Aliases, &v.Mac, &v.BackupMac, &v.Macs, &v.Words, &v.MoreWords, &v.WordLists, &v.SeatSets, &v.Periods)
 }
 
-// argsNewGadget appends the values Create binds from n.
 func argsNewGadget(n *NewGadget, d []any) []any {
 	return append(d, n.Label.Arg(), &n.Alias, n.Aliases, runtime.OptValue(&n.Mac), n.BackupMac, n.Macs, n.Words.Arg(), n.MoreWords, n.WordLists, n.SeatSets, n.Periods)
 }
@@ -212,7 +208,6 @@ func (r *GadgetRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.P
 	return p, wrapErr(err, "gadgets.List", "gadgets")
 }
 
-// updateGadgets builds the statements of GadgetRepo.Update.
 var updateGadgets = &runtime.Update{
 	Name: "gadgets.Update", Keys: 1,
 	Head:     "UPDATE \"gadgets\"\nSET ",
@@ -221,7 +216,6 @@ var updateGadgets = &runtime.Update{
 	Nullable: 1<<1 | 1<<2 | 1<<4 | 1<<5 | 1<<7 | 1<<8 | 1<<9 | 1<<10,
 }
 
-// argsGadgetUpdate appends the value of each field of u, nil when unset.
 func argsGadgetUpdate(u *GadgetUpdate, d []any) []any {
 	return append(d, u.Label.Arg(), u.Alias.Arg(), runtime.OptValue(&u.Aliases), runtime.OptValue(&u.Mac), runtime.OptValue(&u.BackupMac), runtime.OptValue(&u.Macs), u.Words.Arg(), runtime.OptValue(&u.MoreWords), runtime.OptValue(&u.WordLists), runtime.OptValue(&u.SeatSets), runtime.OptValue(&u.Periods))
 }
@@ -269,7 +263,6 @@ func (r *GadgetRepo) FindByIDs(ctx context.Context, ids []int64) ([]Gadget, erro
 	return items, wrapErr(err, "gadgets.FindByIDs", "gadgets")
 }
 
-// copyGadgets copies rows of NewGadget into table gadgets.
 var copyGadgets = &runtime.Copier[NewGadget]{
 	Table:   "gadgets",
 	Columns: []string{"label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods"},
@@ -353,7 +346,6 @@ type GadgetKeyedUpdate struct {
 	Changes GadgetUpdate `json:"changes"`
 }
 
-// bulkGadgetsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkGadgetsUpdates = &runtime.Bulk[GadgetKeyedUpdate]{
 	Table:    "gadgets",
 	Key:      func(a, b *GadgetKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -410,7 +402,6 @@ func (r *GadgetRepo) UpdateManyReturning(ctx context.Context, rows []GadgetKeyed
 	return out, wrapErr(err, "gadgets.UpdateManyReturning", "gadgets")
 }
 
-// bulkGadgetsKeys sends the rows of DeleteMany.
 var bulkGadgetsKeys = &runtime.Bulk[int64]{
 	Table: "gadgets",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
