@@ -36,9 +36,8 @@ type NewTransaction struct {
 	CreatedAt runtime.Opt[time.Time] `json:"created_at,omitzero"`
 }
 
-// TransactionUpdate lists changes to a row of table transactions. Unset fields
-// leave their column unchanged; a nullable column is set to NULL with
-// runtime.SetNull[T]().
+// TransactionUpdate lists changes to a row of table transactions; unset fields
+// stay unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type TransactionUpdate struct {
 	UserID    runtime.Opt[uuid.UUID]            `json:"user_id,omitzero"`
 	Amount    runtime.Opt[decimal.Decimal]      `json:"amount,omitzero"`
@@ -66,8 +65,8 @@ var (
 	ErrTransactionUserIDNotFound = runtime.NewForeignKeySentinel("transactions", "transactions_user_id_fkey", "user_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the types and rules of the columns of table
-// transactions (see runtime.Validator).
+// Validate checks n against the columns of table transactions (see
+// runtime.Validator).
 func (n *NewTransaction) Validate() error {
 	var f runtime.Fields
 	f.Fits("amount", runtime.CheckNumeric(n.Amount, 18, 2))
@@ -105,15 +104,13 @@ func (u *TransactionUpdate) Validate() error {
 	return f.Err("transactions")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewTransaction) UnmarshalJSON(data []byte) error {
 	type plain NewTransaction
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "transactions", "id", "user_id", "amount", "currency", "status", "created_at")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *TransactionUpdate) UnmarshalJSON(data []byte) error {
 	type plain TransactionUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "transactions", "user_id", "amount", "currency", "status", "created_at")
@@ -171,8 +168,7 @@ func (r *TransactionRepo) FindAll(ctx context.Context) ([]Transaction, error) {
 	return items, wrapErr(err, "transactions.FindAll", "transactions")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TransactionRepo) Stream(ctx context.Context) iter.Seq2[Transaction, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "transactions.Stream", "transactions") }, scanTransaction, sqlTransactionsFindAll)
 }
@@ -186,7 +182,7 @@ SELECT "id", "user_id", "amount", "currency"::text, "status", "memo", "created_a
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table transactions in primary key order (see
+// List returns a page of table transactions in primary key order (see
 // runtime.PageArgs).
 func (r *TransactionRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Transaction], error) {
 	var id uuid.UUID
@@ -343,8 +339,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::numeric(18,
 "cpcgen_new" AS (UPDATE "transactions" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "transactions"."user_id"), "amount" = COALESCE("cpcgen_v"."cpcgen_3", "transactions"."amount"), "currency" = COALESCE("cpcgen_v"."cpcgen_4", "transactions"."currency"), "status" = COALESCE("cpcgen_v"."cpcgen_5", "transactions"."status"), "memo" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "transactions"."memo" END, "created_at" = COALESCE("cpcgen_v"."cpcgen_8", "transactions"."created_at") FROM "cpcgen_v" WHERE "transactions"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "user_id", "amount", "currency", "status", "memo", "created_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."amount", "cpcgen_new"."currency"::text, "cpcgen_new"."status", "cpcgen_new"."memo", "cpcgen_new"."created_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *TransactionRepo) UpdateManyReturning(ctx context.Context, rows []TransactionKeyedUpdate) ([]Transaction, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkTransactionsUpdates, sqlTransactionsUpdateManyReturning, scanTransaction, rows)
 	return out, wrapErr(err, "transactions.UpdateManyReturning", "transactions")

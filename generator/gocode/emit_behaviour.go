@@ -217,8 +217,7 @@ func genValidate(f *jen.File, t *ir.Table, typ string, cols []*ir.Column, update
 	if update {
 		recv = "u"
 	}
-	doc := fmt.Sprintf("Validate checks %s against the types and rules of the columns of table %s (see "+
-		"runtime.Validator).", recv, t.SQLName)
+	doc := fmt.Sprintf("Validate checks %s against the columns of table %s (see runtime.Validator).", recv, t.SQLName)
 	if update {
 		doc = fmt.Sprintf("Validate checks the fields of u that are set, as %s.Validate does.", t.NewType)
 	}
@@ -303,8 +302,7 @@ func genRefuseNulls(f *jen.File, t *ir.Table, typ string, cols []*ir.Column, upd
 	if update {
 		recv = "u"
 	}
-	comment(f, fmt.Sprintf("UnmarshalJSON decodes %s as encoding/json does but refuses null for the fields of NOT "+
-		"NULL columns (see runtime.RefuseNulls).", recv))
+	comment(f, "UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).")
 	f.Func().Params(jen.Id(recv).Op("*").Id(typ)).Id("UnmarshalJSON").Params(jen.Id("data").Index().Byte()).Error().Block(
 		jen.Type().Id("plain").Id(typ),
 		jen.Return(jen.Qual(ir.PathRuntime, "UnmarshalNotNull").Call(append([]jen.Code{jen.Id("data"),

@@ -33,7 +33,7 @@ func genBulkWrite(f *jen.File, t *ir.Table) {
 		doc := fmt.Sprintf("UpdateMany is Update for many rows of table %s, all or none (see runtime.UpdateMany).", t.SQLName)
 		genBulkMethod(f, t, "UpdateMany", w.UpdateMany, w.Updates, w.KeyedUpdate, nil, doc)
 		genBulkMethod(f, t, "UpdateManyReturning", w.UpdateManyReturning, w.Updates, w.KeyedUpdate, nil,
-			"UpdateManyReturning is UpdateMany returning the rows as stored, in the order of rows.")
+			"UpdateManyReturning is UpdateMany returning the rows as stored, in input order.")
 	}
 	if w.Versions != "" {
 		genBulkVar(f, t, w.Versions, versionedType(t), w.VersionArgs, "DeleteMany", nil)

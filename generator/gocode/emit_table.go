@@ -135,7 +135,7 @@ func setNullHint(cols []*ir.Column) string {
 }
 
 func genUpdateStruct(f *jen.File, t *ir.Table) {
-	comment(f, fmt.Sprintf("%s lists changes to a row of table %s. Unset fields leave their column unchanged%s.",
+	comment(f, fmt.Sprintf("%s lists changes to a row of table %s; unset fields stay unchanged%s.",
 		t.UpdateType, t.SQLName, setNullHint(t.Updatable)))
 	f.Type().Id(t.UpdateType).StructFunc(func(g *jen.Group) {
 		for _, c := range t.Updatable {
@@ -422,7 +422,7 @@ func genStream(f *jen.File, t *ir.Table) {
 	pre, scoped := prelude(t, "Stream", "", []ir.Statement{s}, func(err jen.Code) jen.Code {
 		return jen.Return(jen.Qual(ir.PathRuntime, "StreamError").Types(jen.Id(t.Model)).Call(err))
 	})
-	method(f, t, "Stream", "Stream yields the rows of FindAll as the loop reads them, without holding them all (see runtime.Stream).").
+	method(f, t, "Stream", "Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).").
 		Params(ctxParam.Clone()).Qual(ir.PathIter, "Seq2").Types(jen.Id(t.Model), jen.Error()).
 		Block(append(pre, jen.Return(streamCall(t, "Stream", dbOf(scoped), t.Scan, callArgs(s, nil)[1:])))...)
 	f.Line()
@@ -467,8 +467,7 @@ func genList(f *jen.File, t *ir.Table) {
 		jen.List(jen.Id("p"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "KeysetPage").Call(append([]jen.Code{jen.Id("ctx"), dbOf(scoped), jen.Id("page"), keyset}, cursor...)...),
 		jen.Return(jen.Id("p"), wrapErr(t, "List")),
 	)
-	method(f, t, "List", fmt.Sprintf("List returns a page of the rows of table %s in primary key order (see "+
-		"runtime.PageArgs).", t.SQLName)).
+	method(f, t, "List", fmt.Sprintf("List returns a page of table %s in primary key order (see runtime.PageArgs).", t.SQLName)).
 		Params(ctxParam.Clone(), jen.Id("page").Qual(ir.PathRuntime, "PageArgs")).Params(pageType.Clone(), jen.Error()).
 		Block(body...)
 	f.Line()

@@ -37,9 +37,8 @@ type NewActivity struct {
 	HappenedAt runtime.Opt[time.Time]  `json:"happened_at,omitzero"`
 }
 
-// ActivityUpdate lists changes to a row of table activities. Unset fields leave
-// their column unchanged; a nullable column is set to NULL with
-// runtime.SetNull[T]().
+// ActivityUpdate lists changes to a row of table activities; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type ActivityUpdate struct {
 	CustomerID runtime.Opt[uuid.UUID]               `json:"customer_id,omitzero"`
 	DealID     runtime.Opt[runtime.Null[uuid.UUID]] `json:"deal_id,omitzero"`
@@ -84,8 +83,8 @@ var (
 	ErrActivityDealIDNotFound = runtime.NewForeignKeySentinel("activities", "activities_deal_id_fkey", "deal_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the types and rules of the columns of table activities
-// (see runtime.Validator).
+// Validate checks n against the columns of table activities (see
+// runtime.Validator).
 func (n *NewActivity) Validate() error {
 	var f runtime.Fields
 	f.Check("kind", n.Kind.Valid(), "must be one of \"call\", \"email\", \"meeting\", \"note\"")
@@ -113,15 +112,13 @@ func (u *ActivityUpdate) Validate() error {
 	return f.Err("activities")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewActivity) UnmarshalJSON(data []byte) error {
 	type plain NewActivity
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "activities", "customer_id", "kind", "summary", "happened_at")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *ActivityUpdate) UnmarshalJSON(data []byte) error {
 	type plain ActivityUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "activities", "customer_id", "kind", "summary", "happened_at")
@@ -195,8 +192,7 @@ func (r *ActivityRepo) FindAll(ctx context.Context) ([]Activity, error) {
 	return items, wrapErr(err, "activities.FindAll", "activities")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ActivityRepo) Stream(ctx context.Context) iter.Seq2[Activity, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "activities.Stream", "activities")
 	if err != nil {
@@ -216,7 +212,7 @@ SELECT "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "ha
 WHERE ("id") > ($1) AND "organization_id" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table activities in primary key order (see
+// List returns a page of table activities in primary key order (see
 // runtime.PageArgs).
 func (r *ActivityRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Activity], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "activities.List", "activities")
@@ -436,8 +432,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::boolean[]
 "cpcgen_new" AS (UPDATE "activities" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_2", "activities"."customer_id"), "deal_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "activities"."deal_id" END, "kind" = COALESCE("cpcgen_v"."cpcgen_5", "activities"."kind"), "summary" = COALESCE("cpcgen_v"."cpcgen_6", "activities"."summary"), "happened_at" = COALESCE("cpcgen_v"."cpcgen_7", "activities"."happened_at") FROM "cpcgen_v" WHERE "activities"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $8 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."customer_id", "cpcgen_new"."deal_id", "cpcgen_new"."kind", "cpcgen_new"."summary", "cpcgen_new"."happened_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ActivityRepo) UpdateManyReturning(ctx context.Context, rows []ActivityKeyedUpdate) ([]Activity, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "activities.UpdateManyReturning", "activities")
 	if err != nil {

@@ -37,8 +37,8 @@ type NewContact struct {
 	Title      runtime.Null[string]   `json:"title"`
 }
 
-// ContactUpdate lists changes to a row of table contacts. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// ContactUpdate lists changes to a row of table contacts; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type ContactUpdate struct {
 	CustomerID runtime.Opt[uuid.UUID]            `json:"customer_id,omitzero"`
 	Name       runtime.Opt[string]               `json:"name,omitzero"`
@@ -80,8 +80,7 @@ var (
 	ErrContactCustomerIDNotFound = runtime.NewForeignKeySentinel("contacts", "contacts_customer_id_fkey", "customer_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the types and rules of the columns of table contacts
-// (see runtime.Validator).
+// Validate checks n against the columns of table contacts (see runtime.Validator).
 func (n *NewContact) Validate() error {
 	var f runtime.Fields
 	f.Fits("name", runtime.CheckText(n.Name))
@@ -115,15 +114,13 @@ func (u *ContactUpdate) Validate() error {
 	return f.Err("contacts")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewContact) UnmarshalJSON(data []byte) error {
 	type plain NewContact
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "contacts", "id", "customer_id", "name")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *ContactUpdate) UnmarshalJSON(data []byte) error {
 	type plain ContactUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "contacts", "customer_id", "name")
@@ -206,8 +203,7 @@ func (r *ContactRepo) FindAll(ctx context.Context) ([]Contact, error) {
 	return items, wrapErr(err, "contacts.FindAll", "contacts")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ContactRepo) Stream(ctx context.Context) iter.Seq2[Contact, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.Stream", "contacts")
 	if err != nil {
@@ -227,7 +223,7 @@ SELECT "id", "organization_id", "customer_id", "name", "email", "title", "create
 WHERE ("id") > ($1) AND "organization_id" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table contacts in primary key order (see
+// List returns a page of table contacts in primary key order (see
 // runtime.PageArgs).
 func (r *ContactRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Contact], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.List", "contacts")
@@ -448,8 +444,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], 
 "cpcgen_new" AS (UPDATE "contacts" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_2", "contacts"."customer_id"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "contacts"."name"), "email" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "contacts"."email" END, "title" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "contacts"."title" END, "updated_at" = now() FROM "cpcgen_v" WHERE "contacts"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $8 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "customer_id", "name", "email", "title", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."customer_id", "cpcgen_new"."name", "cpcgen_new"."email", "cpcgen_new"."title", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ContactRepo) UpdateManyReturning(ctx context.Context, rows []ContactKeyedUpdate) ([]Contact, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.UpdateManyReturning", "contacts")
 	if err != nil {

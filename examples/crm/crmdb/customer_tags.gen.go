@@ -30,8 +30,8 @@ type NewCustomerTag struct {
 	TagID      uuid.UUID `json:"tag_id"`
 }
 
-// CustomerTagUpdate lists changes to a row of table customer_tags. Unset fields
-// leave their column unchanged.
+// CustomerTagUpdate lists changes to a row of table customer_tags; unset fields
+// stay unchanged.
 type CustomerTagUpdate struct{}
 
 // CustomerTagRepo reads and writes table customer_tags.
@@ -68,8 +68,8 @@ var (
 	ErrCustomerTagTagIDNotFound = runtime.NewForeignKeySentinel("customer_tags", "customer_tags_tag_id_fkey", "tag_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the types and rules of the columns of table
-// customer_tags (see runtime.Validator).
+// Validate checks n against the columns of table customer_tags (see
+// runtime.Validator).
 func (n *NewCustomerTag) Validate() error {
 	return nil
 }
@@ -79,8 +79,7 @@ func (u *CustomerTagUpdate) Validate() error {
 	return nil
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewCustomerTag) UnmarshalJSON(data []byte) error {
 	type plain NewCustomerTag
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "customer_tags", "customer_id", "tag_id")
@@ -143,8 +142,7 @@ func (r *CustomerTagRepo) FindAll(ctx context.Context) ([]CustomerTag, error) {
 	return items, wrapErr(err, "customer_tags.FindAll", "customer_tags")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CustomerTagRepo) Stream(ctx context.Context) iter.Seq2[CustomerTag, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customer_tags.Stream", "customer_tags")
 	if err != nil {
@@ -164,7 +162,7 @@ SELECT "organization_id", "customer_id", "tag_id" FROM "customer_tags"
 WHERE ("customer_id", "tag_id") > ($1, $2) AND "organization_id" = $4 ORDER BY "customer_id", "tag_id"
 LIMIT $3`
 
-// List returns a page of the rows of table customer_tags in primary key order (see
+// List returns a page of table customer_tags in primary key order (see
 // runtime.PageArgs).
 func (r *CustomerTagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[CustomerTag], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customer_tags.List", "customer_tags")

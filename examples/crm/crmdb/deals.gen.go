@@ -44,8 +44,8 @@ type NewDeal struct {
 	ClosesOn   runtime.Null[time.Time]      `json:"closes_on"`
 }
 
-// DealUpdate lists changes to a row of table deals. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// DealUpdate lists changes to a row of table deals; unset fields stay unchanged; a
+// nullable column is set to NULL with runtime.SetNull[T]().
 type DealUpdate struct {
 	CustomerID runtime.Opt[uuid.UUID]               `json:"customer_id,omitzero"`
 	Title      runtime.Opt[string]                  `json:"title,omitzero"`
@@ -95,8 +95,7 @@ var (
 	ErrDealReferencedByActivity = runtime.NewForeignKeySentinel("activities", "activities_deal_id_fkey", "deal_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the types and rules of the columns of table deals (see
-// runtime.Validator).
+// Validate checks n against the columns of table deals (see runtime.Validator).
 func (n *NewDeal) Validate() error {
 	var f runtime.Fields
 	f.Fits("title", runtime.CheckText(n.Title))
@@ -134,15 +133,13 @@ func (u *DealUpdate) Validate() error {
 	return f.Err("deals")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewDeal) UnmarshalJSON(data []byte) error {
 	type plain NewDeal
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "deals", "id", "customer_id", "title", "stage", "amount")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *DealUpdate) UnmarshalJSON(data []byte) error {
 	type plain DealUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "deals", "customer_id", "title", "stage", "amount")
@@ -220,8 +217,7 @@ func (r *DealRepo) FindAll(ctx context.Context) ([]Deal, error) {
 	return items, wrapErr(err, "deals.FindAll", "deals")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *DealRepo) Stream(ctx context.Context) iter.Seq2[Deal, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.Stream", "deals")
 	if err != nil {
@@ -241,8 +237,7 @@ SELECT "id", "organization_id", "customer_id", "title", "stage", "amount", "clos
 WHERE ("id") > ($1) AND "organization_id" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table deals in primary key order (see
-// runtime.PageArgs).
+// List returns a page of table deals in primary key order (see runtime.PageArgs).
 func (r *DealRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Deal], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.List", "deals")
 	if err != nil {
@@ -508,8 +503,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::uuid[], $
 "cpcgen_new" AS (UPDATE "deals" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_3", "deals"."customer_id"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "deals"."title"), "stage" = COALESCE("cpcgen_v"."cpcgen_5", "deals"."stage"), "amount" = COALESCE("cpcgen_v"."cpcgen_6", "deals"."amount"), "closes_on" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "deals"."closes_on" END, "version" = "deals"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "deals"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $9 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."customer_id", "cpcgen_new"."title", "cpcgen_new"."stage", "cpcgen_new"."amount", "cpcgen_new"."closes_on", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."version" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *DealRepo) UpdateManyReturning(ctx context.Context, rows []DealKeyedUpdate) ([]Deal, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.UpdateManyReturning", "deals")
 	if err != nil {

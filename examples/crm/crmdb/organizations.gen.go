@@ -37,8 +37,8 @@ type NewOrganization struct {
 	Slug string `json:"slug"`
 }
 
-// OrganizationUpdate lists changes to a row of table organizations. Unset fields
-// leave their column unchanged.
+// OrganizationUpdate lists changes to a row of table organizations; unset fields
+// stay unchanged.
 type OrganizationUpdate struct {
 	Name runtime.Opt[string] `json:"name,omitzero"`
 	Slug runtime.Opt[string] `json:"slug,omitzero"`
@@ -96,8 +96,8 @@ var (
 	ErrOrganizationReferencedByCustomerTag = runtime.NewForeignKeySentinel("customer_tags", "customer_tags_organization_id_fkey", "organization_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the types and rules of the columns of table
-// organizations (see runtime.Validator).
+// Validate checks n against the columns of table organizations (see
+// runtime.Validator).
 func (n *NewOrganization) Validate() error {
 	var f runtime.Fields
 	f.Fits("name", runtime.CheckText(n.Name))
@@ -121,15 +121,13 @@ func (u *OrganizationUpdate) Validate() error {
 	return f.Err("organizations")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewOrganization) UnmarshalJSON(data []byte) error {
 	type plain NewOrganization
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "organizations", "name", "slug")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *OrganizationUpdate) UnmarshalJSON(data []byte) error {
 	type plain OrganizationUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "organizations", "name", "slug")
@@ -245,8 +243,7 @@ func (r *OrganizationRepo) FindAll(ctx context.Context) ([]Organization, error) 
 	return items, wrapErr(err, "organizations.FindAll", "organizations")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrganizationRepo) Stream(ctx context.Context) iter.Seq2[Organization, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.Stream", "organizations")
 	if err != nil {
@@ -266,7 +263,7 @@ SELECT "id", "name", "slug", "created_at", "updated_at" FROM "organizations"
 WHERE ("id") > ($1) AND "id" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table organizations in primary key order (see
+// List returns a page of table organizations in primary key order (see
 // runtime.PageArgs).
 func (r *OrganizationRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Organization], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.List", "organizations")
@@ -571,8 +568,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[
 "cpcgen_new" AS (UPDATE "organizations" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "organizations"."name"), "slug" = COALESCE("cpcgen_v"."cpcgen_3", "organizations"."slug"), "updated_at" = now() FROM "cpcgen_v" WHERE "organizations"."id" = "cpcgen_v"."cpcgen_1" AND "id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name", "slug", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."slug", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *OrganizationRepo) UpdateManyReturning(ctx context.Context, rows []OrganizationKeyedUpdate) ([]Organization, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.UpdateManyReturning", "organizations")
 	if err != nil {

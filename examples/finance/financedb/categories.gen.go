@@ -28,9 +28,8 @@ type NewCategory struct {
 	ParentID runtime.Null[int32] `json:"parent_id"`
 }
 
-// CategoryUpdate lists changes to a row of table categories. Unset fields leave
-// their column unchanged; a nullable column is set to NULL with
-// runtime.SetNull[T]().
+// CategoryUpdate lists changes to a row of table categories; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type CategoryUpdate struct {
 	Name     runtime.Opt[string]              `json:"name,omitzero"`
 	ParentID runtime.Opt[runtime.Null[int32]] `json:"parent_id,omitzero"`
@@ -65,8 +64,8 @@ var (
 	ErrCategoryReferencedByTransaction = runtime.NewForeignKeySentinel("transactions", "transactions_category_id_fkey", "category_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the types and rules of the columns of table categories
-// (see runtime.Validator).
+// Validate checks n against the columns of table categories (see
+// runtime.Validator).
 func (n *NewCategory) Validate() error {
 	var f runtime.Fields
 	f.Fits("name", runtime.CheckText(n.Name))
@@ -84,15 +83,13 @@ func (u *CategoryUpdate) Validate() error {
 	return f.Err("categories")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewCategory) UnmarshalJSON(data []byte) error {
 	type plain NewCategory
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "categories", "name")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *CategoryUpdate) UnmarshalJSON(data []byte) error {
 	type plain CategoryUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "categories", "name")
@@ -150,8 +147,7 @@ func (r *CategoryRepo) FindAll(ctx context.Context) ([]Category, error) {
 	return items, wrapErr(err, "categories.FindAll", "categories")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CategoryRepo) Stream(ctx context.Context) iter.Seq2[Category, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "categories.Stream", "categories") }, scanCategory, sqlCategoriesFindAll)
 }
@@ -165,7 +161,7 @@ SELECT "id", "name", "parent_id" FROM "categories"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table categories in primary key order (see
+// List returns a page of table categories in primary key order (see
 // runtime.PageArgs).
 func (r *CategoryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Category], error) {
 	var id int32
@@ -357,8 +353,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::varchar[], $3::boole
 "cpcgen_new" AS (UPDATE "categories" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "categories"."name"), "parent_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "categories"."parent_id" END FROM "cpcgen_v" WHERE "categories"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name", "parent_id")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."parent_id" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *CategoryRepo) UpdateManyReturning(ctx context.Context, rows []CategoryKeyedUpdate) ([]Category, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkCategoriesUpdates, sqlCategoriesUpdateManyReturning, scanCategory, rows)
 	return out, wrapErr(err, "categories.UpdateManyReturning", "categories")

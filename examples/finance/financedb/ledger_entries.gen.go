@@ -41,8 +41,8 @@ type NewLedgerEntry struct {
 	CreatedAt     runtime.Opt[time.Time] `json:"created_at,omitzero"`
 }
 
-// LedgerEntryUpdate lists changes to a row of table ledger_entries. Unset fields
-// leave their column unchanged.
+// LedgerEntryUpdate lists changes to a row of table ledger_entries; unset fields
+// stay unchanged.
 type LedgerEntryUpdate struct {
 	TransactionID runtime.Opt[uuid.UUID]       `json:"transaction_id,omitzero"`
 	AccountID     runtime.Opt[uuid.UUID]       `json:"account_id,omitzero"`
@@ -79,8 +79,8 @@ var (
 	ErrLedgerEntryUserIDNotFound = runtime.NewForeignKeySentinel("ledger_entries", "ledger_entries_user_id_fkey", "user_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the types and rules of the columns of table
-// ledger_entries (see runtime.Validator).
+// Validate checks n against the columns of table ledger_entries (see
+// runtime.Validator).
 func (n *NewLedgerEntry) Validate() error {
 	var f runtime.Fields
 	f.Check("kind", n.Kind.Valid(), "must be one of \"deposit\", \"withdrawal\", \"transfer\"")
@@ -106,15 +106,13 @@ func (u *LedgerEntryUpdate) Validate() error {
 	return f.Err("ledger_entries")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewLedgerEntry) UnmarshalJSON(data []byte) error {
 	type plain NewLedgerEntry
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "ledger_entries", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *LedgerEntryUpdate) UnmarshalJSON(data []byte) error {
 	type plain LedgerEntryUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "ledger_entries", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at")
@@ -165,8 +163,7 @@ func (r *LedgerEntryRepo) FindAll(ctx context.Context) ([]LedgerEntry, error) {
 	return items, wrapErr(err, "ledger_entries.FindAll", "ledger_entries")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *LedgerEntryRepo) Stream(ctx context.Context) iter.Seq2[LedgerEntry, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "ledger_entries.Stream", "ledger_entries") }, scanLedgerEntry, sqlLedgerEntriesFindAll)
 }
@@ -180,8 +177,8 @@ SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "creat
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table ledger_entries in primary key order
-// (see runtime.PageArgs).
+// List returns a page of table ledger_entries in primary key order (see
+// runtime.PageArgs).
 func (r *LedgerEntryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[LedgerEntry], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[LedgerEntry]{
@@ -334,8 +331,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::uuid[], $
 "cpcgen_new" AS (UPDATE "ledger_entries" SET "transaction_id" = COALESCE("cpcgen_v"."cpcgen_2", "ledger_entries"."transaction_id"), "account_id" = COALESCE("cpcgen_v"."cpcgen_3", "ledger_entries"."account_id"), "user_id" = COALESCE("cpcgen_v"."cpcgen_4", "ledger_entries"."user_id"), "kind" = COALESCE("cpcgen_v"."cpcgen_5", "ledger_entries"."kind"), "amount" = COALESCE("cpcgen_v"."cpcgen_6", "ledger_entries"."amount"), "created_at" = COALESCE("cpcgen_v"."cpcgen_7", "ledger_entries"."created_at") FROM "cpcgen_v" WHERE "ledger_entries"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."transaction_id", "cpcgen_new"."account_id", "cpcgen_new"."user_id", "cpcgen_new"."kind", "cpcgen_new"."amount", "cpcgen_new"."created_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *LedgerEntryRepo) UpdateManyReturning(ctx context.Context, rows []LedgerEntryKeyedUpdate) ([]LedgerEntry, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkLedgerEntriesUpdates, sqlLedgerEntriesUpdateManyReturning, scanLedgerEntry, rows)
 	return out, wrapErr(err, "ledger_entries.UpdateManyReturning", "ledger_entries")

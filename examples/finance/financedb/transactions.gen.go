@@ -52,9 +52,8 @@ type NewTransaction struct {
 	CreatedAt      runtime.Opt[time.Time]  `json:"created_at,omitzero"`
 }
 
-// TransactionUpdate lists changes to a row of table transactions. Unset fields
-// leave their column unchanged; a nullable column is set to NULL with
-// runtime.SetNull[T]().
+// TransactionUpdate lists changes to a row of table transactions; unset fields
+// stay unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type TransactionUpdate struct {
 	UserID         runtime.Opt[uuid.UUID]               `json:"user_id,omitzero"`
 	Kind           runtime.Opt[TransactionKind]         `json:"kind,omitzero"`
@@ -116,8 +115,8 @@ var (
 	ErrTransactionReferencedByLedgerEntry = runtime.NewForeignKeySentinel("ledger_entries", "ledger_entries_transaction_id_fkey", "transaction_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the types and rules of the columns of table
-// transactions (see runtime.Validator).
+// Validate checks n against the columns of table transactions (see
+// runtime.Validator).
 func (n *NewTransaction) Validate() error {
 	var f runtime.Fields
 	f.Check("kind", n.Kind.Valid(), "must be one of \"deposit\", \"withdrawal\", \"transfer\"")
@@ -163,15 +162,13 @@ func (u *TransactionUpdate) Validate() error {
 	return f.Err("transactions")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewTransaction) UnmarshalJSON(data []byte) error {
 	type plain NewTransaction
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "transactions", "id", "user_id", "kind", "amount", "currency", "idempotency_key", "created_at")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *TransactionUpdate) UnmarshalJSON(data []byte) error {
 	type plain TransactionUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "transactions", "user_id", "kind", "amount", "currency", "idempotency_key", "created_at")
@@ -238,8 +235,7 @@ func (r *TransactionRepo) FindAll(ctx context.Context) ([]Transaction, error) {
 	return items, wrapErr(err, "transactions.FindAll", "transactions")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TransactionRepo) Stream(ctx context.Context) iter.Seq2[Transaction, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "transactions.Stream", "transactions") }, scanTransaction, sqlTransactionsFindAll)
 }
@@ -253,7 +249,7 @@ SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_acc
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table transactions in primary key order (see
+// List returns a page of table transactions in primary key order (see
 // runtime.PageArgs).
 func (r *TransactionRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Transaction], error) {
 	var id uuid.UUID
@@ -474,8 +470,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"tr
 "cpcgen_new" AS (UPDATE "transactions" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "transactions"."user_id"), "kind" = COALESCE("cpcgen_v"."cpcgen_3", "transactions"."kind"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "transactions"."amount"), "currency" = COALESCE("cpcgen_v"."cpcgen_5", "transactions"."currency"), "from_account_id" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "transactions"."from_account_id" END, "to_account_id" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "transactions"."to_account_id" END, "category_id" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "transactions"."category_id" END, "memo" = CASE WHEN "cpcgen_v"."cpcgen_12" THEN "cpcgen_v"."cpcgen_13" ELSE "transactions"."memo" END, "idempotency_key" = COALESCE("cpcgen_v"."cpcgen_14", "transactions"."idempotency_key"), "created_at" = COALESCE("cpcgen_v"."cpcgen_15", "transactions"."created_at") FROM "cpcgen_v" WHERE "transactions"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."kind", "cpcgen_new"."amount", "cpcgen_new"."currency", "cpcgen_new"."from_account_id", "cpcgen_new"."to_account_id", "cpcgen_new"."category_id", "cpcgen_new"."memo", "cpcgen_new"."idempotency_key", "cpcgen_new"."created_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *TransactionRepo) UpdateManyReturning(ctx context.Context, rows []TransactionKeyedUpdate) ([]Transaction, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkTransactionsUpdates, sqlTransactionsUpdateManyReturning, scanTransaction, rows)
 	return out, wrapErr(err, "transactions.UpdateManyReturning", "transactions")

@@ -41,8 +41,8 @@ type NewEvent struct {
 	Label   runtime.Opt[runtime.Null[string]] `json:"label,omitzero"`
 }
 
-// EventUpdate lists changes to a row of table events. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// EventUpdate lists changes to a row of table events; unset fields stay unchanged;
+// a nullable column is set to NULL with runtime.SetNull[T]().
 type EventUpdate struct {
 	Name    runtime.Opt[string]                  `json:"name,omitzero"`
 	Kind    runtime.Opt[Mood]                    `json:"kind,omitzero"`
@@ -69,8 +69,7 @@ var (
 	ErrEventIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "events", "events_pkey", "primary_key")
 )
 
-// Validate checks n against the types and rules of the columns of table events
-// (see runtime.Validator).
+// Validate checks n against the columns of table events (see runtime.Validator).
 func (n *NewEvent) Validate() error {
 	var f runtime.Fields
 	f.Fits("name", runtime.CheckText(n.Name))
@@ -120,15 +119,13 @@ func (u *EventUpdate) Validate() error {
 	return f.Err("events")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewEvent) UnmarshalJSON(data []byte) error {
 	type plain NewEvent
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "events", "name", "kind", "amount", "at", "code")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *EventUpdate) UnmarshalJSON(data []byte) error {
 	type plain EventUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "events", "name", "kind", "amount", "at", "code")
@@ -190,8 +187,7 @@ func (r *EventRepo) FindAll(ctx context.Context) ([]Event, error) {
 	return items, wrapErr(err, "events.FindAll", "events")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *EventRepo) Stream(ctx context.Context) iter.Seq2[Event, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "events.Stream", "events") }, scanEvent, sqlEventsFindAll)
 }
@@ -205,8 +201,7 @@ SELECT "id", "name", "kind", "amount", "at", "payload", "ref", "code"::text, "la
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table events in primary key order (see
-// runtime.PageArgs).
+// List returns a page of table events in primary key order (see runtime.PageArgs).
 func (r *EventRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Event], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Event]{
@@ -370,8 +365,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]::"
 "cpcgen_new" AS (UPDATE "events" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "events"."name"), "kind" = COALESCE("cpcgen_v"."cpcgen_3", "events"."kind"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "events"."amount"), "at" = COALESCE("cpcgen_v"."cpcgen_5", "events"."at"), "payload" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "events"."payload" END, "ref" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "events"."ref" END, "code" = COALESCE("cpcgen_v"."cpcgen_10", "events"."code"), "label" = CASE WHEN "cpcgen_v"."cpcgen_11" THEN "cpcgen_v"."cpcgen_12" ELSE "events"."label" END FROM "cpcgen_v" WHERE "events"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name", "kind", "amount", "at", "payload", "ref", "code", "label")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."kind", "cpcgen_new"."amount", "cpcgen_new"."at", "cpcgen_new"."payload", "cpcgen_new"."ref", "cpcgen_new"."code"::text, "cpcgen_new"."label" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *EventRepo) UpdateManyReturning(ctx context.Context, rows []EventKeyedUpdate) ([]Event, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkEventsUpdates, sqlEventsUpdateManyReturning, scanEvent, rows)
 	return out, wrapErr(err, "events.UpdateManyReturning", "events")

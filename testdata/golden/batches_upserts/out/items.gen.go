@@ -43,8 +43,8 @@ type NewItem struct {
 	Price runtime.Null[decimal.Decimal]     `json:"price"`
 }
 
-// ItemUpdate lists changes to a row of table items. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// ItemUpdate lists changes to a row of table items; unset fields stay unchanged; a
+// nullable column is set to NULL with runtime.SetNull[T]().
 type ItemUpdate struct {
 	SKU   runtime.Opt[string]                        `json:"sku,omitzero"`
 	Name  runtime.Opt[string]                        `json:"name,omitzero"`
@@ -73,8 +73,7 @@ var (
 	ErrItemSKUTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "items", "items_sku_key", "sku.unique")
 )
 
-// Validate checks n against the types and rules of the columns of table items (see
-// runtime.Validator).
+// Validate checks n against the columns of table items (see runtime.Validator).
 func (n *NewItem) Validate() error {
 	var f runtime.Fields
 	f.Fits("sku", runtime.CheckText(n.SKU))
@@ -130,15 +129,13 @@ func (u *ItemUpdate) Validate() error {
 	return f.Err("items")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewItem) UnmarshalJSON(data []byte) error {
 	type plain NewItem
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "items", "id", "sku", "name", "qty", "mood", "moods", "tags")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *ItemUpdate) UnmarshalJSON(data []byte) error {
 	type plain ItemUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "items", "sku", "name", "qty", "mood", "moods", "tags")
@@ -195,8 +192,7 @@ func (r *ItemRepo) FindAll(ctx context.Context) ([]Item, error) {
 	return items, wrapErr(err, "items.FindAll", "items")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ItemRepo) Stream(ctx context.Context) iter.Seq2[Item, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "items.Stream", "items") }, scanItem, sqlItemsFindAll)
 }
@@ -210,8 +206,7 @@ SELECT "id", "sku", "name", "qty", "note", "mood", "moods"::text[], "tags", "pri
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table items in primary key order (see
-// runtime.PageArgs).
+// List returns a page of table items in primary key order (see runtime.PageArgs).
 func (r *ItemRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Item], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Item]{
@@ -407,8 +402,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::text[], 
 "cpcgen_new" AS (UPDATE "items" SET "sku" = COALESCE("cpcgen_v"."cpcgen_2", "items"."sku"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "items"."name"), "qty" = COALESCE("cpcgen_v"."cpcgen_4", "items"."qty"), "note" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "items"."note" END, "mood" = COALESCE("cpcgen_v"."cpcgen_7", "items"."mood"), "moods" = COALESCE("cpcgen_v"."cpcgen_8"::text[]::"mood"[], "items"."moods"), "tags" = COALESCE("cpcgen_v"."cpcgen_9"::text[], "items"."tags"), "price" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "items"."price" END, "updated_at" = now() FROM "cpcgen_v" WHERE "items"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "sku", "name", "qty", "note", "mood", "moods", "tags", "price", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."sku", "cpcgen_new"."name", "cpcgen_new"."qty", "cpcgen_new"."note", "cpcgen_new"."mood", "cpcgen_new"."moods"::text[], "cpcgen_new"."tags", "cpcgen_new"."price", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ItemRepo) UpdateManyReturning(ctx context.Context, rows []ItemKeyedUpdate) ([]Item, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkItemsUpdates, sqlItemsUpdateManyReturning, scanItem, rows)
 	return out, wrapErr(err, "items.UpdateManyReturning", "items")

@@ -30,8 +30,8 @@ type NewProduct struct {
 	Stock  runtime.Opt[int32] `json:"stock,omitzero"`
 }
 
-// ProductUpdate lists changes to a row of table products. Unset fields leave their
-// column unchanged.
+// ProductUpdate lists changes to a row of table products; unset fields stay
+// unchanged.
 type ProductUpdate struct {
 	Code   runtime.Opt[string] `json:"code,omitzero"`
 	Active runtime.Opt[bool]   `json:"active,omitzero"`
@@ -56,8 +56,7 @@ var (
 	ErrProductCodeTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "products", "products_code_key", "unique(code)")
 )
 
-// Validate checks n against the types and rules of the columns of table products
-// (see runtime.Validator).
+// Validate checks n against the columns of table products (see runtime.Validator).
 func (n *NewProduct) Validate() error {
 	var f runtime.Fields
 	f.Fits("sku", runtime.CheckText(n.SKU))
@@ -79,15 +78,13 @@ func (u *ProductUpdate) Validate() error {
 	return f.Err("products")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewProduct) UnmarshalJSON(data []byte) error {
 	type plain NewProduct
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "products", "sku", "code", "active", "title", "stock")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *ProductUpdate) UnmarshalJSON(data []byte) error {
 	type plain ProductUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "products", "code", "active", "title", "stock")
@@ -144,8 +141,7 @@ func (r *ProductRepo) FindAll(ctx context.Context) ([]Product, error) {
 	return items, wrapErr(err, "products.FindAll", "products")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ProductRepo) Stream(ctx context.Context) iter.Seq2[Product, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "products.Stream", "products") }, scanProduct, sqlProductsFindAll)
 }
@@ -159,7 +155,7 @@ SELECT "sku", "code", "active", "title", "stock" FROM "products"
 WHERE ("sku") > ($1) ORDER BY "sku"
 LIMIT $2`
 
-// List returns a page of the rows of table products in primary key order (see
+// List returns a page of table products in primary key order (see
 // runtime.PageArgs).
 func (r *ProductRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Product], error) {
 	var sku string
@@ -404,8 +400,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::text[], $3::boolean[
 "cpcgen_new" AS (UPDATE "products" SET "code" = COALESCE("cpcgen_v"."cpcgen_2", "products"."code"), "active" = COALESCE("cpcgen_v"."cpcgen_3", "products"."active"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "products"."title"), "stock" = COALESCE("cpcgen_v"."cpcgen_5", "products"."stock") FROM "cpcgen_v" WHERE "products"."sku" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "sku", "code", "active", "title", "stock")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."sku", "cpcgen_new"."code", "cpcgen_new"."active", "cpcgen_new"."title", "cpcgen_new"."stock" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ProductRepo) UpdateManyReturning(ctx context.Context, rows []ProductKeyedUpdate) ([]Product, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkProductsUpdates, sqlProductsUpdateManyReturning, scanProduct, rows)
 	return out, wrapErr(err, "products.UpdateManyReturning", "products")

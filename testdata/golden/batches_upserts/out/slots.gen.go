@@ -27,8 +27,7 @@ type NewSlot struct {
 	BookedBy string    `json:"booked_by"`
 }
 
-// SlotUpdate lists changes to a row of table slots. Unset fields leave their
-// column unchanged.
+// SlotUpdate lists changes to a row of table slots; unset fields stay unchanged.
 type SlotUpdate struct {
 	Day      runtime.Opt[time.Time] `json:"day,omitzero"`
 	Room     runtime.Opt[string]    `json:"room,omitzero"`
@@ -52,8 +51,7 @@ var (
 	ErrSlotDayRoomTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "slots", "slots_day_room_key", "unique(day, room)")
 )
 
-// Validate checks n against the types and rules of the columns of table slots (see
-// runtime.Validator).
+// Validate checks n against the columns of table slots (see runtime.Validator).
 func (n *NewSlot) Validate() error {
 	var f runtime.Fields
 	f.Fits("day", runtime.CheckDate(n.Day))
@@ -77,15 +75,13 @@ func (u *SlotUpdate) Validate() error {
 	return f.Err("slots")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewSlot) UnmarshalJSON(data []byte) error {
 	type plain NewSlot
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "slots", "day", "room", "booked_by")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *SlotUpdate) UnmarshalJSON(data []byte) error {
 	type plain SlotUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "slots", "day", "room", "booked_by")
@@ -135,8 +131,7 @@ func (r *SlotRepo) FindAll(ctx context.Context) ([]Slot, error) {
 	return items, wrapErr(err, "slots.FindAll", "slots")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *SlotRepo) Stream(ctx context.Context) iter.Seq2[Slot, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "slots.Stream", "slots") }, scanSlot, sqlSlotsFindAll)
 }
@@ -150,8 +145,7 @@ SELECT "id", "day", "room", "booked_by" FROM "slots"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table slots in primary key order (see
-// runtime.PageArgs).
+// List returns a page of table slots in primary key order (see runtime.PageArgs).
 func (r *SlotRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Slot], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Slot]{
@@ -342,8 +336,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::date[], $3::text[], $
 "cpcgen_new" AS (UPDATE "slots" SET "day" = COALESCE("cpcgen_v"."cpcgen_2", "slots"."day"), "room" = COALESCE("cpcgen_v"."cpcgen_3", "slots"."room"), "booked_by" = COALESCE("cpcgen_v"."cpcgen_4", "slots"."booked_by") FROM "cpcgen_v" WHERE "slots"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "day", "room", "booked_by")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."day", "cpcgen_new"."room", "cpcgen_new"."booked_by" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *SlotRepo) UpdateManyReturning(ctx context.Context, rows []SlotKeyedUpdate) ([]Slot, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkSlotsUpdates, sqlSlotsUpdateManyReturning, scanSlot, rows)
 	return out, wrapErr(err, "slots.UpdateManyReturning", "slots")

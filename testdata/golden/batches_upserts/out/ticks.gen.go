@@ -23,8 +23,7 @@ type Tick struct {
 // created_at, updated_at.
 type NewTick struct{}
 
-// TickUpdate lists changes to a row of table ticks. Unset fields leave their
-// column unchanged.
+// TickUpdate lists changes to a row of table ticks; unset fields stay unchanged.
 type TickUpdate struct{}
 
 // TickRepo reads and writes table ticks.
@@ -44,8 +43,7 @@ var (
 	ErrTickIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "ticks", "ticks_pkey", "primary_key")
 )
 
-// Validate checks n against the types and rules of the columns of table ticks (see
-// runtime.Validator).
+// Validate checks n against the columns of table ticks (see runtime.Validator).
 func (n *NewTick) Validate() error {
 	return nil
 }
@@ -93,8 +91,7 @@ func (r *TickRepo) FindAll(ctx context.Context) ([]Tick, error) {
 	return items, wrapErr(err, "ticks.FindAll", "ticks")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TickRepo) Stream(ctx context.Context) iter.Seq2[Tick, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "ticks.Stream", "ticks") }, scanTick, sqlTicksFindAll)
 }
@@ -108,8 +105,7 @@ SELECT "id", "created_at", "updated_at" FROM "ticks"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table ticks in primary key order (see
-// runtime.PageArgs).
+// List returns a page of table ticks in primary key order (see runtime.PageArgs).
 func (r *TickRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Tick], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Tick]{
@@ -212,8 +208,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcge
 "cpcgen_new" AS (UPDATE "ticks" SET "updated_at" = now() FROM "cpcgen_v" WHERE "ticks"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *TickRepo) UpdateManyReturning(ctx context.Context, rows []TickKeyedUpdate) ([]Tick, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkTicksUpdates, sqlTicksUpdateManyReturning, scanTick, rows)
 	return out, wrapErr(err, "ticks.UpdateManyReturning", "ticks")

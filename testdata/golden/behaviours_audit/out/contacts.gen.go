@@ -27,8 +27,8 @@ type NewContact struct {
 	Phone      string    `json:"phone"`
 }
 
-// ContactUpdate lists changes to a row of table contacts. Unset fields leave their
-// column unchanged.
+// ContactUpdate lists changes to a row of table contacts; unset fields stay
+// unchanged.
 type ContactUpdate struct {
 	CustomerID runtime.Opt[uuid.UUID] `json:"customer_id,omitzero"`
 	Phone      runtime.Opt[string]    `json:"phone,omitzero"`
@@ -62,8 +62,7 @@ var (
 	ErrContactCustomerIDNotFound = runtime.NewForeignKeySentinel("contacts", "contacts_customer_id_fkey", "customer_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the types and rules of the columns of table contacts
-// (see runtime.Validator).
+// Validate checks n against the columns of table contacts (see runtime.Validator).
 func (n *NewContact) Validate() error {
 	var f runtime.Fields
 	f.Fits("phone", runtime.CheckText(n.Phone))
@@ -79,15 +78,13 @@ func (u *ContactUpdate) Validate() error {
 	return f.Err("contacts")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewContact) UnmarshalJSON(data []byte) error {
 	type plain NewContact
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "contacts", "customer_id", "phone")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *ContactUpdate) UnmarshalJSON(data []byte) error {
 	type plain ContactUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "contacts", "customer_id", "phone")
@@ -153,8 +150,7 @@ func (r *ContactRepo) FindAll(ctx context.Context) ([]Contact, error) {
 	return items, wrapErr(err, "contacts.FindAll", "contacts")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ContactRepo) Stream(ctx context.Context) iter.Seq2[Contact, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.Stream", "contacts")
 	if err != nil {
@@ -174,7 +170,7 @@ SELECT "id", "org_id", "customer_id", "phone" FROM "contacts"
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table contacts in primary key order (see
+// List returns a page of table contacts in primary key order (see
 // runtime.PageArgs).
 func (r *ContactRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Contact], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.List", "contacts")
@@ -401,8 +397,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[]) W
 "cpcgen_new" AS (UPDATE "contacts" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_2", "contacts"."customer_id"), "phone" = COALESCE("cpcgen_v"."cpcgen_3", "contacts"."phone") FROM "cpcgen_v" WHERE "contacts"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "customer_id", "phone")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."customer_id", "cpcgen_new"."phone" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ContactRepo) UpdateManyReturning(ctx context.Context, rows []ContactKeyedUpdate) ([]Contact, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.UpdateManyReturning", "contacts")
 	if err != nil {

@@ -28,8 +28,8 @@ type NewCustomer struct {
 	Email string                 `json:"email"`
 }
 
-// CustomerUpdate lists changes to a row of table customers. Unset fields leave
-// their column unchanged.
+// CustomerUpdate lists changes to a row of table customers; unset fields stay
+// unchanged.
 type CustomerUpdate struct {
 	Name  runtime.Opt[string] `json:"name,omitzero"`
 	Email runtime.Opt[string] `json:"email,omitzero"`
@@ -63,8 +63,8 @@ var (
 	ErrCustomerReferencedByContact = runtime.NewForeignKeySentinel("contacts", "contacts_customer_id_fkey", "customer_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the types and rules of the columns of table customers
-// (see runtime.Validator).
+// Validate checks n against the columns of table customers (see
+// runtime.Validator).
 func (n *NewCustomer) Validate() error {
 	var f runtime.Fields
 	f.Fits("name", runtime.CheckText(n.Name))
@@ -84,15 +84,13 @@ func (u *CustomerUpdate) Validate() error {
 	return f.Err("customers")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewCustomer) UnmarshalJSON(data []byte) error {
 	type plain NewCustomer
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "customers", "id", "name", "email")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *CustomerUpdate) UnmarshalJSON(data []byte) error {
 	type plain CustomerUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "customers", "name", "email")
@@ -158,8 +156,7 @@ func (r *CustomerRepo) FindAll(ctx context.Context) ([]Customer, error) {
 	return items, wrapErr(err, "customers.FindAll", "customers")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CustomerRepo) Stream(ctx context.Context) iter.Seq2[Customer, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.Stream", "customers")
 	if err != nil {
@@ -179,7 +176,7 @@ SELECT "id", "org_id", "name", "email" FROM "customers"
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table customers in primary key order (see
+// List returns a page of table customers in primary key order (see
 // runtime.PageArgs).
 func (r *CustomerRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Customer], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.List", "customers")
@@ -408,8 +405,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]) WIT
 "cpcgen_new" AS (UPDATE "customers" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "customers"."name"), "email" = COALESCE("cpcgen_v"."cpcgen_3", "customers"."email") FROM "cpcgen_v" WHERE "customers"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "name", "email")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."name", "cpcgen_new"."email" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *CustomerRepo) UpdateManyReturning(ctx context.Context, rows []CustomerKeyedUpdate) ([]Customer, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.UpdateManyReturning", "customers")
 	if err != nil {

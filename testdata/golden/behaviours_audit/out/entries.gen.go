@@ -31,8 +31,8 @@ type NewEntry struct {
 	Memo      runtime.Opt[string] `json:"memo,omitzero"`
 }
 
-// EntryUpdate lists changes to a row of table entries. Unset fields leave their
-// column unchanged.
+// EntryUpdate lists changes to a row of table entries; unset fields stay
+// unchanged.
 type EntryUpdate struct {
 	Amount runtime.Opt[int64]  `json:"amount,omitzero"`
 	Memo   runtime.Opt[string] `json:"memo,omitzero"`
@@ -66,8 +66,7 @@ var (
 	ErrEntryAccountIDNotFound = runtime.NewForeignKeySentinel("entries", "entries_account_id_fkey", "account_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the types and rules of the columns of table entries
-// (see runtime.Validator).
+// Validate checks n against the columns of table entries (see runtime.Validator).
 func (n *NewEntry) Validate() error {
 	var f runtime.Fields
 	if n.Memo.Set {
@@ -85,15 +84,13 @@ func (u *EntryUpdate) Validate() error {
 	return f.Err("entries")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewEntry) UnmarshalJSON(data []byte) error {
 	type plain NewEntry
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "entries", "account_id", "seq", "amount", "memo")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *EntryUpdate) UnmarshalJSON(data []byte) error {
 	type plain EntryUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "entries", "amount", "memo")
@@ -144,8 +141,7 @@ func (r *EntryRepo) FindAll(ctx context.Context) ([]Entry, error) {
 	return items, wrapErr(err, "entries.FindAll", "entries")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *EntryRepo) Stream(ctx context.Context) iter.Seq2[Entry, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "entries.Stream", "entries") }, scanEntry, sqlEntriesFindAll)
 }
@@ -159,7 +155,7 @@ SELECT "account_id", "seq", "amount", "memo", "version" FROM "entries"
 WHERE ("account_id", "seq") > ($1, $2) ORDER BY "account_id", "seq"
 LIMIT $3`
 
-// List returns a page of the rows of table entries in primary key order (see
+// List returns a page of table entries in primary key order (see
 // runtime.PageArgs).
 func (r *EntryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Entry], error) {
 	var accountID int64
@@ -401,8 +397,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::integer[], $3::bigint
 "cpcgen_new" AS (UPDATE "entries" SET "amount" = COALESCE("cpcgen_v"."cpcgen_4", "entries"."amount"), "memo" = COALESCE("cpcgen_v"."cpcgen_5", "entries"."memo"), "version" = "entries"."version" + 1 FROM "cpcgen_v" WHERE "entries"."account_id" = "cpcgen_v"."cpcgen_1" AND "entries"."seq" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "account_id", "seq", "amount", "memo", "version")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."account_id", "cpcgen_new"."seq", "cpcgen_new"."amount", "cpcgen_new"."memo", "cpcgen_new"."version" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *EntryRepo) UpdateManyReturning(ctx context.Context, rows []EntryKeyedUpdate) ([]Entry, error) {
 	db := runtime.Acting(ctx, r.db)
 	out, err := runtime.UpdateManyReturning(ctx, db, bulkEntriesUpdates, sqlEntriesUpdateManyReturning, scanEntry, rows)

@@ -23,8 +23,7 @@ type NewNote struct {
 	Tags runtime.Opt[[]string] `json:"tags,omitzero"`
 }
 
-// NoteUpdate lists changes to a row of table notes. Unset fields leave their
-// column unchanged.
+// NoteUpdate lists changes to a row of table notes; unset fields stay unchanged.
 type NoteUpdate struct {
 	Tags runtime.Opt[[]string] `json:"tags,omitzero"`
 }
@@ -49,8 +48,7 @@ var (
 	ErrNoteIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "notes", "notes_pkey", "primary_key")
 )
 
-// Validate checks n against the types and rules of the columns of table notes (see
-// runtime.Validator).
+// Validate checks n against the columns of table notes (see runtime.Validator).
 func (n *NewNote) Validate() error {
 	var f runtime.Fields
 	if n.Tags.Set {
@@ -70,15 +68,13 @@ func (u *NoteUpdate) Validate() error {
 	return f.Err("notes")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewNote) UnmarshalJSON(data []byte) error {
 	type plain NewNote
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "notes", "tags")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *NoteUpdate) UnmarshalJSON(data []byte) error {
 	type plain NoteUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "notes", "tags")
@@ -129,8 +125,7 @@ func (r *NoteRepo) FindAll(ctx context.Context) ([]Note, error) {
 	return items, wrapErr(err, "notes.FindAll", "notes")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *NoteRepo) Stream(ctx context.Context) iter.Seq2[Note, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "notes.Stream", "notes") }, scanNote, sqlNotesFindAll)
 }
@@ -144,8 +139,7 @@ SELECT "id", "tags" FROM "notes"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table notes in primary key order (see
-// runtime.PageArgs).
+// List returns a page of table notes in primary key order (see runtime.PageArgs).
 func (r *NoteRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Note], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Note]{
@@ -292,8 +286,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[]) WITH ORDINALI
 "cpcgen_new" AS (UPDATE "notes" SET "tags" = COALESCE("cpcgen_v"."cpcgen_2"::text[], "notes"."tags") FROM "cpcgen_v" WHERE "notes"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "tags")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."tags" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *NoteRepo) UpdateManyReturning(ctx context.Context, rows []NoteKeyedUpdate) ([]Note, error) {
 	db := runtime.Acting(ctx, r.db)
 	out, err := runtime.UpdateManyReturning(ctx, db, bulkNotesUpdates, sqlNotesUpdateManyReturning, scanNote, rows)

@@ -26,8 +26,7 @@ type NewPart struct {
 	Body    string `json:"body"`
 }
 
-// PartUpdate lists changes to a row of table parts. Unset fields leave their
-// column unchanged.
+// PartUpdate lists changes to a row of table parts; unset fields stay unchanged.
 type PartUpdate struct {
 	ThingID runtime.Opt[int64]  `json:"thing_id,omitzero"`
 	Body    runtime.Opt[string] `json:"body,omitzero"`
@@ -57,8 +56,7 @@ var (
 	ErrPartThingIDNotFound = runtime.NewForeignKeySentinel("parts", "parts_thing_id_fkey", "thing_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the types and rules of the columns of table parts (see
-// runtime.Validator).
+// Validate checks n against the columns of table parts (see runtime.Validator).
 func (n *NewPart) Validate() error {
 	var f runtime.Fields
 	f.Fits("body", runtime.CheckText(n.Body))
@@ -74,15 +72,13 @@ func (u *PartUpdate) Validate() error {
 	return f.Err("parts")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewPart) UnmarshalJSON(data []byte) error {
 	type plain NewPart
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "parts", "thing_id", "body")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *PartUpdate) UnmarshalJSON(data []byte) error {
 	type plain PartUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "parts", "thing_id", "body")
@@ -148,8 +144,7 @@ func (r *PartRepo) FindAll(ctx context.Context) ([]Part, error) {
 	return items, wrapErr(err, "parts.FindAll", "parts")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PartRepo) Stream(ctx context.Context) iter.Seq2[Part, error] {
 	tenant, err := runtime.TenantFor[string](ctx, "parts.Stream", "parts")
 	if err != nil {
@@ -169,8 +164,7 @@ SELECT "id", "owner", "thing_id", "body" FROM "parts"
 WHERE ("id") > ($1) AND "owner" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table parts in primary key order (see
-// runtime.PageArgs).
+// List returns a page of table parts in primary key order (see runtime.PageArgs).
 func (r *PartRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Part], error) {
 	tenant, err := runtime.TenantFor[string](ctx, "parts.List", "parts")
 	if err != nil {
@@ -375,8 +369,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[])
 "cpcgen_new" AS (UPDATE "parts" SET "thing_id" = COALESCE("cpcgen_v"."cpcgen_2", "parts"."thing_id"), "body" = COALESCE("cpcgen_v"."cpcgen_3", "parts"."body") FROM "cpcgen_v" WHERE "parts"."id" = "cpcgen_v"."cpcgen_1" AND "owner" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "owner", "thing_id", "body")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."thing_id", "cpcgen_new"."body" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *PartRepo) UpdateManyReturning(ctx context.Context, rows []PartKeyedUpdate) ([]Part, error) {
 	tenant, err := runtime.TenantFor[string](ctx, "parts.UpdateManyReturning", "parts")
 	if err != nil {

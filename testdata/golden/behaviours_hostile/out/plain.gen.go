@@ -28,8 +28,7 @@ type NewPlain struct {
 	Doc   json.RawMessage `json:"doc"`
 }
 
-// PlainUpdate lists changes to a row of table plain. Unset fields leave their
-// column unchanged.
+// PlainUpdate lists changes to a row of table plain; unset fields stay unchanged.
 type PlainUpdate struct {
 	Label runtime.Opt[string]          `json:"label,omitzero"`
 	Words runtime.Opt[[]string]        `json:"words,omitzero"`
@@ -51,8 +50,7 @@ var (
 	ErrPlainNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "plain", "plain_pkey", "primary_key")
 )
 
-// Validate checks n against the types and rules of the columns of table plain (see
-// runtime.Validator).
+// Validate checks n against the columns of table plain (see runtime.Validator).
 func (n *NewPlain) Validate() error {
 	var f runtime.Fields
 	f.Fits("name", runtime.CheckText(n.Name))
@@ -79,15 +77,13 @@ func (u *PlainUpdate) Validate() error {
 	return f.Err("plain")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewPlain) UnmarshalJSON(data []byte) error {
 	type plain NewPlain
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "plain", "name", "label")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *PlainUpdate) UnmarshalJSON(data []byte) error {
 	type plain PlainUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "plain", "label")
@@ -144,8 +140,7 @@ func (r *PlainRepo) FindAll(ctx context.Context) ([]Plain, error) {
 	return items, wrapErr(err, "plain.FindAll", "plain")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PlainRepo) Stream(ctx context.Context) iter.Seq2[Plain, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "plain.Stream", "plain") }, scanPlain, sqlPlainFindAll)
 }
@@ -159,8 +154,7 @@ SELECT "name", "label", "words", "doc" FROM "plain"
 WHERE ("name") > ($1) ORDER BY "name"
 LIMIT $2`
 
-// List returns a page of the rows of table plain in primary key order (see
-// runtime.PageArgs).
+// List returns a page of table plain in primary key order (see runtime.PageArgs).
 func (r *PlainRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Plain], error) {
 	var name string
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Plain]{
@@ -339,8 +333,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::varchar[], $3::boolean[
 "cpcgen_new" AS (UPDATE "plain" SET "label" = COALESCE("cpcgen_v"."cpcgen_2", "plain"."label"), "words" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4"::text[] ELSE "plain"."words" END, "doc" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "plain"."doc" END FROM "cpcgen_v" WHERE "plain"."name" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "name", "label", "words", "doc")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."name", "cpcgen_new"."label", "cpcgen_new"."words", "cpcgen_new"."doc" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *PlainRepo) UpdateManyReturning(ctx context.Context, rows []PlainKeyedUpdate) ([]Plain, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkPlainUpdates, sqlPlainUpdateManyReturning, scanPlain, rows)
 	return out, wrapErr(err, "plain.UpdateManyReturning", "plain")

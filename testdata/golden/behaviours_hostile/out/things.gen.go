@@ -43,8 +43,8 @@ type NewThing struct {
 	Note runtime.Null[string]  `json:"note"`
 }
 
-// ThingUpdate lists changes to a row of table things. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// ThingUpdate lists changes to a row of table things; unset fields stay unchanged;
+// a nullable column is set to NULL with runtime.SetNull[T]().
 type ThingUpdate struct {
 	Key  runtime.Opt[string]               `json:"key,omitzero"`
 	Name runtime.Opt[string]               `json:"name,omitzero"`
@@ -90,8 +90,7 @@ var (
 	ErrThingReferencedByPart = runtime.NewForeignKeySentinel("parts", "parts_thing_id_fkey", "thing_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the types and rules of the columns of table things
-// (see runtime.Validator).
+// Validate checks n against the columns of table things (see runtime.Validator).
 func (n *NewThing) Validate() error {
 	var f runtime.Fields
 	f.Fits("key", runtime.CheckText(n.Key))
@@ -137,15 +136,13 @@ func (u *ThingUpdate) Validate() error {
 	return f.Err("things")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewThing) UnmarshalJSON(data []byte) error {
 	type plain NewThing
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "things", "key", "name", "tags")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *ThingUpdate) UnmarshalJSON(data []byte) error {
 	type plain ThingUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "things", "key", "name", "tags")
@@ -248,8 +245,7 @@ func (r *ThingRepo) FindAll(ctx context.Context) ([]Thing, error) {
 	return items, wrapErr(err, "things.FindAll", "things")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ThingRepo) Stream(ctx context.Context) iter.Seq2[Thing, error] {
 	tenant, err := runtime.TenantFor[string](ctx, "things.Stream", "things")
 	if err != nil {
@@ -279,8 +275,7 @@ SELECT "id", "owner", "key", "name", "code"::text, "tags", "doc", "note", "creat
 WHERE ("id") > ($1) AND "owner" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table things in primary key order (see
-// runtime.PageArgs).
+// List returns a page of table things in primary key order (see runtime.PageArgs).
 func (r *ThingRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Thing], error) {
 	tenant, err := runtime.TenantFor[string](ctx, "things.List", "things")
 	if err != nil {
@@ -667,8 +662,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[],
 "cpcgen_new" AS (UPDATE "things" SET "key" = COALESCE("cpcgen_v"."cpcgen_3", "things"."key"), "name" = COALESCE("cpcgen_v"."cpcgen_4", "things"."name"), "code" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "things"."code" END, "tags" = COALESCE("cpcgen_v"."cpcgen_7"::text[], "things"."tags"), "doc" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "things"."doc" END, "note" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "things"."note" END, "version" = "things"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "things"."id" = "cpcgen_v"."cpcgen_1" AND "owner" = $12 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."key", "cpcgen_new"."name", "cpcgen_new"."code"::text, "cpcgen_new"."tags", "cpcgen_new"."doc", "cpcgen_new"."note", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at", "cpcgen_new"."version" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ThingRepo) UpdateManyReturning(ctx context.Context, rows []ThingKeyedUpdate) ([]Thing, error) {
 	tenant, err := runtime.TenantFor[string](ctx, "things.UpdateManyReturning", "things")
 	if err != nil {

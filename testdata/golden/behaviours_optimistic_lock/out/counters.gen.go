@@ -27,8 +27,8 @@ type NewCounter struct {
 	Value runtime.Opt[int64] `json:"value,omitzero"`
 }
 
-// CounterUpdate lists changes to a row of table counters. Unset fields leave their
-// column unchanged.
+// CounterUpdate lists changes to a row of table counters; unset fields stay
+// unchanged.
 type CounterUpdate struct {
 	Value runtime.Opt[int64] `json:"value,omitzero"`
 }
@@ -52,8 +52,7 @@ var (
 	ErrCounterNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "counters", "counters_pkey", "primary_key")
 )
 
-// Validate checks n against the types and rules of the columns of table counters
-// (see runtime.Validator).
+// Validate checks n against the columns of table counters (see runtime.Validator).
 func (n *NewCounter) Validate() error {
 	var f runtime.Fields
 	f.Fits("name", runtime.CheckText(n.Name))
@@ -65,15 +64,13 @@ func (u *CounterUpdate) Validate() error {
 	return nil
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewCounter) UnmarshalJSON(data []byte) error {
 	type plain NewCounter
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "counters", "name", "value")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *CounterUpdate) UnmarshalJSON(data []byte) error {
 	type plain CounterUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "counters", "value")
@@ -123,8 +120,7 @@ func (r *CounterRepo) FindAll(ctx context.Context) ([]Counter, error) {
 	return items, wrapErr(err, "counters.FindAll", "counters")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CounterRepo) Stream(ctx context.Context) iter.Seq2[Counter, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "counters.Stream", "counters") }, scanCounter, sqlCountersFindAll)
 }
@@ -138,7 +134,7 @@ SELECT "name", "value", "rev" FROM "counters"
 WHERE ("name") > ($1) ORDER BY "name"
 LIMIT $2`
 
-// List returns a page of the rows of table counters in primary key order (see
+// List returns a page of table counters in primary key order (see
 // runtime.PageArgs).
 func (r *CounterRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Counter], error) {
 	var name string
@@ -354,8 +350,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[])
 "cpcgen_new" AS (UPDATE "counters" SET "value" = COALESCE("cpcgen_v"."cpcgen_3", "counters"."value"), "rev" = "counters"."rev" + 1 FROM "cpcgen_v" WHERE "counters"."name" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "name", "value", "rev")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."name", "cpcgen_new"."value", "cpcgen_new"."rev" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *CounterRepo) UpdateManyReturning(ctx context.Context, rows []CounterKeyedUpdate) ([]Counter, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkCountersUpdates, sqlCountersUpdateManyReturning, scanCounter, rows)
 	return out, wrapErr(err, "counters.UpdateManyReturning", "counters")

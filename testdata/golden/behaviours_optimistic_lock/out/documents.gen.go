@@ -38,8 +38,8 @@ type NewDocument struct {
 	Hits  runtime.Opt[int64]     `json:"hits,omitzero"`
 }
 
-// DocumentUpdate lists changes to a row of table documents. Unset fields leave
-// their column unchanged.
+// DocumentUpdate lists changes to a row of table documents; unset fields stay
+// unchanged.
 type DocumentUpdate struct {
 	Key   runtime.Opt[string] `json:"key,omitzero"`
 	Title runtime.Opt[string] `json:"title,omitzero"`
@@ -68,8 +68,8 @@ var (
 	ErrDocumentKeyTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "documents", "documents_key_key", "key.unique")
 )
 
-// Validate checks n against the types and rules of the columns of table documents
-// (see runtime.Validator).
+// Validate checks n against the columns of table documents (see
+// runtime.Validator).
 func (n *NewDocument) Validate() error {
 	var f runtime.Fields
 	f.Fits("key", runtime.CheckText(n.Key))
@@ -95,15 +95,13 @@ func (u *DocumentUpdate) Validate() error {
 	return f.Err("documents")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewDocument) UnmarshalJSON(data []byte) error {
 	type plain NewDocument
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "documents", "id", "key", "title", "body", "hits")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *DocumentUpdate) UnmarshalJSON(data []byte) error {
 	type plain DocumentUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "documents", "key", "title", "body", "hits")
@@ -153,8 +151,7 @@ func (r *DocumentRepo) FindAll(ctx context.Context) ([]Document, error) {
 	return items, wrapErr(err, "documents.FindAll", "documents")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *DocumentRepo) Stream(ctx context.Context) iter.Seq2[Document, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "documents.Stream", "documents") }, scanDocument, sqlDocumentsFindAll)
 }
@@ -168,7 +165,7 @@ SELECT "id", "key", "title", "body", "hits", "created_at", "updated_at", "versio
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table documents in primary key order (see
+// List returns a page of table documents in primary key order (see
 // runtime.PageArgs).
 func (r *DocumentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Document], error) {
 	var id uuid.UUID
@@ -398,8 +395,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::text[], $
 "cpcgen_new" AS (UPDATE "documents" SET "key" = COALESCE("cpcgen_v"."cpcgen_3", "documents"."key"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "documents"."title"), "body" = COALESCE("cpcgen_v"."cpcgen_5", "documents"."body"), "hits" = COALESCE("cpcgen_v"."cpcgen_6", "documents"."hits"), "version" = "documents"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "documents"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "key", "title", "body", "hits", "created_at", "updated_at", "version")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."key", "cpcgen_new"."title", "cpcgen_new"."body", "cpcgen_new"."hits", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."version" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *DocumentRepo) UpdateManyReturning(ctx context.Context, rows []DocumentKeyedUpdate) ([]Document, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkDocumentsUpdates, sqlDocumentsUpdateManyReturning, scanDocument, rows)
 	return out, wrapErr(err, "documents.UpdateManyReturning", "documents")

@@ -29,8 +29,8 @@ type NewAuthor struct {
 	Name  string `json:"name"`
 }
 
-// AuthorUpdate lists changes to a row of table authors. Unset fields leave their
-// column unchanged.
+// AuthorUpdate lists changes to a row of table authors; unset fields stay
+// unchanged.
 type AuthorUpdate struct {
 	Email runtime.Opt[string] `json:"email,omitzero"`
 	Name  runtime.Opt[string] `json:"name,omitzero"`
@@ -61,8 +61,7 @@ var (
 	ErrAuthorReferencedByPost = runtime.NewForeignKeySentinel("posts", "posts_author_id_fkey", "author_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the types and rules of the columns of table authors
-// (see runtime.Validator).
+// Validate checks n against the columns of table authors (see runtime.Validator).
 func (n *NewAuthor) Validate() error {
 	var f runtime.Fields
 	f.Fits("email", runtime.CheckText(n.Email))
@@ -82,15 +81,13 @@ func (u *AuthorUpdate) Validate() error {
 	return f.Err("authors")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewAuthor) UnmarshalJSON(data []byte) error {
 	type plain NewAuthor
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "authors", "email", "name")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *AuthorUpdate) UnmarshalJSON(data []byte) error {
 	type plain AuthorUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "authors", "email", "name")
@@ -169,8 +166,7 @@ func (r *AuthorRepo) FindAll(ctx context.Context) ([]Author, error) {
 	return items, wrapErr(err, "authors.FindAll", "authors")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *AuthorRepo) Stream(ctx context.Context) iter.Seq2[Author, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "authors.Stream", "authors") }, scanAuthor, r.pick(sqlAuthorsFindAll, sqlAuthorsFindAllWithDeleted))
 }
@@ -194,7 +190,7 @@ SELECT "id", "email", "name", "created_at", "updated_at", "deleted_at" FROM "aut
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table authors in primary key order (see
+// List returns a page of table authors in primary key order (see
 // runtime.PageArgs).
 func (r *AuthorRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Author], error) {
 	var id int64
@@ -452,8 +448,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) W
 "cpcgen_new" AS (UPDATE "authors" SET "email" = COALESCE("cpcgen_v"."cpcgen_2", "authors"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "authors"."name"), "updated_at" = now() FROM "cpcgen_v" WHERE "authors"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "email", "name", "created_at", "updated_at", "deleted_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."name", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *AuthorRepo) UpdateManyReturning(ctx context.Context, rows []AuthorKeyedUpdate) ([]Author, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkAuthorsUpdates, sqlAuthorsUpdateManyReturning, scanAuthor, rows)
 	return out, wrapErr(err, "authors.UpdateManyReturning", "authors")

@@ -25,8 +25,7 @@ type NewLabel struct {
 	Name string `json:"name"`
 }
 
-// LabelUpdate lists changes to a row of table labels. Unset fields leave their
-// column unchanged.
+// LabelUpdate lists changes to a row of table labels; unset fields stay unchanged.
 type LabelUpdate struct {
 	Name runtime.Opt[string] `json:"name,omitzero"`
 }
@@ -56,8 +55,7 @@ var (
 	ErrLabelReferencedByPostLabel = runtime.NewForeignKeySentinel("post_labels", "post_labels_label_id_fkey", "label_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the types and rules of the columns of table labels
-// (see runtime.Validator).
+// Validate checks n against the columns of table labels (see runtime.Validator).
 func (n *NewLabel) Validate() error {
 	var f runtime.Fields
 	f.Fits("name", runtime.CheckText(n.Name))
@@ -73,15 +71,13 @@ func (u *LabelUpdate) Validate() error {
 	return f.Err("labels")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewLabel) UnmarshalJSON(data []byte) error {
 	type plain NewLabel
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "labels", "name")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *LabelUpdate) UnmarshalJSON(data []byte) error {
 	type plain LabelUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "labels", "name")
@@ -160,8 +156,7 @@ func (r *LabelRepo) FindAll(ctx context.Context) ([]Label, error) {
 	return items, wrapErr(err, "labels.FindAll", "labels")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *LabelRepo) Stream(ctx context.Context) iter.Seq2[Label, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "labels.Stream", "labels") }, scanLabel, r.pick(sqlLabelsFindAll, sqlLabelsFindAllWithDeleted))
 }
@@ -185,8 +180,7 @@ SELECT "id", "name", "deleted_at" FROM "labels"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table labels in primary key order (see
-// runtime.PageArgs).
+// List returns a page of table labels in primary key order (see runtime.PageArgs).
 func (r *LabelRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Label], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Label]{
@@ -435,8 +429,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[]) WITH ORDINALI
 "cpcgen_new" AS (UPDATE "labels" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "labels"."name") FROM "cpcgen_v" WHERE "labels"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name", "deleted_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."deleted_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *LabelRepo) UpdateManyReturning(ctx context.Context, rows []LabelKeyedUpdate) ([]Label, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkLabelsUpdates, sqlLabelsUpdateManyReturning, scanLabel, rows)
 	return out, wrapErr(err, "labels.UpdateManyReturning", "labels")

@@ -23,8 +23,8 @@ type NewPostLabel struct {
 	LabelID int64 `json:"label_id"`
 }
 
-// PostLabelUpdate lists changes to a row of table post_labels. Unset fields leave
-// their column unchanged.
+// PostLabelUpdate lists changes to a row of table post_labels; unset fields stay
+// unchanged.
 type PostLabelUpdate struct{}
 
 // PostLabelRepo reads and writes table post_labels.
@@ -51,8 +51,8 @@ var (
 	ErrPostLabelLabelIDNotFound = runtime.NewForeignKeySentinel("post_labels", "post_labels_label_id_fkey", "label_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the types and rules of the columns of table
-// post_labels (see runtime.Validator).
+// Validate checks n against the columns of table post_labels (see
+// runtime.Validator).
 func (n *NewPostLabel) Validate() error {
 	return nil
 }
@@ -62,8 +62,7 @@ func (u *PostLabelUpdate) Validate() error {
 	return nil
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewPostLabel) UnmarshalJSON(data []byte) error {
 	type plain NewPostLabel
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "post_labels", "post_id", "label_id")
@@ -109,8 +108,7 @@ func (r *PostLabelRepo) FindAll(ctx context.Context) ([]PostLabel, error) {
 	return items, wrapErr(err, "post_labels.FindAll", "post_labels")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PostLabelRepo) Stream(ctx context.Context) iter.Seq2[PostLabel, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "post_labels.Stream", "post_labels") }, scanPostLabel, sqlPostLabelsFindAll)
 }
@@ -124,7 +122,7 @@ SELECT "post_id", "label_id" FROM "post_labels"
 WHERE ("post_id", "label_id") > ($1, $2) ORDER BY "post_id", "label_id"
 LIMIT $3`
 
-// List returns a page of the rows of table post_labels in primary key order (see
+// List returns a page of table post_labels in primary key order (see
 // runtime.PageArgs).
 func (r *PostLabelRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[PostLabel], error) {
 	var postID int64

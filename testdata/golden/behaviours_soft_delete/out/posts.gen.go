@@ -29,8 +29,7 @@ type NewPost struct {
 	Title    string `json:"title"`
 }
 
-// PostUpdate lists changes to a row of table posts. Unset fields leave their
-// column unchanged.
+// PostUpdate lists changes to a row of table posts; unset fields stay unchanged.
 type PostUpdate struct {
 	AuthorID runtime.Opt[int64]  `json:"author_id,omitzero"`
 	Slug     runtime.Opt[string] `json:"slug,omitzero"`
@@ -65,8 +64,7 @@ var (
 	ErrPostReferencedByPostLabel = runtime.NewForeignKeySentinel("post_labels", "post_labels_post_id_fkey", "post_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the types and rules of the columns of table posts (see
-// runtime.Validator).
+// Validate checks n against the columns of table posts (see runtime.Validator).
 func (n *NewPost) Validate() error {
 	var f runtime.Fields
 	f.Fits("slug", runtime.CheckText(n.Slug))
@@ -86,15 +84,13 @@ func (u *PostUpdate) Validate() error {
 	return f.Err("posts")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewPost) UnmarshalJSON(data []byte) error {
 	type plain NewPost
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "posts", "author_id", "slug", "title")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *PostUpdate) UnmarshalJSON(data []byte) error {
 	type plain PostUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "posts", "author_id", "slug", "title")
@@ -173,8 +169,7 @@ func (r *PostRepo) FindAll(ctx context.Context) ([]Post, error) {
 	return items, wrapErr(err, "posts.FindAll", "posts")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PostRepo) Stream(ctx context.Context) iter.Seq2[Post, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "posts.Stream", "posts") }, scanPost, r.pick(sqlPostsFindAll, sqlPostsFindAllWithDeleted))
 }
@@ -198,8 +193,7 @@ SELECT "id", "author_id", "slug", "title", "removed" FROM "posts"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table posts in primary key order (see
-// runtime.PageArgs).
+// List returns a page of table posts in primary key order (see runtime.PageArgs).
 func (r *PostRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Post], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Post]{
@@ -453,8 +447,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[],
 "cpcgen_new" AS (UPDATE "posts" SET "author_id" = COALESCE("cpcgen_v"."cpcgen_2", "posts"."author_id"), "slug" = COALESCE("cpcgen_v"."cpcgen_3", "posts"."slug"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "posts"."title") FROM "cpcgen_v" WHERE "posts"."id" = "cpcgen_v"."cpcgen_1" AND "removed" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "author_id", "slug", "title", "removed")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."author_id", "cpcgen_new"."slug", "cpcgen_new"."title", "cpcgen_new"."removed" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *PostRepo) UpdateManyReturning(ctx context.Context, rows []PostKeyedUpdate) ([]Post, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkPostsUpdates, sqlPostsUpdateManyReturning, scanPost, rows)
 	return out, wrapErr(err, "posts.UpdateManyReturning", "posts")

@@ -31,8 +31,8 @@ type NewProject struct {
 	Name string `json:"name"`
 }
 
-// ProjectUpdate lists changes to a row of table projects. Unset fields leave their
-// column unchanged.
+// ProjectUpdate lists changes to a row of table projects; unset fields stay
+// unchanged.
 type ProjectUpdate struct {
 	Code runtime.Opt[string] `json:"code,omitzero"`
 	Name runtime.Opt[string] `json:"name,omitzero"`
@@ -71,8 +71,7 @@ var (
 	ErrProjectReferencedByTask = runtime.NewForeignKeySentinel("tasks", "tasks_project_id_fkey", "project_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the types and rules of the columns of table projects
-// (see runtime.Validator).
+// Validate checks n against the columns of table projects (see runtime.Validator).
 func (n *NewProject) Validate() error {
 	var f runtime.Fields
 	f.Fits("code", runtime.CheckText(n.Code))
@@ -92,15 +91,13 @@ func (u *ProjectUpdate) Validate() error {
 	return f.Err("projects")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewProject) UnmarshalJSON(data []byte) error {
 	type plain NewProject
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "projects", "code", "name")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *ProjectUpdate) UnmarshalJSON(data []byte) error {
 	type plain ProjectUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "projects", "code", "name")
@@ -195,8 +192,7 @@ func (r *ProjectRepo) FindAll(ctx context.Context) ([]Project, error) {
 	return items, wrapErr(err, "projects.FindAll", "projects")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ProjectRepo) Stream(ctx context.Context) iter.Seq2[Project, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.Stream", "projects")
 	if err != nil {
@@ -226,7 +222,7 @@ SELECT "id", "org_id", "code", "name", "deleted_at" FROM "projects"
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table projects in primary key order (see
+// List returns a page of table projects in primary key order (see
 // runtime.PageArgs).
 func (r *ProjectRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Project], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.List", "projects")
@@ -578,8 +574,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) W
 "cpcgen_new" AS (UPDATE "projects" SET "code" = COALESCE("cpcgen_v"."cpcgen_2", "projects"."code"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "projects"."name") FROM "cpcgen_v" WHERE "projects"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "code", "name", "deleted_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."code", "cpcgen_new"."name", "cpcgen_new"."deleted_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ProjectRepo) UpdateManyReturning(ctx context.Context, rows []ProjectKeyedUpdate) ([]Project, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.UpdateManyReturning", "projects")
 	if err != nil {

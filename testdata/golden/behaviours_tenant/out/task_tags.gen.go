@@ -28,8 +28,8 @@ type NewTaskTag struct {
 	TagID  int64 `json:"tag_id"`
 }
 
-// TaskTagUpdate lists changes to a row of table task_tags. Unset fields leave
-// their column unchanged.
+// TaskTagUpdate lists changes to a row of table task_tags; unset fields stay
+// unchanged.
 type TaskTagUpdate struct{}
 
 // TaskTagRepo reads and writes table task_tags.
@@ -64,8 +64,8 @@ var (
 	ErrTaskTagOrgIDNotFound = runtime.NewForeignKeySentinel("task_tags", "task_tags_org_id_fkey", "org_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the types and rules of the columns of table task_tags
-// (see runtime.Validator).
+// Validate checks n against the columns of table task_tags (see
+// runtime.Validator).
 func (n *NewTaskTag) Validate() error {
 	return nil
 }
@@ -75,8 +75,7 @@ func (u *TaskTagUpdate) Validate() error {
 	return nil
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewTaskTag) UnmarshalJSON(data []byte) error {
 	type plain NewTaskTag
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "task_tags", "task_id", "tag_id")
@@ -138,8 +137,7 @@ func (r *TaskTagRepo) FindAll(ctx context.Context) ([]TaskTag, error) {
 	return items, wrapErr(err, "task_tags.FindAll", "task_tags")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TaskTagRepo) Stream(ctx context.Context) iter.Seq2[TaskTag, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "task_tags.Stream", "task_tags")
 	if err != nil {
@@ -159,7 +157,7 @@ SELECT "task_id", "tag_id", "org_id" FROM "task_tags"
 WHERE ("task_id", "tag_id") > ($1, $2) AND "org_id" = $4 ORDER BY "task_id", "tag_id"
 LIMIT $3`
 
-// List returns a page of the rows of table task_tags in primary key order (see
+// List returns a page of table task_tags in primary key order (see
 // runtime.PageArgs).
 func (r *TaskTagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[TaskTag], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "task_tags.List", "task_tags")

@@ -33,8 +33,7 @@ type NewTask struct {
 	Done      runtime.Opt[bool] `json:"done,omitzero"`
 }
 
-// TaskUpdate lists changes to a row of table tasks. Unset fields leave their
-// column unchanged.
+// TaskUpdate lists changes to a row of table tasks; unset fields stay unchanged.
 type TaskUpdate struct {
 	ProjectID runtime.Opt[int64]  `json:"project_id,omitzero"`
 	Title     runtime.Opt[string] `json:"title,omitzero"`
@@ -76,8 +75,7 @@ var (
 	ErrTaskReferencedByTaskTag = runtime.NewForeignKeySentinel("task_tags", "task_tags_task_id_fkey", "task_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the types and rules of the columns of table tasks (see
-// runtime.Validator).
+// Validate checks n against the columns of table tasks (see runtime.Validator).
 func (n *NewTask) Validate() error {
 	var f runtime.Fields
 	f.Fits("title", runtime.CheckText(n.Title))
@@ -93,15 +91,13 @@ func (u *TaskUpdate) Validate() error {
 	return f.Err("tasks")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewTask) UnmarshalJSON(data []byte) error {
 	type plain NewTask
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "tasks", "project_id", "title", "done")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *TaskUpdate) UnmarshalJSON(data []byte) error {
 	type plain TaskUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "tasks", "project_id", "title", "done")
@@ -167,8 +163,7 @@ func (r *TaskRepo) FindAll(ctx context.Context) ([]Task, error) {
 	return items, wrapErr(err, "tasks.FindAll", "tasks")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TaskRepo) Stream(ctx context.Context) iter.Seq2[Task, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tasks.Stream", "tasks")
 	if err != nil {
@@ -188,8 +183,7 @@ SELECT "id", "org_id", "project_id", "title", "done", "version" FROM "tasks"
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table tasks in primary key order (see
-// runtime.PageArgs).
+// List returns a page of table tasks in primary key order (see runtime.PageArgs).
 func (r *TaskRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Task], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tasks.List", "tasks")
 	if err != nil {
@@ -442,8 +436,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[
 "cpcgen_new" AS (UPDATE "tasks" SET "project_id" = COALESCE("cpcgen_v"."cpcgen_3", "tasks"."project_id"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "tasks"."title"), "done" = COALESCE("cpcgen_v"."cpcgen_5", "tasks"."done"), "version" = "tasks"."version" + 1 FROM "cpcgen_v" WHERE "tasks"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $6 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "project_id", "title", "done", "version")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."project_id", "cpcgen_new"."title", "cpcgen_new"."done", "cpcgen_new"."version" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *TaskRepo) UpdateManyReturning(ctx context.Context, rows []TaskKeyedUpdate) ([]Task, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tasks.UpdateManyReturning", "tasks")
 	if err != nil {

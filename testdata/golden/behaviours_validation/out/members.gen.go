@@ -67,8 +67,8 @@ type NewMember struct {
 	Password string                       `json:"password"`
 }
 
-// MemberUpdate lists changes to a row of table members. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// MemberUpdate lists changes to a row of table members; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type MemberUpdate struct {
 	TeamID   runtime.Opt[runtime.Null[int64]]  `json:"team_id,omitzero"`
 	Email    runtime.Opt[string]               `json:"email,omitzero"`
@@ -168,8 +168,7 @@ var (
 	ErrMemberTeamIDNotFound = runtime.NewForeignKeySentinel("members", "members_team_id_fkey", "team_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the types and rules of the columns of table members
-// (see runtime.Validator).
+// Validate checks n against the columns of table members (see runtime.Validator).
 func (n *NewMember) Validate() error {
 	var f runtime.Fields
 	f.Fits("email", runtime.CheckText(n.Email))
@@ -315,15 +314,13 @@ func (u *MemberUpdate) Validate() error {
 	return f.Err("members")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewMember) UnmarshalJSON(data []byte) error {
 	type plain NewMember
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "members", "id", "email", "handle", "name", "host", "slug", "code", "score", "balance", "ratio", "plan", "plans", "tags", "password")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *MemberUpdate) UnmarshalJSON(data []byte) error {
 	type plain MemberUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "members", "email", "handle", "name", "host", "slug", "code", "score", "balance", "ratio", "plan", "plans", "tags", "password")
@@ -456,8 +453,7 @@ func (r *MemberRepo) FindAll(ctx context.Context) ([]Member, error) {
 	return items, wrapErr(err, "members.FindAll", "members")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *MemberRepo) Stream(ctx context.Context) iter.Seq2[Member, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "members.Stream", "members") }, scanMember, sqlMembersFindAll)
 }
@@ -471,7 +467,7 @@ SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table members in primary key order (see
+// List returns a page of table members in primary key order (see
 // runtime.PageArgs).
 func (r *MemberRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Member], error) {
 	var id uuid.UUID
@@ -696,8 +692,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::boolean[], $3::bigint[]
 "cpcgen_new" AS (UPDATE "members" SET "team_id" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "members"."team_id" END, "email" = COALESCE("cpcgen_v"."cpcgen_4", "members"."email"), "handle" = COALESCE("cpcgen_v"."cpcgen_5", "members"."handle"), "name" = COALESCE("cpcgen_v"."cpcgen_6", "members"."name"), "website" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "members"."website" END, "phone" = CASE WHEN "cpcgen_v"."cpcgen_9" THEN "cpcgen_v"."cpcgen_10" ELSE "members"."phone" END, "host" = COALESCE("cpcgen_v"."cpcgen_11", "members"."host"), "slug" = COALESCE("cpcgen_v"."cpcgen_12", "members"."slug"), "initials" = CASE WHEN "cpcgen_v"."cpcgen_13" THEN "cpcgen_v"."cpcgen_14" ELSE "members"."initials" END, "code" = COALESCE("cpcgen_v"."cpcgen_15", "members"."code"), "ref" = CASE WHEN "cpcgen_v"."cpcgen_16" THEN "cpcgen_v"."cpcgen_17" ELSE "members"."ref" END, "age" = CASE WHEN "cpcgen_v"."cpcgen_18" THEN "cpcgen_v"."cpcgen_19" ELSE "members"."age" END, "score" = COALESCE("cpcgen_v"."cpcgen_20", "members"."score"), "balance" = COALESCE("cpcgen_v"."cpcgen_21", "members"."balance"), "ratio" = COALESCE("cpcgen_v"."cpcgen_22", "members"."ratio"), "plan" = COALESCE("cpcgen_v"."cpcgen_23", "members"."plan"), "plans" = COALESCE("cpcgen_v"."cpcgen_24"::text[]::"plan"[], "members"."plans"), "tags" = COALESCE("cpcgen_v"."cpcgen_25"::text[], "members"."tags"), "motto" = CASE WHEN "cpcgen_v"."cpcgen_26" THEN "cpcgen_v"."cpcgen_27" ELSE "members"."motto" END, "password" = COALESCE("cpcgen_v"."cpcgen_28", "members"."password"), "updated_at" = now() FROM "cpcgen_v" WHERE "members"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "password", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."team_id", "cpcgen_new"."email", "cpcgen_new"."handle", "cpcgen_new"."name", "cpcgen_new"."website", "cpcgen_new"."phone", "cpcgen_new"."host", "cpcgen_new"."slug", "cpcgen_new"."initials"::text, "cpcgen_new"."code", "cpcgen_new"."ref", "cpcgen_new"."age", "cpcgen_new"."score", "cpcgen_new"."balance", "cpcgen_new"."ratio", "cpcgen_new"."plan", "cpcgen_new"."plans"::text[], "cpcgen_new"."tags", "cpcgen_new"."motto", "cpcgen_new"."password", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *MemberRepo) UpdateManyReturning(ctx context.Context, rows []MemberKeyedUpdate) ([]Member, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkMembersUpdates, sqlMembersUpdateManyReturning, scanMember, rows)
 	return out, wrapErr(err, "members.UpdateManyReturning", "members")

@@ -22,8 +22,7 @@ type NewTeam struct {
 	Name string `json:"name"`
 }
 
-// TeamUpdate lists changes to a row of table teams. Unset fields leave their
-// column unchanged.
+// TeamUpdate lists changes to a row of table teams; unset fields stay unchanged.
 type TeamUpdate struct {
 	Name runtime.Opt[string] `json:"name,omitzero"`
 }
@@ -51,8 +50,7 @@ var (
 	ErrTeamReferencedByMember = runtime.NewForeignKeySentinel("members", "members_team_id_fkey", "team_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the types and rules of the columns of table teams (see
-// runtime.Validator).
+// Validate checks n against the columns of table teams (see runtime.Validator).
 func (n *NewTeam) Validate() error {
 	var f runtime.Fields
 	f.Fits("name", runtime.CheckText(n.Name))
@@ -70,15 +68,13 @@ func (u *TeamUpdate) Validate() error {
 	return f.Err("teams")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewTeam) UnmarshalJSON(data []byte) error {
 	type plain NewTeam
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "teams", "name")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *TeamUpdate) UnmarshalJSON(data []byte) error {
 	type plain TeamUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "teams", "name")
@@ -136,8 +132,7 @@ func (r *TeamRepo) FindAll(ctx context.Context) ([]Team, error) {
 	return items, wrapErr(err, "teams.FindAll", "teams")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TeamRepo) Stream(ctx context.Context) iter.Seq2[Team, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "teams.Stream", "teams") }, scanTeam, sqlTeamsFindAll)
 }
@@ -151,8 +146,7 @@ SELECT "id", "name" FROM "teams"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table teams in primary key order (see
-// runtime.PageArgs).
+// List returns a page of table teams in primary key order (see runtime.PageArgs).
 func (r *TeamRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Team], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Team]{
@@ -339,8 +333,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::varchar[]) WITH ORDIN
 "cpcgen_new" AS (UPDATE "teams" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "teams"."name") FROM "cpcgen_v" WHERE "teams"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *TeamRepo) UpdateManyReturning(ctx context.Context, rows []TeamKeyedUpdate) ([]Team, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkTeamsUpdates, sqlTeamsUpdateManyReturning, scanTeam, rows)
 	return out, wrapErr(err, "teams.UpdateManyReturning", "teams")

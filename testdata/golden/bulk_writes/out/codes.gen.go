@@ -23,8 +23,7 @@ type NewCode struct {
 	Label string `json:"label"`
 }
 
-// CodeUpdate lists changes to a row of table codes. Unset fields leave their
-// column unchanged.
+// CodeUpdate lists changes to a row of table codes; unset fields stay unchanged.
 type CodeUpdate struct {
 	Label runtime.Opt[string] `json:"label,omitzero"`
 }
@@ -44,8 +43,7 @@ var (
 	ErrCodeCodeTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "codes", "codes_pkey", "primary_key")
 )
 
-// Validate checks n against the types and rules of the columns of table codes (see
-// runtime.Validator).
+// Validate checks n against the columns of table codes (see runtime.Validator).
 func (n *NewCode) Validate() error {
 	var f runtime.Fields
 	f.Fits("code", runtime.CheckText(n.Code))
@@ -62,15 +60,13 @@ func (u *CodeUpdate) Validate() error {
 	return f.Err("codes")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewCode) UnmarshalJSON(data []byte) error {
 	type plain NewCode
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "codes", "code", "label")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *CodeUpdate) UnmarshalJSON(data []byte) error {
 	type plain CodeUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "codes", "label")
@@ -120,8 +116,7 @@ func (r *CodeRepo) FindAll(ctx context.Context) ([]Code, error) {
 	return items, wrapErr(err, "codes.FindAll", "codes")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CodeRepo) Stream(ctx context.Context) iter.Seq2[Code, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "codes.Stream", "codes") }, scanCode, sqlCodesFindAll)
 }
@@ -135,8 +130,7 @@ SELECT "code", "label" FROM "codes"
 WHERE ("code") > ($1) ORDER BY "code"
 LIMIT $2`
 
-// List returns a page of the rows of table codes in primary key order (see
-// runtime.PageArgs).
+// List returns a page of table codes in primary key order (see runtime.PageArgs).
 func (r *CodeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Code], error) {
 	var code string
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Code]{
@@ -324,8 +318,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::text[]) WITH ORDINALITY
 "cpcgen_new" AS (UPDATE "codes" SET "label" = COALESCE("cpcgen_v"."cpcgen_2", "codes"."label") FROM "cpcgen_v" WHERE "codes"."code" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "code", "label")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."code", "cpcgen_new"."label" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *CodeRepo) UpdateManyReturning(ctx context.Context, rows []CodeKeyedUpdate) ([]Code, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkCodesUpdates, sqlCodesUpdateManyReturning, scanCode, rows)
 	return out, wrapErr(err, "codes.UpdateManyReturning", "codes")

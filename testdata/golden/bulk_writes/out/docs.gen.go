@@ -31,8 +31,7 @@ type NewDoc struct {
 	Title string `json:"title"`
 }
 
-// DocUpdate lists changes to a row of table docs. Unset fields leave their column
-// unchanged.
+// DocUpdate lists changes to a row of table docs; unset fields stay unchanged.
 type DocUpdate struct {
 	Slug  runtime.Opt[string] `json:"slug,omitzero"`
 	Title runtime.Opt[string] `json:"title,omitzero"`
@@ -65,8 +64,7 @@ var (
 	ErrDocOrgIDSlugTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "docs", "docs_org_id_slug_key", "unique(org_id, slug)")
 )
 
-// Validate checks n against the types and rules of the columns of table docs (see
-// runtime.Validator).
+// Validate checks n against the columns of table docs (see runtime.Validator).
 func (n *NewDoc) Validate() error {
 	var f runtime.Fields
 	f.Fits("slug", runtime.CheckText(n.Slug))
@@ -86,15 +84,13 @@ func (u *DocUpdate) Validate() error {
 	return f.Err("docs")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewDoc) UnmarshalJSON(data []byte) error {
 	type plain NewDoc
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "docs", "slug", "title")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *DocUpdate) UnmarshalJSON(data []byte) error {
 	type plain DocUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "docs", "slug", "title")
@@ -189,8 +185,7 @@ func (r *DocRepo) FindAll(ctx context.Context) ([]Doc, error) {
 	return items, wrapErr(err, "docs.FindAll", "docs")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *DocRepo) Stream(ctx context.Context) iter.Seq2[Doc, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "docs.Stream", "docs")
 	if err != nil {
@@ -220,8 +215,7 @@ SELECT "id", "org_id", "slug", "title", "deleted_at" FROM "docs"
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table docs in primary key order (see
-// runtime.PageArgs).
+// List returns a page of table docs in primary key order (see runtime.PageArgs).
 func (r *DocRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Doc], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "docs.List", "docs")
 	if err != nil {
@@ -572,8 +566,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) W
 "cpcgen_new" AS (UPDATE "docs" SET "slug" = COALESCE("cpcgen_v"."cpcgen_2", "docs"."slug"), "title" = COALESCE("cpcgen_v"."cpcgen_3", "docs"."title") FROM "cpcgen_v" WHERE "docs"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "slug", "title", "deleted_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."slug", "cpcgen_new"."title", "cpcgen_new"."deleted_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *DocRepo) UpdateManyReturning(ctx context.Context, rows []DocKeyedUpdate) ([]Doc, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "docs.UpdateManyReturning", "docs")
 	if err != nil {

@@ -31,8 +31,7 @@ type NewLine struct {
 	Quantity int32  `json:"quantity"`
 }
 
-// LineUpdate lists changes to a row of table lines. Unset fields leave their
-// column unchanged.
+// LineUpdate lists changes to a row of table lines; unset fields stay unchanged.
 type LineUpdate struct {
 	Product  runtime.Opt[string] `json:"product,omitzero"`
 	Quantity runtime.Opt[int32]  `json:"quantity,omitzero"`
@@ -64,8 +63,7 @@ var (
 	ErrLineQuantityMinCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "lines", "lines_quantity_min", "quantity.min")
 )
 
-// Validate checks n against the types and rules of the columns of table lines (see
-// runtime.Validator).
+// Validate checks n against the columns of table lines (see runtime.Validator).
 func (n *NewLine) Validate() error {
 	var f runtime.Fields
 	f.Fits("product", runtime.CheckText(n.Product))
@@ -87,15 +85,13 @@ func (u *LineUpdate) Validate() error {
 	return f.Err("lines")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewLine) UnmarshalJSON(data []byte) error {
 	type plain NewLine
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "lines", "order_no", "line_no", "product", "quantity")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *LineUpdate) UnmarshalJSON(data []byte) error {
 	type plain LineUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "lines", "product", "quantity")
@@ -158,8 +154,7 @@ func (r *LineRepo) FindAll(ctx context.Context) ([]Line, error) {
 	return items, wrapErr(err, "lines.FindAll", "lines")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *LineRepo) Stream(ctx context.Context) iter.Seq2[Line, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "lines.Stream", "lines") }, scanLine, sqlLinesFindAll)
 }
@@ -173,8 +168,7 @@ SELECT "order_no", "line_no", "product", "quantity", "created_at", "updated_at" 
 WHERE ("order_no", "line_no") > ($1, $2) ORDER BY "order_no", "line_no"
 LIMIT $3`
 
-// List returns a page of the rows of table lines in primary key order (see
-// runtime.PageArgs).
+// List returns a page of table lines in primary key order (see runtime.PageArgs).
 func (r *LineRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Line], error) {
 	var orderNo int64
 	var lineNo int32
@@ -368,8 +362,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::integer[], $3::text[]
 "cpcgen_new" AS (UPDATE "lines" SET "product" = COALESCE("cpcgen_v"."cpcgen_3", "lines"."product"), "quantity" = COALESCE("cpcgen_v"."cpcgen_4", "lines"."quantity"), "updated_at" = now() FROM "cpcgen_v" WHERE "lines"."order_no" = "cpcgen_v"."cpcgen_1" AND "lines"."line_no" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "order_no", "line_no", "product", "quantity", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."order_no", "cpcgen_new"."line_no", "cpcgen_new"."product", "cpcgen_new"."quantity", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *LineRepo) UpdateManyReturning(ctx context.Context, rows []LineKeyedUpdate) ([]Line, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkLinesUpdates, sqlLinesUpdateManyReturning, scanLine, rows)
 	return out, wrapErr(err, "lines.UpdateManyReturning", "lines")

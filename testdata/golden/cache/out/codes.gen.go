@@ -32,8 +32,7 @@ type NewCode struct {
 	Note   runtime.Opt[string] `json:"note,omitzero"`
 }
 
-// CodeUpdate lists changes to a row of table codes. Unset fields leave their
-// column unchanged.
+// CodeUpdate lists changes to a row of table codes; unset fields stay unchanged.
 type CodeUpdate struct {
 	Label runtime.Opt[string] `json:"label,omitzero"`
 	Note  runtime.Opt[string] `json:"note,omitzero"`
@@ -65,8 +64,7 @@ var (
 	ErrCodeLabelNotFound = runtime.NewForeignKeySentinel("codes", "codes_label_fkey", "label.references", runtime.FKMissing)
 )
 
-// Validate checks n against the types and rules of the columns of table codes (see
-// runtime.Validator).
+// Validate checks n against the columns of table codes (see runtime.Validator).
 func (n *NewCode) Validate() error {
 	var f runtime.Fields
 	f.Check("region", n.Region.Valid(), "must be one of \"eu\", \"us\"")
@@ -89,15 +87,13 @@ func (u *CodeUpdate) Validate() error {
 	return f.Err("codes")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewCode) UnmarshalJSON(data []byte) error {
 	type plain NewCode
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "codes", "region", "num", "label", "note")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *CodeUpdate) UnmarshalJSON(data []byte) error {
 	type plain CodeUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "codes", "label", "note")
@@ -216,8 +212,7 @@ func (r *CodeRepo) FindAll(ctx context.Context) ([]Code, error) {
 	return items, wrapErr(err, "codes.FindAll", "codes")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CodeRepo) Stream(ctx context.Context) iter.Seq2[Code, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "codes.Stream", "codes") }, scanCode, sqlCodesFindAll)
 }
@@ -231,8 +226,7 @@ SELECT "region", "num", "label", "note" FROM "codes"
 WHERE ("region", "num") > ($1, $2) ORDER BY "region", "num"
 LIMIT $3`
 
-// List returns a page of the rows of table codes in primary key order (see
-// runtime.PageArgs).
+// List returns a page of table codes in primary key order (see runtime.PageArgs).
 func (r *CodeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Code], error) {
 	var region Region
 	var num int32
@@ -487,8 +481,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]::"region"[], $2::integer[], 
 "cpcgen_new" AS (UPDATE "codes" SET "label" = COALESCE("cpcgen_v"."cpcgen_3", "codes"."label"), "note" = COALESCE("cpcgen_v"."cpcgen_4", "codes"."note") FROM "cpcgen_v" WHERE "codes"."region" = "cpcgen_v"."cpcgen_1" AND "codes"."num" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "region", "num", "label", "note")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."region", "cpcgen_new"."num", "cpcgen_new"."label", "cpcgen_new"."note" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *CodeRepo) UpdateManyReturning(ctx context.Context, rows []CodeKeyedUpdate) ([]Code, error) {
 	db := runtime.Invalidating(r.db, codesCache.AllRows())
 	out, err := runtime.UpdateManyReturning(ctx, db, bulkCodesUpdates, sqlCodesUpdateManyReturning, scanCode, rows)

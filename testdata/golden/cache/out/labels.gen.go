@@ -22,8 +22,7 @@ type NewLabel struct {
 	Name string `json:"name"`
 }
 
-// LabelUpdate lists changes to a row of table labels. Unset fields leave their
-// column unchanged.
+// LabelUpdate lists changes to a row of table labels; unset fields stay unchanged.
 type LabelUpdate struct {
 	Name runtime.Opt[string] `json:"name,omitzero"`
 }
@@ -45,8 +44,7 @@ var (
 	ErrLabelNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "labels", "labels_name_key", "name.unique")
 )
 
-// Validate checks n against the types and rules of the columns of table labels
-// (see runtime.Validator).
+// Validate checks n against the columns of table labels (see runtime.Validator).
 func (n *NewLabel) Validate() error {
 	var f runtime.Fields
 	f.Fits("name", runtime.CheckText(n.Name))
@@ -62,15 +60,13 @@ func (u *LabelUpdate) Validate() error {
 	return f.Err("labels")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewLabel) UnmarshalJSON(data []byte) error {
 	type plain NewLabel
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "labels", "name")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *LabelUpdate) UnmarshalJSON(data []byte) error {
 	type plain LabelUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "labels", "name")
@@ -120,8 +116,7 @@ func (r *LabelRepo) FindAll(ctx context.Context) ([]Label, error) {
 	return items, wrapErr(err, "labels.FindAll", "labels")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *LabelRepo) Stream(ctx context.Context) iter.Seq2[Label, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "labels.Stream", "labels") }, scanLabel, sqlLabelsFindAll)
 }
@@ -135,8 +130,7 @@ SELECT "id", "name" FROM "labels"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table labels in primary key order (see
-// runtime.PageArgs).
+// List returns a page of table labels in primary key order (see runtime.PageArgs).
 func (r *LabelRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Label], error) {
 	var id int32
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Label]{
@@ -331,8 +325,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::text[]) WITH ORDINAL
 "cpcgen_new" AS (UPDATE "labels" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "labels"."name") FROM "cpcgen_v" WHERE "labels"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *LabelRepo) UpdateManyReturning(ctx context.Context, rows []LabelKeyedUpdate) ([]Label, error) {
 	db := runtime.Invalidating(r.db, codesCache.AllRows())
 	out, err := runtime.UpdateManyReturning(ctx, db, bulkLabelsUpdates, sqlLabelsUpdateManyReturning, scanLabel, rows)

@@ -24,8 +24,8 @@ type NewSetting struct {
 	Value string `json:"value"`
 }
 
-// SettingUpdate lists changes to a row of table settings. Unset fields leave their
-// column unchanged.
+// SettingUpdate lists changes to a row of table settings; unset fields stay
+// unchanged.
 type SettingUpdate struct {
 	Value runtime.Opt[string] `json:"value,omitzero"`
 }
@@ -50,8 +50,7 @@ var (
 	ErrSettingKeyTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "settings", "settings_pkey", "primary_key")
 )
 
-// Validate checks n against the types and rules of the columns of table settings
-// (see runtime.Validator).
+// Validate checks n against the columns of table settings (see runtime.Validator).
 func (n *NewSetting) Validate() error {
 	var f runtime.Fields
 	f.Fits("key", runtime.CheckText(n.Key))
@@ -69,15 +68,13 @@ func (u *SettingUpdate) Validate() error {
 	return f.Err("settings")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewSetting) UnmarshalJSON(data []byte) error {
 	type plain NewSetting
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "settings", "key", "value")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *SettingUpdate) UnmarshalJSON(data []byte) error {
 	type plain SettingUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "settings", "value")
@@ -155,8 +152,7 @@ func (r *SettingRepo) FindAll(ctx context.Context) ([]Setting, error) {
 	return items, wrapErr(err, "settings.FindAll", "settings")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *SettingRepo) Stream(ctx context.Context) iter.Seq2[Setting, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "settings.Stream", "settings") }, scanSetting, sqlSettingsFindAll)
 }
@@ -170,7 +166,7 @@ SELECT "key", "value" FROM "settings"
 WHERE ("key") > ($1) ORDER BY "key"
 LIMIT $2`
 
-// List returns a page of the rows of table settings in primary key order (see
+// List returns a page of table settings in primary key order (see
 // runtime.PageArgs).
 func (r *SettingRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Setting], error) {
 	var key string
@@ -376,8 +372,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::text[]) WITH ORDINAL
 "cpcgen_new" AS (UPDATE "settings" SET "value" = COALESCE("cpcgen_v"."cpcgen_2", "settings"."value") FROM "cpcgen_v" WHERE "settings"."key" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "key", "value")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."key", "cpcgen_new"."value" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *SettingRepo) UpdateManyReturning(ctx context.Context, rows []SettingKeyedUpdate) ([]Setting, error) {
 	db := runtime.Invalidating(r.db, settingsCache.AllRows())
 	out, err := runtime.UpdateManyReturning(ctx, db, bulkSettingsUpdates, sqlSettingsUpdateManyReturning, scanSetting, rows)

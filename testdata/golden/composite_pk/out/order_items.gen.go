@@ -30,9 +30,8 @@ type NewOrderItem struct {
 	Note     runtime.Null[string] `json:"note"`
 }
 
-// OrderItemUpdate lists changes to a row of table order_items. Unset fields leave
-// their column unchanged; a nullable column is set to NULL with
-// runtime.SetNull[T]().
+// OrderItemUpdate lists changes to a row of table order_items; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type OrderItemUpdate struct {
 	Quantity runtime.Opt[int32]                `json:"quantity,omitzero"`
 	Note     runtime.Opt[runtime.Null[string]] `json:"note,omitzero"`
@@ -64,8 +63,8 @@ var (
 	ErrOrderItemSKUNotFound = runtime.NewForeignKeySentinel("order_items", "order_items_sku_fkey", "sku.references", runtime.FKMissing)
 )
 
-// Validate checks n against the types and rules of the columns of table
-// order_items (see runtime.Validator).
+// Validate checks n against the columns of table order_items (see
+// runtime.Validator).
 func (n *NewOrderItem) Validate() error {
 	var f runtime.Fields
 	f.Fits("sku", runtime.CheckText(n.SKU))
@@ -85,15 +84,13 @@ func (u *OrderItemUpdate) Validate() error {
 	return f.Err("order_items")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewOrderItem) UnmarshalJSON(data []byte) error {
 	type plain NewOrderItem
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "order_items", "order_id", "sku", "quantity")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *OrderItemUpdate) UnmarshalJSON(data []byte) error {
 	type plain OrderItemUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "order_items", "quantity")
@@ -150,8 +147,7 @@ func (r *OrderItemRepo) FindAll(ctx context.Context) ([]OrderItem, error) {
 	return items, wrapErr(err, "order_items.FindAll", "order_items")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrderItemRepo) Stream(ctx context.Context) iter.Seq2[OrderItem, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "order_items.Stream", "order_items") }, scanOrderItem, sqlOrderItemsFindAll)
 }
@@ -165,7 +161,7 @@ SELECT "order_id", "sku", "quantity", "note" FROM "order_items"
 WHERE ("order_id", "sku") > ($1, $2) ORDER BY "order_id", "sku"
 LIMIT $3`
 
-// List returns a page of the rows of table order_items in primary key order (see
+// List returns a page of table order_items in primary key order (see
 // runtime.PageArgs).
 func (r *OrderItemRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[OrderItem], error) {
 	var orderID int32
@@ -359,8 +355,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::varchar[], $3::integ
 "cpcgen_new" AS (UPDATE "order_items" SET "quantity" = COALESCE("cpcgen_v"."cpcgen_3", "order_items"."quantity"), "note" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "order_items"."note" END FROM "cpcgen_v" WHERE "order_items"."order_id" = "cpcgen_v"."cpcgen_1" AND "order_items"."sku" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "order_id", "sku", "quantity", "note")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."order_id", "cpcgen_new"."sku", "cpcgen_new"."quantity", "cpcgen_new"."note" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *OrderItemRepo) UpdateManyReturning(ctx context.Context, rows []OrderItemKeyedUpdate) ([]OrderItem, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkOrderItemsUpdates, sqlOrderItemsUpdateManyReturning, scanOrderItem, rows)
 	return out, wrapErr(err, "order_items.UpdateManyReturning", "order_items")

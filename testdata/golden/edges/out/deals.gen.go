@@ -36,9 +36,9 @@ type NewDeal struct {
 	Span     *pgtype.Range[int32]    `json:"span"`
 }
 
-// DealUpdate lists changes to a row of table deals. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]()
-// (runtime.Set[*T](nil) for a pointer).
+// DealUpdate lists changes to a row of table deals; unset fields stay unchanged; a
+// nullable column is set to NULL with runtime.SetNull[T]() (runtime.Set[*T](nil)
+// for a pointer).
 type DealUpdate struct {
 	Amount   runtime.Opt[decimal.Decimal]         `json:"amount,omitzero"`
 	Units    runtime.Opt[int]                     `json:"units,omitzero"`
@@ -63,8 +63,7 @@ var (
 	ErrDealIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "deals", "deals_pkey", "primary_key")
 )
 
-// Validate checks n against the types and rules of the columns of table deals (see
-// runtime.Validator).
+// Validate checks n against the columns of table deals (see runtime.Validator).
 func (n *NewDeal) Validate() error {
 	var f runtime.Fields
 	f.Fits("amount", runtime.CheckNumeric(n.Amount, 12, 2))
@@ -102,15 +101,13 @@ func (u *DealUpdate) Validate() error {
 	return f.Err("deals")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewDeal) UnmarshalJSON(data []byte) error {
 	type plain NewDeal
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "deals", "amount", "units")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *DealUpdate) UnmarshalJSON(data []byte) error {
 	type plain DealUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "deals", "amount", "units")
@@ -168,8 +165,7 @@ func (r *DealRepo) FindAll(ctx context.Context) ([]Deal, error) {
 	return items, wrapErr(err, "deals.FindAll", "deals")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *DealRepo) Stream(ctx context.Context) iter.Seq2[Deal, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "deals.Stream", "deals") }, scanDeal, sqlDealsFindAll)
 }
@@ -183,8 +179,7 @@ SELECT "id", "amount", "units", "payload", "closes_on", "region"::text, "span" F
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table deals in primary key order (see
-// runtime.PageArgs).
+// List returns a page of table deals in primary key order (see runtime.PageArgs).
 func (r *DealRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Deal], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Deal]{
@@ -342,8 +337,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::numeric(12,2)[], $3::
 "cpcgen_new" AS (UPDATE "deals" SET "amount" = COALESCE("cpcgen_v"."cpcgen_2", "deals"."amount"), "units" = COALESCE("cpcgen_v"."cpcgen_3", "deals"."units"), "payload" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "deals"."payload" END, "closes_on" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "deals"."closes_on" END, "region" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "deals"."region" END, "span" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "deals"."span" END FROM "cpcgen_v" WHERE "deals"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "amount", "units", "payload", "closes_on", "region", "span")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."amount", "cpcgen_new"."units", "cpcgen_new"."payload", "cpcgen_new"."closes_on", "cpcgen_new"."region"::text, "cpcgen_new"."span" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *DealRepo) UpdateManyReturning(ctx context.Context, rows []DealKeyedUpdate) ([]Deal, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkDealsUpdates, sqlDealsUpdateManyReturning, scanDeal, rows)
 	return out, wrapErr(err, "deals.UpdateManyReturning", "deals")

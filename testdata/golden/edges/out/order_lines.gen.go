@@ -28,8 +28,8 @@ type NewOrderLine struct {
 	Qty       int16     `json:"qty"`
 }
 
-// OrderLineUpdate lists changes to a row of table order_lines. Unset fields leave
-// their column unchanged.
+// OrderLineUpdate lists changes to a row of table order_lines; unset fields stay
+// unchanged.
 type OrderLineUpdate struct {
 	OrderID   runtime.Opt[uuid.UUID] `json:"order_id,omitzero"`
 	ProductID runtime.Opt[int64]     `json:"product_id,omitzero"`
@@ -57,8 +57,8 @@ var (
 	ErrOrderLineProductIDNotFound = runtime.NewForeignKeySentinel("order_lines", "order_lines_product_id_fkey", "product_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the types and rules of the columns of table
-// order_lines (see runtime.Validator).
+// Validate checks n against the columns of table order_lines (see
+// runtime.Validator).
 func (n *NewOrderLine) Validate() error {
 	return nil
 }
@@ -68,15 +68,13 @@ func (u *OrderLineUpdate) Validate() error {
 	return nil
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewOrderLine) UnmarshalJSON(data []byte) error {
 	type plain NewOrderLine
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "order_lines", "order_id", "product_id", "qty")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *OrderLineUpdate) UnmarshalJSON(data []byte) error {
 	type plain OrderLineUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "order_lines", "order_id", "product_id", "qty")
@@ -122,8 +120,7 @@ func (r *OrderLineRepo) FindAll(ctx context.Context) ([]OrderLine, error) {
 	return items, wrapErr(err, "order_lines.FindAll", "order_lines")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrderLineRepo) Stream(ctx context.Context) iter.Seq2[OrderLine, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "order_lines.Stream", "order_lines") }, scanOrderLine, sqlOrderLinesFindAll)
 }
@@ -137,7 +134,7 @@ SELECT "id", "order_id", "product_id", "qty" FROM "order_lines"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table order_lines in primary key order (see
+// List returns a page of table order_lines in primary key order (see
 // runtime.PageArgs).
 func (r *OrderLineRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[OrderLine], error) {
 	var id int64
@@ -277,8 +274,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::bigint[],
 "cpcgen_new" AS (UPDATE "order_lines" SET "order_id" = COALESCE("cpcgen_v"."cpcgen_2", "order_lines"."order_id"), "product_id" = COALESCE("cpcgen_v"."cpcgen_3", "order_lines"."product_id"), "qty" = COALESCE("cpcgen_v"."cpcgen_4", "order_lines"."qty") FROM "cpcgen_v" WHERE "order_lines"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "order_id", "product_id", "qty")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."order_id", "cpcgen_new"."product_id", "cpcgen_new"."qty" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *OrderLineRepo) UpdateManyReturning(ctx context.Context, rows []OrderLineKeyedUpdate) ([]OrderLine, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkOrderLinesUpdates, sqlOrderLinesUpdateManyReturning, scanOrderLine, rows)
 	return out, wrapErr(err, "order_lines.UpdateManyReturning", "order_lines")

@@ -33,8 +33,8 @@ type NewOrder struct {
 	Labels   []string                 `json:"labels"`
 }
 
-// OrderUpdate lists changes to a row of table orders. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// OrderUpdate lists changes to a row of table orders; unset fields stay unchanged;
+// a nullable column is set to NULL with runtime.SetNull[T]().
 type OrderUpdate struct {
 	UserID   runtime.Opt[int64]                `json:"user_id,omitzero"`
 	PlacedAt runtime.Opt[time.Time]            `json:"placed_at,omitzero"`
@@ -63,8 +63,7 @@ var (
 	ErrOrderReferencedByOrderLine = runtime.NewForeignKeySentinel("order_lines", "order_lines_order_id_fkey", "order_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the types and rules of the columns of table orders
-// (see runtime.Validator).
+// Validate checks n against the columns of table orders (see runtime.Validator).
 func (n *NewOrder) Validate() error {
 	var f runtime.Fields
 	f.Fits("placed_at", runtime.CheckTimestamptz(n.PlacedAt))
@@ -98,15 +97,13 @@ func (u *OrderUpdate) Validate() error {
 	return f.Err("orders")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewOrder) UnmarshalJSON(data []byte) error {
 	type plain NewOrder
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "orders", "id", "user_id", "placed_at", "status", "labels")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *OrderUpdate) UnmarshalJSON(data []byte) error {
 	type plain OrderUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "orders", "user_id", "placed_at", "status", "labels")
@@ -156,8 +153,7 @@ func (r *OrderRepo) FindAll(ctx context.Context) ([]Order, error) {
 	return items, wrapErr(err, "orders.FindAll", "orders")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrderRepo) Stream(ctx context.Context) iter.Seq2[Order, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "orders.Stream", "orders") }, scanOrder, sqlOrdersFindAll)
 }
@@ -171,8 +167,7 @@ SELECT "id", "user_id", "placed_at", "status", "note", "labels" FROM "orders"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table orders in primary key order (see
-// runtime.PageArgs).
+// List returns a page of table orders in primary key order (see runtime.PageArgs).
 func (r *OrderRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Order], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Order]{
@@ -306,8 +301,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::timestamp
 "cpcgen_new" AS (UPDATE "orders" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "orders"."user_id"), "placed_at" = COALESCE("cpcgen_v"."cpcgen_3", "orders"."placed_at"), "status" = COALESCE("cpcgen_v"."cpcgen_4", "orders"."status"), "note" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "orders"."note" END, "labels" = COALESCE("cpcgen_v"."cpcgen_7"::text[], "orders"."labels") FROM "cpcgen_v" WHERE "orders"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "user_id", "placed_at", "status", "note", "labels")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."placed_at", "cpcgen_new"."status", "cpcgen_new"."note", "cpcgen_new"."labels" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *OrderRepo) UpdateManyReturning(ctx context.Context, rows []OrderKeyedUpdate) ([]Order, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkOrdersUpdates, sqlOrdersUpdateManyReturning, scanOrder, rows)
 	return out, wrapErr(err, "orders.UpdateManyReturning", "orders")

@@ -33,8 +33,8 @@ type NewProduct struct {
 	Price decimal.Decimal              `json:"price"`
 }
 
-// ProductUpdate lists changes to a row of table products. Unset fields leave their
-// column unchanged.
+// ProductUpdate lists changes to a row of table products; unset fields stay
+// unchanged.
 type ProductUpdate struct {
 	SKU   runtime.Opt[string]          `json:"sku,omitzero"`
 	Name  runtime.Opt[string]          `json:"name,omitzero"`
@@ -66,8 +66,7 @@ var (
 	ErrProductReferencedByOrderLine = runtime.NewForeignKeySentinel("order_lines", "order_lines_product_id_fkey", "product_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the types and rules of the columns of table products
-// (see runtime.Validator).
+// Validate checks n against the columns of table products (see runtime.Validator).
 func (n *NewProduct) Validate() error {
 	var f runtime.Fields
 	f.Fits("sku", runtime.CheckText(n.SKU))
@@ -109,15 +108,13 @@ func (u *ProductUpdate) Validate() error {
 	return f.Err("products")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewProduct) UnmarshalJSON(data []byte) error {
 	type plain NewProduct
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "products", "sku", "name", "tags", "attrs", "price")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *ProductUpdate) UnmarshalJSON(data []byte) error {
 	type plain ProductUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "products", "sku", "name", "tags", "attrs", "price")
@@ -174,8 +171,7 @@ func (r *ProductRepo) FindAll(ctx context.Context) ([]Product, error) {
 	return items, wrapErr(err, "products.FindAll", "products")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ProductRepo) Stream(ctx context.Context) iter.Seq2[Product, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "products.Stream", "products") }, scanProduct, sqlProductsFindAll)
 }
@@ -189,7 +185,7 @@ SELECT "id", "sku", "name", "tags", "attrs", "price" FROM "products"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table products in primary key order (see
+// List returns a page of table products in primary key order (see
 // runtime.PageArgs).
 func (r *ProductRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Product], error) {
 	var id int64
@@ -369,8 +365,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::varchar[], $3::text[]
 "cpcgen_new" AS (UPDATE "products" SET "sku" = COALESCE("cpcgen_v"."cpcgen_2", "products"."sku"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "products"."name"), "tags" = COALESCE("cpcgen_v"."cpcgen_4"::text[], "products"."tags"), "attrs" = COALESCE("cpcgen_v"."cpcgen_5", "products"."attrs"), "price" = COALESCE("cpcgen_v"."cpcgen_6", "products"."price") FROM "cpcgen_v" WHERE "products"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "sku", "name", "tags", "attrs", "price")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."sku", "cpcgen_new"."name", "cpcgen_new"."tags", "cpcgen_new"."attrs", "cpcgen_new"."price" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ProductRepo) UpdateManyReturning(ctx context.Context, rows []ProductKeyedUpdate) ([]Product, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkProductsUpdates, sqlProductsUpdateManyReturning, scanProduct, rows)
 	return out, wrapErr(err, "products.UpdateManyReturning", "products")

@@ -25,8 +25,7 @@ type NewStock struct {
 	Qty           int32  `json:"qty"`
 }
 
-// StockUpdate lists changes to a row of table stock. Unset fields leave their
-// column unchanged.
+// StockUpdate lists changes to a row of table stock; unset fields stay unchanged.
 type StockUpdate struct {
 	Qty runtime.Opt[int32] `json:"qty,omitzero"`
 }
@@ -55,8 +54,7 @@ var (
 	ErrStockProductIDNotFound = runtime.NewForeignKeySentinel("stock", "stock_product_id_fkey", "product_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the types and rules of the columns of table stock (see
-// runtime.Validator).
+// Validate checks n against the columns of table stock (see runtime.Validator).
 func (n *NewStock) Validate() error {
 	var f runtime.Fields
 	f.Fits("warehouse_code", runtime.CheckText(n.WarehouseCode))
@@ -69,15 +67,13 @@ func (u *StockUpdate) Validate() error {
 	return nil
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewStock) UnmarshalJSON(data []byte) error {
 	type plain NewStock
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "stock", "warehouse_code", "product_id", "qty")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *StockUpdate) UnmarshalJSON(data []byte) error {
 	type plain StockUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "stock", "qty")
@@ -135,8 +131,7 @@ func (r *StockRepo) FindAll(ctx context.Context) ([]Stock, error) {
 	return items, wrapErr(err, "stock.FindAll", "stock")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *StockRepo) Stream(ctx context.Context) iter.Seq2[Stock, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "stock.Stream", "stock") }, scanStock, sqlStockFindAll)
 }
@@ -150,8 +145,7 @@ SELECT "warehouse_code"::text, "product_id", "qty" FROM "stock"
 WHERE ("warehouse_code", "product_id") > ($1, $2) ORDER BY "warehouse_code", "product_id"
 LIMIT $3`
 
-// List returns a page of the rows of table stock in primary key order (see
-// runtime.PageArgs).
+// List returns a page of table stock in primary key order (see runtime.PageArgs).
 func (r *StockRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Stock], error) {
 	var warehouseCode string
 	var productID int64
@@ -339,8 +333,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bpchar[], $2::bigint[], $3::integer
 "cpcgen_new" AS (UPDATE "stock" SET "qty" = COALESCE("cpcgen_v"."cpcgen_3", "stock"."qty") FROM "cpcgen_v" WHERE "stock"."warehouse_code" = "cpcgen_v"."cpcgen_1" AND "stock"."product_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "warehouse_code", "product_id", "qty")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."warehouse_code"::text, "cpcgen_new"."product_id", "cpcgen_new"."qty" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *StockRepo) UpdateManyReturning(ctx context.Context, rows []StockKeyedUpdate) ([]Stock, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkStockUpdates, sqlStockUpdateManyReturning, scanStock, rows)
 	return out, wrapErr(err, "stock.UpdateManyReturning", "stock")

@@ -25,8 +25,8 @@ type NewCompany struct {
 	Name string                 `json:"name"`
 }
 
-// CompanyUpdate lists changes to a row of table companies. Unset fields leave
-// their column unchanged.
+// CompanyUpdate lists changes to a row of table companies; unset fields stay
+// unchanged.
 type CompanyUpdate struct {
 	Name runtime.Opt[string] `json:"name,omitzero"`
 }
@@ -51,8 +51,8 @@ var (
 	ErrCompanyReferencedByDepartment = runtime.NewForeignKeySentinel("departments", "departments_company_id_fkey", "company_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the types and rules of the columns of table companies
-// (see runtime.Validator).
+// Validate checks n against the columns of table companies (see
+// runtime.Validator).
 func (n *NewCompany) Validate() error {
 	var f runtime.Fields
 	f.Fits("name", runtime.CheckText(n.Name))
@@ -68,15 +68,13 @@ func (u *CompanyUpdate) Validate() error {
 	return f.Err("companies")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewCompany) UnmarshalJSON(data []byte) error {
 	type plain NewCompany
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "companies", "id", "name")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *CompanyUpdate) UnmarshalJSON(data []byte) error {
 	type plain CompanyUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "companies", "name")
@@ -126,8 +124,7 @@ func (r *CompanyRepo) FindAll(ctx context.Context) ([]Company, error) {
 	return items, wrapErr(err, "companies.FindAll", "companies")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CompanyRepo) Stream(ctx context.Context) iter.Seq2[Company, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "companies.Stream", "companies") }, scanCompany, sqlCompaniesFindAll)
 }
@@ -141,7 +138,7 @@ SELECT "id", "name" FROM "companies"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table companies in primary key order (see
+// List returns a page of table companies in primary key order (see
 // runtime.PageArgs).
 func (r *CompanyRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Company], error) {
 	var id uuid.UUID
@@ -330,8 +327,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY
 "cpcgen_new" AS (UPDATE "companies" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "companies"."name") FROM "cpcgen_v" WHERE "companies"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *CompanyRepo) UpdateManyReturning(ctx context.Context, rows []CompanyKeyedUpdate) ([]Company, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkCompaniesUpdates, sqlCompaniesUpdateManyReturning, scanCompany, rows)
 	return out, wrapErr(err, "companies.UpdateManyReturning", "companies")

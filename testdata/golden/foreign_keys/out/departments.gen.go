@@ -27,8 +27,8 @@ type NewDepartment struct {
 	Name      string                 `json:"name"`
 }
 
-// DepartmentUpdate lists changes to a row of table departments. Unset fields leave
-// their column unchanged.
+// DepartmentUpdate lists changes to a row of table departments; unset fields stay
+// unchanged.
 type DepartmentUpdate struct {
 	CompanyID runtime.Opt[uuid.UUID] `json:"company_id,omitzero"`
 	Name      runtime.Opt[string]    `json:"name,omitzero"`
@@ -58,8 +58,8 @@ var (
 	ErrDepartmentReferencedByEmployee = runtime.NewForeignKeySentinel("employees", "employees_department_id_fkey", "department_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the types and rules of the columns of table
-// departments (see runtime.Validator).
+// Validate checks n against the columns of table departments (see
+// runtime.Validator).
 func (n *NewDepartment) Validate() error {
 	var f runtime.Fields
 	f.Fits("name", runtime.CheckText(n.Name))
@@ -75,15 +75,13 @@ func (u *DepartmentUpdate) Validate() error {
 	return f.Err("departments")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewDepartment) UnmarshalJSON(data []byte) error {
 	type plain NewDepartment
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "departments", "id", "company_id", "name")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *DepartmentUpdate) UnmarshalJSON(data []byte) error {
 	type plain DepartmentUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "departments", "company_id", "name")
@@ -133,8 +131,7 @@ func (r *DepartmentRepo) FindAll(ctx context.Context) ([]Department, error) {
 	return items, wrapErr(err, "departments.FindAll", "departments")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *DepartmentRepo) Stream(ctx context.Context) iter.Seq2[Department, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "departments.Stream", "departments") }, scanDepartment, sqlDepartmentsFindAll)
 }
@@ -148,7 +145,7 @@ SELECT "id", "company_id", "name" FROM "departments"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table departments in primary key order (see
+// List returns a page of table departments in primary key order (see
 // runtime.PageArgs).
 func (r *DepartmentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Department], error) {
 	var id uuid.UUID
@@ -340,8 +337,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]) WIT
 "cpcgen_new" AS (UPDATE "departments" SET "company_id" = COALESCE("cpcgen_v"."cpcgen_2", "departments"."company_id"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "departments"."name") FROM "cpcgen_v" WHERE "departments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "company_id", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."company_id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *DepartmentRepo) UpdateManyReturning(ctx context.Context, rows []DepartmentKeyedUpdate) ([]Department, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkDepartmentsUpdates, sqlDepartmentsUpdateManyReturning, scanDepartment, rows)
 	return out, wrapErr(err, "departments.UpdateManyReturning", "departments")

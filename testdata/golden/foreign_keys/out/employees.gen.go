@@ -30,9 +30,8 @@ type NewEmployee struct {
 	Name         string              `json:"name"`
 }
 
-// EmployeeUpdate lists changes to a row of table employees. Unset fields leave
-// their column unchanged; a nullable column is set to NULL with
-// runtime.SetNull[T]().
+// EmployeeUpdate lists changes to a row of table employees; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type EmployeeUpdate struct {
 	DepartmentID runtime.Opt[uuid.UUID]           `json:"department_id,omitzero"`
 	ManagerID    runtime.Opt[runtime.Null[int64]] `json:"manager_id,omitzero"`
@@ -66,8 +65,8 @@ var (
 	ErrEmployeeReferencedByEmployee = runtime.NewForeignKeySentinel("employees", "employees_manager_id_fkey", "manager_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the types and rules of the columns of table employees
-// (see runtime.Validator).
+// Validate checks n against the columns of table employees (see
+// runtime.Validator).
 func (n *NewEmployee) Validate() error {
 	var f runtime.Fields
 	f.Fits("email", runtime.CheckText(n.Email))
@@ -89,15 +88,13 @@ func (u *EmployeeUpdate) Validate() error {
 	return f.Err("employees")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewEmployee) UnmarshalJSON(data []byte) error {
 	type plain NewEmployee
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "employees", "department_id", "email", "name")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *EmployeeUpdate) UnmarshalJSON(data []byte) error {
 	type plain EmployeeUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "employees", "department_id", "email", "name")
@@ -154,8 +151,7 @@ func (r *EmployeeRepo) FindAll(ctx context.Context) ([]Employee, error) {
 	return items, wrapErr(err, "employees.FindAll", "employees")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *EmployeeRepo) Stream(ctx context.Context) iter.Seq2[Employee, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "employees.Stream", "employees") }, scanEmployee, sqlEmployeesFindAll)
 }
@@ -169,7 +165,7 @@ SELECT "id", "department_id", "manager_id", "email", "name" FROM "employees"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table employees in primary key order (see
+// List returns a page of table employees in primary key order (see
 // runtime.PageArgs).
 func (r *EmployeeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Employee], error) {
 	var id int64
@@ -367,8 +363,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::boolean[]
 "cpcgen_new" AS (UPDATE "employees" SET "department_id" = COALESCE("cpcgen_v"."cpcgen_2", "employees"."department_id"), "manager_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "employees"."manager_id" END, "email" = COALESCE("cpcgen_v"."cpcgen_5", "employees"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_6", "employees"."name") FROM "cpcgen_v" WHERE "employees"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "department_id", "manager_id", "email", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."department_id", "cpcgen_new"."manager_id", "cpcgen_new"."email", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *EmployeeRepo) UpdateManyReturning(ctx context.Context, rows []EmployeeKeyedUpdate) ([]Employee, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkEmployeesUpdates, sqlEmployeesUpdateManyReturning, scanEmployee, rows)
 	return out, wrapErr(err, "employees.UpdateManyReturning", "employees")

@@ -25,8 +25,8 @@ type NewStoreItem struct {
 	SKU     string `json:"sku"`
 }
 
-// StoreItemUpdate lists changes to a row of table store_items. Unset fields leave
-// their column unchanged.
+// StoreItemUpdate lists changes to a row of table store_items; unset fields stay
+// unchanged.
 type StoreItemUpdate struct {
 	StoreID runtime.Opt[int64]  `json:"store_id,omitzero"`
 	SKU     runtime.Opt[string] `json:"sku,omitzero"`
@@ -50,8 +50,8 @@ var (
 	ErrStoreItemStoreIDNotFound = runtime.NewForeignKeySentinel("store_items", "store_items_store_id_fkey", "store_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the types and rules of the columns of table
-// store_items (see runtime.Validator).
+// Validate checks n against the columns of table store_items (see
+// runtime.Validator).
 func (n *NewStoreItem) Validate() error {
 	var f runtime.Fields
 	f.Fits("sku", runtime.CheckText(n.SKU))
@@ -67,15 +67,13 @@ func (u *StoreItemUpdate) Validate() error {
 	return f.Err("store_items")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewStoreItem) UnmarshalJSON(data []byte) error {
 	type plain NewStoreItem
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "store_items", "store_id", "sku")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *StoreItemUpdate) UnmarshalJSON(data []byte) error {
 	type plain StoreItemUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "store_items", "store_id", "sku")
@@ -125,8 +123,7 @@ func (r *StoreItemRepo) FindAll(ctx context.Context) ([]StoreItem, error) {
 	return items, wrapErr(err, "store_items.FindAll", "store_items")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *StoreItemRepo) Stream(ctx context.Context) iter.Seq2[StoreItem, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "store_items.Stream", "store_items") }, scanStoreItem, sqlStoreItemsFindAll)
 }
@@ -140,7 +137,7 @@ SELECT "id", "store_id", "sku" FROM "store_items"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table store_items in primary key order (see
+// List returns a page of table store_items in primary key order (see
 // runtime.PageArgs).
 func (r *StoreItemRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[StoreItem], error) {
 	var id int64
@@ -286,8 +283,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[])
 "cpcgen_new" AS (UPDATE "store_items" SET "store_id" = COALESCE("cpcgen_v"."cpcgen_2", "store_items"."store_id"), "sku" = COALESCE("cpcgen_v"."cpcgen_3", "store_items"."sku") FROM "cpcgen_v" WHERE "store_items"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "store_id", "sku")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."store_id", "cpcgen_new"."sku" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *StoreItemRepo) UpdateManyReturning(ctx context.Context, rows []StoreItemKeyedUpdate) ([]StoreItem, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkStoreItemsUpdates, sqlStoreItemsUpdateManyReturning, scanStoreItem, rows)
 	return out, wrapErr(err, "store_items.UpdateManyReturning", "store_items")

@@ -31,8 +31,8 @@ type NewShop struct {
 	LegacyURL runtime.Null[string]    `json:"_url"`
 }
 
-// ShopUpdate lists changes to a row of table store. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// ShopUpdate lists changes to a row of table store; unset fields stay unchanged; a
+// nullable column is set to NULL with runtime.SetNull[T]().
 type ShopUpdate struct {
 	Name      runtime.Opt[string]               `json:"name,omitzero"`
 	Status    runtime.Opt[ShopStatus]           `json:"status,omitzero"`
@@ -61,8 +61,7 @@ var (
 	ErrShopReferencedByTx = runtime.NewForeignKeySentinel("tx", "tx_store_id_fkey", "store_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the types and rules of the columns of table store (see
-// runtime.Validator).
+// Validate checks n against the columns of table store (see runtime.Validator).
 func (n *NewShop) Validate() error {
 	var f runtime.Fields
 	f.Fits("name", runtime.CheckText(n.Name))
@@ -96,15 +95,13 @@ func (u *ShopUpdate) Validate() error {
 	return f.Err("store")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewShop) UnmarshalJSON(data []byte) error {
 	type plain NewShop
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "store", "name", "status")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *ShopUpdate) UnmarshalJSON(data []byte) error {
 	type plain ShopUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "store", "name", "status")
@@ -154,8 +151,7 @@ func (r *ShopRepo) FindAll(ctx context.Context) ([]Shop, error) {
 	return items, wrapErr(err, "store.FindAll", "store")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ShopRepo) Stream(ctx context.Context) iter.Seq2[Shop, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "store.Stream", "store") }, scanShop, sqlShopsFindAll)
 }
@@ -169,8 +165,7 @@ SELECT "id", "name", "status", "url", "_url" FROM "store"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table store in primary key order (see
-// runtime.PageArgs).
+// List returns a page of table store in primary key order (see runtime.PageArgs).
 func (r *ShopRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Shop], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Shop]{
@@ -322,8 +317,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]::"
 "cpcgen_new" AS (UPDATE "store" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "store"."name"), "status" = COALESCE("cpcgen_v"."cpcgen_3", "store"."status"), "url" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "store"."url" END, "_url" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "store"."_url" END FROM "cpcgen_v" WHERE "store"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name", "status", "url", "_url")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."status", "cpcgen_new"."url", "cpcgen_new"."_url" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ShopRepo) UpdateManyReturning(ctx context.Context, rows []ShopKeyedUpdate) ([]Shop, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkShopsUpdates, sqlShopsUpdateManyReturning, scanShop, rows)
 	return out, wrapErr(err, "store.UpdateManyReturning", "store")

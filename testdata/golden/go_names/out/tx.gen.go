@@ -27,8 +27,7 @@ type NewTx struct {
 	Amount  decimal.Decimal `json:"amount"`
 }
 
-// TxUpdate lists changes to a row of table tx. Unset fields leave their column
-// unchanged.
+// TxUpdate lists changes to a row of table tx; unset fields stay unchanged.
 type TxUpdate struct {
 	StoreID runtime.Opt[int64]           `json:"store_id,omitzero"`
 	Amount  runtime.Opt[decimal.Decimal] `json:"amount,omitzero"`
@@ -51,8 +50,7 @@ var (
 	ErrTxStoreIDNotFound = runtime.NewForeignKeySentinel("tx", "tx_store_id_fkey", "store_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the types and rules of the columns of table tx (see
-// runtime.Validator).
+// Validate checks n against the columns of table tx (see runtime.Validator).
 func (n *NewTx) Validate() error {
 	var f runtime.Fields
 	f.Fits("amount", runtime.CheckNumeric(n.Amount, 12, 2))
@@ -68,15 +66,13 @@ func (u *TxUpdate) Validate() error {
 	return f.Err("tx")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewTx) UnmarshalJSON(data []byte) error {
 	type plain NewTx
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "tx", "store_id", "amount")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *TxUpdate) UnmarshalJSON(data []byte) error {
 	type plain TxUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "tx", "store_id", "amount")
@@ -125,8 +121,7 @@ func (r *TxRepo) FindAll(ctx context.Context) ([]Tx, error) {
 	return items, wrapErr(err, "tx.FindAll", "tx")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TxRepo) Stream(ctx context.Context) iter.Seq2[Tx, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "tx.Stream", "tx") }, scanTx, sqlTxFindAll)
 }
@@ -140,8 +135,7 @@ SELECT "id", "store_id", "amount" FROM "tx"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table tx in primary key order (see
-// runtime.PageArgs).
+// List returns a page of table tx in primary key order (see runtime.PageArgs).
 func (r *TxRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Tx], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Tx]{
@@ -286,8 +280,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::numeric
 "cpcgen_new" AS (UPDATE "tx" SET "store_id" = COALESCE("cpcgen_v"."cpcgen_2", "tx"."store_id"), "amount" = COALESCE("cpcgen_v"."cpcgen_3", "tx"."amount") FROM "cpcgen_v" WHERE "tx"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "store_id", "amount")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."store_id", "cpcgen_new"."amount" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *TxRepo) UpdateManyReturning(ctx context.Context, rows []TxKeyedUpdate) ([]Tx, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkTxUpdates, sqlTxUpdateManyReturning, scanTx, rows)
 	return out, wrapErr(err, "tx.UpdateManyReturning", "tx")

@@ -66,8 +66,8 @@ type NewMaybe struct {
 	Hint    runtime.Opt[runtime.Null[string]] `json:"hint,omitzero"`
 }
 
-// MaybeUpdate lists changes to a row of table maybes. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// MaybeUpdate lists changes to a row of table maybes; unset fields stay unchanged;
+// a nullable column is set to NULL with runtime.SetNull[T]().
 type MaybeUpdate struct {
 	Name    runtime.Opt[runtime.Null[string]]          `json:"name,omitzero"`
 	Code    runtime.Opt[runtime.Null[string]]          `json:"code,omitzero"`
@@ -105,8 +105,7 @@ var (
 	ErrMaybeIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "maybes", "maybes_pkey", "primary_key")
 )
 
-// Validate checks n against the types and rules of the columns of table maybes
-// (see runtime.Validator).
+// Validate checks n against the columns of table maybes (see runtime.Validator).
 func (n *NewMaybe) Validate() error {
 	var f runtime.Fields
 	if n.Name.Valid {
@@ -180,8 +179,7 @@ func (u *MaybeUpdate) Validate() error {
 	return f.Err("maybes")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewMaybe) UnmarshalJSON(data []byte) error {
 	type plain NewMaybe
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "maybes", "id")
@@ -238,8 +236,7 @@ func (r *MaybeRepo) FindAll(ctx context.Context) ([]Maybe, error) {
 	return items, wrapErr(err, "maybes.FindAll", "maybes")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *MaybeRepo) Stream(ctx context.Context) iter.Seq2[Maybe, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "maybes.Stream", "maybes") }, scanMaybe, sqlMaybesFindAll)
 }
@@ -253,8 +250,7 @@ SELECT "id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table maybes in primary key order (see
-// runtime.PageArgs).
+// List returns a page of table maybes in primary key order (see runtime.PageArgs).
 func (r *MaybeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Maybe], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Maybe]{
@@ -425,8 +421,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::boolean[], $3::text[], 
 "cpcgen_new" AS (UPDATE "maybes" SET "name" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "maybes"."name" END, "code" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "maybes"."code" END, "active" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "maybes"."active" END, "n16" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "maybes"."n16" END, "n32" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "maybes"."n32" END, "n64" = CASE WHEN "cpcgen_v"."cpcgen_12" THEN "cpcgen_v"."cpcgen_13" ELSE "maybes"."n64" END, "amount" = CASE WHEN "cpcgen_v"."cpcgen_14" THEN "cpcgen_v"."cpcgen_15" ELSE "maybes"."amount" END, "ratio" = CASE WHEN "cpcgen_v"."cpcgen_16" THEN "cpcgen_v"."cpcgen_17" ELSE "maybes"."ratio" END, "day" = CASE WHEN "cpcgen_v"."cpcgen_18" THEN "cpcgen_v"."cpcgen_19" ELSE "maybes"."day" END, "at" = CASE WHEN "cpcgen_v"."cpcgen_20" THEN "cpcgen_v"."cpcgen_21" ELSE "maybes"."at" END, "local_at" = CASE WHEN "cpcgen_v"."cpcgen_22" THEN "cpcgen_v"."cpcgen_23" ELSE "maybes"."local_at" END, "doc" = CASE WHEN "cpcgen_v"."cpcgen_24" THEN "cpcgen_v"."cpcgen_25" ELSE "maybes"."doc" END, "blob" = CASE WHEN "cpcgen_v"."cpcgen_26" THEN "cpcgen_v"."cpcgen_27" ELSE "maybes"."blob" END, "addr" = CASE WHEN "cpcgen_v"."cpcgen_28" THEN "cpcgen_v"."cpcgen_29" ELSE "maybes"."addr" END, "tags" = CASE WHEN "cpcgen_v"."cpcgen_30" THEN "cpcgen_v"."cpcgen_31"::text[] ELSE "maybes"."tags" END, "ref" = CASE WHEN "cpcgen_v"."cpcgen_32" THEN "cpcgen_v"."cpcgen_33" ELSE "maybes"."ref" END, "color" = CASE WHEN "cpcgen_v"."cpcgen_34" THEN "cpcgen_v"."cpcgen_35" ELSE "maybes"."color" END, "colors" = CASE WHEN "cpcgen_v"."cpcgen_36" THEN "cpcgen_v"."cpcgen_37"::text[]::"color"[] ELSE "maybes"."colors" END, "hint" = CASE WHEN "cpcgen_v"."cpcgen_38" THEN "cpcgen_v"."cpcgen_39" ELSE "maybes"."hint" END FROM "cpcgen_v" WHERE "maybes"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "day", "at", "local_at", "doc", "blob", "addr", "tags", "ref", "color", "colors", "hint")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."code", "cpcgen_new"."active", "cpcgen_new"."n16", "cpcgen_new"."n32", "cpcgen_new"."n64", "cpcgen_new"."amount", "cpcgen_new"."ratio", "cpcgen_new"."day", "cpcgen_new"."at", "cpcgen_new"."local_at", "cpcgen_new"."doc", "cpcgen_new"."blob", "cpcgen_new"."addr", "cpcgen_new"."tags", "cpcgen_new"."ref", "cpcgen_new"."color", "cpcgen_new"."colors"::text[], "cpcgen_new"."hint" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *MaybeRepo) UpdateManyReturning(ctx context.Context, rows []MaybeKeyedUpdate) ([]Maybe, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkMaybesUpdates, sqlMaybesUpdateManyReturning, scanMaybe, rows)
 	return out, wrapErr(err, "maybes.UpdateManyReturning", "maybes")

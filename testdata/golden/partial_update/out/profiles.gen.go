@@ -34,8 +34,8 @@ type NewProfile struct {
 	Settings runtime.Opt[json.RawMessage]      `json:"settings,omitzero"`
 }
 
-// ProfileUpdate lists changes to a row of table profiles. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// ProfileUpdate lists changes to a row of table profiles; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type ProfileUpdate struct {
 	Handle   runtime.Opt[string]               `json:"handle,omitzero"`
 	Bio      runtime.Opt[runtime.Null[string]] `json:"bio,omitzero"`
@@ -62,8 +62,7 @@ var (
 	ErrProfileHandleTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "profiles", "profiles_handle_key", "handle.unique")
 )
 
-// Validate checks n against the types and rules of the columns of table profiles
-// (see runtime.Validator).
+// Validate checks n against the columns of table profiles (see runtime.Validator).
 func (n *NewProfile) Validate() error {
 	var f runtime.Fields
 	f.Fits("handle", runtime.CheckText(n.Handle))
@@ -101,15 +100,13 @@ func (u *ProfileUpdate) Validate() error {
 	return f.Err("profiles")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewProfile) UnmarshalJSON(data []byte) error {
 	type plain NewProfile
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "profiles", "handle", "karma", "verified", "settings")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *ProfileUpdate) UnmarshalJSON(data []byte) error {
 	type plain ProfileUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "profiles", "handle", "karma", "verified", "settings")
@@ -166,8 +163,7 @@ func (r *ProfileRepo) FindAll(ctx context.Context) ([]Profile, error) {
 	return items, wrapErr(err, "profiles.FindAll", "profiles")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ProfileRepo) Stream(ctx context.Context) iter.Seq2[Profile, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "profiles.Stream", "profiles") }, scanProfile, sqlProfilesFindAll)
 }
@@ -181,7 +177,7 @@ SELECT "id", "handle", "bio", "karma", "motto", "verified", "settings" FROM "pro
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table profiles in primary key order (see
+// List returns a page of table profiles in primary key order (see
 // runtime.PageArgs).
 func (r *ProfileRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Profile], error) {
 	var id int64
@@ -389,8 +385,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::varchar[], $3::boolea
 "cpcgen_new" AS (UPDATE "profiles" SET "handle" = COALESCE("cpcgen_v"."cpcgen_2", "profiles"."handle"), "bio" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "profiles"."bio" END, "karma" = COALESCE("cpcgen_v"."cpcgen_5", "profiles"."karma"), "motto" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "profiles"."motto" END, "verified" = COALESCE("cpcgen_v"."cpcgen_8", "profiles"."verified"), "settings" = COALESCE("cpcgen_v"."cpcgen_9", "profiles"."settings") FROM "cpcgen_v" WHERE "profiles"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "handle", "bio", "karma", "motto", "verified", "settings")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."handle", "cpcgen_new"."bio", "cpcgen_new"."karma", "cpcgen_new"."motto", "cpcgen_new"."verified", "cpcgen_new"."settings" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ProfileRepo) UpdateManyReturning(ctx context.Context, rows []ProfileKeyedUpdate) ([]Profile, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkProfilesUpdates, sqlProfilesUpdateManyReturning, scanProfile, rows)
 	return out, wrapErr(err, "profiles.UpdateManyReturning", "profiles")

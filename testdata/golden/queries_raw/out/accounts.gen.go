@@ -35,8 +35,8 @@ type NewAccount struct {
 	Tags     runtime.Opt[[]string]        `json:"tags,omitzero"`
 }
 
-// AccountUpdate lists changes to a row of table accounts. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// AccountUpdate lists changes to a row of table accounts; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type AccountUpdate struct {
 	Owner    runtime.Opt[string]               `json:"owner,omitzero"`
 	Currency runtime.Opt[Currency]             `json:"currency,omitzero"`
@@ -69,8 +69,7 @@ var (
 	ErrAccountOrgIDNotFound = runtime.NewForeignKeySentinel("accounts", "accounts_org_id_fkey", "org_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the types and rules of the columns of table accounts
-// (see runtime.Validator).
+// Validate checks n against the columns of table accounts (see runtime.Validator).
 func (n *NewAccount) Validate() error {
 	var f runtime.Fields
 	f.Fits("owner", runtime.CheckText(n.Owner))
@@ -110,15 +109,13 @@ func (u *AccountUpdate) Validate() error {
 	return f.Err("accounts")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewAccount) UnmarshalJSON(data []byte) error {
 	type plain NewAccount
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "accounts", "owner", "currency", "balance", "tags")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *AccountUpdate) UnmarshalJSON(data []byte) error {
 	type plain AccountUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "accounts", "owner", "currency", "balance", "tags")
@@ -184,8 +181,7 @@ func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
 	return items, wrapErr(err, "accounts.FindAll", "accounts")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.Stream", "accounts")
 	if err != nil {
@@ -205,7 +201,7 @@ SELECT "id", "org_id", "owner", "currency", "balance", "label", "tags" FROM "acc
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table accounts in primary key order (see
+// List returns a page of table accounts in primary key order (see
 // runtime.PageArgs).
 func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Account], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.List", "accounts")
@@ -387,8 +383,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]::"
 "cpcgen_new" AS (UPDATE "accounts" SET "owner" = COALESCE("cpcgen_v"."cpcgen_2", "accounts"."owner"), "currency" = COALESCE("cpcgen_v"."cpcgen_3", "accounts"."currency"), "balance" = COALESCE("cpcgen_v"."cpcgen_4", "accounts"."balance"), "label" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "accounts"."label" END, "tags" = COALESCE("cpcgen_v"."cpcgen_7"::text[], "accounts"."tags") FROM "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $8 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "owner", "currency", "balance", "label", "tags")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."owner", "cpcgen_new"."currency", "cpcgen_new"."balance", "cpcgen_new"."label", "cpcgen_new"."tags" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *AccountRepo) UpdateManyReturning(ctx context.Context, rows []AccountKeyedUpdate) ([]Account, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.UpdateManyReturning", "accounts")
 	if err != nil {

@@ -33,8 +33,8 @@ type NewEntry struct {
 	BookedAt  runtime.Opt[time.Time] `json:"booked_at,omitzero"`
 }
 
-// EntryUpdate lists changes to a row of table entries. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// EntryUpdate lists changes to a row of table entries; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type EntryUpdate struct {
 	AccountID runtime.Opt[int64]                `json:"account_id,omitzero"`
 	Kind      runtime.Opt[EntryKind]            `json:"kind,omitzero"`
@@ -61,8 +61,7 @@ var (
 	ErrEntryAccountIDNotFound = runtime.NewForeignKeySentinel("entries", "entries_account_id_fkey", "account_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the types and rules of the columns of table entries
-// (see runtime.Validator).
+// Validate checks n against the columns of table entries (see runtime.Validator).
 func (n *NewEntry) Validate() error {
 	var f runtime.Fields
 	f.Check("kind", n.Kind.Valid(), "must be one of \"deposit\", \"withdrawal\", \"fee (bank)\"")
@@ -94,15 +93,13 @@ func (u *EntryUpdate) Validate() error {
 	return f.Err("entries")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewEntry) UnmarshalJSON(data []byte) error {
 	type plain NewEntry
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "entries", "account_id", "kind", "amount", "booked_at")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *EntryUpdate) UnmarshalJSON(data []byte) error {
 	type plain EntryUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "entries", "account_id", "kind", "amount", "booked_at")
@@ -152,8 +149,7 @@ func (r *EntryRepo) FindAll(ctx context.Context) ([]Entry, error) {
 	return items, wrapErr(err, "entries.FindAll", "entries")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *EntryRepo) Stream(ctx context.Context) iter.Seq2[Entry, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "entries.Stream", "entries") }, scanEntry, sqlEntriesFindAll)
 }
@@ -167,7 +163,7 @@ SELECT "id", "account_id", "kind", "amount", "memo", "booked_at" FROM "entries"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table entries in primary key order (see
+// List returns a page of table entries in primary key order (see
 // runtime.PageArgs).
 func (r *EntryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Entry], error) {
 	var id int64
@@ -321,8 +317,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[]:
 "cpcgen_new" AS (UPDATE "entries" SET "account_id" = COALESCE("cpcgen_v"."cpcgen_2", "entries"."account_id"), "kind" = COALESCE("cpcgen_v"."cpcgen_3", "entries"."kind"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "entries"."amount"), "memo" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "entries"."memo" END, "booked_at" = COALESCE("cpcgen_v"."cpcgen_7", "entries"."booked_at") FROM "cpcgen_v" WHERE "entries"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "account_id", "kind", "amount", "memo", "booked_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."account_id", "cpcgen_new"."kind", "cpcgen_new"."amount", "cpcgen_new"."memo", "cpcgen_new"."booked_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *EntryRepo) UpdateManyReturning(ctx context.Context, rows []EntryKeyedUpdate) ([]Entry, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkEntriesUpdates, sqlEntriesUpdateManyReturning, scanEntry, rows)
 	return out, wrapErr(err, "entries.UpdateManyReturning", "entries")

@@ -36,9 +36,8 @@ type NewAddress struct {
 	IsDefault  runtime.Opt[bool]    `json:"is_default,omitzero"`
 }
 
-// AddressUpdate lists changes to a row of table addresses. Unset fields leave
-// their column unchanged; a nullable column is set to NULL with
-// runtime.SetNull[T]().
+// AddressUpdate lists changes to a row of table addresses; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type AddressUpdate struct {
 	UserID     runtime.Opt[uuid.UUID]            `json:"user_id,omitzero"`
 	Line1      runtime.Opt[string]               `json:"line1,omitzero"`
@@ -72,8 +71,8 @@ var (
 	ErrAddressReferencedByOrder = runtime.NewForeignKeySentinel("orders", "orders_shipping_address_id_fkey", "shipping_address_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the types and rules of the columns of table addresses
-// (see runtime.Validator).
+// Validate checks n against the columns of table addresses (see
+// runtime.Validator).
 func (n *NewAddress) Validate() error {
 	var f runtime.Fields
 	f.Fits("line1", runtime.CheckText(n.Line1))
@@ -111,15 +110,13 @@ func (u *AddressUpdate) Validate() error {
 	return f.Err("addresses")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewAddress) UnmarshalJSON(data []byte) error {
 	type plain NewAddress
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "addresses", "user_id", "line1", "city", "postal_code", "country", "is_default")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *AddressUpdate) UnmarshalJSON(data []byte) error {
 	type plain AddressUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "addresses", "user_id", "line1", "city", "postal_code", "country", "is_default")
@@ -181,8 +178,7 @@ func (r *AddressRepo) FindAll(ctx context.Context) ([]Address, error) {
 	return items, wrapErr(err, "addresses.FindAll", "addresses")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *AddressRepo) Stream(ctx context.Context) iter.Seq2[Address, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "addresses.Stream", "addresses") }, scanAddress, sqlAddressesFindAll)
 }
@@ -196,7 +192,7 @@ SELECT "id", "user_id", "line1", "line2", "city", "postal_code", "country"::text
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table addresses in primary key order (see
+// List returns a page of table addresses in primary key order (see
 // runtime.PageArgs).
 func (r *AddressRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Address], error) {
 	var id int64
@@ -354,8 +350,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $
 "cpcgen_new" AS (UPDATE "addresses" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "addresses"."user_id"), "line1" = COALESCE("cpcgen_v"."cpcgen_3", "addresses"."line1"), "line2" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "addresses"."line2" END, "city" = COALESCE("cpcgen_v"."cpcgen_6", "addresses"."city"), "postal_code" = COALESCE("cpcgen_v"."cpcgen_7", "addresses"."postal_code"), "country" = COALESCE("cpcgen_v"."cpcgen_8", "addresses"."country"), "is_default" = COALESCE("cpcgen_v"."cpcgen_9", "addresses"."is_default") FROM "cpcgen_v" WHERE "addresses"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "user_id", "line1", "line2", "city", "postal_code", "country", "is_default")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."line1", "cpcgen_new"."line2", "cpcgen_new"."city", "cpcgen_new"."postal_code", "cpcgen_new"."country"::text, "cpcgen_new"."is_default" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *AddressRepo) UpdateManyReturning(ctx context.Context, rows []AddressKeyedUpdate) ([]Address, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkAddressesUpdates, sqlAddressesUpdateManyReturning, scanAddress, rows)
 	return out, wrapErr(err, "addresses.UpdateManyReturning", "addresses")

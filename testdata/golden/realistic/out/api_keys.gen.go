@@ -35,8 +35,8 @@ type NewAPIKey struct {
 	Revoked        runtime.Opt[bool]       `json:"revoked,omitzero"`
 }
 
-// APIKeyUpdate lists changes to a row of table api_keys. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// APIKeyUpdate lists changes to a row of table api_keys; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type APIKeyUpdate struct {
 	OrganizationID runtime.Opt[uuid.UUID]               `json:"organization_id,omitzero"`
 	Prefix         runtime.Opt[string]                  `json:"prefix,omitzero"`
@@ -66,8 +66,7 @@ var (
 	ErrAPIKeyOrganizationIDNotFound = runtime.NewForeignKeySentinel("api_keys", "api_keys_organization_id_fkey", "organization_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the types and rules of the columns of table api_keys
-// (see runtime.Validator).
+// Validate checks n against the columns of table api_keys (see runtime.Validator).
 func (n *NewAPIKey) Validate() error {
 	var f runtime.Fields
 	f.Fits("prefix", runtime.CheckText(n.Prefix))
@@ -103,15 +102,13 @@ func (u *APIKeyUpdate) Validate() error {
 	return f.Err("api_keys")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewAPIKey) UnmarshalJSON(data []byte) error {
 	type plain NewAPIKey
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "api_keys", "id", "organization_id", "prefix", "secret_hash", "scopes", "revoked")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *APIKeyUpdate) UnmarshalJSON(data []byte) error {
 	type plain APIKeyUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "api_keys", "organization_id", "prefix", "secret_hash", "scopes", "revoked")
@@ -169,8 +166,7 @@ func (r *APIKeyRepo) FindAll(ctx context.Context) ([]APIKey, error) {
 	return items, wrapErr(err, "api_keys.FindAll", "api_keys")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *APIKeyRepo) Stream(ctx context.Context) iter.Seq2[APIKey, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "api_keys.Stream", "api_keys") }, scanAPIKey, sqlAPIKeysFindAll)
 }
@@ -184,7 +180,7 @@ SELECT "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expire
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table api_keys in primary key order (see
+// List returns a page of table api_keys in primary key order (see
 // runtime.PageArgs).
 func (r *APIKeyRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[APIKey], error) {
 	var id uuid.UUID
@@ -369,8 +365,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bpchar[], $
 "cpcgen_new" AS (UPDATE "api_keys" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "api_keys"."organization_id"), "prefix" = COALESCE("cpcgen_v"."cpcgen_3", "api_keys"."prefix"), "secret_hash" = COALESCE("cpcgen_v"."cpcgen_4", "api_keys"."secret_hash"), "scopes" = COALESCE("cpcgen_v"."cpcgen_5"::text[], "api_keys"."scopes"), "expires_at" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "api_keys"."expires_at" END, "revoked" = COALESCE("cpcgen_v"."cpcgen_8", "api_keys"."revoked") FROM "cpcgen_v" WHERE "api_keys"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."prefix"::text, "cpcgen_new"."secret_hash", "cpcgen_new"."scopes", "cpcgen_new"."expires_at", "cpcgen_new"."revoked" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *APIKeyRepo) UpdateManyReturning(ctx context.Context, rows []APIKeyKeyedUpdate) ([]APIKey, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkAPIKeysUpdates, sqlAPIKeysUpdateManyReturning, scanAPIKey, rows)
 	return out, wrapErr(err, "api_keys.UpdateManyReturning", "api_keys")

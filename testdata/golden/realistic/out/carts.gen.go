@@ -33,8 +33,8 @@ type NewCart struct {
 	ExpiresAt  time.Time                    `json:"expires_at"`
 }
 
-// CartUpdate lists changes to a row of table carts. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// CartUpdate lists changes to a row of table carts; unset fields stay unchanged; a
+// nullable column is set to NULL with runtime.SetNull[T]().
 type CartUpdate struct {
 	CustomerID runtime.Opt[runtime.Null[uuid.UUID]] `json:"customer_id,omitzero"`
 	Token      runtime.Opt[string]                  `json:"token,omitzero"`
@@ -62,8 +62,7 @@ var (
 	ErrCartCustomerIDNotFound = runtime.NewForeignKeySentinel("carts", "carts_customer_id_fkey", "customer_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the types and rules of the columns of table carts (see
-// runtime.Validator).
+// Validate checks n against the columns of table carts (see runtime.Validator).
 func (n *NewCart) Validate() error {
 	var f runtime.Fields
 	f.Fits("token", runtime.CheckText(n.Token))
@@ -93,15 +92,13 @@ func (u *CartUpdate) Validate() error {
 	return f.Err("carts")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewCart) UnmarshalJSON(data []byte) error {
 	type plain NewCart
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "carts", "id", "token", "items", "expires_at")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *CartUpdate) UnmarshalJSON(data []byte) error {
 	type plain CartUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "carts", "token", "items", "expires_at")
@@ -158,8 +155,7 @@ func (r *CartRepo) FindAll(ctx context.Context) ([]Cart, error) {
 	return items, wrapErr(err, "carts.FindAll", "carts")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CartRepo) Stream(ctx context.Context) iter.Seq2[Cart, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "carts.Stream", "carts") }, scanCart, sqlCartsFindAll)
 }
@@ -173,8 +169,7 @@ SELECT "id", "customer_id", "token", "items", "expires_at" FROM "carts"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table carts in primary key order (see
-// runtime.PageArgs).
+// List returns a page of table carts in primary key order (see runtime.PageArgs).
 func (r *CartRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Cart], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Cart]{
@@ -372,8 +367,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::boolean[], $3::uuid[], 
 "cpcgen_new" AS (UPDATE "carts" SET "customer_id" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "carts"."customer_id" END, "token" = COALESCE("cpcgen_v"."cpcgen_4", "carts"."token"), "items" = COALESCE("cpcgen_v"."cpcgen_5", "carts"."items"), "expires_at" = COALESCE("cpcgen_v"."cpcgen_6", "carts"."expires_at") FROM "cpcgen_v" WHERE "carts"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "customer_id", "token", "items", "expires_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."customer_id", "cpcgen_new"."token", "cpcgen_new"."items", "cpcgen_new"."expires_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *CartRepo) UpdateManyReturning(ctx context.Context, rows []CartKeyedUpdate) ([]Cart, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkCartsUpdates, sqlCartsUpdateManyReturning, scanCart, rows)
 	return out, wrapErr(err, "carts.UpdateManyReturning", "carts")

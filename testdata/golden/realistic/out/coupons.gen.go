@@ -34,8 +34,8 @@ type NewCoupon struct {
 	Uses       runtime.Opt[int32]            `json:"uses,omitzero"`
 }
 
-// CouponUpdate lists changes to a row of table coupons. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// CouponUpdate lists changes to a row of table coupons; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type CouponUpdate struct {
 	PercentOff runtime.Opt[runtime.Null[decimal.Decimal]] `json:"percent_off,omitzero"`
 	AmountOff  runtime.Opt[runtime.Null[decimal.Decimal]] `json:"amount_off,omitzero"`
@@ -65,8 +65,7 @@ var (
 	ErrCouponReferencedByInvoice = runtime.NewForeignKeySentinel("invoices", "invoices_coupon_code_fkey", "coupon_code.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the types and rules of the columns of table coupons
-// (see runtime.Validator).
+// Validate checks n against the columns of table coupons (see runtime.Validator).
 func (n *NewCoupon) Validate() error {
 	var f runtime.Fields
 	f.Fits("code", runtime.CheckText(n.Code))
@@ -98,15 +97,13 @@ func (u *CouponUpdate) Validate() error {
 	return f.Err("coupons")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewCoupon) UnmarshalJSON(data []byte) error {
 	type plain NewCoupon
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "coupons", "code", "uses")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *CouponUpdate) UnmarshalJSON(data []byte) error {
 	type plain CouponUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "coupons", "uses")
@@ -163,8 +160,7 @@ func (r *CouponRepo) FindAll(ctx context.Context) ([]Coupon, error) {
 	return items, wrapErr(err, "coupons.FindAll", "coupons")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CouponRepo) Stream(ctx context.Context) iter.Seq2[Coupon, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "coupons.Stream", "coupons") }, scanCoupon, sqlCouponsFindAll)
 }
@@ -178,7 +174,7 @@ SELECT "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses" FR
 WHERE ("code") > ($1) ORDER BY "code"
 LIMIT $2`
 
-// List returns a page of the rows of table coupons in primary key order (see
+// List returns a page of table coupons in primary key order (see
 // runtime.PageArgs).
 func (r *CouponRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Coupon], error) {
 	var code string
@@ -384,8 +380,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::boolean[], $3::numer
 "cpcgen_new" AS (UPDATE "coupons" SET "percent_off" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "coupons"."percent_off" END, "amount_off" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "coupons"."amount_off" END, "valid_until" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "coupons"."valid_until" END, "max_uses" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "coupons"."max_uses" END, "uses" = COALESCE("cpcgen_v"."cpcgen_10", "coupons"."uses") FROM "cpcgen_v" WHERE "coupons"."code" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."code", "cpcgen_new"."percent_off", "cpcgen_new"."amount_off", "cpcgen_new"."valid_until", "cpcgen_new"."max_uses", "cpcgen_new"."uses" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *CouponRepo) UpdateManyReturning(ctx context.Context, rows []CouponKeyedUpdate) ([]Coupon, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkCouponsUpdates, sqlCouponsUpdateManyReturning, scanCoupon, rows)
 	return out, wrapErr(err, "coupons.UpdateManyReturning", "coupons")

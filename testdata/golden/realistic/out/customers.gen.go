@@ -36,9 +36,8 @@ type NewCustomer struct {
 	MarketingOk    runtime.Opt[bool]      `json:"marketing_ok,omitzero"`
 }
 
-// CustomerUpdate lists changes to a row of table customers. Unset fields leave
-// their column unchanged; a nullable column is set to NULL with
-// runtime.SetNull[T]().
+// CustomerUpdate lists changes to a row of table customers; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type CustomerUpdate struct {
 	OrganizationID runtime.Opt[uuid.UUID]            `json:"organization_id,omitzero"`
 	Email          runtime.Opt[string]               `json:"email,omitzero"`
@@ -74,8 +73,8 @@ var (
 	ErrCustomerReferencedByCart = runtime.NewForeignKeySentinel("carts", "carts_customer_id_fkey", "customer_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the types and rules of the columns of table customers
-// (see runtime.Validator).
+// Validate checks n against the columns of table customers (see
+// runtime.Validator).
 func (n *NewCustomer) Validate() error {
 	var f runtime.Fields
 	f.Fits("email", runtime.CheckText(n.Email))
@@ -105,15 +104,13 @@ func (u *CustomerUpdate) Validate() error {
 	return f.Err("customers")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewCustomer) UnmarshalJSON(data []byte) error {
 	type plain NewCustomer
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "customers", "id", "organization_id", "email", "name", "marketing_ok")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *CustomerUpdate) UnmarshalJSON(data []byte) error {
 	type plain CustomerUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "customers", "organization_id", "email", "name", "marketing_ok")
@@ -174,8 +171,7 @@ func (r *CustomerRepo) FindAll(ctx context.Context) ([]Customer, error) {
 	return items, wrapErr(err, "customers.FindAll", "customers")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CustomerRepo) Stream(ctx context.Context) iter.Seq2[Customer, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "customers.Stream", "customers") }, scanCustomer, sqlCustomersFindAll)
 }
@@ -189,7 +185,7 @@ SELECT "id", "organization_id", "email", "name", "phone", "marketing_ok", "creat
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table customers in primary key order (see
+// List returns a page of table customers in primary key order (see
 // runtime.PageArgs).
 func (r *CustomerRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Customer], error) {
 	var id uuid.UUID
@@ -346,8 +342,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], 
 "cpcgen_new" AS (UPDATE "customers" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "customers"."organization_id"), "email" = COALESCE("cpcgen_v"."cpcgen_3", "customers"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_4", "customers"."name"), "phone" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "customers"."phone" END, "marketing_ok" = COALESCE("cpcgen_v"."cpcgen_7", "customers"."marketing_ok"), "updated_at" = now() FROM "cpcgen_v" WHERE "customers"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "email", "name", "phone", "marketing_ok", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."email", "cpcgen_new"."name", "cpcgen_new"."phone", "cpcgen_new"."marketing_ok", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *CustomerRepo) UpdateManyReturning(ctx context.Context, rows []CustomerKeyedUpdate) ([]Customer, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkCustomersUpdates, sqlCustomersUpdateManyReturning, scanCustomer, rows)
 	return out, wrapErr(err, "customers.UpdateManyReturning", "customers")

@@ -35,8 +35,8 @@ type NewFeatureFlag struct {
 	Rules       runtime.Opt[json.RawMessage] `json:"rules,omitzero"`
 }
 
-// FeatureFlagUpdate lists changes to a row of table feature_flags. Unset fields
-// leave their column unchanged.
+// FeatureFlagUpdate lists changes to a row of table feature_flags; unset fields
+// stay unchanged.
 type FeatureFlagUpdate struct {
 	Description runtime.Opt[string]          `json:"description,omitzero"`
 	Enabled     runtime.Opt[bool]            `json:"enabled,omitzero"`
@@ -62,8 +62,8 @@ var (
 	ErrFeatureFlagRolloutCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "feature_flags", "feature_flags_rollout_check", "rollout.check")
 )
 
-// Validate checks n against the types and rules of the columns of table
-// feature_flags (see runtime.Validator).
+// Validate checks n against the columns of table feature_flags (see
+// runtime.Validator).
 func (n *NewFeatureFlag) Validate() error {
 	var f runtime.Fields
 	f.Fits("key", runtime.CheckText(n.Key))
@@ -91,15 +91,13 @@ func (u *FeatureFlagUpdate) Validate() error {
 	return f.Err("feature_flags")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewFeatureFlag) UnmarshalJSON(data []byte) error {
 	type plain NewFeatureFlag
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "feature_flags", "key", "description", "enabled", "rollout", "rules")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *FeatureFlagUpdate) UnmarshalJSON(data []byte) error {
 	type plain FeatureFlagUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "feature_flags", "description", "enabled", "rollout", "rules")
@@ -157,8 +155,7 @@ func (r *FeatureFlagRepo) FindAll(ctx context.Context) ([]FeatureFlag, error) {
 	return items, wrapErr(err, "feature_flags.FindAll", "feature_flags")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *FeatureFlagRepo) Stream(ctx context.Context) iter.Seq2[FeatureFlag, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "feature_flags.Stream", "feature_flags") }, scanFeatureFlag, sqlFeatureFlagsFindAll)
 }
@@ -172,7 +169,7 @@ SELECT "key", "description", "enabled", "rollout", "rules", "created_at", "updat
 WHERE ("key") > ($1) ORDER BY "key"
 LIMIT $2`
 
-// List returns a page of the rows of table feature_flags in primary key order (see
+// List returns a page of table feature_flags in primary key order (see
 // runtime.PageArgs).
 func (r *FeatureFlagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[FeatureFlag], error) {
 	var key string
@@ -373,8 +370,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::text[], $3::boolean[
 "cpcgen_new" AS (UPDATE "feature_flags" SET "description" = COALESCE("cpcgen_v"."cpcgen_2", "feature_flags"."description"), "enabled" = COALESCE("cpcgen_v"."cpcgen_3", "feature_flags"."enabled"), "rollout" = COALESCE("cpcgen_v"."cpcgen_4", "feature_flags"."rollout"), "rules" = COALESCE("cpcgen_v"."cpcgen_5", "feature_flags"."rules"), "updated_at" = now() FROM "cpcgen_v" WHERE "feature_flags"."key" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."key", "cpcgen_new"."description", "cpcgen_new"."enabled", "cpcgen_new"."rollout", "cpcgen_new"."rules", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *FeatureFlagRepo) UpdateManyReturning(ctx context.Context, rows []FeatureFlagKeyedUpdate) ([]FeatureFlag, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkFeatureFlagsUpdates, sqlFeatureFlagsUpdateManyReturning, scanFeatureFlag, rows)
 	return out, wrapErr(err, "feature_flags.UpdateManyReturning", "feature_flags")

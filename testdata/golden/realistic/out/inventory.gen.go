@@ -29,8 +29,8 @@ type NewInventory struct {
 	Reserved    runtime.Opt[int32] `json:"reserved,omitzero"`
 }
 
-// InventoryUpdate lists changes to a row of table inventory. Unset fields leave
-// their column unchanged.
+// InventoryUpdate lists changes to a row of table inventory; unset fields stay
+// unchanged.
 type InventoryUpdate struct {
 	OnHand   runtime.Opt[int32] `json:"on_hand,omitzero"`
 	Reserved runtime.Opt[int32] `json:"reserved,omitzero"`
@@ -66,8 +66,8 @@ var (
 	ErrInventoryVariantIDNotFound = runtime.NewForeignKeySentinel("inventory", "inventory_variant_id_fkey", "variant_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the types and rules of the columns of table inventory
-// (see runtime.Validator).
+// Validate checks n against the columns of table inventory (see
+// runtime.Validator).
 func (n *NewInventory) Validate() error {
 	return nil
 }
@@ -77,15 +77,13 @@ func (u *InventoryUpdate) Validate() error {
 	return nil
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewInventory) UnmarshalJSON(data []byte) error {
 	type plain NewInventory
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "inventory", "warehouse_id", "variant_id", "on_hand", "reserved")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *InventoryUpdate) UnmarshalJSON(data []byte) error {
 	type plain InventoryUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "inventory", "on_hand", "reserved")
@@ -131,8 +129,7 @@ func (r *InventoryRepo) FindAll(ctx context.Context) ([]Inventory, error) {
 	return items, wrapErr(err, "inventory.FindAll", "inventory")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *InventoryRepo) Stream(ctx context.Context) iter.Seq2[Inventory, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "inventory.Stream", "inventory") }, scanInventory, sqlInventoryFindAll)
 }
@@ -146,7 +143,7 @@ SELECT "warehouse_id", "variant_id", "on_hand", "reserved" FROM "inventory"
 WHERE ("warehouse_id", "variant_id") > ($1, $2) ORDER BY "warehouse_id", "variant_id"
 LIMIT $3`
 
-// List returns a page of the rows of table inventory in primary key order (see
+// List returns a page of table inventory in primary key order (see
 // runtime.PageArgs).
 func (r *InventoryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Inventory], error) {
 	var warehouseID int16
@@ -322,8 +319,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::smallint[], $2::uuid[], $3::integer
 "cpcgen_new" AS (UPDATE "inventory" SET "on_hand" = COALESCE("cpcgen_v"."cpcgen_3", "inventory"."on_hand"), "reserved" = COALESCE("cpcgen_v"."cpcgen_4", "inventory"."reserved") FROM "cpcgen_v" WHERE "inventory"."warehouse_id" = "cpcgen_v"."cpcgen_1" AND "inventory"."variant_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "warehouse_id", "variant_id", "on_hand", "reserved")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."warehouse_id", "cpcgen_new"."variant_id", "cpcgen_new"."on_hand", "cpcgen_new"."reserved" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *InventoryRepo) UpdateManyReturning(ctx context.Context, rows []InventoryKeyedUpdate) ([]Inventory, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkInventoryUpdates, sqlInventoryUpdateManyReturning, scanInventory, rows)
 	return out, wrapErr(err, "inventory.UpdateManyReturning", "inventory")

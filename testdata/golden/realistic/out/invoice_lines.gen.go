@@ -34,8 +34,8 @@ type NewInvoiceLine struct {
 	Amount      decimal.Decimal              `json:"amount"`
 }
 
-// InvoiceLineUpdate lists changes to a row of table invoice_lines. Unset fields
-// leave their column unchanged.
+// InvoiceLineUpdate lists changes to a row of table invoice_lines; unset fields
+// stay unchanged.
 type InvoiceLineUpdate struct {
 	Description runtime.Opt[string]          `json:"description,omitzero"`
 	Quantity    runtime.Opt[decimal.Decimal] `json:"quantity,omitzero"`
@@ -64,8 +64,8 @@ var (
 	ErrInvoiceLineInvoiceIDNotFound = runtime.NewForeignKeySentinel("invoice_lines", "invoice_lines_invoice_id_fkey", "invoice_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the types and rules of the columns of table
-// invoice_lines (see runtime.Validator).
+// Validate checks n against the columns of table invoice_lines (see
+// runtime.Validator).
 func (n *NewInvoiceLine) Validate() error {
 	var f runtime.Fields
 	f.Fits("description", runtime.CheckText(n.Description))
@@ -95,15 +95,13 @@ func (u *InvoiceLineUpdate) Validate() error {
 	return f.Err("invoice_lines")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewInvoiceLine) UnmarshalJSON(data []byte) error {
 	type plain NewInvoiceLine
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "invoice_lines", "invoice_id", "line_no", "description", "quantity", "unit_price", "amount")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *InvoiceLineUpdate) UnmarshalJSON(data []byte) error {
 	type plain InvoiceLineUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "invoice_lines", "description", "quantity", "unit_price", "amount")
@@ -154,8 +152,7 @@ func (r *InvoiceLineRepo) FindAll(ctx context.Context) ([]InvoiceLine, error) {
 	return items, wrapErr(err, "invoice_lines.FindAll", "invoice_lines")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *InvoiceLineRepo) Stream(ctx context.Context) iter.Seq2[InvoiceLine, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "invoice_lines.Stream", "invoice_lines") }, scanInvoiceLine, sqlInvoiceLinesFindAll)
 }
@@ -169,7 +166,7 @@ SELECT "invoice_id", "line_no", "description", "quantity", "unit_price", "amount
 WHERE ("invoice_id", "line_no") > ($1, $2) ORDER BY "invoice_id", "line_no"
 LIMIT $3`
 
-// List returns a page of the rows of table invoice_lines in primary key order (see
+// List returns a page of table invoice_lines in primary key order (see
 // runtime.PageArgs).
 func (r *InvoiceLineRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[InvoiceLine], error) {
 	var invoiceID uuid.UUID
@@ -367,8 +364,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::smallint[], $3::text[],
 "cpcgen_new" AS (UPDATE "invoice_lines" SET "description" = COALESCE("cpcgen_v"."cpcgen_3", "invoice_lines"."description"), "quantity" = COALESCE("cpcgen_v"."cpcgen_4", "invoice_lines"."quantity"), "unit_price" = COALESCE("cpcgen_v"."cpcgen_5", "invoice_lines"."unit_price"), "amount" = COALESCE("cpcgen_v"."cpcgen_6", "invoice_lines"."amount") FROM "cpcgen_v" WHERE "invoice_lines"."invoice_id" = "cpcgen_v"."cpcgen_1" AND "invoice_lines"."line_no" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "invoice_id", "line_no", "description", "quantity", "unit_price", "amount")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."invoice_id", "cpcgen_new"."line_no", "cpcgen_new"."description", "cpcgen_new"."quantity", "cpcgen_new"."unit_price", "cpcgen_new"."amount" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *InvoiceLineRepo) UpdateManyReturning(ctx context.Context, rows []InvoiceLineKeyedUpdate) ([]InvoiceLine, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkInvoiceLinesUpdates, sqlInvoiceLinesUpdateManyReturning, scanInvoiceLine, rows)
 	return out, wrapErr(err, "invoice_lines.UpdateManyReturning", "invoice_lines")

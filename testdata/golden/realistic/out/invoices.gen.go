@@ -49,8 +49,8 @@ type NewInvoice struct {
 	DueOn          runtime.Null[time.Time]      `json:"due_on"`
 }
 
-// InvoiceUpdate lists changes to a row of table invoices. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// InvoiceUpdate lists changes to a row of table invoices; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type InvoiceUpdate struct {
 	OrganizationID runtime.Opt[uuid.UUID]               `json:"organization_id,omitzero"`
 	SubscriptionID runtime.Opt[runtime.Null[uuid.UUID]] `json:"subscription_id,omitzero"`
@@ -97,8 +97,7 @@ var (
 	ErrInvoiceReferencedByPayment = runtime.NewForeignKeySentinel("payments", "payments_invoice_id_fkey", "invoice_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the types and rules of the columns of table invoices
-// (see runtime.Validator).
+// Validate checks n against the columns of table invoices (see runtime.Validator).
 func (n *NewInvoice) Validate() error {
 	var f runtime.Fields
 	f.Fits("number", runtime.CheckText(n.Number))
@@ -166,15 +165,13 @@ func (u *InvoiceUpdate) Validate() error {
 	return f.Err("invoices")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewInvoice) UnmarshalJSON(data []byte) error {
 	type plain NewInvoice
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "invoices", "id", "organization_id", "number", "status", "currency", "subtotal", "tax", "total")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *InvoiceUpdate) UnmarshalJSON(data []byte) error {
 	type plain InvoiceUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "invoices", "organization_id", "number", "status", "currency", "subtotal", "tax", "total")
@@ -240,8 +237,7 @@ func (r *InvoiceRepo) FindAll(ctx context.Context) ([]Invoice, error) {
 	return items, wrapErr(err, "invoices.FindAll", "invoices")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *InvoiceRepo) Stream(ctx context.Context) iter.Seq2[Invoice, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "invoices.Stream", "invoices") }, scanInvoice, sqlInvoicesFindAll)
 }
@@ -255,7 +251,7 @@ SELECT "id", "organization_id", "subscription_id", "number", "status", "currency
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table invoices in primary key order (see
+// List returns a page of table invoices in primary key order (see
 // runtime.PageArgs).
 func (r *InvoiceRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Invoice], error) {
 	var id uuid.UUID
@@ -481,8 +477,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::boolean[], 
 "cpcgen_new" AS (UPDATE "invoices" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "invoices"."organization_id"), "subscription_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "invoices"."subscription_id" END, "number" = COALESCE("cpcgen_v"."cpcgen_5", "invoices"."number"), "status" = COALESCE("cpcgen_v"."cpcgen_6", "invoices"."status"), "currency" = COALESCE("cpcgen_v"."cpcgen_7", "invoices"."currency"), "subtotal" = COALESCE("cpcgen_v"."cpcgen_8", "invoices"."subtotal"), "tax" = COALESCE("cpcgen_v"."cpcgen_9", "invoices"."tax"), "total" = COALESCE("cpcgen_v"."cpcgen_10", "invoices"."total"), "coupon_code" = CASE WHEN "cpcgen_v"."cpcgen_11" THEN "cpcgen_v"."cpcgen_12" ELSE "invoices"."coupon_code" END, "issued_on" = CASE WHEN "cpcgen_v"."cpcgen_13" THEN "cpcgen_v"."cpcgen_14" ELSE "invoices"."issued_on" END, "due_on" = CASE WHEN "cpcgen_v"."cpcgen_15" THEN "cpcgen_v"."cpcgen_16" ELSE "invoices"."due_on" END, "updated_at" = now() FROM "cpcgen_v" WHERE "invoices"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."subscription_id", "cpcgen_new"."number", "cpcgen_new"."status", "cpcgen_new"."currency"::text, "cpcgen_new"."subtotal", "cpcgen_new"."tax", "cpcgen_new"."total", "cpcgen_new"."coupon_code", "cpcgen_new"."issued_on", "cpcgen_new"."due_on", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *InvoiceRepo) UpdateManyReturning(ctx context.Context, rows []InvoiceKeyedUpdate) ([]Invoice, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkInvoicesUpdates, sqlInvoicesUpdateManyReturning, scanInvoice, rows)
 	return out, wrapErr(err, "invoices.UpdateManyReturning", "invoices")

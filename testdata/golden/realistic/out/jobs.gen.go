@@ -37,8 +37,8 @@ type NewJob struct {
 	LockedAt  runtime.Null[time.Time] `json:"locked_at"`
 }
 
-// JobUpdate lists changes to a row of table jobs. Unset fields leave their column
-// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// JobUpdate lists changes to a row of table jobs; unset fields stay unchanged; a
+// nullable column is set to NULL with runtime.SetNull[T]().
 type JobUpdate struct {
 	Queue     runtime.Opt[string]                  `json:"queue,omitzero"`
 	Payload   runtime.Opt[json.RawMessage]         `json:"payload,omitzero"`
@@ -64,8 +64,7 @@ var (
 	ErrJobIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "jobs", "jobs_pkey", "primary_key")
 )
 
-// Validate checks n against the types and rules of the columns of table jobs (see
-// runtime.Validator).
+// Validate checks n against the columns of table jobs (see runtime.Validator).
 func (n *NewJob) Validate() error {
 	var f runtime.Fields
 	if n.Queue.Set {
@@ -115,15 +114,13 @@ func (u *JobUpdate) Validate() error {
 	return f.Err("jobs")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewJob) UnmarshalJSON(data []byte) error {
 	type plain NewJob
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "jobs", "queue", "payload", "run_at", "attempts")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *JobUpdate) UnmarshalJSON(data []byte) error {
 	type plain JobUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "jobs", "queue", "payload", "run_at", "attempts")
@@ -180,8 +177,7 @@ func (r *JobRepo) FindAll(ctx context.Context) ([]Job, error) {
 	return items, wrapErr(err, "jobs.FindAll", "jobs")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *JobRepo) Stream(ctx context.Context) iter.Seq2[Job, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "jobs.Stream", "jobs") }, scanJob, sqlJobsFindAll)
 }
@@ -195,8 +191,7 @@ SELECT "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_by"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table jobs in primary key order (see
-// runtime.PageArgs).
+// List returns a page of table jobs in primary key order (see runtime.PageArgs).
 func (r *JobRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Job], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Job]{
@@ -355,8 +350,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::varchar[], $3::jsonb[
 "cpcgen_new" AS (UPDATE "jobs" SET "queue" = COALESCE("cpcgen_v"."cpcgen_2", "jobs"."queue"), "payload" = COALESCE("cpcgen_v"."cpcgen_3", "jobs"."payload"), "run_at" = COALESCE("cpcgen_v"."cpcgen_4", "jobs"."run_at"), "attempts" = COALESCE("cpcgen_v"."cpcgen_5", "jobs"."attempts"), "last_error" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "jobs"."last_error" END, "locked_by" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "jobs"."locked_by" END, "locked_at" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "jobs"."locked_at" END FROM "cpcgen_v" WHERE "jobs"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."queue", "cpcgen_new"."payload", "cpcgen_new"."run_at", "cpcgen_new"."attempts", "cpcgen_new"."last_error", "cpcgen_new"."locked_by", "cpcgen_new"."locked_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *JobRepo) UpdateManyReturning(ctx context.Context, rows []JobKeyedUpdate) ([]Job, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkJobsUpdates, sqlJobsUpdateManyReturning, scanJob, rows)
 	return out, wrapErr(err, "jobs.UpdateManyReturning", "jobs")

@@ -34,9 +34,8 @@ type NewNotification struct {
 	ReadAt runtime.Null[time.Time] `json:"read_at"`
 }
 
-// NotificationUpdate lists changes to a row of table notifications. Unset fields
-// leave their column unchanged; a nullable column is set to NULL with
-// runtime.SetNull[T]().
+// NotificationUpdate lists changes to a row of table notifications; unset fields
+// stay unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type NotificationUpdate struct {
 	UserID runtime.Opt[uuid.UUID]               `json:"user_id,omitzero"`
 	Kind   runtime.Opt[string]                  `json:"kind,omitzero"`
@@ -62,8 +61,8 @@ var (
 	ErrNotificationUserIDNotFound = runtime.NewForeignKeySentinel("notifications", "notifications_user_id_fkey", "user_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the types and rules of the columns of table
-// notifications (see runtime.Validator).
+// Validate checks n against the columns of table notifications (see
+// runtime.Validator).
 func (n *NewNotification) Validate() error {
 	var f runtime.Fields
 	f.Fits("kind", runtime.CheckText(n.Kind))
@@ -93,15 +92,13 @@ func (u *NotificationUpdate) Validate() error {
 	return f.Err("notifications")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewNotification) UnmarshalJSON(data []byte) error {
 	type plain NewNotification
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "notifications", "user_id", "kind", "body")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *NotificationUpdate) UnmarshalJSON(data []byte) error {
 	type plain NotificationUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "notifications", "user_id", "kind", "body")
@@ -159,8 +156,7 @@ func (r *NotificationRepo) FindAll(ctx context.Context) ([]Notification, error) 
 	return items, wrapErr(err, "notifications.FindAll", "notifications")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *NotificationRepo) Stream(ctx context.Context) iter.Seq2[Notification, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "notifications.Stream", "notifications") }, scanNotification, sqlNotificationsFindAll)
 }
@@ -174,7 +170,7 @@ SELECT "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at" FR
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table notifications in primary key order (see
+// List returns a page of table notifications in primary key order (see
 // runtime.PageArgs).
 func (r *NotificationRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Notification], error) {
 	var id int64
@@ -328,8 +324,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::varchar[]
 "cpcgen_new" AS (UPDATE "notifications" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "notifications"."user_id"), "kind" = COALESCE("cpcgen_v"."cpcgen_3", "notifications"."kind"), "body" = COALESCE("cpcgen_v"."cpcgen_4", "notifications"."body"), "read_at" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "notifications"."read_at" END, "updated_at" = now() FROM "cpcgen_v" WHERE "notifications"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."kind", "cpcgen_new"."body", "cpcgen_new"."read_at", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *NotificationRepo) UpdateManyReturning(ctx context.Context, rows []NotificationKeyedUpdate) ([]Notification, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkNotificationsUpdates, sqlNotificationsUpdateManyReturning, scanNotification, rows)
 	return out, wrapErr(err, "notifications.UpdateManyReturning", "notifications")

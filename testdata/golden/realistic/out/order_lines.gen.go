@@ -31,8 +31,8 @@ type NewOrderLine struct {
 	UnitPrice decimal.Decimal `json:"unit_price"`
 }
 
-// OrderLineUpdate lists changes to a row of table order_lines. Unset fields leave
-// their column unchanged.
+// OrderLineUpdate lists changes to a row of table order_lines; unset fields stay
+// unchanged.
 type OrderLineUpdate struct {
 	VariantID runtime.Opt[uuid.UUID]       `json:"variant_id,omitzero"`
 	Quantity  runtime.Opt[int32]           `json:"quantity,omitzero"`
@@ -66,8 +66,8 @@ var (
 	ErrOrderLineVariantIDNotFound = runtime.NewForeignKeySentinel("order_lines", "order_lines_variant_id_fkey", "variant_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the types and rules of the columns of table
-// order_lines (see runtime.Validator).
+// Validate checks n against the columns of table order_lines (see
+// runtime.Validator).
 func (n *NewOrderLine) Validate() error {
 	var f runtime.Fields
 	f.Fits("unit_price", runtime.CheckNumeric(n.UnitPrice, 12, 2))
@@ -83,15 +83,13 @@ func (u *OrderLineUpdate) Validate() error {
 	return f.Err("order_lines")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewOrderLine) UnmarshalJSON(data []byte) error {
 	type plain NewOrderLine
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "order_lines", "order_id", "line_no", "variant_id", "quantity", "unit_price")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *OrderLineUpdate) UnmarshalJSON(data []byte) error {
 	type plain OrderLineUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "order_lines", "variant_id", "quantity", "unit_price")
@@ -141,8 +139,7 @@ func (r *OrderLineRepo) FindAll(ctx context.Context) ([]OrderLine, error) {
 	return items, wrapErr(err, "order_lines.FindAll", "order_lines")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrderLineRepo) Stream(ctx context.Context) iter.Seq2[OrderLine, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "order_lines.Stream", "order_lines") }, scanOrderLine, sqlOrderLinesFindAll)
 }
@@ -156,7 +153,7 @@ SELECT "order_id", "line_no", "variant_id", "quantity", "unit_price" FROM "order
 WHERE ("order_id", "line_no") > ($1, $2) ORDER BY "order_id", "line_no"
 LIMIT $3`
 
-// List returns a page of the rows of table order_lines in primary key order (see
+// List returns a page of table order_lines in primary key order (see
 // runtime.PageArgs).
 func (r *OrderLineRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[OrderLine], error) {
 	var orderID uuid.UUID
@@ -351,8 +348,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::smallint[], $3::uuid[],
 "cpcgen_new" AS (UPDATE "order_lines" SET "variant_id" = COALESCE("cpcgen_v"."cpcgen_3", "order_lines"."variant_id"), "quantity" = COALESCE("cpcgen_v"."cpcgen_4", "order_lines"."quantity"), "unit_price" = COALESCE("cpcgen_v"."cpcgen_5", "order_lines"."unit_price") FROM "cpcgen_v" WHERE "order_lines"."order_id" = "cpcgen_v"."cpcgen_1" AND "order_lines"."line_no" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "order_id", "line_no", "variant_id", "quantity", "unit_price")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."order_id", "cpcgen_new"."line_no", "cpcgen_new"."variant_id", "cpcgen_new"."quantity", "cpcgen_new"."unit_price" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *OrderLineRepo) UpdateManyReturning(ctx context.Context, rows []OrderLineKeyedUpdate) ([]OrderLine, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkOrderLinesUpdates, sqlOrderLinesUpdateManyReturning, scanOrderLine, rows)
 	return out, wrapErr(err, "order_lines.UpdateManyReturning", "order_lines")

@@ -40,8 +40,8 @@ type NewOrder struct {
 	Notes             runtime.Null[string]         `json:"notes"`
 }
 
-// OrderUpdate lists changes to a row of table orders. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// OrderUpdate lists changes to a row of table orders; unset fields stay unchanged;
+// a nullable column is set to NULL with runtime.SetNull[T]().
 type OrderUpdate struct {
 	CustomerID        runtime.Opt[uuid.UUID]               `json:"customer_id,omitzero"`
 	Status            runtime.Opt[OrderStatus]             `json:"status,omitzero"`
@@ -82,8 +82,7 @@ var (
 	ErrOrderReferencedByReturn = runtime.NewForeignKeySentinel("returns", "returns_order_id_fkey", "order_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the types and rules of the columns of table orders
-// (see runtime.Validator).
+// Validate checks n against the columns of table orders (see runtime.Validator).
 func (n *NewOrder) Validate() error {
 	var f runtime.Fields
 	if n.Status.Set {
@@ -125,15 +124,13 @@ func (u *OrderUpdate) Validate() error {
 	return f.Err("orders")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewOrder) UnmarshalJSON(data []byte) error {
 	type plain NewOrder
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "orders", "id", "customer_id", "status", "currency", "total")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *OrderUpdate) UnmarshalJSON(data []byte) error {
 	type plain OrderUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "orders", "customer_id", "status", "currency", "total")
@@ -191,8 +188,7 @@ func (r *OrderRepo) FindAll(ctx context.Context) ([]Order, error) {
 	return items, wrapErr(err, "orders.FindAll", "orders")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrderRepo) Stream(ctx context.Context) iter.Seq2[Order, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "orders.Stream", "orders") }, scanOrder, sqlOrdersFindAll)
 }
@@ -206,8 +202,7 @@ SELECT "id", "customer_id", "status", "currency"::text, "total", "shipping_addre
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table orders in primary key order (see
-// runtime.PageArgs).
+// List returns a page of table orders in primary key order (see runtime.PageArgs).
 func (r *OrderRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Order], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Order]{
@@ -369,8 +364,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"or
 "cpcgen_new" AS (UPDATE "orders" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_2", "orders"."customer_id"), "status" = COALESCE("cpcgen_v"."cpcgen_3", "orders"."status"), "currency" = COALESCE("cpcgen_v"."cpcgen_4", "orders"."currency"), "total" = COALESCE("cpcgen_v"."cpcgen_5", "orders"."total"), "shipping_address_id" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "orders"."shipping_address_id" END, "placed_at" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "orders"."placed_at" END, "notes" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "orders"."notes" END, "updated_at" = now() FROM "cpcgen_v" WHERE "orders"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."customer_id", "cpcgen_new"."status", "cpcgen_new"."currency"::text, "cpcgen_new"."total", "cpcgen_new"."shipping_address_id", "cpcgen_new"."placed_at", "cpcgen_new"."notes", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *OrderRepo) UpdateManyReturning(ctx context.Context, rows []OrderKeyedUpdate) ([]Order, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkOrdersUpdates, sqlOrdersUpdateManyReturning, scanOrder, rows)
 	return out, wrapErr(err, "orders.UpdateManyReturning", "orders")

@@ -38,9 +38,8 @@ type NewOrganization struct {
 	Settings runtime.Opt[json.RawMessage] `json:"settings,omitzero"`
 }
 
-// OrganizationUpdate lists changes to a row of table organizations. Unset fields
-// leave their column unchanged; a nullable column is set to NULL with
-// runtime.SetNull[T]().
+// OrganizationUpdate lists changes to a row of table organizations; unset fields
+// stay unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type OrganizationUpdate struct {
 	Slug     runtime.Opt[string]                  `json:"slug,omitzero"`
 	Name     runtime.Opt[string]                  `json:"name,omitzero"`
@@ -92,8 +91,8 @@ var (
 	ErrOrganizationReferencedByCustomer = runtime.NewForeignKeySentinel("customers", "customers_organization_id_fkey", "organization_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the types and rules of the columns of table
-// organizations (see runtime.Validator).
+// Validate checks n against the columns of table organizations (see
+// runtime.Validator).
 func (n *NewOrganization) Validate() error {
 	var f runtime.Fields
 	f.Fits("slug", runtime.CheckText(n.Slug))
@@ -123,15 +122,13 @@ func (u *OrganizationUpdate) Validate() error {
 	return f.Err("organizations")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewOrganization) UnmarshalJSON(data []byte) error {
 	type plain NewOrganization
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "organizations", "id", "slug", "name", "settings")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *OrganizationUpdate) UnmarshalJSON(data []byte) error {
 	type plain OrganizationUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "organizations", "slug", "name", "settings")
@@ -189,8 +186,7 @@ func (r *OrganizationRepo) FindAll(ctx context.Context) ([]Organization, error) 
 	return items, wrapErr(err, "organizations.FindAll", "organizations")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrganizationRepo) Stream(ctx context.Context) iter.Seq2[Organization, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "organizations.Stream", "organizations") }, scanOrganization, sqlOrganizationsFindAll)
 }
@@ -204,7 +200,7 @@ SELECT "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at" F
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table organizations in primary key order (see
+// List returns a page of table organizations in primary key order (see
 // runtime.PageArgs).
 func (r *OrganizationRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Organization], error) {
 	var id uuid.UUID
@@ -407,8 +403,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::text[], 
 "cpcgen_new" AS (UPDATE "organizations" SET "slug" = COALESCE("cpcgen_v"."cpcgen_2", "organizations"."slug"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "organizations"."name"), "plan_id" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "organizations"."plan_id" END, "settings" = COALESCE("cpcgen_v"."cpcgen_6", "organizations"."settings"), "updated_at" = now() FROM "cpcgen_v" WHERE "organizations"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."slug", "cpcgen_new"."name", "cpcgen_new"."plan_id", "cpcgen_new"."settings", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *OrganizationRepo) UpdateManyReturning(ctx context.Context, rows []OrganizationKeyedUpdate) ([]Organization, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkOrganizationsUpdates, sqlOrganizationsUpdateManyReturning, scanOrganization, rows)
 	return out, wrapErr(err, "organizations.UpdateManyReturning", "organizations")

@@ -37,8 +37,8 @@ type NewPayment struct {
 	Raw        json.RawMessage        `json:"raw"`
 }
 
-// PaymentUpdate lists changes to a row of table payments. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// PaymentUpdate lists changes to a row of table payments; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type PaymentUpdate struct {
 	InvoiceID  runtime.Opt[uuid.UUID]            `json:"invoice_id,omitzero"`
 	Method     runtime.Opt[PaymentMethod]        `json:"method,omitzero"`
@@ -72,8 +72,7 @@ var (
 	ErrPaymentReferencedByRefund = runtime.NewForeignKeySentinel("refunds", "refunds_payment_id_fkey", "payment_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the types and rules of the columns of table payments
-// (see runtime.Validator).
+// Validate checks n against the columns of table payments (see runtime.Validator).
 func (n *NewPayment) Validate() error {
 	var f runtime.Fields
 	f.Check("method", n.Method.Valid(), "must be one of \"card\", \"sepa_debit\", \"bank_transfer\", \"voucher\"")
@@ -109,15 +108,13 @@ func (u *PaymentUpdate) Validate() error {
 	return f.Err("payments")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewPayment) UnmarshalJSON(data []byte) error {
 	type plain NewPayment
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "payments", "id", "invoice_id", "method", "amount", "received_at")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *PaymentUpdate) UnmarshalJSON(data []byte) error {
 	type plain PaymentUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "payments", "invoice_id", "method", "amount", "received_at")
@@ -167,8 +164,7 @@ func (r *PaymentRepo) FindAll(ctx context.Context) ([]Payment, error) {
 	return items, wrapErr(err, "payments.FindAll", "payments")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PaymentRepo) Stream(ctx context.Context) iter.Seq2[Payment, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "payments.Stream", "payments") }, scanPayment, sqlPaymentsFindAll)
 }
@@ -182,7 +178,7 @@ SELECT "id", "invoice_id", "method", "amount", "received_at", "reference", "raw"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table payments in primary key order (see
+// List returns a page of table payments in primary key order (see
 // runtime.PageArgs).
 func (r *PaymentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Payment], error) {
 	var id uuid.UUID
@@ -340,8 +336,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"pa
 "cpcgen_new" AS (UPDATE "payments" SET "invoice_id" = COALESCE("cpcgen_v"."cpcgen_2", "payments"."invoice_id"), "method" = COALESCE("cpcgen_v"."cpcgen_3", "payments"."method"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "payments"."amount"), "received_at" = COALESCE("cpcgen_v"."cpcgen_5", "payments"."received_at"), "reference" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "payments"."reference" END, "raw" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "payments"."raw" END FROM "cpcgen_v" WHERE "payments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "invoice_id", "method", "amount", "received_at", "reference", "raw")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."invoice_id", "cpcgen_new"."method", "cpcgen_new"."amount", "cpcgen_new"."received_at", "cpcgen_new"."reference", "cpcgen_new"."raw" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *PaymentRepo) UpdateManyReturning(ctx context.Context, rows []PaymentKeyedUpdate) ([]Payment, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkPaymentsUpdates, sqlPaymentsUpdateManyReturning, scanPayment, rows)
 	return out, wrapErr(err, "payments.UpdateManyReturning", "payments")

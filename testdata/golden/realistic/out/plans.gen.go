@@ -41,8 +41,7 @@ type NewPlan struct {
 	Active        runtime.Opt[bool]            `json:"active,omitzero"`
 }
 
-// PlanUpdate lists changes to a row of table plans. Unset fields leave their
-// column unchanged.
+// PlanUpdate lists changes to a row of table plans; unset fields stay unchanged.
 type PlanUpdate struct {
 	Code          runtime.Opt[string]          `json:"code,omitzero"`
 	Name          runtime.Opt[string]          `json:"name,omitzero"`
@@ -79,8 +78,7 @@ var (
 	ErrPlanReferencedByOrganization = runtime.NewForeignKeySentinel("organizations", "organizations_plan_id_fkey", "plan_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the types and rules of the columns of table plans (see
-// runtime.Validator).
+// Validate checks n against the columns of table plans (see runtime.Validator).
 func (n *NewPlan) Validate() error {
 	var f runtime.Fields
 	f.Fits("code", runtime.CheckText(n.Code))
@@ -128,15 +126,13 @@ func (u *PlanUpdate) Validate() error {
 	return f.Err("plans")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewPlan) UnmarshalJSON(data []byte) error {
 	type plain NewPlan
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "plans", "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *PlanUpdate) UnmarshalJSON(data []byte) error {
 	type plain PlanUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "plans", "code", "name", "price", "currency", "interval", "seats_included", "features", "active")
@@ -198,8 +194,7 @@ func (r *PlanRepo) FindAll(ctx context.Context) ([]Plan, error) {
 	return items, wrapErr(err, "plans.FindAll", "plans")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PlanRepo) Stream(ctx context.Context) iter.Seq2[Plan, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "plans.Stream", "plans") }, scanPlan, sqlPlansFindAll)
 }
@@ -213,8 +208,7 @@ SELECT "id", "code", "name", "price", "currency"::text, "interval", "seats_inclu
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table plans in primary key order (see
-// runtime.PageArgs).
+// List returns a page of table plans in primary key order (see runtime.PageArgs).
 func (r *PlanRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Plan], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Plan]{
@@ -422,8 +416,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::text[], 
 "cpcgen_new" AS (UPDATE "plans" SET "code" = COALESCE("cpcgen_v"."cpcgen_2", "plans"."code"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "plans"."name"), "price" = COALESCE("cpcgen_v"."cpcgen_4", "plans"."price"), "currency" = COALESCE("cpcgen_v"."cpcgen_5", "plans"."currency"), "interval" = COALESCE("cpcgen_v"."cpcgen_6", "plans"."interval"), "seats_included" = COALESCE("cpcgen_v"."cpcgen_7", "plans"."seats_included"), "features" = COALESCE("cpcgen_v"."cpcgen_8", "plans"."features"), "active" = COALESCE("cpcgen_v"."cpcgen_9", "plans"."active") FROM "cpcgen_v" WHERE "plans"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."code", "cpcgen_new"."name", "cpcgen_new"."price", "cpcgen_new"."currency"::text, "cpcgen_new"."interval", "cpcgen_new"."seats_included", "cpcgen_new"."features", "cpcgen_new"."active" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *PlanRepo) UpdateManyReturning(ctx context.Context, rows []PlanKeyedUpdate) ([]Plan, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkPlansUpdates, sqlPlansUpdateManyReturning, scanPlan, rows)
 	return out, wrapErr(err, "plans.UpdateManyReturning", "plans")

@@ -30,8 +30,8 @@ type NewPriceHistory struct {
 	ValidFrom runtime.Opt[time.Time] `json:"valid_from,omitzero"`
 }
 
-// PriceHistoryUpdate lists changes to a row of table price_history. Unset fields
-// leave their column unchanged.
+// PriceHistoryUpdate lists changes to a row of table price_history; unset fields
+// stay unchanged.
 type PriceHistoryUpdate struct {
 	VariantID runtime.Opt[uuid.UUID]       `json:"variant_id,omitzero"`
 	Price     runtime.Opt[decimal.Decimal] `json:"price,omitzero"`
@@ -56,8 +56,8 @@ var (
 	ErrPriceHistoryVariantIDNotFound = runtime.NewForeignKeySentinel("price_history", "price_history_variant_id_fkey", "variant_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the types and rules of the columns of table
-// price_history (see runtime.Validator).
+// Validate checks n against the columns of table price_history (see
+// runtime.Validator).
 func (n *NewPriceHistory) Validate() error {
 	var f runtime.Fields
 	f.Fits("price", runtime.CheckNumeric(n.Price, 12, 2))
@@ -79,15 +79,13 @@ func (u *PriceHistoryUpdate) Validate() error {
 	return f.Err("price_history")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewPriceHistory) UnmarshalJSON(data []byte) error {
 	type plain NewPriceHistory
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "price_history", "variant_id", "price", "valid_from")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *PriceHistoryUpdate) UnmarshalJSON(data []byte) error {
 	type plain PriceHistoryUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "price_history", "variant_id", "price", "valid_from")
@@ -138,8 +136,7 @@ func (r *PriceHistoryRepo) FindAll(ctx context.Context) ([]PriceHistory, error) 
 	return items, wrapErr(err, "price_history.FindAll", "price_history")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PriceHistoryRepo) Stream(ctx context.Context) iter.Seq2[PriceHistory, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "price_history.Stream", "price_history") }, scanPriceHistory, sqlPriceHistoryFindAll)
 }
@@ -153,7 +150,7 @@ SELECT "id", "variant_id", "price", "valid_from" FROM "price_history"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table price_history in primary key order (see
+// List returns a page of table price_history in primary key order (see
 // runtime.PageArgs).
 func (r *PriceHistoryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[PriceHistory], error) {
 	var id int64
@@ -301,8 +298,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::numeric(1
 "cpcgen_new" AS (UPDATE "price_history" SET "variant_id" = COALESCE("cpcgen_v"."cpcgen_2", "price_history"."variant_id"), "price" = COALESCE("cpcgen_v"."cpcgen_3", "price_history"."price"), "valid_from" = COALESCE("cpcgen_v"."cpcgen_4", "price_history"."valid_from") FROM "cpcgen_v" WHERE "price_history"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "variant_id", "price", "valid_from")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."variant_id", "cpcgen_new"."price", "cpcgen_new"."valid_from" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *PriceHistoryRepo) UpdateManyReturning(ctx context.Context, rows []PriceHistoryKeyedUpdate) ([]PriceHistory, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkPriceHistoryUpdates, sqlPriceHistoryUpdateManyReturning, scanPriceHistory, rows)
 	return out, wrapErr(err, "price_history.UpdateManyReturning", "price_history")

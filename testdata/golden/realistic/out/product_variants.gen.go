@@ -35,8 +35,8 @@ type NewProductVariant struct {
 	Options   runtime.Opt[json.RawMessage] `json:"options,omitzero"`
 }
 
-// ProductVariantUpdate lists changes to a row of table product_variants. Unset
-// fields leave their column unchanged; a nullable column is set to NULL with
+// ProductVariantUpdate lists changes to a row of table product_variants; unset
+// fields stay unchanged; a nullable column is set to NULL with
 // runtime.SetNull[T]().
 type ProductVariantUpdate struct {
 	ProductID runtime.Opt[uuid.UUID]           `json:"product_id,omitzero"`
@@ -78,8 +78,8 @@ var (
 	ErrProductVariantReferencedByOrderLine = runtime.NewForeignKeySentinel("order_lines", "order_lines_variant_id_fkey", "variant_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the types and rules of the columns of table
-// product_variants (see runtime.Validator).
+// Validate checks n against the columns of table product_variants (see
+// runtime.Validator).
 func (n *NewProductVariant) Validate() error {
 	var f runtime.Fields
 	f.Fits("sku", runtime.CheckText(n.SKU))
@@ -110,15 +110,13 @@ func (u *ProductVariantUpdate) Validate() error {
 	return f.Err("product_variants")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewProductVariant) UnmarshalJSON(data []byte) error {
 	type plain NewProductVariant
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "product_variants", "id", "product_id", "sku", "price", "options")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *ProductVariantUpdate) UnmarshalJSON(data []byte) error {
 	type plain ProductVariantUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "product_variants", "product_id", "sku", "price", "options")
@@ -176,8 +174,7 @@ func (r *ProductVariantRepo) FindAll(ctx context.Context) ([]ProductVariant, err
 	return items, wrapErr(err, "product_variants.FindAll", "product_variants")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ProductVariantRepo) Stream(ctx context.Context) iter.Seq2[ProductVariant, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "product_variants.Stream", "product_variants") }, scanProductVariant, sqlProductVariantsFindAll)
 }
@@ -191,8 +188,8 @@ SELECT "id", "product_id", "sku", "price", "weight_g", "options" FROM "product_v
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table product_variants in primary key order
-// (see runtime.PageArgs).
+// List returns a page of table product_variants in primary key order (see
+// runtime.PageArgs).
 func (r *ProductVariantRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[ProductVariant], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[ProductVariant]{
@@ -393,8 +390,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], 
 "cpcgen_new" AS (UPDATE "product_variants" SET "product_id" = COALESCE("cpcgen_v"."cpcgen_2", "product_variants"."product_id"), "sku" = COALESCE("cpcgen_v"."cpcgen_3", "product_variants"."sku"), "price" = COALESCE("cpcgen_v"."cpcgen_4", "product_variants"."price"), "weight_g" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "product_variants"."weight_g" END, "options" = COALESCE("cpcgen_v"."cpcgen_7", "product_variants"."options") FROM "cpcgen_v" WHERE "product_variants"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "product_id", "sku", "price", "weight_g", "options")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."product_id", "cpcgen_new"."sku", "cpcgen_new"."price", "cpcgen_new"."weight_g", "cpcgen_new"."options" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ProductVariantRepo) UpdateManyReturning(ctx context.Context, rows []ProductVariantKeyedUpdate) ([]ProductVariant, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkProductVariantsUpdates, sqlProductVariantsUpdateManyReturning, scanProductVariant, rows)
 	return out, wrapErr(err, "product_variants.UpdateManyReturning", "product_variants")

@@ -38,8 +38,8 @@ type NewProduct struct {
 	Attributes  runtime.Opt[json.RawMessage] `json:"attributes,omitzero"`
 }
 
-// ProductUpdate lists changes to a row of table products. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// ProductUpdate lists changes to a row of table products; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type ProductUpdate struct {
 	CategoryID  runtime.Opt[runtime.Null[int32]] `json:"category_id,omitzero"`
 	Name        runtime.Opt[string]              `json:"name,omitzero"`
@@ -73,8 +73,7 @@ var (
 	ErrProductReferencedByReview = runtime.NewForeignKeySentinel("reviews", "reviews_product_id_fkey", "product_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the types and rules of the columns of table products
-// (see runtime.Validator).
+// Validate checks n against the columns of table products (see runtime.Validator).
 func (n *NewProduct) Validate() error {
 	var f runtime.Fields
 	f.Fits("name", runtime.CheckText(n.Name))
@@ -112,15 +111,13 @@ func (u *ProductUpdate) Validate() error {
 	return f.Err("products")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewProduct) UnmarshalJSON(data []byte) error {
 	type plain NewProduct
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "products", "id", "name", "description", "tags", "published", "attributes")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *ProductUpdate) UnmarshalJSON(data []byte) error {
 	type plain ProductUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "products", "name", "description", "tags", "published", "attributes")
@@ -170,8 +167,7 @@ func (r *ProductRepo) FindAll(ctx context.Context) ([]Product, error) {
 	return items, wrapErr(err, "products.FindAll", "products")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ProductRepo) Stream(ctx context.Context) iter.Seq2[Product, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "products.Stream", "products") }, scanProduct, sqlProductsFindAll)
 }
@@ -185,7 +181,7 @@ SELECT "id", "category_id", "name", "description", "tags", "published", "attribu
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table products in primary key order (see
+// List returns a page of table products in primary key order (see
 // runtime.PageArgs).
 func (r *ProductRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Product], error) {
 	var id uuid.UUID
@@ -323,8 +319,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::boolean[], $3::integer[
 "cpcgen_new" AS (UPDATE "products" SET "category_id" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "products"."category_id" END, "name" = COALESCE("cpcgen_v"."cpcgen_4", "products"."name"), "description" = COALESCE("cpcgen_v"."cpcgen_5", "products"."description"), "tags" = COALESCE("cpcgen_v"."cpcgen_6"::text[], "products"."tags"), "published" = COALESCE("cpcgen_v"."cpcgen_7", "products"."published"), "attributes" = COALESCE("cpcgen_v"."cpcgen_8", "products"."attributes"), "updated_at" = now() FROM "cpcgen_v" WHERE "products"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "category_id", "name", "description", "tags", "published", "attributes", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."category_id", "cpcgen_new"."name", "cpcgen_new"."description", "cpcgen_new"."tags", "cpcgen_new"."published", "cpcgen_new"."attributes", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ProductRepo) UpdateManyReturning(ctx context.Context, rows []ProductKeyedUpdate) ([]Product, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkProductsUpdates, sqlProductsUpdateManyReturning, scanProduct, rows)
 	return out, wrapErr(err, "products.UpdateManyReturning", "products")

@@ -32,8 +32,8 @@ type NewRefund struct {
 	Reason    runtime.Null[string]   `json:"reason"`
 }
 
-// RefundUpdate lists changes to a row of table refunds. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// RefundUpdate lists changes to a row of table refunds; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type RefundUpdate struct {
 	PaymentID runtime.Opt[uuid.UUID]            `json:"payment_id,omitzero"`
 	Amount    runtime.Opt[decimal.Decimal]      `json:"amount,omitzero"`
@@ -64,8 +64,7 @@ var (
 	ErrRefundReferencedByReturn = runtime.NewForeignKeySentinel("returns", "returns_refund_id_fkey", "refund_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the types and rules of the columns of table refunds
-// (see runtime.Validator).
+// Validate checks n against the columns of table refunds (see runtime.Validator).
 func (n *NewRefund) Validate() error {
 	var f runtime.Fields
 	f.Fits("amount", runtime.CheckNumeric(n.Amount, 14, 2))
@@ -87,15 +86,13 @@ func (u *RefundUpdate) Validate() error {
 	return f.Err("refunds")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewRefund) UnmarshalJSON(data []byte) error {
 	type plain NewRefund
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "refunds", "id", "payment_id", "amount")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *RefundUpdate) UnmarshalJSON(data []byte) error {
 	type plain RefundUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "refunds", "payment_id", "amount")
@@ -145,8 +142,7 @@ func (r *RefundRepo) FindAll(ctx context.Context) ([]Refund, error) {
 	return items, wrapErr(err, "refunds.FindAll", "refunds")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *RefundRepo) Stream(ctx context.Context) iter.Seq2[Refund, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "refunds.Stream", "refunds") }, scanRefund, sqlRefundsFindAll)
 }
@@ -160,7 +156,7 @@ SELECT "id", "payment_id", "amount", "reason", "created_at", "updated_at" FROM "
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table refunds in primary key order (see
+// List returns a page of table refunds in primary key order (see
 // runtime.PageArgs).
 func (r *RefundRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Refund], error) {
 	var id uuid.UUID
@@ -313,8 +309,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::numeric(14,
 "cpcgen_new" AS (UPDATE "refunds" SET "payment_id" = COALESCE("cpcgen_v"."cpcgen_2", "refunds"."payment_id"), "amount" = COALESCE("cpcgen_v"."cpcgen_3", "refunds"."amount"), "reason" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "refunds"."reason" END, "updated_at" = now() FROM "cpcgen_v" WHERE "refunds"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "payment_id", "amount", "reason", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."payment_id", "cpcgen_new"."amount", "cpcgen_new"."reason", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *RefundRepo) UpdateManyReturning(ctx context.Context, rows []RefundKeyedUpdate) ([]Refund, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkRefundsUpdates, sqlRefundsUpdateManyReturning, scanRefund, rows)
 	return out, wrapErr(err, "refunds.UpdateManyReturning", "refunds")

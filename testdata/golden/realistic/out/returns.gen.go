@@ -33,8 +33,8 @@ type NewReturn struct {
 	RefundID runtime.Null[uuid.UUID] `json:"refund_id"`
 }
 
-// ReturnUpdate lists changes to a row of table returns. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// ReturnUpdate lists changes to a row of table returns; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type ReturnUpdate struct {
 	OrderID  runtime.Opt[uuid.UUID]               `json:"order_id,omitzero"`
 	Reason   runtime.Opt[string]                  `json:"reason,omitzero"`
@@ -62,8 +62,7 @@ var (
 	ErrReturnRefundIDNotFound = runtime.NewForeignKeySentinel("returns", "returns_refund_id_fkey", "refund_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the types and rules of the columns of table returns
-// (see runtime.Validator).
+// Validate checks n against the columns of table returns (see runtime.Validator).
 func (n *NewReturn) Validate() error {
 	var f runtime.Fields
 	f.Fits("reason", runtime.CheckText(n.Reason))
@@ -79,15 +78,13 @@ func (u *ReturnUpdate) Validate() error {
 	return f.Err("returns")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewReturn) UnmarshalJSON(data []byte) error {
 	type plain NewReturn
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "returns", "id", "order_id", "reason")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *ReturnUpdate) UnmarshalJSON(data []byte) error {
 	type plain ReturnUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "returns", "order_id", "reason")
@@ -137,8 +134,7 @@ func (r *ReturnRepo) FindAll(ctx context.Context) ([]Return, error) {
 	return items, wrapErr(err, "returns.FindAll", "returns")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ReturnRepo) Stream(ctx context.Context) iter.Seq2[Return, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "returns.Stream", "returns") }, scanReturn, sqlReturnsFindAll)
 }
@@ -152,7 +148,7 @@ SELECT "id", "order_id", "reason", "approved", "refund_id", "created_at", "updat
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table returns in primary key order (see
+// List returns a page of table returns in primary key order (see
 // runtime.PageArgs).
 func (r *ReturnRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Return], error) {
 	var id uuid.UUID
@@ -308,8 +304,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4:
 "cpcgen_new" AS (UPDATE "returns" SET "order_id" = COALESCE("cpcgen_v"."cpcgen_2", "returns"."order_id"), "reason" = COALESCE("cpcgen_v"."cpcgen_3", "returns"."reason"), "approved" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "returns"."approved" END, "refund_id" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "returns"."refund_id" END, "updated_at" = now() FROM "cpcgen_v" WHERE "returns"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."order_id", "cpcgen_new"."reason", "cpcgen_new"."approved", "cpcgen_new"."refund_id", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ReturnRepo) UpdateManyReturning(ctx context.Context, rows []ReturnKeyedUpdate) ([]Return, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkReturnsUpdates, sqlReturnsUpdateManyReturning, scanReturn, rows)
 	return out, wrapErr(err, "returns.UpdateManyReturning", "returns")

@@ -34,8 +34,8 @@ type NewReview struct {
 	Body      runtime.Null[string]   `json:"body"`
 }
 
-// ReviewUpdate lists changes to a row of table reviews. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// ReviewUpdate lists changes to a row of table reviews; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type ReviewUpdate struct {
 	ProductID runtime.Opt[uuid.UUID]            `json:"product_id,omitzero"`
 	UserID    runtime.Opt[uuid.UUID]            `json:"user_id,omitzero"`
@@ -69,8 +69,7 @@ var (
 	ErrReviewUserIDNotFound = runtime.NewForeignKeySentinel("reviews", "reviews_user_id_fkey", "user_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the types and rules of the columns of table reviews
-// (see runtime.Validator).
+// Validate checks n against the columns of table reviews (see runtime.Validator).
 func (n *NewReview) Validate() error {
 	var f runtime.Fields
 	if n.Body.Valid {
@@ -88,15 +87,13 @@ func (u *ReviewUpdate) Validate() error {
 	return f.Err("reviews")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewReview) UnmarshalJSON(data []byte) error {
 	type plain NewReview
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "reviews", "id", "product_id", "user_id", "rating")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *ReviewUpdate) UnmarshalJSON(data []byte) error {
 	type plain ReviewUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "reviews", "product_id", "user_id", "rating")
@@ -146,8 +143,7 @@ func (r *ReviewRepo) FindAll(ctx context.Context) ([]Review, error) {
 	return items, wrapErr(err, "reviews.FindAll", "reviews")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ReviewRepo) Stream(ctx context.Context) iter.Seq2[Review, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "reviews.Stream", "reviews") }, scanReview, sqlReviewsFindAll)
 }
@@ -161,7 +157,7 @@ SELECT "id", "product_id", "user_id", "rating", "body", "created_at", "updated_a
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table reviews in primary key order (see
+// List returns a page of table reviews in primary key order (see
 // runtime.PageArgs).
 func (r *ReviewRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Review], error) {
 	var id uuid.UUID
@@ -364,8 +360,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4:
 "cpcgen_new" AS (UPDATE "reviews" SET "product_id" = COALESCE("cpcgen_v"."cpcgen_2", "reviews"."product_id"), "user_id" = COALESCE("cpcgen_v"."cpcgen_3", "reviews"."user_id"), "rating" = COALESCE("cpcgen_v"."cpcgen_4", "reviews"."rating"), "body" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "reviews"."body" END, "updated_at" = now() FROM "cpcgen_v" WHERE "reviews"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."product_id", "cpcgen_new"."user_id", "cpcgen_new"."rating", "cpcgen_new"."body", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ReviewRepo) UpdateManyReturning(ctx context.Context, rows []ReviewKeyedUpdate) ([]Review, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkReviewsUpdates, sqlReviewsUpdateManyReturning, scanReview, rows)
 	return out, wrapErr(err, "reviews.UpdateManyReturning", "reviews")

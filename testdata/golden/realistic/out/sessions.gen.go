@@ -32,8 +32,8 @@ type NewSession struct {
 	ExpiresAt time.Time                  `json:"expires_at"`
 }
 
-// SessionUpdate lists changes to a row of table sessions. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// SessionUpdate lists changes to a row of table sessions; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type SessionUpdate struct {
 	UserID    runtime.Opt[uuid.UUID]                  `json:"user_id,omitzero"`
 	IP        runtime.Opt[runtime.Null[netip.Prefix]] `json:"ip,omitzero"`
@@ -58,8 +58,7 @@ var (
 	ErrSessionUserIDNotFound = runtime.NewForeignKeySentinel("sessions", "sessions_user_id_fkey", "user_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the types and rules of the columns of table sessions
-// (see runtime.Validator).
+// Validate checks n against the columns of table sessions (see runtime.Validator).
 func (n *NewSession) Validate() error {
 	var f runtime.Fields
 	if n.UserAgent.Valid {
@@ -81,15 +80,13 @@ func (u *SessionUpdate) Validate() error {
 	return f.Err("sessions")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewSession) UnmarshalJSON(data []byte) error {
 	type plain NewSession
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "sessions", "id", "user_id", "expires_at")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *SessionUpdate) UnmarshalJSON(data []byte) error {
 	type plain SessionUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "sessions", "user_id", "expires_at")
@@ -139,8 +136,7 @@ func (r *SessionRepo) FindAll(ctx context.Context) ([]Session, error) {
 	return items, wrapErr(err, "sessions.FindAll", "sessions")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *SessionRepo) Stream(ctx context.Context) iter.Seq2[Session, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "sessions.Stream", "sessions") }, scanSession, sqlSessionsFindAll)
 }
@@ -154,7 +150,7 @@ SELECT "id", "user_id", "ip", "user_agent", "expires_at" FROM "sessions"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table sessions in primary key order (see
+// List returns a page of table sessions in primary key order (see
 // runtime.PageArgs).
 func (r *SessionRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Session], error) {
 	var id uuid.UUID
@@ -308,8 +304,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::boolean[], 
 "cpcgen_new" AS (UPDATE "sessions" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "sessions"."user_id"), "ip" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "sessions"."ip" END, "user_agent" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "sessions"."user_agent" END, "expires_at" = COALESCE("cpcgen_v"."cpcgen_7", "sessions"."expires_at") FROM "cpcgen_v" WHERE "sessions"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "user_id", "ip", "user_agent", "expires_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."ip", "cpcgen_new"."user_agent", "cpcgen_new"."expires_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *SessionRepo) UpdateManyReturning(ctx context.Context, rows []SessionKeyedUpdate) ([]Session, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkSessionsUpdates, sqlSessionsUpdateManyReturning, scanSession, rows)
 	return out, wrapErr(err, "sessions.UpdateManyReturning", "sessions")

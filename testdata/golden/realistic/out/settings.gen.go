@@ -31,8 +31,8 @@ type NewSetting struct {
 	Value          json.RawMessage `json:"value"`
 }
 
-// SettingUpdate lists changes to a row of table settings. Unset fields leave their
-// column unchanged.
+// SettingUpdate lists changes to a row of table settings; unset fields stay
+// unchanged.
 type SettingUpdate struct {
 	Value runtime.Opt[json.RawMessage] `json:"value,omitzero"`
 }
@@ -58,8 +58,7 @@ var (
 	ErrSettingOrganizationIDNotFound = runtime.NewForeignKeySentinel("settings", "settings_organization_id_fkey", "organization_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the types and rules of the columns of table settings
-// (see runtime.Validator).
+// Validate checks n against the columns of table settings (see runtime.Validator).
 func (n *NewSetting) Validate() error {
 	var f runtime.Fields
 	f.Fits("key", runtime.CheckText(n.Key))
@@ -79,15 +78,13 @@ func (u *SettingUpdate) Validate() error {
 	return f.Err("settings")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewSetting) UnmarshalJSON(data []byte) error {
 	type plain NewSetting
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "settings", "organization_id", "key", "value")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *SettingUpdate) UnmarshalJSON(data []byte) error {
 	type plain SettingUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "settings", "value")
@@ -144,8 +141,7 @@ func (r *SettingRepo) FindAll(ctx context.Context) ([]Setting, error) {
 	return items, wrapErr(err, "settings.FindAll", "settings")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *SettingRepo) Stream(ctx context.Context) iter.Seq2[Setting, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "settings.Stream", "settings") }, scanSetting, sqlSettingsFindAll)
 }
@@ -159,7 +155,7 @@ SELECT "organization_id", "key", "value", "created_at", "updated_at" FROM "setti
 WHERE ("organization_id", "key") > ($1, $2) ORDER BY "organization_id", "key"
 LIMIT $3`
 
-// List returns a page of the rows of table settings in primary key order (see
+// List returns a page of table settings in primary key order (see
 // runtime.PageArgs).
 func (r *SettingRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Setting], error) {
 	var organizationID uuid.UUID
@@ -351,8 +347,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::jsonb[])
 "cpcgen_new" AS (UPDATE "settings" SET "value" = COALESCE("cpcgen_v"."cpcgen_3", "settings"."value"), "updated_at" = now() FROM "cpcgen_v" WHERE "settings"."organization_id" = "cpcgen_v"."cpcgen_1" AND "settings"."key" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "organization_id", "key", "value", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."organization_id", "cpcgen_new"."key", "cpcgen_new"."value", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *SettingRepo) UpdateManyReturning(ctx context.Context, rows []SettingKeyedUpdate) ([]Setting, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkSettingsUpdates, sqlSettingsUpdateManyReturning, scanSetting, rows)
 	return out, wrapErr(err, "settings.UpdateManyReturning", "settings")

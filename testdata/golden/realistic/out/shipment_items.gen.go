@@ -28,8 +28,8 @@ type NewShipmentItem struct {
 	Quantity   int32     `json:"quantity"`
 }
 
-// ShipmentItemUpdate lists changes to a row of table shipment_items. Unset fields
-// leave their column unchanged.
+// ShipmentItemUpdate lists changes to a row of table shipment_items; unset fields
+// stay unchanged.
 type ShipmentItemUpdate struct {
 	Quantity runtime.Opt[int32] `json:"quantity,omitzero"`
 }
@@ -58,8 +58,8 @@ var (
 	ErrShipmentItemShipmentIDNotFound = runtime.NewForeignKeySentinel("shipment_items", "shipment_items_shipment_id_fkey", "shipment_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the types and rules of the columns of table
-// shipment_items (see runtime.Validator).
+// Validate checks n against the columns of table shipment_items (see
+// runtime.Validator).
 func (n *NewShipmentItem) Validate() error {
 	return nil
 }
@@ -69,15 +69,13 @@ func (u *ShipmentItemUpdate) Validate() error {
 	return nil
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewShipmentItem) UnmarshalJSON(data []byte) error {
 	type plain NewShipmentItem
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "shipment_items", "shipment_id", "order_id", "line_no", "quantity")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *ShipmentItemUpdate) UnmarshalJSON(data []byte) error {
 	type plain ShipmentItemUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "shipment_items", "quantity")
@@ -124,8 +122,7 @@ func (r *ShipmentItemRepo) FindAll(ctx context.Context) ([]ShipmentItem, error) 
 	return items, wrapErr(err, "shipment_items.FindAll", "shipment_items")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ShipmentItemRepo) Stream(ctx context.Context) iter.Seq2[ShipmentItem, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "shipment_items.Stream", "shipment_items") }, scanShipmentItem, sqlShipmentItemsFindAll)
 }
@@ -139,8 +136,8 @@ SELECT "shipment_id", "order_id", "line_no", "quantity" FROM "shipment_items"
 WHERE ("shipment_id", "order_id", "line_no") > ($1, $2, $3) ORDER BY "shipment_id", "order_id", "line_no"
 LIMIT $4`
 
-// List returns a page of the rows of table shipment_items in primary key order
-// (see runtime.PageArgs).
+// List returns a page of table shipment_items in primary key order (see
+// runtime.PageArgs).
 func (r *ShipmentItemRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[ShipmentItem], error) {
 	var shipmentID uuid.UUID
 	var orderID uuid.UUID
@@ -319,8 +316,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::smallint[],
 "cpcgen_new" AS (UPDATE "shipment_items" SET "quantity" = COALESCE("cpcgen_v"."cpcgen_4", "shipment_items"."quantity") FROM "cpcgen_v" WHERE "shipment_items"."shipment_id" = "cpcgen_v"."cpcgen_1" AND "shipment_items"."order_id" = "cpcgen_v"."cpcgen_2" AND "shipment_items"."line_no" = "cpcgen_v"."cpcgen_3" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "shipment_id", "order_id", "line_no", "quantity")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."shipment_id", "cpcgen_new"."order_id", "cpcgen_new"."line_no", "cpcgen_new"."quantity" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ShipmentItemRepo) UpdateManyReturning(ctx context.Context, rows []ShipmentItemKeyedUpdate) ([]ShipmentItem, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkShipmentItemsUpdates, sqlShipmentItemsUpdateManyReturning, scanShipmentItem, rows)
 	return out, wrapErr(err, "shipment_items.UpdateManyReturning", "shipment_items")

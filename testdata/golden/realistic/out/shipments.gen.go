@@ -35,9 +35,8 @@ type NewShipment struct {
 	ShippedAt   runtime.Null[time.Time]     `json:"shipped_at"`
 }
 
-// ShipmentUpdate lists changes to a row of table shipments. Unset fields leave
-// their column unchanged; a nullable column is set to NULL with
-// runtime.SetNull[T]().
+// ShipmentUpdate lists changes to a row of table shipments; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type ShipmentUpdate struct {
 	OrderID     runtime.Opt[uuid.UUID]               `json:"order_id,omitzero"`
 	WarehouseID runtime.Opt[int16]                   `json:"warehouse_id,omitzero"`
@@ -77,8 +76,8 @@ var (
 	ErrShipmentReferencedByShipmentItem = runtime.NewForeignKeySentinel("shipment_items", "shipment_items_shipment_id_fkey", "shipment_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the types and rules of the columns of table shipments
-// (see runtime.Validator).
+// Validate checks n against the columns of table shipments (see
+// runtime.Validator).
 func (n *NewShipment) Validate() error {
 	var f runtime.Fields
 	f.Fits("carrier", runtime.CheckText(n.Carrier))
@@ -116,15 +115,13 @@ func (u *ShipmentUpdate) Validate() error {
 	return f.Err("shipments")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewShipment) UnmarshalJSON(data []byte) error {
 	type plain NewShipment
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "shipments", "id", "order_id", "warehouse_id", "carrier", "status")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *ShipmentUpdate) UnmarshalJSON(data []byte) error {
 	type plain ShipmentUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "shipments", "order_id", "warehouse_id", "carrier", "status")
@@ -185,8 +182,7 @@ func (r *ShipmentRepo) FindAll(ctx context.Context) ([]Shipment, error) {
 	return items, wrapErr(err, "shipments.FindAll", "shipments")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ShipmentRepo) Stream(ctx context.Context) iter.Seq2[Shipment, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "shipments.Stream", "shipments") }, scanShipment, sqlShipmentsFindAll)
 }
@@ -200,7 +196,7 @@ SELECT "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "sh
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table shipments in primary key order (see
+// List returns a page of table shipments in primary key order (see
 // runtime.PageArgs).
 func (r *ShipmentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Shipment], error) {
 	var id uuid.UUID
@@ -406,8 +402,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::smallint[],
 "cpcgen_new" AS (UPDATE "shipments" SET "order_id" = COALESCE("cpcgen_v"."cpcgen_2", "shipments"."order_id"), "warehouse_id" = COALESCE("cpcgen_v"."cpcgen_3", "shipments"."warehouse_id"), "carrier" = COALESCE("cpcgen_v"."cpcgen_4", "shipments"."carrier"), "tracking_no" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "shipments"."tracking_no" END, "status" = COALESCE("cpcgen_v"."cpcgen_7", "shipments"."status"), "shipped_at" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "shipments"."shipped_at" END FROM "cpcgen_v" WHERE "shipments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."order_id", "cpcgen_new"."warehouse_id", "cpcgen_new"."carrier", "cpcgen_new"."tracking_no", "cpcgen_new"."status", "cpcgen_new"."shipped_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ShipmentRepo) UpdateManyReturning(ctx context.Context, rows []ShipmentKeyedUpdate) ([]Shipment, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkShipmentsUpdates, sqlShipmentsUpdateManyReturning, scanShipment, rows)
 	return out, wrapErr(err, "shipments.UpdateManyReturning", "shipments")

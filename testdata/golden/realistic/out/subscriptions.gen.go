@@ -38,9 +38,8 @@ type NewSubscription struct {
 	CanceledAt         runtime.Null[time.Time] `json:"canceled_at"`
 }
 
-// SubscriptionUpdate lists changes to a row of table subscriptions. Unset fields
-// leave their column unchanged; a nullable column is set to NULL with
-// runtime.SetNull[T]().
+// SubscriptionUpdate lists changes to a row of table subscriptions; unset fields
+// stay unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type SubscriptionUpdate struct {
 	OrganizationID     runtime.Opt[uuid.UUID]               `json:"organization_id,omitzero"`
 	PlanID             runtime.Opt[uuid.UUID]               `json:"plan_id,omitzero"`
@@ -80,8 +79,8 @@ var (
 	ErrSubscriptionReferencedByInvoice = runtime.NewForeignKeySentinel("invoices", "invoices_subscription_id_fkey", "subscription_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the types and rules of the columns of table
-// subscriptions (see runtime.Validator).
+// Validate checks n against the columns of table subscriptions (see
+// runtime.Validator).
 func (n *NewSubscription) Validate() error {
 	var f runtime.Fields
 	f.Fits("current_period_start", runtime.CheckTimestamptz(n.CurrentPeriodStart))
@@ -107,15 +106,13 @@ func (u *SubscriptionUpdate) Validate() error {
 	return f.Err("subscriptions")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewSubscription) UnmarshalJSON(data []byte) error {
 	type plain NewSubscription
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "subscriptions", "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *SubscriptionUpdate) UnmarshalJSON(data []byte) error {
 	type plain SubscriptionUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "subscriptions", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end")
@@ -166,8 +163,7 @@ func (r *SubscriptionRepo) FindAll(ctx context.Context) ([]Subscription, error) 
 	return items, wrapErr(err, "subscriptions.FindAll", "subscriptions")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *SubscriptionRepo) Stream(ctx context.Context) iter.Seq2[Subscription, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "subscriptions.Stream", "subscriptions") }, scanSubscription, sqlSubscriptionsFindAll)
 }
@@ -181,7 +177,7 @@ SELECT "id", "organization_id", "plan_id", "seats", "current_period_start", "cur
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table subscriptions in primary key order (see
+// List returns a page of table subscriptions in primary key order (see
 // runtime.PageArgs).
 func (r *SubscriptionRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Subscription], error) {
 	var id uuid.UUID
@@ -340,8 +336,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4:
 "cpcgen_new" AS (UPDATE "subscriptions" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "subscriptions"."organization_id"), "plan_id" = COALESCE("cpcgen_v"."cpcgen_3", "subscriptions"."plan_id"), "seats" = COALESCE("cpcgen_v"."cpcgen_4", "subscriptions"."seats"), "current_period_start" = COALESCE("cpcgen_v"."cpcgen_5", "subscriptions"."current_period_start"), "current_period_end" = COALESCE("cpcgen_v"."cpcgen_6", "subscriptions"."current_period_end"), "canceled_at" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "subscriptions"."canceled_at" END, "updated_at" = now() FROM "cpcgen_v" WHERE "subscriptions"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."plan_id", "cpcgen_new"."seats", "cpcgen_new"."current_period_start", "cpcgen_new"."current_period_end", "cpcgen_new"."canceled_at", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *SubscriptionRepo) UpdateManyReturning(ctx context.Context, rows []SubscriptionKeyedUpdate) ([]Subscription, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkSubscriptionsUpdates, sqlSubscriptionsUpdateManyReturning, scanSubscription, rows)
 	return out, wrapErr(err, "subscriptions.UpdateManyReturning", "subscriptions")

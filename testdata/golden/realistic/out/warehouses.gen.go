@@ -27,8 +27,8 @@ type NewWarehouse struct {
 	Country string `json:"country"`
 }
 
-// WarehouseUpdate lists changes to a row of table warehouses. Unset fields leave
-// their column unchanged.
+// WarehouseUpdate lists changes to a row of table warehouses; unset fields stay
+// unchanged.
 type WarehouseUpdate struct {
 	Code    runtime.Opt[string] `json:"code,omitzero"`
 	Name    runtime.Opt[string] `json:"name,omitzero"`
@@ -58,8 +58,8 @@ var (
 	ErrWarehouseReferencedByShipment = runtime.NewForeignKeySentinel("shipments", "shipments_warehouse_id_fkey", "warehouse_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the types and rules of the columns of table warehouses
-// (see runtime.Validator).
+// Validate checks n against the columns of table warehouses (see
+// runtime.Validator).
 func (n *NewWarehouse) Validate() error {
 	var f runtime.Fields
 	f.Fits("code", runtime.CheckText(n.Code))
@@ -87,15 +87,13 @@ func (u *WarehouseUpdate) Validate() error {
 	return f.Err("warehouses")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewWarehouse) UnmarshalJSON(data []byte) error {
 	type plain NewWarehouse
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "warehouses", "code", "name", "country")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *WarehouseUpdate) UnmarshalJSON(data []byte) error {
 	type plain WarehouseUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "warehouses", "code", "name", "country")
@@ -157,8 +155,7 @@ func (r *WarehouseRepo) FindAll(ctx context.Context) ([]Warehouse, error) {
 	return items, wrapErr(err, "warehouses.FindAll", "warehouses")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *WarehouseRepo) Stream(ctx context.Context) iter.Seq2[Warehouse, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "warehouses.Stream", "warehouses") }, scanWarehouse, sqlWarehousesFindAll)
 }
@@ -172,7 +169,7 @@ SELECT "id", "code", "name", "country"::text FROM "warehouses"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table warehouses in primary key order (see
+// List returns a page of table warehouses in primary key order (see
 // runtime.PageArgs).
 func (r *WarehouseRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Warehouse], error) {
 	var id int16
@@ -365,8 +362,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::smallint[], $2::varchar[], $3::text
 "cpcgen_new" AS (UPDATE "warehouses" SET "code" = COALESCE("cpcgen_v"."cpcgen_2", "warehouses"."code"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "warehouses"."name"), "country" = COALESCE("cpcgen_v"."cpcgen_4", "warehouses"."country") FROM "cpcgen_v" WHERE "warehouses"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "code", "name", "country")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."code", "cpcgen_new"."name", "cpcgen_new"."country"::text FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *WarehouseRepo) UpdateManyReturning(ctx context.Context, rows []WarehouseKeyedUpdate) ([]Warehouse, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkWarehousesUpdates, sqlWarehousesUpdateManyReturning, scanWarehouse, rows)
 	return out, wrapErr(err, "warehouses.UpdateManyReturning", "warehouses")

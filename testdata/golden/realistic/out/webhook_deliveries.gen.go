@@ -41,8 +41,8 @@ type NewWebhookDelivery struct {
 	Response  runtime.Null[string]       `json:"response"`
 }
 
-// WebhookDeliveryUpdate lists changes to a row of table webhook_deliveries. Unset
-// fields leave their column unchanged; a nullable column is set to NULL with
+// WebhookDeliveryUpdate lists changes to a row of table webhook_deliveries; unset
+// fields stay unchanged; a nullable column is set to NULL with
 // runtime.SetNull[T]().
 type WebhookDeliveryUpdate struct {
 	WebhookID runtime.Opt[uuid.UUID]               `json:"webhook_id,omitzero"`
@@ -73,8 +73,8 @@ var (
 	ErrWebhookDeliveryWebhookIDNotFound = runtime.NewForeignKeySentinel("webhook_deliveries", "webhook_deliveries_webhook_id_fkey", "webhook_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the types and rules of the columns of table
-// webhook_deliveries (see runtime.Validator).
+// Validate checks n against the columns of table webhook_deliveries (see
+// runtime.Validator).
 func (n *NewWebhookDelivery) Validate() error {
 	var f runtime.Fields
 	f.Fits("event", runtime.CheckText(n.Event))
@@ -117,15 +117,13 @@ func (u *WebhookDeliveryUpdate) Validate() error {
 	return f.Err("webhook_deliveries")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewWebhookDelivery) UnmarshalJSON(data []byte) error {
 	type plain NewWebhookDelivery
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "webhook_deliveries", "webhook_id", "event", "payload", "state", "attempts")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *WebhookDeliveryUpdate) UnmarshalJSON(data []byte) error {
 	type plain WebhookDeliveryUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "webhook_deliveries", "webhook_id", "event", "payload", "state", "attempts")
@@ -183,8 +181,7 @@ func (r *WebhookDeliveryRepo) FindAll(ctx context.Context) ([]WebhookDelivery, e
 	return items, wrapErr(err, "webhook_deliveries.FindAll", "webhook_deliveries")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *WebhookDeliveryRepo) Stream(ctx context.Context) iter.Seq2[WebhookDelivery, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "webhook_deliveries.Stream", "webhook_deliveries") }, scanWebhookDelivery, sqlWebhookDeliveriesFindAll)
 }
@@ -198,8 +195,8 @@ SELECT "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table webhook_deliveries in primary key order
-// (see runtime.PageArgs).
+// List returns a page of table webhook_deliveries in primary key order (see
+// runtime.PageArgs).
 func (r *WebhookDeliveryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[WebhookDelivery], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[WebhookDelivery]{
@@ -359,8 +356,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::varchar[]
 "cpcgen_new" AS (UPDATE "webhook_deliveries" SET "webhook_id" = COALESCE("cpcgen_v"."cpcgen_2", "webhook_deliveries"."webhook_id"), "event" = COALESCE("cpcgen_v"."cpcgen_3", "webhook_deliveries"."event"), "payload" = COALESCE("cpcgen_v"."cpcgen_4", "webhook_deliveries"."payload"), "state" = COALESCE("cpcgen_v"."cpcgen_5", "webhook_deliveries"."state"), "attempts" = COALESCE("cpcgen_v"."cpcgen_6", "webhook_deliveries"."attempts"), "next_try_at" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "webhook_deliveries"."next_try_at" END, "response" = CASE WHEN "cpcgen_v"."cpcgen_9" THEN "cpcgen_v"."cpcgen_10" ELSE "webhook_deliveries"."response" END, "updated_at" = now() FROM "cpcgen_v" WHERE "webhook_deliveries"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."webhook_id", "cpcgen_new"."event", "cpcgen_new"."payload", "cpcgen_new"."state", "cpcgen_new"."attempts", "cpcgen_new"."next_try_at", "cpcgen_new"."response", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *WebhookDeliveryRepo) UpdateManyReturning(ctx context.Context, rows []WebhookDeliveryKeyedUpdate) ([]WebhookDelivery, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkWebhookDeliveriesUpdates, sqlWebhookDeliveriesUpdateManyReturning, scanWebhookDelivery, rows)
 	return out, wrapErr(err, "webhook_deliveries.UpdateManyReturning", "webhook_deliveries")

@@ -32,8 +32,8 @@ type NewWebhook struct {
 	Enabled        runtime.Opt[bool]      `json:"enabled,omitzero"`
 }
 
-// WebhookUpdate lists changes to a row of table webhooks. Unset fields leave their
-// column unchanged.
+// WebhookUpdate lists changes to a row of table webhooks; unset fields stay
+// unchanged.
 type WebhookUpdate struct {
 	OrganizationID runtime.Opt[uuid.UUID] `json:"organization_id,omitzero"`
 	URL            runtime.Opt[string]    `json:"url,omitzero"`
@@ -66,8 +66,7 @@ var (
 	ErrWebhookReferencedByWebhookDelivery = runtime.NewForeignKeySentinel("webhook_deliveries", "webhook_deliveries_webhook_id_fkey", "webhook_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the types and rules of the columns of table webhooks
-// (see runtime.Validator).
+// Validate checks n against the columns of table webhooks (see runtime.Validator).
 func (n *NewWebhook) Validate() error {
 	var f runtime.Fields
 	f.Fits("url", runtime.CheckText(n.URL))
@@ -93,15 +92,13 @@ func (u *WebhookUpdate) Validate() error {
 	return f.Err("webhooks")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewWebhook) UnmarshalJSON(data []byte) error {
 	type plain NewWebhook
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "webhooks", "id", "organization_id", "url", "events", "secret", "enabled")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *WebhookUpdate) UnmarshalJSON(data []byte) error {
 	type plain WebhookUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "webhooks", "organization_id", "url", "events", "secret", "enabled")
@@ -151,8 +148,7 @@ func (r *WebhookRepo) FindAll(ctx context.Context) ([]Webhook, error) {
 	return items, wrapErr(err, "webhooks.FindAll", "webhooks")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *WebhookRepo) Stream(ctx context.Context) iter.Seq2[Webhook, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "webhooks.Stream", "webhooks") }, scanWebhook, sqlWebhooksFindAll)
 }
@@ -166,7 +162,7 @@ SELECT "id", "organization_id", "url", "events", "secret", "enabled" FROM "webho
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table webhooks in primary key order (see
+// List returns a page of table webhooks in primary key order (see
 // runtime.PageArgs).
 func (r *WebhookRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Webhook], error) {
 	var id uuid.UUID
@@ -300,8 +296,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4:
 "cpcgen_new" AS (UPDATE "webhooks" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "webhooks"."organization_id"), "url" = COALESCE("cpcgen_v"."cpcgen_3", "webhooks"."url"), "events" = COALESCE("cpcgen_v"."cpcgen_4"::text[], "webhooks"."events"), "secret" = COALESCE("cpcgen_v"."cpcgen_5", "webhooks"."secret"), "enabled" = COALESCE("cpcgen_v"."cpcgen_6", "webhooks"."enabled") FROM "cpcgen_v" WHERE "webhooks"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "url", "events", "secret", "enabled")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."url", "cpcgen_new"."events", "cpcgen_new"."secret", "cpcgen_new"."enabled" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *WebhookRepo) UpdateManyReturning(ctx context.Context, rows []WebhookKeyedUpdate) ([]Webhook, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkWebhooksUpdates, sqlWebhooksUpdateManyReturning, scanWebhook, rows)
 	return out, wrapErr(err, "webhooks.UpdateManyReturning", "webhooks")

@@ -25,8 +25,8 @@ type NewAttachment struct {
 	Name       string `json:"name"`
 }
 
-// AttachmentUpdate lists changes to a row of table attachments. Unset fields leave
-// their column unchanged.
+// AttachmentUpdate lists changes to a row of table attachments; unset fields stay
+// unchanged.
 type AttachmentUpdate struct {
 	BlobDigest runtime.Opt[[]byte] `json:"blob_digest,omitzero"`
 	Name       runtime.Opt[string] `json:"name,omitzero"`
@@ -53,8 +53,8 @@ var (
 	ErrAttachmentBlobDigestNotFound = runtime.NewForeignKeySentinel("attachments", "attachments_blob_digest_fkey", "blob_digest.references", runtime.FKMissing)
 )
 
-// Validate checks n against the types and rules of the columns of table
-// attachments (see runtime.Validator).
+// Validate checks n against the columns of table attachments (see
+// runtime.Validator).
 func (n *NewAttachment) Validate() error {
 	var f runtime.Fields
 	f.Check("blob_digest", n.BlobDigest != nil, runtime.MsgNotNull)
@@ -74,15 +74,13 @@ func (u *AttachmentUpdate) Validate() error {
 	return f.Err("attachments")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewAttachment) UnmarshalJSON(data []byte) error {
 	type plain NewAttachment
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "attachments", "blob_digest", "name")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *AttachmentUpdate) UnmarshalJSON(data []byte) error {
 	type plain AttachmentUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "attachments", "blob_digest", "name")
@@ -132,8 +130,7 @@ func (r *AttachmentRepo) FindAll(ctx context.Context) ([]Attachment, error) {
 	return items, wrapErr(err, "attachments.FindAll", "attachments")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *AttachmentRepo) Stream(ctx context.Context) iter.Seq2[Attachment, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "attachments.Stream", "attachments") }, scanAttachment, sqlAttachmentsFindAll)
 }
@@ -147,7 +144,7 @@ SELECT "id", "blob_digest", "name" FROM "attachments"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table attachments in primary key order (see
+// List returns a page of table attachments in primary key order (see
 // runtime.PageArgs).
 func (r *AttachmentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Attachment], error) {
 	var id int64
@@ -293,8 +290,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bytea[], $3::text[]) 
 "cpcgen_new" AS (UPDATE "attachments" SET "blob_digest" = COALESCE("cpcgen_v"."cpcgen_2", "attachments"."blob_digest"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "attachments"."name") FROM "cpcgen_v" WHERE "attachments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "blob_digest", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."blob_digest", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *AttachmentRepo) UpdateManyReturning(ctx context.Context, rows []AttachmentKeyedUpdate) ([]Attachment, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkAttachmentsUpdates, sqlAttachmentsUpdateManyReturning, scanAttachment, rows)
 	return out, wrapErr(err, "attachments.UpdateManyReturning", "attachments")

@@ -23,8 +23,7 @@ type NewBlob struct {
 	Size   int64  `json:"size"`
 }
 
-// BlobUpdate lists changes to a row of table blobs. Unset fields leave their
-// column unchanged.
+// BlobUpdate lists changes to a row of table blobs; unset fields stay unchanged.
 type BlobUpdate struct {
 	Size runtime.Opt[int64] `json:"size,omitzero"`
 }
@@ -50,8 +49,7 @@ var (
 	ErrBlobReferencedByAttachment = runtime.NewForeignKeySentinel("attachments", "attachments_blob_digest_fkey", "blob_digest.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the types and rules of the columns of table blobs (see
-// runtime.Validator).
+// Validate checks n against the columns of table blobs (see runtime.Validator).
 func (n *NewBlob) Validate() error {
 	var f runtime.Fields
 	f.Check("digest", n.Digest != nil, runtime.MsgNotNull)
@@ -63,15 +61,13 @@ func (u *BlobUpdate) Validate() error {
 	return nil
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewBlob) UnmarshalJSON(data []byte) error {
 	type plain NewBlob
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "blobs", "digest", "size")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *BlobUpdate) UnmarshalJSON(data []byte) error {
 	type plain BlobUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "blobs", "size")
@@ -121,8 +117,7 @@ func (r *BlobRepo) FindAll(ctx context.Context) ([]Blob, error) {
 	return items, wrapErr(err, "blobs.FindAll", "blobs")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *BlobRepo) Stream(ctx context.Context) iter.Seq2[Blob, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "blobs.Stream", "blobs") }, scanBlob, sqlBlobsFindAll)
 }
@@ -136,8 +131,7 @@ SELECT "digest", "size" FROM "blobs"
 WHERE ("digest") > ($1) ORDER BY "digest"
 LIMIT $2`
 
-// List returns a page of the rows of table blobs in primary key order (see
-// runtime.PageArgs).
+// List returns a page of table blobs in primary key order (see runtime.PageArgs).
 func (r *BlobRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Blob], error) {
 	var digest []byte
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Blob]{
@@ -325,8 +319,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bytea[], $2::bigint[]) WITH ORDINAL
 "cpcgen_new" AS (UPDATE "blobs" SET "size" = COALESCE("cpcgen_v"."cpcgen_2", "blobs"."size") FROM "cpcgen_v" WHERE "blobs"."digest" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "digest", "size")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."digest", "cpcgen_new"."size" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *BlobRepo) UpdateManyReturning(ctx context.Context, rows []BlobKeyedUpdate) ([]Blob, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkBlobsUpdates, sqlBlobsUpdateManyReturning, scanBlob, rows)
 	return out, wrapErr(err, "blobs.UpdateManyReturning", "blobs")

@@ -25,9 +25,8 @@ type NewEmployee struct {
 	Name      string              `json:"name"`
 }
 
-// EmployeeUpdate lists changes to a row of table employees. Unset fields leave
-// their column unchanged; a nullable column is set to NULL with
-// runtime.SetNull[T]().
+// EmployeeUpdate lists changes to a row of table employees; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type EmployeeUpdate struct {
 	ManagerID runtime.Opt[runtime.Null[int64]] `json:"manager_id,omitzero"`
 	Name      runtime.Opt[string]              `json:"name,omitzero"`
@@ -54,8 +53,8 @@ var (
 	ErrEmployeeReferencedByEmployee = runtime.NewForeignKeySentinel("employees", "employees_manager_id_fkey", "manager_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the types and rules of the columns of table employees
-// (see runtime.Validator).
+// Validate checks n against the columns of table employees (see
+// runtime.Validator).
 func (n *NewEmployee) Validate() error {
 	var f runtime.Fields
 	f.Fits("name", runtime.CheckText(n.Name))
@@ -71,15 +70,13 @@ func (u *EmployeeUpdate) Validate() error {
 	return f.Err("employees")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewEmployee) UnmarshalJSON(data []byte) error {
 	type plain NewEmployee
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "employees", "name")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *EmployeeUpdate) UnmarshalJSON(data []byte) error {
 	type plain EmployeeUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "employees", "name")
@@ -129,8 +126,7 @@ func (r *EmployeeRepo) FindAll(ctx context.Context) ([]Employee, error) {
 	return items, wrapErr(err, "employees.FindAll", "employees")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *EmployeeRepo) Stream(ctx context.Context) iter.Seq2[Employee, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "employees.Stream", "employees") }, scanEmployee, sqlEmployeesFindAll)
 }
@@ -144,7 +140,7 @@ SELECT "id", "manager_id", "name" FROM "employees"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table employees in primary key order (see
+// List returns a page of table employees in primary key order (see
 // runtime.PageArgs).
 func (r *EmployeeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Employee], error) {
 	var id int64
@@ -292,8 +288,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::boolean[], $3::bigint
 "cpcgen_new" AS (UPDATE "employees" SET "manager_id" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "employees"."manager_id" END, "name" = COALESCE("cpcgen_v"."cpcgen_4", "employees"."name") FROM "cpcgen_v" WHERE "employees"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "manager_id", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."manager_id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *EmployeeRepo) UpdateManyReturning(ctx context.Context, rows []EmployeeKeyedUpdate) ([]Employee, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkEmployeesUpdates, sqlEmployeesUpdateManyReturning, scanEmployee, rows)
 	return out, wrapErr(err, "employees.UpdateManyReturning", "employees")

@@ -22,8 +22,7 @@ type NewGroup struct {
 	Name string `json:"name"`
 }
 
-// GroupUpdate lists changes to a row of table groups. Unset fields leave their
-// column unchanged.
+// GroupUpdate lists changes to a row of table groups; unset fields stay unchanged.
 type GroupUpdate struct {
 	Name runtime.Opt[string] `json:"name,omitzero"`
 }
@@ -48,8 +47,7 @@ var (
 	ErrGroupReferencedByMembership = runtime.NewForeignKeySentinel("memberships", "memberships_group_id_fkey", "group_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the types and rules of the columns of table groups
-// (see runtime.Validator).
+// Validate checks n against the columns of table groups (see runtime.Validator).
 func (n *NewGroup) Validate() error {
 	var f runtime.Fields
 	f.Fits("name", runtime.CheckText(n.Name))
@@ -65,15 +63,13 @@ func (u *GroupUpdate) Validate() error {
 	return f.Err("groups")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewGroup) UnmarshalJSON(data []byte) error {
 	type plain NewGroup
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "groups", "name")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *GroupUpdate) UnmarshalJSON(data []byte) error {
 	type plain GroupUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "groups", "name")
@@ -123,8 +119,7 @@ func (r *GroupRepo) FindAll(ctx context.Context) ([]Group, error) {
 	return items, wrapErr(err, "groups.FindAll", "groups")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *GroupRepo) Stream(ctx context.Context) iter.Seq2[Group, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "groups.Stream", "groups") }, scanGroup, sqlGroupsFindAll)
 }
@@ -138,8 +133,7 @@ SELECT "id", "name" FROM "groups"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table groups in primary key order (see
-// runtime.PageArgs).
+// List returns a page of table groups in primary key order (see runtime.PageArgs).
 func (r *GroupRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Group], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Group]{
@@ -326,8 +320,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[]) WITH ORDINALI
 "cpcgen_new" AS (UPDATE "groups" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "groups"."name") FROM "cpcgen_v" WHERE "groups"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *GroupRepo) UpdateManyReturning(ctx context.Context, rows []GroupKeyedUpdate) ([]Group, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkGroupsUpdates, sqlGroupsUpdateManyReturning, scanGroup, rows)
 	return out, wrapErr(err, "groups.UpdateManyReturning", "groups")

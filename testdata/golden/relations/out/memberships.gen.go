@@ -30,8 +30,8 @@ type NewMembership struct {
 	JoinedAt runtime.Opt[time.Time] `json:"joined_at,omitzero"`
 }
 
-// MembershipUpdate lists changes to a row of table memberships. Unset fields leave
-// their column unchanged.
+// MembershipUpdate lists changes to a row of table memberships; unset fields stay
+// unchanged.
 type MembershipUpdate struct {
 	Role     runtime.Opt[Role]      `json:"role,omitzero"`
 	JoinedAt runtime.Opt[time.Time] `json:"joined_at,omitzero"`
@@ -60,8 +60,8 @@ var (
 	ErrMembershipGroupIDNotFound = runtime.NewForeignKeySentinel("memberships", "memberships_group_id_fkey", "group_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the types and rules of the columns of table
-// memberships (see runtime.Validator).
+// Validate checks n against the columns of table memberships (see
+// runtime.Validator).
 func (n *NewMembership) Validate() error {
 	var f runtime.Fields
 	if n.Role.Set {
@@ -85,15 +85,13 @@ func (u *MembershipUpdate) Validate() error {
 	return f.Err("memberships")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewMembership) UnmarshalJSON(data []byte) error {
 	type plain NewMembership
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "memberships", "user_id", "group_id", "role", "joined_at")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *MembershipUpdate) UnmarshalJSON(data []byte) error {
 	type plain MembershipUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "memberships", "role", "joined_at")
@@ -143,8 +141,7 @@ func (r *MembershipRepo) FindAll(ctx context.Context) ([]Membership, error) {
 	return items, wrapErr(err, "memberships.FindAll", "memberships")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *MembershipRepo) Stream(ctx context.Context) iter.Seq2[Membership, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "memberships.Stream", "memberships") }, scanMembership, sqlMembershipsFindAll)
 }
@@ -158,7 +155,7 @@ SELECT "user_id", "group_id", "role", "joined_at" FROM "memberships"
 WHERE ("user_id", "group_id") > ($1, $2) ORDER BY "user_id", "group_id"
 LIMIT $3`
 
-// List returns a page of the rows of table memberships in primary key order (see
+// List returns a page of table memberships in primary key order (see
 // runtime.PageArgs).
 func (r *MembershipRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Membership], error) {
 	var userID uuid.UUID
@@ -350,8 +347,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::text[]::"
 "cpcgen_new" AS (UPDATE "memberships" SET "role" = COALESCE("cpcgen_v"."cpcgen_3", "memberships"."role"), "joined_at" = COALESCE("cpcgen_v"."cpcgen_4", "memberships"."joined_at") FROM "cpcgen_v" WHERE "memberships"."user_id" = "cpcgen_v"."cpcgen_1" AND "memberships"."group_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "user_id", "group_id", "role", "joined_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."user_id", "cpcgen_new"."group_id", "cpcgen_new"."role", "cpcgen_new"."joined_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *MembershipRepo) UpdateManyReturning(ctx context.Context, rows []MembershipKeyedUpdate) ([]Membership, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkMembershipsUpdates, sqlMembershipsUpdateManyReturning, scanMembership, rows)
 	return out, wrapErr(err, "memberships.UpdateManyReturning", "memberships")

@@ -23,8 +23,8 @@ type NewProfile struct {
 	Bio       string `json:"bio"`
 }
 
-// ProfileUpdate lists changes to a row of table profiles. Unset fields leave their
-// column unchanged.
+// ProfileUpdate lists changes to a row of table profiles; unset fields stay
+// unchanged.
 type ProfileUpdate struct {
 	Bio runtime.Opt[string] `json:"bio,omitzero"`
 }
@@ -47,8 +47,7 @@ var (
 	ErrProfileUserEmailNotFound = runtime.NewForeignKeySentinel("profiles", "profiles_user_email_fkey", "user_email.references", runtime.FKMissing)
 )
 
-// Validate checks n against the types and rules of the columns of table profiles
-// (see runtime.Validator).
+// Validate checks n against the columns of table profiles (see runtime.Validator).
 func (n *NewProfile) Validate() error {
 	var f runtime.Fields
 	f.Fits("user_email", runtime.CheckText(n.UserEmail))
@@ -66,15 +65,13 @@ func (u *ProfileUpdate) Validate() error {
 	return f.Err("profiles")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewProfile) UnmarshalJSON(data []byte) error {
 	type plain NewProfile
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "profiles", "user_email", "bio")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *ProfileUpdate) UnmarshalJSON(data []byte) error {
 	type plain ProfileUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "profiles", "bio")
@@ -131,8 +128,7 @@ func (r *ProfileRepo) FindAll(ctx context.Context) ([]Profile, error) {
 	return items, wrapErr(err, "profiles.FindAll", "profiles")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ProfileRepo) Stream(ctx context.Context) iter.Seq2[Profile, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "profiles.Stream", "profiles") }, scanProfile, sqlProfilesFindAll)
 }
@@ -146,7 +142,7 @@ SELECT "user_email", "bio" FROM "profiles"
 WHERE ("user_email") > ($1) ORDER BY "user_email"
 LIMIT $2`
 
-// List returns a page of the rows of table profiles in primary key order (see
+// List returns a page of table profiles in primary key order (see
 // runtime.PageArgs).
 func (r *ProfileRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Profile], error) {
 	var userEmail string
@@ -336,8 +332,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::text[]) WITH ORDINAL
 "cpcgen_new" AS (UPDATE "profiles" SET "bio" = COALESCE("cpcgen_v"."cpcgen_2", "profiles"."bio") FROM "cpcgen_v" WHERE "profiles"."user_email" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "user_email", "bio")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."user_email", "cpcgen_new"."bio" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ProfileRepo) UpdateManyReturning(ctx context.Context, rows []ProfileKeyedUpdate) ([]Profile, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkProfilesUpdates, sqlProfilesUpdateManyReturning, scanProfile, rows)
 	return out, wrapErr(err, "profiles.UpdateManyReturning", "profiles")

@@ -22,8 +22,7 @@ type NewTag struct {
 	Label string `json:"label"`
 }
 
-// TagUpdate lists changes to a row of table tags. Unset fields leave their column
-// unchanged.
+// TagUpdate lists changes to a row of table tags; unset fields stay unchanged.
 type TagUpdate struct {
 	Label runtime.Opt[string] `json:"label,omitzero"`
 }
@@ -46,8 +45,7 @@ var (
 	ErrTagReferencedByUserTag = runtime.NewForeignKeySentinel("user_tags", "user_tags_tag_id_fkey", "tag_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the types and rules of the columns of table tags (see
-// runtime.Validator).
+// Validate checks n against the columns of table tags (see runtime.Validator).
 func (n *NewTag) Validate() error {
 	var f runtime.Fields
 	f.Fits("label", runtime.CheckText(n.Label))
@@ -63,15 +61,13 @@ func (u *TagUpdate) Validate() error {
 	return f.Err("tags")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewTag) UnmarshalJSON(data []byte) error {
 	type plain NewTag
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "tags", "label")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *TagUpdate) UnmarshalJSON(data []byte) error {
 	type plain TagUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "tags", "label")
@@ -121,8 +117,7 @@ func (r *TagRepo) FindAll(ctx context.Context) ([]Tag, error) {
 	return items, wrapErr(err, "tags.FindAll", "tags")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TagRepo) Stream(ctx context.Context) iter.Seq2[Tag, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "tags.Stream", "tags") }, scanTag, sqlTagsFindAll)
 }
@@ -136,8 +131,7 @@ SELECT "id", "label" FROM "tags"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table tags in primary key order (see
-// runtime.PageArgs).
+// List returns a page of table tags in primary key order (see runtime.PageArgs).
 func (r *TagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Tag], error) {
 	var id int32
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Tag]{
@@ -280,8 +274,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::text[]) WITH ORDINAL
 "cpcgen_new" AS (UPDATE "tags" SET "label" = COALESCE("cpcgen_v"."cpcgen_2", "tags"."label") FROM "cpcgen_v" WHERE "tags"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "label")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."label" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *TagRepo) UpdateManyReturning(ctx context.Context, rows []TagKeyedUpdate) ([]Tag, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkTagsUpdates, sqlTagsUpdateManyReturning, scanTag, rows)
 	return out, wrapErr(err, "tags.UpdateManyReturning", "tags")

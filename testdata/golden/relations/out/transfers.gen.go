@@ -30,9 +30,8 @@ type NewTransfer struct {
 	Note          runtime.Null[string] `json:"note"`
 }
 
-// TransferUpdate lists changes to a row of table transfers. Unset fields leave
-// their column unchanged; a nullable column is set to NULL with
-// runtime.SetNull[T]().
+// TransferUpdate lists changes to a row of table transfers; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type TransferUpdate struct {
 	FromAccountID runtime.Opt[int64]                `json:"from_account_id,omitzero"`
 	ToAccountID   runtime.Opt[int64]                `json:"to_account_id,omitzero"`
@@ -61,8 +60,8 @@ var (
 	ErrTransferToAccountIDNotFound = runtime.NewForeignKeySentinel("transfers", "transfers_to_account_id_fkey", "to_account_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the types and rules of the columns of table transfers
-// (see runtime.Validator).
+// Validate checks n against the columns of table transfers (see
+// runtime.Validator).
 func (n *NewTransfer) Validate() error {
 	var f runtime.Fields
 	f.Fits("amount", runtime.CheckNumeric(n.Amount, 18, 2))
@@ -84,15 +83,13 @@ func (u *TransferUpdate) Validate() error {
 	return f.Err("transfers")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewTransfer) UnmarshalJSON(data []byte) error {
 	type plain NewTransfer
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "transfers", "from_account_id", "to_account_id", "amount")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *TransferUpdate) UnmarshalJSON(data []byte) error {
 	type plain TransferUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "transfers", "from_account_id", "to_account_id", "amount")
@@ -142,8 +139,7 @@ func (r *TransferRepo) FindAll(ctx context.Context) ([]Transfer, error) {
 	return items, wrapErr(err, "transfers.FindAll", "transfers")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TransferRepo) Stream(ctx context.Context) iter.Seq2[Transfer, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "transfers.Stream", "transfers") }, scanTransfer, sqlTransfersFindAll)
 }
@@ -157,7 +153,7 @@ SELECT "id", "from_account_id", "to_account_id", "amount", "note" FROM "transfer
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table transfers in primary key order (see
+// List returns a page of table transfers in primary key order (see
 // runtime.PageArgs).
 func (r *TransferRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Transfer], error) {
 	var id int64
@@ -309,8 +305,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[
 "cpcgen_new" AS (UPDATE "transfers" SET "from_account_id" = COALESCE("cpcgen_v"."cpcgen_2", "transfers"."from_account_id"), "to_account_id" = COALESCE("cpcgen_v"."cpcgen_3", "transfers"."to_account_id"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "transfers"."amount"), "note" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "transfers"."note" END FROM "cpcgen_v" WHERE "transfers"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "from_account_id", "to_account_id", "amount", "note")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."from_account_id", "cpcgen_new"."to_account_id", "cpcgen_new"."amount", "cpcgen_new"."note" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *TransferRepo) UpdateManyReturning(ctx context.Context, rows []TransferKeyedUpdate) ([]Transfer, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkTransfersUpdates, sqlTransfersUpdateManyReturning, scanTransfer, rows)
 	return out, wrapErr(err, "transfers.UpdateManyReturning", "transfers")

@@ -26,8 +26,8 @@ type NewUserTag struct {
 	AddedBy string    `json:"added_by"`
 }
 
-// UserTagUpdate lists changes to a row of table user_tags. Unset fields leave
-// their column unchanged.
+// UserTagUpdate lists changes to a row of table user_tags; unset fields stay
+// unchanged.
 type UserTagUpdate struct {
 	AddedBy runtime.Opt[string] `json:"added_by,omitzero"`
 }
@@ -54,8 +54,8 @@ var (
 	ErrUserTagTagIDNotFound = runtime.NewForeignKeySentinel("user_tags", "user_tags_tag_id_fkey", "tag_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the types and rules of the columns of table user_tags
-// (see runtime.Validator).
+// Validate checks n against the columns of table user_tags (see
+// runtime.Validator).
 func (n *NewUserTag) Validate() error {
 	var f runtime.Fields
 	f.Fits("added_by", runtime.CheckText(n.AddedBy))
@@ -71,15 +71,13 @@ func (u *UserTagUpdate) Validate() error {
 	return f.Err("user_tags")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewUserTag) UnmarshalJSON(data []byte) error {
 	type plain NewUserTag
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "user_tags", "user_id", "tag_id", "added_by")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *UserTagUpdate) UnmarshalJSON(data []byte) error {
 	type plain UserTagUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "user_tags", "added_by")
@@ -129,8 +127,7 @@ func (r *UserTagRepo) FindAll(ctx context.Context) ([]UserTag, error) {
 	return items, wrapErr(err, "user_tags.FindAll", "user_tags")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *UserTagRepo) Stream(ctx context.Context) iter.Seq2[UserTag, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "user_tags.Stream", "user_tags") }, scanUserTag, sqlUserTagsFindAll)
 }
@@ -144,7 +141,7 @@ SELECT "user_id", "tag_id", "added_by" FROM "user_tags"
 WHERE ("user_id", "tag_id") > ($1, $2) ORDER BY "user_id", "tag_id"
 LIMIT $3`
 
-// List returns a page of the rows of table user_tags in primary key order (see
+// List returns a page of table user_tags in primary key order (see
 // runtime.PageArgs).
 func (r *UserTagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[UserTag], error) {
 	var userID uuid.UUID
@@ -333,8 +330,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::integer[], $3::text[]) 
 "cpcgen_new" AS (UPDATE "user_tags" SET "added_by" = COALESCE("cpcgen_v"."cpcgen_3", "user_tags"."added_by") FROM "cpcgen_v" WHERE "user_tags"."user_id" = "cpcgen_v"."cpcgen_1" AND "user_tags"."tag_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "user_id", "tag_id", "added_by")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."user_id", "cpcgen_new"."tag_id", "cpcgen_new"."added_by" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *UserTagRepo) UpdateManyReturning(ctx context.Context, rows []UserTagKeyedUpdate) ([]UserTag, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkUserTagsUpdates, sqlUserTagsUpdateManyReturning, scanUserTag, rows)
 	return out, wrapErr(err, "user_tags.UpdateManyReturning", "user_tags")

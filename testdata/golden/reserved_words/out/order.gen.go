@@ -30,8 +30,8 @@ type NewOrder struct {
 	Limit runtime.Opt[int64]    `json:"limit,omitzero"`
 }
 
-// OrderUpdate lists changes to a row of table order. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// OrderUpdate lists changes to a row of table order; unset fields stay unchanged;
+// a nullable column is set to NULL with runtime.SetNull[T]().
 type OrderUpdate struct {
 	User  runtime.Opt[runtime.Null[int32]] `json:"user,omitzero"`
 	Group runtime.Opt[[]string]            `json:"group,omitzero"`
@@ -57,8 +57,7 @@ var (
 	ErrOrderUserNotFound = runtime.NewForeignKeySentinel("order", "order_user_fkey", "user.references", runtime.FKMissing)
 )
 
-// Validate checks n against the types and rules of the columns of table order (see
-// runtime.Validator).
+// Validate checks n against the columns of table order (see runtime.Validator).
 func (n *NewOrder) Validate() error {
 	var f runtime.Fields
 	f.Fits("type", runtime.CheckText(n.Type))
@@ -79,15 +78,13 @@ func (u *OrderUpdate) Validate() error {
 	return f.Err("order")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewOrder) UnmarshalJSON(data []byte) error {
 	type plain NewOrder
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "order", "type", "func", "group", "limit")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *OrderUpdate) UnmarshalJSON(data []byte) error {
 	type plain OrderUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "order", "group", "limit")
@@ -137,8 +134,7 @@ func (r *OrderRepo) FindAll(ctx context.Context) ([]Order, error) {
 	return items, wrapErr(err, "order.FindAll", "order")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrderRepo) Stream(ctx context.Context) iter.Seq2[Order, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "order.Stream", "order") }, scanOrder, sqlOrderFindAll)
 }
@@ -152,8 +148,7 @@ SELECT "type", "func", "user", "group", "limit" FROM "order"
 WHERE ("type", "func") > ($1, $2) ORDER BY "type", "func"
 LIMIT $3`
 
-// List returns a page of the rows of table order in primary key order (see
-// runtime.PageArgs).
+// List returns a page of table order in primary key order (see runtime.PageArgs).
 func (r *OrderRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Order], error) {
 	var type_ string
 	var func_ int32
@@ -329,8 +324,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::integer[], $3::boolean[
 "cpcgen_new" AS (UPDATE "order" SET "user" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "order"."user" END, "group" = COALESCE("cpcgen_v"."cpcgen_5"::text[], "order"."group"), "limit" = COALESCE("cpcgen_v"."cpcgen_6", "order"."limit") FROM "cpcgen_v" WHERE "order"."type" = "cpcgen_v"."cpcgen_1" AND "order"."func" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "type", "func", "user", "group", "limit")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."type", "cpcgen_new"."func", "cpcgen_new"."user", "cpcgen_new"."group", "cpcgen_new"."limit" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *OrderRepo) UpdateManyReturning(ctx context.Context, rows []OrderKeyedUpdate) ([]Order, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkOrderUpdates, sqlOrderUpdateManyReturning, scanOrder, rows)
 	return out, wrapErr(err, "order.UpdateManyReturning", "order")

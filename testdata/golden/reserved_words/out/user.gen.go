@@ -30,8 +30,8 @@ type NewUser struct {
 	Default runtime.Opt[bool]    `json:"default,omitzero"`
 }
 
-// UserUpdate lists changes to a row of table user. Unset fields leave their column
-// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// UserUpdate lists changes to a row of table user; unset fields stay unchanged; a
+// nullable column is set to NULL with runtime.SetNull[T]().
 type UserUpdate struct {
 	Select  runtime.Opt[string]               `json:"select,omitzero"`
 	From    runtime.Opt[runtime.Null[string]] `json:"from,omitzero"`
@@ -57,8 +57,7 @@ var (
 	ErrUserReferencedByOrder = runtime.NewForeignKeySentinel("order", "order_user_fkey", "user.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the types and rules of the columns of table user (see
-// runtime.Validator).
+// Validate checks n against the columns of table user (see runtime.Validator).
 func (n *NewUser) Validate() error {
 	var f runtime.Fields
 	f.Fits("select", runtime.CheckText(n.Select))
@@ -86,15 +85,13 @@ func (u *UserUpdate) Validate() error {
 	return f.Err("user")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewUser) UnmarshalJSON(data []byte) error {
 	type plain NewUser
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "user", "id", "select", "type", "default")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *UserUpdate) UnmarshalJSON(data []byte) error {
 	type plain UserUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "user", "select", "type", "default")
@@ -144,8 +141,7 @@ func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
 	return items, wrapErr(err, "user.FindAll", "user")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "user.Stream", "user") }, scanUser, sqlUserFindAll)
 }
@@ -159,8 +155,7 @@ SELECT "id", "select", "from", "type", "default" FROM "user"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table user in primary key order (see
-// runtime.PageArgs).
+// List returns a page of table user in primary key order (see runtime.PageArgs).
 func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[User], error) {
 	var id int32
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[User]{
@@ -359,8 +354,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::text[], $3::boolean[
 "cpcgen_new" AS (UPDATE "user" SET "select" = COALESCE("cpcgen_v"."cpcgen_2", "user"."select"), "from" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "user"."from" END, "type" = COALESCE("cpcgen_v"."cpcgen_5", "user"."type"), "default" = COALESCE("cpcgen_v"."cpcgen_6", "user"."default") FROM "cpcgen_v" WHERE "user"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "select", "from", "type", "default")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."select", "cpcgen_new"."from", "cpcgen_new"."type", "cpcgen_new"."default" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *UserRepo) UpdateManyReturning(ctx context.Context, rows []UserKeyedUpdate) ([]User, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkUserUpdates, sqlUserUpdateManyReturning, scanUser, rows)
 	return out, wrapErr(err, "user.UpdateManyReturning", "user")

@@ -39,8 +39,8 @@ type NewAccount struct {
 	Meta     runtime.Opt[json.RawMessage] `json:"meta,omitzero"`
 }
 
-// AccountUpdate lists changes to a row of table accounts. Unset fields leave their
-// column unchanged.
+// AccountUpdate lists changes to a row of table accounts; unset fields stay
+// unchanged.
 type AccountUpdate struct {
 	Owner    runtime.Opt[string]          `json:"owner,omitzero"`
 	Currency runtime.Opt[Currency]        `json:"currency,omitzero"`
@@ -65,8 +65,7 @@ var (
 	ErrAccountIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "accounts", "accounts_pkey", "primary_key")
 )
 
-// Validate checks n against the types and rules of the columns of table accounts
-// (see runtime.Validator).
+// Validate checks n against the columns of table accounts (see runtime.Validator).
 func (n *NewAccount) Validate() error {
 	var f runtime.Fields
 	f.Fits("owner", runtime.CheckText(n.Owner))
@@ -116,15 +115,13 @@ func (u *AccountUpdate) Validate() error {
 	return f.Err("accounts")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewAccount) UnmarshalJSON(data []byte) error {
 	type plain NewAccount
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "accounts", "id", "owner", "currency", "balance", "tags", "flags", "meta")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *AccountUpdate) UnmarshalJSON(data []byte) error {
 	type plain AccountUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "accounts", "owner", "currency", "balance", "tags", "flags", "meta")
@@ -174,8 +171,7 @@ func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
 	return items, wrapErr(err, "accounts.FindAll", "accounts")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "accounts.Stream", "accounts") }, scanAccount, sqlAccountsFindAll)
 }
@@ -189,7 +185,7 @@ SELECT "id", "owner", "currency", "balance", "tags", "flags"::text[], "meta", "c
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table accounts in primary key order (see
+// List returns a page of table accounts in primary key order (see
 // runtime.PageArgs).
 func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Account], error) {
 	var id uuid.UUID
@@ -328,8 +324,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]::"cu
 "cpcgen_new" AS (UPDATE "accounts" SET "owner" = COALESCE("cpcgen_v"."cpcgen_2", "accounts"."owner"), "currency" = COALESCE("cpcgen_v"."cpcgen_3", "accounts"."currency"), "balance" = COALESCE("cpcgen_v"."cpcgen_4", "accounts"."balance"), "tags" = COALESCE("cpcgen_v"."cpcgen_5"::text[], "accounts"."tags"), "flags" = COALESCE("cpcgen_v"."cpcgen_6"::text[]::"currency"[], "accounts"."flags"), "meta" = COALESCE("cpcgen_v"."cpcgen_7", "accounts"."meta"), "updated_at" = now() FROM "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "owner", "currency", "balance", "tags", "flags", "meta", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."currency", "cpcgen_new"."balance", "cpcgen_new"."tags", "cpcgen_new"."flags"::text[], "cpcgen_new"."meta", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *AccountRepo) UpdateManyReturning(ctx context.Context, rows []AccountKeyedUpdate) ([]Account, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkAccountsUpdates, sqlAccountsUpdateManyReturning, scanAccount, rows)
 	return out, wrapErr(err, "accounts.UpdateManyReturning", "accounts")

@@ -26,8 +26,8 @@ type NewCounter struct {
 	N  runtime.Opt[int64] `json:"n,omitzero"`
 }
 
-// CounterUpdate lists changes to a row of table counters. Unset fields leave their
-// column unchanged.
+// CounterUpdate lists changes to a row of table counters; unset fields stay
+// unchanged.
 type CounterUpdate struct {
 	N runtime.Opt[int64] `json:"n,omitzero"`
 }
@@ -47,8 +47,7 @@ var (
 	ErrCounterIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "counters", "counters_pkey", "primary_key")
 )
 
-// Validate checks n against the types and rules of the columns of table counters
-// (see runtime.Validator).
+// Validate checks n against the columns of table counters (see runtime.Validator).
 func (n *NewCounter) Validate() error {
 	return nil
 }
@@ -58,15 +57,13 @@ func (u *CounterUpdate) Validate() error {
 	return nil
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewCounter) UnmarshalJSON(data []byte) error {
 	type plain NewCounter
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "counters", "id", "n")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *CounterUpdate) UnmarshalJSON(data []byte) error {
 	type plain CounterUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "counters", "n")
@@ -112,8 +109,7 @@ func (r *CounterRepo) FindAll(ctx context.Context) ([]Counter, error) {
 	return items, wrapErr(err, "counters.FindAll", "counters")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CounterRepo) Stream(ctx context.Context) iter.Seq2[Counter, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "counters.Stream", "counters") }, scanCounter, sqlCountersFindAll)
 }
@@ -127,7 +123,7 @@ SELECT "id", "n" FROM "counters"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table counters in primary key order (see
+// List returns a page of table counters in primary key order (see
 // runtime.PageArgs).
 func (r *CounterRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Counter], error) {
 	var id int32
@@ -302,8 +298,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::bigint[]) WITH ORDIN
 "cpcgen_new" AS (UPDATE "counters" SET "n" = COALESCE("cpcgen_v"."cpcgen_2", "counters"."n") FROM "cpcgen_v" WHERE "counters"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "n")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."n" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *CounterRepo) UpdateManyReturning(ctx context.Context, rows []CounterKeyedUpdate) ([]Counter, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkCountersUpdates, sqlCountersUpdateManyReturning, scanCounter, rows)
 	return out, wrapErr(err, "counters.UpdateManyReturning", "counters")

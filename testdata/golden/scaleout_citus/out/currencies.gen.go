@@ -25,8 +25,8 @@ type NewCurrency struct {
 	Name string `json:"name"`
 }
 
-// CurrencyUpdate lists changes to a row of table currencies. Unset fields leave
-// their column unchanged.
+// CurrencyUpdate lists changes to a row of table currencies; unset fields stay
+// unchanged.
 type CurrencyUpdate struct {
 	Name runtime.Opt[string] `json:"name,omitzero"`
 }
@@ -52,8 +52,8 @@ var (
 	ErrCurrencyReferencedByInvoice = runtime.NewForeignKeySentinel("invoices", "invoices_currency_fkey", "currency.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the types and rules of the columns of table currencies
-// (see runtime.Validator).
+// Validate checks n against the columns of table currencies (see
+// runtime.Validator).
 func (n *NewCurrency) Validate() error {
 	var f runtime.Fields
 	f.Fits("code", runtime.CheckText(n.Code))
@@ -71,15 +71,13 @@ func (u *CurrencyUpdate) Validate() error {
 	return f.Err("currencies")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewCurrency) UnmarshalJSON(data []byte) error {
 	type plain NewCurrency
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "currencies", "code", "name")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *CurrencyUpdate) UnmarshalJSON(data []byte) error {
 	type plain CurrencyUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "currencies", "name")
@@ -137,8 +135,7 @@ func (r *CurrencyRepo) FindAll(ctx context.Context) ([]Currency, error) {
 	return items, wrapErr(err, "currencies.FindAll", "currencies")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CurrencyRepo) Stream(ctx context.Context) iter.Seq2[Currency, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "currencies.Stream", "currencies") }, scanCurrency, sqlCurrenciesFindAll)
 }
@@ -152,7 +149,7 @@ SELECT "code"::text, "name" FROM "currencies"
 WHERE ("code") > ($1) ORDER BY "code"
 LIMIT $2`
 
-// List returns a page of the rows of table currencies in primary key order (see
+// List returns a page of table currencies in primary key order (see
 // runtime.PageArgs).
 func (r *CurrencyRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Currency], error) {
 	var code string
@@ -341,8 +338,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bpchar[], $2::text[]) WITH ORDINALI
 "cpcgen_new" AS (UPDATE "currencies" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "currencies"."name") FROM "cpcgen_v" WHERE "currencies"."code" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "code", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."code"::text, "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *CurrencyRepo) UpdateManyReturning(ctx context.Context, rows []CurrencyKeyedUpdate) ([]Currency, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkCurrenciesUpdates, sqlCurrenciesUpdateManyReturning, scanCurrency, rows)
 	return out, wrapErr(err, "currencies.UpdateManyReturning", "currencies")

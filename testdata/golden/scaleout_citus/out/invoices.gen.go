@@ -34,8 +34,8 @@ type NewInvoice struct {
 	Status   runtime.Opt[string] `json:"status,omitzero"`
 }
 
-// InvoiceUpdate lists changes to a row of table invoices. Unset fields leave their
-// column unchanged.
+// InvoiceUpdate lists changes to a row of table invoices; unset fields stay
+// unchanged.
 type InvoiceUpdate struct {
 	Currency runtime.Opt[string]          `json:"currency,omitzero"`
 	Total    runtime.Opt[decimal.Decimal] `json:"total,omitzero"`
@@ -73,8 +73,7 @@ var (
 	ErrInvoiceCurrencyNotFound = runtime.NewForeignKeySentinel("invoices", "invoices_currency_fkey", "currency.references", runtime.FKMissing)
 )
 
-// Validate checks n against the types and rules of the columns of table invoices
-// (see runtime.Validator).
+// Validate checks n against the columns of table invoices (see runtime.Validator).
 func (n *NewInvoice) Validate() error {
 	var f runtime.Fields
 	f.Fits("currency", runtime.CheckText(n.Currency))
@@ -104,15 +103,13 @@ func (u *InvoiceUpdate) Validate() error {
 	return f.Err("invoices")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewInvoice) UnmarshalJSON(data []byte) error {
 	type plain NewInvoice
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "invoices", "currency", "total", "status")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *InvoiceUpdate) UnmarshalJSON(data []byte) error {
 	type plain InvoiceUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "invoices", "currency", "total", "status")
@@ -190,8 +187,7 @@ func (r *InvoiceRepo) FindAll(ctx context.Context) ([]Invoice, error) {
 	return items, wrapErr(err, "invoices.FindAll", "invoices")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *InvoiceRepo) Stream(ctx context.Context) iter.Seq2[Invoice, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "invoices.Stream", "invoices")
 	if err != nil {
@@ -211,7 +207,7 @@ SELECT "org_id", "id", "currency"::text, "total", "status", "created_at", "updat
 WHERE ("org_id", "id") > ($1, $2) AND "org_id" = $4 ORDER BY "org_id", "id"
 LIMIT $3`
 
-// List returns a page of the rows of table invoices in primary key order (see
+// List returns a page of table invoices in primary key order (see
 // runtime.PageArgs).
 func (r *InvoiceRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Invoice], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "invoices.List", "invoices")
@@ -415,8 +411,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::bpchar[],
 "cpcgen_new" AS (UPDATE "invoices" SET "currency" = COALESCE("cpcgen_v"."cpcgen_3", "invoices"."currency"), "total" = COALESCE("cpcgen_v"."cpcgen_4", "invoices"."total"), "status" = COALESCE("cpcgen_v"."cpcgen_5", "invoices"."status"), "updated_at" = now() FROM "cpcgen_v" WHERE "invoices"."org_id" = "cpcgen_v"."cpcgen_1" AND "invoices"."id" = "cpcgen_v"."cpcgen_2" AND "org_id" = $6 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "org_id", "id", "currency", "total", "status", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."org_id", "cpcgen_new"."id", "cpcgen_new"."currency"::text, "cpcgen_new"."total", "cpcgen_new"."status", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *InvoiceRepo) UpdateManyReturning(ctx context.Context, rows []InvoiceKeyedUpdate) ([]Invoice, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "invoices.UpdateManyReturning", "invoices")
 	if err != nil {

@@ -28,8 +28,7 @@ type NewPrice struct {
 	Price    decimal.Decimal `json:"price"`
 }
 
-// PriceUpdate lists changes to a row of table prices. Unset fields leave their
-// column unchanged.
+// PriceUpdate lists changes to a row of table prices; unset fields stay unchanged.
 type PriceUpdate struct {
 	Currency runtime.Opt[string]          `json:"currency,omitzero"`
 	Price    runtime.Opt[decimal.Decimal] `json:"price,omitzero"`
@@ -56,8 +55,7 @@ var (
 	ErrPriceReferencedByOrg = runtime.NewForeignKeySentinel("orgs", "orgs_tier_fkey", "tier.references", runtime.FKReferenced)
 )
 
-// Validate checks n against the types and rules of the columns of table prices
-// (see runtime.Validator).
+// Validate checks n against the columns of table prices (see runtime.Validator).
 func (n *NewPrice) Validate() error {
 	var f runtime.Fields
 	f.Check("tier", n.Tier.Valid(), "must be one of \"free\", \"pro\", \"enterprise\"")
@@ -80,15 +78,13 @@ func (u *PriceUpdate) Validate() error {
 	return f.Err("prices")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewPrice) UnmarshalJSON(data []byte) error {
 	type plain NewPrice
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "prices", "tier", "currency", "price")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *PriceUpdate) UnmarshalJSON(data []byte) error {
 	type plain PriceUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "prices", "currency", "price")
@@ -146,8 +142,7 @@ func (r *PriceRepo) FindAll(ctx context.Context) ([]Price, error) {
 	return items, wrapErr(err, "prices.FindAll", "prices")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PriceRepo) Stream(ctx context.Context) iter.Seq2[Price, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "prices.Stream", "prices") }, scanPrice, sqlPricesFindAll)
 }
@@ -161,8 +156,7 @@ SELECT "tier", "currency"::text, "price" FROM "prices"
 WHERE ("tier") > ($1) ORDER BY "tier"
 LIMIT $2`
 
-// List returns a page of the rows of table prices in primary key order (see
-// runtime.PageArgs).
+// List returns a page of table prices in primary key order (see runtime.PageArgs).
 func (r *PriceRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Price], error) {
 	var tier Tier
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Price]{
@@ -353,8 +347,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]::"tier"[], $2::bpchar[], $3:
 "cpcgen_new" AS (UPDATE "prices" SET "currency" = COALESCE("cpcgen_v"."cpcgen_2", "prices"."currency"), "price" = COALESCE("cpcgen_v"."cpcgen_3", "prices"."price") FROM "cpcgen_v" WHERE "prices"."tier" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "tier", "currency", "price")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."tier", "cpcgen_new"."currency"::text, "cpcgen_new"."price" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *PriceRepo) UpdateManyReturning(ctx context.Context, rows []PriceKeyedUpdate) ([]Price, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkPricesUpdates, sqlPricesUpdateManyReturning, scanPrice, rows)
 	return out, wrapErr(err, "prices.UpdateManyReturning", "prices")

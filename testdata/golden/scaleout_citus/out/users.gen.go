@@ -32,8 +32,7 @@ type NewUser struct {
 	Email string                 `json:"email"`
 }
 
-// UserUpdate lists changes to a row of table users. Unset fields leave their
-// column unchanged.
+// UserUpdate lists changes to a row of table users; unset fields stay unchanged.
 type UserUpdate struct {
 	Email runtime.Opt[string] `json:"email,omitzero"`
 }
@@ -70,8 +69,7 @@ var (
 	ErrUserOrgIDNotFound = runtime.NewForeignKeySentinel("users", "users_org_id_fkey", "org_id.references", runtime.FKMissing)
 )
 
-// Validate checks n against the types and rules of the columns of table users (see
-// runtime.Validator).
+// Validate checks n against the columns of table users (see runtime.Validator).
 func (n *NewUser) Validate() error {
 	var f runtime.Fields
 	f.Fits("email", runtime.CheckText(n.Email))
@@ -89,15 +87,13 @@ func (u *UserUpdate) Validate() error {
 	return f.Err("users")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewUser) UnmarshalJSON(data []byte) error {
 	type plain NewUser
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "users", "id", "email")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *UserUpdate) UnmarshalJSON(data []byte) error {
 	type plain UserUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "users", "email")
@@ -171,8 +167,7 @@ func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
 	return items, wrapErr(err, "users.FindAll", "users")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.Stream", "users")
 	if err != nil {
@@ -192,8 +187,7 @@ SELECT "org_id", "id", "email", "created_at", "updated_at" FROM "users"
 WHERE ("org_id", "id") > ($1, $2) AND "org_id" = $4 ORDER BY "org_id", "id"
 LIMIT $3`
 
-// List returns a page of the rows of table users in primary key order (see
-// runtime.PageArgs).
+// List returns a page of table users in primary key order (see runtime.PageArgs).
 func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[User], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.List", "users")
 	if err != nil {
@@ -455,8 +449,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::varchar[]) 
 "cpcgen_new" AS (UPDATE "users" SET "email" = COALESCE("cpcgen_v"."cpcgen_3", "users"."email"), "updated_at" = now() FROM "cpcgen_v" WHERE "users"."org_id" = "cpcgen_v"."cpcgen_1" AND "users"."id" = "cpcgen_v"."cpcgen_2" AND "org_id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "org_id", "id", "email", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."org_id", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *UserRepo) UpdateManyReturning(ctx context.Context, rows []UserKeyedUpdate) ([]User, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.UpdateManyReturning", "users")
 	if err != nil {

@@ -35,8 +35,8 @@ type NewNote struct {
 	CreatedAt runtime.Opt[time.Time] `json:"created_at,omitzero"`
 }
 
-// NoteUpdate lists changes to a row of table notes. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// NoteUpdate lists changes to a row of table notes; unset fields stay unchanged; a
+// nullable column is set to NULL with runtime.Set[*T](nil).
 type NoteUpdate struct {
 	Title     runtime.Opt[string]           `json:"title,omitzero"`
 	Body      runtime.Opt[string]           `json:"body,omitzero"`
@@ -59,8 +59,7 @@ var (
 	ErrNoteIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "notes", "notes_pkey", "primary_key")
 )
 
-// Validate checks n against the types and rules of the columns of table notes (see
-// runtime.Validator).
+// Validate checks n against the columns of table notes (see runtime.Validator).
 func (n *NewNote) Validate() error {
 	var f runtime.Fields
 	f.Fits("title", runtime.CheckText(n.Title))
@@ -88,15 +87,13 @@ func (u *NoteUpdate) Validate() error {
 	return f.Err("notes")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewNote) UnmarshalJSON(data []byte) error {
 	type plain NewNote
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "notes", "title", "body", "created_at")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *NoteUpdate) UnmarshalJSON(data []byte) error {
 	type plain NoteUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "notes", "title", "body", "created_at")
@@ -146,8 +143,7 @@ func (r *NoteRepo) FindAll(ctx context.Context) ([]Note, error) {
 	return items, wrapErr(err, "notes.FindAll", "notes")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *NoteRepo) Stream(ctx context.Context) iter.Seq2[Note, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "notes.Stream", "notes") }, scanNote, sqlNotesFindAll)
 }
@@ -161,8 +157,7 @@ SELECT "id", "title", "body", "search", "created_at" FROM "notes"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table notes in primary key order (see
-// runtime.PageArgs).
+// List returns a page of table notes in primary key order (see runtime.PageArgs).
 func (r *NoteRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Note], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Note]{
@@ -313,8 +308,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $
 "cpcgen_new" AS (UPDATE "notes" SET "title" = COALESCE("cpcgen_v"."cpcgen_2", "notes"."title"), "body" = COALESCE("cpcgen_v"."cpcgen_3", "notes"."body"), "search" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "notes"."search" END, "created_at" = COALESCE("cpcgen_v"."cpcgen_6", "notes"."created_at") FROM "cpcgen_v" WHERE "notes"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "title", "body", "search", "created_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."title", "cpcgen_new"."body", "cpcgen_new"."search", "cpcgen_new"."created_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *NoteRepo) UpdateManyReturning(ctx context.Context, rows []NoteKeyedUpdate) ([]Note, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkNotesUpdates, sqlNotesUpdateManyReturning, scanNote, rows)
 	return out, wrapErr(err, "notes.UpdateManyReturning", "notes")

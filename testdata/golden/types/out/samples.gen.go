@@ -85,8 +85,8 @@ type NewSample struct {
 	Moods      runtime.Opt[[]Mood]          `json:"moods,omitzero"`
 }
 
-// SampleUpdate lists changes to a row of table samples. Unset fields leave their
-// column unchanged.
+// SampleUpdate lists changes to a row of table samples; unset fields stay
+// unchanged.
 type SampleUpdate struct {
 	UID        runtime.Opt[uuid.UUID]         `json:"uid,omitzero"`
 	Name       runtime.Opt[string]            `json:"name,omitzero"`
@@ -133,8 +133,7 @@ var (
 	ErrSampleIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "samples", "samples_pkey", "primary_key")
 )
 
-// Validate checks n against the types and rules of the columns of table samples
-// (see runtime.Validator).
+// Validate checks n against the columns of table samples (see runtime.Validator).
 func (n *NewSample) Validate() error {
 	var f runtime.Fields
 	f.Fits("name", runtime.CheckText(n.Name))
@@ -230,15 +229,13 @@ func (u *SampleUpdate) Validate() error {
 	return f.Err("samples")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewSample) UnmarshalJSON(data []byte) error {
 	type plain NewSample
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "samples", "uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *SampleUpdate) UnmarshalJSON(data []byte) error {
 	type plain SampleUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "samples", "uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods")
@@ -300,8 +297,7 @@ func (r *SampleRepo) FindAll(ctx context.Context) ([]Sample, error) {
 	return items, wrapErr(err, "samples.FindAll", "samples")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *SampleRepo) Stream(ctx context.Context) iter.Seq2[Sample, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "samples.Stream", "samples") }, scanSample, sqlSamplesFindAll)
 }
@@ -315,7 +311,7 @@ SELECT "id", "uid", "name", "code", "flag"::text, "active", "small", "medium", "
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table samples in primary key order (see
+// List returns a page of table samples in primary key order (see
 // runtime.PageArgs).
 func (r *SampleRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Sample], error) {
 	var id int64
@@ -474,8 +470,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $
 "cpcgen_new" AS (UPDATE "samples" SET "uid" = COALESCE("cpcgen_v"."cpcgen_2", "samples"."uid"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "samples"."name"), "code" = COALESCE("cpcgen_v"."cpcgen_4", "samples"."code"), "flag" = COALESCE("cpcgen_v"."cpcgen_5", "samples"."flag"), "active" = COALESCE("cpcgen_v"."cpcgen_6", "samples"."active"), "small" = COALESCE("cpcgen_v"."cpcgen_7", "samples"."small"), "medium" = COALESCE("cpcgen_v"."cpcgen_8", "samples"."medium"), "big" = COALESCE("cpcgen_v"."cpcgen_9", "samples"."big"), "amount" = COALESCE("cpcgen_v"."cpcgen_10", "samples"."amount"), "ratio" = COALESCE("cpcgen_v"."cpcgen_11", "samples"."ratio"), "score" = COALESCE("cpcgen_v"."cpcgen_12", "samples"."score"), "precise" = COALESCE("cpcgen_v"."cpcgen_13", "samples"."precise"), "born_on" = COALESCE("cpcgen_v"."cpcgen_14", "samples"."born_on"), "alarm" = COALESCE("cpcgen_v"."cpcgen_15", "samples"."alarm"), "seen_at" = COALESCE("cpcgen_v"."cpcgen_16", "samples"."seen_at"), "happened_at" = COALESCE("cpcgen_v"."cpcgen_17", "samples"."happened_at"), "wait" = COALESCE("cpcgen_v"."cpcgen_18", "samples"."wait"), "doc" = COALESCE("cpcgen_v"."cpcgen_19", "samples"."doc"), "raw_doc" = COALESCE("cpcgen_v"."cpcgen_20", "samples"."raw_doc"), "blob" = COALESCE("cpcgen_v"."cpcgen_21", "samples"."blob"), "addr" = COALESCE("cpcgen_v"."cpcgen_22", "samples"."addr"), "net" = COALESCE("cpcgen_v"."cpcgen_23", "samples"."net"), "tags" = COALESCE("cpcgen_v"."cpcgen_24"::text[], "samples"."tags"), "counts" = COALESCE("cpcgen_v"."cpcgen_25"::integer[], "samples"."counts"), "ids" = COALESCE("cpcgen_v"."cpcgen_26"::uuid[], "samples"."ids"), "prices" = COALESCE("cpcgen_v"."cpcgen_27"::numeric(10,2)[], "samples"."prices"), "mood" = COALESCE("cpcgen_v"."cpcgen_28", "samples"."mood"), "moods" = COALESCE("cpcgen_v"."cpcgen_29"::text[]::"mood"[], "samples"."moods") FROM "cpcgen_v" WHERE "samples"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."uid", "cpcgen_new"."name", "cpcgen_new"."code", "cpcgen_new"."flag"::text, "cpcgen_new"."active", "cpcgen_new"."small", "cpcgen_new"."medium", "cpcgen_new"."big", "cpcgen_new"."amount", "cpcgen_new"."ratio", "cpcgen_new"."score", "cpcgen_new"."precise", "cpcgen_new"."born_on", "cpcgen_new"."alarm", "cpcgen_new"."seen_at", "cpcgen_new"."happened_at", "cpcgen_new"."wait", "cpcgen_new"."doc", "cpcgen_new"."raw_doc", "cpcgen_new"."blob", "cpcgen_new"."addr", "cpcgen_new"."net", "cpcgen_new"."tags", "cpcgen_new"."counts", "cpcgen_new"."ids", "cpcgen_new"."prices", "cpcgen_new"."mood", "cpcgen_new"."moods"::text[] FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *SampleRepo) UpdateManyReturning(ctx context.Context, rows []SampleKeyedUpdate) ([]Sample, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkSamplesUpdates, sqlSamplesUpdateManyReturning, scanSample, rows)
 	return out, wrapErr(err, "samples.UpdateManyReturning", "samples")

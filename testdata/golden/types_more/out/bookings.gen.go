@@ -39,8 +39,8 @@ type NewBooking struct {
 	During pgtype.Range[time.Time]              `json:"during"`
 }
 
-// BookingUpdate lists changes to a row of table bookings. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// BookingUpdate lists changes to a row of table bookings; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
 type BookingUpdate struct {
 	Seats  runtime.Opt[pgtype.Range[int32]]           `json:"seats,omitzero"`
 	IDs    runtime.Opt[*pgtype.Range[int64]]          `json:"ids,omitzero"`
@@ -65,8 +65,7 @@ var (
 	ErrBookingIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "bookings", "bookings_pkey", "primary_key")
 )
 
-// Validate checks n against the types and rules of the columns of table bookings
-// (see runtime.Validator).
+// Validate checks n against the columns of table bookings (see runtime.Validator).
 func (n *NewBooking) Validate() error {
 	return nil
 }
@@ -76,15 +75,13 @@ func (u *BookingUpdate) Validate() error {
 	return nil
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewBooking) UnmarshalJSON(data []byte) error {
 	type plain NewBooking
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "bookings", "seats", "prices", "days", "during")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *BookingUpdate) UnmarshalJSON(data []byte) error {
 	type plain BookingUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "bookings", "seats", "prices", "days", "during")
@@ -130,8 +127,7 @@ func (r *BookingRepo) FindAll(ctx context.Context) ([]Booking, error) {
 	return items, wrapErr(err, "bookings.FindAll", "bookings")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *BookingRepo) Stream(ctx context.Context) iter.Seq2[Booking, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "bookings.Stream", "bookings") }, scanBooking, sqlBookingsFindAll)
 }
@@ -145,7 +141,7 @@ SELECT "id", "seats", "ids", "prices", "days", "wall", "during" FROM "bookings"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table bookings in primary key order (see
+// List returns a page of table bookings in primary key order (see
 // runtime.PageArgs).
 func (r *BookingRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Booking], error) {
 	var id int64
@@ -294,8 +290,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::int4range[], $3::bool
 "cpcgen_new" AS (UPDATE "bookings" SET "seats" = COALESCE("cpcgen_v"."cpcgen_2", "bookings"."seats"), "ids" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "bookings"."ids" END, "prices" = COALESCE("cpcgen_v"."cpcgen_5", "bookings"."prices"), "days" = COALESCE("cpcgen_v"."cpcgen_6", "bookings"."days"), "wall" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "bookings"."wall" END, "during" = COALESCE("cpcgen_v"."cpcgen_9", "bookings"."during") FROM "cpcgen_v" WHERE "bookings"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "seats", "ids", "prices", "days", "wall", "during")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."seats", "cpcgen_new"."ids", "cpcgen_new"."prices", "cpcgen_new"."days", "cpcgen_new"."wall", "cpcgen_new"."during" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *BookingRepo) UpdateManyReturning(ctx context.Context, rows []BookingKeyedUpdate) ([]Booking, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkBookingsUpdates, sqlBookingsUpdateManyReturning, scanBooking, rows)
 	return out, wrapErr(err, "bookings.UpdateManyReturning", "bookings")

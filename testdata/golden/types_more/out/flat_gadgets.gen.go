@@ -38,9 +38,9 @@ type NewFlatGadget struct {
 	MoreWords *pgtype.TSVector     `json:"more_words"`
 }
 
-// FlatGadgetUpdate lists changes to a row of table flat_gadgets. Unset fields
-// leave their column unchanged; a nullable column is set to NULL with
-// runtime.SetNull[T]() (runtime.Set[*T](nil) for a pointer).
+// FlatGadgetUpdate lists changes to a row of table flat_gadgets; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]()
+// (runtime.Set[*T](nil) for a pointer).
 type FlatGadgetUpdate struct {
 	Label     runtime.Opt[string]               `json:"label,omitzero"`
 	Alias     runtime.Opt[runtime.Null[string]] `json:"alias,omitzero"`
@@ -65,8 +65,8 @@ var (
 	ErrFlatGadgetIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "flat_gadgets", "flat_gadgets_pkey", "primary_key")
 )
 
-// Validate checks n against the types and rules of the columns of table
-// flat_gadgets (see runtime.Validator).
+// Validate checks n against the columns of table flat_gadgets (see
+// runtime.Validator).
 func (n *NewFlatGadget) Validate() error {
 	var f runtime.Fields
 	f.Fits("label", runtime.CheckText(n.Label))
@@ -92,15 +92,13 @@ func (u *FlatGadgetUpdate) Validate() error {
 	return f.Err("flat_gadgets")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewFlatGadget) UnmarshalJSON(data []byte) error {
 	type plain NewFlatGadget
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "flat_gadgets", "label", "mac", "words")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *FlatGadgetUpdate) UnmarshalJSON(data []byte) error {
 	type plain FlatGadgetUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "flat_gadgets", "label", "mac", "words")
@@ -150,8 +148,7 @@ func (r *FlatGadgetRepo) FindAll(ctx context.Context) ([]FlatGadget, error) {
 	return items, wrapErr(err, "flat_gadgets.FindAll", "flat_gadgets")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *FlatGadgetRepo) Stream(ctx context.Context) iter.Seq2[FlatGadget, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "flat_gadgets.Stream", "flat_gadgets") }, scanFlatGadget, sqlFlatGadgetsFindAll)
 }
@@ -165,7 +162,7 @@ SELECT "id", "label", "alias", "mac", "backup_mac", "words", "more_words" FROM "
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table flat_gadgets in primary key order (see
+// List returns a page of table flat_gadgets in primary key order (see
 // runtime.PageArgs).
 func (r *FlatGadgetRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[FlatGadget], error) {
 	var id int64
@@ -323,8 +320,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::citext[], $3::boolean
 "cpcgen_new" AS (UPDATE "flat_gadgets" SET "label" = COALESCE("cpcgen_v"."cpcgen_2", "flat_gadgets"."label"), "alias" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "flat_gadgets"."alias" END, "mac" = COALESCE("cpcgen_v"."cpcgen_5", "flat_gadgets"."mac"), "backup_mac" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "flat_gadgets"."backup_mac" END, "words" = COALESCE("cpcgen_v"."cpcgen_8", "flat_gadgets"."words"), "more_words" = CASE WHEN "cpcgen_v"."cpcgen_9" THEN "cpcgen_v"."cpcgen_10" ELSE "flat_gadgets"."more_words" END FROM "cpcgen_v" WHERE "flat_gadgets"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "label", "alias", "mac", "backup_mac", "words", "more_words")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."label", "cpcgen_new"."alias", "cpcgen_new"."mac", "cpcgen_new"."backup_mac", "cpcgen_new"."words", "cpcgen_new"."more_words" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *FlatGadgetRepo) UpdateManyReturning(ctx context.Context, rows []FlatGadgetKeyedUpdate) ([]FlatGadget, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkFlatGadgetsUpdates, sqlFlatGadgetsUpdateManyReturning, scanFlatGadget, rows)
 	return out, wrapErr(err, "flat_gadgets.UpdateManyReturning", "flat_gadgets")

@@ -49,8 +49,8 @@ type NewGadget struct {
 	Periods   []pgtype.Range[time.Time]     `json:"periods"`
 }
 
-// GadgetUpdate lists changes to a row of table gadgets. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]()
+// GadgetUpdate lists changes to a row of table gadgets; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]()
 // (runtime.Set[*T](nil) for a pointer).
 type GadgetUpdate struct {
 	Label     runtime.Opt[string]                    `json:"label,omitzero"`
@@ -86,8 +86,7 @@ var (
 	ErrGadgetLabelTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "gadgets", "gadgets_label_key", "label.unique")
 )
 
-// Validate checks n against the types and rules of the columns of table gadgets
-// (see runtime.Validator).
+// Validate checks n against the columns of table gadgets (see runtime.Validator).
 func (n *NewGadget) Validate() error {
 	var f runtime.Fields
 	if n.Label.Set {
@@ -121,15 +120,13 @@ func (u *GadgetUpdate) Validate() error {
 	return f.Err("gadgets")
 }
 
-// UnmarshalJSON decodes n as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewGadget) UnmarshalJSON(data []byte) error {
 	type plain NewGadget
 	return runtime.UnmarshalNotNull(data, (*plain)(n), "gadgets", "label", "mac", "words")
 }
 
-// UnmarshalJSON decodes u as encoding/json does but refuses null for the fields of
-// NOT NULL columns (see runtime.RefuseNulls).
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *GadgetUpdate) UnmarshalJSON(data []byte) error {
 	type plain GadgetUpdate
 	return runtime.UnmarshalNotNull(data, (*plain)(u), "gadgets", "label", "mac", "words")
@@ -179,8 +176,7 @@ func (r *GadgetRepo) FindAll(ctx context.Context) ([]Gadget, error) {
 	return items, wrapErr(err, "gadgets.FindAll", "gadgets")
 }
 
-// Stream yields the rows of FindAll as the loop reads them, without holding them
-// all (see runtime.Stream).
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *GadgetRepo) Stream(ctx context.Context) iter.Seq2[Gadget, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "gadgets.Stream", "gadgets") }, scanGadget, sqlGadgetsFindAll)
 }
@@ -194,7 +190,7 @@ SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", 
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns a page of the rows of table gadgets in primary key order (see
+// List returns a page of table gadgets in primary key order (see
 // runtime.PageArgs).
 func (r *GadgetRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Gadget], error) {
 	var id int64
@@ -395,8 +391,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::citext[], $3::boolean
 "cpcgen_new" AS (UPDATE "gadgets" SET "label" = COALESCE("cpcgen_v"."cpcgen_2", "gadgets"."label"), "alias" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "gadgets"."alias" END, "aliases" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6"::citext[] ELSE "gadgets"."aliases" END, "mac" = COALESCE("cpcgen_v"."cpcgen_7", "gadgets"."mac"), "backup_mac" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "gadgets"."backup_mac" END, "macs" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11"::macaddr[] ELSE "gadgets"."macs" END, "words" = COALESCE("cpcgen_v"."cpcgen_12", "gadgets"."words"), "more_words" = CASE WHEN "cpcgen_v"."cpcgen_13" THEN "cpcgen_v"."cpcgen_14" ELSE "gadgets"."more_words" END, "word_lists" = CASE WHEN "cpcgen_v"."cpcgen_15" THEN "cpcgen_v"."cpcgen_16"::tsvector[] ELSE "gadgets"."word_lists" END, "seat_sets" = CASE WHEN "cpcgen_v"."cpcgen_17" THEN "cpcgen_v"."cpcgen_18"::int4range[] ELSE "gadgets"."seat_sets" END, "periods" = CASE WHEN "cpcgen_v"."cpcgen_19" THEN "cpcgen_v"."cpcgen_20"::tstzrange[] ELSE "gadgets"."periods" END FROM "cpcgen_v" WHERE "gadgets"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."label", "cpcgen_new"."alias", "cpcgen_new"."aliases", "cpcgen_new"."mac", "cpcgen_new"."backup_mac", "cpcgen_new"."macs", "cpcgen_new"."words", "cpcgen_new"."more_words", "cpcgen_new"."word_lists", "cpcgen_new"."seat_sets", "cpcgen_new"."periods" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *GadgetRepo) UpdateManyReturning(ctx context.Context, rows []GadgetKeyedUpdate) ([]Gadget, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkGadgetsUpdates, sqlGadgetsUpdateManyReturning, scanGadget, rows)
 	return out, wrapErr(err, "gadgets.UpdateManyReturning", "gadgets")
