@@ -101,6 +101,7 @@ func Build(proj *spec.Project) (*ir.Package, error) {
 		}
 	}
 	markActingQueries(pkg)
+	b.partitionObjects(pkg)
 	b.buildObjects(pkg)
 	for _, t := range pkg.Tables {
 		for _, h := range hooks(t) {
@@ -342,12 +343,13 @@ func (b *builder) buildTable(st *spec.Table) *ir.Table {
 			c.CheckName = names.Constraint(t.SQLName, c.SQLName, "check")
 		}
 	}
+	b.buildPartition(st, t)
 	b.claimBehaviours(st, t)
 	for _, ix := range st.Indexes {
 		t.Indexes = append(t.Indexes, b.buildIndex(t, ix))
 	}
 	for _, c := range t.Columns {
-		if c.Identity || c.Managed != ir.NotManaged || c == t.Tenant {
+		if c.Identity || c.Generated != "" || c.Managed != ir.NotManaged || c == t.Tenant {
 			continue
 		}
 		t.Insert = append(t.Insert, c)
@@ -368,6 +370,10 @@ func (b *builder) buildTable(st *spec.Table) *ir.Table {
 	b.buildConstraints(t)
 	t.SQL = crudSQL(t)
 	methods := crudMethods
+	if t.Keyless() {
+		methods = keylessMethods
+		t.Notes = append(t.Notes, "The table has no primary key: FindByID, List, Update, Delete and the batch methods by key are not generated; FindAll and Stream return the rows in no particular order.")
+	}
 	for _, bh := range t.Behaviours {
 		methods = append(methods[:len(methods):len(methods)], bh.Methods...)
 	}
@@ -389,6 +395,10 @@ func (b *builder) buildTable(st *spec.Table) *ir.Table {
 
 // crudMethods are the methods every repository has.
 var crudMethods = []string{"Create", "FindByID", "FindAll", "Stream", "List", "Update", "Delete", "Count"}
+
+// keylessMethods are the methods of a repository of a table without a
+// primary key.
+var keylessMethods = []string{"Create", "FindAll", "Stream", "Count"}
 
 // declareStatement declares the constants of a statement of t (its own
 // and its WithDeleted variant's); a statement without a constant is not
@@ -429,8 +439,9 @@ func (b *builder) buildColumn(sc *spec.Column) *ir.Column {
 		JSON:       sc.Name,
 		Type:       b.irType(sc.Type),
 		Nullable:   sc.Nullable,
-		HasDefault: sc.Default != nil || sc.Identity,
+		HasDefault: sc.Default != nil || sc.Identity || sc.Generated != "",
 		Identity:   sc.Identity,
+		Generated:  sc.Generated,
 		Managed:    ir.Managed(sc.Managed),
 		Comment:    sc.Comment,
 		Sensitive:  sc.Sensitive,

@@ -24,11 +24,14 @@ func (b *builder) buildBatch(t *ir.Table) {
 	for _, m := range bulkMethods {
 		b.repoMethod(t, m, "the generated method "+m, spec.Pos{})
 	}
-	if len(t.PK) == 1 {
+	switch len(t.PK) {
+	case 0:
+		t.Notes = append(t.Notes, "FindByIDs is not generated: the table has no primary key.")
+	case 1:
 		s := findByIDsSQL(t)
 		t.Batch.FindByIDs = &s
 		b.declareStatement(t, s, st.Pos)
-	} else {
+	default:
 		t.Notes = append(t.Notes, "FindByIDs is not generated: the primary key has several columns.")
 	}
 
@@ -113,6 +116,7 @@ func (b *builder) buildUniqueKeys(t *ir.Table) {
 		insertable[t.Tenant] = true
 	}
 	seen := map[string]bool{}
+	byCols := map[string]string{}
 	add := func(cols []*spec.Column, where string, pos spec.Pos, isPK bool) {
 		var key []*ir.Column
 		var colNames []string
@@ -129,6 +133,22 @@ func (b *builder) buildUniqueKeys(t *ir.Table) {
 			return
 		}
 		seen[id] = true
+		if prev, ok := byCols[strings.Join(colNames, "\x00")]; ok {
+			// Another key over the same columns (partial unique indexes
+			// with other predicates): the upsert names are the first's.
+			cond := "without a predicate"
+			if where != "" {
+				cond = "WHERE " + where
+			}
+			t.Notes = append(t.Notes, fmt.Sprintf("The unique key (%s) %s has no upsert of its own: UpsertBy and CreateIfAbsentBy over these columns use %s.",
+				strings.Join(colNames, ", "), cond, prev))
+			return
+		}
+		if where == "" {
+			byCols[strings.Join(colNames, "\x00")] = "the key without a predicate"
+		} else {
+			byCols[strings.Join(colNames, "\x00")] = "the one WHERE " + where
+		}
 		k := &ir.UniqueKey{Columns: key, Where: where}
 		if !isPK {
 			// On a soft-delete table, unique keys hold among live rows.
@@ -159,7 +179,7 @@ func (b *builder) buildUniqueKeys(t *ir.Table) {
 		b.declareStatement(t, k.CreateIfAbsentSQL, pos)
 		t.UniqueKeys = append(t.UniqueKeys, k)
 	}
-	pkSupplied := true
+	pkSupplied := len(t.PK) > 0
 	for _, c := range t.PK {
 		pkSupplied = pkSupplied && !c.HasDefault
 	}

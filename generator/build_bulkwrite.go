@@ -19,6 +19,9 @@ func (b *builder) buildBulkWrite(t *ir.Table) {
 	what := fmt.Sprintf("table %q", st.Name)
 	w := &t.Bulk
 	parts, why := keyParts(t.PK)
+	if len(t.PK) == 0 {
+		why = "the table has no primary key"
+	}
 	if why == "" {
 		why = unnestable(t)
 	}

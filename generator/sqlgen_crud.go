@@ -84,16 +84,23 @@ func crudSQL(t *ir.Table) ir.CRUDSQL {
 	from := " FROM " + t.Quoted
 	order := " ORDER BY " + quotedList(t.PK)
 	soft := t.Has(ir.BehaviourSoftDelete)
-
-	var p placeholders
-	ins := insertValues(t, &p)
-	s.CreateArgs = ins.args
-	sep := "\n"
-	if len(ins.cols) == 0 {
-		sep = " "
+	if t.Keyless() {
+		// No order (nothing orders the rows of a table without a key
+		// fully) and no statement by key.
+		s.Create, s.CreateArgs = createStatement(t)
+		s.FindAll = readStatement(t, "FindAll", sqlName(t, "FindAll"), soft, func(p *placeholders, all bool) string {
+			return "SELECT " + sel + from + whereClause(scopeConds(t, "", all))
+		})
+		s.Count = readStatement(t, "Count", sqlName(t, "Count"), soft, func(p *placeholders, all bool) string {
+			return "SELECT count(*)" + from + whereClause(scopeConds(t, "", all))
+		})
+		for _, h := range hooks(t) {
+			h.statements(t, &s)
+		}
+		return s
 	}
-	s.Create = p.finish(t, "Create", insertSQL(t, ins.statement(t), sep))
-	s.Create.Const = sqlName(t, "Create")
+
+	s.Create, s.CreateArgs = createStatement(t)
 
 	s.FindByID = readStatement(t, "FindByID", sqlName(t, "FindByID"), soft, func(p *placeholders, all bool) string {
 		return "SELECT " + sel + from + "\nWHERE " + and(append([]string{pkWhere(t, p)}, scopeConds(t, "", all)...))
@@ -118,7 +125,7 @@ func crudSQL(t *ir.Table) ir.CRUDSQL {
 
 	updateStatement(t, &s)
 
-	p = placeholders{}
+	var p placeholders
 	conds := append(append([]string{pkWhere(t, &p)}, scopeConds(t, "", false)...), guardConds(t)...)
 	s.Delete = p.finish(t, "Delete", deleteSQL(t, conds))
 	s.Delete.Const = sqlName(t, "Delete")
@@ -126,6 +133,20 @@ func crudSQL(t *ir.Table) ir.CRUDSQL {
 		h.statements(t, &s)
 	}
 	return s
+}
+
+// createStatement is the Create statement of t and the arguments it
+// binds from the insert struct.
+func createStatement(t *ir.Table) (ir.Statement, []ir.Arg) {
+	var p placeholders
+	ins := insertValues(t, &p)
+	sep := "\n"
+	if len(ins.cols) == 0 {
+		sep = " "
+	}
+	s := p.finish(t, "Create", insertSQL(t, ins.statement(t), sep))
+	s.Const = sqlName(t, "Create")
+	return s, ins.args
 }
 
 // insert is the INSERT of a row from an insert struct, shared by Create

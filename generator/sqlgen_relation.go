@@ -12,8 +12,17 @@ func listBySQL(child *ir.Table, fk *ir.Column, method string) ir.Statement {
 	return readStatement(child, method, sqlName(child, method), child.DeletedAt != nil, func(p *placeholders, all bool) string {
 		conds := append([]string{fk.Quoted + " = " + plainParam(p.nextFor(fk), fk)}, scopeConds(child, "", all)...)
 		return "SELECT " + selectList(child.Columns) + " FROM " + child.Quoted +
-			"\nWHERE " + and(conds) + " ORDER BY " + quotedList(child.PK)
+			"\nWHERE " + and(conds) + orderByKey(child)
 	})
+}
+
+// orderByKey orders rows of t by its primary key: " ORDER BY id", or
+// "" for a table without one.
+func orderByKey(t *ir.Table) string {
+	if t.Keyless() {
+		return ""
+	}
+	return " ORDER BY " + quotedList(t.PK)
 }
 
 // loadBySQL selects the rows of child whose foreign key column fk is in
@@ -22,7 +31,7 @@ func loadBySQL(child *ir.Table, fk *ir.Column, method string) ir.Statement {
 	return readStatement(child, method, sqlName(child, method), child.DeletedAt != nil, func(p *placeholders, all bool) string {
 		conds := append([]string{fk.Quoted + " = ANY(" + arrayParam(p.nextFor(fk), fk) + ")"}, scopeConds(child, "", all)...)
 		return "SELECT " + selectList(child.Columns) + " FROM " + child.Quoted +
-			"\nWHERE " + and(conds) + " ORDER BY " + quotedList(child.PK)
+			"\nWHERE " + and(conds) + orderByKey(child)
 	})
 }
 
@@ -62,7 +71,7 @@ func manyToManyLoadSQL(r *ir.Relation) ir.Statement {
 			"\nFROM " + r.Through.Quoted + " AS " + j + " JOIN " + r.Target.Quoted + " AS " + t +
 			" ON " + t + "." + r.ToRef.Quoted + " = " + j + "." + r.To.Quoted +
 			"\nWHERE " + and(conds) +
-			"\nORDER BY " + from + ", " + qualifiedList(t, r.Target.PK)
+			"\nORDER BY " + strings.TrimSuffix(from+", "+qualifiedList(t, r.Target.PK), ", ")
 	})
 }
 

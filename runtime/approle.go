@@ -13,11 +13,14 @@ var ErrRowLevelSecurityBypassed = errors.New("row-level security does not bind t
 
 // checkAppRoleSQL reads what decides whether row-level security binds
 // the current role: superuser, BYPASSRLS, and the tables with row-level
-// security on the search_path that it owns or that do not force it.
+// security on the search_path that it owns or that do not force it. The
+// audit log (cpcgen_audit_log) is left out of the latter: its policy lets
+// the application read its tenant's rows, and the audit trigger, running
+// as the owner, must write past it, which FORCE would refuse.
 const checkAppRoleSQL = `-- name: runtime.CheckAppRole
 SELECT current_user::text, r.rolsuper, r.rolbypassrls,
   coalesce(array_agg(c.relname::text ORDER BY c.relname) FILTER (WHERE pg_has_role(c.relowner, 'USAGE')), '{}'),
-  coalesce(array_agg(c.relname::text ORDER BY c.relname) FILTER (WHERE NOT c.relforcerowsecurity), '{}')
+  coalesce(array_agg(c.relname::text ORDER BY c.relname) FILTER (WHERE NOT c.relforcerowsecurity AND c.relname <> 'cpcgen_audit_log'), '{}')
 FROM pg_roles r
 LEFT JOIN pg_class c ON c.relrowsecurity AND c.relkind IN ('r', 'p')
   AND c.relnamespace IN (SELECT n.oid FROM pg_namespace n WHERE n.nspname = ANY (current_schemas(false)))
@@ -28,10 +31,12 @@ GROUP BY r.rolname, r.rolsuper, r.rolbypassrls`
 // row-level security policies of tenant tables bind its role: that the
 // role is not a superuser, has no BYPASSRLS, and owns none of the tables
 // with row-level security (an owner can turn it off), and that every
-// such table forces it (FORCE ROW LEVEL SECURITY). The error, a
+// such table but the audit log forces it (FORCE ROW LEVEL SECURITY, so
+// that code running as the owner is bound too). The error, a
 // *DbError of KindMisuse wrapping ErrRowLevelSecurityBypassed, lists
 // every problem found. Call it at start-up, beside CheckTenantKey, and
-// see docs/operations.md ("Tenant keys") for the roles.
+// see docs/operations.md ("Row-level security: owner, application role,
+// BYPASSRLS and FORCE") for the roles.
 func CheckAppRole(ctx context.Context, db DBTX) error {
 	const op = "runtime.CheckAppRole"
 	var role string

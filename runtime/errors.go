@@ -644,6 +644,19 @@ func IsRetryable(err error) bool {
 // classify builds a DbError from an error that is not one; opTable is the
 // operation's table, when known.
 func classify(err error, opTable string) *DbError {
+	var re *redactedInput
+	if errors.As(err, &re) {
+		e := re.de
+		e.Err = err
+		return &e
+	}
+	e := classifyError(err, opTable)
+	redactInput(e)
+	return e
+}
+
+// classifyError is classify for an error that holds no redactedInput.
+func classifyError(err error, opTable string) *DbError {
 	e := &DbError{Err: err}
 
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -1132,6 +1145,76 @@ var ErrHiddenKey = errors.New("the key is taken by a row this call cannot see (a
 // caller's sight.
 func NewHiddenKeyError(op, table string) error {
 	return &DbError{Kind: KindConflict, Op: op, Table: table, OpTable: table, Message: ErrHiddenKey.Error(), Err: ErrHiddenKey}
+}
+
+// redactedInput stands, in a DbError's chain (DbError.Err), for an error
+// whose text quotes a statement's input: a value the server refused as
+// invalid (SQLSTATE class 22, whose message shows it, or its bytes as
+// "0xff"), a value pgx could not encode or a COPY aborted for one (pgx's
+// text quotes it), a value read back that did not scan. Such a value may
+// be a sensitive column's or parameter's, so nothing of the chain that
+// errors.Unwrap, %v, %+v or a logger reaches may show it: the error
+// keeps what Wrap found (de, without Err) and, for a server error, a copy
+// of the *pgconn.PgError without the value (errors.As still finds its
+// Code). The original error is kept for errors.Is only: its text is
+// never returned.
+type redactedInput struct {
+	de    DbError
+	inner *pgconn.PgError
+	orig  error
+}
+
+// Is reports whether the original error matches target (errors.Is), so
+// that the redaction takes nothing from comparisons with sentinels or
+// with the error a caller holds.
+func (e *redactedInput) Is(target error) bool {
+	return e.orig == target || errors.Is(e.orig, target)
+}
+
+// Error returns the server's error without the value, or the message
+// Wrap made.
+func (e *redactedInput) Error() string {
+	if e.inner != nil {
+		return e.inner.Error()
+	}
+	return e.de.Message
+}
+
+// Unwrap returns the server's error without the value, or nil.
+func (e *redactedInput) Unwrap() error {
+	if e.inner == nil {
+		return nil
+	}
+	return e.inner
+}
+
+// redactInput replaces e.Err by a redactedInput when e is invalid input
+// or an encoding error, whose underlying error may quote the value.
+func redactInput(e *DbError) {
+	var pgErr *pgconn.PgError
+	isPg := errors.As(e.Err, &pgErr)
+	switch {
+	case e.Kind == KindEncoding:
+	case e.Kind == KindValidation && isPg && (strings.HasPrefix(pgErr.Code, "22") || isCopyFail(pgErr)):
+	case e.Kind == KindValidation && !isPg && isEncodeError(e.Err):
+	default:
+		return
+	}
+	re := &redactedInput{de: *e, orig: e.Err}
+	re.de.Err = nil
+	if isPg {
+		msg := e.Message
+		if len(e.Fields) == 1 {
+			msg = e.Fields[0].Message
+		}
+		cp := *pgErr
+		cp.Message, cp.Detail, cp.Where, cp.InternalQuery, cp.InternalPosition = msg, "", "", "", 0
+		if p := whereParam(pgErr.Where); p > 0 {
+			cp.Where = "unnamed portal parameter $" + strconv.Itoa(p)
+		}
+		re.inner = &cp
+	}
+	e.Err = re
 }
 
 // SpecName returns the Name of the sentinel of sentinels for the

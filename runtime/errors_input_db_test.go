@@ -1,14 +1,19 @@
 package runtime_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"log/slog"
 	"math"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/shopspring/decimal"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -88,6 +93,7 @@ func TestInvalidInput(t *testing.T) {
 			if strings.Contains(de.Error(), secret) || strings.Contains(de.Error(), "912345") || strings.Contains(de.Error(), "0xff") {
 				t.Errorf("the message shows the value: %s", de.Error())
 			}
+			assertNoValue(t, err, secret, "912345", "\xff", "\xfe")
 			if runtime.IsRetryable(err) {
 				t.Error("invalid input is retryable")
 			}
@@ -143,10 +149,55 @@ func TestInvalidInputInCopy(t *testing.T) {
 		t.Errorf("code %q\nError() = %s\nwant      %s", de.Code, de.Error(), want)
 	}
 
+	assertNoValue(t, err, "912345")
+
 	if n := countRows(t, db, "inputs"); n != 0 {
 		t.Errorf("%d rows, want none", n)
 	}
 }
+
+// assertNoValue fails when any text of err that a caller or a logger
+// can reach holds one of values: Error() of err and of every error its
+// chain unwraps to, %v, %+v, %#v, the fields of a *pgconn.PgError in the
+// chain, and slog's text and JSON output.
+func assertNoValue(t *testing.T, err error, values ...string) {
+	t.Helper()
+	var texts []string
+	var walk func(error)
+	walk = func(e error) {
+		for ; e != nil; e = errors.Unwrap(e) {
+			texts = append(texts, e.Error(), fmt.Sprintf("%v", e), fmt.Sprintf("%+v", e), fmt.Sprintf("%#v", e))
+			if pe, ok := e.(*pgconn.PgError); ok {
+				texts = append(texts, pe.Message, pe.Detail, pe.Hint, pe.Where, pe.InternalQuery)
+			}
+			if j, ok := e.(interface{ Unwrap() []error }); ok {
+				for _, x := range j.Unwrap() {
+					walk(x)
+				}
+			}
+		}
+	}
+	walk(err)
+	var logs bytes.Buffer
+	slog.New(slog.NewTextHandler(&logs, nil)).Error("failed", "err", err)
+	slog.New(slog.NewJSONHandler(&logs, nil)).Error("failed", "err", err)
+	texts = append(texts, logs.String())
+	for _, s := range texts {
+		for _, v := range values {
+			if strings.Contains(s, v) {
+				t.Errorf("the error shows %q: %s", v, s)
+			}
+		}
+		if m := shownBytes.FindString(s); m != "" {
+			t.Errorf("the error shows %q: %s", m, s)
+		}
+	}
+}
+
+// shownBytes matches the bytes of invalid UTF-8 above as the server shows
+// them (0xff 0xfe), not as part of a longer number such as a pointer that
+// %#v prints.
+var shownBytes = regexp.MustCompile(`0x(?:ff|fe)(?:[^0-9a-fA-F]|$)`)
 
 func countRows(t *testing.T, db runtime.DBTX, table string) int {
 	t.Helper()

@@ -200,6 +200,7 @@ func specSchema() (*jsonSchema, []string) {
 			"on_delete":    fkAction,
 			"on_update":    fkAction,
 			"comment":      jsStr("Doc comment of the Go field and SQL COMMENT."),
+			"generated":    jsStr("GENERATED ALWAYS AS (expression) STORED: the database computes the value; read-only in Go."),
 			"go_type":      jsStr("Override the Go type: Name, path/to/pkg.Name or *path/to/pkg.Name."),
 			"go_name":      {Type: "string", Pattern: goNamePattern, Description: "The Go field name, when the one derived from the column name collides or reads badly."},
 			"renamed_from": {Type: "string", Pattern: identPattern, Description: "The column's previous name: migrations rename instead of drop and add."},
@@ -267,6 +268,17 @@ func specSchema() (*jsonSchema, []string) {
 		"reference":      jsBool("Citus: a reference table, replicated to every node."),
 		"renamed_from":   {Type: "string", Pattern: identPattern, Description: "The table's previous name: migrations rename instead of drop and create."},
 		"go_name":        {Type: "string", Pattern: goNamePattern, Description: "The Go name of the row type (Shop); the repository, structs and Store field are named after it."},
+		"partition": b.object("partition", "PARTITION BY: the table is partitioned; the generated code reads and writes the parent. The primary key and unique keys must include the key columns.", partitionKeys, map[string]*jsonSchema{
+			"by": jsEnum("The partitioning method.", PartitionMethods...),
+			"key": {Description: "The partition key's columns, in order.",
+				AnyOf: []*jsonSchema{columnName, jsList("", columnName)}},
+			"modulus": {Type: "integer", Minimum: jsInt(1), Description: "Hash only (at most 1024): make the partitions <table>_p0 … <table>_p<modulus-1>."},
+			"partitions": jsList("The partitions, created by migrations after the table (an added partition is created online).",
+				b.object("partition_item", "A partition: its table name and bound.", partitionItemKeys, map[string]*jsonSchema{
+					"name":   {Type: "string", Pattern: identPattern, Description: "The partition's table name."},
+					"values": jsStr("The bound: FROM (…) TO (…) (range), IN (…) (list), WITH (MODULUS m, REMAINDER r) (hash), or DEFAULT."),
+				}, "name", "values")),
+		}, "by", "key"),
 	}, "columns")
 	defs["param"] = &jsonSchema{
 		Description: "A type alone, or {type, nullable}.",

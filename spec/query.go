@@ -263,6 +263,10 @@ func (p *parser) structuredQuery(q *Query, f *fieldSet) {
 // key.
 func (p *parser) keyset(q *Query, pos Pos) {
 	t := q.Table
+	if len(q.OrderBy) == 0 && len(t.PrimaryKey) == 0 {
+		p.errs.Add(pos, "keyset pagination of table %q, which has no primary key, needs order_by ending in a unique key", t.Name)
+		return
+	}
 	if len(q.OrderBy) == 0 {
 		for _, c := range t.PrimaryKey {
 			q.OrderBy = append(q.OrderBy, &OrderTerm{Column: c, Pos: pos})

@@ -81,6 +81,7 @@ var tableKeys = []string{
 	"comment", "columns", "primary_key", "indexes", "checks", "timestamps",
 	"soft_delete", "optimistic_lock", "audit", "tenant", "many_to_many",
 	"distributed_by", "reference", "renamed_from", "go_name", "cache",
+	"partition",
 }
 
 // cacheKeys are the keys of cache: written as a mapping.
@@ -90,7 +91,7 @@ var columnKeys = []string{
 	"type", "nullable", "primary_key", "identity", "unique", "default", "check",
 	"references", "on_delete", "on_update", "comment", "go_type", "go_name", "renamed_from",
 	"sensitive", "validate", "min_length", "max_length", "min", "max", "pattern",
-	"not_empty",
+	"not_empty", "generated",
 }
 
 var ruleKeys = map[string]bool{
@@ -182,10 +183,36 @@ func (p *parser) tableBody(tb tableBody) {
 			t.Checks = append(t.Checks, ck)
 		}
 	}
+	if v, ok := f.get("partition"); ok {
+		p.partition(t, v)
+		p.checkPartitionKeys(t)
+	}
 	if v, ok := f.get("many_to_many"); ok {
 		pairs, _ := p.mapping(v.value, "many_to_many")
 		for _, pr := range pairs {
 			p.manyToManySpec(t, pr)
+		}
+	}
+	p.keyless(t, f)
+}
+
+// keyNeeded are the table options that find, change or remember a row by
+// its primary key, which a table without one cannot have.
+var keyNeeded = []string{"soft_delete", "optimistic_lock", "audit", "tenant", "cache", "many_to_many", "distributed_by"}
+
+// keyless reports the options of a table without a primary key that need
+// one. Such a table gets Create, CreateMany, FindAll, Stream, Count and
+// its queries; nothing that finds, updates or deletes a row by key.
+func (p *parser) keyless(t *Table, f *fieldSet) {
+	if len(t.PrimaryKey) > 0 || f.has("primary_key") {
+		return
+	}
+	for _, key := range keyNeeded {
+		if v, ok := f.get(key); ok {
+			if v.value.kind == scalarNode && v.value.tag == "!!bool" && strings.EqualFold(v.value.value, "false") {
+				continue
+			}
+			p.errs.Add(v.key.pos, "table %q has no primary key, which %s needs; add primary_key: true to a column or primary_key: [columns] to the table", t.Name, key)
 		}
 	}
 }
@@ -252,6 +279,15 @@ func (p *parser) column(t *Table, pr pair) *Column {
 	if v, ok := f.get("go_name"); ok {
 		c.GoName, _ = p.goName(v.value, "go_name")
 		c.GoNamePos = v.value.pos
+	}
+	if v, ok := f.get("generated"); ok {
+		c.Generated, _ = p.nonEmpty(v.value, "generated")
+		c.GeneratedPos = v.value.pos
+		for _, key := range []string{"default", "identity"} {
+			if f.has(key) {
+				p.errs.Add(f.byKey[key].key.pos, "generated column %q cannot have %s:; the database computes its value from %q", name, key, clip(c.Generated))
+			}
+		}
 	}
 	if v, ok := f.get("check"); ok {
 		c.Check, _ = p.nonEmpty(v.value, "check")
@@ -536,9 +572,10 @@ func (p *parser) primaryKey(t *Table, f *fieldSet, hasCols bool) {
 				p.errs.Add(c.Pos, "several columns of table %q say primary_key: true; for a composite key write primary_key: [%s] on the table", t.Name, joinNames(marked))
 			}
 			t.PrimaryKey = marked
-		case hasCols && len(t.Columns) > 0:
-			p.errs.Add(t.Pos, "table %q has no primary key; add primary_key: true to a column or primary_key: [columns] to the table", t.Name)
 		}
+		// A table without a primary key is allowed: its repository
+		// creates, counts and reads rows, and has no methods by key
+		// (see keyless).
 	}
 	for _, c := range t.PrimaryKey {
 		if c.Nullable {
@@ -970,7 +1007,8 @@ func (p *parser) resolveReferences(t *Table) {
 		if aux.refCol == "" {
 			switch len(target.PrimaryKey) {
 			case 0:
-				continue // reported on the target table
+				p.errs.Add(pos, "table %q has no primary key; name the referenced unique column: references: %s.<column>", target.Name, target.Name)
+				continue
 			case 1:
 				tc = target.PrimaryKey[0]
 			default:

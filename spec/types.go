@@ -167,9 +167,10 @@ type Table struct {
 	// Columns in the order written, followed by the columns that table
 	// options add when the spec does not declare them (see Managed).
 	Columns []*Column
-	// PrimaryKey lists the key's columns in key order; never empty.
-	// Either one column says `primary_key: true` or the table has
-	// `primary_key: [a, b]`.
+	// PrimaryKey lists the key's columns in key order: one column says
+	// `primary_key: true` or the table has `primary_key: [a, b]`. Empty
+	// for a table without a primary key, whose repository has no methods
+	// by key.
 	PrimaryKey []*Column
 	Indexes    []*Index
 	// Checks are table-level CHECK constraints (`checks:`); column-level
@@ -202,6 +203,9 @@ type Table struct {
 	Reference        bool
 	DistributedByPos Pos
 	ReferencePos     Pos
+	// Partition is the table's `partition:` (PARTITION BY and its
+	// partitions), or nil for a plain table.
+	Partition *Partitioning
 	// RenamedFrom is the table's previous SQL name, a migration hint.
 	RenamedFrom string
 	// GoName is the Go name of the table's row type given by `go_name:`
@@ -268,6 +272,11 @@ type Column struct {
 	Identity bool
 	// Unique is set by `unique: true`: a single-column unique constraint.
 	Unique bool
+	// Generated is the expression of `generated: "expr"`, or "": the
+	// column is GENERATED ALWAYS AS (expr) STORED, computed by the
+	// database and read-only in Go. GeneratedPos is where it is written.
+	Generated    string
+	GeneratedPos Pos
 	// Default is the column's default, or nil.
 	Default *Default
 	// Check is the column's CHECK expression as written, or "".

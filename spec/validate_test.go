@@ -38,6 +38,23 @@ func TestInvalidSpecs(t *testing.T) {
 		{"enum name", "enums:\n  Currency: [USD]\n", []string{`enum name "Currency" is not a plain SQL name`, `use "currency"`}},
 		{"reserved word allowed", "", nil},
 
+		// Generated columns and partitioned tables.
+		{"generated with default", table("      n: {type: integer, generated: id * 2, default: 1}\n"),
+			[]string{`schema/a.yaml:5:45: generated column "n" cannot have default:; the database computes its value from "id * 2"`}},
+		{"partition key outside the primary key", table("      at: timestamptz\n", "    partition: {by: range, key: [at]}\n"),
+			[]string{`schema/a.yaml:6:5: table "t" is partitioned by (at), so its primary key must include at; write primary_key: [id, at] on the table`}},
+		{"partition unique column", table("      at: timestamptz\n      code: {type: text, unique: true}\n", "    primary_key: [id, at]\n    partition: {by: range, key: [at]}\n"),
+			[]string{`column "code" of table "t" cannot be unique: the table is partitioned by (at)`}},
+		{"partition method", table("", "    partition: {by: interval, key: [id]}\n"), []string{`partition by: "interval" is not one of "range", "list" or "hash"`}},
+		{"partition key unknown", table("", "    partition: {by: hash, key: [idd]}\n"), []string{`unknown column "idd" in partition key; did you mean "id"?`}},
+		{"partition bound form", table("", "    partition:\n      by: list\n      key: [id]\n      partitions: [{name: t_a, values: \"FROM (1) TO (2)\"}]\n"),
+			[]string{`partition "t_a": a list partition's values are written "IN (…)" or DEFAULT, not "FROM (1) TO (2)"`}},
+		{"partition name clash", table("", "    partition:\n      by: list\n      key: [id]\n      partitions: [{name: t, values: IN (1)}]\n"),
+			[]string{`partition "t" has the name of a table declared at`}},
+		{"hash default", table("", "    partition:\n      by: hash\n      key: [id]\n      partitions: [{name: t_a, values: DEFAULT}]\n"),
+			[]string{`a hash partitioned table has no DEFAULT partition`}},
+		{"modulus not hash", table("", "    partition: {by: list, key: [id], modulus: 2}\n"), []string{`modulus: makes hash partitions; table "t" is partitioned by list`}},
+
 		// Names.
 		{"duplicate table across files", "", nil},
 		{"table enum clash", "enums:\n  t: [a]\n" + table(""), []string{`schema/a.yaml:4:3: table "t" has the name of an enum declared at schema/a.yaml:2:3; tables and enums share one namespace in PostgreSQL`}},
@@ -61,7 +78,14 @@ func TestInvalidSpecs(t *testing.T) {
 		{"array size", table("      n: int[3]\n"), []string{`array sizes are not supported; write []`}},
 
 		// Primary keys.
-		{"no primary key", "tables:\n  t:\n    columns: {a: text}\n", []string{`schema/a.yaml:2:3: table "t" has no primary key; add primary_key: true to a column or primary_key: [columns] to the table`}},
+		{"no primary key", "tables:\n  t:\n    columns: {a: text}\n", nil},
+		{"no primary key cache", "tables:\n  t:\n    columns: {a: text}\n    cache: true\n",
+			[]string{`schema/a.yaml:4:5: table "t" has no primary key, which cache needs; add primary_key: true to a column or primary_key: [columns] to the table`}},
+		{"no primary key soft delete", "tables:\n  t:\n    columns: {a: text}\n    soft_delete: true\n", []string{`table "t" has no primary key, which soft_delete needs`}},
+		{"no primary key reference", "tables:\n  t:\n    columns: {a: text}\n  u:\n    columns: {id: {type: text, primary_key: true}, t_a: {type: text, references: t}}\n",
+			[]string{`table "t" has no primary key; name the referenced unique column: references: t.<column>`}},
+		{"no primary key keyset", "tables:\n  t:\n    columns: {a: text}\nqueries:\n  t:\n    - {name: Page, paginate: keyset}\n",
+			[]string{`keyset pagination of table "t", which has no primary key, needs order_by ending in a unique key`}},
 		{"composite unknown", "tables:\n  t:\n    columns: {a: text, b: text}\n    primary_key: [a, c]\n",
 			[]string{`schema/a.yaml:4:22: unknown column "c" in primary_key`}},
 		{"composite and column", "tables:\n  t:\n    columns: {a: {type: text, primary_key: true}, b: text}\n    primary_key: [a, b]\n",

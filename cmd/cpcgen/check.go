@@ -33,6 +33,9 @@ type problem struct {
 	Col  int
 	// Msg is the rest of the line.
 	Msg string
+	// Warning marks a problem that does not change the exit status: its
+	// line starts with "warning: ", its annotation is a warning.
+	Warning bool
 }
 
 // text is the problem as one line of the text report:
@@ -45,10 +48,14 @@ func (p problem) text() string {
 			where += fmt.Sprintf(":%d", p.Col)
 		}
 	}
-	if where == "" {
-		return p.Kind + ": " + p.Msg
+	text := p.Kind + ": " + p.Msg
+	if p.Warning {
+		text = "warning: " + text
 	}
-	return where + ": " + p.Kind + ": " + p.Msg
+	if where == "" {
+		return text
+	}
+	return where + ": " + text
 }
 
 // github is the problem as a GitHub Actions workflow command, which the
@@ -65,7 +72,11 @@ func (p problem) github(title string) string {
 		}
 	}
 	props = append(props, "title="+escapeProperty(title))
-	return "::error " + strings.Join(props, ",") + "::" + escapeData(p.Kind+": "+p.Msg)
+	command := "::error "
+	if p.Warning {
+		command = "::warning "
+	}
+	return command + strings.Join(props, ",") + "::" + escapeData(p.Kind+": "+p.Msg)
 }
 
 // escapeData and escapeProperty escape workflow command text the way

@@ -54,11 +54,26 @@ precision). A parameter the server cannot type (unknown) is not checked.
 Nullability is checked only where the server knows the column's table
 (not for a view's columns, which PostgreSQL never marks NOT NULL).
 
-The temporary database is created on the server of --dev-url (or --url,
-its synonym; the database the URL names is never changed) and dropped at
-the end: the role needs CREATEDB. Exit status 1 when anything is found.`,
+The temporary database is created on the server of --dev-url (or else of
+--url; the database the URL names is never changed) and dropped at the
+end: the role needs CREATEDB. Exit status 1 when anything is found.
+
+--url names the application's database, as the application connects to
+it. When the specs have tenant tables, vet also checks that role there
+(reading the catalogs only, as runtime.CheckAppRole does) and warns when
+row-level security does not bind it:
+
+  row-level security  the role is a superuser, has BYPASSRLS, or owns
+                      tables with row-level security, or a table's
+                      row-level security is not forced (FORCE ROW LEVEL
+                      SECURITY), so the tenant policies do not keep its
+                      statements to their tenant
+
+A warning does not change the exit status. Give --dev-url too when the
+application's role may not create databases, as it should not.`,
 		Example: `  cpcgen vet --dev-url postgres://postgres@localhost:5432/postgres
-  cpcgen vet --url "$DATABASE_URL" --format github`,
+  cpcgen vet --url "$DATABASE_URL" --format github
+  cpcgen vet --dev-url postgres://postgres@localhost:5432/postgres --url "$APP_DATABASE_URL"`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFormat(format); err != nil {
@@ -73,11 +88,11 @@ the end: the role needs CREATEDB. Exit status 1 when anything is found.`,
 			}
 			ctx, cancel := context.WithTimeout(cmd.Context(), 5*time.Minute)
 			defer cancel()
-			return c.vet(ctx, report{w: c.stdout, format: format, title: "cpcgen vet", quiet: quiet}, server, flag)
+			return c.vet(ctx, report{w: c.stdout, format: format, title: "cpcgen vet", quiet: quiet}, server, flag, dbURL)
 		},
 	}
 	cmd.Flags().StringVar(&devURL, "dev-url", "", "PostgreSQL server `URL` to create the temporary database on")
-	cmd.Flags().StringVar(&dbURL, "url", "", "synonym of --dev-url: the `URL`'s server gets the temporary database; its own database is not changed")
+	cmd.Flags().StringVar(&dbURL, "url", "", "the application's database `URL`, as it connects: its role is checked for row-level security; its server gets the temporary database unless --dev-url is given; its own database is not changed")
 	cmd.Flags().StringVar(&format, "format", "text", "output `format`: text, or github for GitHub Actions annotations")
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "print only the problem lines")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "github"}, cobra.ShellCompDirectiveNoFileComp))
@@ -85,8 +100,9 @@ the end: the role needs CREATEDB. Exit status 1 when anything is found.`,
 }
 
 // vet prepares every statement of the package on a scratch database and
-// reports what does not match the specs.
-func (c *cli) vet(ctx context.Context, rep report, server, flag string) error {
+// reports what does not match the specs; with appURL, the application's
+// database, it first warns about its role (vet.AppRole).
+func (c *cli) vet(ctx context.Context, rep report, server, flag, appURL string) error {
 	proj, err := c.load()
 	if err != nil {
 		return err
@@ -94,6 +110,13 @@ func (c *cli) vet(ctx context.Context, rep report, server, flag string) error {
 	pkg, err := generator.Build(proj)
 	if err != nil {
 		return err
+	}
+	if appURL != "" {
+		warnings, err := appRoleWarnings(ctx, pkg, appURL)
+		if err != nil {
+			return err
+		}
+		rep.problems(warnings)
 	}
 	scratch, drop, err := scratchDatabase(ctx, server, flag)
 	if err != nil {
@@ -291,4 +314,26 @@ func vetProblems(findings []vet.Finding, root string) []problem {
 		ps = append(ps, p)
 	}
 	return ps
+}
+
+// appRoleWarnings connects to the application's database at appURL and
+// returns vet.AppRole's findings as warnings.
+func appRoleWarnings(ctx context.Context, pkg *ir.Package, appURL string) ([]problem, error) {
+	if len(pkg.Policies) == 0 {
+		return nil, nil
+	}
+	conn, err := pgx.Connect(ctx, appURL)
+	if err != nil {
+		return nil, fmt.Errorf("--url: connect to %s: %w", redact(appURL), err)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	findings, err := vet.AppRole(ctx, conn, pkg)
+	if err != nil {
+		return nil, fmt.Errorf("--url: check the role of %s: %w", redact(appURL), err)
+	}
+	var ps []problem
+	for _, f := range findings {
+		ps = append(ps, problem{Kind: f.Kind, Msg: f.Msg, Warning: true})
+	}
+	return ps, nil
 }

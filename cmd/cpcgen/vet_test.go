@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/cpcgen/cpcgen/runtime/pgtest"
@@ -234,4 +237,98 @@ func TestVetSchemaErrorHasPosition(t *testing.T) {
 	out, _ := mustRun(t, 1, "-C", dir, "vet", "--dev-url", pgtest.Current(t).AdminURL())
 	contains(t, "vet", out, "schema/app.yaml:4:55: schema error: the default of column users.id no_such_uuid_fn(): function no_such_uuid_fn() does not exist (SQLSTATE 42883)",
 		"1 problem: 1 schema error")
+}
+
+// tenantSpec has a tenant table, whose row-level security policy binds
+// only a role that is no superuser, has no BYPASSRLS and does not own it.
+const tenantSpec = `tables:
+  notes:
+    columns:
+      id:     {type: bigint, primary_key: true, identity: true}
+      org_id: {type: uuid}
+      body:   {type: text}
+    tenant: org_id
+`
+
+// TestVetWarnsAboutAppRole vets with --url naming the application's
+// database as four roles connect to it: the application's role
+// (pgtest.AppRole: no warning), a superuser, a role with BYPASSRLS, and
+// a role that owns the tenant table, whose row-level security is not
+// forced. Each of the last three gets a warning naming its problem,
+// which leaves the exit status 0; the temporary database is on --dev-url.
+func TestVetWarnsAboutAppRole(t *testing.T) {
+	dir := newProject(t)
+	write(t, dir, "schema/app.yaml", tenantSpec)
+	mustRun(t, 0, "-C", dir, "generate")
+	schema, err := os.ReadFile(filepath.Join(dir, "internal", "appdb", "schema.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	live := pgtest.URL(t)
+	owner, err := pgx.Connect(ctx, live)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer owner.Close(ctx)
+	exec := func(sql string) {
+		t.Helper()
+		if _, err := owner.Exec(ctx, sql); err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+	}
+	exec(string(schema))
+	app := pgtest.AppURL(t, live)
+	suffix := strings.ReplaceAll(uuid.NewString()[:8], "-", "")
+	as := func(role string) string {
+		t.Helper()
+		u, err := url.Parse(app)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u.User = url.UserPassword(role, "vet-test")
+		return u.String()
+	}
+	bypass, tableOwner := "vet_bypass_"+suffix, "vet_owner_"+suffix
+	exec("CREATE ROLE " + bypass + " LOGIN BYPASSRLS PASSWORD 'vet-test'")
+	exec("CREATE ROLE " + tableOwner + " LOGIN PASSWORD 'vet-test'")
+	t.Cleanup(func() {
+		ctx := context.Background()
+		conn, err := pgx.Connect(ctx, live)
+		if err != nil {
+			return
+		}
+		defer conn.Close(ctx)
+		_, _ = conn.Exec(ctx, "DROP TABLE IF EXISTS notes CASCADE")
+		_, _ = conn.Exec(ctx, "DROP ROLE IF EXISTS "+bypass)
+		_, _ = conn.Exec(ctx, "DROP ROLE IF EXISTS "+tableOwner)
+	})
+	dev := pgtest.Current(t).AdminURL()
+	vetAs := func(dbURL string) string {
+		t.Helper()
+		out, _ := mustRun(t, 0, "-C", dir, "vet", "--dev-url", dev, "--url", dbURL)
+		contains(t, "vet", out, "statements prepared on the specs' schema.sql: no problems")
+		return out
+	}
+
+	if out := vetAs(app); strings.Contains(out, "warning") {
+		t.Errorf("vet as the application's role warns:\n%s", out)
+	}
+	contains(t, "vet as a superuser", vetAs(live),
+		"warning: row-level security: row-level security does not bind the application's role", "it is a superuser",
+		"the policies of the tenant tables (notes) do not keep its statements to their tenant")
+	out := vetAs(as(bypass))
+	contains(t, "vet with BYPASSRLS", out, "warning: row-level security: ", "role "+bypass+": it has BYPASSRLS")
+	if strings.Contains(out, "it is a superuser") || strings.Contains(out, "it owns") {
+		t.Errorf("vet with BYPASSRLS names other problems:\n%s", out)
+	}
+	exec("ALTER TABLE notes OWNER TO " + tableOwner)
+	exec("ALTER TABLE notes NO FORCE ROW LEVEL SECURITY")
+	contains(t, "vet as the owner of an unforced tenant table", vetAs(as(tableOwner)),
+		"warning: row-level security: ", "role "+tableOwner+": it owns notes", "row-level security is not forced on notes")
+	out, _ = mustRun(t, 0, "-C", dir, "vet", "--dev-url", dev, "--url", as(tableOwner), "--format", "github")
+	contains(t, "vet github", out, "::warning title=cpcgen vet::row-level security: ")
+	if strings.Contains(out, "vet-test") {
+		t.Errorf("vet prints the password:\n%s", out)
+	}
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -58,23 +57,30 @@ func (s *statements) take() map[string]int {
 	return ops
 }
 
-// env is a test's database: the store, the statement counts and the URL.
+// env is a test's database: the store, the statement counts and the
+// URLs. The store connects as the application does in production: as
+// pgtest.AppRole, neither a superuser nor exempt from row-level security
+// nor the tables' owner, so the policies apply to every test
+// (TestRunsAsAppRole checks it). The migrations ran as the owner, whose
+// URL ownerURL is, for what only the owner may do.
 type env struct {
-	db    *runtime.DB
-	store *crmdb.Store
-	stmts *statements
-	url   string
+	db       *runtime.DB
+	store    *crmdb.Store
+	stmts    *statements
+	url      string
+	ownerURL string
 }
 
 func newEnv(t *testing.T) env {
 	t.Helper()
-	e := env{stmts: &statements{ops: map[string]int{}}, url: pgtest.URL(t)}
+	owner := pgtest.URL(t)
+	e := env{stmts: &statements{ops: map[string]int{}}, url: pgtest.AppURL(t, owner), ownerURL: owner}
 	// Caching is on, as the application would run: organizations,
 	// customers and tags read through their row caches. Behind the tests'
 	// PgBouncer (CPCGEN_TEST_POOLER), the cache's listener connects to the
-	// server itself.
+	// server itself, as the application's role too.
 	db, err := runtime.Open(testContext(t), runtime.Config{URL: e.url, Observers: []runtime.Observer{e.stmts},
-		Cache: runtime.CacheConfig{Enabled: true, ListenerURL: pgtest.DirectURL(t, e.url)}})
+		Cache: runtime.CacheConfig{Enabled: true, ListenerURL: pgtest.AppURL(t, pgtest.DirectURL(t, owner))}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,9 +178,15 @@ func TestEmailLookupIgnoresCase(t *testing.T) {
 	if got, err := e.store.Customers.ByEmail(b.ctx, "gavin.belson@hooli.example"); err != nil || got.OrganizationID != b.org.ID {
 		t.Errorf("ByEmail in globex = %+v, %v", got, err)
 	}
-	// The unique index serves the lookup.
+	// The unique index serves the lookup (planned as the owner, without
+	// the policy, which needs a tenant token to plan with one).
+	owner, err := pgx.Connect(ctx, e.ownerURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer owner.Close(ctx)
 	var plan string
-	if err := e.store.DB().QueryRow(ctx, "EXPLAIN (COSTS OFF) SELECT id FROM customers WHERE organization_id = $1 AND lower(email) = lower($2)", a.org.ID, "x").Scan(&plan); err != nil {
+	if err := owner.QueryRow(ctx, "EXPLAIN (COSTS OFF) SELECT id FROM customers WHERE organization_id = $1 AND lower(email) = lower($2)", a.org.ID, "x").Scan(&plan); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(plan, "customers_org_email_key") {
@@ -342,41 +354,65 @@ func checkTenantIsolation(t *testing.T, st *crmdb.Store, a, b org) {
 }
 
 // TestRowLevelSecurity checks the database's own isolation, which holds
-// for hand-written SQL too: connected as a role that is not a superuser,
-// a session sees only the rows of the tenant its transaction set, and
-// none without one.
+// for hand-written SQL too: connected as the application's role, which
+// is not a superuser, a session sees only the rows of the tenant its
+// transaction set, and none without one.
 func TestRowLevelSecurity(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	a, b := seed(t, e.store, "acme"), seed(t, e.store, "globex")
 	ctx := testContext(t)
-
-	role := "crm_app_" + strings.ReplaceAll(uuid.NewString()[:8], "-", "")
-	admin := e.store.DB()
-	for _, sql := range []string{
-		"CREATE ROLE " + role + " LOGIN",
-		"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + role,
-	} {
-		if _, err := admin.Exec(ctx, sql); err != nil {
-			t.Fatal(err)
-		}
-	}
-	t.Cleanup(func() {
-		ctx := context.Background()
-		_, _ = admin.Exec(ctx, "DROP OWNED BY "+role)
-		_, _ = admin.Exec(ctx, "DROP ROLE "+role)
-	})
-	u, err := url.Parse(e.url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.User = url.User(role)
-	conn, err := pgx.Connect(ctx, u.String())
+	conn, err := pgx.Connect(ctx, e.url)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close(ctx)
 	checkRowLevelSecurity(t, ctx, conn, a, b)
+}
+
+// TestRunsAsAppRole checks that the tests run as the application's role
+// in production does, so that row-level security applies to them: the
+// store's connections are pgtest.AppRole, which is neither a superuser
+// nor exempt from row-level security, owns nothing, and finds every
+// tenant table forcing it (runtime.CheckAppRole), so that code running
+// as the tables' owner is bound too. The owner the migrations ran as
+// here is a superuser, which CheckAppRole refuses.
+func TestRunsAsAppRole(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	seed(t, e.store, "acme")
+	ctx := testContext(t)
+	var role string
+	var super, bypass bool
+	var owned int
+	if err := e.store.DB().QueryRow(ctx, `SELECT current_user::text, r.rolsuper, r.rolbypassrls,
+		(SELECT count(*) FROM pg_class c WHERE c.relowner = r.oid)
+		FROM pg_roles r WHERE r.rolname = current_user`).Scan(&role, &super, &bypass, &owned); err != nil {
+		t.Fatal(err)
+	}
+	if role != pgtest.AppRole || super || bypass || owned != 0 {
+		t.Fatalf("the tests' store connects as %s (superuser %v, bypassrls %v, owning %d relations), want %s, none of these", role, super, bypass, owned, pgtest.AppRole)
+	}
+	if err := runtime.CheckAppRole(ctx, e.db); err != nil {
+		t.Fatal(err)
+	}
+	owner, err := pgx.Connect(ctx, e.ownerURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer owner.Close(ctx)
+	var unforced []string
+	if err := owner.QueryRow(ctx, `SELECT coalesce(array_agg(relname::text ORDER BY relname), '{}') FROM pg_class
+		WHERE relname = ANY ($1) AND NOT (relrowsecurity AND relforcerowsecurity)`,
+		[]string{"organizations", "customers", "contacts", "deals", "activities", "tags", "customer_tags"}).Scan(&unforced); err != nil {
+		t.Fatal(err)
+	}
+	if len(unforced) > 0 {
+		t.Errorf("tenant tables without forced row-level security: %v", unforced)
+	}
+	if err := runtime.CheckAppRole(ctx, owner); !errors.Is(err, runtime.ErrRowLevelSecurityBypassed) {
+		t.Errorf("CheckAppRole as the owner, a superuser here: %v, want ErrRowLevelSecurityBypassed", err)
+	}
 }
 
 // checkRowLevelSecurity checks the policies through conn, a connection

@@ -65,17 +65,18 @@ var (
 	// ErrAmountPrecision: an amount finer than the currency's minor unit
 	// (a cent; a whole yen).
 	ErrAmountPrecision = errors.New("amount finer than the currency's minor unit")
-	// ErrKeyReused: the idempotency key was used before for a request
-	// with another kind, account, amount or currency.
+	// ErrKeyReused: the idempotency key was used before, by the same
+	// user, for a request with another kind, account, amount or currency.
 	ErrKeyReused = errors.New("idempotency key already used for a different request")
 )
 
 // TransferRequest asks to move Amount from one account to another of the
 // same currency.
 type TransferRequest struct {
-	// IdempotencyKey identifies the request: sent again (after a timeout,
-	// say), it returns the transaction the first one recorded and changes
-	// nothing. 8 to 64 characters, chosen by the client.
+	// IdempotencyKey identifies the request among the user's: sent again
+	// (after a timeout, say), it returns the transaction the first one
+	// recorded and changes nothing. 8 to 64 characters, chosen by the
+	// client; the same key of another user is another request.
 	IdempotencyKey string
 	FromAccountID  uuid.UUID
 	ToAccountID    uuid.UUID
@@ -116,10 +117,13 @@ type WithdrawRequest struct {
 // credited, which sum to zero. Both balances change with their
 // optimistic-lock versions checked, in account id order.
 //
-// It is idempotent by req.IdempotencyKey: when a transaction with that key
-// exists (also one a concurrent call just recorded), Transfer returns it
-// and changes nothing, or fails with ErrKeyReused when it is not the same
-// request. It refuses a transfer to the same account (ErrSameAccount),
+// It is idempotent by req.IdempotencyKey, per user: when a transaction of
+// the same user (the owner of the account debited) with that key exists
+// (also one a concurrent call just recorded), Transfer returns it and
+// changes nothing, or fails with ErrKeyReused when it is not the same
+// request. Another user's transaction with the same key is neither
+// returned nor in the way: keys are unique per user, so a key says
+// nothing of other users' requests. It refuses a transfer to the same account (ErrSameAccount),
 // between accounts of other currencies than req.Currency
 // (ErrCurrencyMismatch), over the balance of the account debited
 // (ErrInsufficientFunds) or finer than the currency's minor unit
@@ -250,10 +254,11 @@ func (m movement) record(ctx context.Context, tx *financedb.Store) (financedb.Tr
 			}
 		}
 	}
+	owner := m.owner(accounts)
 	if reason := m.refusal(accounts); reason != nil {
 		// Not when it is a replay: the balances a movement left need not
 		// allow it a second time.
-		t, err := tx.Transactions.ByIdempotencyKey(ctx, m.key)
+		t, err := tx.Transactions.ByIdempotencyKey(ctx, financedb.ByIdempotencyKeyParams{UserID: owner, IdempotencyKey: m.key})
 		switch {
 		case err == nil:
 			return t, errReplay
@@ -277,11 +282,7 @@ func (m movement) record(ctx context.Context, tx *financedb.Store) (financedb.Tr
 		}
 		entries = append(entries, financedb.NewLedgerEntry{AccountID: a.ID, UserID: a.UserID, Kind: m.kind, Amount: delta})
 	}
-	owner := entries[0].UserID // the account debited, or for a deposit, credited
-	if m.from != nil && entries[0].AccountID != *m.from {
-		owner = entries[1].UserID
-	}
-	t, created, err := tx.Transactions.CreateIfAbsentByIdempotencyKey(ctx, m.transaction(owner))
+	t, created, err := tx.Transactions.CreateIfAbsentByUserIDAndIdempotencyKey(ctx, m.transaction(owner))
 	if err != nil {
 		return financedb.Transaction{}, err
 	}
@@ -295,6 +296,17 @@ func (m movement) record(ctx context.Context, tx *financedb.Store) (financedb.Tr
 		return financedb.Transaction{}, err
 	}
 	return t, nil
+}
+
+// owner returns the user m is recorded for, whose idempotency keys it
+// shares: the owner of the account debited, or for a deposit, credited.
+func (m movement) owner(accounts []financedb.Account) uuid.UUID {
+	for _, a := range accounts {
+		if m.from == nil || a.ID == *m.from {
+			return a.UserID
+		}
+	}
+	return uuid.Nil // record found every account of m
 }
 
 // transaction returns the row of transactions that records m, for the

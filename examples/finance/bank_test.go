@@ -285,6 +285,66 @@ func TestTransfer(t *testing.T) {
 	checkBooks(t, ctx, store)
 }
 
+// TestIdempotencyKeyPerUser: idempotency keys are unique per user. User B
+// sending a request with the key user A used gets an operation of its
+// own, whether B's request is the same as A's (it is not A's transaction
+// that comes back) or another (no ErrKeyReused, which would tell B that A
+// used the key); B's replay with the key then returns B's operation, and
+// a refused request of a third user finds no replay in theirs. (Each
+// account of newAccount is a user of its own.)
+func TestIdempotencyKeyPerUser(t *testing.T) {
+	t.Parallel()
+	ctx := testContext(t)
+	store := openStore(t, runtime.Config{})
+	a := newAccount(t, ctx, store, "alice", financedb.CurrencyUSD)
+	a2 := newAccount(t, ctx, store, "alice2", financedb.CurrencyUSD)
+	b := newAccount(t, ctx, store, "bob", financedb.CurrencyUSD)
+	b2 := newAccount(t, ctx, store, "bob2", financedb.CurrencyUSD)
+	shared := key()
+	depA, err := finance.Deposit(ctx, store, finance.DepositRequest{IdempotencyKey: shared, AccountID: a.ID, Amount: dec("50.00"), Currency: financedb.CurrencyUSD})
+	if err != nil {
+		t.Fatal(err)
+	}
+	depB, err := finance.Deposit(ctx, store, finance.DepositRequest{IdempotencyKey: shared, AccountID: b.ID, Amount: dec("50.00"), Currency: financedb.CurrencyUSD})
+	if err != nil || depB.ID == depA.ID || depB.UserID != b.UserID || depB.ToAccountID.V != b.ID {
+		t.Fatalf("B's deposit with A's key = %+v, %v; want a deposit of its own to %s, not A's %s", depB, err, b.ID, depA.ID)
+	}
+	if bal := balance(t, ctx, store, b.ID); !bal.Equal(dec("50.00")) {
+		t.Errorf("B's balance = %s, want 50.00", bal)
+	}
+	// Another request of B with a key A used for a transfer.
+	trKey := key()
+	trA, err := finance.Transfer(ctx, store, finance.TransferRequest{IdempotencyKey: trKey, FromAccountID: a.ID, ToAccountID: a2.ID, Amount: dec("10.00"), Currency: financedb.CurrencyUSD})
+	if err != nil {
+		t.Fatal(err)
+	}
+	trB, err := finance.Transfer(ctx, store, finance.TransferRequest{IdempotencyKey: trKey, FromAccountID: b.ID, ToAccountID: b2.ID, Amount: dec("7.00"), Currency: financedb.CurrencyUSD})
+	if err != nil || trB.ID == trA.ID || trB.UserID != b.UserID || !trB.Amount.Equal(dec("7.00")) {
+		t.Fatalf("B's transfer with A's key = %+v, %v; want a transfer of its own", trB, err)
+	}
+	// B's replay returns B's transfer; B's other request with the key is
+	// refused as B's own reuse.
+	again, err := finance.Transfer(ctx, store, finance.TransferRequest{IdempotencyKey: trKey, FromAccountID: b.ID, ToAccountID: b2.ID, Amount: dec("7.00"), Currency: financedb.CurrencyUSD})
+	if err != nil || again.ID != trB.ID {
+		t.Errorf("B's replay = %+v, %v; want %s", again, err, trB.ID)
+	}
+	if _, err := finance.Transfer(ctx, store, finance.TransferRequest{IdempotencyKey: trKey, FromAccountID: b.ID, ToAccountID: b2.ID, Amount: dec("8.00"), Currency: financedb.CurrencyUSD}); !errors.Is(err, finance.ErrKeyReused) {
+		t.Errorf("B's other request with its own key: %v, want ErrKeyReused", err)
+	}
+	// A refused request (more than the account holds) of a third user
+	// with a key A and B used is refused for itself, neither answered
+	// with their transactions nor refused as a reuse.
+	if _, err := finance.Transfer(ctx, store, finance.TransferRequest{IdempotencyKey: shared, FromAccountID: b2.ID, ToAccountID: b.ID, Amount: dec("1000.00"), Currency: financedb.CurrencyUSD}); !errors.Is(err, finance.ErrInsufficientFunds) {
+		t.Errorf("B's overdraft with A's key: %v, want ErrInsufficientFunds", err)
+	}
+	for id, want := range map[uuid.UUID]string{a.ID: "40.00", a2.ID: "10.00", b.ID: "43.00", b2.ID: "7.00"} {
+		if bal := balance(t, ctx, store, id); !bal.Equal(dec(want)) {
+			t.Errorf("balance of %s = %s, want %s", id, bal, want)
+		}
+	}
+	checkBooks(t, ctx, store)
+}
+
 // TestReplayRace sends one new transfer from many goroutines at once:
 // exactly one records it, every call returns that transaction.
 func TestReplayRace(t *testing.T) {

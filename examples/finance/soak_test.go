@@ -83,9 +83,10 @@ func TestSoak(t *testing.T) {
 	}
 
 	type acked struct {
-		key string
-		id  uuid.UUID
-		req any
+		key  string
+		id   uuid.UUID
+		user uuid.UUID
+		req  any
 	}
 	var (
 		mu        sync.Mutex
@@ -130,7 +131,7 @@ func TestSoak(t *testing.T) {
 					case err == nil:
 						ops["transfer"].Add(1)
 						mu.Lock()
-						acks = append(acks, acked{req.IdempotencyKey, tx.ID, req})
+						acks = append(acks, acked{req.IdempotencyKey, tx.ID, tx.UserID, req})
 						mu.Unlock()
 					case errors.Is(err, finance.ErrInsufficientFunds):
 						ops["refused"].Add(1)
@@ -146,7 +147,7 @@ func TestSoak(t *testing.T) {
 					}
 					ops["deposit"].Add(1)
 					mu.Lock()
-					acks = append(acks, acked{req.IdempotencyKey, tx.ID, req})
+					acks = append(acks, acked{req.IdempotencyKey, tx.ID, tx.UserID, req})
 					mu.Unlock()
 				case p < 7:
 					req := finance.WithdrawRequest{IdempotencyKey: key(), AccountID: ids[r.IntN(accounts)], Amount: amount(r, 50), Currency: financedb.CurrencyEUR}
@@ -155,7 +156,7 @@ func TestSoak(t *testing.T) {
 					case err == nil:
 						ops["withdraw"].Add(1)
 						mu.Lock()
-						acks = append(acks, acked{req.IdempotencyKey, tx.ID, req})
+						acks = append(acks, acked{req.IdempotencyKey, tx.ID, tx.UserID, req})
 						mu.Unlock()
 					case errors.Is(err, finance.ErrInsufficientFunds):
 						ops["refused"].Add(1)
@@ -202,7 +203,7 @@ func TestSoak(t *testing.T) {
 	// replay with its key returns it and moves nothing.
 	var lost int
 	for i, a := range acks {
-		got, err := store.Transactions.ByIdempotencyKey(ctx, a.key)
+		got, err := store.Transactions.ByIdempotencyKey(ctx, financedb.ByIdempotencyKeyParams{UserID: a.user, IdempotencyKey: a.key})
 		if err != nil || got.ID != a.id {
 			lost++
 			continue

@@ -261,6 +261,17 @@ func buildTable(pkg *ir.Package, t *ir.Table, at *schema.Table) tableView {
 	for _, r := range t.Relations {
 		v.Relations = append(v.Relations, buildRelation(r))
 	}
+	if p := t.Partition; p != nil {
+		var parts []string
+		for _, part := range p.Partitions {
+			parts = append(parts, code(part.Name)+" ("+code(part.Bound())+")")
+		}
+		n := fmt.Sprintf("- Partitioned by %s (%s); the repository reads and writes the table as one, and PostgreSQL routes each row to its partition.", p.Method, columnList(p.Key))
+		if len(parts) > 0 {
+			n += " Partitions: " + strings.Join(parts, ", ") + "."
+		}
+		v.Notes = append(v.Notes, n)
+	}
 	for _, n := range t.Notes {
 		v.Notes = append(v.Notes, "- "+n)
 	}
@@ -341,6 +352,9 @@ func buildColumn(t *ir.Table, c *ir.Column, at *schema.Table) columnView {
 	}
 	if c.Identity {
 		cons = append(cons, "identity")
+	}
+	if c.Generated != "" {
+		cons = append(cons, "generated ("+code(c.Generated)+")")
 	}
 	if c.Unique && !c.PrimaryKey {
 		cons = append(cons, "unique")

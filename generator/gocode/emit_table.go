@@ -11,27 +11,38 @@ import (
 // genTable emits everything of one table: model, insert and update
 // structs, repository, statements and methods.
 func genTable(f *jen.File, t *ir.Table) {
+	keyed := !t.Keyless()
 	genModel(f, t)
 	genInsertStruct(f, t)
-	genUpdateStruct(f, t)
+	if keyed {
+		genUpdateStruct(f, t)
+	}
 	genRepo(f, t)
 	genSentinels(f, t)
 	genValidate(f, t, t.NewType, t.Insert, false)
-	genValidate(f, t, t.UpdateType, t.Updatable, true)
+	if keyed {
+		genValidate(f, t, t.UpdateType, t.Updatable, true)
+	}
 	genRefuseNulls(f, t, t.NewType, t.Insert, false)
-	genRefuseNulls(f, t, t.UpdateType, t.Updatable, true)
+	if keyed {
+		genRefuseNulls(f, t, t.UpdateType, t.Updatable, true)
+	}
 	genRuleVars(f, t)
 	genWithDeleted(f, t)
 	genScan(f, t)
 	genArgs(f, t)
 	genCache(f, t)
 	genCreate(f, t)
-	genFindByID(f, t)
+	if keyed {
+		genFindByID(f, t)
+	}
 	genFindAll(f, t)
 	genStream(f, t)
-	genList(f, t)
-	genUpdate(f, t)
-	genDelete(f, t)
+	if keyed {
+		genList(f, t)
+		genUpdate(f, t)
+		genDelete(f, t)
+	}
 	genCount(f, t)
 	for _, bh := range t.Behaviours {
 		if gen := behaviourMethods[bh.Kind]; gen != nil {
@@ -101,7 +112,7 @@ func hasDefaults(cols []*ir.Column) bool {
 func omittedOnInsert(t *ir.Table) string {
 	var names []string
 	for _, c := range t.Columns {
-		if c.Identity || c.Managed != 0 {
+		if c.Identity || c.Generated != "" || c.Managed != 0 {
 			names = append(names, c.SQLName)
 		}
 	}
@@ -411,7 +422,11 @@ func genFindAll(f *jen.File, t *ir.Table) {
 	s := t.SQL.FindAll
 	genStatement(f, s)
 	pre, scoped := prelude(t, "FindAll", "", []ir.Statement{s}, returnsNil)
-	method(f, t, "FindAll", fmt.Sprintf("FindAll returns every row of table %s in primary key order, in memory.", t.SQLName)).
+	doc := fmt.Sprintf("FindAll returns every row of table %s in primary key order, in memory.", t.SQLName)
+	if t.Keyless() {
+		doc = fmt.Sprintf("FindAll returns every row of table %s, in no particular order (no primary key), in memory.", t.SQLName)
+	}
+	method(f, t, "FindAll", doc).
 		Params(ctxParam.Clone()).Params(jen.Index().Id(t.Model), jen.Error()).
 		Block(append(pre, collect(t, "FindAll", dbOf(scoped).Dot("Query").Call(callArgs(s, nil)...), t.Scan, nil)...)...)
 	f.Line()

@@ -235,8 +235,43 @@ type Table struct {
 	// RenamedFrom is the table's previous SQL name (renamed_from:), a
 	// migration hint; "" when not given.
 	RenamedFrom string
-	Pos         Pos
+	// Partition is the table's partitioning (PARTITION BY), or nil. Its
+	// partitions are Objects of kind partition, which the package's
+	// Objects list after the tables.
+	Partition *Partitioning
+	Pos       Pos
 }
+
+// Partitioning is a partitioned table's PARTITION BY.
+type Partitioning struct {
+	// Method is RANGE, LIST or HASH.
+	Method string
+	// Key are the partition key's columns, in order.
+	Key []*Column
+	// Partitions are the table's declared partitions, in order.
+	Partitions []Partition
+}
+
+// Partition is one partition of a partitioned table.
+type Partition struct {
+	// Name is the partition's SQL table name; Values its bound as FOR
+	// VALUES takes it (FROM (…) TO (…), IN (…), WITH (…)) or DEFAULT.
+	Name   string
+	Values string
+}
+
+// Bound is the partition's bound clause: FOR VALUES IN (1, 2), DEFAULT.
+func (p Partition) Bound() string {
+	if p.Values == "DEFAULT" {
+		return "DEFAULT"
+	}
+	return "FOR VALUES " + p.Values
+}
+
+// Keyless reports whether t has no primary key: its repository creates,
+// counts and reads rows, and has no method finding, changing or
+// deleting a row by key.
+func (t *Table) Keyless() bool { return len(t.PK) == 0 }
 
 // Has reports whether the table has the behaviour of kind k.
 func (t *Table) Has(k BehaviourKind) bool { return t.Behaviour(k) != nil }
@@ -299,6 +334,9 @@ func (t *Table) Column(name string) *Column {
 // against the methods the Go emitter declares.
 func (t *Table) Methods() []string {
 	out := []string{"Create", "FindByID", "FindAll", "Stream", "List", "Update", "Delete", "Count"}
+	if t.Keyless() {
+		out = []string{"Create", "FindAll", "Stream", "Count"}
+	}
 	for _, bh := range t.Behaviours {
 		out = append(out, bh.Methods...)
 	}
@@ -925,8 +963,12 @@ type Column struct {
 	// the insert struct makes it optional.
 	HasDefault bool
 	Identity   bool
-	Managed    Managed
-	Comment    string
+	// Generated is the expression of a generated column (GENERATED
+	// ALWAYS AS (Generated) STORED), or "": the database computes the
+	// value, so the column is in the row struct and no write lists it.
+	Generated string
+	Managed   Managed
+	Comment   string
 	// Sensitive is set by sensitive: true: the name line of every
 	// statement binding the column lists its placeholders.
 	Sensitive bool

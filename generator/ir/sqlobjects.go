@@ -25,8 +25,16 @@ type Extension struct {
 // it is installed already:
 //
 //	CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA "public" VERSION '1.6'
+//
+// An extension installed into a schema of its own (pg_partman's partman)
+// makes the schema first, where it is missing: CREATE SCHEMA IF NOT
+// EXISTS "partman"; CREATE EXTENSION … SCHEMA "partman". Dropping the
+// extension leaves the schema.
 func (e *Extension) Create() string {
 	s := "CREATE EXTENSION IF NOT EXISTS " + extensionName(e.Name)
+	if e.Schema != "" && e.Schema != "public" {
+		s = "CREATE SCHEMA IF NOT EXISTS " + names.QuoteIdent(e.Schema) + ";\n" + s
+	}
 	if e.Schema != "" {
 		s += " SCHEMA " + names.QuoteIdent(e.Schema)
 	}
@@ -144,6 +152,11 @@ func (o *Object) PosAt(off int) Pos {
 	p.Col += len([]rune(o.Create[start:off]))
 	return p
 }
+
+// KindPartition is the kind of the objects cpcgen makes for the
+// partitions a table's partition: declares (see Partitioning); no spec
+// declares an object of this kind under sql_objects:.
+const KindPartition = "partition"
 
 // TableKey is the key of a table among an object's dependencies.
 func TableKey(table string) string { return "table " + table }

@@ -88,7 +88,7 @@ func compatTable(pkg *ir.Package, u *Usage, mt *schema.ModifyTable, refusals map
 				})
 			}
 		case *schema.AddColumn:
-			if !c.C.Type.Null && c.C.Default == nil && !isIdentity(c.C) {
+			if !c.C.Type.Null && c.C.Default == nil && !isIdentity(c.C) && !isGenerated(c.C) {
 				out = append(out, Finding{
 					Kind: Breaking, Code: "CPC505", Pos: columnPos(pkg, table, c.C.Name),
 					Message: fmt.Sprintf("add column %q.%q NOT NULL without a default breaks the running code: its inserts into %q leave the column out", table, c.C.Name, table),

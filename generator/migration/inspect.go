@@ -62,6 +62,13 @@ WHERE n.nspname = ANY($1) AND (t.typtype = 'r' OR t.typtype = 'c' AND (SELECT c.
 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
 WHERE t.typtype = 'd' AND n.nspname = ANY($1)` + notExtension("pg_type", "t.oid"),
 	"schema": `SELECT n.nspname, n.nspname, '', '' FROM pg_namespace n WHERE n.nspname = ANY($1)`,
+	// A partition of a partitioned table the specs declare (kind
+	// ir.KindPartition, which cpcgen makes itself): its parent and bound
+	// (FOR VALUES IN ('eu'), DEFAULT).
+	"partition": `SELECT n.nspname, c.relname, '', 'PARTITION OF ' || (SELECT quote_ident(p.relname) FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent WHERE i.inhrelid = c.oid)
+  || ' ' || pg_get_expr(c.relpartbound, c.oid)
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relispartition AND c.relkind IN ('r', 'p') AND n.nspname = ANY($1)` + notExtension("pg_class", "c.oid"),
 }
 
 // extensionCatalog lists the installed extensions but plpgsql, which

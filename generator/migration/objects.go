@@ -305,6 +305,10 @@ func objectFinding(c *Change, o *ir.Object, dropped bool, now *ir.Object) *Findi
 		f = &Finding{Kind: Destructive, Code: "CPC120",
 			Message: fmt.Sprintf("%s: it loses its current value", c.Comment),
 			Hint:    "set the value again in a migration of its own (setval), or run again with --allow-destructive"}
+	case o.Kind == ir.KindPartition && dropped:
+		f = &Finding{Kind: Destructive, Code: "CPC122",
+			Message: fmt.Sprintf("%s: its rows go with it", c.Comment),
+			Hint:    "detach it first (ALTER TABLE … DETACH PARTITION) in a migration of its own to keep the rows, or run again with --allow-destructive"}
 	case o.Kind == "materialized_view" && !dropped:
 		f = &Finding{Kind: Lint, Code: "CPC121",
 			Message: fmt.Sprintf("%s runs its query and stores the rows inside the migration's transaction", c.Comment),

@@ -83,6 +83,9 @@ func rewrites(pkg *ir.Package, changes []schema.Change, sizes map[string]TableSi
 				switch {
 				case isIdentity(tc.C):
 					what = fmt.Sprintf("adding identity column %q.%q", table, tc.C.Name)
+				case isGenerated(tc.C):
+					what = fmt.Sprintf("adding generated column %q.%q", table, tc.C.Name)
+					hint = "add a plain column the code writes instead, or run again with --allow-rewrite in a maintenance window"
 				case volatileDefault(tc.C) != "" && !online:
 					what = fmt.Sprintf("adding column %q.%q with the volatile default %s", table, tc.C.Name, volatileDefault(tc.C))
 					hint = "online plans (online: true, the default) add the column without it and fill the rows with a backfill instead"

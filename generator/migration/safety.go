@@ -144,7 +144,7 @@ func classifyTable(pkg *ir.Package, mt *schema.ModifyTable, contracted []*Pendin
 				Hint:    "if the column was renamed, add renamed_from: " + c.C.Name + " to the new column; if its data is no longer needed, run again with --allow-destructive",
 			})
 		case *schema.AddColumn:
-			if !c.C.Type.Null && c.C.Default == nil && !isIdentity(c.C) {
+			if !c.C.Type.Null && c.C.Default == nil && !isIdentity(c.C) && !isGenerated(c.C) {
 				out = append(out, Finding{
 					Kind: DataDependent, Code: "CPC201", Pos: columnPos(pkg, table, c.C.Name),
 					Message: fmt.Sprintf("add column %q.%q is NOT NULL without a default, which fails when the table has rows", table, c.C.Name),
@@ -307,6 +307,17 @@ func widening(from, to schema.Type) int {
 		}
 	}
 	return 0
+}
+
+// isGenerated reports whether c is a generated column, whose value the
+// database computes for every row.
+func isGenerated(c *schema.Column) bool {
+	for _, a := range c.Attrs {
+		if _, ok := a.(*schema.GeneratedExpr); ok {
+			return true
+		}
+	}
+	return false
 }
 
 func isIdentity(c *schema.Column) bool {

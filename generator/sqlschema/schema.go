@@ -89,6 +89,9 @@ func AtlasSchema(pkg *ir.Package) *schema.Schema {
 					Sequence:   &postgres.Sequence{Start: 1, Increment: 1},
 				})
 			}
+			if c.Generated != "" {
+				ac.Attrs = append(ac.Attrs, &schema.GeneratedExpr{Expr: c.Generated, Type: "STORED"})
+			}
 			if c.Comment != "" {
 				ac.Attrs = append(ac.Attrs, &schema.Comment{Text: c.Comment})
 			}
@@ -104,7 +107,17 @@ func AtlasSchema(pkg *ir.Package) *schema.Schema {
 		for i, c := range t.PK {
 			pk.Parts = append(pk.Parts, &schema.IndexPart{SeqNo: i, C: columns[c]})
 		}
-		at.SetPrimaryKey(pk)
+		if len(t.PK) > 0 {
+			at.SetPrimaryKey(pk)
+		}
+		if p := t.Partition; p != nil {
+			// PARTITION BY; the partitions are objects (see ir.Partitioning).
+			attr := &postgres.Partition{T: p.Method}
+			for _, c := range p.Key {
+				attr.Parts = append(attr.Parts, &postgres.PartitionPart{C: columns[c]})
+			}
+			at.AddAttrs(attr)
+		}
 		for _, c := range t.Columns {
 			if c.UniqueName != "" {
 				idx := &schema.Index{

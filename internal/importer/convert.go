@@ -94,6 +94,10 @@ type converter struct {
 	tables     []*specTable // in name order
 	objNames   map[string]bool
 
+	// precision6 counts the columns whose explicit precision (6), the
+	// default, the spec leaves out.
+	precision6 int
+
 	// objects by phase, each in order.
 	early, sqlTables, alters, later []*object
 }
@@ -108,6 +112,12 @@ type specTable struct {
 	goName     string
 	behaviours []string // "timestamps: true" …
 	file       string
+	// partBy and partKey are a partitioned table's method (range, list,
+	// hash) and key columns; parts its partitions as the spec declares
+	// them: name and bound (FROM (…) TO (…), IN (…), WITH (…), DEFAULT).
+	partBy  string
+	partKey []string
+	parts   [][2]string
 }
 
 type specColumn struct {
@@ -123,6 +133,7 @@ type specColumn struct {
 	onDelete   string
 	onUpdate   string
 	goName     string
+	generated  string // the expression of a generated column
 }
 
 type sqlExpr string  // a default written {sql: …}
@@ -210,9 +221,14 @@ func (c *converter) run() {
 		c.find(u.Kind, u.Name, NotImported, "import does not carry objects of kind %s; add it by hand as an sql_objects entry of kind other (with drop:)", u.Kind)
 	}
 	c.earlyObjects()
+	var partitions []*CatTable
 	for _, t := range cat.Tables {
 		if strings.HasPrefix(t.Name, "cpcgen_") {
 			c.find("table", t.Name, NotImported, "cpcgen's own table (the migration runner's revisions, the audit log): what owns it creates it")
+			continue
+		}
+		if t.Parent != "" && t.Kind == "r" {
+			partitions = append(partitions, t) // once the parents are known
 			continue
 		}
 		if why := c.tableProblem(t); why != "" {
@@ -223,8 +239,20 @@ func (c *converter) run() {
 		c.specTables[t.Name] = st
 		c.tables = append(c.tables, st)
 	}
+	for _, t := range partitions {
+		parent := c.specTables[t.Parent]
+		switch why := c.partitionProblem(t, parent); {
+		case why != "":
+			c.sqlTable(t, why)
+		default:
+			parent.parts = append(parent.parts, [2]string{t.Name, strings.TrimPrefix(t.Bound, "FOR VALUES ")})
+		}
+	}
 	for _, st := range c.tables {
 		c.buildTable(st)
+	}
+	if c.precision6 > 0 {
+		c.find("type", "precision (6)", Changed, "%d columns of type timestamp(6), time(6) or interval(6) are declared without (6): 6 is the default precision, so they hold the same values, and migrations create them without the modifier", c.precision6)
 	}
 	c.goNames()
 	c.laterObjects()
@@ -236,28 +264,17 @@ func (c *converter) tableProblem(t *CatTable) string {
 	switch {
 	case !plain(t.Name):
 		return "its name is not a plain lower-case SQL name"
-	case t.Kind == "p":
-		return "it is partitioned (PARTITION BY " + t.PartKey + "), which specs do not declare yet"
+	case t.Kind == "p" && !partKeyRE.MatchString(t.PartKey):
+		return "it is partitioned by " + t.PartKey + ", a key specs do not declare (they name columns only)"
 	case t.Parent != "":
-		return "it is a partition of " + t.Parent
+		return "it is a partition of " + t.Parent + " and partitioned itself, which specs do not declare"
 	case len(t.Inherits) > 0:
 		return "it inherits from " + strings.Join(t.Inherits, ", ")
-	}
-	hasPK := false
-	for _, k := range t.Constraints {
-		if k.Type == "p" {
-			hasPK = true
-		}
-	}
-	if !hasPK {
-		return "it has no primary key, which every spec table needs"
 	}
 	for _, col := range t.Columns {
 		switch {
 		case !plain(col.Name):
 			return fmt.Sprintf("column %q has a name that is not a plain lower-case SQL name", col.Name)
-		case col.Generated != "":
-			return fmt.Sprintf("column %q is a generated column, which specs do not declare yet", col.Name)
 		case col.Collation != "":
 			return fmt.Sprintf("column %q has collation %s, which specs do not declare", col.Name, col.Collation)
 		}
@@ -266,6 +283,44 @@ func (c *converter) tableProblem(t *CatTable) string {
 		}
 	}
 	return ""
+}
+
+// partKeyRE matches a partition key of plain columns, as
+// pg_get_partkeydef prints it: RANGE (created_at), LIST (a, b).
+// A reserved word is quoted: RANGE ("timestamp").
+var partKeyRE = regexp.MustCompile(`^(RANGE|LIST|HASH) \(((?:[a-z_][a-z0-9_$]*|"[a-z_][a-z0-9_$]*")(?:, (?:[a-z_][a-z0-9_$]*|"[a-z_][a-z0-9_$]*"))*)\)$`)
+
+// partitionProblem says why a partition cannot be declared under its
+// parent's partition:, or "": the parent is a spec table and the
+// partition has nothing of its own (indexes, constraints, comments,
+// storage options, defaults) that the parent does not give it.
+func (c *converter) partitionProblem(t *CatTable, parent *specTable) string {
+	switch {
+	case parent == nil:
+		return "it is a partition of " + t.Parent + ", which is kept as SQL"
+	case !plain(t.Name):
+		return "its name is not a plain lower-case SQL name"
+	case len(t.Indexes) > 0 || len(t.Constraints) > 0:
+		return "it has indexes or constraints of its own, which a declared partition cannot carry"
+	case t.Comment != "" || len(t.Options) > 0 || t.Unlogged || t.RLS:
+		return "it has a comment, storage options, UNLOGGED or row-level security of its own, which a declared partition cannot carry"
+	}
+	for _, col := range t.Columns {
+		pc := parentColumn(parent.cat, col.Name)
+		if col.Comment != "" || pc == nil || col.Default != pc.Default && col.Identity == "" && col.Generated == "" {
+			return fmt.Sprintf("its column %q has a default or comment of its own, which a declared partition cannot carry", col.Name)
+		}
+	}
+	return ""
+}
+
+func parentColumn(t *CatTable, name string) *CatColumn {
+	for _, col := range t.Columns {
+		if col.Name == name {
+			return col
+		}
+	}
+	return nil
 }
 
 var modsRE = regexp.MustCompile(`\(([0-9, ]+)\)`)
@@ -307,8 +362,15 @@ func (c *converter) columnType(col *CatColumn) (string, string) {
 		return "", fmt.Sprintf("has type %s, which cpcgen does not support%s", col.Type, hint)
 	}
 	_, mods := splitType(strings.TrimSuffix(col.Type, "[]"))
+	if mods == "(6)" && defaultPrecision6[t.Name] {
+		mods = "" // the default precision, which Atlas never writes
+	}
 	return t.Name + mods + arr, ""
 }
+
+// defaultPrecision6 are the types whose precision is 6 when none is
+// given: timestamp(6) and timestamp hold the same values.
+var defaultPrecision6 = map[string]bool{"timestamp": true, "timestamptz": true, "time": true, "timetz": true, "interval": true}
 
 // splitType splits format_type's text into the name and the modifiers:
 // "character varying(255)" → "character varying", "(255)";
@@ -621,6 +683,9 @@ func (c *converter) buildTable(st *specTable) {
 	for _, col := range t.Columns {
 		typ, _ := c.columnType(col)
 		sc := &specColumn{cat: col, typ: typ, nullable: !col.NotNull}
+		if strings.Contains(col.Type, "(6)") && !strings.Contains(typ, "(6)") {
+			c.precision6++
+		}
 		switch col.Identity {
 		case "d":
 			sc.identity = true
@@ -635,7 +700,10 @@ func (c *converter) buildTable(st *specTable) {
 		if col.Identity != "" {
 			c.identityOptions(t, col)
 		}
-		if col.Default != "" && col.Identity == "" {
+		if col.Generated == "s" {
+			// A generated column's expression is its pg_attrdef entry.
+			sc.generated = strings.TrimSpace(col.Default)
+		} else if col.Default != "" && col.Identity == "" {
 			if col.DefaultUsesSchema {
 				c.columnDefaultObject(t, col)
 			} else {
@@ -678,6 +746,12 @@ func (c *converter) buildTable(st *specTable) {
 		c.add(&c.alters, &object{name: c.objName(t.Name, "row_security"), kind: "other",
 			sql:  fmt.Sprintf("ALTER TABLE %s ENABLE ROW LEVEL SECURITY", quoteIdent(t.Name)),
 			drop: fmt.Sprintf("ALTER TABLE %s DISABLE ROW LEVEL SECURITY", quoteIdent(t.Name)), dependsOn: []string{t.Name}})
+	}
+	if m := partKeyRE.FindStringSubmatch(t.PartKey); m != nil {
+		st.partBy = strings.ToLower(m[1])
+		for _, k := range strings.Split(m[2], ", ") {
+			st.partKey = append(st.partKey, strings.Trim(k, `"`))
+		}
 	}
 	if c.opts.DetectBehaviours {
 		c.behaviours(st)
@@ -893,11 +967,12 @@ func (c *converter) behaviours(st *specTable) {
 		st.behaviours = append(st.behaviours, "timestamps")
 		c.find("table", name, Detected, "timestamps: created_at and updated_at are timestamptz NOT NULL DEFAULT now(); writes now set updated_at")
 	}
-	if d := col("deleted_at"); d != nil && (d.typ == "timestamptz" || d.typ == "timestamp") && d.nullable && d.def == nil {
+	keyed := len(st.pk) > 0
+	if d := col("deleted_at"); keyed && d != nil && (d.typ == "timestamptz" || d.typ == "timestamp") && d.nullable && d.def == nil {
 		st.behaviours = append(st.behaviours, "soft_delete")
 		c.find("table", name, Detected, "soft_delete: deleted_at is a nullable timestamp; Delete now sets it, and unique constraints become partial unique indexes WHERE deleted_at IS NULL (migrate diff plans that change)")
 	}
-	if v := col("version"); v != nil && v.typ == "bigint" && !v.nullable && v.def == "1" {
+	if v := col("version"); keyed && v != nil && v.typ == "bigint" && !v.nullable && v.def == "1" {
 		st.behaviours = append(st.behaviours, "optimistic_lock")
 		c.find("table", name, Detected, "optimistic_lock: version is bigint NOT NULL DEFAULT 1; Update and Delete now take the version read")
 	}

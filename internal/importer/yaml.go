@@ -171,6 +171,15 @@ func (c *converter) writeTable(b *bytes.Buffer, st *specTable) {
 			fmt.Fprintf(b, "      - {name: %s, expr: %s}\n", scalar(k[0]), scalar(k[1]))
 		}
 	}
+	if st.partBy != "" {
+		fmt.Fprintf(b, "    partition:\n      by: %s\n      key: [%s]\n", st.partBy, strings.Join(st.partKey, ", "))
+		if len(st.parts) > 0 {
+			b.WriteString("      partitions:\n")
+			for _, p := range st.parts {
+				fmt.Fprintf(b, "        - {name: %s, values: %s}\n", p[0], scalar(p[1]))
+			}
+		}
+	}
 	for _, bh := range st.behaviours {
 		fmt.Fprintf(b, "    %s: true\n", bh)
 	}
@@ -190,6 +199,9 @@ func columnYAML(sc *specColumn, singlePK bool) string {
 	}
 	if sc.unique {
 		kv = append(kv, "unique: true")
+	}
+	if sc.generated != "" {
+		kv = append(kv, "generated: "+quoted(sc.generated))
 	}
 	switch d := sc.def.(type) {
 	case string:

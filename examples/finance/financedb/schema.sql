@@ -76,7 +76,6 @@ CREATE TABLE "transactions" (
   "idempotency_key" character varying(64) NOT NULL,
   "created_at" timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY ("id"),
-  CONSTRAINT "transactions_idempotency_key_key" UNIQUE ("idempotency_key"),
   CONSTRAINT "transactions_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON UPDATE NO ACTION ON DELETE RESTRICT,
   CONSTRAINT "transactions_from_account_id_fkey" FOREIGN KEY ("from_account_id") REFERENCES "accounts" ("id") ON UPDATE NO ACTION ON DELETE RESTRICT,
   CONSTRAINT "transactions_to_account_id_fkey" FOREIGN KEY ("to_account_id") REFERENCES "accounts" ("id") ON UPDATE NO ACTION ON DELETE RESTRICT,
@@ -87,8 +86,11 @@ CREATE TABLE "transactions" (
   CONSTRAINT "transactions_accounts_match_kind" CHECK ((kind = 'deposit' AND from_account_id IS NULL AND to_account_id IS NOT NULL) OR (kind = 'withdrawal' AND from_account_id IS NOT NULL AND to_account_id IS NULL) OR (kind = 'transfer' AND from_account_id IS NOT NULL AND to_account_id IS NOT NULL AND from_account_id <> to_account_id))
 );
 
+-- Create index "transactions_user_idempotency_key" to table: "transactions"
+CREATE UNIQUE INDEX "transactions_user_idempotency_key" ON "transactions" ("user_id", "idempotency_key");
+
 -- Set comment to table: "transactions"
-COMMENT ON TABLE "transactions" IS 'One movement of money, recorded once per idempotency key; rows are never changed.';
+COMMENT ON TABLE "transactions" IS 'One movement of money, recorded once per user and idempotency key; rows are never changed.';
 
 -- Set comment to column: "user_id" on table: "transactions"
 COMMENT ON COLUMN "transactions"."user_id" IS 'The owner of the account debited (for a deposit, credited).';
@@ -100,7 +102,7 @@ COMMENT ON COLUMN "transactions"."from_account_id" IS 'The account debited; set 
 COMMENT ON COLUMN "transactions"."to_account_id" IS 'The account credited; set for deposits and transfers.';
 
 -- Set comment to column: "idempotency_key" on table: "transactions"
-COMMENT ON COLUMN "transactions"."idempotency_key" IS 'Chosen by the client; a request repeated with the same key is done once.';
+COMMENT ON COLUMN "transactions"."idempotency_key" IS 'Chosen by the client; a request of the same user repeated with the same key is done once. Unique per user: another user''s key is none of this user''s business.';
 
 -- Create "ledger_entries" table
 CREATE TABLE "ledger_entries" (

@@ -119,7 +119,7 @@ var sentinels = []*runtime.ConstraintSentinel{
 	ErrAccountBalanceMinCheck,
 	ErrAccountUserIDNotFound,
 	ErrTransactionIDTaken,
-	ErrTransactionIdempotencyKeyTaken,
+	ErrTransactionUserIDIdempotencyKeyTaken,
 	ErrTransactionAmountMinCheck,
 	ErrTransactionMemoMaxLengthCheck,
 	ErrTransactionIdempotencyKeyMinLengthCheck,

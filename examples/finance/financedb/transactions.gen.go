@@ -16,8 +16,8 @@ import (
 
 // Transaction is one row of table transactions.
 //
-// One movement of money, recorded once per idempotency key; rows are never
-// changed.
+// One movement of money, recorded once per user and idempotency key; rows are
+// never changed.
 type Transaction struct {
 	ID uuid.UUID `json:"id"`
 	// The owner of the account debited (for a deposit, credited).
@@ -31,7 +31,8 @@ type Transaction struct {
 	ToAccountID runtime.Null[uuid.UUID] `json:"to_account_id"`
 	CategoryID  runtime.Null[int32]     `json:"category_id"`
 	Memo        runtime.Null[string]    `json:"memo"`
-	// Chosen by the client; a request repeated with the same key is done once.
+	// Chosen by the client; a request of the same user repeated with the same key is
+	// done once. Unique per user: another user's key is none of this user's business.
 	IdempotencyKey string    `json:"idempotency_key"`
 	CreatedAt      time.Time `json:"created_at"`
 }
@@ -80,9 +81,9 @@ func NewTransactionRepo(db runtime.DBTX) *TransactionRepo {
 var (
 	// ErrTransactionIDTaken matches a violation of the primary key (id).
 	ErrTransactionIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "transactions", "transactions_pkey", "primary_key")
-	// ErrTransactionIdempotencyKeyTaken matches a violation of the unique column
-	// idempotency_key.
-	ErrTransactionIdempotencyKeyTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "transactions", "transactions_idempotency_key_key", "idempotency_key.unique")
+	// ErrTransactionUserIDIdempotencyKeyTaken matches a violation of the unique index
+	// on (user_id, idempotency_key).
+	ErrTransactionUserIDIdempotencyKeyTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "transactions", "transactions_user_idempotency_key", "transactions_user_idempotency_key")
 	// ErrTransactionAmountMinCheck matches a violation of the min rule of column
 	// amount.
 	ErrTransactionAmountMinCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "transactions", "transactions_amount_min", "amount.min")
@@ -367,12 +368,11 @@ func (r *TransactionRepo) CreateManyReturning(ctx context.Context, rows []NewTra
 	return items, wrapErr(err, "transactions.CreateManyReturning", "transactions")
 }
 
-const sqlTransactionsUpsertByIdempotencyKey = `-- name: transactions.UpsertByIdempotencyKey
+const sqlTransactionsUpsertByUserIDAndIdempotencyKey = `-- name: transactions.UpsertByUserIDAndIdempotencyKey
 INSERT INTO "transactions" ("id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, $9, $10, COALESCE($11::timestamptz, now()))
-ON CONFLICT ("idempotency_key") DO UPDATE
-SET "user_id" = EXCLUDED."user_id",
-    "kind" = EXCLUDED."kind",
+ON CONFLICT ("user_id", "idempotency_key") DO UPDATE
+SET "kind" = EXCLUDED."kind",
     "amount" = EXCLUDED."amount",
     "currency" = EXCLUDED."currency",
     "from_account_id" = EXCLUDED."from_account_id",
@@ -382,42 +382,42 @@ SET "user_id" = EXCLUDED."user_id",
     "created_at" = CASE WHEN $11::timestamptz IS NULL THEN "transactions"."created_at" ELSE EXCLUDED."created_at" END
 RETURNING "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at"`
 
-// UpsertByIdempotencyKey inserts n into table transactions or, when a row with the
-// same idempotency_key exists, updates it from n (every column but the key's and
-// the primary key's; an unset optional field keeps its value), in one statement,
-// and returns the row as stored. It validates n first.
-func (r *TransactionRepo) UpsertByIdempotencyKey(ctx context.Context, n NewTransaction) (Transaction, error) {
+// UpsertByUserIDAndIdempotencyKey inserts n into table transactions or, when a row
+// with the same (user_id, idempotency_key) exists, updates it from n (every column
+// but the key's and the primary key's; an unset optional field keeps its value),
+// in one statement, and returns the row as stored. It validates n first.
+func (r *TransactionRepo) UpsertByUserIDAndIdempotencyKey(ctx context.Context, n NewTransaction) (Transaction, error) {
 	if err := n.Validate(); err != nil {
-		return Transaction{}, wrapErr(err, "transactions.UpsertByIdempotencyKey", "transactions")
+		return Transaction{}, wrapErr(err, "transactions.UpsertByUserIDAndIdempotencyKey", "transactions")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlTransactionsUpsertByIdempotencyKey, n, argsNewTransaction, scanTransaction)
-	return v, wrapErr(err, "transactions.UpsertByIdempotencyKey", "transactions")
+	v, err := runtime.QueryOne(ctx, r.db, sqlTransactionsUpsertByUserIDAndIdempotencyKey, n, argsNewTransaction, scanTransaction)
+	return v, wrapErr(err, "transactions.UpsertByUserIDAndIdempotencyKey", "transactions")
 }
 
-const sqlTransactionsCreateIfAbsentByIdempotencyKey = `-- name: transactions.CreateIfAbsentByIdempotencyKey
+const sqlTransactionsCreateIfAbsentByUserIDAndIdempotencyKey = `-- name: transactions.CreateIfAbsentByUserIDAndIdempotencyKey
 WITH "inserted" AS (
 INSERT INTO "transactions" ("id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, $9, $10, COALESCE($11::timestamptz, now()))
-ON CONFLICT ("idempotency_key") DO NOTHING
+ON CONFLICT ("user_id", "idempotency_key") DO NOTHING
 RETURNING "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at"
 )
 SELECT true, "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "inserted"
 UNION ALL
 SELECT false, "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions"
-WHERE "idempotency_key" = $10
+WHERE "user_id" = $2 AND "idempotency_key" = $10
 LIMIT 1`
 
-// CreateIfAbsentByIdempotencyKey inserts n into table transactions unless a row
-// with the same idempotency_key exists, and returns the new row and true, or the
-// existing row, unchanged, and false, in one statement (run again, up to three
-// times, when the row in the way was committed after it started). It validates n
-// first.
-func (r *TransactionRepo) CreateIfAbsentByIdempotencyKey(ctx context.Context, n NewTransaction) (Transaction, bool, error) {
+// CreateIfAbsentByUserIDAndIdempotencyKey inserts n into table transactions unless
+// a row with the same (user_id, idempotency_key) exists, and returns the new row
+// and true, or the existing row, unchanged, and false, in one statement (run
+// again, up to three times, when the row in the way was committed after it
+// started). It validates n first.
+func (r *TransactionRepo) CreateIfAbsentByUserIDAndIdempotencyKey(ctx context.Context, n NewTransaction) (Transaction, bool, error) {
 	if err := n.Validate(); err != nil {
-		return Transaction{}, false, wrapErr(err, "transactions.CreateIfAbsentByIdempotencyKey", "transactions")
+		return Transaction{}, false, wrapErr(err, "transactions.CreateIfAbsentByUserIDAndIdempotencyKey", "transactions")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlTransactionsCreateIfAbsentByIdempotencyKey, n, argsNewTransaction, scanTransaction)
-	return v, created, wrapErr(err, "transactions.CreateIfAbsentByIdempotencyKey", "transactions")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlTransactionsCreateIfAbsentByUserIDAndIdempotencyKey, n, argsNewTransaction, scanTransaction)
+	return v, created, wrapErr(err, "transactions.CreateIfAbsentByUserIDAndIdempotencyKey", "transactions")
 }
 
 // TransactionKeyedUpdate is one row's key and changes for UpdateMany.
@@ -515,30 +515,35 @@ var bulkTransactionsNew = &runtime.Bulk[NewTransaction]{
 	},
 }
 
-const sqlTransactionsUpsertManyByIdempotencyKey = `-- name: transactions.UpsertManyByIdempotencyKey
+const sqlTransactionsUpsertManyByUserIDAndIdempotencyKey = `-- name: transactions.UpsertManyByUserIDAndIdempotencyKey
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5", "cpcgen_u"."cpcgen_6" AS "cpcgen_i6", "cpcgen_u"."cpcgen_7" AS "cpcgen_i7", "cpcgen_u"."cpcgen_8" AS "cpcgen_i8", "cpcgen_u"."cpcgen_9" AS "cpcgen_i9", "cpcgen_u"."cpcgen_10" AS "cpcgen_i10", COALESCE("cpcgen_u"."cpcgen_11", now()) AS "cpcgen_i11" FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"transaction_kind"[], $4::numeric(18,2)[], $5::text[]::"currency"[], $6::uuid[], $7::uuid[], $8::integer[], $9::text[], $10::varchar[], $11::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_ord")),
-"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "transactions"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "transactions" ON "idempotency_key" = "cpcgen_v"."cpcgen_i10" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "transactions"),
-"cpcgen_ins" AS (INSERT INTO "transactions" ("id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6", "cpcgen_v"."cpcgen_i7", "cpcgen_v"."cpcgen_i8", "cpcgen_v"."cpcgen_i9", "cpcgen_v"."cpcgen_i10", "cpcgen_v"."cpcgen_i11" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("idempotency_key") DO NOTHING RETURNING "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at"),
-"cpcgen_new" AS (UPDATE "transactions" SET "user_id" = "cpcgen_v"."cpcgen_i2", "kind" = "cpcgen_v"."cpcgen_i3", "amount" = "cpcgen_v"."cpcgen_i4", "currency" = "cpcgen_v"."cpcgen_i5", "from_account_id" = "cpcgen_v"."cpcgen_i6", "to_account_id" = "cpcgen_v"."cpcgen_i7", "category_id" = "cpcgen_v"."cpcgen_i8", "memo" = "cpcgen_v"."cpcgen_i9", "created_at" = COALESCE("cpcgen_v"."cpcgen_11", "transactions"."created_at") FROM "cpcgen_v" WHERE "idempotency_key" = "cpcgen_v"."cpcgen_i10" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."user_id", "cpcgen_ins"."kind", "cpcgen_ins"."amount", "cpcgen_ins"."currency", "cpcgen_ins"."from_account_id", "cpcgen_ins"."to_account_id", "cpcgen_ins"."category_id", "cpcgen_ins"."memo", "cpcgen_ins"."idempotency_key", "cpcgen_ins"."created_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."idempotency_key" = "cpcgen_v"."cpcgen_i10" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."kind", "cpcgen_new"."amount", "cpcgen_new"."currency", "cpcgen_new"."from_account_id", "cpcgen_new"."to_account_id", "cpcgen_new"."category_id", "cpcgen_new"."memo", "cpcgen_new"."idempotency_key", "cpcgen_new"."created_at" FROM "cpcgen_new"`
+"cpcgen_old" AS MATERIALIZED (SELECT "cpcgen_v"."cpcgen_ord", "transactions"."id" AS "cpcgen_k1" FROM "cpcgen_v" JOIN "transactions" ON "user_id" = "cpcgen_v"."cpcgen_i2" AND "idempotency_key" = "cpcgen_v"."cpcgen_i10" ORDER BY "cpcgen_v"."cpcgen_ord" FOR UPDATE OF "transactions"),
+"cpcgen_ins" AS (INSERT INTO "transactions" ("id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6", "cpcgen_v"."cpcgen_i7", "cpcgen_v"."cpcgen_i8", "cpcgen_v"."cpcgen_i9", "cpcgen_v"."cpcgen_i10", "cpcgen_v"."cpcgen_i11" FROM "cpcgen_v" WHERE NOT EXISTS (SELECT 1 FROM "cpcgen_old" WHERE "cpcgen_old"."cpcgen_ord" = "cpcgen_v"."cpcgen_ord") ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("user_id", "idempotency_key") DO NOTHING RETURNING "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at"),
+"cpcgen_new" AS (UPDATE "transactions" SET "kind" = "cpcgen_v"."cpcgen_i3", "amount" = "cpcgen_v"."cpcgen_i4", "currency" = "cpcgen_v"."cpcgen_i5", "from_account_id" = "cpcgen_v"."cpcgen_i6", "to_account_id" = "cpcgen_v"."cpcgen_i7", "category_id" = "cpcgen_v"."cpcgen_i8", "memo" = "cpcgen_v"."cpcgen_i9", "created_at" = COALESCE("cpcgen_v"."cpcgen_11", "transactions"."created_at") FROM "cpcgen_v" WHERE "user_id" = "cpcgen_v"."cpcgen_i2" AND "idempotency_key" = "cpcgen_v"."cpcgen_i10" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."user_id", "cpcgen_ins"."kind", "cpcgen_ins"."amount", "cpcgen_ins"."currency", "cpcgen_ins"."from_account_id", "cpcgen_ins"."to_account_id", "cpcgen_ins"."category_id", "cpcgen_ins"."memo", "cpcgen_ins"."idempotency_key", "cpcgen_ins"."created_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i2" AND "cpcgen_ins"."idempotency_key" = "cpcgen_v"."cpcgen_i10" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."kind", "cpcgen_new"."amount", "cpcgen_new"."currency", "cpcgen_new"."from_account_id", "cpcgen_new"."to_account_id", "cpcgen_new"."category_id", "cpcgen_new"."memo", "cpcgen_new"."idempotency_key", "cpcgen_new"."created_at" FROM "cpcgen_new"`
 
-// UpsertManyByIdempotencyKey is UpsertByIdempotencyKey for many rows (see
-// runtime.UpsertMany).
-func (r *TransactionRepo) UpsertManyByIdempotencyKey(ctx context.Context, rows []NewTransaction) ([]Transaction, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkTransactionsNew.By(func(a, b *NewTransaction) int { return cmp.Compare(a.IdempotencyKey, b.IdempotencyKey) }), sqlTransactionsUpsertManyByIdempotencyKey, scanTransaction, rows)
-	return out, wrapErr(err, "transactions.UpsertManyByIdempotencyKey", "transactions")
+// UpsertManyByUserIDAndIdempotencyKey is UpsertByUserIDAndIdempotencyKey for many
+// rows (see runtime.UpsertMany).
+func (r *TransactionRepo) UpsertManyByUserIDAndIdempotencyKey(ctx context.Context, rows []NewTransaction) ([]Transaction, error) {
+	out, err := runtime.UpsertMany(ctx, r.db, bulkTransactionsNew.By(func(a, b *NewTransaction) int {
+		return cmp.Or(runtime.CompareUUID(a.UserID, b.UserID), cmp.Compare(a.IdempotencyKey, b.IdempotencyKey))
+	}), sqlTransactionsUpsertManyByUserIDAndIdempotencyKey, scanTransaction, rows)
+	return out, wrapErr(err, "transactions.UpsertManyByUserIDAndIdempotencyKey", "transactions")
 }
 
-const sqlTransactionsCreateManyIfAbsentByIdempotencyKey = `-- name: transactions.CreateManyIfAbsentByIdempotencyKey
+const sqlTransactionsCreateManyIfAbsentByUserIDAndIdempotencyKey = `-- name: transactions.CreateManyIfAbsentByUserIDAndIdempotencyKey
 WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid()) AS "cpcgen_i1", "cpcgen_u"."cpcgen_2" AS "cpcgen_i2", "cpcgen_u"."cpcgen_3" AS "cpcgen_i3", "cpcgen_u"."cpcgen_4" AS "cpcgen_i4", "cpcgen_u"."cpcgen_5" AS "cpcgen_i5", "cpcgen_u"."cpcgen_6" AS "cpcgen_i6", "cpcgen_u"."cpcgen_7" AS "cpcgen_i7", "cpcgen_u"."cpcgen_8" AS "cpcgen_i8", "cpcgen_u"."cpcgen_9" AS "cpcgen_i9", "cpcgen_u"."cpcgen_10" AS "cpcgen_i10", COALESCE("cpcgen_u"."cpcgen_11", now()) AS "cpcgen_i11" FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"transaction_kind"[], $4::numeric(18,2)[], $5::text[]::"currency"[], $6::uuid[], $7::uuid[], $8::integer[], $9::text[], $10::varchar[], $11::timestamptz[]) WITH ORDINALITY AS "cpcgen_u"("cpcgen_1", "cpcgen_2", "cpcgen_3", "cpcgen_4", "cpcgen_5", "cpcgen_6", "cpcgen_7", "cpcgen_8", "cpcgen_9", "cpcgen_10", "cpcgen_11", "cpcgen_ord")),
-"cpcgen_ins" AS (INSERT INTO "transactions" ("id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6", "cpcgen_v"."cpcgen_i7", "cpcgen_v"."cpcgen_i8", "cpcgen_v"."cpcgen_i9", "cpcgen_v"."cpcgen_i10", "cpcgen_v"."cpcgen_i11" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("idempotency_key") DO NOTHING RETURNING "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at")
-SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."user_id", "cpcgen_ins"."kind", "cpcgen_ins"."amount", "cpcgen_ins"."currency", "cpcgen_ins"."from_account_id", "cpcgen_ins"."to_account_id", "cpcgen_ins"."category_id", "cpcgen_ins"."memo", "cpcgen_ins"."idempotency_key", "cpcgen_ins"."created_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."idempotency_key" = "cpcgen_v"."cpcgen_i10" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "transactions"."id", "transactions"."user_id", "transactions"."kind", "transactions"."amount", "transactions"."currency", "transactions"."from_account_id", "transactions"."to_account_id", "transactions"."category_id", "transactions"."memo", "transactions"."idempotency_key", "transactions"."created_at" FROM "cpcgen_v" JOIN "transactions" ON "idempotency_key" = "cpcgen_v"."cpcgen_i10"`
+"cpcgen_ins" AS (INSERT INTO "transactions" ("id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6", "cpcgen_v"."cpcgen_i7", "cpcgen_v"."cpcgen_i8", "cpcgen_v"."cpcgen_i9", "cpcgen_v"."cpcgen_i10", "cpcgen_v"."cpcgen_i11" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("user_id", "idempotency_key") DO NOTHING RETURNING "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at")
+SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."user_id", "cpcgen_ins"."kind", "cpcgen_ins"."amount", "cpcgen_ins"."currency", "cpcgen_ins"."from_account_id", "cpcgen_ins"."to_account_id", "cpcgen_ins"."category_id", "cpcgen_ins"."memo", "cpcgen_ins"."idempotency_key", "cpcgen_ins"."created_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i2" AND "cpcgen_ins"."idempotency_key" = "cpcgen_v"."cpcgen_i10" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "transactions"."id", "transactions"."user_id", "transactions"."kind", "transactions"."amount", "transactions"."currency", "transactions"."from_account_id", "transactions"."to_account_id", "transactions"."category_id", "transactions"."memo", "transactions"."idempotency_key", "transactions"."created_at" FROM "cpcgen_v" JOIN "transactions" ON "user_id" = "cpcgen_v"."cpcgen_i2" AND "idempotency_key" = "cpcgen_v"."cpcgen_i10"`
 
-// CreateManyIfAbsentByIdempotencyKey is CreateIfAbsentByIdempotencyKey for many
-// rows (see runtime.CreateManyIfAbsent).
-func (r *TransactionRepo) CreateManyIfAbsentByIdempotencyKey(ctx context.Context, rows []NewTransaction) ([]Transaction, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkTransactionsNew.By(func(a, b *NewTransaction) int { return cmp.Compare(a.IdempotencyKey, b.IdempotencyKey) }), sqlTransactionsCreateManyIfAbsentByIdempotencyKey, scanTransaction, rows)
-	return out, created, wrapErr(err, "transactions.CreateManyIfAbsentByIdempotencyKey", "transactions")
+// CreateManyIfAbsentByUserIDAndIdempotencyKey is
+// CreateIfAbsentByUserIDAndIdempotencyKey for many rows (see
+// runtime.CreateManyIfAbsent).
+func (r *TransactionRepo) CreateManyIfAbsentByUserIDAndIdempotencyKey(ctx context.Context, rows []NewTransaction) ([]Transaction, []bool, error) {
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkTransactionsNew.By(func(a, b *NewTransaction) int {
+		return cmp.Or(runtime.CompareUUID(a.UserID, b.UserID), cmp.Compare(a.IdempotencyKey, b.IdempotencyKey))
+	}), sqlTransactionsCreateManyIfAbsentByUserIDAndIdempotencyKey, scanTransaction, rows)
+	return out, created, wrapErr(err, "transactions.CreateManyIfAbsentByUserIDAndIdempotencyKey", "transactions")
 }
 
 const sqlTransactionsListByUserID = `-- name: transactions.ListByUserID replica=ok
@@ -670,15 +675,26 @@ func (r *TransactionRepo) LoadLedgerEntries(ctx context.Context, parents []Trans
 	return m, wrapErr(err, "transactions.LoadLedgerEntries", "transactions")
 }
 
+// ByIdempotencyKeyParams holds the parameters of TransactionRepo.ByIdempotencyKey.
+type ByIdempotencyKeyParams struct {
+	// UserID filters on user_id (user_id = UserID).
+	UserID uuid.UUID
+
+	// IdempotencyKey filters on idempotency_key (idempotency_key = IdempotencyKey).
+	IdempotencyKey string
+}
+
 const sqlTransactionsByIdempotencyKey = `-- name: transactions.ByIdempotencyKey replica=ok
 SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions"
-WHERE "idempotency_key" = $1
+WHERE "user_id" = $1 AND "idempotency_key" = $2
 LIMIT 1`
 
 // ByIdempotencyKey returns the first row of table transactions that matches the
 // query. If there is none, the error matches runtime.ErrNotFound.
-func (r *TransactionRepo) ByIdempotencyKey(ctx context.Context, idempotencyKey string) (Transaction, error) {
-	v, err := runtime.ScanOne(r.db.QueryRow(ctx, sqlTransactionsByIdempotencyKey, idempotencyKey), scanTransaction)
+//
+// The transaction a user recorded with a key.
+func (r *TransactionRepo) ByIdempotencyKey(ctx context.Context, p ByIdempotencyKeyParams) (Transaction, error) {
+	v, err := runtime.QueryOne(ctx, r.db, sqlTransactionsByIdempotencyKey, p, func(p *ByIdempotencyKeyParams, d []any) []any { return append(d, &p.UserID, &p.IdempotencyKey) }, scanTransaction)
 	return v, wrapErr(err, "transactions.ByIdempotencyKey", "transactions")
 }
 

@@ -1,6 +1,11 @@
 # Schema after the last migration, written by cpcgen migrate diff; listed in atlas.sum.
 # cpcgen:enum-comment {"enum":"currency","comment":"An ISO 4217 currency code."}
 # cpcgen:enum-comment {"enum":"transaction_kind","comment":"What a transaction does to balances."}
+# cpcgen:usage {"table":"accounts","read":["id","user_id","name","currency","balance","created_at","updated_at","version"],"insert":["user_id","name","currency"],"write":["id","user_id","name","currency","balance","created_at","updated_at","version"]}
+# cpcgen:usage {"table":"categories","read":["id","name","parent_id"],"insert":["name","parent_id"],"write":["name","parent_id"]}
+# cpcgen:usage {"table":"ledger_entries","read":["id","transaction_id","account_id","user_id","kind","amount","created_at"],"insert":["transaction_id","account_id","user_id","kind","amount"],"write":["transaction_id","account_id","user_id","kind","amount","created_at"]}
+# cpcgen:usage {"table":"transactions","read":["id","user_id","kind","amount","currency","from_account_id","to_account_id","category_id","memo","idempotency_key","created_at"],"insert":["user_id","kind","amount","currency","from_account_id","to_account_id","category_id","memo","idempotency_key"],"write":["id","user_id","kind","amount","currency","from_account_id","to_account_id","category_id","memo","idempotency_key","created_at"]}
+# cpcgen:usage {"table":"users","read":["id","email","name","created_at","updated_at"],"insert":["email","name"],"write":["id","email","name","created_at","updated_at"]}
 table "users" {
   schema  = schema.public
   comment = "A customer of the bank."
@@ -137,7 +142,7 @@ table "accounts" {
 }
 table "transactions" {
   schema  = schema.public
-  comment = "One movement of money, recorded once per idempotency key; rows are never changed."
+  comment = "One movement of money, recorded once per user and idempotency key; rows are never changed."
   column "id" {
     null    = false
     type    = uuid
@@ -181,7 +186,7 @@ table "transactions" {
   column "idempotency_key" {
     null    = false
     type    = character_varying(64)
-    comment = "Chosen by the client; a request repeated with the same key is done once."
+    comment = "Chosen by the client; a request of the same user repeated with the same key is done once. Unique per user: another user's key is none of this user's business."
   }
   column "created_at" {
     null    = false
@@ -215,6 +220,10 @@ table "transactions" {
     on_update   = NO_ACTION
     on_delete   = SET_NULL
   }
+  index "transactions_user_idempotency_key" {
+    unique  = true
+    columns = [column.user_id, column.idempotency_key]
+  }
   check "transactions_amount_min" {
     expr = "\"amount\" >= 0.01"
   }
@@ -226,9 +235,6 @@ table "transactions" {
   }
   check "transactions_accounts_match_kind" {
     expr = "(kind = 'deposit' AND from_account_id IS NULL AND to_account_id IS NOT NULL) OR (kind = 'withdrawal' AND from_account_id IS NOT NULL AND to_account_id IS NULL) OR (kind = 'transfer' AND from_account_id IS NOT NULL AND to_account_id IS NOT NULL AND from_account_id <> to_account_id)"
-  }
-  unique "transactions_idempotency_key_key" {
-    columns = [column.idempotency_key]
   }
 }
 table "ledger_entries" {

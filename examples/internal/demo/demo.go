@@ -78,3 +78,24 @@ func RunTag() string {
 	_, _ = rand.Read(b[:])
 	return hex.EncodeToString(b[:])
 }
+
+// AppURL returns the URL a demo's application connects with once the
+// migrations ran as ownerURL's role: APP_DATABASE_URL when set (a role
+// that is neither a superuser nor exempt from row-level security, and
+// owns no table, as docs/operations.md sets up), otherwise the URL of
+// pgtest.AppRole, which it creates and grants what the application's
+// role gets, connecting as ownerURL's role (which must be allowed to:
+// the throwaway cluster's superuser is). It writes one line to out
+// saying which it is.
+func AppURL(ctx context.Context, out io.Writer, ownerURL string) (string, error) {
+	if u := os.Getenv("APP_DATABASE_URL"); u != "" {
+		fmt.Fprintln(out, "application role: APP_DATABASE_URL's")
+		return u, nil
+	}
+	u, err := pgtest.GrantApp(ctx, ownerURL)
+	if err != nil {
+		return "", fmt.Errorf("make the application's role (or set APP_DATABASE_URL to a role that is no superuser and owns no table): %w", err)
+	}
+	fmt.Fprintf(out, "application role: %s, made for this run (set APP_DATABASE_URL to use another)\n", pgtest.AppRole)
+	return u, nil
+}

@@ -10,7 +10,12 @@
 //	DATABASE_URL=postgres://… go run ./examples/crm/cmd/crm-demo
 //
 // Without DATABASE_URL it starts a PostgreSQL cluster of its own from the
-// local server programs. It applies the example's migrations first.
+// local server programs. It applies the example's migrations first, as
+// the role of the URL (the tables' owner), then runs as the application
+// would: as APP_DATABASE_URL's role, or one it makes
+// (pgtest.AppRole), which must be no superuser, have no BYPASSRLS and own
+// no table, so that row-level security binds it (runtime.CheckAppRole
+// refuses to go on otherwise).
 // -short adds fewer customers, for CI.
 package main
 
@@ -34,6 +39,7 @@ import (
 	"github.com/cpcgen/cpcgen/examples/crm/crmdb"
 	"github.com/cpcgen/cpcgen/examples/internal/demo"
 	"github.com/cpcgen/cpcgen/runtime"
+	"github.com/cpcgen/cpcgen/runtime/migrate"
 )
 
 func main() {
@@ -63,7 +69,9 @@ func run(ctx context.Context, out io.Writer, opts options) error {
 	// The tenant key signs the tenant of every scoped statement for the
 	// row-level security policies: CPCGEN_TENANT_KEY's, or one made for
 	// this run, installed in the database once the migrations made its
-	// table (the demo runs them as the same role, the tables' owner).
+	// table. The migrations and the key are the owner's (the role of the
+	// URL); the application runs as a role of its own, which the policies
+	// bind: no superuser, no BYPASSRLS, owner of nothing.
 	key, err := runtime.TenantKeyOf()
 	if err != nil {
 		return err
@@ -77,19 +85,28 @@ func run(ctx context.Context, out io.Writer, opts options) error {
 			return err
 		}
 	}
+	applied, err := migrateAsOwner(ctx, url, key)
+	if err != nil {
+		return err
+	}
+	appURL, err := demo.AppURL(ctx, out, url)
+	if err != nil {
+		return err
+	}
 	stmts := &statements{}
-	db, err := runtime.Open(ctx, runtime.Config{URL: url, ApplicationName: "crm-demo", Observers: []runtime.Observer{stmts}, TenantKey: key})
+	db, err := runtime.Open(ctx, runtime.Config{URL: appURL, ApplicationName: "crm-demo", Observers: []runtime.Observer{stmts}, TenantKey: key})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	applied, err := crm.Migrate(ctx, db)
-	if err != nil {
+	if err := runtime.CheckAppRole(ctx, db); err != nil {
 		return err
 	}
-	if err := runtime.InstallTenantKey(ctx, db, key); err != nil {
+	var role string
+	if err := db.QueryRow(ctx, "SELECT current_user").Scan(&role); err != nil {
 		return err
 	}
+	fmt.Fprintf(out, "connected as %s: no superuser, no BYPASSRLS, owner of no table, every tenant table forcing row-level security (runtime.CheckAppRole)\n", role)
 	var names []string
 	for _, a := range applied {
 		names = append(names, fmt.Sprintf("%06d_%s", a.Version, a.Name))
@@ -106,6 +123,21 @@ func run(ctx context.Context, out io.Writer, opts options) error {
 		}
 	}
 	return nil
+}
+
+// migrateAsOwner applies the migrations as the role of url, the tables' owner,
+// installs key, and returns the migrations applied.
+func migrateAsOwner(ctx context.Context, url string, key *runtime.TenantKey) ([]migrate.Applied, error) {
+	owner, err := runtime.Open(ctx, runtime.Config{URL: url, ApplicationName: "crm-demo-migrate"})
+	if err != nil {
+		return nil, err
+	}
+	defer owner.Close()
+	applied, err := crm.Migrate(ctx, owner)
+	if err != nil {
+		return nil, err
+	}
+	return applied, runtime.InstallTenantKey(ctx, owner, key)
 }
 
 // statements counts the statements sent, by operation, between two calls

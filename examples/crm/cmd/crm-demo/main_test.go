@@ -14,6 +14,8 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 
 // wantLines are parts of the story every run tells.
 var wantLines = []string{
+	// The application's statements run as a role row-level security binds.
+	"connected as " + pgtest.AppRole + ": no superuser, no BYPASSRLS, owner of no table",
 	"Two organizations, each a tenant: Acme Corp",
 	"customer with email PURCHASING@INITECH.EXAMPLE: Initech <Purchasing@Initech.example>",
 	"refused (crmdb.ErrCustomerOrgEmailTaken)",
@@ -57,7 +59,8 @@ func TestRunOnDatabase(t *testing.T) {
 	t.Parallel()
 	url := pgtest.URL(t)
 	out := runDemo(t, options{URL: url, Short: true}, "000001_init, 000002_tags, 000003_audit_trail_index")
-	if !strings.Contains(out, "database: DATABASE_URL") || !strings.Contains(out, "Acme Corp: 6 customers") {
+	if !strings.Contains(out, "database: DATABASE_URL") || !strings.Contains(out, "application role: "+pgtest.AppRole+", made for this run") ||
+		!strings.Contains(out, "Acme Corp: 6 customers") {
 		t.Errorf("story:\n%s", out)
 	}
 	runDemo(t, options{URL: url, Short: true}, "none pending")

@@ -1,0 +1,7 @@
+-- Migration 000002 add_partition, planned by cpcgen migrate diff. Edit it only before it is
+-- applied anywhere, then run cpcgen migrate hash.
+
+-- reverse: create partition "events_rest"
+DROP TABLE "events_rest";
+-- reverse: create partition "events_2026_02"
+DROP TABLE "events_2026_02";
