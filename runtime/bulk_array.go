@@ -37,33 +37,43 @@ type arrayColumn[T, V any] struct {
 }
 
 func (c arrayColumn[T, V]) array(rows []T, at []int) (any, error) {
-	out := make([]*V, len(at))
-	null := true
-	for k, i := range at {
-		p := c.get(&rows[i])
-		if c.slice && p != nil && reflect.ValueOf(p).Elem().IsNil() {
-			p = nil
-		}
-		out[k] = p
-		null = null && p == nil
+	// A column no row sets (an update's unchanged field) costs no array.
+	first := 0
+	for first < len(at) && c.value(&rows[at[first]]) == nil {
+		first++
 	}
-	if null {
+	if first == len(at) {
 		return nil, nil
 	}
+	out := make([]*V, len(at))
+	for k := first; k < len(at); k++ {
+		out[k] = c.value(&rows[at[k]])
+	}
 	return refArrayOf(out), nil
+}
+
+// value returns the pointer to the value of row, nil for NULL.
+func (c arrayColumn[T, V]) value(row *T) *V {
+	p := c.get(row)
+	if c.slice && p != nil && reflect.ValueOf(p).Elem().IsNil() {
+		return nil
+	}
+	return p
 }
 
 type flagsColumn[T any] struct{ get func(*T) *bool }
 
 func (c flagsColumn[T]) array(rows []T, at []int) (any, error) {
+	first := 0
+	for first < len(at) && !*c.get(&rows[at[first]]) {
+		first++
+	}
+	if first == len(at) {
+		return nil, nil
+	}
 	out := make([]*bool, len(at))
-	any := false
 	for k, i := range at {
 		out[k] = c.get(&rows[i])
-		any = any || *out[k]
-	}
-	if !any {
-		return nil, nil
 	}
 	return refArray[bool](out), nil
 }

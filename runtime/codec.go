@@ -46,6 +46,7 @@ func RegisterTypes(m *pgtype.Map) {
 	m.RegisterType(&pgtype.Type{Name: "_uuid", OID: pgtype.UUIDArrayOID, Codec: &pgtype.ArrayCodec{ElementType: uuidType}})
 	m.RegisterType(numericType)
 	m.RegisterType(&pgtype.Type{Name: "_numeric", OID: pgtype.NumericArrayOID, Codec: &pgtype.ArrayCodec{ElementType: numericType}})
+	registerBulkArrays(m)
 
 	// Default types are used when a parameter's type is not known from the
 	// statement (QueryExecModeExec, the simple protocol).

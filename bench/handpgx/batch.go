@@ -1,8 +1,12 @@
 package handpgx
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -15,9 +19,16 @@ import (
 // the arguments built as a pgx expert builds them: one array parameter
 // per column, of pointers into the caller's rows (nothing copied, nothing
 // boxed per row), a NULL array for a column the batch does not change.
-// They do not sort the rows by key, nor check for duplicate keys: that
-// is the work the generated code does on top, for batches that run
-// concurrently.
+//
+// They send the rows in key order and refuse two rows with the same key,
+// as any caller of these statements must: the statement locks the rows
+// in the order of the arrays (ORDER BY the position, FOR UPDATE), so two
+// batches over overlapping keys in different orders can deadlock, and an
+// UPDATE … FROM whose rows name one row twice applies one of them and
+// drops the other without a word. The order is a permutation of indexes
+// sorted by key (the caller's slice stays as it is). What the generated
+// code does on top is the validation of every row before any SQL, which
+// the reference leaves to the server's checks.
 
 // TxnChange is a new status and amount for the transaction with ID.
 type TxnChange struct {
@@ -68,6 +79,28 @@ func (a texts) Dimensions() []pgtype.ArrayDimension {
 func (a texts) Index(i int) any { return (*textElem)(a[i]) }
 func (a texts) IndexType() any  { return (*textElem)(nil) }
 
+// ErrDuplicateKey is returned by a batch write given two rows with the
+// same key.
+var ErrDuplicateKey = errors.New("two rows with the same key")
+
+// keyOrder returns the indexes of rows in key order (cmp), or
+// ErrDuplicateKey naming the first two rows with the same key.
+func keyOrder[T any](rows []T, cmp func(a, b *T) int) ([]int32, error) {
+	at := make([]int32, len(rows))
+	for i := range at {
+		at[i] = int32(i)
+	}
+	if !slices.IsSortedFunc(at, func(i, j int32) int { return cmp(&rows[i], &rows[j]) }) {
+		slices.SortFunc(at, func(i, j int32) int { return cmp(&rows[i], &rows[j]) })
+	}
+	for k := 1; k < len(at); k++ {
+		if cmp(&rows[at[k-1]], &rows[at[k]]) == 0 {
+			return nil, fmt.Errorf("rows %d and %d: %w", at[k-1], at[k], ErrDuplicateKey)
+		}
+	}
+	return at, nil
+}
+
 // SQLUpdateMany is the statement of the generated UpdateMany of
 // transactions.
 const SQLUpdateMany = `-- name: transactions.UpdateMany
@@ -80,11 +113,15 @@ SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 // UpdateMany sets the status and amount of each transaction of rows, all
 // or none: it fails with ErrNotFound when a row has no transaction.
 func (r *Repo) UpdateMany(ctx context.Context, rows []TxnChange) (int64, error) {
+	at, err := keyOrder(rows, func(a, b *TxnChange) int { return bytes.Compare(a.ID[:], b.ID[:]) })
+	if err != nil {
+		return 0, err
+	}
 	ids := make(ptrs[uuid.UUID], len(rows))
 	amounts := make(ptrs[decimal.Decimal], len(rows))
 	statuses := make(texts, len(rows))
-	for i := range rows {
-		ids[i], amounts[i], statuses[i] = &rows[i].ID, &rows[i].Amount, &rows[i].Status
+	for k, i := range at {
+		ids[k], amounts[k], statuses[k] = &rows[i].ID, &rows[i].Amount, &rows[i].Status
 	}
 	res, err := r.Pool.Query(ctx, SQLUpdateMany, ids, nil, amounts, nil, statuses, nil, nil, nil)
 	if err != nil {
@@ -118,10 +155,14 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 // row comes back missing (a user inserted concurrently), which the
 // generated code would send again.
 func (r *Repo) UpsertMany(ctx context.Context, rows []NewUser) ([]User, error) {
+	at, err := keyOrder(rows, func(a, b *NewUser) int { return strings.Compare(a.Email, b.Email) })
+	if err != nil {
+		return nil, err
+	}
 	emails := make(texts, len(rows))
 	names := make(texts, len(rows))
-	for i := range rows {
-		emails[i], names[i] = &rows[i].Email, &rows[i].Name
+	for k, i := range at {
+		emails[k], names[k] = &rows[i].Email, &rows[i].Name
 	}
 	res, err := r.Pool.Query(ctx, SQLUpsertMany, nil, emails, names, nil)
 	if err != nil {
@@ -141,7 +182,7 @@ func (r *Repo) UpsertMany(ctx context.Context, rows []NewUser) ([]User, error) {
 		if ord < 1 || ord > int64(len(rows)) {
 			return nil, fmt.Errorf("row %d of %d", ord, len(rows))
 		}
-		out[ord-1] = u
+		out[at[ord-1]] = u
 		n++
 	}
 	if err := res.Err(); err != nil {

@@ -59,5 +59,22 @@ func TestBatchWrites(t *testing.T) {
 	if err != nil || users[0].ID != user || users[0].Name != "renamed" || users[1].Email != "new@test" {
 		t.Fatalf("UpsertMany = %+v, %v", users, err)
 	}
+	// Out of key order, the rows come back in the caller's order.
+	rows = []handpgx.NewUser{{Email: "zz@test", Name: "z"}, {Email: "new@test", Name: "again"}, {Email: "aa@test", Name: "a"}}
+	users, err = r.UpsertMany(ctx, rows)
+	if err != nil || len(users) != 3 {
+		t.Fatalf("UpsertMany = %+v, %v", users, err)
+	}
+	for i, u := range users {
+		if u.Email != rows[i].Email || u.Name != rows[i].Name {
+			t.Errorf("UpsertMany row %d = %+v, want %+v", i, u, rows[i])
+		}
+	}
+	if _, err := r.UpsertMany(ctx, append(rows, handpgx.NewUser{Email: "new@test", Name: "twice"})); !errors.Is(err, handpgx.ErrDuplicateKey) {
+		t.Errorf("UpsertMany of a key twice: %v", err)
+	}
+	if _, err := r.UpdateMany(ctx, append(changes, changes[1])); !errors.Is(err, handpgx.ErrDuplicateKey) {
+		t.Errorf("UpdateMany of a key twice: %v", err)
+	}
 	_ = fmt.Sprint
 }
