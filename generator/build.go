@@ -122,7 +122,7 @@ func Build(proj *spec.Project) (*ir.Package, error) {
 // fixedIdents are the package-level names every generated package
 // declares besides the Store and its constructor, whose names the config
 // chooses.
-var fixedIdents = []string{"storeRepos", "wrapErr", "specNameOf"}
+var fixedIdents = []string{"storeRepos", "wrapErr", "wrapParamsErr", "sentinels"}
 
 // fixedFiles are the package-level files every generated package holds.
 var fixedFiles = []string{"store.gen.go", "enums.gen.go", "schema.sql"}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/cpcgen/cpcgen/runtime/internal/firstrow"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 )
@@ -77,7 +78,7 @@ func (a ActingDB) Query(ctx context.Context, sql string, args ...any) (pgx.Rows,
 // QueryRow runs sql as the actor; the row's Scan ends the batch.
 func (a ActingDB) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
 	rows, err := a.Query(ctx, sql, args...)
-	return scopedRow{rows: rows, err: err}
+	return firstrow.Row{Rows: rows, Err: err}
 }
 
 // SendBatch sends b behind the statement that sets the actor; the

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/cpcgen/cpcgen/runtime/internal/firstrow"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 )
@@ -158,13 +159,13 @@ func (w *invalidatingDB) Query(ctx context.Context, sql string, args ...any) (pg
 		w.after(ctx)
 		return nil, err
 	}
-	return &invalidatingRows{Rows: rows, br: br, w: w, ctx: ctx}, nil
+	return &scopedRows{Rows: rows, br: br, after: w, ctx: ctx}, nil
 }
 
 // QueryRow runs sql and the notification in one batch; Scan ends it.
 func (w *invalidatingDB) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
 	rows, err := w.Query(ctx, sql, args...)
-	return scopedRow{rows: rows, err: err}
+	return firstrow.Row{Rows: rows, Err: err}
 }
 
 // SendBatch sends b with the notification queued after its statements.
@@ -215,45 +216,6 @@ func isTx(db DBTX) bool {
 	case *invalidatingDB:
 		return isTx(d.db)
 	}
-	return false
-}
-
-// invalidatingRows are the rows of invalidatingDB.Query: Close ends the
-// batch and applies the invalidations.
-type invalidatingRows struct {
-	pgx.Rows
-	br     pgx.BatchResults
-	w      *invalidatingDB
-	ctx    context.Context
-	closed bool
-	err    error
-}
-
-func (r *invalidatingRows) Close() {
-	if r.closed {
-		return
-	}
-	r.closed = true
-	r.Rows.Close()
-	r.err = r.Rows.Err()
-	if err := r.br.Close(); r.err == nil {
-		r.err = err
-	}
-	r.w.after(r.ctx)
-}
-
-func (r *invalidatingRows) Err() error {
-	if r.closed {
-		return r.err
-	}
-	return r.Rows.Err()
-}
-
-func (r *invalidatingRows) Next() bool {
-	if r.Rows.Next() {
-		return true
-	}
-	r.Close()
 	return false
 }
 

@@ -273,11 +273,32 @@ var processCursorKeys = sync.OnceValue(func() *CursorKeys {
 
 // envCursorKeysCache caches the keys parsed from CPCGEN_CURSOR_KEYS, by the
 // variable's value.
-var envCursorKeysCache struct {
+var envCursorKeysCache envParsed[CursorKeys]
+
+// envParsed caches what parse made of the value of an environment
+// variable, by the value: parsed again only when it changes.
+type envParsed[T any] struct {
 	sync.Mutex
-	raw  string
-	keys *CursorKeys
-	err  error
+	raw    string
+	val    *T
+	err    error
+	parsed bool
+}
+
+// get returns what parse makes of raw, the value of the variable env,
+// cached; a parse error becomes a *DbError of kind, naming env, with
+// parse's prefix left out (the value is never shown).
+func (c *envParsed[T]) get(raw string, parse func(string) (*T, error), kind Kind, env, prefix string) (*T, error) {
+	c.Lock()
+	defer c.Unlock()
+	if !c.parsed || c.raw != raw {
+		c.raw, c.parsed = raw, true
+		c.val, c.err = parse(raw)
+		if c.err != nil {
+			c.err = &DbError{Kind: kind, Message: env + ": " + strings.TrimPrefix(c.err.Error(), prefix), Err: c.err}
+		}
+	}
+	return c.val, c.err
 }
 
 // CursorKeysOf returns the cursor keys of db: its own when it has a
@@ -299,15 +320,5 @@ func CursorKeysOf(db DBTX) (*CursorKeys, error) {
 	if strings.TrimSpace(raw) == "" {
 		return processCursorKeys(), nil
 	}
-	c := &envCursorKeysCache
-	c.Lock()
-	defer c.Unlock()
-	if c.raw != raw || (c.keys == nil && c.err == nil) {
-		c.raw = raw
-		c.keys, c.err = ParseCursorKeys(raw)
-		if c.err != nil {
-			c.err = &DbError{Kind: KindValidation, Message: EnvCursorKeys + ": " + strings.TrimPrefix(c.err.Error(), "runtime: cursor keys: "), Err: c.err}
-		}
-	}
-	return c.keys, c.err
+	return envCursorKeysCache.get(raw, ParseCursorKeys, KindValidation, EnvCursorKeys, "runtime: cursor keys: ")
 }

@@ -65,21 +65,11 @@ func TestOpenInvalidConfig(t *testing.T) {
 func TestOpenWrongPassword(t *testing.T) {
 	pgtest.SkipIfDisabled(t)
 	ctx := testContext(t)
-	c, err := pgtest.Start(ctx, pgtest.Options{HBA: []string{"host all app 127.0.0.1/32 scram-sha-256"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, admin := passwordCluster(t, ctx, "CREATE ROLE app LOGIN PASSWORD 'right-password'")
 	defer c.Close()
-	admin, err := pgx.Connect(ctx, c.AdminURL())
-	if err != nil {
-		t.Fatal(err)
-	}
 	defer admin.Close(ctx)
-	if _, err := admin.Exec(ctx, "CREATE ROLE app LOGIN PASSWORD 'right-password'"); err != nil {
-		t.Fatal(err)
-	}
 	url := strings.Replace(c.URL("postgres"), "postgres@", "app:wrong-password@", 1)
-	_, err = runtime.Open(ctx, runtime.Config{URL: url})
+	_, err := runtime.Open(ctx, runtime.Config{URL: url})
 	de := asDbError(t, err, runtime.ErrConnection)
 	if de.Code != "28P01" {
 		t.Errorf("code = %q: %v", de.Code, err)

@@ -1216,3 +1216,25 @@ func redactInput(e *DbError) {
 	}
 	e.Err = re
 }
+
+// SpecName returns the Name of the sentinel of sentinels for the
+// constraint named constraint: the one on table when several tables of
+// the package have a constraint of that name, or "". Generated wrapErr
+// names a violated constraint as the spec does with it, from the
+// package's list of its constraints' sentinels.
+func SpecName(table, constraint string, sentinels []*ConstraintSentinel) string {
+	name, found := "", 0
+	for _, s := range sentinels {
+		if s.Constraint != constraint {
+			continue
+		}
+		if s.Table == table {
+			return s.Name
+		}
+		name, found = s.Name, found+1
+	}
+	if found == 1 {
+		return name
+	}
+	return ""
+}

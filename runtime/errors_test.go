@@ -266,3 +266,29 @@ func TestInputNeverQuoted(t *testing.T) {
 		}
 	}
 }
+
+// TestSpecName: a constraint is named by the one sentinel of its name,
+// by the sentinel of the error's table when tables share the name, and
+// not at all when none matches.
+func TestSpecName(t *testing.T) {
+	sentinels := []*runtime.ConstraintSentinel{
+		runtime.NewConstraintSentinel(runtime.KindConflict, "users", "users_pkey", "primary_key"),
+		runtime.NewConstraintSentinel(runtime.KindCheck, "users", "positive", "age.check"),
+		runtime.NewConstraintSentinel(runtime.KindCheck, "orders", "positive", "total.check"),
+	}
+	for _, c := range []struct{ table, constraint, want string }{
+		{"users", "users_pkey", "primary_key"},
+		{"accounts", "users_pkey", "primary_key"},
+		{"orders", "positive", "total.check"},
+		{"users", "positive", "age.check"},
+		{"accounts", "positive", ""},
+		{"users", "other", ""},
+	} {
+		if got := runtime.SpecName(c.table, c.constraint, sentinels); got != c.want {
+			t.Errorf("SpecName(%q, %q) = %q, want %q", c.table, c.constraint, got, c.want)
+		}
+	}
+	if got := runtime.SpecName("users", "users_pkey", nil); got != "" {
+		t.Errorf("no sentinels: %q", got)
+	}
+}

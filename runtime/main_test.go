@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/cpcgen/cpcgen/runtime/pgtest"
 )
@@ -36,4 +38,27 @@ func openDB(t testing.TB, cfg runtime.Config, schema ...string) *runtime.DB {
 		}
 	}
 	return db
+}
+
+// passwordCluster starts a cluster of its own that requires a password
+// of role app over TCP, and creates the role with createRole (a CREATE
+// ROLE app … statement) on admin, a superuser's connection. The caller
+// closes both.
+func passwordCluster(t *testing.T, ctx context.Context, createRole string) (*pgtest.Cluster, *pgx.Conn) {
+	t.Helper()
+	c, err := pgtest.Start(ctx, pgtest.Options{HBA: []string{"host all app 127.0.0.1/32 scram-sha-256"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin, err := pgx.Connect(ctx, c.AdminURL())
+	if err != nil {
+		c.Close()
+		t.Fatal(err)
+	}
+	if _, err := admin.Exec(ctx, createRole); err != nil {
+		admin.Close(ctx)
+		c.Close()
+		t.Fatal(err)
+	}
+	return c, admin
 }

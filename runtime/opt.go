@@ -152,15 +152,7 @@ func nullable(t reflect.Type) bool {
 // *DbError of kind Validation listing each of fields (JSON names,
 // matched as encoding/json matches keys, ignoring case) whose value is
 // null, with MsgNotNull. Data that is not a JSON object is left to
-// encoding/json. Generated structs call it from their UnmarshalJSON:
-//
-//	func (n *NewOrder) UnmarshalJSON(data []byte) error {
-//		if err := runtime.RefuseNulls(data, "orders", "user_id", "placed_at"); err != nil {
-//			return err
-//		}
-//		type plain NewOrder
-//		return json.Unmarshal(data, (*plain)(n))
-//	}
+// encoding/json. Generated structs call it through UnmarshalNotNull.
 //
 // It costs one scan of data when data holds no null.
 func RefuseNulls(data []byte, table string, fields ...string) error {
@@ -195,6 +187,23 @@ func RefuseNulls(data []byte, table string, fields ...string) error {
 		return nil
 	}
 	return NewValidationError("", table, bad)
+}
+
+// UnmarshalNotNull decodes data into v as json.Unmarshal does, after
+// RefuseNulls(data, table, fields...) found no null for a NOT NULL
+// column. The UnmarshalJSON of generated insert and update structs
+// calls it with v their own type under another name (which has no
+// UnmarshalJSON method):
+//
+//	func (n *NewOrder) UnmarshalJSON(data []byte) error {
+//		type plain NewOrder
+//		return runtime.UnmarshalNotNull(data, (*plain)(n), "orders", "user_id", "placed_at")
+//	}
+func UnmarshalNotNull(data []byte, v any, table string, fields ...string) error {
+	if err := RefuseNulls(data, table, fields...); err != nil {
+		return err
+	}
+	return json.Unmarshal(data, v)
 }
 
 // listed reports whether fields holds field.

@@ -87,6 +87,30 @@ func TestRefuseNulls(t *testing.T) {
 	}
 }
 
+// TestUnmarshalNotNull: a null for a listed field is refused before
+// anything is decoded; otherwise data decodes as json.Unmarshal does.
+func TestUnmarshalNotNull(t *testing.T) {
+	type order struct {
+		ID   int64   `json:"id"`
+		Note *string `json:"note"`
+	}
+	var v order
+	err := runtime.UnmarshalNotNull([]byte(`{"id": null, "note": "x"}`), &v, "orders", "id")
+	var de *runtime.DbError
+	if !errors.As(err, &de) || de.Kind != runtime.KindValidation || len(de.Fields) != 1 || de.Fields[0].Field != "id" {
+		t.Fatalf("null id: %v", err)
+	}
+	if v.Note != nil {
+		t.Errorf("refused data was decoded: %+v", v)
+	}
+	if err := runtime.UnmarshalNotNull([]byte(`{"id": 7, "note": null}`), &v, "orders", "id"); err != nil || v.ID != 7 || v.Note != nil {
+		t.Errorf("valid data: %+v, %v", v, err)
+	}
+	if err := runtime.UnmarshalNotNull([]byte(`{"id": "x"}`), &v, "orders", "id"); err == nil {
+		t.Error("a string for an int64 decoded without error")
+	}
+}
+
 // TestFieldsFirstFailure: a field keeps the first message added for it;
 // Fits adds nothing for an empty message.
 func TestFieldsFirstFailure(t *testing.T) {

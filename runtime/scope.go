@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strconv"
 
+	"github.com/cpcgen/cpcgen/runtime/internal/firstrow"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -219,7 +220,7 @@ func (s ScopedDB) Query(ctx context.Context, sql string, args ...any) (pgx.Rows,
 // QueryRow runs sql as the tenant; the row's Scan ends the batch.
 func (s ScopedDB) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
 	rows, err := s.Query(ctx, sql, args...)
-	return scopedRow{rows: rows, err: err}
+	return firstrow.Row{Rows: rows, Err: err}
 }
 
 // CopyFrom fails: PostgreSQL refuses COPY FROM on tables with row-level
@@ -238,11 +239,14 @@ func (s ScopedDB) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults 
 	return sendPrefixed(ctx, s.db, setTenantSQL, tenantToken{tenant: s.tenant}, b)
 }
 
-// scopedRows are the rows of a scoped Query: Close also closes the batch,
-// and Err reports the batch's error.
+// scopedRows are the rows of a query sent in a batch (a scoped Query,
+// invalidatingDB.Query): Close also closes the batch, then runs after,
+// when set, and Err reports the batch's error.
 type scopedRows struct {
 	pgx.Rows
 	br     pgx.BatchResults
+	after  interface{ after(context.Context) }
+	ctx    context.Context
 	closed bool
 	err    error
 }
@@ -256,6 +260,9 @@ func (r *scopedRows) Close() {
 	r.err = r.Rows.Err()
 	if err := r.br.Close(); r.err == nil {
 		r.err = err
+	}
+	if r.after != nil {
+		r.after.after(r.ctx)
 	}
 }
 
@@ -274,30 +281,6 @@ func (r *scopedRows) Next() bool {
 	return false
 }
 
-// scopedRow is the row of a scoped QueryRow.
-type scopedRow struct {
-	rows pgx.Rows
-	err  error
-}
-
-func (r scopedRow) Scan(dest ...any) error {
-	if r.err != nil {
-		return r.err
-	}
-	defer r.rows.Close()
-	if !r.rows.Next() {
-		if err := r.rows.Err(); err != nil {
-			return err
-		}
-		return pgx.ErrNoRows
-	}
-	if err := r.rows.Scan(dest...); err != nil {
-		return err
-	}
-	r.rows.Close()
-	return r.rows.Err()
-}
-
 // failedBatch stands for a batch whose tenant statement failed: every
 // result reports that failure.
 type failedBatch struct {
@@ -307,7 +290,7 @@ type failedBatch struct {
 
 func (b *failedBatch) Exec() (pgconn.CommandTag, error) { return pgconn.CommandTag{}, b.err }
 func (b *failedBatch) Query() (pgx.Rows, error)         { return nil, b.err }
-func (b *failedBatch) QueryRow() pgx.Row                { return scopedRow{err: b.err} }
+func (b *failedBatch) QueryRow() pgx.Row                { return firstrow.Row{Err: b.err} }
 func (b *failedBatch) Close() error {
 	b.BatchResults.Close()
 	return b.err

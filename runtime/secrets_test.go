@@ -510,19 +510,9 @@ func TestSecretsOnRealServer(t *testing.T) {
 	pgtest.SkipIfDisabled(t)
 	clearEnv(t)
 	ctx := testContext(t)
-	c, err := pgtest.Start(ctx, pgtest.Options{HBA: []string{"host all app 127.0.0.1/32 scram-sha-256"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, admin := passwordCluster(t, ctx, "CREATE ROLE app LOGIN")
 	defer c.Close()
-	admin, err := pgx.Connect(ctx, c.AdminURL())
-	if err != nil {
-		t.Fatal(err)
-	}
 	defer admin.Close(ctx)
-	if _, err := admin.Exec(ctx, "CREATE ROLE app LOGIN"); err != nil {
-		t.Fatal(err)
-	}
 	base, err := pgconn.ParseConfig(c.URL("postgres"))
 	if err != nil {
 		t.Fatal(err)

@@ -272,27 +272,12 @@ func TenantKeyOf() (*TenantKey, error) {
 	if strings.TrimSpace(raw) == "" {
 		return nil, nil
 	}
-	c := &envTenantKeyCache
-	c.Lock()
-	defer c.Unlock()
-	if c.raw != raw || (c.key == nil && c.err == nil) {
-		c.raw = raw
-		c.key, c.err = ParseTenantKey(raw)
-		if c.err != nil {
-			c.err = &DbError{Kind: KindMisuse, Message: EnvTenantKey + ": " + strings.TrimPrefix(c.err.Error(), "runtime: tenant key: "), Err: c.err}
-		}
-	}
-	return c.key, c.err
+	return envTenantKeyCache.get(raw, ParseTenantKey, KindMisuse, EnvTenantKey, "runtime: tenant key: ")
 }
 
 // envTenantKeyCache caches the key parsed from CPCGEN_TENANT_KEY, by the
 // variable's value.
-var envTenantKeyCache struct {
-	sync.Mutex
-	raw string
-	key *TenantKey
-	err error
-}
+var envTenantKeyCache envParsed[TenantKey]
 
 // tenantDataKey is the key of a connection's tenantBinding in its
 // pgconn.PgConn.CustomData.

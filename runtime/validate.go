@@ -116,8 +116,16 @@ func IsURL(s string) bool {
 	return err == nil && u.Scheme != "" && u.Host != "" && u.Opaque == ""
 }
 
-// Validator is an insert or update struct of generated code: Validate
-// checks its fields against the spec's rules before any SQL is sent.
+// Validator is an insert or update struct of generated code. Its
+// Validate checks first what the columns' types cannot hold (nil for a
+// NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
+// more digits than numeric(p,s) takes, times out of PostgreSQL's
+// range), then the spec's rules (enum labels, lengths in characters,
+// bounds, formats, patterns and not_empty); an update struct's checks
+// only the fields that are set. It returns nil, or a *DbError of kind
+// Validation whose Fields list every failing field by its JSON name,
+// each with the first check it fails. Every generated write method calls
+// it before any SQL is sent.
 type Validator interface {
 	Validate() error
 }

@@ -5,7 +5,6 @@ package benchdb
 
 import (
 	"context"
-	"encoding/json"
 	"iter"
 	"time"
 
@@ -25,8 +24,8 @@ type Transaction struct {
 	CreatedAt time.Time            `json:"created_at"`
 }
 
-// NewTransaction holds the values of a new row of table transactions. Fields of
-// type runtime.Opt may be left unset: the column's default applies.
+// NewTransaction holds the values of a new row of table transactions. An unset
+// runtime.Opt field takes its column's default.
 type NewTransaction struct {
 	ID        runtime.Opt[uuid.UUID] `json:"id,omitzero"`
 	UserID    uuid.UUID              `json:"user_id"`
@@ -37,9 +36,8 @@ type NewTransaction struct {
 	CreatedAt runtime.Opt[time.Time] `json:"created_at,omitzero"`
 }
 
-// TransactionUpdate lists changes to a row of table transactions. Unset fields
-// leave their column unchanged; a nullable column is set to NULL with
-// runtime.SetNull[T]().
+// TransactionUpdate lists changes to a row of table transactions; unset fields
+// stay unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type TransactionUpdate struct {
 	UserID    runtime.Opt[uuid.UUID]            `json:"user_id,omitzero"`
 	Amount    runtime.Opt[decimal.Decimal]      `json:"amount,omitzero"`
@@ -54,30 +52,21 @@ type TransactionRepo struct {
 	db runtime.DBTX
 }
 
-// NewTransactionRepo returns a repository of table transactions that runs its
-// statements on db: a pool, a connection or a transaction.
+// NewTransactionRepo returns the repository of table transactions over db.
 func NewTransactionRepo(db runtime.DBTX) *TransactionRepo {
 	return &TransactionRepo{db: db}
 }
 
 var (
-	// ErrTransactionIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// transactions (constraint transactions_pkey, primary_key in the spec).
+	// ErrTransactionIDTaken matches a violation of the primary key (id).
 	ErrTransactionIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "transactions", "transactions_pkey", "primary_key")
-
-	// ErrTransactionUserIDNotFound matches (errors.Is) a write of transactions whose
-	// user_id names no row of users (constraint transactions_user_id_fkey,
-	// user_id.references in the spec).
+	// ErrTransactionUserIDNotFound matches a write whose user_id names no row of
+	// users.
 	ErrTransactionUserIDNotFound = runtime.NewForeignKeySentinel("transactions", "transactions_user_id_fkey", "user_id.references", runtime.FKMissing)
 )
 
-// Validate checks n for table transactions: what the columns' types cannot hold
-// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
-// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table transactions (see
+// runtime.Validator).
 func (n *NewTransaction) Validate() error {
 	var f runtime.Fields
 	f.Fits("amount", runtime.CheckNumeric(n.Amount, 18, 2))
@@ -93,14 +82,7 @@ func (n *NewTransaction) Validate() error {
 	return f.Err("transactions")
 }
 
-// Validate checks u for table transactions, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewTransaction.Validate does.
 func (u *TransactionUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Amount.Set {
@@ -122,29 +104,16 @@ func (u *TransactionUpdate) Validate() error {
 	return f.Err("transactions")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for id, user_id, amount, currency, status, created_at, whose columns are
-// NOT NULL, rather than read it as a zero value: the error is a *runtime.DbError
-// of kind Validation naming the fields. Leave an optional field out for its
-// column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewTransaction) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "transactions", "id", "user_id", "amount", "currency", "status", "created_at"); err != nil {
-		return err
-	}
 	type plain NewTransaction
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "transactions", "id", "user_id", "amount", "currency", "status", "created_at")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for user_id, amount, currency, status, created_at, whose columns are NOT
-// NULL, rather than read it as a zero value: the error is a *runtime.DbError of
-// kind Validation naming the fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *TransactionUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "transactions", "user_id", "amount", "currency", "status", "created_at"); err != nil {
-		return err
-	}
 	type plain TransactionUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "transactions", "user_id", "amount", "currency", "status", "created_at")
 }
 
 var (
@@ -155,13 +124,10 @@ var (
 	}
 )
 
-// scanTransaction gives the scan destinations of the fields of v, columns in table
-// order.
 func scanTransaction(v *Transaction, d []any) []any {
 	return append(d, &v.ID, &v.UserID, &v.Amount, &v.Currency, &v.Status, &v.Memo, &v.CreatedAt)
 }
 
-// argsNewTransaction gives the values Create binds from n.
 func argsNewTransaction(n *NewTransaction, d []any) []any {
 	return append(d, n.ID.Arg(), &n.UserID, &n.Amount, &n.Currency, &n.Status, &n.Memo, n.CreatedAt.Arg())
 }
@@ -171,8 +137,8 @@ INSERT INTO "transactions" ("id", "user_id", "amount", "currency", "status", "me
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, COALESCE($7::timestamptz, now()))
 RETURNING "id", "user_id", "amount", "currency"::text, "status", "memo", "created_at"`
 
-// Create inserts a row into table transactions and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table transactions and returns the row as stored. It
+// validates n first.
 func (r *TransactionRepo) Create(ctx context.Context, n NewTransaction) (Transaction, error) {
 	if err := n.Validate(); err != nil {
 		return Transaction{}, wrapErr(err, "transactions.Create", "transactions")
@@ -185,8 +151,8 @@ const sqlTransactionsFindByID = `-- name: transactions.FindByID replica=ok
 SELECT "id", "user_id", "amount", "currency"::text, "status", "memo", "created_at" FROM "transactions"
 WHERE "id" = $1`
 
-// FindByID returns the row of table transactions with the given id. If there is
-// none, the error matches runtime.ErrNotFound.
+// FindByID returns the row of table transactions with the given id, or
+// runtime.ErrNotFound.
 func (r *TransactionRepo) FindByID(ctx context.Context, id uuid.UUID) (Transaction, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlTransactionsFindByID, id, runtime.Arg, scanTransaction)
 	return v, wrapErr(err, "transactions.FindByID", "transactions")
@@ -195,17 +161,14 @@ func (r *TransactionRepo) FindByID(ctx context.Context, id uuid.UUID) (Transacti
 const sqlTransactionsFindAll = `-- name: transactions.FindAll replica=ok
 SELECT "id", "user_id", "amount", "currency"::text, "status", "memo", "created_at" FROM "transactions" ORDER BY "id"`
 
-// FindAll returns every row of table transactions in primary key order, all in
-// memory; List and Stream do not hold them all.
+// FindAll returns every row of table transactions in primary key order, in memory.
 func (r *TransactionRepo) FindAll(ctx context.Context) ([]Transaction, error) {
 	rows, err := r.db.Query(ctx, sqlTransactionsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanTransaction)
 	return items, wrapErr(err, "transactions.FindAll", "transactions")
 }
 
-// Stream yields every row of table transactions in primary key order as the loop
-// reads them from the server: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TransactionRepo) Stream(ctx context.Context) iter.Seq2[Transaction, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "transactions.Stream", "transactions") }, scanTransaction, sqlTransactionsFindAll)
 }
@@ -219,9 +182,8 @@ SELECT "id", "user_id", "amount", "currency"::text, "status", "memo", "created_a
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table transactions in primary key order,
-// after the cursor page.After ("" for the first page); the page's Next cursor (""
-// after the last page) gets the next one.
+// List returns a page of table transactions in primary key order (see
+// runtime.PageArgs).
 func (r *TransactionRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Transaction], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Transaction]{
@@ -234,8 +196,6 @@ func (r *TransactionRepo) List(ctx context.Context, page runtime.PageArgs) (runt
 	return p, wrapErr(err, "transactions.List", "transactions")
 }
 
-// updateTransactions are the statements of TransactionRepo.Update: one per set of
-// fields set (see runtime.Update).
 var updateTransactions = &runtime.Update{
 	Name: "transactions.Update", Keys: 1,
 	Head:     "UPDATE \"transactions\"\nSET ",
@@ -244,14 +204,12 @@ var updateTransactions = &runtime.Update{
 	Nullable: 1 << 4,
 }
 
-// argsTransactionUpdate gives the value of each field of u, nil when unset.
 func argsTransactionUpdate(u *TransactionUpdate, d []any) []any {
 	return append(d, u.UserID.Arg(), u.Amount.Arg(), u.Currency.Arg(), u.Status.Arg(), u.Memo.Arg(), u.CreatedAt.Arg())
 }
 
 // Update applies the set fields of u to the row of table transactions with the
-// given id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *TransactionRepo) Update(ctx context.Context, id uuid.UUID, u TransactionUpdate) (Transaction, error) {
 	if err := u.Validate(); err != nil {
 		return Transaction{}, wrapErr(err, "transactions.Update", "transactions")
@@ -284,8 +242,7 @@ SELECT "id", "user_id", "amount", "currency"::text, "status", "memo", "created_a
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table transactions whose id is in ids, in id
-// order, with one query. Keys without a row are skipped, so the result may be
-// shorter than ids; it is empty, not nil, when no key has a row.
+// order; keys without a row are skipped.
 func (r *TransactionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Transaction, error) {
 	if len(ids) == 0 {
 		return []Transaction{}, nil
@@ -294,17 +251,14 @@ func (r *TransactionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Tra
 	return items, wrapErr(err, "transactions.FindByIDs", "transactions")
 }
 
-// copyTransactions sends rows of NewTransaction to table transactions with COPY.
 var copyTransactions = &runtime.Copier[NewTransaction]{
 	Table:   "transactions",
 	Columns: []string{"id", "user_id", "amount", "currency", "status", "memo", "created_at"},
 	Args:    argsNewTransaction,
 }
 
-// CreateMany inserts rows into table transactions with the COPY protocol and
-// returns how many it inserted, all or nothing. It validates every row first. An
-// unset optional field takes the column's default, as in Create (rows setting
-// different fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table transactions with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *TransactionRepo) CreateMany(ctx context.Context, rows []NewTransaction) (int64, error) {
 	n, err := copyTransactions.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "transactions.CreateMany", "transactions")
@@ -317,10 +271,9 @@ FROM unnest($1::uuid[], $2::uuid[], $3::numeric(18,2)[], $4::bpchar[], $5::text[
 ORDER BY "u"."ord"
 RETURNING "id", "user_id", "amount", "currency"::text, "status", "memo", "created_at"`
 
-// CreateManyReturning inserts rows into table transactions and returns them as
-// stored, in input order, defaults applied as in Create. It runs one statement,
-// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table transactions in one INSERT …
+// SELECT FROM unnest, all or nothing, and returns them as stored. It validates
+// every row first.
 func (r *TransactionRepo) CreateManyReturning(ctx context.Context, rows []NewTransaction) ([]Transaction, error) {
 	if len(rows) == 0 {
 		return []Transaction{}, nil
@@ -343,14 +296,12 @@ func (r *TransactionRepo) CreateManyReturning(ctx context.Context, rows []NewTra
 	return items, wrapErr(err, "transactions.CreateManyReturning", "transactions")
 }
 
-// TransactionKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// TransactionKeyedUpdate is one row's key and changes for UpdateMany.
 type TransactionKeyedUpdate struct {
 	ID      uuid.UUID         `json:"id"`
 	Changes TransactionUpdate `json:"changes"`
 }
 
-// bulkTransactionsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkTransactionsUpdates = &runtime.Bulk[TransactionKeyedUpdate]{
 	Table:    "transactions",
 	Key:      func(a, b *TransactionKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -374,9 +325,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::numeric(18,
 "cpcgen_new" AS (UPDATE "transactions" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "transactions"."user_id"), "amount" = COALESCE("cpcgen_v"."cpcgen_3", "transactions"."amount"), "currency" = COALESCE("cpcgen_v"."cpcgen_4", "transactions"."currency"), "status" = COALESCE("cpcgen_v"."cpcgen_5", "transactions"."status"), "memo" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "transactions"."memo" END, "created_at" = COALESCE("cpcgen_v"."cpcgen_8", "transactions"."created_at") FROM "cpcgen_v" WHERE "transactions"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table transactions the changes of each, as
-// Update does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table transactions, all or none (see
+// runtime.UpdateMany).
 func (r *TransactionRepo) UpdateMany(ctx context.Context, rows []TransactionKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkTransactionsUpdates, sqlTransactionsUpdateMany, rows)
 	return out, wrapErr(err, "transactions.UpdateMany", "transactions")
@@ -389,14 +339,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::numeric(18,
 "cpcgen_new" AS (UPDATE "transactions" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "transactions"."user_id"), "amount" = COALESCE("cpcgen_v"."cpcgen_3", "transactions"."amount"), "currency" = COALESCE("cpcgen_v"."cpcgen_4", "transactions"."currency"), "status" = COALESCE("cpcgen_v"."cpcgen_5", "transactions"."status"), "memo" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "transactions"."memo" END, "created_at" = COALESCE("cpcgen_v"."cpcgen_8", "transactions"."created_at") FROM "cpcgen_v" WHERE "transactions"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "user_id", "amount", "currency", "status", "memo", "created_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."amount", "cpcgen_new"."currency"::text, "cpcgen_new"."status", "cpcgen_new"."memo", "cpcgen_new"."created_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *TransactionRepo) UpdateManyReturning(ctx context.Context, rows []TransactionKeyedUpdate) ([]Transaction, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkTransactionsUpdates, sqlTransactionsUpdateManyReturning, scanTransaction, rows)
 	return out, wrapErr(err, "transactions.UpdateManyReturning", "transactions")
 }
 
-// bulkTransactionsKeys sends the rows of DeleteMany.
 var bulkTransactionsKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "transactions",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -412,7 +360,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table transactions with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *TransactionRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkTransactionsKeys, sqlTransactionsDeleteMany, keys)
 	return out, wrapErr(err, "transactions.DeleteMany", "transactions")
@@ -433,7 +381,6 @@ const sqlTransactionsLoadByUserID = `-- name: transactions.LoadByUserID replica=
 SELECT "id", "user_id", "amount", "currency"::text, "status", "memo", "created_at" FROM "transactions"
 WHERE "user_id" = ANY($1) ORDER BY "id"`
 
-// loadTransactionsByUserID is LoadByUserID on db.
 func loadTransactionsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Transaction, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Transaction{}, nil
@@ -443,8 +390,7 @@ func loadTransactionsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.
 }
 
 // LoadByUserID returns the rows of table transactions whose user_id is one of
-// keys, grouped by user_id, each group in primary key order, with one query
-// however many keys; keys without rows are not in the map.
+// keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *TransactionRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Transaction, error) {
 	m, err := loadTransactionsByUserID(ctx, r.db, keys)
 	return m, wrapErr(err, "transactions.LoadByUserID", "transactions")

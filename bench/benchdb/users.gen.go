@@ -6,7 +6,6 @@ package benchdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 	"time"
 
@@ -22,8 +21,8 @@ type User struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
-// NewUser holds the values of a new row of table users. Fields of type runtime.Opt
-// may be left unset: the column's default applies.
+// NewUser holds the values of a new row of table users. An unset runtime.Opt field
+// takes its column's default.
 type NewUser struct {
 	ID        runtime.Opt[uuid.UUID] `json:"id,omitzero"`
 	Email     string                 `json:"email"`
@@ -31,8 +30,7 @@ type NewUser struct {
 	CreatedAt runtime.Opt[time.Time] `json:"created_at,omitzero"`
 }
 
-// UserUpdate lists changes to a row of table users. Unset fields leave their
-// column unchanged.
+// UserUpdate lists changes to a row of table users; unset fields stay unchanged.
 type UserUpdate struct {
 	Email     runtime.Opt[string]    `json:"email,omitzero"`
 	Name      runtime.Opt[string]    `json:"name,omitzero"`
@@ -44,34 +42,22 @@ type UserRepo struct {
 	db runtime.DBTX
 }
 
-// NewUserRepo returns a repository of table users that runs its statements on db:
-// a pool, a connection or a transaction.
+// NewUserRepo returns the repository of table users over db.
 func NewUserRepo(db runtime.DBTX) *UserRepo {
 	return &UserRepo{db: db}
 }
 
 var (
-	// ErrUserIDTaken matches (errors.Is) a violation of the primary key (id) of users
-	// (constraint users_pkey, primary_key in the spec).
+	// ErrUserIDTaken matches a violation of the primary key (id).
 	ErrUserIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "users", "users_pkey", "primary_key")
-
-	// ErrUserEmailTaken matches (errors.Is) a violation of the unique column email of
-	// users (constraint users_email_key, email.unique in the spec).
+	// ErrUserEmailTaken matches a violation of the unique column email.
 	ErrUserEmailTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "users", "users_email_key", "email.unique")
-
-	// ErrUserReferencedByTransaction matches (errors.Is) a delete or key change of a
-	// row of users that rows of transactions still reference (constraint
-	// transactions_user_id_fkey, transactions.user_id.references in the spec).
+	// ErrUserReferencedByTransaction matches a delete or key change of a row that rows
+	// of transactions reference.
 	ErrUserReferencedByTransaction = runtime.NewForeignKeySentinel("transactions", "transactions_user_id_fkey", "user_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table users: what the columns' types cannot hold (nil for
-// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
-// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
-// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
-// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first check it fails. The repository
-// calls it before any SQL.
+// Validate checks n against the columns of table users (see runtime.Validator).
 func (n *NewUser) Validate() error {
 	var f runtime.Fields
 	f.Fits("email", runtime.CheckText(n.Email))
@@ -83,14 +69,7 @@ func (n *NewUser) Validate() error {
 	return f.Err("users")
 }
 
-// Validate checks u for table users, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewUser.Validate does.
 func (u *UserUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Email.Set {
@@ -106,28 +85,16 @@ func (u *UserUpdate) Validate() error {
 	return f.Err("users")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for id, email, name, created_at, whose columns are NOT NULL, rather than
-// read it as a zero value: the error is a *runtime.DbError of kind Validation
-// naming the fields. Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewUser) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "users", "id", "email", "name", "created_at"); err != nil {
-		return err
-	}
 	type plain NewUser
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "users", "id", "email", "name", "created_at")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for email, name, created_at, whose columns are NOT NULL, rather than read
-// it as a zero value: the error is a *runtime.DbError of kind Validation naming
-// the fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *UserUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "users", "email", "name", "created_at"); err != nil {
-		return err
-	}
 	type plain UserUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "users", "email", "name", "created_at")
 }
 
 var (
@@ -137,12 +104,10 @@ var (
 	}
 )
 
-// scanUser gives the scan destinations of the fields of v, columns in table order.
 func scanUser(v *User, d []any) []any {
 	return append(d, &v.ID, &v.Email, &v.Name, &v.CreatedAt)
 }
 
-// argsNewUser gives the values Create binds from n.
 func argsNewUser(n *NewUser, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Email, &n.Name, n.CreatedAt.Arg())
 }
@@ -152,8 +117,8 @@ INSERT INTO "users" ("id", "email", "name", "created_at")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::timestamptz, now()))
 RETURNING "id", "email", "name", "created_at"`
 
-// Create inserts a row into table users and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table users and returns the row as stored. It validates n
+// first.
 func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
 	if err := n.Validate(); err != nil {
 		return User{}, wrapErr(err, "users.Create", "users")
@@ -166,8 +131,8 @@ const sqlUsersFindByID = `-- name: users.FindByID replica=ok
 SELECT "id", "email", "name", "created_at" FROM "users"
 WHERE "id" = $1`
 
-// FindByID returns the row of table users with the given id. If there is none, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table users with the given id, or
+// runtime.ErrNotFound.
 func (r *UserRepo) FindByID(ctx context.Context, id uuid.UUID) (User, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlUsersFindByID, id, runtime.Arg, scanUser)
 	return v, wrapErr(err, "users.FindByID", "users")
@@ -176,17 +141,14 @@ func (r *UserRepo) FindByID(ctx context.Context, id uuid.UUID) (User, error) {
 const sqlUsersFindAll = `-- name: users.FindAll replica=ok
 SELECT "id", "email", "name", "created_at" FROM "users" ORDER BY "id"`
 
-// FindAll returns every row of table users in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table users in primary key order, in memory.
 func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
 	rows, err := r.db.Query(ctx, sqlUsersFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanUser)
 	return items, wrapErr(err, "users.FindAll", "users")
 }
 
-// Stream yields every row of table users in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "users.Stream", "users") }, scanUser, sqlUsersFindAll)
 }
@@ -200,9 +162,7 @@ SELECT "id", "email", "name", "created_at" FROM "users"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table users in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table users in primary key order (see runtime.PageArgs).
 func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[User], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[User]{
@@ -215,8 +175,6 @@ func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "users.List", "users")
 }
 
-// updateUsers are the statements of UserRepo.Update: one per set of fields set
-// (see runtime.Update).
 var updateUsers = &runtime.Update{
 	Name: "users.Update", Keys: 1,
 	Head: "UPDATE \"users\"\nSET ",
@@ -224,14 +182,12 @@ var updateUsers = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"email\", \"name\", \"created_at\"",
 }
 
-// argsUserUpdate gives the value of each field of u, nil when unset.
 func argsUserUpdate(u *UserUpdate, d []any) []any {
 	return append(d, u.Email.Arg(), u.Name.Arg(), u.CreatedAt.Arg())
 }
 
 // Update applies the set fields of u to the row of table users with the given id
-// and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *UserRepo) Update(ctx context.Context, id uuid.UUID, u UserUpdate) (User, error) {
 	if err := u.Validate(); err != nil {
 		return User{}, wrapErr(err, "users.Update", "users")
@@ -263,9 +219,8 @@ const sqlUsersFindByIDs = `-- name: users.FindByIDs replica=ok
 SELECT "id", "email", "name", "created_at" FROM "users"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table users whose id is in ids, in id order, with
-// one query. Keys without a row are skipped, so the result may be shorter than
-// ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table users whose id is in ids, in id order; keys
+// without a row are skipped.
 func (r *UserRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]User, error) {
 	if len(ids) == 0 {
 		return []User{}, nil
@@ -274,17 +229,14 @@ func (r *UserRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]User, erro
 	return items, wrapErr(err, "users.FindByIDs", "users")
 }
 
-// copyUsers sends rows of NewUser to table users with COPY.
 var copyUsers = &runtime.Copier[NewUser]{
 	Table:   "users",
 	Columns: []string{"id", "email", "name", "created_at"},
 	Args:    argsNewUser,
 }
 
-// CreateMany inserts rows into table users with the COPY protocol and returns how
-// many it inserted, all or nothing. It validates every row first. An unset
-// optional field takes the column's default, as in Create (rows setting different
-// fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table users with COPY, all or nothing, and returns
+// how many (see runtime.Copier). It validates every row first.
 func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error) {
 	n, err := copyUsers.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "users.CreateMany", "users")
@@ -297,10 +249,9 @@ FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::timestamptz[]) WITH ORDIN
 ORDER BY "u"."ord"
 RETURNING "id", "email", "name", "created_at"`
 
-// CreateManyReturning inserts rows into table users and returns them as stored, in
-// input order, defaults applied as in Create. It runs one statement, which binds
-// one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table users in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]User, error) {
 	if len(rows) == 0 {
 		return []User{}, nil
@@ -365,13 +316,12 @@ func (r *UserRepo) CreateIfAbsentByEmail(ctx context.Context, n NewUser) (User, 
 	return v, created, wrapErr(err, "users.CreateIfAbsentByEmail", "users")
 }
 
-// UserKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// UserKeyedUpdate is one row's key and changes for UpdateMany.
 type UserKeyedUpdate struct {
 	ID      uuid.UUID  `json:"id"`
 	Changes UserUpdate `json:"changes"`
 }
 
-// bulkUsersUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkUsersUpdates = &runtime.Bulk[UserKeyedUpdate]{
 	Table:    "users",
 	Key:      func(a, b *UserKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -391,9 +341,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::text[], 
 "cpcgen_new" AS (UPDATE "users" SET "email" = COALESCE("cpcgen_v"."cpcgen_2", "users"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "users"."name"), "created_at" = COALESCE("cpcgen_v"."cpcgen_4", "users"."created_at") FROM "cpcgen_v" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table users the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table users, all or none (see
+// runtime.UpdateMany).
 func (r *UserRepo) UpdateMany(ctx context.Context, rows []UserKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkUsersUpdates, sqlUsersUpdateMany, rows)
 	return out, wrapErr(err, "users.UpdateMany", "users")
@@ -406,14 +355,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::text[], 
 "cpcgen_new" AS (UPDATE "users" SET "email" = COALESCE("cpcgen_v"."cpcgen_2", "users"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "users"."name"), "created_at" = COALESCE("cpcgen_v"."cpcgen_4", "users"."created_at") FROM "cpcgen_v" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "email", "name", "created_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."name", "cpcgen_new"."created_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *UserRepo) UpdateManyReturning(ctx context.Context, rows []UserKeyedUpdate) ([]User, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkUsersUpdates, sqlUsersUpdateManyReturning, scanUser, rows)
 	return out, wrapErr(err, "users.UpdateManyReturning", "users")
 }
 
-// bulkUsersKeys sends the rows of DeleteMany.
 var bulkUsersKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "users",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -428,14 +375,13 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_
 "cpcgen_new" AS (DELETE FROM "users" USING "cpcgen_v" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table users with the keys given, as Delete does,
-// and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table users with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *UserRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkUsersKeys, sqlUsersDeleteMany, keys)
 	return out, wrapErr(err, "users.DeleteMany", "users")
 }
 
-// bulkUsersNew sends the rows of the batch upserts.
 var bulkUsersNew = &runtime.Bulk[NewUser]{
 	Table:    "users",
 	Validate: (*NewUser).Validate,
@@ -454,8 +400,7 @@ WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid())
 "cpcgen_new" AS (UPDATE "users" SET "name" = "cpcgen_v"."cpcgen_i3", "created_at" = COALESCE("cpcgen_v"."cpcgen_4", "users"."created_at") FROM "cpcgen_v" WHERE "email" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "email", "name", "created_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."email", "cpcgen_ins"."name", "cpcgen_ins"."created_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."name", "cpcgen_new"."created_at" FROM "cpcgen_new"`
 
-// UpsertManyByEmail is UpsertByEmail for many rows: it returns the rows as stored,
-// in the order of rows. See runtime.UpsertMany.
+// UpsertManyByEmail is UpsertByEmail for many rows (see runtime.UpsertMany).
 func (r *UserRepo) UpsertManyByEmail(ctx context.Context, rows []NewUser) ([]User, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkUsersNew.By(func(a, b *NewUser) int { return cmp.Compare(a.Email, b.Email) }), sqlUsersUpsertManyByEmail, scanUser, rows)
 	return out, wrapErr(err, "users.UpsertManyByEmail", "users")
@@ -466,17 +411,16 @@ WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid())
 "cpcgen_ins" AS (INSERT INTO "users" ("id", "email", "name", "created_at") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("email") DO NOTHING RETURNING "id", "email", "name", "created_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."email", "cpcgen_ins"."name", "cpcgen_ins"."created_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "users"."id", "users"."email", "users"."name", "users"."created_at" FROM "cpcgen_v" JOIN "users" ON "email" = "cpcgen_v"."cpcgen_i2"`
 
-// CreateManyIfAbsentByEmail is CreateIfAbsentByEmail for many rows: it returns, in
-// the order of rows, the new rows or the rows in the way, and whether each was
-// created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentByEmail is CreateIfAbsentByEmail for many rows (see
+// runtime.CreateManyIfAbsent).
 func (r *UserRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []NewUser) ([]User, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkUsersNew.By(func(a, b *NewUser) int { return cmp.Compare(a.Email, b.Email) }), sqlUsersCreateManyIfAbsentByEmail, scanUser, rows)
 	return out, created, wrapErr(err, "users.CreateManyIfAbsentByEmail", "users")
 }
 
-// LoadTransactions returns the rows of table transactions that reference each of
-// parents (transactions.user_id = users.id), keyed by the parent's id, each group
-// in primary key order, with one query; parents without rows are not in the map.
+// LoadTransactions returns the rows of table transactions of each of parents
+// (transactions.user_id = users.id), keyed by the parent's id, as LoadByUserID
+// does.
 func (r *UserRepo) LoadTransactions(ctx context.Context, parents []User) (map[uuid.UUID][]Transaction, error) {
 	keys := runtime.Keys(parents, func(p *User) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadTransactionsByUserID(ctx, r.db, keys)

@@ -7,7 +7,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cpcgen/cpcgen/generator"
-	"github.com/cpcgen/cpcgen/generator/writer"
 )
 
 func (c *cli) generateCommand() *cobra.Command {
@@ -40,16 +39,9 @@ cache of rendered files (see cpcgen cache); --no-cache renders them all.`,
 			if err != nil {
 				return err
 			}
-			res, err := writer.Write(proj.Config.Root, tree)
+			res, err := c.writeTree(proj, tree)
 			if err != nil {
 				return err
-			}
-			root := c.displayRoot(proj)
-			for _, p := range res.Written {
-				fmt.Fprintf(c.stdout, "wrote %s\n", display(root, p))
-			}
-			for _, p := range res.Removed {
-				fmt.Fprintf(c.stdout, "removed %s\n", display(root, p))
 			}
 			fmt.Fprintf(c.stdout, "%d written, %d removed, %d unchanged\n", len(res.Written), len(res.Removed), len(res.Unchanged))
 			return nil

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/cpcgen/cpcgen/generator/writer"
 	cpcruntime "github.com/cpcgen/cpcgen/runtime"
 	"github.com/cpcgen/cpcgen/spec"
 )
@@ -249,6 +250,23 @@ func (c *cli) displayRoot(proj *spec.Project) string {
 		}
 	}
 	return root
+}
+
+// writeTree writes tree below the project's root and prints a line per
+// file written or removed.
+func (c *cli) writeTree(proj *spec.Project, tree writer.Tree) (writer.Result, error) {
+	res, err := writer.Write(proj.Config.Root, tree)
+	if err != nil {
+		return res, err
+	}
+	root := c.displayRoot(proj)
+	for _, p := range res.Written {
+		fmt.Fprintf(c.stdout, "wrote %s\n", display(root, p))
+	}
+	for _, p := range res.Removed {
+		fmt.Fprintf(c.stdout, "removed %s\n", display(root, p))
+	}
+	return res, nil
 }
 
 // display turns a project-relative path into one for messages.

@@ -77,7 +77,7 @@ func TestGenerateThenCheck(t *testing.T) {
 		t.Fatalf("check after spec edit: exit %d\n%s", code, out)
 	}
 	for _, want := range []string{
-		"internal/appdb/users.gen.go:18: stale file: differs from what the specs produce (first difference on this line); run cpcgen generate",
+		"internal/appdb/users.gen.go:17: stale file: differs from what the specs produce (first difference on this line); run cpcgen generate",
 		"--- a/internal/appdb/users.gen.go",
 		"+\tName  runtime.Null[string] `json:\"name\"`",
 		"2 problems: 2 stale files",

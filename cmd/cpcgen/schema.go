@@ -172,17 +172,11 @@ in the directory is removed.`,
 			if err != nil {
 				return err
 			}
-			res, err := writer.Write(proj.Config.Root, tree)
+			res, err := c.writeTree(proj, tree)
 			if err != nil {
 				return err
 			}
 			root := c.displayRoot(proj)
-			for _, p := range res.Written {
-				fmt.Fprintf(c.stdout, "wrote %s\n", display(root, p))
-			}
-			for _, p := range res.Removed {
-				fmt.Fprintf(c.stdout, "removed %s\n", display(root, p))
-			}
 			if len(res.Written)+len(res.Removed) == 0 {
 				fmt.Fprintf(c.stdout, "%s is up to date\n", display(root, tree.Files[0].Path))
 			}

@@ -39,10 +39,8 @@ func genFindByIDs(f *jen.File, t *ir.Table) {
 			order += " (byte by byte, COLLATE \"C\")"
 		}
 	}
-	method(f, t, "FindByIDs", fmt.Sprintf("FindByIDs returns the rows of table %s whose %s is in ids, in %s, "+
-		"with one query. Keys without a row are skipped, so the result may be shorter than ids; it is empty, "+
-		"not nil, when no key has a row.",
-		t.SQLName, pk.SQLName, order)+cacheDoc(t, "FindByIDs")).
+	method(f, t, "FindByIDs", fmt.Sprintf("FindByIDs returns the rows of table %s whose %s is in ids, in %s; "+
+		"keys without a row are skipped.", t.SQLName, pk.SQLName, order)+cacheDoc(t, "FindByIDs")).
 		Params(ctxParam.Clone(), jen.Id("ids").Index().Add(typeCode(pk.Go.Elem()))).Params(jen.Index().Id(t.Model), jen.Error()).
 		Block(body...)
 	f.Line()
@@ -91,7 +89,6 @@ func genCreateMany(f *jen.File, t *ir.Table) {
 		}
 		kv = append(kv, field("Enums", jen.Index().String().Values(lits...)))
 	}
-	comment(f, fmt.Sprintf("%s sends rows of %s to table %s with COPY.", bs.Copier, t.NewType, t.SQLName))
 	f.Var().Id(bs.Copier).Op("=").Op("&").Add(literal(jen.Qual(ir.PathRuntime, "Copier").Types(jen.Id(t.NewType)), kv...))
 	f.Line()
 
@@ -99,18 +96,13 @@ func genCreateMany(f *jen.File, t *ir.Table) {
 		jen.List(jen.Id("n"), jen.Err()).Op(":=").Id(bs.Copier).Dot("Copy").Call(jen.Id("ctx"), copyDB(t), jen.Id("rows")),
 		jen.Return(jen.Id("n"), wrapErr(t, "CreateMany")),
 	}
-	doc := fmt.Sprintf("CreateMany inserts rows into table %s with the COPY protocol and returns how many it inserted, "+
-		"all or nothing.", t.SQLName)
+	doc := fmt.Sprintf("CreateMany inserts rows into table %s with COPY, all or nothing, and returns how many "+
+		"(see runtime.Copier).", t.SQLName)
 	if t.Validates {
 		doc += " It validates every row first."
 	}
-	if hasDefaults(t.Insert) {
-		doc += " An unset optional field takes the column's default, as in Create (rows setting different fields " +
-			"are copied in groups, in one transaction)."
-	}
 	if len(bs.CopyEnums) > 0 {
-		doc += fmt.Sprintf(" It runs in a transaction, on whose connection it registers the enum types %s so that pgx "+
-			"can send enum arrays in COPY's binary format.", strings.Join(bs.CopyEnums, ", "))
+		doc += fmt.Sprintf(" It registers the enum types %s on its connection.", strings.Join(bs.CopyEnums, ", "))
 	}
 
 	method(f, t, "CreateMany", doc).
@@ -194,19 +186,15 @@ func hasArgKind(args []ir.Arg, kind ir.ArgKind) bool {
 	return false
 }
 
-// queueCreates renders a pgx.Batch holding Create's statement once per
-// row, sent on the method's database.
-func queueCreates(t *ir.Table, scoped bool) []jen.Code {
+// eachCreate renders runtime.BatchQuery or BatchExec (call) of Create's
+// statement over rows, on the method's database.
+func eachCreate(t *ir.Table, call string, scoped bool) *jen.Statement {
 	s := t.SQL.Create
-	args := jen.Id(t.Args).Call(jen.Op("&").Id("rows").Index(jen.Id("i")), jen.Nil())
-	if tail := tailArgs(s); len(tail) > 0 {
-		args = jen.Append(append([]jen.Code{args}, tail...)...)
+	args := []jen.Code{jen.Id("ctx"), dbOf(scoped), jen.Id(s.Const), jen.Id("rows"), jen.Id(t.Args)}
+	if call == "BatchQuery" {
+		args = append(args, jen.Id(t.Scan))
 	}
-	return []jen.Code{
-		jen.Id("b").Op(":=").Op("&").Qual(ir.PathPgx, "Batch").Values(),
-		jen.For(jen.Id("i").Op(":=").Range().Id("rows")).Block(jen.Id("b").Dot("Queue").Call(jen.Id(s.Const), args.Op("..."))),
-		jen.Id("br").Op(":=").Add(dbOf(scoped)).Dot("SendBatch").Call(jen.Id("ctx"), jen.Id("b")),
-	}
+	return jen.Qual(ir.PathRuntime, call).Call(append(args, tailArgs(s)...)...)
 }
 
 // genCreateManyInsert emits CreateMany of a table COPY cannot serve
@@ -217,26 +205,17 @@ func genCreateManyInsert(f *jen.File, t *ir.Table) {
 	if len(t.Insert) == 0 && t.Tenant == nil {
 		return
 	}
-	wrap := func() jen.Code { return jen.Return(jen.Lit(0), wrapErr(t, "CreateMany")) }
 	fail := func(err jen.Code) jen.Code { return jen.Return(jen.Lit(0), err) }
 	var doc string
 	if bs.ReturningBatch {
 		body, scoped := prelude(t, "CreateMany", "", []ir.Statement{t.SQL.Create}, fail)
-		body = append(body, jen.If(jen.Len(jen.Id("rows")).Op("==").Lit(0)).Block(jen.Return(jen.Lit(0), jen.Nil())))
 		body = append(body, validateRows(t, "CreateMany", fail)...)
-		body = append(body, queueCreates(t, scoped)...)
 		body = append(body,
-			jen.For(jen.Range().Id("rows")).Block(
-				jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("br").Dot("Exec").Call(), jen.Err().Op("!=").Nil()).Block(
-					jen.Id("br").Dot("Close").Call(),
-					wrap(),
-				),
-			),
-			jen.If(jen.Err().Op(":=").Id("br").Dot("Close").Call(), jen.Err().Op("!=").Nil()).Block(wrap()),
-			jen.Return(jen.Int64().Call(jen.Len(jen.Id("rows"))), jen.Nil()),
+			jen.List(jen.Id("n"), jen.Err()).Op(":=").Add(eachCreate(t, "BatchExec", scoped)),
+			jen.Return(jen.Id("n"), wrapErr(t, "CreateMany")),
 		)
-		doc = fmt.Sprintf("CreateMany inserts rows into table %s and returns how many it inserted. It queues Create's "+
-			"statement once per row in one pgx.Batch: one round trip, and all or nothing.", t.SQLName)
+		doc = fmt.Sprintf("CreateMany inserts rows into table %s in one pgx.Batch of Create's statement, all or "+
+			"nothing, and returns how many.", t.SQLName)
 		genCreateManyMethod(f, t, doc, body)
 		return
 	}
@@ -251,9 +230,8 @@ func genCreateManyInsert(f *jen.File, t *ir.Table) {
 			jen.List(jen.Id("tag"), jen.Err()).Op(":=").Add(dbOf(scoped)).Dot("Exec").Add(multi(callArgs(s, args)...)),
 			jen.Return(jen.Id("tag").Dot("RowsAffected").Call(), wrapErr(t, "CreateMany")),
 		)
-		doc = fmt.Sprintf("CreateMany inserts rows into table %s and returns how many it inserted. It runs one "+
-			"statement, which binds one array per column (INSERT … SELECT FROM unnest), so it is one round trip and "+
-			"all or nothing.", t.SQLName)
+		doc = fmt.Sprintf("CreateMany inserts rows into table %s in one INSERT … SELECT FROM unnest, all or nothing, "+
+			"and returns how many.", t.SQLName)
 		genCreateManyMethod(f, t, doc, body)
 	}
 }
@@ -262,7 +240,7 @@ func genCreateManyInsert(f *jen.File, t *ir.Table) {
 // the reason in its doc comment.
 func genCreateManyMethod(f *jen.File, t *ir.Table, doc string, body []jen.Code) {
 	if t.Tenant != nil {
-		doc += " COPY is not used: PostgreSQL does not run COPY FROM under row-level security."
+		doc += " (PostgreSQL does not run COPY FROM under row-level security.)"
 	}
 	method(f, t, "CreateMany", doc).
 		Params(ctxParam.Clone(), jen.Id("rows").Index().Id(t.NewType)).Params(jen.Int64(), jen.Error()).Block(body...)
@@ -271,7 +249,6 @@ func genCreateManyMethod(f *jen.File, t *ir.Table, doc string, body []jen.Code) 
 
 func genCreateManyReturning(f *jen.File, t *ir.Table) {
 	bs := t.Batch
-	wrap := func() jen.Code { return jen.Return(jen.Nil(), wrapErr(t, "CreateManyReturning")) }
 	start := func(s ir.Statement) ([]jen.Code, bool) {
 		body, scoped := prelude(t, "CreateManyReturning", "", []ir.Statement{s}, returnsNil)
 		body = append(body, jen.If(jen.Len(jen.Id("rows")).Op("==").Lit(0)).Block(jen.Return(emptySlice(t), jen.Nil())))
@@ -281,25 +258,14 @@ func genCreateManyReturning(f *jen.File, t *ir.Table) {
 	var doc string
 	if bs.ReturningBatch {
 		var scoped bool
-		body, scoped = start(t.SQL.Create)
-		body = append(body, queueCreates(t, scoped)...)
+		body, scoped = prelude(t, "CreateManyReturning", "", []ir.Statement{t.SQL.Create}, returnsNil)
+		body = append(body, validateRows(t, "CreateManyReturning", returnsNil)...)
 		body = append(body,
-			jen.Id("out").Op(":=").Make(jen.Index().Id(t.Model), jen.Lit(0), jen.Len(jen.Id("rows"))),
-			jen.For(jen.Range().Id("rows")).Block(
-				jen.List(jen.Id("v"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "ScanOne").Call(jen.Id("br").Dot("QueryRow").Call(), jen.Id(t.Scan)),
-				jen.If(jen.Err().Op("!=").Nil()).Block(
-					jen.Id("br").Dot("Close").Call(),
-					wrap(),
-				),
-				jen.Id("out").Op("=").Append(jen.Id("out"), jen.Id("v")),
-			),
-			jen.If(jen.Err().Op(":=").Id("br").Dot("Close").Call(), jen.Err().Op("!=").Nil()).Block(wrap()),
-			jen.Return(jen.Id("out"), jen.Nil()),
+			jen.List(jen.Id("out"), jen.Err()).Op(":=").Add(eachCreate(t, "BatchQuery", scoped)),
+			jen.Return(jen.Id("out"), wrapErr(t, "CreateManyReturning")),
 		)
-		doc = fmt.Sprintf("CreateManyReturning inserts rows into table %s and returns them as stored, in input "+
-			"order, defaults applied. It queues Create's statement once per row in one pgx.Batch: one round trip, "+
-			"and all or nothing, as the batch runs in one implicit transaction. (A single INSERT … SELECT FROM "+
-			"unnest cannot carry the table's array columns.)", t.SQLName)
+		doc = fmt.Sprintf("CreateManyReturning inserts rows into table %s in one pgx.Batch of Create's statement "+
+			"(unnest cannot carry its array columns), all or nothing, and returns them as stored.", t.SQLName)
 	} else {
 		s := bs.Returning
 		genStatement(f, s)
@@ -307,9 +273,8 @@ func genCreateManyReturning(f *jen.File, t *ir.Table) {
 		body, scoped = start(s)
 		body = append(body, collectWith(t, "CreateManyReturning", "res", dbOf(scoped).Dot("Query").Add(multi(callArgs(s, unnestArrays(t))...)),
 			jen.Id(t.Scan), jen.Len(jen.Id("rows")))...)
-		doc = fmt.Sprintf("CreateManyReturning inserts rows into table %s and returns them as stored, in input "+
-			"order, defaults applied as in Create. It runs one statement, which binds one array per column "+
-			"(INSERT … SELECT FROM unnest), so it is one round trip and all or nothing.", t.SQLName)
+		doc = fmt.Sprintf("CreateManyReturning inserts rows into table %s in one INSERT … SELECT FROM unnest, all or "+
+			"nothing, and returns them as stored.", t.SQLName)
 	}
 	if t.Validates {
 		doc += " It validates every row first."

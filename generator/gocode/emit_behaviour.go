@@ -138,15 +138,11 @@ func genSentinels(f *jen.File, t *ir.Table) {
 		return
 	}
 	f.Var().DefsFunc(func(g *jen.Group) {
-		for i, k := range all {
-			if i > 0 {
-				g.Line()
-			}
+		for _, k := range all {
 			args := []jen.Code{jen.Lit(k.Table.SQLName), jen.Lit(k.SQLName), jen.Lit(k.SpecName)}
 			switch {
 			case k.Referenced:
-				comment(g, fmt.Sprintf("%s matches (errors.Is) a delete or key change of a row of %s that rows of %s "+
-					"still reference (constraint %s, %s.%s in the spec).", k.Sentinel, t.SQLName, k.Table.SQLName, k.SQLName, k.Table.SQLName, k.SpecName))
+				comment(g, fmt.Sprintf("%s matches a delete or key change of a row that rows of %s reference.", k.Sentinel, k.Table.SQLName))
 				g.Id(k.Sentinel).Op("=").Qual(ir.PathRuntime, "NewForeignKeySentinel").Call(append(args, jen.Qual(ir.PathRuntime, "FKReferenced"))...)
 			case k.Kind == ir.ForeignKeyConstraint:
 				ref := k.Column.References
@@ -156,12 +152,10 @@ func genSentinels(f *jen.File, t *ir.Table) {
 					// counts as none.
 					parent += " of the same " + ref.Tenant.SQLName
 				}
-				comment(g, fmt.Sprintf("%s matches (errors.Is) a write of %s whose %s names no row of %s (constraint %s, "+
-					"%s in the spec).", k.Sentinel, t.SQLName, k.Column.SQLName, parent, k.SQLName, k.SpecName))
+				comment(g, fmt.Sprintf("%s matches a write whose %s names no row of %s.", k.Sentinel, k.Column.SQLName, parent))
 				g.Id(k.Sentinel).Op("=").Qual(ir.PathRuntime, "NewForeignKeySentinel").Call(append(args, jen.Qual(ir.PathRuntime, "FKMissing"))...)
 			default:
-				comment(g, fmt.Sprintf("%s matches (errors.Is) a violation of %s of %s (constraint %s, %s in the spec).",
-					k.Sentinel, k.Doc, t.SQLName, k.SQLName, k.SpecName))
+				comment(g, fmt.Sprintf("%s matches a violation of %s.", k.Sentinel, k.Doc))
 				g.Id(k.Sentinel).Op("=").Qual(ir.PathRuntime, "NewConstraintSentinel").Call(
 					append([]jen.Code{jen.Qual(ir.PathRuntime, constraintKinds[k.Kind])}, args...)...)
 			}
@@ -179,7 +173,7 @@ var constraintKinds = map[ir.ConstraintKind]string{
 	ir.ForeignKeyConstraint: "KindForeignKey",
 }
 
-// genErrorHelpers emits wrapErr and specNameOf, which every method's
+// genErrorHelpers emits wrapErr, wrapParamsErr and sentinels, which every method's
 // error goes through.
 func genErrorHelpers(f *jen.File, pkg *ir.Package) {
 	comment(f, "wrapErr turns err into a *runtime.DbError for op on table (see runtime.Wrap) and, when a constraint "+
@@ -191,7 +185,7 @@ func genErrorHelpers(f *jen.File, pkg *ir.Package) {
 			jen.List(jen.Id("e"), jen.Id("ok")).Op(":=").Err().Assert(jen.Op("*").Qual(ir.PathRuntime, "DbError")),
 			jen.Id("ok").Op("&&").Id("e").Dot("Constraint").Op("!=").Lit("").Op("&&").Id("e").Dot("SpecName").Op("==").Lit(""),
 		).Block(
-			jen.If(jen.Id("name").Op(":=").Id("specNameOf").Call(jen.Id("e").Dot("Table"), jen.Id("e").Dot("Constraint")),
+			jen.If(jen.Id("name").Op(":=").Qual(ir.PathRuntime, "SpecName").Call(jen.Id("e").Dot("Table"), jen.Id("e").Dot("Constraint"), jen.Id("sentinels")),
 				jen.Id("name").Op("!=").Lit("")).Block(
 				jen.Id("cp").Op(":=").Op("*").Id("e"),
 				jen.Id("cp").Dot("SpecName").Op("=").Id("name"),
@@ -211,39 +205,13 @@ func genErrorHelpers(f *jen.File, pkg *ir.Package) {
 	)
 	f.Line()
 
-	// Constraint names are unique per table; a name shared by tables is
-	// told apart by the table.
-	byName := map[string][]*ir.Constraint{}
-	var order []string
+	var lines []jen.Code
 	for _, k := range pkg.Constraints {
-		if _, ok := byName[k.SQLName]; !ok {
-			order = append(order, k.SQLName)
-		}
-		byName[k.SQLName] = append(byName[k.SQLName], k)
+		lines = append(lines, jen.Id(k.Sentinel))
 	}
-	comment(f, "specNameOf returns the spec's name of the constraint of the package named constraint, on table "+
-		"when several tables have one of that name, or \"\".")
-	f.Func().Id("specNameOf").Params(jen.List(jen.Id("table"), jen.Id("constraint")).String()).String().BlockFunc(func(g *jen.Group) {
-		if len(order) == 0 {
-			g.Return(jen.Lit(""))
-			return
-		}
-		g.Switch(jen.Id("constraint")).BlockFunc(func(g *jen.Group) {
-			for _, name := range order {
-				ks := byName[name]
-				if len(ks) == 1 {
-					g.Case(jen.Lit(name)).Block(jen.Return(jen.Id(ks[0].Sentinel).Dot("Name")))
-					continue
-				}
-				g.Case(jen.Lit(name)).Block(jen.Switch(jen.Id("table")).BlockFunc(func(g *jen.Group) {
-					for _, k := range ks {
-						g.Case(jen.Lit(k.Table.SQLName)).Block(jen.Return(jen.Id(k.Sentinel).Dot("Name")))
-					}
-				}))
-			}
-		})
-		g.Return(jen.Lit(""))
-	})
+	comment(f, "sentinels are the package's constraints, which wrapErr names as the spec does (see runtime.SpecName).")
+	f.Var().Id("sentinels").Op("=").Index().Op("*").Qual(ir.PathRuntime, "ConstraintSentinel").Custom(
+		jen.Options{Open: "{", Close: "}", Separator: ",", Multi: len(lines) > 0}, lines...)
 	f.Line()
 }
 
@@ -256,15 +224,10 @@ func genValidate(f *jen.File, t *ir.Table, typ string, cols []*ir.Column, update
 	if update {
 		recv = "u"
 	}
-	doc := fmt.Sprintf("Validate checks %s for table %s", recv, t.SQLName)
+	doc := fmt.Sprintf("Validate checks %s against the columns of table %s (see runtime.Validator).", recv, t.SQLName)
 	if update {
-		doc += ", field by field for the fields that are set"
+		doc = fmt.Sprintf("Validate checks the fields of u that are set, as %s.Validate does.", t.NewType)
 	}
-	doc += ": what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, " +
-		"invalid JSON, more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules " +
-		"(enum labels, lengths in characters, bounds, formats, patterns and not_empty). It returns nil, or a " +
-		"*runtime.DbError of kind Validation whose Fields list every failing field (JSON names), each with the " +
-		"first check it fails. The repository calls it before any SQL."
 	comment(f, doc)
 	f.Func().Params(jen.Id(recv).Op("*").Id(typ)).Id("Validate").Params().Error().BlockFunc(func(g *jen.Group) {
 		checked := false
@@ -346,21 +309,11 @@ func genRefuseNulls(f *jen.File, t *ir.Table, typ string, cols []*ir.Column, upd
 	if update {
 		recv = "u"
 	}
-	doc := fmt.Sprintf("UnmarshalJSON decodes %s from a JSON object as encoding/json does, but refuses null for %s, "+
-		"whose %s NOT NULL, rather than read it as a zero value: the error is a *runtime.DbError of kind "+
-		"Validation naming the fields.", recv, strings.Join(names, ", "), plural(len(names), "column is", "columns are"))
-	if update {
-		doc += " Leave a field out to keep its column's value."
-	} else if hasDefaults(cols) {
-		doc += " Leave an optional field out for its column's default."
-	}
-	comment(f, doc)
+	comment(f, "UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).")
 	f.Func().Params(jen.Id(recv).Op("*").Id(typ)).Id("UnmarshalJSON").Params(jen.Id("data").Index().Byte()).Error().Block(
-		jen.If(jen.Err().Op(":=").Qual(ir.PathRuntime, "RefuseNulls").Call(args...), jen.Err().Op("!=").Nil()).Block(
-			jen.Return(jen.Err()),
-		),
 		jen.Type().Id("plain").Id(typ),
-		jen.Return(jen.Qual(ir.PathJSON, "Unmarshal").Call(jen.Id("data"), jen.Parens(jen.Op("*").Id("plain")).Call(jen.Id(recv)))),
+		jen.Return(jen.Qual(ir.PathRuntime, "UnmarshalNotNull").Call(append([]jen.Code{jen.Id("data"),
+			jen.Parens(jen.Op("*").Id("plain")).Call(jen.Id(recv))}, args[1:]...)...)),
 	)
 	f.Line()
 }

@@ -30,15 +30,10 @@ func genBulkWrite(f *jen.File, t *ir.Table) {
 		genKeyedUpdate(f, t)
 		genBulkVar(f, t, w.Updates, jen.Id(w.KeyedUpdate), w.UpdateArgs, "UpdateMany and UpdateManyReturning",
 			jen.Func().Params(jen.Id("v").Op("*").Id(w.KeyedUpdate)).Error().Add(inline(jen.Return(jen.Id("v").Dot(w.Changes).Dot("Validate").Call()))))
-		doc := fmt.Sprintf("UpdateMany applies to many rows of table %s the changes of each, as Update does, and "+
-			"returns how many it updated: all, or none when a key has no row", t.SQLName)
-		if t.Version != nil {
-			doc += " or another " + t.Version.SQLName
-		}
-		doc += " (DbError.Rows lists them). See runtime.UpdateMany."
+		doc := fmt.Sprintf("UpdateMany is Update for many rows of table %s, all or none (see runtime.UpdateMany).", t.SQLName)
 		genBulkMethod(f, t, "UpdateMany", w.UpdateMany, w.Updates, w.KeyedUpdate, nil, doc)
 		genBulkMethod(f, t, "UpdateManyReturning", w.UpdateManyReturning, w.Updates, w.KeyedUpdate, nil,
-			"UpdateManyReturning is UpdateMany returning the rows as stored, in the order of rows.")
+			"UpdateManyReturning is UpdateMany returning the rows as stored, in input order.")
 	}
 	if w.Versions != "" {
 		genBulkVar(f, t, w.Versions, versionedType(t), w.VersionArgs, "DeleteMany", nil)
@@ -50,12 +45,8 @@ func genBulkWrite(f *jen.File, t *ir.Table) {
 	if t.DeletedAt != nil {
 		verb = "soft-deletes"
 	}
-	doc := fmt.Sprintf("DeleteMany %s the rows of table %s with the keys given, as Delete does, and reports whether "+
-		"each key's row was deleted.", verb, t.SQLName)
-	if t.Version != nil {
-		doc += " One stale " + t.Version.SQLName + " stops the whole batch."
-	}
-	doc += " See runtime.WriteMany."
+	doc := fmt.Sprintf("DeleteMany %s the rows of table %s with the keys given, as Delete does (see "+
+		"runtime.WriteMany).", verb, t.SQLName)
 	if t.Version != nil {
 		genBulkMethod(f, t, "DeleteMany", w.DeleteMany, w.Versions, "", versionedType(t), doc)
 	} else {
@@ -80,11 +71,11 @@ func keysUsers(t *ir.Table) string {
 // genKeyedUpdate emits the row type of UpdateMany.
 func genKeyedUpdate(f *jen.File, t *ir.Table) {
 	w := &t.Bulk
-	doc := fmt.Sprintf("%s is one row's changes for UpdateMany: its key", w.KeyedUpdate)
+	doc := fmt.Sprintf("%s is one row's key and changes for UpdateMany", w.KeyedUpdate)
 	if t.Version != nil {
-		doc += fmt.Sprintf(", the %s the caller read", t.Version.SQLName)
+		doc += fmt.Sprintf(", with the %s the caller read", t.Version.SQLName)
 	}
-	comment(f, doc+", and the changes.")
+	comment(f, doc+".")
 	f.Type().Id(w.KeyedUpdate).StructFunc(func(g *jen.Group) {
 		for _, c := range t.PK {
 			g.Id(c.Field).Add(typeCode(c.Go)).Tag(map[string]string{"json": c.JSON})
@@ -131,7 +122,6 @@ func genBulkVar(f *jen.File, t *ir.Table, name string, row *jen.Statement, args 
 		cols = append(cols, bulkColumn(row, a))
 	}
 	kv = append(kv, field("Columns", literal(jen.Index().Qual(ir.PathRuntime, "BulkColumn").Types(row.Clone()), cols...)))
-	comment(f, fmt.Sprintf("%s sends the rows of %s.", name, users))
 	f.Var().Id(name).Op("=").Op("&").Add(literal(jen.Qual(ir.PathRuntime, "Bulk").Types(row.Clone()), kv...))
 	f.Line()
 }
@@ -275,11 +265,10 @@ func genBulkUpserts(f *jen.File, t *ir.Table, k *ir.UniqueKey) {
 		call string
 		doc  string
 	}{
-		{k.UpsertMany, k.UpsertManySQL, "UpsertMany", fmt.Sprintf("%s is %s for many rows: it returns the rows as "+
-			"stored, in the order of rows. See runtime.UpsertMany.", k.UpsertMany, k.Upsert)},
-		{k.CreateManyIfAbsent, k.CreateManyIfAbsentSQL, "CreateManyIfAbsent", fmt.Sprintf("%s is %s for many rows: it "+
-			"returns, in the order of rows, the new rows or the rows in the way, and whether each was created. See "+
-			"runtime.CreateManyIfAbsent.", k.CreateManyIfAbsent, k.CreateIfAbsent)},
+		{k.UpsertMany, k.UpsertManySQL, "UpsertMany", fmt.Sprintf("%s is %s for many rows (see runtime.UpsertMany).",
+			k.UpsertMany, k.Upsert)},
+		{k.CreateManyIfAbsent, k.CreateManyIfAbsentSQL, "CreateManyIfAbsent", fmt.Sprintf("%s is %s for many rows (see "+
+			"runtime.CreateManyIfAbsent).", k.CreateManyIfAbsent, k.CreateIfAbsent)},
 	} {
 		genStatement(f, m.s)
 		doc := m.doc

@@ -91,14 +91,9 @@ func genBelongsTo(f *jen.File, r *ir.Relation) {
 	s := r.LoadSQL
 	genStatement(f, s)
 	mt := mapType(r, t.Model)
-	doc := fmt.Sprintf("%s is %s on db.", r.Loader, r.Load)
 	if s.Has(ir.TailTenant) {
-		doc += " db must be scoped to tenant (runtime.Scope)."
+		comment(f, "db must be scoped to tenant (runtime.Scope).")
 	}
-	if s.WithDeleted != nil {
-		doc += " withDeleted includes soft-deleted rows."
-	}
-	comment(f, doc)
 	var pick []jen.Code
 	sql := jen.Id(s.Const)
 	if s.WithDeleted != nil {
@@ -131,9 +126,8 @@ func genBelongsTo(f *jen.File, r *ir.Relation) {
 	f.Line()
 	lpre, lscoped := loaderPrelude(t, r.Load, r, returnsNil)
 	call := append([]jen.Code{jen.Id("ctx"), dbOf(lscoped), jen.Id("keys")}, loaderArgs(r)...)
-	method(f, t, r.Load, fmt.Sprintf("%s returns the rows of table %s whose %s is one of keys, grouped by %s, each "+
-		"group in primary key order, with one query however many keys; keys without rows are not in the map.",
-		r.Load, t.SQLName, c.SQLName, c.SQLName)).
+	method(f, t, r.Load, fmt.Sprintf("%s returns the rows of table %s whose %s is one of keys, grouped by it, in "+
+		"one query (see runtime.GroupRows).", r.Load, t.SQLName, c.SQLName)).
 		Params(ctxParam.Clone(), jen.Id("keys").Index().Add(typeCode(r.Key))).Params(mt.Clone(), jen.Error()).
 		Block(append(lpre,
 			jen.List(jen.Id("m"), jen.Err()).Op(":=").Id(r.Loader).Call(call...),
@@ -179,9 +173,9 @@ func genHasMany(f *jen.File, r *ir.Relation) {
 		jen.List(jen.Id("m"), jen.Err()).Op(":=").Id(r.Loader).Call(call...),
 		jen.Return(jen.Id("m"), wrapErr(t, r.Load)),
 	)
-	method(f, t, r.Load, fmt.Sprintf("%s returns the rows of table %s that reference each of parents (%s.%s = %s.%s), "+
-		"keyed by the parent's %s, each group in primary key order, with one query; parents without rows are not "+
-		"in the map.", r.Load, child.SQLName, child.SQLName, r.FK.SQLName, t.SQLName, r.Ref.SQLName, r.Ref.SQLName)).
+	method(f, t, r.Load, fmt.Sprintf("%s returns the rows of table %s of each of parents (%s.%s = %s.%s), "+
+		"keyed by the parent's %s, as %s does.", r.Load, child.SQLName, child.SQLName, r.FK.SQLName, t.SQLName,
+		r.Ref.SQLName, r.Ref.SQLName, loader.Load)).
 		Params(ctxParam.Clone(), jen.Id("parents").Index().Id(t.Model)).Params(mapType(r, child.Model), jen.Error()).
 		Block(body...)
 	f.Line()
@@ -216,8 +210,7 @@ func genManyToMany(f *jen.File, r *ir.Relation) {
 			body = append(body, jen.Return(jen.Id("m"), jen.Nil()))
 		}
 		method(f, t, r.Load, fmt.Sprintf("%s returns the rows of table %s linked to each of parents through table %s, "+
-			"keyed by the parent's %s, each group in primary key order. It runs one query for all parents; parents "+
-			"without links are not in the map.", r.Load, target.SQLName, r.Through.SQLName, r.Ref.SQLName)).
+			"keyed by the parent's %s, in one query (see runtime.GroupRows).", r.Load, target.SQLName, r.Through.SQLName, r.Ref.SQLName)).
 			Params(ctxParam.Clone(), jen.Id("parents").Index().Id(t.Model)).Params(mt.Clone(), jen.Error()).
 			Block(body...)
 		f.Line()

@@ -81,7 +81,7 @@ func insertFieldType(c *ir.Column) *jen.Statement {
 func genInsertStruct(f *jen.File, t *ir.Table) {
 	doc := fmt.Sprintf("%s holds the values of a new row of table %s.", t.NewType, t.SQLName)
 	if hasDefaults(t.Insert) {
-		doc += " Fields of type runtime.Opt may be left unset: the column's default applies."
+		doc += " An unset runtime.Opt field takes its column's default."
 	}
 	if omitted := omittedOnInsert(t); omitted != "" {
 		doc += " " + omitted
@@ -146,7 +146,7 @@ func setNullHint(cols []*ir.Column) string {
 }
 
 func genUpdateStruct(f *jen.File, t *ir.Table) {
-	comment(f, fmt.Sprintf("%s lists changes to a row of table %s. Unset fields leave their column unchanged%s.",
+	comment(f, fmt.Sprintf("%s lists changes to a row of table %s; unset fields stay unchanged%s.",
 		t.UpdateType, t.SQLName, setNullHint(t.Updatable)))
 	f.Type().Id(t.UpdateType).StructFunc(func(g *jen.Group) {
 		for _, c := range t.Updatable {
@@ -173,8 +173,7 @@ func genRepo(f *jen.File, t *ir.Table) {
 		}
 	})
 	f.Line()
-	comment(f, fmt.Sprintf("New%s returns a repository of table %s that runs its statements on db: a pool, "+
-		"a connection or a transaction.", t.Repo, t.SQLName))
+	comment(f, fmt.Sprintf("New%s returns the repository of table %s over db.", t.Repo, t.SQLName))
 	f.Func().Id("New" + t.Repo).Params(jen.Id("db").Qual(ir.PathRuntime, "DBTX")).Op("*").Id(t.Repo).Block(
 		jen.Return(jen.Op("&").Id(t.Repo).Values(jen.Dict{jen.Id("db"): jen.Id("db")})),
 	)
@@ -182,7 +181,6 @@ func genRepo(f *jen.File, t *ir.Table) {
 }
 
 func genScan(f *jen.File, t *ir.Table) {
-	comment(f, fmt.Sprintf("%s gives the scan destinations of the fields of v, columns in table order.", t.Scan))
 	f.Func().Id(t.Scan).Params(jen.Id("v").Op("*").Id(t.Model), jen.Id("d").Index().Any()).Index().Any().Block(
 		jen.Return(jen.Append(append([]jen.Code{jen.Id("d")}, fieldPtrs("v", t.Columns)...)...)),
 	)
@@ -201,7 +199,6 @@ func fieldPtrs(v string, cols []*ir.Column) []jen.Code {
 // genArgs emits the function giving the values Create binds from an
 // insert struct.
 func genArgs(f *jen.File, t *ir.Table) {
-	comment(f, fmt.Sprintf("%s gives the values Create binds from n.", t.Args))
 	f.Func().Id(t.Args).Params(jen.Id("n").Op("*").Id(t.NewType), jen.Id("d").Index().Any()).Index().Any().Block(
 		jen.Return(appendArgs("n", t.SQL.CreateArgs)),
 	)
@@ -393,7 +390,7 @@ func genCreate(f *jen.File, t *ir.Table) {
 	s := t.SQL.Create
 	genStatement(f, s)
 	pre, scoped := prelude(t, "Create", "n", []ir.Statement{s}, returnsModel(t))
-	doc := fmt.Sprintf("Create inserts a row into table %s and returns it as stored, defaults applied.", t.SQLName)
+	doc := fmt.Sprintf("Create inserts n into table %s and returns the row as stored.", t.SQLName)
 	if t.Validates {
 		doc += " It validates n first."
 	}
@@ -414,8 +411,8 @@ func genFindByID(f *jen.File, t *ir.Table) {
 	if t.Cache != nil {
 		body = cachedFindByID(t)
 	}
-	method(f, t, "FindByID", fmt.Sprintf("FindByID returns the row of %s %s with %s. If there is none, "+
-		"the error matches runtime.ErrNotFound.", relKind(t), t.SQLName, pkDesc(t))+cacheDoc(t, "FindByID")).
+	method(f, t, "FindByID", fmt.Sprintf("FindByID returns the row of %s %s with %s, or runtime.ErrNotFound.",
+		relKind(t), t.SQLName, pkDesc(t))+cacheDoc(t, "FindByID")).
 		Params(pkParams(t)...).Params(jen.Id(t.Model), jen.Error()).
 		Block(body...)
 	f.Line()
@@ -425,11 +422,9 @@ func genFindAll(f *jen.File, t *ir.Table) {
 	s := t.SQL.FindAll
 	genStatement(f, s)
 	pre, scoped := prelude(t, "FindAll", "", []ir.Statement{s}, returnsNil)
-	doc := fmt.Sprintf("FindAll returns every row of %s %s in primary key order, all in memory; "+
-		"List and Stream do not hold them all.", relKind(t), t.SQLName)
+	doc := fmt.Sprintf("FindAll returns every row of %s %s in primary key order, in memory.", relKind(t), t.SQLName)
 	if t.Keyless() {
-		doc = fmt.Sprintf("FindAll returns every row of table %s, in no particular order (the table has no primary key), "+
-			"all in memory; Stream does not hold them all.", t.SQLName)
+		doc = fmt.Sprintf("FindAll returns every row of table %s, in no particular order (no primary key), in memory.", t.SQLName)
 	}
 	method(f, t, "FindAll", doc).
 		Params(ctxParam.Clone()).Params(jen.Index().Id(t.Model), jen.Error()).
@@ -442,12 +437,7 @@ func genStream(f *jen.File, t *ir.Table) {
 	pre, scoped := prelude(t, "Stream", "", []ir.Statement{s}, func(err jen.Code) jen.Code {
 		return jen.Return(jen.Qual(ir.PathRuntime, "StreamError").Types(jen.Id(t.Model)).Call(err))
 	})
-	order := "in primary key order"
-	if t.Keyless() {
-		order = "in no particular order"
-	}
-	method(f, t, "Stream", fmt.Sprintf("Stream yields every row of %s %s %s as the loop reads "+
-		"them from the server: memory use does not grow with the %s. An error ends the sequence.", relKind(t), t.SQLName, order, relNoun(t))).
+	method(f, t, "Stream", "Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).").
 		Params(ctxParam.Clone()).Qual(ir.PathIter, "Seq2").Types(jen.Id(t.Model), jen.Error()).
 		Block(append(pre, jen.Return(streamCall(t, "Stream", dbOf(scoped), t.Scan, callArgs(s, nil)[1:])))...)
 	f.Line()
@@ -492,9 +482,7 @@ func genList(f *jen.File, t *ir.Table) {
 		jen.List(jen.Id("p"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "KeysetPage").Call(append([]jen.Code{jen.Id("ctx"), dbOf(scoped), jen.Id("page"), keyset}, cursor...)...),
 		jen.Return(jen.Id("p"), wrapErr(t, "List")),
 	)
-	method(f, t, "List", fmt.Sprintf("List returns up to page.Limit rows of %s %s in primary key order, after the "+
-		"cursor page.After (\"\" for the first page); the page's Next cursor (\"\" after the last page) gets the "+
-		"next one.", relKind(t), t.SQLName)).
+	method(f, t, "List", fmt.Sprintf("List returns a page of %s %s in primary key order (see runtime.PageArgs).", relKind(t), t.SQLName)).
 		Params(ctxParam.Clone(), jen.Id("page").Qual(ir.PathRuntime, "PageArgs")).Params(pageType.Clone(), jen.Error()).
 		Block(body...)
 	f.Line()
@@ -565,10 +553,8 @@ func genUpdateVars(f *jen.File, t *ir.Table) {
 	if nullable != 0 {
 		kv = append(kv, field("Nullable", bitsLit(nullable)))
 	}
-	comment(f, fmt.Sprintf("%s are the statements of %s.Update: one per set of fields set (see runtime.Update).", t.UpdateVar, t.Repo))
 	f.Var().Id(t.UpdateVar).Op("=").Op("&").Add(literal(jen.Qual(ir.PathRuntime, "Update"), kv...))
 	f.Line()
-	comment(f, fmt.Sprintf("%s gives the value of each field of u, nil when unset.", t.UpdateArgs))
 	vals := []jen.Code{jen.Id("d")}
 	for _, c := range t.Updatable {
 		vals = append(vals, argExpr("u", ir.Arg{Column: c, Kind: ir.ArgOptPtr}))
@@ -585,8 +571,8 @@ func genUpdate(f *jen.File, t *ir.Table) {
 	if t.Version != nil {
 		genStatement(f, t.SQL.Exists)
 	}
-	doc := fmt.Sprintf("Update applies the set fields of u to the row of table %s with %s and returns the row "+
-		"as stored. If there is none, the error matches runtime.ErrNotFound.", t.SQLName, pkDesc(t))
+	doc := fmt.Sprintf("Update applies the set fields of u to the row of table %s with %s and returns it as "+
+		"stored, or runtime.ErrNotFound.", t.SQLName, pkDesc(t))
 	if t.Validates {
 		doc += " It validates u first."
 	}

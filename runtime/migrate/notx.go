@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/cpcgen/cpcgen/runtime/internal/firstrow"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -373,31 +374,7 @@ WHERE i.indrelid = to_regclass($1) AND c.relname = $2`, pgx.QueryExecModeSimpleP
 	return false, false, blockers, nil
 }
 
-// firstRow is the pgx.Row of a Query, for Conn, which has no QueryRow.
-type firstRow struct {
-	rows pgx.Rows
-	err  error
-}
-
-func (r firstRow) Scan(dest ...any) error {
-	if r.err != nil {
-		return r.err
-	}
-	defer r.rows.Close()
-	if !r.rows.Next() {
-		if err := r.rows.Err(); err != nil {
-			return err
-		}
-		return pgx.ErrNoRows
-	}
-	if err := r.rows.Scan(dest...); err != nil {
-		return err
-	}
-	r.rows.Close()
-	return r.rows.Err()
-}
-
 func queryRow(ctx context.Context, q querier, sql string, args ...any) pgx.Row {
 	rows, err := q.Query(ctx, sql, args...)
-	return firstRow{rows: rows, err: err}
+	return firstrow.Row{Rows: rows, Err: err}
 }

@@ -6,7 +6,6 @@ package crmdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 	"time"
 
@@ -27,9 +26,9 @@ type Activity struct {
 	HappenedAt     time.Time               `json:"happened_at"`
 }
 
-// NewActivity holds the values of a new row of table activities. Fields of type
-// runtime.Opt may be left unset: the column's default applies. The database sets
-// id. Create stamps organization_id with the tenant of its context.
+// NewActivity holds the values of a new row of table activities. An unset
+// runtime.Opt field takes its column's default. The database sets id. Create
+// stamps organization_id with the tenant of its context.
 type NewActivity struct {
 	CustomerID uuid.UUID               `json:"customer_id"`
 	DealID     runtime.Null[uuid.UUID] `json:"deal_id"`
@@ -38,9 +37,8 @@ type NewActivity struct {
 	HappenedAt runtime.Opt[time.Time]  `json:"happened_at,omitzero"`
 }
 
-// ActivityUpdate lists changes to a row of table activities. Unset fields leave
-// their column unchanged; a nullable column is set to NULL with
-// runtime.SetNull[T]().
+// ActivityUpdate lists changes to a row of table activities; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type ActivityUpdate struct {
 	CustomerID runtime.Opt[uuid.UUID]               `json:"customer_id,omitzero"`
 	DealID     runtime.Opt[runtime.Null[uuid.UUID]] `json:"deal_id,omitzero"`
@@ -61,50 +59,33 @@ type ActivityRepo struct {
 	db runtime.DBTX
 }
 
-// NewActivityRepo returns a repository of table activities that runs its
-// statements on db: a pool, a connection or a transaction.
+// NewActivityRepo returns the repository of table activities over db.
 func NewActivityRepo(db runtime.DBTX) *ActivityRepo {
 	return &ActivityRepo{db: db}
 }
 
 var (
-	// ErrActivityIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// activities (constraint activities_pkey, primary_key in the spec).
+	// ErrActivityIDTaken matches a violation of the primary key (id).
 	ErrActivityIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "activities", "activities_pkey", "primary_key")
-
-	// ErrActivitySummaryMinLengthCheck matches (errors.Is) a violation of the
-	// min_length rule of column summary of activities (constraint
-	// activities_summary_min_length, summary.min_length in the spec).
+	// ErrActivitySummaryMinLengthCheck matches a violation of the min_length rule of
+	// column summary.
 	ErrActivitySummaryMinLengthCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "activities", "activities_summary_min_length", "summary.min_length")
-
-	// ErrActivitySummaryMaxLengthCheck matches (errors.Is) a violation of the
-	// max_length rule of column summary of activities (constraint
-	// activities_summary_max_length, summary.max_length in the spec).
+	// ErrActivitySummaryMaxLengthCheck matches a violation of the max_length rule of
+	// column summary.
 	ErrActivitySummaryMaxLengthCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "activities", "activities_summary_max_length", "summary.max_length")
-
-	// ErrActivityOrganizationIDNotFound matches (errors.Is) a write of activities
-	// whose organization_id names no row of organizations (constraint
-	// activities_organization_id_fkey, organization_id.references in the spec).
+	// ErrActivityOrganizationIDNotFound matches a write whose organization_id names no
+	// row of organizations.
 	ErrActivityOrganizationIDNotFound = runtime.NewForeignKeySentinel("activities", "activities_organization_id_fkey", "organization_id.references", runtime.FKMissing)
-
-	// ErrActivityCustomerIDNotFound matches (errors.Is) a write of activities whose
-	// customer_id names no row of customers of the same organization_id (constraint
-	// activities_customer_id_fkey, customer_id.references in the spec).
+	// ErrActivityCustomerIDNotFound matches a write whose customer_id names no row of
+	// customers of the same organization_id.
 	ErrActivityCustomerIDNotFound = runtime.NewForeignKeySentinel("activities", "activities_customer_id_fkey", "customer_id.references", runtime.FKMissing)
-
-	// ErrActivityDealIDNotFound matches (errors.Is) a write of activities whose
-	// deal_id names no row of deals of the same organization_id (constraint
-	// activities_deal_id_fkey, deal_id.references in the spec).
+	// ErrActivityDealIDNotFound matches a write whose deal_id names no row of deals of
+	// the same organization_id.
 	ErrActivityDealIDNotFound = runtime.NewForeignKeySentinel("activities", "activities_deal_id_fkey", "deal_id.references", runtime.FKMissing)
 )
 
-// Validate checks n for table activities: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table activities (see
+// runtime.Validator).
 func (n *NewActivity) Validate() error {
 	var f runtime.Fields
 	f.Check("kind", n.Kind.Valid(), "must be one of \"call\", \"email\", \"meeting\", \"note\"")
@@ -116,14 +97,7 @@ func (n *NewActivity) Validate() error {
 	return f.Err("activities")
 }
 
-// Validate checks u for table activities, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewActivity.Validate does.
 func (u *ActivityUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Kind.Set {
@@ -139,29 +113,16 @@ func (u *ActivityUpdate) Validate() error {
 	return f.Err("activities")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for customer_id, kind, summary, happened_at, whose columns are NOT NULL,
-// rather than read it as a zero value: the error is a *runtime.DbError of kind
-// Validation naming the fields. Leave an optional field out for its column's
-// default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewActivity) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "activities", "customer_id", "kind", "summary", "happened_at"); err != nil {
-		return err
-	}
 	type plain NewActivity
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "activities", "customer_id", "kind", "summary", "happened_at")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for customer_id, kind, summary, happened_at, whose columns are NOT NULL,
-// rather than read it as a zero value: the error is a *runtime.DbError of kind
-// Validation naming the fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *ActivityUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "activities", "customer_id", "kind", "summary", "happened_at"); err != nil {
-		return err
-	}
 	type plain ActivityUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "activities", "customer_id", "kind", "summary", "happened_at")
 }
 
 var (
@@ -172,13 +133,10 @@ var (
 	}
 )
 
-// scanActivity gives the scan destinations of the fields of v, columns in table
-// order.
 func scanActivity(v *Activity, d []any) []any {
 	return append(d, &v.ID, &v.OrganizationID, &v.CustomerID, &v.DealID, &v.Kind, &v.Summary, &v.HappenedAt)
 }
 
-// argsNewActivity gives the values Create binds from n.
 func argsNewActivity(n *NewActivity, d []any) []any {
 	return append(d, &n.CustomerID, &n.DealID, &n.Kind, &n.Summary, n.HappenedAt.Arg())
 }
@@ -188,8 +146,8 @@ INSERT INTO "activities" ("customer_id", "deal_id", "kind", "summary", "happened
 VALUES ($1, $2, $3, $4, COALESCE($5::timestamptz, now()), $6)
 RETURNING "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at"`
 
-// Create inserts a row into table activities and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table activities and returns the row as stored. It
+// validates n first.
 func (r *ActivityRepo) Create(ctx context.Context, n NewActivity) (Activity, error) {
 	if err := n.Validate(); err != nil {
 		return Activity{}, wrapErr(err, "activities.Create", "activities")
@@ -207,8 +165,8 @@ const sqlActivitiesFindByID = `-- name: activities.FindByID replica=ok
 SELECT "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at" FROM "activities"
 WHERE "id" = $1 AND "organization_id" = $2`
 
-// FindByID returns the row of table activities with the given id. If there is
-// none, the error matches runtime.ErrNotFound.
+// FindByID returns the row of table activities with the given id, or
+// runtime.ErrNotFound.
 func (r *ActivityRepo) FindByID(ctx context.Context, id int64) (Activity, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "activities.FindByID", "activities")
 	if err != nil {
@@ -223,8 +181,7 @@ const sqlActivitiesFindAll = `-- name: activities.FindAll replica=ok
 SELECT "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at" FROM "activities"
 WHERE "organization_id" = $1 ORDER BY "id"`
 
-// FindAll returns every row of table activities in primary key order, all in
-// memory; List and Stream do not hold them all.
+// FindAll returns every row of table activities in primary key order, in memory.
 func (r *ActivityRepo) FindAll(ctx context.Context) ([]Activity, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "activities.FindAll", "activities")
 	if err != nil {
@@ -236,9 +193,7 @@ func (r *ActivityRepo) FindAll(ctx context.Context) ([]Activity, error) {
 	return items, wrapErr(err, "activities.FindAll", "activities")
 }
 
-// Stream yields every row of table activities in primary key order as the loop
-// reads them from the server: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ActivityRepo) Stream(ctx context.Context) iter.Seq2[Activity, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "activities.Stream", "activities")
 	if err != nil {
@@ -258,9 +213,8 @@ SELECT "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "ha
 WHERE ("id") > ($1) AND "organization_id" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table activities in primary key order,
-// after the cursor page.After ("" for the first page); the page's Next cursor (""
-// after the last page) gets the next one.
+// List returns a page of table activities in primary key order (see
+// runtime.PageArgs).
 func (r *ActivityRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Activity], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "activities.List", "activities")
 	if err != nil {
@@ -289,21 +243,17 @@ SET "customer_id" = COALESCE($2::uuid, "customer_id"),
 WHERE "id" = $1 AND "organization_id" = $8
 RETURNING "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at"`
 
-// updateActivities are the statements of ActivityRepo.Update: one per set of
-// fields set (see runtime.Update).
 var updateActivities = &runtime.Update{
 	Fallback: sqlActivitiesUpdate, Keys: 1,
 	Nullable: 1 << 1,
 }
 
-// argsActivityUpdate gives the value of each field of u, nil when unset.
 func argsActivityUpdate(u *ActivityUpdate, d []any) []any {
 	return append(d, u.CustomerID.Arg(), u.DealID.Arg(), u.Kind.Arg(), u.Summary.Arg(), u.HappenedAt.Arg())
 }
 
 // Update applies the set fields of u to the row of table activities with the given
-// id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *ActivityRepo) Update(ctx context.Context, id int64, u ActivityUpdate) (Activity, error) {
 	if err := u.Validate(); err != nil {
 		return Activity{}, wrapErr(err, "activities.Update", "activities")
@@ -351,9 +301,8 @@ const sqlActivitiesFindByIDs = `-- name: activities.FindByIDs replica=ok
 SELECT "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at" FROM "activities"
 WHERE "id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
-// FindByIDs returns the rows of table activities whose id is in ids, in id order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table activities whose id is in ids, in id order;
+// keys without a row are skipped.
 func (r *ActivityRepo) FindByIDs(ctx context.Context, ids []int64) ([]Activity, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "activities.FindByIDs", "activities")
 	if err != nil {
@@ -373,10 +322,9 @@ SELECT "u"."c1", "u"."c2", "u"."c3", "u"."c4", COALESCE("u"."c5", now()), $6::uu
 FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"activity_kind"[], $4::text[], $5::timestamptz[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "ord")
 ORDER BY "u"."ord"`
 
-// CreateMany inserts rows into table activities and returns how many it inserted.
-// It runs one statement, which binds one array per column (INSERT … SELECT FROM
-// unnest), so it is one round trip and all or nothing. COPY is not used:
-// PostgreSQL does not run COPY FROM under row-level security.
+// CreateMany inserts rows into table activities in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns how many. (PostgreSQL does not run COPY FROM
+// under row-level security.)
 func (r *ActivityRepo) CreateMany(ctx context.Context, rows []NewActivity) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "activities.CreateMany", "activities")
 	if err != nil {
@@ -409,10 +357,9 @@ FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"activity_kind"[], $4::text[], $
 ORDER BY "u"."ord"
 RETURNING "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at"`
 
-// CreateManyReturning inserts rows into table activities and returns them as
-// stored, in input order, defaults applied as in Create. It runs one statement,
-// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table activities in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *ActivityRepo) CreateManyReturning(ctx context.Context, rows []NewActivity) ([]Activity, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "activities.CreateManyReturning", "activities")
 	if err != nil {
@@ -439,14 +386,12 @@ func (r *ActivityRepo) CreateManyReturning(ctx context.Context, rows []NewActivi
 	return items, wrapErr(err, "activities.CreateManyReturning", "activities")
 }
 
-// ActivityKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// ActivityKeyedUpdate is one row's key and changes for UpdateMany.
 type ActivityKeyedUpdate struct {
 	ID      int64          `json:"id"`
 	Changes ActivityUpdate `json:"changes"`
 }
 
-// bulkActivitiesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkActivitiesUpdates = &runtime.Bulk[ActivityKeyedUpdate]{
 	Table:    "activities",
 	Key:      func(a, b *ActivityKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -469,9 +414,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::boolean[]
 "cpcgen_new" AS (UPDATE "activities" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_2", "activities"."customer_id"), "deal_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "activities"."deal_id" END, "kind" = COALESCE("cpcgen_v"."cpcgen_5", "activities"."kind"), "summary" = COALESCE("cpcgen_v"."cpcgen_6", "activities"."summary"), "happened_at" = COALESCE("cpcgen_v"."cpcgen_7", "activities"."happened_at") FROM "cpcgen_v" WHERE "activities"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $8 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table activities the changes of each, as
-// Update does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table activities, all or none (see
+// runtime.UpdateMany).
 func (r *ActivityRepo) UpdateMany(ctx context.Context, rows []ActivityKeyedUpdate) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "activities.UpdateMany", "activities")
 	if err != nil {
@@ -489,8 +433,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::boolean[]
 "cpcgen_new" AS (UPDATE "activities" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_2", "activities"."customer_id"), "deal_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "activities"."deal_id" END, "kind" = COALESCE("cpcgen_v"."cpcgen_5", "activities"."kind"), "summary" = COALESCE("cpcgen_v"."cpcgen_6", "activities"."summary"), "happened_at" = COALESCE("cpcgen_v"."cpcgen_7", "activities"."happened_at") FROM "cpcgen_v" WHERE "activities"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $8 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."customer_id", "cpcgen_new"."deal_id", "cpcgen_new"."kind", "cpcgen_new"."summary", "cpcgen_new"."happened_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ActivityRepo) UpdateManyReturning(ctx context.Context, rows []ActivityKeyedUpdate) ([]Activity, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "activities.UpdateManyReturning", "activities")
 	if err != nil {
@@ -501,7 +444,6 @@ func (r *ActivityRepo) UpdateManyReturning(ctx context.Context, rows []ActivityK
 	return out, wrapErr(err, "activities.UpdateManyReturning", "activities")
 }
 
-// bulkActivitiesKeys sends the rows of DeleteMany.
 var bulkActivitiesKeys = &runtime.Bulk[int64]{
 	Table: "activities",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -517,7 +459,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcge
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table activities with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *ActivityRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "activities.DeleteMany", "activities")
 	if err != nil {
@@ -548,8 +490,7 @@ const sqlActivitiesLoadByOrganizationID = `-- name: activities.LoadByOrganizatio
 SELECT "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at" FROM "activities"
 WHERE "organization_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
-// loadActivitiesByOrganizationID is LoadByOrganizationID on db. db must be scoped
-// to tenant (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadActivitiesByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Activity, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Activity{}, nil
@@ -559,8 +500,7 @@ func loadActivitiesByOrganizationID(ctx context.Context, db runtime.DBTX, keys [
 }
 
 // LoadByOrganizationID returns the rows of table activities whose organization_id
-// is one of keys, grouped by organization_id, each group in primary key order,
-// with one query however many keys; keys without rows are not in the map.
+// is one of keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *ActivityRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Activity, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "activities.LoadByOrganizationID", "activities")
 	if err != nil {
@@ -591,8 +531,7 @@ const sqlActivitiesLoadByCustomerID = `-- name: activities.LoadByCustomerID repl
 SELECT "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at" FROM "activities"
 WHERE "customer_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
-// loadActivitiesByCustomerID is LoadByCustomerID on db. db must be scoped to
-// tenant (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadActivitiesByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Activity, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Activity{}, nil
@@ -602,8 +541,7 @@ func loadActivitiesByCustomerID(ctx context.Context, db runtime.DBTX, keys []uui
 }
 
 // LoadByCustomerID returns the rows of table activities whose customer_id is one
-// of keys, grouped by customer_id, each group in primary key order, with one query
-// however many keys; keys without rows are not in the map.
+// of keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *ActivityRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Activity, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "activities.LoadByCustomerID", "activities")
 	if err != nil {
@@ -634,8 +572,7 @@ const sqlActivitiesLoadByDealID = `-- name: activities.LoadByDealID replica=ok
 SELECT "id", "organization_id", "customer_id", "deal_id", "kind", "summary", "happened_at" FROM "activities"
 WHERE "deal_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
-// loadActivitiesByDealID is LoadByDealID on db. db must be scoped to tenant
-// (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadActivitiesByDealID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Activity, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Activity{}, nil
@@ -645,8 +582,7 @@ func loadActivitiesByDealID(ctx context.Context, db runtime.DBTX, keys []uuid.UU
 }
 
 // LoadByDealID returns the rows of table activities whose deal_id is one of keys,
-// grouped by deal_id, each group in primary key order, with one query however many
-// keys; keys without rows are not in the map.
+// grouped by it, in one query (see runtime.GroupRows).
 func (r *ActivityRepo) LoadByDealID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Activity, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "activities.LoadByDealID", "activities")
 	if err != nil {

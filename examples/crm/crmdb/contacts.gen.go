@@ -5,7 +5,6 @@ package crmdb
 
 import (
 	"context"
-	"encoding/json"
 	"iter"
 	"time"
 
@@ -27,10 +26,9 @@ type Contact struct {
 	UpdatedAt      time.Time            `json:"updated_at"`
 }
 
-// NewContact holds the values of a new row of table contacts. Fields of type
-// runtime.Opt may be left unset: the column's default applies. The database sets
-// created_at, updated_at. Create stamps organization_id with the tenant of its
-// context.
+// NewContact holds the values of a new row of table contacts. An unset runtime.Opt
+// field takes its column's default. The database sets created_at, updated_at.
+// Create stamps organization_id with the tenant of its context.
 type NewContact struct {
 	ID         runtime.Opt[uuid.UUID] `json:"id,omitzero"`
 	CustomerID uuid.UUID              `json:"customer_id"`
@@ -39,8 +37,8 @@ type NewContact struct {
 	Title      runtime.Null[string]   `json:"title"`
 }
 
-// ContactUpdate lists changes to a row of table contacts. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// ContactUpdate lists changes to a row of table contacts; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type ContactUpdate struct {
 	CustomerID runtime.Opt[uuid.UUID]            `json:"customer_id,omitzero"`
 	Name       runtime.Opt[string]               `json:"name,omitzero"`
@@ -60,45 +58,29 @@ type ContactRepo struct {
 	db runtime.DBTX
 }
 
-// NewContactRepo returns a repository of table contacts that runs its statements
-// on db: a pool, a connection or a transaction.
+// NewContactRepo returns the repository of table contacts over db.
 func NewContactRepo(db runtime.DBTX) *ContactRepo {
 	return &ContactRepo{db: db}
 }
 
 var (
-	// ErrContactIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// contacts (constraint contacts_pkey, primary_key in the spec).
+	// ErrContactIDTaken matches a violation of the primary key (id).
 	ErrContactIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "contacts", "contacts_pkey", "primary_key")
-
-	// ErrContactNameMinLengthCheck matches (errors.Is) a violation of the min_length
-	// rule of column name of contacts (constraint contacts_name_min_length,
-	// name.min_length in the spec).
+	// ErrContactNameMinLengthCheck matches a violation of the min_length rule of
+	// column name.
 	ErrContactNameMinLengthCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "contacts", "contacts_name_min_length", "name.min_length")
-
-	// ErrContactEmailFormatCheck matches (errors.Is) a violation of the validate rule
-	// of column email of contacts (constraint contacts_email_format, email.validate in
-	// the spec).
+	// ErrContactEmailFormatCheck matches a violation of the validate rule of column
+	// email.
 	ErrContactEmailFormatCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "contacts", "contacts_email_format", "email.validate")
-
-	// ErrContactOrganizationIDNotFound matches (errors.Is) a write of contacts whose
-	// organization_id names no row of organizations (constraint
-	// contacts_organization_id_fkey, organization_id.references in the spec).
+	// ErrContactOrganizationIDNotFound matches a write whose organization_id names no
+	// row of organizations.
 	ErrContactOrganizationIDNotFound = runtime.NewForeignKeySentinel("contacts", "contacts_organization_id_fkey", "organization_id.references", runtime.FKMissing)
-
-	// ErrContactCustomerIDNotFound matches (errors.Is) a write of contacts whose
-	// customer_id names no row of customers of the same organization_id (constraint
-	// contacts_customer_id_fkey, customer_id.references in the spec).
+	// ErrContactCustomerIDNotFound matches a write whose customer_id names no row of
+	// customers of the same organization_id.
 	ErrContactCustomerIDNotFound = runtime.NewForeignKeySentinel("contacts", "contacts_customer_id_fkey", "customer_id.references", runtime.FKMissing)
 )
 
-// Validate checks n for table contacts: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table contacts (see runtime.Validator).
 func (n *NewContact) Validate() error {
 	var f runtime.Fields
 	f.Fits("name", runtime.CheckText(n.Name))
@@ -114,14 +96,7 @@ func (n *NewContact) Validate() error {
 	return f.Err("contacts")
 }
 
-// Validate checks u for table contacts, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewContact.Validate does.
 func (u *ContactUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Name.Set {
@@ -139,28 +114,16 @@ func (u *ContactUpdate) Validate() error {
 	return f.Err("contacts")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for id, customer_id, name, whose columns are NOT NULL, rather than read it
-// as a zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields. Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewContact) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "contacts", "id", "customer_id", "name"); err != nil {
-		return err
-	}
 	type plain NewContact
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "contacts", "id", "customer_id", "name")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for customer_id, name, whose columns are NOT NULL, rather than read it as a
-// zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *ContactUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "contacts", "customer_id", "name"); err != nil {
-		return err
-	}
 	type plain ContactUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "contacts", "customer_id", "name")
 }
 
 var (
@@ -180,13 +143,10 @@ var (
 	}
 )
 
-// scanContact gives the scan destinations of the fields of v, columns in table
-// order.
 func scanContact(v *Contact, d []any) []any {
 	return append(d, &v.ID, &v.OrganizationID, &v.CustomerID, &v.Name, &v.Email, &v.Title, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// argsNewContact gives the values Create binds from n.
 func argsNewContact(n *NewContact, d []any) []any {
 	return append(d, n.ID.Arg(), &n.CustomerID, &n.Name, &n.Email, &n.Title)
 }
@@ -196,8 +156,8 @@ INSERT INTO "contacts" ("id", "customer_id", "name", "email", "title", "organiza
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6)
 RETURNING "id", "organization_id", "customer_id", "name", "email", "title", "created_at", "updated_at"`
 
-// Create inserts a row into table contacts and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table contacts and returns the row as stored. It validates
+// n first.
 func (r *ContactRepo) Create(ctx context.Context, n NewContact) (Contact, error) {
 	if err := n.Validate(); err != nil {
 		return Contact{}, wrapErr(err, "contacts.Create", "contacts")
@@ -215,8 +175,8 @@ const sqlContactsFindByID = `-- name: contacts.FindByID replica=ok
 SELECT "id", "organization_id", "customer_id", "name", "email", "title", "created_at", "updated_at" FROM "contacts"
 WHERE "id" = $1 AND "organization_id" = $2`
 
-// FindByID returns the row of table contacts with the given id. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table contacts with the given id, or
+// runtime.ErrNotFound.
 func (r *ContactRepo) FindByID(ctx context.Context, id uuid.UUID) (Contact, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.FindByID", "contacts")
 	if err != nil {
@@ -231,8 +191,7 @@ const sqlContactsFindAll = `-- name: contacts.FindAll replica=ok
 SELECT "id", "organization_id", "customer_id", "name", "email", "title", "created_at", "updated_at" FROM "contacts"
 WHERE "organization_id" = $1 ORDER BY "id"`
 
-// FindAll returns every row of table contacts in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table contacts in primary key order, in memory.
 func (r *ContactRepo) FindAll(ctx context.Context) ([]Contact, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.FindAll", "contacts")
 	if err != nil {
@@ -244,9 +203,7 @@ func (r *ContactRepo) FindAll(ctx context.Context) ([]Contact, error) {
 	return items, wrapErr(err, "contacts.FindAll", "contacts")
 }
 
-// Stream yields every row of table contacts in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ContactRepo) Stream(ctx context.Context) iter.Seq2[Contact, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.Stream", "contacts")
 	if err != nil {
@@ -266,9 +223,8 @@ SELECT "id", "organization_id", "customer_id", "name", "email", "title", "create
 WHERE ("id") > ($1) AND "organization_id" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table contacts in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table contacts in primary key order (see
+// runtime.PageArgs).
 func (r *ContactRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Contact], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.List", "contacts")
 	if err != nil {
@@ -297,22 +253,18 @@ SET "customer_id" = COALESCE($2::uuid, "customer_id"),
 WHERE "id" = $1 AND "organization_id" = $8
 RETURNING "id", "organization_id", "customer_id", "name", "email", "title", "created_at", "updated_at"`
 
-// updateContacts are the statements of ContactRepo.Update: one per set of fields
-// set (see runtime.Update).
 var updateContacts = &runtime.Update{
 	Fallback: sqlContactsUpdate, Keys: 1,
 	Nullable: 1<<2 | 1<<3,
 }
 
-// argsContactUpdate gives the value of each field of u, nil when unset.
 func argsContactUpdate(u *ContactUpdate, d []any) []any {
 	return append(d, u.CustomerID.Arg(), u.Name.Arg(), u.Email.Arg(), u.Title.Arg())
 }
 
 // Update applies the set fields of u to the row of table contacts with the given
-// id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first. It sets updated_at to the
-// transaction's time.
+// id and returns it as stored, or runtime.ErrNotFound. It validates u first. It
+// sets updated_at to the transaction's time.
 func (r *ContactRepo) Update(ctx context.Context, id uuid.UUID, u ContactUpdate) (Contact, error) {
 	if err := u.Validate(); err != nil {
 		return Contact{}, wrapErr(err, "contacts.Update", "contacts")
@@ -360,9 +312,8 @@ const sqlContactsFindByIDs = `-- name: contacts.FindByIDs replica=ok
 SELECT "id", "organization_id", "customer_id", "name", "email", "title", "created_at", "updated_at" FROM "contacts"
 WHERE "id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
-// FindByIDs returns the rows of table contacts whose id is in ids, in id order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table contacts whose id is in ids, in id order;
+// keys without a row are skipped.
 func (r *ContactRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Contact, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.FindByIDs", "contacts")
 	if err != nil {
@@ -382,10 +333,9 @@ SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4", "u".
 FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::varchar[], $5::varchar[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "ord")
 ORDER BY "u"."ord"`
 
-// CreateMany inserts rows into table contacts and returns how many it inserted. It
-// runs one statement, which binds one array per column (INSERT … SELECT FROM
-// unnest), so it is one round trip and all or nothing. COPY is not used:
-// PostgreSQL does not run COPY FROM under row-level security.
+// CreateMany inserts rows into table contacts in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns how many. (PostgreSQL does not run COPY FROM
+// under row-level security.)
 func (r *ContactRepo) CreateMany(ctx context.Context, rows []NewContact) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.CreateMany", "contacts")
 	if err != nil {
@@ -418,10 +368,9 @@ FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::varchar[], $5::varchar[])
 ORDER BY "u"."ord"
 RETURNING "id", "organization_id", "customer_id", "name", "email", "title", "created_at", "updated_at"`
 
-// CreateManyReturning inserts rows into table contacts and returns them as stored,
-// in input order, defaults applied as in Create. It runs one statement, which
-// binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table contacts in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *ContactRepo) CreateManyReturning(ctx context.Context, rows []NewContact) ([]Contact, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.CreateManyReturning", "contacts")
 	if err != nil {
@@ -448,14 +397,12 @@ func (r *ContactRepo) CreateManyReturning(ctx context.Context, rows []NewContact
 	return items, wrapErr(err, "contacts.CreateManyReturning", "contacts")
 }
 
-// ContactKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// ContactKeyedUpdate is one row's key and changes for UpdateMany.
 type ContactKeyedUpdate struct {
 	ID      uuid.UUID     `json:"id"`
 	Changes ContactUpdate `json:"changes"`
 }
 
-// bulkContactsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkContactsUpdates = &runtime.Bulk[ContactKeyedUpdate]{
 	Table:    "contacts",
 	Key:      func(a, b *ContactKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -478,9 +425,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], 
 "cpcgen_new" AS (UPDATE "contacts" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_2", "contacts"."customer_id"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "contacts"."name"), "email" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "contacts"."email" END, "title" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "contacts"."title" END, "updated_at" = now() FROM "cpcgen_v" WHERE "contacts"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $8 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table contacts the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table contacts, all or none (see
+// runtime.UpdateMany).
 func (r *ContactRepo) UpdateMany(ctx context.Context, rows []ContactKeyedUpdate) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.UpdateMany", "contacts")
 	if err != nil {
@@ -498,8 +444,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], 
 "cpcgen_new" AS (UPDATE "contacts" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_2", "contacts"."customer_id"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "contacts"."name"), "email" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "contacts"."email" END, "title" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "contacts"."title" END, "updated_at" = now() FROM "cpcgen_v" WHERE "contacts"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $8 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "customer_id", "name", "email", "title", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."customer_id", "cpcgen_new"."name", "cpcgen_new"."email", "cpcgen_new"."title", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ContactRepo) UpdateManyReturning(ctx context.Context, rows []ContactKeyedUpdate) ([]Contact, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.UpdateManyReturning", "contacts")
 	if err != nil {
@@ -510,7 +455,6 @@ func (r *ContactRepo) UpdateManyReturning(ctx context.Context, rows []ContactKey
 	return out, wrapErr(err, "contacts.UpdateManyReturning", "contacts")
 }
 
-// bulkContactsKeys sends the rows of DeleteMany.
 var bulkContactsKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "contacts",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -526,7 +470,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table contacts with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *ContactRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.DeleteMany", "contacts")
 	if err != nil {
@@ -557,8 +501,7 @@ const sqlContactsLoadByOrganizationID = `-- name: contacts.LoadByOrganizationID 
 SELECT "id", "organization_id", "customer_id", "name", "email", "title", "created_at", "updated_at" FROM "contacts"
 WHERE "organization_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
-// loadContactsByOrganizationID is LoadByOrganizationID on db. db must be scoped to
-// tenant (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadContactsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Contact, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Contact{}, nil
@@ -568,8 +511,7 @@ func loadContactsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []u
 }
 
 // LoadByOrganizationID returns the rows of table contacts whose organization_id is
-// one of keys, grouped by organization_id, each group in primary key order, with
-// one query however many keys; keys without rows are not in the map.
+// one of keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *ContactRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Contact, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.LoadByOrganizationID", "contacts")
 	if err != nil {
@@ -600,8 +542,7 @@ const sqlContactsLoadByCustomerID = `-- name: contacts.LoadByCustomerID replica=
 SELECT "id", "organization_id", "customer_id", "name", "email", "title", "created_at", "updated_at" FROM "contacts"
 WHERE "customer_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
-// loadContactsByCustomerID is LoadByCustomerID on db. db must be scoped to tenant
-// (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadContactsByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Contact, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Contact{}, nil
@@ -611,8 +552,7 @@ func loadContactsByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.
 }
 
 // LoadByCustomerID returns the rows of table contacts whose customer_id is one of
-// keys, grouped by customer_id, each group in primary key order, with one query
-// however many keys; keys without rows are not in the map.
+// keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *ContactRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Contact, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.LoadByCustomerID", "contacts")
 	if err != nil {

@@ -6,7 +6,6 @@ package crmdb
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"iter"
 	"slices"
 	"time"
@@ -30,10 +29,9 @@ type Customer struct {
 	UpdatedAt time.Time            `json:"updated_at"`
 }
 
-// NewCustomer holds the values of a new row of table customers. Fields of type
-// runtime.Opt may be left unset: the column's default applies. The database sets
-// created_at, updated_at. Create stamps organization_id with the tenant of its
-// context.
+// NewCustomer holds the values of a new row of table customers. An unset
+// runtime.Opt field takes its column's default. The database sets created_at,
+// updated_at. Create stamps organization_id with the tenant of its context.
 type NewCustomer struct {
 	ID    runtime.Opt[uuid.UUID] `json:"id,omitzero"`
 	Name  string                 `json:"name"`
@@ -42,9 +40,8 @@ type NewCustomer struct {
 	Notes runtime.Null[string]   `json:"notes"`
 }
 
-// CustomerUpdate lists changes to a row of table customers. Unset fields leave
-// their column unchanged; a nullable column is set to NULL with
-// runtime.SetNull[T]().
+// CustomerUpdate lists changes to a row of table customers; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type CustomerUpdate struct {
 	Name  runtime.Opt[string]               `json:"name,omitzero"`
 	Email runtime.Opt[string]               `json:"email,omitzero"`
@@ -75,71 +72,45 @@ type CustomerRepo struct {
 	db runtime.DBTX
 }
 
-// NewCustomerRepo returns a repository of table customers that runs its statements
-// on db: a pool, a connection or a transaction.
+// NewCustomerRepo returns the repository of table customers over db.
 func NewCustomerRepo(db runtime.DBTX) *CustomerRepo {
 	return &CustomerRepo{db: db}
 }
 
 var (
-	// ErrCustomerIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// customers (constraint customers_pkey, primary_key in the spec).
+	// ErrCustomerIDTaken matches a violation of the primary key (id).
 	ErrCustomerIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "customers", "customers_pkey", "primary_key")
-
-	// ErrCustomerOrgEmailTaken matches (errors.Is) a violation of the unique index on
-	// (organization_id, lower((email)::text)) of customers (constraint
-	// customers_org_email_key, customers_org_email_key in the spec).
+	// ErrCustomerOrgEmailTaken matches a violation of the unique index on
+	// (organization_id, lower((email)::text)).
 	ErrCustomerOrgEmailTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "customers", "customers_org_email_key", "customers_org_email_key")
-
-	// ErrCustomerNameMinLengthCheck matches (errors.Is) a violation of the min_length
-	// rule of column name of customers (constraint customers_name_min_length,
-	// name.min_length in the spec).
+	// ErrCustomerNameMinLengthCheck matches a violation of the min_length rule of
+	// column name.
 	ErrCustomerNameMinLengthCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "customers", "customers_name_min_length", "name.min_length")
-
-	// ErrCustomerEmailFormatCheck matches (errors.Is) a violation of the validate rule
-	// of column email of customers (constraint customers_email_format, email.validate
-	// in the spec).
+	// ErrCustomerEmailFormatCheck matches a violation of the validate rule of column
+	// email.
 	ErrCustomerEmailFormatCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "customers", "customers_email_format", "email.validate")
-
-	// ErrCustomerPhoneFormatCheck matches (errors.Is) a violation of the validate rule
-	// of column phone of customers (constraint customers_phone_format, phone.validate
-	// in the spec).
+	// ErrCustomerPhoneFormatCheck matches a violation of the validate rule of column
+	// phone.
 	ErrCustomerPhoneFormatCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "customers", "customers_phone_format", "phone.validate")
-
-	// ErrCustomerOrganizationIDNotFound matches (errors.Is) a write of customers whose
-	// organization_id names no row of organizations (constraint
-	// customers_organization_id_fkey, organization_id.references in the spec).
+	// ErrCustomerOrganizationIDNotFound matches a write whose organization_id names no
+	// row of organizations.
 	ErrCustomerOrganizationIDNotFound = runtime.NewForeignKeySentinel("customers", "customers_organization_id_fkey", "organization_id.references", runtime.FKMissing)
-
-	// ErrCustomerReferencedByContact matches (errors.Is) a delete or key change of a
-	// row of customers that rows of contacts still reference (constraint
-	// contacts_customer_id_fkey, contacts.customer_id.references in the spec).
+	// ErrCustomerReferencedByContact matches a delete or key change of a row that rows
+	// of contacts reference.
 	ErrCustomerReferencedByContact = runtime.NewForeignKeySentinel("contacts", "contacts_customer_id_fkey", "customer_id.references", runtime.FKReferenced)
-
-	// ErrCustomerReferencedByDeal matches (errors.Is) a delete or key change of a row
-	// of customers that rows of deals still reference (constraint
-	// deals_customer_id_fkey, deals.customer_id.references in the spec).
+	// ErrCustomerReferencedByDeal matches a delete or key change of a row that rows of
+	// deals reference.
 	ErrCustomerReferencedByDeal = runtime.NewForeignKeySentinel("deals", "deals_customer_id_fkey", "customer_id.references", runtime.FKReferenced)
-
-	// ErrCustomerReferencedByActivity matches (errors.Is) a delete or key change of a
-	// row of customers that rows of activities still reference (constraint
-	// activities_customer_id_fkey, activities.customer_id.references in the spec).
+	// ErrCustomerReferencedByActivity matches a delete or key change of a row that
+	// rows of activities reference.
 	ErrCustomerReferencedByActivity = runtime.NewForeignKeySentinel("activities", "activities_customer_id_fkey", "customer_id.references", runtime.FKReferenced)
-
-	// ErrCustomerReferencedByCustomerTag matches (errors.Is) a delete or key change of
-	// a row of customers that rows of customer_tags still reference (constraint
-	// customer_tags_customer_id_fkey, customer_tags.customer_id.references in the
-	// spec).
+	// ErrCustomerReferencedByCustomerTag matches a delete or key change of a row that
+	// rows of customer_tags reference.
 	ErrCustomerReferencedByCustomerTag = runtime.NewForeignKeySentinel("customer_tags", "customer_tags_customer_id_fkey", "customer_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table customers: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table customers (see
+// runtime.Validator).
 func (n *NewCustomer) Validate() error {
 	var f runtime.Fields
 	f.Fits("name", runtime.CheckText(n.Name))
@@ -156,14 +127,7 @@ func (n *NewCustomer) Validate() error {
 	return f.Err("customers")
 }
 
-// Validate checks u for table customers, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewCustomer.Validate does.
 func (u *CustomerUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Name.Set {
@@ -184,28 +148,16 @@ func (u *CustomerUpdate) Validate() error {
 	return f.Err("customers")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for id, name, email, whose columns are NOT NULL, rather than read it as a
-// zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields. Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewCustomer) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "customers", "id", "name", "email"); err != nil {
-		return err
-	}
 	type plain NewCustomer
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "customers", "id", "name", "email")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for name, email, whose columns are NOT NULL, rather than read it as a zero
-// value: the error is a *runtime.DbError of kind Validation naming the fields.
-// Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *CustomerUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "customers", "name", "email"); err != nil {
-		return err
-	}
 	type plain CustomerUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "customers", "name", "email")
 }
 
 var (
@@ -226,13 +178,10 @@ var (
 	}
 )
 
-// scanCustomer gives the scan destinations of the fields of v, columns in table
-// order.
 func scanCustomer(v *Customer, d []any) []any {
 	return append(d, &v.ID, &v.OrganizationID, &v.Name, &v.Email, &v.Phone, &v.Notes, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// argsNewCustomer gives the values Create binds from n.
 func argsNewCustomer(n *NewCustomer, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Name, &n.Email, &n.Phone, &n.Notes)
 }
@@ -255,8 +204,8 @@ INSERT INTO "customers" ("id", "name", "email", "phone", "notes", "organization_
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6)
 RETURNING "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at"`
 
-// Create inserts a row into table customers and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table customers and returns the row as stored. It
+// validates n first.
 func (r *CustomerRepo) Create(ctx context.Context, n NewCustomer) (Customer, error) {
 	if err := n.Validate(); err != nil {
 		return Customer{}, wrapErr(err, "customers.Create", "customers")
@@ -274,10 +223,9 @@ const sqlCustomersFindByID = `-- name: customers.FindByID replica=ok
 SELECT "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at" FROM "customers"
 WHERE "id" = $1 AND "organization_id" = $2`
 
-// FindByID returns the row of table customers with the given id. If there is none,
-// the error matches runtime.ErrNotFound. It reads through the table's row cache
-// (see CustomerRepo); the rows it returns may be shared with it: treat them as
-// read-only.
+// FindByID returns the row of table customers with the given id, or
+// runtime.ErrNotFound. It reads through the table's row cache (see CustomerRepo);
+// the rows it returns may be shared with it: treat them as read-only.
 func (r *CustomerRepo) FindByID(ctx context.Context, id uuid.UUID) (Customer, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.FindByID", "customers")
 	if err != nil {
@@ -301,8 +249,7 @@ const sqlCustomersFindAll = `-- name: customers.FindAll replica=ok
 SELECT "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at" FROM "customers"
 WHERE "organization_id" = $1 ORDER BY "id"`
 
-// FindAll returns every row of table customers in primary key order, all in
-// memory; List and Stream do not hold them all.
+// FindAll returns every row of table customers in primary key order, in memory.
 func (r *CustomerRepo) FindAll(ctx context.Context) ([]Customer, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.FindAll", "customers")
 	if err != nil {
@@ -314,9 +261,7 @@ func (r *CustomerRepo) FindAll(ctx context.Context) ([]Customer, error) {
 	return items, wrapErr(err, "customers.FindAll", "customers")
 }
 
-// Stream yields every row of table customers in primary key order as the loop
-// reads them from the server: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CustomerRepo) Stream(ctx context.Context) iter.Seq2[Customer, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.Stream", "customers")
 	if err != nil {
@@ -336,9 +281,8 @@ SELECT "id", "organization_id", "name", "email", "phone", "notes", "created_at",
 WHERE ("id") > ($1) AND "organization_id" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table customers in primary key order,
-// after the cursor page.After ("" for the first page); the page's Next cursor (""
-// after the last page) gets the next one.
+// List returns a page of table customers in primary key order (see
+// runtime.PageArgs).
 func (r *CustomerRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Customer], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.List", "customers")
 	if err != nil {
@@ -367,22 +311,18 @@ SET "name" = COALESCE($2::varchar, "name"),
 WHERE "id" = $1 AND "organization_id" = $8
 RETURNING "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at"`
 
-// updateCustomers are the statements of CustomerRepo.Update: one per set of fields
-// set (see runtime.Update).
 var updateCustomers = &runtime.Update{
 	Fallback: sqlCustomersUpdate, Keys: 1,
 	Nullable: 1<<2 | 1<<3,
 }
 
-// argsCustomerUpdate gives the value of each field of u, nil when unset.
 func argsCustomerUpdate(u *CustomerUpdate, d []any) []any {
 	return append(d, u.Name.Arg(), u.Email.Arg(), u.Phone.Arg(), u.Notes.Arg())
 }
 
 // Update applies the set fields of u to the row of table customers with the given
-// id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first. It sets updated_at to the
-// transaction's time.
+// id and returns it as stored, or runtime.ErrNotFound. It validates u first. It
+// sets updated_at to the transaction's time.
 func (r *CustomerRepo) Update(ctx context.Context, id uuid.UUID, u CustomerUpdate) (Customer, error) {
 	if err := u.Validate(); err != nil {
 		return Customer{}, wrapErr(err, "customers.Update", "customers")
@@ -451,11 +391,10 @@ const sqlCustomersFindByIDs = `-- name: customers.FindByIDs replica=ok
 SELECT "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at" FROM "customers"
 WHERE "id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
-// FindByIDs returns the rows of table customers whose id is in ids, in id order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row. It reads through the
-// table's row cache (see CustomerRepo); the rows it returns may be shared with it:
-// treat them as read-only.
+// FindByIDs returns the rows of table customers whose id is in ids, in id order;
+// keys without a row are skipped. It reads through the table's row cache (see
+// CustomerRepo); the rows it returns may be shared with it: treat them as
+// read-only.
 func (r *CustomerRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Customer, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.FindByIDs", "customers")
 	if err != nil {
@@ -486,10 +425,9 @@ SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4", "u".
 FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "ord")
 ORDER BY "u"."ord"`
 
-// CreateMany inserts rows into table customers and returns how many it inserted.
-// It runs one statement, which binds one array per column (INSERT … SELECT FROM
-// unnest), so it is one round trip and all or nothing. COPY is not used:
-// PostgreSQL does not run COPY FROM under row-level security.
+// CreateMany inserts rows into table customers in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns how many. (PostgreSQL does not run COPY FROM
+// under row-level security.)
 func (r *CustomerRepo) CreateMany(ctx context.Context, rows []NewCustomer) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.CreateMany", "customers")
 	if err != nil {
@@ -522,10 +460,9 @@ FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::text[])
 ORDER BY "u"."ord"
 RETURNING "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at"`
 
-// CreateManyReturning inserts rows into table customers and returns them as
-// stored, in input order, defaults applied as in Create. It runs one statement,
-// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table customers in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *CustomerRepo) CreateManyReturning(ctx context.Context, rows []NewCustomer) ([]Customer, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.CreateManyReturning", "customers")
 	if err != nil {
@@ -552,14 +489,12 @@ func (r *CustomerRepo) CreateManyReturning(ctx context.Context, rows []NewCustom
 	return items, wrapErr(err, "customers.CreateManyReturning", "customers")
 }
 
-// CustomerKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// CustomerKeyedUpdate is one row's key and changes for UpdateMany.
 type CustomerKeyedUpdate struct {
 	ID      uuid.UUID      `json:"id"`
 	Changes CustomerUpdate `json:"changes"`
 }
 
-// bulkCustomersUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkCustomersUpdates = &runtime.Bulk[CustomerKeyedUpdate]{
 	Table:    "customers",
 	Key:      func(a, b *CustomerKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -582,9 +517,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[
 "cpcgen_new" AS (UPDATE "customers" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "customers"."name"), "email" = COALESCE("cpcgen_v"."cpcgen_3", "customers"."email"), "phone" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "customers"."phone" END, "notes" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "customers"."notes" END, "updated_at" = now() FROM "cpcgen_v" WHERE "customers"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $8 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table customers the changes of each, as
-// Update does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table customers, all or none (see
+// runtime.UpdateMany).
 func (r *CustomerRepo) UpdateMany(ctx context.Context, rows []CustomerKeyedUpdate) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.UpdateMany", "customers")
 	if err != nil {
@@ -602,8 +536,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[
 "cpcgen_new" AS (UPDATE "customers" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "customers"."name"), "email" = COALESCE("cpcgen_v"."cpcgen_3", "customers"."email"), "phone" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "customers"."phone" END, "notes" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "customers"."notes" END, "updated_at" = now() FROM "cpcgen_v" WHERE "customers"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $8 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."name", "cpcgen_new"."email", "cpcgen_new"."phone", "cpcgen_new"."notes", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *CustomerRepo) UpdateManyReturning(ctx context.Context, rows []CustomerKeyedUpdate) ([]Customer, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.UpdateManyReturning", "customers")
 	if err != nil {
@@ -614,7 +547,6 @@ func (r *CustomerRepo) UpdateManyReturning(ctx context.Context, rows []CustomerK
 	return out, wrapErr(err, "customers.UpdateManyReturning", "customers")
 }
 
-// bulkCustomersKeys sends the rows of DeleteMany.
 var bulkCustomersKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "customers",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -630,7 +562,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table customers with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *CustomerRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.DeleteMany", "customers")
 	if err != nil {
@@ -661,8 +593,7 @@ const sqlCustomersLoadByOrganizationID = `-- name: customers.LoadByOrganizationI
 SELECT "id", "organization_id", "name", "email", "phone", "notes", "created_at", "updated_at" FROM "customers"
 WHERE "organization_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
-// loadCustomersByOrganizationID is LoadByOrganizationID on db. db must be scoped
-// to tenant (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadCustomersByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Customer, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Customer{}, nil
@@ -672,8 +603,7 @@ func loadCustomersByOrganizationID(ctx context.Context, db runtime.DBTX, keys []
 }
 
 // LoadByOrganizationID returns the rows of table customers whose organization_id
-// is one of keys, grouped by organization_id, each group in primary key order,
-// with one query however many keys; keys without rows are not in the map.
+// is one of keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *CustomerRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Customer, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.LoadByOrganizationID", "customers")
 	if err != nil {
@@ -684,9 +614,9 @@ func (r *CustomerRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUI
 	return m, wrapErr(err, "customers.LoadByOrganizationID", "customers")
 }
 
-// LoadContacts returns the rows of table contacts that reference each of parents
-// (contacts.customer_id = customers.id), keyed by the parent's id, each group in
-// primary key order, with one query; parents without rows are not in the map.
+// LoadContacts returns the rows of table contacts of each of parents
+// (contacts.customer_id = customers.id), keyed by the parent's id, as
+// LoadByCustomerID does.
 func (r *CustomerRepo) LoadContacts(ctx context.Context, parents []Customer) (map[uuid.UUID][]Contact, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.LoadContacts", "customers")
 	if err != nil {
@@ -698,9 +628,8 @@ func (r *CustomerRepo) LoadContacts(ctx context.Context, parents []Customer) (ma
 	return m, wrapErr(err, "customers.LoadContacts", "customers")
 }
 
-// LoadDeals returns the rows of table deals that reference each of parents
-// (deals.customer_id = customers.id), keyed by the parent's id, each group in
-// primary key order, with one query; parents without rows are not in the map.
+// LoadDeals returns the rows of table deals of each of parents (deals.customer_id
+// = customers.id), keyed by the parent's id, as LoadByCustomerID does.
 func (r *CustomerRepo) LoadDeals(ctx context.Context, parents []Customer) (map[uuid.UUID][]Deal, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.LoadDeals", "customers")
 	if err != nil {
@@ -712,10 +641,9 @@ func (r *CustomerRepo) LoadDeals(ctx context.Context, parents []Customer) (map[u
 	return m, wrapErr(err, "customers.LoadDeals", "customers")
 }
 
-// LoadActivities returns the rows of table activities that reference each of
-// parents (activities.customer_id = customers.id), keyed by the parent's id, each
-// group in primary key order, with one query; parents without rows are not in the
-// map.
+// LoadActivities returns the rows of table activities of each of parents
+// (activities.customer_id = customers.id), keyed by the parent's id, as
+// LoadByCustomerID does.
 func (r *CustomerRepo) LoadActivities(ctx context.Context, parents []Customer) (map[uuid.UUID][]Activity, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.LoadActivities", "customers")
 	if err != nil {
@@ -727,10 +655,9 @@ func (r *CustomerRepo) LoadActivities(ctx context.Context, parents []Customer) (
 	return m, wrapErr(err, "customers.LoadActivities", "customers")
 }
 
-// LoadCustomerTags returns the rows of table customer_tags that reference each of
-// parents (customer_tags.customer_id = customers.id), keyed by the parent's id,
-// each group in primary key order, with one query; parents without rows are not in
-// the map.
+// LoadCustomerTags returns the rows of table customer_tags of each of parents
+// (customer_tags.customer_id = customers.id), keyed by the parent's id, as
+// LoadByCustomerID does.
 func (r *CustomerRepo) LoadCustomerTags(ctx context.Context, parents []Customer) (map[uuid.UUID][]CustomerTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.LoadCustomerTags", "customers")
 	if err != nil {
@@ -749,8 +676,7 @@ WHERE "j"."customer_id" = ANY($1) AND "j"."organization_id" = $2 AND "t"."organi
 ORDER BY "j"."customer_id", "t"."id"`
 
 // LoadTags returns the rows of table tags linked to each of parents through table
-// customer_tags, keyed by the parent's id, each group in primary key order. It
-// runs one query for all parents; parents without links are not in the map.
+// customer_tags, keyed by the parent's id, in one query (see runtime.GroupRows).
 func (r *CustomerRepo) LoadTags(ctx context.Context, parents []Customer) (map[uuid.UUID][]Tag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.LoadTags", "customers")
 	if err != nil {

@@ -5,7 +5,6 @@ package crmdb
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"iter"
 	"time"
@@ -33,10 +32,9 @@ type Deal struct {
 	Version   int64                   `json:"version"`
 }
 
-// NewDeal holds the values of a new row of table deals. Fields of type runtime.Opt
-// may be left unset: the column's default applies. The database sets created_at,
-// updated_at, version. Create stamps organization_id with the tenant of its
-// context.
+// NewDeal holds the values of a new row of table deals. An unset runtime.Opt field
+// takes its column's default. The database sets created_at, updated_at, version.
+// Create stamps organization_id with the tenant of its context.
 type NewDeal struct {
 	ID         runtime.Opt[uuid.UUID]       `json:"id,omitzero"`
 	CustomerID uuid.UUID                    `json:"customer_id"`
@@ -46,8 +44,8 @@ type NewDeal struct {
 	ClosesOn   runtime.Null[time.Time]      `json:"closes_on"`
 }
 
-// DealUpdate lists changes to a row of table deals. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// DealUpdate lists changes to a row of table deals; unset fields stay unchanged; a
+// nullable column is set to NULL with runtime.SetNull[T]().
 type DealUpdate struct {
 	CustomerID runtime.Opt[uuid.UUID]               `json:"customer_id,omitzero"`
 	Title      runtime.Opt[string]                  `json:"title,omitzero"`
@@ -73,49 +71,31 @@ type DealRepo struct {
 	db runtime.DBTX
 }
 
-// NewDealRepo returns a repository of table deals that runs its statements on db:
-// a pool, a connection or a transaction.
+// NewDealRepo returns the repository of table deals over db.
 func NewDealRepo(db runtime.DBTX) *DealRepo {
 	return &DealRepo{db: db}
 }
 
 var (
-	// ErrDealIDTaken matches (errors.Is) a violation of the primary key (id) of deals
-	// (constraint deals_pkey, primary_key in the spec).
+	// ErrDealIDTaken matches a violation of the primary key (id).
 	ErrDealIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "deals", "deals_pkey", "primary_key")
-
-	// ErrDealTitleMinLengthCheck matches (errors.Is) a violation of the min_length
-	// rule of column title of deals (constraint deals_title_min_length,
-	// title.min_length in the spec).
+	// ErrDealTitleMinLengthCheck matches a violation of the min_length rule of column
+	// title.
 	ErrDealTitleMinLengthCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "deals", "deals_title_min_length", "title.min_length")
-
-	// ErrDealAmountMinCheck matches (errors.Is) a violation of the min rule of column
-	// amount of deals (constraint deals_amount_min, amount.min in the spec).
+	// ErrDealAmountMinCheck matches a violation of the min rule of column amount.
 	ErrDealAmountMinCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "deals", "deals_amount_min", "amount.min")
-
-	// ErrDealOrganizationIDNotFound matches (errors.Is) a write of deals whose
-	// organization_id names no row of organizations (constraint
-	// deals_organization_id_fkey, organization_id.references in the spec).
+	// ErrDealOrganizationIDNotFound matches a write whose organization_id names no row
+	// of organizations.
 	ErrDealOrganizationIDNotFound = runtime.NewForeignKeySentinel("deals", "deals_organization_id_fkey", "organization_id.references", runtime.FKMissing)
-
-	// ErrDealCustomerIDNotFound matches (errors.Is) a write of deals whose customer_id
-	// names no row of customers of the same organization_id (constraint
-	// deals_customer_id_fkey, customer_id.references in the spec).
+	// ErrDealCustomerIDNotFound matches a write whose customer_id names no row of
+	// customers of the same organization_id.
 	ErrDealCustomerIDNotFound = runtime.NewForeignKeySentinel("deals", "deals_customer_id_fkey", "customer_id.references", runtime.FKMissing)
-
-	// ErrDealReferencedByActivity matches (errors.Is) a delete or key change of a row
-	// of deals that rows of activities still reference (constraint
-	// activities_deal_id_fkey, activities.deal_id.references in the spec).
+	// ErrDealReferencedByActivity matches a delete or key change of a row that rows of
+	// activities reference.
 	ErrDealReferencedByActivity = runtime.NewForeignKeySentinel("activities", "activities_deal_id_fkey", "deal_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table deals: what the columns' types cannot hold (nil for
-// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
-// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
-// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
-// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first check it fails. The repository
-// calls it before any SQL.
+// Validate checks n against the columns of table deals (see runtime.Validator).
 func (n *NewDeal) Validate() error {
 	var f runtime.Fields
 	f.Fits("title", runtime.CheckText(n.Title))
@@ -133,14 +113,7 @@ func (n *NewDeal) Validate() error {
 	return f.Err("deals")
 }
 
-// Validate checks u for table deals, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewDeal.Validate does.
 func (u *DealUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Title.Set {
@@ -160,29 +133,16 @@ func (u *DealUpdate) Validate() error {
 	return f.Err("deals")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for id, customer_id, title, stage, amount, whose columns are NOT NULL,
-// rather than read it as a zero value: the error is a *runtime.DbError of kind
-// Validation naming the fields. Leave an optional field out for its column's
-// default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewDeal) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "deals", "id", "customer_id", "title", "stage", "amount"); err != nil {
-		return err
-	}
 	type plain NewDeal
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "deals", "id", "customer_id", "title", "stage", "amount")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for customer_id, title, stage, amount, whose columns are NOT NULL, rather
-// than read it as a zero value: the error is a *runtime.DbError of kind Validation
-// naming the fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *DealUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "deals", "customer_id", "title", "stage", "amount"); err != nil {
-		return err
-	}
 	type plain DealUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "deals", "customer_id", "title", "stage", "amount")
 }
 
 var (
@@ -197,12 +157,10 @@ var (
 	}
 )
 
-// scanDeal gives the scan destinations of the fields of v, columns in table order.
 func scanDeal(v *Deal, d []any) []any {
 	return append(d, &v.ID, &v.OrganizationID, &v.CustomerID, &v.Title, &v.Stage, &v.Amount, &v.ClosesOn, &v.CreatedAt, &v.UpdatedAt, &v.Version)
 }
 
-// argsNewDeal gives the values Create binds from n.
 func argsNewDeal(n *NewDeal, d []any) []any {
 	return append(d, n.ID.Arg(), &n.CustomerID, &n.Title, n.Stage.Arg(), n.Amount.Arg(), &n.ClosesOn)
 }
@@ -212,8 +170,8 @@ INSERT INTO "deals" ("id", "customer_id", "title", "stage", "amount", "closes_on
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::"deal_stage", 'lead'::"deal_stage"), COALESCE($5::numeric(14,2), 0), $6, $7)
 RETURNING "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version"`
 
-// Create inserts a row into table deals and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table deals and returns the row as stored. It validates n
+// first.
 func (r *DealRepo) Create(ctx context.Context, n NewDeal) (Deal, error) {
 	if err := n.Validate(); err != nil {
 		return Deal{}, wrapErr(err, "deals.Create", "deals")
@@ -231,8 +189,8 @@ const sqlDealsFindByID = `-- name: deals.FindByID replica=ok
 SELECT "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version" FROM "deals"
 WHERE "id" = $1 AND "organization_id" = $2`
 
-// FindByID returns the row of table deals with the given id. If there is none, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table deals with the given id, or
+// runtime.ErrNotFound.
 func (r *DealRepo) FindByID(ctx context.Context, id uuid.UUID) (Deal, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.FindByID", "deals")
 	if err != nil {
@@ -247,8 +205,7 @@ const sqlDealsFindAll = `-- name: deals.FindAll replica=ok
 SELECT "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version" FROM "deals"
 WHERE "organization_id" = $1 ORDER BY "id"`
 
-// FindAll returns every row of table deals in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table deals in primary key order, in memory.
 func (r *DealRepo) FindAll(ctx context.Context) ([]Deal, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.FindAll", "deals")
 	if err != nil {
@@ -260,9 +217,7 @@ func (r *DealRepo) FindAll(ctx context.Context) ([]Deal, error) {
 	return items, wrapErr(err, "deals.FindAll", "deals")
 }
 
-// Stream yields every row of table deals in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *DealRepo) Stream(ctx context.Context) iter.Seq2[Deal, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.Stream", "deals")
 	if err != nil {
@@ -282,9 +237,7 @@ SELECT "id", "organization_id", "customer_id", "title", "stage", "amount", "clos
 WHERE ("id") > ($1) AND "organization_id" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table deals in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table deals in primary key order (see runtime.PageArgs).
 func (r *DealRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Deal], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.List", "deals")
 	if err != nil {
@@ -315,14 +268,11 @@ SET "customer_id" = COALESCE($2::uuid, "customer_id"),
 WHERE "id" = $1 AND "organization_id" = $9 AND "version" = $8
 RETURNING "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version"`
 
-// updateDeals are the statements of DealRepo.Update: one per set of fields set
-// (see runtime.Update).
 var updateDeals = &runtime.Update{
 	Fallback: sqlDealsUpdate, Keys: 1,
 	Nullable: 1 << 4,
 }
 
-// argsDealUpdate gives the value of each field of u, nil when unset.
 func argsDealUpdate(u *DealUpdate, d []any) []any {
 	return append(d, u.CustomerID.Arg(), u.Title.Arg(), u.Stage.Arg(), u.Amount.Arg(), u.ClosesOn.Arg())
 }
@@ -332,11 +282,10 @@ SELECT EXISTS (SELECT 1 FROM "deals"
 WHERE "id" = $1 AND "organization_id" = $2)`
 
 // Update applies the set fields of u to the row of table deals with the given id
-// and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first. version is the version the caller
-// read: when the row has another, Update changes nothing and the error has kind
-// Conflict and matches runtime.ErrStaleVersion. It increments version. It sets
-// updated_at to the transaction's time.
+// and returns it as stored, or runtime.ErrNotFound. It validates u first. version
+// is the version the caller read: when the row has another, Update changes nothing
+// and the error has kind Conflict and matches runtime.ErrStaleVersion. It
+// increments version. It sets updated_at to the transaction's time.
 func (r *DealRepo) Update(ctx context.Context, id uuid.UUID, version int64, u DealUpdate) (Deal, error) {
 	if err := u.Validate(); err != nil {
 		return Deal{}, wrapErr(err, "deals.Update", "deals")
@@ -417,9 +366,8 @@ const sqlDealsFindByIDs = `-- name: deals.FindByIDs replica=ok
 SELECT "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version" FROM "deals"
 WHERE "id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
-// FindByIDs returns the rows of table deals whose id is in ids, in id order, with
-// one query. Keys without a row are skipped, so the result may be shorter than
-// ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table deals whose id is in ids, in id order; keys
+// without a row are skipped.
 func (r *DealRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Deal, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.FindByIDs", "deals")
 	if err != nil {
@@ -439,10 +387,9 @@ SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", COALESCE("u"."
 FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::text[]::"deal_stage"[], $5::numeric(14,2)[], $6::date[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "c5", "c6", "ord")
 ORDER BY "u"."ord"`
 
-// CreateMany inserts rows into table deals and returns how many it inserted. It
-// runs one statement, which binds one array per column (INSERT … SELECT FROM
-// unnest), so it is one round trip and all or nothing. COPY is not used:
-// PostgreSQL does not run COPY FROM under row-level security.
+// CreateMany inserts rows into table deals in one INSERT … SELECT FROM unnest,
+// all or nothing, and returns how many. (PostgreSQL does not run COPY FROM under
+// row-level security.)
 func (r *DealRepo) CreateMany(ctx context.Context, rows []NewDeal) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.CreateMany", "deals")
 	if err != nil {
@@ -476,10 +423,9 @@ FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::text[]::"deal_stage"[], $
 ORDER BY "u"."ord"
 RETURNING "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version"`
 
-// CreateManyReturning inserts rows into table deals and returns them as stored, in
-// input order, defaults applied as in Create. It runs one statement, which binds
-// one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table deals in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *DealRepo) CreateManyReturning(ctx context.Context, rows []NewDeal) ([]Deal, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.CreateManyReturning", "deals")
 	if err != nil {
@@ -507,15 +453,14 @@ func (r *DealRepo) CreateManyReturning(ctx context.Context, rows []NewDeal) ([]D
 	return items, wrapErr(err, "deals.CreateManyReturning", "deals")
 }
 
-// DealKeyedUpdate is one row's changes for UpdateMany: its key, the version the
-// caller read, and the changes.
+// DealKeyedUpdate is one row's key and changes for UpdateMany, with the version
+// the caller read.
 type DealKeyedUpdate struct {
 	ID      uuid.UUID  `json:"id"`
 	Version int64      `json:"version"`
 	Changes DealUpdate `json:"changes"`
 }
 
-// bulkDealsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkDealsUpdates = &runtime.Bulk[DealKeyedUpdate]{
 	Table:    "deals",
 	Key:      func(a, b *DealKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -539,9 +484,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::uuid[], $
 "cpcgen_new" AS (UPDATE "deals" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_3", "deals"."customer_id"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "deals"."title"), "stage" = COALESCE("cpcgen_v"."cpcgen_5", "deals"."stage"), "amount" = COALESCE("cpcgen_v"."cpcgen_6", "deals"."amount"), "closes_on" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "deals"."closes_on" END, "version" = "deals"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "deals"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $9 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table deals the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row or
-// another version (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table deals, all or none (see
+// runtime.UpdateMany).
 func (r *DealRepo) UpdateMany(ctx context.Context, rows []DealKeyedUpdate) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.UpdateMany", "deals")
 	if err != nil {
@@ -559,8 +503,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::uuid[], $
 "cpcgen_new" AS (UPDATE "deals" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_3", "deals"."customer_id"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "deals"."title"), "stage" = COALESCE("cpcgen_v"."cpcgen_5", "deals"."stage"), "amount" = COALESCE("cpcgen_v"."cpcgen_6", "deals"."amount"), "closes_on" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "deals"."closes_on" END, "version" = "deals"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "deals"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $9 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."customer_id", "cpcgen_new"."title", "cpcgen_new"."stage", "cpcgen_new"."amount", "cpcgen_new"."closes_on", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."version" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *DealRepo) UpdateManyReturning(ctx context.Context, rows []DealKeyedUpdate) ([]Deal, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.UpdateManyReturning", "deals")
 	if err != nil {
@@ -571,7 +514,6 @@ func (r *DealRepo) UpdateManyReturning(ctx context.Context, rows []DealKeyedUpda
 	return out, wrapErr(err, "deals.UpdateManyReturning", "deals")
 }
 
-// bulkDealsVersions sends the rows of DeleteMany.
 var bulkDealsVersions = &runtime.Bulk[runtime.Versioned[uuid.UUID, int64]]{
 	Table: "deals",
 	Key:   func(a, b *runtime.Versioned[uuid.UUID, int64]) int { return runtime.CompareUUID(a.Key, b.Key) },
@@ -588,9 +530,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[]) WITH ORDINALI
 "cpcgen_new" AS (DELETE FROM "deals" USING "cpcgen_v" WHERE "deals"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $3 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// DeleteMany deletes the rows of table deals with the keys given, as Delete does,
-// and reports whether each key's row was deleted. One stale version stops the
-// whole batch. See runtime.WriteMany.
+// DeleteMany deletes the rows of table deals with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *DealRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[uuid.UUID, int64]) ([]bool, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.DeleteMany", "deals")
 	if err != nil {
@@ -621,8 +562,7 @@ const sqlDealsLoadByOrganizationID = `-- name: deals.LoadByOrganizationID replic
 SELECT "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version" FROM "deals"
 WHERE "organization_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
-// loadDealsByOrganizationID is LoadByOrganizationID on db. db must be scoped to
-// tenant (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadDealsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Deal, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Deal{}, nil
@@ -632,8 +572,7 @@ func loadDealsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid
 }
 
 // LoadByOrganizationID returns the rows of table deals whose organization_id is
-// one of keys, grouped by organization_id, each group in primary key order, with
-// one query however many keys; keys without rows are not in the map.
+// one of keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *DealRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Deal, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.LoadByOrganizationID", "deals")
 	if err != nil {
@@ -664,8 +603,7 @@ const sqlDealsLoadByCustomerID = `-- name: deals.LoadByCustomerID replica=ok
 SELECT "id", "organization_id", "customer_id", "title", "stage", "amount", "closes_on", "created_at", "updated_at", "version" FROM "deals"
 WHERE "customer_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
-// loadDealsByCustomerID is LoadByCustomerID on db. db must be scoped to tenant
-// (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadDealsByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Deal, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Deal{}, nil
@@ -675,8 +613,7 @@ func loadDealsByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUI
 }
 
 // LoadByCustomerID returns the rows of table deals whose customer_id is one of
-// keys, grouped by customer_id, each group in primary key order, with one query
-// however many keys; keys without rows are not in the map.
+// keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *DealRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Deal, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.LoadByCustomerID", "deals")
 	if err != nil {
@@ -687,9 +624,8 @@ func (r *DealRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map[
 	return m, wrapErr(err, "deals.LoadByCustomerID", "deals")
 }
 
-// LoadActivities returns the rows of table activities that reference each of
-// parents (activities.deal_id = deals.id), keyed by the parent's id, each group in
-// primary key order, with one query; parents without rows are not in the map.
+// LoadActivities returns the rows of table activities of each of parents
+// (activities.deal_id = deals.id), keyed by the parent's id, as LoadByDealID does.
 func (r *DealRepo) LoadActivities(ctx context.Context, parents []Deal) (map[uuid.UUID][]Activity, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.LoadActivities", "deals")
 	if err != nil {

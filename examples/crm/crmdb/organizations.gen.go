@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"iter"
 	"slices"
@@ -38,8 +37,8 @@ type NewOrganization struct {
 	Slug string `json:"slug"`
 }
 
-// OrganizationUpdate lists changes to a row of table organizations. Unset fields
-// leave their column unchanged.
+// OrganizationUpdate lists changes to a row of table organizations; unset fields
+// stay unchanged.
 type OrganizationUpdate struct {
 	Name runtime.Opt[string] `json:"name,omitzero"`
 	Slug runtime.Opt[string] `json:"slug,omitzero"`
@@ -61,73 +60,44 @@ type OrganizationRepo struct {
 	db runtime.DBTX
 }
 
-// NewOrganizationRepo returns a repository of table organizations that runs its
-// statements on db: a pool, a connection or a transaction.
+// NewOrganizationRepo returns the repository of table organizations over db.
 func NewOrganizationRepo(db runtime.DBTX) *OrganizationRepo {
 	return &OrganizationRepo{db: db}
 }
 
 var (
-	// ErrOrganizationIDTaken matches (errors.Is) a violation of the primary key (id)
-	// of organizations (constraint organizations_pkey, primary_key in the spec).
+	// ErrOrganizationIDTaken matches a violation of the primary key (id).
 	ErrOrganizationIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "organizations", "organizations_pkey", "primary_key")
-
-	// ErrOrganizationSlugTaken matches (errors.Is) a violation of the unique column
-	// slug of organizations (constraint organizations_slug_key, slug.unique in the
-	// spec).
+	// ErrOrganizationSlugTaken matches a violation of the unique column slug.
 	ErrOrganizationSlugTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "organizations", "organizations_slug_key", "slug.unique")
-
-	// ErrOrganizationNameMinLengthCheck matches (errors.Is) a violation of the
-	// min_length rule of column name of organizations (constraint
-	// organizations_name_min_length, name.min_length in the spec).
+	// ErrOrganizationNameMinLengthCheck matches a violation of the min_length rule of
+	// column name.
 	ErrOrganizationNameMinLengthCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "organizations", "organizations_name_min_length", "name.min_length")
-
-	// ErrOrganizationSlugPatternCheck matches (errors.Is) a violation of the pattern
-	// rule of column slug of organizations (constraint organizations_slug_pattern,
-	// slug.pattern in the spec).
+	// ErrOrganizationSlugPatternCheck matches a violation of the pattern rule of
+	// column slug.
 	ErrOrganizationSlugPatternCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "organizations", "organizations_slug_pattern", "slug.pattern")
-
-	// ErrOrganizationReferencedByCustomer matches (errors.Is) a delete or key change
-	// of a row of organizations that rows of customers still reference (constraint
-	// customers_organization_id_fkey, customers.organization_id.references in the
-	// spec).
+	// ErrOrganizationReferencedByCustomer matches a delete or key change of a row that
+	// rows of customers reference.
 	ErrOrganizationReferencedByCustomer = runtime.NewForeignKeySentinel("customers", "customers_organization_id_fkey", "organization_id.references", runtime.FKReferenced)
-
-	// ErrOrganizationReferencedByContact matches (errors.Is) a delete or key change of
-	// a row of organizations that rows of contacts still reference (constraint
-	// contacts_organization_id_fkey, contacts.organization_id.references in the spec).
+	// ErrOrganizationReferencedByContact matches a delete or key change of a row that
+	// rows of contacts reference.
 	ErrOrganizationReferencedByContact = runtime.NewForeignKeySentinel("contacts", "contacts_organization_id_fkey", "organization_id.references", runtime.FKReferenced)
-
-	// ErrOrganizationReferencedByDeal matches (errors.Is) a delete or key change of a
-	// row of organizations that rows of deals still reference (constraint
-	// deals_organization_id_fkey, deals.organization_id.references in the spec).
+	// ErrOrganizationReferencedByDeal matches a delete or key change of a row that
+	// rows of deals reference.
 	ErrOrganizationReferencedByDeal = runtime.NewForeignKeySentinel("deals", "deals_organization_id_fkey", "organization_id.references", runtime.FKReferenced)
-
-	// ErrOrganizationReferencedByActivity matches (errors.Is) a delete or key change
-	// of a row of organizations that rows of activities still reference (constraint
-	// activities_organization_id_fkey, activities.organization_id.references in the
-	// spec).
+	// ErrOrganizationReferencedByActivity matches a delete or key change of a row that
+	// rows of activities reference.
 	ErrOrganizationReferencedByActivity = runtime.NewForeignKeySentinel("activities", "activities_organization_id_fkey", "organization_id.references", runtime.FKReferenced)
-
-	// ErrOrganizationReferencedByTag matches (errors.Is) a delete or key change of a
-	// row of organizations that rows of tags still reference (constraint
-	// tags_organization_id_fkey, tags.organization_id.references in the spec).
+	// ErrOrganizationReferencedByTag matches a delete or key change of a row that rows
+	// of tags reference.
 	ErrOrganizationReferencedByTag = runtime.NewForeignKeySentinel("tags", "tags_organization_id_fkey", "organization_id.references", runtime.FKReferenced)
-
-	// ErrOrganizationReferencedByCustomerTag matches (errors.Is) a delete or key
-	// change of a row of organizations that rows of customer_tags still reference
-	// (constraint customer_tags_organization_id_fkey,
-	// customer_tags.organization_id.references in the spec).
+	// ErrOrganizationReferencedByCustomerTag matches a delete or key change of a row
+	// that rows of customer_tags reference.
 	ErrOrganizationReferencedByCustomerTag = runtime.NewForeignKeySentinel("customer_tags", "customer_tags_organization_id_fkey", "organization_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table organizations: what the columns' types cannot hold
-// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
-// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table organizations (see
+// runtime.Validator).
 func (n *NewOrganization) Validate() error {
 	var f runtime.Fields
 	f.Fits("name", runtime.CheckText(n.Name))
@@ -137,14 +107,7 @@ func (n *NewOrganization) Validate() error {
 	return f.Err("organizations")
 }
 
-// Validate checks u for table organizations, field by field for the fields that
-// are set: what the columns' types cannot hold (nil for a NOT NULL column, NUL
-// bytes or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s)
-// takes, times out of PostgreSQL's range), then the spec's rules (enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty). It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first check it fails. The repository calls it before
-// any SQL.
+// Validate checks the fields of u that are set, as NewOrganization.Validate does.
 func (u *OrganizationUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Name.Set {
@@ -158,27 +121,16 @@ func (u *OrganizationUpdate) Validate() error {
 	return f.Err("organizations")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for name, slug, whose columns are NOT NULL, rather than read it as a zero
-// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewOrganization) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "organizations", "name", "slug"); err != nil {
-		return err
-	}
 	type plain NewOrganization
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "organizations", "name", "slug")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for name, slug, whose columns are NOT NULL, rather than read it as a zero
-// value: the error is a *runtime.DbError of kind Validation naming the fields.
-// Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *OrganizationUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "organizations", "name", "slug"); err != nil {
-		return err
-	}
 	type plain OrganizationUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "organizations", "name", "slug")
 }
 
 var (
@@ -194,13 +146,10 @@ var (
 	}
 )
 
-// scanOrganization gives the scan destinations of the fields of v, columns in
-// table order.
 func scanOrganization(v *Organization, d []any) []any {
 	return append(d, &v.ID, &v.Name, &v.Slug, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// argsNewOrganization gives the values Create binds from n.
 func argsNewOrganization(n *NewOrganization, d []any) []any {
 	return append(d, &n.Name, &n.Slug)
 }
@@ -235,8 +184,8 @@ INSERT INTO "organizations" ("name", "slug", "id")
 VALUES ($1, $2, $3)
 RETURNING "id", "name", "slug", "created_at", "updated_at"`
 
-// Create inserts a row into table organizations and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table organizations and returns the row as stored. It
+// validates n first.
 func (r *OrganizationRepo) Create(ctx context.Context, n NewOrganization) (Organization, error) {
 	if err := n.Validate(); err != nil {
 		return Organization{}, wrapErr(err, "organizations.Create", "organizations")
@@ -254,10 +203,10 @@ const sqlOrganizationsFindByID = `-- name: organizations.FindByID replica=ok
 SELECT "id", "name", "slug", "created_at", "updated_at" FROM "organizations"
 WHERE "id" = $1 AND "id" = $2`
 
-// FindByID returns the row of table organizations with the given id. If there is
-// none, the error matches runtime.ErrNotFound. It reads through the table's row
-// cache (see OrganizationRepo); the rows it returns may be shared with it: treat
-// them as read-only.
+// FindByID returns the row of table organizations with the given id, or
+// runtime.ErrNotFound. It reads through the table's row cache (see
+// OrganizationRepo); the rows it returns may be shared with it: treat them as
+// read-only.
 func (r *OrganizationRepo) FindByID(ctx context.Context, id uuid.UUID) (Organization, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.FindByID", "organizations")
 	if err != nil {
@@ -281,8 +230,8 @@ const sqlOrganizationsFindAll = `-- name: organizations.FindAll replica=ok
 SELECT "id", "name", "slug", "created_at", "updated_at" FROM "organizations"
 WHERE "id" = $1 ORDER BY "id"`
 
-// FindAll returns every row of table organizations in primary key order, all in
-// memory; List and Stream do not hold them all.
+// FindAll returns every row of table organizations in primary key order, in
+// memory.
 func (r *OrganizationRepo) FindAll(ctx context.Context) ([]Organization, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.FindAll", "organizations")
 	if err != nil {
@@ -294,9 +243,7 @@ func (r *OrganizationRepo) FindAll(ctx context.Context) ([]Organization, error) 
 	return items, wrapErr(err, "organizations.FindAll", "organizations")
 }
 
-// Stream yields every row of table organizations in primary key order as the loop
-// reads them from the server: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrganizationRepo) Stream(ctx context.Context) iter.Seq2[Organization, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.Stream", "organizations")
 	if err != nil {
@@ -316,9 +263,8 @@ SELECT "id", "name", "slug", "created_at", "updated_at" FROM "organizations"
 WHERE ("id") > ($1) AND "id" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table organizations in primary key order,
-// after the cursor page.After ("" for the first page); the page's Next cursor (""
-// after the last page) gets the next one.
+// List returns a page of table organizations in primary key order (see
+// runtime.PageArgs).
 func (r *OrganizationRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Organization], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.List", "organizations")
 	if err != nil {
@@ -345,21 +291,17 @@ SET "name" = COALESCE($2::varchar, "name"),
 WHERE "id" = $1 AND "id" = $4
 RETURNING "id", "name", "slug", "created_at", "updated_at"`
 
-// updateOrganizations are the statements of OrganizationRepo.Update: one per set
-// of fields set (see runtime.Update).
 var updateOrganizations = &runtime.Update{
 	Fallback: sqlOrganizationsUpdate, Keys: 1,
 }
 
-// argsOrganizationUpdate gives the value of each field of u, nil when unset.
 func argsOrganizationUpdate(u *OrganizationUpdate, d []any) []any {
 	return append(d, u.Name.Arg(), u.Slug.Arg())
 }
 
 // Update applies the set fields of u to the row of table organizations with the
-// given id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first. It sets updated_at to the
-// transaction's time.
+// given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
+// It sets updated_at to the transaction's time.
 func (r *OrganizationRepo) Update(ctx context.Context, id uuid.UUID, u OrganizationUpdate) (Organization, error) {
 	if err := u.Validate(); err != nil {
 		return Organization{}, wrapErr(err, "organizations.Update", "organizations")
@@ -408,10 +350,9 @@ SELECT "id", "name", "slug", "created_at", "updated_at" FROM "organizations"
 WHERE "id" = ANY($1) AND "id" = $2 ORDER BY "id"`
 
 // FindByIDs returns the rows of table organizations whose id is in ids, in id
-// order, with one query. Keys without a row are skipped, so the result may be
-// shorter than ids; it is empty, not nil, when no key has a row. It reads through
-// the table's row cache (see OrganizationRepo); the rows it returns may be shared
-// with it: treat them as read-only.
+// order; keys without a row are skipped. It reads through the table's row cache
+// (see OrganizationRepo); the rows it returns may be shared with it: treat them as
+// read-only.
 func (r *OrganizationRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Organization, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.FindByIDs", "organizations")
 	if err != nil {
@@ -442,10 +383,9 @@ SELECT "u"."c1", "u"."c2", $3::uuid
 FROM unnest($1::varchar[], $2::varchar[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"`
 
-// CreateMany inserts rows into table organizations and returns how many it
-// inserted. It runs one statement, which binds one array per column (INSERT …
-// SELECT FROM unnest), so it is one round trip and all or nothing. COPY is not
-// used: PostgreSQL does not run COPY FROM under row-level security.
+// CreateMany inserts rows into table organizations in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns how many. (PostgreSQL does not run COPY FROM
+// under row-level security.)
 func (r *OrganizationRepo) CreateMany(ctx context.Context, rows []NewOrganization) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.CreateMany", "organizations")
 	if err != nil {
@@ -475,10 +415,9 @@ FROM unnest($1::varchar[], $2::varchar[]) WITH ORDINALITY AS "u"("c1", "c2", "or
 ORDER BY "u"."ord"
 RETURNING "id", "name", "slug", "created_at", "updated_at"`
 
-// CreateManyReturning inserts rows into table organizations and returns them as
-// stored, in input order, defaults applied as in Create. It runs one statement,
-// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table organizations in one INSERT …
+// SELECT FROM unnest, all or nothing, and returns them as stored. It validates
+// every row first.
 func (r *OrganizationRepo) CreateManyReturning(ctx context.Context, rows []NewOrganization) ([]Organization, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.CreateManyReturning", "organizations")
 	if err != nil {
@@ -586,14 +525,12 @@ func (r *OrganizationRepo) CreateIfAbsentBySlug(ctx context.Context, n NewOrgani
 	return v, created, wrapErr(err, "organizations.CreateIfAbsentBySlug", "organizations")
 }
 
-// OrganizationKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// OrganizationKeyedUpdate is one row's key and changes for UpdateMany.
 type OrganizationKeyedUpdate struct {
 	ID      uuid.UUID          `json:"id"`
 	Changes OrganizationUpdate `json:"changes"`
 }
 
-// bulkOrganizationsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkOrganizationsUpdates = &runtime.Bulk[OrganizationKeyedUpdate]{
 	Table:    "organizations",
 	Key:      func(a, b *OrganizationKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -612,9 +549,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[
 "cpcgen_new" AS (UPDATE "organizations" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "organizations"."name"), "slug" = COALESCE("cpcgen_v"."cpcgen_3", "organizations"."slug"), "updated_at" = now() FROM "cpcgen_v" WHERE "organizations"."id" = "cpcgen_v"."cpcgen_1" AND "id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table organizations the changes of each, as
-// Update does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table organizations, all or none (see
+// runtime.UpdateMany).
 func (r *OrganizationRepo) UpdateMany(ctx context.Context, rows []OrganizationKeyedUpdate) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.UpdateMany", "organizations")
 	if err != nil {
@@ -632,8 +568,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[
 "cpcgen_new" AS (UPDATE "organizations" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "organizations"."name"), "slug" = COALESCE("cpcgen_v"."cpcgen_3", "organizations"."slug"), "updated_at" = now() FROM "cpcgen_v" WHERE "organizations"."id" = "cpcgen_v"."cpcgen_1" AND "id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name", "slug", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."slug", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *OrganizationRepo) UpdateManyReturning(ctx context.Context, rows []OrganizationKeyedUpdate) ([]Organization, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.UpdateManyReturning", "organizations")
 	if err != nil {
@@ -644,7 +579,6 @@ func (r *OrganizationRepo) UpdateManyReturning(ctx context.Context, rows []Organ
 	return out, wrapErr(err, "organizations.UpdateManyReturning", "organizations")
 }
 
-// bulkOrganizationsKeys sends the rows of DeleteMany.
 var bulkOrganizationsKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "organizations",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -660,8 +594,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table organizations with the keys given, as
-// Delete does, and reports whether each key's row was deleted. See
-// runtime.WriteMany.
+// Delete does (see runtime.WriteMany).
 func (r *OrganizationRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.DeleteMany", "organizations")
 	if err != nil {
@@ -672,7 +605,6 @@ func (r *OrganizationRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]
 	return out, wrapErr(err, "organizations.DeleteMany", "organizations")
 }
 
-// bulkOrganizationsNew sends the rows of the batch upserts.
 var bulkOrganizationsNew = &runtime.Bulk[NewOrganization]{
 	Table:    "organizations",
 	Validate: (*NewOrganization).Validate,
@@ -689,8 +621,7 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_new" AS (UPDATE "organizations" SET "name" = "cpcgen_v"."cpcgen_i1", "updated_at" = now() FROM "cpcgen_v" WHERE "slug" = "cpcgen_v"."cpcgen_i2" AND "id" = $3 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "name", "slug", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name", "cpcgen_ins"."slug", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."slug", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`
 
-// UpsertManyBySlug is UpsertBySlug for many rows: it returns the rows as stored,
-// in the order of rows. See runtime.UpsertMany.
+// UpsertManyBySlug is UpsertBySlug for many rows (see runtime.UpsertMany).
 func (r *OrganizationRepo) UpsertManyBySlug(ctx context.Context, rows []NewOrganization) ([]Organization, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.UpsertManyBySlug", "organizations")
 	if err != nil {
@@ -706,9 +637,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_ins" AS (INSERT INTO "organizations" ("name", "slug", "id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("slug") DO NOTHING RETURNING "id", "name", "slug", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name", "cpcgen_ins"."slug", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "organizations"."id", "organizations"."name", "organizations"."slug", "organizations"."created_at", "organizations"."updated_at" FROM "cpcgen_v" JOIN "organizations" ON "slug" = "cpcgen_v"."cpcgen_i2" AND "id" = $3`
 
-// CreateManyIfAbsentBySlug is CreateIfAbsentBySlug for many rows: it returns, in
-// the order of rows, the new rows or the rows in the way, and whether each was
-// created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentBySlug is CreateIfAbsentBySlug for many rows (see
+// runtime.CreateManyIfAbsent).
 func (r *OrganizationRepo) CreateManyIfAbsentBySlug(ctx context.Context, rows []NewOrganization) ([]Organization, []bool, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.CreateManyIfAbsentBySlug", "organizations")
 	if err != nil {
@@ -719,10 +649,9 @@ func (r *OrganizationRepo) CreateManyIfAbsentBySlug(ctx context.Context, rows []
 	return out, created, wrapErr(err, "organizations.CreateManyIfAbsentBySlug", "organizations")
 }
 
-// LoadCustomers returns the rows of table customers that reference each of parents
-// (customers.organization_id = organizations.id), keyed by the parent's id, each
-// group in primary key order, with one query; parents without rows are not in the
-// map.
+// LoadCustomers returns the rows of table customers of each of parents
+// (customers.organization_id = organizations.id), keyed by the parent's id, as
+// LoadByOrganizationID does.
 func (r *OrganizationRepo) LoadCustomers(ctx context.Context, parents []Organization) (map[uuid.UUID][]Customer, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.LoadCustomers", "organizations")
 	if err != nil {
@@ -734,10 +663,9 @@ func (r *OrganizationRepo) LoadCustomers(ctx context.Context, parents []Organiza
 	return m, wrapErr(err, "organizations.LoadCustomers", "organizations")
 }
 
-// LoadContacts returns the rows of table contacts that reference each of parents
-// (contacts.organization_id = organizations.id), keyed by the parent's id, each
-// group in primary key order, with one query; parents without rows are not in the
-// map.
+// LoadContacts returns the rows of table contacts of each of parents
+// (contacts.organization_id = organizations.id), keyed by the parent's id, as
+// LoadByOrganizationID does.
 func (r *OrganizationRepo) LoadContacts(ctx context.Context, parents []Organization) (map[uuid.UUID][]Contact, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.LoadContacts", "organizations")
 	if err != nil {
@@ -749,9 +677,9 @@ func (r *OrganizationRepo) LoadContacts(ctx context.Context, parents []Organizat
 	return m, wrapErr(err, "organizations.LoadContacts", "organizations")
 }
 
-// LoadDeals returns the rows of table deals that reference each of parents
-// (deals.organization_id = organizations.id), keyed by the parent's id, each group
-// in primary key order, with one query; parents without rows are not in the map.
+// LoadDeals returns the rows of table deals of each of parents
+// (deals.organization_id = organizations.id), keyed by the parent's id, as
+// LoadByOrganizationID does.
 func (r *OrganizationRepo) LoadDeals(ctx context.Context, parents []Organization) (map[uuid.UUID][]Deal, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.LoadDeals", "organizations")
 	if err != nil {
@@ -763,10 +691,9 @@ func (r *OrganizationRepo) LoadDeals(ctx context.Context, parents []Organization
 	return m, wrapErr(err, "organizations.LoadDeals", "organizations")
 }
 
-// LoadActivities returns the rows of table activities that reference each of
-// parents (activities.organization_id = organizations.id), keyed by the parent's
-// id, each group in primary key order, with one query; parents without rows are
-// not in the map.
+// LoadActivities returns the rows of table activities of each of parents
+// (activities.organization_id = organizations.id), keyed by the parent's id, as
+// LoadByOrganizationID does.
 func (r *OrganizationRepo) LoadActivities(ctx context.Context, parents []Organization) (map[uuid.UUID][]Activity, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.LoadActivities", "organizations")
 	if err != nil {
@@ -778,9 +705,8 @@ func (r *OrganizationRepo) LoadActivities(ctx context.Context, parents []Organiz
 	return m, wrapErr(err, "organizations.LoadActivities", "organizations")
 }
 
-// LoadTags returns the rows of table tags that reference each of parents
-// (tags.organization_id = organizations.id), keyed by the parent's id, each group
-// in primary key order, with one query; parents without rows are not in the map.
+// LoadTags returns the rows of table tags of each of parents (tags.organization_id
+// = organizations.id), keyed by the parent's id, as LoadByOrganizationID does.
 func (r *OrganizationRepo) LoadTags(ctx context.Context, parents []Organization) (map[uuid.UUID][]Tag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.LoadTags", "organizations")
 	if err != nil {
@@ -792,10 +718,9 @@ func (r *OrganizationRepo) LoadTags(ctx context.Context, parents []Organization)
 	return m, wrapErr(err, "organizations.LoadTags", "organizations")
 }
 
-// LoadCustomerTags returns the rows of table customer_tags that reference each of
-// parents (customer_tags.organization_id = organizations.id), keyed by the
-// parent's id, each group in primary key order, with one query; parents without
-// rows are not in the map.
+// LoadCustomerTags returns the rows of table customer_tags of each of parents
+// (customer_tags.organization_id = organizations.id), keyed by the parent's id, as
+// LoadByOrganizationID does.
 func (r *OrganizationRepo) LoadCustomerTags(ctx context.Context, parents []Organization) (map[uuid.UUID][]CustomerTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "organizations.LoadCustomerTags", "organizations")
 	if err != nil {

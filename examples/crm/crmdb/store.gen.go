@@ -94,7 +94,7 @@ func wrapErr(err error, op, table string) error {
 	}
 	err = runtime.Wrap(err, op, table)
 	if e, ok := err.(*runtime.DbError); ok && e.Constraint != "" && e.SpecName == "" {
-		if name := specNameOf(e.Table, e.Constraint); name != "" {
+		if name := runtime.SpecName(e.Table, e.Constraint, sentinels); name != "" {
 			cp := *e
 			cp.SpecName = name
 			return &cp
@@ -114,80 +114,43 @@ func wrapParamsErr(err error, op, table string, params []string) error {
 	return wrapErr(runtime.WrapParams(err, op, table, params), op, table)
 }
 
-// specNameOf returns the spec's name of the constraint of the package named
-// constraint, on table when several tables have one of that name, or "".
-func specNameOf(table, constraint string) string {
-	switch constraint {
-	case "organizations_pkey":
-		return ErrOrganizationIDTaken.Name
-	case "organizations_slug_key":
-		return ErrOrganizationSlugTaken.Name
-	case "organizations_name_min_length":
-		return ErrOrganizationNameMinLengthCheck.Name
-	case "organizations_slug_pattern":
-		return ErrOrganizationSlugPatternCheck.Name
-	case "customers_pkey":
-		return ErrCustomerIDTaken.Name
-	case "customers_org_email_key":
-		return ErrCustomerOrgEmailTaken.Name
-	case "customers_name_min_length":
-		return ErrCustomerNameMinLengthCheck.Name
-	case "customers_email_format":
-		return ErrCustomerEmailFormatCheck.Name
-	case "customers_phone_format":
-		return ErrCustomerPhoneFormatCheck.Name
-	case "customers_organization_id_fkey":
-		return ErrCustomerOrganizationIDNotFound.Name
-	case "contacts_pkey":
-		return ErrContactIDTaken.Name
-	case "contacts_name_min_length":
-		return ErrContactNameMinLengthCheck.Name
-	case "contacts_email_format":
-		return ErrContactEmailFormatCheck.Name
-	case "contacts_organization_id_fkey":
-		return ErrContactOrganizationIDNotFound.Name
-	case "contacts_customer_id_fkey":
-		return ErrContactCustomerIDNotFound.Name
-	case "deals_pkey":
-		return ErrDealIDTaken.Name
-	case "deals_title_min_length":
-		return ErrDealTitleMinLengthCheck.Name
-	case "deals_amount_min":
-		return ErrDealAmountMinCheck.Name
-	case "deals_organization_id_fkey":
-		return ErrDealOrganizationIDNotFound.Name
-	case "deals_customer_id_fkey":
-		return ErrDealCustomerIDNotFound.Name
-	case "activities_pkey":
-		return ErrActivityIDTaken.Name
-	case "activities_summary_min_length":
-		return ErrActivitySummaryMinLengthCheck.Name
-	case "activities_summary_max_length":
-		return ErrActivitySummaryMaxLengthCheck.Name
-	case "activities_organization_id_fkey":
-		return ErrActivityOrganizationIDNotFound.Name
-	case "activities_customer_id_fkey":
-		return ErrActivityCustomerIDNotFound.Name
-	case "activities_deal_id_fkey":
-		return ErrActivityDealIDNotFound.Name
-	case "tags_pkey":
-		return ErrTagIDTaken.Name
-	case "tags_organization_id_name_key":
-		return ErrTagOrganizationIDNameTaken.Name
-	case "tags_name_min_length":
-		return ErrTagNameMinLengthCheck.Name
-	case "tags_organization_id_fkey":
-		return ErrTagOrganizationIDNotFound.Name
-	case "customer_tags_pkey":
-		return ErrCustomerTagCustomerIDTagIDTaken.Name
-	case "customer_tags_organization_id_fkey":
-		return ErrCustomerTagOrganizationIDNotFound.Name
-	case "customer_tags_customer_id_fkey":
-		return ErrCustomerTagCustomerIDNotFound.Name
-	case "customer_tags_tag_id_fkey":
-		return ErrCustomerTagTagIDNotFound.Name
-	}
-	return ""
+// sentinels are the package's constraints, which wrapErr names as the spec does
+// (see runtime.SpecName).
+var sentinels = []*runtime.ConstraintSentinel{
+	ErrOrganizationIDTaken,
+	ErrOrganizationSlugTaken,
+	ErrOrganizationNameMinLengthCheck,
+	ErrOrganizationSlugPatternCheck,
+	ErrCustomerIDTaken,
+	ErrCustomerOrgEmailTaken,
+	ErrCustomerNameMinLengthCheck,
+	ErrCustomerEmailFormatCheck,
+	ErrCustomerPhoneFormatCheck,
+	ErrCustomerOrganizationIDNotFound,
+	ErrContactIDTaken,
+	ErrContactNameMinLengthCheck,
+	ErrContactEmailFormatCheck,
+	ErrContactOrganizationIDNotFound,
+	ErrContactCustomerIDNotFound,
+	ErrDealIDTaken,
+	ErrDealTitleMinLengthCheck,
+	ErrDealAmountMinCheck,
+	ErrDealOrganizationIDNotFound,
+	ErrDealCustomerIDNotFound,
+	ErrActivityIDTaken,
+	ErrActivitySummaryMinLengthCheck,
+	ErrActivitySummaryMaxLengthCheck,
+	ErrActivityOrganizationIDNotFound,
+	ErrActivityCustomerIDNotFound,
+	ErrActivityDealIDNotFound,
+	ErrTagIDTaken,
+	ErrTagOrganizationIDNameTaken,
+	ErrTagNameMinLengthCheck,
+	ErrTagOrganizationIDNotFound,
+	ErrCustomerTagCustomerIDTagIDTaken,
+	ErrCustomerTagOrganizationIDNotFound,
+	ErrCustomerTagCustomerIDNotFound,
+	ErrCustomerTagTagIDNotFound,
 }
 
 // InTx runs fn in a transaction with a Store bound to it: committed when fn

@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"iter"
 	"slices"
@@ -26,16 +25,15 @@ type Tag struct {
 	Name           string    `json:"name"`
 }
 
-// NewTag holds the values of a new row of table tags. Fields of type runtime.Opt
-// may be left unset: the column's default applies. Create stamps organization_id
-// with the tenant of its context.
+// NewTag holds the values of a new row of table tags. An unset runtime.Opt field
+// takes its column's default. Create stamps organization_id with the tenant of its
+// context.
 type NewTag struct {
 	ID   runtime.Opt[uuid.UUID] `json:"id,omitzero"`
 	Name string                 `json:"name"`
 }
 
-// TagUpdate lists changes to a row of table tags. Unset fields leave their column
-// unchanged.
+// TagUpdate lists changes to a row of table tags; unset fields stay unchanged.
 type TagUpdate struct {
 	Name runtime.Opt[string] `json:"name,omitzero"`
 }
@@ -56,45 +54,29 @@ type TagRepo struct {
 	db runtime.DBTX
 }
 
-// NewTagRepo returns a repository of table tags that runs its statements on db: a
-// pool, a connection or a transaction.
+// NewTagRepo returns the repository of table tags over db.
 func NewTagRepo(db runtime.DBTX) *TagRepo {
 	return &TagRepo{db: db}
 }
 
 var (
-	// ErrTagIDTaken matches (errors.Is) a violation of the primary key (id) of tags
-	// (constraint tags_pkey, primary_key in the spec).
+	// ErrTagIDTaken matches a violation of the primary key (id).
 	ErrTagIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "tags", "tags_pkey", "primary_key")
-
-	// ErrTagOrganizationIDNameTaken matches (errors.Is) a violation of the unique
-	// index on (organization_id, name) of tags (constraint
-	// tags_organization_id_name_key, unique(organization_id, name) in the spec).
+	// ErrTagOrganizationIDNameTaken matches a violation of the unique index on
+	// (organization_id, name).
 	ErrTagOrganizationIDNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "tags", "tags_organization_id_name_key", "unique(organization_id, name)")
-
-	// ErrTagNameMinLengthCheck matches (errors.Is) a violation of the min_length rule
-	// of column name of tags (constraint tags_name_min_length, name.min_length in the
-	// spec).
+	// ErrTagNameMinLengthCheck matches a violation of the min_length rule of column
+	// name.
 	ErrTagNameMinLengthCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "tags", "tags_name_min_length", "name.min_length")
-
-	// ErrTagOrganizationIDNotFound matches (errors.Is) a write of tags whose
-	// organization_id names no row of organizations (constraint
-	// tags_organization_id_fkey, organization_id.references in the spec).
+	// ErrTagOrganizationIDNotFound matches a write whose organization_id names no row
+	// of organizations.
 	ErrTagOrganizationIDNotFound = runtime.NewForeignKeySentinel("tags", "tags_organization_id_fkey", "organization_id.references", runtime.FKMissing)
-
-	// ErrTagReferencedByCustomerTag matches (errors.Is) a delete or key change of a
-	// row of tags that rows of customer_tags still reference (constraint
-	// customer_tags_tag_id_fkey, customer_tags.tag_id.references in the spec).
+	// ErrTagReferencedByCustomerTag matches a delete or key change of a row that rows
+	// of customer_tags reference.
 	ErrTagReferencedByCustomerTag = runtime.NewForeignKeySentinel("customer_tags", "customer_tags_tag_id_fkey", "tag_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table tags: what the columns' types cannot hold (nil for a
-// NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
-// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
-// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
-// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first check it fails. The repository
-// calls it before any SQL.
+// Validate checks n against the columns of table tags (see runtime.Validator).
 func (n *NewTag) Validate() error {
 	var f runtime.Fields
 	f.Fits("name", runtime.CheckText(n.Name))
@@ -102,14 +84,7 @@ func (n *NewTag) Validate() error {
 	return f.Err("tags")
 }
 
-// Validate checks u for table tags, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewTag.Validate does.
 func (u *TagUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Name.Set {
@@ -119,28 +94,16 @@ func (u *TagUpdate) Validate() error {
 	return f.Err("tags")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for id, name, whose columns are NOT NULL, rather than read it as a zero
-// value: the error is a *runtime.DbError of kind Validation naming the fields.
-// Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewTag) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "tags", "id", "name"); err != nil {
-		return err
-	}
 	type plain NewTag
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "tags", "id", "name")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for name, whose column is NOT NULL, rather than read it as a zero value:
-// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
-// field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *TagUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "tags", "name"); err != nil {
-		return err
-	}
 	type plain TagUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "tags", "name")
 }
 
 var (
@@ -151,12 +114,10 @@ var (
 	}
 )
 
-// scanTag gives the scan destinations of the fields of v, columns in table order.
 func scanTag(v *Tag, d []any) []any {
 	return append(d, &v.ID, &v.OrganizationID, &v.Name)
 }
 
-// argsNewTag gives the values Create binds from n.
 func argsNewTag(n *NewTag, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Name)
 }
@@ -188,8 +149,8 @@ INSERT INTO "tags" ("id", "name", "organization_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3)
 RETURNING "id", "organization_id", "name"`
 
-// Create inserts a row into table tags and returns it as stored, defaults applied.
-// It validates n first.
+// Create inserts n into table tags and returns the row as stored. It validates n
+// first.
 func (r *TagRepo) Create(ctx context.Context, n NewTag) (Tag, error) {
 	if err := n.Validate(); err != nil {
 		return Tag{}, wrapErr(err, "tags.Create", "tags")
@@ -207,9 +168,9 @@ const sqlTagsFindByID = `-- name: tags.FindByID replica=ok
 SELECT "id", "organization_id", "name" FROM "tags"
 WHERE "id" = $1 AND "organization_id" = $2`
 
-// FindByID returns the row of table tags with the given id. If there is none, the
-// error matches runtime.ErrNotFound. It reads through the table's row cache (see
-// TagRepo); the rows it returns may be shared with it: treat them as read-only.
+// FindByID returns the row of table tags with the given id, or
+// runtime.ErrNotFound. It reads through the table's row cache (see TagRepo); the
+// rows it returns may be shared with it: treat them as read-only.
 func (r *TagRepo) FindByID(ctx context.Context, id uuid.UUID) (Tag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.FindByID", "tags")
 	if err != nil {
@@ -233,8 +194,7 @@ const sqlTagsFindAll = `-- name: tags.FindAll replica=ok
 SELECT "id", "organization_id", "name" FROM "tags"
 WHERE "organization_id" = $1 ORDER BY "id"`
 
-// FindAll returns every row of table tags in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table tags in primary key order, in memory.
 func (r *TagRepo) FindAll(ctx context.Context) ([]Tag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.FindAll", "tags")
 	if err != nil {
@@ -246,9 +206,7 @@ func (r *TagRepo) FindAll(ctx context.Context) ([]Tag, error) {
 	return items, wrapErr(err, "tags.FindAll", "tags")
 }
 
-// Stream yields every row of table tags in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TagRepo) Stream(ctx context.Context) iter.Seq2[Tag, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.Stream", "tags")
 	if err != nil {
@@ -268,9 +226,7 @@ SELECT "id", "organization_id", "name" FROM "tags"
 WHERE ("id") > ($1) AND "organization_id" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table tags in primary key order, after the
-// cursor page.After ("" for the first page); the page's Next cursor ("" after the
-// last page) gets the next one.
+// List returns a page of table tags in primary key order (see runtime.PageArgs).
 func (r *TagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Tag], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.List", "tags")
 	if err != nil {
@@ -295,20 +251,16 @@ SET "name" = COALESCE($2::varchar, "name")
 WHERE "id" = $1 AND "organization_id" = $3
 RETURNING "id", "organization_id", "name"`
 
-// updateTags are the statements of TagRepo.Update: one per set of fields set (see
-// runtime.Update).
 var updateTags = &runtime.Update{
 	Fallback: sqlTagsUpdate, Keys: 1,
 }
 
-// argsTagUpdate gives the value of each field of u, nil when unset.
 func argsTagUpdate(u *TagUpdate, d []any) []any {
 	return append(d, u.Name.Arg())
 }
 
 // Update applies the set fields of u to the row of table tags with the given id
-// and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *TagRepo) Update(ctx context.Context, id uuid.UUID, u TagUpdate) (Tag, error) {
 	if err := u.Validate(); err != nil {
 		return Tag{}, wrapErr(err, "tags.Update", "tags")
@@ -356,11 +308,9 @@ const sqlTagsFindByIDs = `-- name: tags.FindByIDs replica=ok
 SELECT "id", "organization_id", "name" FROM "tags"
 WHERE "id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
-// FindByIDs returns the rows of table tags whose id is in ids, in id order, with
-// one query. Keys without a row are skipped, so the result may be shorter than
-// ids; it is empty, not nil, when no key has a row. It reads through the table's
-// row cache (see TagRepo); the rows it returns may be shared with it: treat them
-// as read-only.
+// FindByIDs returns the rows of table tags whose id is in ids, in id order; keys
+// without a row are skipped. It reads through the table's row cache (see TagRepo);
+// the rows it returns may be shared with it: treat them as read-only.
 func (r *TagRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Tag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.FindByIDs", "tags")
 	if err != nil {
@@ -391,10 +341,9 @@ SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", $3::uuid
 FROM unnest($1::uuid[], $2::varchar[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"`
 
-// CreateMany inserts rows into table tags and returns how many it inserted. It
-// runs one statement, which binds one array per column (INSERT … SELECT FROM
-// unnest), so it is one round trip and all or nothing. COPY is not used:
-// PostgreSQL does not run COPY FROM under row-level security.
+// CreateMany inserts rows into table tags in one INSERT … SELECT FROM unnest,
+// all or nothing, and returns how many. (PostgreSQL does not run COPY FROM under
+// row-level security.)
 func (r *TagRepo) CreateMany(ctx context.Context, rows []NewTag) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.CreateMany", "tags")
 	if err != nil {
@@ -424,10 +373,9 @@ FROM unnest($1::uuid[], $2::varchar[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
 RETURNING "id", "organization_id", "name"`
 
-// CreateManyReturning inserts rows into table tags and returns them as stored, in
-// input order, defaults applied as in Create. It runs one statement, which binds
-// one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table tags in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *TagRepo) CreateManyReturning(ctx context.Context, rows []NewTag) ([]Tag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.CreateManyReturning", "tags")
 	if err != nil {
@@ -534,13 +482,12 @@ func (r *TagRepo) CreateIfAbsentByOrganizationIDAndName(ctx context.Context, n N
 	return v, created, wrapErr(err, "tags.CreateIfAbsentByOrganizationIDAndName", "tags")
 }
 
-// TagKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// TagKeyedUpdate is one row's key and changes for UpdateMany.
 type TagKeyedUpdate struct {
 	ID      uuid.UUID `json:"id"`
 	Changes TagUpdate `json:"changes"`
 }
 
-// bulkTagsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkTagsUpdates = &runtime.Bulk[TagKeyedUpdate]{
 	Table:    "tags",
 	Key:      func(a, b *TagKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -558,9 +505,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[]) WITH ORDINAL
 "cpcgen_new" AS (UPDATE "tags" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "tags"."name") FROM "cpcgen_v" WHERE "tags"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $3 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table tags the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table tags, all or none (see
+// runtime.UpdateMany).
 func (r *TagRepo) UpdateMany(ctx context.Context, rows []TagKeyedUpdate) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.UpdateMany", "tags")
 	if err != nil {
@@ -578,8 +524,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[]) WITH ORDINAL
 "cpcgen_new" AS (UPDATE "tags" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "tags"."name") FROM "cpcgen_v" WHERE "tags"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $3 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *TagRepo) UpdateManyReturning(ctx context.Context, rows []TagKeyedUpdate) ([]Tag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.UpdateManyReturning", "tags")
 	if err != nil {
@@ -590,7 +535,6 @@ func (r *TagRepo) UpdateManyReturning(ctx context.Context, rows []TagKeyedUpdate
 	return out, wrapErr(err, "tags.UpdateManyReturning", "tags")
 }
 
-// bulkTagsKeys sends the rows of DeleteMany.
 var bulkTagsKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "tags",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -605,8 +549,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_
 "cpcgen_new" AS (DELETE FROM "tags" USING "cpcgen_v" WHERE "tags"."id" = "cpcgen_v"."cpcgen_1" AND "organization_id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table tags with the keys given, as Delete does,
-// and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table tags with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *TagRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.DeleteMany", "tags")
 	if err != nil {
@@ -617,7 +561,6 @@ func (r *TagRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, err
 	return out, wrapErr(err, "tags.DeleteMany", "tags")
 }
 
-// bulkTagsNew sends the rows of the batch upserts.
 var bulkTagsNew = &runtime.Bulk[NewTag]{
 	Table:    "tags",
 	Validate: (*NewTag).Validate,
@@ -634,9 +577,8 @@ WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid())
 "cpcgen_new" AS (UPDATE "tags" SET "organization_id" = "tags"."organization_id" FROM "cpcgen_v" WHERE "organization_id" = $3::uuid AND "name" = "cpcgen_v"."cpcgen_i2" AND "organization_id" = $3 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."organization_id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."name" FROM "cpcgen_new"`
 
-// UpsertManyByOrganizationIDAndName is UpsertByOrganizationIDAndName for many
-// rows: it returns the rows as stored, in the order of rows. See
-// runtime.UpsertMany.
+// UpsertManyByOrganizationIDAndName is UpsertByOrganizationIDAndName for many rows
+// (see runtime.UpsertMany).
 func (r *TagRepo) UpsertManyByOrganizationIDAndName(ctx context.Context, rows []NewTag) ([]Tag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.UpsertManyByOrganizationIDAndName", "tags")
 	if err != nil {
@@ -653,9 +595,8 @@ WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid())
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."organization_id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "tags"."id", "tags"."organization_id", "tags"."name" FROM "cpcgen_v" JOIN "tags" ON "organization_id" = $3::uuid AND "name" = "cpcgen_v"."cpcgen_i2" AND "organization_id" = $3`
 
 // CreateManyIfAbsentByOrganizationIDAndName is
-// CreateIfAbsentByOrganizationIDAndName for many rows: it returns, in the order of
-// rows, the new rows or the rows in the way, and whether each was created. See
-// runtime.CreateManyIfAbsent.
+// CreateIfAbsentByOrganizationIDAndName for many rows (see
+// runtime.CreateManyIfAbsent).
 func (r *TagRepo) CreateManyIfAbsentByOrganizationIDAndName(ctx context.Context, rows []NewTag) ([]Tag, []bool, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.CreateManyIfAbsentByOrganizationIDAndName", "tags")
 	if err != nil {
@@ -686,8 +627,7 @@ const sqlTagsLoadByOrganizationID = `-- name: tags.LoadByOrganizationID replica=
 SELECT "id", "organization_id", "name" FROM "tags"
 WHERE "organization_id" = ANY($1) AND "organization_id" = $2 ORDER BY "id"`
 
-// loadTagsByOrganizationID is LoadByOrganizationID on db. db must be scoped to
-// tenant (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadTagsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Tag, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Tag{}, nil
@@ -697,8 +637,7 @@ func loadTagsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.
 }
 
 // LoadByOrganizationID returns the rows of table tags whose organization_id is one
-// of keys, grouped by organization_id, each group in primary key order, with one
-// query however many keys; keys without rows are not in the map.
+// of keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *TagRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Tag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.LoadByOrganizationID", "tags")
 	if err != nil {
@@ -709,9 +648,8 @@ func (r *TagRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (m
 	return m, wrapErr(err, "tags.LoadByOrganizationID", "tags")
 }
 
-// LoadCustomerTags returns the rows of table customer_tags that reference each of
-// parents (customer_tags.tag_id = tags.id), keyed by the parent's id, each group
-// in primary key order, with one query; parents without rows are not in the map.
+// LoadCustomerTags returns the rows of table customer_tags of each of parents
+// (customer_tags.tag_id = tags.id), keyed by the parent's id, as LoadByTagID does.
 func (r *TagRepo) LoadCustomerTags(ctx context.Context, parents []Tag) (map[uuid.UUID][]CustomerTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.LoadCustomerTags", "tags")
 	if err != nil {

@@ -6,7 +6,6 @@ package financedb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"iter"
 	"time"
@@ -31,9 +30,9 @@ type Account struct {
 	Version   int64           `json:"version"`
 }
 
-// NewAccount holds the values of a new row of table accounts. Fields of type
-// runtime.Opt may be left unset: the column's default applies. The database sets
-// created_at, updated_at, version.
+// NewAccount holds the values of a new row of table accounts. An unset runtime.Opt
+// field takes its column's default. The database sets created_at, updated_at,
+// version.
 type NewAccount struct {
 	ID       runtime.Opt[uuid.UUID]       `json:"id,omitzero"`
 	UserID   uuid.UUID                    `json:"user_id"`
@@ -42,8 +41,8 @@ type NewAccount struct {
 	Balance  runtime.Opt[decimal.Decimal] `json:"balance,omitzero"`
 }
 
-// AccountUpdate lists changes to a row of table accounts. Unset fields leave their
-// column unchanged.
+// AccountUpdate lists changes to a row of table accounts; unset fields stay
+// unchanged.
 type AccountUpdate struct {
 	UserID   runtime.Opt[uuid.UUID]       `json:"user_id,omitzero"`
 	Name     runtime.Opt[string]          `json:"name,omitzero"`
@@ -60,63 +59,36 @@ type AccountRepo struct {
 	db runtime.DBTX
 }
 
-// NewAccountRepo returns a repository of table accounts that runs its statements
-// on db: a pool, a connection or a transaction.
+// NewAccountRepo returns the repository of table accounts over db.
 func NewAccountRepo(db runtime.DBTX) *AccountRepo {
 	return &AccountRepo{db: db}
 }
 
 var (
-	// ErrAccountIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// accounts (constraint accounts_pkey, primary_key in the spec).
+	// ErrAccountIDTaken matches a violation of the primary key (id).
 	ErrAccountIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "accounts", "accounts_pkey", "primary_key")
-
-	// ErrAccountUserIDNameTaken matches (errors.Is) a violation of the unique index on
-	// (user_id, name) of accounts (constraint accounts_user_id_name_key,
-	// unique(user_id, name) in the spec).
+	// ErrAccountUserIDNameTaken matches a violation of the unique index on (user_id,
+	// name).
 	ErrAccountUserIDNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "accounts", "accounts_user_id_name_key", "unique(user_id, name)")
-
-	// ErrAccountNameMinLengthCheck matches (errors.Is) a violation of the min_length
-	// rule of column name of accounts (constraint accounts_name_min_length,
-	// name.min_length in the spec).
+	// ErrAccountNameMinLengthCheck matches a violation of the min_length rule of
+	// column name.
 	ErrAccountNameMinLengthCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "accounts", "accounts_name_min_length", "name.min_length")
-
-	// ErrAccountBalanceMinCheck matches (errors.Is) a violation of the min rule of
-	// column balance of accounts (constraint accounts_balance_min, balance.min in the
-	// spec).
+	// ErrAccountBalanceMinCheck matches a violation of the min rule of column balance.
 	ErrAccountBalanceMinCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "accounts", "accounts_balance_min", "balance.min")
-
-	// ErrAccountUserIDNotFound matches (errors.Is) a write of accounts whose user_id
-	// names no row of users (constraint accounts_user_id_fkey, user_id.references in
-	// the spec).
+	// ErrAccountUserIDNotFound matches a write whose user_id names no row of users.
 	ErrAccountUserIDNotFound = runtime.NewForeignKeySentinel("accounts", "accounts_user_id_fkey", "user_id.references", runtime.FKMissing)
-
-	// ErrAccountReferencedByTransactionFromAccountID matches (errors.Is) a delete or
-	// key change of a row of accounts that rows of transactions still reference
-	// (constraint transactions_from_account_id_fkey,
-	// transactions.from_account_id.references in the spec).
+	// ErrAccountReferencedByTransactionFromAccountID matches a delete or key change of
+	// a row that rows of transactions reference.
 	ErrAccountReferencedByTransactionFromAccountID = runtime.NewForeignKeySentinel("transactions", "transactions_from_account_id_fkey", "from_account_id.references", runtime.FKReferenced)
-
-	// ErrAccountReferencedByTransactionToAccountID matches (errors.Is) a delete or key
-	// change of a row of accounts that rows of transactions still reference
-	// (constraint transactions_to_account_id_fkey,
-	// transactions.to_account_id.references in the spec).
+	// ErrAccountReferencedByTransactionToAccountID matches a delete or key change of a
+	// row that rows of transactions reference.
 	ErrAccountReferencedByTransactionToAccountID = runtime.NewForeignKeySentinel("transactions", "transactions_to_account_id_fkey", "to_account_id.references", runtime.FKReferenced)
-
-	// ErrAccountReferencedByLedgerEntry matches (errors.Is) a delete or key change of
-	// a row of accounts that rows of ledger_entries still reference (constraint
-	// ledger_entries_account_id_fkey, ledger_entries.account_id.references in the
-	// spec).
+	// ErrAccountReferencedByLedgerEntry matches a delete or key change of a row that
+	// rows of ledger_entries reference.
 	ErrAccountReferencedByLedgerEntry = runtime.NewForeignKeySentinel("ledger_entries", "ledger_entries_account_id_fkey", "account_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table accounts: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table accounts (see runtime.Validator).
 func (n *NewAccount) Validate() error {
 	var f runtime.Fields
 	f.Fits("name", runtime.CheckText(n.Name))
@@ -129,14 +101,7 @@ func (n *NewAccount) Validate() error {
 	return f.Err("accounts")
 }
 
-// Validate checks u for table accounts, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewAccount.Validate does.
 func (u *AccountUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Name.Set {
@@ -153,29 +118,16 @@ func (u *AccountUpdate) Validate() error {
 	return f.Err("accounts")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for id, user_id, name, currency, balance, whose columns are NOT NULL,
-// rather than read it as a zero value: the error is a *runtime.DbError of kind
-// Validation naming the fields. Leave an optional field out for its column's
-// default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewAccount) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "accounts", "id", "user_id", "name", "currency", "balance"); err != nil {
-		return err
-	}
 	type plain NewAccount
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "accounts", "id", "user_id", "name", "currency", "balance")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for user_id, name, currency, balance, whose columns are NOT NULL, rather
-// than read it as a zero value: the error is a *runtime.DbError of kind Validation
-// naming the fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *AccountUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "accounts", "user_id", "name", "currency", "balance"); err != nil {
-		return err
-	}
 	type plain AccountUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "accounts", "user_id", "name", "currency", "balance")
 }
 
 var (
@@ -190,13 +142,10 @@ var (
 	}
 )
 
-// scanAccount gives the scan destinations of the fields of v, columns in table
-// order.
 func scanAccount(v *Account, d []any) []any {
 	return append(d, &v.ID, &v.UserID, &v.Name, &v.Currency, &v.Balance, &v.CreatedAt, &v.UpdatedAt, &v.Version)
 }
 
-// argsNewAccount gives the values Create binds from n.
 func argsNewAccount(n *NewAccount, d []any) []any {
 	return append(d, n.ID.Arg(), &n.UserID, &n.Name, &n.Currency, n.Balance.Arg())
 }
@@ -206,8 +155,8 @@ INSERT INTO "accounts" ("id", "user_id", "name", "currency", "balance")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::numeric(18,2), 0))
 RETURNING "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version"`
 
-// Create inserts a row into table accounts and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table accounts and returns the row as stored. It validates
+// n first.
 func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error) {
 	if err := n.Validate(); err != nil {
 		return Account{}, wrapErr(err, "accounts.Create", "accounts")
@@ -220,8 +169,8 @@ const sqlAccountsFindByID = `-- name: accounts.FindByID replica=ok
 SELECT "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version" FROM "accounts"
 WHERE "id" = $1`
 
-// FindByID returns the row of table accounts with the given id. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table accounts with the given id, or
+// runtime.ErrNotFound.
 func (r *AccountRepo) FindByID(ctx context.Context, id uuid.UUID) (Account, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsFindByID, id, runtime.Arg, scanAccount)
 	return v, wrapErr(err, "accounts.FindByID", "accounts")
@@ -230,17 +179,14 @@ func (r *AccountRepo) FindByID(ctx context.Context, id uuid.UUID) (Account, erro
 const sqlAccountsFindAll = `-- name: accounts.FindAll replica=ok
 SELECT "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version" FROM "accounts" ORDER BY "id"`
 
-// FindAll returns every row of table accounts in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table accounts in primary key order, in memory.
 func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
 	rows, err := r.db.Query(ctx, sqlAccountsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanAccount)
 	return items, wrapErr(err, "accounts.FindAll", "accounts")
 }
 
-// Stream yields every row of table accounts in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "accounts.Stream", "accounts") }, scanAccount, sqlAccountsFindAll)
 }
@@ -254,9 +200,8 @@ SELECT "id", "user_id", "name", "currency", "balance", "created_at", "updated_at
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table accounts in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table accounts in primary key order (see
+// runtime.PageArgs).
 func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Account], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Account]{
@@ -280,13 +225,10 @@ SET "user_id" = COALESCE($2::uuid, "user_id"),
 WHERE "id" = $1 AND "version" = $6
 RETURNING "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version"`
 
-// updateAccounts are the statements of AccountRepo.Update: one per set of fields
-// set (see runtime.Update).
 var updateAccounts = &runtime.Update{
 	Fallback: sqlAccountsUpdate, Keys: 1,
 }
 
-// argsAccountUpdate gives the value of each field of u, nil when unset.
 func argsAccountUpdate(u *AccountUpdate, d []any) []any {
 	return append(d, u.UserID.Arg(), u.Name.Arg(), u.Currency.Arg(), u.Balance.Arg())
 }
@@ -296,11 +238,10 @@ SELECT EXISTS (SELECT 1 FROM "accounts"
 WHERE "id" = $1)`
 
 // Update applies the set fields of u to the row of table accounts with the given
-// id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first. version is the version the caller
-// read: when the row has another, Update changes nothing and the error has kind
-// Conflict and matches runtime.ErrStaleVersion. It increments version. It sets
-// updated_at to the transaction's time.
+// id and returns it as stored, or runtime.ErrNotFound. It validates u first.
+// version is the version the caller read: when the row has another, Update changes
+// nothing and the error has kind Conflict and matches runtime.ErrStaleVersion. It
+// increments version. It sets updated_at to the transaction's time.
 func (r *AccountRepo) Update(ctx context.Context, id uuid.UUID, version int64, u AccountUpdate) (Account, error) {
 	if err := u.Validate(); err != nil {
 		return Account{}, wrapErr(err, "accounts.Update", "accounts")
@@ -344,9 +285,8 @@ const sqlAccountsFindByIDs = `-- name: accounts.FindByIDs replica=ok
 SELECT "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version" FROM "accounts"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table accounts whose id is in ids, in id order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table accounts whose id is in ids, in id order;
+// keys without a row are skipped.
 func (r *AccountRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Account, error) {
 	if len(ids) == 0 {
 		return []Account{}, nil
@@ -355,17 +295,14 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Account
 	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
 }
 
-// copyAccounts sends rows of NewAccount to table accounts with COPY.
 var copyAccounts = &runtime.Copier[NewAccount]{
 	Table:   "accounts",
 	Columns: []string{"id", "user_id", "name", "currency", "balance"},
 	Args:    argsNewAccount,
 }
 
-// CreateMany inserts rows into table accounts with the COPY protocol and returns
-// how many it inserted, all or nothing. It validates every row first. An unset
-// optional field takes the column's default, as in Create (rows setting different
-// fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table accounts with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64, error) {
 	n, err := copyAccounts.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "accounts.CreateMany", "accounts")
@@ -378,10 +315,9 @@ FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::text[]::"currency"[], $5:
 ORDER BY "u"."ord"
 RETURNING "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version"`
 
-// CreateManyReturning inserts rows into table accounts and returns them as stored,
-// in input order, defaults applied as in Create. It runs one statement, which
-// binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table accounts in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount) ([]Account, error) {
 	if len(rows) == 0 {
 		return []Account{}, nil
@@ -451,15 +387,14 @@ func (r *AccountRepo) CreateIfAbsentByUserIDAndName(ctx context.Context, n NewAc
 	return v, created, wrapErr(err, "accounts.CreateIfAbsentByUserIDAndName", "accounts")
 }
 
-// AccountKeyedUpdate is one row's changes for UpdateMany: its key, the version the
-// caller read, and the changes.
+// AccountKeyedUpdate is one row's key and changes for UpdateMany, with the version
+// the caller read.
 type AccountKeyedUpdate struct {
 	ID      uuid.UUID     `json:"id"`
 	Version int64         `json:"version"`
 	Changes AccountUpdate `json:"changes"`
 }
 
-// bulkAccountsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkAccountsUpdates = &runtime.Bulk[AccountKeyedUpdate]{
 	Table:    "accounts",
 	Key:      func(a, b *AccountKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -481,9 +416,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::uuid[], $
 "cpcgen_new" AS (UPDATE "accounts" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_3", "accounts"."user_id"), "name" = COALESCE("cpcgen_v"."cpcgen_4", "accounts"."name"), "currency" = COALESCE("cpcgen_v"."cpcgen_5", "accounts"."currency"), "balance" = COALESCE("cpcgen_v"."cpcgen_6", "accounts"."balance"), "version" = "accounts"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table accounts the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row or
-// another version (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table accounts, all or none (see
+// runtime.UpdateMany).
 func (r *AccountRepo) UpdateMany(ctx context.Context, rows []AccountKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkAccountsUpdates, sqlAccountsUpdateMany, rows)
 	return out, wrapErr(err, "accounts.UpdateMany", "accounts")
@@ -496,14 +430,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::uuid[], $
 "cpcgen_new" AS (UPDATE "accounts" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_3", "accounts"."user_id"), "name" = COALESCE("cpcgen_v"."cpcgen_4", "accounts"."name"), "currency" = COALESCE("cpcgen_v"."cpcgen_5", "accounts"."currency"), "balance" = COALESCE("cpcgen_v"."cpcgen_6", "accounts"."balance"), "version" = "accounts"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."name", "cpcgen_new"."currency", "cpcgen_new"."balance", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."version" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *AccountRepo) UpdateManyReturning(ctx context.Context, rows []AccountKeyedUpdate) ([]Account, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkAccountsUpdates, sqlAccountsUpdateManyReturning, scanAccount, rows)
 	return out, wrapErr(err, "accounts.UpdateManyReturning", "accounts")
 }
 
-// bulkAccountsVersions sends the rows of DeleteMany.
 var bulkAccountsVersions = &runtime.Bulk[runtime.Versioned[uuid.UUID, int64]]{
 	Table: "accounts",
 	Key:   func(a, b *runtime.Versioned[uuid.UUID, int64]) int { return runtime.CompareUUID(a.Key, b.Key) },
@@ -521,14 +453,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[]) WITH ORDINALI
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
 // DeleteMany deletes the rows of table accounts with the keys given, as Delete
-// does, and reports whether each key's row was deleted. One stale version stops
-// the whole batch. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *AccountRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[uuid.UUID, int64]) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkAccountsVersions, sqlAccountsDeleteMany, keys)
 	return out, wrapErr(err, "accounts.DeleteMany", "accounts")
 }
 
-// bulkAccountsNew sends the rows of the batch upserts.
 var bulkAccountsNew = &runtime.Bulk[NewAccount]{
 	Table:    "accounts",
 	Validate: (*NewAccount).Validate,
@@ -548,8 +478,8 @@ WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid())
 "cpcgen_new" AS (UPDATE "accounts" SET "currency" = "cpcgen_v"."cpcgen_i4", "balance" = COALESCE("cpcgen_v"."cpcgen_5", "accounts"."balance"), "version" = "accounts"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "user_id" = "cpcgen_v"."cpcgen_i2" AND "name" = "cpcgen_v"."cpcgen_i3" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."user_id", "cpcgen_ins"."name", "cpcgen_ins"."currency", "cpcgen_ins"."balance", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i2" AND "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."name", "cpcgen_new"."currency", "cpcgen_new"."balance", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."version" FROM "cpcgen_new"`
 
-// UpsertManyByUserIDAndName is UpsertByUserIDAndName for many rows: it returns the
-// rows as stored, in the order of rows. See runtime.UpsertMany.
+// UpsertManyByUserIDAndName is UpsertByUserIDAndName for many rows (see
+// runtime.UpsertMany).
 func (r *AccountRepo) UpsertManyByUserIDAndName(ctx context.Context, rows []NewAccount) ([]Account, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkAccountsNew.By(func(a, b *NewAccount) int {
 		return cmp.Or(runtime.CompareUUID(a.UserID, b.UserID), cmp.Compare(a.Name, b.Name))
@@ -562,9 +492,8 @@ WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid())
 "cpcgen_ins" AS (INSERT INTO "accounts" ("id", "user_id", "name", "currency", "balance") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("user_id", "name") DO NOTHING RETURNING "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."user_id", "cpcgen_ins"."name", "cpcgen_ins"."currency", "cpcgen_ins"."balance", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i2" AND "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "accounts"."id", "accounts"."user_id", "accounts"."name", "accounts"."currency", "accounts"."balance", "accounts"."created_at", "accounts"."updated_at", "accounts"."version" FROM "cpcgen_v" JOIN "accounts" ON "user_id" = "cpcgen_v"."cpcgen_i2" AND "name" = "cpcgen_v"."cpcgen_i3"`
 
-// CreateManyIfAbsentByUserIDAndName is CreateIfAbsentByUserIDAndName for many
-// rows: it returns, in the order of rows, the new rows or the rows in the way, and
-// whether each was created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentByUserIDAndName is CreateIfAbsentByUserIDAndName for many rows
+// (see runtime.CreateManyIfAbsent).
 func (r *AccountRepo) CreateManyIfAbsentByUserIDAndName(ctx context.Context, rows []NewAccount) ([]Account, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkAccountsNew.By(func(a, b *NewAccount) int {
 		return cmp.Or(runtime.CompareUUID(a.UserID, b.UserID), cmp.Compare(a.Name, b.Name))
@@ -587,7 +516,6 @@ const sqlAccountsLoadByUserID = `-- name: accounts.LoadByUserID replica=ok
 SELECT "id", "user_id", "name", "currency", "balance", "created_at", "updated_at", "version" FROM "accounts"
 WHERE "user_id" = ANY($1) ORDER BY "id"`
 
-// loadAccountsByUserID is LoadByUserID on db.
 func loadAccountsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Account, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Account{}, nil
@@ -597,37 +525,33 @@ func loadAccountsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID
 }
 
 // LoadByUserID returns the rows of table accounts whose user_id is one of keys,
-// grouped by user_id, each group in primary key order, with one query however many
-// keys; keys without rows are not in the map.
+// grouped by it, in one query (see runtime.GroupRows).
 func (r *AccountRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Account, error) {
 	m, err := loadAccountsByUserID(ctx, r.db, keys)
 	return m, wrapErr(err, "accounts.LoadByUserID", "accounts")
 }
 
-// LoadTransactionsByFromAccountID returns the rows of table transactions that
-// reference each of parents (transactions.from_account_id = accounts.id), keyed by
-// the parent's id, each group in primary key order, with one query; parents
-// without rows are not in the map.
+// LoadTransactionsByFromAccountID returns the rows of table transactions of each
+// of parents (transactions.from_account_id = accounts.id), keyed by the parent's
+// id, as LoadByFromAccountID does.
 func (r *AccountRepo) LoadTransactionsByFromAccountID(ctx context.Context, parents []Account) (map[uuid.UUID][]Transaction, error) {
 	keys := runtime.Keys(parents, func(p *Account) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadTransactionsByFromAccountID(ctx, r.db, keys)
 	return m, wrapErr(err, "accounts.LoadTransactionsByFromAccountID", "accounts")
 }
 
-// LoadTransactionsByToAccountID returns the rows of table transactions that
-// reference each of parents (transactions.to_account_id = accounts.id), keyed by
-// the parent's id, each group in primary key order, with one query; parents
-// without rows are not in the map.
+// LoadTransactionsByToAccountID returns the rows of table transactions of each of
+// parents (transactions.to_account_id = accounts.id), keyed by the parent's id, as
+// LoadByToAccountID does.
 func (r *AccountRepo) LoadTransactionsByToAccountID(ctx context.Context, parents []Account) (map[uuid.UUID][]Transaction, error) {
 	keys := runtime.Keys(parents, func(p *Account) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadTransactionsByToAccountID(ctx, r.db, keys)
 	return m, wrapErr(err, "accounts.LoadTransactionsByToAccountID", "accounts")
 }
 
-// LoadLedgerEntries returns the rows of table ledger_entries that reference each
-// of parents (ledger_entries.account_id = accounts.id), keyed by the parent's id,
-// each group in primary key order, with one query; parents without rows are not in
-// the map.
+// LoadLedgerEntries returns the rows of table ledger_entries of each of parents
+// (ledger_entries.account_id = accounts.id), keyed by the parent's id, as
+// LoadByAccountID does.
 func (r *AccountRepo) LoadLedgerEntries(ctx context.Context, parents []Account) (map[uuid.UUID][]LedgerEntry, error) {
 	keys := runtime.Keys(parents, func(p *Account) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadLedgerEntriesByAccountID(ctx, r.db, keys)

@@ -6,7 +6,6 @@ package financedb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 	"time"
 
@@ -31,9 +30,8 @@ type LedgerEntry struct {
 	CreatedAt time.Time       `json:"created_at"`
 }
 
-// NewLedgerEntry holds the values of a new row of table ledger_entries. Fields of
-// type runtime.Opt may be left unset: the column's default applies. The database
-// sets id.
+// NewLedgerEntry holds the values of a new row of table ledger_entries. An unset
+// runtime.Opt field takes its column's default. The database sets id.
 type NewLedgerEntry struct {
 	TransactionID uuid.UUID              `json:"transaction_id"`
 	AccountID     uuid.UUID              `json:"account_id"`
@@ -43,8 +41,8 @@ type NewLedgerEntry struct {
 	CreatedAt     runtime.Opt[time.Time] `json:"created_at,omitzero"`
 }
 
-// LedgerEntryUpdate lists changes to a row of table ledger_entries. Unset fields
-// leave their column unchanged.
+// LedgerEntryUpdate lists changes to a row of table ledger_entries; unset fields
+// stay unchanged.
 type LedgerEntryUpdate struct {
 	TransactionID runtime.Opt[uuid.UUID]       `json:"transaction_id,omitzero"`
 	AccountID     runtime.Opt[uuid.UUID]       `json:"account_id,omitzero"`
@@ -59,45 +57,30 @@ type LedgerEntryRepo struct {
 	db runtime.DBTX
 }
 
-// NewLedgerEntryRepo returns a repository of table ledger_entries that runs its
-// statements on db: a pool, a connection or a transaction.
+// NewLedgerEntryRepo returns the repository of table ledger_entries over db.
 func NewLedgerEntryRepo(db runtime.DBTX) *LedgerEntryRepo {
 	return &LedgerEntryRepo{db: db}
 }
 
 var (
-	// ErrLedgerEntryIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// ledger_entries (constraint ledger_entries_pkey, primary_key in the spec).
+	// ErrLedgerEntryIDTaken matches a violation of the primary key (id).
 	ErrLedgerEntryIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "ledger_entries", "ledger_entries_pkey", "primary_key")
-
-	// ErrLedgerEntryAmountCheck matches (errors.Is) a violation of the check of column
-	// amount (amount <> 0) of ledger_entries (constraint ledger_entries_amount_check,
-	// amount.check in the spec).
+	// ErrLedgerEntryAmountCheck matches a violation of the check of column amount
+	// (amount <> 0).
 	ErrLedgerEntryAmountCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "ledger_entries", "ledger_entries_amount_check", "amount.check")
-
-	// ErrLedgerEntryTransactionIDNotFound matches (errors.Is) a write of
-	// ledger_entries whose transaction_id names no row of transactions (constraint
-	// ledger_entries_transaction_id_fkey, transaction_id.references in the spec).
+	// ErrLedgerEntryTransactionIDNotFound matches a write whose transaction_id names
+	// no row of transactions.
 	ErrLedgerEntryTransactionIDNotFound = runtime.NewForeignKeySentinel("ledger_entries", "ledger_entries_transaction_id_fkey", "transaction_id.references", runtime.FKMissing)
-
-	// ErrLedgerEntryAccountIDNotFound matches (errors.Is) a write of ledger_entries
-	// whose account_id names no row of accounts (constraint
-	// ledger_entries_account_id_fkey, account_id.references in the spec).
+	// ErrLedgerEntryAccountIDNotFound matches a write whose account_id names no row of
+	// accounts.
 	ErrLedgerEntryAccountIDNotFound = runtime.NewForeignKeySentinel("ledger_entries", "ledger_entries_account_id_fkey", "account_id.references", runtime.FKMissing)
-
-	// ErrLedgerEntryUserIDNotFound matches (errors.Is) a write of ledger_entries whose
-	// user_id names no row of users (constraint ledger_entries_user_id_fkey,
-	// user_id.references in the spec).
+	// ErrLedgerEntryUserIDNotFound matches a write whose user_id names no row of
+	// users.
 	ErrLedgerEntryUserIDNotFound = runtime.NewForeignKeySentinel("ledger_entries", "ledger_entries_user_id_fkey", "user_id.references", runtime.FKMissing)
 )
 
-// Validate checks n for table ledger_entries: what the columns' types cannot hold
-// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
-// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table ledger_entries (see
+// runtime.Validator).
 func (n *NewLedgerEntry) Validate() error {
 	var f runtime.Fields
 	f.Check("kind", n.Kind.Valid(), "must be one of \"deposit\", \"withdrawal\", \"transfer\"")
@@ -108,14 +91,7 @@ func (n *NewLedgerEntry) Validate() error {
 	return f.Err("ledger_entries")
 }
 
-// Validate checks u for table ledger_entries, field by field for the fields that
-// are set: what the columns' types cannot hold (nil for a NOT NULL column, NUL
-// bytes or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s)
-// takes, times out of PostgreSQL's range), then the spec's rules (enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty). It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first check it fails. The repository calls it before
-// any SQL.
+// Validate checks the fields of u that are set, as NewLedgerEntry.Validate does.
 func (u *LedgerEntryUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Kind.Set {
@@ -130,39 +106,22 @@ func (u *LedgerEntryUpdate) Validate() error {
 	return f.Err("ledger_entries")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for transaction_id, account_id, user_id, kind, amount, created_at, whose
-// columns are NOT NULL, rather than read it as a zero value: the error is a
-// *runtime.DbError of kind Validation naming the fields. Leave an optional field
-// out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewLedgerEntry) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "ledger_entries", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at"); err != nil {
-		return err
-	}
 	type plain NewLedgerEntry
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "ledger_entries", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for transaction_id, account_id, user_id, kind, amount, created_at, whose
-// columns are NOT NULL, rather than read it as a zero value: the error is a
-// *runtime.DbError of kind Validation naming the fields. Leave a field out to keep
-// its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *LedgerEntryUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "ledger_entries", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at"); err != nil {
-		return err
-	}
 	type plain LedgerEntryUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "ledger_entries", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at")
 }
 
-// scanLedgerEntry gives the scan destinations of the fields of v, columns in table
-// order.
 func scanLedgerEntry(v *LedgerEntry, d []any) []any {
 	return append(d, &v.ID, &v.TransactionID, &v.AccountID, &v.UserID, &v.Kind, &v.Amount, &v.CreatedAt)
 }
 
-// argsNewLedgerEntry gives the values Create binds from n.
 func argsNewLedgerEntry(n *NewLedgerEntry, d []any) []any {
 	return append(d, &n.TransactionID, &n.AccountID, &n.UserID, &n.Kind, &n.Amount, n.CreatedAt.Arg())
 }
@@ -172,8 +131,8 @@ INSERT INTO "ledger_entries" ("transaction_id", "account_id", "user_id", "kind",
 VALUES ($1, $2, $3, $4, $5, COALESCE($6::timestamptz, now()))
 RETURNING "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at"`
 
-// Create inserts a row into table ledger_entries and returns it as stored,
-// defaults applied. It validates n first.
+// Create inserts n into table ledger_entries and returns the row as stored. It
+// validates n first.
 func (r *LedgerEntryRepo) Create(ctx context.Context, n NewLedgerEntry) (LedgerEntry, error) {
 	if err := n.Validate(); err != nil {
 		return LedgerEntry{}, wrapErr(err, "ledger_entries.Create", "ledger_entries")
@@ -186,8 +145,8 @@ const sqlLedgerEntriesFindByID = `-- name: ledger_entries.FindByID replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
 WHERE "id" = $1`
 
-// FindByID returns the row of table ledger_entries with the given id. If there is
-// none, the error matches runtime.ErrNotFound.
+// FindByID returns the row of table ledger_entries with the given id, or
+// runtime.ErrNotFound.
 func (r *LedgerEntryRepo) FindByID(ctx context.Context, id int64) (LedgerEntry, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlLedgerEntriesFindByID, id, runtime.Arg, scanLedgerEntry)
 	return v, wrapErr(err, "ledger_entries.FindByID", "ledger_entries")
@@ -196,17 +155,15 @@ func (r *LedgerEntryRepo) FindByID(ctx context.Context, id int64) (LedgerEntry, 
 const sqlLedgerEntriesFindAll = `-- name: ledger_entries.FindAll replica=ok
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries" ORDER BY "id"`
 
-// FindAll returns every row of table ledger_entries in primary key order, all in
-// memory; List and Stream do not hold them all.
+// FindAll returns every row of table ledger_entries in primary key order, in
+// memory.
 func (r *LedgerEntryRepo) FindAll(ctx context.Context) ([]LedgerEntry, error) {
 	rows, err := r.db.Query(ctx, sqlLedgerEntriesFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanLedgerEntry)
 	return items, wrapErr(err, "ledger_entries.FindAll", "ledger_entries")
 }
 
-// Stream yields every row of table ledger_entries in primary key order as the loop
-// reads them from the server: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *LedgerEntryRepo) Stream(ctx context.Context) iter.Seq2[LedgerEntry, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "ledger_entries.Stream", "ledger_entries") }, scanLedgerEntry, sqlLedgerEntriesFindAll)
 }
@@ -220,9 +177,8 @@ SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "creat
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table ledger_entries in primary key order,
-// after the cursor page.After ("" for the first page); the page's Next cursor (""
-// after the last page) gets the next one.
+// List returns a page of table ledger_entries in primary key order (see
+// runtime.PageArgs).
 func (r *LedgerEntryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[LedgerEntry], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[LedgerEntry]{
@@ -235,8 +191,6 @@ func (r *LedgerEntryRepo) List(ctx context.Context, page runtime.PageArgs) (runt
 	return p, wrapErr(err, "ledger_entries.List", "ledger_entries")
 }
 
-// updateLedgerEntries are the statements of LedgerEntryRepo.Update: one per set of
-// fields set (see runtime.Update).
 var updateLedgerEntries = &runtime.Update{
 	Name: "ledger_entries.Update", Keys: 1,
 	Head: "UPDATE \"ledger_entries\"\nSET ",
@@ -244,14 +198,12 @@ var updateLedgerEntries = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"transaction_id\", \"account_id\", \"user_id\", \"kind\", \"amount\", \"created_at\"",
 }
 
-// argsLedgerEntryUpdate gives the value of each field of u, nil when unset.
 func argsLedgerEntryUpdate(u *LedgerEntryUpdate, d []any) []any {
 	return append(d, u.TransactionID.Arg(), u.AccountID.Arg(), u.UserID.Arg(), u.Kind.Arg(), u.Amount.Arg(), u.CreatedAt.Arg())
 }
 
 // Update applies the set fields of u to the row of table ledger_entries with the
-// given id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *LedgerEntryRepo) Update(ctx context.Context, id int64, u LedgerEntryUpdate) (LedgerEntry, error) {
 	if err := u.Validate(); err != nil {
 		return LedgerEntry{}, wrapErr(err, "ledger_entries.Update", "ledger_entries")
@@ -284,8 +236,7 @@ SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "creat
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table ledger_entries whose id is in ids, in id
-// order, with one query. Keys without a row are skipped, so the result may be
-// shorter than ids; it is empty, not nil, when no key has a row.
+// order; keys without a row are skipped.
 func (r *LedgerEntryRepo) FindByIDs(ctx context.Context, ids []int64) ([]LedgerEntry, error) {
 	if len(ids) == 0 {
 		return []LedgerEntry{}, nil
@@ -294,18 +245,14 @@ func (r *LedgerEntryRepo) FindByIDs(ctx context.Context, ids []int64) ([]LedgerE
 	return items, wrapErr(err, "ledger_entries.FindByIDs", "ledger_entries")
 }
 
-// copyLedgerEntries sends rows of NewLedgerEntry to table ledger_entries with
-// COPY.
 var copyLedgerEntries = &runtime.Copier[NewLedgerEntry]{
 	Table:   "ledger_entries",
 	Columns: []string{"transaction_id", "account_id", "user_id", "kind", "amount", "created_at"},
 	Args:    argsNewLedgerEntry,
 }
 
-// CreateMany inserts rows into table ledger_entries with the COPY protocol and
-// returns how many it inserted, all or nothing. It validates every row first. An
-// unset optional field takes the column's default, as in Create (rows setting
-// different fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table ledger_entries with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *LedgerEntryRepo) CreateMany(ctx context.Context, rows []NewLedgerEntry) (int64, error) {
 	n, err := copyLedgerEntries.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "ledger_entries.CreateMany", "ledger_entries")
@@ -318,10 +265,9 @@ FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[]::"transaction_kind"[]
 ORDER BY "u"."ord"
 RETURNING "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at"`
 
-// CreateManyReturning inserts rows into table ledger_entries and returns them as
-// stored, in input order, defaults applied as in Create. It runs one statement,
-// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table ledger_entries in one INSERT …
+// SELECT FROM unnest, all or nothing, and returns them as stored. It validates
+// every row first.
 func (r *LedgerEntryRepo) CreateManyReturning(ctx context.Context, rows []NewLedgerEntry) ([]LedgerEntry, error) {
 	if len(rows) == 0 {
 		return []LedgerEntry{}, nil
@@ -343,14 +289,12 @@ func (r *LedgerEntryRepo) CreateManyReturning(ctx context.Context, rows []NewLed
 	return items, wrapErr(err, "ledger_entries.CreateManyReturning", "ledger_entries")
 }
 
-// LedgerEntryKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// LedgerEntryKeyedUpdate is one row's key and changes for UpdateMany.
 type LedgerEntryKeyedUpdate struct {
 	ID      int64             `json:"id"`
 	Changes LedgerEntryUpdate `json:"changes"`
 }
 
-// bulkLedgerEntriesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkLedgerEntriesUpdates = &runtime.Bulk[LedgerEntryKeyedUpdate]{
 	Table:    "ledger_entries",
 	Key:      func(a, b *LedgerEntryKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -373,9 +317,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::uuid[], $
 "cpcgen_new" AS (UPDATE "ledger_entries" SET "transaction_id" = COALESCE("cpcgen_v"."cpcgen_2", "ledger_entries"."transaction_id"), "account_id" = COALESCE("cpcgen_v"."cpcgen_3", "ledger_entries"."account_id"), "user_id" = COALESCE("cpcgen_v"."cpcgen_4", "ledger_entries"."user_id"), "kind" = COALESCE("cpcgen_v"."cpcgen_5", "ledger_entries"."kind"), "amount" = COALESCE("cpcgen_v"."cpcgen_6", "ledger_entries"."amount"), "created_at" = COALESCE("cpcgen_v"."cpcgen_7", "ledger_entries"."created_at") FROM "cpcgen_v" WHERE "ledger_entries"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table ledger_entries the changes of each, as
-// Update does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table ledger_entries, all or none (see
+// runtime.UpdateMany).
 func (r *LedgerEntryRepo) UpdateMany(ctx context.Context, rows []LedgerEntryKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkLedgerEntriesUpdates, sqlLedgerEntriesUpdateMany, rows)
 	return out, wrapErr(err, "ledger_entries.UpdateMany", "ledger_entries")
@@ -388,14 +331,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::uuid[], $
 "cpcgen_new" AS (UPDATE "ledger_entries" SET "transaction_id" = COALESCE("cpcgen_v"."cpcgen_2", "ledger_entries"."transaction_id"), "account_id" = COALESCE("cpcgen_v"."cpcgen_3", "ledger_entries"."account_id"), "user_id" = COALESCE("cpcgen_v"."cpcgen_4", "ledger_entries"."user_id"), "kind" = COALESCE("cpcgen_v"."cpcgen_5", "ledger_entries"."kind"), "amount" = COALESCE("cpcgen_v"."cpcgen_6", "ledger_entries"."amount"), "created_at" = COALESCE("cpcgen_v"."cpcgen_7", "ledger_entries"."created_at") FROM "cpcgen_v" WHERE "ledger_entries"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."transaction_id", "cpcgen_new"."account_id", "cpcgen_new"."user_id", "cpcgen_new"."kind", "cpcgen_new"."amount", "cpcgen_new"."created_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *LedgerEntryRepo) UpdateManyReturning(ctx context.Context, rows []LedgerEntryKeyedUpdate) ([]LedgerEntry, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkLedgerEntriesUpdates, sqlLedgerEntriesUpdateManyReturning, scanLedgerEntry, rows)
 	return out, wrapErr(err, "ledger_entries.UpdateManyReturning", "ledger_entries")
 }
 
-// bulkLedgerEntriesKeys sends the rows of DeleteMany.
 var bulkLedgerEntriesKeys = &runtime.Bulk[int64]{
 	Table: "ledger_entries",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -411,8 +352,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcge
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table ledger_entries with the keys given, as
-// Delete does, and reports whether each key's row was deleted. See
-// runtime.WriteMany.
+// Delete does (see runtime.WriteMany).
 func (r *LedgerEntryRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkLedgerEntriesKeys, sqlLedgerEntriesDeleteMany, keys)
 	return out, wrapErr(err, "ledger_entries.DeleteMany", "ledger_entries")
@@ -433,7 +373,6 @@ const sqlLedgerEntriesLoadByTransactionID = `-- name: ledger_entries.LoadByTrans
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
 WHERE "transaction_id" = ANY($1) ORDER BY "id"`
 
-// loadLedgerEntriesByTransactionID is LoadByTransactionID on db.
 func loadLedgerEntriesByTransactionID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]LedgerEntry, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]LedgerEntry{}, nil
@@ -443,9 +382,8 @@ func loadLedgerEntriesByTransactionID(ctx context.Context, db runtime.DBTX, keys
 }
 
 // LoadByTransactionID returns the rows of table ledger_entries whose
-// transaction_id is one of keys, grouped by transaction_id, each group in primary
-// key order, with one query however many keys; keys without rows are not in the
-// map.
+// transaction_id is one of keys, grouped by it, in one query (see
+// runtime.GroupRows).
 func (r *LedgerEntryRepo) LoadByTransactionID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]LedgerEntry, error) {
 	m, err := loadLedgerEntriesByTransactionID(ctx, r.db, keys)
 	return m, wrapErr(err, "ledger_entries.LoadByTransactionID", "ledger_entries")
@@ -466,7 +404,6 @@ const sqlLedgerEntriesLoadByAccountID = `-- name: ledger_entries.LoadByAccountID
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
 WHERE "account_id" = ANY($1) ORDER BY "id"`
 
-// loadLedgerEntriesByAccountID is LoadByAccountID on db.
 func loadLedgerEntriesByAccountID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]LedgerEntry, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]LedgerEntry{}, nil
@@ -476,8 +413,7 @@ func loadLedgerEntriesByAccountID(ctx context.Context, db runtime.DBTX, keys []u
 }
 
 // LoadByAccountID returns the rows of table ledger_entries whose account_id is one
-// of keys, grouped by account_id, each group in primary key order, with one query
-// however many keys; keys without rows are not in the map.
+// of keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *LedgerEntryRepo) LoadByAccountID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]LedgerEntry, error) {
 	m, err := loadLedgerEntriesByAccountID(ctx, r.db, keys)
 	return m, wrapErr(err, "ledger_entries.LoadByAccountID", "ledger_entries")
@@ -498,7 +434,6 @@ const sqlLedgerEntriesLoadByUserID = `-- name: ledger_entries.LoadByUserID repli
 SELECT "id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at" FROM "ledger_entries"
 WHERE "user_id" = ANY($1) ORDER BY "id"`
 
-// loadLedgerEntriesByUserID is LoadByUserID on db.
 func loadLedgerEntriesByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]LedgerEntry, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]LedgerEntry{}, nil
@@ -508,8 +443,7 @@ func loadLedgerEntriesByUserID(ctx context.Context, db runtime.DBTX, keys []uuid
 }
 
 // LoadByUserID returns the rows of table ledger_entries whose user_id is one of
-// keys, grouped by user_id, each group in primary key order, with one query
-// however many keys; keys without rows are not in the map.
+// keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *LedgerEntryRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]LedgerEntry, error) {
 	m, err := loadLedgerEntriesByUserID(ctx, r.db, keys)
 	return m, wrapErr(err, "ledger_entries.LoadByUserID", "ledger_entries")

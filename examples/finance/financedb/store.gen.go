@@ -82,7 +82,7 @@ func wrapErr(err error, op, table string) error {
 	}
 	err = runtime.Wrap(err, op, table)
 	if e, ok := err.(*runtime.DbError); ok && e.Constraint != "" && e.SpecName == "" {
-		if name := specNameOf(e.Table, e.Constraint); name != "" {
+		if name := runtime.SpecName(e.Table, e.Constraint, sentinels); name != "" {
 			cp := *e
 			cp.SpecName = name
 			return &cp
@@ -102,68 +102,37 @@ func wrapParamsErr(err error, op, table string, params []string) error {
 	return wrapErr(runtime.WrapParams(err, op, table, params), op, table)
 }
 
-// specNameOf returns the spec's name of the constraint of the package named
-// constraint, on table when several tables have one of that name, or "".
-func specNameOf(table, constraint string) string {
-	switch constraint {
-	case "users_pkey":
-		return ErrUserIDTaken.Name
-	case "users_email_key":
-		return ErrUserEmailTaken.Name
-	case "users_email_format":
-		return ErrUserEmailFormatCheck.Name
-	case "users_name_min_length":
-		return ErrUserNameMinLengthCheck.Name
-	case "categories_pkey":
-		return ErrCategoryIDTaken.Name
-	case "categories_name_key":
-		return ErrCategoryNameTaken.Name
-	case "categories_name_min_length":
-		return ErrCategoryNameMinLengthCheck.Name
-	case "categories_parent_id_fkey":
-		return ErrCategoryParentIDNotFound.Name
-	case "accounts_pkey":
-		return ErrAccountIDTaken.Name
-	case "accounts_user_id_name_key":
-		return ErrAccountUserIDNameTaken.Name
-	case "accounts_name_min_length":
-		return ErrAccountNameMinLengthCheck.Name
-	case "accounts_balance_min":
-		return ErrAccountBalanceMinCheck.Name
-	case "accounts_user_id_fkey":
-		return ErrAccountUserIDNotFound.Name
-	case "transactions_pkey":
-		return ErrTransactionIDTaken.Name
-	case "transactions_user_idempotency_key":
-		return ErrTransactionUserIDIdempotencyKeyTaken.Name
-	case "transactions_amount_min":
-		return ErrTransactionAmountMinCheck.Name
-	case "transactions_memo_max_length":
-		return ErrTransactionMemoMaxLengthCheck.Name
-	case "transactions_idempotency_key_min_length":
-		return ErrTransactionIdempotencyKeyMinLengthCheck.Name
-	case "transactions_accounts_match_kind":
-		return ErrTransactionAccountsMatchKindCheck.Name
-	case "transactions_user_id_fkey":
-		return ErrTransactionUserIDNotFound.Name
-	case "transactions_from_account_id_fkey":
-		return ErrTransactionFromAccountIDNotFound.Name
-	case "transactions_to_account_id_fkey":
-		return ErrTransactionToAccountIDNotFound.Name
-	case "transactions_category_id_fkey":
-		return ErrTransactionCategoryIDNotFound.Name
-	case "ledger_entries_pkey":
-		return ErrLedgerEntryIDTaken.Name
-	case "ledger_entries_amount_check":
-		return ErrLedgerEntryAmountCheck.Name
-	case "ledger_entries_transaction_id_fkey":
-		return ErrLedgerEntryTransactionIDNotFound.Name
-	case "ledger_entries_account_id_fkey":
-		return ErrLedgerEntryAccountIDNotFound.Name
-	case "ledger_entries_user_id_fkey":
-		return ErrLedgerEntryUserIDNotFound.Name
-	}
-	return ""
+// sentinels are the package's constraints, which wrapErr names as the spec does
+// (see runtime.SpecName).
+var sentinels = []*runtime.ConstraintSentinel{
+	ErrUserIDTaken,
+	ErrUserEmailTaken,
+	ErrUserEmailFormatCheck,
+	ErrUserNameMinLengthCheck,
+	ErrCategoryIDTaken,
+	ErrCategoryNameTaken,
+	ErrCategoryNameMinLengthCheck,
+	ErrCategoryParentIDNotFound,
+	ErrAccountIDTaken,
+	ErrAccountUserIDNameTaken,
+	ErrAccountNameMinLengthCheck,
+	ErrAccountBalanceMinCheck,
+	ErrAccountUserIDNotFound,
+	ErrTransactionIDTaken,
+	ErrTransactionUserIDIdempotencyKeyTaken,
+	ErrTransactionAmountMinCheck,
+	ErrTransactionMemoMaxLengthCheck,
+	ErrTransactionIdempotencyKeyMinLengthCheck,
+	ErrTransactionAccountsMatchKindCheck,
+	ErrTransactionUserIDNotFound,
+	ErrTransactionFromAccountIDNotFound,
+	ErrTransactionToAccountIDNotFound,
+	ErrTransactionCategoryIDNotFound,
+	ErrLedgerEntryIDTaken,
+	ErrLedgerEntryAmountCheck,
+	ErrLedgerEntryTransactionIDNotFound,
+	ErrLedgerEntryAccountIDNotFound,
+	ErrLedgerEntryUserIDNotFound,
 }
 
 // InTx runs fn in a transaction with a Store bound to it: committed when fn

@@ -6,7 +6,6 @@ package financedb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 	"time"
 
@@ -38,8 +37,8 @@ type Transaction struct {
 	CreatedAt      time.Time `json:"created_at"`
 }
 
-// NewTransaction holds the values of a new row of table transactions. Fields of
-// type runtime.Opt may be left unset: the column's default applies.
+// NewTransaction holds the values of a new row of table transactions. An unset
+// runtime.Opt field takes its column's default.
 type NewTransaction struct {
 	ID             runtime.Opt[uuid.UUID]  `json:"id,omitzero"`
 	UserID         uuid.UUID               `json:"user_id"`
@@ -54,9 +53,8 @@ type NewTransaction struct {
 	CreatedAt      runtime.Opt[time.Time]  `json:"created_at,omitzero"`
 }
 
-// TransactionUpdate lists changes to a row of table transactions. Unset fields
-// leave their column unchanged; a nullable column is set to NULL with
-// runtime.SetNull[T]().
+// TransactionUpdate lists changes to a row of table transactions; unset fields
+// stay unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type TransactionUpdate struct {
 	UserID         runtime.Opt[uuid.UUID]               `json:"user_id,omitzero"`
 	Kind           runtime.Opt[TransactionKind]         `json:"kind,omitzero"`
@@ -75,81 +73,51 @@ type TransactionRepo struct {
 	db runtime.DBTX
 }
 
-// NewTransactionRepo returns a repository of table transactions that runs its
-// statements on db: a pool, a connection or a transaction.
+// NewTransactionRepo returns the repository of table transactions over db.
 func NewTransactionRepo(db runtime.DBTX) *TransactionRepo {
 	return &TransactionRepo{db: db}
 }
 
 var (
-	// ErrTransactionIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// transactions (constraint transactions_pkey, primary_key in the spec).
+	// ErrTransactionIDTaken matches a violation of the primary key (id).
 	ErrTransactionIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "transactions", "transactions_pkey", "primary_key")
-
-	// ErrTransactionUserIDIdempotencyKeyTaken matches (errors.Is) a violation of the
-	// unique index on (user_id, idempotency_key) of transactions (constraint
-	// transactions_user_idempotency_key, transactions_user_idempotency_key in the
-	// spec).
+	// ErrTransactionUserIDIdempotencyKeyTaken matches a violation of the unique index
+	// on (user_id, idempotency_key).
 	ErrTransactionUserIDIdempotencyKeyTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "transactions", "transactions_user_idempotency_key", "transactions_user_idempotency_key")
-
-	// ErrTransactionAmountMinCheck matches (errors.Is) a violation of the min rule of
-	// column amount of transactions (constraint transactions_amount_min, amount.min in
-	// the spec).
+	// ErrTransactionAmountMinCheck matches a violation of the min rule of column
+	// amount.
 	ErrTransactionAmountMinCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "transactions", "transactions_amount_min", "amount.min")
-
-	// ErrTransactionMemoMaxLengthCheck matches (errors.Is) a violation of the
-	// max_length rule of column memo of transactions (constraint
-	// transactions_memo_max_length, memo.max_length in the spec).
+	// ErrTransactionMemoMaxLengthCheck matches a violation of the max_length rule of
+	// column memo.
 	ErrTransactionMemoMaxLengthCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "transactions", "transactions_memo_max_length", "memo.max_length")
-
-	// ErrTransactionIdempotencyKeyMinLengthCheck matches (errors.Is) a violation of
-	// the min_length rule of column idempotency_key of transactions (constraint
-	// transactions_idempotency_key_min_length, idempotency_key.min_length in the
-	// spec).
+	// ErrTransactionIdempotencyKeyMinLengthCheck matches a violation of the min_length
+	// rule of column idempotency_key.
 	ErrTransactionIdempotencyKeyMinLengthCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "transactions", "transactions_idempotency_key_min_length", "idempotency_key.min_length")
-
-	// ErrTransactionAccountsMatchKindCheck matches (errors.Is) a violation of the
-	// check (kind = 'deposit' AND from_account_id IS NULL AND to_account_id IS NOT
-	// NULL) OR (kind = 'withdrawal' AND from_account_id IS NOT NULL AND to_account_id
-	// IS NULL) OR (kind = 'transfer' AND from_account_id IS NOT NULL AND to_account_id
-	// IS NOT NULL AND from_account_id <> to_account_id) of transactions (constraint
-	// transactions_accounts_match_kind, transactions_accounts_match_kind in the spec).
+	// ErrTransactionAccountsMatchKindCheck matches a violation of the check (kind =
+	// 'deposit' AND from_account_id IS NULL AND to_account_id IS NOT NULL) OR (kind =
+	// 'withdrawal' AND from_account_id IS NOT NULL AND to_account_id IS NULL) OR (kind
+	// = 'transfer' AND from_account_id IS NOT NULL AND to_account_id IS NOT NULL AND
+	// from_account_id <> to_account_id).
 	ErrTransactionAccountsMatchKindCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "transactions", "transactions_accounts_match_kind", "transactions_accounts_match_kind")
-
-	// ErrTransactionUserIDNotFound matches (errors.Is) a write of transactions whose
-	// user_id names no row of users (constraint transactions_user_id_fkey,
-	// user_id.references in the spec).
+	// ErrTransactionUserIDNotFound matches a write whose user_id names no row of
+	// users.
 	ErrTransactionUserIDNotFound = runtime.NewForeignKeySentinel("transactions", "transactions_user_id_fkey", "user_id.references", runtime.FKMissing)
-
-	// ErrTransactionFromAccountIDNotFound matches (errors.Is) a write of transactions
-	// whose from_account_id names no row of accounts (constraint
-	// transactions_from_account_id_fkey, from_account_id.references in the spec).
+	// ErrTransactionFromAccountIDNotFound matches a write whose from_account_id names
+	// no row of accounts.
 	ErrTransactionFromAccountIDNotFound = runtime.NewForeignKeySentinel("transactions", "transactions_from_account_id_fkey", "from_account_id.references", runtime.FKMissing)
-
-	// ErrTransactionToAccountIDNotFound matches (errors.Is) a write of transactions
-	// whose to_account_id names no row of accounts (constraint
-	// transactions_to_account_id_fkey, to_account_id.references in the spec).
+	// ErrTransactionToAccountIDNotFound matches a write whose to_account_id names no
+	// row of accounts.
 	ErrTransactionToAccountIDNotFound = runtime.NewForeignKeySentinel("transactions", "transactions_to_account_id_fkey", "to_account_id.references", runtime.FKMissing)
-
-	// ErrTransactionCategoryIDNotFound matches (errors.Is) a write of transactions
-	// whose category_id names no row of categories (constraint
-	// transactions_category_id_fkey, category_id.references in the spec).
+	// ErrTransactionCategoryIDNotFound matches a write whose category_id names no row
+	// of categories.
 	ErrTransactionCategoryIDNotFound = runtime.NewForeignKeySentinel("transactions", "transactions_category_id_fkey", "category_id.references", runtime.FKMissing)
-
-	// ErrTransactionReferencedByLedgerEntry matches (errors.Is) a delete or key change
-	// of a row of transactions that rows of ledger_entries still reference (constraint
-	// ledger_entries_transaction_id_fkey, ledger_entries.transaction_id.references in
-	// the spec).
+	// ErrTransactionReferencedByLedgerEntry matches a delete or key change of a row
+	// that rows of ledger_entries reference.
 	ErrTransactionReferencedByLedgerEntry = runtime.NewForeignKeySentinel("ledger_entries", "ledger_entries_transaction_id_fkey", "transaction_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table transactions: what the columns' types cannot hold
-// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
-// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table transactions (see
+// runtime.Validator).
 func (n *NewTransaction) Validate() error {
 	var f runtime.Fields
 	f.Check("kind", n.Kind.Valid(), "must be one of \"deposit\", \"withdrawal\", \"transfer\"")
@@ -168,14 +136,7 @@ func (n *NewTransaction) Validate() error {
 	return f.Err("transactions")
 }
 
-// Validate checks u for table transactions, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewTransaction.Validate does.
 func (u *TransactionUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Kind.Set {
@@ -202,30 +163,16 @@ func (u *TransactionUpdate) Validate() error {
 	return f.Err("transactions")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for id, user_id, kind, amount, currency, idempotency_key, created_at, whose
-// columns are NOT NULL, rather than read it as a zero value: the error is a
-// *runtime.DbError of kind Validation naming the fields. Leave an optional field
-// out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewTransaction) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "transactions", "id", "user_id", "kind", "amount", "currency", "idempotency_key", "created_at"); err != nil {
-		return err
-	}
 	type plain NewTransaction
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "transactions", "id", "user_id", "kind", "amount", "currency", "idempotency_key", "created_at")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for user_id, kind, amount, currency, idempotency_key, created_at, whose
-// columns are NOT NULL, rather than read it as a zero value: the error is a
-// *runtime.DbError of kind Validation naming the fields. Leave a field out to keep
-// its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *TransactionUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "transactions", "user_id", "kind", "amount", "currency", "idempotency_key", "created_at"); err != nil {
-		return err
-	}
 	type plain TransactionUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "transactions", "user_id", "kind", "amount", "currency", "idempotency_key", "created_at")
 }
 
 var (
@@ -245,13 +192,10 @@ var (
 	}
 )
 
-// scanTransaction gives the scan destinations of the fields of v, columns in table
-// order.
 func scanTransaction(v *Transaction, d []any) []any {
 	return append(d, &v.ID, &v.UserID, &v.Kind, &v.Amount, &v.Currency, &v.FromAccountID, &v.ToAccountID, &v.CategoryID, &v.Memo, &v.IdempotencyKey, &v.CreatedAt)
 }
 
-// argsNewTransaction gives the values Create binds from n.
 func argsNewTransaction(n *NewTransaction, d []any) []any {
 	return append(d, n.ID.Arg(), &n.UserID, &n.Kind, &n.Amount, &n.Currency, &n.FromAccountID, &n.ToAccountID, &n.CategoryID, &n.Memo, &n.IdempotencyKey, n.CreatedAt.Arg())
 }
@@ -261,8 +205,8 @@ INSERT INTO "transactions" ("id", "user_id", "kind", "amount", "currency", "from
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, $9, $10, COALESCE($11::timestamptz, now()))
 RETURNING "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at"`
 
-// Create inserts a row into table transactions and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table transactions and returns the row as stored. It
+// validates n first.
 func (r *TransactionRepo) Create(ctx context.Context, n NewTransaction) (Transaction, error) {
 	if err := n.Validate(); err != nil {
 		return Transaction{}, wrapErr(err, "transactions.Create", "transactions")
@@ -275,8 +219,8 @@ const sqlTransactionsFindByID = `-- name: transactions.FindByID replica=ok
 SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions"
 WHERE "id" = $1`
 
-// FindByID returns the row of table transactions with the given id. If there is
-// none, the error matches runtime.ErrNotFound.
+// FindByID returns the row of table transactions with the given id, or
+// runtime.ErrNotFound.
 func (r *TransactionRepo) FindByID(ctx context.Context, id uuid.UUID) (Transaction, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlTransactionsFindByID, id, runtime.Arg, scanTransaction)
 	return v, wrapErr(err, "transactions.FindByID", "transactions")
@@ -285,17 +229,14 @@ func (r *TransactionRepo) FindByID(ctx context.Context, id uuid.UUID) (Transacti
 const sqlTransactionsFindAll = `-- name: transactions.FindAll replica=ok
 SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions" ORDER BY "id"`
 
-// FindAll returns every row of table transactions in primary key order, all in
-// memory; List and Stream do not hold them all.
+// FindAll returns every row of table transactions in primary key order, in memory.
 func (r *TransactionRepo) FindAll(ctx context.Context) ([]Transaction, error) {
 	rows, err := r.db.Query(ctx, sqlTransactionsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanTransaction)
 	return items, wrapErr(err, "transactions.FindAll", "transactions")
 }
 
-// Stream yields every row of table transactions in primary key order as the loop
-// reads them from the server: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TransactionRepo) Stream(ctx context.Context) iter.Seq2[Transaction, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "transactions.Stream", "transactions") }, scanTransaction, sqlTransactionsFindAll)
 }
@@ -309,9 +250,8 @@ SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_acc
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table transactions in primary key order,
-// after the cursor page.After ("" for the first page); the page's Next cursor (""
-// after the last page) gets the next one.
+// List returns a page of table transactions in primary key order (see
+// runtime.PageArgs).
 func (r *TransactionRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Transaction], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Transaction]{
@@ -324,8 +264,6 @@ func (r *TransactionRepo) List(ctx context.Context, page runtime.PageArgs) (runt
 	return p, wrapErr(err, "transactions.List", "transactions")
 }
 
-// updateTransactions are the statements of TransactionRepo.Update: one per set of
-// fields set (see runtime.Update).
 var updateTransactions = &runtime.Update{
 	Name: "transactions.Update", Keys: 1,
 	Head:     "UPDATE \"transactions\"\nSET ",
@@ -334,14 +272,12 @@ var updateTransactions = &runtime.Update{
 	Nullable: 1<<4 | 1<<5 | 1<<6 | 1<<7,
 }
 
-// argsTransactionUpdate gives the value of each field of u, nil when unset.
 func argsTransactionUpdate(u *TransactionUpdate, d []any) []any {
 	return append(d, u.UserID.Arg(), u.Kind.Arg(), u.Amount.Arg(), u.Currency.Arg(), u.FromAccountID.Arg(), u.ToAccountID.Arg(), u.CategoryID.Arg(), u.Memo.Arg(), u.IdempotencyKey.Arg(), u.CreatedAt.Arg())
 }
 
 // Update applies the set fields of u to the row of table transactions with the
-// given id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *TransactionRepo) Update(ctx context.Context, id uuid.UUID, u TransactionUpdate) (Transaction, error) {
 	if err := u.Validate(); err != nil {
 		return Transaction{}, wrapErr(err, "transactions.Update", "transactions")
@@ -374,8 +310,7 @@ SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_acc
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table transactions whose id is in ids, in id
-// order, with one query. Keys without a row are skipped, so the result may be
-// shorter than ids; it is empty, not nil, when no key has a row.
+// order; keys without a row are skipped.
 func (r *TransactionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Transaction, error) {
 	if len(ids) == 0 {
 		return []Transaction{}, nil
@@ -384,17 +319,14 @@ func (r *TransactionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Tra
 	return items, wrapErr(err, "transactions.FindByIDs", "transactions")
 }
 
-// copyTransactions sends rows of NewTransaction to table transactions with COPY.
 var copyTransactions = &runtime.Copier[NewTransaction]{
 	Table:   "transactions",
 	Columns: []string{"id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at"},
 	Args:    argsNewTransaction,
 }
 
-// CreateMany inserts rows into table transactions with the COPY protocol and
-// returns how many it inserted, all or nothing. It validates every row first. An
-// unset optional field takes the column's default, as in Create (rows setting
-// different fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table transactions with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *TransactionRepo) CreateMany(ctx context.Context, rows []NewTransaction) (int64, error) {
 	n, err := copyTransactions.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "transactions.CreateMany", "transactions")
@@ -407,10 +339,9 @@ FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"transaction_kind"[], $4::numeri
 ORDER BY "u"."ord"
 RETURNING "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at"`
 
-// CreateManyReturning inserts rows into table transactions and returns them as
-// stored, in input order, defaults applied as in Create. It runs one statement,
-// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table transactions in one INSERT …
+// SELECT FROM unnest, all or nothing, and returns them as stored. It validates
+// every row first.
 func (r *TransactionRepo) CreateManyReturning(ctx context.Context, rows []NewTransaction) ([]Transaction, error) {
 	if len(rows) == 0 {
 		return []Transaction{}, nil
@@ -489,14 +420,12 @@ func (r *TransactionRepo) CreateIfAbsentByUserIDAndIdempotencyKey(ctx context.Co
 	return v, created, wrapErr(err, "transactions.CreateIfAbsentByUserIDAndIdempotencyKey", "transactions")
 }
 
-// TransactionKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// TransactionKeyedUpdate is one row's key and changes for UpdateMany.
 type TransactionKeyedUpdate struct {
 	ID      uuid.UUID         `json:"id"`
 	Changes TransactionUpdate `json:"changes"`
 }
 
-// bulkTransactionsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkTransactionsUpdates = &runtime.Bulk[TransactionKeyedUpdate]{
 	Table:    "transactions",
 	Key:      func(a, b *TransactionKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -527,9 +456,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"tr
 "cpcgen_new" AS (UPDATE "transactions" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "transactions"."user_id"), "kind" = COALESCE("cpcgen_v"."cpcgen_3", "transactions"."kind"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "transactions"."amount"), "currency" = COALESCE("cpcgen_v"."cpcgen_5", "transactions"."currency"), "from_account_id" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "transactions"."from_account_id" END, "to_account_id" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "transactions"."to_account_id" END, "category_id" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "transactions"."category_id" END, "memo" = CASE WHEN "cpcgen_v"."cpcgen_12" THEN "cpcgen_v"."cpcgen_13" ELSE "transactions"."memo" END, "idempotency_key" = COALESCE("cpcgen_v"."cpcgen_14", "transactions"."idempotency_key"), "created_at" = COALESCE("cpcgen_v"."cpcgen_15", "transactions"."created_at") FROM "cpcgen_v" WHERE "transactions"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table transactions the changes of each, as
-// Update does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table transactions, all or none (see
+// runtime.UpdateMany).
 func (r *TransactionRepo) UpdateMany(ctx context.Context, rows []TransactionKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkTransactionsUpdates, sqlTransactionsUpdateMany, rows)
 	return out, wrapErr(err, "transactions.UpdateMany", "transactions")
@@ -542,14 +470,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"tr
 "cpcgen_new" AS (UPDATE "transactions" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "transactions"."user_id"), "kind" = COALESCE("cpcgen_v"."cpcgen_3", "transactions"."kind"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "transactions"."amount"), "currency" = COALESCE("cpcgen_v"."cpcgen_5", "transactions"."currency"), "from_account_id" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "transactions"."from_account_id" END, "to_account_id" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "transactions"."to_account_id" END, "category_id" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "transactions"."category_id" END, "memo" = CASE WHEN "cpcgen_v"."cpcgen_12" THEN "cpcgen_v"."cpcgen_13" ELSE "transactions"."memo" END, "idempotency_key" = COALESCE("cpcgen_v"."cpcgen_14", "transactions"."idempotency_key"), "created_at" = COALESCE("cpcgen_v"."cpcgen_15", "transactions"."created_at") FROM "cpcgen_v" WHERE "transactions"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."kind", "cpcgen_new"."amount", "cpcgen_new"."currency", "cpcgen_new"."from_account_id", "cpcgen_new"."to_account_id", "cpcgen_new"."category_id", "cpcgen_new"."memo", "cpcgen_new"."idempotency_key", "cpcgen_new"."created_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *TransactionRepo) UpdateManyReturning(ctx context.Context, rows []TransactionKeyedUpdate) ([]Transaction, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkTransactionsUpdates, sqlTransactionsUpdateManyReturning, scanTransaction, rows)
 	return out, wrapErr(err, "transactions.UpdateManyReturning", "transactions")
 }
 
-// bulkTransactionsKeys sends the rows of DeleteMany.
 var bulkTransactionsKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "transactions",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -565,13 +491,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table transactions with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *TransactionRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkTransactionsKeys, sqlTransactionsDeleteMany, keys)
 	return out, wrapErr(err, "transactions.DeleteMany", "transactions")
 }
 
-// bulkTransactionsNew sends the rows of the batch upserts.
 var bulkTransactionsNew = &runtime.Bulk[NewTransaction]{
 	Table:    "transactions",
 	Validate: (*NewTransaction).Validate,
@@ -598,8 +523,7 @@ WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid())
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."user_id", "cpcgen_ins"."kind", "cpcgen_ins"."amount", "cpcgen_ins"."currency", "cpcgen_ins"."from_account_id", "cpcgen_ins"."to_account_id", "cpcgen_ins"."category_id", "cpcgen_ins"."memo", "cpcgen_ins"."idempotency_key", "cpcgen_ins"."created_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i2" AND "cpcgen_ins"."idempotency_key" = "cpcgen_v"."cpcgen_i10" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."kind", "cpcgen_new"."amount", "cpcgen_new"."currency", "cpcgen_new"."from_account_id", "cpcgen_new"."to_account_id", "cpcgen_new"."category_id", "cpcgen_new"."memo", "cpcgen_new"."idempotency_key", "cpcgen_new"."created_at" FROM "cpcgen_new"`
 
 // UpsertManyByUserIDAndIdempotencyKey is UpsertByUserIDAndIdempotencyKey for many
-// rows: it returns the rows as stored, in the order of rows. See
-// runtime.UpsertMany.
+// rows (see runtime.UpsertMany).
 func (r *TransactionRepo) UpsertManyByUserIDAndIdempotencyKey(ctx context.Context, rows []NewTransaction) ([]Transaction, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkTransactionsNew.By(func(a, b *NewTransaction) int {
 		return cmp.Or(runtime.CompareUUID(a.UserID, b.UserID), cmp.Compare(a.IdempotencyKey, b.IdempotencyKey))
@@ -613,9 +537,8 @@ WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid())
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."user_id", "cpcgen_ins"."kind", "cpcgen_ins"."amount", "cpcgen_ins"."currency", "cpcgen_ins"."from_account_id", "cpcgen_ins"."to_account_id", "cpcgen_ins"."category_id", "cpcgen_ins"."memo", "cpcgen_ins"."idempotency_key", "cpcgen_ins"."created_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i2" AND "cpcgen_ins"."idempotency_key" = "cpcgen_v"."cpcgen_i10" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "transactions"."id", "transactions"."user_id", "transactions"."kind", "transactions"."amount", "transactions"."currency", "transactions"."from_account_id", "transactions"."to_account_id", "transactions"."category_id", "transactions"."memo", "transactions"."idempotency_key", "transactions"."created_at" FROM "cpcgen_v" JOIN "transactions" ON "user_id" = "cpcgen_v"."cpcgen_i2" AND "idempotency_key" = "cpcgen_v"."cpcgen_i10"`
 
 // CreateManyIfAbsentByUserIDAndIdempotencyKey is
-// CreateIfAbsentByUserIDAndIdempotencyKey for many rows: it returns, in the order
-// of rows, the new rows or the rows in the way, and whether each was created. See
-// runtime.CreateManyIfAbsent.
+// CreateIfAbsentByUserIDAndIdempotencyKey for many rows (see
+// runtime.CreateManyIfAbsent).
 func (r *TransactionRepo) CreateManyIfAbsentByUserIDAndIdempotencyKey(ctx context.Context, rows []NewTransaction) ([]Transaction, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkTransactionsNew.By(func(a, b *NewTransaction) int {
 		return cmp.Or(runtime.CompareUUID(a.UserID, b.UserID), cmp.Compare(a.IdempotencyKey, b.IdempotencyKey))
@@ -638,7 +561,6 @@ const sqlTransactionsLoadByUserID = `-- name: transactions.LoadByUserID replica=
 SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions"
 WHERE "user_id" = ANY($1) ORDER BY "id"`
 
-// loadTransactionsByUserID is LoadByUserID on db.
 func loadTransactionsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Transaction, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Transaction{}, nil
@@ -648,8 +570,7 @@ func loadTransactionsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.
 }
 
 // LoadByUserID returns the rows of table transactions whose user_id is one of
-// keys, grouped by user_id, each group in primary key order, with one query
-// however many keys; keys without rows are not in the map.
+// keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *TransactionRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Transaction, error) {
 	m, err := loadTransactionsByUserID(ctx, r.db, keys)
 	return m, wrapErr(err, "transactions.LoadByUserID", "transactions")
@@ -670,7 +591,6 @@ const sqlTransactionsLoadByFromAccountID = `-- name: transactions.LoadByFromAcco
 SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions"
 WHERE "from_account_id" = ANY($1) ORDER BY "id"`
 
-// loadTransactionsByFromAccountID is LoadByFromAccountID on db.
 func loadTransactionsByFromAccountID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Transaction, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Transaction{}, nil
@@ -680,8 +600,7 @@ func loadTransactionsByFromAccountID(ctx context.Context, db runtime.DBTX, keys 
 }
 
 // LoadByFromAccountID returns the rows of table transactions whose from_account_id
-// is one of keys, grouped by from_account_id, each group in primary key order,
-// with one query however many keys; keys without rows are not in the map.
+// is one of keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *TransactionRepo) LoadByFromAccountID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Transaction, error) {
 	m, err := loadTransactionsByFromAccountID(ctx, r.db, keys)
 	return m, wrapErr(err, "transactions.LoadByFromAccountID", "transactions")
@@ -702,7 +621,6 @@ const sqlTransactionsLoadByToAccountID = `-- name: transactions.LoadByToAccountI
 SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions"
 WHERE "to_account_id" = ANY($1) ORDER BY "id"`
 
-// loadTransactionsByToAccountID is LoadByToAccountID on db.
 func loadTransactionsByToAccountID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Transaction, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Transaction{}, nil
@@ -712,8 +630,7 @@ func loadTransactionsByToAccountID(ctx context.Context, db runtime.DBTX, keys []
 }
 
 // LoadByToAccountID returns the rows of table transactions whose to_account_id is
-// one of keys, grouped by to_account_id, each group in primary key order, with one
-// query however many keys; keys without rows are not in the map.
+// one of keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *TransactionRepo) LoadByToAccountID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Transaction, error) {
 	m, err := loadTransactionsByToAccountID(ctx, r.db, keys)
 	return m, wrapErr(err, "transactions.LoadByToAccountID", "transactions")
@@ -734,7 +651,6 @@ const sqlTransactionsLoadByCategoryID = `-- name: transactions.LoadByCategoryID 
 SELECT "id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at" FROM "transactions"
 WHERE "category_id" = ANY($1) ORDER BY "id"`
 
-// loadTransactionsByCategoryID is LoadByCategoryID on db.
 func loadTransactionsByCategoryID(ctx context.Context, db runtime.DBTX, keys []int32) (map[int32][]Transaction, error) {
 	if len(keys) == 0 {
 		return map[int32][]Transaction{}, nil
@@ -744,17 +660,15 @@ func loadTransactionsByCategoryID(ctx context.Context, db runtime.DBTX, keys []i
 }
 
 // LoadByCategoryID returns the rows of table transactions whose category_id is one
-// of keys, grouped by category_id, each group in primary key order, with one query
-// however many keys; keys without rows are not in the map.
+// of keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *TransactionRepo) LoadByCategoryID(ctx context.Context, keys []int32) (map[int32][]Transaction, error) {
 	m, err := loadTransactionsByCategoryID(ctx, r.db, keys)
 	return m, wrapErr(err, "transactions.LoadByCategoryID", "transactions")
 }
 
-// LoadLedgerEntries returns the rows of table ledger_entries that reference each
-// of parents (ledger_entries.transaction_id = transactions.id), keyed by the
-// parent's id, each group in primary key order, with one query; parents without
-// rows are not in the map.
+// LoadLedgerEntries returns the rows of table ledger_entries of each of parents
+// (ledger_entries.transaction_id = transactions.id), keyed by the parent's id, as
+// LoadByTransactionID does.
 func (r *TransactionRepo) LoadLedgerEntries(ctx context.Context, parents []Transaction) (map[uuid.UUID][]LedgerEntry, error) {
 	keys := runtime.Keys(parents, func(p *Transaction) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadLedgerEntriesByTransactionID(ctx, r.db, keys)

@@ -6,7 +6,6 @@ package bulkdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -22,8 +21,8 @@ type NewCounter struct {
 	Name string `json:"name"`
 }
 
-// CounterUpdate lists changes to a row of table counters. Unset fields leave their
-// column unchanged.
+// CounterUpdate lists changes to a row of table counters; unset fields stay
+// unchanged.
 type CounterUpdate struct{}
 
 // CounterRepo reads and writes table counters.
@@ -33,61 +32,38 @@ type CounterRepo struct {
 	db runtime.DBTX
 }
 
-// NewCounterRepo returns a repository of table counters that runs its statements
-// on db: a pool, a connection or a transaction.
+// NewCounterRepo returns the repository of table counters over db.
 func NewCounterRepo(db runtime.DBTX) *CounterRepo {
 	return &CounterRepo{db: db}
 }
 
 var (
-	// ErrCounterNameTaken matches (errors.Is) a violation of the primary key (name) of
-	// counters (constraint counters_pkey, primary_key in the spec).
+	// ErrCounterNameTaken matches a violation of the primary key (name).
 	ErrCounterNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "counters", "counters_pkey", "primary_key")
 )
 
-// Validate checks n for table counters: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table counters (see runtime.Validator).
 func (n *NewCounter) Validate() error {
 	var f runtime.Fields
 	f.Fits("name", runtime.CheckText(n.Name))
 	return f.Err("counters")
 }
 
-// Validate checks u for table counters, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewCounter.Validate does.
 func (u *CounterUpdate) Validate() error {
 	return nil
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for name, whose column is NOT NULL, rather than read it as a zero value:
-// the error is a *runtime.DbError of kind Validation naming the fields.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewCounter) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "counters", "name"); err != nil {
-		return err
-	}
 	type plain NewCounter
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "counters", "name")
 }
 
-// scanCounter gives the scan destinations of the fields of v, columns in table
-// order.
 func scanCounter(v *Counter, d []any) []any {
 	return append(d, &v.Name)
 }
 
-// argsNewCounter gives the values Create binds from n.
 func argsNewCounter(n *NewCounter, d []any) []any {
 	return append(d, &n.Name)
 }
@@ -97,8 +73,8 @@ INSERT INTO "counters" ("name")
 VALUES ($1)
 RETURNING "name"`
 
-// Create inserts a row into table counters and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table counters and returns the row as stored. It validates
+// n first.
 func (r *CounterRepo) Create(ctx context.Context, n NewCounter) (Counter, error) {
 	if err := n.Validate(); err != nil {
 		return Counter{}, wrapErr(err, "counters.Create", "counters")
@@ -111,8 +87,8 @@ const sqlCountersFindByID = `-- name: counters.FindByID replica=ok
 SELECT "name" FROM "counters"
 WHERE "name" = $1`
 
-// FindByID returns the row of table counters with the given name. If there is
-// none, the error matches runtime.ErrNotFound.
+// FindByID returns the row of table counters with the given name, or
+// runtime.ErrNotFound.
 func (r *CounterRepo) FindByID(ctx context.Context, name string) (Counter, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlCountersFindByID, name, runtime.Arg, scanCounter)
 	return v, wrapErr(err, "counters.FindByID", "counters")
@@ -121,17 +97,14 @@ func (r *CounterRepo) FindByID(ctx context.Context, name string) (Counter, error
 const sqlCountersFindAll = `-- name: counters.FindAll replica=ok
 SELECT "name" FROM "counters" ORDER BY "name"`
 
-// FindAll returns every row of table counters in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table counters in primary key order, in memory.
 func (r *CounterRepo) FindAll(ctx context.Context) ([]Counter, error) {
 	rows, err := r.db.Query(ctx, sqlCountersFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanCounter)
 	return items, wrapErr(err, "counters.FindAll", "counters")
 }
 
-// Stream yields every row of table counters in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CounterRepo) Stream(ctx context.Context) iter.Seq2[Counter, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "counters.Stream", "counters") }, scanCounter, sqlCountersFindAll)
 }
@@ -145,9 +118,8 @@ SELECT "name" FROM "counters"
 WHERE ("name") > ($1) ORDER BY "name"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table counters in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table counters in primary key order (see
+// runtime.PageArgs).
 func (r *CounterRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Counter], error) {
 	var name string
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Counter]{
@@ -165,8 +137,7 @@ SELECT "name" FROM "counters"
 WHERE "name" = $1`
 
 // Update applies the set fields of u to the row of table counters with the given
-// name and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// name and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *CounterRepo) Update(ctx context.Context, name string, u CounterUpdate) (Counter, error) {
 	if err := u.Validate(); err != nil {
 		return Counter{}, wrapErr(err, "counters.Update", "counters")
@@ -199,8 +170,7 @@ SELECT "name" FROM "counters"
 WHERE "name" = ANY($1) ORDER BY "name"`
 
 // FindByIDs returns the rows of table counters whose name is in ids, in name
-// order, with one query. Keys without a row are skipped, so the result may be
-// shorter than ids; it is empty, not nil, when no key has a row.
+// order; keys without a row are skipped.
 func (r *CounterRepo) FindByIDs(ctx context.Context, ids []string) ([]Counter, error) {
 	if len(ids) == 0 {
 		return []Counter{}, nil
@@ -209,15 +179,14 @@ func (r *CounterRepo) FindByIDs(ctx context.Context, ids []string) ([]Counter, e
 	return items, wrapErr(err, "counters.FindByIDs", "counters")
 }
 
-// copyCounters sends rows of NewCounter to table counters with COPY.
 var copyCounters = &runtime.Copier[NewCounter]{
 	Table:   "counters",
 	Columns: []string{"name"},
 	Args:    argsNewCounter,
 }
 
-// CreateMany inserts rows into table counters with the COPY protocol and returns
-// how many it inserted, all or nothing. It validates every row first.
+// CreateMany inserts rows into table counters with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *CounterRepo) CreateMany(ctx context.Context, rows []NewCounter) (int64, error) {
 	n, err := copyCounters.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "counters.CreateMany", "counters")
@@ -230,10 +199,9 @@ FROM unnest($1::text[]) WITH ORDINALITY AS "u"("c1", "ord")
 ORDER BY "u"."ord"
 RETURNING "name"`
 
-// CreateManyReturning inserts rows into table counters and returns them as stored,
-// in input order, defaults applied as in Create. It runs one statement, which
-// binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table counters in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *CounterRepo) CreateManyReturning(ctx context.Context, rows []NewCounter) ([]Counter, error) {
 	if len(rows) == 0 {
 		return []Counter{}, nil
@@ -294,7 +262,6 @@ func (r *CounterRepo) CreateIfAbsentByName(ctx context.Context, n NewCounter) (C
 	return v, created, wrapErr(err, "counters.CreateIfAbsentByName", "counters")
 }
 
-// bulkCountersKeys sends the rows of DeleteMany.
 var bulkCountersKeys = &runtime.Bulk[string]{
 	Table: "counters",
 	Key:   func(a, b *string) int { return cmp.Compare(*a, *b) },
@@ -310,13 +277,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]) WITH ORDINALITY AS "cpcgen_
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table counters with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *CounterRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkCountersKeys, sqlCountersDeleteMany, keys)
 	return out, wrapErr(err, "counters.DeleteMany", "counters")
 }
 
-// bulkCountersNew sends the rows of the batch upserts.
 var bulkCountersNew = &runtime.Bulk[NewCounter]{
 	Table:    "counters",
 	Validate: (*NewCounter).Validate,
@@ -332,8 +298,7 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1" FROM unnest($
 "cpcgen_new" AS (UPDATE "counters" SET "name" = "counters"."name" FROM "cpcgen_v" WHERE "name" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."name" FROM "cpcgen_new"`
 
-// UpsertManyByName is UpsertByName for many rows: it returns the rows as stored,
-// in the order of rows. See runtime.UpsertMany.
+// UpsertManyByName is UpsertByName for many rows (see runtime.UpsertMany).
 func (r *CounterRepo) UpsertManyByName(ctx context.Context, rows []NewCounter) ([]Counter, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkCountersNew.By(func(a, b *NewCounter) int { return cmp.Compare(a.Name, b.Name) }), sqlCountersUpsertManyByName, scanCounter, rows)
 	return out, wrapErr(err, "counters.UpsertManyByName", "counters")
@@ -344,9 +309,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1" FROM unnest($
 "cpcgen_ins" AS (INSERT INTO "counters" ("name") SELECT "cpcgen_v"."cpcgen_i1" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") DO NOTHING RETURNING "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "counters"."name" FROM "cpcgen_v" JOIN "counters" ON "name" = "cpcgen_v"."cpcgen_i1"`
 
-// CreateManyIfAbsentByName is CreateIfAbsentByName for many rows: it returns, in
-// the order of rows, the new rows or the rows in the way, and whether each was
-// created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentByName is CreateIfAbsentByName for many rows (see
+// runtime.CreateManyIfAbsent).
 func (r *CounterRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewCounter) ([]Counter, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCountersNew.By(func(a, b *NewCounter) int { return cmp.Compare(a.Name, b.Name) }), sqlCountersCreateManyIfAbsentByName, scanCounter, rows)
 	return out, created, wrapErr(err, "counters.CreateManyIfAbsentByName", "counters")

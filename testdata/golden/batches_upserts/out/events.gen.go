@@ -28,9 +28,8 @@ type Event struct {
 	Label   runtime.Null[string]    `json:"label"`
 }
 
-// NewEvent holds the values of a new row of table events. Fields of type
-// runtime.Opt may be left unset: the column's default applies. The database sets
-// id.
+// NewEvent holds the values of a new row of table events. An unset runtime.Opt
+// field takes its column's default. The database sets id.
 type NewEvent struct {
 	Name    string                            `json:"name"`
 	Kind    Mood                              `json:"kind"`
@@ -42,8 +41,8 @@ type NewEvent struct {
 	Label   runtime.Opt[runtime.Null[string]] `json:"label,omitzero"`
 }
 
-// EventUpdate lists changes to a row of table events. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// EventUpdate lists changes to a row of table events; unset fields stay unchanged;
+// a nullable column is set to NULL with runtime.SetNull[T]().
 type EventUpdate struct {
 	Name    runtime.Opt[string]                  `json:"name,omitzero"`
 	Kind    runtime.Opt[Mood]                    `json:"kind,omitzero"`
@@ -60,25 +59,17 @@ type EventRepo struct {
 	db runtime.DBTX
 }
 
-// NewEventRepo returns a repository of table events that runs its statements on
-// db: a pool, a connection or a transaction.
+// NewEventRepo returns the repository of table events over db.
 func NewEventRepo(db runtime.DBTX) *EventRepo {
 	return &EventRepo{db: db}
 }
 
 var (
-	// ErrEventIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// events (constraint events_pkey, primary_key in the spec).
+	// ErrEventIDTaken matches a violation of the primary key (id).
 	ErrEventIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "events", "events_pkey", "primary_key")
 )
 
-// Validate checks n for table events: what the columns' types cannot hold (nil for
-// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
-// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
-// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
-// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first check it fails. The repository
-// calls it before any SQL.
+// Validate checks n against the columns of table events (see runtime.Validator).
 func (n *NewEvent) Validate() error {
 	var f runtime.Fields
 	f.Fits("name", runtime.CheckText(n.Name))
@@ -99,14 +90,7 @@ func (n *NewEvent) Validate() error {
 	return f.Err("events")
 }
 
-// Validate checks u for table events, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewEvent.Validate does.
 func (u *EventUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Name.Set {
@@ -135,28 +119,16 @@ func (u *EventUpdate) Validate() error {
 	return f.Err("events")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for name, kind, amount, at, code, whose columns are NOT NULL, rather than
-// read it as a zero value: the error is a *runtime.DbError of kind Validation
-// naming the fields. Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewEvent) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "events", "name", "kind", "amount", "at", "code"); err != nil {
-		return err
-	}
 	type plain NewEvent
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "events", "name", "kind", "amount", "at", "code")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for name, kind, amount, at, code, whose columns are NOT NULL, rather than
-// read it as a zero value: the error is a *runtime.DbError of kind Validation
-// naming the fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *EventUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "events", "name", "kind", "amount", "at", "code"); err != nil {
-		return err
-	}
 	type plain EventUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "events", "name", "kind", "amount", "at", "code")
 }
 
 var (
@@ -171,13 +143,10 @@ var (
 	}
 )
 
-// scanEvent gives the scan destinations of the fields of v, columns in table
-// order.
 func scanEvent(v *Event, d []any) []any {
 	return append(d, &v.ID, &v.Name, &v.Kind, &v.Amount, &v.At, &v.Payload, &v.Ref, &v.Code, &v.Label)
 }
 
-// argsNewEvent gives the values Create binds from n.
 func argsNewEvent(n *NewEvent, d []any) []any {
 	return append(d, &n.Name, &n.Kind, &n.Amount, n.At.Arg(), n.Payload, &n.Ref, n.Code.Arg(), n.Label.Set, &n.Label.Value)
 }
@@ -187,8 +156,8 @@ INSERT INTO "events" ("name", "kind", "amount", "at", "payload", "ref", "code", 
 VALUES ($1, $2, $3, COALESCE($4::timestamptz, now()), $5, $6, COALESCE($7::bpchar, 'ABCD'::char(4)), CASE WHEN $8::boolean THEN $9::varchar ELSE 'x'::varchar(10) END)
 RETURNING "id", "name", "kind", "amount", "at", "payload", "ref", "code"::text, "label"`
 
-// Create inserts a row into table events and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table events and returns the row as stored. It validates n
+// first.
 func (r *EventRepo) Create(ctx context.Context, n NewEvent) (Event, error) {
 	if err := n.Validate(); err != nil {
 		return Event{}, wrapErr(err, "events.Create", "events")
@@ -201,8 +170,8 @@ const sqlEventsFindByID = `-- name: events.FindByID replica=ok
 SELECT "id", "name", "kind", "amount", "at", "payload", "ref", "code"::text, "label" FROM "events"
 WHERE "id" = $1`
 
-// FindByID returns the row of table events with the given id. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table events with the given id, or
+// runtime.ErrNotFound.
 func (r *EventRepo) FindByID(ctx context.Context, id int64) (Event, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlEventsFindByID, id, runtime.Arg, scanEvent)
 	return v, wrapErr(err, "events.FindByID", "events")
@@ -211,17 +180,14 @@ func (r *EventRepo) FindByID(ctx context.Context, id int64) (Event, error) {
 const sqlEventsFindAll = `-- name: events.FindAll replica=ok
 SELECT "id", "name", "kind", "amount", "at", "payload", "ref", "code"::text, "label" FROM "events" ORDER BY "id"`
 
-// FindAll returns every row of table events in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table events in primary key order, in memory.
 func (r *EventRepo) FindAll(ctx context.Context) ([]Event, error) {
 	rows, err := r.db.Query(ctx, sqlEventsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanEvent)
 	return items, wrapErr(err, "events.FindAll", "events")
 }
 
-// Stream yields every row of table events in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *EventRepo) Stream(ctx context.Context) iter.Seq2[Event, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "events.Stream", "events") }, scanEvent, sqlEventsFindAll)
 }
@@ -235,9 +201,7 @@ SELECT "id", "name", "kind", "amount", "at", "payload", "ref", "code"::text, "la
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table events in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table events in primary key order (see runtime.PageArgs).
 func (r *EventRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Event], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Event]{
@@ -250,8 +214,6 @@ func (r *EventRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	return p, wrapErr(err, "events.List", "events")
 }
 
-// updateEvents are the statements of EventRepo.Update: one per set of fields set
-// (see runtime.Update).
 var updateEvents = &runtime.Update{
 	Name: "events.Update", Keys: 1,
 	Head:     "UPDATE \"events\"\nSET ",
@@ -260,14 +222,12 @@ var updateEvents = &runtime.Update{
 	Nullable: 1<<4 | 1<<5 | 1<<7,
 }
 
-// argsEventUpdate gives the value of each field of u, nil when unset.
 func argsEventUpdate(u *EventUpdate, d []any) []any {
 	return append(d, u.Name.Arg(), u.Kind.Arg(), u.Amount.Arg(), u.At.Arg(), runtime.OptValue(&u.Payload), u.Ref.Arg(), u.Code.Arg(), u.Label.Arg())
 }
 
 // Update applies the set fields of u to the row of table events with the given id
-// and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *EventRepo) Update(ctx context.Context, id int64, u EventUpdate) (Event, error) {
 	if err := u.Validate(); err != nil {
 		return Event{}, wrapErr(err, "events.Update", "events")
@@ -299,9 +259,8 @@ const sqlEventsFindByIDs = `-- name: events.FindByIDs replica=ok
 SELECT "id", "name", "kind", "amount", "at", "payload", "ref", "code"::text, "label" FROM "events"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table events whose id is in ids, in id order, with
-// one query. Keys without a row are skipped, so the result may be shorter than
-// ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table events whose id is in ids, in id order; keys
+// without a row are skipped.
 func (r *EventRepo) FindByIDs(ctx context.Context, ids []int64) ([]Event, error) {
 	if len(ids) == 0 {
 		return []Event{}, nil
@@ -310,7 +269,6 @@ func (r *EventRepo) FindByIDs(ctx context.Context, ids []int64) ([]Event, error)
 	return items, wrapErr(err, "events.FindByIDs", "events")
 }
 
-// copyEvents sends rows of NewEvent to table events with COPY.
 var copyEvents = &runtime.Copier[NewEvent]{
 	Table:   "events",
 	Columns: []string{"name", "kind", "amount", "at", "payload", "ref", "code", "label"},
@@ -319,10 +277,8 @@ var copyEvents = &runtime.Copier[NewEvent]{
 	},
 }
 
-// CreateMany inserts rows into table events with the COPY protocol and returns how
-// many it inserted, all or nothing. It validates every row first. An unset
-// optional field takes the column's default, as in Create (rows setting different
-// fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table events with COPY, all or nothing, and returns
+// how many (see runtime.Copier). It validates every row first.
 func (r *EventRepo) CreateMany(ctx context.Context, rows []NewEvent) (int64, error) {
 	n, err := copyEvents.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "events.CreateMany", "events")
@@ -335,10 +291,9 @@ FROM unnest($1::text[], $2::text[]::"mood"[], $3::numeric(18,2)[], $4::timestamp
 ORDER BY "u"."ord"
 RETURNING "id", "name", "kind", "amount", "at", "payload", "ref", "code"::text, "label"`
 
-// CreateManyReturning inserts rows into table events and returns them as stored,
-// in input order, defaults applied as in Create. It runs one statement, which
-// binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table events in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *EventRepo) CreateManyReturning(ctx context.Context, rows []NewEvent) ([]Event, error) {
 	if len(rows) == 0 {
 		return []Event{}, nil
@@ -363,13 +318,12 @@ func (r *EventRepo) CreateManyReturning(ctx context.Context, rows []NewEvent) ([
 	return items, wrapErr(err, "events.CreateManyReturning", "events")
 }
 
-// EventKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// EventKeyedUpdate is one row's key and changes for UpdateMany.
 type EventKeyedUpdate struct {
 	ID      int64       `json:"id"`
 	Changes EventUpdate `json:"changes"`
 }
 
-// bulkEventsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkEventsUpdates = &runtime.Bulk[EventKeyedUpdate]{
 	Table:    "events",
 	Key:      func(a, b *EventKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -397,9 +351,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]::"
 "cpcgen_new" AS (UPDATE "events" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "events"."name"), "kind" = COALESCE("cpcgen_v"."cpcgen_3", "events"."kind"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "events"."amount"), "at" = COALESCE("cpcgen_v"."cpcgen_5", "events"."at"), "payload" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "events"."payload" END, "ref" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "events"."ref" END, "code" = COALESCE("cpcgen_v"."cpcgen_10", "events"."code"), "label" = CASE WHEN "cpcgen_v"."cpcgen_11" THEN "cpcgen_v"."cpcgen_12" ELSE "events"."label" END FROM "cpcgen_v" WHERE "events"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table events the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table events, all or none (see
+// runtime.UpdateMany).
 func (r *EventRepo) UpdateMany(ctx context.Context, rows []EventKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkEventsUpdates, sqlEventsUpdateMany, rows)
 	return out, wrapErr(err, "events.UpdateMany", "events")
@@ -412,14 +365,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]::"
 "cpcgen_new" AS (UPDATE "events" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "events"."name"), "kind" = COALESCE("cpcgen_v"."cpcgen_3", "events"."kind"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "events"."amount"), "at" = COALESCE("cpcgen_v"."cpcgen_5", "events"."at"), "payload" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "events"."payload" END, "ref" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "events"."ref" END, "code" = COALESCE("cpcgen_v"."cpcgen_10", "events"."code"), "label" = CASE WHEN "cpcgen_v"."cpcgen_11" THEN "cpcgen_v"."cpcgen_12" ELSE "events"."label" END FROM "cpcgen_v" WHERE "events"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name", "kind", "amount", "at", "payload", "ref", "code", "label")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."kind", "cpcgen_new"."amount", "cpcgen_new"."at", "cpcgen_new"."payload", "cpcgen_new"."ref", "cpcgen_new"."code"::text, "cpcgen_new"."label" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *EventRepo) UpdateManyReturning(ctx context.Context, rows []EventKeyedUpdate) ([]Event, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkEventsUpdates, sqlEventsUpdateManyReturning, scanEvent, rows)
 	return out, wrapErr(err, "events.UpdateManyReturning", "events")
 }
 
-// bulkEventsKeys sends the rows of DeleteMany.
 var bulkEventsKeys = &runtime.Bulk[int64]{
 	Table: "events",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -434,8 +385,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcge
 "cpcgen_new" AS (DELETE FROM "events" USING "cpcgen_v" WHERE "events"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table events with the keys given, as Delete does,
-// and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table events with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *EventRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkEventsKeys, sqlEventsDeleteMany, keys)
 	return out, wrapErr(err, "events.DeleteMany", "events")

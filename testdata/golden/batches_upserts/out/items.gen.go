@@ -6,13 +6,11 @@ package bulkdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 	"time"
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 )
 
@@ -31,9 +29,8 @@ type Item struct {
 	UpdatedAt time.Time                     `json:"updated_at"`
 }
 
-// NewItem holds the values of a new row of table items. Fields of type runtime.Opt
-// may be left unset: the column's default applies. The database sets created_at,
-// updated_at.
+// NewItem holds the values of a new row of table items. An unset runtime.Opt field
+// takes its column's default. The database sets created_at, updated_at.
 type NewItem struct {
 	ID    runtime.Opt[uuid.UUID]            `json:"id,omitzero"`
 	SKU   string                            `json:"sku"`
@@ -46,8 +43,8 @@ type NewItem struct {
 	Price runtime.Null[decimal.Decimal]     `json:"price"`
 }
 
-// ItemUpdate lists changes to a row of table items. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// ItemUpdate lists changes to a row of table items; unset fields stay unchanged; a
+// nullable column is set to NULL with runtime.SetNull[T]().
 type ItemUpdate struct {
 	SKU   runtime.Opt[string]                        `json:"sku,omitzero"`
 	Name  runtime.Opt[string]                        `json:"name,omitzero"`
@@ -64,29 +61,19 @@ type ItemRepo struct {
 	db runtime.DBTX
 }
 
-// NewItemRepo returns a repository of table items that runs its statements on db:
-// a pool, a connection or a transaction.
+// NewItemRepo returns the repository of table items over db.
 func NewItemRepo(db runtime.DBTX) *ItemRepo {
 	return &ItemRepo{db: db}
 }
 
 var (
-	// ErrItemIDTaken matches (errors.Is) a violation of the primary key (id) of items
-	// (constraint items_pkey, primary_key in the spec).
+	// ErrItemIDTaken matches a violation of the primary key (id).
 	ErrItemIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "items", "items_pkey", "primary_key")
-
-	// ErrItemSKUTaken matches (errors.Is) a violation of the unique column sku of
-	// items (constraint items_sku_key, sku.unique in the spec).
+	// ErrItemSKUTaken matches a violation of the unique column sku.
 	ErrItemSKUTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "items", "items_sku_key", "sku.unique")
 )
 
-// Validate checks n for table items: what the columns' types cannot hold (nil for
-// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
-// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
-// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
-// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first check it fails. The repository
-// calls it before any SQL.
+// Validate checks n against the columns of table items (see runtime.Validator).
 func (n *NewItem) Validate() error {
 	var f runtime.Fields
 	f.Fits("sku", runtime.CheckText(n.SKU))
@@ -112,14 +99,7 @@ func (n *NewItem) Validate() error {
 	return f.Err("items")
 }
 
-// Validate checks u for table items, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewItem.Validate does.
 func (u *ItemUpdate) Validate() error {
 	var f runtime.Fields
 	if u.SKU.Set {
@@ -149,29 +129,16 @@ func (u *ItemUpdate) Validate() error {
 	return f.Err("items")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for id, sku, name, qty, mood, moods, tags, whose columns are NOT NULL,
-// rather than read it as a zero value: the error is a *runtime.DbError of kind
-// Validation naming the fields. Leave an optional field out for its column's
-// default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewItem) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "items", "id", "sku", "name", "qty", "mood", "moods", "tags"); err != nil {
-		return err
-	}
 	type plain NewItem
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "items", "id", "sku", "name", "qty", "mood", "moods", "tags")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for sku, name, qty, mood, moods, tags, whose columns are NOT NULL, rather
-// than read it as a zero value: the error is a *runtime.DbError of kind Validation
-// naming the fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *ItemUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "items", "sku", "name", "qty", "mood", "moods", "tags"); err != nil {
-		return err
-	}
 	type plain ItemUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "items", "sku", "name", "qty", "mood", "moods", "tags")
 }
 
 var (
@@ -181,12 +148,10 @@ var (
 	}
 )
 
-// scanItem gives the scan destinations of the fields of v, columns in table order.
 func scanItem(v *Item, d []any) []any {
 	return append(d, &v.ID, &v.SKU, &v.Name, &v.Qty, &v.Note, &v.Mood, &v.Moods, &v.Tags, &v.Price, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// argsNewItem gives the values Create binds from n.
 func argsNewItem(n *NewItem, d []any) []any {
 	return append(d, n.ID.Arg(), &n.SKU, &n.Name, n.Qty.Arg(), n.Note.Set, &n.Note.Value, n.Mood.Arg(), runtime.OptValue(&n.Moods), runtime.OptValue(&n.Tags), &n.Price)
 }
@@ -196,8 +161,8 @@ INSERT INTO "items" ("id", "sku", "name", "qty", "note", "mood", "moods", "tags"
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::integer, 0), CASE WHEN $5::boolean THEN $6::text ELSE 'none'::text END, COALESCE($7::"mood", 'happy'::"mood"), COALESCE($8::text[]::"mood"[], '{happy}'::"mood"[]), COALESCE($9::text[], '{}'::text[]), $10)
 RETURNING "id", "sku", "name", "qty", "note", "mood", "moods"::text[], "tags", "price", "created_at", "updated_at"`
 
-// Create inserts a row into table items and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table items and returns the row as stored. It validates n
+// first.
 func (r *ItemRepo) Create(ctx context.Context, n NewItem) (Item, error) {
 	if err := n.Validate(); err != nil {
 		return Item{}, wrapErr(err, "items.Create", "items")
@@ -210,8 +175,8 @@ const sqlItemsFindByID = `-- name: items.FindByID replica=ok
 SELECT "id", "sku", "name", "qty", "note", "mood", "moods"::text[], "tags", "price", "created_at", "updated_at" FROM "items"
 WHERE "id" = $1`
 
-// FindByID returns the row of table items with the given id. If there is none, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table items with the given id, or
+// runtime.ErrNotFound.
 func (r *ItemRepo) FindByID(ctx context.Context, id uuid.UUID) (Item, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlItemsFindByID, id, runtime.Arg, scanItem)
 	return v, wrapErr(err, "items.FindByID", "items")
@@ -220,17 +185,14 @@ func (r *ItemRepo) FindByID(ctx context.Context, id uuid.UUID) (Item, error) {
 const sqlItemsFindAll = `-- name: items.FindAll replica=ok
 SELECT "id", "sku", "name", "qty", "note", "mood", "moods"::text[], "tags", "price", "created_at", "updated_at" FROM "items" ORDER BY "id"`
 
-// FindAll returns every row of table items in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table items in primary key order, in memory.
 func (r *ItemRepo) FindAll(ctx context.Context) ([]Item, error) {
 	rows, err := r.db.Query(ctx, sqlItemsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanItem)
 	return items, wrapErr(err, "items.FindAll", "items")
 }
 
-// Stream yields every row of table items in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ItemRepo) Stream(ctx context.Context) iter.Seq2[Item, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "items.Stream", "items") }, scanItem, sqlItemsFindAll)
 }
@@ -244,9 +206,7 @@ SELECT "id", "sku", "name", "qty", "note", "mood", "moods"::text[], "tags", "pri
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table items in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table items in primary key order (see runtime.PageArgs).
 func (r *ItemRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Item], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Item]{
@@ -259,8 +219,6 @@ func (r *ItemRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "items.List", "items")
 }
 
-// updateItems are the statements of ItemRepo.Update: one per set of fields set
-// (see runtime.Update).
 var updateItems = &runtime.Update{
 	Name: "items.Update", Keys: 1,
 	Head:     "UPDATE \"items\"\nSET ",
@@ -271,15 +229,13 @@ var updateItems = &runtime.Update{
 	Nullable: 1<<3 | 1<<7,
 }
 
-// argsItemUpdate gives the value of each field of u, nil when unset.
 func argsItemUpdate(u *ItemUpdate, d []any) []any {
 	return append(d, u.SKU.Arg(), u.Name.Arg(), u.Qty.Arg(), u.Note.Arg(), u.Mood.Arg(), runtime.OptValue(&u.Moods), runtime.OptValue(&u.Tags), u.Price.Arg())
 }
 
 // Update applies the set fields of u to the row of table items with the given id
-// and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first. It sets updated_at to the
-// transaction's time.
+// and returns it as stored, or runtime.ErrNotFound. It validates u first. It sets
+// updated_at to the transaction's time.
 func (r *ItemRepo) Update(ctx context.Context, id uuid.UUID, u ItemUpdate) (Item, error) {
 	if err := u.Validate(); err != nil {
 		return Item{}, wrapErr(err, "items.Update", "items")
@@ -311,9 +267,8 @@ const sqlItemsFindByIDs = `-- name: items.FindByIDs replica=ok
 SELECT "id", "sku", "name", "qty", "note", "mood", "moods"::text[], "tags", "price", "created_at", "updated_at" FROM "items"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table items whose id is in ids, in id order, with
-// one query. Keys without a row are skipped, so the result may be shorter than
-// ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table items whose id is in ids, in id order; keys
+// without a row are skipped.
 func (r *ItemRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Item, error) {
 	if len(ids) == 0 {
 		return []Item{}, nil
@@ -322,7 +277,6 @@ func (r *ItemRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Item, erro
 	return items, wrapErr(err, "items.FindByIDs", "items")
 }
 
-// copyItems sends rows of NewItem to table items with COPY.
 var copyItems = &runtime.Copier[NewItem]{
 	Table:   "items",
 	Columns: []string{"id", "sku", "name", "qty", "note", "mood", "moods", "tags", "price"},
@@ -332,47 +286,23 @@ var copyItems = &runtime.Copier[NewItem]{
 	Enums: []string{"\"mood\""},
 }
 
-// CreateMany inserts rows into table items with the COPY protocol and returns how
-// many it inserted, all or nothing. It validates every row first. An unset
-// optional field takes the column's default, as in Create (rows setting different
-// fields are copied in groups, in one transaction). It runs in a transaction, on
-// whose connection it registers the enum types "mood" so that pgx can send enum
-// arrays in COPY's binary format.
+// CreateMany inserts rows into table items with COPY, all or nothing, and returns
+// how many (see runtime.Copier). It validates every row first. It registers the
+// enum types "mood" on its connection.
 func (r *ItemRepo) CreateMany(ctx context.Context, rows []NewItem) (int64, error) {
 	n, err := copyItems.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "items.CreateMany", "items")
 }
 
-// CreateManyReturning inserts rows into table items and returns them as stored, in
-// input order, defaults applied. It queues Create's statement once per row in one
-// pgx.Batch: one round trip, and all or nothing, as the batch runs in one implicit
-// transaction. (A single INSERT … SELECT FROM unnest cannot carry the table's
-// array columns.) It validates every row first.
+// CreateManyReturning inserts rows into table items in one pgx.Batch of Create's
+// statement (unnest cannot carry its array columns), all or nothing, and returns
+// them as stored. It validates every row first.
 func (r *ItemRepo) CreateManyReturning(ctx context.Context, rows []NewItem) ([]Item, error) {
-	if len(rows) == 0 {
-		return []Item{}, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "items.CreateManyReturning", "items")
 	}
-	b := &pgx.Batch{}
-	for i := range rows {
-		b.Queue(sqlItemsCreate, argsNewItem(&rows[i], nil)...)
-	}
-	br := r.db.SendBatch(ctx, b)
-	out := make([]Item, 0, len(rows))
-	for range rows {
-		v, err := runtime.ScanOne(br.QueryRow(), scanItem)
-		if err != nil {
-			br.Close()
-			return nil, wrapErr(err, "items.CreateManyReturning", "items")
-		}
-		out = append(out, v)
-	}
-	if err := br.Close(); err != nil {
-		return nil, wrapErr(err, "items.CreateManyReturning", "items")
-	}
-	return out, nil
+	out, err := runtime.BatchQuery(ctx, r.db, sqlItemsCreate, rows, argsNewItem, scanItem)
+	return out, wrapErr(err, "items.CreateManyReturning", "items")
 }
 
 const sqlItemsUpsertBySKU = `-- name: items.UpsertBySKU
@@ -426,13 +356,12 @@ func (r *ItemRepo) CreateIfAbsentBySKU(ctx context.Context, n NewItem) (Item, bo
 	return v, created, wrapErr(err, "items.CreateIfAbsentBySKU", "items")
 }
 
-// ItemKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// ItemKeyedUpdate is one row's key and changes for UpdateMany.
 type ItemKeyedUpdate struct {
 	ID      uuid.UUID  `json:"id"`
 	Changes ItemUpdate `json:"changes"`
 }
 
-// bulkItemsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkItemsUpdates = &runtime.Bulk[ItemKeyedUpdate]{
 	Table:    "items",
 	Key:      func(a, b *ItemKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -459,9 +388,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::text[], 
 "cpcgen_new" AS (UPDATE "items" SET "sku" = COALESCE("cpcgen_v"."cpcgen_2", "items"."sku"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "items"."name"), "qty" = COALESCE("cpcgen_v"."cpcgen_4", "items"."qty"), "note" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "items"."note" END, "mood" = COALESCE("cpcgen_v"."cpcgen_7", "items"."mood"), "moods" = COALESCE("cpcgen_v"."cpcgen_8"::text[]::"mood"[], "items"."moods"), "tags" = COALESCE("cpcgen_v"."cpcgen_9"::text[], "items"."tags"), "price" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "items"."price" END, "updated_at" = now() FROM "cpcgen_v" WHERE "items"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table items the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table items, all or none (see
+// runtime.UpdateMany).
 func (r *ItemRepo) UpdateMany(ctx context.Context, rows []ItemKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkItemsUpdates, sqlItemsUpdateMany, rows)
 	return out, wrapErr(err, "items.UpdateMany", "items")
@@ -474,14 +402,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::text[], 
 "cpcgen_new" AS (UPDATE "items" SET "sku" = COALESCE("cpcgen_v"."cpcgen_2", "items"."sku"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "items"."name"), "qty" = COALESCE("cpcgen_v"."cpcgen_4", "items"."qty"), "note" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "items"."note" END, "mood" = COALESCE("cpcgen_v"."cpcgen_7", "items"."mood"), "moods" = COALESCE("cpcgen_v"."cpcgen_8"::text[]::"mood"[], "items"."moods"), "tags" = COALESCE("cpcgen_v"."cpcgen_9"::text[], "items"."tags"), "price" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "items"."price" END, "updated_at" = now() FROM "cpcgen_v" WHERE "items"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "sku", "name", "qty", "note", "mood", "moods", "tags", "price", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."sku", "cpcgen_new"."name", "cpcgen_new"."qty", "cpcgen_new"."note", "cpcgen_new"."mood", "cpcgen_new"."moods"::text[], "cpcgen_new"."tags", "cpcgen_new"."price", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ItemRepo) UpdateManyReturning(ctx context.Context, rows []ItemKeyedUpdate) ([]Item, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkItemsUpdates, sqlItemsUpdateManyReturning, scanItem, rows)
 	return out, wrapErr(err, "items.UpdateManyReturning", "items")
 }
 
-// bulkItemsKeys sends the rows of DeleteMany.
 var bulkItemsKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "items",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -496,14 +422,13 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_
 "cpcgen_new" AS (DELETE FROM "items" USING "cpcgen_v" WHERE "items"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table items with the keys given, as Delete does,
-// and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table items with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *ItemRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkItemsKeys, sqlItemsDeleteMany, keys)
 	return out, wrapErr(err, "items.DeleteMany", "items")
 }
 
-// bulkItemsNew sends the rows of the batch upserts.
 var bulkItemsNew = &runtime.Bulk[NewItem]{
 	Table:    "items",
 	Validate: (*NewItem).Validate,
@@ -528,8 +453,7 @@ WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid())
 "cpcgen_new" AS (UPDATE "items" SET "name" = "cpcgen_v"."cpcgen_i3", "qty" = COALESCE("cpcgen_v"."cpcgen_4", "items"."qty"), "note" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "items"."note" END, "mood" = COALESCE("cpcgen_v"."cpcgen_7", "items"."mood"), "moods" = COALESCE("cpcgen_v"."cpcgen_8"::text[]::"mood"[], "items"."moods"), "tags" = COALESCE("cpcgen_v"."cpcgen_9"::text[], "items"."tags"), "price" = "cpcgen_v"."cpcgen_i9", "updated_at" = now() FROM "cpcgen_v" WHERE "sku" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "sku", "name", "qty", "note", "mood", "moods", "tags", "price", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."sku", "cpcgen_ins"."name", "cpcgen_ins"."qty", "cpcgen_ins"."note", "cpcgen_ins"."mood", "cpcgen_ins"."moods"::text[], "cpcgen_ins"."tags", "cpcgen_ins"."price", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."sku" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."sku", "cpcgen_new"."name", "cpcgen_new"."qty", "cpcgen_new"."note", "cpcgen_new"."mood", "cpcgen_new"."moods"::text[], "cpcgen_new"."tags", "cpcgen_new"."price", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`
 
-// UpsertManyBySKU is UpsertBySKU for many rows: it returns the rows as stored, in
-// the order of rows. See runtime.UpsertMany.
+// UpsertManyBySKU is UpsertBySKU for many rows (see runtime.UpsertMany).
 func (r *ItemRepo) UpsertManyBySKU(ctx context.Context, rows []NewItem) ([]Item, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkItemsNew.By(func(a, b *NewItem) int { return cmp.Compare(a.SKU, b.SKU) }), sqlItemsUpsertManyBySKU, scanItem, rows)
 	return out, wrapErr(err, "items.UpsertManyBySKU", "items")
@@ -540,9 +464,8 @@ WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid())
 "cpcgen_ins" AS (INSERT INTO "items" ("id", "sku", "name", "qty", "note", "mood", "moods", "tags", "price") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6", "cpcgen_v"."cpcgen_i7", "cpcgen_v"."cpcgen_i8", "cpcgen_v"."cpcgen_i9" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("sku") DO NOTHING RETURNING "id", "sku", "name", "qty", "note", "mood", "moods", "tags", "price", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."sku", "cpcgen_ins"."name", "cpcgen_ins"."qty", "cpcgen_ins"."note", "cpcgen_ins"."mood", "cpcgen_ins"."moods"::text[], "cpcgen_ins"."tags", "cpcgen_ins"."price", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."sku" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "items"."id", "items"."sku", "items"."name", "items"."qty", "items"."note", "items"."mood", "items"."moods"::text[], "items"."tags", "items"."price", "items"."created_at", "items"."updated_at" FROM "cpcgen_v" JOIN "items" ON "sku" = "cpcgen_v"."cpcgen_i2"`
 
-// CreateManyIfAbsentBySKU is CreateIfAbsentBySKU for many rows: it returns, in the
-// order of rows, the new rows or the rows in the way, and whether each was
-// created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentBySKU is CreateIfAbsentBySKU for many rows (see
+// runtime.CreateManyIfAbsent).
 func (r *ItemRepo) CreateManyIfAbsentBySKU(ctx context.Context, rows []NewItem) ([]Item, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkItemsNew.By(func(a, b *NewItem) int { return cmp.Compare(a.SKU, b.SKU) }), sqlItemsCreateManyIfAbsentBySKU, scanItem, rows)
 	return out, created, wrapErr(err, "items.CreateManyIfAbsentBySKU", "items")

@@ -6,7 +6,6 @@ package bulkdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -21,8 +20,8 @@ type Product struct {
 	Stock  int32  `json:"stock"`
 }
 
-// NewProduct holds the values of a new row of table products. Fields of type
-// runtime.Opt may be left unset: the column's default applies.
+// NewProduct holds the values of a new row of table products. An unset runtime.Opt
+// field takes its column's default.
 type NewProduct struct {
 	SKU    string             `json:"sku"`
 	Code   string             `json:"code"`
@@ -31,8 +30,8 @@ type NewProduct struct {
 	Stock  runtime.Opt[int32] `json:"stock,omitzero"`
 }
 
-// ProductUpdate lists changes to a row of table products. Unset fields leave their
-// column unchanged.
+// ProductUpdate lists changes to a row of table products; unset fields stay
+// unchanged.
 type ProductUpdate struct {
 	Code   runtime.Opt[string] `json:"code,omitzero"`
 	Active runtime.Opt[bool]   `json:"active,omitzero"`
@@ -45,29 +44,19 @@ type ProductRepo struct {
 	db runtime.DBTX
 }
 
-// NewProductRepo returns a repository of table products that runs its statements
-// on db: a pool, a connection or a transaction.
+// NewProductRepo returns the repository of table products over db.
 func NewProductRepo(db runtime.DBTX) *ProductRepo {
 	return &ProductRepo{db: db}
 }
 
 var (
-	// ErrProductSKUTaken matches (errors.Is) a violation of the primary key (sku) of
-	// products (constraint products_pkey, primary_key in the spec).
+	// ErrProductSKUTaken matches a violation of the primary key (sku).
 	ErrProductSKUTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "products", "products_pkey", "primary_key")
-
-	// ErrProductCodeTaken matches (errors.Is) a violation of the unique index on
-	// (code) of products (constraint products_code_key, unique(code) in the spec).
+	// ErrProductCodeTaken matches a violation of the unique index on (code).
 	ErrProductCodeTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "products", "products_code_key", "unique(code)")
 )
 
-// Validate checks n for table products: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table products (see runtime.Validator).
 func (n *NewProduct) Validate() error {
 	var f runtime.Fields
 	f.Fits("sku", runtime.CheckText(n.SKU))
@@ -77,14 +66,7 @@ func (n *NewProduct) Validate() error {
 	return f.Err("products")
 }
 
-// Validate checks u for table products, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewProduct.Validate does.
 func (u *ProductUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Code.Set {
@@ -96,28 +78,16 @@ func (u *ProductUpdate) Validate() error {
 	return f.Err("products")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for sku, code, active, title, stock, whose columns are NOT NULL, rather
-// than read it as a zero value: the error is a *runtime.DbError of kind Validation
-// naming the fields. Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewProduct) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "products", "sku", "code", "active", "title", "stock"); err != nil {
-		return err
-	}
 	type plain NewProduct
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "products", "sku", "code", "active", "title", "stock")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for code, active, title, stock, whose columns are NOT NULL, rather than
-// read it as a zero value: the error is a *runtime.DbError of kind Validation
-// naming the fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *ProductUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "products", "code", "active", "title", "stock"); err != nil {
-		return err
-	}
 	type plain ProductUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "products", "code", "active", "title", "stock")
 }
 
 var (
@@ -127,13 +97,10 @@ var (
 	}
 )
 
-// scanProduct gives the scan destinations of the fields of v, columns in table
-// order.
 func scanProduct(v *Product, d []any) []any {
 	return append(d, &v.SKU, &v.Code, &v.Active, &v.Title, &v.Stock)
 }
 
-// argsNewProduct gives the values Create binds from n.
 func argsNewProduct(n *NewProduct, d []any) []any {
 	return append(d, &n.SKU, &n.Code, n.Active.Arg(), &n.Title, n.Stock.Arg())
 }
@@ -143,8 +110,8 @@ INSERT INTO "products" ("sku", "code", "active", "title", "stock")
 VALUES ($1, $2, COALESCE($3::boolean, TRUE), $4, COALESCE($5::integer, 0))
 RETURNING "sku", "code", "active", "title", "stock"`
 
-// Create inserts a row into table products and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table products and returns the row as stored. It validates
+// n first.
 func (r *ProductRepo) Create(ctx context.Context, n NewProduct) (Product, error) {
 	if err := n.Validate(); err != nil {
 		return Product{}, wrapErr(err, "products.Create", "products")
@@ -157,8 +124,8 @@ const sqlProductsFindByID = `-- name: products.FindByID replica=ok
 SELECT "sku", "code", "active", "title", "stock" FROM "products"
 WHERE "sku" = $1`
 
-// FindByID returns the row of table products with the given sku. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table products with the given sku, or
+// runtime.ErrNotFound.
 func (r *ProductRepo) FindByID(ctx context.Context, sku string) (Product, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlProductsFindByID, sku, runtime.Arg, scanProduct)
 	return v, wrapErr(err, "products.FindByID", "products")
@@ -167,17 +134,14 @@ func (r *ProductRepo) FindByID(ctx context.Context, sku string) (Product, error)
 const sqlProductsFindAll = `-- name: products.FindAll replica=ok
 SELECT "sku", "code", "active", "title", "stock" FROM "products" ORDER BY "sku"`
 
-// FindAll returns every row of table products in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table products in primary key order, in memory.
 func (r *ProductRepo) FindAll(ctx context.Context) ([]Product, error) {
 	rows, err := r.db.Query(ctx, sqlProductsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanProduct)
 	return items, wrapErr(err, "products.FindAll", "products")
 }
 
-// Stream yields every row of table products in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ProductRepo) Stream(ctx context.Context) iter.Seq2[Product, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "products.Stream", "products") }, scanProduct, sqlProductsFindAll)
 }
@@ -191,9 +155,8 @@ SELECT "sku", "code", "active", "title", "stock" FROM "products"
 WHERE ("sku") > ($1) ORDER BY "sku"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table products in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table products in primary key order (see
+// runtime.PageArgs).
 func (r *ProductRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Product], error) {
 	var sku string
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Product]{
@@ -206,8 +169,6 @@ func (r *ProductRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "products.List", "products")
 }
 
-// updateProducts are the statements of ProductRepo.Update: one per set of fields
-// set (see runtime.Update).
 var updateProducts = &runtime.Update{
 	Name: "products.Update", Keys: 1,
 	Head: "UPDATE \"products\"\nSET ",
@@ -215,14 +176,12 @@ var updateProducts = &runtime.Update{
 	Tail: "\nWHERE \"sku\" = $1\nRETURNING \"sku\", \"code\", \"active\", \"title\", \"stock\"",
 }
 
-// argsProductUpdate gives the value of each field of u, nil when unset.
 func argsProductUpdate(u *ProductUpdate, d []any) []any {
 	return append(d, u.Code.Arg(), u.Active.Arg(), u.Title.Arg(), u.Stock.Arg())
 }
 
 // Update applies the set fields of u to the row of table products with the given
-// sku and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// sku and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *ProductRepo) Update(ctx context.Context, sku string, u ProductUpdate) (Product, error) {
 	if err := u.Validate(); err != nil {
 		return Product{}, wrapErr(err, "products.Update", "products")
@@ -254,9 +213,8 @@ const sqlProductsFindByIDs = `-- name: products.FindByIDs replica=ok
 SELECT "sku", "code", "active", "title", "stock" FROM "products"
 WHERE "sku" = ANY($1) ORDER BY "sku"`
 
-// FindByIDs returns the rows of table products whose sku is in ids, in sku order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table products whose sku is in ids, in sku order;
+// keys without a row are skipped.
 func (r *ProductRepo) FindByIDs(ctx context.Context, ids []string) ([]Product, error) {
 	if len(ids) == 0 {
 		return []Product{}, nil
@@ -265,17 +223,14 @@ func (r *ProductRepo) FindByIDs(ctx context.Context, ids []string) ([]Product, e
 	return items, wrapErr(err, "products.FindByIDs", "products")
 }
 
-// copyProducts sends rows of NewProduct to table products with COPY.
 var copyProducts = &runtime.Copier[NewProduct]{
 	Table:   "products",
 	Columns: []string{"sku", "code", "active", "title", "stock"},
 	Args:    argsNewProduct,
 }
 
-// CreateMany inserts rows into table products with the COPY protocol and returns
-// how many it inserted, all or nothing. It validates every row first. An unset
-// optional field takes the column's default, as in Create (rows setting different
-// fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table products with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *ProductRepo) CreateMany(ctx context.Context, rows []NewProduct) (int64, error) {
 	n, err := copyProducts.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "products.CreateMany", "products")
@@ -288,10 +243,9 @@ FROM unnest($1::varchar[], $2::text[], $3::boolean[], $4::text[], $5::integer[])
 ORDER BY "u"."ord"
 RETURNING "sku", "code", "active", "title", "stock"`
 
-// CreateManyReturning inserts rows into table products and returns them as stored,
-// in input order, defaults applied as in Create. It runs one statement, which
-// binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table products in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *ProductRepo) CreateManyReturning(ctx context.Context, rows []NewProduct) ([]Product, error) {
 	if len(rows) == 0 {
 		return []Product{}, nil
@@ -406,14 +360,12 @@ func (r *ProductRepo) CreateIfAbsentByCode(ctx context.Context, n NewProduct) (P
 	return v, created, wrapErr(err, "products.CreateIfAbsentByCode", "products")
 }
 
-// ProductKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// ProductKeyedUpdate is one row's key and changes for UpdateMany.
 type ProductKeyedUpdate struct {
 	SKU     string        `json:"sku"`
 	Changes ProductUpdate `json:"changes"`
 }
 
-// bulkProductsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkProductsUpdates = &runtime.Bulk[ProductKeyedUpdate]{
 	Table:    "products",
 	Key:      func(a, b *ProductKeyedUpdate) int { return cmp.Compare(a.SKU, b.SKU) },
@@ -434,9 +386,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::text[], $3::boolean[
 "cpcgen_new" AS (UPDATE "products" SET "code" = COALESCE("cpcgen_v"."cpcgen_2", "products"."code"), "active" = COALESCE("cpcgen_v"."cpcgen_3", "products"."active"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "products"."title"), "stock" = COALESCE("cpcgen_v"."cpcgen_5", "products"."stock") FROM "cpcgen_v" WHERE "products"."sku" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table products the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table products, all or none (see
+// runtime.UpdateMany).
 func (r *ProductRepo) UpdateMany(ctx context.Context, rows []ProductKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkProductsUpdates, sqlProductsUpdateMany, rows)
 	return out, wrapErr(err, "products.UpdateMany", "products")
@@ -449,14 +400,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::text[], $3::boolean[
 "cpcgen_new" AS (UPDATE "products" SET "code" = COALESCE("cpcgen_v"."cpcgen_2", "products"."code"), "active" = COALESCE("cpcgen_v"."cpcgen_3", "products"."active"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "products"."title"), "stock" = COALESCE("cpcgen_v"."cpcgen_5", "products"."stock") FROM "cpcgen_v" WHERE "products"."sku" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "sku", "code", "active", "title", "stock")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."sku", "cpcgen_new"."code", "cpcgen_new"."active", "cpcgen_new"."title", "cpcgen_new"."stock" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ProductRepo) UpdateManyReturning(ctx context.Context, rows []ProductKeyedUpdate) ([]Product, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkProductsUpdates, sqlProductsUpdateManyReturning, scanProduct, rows)
 	return out, wrapErr(err, "products.UpdateManyReturning", "products")
 }
 
-// bulkProductsKeys sends the rows of DeleteMany.
 var bulkProductsKeys = &runtime.Bulk[string]{
 	Table: "products",
 	Key:   func(a, b *string) int { return cmp.Compare(*a, *b) },
@@ -472,13 +421,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[]) WITH ORDINALITY AS "cpcg
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table products with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *ProductRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkProductsKeys, sqlProductsDeleteMany, keys)
 	return out, wrapErr(err, "products.DeleteMany", "products")
 }
 
-// bulkProductsNew sends the rows of the batch upserts.
 var bulkProductsNew = &runtime.Bulk[NewProduct]{
 	Table:    "products",
 	Validate: (*NewProduct).Validate,
@@ -498,8 +446,7 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_new" AS (UPDATE "products" SET "code" = "cpcgen_v"."cpcgen_i2", "active" = COALESCE("cpcgen_v"."cpcgen_3", "products"."active"), "title" = "cpcgen_v"."cpcgen_i4", "stock" = COALESCE("cpcgen_v"."cpcgen_5", "products"."stock") FROM "cpcgen_v" WHERE "sku" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "sku", "code", "active", "title", "stock")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."sku", "cpcgen_ins"."code", "cpcgen_ins"."active", "cpcgen_ins"."title", "cpcgen_ins"."stock" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."sku" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."sku", "cpcgen_new"."code", "cpcgen_new"."active", "cpcgen_new"."title", "cpcgen_new"."stock" FROM "cpcgen_new"`
 
-// UpsertManyBySKU is UpsertBySKU for many rows: it returns the rows as stored, in
-// the order of rows. See runtime.UpsertMany.
+// UpsertManyBySKU is UpsertBySKU for many rows (see runtime.UpsertMany).
 func (r *ProductRepo) UpsertManyBySKU(ctx context.Context, rows []NewProduct) ([]Product, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkProductsNew.By(func(a, b *NewProduct) int { return cmp.Compare(a.SKU, b.SKU) }), sqlProductsUpsertManyBySKU, scanProduct, rows)
 	return out, wrapErr(err, "products.UpsertManyBySKU", "products")
@@ -510,9 +457,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_ins" AS (INSERT INTO "products" ("sku", "code", "active", "title", "stock") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("sku") DO NOTHING RETURNING "sku", "code", "active", "title", "stock")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."sku", "cpcgen_ins"."code", "cpcgen_ins"."active", "cpcgen_ins"."title", "cpcgen_ins"."stock" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."sku" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "products"."sku", "products"."code", "products"."active", "products"."title", "products"."stock" FROM "cpcgen_v" JOIN "products" ON "sku" = "cpcgen_v"."cpcgen_i1"`
 
-// CreateManyIfAbsentBySKU is CreateIfAbsentBySKU for many rows: it returns, in the
-// order of rows, the new rows or the rows in the way, and whether each was
-// created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentBySKU is CreateIfAbsentBySKU for many rows (see
+// runtime.CreateManyIfAbsent).
 func (r *ProductRepo) CreateManyIfAbsentBySKU(ctx context.Context, rows []NewProduct) ([]Product, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkProductsNew.By(func(a, b *NewProduct) int { return cmp.Compare(a.SKU, b.SKU) }), sqlProductsCreateManyIfAbsentBySKU, scanProduct, rows)
 	return out, created, wrapErr(err, "products.CreateManyIfAbsentBySKU", "products")
@@ -525,8 +471,7 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_new" AS (UPDATE "products" SET "active" = COALESCE("cpcgen_v"."cpcgen_3", "products"."active"), "title" = "cpcgen_v"."cpcgen_i4", "stock" = COALESCE("cpcgen_v"."cpcgen_5", "products"."stock") FROM "cpcgen_v" WHERE "code" = "cpcgen_v"."cpcgen_i2" AND (active) AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "sku", "code", "active", "title", "stock")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."sku", "cpcgen_ins"."code", "cpcgen_ins"."active", "cpcgen_ins"."title", "cpcgen_ins"."stock" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."sku", "cpcgen_new"."code", "cpcgen_new"."active", "cpcgen_new"."title", "cpcgen_new"."stock" FROM "cpcgen_new"`
 
-// UpsertManyByCode is UpsertByCode for many rows: it returns the rows as stored,
-// in the order of rows. See runtime.UpsertMany.
+// UpsertManyByCode is UpsertByCode for many rows (see runtime.UpsertMany).
 func (r *ProductRepo) UpsertManyByCode(ctx context.Context, rows []NewProduct) ([]Product, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkProductsNew.By(func(a, b *NewProduct) int { return cmp.Compare(a.Code, b.Code) }), sqlProductsUpsertManyByCode, scanProduct, rows)
 	return out, wrapErr(err, "products.UpsertManyByCode", "products")
@@ -537,9 +482,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_ins" AS (INSERT INTO "products" ("sku", "code", "active", "title", "stock") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("code") WHERE active DO NOTHING RETURNING "sku", "code", "active", "title", "stock")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."sku", "cpcgen_ins"."code", "cpcgen_ins"."active", "cpcgen_ins"."title", "cpcgen_ins"."stock" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "products"."sku", "products"."code", "products"."active", "products"."title", "products"."stock" FROM "cpcgen_v" JOIN "products" ON "code" = "cpcgen_v"."cpcgen_i2" AND (active)`
 
-// CreateManyIfAbsentByCode is CreateIfAbsentByCode for many rows: it returns, in
-// the order of rows, the new rows or the rows in the way, and whether each was
-// created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentByCode is CreateIfAbsentByCode for many rows (see
+// runtime.CreateManyIfAbsent).
 func (r *ProductRepo) CreateManyIfAbsentByCode(ctx context.Context, rows []NewProduct) ([]Product, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkProductsNew.By(func(a, b *NewProduct) int { return cmp.Compare(a.Code, b.Code) }), sqlProductsCreateManyIfAbsentByCode, scanProduct, rows)
 	return out, created, wrapErr(err, "products.CreateManyIfAbsentByCode", "products")

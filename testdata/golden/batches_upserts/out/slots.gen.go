@@ -6,7 +6,6 @@ package bulkdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 	"time"
 
@@ -28,8 +27,7 @@ type NewSlot struct {
 	BookedBy string    `json:"booked_by"`
 }
 
-// SlotUpdate lists changes to a row of table slots. Unset fields leave their
-// column unchanged.
+// SlotUpdate lists changes to a row of table slots; unset fields stay unchanged.
 type SlotUpdate struct {
 	Day      runtime.Opt[time.Time] `json:"day,omitzero"`
 	Room     runtime.Opt[string]    `json:"room,omitzero"`
@@ -41,29 +39,19 @@ type SlotRepo struct {
 	db runtime.DBTX
 }
 
-// NewSlotRepo returns a repository of table slots that runs its statements on db:
-// a pool, a connection or a transaction.
+// NewSlotRepo returns the repository of table slots over db.
 func NewSlotRepo(db runtime.DBTX) *SlotRepo {
 	return &SlotRepo{db: db}
 }
 
 var (
-	// ErrSlotIDTaken matches (errors.Is) a violation of the primary key (id) of slots
-	// (constraint slots_pkey, primary_key in the spec).
+	// ErrSlotIDTaken matches a violation of the primary key (id).
 	ErrSlotIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "slots", "slots_pkey", "primary_key")
-
-	// ErrSlotDayRoomTaken matches (errors.Is) a violation of the unique index on (day,
-	// room) of slots (constraint slots_day_room_key, unique(day, room) in the spec).
+	// ErrSlotDayRoomTaken matches a violation of the unique index on (day, room).
 	ErrSlotDayRoomTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "slots", "slots_day_room_key", "unique(day, room)")
 )
 
-// Validate checks n for table slots: what the columns' types cannot hold (nil for
-// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
-// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
-// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
-// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first check it fails. The repository
-// calls it before any SQL.
+// Validate checks n against the columns of table slots (see runtime.Validator).
 func (n *NewSlot) Validate() error {
 	var f runtime.Fields
 	f.Fits("day", runtime.CheckDate(n.Day))
@@ -72,14 +60,7 @@ func (n *NewSlot) Validate() error {
 	return f.Err("slots")
 }
 
-// Validate checks u for table slots, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewSlot.Validate does.
 func (u *SlotUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Day.Set {
@@ -94,36 +75,22 @@ func (u *SlotUpdate) Validate() error {
 	return f.Err("slots")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for day, room, booked_by, whose columns are NOT NULL, rather than read it
-// as a zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewSlot) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "slots", "day", "room", "booked_by"); err != nil {
-		return err
-	}
 	type plain NewSlot
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "slots", "day", "room", "booked_by")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for day, room, booked_by, whose columns are NOT NULL, rather than read it
-// as a zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *SlotUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "slots", "day", "room", "booked_by"); err != nil {
-		return err
-	}
 	type plain SlotUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "slots", "day", "room", "booked_by")
 }
 
-// scanSlot gives the scan destinations of the fields of v, columns in table order.
 func scanSlot(v *Slot, d []any) []any {
 	return append(d, &v.ID, &v.Day, &v.Room, &v.BookedBy)
 }
 
-// argsNewSlot gives the values Create binds from n.
 func argsNewSlot(n *NewSlot, d []any) []any {
 	return append(d, &n.Day, &n.Room, &n.BookedBy)
 }
@@ -133,8 +100,8 @@ INSERT INTO "slots" ("day", "room", "booked_by")
 VALUES ($1, $2, $3)
 RETURNING "id", "day", "room", "booked_by"`
 
-// Create inserts a row into table slots and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table slots and returns the row as stored. It validates n
+// first.
 func (r *SlotRepo) Create(ctx context.Context, n NewSlot) (Slot, error) {
 	if err := n.Validate(); err != nil {
 		return Slot{}, wrapErr(err, "slots.Create", "slots")
@@ -147,8 +114,8 @@ const sqlSlotsFindByID = `-- name: slots.FindByID replica=ok
 SELECT "id", "day", "room", "booked_by" FROM "slots"
 WHERE "id" = $1`
 
-// FindByID returns the row of table slots with the given id. If there is none, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table slots with the given id, or
+// runtime.ErrNotFound.
 func (r *SlotRepo) FindByID(ctx context.Context, id int64) (Slot, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlSlotsFindByID, id, runtime.Arg, scanSlot)
 	return v, wrapErr(err, "slots.FindByID", "slots")
@@ -157,17 +124,14 @@ func (r *SlotRepo) FindByID(ctx context.Context, id int64) (Slot, error) {
 const sqlSlotsFindAll = `-- name: slots.FindAll replica=ok
 SELECT "id", "day", "room", "booked_by" FROM "slots" ORDER BY "id"`
 
-// FindAll returns every row of table slots in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table slots in primary key order, in memory.
 func (r *SlotRepo) FindAll(ctx context.Context) ([]Slot, error) {
 	rows, err := r.db.Query(ctx, sqlSlotsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanSlot)
 	return items, wrapErr(err, "slots.FindAll", "slots")
 }
 
-// Stream yields every row of table slots in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *SlotRepo) Stream(ctx context.Context) iter.Seq2[Slot, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "slots.Stream", "slots") }, scanSlot, sqlSlotsFindAll)
 }
@@ -181,9 +145,7 @@ SELECT "id", "day", "room", "booked_by" FROM "slots"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table slots in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table slots in primary key order (see runtime.PageArgs).
 func (r *SlotRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Slot], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Slot]{
@@ -196,8 +158,6 @@ func (r *SlotRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "slots.List", "slots")
 }
 
-// updateSlots are the statements of SlotRepo.Update: one per set of fields set
-// (see runtime.Update).
 var updateSlots = &runtime.Update{
 	Name: "slots.Update", Keys: 1,
 	Head: "UPDATE \"slots\"\nSET ",
@@ -205,14 +165,12 @@ var updateSlots = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"day\", \"room\", \"booked_by\"",
 }
 
-// argsSlotUpdate gives the value of each field of u, nil when unset.
 func argsSlotUpdate(u *SlotUpdate, d []any) []any {
 	return append(d, u.Day.Arg(), u.Room.Arg(), u.BookedBy.Arg())
 }
 
 // Update applies the set fields of u to the row of table slots with the given id
-// and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *SlotRepo) Update(ctx context.Context, id int64, u SlotUpdate) (Slot, error) {
 	if err := u.Validate(); err != nil {
 		return Slot{}, wrapErr(err, "slots.Update", "slots")
@@ -244,9 +202,8 @@ const sqlSlotsFindByIDs = `-- name: slots.FindByIDs replica=ok
 SELECT "id", "day", "room", "booked_by" FROM "slots"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table slots whose id is in ids, in id order, with
-// one query. Keys without a row are skipped, so the result may be shorter than
-// ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table slots whose id is in ids, in id order; keys
+// without a row are skipped.
 func (r *SlotRepo) FindByIDs(ctx context.Context, ids []int64) ([]Slot, error) {
 	if len(ids) == 0 {
 		return []Slot{}, nil
@@ -255,15 +212,14 @@ func (r *SlotRepo) FindByIDs(ctx context.Context, ids []int64) ([]Slot, error) {
 	return items, wrapErr(err, "slots.FindByIDs", "slots")
 }
 
-// copySlots sends rows of NewSlot to table slots with COPY.
 var copySlots = &runtime.Copier[NewSlot]{
 	Table:   "slots",
 	Columns: []string{"day", "room", "booked_by"},
 	Args:    argsNewSlot,
 }
 
-// CreateMany inserts rows into table slots with the COPY protocol and returns how
-// many it inserted, all or nothing. It validates every row first.
+// CreateMany inserts rows into table slots with COPY, all or nothing, and returns
+// how many (see runtime.Copier). It validates every row first.
 func (r *SlotRepo) CreateMany(ctx context.Context, rows []NewSlot) (int64, error) {
 	n, err := copySlots.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "slots.CreateMany", "slots")
@@ -276,10 +232,9 @@ FROM unnest($1::date[], $2::text[], $3::text[]) WITH ORDINALITY AS "u"("c1", "c2
 ORDER BY "u"."ord"
 RETURNING "id", "day", "room", "booked_by"`
 
-// CreateManyReturning inserts rows into table slots and returns them as stored, in
-// input order, defaults applied as in Create. It runs one statement, which binds
-// one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table slots in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *SlotRepo) CreateManyReturning(ctx context.Context, rows []NewSlot) ([]Slot, error) {
 	if len(rows) == 0 {
 		return []Slot{}, nil
@@ -342,13 +297,12 @@ func (r *SlotRepo) CreateIfAbsentByDayAndRoom(ctx context.Context, n NewSlot) (S
 	return v, created, wrapErr(err, "slots.CreateIfAbsentByDayAndRoom", "slots")
 }
 
-// SlotKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// SlotKeyedUpdate is one row's key and changes for UpdateMany.
 type SlotKeyedUpdate struct {
 	ID      int64      `json:"id"`
 	Changes SlotUpdate `json:"changes"`
 }
 
-// bulkSlotsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkSlotsUpdates = &runtime.Bulk[SlotKeyedUpdate]{
 	Table:    "slots",
 	Key:      func(a, b *SlotKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -368,9 +322,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::date[], $3::text[], $
 "cpcgen_new" AS (UPDATE "slots" SET "day" = COALESCE("cpcgen_v"."cpcgen_2", "slots"."day"), "room" = COALESCE("cpcgen_v"."cpcgen_3", "slots"."room"), "booked_by" = COALESCE("cpcgen_v"."cpcgen_4", "slots"."booked_by") FROM "cpcgen_v" WHERE "slots"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table slots the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table slots, all or none (see
+// runtime.UpdateMany).
 func (r *SlotRepo) UpdateMany(ctx context.Context, rows []SlotKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkSlotsUpdates, sqlSlotsUpdateMany, rows)
 	return out, wrapErr(err, "slots.UpdateMany", "slots")
@@ -383,14 +336,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::date[], $3::text[], $
 "cpcgen_new" AS (UPDATE "slots" SET "day" = COALESCE("cpcgen_v"."cpcgen_2", "slots"."day"), "room" = COALESCE("cpcgen_v"."cpcgen_3", "slots"."room"), "booked_by" = COALESCE("cpcgen_v"."cpcgen_4", "slots"."booked_by") FROM "cpcgen_v" WHERE "slots"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "day", "room", "booked_by")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."day", "cpcgen_new"."room", "cpcgen_new"."booked_by" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *SlotRepo) UpdateManyReturning(ctx context.Context, rows []SlotKeyedUpdate) ([]Slot, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkSlotsUpdates, sqlSlotsUpdateManyReturning, scanSlot, rows)
 	return out, wrapErr(err, "slots.UpdateManyReturning", "slots")
 }
 
-// bulkSlotsKeys sends the rows of DeleteMany.
 var bulkSlotsKeys = &runtime.Bulk[int64]{
 	Table: "slots",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -405,14 +356,13 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcge
 "cpcgen_new" AS (DELETE FROM "slots" USING "cpcgen_v" WHERE "slots"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table slots with the keys given, as Delete does,
-// and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table slots with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *SlotRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkSlotsKeys, sqlSlotsDeleteMany, keys)
 	return out, wrapErr(err, "slots.DeleteMany", "slots")
 }
 
-// bulkSlotsNew sends the rows of the batch upserts.
 var bulkSlotsNew = &runtime.Bulk[NewSlot]{
 	Table:    "slots",
 	Validate: (*NewSlot).Validate,
@@ -430,8 +380,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_new" AS (UPDATE "slots" SET "booked_by" = "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE "day" = "cpcgen_v"."cpcgen_i1" AND "room" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "day", "room", "booked_by")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."day", "cpcgen_ins"."room", "cpcgen_ins"."booked_by" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."day" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."room" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."day", "cpcgen_new"."room", "cpcgen_new"."booked_by" FROM "cpcgen_new"`
 
-// UpsertManyByDayAndRoom is UpsertByDayAndRoom for many rows: it returns the rows
-// as stored, in the order of rows. See runtime.UpsertMany.
+// UpsertManyByDayAndRoom is UpsertByDayAndRoom for many rows (see
+// runtime.UpsertMany).
 func (r *SlotRepo) UpsertManyByDayAndRoom(ctx context.Context, rows []NewSlot) ([]Slot, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkSlotsNew.By(func(a, b *NewSlot) int { return cmp.Or(runtime.CompareDate(a.Day, b.Day), cmp.Compare(a.Room, b.Room)) }), sqlSlotsUpsertManyByDayAndRoom, scanSlot, rows)
 	return out, wrapErr(err, "slots.UpsertManyByDayAndRoom", "slots")
@@ -442,9 +392,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_ins" AS (INSERT INTO "slots" ("day", "room", "booked_by") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("day", "room") DO NOTHING RETURNING "id", "day", "room", "booked_by")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."day", "cpcgen_ins"."room", "cpcgen_ins"."booked_by" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."day" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."room" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "slots"."id", "slots"."day", "slots"."room", "slots"."booked_by" FROM "cpcgen_v" JOIN "slots" ON "day" = "cpcgen_v"."cpcgen_i1" AND "room" = "cpcgen_v"."cpcgen_i2"`
 
-// CreateManyIfAbsentByDayAndRoom is CreateIfAbsentByDayAndRoom for many rows: it
-// returns, in the order of rows, the new rows or the rows in the way, and whether
-// each was created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentByDayAndRoom is CreateIfAbsentByDayAndRoom for many rows (see
+// runtime.CreateManyIfAbsent).
 func (r *SlotRepo) CreateManyIfAbsentByDayAndRoom(ctx context.Context, rows []NewSlot) ([]Slot, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkSlotsNew.By(func(a, b *NewSlot) int { return cmp.Or(runtime.CompareDate(a.Day, b.Day), cmp.Compare(a.Room, b.Room)) }), sqlSlotsCreateManyIfAbsentByDayAndRoom, scanSlot, rows)
 	return out, created, wrapErr(err, "slots.CreateManyIfAbsentByDayAndRoom", "slots")

@@ -88,7 +88,7 @@ func wrapErr(err error, op, table string) error {
 	}
 	err = runtime.Wrap(err, op, table)
 	if e, ok := err.(*runtime.DbError); ok && e.Constraint != "" && e.SpecName == "" {
-		if name := specNameOf(e.Table, e.Constraint); name != "" {
+		if name := runtime.SpecName(e.Table, e.Constraint, sentinels); name != "" {
 			cp := *e
 			cp.SpecName = name
 			return &cp
@@ -108,30 +108,18 @@ func wrapParamsErr(err error, op, table string, params []string) error {
 	return wrapErr(runtime.WrapParams(err, op, table, params), op, table)
 }
 
-// specNameOf returns the spec's name of the constraint of the package named
-// constraint, on table when several tables have one of that name, or "".
-func specNameOf(table, constraint string) string {
-	switch constraint {
-	case "items_pkey":
-		return ErrItemIDTaken.Name
-	case "items_sku_key":
-		return ErrItemSKUTaken.Name
-	case "events_pkey":
-		return ErrEventIDTaken.Name
-	case "products_pkey":
-		return ErrProductSKUTaken.Name
-	case "products_code_key":
-		return ErrProductCodeTaken.Name
-	case "slots_pkey":
-		return ErrSlotIDTaken.Name
-	case "slots_day_room_key":
-		return ErrSlotDayRoomTaken.Name
-	case "counters_pkey":
-		return ErrCounterNameTaken.Name
-	case "ticks_pkey":
-		return ErrTickIDTaken.Name
-	}
-	return ""
+// sentinels are the package's constraints, which wrapErr names as the spec does
+// (see runtime.SpecName).
+var sentinels = []*runtime.ConstraintSentinel{
+	ErrItemIDTaken,
+	ErrItemSKUTaken,
+	ErrEventIDTaken,
+	ErrProductSKUTaken,
+	ErrProductCodeTaken,
+	ErrSlotIDTaken,
+	ErrSlotDayRoomTaken,
+	ErrCounterNameTaken,
+	ErrTickIDTaken,
 }
 
 // InTx runs fn in a transaction with a Store bound to it: committed when fn

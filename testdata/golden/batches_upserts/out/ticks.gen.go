@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 )
 
 // Tick is one row of table ticks.
@@ -24,8 +23,7 @@ type Tick struct {
 // created_at, updated_at.
 type NewTick struct{}
 
-// TickUpdate lists changes to a row of table ticks. Unset fields leave their
-// column unchanged.
+// TickUpdate lists changes to a row of table ticks; unset fields stay unchanged.
 type TickUpdate struct{}
 
 // TickRepo reads and writes table ticks.
@@ -35,47 +33,30 @@ type TickRepo struct {
 	db runtime.DBTX
 }
 
-// NewTickRepo returns a repository of table ticks that runs its statements on db:
-// a pool, a connection or a transaction.
+// NewTickRepo returns the repository of table ticks over db.
 func NewTickRepo(db runtime.DBTX) *TickRepo {
 	return &TickRepo{db: db}
 }
 
 var (
-	// ErrTickIDTaken matches (errors.Is) a violation of the primary key (id) of ticks
-	// (constraint ticks_pkey, primary_key in the spec).
+	// ErrTickIDTaken matches a violation of the primary key (id).
 	ErrTickIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "ticks", "ticks_pkey", "primary_key")
 )
 
-// Validate checks n for table ticks: what the columns' types cannot hold (nil for
-// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
-// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
-// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
-// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first check it fails. The repository
-// calls it before any SQL.
+// Validate checks n against the columns of table ticks (see runtime.Validator).
 func (n *NewTick) Validate() error {
 	return nil
 }
 
-// Validate checks u for table ticks, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewTick.Validate does.
 func (u *TickUpdate) Validate() error {
 	return nil
 }
 
-// scanTick gives the scan destinations of the fields of v, columns in table order.
 func scanTick(v *Tick, d []any) []any {
 	return append(d, &v.ID, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// argsNewTick gives the values Create binds from n.
 func argsNewTick(n *NewTick, d []any) []any {
 	return d
 }
@@ -83,8 +64,7 @@ func argsNewTick(n *NewTick, d []any) []any {
 const sqlTicksCreate = `-- name: ticks.Create
 INSERT INTO "ticks" DEFAULT VALUES RETURNING "id", "created_at", "updated_at"`
 
-// Create inserts a row into table ticks and returns it as stored, defaults
-// applied.
+// Create inserts n into table ticks and returns the row as stored.
 func (r *TickRepo) Create(ctx context.Context, n NewTick) (Tick, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlTicksCreate, n, argsNewTick, scanTick)
 	return v, wrapParamsErr(err, "ticks.Create", "ticks", []string{})
@@ -94,8 +74,8 @@ const sqlTicksFindByID = `-- name: ticks.FindByID replica=ok
 SELECT "id", "created_at", "updated_at" FROM "ticks"
 WHERE "id" = $1`
 
-// FindByID returns the row of table ticks with the given id. If there is none, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table ticks with the given id, or
+// runtime.ErrNotFound.
 func (r *TickRepo) FindByID(ctx context.Context, id int64) (Tick, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlTicksFindByID, id, runtime.Arg, scanTick)
 	return v, wrapErr(err, "ticks.FindByID", "ticks")
@@ -104,17 +84,14 @@ func (r *TickRepo) FindByID(ctx context.Context, id int64) (Tick, error) {
 const sqlTicksFindAll = `-- name: ticks.FindAll replica=ok
 SELECT "id", "created_at", "updated_at" FROM "ticks" ORDER BY "id"`
 
-// FindAll returns every row of table ticks in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table ticks in primary key order, in memory.
 func (r *TickRepo) FindAll(ctx context.Context) ([]Tick, error) {
 	rows, err := r.db.Query(ctx, sqlTicksFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanTick)
 	return items, wrapErr(err, "ticks.FindAll", "ticks")
 }
 
-// Stream yields every row of table ticks in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TickRepo) Stream(ctx context.Context) iter.Seq2[Tick, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "ticks.Stream", "ticks") }, scanTick, sqlTicksFindAll)
 }
@@ -128,9 +105,7 @@ SELECT "id", "created_at", "updated_at" FROM "ticks"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table ticks in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table ticks in primary key order (see runtime.PageArgs).
 func (r *TickRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Tick], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Tick]{
@@ -150,8 +125,8 @@ WHERE "id" = $1
 RETURNING "id", "created_at", "updated_at"`
 
 // Update applies the set fields of u to the row of table ticks with the given id
-// and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It sets updated_at to the transaction's time.
+// and returns it as stored, or runtime.ErrNotFound. It sets updated_at to the
+// transaction's time.
 func (r *TickRepo) Update(ctx context.Context, id int64, u TickUpdate) (Tick, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlTicksUpdate, id, runtime.Arg, scanTick)
 	return v, wrapParamsErr(err, "ticks.Update", "ticks", []string{"id"})
@@ -180,9 +155,8 @@ const sqlTicksFindByIDs = `-- name: ticks.FindByIDs replica=ok
 SELECT "id", "created_at", "updated_at" FROM "ticks"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table ticks whose id is in ids, in id order, with
-// one query. Keys without a row are skipped, so the result may be shorter than
-// ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table ticks whose id is in ids, in id order; keys
+// without a row are skipped.
 func (r *TickRepo) FindByIDs(ctx context.Context, ids []int64) ([]Tick, error) {
 	if len(ids) == 0 {
 		return []Tick{}, nil
@@ -191,42 +165,20 @@ func (r *TickRepo) FindByIDs(ctx context.Context, ids []int64) ([]Tick, error) {
 	return items, wrapErr(err, "ticks.FindByIDs", "ticks")
 }
 
-// CreateManyReturning inserts rows into table ticks and returns them as stored, in
-// input order, defaults applied. It queues Create's statement once per row in one
-// pgx.Batch: one round trip, and all or nothing, as the batch runs in one implicit
-// transaction. (A single INSERT … SELECT FROM unnest cannot carry the table's
-// array columns.)
+// CreateManyReturning inserts rows into table ticks in one pgx.Batch of Create's
+// statement (unnest cannot carry its array columns), all or nothing, and returns
+// them as stored.
 func (r *TickRepo) CreateManyReturning(ctx context.Context, rows []NewTick) ([]Tick, error) {
-	if len(rows) == 0 {
-		return []Tick{}, nil
-	}
-	b := &pgx.Batch{}
-	for i := range rows {
-		b.Queue(sqlTicksCreate, argsNewTick(&rows[i], nil)...)
-	}
-	br := r.db.SendBatch(ctx, b)
-	out := make([]Tick, 0, len(rows))
-	for range rows {
-		v, err := runtime.ScanOne(br.QueryRow(), scanTick)
-		if err != nil {
-			br.Close()
-			return nil, wrapErr(err, "ticks.CreateManyReturning", "ticks")
-		}
-		out = append(out, v)
-	}
-	if err := br.Close(); err != nil {
-		return nil, wrapErr(err, "ticks.CreateManyReturning", "ticks")
-	}
-	return out, nil
+	out, err := runtime.BatchQuery(ctx, r.db, sqlTicksCreate, rows, argsNewTick, scanTick)
+	return out, wrapErr(err, "ticks.CreateManyReturning", "ticks")
 }
 
-// TickKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// TickKeyedUpdate is one row's key and changes for UpdateMany.
 type TickKeyedUpdate struct {
 	ID      int64      `json:"id"`
 	Changes TickUpdate `json:"changes"`
 }
 
-// bulkTicksUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkTicksUpdates = &runtime.Bulk[TickKeyedUpdate]{
 	Table: "ticks",
 	Key:   func(a, b *TickKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -242,9 +194,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcge
 "cpcgen_new" AS (UPDATE "ticks" SET "updated_at" = now() FROM "cpcgen_v" WHERE "ticks"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table ticks the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table ticks, all or none (see
+// runtime.UpdateMany).
 func (r *TickRepo) UpdateMany(ctx context.Context, rows []TickKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkTicksUpdates, sqlTicksUpdateMany, rows)
 	return out, wrapErr(err, "ticks.UpdateMany", "ticks")
@@ -257,14 +208,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcge
 "cpcgen_new" AS (UPDATE "ticks" SET "updated_at" = now() FROM "cpcgen_v" WHERE "ticks"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *TickRepo) UpdateManyReturning(ctx context.Context, rows []TickKeyedUpdate) ([]Tick, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkTicksUpdates, sqlTicksUpdateManyReturning, scanTick, rows)
 	return out, wrapErr(err, "ticks.UpdateManyReturning", "ticks")
 }
 
-// bulkTicksKeys sends the rows of DeleteMany.
 var bulkTicksKeys = &runtime.Bulk[int64]{
 	Table: "ticks",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -279,8 +228,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcge
 "cpcgen_new" AS (DELETE FROM "ticks" USING "cpcgen_v" WHERE "ticks"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table ticks with the keys given, as Delete does,
-// and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table ticks with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *TickRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkTicksKeys, sqlTicksDeleteMany, keys)
 	return out, wrapErr(err, "ticks.DeleteMany", "ticks")

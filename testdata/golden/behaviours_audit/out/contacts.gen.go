@@ -6,7 +6,6 @@ package auditdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -28,8 +27,8 @@ type NewContact struct {
 	Phone      string    `json:"phone"`
 }
 
-// ContactUpdate lists changes to a row of table contacts. Unset fields leave their
-// column unchanged.
+// ContactUpdate lists changes to a row of table contacts; unset fields stay
+// unchanged.
 type ContactUpdate struct {
 	CustomerID runtime.Opt[uuid.UUID] `json:"customer_id,omitzero"`
 	Phone      runtime.Opt[string]    `json:"phone,omitzero"`
@@ -50,44 +49,27 @@ type ContactRepo struct {
 	db runtime.DBTX
 }
 
-// NewContactRepo returns a repository of table contacts that runs its statements
-// on db: a pool, a connection or a transaction.
+// NewContactRepo returns the repository of table contacts over db.
 func NewContactRepo(db runtime.DBTX) *ContactRepo {
 	return &ContactRepo{db: db}
 }
 
 var (
-	// ErrContactIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// contacts (constraint contacts_pkey, primary_key in the spec).
+	// ErrContactIDTaken matches a violation of the primary key (id).
 	ErrContactIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "contacts", "contacts_pkey", "primary_key")
-
-	// ErrContactCustomerIDNotFound matches (errors.Is) a write of contacts whose
-	// customer_id names no row of customers of the same org_id (constraint
-	// contacts_customer_id_fkey, customer_id.references in the spec).
+	// ErrContactCustomerIDNotFound matches a write whose customer_id names no row of
+	// customers of the same org_id.
 	ErrContactCustomerIDNotFound = runtime.NewForeignKeySentinel("contacts", "contacts_customer_id_fkey", "customer_id.references", runtime.FKMissing)
 )
 
-// Validate checks n for table contacts: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table contacts (see runtime.Validator).
 func (n *NewContact) Validate() error {
 	var f runtime.Fields
 	f.Fits("phone", runtime.CheckText(n.Phone))
 	return f.Err("contacts")
 }
 
-// Validate checks u for table contacts, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewContact.Validate does.
 func (u *ContactUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Phone.Set {
@@ -96,37 +78,22 @@ func (u *ContactUpdate) Validate() error {
 	return f.Err("contacts")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for customer_id, phone, whose columns are NOT NULL, rather than read it as
-// a zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewContact) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "contacts", "customer_id", "phone"); err != nil {
-		return err
-	}
 	type plain NewContact
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "contacts", "customer_id", "phone")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for customer_id, phone, whose columns are NOT NULL, rather than read it as
-// a zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *ContactUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "contacts", "customer_id", "phone"); err != nil {
-		return err
-	}
 	type plain ContactUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "contacts", "customer_id", "phone")
 }
 
-// scanContact gives the scan destinations of the fields of v, columns in table
-// order.
 func scanContact(v *Contact, d []any) []any {
 	return append(d, &v.ID, &v.OrgID, &v.CustomerID, &v.Phone)
 }
 
-// argsNewContact gives the values Create binds from n.
 func argsNewContact(n *NewContact, d []any) []any {
 	return append(d, &n.CustomerID, &n.Phone)
 }
@@ -136,8 +103,8 @@ INSERT INTO "contacts" ("customer_id", "phone", "org_id")
 VALUES ($1, $2, $3)
 RETURNING "id", "org_id", "customer_id", "phone"`
 
-// Create inserts a row into table contacts and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table contacts and returns the row as stored. It validates
+// n first.
 func (r *ContactRepo) Create(ctx context.Context, n NewContact) (Contact, error) {
 	if err := n.Validate(); err != nil {
 		return Contact{}, wrapErr(err, "contacts.Create", "contacts")
@@ -155,8 +122,8 @@ const sqlContactsFindByID = `-- name: contacts.FindByID replica=ok
 SELECT "id", "org_id", "customer_id", "phone" FROM "contacts"
 WHERE "id" = $1 AND "org_id" = $2`
 
-// FindByID returns the row of table contacts with the given id. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table contacts with the given id, or
+// runtime.ErrNotFound.
 func (r *ContactRepo) FindByID(ctx context.Context, id int64) (Contact, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.FindByID", "contacts")
 	if err != nil {
@@ -171,8 +138,7 @@ const sqlContactsFindAll = `-- name: contacts.FindAll replica=ok
 SELECT "id", "org_id", "customer_id", "phone" FROM "contacts"
 WHERE "org_id" = $1 ORDER BY "id"`
 
-// FindAll returns every row of table contacts in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table contacts in primary key order, in memory.
 func (r *ContactRepo) FindAll(ctx context.Context) ([]Contact, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.FindAll", "contacts")
 	if err != nil {
@@ -184,9 +150,7 @@ func (r *ContactRepo) FindAll(ctx context.Context) ([]Contact, error) {
 	return items, wrapErr(err, "contacts.FindAll", "contacts")
 }
 
-// Stream yields every row of table contacts in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ContactRepo) Stream(ctx context.Context) iter.Seq2[Contact, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.Stream", "contacts")
 	if err != nil {
@@ -206,9 +170,8 @@ SELECT "id", "org_id", "customer_id", "phone" FROM "contacts"
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table contacts in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table contacts in primary key order (see
+// runtime.PageArgs).
 func (r *ContactRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Contact], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.List", "contacts")
 	if err != nil {
@@ -234,20 +197,16 @@ SET "customer_id" = COALESCE($2::uuid, "customer_id"),
 WHERE "id" = $1 AND "org_id" = $4
 RETURNING "id", "org_id", "customer_id", "phone"`
 
-// updateContacts are the statements of ContactRepo.Update: one per set of fields
-// set (see runtime.Update).
 var updateContacts = &runtime.Update{
 	Fallback: sqlContactsUpdate, Keys: 1,
 }
 
-// argsContactUpdate gives the value of each field of u, nil when unset.
 func argsContactUpdate(u *ContactUpdate, d []any) []any {
 	return append(d, u.CustomerID.Arg(), u.Phone.Arg())
 }
 
 // Update applies the set fields of u to the row of table contacts with the given
-// id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *ContactRepo) Update(ctx context.Context, id int64, u ContactUpdate) (Contact, error) {
 	if err := u.Validate(); err != nil {
 		return Contact{}, wrapErr(err, "contacts.Update", "contacts")
@@ -316,9 +275,8 @@ const sqlContactsFindByIDs = `-- name: contacts.FindByIDs replica=ok
 SELECT "id", "org_id", "customer_id", "phone" FROM "contacts"
 WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
-// FindByIDs returns the rows of table contacts whose id is in ids, in id order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table contacts whose id is in ids, in id order;
+// keys without a row are skipped.
 func (r *ContactRepo) FindByIDs(ctx context.Context, ids []int64) ([]Contact, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.FindByIDs", "contacts")
 	if err != nil {
@@ -338,10 +296,9 @@ SELECT "u"."c1", "u"."c2", $3::uuid
 FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"`
 
-// CreateMany inserts rows into table contacts and returns how many it inserted. It
-// runs one statement, which binds one array per column (INSERT … SELECT FROM
-// unnest), so it is one round trip and all or nothing. COPY is not used:
-// PostgreSQL does not run COPY FROM under row-level security.
+// CreateMany inserts rows into table contacts in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns how many. (PostgreSQL does not run COPY FROM
+// under row-level security.)
 func (r *ContactRepo) CreateMany(ctx context.Context, rows []NewContact) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.CreateMany", "contacts")
 	if err != nil {
@@ -371,10 +328,9 @@ FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
 RETURNING "id", "org_id", "customer_id", "phone"`
 
-// CreateManyReturning inserts rows into table contacts and returns them as stored,
-// in input order, defaults applied as in Create. It runs one statement, which
-// binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table contacts in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *ContactRepo) CreateManyReturning(ctx context.Context, rows []NewContact) ([]Contact, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.CreateManyReturning", "contacts")
 	if err != nil {
@@ -398,14 +354,12 @@ func (r *ContactRepo) CreateManyReturning(ctx context.Context, rows []NewContact
 	return items, wrapErr(err, "contacts.CreateManyReturning", "contacts")
 }
 
-// ContactKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// ContactKeyedUpdate is one row's key and changes for UpdateMany.
 type ContactKeyedUpdate struct {
 	ID      int64         `json:"id"`
 	Changes ContactUpdate `json:"changes"`
 }
 
-// bulkContactsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkContactsUpdates = &runtime.Bulk[ContactKeyedUpdate]{
 	Table:    "contacts",
 	Key:      func(a, b *ContactKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -424,9 +378,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[]) W
 "cpcgen_new" AS (UPDATE "contacts" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_2", "contacts"."customer_id"), "phone" = COALESCE("cpcgen_v"."cpcgen_3", "contacts"."phone") FROM "cpcgen_v" WHERE "contacts"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table contacts the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table contacts, all or none (see
+// runtime.UpdateMany).
 func (r *ContactRepo) UpdateMany(ctx context.Context, rows []ContactKeyedUpdate) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.UpdateMany", "contacts")
 	if err != nil {
@@ -444,8 +397,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[]) W
 "cpcgen_new" AS (UPDATE "contacts" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_2", "contacts"."customer_id"), "phone" = COALESCE("cpcgen_v"."cpcgen_3", "contacts"."phone") FROM "cpcgen_v" WHERE "contacts"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "customer_id", "phone")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."customer_id", "cpcgen_new"."phone" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ContactRepo) UpdateManyReturning(ctx context.Context, rows []ContactKeyedUpdate) ([]Contact, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.UpdateManyReturning", "contacts")
 	if err != nil {
@@ -456,7 +408,6 @@ func (r *ContactRepo) UpdateManyReturning(ctx context.Context, rows []ContactKey
 	return out, wrapErr(err, "contacts.UpdateManyReturning", "contacts")
 }
 
-// bulkContactsKeys sends the rows of DeleteMany.
 var bulkContactsKeys = &runtime.Bulk[int64]{
 	Table: "contacts",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -472,7 +423,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcge
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table contacts with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *ContactRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.DeleteMany", "contacts")
 	if err != nil {
@@ -503,8 +454,7 @@ const sqlContactsLoadByCustomerID = `-- name: contacts.LoadByCustomerID replica=
 SELECT "id", "org_id", "customer_id", "phone" FROM "contacts"
 WHERE "customer_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
-// loadContactsByCustomerID is LoadByCustomerID on db. db must be scoped to tenant
-// (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadContactsByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Contact, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Contact{}, nil
@@ -514,8 +464,7 @@ func loadContactsByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.
 }
 
 // LoadByCustomerID returns the rows of table contacts whose customer_id is one of
-// keys, grouped by customer_id, each group in primary key order, with one query
-// however many keys; keys without rows are not in the map.
+// keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *ContactRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Contact, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "contacts.LoadByCustomerID", "contacts")
 	if err != nil {

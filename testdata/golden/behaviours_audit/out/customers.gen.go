@@ -5,7 +5,6 @@ package auditdb
 
 import (
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -20,17 +19,17 @@ type Customer struct {
 	Email string    `json:"email"`
 }
 
-// NewCustomer holds the values of a new row of table customers. Fields of type
-// runtime.Opt may be left unset: the column's default applies. Create stamps
-// org_id with the tenant of its context.
+// NewCustomer holds the values of a new row of table customers. An unset
+// runtime.Opt field takes its column's default. Create stamps org_id with the
+// tenant of its context.
 type NewCustomer struct {
 	ID    runtime.Opt[uuid.UUID] `json:"id,omitzero"`
 	Name  string                 `json:"name"`
 	Email string                 `json:"email"`
 }
 
-// CustomerUpdate lists changes to a row of table customers. Unset fields leave
-// their column unchanged.
+// CustomerUpdate lists changes to a row of table customers; unset fields stay
+// unchanged.
 type CustomerUpdate struct {
 	Name  runtime.Opt[string] `json:"name,omitzero"`
 	Email runtime.Opt[string] `json:"email,omitzero"`
@@ -51,30 +50,21 @@ type CustomerRepo struct {
 	db runtime.DBTX
 }
 
-// NewCustomerRepo returns a repository of table customers that runs its statements
-// on db: a pool, a connection or a transaction.
+// NewCustomerRepo returns the repository of table customers over db.
 func NewCustomerRepo(db runtime.DBTX) *CustomerRepo {
 	return &CustomerRepo{db: db}
 }
 
 var (
-	// ErrCustomerIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// customers (constraint customers_pkey, primary_key in the spec).
+	// ErrCustomerIDTaken matches a violation of the primary key (id).
 	ErrCustomerIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "customers", "customers_pkey", "primary_key")
-
-	// ErrCustomerReferencedByContact matches (errors.Is) a delete or key change of a
-	// row of customers that rows of contacts still reference (constraint
-	// contacts_customer_id_fkey, contacts.customer_id.references in the spec).
+	// ErrCustomerReferencedByContact matches a delete or key change of a row that rows
+	// of contacts reference.
 	ErrCustomerReferencedByContact = runtime.NewForeignKeySentinel("contacts", "contacts_customer_id_fkey", "customer_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table customers: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table customers (see
+// runtime.Validator).
 func (n *NewCustomer) Validate() error {
 	var f runtime.Fields
 	f.Fits("name", runtime.CheckText(n.Name))
@@ -82,14 +72,7 @@ func (n *NewCustomer) Validate() error {
 	return f.Err("customers")
 }
 
-// Validate checks u for table customers, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewCustomer.Validate does.
 func (u *CustomerUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Name.Set {
@@ -101,37 +84,22 @@ func (u *CustomerUpdate) Validate() error {
 	return f.Err("customers")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for id, name, email, whose columns are NOT NULL, rather than read it as a
-// zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields. Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewCustomer) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "customers", "id", "name", "email"); err != nil {
-		return err
-	}
 	type plain NewCustomer
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "customers", "id", "name", "email")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for name, email, whose columns are NOT NULL, rather than read it as a zero
-// value: the error is a *runtime.DbError of kind Validation naming the fields.
-// Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *CustomerUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "customers", "name", "email"); err != nil {
-		return err
-	}
 	type plain CustomerUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "customers", "name", "email")
 }
 
-// scanCustomer gives the scan destinations of the fields of v, columns in table
-// order.
 func scanCustomer(v *Customer, d []any) []any {
 	return append(d, &v.ID, &v.OrgID, &v.Name, &v.Email)
 }
 
-// argsNewCustomer gives the values Create binds from n.
 func argsNewCustomer(n *NewCustomer, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Name, &n.Email)
 }
@@ -141,8 +109,8 @@ INSERT INTO "customers" ("id", "name", "email", "org_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4)
 RETURNING "id", "org_id", "name", "email"`
 
-// Create inserts a row into table customers and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table customers and returns the row as stored. It
+// validates n first.
 func (r *CustomerRepo) Create(ctx context.Context, n NewCustomer) (Customer, error) {
 	if err := n.Validate(); err != nil {
 		return Customer{}, wrapErr(err, "customers.Create", "customers")
@@ -160,8 +128,8 @@ const sqlCustomersFindByID = `-- name: customers.FindByID replica=ok
 SELECT "id", "org_id", "name", "email" FROM "customers"
 WHERE "id" = $1 AND "org_id" = $2`
 
-// FindByID returns the row of table customers with the given id. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table customers with the given id, or
+// runtime.ErrNotFound.
 func (r *CustomerRepo) FindByID(ctx context.Context, id uuid.UUID) (Customer, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.FindByID", "customers")
 	if err != nil {
@@ -176,8 +144,7 @@ const sqlCustomersFindAll = `-- name: customers.FindAll replica=ok
 SELECT "id", "org_id", "name", "email" FROM "customers"
 WHERE "org_id" = $1 ORDER BY "id"`
 
-// FindAll returns every row of table customers in primary key order, all in
-// memory; List and Stream do not hold them all.
+// FindAll returns every row of table customers in primary key order, in memory.
 func (r *CustomerRepo) FindAll(ctx context.Context) ([]Customer, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.FindAll", "customers")
 	if err != nil {
@@ -189,9 +156,7 @@ func (r *CustomerRepo) FindAll(ctx context.Context) ([]Customer, error) {
 	return items, wrapErr(err, "customers.FindAll", "customers")
 }
 
-// Stream yields every row of table customers in primary key order as the loop
-// reads them from the server: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CustomerRepo) Stream(ctx context.Context) iter.Seq2[Customer, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.Stream", "customers")
 	if err != nil {
@@ -211,9 +176,8 @@ SELECT "id", "org_id", "name", "email" FROM "customers"
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table customers in primary key order,
-// after the cursor page.After ("" for the first page); the page's Next cursor (""
-// after the last page) gets the next one.
+// List returns a page of table customers in primary key order (see
+// runtime.PageArgs).
 func (r *CustomerRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Customer], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.List", "customers")
 	if err != nil {
@@ -239,20 +203,16 @@ SET "name" = COALESCE($2::text, "name"),
 WHERE "id" = $1 AND "org_id" = $4
 RETURNING "id", "org_id", "name", "email"`
 
-// updateCustomers are the statements of CustomerRepo.Update: one per set of fields
-// set (see runtime.Update).
 var updateCustomers = &runtime.Update{
 	Fallback: sqlCustomersUpdate, Keys: 1,
 }
 
-// argsCustomerUpdate gives the value of each field of u, nil when unset.
 func argsCustomerUpdate(u *CustomerUpdate, d []any) []any {
 	return append(d, u.Name.Arg(), u.Email.Arg())
 }
 
 // Update applies the set fields of u to the row of table customers with the given
-// id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *CustomerRepo) Update(ctx context.Context, id uuid.UUID, u CustomerUpdate) (Customer, error) {
 	if err := u.Validate(); err != nil {
 		return Customer{}, wrapErr(err, "customers.Update", "customers")
@@ -321,9 +281,8 @@ const sqlCustomersFindByIDs = `-- name: customers.FindByIDs replica=ok
 SELECT "id", "org_id", "name", "email" FROM "customers"
 WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
-// FindByIDs returns the rows of table customers whose id is in ids, in id order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table customers whose id is in ids, in id order;
+// keys without a row are skipped.
 func (r *CustomerRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Customer, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.FindByIDs", "customers")
 	if err != nil {
@@ -343,10 +302,9 @@ SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", $4::uuid
 FROM unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
 ORDER BY "u"."ord"`
 
-// CreateMany inserts rows into table customers and returns how many it inserted.
-// It runs one statement, which binds one array per column (INSERT … SELECT FROM
-// unnest), so it is one round trip and all or nothing. COPY is not used:
-// PostgreSQL does not run COPY FROM under row-level security.
+// CreateMany inserts rows into table customers in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns how many. (PostgreSQL does not run COPY FROM
+// under row-level security.)
 func (r *CustomerRepo) CreateMany(ctx context.Context, rows []NewCustomer) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.CreateMany", "customers")
 	if err != nil {
@@ -377,10 +335,9 @@ FROM unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS "u"("c1", "c2
 ORDER BY "u"."ord"
 RETURNING "id", "org_id", "name", "email"`
 
-// CreateManyReturning inserts rows into table customers and returns them as
-// stored, in input order, defaults applied as in Create. It runs one statement,
-// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table customers in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *CustomerRepo) CreateManyReturning(ctx context.Context, rows []NewCustomer) ([]Customer, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.CreateManyReturning", "customers")
 	if err != nil {
@@ -405,14 +362,12 @@ func (r *CustomerRepo) CreateManyReturning(ctx context.Context, rows []NewCustom
 	return items, wrapErr(err, "customers.CreateManyReturning", "customers")
 }
 
-// CustomerKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// CustomerKeyedUpdate is one row's key and changes for UpdateMany.
 type CustomerKeyedUpdate struct {
 	ID      uuid.UUID      `json:"id"`
 	Changes CustomerUpdate `json:"changes"`
 }
 
-// bulkCustomersUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkCustomersUpdates = &runtime.Bulk[CustomerKeyedUpdate]{
 	Table:    "customers",
 	Key:      func(a, b *CustomerKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -431,9 +386,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]) WIT
 "cpcgen_new" AS (UPDATE "customers" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "customers"."name"), "email" = COALESCE("cpcgen_v"."cpcgen_3", "customers"."email") FROM "cpcgen_v" WHERE "customers"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table customers the changes of each, as
-// Update does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table customers, all or none (see
+// runtime.UpdateMany).
 func (r *CustomerRepo) UpdateMany(ctx context.Context, rows []CustomerKeyedUpdate) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.UpdateMany", "customers")
 	if err != nil {
@@ -451,8 +405,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]) WIT
 "cpcgen_new" AS (UPDATE "customers" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "customers"."name"), "email" = COALESCE("cpcgen_v"."cpcgen_3", "customers"."email") FROM "cpcgen_v" WHERE "customers"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "name", "email")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."name", "cpcgen_new"."email" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *CustomerRepo) UpdateManyReturning(ctx context.Context, rows []CustomerKeyedUpdate) ([]Customer, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.UpdateManyReturning", "customers")
 	if err != nil {
@@ -463,7 +416,6 @@ func (r *CustomerRepo) UpdateManyReturning(ctx context.Context, rows []CustomerK
 	return out, wrapErr(err, "customers.UpdateManyReturning", "customers")
 }
 
-// bulkCustomersKeys sends the rows of DeleteMany.
 var bulkCustomersKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "customers",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -479,7 +431,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table customers with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *CustomerRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.DeleteMany", "customers")
 	if err != nil {
@@ -490,9 +442,9 @@ func (r *CustomerRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool
 	return out, wrapErr(err, "customers.DeleteMany", "customers")
 }
 
-// LoadContacts returns the rows of table contacts that reference each of parents
-// (contacts.customer_id = customers.id), keyed by the parent's id, each group in
-// primary key order, with one query; parents without rows are not in the map.
+// LoadContacts returns the rows of table contacts of each of parents
+// (contacts.customer_id = customers.id), keyed by the parent's id, as
+// LoadByCustomerID does.
 func (r *CustomerRepo) LoadContacts(ctx context.Context, parents []Customer) (map[uuid.UUID][]Contact, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.LoadContacts", "customers")
 	if err != nil {

@@ -6,7 +6,6 @@ package auditdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"iter"
 
@@ -23,9 +22,8 @@ type Entry struct {
 	Version   int64  `json:"version"`
 }
 
-// NewEntry holds the values of a new row of table entries. Fields of type
-// runtime.Opt may be left unset: the column's default applies. The database sets
-// version.
+// NewEntry holds the values of a new row of table entries. An unset runtime.Opt
+// field takes its column's default. The database sets version.
 type NewEntry struct {
 	AccountID int64               `json:"account_id"`
 	Seq       int32               `json:"seq"`
@@ -33,8 +31,8 @@ type NewEntry struct {
 	Memo      runtime.Opt[string] `json:"memo,omitzero"`
 }
 
-// EntryUpdate lists changes to a row of table entries. Unset fields leave their
-// column unchanged.
+// EntryUpdate lists changes to a row of table entries; unset fields stay
+// unchanged.
 type EntryUpdate struct {
 	Amount runtime.Opt[int64]  `json:"amount,omitzero"`
 	Memo   runtime.Opt[string] `json:"memo,omitzero"`
@@ -54,30 +52,21 @@ type EntryRepo struct {
 	db runtime.DBTX
 }
 
-// NewEntryRepo returns a repository of table entries that runs its statements on
-// db: a pool, a connection or a transaction.
+// NewEntryRepo returns the repository of table entries over db.
 func NewEntryRepo(db runtime.DBTX) *EntryRepo {
 	return &EntryRepo{db: db}
 }
 
 var (
-	// ErrEntryAccountIDSeqTaken matches (errors.Is) a violation of the primary key
-	// (account_id, seq) of entries (constraint entries_pkey, primary_key in the spec).
+	// ErrEntryAccountIDSeqTaken matches a violation of the primary key (account_id,
+	// seq).
 	ErrEntryAccountIDSeqTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "entries", "entries_pkey", "primary_key")
-
-	// ErrEntryAccountIDNotFound matches (errors.Is) a write of entries whose
-	// account_id names no row of accounts (constraint entries_account_id_fkey,
-	// account_id.references in the spec).
+	// ErrEntryAccountIDNotFound matches a write whose account_id names no row of
+	// accounts.
 	ErrEntryAccountIDNotFound = runtime.NewForeignKeySentinel("entries", "entries_account_id_fkey", "account_id.references", runtime.FKMissing)
 )
 
-// Validate checks n for table entries: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table entries (see runtime.Validator).
 func (n *NewEntry) Validate() error {
 	var f runtime.Fields
 	if n.Memo.Set {
@@ -86,14 +75,7 @@ func (n *NewEntry) Validate() error {
 	return f.Err("entries")
 }
 
-// Validate checks u for table entries, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewEntry.Validate does.
 func (u *EntryUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Memo.Set {
@@ -102,37 +84,22 @@ func (u *EntryUpdate) Validate() error {
 	return f.Err("entries")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for account_id, seq, amount, memo, whose columns are NOT NULL, rather than
-// read it as a zero value: the error is a *runtime.DbError of kind Validation
-// naming the fields. Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewEntry) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "entries", "account_id", "seq", "amount", "memo"); err != nil {
-		return err
-	}
 	type plain NewEntry
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "entries", "account_id", "seq", "amount", "memo")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for amount, memo, whose columns are NOT NULL, rather than read it as a zero
-// value: the error is a *runtime.DbError of kind Validation naming the fields.
-// Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *EntryUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "entries", "amount", "memo"); err != nil {
-		return err
-	}
 	type plain EntryUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "entries", "amount", "memo")
 }
 
-// scanEntry gives the scan destinations of the fields of v, columns in table
-// order.
 func scanEntry(v *Entry, d []any) []any {
 	return append(d, &v.AccountID, &v.Seq, &v.Amount, &v.Memo, &v.Version)
 }
 
-// argsNewEntry gives the values Create binds from n.
 func argsNewEntry(n *NewEntry, d []any) []any {
 	return append(d, &n.AccountID, &n.Seq, &n.Amount, n.Memo.Arg())
 }
@@ -142,8 +109,8 @@ INSERT INTO "entries" ("account_id", "seq", "amount", "memo")
 VALUES ($1, $2, $3, COALESCE($4::text, ''::text))
 RETURNING "account_id", "seq", "amount", "memo", "version"`
 
-// Create inserts a row into table entries and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table entries and returns the row as stored. It validates
+// n first.
 func (r *EntryRepo) Create(ctx context.Context, n NewEntry) (Entry, error) {
 	if err := n.Validate(); err != nil {
 		return Entry{}, wrapErr(err, "entries.Create", "entries")
@@ -157,8 +124,8 @@ const sqlEntriesFindByID = `-- name: entries.FindByID replica=ok
 SELECT "account_id", "seq", "amount", "memo", "version" FROM "entries"
 WHERE "account_id" = $1 AND "seq" = $2`
 
-// FindByID returns the row of table entries with the given accountID and seq. If
-// there is none, the error matches runtime.ErrNotFound.
+// FindByID returns the row of table entries with the given accountID and seq, or
+// runtime.ErrNotFound.
 func (r *EntryRepo) FindByID(ctx context.Context, accountID int64, seq int32) (Entry, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlEntriesFindByID, accountID, runtime.Arg, scanEntry, seq)
 	return v, wrapErr(err, "entries.FindByID", "entries")
@@ -167,17 +134,14 @@ func (r *EntryRepo) FindByID(ctx context.Context, accountID int64, seq int32) (E
 const sqlEntriesFindAll = `-- name: entries.FindAll replica=ok
 SELECT "account_id", "seq", "amount", "memo", "version" FROM "entries" ORDER BY "account_id", "seq"`
 
-// FindAll returns every row of table entries in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table entries in primary key order, in memory.
 func (r *EntryRepo) FindAll(ctx context.Context) ([]Entry, error) {
 	rows, err := r.db.Query(ctx, sqlEntriesFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanEntry)
 	return items, wrapErr(err, "entries.FindAll", "entries")
 }
 
-// Stream yields every row of table entries in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *EntryRepo) Stream(ctx context.Context) iter.Seq2[Entry, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "entries.Stream", "entries") }, scanEntry, sqlEntriesFindAll)
 }
@@ -191,9 +155,8 @@ SELECT "account_id", "seq", "amount", "memo", "version" FROM "entries"
 WHERE ("account_id", "seq") > ($1, $2) ORDER BY "account_id", "seq"
 LIMIT $3`
 
-// List returns up to page.Limit rows of table entries in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table entries in primary key order (see
+// runtime.PageArgs).
 func (r *EntryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Entry], error) {
 	var accountID int64
 	var seq int32
@@ -215,13 +178,10 @@ SET "amount" = COALESCE($3::bigint, "amount"),
 WHERE "account_id" = $1 AND "seq" = $2 AND "version" = $5
 RETURNING "account_id", "seq", "amount", "memo", "version"`
 
-// updateEntries are the statements of EntryRepo.Update: one per set of fields set
-// (see runtime.Update).
 var updateEntries = &runtime.Update{
 	Fallback: sqlEntriesUpdate, Keys: 2,
 }
 
-// argsEntryUpdate gives the value of each field of u, nil when unset.
 func argsEntryUpdate(u *EntryUpdate, d []any) []any {
 	return append(d, u.Amount.Arg(), u.Memo.Arg())
 }
@@ -231,10 +191,10 @@ SELECT EXISTS (SELECT 1 FROM "entries"
 WHERE "account_id" = $1 AND "seq" = $2)`
 
 // Update applies the set fields of u to the row of table entries with the given
-// accountID and seq and returns the row as stored. If there is none, the error
-// matches runtime.ErrNotFound. It validates u first. version is the version the
-// caller read: when the row has another, Update changes nothing and the error has
-// kind Conflict and matches runtime.ErrStaleVersion. It increments version.
+// accountID and seq and returns it as stored, or runtime.ErrNotFound. It validates
+// u first. version is the version the caller read: when the row has another,
+// Update changes nothing and the error has kind Conflict and matches
+// runtime.ErrStaleVersion. It increments version.
 func (r *EntryRepo) Update(ctx context.Context, accountID int64, seq int32, version int64, u EntryUpdate) (Entry, error) {
 	if err := u.Validate(); err != nil {
 		return Entry{}, wrapErr(err, "entries.Update", "entries")
@@ -292,17 +252,14 @@ func (r *EntryRepo) AuditTrail(ctx context.Context, accountID int64, seq int32) 
 	return items, wrapErr(err, "entries.AuditTrail", "entries")
 }
 
-// copyEntries sends rows of NewEntry to table entries with COPY.
 var copyEntries = &runtime.Copier[NewEntry]{
 	Table:   "entries",
 	Columns: []string{"account_id", "seq", "amount", "memo"},
 	Args:    argsNewEntry,
 }
 
-// CreateMany inserts rows into table entries with the COPY protocol and returns
-// how many it inserted, all or nothing. It validates every row first. An unset
-// optional field takes the column's default, as in Create (rows setting different
-// fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table entries with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *EntryRepo) CreateMany(ctx context.Context, rows []NewEntry) (int64, error) {
 	n, err := copyEntries.Copy(ctx, runtime.Acting(ctx, r.db), rows)
 	return n, wrapErr(err, "entries.CreateMany", "entries")
@@ -315,10 +272,9 @@ FROM unnest($1::bigint[], $2::integer[], $3::bigint[], $4::text[]) WITH ORDINALI
 ORDER BY "u"."ord"
 RETURNING "account_id", "seq", "amount", "memo", "version"`
 
-// CreateManyReturning inserts rows into table entries and returns them as stored,
-// in input order, defaults applied as in Create. It runs one statement, which
-// binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table entries in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *EntryRepo) CreateManyReturning(ctx context.Context, rows []NewEntry) ([]Entry, error) {
 	db := runtime.Acting(ctx, r.db)
 	if len(rows) == 0 {
@@ -395,8 +351,8 @@ type EntryKey struct {
 	Seq       int32 `json:"seq"`
 }
 
-// EntryKeyedUpdate is one row's changes for UpdateMany: its key, the version the
-// caller read, and the changes.
+// EntryKeyedUpdate is one row's key and changes for UpdateMany, with the version
+// the caller read.
 type EntryKeyedUpdate struct {
 	AccountID int64       `json:"account_id"`
 	Seq       int32       `json:"seq"`
@@ -404,7 +360,6 @@ type EntryKeyedUpdate struct {
 	Changes   EntryUpdate `json:"changes"`
 }
 
-// bulkEntriesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkEntriesUpdates = &runtime.Bulk[EntryKeyedUpdate]{
 	Table: "entries",
 	Key: func(a, b *EntryKeyedUpdate) int {
@@ -427,9 +382,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::integer[], $3::bigint
 "cpcgen_new" AS (UPDATE "entries" SET "amount" = COALESCE("cpcgen_v"."cpcgen_4", "entries"."amount"), "memo" = COALESCE("cpcgen_v"."cpcgen_5", "entries"."memo"), "version" = "entries"."version" + 1 FROM "cpcgen_v" WHERE "entries"."account_id" = "cpcgen_v"."cpcgen_1" AND "entries"."seq" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table entries the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row or
-// another version (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table entries, all or none (see
+// runtime.UpdateMany).
 func (r *EntryRepo) UpdateMany(ctx context.Context, rows []EntryKeyedUpdate) (int64, error) {
 	db := runtime.Acting(ctx, r.db)
 	out, err := runtime.UpdateMany(ctx, db, bulkEntriesUpdates, sqlEntriesUpdateMany, rows)
@@ -443,15 +397,13 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::integer[], $3::bigint
 "cpcgen_new" AS (UPDATE "entries" SET "amount" = COALESCE("cpcgen_v"."cpcgen_4", "entries"."amount"), "memo" = COALESCE("cpcgen_v"."cpcgen_5", "entries"."memo"), "version" = "entries"."version" + 1 FROM "cpcgen_v" WHERE "entries"."account_id" = "cpcgen_v"."cpcgen_1" AND "entries"."seq" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "account_id", "seq", "amount", "memo", "version")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."account_id", "cpcgen_new"."seq", "cpcgen_new"."amount", "cpcgen_new"."memo", "cpcgen_new"."version" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *EntryRepo) UpdateManyReturning(ctx context.Context, rows []EntryKeyedUpdate) ([]Entry, error) {
 	db := runtime.Acting(ctx, r.db)
 	out, err := runtime.UpdateManyReturning(ctx, db, bulkEntriesUpdates, sqlEntriesUpdateManyReturning, scanEntry, rows)
 	return out, wrapErr(err, "entries.UpdateManyReturning", "entries")
 }
 
-// bulkEntriesVersions sends the rows of DeleteMany.
 var bulkEntriesVersions = &runtime.Bulk[runtime.Versioned[EntryKey, int64]]{
 	Table: "entries",
 	Key: func(a, b *runtime.Versioned[EntryKey, int64]) int {
@@ -471,16 +423,14 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::integer[], $3::bigint
 "cpcgen_new" AS (DELETE FROM "entries" USING "cpcgen_v" WHERE "entries"."account_id" = "cpcgen_v"."cpcgen_1" AND "entries"."seq" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// DeleteMany deletes the rows of table entries with the keys given, as Delete
-// does, and reports whether each key's row was deleted. One stale version stops
-// the whole batch. See runtime.WriteMany.
+// DeleteMany deletes the rows of table entries with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *EntryRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[EntryKey, int64]) ([]bool, error) {
 	db := runtime.Acting(ctx, r.db)
 	out, err := runtime.WriteMany(ctx, db, bulkEntriesVersions, sqlEntriesDeleteMany, keys)
 	return out, wrapErr(err, "entries.DeleteMany", "entries")
 }
 
-// bulkEntriesNew sends the rows of the batch upserts.
 var bulkEntriesNew = &runtime.Bulk[NewEntry]{
 	Table:    "entries",
 	Validate: (*NewEntry).Validate,
@@ -499,8 +449,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_new" AS (UPDATE "entries" SET "amount" = "cpcgen_v"."cpcgen_i3", "memo" = COALESCE("cpcgen_v"."cpcgen_4", "entries"."memo"), "version" = "entries"."version" + 1 FROM "cpcgen_v" WHERE "account_id" = "cpcgen_v"."cpcgen_i1" AND "seq" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "account_id", "seq", "amount", "memo", "version")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."account_id", "cpcgen_ins"."seq", "cpcgen_ins"."amount", "cpcgen_ins"."memo", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."account_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."seq" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."account_id", "cpcgen_new"."seq", "cpcgen_new"."amount", "cpcgen_new"."memo", "cpcgen_new"."version" FROM "cpcgen_new"`
 
-// UpsertManyByAccountIDAndSeq is UpsertByAccountIDAndSeq for many rows: it returns
-// the rows as stored, in the order of rows. See runtime.UpsertMany.
+// UpsertManyByAccountIDAndSeq is UpsertByAccountIDAndSeq for many rows (see
+// runtime.UpsertMany).
 func (r *EntryRepo) UpsertManyByAccountIDAndSeq(ctx context.Context, rows []NewEntry) ([]Entry, error) {
 	db := runtime.Acting(ctx, r.db)
 	out, err := runtime.UpsertMany(ctx, db, bulkEntriesNew.By(func(a, b *NewEntry) int {
@@ -515,8 +465,7 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."account_id", "cpcgen_ins"."seq", "cpcgen_ins"."amount", "cpcgen_ins"."memo", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."account_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."seq" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "entries"."account_id", "entries"."seq", "entries"."amount", "entries"."memo", "entries"."version" FROM "cpcgen_v" JOIN "entries" ON "account_id" = "cpcgen_v"."cpcgen_i1" AND "seq" = "cpcgen_v"."cpcgen_i2"`
 
 // CreateManyIfAbsentByAccountIDAndSeq is CreateIfAbsentByAccountIDAndSeq for many
-// rows: it returns, in the order of rows, the new rows or the rows in the way, and
-// whether each was created. See runtime.CreateManyIfAbsent.
+// rows (see runtime.CreateManyIfAbsent).
 func (r *EntryRepo) CreateManyIfAbsentByAccountIDAndSeq(ctx context.Context, rows []NewEntry) ([]Entry, []bool, error) {
 	db := runtime.Acting(ctx, r.db)
 	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkEntriesNew.By(func(a, b *NewEntry) int {
@@ -540,7 +489,6 @@ const sqlEntriesLoadByAccountID = `-- name: entries.LoadByAccountID replica=ok
 SELECT "account_id", "seq", "amount", "memo", "version" FROM "entries"
 WHERE "account_id" = ANY($1) ORDER BY "account_id", "seq"`
 
-// loadEntriesByAccountID is LoadByAccountID on db.
 func loadEntriesByAccountID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Entry, error) {
 	if len(keys) == 0 {
 		return map[int64][]Entry{}, nil
@@ -550,8 +498,7 @@ func loadEntriesByAccountID(ctx context.Context, db runtime.DBTX, keys []int64) 
 }
 
 // LoadByAccountID returns the rows of table entries whose account_id is one of
-// keys, grouped by account_id, each group in primary key order, with one query
-// however many keys; keys without rows are not in the map.
+// keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *EntryRepo) LoadByAccountID(ctx context.Context, keys []int64) (map[int64][]Entry, error) {
 	m, err := loadEntriesByAccountID(ctx, r.db, keys)
 	return m, wrapErr(err, "entries.LoadByAccountID", "entries")

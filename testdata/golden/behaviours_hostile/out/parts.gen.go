@@ -6,7 +6,6 @@ package hostiledb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -27,8 +26,7 @@ type NewPart struct {
 	Body    string `json:"body"`
 }
 
-// PartUpdate lists changes to a row of table parts. Unset fields leave their
-// column unchanged.
+// PartUpdate lists changes to a row of table parts; unset fields stay unchanged.
 type PartUpdate struct {
 	ThingID runtime.Opt[int64]  `json:"thing_id,omitzero"`
 	Body    runtime.Opt[string] `json:"body,omitzero"`
@@ -46,44 +44,27 @@ type PartRepo struct {
 	db runtime.DBTX
 }
 
-// NewPartRepo returns a repository of table parts that runs its statements on db:
-// a pool, a connection or a transaction.
+// NewPartRepo returns the repository of table parts over db.
 func NewPartRepo(db runtime.DBTX) *PartRepo {
 	return &PartRepo{db: db}
 }
 
 var (
-	// ErrPartIDTaken matches (errors.Is) a violation of the primary key (id) of parts
-	// (constraint parts_pkey, primary_key in the spec).
+	// ErrPartIDTaken matches a violation of the primary key (id).
 	ErrPartIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "parts", "parts_pkey", "primary_key")
-
-	// ErrPartThingIDNotFound matches (errors.Is) a write of parts whose thing_id names
-	// no row of things of the same owner (constraint parts_thing_id_fkey,
-	// thing_id.references in the spec).
+	// ErrPartThingIDNotFound matches a write whose thing_id names no row of things of
+	// the same owner.
 	ErrPartThingIDNotFound = runtime.NewForeignKeySentinel("parts", "parts_thing_id_fkey", "thing_id.references", runtime.FKMissing)
 )
 
-// Validate checks n for table parts: what the columns' types cannot hold (nil for
-// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
-// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
-// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
-// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first check it fails. The repository
-// calls it before any SQL.
+// Validate checks n against the columns of table parts (see runtime.Validator).
 func (n *NewPart) Validate() error {
 	var f runtime.Fields
 	f.Fits("body", runtime.CheckText(n.Body))
 	return f.Err("parts")
 }
 
-// Validate checks u for table parts, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewPart.Validate does.
 func (u *PartUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Body.Set {
@@ -92,36 +73,22 @@ func (u *PartUpdate) Validate() error {
 	return f.Err("parts")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for thing_id, body, whose columns are NOT NULL, rather than read it as a
-// zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewPart) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "parts", "thing_id", "body"); err != nil {
-		return err
-	}
 	type plain NewPart
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "parts", "thing_id", "body")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for thing_id, body, whose columns are NOT NULL, rather than read it as a
-// zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *PartUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "parts", "thing_id", "body"); err != nil {
-		return err
-	}
 	type plain PartUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "parts", "thing_id", "body")
 }
 
-// scanPart gives the scan destinations of the fields of v, columns in table order.
 func scanPart(v *Part, d []any) []any {
 	return append(d, &v.ID, &v.Owner, &v.ThingID, &v.Body)
 }
 
-// argsNewPart gives the values Create binds from n.
 func argsNewPart(n *NewPart, d []any) []any {
 	return append(d, &n.ThingID, &n.Body)
 }
@@ -131,8 +98,8 @@ INSERT INTO "parts" ("thing_id", "body", "owner")
 VALUES ($1, $2, $3)
 RETURNING "id", "owner", "thing_id", "body"`
 
-// Create inserts a row into table parts and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table parts and returns the row as stored. It validates n
+// first.
 func (r *PartRepo) Create(ctx context.Context, n NewPart) (Part, error) {
 	if err := n.Validate(); err != nil {
 		return Part{}, wrapErr(err, "parts.Create", "parts")
@@ -150,8 +117,8 @@ const sqlPartsFindByID = `-- name: parts.FindByID replica=ok
 SELECT "id", "owner", "thing_id", "body" FROM "parts"
 WHERE "id" = $1 AND "owner" = $2`
 
-// FindByID returns the row of table parts with the given id. If there is none, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table parts with the given id, or
+// runtime.ErrNotFound.
 func (r *PartRepo) FindByID(ctx context.Context, id int64) (Part, error) {
 	tenant, err := runtime.TenantFor[string](ctx, "parts.FindByID", "parts")
 	if err != nil {
@@ -166,8 +133,7 @@ const sqlPartsFindAll = `-- name: parts.FindAll replica=ok
 SELECT "id", "owner", "thing_id", "body" FROM "parts"
 WHERE "owner" = $1 ORDER BY "id"`
 
-// FindAll returns every row of table parts in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table parts in primary key order, in memory.
 func (r *PartRepo) FindAll(ctx context.Context) ([]Part, error) {
 	tenant, err := runtime.TenantFor[string](ctx, "parts.FindAll", "parts")
 	if err != nil {
@@ -179,9 +145,7 @@ func (r *PartRepo) FindAll(ctx context.Context) ([]Part, error) {
 	return items, wrapErr(err, "parts.FindAll", "parts")
 }
 
-// Stream yields every row of table parts in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PartRepo) Stream(ctx context.Context) iter.Seq2[Part, error] {
 	tenant, err := runtime.TenantFor[string](ctx, "parts.Stream", "parts")
 	if err != nil {
@@ -201,9 +165,7 @@ SELECT "id", "owner", "thing_id", "body" FROM "parts"
 WHERE ("id") > ($1) AND "owner" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table parts in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table parts in primary key order (see runtime.PageArgs).
 func (r *PartRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Part], error) {
 	tenant, err := runtime.TenantFor[string](ctx, "parts.List", "parts")
 	if err != nil {
@@ -229,20 +191,16 @@ SET "thing_id" = COALESCE($2::bigint, "thing_id"),
 WHERE "id" = $1 AND "owner" = $4
 RETURNING "id", "owner", "thing_id", "body"`
 
-// updateParts are the statements of PartRepo.Update: one per set of fields set
-// (see runtime.Update).
 var updateParts = &runtime.Update{
 	Fallback: sqlPartsUpdate, Keys: 1,
 }
 
-// argsPartUpdate gives the value of each field of u, nil when unset.
 func argsPartUpdate(u *PartUpdate, d []any) []any {
 	return append(d, u.ThingID.Arg(), u.Body.Arg())
 }
 
 // Update applies the set fields of u to the row of table parts with the given id
-// and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *PartRepo) Update(ctx context.Context, id int64, u PartUpdate) (Part, error) {
 	if err := u.Validate(); err != nil {
 		return Part{}, wrapErr(err, "parts.Update", "parts")
@@ -290,9 +248,8 @@ const sqlPartsFindByIDs = `-- name: parts.FindByIDs replica=ok
 SELECT "id", "owner", "thing_id", "body" FROM "parts"
 WHERE "id" = ANY($1) AND "owner" = $2 ORDER BY "id"`
 
-// FindByIDs returns the rows of table parts whose id is in ids, in id order, with
-// one query. Keys without a row are skipped, so the result may be shorter than
-// ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table parts whose id is in ids, in id order; keys
+// without a row are skipped.
 func (r *PartRepo) FindByIDs(ctx context.Context, ids []int64) ([]Part, error) {
 	tenant, err := runtime.TenantFor[string](ctx, "parts.FindByIDs", "parts")
 	if err != nil {
@@ -312,10 +269,9 @@ SELECT "u"."c1", "u"."c2", $3::text
 FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"`
 
-// CreateMany inserts rows into table parts and returns how many it inserted. It
-// runs one statement, which binds one array per column (INSERT … SELECT FROM
-// unnest), so it is one round trip and all or nothing. COPY is not used:
-// PostgreSQL does not run COPY FROM under row-level security.
+// CreateMany inserts rows into table parts in one INSERT … SELECT FROM unnest,
+// all or nothing, and returns how many. (PostgreSQL does not run COPY FROM under
+// row-level security.)
 func (r *PartRepo) CreateMany(ctx context.Context, rows []NewPart) (int64, error) {
 	tenant, err := runtime.TenantFor[string](ctx, "parts.CreateMany", "parts")
 	if err != nil {
@@ -345,10 +301,9 @@ FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
 RETURNING "id", "owner", "thing_id", "body"`
 
-// CreateManyReturning inserts rows into table parts and returns them as stored, in
-// input order, defaults applied as in Create. It runs one statement, which binds
-// one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table parts in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *PartRepo) CreateManyReturning(ctx context.Context, rows []NewPart) ([]Part, error) {
 	tenant, err := runtime.TenantFor[string](ctx, "parts.CreateManyReturning", "parts")
 	if err != nil {
@@ -372,13 +327,12 @@ func (r *PartRepo) CreateManyReturning(ctx context.Context, rows []NewPart) ([]P
 	return items, wrapErr(err, "parts.CreateManyReturning", "parts")
 }
 
-// PartKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// PartKeyedUpdate is one row's key and changes for UpdateMany.
 type PartKeyedUpdate struct {
 	ID      int64      `json:"id"`
 	Changes PartUpdate `json:"changes"`
 }
 
-// bulkPartsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkPartsUpdates = &runtime.Bulk[PartKeyedUpdate]{
 	Table:    "parts",
 	Key:      func(a, b *PartKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -397,9 +351,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[])
 "cpcgen_new" AS (UPDATE "parts" SET "thing_id" = COALESCE("cpcgen_v"."cpcgen_2", "parts"."thing_id"), "body" = COALESCE("cpcgen_v"."cpcgen_3", "parts"."body") FROM "cpcgen_v" WHERE "parts"."id" = "cpcgen_v"."cpcgen_1" AND "owner" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table parts the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table parts, all or none (see
+// runtime.UpdateMany).
 func (r *PartRepo) UpdateMany(ctx context.Context, rows []PartKeyedUpdate) (int64, error) {
 	tenant, err := runtime.TenantFor[string](ctx, "parts.UpdateMany", "parts")
 	if err != nil {
@@ -417,8 +370,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[])
 "cpcgen_new" AS (UPDATE "parts" SET "thing_id" = COALESCE("cpcgen_v"."cpcgen_2", "parts"."thing_id"), "body" = COALESCE("cpcgen_v"."cpcgen_3", "parts"."body") FROM "cpcgen_v" WHERE "parts"."id" = "cpcgen_v"."cpcgen_1" AND "owner" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "owner", "thing_id", "body")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."thing_id", "cpcgen_new"."body" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *PartRepo) UpdateManyReturning(ctx context.Context, rows []PartKeyedUpdate) ([]Part, error) {
 	tenant, err := runtime.TenantFor[string](ctx, "parts.UpdateManyReturning", "parts")
 	if err != nil {
@@ -429,7 +381,6 @@ func (r *PartRepo) UpdateManyReturning(ctx context.Context, rows []PartKeyedUpda
 	return out, wrapErr(err, "parts.UpdateManyReturning", "parts")
 }
 
-// bulkPartsKeys sends the rows of DeleteMany.
 var bulkPartsKeys = &runtime.Bulk[int64]{
 	Table: "parts",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -444,8 +395,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcge
 "cpcgen_new" AS (DELETE FROM "parts" USING "cpcgen_v" WHERE "parts"."id" = "cpcgen_v"."cpcgen_1" AND "owner" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table parts with the keys given, as Delete does,
-// and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table parts with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *PartRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
 	tenant, err := runtime.TenantFor[string](ctx, "parts.DeleteMany", "parts")
 	if err != nil {
@@ -476,8 +427,7 @@ const sqlPartsLoadByThingID = `-- name: parts.LoadByThingID replica=ok
 SELECT "id", "owner", "thing_id", "body" FROM "parts"
 WHERE "thing_id" = ANY($1) AND "owner" = $2 ORDER BY "id"`
 
-// loadPartsByThingID is LoadByThingID on db. db must be scoped to tenant
-// (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadPartsByThingID(ctx context.Context, db runtime.DBTX, keys []int64, tenant string) (map[int64][]Part, error) {
 	if len(keys) == 0 {
 		return map[int64][]Part{}, nil
@@ -487,8 +437,7 @@ func loadPartsByThingID(ctx context.Context, db runtime.DBTX, keys []int64, tena
 }
 
 // LoadByThingID returns the rows of table parts whose thing_id is one of keys,
-// grouped by thing_id, each group in primary key order, with one query however
-// many keys; keys without rows are not in the map.
+// grouped by it, in one query (see runtime.GroupRows).
 func (r *PartRepo) LoadByThingID(ctx context.Context, keys []int64) (map[int64][]Part, error) {
 	tenant, err := runtime.TenantFor[string](ctx, "parts.LoadByThingID", "parts")
 	if err != nil {

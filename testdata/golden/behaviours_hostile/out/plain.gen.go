@@ -10,7 +10,6 @@ import (
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 )
 
 // Plain is one row of table plain.
@@ -29,8 +28,7 @@ type NewPlain struct {
 	Doc   json.RawMessage `json:"doc"`
 }
 
-// PlainUpdate lists changes to a row of table plain. Unset fields leave their
-// column unchanged.
+// PlainUpdate lists changes to a row of table plain; unset fields stay unchanged.
 type PlainUpdate struct {
 	Label runtime.Opt[string]          `json:"label,omitzero"`
 	Words runtime.Opt[[]string]        `json:"words,omitzero"`
@@ -42,25 +40,17 @@ type PlainRepo struct {
 	db runtime.DBTX
 }
 
-// NewPlainRepo returns a repository of table plain that runs its statements on db:
-// a pool, a connection or a transaction.
+// NewPlainRepo returns the repository of table plain over db.
 func NewPlainRepo(db runtime.DBTX) *PlainRepo {
 	return &PlainRepo{db: db}
 }
 
 var (
-	// ErrPlainNameTaken matches (errors.Is) a violation of the primary key (name) of
-	// plain (constraint plain_pkey, primary_key in the spec).
+	// ErrPlainNameTaken matches a violation of the primary key (name).
 	ErrPlainNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "plain", "plain_pkey", "primary_key")
 )
 
-// Validate checks n for table plain: what the columns' types cannot hold (nil for
-// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
-// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
-// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
-// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first check it fails. The repository
-// calls it before any SQL.
+// Validate checks n against the columns of table plain (see runtime.Validator).
 func (n *NewPlain) Validate() error {
 	var f runtime.Fields
 	f.Fits("name", runtime.CheckText(n.Name))
@@ -71,14 +61,7 @@ func (n *NewPlain) Validate() error {
 	return f.Err("plain")
 }
 
-// Validate checks u for table plain, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewPlain.Validate does.
 func (u *PlainUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Label.Set {
@@ -94,27 +77,16 @@ func (u *PlainUpdate) Validate() error {
 	return f.Err("plain")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for name, label, whose columns are NOT NULL, rather than read it as a zero
-// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewPlain) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "plain", "name", "label"); err != nil {
-		return err
-	}
 	type plain NewPlain
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "plain", "name", "label")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for label, whose column is NOT NULL, rather than read it as a zero value:
-// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
-// field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *PlainUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "plain", "label"); err != nil {
-		return err
-	}
 	type plain PlainUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "plain", "label")
 }
 
 var (
@@ -124,13 +96,10 @@ var (
 	}
 )
 
-// scanPlain gives the scan destinations of the fields of v, columns in table
-// order.
 func scanPlain(v *Plain, d []any) []any {
 	return append(d, &v.Name, &v.Label, &v.Words, &v.Doc)
 }
 
-// argsNewPlain gives the values Create binds from n.
 func argsNewPlain(n *NewPlain, d []any) []any {
 	return append(d, &n.Name, &n.Label, n.Words, n.Doc)
 }
@@ -140,8 +109,8 @@ INSERT INTO "plain" ("name", "label", "words", "doc")
 VALUES ($1, $2, $3, $4)
 RETURNING "name", "label", "words", "doc"`
 
-// Create inserts a row into table plain and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table plain and returns the row as stored. It validates n
+// first.
 func (r *PlainRepo) Create(ctx context.Context, n NewPlain) (Plain, error) {
 	if err := n.Validate(); err != nil {
 		return Plain{}, wrapErr(err, "plain.Create", "plain")
@@ -154,8 +123,8 @@ const sqlPlainFindByID = `-- name: plain.FindByID replica=ok
 SELECT "name", "label", "words", "doc" FROM "plain"
 WHERE "name" = $1`
 
-// FindByID returns the row of table plain with the given name. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table plain with the given name, or
+// runtime.ErrNotFound.
 func (r *PlainRepo) FindByID(ctx context.Context, name string) (Plain, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlPlainFindByID, name, runtime.Arg, scanPlain)
 	return v, wrapErr(err, "plain.FindByID", "plain")
@@ -164,17 +133,14 @@ func (r *PlainRepo) FindByID(ctx context.Context, name string) (Plain, error) {
 const sqlPlainFindAll = `-- name: plain.FindAll replica=ok
 SELECT "name", "label", "words", "doc" FROM "plain" ORDER BY "name"`
 
-// FindAll returns every row of table plain in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table plain in primary key order, in memory.
 func (r *PlainRepo) FindAll(ctx context.Context) ([]Plain, error) {
 	rows, err := r.db.Query(ctx, sqlPlainFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanPlain)
 	return items, wrapErr(err, "plain.FindAll", "plain")
 }
 
-// Stream yields every row of table plain in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PlainRepo) Stream(ctx context.Context) iter.Seq2[Plain, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "plain.Stream", "plain") }, scanPlain, sqlPlainFindAll)
 }
@@ -188,9 +154,7 @@ SELECT "name", "label", "words", "doc" FROM "plain"
 WHERE ("name") > ($1) ORDER BY "name"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table plain in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table plain in primary key order (see runtime.PageArgs).
 func (r *PlainRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Plain], error) {
 	var name string
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Plain]{
@@ -203,8 +167,6 @@ func (r *PlainRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	return p, wrapErr(err, "plain.List", "plain")
 }
 
-// updatePlain are the statements of PlainRepo.Update: one per set of fields set
-// (see runtime.Update).
 var updatePlain = &runtime.Update{
 	Name: "plain.Update", Keys: 1,
 	Head:     "UPDATE \"plain\"\nSET ",
@@ -213,14 +175,12 @@ var updatePlain = &runtime.Update{
 	Nullable: 1<<1 | 1<<2,
 }
 
-// argsPlainUpdate gives the value of each field of u, nil when unset.
 func argsPlainUpdate(u *PlainUpdate, d []any) []any {
 	return append(d, u.Label.Arg(), runtime.OptValue(&u.Words), runtime.OptValue(&u.Doc))
 }
 
 // Update applies the set fields of u to the row of table plain with the given name
-// and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *PlainRepo) Update(ctx context.Context, name string, u PlainUpdate) (Plain, error) {
 	if err := u.Validate(); err != nil {
 		return Plain{}, wrapErr(err, "plain.Update", "plain")
@@ -252,9 +212,8 @@ const sqlPlainFindByIDs = `-- name: plain.FindByIDs replica=ok
 SELECT "name", "label", "words", "doc" FROM "plain"
 WHERE "name" = ANY($1) ORDER BY "name"`
 
-// FindByIDs returns the rows of table plain whose name is in ids, in name order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table plain whose name is in ids, in name order;
+// keys without a row are skipped.
 func (r *PlainRepo) FindByIDs(ctx context.Context, ids []string) ([]Plain, error) {
 	if len(ids) == 0 {
 		return []Plain{}, nil
@@ -263,50 +222,28 @@ func (r *PlainRepo) FindByIDs(ctx context.Context, ids []string) ([]Plain, error
 	return items, wrapErr(err, "plain.FindByIDs", "plain")
 }
 
-// copyPlain sends rows of NewPlain to table plain with COPY.
 var copyPlain = &runtime.Copier[NewPlain]{
 	Table:   "plain",
 	Columns: []string{"name", "label", "words", "doc"},
 	Args:    argsNewPlain,
 }
 
-// CreateMany inserts rows into table plain with the COPY protocol and returns how
-// many it inserted, all or nothing. It validates every row first.
+// CreateMany inserts rows into table plain with COPY, all or nothing, and returns
+// how many (see runtime.Copier). It validates every row first.
 func (r *PlainRepo) CreateMany(ctx context.Context, rows []NewPlain) (int64, error) {
 	n, err := copyPlain.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "plain.CreateMany", "plain")
 }
 
-// CreateManyReturning inserts rows into table plain and returns them as stored, in
-// input order, defaults applied. It queues Create's statement once per row in one
-// pgx.Batch: one round trip, and all or nothing, as the batch runs in one implicit
-// transaction. (A single INSERT … SELECT FROM unnest cannot carry the table's
-// array columns.) It validates every row first.
+// CreateManyReturning inserts rows into table plain in one pgx.Batch of Create's
+// statement (unnest cannot carry its array columns), all or nothing, and returns
+// them as stored. It validates every row first.
 func (r *PlainRepo) CreateManyReturning(ctx context.Context, rows []NewPlain) ([]Plain, error) {
-	if len(rows) == 0 {
-		return []Plain{}, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "plain.CreateManyReturning", "plain")
 	}
-	b := &pgx.Batch{}
-	for i := range rows {
-		b.Queue(sqlPlainCreate, argsNewPlain(&rows[i], nil)...)
-	}
-	br := r.db.SendBatch(ctx, b)
-	out := make([]Plain, 0, len(rows))
-	for range rows {
-		v, err := runtime.ScanOne(br.QueryRow(), scanPlain)
-		if err != nil {
-			br.Close()
-			return nil, wrapErr(err, "plain.CreateManyReturning", "plain")
-		}
-		out = append(out, v)
-	}
-	if err := br.Close(); err != nil {
-		return nil, wrapErr(err, "plain.CreateManyReturning", "plain")
-	}
-	return out, nil
+	out, err := runtime.BatchQuery(ctx, r.db, sqlPlainCreate, rows, argsNewPlain, scanPlain)
+	return out, wrapErr(err, "plain.CreateManyReturning", "plain")
 }
 
 const sqlPlainUpsertByName = `-- name: plain.UpsertByName
@@ -355,13 +292,12 @@ func (r *PlainRepo) CreateIfAbsentByName(ctx context.Context, n NewPlain) (Plain
 	return v, created, wrapErr(err, "plain.CreateIfAbsentByName", "plain")
 }
 
-// PlainKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// PlainKeyedUpdate is one row's key and changes for UpdateMany.
 type PlainKeyedUpdate struct {
 	Name    string      `json:"name"`
 	Changes PlainUpdate `json:"changes"`
 }
 
-// bulkPlainUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkPlainUpdates = &runtime.Bulk[PlainKeyedUpdate]{
 	Table:    "plain",
 	Key:      func(a, b *PlainKeyedUpdate) int { return cmp.Compare(a.Name, b.Name) },
@@ -383,9 +319,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::varchar[], $3::boolean[
 "cpcgen_new" AS (UPDATE "plain" SET "label" = COALESCE("cpcgen_v"."cpcgen_2", "plain"."label"), "words" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4"::text[] ELSE "plain"."words" END, "doc" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "plain"."doc" END FROM "cpcgen_v" WHERE "plain"."name" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table plain the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table plain, all or none (see
+// runtime.UpdateMany).
 func (r *PlainRepo) UpdateMany(ctx context.Context, rows []PlainKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkPlainUpdates, sqlPlainUpdateMany, rows)
 	return out, wrapErr(err, "plain.UpdateMany", "plain")
@@ -398,14 +333,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::varchar[], $3::boolean[
 "cpcgen_new" AS (UPDATE "plain" SET "label" = COALESCE("cpcgen_v"."cpcgen_2", "plain"."label"), "words" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4"::text[] ELSE "plain"."words" END, "doc" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "plain"."doc" END FROM "cpcgen_v" WHERE "plain"."name" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "name", "label", "words", "doc")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."name", "cpcgen_new"."label", "cpcgen_new"."words", "cpcgen_new"."doc" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *PlainRepo) UpdateManyReturning(ctx context.Context, rows []PlainKeyedUpdate) ([]Plain, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkPlainUpdates, sqlPlainUpdateManyReturning, scanPlain, rows)
 	return out, wrapErr(err, "plain.UpdateManyReturning", "plain")
 }
 
-// bulkPlainKeys sends the rows of DeleteMany.
 var bulkPlainKeys = &runtime.Bulk[string]{
 	Table: "plain",
 	Key:   func(a, b *string) int { return cmp.Compare(*a, *b) },
@@ -420,14 +353,13 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]) WITH ORDINALITY AS "cpcgen_
 "cpcgen_new" AS (DELETE FROM "plain" USING "cpcgen_v" WHERE "plain"."name" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table plain with the keys given, as Delete does,
-// and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table plain with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *PlainRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkPlainKeys, sqlPlainDeleteMany, keys)
 	return out, wrapErr(err, "plain.DeleteMany", "plain")
 }
 
-// bulkPlainNew sends the rows of the batch upserts.
 var bulkPlainNew = &runtime.Bulk[NewPlain]{
 	Table:    "plain",
 	Validate: (*NewPlain).Validate,
@@ -446,8 +378,7 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_new" AS (UPDATE "plain" SET "label" = "cpcgen_v"."cpcgen_i2", "words" = "cpcgen_v"."cpcgen_i3", "doc" = "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE "name" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "name", "label", "words", "doc")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."name", "cpcgen_ins"."label", "cpcgen_ins"."words", "cpcgen_ins"."doc" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."name", "cpcgen_new"."label", "cpcgen_new"."words", "cpcgen_new"."doc" FROM "cpcgen_new"`
 
-// UpsertManyByName is UpsertByName for many rows: it returns the rows as stored,
-// in the order of rows. See runtime.UpsertMany.
+// UpsertManyByName is UpsertByName for many rows (see runtime.UpsertMany).
 func (r *PlainRepo) UpsertManyByName(ctx context.Context, rows []NewPlain) ([]Plain, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkPlainNew.By(func(a, b *NewPlain) int { return cmp.Compare(a.Name, b.Name) }), sqlPlainUpsertManyByName, scanPlain, rows)
 	return out, wrapErr(err, "plain.UpsertManyByName", "plain")
@@ -458,9 +389,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_ins" AS (INSERT INTO "plain" ("name", "label", "words", "doc") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") DO NOTHING RETURNING "name", "label", "words", "doc")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."name", "cpcgen_ins"."label", "cpcgen_ins"."words", "cpcgen_ins"."doc" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "plain"."name", "plain"."label", "plain"."words", "plain"."doc" FROM "cpcgen_v" JOIN "plain" ON "name" = "cpcgen_v"."cpcgen_i1"`
 
-// CreateManyIfAbsentByName is CreateIfAbsentByName for many rows: it returns, in
-// the order of rows, the new rows or the rows in the way, and whether each was
-// created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentByName is CreateIfAbsentByName for many rows (see
+// runtime.CreateManyIfAbsent).
 func (r *PlainRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewPlain) ([]Plain, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkPlainNew.By(func(a, b *NewPlain) int { return cmp.Compare(a.Name, b.Name) }), sqlPlainCreateManyIfAbsentByName, scanPlain, rows)
 	return out, created, wrapErr(err, "plain.CreateManyIfAbsentByName", "plain")

@@ -31,10 +31,9 @@ type Thing struct {
 	Version   int64                   `json:"version"`
 }
 
-// NewThing holds the values of a new row of table things. Fields of type
-// runtime.Opt may be left unset: the column's default applies. The database sets
-// id, created_at, updated_at, deleted_at, version. Create stamps owner with the
-// tenant of its context.
+// NewThing holds the values of a new row of table things. An unset runtime.Opt
+// field takes its column's default. The database sets id, created_at, updated_at,
+// deleted_at, version. Create stamps owner with the tenant of its context.
 type NewThing struct {
 	Key  string                `json:"key"`
 	Name string                `json:"name"`
@@ -44,8 +43,8 @@ type NewThing struct {
 	Note runtime.Null[string]  `json:"note"`
 }
 
-// ThingUpdate lists changes to a row of table things. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// ThingUpdate lists changes to a row of table things; unset fields stay unchanged;
+// a nullable column is set to NULL with runtime.SetNull[T]().
 type ThingUpdate struct {
 	Key  runtime.Opt[string]               `json:"key,omitzero"`
 	Name runtime.Opt[string]               `json:"name,omitzero"`
@@ -76,35 +75,22 @@ type ThingRepo struct {
 	withDeleted bool
 }
 
-// NewThingRepo returns a repository of table things that runs its statements on
-// db: a pool, a connection or a transaction.
+// NewThingRepo returns the repository of table things over db.
 func NewThingRepo(db runtime.DBTX) *ThingRepo {
 	return &ThingRepo{db: db}
 }
 
 var (
-	// ErrThingIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// things (constraint things_pkey, primary_key in the spec).
+	// ErrThingIDTaken matches a violation of the primary key (id).
 	ErrThingIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "things", "things_pkey", "primary_key")
-
-	// ErrThingOwnerKeyTaken matches (errors.Is) a violation of the unique index on
-	// (owner, key) of things (constraint things_owner_key_key, unique(owner, key) in
-	// the spec).
+	// ErrThingOwnerKeyTaken matches a violation of the unique index on (owner, key).
 	ErrThingOwnerKeyTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "things", "things_owner_key_key", "unique(owner, key)")
-
-	// ErrThingReferencedByPart matches (errors.Is) a delete or key change of a row of
-	// things that rows of parts still reference (constraint parts_thing_id_fkey,
-	// parts.thing_id.references in the spec).
+	// ErrThingReferencedByPart matches a delete or key change of a row that rows of
+	// parts reference.
 	ErrThingReferencedByPart = runtime.NewForeignKeySentinel("parts", "parts_thing_id_fkey", "thing_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table things: what the columns' types cannot hold (nil for
-// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
-// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
-// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
-// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first check it fails. The repository
-// calls it before any SQL.
+// Validate checks n against the columns of table things (see runtime.Validator).
 func (n *NewThing) Validate() error {
 	var f runtime.Fields
 	f.Fits("key", runtime.CheckText(n.Key))
@@ -124,14 +110,7 @@ func (n *NewThing) Validate() error {
 	return f.Err("things")
 }
 
-// Validate checks u for table things, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewThing.Validate does.
 func (u *ThingUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Key.Set {
@@ -157,28 +136,16 @@ func (u *ThingUpdate) Validate() error {
 	return f.Err("things")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for key, name, tags, whose columns are NOT NULL, rather than read it as a
-// zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields. Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewThing) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "things", "key", "name", "tags"); err != nil {
-		return err
-	}
 	type plain NewThing
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "things", "key", "name", "tags")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for key, name, tags, whose columns are NOT NULL, rather than read it as a
-// zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *ThingUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "things", "key", "name", "tags"); err != nil {
-		return err
-	}
 	type plain ThingUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "things", "key", "name", "tags")
 }
 
 var (
@@ -210,13 +177,10 @@ func (r *ThingRepo) pick(live, all string) string {
 	return live
 }
 
-// scanThing gives the scan destinations of the fields of v, columns in table
-// order.
 func scanThing(v *Thing, d []any) []any {
 	return append(d, &v.ID, &v.Owner, &v.Key, &v.Name, &v.Code, &v.Tags, &v.Doc, &v.Note, &v.CreatedAt, &v.UpdatedAt, &v.DeletedAt, &v.Version)
 }
 
-// argsNewThing gives the values Create binds from n.
 func argsNewThing(n *NewThing, d []any) []any {
 	return append(d, &n.Key, &n.Name, &n.Code, runtime.OptValue(&n.Tags), n.Doc, &n.Note)
 }
@@ -226,8 +190,8 @@ INSERT INTO "things" ("key", "name", "code", "tags", "doc", "note", "owner")
 VALUES ($1, $2, $3, COALESCE($4::text[], '{}'::text[]), $5, $6, $7)
 RETURNING "id", "owner", "key", "name", "code"::text, "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version"`
 
-// Create inserts a row into table things and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table things and returns the row as stored. It validates n
+// first.
 func (r *ThingRepo) Create(ctx context.Context, n NewThing) (Thing, error) {
 	if err := n.Validate(); err != nil {
 		return Thing{}, wrapErr(err, "things.Create", "things")
@@ -249,8 +213,8 @@ const sqlThingsFindByIDWithDeleted = `-- name: things.FindByID replica=ok
 SELECT "id", "owner", "key", "name", "code"::text, "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "things"
 WHERE "id" = $1 AND "owner" = $2`
 
-// FindByID returns the row of table things with the given id. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table things with the given id, or
+// runtime.ErrNotFound.
 func (r *ThingRepo) FindByID(ctx context.Context, id int64) (Thing, error) {
 	tenant, err := runtime.TenantFor[string](ctx, "things.FindByID", "things")
 	if err != nil {
@@ -269,8 +233,7 @@ const sqlThingsFindAllWithDeleted = `-- name: things.FindAll replica=ok
 SELECT "id", "owner", "key", "name", "code"::text, "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "things"
 WHERE "owner" = $1 ORDER BY "id"`
 
-// FindAll returns every row of table things in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table things in primary key order, in memory.
 func (r *ThingRepo) FindAll(ctx context.Context) ([]Thing, error) {
 	tenant, err := runtime.TenantFor[string](ctx, "things.FindAll", "things")
 	if err != nil {
@@ -282,9 +245,7 @@ func (r *ThingRepo) FindAll(ctx context.Context) ([]Thing, error) {
 	return items, wrapErr(err, "things.FindAll", "things")
 }
 
-// Stream yields every row of table things in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ThingRepo) Stream(ctx context.Context) iter.Seq2[Thing, error] {
 	tenant, err := runtime.TenantFor[string](ctx, "things.Stream", "things")
 	if err != nil {
@@ -314,9 +275,7 @@ SELECT "id", "owner", "key", "name", "code"::text, "tags", "doc", "note", "creat
 WHERE ("id") > ($1) AND "owner" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table things in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table things in primary key order (see runtime.PageArgs).
 func (r *ThingRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Thing], error) {
 	tenant, err := runtime.TenantFor[string](ctx, "things.List", "things")
 	if err != nil {
@@ -348,14 +307,11 @@ SET "key" = COALESCE($2::text, "key"),
 WHERE "id" = $1 AND "owner" = $12 AND "deleted_at" IS NULL AND "version" = $11
 RETURNING "id", "owner", "key", "name", "code"::text, "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version"`
 
-// updateThings are the statements of ThingRepo.Update: one per set of fields set
-// (see runtime.Update).
 var updateThings = &runtime.Update{
 	Fallback: sqlThingsUpdate, Keys: 1,
 	Nullable: 1<<2 | 1<<4 | 1<<5,
 }
 
-// argsThingUpdate gives the value of each field of u, nil when unset.
 func argsThingUpdate(u *ThingUpdate, d []any) []any {
 	return append(d, u.Key.Arg(), u.Name.Arg(), u.Code.Arg(), runtime.OptValue(&u.Tags), runtime.OptValue(&u.Doc), u.Note.Arg())
 }
@@ -365,11 +321,10 @@ SELECT EXISTS (SELECT 1 FROM "things"
 WHERE "id" = $1 AND "owner" = $2 AND "deleted_at" IS NULL)`
 
 // Update applies the set fields of u to the row of table things with the given id
-// and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first. version is the version the caller
-// read: when the row has another, Update changes nothing and the error has kind
-// Conflict and matches runtime.ErrStaleVersion. It increments version. It sets
-// updated_at to the transaction's time.
+// and returns it as stored, or runtime.ErrNotFound. It validates u first. version
+// is the version the caller read: when the row has another, Update changes nothing
+// and the error has kind Conflict and matches runtime.ErrStaleVersion. It
+// increments version. It sets updated_at to the transaction's time.
 func (r *ThingRepo) Update(ctx context.Context, id int64, version int64, u ThingUpdate) (Thing, error) {
 	if err := u.Validate(); err != nil {
 		return Thing{}, wrapErr(err, "things.Update", "things")
@@ -534,9 +489,8 @@ const sqlThingsFindByIDsWithDeleted = `-- name: things.FindByIDs replica=ok
 SELECT "id", "owner", "key", "name", "code"::text, "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version" FROM "things"
 WHERE "id" = ANY($1) AND "owner" = $2 ORDER BY "id"`
 
-// FindByIDs returns the rows of table things whose id is in ids, in id order, with
-// one query. Keys without a row are skipped, so the result may be shorter than
-// ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table things whose id is in ids, in id order; keys
+// without a row are skipped.
 func (r *ThingRepo) FindByIDs(ctx context.Context, ids []int64) ([]Thing, error) {
 	tenant, err := runtime.TenantFor[string](ctx, "things.FindByIDs", "things")
 	if err != nil {
@@ -550,74 +504,36 @@ func (r *ThingRepo) FindByIDs(ctx context.Context, ids []int64) ([]Thing, error)
 	return items, wrapErr(err, "things.FindByIDs", "things")
 }
 
-// CreateMany inserts rows into table things and returns how many it inserted. It
-// queues Create's statement once per row in one pgx.Batch: one round trip, and all
-// or nothing. COPY is not used: PostgreSQL does not run COPY FROM under row-level
-// security.
+// CreateMany inserts rows into table things in one pgx.Batch of Create's
+// statement, all or nothing, and returns how many. (PostgreSQL does not run COPY
+// FROM under row-level security.)
 func (r *ThingRepo) CreateMany(ctx context.Context, rows []NewThing) (int64, error) {
 	tenant, err := runtime.TenantFor[string](ctx, "things.CreateMany", "things")
 	if err != nil {
 		return 0, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	if len(rows) == 0 {
-		return 0, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "things.CreateMany", "things")
 	}
-	b := &pgx.Batch{}
-	for i := range rows {
-		b.Queue(sqlThingsCreate, append(argsNewThing(&rows[i], nil), tenant)...)
-	}
-	br := db.SendBatch(ctx, b)
-	for range rows {
-		if _, err := br.Exec(); err != nil {
-			br.Close()
-			return 0, wrapErr(err, "things.CreateMany", "things")
-		}
-	}
-	if err := br.Close(); err != nil {
-		return 0, wrapErr(err, "things.CreateMany", "things")
-	}
-	return int64(len(rows)), nil
+	n, err := runtime.BatchExec(ctx, db, sqlThingsCreate, rows, argsNewThing, tenant)
+	return n, wrapErr(err, "things.CreateMany", "things")
 }
 
-// CreateManyReturning inserts rows into table things and returns them as stored,
-// in input order, defaults applied. It queues Create's statement once per row in
-// one pgx.Batch: one round trip, and all or nothing, as the batch runs in one
-// implicit transaction. (A single INSERT … SELECT FROM unnest cannot carry the
-// table's array columns.) It validates every row first.
+// CreateManyReturning inserts rows into table things in one pgx.Batch of Create's
+// statement (unnest cannot carry its array columns), all or nothing, and returns
+// them as stored. It validates every row first.
 func (r *ThingRepo) CreateManyReturning(ctx context.Context, rows []NewThing) ([]Thing, error) {
 	tenant, err := runtime.TenantFor[string](ctx, "things.CreateManyReturning", "things")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	if len(rows) == 0 {
-		return []Thing{}, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "things.CreateManyReturning", "things")
 	}
-	b := &pgx.Batch{}
-	for i := range rows {
-		b.Queue(sqlThingsCreate, append(argsNewThing(&rows[i], nil), tenant)...)
-	}
-	br := db.SendBatch(ctx, b)
-	out := make([]Thing, 0, len(rows))
-	for range rows {
-		v, err := runtime.ScanOne(br.QueryRow(), scanThing)
-		if err != nil {
-			br.Close()
-			return nil, wrapErr(err, "things.CreateManyReturning", "things")
-		}
-		out = append(out, v)
-	}
-	if err := br.Close(); err != nil {
-		return nil, wrapErr(err, "things.CreateManyReturning", "things")
-	}
-	return out, nil
+	out, err := runtime.BatchQuery(ctx, db, sqlThingsCreate, rows, argsNewThing, scanThing, tenant)
+	return out, wrapErr(err, "things.CreateManyReturning", "things")
 }
 
 const sqlThingsUpsertByOwnerAndKey = `-- name: things.UpsertByOwnerAndKey
@@ -693,15 +609,14 @@ func (r *ThingRepo) CreateIfAbsentByOwnerAndKey(ctx context.Context, n NewThing)
 	return v, created, wrapErr(err, "things.CreateIfAbsentByOwnerAndKey", "things")
 }
 
-// ThingKeyedUpdate is one row's changes for UpdateMany: its key, the version the
-// caller read, and the changes.
+// ThingKeyedUpdate is one row's key and changes for UpdateMany, with the version
+// the caller read.
 type ThingKeyedUpdate struct {
 	ID      int64       `json:"id"`
 	Version int64       `json:"version"`
 	Changes ThingUpdate `json:"changes"`
 }
 
-// bulkThingsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkThingsUpdates = &runtime.Bulk[ThingKeyedUpdate]{
 	Table:    "things",
 	Key:      func(a, b *ThingKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -728,9 +643,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[],
 "cpcgen_new" AS (UPDATE "things" SET "key" = COALESCE("cpcgen_v"."cpcgen_3", "things"."key"), "name" = COALESCE("cpcgen_v"."cpcgen_4", "things"."name"), "code" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "things"."code" END, "tags" = COALESCE("cpcgen_v"."cpcgen_7"::text[], "things"."tags"), "doc" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "things"."doc" END, "note" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "things"."note" END, "version" = "things"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "things"."id" = "cpcgen_v"."cpcgen_1" AND "owner" = $12 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table things the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row or
-// another version (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table things, all or none (see
+// runtime.UpdateMany).
 func (r *ThingRepo) UpdateMany(ctx context.Context, rows []ThingKeyedUpdate) (int64, error) {
 	tenant, err := runtime.TenantFor[string](ctx, "things.UpdateMany", "things")
 	if err != nil {
@@ -748,8 +662,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[],
 "cpcgen_new" AS (UPDATE "things" SET "key" = COALESCE("cpcgen_v"."cpcgen_3", "things"."key"), "name" = COALESCE("cpcgen_v"."cpcgen_4", "things"."name"), "code" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "things"."code" END, "tags" = COALESCE("cpcgen_v"."cpcgen_7"::text[], "things"."tags"), "doc" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "things"."doc" END, "note" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "things"."note" END, "version" = "things"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "things"."id" = "cpcgen_v"."cpcgen_1" AND "owner" = $12 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."key", "cpcgen_new"."name", "cpcgen_new"."code"::text, "cpcgen_new"."tags", "cpcgen_new"."doc", "cpcgen_new"."note", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at", "cpcgen_new"."version" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ThingRepo) UpdateManyReturning(ctx context.Context, rows []ThingKeyedUpdate) ([]Thing, error) {
 	tenant, err := runtime.TenantFor[string](ctx, "things.UpdateManyReturning", "things")
 	if err != nil {
@@ -760,7 +673,6 @@ func (r *ThingRepo) UpdateManyReturning(ctx context.Context, rows []ThingKeyedUp
 	return out, wrapErr(err, "things.UpdateManyReturning", "things")
 }
 
-// bulkThingsVersions sends the rows of DeleteMany.
 var bulkThingsVersions = &runtime.Bulk[runtime.Versioned[int64, int64]]{
 	Table: "things",
 	Key:   func(a, b *runtime.Versioned[int64, int64]) int { return cmp.Compare(a.Key, b.Key) },
@@ -770,7 +682,6 @@ var bulkThingsVersions = &runtime.Bulk[runtime.Versioned[int64, int64]]{
 	},
 }
 
-// bulkThingsKeys sends the rows of HardDeleteMany and RestoreMany.
 var bulkThingsKeys = &runtime.Bulk[int64]{
 	Table: "things",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -787,8 +698,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINA
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
 // DeleteMany soft-deletes the rows of table things with the keys given, as Delete
-// does, and reports whether each key's row was deleted. One stale version stops
-// the whole batch. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *ThingRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[int64, int64]) ([]bool, error) {
 	tenant, err := runtime.TenantFor[string](ctx, "things.DeleteMany", "things")
 	if err != nil {
@@ -799,7 +709,6 @@ func (r *ThingRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[int
 	return out, wrapErr(err, "things.DeleteMany", "things")
 }
 
-// bulkThingsNew sends the rows of the batch upserts.
 var bulkThingsNew = &runtime.Bulk[NewThing]{
 	Table:    "things",
 	Validate: (*NewThing).Validate,
@@ -820,8 +729,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_new" AS (UPDATE "things" SET "name" = "cpcgen_v"."cpcgen_i2", "code" = "cpcgen_v"."cpcgen_i3", "tags" = COALESCE("cpcgen_v"."cpcgen_4"::text[], "things"."tags"), "doc" = "cpcgen_v"."cpcgen_i5", "note" = "cpcgen_v"."cpcgen_i6", "version" = "things"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "owner" = $7::text AND "key" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) AND "owner" = $7 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."owner", "cpcgen_ins"."key", "cpcgen_ins"."name", "cpcgen_ins"."code"::text, "cpcgen_ins"."tags", "cpcgen_ins"."doc", "cpcgen_ins"."note", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."key" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."key", "cpcgen_new"."name", "cpcgen_new"."code"::text, "cpcgen_new"."tags", "cpcgen_new"."doc", "cpcgen_new"."note", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at", "cpcgen_new"."version" FROM "cpcgen_new"`
 
-// UpsertManyByOwnerAndKey is UpsertByOwnerAndKey for many rows: it returns the
-// rows as stored, in the order of rows. See runtime.UpsertMany.
+// UpsertManyByOwnerAndKey is UpsertByOwnerAndKey for many rows (see
+// runtime.UpsertMany).
 func (r *ThingRepo) UpsertManyByOwnerAndKey(ctx context.Context, rows []NewThing) ([]Thing, error) {
 	tenant, err := runtime.TenantFor[string](ctx, "things.UpsertManyByOwnerAndKey", "things")
 	if err != nil {
@@ -837,9 +746,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_ins" AS (INSERT INTO "things" ("key", "name", "code", "tags", "doc", "note", "owner") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6", $7::text FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("owner", "key") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "owner", "key", "name", "code", "tags", "doc", "note", "created_at", "updated_at", "deleted_at", "version")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."owner", "cpcgen_ins"."key", "cpcgen_ins"."name", "cpcgen_ins"."code"::text, "cpcgen_ins"."tags", "cpcgen_ins"."doc", "cpcgen_ins"."note", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."key" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "things"."id", "things"."owner", "things"."key", "things"."name", "things"."code"::text, "things"."tags", "things"."doc", "things"."note", "things"."created_at", "things"."updated_at", "things"."deleted_at", "things"."version" FROM "cpcgen_v" JOIN "things" ON "owner" = $7::text AND "key" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) AND "owner" = $7`
 
-// CreateManyIfAbsentByOwnerAndKey is CreateIfAbsentByOwnerAndKey for many rows: it
-// returns, in the order of rows, the new rows or the rows in the way, and whether
-// each was created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentByOwnerAndKey is CreateIfAbsentByOwnerAndKey for many rows
+// (see runtime.CreateManyIfAbsent).
 func (r *ThingRepo) CreateManyIfAbsentByOwnerAndKey(ctx context.Context, rows []NewThing) ([]Thing, []bool, error) {
 	tenant, err := runtime.TenantFor[string](ctx, "things.CreateManyIfAbsentByOwnerAndKey", "things")
 	if err != nil {
@@ -850,9 +758,8 @@ func (r *ThingRepo) CreateManyIfAbsentByOwnerAndKey(ctx context.Context, rows []
 	return out, created, wrapErr(err, "things.CreateManyIfAbsentByOwnerAndKey", "things")
 }
 
-// LoadParts returns the rows of table parts that reference each of parents
-// (parts.thing_id = things.id), keyed by the parent's id, each group in primary
-// key order, with one query; parents without rows are not in the map.
+// LoadParts returns the rows of table parts of each of parents (parts.thing_id =
+// things.id), keyed by the parent's id, as LoadByThingID does.
 func (r *ThingRepo) LoadParts(ctx context.Context, parents []Thing) (map[int64][]Part, error) {
 	tenant, err := runtime.TenantFor[string](ctx, "things.LoadParts", "things")
 	if err != nil {

@@ -6,7 +6,6 @@ package lockdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"iter"
 
@@ -21,16 +20,15 @@ type Counter struct {
 	Rev   int64  `json:"rev"`
 }
 
-// NewCounter holds the values of a new row of table counters. Fields of type
-// runtime.Opt may be left unset: the column's default applies. The database sets
-// rev.
+// NewCounter holds the values of a new row of table counters. An unset runtime.Opt
+// field takes its column's default. The database sets rev.
 type NewCounter struct {
 	Name  string             `json:"name"`
 	Value runtime.Opt[int64] `json:"value,omitzero"`
 }
 
-// CounterUpdate lists changes to a row of table counters. Unset fields leave their
-// column unchanged.
+// CounterUpdate lists changes to a row of table counters; unset fields stay
+// unchanged.
 type CounterUpdate struct {
 	Value runtime.Opt[int64] `json:"value,omitzero"`
 }
@@ -44,74 +42,44 @@ type CounterRepo struct {
 	db runtime.DBTX
 }
 
-// NewCounterRepo returns a repository of table counters that runs its statements
-// on db: a pool, a connection or a transaction.
+// NewCounterRepo returns the repository of table counters over db.
 func NewCounterRepo(db runtime.DBTX) *CounterRepo {
 	return &CounterRepo{db: db}
 }
 
 var (
-	// ErrCounterNameTaken matches (errors.Is) a violation of the primary key (name) of
-	// counters (constraint counters_pkey, primary_key in the spec).
+	// ErrCounterNameTaken matches a violation of the primary key (name).
 	ErrCounterNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "counters", "counters_pkey", "primary_key")
 )
 
-// Validate checks n for table counters: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table counters (see runtime.Validator).
 func (n *NewCounter) Validate() error {
 	var f runtime.Fields
 	f.Fits("name", runtime.CheckText(n.Name))
 	return f.Err("counters")
 }
 
-// Validate checks u for table counters, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewCounter.Validate does.
 func (u *CounterUpdate) Validate() error {
 	return nil
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for name, value, whose columns are NOT NULL, rather than read it as a zero
-// value: the error is a *runtime.DbError of kind Validation naming the fields.
-// Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewCounter) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "counters", "name", "value"); err != nil {
-		return err
-	}
 	type plain NewCounter
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "counters", "name", "value")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for value, whose column is NOT NULL, rather than read it as a zero value:
-// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
-// field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *CounterUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "counters", "value"); err != nil {
-		return err
-	}
 	type plain CounterUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "counters", "value")
 }
 
-// scanCounter gives the scan destinations of the fields of v, columns in table
-// order.
 func scanCounter(v *Counter, d []any) []any {
 	return append(d, &v.Name, &v.Value, &v.Rev)
 }
 
-// argsNewCounter gives the values Create binds from n.
 func argsNewCounter(n *NewCounter, d []any) []any {
 	return append(d, &n.Name, n.Value.Arg())
 }
@@ -121,8 +89,8 @@ INSERT INTO "counters" ("name", "value")
 VALUES ($1, COALESCE($2::bigint, 0))
 RETURNING "name", "value", "rev"`
 
-// Create inserts a row into table counters and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table counters and returns the row as stored. It validates
+// n first.
 func (r *CounterRepo) Create(ctx context.Context, n NewCounter) (Counter, error) {
 	if err := n.Validate(); err != nil {
 		return Counter{}, wrapErr(err, "counters.Create", "counters")
@@ -135,8 +103,8 @@ const sqlCountersFindByID = `-- name: counters.FindByID replica=ok
 SELECT "name", "value", "rev" FROM "counters"
 WHERE "name" = $1`
 
-// FindByID returns the row of table counters with the given name. If there is
-// none, the error matches runtime.ErrNotFound.
+// FindByID returns the row of table counters with the given name, or
+// runtime.ErrNotFound.
 func (r *CounterRepo) FindByID(ctx context.Context, name string) (Counter, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlCountersFindByID, name, runtime.Arg, scanCounter)
 	return v, wrapErr(err, "counters.FindByID", "counters")
@@ -145,17 +113,14 @@ func (r *CounterRepo) FindByID(ctx context.Context, name string) (Counter, error
 const sqlCountersFindAll = `-- name: counters.FindAll replica=ok
 SELECT "name", "value", "rev" FROM "counters" ORDER BY "name"`
 
-// FindAll returns every row of table counters in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table counters in primary key order, in memory.
 func (r *CounterRepo) FindAll(ctx context.Context) ([]Counter, error) {
 	rows, err := r.db.Query(ctx, sqlCountersFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanCounter)
 	return items, wrapErr(err, "counters.FindAll", "counters")
 }
 
-// Stream yields every row of table counters in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CounterRepo) Stream(ctx context.Context) iter.Seq2[Counter, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "counters.Stream", "counters") }, scanCounter, sqlCountersFindAll)
 }
@@ -169,9 +134,8 @@ SELECT "name", "value", "rev" FROM "counters"
 WHERE ("name") > ($1) ORDER BY "name"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table counters in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table counters in primary key order (see
+// runtime.PageArgs).
 func (r *CounterRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Counter], error) {
 	var name string
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Counter]{
@@ -191,13 +155,10 @@ SET "value" = COALESCE($2::bigint, "value"),
 WHERE "name" = $1 AND "rev" = $3
 RETURNING "name", "value", "rev"`
 
-// updateCounters are the statements of CounterRepo.Update: one per set of fields
-// set (see runtime.Update).
 var updateCounters = &runtime.Update{
 	Fallback: sqlCountersUpdate, Keys: 1,
 }
 
-// argsCounterUpdate gives the value of each field of u, nil when unset.
 func argsCounterUpdate(u *CounterUpdate, d []any) []any {
 	return append(d, u.Value.Arg())
 }
@@ -207,10 +168,10 @@ SELECT EXISTS (SELECT 1 FROM "counters"
 WHERE "name" = $1)`
 
 // Update applies the set fields of u to the row of table counters with the given
-// name and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first. version is the rev the caller read:
-// when the row has another, Update changes nothing and the error has kind Conflict
-// and matches runtime.ErrStaleVersion. It increments rev.
+// name and returns it as stored, or runtime.ErrNotFound. It validates u first.
+// version is the rev the caller read: when the row has another, Update changes
+// nothing and the error has kind Conflict and matches runtime.ErrStaleVersion. It
+// increments rev.
 func (r *CounterRepo) Update(ctx context.Context, name string, version int64, u CounterUpdate) (Counter, error) {
 	if err := u.Validate(); err != nil {
 		return Counter{}, wrapErr(err, "counters.Update", "counters")
@@ -255,8 +216,7 @@ SELECT "name", "value", "rev" FROM "counters"
 WHERE "name" = ANY($1) ORDER BY "name"`
 
 // FindByIDs returns the rows of table counters whose name is in ids, in name
-// order, with one query. Keys without a row are skipped, so the result may be
-// shorter than ids; it is empty, not nil, when no key has a row.
+// order; keys without a row are skipped.
 func (r *CounterRepo) FindByIDs(ctx context.Context, ids []string) ([]Counter, error) {
 	if len(ids) == 0 {
 		return []Counter{}, nil
@@ -265,17 +225,14 @@ func (r *CounterRepo) FindByIDs(ctx context.Context, ids []string) ([]Counter, e
 	return items, wrapErr(err, "counters.FindByIDs", "counters")
 }
 
-// copyCounters sends rows of NewCounter to table counters with COPY.
 var copyCounters = &runtime.Copier[NewCounter]{
 	Table:   "counters",
 	Columns: []string{"name", "value"},
 	Args:    argsNewCounter,
 }
 
-// CreateMany inserts rows into table counters with the COPY protocol and returns
-// how many it inserted, all or nothing. It validates every row first. An unset
-// optional field takes the column's default, as in Create (rows setting different
-// fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table counters with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *CounterRepo) CreateMany(ctx context.Context, rows []NewCounter) (int64, error) {
 	n, err := copyCounters.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "counters.CreateMany", "counters")
@@ -288,10 +245,9 @@ FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
 RETURNING "name", "value", "rev"`
 
-// CreateManyReturning inserts rows into table counters and returns them as stored,
-// in input order, defaults applied as in Create. It runs one statement, which
-// binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table counters in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *CounterRepo) CreateManyReturning(ctx context.Context, rows []NewCounter) ([]Counter, error) {
 	if len(rows) == 0 {
 		return []Counter{}, nil
@@ -354,15 +310,14 @@ func (r *CounterRepo) CreateIfAbsentByName(ctx context.Context, n NewCounter) (C
 	return v, created, wrapErr(err, "counters.CreateIfAbsentByName", "counters")
 }
 
-// CounterKeyedUpdate is one row's changes for UpdateMany: its key, the rev the
-// caller read, and the changes.
+// CounterKeyedUpdate is one row's key and changes for UpdateMany, with the rev the
+// caller read.
 type CounterKeyedUpdate struct {
 	Name    string        `json:"name"`
 	Rev     int64         `json:"rev"`
 	Changes CounterUpdate `json:"changes"`
 }
 
-// bulkCountersUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkCountersUpdates = &runtime.Bulk[CounterKeyedUpdate]{
 	Table:    "counters",
 	Key:      func(a, b *CounterKeyedUpdate) int { return cmp.Compare(a.Name, b.Name) },
@@ -381,9 +336,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[])
 "cpcgen_new" AS (UPDATE "counters" SET "value" = COALESCE("cpcgen_v"."cpcgen_3", "counters"."value"), "rev" = "counters"."rev" + 1 FROM "cpcgen_v" WHERE "counters"."name" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table counters the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row or
-// another rev (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table counters, all or none (see
+// runtime.UpdateMany).
 func (r *CounterRepo) UpdateMany(ctx context.Context, rows []CounterKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkCountersUpdates, sqlCountersUpdateMany, rows)
 	return out, wrapErr(err, "counters.UpdateMany", "counters")
@@ -396,14 +350,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[])
 "cpcgen_new" AS (UPDATE "counters" SET "value" = COALESCE("cpcgen_v"."cpcgen_3", "counters"."value"), "rev" = "counters"."rev" + 1 FROM "cpcgen_v" WHERE "counters"."name" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "name", "value", "rev")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."name", "cpcgen_new"."value", "cpcgen_new"."rev" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *CounterRepo) UpdateManyReturning(ctx context.Context, rows []CounterKeyedUpdate) ([]Counter, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkCountersUpdates, sqlCountersUpdateManyReturning, scanCounter, rows)
 	return out, wrapErr(err, "counters.UpdateManyReturning", "counters")
 }
 
-// bulkCountersVersions sends the rows of DeleteMany.
 var bulkCountersVersions = &runtime.Bulk[runtime.Versioned[string, int64]]{
 	Table: "counters",
 	Key:   func(a, b *runtime.Versioned[string, int64]) int { return cmp.Compare(a.Key, b.Key) },
@@ -421,14 +373,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::bigint[]) WITH ORDINALI
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
 // DeleteMany deletes the rows of table counters with the keys given, as Delete
-// does, and reports whether each key's row was deleted. One stale rev stops the
-// whole batch. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *CounterRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[string, int64]) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkCountersVersions, sqlCountersDeleteMany, keys)
 	return out, wrapErr(err, "counters.DeleteMany", "counters")
 }
 
-// bulkCountersNew sends the rows of the batch upserts.
 var bulkCountersNew = &runtime.Bulk[NewCounter]{
 	Table:    "counters",
 	Validate: (*NewCounter).Validate,
@@ -445,8 +395,7 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", COALESCE("cp
 "cpcgen_new" AS (UPDATE "counters" SET "value" = COALESCE("cpcgen_v"."cpcgen_2", "counters"."value"), "rev" = "counters"."rev" + 1 FROM "cpcgen_v" WHERE "name" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "name", "value", "rev")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."name", "cpcgen_ins"."value", "cpcgen_ins"."rev" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."name", "cpcgen_new"."value", "cpcgen_new"."rev" FROM "cpcgen_new"`
 
-// UpsertManyByName is UpsertByName for many rows: it returns the rows as stored,
-// in the order of rows. See runtime.UpsertMany.
+// UpsertManyByName is UpsertByName for many rows (see runtime.UpsertMany).
 func (r *CounterRepo) UpsertManyByName(ctx context.Context, rows []NewCounter) ([]Counter, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkCountersNew.By(func(a, b *NewCounter) int { return cmp.Compare(a.Name, b.Name) }), sqlCountersUpsertManyByName, scanCounter, rows)
 	return out, wrapErr(err, "counters.UpsertManyByName", "counters")
@@ -457,9 +406,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", COALESCE("cp
 "cpcgen_ins" AS (INSERT INTO "counters" ("name", "value") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") DO NOTHING RETURNING "name", "value", "rev")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."name", "cpcgen_ins"."value", "cpcgen_ins"."rev" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "counters"."name", "counters"."value", "counters"."rev" FROM "cpcgen_v" JOIN "counters" ON "name" = "cpcgen_v"."cpcgen_i1"`
 
-// CreateManyIfAbsentByName is CreateIfAbsentByName for many rows: it returns, in
-// the order of rows, the new rows or the rows in the way, and whether each was
-// created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentByName is CreateIfAbsentByName for many rows (see
+// runtime.CreateManyIfAbsent).
 func (r *CounterRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewCounter) ([]Counter, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCountersNew.By(func(a, b *NewCounter) int { return cmp.Compare(a.Name, b.Name) }), sqlCountersCreateManyIfAbsentByName, scanCounter, rows)
 	return out, created, wrapErr(err, "counters.CreateManyIfAbsentByName", "counters")

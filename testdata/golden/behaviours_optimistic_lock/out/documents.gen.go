@@ -6,7 +6,6 @@ package lockdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"iter"
 	"time"
@@ -28,9 +27,9 @@ type Document struct {
 	Version   int64     `json:"version"`
 }
 
-// NewDocument holds the values of a new row of table documents. Fields of type
-// runtime.Opt may be left unset: the column's default applies. The database sets
-// created_at, updated_at, version.
+// NewDocument holds the values of a new row of table documents. An unset
+// runtime.Opt field takes its column's default. The database sets created_at,
+// updated_at, version.
 type NewDocument struct {
 	ID    runtime.Opt[uuid.UUID] `json:"id,omitzero"`
 	Key   string                 `json:"key"`
@@ -39,8 +38,8 @@ type NewDocument struct {
 	Hits  runtime.Opt[int64]     `json:"hits,omitzero"`
 }
 
-// DocumentUpdate lists changes to a row of table documents. Unset fields leave
-// their column unchanged.
+// DocumentUpdate lists changes to a row of table documents; unset fields stay
+// unchanged.
 type DocumentUpdate struct {
 	Key   runtime.Opt[string] `json:"key,omitzero"`
 	Title runtime.Opt[string] `json:"title,omitzero"`
@@ -57,29 +56,20 @@ type DocumentRepo struct {
 	db runtime.DBTX
 }
 
-// NewDocumentRepo returns a repository of table documents that runs its statements
-// on db: a pool, a connection or a transaction.
+// NewDocumentRepo returns the repository of table documents over db.
 func NewDocumentRepo(db runtime.DBTX) *DocumentRepo {
 	return &DocumentRepo{db: db}
 }
 
 var (
-	// ErrDocumentIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// documents (constraint documents_pkey, primary_key in the spec).
+	// ErrDocumentIDTaken matches a violation of the primary key (id).
 	ErrDocumentIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "documents", "documents_pkey", "primary_key")
-
-	// ErrDocumentKeyTaken matches (errors.Is) a violation of the unique column key of
-	// documents (constraint documents_key_key, key.unique in the spec).
+	// ErrDocumentKeyTaken matches a violation of the unique column key.
 	ErrDocumentKeyTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "documents", "documents_key_key", "key.unique")
 )
 
-// Validate checks n for table documents: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table documents (see
+// runtime.Validator).
 func (n *NewDocument) Validate() error {
 	var f runtime.Fields
 	f.Fits("key", runtime.CheckText(n.Key))
@@ -90,14 +80,7 @@ func (n *NewDocument) Validate() error {
 	return f.Err("documents")
 }
 
-// Validate checks u for table documents, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewDocument.Validate does.
 func (u *DocumentUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Key.Set {
@@ -112,37 +95,22 @@ func (u *DocumentUpdate) Validate() error {
 	return f.Err("documents")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for id, key, title, body, hits, whose columns are NOT NULL, rather than
-// read it as a zero value: the error is a *runtime.DbError of kind Validation
-// naming the fields. Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewDocument) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "documents", "id", "key", "title", "body", "hits"); err != nil {
-		return err
-	}
 	type plain NewDocument
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "documents", "id", "key", "title", "body", "hits")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for key, title, body, hits, whose columns are NOT NULL, rather than read it
-// as a zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *DocumentUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "documents", "key", "title", "body", "hits"); err != nil {
-		return err
-	}
 	type plain DocumentUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "documents", "key", "title", "body", "hits")
 }
 
-// scanDocument gives the scan destinations of the fields of v, columns in table
-// order.
 func scanDocument(v *Document, d []any) []any {
 	return append(d, &v.ID, &v.Key, &v.Title, &v.Body, &v.Hits, &v.CreatedAt, &v.UpdatedAt, &v.Version)
 }
 
-// argsNewDocument gives the values Create binds from n.
 func argsNewDocument(n *NewDocument, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Key, &n.Title, n.Body.Arg(), n.Hits.Arg())
 }
@@ -152,8 +120,8 @@ INSERT INTO "documents" ("id", "key", "title", "body", "hits")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::text, ''::text), COALESCE($5::bigint, 0))
 RETURNING "id", "key", "title", "body", "hits", "created_at", "updated_at", "version"`
 
-// Create inserts a row into table documents and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table documents and returns the row as stored. It
+// validates n first.
 func (r *DocumentRepo) Create(ctx context.Context, n NewDocument) (Document, error) {
 	if err := n.Validate(); err != nil {
 		return Document{}, wrapErr(err, "documents.Create", "documents")
@@ -166,8 +134,8 @@ const sqlDocumentsFindByID = `-- name: documents.FindByID replica=ok
 SELECT "id", "key", "title", "body", "hits", "created_at", "updated_at", "version" FROM "documents"
 WHERE "id" = $1`
 
-// FindByID returns the row of table documents with the given id. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table documents with the given id, or
+// runtime.ErrNotFound.
 func (r *DocumentRepo) FindByID(ctx context.Context, id uuid.UUID) (Document, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlDocumentsFindByID, id, runtime.Arg, scanDocument)
 	return v, wrapErr(err, "documents.FindByID", "documents")
@@ -176,17 +144,14 @@ func (r *DocumentRepo) FindByID(ctx context.Context, id uuid.UUID) (Document, er
 const sqlDocumentsFindAll = `-- name: documents.FindAll replica=ok
 SELECT "id", "key", "title", "body", "hits", "created_at", "updated_at", "version" FROM "documents" ORDER BY "id"`
 
-// FindAll returns every row of table documents in primary key order, all in
-// memory; List and Stream do not hold them all.
+// FindAll returns every row of table documents in primary key order, in memory.
 func (r *DocumentRepo) FindAll(ctx context.Context) ([]Document, error) {
 	rows, err := r.db.Query(ctx, sqlDocumentsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanDocument)
 	return items, wrapErr(err, "documents.FindAll", "documents")
 }
 
-// Stream yields every row of table documents in primary key order as the loop
-// reads them from the server: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *DocumentRepo) Stream(ctx context.Context) iter.Seq2[Document, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "documents.Stream", "documents") }, scanDocument, sqlDocumentsFindAll)
 }
@@ -200,9 +165,8 @@ SELECT "id", "key", "title", "body", "hits", "created_at", "updated_at", "versio
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table documents in primary key order,
-// after the cursor page.After ("" for the first page); the page's Next cursor (""
-// after the last page) gets the next one.
+// List returns a page of table documents in primary key order (see
+// runtime.PageArgs).
 func (r *DocumentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Document], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Document]{
@@ -226,13 +190,10 @@ SET "key" = COALESCE($2::text, "key"),
 WHERE "id" = $1 AND "version" = $6
 RETURNING "id", "key", "title", "body", "hits", "created_at", "updated_at", "version"`
 
-// updateDocuments are the statements of DocumentRepo.Update: one per set of fields
-// set (see runtime.Update).
 var updateDocuments = &runtime.Update{
 	Fallback: sqlDocumentsUpdate, Keys: 1,
 }
 
-// argsDocumentUpdate gives the value of each field of u, nil when unset.
 func argsDocumentUpdate(u *DocumentUpdate, d []any) []any {
 	return append(d, u.Key.Arg(), u.Title.Arg(), u.Body.Arg(), u.Hits.Arg())
 }
@@ -242,11 +203,10 @@ SELECT EXISTS (SELECT 1 FROM "documents"
 WHERE "id" = $1)`
 
 // Update applies the set fields of u to the row of table documents with the given
-// id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first. version is the version the caller
-// read: when the row has another, Update changes nothing and the error has kind
-// Conflict and matches runtime.ErrStaleVersion. It increments version. It sets
-// updated_at to the transaction's time.
+// id and returns it as stored, or runtime.ErrNotFound. It validates u first.
+// version is the version the caller read: when the row has another, Update changes
+// nothing and the error has kind Conflict and matches runtime.ErrStaleVersion. It
+// increments version. It sets updated_at to the transaction's time.
 func (r *DocumentRepo) Update(ctx context.Context, id uuid.UUID, version int64, u DocumentUpdate) (Document, error) {
 	if err := u.Validate(); err != nil {
 		return Document{}, wrapErr(err, "documents.Update", "documents")
@@ -290,9 +250,8 @@ const sqlDocumentsFindByIDs = `-- name: documents.FindByIDs replica=ok
 SELECT "id", "key", "title", "body", "hits", "created_at", "updated_at", "version" FROM "documents"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table documents whose id is in ids, in id order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table documents whose id is in ids, in id order;
+// keys without a row are skipped.
 func (r *DocumentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Document, error) {
 	if len(ids) == 0 {
 		return []Document{}, nil
@@ -301,17 +260,14 @@ func (r *DocumentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Docume
 	return items, wrapErr(err, "documents.FindByIDs", "documents")
 }
 
-// copyDocuments sends rows of NewDocument to table documents with COPY.
 var copyDocuments = &runtime.Copier[NewDocument]{
 	Table:   "documents",
 	Columns: []string{"id", "key", "title", "body", "hits"},
 	Args:    argsNewDocument,
 }
 
-// CreateMany inserts rows into table documents with the COPY protocol and returns
-// how many it inserted, all or nothing. It validates every row first. An unset
-// optional field takes the column's default, as in Create (rows setting different
-// fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table documents with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *DocumentRepo) CreateMany(ctx context.Context, rows []NewDocument) (int64, error) {
 	n, err := copyDocuments.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "documents.CreateMany", "documents")
@@ -324,10 +280,9 @@ FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bigint[]) WITH O
 ORDER BY "u"."ord"
 RETURNING "id", "key", "title", "body", "hits", "created_at", "updated_at", "version"`
 
-// CreateManyReturning inserts rows into table documents and returns them as
-// stored, in input order, defaults applied as in Create. It runs one statement,
-// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table documents in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *DocumentRepo) CreateManyReturning(ctx context.Context, rows []NewDocument) ([]Document, error) {
 	if len(rows) == 0 {
 		return []Document{}, nil
@@ -397,15 +352,14 @@ func (r *DocumentRepo) CreateIfAbsentByKey(ctx context.Context, n NewDocument) (
 	return v, created, wrapErr(err, "documents.CreateIfAbsentByKey", "documents")
 }
 
-// DocumentKeyedUpdate is one row's changes for UpdateMany: its key, the version
-// the caller read, and the changes.
+// DocumentKeyedUpdate is one row's key and changes for UpdateMany, with the
+// version the caller read.
 type DocumentKeyedUpdate struct {
 	ID      uuid.UUID      `json:"id"`
 	Version int64          `json:"version"`
 	Changes DocumentUpdate `json:"changes"`
 }
 
-// bulkDocumentsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkDocumentsUpdates = &runtime.Bulk[DocumentKeyedUpdate]{
 	Table:    "documents",
 	Key:      func(a, b *DocumentKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -427,9 +381,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::text[], $
 "cpcgen_new" AS (UPDATE "documents" SET "key" = COALESCE("cpcgen_v"."cpcgen_3", "documents"."key"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "documents"."title"), "body" = COALESCE("cpcgen_v"."cpcgen_5", "documents"."body"), "hits" = COALESCE("cpcgen_v"."cpcgen_6", "documents"."hits"), "version" = "documents"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "documents"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table documents the changes of each, as
-// Update does, and returns how many it updated: all, or none when a key has no row
-// or another version (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table documents, all or none (see
+// runtime.UpdateMany).
 func (r *DocumentRepo) UpdateMany(ctx context.Context, rows []DocumentKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkDocumentsUpdates, sqlDocumentsUpdateMany, rows)
 	return out, wrapErr(err, "documents.UpdateMany", "documents")
@@ -442,14 +395,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::text[], $
 "cpcgen_new" AS (UPDATE "documents" SET "key" = COALESCE("cpcgen_v"."cpcgen_3", "documents"."key"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "documents"."title"), "body" = COALESCE("cpcgen_v"."cpcgen_5", "documents"."body"), "hits" = COALESCE("cpcgen_v"."cpcgen_6", "documents"."hits"), "version" = "documents"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "documents"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "key", "title", "body", "hits", "created_at", "updated_at", "version")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."key", "cpcgen_new"."title", "cpcgen_new"."body", "cpcgen_new"."hits", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."version" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *DocumentRepo) UpdateManyReturning(ctx context.Context, rows []DocumentKeyedUpdate) ([]Document, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkDocumentsUpdates, sqlDocumentsUpdateManyReturning, scanDocument, rows)
 	return out, wrapErr(err, "documents.UpdateManyReturning", "documents")
 }
 
-// bulkDocumentsVersions sends the rows of DeleteMany.
 var bulkDocumentsVersions = &runtime.Bulk[runtime.Versioned[uuid.UUID, int64]]{
 	Table: "documents",
 	Key:   func(a, b *runtime.Versioned[uuid.UUID, int64]) int { return runtime.CompareUUID(a.Key, b.Key) },
@@ -467,14 +418,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[]) WITH ORDINALI
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
 // DeleteMany deletes the rows of table documents with the keys given, as Delete
-// does, and reports whether each key's row was deleted. One stale version stops
-// the whole batch. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *DocumentRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[uuid.UUID, int64]) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkDocumentsVersions, sqlDocumentsDeleteMany, keys)
 	return out, wrapErr(err, "documents.DeleteMany", "documents")
 }
 
-// bulkDocumentsNew sends the rows of the batch upserts.
 var bulkDocumentsNew = &runtime.Bulk[NewDocument]{
 	Table:    "documents",
 	Validate: (*NewDocument).Validate,
@@ -494,8 +443,7 @@ WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid())
 "cpcgen_new" AS (UPDATE "documents" SET "title" = "cpcgen_v"."cpcgen_i3", "body" = COALESCE("cpcgen_v"."cpcgen_4", "documents"."body"), "hits" = COALESCE("cpcgen_v"."cpcgen_5", "documents"."hits"), "version" = "documents"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "key" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "key", "title", "body", "hits", "created_at", "updated_at", "version")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."key", "cpcgen_ins"."title", "cpcgen_ins"."body", "cpcgen_ins"."hits", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."key" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."key", "cpcgen_new"."title", "cpcgen_new"."body", "cpcgen_new"."hits", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."version" FROM "cpcgen_new"`
 
-// UpsertManyByKey is UpsertByKey for many rows: it returns the rows as stored, in
-// the order of rows. See runtime.UpsertMany.
+// UpsertManyByKey is UpsertByKey for many rows (see runtime.UpsertMany).
 func (r *DocumentRepo) UpsertManyByKey(ctx context.Context, rows []NewDocument) ([]Document, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkDocumentsNew.By(func(a, b *NewDocument) int { return cmp.Compare(a.Key, b.Key) }), sqlDocumentsUpsertManyByKey, scanDocument, rows)
 	return out, wrapErr(err, "documents.UpsertManyByKey", "documents")
@@ -506,9 +454,8 @@ WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid())
 "cpcgen_ins" AS (INSERT INTO "documents" ("id", "key", "title", "body", "hits") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("key") DO NOTHING RETURNING "id", "key", "title", "body", "hits", "created_at", "updated_at", "version")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."key", "cpcgen_ins"."title", "cpcgen_ins"."body", "cpcgen_ins"."hits", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."key" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "documents"."id", "documents"."key", "documents"."title", "documents"."body", "documents"."hits", "documents"."created_at", "documents"."updated_at", "documents"."version" FROM "cpcgen_v" JOIN "documents" ON "key" = "cpcgen_v"."cpcgen_i2"`
 
-// CreateManyIfAbsentByKey is CreateIfAbsentByKey for many rows: it returns, in the
-// order of rows, the new rows or the rows in the way, and whether each was
-// created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentByKey is CreateIfAbsentByKey for many rows (see
+// runtime.CreateManyIfAbsent).
 func (r *DocumentRepo) CreateManyIfAbsentByKey(ctx context.Context, rows []NewDocument) ([]Document, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkDocumentsNew.By(func(a, b *NewDocument) int { return cmp.Compare(a.Key, b.Key) }), sqlDocumentsCreateManyIfAbsentByKey, scanDocument, rows)
 	return out, created, wrapErr(err, "documents.CreateManyIfAbsentByKey", "documents")

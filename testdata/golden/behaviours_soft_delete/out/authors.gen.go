@@ -6,7 +6,6 @@ package softdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 	"time"
 
@@ -30,8 +29,8 @@ type NewAuthor struct {
 	Name  string `json:"name"`
 }
 
-// AuthorUpdate lists changes to a row of table authors. Unset fields leave their
-// column unchanged.
+// AuthorUpdate lists changes to a row of table authors; unset fields stay
+// unchanged.
 type AuthorUpdate struct {
 	Email runtime.Opt[string] `json:"email,omitzero"`
 	Name  runtime.Opt[string] `json:"name,omitzero"`
@@ -47,34 +46,22 @@ type AuthorRepo struct {
 	withDeleted bool
 }
 
-// NewAuthorRepo returns a repository of table authors that runs its statements on
-// db: a pool, a connection or a transaction.
+// NewAuthorRepo returns the repository of table authors over db.
 func NewAuthorRepo(db runtime.DBTX) *AuthorRepo {
 	return &AuthorRepo{db: db}
 }
 
 var (
-	// ErrAuthorIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// authors (constraint authors_pkey, primary_key in the spec).
+	// ErrAuthorIDTaken matches a violation of the primary key (id).
 	ErrAuthorIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "authors", "authors_pkey", "primary_key")
-
-	// ErrAuthorEmailTaken matches (errors.Is) a violation of the unique column email
-	// of authors (constraint authors_email_key, email.unique in the spec).
+	// ErrAuthorEmailTaken matches a violation of the unique column email.
 	ErrAuthorEmailTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "authors", "authors_email_key", "email.unique")
-
-	// ErrAuthorReferencedByPost matches (errors.Is) a delete or key change of a row of
-	// authors that rows of posts still reference (constraint posts_author_id_fkey,
-	// posts.author_id.references in the spec).
+	// ErrAuthorReferencedByPost matches a delete or key change of a row that rows of
+	// posts reference.
 	ErrAuthorReferencedByPost = runtime.NewForeignKeySentinel("posts", "posts_author_id_fkey", "author_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table authors: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table authors (see runtime.Validator).
 func (n *NewAuthor) Validate() error {
 	var f runtime.Fields
 	f.Fits("email", runtime.CheckText(n.Email))
@@ -82,14 +69,7 @@ func (n *NewAuthor) Validate() error {
 	return f.Err("authors")
 }
 
-// Validate checks u for table authors, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewAuthor.Validate does.
 func (u *AuthorUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Email.Set {
@@ -101,27 +81,16 @@ func (u *AuthorUpdate) Validate() error {
 	return f.Err("authors")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for email, name, whose columns are NOT NULL, rather than read it as a zero
-// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewAuthor) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "authors", "email", "name"); err != nil {
-		return err
-	}
 	type plain NewAuthor
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "authors", "email", "name")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for email, name, whose columns are NOT NULL, rather than read it as a zero
-// value: the error is a *runtime.DbError of kind Validation naming the fields.
-// Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *AuthorUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "authors", "email", "name"); err != nil {
-		return err
-	}
 	type plain AuthorUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "authors", "email", "name")
 }
 
 // WithDeleted returns a view of the repository whose reads (FindByID, FindAll,
@@ -145,13 +114,10 @@ func (r *AuthorRepo) pick(live, all string) string {
 	return live
 }
 
-// scanAuthor gives the scan destinations of the fields of v, columns in table
-// order.
 func scanAuthor(v *Author, d []any) []any {
 	return append(d, &v.ID, &v.Email, &v.Name, &v.CreatedAt, &v.UpdatedAt, &v.DeletedAt)
 }
 
-// argsNewAuthor gives the values Create binds from n.
 func argsNewAuthor(n *NewAuthor, d []any) []any {
 	return append(d, &n.Email, &n.Name)
 }
@@ -161,8 +127,8 @@ INSERT INTO "authors" ("email", "name")
 VALUES ($1, $2)
 RETURNING "id", "email", "name", "created_at", "updated_at", "deleted_at"`
 
-// Create inserts a row into table authors and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table authors and returns the row as stored. It validates
+// n first.
 func (r *AuthorRepo) Create(ctx context.Context, n NewAuthor) (Author, error) {
 	if err := n.Validate(); err != nil {
 		return Author{}, wrapErr(err, "authors.Create", "authors")
@@ -179,8 +145,8 @@ const sqlAuthorsFindByIDWithDeleted = `-- name: authors.FindByID replica=ok
 SELECT "id", "email", "name", "created_at", "updated_at", "deleted_at" FROM "authors"
 WHERE "id" = $1`
 
-// FindByID returns the row of table authors with the given id. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table authors with the given id, or
+// runtime.ErrNotFound.
 func (r *AuthorRepo) FindByID(ctx context.Context, id int64) (Author, error) {
 	v, err := runtime.QueryOne(ctx, r.db, r.pick(sqlAuthorsFindByID, sqlAuthorsFindByIDWithDeleted), id, runtime.Arg, scanAuthor)
 	return v, wrapErr(err, "authors.FindByID", "authors")
@@ -193,17 +159,14 @@ WHERE "deleted_at" IS NULL ORDER BY "id"`
 const sqlAuthorsFindAllWithDeleted = `-- name: authors.FindAll replica=ok
 SELECT "id", "email", "name", "created_at", "updated_at", "deleted_at" FROM "authors" ORDER BY "id"`
 
-// FindAll returns every row of table authors in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table authors in primary key order, in memory.
 func (r *AuthorRepo) FindAll(ctx context.Context) ([]Author, error) {
 	rows, err := r.db.Query(ctx, r.pick(sqlAuthorsFindAll, sqlAuthorsFindAllWithDeleted))
 	items, err := runtime.Collect(rows, err, 0, scanAuthor)
 	return items, wrapErr(err, "authors.FindAll", "authors")
 }
 
-// Stream yields every row of table authors in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *AuthorRepo) Stream(ctx context.Context) iter.Seq2[Author, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "authors.Stream", "authors") }, scanAuthor, r.pick(sqlAuthorsFindAll, sqlAuthorsFindAllWithDeleted))
 }
@@ -227,9 +190,8 @@ SELECT "id", "email", "name", "created_at", "updated_at", "deleted_at" FROM "aut
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table authors in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table authors in primary key order (see
+// runtime.PageArgs).
 func (r *AuthorRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Author], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Author]{
@@ -242,8 +204,6 @@ func (r *AuthorRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.P
 	return p, wrapErr(err, "authors.List", "authors")
 }
 
-// updateAuthors are the statements of AuthorRepo.Update: one per set of fields set
-// (see runtime.Update).
 var updateAuthors = &runtime.Update{
 	Name: "authors.Update", Keys: 1,
 	Head:   "UPDATE \"authors\"\nSET ",
@@ -252,15 +212,13 @@ var updateAuthors = &runtime.Update{
 	Tail:   "\nWHERE \"id\" = $1 AND \"deleted_at\" IS NULL\nRETURNING \"id\", \"email\", \"name\", \"created_at\", \"updated_at\", \"deleted_at\"",
 }
 
-// argsAuthorUpdate gives the value of each field of u, nil when unset.
 func argsAuthorUpdate(u *AuthorUpdate, d []any) []any {
 	return append(d, u.Email.Arg(), u.Name.Arg())
 }
 
 // Update applies the set fields of u to the row of table authors with the given id
-// and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first. It sets updated_at to the
-// transaction's time.
+// and returns it as stored, or runtime.ErrNotFound. It validates u first. It sets
+// updated_at to the transaction's time.
 func (r *AuthorRepo) Update(ctx context.Context, id int64, u AuthorUpdate) (Author, error) {
 	if err := u.Validate(); err != nil {
 		return Author{}, wrapErr(err, "authors.Update", "authors")
@@ -354,9 +312,8 @@ const sqlAuthorsFindByIDsWithDeleted = `-- name: authors.FindByIDs replica=ok
 SELECT "id", "email", "name", "created_at", "updated_at", "deleted_at" FROM "authors"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table authors whose id is in ids, in id order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table authors whose id is in ids, in id order;
+// keys without a row are skipped.
 func (r *AuthorRepo) FindByIDs(ctx context.Context, ids []int64) ([]Author, error) {
 	if len(ids) == 0 {
 		return []Author{}, nil
@@ -365,15 +322,14 @@ func (r *AuthorRepo) FindByIDs(ctx context.Context, ids []int64) ([]Author, erro
 	return items, wrapErr(err, "authors.FindByIDs", "authors")
 }
 
-// copyAuthors sends rows of NewAuthor to table authors with COPY.
 var copyAuthors = &runtime.Copier[NewAuthor]{
 	Table:   "authors",
 	Columns: []string{"email", "name"},
 	Args:    argsNewAuthor,
 }
 
-// CreateMany inserts rows into table authors with the COPY protocol and returns
-// how many it inserted, all or nothing. It validates every row first.
+// CreateMany inserts rows into table authors with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *AuthorRepo) CreateMany(ctx context.Context, rows []NewAuthor) (int64, error) {
 	n, err := copyAuthors.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "authors.CreateMany", "authors")
@@ -386,10 +342,9 @@ FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
 RETURNING "id", "email", "name", "created_at", "updated_at", "deleted_at"`
 
-// CreateManyReturning inserts rows into table authors and returns them as stored,
-// in input order, defaults applied as in Create. It runs one statement, which
-// binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table authors in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *AuthorRepo) CreateManyReturning(ctx context.Context, rows []NewAuthor) ([]Author, error) {
 	if len(rows) == 0 {
 		return []Author{}, nil
@@ -455,13 +410,12 @@ func (r *AuthorRepo) CreateIfAbsentByEmail(ctx context.Context, n NewAuthor) (Au
 	return v, created, wrapErr(err, "authors.CreateIfAbsentByEmail", "authors")
 }
 
-// AuthorKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// AuthorKeyedUpdate is one row's key and changes for UpdateMany.
 type AuthorKeyedUpdate struct {
 	ID      int64        `json:"id"`
 	Changes AuthorUpdate `json:"changes"`
 }
 
-// bulkAuthorsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkAuthorsUpdates = &runtime.Bulk[AuthorKeyedUpdate]{
 	Table:    "authors",
 	Key:      func(a, b *AuthorKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -480,9 +434,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) W
 "cpcgen_new" AS (UPDATE "authors" SET "email" = COALESCE("cpcgen_v"."cpcgen_2", "authors"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "authors"."name"), "updated_at" = now() FROM "cpcgen_v" WHERE "authors"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table authors the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table authors, all or none (see
+// runtime.UpdateMany).
 func (r *AuthorRepo) UpdateMany(ctx context.Context, rows []AuthorKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkAuthorsUpdates, sqlAuthorsUpdateMany, rows)
 	return out, wrapErr(err, "authors.UpdateMany", "authors")
@@ -495,14 +448,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) W
 "cpcgen_new" AS (UPDATE "authors" SET "email" = COALESCE("cpcgen_v"."cpcgen_2", "authors"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "authors"."name"), "updated_at" = now() FROM "cpcgen_v" WHERE "authors"."id" = "cpcgen_v"."cpcgen_1" AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "email", "name", "created_at", "updated_at", "deleted_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."name", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *AuthorRepo) UpdateManyReturning(ctx context.Context, rows []AuthorKeyedUpdate) ([]Author, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkAuthorsUpdates, sqlAuthorsUpdateManyReturning, scanAuthor, rows)
 	return out, wrapErr(err, "authors.UpdateManyReturning", "authors")
 }
 
-// bulkAuthorsKeys sends the rows of DeleteMany, HardDeleteMany and RestoreMany.
 var bulkAuthorsKeys = &runtime.Bulk[int64]{
 	Table: "authors",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -518,13 +469,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcge
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany soft-deletes the rows of table authors with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *AuthorRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkAuthorsKeys, sqlAuthorsDeleteMany, keys)
 	return out, wrapErr(err, "authors.DeleteMany", "authors")
 }
 
-// bulkAuthorsNew sends the rows of the batch upserts.
 var bulkAuthorsNew = &runtime.Bulk[NewAuthor]{
 	Table:    "authors",
 	Validate: (*NewAuthor).Validate,
@@ -541,8 +491,7 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_new" AS (UPDATE "authors" SET "name" = "cpcgen_v"."cpcgen_i2", "updated_at" = now() FROM "cpcgen_v" WHERE "email" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "email", "name", "created_at", "updated_at", "deleted_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."email", "cpcgen_ins"."name", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."name", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at" FROM "cpcgen_new"`
 
-// UpsertManyByEmail is UpsertByEmail for many rows: it returns the rows as stored,
-// in the order of rows. See runtime.UpsertMany.
+// UpsertManyByEmail is UpsertByEmail for many rows (see runtime.UpsertMany).
 func (r *AuthorRepo) UpsertManyByEmail(ctx context.Context, rows []NewAuthor) ([]Author, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkAuthorsNew.By(func(a, b *NewAuthor) int { return cmp.Compare(a.Email, b.Email) }), sqlAuthorsUpsertManyByEmail, scanAuthor, rows)
 	return out, wrapErr(err, "authors.UpsertManyByEmail", "authors")
@@ -553,17 +502,15 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_ins" AS (INSERT INTO "authors" ("email", "name") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("email") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "email", "name", "created_at", "updated_at", "deleted_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."email", "cpcgen_ins"."name", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "authors"."id", "authors"."email", "authors"."name", "authors"."created_at", "authors"."updated_at", "authors"."deleted_at" FROM "cpcgen_v" JOIN "authors" ON "email" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL)`
 
-// CreateManyIfAbsentByEmail is CreateIfAbsentByEmail for many rows: it returns, in
-// the order of rows, the new rows or the rows in the way, and whether each was
-// created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentByEmail is CreateIfAbsentByEmail for many rows (see
+// runtime.CreateManyIfAbsent).
 func (r *AuthorRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []NewAuthor) ([]Author, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkAuthorsNew.By(func(a, b *NewAuthor) int { return cmp.Compare(a.Email, b.Email) }), sqlAuthorsCreateManyIfAbsentByEmail, scanAuthor, rows)
 	return out, created, wrapErr(err, "authors.CreateManyIfAbsentByEmail", "authors")
 }
 
-// LoadPosts returns the rows of table posts that reference each of parents
-// (posts.author_id = authors.id), keyed by the parent's id, each group in primary
-// key order, with one query; parents without rows are not in the map.
+// LoadPosts returns the rows of table posts of each of parents (posts.author_id =
+// authors.id), keyed by the parent's id, as LoadByAuthorID does.
 func (r *AuthorRepo) LoadPosts(ctx context.Context, parents []Author) (map[int64][]Post, error) {
 	keys := runtime.Keys(parents, func(p *Author) (int64, bool) { return p.ID, true })
 	m, err := loadPostsByAuthorID(ctx, r.db, keys, r.withDeleted)

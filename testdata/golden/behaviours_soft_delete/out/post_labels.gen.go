@@ -6,7 +6,6 @@ package softdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -24,8 +23,8 @@ type NewPostLabel struct {
 	LabelID int64 `json:"label_id"`
 }
 
-// PostLabelUpdate lists changes to a row of table post_labels. Unset fields leave
-// their column unchanged.
+// PostLabelUpdate lists changes to a row of table post_labels; unset fields stay
+// unchanged.
 type PostLabelUpdate struct{}
 
 // PostLabelRepo reads and writes table post_labels.
@@ -36,71 +35,43 @@ type PostLabelRepo struct {
 	db runtime.DBTX
 }
 
-// NewPostLabelRepo returns a repository of table post_labels that runs its
-// statements on db: a pool, a connection or a transaction.
+// NewPostLabelRepo returns the repository of table post_labels over db.
 func NewPostLabelRepo(db runtime.DBTX) *PostLabelRepo {
 	return &PostLabelRepo{db: db}
 }
 
 var (
-	// ErrPostLabelPostIDLabelIDTaken matches (errors.Is) a violation of the primary
-	// key (post_id, label_id) of post_labels (constraint post_labels_pkey, primary_key
-	// in the spec).
+	// ErrPostLabelPostIDLabelIDTaken matches a violation of the primary key (post_id,
+	// label_id).
 	ErrPostLabelPostIDLabelIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "post_labels", "post_labels_pkey", "primary_key")
-
-	// ErrPostLabelPostIDNotFound matches (errors.Is) a write of post_labels whose
-	// post_id names no row of posts (constraint post_labels_post_id_fkey,
-	// post_id.references in the spec).
+	// ErrPostLabelPostIDNotFound matches a write whose post_id names no row of posts.
 	ErrPostLabelPostIDNotFound = runtime.NewForeignKeySentinel("post_labels", "post_labels_post_id_fkey", "post_id.references", runtime.FKMissing)
-
-	// ErrPostLabelLabelIDNotFound matches (errors.Is) a write of post_labels whose
-	// label_id names no row of labels (constraint post_labels_label_id_fkey,
-	// label_id.references in the spec).
+	// ErrPostLabelLabelIDNotFound matches a write whose label_id names no row of
+	// labels.
 	ErrPostLabelLabelIDNotFound = runtime.NewForeignKeySentinel("post_labels", "post_labels_label_id_fkey", "label_id.references", runtime.FKMissing)
 )
 
-// Validate checks n for table post_labels: what the columns' types cannot hold
-// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
-// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table post_labels (see
+// runtime.Validator).
 func (n *NewPostLabel) Validate() error {
 	return nil
 }
 
-// Validate checks u for table post_labels, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewPostLabel.Validate does.
 func (u *PostLabelUpdate) Validate() error {
 	return nil
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for post_id, label_id, whose columns are NOT NULL, rather than read it as a
-// zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewPostLabel) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "post_labels", "post_id", "label_id"); err != nil {
-		return err
-	}
 	type plain NewPostLabel
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "post_labels", "post_id", "label_id")
 }
 
-// scanPostLabel gives the scan destinations of the fields of v, columns in table
-// order.
 func scanPostLabel(v *PostLabel, d []any) []any {
 	return append(d, &v.PostID, &v.LabelID)
 }
 
-// argsNewPostLabel gives the values Create binds from n.
 func argsNewPostLabel(n *NewPostLabel, d []any) []any {
 	return append(d, &n.PostID, &n.LabelID)
 }
@@ -110,8 +81,7 @@ INSERT INTO "post_labels" ("post_id", "label_id")
 VALUES ($1, $2)
 RETURNING "post_id", "label_id"`
 
-// Create inserts a row into table post_labels and returns it as stored, defaults
-// applied.
+// Create inserts n into table post_labels and returns the row as stored.
 func (r *PostLabelRepo) Create(ctx context.Context, n NewPostLabel) (PostLabel, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlPostLabelsCreate, n, argsNewPostLabel, scanPostLabel)
 	return v, wrapParamsErr(err, "post_labels.Create", "post_labels", []string{"post_id", "label_id"})
@@ -121,8 +91,8 @@ const sqlPostLabelsFindByID = `-- name: post_labels.FindByID replica=ok
 SELECT "post_id", "label_id" FROM "post_labels"
 WHERE "post_id" = $1 AND "label_id" = $2`
 
-// FindByID returns the row of table post_labels with the given postID and labelID.
-// If there is none, the error matches runtime.ErrNotFound.
+// FindByID returns the row of table post_labels with the given postID and labelID,
+// or runtime.ErrNotFound.
 func (r *PostLabelRepo) FindByID(ctx context.Context, postID int64, labelID int64) (PostLabel, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlPostLabelsFindByID, postID, runtime.Arg, scanPostLabel, labelID)
 	return v, wrapErr(err, "post_labels.FindByID", "post_labels")
@@ -131,17 +101,14 @@ func (r *PostLabelRepo) FindByID(ctx context.Context, postID int64, labelID int6
 const sqlPostLabelsFindAll = `-- name: post_labels.FindAll replica=ok
 SELECT "post_id", "label_id" FROM "post_labels" ORDER BY "post_id", "label_id"`
 
-// FindAll returns every row of table post_labels in primary key order, all in
-// memory; List and Stream do not hold them all.
+// FindAll returns every row of table post_labels in primary key order, in memory.
 func (r *PostLabelRepo) FindAll(ctx context.Context) ([]PostLabel, error) {
 	rows, err := r.db.Query(ctx, sqlPostLabelsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanPostLabel)
 	return items, wrapErr(err, "post_labels.FindAll", "post_labels")
 }
 
-// Stream yields every row of table post_labels in primary key order as the loop
-// reads them from the server: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PostLabelRepo) Stream(ctx context.Context) iter.Seq2[PostLabel, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "post_labels.Stream", "post_labels") }, scanPostLabel, sqlPostLabelsFindAll)
 }
@@ -155,9 +122,8 @@ SELECT "post_id", "label_id" FROM "post_labels"
 WHERE ("post_id", "label_id") > ($1, $2) ORDER BY "post_id", "label_id"
 LIMIT $3`
 
-// List returns up to page.Limit rows of table post_labels in primary key order,
-// after the cursor page.After ("" for the first page); the page's Next cursor (""
-// after the last page) gets the next one.
+// List returns a page of table post_labels in primary key order (see
+// runtime.PageArgs).
 func (r *PostLabelRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[PostLabel], error) {
 	var postID int64
 	var labelID int64
@@ -176,8 +142,7 @@ SELECT "post_id", "label_id" FROM "post_labels"
 WHERE "post_id" = $1 AND "label_id" = $2`
 
 // Update applies the set fields of u to the row of table post_labels with the
-// given postID and labelID and returns the row as stored. If there is none, the
-// error matches runtime.ErrNotFound.
+// given postID and labelID and returns it as stored, or runtime.ErrNotFound.
 func (r *PostLabelRepo) Update(ctx context.Context, postID int64, labelID int64, u PostLabelUpdate) (PostLabel, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlPostLabelsUpdate, postID, runtime.Arg, scanPostLabel, labelID)
 	return v, wrapParamsErr(err, "post_labels.Update", "post_labels", []string{"post_id", "label_id"})
@@ -202,15 +167,14 @@ func (r *PostLabelRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "post_labels.Count", "post_labels")
 }
 
-// copyPostLabels sends rows of NewPostLabel to table post_labels with COPY.
 var copyPostLabels = &runtime.Copier[NewPostLabel]{
 	Table:   "post_labels",
 	Columns: []string{"post_id", "label_id"},
 	Args:    argsNewPostLabel,
 }
 
-// CreateMany inserts rows into table post_labels with the COPY protocol and
-// returns how many it inserted, all or nothing.
+// CreateMany inserts rows into table post_labels with COPY, all or nothing, and
+// returns how many (see runtime.Copier).
 func (r *PostLabelRepo) CreateMany(ctx context.Context, rows []NewPostLabel) (int64, error) {
 	n, err := copyPostLabels.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "post_labels.CreateMany", "post_labels")
@@ -223,10 +187,8 @@ FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS "u"("c1", "c2", "ord"
 ORDER BY "u"."ord"
 RETURNING "post_id", "label_id"`
 
-// CreateManyReturning inserts rows into table post_labels and returns them as
-// stored, in input order, defaults applied as in Create. It runs one statement,
-// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing.
+// CreateManyReturning inserts rows into table post_labels in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored.
 func (r *PostLabelRepo) CreateManyReturning(ctx context.Context, rows []NewPostLabel) ([]PostLabel, error) {
 	if len(rows) == 0 {
 		return []PostLabel{}, nil
@@ -285,7 +247,6 @@ type PostLabelKey struct {
 	LabelID int64 `json:"label_id"`
 }
 
-// bulkPostLabelsKeys sends the rows of DeleteMany.
 var bulkPostLabelsKeys = &runtime.Bulk[PostLabelKey]{
 	Table: "post_labels",
 	Key: func(a, b *PostLabelKey) int {
@@ -304,13 +265,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINA
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table post_labels with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *PostLabelRepo) DeleteMany(ctx context.Context, keys []PostLabelKey) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkPostLabelsKeys, sqlPostLabelsDeleteMany, keys)
 	return out, wrapErr(err, "post_labels.DeleteMany", "post_labels")
 }
 
-// bulkPostLabelsNew sends the rows of the batch upserts.
 var bulkPostLabelsNew = &runtime.Bulk[NewPostLabel]{
 	Table: "post_labels",
 	Columns: []runtime.BulkColumn[NewPostLabel]{
@@ -326,8 +286,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_new" AS (UPDATE "post_labels" SET "post_id" = "post_labels"."post_id" FROM "cpcgen_v" WHERE "post_id" = "cpcgen_v"."cpcgen_i1" AND "label_id" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "post_id", "label_id")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."post_id", "cpcgen_ins"."label_id" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."post_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."label_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."post_id", "cpcgen_new"."label_id" FROM "cpcgen_new"`
 
-// UpsertManyByPostIDAndLabelID is UpsertByPostIDAndLabelID for many rows: it
-// returns the rows as stored, in the order of rows. See runtime.UpsertMany.
+// UpsertManyByPostIDAndLabelID is UpsertByPostIDAndLabelID for many rows (see
+// runtime.UpsertMany).
 func (r *PostLabelRepo) UpsertManyByPostIDAndLabelID(ctx context.Context, rows []NewPostLabel) ([]PostLabel, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkPostLabelsNew.By(func(a, b *NewPostLabel) int {
 		return cmp.Or(cmp.Compare(a.PostID, b.PostID), cmp.Compare(a.LabelID, b.LabelID))
@@ -341,8 +301,7 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."post_id", "cpcgen_ins"."label_id" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."post_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."label_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "post_labels"."post_id", "post_labels"."label_id" FROM "cpcgen_v" JOIN "post_labels" ON "post_id" = "cpcgen_v"."cpcgen_i1" AND "label_id" = "cpcgen_v"."cpcgen_i2"`
 
 // CreateManyIfAbsentByPostIDAndLabelID is CreateIfAbsentByPostIDAndLabelID for
-// many rows: it returns, in the order of rows, the new rows or the rows in the
-// way, and whether each was created. See runtime.CreateManyIfAbsent.
+// many rows (see runtime.CreateManyIfAbsent).
 func (r *PostLabelRepo) CreateManyIfAbsentByPostIDAndLabelID(ctx context.Context, rows []NewPostLabel) ([]PostLabel, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkPostLabelsNew.By(func(a, b *NewPostLabel) int {
 		return cmp.Or(cmp.Compare(a.PostID, b.PostID), cmp.Compare(a.LabelID, b.LabelID))
@@ -365,7 +324,6 @@ const sqlPostLabelsLoadByPostID = `-- name: post_labels.LoadByPostID replica=ok
 SELECT "post_id", "label_id" FROM "post_labels"
 WHERE "post_id" = ANY($1) ORDER BY "post_id", "label_id"`
 
-// loadPostLabelsByPostID is LoadByPostID on db.
 func loadPostLabelsByPostID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]PostLabel, error) {
 	if len(keys) == 0 {
 		return map[int64][]PostLabel{}, nil
@@ -375,8 +333,7 @@ func loadPostLabelsByPostID(ctx context.Context, db runtime.DBTX, keys []int64) 
 }
 
 // LoadByPostID returns the rows of table post_labels whose post_id is one of keys,
-// grouped by post_id, each group in primary key order, with one query however many
-// keys; keys without rows are not in the map.
+// grouped by it, in one query (see runtime.GroupRows).
 func (r *PostLabelRepo) LoadByPostID(ctx context.Context, keys []int64) (map[int64][]PostLabel, error) {
 	m, err := loadPostLabelsByPostID(ctx, r.db, keys)
 	return m, wrapErr(err, "post_labels.LoadByPostID", "post_labels")
@@ -397,7 +354,6 @@ const sqlPostLabelsLoadByLabelID = `-- name: post_labels.LoadByLabelID replica=o
 SELECT "post_id", "label_id" FROM "post_labels"
 WHERE "label_id" = ANY($1) ORDER BY "post_id", "label_id"`
 
-// loadPostLabelsByLabelID is LoadByLabelID on db.
 func loadPostLabelsByLabelID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]PostLabel, error) {
 	if len(keys) == 0 {
 		return map[int64][]PostLabel{}, nil
@@ -407,8 +363,7 @@ func loadPostLabelsByLabelID(ctx context.Context, db runtime.DBTX, keys []int64)
 }
 
 // LoadByLabelID returns the rows of table post_labels whose label_id is one of
-// keys, grouped by label_id, each group in primary key order, with one query
-// however many keys; keys without rows are not in the map.
+// keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *PostLabelRepo) LoadByLabelID(ctx context.Context, keys []int64) (map[int64][]PostLabel, error) {
 	m, err := loadPostLabelsByLabelID(ctx, r.db, keys)
 	return m, wrapErr(err, "post_labels.LoadByLabelID", "post_labels")

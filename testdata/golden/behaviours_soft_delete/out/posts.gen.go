@@ -6,7 +6,6 @@ package softdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 	"time"
 
@@ -30,8 +29,7 @@ type NewPost struct {
 	Title    string `json:"title"`
 }
 
-// PostUpdate lists changes to a row of table posts. Unset fields leave their
-// column unchanged.
+// PostUpdate lists changes to a row of table posts; unset fields stay unchanged.
 type PostUpdate struct {
 	AuthorID runtime.Opt[int64]  `json:"author_id,omitzero"`
 	Slug     runtime.Opt[string] `json:"slug,omitzero"`
@@ -48,40 +46,25 @@ type PostRepo struct {
 	withDeleted bool
 }
 
-// NewPostRepo returns a repository of table posts that runs its statements on db:
-// a pool, a connection or a transaction.
+// NewPostRepo returns the repository of table posts over db.
 func NewPostRepo(db runtime.DBTX) *PostRepo {
 	return &PostRepo{db: db}
 }
 
 var (
-	// ErrPostIDTaken matches (errors.Is) a violation of the primary key (id) of posts
-	// (constraint posts_pkey, primary_key in the spec).
+	// ErrPostIDTaken matches a violation of the primary key (id).
 	ErrPostIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "posts", "posts_pkey", "primary_key")
-
-	// ErrPostAuthorIDSlugTaken matches (errors.Is) a violation of the unique index on
-	// (author_id, slug) of posts (constraint posts_author_id_slug_key,
-	// unique(author_id, slug) in the spec).
+	// ErrPostAuthorIDSlugTaken matches a violation of the unique index on (author_id,
+	// slug).
 	ErrPostAuthorIDSlugTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "posts", "posts_author_id_slug_key", "unique(author_id, slug)")
-
-	// ErrPostAuthorIDNotFound matches (errors.Is) a write of posts whose author_id
-	// names no row of authors (constraint posts_author_id_fkey, author_id.references
-	// in the spec).
+	// ErrPostAuthorIDNotFound matches a write whose author_id names no row of authors.
 	ErrPostAuthorIDNotFound = runtime.NewForeignKeySentinel("posts", "posts_author_id_fkey", "author_id.references", runtime.FKMissing)
-
-	// ErrPostReferencedByPostLabel matches (errors.Is) a delete or key change of a row
-	// of posts that rows of post_labels still reference (constraint
-	// post_labels_post_id_fkey, post_labels.post_id.references in the spec).
+	// ErrPostReferencedByPostLabel matches a delete or key change of a row that rows
+	// of post_labels reference.
 	ErrPostReferencedByPostLabel = runtime.NewForeignKeySentinel("post_labels", "post_labels_post_id_fkey", "post_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table posts: what the columns' types cannot hold (nil for
-// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
-// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
-// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
-// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first check it fails. The repository
-// calls it before any SQL.
+// Validate checks n against the columns of table posts (see runtime.Validator).
 func (n *NewPost) Validate() error {
 	var f runtime.Fields
 	f.Fits("slug", runtime.CheckText(n.Slug))
@@ -89,14 +72,7 @@ func (n *NewPost) Validate() error {
 	return f.Err("posts")
 }
 
-// Validate checks u for table posts, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewPost.Validate does.
 func (u *PostUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Slug.Set {
@@ -108,28 +84,16 @@ func (u *PostUpdate) Validate() error {
 	return f.Err("posts")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for author_id, slug, title, whose columns are NOT NULL, rather than read it
-// as a zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewPost) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "posts", "author_id", "slug", "title"); err != nil {
-		return err
-	}
 	type plain NewPost
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "posts", "author_id", "slug", "title")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for author_id, slug, title, whose columns are NOT NULL, rather than read it
-// as a zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *PostUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "posts", "author_id", "slug", "title"); err != nil {
-		return err
-	}
 	type plain PostUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "posts", "author_id", "slug", "title")
 }
 
 // WithDeleted returns a view of the repository whose reads (FindByID, FindAll,
@@ -153,12 +117,10 @@ func (r *PostRepo) pick(live, all string) string {
 	return live
 }
 
-// scanPost gives the scan destinations of the fields of v, columns in table order.
 func scanPost(v *Post, d []any) []any {
 	return append(d, &v.ID, &v.AuthorID, &v.Slug, &v.Title, &v.Removed)
 }
 
-// argsNewPost gives the values Create binds from n.
 func argsNewPost(n *NewPost, d []any) []any {
 	return append(d, &n.AuthorID, &n.Slug, &n.Title)
 }
@@ -168,8 +130,8 @@ INSERT INTO "posts" ("author_id", "slug", "title")
 VALUES ($1, $2, $3)
 RETURNING "id", "author_id", "slug", "title", "removed"`
 
-// Create inserts a row into table posts and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table posts and returns the row as stored. It validates n
+// first.
 func (r *PostRepo) Create(ctx context.Context, n NewPost) (Post, error) {
 	if err := n.Validate(); err != nil {
 		return Post{}, wrapErr(err, "posts.Create", "posts")
@@ -186,8 +148,8 @@ const sqlPostsFindByIDWithDeleted = `-- name: posts.FindByID replica=ok
 SELECT "id", "author_id", "slug", "title", "removed" FROM "posts"
 WHERE "id" = $1`
 
-// FindByID returns the row of table posts with the given id. If there is none, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table posts with the given id, or
+// runtime.ErrNotFound.
 func (r *PostRepo) FindByID(ctx context.Context, id int64) (Post, error) {
 	v, err := runtime.QueryOne(ctx, r.db, r.pick(sqlPostsFindByID, sqlPostsFindByIDWithDeleted), id, runtime.Arg, scanPost)
 	return v, wrapErr(err, "posts.FindByID", "posts")
@@ -200,17 +162,14 @@ WHERE "removed" IS NULL ORDER BY "id"`
 const sqlPostsFindAllWithDeleted = `-- name: posts.FindAll replica=ok
 SELECT "id", "author_id", "slug", "title", "removed" FROM "posts" ORDER BY "id"`
 
-// FindAll returns every row of table posts in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table posts in primary key order, in memory.
 func (r *PostRepo) FindAll(ctx context.Context) ([]Post, error) {
 	rows, err := r.db.Query(ctx, r.pick(sqlPostsFindAll, sqlPostsFindAllWithDeleted))
 	items, err := runtime.Collect(rows, err, 0, scanPost)
 	return items, wrapErr(err, "posts.FindAll", "posts")
 }
 
-// Stream yields every row of table posts in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PostRepo) Stream(ctx context.Context) iter.Seq2[Post, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "posts.Stream", "posts") }, scanPost, r.pick(sqlPostsFindAll, sqlPostsFindAllWithDeleted))
 }
@@ -234,9 +193,7 @@ SELECT "id", "author_id", "slug", "title", "removed" FROM "posts"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table posts in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table posts in primary key order (see runtime.PageArgs).
 func (r *PostRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Post], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Post]{
@@ -249,8 +206,6 @@ func (r *PostRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "posts.List", "posts")
 }
 
-// updatePosts are the statements of PostRepo.Update: one per set of fields set
-// (see runtime.Update).
 var updatePosts = &runtime.Update{
 	Name: "posts.Update", Keys: 1,
 	Head: "UPDATE \"posts\"\nSET ",
@@ -258,14 +213,12 @@ var updatePosts = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1 AND \"removed\" IS NULL\nRETURNING \"id\", \"author_id\", \"slug\", \"title\", \"removed\"",
 }
 
-// argsPostUpdate gives the value of each field of u, nil when unset.
 func argsPostUpdate(u *PostUpdate, d []any) []any {
 	return append(d, u.AuthorID.Arg(), u.Slug.Arg(), u.Title.Arg())
 }
 
 // Update applies the set fields of u to the row of table posts with the given id
-// and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *PostRepo) Update(ctx context.Context, id int64, u PostUpdate) (Post, error) {
 	if err := u.Validate(); err != nil {
 		return Post{}, wrapErr(err, "posts.Update", "posts")
@@ -357,9 +310,8 @@ const sqlPostsFindByIDsWithDeleted = `-- name: posts.FindByIDs replica=ok
 SELECT "id", "author_id", "slug", "title", "removed" FROM "posts"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table posts whose id is in ids, in id order, with
-// one query. Keys without a row are skipped, so the result may be shorter than
-// ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table posts whose id is in ids, in id order; keys
+// without a row are skipped.
 func (r *PostRepo) FindByIDs(ctx context.Context, ids []int64) ([]Post, error) {
 	if len(ids) == 0 {
 		return []Post{}, nil
@@ -368,15 +320,14 @@ func (r *PostRepo) FindByIDs(ctx context.Context, ids []int64) ([]Post, error) {
 	return items, wrapErr(err, "posts.FindByIDs", "posts")
 }
 
-// copyPosts sends rows of NewPost to table posts with COPY.
 var copyPosts = &runtime.Copier[NewPost]{
 	Table:   "posts",
 	Columns: []string{"author_id", "slug", "title"},
 	Args:    argsNewPost,
 }
 
-// CreateMany inserts rows into table posts with the COPY protocol and returns how
-// many it inserted, all or nothing. It validates every row first.
+// CreateMany inserts rows into table posts with COPY, all or nothing, and returns
+// how many (see runtime.Copier). It validates every row first.
 func (r *PostRepo) CreateMany(ctx context.Context, rows []NewPost) (int64, error) {
 	n, err := copyPosts.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "posts.CreateMany", "posts")
@@ -389,10 +340,9 @@ FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "u"("c1", "
 ORDER BY "u"."ord"
 RETURNING "id", "author_id", "slug", "title", "removed"`
 
-// CreateManyReturning inserts rows into table posts and returns them as stored, in
-// input order, defaults applied as in Create. It runs one statement, which binds
-// one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table posts in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *PostRepo) CreateManyReturning(ctx context.Context, rows []NewPost) ([]Post, error) {
 	if len(rows) == 0 {
 		return []Post{}, nil
@@ -458,13 +408,12 @@ func (r *PostRepo) CreateIfAbsentByAuthorIDAndSlug(ctx context.Context, n NewPos
 	return v, created, wrapErr(err, "posts.CreateIfAbsentByAuthorIDAndSlug", "posts")
 }
 
-// PostKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// PostKeyedUpdate is one row's key and changes for UpdateMany.
 type PostKeyedUpdate struct {
 	ID      int64      `json:"id"`
 	Changes PostUpdate `json:"changes"`
 }
 
-// bulkPostsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkPostsUpdates = &runtime.Bulk[PostKeyedUpdate]{
 	Table:    "posts",
 	Key:      func(a, b *PostKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -484,9 +433,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[],
 "cpcgen_new" AS (UPDATE "posts" SET "author_id" = COALESCE("cpcgen_v"."cpcgen_2", "posts"."author_id"), "slug" = COALESCE("cpcgen_v"."cpcgen_3", "posts"."slug"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "posts"."title") FROM "cpcgen_v" WHERE "posts"."id" = "cpcgen_v"."cpcgen_1" AND "removed" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table posts the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table posts, all or none (see
+// runtime.UpdateMany).
 func (r *PostRepo) UpdateMany(ctx context.Context, rows []PostKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkPostsUpdates, sqlPostsUpdateMany, rows)
 	return out, wrapErr(err, "posts.UpdateMany", "posts")
@@ -499,14 +447,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[],
 "cpcgen_new" AS (UPDATE "posts" SET "author_id" = COALESCE("cpcgen_v"."cpcgen_2", "posts"."author_id"), "slug" = COALESCE("cpcgen_v"."cpcgen_3", "posts"."slug"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "posts"."title") FROM "cpcgen_v" WHERE "posts"."id" = "cpcgen_v"."cpcgen_1" AND "removed" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "author_id", "slug", "title", "removed")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."author_id", "cpcgen_new"."slug", "cpcgen_new"."title", "cpcgen_new"."removed" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *PostRepo) UpdateManyReturning(ctx context.Context, rows []PostKeyedUpdate) ([]Post, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkPostsUpdates, sqlPostsUpdateManyReturning, scanPost, rows)
 	return out, wrapErr(err, "posts.UpdateManyReturning", "posts")
 }
 
-// bulkPostsKeys sends the rows of DeleteMany, HardDeleteMany and RestoreMany.
 var bulkPostsKeys = &runtime.Bulk[int64]{
 	Table: "posts",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -522,13 +468,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcge
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany soft-deletes the rows of table posts with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *PostRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkPostsKeys, sqlPostsDeleteMany, keys)
 	return out, wrapErr(err, "posts.DeleteMany", "posts")
 }
 
-// bulkPostsNew sends the rows of the batch upserts.
 var bulkPostsNew = &runtime.Bulk[NewPost]{
 	Table:    "posts",
 	Validate: (*NewPost).Validate,
@@ -546,8 +491,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_new" AS (UPDATE "posts" SET "title" = "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE "author_id" = "cpcgen_v"."cpcgen_i1" AND "slug" = "cpcgen_v"."cpcgen_i2" AND ("removed" IS NULL) AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "author_id", "slug", "title", "removed")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."author_id", "cpcgen_ins"."slug", "cpcgen_ins"."title", "cpcgen_ins"."removed" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."author_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."author_id", "cpcgen_new"."slug", "cpcgen_new"."title", "cpcgen_new"."removed" FROM "cpcgen_new"`
 
-// UpsertManyByAuthorIDAndSlug is UpsertByAuthorIDAndSlug for many rows: it returns
-// the rows as stored, in the order of rows. See runtime.UpsertMany.
+// UpsertManyByAuthorIDAndSlug is UpsertByAuthorIDAndSlug for many rows (see
+// runtime.UpsertMany).
 func (r *PostRepo) UpsertManyByAuthorIDAndSlug(ctx context.Context, rows []NewPost) ([]Post, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkPostsNew.By(func(a, b *NewPost) int {
 		return cmp.Or(cmp.Compare(a.AuthorID, b.AuthorID), cmp.Compare(a.Slug, b.Slug))
@@ -561,8 +506,7 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."author_id", "cpcgen_ins"."slug", "cpcgen_ins"."title", "cpcgen_ins"."removed" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."author_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "posts"."id", "posts"."author_id", "posts"."slug", "posts"."title", "posts"."removed" FROM "cpcgen_v" JOIN "posts" ON "author_id" = "cpcgen_v"."cpcgen_i1" AND "slug" = "cpcgen_v"."cpcgen_i2" AND ("removed" IS NULL)`
 
 // CreateManyIfAbsentByAuthorIDAndSlug is CreateIfAbsentByAuthorIDAndSlug for many
-// rows: it returns, in the order of rows, the new rows or the rows in the way, and
-// whether each was created. See runtime.CreateManyIfAbsent.
+// rows (see runtime.CreateManyIfAbsent).
 func (r *PostRepo) CreateManyIfAbsentByAuthorIDAndSlug(ctx context.Context, rows []NewPost) ([]Post, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkPostsNew.By(func(a, b *NewPost) int {
 		return cmp.Or(cmp.Compare(a.AuthorID, b.AuthorID), cmp.Compare(a.Slug, b.Slug))
@@ -593,8 +537,6 @@ const sqlPostsLoadByAuthorIDWithDeleted = `-- name: posts.LoadByAuthorID replica
 SELECT "id", "author_id", "slug", "title", "removed" FROM "posts"
 WHERE "author_id" = ANY($1) ORDER BY "id"`
 
-// loadPostsByAuthorID is LoadByAuthorID on db. withDeleted includes soft-deleted
-// rows.
 func loadPostsByAuthorID(ctx context.Context, db runtime.DBTX, keys []int64, withDeleted bool) (map[int64][]Post, error) {
 	if len(keys) == 0 {
 		return map[int64][]Post{}, nil
@@ -608,16 +550,15 @@ func loadPostsByAuthorID(ctx context.Context, db runtime.DBTX, keys []int64, wit
 }
 
 // LoadByAuthorID returns the rows of table posts whose author_id is one of keys,
-// grouped by author_id, each group in primary key order, with one query however
-// many keys; keys without rows are not in the map.
+// grouped by it, in one query (see runtime.GroupRows).
 func (r *PostRepo) LoadByAuthorID(ctx context.Context, keys []int64) (map[int64][]Post, error) {
 	m, err := loadPostsByAuthorID(ctx, r.db, keys, r.withDeleted)
 	return m, wrapErr(err, "posts.LoadByAuthorID", "posts")
 }
 
-// LoadPostLabels returns the rows of table post_labels that reference each of
-// parents (post_labels.post_id = posts.id), keyed by the parent's id, each group
-// in primary key order, with one query; parents without rows are not in the map.
+// LoadPostLabels returns the rows of table post_labels of each of parents
+// (post_labels.post_id = posts.id), keyed by the parent's id, as LoadByPostID
+// does.
 func (r *PostRepo) LoadPostLabels(ctx context.Context, parents []Post) (map[int64][]PostLabel, error) {
 	keys := runtime.Keys(parents, func(p *Post) (int64, bool) { return p.ID, true })
 	m, err := loadPostLabelsByPostID(ctx, r.db, keys)

@@ -76,7 +76,7 @@ func wrapErr(err error, op, table string) error {
 	}
 	err = runtime.Wrap(err, op, table)
 	if e, ok := err.(*runtime.DbError); ok && e.Constraint != "" && e.SpecName == "" {
-		if name := specNameOf(e.Table, e.Constraint); name != "" {
+		if name := runtime.SpecName(e.Table, e.Constraint, sentinels); name != "" {
 			cp := *e
 			cp.SpecName = name
 			return &cp
@@ -96,32 +96,19 @@ func wrapParamsErr(err error, op, table string, params []string) error {
 	return wrapErr(runtime.WrapParams(err, op, table, params), op, table)
 }
 
-// specNameOf returns the spec's name of the constraint of the package named
-// constraint, on table when several tables have one of that name, or "".
-func specNameOf(table, constraint string) string {
-	switch constraint {
-	case "authors_pkey":
-		return ErrAuthorIDTaken.Name
-	case "authors_email_key":
-		return ErrAuthorEmailTaken.Name
-	case "posts_pkey":
-		return ErrPostIDTaken.Name
-	case "posts_author_id_slug_key":
-		return ErrPostAuthorIDSlugTaken.Name
-	case "posts_author_id_fkey":
-		return ErrPostAuthorIDNotFound.Name
-	case "labels_pkey":
-		return ErrLabelIDTaken.Name
-	case "labels_name_key":
-		return ErrLabelNameTaken.Name
-	case "post_labels_pkey":
-		return ErrPostLabelPostIDLabelIDTaken.Name
-	case "post_labels_post_id_fkey":
-		return ErrPostLabelPostIDNotFound.Name
-	case "post_labels_label_id_fkey":
-		return ErrPostLabelLabelIDNotFound.Name
-	}
-	return ""
+// sentinels are the package's constraints, which wrapErr names as the spec does
+// (see runtime.SpecName).
+var sentinels = []*runtime.ConstraintSentinel{
+	ErrAuthorIDTaken,
+	ErrAuthorEmailTaken,
+	ErrPostIDTaken,
+	ErrPostAuthorIDSlugTaken,
+	ErrPostAuthorIDNotFound,
+	ErrLabelIDTaken,
+	ErrLabelNameTaken,
+	ErrPostLabelPostIDLabelIDTaken,
+	ErrPostLabelPostIDNotFound,
+	ErrPostLabelLabelIDNotFound,
 }
 
 // InTx runs fn in a transaction with a Store bound to it: committed when fn

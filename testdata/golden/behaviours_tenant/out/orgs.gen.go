@@ -5,7 +5,6 @@ package tenantdb
 
 import (
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -18,15 +17,14 @@ type Org struct {
 	Name string    `json:"name"`
 }
 
-// NewOrg holds the values of a new row of table orgs. Fields of type runtime.Opt
-// may be left unset: the column's default applies.
+// NewOrg holds the values of a new row of table orgs. An unset runtime.Opt field
+// takes its column's default.
 type NewOrg struct {
 	ID   runtime.Opt[uuid.UUID] `json:"id,omitzero"`
 	Name string                 `json:"name"`
 }
 
-// OrgUpdate lists changes to a row of table orgs. Unset fields leave their column
-// unchanged.
+// OrgUpdate lists changes to a row of table orgs; unset fields stay unchanged.
 type OrgUpdate struct {
 	Name runtime.Opt[string] `json:"name,omitzero"`
 }
@@ -37,59 +35,36 @@ type OrgRepo struct {
 	withDeleted bool
 }
 
-// NewOrgRepo returns a repository of table orgs that runs its statements on db: a
-// pool, a connection or a transaction.
+// NewOrgRepo returns the repository of table orgs over db.
 func NewOrgRepo(db runtime.DBTX) *OrgRepo {
 	return &OrgRepo{db: db}
 }
 
 var (
-	// ErrOrgIDTaken matches (errors.Is) a violation of the primary key (id) of orgs
-	// (constraint orgs_pkey, primary_key in the spec).
+	// ErrOrgIDTaken matches a violation of the primary key (id).
 	ErrOrgIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "orgs", "orgs_pkey", "primary_key")
-
-	// ErrOrgReferencedByProject matches (errors.Is) a delete or key change of a row of
-	// orgs that rows of projects still reference (constraint projects_org_id_fkey,
-	// projects.org_id.references in the spec).
+	// ErrOrgReferencedByProject matches a delete or key change of a row that rows of
+	// projects reference.
 	ErrOrgReferencedByProject = runtime.NewForeignKeySentinel("projects", "projects_org_id_fkey", "org_id.references", runtime.FKReferenced)
-
-	// ErrOrgReferencedByTask matches (errors.Is) a delete or key change of a row of
-	// orgs that rows of tasks still reference (constraint tasks_org_id_fkey,
-	// tasks.org_id.references in the spec).
+	// ErrOrgReferencedByTask matches a delete or key change of a row that rows of
+	// tasks reference.
 	ErrOrgReferencedByTask = runtime.NewForeignKeySentinel("tasks", "tasks_org_id_fkey", "org_id.references", runtime.FKReferenced)
-
-	// ErrOrgReferencedByTag matches (errors.Is) a delete or key change of a row of
-	// orgs that rows of tags still reference (constraint tags_org_id_fkey,
-	// tags.org_id.references in the spec).
+	// ErrOrgReferencedByTag matches a delete or key change of a row that rows of tags
+	// reference.
 	ErrOrgReferencedByTag = runtime.NewForeignKeySentinel("tags", "tags_org_id_fkey", "org_id.references", runtime.FKReferenced)
-
-	// ErrOrgReferencedByTaskTag matches (errors.Is) a delete or key change of a row of
-	// orgs that rows of task_tags still reference (constraint task_tags_org_id_fkey,
-	// task_tags.org_id.references in the spec).
+	// ErrOrgReferencedByTaskTag matches a delete or key change of a row that rows of
+	// task_tags reference.
 	ErrOrgReferencedByTaskTag = runtime.NewForeignKeySentinel("task_tags", "task_tags_org_id_fkey", "org_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table orgs: what the columns' types cannot hold (nil for a
-// NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
-// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
-// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
-// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first check it fails. The repository
-// calls it before any SQL.
+// Validate checks n against the columns of table orgs (see runtime.Validator).
 func (n *NewOrg) Validate() error {
 	var f runtime.Fields
 	f.Fits("name", runtime.CheckText(n.Name))
 	return f.Err("orgs")
 }
 
-// Validate checks u for table orgs, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewOrg.Validate does.
 func (u *OrgUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Name.Set {
@@ -98,28 +73,16 @@ func (u *OrgUpdate) Validate() error {
 	return f.Err("orgs")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for id, name, whose columns are NOT NULL, rather than read it as a zero
-// value: the error is a *runtime.DbError of kind Validation naming the fields.
-// Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewOrg) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "orgs", "id", "name"); err != nil {
-		return err
-	}
 	type plain NewOrg
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "orgs", "id", "name")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for name, whose column is NOT NULL, rather than read it as a zero value:
-// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
-// field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *OrgUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "orgs", "name"); err != nil {
-		return err
-	}
 	type plain OrgUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "orgs", "name")
 }
 
 // WithDeleted returns a view of the repository whose reads (FindByID, FindAll,
@@ -143,12 +106,10 @@ func (r *OrgRepo) pick(live, all string) string {
 	return live
 }
 
-// scanOrg gives the scan destinations of the fields of v, columns in table order.
 func scanOrg(v *Org, d []any) []any {
 	return append(d, &v.ID, &v.Name)
 }
 
-// argsNewOrg gives the values Create binds from n.
 func argsNewOrg(n *NewOrg, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Name)
 }
@@ -158,8 +119,8 @@ INSERT INTO "orgs" ("id", "name")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2)
 RETURNING "id", "name"`
 
-// Create inserts a row into table orgs and returns it as stored, defaults applied.
-// It validates n first.
+// Create inserts n into table orgs and returns the row as stored. It validates n
+// first.
 func (r *OrgRepo) Create(ctx context.Context, n NewOrg) (Org, error) {
 	if err := n.Validate(); err != nil {
 		return Org{}, wrapErr(err, "orgs.Create", "orgs")
@@ -172,8 +133,8 @@ const sqlOrgsFindByID = `-- name: orgs.FindByID replica=ok
 SELECT "id", "name" FROM "orgs"
 WHERE "id" = $1`
 
-// FindByID returns the row of table orgs with the given id. If there is none, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table orgs with the given id, or
+// runtime.ErrNotFound.
 func (r *OrgRepo) FindByID(ctx context.Context, id uuid.UUID) (Org, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlOrgsFindByID, id, runtime.Arg, scanOrg)
 	return v, wrapErr(err, "orgs.FindByID", "orgs")
@@ -182,17 +143,14 @@ func (r *OrgRepo) FindByID(ctx context.Context, id uuid.UUID) (Org, error) {
 const sqlOrgsFindAll = `-- name: orgs.FindAll replica=ok
 SELECT "id", "name" FROM "orgs" ORDER BY "id"`
 
-// FindAll returns every row of table orgs in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table orgs in primary key order, in memory.
 func (r *OrgRepo) FindAll(ctx context.Context) ([]Org, error) {
 	rows, err := r.db.Query(ctx, sqlOrgsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanOrg)
 	return items, wrapErr(err, "orgs.FindAll", "orgs")
 }
 
-// Stream yields every row of table orgs in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrgRepo) Stream(ctx context.Context) iter.Seq2[Org, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "orgs.Stream", "orgs") }, scanOrg, sqlOrgsFindAll)
 }
@@ -206,9 +164,7 @@ SELECT "id", "name" FROM "orgs"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table orgs in primary key order, after the
-// cursor page.After ("" for the first page); the page's Next cursor ("" after the
-// last page) gets the next one.
+// List returns a page of table orgs in primary key order (see runtime.PageArgs).
 func (r *OrgRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Org], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Org]{
@@ -221,8 +177,6 @@ func (r *OrgRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page
 	return p, wrapErr(err, "orgs.List", "orgs")
 }
 
-// updateOrgs are the statements of OrgRepo.Update: one per set of fields set (see
-// runtime.Update).
 var updateOrgs = &runtime.Update{
 	Name: "orgs.Update", Keys: 1,
 	Head: "UPDATE \"orgs\"\nSET ",
@@ -230,14 +184,12 @@ var updateOrgs = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"name\"",
 }
 
-// argsOrgUpdate gives the value of each field of u, nil when unset.
 func argsOrgUpdate(u *OrgUpdate, d []any) []any {
 	return append(d, u.Name.Arg())
 }
 
 // Update applies the set fields of u to the row of table orgs with the given id
-// and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *OrgRepo) Update(ctx context.Context, id uuid.UUID, u OrgUpdate) (Org, error) {
 	if err := u.Validate(); err != nil {
 		return Org{}, wrapErr(err, "orgs.Update", "orgs")
@@ -269,9 +221,8 @@ const sqlOrgsFindByIDs = `-- name: orgs.FindByIDs replica=ok
 SELECT "id", "name" FROM "orgs"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table orgs whose id is in ids, in id order, with
-// one query. Keys without a row are skipped, so the result may be shorter than
-// ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table orgs whose id is in ids, in id order; keys
+// without a row are skipped.
 func (r *OrgRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Org, error) {
 	if len(ids) == 0 {
 		return []Org{}, nil
@@ -280,17 +231,14 @@ func (r *OrgRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Org, error)
 	return items, wrapErr(err, "orgs.FindByIDs", "orgs")
 }
 
-// copyOrgs sends rows of NewOrg to table orgs with COPY.
 var copyOrgs = &runtime.Copier[NewOrg]{
 	Table:   "orgs",
 	Columns: []string{"id", "name"},
 	Args:    argsNewOrg,
 }
 
-// CreateMany inserts rows into table orgs with the COPY protocol and returns how
-// many it inserted, all or nothing. It validates every row first. An unset
-// optional field takes the column's default, as in Create (rows setting different
-// fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table orgs with COPY, all or nothing, and returns
+// how many (see runtime.Copier). It validates every row first.
 func (r *OrgRepo) CreateMany(ctx context.Context, rows []NewOrg) (int64, error) {
 	n, err := copyOrgs.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "orgs.CreateMany", "orgs")
@@ -303,10 +251,9 @@ FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
 RETURNING "id", "name"`
 
-// CreateManyReturning inserts rows into table orgs and returns them as stored, in
-// input order, defaults applied as in Create. It runs one statement, which binds
-// one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table orgs in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *OrgRepo) CreateManyReturning(ctx context.Context, rows []NewOrg) ([]Org, error) {
 	if len(rows) == 0 {
 		return []Org{}, nil
@@ -324,13 +271,12 @@ func (r *OrgRepo) CreateManyReturning(ctx context.Context, rows []NewOrg) ([]Org
 	return items, wrapErr(err, "orgs.CreateManyReturning", "orgs")
 }
 
-// OrgKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// OrgKeyedUpdate is one row's key and changes for UpdateMany.
 type OrgKeyedUpdate struct {
 	ID      uuid.UUID `json:"id"`
 	Changes OrgUpdate `json:"changes"`
 }
 
-// bulkOrgsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkOrgsUpdates = &runtime.Bulk[OrgKeyedUpdate]{
 	Table:    "orgs",
 	Key:      func(a, b *OrgKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -348,9 +294,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY
 "cpcgen_new" AS (UPDATE "orgs" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "orgs"."name") FROM "cpcgen_v" WHERE "orgs"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table orgs the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table orgs, all or none (see
+// runtime.UpdateMany).
 func (r *OrgRepo) UpdateMany(ctx context.Context, rows []OrgKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkOrgsUpdates, sqlOrgsUpdateMany, rows)
 	return out, wrapErr(err, "orgs.UpdateMany", "orgs")
@@ -363,14 +308,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY
 "cpcgen_new" AS (UPDATE "orgs" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "orgs"."name") FROM "cpcgen_v" WHERE "orgs"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *OrgRepo) UpdateManyReturning(ctx context.Context, rows []OrgKeyedUpdate) ([]Org, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkOrgsUpdates, sqlOrgsUpdateManyReturning, scanOrg, rows)
 	return out, wrapErr(err, "orgs.UpdateManyReturning", "orgs")
 }
 
-// bulkOrgsKeys sends the rows of DeleteMany.
 var bulkOrgsKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "orgs",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -385,16 +328,15 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_
 "cpcgen_new" AS (DELETE FROM "orgs" USING "cpcgen_v" WHERE "orgs"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table orgs with the keys given, as Delete does,
-// and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table orgs with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *OrgRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkOrgsKeys, sqlOrgsDeleteMany, keys)
 	return out, wrapErr(err, "orgs.DeleteMany", "orgs")
 }
 
-// LoadProjects returns the rows of table projects that reference each of parents
-// (projects.org_id = orgs.id), keyed by the parent's id, each group in primary key
-// order, with one query; parents without rows are not in the map.
+// LoadProjects returns the rows of table projects of each of parents
+// (projects.org_id = orgs.id), keyed by the parent's id, as LoadByOrgID does.
 func (r *OrgRepo) LoadProjects(ctx context.Context, parents []Org) (map[uuid.UUID][]Project, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.LoadProjects", "orgs")
 	if err != nil {
@@ -406,9 +348,8 @@ func (r *OrgRepo) LoadProjects(ctx context.Context, parents []Org) (map[uuid.UUI
 	return m, wrapErr(err, "orgs.LoadProjects", "orgs")
 }
 
-// LoadTasks returns the rows of table tasks that reference each of parents
-// (tasks.org_id = orgs.id), keyed by the parent's id, each group in primary key
-// order, with one query; parents without rows are not in the map.
+// LoadTasks returns the rows of table tasks of each of parents (tasks.org_id =
+// orgs.id), keyed by the parent's id, as LoadByOrgID does.
 func (r *OrgRepo) LoadTasks(ctx context.Context, parents []Org) (map[uuid.UUID][]Task, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.LoadTasks", "orgs")
 	if err != nil {
@@ -420,9 +361,8 @@ func (r *OrgRepo) LoadTasks(ctx context.Context, parents []Org) (map[uuid.UUID][
 	return m, wrapErr(err, "orgs.LoadTasks", "orgs")
 }
 
-// LoadTags returns the rows of table tags that reference each of parents
-// (tags.org_id = orgs.id), keyed by the parent's id, each group in primary key
-// order, with one query; parents without rows are not in the map.
+// LoadTags returns the rows of table tags of each of parents (tags.org_id =
+// orgs.id), keyed by the parent's id, as LoadByOrgID does.
 func (r *OrgRepo) LoadTags(ctx context.Context, parents []Org) (map[uuid.UUID][]Tag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.LoadTags", "orgs")
 	if err != nil {
@@ -434,9 +374,8 @@ func (r *OrgRepo) LoadTags(ctx context.Context, parents []Org) (map[uuid.UUID][]
 	return m, wrapErr(err, "orgs.LoadTags", "orgs")
 }
 
-// LoadTaskTags returns the rows of table task_tags that reference each of parents
-// (task_tags.org_id = orgs.id), keyed by the parent's id, each group in primary
-// key order, with one query; parents without rows are not in the map.
+// LoadTaskTags returns the rows of table task_tags of each of parents
+// (task_tags.org_id = orgs.id), keyed by the parent's id, as LoadByOrgID does.
 func (r *OrgRepo) LoadTaskTags(ctx context.Context, parents []Org) (map[uuid.UUID][]TaskTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.LoadTaskTags", "orgs")
 	if err != nil {

@@ -6,7 +6,6 @@ package tenantdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"iter"
 	"time"
@@ -32,8 +31,8 @@ type NewProject struct {
 	Name string `json:"name"`
 }
 
-// ProjectUpdate lists changes to a row of table projects. Unset fields leave their
-// column unchanged.
+// ProjectUpdate lists changes to a row of table projects; unset fields stay
+// unchanged.
 type ProjectUpdate struct {
 	Code runtime.Opt[string] `json:"code,omitzero"`
 	Name runtime.Opt[string] `json:"name,omitzero"`
@@ -54,40 +53,25 @@ type ProjectRepo struct {
 	withDeleted bool
 }
 
-// NewProjectRepo returns a repository of table projects that runs its statements
-// on db: a pool, a connection or a transaction.
+// NewProjectRepo returns the repository of table projects over db.
 func NewProjectRepo(db runtime.DBTX) *ProjectRepo {
 	return &ProjectRepo{db: db}
 }
 
 var (
-	// ErrProjectIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// projects (constraint projects_pkey, primary_key in the spec).
+	// ErrProjectIDTaken matches a violation of the primary key (id).
 	ErrProjectIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "projects", "projects_pkey", "primary_key")
-
-	// ErrProjectOrgIDCodeTaken matches (errors.Is) a violation of the unique index on
-	// (org_id, code) of projects (constraint projects_org_id_code_key, unique(org_id,
-	// code) in the spec).
+	// ErrProjectOrgIDCodeTaken matches a violation of the unique index on (org_id,
+	// code).
 	ErrProjectOrgIDCodeTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "projects", "projects_org_id_code_key", "unique(org_id, code)")
-
-	// ErrProjectOrgIDNotFound matches (errors.Is) a write of projects whose org_id
-	// names no row of orgs (constraint projects_org_id_fkey, org_id.references in the
-	// spec).
+	// ErrProjectOrgIDNotFound matches a write whose org_id names no row of orgs.
 	ErrProjectOrgIDNotFound = runtime.NewForeignKeySentinel("projects", "projects_org_id_fkey", "org_id.references", runtime.FKMissing)
-
-	// ErrProjectReferencedByTask matches (errors.Is) a delete or key change of a row
-	// of projects that rows of tasks still reference (constraint
-	// tasks_project_id_fkey, tasks.project_id.references in the spec).
+	// ErrProjectReferencedByTask matches a delete or key change of a row that rows of
+	// tasks reference.
 	ErrProjectReferencedByTask = runtime.NewForeignKeySentinel("tasks", "tasks_project_id_fkey", "project_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table projects: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table projects (see runtime.Validator).
 func (n *NewProject) Validate() error {
 	var f runtime.Fields
 	f.Fits("code", runtime.CheckText(n.Code))
@@ -95,14 +79,7 @@ func (n *NewProject) Validate() error {
 	return f.Err("projects")
 }
 
-// Validate checks u for table projects, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewProject.Validate does.
 func (u *ProjectUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Code.Set {
@@ -114,27 +91,16 @@ func (u *ProjectUpdate) Validate() error {
 	return f.Err("projects")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for code, name, whose columns are NOT NULL, rather than read it as a zero
-// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewProject) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "projects", "code", "name"); err != nil {
-		return err
-	}
 	type plain NewProject
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "projects", "code", "name")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for code, name, whose columns are NOT NULL, rather than read it as a zero
-// value: the error is a *runtime.DbError of kind Validation naming the fields.
-// Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *ProjectUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "projects", "code", "name"); err != nil {
-		return err
-	}
 	type plain ProjectUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "projects", "code", "name")
 }
 
 // WithDeleted returns a view of the repository whose reads (FindByID, FindAll,
@@ -158,13 +124,10 @@ func (r *ProjectRepo) pick(live, all string) string {
 	return live
 }
 
-// scanProject gives the scan destinations of the fields of v, columns in table
-// order.
 func scanProject(v *Project, d []any) []any {
 	return append(d, &v.ID, &v.OrgID, &v.Code, &v.Name, &v.DeletedAt)
 }
 
-// argsNewProject gives the values Create binds from n.
 func argsNewProject(n *NewProject, d []any) []any {
 	return append(d, &n.Code, &n.Name)
 }
@@ -174,8 +137,8 @@ INSERT INTO "projects" ("code", "name", "org_id")
 VALUES ($1, $2, $3)
 RETURNING "id", "org_id", "code", "name", "deleted_at"`
 
-// Create inserts a row into table projects and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table projects and returns the row as stored. It validates
+// n first.
 func (r *ProjectRepo) Create(ctx context.Context, n NewProject) (Project, error) {
 	if err := n.Validate(); err != nil {
 		return Project{}, wrapErr(err, "projects.Create", "projects")
@@ -197,8 +160,8 @@ const sqlProjectsFindByIDWithDeleted = `-- name: projects.FindByID replica=ok
 SELECT "id", "org_id", "code", "name", "deleted_at" FROM "projects"
 WHERE "id" = $1 AND "org_id" = $2`
 
-// FindByID returns the row of table projects with the given id. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table projects with the given id, or
+// runtime.ErrNotFound.
 func (r *ProjectRepo) FindByID(ctx context.Context, id int64) (Project, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.FindByID", "projects")
 	if err != nil {
@@ -217,8 +180,7 @@ const sqlProjectsFindAllWithDeleted = `-- name: projects.FindAll replica=ok
 SELECT "id", "org_id", "code", "name", "deleted_at" FROM "projects"
 WHERE "org_id" = $1 ORDER BY "id"`
 
-// FindAll returns every row of table projects in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table projects in primary key order, in memory.
 func (r *ProjectRepo) FindAll(ctx context.Context) ([]Project, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.FindAll", "projects")
 	if err != nil {
@@ -230,9 +192,7 @@ func (r *ProjectRepo) FindAll(ctx context.Context) ([]Project, error) {
 	return items, wrapErr(err, "projects.FindAll", "projects")
 }
 
-// Stream yields every row of table projects in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ProjectRepo) Stream(ctx context.Context) iter.Seq2[Project, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.Stream", "projects")
 	if err != nil {
@@ -262,9 +222,8 @@ SELECT "id", "org_id", "code", "name", "deleted_at" FROM "projects"
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table projects in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table projects in primary key order (see
+// runtime.PageArgs).
 func (r *ProjectRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Project], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.List", "projects")
 	if err != nil {
@@ -290,20 +249,16 @@ SET "code" = COALESCE($2::text, "code"),
 WHERE "id" = $1 AND "org_id" = $4 AND "deleted_at" IS NULL
 RETURNING "id", "org_id", "code", "name", "deleted_at"`
 
-// updateProjects are the statements of ProjectRepo.Update: one per set of fields
-// set (see runtime.Update).
 var updateProjects = &runtime.Update{
 	Fallback: sqlProjectsUpdate, Keys: 1,
 }
 
-// argsProjectUpdate gives the value of each field of u, nil when unset.
 func argsProjectUpdate(u *ProjectUpdate, d []any) []any {
 	return append(d, u.Code.Arg(), u.Name.Arg())
 }
 
 // Update applies the set fields of u to the row of table projects with the given
-// id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *ProjectRepo) Update(ctx context.Context, id int64, u ProjectUpdate) (Project, error) {
 	if err := u.Validate(); err != nil {
 		return Project{}, wrapErr(err, "projects.Update", "projects")
@@ -431,9 +386,8 @@ const sqlProjectsFindByIDsWithDeleted = `-- name: projects.FindByIDs replica=ok
 SELECT "id", "org_id", "code", "name", "deleted_at" FROM "projects"
 WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
-// FindByIDs returns the rows of table projects whose id is in ids, in id order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table projects whose id is in ids, in id order;
+// keys without a row are skipped.
 func (r *ProjectRepo) FindByIDs(ctx context.Context, ids []int64) ([]Project, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.FindByIDs", "projects")
 	if err != nil {
@@ -453,10 +407,9 @@ SELECT "u"."c1", "u"."c2", $3::uuid
 FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"`
 
-// CreateMany inserts rows into table projects and returns how many it inserted. It
-// runs one statement, which binds one array per column (INSERT … SELECT FROM
-// unnest), so it is one round trip and all or nothing. COPY is not used:
-// PostgreSQL does not run COPY FROM under row-level security.
+// CreateMany inserts rows into table projects in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns how many. (PostgreSQL does not run COPY FROM
+// under row-level security.)
 func (r *ProjectRepo) CreateMany(ctx context.Context, rows []NewProject) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.CreateMany", "projects")
 	if err != nil {
@@ -486,10 +439,9 @@ FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
 RETURNING "id", "org_id", "code", "name", "deleted_at"`
 
-// CreateManyReturning inserts rows into table projects and returns them as stored,
-// in input order, defaults applied as in Create. It runs one statement, which
-// binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table projects in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *ProjectRepo) CreateManyReturning(ctx context.Context, rows []NewProject) ([]Project, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.CreateManyReturning", "projects")
 	if err != nil {
@@ -579,14 +531,12 @@ func (r *ProjectRepo) CreateIfAbsentByOrgIDAndCode(ctx context.Context, n NewPro
 	return v, created, wrapErr(err, "projects.CreateIfAbsentByOrgIDAndCode", "projects")
 }
 
-// ProjectKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// ProjectKeyedUpdate is one row's key and changes for UpdateMany.
 type ProjectKeyedUpdate struct {
 	ID      int64         `json:"id"`
 	Changes ProjectUpdate `json:"changes"`
 }
 
-// bulkProjectsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkProjectsUpdates = &runtime.Bulk[ProjectKeyedUpdate]{
 	Table:    "projects",
 	Key:      func(a, b *ProjectKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -605,9 +555,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) W
 "cpcgen_new" AS (UPDATE "projects" SET "code" = COALESCE("cpcgen_v"."cpcgen_2", "projects"."code"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "projects"."name") FROM "cpcgen_v" WHERE "projects"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table projects the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table projects, all or none (see
+// runtime.UpdateMany).
 func (r *ProjectRepo) UpdateMany(ctx context.Context, rows []ProjectKeyedUpdate) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.UpdateMany", "projects")
 	if err != nil {
@@ -625,8 +574,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) W
 "cpcgen_new" AS (UPDATE "projects" SET "code" = COALESCE("cpcgen_v"."cpcgen_2", "projects"."code"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "projects"."name") FROM "cpcgen_v" WHERE "projects"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "code", "name", "deleted_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."code", "cpcgen_new"."name", "cpcgen_new"."deleted_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ProjectRepo) UpdateManyReturning(ctx context.Context, rows []ProjectKeyedUpdate) ([]Project, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.UpdateManyReturning", "projects")
 	if err != nil {
@@ -637,7 +585,6 @@ func (r *ProjectRepo) UpdateManyReturning(ctx context.Context, rows []ProjectKey
 	return out, wrapErr(err, "projects.UpdateManyReturning", "projects")
 }
 
-// bulkProjectsKeys sends the rows of DeleteMany, HardDeleteMany and RestoreMany.
 var bulkProjectsKeys = &runtime.Bulk[int64]{
 	Table: "projects",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -653,8 +600,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcge
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany soft-deletes the rows of table projects with the keys given, as
-// Delete does, and reports whether each key's row was deleted. See
-// runtime.WriteMany.
+// Delete does (see runtime.WriteMany).
 func (r *ProjectRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.DeleteMany", "projects")
 	if err != nil {
@@ -665,7 +611,6 @@ func (r *ProjectRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, err
 	return out, wrapErr(err, "projects.DeleteMany", "projects")
 }
 
-// bulkProjectsNew sends the rows of the batch upserts.
 var bulkProjectsNew = &runtime.Bulk[NewProject]{
 	Table:    "projects",
 	Validate: (*NewProject).Validate,
@@ -682,8 +627,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_new" AS (UPDATE "projects" SET "name" = "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE "org_id" = $3::uuid AND "code" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) AND "org_id" = $3 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "code", "name", "deleted_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."code", "cpcgen_ins"."name", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."code", "cpcgen_new"."name", "cpcgen_new"."deleted_at" FROM "cpcgen_new"`
 
-// UpsertManyByOrgIDAndCode is UpsertByOrgIDAndCode for many rows: it returns the
-// rows as stored, in the order of rows. See runtime.UpsertMany.
+// UpsertManyByOrgIDAndCode is UpsertByOrgIDAndCode for many rows (see
+// runtime.UpsertMany).
 func (r *ProjectRepo) UpsertManyByOrgIDAndCode(ctx context.Context, rows []NewProject) ([]Project, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.UpsertManyByOrgIDAndCode", "projects")
 	if err != nil {
@@ -699,9 +644,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_ins" AS (INSERT INTO "projects" ("code", "name", "org_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("org_id", "code") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "org_id", "code", "name", "deleted_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."code", "cpcgen_ins"."name", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "projects"."id", "projects"."org_id", "projects"."code", "projects"."name", "projects"."deleted_at" FROM "cpcgen_v" JOIN "projects" ON "org_id" = $3::uuid AND "code" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) AND "org_id" = $3`
 
-// CreateManyIfAbsentByOrgIDAndCode is CreateIfAbsentByOrgIDAndCode for many rows:
-// it returns, in the order of rows, the new rows or the rows in the way, and
-// whether each was created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentByOrgIDAndCode is CreateIfAbsentByOrgIDAndCode for many rows
+// (see runtime.CreateManyIfAbsent).
 func (r *ProjectRepo) CreateManyIfAbsentByOrgIDAndCode(ctx context.Context, rows []NewProject) ([]Project, []bool, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.CreateManyIfAbsentByOrgIDAndCode", "projects")
 	if err != nil {
@@ -740,8 +684,7 @@ const sqlProjectsLoadByOrgIDWithDeleted = `-- name: projects.LoadByOrgID replica
 SELECT "id", "org_id", "code", "name", "deleted_at" FROM "projects"
 WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
-// loadProjectsByOrgID is LoadByOrgID on db. db must be scoped to tenant
-// (runtime.Scope). withDeleted includes soft-deleted rows.
+// db must be scoped to tenant (runtime.Scope).
 func loadProjectsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID, withDeleted bool) (map[uuid.UUID][]Project, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Project{}, nil
@@ -755,8 +698,7 @@ func loadProjectsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID,
 }
 
 // LoadByOrgID returns the rows of table projects whose org_id is one of keys,
-// grouped by org_id, each group in primary key order, with one query however many
-// keys; keys without rows are not in the map.
+// grouped by it, in one query (see runtime.GroupRows).
 func (r *ProjectRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Project, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.LoadByOrgID", "projects")
 	if err != nil {
@@ -767,9 +709,8 @@ func (r *ProjectRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uu
 	return m, wrapErr(err, "projects.LoadByOrgID", "projects")
 }
 
-// LoadTasks returns the rows of table tasks that reference each of parents
-// (tasks.project_id = projects.id), keyed by the parent's id, each group in
-// primary key order, with one query; parents without rows are not in the map.
+// LoadTasks returns the rows of table tasks of each of parents (tasks.project_id =
+// projects.id), keyed by the parent's id, as LoadByProjectID does.
 func (r *ProjectRepo) LoadTasks(ctx context.Context, parents []Project) (map[int64][]Task, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "projects.LoadTasks", "projects")
 	if err != nil {

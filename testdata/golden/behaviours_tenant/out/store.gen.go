@@ -82,7 +82,7 @@ func wrapErr(err error, op, table string) error {
 	}
 	err = runtime.Wrap(err, op, table)
 	if e, ok := err.(*runtime.DbError); ok && e.Constraint != "" && e.SpecName == "" {
-		if name := specNameOf(e.Table, e.Constraint); name != "" {
+		if name := runtime.SpecName(e.Table, e.Constraint, sentinels); name != "" {
 			cp := *e
 			cp.SpecName = name
 			return &cp
@@ -102,40 +102,23 @@ func wrapParamsErr(err error, op, table string, params []string) error {
 	return wrapErr(runtime.WrapParams(err, op, table, params), op, table)
 }
 
-// specNameOf returns the spec's name of the constraint of the package named
-// constraint, on table when several tables have one of that name, or "".
-func specNameOf(table, constraint string) string {
-	switch constraint {
-	case "orgs_pkey":
-		return ErrOrgIDTaken.Name
-	case "projects_pkey":
-		return ErrProjectIDTaken.Name
-	case "projects_org_id_code_key":
-		return ErrProjectOrgIDCodeTaken.Name
-	case "projects_org_id_fkey":
-		return ErrProjectOrgIDNotFound.Name
-	case "tasks_pkey":
-		return ErrTaskIDTaken.Name
-	case "tasks_org_id_fkey":
-		return ErrTaskOrgIDNotFound.Name
-	case "tasks_project_id_fkey":
-		return ErrTaskProjectIDNotFound.Name
-	case "tags_pkey":
-		return ErrTagIDTaken.Name
-	case "tags_org_id_name_key":
-		return ErrTagOrgIDNameTaken.Name
-	case "tags_org_id_fkey":
-		return ErrTagOrgIDNotFound.Name
-	case "task_tags_pkey":
-		return ErrTaskTagTaskIDTagIDTaken.Name
-	case "task_tags_task_id_fkey":
-		return ErrTaskTagTaskIDNotFound.Name
-	case "task_tags_tag_id_fkey":
-		return ErrTaskTagTagIDNotFound.Name
-	case "task_tags_org_id_fkey":
-		return ErrTaskTagOrgIDNotFound.Name
-	}
-	return ""
+// sentinels are the package's constraints, which wrapErr names as the spec does
+// (see runtime.SpecName).
+var sentinels = []*runtime.ConstraintSentinel{
+	ErrOrgIDTaken,
+	ErrProjectIDTaken,
+	ErrProjectOrgIDCodeTaken,
+	ErrProjectOrgIDNotFound,
+	ErrTaskIDTaken,
+	ErrTaskOrgIDNotFound,
+	ErrTaskProjectIDNotFound,
+	ErrTagIDTaken,
+	ErrTagOrgIDNameTaken,
+	ErrTagOrgIDNotFound,
+	ErrTaskTagTaskIDTagIDTaken,
+	ErrTaskTagTaskIDNotFound,
+	ErrTaskTagTagIDNotFound,
+	ErrTaskTagOrgIDNotFound,
 }
 
 // InTx runs fn in a transaction with a Store bound to it: committed when fn

@@ -6,7 +6,6 @@ package tenantdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"iter"
 
@@ -23,16 +22,15 @@ type Tag struct {
 	Colors []string  `json:"colors"`
 }
 
-// NewTag holds the values of a new row of table tags. Fields of type runtime.Opt
-// may be left unset: the column's default applies. The database sets id. Create
-// stamps org_id with the tenant of its context.
+// NewTag holds the values of a new row of table tags. An unset runtime.Opt field
+// takes its column's default. The database sets id. Create stamps org_id with the
+// tenant of its context.
 type NewTag struct {
 	Name   string                `json:"name"`
 	Colors runtime.Opt[[]string] `json:"colors,omitzero"`
 }
 
-// TagUpdate lists changes to a row of table tags. Unset fields leave their column
-// unchanged.
+// TagUpdate lists changes to a row of table tags; unset fields stay unchanged.
 type TagUpdate struct {
 	Name   runtime.Opt[string]   `json:"name,omitzero"`
 	Colors runtime.Opt[[]string] `json:"colors,omitzero"`
@@ -54,39 +52,24 @@ type TagRepo struct {
 	db runtime.DBTX
 }
 
-// NewTagRepo returns a repository of table tags that runs its statements on db: a
-// pool, a connection or a transaction.
+// NewTagRepo returns the repository of table tags over db.
 func NewTagRepo(db runtime.DBTX) *TagRepo {
 	return &TagRepo{db: db}
 }
 
 var (
-	// ErrTagIDTaken matches (errors.Is) a violation of the primary key (id) of tags
-	// (constraint tags_pkey, primary_key in the spec).
+	// ErrTagIDTaken matches a violation of the primary key (id).
 	ErrTagIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "tags", "tags_pkey", "primary_key")
-
-	// ErrTagOrgIDNameTaken matches (errors.Is) a violation of the unique index on
-	// (org_id, name) of tags (constraint tags_org_id_name_key, unique(org_id, name) in
-	// the spec).
+	// ErrTagOrgIDNameTaken matches a violation of the unique index on (org_id, name).
 	ErrTagOrgIDNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "tags", "tags_org_id_name_key", "unique(org_id, name)")
-
-	// ErrTagOrgIDNotFound matches (errors.Is) a write of tags whose org_id names no
-	// row of orgs (constraint tags_org_id_fkey, org_id.references in the spec).
+	// ErrTagOrgIDNotFound matches a write whose org_id names no row of orgs.
 	ErrTagOrgIDNotFound = runtime.NewForeignKeySentinel("tags", "tags_org_id_fkey", "org_id.references", runtime.FKMissing)
-
-	// ErrTagReferencedByTaskTag matches (errors.Is) a delete or key change of a row of
-	// tags that rows of task_tags still reference (constraint task_tags_tag_id_fkey,
-	// task_tags.tag_id.references in the spec).
+	// ErrTagReferencedByTaskTag matches a delete or key change of a row that rows of
+	// task_tags reference.
 	ErrTagReferencedByTaskTag = runtime.NewForeignKeySentinel("task_tags", "task_tags_tag_id_fkey", "tag_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table tags: what the columns' types cannot hold (nil for a
-// NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
-// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
-// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
-// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first check it fails. The repository
-// calls it before any SQL.
+// Validate checks n against the columns of table tags (see runtime.Validator).
 func (n *NewTag) Validate() error {
 	var f runtime.Fields
 	f.Fits("name", runtime.CheckText(n.Name))
@@ -97,14 +80,7 @@ func (n *NewTag) Validate() error {
 	return f.Err("tags")
 }
 
-// Validate checks u for table tags, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewTag.Validate does.
 func (u *TagUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Name.Set {
@@ -117,36 +93,22 @@ func (u *TagUpdate) Validate() error {
 	return f.Err("tags")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for name, colors, whose columns are NOT NULL, rather than read it as a zero
-// value: the error is a *runtime.DbError of kind Validation naming the fields.
-// Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewTag) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "tags", "name", "colors"); err != nil {
-		return err
-	}
 	type plain NewTag
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "tags", "name", "colors")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for name, colors, whose columns are NOT NULL, rather than read it as a zero
-// value: the error is a *runtime.DbError of kind Validation naming the fields.
-// Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *TagUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "tags", "name", "colors"); err != nil {
-		return err
-	}
 	type plain TagUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "tags", "name", "colors")
 }
 
-// scanTag gives the scan destinations of the fields of v, columns in table order.
 func scanTag(v *Tag, d []any) []any {
 	return append(d, &v.ID, &v.OrgID, &v.Name, &v.Colors)
 }
 
-// argsNewTag gives the values Create binds from n.
 func argsNewTag(n *NewTag, d []any) []any {
 	return append(d, &n.Name, runtime.OptValue(&n.Colors))
 }
@@ -156,8 +118,8 @@ INSERT INTO "tags" ("name", "colors", "org_id")
 VALUES ($1, COALESCE($2::text[], '{}'::text[]), $3)
 RETURNING "id", "org_id", "name", "colors"`
 
-// Create inserts a row into table tags and returns it as stored, defaults applied.
-// It validates n first.
+// Create inserts n into table tags and returns the row as stored. It validates n
+// first.
 func (r *TagRepo) Create(ctx context.Context, n NewTag) (Tag, error) {
 	if err := n.Validate(); err != nil {
 		return Tag{}, wrapErr(err, "tags.Create", "tags")
@@ -175,8 +137,8 @@ const sqlTagsFindByID = `-- name: tags.FindByID replica=ok
 SELECT "id", "org_id", "name", "colors" FROM "tags"
 WHERE "id" = $1 AND "org_id" = $2`
 
-// FindByID returns the row of table tags with the given id. If there is none, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table tags with the given id, or
+// runtime.ErrNotFound.
 func (r *TagRepo) FindByID(ctx context.Context, id int64) (Tag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.FindByID", "tags")
 	if err != nil {
@@ -191,8 +153,7 @@ const sqlTagsFindAll = `-- name: tags.FindAll replica=ok
 SELECT "id", "org_id", "name", "colors" FROM "tags"
 WHERE "org_id" = $1 ORDER BY "id"`
 
-// FindAll returns every row of table tags in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table tags in primary key order, in memory.
 func (r *TagRepo) FindAll(ctx context.Context) ([]Tag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.FindAll", "tags")
 	if err != nil {
@@ -204,9 +165,7 @@ func (r *TagRepo) FindAll(ctx context.Context) ([]Tag, error) {
 	return items, wrapErr(err, "tags.FindAll", "tags")
 }
 
-// Stream yields every row of table tags in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TagRepo) Stream(ctx context.Context) iter.Seq2[Tag, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.Stream", "tags")
 	if err != nil {
@@ -226,9 +185,7 @@ SELECT "id", "org_id", "name", "colors" FROM "tags"
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table tags in primary key order, after the
-// cursor page.After ("" for the first page); the page's Next cursor ("" after the
-// last page) gets the next one.
+// List returns a page of table tags in primary key order (see runtime.PageArgs).
 func (r *TagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Tag], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.List", "tags")
 	if err != nil {
@@ -254,20 +211,16 @@ SET "name" = COALESCE($2::text, "name"),
 WHERE "id" = $1 AND "org_id" = $4
 RETURNING "id", "org_id", "name", "colors"`
 
-// updateTags are the statements of TagRepo.Update: one per set of fields set (see
-// runtime.Update).
 var updateTags = &runtime.Update{
 	Fallback: sqlTagsUpdate, Keys: 1,
 }
 
-// argsTagUpdate gives the value of each field of u, nil when unset.
 func argsTagUpdate(u *TagUpdate, d []any) []any {
 	return append(d, u.Name.Arg(), runtime.OptValue(&u.Colors))
 }
 
 // Update applies the set fields of u to the row of table tags with the given id
-// and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *TagRepo) Update(ctx context.Context, id int64, u TagUpdate) (Tag, error) {
 	if err := u.Validate(); err != nil {
 		return Tag{}, wrapErr(err, "tags.Update", "tags")
@@ -315,9 +268,8 @@ const sqlTagsFindByIDs = `-- name: tags.FindByIDs replica=ok
 SELECT "id", "org_id", "name", "colors" FROM "tags"
 WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
-// FindByIDs returns the rows of table tags whose id is in ids, in id order, with
-// one query. Keys without a row are skipped, so the result may be shorter than
-// ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table tags whose id is in ids, in id order; keys
+// without a row are skipped.
 func (r *TagRepo) FindByIDs(ctx context.Context, ids []int64) ([]Tag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.FindByIDs", "tags")
 	if err != nil {
@@ -331,74 +283,36 @@ func (r *TagRepo) FindByIDs(ctx context.Context, ids []int64) ([]Tag, error) {
 	return items, wrapErr(err, "tags.FindByIDs", "tags")
 }
 
-// CreateMany inserts rows into table tags and returns how many it inserted. It
-// queues Create's statement once per row in one pgx.Batch: one round trip, and all
-// or nothing. COPY is not used: PostgreSQL does not run COPY FROM under row-level
-// security.
+// CreateMany inserts rows into table tags in one pgx.Batch of Create's statement,
+// all or nothing, and returns how many. (PostgreSQL does not run COPY FROM under
+// row-level security.)
 func (r *TagRepo) CreateMany(ctx context.Context, rows []NewTag) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.CreateMany", "tags")
 	if err != nil {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return 0, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "tags.CreateMany", "tags")
 	}
-	b := &pgx.Batch{}
-	for i := range rows {
-		b.Queue(sqlTagsCreate, append(argsNewTag(&rows[i], nil), tenant)...)
-	}
-	br := db.SendBatch(ctx, b)
-	for range rows {
-		if _, err := br.Exec(); err != nil {
-			br.Close()
-			return 0, wrapErr(err, "tags.CreateMany", "tags")
-		}
-	}
-	if err := br.Close(); err != nil {
-		return 0, wrapErr(err, "tags.CreateMany", "tags")
-	}
-	return int64(len(rows)), nil
+	n, err := runtime.BatchExec(ctx, db, sqlTagsCreate, rows, argsNewTag, tenant)
+	return n, wrapErr(err, "tags.CreateMany", "tags")
 }
 
-// CreateManyReturning inserts rows into table tags and returns them as stored, in
-// input order, defaults applied. It queues Create's statement once per row in one
-// pgx.Batch: one round trip, and all or nothing, as the batch runs in one implicit
-// transaction. (A single INSERT … SELECT FROM unnest cannot carry the table's
-// array columns.) It validates every row first.
+// CreateManyReturning inserts rows into table tags in one pgx.Batch of Create's
+// statement (unnest cannot carry its array columns), all or nothing, and returns
+// them as stored. It validates every row first.
 func (r *TagRepo) CreateManyReturning(ctx context.Context, rows []NewTag) ([]Tag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.CreateManyReturning", "tags")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return []Tag{}, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "tags.CreateManyReturning", "tags")
 	}
-	b := &pgx.Batch{}
-	for i := range rows {
-		b.Queue(sqlTagsCreate, append(argsNewTag(&rows[i], nil), tenant)...)
-	}
-	br := db.SendBatch(ctx, b)
-	out := make([]Tag, 0, len(rows))
-	for range rows {
-		v, err := runtime.ScanOne(br.QueryRow(), scanTag)
-		if err != nil {
-			br.Close()
-			return nil, wrapErr(err, "tags.CreateManyReturning", "tags")
-		}
-		out = append(out, v)
-	}
-	if err := br.Close(); err != nil {
-		return nil, wrapErr(err, "tags.CreateManyReturning", "tags")
-	}
-	return out, nil
+	out, err := runtime.BatchQuery(ctx, db, sqlTagsCreate, rows, argsNewTag, scanTag, tenant)
+	return out, wrapErr(err, "tags.CreateManyReturning", "tags")
 }
 
 const sqlTagsUpsertByOrgIDAndName = `-- name: tags.UpsertByOrgIDAndName
@@ -466,13 +380,12 @@ func (r *TagRepo) CreateIfAbsentByOrgIDAndName(ctx context.Context, n NewTag) (T
 	return v, created, wrapErr(err, "tags.CreateIfAbsentByOrgIDAndName", "tags")
 }
 
-// TagKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// TagKeyedUpdate is one row's key and changes for UpdateMany.
 type TagKeyedUpdate struct {
 	ID      int64     `json:"id"`
 	Changes TagUpdate `json:"changes"`
 }
 
-// bulkTagsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkTagsUpdates = &runtime.Bulk[TagKeyedUpdate]{
 	Table:    "tags",
 	Key:      func(a, b *TagKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -491,9 +404,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) W
 "cpcgen_new" AS (UPDATE "tags" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "tags"."name"), "colors" = COALESCE("cpcgen_v"."cpcgen_3"::text[], "tags"."colors") FROM "cpcgen_v" WHERE "tags"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table tags the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table tags, all or none (see
+// runtime.UpdateMany).
 func (r *TagRepo) UpdateMany(ctx context.Context, rows []TagKeyedUpdate) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.UpdateMany", "tags")
 	if err != nil {
@@ -511,8 +423,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) W
 "cpcgen_new" AS (UPDATE "tags" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "tags"."name"), "colors" = COALESCE("cpcgen_v"."cpcgen_3"::text[], "tags"."colors") FROM "cpcgen_v" WHERE "tags"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "name", "colors")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."name", "cpcgen_new"."colors" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *TagRepo) UpdateManyReturning(ctx context.Context, rows []TagKeyedUpdate) ([]Tag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.UpdateManyReturning", "tags")
 	if err != nil {
@@ -523,7 +434,6 @@ func (r *TagRepo) UpdateManyReturning(ctx context.Context, rows []TagKeyedUpdate
 	return out, wrapErr(err, "tags.UpdateManyReturning", "tags")
 }
 
-// bulkTagsKeys sends the rows of DeleteMany.
 var bulkTagsKeys = &runtime.Bulk[int64]{
 	Table: "tags",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -538,8 +448,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcge
 "cpcgen_new" AS (DELETE FROM "tags" USING "cpcgen_v" WHERE "tags"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table tags with the keys given, as Delete does,
-// and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table tags with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *TagRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.DeleteMany", "tags")
 	if err != nil {
@@ -550,7 +460,6 @@ func (r *TagRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) 
 	return out, wrapErr(err, "tags.DeleteMany", "tags")
 }
 
-// bulkTagsNew sends the rows of the batch upserts.
 var bulkTagsNew = &runtime.Bulk[NewTag]{
 	Table:    "tags",
 	Validate: (*NewTag).Validate,
@@ -567,8 +476,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", COALESCE("cp
 "cpcgen_new" AS (UPDATE "tags" SET "colors" = COALESCE("cpcgen_v"."cpcgen_2"::text[], "tags"."colors") FROM "cpcgen_v" WHERE "org_id" = $3::uuid AND "name" = "cpcgen_v"."cpcgen_i1" AND "org_id" = $3 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "name", "colors")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."name", "cpcgen_ins"."colors" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."name", "cpcgen_new"."colors" FROM "cpcgen_new"`
 
-// UpsertManyByOrgIDAndName is UpsertByOrgIDAndName for many rows: it returns the
-// rows as stored, in the order of rows. See runtime.UpsertMany.
+// UpsertManyByOrgIDAndName is UpsertByOrgIDAndName for many rows (see
+// runtime.UpsertMany).
 func (r *TagRepo) UpsertManyByOrgIDAndName(ctx context.Context, rows []NewTag) ([]Tag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.UpsertManyByOrgIDAndName", "tags")
 	if err != nil {
@@ -584,9 +493,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", COALESCE("cp
 "cpcgen_ins" AS (INSERT INTO "tags" ("name", "colors", "org_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("org_id", "name") DO NOTHING RETURNING "id", "org_id", "name", "colors")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."name", "cpcgen_ins"."colors" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "tags"."id", "tags"."org_id", "tags"."name", "tags"."colors" FROM "cpcgen_v" JOIN "tags" ON "org_id" = $3::uuid AND "name" = "cpcgen_v"."cpcgen_i1" AND "org_id" = $3`
 
-// CreateManyIfAbsentByOrgIDAndName is CreateIfAbsentByOrgIDAndName for many rows:
-// it returns, in the order of rows, the new rows or the rows in the way, and
-// whether each was created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentByOrgIDAndName is CreateIfAbsentByOrgIDAndName for many rows
+// (see runtime.CreateManyIfAbsent).
 func (r *TagRepo) CreateManyIfAbsentByOrgIDAndName(ctx context.Context, rows []NewTag) ([]Tag, []bool, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.CreateManyIfAbsentByOrgIDAndName", "tags")
 	if err != nil {
@@ -617,8 +525,7 @@ const sqlTagsLoadByOrgID = `-- name: tags.LoadByOrgID replica=ok
 SELECT "id", "org_id", "name", "colors" FROM "tags"
 WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
-// loadTagsByOrgID is LoadByOrgID on db. db must be scoped to tenant
-// (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadTagsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Tag, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Tag{}, nil
@@ -628,8 +535,7 @@ func loadTagsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, ten
 }
 
 // LoadByOrgID returns the rows of table tags whose org_id is one of keys, grouped
-// by org_id, each group in primary key order, with one query however many keys;
-// keys without rows are not in the map.
+// by it, in one query (see runtime.GroupRows).
 func (r *TagRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Tag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.LoadByOrgID", "tags")
 	if err != nil {
@@ -640,9 +546,8 @@ func (r *TagRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.U
 	return m, wrapErr(err, "tags.LoadByOrgID", "tags")
 }
 
-// LoadTaskTags returns the rows of table task_tags that reference each of parents
-// (task_tags.tag_id = tags.id), keyed by the parent's id, each group in primary
-// key order, with one query; parents without rows are not in the map.
+// LoadTaskTags returns the rows of table task_tags of each of parents
+// (task_tags.tag_id = tags.id), keyed by the parent's id, as LoadByTagID does.
 func (r *TagRepo) LoadTaskTags(ctx context.Context, parents []Tag) (map[int64][]TaskTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.LoadTaskTags", "tags")
 	if err != nil {
@@ -661,8 +566,7 @@ WHERE "j"."tag_id" = ANY($1) AND "j"."org_id" = $2 AND "t"."org_id" = $2
 ORDER BY "j"."tag_id", "t"."id"`
 
 // LoadTasks returns the rows of table tasks linked to each of parents through
-// table task_tags, keyed by the parent's id, each group in primary key order. It
-// runs one query for all parents; parents without links are not in the map.
+// table task_tags, keyed by the parent's id, in one query (see runtime.GroupRows).
 func (r *TagRepo) LoadTasks(ctx context.Context, parents []Tag) (map[int64][]Task, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.LoadTasks", "tags")
 	if err != nil {

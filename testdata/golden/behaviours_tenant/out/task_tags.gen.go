@@ -6,7 +6,6 @@ package tenantdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"iter"
 
@@ -29,8 +28,8 @@ type NewTaskTag struct {
 	TagID  int64 `json:"tag_id"`
 }
 
-// TaskTagUpdate lists changes to a row of table task_tags. Unset fields leave
-// their column unchanged.
+// TaskTagUpdate lists changes to a row of table task_tags; unset fields stay
+// unchanged.
 type TaskTagUpdate struct{}
 
 // TaskTagRepo reads and writes table task_tags.
@@ -48,76 +47,46 @@ type TaskTagRepo struct {
 	db runtime.DBTX
 }
 
-// NewTaskTagRepo returns a repository of table task_tags that runs its statements
-// on db: a pool, a connection or a transaction.
+// NewTaskTagRepo returns the repository of table task_tags over db.
 func NewTaskTagRepo(db runtime.DBTX) *TaskTagRepo {
 	return &TaskTagRepo{db: db}
 }
 
 var (
-	// ErrTaskTagTaskIDTagIDTaken matches (errors.Is) a violation of the primary key
-	// (task_id, tag_id) of task_tags (constraint task_tags_pkey, primary_key in the
-	// spec).
+	// ErrTaskTagTaskIDTagIDTaken matches a violation of the primary key (task_id,
+	// tag_id).
 	ErrTaskTagTaskIDTagIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "task_tags", "task_tags_pkey", "primary_key")
-
-	// ErrTaskTagTaskIDNotFound matches (errors.Is) a write of task_tags whose task_id
-	// names no row of tasks of the same org_id (constraint task_tags_task_id_fkey,
-	// task_id.references in the spec).
+	// ErrTaskTagTaskIDNotFound matches a write whose task_id names no row of tasks of
+	// the same org_id.
 	ErrTaskTagTaskIDNotFound = runtime.NewForeignKeySentinel("task_tags", "task_tags_task_id_fkey", "task_id.references", runtime.FKMissing)
-
-	// ErrTaskTagTagIDNotFound matches (errors.Is) a write of task_tags whose tag_id
-	// names no row of tags of the same org_id (constraint task_tags_tag_id_fkey,
-	// tag_id.references in the spec).
+	// ErrTaskTagTagIDNotFound matches a write whose tag_id names no row of tags of the
+	// same org_id.
 	ErrTaskTagTagIDNotFound = runtime.NewForeignKeySentinel("task_tags", "task_tags_tag_id_fkey", "tag_id.references", runtime.FKMissing)
-
-	// ErrTaskTagOrgIDNotFound matches (errors.Is) a write of task_tags whose org_id
-	// names no row of orgs (constraint task_tags_org_id_fkey, org_id.references in the
-	// spec).
+	// ErrTaskTagOrgIDNotFound matches a write whose org_id names no row of orgs.
 	ErrTaskTagOrgIDNotFound = runtime.NewForeignKeySentinel("task_tags", "task_tags_org_id_fkey", "org_id.references", runtime.FKMissing)
 )
 
-// Validate checks n for table task_tags: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table task_tags (see
+// runtime.Validator).
 func (n *NewTaskTag) Validate() error {
 	return nil
 }
 
-// Validate checks u for table task_tags, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewTaskTag.Validate does.
 func (u *TaskTagUpdate) Validate() error {
 	return nil
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for task_id, tag_id, whose columns are NOT NULL, rather than read it as a
-// zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewTaskTag) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "task_tags", "task_id", "tag_id"); err != nil {
-		return err
-	}
 	type plain NewTaskTag
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "task_tags", "task_id", "tag_id")
 }
 
-// scanTaskTag gives the scan destinations of the fields of v, columns in table
-// order.
 func scanTaskTag(v *TaskTag, d []any) []any {
 	return append(d, &v.TaskID, &v.TagID, &v.OrgID)
 }
 
-// argsNewTaskTag gives the values Create binds from n.
 func argsNewTaskTag(n *NewTaskTag, d []any) []any {
 	return append(d, &n.TaskID, &n.TagID)
 }
@@ -127,8 +96,7 @@ INSERT INTO "task_tags" ("task_id", "tag_id", "org_id")
 VALUES ($1, $2, $3)
 RETURNING "task_id", "tag_id", "org_id"`
 
-// Create inserts a row into table task_tags and returns it as stored, defaults
-// applied.
+// Create inserts n into table task_tags and returns the row as stored.
 func (r *TaskTagRepo) Create(ctx context.Context, n NewTaskTag) (TaskTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "task_tags.Create", "task_tags")
 	if err != nil {
@@ -143,8 +111,8 @@ const sqlTaskTagsFindByID = `-- name: task_tags.FindByID replica=ok
 SELECT "task_id", "tag_id", "org_id" FROM "task_tags"
 WHERE "task_id" = $1 AND "tag_id" = $2 AND "org_id" = $3`
 
-// FindByID returns the row of table task_tags with the given taskID and tagID. If
-// there is none, the error matches runtime.ErrNotFound.
+// FindByID returns the row of table task_tags with the given taskID and tagID, or
+// runtime.ErrNotFound.
 func (r *TaskTagRepo) FindByID(ctx context.Context, taskID int64, tagID int64) (TaskTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "task_tags.FindByID", "task_tags")
 	if err != nil {
@@ -159,8 +127,7 @@ const sqlTaskTagsFindAll = `-- name: task_tags.FindAll replica=ok
 SELECT "task_id", "tag_id", "org_id" FROM "task_tags"
 WHERE "org_id" = $1 ORDER BY "task_id", "tag_id"`
 
-// FindAll returns every row of table task_tags in primary key order, all in
-// memory; List and Stream do not hold them all.
+// FindAll returns every row of table task_tags in primary key order, in memory.
 func (r *TaskTagRepo) FindAll(ctx context.Context) ([]TaskTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "task_tags.FindAll", "task_tags")
 	if err != nil {
@@ -172,9 +139,7 @@ func (r *TaskTagRepo) FindAll(ctx context.Context) ([]TaskTag, error) {
 	return items, wrapErr(err, "task_tags.FindAll", "task_tags")
 }
 
-// Stream yields every row of table task_tags in primary key order as the loop
-// reads them from the server: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TaskTagRepo) Stream(ctx context.Context) iter.Seq2[TaskTag, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "task_tags.Stream", "task_tags")
 	if err != nil {
@@ -194,9 +159,8 @@ SELECT "task_id", "tag_id", "org_id" FROM "task_tags"
 WHERE ("task_id", "tag_id") > ($1, $2) AND "org_id" = $4 ORDER BY "task_id", "tag_id"
 LIMIT $3`
 
-// List returns up to page.Limit rows of table task_tags in primary key order,
-// after the cursor page.After ("" for the first page); the page's Next cursor (""
-// after the last page) gets the next one.
+// List returns a page of table task_tags in primary key order (see
+// runtime.PageArgs).
 func (r *TaskTagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[TaskTag], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "task_tags.List", "task_tags")
 	if err != nil {
@@ -221,8 +185,7 @@ SELECT "task_id", "tag_id", "org_id" FROM "task_tags"
 WHERE "task_id" = $1 AND "tag_id" = $2 AND "org_id" = $3`
 
 // Update applies the set fields of u to the row of table task_tags with the given
-// taskID and tagID and returns the row as stored. If there is none, the error
-// matches runtime.ErrNotFound.
+// taskID and tagID and returns it as stored, or runtime.ErrNotFound.
 func (r *TaskTagRepo) Update(ctx context.Context, taskID int64, tagID int64, u TaskTagUpdate) (TaskTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "task_tags.Update", "task_tags")
 	if err != nil {
@@ -269,10 +232,9 @@ SELECT "u"."c1", "u"."c2", $3::uuid
 FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"`
 
-// CreateMany inserts rows into table task_tags and returns how many it inserted.
-// It runs one statement, which binds one array per column (INSERT … SELECT FROM
-// unnest), so it is one round trip and all or nothing. COPY is not used:
-// PostgreSQL does not run COPY FROM under row-level security.
+// CreateMany inserts rows into table task_tags in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns how many. (PostgreSQL does not run COPY FROM
+// under row-level security.)
 func (r *TaskTagRepo) CreateMany(ctx context.Context, rows []NewTaskTag) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "task_tags.CreateMany", "task_tags")
 	if err != nil {
@@ -299,10 +261,8 @@ FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS "u"("c1", "c2", "ord"
 ORDER BY "u"."ord"
 RETURNING "task_id", "tag_id", "org_id"`
 
-// CreateManyReturning inserts rows into table task_tags and returns them as
-// stored, in input order, defaults applied as in Create. It runs one statement,
-// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing.
+// CreateManyReturning inserts rows into table task_tags in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored.
 func (r *TaskTagRepo) CreateManyReturning(ctx context.Context, rows []NewTaskTag) ([]TaskTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "task_tags.CreateManyReturning", "task_tags")
 	if err != nil {
@@ -387,7 +347,6 @@ type TaskTagKey struct {
 	TagID  int64 `json:"tag_id"`
 }
 
-// bulkTaskTagsKeys sends the rows of DeleteMany.
 var bulkTaskTagsKeys = &runtime.Bulk[TaskTagKey]{
 	Table: "task_tags",
 	Key: func(a, b *TaskTagKey) int {
@@ -406,7 +365,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINA
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table task_tags with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *TaskTagRepo) DeleteMany(ctx context.Context, keys []TaskTagKey) ([]bool, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "task_tags.DeleteMany", "task_tags")
 	if err != nil {
@@ -417,7 +376,6 @@ func (r *TaskTagRepo) DeleteMany(ctx context.Context, keys []TaskTagKey) ([]bool
 	return out, wrapErr(err, "task_tags.DeleteMany", "task_tags")
 }
 
-// bulkTaskTagsNew sends the rows of the batch upserts.
 var bulkTaskTagsNew = &runtime.Bulk[NewTaskTag]{
 	Table: "task_tags",
 	Columns: []runtime.BulkColumn[NewTaskTag]{
@@ -433,8 +391,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_new" AS (UPDATE "task_tags" SET "task_id" = "task_tags"."task_id" FROM "cpcgen_v" WHERE "task_id" = "cpcgen_v"."cpcgen_i1" AND "tag_id" = "cpcgen_v"."cpcgen_i2" AND "org_id" = $3 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "task_id", "tag_id", "org_id")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."task_id", "cpcgen_ins"."tag_id", "cpcgen_ins"."org_id" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."task_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."tag_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."task_id", "cpcgen_new"."tag_id", "cpcgen_new"."org_id" FROM "cpcgen_new"`
 
-// UpsertManyByTaskIDAndTagID is UpsertByTaskIDAndTagID for many rows: it returns
-// the rows as stored, in the order of rows. See runtime.UpsertMany.
+// UpsertManyByTaskIDAndTagID is UpsertByTaskIDAndTagID for many rows (see
+// runtime.UpsertMany).
 func (r *TaskTagRepo) UpsertManyByTaskIDAndTagID(ctx context.Context, rows []NewTaskTag) ([]TaskTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "task_tags.UpsertManyByTaskIDAndTagID", "task_tags")
 	if err != nil {
@@ -453,8 +411,7 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."task_id", "cpcgen_ins"."tag_id", "cpcgen_ins"."org_id" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."task_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."tag_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "task_tags"."task_id", "task_tags"."tag_id", "task_tags"."org_id" FROM "cpcgen_v" JOIN "task_tags" ON "task_id" = "cpcgen_v"."cpcgen_i1" AND "tag_id" = "cpcgen_v"."cpcgen_i2" AND "org_id" = $3`
 
 // CreateManyIfAbsentByTaskIDAndTagID is CreateIfAbsentByTaskIDAndTagID for many
-// rows: it returns, in the order of rows, the new rows or the rows in the way, and
-// whether each was created. See runtime.CreateManyIfAbsent.
+// rows (see runtime.CreateManyIfAbsent).
 func (r *TaskTagRepo) CreateManyIfAbsentByTaskIDAndTagID(ctx context.Context, rows []NewTaskTag) ([]TaskTag, []bool, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "task_tags.CreateManyIfAbsentByTaskIDAndTagID", "task_tags")
 	if err != nil {
@@ -487,8 +444,7 @@ const sqlTaskTagsLoadByTaskID = `-- name: task_tags.LoadByTaskID replica=ok
 SELECT "task_id", "tag_id", "org_id" FROM "task_tags"
 WHERE "task_id" = ANY($1) AND "org_id" = $2 ORDER BY "task_id", "tag_id"`
 
-// loadTaskTagsByTaskID is LoadByTaskID on db. db must be scoped to tenant
-// (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadTaskTagsByTaskID(ctx context.Context, db runtime.DBTX, keys []int64, tenant uuid.UUID) (map[int64][]TaskTag, error) {
 	if len(keys) == 0 {
 		return map[int64][]TaskTag{}, nil
@@ -498,8 +454,7 @@ func loadTaskTagsByTaskID(ctx context.Context, db runtime.DBTX, keys []int64, te
 }
 
 // LoadByTaskID returns the rows of table task_tags whose task_id is one of keys,
-// grouped by task_id, each group in primary key order, with one query however many
-// keys; keys without rows are not in the map.
+// grouped by it, in one query (see runtime.GroupRows).
 func (r *TaskTagRepo) LoadByTaskID(ctx context.Context, keys []int64) (map[int64][]TaskTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "task_tags.LoadByTaskID", "task_tags")
 	if err != nil {
@@ -530,8 +485,7 @@ const sqlTaskTagsLoadByTagID = `-- name: task_tags.LoadByTagID replica=ok
 SELECT "task_id", "tag_id", "org_id" FROM "task_tags"
 WHERE "tag_id" = ANY($1) AND "org_id" = $2 ORDER BY "task_id", "tag_id"`
 
-// loadTaskTagsByTagID is LoadByTagID on db. db must be scoped to tenant
-// (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadTaskTagsByTagID(ctx context.Context, db runtime.DBTX, keys []int64, tenant uuid.UUID) (map[int64][]TaskTag, error) {
 	if len(keys) == 0 {
 		return map[int64][]TaskTag{}, nil
@@ -541,8 +495,7 @@ func loadTaskTagsByTagID(ctx context.Context, db runtime.DBTX, keys []int64, ten
 }
 
 // LoadByTagID returns the rows of table task_tags whose tag_id is one of keys,
-// grouped by tag_id, each group in primary key order, with one query however many
-// keys; keys without rows are not in the map.
+// grouped by it, in one query (see runtime.GroupRows).
 func (r *TaskTagRepo) LoadByTagID(ctx context.Context, keys []int64) (map[int64][]TaskTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "task_tags.LoadByTagID", "task_tags")
 	if err != nil {
@@ -573,8 +526,7 @@ const sqlTaskTagsLoadByOrgID = `-- name: task_tags.LoadByOrgID replica=ok
 SELECT "task_id", "tag_id", "org_id" FROM "task_tags"
 WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "task_id", "tag_id"`
 
-// loadTaskTagsByOrgID is LoadByOrgID on db. db must be scoped to tenant
-// (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadTaskTagsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]TaskTag, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]TaskTag{}, nil
@@ -584,8 +536,7 @@ func loadTaskTagsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID,
 }
 
 // LoadByOrgID returns the rows of table task_tags whose org_id is one of keys,
-// grouped by org_id, each group in primary key order, with one query however many
-// keys; keys without rows are not in the map.
+// grouped by it, in one query (see runtime.GroupRows).
 func (r *TaskTagRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]TaskTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "task_tags.LoadByOrgID", "task_tags")
 	if err != nil {

@@ -6,7 +6,6 @@ package tenantdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"iter"
 
@@ -25,17 +24,16 @@ type Task struct {
 	Version   int64     `json:"version"`
 }
 
-// NewTask holds the values of a new row of table tasks. Fields of type runtime.Opt
-// may be left unset: the column's default applies. The database sets id, version.
-// Create stamps org_id with the tenant of its context.
+// NewTask holds the values of a new row of table tasks. An unset runtime.Opt field
+// takes its column's default. The database sets id, version. Create stamps org_id
+// with the tenant of its context.
 type NewTask struct {
 	ProjectID int64             `json:"project_id"`
 	Title     string            `json:"title"`
 	Done      runtime.Opt[bool] `json:"done,omitzero"`
 }
 
-// TaskUpdate lists changes to a row of table tasks. Unset fields leave their
-// column unchanged.
+// TaskUpdate lists changes to a row of table tasks; unset fields stay unchanged.
 type TaskUpdate struct {
 	ProjectID runtime.Opt[int64]  `json:"project_id,omitzero"`
 	Title     runtime.Opt[string] `json:"title,omitzero"`
@@ -59,53 +57,32 @@ type TaskRepo struct {
 	db runtime.DBTX
 }
 
-// NewTaskRepo returns a repository of table tasks that runs its statements on db:
-// a pool, a connection or a transaction.
+// NewTaskRepo returns the repository of table tasks over db.
 func NewTaskRepo(db runtime.DBTX) *TaskRepo {
 	return &TaskRepo{db: db}
 }
 
 var (
-	// ErrTaskIDTaken matches (errors.Is) a violation of the primary key (id) of tasks
-	// (constraint tasks_pkey, primary_key in the spec).
+	// ErrTaskIDTaken matches a violation of the primary key (id).
 	ErrTaskIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "tasks", "tasks_pkey", "primary_key")
-
-	// ErrTaskOrgIDNotFound matches (errors.Is) a write of tasks whose org_id names no
-	// row of orgs (constraint tasks_org_id_fkey, org_id.references in the spec).
+	// ErrTaskOrgIDNotFound matches a write whose org_id names no row of orgs.
 	ErrTaskOrgIDNotFound = runtime.NewForeignKeySentinel("tasks", "tasks_org_id_fkey", "org_id.references", runtime.FKMissing)
-
-	// ErrTaskProjectIDNotFound matches (errors.Is) a write of tasks whose project_id
-	// names no row of projects of the same org_id (constraint tasks_project_id_fkey,
-	// project_id.references in the spec).
+	// ErrTaskProjectIDNotFound matches a write whose project_id names no row of
+	// projects of the same org_id.
 	ErrTaskProjectIDNotFound = runtime.NewForeignKeySentinel("tasks", "tasks_project_id_fkey", "project_id.references", runtime.FKMissing)
-
-	// ErrTaskReferencedByTaskTag matches (errors.Is) a delete or key change of a row
-	// of tasks that rows of task_tags still reference (constraint
-	// task_tags_task_id_fkey, task_tags.task_id.references in the spec).
+	// ErrTaskReferencedByTaskTag matches a delete or key change of a row that rows of
+	// task_tags reference.
 	ErrTaskReferencedByTaskTag = runtime.NewForeignKeySentinel("task_tags", "task_tags_task_id_fkey", "task_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table tasks: what the columns' types cannot hold (nil for
-// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
-// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
-// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
-// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first check it fails. The repository
-// calls it before any SQL.
+// Validate checks n against the columns of table tasks (see runtime.Validator).
 func (n *NewTask) Validate() error {
 	var f runtime.Fields
 	f.Fits("title", runtime.CheckText(n.Title))
 	return f.Err("tasks")
 }
 
-// Validate checks u for table tasks, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewTask.Validate does.
 func (u *TaskUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Title.Set {
@@ -114,36 +91,22 @@ func (u *TaskUpdate) Validate() error {
 	return f.Err("tasks")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for project_id, title, done, whose columns are NOT NULL, rather than read
-// it as a zero value: the error is a *runtime.DbError of kind Validation naming
-// the fields. Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewTask) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "tasks", "project_id", "title", "done"); err != nil {
-		return err
-	}
 	type plain NewTask
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "tasks", "project_id", "title", "done")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for project_id, title, done, whose columns are NOT NULL, rather than read
-// it as a zero value: the error is a *runtime.DbError of kind Validation naming
-// the fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *TaskUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "tasks", "project_id", "title", "done"); err != nil {
-		return err
-	}
 	type plain TaskUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "tasks", "project_id", "title", "done")
 }
 
-// scanTask gives the scan destinations of the fields of v, columns in table order.
 func scanTask(v *Task, d []any) []any {
 	return append(d, &v.ID, &v.OrgID, &v.ProjectID, &v.Title, &v.Done, &v.Version)
 }
 
-// argsNewTask gives the values Create binds from n.
 func argsNewTask(n *NewTask, d []any) []any {
 	return append(d, &n.ProjectID, &n.Title, n.Done.Arg())
 }
@@ -153,8 +116,8 @@ INSERT INTO "tasks" ("project_id", "title", "done", "org_id")
 VALUES ($1, $2, COALESCE($3::boolean, FALSE), $4)
 RETURNING "id", "org_id", "project_id", "title", "done", "version"`
 
-// Create inserts a row into table tasks and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table tasks and returns the row as stored. It validates n
+// first.
 func (r *TaskRepo) Create(ctx context.Context, n NewTask) (Task, error) {
 	if err := n.Validate(); err != nil {
 		return Task{}, wrapErr(err, "tasks.Create", "tasks")
@@ -172,8 +135,8 @@ const sqlTasksFindByID = `-- name: tasks.FindByID replica=ok
 SELECT "id", "org_id", "project_id", "title", "done", "version" FROM "tasks"
 WHERE "id" = $1 AND "org_id" = $2`
 
-// FindByID returns the row of table tasks with the given id. If there is none, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table tasks with the given id, or
+// runtime.ErrNotFound.
 func (r *TaskRepo) FindByID(ctx context.Context, id int64) (Task, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tasks.FindByID", "tasks")
 	if err != nil {
@@ -188,8 +151,7 @@ const sqlTasksFindAll = `-- name: tasks.FindAll replica=ok
 SELECT "id", "org_id", "project_id", "title", "done", "version" FROM "tasks"
 WHERE "org_id" = $1 ORDER BY "id"`
 
-// FindAll returns every row of table tasks in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table tasks in primary key order, in memory.
 func (r *TaskRepo) FindAll(ctx context.Context) ([]Task, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tasks.FindAll", "tasks")
 	if err != nil {
@@ -201,9 +163,7 @@ func (r *TaskRepo) FindAll(ctx context.Context) ([]Task, error) {
 	return items, wrapErr(err, "tasks.FindAll", "tasks")
 }
 
-// Stream yields every row of table tasks in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TaskRepo) Stream(ctx context.Context) iter.Seq2[Task, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tasks.Stream", "tasks")
 	if err != nil {
@@ -223,9 +183,7 @@ SELECT "id", "org_id", "project_id", "title", "done", "version" FROM "tasks"
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table tasks in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table tasks in primary key order (see runtime.PageArgs).
 func (r *TaskRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Task], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tasks.List", "tasks")
 	if err != nil {
@@ -253,13 +211,10 @@ SET "project_id" = COALESCE($2::bigint, "project_id"),
 WHERE "id" = $1 AND "org_id" = $6 AND "version" = $5
 RETURNING "id", "org_id", "project_id", "title", "done", "version"`
 
-// updateTasks are the statements of TaskRepo.Update: one per set of fields set
-// (see runtime.Update).
 var updateTasks = &runtime.Update{
 	Fallback: sqlTasksUpdate, Keys: 1,
 }
 
-// argsTaskUpdate gives the value of each field of u, nil when unset.
 func argsTaskUpdate(u *TaskUpdate, d []any) []any {
 	return append(d, u.ProjectID.Arg(), u.Title.Arg(), u.Done.Arg())
 }
@@ -269,10 +224,10 @@ SELECT EXISTS (SELECT 1 FROM "tasks"
 WHERE "id" = $1 AND "org_id" = $2)`
 
 // Update applies the set fields of u to the row of table tasks with the given id
-// and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first. version is the version the caller
-// read: when the row has another, Update changes nothing and the error has kind
-// Conflict and matches runtime.ErrStaleVersion. It increments version.
+// and returns it as stored, or runtime.ErrNotFound. It validates u first. version
+// is the version the caller read: when the row has another, Update changes nothing
+// and the error has kind Conflict and matches runtime.ErrStaleVersion. It
+// increments version.
 func (r *TaskRepo) Update(ctx context.Context, id int64, version int64, u TaskUpdate) (Task, error) {
 	if err := u.Validate(); err != nil {
 		return Task{}, wrapErr(err, "tasks.Update", "tasks")
@@ -353,9 +308,8 @@ const sqlTasksFindByIDs = `-- name: tasks.FindByIDs replica=ok
 SELECT "id", "org_id", "project_id", "title", "done", "version" FROM "tasks"
 WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
-// FindByIDs returns the rows of table tasks whose id is in ids, in id order, with
-// one query. Keys without a row are skipped, so the result may be shorter than
-// ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table tasks whose id is in ids, in id order; keys
+// without a row are skipped.
 func (r *TaskRepo) FindByIDs(ctx context.Context, ids []int64) ([]Task, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tasks.FindByIDs", "tasks")
 	if err != nil {
@@ -375,10 +329,9 @@ SELECT "u"."c1", "u"."c2", COALESCE("u"."c3", FALSE), $4::uuid
 FROM unnest($1::bigint[], $2::text[], $3::boolean[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
 ORDER BY "u"."ord"`
 
-// CreateMany inserts rows into table tasks and returns how many it inserted. It
-// runs one statement, which binds one array per column (INSERT … SELECT FROM
-// unnest), so it is one round trip and all or nothing. COPY is not used:
-// PostgreSQL does not run COPY FROM under row-level security.
+// CreateMany inserts rows into table tasks in one INSERT … SELECT FROM unnest,
+// all or nothing, and returns how many. (PostgreSQL does not run COPY FROM under
+// row-level security.)
 func (r *TaskRepo) CreateMany(ctx context.Context, rows []NewTask) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tasks.CreateMany", "tasks")
 	if err != nil {
@@ -409,10 +362,9 @@ FROM unnest($1::bigint[], $2::text[], $3::boolean[]) WITH ORDINALITY AS "u"("c1"
 ORDER BY "u"."ord"
 RETURNING "id", "org_id", "project_id", "title", "done", "version"`
 
-// CreateManyReturning inserts rows into table tasks and returns them as stored, in
-// input order, defaults applied as in Create. It runs one statement, which binds
-// one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table tasks in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *TaskRepo) CreateManyReturning(ctx context.Context, rows []NewTask) ([]Task, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tasks.CreateManyReturning", "tasks")
 	if err != nil {
@@ -437,15 +389,14 @@ func (r *TaskRepo) CreateManyReturning(ctx context.Context, rows []NewTask) ([]T
 	return items, wrapErr(err, "tasks.CreateManyReturning", "tasks")
 }
 
-// TaskKeyedUpdate is one row's changes for UpdateMany: its key, the version the
-// caller read, and the changes.
+// TaskKeyedUpdate is one row's key and changes for UpdateMany, with the version
+// the caller read.
 type TaskKeyedUpdate struct {
 	ID      int64      `json:"id"`
 	Version int64      `json:"version"`
 	Changes TaskUpdate `json:"changes"`
 }
 
-// bulkTasksUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkTasksUpdates = &runtime.Bulk[TaskKeyedUpdate]{
 	Table:    "tasks",
 	Key:      func(a, b *TaskKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -466,9 +417,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[
 "cpcgen_new" AS (UPDATE "tasks" SET "project_id" = COALESCE("cpcgen_v"."cpcgen_3", "tasks"."project_id"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "tasks"."title"), "done" = COALESCE("cpcgen_v"."cpcgen_5", "tasks"."done"), "version" = "tasks"."version" + 1 FROM "cpcgen_v" WHERE "tasks"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $6 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table tasks the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row or
-// another version (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table tasks, all or none (see
+// runtime.UpdateMany).
 func (r *TaskRepo) UpdateMany(ctx context.Context, rows []TaskKeyedUpdate) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tasks.UpdateMany", "tasks")
 	if err != nil {
@@ -486,8 +436,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[
 "cpcgen_new" AS (UPDATE "tasks" SET "project_id" = COALESCE("cpcgen_v"."cpcgen_3", "tasks"."project_id"), "title" = COALESCE("cpcgen_v"."cpcgen_4", "tasks"."title"), "done" = COALESCE("cpcgen_v"."cpcgen_5", "tasks"."done"), "version" = "tasks"."version" + 1 FROM "cpcgen_v" WHERE "tasks"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $6 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "project_id", "title", "done", "version")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."project_id", "cpcgen_new"."title", "cpcgen_new"."done", "cpcgen_new"."version" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *TaskRepo) UpdateManyReturning(ctx context.Context, rows []TaskKeyedUpdate) ([]Task, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tasks.UpdateManyReturning", "tasks")
 	if err != nil {
@@ -498,7 +447,6 @@ func (r *TaskRepo) UpdateManyReturning(ctx context.Context, rows []TaskKeyedUpda
 	return out, wrapErr(err, "tasks.UpdateManyReturning", "tasks")
 }
 
-// bulkTasksVersions sends the rows of DeleteMany.
 var bulkTasksVersions = &runtime.Bulk[runtime.Versioned[int64, int64]]{
 	Table: "tasks",
 	Key:   func(a, b *runtime.Versioned[int64, int64]) int { return cmp.Compare(a.Key, b.Key) },
@@ -515,9 +463,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINA
 "cpcgen_new" AS (DELETE FROM "tasks" USING "cpcgen_v" WHERE "tasks"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $3 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// DeleteMany deletes the rows of table tasks with the keys given, as Delete does,
-// and reports whether each key's row was deleted. One stale version stops the
-// whole batch. See runtime.WriteMany.
+// DeleteMany deletes the rows of table tasks with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *TaskRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[int64, int64]) ([]bool, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tasks.DeleteMany", "tasks")
 	if err != nil {
@@ -548,8 +495,7 @@ const sqlTasksLoadByOrgID = `-- name: tasks.LoadByOrgID replica=ok
 SELECT "id", "org_id", "project_id", "title", "done", "version" FROM "tasks"
 WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
-// loadTasksByOrgID is LoadByOrgID on db. db must be scoped to tenant
-// (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadTasksByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Task, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Task{}, nil
@@ -559,8 +505,7 @@ func loadTasksByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, te
 }
 
 // LoadByOrgID returns the rows of table tasks whose org_id is one of keys, grouped
-// by org_id, each group in primary key order, with one query however many keys;
-// keys without rows are not in the map.
+// by it, in one query (see runtime.GroupRows).
 func (r *TaskRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Task, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tasks.LoadByOrgID", "tasks")
 	if err != nil {
@@ -591,8 +536,7 @@ const sqlTasksLoadByProjectID = `-- name: tasks.LoadByProjectID replica=ok
 SELECT "id", "org_id", "project_id", "title", "done", "version" FROM "tasks"
 WHERE "project_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
-// loadTasksByProjectID is LoadByProjectID on db. db must be scoped to tenant
-// (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadTasksByProjectID(ctx context.Context, db runtime.DBTX, keys []int64, tenant uuid.UUID) (map[int64][]Task, error) {
 	if len(keys) == 0 {
 		return map[int64][]Task{}, nil
@@ -602,8 +546,7 @@ func loadTasksByProjectID(ctx context.Context, db runtime.DBTX, keys []int64, te
 }
 
 // LoadByProjectID returns the rows of table tasks whose project_id is one of keys,
-// grouped by project_id, each group in primary key order, with one query however
-// many keys; keys without rows are not in the map.
+// grouped by it, in one query (see runtime.GroupRows).
 func (r *TaskRepo) LoadByProjectID(ctx context.Context, keys []int64) (map[int64][]Task, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tasks.LoadByProjectID", "tasks")
 	if err != nil {
@@ -614,9 +557,8 @@ func (r *TaskRepo) LoadByProjectID(ctx context.Context, keys []int64) (map[int64
 	return m, wrapErr(err, "tasks.LoadByProjectID", "tasks")
 }
 
-// LoadTaskTags returns the rows of table task_tags that reference each of parents
-// (task_tags.task_id = tasks.id), keyed by the parent's id, each group in primary
-// key order, with one query; parents without rows are not in the map.
+// LoadTaskTags returns the rows of table task_tags of each of parents
+// (task_tags.task_id = tasks.id), keyed by the parent's id, as LoadByTaskID does.
 func (r *TaskRepo) LoadTaskTags(ctx context.Context, parents []Task) (map[int64][]TaskTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tasks.LoadTaskTags", "tasks")
 	if err != nil {

@@ -6,13 +6,11 @@ package validdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 	"time"
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 )
 
@@ -43,9 +41,8 @@ type Member struct {
 	UpdatedAt time.Time            `json:"updated_at"`
 }
 
-// NewMember holds the values of a new row of table members. Fields of type
-// runtime.Opt may be left unset: the column's default applies. The database sets
-// created_at, updated_at.
+// NewMember holds the values of a new row of table members. An unset runtime.Opt
+// field takes its column's default. The database sets created_at, updated_at.
 type NewMember struct {
 	ID       runtime.Opt[uuid.UUID]       `json:"id,omitzero"`
 	TeamID   runtime.Null[int64]          `json:"team_id"`
@@ -70,8 +67,8 @@ type NewMember struct {
 	Password string                       `json:"password"`
 }
 
-// MemberUpdate lists changes to a row of table members. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// MemberUpdate lists changes to a row of table members; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type MemberUpdate struct {
 	TeamID   runtime.Opt[runtime.Null[int64]]  `json:"team_id,omitzero"`
 	Email    runtime.Opt[string]               `json:"email,omitzero"`
@@ -100,137 +97,78 @@ type MemberRepo struct {
 	db runtime.DBTX
 }
 
-// NewMemberRepo returns a repository of table members that runs its statements on
-// db: a pool, a connection or a transaction.
+// NewMemberRepo returns the repository of table members over db.
 func NewMemberRepo(db runtime.DBTX) *MemberRepo {
 	return &MemberRepo{db: db}
 }
 
 var (
-	// ErrMemberIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// members (constraint members_pkey, primary_key in the spec).
+	// ErrMemberIDTaken matches a violation of the primary key (id).
 	ErrMemberIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "members", "members_pkey", "primary_key")
-
-	// ErrMemberEmailTaken matches (errors.Is) a violation of the unique column email
-	// of members (constraint members_email_key, email.unique in the spec).
+	// ErrMemberEmailTaken matches a violation of the unique column email.
 	ErrMemberEmailTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "members", "members_email_key", "email.unique")
-
-	// ErrMemberEmailFormatCheck matches (errors.Is) a violation of the validate rule
-	// of column email of members (constraint members_email_format, email.validate in
-	// the spec).
+	// ErrMemberEmailFormatCheck matches a violation of the validate rule of column
+	// email.
 	ErrMemberEmailFormatCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_email_format", "email.validate")
-
-	// ErrMemberHandleMinLengthCheck matches (errors.Is) a violation of the min_length
-	// rule of column handle of members (constraint members_handle_min_length,
-	// handle.min_length in the spec).
+	// ErrMemberHandleMinLengthCheck matches a violation of the min_length rule of
+	// column handle.
 	ErrMemberHandleMinLengthCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_handle_min_length", "handle.min_length")
-
-	// ErrMemberHandleMaxLengthCheck matches (errors.Is) a violation of the max_length
-	// rule of column handle of members (constraint members_handle_max_length,
-	// handle.max_length in the spec).
+	// ErrMemberHandleMaxLengthCheck matches a violation of the max_length rule of
+	// column handle.
 	ErrMemberHandleMaxLengthCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_handle_max_length", "handle.max_length")
-
-	// ErrMemberHandlePatternCheck matches (errors.Is) a violation of the pattern rule
-	// of column handle of members (constraint members_handle_pattern, handle.pattern
-	// in the spec).
+	// ErrMemberHandlePatternCheck matches a violation of the pattern rule of column
+	// handle.
 	ErrMemberHandlePatternCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_handle_pattern", "handle.pattern")
-
-	// ErrMemberNameNotEmptyCheck matches (errors.Is) a violation of the not_empty rule
-	// of column name of members (constraint members_name_not_empty, name.not_empty in
-	// the spec).
+	// ErrMemberNameNotEmptyCheck matches a violation of the not_empty rule of column
+	// name.
 	ErrMemberNameNotEmptyCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_name_not_empty", "name.not_empty")
-
-	// ErrMemberPhoneFormatCheck matches (errors.Is) a violation of the validate rule
-	// of column phone of members (constraint members_phone_format, phone.validate in
-	// the spec).
+	// ErrMemberPhoneFormatCheck matches a violation of the validate rule of column
+	// phone.
 	ErrMemberPhoneFormatCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_phone_format", "phone.validate")
-
-	// ErrMemberHostFormatCheck matches (errors.Is) a violation of the validate rule of
-	// column host of members (constraint members_host_format, host.validate in the
-	// spec).
+	// ErrMemberHostFormatCheck matches a violation of the validate rule of column
+	// host.
 	ErrMemberHostFormatCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_host_format", "host.validate")
-
-	// ErrMemberSlugFormatCheck matches (errors.Is) a violation of the validate rule of
-	// column slug of members (constraint members_slug_format, slug.validate in the
-	// spec).
+	// ErrMemberSlugFormatCheck matches a violation of the validate rule of column
+	// slug.
 	ErrMemberSlugFormatCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_slug_format", "slug.validate")
-
-	// ErrMemberInitialsFormatCheck matches (errors.Is) a violation of the validate
-	// rule of column initials of members (constraint members_initials_format,
-	// initials.validate in the spec).
+	// ErrMemberInitialsFormatCheck matches a violation of the validate rule of column
+	// initials.
 	ErrMemberInitialsFormatCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_initials_format", "initials.validate")
-
-	// ErrMemberCodeFormatCheck matches (errors.Is) a violation of the validate rule of
-	// column code of members (constraint members_code_format, code.validate in the
-	// spec).
+	// ErrMemberCodeFormatCheck matches a violation of the validate rule of column
+	// code.
 	ErrMemberCodeFormatCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_code_format", "code.validate")
-
-	// ErrMemberRefFormatCheck matches (errors.Is) a violation of the validate rule of
-	// column ref of members (constraint members_ref_format, ref.validate in the spec).
+	// ErrMemberRefFormatCheck matches a violation of the validate rule of column ref.
 	ErrMemberRefFormatCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_ref_format", "ref.validate")
-
-	// ErrMemberAgeMinCheck matches (errors.Is) a violation of the min rule of column
-	// age of members (constraint members_age_min, age.min in the spec).
+	// ErrMemberAgeMinCheck matches a violation of the min rule of column age.
 	ErrMemberAgeMinCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_age_min", "age.min")
-
-	// ErrMemberAgeMaxCheck matches (errors.Is) a violation of the max rule of column
-	// age of members (constraint members_age_max, age.max in the spec).
+	// ErrMemberAgeMaxCheck matches a violation of the max rule of column age.
 	ErrMemberAgeMaxCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_age_max", "age.max")
-
-	// ErrMemberScoreMinCheck matches (errors.Is) a violation of the min rule of column
-	// score of members (constraint members_score_min, score.min in the spec).
+	// ErrMemberScoreMinCheck matches a violation of the min rule of column score.
 	ErrMemberScoreMinCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_score_min", "score.min")
-
-	// ErrMemberScoreMaxCheck matches (errors.Is) a violation of the max rule of column
-	// score of members (constraint members_score_max, score.max in the spec).
+	// ErrMemberScoreMaxCheck matches a violation of the max rule of column score.
 	ErrMemberScoreMaxCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_score_max", "score.max")
-
-	// ErrMemberBalanceMinCheck matches (errors.Is) a violation of the min rule of
-	// column balance of members (constraint members_balance_min, balance.min in the
-	// spec).
+	// ErrMemberBalanceMinCheck matches a violation of the min rule of column balance.
 	ErrMemberBalanceMinCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_balance_min", "balance.min")
-
-	// ErrMemberBalanceMaxCheck matches (errors.Is) a violation of the max rule of
-	// column balance of members (constraint members_balance_max, balance.max in the
-	// spec).
+	// ErrMemberBalanceMaxCheck matches a violation of the max rule of column balance.
 	ErrMemberBalanceMaxCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_balance_max", "balance.max")
-
-	// ErrMemberRatioMinCheck matches (errors.Is) a violation of the min rule of column
-	// ratio of members (constraint members_ratio_min, ratio.min in the spec).
+	// ErrMemberRatioMinCheck matches a violation of the min rule of column ratio.
 	ErrMemberRatioMinCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_ratio_min", "ratio.min")
-
-	// ErrMemberRatioMaxCheck matches (errors.Is) a violation of the max rule of column
-	// ratio of members (constraint members_ratio_max, ratio.max in the spec).
+	// ErrMemberRatioMaxCheck matches a violation of the max rule of column ratio.
 	ErrMemberRatioMaxCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_ratio_max", "ratio.max")
-
-	// ErrMemberTagsNotEmptyCheck matches (errors.Is) a violation of the not_empty rule
-	// of column tags of members (constraint members_tags_not_empty, tags.not_empty in
-	// the spec).
+	// ErrMemberTagsNotEmptyCheck matches a violation of the not_empty rule of column
+	// tags.
 	ErrMemberTagsNotEmptyCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_tags_not_empty", "tags.not_empty")
-
-	// ErrMemberPasswordMinLengthCheck matches (errors.Is) a violation of the
-	// min_length rule of column password of members (constraint
-	// members_password_min_length, password.min_length in the spec).
+	// ErrMemberPasswordMinLengthCheck matches a violation of the min_length rule of
+	// column password.
 	ErrMemberPasswordMinLengthCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_password_min_length", "password.min_length")
-
-	// ErrMemberAdultEnterpriseCheck matches (errors.Is) a violation of the check plan
-	// <> 'enterprise' OR age >= 18 of members (constraint adult_enterprise,
-	// adult_enterprise in the spec).
+	// ErrMemberAdultEnterpriseCheck matches a violation of the check plan <>
+	// 'enterprise' OR age >= 18.
 	ErrMemberAdultEnterpriseCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "adult_enterprise", "adult_enterprise")
-
-	// ErrMemberTeamIDNotFound matches (errors.Is) a write of members whose team_id
-	// names no row of teams (constraint members_team_id_fkey, team_id.references in
-	// the spec).
+	// ErrMemberTeamIDNotFound matches a write whose team_id names no row of teams.
 	ErrMemberTeamIDNotFound = runtime.NewForeignKeySentinel("members", "members_team_id_fkey", "team_id.references", runtime.FKMissing)
 )
 
-// Validate checks n for table members: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table members (see runtime.Validator).
 func (n *NewMember) Validate() error {
 	var f runtime.Fields
 	f.Fits("email", runtime.CheckText(n.Email))
@@ -297,14 +235,7 @@ func (n *NewMember) Validate() error {
 	return f.Err("members")
 }
 
-// Validate checks u for table members, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewMember.Validate does.
 func (u *MemberUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Email.Set {
@@ -383,30 +314,16 @@ func (u *MemberUpdate) Validate() error {
 	return f.Err("members")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for id, email, handle, name, host, slug, code, score, balance, ratio, plan,
-// plans, tags, password, whose columns are NOT NULL, rather than read it as a zero
-// value: the error is a *runtime.DbError of kind Validation naming the fields.
-// Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewMember) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "members", "id", "email", "handle", "name", "host", "slug", "code", "score", "balance", "ratio", "plan", "plans", "tags", "password"); err != nil {
-		return err
-	}
 	type plain NewMember
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "members", "id", "email", "handle", "name", "host", "slug", "code", "score", "balance", "ratio", "plan", "plans", "tags", "password")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for email, handle, name, host, slug, code, score, balance, ratio, plan,
-// plans, tags, password, whose columns are NOT NULL, rather than read it as a zero
-// value: the error is a *runtime.DbError of kind Validation naming the fields.
-// Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *MemberUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "members", "email", "handle", "name", "host", "slug", "code", "score", "balance", "ratio", "plan", "plans", "tags", "password"); err != nil {
-		return err
-	}
 	type plain MemberUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "members", "email", "handle", "name", "host", "slug", "code", "score", "balance", "ratio", "plan", "plans", "tags", "password")
 }
 
 var (
@@ -492,13 +409,10 @@ var (
 	}
 )
 
-// scanMember gives the scan destinations of the fields of v, columns in table
-// order.
 func scanMember(v *Member, d []any) []any {
 	return append(d, &v.ID, &v.TeamID, &v.Email, &v.Handle, &v.Name, &v.Website, &v.Phone, &v.Host, &v.Slug, &v.Initials, &v.Code, &v.Ref, &v.Age, &v.Score, &v.Balance, &v.Ratio, &v.Plan, &v.Plans, &v.Tags, &v.Motto, &v.Password, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// argsNewMember gives the values Create binds from n.
 func argsNewMember(n *NewMember, d []any) []any {
 	return append(d, n.ID.Arg(), &n.TeamID, &n.Email, &n.Handle, &n.Name, &n.Website, &n.Phone, n.Host.Arg(), &n.Slug, &n.Initials, n.Code.Arg(), &n.Ref, &n.Age, n.Score.Arg(), n.Balance.Arg(), n.Ratio.Arg(), n.Plan.Arg(), runtime.OptValue(&n.Plans), n.Tags, &n.Motto, &n.Password)
 }
@@ -508,8 +422,8 @@ INSERT INTO "members" ("id", "team_id", "email", "handle", "name", "website", "p
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, COALESCE($8::text, 'localhost'::text), $9, $10, COALESCE($11::text, 'A1'::text), $12, $13, COALESCE($14::smallint, 0), COALESCE($15::numeric(12,2), 0), COALESCE($16::double precision, 0.5), COALESCE($17::"plan", 'free'::"plan"), COALESCE($18::text[]::"plan"[], '{}'::"plan"[]), $19, $20, $21)
 RETURNING "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at"`
 
-// Create inserts a row into table members and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table members and returns the row as stored. It validates
+// n first.
 func (r *MemberRepo) Create(ctx context.Context, n NewMember) (Member, error) {
 	if err := n.Validate(); err != nil {
 		return Member{}, wrapErr(err, "members.Create", "members")
@@ -522,8 +436,8 @@ const sqlMembersFindByID = `-- name: members.FindByID replica=ok
 SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members"
 WHERE "id" = $1`
 
-// FindByID returns the row of table members with the given id. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table members with the given id, or
+// runtime.ErrNotFound.
 func (r *MemberRepo) FindByID(ctx context.Context, id uuid.UUID) (Member, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlMembersFindByID, id, runtime.Arg, scanMember)
 	return v, wrapErr(err, "members.FindByID", "members")
@@ -532,17 +446,14 @@ func (r *MemberRepo) FindByID(ctx context.Context, id uuid.UUID) (Member, error)
 const sqlMembersFindAll = `-- name: members.FindAll replica=ok
 SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members" ORDER BY "id"`
 
-// FindAll returns every row of table members in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table members in primary key order, in memory.
 func (r *MemberRepo) FindAll(ctx context.Context) ([]Member, error) {
 	rows, err := r.db.Query(ctx, sqlMembersFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanMember)
 	return items, wrapErr(err, "members.FindAll", "members")
 }
 
-// Stream yields every row of table members in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *MemberRepo) Stream(ctx context.Context) iter.Seq2[Member, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "members.Stream", "members") }, scanMember, sqlMembersFindAll)
 }
@@ -556,9 +467,8 @@ SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table members in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table members in primary key order (see
+// runtime.PageArgs).
 func (r *MemberRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Member], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Member]{
@@ -571,8 +481,6 @@ func (r *MemberRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.P
 	return p, wrapErr(err, "members.List", "members")
 }
 
-// updateMembers are the statements of MemberRepo.Update: one per set of fields set
-// (see runtime.Update).
 var updateMembers = &runtime.Update{
 	Name: "members.Update", Keys: 1,
 	Head:      "UPDATE \"members\"\nSET ",
@@ -584,15 +492,13 @@ var updateMembers = &runtime.Update{
 	Nullable:  1<<0 | 1<<4 | 1<<5 | 1<<8 | 1<<10 | 1<<11 | 1<<18,
 }
 
-// argsMemberUpdate gives the value of each field of u, nil when unset.
 func argsMemberUpdate(u *MemberUpdate, d []any) []any {
 	return append(d, u.TeamID.Arg(), u.Email.Arg(), u.Handle.Arg(), u.Name.Arg(), u.Website.Arg(), u.Phone.Arg(), u.Host.Arg(), u.Slug.Arg(), u.Initials.Arg(), u.Code.Arg(), u.Ref.Arg(), u.Age.Arg(), u.Score.Arg(), u.Balance.Arg(), u.Ratio.Arg(), u.Plan.Arg(), runtime.OptValue(&u.Plans), runtime.OptValue(&u.Tags), u.Motto.Arg(), u.Password.Arg())
 }
 
 // Update applies the set fields of u to the row of table members with the given id
-// and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first. It sets updated_at to the
-// transaction's time.
+// and returns it as stored, or runtime.ErrNotFound. It validates u first. It sets
+// updated_at to the transaction's time.
 func (r *MemberRepo) Update(ctx context.Context, id uuid.UUID, u MemberUpdate) (Member, error) {
 	if err := u.Validate(); err != nil {
 		return Member{}, wrapErr(err, "members.Update", "members")
@@ -624,9 +530,8 @@ const sqlMembersFindByIDs = `-- name: members.FindByIDs replica=ok
 SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table members whose id is in ids, in id order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table members whose id is in ids, in id order;
+// keys without a row are skipped.
 func (r *MemberRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Member, error) {
 	if len(ids) == 0 {
 		return []Member{}, nil
@@ -635,7 +540,6 @@ func (r *MemberRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Member, 
 	return items, wrapErr(err, "members.FindByIDs", "members")
 }
 
-// copyMembers sends rows of NewMember to table members with COPY.
 var copyMembers = &runtime.Copier[NewMember]{
 	Table:   "members",
 	Columns: []string{"id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "password"},
@@ -643,47 +547,23 @@ var copyMembers = &runtime.Copier[NewMember]{
 	Enums:   []string{"\"plan\""},
 }
 
-// CreateMany inserts rows into table members with the COPY protocol and returns
-// how many it inserted, all or nothing. It validates every row first. An unset
-// optional field takes the column's default, as in Create (rows setting different
-// fields are copied in groups, in one transaction). It runs in a transaction, on
-// whose connection it registers the enum types "plan" so that pgx can send enum
-// arrays in COPY's binary format.
+// CreateMany inserts rows into table members with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first. It
+// registers the enum types "plan" on its connection.
 func (r *MemberRepo) CreateMany(ctx context.Context, rows []NewMember) (int64, error) {
 	n, err := copyMembers.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "members.CreateMany", "members")
 }
 
-// CreateManyReturning inserts rows into table members and returns them as stored,
-// in input order, defaults applied. It queues Create's statement once per row in
-// one pgx.Batch: one round trip, and all or nothing, as the batch runs in one
-// implicit transaction. (A single INSERT … SELECT FROM unnest cannot carry the
-// table's array columns.) It validates every row first.
+// CreateManyReturning inserts rows into table members in one pgx.Batch of Create's
+// statement (unnest cannot carry its array columns), all or nothing, and returns
+// them as stored. It validates every row first.
 func (r *MemberRepo) CreateManyReturning(ctx context.Context, rows []NewMember) ([]Member, error) {
-	if len(rows) == 0 {
-		return []Member{}, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "members.CreateManyReturning", "members")
 	}
-	b := &pgx.Batch{}
-	for i := range rows {
-		b.Queue(sqlMembersCreate, argsNewMember(&rows[i], nil)...)
-	}
-	br := r.db.SendBatch(ctx, b)
-	out := make([]Member, 0, len(rows))
-	for range rows {
-		v, err := runtime.ScanOne(br.QueryRow(), scanMember)
-		if err != nil {
-			br.Close()
-			return nil, wrapErr(err, "members.CreateManyReturning", "members")
-		}
-		out = append(out, v)
-	}
-	if err := br.Close(); err != nil {
-		return nil, wrapErr(err, "members.CreateManyReturning", "members")
-	}
-	return out, nil
+	out, err := runtime.BatchQuery(ctx, r.db, sqlMembersCreate, rows, argsNewMember, scanMember)
+	return out, wrapErr(err, "members.CreateManyReturning", "members")
 }
 
 const sqlMembersUpsertByEmail = `-- name: members.UpsertByEmail sensitive=21
@@ -749,13 +629,12 @@ func (r *MemberRepo) CreateIfAbsentByEmail(ctx context.Context, n NewMember) (Me
 	return v, created, wrapErr(err, "members.CreateIfAbsentByEmail", "members")
 }
 
-// MemberKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// MemberKeyedUpdate is one row's key and changes for UpdateMany.
 type MemberKeyedUpdate struct {
 	ID      uuid.UUID    `json:"id"`
 	Changes MemberUpdate `json:"changes"`
 }
 
-// bulkMembersUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkMembersUpdates = &runtime.Bulk[MemberKeyedUpdate]{
 	Table:    "members",
 	Key:      func(a, b *MemberKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -799,9 +678,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::boolean[], $3::bigint[]
 "cpcgen_new" AS (UPDATE "members" SET "team_id" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "members"."team_id" END, "email" = COALESCE("cpcgen_v"."cpcgen_4", "members"."email"), "handle" = COALESCE("cpcgen_v"."cpcgen_5", "members"."handle"), "name" = COALESCE("cpcgen_v"."cpcgen_6", "members"."name"), "website" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "members"."website" END, "phone" = CASE WHEN "cpcgen_v"."cpcgen_9" THEN "cpcgen_v"."cpcgen_10" ELSE "members"."phone" END, "host" = COALESCE("cpcgen_v"."cpcgen_11", "members"."host"), "slug" = COALESCE("cpcgen_v"."cpcgen_12", "members"."slug"), "initials" = CASE WHEN "cpcgen_v"."cpcgen_13" THEN "cpcgen_v"."cpcgen_14" ELSE "members"."initials" END, "code" = COALESCE("cpcgen_v"."cpcgen_15", "members"."code"), "ref" = CASE WHEN "cpcgen_v"."cpcgen_16" THEN "cpcgen_v"."cpcgen_17" ELSE "members"."ref" END, "age" = CASE WHEN "cpcgen_v"."cpcgen_18" THEN "cpcgen_v"."cpcgen_19" ELSE "members"."age" END, "score" = COALESCE("cpcgen_v"."cpcgen_20", "members"."score"), "balance" = COALESCE("cpcgen_v"."cpcgen_21", "members"."balance"), "ratio" = COALESCE("cpcgen_v"."cpcgen_22", "members"."ratio"), "plan" = COALESCE("cpcgen_v"."cpcgen_23", "members"."plan"), "plans" = COALESCE("cpcgen_v"."cpcgen_24"::text[]::"plan"[], "members"."plans"), "tags" = COALESCE("cpcgen_v"."cpcgen_25"::text[], "members"."tags"), "motto" = CASE WHEN "cpcgen_v"."cpcgen_26" THEN "cpcgen_v"."cpcgen_27" ELSE "members"."motto" END, "password" = COALESCE("cpcgen_v"."cpcgen_28", "members"."password"), "updated_at" = now() FROM "cpcgen_v" WHERE "members"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table members the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table members, all or none (see
+// runtime.UpdateMany).
 func (r *MemberRepo) UpdateMany(ctx context.Context, rows []MemberKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkMembersUpdates, sqlMembersUpdateMany, rows)
 	return out, wrapErr(err, "members.UpdateMany", "members")
@@ -814,14 +692,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::boolean[], $3::bigint[]
 "cpcgen_new" AS (UPDATE "members" SET "team_id" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "members"."team_id" END, "email" = COALESCE("cpcgen_v"."cpcgen_4", "members"."email"), "handle" = COALESCE("cpcgen_v"."cpcgen_5", "members"."handle"), "name" = COALESCE("cpcgen_v"."cpcgen_6", "members"."name"), "website" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "members"."website" END, "phone" = CASE WHEN "cpcgen_v"."cpcgen_9" THEN "cpcgen_v"."cpcgen_10" ELSE "members"."phone" END, "host" = COALESCE("cpcgen_v"."cpcgen_11", "members"."host"), "slug" = COALESCE("cpcgen_v"."cpcgen_12", "members"."slug"), "initials" = CASE WHEN "cpcgen_v"."cpcgen_13" THEN "cpcgen_v"."cpcgen_14" ELSE "members"."initials" END, "code" = COALESCE("cpcgen_v"."cpcgen_15", "members"."code"), "ref" = CASE WHEN "cpcgen_v"."cpcgen_16" THEN "cpcgen_v"."cpcgen_17" ELSE "members"."ref" END, "age" = CASE WHEN "cpcgen_v"."cpcgen_18" THEN "cpcgen_v"."cpcgen_19" ELSE "members"."age" END, "score" = COALESCE("cpcgen_v"."cpcgen_20", "members"."score"), "balance" = COALESCE("cpcgen_v"."cpcgen_21", "members"."balance"), "ratio" = COALESCE("cpcgen_v"."cpcgen_22", "members"."ratio"), "plan" = COALESCE("cpcgen_v"."cpcgen_23", "members"."plan"), "plans" = COALESCE("cpcgen_v"."cpcgen_24"::text[]::"plan"[], "members"."plans"), "tags" = COALESCE("cpcgen_v"."cpcgen_25"::text[], "members"."tags"), "motto" = CASE WHEN "cpcgen_v"."cpcgen_26" THEN "cpcgen_v"."cpcgen_27" ELSE "members"."motto" END, "password" = COALESCE("cpcgen_v"."cpcgen_28", "members"."password"), "updated_at" = now() FROM "cpcgen_v" WHERE "members"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "password", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."team_id", "cpcgen_new"."email", "cpcgen_new"."handle", "cpcgen_new"."name", "cpcgen_new"."website", "cpcgen_new"."phone", "cpcgen_new"."host", "cpcgen_new"."slug", "cpcgen_new"."initials"::text, "cpcgen_new"."code", "cpcgen_new"."ref", "cpcgen_new"."age", "cpcgen_new"."score", "cpcgen_new"."balance", "cpcgen_new"."ratio", "cpcgen_new"."plan", "cpcgen_new"."plans"::text[], "cpcgen_new"."tags", "cpcgen_new"."motto", "cpcgen_new"."password", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *MemberRepo) UpdateManyReturning(ctx context.Context, rows []MemberKeyedUpdate) ([]Member, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkMembersUpdates, sqlMembersUpdateManyReturning, scanMember, rows)
 	return out, wrapErr(err, "members.UpdateManyReturning", "members")
 }
 
-// bulkMembersKeys sends the rows of DeleteMany.
 var bulkMembersKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "members",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -836,14 +712,13 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_
 "cpcgen_new" AS (DELETE FROM "members" USING "cpcgen_v" WHERE "members"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table members with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table members with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *MemberRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkMembersKeys, sqlMembersDeleteMany, keys)
 	return out, wrapErr(err, "members.DeleteMany", "members")
 }
 
-// bulkMembersNew sends the rows of the batch upserts.
 var bulkMembersNew = &runtime.Bulk[NewMember]{
 	Table:    "members",
 	Validate: (*NewMember).Validate,
@@ -879,8 +754,7 @@ WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid())
 "cpcgen_new" AS (UPDATE "members" SET "team_id" = "cpcgen_v"."cpcgen_i2", "handle" = "cpcgen_v"."cpcgen_i4", "name" = "cpcgen_v"."cpcgen_i5", "website" = "cpcgen_v"."cpcgen_i6", "phone" = "cpcgen_v"."cpcgen_i7", "host" = COALESCE("cpcgen_v"."cpcgen_8", "members"."host"), "slug" = "cpcgen_v"."cpcgen_i9", "initials" = "cpcgen_v"."cpcgen_i10", "code" = COALESCE("cpcgen_v"."cpcgen_11", "members"."code"), "ref" = "cpcgen_v"."cpcgen_i12", "age" = "cpcgen_v"."cpcgen_i13", "score" = COALESCE("cpcgen_v"."cpcgen_14", "members"."score"), "balance" = COALESCE("cpcgen_v"."cpcgen_15", "members"."balance"), "ratio" = COALESCE("cpcgen_v"."cpcgen_16", "members"."ratio"), "plan" = COALESCE("cpcgen_v"."cpcgen_17", "members"."plan"), "plans" = COALESCE("cpcgen_v"."cpcgen_18"::text[]::"plan"[], "members"."plans"), "tags" = "cpcgen_v"."cpcgen_i19", "motto" = "cpcgen_v"."cpcgen_i20", "password" = "cpcgen_v"."cpcgen_i21", "updated_at" = now() FROM "cpcgen_v" WHERE "email" = "cpcgen_v"."cpcgen_i3" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "password", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."team_id", "cpcgen_ins"."email", "cpcgen_ins"."handle", "cpcgen_ins"."name", "cpcgen_ins"."website", "cpcgen_ins"."phone", "cpcgen_ins"."host", "cpcgen_ins"."slug", "cpcgen_ins"."initials"::text, "cpcgen_ins"."code", "cpcgen_ins"."ref", "cpcgen_ins"."age", "cpcgen_ins"."score", "cpcgen_ins"."balance", "cpcgen_ins"."ratio", "cpcgen_ins"."plan", "cpcgen_ins"."plans"::text[], "cpcgen_ins"."tags", "cpcgen_ins"."motto", "cpcgen_ins"."password", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."team_id", "cpcgen_new"."email", "cpcgen_new"."handle", "cpcgen_new"."name", "cpcgen_new"."website", "cpcgen_new"."phone", "cpcgen_new"."host", "cpcgen_new"."slug", "cpcgen_new"."initials"::text, "cpcgen_new"."code", "cpcgen_new"."ref", "cpcgen_new"."age", "cpcgen_new"."score", "cpcgen_new"."balance", "cpcgen_new"."ratio", "cpcgen_new"."plan", "cpcgen_new"."plans"::text[], "cpcgen_new"."tags", "cpcgen_new"."motto", "cpcgen_new"."password", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`
 
-// UpsertManyByEmail is UpsertByEmail for many rows: it returns the rows as stored,
-// in the order of rows. See runtime.UpsertMany.
+// UpsertManyByEmail is UpsertByEmail for many rows (see runtime.UpsertMany).
 func (r *MemberRepo) UpsertManyByEmail(ctx context.Context, rows []NewMember) ([]Member, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkMembersNew.By(func(a, b *NewMember) int { return cmp.Compare(a.Email, b.Email) }), sqlMembersUpsertManyByEmail, scanMember, rows)
 	return out, wrapErr(err, "members.UpsertManyByEmail", "members")
@@ -891,9 +765,8 @@ WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid())
 "cpcgen_ins" AS (INSERT INTO "members" ("id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "password") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6", "cpcgen_v"."cpcgen_i7", "cpcgen_v"."cpcgen_i8", "cpcgen_v"."cpcgen_i9", "cpcgen_v"."cpcgen_i10", "cpcgen_v"."cpcgen_i11", "cpcgen_v"."cpcgen_i12", "cpcgen_v"."cpcgen_i13", "cpcgen_v"."cpcgen_i14", "cpcgen_v"."cpcgen_i15", "cpcgen_v"."cpcgen_i16", "cpcgen_v"."cpcgen_i17", "cpcgen_v"."cpcgen_i18", "cpcgen_v"."cpcgen_i19", "cpcgen_v"."cpcgen_i20", "cpcgen_v"."cpcgen_i21" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("email") DO NOTHING RETURNING "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "password", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."team_id", "cpcgen_ins"."email", "cpcgen_ins"."handle", "cpcgen_ins"."name", "cpcgen_ins"."website", "cpcgen_ins"."phone", "cpcgen_ins"."host", "cpcgen_ins"."slug", "cpcgen_ins"."initials"::text, "cpcgen_ins"."code", "cpcgen_ins"."ref", "cpcgen_ins"."age", "cpcgen_ins"."score", "cpcgen_ins"."balance", "cpcgen_ins"."ratio", "cpcgen_ins"."plan", "cpcgen_ins"."plans"::text[], "cpcgen_ins"."tags", "cpcgen_ins"."motto", "cpcgen_ins"."password", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "members"."id", "members"."team_id", "members"."email", "members"."handle", "members"."name", "members"."website", "members"."phone", "members"."host", "members"."slug", "members"."initials"::text, "members"."code", "members"."ref", "members"."age", "members"."score", "members"."balance", "members"."ratio", "members"."plan", "members"."plans"::text[], "members"."tags", "members"."motto", "members"."password", "members"."created_at", "members"."updated_at" FROM "cpcgen_v" JOIN "members" ON "email" = "cpcgen_v"."cpcgen_i3"`
 
-// CreateManyIfAbsentByEmail is CreateIfAbsentByEmail for many rows: it returns, in
-// the order of rows, the new rows or the rows in the way, and whether each was
-// created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentByEmail is CreateIfAbsentByEmail for many rows (see
+// runtime.CreateManyIfAbsent).
 func (r *MemberRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []NewMember) ([]Member, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkMembersNew.By(func(a, b *NewMember) int { return cmp.Compare(a.Email, b.Email) }), sqlMembersCreateManyIfAbsentByEmail, scanMember, rows)
 	return out, created, wrapErr(err, "members.CreateManyIfAbsentByEmail", "members")
@@ -914,7 +787,6 @@ const sqlMembersLoadByTeamID = `-- name: members.LoadByTeamID replica=ok
 SELECT "id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials"::text, "code", "ref", "age", "score", "balance", "ratio", "plan", "plans"::text[], "tags", "motto", "password", "created_at", "updated_at" FROM "members"
 WHERE "team_id" = ANY($1) ORDER BY "id"`
 
-// loadMembersByTeamID is LoadByTeamID on db.
 func loadMembersByTeamID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Member, error) {
 	if len(keys) == 0 {
 		return map[int64][]Member{}, nil
@@ -924,8 +796,7 @@ func loadMembersByTeamID(ctx context.Context, db runtime.DBTX, keys []int64) (ma
 }
 
 // LoadByTeamID returns the rows of table members whose team_id is one of keys,
-// grouped by team_id, each group in primary key order, with one query however many
-// keys; keys without rows are not in the map.
+// grouped by it, in one query (see runtime.GroupRows).
 func (r *MemberRepo) LoadByTeamID(ctx context.Context, keys []int64) (map[int64][]Member, error) {
 	m, err := loadMembersByTeamID(ctx, r.db, keys)
 	return m, wrapErr(err, "members.LoadByTeamID", "members")

@@ -64,7 +64,7 @@ func wrapErr(err error, op, table string) error {
 	}
 	err = runtime.Wrap(err, op, table)
 	if e, ok := err.(*runtime.DbError); ok && e.Constraint != "" && e.SpecName == "" {
-		if name := specNameOf(e.Table, e.Constraint); name != "" {
+		if name := runtime.SpecName(e.Table, e.Constraint, sentinels); name != "" {
 			cp := *e
 			cp.SpecName = name
 			return &cp
@@ -84,68 +84,37 @@ func wrapParamsErr(err error, op, table string, params []string) error {
 	return wrapErr(runtime.WrapParams(err, op, table, params), op, table)
 }
 
-// specNameOf returns the spec's name of the constraint of the package named
-// constraint, on table when several tables have one of that name, or "".
-func specNameOf(table, constraint string) string {
-	switch constraint {
-	case "teams_pkey":
-		return ErrTeamIDTaken.Name
-	case "teams_name_key":
-		return ErrTeamNameTaken.Name
-	case "teams_name_not_empty":
-		return ErrTeamNameNotEmptyCheck.Name
-	case "members_pkey":
-		return ErrMemberIDTaken.Name
-	case "members_email_key":
-		return ErrMemberEmailTaken.Name
-	case "members_email_format":
-		return ErrMemberEmailFormatCheck.Name
-	case "members_handle_min_length":
-		return ErrMemberHandleMinLengthCheck.Name
-	case "members_handle_max_length":
-		return ErrMemberHandleMaxLengthCheck.Name
-	case "members_handle_pattern":
-		return ErrMemberHandlePatternCheck.Name
-	case "members_name_not_empty":
-		return ErrMemberNameNotEmptyCheck.Name
-	case "members_phone_format":
-		return ErrMemberPhoneFormatCheck.Name
-	case "members_host_format":
-		return ErrMemberHostFormatCheck.Name
-	case "members_slug_format":
-		return ErrMemberSlugFormatCheck.Name
-	case "members_initials_format":
-		return ErrMemberInitialsFormatCheck.Name
-	case "members_code_format":
-		return ErrMemberCodeFormatCheck.Name
-	case "members_ref_format":
-		return ErrMemberRefFormatCheck.Name
-	case "members_age_min":
-		return ErrMemberAgeMinCheck.Name
-	case "members_age_max":
-		return ErrMemberAgeMaxCheck.Name
-	case "members_score_min":
-		return ErrMemberScoreMinCheck.Name
-	case "members_score_max":
-		return ErrMemberScoreMaxCheck.Name
-	case "members_balance_min":
-		return ErrMemberBalanceMinCheck.Name
-	case "members_balance_max":
-		return ErrMemberBalanceMaxCheck.Name
-	case "members_ratio_min":
-		return ErrMemberRatioMinCheck.Name
-	case "members_ratio_max":
-		return ErrMemberRatioMaxCheck.Name
-	case "members_tags_not_empty":
-		return ErrMemberTagsNotEmptyCheck.Name
-	case "members_password_min_length":
-		return ErrMemberPasswordMinLengthCheck.Name
-	case "adult_enterprise":
-		return ErrMemberAdultEnterpriseCheck.Name
-	case "members_team_id_fkey":
-		return ErrMemberTeamIDNotFound.Name
-	}
-	return ""
+// sentinels are the package's constraints, which wrapErr names as the spec does
+// (see runtime.SpecName).
+var sentinels = []*runtime.ConstraintSentinel{
+	ErrTeamIDTaken,
+	ErrTeamNameTaken,
+	ErrTeamNameNotEmptyCheck,
+	ErrMemberIDTaken,
+	ErrMemberEmailTaken,
+	ErrMemberEmailFormatCheck,
+	ErrMemberHandleMinLengthCheck,
+	ErrMemberHandleMaxLengthCheck,
+	ErrMemberHandlePatternCheck,
+	ErrMemberNameNotEmptyCheck,
+	ErrMemberPhoneFormatCheck,
+	ErrMemberHostFormatCheck,
+	ErrMemberSlugFormatCheck,
+	ErrMemberInitialsFormatCheck,
+	ErrMemberCodeFormatCheck,
+	ErrMemberRefFormatCheck,
+	ErrMemberAgeMinCheck,
+	ErrMemberAgeMaxCheck,
+	ErrMemberScoreMinCheck,
+	ErrMemberScoreMaxCheck,
+	ErrMemberBalanceMinCheck,
+	ErrMemberBalanceMaxCheck,
+	ErrMemberRatioMinCheck,
+	ErrMemberRatioMaxCheck,
+	ErrMemberTagsNotEmptyCheck,
+	ErrMemberPasswordMinLengthCheck,
+	ErrMemberAdultEnterpriseCheck,
+	ErrMemberTeamIDNotFound,
 }
 
 // InTx runs fn in a transaction with a Store bound to it: committed when fn

@@ -6,7 +6,6 @@ package validdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -23,8 +22,7 @@ type NewTeam struct {
 	Name string `json:"name"`
 }
 
-// TeamUpdate lists changes to a row of table teams. Unset fields leave their
-// column unchanged.
+// TeamUpdate lists changes to a row of table teams; unset fields stay unchanged.
 type TeamUpdate struct {
 	Name runtime.Opt[string] `json:"name,omitzero"`
 }
@@ -34,39 +32,25 @@ type TeamRepo struct {
 	db runtime.DBTX
 }
 
-// NewTeamRepo returns a repository of table teams that runs its statements on db:
-// a pool, a connection or a transaction.
+// NewTeamRepo returns the repository of table teams over db.
 func NewTeamRepo(db runtime.DBTX) *TeamRepo {
 	return &TeamRepo{db: db}
 }
 
 var (
-	// ErrTeamIDTaken matches (errors.Is) a violation of the primary key (id) of teams
-	// (constraint teams_pkey, primary_key in the spec).
+	// ErrTeamIDTaken matches a violation of the primary key (id).
 	ErrTeamIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "teams", "teams_pkey", "primary_key")
-
-	// ErrTeamNameTaken matches (errors.Is) a violation of the unique column name of
-	// teams (constraint teams_name_key, name.unique in the spec).
+	// ErrTeamNameTaken matches a violation of the unique column name.
 	ErrTeamNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "teams", "teams_name_key", "name.unique")
-
-	// ErrTeamNameNotEmptyCheck matches (errors.Is) a violation of the not_empty rule
-	// of column name of teams (constraint teams_name_not_empty, name.not_empty in the
-	// spec).
+	// ErrTeamNameNotEmptyCheck matches a violation of the not_empty rule of column
+	// name.
 	ErrTeamNameNotEmptyCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "teams", "teams_name_not_empty", "name.not_empty")
-
-	// ErrTeamReferencedByMember matches (errors.Is) a delete or key change of a row of
-	// teams that rows of members still reference (constraint members_team_id_fkey,
-	// members.team_id.references in the spec).
+	// ErrTeamReferencedByMember matches a delete or key change of a row that rows of
+	// members reference.
 	ErrTeamReferencedByMember = runtime.NewForeignKeySentinel("members", "members_team_id_fkey", "team_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table teams: what the columns' types cannot hold (nil for
-// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
-// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
-// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
-// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first check it fails. The repository
-// calls it before any SQL.
+// Validate checks n against the columns of table teams (see runtime.Validator).
 func (n *NewTeam) Validate() error {
 	var f runtime.Fields
 	f.Fits("name", runtime.CheckText(n.Name))
@@ -74,14 +58,7 @@ func (n *NewTeam) Validate() error {
 	return f.Err("teams")
 }
 
-// Validate checks u for table teams, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewTeam.Validate does.
 func (u *TeamUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Name.Set {
@@ -91,27 +68,16 @@ func (u *TeamUpdate) Validate() error {
 	return f.Err("teams")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for name, whose column is NOT NULL, rather than read it as a zero value:
-// the error is a *runtime.DbError of kind Validation naming the fields.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewTeam) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "teams", "name"); err != nil {
-		return err
-	}
 	type plain NewTeam
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "teams", "name")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for name, whose column is NOT NULL, rather than read it as a zero value:
-// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
-// field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *TeamUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "teams", "name"); err != nil {
-		return err
-	}
 	type plain TeamUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "teams", "name")
 }
 
 var (
@@ -122,12 +88,10 @@ var (
 	}
 )
 
-// scanTeam gives the scan destinations of the fields of v, columns in table order.
 func scanTeam(v *Team, d []any) []any {
 	return append(d, &v.ID, &v.Name)
 }
 
-// argsNewTeam gives the values Create binds from n.
 func argsNewTeam(n *NewTeam, d []any) []any {
 	return append(d, &n.Name)
 }
@@ -137,8 +101,8 @@ INSERT INTO "teams" ("name")
 VALUES ($1)
 RETURNING "id", "name"`
 
-// Create inserts a row into table teams and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table teams and returns the row as stored. It validates n
+// first.
 func (r *TeamRepo) Create(ctx context.Context, n NewTeam) (Team, error) {
 	if err := n.Validate(); err != nil {
 		return Team{}, wrapErr(err, "teams.Create", "teams")
@@ -151,8 +115,8 @@ const sqlTeamsFindByID = `-- name: teams.FindByID replica=ok
 SELECT "id", "name" FROM "teams"
 WHERE "id" = $1`
 
-// FindByID returns the row of table teams with the given id. If there is none, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table teams with the given id, or
+// runtime.ErrNotFound.
 func (r *TeamRepo) FindByID(ctx context.Context, id int64) (Team, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlTeamsFindByID, id, runtime.Arg, scanTeam)
 	return v, wrapErr(err, "teams.FindByID", "teams")
@@ -161,17 +125,14 @@ func (r *TeamRepo) FindByID(ctx context.Context, id int64) (Team, error) {
 const sqlTeamsFindAll = `-- name: teams.FindAll replica=ok
 SELECT "id", "name" FROM "teams" ORDER BY "id"`
 
-// FindAll returns every row of table teams in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table teams in primary key order, in memory.
 func (r *TeamRepo) FindAll(ctx context.Context) ([]Team, error) {
 	rows, err := r.db.Query(ctx, sqlTeamsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanTeam)
 	return items, wrapErr(err, "teams.FindAll", "teams")
 }
 
-// Stream yields every row of table teams in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TeamRepo) Stream(ctx context.Context) iter.Seq2[Team, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "teams.Stream", "teams") }, scanTeam, sqlTeamsFindAll)
 }
@@ -185,9 +146,7 @@ SELECT "id", "name" FROM "teams"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table teams in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table teams in primary key order (see runtime.PageArgs).
 func (r *TeamRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Team], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Team]{
@@ -200,8 +159,6 @@ func (r *TeamRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "teams.List", "teams")
 }
 
-// updateTeams are the statements of TeamRepo.Update: one per set of fields set
-// (see runtime.Update).
 var updateTeams = &runtime.Update{
 	Name: "teams.Update", Keys: 1,
 	Head: "UPDATE \"teams\"\nSET ",
@@ -209,14 +166,12 @@ var updateTeams = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"name\"",
 }
 
-// argsTeamUpdate gives the value of each field of u, nil when unset.
 func argsTeamUpdate(u *TeamUpdate, d []any) []any {
 	return append(d, u.Name.Arg())
 }
 
 // Update applies the set fields of u to the row of table teams with the given id
-// and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *TeamRepo) Update(ctx context.Context, id int64, u TeamUpdate) (Team, error) {
 	if err := u.Validate(); err != nil {
 		return Team{}, wrapErr(err, "teams.Update", "teams")
@@ -248,9 +203,8 @@ const sqlTeamsFindByIDs = `-- name: teams.FindByIDs replica=ok
 SELECT "id", "name" FROM "teams"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table teams whose id is in ids, in id order, with
-// one query. Keys without a row are skipped, so the result may be shorter than
-// ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table teams whose id is in ids, in id order; keys
+// without a row are skipped.
 func (r *TeamRepo) FindByIDs(ctx context.Context, ids []int64) ([]Team, error) {
 	if len(ids) == 0 {
 		return []Team{}, nil
@@ -259,15 +213,14 @@ func (r *TeamRepo) FindByIDs(ctx context.Context, ids []int64) ([]Team, error) {
 	return items, wrapErr(err, "teams.FindByIDs", "teams")
 }
 
-// copyTeams sends rows of NewTeam to table teams with COPY.
 var copyTeams = &runtime.Copier[NewTeam]{
 	Table:   "teams",
 	Columns: []string{"name"},
 	Args:    argsNewTeam,
 }
 
-// CreateMany inserts rows into table teams with the COPY protocol and returns how
-// many it inserted, all or nothing. It validates every row first.
+// CreateMany inserts rows into table teams with COPY, all or nothing, and returns
+// how many (see runtime.Copier). It validates every row first.
 func (r *TeamRepo) CreateMany(ctx context.Context, rows []NewTeam) (int64, error) {
 	n, err := copyTeams.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "teams.CreateMany", "teams")
@@ -280,10 +233,9 @@ FROM unnest($1::varchar[]) WITH ORDINALITY AS "u"("c1", "ord")
 ORDER BY "u"."ord"
 RETURNING "id", "name"`
 
-// CreateManyReturning inserts rows into table teams and returns them as stored, in
-// input order, defaults applied as in Create. It runs one statement, which binds
-// one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table teams in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *TeamRepo) CreateManyReturning(ctx context.Context, rows []NewTeam) ([]Team, error) {
 	if len(rows) == 0 {
 		return []Team{}, nil
@@ -344,13 +296,12 @@ func (r *TeamRepo) CreateIfAbsentByName(ctx context.Context, n NewTeam) (Team, b
 	return v, created, wrapErr(err, "teams.CreateIfAbsentByName", "teams")
 }
 
-// TeamKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// TeamKeyedUpdate is one row's key and changes for UpdateMany.
 type TeamKeyedUpdate struct {
 	ID      int64      `json:"id"`
 	Changes TeamUpdate `json:"changes"`
 }
 
-// bulkTeamsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkTeamsUpdates = &runtime.Bulk[TeamKeyedUpdate]{
 	Table:    "teams",
 	Key:      func(a, b *TeamKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -368,9 +319,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::varchar[]) WITH ORDIN
 "cpcgen_new" AS (UPDATE "teams" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "teams"."name") FROM "cpcgen_v" WHERE "teams"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table teams the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table teams, all or none (see
+// runtime.UpdateMany).
 func (r *TeamRepo) UpdateMany(ctx context.Context, rows []TeamKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkTeamsUpdates, sqlTeamsUpdateMany, rows)
 	return out, wrapErr(err, "teams.UpdateMany", "teams")
@@ -383,14 +333,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::varchar[]) WITH ORDIN
 "cpcgen_new" AS (UPDATE "teams" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "teams"."name") FROM "cpcgen_v" WHERE "teams"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *TeamRepo) UpdateManyReturning(ctx context.Context, rows []TeamKeyedUpdate) ([]Team, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkTeamsUpdates, sqlTeamsUpdateManyReturning, scanTeam, rows)
 	return out, wrapErr(err, "teams.UpdateManyReturning", "teams")
 }
 
-// bulkTeamsKeys sends the rows of DeleteMany.
 var bulkTeamsKeys = &runtime.Bulk[int64]{
 	Table: "teams",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -405,14 +353,13 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcge
 "cpcgen_new" AS (DELETE FROM "teams" USING "cpcgen_v" WHERE "teams"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table teams with the keys given, as Delete does,
-// and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table teams with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *TeamRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkTeamsKeys, sqlTeamsDeleteMany, keys)
 	return out, wrapErr(err, "teams.DeleteMany", "teams")
 }
 
-// bulkTeamsNew sends the rows of the batch upserts.
 var bulkTeamsNew = &runtime.Bulk[NewTeam]{
 	Table:    "teams",
 	Validate: (*NewTeam).Validate,
@@ -428,8 +375,7 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1" FROM unnest($
 "cpcgen_new" AS (UPDATE "teams" SET "name" = "teams"."name" FROM "cpcgen_v" WHERE "name" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new"`
 
-// UpsertManyByName is UpsertByName for many rows: it returns the rows as stored,
-// in the order of rows. See runtime.UpsertMany.
+// UpsertManyByName is UpsertByName for many rows (see runtime.UpsertMany).
 func (r *TeamRepo) UpsertManyByName(ctx context.Context, rows []NewTeam) ([]Team, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkTeamsNew.By(func(a, b *NewTeam) int { return cmp.Compare(a.Name, b.Name) }), sqlTeamsUpsertManyByName, scanTeam, rows)
 	return out, wrapErr(err, "teams.UpsertManyByName", "teams")
@@ -440,17 +386,15 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1" FROM unnest($
 "cpcgen_ins" AS (INSERT INTO "teams" ("name") SELECT "cpcgen_v"."cpcgen_i1" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") DO NOTHING RETURNING "id", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "teams"."id", "teams"."name" FROM "cpcgen_v" JOIN "teams" ON "name" = "cpcgen_v"."cpcgen_i1"`
 
-// CreateManyIfAbsentByName is CreateIfAbsentByName for many rows: it returns, in
-// the order of rows, the new rows or the rows in the way, and whether each was
-// created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentByName is CreateIfAbsentByName for many rows (see
+// runtime.CreateManyIfAbsent).
 func (r *TeamRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewTeam) ([]Team, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkTeamsNew.By(func(a, b *NewTeam) int { return cmp.Compare(a.Name, b.Name) }), sqlTeamsCreateManyIfAbsentByName, scanTeam, rows)
 	return out, created, wrapErr(err, "teams.CreateManyIfAbsentByName", "teams")
 }
 
-// LoadMembers returns the rows of table members that reference each of parents
-// (members.team_id = teams.id), keyed by the parent's id, each group in primary
-// key order, with one query; parents without rows are not in the map.
+// LoadMembers returns the rows of table members of each of parents
+// (members.team_id = teams.id), keyed by the parent's id, as LoadByTeamID does.
 func (r *TeamRepo) LoadMembers(ctx context.Context, parents []Team) (map[int64][]Member, error) {
 	keys := runtime.Keys(parents, func(p *Team) (int64, bool) { return p.ID, true })
 	m, err := loadMembersByTeamID(ctx, r.db, keys)

@@ -6,7 +6,6 @@ package bulkdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"iter"
 	"time"
@@ -27,17 +26,17 @@ type Account struct {
 	Version   int64                `json:"version"`
 }
 
-// NewAccount holds the values of a new row of table accounts. Fields of type
-// runtime.Opt may be left unset: the column's default applies. The database sets
-// id, created_at, updated_at, version.
+// NewAccount holds the values of a new row of table accounts. An unset runtime.Opt
+// field takes its column's default. The database sets id, created_at, updated_at,
+// version.
 type NewAccount struct {
 	Owner   string                       `json:"owner"`
 	Balance runtime.Opt[decimal.Decimal] `json:"balance,omitzero"`
 	Memo    runtime.Null[string]         `json:"memo"`
 }
 
-// AccountUpdate lists changes to a row of table accounts. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// AccountUpdate lists changes to a row of table accounts; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type AccountUpdate struct {
 	Owner   runtime.Opt[string]               `json:"owner,omitzero"`
 	Balance runtime.Opt[decimal.Decimal]      `json:"balance,omitzero"`
@@ -56,29 +55,19 @@ type AccountRepo struct {
 	db runtime.DBTX
 }
 
-// NewAccountRepo returns a repository of table accounts that runs its statements
-// on db: a pool, a connection or a transaction.
+// NewAccountRepo returns the repository of table accounts over db.
 func NewAccountRepo(db runtime.DBTX) *AccountRepo {
 	return &AccountRepo{db: db}
 }
 
 var (
-	// ErrAccountIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// accounts (constraint accounts_pkey, primary_key in the spec).
+	// ErrAccountIDTaken matches a violation of the primary key (id).
 	ErrAccountIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "accounts", "accounts_pkey", "primary_key")
-
-	// ErrAccountOwnerTaken matches (errors.Is) a violation of the unique column owner
-	// of accounts (constraint accounts_owner_key, owner.unique in the spec).
+	// ErrAccountOwnerTaken matches a violation of the unique column owner.
 	ErrAccountOwnerTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "accounts", "accounts_owner_key", "owner.unique")
 )
 
-// Validate checks n for table accounts: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table accounts (see runtime.Validator).
 func (n *NewAccount) Validate() error {
 	var f runtime.Fields
 	f.Fits("owner", runtime.CheckText(n.Owner))
@@ -91,14 +80,7 @@ func (n *NewAccount) Validate() error {
 	return f.Err("accounts")
 }
 
-// Validate checks u for table accounts, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewAccount.Validate does.
 func (u *AccountUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Owner.Set {
@@ -113,37 +95,22 @@ func (u *AccountUpdate) Validate() error {
 	return f.Err("accounts")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for owner, balance, whose columns are NOT NULL, rather than read it as a
-// zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields. Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewAccount) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "accounts", "owner", "balance"); err != nil {
-		return err
-	}
 	type plain NewAccount
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "accounts", "owner", "balance")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for owner, balance, whose columns are NOT NULL, rather than read it as a
-// zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *AccountUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "accounts", "owner", "balance"); err != nil {
-		return err
-	}
 	type plain AccountUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "accounts", "owner", "balance")
 }
 
-// scanAccount gives the scan destinations of the fields of v, columns in table
-// order.
 func scanAccount(v *Account, d []any) []any {
 	return append(d, &v.ID, &v.Owner, &v.Balance, &v.Memo, &v.CreatedAt, &v.UpdatedAt, &v.Version)
 }
 
-// argsNewAccount gives the values Create binds from n.
 func argsNewAccount(n *NewAccount, d []any) []any {
 	return append(d, &n.Owner, n.Balance.Arg(), &n.Memo)
 }
@@ -153,8 +120,8 @@ INSERT INTO "accounts" ("owner", "balance", "memo")
 VALUES ($1, COALESCE($2::numeric(18,2), 0), $3)
 RETURNING "id", "owner", "balance", "memo", "created_at", "updated_at", "version"`
 
-// Create inserts a row into table accounts and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table accounts and returns the row as stored. It validates
+// n first.
 func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error) {
 	if err := n.Validate(); err != nil {
 		return Account{}, wrapErr(err, "accounts.Create", "accounts")
@@ -168,8 +135,8 @@ const sqlAccountsFindByID = `-- name: accounts.FindByID replica=ok
 SELECT "id", "owner", "balance", "memo", "created_at", "updated_at", "version" FROM "accounts"
 WHERE "id" = $1`
 
-// FindByID returns the row of table accounts with the given id. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table accounts with the given id, or
+// runtime.ErrNotFound.
 func (r *AccountRepo) FindByID(ctx context.Context, id int64) (Account, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsFindByID, id, runtime.Arg, scanAccount)
 	return v, wrapErr(err, "accounts.FindByID", "accounts")
@@ -178,17 +145,14 @@ func (r *AccountRepo) FindByID(ctx context.Context, id int64) (Account, error) {
 const sqlAccountsFindAll = `-- name: accounts.FindAll replica=ok
 SELECT "id", "owner", "balance", "memo", "created_at", "updated_at", "version" FROM "accounts" ORDER BY "id"`
 
-// FindAll returns every row of table accounts in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table accounts in primary key order, in memory.
 func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
 	rows, err := r.db.Query(ctx, sqlAccountsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanAccount)
 	return items, wrapErr(err, "accounts.FindAll", "accounts")
 }
 
-// Stream yields every row of table accounts in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "accounts.Stream", "accounts") }, scanAccount, sqlAccountsFindAll)
 }
@@ -202,9 +166,8 @@ SELECT "id", "owner", "balance", "memo", "created_at", "updated_at", "version" F
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table accounts in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table accounts in primary key order (see
+// runtime.PageArgs).
 func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Account], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Account]{
@@ -227,14 +190,11 @@ SET "owner" = COALESCE($2::text, "owner"),
 WHERE "id" = $1 AND "version" = $6
 RETURNING "id", "owner", "balance", "memo", "created_at", "updated_at", "version"`
 
-// updateAccounts are the statements of AccountRepo.Update: one per set of fields
-// set (see runtime.Update).
 var updateAccounts = &runtime.Update{
 	Fallback: sqlAccountsUpdate, Keys: 1,
 	Nullable: 1 << 2,
 }
 
-// argsAccountUpdate gives the value of each field of u, nil when unset.
 func argsAccountUpdate(u *AccountUpdate, d []any) []any {
 	return append(d, u.Owner.Arg(), u.Balance.Arg(), u.Memo.Arg())
 }
@@ -244,11 +204,10 @@ SELECT EXISTS (SELECT 1 FROM "accounts"
 WHERE "id" = $1)`
 
 // Update applies the set fields of u to the row of table accounts with the given
-// id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first. version is the version the caller
-// read: when the row has another, Update changes nothing and the error has kind
-// Conflict and matches runtime.ErrStaleVersion. It increments version. It sets
-// updated_at to the transaction's time.
+// id and returns it as stored, or runtime.ErrNotFound. It validates u first.
+// version is the version the caller read: when the row has another, Update changes
+// nothing and the error has kind Conflict and matches runtime.ErrStaleVersion. It
+// increments version. It sets updated_at to the transaction's time.
 func (r *AccountRepo) Update(ctx context.Context, id int64, version int64, u AccountUpdate) (Account, error) {
 	if err := u.Validate(); err != nil {
 		return Account{}, wrapErr(err, "accounts.Update", "accounts")
@@ -309,9 +268,8 @@ const sqlAccountsFindByIDs = `-- name: accounts.FindByIDs replica=ok
 SELECT "id", "owner", "balance", "memo", "created_at", "updated_at", "version" FROM "accounts"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table accounts whose id is in ids, in id order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table accounts whose id is in ids, in id order;
+// keys without a row are skipped.
 func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, error) {
 	if len(ids) == 0 {
 		return []Account{}, nil
@@ -320,17 +278,14 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, er
 	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
 }
 
-// copyAccounts sends rows of NewAccount to table accounts with COPY.
 var copyAccounts = &runtime.Copier[NewAccount]{
 	Table:   "accounts",
 	Columns: []string{"owner", "balance", "memo"},
 	Args:    argsNewAccount,
 }
 
-// CreateMany inserts rows into table accounts with the COPY protocol and returns
-// how many it inserted, all or nothing. It validates every row first. An unset
-// optional field takes the column's default, as in Create (rows setting different
-// fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table accounts with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64, error) {
 	n, err := copyAccounts.Copy(ctx, runtime.Acting(ctx, r.db), rows)
 	return n, wrapErr(err, "accounts.CreateMany", "accounts")
@@ -343,10 +298,9 @@ FROM unnest($1::text[], $2::numeric(18,2)[], $3::text[]) WITH ORDINALITY AS "u"(
 ORDER BY "u"."ord"
 RETURNING "id", "owner", "balance", "memo", "created_at", "updated_at", "version"`
 
-// CreateManyReturning inserts rows into table accounts and returns them as stored,
-// in input order, defaults applied as in Create. It runs one statement, which
-// binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table accounts in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount) ([]Account, error) {
 	db := runtime.Acting(ctx, r.db)
 	if len(rows) == 0 {
@@ -416,15 +370,14 @@ func (r *AccountRepo) CreateIfAbsentByOwner(ctx context.Context, n NewAccount) (
 	return v, created, wrapErr(err, "accounts.CreateIfAbsentByOwner", "accounts")
 }
 
-// AccountKeyedUpdate is one row's changes for UpdateMany: its key, the version the
-// caller read, and the changes.
+// AccountKeyedUpdate is one row's key and changes for UpdateMany, with the version
+// the caller read.
 type AccountKeyedUpdate struct {
 	ID      int64         `json:"id"`
 	Version int64         `json:"version"`
 	Changes AccountUpdate `json:"changes"`
 }
 
-// bulkAccountsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkAccountsUpdates = &runtime.Bulk[AccountKeyedUpdate]{
 	Table:    "accounts",
 	Key:      func(a, b *AccountKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -446,9 +399,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[],
 "cpcgen_new" AS (UPDATE "accounts" SET "owner" = COALESCE("cpcgen_v"."cpcgen_3", "accounts"."owner"), "balance" = COALESCE("cpcgen_v"."cpcgen_4", "accounts"."balance"), "memo" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "accounts"."memo" END, "version" = "accounts"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table accounts the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row or
-// another version (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table accounts, all or none (see
+// runtime.UpdateMany).
 func (r *AccountRepo) UpdateMany(ctx context.Context, rows []AccountKeyedUpdate) (int64, error) {
 	db := runtime.Acting(ctx, r.db)
 	out, err := runtime.UpdateMany(ctx, db, bulkAccountsUpdates, sqlAccountsUpdateMany, rows)
@@ -462,15 +414,13 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[],
 "cpcgen_new" AS (UPDATE "accounts" SET "owner" = COALESCE("cpcgen_v"."cpcgen_3", "accounts"."owner"), "balance" = COALESCE("cpcgen_v"."cpcgen_4", "accounts"."balance"), "memo" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "accounts"."memo" END, "version" = "accounts"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "owner", "balance", "memo", "created_at", "updated_at", "version")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."balance", "cpcgen_new"."memo", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."version" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *AccountRepo) UpdateManyReturning(ctx context.Context, rows []AccountKeyedUpdate) ([]Account, error) {
 	db := runtime.Acting(ctx, r.db)
 	out, err := runtime.UpdateManyReturning(ctx, db, bulkAccountsUpdates, sqlAccountsUpdateManyReturning, scanAccount, rows)
 	return out, wrapErr(err, "accounts.UpdateManyReturning", "accounts")
 }
 
-// bulkAccountsVersions sends the rows of DeleteMany.
 var bulkAccountsVersions = &runtime.Bulk[runtime.Versioned[int64, int64]]{
 	Table: "accounts",
 	Key:   func(a, b *runtime.Versioned[int64, int64]) int { return cmp.Compare(a.Key, b.Key) },
@@ -488,15 +438,13 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINA
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
 // DeleteMany deletes the rows of table accounts with the keys given, as Delete
-// does, and reports whether each key's row was deleted. One stale version stops
-// the whole batch. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *AccountRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[int64, int64]) ([]bool, error) {
 	db := runtime.Acting(ctx, r.db)
 	out, err := runtime.WriteMany(ctx, db, bulkAccountsVersions, sqlAccountsDeleteMany, keys)
 	return out, wrapErr(err, "accounts.DeleteMany", "accounts")
 }
 
-// bulkAccountsNew sends the rows of the batch upserts.
 var bulkAccountsNew = &runtime.Bulk[NewAccount]{
 	Table:    "accounts",
 	Validate: (*NewAccount).Validate,
@@ -514,8 +462,7 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", COALESCE("cp
 "cpcgen_new" AS (UPDATE "accounts" SET "balance" = COALESCE("cpcgen_v"."cpcgen_2", "accounts"."balance"), "memo" = "cpcgen_v"."cpcgen_i3", "version" = "accounts"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "owner" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "owner", "balance", "memo", "created_at", "updated_at", "version")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."owner", "cpcgen_ins"."balance", "cpcgen_ins"."memo", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."owner" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."balance", "cpcgen_new"."memo", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."version" FROM "cpcgen_new"`
 
-// UpsertManyByOwner is UpsertByOwner for many rows: it returns the rows as stored,
-// in the order of rows. See runtime.UpsertMany.
+// UpsertManyByOwner is UpsertByOwner for many rows (see runtime.UpsertMany).
 func (r *AccountRepo) UpsertManyByOwner(ctx context.Context, rows []NewAccount) ([]Account, error) {
 	db := runtime.Acting(ctx, r.db)
 	out, err := runtime.UpsertMany(ctx, db, bulkAccountsNew.By(func(a, b *NewAccount) int { return cmp.Compare(a.Owner, b.Owner) }), sqlAccountsUpsertManyByOwner, scanAccount, rows)
@@ -527,9 +474,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", COALESCE("cp
 "cpcgen_ins" AS (INSERT INTO "accounts" ("owner", "balance", "memo") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("owner") DO NOTHING RETURNING "id", "owner", "balance", "memo", "created_at", "updated_at", "version")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."owner", "cpcgen_ins"."balance", "cpcgen_ins"."memo", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."owner" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "accounts"."id", "accounts"."owner", "accounts"."balance", "accounts"."memo", "accounts"."created_at", "accounts"."updated_at", "accounts"."version" FROM "cpcgen_v" JOIN "accounts" ON "owner" = "cpcgen_v"."cpcgen_i1"`
 
-// CreateManyIfAbsentByOwner is CreateIfAbsentByOwner for many rows: it returns, in
-// the order of rows, the new rows or the rows in the way, and whether each was
-// created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentByOwner is CreateIfAbsentByOwner for many rows (see
+// runtime.CreateManyIfAbsent).
 func (r *AccountRepo) CreateManyIfAbsentByOwner(ctx context.Context, rows []NewAccount) ([]Account, []bool, error) {
 	db := runtime.Acting(ctx, r.db)
 	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkAccountsNew.By(func(a, b *NewAccount) int { return cmp.Compare(a.Owner, b.Owner) }), sqlAccountsCreateManyIfAbsentByOwner, scanAccount, rows)

@@ -6,7 +6,6 @@ package bulkdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -24,8 +23,7 @@ type NewCode struct {
 	Label string `json:"label"`
 }
 
-// CodeUpdate lists changes to a row of table codes. Unset fields leave their
-// column unchanged.
+// CodeUpdate lists changes to a row of table codes; unset fields stay unchanged.
 type CodeUpdate struct {
 	Label runtime.Opt[string] `json:"label,omitzero"`
 }
@@ -35,25 +33,17 @@ type CodeRepo struct {
 	db runtime.DBTX
 }
 
-// NewCodeRepo returns a repository of table codes that runs its statements on db:
-// a pool, a connection or a transaction.
+// NewCodeRepo returns the repository of table codes over db.
 func NewCodeRepo(db runtime.DBTX) *CodeRepo {
 	return &CodeRepo{db: db}
 }
 
 var (
-	// ErrCodeCodeTaken matches (errors.Is) a violation of the primary key (code) of
-	// codes (constraint codes_pkey, primary_key in the spec).
+	// ErrCodeCodeTaken matches a violation of the primary key (code).
 	ErrCodeCodeTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "codes", "codes_pkey", "primary_key")
 )
 
-// Validate checks n for table codes: what the columns' types cannot hold (nil for
-// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
-// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
-// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
-// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first check it fails. The repository
-// calls it before any SQL.
+// Validate checks n against the columns of table codes (see runtime.Validator).
 func (n *NewCode) Validate() error {
 	var f runtime.Fields
 	f.Fits("code", runtime.CheckText(n.Code))
@@ -61,14 +51,7 @@ func (n *NewCode) Validate() error {
 	return f.Err("codes")
 }
 
-// Validate checks u for table codes, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewCode.Validate does.
 func (u *CodeUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Label.Set {
@@ -77,35 +60,22 @@ func (u *CodeUpdate) Validate() error {
 	return f.Err("codes")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for code, label, whose columns are NOT NULL, rather than read it as a zero
-// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewCode) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "codes", "code", "label"); err != nil {
-		return err
-	}
 	type plain NewCode
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "codes", "code", "label")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for label, whose column is NOT NULL, rather than read it as a zero value:
-// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
-// field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *CodeUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "codes", "label"); err != nil {
-		return err
-	}
 	type plain CodeUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "codes", "label")
 }
 
-// scanCode gives the scan destinations of the fields of v, columns in table order.
 func scanCode(v *Code, d []any) []any {
 	return append(d, &v.Code, &v.Label)
 }
 
-// argsNewCode gives the values Create binds from n.
 func argsNewCode(n *NewCode, d []any) []any {
 	return append(d, &n.Code, &n.Label)
 }
@@ -115,8 +85,8 @@ INSERT INTO "codes" ("code", "label")
 VALUES ($1, $2)
 RETURNING "code", "label"`
 
-// Create inserts a row into table codes and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table codes and returns the row as stored. It validates n
+// first.
 func (r *CodeRepo) Create(ctx context.Context, n NewCode) (Code, error) {
 	if err := n.Validate(); err != nil {
 		return Code{}, wrapErr(err, "codes.Create", "codes")
@@ -129,8 +99,8 @@ const sqlCodesFindByID = `-- name: codes.FindByID replica=ok
 SELECT "code", "label" FROM "codes"
 WHERE "code" = $1`
 
-// FindByID returns the row of table codes with the given code. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table codes with the given code, or
+// runtime.ErrNotFound.
 func (r *CodeRepo) FindByID(ctx context.Context, code string) (Code, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlCodesFindByID, code, runtime.Arg, scanCode)
 	return v, wrapErr(err, "codes.FindByID", "codes")
@@ -139,17 +109,14 @@ func (r *CodeRepo) FindByID(ctx context.Context, code string) (Code, error) {
 const sqlCodesFindAll = `-- name: codes.FindAll replica=ok
 SELECT "code", "label" FROM "codes" ORDER BY "code"`
 
-// FindAll returns every row of table codes in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table codes in primary key order, in memory.
 func (r *CodeRepo) FindAll(ctx context.Context) ([]Code, error) {
 	rows, err := r.db.Query(ctx, sqlCodesFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanCode)
 	return items, wrapErr(err, "codes.FindAll", "codes")
 }
 
-// Stream yields every row of table codes in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CodeRepo) Stream(ctx context.Context) iter.Seq2[Code, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "codes.Stream", "codes") }, scanCode, sqlCodesFindAll)
 }
@@ -163,9 +130,7 @@ SELECT "code", "label" FROM "codes"
 WHERE ("code") > ($1) ORDER BY "code"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table codes in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table codes in primary key order (see runtime.PageArgs).
 func (r *CodeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Code], error) {
 	var code string
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Code]{
@@ -178,8 +143,6 @@ func (r *CodeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "codes.List", "codes")
 }
 
-// updateCodes are the statements of CodeRepo.Update: one per set of fields set
-// (see runtime.Update).
 var updateCodes = &runtime.Update{
 	Name: "codes.Update", Keys: 1,
 	Head: "UPDATE \"codes\"\nSET ",
@@ -187,14 +150,12 @@ var updateCodes = &runtime.Update{
 	Tail: "\nWHERE \"code\" = $1\nRETURNING \"code\", \"label\"",
 }
 
-// argsCodeUpdate gives the value of each field of u, nil when unset.
 func argsCodeUpdate(u *CodeUpdate, d []any) []any {
 	return append(d, u.Label.Arg())
 }
 
 // Update applies the set fields of u to the row of table codes with the given code
-// and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *CodeRepo) Update(ctx context.Context, code string, u CodeUpdate) (Code, error) {
 	if err := u.Validate(); err != nil {
 		return Code{}, wrapErr(err, "codes.Update", "codes")
@@ -226,9 +187,8 @@ const sqlCodesFindByIDs = `-- name: codes.FindByIDs replica=ok
 SELECT "code", "label" FROM "codes"
 WHERE "code" = ANY($1) ORDER BY "code"`
 
-// FindByIDs returns the rows of table codes whose code is in ids, in code order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table codes whose code is in ids, in code order;
+// keys without a row are skipped.
 func (r *CodeRepo) FindByIDs(ctx context.Context, ids []string) ([]Code, error) {
 	if len(ids) == 0 {
 		return []Code{}, nil
@@ -237,15 +197,14 @@ func (r *CodeRepo) FindByIDs(ctx context.Context, ids []string) ([]Code, error) 
 	return items, wrapErr(err, "codes.FindByIDs", "codes")
 }
 
-// copyCodes sends rows of NewCode to table codes with COPY.
 var copyCodes = &runtime.Copier[NewCode]{
 	Table:   "codes",
 	Columns: []string{"code", "label"},
 	Args:    argsNewCode,
 }
 
-// CreateMany inserts rows into table codes with the COPY protocol and returns how
-// many it inserted, all or nothing. It validates every row first.
+// CreateMany inserts rows into table codes with COPY, all or nothing, and returns
+// how many (see runtime.Copier). It validates every row first.
 func (r *CodeRepo) CreateMany(ctx context.Context, rows []NewCode) (int64, error) {
 	n, err := copyCodes.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "codes.CreateMany", "codes")
@@ -258,10 +217,9 @@ FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
 RETURNING "code", "label"`
 
-// CreateManyReturning inserts rows into table codes and returns them as stored, in
-// input order, defaults applied as in Create. It runs one statement, which binds
-// one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table codes in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *CodeRepo) CreateManyReturning(ctx context.Context, rows []NewCode) ([]Code, error) {
 	if len(rows) == 0 {
 		return []Code{}, nil
@@ -323,13 +281,12 @@ func (r *CodeRepo) CreateIfAbsentByCode(ctx context.Context, n NewCode) (Code, b
 	return v, created, wrapErr(err, "codes.CreateIfAbsentByCode", "codes")
 }
 
-// CodeKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// CodeKeyedUpdate is one row's key and changes for UpdateMany.
 type CodeKeyedUpdate struct {
 	Code    string     `json:"code"`
 	Changes CodeUpdate `json:"changes"`
 }
 
-// bulkCodesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkCodesUpdates = &runtime.Bulk[CodeKeyedUpdate]{
 	Table:    "codes",
 	Key:      func(a, b *CodeKeyedUpdate) int { return cmp.Compare(a.Code, b.Code) },
@@ -347,9 +304,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::text[]) WITH ORDINALITY
 "cpcgen_new" AS (UPDATE "codes" SET "label" = COALESCE("cpcgen_v"."cpcgen_2", "codes"."label") FROM "cpcgen_v" WHERE "codes"."code" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table codes the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table codes, all or none (see
+// runtime.UpdateMany).
 func (r *CodeRepo) UpdateMany(ctx context.Context, rows []CodeKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkCodesUpdates, sqlCodesUpdateMany, rows)
 	return out, wrapErr(err, "codes.UpdateMany", "codes")
@@ -362,14 +318,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::text[]) WITH ORDINALITY
 "cpcgen_new" AS (UPDATE "codes" SET "label" = COALESCE("cpcgen_v"."cpcgen_2", "codes"."label") FROM "cpcgen_v" WHERE "codes"."code" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "code", "label")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."code", "cpcgen_new"."label" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *CodeRepo) UpdateManyReturning(ctx context.Context, rows []CodeKeyedUpdate) ([]Code, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkCodesUpdates, sqlCodesUpdateManyReturning, scanCode, rows)
 	return out, wrapErr(err, "codes.UpdateManyReturning", "codes")
 }
 
-// bulkCodesKeys sends the rows of DeleteMany.
 var bulkCodesKeys = &runtime.Bulk[string]{
 	Table: "codes",
 	Key:   func(a, b *string) int { return cmp.Compare(*a, *b) },
@@ -384,14 +338,13 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]) WITH ORDINALITY AS "cpcgen_
 "cpcgen_new" AS (DELETE FROM "codes" USING "cpcgen_v" WHERE "codes"."code" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table codes with the keys given, as Delete does,
-// and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table codes with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *CodeRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkCodesKeys, sqlCodesDeleteMany, keys)
 	return out, wrapErr(err, "codes.DeleteMany", "codes")
 }
 
-// bulkCodesNew sends the rows of the batch upserts.
 var bulkCodesNew = &runtime.Bulk[NewCode]{
 	Table:    "codes",
 	Validate: (*NewCode).Validate,
@@ -408,8 +361,7 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_new" AS (UPDATE "codes" SET "label" = "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE "code" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "code", "label")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."code", "cpcgen_ins"."label" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."code", "cpcgen_new"."label" FROM "cpcgen_new"`
 
-// UpsertManyByCode is UpsertByCode for many rows: it returns the rows as stored,
-// in the order of rows. See runtime.UpsertMany.
+// UpsertManyByCode is UpsertByCode for many rows (see runtime.UpsertMany).
 func (r *CodeRepo) UpsertManyByCode(ctx context.Context, rows []NewCode) ([]Code, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkCodesNew.By(func(a, b *NewCode) int { return cmp.Compare(a.Code, b.Code) }), sqlCodesUpsertManyByCode, scanCode, rows)
 	return out, wrapErr(err, "codes.UpsertManyByCode", "codes")
@@ -420,9 +372,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_ins" AS (INSERT INTO "codes" ("code", "label") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("code") DO NOTHING RETURNING "code", "label")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."code", "cpcgen_ins"."label" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "codes"."code", "codes"."label" FROM "cpcgen_v" JOIN "codes" ON "code" = "cpcgen_v"."cpcgen_i1"`
 
-// CreateManyIfAbsentByCode is CreateIfAbsentByCode for many rows: it returns, in
-// the order of rows, the new rows or the rows in the way, and whether each was
-// created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentByCode is CreateIfAbsentByCode for many rows (see
+// runtime.CreateManyIfAbsent).
 func (r *CodeRepo) CreateManyIfAbsentByCode(ctx context.Context, rows []NewCode) ([]Code, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCodesNew.By(func(a, b *NewCode) int { return cmp.Compare(a.Code, b.Code) }), sqlCodesCreateManyIfAbsentByCode, scanCode, rows)
 	return out, created, wrapErr(err, "codes.CreateManyIfAbsentByCode", "codes")

@@ -6,7 +6,6 @@ package bulkdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"iter"
 	"time"
@@ -32,8 +31,7 @@ type NewDoc struct {
 	Title string `json:"title"`
 }
 
-// DocUpdate lists changes to a row of table docs. Unset fields leave their column
-// unchanged.
+// DocUpdate lists changes to a row of table docs; unset fields stay unchanged.
 type DocUpdate struct {
 	Slug  runtime.Opt[string] `json:"slug,omitzero"`
 	Title runtime.Opt[string] `json:"title,omitzero"`
@@ -54,30 +52,19 @@ type DocRepo struct {
 	withDeleted bool
 }
 
-// NewDocRepo returns a repository of table docs that runs its statements on db: a
-// pool, a connection or a transaction.
+// NewDocRepo returns the repository of table docs over db.
 func NewDocRepo(db runtime.DBTX) *DocRepo {
 	return &DocRepo{db: db}
 }
 
 var (
-	// ErrDocIDTaken matches (errors.Is) a violation of the primary key (id) of docs
-	// (constraint docs_pkey, primary_key in the spec).
+	// ErrDocIDTaken matches a violation of the primary key (id).
 	ErrDocIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "docs", "docs_pkey", "primary_key")
-
-	// ErrDocOrgIDSlugTaken matches (errors.Is) a violation of the unique index on
-	// (org_id, slug) of docs (constraint docs_org_id_slug_key, unique(org_id, slug) in
-	// the spec).
+	// ErrDocOrgIDSlugTaken matches a violation of the unique index on (org_id, slug).
 	ErrDocOrgIDSlugTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "docs", "docs_org_id_slug_key", "unique(org_id, slug)")
 )
 
-// Validate checks n for table docs: what the columns' types cannot hold (nil for a
-// NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
-// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
-// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
-// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first check it fails. The repository
-// calls it before any SQL.
+// Validate checks n against the columns of table docs (see runtime.Validator).
 func (n *NewDoc) Validate() error {
 	var f runtime.Fields
 	f.Fits("slug", runtime.CheckText(n.Slug))
@@ -85,14 +72,7 @@ func (n *NewDoc) Validate() error {
 	return f.Err("docs")
 }
 
-// Validate checks u for table docs, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewDoc.Validate does.
 func (u *DocUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Slug.Set {
@@ -104,27 +84,16 @@ func (u *DocUpdate) Validate() error {
 	return f.Err("docs")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for slug, title, whose columns are NOT NULL, rather than read it as a zero
-// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewDoc) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "docs", "slug", "title"); err != nil {
-		return err
-	}
 	type plain NewDoc
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "docs", "slug", "title")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for slug, title, whose columns are NOT NULL, rather than read it as a zero
-// value: the error is a *runtime.DbError of kind Validation naming the fields.
-// Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *DocUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "docs", "slug", "title"); err != nil {
-		return err
-	}
 	type plain DocUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "docs", "slug", "title")
 }
 
 // WithDeleted returns a view of the repository whose reads (FindByID, FindAll,
@@ -148,12 +117,10 @@ func (r *DocRepo) pick(live, all string) string {
 	return live
 }
 
-// scanDoc gives the scan destinations of the fields of v, columns in table order.
 func scanDoc(v *Doc, d []any) []any {
 	return append(d, &v.ID, &v.OrgID, &v.Slug, &v.Title, &v.DeletedAt)
 }
 
-// argsNewDoc gives the values Create binds from n.
 func argsNewDoc(n *NewDoc, d []any) []any {
 	return append(d, &n.Slug, &n.Title)
 }
@@ -163,8 +130,8 @@ INSERT INTO "docs" ("slug", "title", "org_id")
 VALUES ($1, $2, $3)
 RETURNING "id", "org_id", "slug", "title", "deleted_at"`
 
-// Create inserts a row into table docs and returns it as stored, defaults applied.
-// It validates n first.
+// Create inserts n into table docs and returns the row as stored. It validates n
+// first.
 func (r *DocRepo) Create(ctx context.Context, n NewDoc) (Doc, error) {
 	if err := n.Validate(); err != nil {
 		return Doc{}, wrapErr(err, "docs.Create", "docs")
@@ -186,8 +153,8 @@ const sqlDocsFindByIDWithDeleted = `-- name: docs.FindByID replica=ok
 SELECT "id", "org_id", "slug", "title", "deleted_at" FROM "docs"
 WHERE "id" = $1 AND "org_id" = $2`
 
-// FindByID returns the row of table docs with the given id. If there is none, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table docs with the given id, or
+// runtime.ErrNotFound.
 func (r *DocRepo) FindByID(ctx context.Context, id int64) (Doc, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "docs.FindByID", "docs")
 	if err != nil {
@@ -206,8 +173,7 @@ const sqlDocsFindAllWithDeleted = `-- name: docs.FindAll replica=ok
 SELECT "id", "org_id", "slug", "title", "deleted_at" FROM "docs"
 WHERE "org_id" = $1 ORDER BY "id"`
 
-// FindAll returns every row of table docs in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table docs in primary key order, in memory.
 func (r *DocRepo) FindAll(ctx context.Context) ([]Doc, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "docs.FindAll", "docs")
 	if err != nil {
@@ -219,9 +185,7 @@ func (r *DocRepo) FindAll(ctx context.Context) ([]Doc, error) {
 	return items, wrapErr(err, "docs.FindAll", "docs")
 }
 
-// Stream yields every row of table docs in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *DocRepo) Stream(ctx context.Context) iter.Seq2[Doc, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "docs.Stream", "docs")
 	if err != nil {
@@ -251,9 +215,7 @@ SELECT "id", "org_id", "slug", "title", "deleted_at" FROM "docs"
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table docs in primary key order, after the
-// cursor page.After ("" for the first page); the page's Next cursor ("" after the
-// last page) gets the next one.
+// List returns a page of table docs in primary key order (see runtime.PageArgs).
 func (r *DocRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Doc], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "docs.List", "docs")
 	if err != nil {
@@ -279,20 +241,16 @@ SET "slug" = COALESCE($2::text, "slug"),
 WHERE "id" = $1 AND "org_id" = $4 AND "deleted_at" IS NULL
 RETURNING "id", "org_id", "slug", "title", "deleted_at"`
 
-// updateDocs are the statements of DocRepo.Update: one per set of fields set (see
-// runtime.Update).
 var updateDocs = &runtime.Update{
 	Fallback: sqlDocsUpdate, Keys: 1,
 }
 
-// argsDocUpdate gives the value of each field of u, nil when unset.
 func argsDocUpdate(u *DocUpdate, d []any) []any {
 	return append(d, u.Slug.Arg(), u.Title.Arg())
 }
 
 // Update applies the set fields of u to the row of table docs with the given id
-// and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *DocRepo) Update(ctx context.Context, id int64, u DocUpdate) (Doc, error) {
 	if err := u.Validate(); err != nil {
 		return Doc{}, wrapErr(err, "docs.Update", "docs")
@@ -420,9 +378,8 @@ const sqlDocsFindByIDsWithDeleted = `-- name: docs.FindByIDs replica=ok
 SELECT "id", "org_id", "slug", "title", "deleted_at" FROM "docs"
 WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
-// FindByIDs returns the rows of table docs whose id is in ids, in id order, with
-// one query. Keys without a row are skipped, so the result may be shorter than
-// ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table docs whose id is in ids, in id order; keys
+// without a row are skipped.
 func (r *DocRepo) FindByIDs(ctx context.Context, ids []int64) ([]Doc, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "docs.FindByIDs", "docs")
 	if err != nil {
@@ -442,10 +399,9 @@ SELECT "u"."c1", "u"."c2", $3::uuid
 FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"`
 
-// CreateMany inserts rows into table docs and returns how many it inserted. It
-// runs one statement, which binds one array per column (INSERT … SELECT FROM
-// unnest), so it is one round trip and all or nothing. COPY is not used:
-// PostgreSQL does not run COPY FROM under row-level security.
+// CreateMany inserts rows into table docs in one INSERT … SELECT FROM unnest,
+// all or nothing, and returns how many. (PostgreSQL does not run COPY FROM under
+// row-level security.)
 func (r *DocRepo) CreateMany(ctx context.Context, rows []NewDoc) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "docs.CreateMany", "docs")
 	if err != nil {
@@ -475,10 +431,9 @@ FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
 RETURNING "id", "org_id", "slug", "title", "deleted_at"`
 
-// CreateManyReturning inserts rows into table docs and returns them as stored, in
-// input order, defaults applied as in Create. It runs one statement, which binds
-// one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table docs in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *DocRepo) CreateManyReturning(ctx context.Context, rows []NewDoc) ([]Doc, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "docs.CreateManyReturning", "docs")
 	if err != nil {
@@ -568,13 +523,12 @@ func (r *DocRepo) CreateIfAbsentByOrgIDAndSlug(ctx context.Context, n NewDoc) (D
 	return v, created, wrapErr(err, "docs.CreateIfAbsentByOrgIDAndSlug", "docs")
 }
 
-// DocKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// DocKeyedUpdate is one row's key and changes for UpdateMany.
 type DocKeyedUpdate struct {
 	ID      int64     `json:"id"`
 	Changes DocUpdate `json:"changes"`
 }
 
-// bulkDocsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkDocsUpdates = &runtime.Bulk[DocKeyedUpdate]{
 	Table:    "docs",
 	Key:      func(a, b *DocKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -593,9 +547,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) W
 "cpcgen_new" AS (UPDATE "docs" SET "slug" = COALESCE("cpcgen_v"."cpcgen_2", "docs"."slug"), "title" = COALESCE("cpcgen_v"."cpcgen_3", "docs"."title") FROM "cpcgen_v" WHERE "docs"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table docs the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table docs, all or none (see
+// runtime.UpdateMany).
 func (r *DocRepo) UpdateMany(ctx context.Context, rows []DocKeyedUpdate) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "docs.UpdateMany", "docs")
 	if err != nil {
@@ -613,8 +566,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) W
 "cpcgen_new" AS (UPDATE "docs" SET "slug" = COALESCE("cpcgen_v"."cpcgen_2", "docs"."slug"), "title" = COALESCE("cpcgen_v"."cpcgen_3", "docs"."title") FROM "cpcgen_v" WHERE "docs"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "slug", "title", "deleted_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."slug", "cpcgen_new"."title", "cpcgen_new"."deleted_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *DocRepo) UpdateManyReturning(ctx context.Context, rows []DocKeyedUpdate) ([]Doc, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "docs.UpdateManyReturning", "docs")
 	if err != nil {
@@ -625,7 +577,6 @@ func (r *DocRepo) UpdateManyReturning(ctx context.Context, rows []DocKeyedUpdate
 	return out, wrapErr(err, "docs.UpdateManyReturning", "docs")
 }
 
-// bulkDocsKeys sends the rows of DeleteMany, HardDeleteMany and RestoreMany.
 var bulkDocsKeys = &runtime.Bulk[int64]{
 	Table: "docs",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -641,7 +592,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcge
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany soft-deletes the rows of table docs with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *DocRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "docs.DeleteMany", "docs")
 	if err != nil {
@@ -652,7 +603,6 @@ func (r *DocRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) 
 	return out, wrapErr(err, "docs.DeleteMany", "docs")
 }
 
-// bulkDocsNew sends the rows of the batch upserts.
 var bulkDocsNew = &runtime.Bulk[NewDoc]{
 	Table:    "docs",
 	Validate: (*NewDoc).Validate,
@@ -669,8 +619,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_new" AS (UPDATE "docs" SET "title" = "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE "org_id" = $3::uuid AND "slug" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) AND "org_id" = $3 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "slug", "title", "deleted_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."slug", "cpcgen_ins"."title", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."slug", "cpcgen_new"."title", "cpcgen_new"."deleted_at" FROM "cpcgen_new"`
 
-// UpsertManyByOrgIDAndSlug is UpsertByOrgIDAndSlug for many rows: it returns the
-// rows as stored, in the order of rows. See runtime.UpsertMany.
+// UpsertManyByOrgIDAndSlug is UpsertByOrgIDAndSlug for many rows (see
+// runtime.UpsertMany).
 func (r *DocRepo) UpsertManyByOrgIDAndSlug(ctx context.Context, rows []NewDoc) ([]Doc, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "docs.UpsertManyByOrgIDAndSlug", "docs")
 	if err != nil {
@@ -686,9 +636,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_ins" AS (INSERT INTO "docs" ("slug", "title", "org_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("org_id", "slug") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "org_id", "slug", "title", "deleted_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."slug", "cpcgen_ins"."title", "cpcgen_ins"."deleted_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "docs"."id", "docs"."org_id", "docs"."slug", "docs"."title", "docs"."deleted_at" FROM "cpcgen_v" JOIN "docs" ON "org_id" = $3::uuid AND "slug" = "cpcgen_v"."cpcgen_i1" AND ("deleted_at" IS NULL) AND "org_id" = $3`
 
-// CreateManyIfAbsentByOrgIDAndSlug is CreateIfAbsentByOrgIDAndSlug for many rows:
-// it returns, in the order of rows, the new rows or the rows in the way, and
-// whether each was created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentByOrgIDAndSlug is CreateIfAbsentByOrgIDAndSlug for many rows
+// (see runtime.CreateManyIfAbsent).
 func (r *DocRepo) CreateManyIfAbsentByOrgIDAndSlug(ctx context.Context, rows []NewDoc) ([]Doc, []bool, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "docs.CreateManyIfAbsentByOrgIDAndSlug", "docs")
 	if err != nil {

@@ -6,7 +6,6 @@ package bulkdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 	"time"
 
@@ -32,8 +31,7 @@ type NewLine struct {
 	Quantity int32  `json:"quantity"`
 }
 
-// LineUpdate lists changes to a row of table lines. Unset fields leave their
-// column unchanged.
+// LineUpdate lists changes to a row of table lines; unset fields stay unchanged.
 type LineUpdate struct {
 	Product  runtime.Opt[string] `json:"product,omitzero"`
 	Quantity runtime.Opt[int32]  `json:"quantity,omitzero"`
@@ -46,40 +44,26 @@ type LineRepo struct {
 	db runtime.DBTX
 }
 
-// NewLineRepo returns a repository of table lines that runs its statements on db:
-// a pool, a connection or a transaction.
+// NewLineRepo returns the repository of table lines over db.
 func NewLineRepo(db runtime.DBTX) *LineRepo {
 	return &LineRepo{db: db}
 }
 
 var (
-	// ErrLineOrderNoLineNoTaken matches (errors.Is) a violation of the primary key
-	// (order_no, line_no) of lines (constraint lines_pkey, primary_key in the spec).
+	// ErrLineOrderNoLineNoTaken matches a violation of the primary key (order_no,
+	// line_no).
 	ErrLineOrderNoLineNoTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "lines", "lines_pkey", "primary_key")
-
-	// ErrLineProductMinLengthCheck matches (errors.Is) a violation of the min_length
-	// rule of column product of lines (constraint lines_product_min_length,
-	// product.min_length in the spec).
+	// ErrLineProductMinLengthCheck matches a violation of the min_length rule of
+	// column product.
 	ErrLineProductMinLengthCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "lines", "lines_product_min_length", "product.min_length")
-
-	// ErrLineProductMaxLengthCheck matches (errors.Is) a violation of the max_length
-	// rule of column product of lines (constraint lines_product_max_length,
-	// product.max_length in the spec).
+	// ErrLineProductMaxLengthCheck matches a violation of the max_length rule of
+	// column product.
 	ErrLineProductMaxLengthCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "lines", "lines_product_max_length", "product.max_length")
-
-	// ErrLineQuantityMinCheck matches (errors.Is) a violation of the min rule of
-	// column quantity of lines (constraint lines_quantity_min, quantity.min in the
-	// spec).
+	// ErrLineQuantityMinCheck matches a violation of the min rule of column quantity.
 	ErrLineQuantityMinCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "lines", "lines_quantity_min", "quantity.min")
 )
 
-// Validate checks n for table lines: what the columns' types cannot hold (nil for
-// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
-// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
-// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
-// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first check it fails. The repository
-// calls it before any SQL.
+// Validate checks n against the columns of table lines (see runtime.Validator).
 func (n *NewLine) Validate() error {
 	var f runtime.Fields
 	f.Fits("product", runtime.CheckText(n.Product))
@@ -88,14 +72,7 @@ func (n *NewLine) Validate() error {
 	return f.Err("lines")
 }
 
-// Validate checks u for table lines, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewLine.Validate does.
 func (u *LineUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Product.Set {
@@ -108,28 +85,16 @@ func (u *LineUpdate) Validate() error {
 	return f.Err("lines")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for order_no, line_no, product, quantity, whose columns are NOT NULL,
-// rather than read it as a zero value: the error is a *runtime.DbError of kind
-// Validation naming the fields.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewLine) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "lines", "order_no", "line_no", "product", "quantity"); err != nil {
-		return err
-	}
 	type plain NewLine
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "lines", "order_no", "line_no", "product", "quantity")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for product, quantity, whose columns are NOT NULL, rather than read it as a
-// zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *LineUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "lines", "product", "quantity"); err != nil {
-		return err
-	}
 	type plain LineUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "lines", "product", "quantity")
 }
 
 var (
@@ -145,12 +110,10 @@ var (
 	}
 )
 
-// scanLine gives the scan destinations of the fields of v, columns in table order.
 func scanLine(v *Line, d []any) []any {
 	return append(d, &v.OrderNo, &v.LineNo, &v.Product, &v.Quantity, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// argsNewLine gives the values Create binds from n.
 func argsNewLine(n *NewLine, d []any) []any {
 	return append(d, &n.OrderNo, &n.LineNo, &n.Product, &n.Quantity)
 }
@@ -160,8 +123,8 @@ INSERT INTO "lines" ("order_no", "line_no", "product", "quantity")
 VALUES ($1, $2, $3, $4)
 RETURNING "order_no", "line_no", "product", "quantity", "created_at", "updated_at"`
 
-// Create inserts a row into table lines and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table lines and returns the row as stored. It validates n
+// first.
 func (r *LineRepo) Create(ctx context.Context, n NewLine) (Line, error) {
 	if err := n.Validate(); err != nil {
 		return Line{}, wrapErr(err, "lines.Create", "lines")
@@ -174,8 +137,8 @@ const sqlLinesFindByID = `-- name: lines.FindByID replica=ok
 SELECT "order_no", "line_no", "product", "quantity", "created_at", "updated_at" FROM "lines"
 WHERE "order_no" = $1 AND "line_no" = $2`
 
-// FindByID returns the row of table lines with the given orderNo and lineNo. If
-// there is none, the error matches runtime.ErrNotFound.
+// FindByID returns the row of table lines with the given orderNo and lineNo, or
+// runtime.ErrNotFound.
 func (r *LineRepo) FindByID(ctx context.Context, orderNo int64, lineNo int32) (Line, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlLinesFindByID, orderNo, runtime.Arg, scanLine, lineNo)
 	return v, wrapErr(err, "lines.FindByID", "lines")
@@ -184,17 +147,14 @@ func (r *LineRepo) FindByID(ctx context.Context, orderNo int64, lineNo int32) (L
 const sqlLinesFindAll = `-- name: lines.FindAll replica=ok
 SELECT "order_no", "line_no", "product", "quantity", "created_at", "updated_at" FROM "lines" ORDER BY "order_no", "line_no"`
 
-// FindAll returns every row of table lines in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table lines in primary key order, in memory.
 func (r *LineRepo) FindAll(ctx context.Context) ([]Line, error) {
 	rows, err := r.db.Query(ctx, sqlLinesFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanLine)
 	return items, wrapErr(err, "lines.FindAll", "lines")
 }
 
-// Stream yields every row of table lines in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *LineRepo) Stream(ctx context.Context) iter.Seq2[Line, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "lines.Stream", "lines") }, scanLine, sqlLinesFindAll)
 }
@@ -208,9 +168,7 @@ SELECT "order_no", "line_no", "product", "quantity", "created_at", "updated_at" 
 WHERE ("order_no", "line_no") > ($1, $2) ORDER BY "order_no", "line_no"
 LIMIT $3`
 
-// List returns up to page.Limit rows of table lines in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table lines in primary key order (see runtime.PageArgs).
 func (r *LineRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Line], error) {
 	var orderNo int64
 	var lineNo int32
@@ -224,8 +182,6 @@ func (r *LineRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "lines.List", "lines")
 }
 
-// updateLines are the statements of LineRepo.Update: one per set of fields set
-// (see runtime.Update).
 var updateLines = &runtime.Update{
 	Name: "lines.Update", Keys: 2,
 	Head:   "UPDATE \"lines\"\nSET ",
@@ -234,15 +190,13 @@ var updateLines = &runtime.Update{
 	Tail:   "\nWHERE \"order_no\" = $1 AND \"line_no\" = $2\nRETURNING \"order_no\", \"line_no\", \"product\", \"quantity\", \"created_at\", \"updated_at\"",
 }
 
-// argsLineUpdate gives the value of each field of u, nil when unset.
 func argsLineUpdate(u *LineUpdate, d []any) []any {
 	return append(d, u.Product.Arg(), u.Quantity.Arg())
 }
 
 // Update applies the set fields of u to the row of table lines with the given
-// orderNo and lineNo and returns the row as stored. If there is none, the error
-// matches runtime.ErrNotFound. It validates u first. It sets updated_at to the
-// transaction's time.
+// orderNo and lineNo and returns it as stored, or runtime.ErrNotFound. It
+// validates u first. It sets updated_at to the transaction's time.
 func (r *LineRepo) Update(ctx context.Context, orderNo int64, lineNo int32, u LineUpdate) (Line, error) {
 	if err := u.Validate(); err != nil {
 		return Line{}, wrapErr(err, "lines.Update", "lines")
@@ -270,15 +224,14 @@ func (r *LineRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "lines.Count", "lines")
 }
 
-// copyLines sends rows of NewLine to table lines with COPY.
 var copyLines = &runtime.Copier[NewLine]{
 	Table:   "lines",
 	Columns: []string{"order_no", "line_no", "product", "quantity"},
 	Args:    argsNewLine,
 }
 
-// CreateMany inserts rows into table lines with the COPY protocol and returns how
-// many it inserted, all or nothing. It validates every row first.
+// CreateMany inserts rows into table lines with COPY, all or nothing, and returns
+// how many (see runtime.Copier). It validates every row first.
 func (r *LineRepo) CreateMany(ctx context.Context, rows []NewLine) (int64, error) {
 	n, err := copyLines.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "lines.CreateMany", "lines")
@@ -291,10 +244,9 @@ FROM unnest($1::bigint[], $2::integer[], $3::text[], $4::integer[]) WITH ORDINAL
 ORDER BY "u"."ord"
 RETURNING "order_no", "line_no", "product", "quantity", "created_at", "updated_at"`
 
-// CreateManyReturning inserts rows into table lines and returns them as stored, in
-// input order, defaults applied as in Create. It runs one statement, which binds
-// one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table lines in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *LineRepo) CreateManyReturning(ctx context.Context, rows []NewLine) ([]Line, error) {
 	if len(rows) == 0 {
 		return []Line{}, nil
@@ -368,14 +320,13 @@ type LineKey struct {
 	LineNo  int32 `json:"line_no"`
 }
 
-// LineKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// LineKeyedUpdate is one row's key and changes for UpdateMany.
 type LineKeyedUpdate struct {
 	OrderNo int64      `json:"order_no"`
 	LineNo  int32      `json:"line_no"`
 	Changes LineUpdate `json:"changes"`
 }
 
-// bulkLinesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkLinesUpdates = &runtime.Bulk[LineKeyedUpdate]{
 	Table: "lines",
 	Key: func(a, b *LineKeyedUpdate) int {
@@ -397,9 +348,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::integer[], $3::text[]
 "cpcgen_new" AS (UPDATE "lines" SET "product" = COALESCE("cpcgen_v"."cpcgen_3", "lines"."product"), "quantity" = COALESCE("cpcgen_v"."cpcgen_4", "lines"."quantity"), "updated_at" = now() FROM "cpcgen_v" WHERE "lines"."order_no" = "cpcgen_v"."cpcgen_1" AND "lines"."line_no" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table lines the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table lines, all or none (see
+// runtime.UpdateMany).
 func (r *LineRepo) UpdateMany(ctx context.Context, rows []LineKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkLinesUpdates, sqlLinesUpdateMany, rows)
 	return out, wrapErr(err, "lines.UpdateMany", "lines")
@@ -412,14 +362,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::integer[], $3::text[]
 "cpcgen_new" AS (UPDATE "lines" SET "product" = COALESCE("cpcgen_v"."cpcgen_3", "lines"."product"), "quantity" = COALESCE("cpcgen_v"."cpcgen_4", "lines"."quantity"), "updated_at" = now() FROM "cpcgen_v" WHERE "lines"."order_no" = "cpcgen_v"."cpcgen_1" AND "lines"."line_no" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "order_no", "line_no", "product", "quantity", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."order_no", "cpcgen_new"."line_no", "cpcgen_new"."product", "cpcgen_new"."quantity", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *LineRepo) UpdateManyReturning(ctx context.Context, rows []LineKeyedUpdate) ([]Line, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkLinesUpdates, sqlLinesUpdateManyReturning, scanLine, rows)
 	return out, wrapErr(err, "lines.UpdateManyReturning", "lines")
 }
 
-// bulkLinesKeys sends the rows of DeleteMany.
 var bulkLinesKeys = &runtime.Bulk[LineKey]{
 	Table: "lines",
 	Key: func(a, b *LineKey) int {
@@ -437,14 +385,13 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::integer[]) WITH ORDIN
 "cpcgen_new" AS (DELETE FROM "lines" USING "cpcgen_v" WHERE "lines"."order_no" = "cpcgen_v"."cpcgen_1" AND "lines"."line_no" = "cpcgen_v"."cpcgen_2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table lines with the keys given, as Delete does,
-// and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table lines with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *LineRepo) DeleteMany(ctx context.Context, keys []LineKey) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkLinesKeys, sqlLinesDeleteMany, keys)
 	return out, wrapErr(err, "lines.DeleteMany", "lines")
 }
 
-// bulkLinesNew sends the rows of the batch upserts.
 var bulkLinesNew = &runtime.Bulk[NewLine]{
 	Table:    "lines",
 	Validate: (*NewLine).Validate,
@@ -463,8 +410,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_new" AS (UPDATE "lines" SET "product" = "cpcgen_v"."cpcgen_i3", "quantity" = "cpcgen_v"."cpcgen_i4", "updated_at" = now() FROM "cpcgen_v" WHERE "order_no" = "cpcgen_v"."cpcgen_i1" AND "line_no" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "order_no", "line_no", "product", "quantity", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."order_no", "cpcgen_ins"."line_no", "cpcgen_ins"."product", "cpcgen_ins"."quantity", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."order_no" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."line_no" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."order_no", "cpcgen_new"."line_no", "cpcgen_new"."product", "cpcgen_new"."quantity", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`
 
-// UpsertManyByOrderNoAndLineNo is UpsertByOrderNoAndLineNo for many rows: it
-// returns the rows as stored, in the order of rows. See runtime.UpsertMany.
+// UpsertManyByOrderNoAndLineNo is UpsertByOrderNoAndLineNo for many rows (see
+// runtime.UpsertMany).
 func (r *LineRepo) UpsertManyByOrderNoAndLineNo(ctx context.Context, rows []NewLine) ([]Line, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkLinesNew.By(func(a, b *NewLine) int {
 		return cmp.Or(cmp.Compare(a.OrderNo, b.OrderNo), cmp.Compare(a.LineNo, b.LineNo))
@@ -478,8 +425,7 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."order_no", "cpcgen_ins"."line_no", "cpcgen_ins"."product", "cpcgen_ins"."quantity", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."order_no" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."line_no" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "lines"."order_no", "lines"."line_no", "lines"."product", "lines"."quantity", "lines"."created_at", "lines"."updated_at" FROM "cpcgen_v" JOIN "lines" ON "order_no" = "cpcgen_v"."cpcgen_i1" AND "line_no" = "cpcgen_v"."cpcgen_i2"`
 
 // CreateManyIfAbsentByOrderNoAndLineNo is CreateIfAbsentByOrderNoAndLineNo for
-// many rows: it returns, in the order of rows, the new rows or the rows in the
-// way, and whether each was created. See runtime.CreateManyIfAbsent.
+// many rows (see runtime.CreateManyIfAbsent).
 func (r *LineRepo) CreateManyIfAbsentByOrderNoAndLineNo(ctx context.Context, rows []NewLine) ([]Line, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkLinesNew.By(func(a, b *NewLine) int {
 		return cmp.Or(cmp.Compare(a.OrderNo, b.OrderNo), cmp.Compare(a.LineNo, b.LineNo))

@@ -82,7 +82,7 @@ func wrapErr(err error, op, table string) error {
 	}
 	err = runtime.Wrap(err, op, table)
 	if e, ok := err.(*runtime.DbError); ok && e.Constraint != "" && e.SpecName == "" {
-		if name := specNameOf(e.Table, e.Constraint); name != "" {
+		if name := runtime.SpecName(e.Table, e.Constraint, sentinels); name != "" {
 			cp := *e
 			cp.SpecName = name
 			return &cp
@@ -102,34 +102,20 @@ func wrapParamsErr(err error, op, table string, params []string) error {
 	return wrapErr(runtime.WrapParams(err, op, table, params), op, table)
 }
 
-// specNameOf returns the spec's name of the constraint of the package named
-// constraint, on table when several tables have one of that name, or "".
-func specNameOf(table, constraint string) string {
-	switch constraint {
-	case "items_pkey":
-		return ErrItemIDTaken.Name
-	case "items_sku_key":
-		return ErrItemSKUTaken.Name
-	case "lines_pkey":
-		return ErrLineOrderNoLineNoTaken.Name
-	case "lines_product_min_length":
-		return ErrLineProductMinLengthCheck.Name
-	case "lines_product_max_length":
-		return ErrLineProductMaxLengthCheck.Name
-	case "lines_quantity_min":
-		return ErrLineQuantityMinCheck.Name
-	case "accounts_pkey":
-		return ErrAccountIDTaken.Name
-	case "accounts_owner_key":
-		return ErrAccountOwnerTaken.Name
-	case "docs_pkey":
-		return ErrDocIDTaken.Name
-	case "docs_org_id_slug_key":
-		return ErrDocOrgIDSlugTaken.Name
-	case "codes_pkey":
-		return ErrCodeCodeTaken.Name
-	}
-	return ""
+// sentinels are the package's constraints, which wrapErr names as the spec does
+// (see runtime.SpecName).
+var sentinels = []*runtime.ConstraintSentinel{
+	ErrItemIDTaken,
+	ErrItemSKUTaken,
+	ErrLineOrderNoLineNoTaken,
+	ErrLineProductMinLengthCheck,
+	ErrLineProductMaxLengthCheck,
+	ErrLineQuantityMinCheck,
+	ErrAccountIDTaken,
+	ErrAccountOwnerTaken,
+	ErrDocIDTaken,
+	ErrDocOrgIDSlugTaken,
+	ErrCodeCodeTaken,
 }
 
 // InTx runs fn in a transaction with a Store bound to it: committed when fn

@@ -6,7 +6,6 @@ package cachedb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"iter"
 
@@ -24,8 +23,8 @@ type Code struct {
 	Note   string `json:"note"`
 }
 
-// NewCode holds the values of a new row of table codes. Fields of type runtime.Opt
-// may be left unset: the column's default applies.
+// NewCode holds the values of a new row of table codes. An unset runtime.Opt field
+// takes its column's default.
 type NewCode struct {
 	Region Region              `json:"region"`
 	Num    int32               `json:"num"`
@@ -33,8 +32,7 @@ type NewCode struct {
 	Note   runtime.Opt[string] `json:"note,omitzero"`
 }
 
-// CodeUpdate lists changes to a row of table codes. Unset fields leave their
-// column unchanged.
+// CodeUpdate lists changes to a row of table codes; unset fields stay unchanged.
 type CodeUpdate struct {
 	Label runtime.Opt[string] `json:"label,omitzero"`
 	Note  runtime.Opt[string] `json:"note,omitzero"`
@@ -52,33 +50,21 @@ type CodeRepo struct {
 	db runtime.DBTX
 }
 
-// NewCodeRepo returns a repository of table codes that runs its statements on db:
-// a pool, a connection or a transaction.
+// NewCodeRepo returns the repository of table codes over db.
 func NewCodeRepo(db runtime.DBTX) *CodeRepo {
 	return &CodeRepo{db: db}
 }
 
 var (
-	// ErrCodeRegionNumTaken matches (errors.Is) a violation of the primary key
-	// (region, num) of codes (constraint codes_pkey, primary_key in the spec).
+	// ErrCodeRegionNumTaken matches a violation of the primary key (region, num).
 	ErrCodeRegionNumTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "codes", "codes_pkey", "primary_key")
-
-	// ErrCodeLabelTaken matches (errors.Is) a violation of the unique column label of
-	// codes (constraint codes_label_key, label.unique in the spec).
+	// ErrCodeLabelTaken matches a violation of the unique column label.
 	ErrCodeLabelTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "codes", "codes_label_key", "label.unique")
-
-	// ErrCodeLabelNotFound matches (errors.Is) a write of codes whose label names no
-	// row of labels (constraint codes_label_fkey, label.references in the spec).
+	// ErrCodeLabelNotFound matches a write whose label names no row of labels.
 	ErrCodeLabelNotFound = runtime.NewForeignKeySentinel("codes", "codes_label_fkey", "label.references", runtime.FKMissing)
 )
 
-// Validate checks n for table codes: what the columns' types cannot hold (nil for
-// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
-// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
-// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
-// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first check it fails. The repository
-// calls it before any SQL.
+// Validate checks n against the columns of table codes (see runtime.Validator).
 func (n *NewCode) Validate() error {
 	var f runtime.Fields
 	f.Check("region", n.Region.Valid(), "must be one of \"eu\", \"us\"")
@@ -89,14 +75,7 @@ func (n *NewCode) Validate() error {
 	return f.Err("codes")
 }
 
-// Validate checks u for table codes, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewCode.Validate does.
 func (u *CodeUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Label.Set {
@@ -108,36 +87,22 @@ func (u *CodeUpdate) Validate() error {
 	return f.Err("codes")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for region, num, label, note, whose columns are NOT NULL, rather than read
-// it as a zero value: the error is a *runtime.DbError of kind Validation naming
-// the fields. Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewCode) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "codes", "region", "num", "label", "note"); err != nil {
-		return err
-	}
 	type plain NewCode
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "codes", "region", "num", "label", "note")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for label, note, whose columns are NOT NULL, rather than read it as a zero
-// value: the error is a *runtime.DbError of kind Validation naming the fields.
-// Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *CodeUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "codes", "label", "note"); err != nil {
-		return err
-	}
 	type plain CodeUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "codes", "label", "note")
 }
 
-// scanCode gives the scan destinations of the fields of v, columns in table order.
 func scanCode(v *Code, d []any) []any {
 	return append(d, &v.Region, &v.Num, &v.Label, &v.Note)
 }
 
-// argsNewCode gives the values Create binds from n.
 func argsNewCode(n *NewCode, d []any) []any {
 	return append(d, &n.Region, &n.Num, &n.Label, n.Note.Arg())
 }
@@ -206,8 +171,8 @@ INSERT INTO "codes" ("region", "num", "label", "note")
 VALUES ($1, $2, $3, COALESCE($4::text, ''::text))
 RETURNING "region", "num", "label", "note"`
 
-// Create inserts a row into table codes and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table codes and returns the row as stored. It validates n
+// first.
 func (r *CodeRepo) Create(ctx context.Context, n NewCode) (Code, error) {
 	if err := n.Validate(); err != nil {
 		return Code{}, wrapErr(err, "codes.Create", "codes")
@@ -220,10 +185,9 @@ const sqlCodesFindByID = `-- name: codes.FindByID replica=ok
 SELECT "region", "num", "label", "note" FROM "codes"
 WHERE "region" = $1 AND "num" = $2`
 
-// FindByID returns the row of table codes with the given region and num. If there
-// is none, the error matches runtime.ErrNotFound. It reads through the table's row
-// cache (see CodeRepo); the rows it returns may be shared with it: treat them as
-// read-only.
+// FindByID returns the row of table codes with the given region and num, or
+// runtime.ErrNotFound. It reads through the table's row cache (see CodeRepo); the
+// rows it returns may be shared with it: treat them as read-only.
 func (r *CodeRepo) FindByID(ctx context.Context, region Region, num int32) (Code, error) {
 	v, ok, fill := codesCache.Get(ctx, r.db, runtime.NoTenant{}, codeKey{Region: region, Num: num})
 	if ok {
@@ -241,17 +205,14 @@ func (r *CodeRepo) FindByID(ctx context.Context, region Region, num int32) (Code
 const sqlCodesFindAll = `-- name: codes.FindAll replica=ok
 SELECT "region", "num", "label", "note" FROM "codes" ORDER BY "region", "num"`
 
-// FindAll returns every row of table codes in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table codes in primary key order, in memory.
 func (r *CodeRepo) FindAll(ctx context.Context) ([]Code, error) {
 	rows, err := r.db.Query(ctx, sqlCodesFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanCode)
 	return items, wrapErr(err, "codes.FindAll", "codes")
 }
 
-// Stream yields every row of table codes in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CodeRepo) Stream(ctx context.Context) iter.Seq2[Code, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "codes.Stream", "codes") }, scanCode, sqlCodesFindAll)
 }
@@ -265,9 +226,7 @@ SELECT "region", "num", "label", "note" FROM "codes"
 WHERE ("region", "num") > ($1, $2) ORDER BY "region", "num"
 LIMIT $3`
 
-// List returns up to page.Limit rows of table codes in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table codes in primary key order (see runtime.PageArgs).
 func (r *CodeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Code], error) {
 	var region Region
 	var num int32
@@ -281,8 +240,6 @@ func (r *CodeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "codes.List", "codes")
 }
 
-// updateCodes are the statements of CodeRepo.Update: one per set of fields set
-// (see runtime.Update).
 var updateCodes = &runtime.Update{
 	Name: "codes.Update", Keys: 2,
 	Head: "UPDATE \"codes\"\nSET ",
@@ -290,14 +247,13 @@ var updateCodes = &runtime.Update{
 	Tail: "\nWHERE \"region\" = $1 AND \"num\" = $2\nRETURNING \"region\", \"num\", \"label\", \"note\"",
 }
 
-// argsCodeUpdate gives the value of each field of u, nil when unset.
 func argsCodeUpdate(u *CodeUpdate, d []any) []any {
 	return append(d, u.Label.Arg(), u.Note.Arg())
 }
 
 // Update applies the set fields of u to the row of table codes with the given
-// region and num and returns the row as stored. If there is none, the error
-// matches runtime.ErrNotFound. It validates u first.
+// region and num and returns it as stored, or runtime.ErrNotFound. It validates u
+// first.
 func (r *CodeRepo) Update(ctx context.Context, region Region, num int32, u CodeUpdate) (Code, error) {
 	if err := u.Validate(); err != nil {
 		return Code{}, wrapErr(err, "codes.Update", "codes")
@@ -327,17 +283,14 @@ func (r *CodeRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "codes.Count", "codes")
 }
 
-// copyCodes sends rows of NewCode to table codes with COPY.
 var copyCodes = &runtime.Copier[NewCode]{
 	Table:   "codes",
 	Columns: []string{"region", "num", "label", "note"},
 	Args:    argsNewCode,
 }
 
-// CreateMany inserts rows into table codes with the COPY protocol and returns how
-// many it inserted, all or nothing. It validates every row first. An unset
-// optional field takes the column's default, as in Create (rows setting different
-// fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table codes with COPY, all or nothing, and returns
+// how many (see runtime.Copier). It validates every row first.
 func (r *CodeRepo) CreateMany(ctx context.Context, rows []NewCode) (int64, error) {
 	n, err := copyCodes.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "codes.CreateMany", "codes")
@@ -350,10 +303,9 @@ FROM unnest($1::text[]::"region"[], $2::integer[], $3::text[], $4::text[]) WITH 
 ORDER BY "u"."ord"
 RETURNING "region", "num", "label", "note"`
 
-// CreateManyReturning inserts rows into table codes and returns them as stored, in
-// input order, defaults applied as in Create. It runs one statement, which binds
-// one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table codes in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *CodeRepo) CreateManyReturning(ctx context.Context, rows []NewCode) ([]Code, error) {
 	if len(rows) == 0 {
 		return []Code{}, nil
@@ -486,14 +438,13 @@ type CodeKey struct {
 	Num    int32  `json:"num"`
 }
 
-// CodeKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// CodeKeyedUpdate is one row's key and changes for UpdateMany.
 type CodeKeyedUpdate struct {
 	Region  Region     `json:"region"`
 	Num     int32      `json:"num"`
 	Changes CodeUpdate `json:"changes"`
 }
 
-// bulkCodesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkCodesUpdates = &runtime.Bulk[CodeKeyedUpdate]{
 	Table: "codes",
 	Key: func(a, b *CodeKeyedUpdate) int {
@@ -515,9 +466,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]::"region"[], $2::integer[], 
 "cpcgen_new" AS (UPDATE "codes" SET "label" = COALESCE("cpcgen_v"."cpcgen_3", "codes"."label"), "note" = COALESCE("cpcgen_v"."cpcgen_4", "codes"."note") FROM "cpcgen_v" WHERE "codes"."region" = "cpcgen_v"."cpcgen_1" AND "codes"."num" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table codes the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table codes, all or none (see
+// runtime.UpdateMany).
 func (r *CodeRepo) UpdateMany(ctx context.Context, rows []CodeKeyedUpdate) (int64, error) {
 	db := runtime.Invalidating(r.db, codesCache.AllRows())
 	out, err := runtime.UpdateMany(ctx, db, bulkCodesUpdates, sqlCodesUpdateMany, rows)
@@ -531,15 +481,13 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]::"region"[], $2::integer[], 
 "cpcgen_new" AS (UPDATE "codes" SET "label" = COALESCE("cpcgen_v"."cpcgen_3", "codes"."label"), "note" = COALESCE("cpcgen_v"."cpcgen_4", "codes"."note") FROM "cpcgen_v" WHERE "codes"."region" = "cpcgen_v"."cpcgen_1" AND "codes"."num" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "region", "num", "label", "note")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."region", "cpcgen_new"."num", "cpcgen_new"."label", "cpcgen_new"."note" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *CodeRepo) UpdateManyReturning(ctx context.Context, rows []CodeKeyedUpdate) ([]Code, error) {
 	db := runtime.Invalidating(r.db, codesCache.AllRows())
 	out, err := runtime.UpdateManyReturning(ctx, db, bulkCodesUpdates, sqlCodesUpdateManyReturning, scanCode, rows)
 	return out, wrapErr(err, "codes.UpdateManyReturning", "codes")
 }
 
-// bulkCodesKeys sends the rows of DeleteMany.
 var bulkCodesKeys = &runtime.Bulk[CodeKey]{
 	Table: "codes",
 	Key:   func(a, b *CodeKey) int { return cmp.Or(cmp.Compare(a.Region, b.Region), cmp.Compare(a.Num, b.Num)) },
@@ -555,15 +503,14 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]::"region"[], $2::integer[]) 
 "cpcgen_new" AS (DELETE FROM "codes" USING "cpcgen_v" WHERE "codes"."region" = "cpcgen_v"."cpcgen_1" AND "codes"."num" = "cpcgen_v"."cpcgen_2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table codes with the keys given, as Delete does,
-// and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table codes with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *CodeRepo) DeleteMany(ctx context.Context, keys []CodeKey) ([]bool, error) {
 	db := runtime.Invalidating(r.db, codesCache.AllRows())
 	out, err := runtime.WriteMany(ctx, db, bulkCodesKeys, sqlCodesDeleteMany, keys)
 	return out, wrapErr(err, "codes.DeleteMany", "codes")
 }
 
-// bulkCodesNew sends the rows of the batch upserts.
 var bulkCodesNew = &runtime.Bulk[NewCode]{
 	Table:    "codes",
 	Validate: (*NewCode).Validate,
@@ -582,8 +529,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_new" AS (UPDATE "codes" SET "label" = "cpcgen_v"."cpcgen_i3", "note" = COALESCE("cpcgen_v"."cpcgen_4", "codes"."note") FROM "cpcgen_v" WHERE "region" = "cpcgen_v"."cpcgen_i1" AND "num" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "region", "num", "label", "note")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."region", "cpcgen_ins"."num", "cpcgen_ins"."label", "cpcgen_ins"."note" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."region" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."num" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."region", "cpcgen_new"."num", "cpcgen_new"."label", "cpcgen_new"."note" FROM "cpcgen_new"`
 
-// UpsertManyByRegionAndNum is UpsertByRegionAndNum for many rows: it returns the
-// rows as stored, in the order of rows. See runtime.UpsertMany.
+// UpsertManyByRegionAndNum is UpsertByRegionAndNum for many rows (see
+// runtime.UpsertMany).
 func (r *CodeRepo) UpsertManyByRegionAndNum(ctx context.Context, rows []NewCode) ([]Code, error) {
 	db := runtime.Invalidating(r.db, codesCache.AllRows())
 	out, err := runtime.UpsertMany(ctx, db, bulkCodesNew.By(func(a, b *NewCode) int { return cmp.Or(cmp.Compare(a.Region, b.Region), cmp.Compare(a.Num, b.Num)) }), sqlCodesUpsertManyByRegionAndNum, scanCode, rows)
@@ -595,9 +542,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_ins" AS (INSERT INTO "codes" ("region", "num", "label", "note") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("region", "num") DO NOTHING RETURNING "region", "num", "label", "note")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."region", "cpcgen_ins"."num", "cpcgen_ins"."label", "cpcgen_ins"."note" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."region" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."num" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "codes"."region", "codes"."num", "codes"."label", "codes"."note" FROM "cpcgen_v" JOIN "codes" ON "region" = "cpcgen_v"."cpcgen_i1" AND "num" = "cpcgen_v"."cpcgen_i2"`
 
-// CreateManyIfAbsentByRegionAndNum is CreateIfAbsentByRegionAndNum for many rows:
-// it returns, in the order of rows, the new rows or the rows in the way, and
-// whether each was created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentByRegionAndNum is CreateIfAbsentByRegionAndNum for many rows
+// (see runtime.CreateManyIfAbsent).
 func (r *CodeRepo) CreateManyIfAbsentByRegionAndNum(ctx context.Context, rows []NewCode) ([]Code, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCodesNew.By(func(a, b *NewCode) int { return cmp.Or(cmp.Compare(a.Region, b.Region), cmp.Compare(a.Num, b.Num)) }), sqlCodesCreateManyIfAbsentByRegionAndNum, scanCode, rows)
 	return out, created, wrapErr(err, "codes.CreateManyIfAbsentByRegionAndNum", "codes")
@@ -610,8 +556,7 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_new" AS (UPDATE "codes" SET "note" = COALESCE("cpcgen_v"."cpcgen_4", "codes"."note") FROM "cpcgen_v" WHERE "label" = "cpcgen_v"."cpcgen_i3" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "region", "num", "label", "note")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."region", "cpcgen_ins"."num", "cpcgen_ins"."label", "cpcgen_ins"."note" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."label" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."region", "cpcgen_new"."num", "cpcgen_new"."label", "cpcgen_new"."note" FROM "cpcgen_new"`
 
-// UpsertManyByLabel is UpsertByLabel for many rows: it returns the rows as stored,
-// in the order of rows. See runtime.UpsertMany.
+// UpsertManyByLabel is UpsertByLabel for many rows (see runtime.UpsertMany).
 func (r *CodeRepo) UpsertManyByLabel(ctx context.Context, rows []NewCode) ([]Code, error) {
 	db := runtime.Invalidating(r.db, codesCache.AllRows())
 	out, err := runtime.UpsertMany(ctx, db, bulkCodesNew.By(func(a, b *NewCode) int { return cmp.Compare(a.Label, b.Label) }), sqlCodesUpsertManyByLabel, scanCode, rows)
@@ -623,9 +568,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_ins" AS (INSERT INTO "codes" ("region", "num", "label", "note") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("label") DO NOTHING RETURNING "region", "num", "label", "note")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."region", "cpcgen_ins"."num", "cpcgen_ins"."label", "cpcgen_ins"."note" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."label" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "codes"."region", "codes"."num", "codes"."label", "codes"."note" FROM "cpcgen_v" JOIN "codes" ON "label" = "cpcgen_v"."cpcgen_i3"`
 
-// CreateManyIfAbsentByLabel is CreateIfAbsentByLabel for many rows: it returns, in
-// the order of rows, the new rows or the rows in the way, and whether each was
-// created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentByLabel is CreateIfAbsentByLabel for many rows (see
+// runtime.CreateManyIfAbsent).
 func (r *CodeRepo) CreateManyIfAbsentByLabel(ctx context.Context, rows []NewCode) ([]Code, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCodesNew.By(func(a, b *NewCode) int { return cmp.Compare(a.Label, b.Label) }), sqlCodesCreateManyIfAbsentByLabel, scanCode, rows)
 	return out, created, wrapErr(err, "codes.CreateManyIfAbsentByLabel", "codes")
@@ -646,7 +590,6 @@ const sqlCodesLoadByLabel = `-- name: codes.LoadByLabel replica=ok
 SELECT "region", "num", "label", "note" FROM "codes"
 WHERE "label" = ANY($1) ORDER BY "region", "num"`
 
-// loadCodesByLabel is LoadByLabel on db.
 func loadCodesByLabel(ctx context.Context, db runtime.DBTX, keys []string) (map[string][]Code, error) {
 	if len(keys) == 0 {
 		return map[string][]Code{}, nil
@@ -656,8 +599,7 @@ func loadCodesByLabel(ctx context.Context, db runtime.DBTX, keys []string) (map[
 }
 
 // LoadByLabel returns the rows of table codes whose label is one of keys, grouped
-// by label, each group in primary key order, with one query however many keys;
-// keys without rows are not in the map.
+// by it, in one query (see runtime.GroupRows).
 func (r *CodeRepo) LoadByLabel(ctx context.Context, keys []string) (map[string][]Code, error) {
 	m, err := loadCodesByLabel(ctx, r.db, keys)
 	return m, wrapErr(err, "codes.LoadByLabel", "codes")

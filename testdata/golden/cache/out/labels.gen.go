@@ -6,7 +6,6 @@ package cachedb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -23,8 +22,7 @@ type NewLabel struct {
 	Name string `json:"name"`
 }
 
-// LabelUpdate lists changes to a row of table labels. Unset fields leave their
-// column unchanged.
+// LabelUpdate lists changes to a row of table labels; unset fields stay unchanged.
 type LabelUpdate struct {
 	Name runtime.Opt[string] `json:"name,omitzero"`
 }
@@ -34,43 +32,26 @@ type LabelRepo struct {
 	db runtime.DBTX
 }
 
-// NewLabelRepo returns a repository of table labels that runs its statements on
-// db: a pool, a connection or a transaction.
+// NewLabelRepo returns the repository of table labels over db.
 func NewLabelRepo(db runtime.DBTX) *LabelRepo {
 	return &LabelRepo{db: db}
 }
 
 var (
-	// ErrLabelIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// labels (constraint labels_pkey, primary_key in the spec).
+	// ErrLabelIDTaken matches a violation of the primary key (id).
 	ErrLabelIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "labels", "labels_pkey", "primary_key")
-
-	// ErrLabelNameTaken matches (errors.Is) a violation of the unique column name of
-	// labels (constraint labels_name_key, name.unique in the spec).
+	// ErrLabelNameTaken matches a violation of the unique column name.
 	ErrLabelNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "labels", "labels_name_key", "name.unique")
 )
 
-// Validate checks n for table labels: what the columns' types cannot hold (nil for
-// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
-// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
-// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
-// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first check it fails. The repository
-// calls it before any SQL.
+// Validate checks n against the columns of table labels (see runtime.Validator).
 func (n *NewLabel) Validate() error {
 	var f runtime.Fields
 	f.Fits("name", runtime.CheckText(n.Name))
 	return f.Err("labels")
 }
 
-// Validate checks u for table labels, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewLabel.Validate does.
 func (u *LabelUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Name.Set {
@@ -79,36 +60,22 @@ func (u *LabelUpdate) Validate() error {
 	return f.Err("labels")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for name, whose column is NOT NULL, rather than read it as a zero value:
-// the error is a *runtime.DbError of kind Validation naming the fields.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewLabel) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "labels", "name"); err != nil {
-		return err
-	}
 	type plain NewLabel
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "labels", "name")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for name, whose column is NOT NULL, rather than read it as a zero value:
-// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
-// field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *LabelUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "labels", "name"); err != nil {
-		return err
-	}
 	type plain LabelUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "labels", "name")
 }
 
-// scanLabel gives the scan destinations of the fields of v, columns in table
-// order.
 func scanLabel(v *Label, d []any) []any {
 	return append(d, &v.ID, &v.Name)
 }
 
-// argsNewLabel gives the values Create binds from n.
 func argsNewLabel(n *NewLabel, d []any) []any {
 	return append(d, &n.Name)
 }
@@ -118,8 +85,8 @@ INSERT INTO "labels" ("name")
 VALUES ($1)
 RETURNING "id", "name"`
 
-// Create inserts a row into table labels and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table labels and returns the row as stored. It validates n
+// first.
 func (r *LabelRepo) Create(ctx context.Context, n NewLabel) (Label, error) {
 	if err := n.Validate(); err != nil {
 		return Label{}, wrapErr(err, "labels.Create", "labels")
@@ -132,8 +99,8 @@ const sqlLabelsFindByID = `-- name: labels.FindByID replica=ok
 SELECT "id", "name" FROM "labels"
 WHERE "id" = $1`
 
-// FindByID returns the row of table labels with the given id. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table labels with the given id, or
+// runtime.ErrNotFound.
 func (r *LabelRepo) FindByID(ctx context.Context, id int32) (Label, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlLabelsFindByID, id, runtime.Arg, scanLabel)
 	return v, wrapErr(err, "labels.FindByID", "labels")
@@ -142,17 +109,14 @@ func (r *LabelRepo) FindByID(ctx context.Context, id int32) (Label, error) {
 const sqlLabelsFindAll = `-- name: labels.FindAll replica=ok
 SELECT "id", "name" FROM "labels" ORDER BY "id"`
 
-// FindAll returns every row of table labels in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table labels in primary key order, in memory.
 func (r *LabelRepo) FindAll(ctx context.Context) ([]Label, error) {
 	rows, err := r.db.Query(ctx, sqlLabelsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanLabel)
 	return items, wrapErr(err, "labels.FindAll", "labels")
 }
 
-// Stream yields every row of table labels in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *LabelRepo) Stream(ctx context.Context) iter.Seq2[Label, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "labels.Stream", "labels") }, scanLabel, sqlLabelsFindAll)
 }
@@ -166,9 +130,7 @@ SELECT "id", "name" FROM "labels"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table labels in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table labels in primary key order (see runtime.PageArgs).
 func (r *LabelRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Label], error) {
 	var id int32
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Label]{
@@ -181,8 +143,6 @@ func (r *LabelRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	return p, wrapErr(err, "labels.List", "labels")
 }
 
-// updateLabels are the statements of LabelRepo.Update: one per set of fields set
-// (see runtime.Update).
 var updateLabels = &runtime.Update{
 	Name: "labels.Update", Keys: 1,
 	Head: "UPDATE \"labels\"\nSET ",
@@ -190,14 +150,12 @@ var updateLabels = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"name\"",
 }
 
-// argsLabelUpdate gives the value of each field of u, nil when unset.
 func argsLabelUpdate(u *LabelUpdate, d []any) []any {
 	return append(d, u.Name.Arg())
 }
 
 // Update applies the set fields of u to the row of table labels with the given id
-// and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *LabelRepo) Update(ctx context.Context, id int32, u LabelUpdate) (Label, error) {
 	if err := u.Validate(); err != nil {
 		return Label{}, wrapErr(err, "labels.Update", "labels")
@@ -236,9 +194,8 @@ const sqlLabelsFindByIDs = `-- name: labels.FindByIDs replica=ok
 SELECT "id", "name" FROM "labels"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table labels whose id is in ids, in id order, with
-// one query. Keys without a row are skipped, so the result may be shorter than
-// ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table labels whose id is in ids, in id order; keys
+// without a row are skipped.
 func (r *LabelRepo) FindByIDs(ctx context.Context, ids []int32) ([]Label, error) {
 	if len(ids) == 0 {
 		return []Label{}, nil
@@ -247,15 +204,14 @@ func (r *LabelRepo) FindByIDs(ctx context.Context, ids []int32) ([]Label, error)
 	return items, wrapErr(err, "labels.FindByIDs", "labels")
 }
 
-// copyLabels sends rows of NewLabel to table labels with COPY.
 var copyLabels = &runtime.Copier[NewLabel]{
 	Table:   "labels",
 	Columns: []string{"name"},
 	Args:    argsNewLabel,
 }
 
-// CreateMany inserts rows into table labels with the COPY protocol and returns how
-// many it inserted, all or nothing. It validates every row first.
+// CreateMany inserts rows into table labels with COPY, all or nothing, and returns
+// how many (see runtime.Copier). It validates every row first.
 func (r *LabelRepo) CreateMany(ctx context.Context, rows []NewLabel) (int64, error) {
 	n, err := copyLabels.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "labels.CreateMany", "labels")
@@ -268,10 +224,9 @@ FROM unnest($1::text[]) WITH ORDINALITY AS "u"("c1", "ord")
 ORDER BY "u"."ord"
 RETURNING "id", "name"`
 
-// CreateManyReturning inserts rows into table labels and returns them as stored,
-// in input order, defaults applied as in Create. It runs one statement, which
-// binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table labels in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *LabelRepo) CreateManyReturning(ctx context.Context, rows []NewLabel) ([]Label, error) {
 	if len(rows) == 0 {
 		return []Label{}, nil
@@ -332,13 +287,12 @@ func (r *LabelRepo) CreateIfAbsentByName(ctx context.Context, n NewLabel) (Label
 	return v, created, wrapErr(err, "labels.CreateIfAbsentByName", "labels")
 }
 
-// LabelKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// LabelKeyedUpdate is one row's key and changes for UpdateMany.
 type LabelKeyedUpdate struct {
 	ID      int32       `json:"id"`
 	Changes LabelUpdate `json:"changes"`
 }
 
-// bulkLabelsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkLabelsUpdates = &runtime.Bulk[LabelKeyedUpdate]{
 	Table:    "labels",
 	Key:      func(a, b *LabelKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -356,9 +310,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::text[]) WITH ORDINAL
 "cpcgen_new" AS (UPDATE "labels" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "labels"."name") FROM "cpcgen_v" WHERE "labels"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table labels the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table labels, all or none (see
+// runtime.UpdateMany).
 func (r *LabelRepo) UpdateMany(ctx context.Context, rows []LabelKeyedUpdate) (int64, error) {
 	db := runtime.Invalidating(r.db, codesCache.AllRows())
 	out, err := runtime.UpdateMany(ctx, db, bulkLabelsUpdates, sqlLabelsUpdateMany, rows)
@@ -372,15 +325,13 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::text[]) WITH ORDINAL
 "cpcgen_new" AS (UPDATE "labels" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "labels"."name") FROM "cpcgen_v" WHERE "labels"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *LabelRepo) UpdateManyReturning(ctx context.Context, rows []LabelKeyedUpdate) ([]Label, error) {
 	db := runtime.Invalidating(r.db, codesCache.AllRows())
 	out, err := runtime.UpdateManyReturning(ctx, db, bulkLabelsUpdates, sqlLabelsUpdateManyReturning, scanLabel, rows)
 	return out, wrapErr(err, "labels.UpdateManyReturning", "labels")
 }
 
-// bulkLabelsKeys sends the rows of DeleteMany.
 var bulkLabelsKeys = &runtime.Bulk[int32]{
 	Table: "labels",
 	Key:   func(a, b *int32) int { return cmp.Compare(*a, *b) },
@@ -395,15 +346,14 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[]) WITH ORDINALITY AS "cpcg
 "cpcgen_new" AS (DELETE FROM "labels" USING "cpcgen_v" WHERE "labels"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table labels with the keys given, as Delete does,
-// and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table labels with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *LabelRepo) DeleteMany(ctx context.Context, keys []int32) ([]bool, error) {
 	db := runtime.Invalidating(r.db, codesCache.AllRows())
 	out, err := runtime.WriteMany(ctx, db, bulkLabelsKeys, sqlLabelsDeleteMany, keys)
 	return out, wrapErr(err, "labels.DeleteMany", "labels")
 }
 
-// bulkLabelsNew sends the rows of the batch upserts.
 var bulkLabelsNew = &runtime.Bulk[NewLabel]{
 	Table:    "labels",
 	Validate: (*NewLabel).Validate,
@@ -419,8 +369,7 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1" FROM unnest($
 "cpcgen_new" AS (UPDATE "labels" SET "name" = "labels"."name" FROM "cpcgen_v" WHERE "name" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new"`
 
-// UpsertManyByName is UpsertByName for many rows: it returns the rows as stored,
-// in the order of rows. See runtime.UpsertMany.
+// UpsertManyByName is UpsertByName for many rows (see runtime.UpsertMany).
 func (r *LabelRepo) UpsertManyByName(ctx context.Context, rows []NewLabel) ([]Label, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkLabelsNew.By(func(a, b *NewLabel) int { return cmp.Compare(a.Name, b.Name) }), sqlLabelsUpsertManyByName, scanLabel, rows)
 	return out, wrapErr(err, "labels.UpsertManyByName", "labels")
@@ -431,17 +380,15 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1" FROM unnest($
 "cpcgen_ins" AS (INSERT INTO "labels" ("name") SELECT "cpcgen_v"."cpcgen_i1" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") DO NOTHING RETURNING "id", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "labels"."id", "labels"."name" FROM "cpcgen_v" JOIN "labels" ON "name" = "cpcgen_v"."cpcgen_i1"`
 
-// CreateManyIfAbsentByName is CreateIfAbsentByName for many rows: it returns, in
-// the order of rows, the new rows or the rows in the way, and whether each was
-// created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentByName is CreateIfAbsentByName for many rows (see
+// runtime.CreateManyIfAbsent).
 func (r *LabelRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewLabel) ([]Label, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkLabelsNew.By(func(a, b *NewLabel) int { return cmp.Compare(a.Name, b.Name) }), sqlLabelsCreateManyIfAbsentByName, scanLabel, rows)
 	return out, created, wrapErr(err, "labels.CreateManyIfAbsentByName", "labels")
 }
 
-// LoadCodes returns the rows of table codes that reference each of parents
-// (codes.label = labels.name), keyed by the parent's name, each group in primary
-// key order, with one query; parents without rows are not in the map.
+// LoadCodes returns the rows of table codes of each of parents (codes.label =
+// labels.name), keyed by the parent's name, as LoadByLabel does.
 func (r *LabelRepo) LoadCodes(ctx context.Context, parents []Label) (map[string][]Code, error) {
 	keys := runtime.Keys(parents, func(p *Label) (string, bool) { return p.Name, true })
 	m, err := loadCodesByLabel(ctx, r.db, keys)

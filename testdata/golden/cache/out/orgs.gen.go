@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"iter"
 	"slices"
@@ -34,8 +33,7 @@ type NewOrg struct {
 	Name string `json:"name"`
 }
 
-// OrgUpdate lists changes to a row of table orgs. Unset fields leave their column
-// unchanged.
+// OrgUpdate lists changes to a row of table orgs; unset fields stay unchanged.
 type OrgUpdate struct {
 	Slug runtime.Opt[string] `json:"slug,omitzero"`
 	Name runtime.Opt[string] `json:"name,omitzero"`
@@ -58,39 +56,25 @@ type OrgRepo struct {
 	withDeleted bool
 }
 
-// NewOrgRepo returns a repository of table orgs that runs its statements on db: a
-// pool, a connection or a transaction.
+// NewOrgRepo returns the repository of table orgs over db.
 func NewOrgRepo(db runtime.DBTX) *OrgRepo {
 	return &OrgRepo{db: db}
 }
 
 var (
-	// ErrOrgIDTaken matches (errors.Is) a violation of the primary key (id) of orgs
-	// (constraint orgs_pkey, primary_key in the spec).
+	// ErrOrgIDTaken matches a violation of the primary key (id).
 	ErrOrgIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "orgs", "orgs_pkey", "primary_key")
-
-	// ErrOrgSlugTaken matches (errors.Is) a violation of the unique column slug of
-	// orgs (constraint orgs_slug_key, slug.unique in the spec).
+	// ErrOrgSlugTaken matches a violation of the unique column slug.
 	ErrOrgSlugTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "orgs", "orgs_slug_key", "slug.unique")
-
-	// ErrOrgReferencedByTeam matches (errors.Is) a delete or key change of a row of
-	// orgs that rows of teams still reference (constraint teams_org_id_fkey,
-	// teams.org_id.references in the spec).
+	// ErrOrgReferencedByTeam matches a delete or key change of a row that rows of
+	// teams reference.
 	ErrOrgReferencedByTeam = runtime.NewForeignKeySentinel("teams", "teams_org_id_fkey", "org_id.references", runtime.FKReferenced)
-
-	// ErrOrgReferencedByUser matches (errors.Is) a delete or key change of a row of
-	// orgs that rows of users still reference (constraint users_org_id_fkey,
-	// users.org_id.references in the spec).
+	// ErrOrgReferencedByUser matches a delete or key change of a row that rows of
+	// users reference.
 	ErrOrgReferencedByUser = runtime.NewForeignKeySentinel("users", "users_org_id_fkey", "org_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table orgs: what the columns' types cannot hold (nil for a
-// NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
-// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
-// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
-// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first check it fails. The repository
-// calls it before any SQL.
+// Validate checks n against the columns of table orgs (see runtime.Validator).
 func (n *NewOrg) Validate() error {
 	var f runtime.Fields
 	f.Fits("slug", runtime.CheckText(n.Slug))
@@ -98,14 +82,7 @@ func (n *NewOrg) Validate() error {
 	return f.Err("orgs")
 }
 
-// Validate checks u for table orgs, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewOrg.Validate does.
 func (u *OrgUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Slug.Set {
@@ -117,27 +94,16 @@ func (u *OrgUpdate) Validate() error {
 	return f.Err("orgs")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for slug, name, whose columns are NOT NULL, rather than read it as a zero
-// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewOrg) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "orgs", "slug", "name"); err != nil {
-		return err
-	}
 	type plain NewOrg
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "orgs", "slug", "name")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for slug, name, whose columns are NOT NULL, rather than read it as a zero
-// value: the error is a *runtime.DbError of kind Validation naming the fields.
-// Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *OrgUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "orgs", "slug", "name"); err != nil {
-		return err
-	}
 	type plain OrgUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "orgs", "slug", "name")
 }
 
 // WithDeleted returns a view of the repository whose reads (FindByID, FindAll,
@@ -161,12 +127,10 @@ func (r *OrgRepo) pick(live, all string) string {
 	return live
 }
 
-// scanOrg gives the scan destinations of the fields of v, columns in table order.
 func scanOrg(v *Org, d []any) []any {
 	return append(d, &v.ID, &v.Slug, &v.Name)
 }
 
-// argsNewOrg gives the values Create binds from n.
 func argsNewOrg(n *NewOrg, d []any) []any {
 	return append(d, &n.Slug, &n.Name)
 }
@@ -200,8 +164,8 @@ INSERT INTO "orgs" ("slug", "name", "id")
 VALUES ($1, $2, $3)
 RETURNING "id", "slug", "name"`
 
-// Create inserts a row into table orgs and returns it as stored, defaults applied.
-// It validates n first.
+// Create inserts n into table orgs and returns the row as stored. It validates n
+// first.
 func (r *OrgRepo) Create(ctx context.Context, n NewOrg) (Org, error) {
 	if err := n.Validate(); err != nil {
 		return Org{}, wrapErr(err, "orgs.Create", "orgs")
@@ -219,9 +183,9 @@ const sqlOrgsFindByID = `-- name: orgs.FindByID replica=ok
 SELECT "id", "slug", "name" FROM "orgs"
 WHERE "id" = $1 AND "id" = $2`
 
-// FindByID returns the row of table orgs with the given id. If there is none, the
-// error matches runtime.ErrNotFound. It reads through the table's row cache (see
-// OrgRepo); the rows it returns may be shared with it: treat them as read-only.
+// FindByID returns the row of table orgs with the given id, or
+// runtime.ErrNotFound. It reads through the table's row cache (see OrgRepo); the
+// rows it returns may be shared with it: treat them as read-only.
 func (r *OrgRepo) FindByID(ctx context.Context, id uuid.UUID) (Org, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.FindByID", "orgs")
 	if err != nil {
@@ -245,8 +209,7 @@ const sqlOrgsFindAll = `-- name: orgs.FindAll replica=ok
 SELECT "id", "slug", "name" FROM "orgs"
 WHERE "id" = $1 ORDER BY "id"`
 
-// FindAll returns every row of table orgs in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table orgs in primary key order, in memory.
 func (r *OrgRepo) FindAll(ctx context.Context) ([]Org, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.FindAll", "orgs")
 	if err != nil {
@@ -258,9 +221,7 @@ func (r *OrgRepo) FindAll(ctx context.Context) ([]Org, error) {
 	return items, wrapErr(err, "orgs.FindAll", "orgs")
 }
 
-// Stream yields every row of table orgs in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrgRepo) Stream(ctx context.Context) iter.Seq2[Org, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.Stream", "orgs")
 	if err != nil {
@@ -280,9 +241,7 @@ SELECT "id", "slug", "name" FROM "orgs"
 WHERE ("id") > ($1) AND "id" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table orgs in primary key order, after the
-// cursor page.After ("" for the first page); the page's Next cursor ("" after the
-// last page) gets the next one.
+// List returns a page of table orgs in primary key order (see runtime.PageArgs).
 func (r *OrgRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Org], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.List", "orgs")
 	if err != nil {
@@ -308,20 +267,16 @@ SET "slug" = COALESCE($2::text, "slug"),
 WHERE "id" = $1 AND "id" = $4
 RETURNING "id", "slug", "name"`
 
-// updateOrgs are the statements of OrgRepo.Update: one per set of fields set (see
-// runtime.Update).
 var updateOrgs = &runtime.Update{
 	Fallback: sqlOrgsUpdate, Keys: 1,
 }
 
-// argsOrgUpdate gives the value of each field of u, nil when unset.
 func argsOrgUpdate(u *OrgUpdate, d []any) []any {
 	return append(d, u.Slug.Arg(), u.Name.Arg())
 }
 
 // Update applies the set fields of u to the row of table orgs with the given id
-// and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *OrgRepo) Update(ctx context.Context, id uuid.UUID, u OrgUpdate) (Org, error) {
 	if err := u.Validate(); err != nil {
 		return Org{}, wrapErr(err, "orgs.Update", "orgs")
@@ -369,11 +324,9 @@ const sqlOrgsFindByIDs = `-- name: orgs.FindByIDs replica=ok
 SELECT "id", "slug", "name" FROM "orgs"
 WHERE "id" = ANY($1) AND "id" = $2 ORDER BY "id"`
 
-// FindByIDs returns the rows of table orgs whose id is in ids, in id order, with
-// one query. Keys without a row are skipped, so the result may be shorter than
-// ids; it is empty, not nil, when no key has a row. It reads through the table's
-// row cache (see OrgRepo); the rows it returns may be shared with it: treat them
-// as read-only.
+// FindByIDs returns the rows of table orgs whose id is in ids, in id order; keys
+// without a row are skipped. It reads through the table's row cache (see OrgRepo);
+// the rows it returns may be shared with it: treat them as read-only.
 func (r *OrgRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Org, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.FindByIDs", "orgs")
 	if err != nil {
@@ -404,10 +357,9 @@ SELECT "u"."c1", "u"."c2", $3::uuid
 FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"`
 
-// CreateMany inserts rows into table orgs and returns how many it inserted. It
-// runs one statement, which binds one array per column (INSERT … SELECT FROM
-// unnest), so it is one round trip and all or nothing. COPY is not used:
-// PostgreSQL does not run COPY FROM under row-level security.
+// CreateMany inserts rows into table orgs in one INSERT … SELECT FROM unnest,
+// all or nothing, and returns how many. (PostgreSQL does not run COPY FROM under
+// row-level security.)
 func (r *OrgRepo) CreateMany(ctx context.Context, rows []NewOrg) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.CreateMany", "orgs")
 	if err != nil {
@@ -437,10 +389,9 @@ FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
 RETURNING "id", "slug", "name"`
 
-// CreateManyReturning inserts rows into table orgs and returns them as stored, in
-// input order, defaults applied as in Create. It runs one statement, which binds
-// one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table orgs in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *OrgRepo) CreateManyReturning(ctx context.Context, rows []NewOrg) ([]Org, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.CreateManyReturning", "orgs")
 	if err != nil {
@@ -546,13 +497,12 @@ func (r *OrgRepo) CreateIfAbsentBySlug(ctx context.Context, n NewOrg) (Org, bool
 	return v, created, wrapErr(err, "orgs.CreateIfAbsentBySlug", "orgs")
 }
 
-// OrgKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// OrgKeyedUpdate is one row's key and changes for UpdateMany.
 type OrgKeyedUpdate struct {
 	ID      uuid.UUID `json:"id"`
 	Changes OrgUpdate `json:"changes"`
 }
 
-// bulkOrgsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkOrgsUpdates = &runtime.Bulk[OrgKeyedUpdate]{
 	Table:    "orgs",
 	Key:      func(a, b *OrgKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -571,9 +521,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]) WIT
 "cpcgen_new" AS (UPDATE "orgs" SET "slug" = COALESCE("cpcgen_v"."cpcgen_2", "orgs"."slug"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "orgs"."name") FROM "cpcgen_v" WHERE "orgs"."id" = "cpcgen_v"."cpcgen_1" AND "id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table orgs the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table orgs, all or none (see
+// runtime.UpdateMany).
 func (r *OrgRepo) UpdateMany(ctx context.Context, rows []OrgKeyedUpdate) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.UpdateMany", "orgs")
 	if err != nil {
@@ -591,8 +540,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]) WIT
 "cpcgen_new" AS (UPDATE "orgs" SET "slug" = COALESCE("cpcgen_v"."cpcgen_2", "orgs"."slug"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "orgs"."name") FROM "cpcgen_v" WHERE "orgs"."id" = "cpcgen_v"."cpcgen_1" AND "id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "slug", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."slug", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *OrgRepo) UpdateManyReturning(ctx context.Context, rows []OrgKeyedUpdate) ([]Org, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.UpdateManyReturning", "orgs")
 	if err != nil {
@@ -603,7 +551,6 @@ func (r *OrgRepo) UpdateManyReturning(ctx context.Context, rows []OrgKeyedUpdate
 	return out, wrapErr(err, "orgs.UpdateManyReturning", "orgs")
 }
 
-// bulkOrgsKeys sends the rows of DeleteMany.
 var bulkOrgsKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "orgs",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -618,8 +565,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_
 "cpcgen_new" AS (DELETE FROM "orgs" USING "cpcgen_v" WHERE "orgs"."id" = "cpcgen_v"."cpcgen_1" AND "id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table orgs with the keys given, as Delete does,
-// and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table orgs with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *OrgRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.DeleteMany", "orgs")
 	if err != nil {
@@ -630,7 +577,6 @@ func (r *OrgRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, err
 	return out, wrapErr(err, "orgs.DeleteMany", "orgs")
 }
 
-// bulkOrgsNew sends the rows of the batch upserts.
 var bulkOrgsNew = &runtime.Bulk[NewOrg]{
 	Table:    "orgs",
 	Validate: (*NewOrg).Validate,
@@ -647,8 +593,7 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_new" AS (UPDATE "orgs" SET "name" = "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE "slug" = "cpcgen_v"."cpcgen_i1" AND "id" = $3 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "slug", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."slug", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."slug", "cpcgen_new"."name" FROM "cpcgen_new"`
 
-// UpsertManyBySlug is UpsertBySlug for many rows: it returns the rows as stored,
-// in the order of rows. See runtime.UpsertMany.
+// UpsertManyBySlug is UpsertBySlug for many rows (see runtime.UpsertMany).
 func (r *OrgRepo) UpsertManyBySlug(ctx context.Context, rows []NewOrg) ([]Org, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.UpsertManyBySlug", "orgs")
 	if err != nil {
@@ -664,9 +609,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_ins" AS (INSERT INTO "orgs" ("slug", "name", "id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("slug") DO NOTHING RETURNING "id", "slug", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."slug", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "orgs"."id", "orgs"."slug", "orgs"."name" FROM "cpcgen_v" JOIN "orgs" ON "slug" = "cpcgen_v"."cpcgen_i1" AND "id" = $3`
 
-// CreateManyIfAbsentBySlug is CreateIfAbsentBySlug for many rows: it returns, in
-// the order of rows, the new rows or the rows in the way, and whether each was
-// created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentBySlug is CreateIfAbsentBySlug for many rows (see
+// runtime.CreateManyIfAbsent).
 func (r *OrgRepo) CreateManyIfAbsentBySlug(ctx context.Context, rows []NewOrg) ([]Org, []bool, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.CreateManyIfAbsentBySlug", "orgs")
 	if err != nil {
@@ -677,9 +621,8 @@ func (r *OrgRepo) CreateManyIfAbsentBySlug(ctx context.Context, rows []NewOrg) (
 	return out, created, wrapErr(err, "orgs.CreateManyIfAbsentBySlug", "orgs")
 }
 
-// LoadTeams returns the rows of table teams that reference each of parents
-// (teams.org_id = orgs.id), keyed by the parent's id, each group in primary key
-// order, with one query; parents without rows are not in the map.
+// LoadTeams returns the rows of table teams of each of parents (teams.org_id =
+// orgs.id), keyed by the parent's id, as LoadByOrgID does.
 func (r *OrgRepo) LoadTeams(ctx context.Context, parents []Org) (map[uuid.UUID][]Team, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.LoadTeams", "orgs")
 	if err != nil {
@@ -691,9 +634,8 @@ func (r *OrgRepo) LoadTeams(ctx context.Context, parents []Org) (map[uuid.UUID][
 	return m, wrapErr(err, "orgs.LoadTeams", "orgs")
 }
 
-// LoadUsers returns the rows of table users that reference each of parents
-// (users.org_id = orgs.id), keyed by the parent's id, each group in primary key
-// order, with one query; parents without rows are not in the map.
+// LoadUsers returns the rows of table users of each of parents (users.org_id =
+// orgs.id), keyed by the parent's id, as LoadByOrgID does.
 func (r *OrgRepo) LoadUsers(ctx context.Context, parents []Org) (map[uuid.UUID][]User, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.LoadUsers", "orgs")
 	if err != nil {

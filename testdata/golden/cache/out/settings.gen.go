@@ -6,7 +6,6 @@ package cachedb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 	"slices"
 
@@ -25,8 +24,8 @@ type NewSetting struct {
 	Value string `json:"value"`
 }
 
-// SettingUpdate lists changes to a row of table settings. Unset fields leave their
-// column unchanged.
+// SettingUpdate lists changes to a row of table settings; unset fields stay
+// unchanged.
 type SettingUpdate struct {
 	Value runtime.Opt[string] `json:"value,omitzero"`
 }
@@ -41,25 +40,17 @@ type SettingRepo struct {
 	db runtime.DBTX
 }
 
-// NewSettingRepo returns a repository of table settings that runs its statements
-// on db: a pool, a connection or a transaction.
+// NewSettingRepo returns the repository of table settings over db.
 func NewSettingRepo(db runtime.DBTX) *SettingRepo {
 	return &SettingRepo{db: db}
 }
 
 var (
-	// ErrSettingKeyTaken matches (errors.Is) a violation of the primary key (key) of
-	// settings (constraint settings_pkey, primary_key in the spec).
+	// ErrSettingKeyTaken matches a violation of the primary key (key).
 	ErrSettingKeyTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "settings", "settings_pkey", "primary_key")
 )
 
-// Validate checks n for table settings: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table settings (see runtime.Validator).
 func (n *NewSetting) Validate() error {
 	var f runtime.Fields
 	f.Fits("key", runtime.CheckText(n.Key))
@@ -68,14 +59,7 @@ func (n *NewSetting) Validate() error {
 	return f.Err("settings")
 }
 
-// Validate checks u for table settings, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewSetting.Validate does.
 func (u *SettingUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Value.Set {
@@ -84,27 +68,16 @@ func (u *SettingUpdate) Validate() error {
 	return f.Err("settings")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for key, value, whose columns are NOT NULL, rather than read it as a zero
-// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewSetting) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "settings", "key", "value"); err != nil {
-		return err
-	}
 	type plain NewSetting
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "settings", "key", "value")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for value, whose column is NOT NULL, rather than read it as a zero value:
-// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
-// field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *SettingUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "settings", "value"); err != nil {
-		return err
-	}
 	type plain SettingUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "settings", "value")
 }
 
 var (
@@ -114,13 +87,10 @@ var (
 	}
 )
 
-// scanSetting gives the scan destinations of the fields of v, columns in table
-// order.
 func scanSetting(v *Setting, d []any) []any {
 	return append(d, &v.Key, &v.Value)
 }
 
-// argsNewSetting gives the values Create binds from n.
 func argsNewSetting(n *NewSetting, d []any) []any {
 	return append(d, &n.Key, &n.Value)
 }
@@ -141,8 +111,8 @@ INSERT INTO "settings" ("key", "value")
 VALUES ($1, $2)
 RETURNING "key", "value"`
 
-// Create inserts a row into table settings and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table settings and returns the row as stored. It validates
+// n first.
 func (r *SettingRepo) Create(ctx context.Context, n NewSetting) (Setting, error) {
 	if err := n.Validate(); err != nil {
 		return Setting{}, wrapErr(err, "settings.Create", "settings")
@@ -155,10 +125,9 @@ const sqlSettingsFindByID = `-- name: settings.FindByID replica=ok
 SELECT "key", "value" FROM "settings"
 WHERE "key" = $1`
 
-// FindByID returns the row of table settings with the given key. If there is none,
-// the error matches runtime.ErrNotFound. It reads through the table's row cache
-// (see SettingRepo); the rows it returns may be shared with it: treat them as
-// read-only.
+// FindByID returns the row of table settings with the given key, or
+// runtime.ErrNotFound. It reads through the table's row cache (see SettingRepo);
+// the rows it returns may be shared with it: treat them as read-only.
 func (r *SettingRepo) FindByID(ctx context.Context, key string) (Setting, error) {
 	v, ok, fill := settingsCache.Get(ctx, r.db, runtime.NoTenant{}, key)
 	if ok {
@@ -176,17 +145,14 @@ func (r *SettingRepo) FindByID(ctx context.Context, key string) (Setting, error)
 const sqlSettingsFindAll = `-- name: settings.FindAll replica=ok
 SELECT "key", "value" FROM "settings" ORDER BY "key"`
 
-// FindAll returns every row of table settings in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table settings in primary key order, in memory.
 func (r *SettingRepo) FindAll(ctx context.Context) ([]Setting, error) {
 	rows, err := r.db.Query(ctx, sqlSettingsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanSetting)
 	return items, wrapErr(err, "settings.FindAll", "settings")
 }
 
-// Stream yields every row of table settings in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *SettingRepo) Stream(ctx context.Context) iter.Seq2[Setting, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "settings.Stream", "settings") }, scanSetting, sqlSettingsFindAll)
 }
@@ -200,9 +166,8 @@ SELECT "key", "value" FROM "settings"
 WHERE ("key") > ($1) ORDER BY "key"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table settings in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table settings in primary key order (see
+// runtime.PageArgs).
 func (r *SettingRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Setting], error) {
 	var key string
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Setting]{
@@ -215,8 +180,6 @@ func (r *SettingRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "settings.List", "settings")
 }
 
-// updateSettings are the statements of SettingRepo.Update: one per set of fields
-// set (see runtime.Update).
 var updateSettings = &runtime.Update{
 	Name: "settings.Update", Keys: 1,
 	Head: "UPDATE \"settings\"\nSET ",
@@ -224,14 +187,12 @@ var updateSettings = &runtime.Update{
 	Tail: "\nWHERE \"key\" = $1\nRETURNING \"key\", \"value\"",
 }
 
-// argsSettingUpdate gives the value of each field of u, nil when unset.
 func argsSettingUpdate(u *SettingUpdate, d []any) []any {
 	return append(d, u.Value.Arg())
 }
 
 // Update applies the set fields of u to the row of table settings with the given
-// key and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// key and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *SettingRepo) Update(ctx context.Context, key string, u SettingUpdate) (Setting, error) {
 	if err := u.Validate(); err != nil {
 		return Setting{}, wrapErr(err, "settings.Update", "settings")
@@ -266,10 +227,9 @@ SELECT "key", "value" FROM "settings"
 WHERE "key" = ANY($1) ORDER BY "key" COLLATE "C"`
 
 // FindByIDs returns the rows of table settings whose key is in ids, in key order
-// (byte by byte, COLLATE "C"), with one query. Keys without a row are skipped, so
-// the result may be shorter than ids; it is empty, not nil, when no key has a row.
-// It reads through the table's row cache (see SettingRepo); the rows it returns
-// may be shared with it: treat them as read-only.
+// (byte by byte, COLLATE "C"); keys without a row are skipped. It reads through
+// the table's row cache (see SettingRepo); the rows it returns may be shared with
+// it: treat them as read-only.
 func (r *SettingRepo) FindByIDs(ctx context.Context, ids []string) ([]Setting, error) {
 	if len(ids) == 0 {
 		return []Setting{}, nil
@@ -289,15 +249,14 @@ func (r *SettingRepo) FindByIDs(ctx context.Context, ids []string) ([]Setting, e
 	return out, nil
 }
 
-// copySettings sends rows of NewSetting to table settings with COPY.
 var copySettings = &runtime.Copier[NewSetting]{
 	Table:   "settings",
 	Columns: []string{"key", "value"},
 	Args:    argsNewSetting,
 }
 
-// CreateMany inserts rows into table settings with the COPY protocol and returns
-// how many it inserted, all or nothing. It validates every row first.
+// CreateMany inserts rows into table settings with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *SettingRepo) CreateMany(ctx context.Context, rows []NewSetting) (int64, error) {
 	n, err := copySettings.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "settings.CreateMany", "settings")
@@ -310,10 +269,9 @@ FROM unnest($1::varchar[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
 RETURNING "key", "value"`
 
-// CreateManyReturning inserts rows into table settings and returns them as stored,
-// in input order, defaults applied as in Create. It runs one statement, which
-// binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table settings in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *SettingRepo) CreateManyReturning(ctx context.Context, rows []NewSetting) ([]Setting, error) {
 	if len(rows) == 0 {
 		return []Setting{}, nil
@@ -376,14 +334,12 @@ func (r *SettingRepo) CreateIfAbsentByKey(ctx context.Context, n NewSetting) (Se
 	return v, created, wrapErr(err, "settings.CreateIfAbsentByKey", "settings")
 }
 
-// SettingKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// SettingKeyedUpdate is one row's key and changes for UpdateMany.
 type SettingKeyedUpdate struct {
 	Key     string        `json:"key"`
 	Changes SettingUpdate `json:"changes"`
 }
 
-// bulkSettingsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkSettingsUpdates = &runtime.Bulk[SettingKeyedUpdate]{
 	Table:    "settings",
 	Key:      func(a, b *SettingKeyedUpdate) int { return cmp.Compare(a.Key, b.Key) },
@@ -401,9 +357,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::text[]) WITH ORDINAL
 "cpcgen_new" AS (UPDATE "settings" SET "value" = COALESCE("cpcgen_v"."cpcgen_2", "settings"."value") FROM "cpcgen_v" WHERE "settings"."key" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table settings the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table settings, all or none (see
+// runtime.UpdateMany).
 func (r *SettingRepo) UpdateMany(ctx context.Context, rows []SettingKeyedUpdate) (int64, error) {
 	db := runtime.Invalidating(r.db, settingsCache.AllRows())
 	out, err := runtime.UpdateMany(ctx, db, bulkSettingsUpdates, sqlSettingsUpdateMany, rows)
@@ -417,15 +372,13 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::text[]) WITH ORDINAL
 "cpcgen_new" AS (UPDATE "settings" SET "value" = COALESCE("cpcgen_v"."cpcgen_2", "settings"."value") FROM "cpcgen_v" WHERE "settings"."key" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "key", "value")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."key", "cpcgen_new"."value" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *SettingRepo) UpdateManyReturning(ctx context.Context, rows []SettingKeyedUpdate) ([]Setting, error) {
 	db := runtime.Invalidating(r.db, settingsCache.AllRows())
 	out, err := runtime.UpdateManyReturning(ctx, db, bulkSettingsUpdates, sqlSettingsUpdateManyReturning, scanSetting, rows)
 	return out, wrapErr(err, "settings.UpdateManyReturning", "settings")
 }
 
-// bulkSettingsKeys sends the rows of DeleteMany.
 var bulkSettingsKeys = &runtime.Bulk[string]{
 	Table: "settings",
 	Key:   func(a, b *string) int { return cmp.Compare(*a, *b) },
@@ -441,14 +394,13 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[]) WITH ORDINALITY AS "cpcg
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table settings with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *SettingRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, error) {
 	db := runtime.Invalidating(r.db, settingsCache.AllRows())
 	out, err := runtime.WriteMany(ctx, db, bulkSettingsKeys, sqlSettingsDeleteMany, keys)
 	return out, wrapErr(err, "settings.DeleteMany", "settings")
 }
 
-// bulkSettingsNew sends the rows of the batch upserts.
 var bulkSettingsNew = &runtime.Bulk[NewSetting]{
 	Table:    "settings",
 	Validate: (*NewSetting).Validate,
@@ -465,8 +417,7 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_new" AS (UPDATE "settings" SET "value" = "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE "key" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "key", "value")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."key", "cpcgen_ins"."value" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."key" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."key", "cpcgen_new"."value" FROM "cpcgen_new"`
 
-// UpsertManyByKey is UpsertByKey for many rows: it returns the rows as stored, in
-// the order of rows. See runtime.UpsertMany.
+// UpsertManyByKey is UpsertByKey for many rows (see runtime.UpsertMany).
 func (r *SettingRepo) UpsertManyByKey(ctx context.Context, rows []NewSetting) ([]Setting, error) {
 	db := runtime.Invalidating(r.db, settingsCache.AllRows())
 	out, err := runtime.UpsertMany(ctx, db, bulkSettingsNew.By(func(a, b *NewSetting) int { return cmp.Compare(a.Key, b.Key) }), sqlSettingsUpsertManyByKey, scanSetting, rows)
@@ -478,9 +429,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_ins" AS (INSERT INTO "settings" ("key", "value") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("key") DO NOTHING RETURNING "key", "value")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."key", "cpcgen_ins"."value" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."key" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "settings"."key", "settings"."value" FROM "cpcgen_v" JOIN "settings" ON "key" = "cpcgen_v"."cpcgen_i1"`
 
-// CreateManyIfAbsentByKey is CreateIfAbsentByKey for many rows: it returns, in the
-// order of rows, the new rows or the rows in the way, and whether each was
-// created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentByKey is CreateIfAbsentByKey for many rows (see
+// runtime.CreateManyIfAbsent).
 func (r *SettingRepo) CreateManyIfAbsentByKey(ctx context.Context, rows []NewSetting) ([]Setting, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkSettingsNew.By(func(a, b *NewSetting) int { return cmp.Compare(a.Key, b.Key) }), sqlSettingsCreateManyIfAbsentByKey, scanSetting, rows)
 	return out, created, wrapErr(err, "settings.CreateManyIfAbsentByKey", "settings")

@@ -88,7 +88,7 @@ func wrapErr(err error, op, table string) error {
 	}
 	err = runtime.Wrap(err, op, table)
 	if e, ok := err.(*runtime.DbError); ok && e.Constraint != "" && e.SpecName == "" {
-		if name := specNameOf(e.Table, e.Constraint); name != "" {
+		if name := runtime.SpecName(e.Table, e.Constraint, sentinels); name != "" {
 			cp := *e
 			cp.SpecName = name
 			return &cp
@@ -108,40 +108,23 @@ func wrapParamsErr(err error, op, table string, params []string) error {
 	return wrapErr(runtime.WrapParams(err, op, table, params), op, table)
 }
 
-// specNameOf returns the spec's name of the constraint of the package named
-// constraint, on table when several tables have one of that name, or "".
-func specNameOf(table, constraint string) string {
-	switch constraint {
-	case "orgs_pkey":
-		return ErrOrgIDTaken.Name
-	case "orgs_slug_key":
-		return ErrOrgSlugTaken.Name
-	case "teams_pkey":
-		return ErrTeamIDTaken.Name
-	case "teams_org_id_fkey":
-		return ErrTeamOrgIDNotFound.Name
-	case "users_pkey":
-		return ErrUserIDTaken.Name
-	case "users_org_id_email_key":
-		return ErrUserOrgIDEmailTaken.Name
-	case "users_org_id_fkey":
-		return ErrUserOrgIDNotFound.Name
-	case "users_team_id_fkey":
-		return ErrUserTeamIDNotFound.Name
-	case "settings_pkey":
-		return ErrSettingKeyTaken.Name
-	case "labels_pkey":
-		return ErrLabelIDTaken.Name
-	case "labels_name_key":
-		return ErrLabelNameTaken.Name
-	case "codes_pkey":
-		return ErrCodeRegionNumTaken.Name
-	case "codes_label_key":
-		return ErrCodeLabelTaken.Name
-	case "codes_label_fkey":
-		return ErrCodeLabelNotFound.Name
-	}
-	return ""
+// sentinels are the package's constraints, which wrapErr names as the spec does
+// (see runtime.SpecName).
+var sentinels = []*runtime.ConstraintSentinel{
+	ErrOrgIDTaken,
+	ErrOrgSlugTaken,
+	ErrTeamIDTaken,
+	ErrTeamOrgIDNotFound,
+	ErrUserIDTaken,
+	ErrUserOrgIDEmailTaken,
+	ErrUserOrgIDNotFound,
+	ErrUserTeamIDNotFound,
+	ErrSettingKeyTaken,
+	ErrLabelIDTaken,
+	ErrLabelNameTaken,
+	ErrCodeRegionNumTaken,
+	ErrCodeLabelTaken,
+	ErrCodeLabelNotFound,
 }
 
 // InTx runs fn in a transaction with a Store bound to it: committed when fn

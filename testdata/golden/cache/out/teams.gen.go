@@ -6,7 +6,6 @@ package cachedb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -26,8 +25,7 @@ type NewTeam struct {
 	Name string `json:"name"`
 }
 
-// TeamUpdate lists changes to a row of table teams. Unset fields leave their
-// column unchanged.
+// TeamUpdate lists changes to a row of table teams; unset fields stay unchanged.
 type TeamUpdate struct {
 	Name runtime.Opt[string] `json:"name,omitzero"`
 }
@@ -45,48 +43,29 @@ type TeamRepo struct {
 	withDeleted bool
 }
 
-// NewTeamRepo returns a repository of table teams that runs its statements on db:
-// a pool, a connection or a transaction.
+// NewTeamRepo returns the repository of table teams over db.
 func NewTeamRepo(db runtime.DBTX) *TeamRepo {
 	return &TeamRepo{db: db}
 }
 
 var (
-	// ErrTeamIDTaken matches (errors.Is) a violation of the primary key (id) of teams
-	// (constraint teams_pkey, primary_key in the spec).
+	// ErrTeamIDTaken matches a violation of the primary key (id).
 	ErrTeamIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "teams", "teams_pkey", "primary_key")
-
-	// ErrTeamOrgIDNotFound matches (errors.Is) a write of teams whose org_id names no
-	// row of orgs (constraint teams_org_id_fkey, org_id.references in the spec).
+	// ErrTeamOrgIDNotFound matches a write whose org_id names no row of orgs.
 	ErrTeamOrgIDNotFound = runtime.NewForeignKeySentinel("teams", "teams_org_id_fkey", "org_id.references", runtime.FKMissing)
-
-	// ErrTeamReferencedByUser matches (errors.Is) a delete or key change of a row of
-	// teams that rows of users still reference (constraint users_team_id_fkey,
-	// users.team_id.references in the spec).
+	// ErrTeamReferencedByUser matches a delete or key change of a row that rows of
+	// users reference.
 	ErrTeamReferencedByUser = runtime.NewForeignKeySentinel("users", "users_team_id_fkey", "team_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table teams: what the columns' types cannot hold (nil for
-// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
-// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
-// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
-// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first check it fails. The repository
-// calls it before any SQL.
+// Validate checks n against the columns of table teams (see runtime.Validator).
 func (n *NewTeam) Validate() error {
 	var f runtime.Fields
 	f.Fits("name", runtime.CheckText(n.Name))
 	return f.Err("teams")
 }
 
-// Validate checks u for table teams, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewTeam.Validate does.
 func (u *TeamUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Name.Set {
@@ -95,27 +74,16 @@ func (u *TeamUpdate) Validate() error {
 	return f.Err("teams")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for name, whose column is NOT NULL, rather than read it as a zero value:
-// the error is a *runtime.DbError of kind Validation naming the fields.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewTeam) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "teams", "name"); err != nil {
-		return err
-	}
 	type plain NewTeam
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "teams", "name")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for name, whose column is NOT NULL, rather than read it as a zero value:
-// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
-// field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *TeamUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "teams", "name"); err != nil {
-		return err
-	}
 	type plain TeamUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "teams", "name")
 }
 
 // WithDeleted returns a view of the repository whose reads (FindByID, FindAll,
@@ -139,12 +107,10 @@ func (r *TeamRepo) pick(live, all string) string {
 	return live
 }
 
-// scanTeam gives the scan destinations of the fields of v, columns in table order.
 func scanTeam(v *Team, d []any) []any {
 	return append(d, &v.ID, &v.OrgID, &v.Name)
 }
 
-// argsNewTeam gives the values Create binds from n.
 func argsNewTeam(n *NewTeam, d []any) []any {
 	return append(d, &n.Name)
 }
@@ -154,8 +120,8 @@ INSERT INTO "teams" ("name", "org_id")
 VALUES ($1, $2)
 RETURNING "id", "org_id", "name"`
 
-// Create inserts a row into table teams and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table teams and returns the row as stored. It validates n
+// first.
 func (r *TeamRepo) Create(ctx context.Context, n NewTeam) (Team, error) {
 	if err := n.Validate(); err != nil {
 		return Team{}, wrapErr(err, "teams.Create", "teams")
@@ -173,8 +139,8 @@ const sqlTeamsFindByID = `-- name: teams.FindByID replica=ok
 SELECT "id", "org_id", "name" FROM "teams"
 WHERE "id" = $1 AND "org_id" = $2`
 
-// FindByID returns the row of table teams with the given id. If there is none, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table teams with the given id, or
+// runtime.ErrNotFound.
 func (r *TeamRepo) FindByID(ctx context.Context, id int64) (Team, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "teams.FindByID", "teams")
 	if err != nil {
@@ -189,8 +155,7 @@ const sqlTeamsFindAll = `-- name: teams.FindAll replica=ok
 SELECT "id", "org_id", "name" FROM "teams"
 WHERE "org_id" = $1 ORDER BY "id"`
 
-// FindAll returns every row of table teams in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table teams in primary key order, in memory.
 func (r *TeamRepo) FindAll(ctx context.Context) ([]Team, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "teams.FindAll", "teams")
 	if err != nil {
@@ -202,9 +167,7 @@ func (r *TeamRepo) FindAll(ctx context.Context) ([]Team, error) {
 	return items, wrapErr(err, "teams.FindAll", "teams")
 }
 
-// Stream yields every row of table teams in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TeamRepo) Stream(ctx context.Context) iter.Seq2[Team, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "teams.Stream", "teams")
 	if err != nil {
@@ -224,9 +187,7 @@ SELECT "id", "org_id", "name" FROM "teams"
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table teams in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table teams in primary key order (see runtime.PageArgs).
 func (r *TeamRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Team], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "teams.List", "teams")
 	if err != nil {
@@ -251,20 +212,16 @@ SET "name" = COALESCE($2::text, "name")
 WHERE "id" = $1 AND "org_id" = $3
 RETURNING "id", "org_id", "name"`
 
-// updateTeams are the statements of TeamRepo.Update: one per set of fields set
-// (see runtime.Update).
 var updateTeams = &runtime.Update{
 	Fallback: sqlTeamsUpdate, Keys: 1,
 }
 
-// argsTeamUpdate gives the value of each field of u, nil when unset.
 func argsTeamUpdate(u *TeamUpdate, d []any) []any {
 	return append(d, u.Name.Arg())
 }
 
 // Update applies the set fields of u to the row of table teams with the given id
-// and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *TeamRepo) Update(ctx context.Context, id int64, u TeamUpdate) (Team, error) {
 	if err := u.Validate(); err != nil {
 		return Team{}, wrapErr(err, "teams.Update", "teams")
@@ -312,9 +269,8 @@ const sqlTeamsFindByIDs = `-- name: teams.FindByIDs replica=ok
 SELECT "id", "org_id", "name" FROM "teams"
 WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
-// FindByIDs returns the rows of table teams whose id is in ids, in id order, with
-// one query. Keys without a row are skipped, so the result may be shorter than
-// ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table teams whose id is in ids, in id order; keys
+// without a row are skipped.
 func (r *TeamRepo) FindByIDs(ctx context.Context, ids []int64) ([]Team, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "teams.FindByIDs", "teams")
 	if err != nil {
@@ -334,10 +290,9 @@ SELECT "u"."c1", $2::uuid
 FROM unnest($1::text[]) WITH ORDINALITY AS "u"("c1", "ord")
 ORDER BY "u"."ord"`
 
-// CreateMany inserts rows into table teams and returns how many it inserted. It
-// runs one statement, which binds one array per column (INSERT … SELECT FROM
-// unnest), so it is one round trip and all or nothing. COPY is not used:
-// PostgreSQL does not run COPY FROM under row-level security.
+// CreateMany inserts rows into table teams in one INSERT … SELECT FROM unnest,
+// all or nothing, and returns how many. (PostgreSQL does not run COPY FROM under
+// row-level security.)
 func (r *TeamRepo) CreateMany(ctx context.Context, rows []NewTeam) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "teams.CreateMany", "teams")
 	if err != nil {
@@ -366,10 +321,9 @@ FROM unnest($1::text[]) WITH ORDINALITY AS "u"("c1", "ord")
 ORDER BY "u"."ord"
 RETURNING "id", "org_id", "name"`
 
-// CreateManyReturning inserts rows into table teams and returns them as stored, in
-// input order, defaults applied as in Create. It runs one statement, which binds
-// one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table teams in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *TeamRepo) CreateManyReturning(ctx context.Context, rows []NewTeam) ([]Team, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "teams.CreateManyReturning", "teams")
 	if err != nil {
@@ -392,13 +346,12 @@ func (r *TeamRepo) CreateManyReturning(ctx context.Context, rows []NewTeam) ([]T
 	return items, wrapErr(err, "teams.CreateManyReturning", "teams")
 }
 
-// TeamKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// TeamKeyedUpdate is one row's key and changes for UpdateMany.
 type TeamKeyedUpdate struct {
 	ID      int64      `json:"id"`
 	Changes TeamUpdate `json:"changes"`
 }
 
-// bulkTeamsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkTeamsUpdates = &runtime.Bulk[TeamKeyedUpdate]{
 	Table:    "teams",
 	Key:      func(a, b *TeamKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -416,9 +369,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[]) WITH ORDINALI
 "cpcgen_new" AS (UPDATE "teams" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "teams"."name") FROM "cpcgen_v" WHERE "teams"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $3 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table teams the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table teams, all or none (see
+// runtime.UpdateMany).
 func (r *TeamRepo) UpdateMany(ctx context.Context, rows []TeamKeyedUpdate) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "teams.UpdateMany", "teams")
 	if err != nil {
@@ -436,8 +388,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[]) WITH ORDINALI
 "cpcgen_new" AS (UPDATE "teams" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "teams"."name") FROM "cpcgen_v" WHERE "teams"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $3 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *TeamRepo) UpdateManyReturning(ctx context.Context, rows []TeamKeyedUpdate) ([]Team, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "teams.UpdateManyReturning", "teams")
 	if err != nil {
@@ -448,7 +399,6 @@ func (r *TeamRepo) UpdateManyReturning(ctx context.Context, rows []TeamKeyedUpda
 	return out, wrapErr(err, "teams.UpdateManyReturning", "teams")
 }
 
-// bulkTeamsKeys sends the rows of DeleteMany.
 var bulkTeamsKeys = &runtime.Bulk[int64]{
 	Table: "teams",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -463,8 +413,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcge
 "cpcgen_new" AS (DELETE FROM "teams" USING "cpcgen_v" WHERE "teams"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table teams with the keys given, as Delete does,
-// and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table teams with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *TeamRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "teams.DeleteMany", "teams")
 	if err != nil {
@@ -495,8 +445,7 @@ const sqlTeamsLoadByOrgID = `-- name: teams.LoadByOrgID replica=ok
 SELECT "id", "org_id", "name" FROM "teams"
 WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
-// loadTeamsByOrgID is LoadByOrgID on db. db must be scoped to tenant
-// (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadTeamsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Team, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Team{}, nil
@@ -506,8 +455,7 @@ func loadTeamsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, te
 }
 
 // LoadByOrgID returns the rows of table teams whose org_id is one of keys, grouped
-// by org_id, each group in primary key order, with one query however many keys;
-// keys without rows are not in the map.
+// by it, in one query (see runtime.GroupRows).
 func (r *TeamRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Team, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "teams.LoadByOrgID", "teams")
 	if err != nil {
@@ -518,9 +466,8 @@ func (r *TeamRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.
 	return m, wrapErr(err, "teams.LoadByOrgID", "teams")
 }
 
-// LoadUsers returns the rows of table users that reference each of parents
-// (users.team_id = teams.id), keyed by the parent's id, each group in primary key
-// order, with one query; parents without rows are not in the map.
+// LoadUsers returns the rows of table users of each of parents (users.team_id =
+// teams.id), keyed by the parent's id, as LoadByTeamID does.
 func (r *TeamRepo) LoadUsers(ctx context.Context, parents []Team) (map[int64][]User, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "teams.LoadUsers", "teams")
 	if err != nil {

@@ -6,7 +6,6 @@ package cachedb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"iter"
 	"slices"
@@ -39,8 +38,8 @@ type NewUser struct {
 	Name   string              `json:"name"`
 }
 
-// UserUpdate lists changes to a row of table users. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// UserUpdate lists changes to a row of table users; unset fields stay unchanged; a
+// nullable column is set to NULL with runtime.SetNull[T]().
 type UserUpdate struct {
 	TeamID runtime.Opt[runtime.Null[int64]] `json:"team_id,omitzero"`
 	Email  runtime.Opt[string]              `json:"email,omitzero"`
@@ -68,39 +67,25 @@ type UserRepo struct {
 	withDeleted bool
 }
 
-// NewUserRepo returns a repository of table users that runs its statements on db:
-// a pool, a connection or a transaction.
+// NewUserRepo returns the repository of table users over db.
 func NewUserRepo(db runtime.DBTX) *UserRepo {
 	return &UserRepo{db: db}
 }
 
 var (
-	// ErrUserIDTaken matches (errors.Is) a violation of the primary key (id) of users
-	// (constraint users_pkey, primary_key in the spec).
+	// ErrUserIDTaken matches a violation of the primary key (id).
 	ErrUserIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "users", "users_pkey", "primary_key")
-
-	// ErrUserOrgIDEmailTaken matches (errors.Is) a violation of the unique index on
-	// (org_id, email) of users (constraint users_org_id_email_key, unique(org_id,
-	// email) in the spec).
+	// ErrUserOrgIDEmailTaken matches a violation of the unique index on (org_id,
+	// email).
 	ErrUserOrgIDEmailTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "users", "users_org_id_email_key", "unique(org_id, email)")
-
-	// ErrUserOrgIDNotFound matches (errors.Is) a write of users whose org_id names no
-	// row of orgs (constraint users_org_id_fkey, org_id.references in the spec).
+	// ErrUserOrgIDNotFound matches a write whose org_id names no row of orgs.
 	ErrUserOrgIDNotFound = runtime.NewForeignKeySentinel("users", "users_org_id_fkey", "org_id.references", runtime.FKMissing)
-
-	// ErrUserTeamIDNotFound matches (errors.Is) a write of users whose team_id names
-	// no row of teams of the same org_id (constraint users_team_id_fkey,
-	// team_id.references in the spec).
+	// ErrUserTeamIDNotFound matches a write whose team_id names no row of teams of the
+	// same org_id.
 	ErrUserTeamIDNotFound = runtime.NewForeignKeySentinel("users", "users_team_id_fkey", "team_id.references", runtime.FKMissing)
 )
 
-// Validate checks n for table users: what the columns' types cannot hold (nil for
-// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
-// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
-// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
-// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first check it fails. The repository
-// calls it before any SQL.
+// Validate checks n against the columns of table users (see runtime.Validator).
 func (n *NewUser) Validate() error {
 	var f runtime.Fields
 	f.Fits("email", runtime.CheckText(n.Email))
@@ -108,14 +93,7 @@ func (n *NewUser) Validate() error {
 	return f.Err("users")
 }
 
-// Validate checks u for table users, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewUser.Validate does.
 func (u *UserUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Email.Set {
@@ -127,27 +105,16 @@ func (u *UserUpdate) Validate() error {
 	return f.Err("users")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for email, name, whose columns are NOT NULL, rather than read it as a zero
-// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewUser) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "users", "email", "name"); err != nil {
-		return err
-	}
 	type plain NewUser
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "users", "email", "name")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for email, name, whose columns are NOT NULL, rather than read it as a zero
-// value: the error is a *runtime.DbError of kind Validation naming the fields.
-// Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *UserUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "users", "email", "name"); err != nil {
-		return err
-	}
 	type plain UserUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "users", "email", "name")
 }
 
 // WithDeleted returns a view of the repository whose reads (FindByID, FindAll,
@@ -171,12 +138,10 @@ func (r *UserRepo) pick(live, all string) string {
 	return live
 }
 
-// scanUser gives the scan destinations of the fields of v, columns in table order.
 func scanUser(v *User, d []any) []any {
 	return append(d, &v.ID, &v.OrgID, &v.TeamID, &v.Email, &v.Name, &v.CreatedAt, &v.UpdatedAt, &v.DeletedAt, &v.Version)
 }
 
-// argsNewUser gives the values Create binds from n.
 func argsNewUser(n *NewUser, d []any) []any {
 	return append(d, &n.TeamID, &n.Email, &n.Name)
 }
@@ -221,8 +186,8 @@ INSERT INTO "users" ("team_id", "email", "name", "org_id")
 VALUES ($1, $2, $3, $4)
 RETURNING "id", "org_id", "team_id", "email", "name", "created_at", "updated_at", "deleted_at", "version"`
 
-// Create inserts a row into table users and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table users and returns the row as stored. It validates n
+// first.
 func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
 	if err := n.Validate(); err != nil {
 		return User{}, wrapErr(err, "users.Create", "users")
@@ -244,9 +209,9 @@ const sqlUsersFindByIDWithDeleted = `-- name: users.FindByID replica=ok
 SELECT "id", "org_id", "team_id", "email", "name", "created_at", "updated_at", "deleted_at", "version" FROM "users"
 WHERE "id" = $1 AND "org_id" = $2`
 
-// FindByID returns the row of table users with the given id. If there is none, the
-// error matches runtime.ErrNotFound. It reads through the table's row cache (see
-// UserRepo); the rows it returns may be shared with it: treat them as read-only.
+// FindByID returns the row of table users with the given id, or
+// runtime.ErrNotFound. It reads through the table's row cache (see UserRepo); the
+// rows it returns may be shared with it: treat them as read-only.
 func (r *UserRepo) FindByID(ctx context.Context, id int64) (User, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.FindByID", "users")
 	if err != nil {
@@ -274,8 +239,7 @@ const sqlUsersFindAllWithDeleted = `-- name: users.FindAll replica=ok
 SELECT "id", "org_id", "team_id", "email", "name", "created_at", "updated_at", "deleted_at", "version" FROM "users"
 WHERE "org_id" = $1 ORDER BY "id"`
 
-// FindAll returns every row of table users in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table users in primary key order, in memory.
 func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.FindAll", "users")
 	if err != nil {
@@ -287,9 +251,7 @@ func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
 	return items, wrapErr(err, "users.FindAll", "users")
 }
 
-// Stream yields every row of table users in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.Stream", "users")
 	if err != nil {
@@ -319,9 +281,7 @@ SELECT "id", "org_id", "team_id", "email", "name", "created_at", "updated_at", "
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table users in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table users in primary key order (see runtime.PageArgs).
 func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[User], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.List", "users")
 	if err != nil {
@@ -350,14 +310,11 @@ SET "team_id" = CASE WHEN $2::boolean THEN $3::bigint ELSE "team_id" END,
 WHERE "id" = $1 AND "org_id" = $7 AND "deleted_at" IS NULL AND "version" = $6
 RETURNING "id", "org_id", "team_id", "email", "name", "created_at", "updated_at", "deleted_at", "version"`
 
-// updateUsers are the statements of UserRepo.Update: one per set of fields set
-// (see runtime.Update).
 var updateUsers = &runtime.Update{
 	Fallback: sqlUsersUpdate, Keys: 1,
 	Nullable: 1 << 0,
 }
 
-// argsUserUpdate gives the value of each field of u, nil when unset.
 func argsUserUpdate(u *UserUpdate, d []any) []any {
 	return append(d, u.TeamID.Arg(), u.Email.Arg(), u.Name.Arg())
 }
@@ -367,11 +324,10 @@ SELECT EXISTS (SELECT 1 FROM "users"
 WHERE "id" = $1 AND "org_id" = $2 AND "deleted_at" IS NULL)`
 
 // Update applies the set fields of u to the row of table users with the given id
-// and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first. version is the version the caller
-// read: when the row has another, Update changes nothing and the error has kind
-// Conflict and matches runtime.ErrStaleVersion. It increments version. It sets
-// updated_at to the transaction's time.
+// and returns it as stored, or runtime.ErrNotFound. It validates u first. version
+// is the version the caller read: when the row has another, Update changes nothing
+// and the error has kind Conflict and matches runtime.ErrStaleVersion. It
+// increments version. It sets updated_at to the transaction's time.
 func (r *UserRepo) Update(ctx context.Context, id int64, version int64, u UserUpdate) (User, error) {
 	if err := u.Validate(); err != nil {
 		return User{}, wrapErr(err, "users.Update", "users")
@@ -515,11 +471,9 @@ const sqlUsersFindByIDsWithDeleted = `-- name: users.FindByIDs replica=ok
 SELECT "id", "org_id", "team_id", "email", "name", "created_at", "updated_at", "deleted_at", "version" FROM "users"
 WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
-// FindByIDs returns the rows of table users whose id is in ids, in id order, with
-// one query. Keys without a row are skipped, so the result may be shorter than
-// ids; it is empty, not nil, when no key has a row. It reads through the table's
-// row cache (see UserRepo); the rows it returns may be shared with it: treat them
-// as read-only.
+// FindByIDs returns the rows of table users whose id is in ids, in id order; keys
+// without a row are skipped. It reads through the table's row cache (see
+// UserRepo); the rows it returns may be shared with it: treat them as read-only.
 func (r *UserRepo) FindByIDs(ctx context.Context, ids []int64) ([]User, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.FindByIDs", "users")
 	if err != nil {
@@ -550,10 +504,9 @@ SELECT "u"."c1", "u"."c2", "u"."c3", $4::uuid
 FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
 ORDER BY "u"."ord"`
 
-// CreateMany inserts rows into table users and returns how many it inserted. It
-// runs one statement, which binds one array per column (INSERT … SELECT FROM
-// unnest), so it is one round trip and all or nothing. COPY is not used:
-// PostgreSQL does not run COPY FROM under row-level security.
+// CreateMany inserts rows into table users in one INSERT … SELECT FROM unnest,
+// all or nothing, and returns how many. (PostgreSQL does not run COPY FROM under
+// row-level security.)
 func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.CreateMany", "users")
 	if err != nil {
@@ -584,10 +537,9 @@ FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS "u"("c1", "
 ORDER BY "u"."ord"
 RETURNING "id", "org_id", "team_id", "email", "name", "created_at", "updated_at", "deleted_at", "version"`
 
-// CreateManyReturning inserts rows into table users and returns them as stored, in
-// input order, defaults applied as in Create. It runs one statement, which binds
-// one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table users in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]User, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.CreateManyReturning", "users")
 	if err != nil {
@@ -700,15 +652,14 @@ func (r *UserRepo) CreateIfAbsentByOrgIDAndEmail(ctx context.Context, n NewUser)
 	return v, created, wrapErr(err, "users.CreateIfAbsentByOrgIDAndEmail", "users")
 }
 
-// UserKeyedUpdate is one row's changes for UpdateMany: its key, the version the
-// caller read, and the changes.
+// UserKeyedUpdate is one row's key and changes for UpdateMany, with the version
+// the caller read.
 type UserKeyedUpdate struct {
 	ID      int64      `json:"id"`
 	Version int64      `json:"version"`
 	Changes UserUpdate `json:"changes"`
 }
 
-// bulkUsersUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkUsersUpdates = &runtime.Bulk[UserKeyedUpdate]{
 	Table:    "users",
 	Key:      func(a, b *UserKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -730,9 +681,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::boolean
 "cpcgen_new" AS (UPDATE "users" SET "team_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "users"."team_id" END, "email" = COALESCE("cpcgen_v"."cpcgen_5", "users"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_6", "users"."name"), "version" = "users"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $7 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table users the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row or
-// another version (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table users, all or none (see
+// runtime.UpdateMany).
 func (r *UserRepo) UpdateMany(ctx context.Context, rows []UserKeyedUpdate) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.UpdateMany", "users")
 	if err != nil {
@@ -750,8 +700,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::boolean
 "cpcgen_new" AS (UPDATE "users" SET "team_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "users"."team_id" END, "email" = COALESCE("cpcgen_v"."cpcgen_5", "users"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_6", "users"."name"), "version" = "users"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "users"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $7 AND "deleted_at" IS NULL AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "team_id", "email", "name", "created_at", "updated_at", "deleted_at", "version")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."team_id", "cpcgen_new"."email", "cpcgen_new"."name", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at", "cpcgen_new"."version" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *UserRepo) UpdateManyReturning(ctx context.Context, rows []UserKeyedUpdate) ([]User, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.UpdateManyReturning", "users")
 	if err != nil {
@@ -762,7 +711,6 @@ func (r *UserRepo) UpdateManyReturning(ctx context.Context, rows []UserKeyedUpda
 	return out, wrapErr(err, "users.UpdateManyReturning", "users")
 }
 
-// bulkUsersVersions sends the rows of DeleteMany.
 var bulkUsersVersions = &runtime.Bulk[runtime.Versioned[int64, int64]]{
 	Table: "users",
 	Key:   func(a, b *runtime.Versioned[int64, int64]) int { return cmp.Compare(a.Key, b.Key) },
@@ -772,7 +720,6 @@ var bulkUsersVersions = &runtime.Bulk[runtime.Versioned[int64, int64]]{
 	},
 }
 
-// bulkUsersKeys sends the rows of HardDeleteMany and RestoreMany.
 var bulkUsersKeys = &runtime.Bulk[int64]{
 	Table: "users",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -789,8 +736,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINA
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
 // DeleteMany soft-deletes the rows of table users with the keys given, as Delete
-// does, and reports whether each key's row was deleted. One stale version stops
-// the whole batch. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *UserRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[int64, int64]) ([]bool, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.DeleteMany", "users")
 	if err != nil {
@@ -801,7 +747,6 @@ func (r *UserRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[int6
 	return out, wrapErr(err, "users.DeleteMany", "users")
 }
 
-// bulkUsersNew sends the rows of the batch upserts.
 var bulkUsersNew = &runtime.Bulk[NewUser]{
 	Table:    "users",
 	Validate: (*NewUser).Validate,
@@ -819,8 +764,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_new" AS (UPDATE "users" SET "team_id" = "cpcgen_v"."cpcgen_i1", "name" = "cpcgen_v"."cpcgen_i3", "version" = "users"."version" + 1, "updated_at" = now() FROM "cpcgen_v" WHERE "org_id" = $4::uuid AND "email" = "cpcgen_v"."cpcgen_i2" AND ("deleted_at" IS NULL) AND "org_id" = $4 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "team_id", "email", "name", "created_at", "updated_at", "deleted_at", "version")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."team_id", "cpcgen_ins"."email", "cpcgen_ins"."name", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."team_id", "cpcgen_new"."email", "cpcgen_new"."name", "cpcgen_new"."created_at", "cpcgen_new"."updated_at", "cpcgen_new"."deleted_at", "cpcgen_new"."version" FROM "cpcgen_new"`
 
-// UpsertManyByOrgIDAndEmail is UpsertByOrgIDAndEmail for many rows: it returns the
-// rows as stored, in the order of rows. See runtime.UpsertMany.
+// UpsertManyByOrgIDAndEmail is UpsertByOrgIDAndEmail for many rows (see
+// runtime.UpsertMany).
 func (r *UserRepo) UpsertManyByOrgIDAndEmail(ctx context.Context, rows []NewUser) ([]User, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.UpsertManyByOrgIDAndEmail", "users")
 	if err != nil {
@@ -836,9 +781,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_ins" AS (INSERT INTO "users" ("team_id", "email", "name", "org_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", $4::uuid FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("org_id", "email") WHERE "deleted_at" IS NULL DO NOTHING RETURNING "id", "org_id", "team_id", "email", "name", "created_at", "updated_at", "deleted_at", "version")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."team_id", "cpcgen_ins"."email", "cpcgen_ins"."name", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at", "cpcgen_ins"."deleted_at", "cpcgen_ins"."version" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "users"."id", "users"."org_id", "users"."team_id", "users"."email", "users"."name", "users"."created_at", "users"."updated_at", "users"."deleted_at", "users"."version" FROM "cpcgen_v" JOIN "users" ON "org_id" = $4::uuid AND "email" = "cpcgen_v"."cpcgen_i2" AND ("deleted_at" IS NULL) AND "org_id" = $4`
 
-// CreateManyIfAbsentByOrgIDAndEmail is CreateIfAbsentByOrgIDAndEmail for many
-// rows: it returns, in the order of rows, the new rows or the rows in the way, and
-// whether each was created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentByOrgIDAndEmail is CreateIfAbsentByOrgIDAndEmail for many rows
+// (see runtime.CreateManyIfAbsent).
 func (r *UserRepo) CreateManyIfAbsentByOrgIDAndEmail(ctx context.Context, rows []NewUser) ([]User, []bool, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.CreateManyIfAbsentByOrgIDAndEmail", "users")
 	if err != nil {
@@ -877,8 +821,7 @@ const sqlUsersLoadByOrgIDWithDeleted = `-- name: users.LoadByOrgID replica=ok
 SELECT "id", "org_id", "team_id", "email", "name", "created_at", "updated_at", "deleted_at", "version" FROM "users"
 WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
-// loadUsersByOrgID is LoadByOrgID on db. db must be scoped to tenant
-// (runtime.Scope). withDeleted includes soft-deleted rows.
+// db must be scoped to tenant (runtime.Scope).
 func loadUsersByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID, withDeleted bool) (map[uuid.UUID][]User, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]User{}, nil
@@ -892,8 +835,7 @@ func loadUsersByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, te
 }
 
 // LoadByOrgID returns the rows of table users whose org_id is one of keys, grouped
-// by org_id, each group in primary key order, with one query however many keys;
-// keys without rows are not in the map.
+// by it, in one query (see runtime.GroupRows).
 func (r *UserRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]User, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.LoadByOrgID", "users")
 	if err != nil {
@@ -932,8 +874,7 @@ const sqlUsersLoadByTeamIDWithDeleted = `-- name: users.LoadByTeamID replica=ok
 SELECT "id", "org_id", "team_id", "email", "name", "created_at", "updated_at", "deleted_at", "version" FROM "users"
 WHERE "team_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
-// loadUsersByTeamID is LoadByTeamID on db. db must be scoped to tenant
-// (runtime.Scope). withDeleted includes soft-deleted rows.
+// db must be scoped to tenant (runtime.Scope).
 func loadUsersByTeamID(ctx context.Context, db runtime.DBTX, keys []int64, tenant uuid.UUID, withDeleted bool) (map[int64][]User, error) {
 	if len(keys) == 0 {
 		return map[int64][]User{}, nil
@@ -947,8 +888,7 @@ func loadUsersByTeamID(ctx context.Context, db runtime.DBTX, keys []int64, tenan
 }
 
 // LoadByTeamID returns the rows of table users whose team_id is one of keys,
-// grouped by team_id, each group in primary key order, with one query however many
-// keys; keys without rows are not in the map.
+// grouped by it, in one query (see runtime.GroupRows).
 func (r *UserRepo) LoadByTeamID(ctx context.Context, keys []int64) (map[int64][]User, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.LoadByTeamID", "users")
 	if err != nil {

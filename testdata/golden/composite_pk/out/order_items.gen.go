@@ -6,7 +6,6 @@ package shopdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -22,8 +21,8 @@ type OrderItem struct {
 	Note     runtime.Null[string] `json:"note"`
 }
 
-// NewOrderItem holds the values of a new row of table order_items. Fields of type
-// runtime.Opt may be left unset: the column's default applies.
+// NewOrderItem holds the values of a new row of table order_items. An unset
+// runtime.Opt field takes its column's default.
 type NewOrderItem struct {
 	OrderID  int32                `json:"order_id"`
 	SKU      string               `json:"sku"`
@@ -31,9 +30,8 @@ type NewOrderItem struct {
 	Note     runtime.Null[string] `json:"note"`
 }
 
-// OrderItemUpdate lists changes to a row of table order_items. Unset fields leave
-// their column unchanged; a nullable column is set to NULL with
-// runtime.SetNull[T]().
+// OrderItemUpdate lists changes to a row of table order_items; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type OrderItemUpdate struct {
 	Quantity runtime.Opt[int32]                `json:"quantity,omitzero"`
 	Note     runtime.Opt[runtime.Null[string]] `json:"note,omitzero"`
@@ -46,41 +44,27 @@ type OrderItemRepo struct {
 	db runtime.DBTX
 }
 
-// NewOrderItemRepo returns a repository of table order_items that runs its
-// statements on db: a pool, a connection or a transaction.
+// NewOrderItemRepo returns the repository of table order_items over db.
 func NewOrderItemRepo(db runtime.DBTX) *OrderItemRepo {
 	return &OrderItemRepo{db: db}
 }
 
 var (
-	// ErrOrderItemOrderIDSKUTaken matches (errors.Is) a violation of the primary key
-	// (order_id, sku) of order_items (constraint order_items_pkey, primary_key in the
-	// spec).
+	// ErrOrderItemOrderIDSKUTaken matches a violation of the primary key (order_id,
+	// sku).
 	ErrOrderItemOrderIDSKUTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "order_items", "order_items_pkey", "primary_key")
-
-	// ErrOrderItemQuantityCheck matches (errors.Is) a violation of the check of column
-	// quantity (quantity > 0) of order_items (constraint order_items_quantity_check,
-	// quantity.check in the spec).
+	// ErrOrderItemQuantityCheck matches a violation of the check of column quantity
+	// (quantity > 0).
 	ErrOrderItemQuantityCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "order_items", "order_items_quantity_check", "quantity.check")
-
-	// ErrOrderItemOrderIDNotFound matches (errors.Is) a write of order_items whose
-	// order_id names no row of orders (constraint order_items_order_id_fkey,
-	// order_id.references in the spec).
+	// ErrOrderItemOrderIDNotFound matches a write whose order_id names no row of
+	// orders.
 	ErrOrderItemOrderIDNotFound = runtime.NewForeignKeySentinel("order_items", "order_items_order_id_fkey", "order_id.references", runtime.FKMissing)
-
-	// ErrOrderItemSKUNotFound matches (errors.Is) a write of order_items whose sku
-	// names no row of products (constraint order_items_sku_fkey, sku.references in the
-	// spec).
+	// ErrOrderItemSKUNotFound matches a write whose sku names no row of products.
 	ErrOrderItemSKUNotFound = runtime.NewForeignKeySentinel("order_items", "order_items_sku_fkey", "sku.references", runtime.FKMissing)
 )
 
-// Validate checks n for table order_items: what the columns' types cannot hold
-// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
-// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table order_items (see
+// runtime.Validator).
 func (n *NewOrderItem) Validate() error {
 	var f runtime.Fields
 	f.Fits("sku", runtime.CheckText(n.SKU))
@@ -91,14 +75,7 @@ func (n *NewOrderItem) Validate() error {
 	return f.Err("order_items")
 }
 
-// Validate checks u for table order_items, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewOrderItem.Validate does.
 func (u *OrderItemUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Note.Set && u.Note.Value.Valid {
@@ -107,28 +84,16 @@ func (u *OrderItemUpdate) Validate() error {
 	return f.Err("order_items")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for order_id, sku, quantity, whose columns are NOT NULL, rather than read
-// it as a zero value: the error is a *runtime.DbError of kind Validation naming
-// the fields. Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewOrderItem) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "order_items", "order_id", "sku", "quantity"); err != nil {
-		return err
-	}
 	type plain NewOrderItem
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "order_items", "order_id", "sku", "quantity")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for quantity, whose column is NOT NULL, rather than read it as a zero
-// value: the error is a *runtime.DbError of kind Validation naming the fields.
-// Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *OrderItemUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "order_items", "quantity"); err != nil {
-		return err
-	}
 	type plain OrderItemUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "order_items", "quantity")
 }
 
 var (
@@ -138,13 +103,10 @@ var (
 	}
 )
 
-// scanOrderItem gives the scan destinations of the fields of v, columns in table
-// order.
 func scanOrderItem(v *OrderItem, d []any) []any {
 	return append(d, &v.OrderID, &v.SKU, &v.Quantity, &v.Note)
 }
 
-// argsNewOrderItem gives the values Create binds from n.
 func argsNewOrderItem(n *NewOrderItem, d []any) []any {
 	return append(d, &n.OrderID, &n.SKU, n.Quantity.Arg(), &n.Note)
 }
@@ -154,8 +116,8 @@ INSERT INTO "order_items" ("order_id", "sku", "quantity", "note")
 VALUES ($1, $2, COALESCE($3::integer, 1), $4)
 RETURNING "order_id", "sku", "quantity", "note"`
 
-// Create inserts a row into table order_items and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table order_items and returns the row as stored. It
+// validates n first.
 func (r *OrderItemRepo) Create(ctx context.Context, n NewOrderItem) (OrderItem, error) {
 	if err := n.Validate(); err != nil {
 		return OrderItem{}, wrapErr(err, "order_items.Create", "order_items")
@@ -168,8 +130,8 @@ const sqlOrderItemsFindByID = `-- name: order_items.FindByID replica=ok
 SELECT "order_id", "sku", "quantity", "note" FROM "order_items"
 WHERE "order_id" = $1 AND "sku" = $2`
 
-// FindByID returns the row of table order_items with the given orderID and sku. If
-// there is none, the error matches runtime.ErrNotFound.
+// FindByID returns the row of table order_items with the given orderID and sku, or
+// runtime.ErrNotFound.
 func (r *OrderItemRepo) FindByID(ctx context.Context, orderID int32, sku string) (OrderItem, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlOrderItemsFindByID, orderID, runtime.Arg, scanOrderItem, sku)
 	return v, wrapErr(err, "order_items.FindByID", "order_items")
@@ -178,17 +140,14 @@ func (r *OrderItemRepo) FindByID(ctx context.Context, orderID int32, sku string)
 const sqlOrderItemsFindAll = `-- name: order_items.FindAll replica=ok
 SELECT "order_id", "sku", "quantity", "note" FROM "order_items" ORDER BY "order_id", "sku"`
 
-// FindAll returns every row of table order_items in primary key order, all in
-// memory; List and Stream do not hold them all.
+// FindAll returns every row of table order_items in primary key order, in memory.
 func (r *OrderItemRepo) FindAll(ctx context.Context) ([]OrderItem, error) {
 	rows, err := r.db.Query(ctx, sqlOrderItemsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanOrderItem)
 	return items, wrapErr(err, "order_items.FindAll", "order_items")
 }
 
-// Stream yields every row of table order_items in primary key order as the loop
-// reads them from the server: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrderItemRepo) Stream(ctx context.Context) iter.Seq2[OrderItem, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "order_items.Stream", "order_items") }, scanOrderItem, sqlOrderItemsFindAll)
 }
@@ -202,9 +161,8 @@ SELECT "order_id", "sku", "quantity", "note" FROM "order_items"
 WHERE ("order_id", "sku") > ($1, $2) ORDER BY "order_id", "sku"
 LIMIT $3`
 
-// List returns up to page.Limit rows of table order_items in primary key order,
-// after the cursor page.After ("" for the first page); the page's Next cursor (""
-// after the last page) gets the next one.
+// List returns a page of table order_items in primary key order (see
+// runtime.PageArgs).
 func (r *OrderItemRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[OrderItem], error) {
 	var orderID int32
 	var sku string
@@ -218,8 +176,6 @@ func (r *OrderItemRepo) List(ctx context.Context, page runtime.PageArgs) (runtim
 	return p, wrapErr(err, "order_items.List", "order_items")
 }
 
-// updateOrderItems are the statements of OrderItemRepo.Update: one per set of
-// fields set (see runtime.Update).
 var updateOrderItems = &runtime.Update{
 	Name: "order_items.Update", Keys: 2,
 	Head:     "UPDATE \"order_items\"\nSET ",
@@ -228,14 +184,13 @@ var updateOrderItems = &runtime.Update{
 	Nullable: 1 << 1,
 }
 
-// argsOrderItemUpdate gives the value of each field of u, nil when unset.
 func argsOrderItemUpdate(u *OrderItemUpdate, d []any) []any {
 	return append(d, u.Quantity.Arg(), u.Note.Arg())
 }
 
 // Update applies the set fields of u to the row of table order_items with the
-// given orderID and sku and returns the row as stored. If there is none, the error
-// matches runtime.ErrNotFound. It validates u first.
+// given orderID and sku and returns it as stored, or runtime.ErrNotFound. It
+// validates u first.
 func (r *OrderItemRepo) Update(ctx context.Context, orderID int32, sku string, u OrderItemUpdate) (OrderItem, error) {
 	if err := u.Validate(); err != nil {
 		return OrderItem{}, wrapErr(err, "order_items.Update", "order_items")
@@ -263,17 +218,14 @@ func (r *OrderItemRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "order_items.Count", "order_items")
 }
 
-// copyOrderItems sends rows of NewOrderItem to table order_items with COPY.
 var copyOrderItems = &runtime.Copier[NewOrderItem]{
 	Table:   "order_items",
 	Columns: []string{"order_id", "sku", "quantity", "note"},
 	Args:    argsNewOrderItem,
 }
 
-// CreateMany inserts rows into table order_items with the COPY protocol and
-// returns how many it inserted, all or nothing. It validates every row first. An
-// unset optional field takes the column's default, as in Create (rows setting
-// different fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table order_items with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *OrderItemRepo) CreateMany(ctx context.Context, rows []NewOrderItem) (int64, error) {
 	n, err := copyOrderItems.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "order_items.CreateMany", "order_items")
@@ -286,10 +238,9 @@ FROM unnest($1::integer[], $2::varchar[], $3::integer[], $4::text[]) WITH ORDINA
 ORDER BY "u"."ord"
 RETURNING "order_id", "sku", "quantity", "note"`
 
-// CreateManyReturning inserts rows into table order_items and returns them as
-// stored, in input order, defaults applied as in Create. It runs one statement,
-// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table order_items in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *OrderItemRepo) CreateManyReturning(ctx context.Context, rows []NewOrderItem) ([]OrderItem, error) {
 	if len(rows) == 0 {
 		return []OrderItem{}, nil
@@ -361,15 +312,13 @@ type OrderItemKey struct {
 	SKU     string `json:"sku"`
 }
 
-// OrderItemKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// OrderItemKeyedUpdate is one row's key and changes for UpdateMany.
 type OrderItemKeyedUpdate struct {
 	OrderID int32           `json:"order_id"`
 	SKU     string          `json:"sku"`
 	Changes OrderItemUpdate `json:"changes"`
 }
 
-// bulkOrderItemsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkOrderItemsUpdates = &runtime.Bulk[OrderItemKeyedUpdate]{
 	Table: "order_items",
 	Key: func(a, b *OrderItemKeyedUpdate) int {
@@ -392,9 +341,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::varchar[], $3::integ
 "cpcgen_new" AS (UPDATE "order_items" SET "quantity" = COALESCE("cpcgen_v"."cpcgen_3", "order_items"."quantity"), "note" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "order_items"."note" END FROM "cpcgen_v" WHERE "order_items"."order_id" = "cpcgen_v"."cpcgen_1" AND "order_items"."sku" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table order_items the changes of each, as
-// Update does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table order_items, all or none (see
+// runtime.UpdateMany).
 func (r *OrderItemRepo) UpdateMany(ctx context.Context, rows []OrderItemKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkOrderItemsUpdates, sqlOrderItemsUpdateMany, rows)
 	return out, wrapErr(err, "order_items.UpdateMany", "order_items")
@@ -407,14 +355,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::varchar[], $3::integ
 "cpcgen_new" AS (UPDATE "order_items" SET "quantity" = COALESCE("cpcgen_v"."cpcgen_3", "order_items"."quantity"), "note" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "order_items"."note" END FROM "cpcgen_v" WHERE "order_items"."order_id" = "cpcgen_v"."cpcgen_1" AND "order_items"."sku" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "order_id", "sku", "quantity", "note")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."order_id", "cpcgen_new"."sku", "cpcgen_new"."quantity", "cpcgen_new"."note" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *OrderItemRepo) UpdateManyReturning(ctx context.Context, rows []OrderItemKeyedUpdate) ([]OrderItem, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkOrderItemsUpdates, sqlOrderItemsUpdateManyReturning, scanOrderItem, rows)
 	return out, wrapErr(err, "order_items.UpdateManyReturning", "order_items")
 }
 
-// bulkOrderItemsKeys sends the rows of DeleteMany.
 var bulkOrderItemsKeys = &runtime.Bulk[OrderItemKey]{
 	Table: "order_items",
 	Key: func(a, b *OrderItemKey) int {
@@ -433,13 +379,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::varchar[]) WITH ORDI
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table order_items with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *OrderItemRepo) DeleteMany(ctx context.Context, keys []OrderItemKey) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkOrderItemsKeys, sqlOrderItemsDeleteMany, keys)
 	return out, wrapErr(err, "order_items.DeleteMany", "order_items")
 }
 
-// bulkOrderItemsNew sends the rows of the batch upserts.
 var bulkOrderItemsNew = &runtime.Bulk[NewOrderItem]{
 	Table:    "order_items",
 	Validate: (*NewOrderItem).Validate,
@@ -458,8 +403,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_new" AS (UPDATE "order_items" SET "quantity" = COALESCE("cpcgen_v"."cpcgen_3", "order_items"."quantity"), "note" = "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE "order_id" = "cpcgen_v"."cpcgen_i1" AND "sku" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "order_id", "sku", "quantity", "note")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."order_id", "cpcgen_ins"."sku", "cpcgen_ins"."quantity", "cpcgen_ins"."note" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."order_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."sku" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."order_id", "cpcgen_new"."sku", "cpcgen_new"."quantity", "cpcgen_new"."note" FROM "cpcgen_new"`
 
-// UpsertManyByOrderIDAndSKU is UpsertByOrderIDAndSKU for many rows: it returns the
-// rows as stored, in the order of rows. See runtime.UpsertMany.
+// UpsertManyByOrderIDAndSKU is UpsertByOrderIDAndSKU for many rows (see
+// runtime.UpsertMany).
 func (r *OrderItemRepo) UpsertManyByOrderIDAndSKU(ctx context.Context, rows []NewOrderItem) ([]OrderItem, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkOrderItemsNew.By(func(a, b *NewOrderItem) int {
 		return cmp.Or(cmp.Compare(a.OrderID, b.OrderID), cmp.Compare(a.SKU, b.SKU))
@@ -472,9 +417,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_ins" AS (INSERT INTO "order_items" ("order_id", "sku", "quantity", "note") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("order_id", "sku") DO NOTHING RETURNING "order_id", "sku", "quantity", "note")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."order_id", "cpcgen_ins"."sku", "cpcgen_ins"."quantity", "cpcgen_ins"."note" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."order_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."sku" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "order_items"."order_id", "order_items"."sku", "order_items"."quantity", "order_items"."note" FROM "cpcgen_v" JOIN "order_items" ON "order_id" = "cpcgen_v"."cpcgen_i1" AND "sku" = "cpcgen_v"."cpcgen_i2"`
 
-// CreateManyIfAbsentByOrderIDAndSKU is CreateIfAbsentByOrderIDAndSKU for many
-// rows: it returns, in the order of rows, the new rows or the rows in the way, and
-// whether each was created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentByOrderIDAndSKU is CreateIfAbsentByOrderIDAndSKU for many rows
+// (see runtime.CreateManyIfAbsent).
 func (r *OrderItemRepo) CreateManyIfAbsentByOrderIDAndSKU(ctx context.Context, rows []NewOrderItem) ([]OrderItem, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkOrderItemsNew.By(func(a, b *NewOrderItem) int {
 		return cmp.Or(cmp.Compare(a.OrderID, b.OrderID), cmp.Compare(a.SKU, b.SKU))
@@ -497,7 +441,6 @@ const sqlOrderItemsLoadByOrderID = `-- name: order_items.LoadByOrderID replica=o
 SELECT "order_id", "sku", "quantity", "note" FROM "order_items"
 WHERE "order_id" = ANY($1) ORDER BY "order_id", "sku"`
 
-// loadOrderItemsByOrderID is LoadByOrderID on db.
 func loadOrderItemsByOrderID(ctx context.Context, db runtime.DBTX, keys []int32) (map[int32][]OrderItem, error) {
 	if len(keys) == 0 {
 		return map[int32][]OrderItem{}, nil
@@ -507,8 +450,7 @@ func loadOrderItemsByOrderID(ctx context.Context, db runtime.DBTX, keys []int32)
 }
 
 // LoadByOrderID returns the rows of table order_items whose order_id is one of
-// keys, grouped by order_id, each group in primary key order, with one query
-// however many keys; keys without rows are not in the map.
+// keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *OrderItemRepo) LoadByOrderID(ctx context.Context, keys []int32) (map[int32][]OrderItem, error) {
 	m, err := loadOrderItemsByOrderID(ctx, r.db, keys)
 	return m, wrapErr(err, "order_items.LoadByOrderID", "order_items")
@@ -529,7 +471,6 @@ const sqlOrderItemsLoadBySKU = `-- name: order_items.LoadBySKU replica=ok
 SELECT "order_id", "sku", "quantity", "note" FROM "order_items"
 WHERE "sku" = ANY($1) ORDER BY "order_id", "sku"`
 
-// loadOrderItemsBySKU is LoadBySKU on db.
 func loadOrderItemsBySKU(ctx context.Context, db runtime.DBTX, keys []string) (map[string][]OrderItem, error) {
 	if len(keys) == 0 {
 		return map[string][]OrderItem{}, nil
@@ -539,8 +480,7 @@ func loadOrderItemsBySKU(ctx context.Context, db runtime.DBTX, keys []string) (m
 }
 
 // LoadBySKU returns the rows of table order_items whose sku is one of keys,
-// grouped by sku, each group in primary key order, with one query however many
-// keys; keys without rows are not in the map.
+// grouped by it, in one query (see runtime.GroupRows).
 func (r *OrderItemRepo) LoadBySKU(ctx context.Context, keys []string) (map[string][]OrderItem, error) {
 	m, err := loadOrderItemsBySKU(ctx, r.db, keys)
 	return m, wrapErr(err, "order_items.LoadBySKU", "order_items")

@@ -6,7 +6,6 @@ package shopdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 	"time"
 
@@ -19,15 +18,13 @@ type Order struct {
 	Placed time.Time `json:"placed"`
 }
 
-// NewOrder holds the values of a new row of table orders. Fields of type
-// runtime.Opt may be left unset: the column's default applies. The database sets
-// id.
+// NewOrder holds the values of a new row of table orders. An unset runtime.Opt
+// field takes its column's default. The database sets id.
 type NewOrder struct {
 	Placed runtime.Opt[time.Time] `json:"placed,omitzero"`
 }
 
-// OrderUpdate lists changes to a row of table orders. Unset fields leave their
-// column unchanged.
+// OrderUpdate lists changes to a row of table orders; unset fields stay unchanged.
 type OrderUpdate struct {
 	Placed runtime.Opt[time.Time] `json:"placed,omitzero"`
 }
@@ -37,30 +34,20 @@ type OrderRepo struct {
 	db runtime.DBTX
 }
 
-// NewOrderRepo returns a repository of table orders that runs its statements on
-// db: a pool, a connection or a transaction.
+// NewOrderRepo returns the repository of table orders over db.
 func NewOrderRepo(db runtime.DBTX) *OrderRepo {
 	return &OrderRepo{db: db}
 }
 
 var (
-	// ErrOrderIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// orders (constraint orders_pkey, primary_key in the spec).
+	// ErrOrderIDTaken matches a violation of the primary key (id).
 	ErrOrderIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "orders", "orders_pkey", "primary_key")
-
-	// ErrOrderReferencedByOrderItem matches (errors.Is) a delete or key change of a
-	// row of orders that rows of order_items still reference (constraint
-	// order_items_order_id_fkey, order_items.order_id.references in the spec).
+	// ErrOrderReferencedByOrderItem matches a delete or key change of a row that rows
+	// of order_items reference.
 	ErrOrderReferencedByOrderItem = runtime.NewForeignKeySentinel("order_items", "order_items_order_id_fkey", "order_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table orders: what the columns' types cannot hold (nil for
-// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
-// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
-// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
-// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first check it fails. The repository
-// calls it before any SQL.
+// Validate checks n against the columns of table orders (see runtime.Validator).
 func (n *NewOrder) Validate() error {
 	var f runtime.Fields
 	if n.Placed.Set {
@@ -69,14 +56,7 @@ func (n *NewOrder) Validate() error {
 	return f.Err("orders")
 }
 
-// Validate checks u for table orders, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewOrder.Validate does.
 func (u *OrderUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Placed.Set {
@@ -85,37 +65,22 @@ func (u *OrderUpdate) Validate() error {
 	return f.Err("orders")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for placed, whose column is NOT NULL, rather than read it as a zero value:
-// the error is a *runtime.DbError of kind Validation naming the fields. Leave an
-// optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewOrder) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "orders", "placed"); err != nil {
-		return err
-	}
 	type plain NewOrder
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "orders", "placed")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for placed, whose column is NOT NULL, rather than read it as a zero value:
-// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
-// field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *OrderUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "orders", "placed"); err != nil {
-		return err
-	}
 	type plain OrderUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "orders", "placed")
 }
 
-// scanOrder gives the scan destinations of the fields of v, columns in table
-// order.
 func scanOrder(v *Order, d []any) []any {
 	return append(d, &v.ID, &v.Placed)
 }
 
-// argsNewOrder gives the values Create binds from n.
 func argsNewOrder(n *NewOrder, d []any) []any {
 	return append(d, n.Placed.Arg())
 }
@@ -125,8 +90,8 @@ INSERT INTO "orders" ("placed")
 VALUES (COALESCE($1::timestamptz, now()))
 RETURNING "id", "placed"`
 
-// Create inserts a row into table orders and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table orders and returns the row as stored. It validates n
+// first.
 func (r *OrderRepo) Create(ctx context.Context, n NewOrder) (Order, error) {
 	if err := n.Validate(); err != nil {
 		return Order{}, wrapErr(err, "orders.Create", "orders")
@@ -139,8 +104,8 @@ const sqlOrdersFindByID = `-- name: orders.FindByID replica=ok
 SELECT "id", "placed" FROM "orders"
 WHERE "id" = $1`
 
-// FindByID returns the row of table orders with the given id. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table orders with the given id, or
+// runtime.ErrNotFound.
 func (r *OrderRepo) FindByID(ctx context.Context, id int32) (Order, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlOrdersFindByID, id, runtime.Arg, scanOrder)
 	return v, wrapErr(err, "orders.FindByID", "orders")
@@ -149,17 +114,14 @@ func (r *OrderRepo) FindByID(ctx context.Context, id int32) (Order, error) {
 const sqlOrdersFindAll = `-- name: orders.FindAll replica=ok
 SELECT "id", "placed" FROM "orders" ORDER BY "id"`
 
-// FindAll returns every row of table orders in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table orders in primary key order, in memory.
 func (r *OrderRepo) FindAll(ctx context.Context) ([]Order, error) {
 	rows, err := r.db.Query(ctx, sqlOrdersFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanOrder)
 	return items, wrapErr(err, "orders.FindAll", "orders")
 }
 
-// Stream yields every row of table orders in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrderRepo) Stream(ctx context.Context) iter.Seq2[Order, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "orders.Stream", "orders") }, scanOrder, sqlOrdersFindAll)
 }
@@ -173,9 +135,7 @@ SELECT "id", "placed" FROM "orders"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table orders in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table orders in primary key order (see runtime.PageArgs).
 func (r *OrderRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Order], error) {
 	var id int32
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Order]{
@@ -188,8 +148,6 @@ func (r *OrderRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	return p, wrapErr(err, "orders.List", "orders")
 }
 
-// updateOrders are the statements of OrderRepo.Update: one per set of fields set
-// (see runtime.Update).
 var updateOrders = &runtime.Update{
 	Name: "orders.Update", Keys: 1,
 	Head: "UPDATE \"orders\"\nSET ",
@@ -197,14 +155,12 @@ var updateOrders = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"placed\"",
 }
 
-// argsOrderUpdate gives the value of each field of u, nil when unset.
 func argsOrderUpdate(u *OrderUpdate, d []any) []any {
 	return append(d, u.Placed.Arg())
 }
 
 // Update applies the set fields of u to the row of table orders with the given id
-// and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *OrderRepo) Update(ctx context.Context, id int32, u OrderUpdate) (Order, error) {
 	if err := u.Validate(); err != nil {
 		return Order{}, wrapErr(err, "orders.Update", "orders")
@@ -236,9 +192,8 @@ const sqlOrdersFindByIDs = `-- name: orders.FindByIDs replica=ok
 SELECT "id", "placed" FROM "orders"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table orders whose id is in ids, in id order, with
-// one query. Keys without a row are skipped, so the result may be shorter than
-// ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table orders whose id is in ids, in id order; keys
+// without a row are skipped.
 func (r *OrderRepo) FindByIDs(ctx context.Context, ids []int32) ([]Order, error) {
 	if len(ids) == 0 {
 		return []Order{}, nil
@@ -247,17 +202,14 @@ func (r *OrderRepo) FindByIDs(ctx context.Context, ids []int32) ([]Order, error)
 	return items, wrapErr(err, "orders.FindByIDs", "orders")
 }
 
-// copyOrders sends rows of NewOrder to table orders with COPY.
 var copyOrders = &runtime.Copier[NewOrder]{
 	Table:   "orders",
 	Columns: []string{"placed"},
 	Args:    argsNewOrder,
 }
 
-// CreateMany inserts rows into table orders with the COPY protocol and returns how
-// many it inserted, all or nothing. It validates every row first. An unset
-// optional field takes the column's default, as in Create (rows setting different
-// fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table orders with COPY, all or nothing, and returns
+// how many (see runtime.Copier). It validates every row first.
 func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, error) {
 	n, err := copyOrders.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "orders.CreateMany", "orders")
@@ -270,10 +222,9 @@ FROM unnest($1::timestamptz[]) WITH ORDINALITY AS "u"("c1", "ord")
 ORDER BY "u"."ord"
 RETURNING "id", "placed"`
 
-// CreateManyReturning inserts rows into table orders and returns them as stored,
-// in input order, defaults applied as in Create. It runs one statement, which
-// binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table orders in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *OrderRepo) CreateManyReturning(ctx context.Context, rows []NewOrder) ([]Order, error) {
 	if len(rows) == 0 {
 		return []Order{}, nil
@@ -290,13 +241,12 @@ func (r *OrderRepo) CreateManyReturning(ctx context.Context, rows []NewOrder) ([
 	return items, wrapErr(err, "orders.CreateManyReturning", "orders")
 }
 
-// OrderKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// OrderKeyedUpdate is one row's key and changes for UpdateMany.
 type OrderKeyedUpdate struct {
 	ID      int32       `json:"id"`
 	Changes OrderUpdate `json:"changes"`
 }
 
-// bulkOrdersUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkOrdersUpdates = &runtime.Bulk[OrderKeyedUpdate]{
 	Table:    "orders",
 	Key:      func(a, b *OrderKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -314,9 +264,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::timestamptz[]) WITH 
 "cpcgen_new" AS (UPDATE "orders" SET "placed" = COALESCE("cpcgen_v"."cpcgen_2", "orders"."placed") FROM "cpcgen_v" WHERE "orders"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table orders the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table orders, all or none (see
+// runtime.UpdateMany).
 func (r *OrderRepo) UpdateMany(ctx context.Context, rows []OrderKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkOrdersUpdates, sqlOrdersUpdateMany, rows)
 	return out, wrapErr(err, "orders.UpdateMany", "orders")
@@ -329,14 +278,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::timestamptz[]) WITH 
 "cpcgen_new" AS (UPDATE "orders" SET "placed" = COALESCE("cpcgen_v"."cpcgen_2", "orders"."placed") FROM "cpcgen_v" WHERE "orders"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "placed")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."placed" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *OrderRepo) UpdateManyReturning(ctx context.Context, rows []OrderKeyedUpdate) ([]Order, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkOrdersUpdates, sqlOrdersUpdateManyReturning, scanOrder, rows)
 	return out, wrapErr(err, "orders.UpdateManyReturning", "orders")
 }
 
-// bulkOrdersKeys sends the rows of DeleteMany.
 var bulkOrdersKeys = &runtime.Bulk[int32]{
 	Table: "orders",
 	Key:   func(a, b *int32) int { return cmp.Compare(*a, *b) },
@@ -351,16 +298,16 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[]) WITH ORDINALITY AS "cpcg
 "cpcgen_new" AS (DELETE FROM "orders" USING "cpcgen_v" WHERE "orders"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table orders with the keys given, as Delete does,
-// and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table orders with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *OrderRepo) DeleteMany(ctx context.Context, keys []int32) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkOrdersKeys, sqlOrdersDeleteMany, keys)
 	return out, wrapErr(err, "orders.DeleteMany", "orders")
 }
 
-// LoadOrderItems returns the rows of table order_items that reference each of
-// parents (order_items.order_id = orders.id), keyed by the parent's id, each group
-// in primary key order, with one query; parents without rows are not in the map.
+// LoadOrderItems returns the rows of table order_items of each of parents
+// (order_items.order_id = orders.id), keyed by the parent's id, as LoadByOrderID
+// does.
 func (r *OrderRepo) LoadOrderItems(ctx context.Context, parents []Order) (map[int32][]OrderItem, error) {
 	keys := runtime.Keys(parents, func(p *Order) (int32, bool) { return p.ID, true })
 	m, err := loadOrderItemsByOrderID(ctx, r.db, keys)

@@ -70,7 +70,7 @@ func wrapErr(err error, op, table string) error {
 	}
 	err = runtime.Wrap(err, op, table)
 	if e, ok := err.(*runtime.DbError); ok && e.Constraint != "" && e.SpecName == "" {
-		if name := specNameOf(e.Table, e.Constraint); name != "" {
+		if name := runtime.SpecName(e.Table, e.Constraint, sentinels); name != "" {
 			cp := *e
 			cp.SpecName = name
 			return &cp
@@ -90,26 +90,16 @@ func wrapParamsErr(err error, op, table string, params []string) error {
 	return wrapErr(runtime.WrapParams(err, op, table, params), op, table)
 }
 
-// specNameOf returns the spec's name of the constraint of the package named
-// constraint, on table when several tables have one of that name, or "".
-func specNameOf(table, constraint string) string {
-	switch constraint {
-	case "products_pkey":
-		return ErrProductSKUTaken.Name
-	case "products_price_check":
-		return ErrProductPriceCheck.Name
-	case "orders_pkey":
-		return ErrOrderIDTaken.Name
-	case "order_items_pkey":
-		return ErrOrderItemOrderIDSKUTaken.Name
-	case "order_items_quantity_check":
-		return ErrOrderItemQuantityCheck.Name
-	case "order_items_order_id_fkey":
-		return ErrOrderItemOrderIDNotFound.Name
-	case "order_items_sku_fkey":
-		return ErrOrderItemSKUNotFound.Name
-	}
-	return ""
+// sentinels are the package's constraints, which wrapErr names as the spec does
+// (see runtime.SpecName).
+var sentinels = []*runtime.ConstraintSentinel{
+	ErrProductSKUTaken,
+	ErrProductPriceCheck,
+	ErrOrderIDTaken,
+	ErrOrderItemOrderIDSKUTaken,
+	ErrOrderItemQuantityCheck,
+	ErrOrderItemOrderIDNotFound,
+	ErrOrderItemSKUNotFound,
 }
 
 // InTx runs fn in a transaction with a Store bound to it: committed when fn

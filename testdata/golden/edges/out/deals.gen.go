@@ -36,9 +36,9 @@ type NewDeal struct {
 	Span     *pgtype.Range[int32]    `json:"span"`
 }
 
-// DealUpdate lists changes to a row of table deals. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]()
-// (runtime.Set[*T](nil) for a pointer).
+// DealUpdate lists changes to a row of table deals; unset fields stay unchanged; a
+// nullable column is set to NULL with runtime.SetNull[T]() (runtime.Set[*T](nil)
+// for a pointer).
 type DealUpdate struct {
 	Amount   runtime.Opt[decimal.Decimal]         `json:"amount,omitzero"`
 	Units    runtime.Opt[int]                     `json:"units,omitzero"`
@@ -53,25 +53,17 @@ type DealRepo struct {
 	db runtime.DBTX
 }
 
-// NewDealRepo returns a repository of table deals that runs its statements on db:
-// a pool, a connection or a transaction.
+// NewDealRepo returns the repository of table deals over db.
 func NewDealRepo(db runtime.DBTX) *DealRepo {
 	return &DealRepo{db: db}
 }
 
 var (
-	// ErrDealIDTaken matches (errors.Is) a violation of the primary key (id) of deals
-	// (constraint deals_pkey, primary_key in the spec).
+	// ErrDealIDTaken matches a violation of the primary key (id).
 	ErrDealIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "deals", "deals_pkey", "primary_key")
 )
 
-// Validate checks n for table deals: what the columns' types cannot hold (nil for
-// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
-// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
-// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
-// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first check it fails. The repository
-// calls it before any SQL.
+// Validate checks n against the columns of table deals (see runtime.Validator).
 func (n *NewDeal) Validate() error {
 	var f runtime.Fields
 	f.Fits("amount", runtime.CheckNumeric(n.Amount, 12, 2))
@@ -87,14 +79,7 @@ func (n *NewDeal) Validate() error {
 	return f.Err("deals")
 }
 
-// Validate checks u for table deals, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewDeal.Validate does.
 func (u *DealUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Amount.Set {
@@ -116,28 +101,16 @@ func (u *DealUpdate) Validate() error {
 	return f.Err("deals")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for amount, units, whose columns are NOT NULL, rather than read it as a
-// zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewDeal) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "deals", "amount", "units"); err != nil {
-		return err
-	}
 	type plain NewDeal
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "deals", "amount", "units")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for amount, units, whose columns are NOT NULL, rather than read it as a
-// zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *DealUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "deals", "amount", "units"); err != nil {
-		return err
-	}
 	type plain DealUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "deals", "amount", "units")
 }
 
 var (
@@ -148,12 +121,10 @@ var (
 	}
 )
 
-// scanDeal gives the scan destinations of the fields of v, columns in table order.
 func scanDeal(v *Deal, d []any) []any {
 	return append(d, &v.ID, &v.Amount, &v.Units, &v.Payload, &v.ClosesOn, &v.Region, &v.Span)
 }
 
-// argsNewDeal gives the values Create binds from n.
 func argsNewDeal(n *NewDeal, d []any) []any {
 	return append(d, &n.Amount, &n.Units, n.Payload, &n.ClosesOn, &n.Region, n.Span)
 }
@@ -163,8 +134,8 @@ INSERT INTO "deals" ("amount", "units", "payload", "closes_on", "region", "span"
 VALUES ($1, $2, $3, $4, $5, $6)
 RETURNING "id", "amount", "units", "payload", "closes_on", "region"::text, "span"`
 
-// Create inserts a row into table deals and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table deals and returns the row as stored. It validates n
+// first.
 func (r *DealRepo) Create(ctx context.Context, n NewDeal) (Deal, error) {
 	if err := n.Validate(); err != nil {
 		return Deal{}, wrapErr(err, "deals.Create", "deals")
@@ -177,8 +148,8 @@ const sqlDealsFindByID = `-- name: deals.FindByID replica=ok
 SELECT "id", "amount", "units", "payload", "closes_on", "region"::text, "span" FROM "deals"
 WHERE "id" = $1`
 
-// FindByID returns the row of table deals with the given id. If there is none, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table deals with the given id, or
+// runtime.ErrNotFound.
 func (r *DealRepo) FindByID(ctx context.Context, id int64) (Deal, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlDealsFindByID, id, runtime.Arg, scanDeal)
 	return v, wrapErr(err, "deals.FindByID", "deals")
@@ -187,17 +158,14 @@ func (r *DealRepo) FindByID(ctx context.Context, id int64) (Deal, error) {
 const sqlDealsFindAll = `-- name: deals.FindAll replica=ok
 SELECT "id", "amount", "units", "payload", "closes_on", "region"::text, "span" FROM "deals" ORDER BY "id"`
 
-// FindAll returns every row of table deals in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table deals in primary key order, in memory.
 func (r *DealRepo) FindAll(ctx context.Context) ([]Deal, error) {
 	rows, err := r.db.Query(ctx, sqlDealsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanDeal)
 	return items, wrapErr(err, "deals.FindAll", "deals")
 }
 
-// Stream yields every row of table deals in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *DealRepo) Stream(ctx context.Context) iter.Seq2[Deal, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "deals.Stream", "deals") }, scanDeal, sqlDealsFindAll)
 }
@@ -211,9 +179,7 @@ SELECT "id", "amount", "units", "payload", "closes_on", "region"::text, "span" F
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table deals in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table deals in primary key order (see runtime.PageArgs).
 func (r *DealRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Deal], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Deal]{
@@ -226,8 +192,6 @@ func (r *DealRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "deals.List", "deals")
 }
 
-// updateDeals are the statements of DealRepo.Update: one per set of fields set
-// (see runtime.Update).
 var updateDeals = &runtime.Update{
 	Name: "deals.Update", Keys: 1,
 	Head:     "UPDATE \"deals\"\nSET ",
@@ -236,14 +200,12 @@ var updateDeals = &runtime.Update{
 	Nullable: 1<<2 | 1<<3 | 1<<4 | 1<<5,
 }
 
-// argsDealUpdate gives the value of each field of u, nil when unset.
 func argsDealUpdate(u *DealUpdate, d []any) []any {
 	return append(d, u.Amount.Arg(), u.Units.Arg(), runtime.OptValue(&u.Payload), u.ClosesOn.Arg(), u.Region.Arg(), runtime.OptValue(&u.Span))
 }
 
 // Update applies the set fields of u to the row of table deals with the given id
-// and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *DealRepo) Update(ctx context.Context, id int64, u DealUpdate) (Deal, error) {
 	if err := u.Validate(); err != nil {
 		return Deal{}, wrapErr(err, "deals.Update", "deals")
@@ -275,9 +237,8 @@ const sqlDealsFindByIDs = `-- name: deals.FindByIDs replica=ok
 SELECT "id", "amount", "units", "payload", "closes_on", "region"::text, "span" FROM "deals"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table deals whose id is in ids, in id order, with
-// one query. Keys without a row are skipped, so the result may be shorter than
-// ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table deals whose id is in ids, in id order; keys
+// without a row are skipped.
 func (r *DealRepo) FindByIDs(ctx context.Context, ids []int64) ([]Deal, error) {
 	if len(ids) == 0 {
 		return []Deal{}, nil
@@ -286,15 +247,14 @@ func (r *DealRepo) FindByIDs(ctx context.Context, ids []int64) ([]Deal, error) {
 	return items, wrapErr(err, "deals.FindByIDs", "deals")
 }
 
-// copyDeals sends rows of NewDeal to table deals with COPY.
 var copyDeals = &runtime.Copier[NewDeal]{
 	Table:   "deals",
 	Columns: []string{"amount", "units", "payload", "closes_on", "region", "span"},
 	Args:    argsNewDeal,
 }
 
-// CreateMany inserts rows into table deals with the COPY protocol and returns how
-// many it inserted, all or nothing. It validates every row first.
+// CreateMany inserts rows into table deals with COPY, all or nothing, and returns
+// how many (see runtime.Copier). It validates every row first.
 func (r *DealRepo) CreateMany(ctx context.Context, rows []NewDeal) (int64, error) {
 	n, err := copyDeals.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "deals.CreateMany", "deals")
@@ -307,10 +267,9 @@ FROM unnest($1::numeric(12,2)[], $2::integer[], $3::json[], $4::date[], $5::bpch
 ORDER BY "u"."ord"
 RETURNING "id", "amount", "units", "payload", "closes_on", "region"::text, "span"`
 
-// CreateManyReturning inserts rows into table deals and returns them as stored, in
-// input order, defaults applied as in Create. It runs one statement, which binds
-// one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table deals in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *DealRepo) CreateManyReturning(ctx context.Context, rows []NewDeal) ([]Deal, error) {
 	if len(rows) == 0 {
 		return []Deal{}, nil
@@ -332,13 +291,12 @@ func (r *DealRepo) CreateManyReturning(ctx context.Context, rows []NewDeal) ([]D
 	return items, wrapErr(err, "deals.CreateManyReturning", "deals")
 }
 
-// DealKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// DealKeyedUpdate is one row's key and changes for UpdateMany.
 type DealKeyedUpdate struct {
 	ID      int64      `json:"id"`
 	Changes DealUpdate `json:"changes"`
 }
 
-// bulkDealsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkDealsUpdates = &runtime.Bulk[DealKeyedUpdate]{
 	Table:    "deals",
 	Key:      func(a, b *DealKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -365,9 +323,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::numeric(12,2)[], $3::
 "cpcgen_new" AS (UPDATE "deals" SET "amount" = COALESCE("cpcgen_v"."cpcgen_2", "deals"."amount"), "units" = COALESCE("cpcgen_v"."cpcgen_3", "deals"."units"), "payload" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "deals"."payload" END, "closes_on" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "deals"."closes_on" END, "region" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "deals"."region" END, "span" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "deals"."span" END FROM "cpcgen_v" WHERE "deals"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table deals the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table deals, all or none (see
+// runtime.UpdateMany).
 func (r *DealRepo) UpdateMany(ctx context.Context, rows []DealKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkDealsUpdates, sqlDealsUpdateMany, rows)
 	return out, wrapErr(err, "deals.UpdateMany", "deals")
@@ -380,14 +337,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::numeric(12,2)[], $3::
 "cpcgen_new" AS (UPDATE "deals" SET "amount" = COALESCE("cpcgen_v"."cpcgen_2", "deals"."amount"), "units" = COALESCE("cpcgen_v"."cpcgen_3", "deals"."units"), "payload" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "deals"."payload" END, "closes_on" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "deals"."closes_on" END, "region" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "deals"."region" END, "span" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "deals"."span" END FROM "cpcgen_v" WHERE "deals"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "amount", "units", "payload", "closes_on", "region", "span")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."amount", "cpcgen_new"."units", "cpcgen_new"."payload", "cpcgen_new"."closes_on", "cpcgen_new"."region"::text, "cpcgen_new"."span" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *DealRepo) UpdateManyReturning(ctx context.Context, rows []DealKeyedUpdate) ([]Deal, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkDealsUpdates, sqlDealsUpdateManyReturning, scanDeal, rows)
 	return out, wrapErr(err, "deals.UpdateManyReturning", "deals")
 }
 
-// bulkDealsKeys sends the rows of DeleteMany.
 var bulkDealsKeys = &runtime.Bulk[int64]{
 	Table: "deals",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -402,8 +357,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcge
 "cpcgen_new" AS (DELETE FROM "deals" USING "cpcgen_v" WHERE "deals"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table deals with the keys given, as Delete does,
-// and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table deals with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *DealRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkDealsKeys, sqlDealsDeleteMany, keys)
 	return out, wrapErr(err, "deals.DeleteMany", "deals")

@@ -6,7 +6,6 @@ package edgedb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -29,8 +28,8 @@ type NewOrderLine struct {
 	Qty       int16     `json:"qty"`
 }
 
-// OrderLineUpdate lists changes to a row of table order_lines. Unset fields leave
-// their column unchanged.
+// OrderLineUpdate lists changes to a row of table order_lines; unset fields stay
+// unchanged.
 type OrderLineUpdate struct {
 	OrderID   runtime.Opt[uuid.UUID] `json:"order_id,omitzero"`
 	ProductID runtime.Opt[int64]     `json:"product_id,omitzero"`
@@ -42,82 +41,49 @@ type OrderLineRepo struct {
 	db runtime.DBTX
 }
 
-// NewOrderLineRepo returns a repository of table order_lines that runs its
-// statements on db: a pool, a connection or a transaction.
+// NewOrderLineRepo returns the repository of table order_lines over db.
 func NewOrderLineRepo(db runtime.DBTX) *OrderLineRepo {
 	return &OrderLineRepo{db: db}
 }
 
 var (
-	// ErrOrderLineIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// order_lines (constraint order_lines_pkey, primary_key in the spec).
+	// ErrOrderLineIDTaken matches a violation of the primary key (id).
 	ErrOrderLineIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "order_lines", "order_lines_pkey", "primary_key")
-
-	// ErrOrderLineOrderIDNotFound matches (errors.Is) a write of order_lines whose
-	// order_id names no row of orders (constraint order_lines_order_id_fkey,
-	// order_id.references in the spec).
+	// ErrOrderLineOrderIDNotFound matches a write whose order_id names no row of
+	// orders.
 	ErrOrderLineOrderIDNotFound = runtime.NewForeignKeySentinel("order_lines", "order_lines_order_id_fkey", "order_id.references", runtime.FKMissing)
-
-	// ErrOrderLineProductIDNotFound matches (errors.Is) a write of order_lines whose
-	// product_id names no row of products (constraint order_lines_product_id_fkey,
-	// product_id.references in the spec).
+	// ErrOrderLineProductIDNotFound matches a write whose product_id names no row of
+	// products.
 	ErrOrderLineProductIDNotFound = runtime.NewForeignKeySentinel("order_lines", "order_lines_product_id_fkey", "product_id.references", runtime.FKMissing)
 )
 
-// Validate checks n for table order_lines: what the columns' types cannot hold
-// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
-// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table order_lines (see
+// runtime.Validator).
 func (n *NewOrderLine) Validate() error {
 	return nil
 }
 
-// Validate checks u for table order_lines, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewOrderLine.Validate does.
 func (u *OrderLineUpdate) Validate() error {
 	return nil
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for order_id, product_id, qty, whose columns are NOT NULL, rather than read
-// it as a zero value: the error is a *runtime.DbError of kind Validation naming
-// the fields.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewOrderLine) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "order_lines", "order_id", "product_id", "qty"); err != nil {
-		return err
-	}
 	type plain NewOrderLine
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "order_lines", "order_id", "product_id", "qty")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for order_id, product_id, qty, whose columns are NOT NULL, rather than read
-// it as a zero value: the error is a *runtime.DbError of kind Validation naming
-// the fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *OrderLineUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "order_lines", "order_id", "product_id", "qty"); err != nil {
-		return err
-	}
 	type plain OrderLineUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "order_lines", "order_id", "product_id", "qty")
 }
 
-// scanOrderLine gives the scan destinations of the fields of v, columns in table
-// order.
 func scanOrderLine(v *OrderLine, d []any) []any {
 	return append(d, &v.ID, &v.OrderID, &v.ProductID, &v.Qty)
 }
 
-// argsNewOrderLine gives the values Create binds from n.
 func argsNewOrderLine(n *NewOrderLine, d []any) []any {
 	return append(d, &n.OrderID, &n.ProductID, &n.Qty)
 }
@@ -127,8 +93,7 @@ INSERT INTO "order_lines" ("order_id", "product_id", "qty")
 VALUES ($1, $2, $3)
 RETURNING "id", "order_id", "product_id", "qty"`
 
-// Create inserts a row into table order_lines and returns it as stored, defaults
-// applied.
+// Create inserts n into table order_lines and returns the row as stored.
 func (r *OrderLineRepo) Create(ctx context.Context, n NewOrderLine) (OrderLine, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlOrderLinesCreate, n, argsNewOrderLine, scanOrderLine)
 	return v, wrapParamsErr(err, "order_lines.Create", "order_lines", []string{"order_id", "product_id", "qty"})
@@ -138,8 +103,8 @@ const sqlOrderLinesFindByID = `-- name: order_lines.FindByID replica=ok
 SELECT "id", "order_id", "product_id", "qty" FROM "order_lines"
 WHERE "id" = $1`
 
-// FindByID returns the row of table order_lines with the given id. If there is
-// none, the error matches runtime.ErrNotFound.
+// FindByID returns the row of table order_lines with the given id, or
+// runtime.ErrNotFound.
 func (r *OrderLineRepo) FindByID(ctx context.Context, id int64) (OrderLine, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlOrderLinesFindByID, id, runtime.Arg, scanOrderLine)
 	return v, wrapErr(err, "order_lines.FindByID", "order_lines")
@@ -148,17 +113,14 @@ func (r *OrderLineRepo) FindByID(ctx context.Context, id int64) (OrderLine, erro
 const sqlOrderLinesFindAll = `-- name: order_lines.FindAll replica=ok
 SELECT "id", "order_id", "product_id", "qty" FROM "order_lines" ORDER BY "id"`
 
-// FindAll returns every row of table order_lines in primary key order, all in
-// memory; List and Stream do not hold them all.
+// FindAll returns every row of table order_lines in primary key order, in memory.
 func (r *OrderLineRepo) FindAll(ctx context.Context) ([]OrderLine, error) {
 	rows, err := r.db.Query(ctx, sqlOrderLinesFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanOrderLine)
 	return items, wrapErr(err, "order_lines.FindAll", "order_lines")
 }
 
-// Stream yields every row of table order_lines in primary key order as the loop
-// reads them from the server: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrderLineRepo) Stream(ctx context.Context) iter.Seq2[OrderLine, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "order_lines.Stream", "order_lines") }, scanOrderLine, sqlOrderLinesFindAll)
 }
@@ -172,9 +134,8 @@ SELECT "id", "order_id", "product_id", "qty" FROM "order_lines"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table order_lines in primary key order,
-// after the cursor page.After ("" for the first page); the page's Next cursor (""
-// after the last page) gets the next one.
+// List returns a page of table order_lines in primary key order (see
+// runtime.PageArgs).
 func (r *OrderLineRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[OrderLine], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[OrderLine]{
@@ -187,8 +148,6 @@ func (r *OrderLineRepo) List(ctx context.Context, page runtime.PageArgs) (runtim
 	return p, wrapErr(err, "order_lines.List", "order_lines")
 }
 
-// updateOrderLines are the statements of OrderLineRepo.Update: one per set of
-// fields set (see runtime.Update).
 var updateOrderLines = &runtime.Update{
 	Name: "order_lines.Update", Keys: 1,
 	Head: "UPDATE \"order_lines\"\nSET ",
@@ -196,14 +155,12 @@ var updateOrderLines = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"order_id\", \"product_id\", \"qty\"",
 }
 
-// argsOrderLineUpdate gives the value of each field of u, nil when unset.
 func argsOrderLineUpdate(u *OrderLineUpdate, d []any) []any {
 	return append(d, u.OrderID.Arg(), u.ProductID.Arg(), u.Qty.Arg())
 }
 
 // Update applies the set fields of u to the row of table order_lines with the
-// given id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// given id and returns it as stored, or runtime.ErrNotFound.
 func (r *OrderLineRepo) Update(ctx context.Context, id int64, u OrderLineUpdate) (OrderLine, error) {
 	v, err := runtime.UpdateOne(ctx, r.db, updateOrderLines, id, runtime.Arg, u, argsOrderLineUpdate, scanOrderLine)
 	return v, wrapParamsErr(err, "order_lines.Update", "order_lines", []string{"id", "order_id", "product_id", "qty"})
@@ -232,9 +189,8 @@ const sqlOrderLinesFindByIDs = `-- name: order_lines.FindByIDs replica=ok
 SELECT "id", "order_id", "product_id", "qty" FROM "order_lines"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table order_lines whose id is in ids, in id order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table order_lines whose id is in ids, in id order;
+// keys without a row are skipped.
 func (r *OrderLineRepo) FindByIDs(ctx context.Context, ids []int64) ([]OrderLine, error) {
 	if len(ids) == 0 {
 		return []OrderLine{}, nil
@@ -243,15 +199,14 @@ func (r *OrderLineRepo) FindByIDs(ctx context.Context, ids []int64) ([]OrderLine
 	return items, wrapErr(err, "order_lines.FindByIDs", "order_lines")
 }
 
-// copyOrderLines sends rows of NewOrderLine to table order_lines with COPY.
 var copyOrderLines = &runtime.Copier[NewOrderLine]{
 	Table:   "order_lines",
 	Columns: []string{"order_id", "product_id", "qty"},
 	Args:    argsNewOrderLine,
 }
 
-// CreateMany inserts rows into table order_lines with the COPY protocol and
-// returns how many it inserted, all or nothing.
+// CreateMany inserts rows into table order_lines with COPY, all or nothing, and
+// returns how many (see runtime.Copier).
 func (r *OrderLineRepo) CreateMany(ctx context.Context, rows []NewOrderLine) (int64, error) {
 	n, err := copyOrderLines.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "order_lines.CreateMany", "order_lines")
@@ -264,10 +219,8 @@ FROM unnest($1::uuid[], $2::bigint[], $3::smallint[]) WITH ORDINALITY AS "u"("c1
 ORDER BY "u"."ord"
 RETURNING "id", "order_id", "product_id", "qty"`
 
-// CreateManyReturning inserts rows into table order_lines and returns them as
-// stored, in input order, defaults applied as in Create. It runs one statement,
-// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing.
+// CreateManyReturning inserts rows into table order_lines in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored.
 func (r *OrderLineRepo) CreateManyReturning(ctx context.Context, rows []NewOrderLine) ([]OrderLine, error) {
 	if len(rows) == 0 {
 		return []OrderLine{}, nil
@@ -283,14 +236,12 @@ func (r *OrderLineRepo) CreateManyReturning(ctx context.Context, rows []NewOrder
 	return items, wrapErr(err, "order_lines.CreateManyReturning", "order_lines")
 }
 
-// OrderLineKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// OrderLineKeyedUpdate is one row's key and changes for UpdateMany.
 type OrderLineKeyedUpdate struct {
 	ID      int64           `json:"id"`
 	Changes OrderLineUpdate `json:"changes"`
 }
 
-// bulkOrderLinesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkOrderLinesUpdates = &runtime.Bulk[OrderLineKeyedUpdate]{
 	Table: "order_lines",
 	Key:   func(a, b *OrderLineKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -309,9 +260,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::bigint[],
 "cpcgen_new" AS (UPDATE "order_lines" SET "order_id" = COALESCE("cpcgen_v"."cpcgen_2", "order_lines"."order_id"), "product_id" = COALESCE("cpcgen_v"."cpcgen_3", "order_lines"."product_id"), "qty" = COALESCE("cpcgen_v"."cpcgen_4", "order_lines"."qty") FROM "cpcgen_v" WHERE "order_lines"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table order_lines the changes of each, as
-// Update does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table order_lines, all or none (see
+// runtime.UpdateMany).
 func (r *OrderLineRepo) UpdateMany(ctx context.Context, rows []OrderLineKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkOrderLinesUpdates, sqlOrderLinesUpdateMany, rows)
 	return out, wrapErr(err, "order_lines.UpdateMany", "order_lines")
@@ -324,14 +274,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::bigint[],
 "cpcgen_new" AS (UPDATE "order_lines" SET "order_id" = COALESCE("cpcgen_v"."cpcgen_2", "order_lines"."order_id"), "product_id" = COALESCE("cpcgen_v"."cpcgen_3", "order_lines"."product_id"), "qty" = COALESCE("cpcgen_v"."cpcgen_4", "order_lines"."qty") FROM "cpcgen_v" WHERE "order_lines"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "order_id", "product_id", "qty")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."order_id", "cpcgen_new"."product_id", "cpcgen_new"."qty" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *OrderLineRepo) UpdateManyReturning(ctx context.Context, rows []OrderLineKeyedUpdate) ([]OrderLine, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkOrderLinesUpdates, sqlOrderLinesUpdateManyReturning, scanOrderLine, rows)
 	return out, wrapErr(err, "order_lines.UpdateManyReturning", "order_lines")
 }
 
-// bulkOrderLinesKeys sends the rows of DeleteMany.
 var bulkOrderLinesKeys = &runtime.Bulk[int64]{
 	Table: "order_lines",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -347,7 +295,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcge
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table order_lines with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *OrderLineRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkOrderLinesKeys, sqlOrderLinesDeleteMany, keys)
 	return out, wrapErr(err, "order_lines.DeleteMany", "order_lines")
@@ -368,7 +316,6 @@ const sqlOrderLinesLoadByOrderID = `-- name: order_lines.LoadByOrderID replica=o
 SELECT "id", "order_id", "product_id", "qty" FROM "order_lines"
 WHERE "order_id" = ANY($1) ORDER BY "id"`
 
-// loadOrderLinesByOrderID is LoadByOrderID on db.
 func loadOrderLinesByOrderID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]OrderLine, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]OrderLine{}, nil
@@ -378,8 +325,7 @@ func loadOrderLinesByOrderID(ctx context.Context, db runtime.DBTX, keys []uuid.U
 }
 
 // LoadByOrderID returns the rows of table order_lines whose order_id is one of
-// keys, grouped by order_id, each group in primary key order, with one query
-// however many keys; keys without rows are not in the map.
+// keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *OrderLineRepo) LoadByOrderID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]OrderLine, error) {
 	m, err := loadOrderLinesByOrderID(ctx, r.db, keys)
 	return m, wrapErr(err, "order_lines.LoadByOrderID", "order_lines")
@@ -400,7 +346,6 @@ const sqlOrderLinesLoadByProductID = `-- name: order_lines.LoadByProductID repli
 SELECT "id", "order_id", "product_id", "qty" FROM "order_lines"
 WHERE "product_id" = ANY($1) ORDER BY "id"`
 
-// loadOrderLinesByProductID is LoadByProductID on db.
 func loadOrderLinesByProductID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]OrderLine, error) {
 	if len(keys) == 0 {
 		return map[int64][]OrderLine{}, nil
@@ -410,8 +355,7 @@ func loadOrderLinesByProductID(ctx context.Context, db runtime.DBTX, keys []int6
 }
 
 // LoadByProductID returns the rows of table order_lines whose product_id is one of
-// keys, grouped by product_id, each group in primary key order, with one query
-// however many keys; keys without rows are not in the map.
+// keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *OrderLineRepo) LoadByProductID(ctx context.Context, keys []int64) (map[int64][]OrderLine, error) {
 	m, err := loadOrderLinesByProductID(ctx, r.db, keys)
 	return m, wrapErr(err, "order_lines.LoadByProductID", "order_lines")

@@ -5,13 +5,11 @@ package edgedb
 
 import (
 	"context"
-	"encoding/json"
 	"iter"
 	"time"
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // Order is one row of table orders.
@@ -24,8 +22,8 @@ type Order struct {
 	Labels   []string             `json:"labels"`
 }
 
-// NewOrder holds the values of a new row of table orders. Fields of type
-// runtime.Opt may be left unset: the column's default applies.
+// NewOrder holds the values of a new row of table orders. An unset runtime.Opt
+// field takes its column's default.
 type NewOrder struct {
 	ID       runtime.Opt[uuid.UUID]   `json:"id,omitzero"`
 	UserID   int64                    `json:"user_id"`
@@ -35,8 +33,8 @@ type NewOrder struct {
 	Labels   []string                 `json:"labels"`
 }
 
-// OrderUpdate lists changes to a row of table orders. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// OrderUpdate lists changes to a row of table orders; unset fields stay unchanged;
+// a nullable column is set to NULL with runtime.SetNull[T]().
 type OrderUpdate struct {
 	UserID   runtime.Opt[int64]                `json:"user_id,omitzero"`
 	PlacedAt runtime.Opt[time.Time]            `json:"placed_at,omitzero"`
@@ -50,35 +48,22 @@ type OrderRepo struct {
 	db runtime.DBTX
 }
 
-// NewOrderRepo returns a repository of table orders that runs its statements on
-// db: a pool, a connection or a transaction.
+// NewOrderRepo returns the repository of table orders over db.
 func NewOrderRepo(db runtime.DBTX) *OrderRepo {
 	return &OrderRepo{db: db}
 }
 
 var (
-	// ErrOrderIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// orders (constraint orders_pkey, primary_key in the spec).
+	// ErrOrderIDTaken matches a violation of the primary key (id).
 	ErrOrderIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "orders", "orders_pkey", "primary_key")
-
-	// ErrOrderUserIDNotFound matches (errors.Is) a write of orders whose user_id names
-	// no row of users (constraint orders_user_id_fkey, user_id.references in the
-	// spec).
+	// ErrOrderUserIDNotFound matches a write whose user_id names no row of users.
 	ErrOrderUserIDNotFound = runtime.NewForeignKeySentinel("orders", "orders_user_id_fkey", "user_id.references", runtime.FKMissing)
-
-	// ErrOrderReferencedByOrderLine matches (errors.Is) a delete or key change of a
-	// row of orders that rows of order_lines still reference (constraint
-	// order_lines_order_id_fkey, order_lines.order_id.references in the spec).
+	// ErrOrderReferencedByOrderLine matches a delete or key change of a row that rows
+	// of order_lines reference.
 	ErrOrderReferencedByOrderLine = runtime.NewForeignKeySentinel("order_lines", "order_lines_order_id_fkey", "order_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table orders: what the columns' types cannot hold (nil for
-// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
-// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
-// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
-// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first check it fails. The repository
-// calls it before any SQL.
+// Validate checks n against the columns of table orders (see runtime.Validator).
 func (n *NewOrder) Validate() error {
 	var f runtime.Fields
 	f.Fits("placed_at", runtime.CheckTimestamptz(n.PlacedAt))
@@ -93,14 +78,7 @@ func (n *NewOrder) Validate() error {
 	return f.Err("orders")
 }
 
-// Validate checks u for table orders, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewOrder.Validate does.
 func (u *OrderUpdate) Validate() error {
 	var f runtime.Fields
 	if u.PlacedAt.Set {
@@ -119,38 +97,22 @@ func (u *OrderUpdate) Validate() error {
 	return f.Err("orders")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for id, user_id, placed_at, status, labels, whose columns are NOT NULL,
-// rather than read it as a zero value: the error is a *runtime.DbError of kind
-// Validation naming the fields. Leave an optional field out for its column's
-// default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewOrder) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "orders", "id", "user_id", "placed_at", "status", "labels"); err != nil {
-		return err
-	}
 	type plain NewOrder
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "orders", "id", "user_id", "placed_at", "status", "labels")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for user_id, placed_at, status, labels, whose columns are NOT NULL, rather
-// than read it as a zero value: the error is a *runtime.DbError of kind Validation
-// naming the fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *OrderUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "orders", "user_id", "placed_at", "status", "labels"); err != nil {
-		return err
-	}
 	type plain OrderUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "orders", "user_id", "placed_at", "status", "labels")
 }
 
-// scanOrder gives the scan destinations of the fields of v, columns in table
-// order.
 func scanOrder(v *Order, d []any) []any {
 	return append(d, &v.ID, &v.UserID, &v.PlacedAt, &v.Status, &v.Note, &v.Labels)
 }
 
-// argsNewOrder gives the values Create binds from n.
 func argsNewOrder(n *NewOrder, d []any) []any {
 	return append(d, n.ID.Arg(), &n.UserID, &n.PlacedAt, n.Status.Arg(), &n.Note, n.Labels)
 }
@@ -160,8 +122,8 @@ INSERT INTO "orders" ("id", "user_id", "placed_at", "status", "note", "labels")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::"order_status", 'placed'::"order_status"), $5, $6)
 RETURNING "id", "user_id", "placed_at", "status", "note", "labels"`
 
-// Create inserts a row into table orders and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table orders and returns the row as stored. It validates n
+// first.
 func (r *OrderRepo) Create(ctx context.Context, n NewOrder) (Order, error) {
 	if err := n.Validate(); err != nil {
 		return Order{}, wrapErr(err, "orders.Create", "orders")
@@ -174,8 +136,8 @@ const sqlOrdersFindByID = `-- name: orders.FindByID replica=ok
 SELECT "id", "user_id", "placed_at", "status", "note", "labels" FROM "orders"
 WHERE "id" = $1`
 
-// FindByID returns the row of table orders with the given id. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table orders with the given id, or
+// runtime.ErrNotFound.
 func (r *OrderRepo) FindByID(ctx context.Context, id uuid.UUID) (Order, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlOrdersFindByID, id, runtime.Arg, scanOrder)
 	return v, wrapErr(err, "orders.FindByID", "orders")
@@ -184,17 +146,14 @@ func (r *OrderRepo) FindByID(ctx context.Context, id uuid.UUID) (Order, error) {
 const sqlOrdersFindAll = `-- name: orders.FindAll replica=ok
 SELECT "id", "user_id", "placed_at", "status", "note", "labels" FROM "orders" ORDER BY "id"`
 
-// FindAll returns every row of table orders in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table orders in primary key order, in memory.
 func (r *OrderRepo) FindAll(ctx context.Context) ([]Order, error) {
 	rows, err := r.db.Query(ctx, sqlOrdersFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanOrder)
 	return items, wrapErr(err, "orders.FindAll", "orders")
 }
 
-// Stream yields every row of table orders in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrderRepo) Stream(ctx context.Context) iter.Seq2[Order, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "orders.Stream", "orders") }, scanOrder, sqlOrdersFindAll)
 }
@@ -208,9 +167,7 @@ SELECT "id", "user_id", "placed_at", "status", "note", "labels" FROM "orders"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table orders in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table orders in primary key order (see runtime.PageArgs).
 func (r *OrderRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Order], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Order]{
@@ -223,8 +180,6 @@ func (r *OrderRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	return p, wrapErr(err, "orders.List", "orders")
 }
 
-// updateOrders are the statements of OrderRepo.Update: one per set of fields set
-// (see runtime.Update).
 var updateOrders = &runtime.Update{
 	Name: "orders.Update", Keys: 1,
 	Head:     "UPDATE \"orders\"\nSET ",
@@ -233,14 +188,12 @@ var updateOrders = &runtime.Update{
 	Nullable: 1 << 3,
 }
 
-// argsOrderUpdate gives the value of each field of u, nil when unset.
 func argsOrderUpdate(u *OrderUpdate, d []any) []any {
 	return append(d, u.UserID.Arg(), u.PlacedAt.Arg(), u.Status.Arg(), u.Note.Arg(), runtime.OptValue(&u.Labels))
 }
 
 // Update applies the set fields of u to the row of table orders with the given id
-// and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *OrderRepo) Update(ctx context.Context, id uuid.UUID, u OrderUpdate) (Order, error) {
 	if err := u.Validate(); err != nil {
 		return Order{}, wrapErr(err, "orders.Update", "orders")
@@ -272,9 +225,8 @@ const sqlOrdersFindByIDs = `-- name: orders.FindByIDs replica=ok
 SELECT "id", "user_id", "placed_at", "status", "note", "labels" FROM "orders"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table orders whose id is in ids, in id order, with
-// one query. Keys without a row are skipped, so the result may be shorter than
-// ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table orders whose id is in ids, in id order; keys
+// without a row are skipped.
 func (r *OrderRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Order, error) {
 	if len(ids) == 0 {
 		return []Order{}, nil
@@ -283,61 +235,36 @@ func (r *OrderRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Order, er
 	return items, wrapErr(err, "orders.FindByIDs", "orders")
 }
 
-// copyOrders sends rows of NewOrder to table orders with COPY.
 var copyOrders = &runtime.Copier[NewOrder]{
 	Table:   "orders",
 	Columns: []string{"id", "user_id", "placed_at", "status", "note", "labels"},
 	Args:    argsNewOrder,
 }
 
-// CreateMany inserts rows into table orders with the COPY protocol and returns how
-// many it inserted, all or nothing. It validates every row first. An unset
-// optional field takes the column's default, as in Create (rows setting different
-// fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table orders with COPY, all or nothing, and returns
+// how many (see runtime.Copier). It validates every row first.
 func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, error) {
 	n, err := copyOrders.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "orders.CreateMany", "orders")
 }
 
-// CreateManyReturning inserts rows into table orders and returns them as stored,
-// in input order, defaults applied. It queues Create's statement once per row in
-// one pgx.Batch: one round trip, and all or nothing, as the batch runs in one
-// implicit transaction. (A single INSERT … SELECT FROM unnest cannot carry the
-// table's array columns.) It validates every row first.
+// CreateManyReturning inserts rows into table orders in one pgx.Batch of Create's
+// statement (unnest cannot carry its array columns), all or nothing, and returns
+// them as stored. It validates every row first.
 func (r *OrderRepo) CreateManyReturning(ctx context.Context, rows []NewOrder) ([]Order, error) {
-	if len(rows) == 0 {
-		return []Order{}, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "orders.CreateManyReturning", "orders")
 	}
-	b := &pgx.Batch{}
-	for i := range rows {
-		b.Queue(sqlOrdersCreate, argsNewOrder(&rows[i], nil)...)
-	}
-	br := r.db.SendBatch(ctx, b)
-	out := make([]Order, 0, len(rows))
-	for range rows {
-		v, err := runtime.ScanOne(br.QueryRow(), scanOrder)
-		if err != nil {
-			br.Close()
-			return nil, wrapErr(err, "orders.CreateManyReturning", "orders")
-		}
-		out = append(out, v)
-	}
-	if err := br.Close(); err != nil {
-		return nil, wrapErr(err, "orders.CreateManyReturning", "orders")
-	}
-	return out, nil
+	out, err := runtime.BatchQuery(ctx, r.db, sqlOrdersCreate, rows, argsNewOrder, scanOrder)
+	return out, wrapErr(err, "orders.CreateManyReturning", "orders")
 }
 
-// OrderKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// OrderKeyedUpdate is one row's key and changes for UpdateMany.
 type OrderKeyedUpdate struct {
 	ID      uuid.UUID   `json:"id"`
 	Changes OrderUpdate `json:"changes"`
 }
 
-// bulkOrdersUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkOrdersUpdates = &runtime.Bulk[OrderKeyedUpdate]{
 	Table:    "orders",
 	Key:      func(a, b *OrderKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -360,9 +287,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::timestamp
 "cpcgen_new" AS (UPDATE "orders" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "orders"."user_id"), "placed_at" = COALESCE("cpcgen_v"."cpcgen_3", "orders"."placed_at"), "status" = COALESCE("cpcgen_v"."cpcgen_4", "orders"."status"), "note" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "orders"."note" END, "labels" = COALESCE("cpcgen_v"."cpcgen_7"::text[], "orders"."labels") FROM "cpcgen_v" WHERE "orders"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table orders the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table orders, all or none (see
+// runtime.UpdateMany).
 func (r *OrderRepo) UpdateMany(ctx context.Context, rows []OrderKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkOrdersUpdates, sqlOrdersUpdateMany, rows)
 	return out, wrapErr(err, "orders.UpdateMany", "orders")
@@ -375,14 +301,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::timestamp
 "cpcgen_new" AS (UPDATE "orders" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "orders"."user_id"), "placed_at" = COALESCE("cpcgen_v"."cpcgen_3", "orders"."placed_at"), "status" = COALESCE("cpcgen_v"."cpcgen_4", "orders"."status"), "note" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "orders"."note" END, "labels" = COALESCE("cpcgen_v"."cpcgen_7"::text[], "orders"."labels") FROM "cpcgen_v" WHERE "orders"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "user_id", "placed_at", "status", "note", "labels")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."placed_at", "cpcgen_new"."status", "cpcgen_new"."note", "cpcgen_new"."labels" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *OrderRepo) UpdateManyReturning(ctx context.Context, rows []OrderKeyedUpdate) ([]Order, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkOrdersUpdates, sqlOrdersUpdateManyReturning, scanOrder, rows)
 	return out, wrapErr(err, "orders.UpdateManyReturning", "orders")
 }
 
-// bulkOrdersKeys sends the rows of DeleteMany.
 var bulkOrdersKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "orders",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -397,8 +321,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_
 "cpcgen_new" AS (DELETE FROM "orders" USING "cpcgen_v" WHERE "orders"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table orders with the keys given, as Delete does,
-// and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table orders with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *OrderRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkOrdersKeys, sqlOrdersDeleteMany, keys)
 	return out, wrapErr(err, "orders.DeleteMany", "orders")
@@ -419,7 +343,6 @@ const sqlOrdersLoadByUserID = `-- name: orders.LoadByUserID replica=ok
 SELECT "id", "user_id", "placed_at", "status", "note", "labels" FROM "orders"
 WHERE "user_id" = ANY($1) ORDER BY "id"`
 
-// loadOrdersByUserID is LoadByUserID on db.
 func loadOrdersByUserID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Order, error) {
 	if len(keys) == 0 {
 		return map[int64][]Order{}, nil
@@ -429,16 +352,15 @@ func loadOrdersByUserID(ctx context.Context, db runtime.DBTX, keys []int64) (map
 }
 
 // LoadByUserID returns the rows of table orders whose user_id is one of keys,
-// grouped by user_id, each group in primary key order, with one query however many
-// keys; keys without rows are not in the map.
+// grouped by it, in one query (see runtime.GroupRows).
 func (r *OrderRepo) LoadByUserID(ctx context.Context, keys []int64) (map[int64][]Order, error) {
 	m, err := loadOrdersByUserID(ctx, r.db, keys)
 	return m, wrapErr(err, "orders.LoadByUserID", "orders")
 }
 
-// LoadOrderLines returns the rows of table order_lines that reference each of
-// parents (order_lines.order_id = orders.id), keyed by the parent's id, each group
-// in primary key order, with one query; parents without rows are not in the map.
+// LoadOrderLines returns the rows of table order_lines of each of parents
+// (order_lines.order_id = orders.id), keyed by the parent's id, as LoadByOrderID
+// does.
 func (r *OrderRepo) LoadOrderLines(ctx context.Context, parents []Order) (map[uuid.UUID][]OrderLine, error) {
 	keys := runtime.Keys(parents, func(p *Order) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadOrderLinesByOrderID(ctx, r.db, keys)

@@ -10,7 +10,6 @@ import (
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 )
 
@@ -24,9 +23,8 @@ type Product struct {
 	Price decimal.Decimal `json:"price"`
 }
 
-// NewProduct holds the values of a new row of table products. Fields of type
-// runtime.Opt may be left unset: the column's default applies. The database sets
-// id.
+// NewProduct holds the values of a new row of table products. An unset runtime.Opt
+// field takes its column's default. The database sets id.
 type NewProduct struct {
 	SKU   string                       `json:"sku"`
 	Name  string                       `json:"name"`
@@ -35,8 +33,8 @@ type NewProduct struct {
 	Price decimal.Decimal              `json:"price"`
 }
 
-// ProductUpdate lists changes to a row of table products. Unset fields leave their
-// column unchanged.
+// ProductUpdate lists changes to a row of table products; unset fields stay
+// unchanged.
 type ProductUpdate struct {
 	SKU   runtime.Opt[string]          `json:"sku,omitzero"`
 	Name  runtime.Opt[string]          `json:"name,omitzero"`
@@ -50,39 +48,25 @@ type ProductRepo struct {
 	db runtime.DBTX
 }
 
-// NewProductRepo returns a repository of table products that runs its statements
-// on db: a pool, a connection or a transaction.
+// NewProductRepo returns the repository of table products over db.
 func NewProductRepo(db runtime.DBTX) *ProductRepo {
 	return &ProductRepo{db: db}
 }
 
 var (
-	// ErrProductIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// products (constraint products_pkey, primary_key in the spec).
+	// ErrProductIDTaken matches a violation of the primary key (id).
 	ErrProductIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "products", "products_pkey", "primary_key")
-
-	// ErrProductSKUTaken matches (errors.Is) a violation of the unique column sku of
-	// products (constraint products_sku_key, sku.unique in the spec).
+	// ErrProductSKUTaken matches a violation of the unique column sku.
 	ErrProductSKUTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "products", "products_sku_key", "sku.unique")
-
-	// ErrProductReferencedByStock matches (errors.Is) a delete or key change of a row
-	// of products that rows of stock still reference (constraint
-	// stock_product_id_fkey, stock.product_id.references in the spec).
+	// ErrProductReferencedByStock matches a delete or key change of a row that rows of
+	// stock reference.
 	ErrProductReferencedByStock = runtime.NewForeignKeySentinel("stock", "stock_product_id_fkey", "product_id.references", runtime.FKReferenced)
-
-	// ErrProductReferencedByOrderLine matches (errors.Is) a delete or key change of a
-	// row of products that rows of order_lines still reference (constraint
-	// order_lines_product_id_fkey, order_lines.product_id.references in the spec).
+	// ErrProductReferencedByOrderLine matches a delete or key change of a row that
+	// rows of order_lines reference.
 	ErrProductReferencedByOrderLine = runtime.NewForeignKeySentinel("order_lines", "order_lines_product_id_fkey", "product_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table products: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table products (see runtime.Validator).
 func (n *NewProduct) Validate() error {
 	var f runtime.Fields
 	f.Fits("sku", runtime.CheckText(n.SKU))
@@ -100,14 +84,7 @@ func (n *NewProduct) Validate() error {
 	return f.Err("products")
 }
 
-// Validate checks u for table products, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewProduct.Validate does.
 func (u *ProductUpdate) Validate() error {
 	var f runtime.Fields
 	if u.SKU.Set {
@@ -131,28 +108,16 @@ func (u *ProductUpdate) Validate() error {
 	return f.Err("products")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for sku, name, tags, attrs, price, whose columns are NOT NULL, rather than
-// read it as a zero value: the error is a *runtime.DbError of kind Validation
-// naming the fields. Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewProduct) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "products", "sku", "name", "tags", "attrs", "price"); err != nil {
-		return err
-	}
 	type plain NewProduct
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "products", "sku", "name", "tags", "attrs", "price")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for sku, name, tags, attrs, price, whose columns are NOT NULL, rather than
-// read it as a zero value: the error is a *runtime.DbError of kind Validation
-// naming the fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *ProductUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "products", "sku", "name", "tags", "attrs", "price"); err != nil {
-		return err
-	}
 	type plain ProductUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "products", "sku", "name", "tags", "attrs", "price")
 }
 
 var (
@@ -162,13 +127,10 @@ var (
 	}
 )
 
-// scanProduct gives the scan destinations of the fields of v, columns in table
-// order.
 func scanProduct(v *Product, d []any) []any {
 	return append(d, &v.ID, &v.SKU, &v.Name, &v.Tags, &v.Attrs, &v.Price)
 }
 
-// argsNewProduct gives the values Create binds from n.
 func argsNewProduct(n *NewProduct, d []any) []any {
 	return append(d, &n.SKU, &n.Name, runtime.OptValue(&n.Tags), runtime.OptValue(&n.Attrs), &n.Price)
 }
@@ -178,8 +140,8 @@ INSERT INTO "products" ("sku", "name", "tags", "attrs", "price")
 VALUES ($1, $2, COALESCE($3::text[], '{}'::text[]), COALESCE($4::jsonb, '{}'::jsonb), $5)
 RETURNING "id", "sku", "name", "tags", "attrs", "price"`
 
-// Create inserts a row into table products and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table products and returns the row as stored. It validates
+// n first.
 func (r *ProductRepo) Create(ctx context.Context, n NewProduct) (Product, error) {
 	if err := n.Validate(); err != nil {
 		return Product{}, wrapErr(err, "products.Create", "products")
@@ -192,8 +154,8 @@ const sqlProductsFindByID = `-- name: products.FindByID replica=ok
 SELECT "id", "sku", "name", "tags", "attrs", "price" FROM "products"
 WHERE "id" = $1`
 
-// FindByID returns the row of table products with the given id. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table products with the given id, or
+// runtime.ErrNotFound.
 func (r *ProductRepo) FindByID(ctx context.Context, id int64) (Product, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlProductsFindByID, id, runtime.Arg, scanProduct)
 	return v, wrapErr(err, "products.FindByID", "products")
@@ -202,17 +164,14 @@ func (r *ProductRepo) FindByID(ctx context.Context, id int64) (Product, error) {
 const sqlProductsFindAll = `-- name: products.FindAll replica=ok
 SELECT "id", "sku", "name", "tags", "attrs", "price" FROM "products" ORDER BY "id"`
 
-// FindAll returns every row of table products in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table products in primary key order, in memory.
 func (r *ProductRepo) FindAll(ctx context.Context) ([]Product, error) {
 	rows, err := r.db.Query(ctx, sqlProductsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanProduct)
 	return items, wrapErr(err, "products.FindAll", "products")
 }
 
-// Stream yields every row of table products in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ProductRepo) Stream(ctx context.Context) iter.Seq2[Product, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "products.Stream", "products") }, scanProduct, sqlProductsFindAll)
 }
@@ -226,9 +185,8 @@ SELECT "id", "sku", "name", "tags", "attrs", "price" FROM "products"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table products in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table products in primary key order (see
+// runtime.PageArgs).
 func (r *ProductRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Product], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Product]{
@@ -241,8 +199,6 @@ func (r *ProductRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "products.List", "products")
 }
 
-// updateProducts are the statements of ProductRepo.Update: one per set of fields
-// set (see runtime.Update).
 var updateProducts = &runtime.Update{
 	Name: "products.Update", Keys: 1,
 	Head: "UPDATE \"products\"\nSET ",
@@ -250,14 +206,12 @@ var updateProducts = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"sku\", \"name\", \"tags\", \"attrs\", \"price\"",
 }
 
-// argsProductUpdate gives the value of each field of u, nil when unset.
 func argsProductUpdate(u *ProductUpdate, d []any) []any {
 	return append(d, u.SKU.Arg(), u.Name.Arg(), runtime.OptValue(&u.Tags), runtime.OptValue(&u.Attrs), u.Price.Arg())
 }
 
 // Update applies the set fields of u to the row of table products with the given
-// id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *ProductRepo) Update(ctx context.Context, id int64, u ProductUpdate) (Product, error) {
 	if err := u.Validate(); err != nil {
 		return Product{}, wrapErr(err, "products.Update", "products")
@@ -289,9 +243,8 @@ const sqlProductsFindByIDs = `-- name: products.FindByIDs replica=ok
 SELECT "id", "sku", "name", "tags", "attrs", "price" FROM "products"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table products whose id is in ids, in id order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table products whose id is in ids, in id order;
+// keys without a row are skipped.
 func (r *ProductRepo) FindByIDs(ctx context.Context, ids []int64) ([]Product, error) {
 	if len(ids) == 0 {
 		return []Product{}, nil
@@ -300,52 +253,28 @@ func (r *ProductRepo) FindByIDs(ctx context.Context, ids []int64) ([]Product, er
 	return items, wrapErr(err, "products.FindByIDs", "products")
 }
 
-// copyProducts sends rows of NewProduct to table products with COPY.
 var copyProducts = &runtime.Copier[NewProduct]{
 	Table:   "products",
 	Columns: []string{"sku", "name", "tags", "attrs", "price"},
 	Args:    argsNewProduct,
 }
 
-// CreateMany inserts rows into table products with the COPY protocol and returns
-// how many it inserted, all or nothing. It validates every row first. An unset
-// optional field takes the column's default, as in Create (rows setting different
-// fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table products with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *ProductRepo) CreateMany(ctx context.Context, rows []NewProduct) (int64, error) {
 	n, err := copyProducts.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "products.CreateMany", "products")
 }
 
-// CreateManyReturning inserts rows into table products and returns them as stored,
-// in input order, defaults applied. It queues Create's statement once per row in
-// one pgx.Batch: one round trip, and all or nothing, as the batch runs in one
-// implicit transaction. (A single INSERT … SELECT FROM unnest cannot carry the
-// table's array columns.) It validates every row first.
+// CreateManyReturning inserts rows into table products in one pgx.Batch of
+// Create's statement (unnest cannot carry its array columns), all or nothing, and
+// returns them as stored. It validates every row first.
 func (r *ProductRepo) CreateManyReturning(ctx context.Context, rows []NewProduct) ([]Product, error) {
-	if len(rows) == 0 {
-		return []Product{}, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "products.CreateManyReturning", "products")
 	}
-	b := &pgx.Batch{}
-	for i := range rows {
-		b.Queue(sqlProductsCreate, argsNewProduct(&rows[i], nil)...)
-	}
-	br := r.db.SendBatch(ctx, b)
-	out := make([]Product, 0, len(rows))
-	for range rows {
-		v, err := runtime.ScanOne(br.QueryRow(), scanProduct)
-		if err != nil {
-			br.Close()
-			return nil, wrapErr(err, "products.CreateManyReturning", "products")
-		}
-		out = append(out, v)
-	}
-	if err := br.Close(); err != nil {
-		return nil, wrapErr(err, "products.CreateManyReturning", "products")
-	}
-	return out, nil
+	out, err := runtime.BatchQuery(ctx, r.db, sqlProductsCreate, rows, argsNewProduct, scanProduct)
+	return out, wrapErr(err, "products.CreateManyReturning", "products")
 }
 
 const sqlProductsUpsertBySKU = `-- name: products.UpsertBySKU
@@ -395,14 +324,12 @@ func (r *ProductRepo) CreateIfAbsentBySKU(ctx context.Context, n NewProduct) (Pr
 	return v, created, wrapErr(err, "products.CreateIfAbsentBySKU", "products")
 }
 
-// ProductKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// ProductKeyedUpdate is one row's key and changes for UpdateMany.
 type ProductKeyedUpdate struct {
 	ID      int64         `json:"id"`
 	Changes ProductUpdate `json:"changes"`
 }
 
-// bulkProductsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkProductsUpdates = &runtime.Bulk[ProductKeyedUpdate]{
 	Table:    "products",
 	Key:      func(a, b *ProductKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -424,9 +351,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::varchar[], $3::text[]
 "cpcgen_new" AS (UPDATE "products" SET "sku" = COALESCE("cpcgen_v"."cpcgen_2", "products"."sku"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "products"."name"), "tags" = COALESCE("cpcgen_v"."cpcgen_4"::text[], "products"."tags"), "attrs" = COALESCE("cpcgen_v"."cpcgen_5", "products"."attrs"), "price" = COALESCE("cpcgen_v"."cpcgen_6", "products"."price") FROM "cpcgen_v" WHERE "products"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table products the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table products, all or none (see
+// runtime.UpdateMany).
 func (r *ProductRepo) UpdateMany(ctx context.Context, rows []ProductKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkProductsUpdates, sqlProductsUpdateMany, rows)
 	return out, wrapErr(err, "products.UpdateMany", "products")
@@ -439,14 +365,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::varchar[], $3::text[]
 "cpcgen_new" AS (UPDATE "products" SET "sku" = COALESCE("cpcgen_v"."cpcgen_2", "products"."sku"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "products"."name"), "tags" = COALESCE("cpcgen_v"."cpcgen_4"::text[], "products"."tags"), "attrs" = COALESCE("cpcgen_v"."cpcgen_5", "products"."attrs"), "price" = COALESCE("cpcgen_v"."cpcgen_6", "products"."price") FROM "cpcgen_v" WHERE "products"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "sku", "name", "tags", "attrs", "price")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."sku", "cpcgen_new"."name", "cpcgen_new"."tags", "cpcgen_new"."attrs", "cpcgen_new"."price" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ProductRepo) UpdateManyReturning(ctx context.Context, rows []ProductKeyedUpdate) ([]Product, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkProductsUpdates, sqlProductsUpdateManyReturning, scanProduct, rows)
 	return out, wrapErr(err, "products.UpdateManyReturning", "products")
 }
 
-// bulkProductsKeys sends the rows of DeleteMany.
 var bulkProductsKeys = &runtime.Bulk[int64]{
 	Table: "products",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -462,13 +386,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcge
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table products with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *ProductRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkProductsKeys, sqlProductsDeleteMany, keys)
 	return out, wrapErr(err, "products.DeleteMany", "products")
 }
 
-// bulkProductsNew sends the rows of the batch upserts.
 var bulkProductsNew = &runtime.Bulk[NewProduct]{
 	Table:    "products",
 	Validate: (*NewProduct).Validate,
@@ -488,8 +411,7 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_new" AS (UPDATE "products" SET "name" = "cpcgen_v"."cpcgen_i2", "tags" = COALESCE("cpcgen_v"."cpcgen_3"::text[], "products"."tags"), "attrs" = COALESCE("cpcgen_v"."cpcgen_4", "products"."attrs"), "price" = "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" WHERE "sku" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "sku", "name", "tags", "attrs", "price")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."sku", "cpcgen_ins"."name", "cpcgen_ins"."tags", "cpcgen_ins"."attrs", "cpcgen_ins"."price" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."sku" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."sku", "cpcgen_new"."name", "cpcgen_new"."tags", "cpcgen_new"."attrs", "cpcgen_new"."price" FROM "cpcgen_new"`
 
-// UpsertManyBySKU is UpsertBySKU for many rows: it returns the rows as stored, in
-// the order of rows. See runtime.UpsertMany.
+// UpsertManyBySKU is UpsertBySKU for many rows (see runtime.UpsertMany).
 func (r *ProductRepo) UpsertManyBySKU(ctx context.Context, rows []NewProduct) ([]Product, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkProductsNew.By(func(a, b *NewProduct) int { return cmp.Compare(a.SKU, b.SKU) }), sqlProductsUpsertManyBySKU, scanProduct, rows)
 	return out, wrapErr(err, "products.UpsertManyBySKU", "products")
@@ -500,27 +422,24 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_ins" AS (INSERT INTO "products" ("sku", "name", "tags", "attrs", "price") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("sku") DO NOTHING RETURNING "id", "sku", "name", "tags", "attrs", "price")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."sku", "cpcgen_ins"."name", "cpcgen_ins"."tags", "cpcgen_ins"."attrs", "cpcgen_ins"."price" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."sku" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "products"."id", "products"."sku", "products"."name", "products"."tags", "products"."attrs", "products"."price" FROM "cpcgen_v" JOIN "products" ON "sku" = "cpcgen_v"."cpcgen_i1"`
 
-// CreateManyIfAbsentBySKU is CreateIfAbsentBySKU for many rows: it returns, in the
-// order of rows, the new rows or the rows in the way, and whether each was
-// created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentBySKU is CreateIfAbsentBySKU for many rows (see
+// runtime.CreateManyIfAbsent).
 func (r *ProductRepo) CreateManyIfAbsentBySKU(ctx context.Context, rows []NewProduct) ([]Product, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkProductsNew.By(func(a, b *NewProduct) int { return cmp.Compare(a.SKU, b.SKU) }), sqlProductsCreateManyIfAbsentBySKU, scanProduct, rows)
 	return out, created, wrapErr(err, "products.CreateManyIfAbsentBySKU", "products")
 }
 
-// LoadStocks returns the rows of table stock that reference each of parents
-// (stock.product_id = products.id), keyed by the parent's id, each group in
-// primary key order, with one query; parents without rows are not in the map.
+// LoadStocks returns the rows of table stock of each of parents (stock.product_id
+// = products.id), keyed by the parent's id, as LoadByProductID does.
 func (r *ProductRepo) LoadStocks(ctx context.Context, parents []Product) (map[int64][]Stock, error) {
 	keys := runtime.Keys(parents, func(p *Product) (int64, bool) { return p.ID, true })
 	m, err := loadStockByProductID(ctx, r.db, keys)
 	return m, wrapErr(err, "products.LoadStocks", "products")
 }
 
-// LoadOrderLines returns the rows of table order_lines that reference each of
-// parents (order_lines.product_id = products.id), keyed by the parent's id, each
-// group in primary key order, with one query; parents without rows are not in the
-// map.
+// LoadOrderLines returns the rows of table order_lines of each of parents
+// (order_lines.product_id = products.id), keyed by the parent's id, as
+// LoadByProductID does.
 func (r *ProductRepo) LoadOrderLines(ctx context.Context, parents []Product) (map[int64][]OrderLine, error) {
 	keys := runtime.Keys(parents, func(p *Product) (int64, bool) { return p.ID, true })
 	m, err := loadOrderLinesByProductID(ctx, r.db, keys)

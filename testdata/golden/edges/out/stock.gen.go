@@ -6,7 +6,6 @@ package edgedb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -26,8 +25,7 @@ type NewStock struct {
 	Qty           int32  `json:"qty"`
 }
 
-// StockUpdate lists changes to a row of table stock. Unset fields leave their
-// column unchanged.
+// StockUpdate lists changes to a row of table stock; unset fields stay unchanged.
 type StockUpdate struct {
 	Qty runtime.Opt[int32] `json:"qty,omitzero"`
 }
@@ -39,36 +37,24 @@ type StockRepo struct {
 	db runtime.DBTX
 }
 
-// NewStockRepo returns a repository of table stock that runs its statements on db:
-// a pool, a connection or a transaction.
+// NewStockRepo returns the repository of table stock over db.
 func NewStockRepo(db runtime.DBTX) *StockRepo {
 	return &StockRepo{db: db}
 }
 
 var (
-	// ErrStockWarehouseCodeProductIDTaken matches (errors.Is) a violation of the
-	// primary key (warehouse_code, product_id) of stock (constraint stock_pkey,
-	// primary_key in the spec).
+	// ErrStockWarehouseCodeProductIDTaken matches a violation of the primary key
+	// (warehouse_code, product_id).
 	ErrStockWarehouseCodeProductIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "stock", "stock_pkey", "primary_key")
-
-	// ErrStockWarehouseCodeNotFound matches (errors.Is) a write of stock whose
-	// warehouse_code names no row of warehouses (constraint stock_warehouse_code_fkey,
-	// warehouse_code.references in the spec).
+	// ErrStockWarehouseCodeNotFound matches a write whose warehouse_code names no row
+	// of warehouses.
 	ErrStockWarehouseCodeNotFound = runtime.NewForeignKeySentinel("stock", "stock_warehouse_code_fkey", "warehouse_code.references", runtime.FKMissing)
-
-	// ErrStockProductIDNotFound matches (errors.Is) a write of stock whose product_id
-	// names no row of products (constraint stock_product_id_fkey,
-	// product_id.references in the spec).
+	// ErrStockProductIDNotFound matches a write whose product_id names no row of
+	// products.
 	ErrStockProductIDNotFound = runtime.NewForeignKeySentinel("stock", "stock_product_id_fkey", "product_id.references", runtime.FKMissing)
 )
 
-// Validate checks n for table stock: what the columns' types cannot hold (nil for
-// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
-// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
-// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
-// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first check it fails. The repository
-// calls it before any SQL.
+// Validate checks n against the columns of table stock (see runtime.Validator).
 func (n *NewStock) Validate() error {
 	var f runtime.Fields
 	f.Fits("warehouse_code", runtime.CheckText(n.WarehouseCode))
@@ -76,40 +62,21 @@ func (n *NewStock) Validate() error {
 	return f.Err("stock")
 }
 
-// Validate checks u for table stock, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewStock.Validate does.
 func (u *StockUpdate) Validate() error {
 	return nil
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for warehouse_code, product_id, qty, whose columns are NOT NULL, rather
-// than read it as a zero value: the error is a *runtime.DbError of kind Validation
-// naming the fields.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewStock) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "stock", "warehouse_code", "product_id", "qty"); err != nil {
-		return err
-	}
 	type plain NewStock
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "stock", "warehouse_code", "product_id", "qty")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for qty, whose column is NOT NULL, rather than read it as a zero value: the
-// error is a *runtime.DbError of kind Validation naming the fields. Leave a field
-// out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *StockUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "stock", "qty"); err != nil {
-		return err
-	}
 	type plain StockUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "stock", "qty")
 }
 
 var (
@@ -120,13 +87,10 @@ var (
 	}
 )
 
-// scanStock gives the scan destinations of the fields of v, columns in table
-// order.
 func scanStock(v *Stock, d []any) []any {
 	return append(d, &v.WarehouseCode, &v.ProductID, &v.Qty)
 }
 
-// argsNewStock gives the values Create binds from n.
 func argsNewStock(n *NewStock, d []any) []any {
 	return append(d, &n.WarehouseCode, &n.ProductID, &n.Qty)
 }
@@ -136,8 +100,8 @@ INSERT INTO "stock" ("warehouse_code", "product_id", "qty")
 VALUES ($1, $2, $3)
 RETURNING "warehouse_code"::text, "product_id", "qty"`
 
-// Create inserts a row into table stock and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table stock and returns the row as stored. It validates n
+// first.
 func (r *StockRepo) Create(ctx context.Context, n NewStock) (Stock, error) {
 	if err := n.Validate(); err != nil {
 		return Stock{}, wrapErr(err, "stock.Create", "stock")
@@ -151,7 +115,7 @@ SELECT "warehouse_code"::text, "product_id", "qty" FROM "stock"
 WHERE "warehouse_code" = $1 AND "product_id" = $2`
 
 // FindByID returns the row of table stock with the given warehouseCode and
-// productID. If there is none, the error matches runtime.ErrNotFound.
+// productID, or runtime.ErrNotFound.
 func (r *StockRepo) FindByID(ctx context.Context, warehouseCode string, productID int64) (Stock, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlStockFindByID, warehouseCode, runtime.Arg, scanStock, productID)
 	return v, wrapErr(err, "stock.FindByID", "stock")
@@ -160,17 +124,14 @@ func (r *StockRepo) FindByID(ctx context.Context, warehouseCode string, productI
 const sqlStockFindAll = `-- name: stock.FindAll replica=ok
 SELECT "warehouse_code"::text, "product_id", "qty" FROM "stock" ORDER BY "warehouse_code", "product_id"`
 
-// FindAll returns every row of table stock in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table stock in primary key order, in memory.
 func (r *StockRepo) FindAll(ctx context.Context) ([]Stock, error) {
 	rows, err := r.db.Query(ctx, sqlStockFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanStock)
 	return items, wrapErr(err, "stock.FindAll", "stock")
 }
 
-// Stream yields every row of table stock in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *StockRepo) Stream(ctx context.Context) iter.Seq2[Stock, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "stock.Stream", "stock") }, scanStock, sqlStockFindAll)
 }
@@ -184,9 +145,7 @@ SELECT "warehouse_code"::text, "product_id", "qty" FROM "stock"
 WHERE ("warehouse_code", "product_id") > ($1, $2) ORDER BY "warehouse_code", "product_id"
 LIMIT $3`
 
-// List returns up to page.Limit rows of table stock in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table stock in primary key order (see runtime.PageArgs).
 func (r *StockRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Stock], error) {
 	var warehouseCode string
 	var productID int64
@@ -200,8 +159,6 @@ func (r *StockRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	return p, wrapErr(err, "stock.List", "stock")
 }
 
-// updateStock are the statements of StockRepo.Update: one per set of fields set
-// (see runtime.Update).
 var updateStock = &runtime.Update{
 	Name: "stock.Update", Keys: 2,
 	Head: "UPDATE \"stock\"\nSET ",
@@ -209,14 +166,13 @@ var updateStock = &runtime.Update{
 	Tail: "\nWHERE \"warehouse_code\" = $1 AND \"product_id\" = $2\nRETURNING \"warehouse_code\"::text, \"product_id\", \"qty\"",
 }
 
-// argsStockUpdate gives the value of each field of u, nil when unset.
 func argsStockUpdate(u *StockUpdate, d []any) []any {
 	return append(d, u.Qty.Arg())
 }
 
 // Update applies the set fields of u to the row of table stock with the given
-// warehouseCode and productID and returns the row as stored. If there is none, the
-// error matches runtime.ErrNotFound. It validates u first.
+// warehouseCode and productID and returns it as stored, or runtime.ErrNotFound. It
+// validates u first.
 func (r *StockRepo) Update(ctx context.Context, warehouseCode string, productID int64, u StockUpdate) (Stock, error) {
 	if err := u.Validate(); err != nil {
 		return Stock{}, wrapErr(err, "stock.Update", "stock")
@@ -244,15 +200,14 @@ func (r *StockRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "stock.Count", "stock")
 }
 
-// copyStock sends rows of NewStock to table stock with COPY.
 var copyStock = &runtime.Copier[NewStock]{
 	Table:   "stock",
 	Columns: []string{"warehouse_code", "product_id", "qty"},
 	Args:    argsNewStock,
 }
 
-// CreateMany inserts rows into table stock with the COPY protocol and returns how
-// many it inserted, all or nothing. It validates every row first.
+// CreateMany inserts rows into table stock with COPY, all or nothing, and returns
+// how many (see runtime.Copier). It validates every row first.
 func (r *StockRepo) CreateMany(ctx context.Context, rows []NewStock) (int64, error) {
 	n, err := copyStock.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "stock.CreateMany", "stock")
@@ -265,10 +220,9 @@ FROM unnest($1::bpchar[], $2::bigint[], $3::integer[]) WITH ORDINALITY AS "u"("c
 ORDER BY "u"."ord"
 RETURNING "warehouse_code"::text, "product_id", "qty"`
 
-// CreateManyReturning inserts rows into table stock and returns them as stored, in
-// input order, defaults applied as in Create. It runs one statement, which binds
-// one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table stock in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *StockRepo) CreateManyReturning(ctx context.Context, rows []NewStock) ([]Stock, error) {
 	if len(rows) == 0 {
 		return []Stock{}, nil
@@ -338,14 +292,13 @@ type StockKey struct {
 	ProductID     int64  `json:"product_id"`
 }
 
-// StockKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// StockKeyedUpdate is one row's key and changes for UpdateMany.
 type StockKeyedUpdate struct {
 	WarehouseCode string      `json:"warehouse_code"`
 	ProductID     int64       `json:"product_id"`
 	Changes       StockUpdate `json:"changes"`
 }
 
-// bulkStockUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkStockUpdates = &runtime.Bulk[StockKeyedUpdate]{
 	Table: "stock",
 	Key: func(a, b *StockKeyedUpdate) int {
@@ -366,9 +319,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bpchar[], $2::bigint[], $3::integer
 "cpcgen_new" AS (UPDATE "stock" SET "qty" = COALESCE("cpcgen_v"."cpcgen_3", "stock"."qty") FROM "cpcgen_v" WHERE "stock"."warehouse_code" = "cpcgen_v"."cpcgen_1" AND "stock"."product_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table stock the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table stock, all or none (see
+// runtime.UpdateMany).
 func (r *StockRepo) UpdateMany(ctx context.Context, rows []StockKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkStockUpdates, sqlStockUpdateMany, rows)
 	return out, wrapErr(err, "stock.UpdateMany", "stock")
@@ -381,14 +333,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bpchar[], $2::bigint[], $3::integer
 "cpcgen_new" AS (UPDATE "stock" SET "qty" = COALESCE("cpcgen_v"."cpcgen_3", "stock"."qty") FROM "cpcgen_v" WHERE "stock"."warehouse_code" = "cpcgen_v"."cpcgen_1" AND "stock"."product_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "warehouse_code", "product_id", "qty")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."warehouse_code"::text, "cpcgen_new"."product_id", "cpcgen_new"."qty" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *StockRepo) UpdateManyReturning(ctx context.Context, rows []StockKeyedUpdate) ([]Stock, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkStockUpdates, sqlStockUpdateManyReturning, scanStock, rows)
 	return out, wrapErr(err, "stock.UpdateManyReturning", "stock")
 }
 
-// bulkStockKeys sends the rows of DeleteMany.
 var bulkStockKeys = &runtime.Bulk[StockKey]{
 	Table: "stock",
 	Key: func(a, b *StockKey) int {
@@ -406,14 +356,13 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bpchar[], $2::bigint[]) WITH ORDINA
 "cpcgen_new" AS (DELETE FROM "stock" USING "cpcgen_v" WHERE "stock"."warehouse_code" = "cpcgen_v"."cpcgen_1" AND "stock"."product_id" = "cpcgen_v"."cpcgen_2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table stock with the keys given, as Delete does,
-// and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table stock with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *StockRepo) DeleteMany(ctx context.Context, keys []StockKey) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkStockKeys, sqlStockDeleteMany, keys)
 	return out, wrapErr(err, "stock.DeleteMany", "stock")
 }
 
-// bulkStockNew sends the rows of the batch upserts.
 var bulkStockNew = &runtime.Bulk[NewStock]{
 	Table:    "stock",
 	Validate: (*NewStock).Validate,
@@ -432,8 +381,7 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."warehouse_code"::text, "cpcgen_ins"."product_id", "cpcgen_ins"."qty" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."warehouse_code" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."product_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."warehouse_code"::text, "cpcgen_new"."product_id", "cpcgen_new"."qty" FROM "cpcgen_new"`
 
 // UpsertManyByWarehouseCodeAndProductID is UpsertByWarehouseCodeAndProductID for
-// many rows: it returns the rows as stored, in the order of rows. See
-// runtime.UpsertMany.
+// many rows (see runtime.UpsertMany).
 func (r *StockRepo) UpsertManyByWarehouseCodeAndProductID(ctx context.Context, rows []NewStock) ([]Stock, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkStockNew.By(func(a, b *NewStock) int {
 		return cmp.Or(runtime.CompareChar(a.WarehouseCode, b.WarehouseCode), cmp.Compare(a.ProductID, b.ProductID))
@@ -447,9 +395,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."warehouse_code"::text, "cpcgen_ins"."product_id", "cpcgen_ins"."qty" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."warehouse_code" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."product_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "stock"."warehouse_code"::text, "stock"."product_id", "stock"."qty" FROM "cpcgen_v" JOIN "stock" ON "warehouse_code" = "cpcgen_v"."cpcgen_i1" AND "product_id" = "cpcgen_v"."cpcgen_i2"`
 
 // CreateManyIfAbsentByWarehouseCodeAndProductID is
-// CreateIfAbsentByWarehouseCodeAndProductID for many rows: it returns, in the
-// order of rows, the new rows or the rows in the way, and whether each was
-// created. See runtime.CreateManyIfAbsent.
+// CreateIfAbsentByWarehouseCodeAndProductID for many rows (see
+// runtime.CreateManyIfAbsent).
 func (r *StockRepo) CreateManyIfAbsentByWarehouseCodeAndProductID(ctx context.Context, rows []NewStock) ([]Stock, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkStockNew.By(func(a, b *NewStock) int {
 		return cmp.Or(runtime.CompareChar(a.WarehouseCode, b.WarehouseCode), cmp.Compare(a.ProductID, b.ProductID))
@@ -472,7 +419,6 @@ const sqlStockLoadByWarehouseCode = `-- name: stock.LoadByWarehouseCode replica=
 SELECT "warehouse_code"::text, "product_id", "qty" FROM "stock"
 WHERE "warehouse_code" = ANY($1) ORDER BY "warehouse_code", "product_id"`
 
-// loadStockByWarehouseCode is LoadByWarehouseCode on db.
 func loadStockByWarehouseCode(ctx context.Context, db runtime.DBTX, keys []string) (map[string][]Stock, error) {
 	if len(keys) == 0 {
 		return map[string][]Stock{}, nil
@@ -483,8 +429,7 @@ func loadStockByWarehouseCode(ctx context.Context, db runtime.DBTX, keys []strin
 }
 
 // LoadByWarehouseCode returns the rows of table stock whose warehouse_code is one
-// of keys, grouped by warehouse_code, each group in primary key order, with one
-// query however many keys; keys without rows are not in the map.
+// of keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *StockRepo) LoadByWarehouseCode(ctx context.Context, keys []string) (map[string][]Stock, error) {
 	m, err := loadStockByWarehouseCode(ctx, r.db, keys)
 	return m, wrapErr(err, "stock.LoadByWarehouseCode", "stock")
@@ -505,7 +450,6 @@ const sqlStockLoadByProductID = `-- name: stock.LoadByProductID replica=ok
 SELECT "warehouse_code"::text, "product_id", "qty" FROM "stock"
 WHERE "product_id" = ANY($1) ORDER BY "warehouse_code", "product_id"`
 
-// loadStockByProductID is LoadByProductID on db.
 func loadStockByProductID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Stock, error) {
 	if len(keys) == 0 {
 		return map[int64][]Stock{}, nil
@@ -515,8 +459,7 @@ func loadStockByProductID(ctx context.Context, db runtime.DBTX, keys []int64) (m
 }
 
 // LoadByProductID returns the rows of table stock whose product_id is one of keys,
-// grouped by product_id, each group in primary key order, with one query however
-// many keys; keys without rows are not in the map.
+// grouped by it, in one query (see runtime.GroupRows).
 func (r *StockRepo) LoadByProductID(ctx context.Context, keys []int64) (map[int64][]Stock, error) {
 	m, err := loadStockByProductID(ctx, r.db, keys)
 	return m, wrapErr(err, "stock.LoadByProductID", "stock")

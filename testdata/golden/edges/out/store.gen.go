@@ -94,7 +94,7 @@ func wrapErr(err error, op, table string) error {
 	}
 	err = runtime.Wrap(err, op, table)
 	if e, ok := err.(*runtime.DbError); ok && e.Constraint != "" && e.SpecName == "" {
-		if name := specNameOf(e.Table, e.Constraint); name != "" {
+		if name := runtime.SpecName(e.Table, e.Constraint, sentinels); name != "" {
 			cp := *e
 			cp.SpecName = name
 			return &cp
@@ -114,40 +114,23 @@ func wrapParamsErr(err error, op, table string, params []string) error {
 	return wrapErr(runtime.WrapParams(err, op, table, params), op, table)
 }
 
-// specNameOf returns the spec's name of the constraint of the package named
-// constraint, on table when several tables have one of that name, or "".
-func specNameOf(table, constraint string) string {
-	switch constraint {
-	case "users_pkey":
-		return ErrUserIDTaken.Name
-	case "users_email_key":
-		return ErrUserEmailTaken.Name
-	case "warehouses_pkey":
-		return ErrWarehouseCodeTaken.Name
-	case "products_pkey":
-		return ErrProductIDTaken.Name
-	case "products_sku_key":
-		return ErrProductSKUTaken.Name
-	case "stock_pkey":
-		return ErrStockWarehouseCodeProductIDTaken.Name
-	case "stock_warehouse_code_fkey":
-		return ErrStockWarehouseCodeNotFound.Name
-	case "stock_product_id_fkey":
-		return ErrStockProductIDNotFound.Name
-	case "orders_pkey":
-		return ErrOrderIDTaken.Name
-	case "orders_user_id_fkey":
-		return ErrOrderUserIDNotFound.Name
-	case "order_lines_pkey":
-		return ErrOrderLineIDTaken.Name
-	case "order_lines_order_id_fkey":
-		return ErrOrderLineOrderIDNotFound.Name
-	case "order_lines_product_id_fkey":
-		return ErrOrderLineProductIDNotFound.Name
-	case "deals_pkey":
-		return ErrDealIDTaken.Name
-	}
-	return ""
+// sentinels are the package's constraints, which wrapErr names as the spec does
+// (see runtime.SpecName).
+var sentinels = []*runtime.ConstraintSentinel{
+	ErrUserIDTaken,
+	ErrUserEmailTaken,
+	ErrWarehouseCodeTaken,
+	ErrProductIDTaken,
+	ErrProductSKUTaken,
+	ErrStockWarehouseCodeProductIDTaken,
+	ErrStockWarehouseCodeNotFound,
+	ErrStockProductIDNotFound,
+	ErrOrderIDTaken,
+	ErrOrderUserIDNotFound,
+	ErrOrderLineIDTaken,
+	ErrOrderLineOrderIDNotFound,
+	ErrOrderLineProductIDNotFound,
+	ErrDealIDTaken,
 }
 
 // InTx runs fn in a transaction with a Store bound to it: committed when fn

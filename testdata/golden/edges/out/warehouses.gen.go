@@ -5,7 +5,6 @@ package edgedb
 
 import (
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -23,8 +22,8 @@ type NewWarehouse struct {
 	Name string `json:"name"`
 }
 
-// WarehouseUpdate lists changes to a row of table warehouses. Unset fields leave
-// their column unchanged.
+// WarehouseUpdate lists changes to a row of table warehouses; unset fields stay
+// unchanged.
 type WarehouseUpdate struct {
 	Name runtime.Opt[string] `json:"name,omitzero"`
 }
@@ -34,30 +33,21 @@ type WarehouseRepo struct {
 	db runtime.DBTX
 }
 
-// NewWarehouseRepo returns a repository of table warehouses that runs its
-// statements on db: a pool, a connection or a transaction.
+// NewWarehouseRepo returns the repository of table warehouses over db.
 func NewWarehouseRepo(db runtime.DBTX) *WarehouseRepo {
 	return &WarehouseRepo{db: db}
 }
 
 var (
-	// ErrWarehouseCodeTaken matches (errors.Is) a violation of the primary key (code)
-	// of warehouses (constraint warehouses_pkey, primary_key in the spec).
+	// ErrWarehouseCodeTaken matches a violation of the primary key (code).
 	ErrWarehouseCodeTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "warehouses", "warehouses_pkey", "primary_key")
-
-	// ErrWarehouseReferencedByStock matches (errors.Is) a delete or key change of a
-	// row of warehouses that rows of stock still reference (constraint
-	// stock_warehouse_code_fkey, stock.warehouse_code.references in the spec).
+	// ErrWarehouseReferencedByStock matches a delete or key change of a row that rows
+	// of stock reference.
 	ErrWarehouseReferencedByStock = runtime.NewForeignKeySentinel("stock", "stock_warehouse_code_fkey", "warehouse_code.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table warehouses: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table warehouses (see
+// runtime.Validator).
 func (n *NewWarehouse) Validate() error {
 	var f runtime.Fields
 	f.Fits("code", runtime.CheckText(n.Code))
@@ -66,14 +56,7 @@ func (n *NewWarehouse) Validate() error {
 	return f.Err("warehouses")
 }
 
-// Validate checks u for table warehouses, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewWarehouse.Validate does.
 func (u *WarehouseUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Name.Set {
@@ -82,27 +65,16 @@ func (u *WarehouseUpdate) Validate() error {
 	return f.Err("warehouses")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for code, name, whose columns are NOT NULL, rather than read it as a zero
-// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewWarehouse) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "warehouses", "code", "name"); err != nil {
-		return err
-	}
 	type plain NewWarehouse
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "warehouses", "code", "name")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for name, whose column is NOT NULL, rather than read it as a zero value:
-// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
-// field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *WarehouseUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "warehouses", "name"); err != nil {
-		return err
-	}
 	type plain WarehouseUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "warehouses", "name")
 }
 
 var (
@@ -113,13 +85,10 @@ var (
 	}
 )
 
-// scanWarehouse gives the scan destinations of the fields of v, columns in table
-// order.
 func scanWarehouse(v *Warehouse, d []any) []any {
 	return append(d, &v.Code, &v.Name)
 }
 
-// argsNewWarehouse gives the values Create binds from n.
 func argsNewWarehouse(n *NewWarehouse, d []any) []any {
 	return append(d, &n.Code, &n.Name)
 }
@@ -129,8 +98,8 @@ INSERT INTO "warehouses" ("code", "name")
 VALUES ($1, $2)
 RETURNING "code"::text, "name"`
 
-// Create inserts a row into table warehouses and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table warehouses and returns the row as stored. It
+// validates n first.
 func (r *WarehouseRepo) Create(ctx context.Context, n NewWarehouse) (Warehouse, error) {
 	if err := n.Validate(); err != nil {
 		return Warehouse{}, wrapErr(err, "warehouses.Create", "warehouses")
@@ -143,8 +112,8 @@ const sqlWarehousesFindByID = `-- name: warehouses.FindByID replica=ok
 SELECT "code"::text, "name" FROM "warehouses"
 WHERE "code" = $1`
 
-// FindByID returns the row of table warehouses with the given code. If there is
-// none, the error matches runtime.ErrNotFound.
+// FindByID returns the row of table warehouses with the given code, or
+// runtime.ErrNotFound.
 func (r *WarehouseRepo) FindByID(ctx context.Context, code string) (Warehouse, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlWarehousesFindByID, code, runtime.Arg, scanWarehouse)
 	return v, wrapErr(err, "warehouses.FindByID", "warehouses")
@@ -153,17 +122,14 @@ func (r *WarehouseRepo) FindByID(ctx context.Context, code string) (Warehouse, e
 const sqlWarehousesFindAll = `-- name: warehouses.FindAll replica=ok
 SELECT "code"::text, "name" FROM "warehouses" ORDER BY "code"`
 
-// FindAll returns every row of table warehouses in primary key order, all in
-// memory; List and Stream do not hold them all.
+// FindAll returns every row of table warehouses in primary key order, in memory.
 func (r *WarehouseRepo) FindAll(ctx context.Context) ([]Warehouse, error) {
 	rows, err := r.db.Query(ctx, sqlWarehousesFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanWarehouse)
 	return items, wrapErr(err, "warehouses.FindAll", "warehouses")
 }
 
-// Stream yields every row of table warehouses in primary key order as the loop
-// reads them from the server: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *WarehouseRepo) Stream(ctx context.Context) iter.Seq2[Warehouse, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "warehouses.Stream", "warehouses") }, scanWarehouse, sqlWarehousesFindAll)
 }
@@ -177,9 +143,8 @@ SELECT "code"::text, "name" FROM "warehouses"
 WHERE ("code") > ($1) ORDER BY "code"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table warehouses in primary key order,
-// after the cursor page.After ("" for the first page); the page's Next cursor (""
-// after the last page) gets the next one.
+// List returns a page of table warehouses in primary key order (see
+// runtime.PageArgs).
 func (r *WarehouseRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Warehouse], error) {
 	var code string
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Warehouse]{
@@ -192,8 +157,6 @@ func (r *WarehouseRepo) List(ctx context.Context, page runtime.PageArgs) (runtim
 	return p, wrapErr(err, "warehouses.List", "warehouses")
 }
 
-// updateWarehouses are the statements of WarehouseRepo.Update: one per set of
-// fields set (see runtime.Update).
 var updateWarehouses = &runtime.Update{
 	Name: "warehouses.Update", Keys: 1,
 	Head: "UPDATE \"warehouses\"\nSET ",
@@ -201,14 +164,12 @@ var updateWarehouses = &runtime.Update{
 	Tail: "\nWHERE \"code\" = $1\nRETURNING \"code\"::text, \"name\"",
 }
 
-// argsWarehouseUpdate gives the value of each field of u, nil when unset.
 func argsWarehouseUpdate(u *WarehouseUpdate, d []any) []any {
 	return append(d, u.Name.Arg())
 }
 
 // Update applies the set fields of u to the row of table warehouses with the given
-// code and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// code and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *WarehouseRepo) Update(ctx context.Context, code string, u WarehouseUpdate) (Warehouse, error) {
 	if err := u.Validate(); err != nil {
 		return Warehouse{}, wrapErr(err, "warehouses.Update", "warehouses")
@@ -241,8 +202,7 @@ SELECT "code"::text, "name" FROM "warehouses"
 WHERE "code" = ANY($1) ORDER BY "code"`
 
 // FindByIDs returns the rows of table warehouses whose code is in ids, in code
-// order, with one query. Keys without a row are skipped, so the result may be
-// shorter than ids; it is empty, not nil, when no key has a row.
+// order; keys without a row are skipped.
 func (r *WarehouseRepo) FindByIDs(ctx context.Context, ids []string) ([]Warehouse, error) {
 	if len(ids) == 0 {
 		return []Warehouse{}, nil
@@ -251,15 +211,14 @@ func (r *WarehouseRepo) FindByIDs(ctx context.Context, ids []string) ([]Warehous
 	return items, wrapErr(err, "warehouses.FindByIDs", "warehouses")
 }
 
-// copyWarehouses sends rows of NewWarehouse to table warehouses with COPY.
 var copyWarehouses = &runtime.Copier[NewWarehouse]{
 	Table:   "warehouses",
 	Columns: []string{"code", "name"},
 	Args:    argsNewWarehouse,
 }
 
-// CreateMany inserts rows into table warehouses with the COPY protocol and returns
-// how many it inserted, all or nothing. It validates every row first.
+// CreateMany inserts rows into table warehouses with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *WarehouseRepo) CreateMany(ctx context.Context, rows []NewWarehouse) (int64, error) {
 	n, err := copyWarehouses.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "warehouses.CreateMany", "warehouses")
@@ -272,10 +231,9 @@ FROM unnest($1::bpchar[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
 RETURNING "code"::text, "name"`
 
-// CreateManyReturning inserts rows into table warehouses and returns them as
-// stored, in input order, defaults applied as in Create. It runs one statement,
-// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table warehouses in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *WarehouseRepo) CreateManyReturning(ctx context.Context, rows []NewWarehouse) ([]Warehouse, error) {
 	if len(rows) == 0 {
 		return []Warehouse{}, nil
@@ -337,14 +295,12 @@ func (r *WarehouseRepo) CreateIfAbsentByCode(ctx context.Context, n NewWarehouse
 	return v, created, wrapErr(err, "warehouses.CreateIfAbsentByCode", "warehouses")
 }
 
-// WarehouseKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// WarehouseKeyedUpdate is one row's key and changes for UpdateMany.
 type WarehouseKeyedUpdate struct {
 	Code    string          `json:"code"`
 	Changes WarehouseUpdate `json:"changes"`
 }
 
-// bulkWarehousesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkWarehousesUpdates = &runtime.Bulk[WarehouseKeyedUpdate]{
 	Table:    "warehouses",
 	Key:      func(a, b *WarehouseKeyedUpdate) int { return runtime.CompareChar(a.Code, b.Code) },
@@ -362,9 +318,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bpchar[], $2::text[]) WITH ORDINALI
 "cpcgen_new" AS (UPDATE "warehouses" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "warehouses"."name") FROM "cpcgen_v" WHERE "warehouses"."code" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table warehouses the changes of each, as
-// Update does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table warehouses, all or none (see
+// runtime.UpdateMany).
 func (r *WarehouseRepo) UpdateMany(ctx context.Context, rows []WarehouseKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkWarehousesUpdates, sqlWarehousesUpdateMany, rows)
 	return out, wrapErr(err, "warehouses.UpdateMany", "warehouses")
@@ -377,14 +332,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bpchar[], $2::text[]) WITH ORDINALI
 "cpcgen_new" AS (UPDATE "warehouses" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "warehouses"."name") FROM "cpcgen_v" WHERE "warehouses"."code" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "code", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."code"::text, "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *WarehouseRepo) UpdateManyReturning(ctx context.Context, rows []WarehouseKeyedUpdate) ([]Warehouse, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkWarehousesUpdates, sqlWarehousesUpdateManyReturning, scanWarehouse, rows)
 	return out, wrapErr(err, "warehouses.UpdateManyReturning", "warehouses")
 }
 
-// bulkWarehousesKeys sends the rows of DeleteMany.
 var bulkWarehousesKeys = &runtime.Bulk[string]{
 	Table: "warehouses",
 	Key:   func(a, b *string) int { return runtime.CompareChar(*a, *b) },
@@ -400,13 +353,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bpchar[]) WITH ORDINALITY AS "cpcge
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table warehouses with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *WarehouseRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkWarehousesKeys, sqlWarehousesDeleteMany, keys)
 	return out, wrapErr(err, "warehouses.DeleteMany", "warehouses")
 }
 
-// bulkWarehousesNew sends the rows of the batch upserts.
 var bulkWarehousesNew = &runtime.Bulk[NewWarehouse]{
 	Table:    "warehouses",
 	Validate: (*NewWarehouse).Validate,
@@ -423,8 +375,7 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_new" AS (UPDATE "warehouses" SET "name" = "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE "code" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "code", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."code"::text, "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."code"::text, "cpcgen_new"."name" FROM "cpcgen_new"`
 
-// UpsertManyByCode is UpsertByCode for many rows: it returns the rows as stored,
-// in the order of rows. See runtime.UpsertMany.
+// UpsertManyByCode is UpsertByCode for many rows (see runtime.UpsertMany).
 func (r *WarehouseRepo) UpsertManyByCode(ctx context.Context, rows []NewWarehouse) ([]Warehouse, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkWarehousesNew.By(func(a, b *NewWarehouse) int { return runtime.CompareChar(a.Code, b.Code) }), sqlWarehousesUpsertManyByCode, scanWarehouse, rows)
 	return out, wrapErr(err, "warehouses.UpsertManyByCode", "warehouses")
@@ -435,17 +386,16 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_ins" AS (INSERT INTO "warehouses" ("code", "name") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("code") DO NOTHING RETURNING "code", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."code"::text, "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "warehouses"."code"::text, "warehouses"."name" FROM "cpcgen_v" JOIN "warehouses" ON "code" = "cpcgen_v"."cpcgen_i1"`
 
-// CreateManyIfAbsentByCode is CreateIfAbsentByCode for many rows: it returns, in
-// the order of rows, the new rows or the rows in the way, and whether each was
-// created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentByCode is CreateIfAbsentByCode for many rows (see
+// runtime.CreateManyIfAbsent).
 func (r *WarehouseRepo) CreateManyIfAbsentByCode(ctx context.Context, rows []NewWarehouse) ([]Warehouse, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkWarehousesNew.By(func(a, b *NewWarehouse) int { return runtime.CompareChar(a.Code, b.Code) }), sqlWarehousesCreateManyIfAbsentByCode, scanWarehouse, rows)
 	return out, created, wrapErr(err, "warehouses.CreateManyIfAbsentByCode", "warehouses")
 }
 
-// LoadStocks returns the rows of table stock that reference each of parents
-// (stock.warehouse_code = warehouses.code), keyed by the parent's code, each group
-// in primary key order, with one query; parents without rows are not in the map.
+// LoadStocks returns the rows of table stock of each of parents
+// (stock.warehouse_code = warehouses.code), keyed by the parent's code, as
+// LoadByWarehouseCode does.
 func (r *WarehouseRepo) LoadStocks(ctx context.Context, parents []Warehouse) (map[string][]Stock, error) {
 	keys := runtime.Keys(parents, func(p *Warehouse) (string, bool) { return p.Code, true })
 	m, err := loadStockByWarehouseCode(ctx, r.db, keys)

@@ -6,7 +6,6 @@ package orgchart
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -19,15 +18,15 @@ type Company struct {
 	Name string    `json:"name"`
 }
 
-// NewCompany holds the values of a new row of table companies. Fields of type
-// runtime.Opt may be left unset: the column's default applies.
+// NewCompany holds the values of a new row of table companies. An unset
+// runtime.Opt field takes its column's default.
 type NewCompany struct {
 	ID   runtime.Opt[uuid.UUID] `json:"id,omitzero"`
 	Name string                 `json:"name"`
 }
 
-// CompanyUpdate lists changes to a row of table companies. Unset fields leave
-// their column unchanged.
+// CompanyUpdate lists changes to a row of table companies; unset fields stay
+// unchanged.
 type CompanyUpdate struct {
 	Name runtime.Opt[string] `json:"name,omitzero"`
 }
@@ -37,48 +36,30 @@ type CompanyRepo struct {
 	db runtime.DBTX
 }
 
-// NewCompanyRepo returns a repository of table companies that runs its statements
-// on db: a pool, a connection or a transaction.
+// NewCompanyRepo returns the repository of table companies over db.
 func NewCompanyRepo(db runtime.DBTX) *CompanyRepo {
 	return &CompanyRepo{db: db}
 }
 
 var (
-	// ErrCompanyIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// companies (constraint companies_pkey, primary_key in the spec).
+	// ErrCompanyIDTaken matches a violation of the primary key (id).
 	ErrCompanyIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "companies", "companies_pkey", "primary_key")
-
-	// ErrCompanyNameTaken matches (errors.Is) a violation of the unique column name of
-	// companies (constraint companies_name_key, name.unique in the spec).
+	// ErrCompanyNameTaken matches a violation of the unique column name.
 	ErrCompanyNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "companies", "companies_name_key", "name.unique")
-
-	// ErrCompanyReferencedByDepartment matches (errors.Is) a delete or key change of a
-	// row of companies that rows of departments still reference (constraint
-	// departments_company_id_fkey, departments.company_id.references in the spec).
+	// ErrCompanyReferencedByDepartment matches a delete or key change of a row that
+	// rows of departments reference.
 	ErrCompanyReferencedByDepartment = runtime.NewForeignKeySentinel("departments", "departments_company_id_fkey", "company_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table companies: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table companies (see
+// runtime.Validator).
 func (n *NewCompany) Validate() error {
 	var f runtime.Fields
 	f.Fits("name", runtime.CheckText(n.Name))
 	return f.Err("companies")
 }
 
-// Validate checks u for table companies, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewCompany.Validate does.
 func (u *CompanyUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Name.Set {
@@ -87,37 +68,22 @@ func (u *CompanyUpdate) Validate() error {
 	return f.Err("companies")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for id, name, whose columns are NOT NULL, rather than read it as a zero
-// value: the error is a *runtime.DbError of kind Validation naming the fields.
-// Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewCompany) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "companies", "id", "name"); err != nil {
-		return err
-	}
 	type plain NewCompany
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "companies", "id", "name")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for name, whose column is NOT NULL, rather than read it as a zero value:
-// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
-// field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *CompanyUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "companies", "name"); err != nil {
-		return err
-	}
 	type plain CompanyUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "companies", "name")
 }
 
-// scanCompany gives the scan destinations of the fields of v, columns in table
-// order.
 func scanCompany(v *Company, d []any) []any {
 	return append(d, &v.ID, &v.Name)
 }
 
-// argsNewCompany gives the values Create binds from n.
 func argsNewCompany(n *NewCompany, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Name)
 }
@@ -127,8 +93,8 @@ INSERT INTO "companies" ("id", "name")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2)
 RETURNING "id", "name"`
 
-// Create inserts a row into table companies and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table companies and returns the row as stored. It
+// validates n first.
 func (r *CompanyRepo) Create(ctx context.Context, n NewCompany) (Company, error) {
 	if err := n.Validate(); err != nil {
 		return Company{}, wrapErr(err, "companies.Create", "companies")
@@ -141,8 +107,8 @@ const sqlCompaniesFindByID = `-- name: companies.FindByID replica=ok
 SELECT "id", "name" FROM "companies"
 WHERE "id" = $1`
 
-// FindByID returns the row of table companies with the given id. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table companies with the given id, or
+// runtime.ErrNotFound.
 func (r *CompanyRepo) FindByID(ctx context.Context, id uuid.UUID) (Company, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlCompaniesFindByID, id, runtime.Arg, scanCompany)
 	return v, wrapErr(err, "companies.FindByID", "companies")
@@ -151,17 +117,14 @@ func (r *CompanyRepo) FindByID(ctx context.Context, id uuid.UUID) (Company, erro
 const sqlCompaniesFindAll = `-- name: companies.FindAll replica=ok
 SELECT "id", "name" FROM "companies" ORDER BY "id"`
 
-// FindAll returns every row of table companies in primary key order, all in
-// memory; List and Stream do not hold them all.
+// FindAll returns every row of table companies in primary key order, in memory.
 func (r *CompanyRepo) FindAll(ctx context.Context) ([]Company, error) {
 	rows, err := r.db.Query(ctx, sqlCompaniesFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanCompany)
 	return items, wrapErr(err, "companies.FindAll", "companies")
 }
 
-// Stream yields every row of table companies in primary key order as the loop
-// reads them from the server: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CompanyRepo) Stream(ctx context.Context) iter.Seq2[Company, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "companies.Stream", "companies") }, scanCompany, sqlCompaniesFindAll)
 }
@@ -175,9 +138,8 @@ SELECT "id", "name" FROM "companies"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table companies in primary key order,
-// after the cursor page.After ("" for the first page); the page's Next cursor (""
-// after the last page) gets the next one.
+// List returns a page of table companies in primary key order (see
+// runtime.PageArgs).
 func (r *CompanyRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Company], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Company]{
@@ -190,8 +152,6 @@ func (r *CompanyRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "companies.List", "companies")
 }
 
-// updateCompanies are the statements of CompanyRepo.Update: one per set of fields
-// set (see runtime.Update).
 var updateCompanies = &runtime.Update{
 	Name: "companies.Update", Keys: 1,
 	Head: "UPDATE \"companies\"\nSET ",
@@ -199,14 +159,12 @@ var updateCompanies = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"name\"",
 }
 
-// argsCompanyUpdate gives the value of each field of u, nil when unset.
 func argsCompanyUpdate(u *CompanyUpdate, d []any) []any {
 	return append(d, u.Name.Arg())
 }
 
 // Update applies the set fields of u to the row of table companies with the given
-// id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *CompanyRepo) Update(ctx context.Context, id uuid.UUID, u CompanyUpdate) (Company, error) {
 	if err := u.Validate(); err != nil {
 		return Company{}, wrapErr(err, "companies.Update", "companies")
@@ -238,9 +196,8 @@ const sqlCompaniesFindByIDs = `-- name: companies.FindByIDs replica=ok
 SELECT "id", "name" FROM "companies"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table companies whose id is in ids, in id order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table companies whose id is in ids, in id order;
+// keys without a row are skipped.
 func (r *CompanyRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Company, error) {
 	if len(ids) == 0 {
 		return []Company{}, nil
@@ -249,17 +206,14 @@ func (r *CompanyRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Company
 	return items, wrapErr(err, "companies.FindByIDs", "companies")
 }
 
-// copyCompanies sends rows of NewCompany to table companies with COPY.
 var copyCompanies = &runtime.Copier[NewCompany]{
 	Table:   "companies",
 	Columns: []string{"id", "name"},
 	Args:    argsNewCompany,
 }
 
-// CreateMany inserts rows into table companies with the COPY protocol and returns
-// how many it inserted, all or nothing. It validates every row first. An unset
-// optional field takes the column's default, as in Create (rows setting different
-// fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table companies with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *CompanyRepo) CreateMany(ctx context.Context, rows []NewCompany) (int64, error) {
 	n, err := copyCompanies.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "companies.CreateMany", "companies")
@@ -272,10 +226,9 @@ FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
 RETURNING "id", "name"`
 
-// CreateManyReturning inserts rows into table companies and returns them as
-// stored, in input order, defaults applied as in Create. It runs one statement,
-// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table companies in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *CompanyRepo) CreateManyReturning(ctx context.Context, rows []NewCompany) ([]Company, error) {
 	if len(rows) == 0 {
 		return []Company{}, nil
@@ -337,14 +290,12 @@ func (r *CompanyRepo) CreateIfAbsentByName(ctx context.Context, n NewCompany) (C
 	return v, created, wrapErr(err, "companies.CreateIfAbsentByName", "companies")
 }
 
-// CompanyKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// CompanyKeyedUpdate is one row's key and changes for UpdateMany.
 type CompanyKeyedUpdate struct {
 	ID      uuid.UUID     `json:"id"`
 	Changes CompanyUpdate `json:"changes"`
 }
 
-// bulkCompaniesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkCompaniesUpdates = &runtime.Bulk[CompanyKeyedUpdate]{
 	Table:    "companies",
 	Key:      func(a, b *CompanyKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -362,9 +313,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY
 "cpcgen_new" AS (UPDATE "companies" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "companies"."name") FROM "cpcgen_v" WHERE "companies"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table companies the changes of each, as
-// Update does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table companies, all or none (see
+// runtime.UpdateMany).
 func (r *CompanyRepo) UpdateMany(ctx context.Context, rows []CompanyKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkCompaniesUpdates, sqlCompaniesUpdateMany, rows)
 	return out, wrapErr(err, "companies.UpdateMany", "companies")
@@ -377,14 +327,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY
 "cpcgen_new" AS (UPDATE "companies" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "companies"."name") FROM "cpcgen_v" WHERE "companies"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *CompanyRepo) UpdateManyReturning(ctx context.Context, rows []CompanyKeyedUpdate) ([]Company, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkCompaniesUpdates, sqlCompaniesUpdateManyReturning, scanCompany, rows)
 	return out, wrapErr(err, "companies.UpdateManyReturning", "companies")
 }
 
-// bulkCompaniesKeys sends the rows of DeleteMany.
 var bulkCompaniesKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "companies",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -400,13 +348,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table companies with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *CompanyRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkCompaniesKeys, sqlCompaniesDeleteMany, keys)
 	return out, wrapErr(err, "companies.DeleteMany", "companies")
 }
 
-// bulkCompaniesNew sends the rows of the batch upserts.
 var bulkCompaniesNew = &runtime.Bulk[NewCompany]{
 	Table:    "companies",
 	Validate: (*NewCompany).Validate,
@@ -423,8 +370,7 @@ WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid())
 "cpcgen_new" AS (UPDATE "companies" SET "name" = "companies"."name" FROM "cpcgen_v" WHERE "name" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new"`
 
-// UpsertManyByName is UpsertByName for many rows: it returns the rows as stored,
-// in the order of rows. See runtime.UpsertMany.
+// UpsertManyByName is UpsertByName for many rows (see runtime.UpsertMany).
 func (r *CompanyRepo) UpsertManyByName(ctx context.Context, rows []NewCompany) ([]Company, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkCompaniesNew.By(func(a, b *NewCompany) int { return cmp.Compare(a.Name, b.Name) }), sqlCompaniesUpsertManyByName, scanCompany, rows)
 	return out, wrapErr(err, "companies.UpsertManyByName", "companies")
@@ -435,18 +381,16 @@ WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid())
 "cpcgen_ins" AS (INSERT INTO "companies" ("id", "name") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") DO NOTHING RETURNING "id", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "companies"."id", "companies"."name" FROM "cpcgen_v" JOIN "companies" ON "name" = "cpcgen_v"."cpcgen_i2"`
 
-// CreateManyIfAbsentByName is CreateIfAbsentByName for many rows: it returns, in
-// the order of rows, the new rows or the rows in the way, and whether each was
-// created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentByName is CreateIfAbsentByName for many rows (see
+// runtime.CreateManyIfAbsent).
 func (r *CompanyRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewCompany) ([]Company, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCompaniesNew.By(func(a, b *NewCompany) int { return cmp.Compare(a.Name, b.Name) }), sqlCompaniesCreateManyIfAbsentByName, scanCompany, rows)
 	return out, created, wrapErr(err, "companies.CreateManyIfAbsentByName", "companies")
 }
 
-// LoadDepartments returns the rows of table departments that reference each of
-// parents (departments.company_id = companies.id), keyed by the parent's id, each
-// group in primary key order, with one query; parents without rows are not in the
-// map.
+// LoadDepartments returns the rows of table departments of each of parents
+// (departments.company_id = companies.id), keyed by the parent's id, as
+// LoadByCompanyID does.
 func (r *CompanyRepo) LoadDepartments(ctx context.Context, parents []Company) (map[uuid.UUID][]Department, error) {
 	keys := runtime.Keys(parents, func(p *Company) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadDepartmentsByCompanyID(ctx, r.db, keys)

@@ -6,7 +6,6 @@ package orgchart
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -20,16 +19,16 @@ type Department struct {
 	Name      string    `json:"name"`
 }
 
-// NewDepartment holds the values of a new row of table departments. Fields of type
-// runtime.Opt may be left unset: the column's default applies.
+// NewDepartment holds the values of a new row of table departments. An unset
+// runtime.Opt field takes its column's default.
 type NewDepartment struct {
 	ID        runtime.Opt[uuid.UUID] `json:"id,omitzero"`
 	CompanyID uuid.UUID              `json:"company_id"`
 	Name      string                 `json:"name"`
 }
 
-// DepartmentUpdate lists changes to a row of table departments. Unset fields leave
-// their column unchanged.
+// DepartmentUpdate lists changes to a row of table departments; unset fields stay
+// unchanged.
 type DepartmentUpdate struct {
 	CompanyID runtime.Opt[uuid.UUID] `json:"company_id,omitzero"`
 	Name      runtime.Opt[string]    `json:"name,omitzero"`
@@ -40,54 +39,34 @@ type DepartmentRepo struct {
 	db runtime.DBTX
 }
 
-// NewDepartmentRepo returns a repository of table departments that runs its
-// statements on db: a pool, a connection or a transaction.
+// NewDepartmentRepo returns the repository of table departments over db.
 func NewDepartmentRepo(db runtime.DBTX) *DepartmentRepo {
 	return &DepartmentRepo{db: db}
 }
 
 var (
-	// ErrDepartmentIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// departments (constraint departments_pkey, primary_key in the spec).
+	// ErrDepartmentIDTaken matches a violation of the primary key (id).
 	ErrDepartmentIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "departments", "departments_pkey", "primary_key")
-
-	// ErrDepartmentCompanyIDNameTaken matches (errors.Is) a violation of the unique
-	// index on (company_id, name) of departments (constraint
-	// departments_company_id_name_key, unique(company_id, name) in the spec).
+	// ErrDepartmentCompanyIDNameTaken matches a violation of the unique index on
+	// (company_id, name).
 	ErrDepartmentCompanyIDNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "departments", "departments_company_id_name_key", "unique(company_id, name)")
-
-	// ErrDepartmentCompanyIDNotFound matches (errors.Is) a write of departments whose
-	// company_id names no row of companies (constraint departments_company_id_fkey,
-	// company_id.references in the spec).
+	// ErrDepartmentCompanyIDNotFound matches a write whose company_id names no row of
+	// companies.
 	ErrDepartmentCompanyIDNotFound = runtime.NewForeignKeySentinel("departments", "departments_company_id_fkey", "company_id.references", runtime.FKMissing)
-
-	// ErrDepartmentReferencedByEmployee matches (errors.Is) a delete or key change of
-	// a row of departments that rows of employees still reference (constraint
-	// employees_department_id_fkey, employees.department_id.references in the spec).
+	// ErrDepartmentReferencedByEmployee matches a delete or key change of a row that
+	// rows of employees reference.
 	ErrDepartmentReferencedByEmployee = runtime.NewForeignKeySentinel("employees", "employees_department_id_fkey", "department_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table departments: what the columns' types cannot hold
-// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
-// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table departments (see
+// runtime.Validator).
 func (n *NewDepartment) Validate() error {
 	var f runtime.Fields
 	f.Fits("name", runtime.CheckText(n.Name))
 	return f.Err("departments")
 }
 
-// Validate checks u for table departments, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewDepartment.Validate does.
 func (u *DepartmentUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Name.Set {
@@ -96,37 +75,22 @@ func (u *DepartmentUpdate) Validate() error {
 	return f.Err("departments")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for id, company_id, name, whose columns are NOT NULL, rather than read it
-// as a zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields. Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewDepartment) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "departments", "id", "company_id", "name"); err != nil {
-		return err
-	}
 	type plain NewDepartment
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "departments", "id", "company_id", "name")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for company_id, name, whose columns are NOT NULL, rather than read it as a
-// zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *DepartmentUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "departments", "company_id", "name"); err != nil {
-		return err
-	}
 	type plain DepartmentUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "departments", "company_id", "name")
 }
 
-// scanDepartment gives the scan destinations of the fields of v, columns in table
-// order.
 func scanDepartment(v *Department, d []any) []any {
 	return append(d, &v.ID, &v.CompanyID, &v.Name)
 }
 
-// argsNewDepartment gives the values Create binds from n.
 func argsNewDepartment(n *NewDepartment, d []any) []any {
 	return append(d, n.ID.Arg(), &n.CompanyID, &n.Name)
 }
@@ -136,8 +100,8 @@ INSERT INTO "departments" ("id", "company_id", "name")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3)
 RETURNING "id", "company_id", "name"`
 
-// Create inserts a row into table departments and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table departments and returns the row as stored. It
+// validates n first.
 func (r *DepartmentRepo) Create(ctx context.Context, n NewDepartment) (Department, error) {
 	if err := n.Validate(); err != nil {
 		return Department{}, wrapErr(err, "departments.Create", "departments")
@@ -150,8 +114,8 @@ const sqlDepartmentsFindByID = `-- name: departments.FindByID replica=ok
 SELECT "id", "company_id", "name" FROM "departments"
 WHERE "id" = $1`
 
-// FindByID returns the row of table departments with the given id. If there is
-// none, the error matches runtime.ErrNotFound.
+// FindByID returns the row of table departments with the given id, or
+// runtime.ErrNotFound.
 func (r *DepartmentRepo) FindByID(ctx context.Context, id uuid.UUID) (Department, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlDepartmentsFindByID, id, runtime.Arg, scanDepartment)
 	return v, wrapErr(err, "departments.FindByID", "departments")
@@ -160,17 +124,14 @@ func (r *DepartmentRepo) FindByID(ctx context.Context, id uuid.UUID) (Department
 const sqlDepartmentsFindAll = `-- name: departments.FindAll replica=ok
 SELECT "id", "company_id", "name" FROM "departments" ORDER BY "id"`
 
-// FindAll returns every row of table departments in primary key order, all in
-// memory; List and Stream do not hold them all.
+// FindAll returns every row of table departments in primary key order, in memory.
 func (r *DepartmentRepo) FindAll(ctx context.Context) ([]Department, error) {
 	rows, err := r.db.Query(ctx, sqlDepartmentsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanDepartment)
 	return items, wrapErr(err, "departments.FindAll", "departments")
 }
 
-// Stream yields every row of table departments in primary key order as the loop
-// reads them from the server: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *DepartmentRepo) Stream(ctx context.Context) iter.Seq2[Department, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "departments.Stream", "departments") }, scanDepartment, sqlDepartmentsFindAll)
 }
@@ -184,9 +145,8 @@ SELECT "id", "company_id", "name" FROM "departments"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table departments in primary key order,
-// after the cursor page.After ("" for the first page); the page's Next cursor (""
-// after the last page) gets the next one.
+// List returns a page of table departments in primary key order (see
+// runtime.PageArgs).
 func (r *DepartmentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Department], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Department]{
@@ -199,8 +159,6 @@ func (r *DepartmentRepo) List(ctx context.Context, page runtime.PageArgs) (runti
 	return p, wrapErr(err, "departments.List", "departments")
 }
 
-// updateDepartments are the statements of DepartmentRepo.Update: one per set of
-// fields set (see runtime.Update).
 var updateDepartments = &runtime.Update{
 	Name: "departments.Update", Keys: 1,
 	Head: "UPDATE \"departments\"\nSET ",
@@ -208,14 +166,12 @@ var updateDepartments = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"company_id\", \"name\"",
 }
 
-// argsDepartmentUpdate gives the value of each field of u, nil when unset.
 func argsDepartmentUpdate(u *DepartmentUpdate, d []any) []any {
 	return append(d, u.CompanyID.Arg(), u.Name.Arg())
 }
 
 // Update applies the set fields of u to the row of table departments with the
-// given id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *DepartmentRepo) Update(ctx context.Context, id uuid.UUID, u DepartmentUpdate) (Department, error) {
 	if err := u.Validate(); err != nil {
 		return Department{}, wrapErr(err, "departments.Update", "departments")
@@ -247,9 +203,8 @@ const sqlDepartmentsFindByIDs = `-- name: departments.FindByIDs replica=ok
 SELECT "id", "company_id", "name" FROM "departments"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table departments whose id is in ids, in id order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table departments whose id is in ids, in id order;
+// keys without a row are skipped.
 func (r *DepartmentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Department, error) {
 	if len(ids) == 0 {
 		return []Department{}, nil
@@ -258,17 +213,14 @@ func (r *DepartmentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Depa
 	return items, wrapErr(err, "departments.FindByIDs", "departments")
 }
 
-// copyDepartments sends rows of NewDepartment to table departments with COPY.
 var copyDepartments = &runtime.Copier[NewDepartment]{
 	Table:   "departments",
 	Columns: []string{"id", "company_id", "name"},
 	Args:    argsNewDepartment,
 }
 
-// CreateMany inserts rows into table departments with the COPY protocol and
-// returns how many it inserted, all or nothing. It validates every row first. An
-// unset optional field takes the column's default, as in Create (rows setting
-// different fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table departments with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *DepartmentRepo) CreateMany(ctx context.Context, rows []NewDepartment) (int64, error) {
 	n, err := copyDepartments.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "departments.CreateMany", "departments")
@@ -281,10 +233,9 @@ FROM unnest($1::uuid[], $2::uuid[], $3::text[]) WITH ORDINALITY AS "u"("c1", "c2
 ORDER BY "u"."ord"
 RETURNING "id", "company_id", "name"`
 
-// CreateManyReturning inserts rows into table departments and returns them as
-// stored, in input order, defaults applied as in Create. It runs one statement,
-// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table departments in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *DepartmentRepo) CreateManyReturning(ctx context.Context, rows []NewDepartment) ([]Department, error) {
 	if len(rows) == 0 {
 		return []Department{}, nil
@@ -348,14 +299,12 @@ func (r *DepartmentRepo) CreateIfAbsentByCompanyIDAndName(ctx context.Context, n
 	return v, created, wrapErr(err, "departments.CreateIfAbsentByCompanyIDAndName", "departments")
 }
 
-// DepartmentKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// DepartmentKeyedUpdate is one row's key and changes for UpdateMany.
 type DepartmentKeyedUpdate struct {
 	ID      uuid.UUID        `json:"id"`
 	Changes DepartmentUpdate `json:"changes"`
 }
 
-// bulkDepartmentsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkDepartmentsUpdates = &runtime.Bulk[DepartmentKeyedUpdate]{
 	Table:    "departments",
 	Key:      func(a, b *DepartmentKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -374,9 +323,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]) WIT
 "cpcgen_new" AS (UPDATE "departments" SET "company_id" = COALESCE("cpcgen_v"."cpcgen_2", "departments"."company_id"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "departments"."name") FROM "cpcgen_v" WHERE "departments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table departments the changes of each, as
-// Update does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table departments, all or none (see
+// runtime.UpdateMany).
 func (r *DepartmentRepo) UpdateMany(ctx context.Context, rows []DepartmentKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkDepartmentsUpdates, sqlDepartmentsUpdateMany, rows)
 	return out, wrapErr(err, "departments.UpdateMany", "departments")
@@ -389,14 +337,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]) WIT
 "cpcgen_new" AS (UPDATE "departments" SET "company_id" = COALESCE("cpcgen_v"."cpcgen_2", "departments"."company_id"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "departments"."name") FROM "cpcgen_v" WHERE "departments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "company_id", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."company_id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *DepartmentRepo) UpdateManyReturning(ctx context.Context, rows []DepartmentKeyedUpdate) ([]Department, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkDepartmentsUpdates, sqlDepartmentsUpdateManyReturning, scanDepartment, rows)
 	return out, wrapErr(err, "departments.UpdateManyReturning", "departments")
 }
 
-// bulkDepartmentsKeys sends the rows of DeleteMany.
 var bulkDepartmentsKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "departments",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -412,13 +358,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table departments with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *DepartmentRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkDepartmentsKeys, sqlDepartmentsDeleteMany, keys)
 	return out, wrapErr(err, "departments.DeleteMany", "departments")
 }
 
-// bulkDepartmentsNew sends the rows of the batch upserts.
 var bulkDepartmentsNew = &runtime.Bulk[NewDepartment]{
 	Table:    "departments",
 	Validate: (*NewDepartment).Validate,
@@ -436,8 +381,8 @@ WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid())
 "cpcgen_new" AS (UPDATE "departments" SET "company_id" = "departments"."company_id" FROM "cpcgen_v" WHERE "company_id" = "cpcgen_v"."cpcgen_i2" AND "name" = "cpcgen_v"."cpcgen_i3" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "company_id", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."company_id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."company_id" = "cpcgen_v"."cpcgen_i2" AND "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."company_id", "cpcgen_new"."name" FROM "cpcgen_new"`
 
-// UpsertManyByCompanyIDAndName is UpsertByCompanyIDAndName for many rows: it
-// returns the rows as stored, in the order of rows. See runtime.UpsertMany.
+// UpsertManyByCompanyIDAndName is UpsertByCompanyIDAndName for many rows (see
+// runtime.UpsertMany).
 func (r *DepartmentRepo) UpsertManyByCompanyIDAndName(ctx context.Context, rows []NewDepartment) ([]Department, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkDepartmentsNew.By(func(a, b *NewDepartment) int {
 		return cmp.Or(runtime.CompareUUID(a.CompanyID, b.CompanyID), cmp.Compare(a.Name, b.Name))
@@ -451,8 +396,7 @@ WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid())
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."company_id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."company_id" = "cpcgen_v"."cpcgen_i2" AND "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "departments"."id", "departments"."company_id", "departments"."name" FROM "cpcgen_v" JOIN "departments" ON "company_id" = "cpcgen_v"."cpcgen_i2" AND "name" = "cpcgen_v"."cpcgen_i3"`
 
 // CreateManyIfAbsentByCompanyIDAndName is CreateIfAbsentByCompanyIDAndName for
-// many rows: it returns, in the order of rows, the new rows or the rows in the
-// way, and whether each was created. See runtime.CreateManyIfAbsent.
+// many rows (see runtime.CreateManyIfAbsent).
 func (r *DepartmentRepo) CreateManyIfAbsentByCompanyIDAndName(ctx context.Context, rows []NewDepartment) ([]Department, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkDepartmentsNew.By(func(a, b *NewDepartment) int {
 		return cmp.Or(runtime.CompareUUID(a.CompanyID, b.CompanyID), cmp.Compare(a.Name, b.Name))
@@ -475,7 +419,6 @@ const sqlDepartmentsLoadByCompanyID = `-- name: departments.LoadByCompanyID repl
 SELECT "id", "company_id", "name" FROM "departments"
 WHERE "company_id" = ANY($1) ORDER BY "id"`
 
-// loadDepartmentsByCompanyID is LoadByCompanyID on db.
 func loadDepartmentsByCompanyID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Department, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Department{}, nil
@@ -485,16 +428,15 @@ func loadDepartmentsByCompanyID(ctx context.Context, db runtime.DBTX, keys []uui
 }
 
 // LoadByCompanyID returns the rows of table departments whose company_id is one of
-// keys, grouped by company_id, each group in primary key order, with one query
-// however many keys; keys without rows are not in the map.
+// keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *DepartmentRepo) LoadByCompanyID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Department, error) {
 	m, err := loadDepartmentsByCompanyID(ctx, r.db, keys)
 	return m, wrapErr(err, "departments.LoadByCompanyID", "departments")
 }
 
-// LoadEmployees returns the rows of table employees that reference each of parents
-// (employees.department_id = departments.id), keyed by the parent's id, each group
-// in primary key order, with one query; parents without rows are not in the map.
+// LoadEmployees returns the rows of table employees of each of parents
+// (employees.department_id = departments.id), keyed by the parent's id, as
+// LoadByDepartmentID does.
 func (r *DepartmentRepo) LoadEmployees(ctx context.Context, parents []Department) (map[uuid.UUID][]Employee, error) {
 	keys := runtime.Keys(parents, func(p *Department) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadEmployeesByDepartmentID(ctx, r.db, keys)

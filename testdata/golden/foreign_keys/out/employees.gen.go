@@ -6,7 +6,6 @@ package orgchart
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -31,9 +30,8 @@ type NewEmployee struct {
 	Name         string              `json:"name"`
 }
 
-// EmployeeUpdate lists changes to a row of table employees. Unset fields leave
-// their column unchanged; a nullable column is set to NULL with
-// runtime.SetNull[T]().
+// EmployeeUpdate lists changes to a row of table employees; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type EmployeeUpdate struct {
 	DepartmentID runtime.Opt[uuid.UUID]           `json:"department_id,omitzero"`
 	ManagerID    runtime.Opt[runtime.Null[int64]] `json:"manager_id,omitzero"`
@@ -46,44 +44,29 @@ type EmployeeRepo struct {
 	db runtime.DBTX
 }
 
-// NewEmployeeRepo returns a repository of table employees that runs its statements
-// on db: a pool, a connection or a transaction.
+// NewEmployeeRepo returns the repository of table employees over db.
 func NewEmployeeRepo(db runtime.DBTX) *EmployeeRepo {
 	return &EmployeeRepo{db: db}
 }
 
 var (
-	// ErrEmployeeIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// employees (constraint employees_pkey, primary_key in the spec).
+	// ErrEmployeeIDTaken matches a violation of the primary key (id).
 	ErrEmployeeIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "employees", "employees_pkey", "primary_key")
-
-	// ErrEmployeeEmailTaken matches (errors.Is) a violation of the unique column email
-	// of employees (constraint employees_email_key, email.unique in the spec).
+	// ErrEmployeeEmailTaken matches a violation of the unique column email.
 	ErrEmployeeEmailTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "employees", "employees_email_key", "email.unique")
-
-	// ErrEmployeeDepartmentIDNotFound matches (errors.Is) a write of employees whose
-	// department_id names no row of departments (constraint
-	// employees_department_id_fkey, department_id.references in the spec).
+	// ErrEmployeeDepartmentIDNotFound matches a write whose department_id names no row
+	// of departments.
 	ErrEmployeeDepartmentIDNotFound = runtime.NewForeignKeySentinel("employees", "employees_department_id_fkey", "department_id.references", runtime.FKMissing)
-
-	// ErrEmployeeManagerIDNotFound matches (errors.Is) a write of employees whose
-	// manager_id names no row of employees (constraint employees_manager_id_fkey,
-	// manager_id.references in the spec).
+	// ErrEmployeeManagerIDNotFound matches a write whose manager_id names no row of
+	// employees.
 	ErrEmployeeManagerIDNotFound = runtime.NewForeignKeySentinel("employees", "employees_manager_id_fkey", "manager_id.references", runtime.FKMissing)
-
-	// ErrEmployeeReferencedByEmployee matches (errors.Is) a delete or key change of a
-	// row of employees that rows of employees still reference (constraint
-	// employees_manager_id_fkey, employees.manager_id.references in the spec).
+	// ErrEmployeeReferencedByEmployee matches a delete or key change of a row that
+	// rows of employees reference.
 	ErrEmployeeReferencedByEmployee = runtime.NewForeignKeySentinel("employees", "employees_manager_id_fkey", "manager_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table employees: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table employees (see
+// runtime.Validator).
 func (n *NewEmployee) Validate() error {
 	var f runtime.Fields
 	f.Fits("email", runtime.CheckText(n.Email))
@@ -92,14 +75,7 @@ func (n *NewEmployee) Validate() error {
 	return f.Err("employees")
 }
 
-// Validate checks u for table employees, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewEmployee.Validate does.
 func (u *EmployeeUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Email.Set {
@@ -112,28 +88,16 @@ func (u *EmployeeUpdate) Validate() error {
 	return f.Err("employees")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for department_id, email, name, whose columns are NOT NULL, rather than
-// read it as a zero value: the error is a *runtime.DbError of kind Validation
-// naming the fields.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewEmployee) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "employees", "department_id", "email", "name"); err != nil {
-		return err
-	}
 	type plain NewEmployee
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "employees", "department_id", "email", "name")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for department_id, email, name, whose columns are NOT NULL, rather than
-// read it as a zero value: the error is a *runtime.DbError of kind Validation
-// naming the fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *EmployeeUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "employees", "department_id", "email", "name"); err != nil {
-		return err
-	}
 	type plain EmployeeUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "employees", "department_id", "email", "name")
 }
 
 var (
@@ -143,13 +107,10 @@ var (
 	}
 )
 
-// scanEmployee gives the scan destinations of the fields of v, columns in table
-// order.
 func scanEmployee(v *Employee, d []any) []any {
 	return append(d, &v.ID, &v.DepartmentID, &v.ManagerID, &v.Email, &v.Name)
 }
 
-// argsNewEmployee gives the values Create binds from n.
 func argsNewEmployee(n *NewEmployee, d []any) []any {
 	return append(d, &n.DepartmentID, &n.ManagerID, &n.Email, &n.Name)
 }
@@ -159,8 +120,8 @@ INSERT INTO "employees" ("department_id", "manager_id", "email", "name")
 VALUES ($1, $2, $3, $4)
 RETURNING "id", "department_id", "manager_id", "email", "name"`
 
-// Create inserts a row into table employees and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table employees and returns the row as stored. It
+// validates n first.
 func (r *EmployeeRepo) Create(ctx context.Context, n NewEmployee) (Employee, error) {
 	if err := n.Validate(); err != nil {
 		return Employee{}, wrapErr(err, "employees.Create", "employees")
@@ -173,8 +134,8 @@ const sqlEmployeesFindByID = `-- name: employees.FindByID replica=ok
 SELECT "id", "department_id", "manager_id", "email", "name" FROM "employees"
 WHERE "id" = $1`
 
-// FindByID returns the row of table employees with the given id. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table employees with the given id, or
+// runtime.ErrNotFound.
 func (r *EmployeeRepo) FindByID(ctx context.Context, id int64) (Employee, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlEmployeesFindByID, id, runtime.Arg, scanEmployee)
 	return v, wrapErr(err, "employees.FindByID", "employees")
@@ -183,17 +144,14 @@ func (r *EmployeeRepo) FindByID(ctx context.Context, id int64) (Employee, error)
 const sqlEmployeesFindAll = `-- name: employees.FindAll replica=ok
 SELECT "id", "department_id", "manager_id", "email", "name" FROM "employees" ORDER BY "id"`
 
-// FindAll returns every row of table employees in primary key order, all in
-// memory; List and Stream do not hold them all.
+// FindAll returns every row of table employees in primary key order, in memory.
 func (r *EmployeeRepo) FindAll(ctx context.Context) ([]Employee, error) {
 	rows, err := r.db.Query(ctx, sqlEmployeesFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanEmployee)
 	return items, wrapErr(err, "employees.FindAll", "employees")
 }
 
-// Stream yields every row of table employees in primary key order as the loop
-// reads them from the server: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *EmployeeRepo) Stream(ctx context.Context) iter.Seq2[Employee, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "employees.Stream", "employees") }, scanEmployee, sqlEmployeesFindAll)
 }
@@ -207,9 +165,8 @@ SELECT "id", "department_id", "manager_id", "email", "name" FROM "employees"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table employees in primary key order,
-// after the cursor page.After ("" for the first page); the page's Next cursor (""
-// after the last page) gets the next one.
+// List returns a page of table employees in primary key order (see
+// runtime.PageArgs).
 func (r *EmployeeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Employee], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Employee]{
@@ -222,8 +179,6 @@ func (r *EmployeeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 	return p, wrapErr(err, "employees.List", "employees")
 }
 
-// updateEmployees are the statements of EmployeeRepo.Update: one per set of fields
-// set (see runtime.Update).
 var updateEmployees = &runtime.Update{
 	Name: "employees.Update", Keys: 1,
 	Head:     "UPDATE \"employees\"\nSET ",
@@ -232,14 +187,12 @@ var updateEmployees = &runtime.Update{
 	Nullable: 1 << 1,
 }
 
-// argsEmployeeUpdate gives the value of each field of u, nil when unset.
 func argsEmployeeUpdate(u *EmployeeUpdate, d []any) []any {
 	return append(d, u.DepartmentID.Arg(), u.ManagerID.Arg(), u.Email.Arg(), u.Name.Arg())
 }
 
 // Update applies the set fields of u to the row of table employees with the given
-// id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *EmployeeRepo) Update(ctx context.Context, id int64, u EmployeeUpdate) (Employee, error) {
 	if err := u.Validate(); err != nil {
 		return Employee{}, wrapErr(err, "employees.Update", "employees")
@@ -271,9 +224,8 @@ const sqlEmployeesFindByIDs = `-- name: employees.FindByIDs replica=ok
 SELECT "id", "department_id", "manager_id", "email", "name" FROM "employees"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table employees whose id is in ids, in id order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table employees whose id is in ids, in id order;
+// keys without a row are skipped.
 func (r *EmployeeRepo) FindByIDs(ctx context.Context, ids []int64) ([]Employee, error) {
 	if len(ids) == 0 {
 		return []Employee{}, nil
@@ -282,15 +234,14 @@ func (r *EmployeeRepo) FindByIDs(ctx context.Context, ids []int64) ([]Employee, 
 	return items, wrapErr(err, "employees.FindByIDs", "employees")
 }
 
-// copyEmployees sends rows of NewEmployee to table employees with COPY.
 var copyEmployees = &runtime.Copier[NewEmployee]{
 	Table:   "employees",
 	Columns: []string{"department_id", "manager_id", "email", "name"},
 	Args:    argsNewEmployee,
 }
 
-// CreateMany inserts rows into table employees with the COPY protocol and returns
-// how many it inserted, all or nothing. It validates every row first.
+// CreateMany inserts rows into table employees with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *EmployeeRepo) CreateMany(ctx context.Context, rows []NewEmployee) (int64, error) {
 	n, err := copyEmployees.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "employees.CreateMany", "employees")
@@ -303,10 +254,9 @@ FROM unnest($1::uuid[], $2::bigint[], $3::varchar[], $4::text[]) WITH ORDINALITY
 ORDER BY "u"."ord"
 RETURNING "id", "department_id", "manager_id", "email", "name"`
 
-// CreateManyReturning inserts rows into table employees and returns them as
-// stored, in input order, defaults applied as in Create. It runs one statement,
-// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table employees in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *EmployeeRepo) CreateManyReturning(ctx context.Context, rows []NewEmployee) ([]Employee, error) {
 	if len(rows) == 0 {
 		return []Employee{}, nil
@@ -372,14 +322,12 @@ func (r *EmployeeRepo) CreateIfAbsentByEmail(ctx context.Context, n NewEmployee)
 	return v, created, wrapErr(err, "employees.CreateIfAbsentByEmail", "employees")
 }
 
-// EmployeeKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// EmployeeKeyedUpdate is one row's key and changes for UpdateMany.
 type EmployeeKeyedUpdate struct {
 	ID      int64          `json:"id"`
 	Changes EmployeeUpdate `json:"changes"`
 }
 
-// bulkEmployeesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkEmployeesUpdates = &runtime.Bulk[EmployeeKeyedUpdate]{
 	Table:    "employees",
 	Key:      func(a, b *EmployeeKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -401,9 +349,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::boolean[]
 "cpcgen_new" AS (UPDATE "employees" SET "department_id" = COALESCE("cpcgen_v"."cpcgen_2", "employees"."department_id"), "manager_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "employees"."manager_id" END, "email" = COALESCE("cpcgen_v"."cpcgen_5", "employees"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_6", "employees"."name") FROM "cpcgen_v" WHERE "employees"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table employees the changes of each, as
-// Update does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table employees, all or none (see
+// runtime.UpdateMany).
 func (r *EmployeeRepo) UpdateMany(ctx context.Context, rows []EmployeeKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkEmployeesUpdates, sqlEmployeesUpdateMany, rows)
 	return out, wrapErr(err, "employees.UpdateMany", "employees")
@@ -416,14 +363,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::boolean[]
 "cpcgen_new" AS (UPDATE "employees" SET "department_id" = COALESCE("cpcgen_v"."cpcgen_2", "employees"."department_id"), "manager_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "employees"."manager_id" END, "email" = COALESCE("cpcgen_v"."cpcgen_5", "employees"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_6", "employees"."name") FROM "cpcgen_v" WHERE "employees"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "department_id", "manager_id", "email", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."department_id", "cpcgen_new"."manager_id", "cpcgen_new"."email", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *EmployeeRepo) UpdateManyReturning(ctx context.Context, rows []EmployeeKeyedUpdate) ([]Employee, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkEmployeesUpdates, sqlEmployeesUpdateManyReturning, scanEmployee, rows)
 	return out, wrapErr(err, "employees.UpdateManyReturning", "employees")
 }
 
-// bulkEmployeesKeys sends the rows of DeleteMany.
 var bulkEmployeesKeys = &runtime.Bulk[int64]{
 	Table: "employees",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -439,13 +384,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcge
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table employees with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *EmployeeRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkEmployeesKeys, sqlEmployeesDeleteMany, keys)
 	return out, wrapErr(err, "employees.DeleteMany", "employees")
 }
 
-// bulkEmployeesNew sends the rows of the batch upserts.
 var bulkEmployeesNew = &runtime.Bulk[NewEmployee]{
 	Table:    "employees",
 	Validate: (*NewEmployee).Validate,
@@ -464,8 +408,7 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_new" AS (UPDATE "employees" SET "department_id" = "cpcgen_v"."cpcgen_i1", "manager_id" = "cpcgen_v"."cpcgen_i2", "name" = "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" WHERE "email" = "cpcgen_v"."cpcgen_i3" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "department_id", "manager_id", "email", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."department_id", "cpcgen_ins"."manager_id", "cpcgen_ins"."email", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."department_id", "cpcgen_new"."manager_id", "cpcgen_new"."email", "cpcgen_new"."name" FROM "cpcgen_new"`
 
-// UpsertManyByEmail is UpsertByEmail for many rows: it returns the rows as stored,
-// in the order of rows. See runtime.UpsertMany.
+// UpsertManyByEmail is UpsertByEmail for many rows (see runtime.UpsertMany).
 func (r *EmployeeRepo) UpsertManyByEmail(ctx context.Context, rows []NewEmployee) ([]Employee, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkEmployeesNew.By(func(a, b *NewEmployee) int { return cmp.Compare(a.Email, b.Email) }), sqlEmployeesUpsertManyByEmail, scanEmployee, rows)
 	return out, wrapErr(err, "employees.UpsertManyByEmail", "employees")
@@ -476,9 +419,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_ins" AS (INSERT INTO "employees" ("department_id", "manager_id", "email", "name") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("email") DO NOTHING RETURNING "id", "department_id", "manager_id", "email", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."department_id", "cpcgen_ins"."manager_id", "cpcgen_ins"."email", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "employees"."id", "employees"."department_id", "employees"."manager_id", "employees"."email", "employees"."name" FROM "cpcgen_v" JOIN "employees" ON "email" = "cpcgen_v"."cpcgen_i3"`
 
-// CreateManyIfAbsentByEmail is CreateIfAbsentByEmail for many rows: it returns, in
-// the order of rows, the new rows or the rows in the way, and whether each was
-// created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentByEmail is CreateIfAbsentByEmail for many rows (see
+// runtime.CreateManyIfAbsent).
 func (r *EmployeeRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []NewEmployee) ([]Employee, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkEmployeesNew.By(func(a, b *NewEmployee) int { return cmp.Compare(a.Email, b.Email) }), sqlEmployeesCreateManyIfAbsentByEmail, scanEmployee, rows)
 	return out, created, wrapErr(err, "employees.CreateManyIfAbsentByEmail", "employees")
@@ -499,7 +441,6 @@ const sqlEmployeesLoadByDepartmentID = `-- name: employees.LoadByDepartmentID re
 SELECT "id", "department_id", "manager_id", "email", "name" FROM "employees"
 WHERE "department_id" = ANY($1) ORDER BY "id"`
 
-// loadEmployeesByDepartmentID is LoadByDepartmentID on db.
 func loadEmployeesByDepartmentID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Employee, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Employee{}, nil
@@ -509,8 +450,7 @@ func loadEmployeesByDepartmentID(ctx context.Context, db runtime.DBTX, keys []uu
 }
 
 // LoadByDepartmentID returns the rows of table employees whose department_id is
-// one of keys, grouped by department_id, each group in primary key order, with one
-// query however many keys; keys without rows are not in the map.
+// one of keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *EmployeeRepo) LoadByDepartmentID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Employee, error) {
 	m, err := loadEmployeesByDepartmentID(ctx, r.db, keys)
 	return m, wrapErr(err, "employees.LoadByDepartmentID", "employees")
@@ -531,7 +471,6 @@ const sqlEmployeesLoadByManagerID = `-- name: employees.LoadByManagerID replica=
 SELECT "id", "department_id", "manager_id", "email", "name" FROM "employees"
 WHERE "manager_id" = ANY($1) ORDER BY "id"`
 
-// loadEmployeesByManagerID is LoadByManagerID on db.
 func loadEmployeesByManagerID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Employee, error) {
 	if len(keys) == 0 {
 		return map[int64][]Employee{}, nil
@@ -541,17 +480,15 @@ func loadEmployeesByManagerID(ctx context.Context, db runtime.DBTX, keys []int64
 }
 
 // LoadByManagerID returns the rows of table employees whose manager_id is one of
-// keys, grouped by manager_id, each group in primary key order, with one query
-// however many keys; keys without rows are not in the map.
+// keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *EmployeeRepo) LoadByManagerID(ctx context.Context, keys []int64) (map[int64][]Employee, error) {
 	m, err := loadEmployeesByManagerID(ctx, r.db, keys)
 	return m, wrapErr(err, "employees.LoadByManagerID", "employees")
 }
 
-// LoadEmployeesByManagerID returns the rows of table employees that reference each
-// of parents (employees.manager_id = employees.id), keyed by the parent's id, each
-// group in primary key order, with one query; parents without rows are not in the
-// map.
+// LoadEmployeesByManagerID returns the rows of table employees of each of parents
+// (employees.manager_id = employees.id), keyed by the parent's id, as
+// LoadByManagerID does.
 func (r *EmployeeRepo) LoadEmployeesByManagerID(ctx context.Context, parents []Employee) (map[int64][]Employee, error) {
 	keys := runtime.Keys(parents, func(p *Employee) (int64, bool) { return p.ID, true })
 	m, err := loadEmployeesByManagerID(ctx, r.db, keys)

@@ -70,7 +70,7 @@ func wrapErr(err error, op, table string) error {
 	}
 	err = runtime.Wrap(err, op, table)
 	if e, ok := err.(*runtime.DbError); ok && e.Constraint != "" && e.SpecName == "" {
-		if name := specNameOf(e.Table, e.Constraint); name != "" {
+		if name := runtime.SpecName(e.Table, e.Constraint, sentinels); name != "" {
 			cp := *e
 			cp.SpecName = name
 			return &cp
@@ -90,30 +90,18 @@ func wrapParamsErr(err error, op, table string, params []string) error {
 	return wrapErr(runtime.WrapParams(err, op, table, params), op, table)
 }
 
-// specNameOf returns the spec's name of the constraint of the package named
-// constraint, on table when several tables have one of that name, or "".
-func specNameOf(table, constraint string) string {
-	switch constraint {
-	case "companies_pkey":
-		return ErrCompanyIDTaken.Name
-	case "companies_name_key":
-		return ErrCompanyNameTaken.Name
-	case "departments_pkey":
-		return ErrDepartmentIDTaken.Name
-	case "departments_company_id_name_key":
-		return ErrDepartmentCompanyIDNameTaken.Name
-	case "departments_company_id_fkey":
-		return ErrDepartmentCompanyIDNotFound.Name
-	case "employees_pkey":
-		return ErrEmployeeIDTaken.Name
-	case "employees_email_key":
-		return ErrEmployeeEmailTaken.Name
-	case "employees_department_id_fkey":
-		return ErrEmployeeDepartmentIDNotFound.Name
-	case "employees_manager_id_fkey":
-		return ErrEmployeeManagerIDNotFound.Name
-	}
-	return ""
+// sentinels are the package's constraints, which wrapErr names as the spec does
+// (see runtime.SpecName).
+var sentinels = []*runtime.ConstraintSentinel{
+	ErrCompanyIDTaken,
+	ErrCompanyNameTaken,
+	ErrDepartmentIDTaken,
+	ErrDepartmentCompanyIDNameTaken,
+	ErrDepartmentCompanyIDNotFound,
+	ErrEmployeeIDTaken,
+	ErrEmployeeEmailTaken,
+	ErrEmployeeDepartmentIDNotFound,
+	ErrEmployeeManagerIDNotFound,
 }
 
 // InTx runs fn in a transaction with a Store bound to it: committed when fn

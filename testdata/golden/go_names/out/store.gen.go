@@ -71,7 +71,7 @@ func wrapErr(err error, op, table string) error {
 	}
 	err = runtime.Wrap(err, op, table)
 	if e, ok := err.(*runtime.DbError); ok && e.Constraint != "" && e.SpecName == "" {
-		if name := specNameOf(e.Table, e.Constraint); name != "" {
+		if name := runtime.SpecName(e.Table, e.Constraint, sentinels); name != "" {
 			cp := *e
 			cp.SpecName = name
 			return &cp
@@ -91,22 +91,14 @@ func wrapParamsErr(err error, op, table string, params []string) error {
 	return wrapErr(runtime.WrapParams(err, op, table, params), op, table)
 }
 
-// specNameOf returns the spec's name of the constraint of the package named
-// constraint, on table when several tables have one of that name, or "".
-func specNameOf(table, constraint string) string {
-	switch constraint {
-	case "store_pkey":
-		return ErrShopIDTaken.Name
-	case "store_items_pkey":
-		return ErrStoreItemIDTaken.Name
-	case "store_items_store_id_fkey":
-		return ErrStoreItemStoreIDNotFound.Name
-	case "tx_pkey":
-		return ErrTxIDTaken.Name
-	case "tx_store_id_fkey":
-		return ErrTxStoreIDNotFound.Name
-	}
-	return ""
+// sentinels are the package's constraints, which wrapErr names as the spec does
+// (see runtime.SpecName).
+var sentinels = []*runtime.ConstraintSentinel{
+	ErrShopIDTaken,
+	ErrStoreItemIDTaken,
+	ErrStoreItemStoreIDNotFound,
+	ErrTxIDTaken,
+	ErrTxStoreIDNotFound,
 }
 
 // InTx runs fn in a transaction with a Database bound to it: committed when fn

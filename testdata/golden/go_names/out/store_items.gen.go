@@ -6,7 +6,6 @@ package gonames
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -26,8 +25,8 @@ type NewStoreItem struct {
 	SKU     string `json:"sku"`
 }
 
-// StoreItemUpdate lists changes to a row of table store_items. Unset fields leave
-// their column unchanged.
+// StoreItemUpdate lists changes to a row of table store_items; unset fields stay
+// unchanged.
 type StoreItemUpdate struct {
 	StoreID runtime.Opt[int64]  `json:"store_id,omitzero"`
 	SKU     runtime.Opt[string] `json:"sku,omitzero"`
@@ -38,44 +37,28 @@ type StoreItemRepo struct {
 	db runtime.DBTX
 }
 
-// NewStoreItemRepo returns a repository of table store_items that runs its
-// statements on db: a pool, a connection or a transaction.
+// NewStoreItemRepo returns the repository of table store_items over db.
 func NewStoreItemRepo(db runtime.DBTX) *StoreItemRepo {
 	return &StoreItemRepo{db: db}
 }
 
 var (
-	// ErrStoreItemIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// store_items (constraint store_items_pkey, primary_key in the spec).
+	// ErrStoreItemIDTaken matches a violation of the primary key (id).
 	ErrStoreItemIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "store_items", "store_items_pkey", "primary_key")
-
-	// ErrStoreItemStoreIDNotFound matches (errors.Is) a write of store_items whose
-	// store_id names no row of store (constraint store_items_store_id_fkey,
-	// store_id.references in the spec).
+	// ErrStoreItemStoreIDNotFound matches a write whose store_id names no row of
+	// store.
 	ErrStoreItemStoreIDNotFound = runtime.NewForeignKeySentinel("store_items", "store_items_store_id_fkey", "store_id.references", runtime.FKMissing)
 )
 
-// Validate checks n for table store_items: what the columns' types cannot hold
-// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
-// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table store_items (see
+// runtime.Validator).
 func (n *NewStoreItem) Validate() error {
 	var f runtime.Fields
 	f.Fits("sku", runtime.CheckText(n.SKU))
 	return f.Err("store_items")
 }
 
-// Validate checks u for table store_items, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewStoreItem.Validate does.
 func (u *StoreItemUpdate) Validate() error {
 	var f runtime.Fields
 	if u.SKU.Set {
@@ -84,37 +67,22 @@ func (u *StoreItemUpdate) Validate() error {
 	return f.Err("store_items")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for store_id, sku, whose columns are NOT NULL, rather than read it as a
-// zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewStoreItem) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "store_items", "store_id", "sku"); err != nil {
-		return err
-	}
 	type plain NewStoreItem
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "store_items", "store_id", "sku")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for store_id, sku, whose columns are NOT NULL, rather than read it as a
-// zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *StoreItemUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "store_items", "store_id", "sku"); err != nil {
-		return err
-	}
 	type plain StoreItemUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "store_items", "store_id", "sku")
 }
 
-// scanStoreItem gives the scan destinations of the fields of v, columns in table
-// order.
 func scanStoreItem(v *StoreItem, d []any) []any {
 	return append(d, &v.ID, &v.StoreID, &v.SKU)
 }
 
-// argsNewStoreItem gives the values Create binds from n.
 func argsNewStoreItem(n *NewStoreItem, d []any) []any {
 	return append(d, &n.StoreID, &n.SKU)
 }
@@ -124,8 +92,8 @@ INSERT INTO "store_items" ("store_id", "sku")
 VALUES ($1, $2)
 RETURNING "id", "store_id", "sku"`
 
-// Create inserts a row into table store_items and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table store_items and returns the row as stored. It
+// validates n first.
 func (r *StoreItemRepo) Create(ctx context.Context, n NewStoreItem) (StoreItem, error) {
 	if err := n.Validate(); err != nil {
 		return StoreItem{}, wrapErr(err, "store_items.Create", "store_items")
@@ -138,8 +106,8 @@ const sqlStoreItemsFindByID = `-- name: store_items.FindByID replica=ok
 SELECT "id", "store_id", "sku" FROM "store_items"
 WHERE "id" = $1`
 
-// FindByID returns the row of table store_items with the given id. If there is
-// none, the error matches runtime.ErrNotFound.
+// FindByID returns the row of table store_items with the given id, or
+// runtime.ErrNotFound.
 func (r *StoreItemRepo) FindByID(ctx context.Context, id int64) (StoreItem, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlStoreItemsFindByID, id, runtime.Arg, scanStoreItem)
 	return v, wrapErr(err, "store_items.FindByID", "store_items")
@@ -148,17 +116,14 @@ func (r *StoreItemRepo) FindByID(ctx context.Context, id int64) (StoreItem, erro
 const sqlStoreItemsFindAll = `-- name: store_items.FindAll replica=ok
 SELECT "id", "store_id", "sku" FROM "store_items" ORDER BY "id"`
 
-// FindAll returns every row of table store_items in primary key order, all in
-// memory; List and Stream do not hold them all.
+// FindAll returns every row of table store_items in primary key order, in memory.
 func (r *StoreItemRepo) FindAll(ctx context.Context) ([]StoreItem, error) {
 	rows, err := r.db.Query(ctx, sqlStoreItemsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanStoreItem)
 	return items, wrapErr(err, "store_items.FindAll", "store_items")
 }
 
-// Stream yields every row of table store_items in primary key order as the loop
-// reads them from the server: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *StoreItemRepo) Stream(ctx context.Context) iter.Seq2[StoreItem, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "store_items.Stream", "store_items") }, scanStoreItem, sqlStoreItemsFindAll)
 }
@@ -172,9 +137,8 @@ SELECT "id", "store_id", "sku" FROM "store_items"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table store_items in primary key order,
-// after the cursor page.After ("" for the first page); the page's Next cursor (""
-// after the last page) gets the next one.
+// List returns a page of table store_items in primary key order (see
+// runtime.PageArgs).
 func (r *StoreItemRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[StoreItem], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[StoreItem]{
@@ -187,8 +151,6 @@ func (r *StoreItemRepo) List(ctx context.Context, page runtime.PageArgs) (runtim
 	return p, wrapErr(err, "store_items.List", "store_items")
 }
 
-// updateStoreItems are the statements of StoreItemRepo.Update: one per set of
-// fields set (see runtime.Update).
 var updateStoreItems = &runtime.Update{
 	Name: "store_items.Update", Keys: 1,
 	Head: "UPDATE \"store_items\"\nSET ",
@@ -196,14 +158,12 @@ var updateStoreItems = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"store_id\", \"sku\"",
 }
 
-// argsStoreItemUpdate gives the value of each field of u, nil when unset.
 func argsStoreItemUpdate(u *StoreItemUpdate, d []any) []any {
 	return append(d, u.StoreID.Arg(), u.SKU.Arg())
 }
 
 // Update applies the set fields of u to the row of table store_items with the
-// given id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *StoreItemRepo) Update(ctx context.Context, id int64, u StoreItemUpdate) (StoreItem, error) {
 	if err := u.Validate(); err != nil {
 		return StoreItem{}, wrapErr(err, "store_items.Update", "store_items")
@@ -235,9 +195,8 @@ const sqlStoreItemsFindByIDs = `-- name: store_items.FindByIDs replica=ok
 SELECT "id", "store_id", "sku" FROM "store_items"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table store_items whose id is in ids, in id order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table store_items whose id is in ids, in id order;
+// keys without a row are skipped.
 func (r *StoreItemRepo) FindByIDs(ctx context.Context, ids []int64) ([]StoreItem, error) {
 	if len(ids) == 0 {
 		return []StoreItem{}, nil
@@ -246,15 +205,14 @@ func (r *StoreItemRepo) FindByIDs(ctx context.Context, ids []int64) ([]StoreItem
 	return items, wrapErr(err, "store_items.FindByIDs", "store_items")
 }
 
-// copyStoreItems sends rows of NewStoreItem to table store_items with COPY.
 var copyStoreItems = &runtime.Copier[NewStoreItem]{
 	Table:   "store_items",
 	Columns: []string{"store_id", "sku"},
 	Args:    argsNewStoreItem,
 }
 
-// CreateMany inserts rows into table store_items with the COPY protocol and
-// returns how many it inserted, all or nothing. It validates every row first.
+// CreateMany inserts rows into table store_items with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *StoreItemRepo) CreateMany(ctx context.Context, rows []NewStoreItem) (int64, error) {
 	n, err := copyStoreItems.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "store_items.CreateMany", "store_items")
@@ -267,10 +225,9 @@ FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
 RETURNING "id", "store_id", "sku"`
 
-// CreateManyReturning inserts rows into table store_items and returns them as
-// stored, in input order, defaults applied as in Create. It runs one statement,
-// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table store_items in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *StoreItemRepo) CreateManyReturning(ctx context.Context, rows []NewStoreItem) ([]StoreItem, error) {
 	if len(rows) == 0 {
 		return []StoreItem{}, nil
@@ -288,14 +245,12 @@ func (r *StoreItemRepo) CreateManyReturning(ctx context.Context, rows []NewStore
 	return items, wrapErr(err, "store_items.CreateManyReturning", "store_items")
 }
 
-// StoreItemKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// StoreItemKeyedUpdate is one row's key and changes for UpdateMany.
 type StoreItemKeyedUpdate struct {
 	ID      int64           `json:"id"`
 	Changes StoreItemUpdate `json:"changes"`
 }
 
-// bulkStoreItemsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkStoreItemsUpdates = &runtime.Bulk[StoreItemKeyedUpdate]{
 	Table:    "store_items",
 	Key:      func(a, b *StoreItemKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -314,9 +269,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[])
 "cpcgen_new" AS (UPDATE "store_items" SET "store_id" = COALESCE("cpcgen_v"."cpcgen_2", "store_items"."store_id"), "sku" = COALESCE("cpcgen_v"."cpcgen_3", "store_items"."sku") FROM "cpcgen_v" WHERE "store_items"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table store_items the changes of each, as
-// Update does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table store_items, all or none (see
+// runtime.UpdateMany).
 func (r *StoreItemRepo) UpdateMany(ctx context.Context, rows []StoreItemKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkStoreItemsUpdates, sqlStoreItemsUpdateMany, rows)
 	return out, wrapErr(err, "store_items.UpdateMany", "store_items")
@@ -329,14 +283,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[])
 "cpcgen_new" AS (UPDATE "store_items" SET "store_id" = COALESCE("cpcgen_v"."cpcgen_2", "store_items"."store_id"), "sku" = COALESCE("cpcgen_v"."cpcgen_3", "store_items"."sku") FROM "cpcgen_v" WHERE "store_items"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "store_id", "sku")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."store_id", "cpcgen_new"."sku" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *StoreItemRepo) UpdateManyReturning(ctx context.Context, rows []StoreItemKeyedUpdate) ([]StoreItem, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkStoreItemsUpdates, sqlStoreItemsUpdateManyReturning, scanStoreItem, rows)
 	return out, wrapErr(err, "store_items.UpdateManyReturning", "store_items")
 }
 
-// bulkStoreItemsKeys sends the rows of DeleteMany.
 var bulkStoreItemsKeys = &runtime.Bulk[int64]{
 	Table: "store_items",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -352,7 +304,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcge
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table store_items with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *StoreItemRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkStoreItemsKeys, sqlStoreItemsDeleteMany, keys)
 	return out, wrapErr(err, "store_items.DeleteMany", "store_items")
@@ -373,7 +325,6 @@ const sqlStoreItemsLoadByStoreID = `-- name: store_items.LoadByStoreID replica=o
 SELECT "id", "store_id", "sku" FROM "store_items"
 WHERE "store_id" = ANY($1) ORDER BY "id"`
 
-// loadStoreItemsByStoreID is LoadByStoreID on db.
 func loadStoreItemsByStoreID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]StoreItem, error) {
 	if len(keys) == 0 {
 		return map[int64][]StoreItem{}, nil
@@ -383,8 +334,7 @@ func loadStoreItemsByStoreID(ctx context.Context, db runtime.DBTX, keys []int64)
 }
 
 // LoadByStoreID returns the rows of table store_items whose store_id is one of
-// keys, grouped by store_id, each group in primary key order, with one query
-// however many keys; keys without rows are not in the map.
+// keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *StoreItemRepo) LoadByStoreID(ctx context.Context, keys []int64) (map[int64][]StoreItem, error) {
 	m, err := loadStoreItemsByStoreID(ctx, r.db, keys)
 	return m, wrapErr(err, "store_items.LoadByStoreID", "store_items")

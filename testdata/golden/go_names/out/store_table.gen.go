@@ -6,7 +6,6 @@ package gonames
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -23,8 +22,8 @@ type Shop struct {
 	LegacyURL runtime.Null[string] `json:"_url"`
 }
 
-// NewShop holds the values of a new row of table store. Fields of type runtime.Opt
-// may be left unset: the column's default applies. The database sets id.
+// NewShop holds the values of a new row of table store. An unset runtime.Opt field
+// takes its column's default. The database sets id.
 type NewShop struct {
 	Name      string                  `json:"name"`
 	Status    runtime.Opt[ShopStatus] `json:"status,omitzero"`
@@ -32,8 +31,8 @@ type NewShop struct {
 	LegacyURL runtime.Null[string]    `json:"_url"`
 }
 
-// ShopUpdate lists changes to a row of table store. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// ShopUpdate lists changes to a row of table store; unset fields stay unchanged; a
+// nullable column is set to NULL with runtime.SetNull[T]().
 type ShopUpdate struct {
 	Name      runtime.Opt[string]               `json:"name,omitzero"`
 	Status    runtime.Opt[ShopStatus]           `json:"status,omitzero"`
@@ -46,35 +45,23 @@ type ShopRepo struct {
 	db runtime.DBTX
 }
 
-// NewShopRepo returns a repository of table store that runs its statements on db:
-// a pool, a connection or a transaction.
+// NewShopRepo returns the repository of table store over db.
 func NewShopRepo(db runtime.DBTX) *ShopRepo {
 	return &ShopRepo{db: db}
 }
 
 var (
-	// ErrShopIDTaken matches (errors.Is) a violation of the primary key (id) of store
-	// (constraint store_pkey, primary_key in the spec).
+	// ErrShopIDTaken matches a violation of the primary key (id).
 	ErrShopIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "store", "store_pkey", "primary_key")
-
-	// ErrShopReferencedByStoreItem matches (errors.Is) a delete or key change of a row
-	// of store that rows of store_items still reference (constraint
-	// store_items_store_id_fkey, store_items.store_id.references in the spec).
+	// ErrShopReferencedByStoreItem matches a delete or key change of a row that rows
+	// of store_items reference.
 	ErrShopReferencedByStoreItem = runtime.NewForeignKeySentinel("store_items", "store_items_store_id_fkey", "store_id.references", runtime.FKReferenced)
-
-	// ErrShopReferencedByTx matches (errors.Is) a delete or key change of a row of
-	// store that rows of tx still reference (constraint tx_store_id_fkey,
-	// tx.store_id.references in the spec).
+	// ErrShopReferencedByTx matches a delete or key change of a row that rows of tx
+	// reference.
 	ErrShopReferencedByTx = runtime.NewForeignKeySentinel("tx", "tx_store_id_fkey", "store_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table store: what the columns' types cannot hold (nil for
-// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
-// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
-// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
-// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first check it fails. The repository
-// calls it before any SQL.
+// Validate checks n against the columns of table store (see runtime.Validator).
 func (n *NewShop) Validate() error {
 	var f runtime.Fields
 	f.Fits("name", runtime.CheckText(n.Name))
@@ -90,14 +77,7 @@ func (n *NewShop) Validate() error {
 	return f.Err("store")
 }
 
-// Validate checks u for table store, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewShop.Validate does.
 func (u *ShopUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Name.Set {
@@ -115,36 +95,22 @@ func (u *ShopUpdate) Validate() error {
 	return f.Err("store")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for name, status, whose columns are NOT NULL, rather than read it as a zero
-// value: the error is a *runtime.DbError of kind Validation naming the fields.
-// Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewShop) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "store", "name", "status"); err != nil {
-		return err
-	}
 	type plain NewShop
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "store", "name", "status")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for name, status, whose columns are NOT NULL, rather than read it as a zero
-// value: the error is a *runtime.DbError of kind Validation naming the fields.
-// Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *ShopUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "store", "name", "status"); err != nil {
-		return err
-	}
 	type plain ShopUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "store", "name", "status")
 }
 
-// scanShop gives the scan destinations of the fields of v, columns in table order.
 func scanShop(v *Shop, d []any) []any {
 	return append(d, &v.ID, &v.Name, &v.Status, &v.URL, &v.LegacyURL)
 }
 
-// argsNewShop gives the values Create binds from n.
 func argsNewShop(n *NewShop, d []any) []any {
 	return append(d, &n.Name, n.Status.Arg(), &n.URL, &n.LegacyURL)
 }
@@ -154,8 +120,8 @@ INSERT INTO "store" ("name", "status", "url", "_url")
 VALUES ($1, COALESCE($2::"store_status", 'open'::"store_status"), $3, $4)
 RETURNING "id", "name", "status", "url", "_url"`
 
-// Create inserts a row into table store and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table store and returns the row as stored. It validates n
+// first.
 func (r *ShopRepo) Create(ctx context.Context, n NewShop) (Shop, error) {
 	if err := n.Validate(); err != nil {
 		return Shop{}, wrapErr(err, "store.Create", "store")
@@ -168,8 +134,8 @@ const sqlShopsFindByID = `-- name: store.FindByID replica=ok
 SELECT "id", "name", "status", "url", "_url" FROM "store"
 WHERE "id" = $1`
 
-// FindByID returns the row of table store with the given id. If there is none, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table store with the given id, or
+// runtime.ErrNotFound.
 func (r *ShopRepo) FindByID(ctx context.Context, id int64) (Shop, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlShopsFindByID, id, runtime.Arg, scanShop)
 	return v, wrapErr(err, "store.FindByID", "store")
@@ -178,17 +144,14 @@ func (r *ShopRepo) FindByID(ctx context.Context, id int64) (Shop, error) {
 const sqlShopsFindAll = `-- name: store.FindAll replica=ok
 SELECT "id", "name", "status", "url", "_url" FROM "store" ORDER BY "id"`
 
-// FindAll returns every row of table store in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table store in primary key order, in memory.
 func (r *ShopRepo) FindAll(ctx context.Context) ([]Shop, error) {
 	rows, err := r.db.Query(ctx, sqlShopsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanShop)
 	return items, wrapErr(err, "store.FindAll", "store")
 }
 
-// Stream yields every row of table store in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ShopRepo) Stream(ctx context.Context) iter.Seq2[Shop, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "store.Stream", "store") }, scanShop, sqlShopsFindAll)
 }
@@ -202,9 +165,7 @@ SELECT "id", "name", "status", "url", "_url" FROM "store"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table store in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table store in primary key order (see runtime.PageArgs).
 func (r *ShopRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Shop], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Shop]{
@@ -217,8 +178,6 @@ func (r *ShopRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "store.List", "store")
 }
 
-// updateShops are the statements of ShopRepo.Update: one per set of fields set
-// (see runtime.Update).
 var updateShops = &runtime.Update{
 	Name: "store.Update", Keys: 1,
 	Head:     "UPDATE \"store\"\nSET ",
@@ -227,14 +186,12 @@ var updateShops = &runtime.Update{
 	Nullable: 1<<2 | 1<<3,
 }
 
-// argsShopUpdate gives the value of each field of u, nil when unset.
 func argsShopUpdate(u *ShopUpdate, d []any) []any {
 	return append(d, u.Name.Arg(), u.Status.Arg(), u.URL.Arg(), u.LegacyURL.Arg())
 }
 
 // Update applies the set fields of u to the row of table store with the given id
-// and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *ShopRepo) Update(ctx context.Context, id int64, u ShopUpdate) (Shop, error) {
 	if err := u.Validate(); err != nil {
 		return Shop{}, wrapErr(err, "store.Update", "store")
@@ -266,9 +223,8 @@ const sqlShopsFindByIDs = `-- name: store.FindByIDs replica=ok
 SELECT "id", "name", "status", "url", "_url" FROM "store"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table store whose id is in ids, in id order, with
-// one query. Keys without a row are skipped, so the result may be shorter than
-// ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table store whose id is in ids, in id order; keys
+// without a row are skipped.
 func (r *ShopRepo) FindByIDs(ctx context.Context, ids []int64) ([]Shop, error) {
 	if len(ids) == 0 {
 		return []Shop{}, nil
@@ -277,17 +233,14 @@ func (r *ShopRepo) FindByIDs(ctx context.Context, ids []int64) ([]Shop, error) {
 	return items, wrapErr(err, "store.FindByIDs", "store")
 }
 
-// copyShops sends rows of NewShop to table store with COPY.
 var copyShops = &runtime.Copier[NewShop]{
 	Table:   "store",
 	Columns: []string{"name", "status", "url", "_url"},
 	Args:    argsNewShop,
 }
 
-// CreateMany inserts rows into table store with the COPY protocol and returns how
-// many it inserted, all or nothing. It validates every row first. An unset
-// optional field takes the column's default, as in Create (rows setting different
-// fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table store with COPY, all or nothing, and returns
+// how many (see runtime.Copier). It validates every row first.
 func (r *ShopRepo) CreateMany(ctx context.Context, rows []NewShop) (int64, error) {
 	n, err := copyShops.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "store.CreateMany", "store")
@@ -300,10 +253,9 @@ FROM unnest($1::text[], $2::text[]::"store_status"[], $3::text[], $4::text[]) WI
 ORDER BY "u"."ord"
 RETURNING "id", "name", "status", "url", "_url"`
 
-// CreateManyReturning inserts rows into table store and returns them as stored, in
-// input order, defaults applied as in Create. It runs one statement, which binds
-// one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table store in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *ShopRepo) CreateManyReturning(ctx context.Context, rows []NewShop) ([]Shop, error) {
 	if len(rows) == 0 {
 		return []Shop{}, nil
@@ -323,13 +275,12 @@ func (r *ShopRepo) CreateManyReturning(ctx context.Context, rows []NewShop) ([]S
 	return items, wrapErr(err, "store.CreateManyReturning", "store")
 }
 
-// ShopKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// ShopKeyedUpdate is one row's key and changes for UpdateMany.
 type ShopKeyedUpdate struct {
 	ID      int64      `json:"id"`
 	Changes ShopUpdate `json:"changes"`
 }
 
-// bulkShopsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkShopsUpdates = &runtime.Bulk[ShopKeyedUpdate]{
 	Table:    "store",
 	Key:      func(a, b *ShopKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -352,9 +303,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]::"
 "cpcgen_new" AS (UPDATE "store" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "store"."name"), "status" = COALESCE("cpcgen_v"."cpcgen_3", "store"."status"), "url" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "store"."url" END, "_url" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "store"."_url" END FROM "cpcgen_v" WHERE "store"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table store the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table store, all or none (see
+// runtime.UpdateMany).
 func (r *ShopRepo) UpdateMany(ctx context.Context, rows []ShopKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkShopsUpdates, sqlShopsUpdateMany, rows)
 	return out, wrapErr(err, "store.UpdateMany", "store")
@@ -367,14 +317,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]::"
 "cpcgen_new" AS (UPDATE "store" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "store"."name"), "status" = COALESCE("cpcgen_v"."cpcgen_3", "store"."status"), "url" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "store"."url" END, "_url" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "store"."_url" END FROM "cpcgen_v" WHERE "store"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name", "status", "url", "_url")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."status", "cpcgen_new"."url", "cpcgen_new"."_url" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ShopRepo) UpdateManyReturning(ctx context.Context, rows []ShopKeyedUpdate) ([]Shop, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkShopsUpdates, sqlShopsUpdateManyReturning, scanShop, rows)
 	return out, wrapErr(err, "store.UpdateManyReturning", "store")
 }
 
-// bulkShopsKeys sends the rows of DeleteMany.
 var bulkShopsKeys = &runtime.Bulk[int64]{
 	Table: "store",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -389,25 +337,24 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcge
 "cpcgen_new" AS (DELETE FROM "store" USING "cpcgen_v" WHERE "store"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table store with the keys given, as Delete does,
-// and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table store with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *ShopRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkShopsKeys, sqlShopsDeleteMany, keys)
 	return out, wrapErr(err, "store.DeleteMany", "store")
 }
 
-// LoadStoreItems returns the rows of table store_items that reference each of
-// parents (store_items.store_id = store.id), keyed by the parent's id, each group
-// in primary key order, with one query; parents without rows are not in the map.
+// LoadStoreItems returns the rows of table store_items of each of parents
+// (store_items.store_id = store.id), keyed by the parent's id, as LoadByStoreID
+// does.
 func (r *ShopRepo) LoadStoreItems(ctx context.Context, parents []Shop) (map[int64][]StoreItem, error) {
 	keys := runtime.Keys(parents, func(p *Shop) (int64, bool) { return p.ID, true })
 	m, err := loadStoreItemsByStoreID(ctx, r.db, keys)
 	return m, wrapErr(err, "store.LoadStoreItems", "store")
 }
 
-// LoadTxes returns the rows of table tx that reference each of parents
-// (tx.store_id = store.id), keyed by the parent's id, each group in primary key
-// order, with one query; parents without rows are not in the map.
+// LoadTxes returns the rows of table tx of each of parents (tx.store_id =
+// store.id), keyed by the parent's id, as LoadByStoreID does.
 func (r *ShopRepo) LoadTxes(ctx context.Context, parents []Shop) (map[int64][]Tx, error) {
 	keys := runtime.Keys(parents, func(p *Shop) (int64, bool) { return p.ID, true })
 	m, err := loadTxByStoreID(ctx, r.db, keys)

@@ -6,7 +6,6 @@ package gonames
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -28,8 +27,7 @@ type NewTx struct {
 	Amount  decimal.Decimal `json:"amount"`
 }
 
-// TxUpdate lists changes to a row of table tx. Unset fields leave their column
-// unchanged.
+// TxUpdate lists changes to a row of table tx; unset fields stay unchanged.
 type TxUpdate struct {
 	StoreID runtime.Opt[int64]           `json:"store_id,omitzero"`
 	Amount  runtime.Opt[decimal.Decimal] `json:"amount,omitzero"`
@@ -40,42 +38,26 @@ type TxRepo struct {
 	db runtime.DBTX
 }
 
-// NewTxRepo returns a repository of table tx that runs its statements on db: a
-// pool, a connection or a transaction.
+// NewTxRepo returns the repository of table tx over db.
 func NewTxRepo(db runtime.DBTX) *TxRepo {
 	return &TxRepo{db: db}
 }
 
 var (
-	// ErrTxIDTaken matches (errors.Is) a violation of the primary key (id) of tx
-	// (constraint tx_pkey, primary_key in the spec).
+	// ErrTxIDTaken matches a violation of the primary key (id).
 	ErrTxIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "tx", "tx_pkey", "primary_key")
-
-	// ErrTxStoreIDNotFound matches (errors.Is) a write of tx whose store_id names no
-	// row of store (constraint tx_store_id_fkey, store_id.references in the spec).
+	// ErrTxStoreIDNotFound matches a write whose store_id names no row of store.
 	ErrTxStoreIDNotFound = runtime.NewForeignKeySentinel("tx", "tx_store_id_fkey", "store_id.references", runtime.FKMissing)
 )
 
-// Validate checks n for table tx: what the columns' types cannot hold (nil for a
-// NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
-// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
-// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
-// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first check it fails. The repository
-// calls it before any SQL.
+// Validate checks n against the columns of table tx (see runtime.Validator).
 func (n *NewTx) Validate() error {
 	var f runtime.Fields
 	f.Fits("amount", runtime.CheckNumeric(n.Amount, 12, 2))
 	return f.Err("tx")
 }
 
-// Validate checks u for table tx, field by field for the fields that are set: what
-// the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or invalid
-// UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times out of
-// PostgreSQL's range), then the spec's rules (enum labels, lengths in characters,
-// bounds, formats, patterns and not_empty). It returns nil, or a *runtime.DbError
-// of kind Validation whose Fields list every failing field (JSON names), each with
-// the first check it fails. The repository calls it before any SQL.
+// Validate checks the fields of u that are set, as NewTx.Validate does.
 func (u *TxUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Amount.Set {
@@ -84,36 +66,22 @@ func (u *TxUpdate) Validate() error {
 	return f.Err("tx")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for store_id, amount, whose columns are NOT NULL, rather than read it as a
-// zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewTx) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "tx", "store_id", "amount"); err != nil {
-		return err
-	}
 	type plain NewTx
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "tx", "store_id", "amount")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for store_id, amount, whose columns are NOT NULL, rather than read it as a
-// zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *TxUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "tx", "store_id", "amount"); err != nil {
-		return err
-	}
 	type plain TxUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "tx", "store_id", "amount")
 }
 
-// scanTx gives the scan destinations of the fields of v, columns in table order.
 func scanTx(v *Tx, d []any) []any {
 	return append(d, &v.ID, &v.StoreID, &v.Amount)
 }
 
-// argsNewTx gives the values Create binds from n.
 func argsNewTx(n *NewTx, d []any) []any {
 	return append(d, &n.StoreID, &n.Amount)
 }
@@ -123,8 +91,8 @@ INSERT INTO "tx" ("store_id", "amount")
 VALUES ($1, $2)
 RETURNING "id", "store_id", "amount"`
 
-// Create inserts a row into table tx and returns it as stored, defaults applied.
-// It validates n first.
+// Create inserts n into table tx and returns the row as stored. It validates n
+// first.
 func (r *TxRepo) Create(ctx context.Context, n NewTx) (Tx, error) {
 	if err := n.Validate(); err != nil {
 		return Tx{}, wrapErr(err, "tx.Create", "tx")
@@ -137,8 +105,7 @@ const sqlTxFindByID = `-- name: tx.FindByID replica=ok
 SELECT "id", "store_id", "amount" FROM "tx"
 WHERE "id" = $1`
 
-// FindByID returns the row of table tx with the given id. If there is none, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table tx with the given id, or runtime.ErrNotFound.
 func (r *TxRepo) FindByID(ctx context.Context, id int64) (Tx, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlTxFindByID, id, runtime.Arg, scanTx)
 	return v, wrapErr(err, "tx.FindByID", "tx")
@@ -147,17 +114,14 @@ func (r *TxRepo) FindByID(ctx context.Context, id int64) (Tx, error) {
 const sqlTxFindAll = `-- name: tx.FindAll replica=ok
 SELECT "id", "store_id", "amount" FROM "tx" ORDER BY "id"`
 
-// FindAll returns every row of table tx in primary key order, all in memory; List
-// and Stream do not hold them all.
+// FindAll returns every row of table tx in primary key order, in memory.
 func (r *TxRepo) FindAll(ctx context.Context) ([]Tx, error) {
 	rows, err := r.db.Query(ctx, sqlTxFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanTx)
 	return items, wrapErr(err, "tx.FindAll", "tx")
 }
 
-// Stream yields every row of table tx in primary key order as the loop reads them
-// from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TxRepo) Stream(ctx context.Context) iter.Seq2[Tx, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "tx.Stream", "tx") }, scanTx, sqlTxFindAll)
 }
@@ -171,9 +135,7 @@ SELECT "id", "store_id", "amount" FROM "tx"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table tx in primary key order, after the
-// cursor page.After ("" for the first page); the page's Next cursor ("" after the
-// last page) gets the next one.
+// List returns a page of table tx in primary key order (see runtime.PageArgs).
 func (r *TxRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Tx], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Tx]{
@@ -186,8 +148,6 @@ func (r *TxRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[
 	return p, wrapErr(err, "tx.List", "tx")
 }
 
-// updateTx are the statements of TxRepo.Update: one per set of fields set (see
-// runtime.Update).
 var updateTx = &runtime.Update{
 	Name: "tx.Update", Keys: 1,
 	Head: "UPDATE \"tx\"\nSET ",
@@ -195,14 +155,12 @@ var updateTx = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"store_id\", \"amount\"",
 }
 
-// argsTxUpdate gives the value of each field of u, nil when unset.
 func argsTxUpdate(u *TxUpdate, d []any) []any {
 	return append(d, u.StoreID.Arg(), u.Amount.Arg())
 }
 
 // Update applies the set fields of u to the row of table tx with the given id and
-// returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *TxRepo) Update(ctx context.Context, id int64, u TxUpdate) (Tx, error) {
 	if err := u.Validate(); err != nil {
 		return Tx{}, wrapErr(err, "tx.Update", "tx")
@@ -234,9 +192,8 @@ const sqlTxFindByIDs = `-- name: tx.FindByIDs replica=ok
 SELECT "id", "store_id", "amount" FROM "tx"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table tx whose id is in ids, in id order, with one
-// query. Keys without a row are skipped, so the result may be shorter than ids; it
-// is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table tx whose id is in ids, in id order; keys
+// without a row are skipped.
 func (r *TxRepo) FindByIDs(ctx context.Context, ids []int64) ([]Tx, error) {
 	if len(ids) == 0 {
 		return []Tx{}, nil
@@ -245,15 +202,14 @@ func (r *TxRepo) FindByIDs(ctx context.Context, ids []int64) ([]Tx, error) {
 	return items, wrapErr(err, "tx.FindByIDs", "tx")
 }
 
-// copyTx sends rows of NewTx to table tx with COPY.
 var copyTx = &runtime.Copier[NewTx]{
 	Table:   "tx",
 	Columns: []string{"store_id", "amount"},
 	Args:    argsNewTx,
 }
 
-// CreateMany inserts rows into table tx with the COPY protocol and returns how
-// many it inserted, all or nothing. It validates every row first.
+// CreateMany inserts rows into table tx with COPY, all or nothing, and returns how
+// many (see runtime.Copier). It validates every row first.
 func (r *TxRepo) CreateMany(ctx context.Context, rows []NewTx) (int64, error) {
 	n, err := copyTx.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "tx.CreateMany", "tx")
@@ -266,10 +222,9 @@ FROM unnest($1::bigint[], $2::numeric(12,2)[]) WITH ORDINALITY AS "u"("c1", "c2"
 ORDER BY "u"."ord"
 RETURNING "id", "store_id", "amount"`
 
-// CreateManyReturning inserts rows into table tx and returns them as stored, in
-// input order, defaults applied as in Create. It runs one statement, which binds
-// one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table tx in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *TxRepo) CreateManyReturning(ctx context.Context, rows []NewTx) ([]Tx, error) {
 	if len(rows) == 0 {
 		return []Tx{}, nil
@@ -287,13 +242,12 @@ func (r *TxRepo) CreateManyReturning(ctx context.Context, rows []NewTx) ([]Tx, e
 	return items, wrapErr(err, "tx.CreateManyReturning", "tx")
 }
 
-// TxKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// TxKeyedUpdate is one row's key and changes for UpdateMany.
 type TxKeyedUpdate struct {
 	ID      int64    `json:"id"`
 	Changes TxUpdate `json:"changes"`
 }
 
-// bulkTxUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkTxUpdates = &runtime.Bulk[TxKeyedUpdate]{
 	Table:    "tx",
 	Key:      func(a, b *TxKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -312,9 +266,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::numeric
 "cpcgen_new" AS (UPDATE "tx" SET "store_id" = COALESCE("cpcgen_v"."cpcgen_2", "tx"."store_id"), "amount" = COALESCE("cpcgen_v"."cpcgen_3", "tx"."amount") FROM "cpcgen_v" WHERE "tx"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table tx the changes of each, as Update does,
-// and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table tx, all or none (see
+// runtime.UpdateMany).
 func (r *TxRepo) UpdateMany(ctx context.Context, rows []TxKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkTxUpdates, sqlTxUpdateMany, rows)
 	return out, wrapErr(err, "tx.UpdateMany", "tx")
@@ -327,14 +280,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::numeric
 "cpcgen_new" AS (UPDATE "tx" SET "store_id" = COALESCE("cpcgen_v"."cpcgen_2", "tx"."store_id"), "amount" = COALESCE("cpcgen_v"."cpcgen_3", "tx"."amount") FROM "cpcgen_v" WHERE "tx"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "store_id", "amount")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."store_id", "cpcgen_new"."amount" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *TxRepo) UpdateManyReturning(ctx context.Context, rows []TxKeyedUpdate) ([]Tx, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkTxUpdates, sqlTxUpdateManyReturning, scanTx, rows)
 	return out, wrapErr(err, "tx.UpdateManyReturning", "tx")
 }
 
-// bulkTxKeys sends the rows of DeleteMany.
 var bulkTxKeys = &runtime.Bulk[int64]{
 	Table: "tx",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -349,8 +300,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcge
 "cpcgen_new" AS (DELETE FROM "tx" USING "cpcgen_v" WHERE "tx"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table tx with the keys given, as Delete does, and
-// reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table tx with the keys given, as Delete does (see
+// runtime.WriteMany).
 func (r *TxRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkTxKeys, sqlTxDeleteMany, keys)
 	return out, wrapErr(err, "tx.DeleteMany", "tx")
@@ -371,7 +322,6 @@ const sqlTxLoadByStoreID = `-- name: tx.LoadByStoreID replica=ok
 SELECT "id", "store_id", "amount" FROM "tx"
 WHERE "store_id" = ANY($1) ORDER BY "id"`
 
-// loadTxByStoreID is LoadByStoreID on db.
 func loadTxByStoreID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Tx, error) {
 	if len(keys) == 0 {
 		return map[int64][]Tx{}, nil
@@ -381,8 +331,7 @@ func loadTxByStoreID(ctx context.Context, db runtime.DBTX, keys []int64) (map[in
 }
 
 // LoadByStoreID returns the rows of table tx whose store_id is one of keys,
-// grouped by store_id, each group in primary key order, with one query however
-// many keys; keys without rows are not in the map.
+// grouped by it, in one query (see runtime.GroupRows).
 func (r *TxRepo) LoadByStoreID(ctx context.Context, keys []int64) (map[int64][]Tx, error) {
 	m, err := loadTxByStoreID(ctx, r.db, keys)
 	return m, wrapErr(err, "tx.LoadByStoreID", "tx")

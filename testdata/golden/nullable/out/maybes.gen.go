@@ -12,7 +12,6 @@ import (
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 )
 
@@ -42,8 +41,8 @@ type Maybe struct {
 	Hint    runtime.Null[string]          `json:"hint"`
 }
 
-// NewMaybe holds the values of a new row of table maybes. Fields of type
-// runtime.Opt may be left unset: the column's default applies.
+// NewMaybe holds the values of a new row of table maybes. An unset runtime.Opt
+// field takes its column's default.
 type NewMaybe struct {
 	ID      runtime.Opt[uuid.UUID]            `json:"id,omitzero"`
 	Name    runtime.Null[string]              `json:"name"`
@@ -67,8 +66,8 @@ type NewMaybe struct {
 	Hint    runtime.Opt[runtime.Null[string]] `json:"hint,omitzero"`
 }
 
-// MaybeUpdate lists changes to a row of table maybes. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// MaybeUpdate lists changes to a row of table maybes; unset fields stay unchanged;
+// a nullable column is set to NULL with runtime.SetNull[T]().
 type MaybeUpdate struct {
 	Name    runtime.Opt[runtime.Null[string]]          `json:"name,omitzero"`
 	Code    runtime.Opt[runtime.Null[string]]          `json:"code,omitzero"`
@@ -96,25 +95,17 @@ type MaybeRepo struct {
 	db runtime.DBTX
 }
 
-// NewMaybeRepo returns a repository of table maybes that runs its statements on
-// db: a pool, a connection or a transaction.
+// NewMaybeRepo returns the repository of table maybes over db.
 func NewMaybeRepo(db runtime.DBTX) *MaybeRepo {
 	return &MaybeRepo{db: db}
 }
 
 var (
-	// ErrMaybeIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// maybes (constraint maybes_pkey, primary_key in the spec).
+	// ErrMaybeIDTaken matches a violation of the primary key (id).
 	ErrMaybeIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "maybes", "maybes_pkey", "primary_key")
 )
 
-// Validate checks n for table maybes: what the columns' types cannot hold (nil for
-// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
-// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
-// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
-// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first check it fails. The repository
-// calls it before any SQL.
+// Validate checks n against the columns of table maybes (see runtime.Validator).
 func (n *NewMaybe) Validate() error {
 	var f runtime.Fields
 	if n.Name.Valid {
@@ -148,14 +139,7 @@ func (n *NewMaybe) Validate() error {
 	return f.Err("maybes")
 }
 
-// Validate checks u for table maybes, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewMaybe.Validate does.
 func (u *MaybeUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Name.Set && u.Name.Value.Valid {
@@ -195,16 +179,10 @@ func (u *MaybeUpdate) Validate() error {
 	return f.Err("maybes")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for id, whose column is NOT NULL, rather than read it as a zero value: the
-// error is a *runtime.DbError of kind Validation naming the fields. Leave an
-// optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewMaybe) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "maybes", "id"); err != nil {
-		return err
-	}
 	type plain NewMaybe
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "maybes", "id")
 }
 
 var (
@@ -214,13 +192,10 @@ var (
 	}
 )
 
-// scanMaybe gives the scan destinations of the fields of v, columns in table
-// order.
 func scanMaybe(v *Maybe, d []any) []any {
 	return append(d, &v.ID, &v.Name, &v.Code, &v.Active, &v.N16, &v.N32, &v.N64, &v.Amount, &v.Ratio, &v.Day, &v.At, &v.LocalAt, &v.Doc, &v.Blob, &v.Addr, &v.Tags, &v.Ref, &v.Color, &v.Colors, &v.Hint)
 }
 
-// argsNewMaybe gives the values Create binds from n.
 func argsNewMaybe(n *NewMaybe, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Name, &n.Code, &n.Active, &n.N16, &n.N32, &n.N64, &n.Amount, &n.Ratio, &n.Day, &n.At, &n.LocalAt, n.Doc, n.Blob, &n.Addr, n.Tags, &n.Ref, &n.Color, n.Colors, n.Hint.Set, &n.Hint.Value)
 }
@@ -230,8 +205,8 @@ INSERT INTO "maybes" ("id", "name", "code", "active", "n16", "n32", "n64", "amou
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19::text[]::"color"[], CASE WHEN $20::boolean THEN $21::text ELSE 'none'::text END)
 RETURNING "id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "day", "at", "local_at", "doc", "blob", "addr", "tags", "ref", "color", "colors"::text[], "hint"`
 
-// Create inserts a row into table maybes and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table maybes and returns the row as stored. It validates n
+// first.
 func (r *MaybeRepo) Create(ctx context.Context, n NewMaybe) (Maybe, error) {
 	if err := n.Validate(); err != nil {
 		return Maybe{}, wrapErr(err, "maybes.Create", "maybes")
@@ -244,8 +219,8 @@ const sqlMaybesFindByID = `-- name: maybes.FindByID replica=ok
 SELECT "id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "day", "at", "local_at", "doc", "blob", "addr", "tags", "ref", "color", "colors"::text[], "hint" FROM "maybes"
 WHERE "id" = $1`
 
-// FindByID returns the row of table maybes with the given id. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table maybes with the given id, or
+// runtime.ErrNotFound.
 func (r *MaybeRepo) FindByID(ctx context.Context, id uuid.UUID) (Maybe, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlMaybesFindByID, id, runtime.Arg, scanMaybe)
 	return v, wrapErr(err, "maybes.FindByID", "maybes")
@@ -254,17 +229,14 @@ func (r *MaybeRepo) FindByID(ctx context.Context, id uuid.UUID) (Maybe, error) {
 const sqlMaybesFindAll = `-- name: maybes.FindAll replica=ok
 SELECT "id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "day", "at", "local_at", "doc", "blob", "addr", "tags", "ref", "color", "colors"::text[], "hint" FROM "maybes" ORDER BY "id"`
 
-// FindAll returns every row of table maybes in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table maybes in primary key order, in memory.
 func (r *MaybeRepo) FindAll(ctx context.Context) ([]Maybe, error) {
 	rows, err := r.db.Query(ctx, sqlMaybesFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanMaybe)
 	return items, wrapErr(err, "maybes.FindAll", "maybes")
 }
 
-// Stream yields every row of table maybes in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *MaybeRepo) Stream(ctx context.Context) iter.Seq2[Maybe, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "maybes.Stream", "maybes") }, scanMaybe, sqlMaybesFindAll)
 }
@@ -278,9 +250,7 @@ SELECT "id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table maybes in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table maybes in primary key order (see runtime.PageArgs).
 func (r *MaybeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Maybe], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Maybe]{
@@ -293,8 +263,6 @@ func (r *MaybeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	return p, wrapErr(err, "maybes.List", "maybes")
 }
 
-// updateMaybes are the statements of MaybeRepo.Update: one per set of fields set
-// (see runtime.Update).
 var updateMaybes = &runtime.Update{
 	Name: "maybes.Update", Keys: 1,
 	Head:     "UPDATE \"maybes\"\nSET ",
@@ -304,14 +272,12 @@ var updateMaybes = &runtime.Update{
 	Nullable: 1<<0 | 1<<1 | 1<<2 | 1<<3 | 1<<4 | 1<<5 | 1<<6 | 1<<7 | 1<<8 | 1<<9 | 1<<10 | 1<<11 | 1<<12 | 1<<13 | 1<<14 | 1<<15 | 1<<16 | 1<<17 | 1<<18,
 }
 
-// argsMaybeUpdate gives the value of each field of u, nil when unset.
 func argsMaybeUpdate(u *MaybeUpdate, d []any) []any {
 	return append(d, u.Name.Arg(), u.Code.Arg(), u.Active.Arg(), u.N16.Arg(), u.N32.Arg(), u.N64.Arg(), u.Amount.Arg(), u.Ratio.Arg(), u.Day.Arg(), u.At.Arg(), u.LocalAt.Arg(), runtime.OptValue(&u.Doc), runtime.OptValue(&u.Blob), u.Addr.Arg(), runtime.OptValue(&u.Tags), u.Ref.Arg(), u.Color.Arg(), runtime.OptValue(&u.Colors), u.Hint.Arg())
 }
 
 // Update applies the set fields of u to the row of table maybes with the given id
-// and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *MaybeRepo) Update(ctx context.Context, id uuid.UUID, u MaybeUpdate) (Maybe, error) {
 	if err := u.Validate(); err != nil {
 		return Maybe{}, wrapErr(err, "maybes.Update", "maybes")
@@ -343,9 +309,8 @@ const sqlMaybesFindByIDs = `-- name: maybes.FindByIDs replica=ok
 SELECT "id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "day", "at", "local_at", "doc", "blob", "addr", "tags", "ref", "color", "colors"::text[], "hint" FROM "maybes"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table maybes whose id is in ids, in id order, with
-// one query. Keys without a row are skipped, so the result may be shorter than
-// ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table maybes whose id is in ids, in id order; keys
+// without a row are skipped.
 func (r *MaybeRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Maybe, error) {
 	if len(ids) == 0 {
 		return []Maybe{}, nil
@@ -354,7 +319,6 @@ func (r *MaybeRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Maybe, er
 	return items, wrapErr(err, "maybes.FindByIDs", "maybes")
 }
 
-// copyMaybes sends rows of NewMaybe to table maybes with COPY.
 var copyMaybes = &runtime.Copier[NewMaybe]{
 	Table:   "maybes",
 	Columns: []string{"id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "day", "at", "local_at", "doc", "blob", "addr", "tags", "ref", "color", "colors", "hint"},
@@ -364,56 +328,31 @@ var copyMaybes = &runtime.Copier[NewMaybe]{
 	Enums: []string{"\"color\""},
 }
 
-// CreateMany inserts rows into table maybes with the COPY protocol and returns how
-// many it inserted, all or nothing. It validates every row first. An unset
-// optional field takes the column's default, as in Create (rows setting different
-// fields are copied in groups, in one transaction). It runs in a transaction, on
-// whose connection it registers the enum types "color" so that pgx can send enum
-// arrays in COPY's binary format.
+// CreateMany inserts rows into table maybes with COPY, all or nothing, and returns
+// how many (see runtime.Copier). It validates every row first. It registers the
+// enum types "color" on its connection.
 func (r *MaybeRepo) CreateMany(ctx context.Context, rows []NewMaybe) (int64, error) {
 	n, err := copyMaybes.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "maybes.CreateMany", "maybes")
 }
 
-// CreateManyReturning inserts rows into table maybes and returns them as stored,
-// in input order, defaults applied. It queues Create's statement once per row in
-// one pgx.Batch: one round trip, and all or nothing, as the batch runs in one
-// implicit transaction. (A single INSERT … SELECT FROM unnest cannot carry the
-// table's array columns.) It validates every row first.
+// CreateManyReturning inserts rows into table maybes in one pgx.Batch of Create's
+// statement (unnest cannot carry its array columns), all or nothing, and returns
+// them as stored. It validates every row first.
 func (r *MaybeRepo) CreateManyReturning(ctx context.Context, rows []NewMaybe) ([]Maybe, error) {
-	if len(rows) == 0 {
-		return []Maybe{}, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "maybes.CreateManyReturning", "maybes")
 	}
-	b := &pgx.Batch{}
-	for i := range rows {
-		b.Queue(sqlMaybesCreate, argsNewMaybe(&rows[i], nil)...)
-	}
-	br := r.db.SendBatch(ctx, b)
-	out := make([]Maybe, 0, len(rows))
-	for range rows {
-		v, err := runtime.ScanOne(br.QueryRow(), scanMaybe)
-		if err != nil {
-			br.Close()
-			return nil, wrapErr(err, "maybes.CreateManyReturning", "maybes")
-		}
-		out = append(out, v)
-	}
-	if err := br.Close(); err != nil {
-		return nil, wrapErr(err, "maybes.CreateManyReturning", "maybes")
-	}
-	return out, nil
+	out, err := runtime.BatchQuery(ctx, r.db, sqlMaybesCreate, rows, argsNewMaybe, scanMaybe)
+	return out, wrapErr(err, "maybes.CreateManyReturning", "maybes")
 }
 
-// MaybeKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// MaybeKeyedUpdate is one row's key and changes for UpdateMany.
 type MaybeKeyedUpdate struct {
 	ID      uuid.UUID   `json:"id"`
 	Changes MaybeUpdate `json:"changes"`
 }
 
-// bulkMaybesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkMaybesUpdates = &runtime.Bulk[MaybeKeyedUpdate]{
 	Table:    "maybes",
 	Key:      func(a, b *MaybeKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -468,9 +407,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::boolean[], $3::text[], 
 "cpcgen_new" AS (UPDATE "maybes" SET "name" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "maybes"."name" END, "code" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "maybes"."code" END, "active" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "maybes"."active" END, "n16" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "maybes"."n16" END, "n32" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "maybes"."n32" END, "n64" = CASE WHEN "cpcgen_v"."cpcgen_12" THEN "cpcgen_v"."cpcgen_13" ELSE "maybes"."n64" END, "amount" = CASE WHEN "cpcgen_v"."cpcgen_14" THEN "cpcgen_v"."cpcgen_15" ELSE "maybes"."amount" END, "ratio" = CASE WHEN "cpcgen_v"."cpcgen_16" THEN "cpcgen_v"."cpcgen_17" ELSE "maybes"."ratio" END, "day" = CASE WHEN "cpcgen_v"."cpcgen_18" THEN "cpcgen_v"."cpcgen_19" ELSE "maybes"."day" END, "at" = CASE WHEN "cpcgen_v"."cpcgen_20" THEN "cpcgen_v"."cpcgen_21" ELSE "maybes"."at" END, "local_at" = CASE WHEN "cpcgen_v"."cpcgen_22" THEN "cpcgen_v"."cpcgen_23" ELSE "maybes"."local_at" END, "doc" = CASE WHEN "cpcgen_v"."cpcgen_24" THEN "cpcgen_v"."cpcgen_25" ELSE "maybes"."doc" END, "blob" = CASE WHEN "cpcgen_v"."cpcgen_26" THEN "cpcgen_v"."cpcgen_27" ELSE "maybes"."blob" END, "addr" = CASE WHEN "cpcgen_v"."cpcgen_28" THEN "cpcgen_v"."cpcgen_29" ELSE "maybes"."addr" END, "tags" = CASE WHEN "cpcgen_v"."cpcgen_30" THEN "cpcgen_v"."cpcgen_31"::text[] ELSE "maybes"."tags" END, "ref" = CASE WHEN "cpcgen_v"."cpcgen_32" THEN "cpcgen_v"."cpcgen_33" ELSE "maybes"."ref" END, "color" = CASE WHEN "cpcgen_v"."cpcgen_34" THEN "cpcgen_v"."cpcgen_35" ELSE "maybes"."color" END, "colors" = CASE WHEN "cpcgen_v"."cpcgen_36" THEN "cpcgen_v"."cpcgen_37"::text[]::"color"[] ELSE "maybes"."colors" END, "hint" = CASE WHEN "cpcgen_v"."cpcgen_38" THEN "cpcgen_v"."cpcgen_39" ELSE "maybes"."hint" END FROM "cpcgen_v" WHERE "maybes"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table maybes the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table maybes, all or none (see
+// runtime.UpdateMany).
 func (r *MaybeRepo) UpdateMany(ctx context.Context, rows []MaybeKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkMaybesUpdates, sqlMaybesUpdateMany, rows)
 	return out, wrapErr(err, "maybes.UpdateMany", "maybes")
@@ -483,14 +421,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::boolean[], $3::text[], 
 "cpcgen_new" AS (UPDATE "maybes" SET "name" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "maybes"."name" END, "code" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "maybes"."code" END, "active" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "maybes"."active" END, "n16" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "maybes"."n16" END, "n32" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "maybes"."n32" END, "n64" = CASE WHEN "cpcgen_v"."cpcgen_12" THEN "cpcgen_v"."cpcgen_13" ELSE "maybes"."n64" END, "amount" = CASE WHEN "cpcgen_v"."cpcgen_14" THEN "cpcgen_v"."cpcgen_15" ELSE "maybes"."amount" END, "ratio" = CASE WHEN "cpcgen_v"."cpcgen_16" THEN "cpcgen_v"."cpcgen_17" ELSE "maybes"."ratio" END, "day" = CASE WHEN "cpcgen_v"."cpcgen_18" THEN "cpcgen_v"."cpcgen_19" ELSE "maybes"."day" END, "at" = CASE WHEN "cpcgen_v"."cpcgen_20" THEN "cpcgen_v"."cpcgen_21" ELSE "maybes"."at" END, "local_at" = CASE WHEN "cpcgen_v"."cpcgen_22" THEN "cpcgen_v"."cpcgen_23" ELSE "maybes"."local_at" END, "doc" = CASE WHEN "cpcgen_v"."cpcgen_24" THEN "cpcgen_v"."cpcgen_25" ELSE "maybes"."doc" END, "blob" = CASE WHEN "cpcgen_v"."cpcgen_26" THEN "cpcgen_v"."cpcgen_27" ELSE "maybes"."blob" END, "addr" = CASE WHEN "cpcgen_v"."cpcgen_28" THEN "cpcgen_v"."cpcgen_29" ELSE "maybes"."addr" END, "tags" = CASE WHEN "cpcgen_v"."cpcgen_30" THEN "cpcgen_v"."cpcgen_31"::text[] ELSE "maybes"."tags" END, "ref" = CASE WHEN "cpcgen_v"."cpcgen_32" THEN "cpcgen_v"."cpcgen_33" ELSE "maybes"."ref" END, "color" = CASE WHEN "cpcgen_v"."cpcgen_34" THEN "cpcgen_v"."cpcgen_35" ELSE "maybes"."color" END, "colors" = CASE WHEN "cpcgen_v"."cpcgen_36" THEN "cpcgen_v"."cpcgen_37"::text[]::"color"[] ELSE "maybes"."colors" END, "hint" = CASE WHEN "cpcgen_v"."cpcgen_38" THEN "cpcgen_v"."cpcgen_39" ELSE "maybes"."hint" END FROM "cpcgen_v" WHERE "maybes"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "day", "at", "local_at", "doc", "blob", "addr", "tags", "ref", "color", "colors", "hint")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."code", "cpcgen_new"."active", "cpcgen_new"."n16", "cpcgen_new"."n32", "cpcgen_new"."n64", "cpcgen_new"."amount", "cpcgen_new"."ratio", "cpcgen_new"."day", "cpcgen_new"."at", "cpcgen_new"."local_at", "cpcgen_new"."doc", "cpcgen_new"."blob", "cpcgen_new"."addr", "cpcgen_new"."tags", "cpcgen_new"."ref", "cpcgen_new"."color", "cpcgen_new"."colors"::text[], "cpcgen_new"."hint" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *MaybeRepo) UpdateManyReturning(ctx context.Context, rows []MaybeKeyedUpdate) ([]Maybe, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkMaybesUpdates, sqlMaybesUpdateManyReturning, scanMaybe, rows)
 	return out, wrapErr(err, "maybes.UpdateManyReturning", "maybes")
 }
 
-// bulkMaybesKeys sends the rows of DeleteMany.
 var bulkMaybesKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "maybes",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -505,8 +441,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_
 "cpcgen_new" AS (DELETE FROM "maybes" USING "cpcgen_v" WHERE "maybes"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table maybes with the keys given, as Delete does,
-// and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table maybes with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *MaybeRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkMaybesKeys, sqlMaybesDeleteMany, keys)
 	return out, wrapErr(err, "maybes.DeleteMany", "maybes")

@@ -23,9 +23,8 @@ type Profile struct {
 	Settings json.RawMessage      `json:"settings"`
 }
 
-// NewProfile holds the values of a new row of table profiles. Fields of type
-// runtime.Opt may be left unset: the column's default applies. The database sets
-// id.
+// NewProfile holds the values of a new row of table profiles. An unset runtime.Opt
+// field takes its column's default. The database sets id.
 type NewProfile struct {
 	Handle   string                            `json:"handle"`
 	Bio      runtime.Null[string]              `json:"bio"`
@@ -35,8 +34,8 @@ type NewProfile struct {
 	Settings runtime.Opt[json.RawMessage]      `json:"settings,omitzero"`
 }
 
-// ProfileUpdate lists changes to a row of table profiles. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// ProfileUpdate lists changes to a row of table profiles; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type ProfileUpdate struct {
 	Handle   runtime.Opt[string]               `json:"handle,omitzero"`
 	Bio      runtime.Opt[runtime.Null[string]] `json:"bio,omitzero"`
@@ -51,29 +50,19 @@ type ProfileRepo struct {
 	db runtime.DBTX
 }
 
-// NewProfileRepo returns a repository of table profiles that runs its statements
-// on db: a pool, a connection or a transaction.
+// NewProfileRepo returns the repository of table profiles over db.
 func NewProfileRepo(db runtime.DBTX) *ProfileRepo {
 	return &ProfileRepo{db: db}
 }
 
 var (
-	// ErrProfileIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// profiles (constraint profiles_pkey, primary_key in the spec).
+	// ErrProfileIDTaken matches a violation of the primary key (id).
 	ErrProfileIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "profiles", "profiles_pkey", "primary_key")
-
-	// ErrProfileHandleTaken matches (errors.Is) a violation of the unique column
-	// handle of profiles (constraint profiles_handle_key, handle.unique in the spec).
+	// ErrProfileHandleTaken matches a violation of the unique column handle.
 	ErrProfileHandleTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "profiles", "profiles_handle_key", "handle.unique")
 )
 
-// Validate checks n for table profiles: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table profiles (see runtime.Validator).
 func (n *NewProfile) Validate() error {
 	var f runtime.Fields
 	f.Fits("handle", runtime.CheckText(n.Handle))
@@ -91,14 +80,7 @@ func (n *NewProfile) Validate() error {
 	return f.Err("profiles")
 }
 
-// Validate checks u for table profiles, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewProfile.Validate does.
 func (u *ProfileUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Handle.Set {
@@ -118,28 +100,16 @@ func (u *ProfileUpdate) Validate() error {
 	return f.Err("profiles")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for handle, karma, verified, settings, whose columns are NOT NULL, rather
-// than read it as a zero value: the error is a *runtime.DbError of kind Validation
-// naming the fields. Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewProfile) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "profiles", "handle", "karma", "verified", "settings"); err != nil {
-		return err
-	}
 	type plain NewProfile
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "profiles", "handle", "karma", "verified", "settings")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for handle, karma, verified, settings, whose columns are NOT NULL, rather
-// than read it as a zero value: the error is a *runtime.DbError of kind Validation
-// naming the fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *ProfileUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "profiles", "handle", "karma", "verified", "settings"); err != nil {
-		return err
-	}
 	type plain ProfileUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "profiles", "handle", "karma", "verified", "settings")
 }
 
 var (
@@ -149,13 +119,10 @@ var (
 	}
 )
 
-// scanProfile gives the scan destinations of the fields of v, columns in table
-// order.
 func scanProfile(v *Profile, d []any) []any {
 	return append(d, &v.ID, &v.Handle, &v.Bio, &v.Karma, &v.Motto, &v.Verified, &v.Settings)
 }
 
-// argsNewProfile gives the values Create binds from n.
 func argsNewProfile(n *NewProfile, d []any) []any {
 	return append(d, &n.Handle, &n.Bio, n.Karma.Arg(), n.Motto.Set, &n.Motto.Value, n.Verified.Arg(), runtime.OptValue(&n.Settings))
 }
@@ -165,8 +132,8 @@ INSERT INTO "profiles" ("handle", "bio", "karma", "motto", "verified", "settings
 VALUES ($1, $2, COALESCE($3::integer, 0), CASE WHEN $4::boolean THEN $5::text ELSE 'carpe diem'::text END, COALESCE($6::boolean, FALSE), COALESCE($7::jsonb, '{"theme":"dark","beta":false}'::jsonb))
 RETURNING "id", "handle", "bio", "karma", "motto", "verified", "settings"`
 
-// Create inserts a row into table profiles and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table profiles and returns the row as stored. It validates
+// n first.
 func (r *ProfileRepo) Create(ctx context.Context, n NewProfile) (Profile, error) {
 	if err := n.Validate(); err != nil {
 		return Profile{}, wrapErr(err, "profiles.Create", "profiles")
@@ -179,8 +146,8 @@ const sqlProfilesFindByID = `-- name: profiles.FindByID replica=ok
 SELECT "id", "handle", "bio", "karma", "motto", "verified", "settings" FROM "profiles"
 WHERE "id" = $1`
 
-// FindByID returns the row of table profiles with the given id. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table profiles with the given id, or
+// runtime.ErrNotFound.
 func (r *ProfileRepo) FindByID(ctx context.Context, id int64) (Profile, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlProfilesFindByID, id, runtime.Arg, scanProfile)
 	return v, wrapErr(err, "profiles.FindByID", "profiles")
@@ -189,17 +156,14 @@ func (r *ProfileRepo) FindByID(ctx context.Context, id int64) (Profile, error) {
 const sqlProfilesFindAll = `-- name: profiles.FindAll replica=ok
 SELECT "id", "handle", "bio", "karma", "motto", "verified", "settings" FROM "profiles" ORDER BY "id"`
 
-// FindAll returns every row of table profiles in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table profiles in primary key order, in memory.
 func (r *ProfileRepo) FindAll(ctx context.Context) ([]Profile, error) {
 	rows, err := r.db.Query(ctx, sqlProfilesFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanProfile)
 	return items, wrapErr(err, "profiles.FindAll", "profiles")
 }
 
-// Stream yields every row of table profiles in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ProfileRepo) Stream(ctx context.Context) iter.Seq2[Profile, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "profiles.Stream", "profiles") }, scanProfile, sqlProfilesFindAll)
 }
@@ -213,9 +177,8 @@ SELECT "id", "handle", "bio", "karma", "motto", "verified", "settings" FROM "pro
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table profiles in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table profiles in primary key order (see
+// runtime.PageArgs).
 func (r *ProfileRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Profile], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Profile]{
@@ -228,8 +191,6 @@ func (r *ProfileRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "profiles.List", "profiles")
 }
 
-// updateProfiles are the statements of ProfileRepo.Update: one per set of fields
-// set (see runtime.Update).
 var updateProfiles = &runtime.Update{
 	Name: "profiles.Update", Keys: 1,
 	Head:     "UPDATE \"profiles\"\nSET ",
@@ -238,14 +199,12 @@ var updateProfiles = &runtime.Update{
 	Nullable: 1<<1 | 1<<3,
 }
 
-// argsProfileUpdate gives the value of each field of u, nil when unset.
 func argsProfileUpdate(u *ProfileUpdate, d []any) []any {
 	return append(d, u.Handle.Arg(), u.Bio.Arg(), u.Karma.Arg(), u.Motto.Arg(), u.Verified.Arg(), runtime.OptValue(&u.Settings))
 }
 
 // Update applies the set fields of u to the row of table profiles with the given
-// id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *ProfileRepo) Update(ctx context.Context, id int64, u ProfileUpdate) (Profile, error) {
 	if err := u.Validate(); err != nil {
 		return Profile{}, wrapErr(err, "profiles.Update", "profiles")
@@ -277,9 +236,8 @@ const sqlProfilesFindByIDs = `-- name: profiles.FindByIDs replica=ok
 SELECT "id", "handle", "bio", "karma", "motto", "verified", "settings" FROM "profiles"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table profiles whose id is in ids, in id order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table profiles whose id is in ids, in id order;
+// keys without a row are skipped.
 func (r *ProfileRepo) FindByIDs(ctx context.Context, ids []int64) ([]Profile, error) {
 	if len(ids) == 0 {
 		return []Profile{}, nil
@@ -288,7 +246,6 @@ func (r *ProfileRepo) FindByIDs(ctx context.Context, ids []int64) ([]Profile, er
 	return items, wrapErr(err, "profiles.FindByIDs", "profiles")
 }
 
-// copyProfiles sends rows of NewProfile to table profiles with COPY.
 var copyProfiles = &runtime.Copier[NewProfile]{
 	Table:   "profiles",
 	Columns: []string{"handle", "bio", "karma", "motto", "verified", "settings"},
@@ -297,10 +254,8 @@ var copyProfiles = &runtime.Copier[NewProfile]{
 	},
 }
 
-// CreateMany inserts rows into table profiles with the COPY protocol and returns
-// how many it inserted, all or nothing. It validates every row first. An unset
-// optional field takes the column's default, as in Create (rows setting different
-// fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table profiles with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *ProfileRepo) CreateMany(ctx context.Context, rows []NewProfile) (int64, error) {
 	n, err := copyProfiles.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "profiles.CreateMany", "profiles")
@@ -313,10 +268,9 @@ FROM unnest($1::varchar[], $2::text[], $3::integer[], $4::boolean[], $5::text[],
 ORDER BY "u"."ord"
 RETURNING "id", "handle", "bio", "karma", "motto", "verified", "settings"`
 
-// CreateManyReturning inserts rows into table profiles and returns them as stored,
-// in input order, defaults applied as in Create. It runs one statement, which
-// binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table profiles in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *ProfileRepo) CreateManyReturning(ctx context.Context, rows []NewProfile) ([]Profile, error) {
 	if len(rows) == 0 {
 		return []Profile{}, nil
@@ -387,14 +341,12 @@ func (r *ProfileRepo) CreateIfAbsentByHandle(ctx context.Context, n NewProfile) 
 	return v, created, wrapErr(err, "profiles.CreateIfAbsentByHandle", "profiles")
 }
 
-// ProfileKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// ProfileKeyedUpdate is one row's key and changes for UpdateMany.
 type ProfileKeyedUpdate struct {
 	ID      int64         `json:"id"`
 	Changes ProfileUpdate `json:"changes"`
 }
 
-// bulkProfilesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkProfilesUpdates = &runtime.Bulk[ProfileKeyedUpdate]{
 	Table:    "profiles",
 	Key:      func(a, b *ProfileKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -419,9 +371,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::varchar[], $3::boolea
 "cpcgen_new" AS (UPDATE "profiles" SET "handle" = COALESCE("cpcgen_v"."cpcgen_2", "profiles"."handle"), "bio" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "profiles"."bio" END, "karma" = COALESCE("cpcgen_v"."cpcgen_5", "profiles"."karma"), "motto" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "profiles"."motto" END, "verified" = COALESCE("cpcgen_v"."cpcgen_8", "profiles"."verified"), "settings" = COALESCE("cpcgen_v"."cpcgen_9", "profiles"."settings") FROM "cpcgen_v" WHERE "profiles"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table profiles the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table profiles, all or none (see
+// runtime.UpdateMany).
 func (r *ProfileRepo) UpdateMany(ctx context.Context, rows []ProfileKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkProfilesUpdates, sqlProfilesUpdateMany, rows)
 	return out, wrapErr(err, "profiles.UpdateMany", "profiles")
@@ -434,14 +385,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::varchar[], $3::boolea
 "cpcgen_new" AS (UPDATE "profiles" SET "handle" = COALESCE("cpcgen_v"."cpcgen_2", "profiles"."handle"), "bio" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "profiles"."bio" END, "karma" = COALESCE("cpcgen_v"."cpcgen_5", "profiles"."karma"), "motto" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "profiles"."motto" END, "verified" = COALESCE("cpcgen_v"."cpcgen_8", "profiles"."verified"), "settings" = COALESCE("cpcgen_v"."cpcgen_9", "profiles"."settings") FROM "cpcgen_v" WHERE "profiles"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "handle", "bio", "karma", "motto", "verified", "settings")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."handle", "cpcgen_new"."bio", "cpcgen_new"."karma", "cpcgen_new"."motto", "cpcgen_new"."verified", "cpcgen_new"."settings" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ProfileRepo) UpdateManyReturning(ctx context.Context, rows []ProfileKeyedUpdate) ([]Profile, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkProfilesUpdates, sqlProfilesUpdateManyReturning, scanProfile, rows)
 	return out, wrapErr(err, "profiles.UpdateManyReturning", "profiles")
 }
 
-// bulkProfilesKeys sends the rows of DeleteMany.
 var bulkProfilesKeys = &runtime.Bulk[int64]{
 	Table: "profiles",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -457,13 +406,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcge
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table profiles with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *ProfileRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkProfilesKeys, sqlProfilesDeleteMany, keys)
 	return out, wrapErr(err, "profiles.DeleteMany", "profiles")
 }
 
-// bulkProfilesNew sends the rows of the batch upserts.
 var bulkProfilesNew = &runtime.Bulk[NewProfile]{
 	Table:    "profiles",
 	Validate: (*NewProfile).Validate,
@@ -485,8 +433,7 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_new" AS (UPDATE "profiles" SET "bio" = "cpcgen_v"."cpcgen_i2", "karma" = COALESCE("cpcgen_v"."cpcgen_3", "profiles"."karma"), "motto" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "profiles"."motto" END, "verified" = COALESCE("cpcgen_v"."cpcgen_6", "profiles"."verified"), "settings" = COALESCE("cpcgen_v"."cpcgen_7", "profiles"."settings") FROM "cpcgen_v" WHERE "handle" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "handle", "bio", "karma", "motto", "verified", "settings")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."handle", "cpcgen_ins"."bio", "cpcgen_ins"."karma", "cpcgen_ins"."motto", "cpcgen_ins"."verified", "cpcgen_ins"."settings" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."handle" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."handle", "cpcgen_new"."bio", "cpcgen_new"."karma", "cpcgen_new"."motto", "cpcgen_new"."verified", "cpcgen_new"."settings" FROM "cpcgen_new"`
 
-// UpsertManyByHandle is UpsertByHandle for many rows: it returns the rows as
-// stored, in the order of rows. See runtime.UpsertMany.
+// UpsertManyByHandle is UpsertByHandle for many rows (see runtime.UpsertMany).
 func (r *ProfileRepo) UpsertManyByHandle(ctx context.Context, rows []NewProfile) ([]Profile, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkProfilesNew.By(func(a, b *NewProfile) int { return cmp.Compare(a.Handle, b.Handle) }), sqlProfilesUpsertManyByHandle, scanProfile, rows)
 	return out, wrapErr(err, "profiles.UpsertManyByHandle", "profiles")
@@ -497,9 +444,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_ins" AS (INSERT INTO "profiles" ("handle", "bio", "karma", "motto", "verified", "settings") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("handle") DO NOTHING RETURNING "id", "handle", "bio", "karma", "motto", "verified", "settings")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."handle", "cpcgen_ins"."bio", "cpcgen_ins"."karma", "cpcgen_ins"."motto", "cpcgen_ins"."verified", "cpcgen_ins"."settings" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."handle" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "profiles"."id", "profiles"."handle", "profiles"."bio", "profiles"."karma", "profiles"."motto", "profiles"."verified", "profiles"."settings" FROM "cpcgen_v" JOIN "profiles" ON "handle" = "cpcgen_v"."cpcgen_i1"`
 
-// CreateManyIfAbsentByHandle is CreateIfAbsentByHandle for many rows: it returns,
-// in the order of rows, the new rows or the rows in the way, and whether each was
-// created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentByHandle is CreateIfAbsentByHandle for many rows (see
+// runtime.CreateManyIfAbsent).
 func (r *ProfileRepo) CreateManyIfAbsentByHandle(ctx context.Context, rows []NewProfile) ([]Profile, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkProfilesNew.By(func(a, b *NewProfile) int { return cmp.Compare(a.Handle, b.Handle) }), sqlProfilesCreateManyIfAbsentByHandle, scanProfile, rows)
 	return out, created, wrapErr(err, "profiles.CreateManyIfAbsentByHandle", "profiles")

@@ -6,12 +6,10 @@ package rawdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 )
 
@@ -26,9 +24,9 @@ type Account struct {
 	Tags     []string             `json:"tags"`
 }
 
-// NewAccount holds the values of a new row of table accounts. Fields of type
-// runtime.Opt may be left unset: the column's default applies. The database sets
-// id. Create stamps org_id with the tenant of its context.
+// NewAccount holds the values of a new row of table accounts. An unset runtime.Opt
+// field takes its column's default. The database sets id. Create stamps org_id
+// with the tenant of its context.
 type NewAccount struct {
 	Owner    string                       `json:"owner"`
 	Currency Currency                     `json:"currency"`
@@ -37,8 +35,8 @@ type NewAccount struct {
 	Tags     runtime.Opt[[]string]        `json:"tags,omitzero"`
 }
 
-// AccountUpdate lists changes to a row of table accounts. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// AccountUpdate lists changes to a row of table accounts; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type AccountUpdate struct {
 	Owner    runtime.Opt[string]               `json:"owner,omitzero"`
 	Currency runtime.Opt[Currency]             `json:"currency,omitzero"`
@@ -59,30 +57,19 @@ type AccountRepo struct {
 	db runtime.DBTX
 }
 
-// NewAccountRepo returns a repository of table accounts that runs its statements
-// on db: a pool, a connection or a transaction.
+// NewAccountRepo returns the repository of table accounts over db.
 func NewAccountRepo(db runtime.DBTX) *AccountRepo {
 	return &AccountRepo{db: db}
 }
 
 var (
-	// ErrAccountIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// accounts (constraint accounts_pkey, primary_key in the spec).
+	// ErrAccountIDTaken matches a violation of the primary key (id).
 	ErrAccountIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "accounts", "accounts_pkey", "primary_key")
-
-	// ErrAccountOrgIDNotFound matches (errors.Is) a write of accounts whose org_id
-	// names no row of orgs (constraint accounts_org_id_fkey, org_id.references in the
-	// spec).
+	// ErrAccountOrgIDNotFound matches a write whose org_id names no row of orgs.
 	ErrAccountOrgIDNotFound = runtime.NewForeignKeySentinel("accounts", "accounts_org_id_fkey", "org_id.references", runtime.FKMissing)
 )
 
-// Validate checks n for table accounts: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table accounts (see runtime.Validator).
 func (n *NewAccount) Validate() error {
 	var f runtime.Fields
 	f.Fits("owner", runtime.CheckText(n.Owner))
@@ -100,14 +87,7 @@ func (n *NewAccount) Validate() error {
 	return f.Err("accounts")
 }
 
-// Validate checks u for table accounts, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewAccount.Validate does.
 func (u *AccountUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Owner.Set {
@@ -129,37 +109,22 @@ func (u *AccountUpdate) Validate() error {
 	return f.Err("accounts")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for owner, currency, balance, tags, whose columns are NOT NULL, rather than
-// read it as a zero value: the error is a *runtime.DbError of kind Validation
-// naming the fields. Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewAccount) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "accounts", "owner", "currency", "balance", "tags"); err != nil {
-		return err
-	}
 	type plain NewAccount
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "accounts", "owner", "currency", "balance", "tags")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for owner, currency, balance, tags, whose columns are NOT NULL, rather than
-// read it as a zero value: the error is a *runtime.DbError of kind Validation
-// naming the fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *AccountUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "accounts", "owner", "currency", "balance", "tags"); err != nil {
-		return err
-	}
 	type plain AccountUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "accounts", "owner", "currency", "balance", "tags")
 }
 
-// scanAccount gives the scan destinations of the fields of v, columns in table
-// order.
 func scanAccount(v *Account, d []any) []any {
 	return append(d, &v.ID, &v.OrgID, &v.Owner, &v.Currency, &v.Balance, &v.Label, &v.Tags)
 }
 
-// argsNewAccount gives the values Create binds from n.
 func argsNewAccount(n *NewAccount, d []any) []any {
 	return append(d, &n.Owner, &n.Currency, n.Balance.Arg(), &n.Label, runtime.OptValue(&n.Tags))
 }
@@ -169,8 +134,8 @@ INSERT INTO "accounts" ("owner", "currency", "balance", "label", "tags", "org_id
 VALUES ($1, $2, COALESCE($3::numeric(18,2), 0), $4, COALESCE($5::text[], '{}'::text[]), $6)
 RETURNING "id", "org_id", "owner", "currency", "balance", "label", "tags"`
 
-// Create inserts a row into table accounts and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table accounts and returns the row as stored. It validates
+// n first.
 func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error) {
 	if err := n.Validate(); err != nil {
 		return Account{}, wrapErr(err, "accounts.Create", "accounts")
@@ -188,8 +153,8 @@ const sqlAccountsFindByID = `-- name: accounts.FindByID replica=ok
 SELECT "id", "org_id", "owner", "currency", "balance", "label", "tags" FROM "accounts"
 WHERE "id" = $1 AND "org_id" = $2`
 
-// FindByID returns the row of table accounts with the given id. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table accounts with the given id, or
+// runtime.ErrNotFound.
 func (r *AccountRepo) FindByID(ctx context.Context, id int64) (Account, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.FindByID", "accounts")
 	if err != nil {
@@ -204,8 +169,7 @@ const sqlAccountsFindAll = `-- name: accounts.FindAll replica=ok
 SELECT "id", "org_id", "owner", "currency", "balance", "label", "tags" FROM "accounts"
 WHERE "org_id" = $1 ORDER BY "id"`
 
-// FindAll returns every row of table accounts in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table accounts in primary key order, in memory.
 func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.FindAll", "accounts")
 	if err != nil {
@@ -217,9 +181,7 @@ func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
 	return items, wrapErr(err, "accounts.FindAll", "accounts")
 }
 
-// Stream yields every row of table accounts in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.Stream", "accounts")
 	if err != nil {
@@ -239,9 +201,8 @@ SELECT "id", "org_id", "owner", "currency", "balance", "label", "tags" FROM "acc
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table accounts in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table accounts in primary key order (see
+// runtime.PageArgs).
 func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Account], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.List", "accounts")
 	if err != nil {
@@ -270,21 +231,17 @@ SET "owner" = COALESCE($2::text, "owner"),
 WHERE "id" = $1 AND "org_id" = $8
 RETURNING "id", "org_id", "owner", "currency", "balance", "label", "tags"`
 
-// updateAccounts are the statements of AccountRepo.Update: one per set of fields
-// set (see runtime.Update).
 var updateAccounts = &runtime.Update{
 	Fallback: sqlAccountsUpdate, Keys: 1,
 	Nullable: 1 << 3,
 }
 
-// argsAccountUpdate gives the value of each field of u, nil when unset.
 func argsAccountUpdate(u *AccountUpdate, d []any) []any {
 	return append(d, u.Owner.Arg(), u.Currency.Arg(), u.Balance.Arg(), u.Label.Arg(), runtime.OptValue(&u.Tags))
 }
 
 // Update applies the set fields of u to the row of table accounts with the given
-// id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *AccountRepo) Update(ctx context.Context, id int64, u AccountUpdate) (Account, error) {
 	if err := u.Validate(); err != nil {
 		return Account{}, wrapErr(err, "accounts.Update", "accounts")
@@ -332,9 +289,8 @@ const sqlAccountsFindByIDs = `-- name: accounts.FindByIDs replica=ok
 SELECT "id", "org_id", "owner", "currency", "balance", "label", "tags" FROM "accounts"
 WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
-// FindByIDs returns the rows of table accounts whose id is in ids, in id order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table accounts whose id is in ids, in id order;
+// keys without a row are skipped.
 func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.FindByIDs", "accounts")
 	if err != nil {
@@ -348,84 +304,44 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, er
 	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
 }
 
-// CreateMany inserts rows into table accounts and returns how many it inserted. It
-// queues Create's statement once per row in one pgx.Batch: one round trip, and all
-// or nothing. COPY is not used: PostgreSQL does not run COPY FROM under row-level
-// security.
+// CreateMany inserts rows into table accounts in one pgx.Batch of Create's
+// statement, all or nothing, and returns how many. (PostgreSQL does not run COPY
+// FROM under row-level security.)
 func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.CreateMany", "accounts")
 	if err != nil {
 		return 0, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return 0, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "accounts.CreateMany", "accounts")
 	}
-	b := &pgx.Batch{}
-	for i := range rows {
-		b.Queue(sqlAccountsCreate, append(argsNewAccount(&rows[i], nil), tenant)...)
-	}
-	br := db.SendBatch(ctx, b)
-	for range rows {
-		if _, err := br.Exec(); err != nil {
-			br.Close()
-			return 0, wrapErr(err, "accounts.CreateMany", "accounts")
-		}
-	}
-	if err := br.Close(); err != nil {
-		return 0, wrapErr(err, "accounts.CreateMany", "accounts")
-	}
-	return int64(len(rows)), nil
+	n, err := runtime.BatchExec(ctx, db, sqlAccountsCreate, rows, argsNewAccount, tenant)
+	return n, wrapErr(err, "accounts.CreateMany", "accounts")
 }
 
-// CreateManyReturning inserts rows into table accounts and returns them as stored,
-// in input order, defaults applied. It queues Create's statement once per row in
-// one pgx.Batch: one round trip, and all or nothing, as the batch runs in one
-// implicit transaction. (A single INSERT … SELECT FROM unnest cannot carry the
-// table's array columns.) It validates every row first.
+// CreateManyReturning inserts rows into table accounts in one pgx.Batch of
+// Create's statement (unnest cannot carry its array columns), all or nothing, and
+// returns them as stored. It validates every row first.
 func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount) ([]Account, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.CreateManyReturning", "accounts")
 	if err != nil {
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	if len(rows) == 0 {
-		return []Account{}, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "accounts.CreateManyReturning", "accounts")
 	}
-	b := &pgx.Batch{}
-	for i := range rows {
-		b.Queue(sqlAccountsCreate, append(argsNewAccount(&rows[i], nil), tenant)...)
-	}
-	br := db.SendBatch(ctx, b)
-	out := make([]Account, 0, len(rows))
-	for range rows {
-		v, err := runtime.ScanOne(br.QueryRow(), scanAccount)
-		if err != nil {
-			br.Close()
-			return nil, wrapErr(err, "accounts.CreateManyReturning", "accounts")
-		}
-		out = append(out, v)
-	}
-	if err := br.Close(); err != nil {
-		return nil, wrapErr(err, "accounts.CreateManyReturning", "accounts")
-	}
-	return out, nil
+	out, err := runtime.BatchQuery(ctx, db, sqlAccountsCreate, rows, argsNewAccount, scanAccount, tenant)
+	return out, wrapErr(err, "accounts.CreateManyReturning", "accounts")
 }
 
-// AccountKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// AccountKeyedUpdate is one row's key and changes for UpdateMany.
 type AccountKeyedUpdate struct {
 	ID      int64         `json:"id"`
 	Changes AccountUpdate `json:"changes"`
 }
 
-// bulkAccountsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkAccountsUpdates = &runtime.Bulk[AccountKeyedUpdate]{
 	Table:    "accounts",
 	Key:      func(a, b *AccountKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -448,9 +364,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]::"
 "cpcgen_new" AS (UPDATE "accounts" SET "owner" = COALESCE("cpcgen_v"."cpcgen_2", "accounts"."owner"), "currency" = COALESCE("cpcgen_v"."cpcgen_3", "accounts"."currency"), "balance" = COALESCE("cpcgen_v"."cpcgen_4", "accounts"."balance"), "label" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "accounts"."label" END, "tags" = COALESCE("cpcgen_v"."cpcgen_7"::text[], "accounts"."tags") FROM "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $8 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table accounts the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table accounts, all or none (see
+// runtime.UpdateMany).
 func (r *AccountRepo) UpdateMany(ctx context.Context, rows []AccountKeyedUpdate) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.UpdateMany", "accounts")
 	if err != nil {
@@ -468,8 +383,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]::"
 "cpcgen_new" AS (UPDATE "accounts" SET "owner" = COALESCE("cpcgen_v"."cpcgen_2", "accounts"."owner"), "currency" = COALESCE("cpcgen_v"."cpcgen_3", "accounts"."currency"), "balance" = COALESCE("cpcgen_v"."cpcgen_4", "accounts"."balance"), "label" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "accounts"."label" END, "tags" = COALESCE("cpcgen_v"."cpcgen_7"::text[], "accounts"."tags") FROM "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $8 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "owner", "currency", "balance", "label", "tags")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."owner", "cpcgen_new"."currency", "cpcgen_new"."balance", "cpcgen_new"."label", "cpcgen_new"."tags" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *AccountRepo) UpdateManyReturning(ctx context.Context, rows []AccountKeyedUpdate) ([]Account, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.UpdateManyReturning", "accounts")
 	if err != nil {
@@ -480,7 +394,6 @@ func (r *AccountRepo) UpdateManyReturning(ctx context.Context, rows []AccountKey
 	return out, wrapErr(err, "accounts.UpdateManyReturning", "accounts")
 }
 
-// bulkAccountsKeys sends the rows of DeleteMany.
 var bulkAccountsKeys = &runtime.Bulk[int64]{
 	Table: "accounts",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -496,7 +409,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcge
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table accounts with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *AccountRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.DeleteMany", "accounts")
 	if err != nil {
@@ -527,8 +440,7 @@ const sqlAccountsLoadByOrgID = `-- name: accounts.LoadByOrgID replica=ok
 SELECT "id", "org_id", "owner", "currency", "balance", "label", "tags" FROM "accounts"
 WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
-// loadAccountsByOrgID is LoadByOrgID on db. db must be scoped to tenant
-// (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadAccountsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Account, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Account{}, nil
@@ -538,8 +450,7 @@ func loadAccountsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID,
 }
 
 // LoadByOrgID returns the rows of table accounts whose org_id is one of keys,
-// grouped by org_id, each group in primary key order, with one query however many
-// keys; keys without rows are not in the map.
+// grouped by it, in one query (see runtime.GroupRows).
 func (r *AccountRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Account, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "accounts.LoadByOrgID", "accounts")
 	if err != nil {

@@ -6,7 +6,6 @@ package ledgerdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 	"time"
 
@@ -25,9 +24,8 @@ type Account struct {
 	OpenedOn time.Time            `json:"opened_on"`
 }
 
-// NewAccount holds the values of a new row of table accounts. Fields of type
-// runtime.Opt may be left unset: the column's default applies. The database sets
-// id.
+// NewAccount holds the values of a new row of table accounts. An unset runtime.Opt
+// field takes its column's default. The database sets id.
 type NewAccount struct {
 	UserID   uuid.UUID                    `json:"user_id"`
 	Currency Currency                     `json:"currency"`
@@ -36,8 +34,8 @@ type NewAccount struct {
 	OpenedOn time.Time                    `json:"opened_on"`
 }
 
-// AccountUpdate lists changes to a row of table accounts. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// AccountUpdate lists changes to a row of table accounts; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type AccountUpdate struct {
 	UserID   runtime.Opt[uuid.UUID]            `json:"user_id,omitzero"`
 	Currency runtime.Opt[Currency]             `json:"currency,omitzero"`
@@ -51,35 +49,22 @@ type AccountRepo struct {
 	db runtime.DBTX
 }
 
-// NewAccountRepo returns a repository of table accounts that runs its statements
-// on db: a pool, a connection or a transaction.
+// NewAccountRepo returns the repository of table accounts over db.
 func NewAccountRepo(db runtime.DBTX) *AccountRepo {
 	return &AccountRepo{db: db}
 }
 
 var (
-	// ErrAccountIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// accounts (constraint accounts_pkey, primary_key in the spec).
+	// ErrAccountIDTaken matches a violation of the primary key (id).
 	ErrAccountIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "accounts", "accounts_pkey", "primary_key")
-
-	// ErrAccountUserIDNotFound matches (errors.Is) a write of accounts whose user_id
-	// names no row of users (constraint accounts_user_id_fkey, user_id.references in
-	// the spec).
+	// ErrAccountUserIDNotFound matches a write whose user_id names no row of users.
 	ErrAccountUserIDNotFound = runtime.NewForeignKeySentinel("accounts", "accounts_user_id_fkey", "user_id.references", runtime.FKMissing)
-
-	// ErrAccountReferencedByEntry matches (errors.Is) a delete or key change of a row
-	// of accounts that rows of entries still reference (constraint
-	// entries_account_id_fkey, entries.account_id.references in the spec).
+	// ErrAccountReferencedByEntry matches a delete or key change of a row that rows of
+	// entries reference.
 	ErrAccountReferencedByEntry = runtime.NewForeignKeySentinel("entries", "entries_account_id_fkey", "account_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table accounts: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table accounts (see runtime.Validator).
 func (n *NewAccount) Validate() error {
 	var f runtime.Fields
 	f.Check("currency", n.Currency.Valid(), "must be one of \"USD\", \"EUR\", \"GBP\"")
@@ -94,14 +79,7 @@ func (n *NewAccount) Validate() error {
 	return f.Err("accounts")
 }
 
-// Validate checks u for table accounts, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewAccount.Validate does.
 func (u *AccountUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Currency.Set {
@@ -120,29 +98,16 @@ func (u *AccountUpdate) Validate() error {
 	return f.Err("accounts")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for user_id, currency, balance, opened_on, whose columns are NOT NULL,
-// rather than read it as a zero value: the error is a *runtime.DbError of kind
-// Validation naming the fields. Leave an optional field out for its column's
-// default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewAccount) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "accounts", "user_id", "currency", "balance", "opened_on"); err != nil {
-		return err
-	}
 	type plain NewAccount
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "accounts", "user_id", "currency", "balance", "opened_on")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for user_id, currency, balance, opened_on, whose columns are NOT NULL,
-// rather than read it as a zero value: the error is a *runtime.DbError of kind
-// Validation naming the fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *AccountUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "accounts", "user_id", "currency", "balance", "opened_on"); err != nil {
-		return err
-	}
 	type plain AccountUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "accounts", "user_id", "currency", "balance", "opened_on")
 }
 
 var (
@@ -152,13 +117,10 @@ var (
 	}
 )
 
-// scanAccount gives the scan destinations of the fields of v, columns in table
-// order.
 func scanAccount(v *Account, d []any) []any {
 	return append(d, &v.ID, &v.UserID, &v.Currency, &v.Balance, &v.Label, &v.OpenedOn)
 }
 
-// argsNewAccount gives the values Create binds from n.
 func argsNewAccount(n *NewAccount, d []any) []any {
 	return append(d, &n.UserID, &n.Currency, n.Balance.Arg(), &n.Label, &n.OpenedOn)
 }
@@ -168,8 +130,8 @@ INSERT INTO "accounts" ("user_id", "currency", "balance", "label", "opened_on")
 VALUES ($1, $2, COALESCE($3::numeric(18,2), 0), $4, $5)
 RETURNING "id", "user_id", "currency", "balance", "label", "opened_on"`
 
-// Create inserts a row into table accounts and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table accounts and returns the row as stored. It validates
+// n first.
 func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error) {
 	if err := n.Validate(); err != nil {
 		return Account{}, wrapErr(err, "accounts.Create", "accounts")
@@ -182,8 +144,8 @@ const sqlAccountsFindByID = `-- name: accounts.FindByID replica=ok
 SELECT "id", "user_id", "currency", "balance", "label", "opened_on" FROM "accounts"
 WHERE "id" = $1`
 
-// FindByID returns the row of table accounts with the given id. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table accounts with the given id, or
+// runtime.ErrNotFound.
 func (r *AccountRepo) FindByID(ctx context.Context, id int64) (Account, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsFindByID, id, runtime.Arg, scanAccount)
 	return v, wrapErr(err, "accounts.FindByID", "accounts")
@@ -192,17 +154,14 @@ func (r *AccountRepo) FindByID(ctx context.Context, id int64) (Account, error) {
 const sqlAccountsFindAll = `-- name: accounts.FindAll replica=ok
 SELECT "id", "user_id", "currency", "balance", "label", "opened_on" FROM "accounts" ORDER BY "id"`
 
-// FindAll returns every row of table accounts in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table accounts in primary key order, in memory.
 func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
 	rows, err := r.db.Query(ctx, sqlAccountsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanAccount)
 	return items, wrapErr(err, "accounts.FindAll", "accounts")
 }
 
-// Stream yields every row of table accounts in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "accounts.Stream", "accounts") }, scanAccount, sqlAccountsFindAll)
 }
@@ -216,9 +175,8 @@ SELECT "id", "user_id", "currency", "balance", "label", "opened_on" FROM "accoun
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table accounts in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table accounts in primary key order (see
+// runtime.PageArgs).
 func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Account], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Account]{
@@ -231,8 +189,6 @@ func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "accounts.List", "accounts")
 }
 
-// updateAccounts are the statements of AccountRepo.Update: one per set of fields
-// set (see runtime.Update).
 var updateAccounts = &runtime.Update{
 	Name: "accounts.Update", Keys: 1,
 	Head:     "UPDATE \"accounts\"\nSET ",
@@ -241,14 +197,12 @@ var updateAccounts = &runtime.Update{
 	Nullable: 1 << 3,
 }
 
-// argsAccountUpdate gives the value of each field of u, nil when unset.
 func argsAccountUpdate(u *AccountUpdate, d []any) []any {
 	return append(d, u.UserID.Arg(), u.Currency.Arg(), u.Balance.Arg(), u.Label.Arg(), u.OpenedOn.Arg())
 }
 
 // Update applies the set fields of u to the row of table accounts with the given
-// id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *AccountRepo) Update(ctx context.Context, id int64, u AccountUpdate) (Account, error) {
 	if err := u.Validate(); err != nil {
 		return Account{}, wrapErr(err, "accounts.Update", "accounts")
@@ -280,9 +234,8 @@ const sqlAccountsFindByIDs = `-- name: accounts.FindByIDs replica=ok
 SELECT "id", "user_id", "currency", "balance", "label", "opened_on" FROM "accounts"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table accounts whose id is in ids, in id order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table accounts whose id is in ids, in id order;
+// keys without a row are skipped.
 func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, error) {
 	if len(ids) == 0 {
 		return []Account{}, nil
@@ -291,17 +244,14 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, er
 	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
 }
 
-// copyAccounts sends rows of NewAccount to table accounts with COPY.
 var copyAccounts = &runtime.Copier[NewAccount]{
 	Table:   "accounts",
 	Columns: []string{"user_id", "currency", "balance", "label", "opened_on"},
 	Args:    argsNewAccount,
 }
 
-// CreateMany inserts rows into table accounts with the COPY protocol and returns
-// how many it inserted, all or nothing. It validates every row first. An unset
-// optional field takes the column's default, as in Create (rows setting different
-// fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table accounts with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64, error) {
 	n, err := copyAccounts.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "accounts.CreateMany", "accounts")
@@ -314,10 +264,9 @@ FROM unnest($1::uuid[], $2::text[]::"currency"[], $3::numeric(18,2)[], $4::varch
 ORDER BY "u"."ord"
 RETURNING "id", "user_id", "currency", "balance", "label", "opened_on"`
 
-// CreateManyReturning inserts rows into table accounts and returns them as stored,
-// in input order, defaults applied as in Create. It runs one statement, which
-// binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table accounts in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount) ([]Account, error) {
 	if len(rows) == 0 {
 		return []Account{}, nil
@@ -338,14 +287,12 @@ func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount
 	return items, wrapErr(err, "accounts.CreateManyReturning", "accounts")
 }
 
-// AccountKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// AccountKeyedUpdate is one row's key and changes for UpdateMany.
 type AccountKeyedUpdate struct {
 	ID      int64         `json:"id"`
 	Changes AccountUpdate `json:"changes"`
 }
 
-// bulkAccountsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkAccountsUpdates = &runtime.Bulk[AccountKeyedUpdate]{
 	Table:    "accounts",
 	Key:      func(a, b *AccountKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -368,9 +315,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[]::"
 "cpcgen_new" AS (UPDATE "accounts" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "accounts"."user_id"), "currency" = COALESCE("cpcgen_v"."cpcgen_3", "accounts"."currency"), "balance" = COALESCE("cpcgen_v"."cpcgen_4", "accounts"."balance"), "label" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "accounts"."label" END, "opened_on" = COALESCE("cpcgen_v"."cpcgen_7", "accounts"."opened_on") FROM "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table accounts the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table accounts, all or none (see
+// runtime.UpdateMany).
 func (r *AccountRepo) UpdateMany(ctx context.Context, rows []AccountKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkAccountsUpdates, sqlAccountsUpdateMany, rows)
 	return out, wrapErr(err, "accounts.UpdateMany", "accounts")
@@ -383,14 +329,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[]::"
 "cpcgen_new" AS (UPDATE "accounts" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "accounts"."user_id"), "currency" = COALESCE("cpcgen_v"."cpcgen_3", "accounts"."currency"), "balance" = COALESCE("cpcgen_v"."cpcgen_4", "accounts"."balance"), "label" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "accounts"."label" END, "opened_on" = COALESCE("cpcgen_v"."cpcgen_7", "accounts"."opened_on") FROM "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "user_id", "currency", "balance", "label", "opened_on")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."currency", "cpcgen_new"."balance", "cpcgen_new"."label", "cpcgen_new"."opened_on" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *AccountRepo) UpdateManyReturning(ctx context.Context, rows []AccountKeyedUpdate) ([]Account, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkAccountsUpdates, sqlAccountsUpdateManyReturning, scanAccount, rows)
 	return out, wrapErr(err, "accounts.UpdateManyReturning", "accounts")
 }
 
-// bulkAccountsKeys sends the rows of DeleteMany.
 var bulkAccountsKeys = &runtime.Bulk[int64]{
 	Table: "accounts",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -406,7 +350,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcge
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table accounts with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *AccountRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkAccountsKeys, sqlAccountsDeleteMany, keys)
 	return out, wrapErr(err, "accounts.DeleteMany", "accounts")
@@ -427,7 +371,6 @@ const sqlAccountsLoadByUserID = `-- name: accounts.LoadByUserID replica=ok
 SELECT "id", "user_id", "currency", "balance", "label", "opened_on" FROM "accounts"
 WHERE "user_id" = ANY($1) ORDER BY "id"`
 
-// loadAccountsByUserID is LoadByUserID on db.
 func loadAccountsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Account, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Account{}, nil
@@ -437,16 +380,15 @@ func loadAccountsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID
 }
 
 // LoadByUserID returns the rows of table accounts whose user_id is one of keys,
-// grouped by user_id, each group in primary key order, with one query however many
-// keys; keys without rows are not in the map.
+// grouped by it, in one query (see runtime.GroupRows).
 func (r *AccountRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Account, error) {
 	m, err := loadAccountsByUserID(ctx, r.db, keys)
 	return m, wrapErr(err, "accounts.LoadByUserID", "accounts")
 }
 
-// LoadEntries returns the rows of table entries that reference each of parents
-// (entries.account_id = accounts.id), keyed by the parent's id, each group in
-// primary key order, with one query; parents without rows are not in the map.
+// LoadEntries returns the rows of table entries of each of parents
+// (entries.account_id = accounts.id), keyed by the parent's id, as LoadByAccountID
+// does.
 func (r *AccountRepo) LoadEntries(ctx context.Context, parents []Account) (map[int64][]Entry, error) {
 	keys := runtime.Keys(parents, func(p *Account) (int64, bool) { return p.ID, true })
 	m, err := loadEntriesByAccountID(ctx, r.db, keys)

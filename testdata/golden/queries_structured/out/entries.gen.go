@@ -6,7 +6,6 @@ package ledgerdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 	"time"
 
@@ -24,9 +23,8 @@ type Entry struct {
 	BookedAt  time.Time            `json:"booked_at"`
 }
 
-// NewEntry holds the values of a new row of table entries. Fields of type
-// runtime.Opt may be left unset: the column's default applies. The database sets
-// id.
+// NewEntry holds the values of a new row of table entries. An unset runtime.Opt
+// field takes its column's default. The database sets id.
 type NewEntry struct {
 	AccountID int64                  `json:"account_id"`
 	Kind      EntryKind              `json:"kind"`
@@ -35,8 +33,8 @@ type NewEntry struct {
 	BookedAt  runtime.Opt[time.Time] `json:"booked_at,omitzero"`
 }
 
-// EntryUpdate lists changes to a row of table entries. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// EntryUpdate lists changes to a row of table entries; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type EntryUpdate struct {
 	AccountID runtime.Opt[int64]                `json:"account_id,omitzero"`
 	Kind      runtime.Opt[EntryKind]            `json:"kind,omitzero"`
@@ -50,30 +48,20 @@ type EntryRepo struct {
 	db runtime.DBTX
 }
 
-// NewEntryRepo returns a repository of table entries that runs its statements on
-// db: a pool, a connection or a transaction.
+// NewEntryRepo returns the repository of table entries over db.
 func NewEntryRepo(db runtime.DBTX) *EntryRepo {
 	return &EntryRepo{db: db}
 }
 
 var (
-	// ErrEntryIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// entries (constraint entries_pkey, primary_key in the spec).
+	// ErrEntryIDTaken matches a violation of the primary key (id).
 	ErrEntryIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "entries", "entries_pkey", "primary_key")
-
-	// ErrEntryAccountIDNotFound matches (errors.Is) a write of entries whose
-	// account_id names no row of accounts (constraint entries_account_id_fkey,
-	// account_id.references in the spec).
+	// ErrEntryAccountIDNotFound matches a write whose account_id names no row of
+	// accounts.
 	ErrEntryAccountIDNotFound = runtime.NewForeignKeySentinel("entries", "entries_account_id_fkey", "account_id.references", runtime.FKMissing)
 )
 
-// Validate checks n for table entries: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table entries (see runtime.Validator).
 func (n *NewEntry) Validate() error {
 	var f runtime.Fields
 	f.Check("kind", n.Kind.Valid(), "must be one of \"deposit\", \"withdrawal\", \"fee (bank)\"")
@@ -87,14 +75,7 @@ func (n *NewEntry) Validate() error {
 	return f.Err("entries")
 }
 
-// Validate checks u for table entries, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewEntry.Validate does.
 func (u *EntryUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Kind.Set {
@@ -112,37 +93,22 @@ func (u *EntryUpdate) Validate() error {
 	return f.Err("entries")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for account_id, kind, amount, booked_at, whose columns are NOT NULL, rather
-// than read it as a zero value: the error is a *runtime.DbError of kind Validation
-// naming the fields. Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewEntry) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "entries", "account_id", "kind", "amount", "booked_at"); err != nil {
-		return err
-	}
 	type plain NewEntry
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "entries", "account_id", "kind", "amount", "booked_at")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for account_id, kind, amount, booked_at, whose columns are NOT NULL, rather
-// than read it as a zero value: the error is a *runtime.DbError of kind Validation
-// naming the fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *EntryUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "entries", "account_id", "kind", "amount", "booked_at"); err != nil {
-		return err
-	}
 	type plain EntryUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "entries", "account_id", "kind", "amount", "booked_at")
 }
 
-// scanEntry gives the scan destinations of the fields of v, columns in table
-// order.
 func scanEntry(v *Entry, d []any) []any {
 	return append(d, &v.ID, &v.AccountID, &v.Kind, &v.Amount, &v.Memo, &v.BookedAt)
 }
 
-// argsNewEntry gives the values Create binds from n.
 func argsNewEntry(n *NewEntry, d []any) []any {
 	return append(d, &n.AccountID, &n.Kind, &n.Amount, &n.Memo, n.BookedAt.Arg())
 }
@@ -152,8 +118,8 @@ INSERT INTO "entries" ("account_id", "kind", "amount", "memo", "booked_at")
 VALUES ($1, $2, $3, $4, COALESCE($5::timestamptz, now()))
 RETURNING "id", "account_id", "kind", "amount", "memo", "booked_at"`
 
-// Create inserts a row into table entries and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table entries and returns the row as stored. It validates
+// n first.
 func (r *EntryRepo) Create(ctx context.Context, n NewEntry) (Entry, error) {
 	if err := n.Validate(); err != nil {
 		return Entry{}, wrapErr(err, "entries.Create", "entries")
@@ -166,8 +132,8 @@ const sqlEntriesFindByID = `-- name: entries.FindByID replica=ok
 SELECT "id", "account_id", "kind", "amount", "memo", "booked_at" FROM "entries"
 WHERE "id" = $1`
 
-// FindByID returns the row of table entries with the given id. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table entries with the given id, or
+// runtime.ErrNotFound.
 func (r *EntryRepo) FindByID(ctx context.Context, id int64) (Entry, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlEntriesFindByID, id, runtime.Arg, scanEntry)
 	return v, wrapErr(err, "entries.FindByID", "entries")
@@ -176,17 +142,14 @@ func (r *EntryRepo) FindByID(ctx context.Context, id int64) (Entry, error) {
 const sqlEntriesFindAll = `-- name: entries.FindAll replica=ok
 SELECT "id", "account_id", "kind", "amount", "memo", "booked_at" FROM "entries" ORDER BY "id"`
 
-// FindAll returns every row of table entries in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table entries in primary key order, in memory.
 func (r *EntryRepo) FindAll(ctx context.Context) ([]Entry, error) {
 	rows, err := r.db.Query(ctx, sqlEntriesFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanEntry)
 	return items, wrapErr(err, "entries.FindAll", "entries")
 }
 
-// Stream yields every row of table entries in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *EntryRepo) Stream(ctx context.Context) iter.Seq2[Entry, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "entries.Stream", "entries") }, scanEntry, sqlEntriesFindAll)
 }
@@ -200,9 +163,8 @@ SELECT "id", "account_id", "kind", "amount", "memo", "booked_at" FROM "entries"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table entries in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table entries in primary key order (see
+// runtime.PageArgs).
 func (r *EntryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Entry], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Entry]{
@@ -215,8 +177,6 @@ func (r *EntryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	return p, wrapErr(err, "entries.List", "entries")
 }
 
-// updateEntries are the statements of EntryRepo.Update: one per set of fields set
-// (see runtime.Update).
 var updateEntries = &runtime.Update{
 	Name: "entries.Update", Keys: 1,
 	Head:     "UPDATE \"entries\"\nSET ",
@@ -225,14 +185,12 @@ var updateEntries = &runtime.Update{
 	Nullable: 1 << 3,
 }
 
-// argsEntryUpdate gives the value of each field of u, nil when unset.
 func argsEntryUpdate(u *EntryUpdate, d []any) []any {
 	return append(d, u.AccountID.Arg(), u.Kind.Arg(), u.Amount.Arg(), u.Memo.Arg(), u.BookedAt.Arg())
 }
 
 // Update applies the set fields of u to the row of table entries with the given id
-// and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *EntryRepo) Update(ctx context.Context, id int64, u EntryUpdate) (Entry, error) {
 	if err := u.Validate(); err != nil {
 		return Entry{}, wrapErr(err, "entries.Update", "entries")
@@ -264,9 +222,8 @@ const sqlEntriesFindByIDs = `-- name: entries.FindByIDs replica=ok
 SELECT "id", "account_id", "kind", "amount", "memo", "booked_at" FROM "entries"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table entries whose id is in ids, in id order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table entries whose id is in ids, in id order;
+// keys without a row are skipped.
 func (r *EntryRepo) FindByIDs(ctx context.Context, ids []int64) ([]Entry, error) {
 	if len(ids) == 0 {
 		return []Entry{}, nil
@@ -275,17 +232,14 @@ func (r *EntryRepo) FindByIDs(ctx context.Context, ids []int64) ([]Entry, error)
 	return items, wrapErr(err, "entries.FindByIDs", "entries")
 }
 
-// copyEntries sends rows of NewEntry to table entries with COPY.
 var copyEntries = &runtime.Copier[NewEntry]{
 	Table:   "entries",
 	Columns: []string{"account_id", "kind", "amount", "memo", "booked_at"},
 	Args:    argsNewEntry,
 }
 
-// CreateMany inserts rows into table entries with the COPY protocol and returns
-// how many it inserted, all or nothing. It validates every row first. An unset
-// optional field takes the column's default, as in Create (rows setting different
-// fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table entries with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *EntryRepo) CreateMany(ctx context.Context, rows []NewEntry) (int64, error) {
 	n, err := copyEntries.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "entries.CreateMany", "entries")
@@ -298,10 +252,9 @@ FROM unnest($1::bigint[], $2::text[]::"entry_kind"[], $3::numeric(18,2)[], $4::t
 ORDER BY "u"."ord"
 RETURNING "id", "account_id", "kind", "amount", "memo", "booked_at"`
 
-// CreateManyReturning inserts rows into table entries and returns them as stored,
-// in input order, defaults applied as in Create. It runs one statement, which
-// binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table entries in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *EntryRepo) CreateManyReturning(ctx context.Context, rows []NewEntry) ([]Entry, error) {
 	if len(rows) == 0 {
 		return []Entry{}, nil
@@ -322,13 +275,12 @@ func (r *EntryRepo) CreateManyReturning(ctx context.Context, rows []NewEntry) ([
 	return items, wrapErr(err, "entries.CreateManyReturning", "entries")
 }
 
-// EntryKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// EntryKeyedUpdate is one row's key and changes for UpdateMany.
 type EntryKeyedUpdate struct {
 	ID      int64       `json:"id"`
 	Changes EntryUpdate `json:"changes"`
 }
 
-// bulkEntriesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkEntriesUpdates = &runtime.Bulk[EntryKeyedUpdate]{
 	Table:    "entries",
 	Key:      func(a, b *EntryKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -351,9 +303,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[]:
 "cpcgen_new" AS (UPDATE "entries" SET "account_id" = COALESCE("cpcgen_v"."cpcgen_2", "entries"."account_id"), "kind" = COALESCE("cpcgen_v"."cpcgen_3", "entries"."kind"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "entries"."amount"), "memo" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "entries"."memo" END, "booked_at" = COALESCE("cpcgen_v"."cpcgen_7", "entries"."booked_at") FROM "cpcgen_v" WHERE "entries"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table entries the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table entries, all or none (see
+// runtime.UpdateMany).
 func (r *EntryRepo) UpdateMany(ctx context.Context, rows []EntryKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkEntriesUpdates, sqlEntriesUpdateMany, rows)
 	return out, wrapErr(err, "entries.UpdateMany", "entries")
@@ -366,14 +317,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[]:
 "cpcgen_new" AS (UPDATE "entries" SET "account_id" = COALESCE("cpcgen_v"."cpcgen_2", "entries"."account_id"), "kind" = COALESCE("cpcgen_v"."cpcgen_3", "entries"."kind"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "entries"."amount"), "memo" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "entries"."memo" END, "booked_at" = COALESCE("cpcgen_v"."cpcgen_7", "entries"."booked_at") FROM "cpcgen_v" WHERE "entries"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "account_id", "kind", "amount", "memo", "booked_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."account_id", "cpcgen_new"."kind", "cpcgen_new"."amount", "cpcgen_new"."memo", "cpcgen_new"."booked_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *EntryRepo) UpdateManyReturning(ctx context.Context, rows []EntryKeyedUpdate) ([]Entry, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkEntriesUpdates, sqlEntriesUpdateManyReturning, scanEntry, rows)
 	return out, wrapErr(err, "entries.UpdateManyReturning", "entries")
 }
 
-// bulkEntriesKeys sends the rows of DeleteMany.
 var bulkEntriesKeys = &runtime.Bulk[int64]{
 	Table: "entries",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -388,8 +337,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcge
 "cpcgen_new" AS (DELETE FROM "entries" USING "cpcgen_v" WHERE "entries"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table entries with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table entries with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *EntryRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkEntriesKeys, sqlEntriesDeleteMany, keys)
 	return out, wrapErr(err, "entries.DeleteMany", "entries")
@@ -410,7 +359,6 @@ const sqlEntriesLoadByAccountID = `-- name: entries.LoadByAccountID replica=ok
 SELECT "id", "account_id", "kind", "amount", "memo", "booked_at" FROM "entries"
 WHERE "account_id" = ANY($1) ORDER BY "id"`
 
-// loadEntriesByAccountID is LoadByAccountID on db.
 func loadEntriesByAccountID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Entry, error) {
 	if len(keys) == 0 {
 		return map[int64][]Entry{}, nil
@@ -420,8 +368,7 @@ func loadEntriesByAccountID(ctx context.Context, db runtime.DBTX, keys []int64) 
 }
 
 // LoadByAccountID returns the rows of table entries whose account_id is one of
-// keys, grouped by account_id, each group in primary key order, with one query
-// however many keys; keys without rows are not in the map.
+// keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *EntryRepo) LoadByAccountID(ctx context.Context, keys []int64) (map[int64][]Entry, error) {
 	m, err := loadEntriesByAccountID(ctx, r.db, keys)
 	return m, wrapErr(err, "entries.LoadByAccountID", "entries")

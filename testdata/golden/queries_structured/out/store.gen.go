@@ -70,7 +70,7 @@ func wrapErr(err error, op, table string) error {
 	}
 	err = runtime.Wrap(err, op, table)
 	if e, ok := err.(*runtime.DbError); ok && e.Constraint != "" && e.SpecName == "" {
-		if name := specNameOf(e.Table, e.Constraint); name != "" {
+		if name := runtime.SpecName(e.Table, e.Constraint, sentinels); name != "" {
 			cp := *e
 			cp.SpecName = name
 			return &cp
@@ -90,24 +90,15 @@ func wrapParamsErr(err error, op, table string, params []string) error {
 	return wrapErr(runtime.WrapParams(err, op, table, params), op, table)
 }
 
-// specNameOf returns the spec's name of the constraint of the package named
-// constraint, on table when several tables have one of that name, or "".
-func specNameOf(table, constraint string) string {
-	switch constraint {
-	case "users_pkey":
-		return ErrUserIDTaken.Name
-	case "users_email_key":
-		return ErrUserEmailTaken.Name
-	case "accounts_pkey":
-		return ErrAccountIDTaken.Name
-	case "accounts_user_id_fkey":
-		return ErrAccountUserIDNotFound.Name
-	case "entries_pkey":
-		return ErrEntryIDTaken.Name
-	case "entries_account_id_fkey":
-		return ErrEntryAccountIDNotFound.Name
-	}
-	return ""
+// sentinels are the package's constraints, which wrapErr names as the spec does
+// (see runtime.SpecName).
+var sentinels = []*runtime.ConstraintSentinel{
+	ErrUserIDTaken,
+	ErrUserEmailTaken,
+	ErrAccountIDTaken,
+	ErrAccountUserIDNotFound,
+	ErrEntryIDTaken,
+	ErrEntryAccountIDNotFound,
 }
 
 // InTx runs fn in a transaction with a Store bound to it: committed when fn

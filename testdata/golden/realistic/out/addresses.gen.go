@@ -6,7 +6,6 @@ package shopdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -25,9 +24,8 @@ type Address struct {
 	IsDefault  bool                 `json:"is_default"`
 }
 
-// NewAddress holds the values of a new row of table addresses. Fields of type
-// runtime.Opt may be left unset: the column's default applies. The database sets
-// id.
+// NewAddress holds the values of a new row of table addresses. An unset
+// runtime.Opt field takes its column's default. The database sets id.
 type NewAddress struct {
 	UserID     uuid.UUID            `json:"user_id"`
 	Line1      string               `json:"line1"`
@@ -38,9 +36,8 @@ type NewAddress struct {
 	IsDefault  runtime.Opt[bool]    `json:"is_default,omitzero"`
 }
 
-// AddressUpdate lists changes to a row of table addresses. Unset fields leave
-// their column unchanged; a nullable column is set to NULL with
-// runtime.SetNull[T]().
+// AddressUpdate lists changes to a row of table addresses; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type AddressUpdate struct {
 	UserID     runtime.Opt[uuid.UUID]            `json:"user_id,omitzero"`
 	Line1      runtime.Opt[string]               `json:"line1,omitzero"`
@@ -56,41 +53,26 @@ type AddressRepo struct {
 	db runtime.DBTX
 }
 
-// NewAddressRepo returns a repository of table addresses that runs its statements
-// on db: a pool, a connection or a transaction.
+// NewAddressRepo returns the repository of table addresses over db.
 func NewAddressRepo(db runtime.DBTX) *AddressRepo {
 	return &AddressRepo{db: db}
 }
 
 var (
-	// ErrAddressIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// addresses (constraint addresses_pkey, primary_key in the spec).
+	// ErrAddressIDTaken matches a violation of the primary key (id).
 	ErrAddressIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "addresses", "addresses_pkey", "primary_key")
-
-	// ErrAddressCountryCheck matches (errors.Is) a violation of the check of column
-	// country (country ~ '^[A-Z]{2}$') of addresses (constraint
-	// addresses_country_check, country.check in the spec).
+	// ErrAddressCountryCheck matches a violation of the check of column country
+	// (country ~ '^[A-Z]{2}$').
 	ErrAddressCountryCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "addresses", "addresses_country_check", "country.check")
-
-	// ErrAddressUserIDNotFound matches (errors.Is) a write of addresses whose user_id
-	// names no row of users (constraint addresses_user_id_fkey, user_id.references in
-	// the spec).
+	// ErrAddressUserIDNotFound matches a write whose user_id names no row of users.
 	ErrAddressUserIDNotFound = runtime.NewForeignKeySentinel("addresses", "addresses_user_id_fkey", "user_id.references", runtime.FKMissing)
-
-	// ErrAddressReferencedByOrder matches (errors.Is) a delete or key change of a row
-	// of addresses that rows of orders still reference (constraint
-	// orders_shipping_address_id_fkey, orders.shipping_address_id.references in the
-	// spec).
+	// ErrAddressReferencedByOrder matches a delete or key change of a row that rows of
+	// orders reference.
 	ErrAddressReferencedByOrder = runtime.NewForeignKeySentinel("orders", "orders_shipping_address_id_fkey", "shipping_address_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table addresses: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table addresses (see
+// runtime.Validator).
 func (n *NewAddress) Validate() error {
 	var f runtime.Fields
 	f.Fits("line1", runtime.CheckText(n.Line1))
@@ -105,14 +87,7 @@ func (n *NewAddress) Validate() error {
 	return f.Err("addresses")
 }
 
-// Validate checks u for table addresses, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewAddress.Validate does.
 func (u *AddressUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Line1.Set {
@@ -135,30 +110,16 @@ func (u *AddressUpdate) Validate() error {
 	return f.Err("addresses")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for user_id, line1, city, postal_code, country, is_default, whose columns
-// are NOT NULL, rather than read it as a zero value: the error is a
-// *runtime.DbError of kind Validation naming the fields. Leave an optional field
-// out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewAddress) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "addresses", "user_id", "line1", "city", "postal_code", "country", "is_default"); err != nil {
-		return err
-	}
 	type plain NewAddress
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "addresses", "user_id", "line1", "city", "postal_code", "country", "is_default")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for user_id, line1, city, postal_code, country, is_default, whose columns
-// are NOT NULL, rather than read it as a zero value: the error is a
-// *runtime.DbError of kind Validation naming the fields. Leave a field out to keep
-// its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *AddressUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "addresses", "user_id", "line1", "city", "postal_code", "country", "is_default"); err != nil {
-		return err
-	}
 	type plain AddressUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "addresses", "user_id", "line1", "city", "postal_code", "country", "is_default")
 }
 
 var (
@@ -173,13 +134,10 @@ var (
 	}
 )
 
-// scanAddress gives the scan destinations of the fields of v, columns in table
-// order.
 func scanAddress(v *Address, d []any) []any {
 	return append(d, &v.ID, &v.UserID, &v.Line1, &v.Line2, &v.City, &v.PostalCode, &v.Country, &v.IsDefault)
 }
 
-// argsNewAddress gives the values Create binds from n.
 func argsNewAddress(n *NewAddress, d []any) []any {
 	return append(d, &n.UserID, &n.Line1, &n.Line2, &n.City, &n.PostalCode, &n.Country, n.IsDefault.Arg())
 }
@@ -189,8 +147,8 @@ INSERT INTO "addresses" ("user_id", "line1", "line2", "city", "postal_code", "co
 VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7::boolean, FALSE))
 RETURNING "id", "user_id", "line1", "line2", "city", "postal_code", "country"::text, "is_default"`
 
-// Create inserts a row into table addresses and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table addresses and returns the row as stored. It
+// validates n first.
 func (r *AddressRepo) Create(ctx context.Context, n NewAddress) (Address, error) {
 	if err := n.Validate(); err != nil {
 		return Address{}, wrapErr(err, "addresses.Create", "addresses")
@@ -203,8 +161,8 @@ const sqlAddressesFindByID = `-- name: addresses.FindByID replica=ok
 SELECT "id", "user_id", "line1", "line2", "city", "postal_code", "country"::text, "is_default" FROM "addresses"
 WHERE "id" = $1`
 
-// FindByID returns the row of table addresses with the given id. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table addresses with the given id, or
+// runtime.ErrNotFound.
 func (r *AddressRepo) FindByID(ctx context.Context, id int64) (Address, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlAddressesFindByID, id, runtime.Arg, scanAddress)
 	return v, wrapErr(err, "addresses.FindByID", "addresses")
@@ -213,17 +171,14 @@ func (r *AddressRepo) FindByID(ctx context.Context, id int64) (Address, error) {
 const sqlAddressesFindAll = `-- name: addresses.FindAll replica=ok
 SELECT "id", "user_id", "line1", "line2", "city", "postal_code", "country"::text, "is_default" FROM "addresses" ORDER BY "id"`
 
-// FindAll returns every row of table addresses in primary key order, all in
-// memory; List and Stream do not hold them all.
+// FindAll returns every row of table addresses in primary key order, in memory.
 func (r *AddressRepo) FindAll(ctx context.Context) ([]Address, error) {
 	rows, err := r.db.Query(ctx, sqlAddressesFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanAddress)
 	return items, wrapErr(err, "addresses.FindAll", "addresses")
 }
 
-// Stream yields every row of table addresses in primary key order as the loop
-// reads them from the server: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *AddressRepo) Stream(ctx context.Context) iter.Seq2[Address, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "addresses.Stream", "addresses") }, scanAddress, sqlAddressesFindAll)
 }
@@ -237,9 +192,8 @@ SELECT "id", "user_id", "line1", "line2", "city", "postal_code", "country"::text
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table addresses in primary key order,
-// after the cursor page.After ("" for the first page); the page's Next cursor (""
-// after the last page) gets the next one.
+// List returns a page of table addresses in primary key order (see
+// runtime.PageArgs).
 func (r *AddressRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Address], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Address]{
@@ -252,8 +206,6 @@ func (r *AddressRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "addresses.List", "addresses")
 }
 
-// updateAddresses are the statements of AddressRepo.Update: one per set of fields
-// set (see runtime.Update).
 var updateAddresses = &runtime.Update{
 	Name: "addresses.Update", Keys: 1,
 	Head:     "UPDATE \"addresses\"\nSET ",
@@ -262,14 +214,12 @@ var updateAddresses = &runtime.Update{
 	Nullable: 1 << 2,
 }
 
-// argsAddressUpdate gives the value of each field of u, nil when unset.
 func argsAddressUpdate(u *AddressUpdate, d []any) []any {
 	return append(d, u.UserID.Arg(), u.Line1.Arg(), u.Line2.Arg(), u.City.Arg(), u.PostalCode.Arg(), u.Country.Arg(), u.IsDefault.Arg())
 }
 
 // Update applies the set fields of u to the row of table addresses with the given
-// id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *AddressRepo) Update(ctx context.Context, id int64, u AddressUpdate) (Address, error) {
 	if err := u.Validate(); err != nil {
 		return Address{}, wrapErr(err, "addresses.Update", "addresses")
@@ -301,9 +251,8 @@ const sqlAddressesFindByIDs = `-- name: addresses.FindByIDs replica=ok
 SELECT "id", "user_id", "line1", "line2", "city", "postal_code", "country"::text, "is_default" FROM "addresses"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table addresses whose id is in ids, in id order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table addresses whose id is in ids, in id order;
+// keys without a row are skipped.
 func (r *AddressRepo) FindByIDs(ctx context.Context, ids []int64) ([]Address, error) {
 	if len(ids) == 0 {
 		return []Address{}, nil
@@ -312,17 +261,14 @@ func (r *AddressRepo) FindByIDs(ctx context.Context, ids []int64) ([]Address, er
 	return items, wrapErr(err, "addresses.FindByIDs", "addresses")
 }
 
-// copyAddresses sends rows of NewAddress to table addresses with COPY.
 var copyAddresses = &runtime.Copier[NewAddress]{
 	Table:   "addresses",
 	Columns: []string{"user_id", "line1", "line2", "city", "postal_code", "country", "is_default"},
 	Args:    argsNewAddress,
 }
 
-// CreateMany inserts rows into table addresses with the COPY protocol and returns
-// how many it inserted, all or nothing. It validates every row first. An unset
-// optional field takes the column's default, as in Create (rows setting different
-// fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table addresses with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *AddressRepo) CreateMany(ctx context.Context, rows []NewAddress) (int64, error) {
 	n, err := copyAddresses.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "addresses.CreateMany", "addresses")
@@ -335,10 +281,9 @@ FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::varchar[], $6::b
 ORDER BY "u"."ord"
 RETURNING "id", "user_id", "line1", "line2", "city", "postal_code", "country"::text, "is_default"`
 
-// CreateManyReturning inserts rows into table addresses and returns them as
-// stored, in input order, defaults applied as in Create. It runs one statement,
-// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table addresses in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *AddressRepo) CreateManyReturning(ctx context.Context, rows []NewAddress) ([]Address, error) {
 	if len(rows) == 0 {
 		return []Address{}, nil
@@ -361,14 +306,12 @@ func (r *AddressRepo) CreateManyReturning(ctx context.Context, rows []NewAddress
 	return items, wrapErr(err, "addresses.CreateManyReturning", "addresses")
 }
 
-// AddressKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// AddressKeyedUpdate is one row's key and changes for UpdateMany.
 type AddressKeyedUpdate struct {
 	ID      int64         `json:"id"`
 	Changes AddressUpdate `json:"changes"`
 }
 
-// bulkAddressesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkAddressesUpdates = &runtime.Bulk[AddressKeyedUpdate]{
 	Table:    "addresses",
 	Key:      func(a, b *AddressKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -393,9 +336,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $
 "cpcgen_new" AS (UPDATE "addresses" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "addresses"."user_id"), "line1" = COALESCE("cpcgen_v"."cpcgen_3", "addresses"."line1"), "line2" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "addresses"."line2" END, "city" = COALESCE("cpcgen_v"."cpcgen_6", "addresses"."city"), "postal_code" = COALESCE("cpcgen_v"."cpcgen_7", "addresses"."postal_code"), "country" = COALESCE("cpcgen_v"."cpcgen_8", "addresses"."country"), "is_default" = COALESCE("cpcgen_v"."cpcgen_9", "addresses"."is_default") FROM "cpcgen_v" WHERE "addresses"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table addresses the changes of each, as
-// Update does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table addresses, all or none (see
+// runtime.UpdateMany).
 func (r *AddressRepo) UpdateMany(ctx context.Context, rows []AddressKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkAddressesUpdates, sqlAddressesUpdateMany, rows)
 	return out, wrapErr(err, "addresses.UpdateMany", "addresses")
@@ -408,14 +350,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $
 "cpcgen_new" AS (UPDATE "addresses" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "addresses"."user_id"), "line1" = COALESCE("cpcgen_v"."cpcgen_3", "addresses"."line1"), "line2" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "addresses"."line2" END, "city" = COALESCE("cpcgen_v"."cpcgen_6", "addresses"."city"), "postal_code" = COALESCE("cpcgen_v"."cpcgen_7", "addresses"."postal_code"), "country" = COALESCE("cpcgen_v"."cpcgen_8", "addresses"."country"), "is_default" = COALESCE("cpcgen_v"."cpcgen_9", "addresses"."is_default") FROM "cpcgen_v" WHERE "addresses"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "user_id", "line1", "line2", "city", "postal_code", "country", "is_default")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."line1", "cpcgen_new"."line2", "cpcgen_new"."city", "cpcgen_new"."postal_code", "cpcgen_new"."country"::text, "cpcgen_new"."is_default" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *AddressRepo) UpdateManyReturning(ctx context.Context, rows []AddressKeyedUpdate) ([]Address, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkAddressesUpdates, sqlAddressesUpdateManyReturning, scanAddress, rows)
 	return out, wrapErr(err, "addresses.UpdateManyReturning", "addresses")
 }
 
-// bulkAddressesKeys sends the rows of DeleteMany.
 var bulkAddressesKeys = &runtime.Bulk[int64]{
 	Table: "addresses",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -431,7 +371,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcge
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table addresses with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *AddressRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkAddressesKeys, sqlAddressesDeleteMany, keys)
 	return out, wrapErr(err, "addresses.DeleteMany", "addresses")
@@ -452,7 +392,6 @@ const sqlAddressesLoadByUserID = `-- name: addresses.LoadByUserID replica=ok
 SELECT "id", "user_id", "line1", "line2", "city", "postal_code", "country"::text, "is_default" FROM "addresses"
 WHERE "user_id" = ANY($1) ORDER BY "id"`
 
-// loadAddressesByUserID is LoadByUserID on db.
 func loadAddressesByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Address, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Address{}, nil
@@ -462,17 +401,15 @@ func loadAddressesByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUI
 }
 
 // LoadByUserID returns the rows of table addresses whose user_id is one of keys,
-// grouped by user_id, each group in primary key order, with one query however many
-// keys; keys without rows are not in the map.
+// grouped by it, in one query (see runtime.GroupRows).
 func (r *AddressRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Address, error) {
 	m, err := loadAddressesByUserID(ctx, r.db, keys)
 	return m, wrapErr(err, "addresses.LoadByUserID", "addresses")
 }
 
-// LoadOrders returns the rows of table orders that reference each of parents
-// (orders.shipping_address_id = addresses.id), keyed by the parent's id, each
-// group in primary key order, with one query; parents without rows are not in the
-// map.
+// LoadOrders returns the rows of table orders of each of parents
+// (orders.shipping_address_id = addresses.id), keyed by the parent's id, as
+// LoadByShippingAddressID does.
 func (r *AddressRepo) LoadOrders(ctx context.Context, parents []Address) (map[int64][]Order, error) {
 	keys := runtime.Keys(parents, func(p *Address) (int64, bool) { return p.ID, true })
 	m, err := loadOrdersByShippingAddressID(ctx, r.db, keys)

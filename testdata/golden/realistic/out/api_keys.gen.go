@@ -5,13 +5,11 @@ package shopdb
 
 import (
 	"context"
-	"encoding/json"
 	"iter"
 	"time"
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // APIKey is one row of table api_keys.
@@ -25,8 +23,8 @@ type APIKey struct {
 	Revoked        bool                    `json:"revoked"`
 }
 
-// NewAPIKey holds the values of a new row of table api_keys. Fields of type
-// runtime.Opt may be left unset: the column's default applies.
+// NewAPIKey holds the values of a new row of table api_keys. An unset runtime.Opt
+// field takes its column's default.
 type NewAPIKey struct {
 	ID             runtime.Opt[uuid.UUID]  `json:"id,omitzero"`
 	OrganizationID uuid.UUID               `json:"organization_id"`
@@ -37,8 +35,8 @@ type NewAPIKey struct {
 	Revoked        runtime.Opt[bool]       `json:"revoked,omitzero"`
 }
 
-// APIKeyUpdate lists changes to a row of table api_keys. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// APIKeyUpdate lists changes to a row of table api_keys; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type APIKeyUpdate struct {
 	OrganizationID runtime.Opt[uuid.UUID]               `json:"organization_id,omitzero"`
 	Prefix         runtime.Opt[string]                  `json:"prefix,omitzero"`
@@ -53,34 +51,22 @@ type APIKeyRepo struct {
 	db runtime.DBTX
 }
 
-// NewAPIKeyRepo returns a repository of table api_keys that runs its statements on
-// db: a pool, a connection or a transaction.
+// NewAPIKeyRepo returns the repository of table api_keys over db.
 func NewAPIKeyRepo(db runtime.DBTX) *APIKeyRepo {
 	return &APIKeyRepo{db: db}
 }
 
 var (
-	// ErrAPIKeyIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// api_keys (constraint api_keys_pkey, primary_key in the spec).
+	// ErrAPIKeyIDTaken matches a violation of the primary key (id).
 	ErrAPIKeyIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "api_keys", "api_keys_pkey", "primary_key")
-
-	// ErrAPIKeyPrefixTaken matches (errors.Is) a violation of the unique column prefix
-	// of api_keys (constraint api_keys_prefix_key, prefix.unique in the spec).
+	// ErrAPIKeyPrefixTaken matches a violation of the unique column prefix.
 	ErrAPIKeyPrefixTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "api_keys", "api_keys_prefix_key", "prefix.unique")
-
-	// ErrAPIKeyOrganizationIDNotFound matches (errors.Is) a write of api_keys whose
-	// organization_id names no row of organizations (constraint
-	// api_keys_organization_id_fkey, organization_id.references in the spec).
+	// ErrAPIKeyOrganizationIDNotFound matches a write whose organization_id names no
+	// row of organizations.
 	ErrAPIKeyOrganizationIDNotFound = runtime.NewForeignKeySentinel("api_keys", "api_keys_organization_id_fkey", "organization_id.references", runtime.FKMissing)
 )
 
-// Validate checks n for table api_keys: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table api_keys (see runtime.Validator).
 func (n *NewAPIKey) Validate() error {
 	var f runtime.Fields
 	f.Fits("prefix", runtime.CheckText(n.Prefix))
@@ -96,14 +82,7 @@ func (n *NewAPIKey) Validate() error {
 	return f.Err("api_keys")
 }
 
-// Validate checks u for table api_keys, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewAPIKey.Validate does.
 func (u *APIKeyUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Prefix.Set {
@@ -123,30 +102,16 @@ func (u *APIKeyUpdate) Validate() error {
 	return f.Err("api_keys")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for id, organization_id, prefix, secret_hash, scopes, revoked, whose
-// columns are NOT NULL, rather than read it as a zero value: the error is a
-// *runtime.DbError of kind Validation naming the fields. Leave an optional field
-// out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewAPIKey) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "api_keys", "id", "organization_id", "prefix", "secret_hash", "scopes", "revoked"); err != nil {
-		return err
-	}
 	type plain NewAPIKey
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "api_keys", "id", "organization_id", "prefix", "secret_hash", "scopes", "revoked")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for organization_id, prefix, secret_hash, scopes, revoked, whose columns
-// are NOT NULL, rather than read it as a zero value: the error is a
-// *runtime.DbError of kind Validation naming the fields. Leave a field out to keep
-// its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *APIKeyUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "api_keys", "organization_id", "prefix", "secret_hash", "scopes", "revoked"); err != nil {
-		return err
-	}
 	type plain APIKeyUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "api_keys", "organization_id", "prefix", "secret_hash", "scopes", "revoked")
 }
 
 var (
@@ -157,13 +122,10 @@ var (
 	}
 )
 
-// scanAPIKey gives the scan destinations of the fields of v, columns in table
-// order.
 func scanAPIKey(v *APIKey, d []any) []any {
 	return append(d, &v.ID, &v.OrganizationID, &v.Prefix, &v.SecretHash, &v.Scopes, &v.ExpiresAt, &v.Revoked)
 }
 
-// argsNewAPIKey gives the values Create binds from n.
 func argsNewAPIKey(n *NewAPIKey, d []any) []any {
 	return append(d, n.ID.Arg(), &n.OrganizationID, &n.Prefix, n.SecretHash, runtime.OptValue(&n.Scopes), &n.ExpiresAt, n.Revoked.Arg())
 }
@@ -173,8 +135,8 @@ INSERT INTO "api_keys" ("id", "organization_id", "prefix", "secret_hash", "scope
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::text[], '{}'::text[]), $6, COALESCE($7::boolean, FALSE))
 RETURNING "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked"`
 
-// Create inserts a row into table api_keys and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table api_keys and returns the row as stored. It validates
+// n first.
 func (r *APIKeyRepo) Create(ctx context.Context, n NewAPIKey) (APIKey, error) {
 	if err := n.Validate(); err != nil {
 		return APIKey{}, wrapErr(err, "api_keys.Create", "api_keys")
@@ -187,8 +149,8 @@ const sqlAPIKeysFindByID = `-- name: api_keys.FindByID replica=ok
 SELECT "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys"
 WHERE "id" = $1`
 
-// FindByID returns the row of table api_keys with the given id. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table api_keys with the given id, or
+// runtime.ErrNotFound.
 func (r *APIKeyRepo) FindByID(ctx context.Context, id uuid.UUID) (APIKey, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlAPIKeysFindByID, id, runtime.Arg, scanAPIKey)
 	return v, wrapErr(err, "api_keys.FindByID", "api_keys")
@@ -197,17 +159,14 @@ func (r *APIKeyRepo) FindByID(ctx context.Context, id uuid.UUID) (APIKey, error)
 const sqlAPIKeysFindAll = `-- name: api_keys.FindAll replica=ok
 SELECT "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys" ORDER BY "id"`
 
-// FindAll returns every row of table api_keys in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table api_keys in primary key order, in memory.
 func (r *APIKeyRepo) FindAll(ctx context.Context) ([]APIKey, error) {
 	rows, err := r.db.Query(ctx, sqlAPIKeysFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanAPIKey)
 	return items, wrapErr(err, "api_keys.FindAll", "api_keys")
 }
 
-// Stream yields every row of table api_keys in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *APIKeyRepo) Stream(ctx context.Context) iter.Seq2[APIKey, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "api_keys.Stream", "api_keys") }, scanAPIKey, sqlAPIKeysFindAll)
 }
@@ -221,9 +180,8 @@ SELECT "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expire
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table api_keys in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table api_keys in primary key order (see
+// runtime.PageArgs).
 func (r *APIKeyRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[APIKey], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[APIKey]{
@@ -236,8 +194,6 @@ func (r *APIKeyRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.P
 	return p, wrapErr(err, "api_keys.List", "api_keys")
 }
 
-// updateAPIKeys are the statements of APIKeyRepo.Update: one per set of fields set
-// (see runtime.Update).
 var updateAPIKeys = &runtime.Update{
 	Name: "api_keys.Update", Keys: 1,
 	Head:      "UPDATE \"api_keys\"\nSET ",
@@ -247,14 +203,12 @@ var updateAPIKeys = &runtime.Update{
 	Nullable:  1 << 4,
 }
 
-// argsAPIKeyUpdate gives the value of each field of u, nil when unset.
 func argsAPIKeyUpdate(u *APIKeyUpdate, d []any) []any {
 	return append(d, u.OrganizationID.Arg(), u.Prefix.Arg(), runtime.OptValue(&u.SecretHash), runtime.OptValue(&u.Scopes), u.ExpiresAt.Arg(), u.Revoked.Arg())
 }
 
 // Update applies the set fields of u to the row of table api_keys with the given
-// id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *APIKeyRepo) Update(ctx context.Context, id uuid.UUID, u APIKeyUpdate) (APIKey, error) {
 	if err := u.Validate(); err != nil {
 		return APIKey{}, wrapErr(err, "api_keys.Update", "api_keys")
@@ -286,9 +240,8 @@ const sqlAPIKeysFindByIDs = `-- name: api_keys.FindByIDs replica=ok
 SELECT "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table api_keys whose id is in ids, in id order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table api_keys whose id is in ids, in id order;
+// keys without a row are skipped.
 func (r *APIKeyRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]APIKey, error) {
 	if len(ids) == 0 {
 		return []APIKey{}, nil
@@ -297,52 +250,28 @@ func (r *APIKeyRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]APIKey, 
 	return items, wrapErr(err, "api_keys.FindByIDs", "api_keys")
 }
 
-// copyAPIKeys sends rows of NewAPIKey to table api_keys with COPY.
 var copyAPIKeys = &runtime.Copier[NewAPIKey]{
 	Table:   "api_keys",
 	Columns: []string{"id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked"},
 	Args:    argsNewAPIKey,
 }
 
-// CreateMany inserts rows into table api_keys with the COPY protocol and returns
-// how many it inserted, all or nothing. It validates every row first. An unset
-// optional field takes the column's default, as in Create (rows setting different
-// fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table api_keys with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *APIKeyRepo) CreateMany(ctx context.Context, rows []NewAPIKey) (int64, error) {
 	n, err := copyAPIKeys.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "api_keys.CreateMany", "api_keys")
 }
 
-// CreateManyReturning inserts rows into table api_keys and returns them as stored,
-// in input order, defaults applied. It queues Create's statement once per row in
-// one pgx.Batch: one round trip, and all or nothing, as the batch runs in one
-// implicit transaction. (A single INSERT … SELECT FROM unnest cannot carry the
-// table's array columns.) It validates every row first.
+// CreateManyReturning inserts rows into table api_keys in one pgx.Batch of
+// Create's statement (unnest cannot carry its array columns), all or nothing, and
+// returns them as stored. It validates every row first.
 func (r *APIKeyRepo) CreateManyReturning(ctx context.Context, rows []NewAPIKey) ([]APIKey, error) {
-	if len(rows) == 0 {
-		return []APIKey{}, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "api_keys.CreateManyReturning", "api_keys")
 	}
-	b := &pgx.Batch{}
-	for i := range rows {
-		b.Queue(sqlAPIKeysCreate, argsNewAPIKey(&rows[i], nil)...)
-	}
-	br := r.db.SendBatch(ctx, b)
-	out := make([]APIKey, 0, len(rows))
-	for range rows {
-		v, err := runtime.ScanOne(br.QueryRow(), scanAPIKey)
-		if err != nil {
-			br.Close()
-			return nil, wrapErr(err, "api_keys.CreateManyReturning", "api_keys")
-		}
-		out = append(out, v)
-	}
-	if err := br.Close(); err != nil {
-		return nil, wrapErr(err, "api_keys.CreateManyReturning", "api_keys")
-	}
-	return out, nil
+	out, err := runtime.BatchQuery(ctx, r.db, sqlAPIKeysCreate, rows, argsNewAPIKey, scanAPIKey)
+	return out, wrapErr(err, "api_keys.CreateManyReturning", "api_keys")
 }
 
 const sqlAPIKeysUpsertByPrefix = `-- name: api_keys.UpsertByPrefix sensitive=4
@@ -393,13 +322,12 @@ func (r *APIKeyRepo) CreateIfAbsentByPrefix(ctx context.Context, n NewAPIKey) (A
 	return v, created, wrapErr(err, "api_keys.CreateIfAbsentByPrefix", "api_keys")
 }
 
-// APIKeyKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// APIKeyKeyedUpdate is one row's key and changes for UpdateMany.
 type APIKeyKeyedUpdate struct {
 	ID      uuid.UUID    `json:"id"`
 	Changes APIKeyUpdate `json:"changes"`
 }
 
-// bulkAPIKeysUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkAPIKeysUpdates = &runtime.Bulk[APIKeyKeyedUpdate]{
 	Table:    "api_keys",
 	Key:      func(a, b *APIKeyKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -423,9 +351,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bpchar[], $
 "cpcgen_new" AS (UPDATE "api_keys" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "api_keys"."organization_id"), "prefix" = COALESCE("cpcgen_v"."cpcgen_3", "api_keys"."prefix"), "secret_hash" = COALESCE("cpcgen_v"."cpcgen_4", "api_keys"."secret_hash"), "scopes" = COALESCE("cpcgen_v"."cpcgen_5"::text[], "api_keys"."scopes"), "expires_at" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "api_keys"."expires_at" END, "revoked" = COALESCE("cpcgen_v"."cpcgen_8", "api_keys"."revoked") FROM "cpcgen_v" WHERE "api_keys"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table api_keys the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table api_keys, all or none (see
+// runtime.UpdateMany).
 func (r *APIKeyRepo) UpdateMany(ctx context.Context, rows []APIKeyKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkAPIKeysUpdates, sqlAPIKeysUpdateMany, rows)
 	return out, wrapErr(err, "api_keys.UpdateMany", "api_keys")
@@ -438,14 +365,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bpchar[], $
 "cpcgen_new" AS (UPDATE "api_keys" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "api_keys"."organization_id"), "prefix" = COALESCE("cpcgen_v"."cpcgen_3", "api_keys"."prefix"), "secret_hash" = COALESCE("cpcgen_v"."cpcgen_4", "api_keys"."secret_hash"), "scopes" = COALESCE("cpcgen_v"."cpcgen_5"::text[], "api_keys"."scopes"), "expires_at" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "api_keys"."expires_at" END, "revoked" = COALESCE("cpcgen_v"."cpcgen_8", "api_keys"."revoked") FROM "cpcgen_v" WHERE "api_keys"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."prefix"::text, "cpcgen_new"."secret_hash", "cpcgen_new"."scopes", "cpcgen_new"."expires_at", "cpcgen_new"."revoked" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *APIKeyRepo) UpdateManyReturning(ctx context.Context, rows []APIKeyKeyedUpdate) ([]APIKey, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkAPIKeysUpdates, sqlAPIKeysUpdateManyReturning, scanAPIKey, rows)
 	return out, wrapErr(err, "api_keys.UpdateManyReturning", "api_keys")
 }
 
-// bulkAPIKeysKeys sends the rows of DeleteMany.
 var bulkAPIKeysKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "api_keys",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -461,13 +386,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table api_keys with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *APIKeyRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkAPIKeysKeys, sqlAPIKeysDeleteMany, keys)
 	return out, wrapErr(err, "api_keys.DeleteMany", "api_keys")
 }
 
-// bulkAPIKeysNew sends the rows of the batch upserts.
 var bulkAPIKeysNew = &runtime.Bulk[NewAPIKey]{
 	Table:    "api_keys",
 	Validate: (*NewAPIKey).Validate,
@@ -489,8 +413,7 @@ WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid())
 "cpcgen_new" AS (UPDATE "api_keys" SET "organization_id" = "cpcgen_v"."cpcgen_i2", "secret_hash" = "cpcgen_v"."cpcgen_i4", "scopes" = COALESCE("cpcgen_v"."cpcgen_5"::text[], "api_keys"."scopes"), "expires_at" = "cpcgen_v"."cpcgen_i6", "revoked" = COALESCE("cpcgen_v"."cpcgen_7", "api_keys"."revoked") FROM "cpcgen_v" WHERE "prefix" = "cpcgen_v"."cpcgen_i3" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."organization_id", "cpcgen_ins"."prefix"::text, "cpcgen_ins"."secret_hash", "cpcgen_ins"."scopes", "cpcgen_ins"."expires_at", "cpcgen_ins"."revoked" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."prefix" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."prefix"::text, "cpcgen_new"."secret_hash", "cpcgen_new"."scopes", "cpcgen_new"."expires_at", "cpcgen_new"."revoked" FROM "cpcgen_new"`
 
-// UpsertManyByPrefix is UpsertByPrefix for many rows: it returns the rows as
-// stored, in the order of rows. See runtime.UpsertMany.
+// UpsertManyByPrefix is UpsertByPrefix for many rows (see runtime.UpsertMany).
 func (r *APIKeyRepo) UpsertManyByPrefix(ctx context.Context, rows []NewAPIKey) ([]APIKey, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkAPIKeysNew.By(func(a, b *NewAPIKey) int { return runtime.CompareChar(a.Prefix, b.Prefix) }), sqlAPIKeysUpsertManyByPrefix, scanAPIKey, rows)
 	return out, wrapErr(err, "api_keys.UpsertManyByPrefix", "api_keys")
@@ -501,9 +424,8 @@ WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid())
 "cpcgen_ins" AS (INSERT INTO "api_keys" ("id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6", "cpcgen_v"."cpcgen_i7" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("prefix") DO NOTHING RETURNING "id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."organization_id", "cpcgen_ins"."prefix"::text, "cpcgen_ins"."secret_hash", "cpcgen_ins"."scopes", "cpcgen_ins"."expires_at", "cpcgen_ins"."revoked" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."prefix" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "api_keys"."id", "api_keys"."organization_id", "api_keys"."prefix"::text, "api_keys"."secret_hash", "api_keys"."scopes", "api_keys"."expires_at", "api_keys"."revoked" FROM "cpcgen_v" JOIN "api_keys" ON "prefix" = "cpcgen_v"."cpcgen_i3"`
 
-// CreateManyIfAbsentByPrefix is CreateIfAbsentByPrefix for many rows: it returns,
-// in the order of rows, the new rows or the rows in the way, and whether each was
-// created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentByPrefix is CreateIfAbsentByPrefix for many rows (see
+// runtime.CreateManyIfAbsent).
 func (r *APIKeyRepo) CreateManyIfAbsentByPrefix(ctx context.Context, rows []NewAPIKey) ([]APIKey, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkAPIKeysNew.By(func(a, b *NewAPIKey) int { return runtime.CompareChar(a.Prefix, b.Prefix) }), sqlAPIKeysCreateManyIfAbsentByPrefix, scanAPIKey, rows)
 	return out, created, wrapErr(err, "api_keys.CreateManyIfAbsentByPrefix", "api_keys")
@@ -524,7 +446,6 @@ const sqlAPIKeysLoadByOrganizationID = `-- name: api_keys.LoadByOrganizationID r
 SELECT "id", "organization_id", "prefix"::text, "secret_hash", "scopes", "expires_at", "revoked" FROM "api_keys"
 WHERE "organization_id" = ANY($1) ORDER BY "id"`
 
-// loadAPIKeysByOrganizationID is LoadByOrganizationID on db.
 func loadAPIKeysByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]APIKey, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]APIKey{}, nil
@@ -534,8 +455,7 @@ func loadAPIKeysByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uu
 }
 
 // LoadByOrganizationID returns the rows of table api_keys whose organization_id is
-// one of keys, grouped by organization_id, each group in primary key order, with
-// one query however many keys; keys without rows are not in the map.
+// one of keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *APIKeyRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]APIKey, error) {
 	m, err := loadAPIKeysByOrganizationID(ctx, r.db, keys)
 	return m, wrapErr(err, "api_keys.LoadByOrganizationID", "api_keys")

@@ -23,8 +23,8 @@ type Cart struct {
 	ExpiresAt  time.Time               `json:"expires_at"`
 }
 
-// NewCart holds the values of a new row of table carts. Fields of type runtime.Opt
-// may be left unset: the column's default applies.
+// NewCart holds the values of a new row of table carts. An unset runtime.Opt field
+// takes its column's default.
 type NewCart struct {
 	ID         runtime.Opt[uuid.UUID]       `json:"id,omitzero"`
 	CustomerID runtime.Null[uuid.UUID]      `json:"customer_id"`
@@ -33,8 +33,8 @@ type NewCart struct {
 	ExpiresAt  time.Time                    `json:"expires_at"`
 }
 
-// CartUpdate lists changes to a row of table carts. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// CartUpdate lists changes to a row of table carts; unset fields stay unchanged; a
+// nullable column is set to NULL with runtime.SetNull[T]().
 type CartUpdate struct {
 	CustomerID runtime.Opt[runtime.Null[uuid.UUID]] `json:"customer_id,omitzero"`
 	Token      runtime.Opt[string]                  `json:"token,omitzero"`
@@ -47,34 +47,22 @@ type CartRepo struct {
 	db runtime.DBTX
 }
 
-// NewCartRepo returns a repository of table carts that runs its statements on db:
-// a pool, a connection or a transaction.
+// NewCartRepo returns the repository of table carts over db.
 func NewCartRepo(db runtime.DBTX) *CartRepo {
 	return &CartRepo{db: db}
 }
 
 var (
-	// ErrCartIDTaken matches (errors.Is) a violation of the primary key (id) of carts
-	// (constraint carts_pkey, primary_key in the spec).
+	// ErrCartIDTaken matches a violation of the primary key (id).
 	ErrCartIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "carts", "carts_pkey", "primary_key")
-
-	// ErrCartTokenTaken matches (errors.Is) a violation of the unique column token of
-	// carts (constraint carts_token_key, token.unique in the spec).
+	// ErrCartTokenTaken matches a violation of the unique column token.
 	ErrCartTokenTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "carts", "carts_token_key", "token.unique")
-
-	// ErrCartCustomerIDNotFound matches (errors.Is) a write of carts whose customer_id
-	// names no row of customers (constraint carts_customer_id_fkey,
-	// customer_id.references in the spec).
+	// ErrCartCustomerIDNotFound matches a write whose customer_id names no row of
+	// customers.
 	ErrCartCustomerIDNotFound = runtime.NewForeignKeySentinel("carts", "carts_customer_id_fkey", "customer_id.references", runtime.FKMissing)
 )
 
-// Validate checks n for table carts: what the columns' types cannot hold (nil for
-// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
-// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
-// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
-// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first check it fails. The repository
-// calls it before any SQL.
+// Validate checks n against the columns of table carts (see runtime.Validator).
 func (n *NewCart) Validate() error {
 	var f runtime.Fields
 	f.Fits("token", runtime.CheckText(n.Token))
@@ -87,14 +75,7 @@ func (n *NewCart) Validate() error {
 	return f.Err("carts")
 }
 
-// Validate checks u for table carts, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewCart.Validate does.
 func (u *CartUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Token.Set {
@@ -111,28 +92,16 @@ func (u *CartUpdate) Validate() error {
 	return f.Err("carts")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for id, token, items, expires_at, whose columns are NOT NULL, rather than
-// read it as a zero value: the error is a *runtime.DbError of kind Validation
-// naming the fields. Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewCart) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "carts", "id", "token", "items", "expires_at"); err != nil {
-		return err
-	}
 	type plain NewCart
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "carts", "id", "token", "items", "expires_at")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for token, items, expires_at, whose columns are NOT NULL, rather than read
-// it as a zero value: the error is a *runtime.DbError of kind Validation naming
-// the fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *CartUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "carts", "token", "items", "expires_at"); err != nil {
-		return err
-	}
 	type plain CartUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "carts", "token", "items", "expires_at")
 }
 
 var (
@@ -142,12 +111,10 @@ var (
 	}
 )
 
-// scanCart gives the scan destinations of the fields of v, columns in table order.
 func scanCart(v *Cart, d []any) []any {
 	return append(d, &v.ID, &v.CustomerID, &v.Token, &v.Items, &v.ExpiresAt)
 }
 
-// argsNewCart gives the values Create binds from n.
 func argsNewCart(n *NewCart, d []any) []any {
 	return append(d, n.ID.Arg(), &n.CustomerID, &n.Token, runtime.OptValue(&n.Items), &n.ExpiresAt)
 }
@@ -157,8 +124,8 @@ INSERT INTO "carts" ("id", "customer_id", "token", "items", "expires_at")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::jsonb, '[]'::jsonb), $5)
 RETURNING "id", "customer_id", "token", "items", "expires_at"`
 
-// Create inserts a row into table carts and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table carts and returns the row as stored. It validates n
+// first.
 func (r *CartRepo) Create(ctx context.Context, n NewCart) (Cart, error) {
 	if err := n.Validate(); err != nil {
 		return Cart{}, wrapErr(err, "carts.Create", "carts")
@@ -171,8 +138,8 @@ const sqlCartsFindByID = `-- name: carts.FindByID replica=ok
 SELECT "id", "customer_id", "token", "items", "expires_at" FROM "carts"
 WHERE "id" = $1`
 
-// FindByID returns the row of table carts with the given id. If there is none, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table carts with the given id, or
+// runtime.ErrNotFound.
 func (r *CartRepo) FindByID(ctx context.Context, id uuid.UUID) (Cart, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlCartsFindByID, id, runtime.Arg, scanCart)
 	return v, wrapErr(err, "carts.FindByID", "carts")
@@ -181,17 +148,14 @@ func (r *CartRepo) FindByID(ctx context.Context, id uuid.UUID) (Cart, error) {
 const sqlCartsFindAll = `-- name: carts.FindAll replica=ok
 SELECT "id", "customer_id", "token", "items", "expires_at" FROM "carts" ORDER BY "id"`
 
-// FindAll returns every row of table carts in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table carts in primary key order, in memory.
 func (r *CartRepo) FindAll(ctx context.Context) ([]Cart, error) {
 	rows, err := r.db.Query(ctx, sqlCartsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanCart)
 	return items, wrapErr(err, "carts.FindAll", "carts")
 }
 
-// Stream yields every row of table carts in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CartRepo) Stream(ctx context.Context) iter.Seq2[Cart, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "carts.Stream", "carts") }, scanCart, sqlCartsFindAll)
 }
@@ -205,9 +169,7 @@ SELECT "id", "customer_id", "token", "items", "expires_at" FROM "carts"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table carts in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table carts in primary key order (see runtime.PageArgs).
 func (r *CartRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Cart], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Cart]{
@@ -220,8 +182,6 @@ func (r *CartRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "carts.List", "carts")
 }
 
-// updateCarts are the statements of CartRepo.Update: one per set of fields set
-// (see runtime.Update).
 var updateCarts = &runtime.Update{
 	Name: "carts.Update", Keys: 1,
 	Head:     "UPDATE \"carts\"\nSET ",
@@ -230,14 +190,12 @@ var updateCarts = &runtime.Update{
 	Nullable: 1 << 0,
 }
 
-// argsCartUpdate gives the value of each field of u, nil when unset.
 func argsCartUpdate(u *CartUpdate, d []any) []any {
 	return append(d, u.CustomerID.Arg(), u.Token.Arg(), runtime.OptValue(&u.Items), u.ExpiresAt.Arg())
 }
 
 // Update applies the set fields of u to the row of table carts with the given id
-// and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *CartRepo) Update(ctx context.Context, id uuid.UUID, u CartUpdate) (Cart, error) {
 	if err := u.Validate(); err != nil {
 		return Cart{}, wrapErr(err, "carts.Update", "carts")
@@ -269,9 +227,8 @@ const sqlCartsFindByIDs = `-- name: carts.FindByIDs replica=ok
 SELECT "id", "customer_id", "token", "items", "expires_at" FROM "carts"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table carts whose id is in ids, in id order, with
-// one query. Keys without a row are skipped, so the result may be shorter than
-// ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table carts whose id is in ids, in id order; keys
+// without a row are skipped.
 func (r *CartRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Cart, error) {
 	if len(ids) == 0 {
 		return []Cart{}, nil
@@ -280,17 +237,14 @@ func (r *CartRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Cart, erro
 	return items, wrapErr(err, "carts.FindByIDs", "carts")
 }
 
-// copyCarts sends rows of NewCart to table carts with COPY.
 var copyCarts = &runtime.Copier[NewCart]{
 	Table:   "carts",
 	Columns: []string{"id", "customer_id", "token", "items", "expires_at"},
 	Args:    argsNewCart,
 }
 
-// CreateMany inserts rows into table carts with the COPY protocol and returns how
-// many it inserted, all or nothing. It validates every row first. An unset
-// optional field takes the column's default, as in Create (rows setting different
-// fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table carts with COPY, all or nothing, and returns
+// how many (see runtime.Copier). It validates every row first.
 func (r *CartRepo) CreateMany(ctx context.Context, rows []NewCart) (int64, error) {
 	n, err := copyCarts.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "carts.CreateMany", "carts")
@@ -303,10 +257,9 @@ FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::jsonb[], $5::timestamptz[
 ORDER BY "u"."ord"
 RETURNING "id", "customer_id", "token", "items", "expires_at"`
 
-// CreateManyReturning inserts rows into table carts and returns them as stored, in
-// input order, defaults applied as in Create. It runs one statement, which binds
-// one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table carts in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *CartRepo) CreateManyReturning(ctx context.Context, rows []NewCart) ([]Cart, error) {
 	if len(rows) == 0 {
 		return []Cart{}, nil
@@ -373,13 +326,12 @@ func (r *CartRepo) CreateIfAbsentByToken(ctx context.Context, n NewCart) (Cart, 
 	return v, created, wrapErr(err, "carts.CreateIfAbsentByToken", "carts")
 }
 
-// CartKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// CartKeyedUpdate is one row's key and changes for UpdateMany.
 type CartKeyedUpdate struct {
 	ID      uuid.UUID  `json:"id"`
 	Changes CartUpdate `json:"changes"`
 }
 
-// bulkCartsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkCartsUpdates = &runtime.Bulk[CartKeyedUpdate]{
 	Table:    "carts",
 	Key:      func(a, b *CartKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -401,9 +353,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::boolean[], $3::uuid[], 
 "cpcgen_new" AS (UPDATE "carts" SET "customer_id" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "carts"."customer_id" END, "token" = COALESCE("cpcgen_v"."cpcgen_4", "carts"."token"), "items" = COALESCE("cpcgen_v"."cpcgen_5", "carts"."items"), "expires_at" = COALESCE("cpcgen_v"."cpcgen_6", "carts"."expires_at") FROM "cpcgen_v" WHERE "carts"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table carts the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table carts, all or none (see
+// runtime.UpdateMany).
 func (r *CartRepo) UpdateMany(ctx context.Context, rows []CartKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkCartsUpdates, sqlCartsUpdateMany, rows)
 	return out, wrapErr(err, "carts.UpdateMany", "carts")
@@ -416,14 +367,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::boolean[], $3::uuid[], 
 "cpcgen_new" AS (UPDATE "carts" SET "customer_id" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "carts"."customer_id" END, "token" = COALESCE("cpcgen_v"."cpcgen_4", "carts"."token"), "items" = COALESCE("cpcgen_v"."cpcgen_5", "carts"."items"), "expires_at" = COALESCE("cpcgen_v"."cpcgen_6", "carts"."expires_at") FROM "cpcgen_v" WHERE "carts"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "customer_id", "token", "items", "expires_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."customer_id", "cpcgen_new"."token", "cpcgen_new"."items", "cpcgen_new"."expires_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *CartRepo) UpdateManyReturning(ctx context.Context, rows []CartKeyedUpdate) ([]Cart, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkCartsUpdates, sqlCartsUpdateManyReturning, scanCart, rows)
 	return out, wrapErr(err, "carts.UpdateManyReturning", "carts")
 }
 
-// bulkCartsKeys sends the rows of DeleteMany.
 var bulkCartsKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "carts",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -438,14 +387,13 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_
 "cpcgen_new" AS (DELETE FROM "carts" USING "cpcgen_v" WHERE "carts"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table carts with the keys given, as Delete does,
-// and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table carts with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *CartRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkCartsKeys, sqlCartsDeleteMany, keys)
 	return out, wrapErr(err, "carts.DeleteMany", "carts")
 }
 
-// bulkCartsNew sends the rows of the batch upserts.
 var bulkCartsNew = &runtime.Bulk[NewCart]{
 	Table:    "carts",
 	Validate: (*NewCart).Validate,
@@ -465,8 +413,7 @@ WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid())
 "cpcgen_new" AS (UPDATE "carts" SET "customer_id" = "cpcgen_v"."cpcgen_i2", "items" = COALESCE("cpcgen_v"."cpcgen_4", "carts"."items"), "expires_at" = "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" WHERE "token" = "cpcgen_v"."cpcgen_i3" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "customer_id", "token", "items", "expires_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."customer_id", "cpcgen_ins"."token", "cpcgen_ins"."items", "cpcgen_ins"."expires_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."token" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."customer_id", "cpcgen_new"."token", "cpcgen_new"."items", "cpcgen_new"."expires_at" FROM "cpcgen_new"`
 
-// UpsertManyByToken is UpsertByToken for many rows: it returns the rows as stored,
-// in the order of rows. See runtime.UpsertMany.
+// UpsertManyByToken is UpsertByToken for many rows (see runtime.UpsertMany).
 func (r *CartRepo) UpsertManyByToken(ctx context.Context, rows []NewCart) ([]Cart, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkCartsNew.By(func(a, b *NewCart) int { return cmp.Compare(a.Token, b.Token) }), sqlCartsUpsertManyByToken, scanCart, rows)
 	return out, wrapErr(err, "carts.UpsertManyByToken", "carts")
@@ -477,9 +424,8 @@ WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid())
 "cpcgen_ins" AS (INSERT INTO "carts" ("id", "customer_id", "token", "items", "expires_at") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("token") DO NOTHING RETURNING "id", "customer_id", "token", "items", "expires_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."customer_id", "cpcgen_ins"."token", "cpcgen_ins"."items", "cpcgen_ins"."expires_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."token" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "carts"."id", "carts"."customer_id", "carts"."token", "carts"."items", "carts"."expires_at" FROM "cpcgen_v" JOIN "carts" ON "token" = "cpcgen_v"."cpcgen_i3"`
 
-// CreateManyIfAbsentByToken is CreateIfAbsentByToken for many rows: it returns, in
-// the order of rows, the new rows or the rows in the way, and whether each was
-// created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentByToken is CreateIfAbsentByToken for many rows (see
+// runtime.CreateManyIfAbsent).
 func (r *CartRepo) CreateManyIfAbsentByToken(ctx context.Context, rows []NewCart) ([]Cart, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCartsNew.By(func(a, b *NewCart) int { return cmp.Compare(a.Token, b.Token) }), sqlCartsCreateManyIfAbsentByToken, scanCart, rows)
 	return out, created, wrapErr(err, "carts.CreateManyIfAbsentByToken", "carts")
@@ -500,7 +446,6 @@ const sqlCartsLoadByCustomerID = `-- name: carts.LoadByCustomerID replica=ok
 SELECT "id", "customer_id", "token", "items", "expires_at" FROM "carts"
 WHERE "customer_id" = ANY($1) ORDER BY "id"`
 
-// loadCartsByCustomerID is LoadByCustomerID on db.
 func loadCartsByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Cart, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Cart{}, nil
@@ -510,8 +455,7 @@ func loadCartsByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUI
 }
 
 // LoadByCustomerID returns the rows of table carts whose customer_id is one of
-// keys, grouped by customer_id, each group in primary key order, with one query
-// however many keys; keys without rows are not in the map.
+// keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *CartRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Cart, error) {
 	m, err := loadCartsByCustomerID(ctx, r.db, keys)
 	return m, wrapErr(err, "carts.LoadByCustomerID", "carts")

@@ -6,7 +6,6 @@ package shopdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -21,9 +20,8 @@ type Category struct {
 	Position int16               `json:"position"`
 }
 
-// NewCategory holds the values of a new row of table categories. Fields of type
-// runtime.Opt may be left unset: the column's default applies. The database sets
-// id.
+// NewCategory holds the values of a new row of table categories. An unset
+// runtime.Opt field takes its column's default. The database sets id.
 type NewCategory struct {
 	ParentID runtime.Null[int32] `json:"parent_id"`
 	Name     string              `json:"name"`
@@ -31,9 +29,8 @@ type NewCategory struct {
 	Position runtime.Opt[int16]  `json:"position,omitzero"`
 }
 
-// CategoryUpdate lists changes to a row of table categories. Unset fields leave
-// their column unchanged; a nullable column is set to NULL with
-// runtime.SetNull[T]().
+// CategoryUpdate lists changes to a row of table categories; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type CategoryUpdate struct {
 	ParentID runtime.Opt[runtime.Null[int32]] `json:"parent_id,omitzero"`
 	Name     runtime.Opt[string]              `json:"name,omitzero"`
@@ -46,44 +43,29 @@ type CategoryRepo struct {
 	db runtime.DBTX
 }
 
-// NewCategoryRepo returns a repository of table categories that runs its
-// statements on db: a pool, a connection or a transaction.
+// NewCategoryRepo returns the repository of table categories over db.
 func NewCategoryRepo(db runtime.DBTX) *CategoryRepo {
 	return &CategoryRepo{db: db}
 }
 
 var (
-	// ErrCategoryIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// categories (constraint categories_pkey, primary_key in the spec).
+	// ErrCategoryIDTaken matches a violation of the primary key (id).
 	ErrCategoryIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "categories", "categories_pkey", "primary_key")
-
-	// ErrCategorySlugTaken matches (errors.Is) a violation of the unique column slug
-	// of categories (constraint categories_slug_key, slug.unique in the spec).
+	// ErrCategorySlugTaken matches a violation of the unique column slug.
 	ErrCategorySlugTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "categories", "categories_slug_key", "slug.unique")
-
-	// ErrCategoryParentIDNotFound matches (errors.Is) a write of categories whose
-	// parent_id names no row of categories (constraint categories_parent_id_fkey,
-	// parent_id.references in the spec).
+	// ErrCategoryParentIDNotFound matches a write whose parent_id names no row of
+	// categories.
 	ErrCategoryParentIDNotFound = runtime.NewForeignKeySentinel("categories", "categories_parent_id_fkey", "parent_id.references", runtime.FKMissing)
-
-	// ErrCategoryReferencedByCategory matches (errors.Is) a delete or key change of a
-	// row of categories that rows of categories still reference (constraint
-	// categories_parent_id_fkey, categories.parent_id.references in the spec).
+	// ErrCategoryReferencedByCategory matches a delete or key change of a row that
+	// rows of categories reference.
 	ErrCategoryReferencedByCategory = runtime.NewForeignKeySentinel("categories", "categories_parent_id_fkey", "parent_id.references", runtime.FKReferenced)
-
-	// ErrCategoryReferencedByProduct matches (errors.Is) a delete or key change of a
-	// row of categories that rows of products still reference (constraint
-	// products_category_id_fkey, products.category_id.references in the spec).
+	// ErrCategoryReferencedByProduct matches a delete or key change of a row that rows
+	// of products reference.
 	ErrCategoryReferencedByProduct = runtime.NewForeignKeySentinel("products", "products_category_id_fkey", "category_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table categories: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table categories (see
+// runtime.Validator).
 func (n *NewCategory) Validate() error {
 	var f runtime.Fields
 	f.Fits("name", runtime.CheckText(n.Name))
@@ -92,14 +74,7 @@ func (n *NewCategory) Validate() error {
 	return f.Err("categories")
 }
 
-// Validate checks u for table categories, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewCategory.Validate does.
 func (u *CategoryUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Name.Set {
@@ -112,28 +87,16 @@ func (u *CategoryUpdate) Validate() error {
 	return f.Err("categories")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for name, slug, position, whose columns are NOT NULL, rather than read it
-// as a zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields. Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewCategory) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "categories", "name", "slug", "position"); err != nil {
-		return err
-	}
 	type plain NewCategory
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "categories", "name", "slug", "position")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for name, slug, position, whose columns are NOT NULL, rather than read it
-// as a zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *CategoryUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "categories", "name", "slug", "position"); err != nil {
-		return err
-	}
 	type plain CategoryUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "categories", "name", "slug", "position")
 }
 
 var (
@@ -143,13 +106,10 @@ var (
 	}
 )
 
-// scanCategory gives the scan destinations of the fields of v, columns in table
-// order.
 func scanCategory(v *Category, d []any) []any {
 	return append(d, &v.ID, &v.ParentID, &v.Name, &v.Slug, &v.Position)
 }
 
-// argsNewCategory gives the values Create binds from n.
 func argsNewCategory(n *NewCategory, d []any) []any {
 	return append(d, &n.ParentID, &n.Name, &n.Slug, n.Position.Arg())
 }
@@ -159,8 +119,8 @@ INSERT INTO "categories" ("parent_id", "name", "slug", "position")
 VALUES ($1, $2, $3, COALESCE($4::smallint, 0))
 RETURNING "id", "parent_id", "name", "slug", "position"`
 
-// Create inserts a row into table categories and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table categories and returns the row as stored. It
+// validates n first.
 func (r *CategoryRepo) Create(ctx context.Context, n NewCategory) (Category, error) {
 	if err := n.Validate(); err != nil {
 		return Category{}, wrapErr(err, "categories.Create", "categories")
@@ -173,8 +133,8 @@ const sqlCategoriesFindByID = `-- name: categories.FindByID replica=ok
 SELECT "id", "parent_id", "name", "slug", "position" FROM "categories"
 WHERE "id" = $1`
 
-// FindByID returns the row of table categories with the given id. If there is
-// none, the error matches runtime.ErrNotFound.
+// FindByID returns the row of table categories with the given id, or
+// runtime.ErrNotFound.
 func (r *CategoryRepo) FindByID(ctx context.Context, id int32) (Category, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlCategoriesFindByID, id, runtime.Arg, scanCategory)
 	return v, wrapErr(err, "categories.FindByID", "categories")
@@ -183,17 +143,14 @@ func (r *CategoryRepo) FindByID(ctx context.Context, id int32) (Category, error)
 const sqlCategoriesFindAll = `-- name: categories.FindAll replica=ok
 SELECT "id", "parent_id", "name", "slug", "position" FROM "categories" ORDER BY "id"`
 
-// FindAll returns every row of table categories in primary key order, all in
-// memory; List and Stream do not hold them all.
+// FindAll returns every row of table categories in primary key order, in memory.
 func (r *CategoryRepo) FindAll(ctx context.Context) ([]Category, error) {
 	rows, err := r.db.Query(ctx, sqlCategoriesFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanCategory)
 	return items, wrapErr(err, "categories.FindAll", "categories")
 }
 
-// Stream yields every row of table categories in primary key order as the loop
-// reads them from the server: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CategoryRepo) Stream(ctx context.Context) iter.Seq2[Category, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "categories.Stream", "categories") }, scanCategory, sqlCategoriesFindAll)
 }
@@ -207,9 +164,8 @@ SELECT "id", "parent_id", "name", "slug", "position" FROM "categories"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table categories in primary key order,
-// after the cursor page.After ("" for the first page); the page's Next cursor (""
-// after the last page) gets the next one.
+// List returns a page of table categories in primary key order (see
+// runtime.PageArgs).
 func (r *CategoryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Category], error) {
 	var id int32
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Category]{
@@ -222,8 +178,6 @@ func (r *CategoryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 	return p, wrapErr(err, "categories.List", "categories")
 }
 
-// updateCategories are the statements of CategoryRepo.Update: one per set of
-// fields set (see runtime.Update).
 var updateCategories = &runtime.Update{
 	Name: "categories.Update", Keys: 1,
 	Head:     "UPDATE \"categories\"\nSET ",
@@ -232,14 +186,12 @@ var updateCategories = &runtime.Update{
 	Nullable: 1 << 0,
 }
 
-// argsCategoryUpdate gives the value of each field of u, nil when unset.
 func argsCategoryUpdate(u *CategoryUpdate, d []any) []any {
 	return append(d, u.ParentID.Arg(), u.Name.Arg(), u.Slug.Arg(), u.Position.Arg())
 }
 
 // Update applies the set fields of u to the row of table categories with the given
-// id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *CategoryRepo) Update(ctx context.Context, id int32, u CategoryUpdate) (Category, error) {
 	if err := u.Validate(); err != nil {
 		return Category{}, wrapErr(err, "categories.Update", "categories")
@@ -271,9 +223,8 @@ const sqlCategoriesFindByIDs = `-- name: categories.FindByIDs replica=ok
 SELECT "id", "parent_id", "name", "slug", "position" FROM "categories"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table categories whose id is in ids, in id order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table categories whose id is in ids, in id order;
+// keys without a row are skipped.
 func (r *CategoryRepo) FindByIDs(ctx context.Context, ids []int32) ([]Category, error) {
 	if len(ids) == 0 {
 		return []Category{}, nil
@@ -282,17 +233,14 @@ func (r *CategoryRepo) FindByIDs(ctx context.Context, ids []int32) ([]Category, 
 	return items, wrapErr(err, "categories.FindByIDs", "categories")
 }
 
-// copyCategories sends rows of NewCategory to table categories with COPY.
 var copyCategories = &runtime.Copier[NewCategory]{
 	Table:   "categories",
 	Columns: []string{"parent_id", "name", "slug", "position"},
 	Args:    argsNewCategory,
 }
 
-// CreateMany inserts rows into table categories with the COPY protocol and returns
-// how many it inserted, all or nothing. It validates every row first. An unset
-// optional field takes the column's default, as in Create (rows setting different
-// fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table categories with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *CategoryRepo) CreateMany(ctx context.Context, rows []NewCategory) (int64, error) {
 	n, err := copyCategories.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "categories.CreateMany", "categories")
@@ -305,10 +253,9 @@ FROM unnest($1::integer[], $2::text[], $3::varchar[], $4::smallint[]) WITH ORDIN
 ORDER BY "u"."ord"
 RETURNING "id", "parent_id", "name", "slug", "position"`
 
-// CreateManyReturning inserts rows into table categories and returns them as
-// stored, in input order, defaults applied as in Create. It runs one statement,
-// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table categories in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *CategoryRepo) CreateManyReturning(ctx context.Context, rows []NewCategory) ([]Category, error) {
 	if len(rows) == 0 {
 		return []Category{}, nil
@@ -374,14 +321,12 @@ func (r *CategoryRepo) CreateIfAbsentBySlug(ctx context.Context, n NewCategory) 
 	return v, created, wrapErr(err, "categories.CreateIfAbsentBySlug", "categories")
 }
 
-// CategoryKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// CategoryKeyedUpdate is one row's key and changes for UpdateMany.
 type CategoryKeyedUpdate struct {
 	ID      int32          `json:"id"`
 	Changes CategoryUpdate `json:"changes"`
 }
 
-// bulkCategoriesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkCategoriesUpdates = &runtime.Bulk[CategoryKeyedUpdate]{
 	Table:    "categories",
 	Key:      func(a, b *CategoryKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -403,9 +348,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::boolean[], $3::integ
 "cpcgen_new" AS (UPDATE "categories" SET "parent_id" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "categories"."parent_id" END, "name" = COALESCE("cpcgen_v"."cpcgen_4", "categories"."name"), "slug" = COALESCE("cpcgen_v"."cpcgen_5", "categories"."slug"), "position" = COALESCE("cpcgen_v"."cpcgen_6", "categories"."position") FROM "cpcgen_v" WHERE "categories"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table categories the changes of each, as
-// Update does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table categories, all or none (see
+// runtime.UpdateMany).
 func (r *CategoryRepo) UpdateMany(ctx context.Context, rows []CategoryKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkCategoriesUpdates, sqlCategoriesUpdateMany, rows)
 	return out, wrapErr(err, "categories.UpdateMany", "categories")
@@ -418,14 +362,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::boolean[], $3::integ
 "cpcgen_new" AS (UPDATE "categories" SET "parent_id" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "categories"."parent_id" END, "name" = COALESCE("cpcgen_v"."cpcgen_4", "categories"."name"), "slug" = COALESCE("cpcgen_v"."cpcgen_5", "categories"."slug"), "position" = COALESCE("cpcgen_v"."cpcgen_6", "categories"."position") FROM "cpcgen_v" WHERE "categories"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "parent_id", "name", "slug", "position")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."parent_id", "cpcgen_new"."name", "cpcgen_new"."slug", "cpcgen_new"."position" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *CategoryRepo) UpdateManyReturning(ctx context.Context, rows []CategoryKeyedUpdate) ([]Category, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkCategoriesUpdates, sqlCategoriesUpdateManyReturning, scanCategory, rows)
 	return out, wrapErr(err, "categories.UpdateManyReturning", "categories")
 }
 
-// bulkCategoriesKeys sends the rows of DeleteMany.
 var bulkCategoriesKeys = &runtime.Bulk[int32]{
 	Table: "categories",
 	Key:   func(a, b *int32) int { return cmp.Compare(*a, *b) },
@@ -441,13 +383,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[]) WITH ORDINALITY AS "cpcg
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table categories with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *CategoryRepo) DeleteMany(ctx context.Context, keys []int32) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkCategoriesKeys, sqlCategoriesDeleteMany, keys)
 	return out, wrapErr(err, "categories.DeleteMany", "categories")
 }
 
-// bulkCategoriesNew sends the rows of the batch upserts.
 var bulkCategoriesNew = &runtime.Bulk[NewCategory]{
 	Table:    "categories",
 	Validate: (*NewCategory).Validate,
@@ -466,8 +407,7 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_new" AS (UPDATE "categories" SET "parent_id" = "cpcgen_v"."cpcgen_i1", "name" = "cpcgen_v"."cpcgen_i2", "position" = COALESCE("cpcgen_v"."cpcgen_4", "categories"."position") FROM "cpcgen_v" WHERE "slug" = "cpcgen_v"."cpcgen_i3" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "parent_id", "name", "slug", "position")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."parent_id", "cpcgen_ins"."name", "cpcgen_ins"."slug", "cpcgen_ins"."position" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."parent_id", "cpcgen_new"."name", "cpcgen_new"."slug", "cpcgen_new"."position" FROM "cpcgen_new"`
 
-// UpsertManyBySlug is UpsertBySlug for many rows: it returns the rows as stored,
-// in the order of rows. See runtime.UpsertMany.
+// UpsertManyBySlug is UpsertBySlug for many rows (see runtime.UpsertMany).
 func (r *CategoryRepo) UpsertManyBySlug(ctx context.Context, rows []NewCategory) ([]Category, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkCategoriesNew.By(func(a, b *NewCategory) int { return cmp.Compare(a.Slug, b.Slug) }), sqlCategoriesUpsertManyBySlug, scanCategory, rows)
 	return out, wrapErr(err, "categories.UpsertManyBySlug", "categories")
@@ -478,9 +418,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_ins" AS (INSERT INTO "categories" ("parent_id", "name", "slug", "position") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("slug") DO NOTHING RETURNING "id", "parent_id", "name", "slug", "position")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."parent_id", "cpcgen_ins"."name", "cpcgen_ins"."slug", "cpcgen_ins"."position" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "categories"."id", "categories"."parent_id", "categories"."name", "categories"."slug", "categories"."position" FROM "cpcgen_v" JOIN "categories" ON "slug" = "cpcgen_v"."cpcgen_i3"`
 
-// CreateManyIfAbsentBySlug is CreateIfAbsentBySlug for many rows: it returns, in
-// the order of rows, the new rows or the rows in the way, and whether each was
-// created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentBySlug is CreateIfAbsentBySlug for many rows (see
+// runtime.CreateManyIfAbsent).
 func (r *CategoryRepo) CreateManyIfAbsentBySlug(ctx context.Context, rows []NewCategory) ([]Category, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCategoriesNew.By(func(a, b *NewCategory) int { return cmp.Compare(a.Slug, b.Slug) }), sqlCategoriesCreateManyIfAbsentBySlug, scanCategory, rows)
 	return out, created, wrapErr(err, "categories.CreateManyIfAbsentBySlug", "categories")
@@ -501,7 +440,6 @@ const sqlCategoriesLoadByParentID = `-- name: categories.LoadByParentID replica=
 SELECT "id", "parent_id", "name", "slug", "position" FROM "categories"
 WHERE "parent_id" = ANY($1) ORDER BY "id"`
 
-// loadCategoriesByParentID is LoadByParentID on db.
 func loadCategoriesByParentID(ctx context.Context, db runtime.DBTX, keys []int32) (map[int32][]Category, error) {
 	if len(keys) == 0 {
 		return map[int32][]Category{}, nil
@@ -511,26 +449,24 @@ func loadCategoriesByParentID(ctx context.Context, db runtime.DBTX, keys []int32
 }
 
 // LoadByParentID returns the rows of table categories whose parent_id is one of
-// keys, grouped by parent_id, each group in primary key order, with one query
-// however many keys; keys without rows are not in the map.
+// keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *CategoryRepo) LoadByParentID(ctx context.Context, keys []int32) (map[int32][]Category, error) {
 	m, err := loadCategoriesByParentID(ctx, r.db, keys)
 	return m, wrapErr(err, "categories.LoadByParentID", "categories")
 }
 
-// LoadCategoriesByParentID returns the rows of table categories that reference
-// each of parents (categories.parent_id = categories.id), keyed by the parent's
-// id, each group in primary key order, with one query; parents without rows are
-// not in the map.
+// LoadCategoriesByParentID returns the rows of table categories of each of parents
+// (categories.parent_id = categories.id), keyed by the parent's id, as
+// LoadByParentID does.
 func (r *CategoryRepo) LoadCategoriesByParentID(ctx context.Context, parents []Category) (map[int32][]Category, error) {
 	keys := runtime.Keys(parents, func(p *Category) (int32, bool) { return p.ID, true })
 	m, err := loadCategoriesByParentID(ctx, r.db, keys)
 	return m, wrapErr(err, "categories.LoadCategoriesByParentID", "categories")
 }
 
-// LoadProducts returns the rows of table products that reference each of parents
-// (products.category_id = categories.id), keyed by the parent's id, each group in
-// primary key order, with one query; parents without rows are not in the map.
+// LoadProducts returns the rows of table products of each of parents
+// (products.category_id = categories.id), keyed by the parent's id, as
+// LoadByCategoryID does.
 func (r *CategoryRepo) LoadProducts(ctx context.Context, parents []Category) (map[int32][]Product, error) {
 	keys := runtime.Keys(parents, func(p *Category) (int32, bool) { return p.ID, true })
 	m, err := loadProductsByCategoryID(ctx, r.db, keys)

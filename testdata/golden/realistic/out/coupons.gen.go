@@ -6,7 +6,6 @@ package shopdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 	"time"
 
@@ -24,8 +23,8 @@ type Coupon struct {
 	Uses       int32                         `json:"uses"`
 }
 
-// NewCoupon holds the values of a new row of table coupons. Fields of type
-// runtime.Opt may be left unset: the column's default applies.
+// NewCoupon holds the values of a new row of table coupons. An unset runtime.Opt
+// field takes its column's default.
 type NewCoupon struct {
 	Code       string                        `json:"code"`
 	PercentOff runtime.Null[decimal.Decimal] `json:"percent_off"`
@@ -35,8 +34,8 @@ type NewCoupon struct {
 	Uses       runtime.Opt[int32]            `json:"uses,omitzero"`
 }
 
-// CouponUpdate lists changes to a row of table coupons. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// CouponUpdate lists changes to a row of table coupons; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type CouponUpdate struct {
 	PercentOff runtime.Opt[runtime.Null[decimal.Decimal]] `json:"percent_off,omitzero"`
 	AmountOff  runtime.Opt[runtime.Null[decimal.Decimal]] `json:"amount_off,omitzero"`
@@ -50,35 +49,23 @@ type CouponRepo struct {
 	db runtime.DBTX
 }
 
-// NewCouponRepo returns a repository of table coupons that runs its statements on
-// db: a pool, a connection or a transaction.
+// NewCouponRepo returns the repository of table coupons over db.
 func NewCouponRepo(db runtime.DBTX) *CouponRepo {
 	return &CouponRepo{db: db}
 }
 
 var (
-	// ErrCouponCodeTaken matches (errors.Is) a violation of the primary key (code) of
-	// coupons (constraint coupons_pkey, primary_key in the spec).
+	// ErrCouponCodeTaken matches a violation of the primary key (code).
 	ErrCouponCodeTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "coupons", "coupons_pkey", "primary_key")
-
-	// ErrCouponPercentOffCheck matches (errors.Is) a violation of the check of column
-	// percent_off (percent_off > 0 AND percent_off <= 100) of coupons (constraint
-	// coupons_percent_off_check, percent_off.check in the spec).
+	// ErrCouponPercentOffCheck matches a violation of the check of column percent_off
+	// (percent_off > 0 AND percent_off <= 100).
 	ErrCouponPercentOffCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "coupons", "coupons_percent_off_check", "percent_off.check")
-
-	// ErrCouponReferencedByInvoice matches (errors.Is) a delete or key change of a row
-	// of coupons that rows of invoices still reference (constraint
-	// invoices_coupon_code_fkey, invoices.coupon_code.references in the spec).
+	// ErrCouponReferencedByInvoice matches a delete or key change of a row that rows
+	// of invoices reference.
 	ErrCouponReferencedByInvoice = runtime.NewForeignKeySentinel("invoices", "invoices_coupon_code_fkey", "coupon_code.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table coupons: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table coupons (see runtime.Validator).
 func (n *NewCoupon) Validate() error {
 	var f runtime.Fields
 	f.Fits("code", runtime.CheckText(n.Code))
@@ -95,14 +82,7 @@ func (n *NewCoupon) Validate() error {
 	return f.Err("coupons")
 }
 
-// Validate checks u for table coupons, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewCoupon.Validate does.
 func (u *CouponUpdate) Validate() error {
 	var f runtime.Fields
 	if u.PercentOff.Set && u.PercentOff.Value.Valid {
@@ -117,28 +97,16 @@ func (u *CouponUpdate) Validate() error {
 	return f.Err("coupons")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for code, uses, whose columns are NOT NULL, rather than read it as a zero
-// value: the error is a *runtime.DbError of kind Validation naming the fields.
-// Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewCoupon) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "coupons", "code", "uses"); err != nil {
-		return err
-	}
 	type plain NewCoupon
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "coupons", "code", "uses")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for uses, whose column is NOT NULL, rather than read it as a zero value:
-// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
-// field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *CouponUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "coupons", "uses"); err != nil {
-		return err
-	}
 	type plain CouponUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "coupons", "uses")
 }
 
 var (
@@ -148,13 +116,10 @@ var (
 	}
 )
 
-// scanCoupon gives the scan destinations of the fields of v, columns in table
-// order.
 func scanCoupon(v *Coupon, d []any) []any {
 	return append(d, &v.Code, &v.PercentOff, &v.AmountOff, &v.ValidUntil, &v.MaxUses, &v.Uses)
 }
 
-// argsNewCoupon gives the values Create binds from n.
 func argsNewCoupon(n *NewCoupon, d []any) []any {
 	return append(d, &n.Code, &n.PercentOff, &n.AmountOff, &n.ValidUntil, &n.MaxUses, n.Uses.Arg())
 }
@@ -164,8 +129,8 @@ INSERT INTO "coupons" ("code", "percent_off", "amount_off", "valid_until", "max_
 VALUES ($1, $2, $3, $4, $5, COALESCE($6::integer, 0))
 RETURNING "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses"`
 
-// Create inserts a row into table coupons and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table coupons and returns the row as stored. It validates
+// n first.
 func (r *CouponRepo) Create(ctx context.Context, n NewCoupon) (Coupon, error) {
 	if err := n.Validate(); err != nil {
 		return Coupon{}, wrapErr(err, "coupons.Create", "coupons")
@@ -178,8 +143,8 @@ const sqlCouponsFindByID = `-- name: coupons.FindByID replica=ok
 SELECT "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses" FROM "coupons"
 WHERE "code" = $1`
 
-// FindByID returns the row of table coupons with the given code. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table coupons with the given code, or
+// runtime.ErrNotFound.
 func (r *CouponRepo) FindByID(ctx context.Context, code string) (Coupon, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlCouponsFindByID, code, runtime.Arg, scanCoupon)
 	return v, wrapErr(err, "coupons.FindByID", "coupons")
@@ -188,17 +153,14 @@ func (r *CouponRepo) FindByID(ctx context.Context, code string) (Coupon, error) 
 const sqlCouponsFindAll = `-- name: coupons.FindAll replica=ok
 SELECT "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses" FROM "coupons" ORDER BY "code"`
 
-// FindAll returns every row of table coupons in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table coupons in primary key order, in memory.
 func (r *CouponRepo) FindAll(ctx context.Context) ([]Coupon, error) {
 	rows, err := r.db.Query(ctx, sqlCouponsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanCoupon)
 	return items, wrapErr(err, "coupons.FindAll", "coupons")
 }
 
-// Stream yields every row of table coupons in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CouponRepo) Stream(ctx context.Context) iter.Seq2[Coupon, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "coupons.Stream", "coupons") }, scanCoupon, sqlCouponsFindAll)
 }
@@ -212,9 +174,8 @@ SELECT "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses" FR
 WHERE ("code") > ($1) ORDER BY "code"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table coupons in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table coupons in primary key order (see
+// runtime.PageArgs).
 func (r *CouponRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Coupon], error) {
 	var code string
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Coupon]{
@@ -227,8 +188,6 @@ func (r *CouponRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.P
 	return p, wrapErr(err, "coupons.List", "coupons")
 }
 
-// updateCoupons are the statements of CouponRepo.Update: one per set of fields set
-// (see runtime.Update).
 var updateCoupons = &runtime.Update{
 	Name: "coupons.Update", Keys: 1,
 	Head:     "UPDATE \"coupons\"\nSET ",
@@ -237,14 +196,12 @@ var updateCoupons = &runtime.Update{
 	Nullable: 1<<0 | 1<<1 | 1<<2 | 1<<3,
 }
 
-// argsCouponUpdate gives the value of each field of u, nil when unset.
 func argsCouponUpdate(u *CouponUpdate, d []any) []any {
 	return append(d, u.PercentOff.Arg(), u.AmountOff.Arg(), u.ValidUntil.Arg(), u.MaxUses.Arg(), u.Uses.Arg())
 }
 
 // Update applies the set fields of u to the row of table coupons with the given
-// code and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// code and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *CouponRepo) Update(ctx context.Context, code string, u CouponUpdate) (Coupon, error) {
 	if err := u.Validate(); err != nil {
 		return Coupon{}, wrapErr(err, "coupons.Update", "coupons")
@@ -276,9 +233,8 @@ const sqlCouponsFindByIDs = `-- name: coupons.FindByIDs replica=ok
 SELECT "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses" FROM "coupons"
 WHERE "code" = ANY($1) ORDER BY "code"`
 
-// FindByIDs returns the rows of table coupons whose code is in ids, in code order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table coupons whose code is in ids, in code order;
+// keys without a row are skipped.
 func (r *CouponRepo) FindByIDs(ctx context.Context, ids []string) ([]Coupon, error) {
 	if len(ids) == 0 {
 		return []Coupon{}, nil
@@ -287,17 +243,14 @@ func (r *CouponRepo) FindByIDs(ctx context.Context, ids []string) ([]Coupon, err
 	return items, wrapErr(err, "coupons.FindByIDs", "coupons")
 }
 
-// copyCoupons sends rows of NewCoupon to table coupons with COPY.
 var copyCoupons = &runtime.Copier[NewCoupon]{
 	Table:   "coupons",
 	Columns: []string{"code", "percent_off", "amount_off", "valid_until", "max_uses", "uses"},
 	Args:    argsNewCoupon,
 }
 
-// CreateMany inserts rows into table coupons with the COPY protocol and returns
-// how many it inserted, all or nothing. It validates every row first. An unset
-// optional field takes the column's default, as in Create (rows setting different
-// fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table coupons with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *CouponRepo) CreateMany(ctx context.Context, rows []NewCoupon) (int64, error) {
 	n, err := copyCoupons.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "coupons.CreateMany", "coupons")
@@ -310,10 +263,9 @@ FROM unnest($1::varchar[], $2::numeric(5,2)[], $3::numeric(12,2)[], $4::date[], 
 ORDER BY "u"."ord"
 RETURNING "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses"`
 
-// CreateManyReturning inserts rows into table coupons and returns them as stored,
-// in input order, defaults applied as in Create. It runs one statement, which
-// binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table coupons in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *CouponRepo) CreateManyReturning(ctx context.Context, rows []NewCoupon) ([]Coupon, error) {
 	if len(rows) == 0 {
 		return []Coupon{}, nil
@@ -383,13 +335,12 @@ func (r *CouponRepo) CreateIfAbsentByCode(ctx context.Context, n NewCoupon) (Cou
 	return v, created, wrapErr(err, "coupons.CreateIfAbsentByCode", "coupons")
 }
 
-// CouponKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// CouponKeyedUpdate is one row's key and changes for UpdateMany.
 type CouponKeyedUpdate struct {
 	Code    string       `json:"code"`
 	Changes CouponUpdate `json:"changes"`
 }
 
-// bulkCouponsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkCouponsUpdates = &runtime.Bulk[CouponKeyedUpdate]{
 	Table:    "coupons",
 	Key:      func(a, b *CouponKeyedUpdate) int { return cmp.Compare(a.Code, b.Code) },
@@ -415,9 +366,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::boolean[], $3::numer
 "cpcgen_new" AS (UPDATE "coupons" SET "percent_off" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "coupons"."percent_off" END, "amount_off" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "coupons"."amount_off" END, "valid_until" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "coupons"."valid_until" END, "max_uses" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "coupons"."max_uses" END, "uses" = COALESCE("cpcgen_v"."cpcgen_10", "coupons"."uses") FROM "cpcgen_v" WHERE "coupons"."code" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table coupons the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table coupons, all or none (see
+// runtime.UpdateMany).
 func (r *CouponRepo) UpdateMany(ctx context.Context, rows []CouponKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkCouponsUpdates, sqlCouponsUpdateMany, rows)
 	return out, wrapErr(err, "coupons.UpdateMany", "coupons")
@@ -430,14 +380,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::boolean[], $3::numer
 "cpcgen_new" AS (UPDATE "coupons" SET "percent_off" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "coupons"."percent_off" END, "amount_off" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "coupons"."amount_off" END, "valid_until" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "coupons"."valid_until" END, "max_uses" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "coupons"."max_uses" END, "uses" = COALESCE("cpcgen_v"."cpcgen_10", "coupons"."uses") FROM "cpcgen_v" WHERE "coupons"."code" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."code", "cpcgen_new"."percent_off", "cpcgen_new"."amount_off", "cpcgen_new"."valid_until", "cpcgen_new"."max_uses", "cpcgen_new"."uses" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *CouponRepo) UpdateManyReturning(ctx context.Context, rows []CouponKeyedUpdate) ([]Coupon, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkCouponsUpdates, sqlCouponsUpdateManyReturning, scanCoupon, rows)
 	return out, wrapErr(err, "coupons.UpdateManyReturning", "coupons")
 }
 
-// bulkCouponsKeys sends the rows of DeleteMany.
 var bulkCouponsKeys = &runtime.Bulk[string]{
 	Table: "coupons",
 	Key:   func(a, b *string) int { return cmp.Compare(*a, *b) },
@@ -452,14 +400,13 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[]) WITH ORDINALITY AS "cpcg
 "cpcgen_new" AS (DELETE FROM "coupons" USING "cpcgen_v" WHERE "coupons"."code" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table coupons with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table coupons with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *CouponRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkCouponsKeys, sqlCouponsDeleteMany, keys)
 	return out, wrapErr(err, "coupons.DeleteMany", "coupons")
 }
 
-// bulkCouponsNew sends the rows of the batch upserts.
 var bulkCouponsNew = &runtime.Bulk[NewCoupon]{
 	Table:    "coupons",
 	Validate: (*NewCoupon).Validate,
@@ -480,8 +427,7 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_new" AS (UPDATE "coupons" SET "percent_off" = "cpcgen_v"."cpcgen_i2", "amount_off" = "cpcgen_v"."cpcgen_i3", "valid_until" = "cpcgen_v"."cpcgen_i4", "max_uses" = "cpcgen_v"."cpcgen_i5", "uses" = COALESCE("cpcgen_v"."cpcgen_6", "coupons"."uses") FROM "cpcgen_v" WHERE "code" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."code", "cpcgen_ins"."percent_off", "cpcgen_ins"."amount_off", "cpcgen_ins"."valid_until", "cpcgen_ins"."max_uses", "cpcgen_ins"."uses" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."code", "cpcgen_new"."percent_off", "cpcgen_new"."amount_off", "cpcgen_new"."valid_until", "cpcgen_new"."max_uses", "cpcgen_new"."uses" FROM "cpcgen_new"`
 
-// UpsertManyByCode is UpsertByCode for many rows: it returns the rows as stored,
-// in the order of rows. See runtime.UpsertMany.
+// UpsertManyByCode is UpsertByCode for many rows (see runtime.UpsertMany).
 func (r *CouponRepo) UpsertManyByCode(ctx context.Context, rows []NewCoupon) ([]Coupon, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkCouponsNew.By(func(a, b *NewCoupon) int { return cmp.Compare(a.Code, b.Code) }), sqlCouponsUpsertManyByCode, scanCoupon, rows)
 	return out, wrapErr(err, "coupons.UpsertManyByCode", "coupons")
@@ -492,17 +438,16 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_ins" AS (INSERT INTO "coupons" ("code", "percent_off", "amount_off", "valid_until", "max_uses", "uses") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("code") DO NOTHING RETURNING "code", "percent_off", "amount_off", "valid_until", "max_uses", "uses")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."code", "cpcgen_ins"."percent_off", "cpcgen_ins"."amount_off", "cpcgen_ins"."valid_until", "cpcgen_ins"."max_uses", "cpcgen_ins"."uses" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "coupons"."code", "coupons"."percent_off", "coupons"."amount_off", "coupons"."valid_until", "coupons"."max_uses", "coupons"."uses" FROM "cpcgen_v" JOIN "coupons" ON "code" = "cpcgen_v"."cpcgen_i1"`
 
-// CreateManyIfAbsentByCode is CreateIfAbsentByCode for many rows: it returns, in
-// the order of rows, the new rows or the rows in the way, and whether each was
-// created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentByCode is CreateIfAbsentByCode for many rows (see
+// runtime.CreateManyIfAbsent).
 func (r *CouponRepo) CreateManyIfAbsentByCode(ctx context.Context, rows []NewCoupon) ([]Coupon, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCouponsNew.By(func(a, b *NewCoupon) int { return cmp.Compare(a.Code, b.Code) }), sqlCouponsCreateManyIfAbsentByCode, scanCoupon, rows)
 	return out, created, wrapErr(err, "coupons.CreateManyIfAbsentByCode", "coupons")
 }
 
-// LoadInvoices returns the rows of table invoices that reference each of parents
-// (invoices.coupon_code = coupons.code), keyed by the parent's code, each group in
-// primary key order, with one query; parents without rows are not in the map.
+// LoadInvoices returns the rows of table invoices of each of parents
+// (invoices.coupon_code = coupons.code), keyed by the parent's code, as
+// LoadByCouponCode does.
 func (r *CouponRepo) LoadInvoices(ctx context.Context, parents []Coupon) (map[string][]Invoice, error) {
 	keys := runtime.Keys(parents, func(p *Coupon) (string, bool) { return p.Code, true })
 	m, err := loadInvoicesByCouponCode(ctx, r.db, keys)

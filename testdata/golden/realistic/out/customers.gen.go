@@ -5,7 +5,6 @@ package shopdb
 
 import (
 	"context"
-	"encoding/json"
 	"iter"
 	"time"
 
@@ -25,9 +24,9 @@ type Customer struct {
 	UpdatedAt      time.Time            `json:"updated_at"`
 }
 
-// NewCustomer holds the values of a new row of table customers. Fields of type
-// runtime.Opt may be left unset: the column's default applies. The database sets
-// created_at, updated_at.
+// NewCustomer holds the values of a new row of table customers. An unset
+// runtime.Opt field takes its column's default. The database sets created_at,
+// updated_at.
 type NewCustomer struct {
 	ID             runtime.Opt[uuid.UUID] `json:"id,omitzero"`
 	OrganizationID uuid.UUID              `json:"organization_id"`
@@ -37,9 +36,8 @@ type NewCustomer struct {
 	MarketingOk    runtime.Opt[bool]      `json:"marketing_ok,omitzero"`
 }
 
-// CustomerUpdate lists changes to a row of table customers. Unset fields leave
-// their column unchanged; a nullable column is set to NULL with
-// runtime.SetNull[T]().
+// CustomerUpdate lists changes to a row of table customers; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type CustomerUpdate struct {
 	OrganizationID runtime.Opt[uuid.UUID]            `json:"organization_id,omitzero"`
 	Email          runtime.Opt[string]               `json:"email,omitzero"`
@@ -53,45 +51,30 @@ type CustomerRepo struct {
 	db runtime.DBTX
 }
 
-// NewCustomerRepo returns a repository of table customers that runs its statements
-// on db: a pool, a connection or a transaction.
+// NewCustomerRepo returns the repository of table customers over db.
 func NewCustomerRepo(db runtime.DBTX) *CustomerRepo {
 	return &CustomerRepo{db: db}
 }
 
 var (
-	// ErrCustomerIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// customers (constraint customers_pkey, primary_key in the spec).
+	// ErrCustomerIDTaken matches a violation of the primary key (id).
 	ErrCustomerIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "customers", "customers_pkey", "primary_key")
-
-	// ErrCustomerOrgEmailTaken matches (errors.Is) a violation of the unique index on
-	// (organization_id, lower(email)) of customers (constraint
-	// customers_org_email_key, customers_org_email_key in the spec).
+	// ErrCustomerOrgEmailTaken matches a violation of the unique index on
+	// (organization_id, lower(email)).
 	ErrCustomerOrgEmailTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "customers", "customers_org_email_key", "customers_org_email_key")
-
-	// ErrCustomerOrganizationIDNotFound matches (errors.Is) a write of customers whose
-	// organization_id names no row of organizations (constraint
-	// customers_organization_id_fkey, organization_id.references in the spec).
+	// ErrCustomerOrganizationIDNotFound matches a write whose organization_id names no
+	// row of organizations.
 	ErrCustomerOrganizationIDNotFound = runtime.NewForeignKeySentinel("customers", "customers_organization_id_fkey", "organization_id.references", runtime.FKMissing)
-
-	// ErrCustomerReferencedByOrder matches (errors.Is) a delete or key change of a row
-	// of customers that rows of orders still reference (constraint
-	// orders_customer_id_fkey, orders.customer_id.references in the spec).
+	// ErrCustomerReferencedByOrder matches a delete or key change of a row that rows
+	// of orders reference.
 	ErrCustomerReferencedByOrder = runtime.NewForeignKeySentinel("orders", "orders_customer_id_fkey", "customer_id.references", runtime.FKReferenced)
-
-	// ErrCustomerReferencedByCart matches (errors.Is) a delete or key change of a row
-	// of customers that rows of carts still reference (constraint
-	// carts_customer_id_fkey, carts.customer_id.references in the spec).
+	// ErrCustomerReferencedByCart matches a delete or key change of a row that rows of
+	// carts reference.
 	ErrCustomerReferencedByCart = runtime.NewForeignKeySentinel("carts", "carts_customer_id_fkey", "customer_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table customers: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table customers (see
+// runtime.Validator).
 func (n *NewCustomer) Validate() error {
 	var f runtime.Fields
 	f.Fits("email", runtime.CheckText(n.Email))
@@ -104,14 +87,7 @@ func (n *NewCustomer) Validate() error {
 	return f.Err("customers")
 }
 
-// Validate checks u for table customers, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewCustomer.Validate does.
 func (u *CustomerUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Email.Set {
@@ -128,29 +104,16 @@ func (u *CustomerUpdate) Validate() error {
 	return f.Err("customers")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for id, organization_id, email, name, marketing_ok, whose columns are NOT
-// NULL, rather than read it as a zero value: the error is a *runtime.DbError of
-// kind Validation naming the fields. Leave an optional field out for its column's
-// default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewCustomer) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "customers", "id", "organization_id", "email", "name", "marketing_ok"); err != nil {
-		return err
-	}
 	type plain NewCustomer
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "customers", "id", "organization_id", "email", "name", "marketing_ok")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for organization_id, email, name, marketing_ok, whose columns are NOT NULL,
-// rather than read it as a zero value: the error is a *runtime.DbError of kind
-// Validation naming the fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *CustomerUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "customers", "organization_id", "email", "name", "marketing_ok"); err != nil {
-		return err
-	}
 	type plain CustomerUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "customers", "organization_id", "email", "name", "marketing_ok")
 }
 
 var (
@@ -164,13 +127,10 @@ var (
 	}
 )
 
-// scanCustomer gives the scan destinations of the fields of v, columns in table
-// order.
 func scanCustomer(v *Customer, d []any) []any {
 	return append(d, &v.ID, &v.OrganizationID, &v.Email, &v.Name, &v.Phone, &v.MarketingOk, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// argsNewCustomer gives the values Create binds from n.
 func argsNewCustomer(n *NewCustomer, d []any) []any {
 	return append(d, n.ID.Arg(), &n.OrganizationID, &n.Email, &n.Name, &n.Phone, n.MarketingOk.Arg())
 }
@@ -180,8 +140,8 @@ INSERT INTO "customers" ("id", "organization_id", "email", "name", "phone", "mar
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::boolean, FALSE))
 RETURNING "id", "organization_id", "email", "name", "phone", "marketing_ok", "created_at", "updated_at"`
 
-// Create inserts a row into table customers and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table customers and returns the row as stored. It
+// validates n first.
 func (r *CustomerRepo) Create(ctx context.Context, n NewCustomer) (Customer, error) {
 	if err := n.Validate(); err != nil {
 		return Customer{}, wrapErr(err, "customers.Create", "customers")
@@ -194,8 +154,8 @@ const sqlCustomersFindByID = `-- name: customers.FindByID replica=ok
 SELECT "id", "organization_id", "email", "name", "phone", "marketing_ok", "created_at", "updated_at" FROM "customers"
 WHERE "id" = $1`
 
-// FindByID returns the row of table customers with the given id. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table customers with the given id, or
+// runtime.ErrNotFound.
 func (r *CustomerRepo) FindByID(ctx context.Context, id uuid.UUID) (Customer, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlCustomersFindByID, id, runtime.Arg, scanCustomer)
 	return v, wrapErr(err, "customers.FindByID", "customers")
@@ -204,17 +164,14 @@ func (r *CustomerRepo) FindByID(ctx context.Context, id uuid.UUID) (Customer, er
 const sqlCustomersFindAll = `-- name: customers.FindAll replica=ok
 SELECT "id", "organization_id", "email", "name", "phone", "marketing_ok", "created_at", "updated_at" FROM "customers" ORDER BY "id"`
 
-// FindAll returns every row of table customers in primary key order, all in
-// memory; List and Stream do not hold them all.
+// FindAll returns every row of table customers in primary key order, in memory.
 func (r *CustomerRepo) FindAll(ctx context.Context) ([]Customer, error) {
 	rows, err := r.db.Query(ctx, sqlCustomersFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanCustomer)
 	return items, wrapErr(err, "customers.FindAll", "customers")
 }
 
-// Stream yields every row of table customers in primary key order as the loop
-// reads them from the server: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CustomerRepo) Stream(ctx context.Context) iter.Seq2[Customer, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "customers.Stream", "customers") }, scanCustomer, sqlCustomersFindAll)
 }
@@ -228,9 +185,8 @@ SELECT "id", "organization_id", "email", "name", "phone", "marketing_ok", "creat
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table customers in primary key order,
-// after the cursor page.After ("" for the first page); the page's Next cursor (""
-// after the last page) gets the next one.
+// List returns a page of table customers in primary key order (see
+// runtime.PageArgs).
 func (r *CustomerRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Customer], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Customer]{
@@ -243,8 +199,6 @@ func (r *CustomerRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 	return p, wrapErr(err, "customers.List", "customers")
 }
 
-// updateCustomers are the statements of CustomerRepo.Update: one per set of fields
-// set (see runtime.Update).
 var updateCustomers = &runtime.Update{
 	Name: "customers.Update", Keys: 1,
 	Head:     "UPDATE \"customers\"\nSET ",
@@ -254,15 +208,13 @@ var updateCustomers = &runtime.Update{
 	Nullable: 1 << 3,
 }
 
-// argsCustomerUpdate gives the value of each field of u, nil when unset.
 func argsCustomerUpdate(u *CustomerUpdate, d []any) []any {
 	return append(d, u.OrganizationID.Arg(), u.Email.Arg(), u.Name.Arg(), u.Phone.Arg(), u.MarketingOk.Arg())
 }
 
 // Update applies the set fields of u to the row of table customers with the given
-// id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first. It sets updated_at to the
-// transaction's time.
+// id and returns it as stored, or runtime.ErrNotFound. It validates u first. It
+// sets updated_at to the transaction's time.
 func (r *CustomerRepo) Update(ctx context.Context, id uuid.UUID, u CustomerUpdate) (Customer, error) {
 	if err := u.Validate(); err != nil {
 		return Customer{}, wrapErr(err, "customers.Update", "customers")
@@ -294,9 +246,8 @@ const sqlCustomersFindByIDs = `-- name: customers.FindByIDs replica=ok
 SELECT "id", "organization_id", "email", "name", "phone", "marketing_ok", "created_at", "updated_at" FROM "customers"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table customers whose id is in ids, in id order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table customers whose id is in ids, in id order;
+// keys without a row are skipped.
 func (r *CustomerRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Customer, error) {
 	if len(ids) == 0 {
 		return []Customer{}, nil
@@ -305,17 +256,14 @@ func (r *CustomerRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Custom
 	return items, wrapErr(err, "customers.FindByIDs", "customers")
 }
 
-// copyCustomers sends rows of NewCustomer to table customers with COPY.
 var copyCustomers = &runtime.Copier[NewCustomer]{
 	Table:   "customers",
 	Columns: []string{"id", "organization_id", "email", "name", "phone", "marketing_ok"},
 	Args:    argsNewCustomer,
 }
 
-// CreateMany inserts rows into table customers with the COPY protocol and returns
-// how many it inserted, all or nothing. It validates every row first. An unset
-// optional field takes the column's default, as in Create (rows setting different
-// fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table customers with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *CustomerRepo) CreateMany(ctx context.Context, rows []NewCustomer) (int64, error) {
 	n, err := copyCustomers.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "customers.CreateMany", "customers")
@@ -328,10 +276,9 @@ FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::text[], $5::varchar[], $6
 ORDER BY "u"."ord"
 RETURNING "id", "organization_id", "email", "name", "phone", "marketing_ok", "created_at", "updated_at"`
 
-// CreateManyReturning inserts rows into table customers and returns them as
-// stored, in input order, defaults applied as in Create. It runs one statement,
-// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table customers in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *CustomerRepo) CreateManyReturning(ctx context.Context, rows []NewCustomer) ([]Customer, error) {
 	if len(rows) == 0 {
 		return []Customer{}, nil
@@ -353,14 +300,12 @@ func (r *CustomerRepo) CreateManyReturning(ctx context.Context, rows []NewCustom
 	return items, wrapErr(err, "customers.CreateManyReturning", "customers")
 }
 
-// CustomerKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// CustomerKeyedUpdate is one row's key and changes for UpdateMany.
 type CustomerKeyedUpdate struct {
 	ID      uuid.UUID      `json:"id"`
 	Changes CustomerUpdate `json:"changes"`
 }
 
-// bulkCustomersUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkCustomersUpdates = &runtime.Bulk[CustomerKeyedUpdate]{
 	Table:    "customers",
 	Key:      func(a, b *CustomerKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -383,9 +328,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], 
 "cpcgen_new" AS (UPDATE "customers" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "customers"."organization_id"), "email" = COALESCE("cpcgen_v"."cpcgen_3", "customers"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_4", "customers"."name"), "phone" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "customers"."phone" END, "marketing_ok" = COALESCE("cpcgen_v"."cpcgen_7", "customers"."marketing_ok"), "updated_at" = now() FROM "cpcgen_v" WHERE "customers"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table customers the changes of each, as
-// Update does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table customers, all or none (see
+// runtime.UpdateMany).
 func (r *CustomerRepo) UpdateMany(ctx context.Context, rows []CustomerKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkCustomersUpdates, sqlCustomersUpdateMany, rows)
 	return out, wrapErr(err, "customers.UpdateMany", "customers")
@@ -398,14 +342,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], 
 "cpcgen_new" AS (UPDATE "customers" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "customers"."organization_id"), "email" = COALESCE("cpcgen_v"."cpcgen_3", "customers"."email"), "name" = COALESCE("cpcgen_v"."cpcgen_4", "customers"."name"), "phone" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "customers"."phone" END, "marketing_ok" = COALESCE("cpcgen_v"."cpcgen_7", "customers"."marketing_ok"), "updated_at" = now() FROM "cpcgen_v" WHERE "customers"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "email", "name", "phone", "marketing_ok", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."email", "cpcgen_new"."name", "cpcgen_new"."phone", "cpcgen_new"."marketing_ok", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *CustomerRepo) UpdateManyReturning(ctx context.Context, rows []CustomerKeyedUpdate) ([]Customer, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkCustomersUpdates, sqlCustomersUpdateManyReturning, scanCustomer, rows)
 	return out, wrapErr(err, "customers.UpdateManyReturning", "customers")
 }
 
-// bulkCustomersKeys sends the rows of DeleteMany.
 var bulkCustomersKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "customers",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -421,7 +363,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table customers with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *CustomerRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkCustomersKeys, sqlCustomersDeleteMany, keys)
 	return out, wrapErr(err, "customers.DeleteMany", "customers")
@@ -442,7 +384,6 @@ const sqlCustomersLoadByOrganizationID = `-- name: customers.LoadByOrganizationI
 SELECT "id", "organization_id", "email", "name", "phone", "marketing_ok", "created_at", "updated_at" FROM "customers"
 WHERE "organization_id" = ANY($1) ORDER BY "id"`
 
-// loadCustomersByOrganizationID is LoadByOrganizationID on db.
 func loadCustomersByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Customer, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Customer{}, nil
@@ -452,25 +393,23 @@ func loadCustomersByOrganizationID(ctx context.Context, db runtime.DBTX, keys []
 }
 
 // LoadByOrganizationID returns the rows of table customers whose organization_id
-// is one of keys, grouped by organization_id, each group in primary key order,
-// with one query however many keys; keys without rows are not in the map.
+// is one of keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *CustomerRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Customer, error) {
 	m, err := loadCustomersByOrganizationID(ctx, r.db, keys)
 	return m, wrapErr(err, "customers.LoadByOrganizationID", "customers")
 }
 
-// LoadOrders returns the rows of table orders that reference each of parents
-// (orders.customer_id = customers.id), keyed by the parent's id, each group in
-// primary key order, with one query; parents without rows are not in the map.
+// LoadOrders returns the rows of table orders of each of parents
+// (orders.customer_id = customers.id), keyed by the parent's id, as
+// LoadByCustomerID does.
 func (r *CustomerRepo) LoadOrders(ctx context.Context, parents []Customer) (map[uuid.UUID][]Order, error) {
 	keys := runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadOrdersByCustomerID(ctx, r.db, keys)
 	return m, wrapErr(err, "customers.LoadOrders", "customers")
 }
 
-// LoadCarts returns the rows of table carts that reference each of parents
-// (carts.customer_id = customers.id), keyed by the parent's id, each group in
-// primary key order, with one query; parents without rows are not in the map.
+// LoadCarts returns the rows of table carts of each of parents (carts.customer_id
+// = customers.id), keyed by the parent's id, as LoadByCustomerID does.
 func (r *CustomerRepo) LoadCarts(ctx context.Context, parents []Customer) (map[uuid.UUID][]Cart, error) {
 	keys := runtime.Keys(parents, func(p *Customer) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadCartsByCustomerID(ctx, r.db, keys)

@@ -24,9 +24,9 @@ type FeatureFlag struct {
 	UpdatedAt   time.Time       `json:"updated_at"`
 }
 
-// NewFeatureFlag holds the values of a new row of table feature_flags. Fields of
-// type runtime.Opt may be left unset: the column's default applies. The database
-// sets created_at, updated_at.
+// NewFeatureFlag holds the values of a new row of table feature_flags. An unset
+// runtime.Opt field takes its column's default. The database sets created_at,
+// updated_at.
 type NewFeatureFlag struct {
 	Key         string                       `json:"key"`
 	Description runtime.Opt[string]          `json:"description,omitzero"`
@@ -35,8 +35,8 @@ type NewFeatureFlag struct {
 	Rules       runtime.Opt[json.RawMessage] `json:"rules,omitzero"`
 }
 
-// FeatureFlagUpdate lists changes to a row of table feature_flags. Unset fields
-// leave their column unchanged.
+// FeatureFlagUpdate lists changes to a row of table feature_flags; unset fields
+// stay unchanged.
 type FeatureFlagUpdate struct {
 	Description runtime.Opt[string]          `json:"description,omitzero"`
 	Enabled     runtime.Opt[bool]            `json:"enabled,omitzero"`
@@ -49,30 +49,21 @@ type FeatureFlagRepo struct {
 	db runtime.DBTX
 }
 
-// NewFeatureFlagRepo returns a repository of table feature_flags that runs its
-// statements on db: a pool, a connection or a transaction.
+// NewFeatureFlagRepo returns the repository of table feature_flags over db.
 func NewFeatureFlagRepo(db runtime.DBTX) *FeatureFlagRepo {
 	return &FeatureFlagRepo{db: db}
 }
 
 var (
-	// ErrFeatureFlagKeyTaken matches (errors.Is) a violation of the primary key (key)
-	// of feature_flags (constraint feature_flags_pkey, primary_key in the spec).
+	// ErrFeatureFlagKeyTaken matches a violation of the primary key (key).
 	ErrFeatureFlagKeyTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "feature_flags", "feature_flags_pkey", "primary_key")
-
-	// ErrFeatureFlagRolloutCheck matches (errors.Is) a violation of the check of
-	// column rollout (rollout BETWEEN 0 AND 100) of feature_flags (constraint
-	// feature_flags_rollout_check, rollout.check in the spec).
+	// ErrFeatureFlagRolloutCheck matches a violation of the check of column rollout
+	// (rollout BETWEEN 0 AND 100).
 	ErrFeatureFlagRolloutCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "feature_flags", "feature_flags_rollout_check", "rollout.check")
 )
 
-// Validate checks n for table feature_flags: what the columns' types cannot hold
-// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
-// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table feature_flags (see
+// runtime.Validator).
 func (n *NewFeatureFlag) Validate() error {
 	var f runtime.Fields
 	f.Fits("key", runtime.CheckText(n.Key))
@@ -87,14 +78,7 @@ func (n *NewFeatureFlag) Validate() error {
 	return f.Err("feature_flags")
 }
 
-// Validate checks u for table feature_flags, field by field for the fields that
-// are set: what the columns' types cannot hold (nil for a NOT NULL column, NUL
-// bytes or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s)
-// takes, times out of PostgreSQL's range), then the spec's rules (enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty). It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first check it fails. The repository calls it before
-// any SQL.
+// Validate checks the fields of u that are set, as NewFeatureFlag.Validate does.
 func (u *FeatureFlagUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Description.Set {
@@ -107,29 +91,16 @@ func (u *FeatureFlagUpdate) Validate() error {
 	return f.Err("feature_flags")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for key, description, enabled, rollout, rules, whose columns are NOT NULL,
-// rather than read it as a zero value: the error is a *runtime.DbError of kind
-// Validation naming the fields. Leave an optional field out for its column's
-// default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewFeatureFlag) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "feature_flags", "key", "description", "enabled", "rollout", "rules"); err != nil {
-		return err
-	}
 	type plain NewFeatureFlag
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "feature_flags", "key", "description", "enabled", "rollout", "rules")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for description, enabled, rollout, rules, whose columns are NOT NULL,
-// rather than read it as a zero value: the error is a *runtime.DbError of kind
-// Validation naming the fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *FeatureFlagUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "feature_flags", "description", "enabled", "rollout", "rules"); err != nil {
-		return err
-	}
 	type plain FeatureFlagUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "feature_flags", "description", "enabled", "rollout", "rules")
 }
 
 var (
@@ -139,13 +110,10 @@ var (
 	}
 )
 
-// scanFeatureFlag gives the scan destinations of the fields of v, columns in table
-// order.
 func scanFeatureFlag(v *FeatureFlag, d []any) []any {
 	return append(d, &v.Key, &v.Description, &v.Enabled, &v.Rollout, &v.Rules, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// argsNewFeatureFlag gives the values Create binds from n.
 func argsNewFeatureFlag(n *NewFeatureFlag, d []any) []any {
 	return append(d, &n.Key, n.Description.Arg(), n.Enabled.Arg(), n.Rollout.Arg(), runtime.OptValue(&n.Rules))
 }
@@ -155,8 +123,8 @@ INSERT INTO "feature_flags" ("key", "description", "enabled", "rollout", "rules"
 VALUES ($1, COALESCE($2::text, ''::text), COALESCE($3::boolean, FALSE), COALESCE($4::smallint, 0), COALESCE($5::jsonb, '[]'::jsonb))
 RETURNING "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at"`
 
-// Create inserts a row into table feature_flags and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table feature_flags and returns the row as stored. It
+// validates n first.
 func (r *FeatureFlagRepo) Create(ctx context.Context, n NewFeatureFlag) (FeatureFlag, error) {
 	if err := n.Validate(); err != nil {
 		return FeatureFlag{}, wrapErr(err, "feature_flags.Create", "feature_flags")
@@ -169,8 +137,8 @@ const sqlFeatureFlagsFindByID = `-- name: feature_flags.FindByID replica=ok
 SELECT "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at" FROM "feature_flags"
 WHERE "key" = $1`
 
-// FindByID returns the row of table feature_flags with the given key. If there is
-// none, the error matches runtime.ErrNotFound.
+// FindByID returns the row of table feature_flags with the given key, or
+// runtime.ErrNotFound.
 func (r *FeatureFlagRepo) FindByID(ctx context.Context, key string) (FeatureFlag, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlFeatureFlagsFindByID, key, runtime.Arg, scanFeatureFlag)
 	return v, wrapErr(err, "feature_flags.FindByID", "feature_flags")
@@ -179,17 +147,15 @@ func (r *FeatureFlagRepo) FindByID(ctx context.Context, key string) (FeatureFlag
 const sqlFeatureFlagsFindAll = `-- name: feature_flags.FindAll replica=ok
 SELECT "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at" FROM "feature_flags" ORDER BY "key"`
 
-// FindAll returns every row of table feature_flags in primary key order, all in
-// memory; List and Stream do not hold them all.
+// FindAll returns every row of table feature_flags in primary key order, in
+// memory.
 func (r *FeatureFlagRepo) FindAll(ctx context.Context) ([]FeatureFlag, error) {
 	rows, err := r.db.Query(ctx, sqlFeatureFlagsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanFeatureFlag)
 	return items, wrapErr(err, "feature_flags.FindAll", "feature_flags")
 }
 
-// Stream yields every row of table feature_flags in primary key order as the loop
-// reads them from the server: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *FeatureFlagRepo) Stream(ctx context.Context) iter.Seq2[FeatureFlag, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "feature_flags.Stream", "feature_flags") }, scanFeatureFlag, sqlFeatureFlagsFindAll)
 }
@@ -203,9 +169,8 @@ SELECT "key", "description", "enabled", "rollout", "rules", "created_at", "updat
 WHERE ("key") > ($1) ORDER BY "key"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table feature_flags in primary key order,
-// after the cursor page.After ("" for the first page); the page's Next cursor (""
-// after the last page) gets the next one.
+// List returns a page of table feature_flags in primary key order (see
+// runtime.PageArgs).
 func (r *FeatureFlagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[FeatureFlag], error) {
 	var key string
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[FeatureFlag]{
@@ -218,8 +183,6 @@ func (r *FeatureFlagRepo) List(ctx context.Context, page runtime.PageArgs) (runt
 	return p, wrapErr(err, "feature_flags.List", "feature_flags")
 }
 
-// updateFeatureFlags are the statements of FeatureFlagRepo.Update: one per set of
-// fields set (see runtime.Update).
 var updateFeatureFlags = &runtime.Update{
 	Name: "feature_flags.Update", Keys: 1,
 	Head:   "UPDATE \"feature_flags\"\nSET ",
@@ -228,15 +191,13 @@ var updateFeatureFlags = &runtime.Update{
 	Tail:   "\nWHERE \"key\" = $1\nRETURNING \"key\", \"description\", \"enabled\", \"rollout\", \"rules\", \"created_at\", \"updated_at\"",
 }
 
-// argsFeatureFlagUpdate gives the value of each field of u, nil when unset.
 func argsFeatureFlagUpdate(u *FeatureFlagUpdate, d []any) []any {
 	return append(d, u.Description.Arg(), u.Enabled.Arg(), u.Rollout.Arg(), runtime.OptValue(&u.Rules))
 }
 
 // Update applies the set fields of u to the row of table feature_flags with the
-// given key and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first. It sets updated_at to the
-// transaction's time.
+// given key and returns it as stored, or runtime.ErrNotFound. It validates u
+// first. It sets updated_at to the transaction's time.
 func (r *FeatureFlagRepo) Update(ctx context.Context, key string, u FeatureFlagUpdate) (FeatureFlag, error) {
 	if err := u.Validate(); err != nil {
 		return FeatureFlag{}, wrapErr(err, "feature_flags.Update", "feature_flags")
@@ -269,8 +230,7 @@ SELECT "key", "description", "enabled", "rollout", "rules", "created_at", "updat
 WHERE "key" = ANY($1) ORDER BY "key"`
 
 // FindByIDs returns the rows of table feature_flags whose key is in ids, in key
-// order, with one query. Keys without a row are skipped, so the result may be
-// shorter than ids; it is empty, not nil, when no key has a row.
+// order; keys without a row are skipped.
 func (r *FeatureFlagRepo) FindByIDs(ctx context.Context, ids []string) ([]FeatureFlag, error) {
 	if len(ids) == 0 {
 		return []FeatureFlag{}, nil
@@ -279,17 +239,14 @@ func (r *FeatureFlagRepo) FindByIDs(ctx context.Context, ids []string) ([]Featur
 	return items, wrapErr(err, "feature_flags.FindByIDs", "feature_flags")
 }
 
-// copyFeatureFlags sends rows of NewFeatureFlag to table feature_flags with COPY.
 var copyFeatureFlags = &runtime.Copier[NewFeatureFlag]{
 	Table:   "feature_flags",
 	Columns: []string{"key", "description", "enabled", "rollout", "rules"},
 	Args:    argsNewFeatureFlag,
 }
 
-// CreateMany inserts rows into table feature_flags with the COPY protocol and
-// returns how many it inserted, all or nothing. It validates every row first. An
-// unset optional field takes the column's default, as in Create (rows setting
-// different fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table feature_flags with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *FeatureFlagRepo) CreateMany(ctx context.Context, rows []NewFeatureFlag) (int64, error) {
 	n, err := copyFeatureFlags.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "feature_flags.CreateMany", "feature_flags")
@@ -302,10 +259,9 @@ FROM unnest($1::varchar[], $2::text[], $3::boolean[], $4::smallint[], $5::jsonb[
 ORDER BY "u"."ord"
 RETURNING "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at"`
 
-// CreateManyReturning inserts rows into table feature_flags and returns them as
-// stored, in input order, defaults applied as in Create. It runs one statement,
-// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table feature_flags in one INSERT …
+// SELECT FROM unnest, all or nothing, and returns them as stored. It validates
+// every row first.
 func (r *FeatureFlagRepo) CreateManyReturning(ctx context.Context, rows []NewFeatureFlag) ([]FeatureFlag, error) {
 	if len(rows) == 0 {
 		return []FeatureFlag{}, nil
@@ -374,14 +330,12 @@ func (r *FeatureFlagRepo) CreateIfAbsentByKey(ctx context.Context, n NewFeatureF
 	return v, created, wrapErr(err, "feature_flags.CreateIfAbsentByKey", "feature_flags")
 }
 
-// FeatureFlagKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// FeatureFlagKeyedUpdate is one row's key and changes for UpdateMany.
 type FeatureFlagKeyedUpdate struct {
 	Key     string            `json:"key"`
 	Changes FeatureFlagUpdate `json:"changes"`
 }
 
-// bulkFeatureFlagsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkFeatureFlagsUpdates = &runtime.Bulk[FeatureFlagKeyedUpdate]{
 	Table:    "feature_flags",
 	Key:      func(a, b *FeatureFlagKeyedUpdate) int { return cmp.Compare(a.Key, b.Key) },
@@ -402,9 +356,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::text[], $3::boolean[
 "cpcgen_new" AS (UPDATE "feature_flags" SET "description" = COALESCE("cpcgen_v"."cpcgen_2", "feature_flags"."description"), "enabled" = COALESCE("cpcgen_v"."cpcgen_3", "feature_flags"."enabled"), "rollout" = COALESCE("cpcgen_v"."cpcgen_4", "feature_flags"."rollout"), "rules" = COALESCE("cpcgen_v"."cpcgen_5", "feature_flags"."rules"), "updated_at" = now() FROM "cpcgen_v" WHERE "feature_flags"."key" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table feature_flags the changes of each, as
-// Update does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table feature_flags, all or none (see
+// runtime.UpdateMany).
 func (r *FeatureFlagRepo) UpdateMany(ctx context.Context, rows []FeatureFlagKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkFeatureFlagsUpdates, sqlFeatureFlagsUpdateMany, rows)
 	return out, wrapErr(err, "feature_flags.UpdateMany", "feature_flags")
@@ -417,14 +370,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::text[], $3::boolean[
 "cpcgen_new" AS (UPDATE "feature_flags" SET "description" = COALESCE("cpcgen_v"."cpcgen_2", "feature_flags"."description"), "enabled" = COALESCE("cpcgen_v"."cpcgen_3", "feature_flags"."enabled"), "rollout" = COALESCE("cpcgen_v"."cpcgen_4", "feature_flags"."rollout"), "rules" = COALESCE("cpcgen_v"."cpcgen_5", "feature_flags"."rules"), "updated_at" = now() FROM "cpcgen_v" WHERE "feature_flags"."key" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."key", "cpcgen_new"."description", "cpcgen_new"."enabled", "cpcgen_new"."rollout", "cpcgen_new"."rules", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *FeatureFlagRepo) UpdateManyReturning(ctx context.Context, rows []FeatureFlagKeyedUpdate) ([]FeatureFlag, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkFeatureFlagsUpdates, sqlFeatureFlagsUpdateManyReturning, scanFeatureFlag, rows)
 	return out, wrapErr(err, "feature_flags.UpdateManyReturning", "feature_flags")
 }
 
-// bulkFeatureFlagsKeys sends the rows of DeleteMany.
 var bulkFeatureFlagsKeys = &runtime.Bulk[string]{
 	Table: "feature_flags",
 	Key:   func(a, b *string) int { return cmp.Compare(*a, *b) },
@@ -440,14 +391,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[]) WITH ORDINALITY AS "cpcg
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table feature_flags with the keys given, as
-// Delete does, and reports whether each key's row was deleted. See
-// runtime.WriteMany.
+// Delete does (see runtime.WriteMany).
 func (r *FeatureFlagRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkFeatureFlagsKeys, sqlFeatureFlagsDeleteMany, keys)
 	return out, wrapErr(err, "feature_flags.DeleteMany", "feature_flags")
 }
 
-// bulkFeatureFlagsNew sends the rows of the batch upserts.
 var bulkFeatureFlagsNew = &runtime.Bulk[NewFeatureFlag]{
 	Table:    "feature_flags",
 	Validate: (*NewFeatureFlag).Validate,
@@ -467,8 +416,7 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", COALESCE("cp
 "cpcgen_new" AS (UPDATE "feature_flags" SET "description" = COALESCE("cpcgen_v"."cpcgen_2", "feature_flags"."description"), "enabled" = COALESCE("cpcgen_v"."cpcgen_3", "feature_flags"."enabled"), "rollout" = COALESCE("cpcgen_v"."cpcgen_4", "feature_flags"."rollout"), "rules" = COALESCE("cpcgen_v"."cpcgen_5", "feature_flags"."rules"), "updated_at" = now() FROM "cpcgen_v" WHERE "key" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."key", "cpcgen_ins"."description", "cpcgen_ins"."enabled", "cpcgen_ins"."rollout", "cpcgen_ins"."rules", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."key" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."key", "cpcgen_new"."description", "cpcgen_new"."enabled", "cpcgen_new"."rollout", "cpcgen_new"."rules", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`
 
-// UpsertManyByKey is UpsertByKey for many rows: it returns the rows as stored, in
-// the order of rows. See runtime.UpsertMany.
+// UpsertManyByKey is UpsertByKey for many rows (see runtime.UpsertMany).
 func (r *FeatureFlagRepo) UpsertManyByKey(ctx context.Context, rows []NewFeatureFlag) ([]FeatureFlag, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkFeatureFlagsNew.By(func(a, b *NewFeatureFlag) int { return cmp.Compare(a.Key, b.Key) }), sqlFeatureFlagsUpsertManyByKey, scanFeatureFlag, rows)
 	return out, wrapErr(err, "feature_flags.UpsertManyByKey", "feature_flags")
@@ -479,9 +427,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", COALESCE("cp
 "cpcgen_ins" AS (INSERT INTO "feature_flags" ("key", "description", "enabled", "rollout", "rules") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("key") DO NOTHING RETURNING "key", "description", "enabled", "rollout", "rules", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."key", "cpcgen_ins"."description", "cpcgen_ins"."enabled", "cpcgen_ins"."rollout", "cpcgen_ins"."rules", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."key" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "feature_flags"."key", "feature_flags"."description", "feature_flags"."enabled", "feature_flags"."rollout", "feature_flags"."rules", "feature_flags"."created_at", "feature_flags"."updated_at" FROM "cpcgen_v" JOIN "feature_flags" ON "key" = "cpcgen_v"."cpcgen_i1"`
 
-// CreateManyIfAbsentByKey is CreateIfAbsentByKey for many rows: it returns, in the
-// order of rows, the new rows or the rows in the way, and whether each was
-// created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentByKey is CreateIfAbsentByKey for many rows (see
+// runtime.CreateManyIfAbsent).
 func (r *FeatureFlagRepo) CreateManyIfAbsentByKey(ctx context.Context, rows []NewFeatureFlag) ([]FeatureFlag, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkFeatureFlagsNew.By(func(a, b *NewFeatureFlag) int { return cmp.Compare(a.Key, b.Key) }), sqlFeatureFlagsCreateManyIfAbsentByKey, scanFeatureFlag, rows)
 	return out, created, wrapErr(err, "feature_flags.CreateManyIfAbsentByKey", "feature_flags")

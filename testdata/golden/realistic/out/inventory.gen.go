@@ -6,7 +6,6 @@ package shopdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -21,8 +20,8 @@ type Inventory struct {
 	Reserved    int32     `json:"reserved"`
 }
 
-// NewInventory holds the values of a new row of table inventory. Fields of type
-// runtime.Opt may be left unset: the column's default applies.
+// NewInventory holds the values of a new row of table inventory. An unset
+// runtime.Opt field takes its column's default.
 type NewInventory struct {
 	WarehouseID int16              `json:"warehouse_id"`
 	VariantID   uuid.UUID          `json:"variant_id"`
@@ -30,8 +29,8 @@ type NewInventory struct {
 	Reserved    runtime.Opt[int32] `json:"reserved,omitzero"`
 }
 
-// InventoryUpdate lists changes to a row of table inventory. Unset fields leave
-// their column unchanged.
+// InventoryUpdate lists changes to a row of table inventory; unset fields stay
+// unchanged.
 type InventoryUpdate struct {
 	OnHand   runtime.Opt[int32] `json:"on_hand,omitzero"`
 	Reserved runtime.Opt[int32] `json:"reserved,omitzero"`
@@ -44,94 +43,56 @@ type InventoryRepo struct {
 	db runtime.DBTX
 }
 
-// NewInventoryRepo returns a repository of table inventory that runs its
-// statements on db: a pool, a connection or a transaction.
+// NewInventoryRepo returns the repository of table inventory over db.
 func NewInventoryRepo(db runtime.DBTX) *InventoryRepo {
 	return &InventoryRepo{db: db}
 }
 
 var (
-	// ErrInventoryWarehouseIDVariantIDTaken matches (errors.Is) a violation of the
-	// primary key (warehouse_id, variant_id) of inventory (constraint inventory_pkey,
-	// primary_key in the spec).
+	// ErrInventoryWarehouseIDVariantIDTaken matches a violation of the primary key
+	// (warehouse_id, variant_id).
 	ErrInventoryWarehouseIDVariantIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "inventory", "inventory_pkey", "primary_key")
-
-	// ErrInventoryOnHandCheck matches (errors.Is) a violation of the check of column
-	// on_hand (on_hand >= 0) of inventory (constraint inventory_on_hand_check,
-	// on_hand.check in the spec).
+	// ErrInventoryOnHandCheck matches a violation of the check of column on_hand
+	// (on_hand >= 0).
 	ErrInventoryOnHandCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "inventory", "inventory_on_hand_check", "on_hand.check")
-
-	// ErrInventoryReservedCheck matches (errors.Is) a violation of the check of column
-	// reserved (reserved >= 0) of inventory (constraint inventory_reserved_check,
-	// reserved.check in the spec).
+	// ErrInventoryReservedCheck matches a violation of the check of column reserved
+	// (reserved >= 0).
 	ErrInventoryReservedCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "inventory", "inventory_reserved_check", "reserved.check")
-
-	// ErrInventoryWarehouseIDNotFound matches (errors.Is) a write of inventory whose
-	// warehouse_id names no row of warehouses (constraint inventory_warehouse_id_fkey,
-	// warehouse_id.references in the spec).
+	// ErrInventoryWarehouseIDNotFound matches a write whose warehouse_id names no row
+	// of warehouses.
 	ErrInventoryWarehouseIDNotFound = runtime.NewForeignKeySentinel("inventory", "inventory_warehouse_id_fkey", "warehouse_id.references", runtime.FKMissing)
-
-	// ErrInventoryVariantIDNotFound matches (errors.Is) a write of inventory whose
-	// variant_id names no row of product_variants (constraint
-	// inventory_variant_id_fkey, variant_id.references in the spec).
+	// ErrInventoryVariantIDNotFound matches a write whose variant_id names no row of
+	// product_variants.
 	ErrInventoryVariantIDNotFound = runtime.NewForeignKeySentinel("inventory", "inventory_variant_id_fkey", "variant_id.references", runtime.FKMissing)
 )
 
-// Validate checks n for table inventory: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table inventory (see
+// runtime.Validator).
 func (n *NewInventory) Validate() error {
 	return nil
 }
 
-// Validate checks u for table inventory, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewInventory.Validate does.
 func (u *InventoryUpdate) Validate() error {
 	return nil
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for warehouse_id, variant_id, on_hand, reserved, whose columns are NOT
-// NULL, rather than read it as a zero value: the error is a *runtime.DbError of
-// kind Validation naming the fields. Leave an optional field out for its column's
-// default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewInventory) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "inventory", "warehouse_id", "variant_id", "on_hand", "reserved"); err != nil {
-		return err
-	}
 	type plain NewInventory
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "inventory", "warehouse_id", "variant_id", "on_hand", "reserved")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for on_hand, reserved, whose columns are NOT NULL, rather than read it as a
-// zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *InventoryUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "inventory", "on_hand", "reserved"); err != nil {
-		return err
-	}
 	type plain InventoryUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "inventory", "on_hand", "reserved")
 }
 
-// scanInventory gives the scan destinations of the fields of v, columns in table
-// order.
 func scanInventory(v *Inventory, d []any) []any {
 	return append(d, &v.WarehouseID, &v.VariantID, &v.OnHand, &v.Reserved)
 }
 
-// argsNewInventory gives the values Create binds from n.
 func argsNewInventory(n *NewInventory, d []any) []any {
 	return append(d, &n.WarehouseID, &n.VariantID, n.OnHand.Arg(), n.Reserved.Arg())
 }
@@ -141,8 +102,7 @@ INSERT INTO "inventory" ("warehouse_id", "variant_id", "on_hand", "reserved")
 VALUES ($1, $2, COALESCE($3::integer, 0), COALESCE($4::integer, 0))
 RETURNING "warehouse_id", "variant_id", "on_hand", "reserved"`
 
-// Create inserts a row into table inventory and returns it as stored, defaults
-// applied.
+// Create inserts n into table inventory and returns the row as stored.
 func (r *InventoryRepo) Create(ctx context.Context, n NewInventory) (Inventory, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlInventoryCreate, n, argsNewInventory, scanInventory)
 	return v, wrapParamsErr(err, "inventory.Create", "inventory", []string{"warehouse_id", "variant_id", "on_hand", "reserved"})
@@ -153,7 +113,7 @@ SELECT "warehouse_id", "variant_id", "on_hand", "reserved" FROM "inventory"
 WHERE "warehouse_id" = $1 AND "variant_id" = $2`
 
 // FindByID returns the row of table inventory with the given warehouseID and
-// variantID. If there is none, the error matches runtime.ErrNotFound.
+// variantID, or runtime.ErrNotFound.
 func (r *InventoryRepo) FindByID(ctx context.Context, warehouseID int16, variantID uuid.UUID) (Inventory, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlInventoryFindByID, warehouseID, runtime.Arg, scanInventory, variantID)
 	return v, wrapErr(err, "inventory.FindByID", "inventory")
@@ -162,17 +122,14 @@ func (r *InventoryRepo) FindByID(ctx context.Context, warehouseID int16, variant
 const sqlInventoryFindAll = `-- name: inventory.FindAll replica=ok
 SELECT "warehouse_id", "variant_id", "on_hand", "reserved" FROM "inventory" ORDER BY "warehouse_id", "variant_id"`
 
-// FindAll returns every row of table inventory in primary key order, all in
-// memory; List and Stream do not hold them all.
+// FindAll returns every row of table inventory in primary key order, in memory.
 func (r *InventoryRepo) FindAll(ctx context.Context) ([]Inventory, error) {
 	rows, err := r.db.Query(ctx, sqlInventoryFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanInventory)
 	return items, wrapErr(err, "inventory.FindAll", "inventory")
 }
 
-// Stream yields every row of table inventory in primary key order as the loop
-// reads them from the server: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *InventoryRepo) Stream(ctx context.Context) iter.Seq2[Inventory, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "inventory.Stream", "inventory") }, scanInventory, sqlInventoryFindAll)
 }
@@ -186,9 +143,8 @@ SELECT "warehouse_id", "variant_id", "on_hand", "reserved" FROM "inventory"
 WHERE ("warehouse_id", "variant_id") > ($1, $2) ORDER BY "warehouse_id", "variant_id"
 LIMIT $3`
 
-// List returns up to page.Limit rows of table inventory in primary key order,
-// after the cursor page.After ("" for the first page); the page's Next cursor (""
-// after the last page) gets the next one.
+// List returns a page of table inventory in primary key order (see
+// runtime.PageArgs).
 func (r *InventoryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Inventory], error) {
 	var warehouseID int16
 	var variantID uuid.UUID
@@ -202,8 +158,6 @@ func (r *InventoryRepo) List(ctx context.Context, page runtime.PageArgs) (runtim
 	return p, wrapErr(err, "inventory.List", "inventory")
 }
 
-// updateInventory are the statements of InventoryRepo.Update: one per set of
-// fields set (see runtime.Update).
 var updateInventory = &runtime.Update{
 	Name: "inventory.Update", Keys: 2,
 	Head: "UPDATE \"inventory\"\nSET ",
@@ -211,14 +165,12 @@ var updateInventory = &runtime.Update{
 	Tail: "\nWHERE \"warehouse_id\" = $1 AND \"variant_id\" = $2\nRETURNING \"warehouse_id\", \"variant_id\", \"on_hand\", \"reserved\"",
 }
 
-// argsInventoryUpdate gives the value of each field of u, nil when unset.
 func argsInventoryUpdate(u *InventoryUpdate, d []any) []any {
 	return append(d, u.OnHand.Arg(), u.Reserved.Arg())
 }
 
 // Update applies the set fields of u to the row of table inventory with the given
-// warehouseID and variantID and returns the row as stored. If there is none, the
-// error matches runtime.ErrNotFound.
+// warehouseID and variantID and returns it as stored, or runtime.ErrNotFound.
 func (r *InventoryRepo) Update(ctx context.Context, warehouseID int16, variantID uuid.UUID, u InventoryUpdate) (Inventory, error) {
 	v, err := runtime.UpdateOne(ctx, r.db, updateInventory, warehouseID, runtime.Arg, u, argsInventoryUpdate, scanInventory, variantID)
 	return v, wrapParamsErr(err, "inventory.Update", "inventory", []string{"warehouse_id", "variant_id", "on_hand", "reserved"})
@@ -243,17 +195,14 @@ func (r *InventoryRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "inventory.Count", "inventory")
 }
 
-// copyInventory sends rows of NewInventory to table inventory with COPY.
 var copyInventory = &runtime.Copier[NewInventory]{
 	Table:   "inventory",
 	Columns: []string{"warehouse_id", "variant_id", "on_hand", "reserved"},
 	Args:    argsNewInventory,
 }
 
-// CreateMany inserts rows into table inventory with the COPY protocol and returns
-// how many it inserted, all or nothing. An unset optional field takes the column's
-// default, as in Create (rows setting different fields are copied in groups, in
-// one transaction).
+// CreateMany inserts rows into table inventory with COPY, all or nothing, and
+// returns how many (see runtime.Copier).
 func (r *InventoryRepo) CreateMany(ctx context.Context, rows []NewInventory) (int64, error) {
 	n, err := copyInventory.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "inventory.CreateMany", "inventory")
@@ -266,10 +215,8 @@ FROM unnest($1::smallint[], $2::uuid[], $3::integer[], $4::integer[]) WITH ORDIN
 ORDER BY "u"."ord"
 RETURNING "warehouse_id", "variant_id", "on_hand", "reserved"`
 
-// CreateManyReturning inserts rows into table inventory and returns them as
-// stored, in input order, defaults applied as in Create. It runs one statement,
-// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing.
+// CreateManyReturning inserts rows into table inventory in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored.
 func (r *InventoryRepo) CreateManyReturning(ctx context.Context, rows []NewInventory) ([]Inventory, error) {
 	if len(rows) == 0 {
 		return []Inventory{}, nil
@@ -331,15 +278,13 @@ type InventoryKey struct {
 	VariantID   uuid.UUID `json:"variant_id"`
 }
 
-// InventoryKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// InventoryKeyedUpdate is one row's key and changes for UpdateMany.
 type InventoryKeyedUpdate struct {
 	WarehouseID int16           `json:"warehouse_id"`
 	VariantID   uuid.UUID       `json:"variant_id"`
 	Changes     InventoryUpdate `json:"changes"`
 }
 
-// bulkInventoryUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkInventoryUpdates = &runtime.Bulk[InventoryKeyedUpdate]{
 	Table: "inventory",
 	Key: func(a, b *InventoryKeyedUpdate) int {
@@ -360,9 +305,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::smallint[], $2::uuid[], $3::integer
 "cpcgen_new" AS (UPDATE "inventory" SET "on_hand" = COALESCE("cpcgen_v"."cpcgen_3", "inventory"."on_hand"), "reserved" = COALESCE("cpcgen_v"."cpcgen_4", "inventory"."reserved") FROM "cpcgen_v" WHERE "inventory"."warehouse_id" = "cpcgen_v"."cpcgen_1" AND "inventory"."variant_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table inventory the changes of each, as
-// Update does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table inventory, all or none (see
+// runtime.UpdateMany).
 func (r *InventoryRepo) UpdateMany(ctx context.Context, rows []InventoryKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkInventoryUpdates, sqlInventoryUpdateMany, rows)
 	return out, wrapErr(err, "inventory.UpdateMany", "inventory")
@@ -375,14 +319,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::smallint[], $2::uuid[], $3::integer
 "cpcgen_new" AS (UPDATE "inventory" SET "on_hand" = COALESCE("cpcgen_v"."cpcgen_3", "inventory"."on_hand"), "reserved" = COALESCE("cpcgen_v"."cpcgen_4", "inventory"."reserved") FROM "cpcgen_v" WHERE "inventory"."warehouse_id" = "cpcgen_v"."cpcgen_1" AND "inventory"."variant_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "warehouse_id", "variant_id", "on_hand", "reserved")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."warehouse_id", "cpcgen_new"."variant_id", "cpcgen_new"."on_hand", "cpcgen_new"."reserved" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *InventoryRepo) UpdateManyReturning(ctx context.Context, rows []InventoryKeyedUpdate) ([]Inventory, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkInventoryUpdates, sqlInventoryUpdateManyReturning, scanInventory, rows)
 	return out, wrapErr(err, "inventory.UpdateManyReturning", "inventory")
 }
 
-// bulkInventoryKeys sends the rows of DeleteMany.
 var bulkInventoryKeys = &runtime.Bulk[InventoryKey]{
 	Table: "inventory",
 	Key: func(a, b *InventoryKey) int {
@@ -401,13 +343,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::smallint[], $2::uuid[]) WITH ORDINA
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table inventory with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *InventoryRepo) DeleteMany(ctx context.Context, keys []InventoryKey) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkInventoryKeys, sqlInventoryDeleteMany, keys)
 	return out, wrapErr(err, "inventory.DeleteMany", "inventory")
 }
 
-// bulkInventoryNew sends the rows of the batch upserts.
 var bulkInventoryNew = &runtime.Bulk[NewInventory]{
 	Table: "inventory",
 	Columns: []runtime.BulkColumn[NewInventory]{
@@ -426,8 +367,7 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."warehouse_id", "cpcgen_ins"."variant_id", "cpcgen_ins"."on_hand", "cpcgen_ins"."reserved" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."warehouse_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."variant_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."warehouse_id", "cpcgen_new"."variant_id", "cpcgen_new"."on_hand", "cpcgen_new"."reserved" FROM "cpcgen_new"`
 
 // UpsertManyByWarehouseIDAndVariantID is UpsertByWarehouseIDAndVariantID for many
-// rows: it returns the rows as stored, in the order of rows. See
-// runtime.UpsertMany.
+// rows (see runtime.UpsertMany).
 func (r *InventoryRepo) UpsertManyByWarehouseIDAndVariantID(ctx context.Context, rows []NewInventory) ([]Inventory, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkInventoryNew.By(func(a, b *NewInventory) int {
 		return cmp.Or(cmp.Compare(a.WarehouseID, b.WarehouseID), runtime.CompareUUID(a.VariantID, b.VariantID))
@@ -441,9 +381,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."warehouse_id", "cpcgen_ins"."variant_id", "cpcgen_ins"."on_hand", "cpcgen_ins"."reserved" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."warehouse_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."variant_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "inventory"."warehouse_id", "inventory"."variant_id", "inventory"."on_hand", "inventory"."reserved" FROM "cpcgen_v" JOIN "inventory" ON "warehouse_id" = "cpcgen_v"."cpcgen_i1" AND "variant_id" = "cpcgen_v"."cpcgen_i2"`
 
 // CreateManyIfAbsentByWarehouseIDAndVariantID is
-// CreateIfAbsentByWarehouseIDAndVariantID for many rows: it returns, in the order
-// of rows, the new rows or the rows in the way, and whether each was created. See
-// runtime.CreateManyIfAbsent.
+// CreateIfAbsentByWarehouseIDAndVariantID for many rows (see
+// runtime.CreateManyIfAbsent).
 func (r *InventoryRepo) CreateManyIfAbsentByWarehouseIDAndVariantID(ctx context.Context, rows []NewInventory) ([]Inventory, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkInventoryNew.By(func(a, b *NewInventory) int {
 		return cmp.Or(cmp.Compare(a.WarehouseID, b.WarehouseID), runtime.CompareUUID(a.VariantID, b.VariantID))
@@ -466,7 +405,6 @@ const sqlInventoryLoadByWarehouseID = `-- name: inventory.LoadByWarehouseID repl
 SELECT "warehouse_id", "variant_id", "on_hand", "reserved" FROM "inventory"
 WHERE "warehouse_id" = ANY($1) ORDER BY "warehouse_id", "variant_id"`
 
-// loadInventoryByWarehouseID is LoadByWarehouseID on db.
 func loadInventoryByWarehouseID(ctx context.Context, db runtime.DBTX, keys []int16) (map[int16][]Inventory, error) {
 	if len(keys) == 0 {
 		return map[int16][]Inventory{}, nil
@@ -476,8 +414,7 @@ func loadInventoryByWarehouseID(ctx context.Context, db runtime.DBTX, keys []int
 }
 
 // LoadByWarehouseID returns the rows of table inventory whose warehouse_id is one
-// of keys, grouped by warehouse_id, each group in primary key order, with one
-// query however many keys; keys without rows are not in the map.
+// of keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *InventoryRepo) LoadByWarehouseID(ctx context.Context, keys []int16) (map[int16][]Inventory, error) {
 	m, err := loadInventoryByWarehouseID(ctx, r.db, keys)
 	return m, wrapErr(err, "inventory.LoadByWarehouseID", "inventory")
@@ -498,7 +435,6 @@ const sqlInventoryLoadByVariantID = `-- name: inventory.LoadByVariantID replica=
 SELECT "warehouse_id", "variant_id", "on_hand", "reserved" FROM "inventory"
 WHERE "variant_id" = ANY($1) ORDER BY "warehouse_id", "variant_id"`
 
-// loadInventoryByVariantID is LoadByVariantID on db.
 func loadInventoryByVariantID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Inventory, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Inventory{}, nil
@@ -508,8 +444,7 @@ func loadInventoryByVariantID(ctx context.Context, db runtime.DBTX, keys []uuid.
 }
 
 // LoadByVariantID returns the rows of table inventory whose variant_id is one of
-// keys, grouped by variant_id, each group in primary key order, with one query
-// however many keys; keys without rows are not in the map.
+// keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *InventoryRepo) LoadByVariantID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Inventory, error) {
 	m, err := loadInventoryByVariantID(ctx, r.db, keys)
 	return m, wrapErr(err, "inventory.LoadByVariantID", "inventory")

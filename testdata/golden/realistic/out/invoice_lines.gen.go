@@ -6,7 +6,6 @@ package shopdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -24,8 +23,8 @@ type InvoiceLine struct {
 	Amount      decimal.Decimal `json:"amount"`
 }
 
-// NewInvoiceLine holds the values of a new row of table invoice_lines. Fields of
-// type runtime.Opt may be left unset: the column's default applies.
+// NewInvoiceLine holds the values of a new row of table invoice_lines. An unset
+// runtime.Opt field takes its column's default.
 type NewInvoiceLine struct {
 	InvoiceID   uuid.UUID                    `json:"invoice_id"`
 	LineNo      int16                        `json:"line_no"`
@@ -35,8 +34,8 @@ type NewInvoiceLine struct {
 	Amount      decimal.Decimal              `json:"amount"`
 }
 
-// InvoiceLineUpdate lists changes to a row of table invoice_lines. Unset fields
-// leave their column unchanged.
+// InvoiceLineUpdate lists changes to a row of table invoice_lines; unset fields
+// stay unchanged.
 type InvoiceLineUpdate struct {
 	Description runtime.Opt[string]          `json:"description,omitzero"`
 	Quantity    runtime.Opt[decimal.Decimal] `json:"quantity,omitzero"`
@@ -51,31 +50,22 @@ type InvoiceLineRepo struct {
 	db runtime.DBTX
 }
 
-// NewInvoiceLineRepo returns a repository of table invoice_lines that runs its
-// statements on db: a pool, a connection or a transaction.
+// NewInvoiceLineRepo returns the repository of table invoice_lines over db.
 func NewInvoiceLineRepo(db runtime.DBTX) *InvoiceLineRepo {
 	return &InvoiceLineRepo{db: db}
 }
 
 var (
-	// ErrInvoiceLineInvoiceIDLineNoTaken matches (errors.Is) a violation of the
-	// primary key (invoice_id, line_no) of invoice_lines (constraint
-	// invoice_lines_pkey, primary_key in the spec).
+	// ErrInvoiceLineInvoiceIDLineNoTaken matches a violation of the primary key
+	// (invoice_id, line_no).
 	ErrInvoiceLineInvoiceIDLineNoTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "invoice_lines", "invoice_lines_pkey", "primary_key")
-
-	// ErrInvoiceLineInvoiceIDNotFound matches (errors.Is) a write of invoice_lines
-	// whose invoice_id names no row of invoices (constraint
-	// invoice_lines_invoice_id_fkey, invoice_id.references in the spec).
+	// ErrInvoiceLineInvoiceIDNotFound matches a write whose invoice_id names no row of
+	// invoices.
 	ErrInvoiceLineInvoiceIDNotFound = runtime.NewForeignKeySentinel("invoice_lines", "invoice_lines_invoice_id_fkey", "invoice_id.references", runtime.FKMissing)
 )
 
-// Validate checks n for table invoice_lines: what the columns' types cannot hold
-// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
-// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table invoice_lines (see
+// runtime.Validator).
 func (n *NewInvoiceLine) Validate() error {
 	var f runtime.Fields
 	f.Fits("description", runtime.CheckText(n.Description))
@@ -87,14 +77,7 @@ func (n *NewInvoiceLine) Validate() error {
 	return f.Err("invoice_lines")
 }
 
-// Validate checks u for table invoice_lines, field by field for the fields that
-// are set: what the columns' types cannot hold (nil for a NOT NULL column, NUL
-// bytes or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s)
-// takes, times out of PostgreSQL's range), then the spec's rules (enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty). It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first check it fails. The repository calls it before
-// any SQL.
+// Validate checks the fields of u that are set, as NewInvoiceLine.Validate does.
 func (u *InvoiceLineUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Description.Set {
@@ -112,38 +95,22 @@ func (u *InvoiceLineUpdate) Validate() error {
 	return f.Err("invoice_lines")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for invoice_id, line_no, description, quantity, unit_price, amount, whose
-// columns are NOT NULL, rather than read it as a zero value: the error is a
-// *runtime.DbError of kind Validation naming the fields. Leave an optional field
-// out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewInvoiceLine) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "invoice_lines", "invoice_id", "line_no", "description", "quantity", "unit_price", "amount"); err != nil {
-		return err
-	}
 	type plain NewInvoiceLine
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "invoice_lines", "invoice_id", "line_no", "description", "quantity", "unit_price", "amount")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for description, quantity, unit_price, amount, whose columns are NOT NULL,
-// rather than read it as a zero value: the error is a *runtime.DbError of kind
-// Validation naming the fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *InvoiceLineUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "invoice_lines", "description", "quantity", "unit_price", "amount"); err != nil {
-		return err
-	}
 	type plain InvoiceLineUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "invoice_lines", "description", "quantity", "unit_price", "amount")
 }
 
-// scanInvoiceLine gives the scan destinations of the fields of v, columns in table
-// order.
 func scanInvoiceLine(v *InvoiceLine, d []any) []any {
 	return append(d, &v.InvoiceID, &v.LineNo, &v.Description, &v.Quantity, &v.UnitPrice, &v.Amount)
 }
 
-// argsNewInvoiceLine gives the values Create binds from n.
 func argsNewInvoiceLine(n *NewInvoiceLine, d []any) []any {
 	return append(d, &n.InvoiceID, &n.LineNo, &n.Description, n.Quantity.Arg(), &n.UnitPrice, &n.Amount)
 }
@@ -153,8 +120,8 @@ INSERT INTO "invoice_lines" ("invoice_id", "line_no", "description", "quantity",
 VALUES ($1, $2, $3, COALESCE($4::numeric(12,3), 1), $5, $6)
 RETURNING "invoice_id", "line_no", "description", "quantity", "unit_price", "amount"`
 
-// Create inserts a row into table invoice_lines and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table invoice_lines and returns the row as stored. It
+// validates n first.
 func (r *InvoiceLineRepo) Create(ctx context.Context, n NewInvoiceLine) (InvoiceLine, error) {
 	if err := n.Validate(); err != nil {
 		return InvoiceLine{}, wrapErr(err, "invoice_lines.Create", "invoice_lines")
@@ -168,7 +135,7 @@ SELECT "invoice_id", "line_no", "description", "quantity", "unit_price", "amount
 WHERE "invoice_id" = $1 AND "line_no" = $2`
 
 // FindByID returns the row of table invoice_lines with the given invoiceID and
-// lineNo. If there is none, the error matches runtime.ErrNotFound.
+// lineNo, or runtime.ErrNotFound.
 func (r *InvoiceLineRepo) FindByID(ctx context.Context, invoiceID uuid.UUID, lineNo int16) (InvoiceLine, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlInvoiceLinesFindByID, invoiceID, runtime.Arg, scanInvoiceLine, lineNo)
 	return v, wrapErr(err, "invoice_lines.FindByID", "invoice_lines")
@@ -177,17 +144,15 @@ func (r *InvoiceLineRepo) FindByID(ctx context.Context, invoiceID uuid.UUID, lin
 const sqlInvoiceLinesFindAll = `-- name: invoice_lines.FindAll replica=ok
 SELECT "invoice_id", "line_no", "description", "quantity", "unit_price", "amount" FROM "invoice_lines" ORDER BY "invoice_id", "line_no"`
 
-// FindAll returns every row of table invoice_lines in primary key order, all in
-// memory; List and Stream do not hold them all.
+// FindAll returns every row of table invoice_lines in primary key order, in
+// memory.
 func (r *InvoiceLineRepo) FindAll(ctx context.Context) ([]InvoiceLine, error) {
 	rows, err := r.db.Query(ctx, sqlInvoiceLinesFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanInvoiceLine)
 	return items, wrapErr(err, "invoice_lines.FindAll", "invoice_lines")
 }
 
-// Stream yields every row of table invoice_lines in primary key order as the loop
-// reads them from the server: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *InvoiceLineRepo) Stream(ctx context.Context) iter.Seq2[InvoiceLine, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "invoice_lines.Stream", "invoice_lines") }, scanInvoiceLine, sqlInvoiceLinesFindAll)
 }
@@ -201,9 +166,8 @@ SELECT "invoice_id", "line_no", "description", "quantity", "unit_price", "amount
 WHERE ("invoice_id", "line_no") > ($1, $2) ORDER BY "invoice_id", "line_no"
 LIMIT $3`
 
-// List returns up to page.Limit rows of table invoice_lines in primary key order,
-// after the cursor page.After ("" for the first page); the page's Next cursor (""
-// after the last page) gets the next one.
+// List returns a page of table invoice_lines in primary key order (see
+// runtime.PageArgs).
 func (r *InvoiceLineRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[InvoiceLine], error) {
 	var invoiceID uuid.UUID
 	var lineNo int16
@@ -217,8 +181,6 @@ func (r *InvoiceLineRepo) List(ctx context.Context, page runtime.PageArgs) (runt
 	return p, wrapErr(err, "invoice_lines.List", "invoice_lines")
 }
 
-// updateInvoiceLines are the statements of InvoiceLineRepo.Update: one per set of
-// fields set (see runtime.Update).
 var updateInvoiceLines = &runtime.Update{
 	Name: "invoice_lines.Update", Keys: 2,
 	Head: "UPDATE \"invoice_lines\"\nSET ",
@@ -226,14 +188,13 @@ var updateInvoiceLines = &runtime.Update{
 	Tail: "\nWHERE \"invoice_id\" = $1 AND \"line_no\" = $2\nRETURNING \"invoice_id\", \"line_no\", \"description\", \"quantity\", \"unit_price\", \"amount\"",
 }
 
-// argsInvoiceLineUpdate gives the value of each field of u, nil when unset.
 func argsInvoiceLineUpdate(u *InvoiceLineUpdate, d []any) []any {
 	return append(d, u.Description.Arg(), u.Quantity.Arg(), u.UnitPrice.Arg(), u.Amount.Arg())
 }
 
 // Update applies the set fields of u to the row of table invoice_lines with the
-// given invoiceID and lineNo and returns the row as stored. If there is none, the
-// error matches runtime.ErrNotFound. It validates u first.
+// given invoiceID and lineNo and returns it as stored, or runtime.ErrNotFound. It
+// validates u first.
 func (r *InvoiceLineRepo) Update(ctx context.Context, invoiceID uuid.UUID, lineNo int16, u InvoiceLineUpdate) (InvoiceLine, error) {
 	if err := u.Validate(); err != nil {
 		return InvoiceLine{}, wrapErr(err, "invoice_lines.Update", "invoice_lines")
@@ -261,17 +222,14 @@ func (r *InvoiceLineRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "invoice_lines.Count", "invoice_lines")
 }
 
-// copyInvoiceLines sends rows of NewInvoiceLine to table invoice_lines with COPY.
 var copyInvoiceLines = &runtime.Copier[NewInvoiceLine]{
 	Table:   "invoice_lines",
 	Columns: []string{"invoice_id", "line_no", "description", "quantity", "unit_price", "amount"},
 	Args:    argsNewInvoiceLine,
 }
 
-// CreateMany inserts rows into table invoice_lines with the COPY protocol and
-// returns how many it inserted, all or nothing. It validates every row first. An
-// unset optional field takes the column's default, as in Create (rows setting
-// different fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table invoice_lines with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *InvoiceLineRepo) CreateMany(ctx context.Context, rows []NewInvoiceLine) (int64, error) {
 	n, err := copyInvoiceLines.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "invoice_lines.CreateMany", "invoice_lines")
@@ -284,10 +242,9 @@ FROM unnest($1::uuid[], $2::smallint[], $3::text[], $4::numeric(12,3)[], $5::num
 ORDER BY "u"."ord"
 RETURNING "invoice_id", "line_no", "description", "quantity", "unit_price", "amount"`
 
-// CreateManyReturning inserts rows into table invoice_lines and returns them as
-// stored, in input order, defaults applied as in Create. It runs one statement,
-// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table invoice_lines in one INSERT …
+// SELECT FROM unnest, all or nothing, and returns them as stored. It validates
+// every row first.
 func (r *InvoiceLineRepo) CreateManyReturning(ctx context.Context, rows []NewInvoiceLine) ([]InvoiceLine, error) {
 	if len(rows) == 0 {
 		return []InvoiceLine{}, nil
@@ -363,15 +320,13 @@ type InvoiceLineKey struct {
 	LineNo    int16     `json:"line_no"`
 }
 
-// InvoiceLineKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// InvoiceLineKeyedUpdate is one row's key and changes for UpdateMany.
 type InvoiceLineKeyedUpdate struct {
 	InvoiceID uuid.UUID         `json:"invoice_id"`
 	LineNo    int16             `json:"line_no"`
 	Changes   InvoiceLineUpdate `json:"changes"`
 }
 
-// bulkInvoiceLinesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkInvoiceLinesUpdates = &runtime.Bulk[InvoiceLineKeyedUpdate]{
 	Table: "invoice_lines",
 	Key: func(a, b *InvoiceLineKeyedUpdate) int {
@@ -395,9 +350,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::smallint[], $3::text[],
 "cpcgen_new" AS (UPDATE "invoice_lines" SET "description" = COALESCE("cpcgen_v"."cpcgen_3", "invoice_lines"."description"), "quantity" = COALESCE("cpcgen_v"."cpcgen_4", "invoice_lines"."quantity"), "unit_price" = COALESCE("cpcgen_v"."cpcgen_5", "invoice_lines"."unit_price"), "amount" = COALESCE("cpcgen_v"."cpcgen_6", "invoice_lines"."amount") FROM "cpcgen_v" WHERE "invoice_lines"."invoice_id" = "cpcgen_v"."cpcgen_1" AND "invoice_lines"."line_no" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table invoice_lines the changes of each, as
-// Update does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table invoice_lines, all or none (see
+// runtime.UpdateMany).
 func (r *InvoiceLineRepo) UpdateMany(ctx context.Context, rows []InvoiceLineKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkInvoiceLinesUpdates, sqlInvoiceLinesUpdateMany, rows)
 	return out, wrapErr(err, "invoice_lines.UpdateMany", "invoice_lines")
@@ -410,14 +364,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::smallint[], $3::text[],
 "cpcgen_new" AS (UPDATE "invoice_lines" SET "description" = COALESCE("cpcgen_v"."cpcgen_3", "invoice_lines"."description"), "quantity" = COALESCE("cpcgen_v"."cpcgen_4", "invoice_lines"."quantity"), "unit_price" = COALESCE("cpcgen_v"."cpcgen_5", "invoice_lines"."unit_price"), "amount" = COALESCE("cpcgen_v"."cpcgen_6", "invoice_lines"."amount") FROM "cpcgen_v" WHERE "invoice_lines"."invoice_id" = "cpcgen_v"."cpcgen_1" AND "invoice_lines"."line_no" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "invoice_id", "line_no", "description", "quantity", "unit_price", "amount")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."invoice_id", "cpcgen_new"."line_no", "cpcgen_new"."description", "cpcgen_new"."quantity", "cpcgen_new"."unit_price", "cpcgen_new"."amount" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *InvoiceLineRepo) UpdateManyReturning(ctx context.Context, rows []InvoiceLineKeyedUpdate) ([]InvoiceLine, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkInvoiceLinesUpdates, sqlInvoiceLinesUpdateManyReturning, scanInvoiceLine, rows)
 	return out, wrapErr(err, "invoice_lines.UpdateManyReturning", "invoice_lines")
 }
 
-// bulkInvoiceLinesKeys sends the rows of DeleteMany.
 var bulkInvoiceLinesKeys = &runtime.Bulk[InvoiceLineKey]{
 	Table: "invoice_lines",
 	Key: func(a, b *InvoiceLineKey) int {
@@ -436,14 +388,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::smallint[]) WITH ORDINA
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table invoice_lines with the keys given, as
-// Delete does, and reports whether each key's row was deleted. See
-// runtime.WriteMany.
+// Delete does (see runtime.WriteMany).
 func (r *InvoiceLineRepo) DeleteMany(ctx context.Context, keys []InvoiceLineKey) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkInvoiceLinesKeys, sqlInvoiceLinesDeleteMany, keys)
 	return out, wrapErr(err, "invoice_lines.DeleteMany", "invoice_lines")
 }
 
-// bulkInvoiceLinesNew sends the rows of the batch upserts.
 var bulkInvoiceLinesNew = &runtime.Bulk[NewInvoiceLine]{
 	Table:    "invoice_lines",
 	Validate: (*NewInvoiceLine).Validate,
@@ -464,8 +414,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_new" AS (UPDATE "invoice_lines" SET "description" = "cpcgen_v"."cpcgen_i3", "quantity" = COALESCE("cpcgen_v"."cpcgen_4", "invoice_lines"."quantity"), "unit_price" = "cpcgen_v"."cpcgen_i5", "amount" = "cpcgen_v"."cpcgen_i6" FROM "cpcgen_v" WHERE "invoice_id" = "cpcgen_v"."cpcgen_i1" AND "line_no" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "invoice_id", "line_no", "description", "quantity", "unit_price", "amount")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."invoice_id", "cpcgen_ins"."line_no", "cpcgen_ins"."description", "cpcgen_ins"."quantity", "cpcgen_ins"."unit_price", "cpcgen_ins"."amount" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."invoice_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."line_no" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."invoice_id", "cpcgen_new"."line_no", "cpcgen_new"."description", "cpcgen_new"."quantity", "cpcgen_new"."unit_price", "cpcgen_new"."amount" FROM "cpcgen_new"`
 
-// UpsertManyByInvoiceIDAndLineNo is UpsertByInvoiceIDAndLineNo for many rows: it
-// returns the rows as stored, in the order of rows. See runtime.UpsertMany.
+// UpsertManyByInvoiceIDAndLineNo is UpsertByInvoiceIDAndLineNo for many rows (see
+// runtime.UpsertMany).
 func (r *InvoiceLineRepo) UpsertManyByInvoiceIDAndLineNo(ctx context.Context, rows []NewInvoiceLine) ([]InvoiceLine, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkInvoiceLinesNew.By(func(a, b *NewInvoiceLine) int {
 		return cmp.Or(runtime.CompareUUID(a.InvoiceID, b.InvoiceID), cmp.Compare(a.LineNo, b.LineNo))
@@ -479,8 +429,7 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."invoice_id", "cpcgen_ins"."line_no", "cpcgen_ins"."description", "cpcgen_ins"."quantity", "cpcgen_ins"."unit_price", "cpcgen_ins"."amount" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."invoice_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."line_no" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "invoice_lines"."invoice_id", "invoice_lines"."line_no", "invoice_lines"."description", "invoice_lines"."quantity", "invoice_lines"."unit_price", "invoice_lines"."amount" FROM "cpcgen_v" JOIN "invoice_lines" ON "invoice_id" = "cpcgen_v"."cpcgen_i1" AND "line_no" = "cpcgen_v"."cpcgen_i2"`
 
 // CreateManyIfAbsentByInvoiceIDAndLineNo is CreateIfAbsentByInvoiceIDAndLineNo for
-// many rows: it returns, in the order of rows, the new rows or the rows in the
-// way, and whether each was created. See runtime.CreateManyIfAbsent.
+// many rows (see runtime.CreateManyIfAbsent).
 func (r *InvoiceLineRepo) CreateManyIfAbsentByInvoiceIDAndLineNo(ctx context.Context, rows []NewInvoiceLine) ([]InvoiceLine, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkInvoiceLinesNew.By(func(a, b *NewInvoiceLine) int {
 		return cmp.Or(runtime.CompareUUID(a.InvoiceID, b.InvoiceID), cmp.Compare(a.LineNo, b.LineNo))
@@ -503,7 +452,6 @@ const sqlInvoiceLinesLoadByInvoiceID = `-- name: invoice_lines.LoadByInvoiceID r
 SELECT "invoice_id", "line_no", "description", "quantity", "unit_price", "amount" FROM "invoice_lines"
 WHERE "invoice_id" = ANY($1) ORDER BY "invoice_id", "line_no"`
 
-// loadInvoiceLinesByInvoiceID is LoadByInvoiceID on db.
 func loadInvoiceLinesByInvoiceID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]InvoiceLine, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]InvoiceLine{}, nil
@@ -513,8 +461,7 @@ func loadInvoiceLinesByInvoiceID(ctx context.Context, db runtime.DBTX, keys []uu
 }
 
 // LoadByInvoiceID returns the rows of table invoice_lines whose invoice_id is one
-// of keys, grouped by invoice_id, each group in primary key order, with one query
-// however many keys; keys without rows are not in the map.
+// of keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *InvoiceLineRepo) LoadByInvoiceID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]InvoiceLine, error) {
 	m, err := loadInvoiceLinesByInvoiceID(ctx, r.db, keys)
 	return m, wrapErr(err, "invoice_lines.LoadByInvoiceID", "invoice_lines")

@@ -6,7 +6,6 @@ package shopdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 	"time"
 
@@ -33,9 +32,8 @@ type Invoice struct {
 	UpdatedAt      time.Time               `json:"updated_at"`
 }
 
-// NewInvoice holds the values of a new row of table invoices. Fields of type
-// runtime.Opt may be left unset: the column's default applies. The database sets
-// created_at, updated_at.
+// NewInvoice holds the values of a new row of table invoices. An unset runtime.Opt
+// field takes its column's default. The database sets created_at, updated_at.
 type NewInvoice struct {
 	ID             runtime.Opt[uuid.UUID]       `json:"id,omitzero"`
 	OrganizationID uuid.UUID                    `json:"organization_id"`
@@ -51,8 +49,8 @@ type NewInvoice struct {
 	DueOn          runtime.Null[time.Time]      `json:"due_on"`
 }
 
-// InvoiceUpdate lists changes to a row of table invoices. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// InvoiceUpdate lists changes to a row of table invoices; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type InvoiceUpdate struct {
 	OrganizationID runtime.Opt[uuid.UUID]               `json:"organization_id,omitzero"`
 	SubscriptionID runtime.Opt[runtime.Null[uuid.UUID]] `json:"subscription_id,omitzero"`
@@ -72,54 +70,34 @@ type InvoiceRepo struct {
 	db runtime.DBTX
 }
 
-// NewInvoiceRepo returns a repository of table invoices that runs its statements
-// on db: a pool, a connection or a transaction.
+// NewInvoiceRepo returns the repository of table invoices over db.
 func NewInvoiceRepo(db runtime.DBTX) *InvoiceRepo {
 	return &InvoiceRepo{db: db}
 }
 
 var (
-	// ErrInvoiceIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// invoices (constraint invoices_pkey, primary_key in the spec).
+	// ErrInvoiceIDTaken matches a violation of the primary key (id).
 	ErrInvoiceIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "invoices", "invoices_pkey", "primary_key")
-
-	// ErrInvoiceNumberTaken matches (errors.Is) a violation of the unique column
-	// number of invoices (constraint invoices_number_key, number.unique in the spec).
+	// ErrInvoiceNumberTaken matches a violation of the unique column number.
 	ErrInvoiceNumberTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "invoices", "invoices_number_key", "number.unique")
-
-	// ErrInvoiceOrganizationIDNotFound matches (errors.Is) a write of invoices whose
-	// organization_id names no row of organizations (constraint
-	// invoices_organization_id_fkey, organization_id.references in the spec).
+	// ErrInvoiceOrganizationIDNotFound matches a write whose organization_id names no
+	// row of organizations.
 	ErrInvoiceOrganizationIDNotFound = runtime.NewForeignKeySentinel("invoices", "invoices_organization_id_fkey", "organization_id.references", runtime.FKMissing)
-
-	// ErrInvoiceSubscriptionIDNotFound matches (errors.Is) a write of invoices whose
-	// subscription_id names no row of subscriptions (constraint
-	// invoices_subscription_id_fkey, subscription_id.references in the spec).
+	// ErrInvoiceSubscriptionIDNotFound matches a write whose subscription_id names no
+	// row of subscriptions.
 	ErrInvoiceSubscriptionIDNotFound = runtime.NewForeignKeySentinel("invoices", "invoices_subscription_id_fkey", "subscription_id.references", runtime.FKMissing)
-
-	// ErrInvoiceCouponCodeNotFound matches (errors.Is) a write of invoices whose
-	// coupon_code names no row of coupons (constraint invoices_coupon_code_fkey,
-	// coupon_code.references in the spec).
+	// ErrInvoiceCouponCodeNotFound matches a write whose coupon_code names no row of
+	// coupons.
 	ErrInvoiceCouponCodeNotFound = runtime.NewForeignKeySentinel("invoices", "invoices_coupon_code_fkey", "coupon_code.references", runtime.FKMissing)
-
-	// ErrInvoiceReferencedByInvoiceLine matches (errors.Is) a delete or key change of
-	// a row of invoices that rows of invoice_lines still reference (constraint
-	// invoice_lines_invoice_id_fkey, invoice_lines.invoice_id.references in the spec).
+	// ErrInvoiceReferencedByInvoiceLine matches a delete or key change of a row that
+	// rows of invoice_lines reference.
 	ErrInvoiceReferencedByInvoiceLine = runtime.NewForeignKeySentinel("invoice_lines", "invoice_lines_invoice_id_fkey", "invoice_id.references", runtime.FKReferenced)
-
-	// ErrInvoiceReferencedByPayment matches (errors.Is) a delete or key change of a
-	// row of invoices that rows of payments still reference (constraint
-	// payments_invoice_id_fkey, payments.invoice_id.references in the spec).
+	// ErrInvoiceReferencedByPayment matches a delete or key change of a row that rows
+	// of payments reference.
 	ErrInvoiceReferencedByPayment = runtime.NewForeignKeySentinel("payments", "payments_invoice_id_fkey", "invoice_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table invoices: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table invoices (see runtime.Validator).
 func (n *NewInvoice) Validate() error {
 	var f runtime.Fields
 	f.Fits("number", runtime.CheckText(n.Number))
@@ -151,14 +129,7 @@ func (n *NewInvoice) Validate() error {
 	return f.Err("invoices")
 }
 
-// Validate checks u for table invoices, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewInvoice.Validate does.
 func (u *InvoiceUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Number.Set {
@@ -194,30 +165,16 @@ func (u *InvoiceUpdate) Validate() error {
 	return f.Err("invoices")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for id, organization_id, number, status, currency, subtotal, tax, total,
-// whose columns are NOT NULL, rather than read it as a zero value: the error is a
-// *runtime.DbError of kind Validation naming the fields. Leave an optional field
-// out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewInvoice) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "invoices", "id", "organization_id", "number", "status", "currency", "subtotal", "tax", "total"); err != nil {
-		return err
-	}
 	type plain NewInvoice
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "invoices", "id", "organization_id", "number", "status", "currency", "subtotal", "tax", "total")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for organization_id, number, status, currency, subtotal, tax, total, whose
-// columns are NOT NULL, rather than read it as a zero value: the error is a
-// *runtime.DbError of kind Validation naming the fields. Leave a field out to keep
-// its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *InvoiceUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "invoices", "organization_id", "number", "status", "currency", "subtotal", "tax", "total"); err != nil {
-		return err
-	}
 	type plain InvoiceUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "invoices", "organization_id", "number", "status", "currency", "subtotal", "tax", "total")
 }
 
 var (
@@ -236,13 +193,10 @@ var (
 	}
 )
 
-// scanInvoice gives the scan destinations of the fields of v, columns in table
-// order.
 func scanInvoice(v *Invoice, d []any) []any {
 	return append(d, &v.ID, &v.OrganizationID, &v.SubscriptionID, &v.Number, &v.Status, &v.Currency, &v.Subtotal, &v.Tax, &v.Total, &v.CouponCode, &v.IssuedOn, &v.DueOn, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// argsNewInvoice gives the values Create binds from n.
 func argsNewInvoice(n *NewInvoice, d []any) []any {
 	return append(d, n.ID.Arg(), &n.OrganizationID, &n.SubscriptionID, &n.Number, n.Status.Arg(), &n.Currency, n.Subtotal.Arg(), n.Tax.Arg(), n.Total.Arg(), &n.CouponCode, &n.IssuedOn, &n.DueOn)
 }
@@ -252,8 +206,8 @@ INSERT INTO "invoices" ("id", "organization_id", "subscription_id", "number", "s
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::"invoice_status", 'draft'::"invoice_status"), $6, COALESCE($7::numeric(14,2), 0), COALESCE($8::numeric(14,2), 0), COALESCE($9::numeric(14,2), 0), $10, $11, $12)
 RETURNING "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at"`
 
-// Create inserts a row into table invoices and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table invoices and returns the row as stored. It validates
+// n first.
 func (r *InvoiceRepo) Create(ctx context.Context, n NewInvoice) (Invoice, error) {
 	if err := n.Validate(); err != nil {
 		return Invoice{}, wrapErr(err, "invoices.Create", "invoices")
@@ -266,8 +220,8 @@ const sqlInvoicesFindByID = `-- name: invoices.FindByID replica=ok
 SELECT "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
 WHERE "id" = $1`
 
-// FindByID returns the row of table invoices with the given id. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table invoices with the given id, or
+// runtime.ErrNotFound.
 func (r *InvoiceRepo) FindByID(ctx context.Context, id uuid.UUID) (Invoice, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlInvoicesFindByID, id, runtime.Arg, scanInvoice)
 	return v, wrapErr(err, "invoices.FindByID", "invoices")
@@ -276,17 +230,14 @@ func (r *InvoiceRepo) FindByID(ctx context.Context, id uuid.UUID) (Invoice, erro
 const sqlInvoicesFindAll = `-- name: invoices.FindAll replica=ok
 SELECT "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices" ORDER BY "id"`
 
-// FindAll returns every row of table invoices in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table invoices in primary key order, in memory.
 func (r *InvoiceRepo) FindAll(ctx context.Context) ([]Invoice, error) {
 	rows, err := r.db.Query(ctx, sqlInvoicesFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanInvoice)
 	return items, wrapErr(err, "invoices.FindAll", "invoices")
 }
 
-// Stream yields every row of table invoices in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *InvoiceRepo) Stream(ctx context.Context) iter.Seq2[Invoice, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "invoices.Stream", "invoices") }, scanInvoice, sqlInvoicesFindAll)
 }
@@ -300,9 +251,8 @@ SELECT "id", "organization_id", "subscription_id", "number", "status", "currency
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table invoices in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table invoices in primary key order (see
+// runtime.PageArgs).
 func (r *InvoiceRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Invoice], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Invoice]{
@@ -315,8 +265,6 @@ func (r *InvoiceRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "invoices.List", "invoices")
 }
 
-// updateInvoices are the statements of InvoiceRepo.Update: one per set of fields
-// set (see runtime.Update).
 var updateInvoices = &runtime.Update{
 	Name: "invoices.Update", Keys: 1,
 	Head:     "UPDATE \"invoices\"\nSET ",
@@ -326,15 +274,13 @@ var updateInvoices = &runtime.Update{
 	Nullable: 1<<1 | 1<<8 | 1<<9 | 1<<10,
 }
 
-// argsInvoiceUpdate gives the value of each field of u, nil when unset.
 func argsInvoiceUpdate(u *InvoiceUpdate, d []any) []any {
 	return append(d, u.OrganizationID.Arg(), u.SubscriptionID.Arg(), u.Number.Arg(), u.Status.Arg(), u.Currency.Arg(), u.Subtotal.Arg(), u.Tax.Arg(), u.Total.Arg(), u.CouponCode.Arg(), u.IssuedOn.Arg(), u.DueOn.Arg())
 }
 
 // Update applies the set fields of u to the row of table invoices with the given
-// id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first. It sets updated_at to the
-// transaction's time.
+// id and returns it as stored, or runtime.ErrNotFound. It validates u first. It
+// sets updated_at to the transaction's time.
 func (r *InvoiceRepo) Update(ctx context.Context, id uuid.UUID, u InvoiceUpdate) (Invoice, error) {
 	if err := u.Validate(); err != nil {
 		return Invoice{}, wrapErr(err, "invoices.Update", "invoices")
@@ -366,9 +312,8 @@ const sqlInvoicesFindByIDs = `-- name: invoices.FindByIDs replica=ok
 SELECT "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table invoices whose id is in ids, in id order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table invoices whose id is in ids, in id order;
+// keys without a row are skipped.
 func (r *InvoiceRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Invoice, error) {
 	if len(ids) == 0 {
 		return []Invoice{}, nil
@@ -377,17 +322,14 @@ func (r *InvoiceRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Invoice
 	return items, wrapErr(err, "invoices.FindByIDs", "invoices")
 }
 
-// copyInvoices sends rows of NewInvoice to table invoices with COPY.
 var copyInvoices = &runtime.Copier[NewInvoice]{
 	Table:   "invoices",
 	Columns: []string{"id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on"},
 	Args:    argsNewInvoice,
 }
 
-// CreateMany inserts rows into table invoices with the COPY protocol and returns
-// how many it inserted, all or nothing. It validates every row first. An unset
-// optional field takes the column's default, as in Create (rows setting different
-// fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table invoices with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *InvoiceRepo) CreateMany(ctx context.Context, rows []NewInvoice) (int64, error) {
 	n, err := copyInvoices.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "invoices.CreateMany", "invoices")
@@ -400,10 +342,9 @@ FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::varchar[], $5::text[]::"invo
 ORDER BY "u"."ord"
 RETURNING "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at"`
 
-// CreateManyReturning inserts rows into table invoices and returns them as stored,
-// in input order, defaults applied as in Create. It runs one statement, which
-// binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table invoices in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *InvoiceRepo) CreateManyReturning(ctx context.Context, rows []NewInvoice) ([]Invoice, error) {
 	if len(rows) == 0 {
 		return []Invoice{}, nil
@@ -485,14 +426,12 @@ func (r *InvoiceRepo) CreateIfAbsentByNumber(ctx context.Context, n NewInvoice) 
 	return v, created, wrapErr(err, "invoices.CreateIfAbsentByNumber", "invoices")
 }
 
-// InvoiceKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// InvoiceKeyedUpdate is one row's key and changes for UpdateMany.
 type InvoiceKeyedUpdate struct {
 	ID      uuid.UUID     `json:"id"`
 	Changes InvoiceUpdate `json:"changes"`
 }
 
-// bulkInvoicesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkInvoicesUpdates = &runtime.Bulk[InvoiceKeyedUpdate]{
 	Table:    "invoices",
 	Key:      func(a, b *InvoiceKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -524,9 +463,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::boolean[], 
 "cpcgen_new" AS (UPDATE "invoices" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "invoices"."organization_id"), "subscription_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "invoices"."subscription_id" END, "number" = COALESCE("cpcgen_v"."cpcgen_5", "invoices"."number"), "status" = COALESCE("cpcgen_v"."cpcgen_6", "invoices"."status"), "currency" = COALESCE("cpcgen_v"."cpcgen_7", "invoices"."currency"), "subtotal" = COALESCE("cpcgen_v"."cpcgen_8", "invoices"."subtotal"), "tax" = COALESCE("cpcgen_v"."cpcgen_9", "invoices"."tax"), "total" = COALESCE("cpcgen_v"."cpcgen_10", "invoices"."total"), "coupon_code" = CASE WHEN "cpcgen_v"."cpcgen_11" THEN "cpcgen_v"."cpcgen_12" ELSE "invoices"."coupon_code" END, "issued_on" = CASE WHEN "cpcgen_v"."cpcgen_13" THEN "cpcgen_v"."cpcgen_14" ELSE "invoices"."issued_on" END, "due_on" = CASE WHEN "cpcgen_v"."cpcgen_15" THEN "cpcgen_v"."cpcgen_16" ELSE "invoices"."due_on" END, "updated_at" = now() FROM "cpcgen_v" WHERE "invoices"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table invoices the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table invoices, all or none (see
+// runtime.UpdateMany).
 func (r *InvoiceRepo) UpdateMany(ctx context.Context, rows []InvoiceKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkInvoicesUpdates, sqlInvoicesUpdateMany, rows)
 	return out, wrapErr(err, "invoices.UpdateMany", "invoices")
@@ -539,14 +477,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::boolean[], 
 "cpcgen_new" AS (UPDATE "invoices" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "invoices"."organization_id"), "subscription_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "invoices"."subscription_id" END, "number" = COALESCE("cpcgen_v"."cpcgen_5", "invoices"."number"), "status" = COALESCE("cpcgen_v"."cpcgen_6", "invoices"."status"), "currency" = COALESCE("cpcgen_v"."cpcgen_7", "invoices"."currency"), "subtotal" = COALESCE("cpcgen_v"."cpcgen_8", "invoices"."subtotal"), "tax" = COALESCE("cpcgen_v"."cpcgen_9", "invoices"."tax"), "total" = COALESCE("cpcgen_v"."cpcgen_10", "invoices"."total"), "coupon_code" = CASE WHEN "cpcgen_v"."cpcgen_11" THEN "cpcgen_v"."cpcgen_12" ELSE "invoices"."coupon_code" END, "issued_on" = CASE WHEN "cpcgen_v"."cpcgen_13" THEN "cpcgen_v"."cpcgen_14" ELSE "invoices"."issued_on" END, "due_on" = CASE WHEN "cpcgen_v"."cpcgen_15" THEN "cpcgen_v"."cpcgen_16" ELSE "invoices"."due_on" END, "updated_at" = now() FROM "cpcgen_v" WHERE "invoices"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."subscription_id", "cpcgen_new"."number", "cpcgen_new"."status", "cpcgen_new"."currency"::text, "cpcgen_new"."subtotal", "cpcgen_new"."tax", "cpcgen_new"."total", "cpcgen_new"."coupon_code", "cpcgen_new"."issued_on", "cpcgen_new"."due_on", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *InvoiceRepo) UpdateManyReturning(ctx context.Context, rows []InvoiceKeyedUpdate) ([]Invoice, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkInvoicesUpdates, sqlInvoicesUpdateManyReturning, scanInvoice, rows)
 	return out, wrapErr(err, "invoices.UpdateManyReturning", "invoices")
 }
 
-// bulkInvoicesKeys sends the rows of DeleteMany.
 var bulkInvoicesKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "invoices",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -562,13 +498,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table invoices with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *InvoiceRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkInvoicesKeys, sqlInvoicesDeleteMany, keys)
 	return out, wrapErr(err, "invoices.DeleteMany", "invoices")
 }
 
-// bulkInvoicesNew sends the rows of the batch upserts.
 var bulkInvoicesNew = &runtime.Bulk[NewInvoice]{
 	Table:    "invoices",
 	Validate: (*NewInvoice).Validate,
@@ -595,8 +530,7 @@ WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid())
 "cpcgen_new" AS (UPDATE "invoices" SET "organization_id" = "cpcgen_v"."cpcgen_i2", "subscription_id" = "cpcgen_v"."cpcgen_i3", "status" = COALESCE("cpcgen_v"."cpcgen_5", "invoices"."status"), "currency" = "cpcgen_v"."cpcgen_i6", "subtotal" = COALESCE("cpcgen_v"."cpcgen_7", "invoices"."subtotal"), "tax" = COALESCE("cpcgen_v"."cpcgen_8", "invoices"."tax"), "total" = COALESCE("cpcgen_v"."cpcgen_9", "invoices"."total"), "coupon_code" = "cpcgen_v"."cpcgen_i10", "issued_on" = "cpcgen_v"."cpcgen_i11", "due_on" = "cpcgen_v"."cpcgen_i12", "updated_at" = now() FROM "cpcgen_v" WHERE "number" = "cpcgen_v"."cpcgen_i4" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."organization_id", "cpcgen_ins"."subscription_id", "cpcgen_ins"."number", "cpcgen_ins"."status", "cpcgen_ins"."currency"::text, "cpcgen_ins"."subtotal", "cpcgen_ins"."tax", "cpcgen_ins"."total", "cpcgen_ins"."coupon_code", "cpcgen_ins"."issued_on", "cpcgen_ins"."due_on", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."number" = "cpcgen_v"."cpcgen_i4" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."subscription_id", "cpcgen_new"."number", "cpcgen_new"."status", "cpcgen_new"."currency"::text, "cpcgen_new"."subtotal", "cpcgen_new"."tax", "cpcgen_new"."total", "cpcgen_new"."coupon_code", "cpcgen_new"."issued_on", "cpcgen_new"."due_on", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`
 
-// UpsertManyByNumber is UpsertByNumber for many rows: it returns the rows as
-// stored, in the order of rows. See runtime.UpsertMany.
+// UpsertManyByNumber is UpsertByNumber for many rows (see runtime.UpsertMany).
 func (r *InvoiceRepo) UpsertManyByNumber(ctx context.Context, rows []NewInvoice) ([]Invoice, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkInvoicesNew.By(func(a, b *NewInvoice) int { return cmp.Compare(a.Number, b.Number) }), sqlInvoicesUpsertManyByNumber, scanInvoice, rows)
 	return out, wrapErr(err, "invoices.UpsertManyByNumber", "invoices")
@@ -607,9 +541,8 @@ WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid())
 "cpcgen_ins" AS (INSERT INTO "invoices" ("id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6", "cpcgen_v"."cpcgen_i7", "cpcgen_v"."cpcgen_i8", "cpcgen_v"."cpcgen_i9", "cpcgen_v"."cpcgen_i10", "cpcgen_v"."cpcgen_i11", "cpcgen_v"."cpcgen_i12" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("number") DO NOTHING RETURNING "id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."organization_id", "cpcgen_ins"."subscription_id", "cpcgen_ins"."number", "cpcgen_ins"."status", "cpcgen_ins"."currency"::text, "cpcgen_ins"."subtotal", "cpcgen_ins"."tax", "cpcgen_ins"."total", "cpcgen_ins"."coupon_code", "cpcgen_ins"."issued_on", "cpcgen_ins"."due_on", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."number" = "cpcgen_v"."cpcgen_i4" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "invoices"."id", "invoices"."organization_id", "invoices"."subscription_id", "invoices"."number", "invoices"."status", "invoices"."currency"::text, "invoices"."subtotal", "invoices"."tax", "invoices"."total", "invoices"."coupon_code", "invoices"."issued_on", "invoices"."due_on", "invoices"."created_at", "invoices"."updated_at" FROM "cpcgen_v" JOIN "invoices" ON "number" = "cpcgen_v"."cpcgen_i4"`
 
-// CreateManyIfAbsentByNumber is CreateIfAbsentByNumber for many rows: it returns,
-// in the order of rows, the new rows or the rows in the way, and whether each was
-// created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentByNumber is CreateIfAbsentByNumber for many rows (see
+// runtime.CreateManyIfAbsent).
 func (r *InvoiceRepo) CreateManyIfAbsentByNumber(ctx context.Context, rows []NewInvoice) ([]Invoice, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkInvoicesNew.By(func(a, b *NewInvoice) int { return cmp.Compare(a.Number, b.Number) }), sqlInvoicesCreateManyIfAbsentByNumber, scanInvoice, rows)
 	return out, created, wrapErr(err, "invoices.CreateManyIfAbsentByNumber", "invoices")
@@ -630,7 +563,6 @@ const sqlInvoicesLoadByOrganizationID = `-- name: invoices.LoadByOrganizationID 
 SELECT "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
 WHERE "organization_id" = ANY($1) ORDER BY "id"`
 
-// loadInvoicesByOrganizationID is LoadByOrganizationID on db.
 func loadInvoicesByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Invoice, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Invoice{}, nil
@@ -640,8 +572,7 @@ func loadInvoicesByOrganizationID(ctx context.Context, db runtime.DBTX, keys []u
 }
 
 // LoadByOrganizationID returns the rows of table invoices whose organization_id is
-// one of keys, grouped by organization_id, each group in primary key order, with
-// one query however many keys; keys without rows are not in the map.
+// one of keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *InvoiceRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Invoice, error) {
 	m, err := loadInvoicesByOrganizationID(ctx, r.db, keys)
 	return m, wrapErr(err, "invoices.LoadByOrganizationID", "invoices")
@@ -662,7 +593,6 @@ const sqlInvoicesLoadBySubscriptionID = `-- name: invoices.LoadBySubscriptionID 
 SELECT "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
 WHERE "subscription_id" = ANY($1) ORDER BY "id"`
 
-// loadInvoicesBySubscriptionID is LoadBySubscriptionID on db.
 func loadInvoicesBySubscriptionID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Invoice, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Invoice{}, nil
@@ -672,8 +602,7 @@ func loadInvoicesBySubscriptionID(ctx context.Context, db runtime.DBTX, keys []u
 }
 
 // LoadBySubscriptionID returns the rows of table invoices whose subscription_id is
-// one of keys, grouped by subscription_id, each group in primary key order, with
-// one query however many keys; keys without rows are not in the map.
+// one of keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *InvoiceRepo) LoadBySubscriptionID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Invoice, error) {
 	m, err := loadInvoicesBySubscriptionID(ctx, r.db, keys)
 	return m, wrapErr(err, "invoices.LoadBySubscriptionID", "invoices")
@@ -694,7 +623,6 @@ const sqlInvoicesLoadByCouponCode = `-- name: invoices.LoadByCouponCode replica=
 SELECT "id", "organization_id", "subscription_id", "number", "status", "currency"::text, "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on", "created_at", "updated_at" FROM "invoices"
 WHERE "coupon_code" = ANY($1) ORDER BY "id"`
 
-// loadInvoicesByCouponCode is LoadByCouponCode on db.
 func loadInvoicesByCouponCode(ctx context.Context, db runtime.DBTX, keys []string) (map[string][]Invoice, error) {
 	if len(keys) == 0 {
 		return map[string][]Invoice{}, nil
@@ -704,26 +632,24 @@ func loadInvoicesByCouponCode(ctx context.Context, db runtime.DBTX, keys []strin
 }
 
 // LoadByCouponCode returns the rows of table invoices whose coupon_code is one of
-// keys, grouped by coupon_code, each group in primary key order, with one query
-// however many keys; keys without rows are not in the map.
+// keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *InvoiceRepo) LoadByCouponCode(ctx context.Context, keys []string) (map[string][]Invoice, error) {
 	m, err := loadInvoicesByCouponCode(ctx, r.db, keys)
 	return m, wrapErr(err, "invoices.LoadByCouponCode", "invoices")
 }
 
-// LoadInvoiceLines returns the rows of table invoice_lines that reference each of
-// parents (invoice_lines.invoice_id = invoices.id), keyed by the parent's id, each
-// group in primary key order, with one query; parents without rows are not in the
-// map.
+// LoadInvoiceLines returns the rows of table invoice_lines of each of parents
+// (invoice_lines.invoice_id = invoices.id), keyed by the parent's id, as
+// LoadByInvoiceID does.
 func (r *InvoiceRepo) LoadInvoiceLines(ctx context.Context, parents []Invoice) (map[uuid.UUID][]InvoiceLine, error) {
 	keys := runtime.Keys(parents, func(p *Invoice) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadInvoiceLinesByInvoiceID(ctx, r.db, keys)
 	return m, wrapErr(err, "invoices.LoadInvoiceLines", "invoices")
 }
 
-// LoadPayments returns the rows of table payments that reference each of parents
-// (payments.invoice_id = invoices.id), keyed by the parent's id, each group in
-// primary key order, with one query; parents without rows are not in the map.
+// LoadPayments returns the rows of table payments of each of parents
+// (payments.invoice_id = invoices.id), keyed by the parent's id, as
+// LoadByInvoiceID does.
 func (r *InvoiceRepo) LoadPayments(ctx context.Context, parents []Invoice) (map[uuid.UUID][]Payment, error) {
 	keys := runtime.Keys(parents, func(p *Invoice) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadPaymentsByInvoiceID(ctx, r.db, keys)

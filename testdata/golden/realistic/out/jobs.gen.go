@@ -25,8 +25,8 @@ type Job struct {
 	LockedAt  runtime.Null[time.Time] `json:"locked_at"`
 }
 
-// NewJob holds the values of a new row of table jobs. Fields of type runtime.Opt
-// may be left unset: the column's default applies. The database sets id.
+// NewJob holds the values of a new row of table jobs. An unset runtime.Opt field
+// takes its column's default. The database sets id.
 type NewJob struct {
 	Queue     runtime.Opt[string]     `json:"queue,omitzero"`
 	Payload   json.RawMessage         `json:"payload"`
@@ -37,8 +37,8 @@ type NewJob struct {
 	LockedAt  runtime.Null[time.Time] `json:"locked_at"`
 }
 
-// JobUpdate lists changes to a row of table jobs. Unset fields leave their column
-// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// JobUpdate lists changes to a row of table jobs; unset fields stay unchanged; a
+// nullable column is set to NULL with runtime.SetNull[T]().
 type JobUpdate struct {
 	Queue     runtime.Opt[string]                  `json:"queue,omitzero"`
 	Payload   runtime.Opt[json.RawMessage]         `json:"payload,omitzero"`
@@ -54,25 +54,17 @@ type JobRepo struct {
 	db runtime.DBTX
 }
 
-// NewJobRepo returns a repository of table jobs that runs its statements on db: a
-// pool, a connection or a transaction.
+// NewJobRepo returns the repository of table jobs over db.
 func NewJobRepo(db runtime.DBTX) *JobRepo {
 	return &JobRepo{db: db}
 }
 
 var (
-	// ErrJobIDTaken matches (errors.Is) a violation of the primary key (id) of jobs
-	// (constraint jobs_pkey, primary_key in the spec).
+	// ErrJobIDTaken matches a violation of the primary key (id).
 	ErrJobIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "jobs", "jobs_pkey", "primary_key")
 )
 
-// Validate checks n for table jobs: what the columns' types cannot hold (nil for a
-// NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
-// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
-// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
-// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first check it fails. The repository
-// calls it before any SQL.
+// Validate checks n against the columns of table jobs (see runtime.Validator).
 func (n *NewJob) Validate() error {
 	var f runtime.Fields
 	if n.Queue.Set {
@@ -96,14 +88,7 @@ func (n *NewJob) Validate() error {
 	return f.Err("jobs")
 }
 
-// Validate checks u for table jobs, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewJob.Validate does.
 func (u *JobUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Queue.Set {
@@ -129,28 +114,16 @@ func (u *JobUpdate) Validate() error {
 	return f.Err("jobs")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for queue, payload, run_at, attempts, whose columns are NOT NULL, rather
-// than read it as a zero value: the error is a *runtime.DbError of kind Validation
-// naming the fields. Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewJob) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "jobs", "queue", "payload", "run_at", "attempts"); err != nil {
-		return err
-	}
 	type plain NewJob
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "jobs", "queue", "payload", "run_at", "attempts")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for queue, payload, run_at, attempts, whose columns are NOT NULL, rather
-// than read it as a zero value: the error is a *runtime.DbError of kind Validation
-// naming the fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *JobUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "jobs", "queue", "payload", "run_at", "attempts"); err != nil {
-		return err
-	}
 	type plain JobUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "jobs", "queue", "payload", "run_at", "attempts")
 }
 
 var (
@@ -160,12 +133,10 @@ var (
 	}
 )
 
-// scanJob gives the scan destinations of the fields of v, columns in table order.
 func scanJob(v *Job, d []any) []any {
 	return append(d, &v.ID, &v.Queue, &v.Payload, &v.RunAt, &v.Attempts, &v.LastError, &v.LockedBy, &v.LockedAt)
 }
 
-// argsNewJob gives the values Create binds from n.
 func argsNewJob(n *NewJob, d []any) []any {
 	return append(d, n.Queue.Arg(), n.Payload, n.RunAt.Arg(), n.Attempts.Arg(), &n.LastError, &n.LockedBy, &n.LockedAt)
 }
@@ -175,8 +146,8 @@ INSERT INTO "jobs" ("queue", "payload", "run_at", "attempts", "last_error", "loc
 VALUES (COALESCE($1::varchar, 'default'::varchar(32)), $2, COALESCE($3::timestamptz, now()), COALESCE($4::integer, 0), $5, $6, $7)
 RETURNING "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at"`
 
-// Create inserts a row into table jobs and returns it as stored, defaults applied.
-// It validates n first.
+// Create inserts n into table jobs and returns the row as stored. It validates n
+// first.
 func (r *JobRepo) Create(ctx context.Context, n NewJob) (Job, error) {
 	if err := n.Validate(); err != nil {
 		return Job{}, wrapErr(err, "jobs.Create", "jobs")
@@ -189,8 +160,8 @@ const sqlJobsFindByID = `-- name: jobs.FindByID replica=ok
 SELECT "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at" FROM "jobs"
 WHERE "id" = $1`
 
-// FindByID returns the row of table jobs with the given id. If there is none, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table jobs with the given id, or
+// runtime.ErrNotFound.
 func (r *JobRepo) FindByID(ctx context.Context, id int64) (Job, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlJobsFindByID, id, runtime.Arg, scanJob)
 	return v, wrapErr(err, "jobs.FindByID", "jobs")
@@ -199,17 +170,14 @@ func (r *JobRepo) FindByID(ctx context.Context, id int64) (Job, error) {
 const sqlJobsFindAll = `-- name: jobs.FindAll replica=ok
 SELECT "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at" FROM "jobs" ORDER BY "id"`
 
-// FindAll returns every row of table jobs in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table jobs in primary key order, in memory.
 func (r *JobRepo) FindAll(ctx context.Context) ([]Job, error) {
 	rows, err := r.db.Query(ctx, sqlJobsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanJob)
 	return items, wrapErr(err, "jobs.FindAll", "jobs")
 }
 
-// Stream yields every row of table jobs in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *JobRepo) Stream(ctx context.Context) iter.Seq2[Job, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "jobs.Stream", "jobs") }, scanJob, sqlJobsFindAll)
 }
@@ -223,9 +191,7 @@ SELECT "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_by"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table jobs in primary key order, after the
-// cursor page.After ("" for the first page); the page's Next cursor ("" after the
-// last page) gets the next one.
+// List returns a page of table jobs in primary key order (see runtime.PageArgs).
 func (r *JobRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Job], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Job]{
@@ -238,8 +204,6 @@ func (r *JobRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page
 	return p, wrapErr(err, "jobs.List", "jobs")
 }
 
-// updateJobs are the statements of JobRepo.Update: one per set of fields set (see
-// runtime.Update).
 var updateJobs = &runtime.Update{
 	Name: "jobs.Update", Keys: 1,
 	Head:     "UPDATE \"jobs\"\nSET ",
@@ -248,14 +212,12 @@ var updateJobs = &runtime.Update{
 	Nullable: 1<<4 | 1<<5 | 1<<6,
 }
 
-// argsJobUpdate gives the value of each field of u, nil when unset.
 func argsJobUpdate(u *JobUpdate, d []any) []any {
 	return append(d, u.Queue.Arg(), runtime.OptValue(&u.Payload), u.RunAt.Arg(), u.Attempts.Arg(), u.LastError.Arg(), u.LockedBy.Arg(), u.LockedAt.Arg())
 }
 
 // Update applies the set fields of u to the row of table jobs with the given id
-// and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *JobRepo) Update(ctx context.Context, id int64, u JobUpdate) (Job, error) {
 	if err := u.Validate(); err != nil {
 		return Job{}, wrapErr(err, "jobs.Update", "jobs")
@@ -287,9 +249,8 @@ const sqlJobsFindByIDs = `-- name: jobs.FindByIDs replica=ok
 SELECT "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at" FROM "jobs"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table jobs whose id is in ids, in id order, with
-// one query. Keys without a row are skipped, so the result may be shorter than
-// ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table jobs whose id is in ids, in id order; keys
+// without a row are skipped.
 func (r *JobRepo) FindByIDs(ctx context.Context, ids []int64) ([]Job, error) {
 	if len(ids) == 0 {
 		return []Job{}, nil
@@ -298,17 +259,14 @@ func (r *JobRepo) FindByIDs(ctx context.Context, ids []int64) ([]Job, error) {
 	return items, wrapErr(err, "jobs.FindByIDs", "jobs")
 }
 
-// copyJobs sends rows of NewJob to table jobs with COPY.
 var copyJobs = &runtime.Copier[NewJob]{
 	Table:   "jobs",
 	Columns: []string{"queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at"},
 	Args:    argsNewJob,
 }
 
-// CreateMany inserts rows into table jobs with the COPY protocol and returns how
-// many it inserted, all or nothing. It validates every row first. An unset
-// optional field takes the column's default, as in Create (rows setting different
-// fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table jobs with COPY, all or nothing, and returns
+// how many (see runtime.Copier). It validates every row first.
 func (r *JobRepo) CreateMany(ctx context.Context, rows []NewJob) (int64, error) {
 	n, err := copyJobs.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "jobs.CreateMany", "jobs")
@@ -321,10 +279,9 @@ FROM unnest($1::varchar[], $2::jsonb[], $3::timestamptz[], $4::integer[], $5::te
 ORDER BY "u"."ord"
 RETURNING "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at"`
 
-// CreateManyReturning inserts rows into table jobs and returns them as stored, in
-// input order, defaults applied as in Create. It runs one statement, which binds
-// one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table jobs in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *JobRepo) CreateManyReturning(ctx context.Context, rows []NewJob) ([]Job, error) {
 	if len(rows) == 0 {
 		return []Job{}, nil
@@ -347,13 +304,12 @@ func (r *JobRepo) CreateManyReturning(ctx context.Context, rows []NewJob) ([]Job
 	return items, wrapErr(err, "jobs.CreateManyReturning", "jobs")
 }
 
-// JobKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// JobKeyedUpdate is one row's key and changes for UpdateMany.
 type JobKeyedUpdate struct {
 	ID      int64     `json:"id"`
 	Changes JobUpdate `json:"changes"`
 }
 
-// bulkJobsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkJobsUpdates = &runtime.Bulk[JobKeyedUpdate]{
 	Table:    "jobs",
 	Key:      func(a, b *JobKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -380,9 +336,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::varchar[], $3::jsonb[
 "cpcgen_new" AS (UPDATE "jobs" SET "queue" = COALESCE("cpcgen_v"."cpcgen_2", "jobs"."queue"), "payload" = COALESCE("cpcgen_v"."cpcgen_3", "jobs"."payload"), "run_at" = COALESCE("cpcgen_v"."cpcgen_4", "jobs"."run_at"), "attempts" = COALESCE("cpcgen_v"."cpcgen_5", "jobs"."attempts"), "last_error" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "jobs"."last_error" END, "locked_by" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "jobs"."locked_by" END, "locked_at" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "jobs"."locked_at" END FROM "cpcgen_v" WHERE "jobs"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table jobs the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table jobs, all or none (see
+// runtime.UpdateMany).
 func (r *JobRepo) UpdateMany(ctx context.Context, rows []JobKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkJobsUpdates, sqlJobsUpdateMany, rows)
 	return out, wrapErr(err, "jobs.UpdateMany", "jobs")
@@ -395,14 +350,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::varchar[], $3::jsonb[
 "cpcgen_new" AS (UPDATE "jobs" SET "queue" = COALESCE("cpcgen_v"."cpcgen_2", "jobs"."queue"), "payload" = COALESCE("cpcgen_v"."cpcgen_3", "jobs"."payload"), "run_at" = COALESCE("cpcgen_v"."cpcgen_4", "jobs"."run_at"), "attempts" = COALESCE("cpcgen_v"."cpcgen_5", "jobs"."attempts"), "last_error" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "jobs"."last_error" END, "locked_by" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "jobs"."locked_by" END, "locked_at" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "jobs"."locked_at" END FROM "cpcgen_v" WHERE "jobs"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."queue", "cpcgen_new"."payload", "cpcgen_new"."run_at", "cpcgen_new"."attempts", "cpcgen_new"."last_error", "cpcgen_new"."locked_by", "cpcgen_new"."locked_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *JobRepo) UpdateManyReturning(ctx context.Context, rows []JobKeyedUpdate) ([]Job, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkJobsUpdates, sqlJobsUpdateManyReturning, scanJob, rows)
 	return out, wrapErr(err, "jobs.UpdateManyReturning", "jobs")
 }
 
-// bulkJobsKeys sends the rows of DeleteMany.
 var bulkJobsKeys = &runtime.Bulk[int64]{
 	Table: "jobs",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -417,8 +370,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcge
 "cpcgen_new" AS (DELETE FROM "jobs" USING "cpcgen_v" WHERE "jobs"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table jobs with the keys given, as Delete does,
-// and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table jobs with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *JobRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkJobsKeys, sqlJobsDeleteMany, keys)
 	return out, wrapErr(err, "jobs.DeleteMany", "jobs")

@@ -6,7 +6,6 @@ package shopdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 	"time"
 
@@ -24,9 +23,9 @@ type Membership struct {
 	UpdatedAt      time.Time               `json:"updated_at"`
 }
 
-// NewMembership holds the values of a new row of table memberships. Fields of type
-// runtime.Opt may be left unset: the column's default applies. The database sets
-// created_at, updated_at.
+// NewMembership holds the values of a new row of table memberships. An unset
+// runtime.Opt field takes its column's default. The database sets created_at,
+// updated_at.
 type NewMembership struct {
 	OrganizationID uuid.UUID               `json:"organization_id"`
 	UserID         uuid.UUID               `json:"user_id"`
@@ -34,9 +33,8 @@ type NewMembership struct {
 	InvitedBy      runtime.Null[uuid.UUID] `json:"invited_by"`
 }
 
-// MembershipUpdate lists changes to a row of table memberships. Unset fields leave
-// their column unchanged; a nullable column is set to NULL with
-// runtime.SetNull[T]().
+// MembershipUpdate lists changes to a row of table memberships; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type MembershipUpdate struct {
 	Role      runtime.Opt[MemberRole]              `json:"role,omitzero"`
 	InvitedBy runtime.Opt[runtime.Null[uuid.UUID]] `json:"invited_by,omitzero"`
@@ -49,41 +47,27 @@ type MembershipRepo struct {
 	db runtime.DBTX
 }
 
-// NewMembershipRepo returns a repository of table memberships that runs its
-// statements on db: a pool, a connection or a transaction.
+// NewMembershipRepo returns the repository of table memberships over db.
 func NewMembershipRepo(db runtime.DBTX) *MembershipRepo {
 	return &MembershipRepo{db: db}
 }
 
 var (
-	// ErrMembershipOrganizationIDUserIDTaken matches (errors.Is) a violation of the
-	// primary key (organization_id, user_id) of memberships (constraint
-	// memberships_pkey, primary_key in the spec).
+	// ErrMembershipOrganizationIDUserIDTaken matches a violation of the primary key
+	// (organization_id, user_id).
 	ErrMembershipOrganizationIDUserIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "memberships", "memberships_pkey", "primary_key")
-
-	// ErrMembershipOrganizationIDNotFound matches (errors.Is) a write of memberships
-	// whose organization_id names no row of organizations (constraint
-	// memberships_organization_id_fkey, organization_id.references in the spec).
+	// ErrMembershipOrganizationIDNotFound matches a write whose organization_id names
+	// no row of organizations.
 	ErrMembershipOrganizationIDNotFound = runtime.NewForeignKeySentinel("memberships", "memberships_organization_id_fkey", "organization_id.references", runtime.FKMissing)
-
-	// ErrMembershipUserIDNotFound matches (errors.Is) a write of memberships whose
-	// user_id names no row of users (constraint memberships_user_id_fkey,
-	// user_id.references in the spec).
+	// ErrMembershipUserIDNotFound matches a write whose user_id names no row of users.
 	ErrMembershipUserIDNotFound = runtime.NewForeignKeySentinel("memberships", "memberships_user_id_fkey", "user_id.references", runtime.FKMissing)
-
-	// ErrMembershipInvitedByNotFound matches (errors.Is) a write of memberships whose
-	// invited_by names no row of users (constraint memberships_invited_by_fkey,
-	// invited_by.references in the spec).
+	// ErrMembershipInvitedByNotFound matches a write whose invited_by names no row of
+	// users.
 	ErrMembershipInvitedByNotFound = runtime.NewForeignKeySentinel("memberships", "memberships_invited_by_fkey", "invited_by.references", runtime.FKMissing)
 )
 
-// Validate checks n for table memberships: what the columns' types cannot hold
-// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
-// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table memberships (see
+// runtime.Validator).
 func (n *NewMembership) Validate() error {
 	var f runtime.Fields
 	if n.Role.Set {
@@ -92,14 +76,7 @@ func (n *NewMembership) Validate() error {
 	return f.Err("memberships")
 }
 
-// Validate checks u for table memberships, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewMembership.Validate does.
 func (u *MembershipUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Role.Set {
@@ -108,37 +85,22 @@ func (u *MembershipUpdate) Validate() error {
 	return f.Err("memberships")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for organization_id, user_id, role, whose columns are NOT NULL, rather than
-// read it as a zero value: the error is a *runtime.DbError of kind Validation
-// naming the fields. Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewMembership) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "memberships", "organization_id", "user_id", "role"); err != nil {
-		return err
-	}
 	type plain NewMembership
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "memberships", "organization_id", "user_id", "role")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for role, whose column is NOT NULL, rather than read it as a zero value:
-// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
-// field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *MembershipUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "memberships", "role"); err != nil {
-		return err
-	}
 	type plain MembershipUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "memberships", "role")
 }
 
-// scanMembership gives the scan destinations of the fields of v, columns in table
-// order.
 func scanMembership(v *Membership, d []any) []any {
 	return append(d, &v.OrganizationID, &v.UserID, &v.Role, &v.InvitedBy, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// argsNewMembership gives the values Create binds from n.
 func argsNewMembership(n *NewMembership, d []any) []any {
 	return append(d, &n.OrganizationID, &n.UserID, n.Role.Arg(), &n.InvitedBy)
 }
@@ -148,8 +110,8 @@ INSERT INTO "memberships" ("organization_id", "user_id", "role", "invited_by")
 VALUES ($1, $2, COALESCE($3::"member_role", 'member'::"member_role"), $4)
 RETURNING "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at"`
 
-// Create inserts a row into table memberships and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table memberships and returns the row as stored. It
+// validates n first.
 func (r *MembershipRepo) Create(ctx context.Context, n NewMembership) (Membership, error) {
 	if err := n.Validate(); err != nil {
 		return Membership{}, wrapErr(err, "memberships.Create", "memberships")
@@ -163,7 +125,7 @@ SELECT "organization_id", "user_id", "role", "invited_by", "created_at", "update
 WHERE "organization_id" = $1 AND "user_id" = $2`
 
 // FindByID returns the row of table memberships with the given organizationID and
-// userID. If there is none, the error matches runtime.ErrNotFound.
+// userID, or runtime.ErrNotFound.
 func (r *MembershipRepo) FindByID(ctx context.Context, organizationID uuid.UUID, userID uuid.UUID) (Membership, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlMembershipsFindByID, organizationID, runtime.Arg, scanMembership, userID)
 	return v, wrapErr(err, "memberships.FindByID", "memberships")
@@ -172,17 +134,14 @@ func (r *MembershipRepo) FindByID(ctx context.Context, organizationID uuid.UUID,
 const sqlMembershipsFindAll = `-- name: memberships.FindAll replica=ok
 SELECT "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at" FROM "memberships" ORDER BY "organization_id", "user_id"`
 
-// FindAll returns every row of table memberships in primary key order, all in
-// memory; List and Stream do not hold them all.
+// FindAll returns every row of table memberships in primary key order, in memory.
 func (r *MembershipRepo) FindAll(ctx context.Context) ([]Membership, error) {
 	rows, err := r.db.Query(ctx, sqlMembershipsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanMembership)
 	return items, wrapErr(err, "memberships.FindAll", "memberships")
 }
 
-// Stream yields every row of table memberships in primary key order as the loop
-// reads them from the server: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *MembershipRepo) Stream(ctx context.Context) iter.Seq2[Membership, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "memberships.Stream", "memberships") }, scanMembership, sqlMembershipsFindAll)
 }
@@ -196,9 +155,8 @@ SELECT "organization_id", "user_id", "role", "invited_by", "created_at", "update
 WHERE ("organization_id", "user_id") > ($1, $2) ORDER BY "organization_id", "user_id"
 LIMIT $3`
 
-// List returns up to page.Limit rows of table memberships in primary key order,
-// after the cursor page.After ("" for the first page); the page's Next cursor (""
-// after the last page) gets the next one.
+// List returns a page of table memberships in primary key order (see
+// runtime.PageArgs).
 func (r *MembershipRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Membership], error) {
 	var organizationID uuid.UUID
 	var userID uuid.UUID
@@ -212,8 +170,6 @@ func (r *MembershipRepo) List(ctx context.Context, page runtime.PageArgs) (runti
 	return p, wrapErr(err, "memberships.List", "memberships")
 }
 
-// updateMemberships are the statements of MembershipRepo.Update: one per set of
-// fields set (see runtime.Update).
 var updateMemberships = &runtime.Update{
 	Name: "memberships.Update", Keys: 2,
 	Head:     "UPDATE \"memberships\"\nSET ",
@@ -223,15 +179,14 @@ var updateMemberships = &runtime.Update{
 	Nullable: 1 << 1,
 }
 
-// argsMembershipUpdate gives the value of each field of u, nil when unset.
 func argsMembershipUpdate(u *MembershipUpdate, d []any) []any {
 	return append(d, u.Role.Arg(), u.InvitedBy.Arg())
 }
 
 // Update applies the set fields of u to the row of table memberships with the
-// given organizationID and userID and returns the row as stored. If there is none,
-// the error matches runtime.ErrNotFound. It validates u first. It sets updated_at
-// to the transaction's time.
+// given organizationID and userID and returns it as stored, or
+// runtime.ErrNotFound. It validates u first. It sets updated_at to the
+// transaction's time.
 func (r *MembershipRepo) Update(ctx context.Context, organizationID uuid.UUID, userID uuid.UUID, u MembershipUpdate) (Membership, error) {
 	if err := u.Validate(); err != nil {
 		return Membership{}, wrapErr(err, "memberships.Update", "memberships")
@@ -259,17 +214,14 @@ func (r *MembershipRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "memberships.Count", "memberships")
 }
 
-// copyMemberships sends rows of NewMembership to table memberships with COPY.
 var copyMemberships = &runtime.Copier[NewMembership]{
 	Table:   "memberships",
 	Columns: []string{"organization_id", "user_id", "role", "invited_by"},
 	Args:    argsNewMembership,
 }
 
-// CreateMany inserts rows into table memberships with the COPY protocol and
-// returns how many it inserted, all or nothing. It validates every row first. An
-// unset optional field takes the column's default, as in Create (rows setting
-// different fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table memberships with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *MembershipRepo) CreateMany(ctx context.Context, rows []NewMembership) (int64, error) {
 	n, err := copyMemberships.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "memberships.CreateMany", "memberships")
@@ -282,10 +234,9 @@ FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"member_role"[], $4::uuid[]) WIT
 ORDER BY "u"."ord"
 RETURNING "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at"`
 
-// CreateManyReturning inserts rows into table memberships and returns them as
-// stored, in input order, defaults applied as in Create. It runs one statement,
-// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table memberships in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *MembershipRepo) CreateManyReturning(ctx context.Context, rows []NewMembership) ([]Membership, error) {
 	if len(rows) == 0 {
 		return []Membership{}, nil
@@ -359,15 +310,13 @@ type MembershipKey struct {
 	UserID         uuid.UUID `json:"user_id"`
 }
 
-// MembershipKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// MembershipKeyedUpdate is one row's key and changes for UpdateMany.
 type MembershipKeyedUpdate struct {
 	OrganizationID uuid.UUID        `json:"organization_id"`
 	UserID         uuid.UUID        `json:"user_id"`
 	Changes        MembershipUpdate `json:"changes"`
 }
 
-// bulkMembershipsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkMembershipsUpdates = &runtime.Bulk[MembershipKeyedUpdate]{
 	Table: "memberships",
 	Key: func(a, b *MembershipKeyedUpdate) int {
@@ -390,9 +339,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"me
 "cpcgen_new" AS (UPDATE "memberships" SET "role" = COALESCE("cpcgen_v"."cpcgen_3", "memberships"."role"), "invited_by" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "memberships"."invited_by" END, "updated_at" = now() FROM "cpcgen_v" WHERE "memberships"."organization_id" = "cpcgen_v"."cpcgen_1" AND "memberships"."user_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table memberships the changes of each, as
-// Update does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table memberships, all or none (see
+// runtime.UpdateMany).
 func (r *MembershipRepo) UpdateMany(ctx context.Context, rows []MembershipKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkMembershipsUpdates, sqlMembershipsUpdateMany, rows)
 	return out, wrapErr(err, "memberships.UpdateMany", "memberships")
@@ -405,14 +353,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"me
 "cpcgen_new" AS (UPDATE "memberships" SET "role" = COALESCE("cpcgen_v"."cpcgen_3", "memberships"."role"), "invited_by" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "memberships"."invited_by" END, "updated_at" = now() FROM "cpcgen_v" WHERE "memberships"."organization_id" = "cpcgen_v"."cpcgen_1" AND "memberships"."user_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."organization_id", "cpcgen_new"."user_id", "cpcgen_new"."role", "cpcgen_new"."invited_by", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *MembershipRepo) UpdateManyReturning(ctx context.Context, rows []MembershipKeyedUpdate) ([]Membership, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkMembershipsUpdates, sqlMembershipsUpdateManyReturning, scanMembership, rows)
 	return out, wrapErr(err, "memberships.UpdateManyReturning", "memberships")
 }
 
-// bulkMembershipsKeys sends the rows of DeleteMany.
 var bulkMembershipsKeys = &runtime.Bulk[MembershipKey]{
 	Table: "memberships",
 	Key: func(a, b *MembershipKey) int {
@@ -431,13 +377,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table memberships with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *MembershipRepo) DeleteMany(ctx context.Context, keys []MembershipKey) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkMembershipsKeys, sqlMembershipsDeleteMany, keys)
 	return out, wrapErr(err, "memberships.DeleteMany", "memberships")
 }
 
-// bulkMembershipsNew sends the rows of the batch upserts.
 var bulkMembershipsNew = &runtime.Bulk[NewMembership]{
 	Table:    "memberships",
 	Validate: (*NewMembership).Validate,
@@ -457,8 +402,7 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."organization_id", "cpcgen_ins"."user_id", "cpcgen_ins"."role", "cpcgen_ins"."invited_by", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."organization_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."organization_id", "cpcgen_new"."user_id", "cpcgen_new"."role", "cpcgen_new"."invited_by", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`
 
 // UpsertManyByOrganizationIDAndUserID is UpsertByOrganizationIDAndUserID for many
-// rows: it returns the rows as stored, in the order of rows. See
-// runtime.UpsertMany.
+// rows (see runtime.UpsertMany).
 func (r *MembershipRepo) UpsertManyByOrganizationIDAndUserID(ctx context.Context, rows []NewMembership) ([]Membership, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkMembershipsNew.By(func(a, b *NewMembership) int {
 		return cmp.Or(runtime.CompareUUID(a.OrganizationID, b.OrganizationID), runtime.CompareUUID(a.UserID, b.UserID))
@@ -472,9 +416,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."organization_id", "cpcgen_ins"."user_id", "cpcgen_ins"."role", "cpcgen_ins"."invited_by", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."organization_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "memberships"."organization_id", "memberships"."user_id", "memberships"."role", "memberships"."invited_by", "memberships"."created_at", "memberships"."updated_at" FROM "cpcgen_v" JOIN "memberships" ON "organization_id" = "cpcgen_v"."cpcgen_i1" AND "user_id" = "cpcgen_v"."cpcgen_i2"`
 
 // CreateManyIfAbsentByOrganizationIDAndUserID is
-// CreateIfAbsentByOrganizationIDAndUserID for many rows: it returns, in the order
-// of rows, the new rows or the rows in the way, and whether each was created. See
-// runtime.CreateManyIfAbsent.
+// CreateIfAbsentByOrganizationIDAndUserID for many rows (see
+// runtime.CreateManyIfAbsent).
 func (r *MembershipRepo) CreateManyIfAbsentByOrganizationIDAndUserID(ctx context.Context, rows []NewMembership) ([]Membership, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkMembershipsNew.By(func(a, b *NewMembership) int {
 		return cmp.Or(runtime.CompareUUID(a.OrganizationID, b.OrganizationID), runtime.CompareUUID(a.UserID, b.UserID))
@@ -497,7 +440,6 @@ const sqlMembershipsLoadByOrganizationID = `-- name: memberships.LoadByOrganizat
 SELECT "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at" FROM "memberships"
 WHERE "organization_id" = ANY($1) ORDER BY "organization_id", "user_id"`
 
-// loadMembershipsByOrganizationID is LoadByOrganizationID on db.
 func loadMembershipsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Membership{}, nil
@@ -507,8 +449,7 @@ func loadMembershipsByOrganizationID(ctx context.Context, db runtime.DBTX, keys 
 }
 
 // LoadByOrganizationID returns the rows of table memberships whose organization_id
-// is one of keys, grouped by organization_id, each group in primary key order,
-// with one query however many keys; keys without rows are not in the map.
+// is one of keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *MembershipRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
 	m, err := loadMembershipsByOrganizationID(ctx, r.db, keys)
 	return m, wrapErr(err, "memberships.LoadByOrganizationID", "memberships")
@@ -529,7 +470,6 @@ const sqlMembershipsLoadByUserID = `-- name: memberships.LoadByUserID replica=ok
 SELECT "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at" FROM "memberships"
 WHERE "user_id" = ANY($1) ORDER BY "organization_id", "user_id"`
 
-// loadMembershipsByUserID is LoadByUserID on db.
 func loadMembershipsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Membership{}, nil
@@ -539,8 +479,7 @@ func loadMembershipsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.U
 }
 
 // LoadByUserID returns the rows of table memberships whose user_id is one of keys,
-// grouped by user_id, each group in primary key order, with one query however many
-// keys; keys without rows are not in the map.
+// grouped by it, in one query (see runtime.GroupRows).
 func (r *MembershipRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
 	m, err := loadMembershipsByUserID(ctx, r.db, keys)
 	return m, wrapErr(err, "memberships.LoadByUserID", "memberships")
@@ -561,7 +500,6 @@ const sqlMembershipsLoadByInvitedBy = `-- name: memberships.LoadByInvitedBy repl
 SELECT "organization_id", "user_id", "role", "invited_by", "created_at", "updated_at" FROM "memberships"
 WHERE "invited_by" = ANY($1) ORDER BY "organization_id", "user_id"`
 
-// loadMembershipsByInvitedBy is LoadByInvitedBy on db.
 func loadMembershipsByInvitedBy(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Membership{}, nil
@@ -571,8 +509,7 @@ func loadMembershipsByInvitedBy(ctx context.Context, db runtime.DBTX, keys []uui
 }
 
 // LoadByInvitedBy returns the rows of table memberships whose invited_by is one of
-// keys, grouped by invited_by, each group in primary key order, with one query
-// however many keys; keys without rows are not in the map.
+// keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *MembershipRepo) LoadByInvitedBy(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
 	m, err := loadMembershipsByInvitedBy(ctx, r.db, keys)
 	return m, wrapErr(err, "memberships.LoadByInvitedBy", "memberships")

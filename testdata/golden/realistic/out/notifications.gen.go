@@ -34,9 +34,8 @@ type NewNotification struct {
 	ReadAt runtime.Null[time.Time] `json:"read_at"`
 }
 
-// NotificationUpdate lists changes to a row of table notifications. Unset fields
-// leave their column unchanged; a nullable column is set to NULL with
-// runtime.SetNull[T]().
+// NotificationUpdate lists changes to a row of table notifications; unset fields
+// stay unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type NotificationUpdate struct {
 	UserID runtime.Opt[uuid.UUID]               `json:"user_id,omitzero"`
 	Kind   runtime.Opt[string]                  `json:"kind,omitzero"`
@@ -49,30 +48,21 @@ type NotificationRepo struct {
 	db runtime.DBTX
 }
 
-// NewNotificationRepo returns a repository of table notifications that runs its
-// statements on db: a pool, a connection or a transaction.
+// NewNotificationRepo returns the repository of table notifications over db.
 func NewNotificationRepo(db runtime.DBTX) *NotificationRepo {
 	return &NotificationRepo{db: db}
 }
 
 var (
-	// ErrNotificationIDTaken matches (errors.Is) a violation of the primary key (id)
-	// of notifications (constraint notifications_pkey, primary_key in the spec).
+	// ErrNotificationIDTaken matches a violation of the primary key (id).
 	ErrNotificationIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "notifications", "notifications_pkey", "primary_key")
-
-	// ErrNotificationUserIDNotFound matches (errors.Is) a write of notifications whose
-	// user_id names no row of users (constraint notifications_user_id_fkey,
-	// user_id.references in the spec).
+	// ErrNotificationUserIDNotFound matches a write whose user_id names no row of
+	// users.
 	ErrNotificationUserIDNotFound = runtime.NewForeignKeySentinel("notifications", "notifications_user_id_fkey", "user_id.references", runtime.FKMissing)
 )
 
-// Validate checks n for table notifications: what the columns' types cannot hold
-// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
-// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table notifications (see
+// runtime.Validator).
 func (n *NewNotification) Validate() error {
 	var f runtime.Fields
 	f.Fits("kind", runtime.CheckText(n.Kind))
@@ -85,14 +75,7 @@ func (n *NewNotification) Validate() error {
 	return f.Err("notifications")
 }
 
-// Validate checks u for table notifications, field by field for the fields that
-// are set: what the columns' types cannot hold (nil for a NOT NULL column, NUL
-// bytes or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s)
-// takes, times out of PostgreSQL's range), then the spec's rules (enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty). It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first check it fails. The repository calls it before
-// any SQL.
+// Validate checks the fields of u that are set, as NewNotification.Validate does.
 func (u *NotificationUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Kind.Set {
@@ -109,28 +92,16 @@ func (u *NotificationUpdate) Validate() error {
 	return f.Err("notifications")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for user_id, kind, body, whose columns are NOT NULL, rather than read it as
-// a zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewNotification) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "notifications", "user_id", "kind", "body"); err != nil {
-		return err
-	}
 	type plain NewNotification
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "notifications", "user_id", "kind", "body")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for user_id, kind, body, whose columns are NOT NULL, rather than read it as
-// a zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *NotificationUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "notifications", "user_id", "kind", "body"); err != nil {
-		return err
-	}
 	type plain NotificationUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "notifications", "user_id", "kind", "body")
 }
 
 var (
@@ -140,13 +111,10 @@ var (
 	}
 )
 
-// scanNotification gives the scan destinations of the fields of v, columns in
-// table order.
 func scanNotification(v *Notification, d []any) []any {
 	return append(d, &v.ID, &v.UserID, &v.Kind, &v.Body, &v.ReadAt, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// argsNewNotification gives the values Create binds from n.
 func argsNewNotification(n *NewNotification, d []any) []any {
 	return append(d, &n.UserID, &n.Kind, n.Body, &n.ReadAt)
 }
@@ -156,8 +124,8 @@ INSERT INTO "notifications" ("user_id", "kind", "body", "read_at")
 VALUES ($1, $2, $3, $4)
 RETURNING "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at"`
 
-// Create inserts a row into table notifications and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table notifications and returns the row as stored. It
+// validates n first.
 func (r *NotificationRepo) Create(ctx context.Context, n NewNotification) (Notification, error) {
 	if err := n.Validate(); err != nil {
 		return Notification{}, wrapErr(err, "notifications.Create", "notifications")
@@ -170,8 +138,8 @@ const sqlNotificationsFindByID = `-- name: notifications.FindByID replica=ok
 SELECT "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at" FROM "notifications"
 WHERE "id" = $1`
 
-// FindByID returns the row of table notifications with the given id. If there is
-// none, the error matches runtime.ErrNotFound.
+// FindByID returns the row of table notifications with the given id, or
+// runtime.ErrNotFound.
 func (r *NotificationRepo) FindByID(ctx context.Context, id int64) (Notification, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlNotificationsFindByID, id, runtime.Arg, scanNotification)
 	return v, wrapErr(err, "notifications.FindByID", "notifications")
@@ -180,17 +148,15 @@ func (r *NotificationRepo) FindByID(ctx context.Context, id int64) (Notification
 const sqlNotificationsFindAll = `-- name: notifications.FindAll replica=ok
 SELECT "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at" FROM "notifications" ORDER BY "id"`
 
-// FindAll returns every row of table notifications in primary key order, all in
-// memory; List and Stream do not hold them all.
+// FindAll returns every row of table notifications in primary key order, in
+// memory.
 func (r *NotificationRepo) FindAll(ctx context.Context) ([]Notification, error) {
 	rows, err := r.db.Query(ctx, sqlNotificationsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanNotification)
 	return items, wrapErr(err, "notifications.FindAll", "notifications")
 }
 
-// Stream yields every row of table notifications in primary key order as the loop
-// reads them from the server: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *NotificationRepo) Stream(ctx context.Context) iter.Seq2[Notification, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "notifications.Stream", "notifications") }, scanNotification, sqlNotificationsFindAll)
 }
@@ -204,9 +170,8 @@ SELECT "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at" FR
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table notifications in primary key order,
-// after the cursor page.After ("" for the first page); the page's Next cursor (""
-// after the last page) gets the next one.
+// List returns a page of table notifications in primary key order (see
+// runtime.PageArgs).
 func (r *NotificationRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Notification], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Notification]{
@@ -219,8 +184,6 @@ func (r *NotificationRepo) List(ctx context.Context, page runtime.PageArgs) (run
 	return p, wrapErr(err, "notifications.List", "notifications")
 }
 
-// updateNotifications are the statements of NotificationRepo.Update: one per set
-// of fields set (see runtime.Update).
 var updateNotifications = &runtime.Update{
 	Name: "notifications.Update", Keys: 1,
 	Head:     "UPDATE \"notifications\"\nSET ",
@@ -230,15 +193,13 @@ var updateNotifications = &runtime.Update{
 	Nullable: 1 << 3,
 }
 
-// argsNotificationUpdate gives the value of each field of u, nil when unset.
 func argsNotificationUpdate(u *NotificationUpdate, d []any) []any {
 	return append(d, u.UserID.Arg(), u.Kind.Arg(), runtime.OptValue(&u.Body), u.ReadAt.Arg())
 }
 
 // Update applies the set fields of u to the row of table notifications with the
-// given id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first. It sets updated_at to the
-// transaction's time.
+// given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
+// It sets updated_at to the transaction's time.
 func (r *NotificationRepo) Update(ctx context.Context, id int64, u NotificationUpdate) (Notification, error) {
 	if err := u.Validate(); err != nil {
 		return Notification{}, wrapErr(err, "notifications.Update", "notifications")
@@ -271,8 +232,7 @@ SELECT "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at" FR
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table notifications whose id is in ids, in id
-// order, with one query. Keys without a row are skipped, so the result may be
-// shorter than ids; it is empty, not nil, when no key has a row.
+// order; keys without a row are skipped.
 func (r *NotificationRepo) FindByIDs(ctx context.Context, ids []int64) ([]Notification, error) {
 	if len(ids) == 0 {
 		return []Notification{}, nil
@@ -281,16 +241,14 @@ func (r *NotificationRepo) FindByIDs(ctx context.Context, ids []int64) ([]Notifi
 	return items, wrapErr(err, "notifications.FindByIDs", "notifications")
 }
 
-// copyNotifications sends rows of NewNotification to table notifications with
-// COPY.
 var copyNotifications = &runtime.Copier[NewNotification]{
 	Table:   "notifications",
 	Columns: []string{"user_id", "kind", "body", "read_at"},
 	Args:    argsNewNotification,
 }
 
-// CreateMany inserts rows into table notifications with the COPY protocol and
-// returns how many it inserted, all or nothing. It validates every row first.
+// CreateMany inserts rows into table notifications with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *NotificationRepo) CreateMany(ctx context.Context, rows []NewNotification) (int64, error) {
 	n, err := copyNotifications.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "notifications.CreateMany", "notifications")
@@ -303,10 +261,9 @@ FROM unnest($1::uuid[], $2::varchar[], $3::jsonb[], $4::timestamptz[]) WITH ORDI
 ORDER BY "u"."ord"
 RETURNING "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at"`
 
-// CreateManyReturning inserts rows into table notifications and returns them as
-// stored, in input order, defaults applied as in Create. It runs one statement,
-// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table notifications in one INSERT …
+// SELECT FROM unnest, all or nothing, and returns them as stored. It validates
+// every row first.
 func (r *NotificationRepo) CreateManyReturning(ctx context.Context, rows []NewNotification) ([]Notification, error) {
 	if len(rows) == 0 {
 		return []Notification{}, nil
@@ -326,14 +283,12 @@ func (r *NotificationRepo) CreateManyReturning(ctx context.Context, rows []NewNo
 	return items, wrapErr(err, "notifications.CreateManyReturning", "notifications")
 }
 
-// NotificationKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// NotificationKeyedUpdate is one row's key and changes for UpdateMany.
 type NotificationKeyedUpdate struct {
 	ID      int64              `json:"id"`
 	Changes NotificationUpdate `json:"changes"`
 }
 
-// bulkNotificationsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkNotificationsUpdates = &runtime.Bulk[NotificationKeyedUpdate]{
 	Table:    "notifications",
 	Key:      func(a, b *NotificationKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -355,9 +310,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::varchar[]
 "cpcgen_new" AS (UPDATE "notifications" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "notifications"."user_id"), "kind" = COALESCE("cpcgen_v"."cpcgen_3", "notifications"."kind"), "body" = COALESCE("cpcgen_v"."cpcgen_4", "notifications"."body"), "read_at" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "notifications"."read_at" END, "updated_at" = now() FROM "cpcgen_v" WHERE "notifications"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table notifications the changes of each, as
-// Update does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table notifications, all or none (see
+// runtime.UpdateMany).
 func (r *NotificationRepo) UpdateMany(ctx context.Context, rows []NotificationKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkNotificationsUpdates, sqlNotificationsUpdateMany, rows)
 	return out, wrapErr(err, "notifications.UpdateMany", "notifications")
@@ -370,14 +324,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::varchar[]
 "cpcgen_new" AS (UPDATE "notifications" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "notifications"."user_id"), "kind" = COALESCE("cpcgen_v"."cpcgen_3", "notifications"."kind"), "body" = COALESCE("cpcgen_v"."cpcgen_4", "notifications"."body"), "read_at" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "notifications"."read_at" END, "updated_at" = now() FROM "cpcgen_v" WHERE "notifications"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."kind", "cpcgen_new"."body", "cpcgen_new"."read_at", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *NotificationRepo) UpdateManyReturning(ctx context.Context, rows []NotificationKeyedUpdate) ([]Notification, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkNotificationsUpdates, sqlNotificationsUpdateManyReturning, scanNotification, rows)
 	return out, wrapErr(err, "notifications.UpdateManyReturning", "notifications")
 }
 
-// bulkNotificationsKeys sends the rows of DeleteMany.
 var bulkNotificationsKeys = &runtime.Bulk[int64]{
 	Table: "notifications",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -393,8 +345,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcge
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table notifications with the keys given, as
-// Delete does, and reports whether each key's row was deleted. See
-// runtime.WriteMany.
+// Delete does (see runtime.WriteMany).
 func (r *NotificationRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkNotificationsKeys, sqlNotificationsDeleteMany, keys)
 	return out, wrapErr(err, "notifications.DeleteMany", "notifications")
@@ -415,7 +366,6 @@ const sqlNotificationsLoadByUserID = `-- name: notifications.LoadByUserID replic
 SELECT "id", "user_id", "kind", "body", "read_at", "created_at", "updated_at" FROM "notifications"
 WHERE "user_id" = ANY($1) ORDER BY "id"`
 
-// loadNotificationsByUserID is LoadByUserID on db.
 func loadNotificationsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Notification, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Notification{}, nil
@@ -425,8 +375,7 @@ func loadNotificationsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid
 }
 
 // LoadByUserID returns the rows of table notifications whose user_id is one of
-// keys, grouped by user_id, each group in primary key order, with one query
-// however many keys; keys without rows are not in the map.
+// keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *NotificationRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Notification, error) {
 	m, err := loadNotificationsByUserID(ctx, r.db, keys)
 	return m, wrapErr(err, "notifications.LoadByUserID", "notifications")

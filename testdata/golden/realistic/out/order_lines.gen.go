@@ -6,7 +6,6 @@ package shopdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -32,8 +31,8 @@ type NewOrderLine struct {
 	UnitPrice decimal.Decimal `json:"unit_price"`
 }
 
-// OrderLineUpdate lists changes to a row of table order_lines. Unset fields leave
-// their column unchanged.
+// OrderLineUpdate lists changes to a row of table order_lines; unset fields stay
+// unchanged.
 type OrderLineUpdate struct {
 	VariantID runtime.Opt[uuid.UUID]       `json:"variant_id,omitzero"`
 	Quantity  runtime.Opt[int32]           `json:"quantity,omitzero"`
@@ -47,55 +46,35 @@ type OrderLineRepo struct {
 	db runtime.DBTX
 }
 
-// NewOrderLineRepo returns a repository of table order_lines that runs its
-// statements on db: a pool, a connection or a transaction.
+// NewOrderLineRepo returns the repository of table order_lines over db.
 func NewOrderLineRepo(db runtime.DBTX) *OrderLineRepo {
 	return &OrderLineRepo{db: db}
 }
 
 var (
-	// ErrOrderLineOrderIDLineNoTaken matches (errors.Is) a violation of the primary
-	// key (order_id, line_no) of order_lines (constraint order_lines_pkey, primary_key
-	// in the spec).
+	// ErrOrderLineOrderIDLineNoTaken matches a violation of the primary key (order_id,
+	// line_no).
 	ErrOrderLineOrderIDLineNoTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "order_lines", "order_lines_pkey", "primary_key")
-
-	// ErrOrderLineQuantityCheck matches (errors.Is) a violation of the check of column
-	// quantity (quantity > 0) of order_lines (constraint order_lines_quantity_check,
-	// quantity.check in the spec).
+	// ErrOrderLineQuantityCheck matches a violation of the check of column quantity
+	// (quantity > 0).
 	ErrOrderLineQuantityCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "order_lines", "order_lines_quantity_check", "quantity.check")
-
-	// ErrOrderLineOrderIDNotFound matches (errors.Is) a write of order_lines whose
-	// order_id names no row of orders (constraint order_lines_order_id_fkey,
-	// order_id.references in the spec).
+	// ErrOrderLineOrderIDNotFound matches a write whose order_id names no row of
+	// orders.
 	ErrOrderLineOrderIDNotFound = runtime.NewForeignKeySentinel("order_lines", "order_lines_order_id_fkey", "order_id.references", runtime.FKMissing)
-
-	// ErrOrderLineVariantIDNotFound matches (errors.Is) a write of order_lines whose
-	// variant_id names no row of product_variants (constraint
-	// order_lines_variant_id_fkey, variant_id.references in the spec).
+	// ErrOrderLineVariantIDNotFound matches a write whose variant_id names no row of
+	// product_variants.
 	ErrOrderLineVariantIDNotFound = runtime.NewForeignKeySentinel("order_lines", "order_lines_variant_id_fkey", "variant_id.references", runtime.FKMissing)
 )
 
-// Validate checks n for table order_lines: what the columns' types cannot hold
-// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
-// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table order_lines (see
+// runtime.Validator).
 func (n *NewOrderLine) Validate() error {
 	var f runtime.Fields
 	f.Fits("unit_price", runtime.CheckNumeric(n.UnitPrice, 12, 2))
 	return f.Err("order_lines")
 }
 
-// Validate checks u for table order_lines, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewOrderLine.Validate does.
 func (u *OrderLineUpdate) Validate() error {
 	var f runtime.Fields
 	if u.UnitPrice.Set {
@@ -104,37 +83,22 @@ func (u *OrderLineUpdate) Validate() error {
 	return f.Err("order_lines")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for order_id, line_no, variant_id, quantity, unit_price, whose columns are
-// NOT NULL, rather than read it as a zero value: the error is a *runtime.DbError
-// of kind Validation naming the fields.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewOrderLine) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "order_lines", "order_id", "line_no", "variant_id", "quantity", "unit_price"); err != nil {
-		return err
-	}
 	type plain NewOrderLine
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "order_lines", "order_id", "line_no", "variant_id", "quantity", "unit_price")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for variant_id, quantity, unit_price, whose columns are NOT NULL, rather
-// than read it as a zero value: the error is a *runtime.DbError of kind Validation
-// naming the fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *OrderLineUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "order_lines", "variant_id", "quantity", "unit_price"); err != nil {
-		return err
-	}
 	type plain OrderLineUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "order_lines", "variant_id", "quantity", "unit_price")
 }
 
-// scanOrderLine gives the scan destinations of the fields of v, columns in table
-// order.
 func scanOrderLine(v *OrderLine, d []any) []any {
 	return append(d, &v.OrderID, &v.LineNo, &v.VariantID, &v.Quantity, &v.UnitPrice)
 }
 
-// argsNewOrderLine gives the values Create binds from n.
 func argsNewOrderLine(n *NewOrderLine, d []any) []any {
 	return append(d, &n.OrderID, &n.LineNo, &n.VariantID, &n.Quantity, &n.UnitPrice)
 }
@@ -144,8 +108,8 @@ INSERT INTO "order_lines" ("order_id", "line_no", "variant_id", "quantity", "uni
 VALUES ($1, $2, $3, $4, $5)
 RETURNING "order_id", "line_no", "variant_id", "quantity", "unit_price"`
 
-// Create inserts a row into table order_lines and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table order_lines and returns the row as stored. It
+// validates n first.
 func (r *OrderLineRepo) Create(ctx context.Context, n NewOrderLine) (OrderLine, error) {
 	if err := n.Validate(); err != nil {
 		return OrderLine{}, wrapErr(err, "order_lines.Create", "order_lines")
@@ -158,8 +122,8 @@ const sqlOrderLinesFindByID = `-- name: order_lines.FindByID replica=ok
 SELECT "order_id", "line_no", "variant_id", "quantity", "unit_price" FROM "order_lines"
 WHERE "order_id" = $1 AND "line_no" = $2`
 
-// FindByID returns the row of table order_lines with the given orderID and lineNo.
-// If there is none, the error matches runtime.ErrNotFound.
+// FindByID returns the row of table order_lines with the given orderID and lineNo,
+// or runtime.ErrNotFound.
 func (r *OrderLineRepo) FindByID(ctx context.Context, orderID uuid.UUID, lineNo int16) (OrderLine, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlOrderLinesFindByID, orderID, runtime.Arg, scanOrderLine, lineNo)
 	return v, wrapErr(err, "order_lines.FindByID", "order_lines")
@@ -168,17 +132,14 @@ func (r *OrderLineRepo) FindByID(ctx context.Context, orderID uuid.UUID, lineNo 
 const sqlOrderLinesFindAll = `-- name: order_lines.FindAll replica=ok
 SELECT "order_id", "line_no", "variant_id", "quantity", "unit_price" FROM "order_lines" ORDER BY "order_id", "line_no"`
 
-// FindAll returns every row of table order_lines in primary key order, all in
-// memory; List and Stream do not hold them all.
+// FindAll returns every row of table order_lines in primary key order, in memory.
 func (r *OrderLineRepo) FindAll(ctx context.Context) ([]OrderLine, error) {
 	rows, err := r.db.Query(ctx, sqlOrderLinesFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanOrderLine)
 	return items, wrapErr(err, "order_lines.FindAll", "order_lines")
 }
 
-// Stream yields every row of table order_lines in primary key order as the loop
-// reads them from the server: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrderLineRepo) Stream(ctx context.Context) iter.Seq2[OrderLine, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "order_lines.Stream", "order_lines") }, scanOrderLine, sqlOrderLinesFindAll)
 }
@@ -192,9 +153,8 @@ SELECT "order_id", "line_no", "variant_id", "quantity", "unit_price" FROM "order
 WHERE ("order_id", "line_no") > ($1, $2) ORDER BY "order_id", "line_no"
 LIMIT $3`
 
-// List returns up to page.Limit rows of table order_lines in primary key order,
-// after the cursor page.After ("" for the first page); the page's Next cursor (""
-// after the last page) gets the next one.
+// List returns a page of table order_lines in primary key order (see
+// runtime.PageArgs).
 func (r *OrderLineRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[OrderLine], error) {
 	var orderID uuid.UUID
 	var lineNo int16
@@ -208,8 +168,6 @@ func (r *OrderLineRepo) List(ctx context.Context, page runtime.PageArgs) (runtim
 	return p, wrapErr(err, "order_lines.List", "order_lines")
 }
 
-// updateOrderLines are the statements of OrderLineRepo.Update: one per set of
-// fields set (see runtime.Update).
 var updateOrderLines = &runtime.Update{
 	Name: "order_lines.Update", Keys: 2,
 	Head: "UPDATE \"order_lines\"\nSET ",
@@ -217,14 +175,13 @@ var updateOrderLines = &runtime.Update{
 	Tail: "\nWHERE \"order_id\" = $1 AND \"line_no\" = $2\nRETURNING \"order_id\", \"line_no\", \"variant_id\", \"quantity\", \"unit_price\"",
 }
 
-// argsOrderLineUpdate gives the value of each field of u, nil when unset.
 func argsOrderLineUpdate(u *OrderLineUpdate, d []any) []any {
 	return append(d, u.VariantID.Arg(), u.Quantity.Arg(), u.UnitPrice.Arg())
 }
 
 // Update applies the set fields of u to the row of table order_lines with the
-// given orderID and lineNo and returns the row as stored. If there is none, the
-// error matches runtime.ErrNotFound. It validates u first.
+// given orderID and lineNo and returns it as stored, or runtime.ErrNotFound. It
+// validates u first.
 func (r *OrderLineRepo) Update(ctx context.Context, orderID uuid.UUID, lineNo int16, u OrderLineUpdate) (OrderLine, error) {
 	if err := u.Validate(); err != nil {
 		return OrderLine{}, wrapErr(err, "order_lines.Update", "order_lines")
@@ -252,15 +209,14 @@ func (r *OrderLineRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "order_lines.Count", "order_lines")
 }
 
-// copyOrderLines sends rows of NewOrderLine to table order_lines with COPY.
 var copyOrderLines = &runtime.Copier[NewOrderLine]{
 	Table:   "order_lines",
 	Columns: []string{"order_id", "line_no", "variant_id", "quantity", "unit_price"},
 	Args:    argsNewOrderLine,
 }
 
-// CreateMany inserts rows into table order_lines with the COPY protocol and
-// returns how many it inserted, all or nothing. It validates every row first.
+// CreateMany inserts rows into table order_lines with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *OrderLineRepo) CreateMany(ctx context.Context, rows []NewOrderLine) (int64, error) {
 	n, err := copyOrderLines.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "order_lines.CreateMany", "order_lines")
@@ -273,10 +229,9 @@ FROM unnest($1::uuid[], $2::smallint[], $3::uuid[], $4::integer[], $5::numeric(1
 ORDER BY "u"."ord"
 RETURNING "order_id", "line_no", "variant_id", "quantity", "unit_price"`
 
-// CreateManyReturning inserts rows into table order_lines and returns them as
-// stored, in input order, defaults applied as in Create. It runs one statement,
-// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table order_lines in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *OrderLineRepo) CreateManyReturning(ctx context.Context, rows []NewOrderLine) ([]OrderLine, error) {
 	if len(rows) == 0 {
 		return []OrderLine{}, nil
@@ -350,15 +305,13 @@ type OrderLineKey struct {
 	LineNo  int16     `json:"line_no"`
 }
 
-// OrderLineKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// OrderLineKeyedUpdate is one row's key and changes for UpdateMany.
 type OrderLineKeyedUpdate struct {
 	OrderID uuid.UUID       `json:"order_id"`
 	LineNo  int16           `json:"line_no"`
 	Changes OrderLineUpdate `json:"changes"`
 }
 
-// bulkOrderLinesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkOrderLinesUpdates = &runtime.Bulk[OrderLineKeyedUpdate]{
 	Table: "order_lines",
 	Key: func(a, b *OrderLineKeyedUpdate) int {
@@ -381,9 +334,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::smallint[], $3::uuid[],
 "cpcgen_new" AS (UPDATE "order_lines" SET "variant_id" = COALESCE("cpcgen_v"."cpcgen_3", "order_lines"."variant_id"), "quantity" = COALESCE("cpcgen_v"."cpcgen_4", "order_lines"."quantity"), "unit_price" = COALESCE("cpcgen_v"."cpcgen_5", "order_lines"."unit_price") FROM "cpcgen_v" WHERE "order_lines"."order_id" = "cpcgen_v"."cpcgen_1" AND "order_lines"."line_no" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table order_lines the changes of each, as
-// Update does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table order_lines, all or none (see
+// runtime.UpdateMany).
 func (r *OrderLineRepo) UpdateMany(ctx context.Context, rows []OrderLineKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkOrderLinesUpdates, sqlOrderLinesUpdateMany, rows)
 	return out, wrapErr(err, "order_lines.UpdateMany", "order_lines")
@@ -396,14 +348,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::smallint[], $3::uuid[],
 "cpcgen_new" AS (UPDATE "order_lines" SET "variant_id" = COALESCE("cpcgen_v"."cpcgen_3", "order_lines"."variant_id"), "quantity" = COALESCE("cpcgen_v"."cpcgen_4", "order_lines"."quantity"), "unit_price" = COALESCE("cpcgen_v"."cpcgen_5", "order_lines"."unit_price") FROM "cpcgen_v" WHERE "order_lines"."order_id" = "cpcgen_v"."cpcgen_1" AND "order_lines"."line_no" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "order_id", "line_no", "variant_id", "quantity", "unit_price")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."order_id", "cpcgen_new"."line_no", "cpcgen_new"."variant_id", "cpcgen_new"."quantity", "cpcgen_new"."unit_price" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *OrderLineRepo) UpdateManyReturning(ctx context.Context, rows []OrderLineKeyedUpdate) ([]OrderLine, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkOrderLinesUpdates, sqlOrderLinesUpdateManyReturning, scanOrderLine, rows)
 	return out, wrapErr(err, "order_lines.UpdateManyReturning", "order_lines")
 }
 
-// bulkOrderLinesKeys sends the rows of DeleteMany.
 var bulkOrderLinesKeys = &runtime.Bulk[OrderLineKey]{
 	Table: "order_lines",
 	Key: func(a, b *OrderLineKey) int {
@@ -422,13 +372,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::smallint[]) WITH ORDINA
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table order_lines with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *OrderLineRepo) DeleteMany(ctx context.Context, keys []OrderLineKey) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkOrderLinesKeys, sqlOrderLinesDeleteMany, keys)
 	return out, wrapErr(err, "order_lines.DeleteMany", "order_lines")
 }
 
-// bulkOrderLinesNew sends the rows of the batch upserts.
 var bulkOrderLinesNew = &runtime.Bulk[NewOrderLine]{
 	Table:    "order_lines",
 	Validate: (*NewOrderLine).Validate,
@@ -448,8 +397,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_new" AS (UPDATE "order_lines" SET "variant_id" = "cpcgen_v"."cpcgen_i3", "quantity" = "cpcgen_v"."cpcgen_i4", "unit_price" = "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" WHERE "order_id" = "cpcgen_v"."cpcgen_i1" AND "line_no" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "order_id", "line_no", "variant_id", "quantity", "unit_price")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."order_id", "cpcgen_ins"."line_no", "cpcgen_ins"."variant_id", "cpcgen_ins"."quantity", "cpcgen_ins"."unit_price" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."order_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."line_no" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."order_id", "cpcgen_new"."line_no", "cpcgen_new"."variant_id", "cpcgen_new"."quantity", "cpcgen_new"."unit_price" FROM "cpcgen_new"`
 
-// UpsertManyByOrderIDAndLineNo is UpsertByOrderIDAndLineNo for many rows: it
-// returns the rows as stored, in the order of rows. See runtime.UpsertMany.
+// UpsertManyByOrderIDAndLineNo is UpsertByOrderIDAndLineNo for many rows (see
+// runtime.UpsertMany).
 func (r *OrderLineRepo) UpsertManyByOrderIDAndLineNo(ctx context.Context, rows []NewOrderLine) ([]OrderLine, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkOrderLinesNew.By(func(a, b *NewOrderLine) int {
 		return cmp.Or(runtime.CompareUUID(a.OrderID, b.OrderID), cmp.Compare(a.LineNo, b.LineNo))
@@ -463,8 +412,7 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."order_id", "cpcgen_ins"."line_no", "cpcgen_ins"."variant_id", "cpcgen_ins"."quantity", "cpcgen_ins"."unit_price" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."order_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."line_no" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "order_lines"."order_id", "order_lines"."line_no", "order_lines"."variant_id", "order_lines"."quantity", "order_lines"."unit_price" FROM "cpcgen_v" JOIN "order_lines" ON "order_id" = "cpcgen_v"."cpcgen_i1" AND "line_no" = "cpcgen_v"."cpcgen_i2"`
 
 // CreateManyIfAbsentByOrderIDAndLineNo is CreateIfAbsentByOrderIDAndLineNo for
-// many rows: it returns, in the order of rows, the new rows or the rows in the
-// way, and whether each was created. See runtime.CreateManyIfAbsent.
+// many rows (see runtime.CreateManyIfAbsent).
 func (r *OrderLineRepo) CreateManyIfAbsentByOrderIDAndLineNo(ctx context.Context, rows []NewOrderLine) ([]OrderLine, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkOrderLinesNew.By(func(a, b *NewOrderLine) int {
 		return cmp.Or(runtime.CompareUUID(a.OrderID, b.OrderID), cmp.Compare(a.LineNo, b.LineNo))
@@ -487,7 +435,6 @@ const sqlOrderLinesLoadByOrderID = `-- name: order_lines.LoadByOrderID replica=o
 SELECT "order_id", "line_no", "variant_id", "quantity", "unit_price" FROM "order_lines"
 WHERE "order_id" = ANY($1) ORDER BY "order_id", "line_no"`
 
-// loadOrderLinesByOrderID is LoadByOrderID on db.
 func loadOrderLinesByOrderID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]OrderLine, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]OrderLine{}, nil
@@ -497,8 +444,7 @@ func loadOrderLinesByOrderID(ctx context.Context, db runtime.DBTX, keys []uuid.U
 }
 
 // LoadByOrderID returns the rows of table order_lines whose order_id is one of
-// keys, grouped by order_id, each group in primary key order, with one query
-// however many keys; keys without rows are not in the map.
+// keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *OrderLineRepo) LoadByOrderID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]OrderLine, error) {
 	m, err := loadOrderLinesByOrderID(ctx, r.db, keys)
 	return m, wrapErr(err, "order_lines.LoadByOrderID", "order_lines")
@@ -519,7 +465,6 @@ const sqlOrderLinesLoadByVariantID = `-- name: order_lines.LoadByVariantID repli
 SELECT "order_id", "line_no", "variant_id", "quantity", "unit_price" FROM "order_lines"
 WHERE "variant_id" = ANY($1) ORDER BY "order_id", "line_no"`
 
-// loadOrderLinesByVariantID is LoadByVariantID on db.
 func loadOrderLinesByVariantID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]OrderLine, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]OrderLine{}, nil
@@ -529,8 +474,7 @@ func loadOrderLinesByVariantID(ctx context.Context, db runtime.DBTX, keys []uuid
 }
 
 // LoadByVariantID returns the rows of table order_lines whose variant_id is one of
-// keys, grouped by variant_id, each group in primary key order, with one query
-// however many keys; keys without rows are not in the map.
+// keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *OrderLineRepo) LoadByVariantID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]OrderLine, error) {
 	m, err := loadOrderLinesByVariantID(ctx, r.db, keys)
 	return m, wrapErr(err, "order_lines.LoadByVariantID", "order_lines")

@@ -5,7 +5,6 @@ package shopdb
 
 import (
 	"context"
-	"encoding/json"
 	"iter"
 	"time"
 
@@ -28,9 +27,8 @@ type Order struct {
 	UpdatedAt         time.Time               `json:"updated_at"`
 }
 
-// NewOrder holds the values of a new row of table orders. Fields of type
-// runtime.Opt may be left unset: the column's default applies. The database sets
-// created_at, updated_at.
+// NewOrder holds the values of a new row of table orders. An unset runtime.Opt
+// field takes its column's default. The database sets created_at, updated_at.
 type NewOrder struct {
 	ID                runtime.Opt[uuid.UUID]       `json:"id,omitzero"`
 	CustomerID        uuid.UUID                    `json:"customer_id"`
@@ -42,8 +40,8 @@ type NewOrder struct {
 	Notes             runtime.Null[string]         `json:"notes"`
 }
 
-// OrderUpdate lists changes to a row of table orders. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// OrderUpdate lists changes to a row of table orders; unset fields stay unchanged;
+// a nullable column is set to NULL with runtime.SetNull[T]().
 type OrderUpdate struct {
 	CustomerID        runtime.Opt[uuid.UUID]               `json:"customer_id,omitzero"`
 	Status            runtime.Opt[OrderStatus]             `json:"status,omitzero"`
@@ -59,50 +57,32 @@ type OrderRepo struct {
 	db runtime.DBTX
 }
 
-// NewOrderRepo returns a repository of table orders that runs its statements on
-// db: a pool, a connection or a transaction.
+// NewOrderRepo returns the repository of table orders over db.
 func NewOrderRepo(db runtime.DBTX) *OrderRepo {
 	return &OrderRepo{db: db}
 }
 
 var (
-	// ErrOrderIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// orders (constraint orders_pkey, primary_key in the spec).
+	// ErrOrderIDTaken matches a violation of the primary key (id).
 	ErrOrderIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "orders", "orders_pkey", "primary_key")
-
-	// ErrOrderCustomerIDNotFound matches (errors.Is) a write of orders whose
-	// customer_id names no row of customers (constraint orders_customer_id_fkey,
-	// customer_id.references in the spec).
+	// ErrOrderCustomerIDNotFound matches a write whose customer_id names no row of
+	// customers.
 	ErrOrderCustomerIDNotFound = runtime.NewForeignKeySentinel("orders", "orders_customer_id_fkey", "customer_id.references", runtime.FKMissing)
-
-	// ErrOrderShippingAddressIDNotFound matches (errors.Is) a write of orders whose
-	// shipping_address_id names no row of addresses (constraint
-	// orders_shipping_address_id_fkey, shipping_address_id.references in the spec).
+	// ErrOrderShippingAddressIDNotFound matches a write whose shipping_address_id
+	// names no row of addresses.
 	ErrOrderShippingAddressIDNotFound = runtime.NewForeignKeySentinel("orders", "orders_shipping_address_id_fkey", "shipping_address_id.references", runtime.FKMissing)
-
-	// ErrOrderReferencedByOrderLine matches (errors.Is) a delete or key change of a
-	// row of orders that rows of order_lines still reference (constraint
-	// order_lines_order_id_fkey, order_lines.order_id.references in the spec).
+	// ErrOrderReferencedByOrderLine matches a delete or key change of a row that rows
+	// of order_lines reference.
 	ErrOrderReferencedByOrderLine = runtime.NewForeignKeySentinel("order_lines", "order_lines_order_id_fkey", "order_id.references", runtime.FKReferenced)
-
-	// ErrOrderReferencedByShipment matches (errors.Is) a delete or key change of a row
-	// of orders that rows of shipments still reference (constraint
-	// shipments_order_id_fkey, shipments.order_id.references in the spec).
+	// ErrOrderReferencedByShipment matches a delete or key change of a row that rows
+	// of shipments reference.
 	ErrOrderReferencedByShipment = runtime.NewForeignKeySentinel("shipments", "shipments_order_id_fkey", "order_id.references", runtime.FKReferenced)
-
-	// ErrOrderReferencedByReturn matches (errors.Is) a delete or key change of a row
-	// of orders that rows of returns still reference (constraint
-	// returns_order_id_fkey, returns.order_id.references in the spec).
+	// ErrOrderReferencedByReturn matches a delete or key change of a row that rows of
+	// returns reference.
 	ErrOrderReferencedByReturn = runtime.NewForeignKeySentinel("returns", "returns_order_id_fkey", "order_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table orders: what the columns' types cannot hold (nil for
-// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
-// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
-// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
-// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first check it fails. The repository
-// calls it before any SQL.
+// Validate checks n against the columns of table orders (see runtime.Validator).
 func (n *NewOrder) Validate() error {
 	var f runtime.Fields
 	if n.Status.Set {
@@ -122,14 +102,7 @@ func (n *NewOrder) Validate() error {
 	return f.Err("orders")
 }
 
-// Validate checks u for table orders, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewOrder.Validate does.
 func (u *OrderUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Status.Set {
@@ -151,29 +124,16 @@ func (u *OrderUpdate) Validate() error {
 	return f.Err("orders")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for id, customer_id, status, currency, total, whose columns are NOT NULL,
-// rather than read it as a zero value: the error is a *runtime.DbError of kind
-// Validation naming the fields. Leave an optional field out for its column's
-// default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewOrder) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "orders", "id", "customer_id", "status", "currency", "total"); err != nil {
-		return err
-	}
 	type plain NewOrder
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "orders", "id", "customer_id", "status", "currency", "total")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for customer_id, status, currency, total, whose columns are NOT NULL,
-// rather than read it as a zero value: the error is a *runtime.DbError of kind
-// Validation naming the fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *OrderUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "orders", "customer_id", "status", "currency", "total"); err != nil {
-		return err
-	}
 	type plain OrderUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "orders", "customer_id", "status", "currency", "total")
 }
 
 var (
@@ -184,13 +144,10 @@ var (
 	}
 )
 
-// scanOrder gives the scan destinations of the fields of v, columns in table
-// order.
 func scanOrder(v *Order, d []any) []any {
 	return append(d, &v.ID, &v.CustomerID, &v.Status, &v.Currency, &v.Total, &v.ShippingAddressID, &v.PlacedAt, &v.Notes, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// argsNewOrder gives the values Create binds from n.
 func argsNewOrder(n *NewOrder, d []any) []any {
 	return append(d, n.ID.Arg(), &n.CustomerID, n.Status.Arg(), &n.Currency, n.Total.Arg(), &n.ShippingAddressID, &n.PlacedAt, &n.Notes)
 }
@@ -200,8 +157,8 @@ INSERT INTO "orders" ("id", "customer_id", "status", "currency", "total", "shipp
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, COALESCE($3::"order_status", 'cart'::"order_status"), $4, COALESCE($5::numeric(14,2), 0), $6, $7, $8)
 RETURNING "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at"`
 
-// Create inserts a row into table orders and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table orders and returns the row as stored. It validates n
+// first.
 func (r *OrderRepo) Create(ctx context.Context, n NewOrder) (Order, error) {
 	if err := n.Validate(); err != nil {
 		return Order{}, wrapErr(err, "orders.Create", "orders")
@@ -214,8 +171,8 @@ const sqlOrdersFindByID = `-- name: orders.FindByID replica=ok
 SELECT "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
 WHERE "id" = $1`
 
-// FindByID returns the row of table orders with the given id. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table orders with the given id, or
+// runtime.ErrNotFound.
 func (r *OrderRepo) FindByID(ctx context.Context, id uuid.UUID) (Order, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlOrdersFindByID, id, runtime.Arg, scanOrder)
 	return v, wrapErr(err, "orders.FindByID", "orders")
@@ -224,17 +181,14 @@ func (r *OrderRepo) FindByID(ctx context.Context, id uuid.UUID) (Order, error) {
 const sqlOrdersFindAll = `-- name: orders.FindAll replica=ok
 SELECT "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders" ORDER BY "id"`
 
-// FindAll returns every row of table orders in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table orders in primary key order, in memory.
 func (r *OrderRepo) FindAll(ctx context.Context) ([]Order, error) {
 	rows, err := r.db.Query(ctx, sqlOrdersFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanOrder)
 	return items, wrapErr(err, "orders.FindAll", "orders")
 }
 
-// Stream yields every row of table orders in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrderRepo) Stream(ctx context.Context) iter.Seq2[Order, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "orders.Stream", "orders") }, scanOrder, sqlOrdersFindAll)
 }
@@ -248,9 +202,7 @@ SELECT "id", "customer_id", "status", "currency"::text, "total", "shipping_addre
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table orders in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table orders in primary key order (see runtime.PageArgs).
 func (r *OrderRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Order], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Order]{
@@ -263,8 +215,6 @@ func (r *OrderRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	return p, wrapErr(err, "orders.List", "orders")
 }
 
-// updateOrders are the statements of OrderRepo.Update: one per set of fields set
-// (see runtime.Update).
 var updateOrders = &runtime.Update{
 	Name: "orders.Update", Keys: 1,
 	Head:     "UPDATE \"orders\"\nSET ",
@@ -274,15 +224,13 @@ var updateOrders = &runtime.Update{
 	Nullable: 1<<4 | 1<<5 | 1<<6,
 }
 
-// argsOrderUpdate gives the value of each field of u, nil when unset.
 func argsOrderUpdate(u *OrderUpdate, d []any) []any {
 	return append(d, u.CustomerID.Arg(), u.Status.Arg(), u.Currency.Arg(), u.Total.Arg(), u.ShippingAddressID.Arg(), u.PlacedAt.Arg(), u.Notes.Arg())
 }
 
 // Update applies the set fields of u to the row of table orders with the given id
-// and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first. It sets updated_at to the
-// transaction's time.
+// and returns it as stored, or runtime.ErrNotFound. It validates u first. It sets
+// updated_at to the transaction's time.
 func (r *OrderRepo) Update(ctx context.Context, id uuid.UUID, u OrderUpdate) (Order, error) {
 	if err := u.Validate(); err != nil {
 		return Order{}, wrapErr(err, "orders.Update", "orders")
@@ -314,9 +262,8 @@ const sqlOrdersFindByIDs = `-- name: orders.FindByIDs replica=ok
 SELECT "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table orders whose id is in ids, in id order, with
-// one query. Keys without a row are skipped, so the result may be shorter than
-// ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table orders whose id is in ids, in id order; keys
+// without a row are skipped.
 func (r *OrderRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Order, error) {
 	if len(ids) == 0 {
 		return []Order{}, nil
@@ -325,17 +272,14 @@ func (r *OrderRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Order, er
 	return items, wrapErr(err, "orders.FindByIDs", "orders")
 }
 
-// copyOrders sends rows of NewOrder to table orders with COPY.
 var copyOrders = &runtime.Copier[NewOrder]{
 	Table:   "orders",
 	Columns: []string{"id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes"},
 	Args:    argsNewOrder,
 }
 
-// CreateMany inserts rows into table orders with the COPY protocol and returns how
-// many it inserted, all or nothing. It validates every row first. An unset
-// optional field takes the column's default, as in Create (rows setting different
-// fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table orders with COPY, all or nothing, and returns
+// how many (see runtime.Copier). It validates every row first.
 func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, error) {
 	n, err := copyOrders.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "orders.CreateMany", "orders")
@@ -348,10 +292,9 @@ FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"order_status"[], $4::bpchar[], 
 ORDER BY "u"."ord"
 RETURNING "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at"`
 
-// CreateManyReturning inserts rows into table orders and returns them as stored,
-// in input order, defaults applied as in Create. It runs one statement, which
-// binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table orders in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *OrderRepo) CreateManyReturning(ctx context.Context, rows []NewOrder) ([]Order, error) {
 	if len(rows) == 0 {
 		return []Order{}, nil
@@ -375,13 +318,12 @@ func (r *OrderRepo) CreateManyReturning(ctx context.Context, rows []NewOrder) ([
 	return items, wrapErr(err, "orders.CreateManyReturning", "orders")
 }
 
-// OrderKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// OrderKeyedUpdate is one row's key and changes for UpdateMany.
 type OrderKeyedUpdate struct {
 	ID      uuid.UUID   `json:"id"`
 	Changes OrderUpdate `json:"changes"`
 }
 
-// bulkOrdersUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkOrdersUpdates = &runtime.Bulk[OrderKeyedUpdate]{
 	Table:    "orders",
 	Key:      func(a, b *OrderKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -408,9 +350,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"or
 "cpcgen_new" AS (UPDATE "orders" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_2", "orders"."customer_id"), "status" = COALESCE("cpcgen_v"."cpcgen_3", "orders"."status"), "currency" = COALESCE("cpcgen_v"."cpcgen_4", "orders"."currency"), "total" = COALESCE("cpcgen_v"."cpcgen_5", "orders"."total"), "shipping_address_id" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "orders"."shipping_address_id" END, "placed_at" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "orders"."placed_at" END, "notes" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "orders"."notes" END, "updated_at" = now() FROM "cpcgen_v" WHERE "orders"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table orders the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table orders, all or none (see
+// runtime.UpdateMany).
 func (r *OrderRepo) UpdateMany(ctx context.Context, rows []OrderKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkOrdersUpdates, sqlOrdersUpdateMany, rows)
 	return out, wrapErr(err, "orders.UpdateMany", "orders")
@@ -423,14 +364,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"or
 "cpcgen_new" AS (UPDATE "orders" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_2", "orders"."customer_id"), "status" = COALESCE("cpcgen_v"."cpcgen_3", "orders"."status"), "currency" = COALESCE("cpcgen_v"."cpcgen_4", "orders"."currency"), "total" = COALESCE("cpcgen_v"."cpcgen_5", "orders"."total"), "shipping_address_id" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "orders"."shipping_address_id" END, "placed_at" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "orders"."placed_at" END, "notes" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11" ELSE "orders"."notes" END, "updated_at" = now() FROM "cpcgen_v" WHERE "orders"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."customer_id", "cpcgen_new"."status", "cpcgen_new"."currency"::text, "cpcgen_new"."total", "cpcgen_new"."shipping_address_id", "cpcgen_new"."placed_at", "cpcgen_new"."notes", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *OrderRepo) UpdateManyReturning(ctx context.Context, rows []OrderKeyedUpdate) ([]Order, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkOrdersUpdates, sqlOrdersUpdateManyReturning, scanOrder, rows)
 	return out, wrapErr(err, "orders.UpdateManyReturning", "orders")
 }
 
-// bulkOrdersKeys sends the rows of DeleteMany.
 var bulkOrdersKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "orders",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -445,8 +384,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_
 "cpcgen_new" AS (DELETE FROM "orders" USING "cpcgen_v" WHERE "orders"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table orders with the keys given, as Delete does,
-// and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table orders with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *OrderRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkOrdersKeys, sqlOrdersDeleteMany, keys)
 	return out, wrapErr(err, "orders.DeleteMany", "orders")
@@ -467,7 +406,6 @@ const sqlOrdersLoadByCustomerID = `-- name: orders.LoadByCustomerID replica=ok
 SELECT "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
 WHERE "customer_id" = ANY($1) ORDER BY "id"`
 
-// loadOrdersByCustomerID is LoadByCustomerID on db.
 func loadOrdersByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Order, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Order{}, nil
@@ -477,8 +415,7 @@ func loadOrdersByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UU
 }
 
 // LoadByCustomerID returns the rows of table orders whose customer_id is one of
-// keys, grouped by customer_id, each group in primary key order, with one query
-// however many keys; keys without rows are not in the map.
+// keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *OrderRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Order, error) {
 	m, err := loadOrdersByCustomerID(ctx, r.db, keys)
 	return m, wrapErr(err, "orders.LoadByCustomerID", "orders")
@@ -499,7 +436,6 @@ const sqlOrdersLoadByShippingAddressID = `-- name: orders.LoadByShippingAddressI
 SELECT "id", "customer_id", "status", "currency"::text, "total", "shipping_address_id", "placed_at", "notes", "created_at", "updated_at" FROM "orders"
 WHERE "shipping_address_id" = ANY($1) ORDER BY "id"`
 
-// loadOrdersByShippingAddressID is LoadByShippingAddressID on db.
 func loadOrdersByShippingAddressID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Order, error) {
 	if len(keys) == 0 {
 		return map[int64][]Order{}, nil
@@ -509,35 +445,33 @@ func loadOrdersByShippingAddressID(ctx context.Context, db runtime.DBTX, keys []
 }
 
 // LoadByShippingAddressID returns the rows of table orders whose
-// shipping_address_id is one of keys, grouped by shipping_address_id, each group
-// in primary key order, with one query however many keys; keys without rows are
-// not in the map.
+// shipping_address_id is one of keys, grouped by it, in one query (see
+// runtime.GroupRows).
 func (r *OrderRepo) LoadByShippingAddressID(ctx context.Context, keys []int64) (map[int64][]Order, error) {
 	m, err := loadOrdersByShippingAddressID(ctx, r.db, keys)
 	return m, wrapErr(err, "orders.LoadByShippingAddressID", "orders")
 }
 
-// LoadOrderLines returns the rows of table order_lines that reference each of
-// parents (order_lines.order_id = orders.id), keyed by the parent's id, each group
-// in primary key order, with one query; parents without rows are not in the map.
+// LoadOrderLines returns the rows of table order_lines of each of parents
+// (order_lines.order_id = orders.id), keyed by the parent's id, as LoadByOrderID
+// does.
 func (r *OrderRepo) LoadOrderLines(ctx context.Context, parents []Order) (map[uuid.UUID][]OrderLine, error) {
 	keys := runtime.Keys(parents, func(p *Order) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadOrderLinesByOrderID(ctx, r.db, keys)
 	return m, wrapErr(err, "orders.LoadOrderLines", "orders")
 }
 
-// LoadShipments returns the rows of table shipments that reference each of parents
-// (shipments.order_id = orders.id), keyed by the parent's id, each group in
-// primary key order, with one query; parents without rows are not in the map.
+// LoadShipments returns the rows of table shipments of each of parents
+// (shipments.order_id = orders.id), keyed by the parent's id, as LoadByOrderID
+// does.
 func (r *OrderRepo) LoadShipments(ctx context.Context, parents []Order) (map[uuid.UUID][]Shipment, error) {
 	keys := runtime.Keys(parents, func(p *Order) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadShipmentsByOrderID(ctx, r.db, keys)
 	return m, wrapErr(err, "orders.LoadShipments", "orders")
 }
 
-// LoadReturns returns the rows of table returns that reference each of parents
-// (returns.order_id = orders.id), keyed by the parent's id, each group in primary
-// key order, with one query; parents without rows are not in the map.
+// LoadReturns returns the rows of table returns of each of parents
+// (returns.order_id = orders.id), keyed by the parent's id, as LoadByOrderID does.
 func (r *OrderRepo) LoadReturns(ctx context.Context, parents []Order) (map[uuid.UUID][]Return, error) {
 	keys := runtime.Keys(parents, func(p *Order) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadReturnsByOrderID(ctx, r.db, keys)

@@ -27,9 +27,9 @@ type Organization struct {
 	UpdatedAt time.Time               `json:"updated_at"`
 }
 
-// NewOrganization holds the values of a new row of table organizations. Fields of
-// type runtime.Opt may be left unset: the column's default applies. The database
-// sets created_at, updated_at.
+// NewOrganization holds the values of a new row of table organizations. An unset
+// runtime.Opt field takes its column's default. The database sets created_at,
+// updated_at.
 type NewOrganization struct {
 	ID       runtime.Opt[uuid.UUID]       `json:"id,omitzero"`
 	Slug     string                       `json:"slug"`
@@ -38,9 +38,8 @@ type NewOrganization struct {
 	Settings runtime.Opt[json.RawMessage] `json:"settings,omitzero"`
 }
 
-// OrganizationUpdate lists changes to a row of table organizations. Unset fields
-// leave their column unchanged; a nullable column is set to NULL with
-// runtime.SetNull[T]().
+// OrganizationUpdate lists changes to a row of table organizations; unset fields
+// stay unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type OrganizationUpdate struct {
 	Slug     runtime.Opt[string]                  `json:"slug,omitzero"`
 	Name     runtime.Opt[string]                  `json:"name,omitzero"`
@@ -53,78 +52,47 @@ type OrganizationRepo struct {
 	db runtime.DBTX
 }
 
-// NewOrganizationRepo returns a repository of table organizations that runs its
-// statements on db: a pool, a connection or a transaction.
+// NewOrganizationRepo returns the repository of table organizations over db.
 func NewOrganizationRepo(db runtime.DBTX) *OrganizationRepo {
 	return &OrganizationRepo{db: db}
 }
 
 var (
-	// ErrOrganizationIDTaken matches (errors.Is) a violation of the primary key (id)
-	// of organizations (constraint organizations_pkey, primary_key in the spec).
+	// ErrOrganizationIDTaken matches a violation of the primary key (id).
 	ErrOrganizationIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "organizations", "organizations_pkey", "primary_key")
-
-	// ErrOrganizationSlugTaken matches (errors.Is) a violation of the unique column
-	// slug of organizations (constraint organizations_slug_key, slug.unique in the
-	// spec).
+	// ErrOrganizationSlugTaken matches a violation of the unique column slug.
 	ErrOrganizationSlugTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "organizations", "organizations_slug_key", "slug.unique")
-
-	// ErrOrganizationSlugCheck matches (errors.Is) a violation of the check of column
-	// slug (slug ~ '^[a-z0-9-]+$') of organizations (constraint
-	// organizations_slug_check, slug.check in the spec).
+	// ErrOrganizationSlugCheck matches a violation of the check of column slug (slug ~
+	// '^[a-z0-9-]+$').
 	ErrOrganizationSlugCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "organizations", "organizations_slug_check", "slug.check")
-
-	// ErrOrganizationPlanIDNotFound matches (errors.Is) a write of organizations whose
-	// plan_id names no row of plans (constraint organizations_plan_id_fkey,
-	// plan_id.references in the spec).
+	// ErrOrganizationPlanIDNotFound matches a write whose plan_id names no row of
+	// plans.
 	ErrOrganizationPlanIDNotFound = runtime.NewForeignKeySentinel("organizations", "organizations_plan_id_fkey", "plan_id.references", runtime.FKMissing)
-
-	// ErrOrganizationReferencedBySubscription matches (errors.Is) a delete or key
-	// change of a row of organizations that rows of subscriptions still reference
-	// (constraint subscriptions_organization_id_fkey,
-	// subscriptions.organization_id.references in the spec).
+	// ErrOrganizationReferencedBySubscription matches a delete or key change of a row
+	// that rows of subscriptions reference.
 	ErrOrganizationReferencedBySubscription = runtime.NewForeignKeySentinel("subscriptions", "subscriptions_organization_id_fkey", "organization_id.references", runtime.FKReferenced)
-
-	// ErrOrganizationReferencedByInvoice matches (errors.Is) a delete or key change of
-	// a row of organizations that rows of invoices still reference (constraint
-	// invoices_organization_id_fkey, invoices.organization_id.references in the spec).
+	// ErrOrganizationReferencedByInvoice matches a delete or key change of a row that
+	// rows of invoices reference.
 	ErrOrganizationReferencedByInvoice = runtime.NewForeignKeySentinel("invoices", "invoices_organization_id_fkey", "organization_id.references", runtime.FKReferenced)
-
-	// ErrOrganizationReferencedByMembership matches (errors.Is) a delete or key change
-	// of a row of organizations that rows of memberships still reference (constraint
-	// memberships_organization_id_fkey, memberships.organization_id.references in the
-	// spec).
+	// ErrOrganizationReferencedByMembership matches a delete or key change of a row
+	// that rows of memberships reference.
 	ErrOrganizationReferencedByMembership = runtime.NewForeignKeySentinel("memberships", "memberships_organization_id_fkey", "organization_id.references", runtime.FKReferenced)
-
-	// ErrOrganizationReferencedByAPIKey matches (errors.Is) a delete or key change of
-	// a row of organizations that rows of api_keys still reference (constraint
-	// api_keys_organization_id_fkey, api_keys.organization_id.references in the spec).
+	// ErrOrganizationReferencedByAPIKey matches a delete or key change of a row that
+	// rows of api_keys reference.
 	ErrOrganizationReferencedByAPIKey = runtime.NewForeignKeySentinel("api_keys", "api_keys_organization_id_fkey", "organization_id.references", runtime.FKReferenced)
-
-	// ErrOrganizationReferencedByWebhook matches (errors.Is) a delete or key change of
-	// a row of organizations that rows of webhooks still reference (constraint
-	// webhooks_organization_id_fkey, webhooks.organization_id.references in the spec).
+	// ErrOrganizationReferencedByWebhook matches a delete or key change of a row that
+	// rows of webhooks reference.
 	ErrOrganizationReferencedByWebhook = runtime.NewForeignKeySentinel("webhooks", "webhooks_organization_id_fkey", "organization_id.references", runtime.FKReferenced)
-
-	// ErrOrganizationReferencedBySetting matches (errors.Is) a delete or key change of
-	// a row of organizations that rows of settings still reference (constraint
-	// settings_organization_id_fkey, settings.organization_id.references in the spec).
+	// ErrOrganizationReferencedBySetting matches a delete or key change of a row that
+	// rows of settings reference.
 	ErrOrganizationReferencedBySetting = runtime.NewForeignKeySentinel("settings", "settings_organization_id_fkey", "organization_id.references", runtime.FKReferenced)
-
-	// ErrOrganizationReferencedByCustomer matches (errors.Is) a delete or key change
-	// of a row of organizations that rows of customers still reference (constraint
-	// customers_organization_id_fkey, customers.organization_id.references in the
-	// spec).
+	// ErrOrganizationReferencedByCustomer matches a delete or key change of a row that
+	// rows of customers reference.
 	ErrOrganizationReferencedByCustomer = runtime.NewForeignKeySentinel("customers", "customers_organization_id_fkey", "organization_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table organizations: what the columns' types cannot hold
-// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
-// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table organizations (see
+// runtime.Validator).
 func (n *NewOrganization) Validate() error {
 	var f runtime.Fields
 	f.Fits("slug", runtime.CheckText(n.Slug))
@@ -137,14 +105,7 @@ func (n *NewOrganization) Validate() error {
 	return f.Err("organizations")
 }
 
-// Validate checks u for table organizations, field by field for the fields that
-// are set: what the columns' types cannot hold (nil for a NOT NULL column, NUL
-// bytes or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s)
-// takes, times out of PostgreSQL's range), then the spec's rules (enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty). It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first check it fails. The repository calls it before
-// any SQL.
+// Validate checks the fields of u that are set, as NewOrganization.Validate does.
 func (u *OrganizationUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Slug.Set {
@@ -161,28 +122,16 @@ func (u *OrganizationUpdate) Validate() error {
 	return f.Err("organizations")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for id, slug, name, settings, whose columns are NOT NULL, rather than read
-// it as a zero value: the error is a *runtime.DbError of kind Validation naming
-// the fields. Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewOrganization) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "organizations", "id", "slug", "name", "settings"); err != nil {
-		return err
-	}
 	type plain NewOrganization
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "organizations", "id", "slug", "name", "settings")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for slug, name, settings, whose columns are NOT NULL, rather than read it
-// as a zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *OrganizationUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "organizations", "slug", "name", "settings"); err != nil {
-		return err
-	}
 	type plain OrganizationUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "organizations", "slug", "name", "settings")
 }
 
 var (
@@ -192,13 +141,10 @@ var (
 	}
 )
 
-// scanOrganization gives the scan destinations of the fields of v, columns in
-// table order.
 func scanOrganization(v *Organization, d []any) []any {
 	return append(d, &v.ID, &v.Slug, &v.Name, &v.PlanID, &v.Settings, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// argsNewOrganization gives the values Create binds from n.
 func argsNewOrganization(n *NewOrganization, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Slug, &n.Name, &n.PlanID, runtime.OptValue(&n.Settings))
 }
@@ -208,8 +154,8 @@ INSERT INTO "organizations" ("id", "slug", "name", "plan_id", "settings")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::jsonb, '{}'::jsonb))
 RETURNING "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at"`
 
-// Create inserts a row into table organizations and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table organizations and returns the row as stored. It
+// validates n first.
 func (r *OrganizationRepo) Create(ctx context.Context, n NewOrganization) (Organization, error) {
 	if err := n.Validate(); err != nil {
 		return Organization{}, wrapErr(err, "organizations.Create", "organizations")
@@ -222,8 +168,8 @@ const sqlOrganizationsFindByID = `-- name: organizations.FindByID replica=ok
 SELECT "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at" FROM "organizations"
 WHERE "id" = $1`
 
-// FindByID returns the row of table organizations with the given id. If there is
-// none, the error matches runtime.ErrNotFound.
+// FindByID returns the row of table organizations with the given id, or
+// runtime.ErrNotFound.
 func (r *OrganizationRepo) FindByID(ctx context.Context, id uuid.UUID) (Organization, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlOrganizationsFindByID, id, runtime.Arg, scanOrganization)
 	return v, wrapErr(err, "organizations.FindByID", "organizations")
@@ -232,17 +178,15 @@ func (r *OrganizationRepo) FindByID(ctx context.Context, id uuid.UUID) (Organiza
 const sqlOrganizationsFindAll = `-- name: organizations.FindAll replica=ok
 SELECT "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at" FROM "organizations" ORDER BY "id"`
 
-// FindAll returns every row of table organizations in primary key order, all in
-// memory; List and Stream do not hold them all.
+// FindAll returns every row of table organizations in primary key order, in
+// memory.
 func (r *OrganizationRepo) FindAll(ctx context.Context) ([]Organization, error) {
 	rows, err := r.db.Query(ctx, sqlOrganizationsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanOrganization)
 	return items, wrapErr(err, "organizations.FindAll", "organizations")
 }
 
-// Stream yields every row of table organizations in primary key order as the loop
-// reads them from the server: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrganizationRepo) Stream(ctx context.Context) iter.Seq2[Organization, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "organizations.Stream", "organizations") }, scanOrganization, sqlOrganizationsFindAll)
 }
@@ -256,9 +200,8 @@ SELECT "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at" F
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table organizations in primary key order,
-// after the cursor page.After ("" for the first page); the page's Next cursor (""
-// after the last page) gets the next one.
+// List returns a page of table organizations in primary key order (see
+// runtime.PageArgs).
 func (r *OrganizationRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Organization], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Organization]{
@@ -271,8 +214,6 @@ func (r *OrganizationRepo) List(ctx context.Context, page runtime.PageArgs) (run
 	return p, wrapErr(err, "organizations.List", "organizations")
 }
 
-// updateOrganizations are the statements of OrganizationRepo.Update: one per set
-// of fields set (see runtime.Update).
 var updateOrganizations = &runtime.Update{
 	Name: "organizations.Update", Keys: 1,
 	Head:     "UPDATE \"organizations\"\nSET ",
@@ -282,15 +223,13 @@ var updateOrganizations = &runtime.Update{
 	Nullable: 1 << 2,
 }
 
-// argsOrganizationUpdate gives the value of each field of u, nil when unset.
 func argsOrganizationUpdate(u *OrganizationUpdate, d []any) []any {
 	return append(d, u.Slug.Arg(), u.Name.Arg(), u.PlanID.Arg(), runtime.OptValue(&u.Settings))
 }
 
 // Update applies the set fields of u to the row of table organizations with the
-// given id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first. It sets updated_at to the
-// transaction's time.
+// given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
+// It sets updated_at to the transaction's time.
 func (r *OrganizationRepo) Update(ctx context.Context, id uuid.UUID, u OrganizationUpdate) (Organization, error) {
 	if err := u.Validate(); err != nil {
 		return Organization{}, wrapErr(err, "organizations.Update", "organizations")
@@ -323,8 +262,7 @@ SELECT "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at" F
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table organizations whose id is in ids, in id
-// order, with one query. Keys without a row are skipped, so the result may be
-// shorter than ids; it is empty, not nil, when no key has a row.
+// order; keys without a row are skipped.
 func (r *OrganizationRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Organization, error) {
 	if len(ids) == 0 {
 		return []Organization{}, nil
@@ -333,18 +271,14 @@ func (r *OrganizationRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Or
 	return items, wrapErr(err, "organizations.FindByIDs", "organizations")
 }
 
-// copyOrganizations sends rows of NewOrganization to table organizations with
-// COPY.
 var copyOrganizations = &runtime.Copier[NewOrganization]{
 	Table:   "organizations",
 	Columns: []string{"id", "slug", "name", "plan_id", "settings"},
 	Args:    argsNewOrganization,
 }
 
-// CreateMany inserts rows into table organizations with the COPY protocol and
-// returns how many it inserted, all or nothing. It validates every row first. An
-// unset optional field takes the column's default, as in Create (rows setting
-// different fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table organizations with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *OrganizationRepo) CreateMany(ctx context.Context, rows []NewOrganization) (int64, error) {
 	n, err := copyOrganizations.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "organizations.CreateMany", "organizations")
@@ -357,10 +291,9 @@ FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::uuid[], $5::jsonb[]) WITH
 ORDER BY "u"."ord"
 RETURNING "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at"`
 
-// CreateManyReturning inserts rows into table organizations and returns them as
-// stored, in input order, defaults applied as in Create. It runs one statement,
-// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table organizations in one INSERT …
+// SELECT FROM unnest, all or nothing, and returns them as stored. It validates
+// every row first.
 func (r *OrganizationRepo) CreateManyReturning(ctx context.Context, rows []NewOrganization) ([]Organization, error) {
 	if len(rows) == 0 {
 		return []Organization{}, nil
@@ -429,14 +362,12 @@ func (r *OrganizationRepo) CreateIfAbsentBySlug(ctx context.Context, n NewOrgani
 	return v, created, wrapErr(err, "organizations.CreateIfAbsentBySlug", "organizations")
 }
 
-// OrganizationKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// OrganizationKeyedUpdate is one row's key and changes for UpdateMany.
 type OrganizationKeyedUpdate struct {
 	ID      uuid.UUID          `json:"id"`
 	Changes OrganizationUpdate `json:"changes"`
 }
 
-// bulkOrganizationsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkOrganizationsUpdates = &runtime.Bulk[OrganizationKeyedUpdate]{
 	Table:    "organizations",
 	Key:      func(a, b *OrganizationKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -458,9 +389,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::text[], 
 "cpcgen_new" AS (UPDATE "organizations" SET "slug" = COALESCE("cpcgen_v"."cpcgen_2", "organizations"."slug"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "organizations"."name"), "plan_id" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "organizations"."plan_id" END, "settings" = COALESCE("cpcgen_v"."cpcgen_6", "organizations"."settings"), "updated_at" = now() FROM "cpcgen_v" WHERE "organizations"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table organizations the changes of each, as
-// Update does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table organizations, all or none (see
+// runtime.UpdateMany).
 func (r *OrganizationRepo) UpdateMany(ctx context.Context, rows []OrganizationKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkOrganizationsUpdates, sqlOrganizationsUpdateMany, rows)
 	return out, wrapErr(err, "organizations.UpdateMany", "organizations")
@@ -473,14 +403,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::text[], 
 "cpcgen_new" AS (UPDATE "organizations" SET "slug" = COALESCE("cpcgen_v"."cpcgen_2", "organizations"."slug"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "organizations"."name"), "plan_id" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "organizations"."plan_id" END, "settings" = COALESCE("cpcgen_v"."cpcgen_6", "organizations"."settings"), "updated_at" = now() FROM "cpcgen_v" WHERE "organizations"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."slug", "cpcgen_new"."name", "cpcgen_new"."plan_id", "cpcgen_new"."settings", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *OrganizationRepo) UpdateManyReturning(ctx context.Context, rows []OrganizationKeyedUpdate) ([]Organization, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkOrganizationsUpdates, sqlOrganizationsUpdateManyReturning, scanOrganization, rows)
 	return out, wrapErr(err, "organizations.UpdateManyReturning", "organizations")
 }
 
-// bulkOrganizationsKeys sends the rows of DeleteMany.
 var bulkOrganizationsKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "organizations",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -496,14 +424,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table organizations with the keys given, as
-// Delete does, and reports whether each key's row was deleted. See
-// runtime.WriteMany.
+// Delete does (see runtime.WriteMany).
 func (r *OrganizationRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkOrganizationsKeys, sqlOrganizationsDeleteMany, keys)
 	return out, wrapErr(err, "organizations.DeleteMany", "organizations")
 }
 
-// bulkOrganizationsNew sends the rows of the batch upserts.
 var bulkOrganizationsNew = &runtime.Bulk[NewOrganization]{
 	Table:    "organizations",
 	Validate: (*NewOrganization).Validate,
@@ -523,8 +449,7 @@ WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid())
 "cpcgen_new" AS (UPDATE "organizations" SET "name" = "cpcgen_v"."cpcgen_i3", "plan_id" = "cpcgen_v"."cpcgen_i4", "settings" = COALESCE("cpcgen_v"."cpcgen_5", "organizations"."settings"), "updated_at" = now() FROM "cpcgen_v" WHERE "slug" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."slug", "cpcgen_ins"."name", "cpcgen_ins"."plan_id", "cpcgen_ins"."settings", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."slug", "cpcgen_new"."name", "cpcgen_new"."plan_id", "cpcgen_new"."settings", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`
 
-// UpsertManyBySlug is UpsertBySlug for many rows: it returns the rows as stored,
-// in the order of rows. See runtime.UpsertMany.
+// UpsertManyBySlug is UpsertBySlug for many rows (see runtime.UpsertMany).
 func (r *OrganizationRepo) UpsertManyBySlug(ctx context.Context, rows []NewOrganization) ([]Organization, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkOrganizationsNew.By(func(a, b *NewOrganization) int { return cmp.Compare(a.Slug, b.Slug) }), sqlOrganizationsUpsertManyBySlug, scanOrganization, rows)
 	return out, wrapErr(err, "organizations.UpsertManyBySlug", "organizations")
@@ -535,9 +460,8 @@ WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid())
 "cpcgen_ins" AS (INSERT INTO "organizations" ("id", "slug", "name", "plan_id", "settings") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("slug") DO NOTHING RETURNING "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."slug", "cpcgen_ins"."name", "cpcgen_ins"."plan_id", "cpcgen_ins"."settings", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."slug" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "organizations"."id", "organizations"."slug", "organizations"."name", "organizations"."plan_id", "organizations"."settings", "organizations"."created_at", "organizations"."updated_at" FROM "cpcgen_v" JOIN "organizations" ON "slug" = "cpcgen_v"."cpcgen_i2"`
 
-// CreateManyIfAbsentBySlug is CreateIfAbsentBySlug for many rows: it returns, in
-// the order of rows, the new rows or the rows in the way, and whether each was
-// created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentBySlug is CreateIfAbsentBySlug for many rows (see
+// runtime.CreateManyIfAbsent).
 func (r *OrganizationRepo) CreateManyIfAbsentBySlug(ctx context.Context, rows []NewOrganization) ([]Organization, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkOrganizationsNew.By(func(a, b *NewOrganization) int { return cmp.Compare(a.Slug, b.Slug) }), sqlOrganizationsCreateManyIfAbsentBySlug, scanOrganization, rows)
 	return out, created, wrapErr(err, "organizations.CreateManyIfAbsentBySlug", "organizations")
@@ -558,7 +482,6 @@ const sqlOrganizationsLoadByPlanID = `-- name: organizations.LoadByPlanID replic
 SELECT "id", "slug", "name", "plan_id", "settings", "created_at", "updated_at" FROM "organizations"
 WHERE "plan_id" = ANY($1) ORDER BY "id"`
 
-// loadOrganizationsByPlanID is LoadByPlanID on db.
 func loadOrganizationsByPlanID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Organization, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Organization{}, nil
@@ -568,77 +491,69 @@ func loadOrganizationsByPlanID(ctx context.Context, db runtime.DBTX, keys []uuid
 }
 
 // LoadByPlanID returns the rows of table organizations whose plan_id is one of
-// keys, grouped by plan_id, each group in primary key order, with one query
-// however many keys; keys without rows are not in the map.
+// keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *OrganizationRepo) LoadByPlanID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Organization, error) {
 	m, err := loadOrganizationsByPlanID(ctx, r.db, keys)
 	return m, wrapErr(err, "organizations.LoadByPlanID", "organizations")
 }
 
-// LoadSubscriptions returns the rows of table subscriptions that reference each of
-// parents (subscriptions.organization_id = organizations.id), keyed by the
-// parent's id, each group in primary key order, with one query; parents without
-// rows are not in the map.
+// LoadSubscriptions returns the rows of table subscriptions of each of parents
+// (subscriptions.organization_id = organizations.id), keyed by the parent's id, as
+// LoadByOrganizationID does.
 func (r *OrganizationRepo) LoadSubscriptions(ctx context.Context, parents []Organization) (map[uuid.UUID][]Subscription, error) {
 	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadSubscriptionsByOrganizationID(ctx, r.db, keys)
 	return m, wrapErr(err, "organizations.LoadSubscriptions", "organizations")
 }
 
-// LoadInvoices returns the rows of table invoices that reference each of parents
-// (invoices.organization_id = organizations.id), keyed by the parent's id, each
-// group in primary key order, with one query; parents without rows are not in the
-// map.
+// LoadInvoices returns the rows of table invoices of each of parents
+// (invoices.organization_id = organizations.id), keyed by the parent's id, as
+// LoadByOrganizationID does.
 func (r *OrganizationRepo) LoadInvoices(ctx context.Context, parents []Organization) (map[uuid.UUID][]Invoice, error) {
 	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadInvoicesByOrganizationID(ctx, r.db, keys)
 	return m, wrapErr(err, "organizations.LoadInvoices", "organizations")
 }
 
-// LoadMemberships returns the rows of table memberships that reference each of
-// parents (memberships.organization_id = organizations.id), keyed by the parent's
-// id, each group in primary key order, with one query; parents without rows are
-// not in the map.
+// LoadMemberships returns the rows of table memberships of each of parents
+// (memberships.organization_id = organizations.id), keyed by the parent's id, as
+// LoadByOrganizationID does.
 func (r *OrganizationRepo) LoadMemberships(ctx context.Context, parents []Organization) (map[uuid.UUID][]Membership, error) {
 	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadMembershipsByOrganizationID(ctx, r.db, keys)
 	return m, wrapErr(err, "organizations.LoadMemberships", "organizations")
 }
 
-// LoadAPIKeys returns the rows of table api_keys that reference each of parents
-// (api_keys.organization_id = organizations.id), keyed by the parent's id, each
-// group in primary key order, with one query; parents without rows are not in the
-// map.
+// LoadAPIKeys returns the rows of table api_keys of each of parents
+// (api_keys.organization_id = organizations.id), keyed by the parent's id, as
+// LoadByOrganizationID does.
 func (r *OrganizationRepo) LoadAPIKeys(ctx context.Context, parents []Organization) (map[uuid.UUID][]APIKey, error) {
 	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadAPIKeysByOrganizationID(ctx, r.db, keys)
 	return m, wrapErr(err, "organizations.LoadAPIKeys", "organizations")
 }
 
-// LoadWebhooks returns the rows of table webhooks that reference each of parents
-// (webhooks.organization_id = organizations.id), keyed by the parent's id, each
-// group in primary key order, with one query; parents without rows are not in the
-// map.
+// LoadWebhooks returns the rows of table webhooks of each of parents
+// (webhooks.organization_id = organizations.id), keyed by the parent's id, as
+// LoadByOrganizationID does.
 func (r *OrganizationRepo) LoadWebhooks(ctx context.Context, parents []Organization) (map[uuid.UUID][]Webhook, error) {
 	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadWebhooksByOrganizationID(ctx, r.db, keys)
 	return m, wrapErr(err, "organizations.LoadWebhooks", "organizations")
 }
 
-// LoadSettings returns the rows of table settings that reference each of parents
-// (settings.organization_id = organizations.id), keyed by the parent's id, each
-// group in primary key order, with one query; parents without rows are not in the
-// map.
+// LoadSettings returns the rows of table settings of each of parents
+// (settings.organization_id = organizations.id), keyed by the parent's id, as
+// LoadByOrganizationID does.
 func (r *OrganizationRepo) LoadSettings(ctx context.Context, parents []Organization) (map[uuid.UUID][]Setting, error) {
 	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadSettingsByOrganizationID(ctx, r.db, keys)
 	return m, wrapErr(err, "organizations.LoadSettings", "organizations")
 }
 
-// LoadCustomers returns the rows of table customers that reference each of parents
-// (customers.organization_id = organizations.id), keyed by the parent's id, each
-// group in primary key order, with one query; parents without rows are not in the
-// map.
+// LoadCustomers returns the rows of table customers of each of parents
+// (customers.organization_id = organizations.id), keyed by the parent's id, as
+// LoadByOrganizationID does.
 func (r *OrganizationRepo) LoadCustomers(ctx context.Context, parents []Organization) (map[uuid.UUID][]Customer, error) {
 	keys := runtime.Keys(parents, func(p *Organization) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadCustomersByOrganizationID(ctx, r.db, keys)

@@ -25,8 +25,8 @@ type Payment struct {
 	Raw        json.RawMessage      `json:"raw"`
 }
 
-// NewPayment holds the values of a new row of table payments. Fields of type
-// runtime.Opt may be left unset: the column's default applies.
+// NewPayment holds the values of a new row of table payments. An unset runtime.Opt
+// field takes its column's default.
 type NewPayment struct {
 	ID         runtime.Opt[uuid.UUID] `json:"id,omitzero"`
 	InvoiceID  uuid.UUID              `json:"invoice_id"`
@@ -37,8 +37,8 @@ type NewPayment struct {
 	Raw        json.RawMessage        `json:"raw"`
 }
 
-// PaymentUpdate lists changes to a row of table payments. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// PaymentUpdate lists changes to a row of table payments; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type PaymentUpdate struct {
 	InvoiceID  runtime.Opt[uuid.UUID]            `json:"invoice_id,omitzero"`
 	Method     runtime.Opt[PaymentMethod]        `json:"method,omitzero"`
@@ -53,40 +53,26 @@ type PaymentRepo struct {
 	db runtime.DBTX
 }
 
-// NewPaymentRepo returns a repository of table payments that runs its statements
-// on db: a pool, a connection or a transaction.
+// NewPaymentRepo returns the repository of table payments over db.
 func NewPaymentRepo(db runtime.DBTX) *PaymentRepo {
 	return &PaymentRepo{db: db}
 }
 
 var (
-	// ErrPaymentIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// payments (constraint payments_pkey, primary_key in the spec).
+	// ErrPaymentIDTaken matches a violation of the primary key (id).
 	ErrPaymentIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "payments", "payments_pkey", "primary_key")
-
-	// ErrPaymentAmountCheck matches (errors.Is) a violation of the check of column
-	// amount (amount > 0) of payments (constraint payments_amount_check, amount.check
-	// in the spec).
+	// ErrPaymentAmountCheck matches a violation of the check of column amount (amount
+	// > 0).
 	ErrPaymentAmountCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "payments", "payments_amount_check", "amount.check")
-
-	// ErrPaymentInvoiceIDNotFound matches (errors.Is) a write of payments whose
-	// invoice_id names no row of invoices (constraint payments_invoice_id_fkey,
-	// invoice_id.references in the spec).
+	// ErrPaymentInvoiceIDNotFound matches a write whose invoice_id names no row of
+	// invoices.
 	ErrPaymentInvoiceIDNotFound = runtime.NewForeignKeySentinel("payments", "payments_invoice_id_fkey", "invoice_id.references", runtime.FKMissing)
-
-	// ErrPaymentReferencedByRefund matches (errors.Is) a delete or key change of a row
-	// of payments that rows of refunds still reference (constraint
-	// refunds_payment_id_fkey, refunds.payment_id.references in the spec).
+	// ErrPaymentReferencedByRefund matches a delete or key change of a row that rows
+	// of refunds reference.
 	ErrPaymentReferencedByRefund = runtime.NewForeignKeySentinel("refunds", "refunds_payment_id_fkey", "payment_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table payments: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table payments (see runtime.Validator).
 func (n *NewPayment) Validate() error {
 	var f runtime.Fields
 	f.Check("method", n.Method.Valid(), "must be one of \"card\", \"sepa_debit\", \"bank_transfer\", \"voucher\"")
@@ -101,14 +87,7 @@ func (n *NewPayment) Validate() error {
 	return f.Err("payments")
 }
 
-// Validate checks u for table payments, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewPayment.Validate does.
 func (u *PaymentUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Method.Set {
@@ -129,38 +108,22 @@ func (u *PaymentUpdate) Validate() error {
 	return f.Err("payments")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for id, invoice_id, method, amount, received_at, whose columns are NOT
-// NULL, rather than read it as a zero value: the error is a *runtime.DbError of
-// kind Validation naming the fields. Leave an optional field out for its column's
-// default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewPayment) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "payments", "id", "invoice_id", "method", "amount", "received_at"); err != nil {
-		return err
-	}
 	type plain NewPayment
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "payments", "id", "invoice_id", "method", "amount", "received_at")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for invoice_id, method, amount, received_at, whose columns are NOT NULL,
-// rather than read it as a zero value: the error is a *runtime.DbError of kind
-// Validation naming the fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *PaymentUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "payments", "invoice_id", "method", "amount", "received_at"); err != nil {
-		return err
-	}
 	type plain PaymentUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "payments", "invoice_id", "method", "amount", "received_at")
 }
 
-// scanPayment gives the scan destinations of the fields of v, columns in table
-// order.
 func scanPayment(v *Payment, d []any) []any {
 	return append(d, &v.ID, &v.InvoiceID, &v.Method, &v.Amount, &v.ReceivedAt, &v.Reference, &v.Raw)
 }
 
-// argsNewPayment gives the values Create binds from n.
 func argsNewPayment(n *NewPayment, d []any) []any {
 	return append(d, n.ID.Arg(), &n.InvoiceID, &n.Method, &n.Amount, n.ReceivedAt.Arg(), &n.Reference, n.Raw)
 }
@@ -170,8 +133,8 @@ INSERT INTO "payments" ("id", "invoice_id", "method", "amount", "received_at", "
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::timestamptz, now()), $6, $7)
 RETURNING "id", "invoice_id", "method", "amount", "received_at", "reference", "raw"`
 
-// Create inserts a row into table payments and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table payments and returns the row as stored. It validates
+// n first.
 func (r *PaymentRepo) Create(ctx context.Context, n NewPayment) (Payment, error) {
 	if err := n.Validate(); err != nil {
 		return Payment{}, wrapErr(err, "payments.Create", "payments")
@@ -184,8 +147,8 @@ const sqlPaymentsFindByID = `-- name: payments.FindByID replica=ok
 SELECT "id", "invoice_id", "method", "amount", "received_at", "reference", "raw" FROM "payments"
 WHERE "id" = $1`
 
-// FindByID returns the row of table payments with the given id. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table payments with the given id, or
+// runtime.ErrNotFound.
 func (r *PaymentRepo) FindByID(ctx context.Context, id uuid.UUID) (Payment, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlPaymentsFindByID, id, runtime.Arg, scanPayment)
 	return v, wrapErr(err, "payments.FindByID", "payments")
@@ -194,17 +157,14 @@ func (r *PaymentRepo) FindByID(ctx context.Context, id uuid.UUID) (Payment, erro
 const sqlPaymentsFindAll = `-- name: payments.FindAll replica=ok
 SELECT "id", "invoice_id", "method", "amount", "received_at", "reference", "raw" FROM "payments" ORDER BY "id"`
 
-// FindAll returns every row of table payments in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table payments in primary key order, in memory.
 func (r *PaymentRepo) FindAll(ctx context.Context) ([]Payment, error) {
 	rows, err := r.db.Query(ctx, sqlPaymentsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanPayment)
 	return items, wrapErr(err, "payments.FindAll", "payments")
 }
 
-// Stream yields every row of table payments in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PaymentRepo) Stream(ctx context.Context) iter.Seq2[Payment, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "payments.Stream", "payments") }, scanPayment, sqlPaymentsFindAll)
 }
@@ -218,9 +178,8 @@ SELECT "id", "invoice_id", "method", "amount", "received_at", "reference", "raw"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table payments in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table payments in primary key order (see
+// runtime.PageArgs).
 func (r *PaymentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Payment], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Payment]{
@@ -233,8 +192,6 @@ func (r *PaymentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "payments.List", "payments")
 }
 
-// updatePayments are the statements of PaymentRepo.Update: one per set of fields
-// set (see runtime.Update).
 var updatePayments = &runtime.Update{
 	Name: "payments.Update", Keys: 1,
 	Head:     "UPDATE \"payments\"\nSET ",
@@ -243,14 +200,12 @@ var updatePayments = &runtime.Update{
 	Nullable: 1<<4 | 1<<5,
 }
 
-// argsPaymentUpdate gives the value of each field of u, nil when unset.
 func argsPaymentUpdate(u *PaymentUpdate, d []any) []any {
 	return append(d, u.InvoiceID.Arg(), u.Method.Arg(), u.Amount.Arg(), u.ReceivedAt.Arg(), u.Reference.Arg(), runtime.OptValue(&u.Raw))
 }
 
 // Update applies the set fields of u to the row of table payments with the given
-// id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *PaymentRepo) Update(ctx context.Context, id uuid.UUID, u PaymentUpdate) (Payment, error) {
 	if err := u.Validate(); err != nil {
 		return Payment{}, wrapErr(err, "payments.Update", "payments")
@@ -282,9 +237,8 @@ const sqlPaymentsFindByIDs = `-- name: payments.FindByIDs replica=ok
 SELECT "id", "invoice_id", "method", "amount", "received_at", "reference", "raw" FROM "payments"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table payments whose id is in ids, in id order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table payments whose id is in ids, in id order;
+// keys without a row are skipped.
 func (r *PaymentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Payment, error) {
 	if len(ids) == 0 {
 		return []Payment{}, nil
@@ -293,17 +247,14 @@ func (r *PaymentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Payment
 	return items, wrapErr(err, "payments.FindByIDs", "payments")
 }
 
-// copyPayments sends rows of NewPayment to table payments with COPY.
 var copyPayments = &runtime.Copier[NewPayment]{
 	Table:   "payments",
 	Columns: []string{"id", "invoice_id", "method", "amount", "received_at", "reference", "raw"},
 	Args:    argsNewPayment,
 }
 
-// CreateMany inserts rows into table payments with the COPY protocol and returns
-// how many it inserted, all or nothing. It validates every row first. An unset
-// optional field takes the column's default, as in Create (rows setting different
-// fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table payments with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *PaymentRepo) CreateMany(ctx context.Context, rows []NewPayment) (int64, error) {
 	n, err := copyPayments.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "payments.CreateMany", "payments")
@@ -316,10 +267,9 @@ FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"payment_method"[], $4::numeric(
 ORDER BY "u"."ord"
 RETURNING "id", "invoice_id", "method", "amount", "received_at", "reference", "raw"`
 
-// CreateManyReturning inserts rows into table payments and returns them as stored,
-// in input order, defaults applied as in Create. It runs one statement, which
-// binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table payments in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *PaymentRepo) CreateManyReturning(ctx context.Context, rows []NewPayment) ([]Payment, error) {
 	if len(rows) == 0 {
 		return []Payment{}, nil
@@ -342,14 +292,12 @@ func (r *PaymentRepo) CreateManyReturning(ctx context.Context, rows []NewPayment
 	return items, wrapErr(err, "payments.CreateManyReturning", "payments")
 }
 
-// PaymentKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// PaymentKeyedUpdate is one row's key and changes for UpdateMany.
 type PaymentKeyedUpdate struct {
 	ID      uuid.UUID     `json:"id"`
 	Changes PaymentUpdate `json:"changes"`
 }
 
-// bulkPaymentsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkPaymentsUpdates = &runtime.Bulk[PaymentKeyedUpdate]{
 	Table:    "payments",
 	Key:      func(a, b *PaymentKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -374,9 +322,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"pa
 "cpcgen_new" AS (UPDATE "payments" SET "invoice_id" = COALESCE("cpcgen_v"."cpcgen_2", "payments"."invoice_id"), "method" = COALESCE("cpcgen_v"."cpcgen_3", "payments"."method"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "payments"."amount"), "received_at" = COALESCE("cpcgen_v"."cpcgen_5", "payments"."received_at"), "reference" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "payments"."reference" END, "raw" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "payments"."raw" END FROM "cpcgen_v" WHERE "payments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table payments the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table payments, all or none (see
+// runtime.UpdateMany).
 func (r *PaymentRepo) UpdateMany(ctx context.Context, rows []PaymentKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkPaymentsUpdates, sqlPaymentsUpdateMany, rows)
 	return out, wrapErr(err, "payments.UpdateMany", "payments")
@@ -389,14 +336,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]::"pa
 "cpcgen_new" AS (UPDATE "payments" SET "invoice_id" = COALESCE("cpcgen_v"."cpcgen_2", "payments"."invoice_id"), "method" = COALESCE("cpcgen_v"."cpcgen_3", "payments"."method"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "payments"."amount"), "received_at" = COALESCE("cpcgen_v"."cpcgen_5", "payments"."received_at"), "reference" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "payments"."reference" END, "raw" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "payments"."raw" END FROM "cpcgen_v" WHERE "payments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "invoice_id", "method", "amount", "received_at", "reference", "raw")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."invoice_id", "cpcgen_new"."method", "cpcgen_new"."amount", "cpcgen_new"."received_at", "cpcgen_new"."reference", "cpcgen_new"."raw" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *PaymentRepo) UpdateManyReturning(ctx context.Context, rows []PaymentKeyedUpdate) ([]Payment, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkPaymentsUpdates, sqlPaymentsUpdateManyReturning, scanPayment, rows)
 	return out, wrapErr(err, "payments.UpdateManyReturning", "payments")
 }
 
-// bulkPaymentsKeys sends the rows of DeleteMany.
 var bulkPaymentsKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "payments",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -412,7 +357,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table payments with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *PaymentRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkPaymentsKeys, sqlPaymentsDeleteMany, keys)
 	return out, wrapErr(err, "payments.DeleteMany", "payments")
@@ -433,7 +378,6 @@ const sqlPaymentsLoadByInvoiceID = `-- name: payments.LoadByInvoiceID replica=ok
 SELECT "id", "invoice_id", "method", "amount", "received_at", "reference", "raw" FROM "payments"
 WHERE "invoice_id" = ANY($1) ORDER BY "id"`
 
-// loadPaymentsByInvoiceID is LoadByInvoiceID on db.
 func loadPaymentsByInvoiceID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Payment, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Payment{}, nil
@@ -443,16 +387,15 @@ func loadPaymentsByInvoiceID(ctx context.Context, db runtime.DBTX, keys []uuid.U
 }
 
 // LoadByInvoiceID returns the rows of table payments whose invoice_id is one of
-// keys, grouped by invoice_id, each group in primary key order, with one query
-// however many keys; keys without rows are not in the map.
+// keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *PaymentRepo) LoadByInvoiceID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Payment, error) {
 	m, err := loadPaymentsByInvoiceID(ctx, r.db, keys)
 	return m, wrapErr(err, "payments.LoadByInvoiceID", "payments")
 }
 
-// LoadRefunds returns the rows of table refunds that reference each of parents
-// (refunds.payment_id = payments.id), keyed by the parent's id, each group in
-// primary key order, with one query; parents without rows are not in the map.
+// LoadRefunds returns the rows of table refunds of each of parents
+// (refunds.payment_id = payments.id), keyed by the parent's id, as LoadByPaymentID
+// does.
 func (r *PaymentRepo) LoadRefunds(ctx context.Context, parents []Payment) (map[uuid.UUID][]Refund, error) {
 	keys := runtime.Keys(parents, func(p *Payment) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadRefundsByPaymentID(ctx, r.db, keys)

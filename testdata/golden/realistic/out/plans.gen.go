@@ -27,8 +27,8 @@ type Plan struct {
 	Active        bool            `json:"active"`
 }
 
-// NewPlan holds the values of a new row of table plans. Fields of type runtime.Opt
-// may be left unset: the column's default applies.
+// NewPlan holds the values of a new row of table plans. An unset runtime.Opt field
+// takes its column's default.
 type NewPlan struct {
 	ID            runtime.Opt[uuid.UUID]       `json:"id,omitzero"`
 	Code          string                       `json:"code"`
@@ -41,8 +41,7 @@ type NewPlan struct {
 	Active        runtime.Opt[bool]            `json:"active,omitzero"`
 }
 
-// PlanUpdate lists changes to a row of table plans. Unset fields leave their
-// column unchanged.
+// PlanUpdate lists changes to a row of table plans; unset fields stay unchanged.
 type PlanUpdate struct {
 	Code          runtime.Opt[string]          `json:"code,omitzero"`
 	Name          runtime.Opt[string]          `json:"name,omitzero"`
@@ -59,43 +58,27 @@ type PlanRepo struct {
 	db runtime.DBTX
 }
 
-// NewPlanRepo returns a repository of table plans that runs its statements on db:
-// a pool, a connection or a transaction.
+// NewPlanRepo returns the repository of table plans over db.
 func NewPlanRepo(db runtime.DBTX) *PlanRepo {
 	return &PlanRepo{db: db}
 }
 
 var (
-	// ErrPlanIDTaken matches (errors.Is) a violation of the primary key (id) of plans
-	// (constraint plans_pkey, primary_key in the spec).
+	// ErrPlanIDTaken matches a violation of the primary key (id).
 	ErrPlanIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "plans", "plans_pkey", "primary_key")
-
-	// ErrPlanCodeTaken matches (errors.Is) a violation of the unique column code of
-	// plans (constraint plans_code_key, code.unique in the spec).
+	// ErrPlanCodeTaken matches a violation of the unique column code.
 	ErrPlanCodeTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "plans", "plans_code_key", "code.unique")
-
-	// ErrPlanPriceCheck matches (errors.Is) a violation of the check of column price
-	// (price >= 0) of plans (constraint plans_price_check, price.check in the spec).
+	// ErrPlanPriceCheck matches a violation of the check of column price (price >= 0).
 	ErrPlanPriceCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "plans", "plans_price_check", "price.check")
-
-	// ErrPlanReferencedBySubscription matches (errors.Is) a delete or key change of a
-	// row of plans that rows of subscriptions still reference (constraint
-	// subscriptions_plan_id_fkey, subscriptions.plan_id.references in the spec).
+	// ErrPlanReferencedBySubscription matches a delete or key change of a row that
+	// rows of subscriptions reference.
 	ErrPlanReferencedBySubscription = runtime.NewForeignKeySentinel("subscriptions", "subscriptions_plan_id_fkey", "plan_id.references", runtime.FKReferenced)
-
-	// ErrPlanReferencedByOrganization matches (errors.Is) a delete or key change of a
-	// row of plans that rows of organizations still reference (constraint
-	// organizations_plan_id_fkey, organizations.plan_id.references in the spec).
+	// ErrPlanReferencedByOrganization matches a delete or key change of a row that
+	// rows of organizations reference.
 	ErrPlanReferencedByOrganization = runtime.NewForeignKeySentinel("organizations", "organizations_plan_id_fkey", "plan_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table plans: what the columns' types cannot hold (nil for
-// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
-// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
-// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
-// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first check it fails. The repository
-// calls it before any SQL.
+// Validate checks n against the columns of table plans (see runtime.Validator).
 func (n *NewPlan) Validate() error {
 	var f runtime.Fields
 	f.Fits("code", runtime.CheckText(n.Code))
@@ -116,14 +99,7 @@ func (n *NewPlan) Validate() error {
 	return f.Err("plans")
 }
 
-// Validate checks u for table plans, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewPlan.Validate does.
 func (u *PlanUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Code.Set {
@@ -150,30 +126,16 @@ func (u *PlanUpdate) Validate() error {
 	return f.Err("plans")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for id, code, name, price, currency, interval, seats_included, features,
-// active, whose columns are NOT NULL, rather than read it as a zero value: the
-// error is a *runtime.DbError of kind Validation naming the fields. Leave an
-// optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewPlan) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "plans", "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active"); err != nil {
-		return err
-	}
 	type plain NewPlan
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "plans", "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for code, name, price, currency, interval, seats_included, features,
-// active, whose columns are NOT NULL, rather than read it as a zero value: the
-// error is a *runtime.DbError of kind Validation naming the fields. Leave a field
-// out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *PlanUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "plans", "code", "name", "price", "currency", "interval", "seats_included", "features", "active"); err != nil {
-		return err
-	}
 	type plain PlanUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "plans", "code", "name", "price", "currency", "interval", "seats_included", "features", "active")
 }
 
 var (
@@ -188,12 +150,10 @@ var (
 	}
 )
 
-// scanPlan gives the scan destinations of the fields of v, columns in table order.
 func scanPlan(v *Plan, d []any) []any {
 	return append(d, &v.ID, &v.Code, &v.Name, &v.Price, &v.Currency, &v.Interval, &v.SeatsIncluded, &v.Features, &v.Active)
 }
 
-// argsNewPlan gives the values Create binds from n.
 func argsNewPlan(n *NewPlan, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Code, &n.Name, &n.Price, n.Currency.Arg(), n.Interval.Arg(), n.SeatsIncluded.Arg(), runtime.OptValue(&n.Features), n.Active.Arg())
 }
@@ -203,8 +163,8 @@ INSERT INTO "plans" ("id", "code", "name", "price", "currency", "interval", "sea
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::bpchar, 'EUR'::char(3)), COALESCE($6::"billing_interval", 'month'::"billing_interval"), COALESCE($7::integer, 1), COALESCE($8::jsonb, '[]'::jsonb), COALESCE($9::boolean, TRUE))
 RETURNING "id", "code", "name", "price", "currency"::text, "interval", "seats_included", "features", "active"`
 
-// Create inserts a row into table plans and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table plans and returns the row as stored. It validates n
+// first.
 func (r *PlanRepo) Create(ctx context.Context, n NewPlan) (Plan, error) {
 	if err := n.Validate(); err != nil {
 		return Plan{}, wrapErr(err, "plans.Create", "plans")
@@ -217,8 +177,8 @@ const sqlPlansFindByID = `-- name: plans.FindByID replica=ok
 SELECT "id", "code", "name", "price", "currency"::text, "interval", "seats_included", "features", "active" FROM "plans"
 WHERE "id" = $1`
 
-// FindByID returns the row of table plans with the given id. If there is none, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table plans with the given id, or
+// runtime.ErrNotFound.
 func (r *PlanRepo) FindByID(ctx context.Context, id uuid.UUID) (Plan, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlPlansFindByID, id, runtime.Arg, scanPlan)
 	return v, wrapErr(err, "plans.FindByID", "plans")
@@ -227,17 +187,14 @@ func (r *PlanRepo) FindByID(ctx context.Context, id uuid.UUID) (Plan, error) {
 const sqlPlansFindAll = `-- name: plans.FindAll replica=ok
 SELECT "id", "code", "name", "price", "currency"::text, "interval", "seats_included", "features", "active" FROM "plans" ORDER BY "id"`
 
-// FindAll returns every row of table plans in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table plans in primary key order, in memory.
 func (r *PlanRepo) FindAll(ctx context.Context) ([]Plan, error) {
 	rows, err := r.db.Query(ctx, sqlPlansFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanPlan)
 	return items, wrapErr(err, "plans.FindAll", "plans")
 }
 
-// Stream yields every row of table plans in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PlanRepo) Stream(ctx context.Context) iter.Seq2[Plan, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "plans.Stream", "plans") }, scanPlan, sqlPlansFindAll)
 }
@@ -251,9 +208,7 @@ SELECT "id", "code", "name", "price", "currency"::text, "interval", "seats_inclu
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table plans in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table plans in primary key order (see runtime.PageArgs).
 func (r *PlanRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Plan], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Plan]{
@@ -266,8 +221,6 @@ func (r *PlanRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "plans.List", "plans")
 }
 
-// updatePlans are the statements of PlanRepo.Update: one per set of fields set
-// (see runtime.Update).
 var updatePlans = &runtime.Update{
 	Name: "plans.Update", Keys: 1,
 	Head: "UPDATE \"plans\"\nSET ",
@@ -275,14 +228,12 @@ var updatePlans = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"code\", \"name\", \"price\", \"currency\"::text, \"interval\", \"seats_included\", \"features\", \"active\"",
 }
 
-// argsPlanUpdate gives the value of each field of u, nil when unset.
 func argsPlanUpdate(u *PlanUpdate, d []any) []any {
 	return append(d, u.Code.Arg(), u.Name.Arg(), u.Price.Arg(), u.Currency.Arg(), u.Interval.Arg(), u.SeatsIncluded.Arg(), runtime.OptValue(&u.Features), u.Active.Arg())
 }
 
 // Update applies the set fields of u to the row of table plans with the given id
-// and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *PlanRepo) Update(ctx context.Context, id uuid.UUID, u PlanUpdate) (Plan, error) {
 	if err := u.Validate(); err != nil {
 		return Plan{}, wrapErr(err, "plans.Update", "plans")
@@ -314,9 +265,8 @@ const sqlPlansFindByIDs = `-- name: plans.FindByIDs replica=ok
 SELECT "id", "code", "name", "price", "currency"::text, "interval", "seats_included", "features", "active" FROM "plans"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table plans whose id is in ids, in id order, with
-// one query. Keys without a row are skipped, so the result may be shorter than
-// ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table plans whose id is in ids, in id order; keys
+// without a row are skipped.
 func (r *PlanRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Plan, error) {
 	if len(ids) == 0 {
 		return []Plan{}, nil
@@ -325,17 +275,14 @@ func (r *PlanRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Plan, erro
 	return items, wrapErr(err, "plans.FindByIDs", "plans")
 }
 
-// copyPlans sends rows of NewPlan to table plans with COPY.
 var copyPlans = &runtime.Copier[NewPlan]{
 	Table:   "plans",
 	Columns: []string{"id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active"},
 	Args:    argsNewPlan,
 }
 
-// CreateMany inserts rows into table plans with the COPY protocol and returns how
-// many it inserted, all or nothing. It validates every row first. An unset
-// optional field takes the column's default, as in Create (rows setting different
-// fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table plans with COPY, all or nothing, and returns
+// how many (see runtime.Copier). It validates every row first.
 func (r *PlanRepo) CreateMany(ctx context.Context, rows []NewPlan) (int64, error) {
 	n, err := copyPlans.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "plans.CreateMany", "plans")
@@ -348,10 +295,9 @@ FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::numeric(12,2)[], $5::bpch
 ORDER BY "u"."ord"
 RETURNING "id", "code", "name", "price", "currency"::text, "interval", "seats_included", "features", "active"`
 
-// CreateManyReturning inserts rows into table plans and returns them as stored, in
-// input order, defaults applied as in Create. It runs one statement, which binds
-// one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table plans in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *PlanRepo) CreateManyReturning(ctx context.Context, rows []NewPlan) ([]Plan, error) {
 	if len(rows) == 0 {
 		return []Plan{}, nil
@@ -426,13 +372,12 @@ func (r *PlanRepo) CreateIfAbsentByCode(ctx context.Context, n NewPlan) (Plan, b
 	return v, created, wrapErr(err, "plans.CreateIfAbsentByCode", "plans")
 }
 
-// PlanKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// PlanKeyedUpdate is one row's key and changes for UpdateMany.
 type PlanKeyedUpdate struct {
 	ID      uuid.UUID  `json:"id"`
 	Changes PlanUpdate `json:"changes"`
 }
 
-// bulkPlansUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkPlansUpdates = &runtime.Bulk[PlanKeyedUpdate]{
 	Table:    "plans",
 	Key:      func(a, b *PlanKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -457,9 +402,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::text[], 
 "cpcgen_new" AS (UPDATE "plans" SET "code" = COALESCE("cpcgen_v"."cpcgen_2", "plans"."code"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "plans"."name"), "price" = COALESCE("cpcgen_v"."cpcgen_4", "plans"."price"), "currency" = COALESCE("cpcgen_v"."cpcgen_5", "plans"."currency"), "interval" = COALESCE("cpcgen_v"."cpcgen_6", "plans"."interval"), "seats_included" = COALESCE("cpcgen_v"."cpcgen_7", "plans"."seats_included"), "features" = COALESCE("cpcgen_v"."cpcgen_8", "plans"."features"), "active" = COALESCE("cpcgen_v"."cpcgen_9", "plans"."active") FROM "cpcgen_v" WHERE "plans"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table plans the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table plans, all or none (see
+// runtime.UpdateMany).
 func (r *PlanRepo) UpdateMany(ctx context.Context, rows []PlanKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkPlansUpdates, sqlPlansUpdateMany, rows)
 	return out, wrapErr(err, "plans.UpdateMany", "plans")
@@ -472,14 +416,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::text[], 
 "cpcgen_new" AS (UPDATE "plans" SET "code" = COALESCE("cpcgen_v"."cpcgen_2", "plans"."code"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "plans"."name"), "price" = COALESCE("cpcgen_v"."cpcgen_4", "plans"."price"), "currency" = COALESCE("cpcgen_v"."cpcgen_5", "plans"."currency"), "interval" = COALESCE("cpcgen_v"."cpcgen_6", "plans"."interval"), "seats_included" = COALESCE("cpcgen_v"."cpcgen_7", "plans"."seats_included"), "features" = COALESCE("cpcgen_v"."cpcgen_8", "plans"."features"), "active" = COALESCE("cpcgen_v"."cpcgen_9", "plans"."active") FROM "cpcgen_v" WHERE "plans"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."code", "cpcgen_new"."name", "cpcgen_new"."price", "cpcgen_new"."currency"::text, "cpcgen_new"."interval", "cpcgen_new"."seats_included", "cpcgen_new"."features", "cpcgen_new"."active" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *PlanRepo) UpdateManyReturning(ctx context.Context, rows []PlanKeyedUpdate) ([]Plan, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkPlansUpdates, sqlPlansUpdateManyReturning, scanPlan, rows)
 	return out, wrapErr(err, "plans.UpdateManyReturning", "plans")
 }
 
-// bulkPlansKeys sends the rows of DeleteMany.
 var bulkPlansKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "plans",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -494,14 +436,13 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_
 "cpcgen_new" AS (DELETE FROM "plans" USING "cpcgen_v" WHERE "plans"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table plans with the keys given, as Delete does,
-// and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table plans with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *PlanRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkPlansKeys, sqlPlansDeleteMany, keys)
 	return out, wrapErr(err, "plans.DeleteMany", "plans")
 }
 
-// bulkPlansNew sends the rows of the batch upserts.
 var bulkPlansNew = &runtime.Bulk[NewPlan]{
 	Table:    "plans",
 	Validate: (*NewPlan).Validate,
@@ -525,8 +466,7 @@ WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid())
 "cpcgen_new" AS (UPDATE "plans" SET "name" = "cpcgen_v"."cpcgen_i3", "price" = "cpcgen_v"."cpcgen_i4", "currency" = COALESCE("cpcgen_v"."cpcgen_5", "plans"."currency"), "interval" = COALESCE("cpcgen_v"."cpcgen_6", "plans"."interval"), "seats_included" = COALESCE("cpcgen_v"."cpcgen_7", "plans"."seats_included"), "features" = COALESCE("cpcgen_v"."cpcgen_8", "plans"."features"), "active" = COALESCE("cpcgen_v"."cpcgen_9", "plans"."active") FROM "cpcgen_v" WHERE "code" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."code", "cpcgen_ins"."name", "cpcgen_ins"."price", "cpcgen_ins"."currency"::text, "cpcgen_ins"."interval", "cpcgen_ins"."seats_included", "cpcgen_ins"."features", "cpcgen_ins"."active" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."code", "cpcgen_new"."name", "cpcgen_new"."price", "cpcgen_new"."currency"::text, "cpcgen_new"."interval", "cpcgen_new"."seats_included", "cpcgen_new"."features", "cpcgen_new"."active" FROM "cpcgen_new"`
 
-// UpsertManyByCode is UpsertByCode for many rows: it returns the rows as stored,
-// in the order of rows. See runtime.UpsertMany.
+// UpsertManyByCode is UpsertByCode for many rows (see runtime.UpsertMany).
 func (r *PlanRepo) UpsertManyByCode(ctx context.Context, rows []NewPlan) ([]Plan, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkPlansNew.By(func(a, b *NewPlan) int { return cmp.Compare(a.Code, b.Code) }), sqlPlansUpsertManyByCode, scanPlan, rows)
 	return out, wrapErr(err, "plans.UpsertManyByCode", "plans")
@@ -537,26 +477,25 @@ WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid())
 "cpcgen_ins" AS (INSERT INTO "plans" ("id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6", "cpcgen_v"."cpcgen_i7", "cpcgen_v"."cpcgen_i8", "cpcgen_v"."cpcgen_i9" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("code") DO NOTHING RETURNING "id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."code", "cpcgen_ins"."name", "cpcgen_ins"."price", "cpcgen_ins"."currency"::text, "cpcgen_ins"."interval", "cpcgen_ins"."seats_included", "cpcgen_ins"."features", "cpcgen_ins"."active" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "plans"."id", "plans"."code", "plans"."name", "plans"."price", "plans"."currency"::text, "plans"."interval", "plans"."seats_included", "plans"."features", "plans"."active" FROM "cpcgen_v" JOIN "plans" ON "code" = "cpcgen_v"."cpcgen_i2"`
 
-// CreateManyIfAbsentByCode is CreateIfAbsentByCode for many rows: it returns, in
-// the order of rows, the new rows or the rows in the way, and whether each was
-// created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentByCode is CreateIfAbsentByCode for many rows (see
+// runtime.CreateManyIfAbsent).
 func (r *PlanRepo) CreateManyIfAbsentByCode(ctx context.Context, rows []NewPlan) ([]Plan, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkPlansNew.By(func(a, b *NewPlan) int { return cmp.Compare(a.Code, b.Code) }), sqlPlansCreateManyIfAbsentByCode, scanPlan, rows)
 	return out, created, wrapErr(err, "plans.CreateManyIfAbsentByCode", "plans")
 }
 
-// LoadSubscriptions returns the rows of table subscriptions that reference each of
-// parents (subscriptions.plan_id = plans.id), keyed by the parent's id, each group
-// in primary key order, with one query; parents without rows are not in the map.
+// LoadSubscriptions returns the rows of table subscriptions of each of parents
+// (subscriptions.plan_id = plans.id), keyed by the parent's id, as LoadByPlanID
+// does.
 func (r *PlanRepo) LoadSubscriptions(ctx context.Context, parents []Plan) (map[uuid.UUID][]Subscription, error) {
 	keys := runtime.Keys(parents, func(p *Plan) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadSubscriptionsByPlanID(ctx, r.db, keys)
 	return m, wrapErr(err, "plans.LoadSubscriptions", "plans")
 }
 
-// LoadOrganizations returns the rows of table organizations that reference each of
-// parents (organizations.plan_id = plans.id), keyed by the parent's id, each group
-// in primary key order, with one query; parents without rows are not in the map.
+// LoadOrganizations returns the rows of table organizations of each of parents
+// (organizations.plan_id = plans.id), keyed by the parent's id, as LoadByPlanID
+// does.
 func (r *PlanRepo) LoadOrganizations(ctx context.Context, parents []Plan) (map[uuid.UUID][]Organization, error) {
 	keys := runtime.Keys(parents, func(p *Plan) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadOrganizationsByPlanID(ctx, r.db, keys)

@@ -6,7 +6,6 @@ package shopdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 	"time"
 
@@ -23,17 +22,16 @@ type PriceHistory struct {
 	ValidFrom time.Time       `json:"valid_from"`
 }
 
-// NewPriceHistory holds the values of a new row of table price_history. Fields of
-// type runtime.Opt may be left unset: the column's default applies. The database
-// sets id.
+// NewPriceHistory holds the values of a new row of table price_history. An unset
+// runtime.Opt field takes its column's default. The database sets id.
 type NewPriceHistory struct {
 	VariantID uuid.UUID              `json:"variant_id"`
 	Price     decimal.Decimal        `json:"price"`
 	ValidFrom runtime.Opt[time.Time] `json:"valid_from,omitzero"`
 }
 
-// PriceHistoryUpdate lists changes to a row of table price_history. Unset fields
-// leave their column unchanged.
+// PriceHistoryUpdate lists changes to a row of table price_history; unset fields
+// stay unchanged.
 type PriceHistoryUpdate struct {
 	VariantID runtime.Opt[uuid.UUID]       `json:"variant_id,omitzero"`
 	Price     runtime.Opt[decimal.Decimal] `json:"price,omitzero"`
@@ -45,30 +43,21 @@ type PriceHistoryRepo struct {
 	db runtime.DBTX
 }
 
-// NewPriceHistoryRepo returns a repository of table price_history that runs its
-// statements on db: a pool, a connection or a transaction.
+// NewPriceHistoryRepo returns the repository of table price_history over db.
 func NewPriceHistoryRepo(db runtime.DBTX) *PriceHistoryRepo {
 	return &PriceHistoryRepo{db: db}
 }
 
 var (
-	// ErrPriceHistoryIDTaken matches (errors.Is) a violation of the primary key (id)
-	// of price_history (constraint price_history_pkey, primary_key in the spec).
+	// ErrPriceHistoryIDTaken matches a violation of the primary key (id).
 	ErrPriceHistoryIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "price_history", "price_history_pkey", "primary_key")
-
-	// ErrPriceHistoryVariantIDNotFound matches (errors.Is) a write of price_history
-	// whose variant_id names no row of product_variants (constraint
-	// price_history_variant_id_fkey, variant_id.references in the spec).
+	// ErrPriceHistoryVariantIDNotFound matches a write whose variant_id names no row
+	// of product_variants.
 	ErrPriceHistoryVariantIDNotFound = runtime.NewForeignKeySentinel("price_history", "price_history_variant_id_fkey", "variant_id.references", runtime.FKMissing)
 )
 
-// Validate checks n for table price_history: what the columns' types cannot hold
-// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
-// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table price_history (see
+// runtime.Validator).
 func (n *NewPriceHistory) Validate() error {
 	var f runtime.Fields
 	f.Fits("price", runtime.CheckNumeric(n.Price, 12, 2))
@@ -78,14 +67,7 @@ func (n *NewPriceHistory) Validate() error {
 	return f.Err("price_history")
 }
 
-// Validate checks u for table price_history, field by field for the fields that
-// are set: what the columns' types cannot hold (nil for a NOT NULL column, NUL
-// bytes or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s)
-// takes, times out of PostgreSQL's range), then the spec's rules (enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty). It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first check it fails. The repository calls it before
-// any SQL.
+// Validate checks the fields of u that are set, as NewPriceHistory.Validate does.
 func (u *PriceHistoryUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Price.Set {
@@ -97,37 +79,22 @@ func (u *PriceHistoryUpdate) Validate() error {
 	return f.Err("price_history")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for variant_id, price, valid_from, whose columns are NOT NULL, rather than
-// read it as a zero value: the error is a *runtime.DbError of kind Validation
-// naming the fields. Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewPriceHistory) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "price_history", "variant_id", "price", "valid_from"); err != nil {
-		return err
-	}
 	type plain NewPriceHistory
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "price_history", "variant_id", "price", "valid_from")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for variant_id, price, valid_from, whose columns are NOT NULL, rather than
-// read it as a zero value: the error is a *runtime.DbError of kind Validation
-// naming the fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *PriceHistoryUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "price_history", "variant_id", "price", "valid_from"); err != nil {
-		return err
-	}
 	type plain PriceHistoryUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "price_history", "variant_id", "price", "valid_from")
 }
 
-// scanPriceHistory gives the scan destinations of the fields of v, columns in
-// table order.
 func scanPriceHistory(v *PriceHistory, d []any) []any {
 	return append(d, &v.ID, &v.VariantID, &v.Price, &v.ValidFrom)
 }
 
-// argsNewPriceHistory gives the values Create binds from n.
 func argsNewPriceHistory(n *NewPriceHistory, d []any) []any {
 	return append(d, &n.VariantID, &n.Price, n.ValidFrom.Arg())
 }
@@ -137,8 +104,8 @@ INSERT INTO "price_history" ("variant_id", "price", "valid_from")
 VALUES ($1, $2, COALESCE($3::timestamptz, now()))
 RETURNING "id", "variant_id", "price", "valid_from"`
 
-// Create inserts a row into table price_history and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table price_history and returns the row as stored. It
+// validates n first.
 func (r *PriceHistoryRepo) Create(ctx context.Context, n NewPriceHistory) (PriceHistory, error) {
 	if err := n.Validate(); err != nil {
 		return PriceHistory{}, wrapErr(err, "price_history.Create", "price_history")
@@ -151,8 +118,8 @@ const sqlPriceHistoryFindByID = `-- name: price_history.FindByID replica=ok
 SELECT "id", "variant_id", "price", "valid_from" FROM "price_history"
 WHERE "id" = $1`
 
-// FindByID returns the row of table price_history with the given id. If there is
-// none, the error matches runtime.ErrNotFound.
+// FindByID returns the row of table price_history with the given id, or
+// runtime.ErrNotFound.
 func (r *PriceHistoryRepo) FindByID(ctx context.Context, id int64) (PriceHistory, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlPriceHistoryFindByID, id, runtime.Arg, scanPriceHistory)
 	return v, wrapErr(err, "price_history.FindByID", "price_history")
@@ -161,17 +128,15 @@ func (r *PriceHistoryRepo) FindByID(ctx context.Context, id int64) (PriceHistory
 const sqlPriceHistoryFindAll = `-- name: price_history.FindAll replica=ok
 SELECT "id", "variant_id", "price", "valid_from" FROM "price_history" ORDER BY "id"`
 
-// FindAll returns every row of table price_history in primary key order, all in
-// memory; List and Stream do not hold them all.
+// FindAll returns every row of table price_history in primary key order, in
+// memory.
 func (r *PriceHistoryRepo) FindAll(ctx context.Context) ([]PriceHistory, error) {
 	rows, err := r.db.Query(ctx, sqlPriceHistoryFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanPriceHistory)
 	return items, wrapErr(err, "price_history.FindAll", "price_history")
 }
 
-// Stream yields every row of table price_history in primary key order as the loop
-// reads them from the server: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PriceHistoryRepo) Stream(ctx context.Context) iter.Seq2[PriceHistory, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "price_history.Stream", "price_history") }, scanPriceHistory, sqlPriceHistoryFindAll)
 }
@@ -185,9 +150,8 @@ SELECT "id", "variant_id", "price", "valid_from" FROM "price_history"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table price_history in primary key order,
-// after the cursor page.After ("" for the first page); the page's Next cursor (""
-// after the last page) gets the next one.
+// List returns a page of table price_history in primary key order (see
+// runtime.PageArgs).
 func (r *PriceHistoryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[PriceHistory], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[PriceHistory]{
@@ -200,8 +164,6 @@ func (r *PriceHistoryRepo) List(ctx context.Context, page runtime.PageArgs) (run
 	return p, wrapErr(err, "price_history.List", "price_history")
 }
 
-// updatePriceHistory are the statements of PriceHistoryRepo.Update: one per set of
-// fields set (see runtime.Update).
 var updatePriceHistory = &runtime.Update{
 	Name: "price_history.Update", Keys: 1,
 	Head: "UPDATE \"price_history\"\nSET ",
@@ -209,14 +171,12 @@ var updatePriceHistory = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"variant_id\", \"price\", \"valid_from\"",
 }
 
-// argsPriceHistoryUpdate gives the value of each field of u, nil when unset.
 func argsPriceHistoryUpdate(u *PriceHistoryUpdate, d []any) []any {
 	return append(d, u.VariantID.Arg(), u.Price.Arg(), u.ValidFrom.Arg())
 }
 
 // Update applies the set fields of u to the row of table price_history with the
-// given id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *PriceHistoryRepo) Update(ctx context.Context, id int64, u PriceHistoryUpdate) (PriceHistory, error) {
 	if err := u.Validate(); err != nil {
 		return PriceHistory{}, wrapErr(err, "price_history.Update", "price_history")
@@ -249,8 +209,7 @@ SELECT "id", "variant_id", "price", "valid_from" FROM "price_history"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table price_history whose id is in ids, in id
-// order, with one query. Keys without a row are skipped, so the result may be
-// shorter than ids; it is empty, not nil, when no key has a row.
+// order; keys without a row are skipped.
 func (r *PriceHistoryRepo) FindByIDs(ctx context.Context, ids []int64) ([]PriceHistory, error) {
 	if len(ids) == 0 {
 		return []PriceHistory{}, nil
@@ -259,17 +218,14 @@ func (r *PriceHistoryRepo) FindByIDs(ctx context.Context, ids []int64) ([]PriceH
 	return items, wrapErr(err, "price_history.FindByIDs", "price_history")
 }
 
-// copyPriceHistory sends rows of NewPriceHistory to table price_history with COPY.
 var copyPriceHistory = &runtime.Copier[NewPriceHistory]{
 	Table:   "price_history",
 	Columns: []string{"variant_id", "price", "valid_from"},
 	Args:    argsNewPriceHistory,
 }
 
-// CreateMany inserts rows into table price_history with the COPY protocol and
-// returns how many it inserted, all or nothing. It validates every row first. An
-// unset optional field takes the column's default, as in Create (rows setting
-// different fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table price_history with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *PriceHistoryRepo) CreateMany(ctx context.Context, rows []NewPriceHistory) (int64, error) {
 	n, err := copyPriceHistory.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "price_history.CreateMany", "price_history")
@@ -282,10 +238,9 @@ FROM unnest($1::uuid[], $2::numeric(12,2)[], $3::timestamptz[]) WITH ORDINALITY 
 ORDER BY "u"."ord"
 RETURNING "id", "variant_id", "price", "valid_from"`
 
-// CreateManyReturning inserts rows into table price_history and returns them as
-// stored, in input order, defaults applied as in Create. It runs one statement,
-// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table price_history in one INSERT …
+// SELECT FROM unnest, all or nothing, and returns them as stored. It validates
+// every row first.
 func (r *PriceHistoryRepo) CreateManyReturning(ctx context.Context, rows []NewPriceHistory) ([]PriceHistory, error) {
 	if len(rows) == 0 {
 		return []PriceHistory{}, nil
@@ -304,14 +259,12 @@ func (r *PriceHistoryRepo) CreateManyReturning(ctx context.Context, rows []NewPr
 	return items, wrapErr(err, "price_history.CreateManyReturning", "price_history")
 }
 
-// PriceHistoryKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// PriceHistoryKeyedUpdate is one row's key and changes for UpdateMany.
 type PriceHistoryKeyedUpdate struct {
 	ID      int64              `json:"id"`
 	Changes PriceHistoryUpdate `json:"changes"`
 }
 
-// bulkPriceHistoryUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkPriceHistoryUpdates = &runtime.Bulk[PriceHistoryKeyedUpdate]{
 	Table:    "price_history",
 	Key:      func(a, b *PriceHistoryKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -331,9 +284,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::numeric(1
 "cpcgen_new" AS (UPDATE "price_history" SET "variant_id" = COALESCE("cpcgen_v"."cpcgen_2", "price_history"."variant_id"), "price" = COALESCE("cpcgen_v"."cpcgen_3", "price_history"."price"), "valid_from" = COALESCE("cpcgen_v"."cpcgen_4", "price_history"."valid_from") FROM "cpcgen_v" WHERE "price_history"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table price_history the changes of each, as
-// Update does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table price_history, all or none (see
+// runtime.UpdateMany).
 func (r *PriceHistoryRepo) UpdateMany(ctx context.Context, rows []PriceHistoryKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkPriceHistoryUpdates, sqlPriceHistoryUpdateMany, rows)
 	return out, wrapErr(err, "price_history.UpdateMany", "price_history")
@@ -346,14 +298,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::numeric(1
 "cpcgen_new" AS (UPDATE "price_history" SET "variant_id" = COALESCE("cpcgen_v"."cpcgen_2", "price_history"."variant_id"), "price" = COALESCE("cpcgen_v"."cpcgen_3", "price_history"."price"), "valid_from" = COALESCE("cpcgen_v"."cpcgen_4", "price_history"."valid_from") FROM "cpcgen_v" WHERE "price_history"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "variant_id", "price", "valid_from")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."variant_id", "cpcgen_new"."price", "cpcgen_new"."valid_from" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *PriceHistoryRepo) UpdateManyReturning(ctx context.Context, rows []PriceHistoryKeyedUpdate) ([]PriceHistory, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkPriceHistoryUpdates, sqlPriceHistoryUpdateManyReturning, scanPriceHistory, rows)
 	return out, wrapErr(err, "price_history.UpdateManyReturning", "price_history")
 }
 
-// bulkPriceHistoryKeys sends the rows of DeleteMany.
 var bulkPriceHistoryKeys = &runtime.Bulk[int64]{
 	Table: "price_history",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -369,8 +319,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcge
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table price_history with the keys given, as
-// Delete does, and reports whether each key's row was deleted. See
-// runtime.WriteMany.
+// Delete does (see runtime.WriteMany).
 func (r *PriceHistoryRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkPriceHistoryKeys, sqlPriceHistoryDeleteMany, keys)
 	return out, wrapErr(err, "price_history.DeleteMany", "price_history")
@@ -391,7 +340,6 @@ const sqlPriceHistoryLoadByVariantID = `-- name: price_history.LoadByVariantID r
 SELECT "id", "variant_id", "price", "valid_from" FROM "price_history"
 WHERE "variant_id" = ANY($1) ORDER BY "id"`
 
-// loadPriceHistoryByVariantID is LoadByVariantID on db.
 func loadPriceHistoryByVariantID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]PriceHistory, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]PriceHistory{}, nil
@@ -401,8 +349,7 @@ func loadPriceHistoryByVariantID(ctx context.Context, db runtime.DBTX, keys []uu
 }
 
 // LoadByVariantID returns the rows of table price_history whose variant_id is one
-// of keys, grouped by variant_id, each group in primary key order, with one query
-// however many keys; keys without rows are not in the map.
+// of keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *PriceHistoryRepo) LoadByVariantID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]PriceHistory, error) {
 	m, err := loadPriceHistoryByVariantID(ctx, r.db, keys)
 	return m, wrapErr(err, "price_history.LoadByVariantID", "price_history")

@@ -24,8 +24,8 @@ type ProductVariant struct {
 	Options   json.RawMessage     `json:"options"`
 }
 
-// NewProductVariant holds the values of a new row of table product_variants.
-// Fields of type runtime.Opt may be left unset: the column's default applies.
+// NewProductVariant holds the values of a new row of table product_variants. An
+// unset runtime.Opt field takes its column's default.
 type NewProductVariant struct {
 	ID        runtime.Opt[uuid.UUID]       `json:"id,omitzero"`
 	ProductID uuid.UUID                    `json:"product_id"`
@@ -35,8 +35,8 @@ type NewProductVariant struct {
 	Options   runtime.Opt[json.RawMessage] `json:"options,omitzero"`
 }
 
-// ProductVariantUpdate lists changes to a row of table product_variants. Unset
-// fields leave their column unchanged; a nullable column is set to NULL with
+// ProductVariantUpdate lists changes to a row of table product_variants; unset
+// fields stay unchanged; a nullable column is set to NULL with
 // runtime.SetNull[T]().
 type ProductVariantUpdate struct {
 	ProductID runtime.Opt[uuid.UUID]           `json:"product_id,omitzero"`
@@ -51,58 +51,35 @@ type ProductVariantRepo struct {
 	db runtime.DBTX
 }
 
-// NewProductVariantRepo returns a repository of table product_variants that runs
-// its statements on db: a pool, a connection or a transaction.
+// NewProductVariantRepo returns the repository of table product_variants over db.
 func NewProductVariantRepo(db runtime.DBTX) *ProductVariantRepo {
 	return &ProductVariantRepo{db: db}
 }
 
 var (
-	// ErrProductVariantIDTaken matches (errors.Is) a violation of the primary key (id)
-	// of product_variants (constraint product_variants_pkey, primary_key in the spec).
+	// ErrProductVariantIDTaken matches a violation of the primary key (id).
 	ErrProductVariantIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "product_variants", "product_variants_pkey", "primary_key")
-
-	// ErrProductVariantSKUTaken matches (errors.Is) a violation of the unique column
-	// sku of product_variants (constraint product_variants_sku_key, sku.unique in the
-	// spec).
+	// ErrProductVariantSKUTaken matches a violation of the unique column sku.
 	ErrProductVariantSKUTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "product_variants", "product_variants_sku_key", "sku.unique")
-
-	// ErrProductVariantPriceCheck matches (errors.Is) a violation of the check of
-	// column price (price >= 0) of product_variants (constraint
-	// product_variants_price_check, price.check in the spec).
+	// ErrProductVariantPriceCheck matches a violation of the check of column price
+	// (price >= 0).
 	ErrProductVariantPriceCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "product_variants", "product_variants_price_check", "price.check")
-
-	// ErrProductVariantProductIDNotFound matches (errors.Is) a write of
-	// product_variants whose product_id names no row of products (constraint
-	// product_variants_product_id_fkey, product_id.references in the spec).
+	// ErrProductVariantProductIDNotFound matches a write whose product_id names no row
+	// of products.
 	ErrProductVariantProductIDNotFound = runtime.NewForeignKeySentinel("product_variants", "product_variants_product_id_fkey", "product_id.references", runtime.FKMissing)
-
-	// ErrProductVariantReferencedByInventory matches (errors.Is) a delete or key
-	// change of a row of product_variants that rows of inventory still reference
-	// (constraint inventory_variant_id_fkey, inventory.variant_id.references in the
-	// spec).
+	// ErrProductVariantReferencedByInventory matches a delete or key change of a row
+	// that rows of inventory reference.
 	ErrProductVariantReferencedByInventory = runtime.NewForeignKeySentinel("inventory", "inventory_variant_id_fkey", "variant_id.references", runtime.FKReferenced)
-
-	// ErrProductVariantReferencedByPriceHistory matches (errors.Is) a delete or key
-	// change of a row of product_variants that rows of price_history still reference
-	// (constraint price_history_variant_id_fkey, price_history.variant_id.references
-	// in the spec).
+	// ErrProductVariantReferencedByPriceHistory matches a delete or key change of a
+	// row that rows of price_history reference.
 	ErrProductVariantReferencedByPriceHistory = runtime.NewForeignKeySentinel("price_history", "price_history_variant_id_fkey", "variant_id.references", runtime.FKReferenced)
-
-	// ErrProductVariantReferencedByOrderLine matches (errors.Is) a delete or key
-	// change of a row of product_variants that rows of order_lines still reference
-	// (constraint order_lines_variant_id_fkey, order_lines.variant_id.references in
-	// the spec).
+	// ErrProductVariantReferencedByOrderLine matches a delete or key change of a row
+	// that rows of order_lines reference.
 	ErrProductVariantReferencedByOrderLine = runtime.NewForeignKeySentinel("order_lines", "order_lines_variant_id_fkey", "variant_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table product_variants: what the columns' types cannot
-// hold (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid
-// JSON, more digits than numeric(p,s) takes, times out of PostgreSQL's range),
-// then the spec's rules (enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty). It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first check it fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table product_variants (see
+// runtime.Validator).
 func (n *NewProductVariant) Validate() error {
 	var f runtime.Fields
 	f.Fits("sku", runtime.CheckText(n.SKU))
@@ -115,14 +92,8 @@ func (n *NewProductVariant) Validate() error {
 	return f.Err("product_variants")
 }
 
-// Validate checks u for table product_variants, field by field for the fields that
-// are set: what the columns' types cannot hold (nil for a NOT NULL column, NUL
-// bytes or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s)
-// takes, times out of PostgreSQL's range), then the spec's rules (enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty). It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first check it fails. The repository calls it before
-// any SQL.
+// Validate checks the fields of u that are set, as NewProductVariant.Validate
+// does.
 func (u *ProductVariantUpdate) Validate() error {
 	var f runtime.Fields
 	if u.SKU.Set {
@@ -139,28 +110,16 @@ func (u *ProductVariantUpdate) Validate() error {
 	return f.Err("product_variants")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for id, product_id, sku, price, options, whose columns are NOT NULL, rather
-// than read it as a zero value: the error is a *runtime.DbError of kind Validation
-// naming the fields. Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewProductVariant) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "product_variants", "id", "product_id", "sku", "price", "options"); err != nil {
-		return err
-	}
 	type plain NewProductVariant
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "product_variants", "id", "product_id", "sku", "price", "options")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for product_id, sku, price, options, whose columns are NOT NULL, rather
-// than read it as a zero value: the error is a *runtime.DbError of kind Validation
-// naming the fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *ProductVariantUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "product_variants", "product_id", "sku", "price", "options"); err != nil {
-		return err
-	}
 	type plain ProductVariantUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "product_variants", "product_id", "sku", "price", "options")
 }
 
 var (
@@ -170,13 +129,10 @@ var (
 	}
 )
 
-// scanProductVariant gives the scan destinations of the fields of v, columns in
-// table order.
 func scanProductVariant(v *ProductVariant, d []any) []any {
 	return append(d, &v.ID, &v.ProductID, &v.SKU, &v.Price, &v.WeightG, &v.Options)
 }
 
-// argsNewProductVariant gives the values Create binds from n.
 func argsNewProductVariant(n *NewProductVariant, d []any) []any {
 	return append(d, n.ID.Arg(), &n.ProductID, &n.SKU, &n.Price, &n.WeightG, runtime.OptValue(&n.Options))
 }
@@ -186,8 +142,8 @@ INSERT INTO "product_variants" ("id", "product_id", "sku", "price", "weight_g", 
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::jsonb, '{}'::jsonb))
 RETURNING "id", "product_id", "sku", "price", "weight_g", "options"`
 
-// Create inserts a row into table product_variants and returns it as stored,
-// defaults applied. It validates n first.
+// Create inserts n into table product_variants and returns the row as stored. It
+// validates n first.
 func (r *ProductVariantRepo) Create(ctx context.Context, n NewProductVariant) (ProductVariant, error) {
 	if err := n.Validate(); err != nil {
 		return ProductVariant{}, wrapErr(err, "product_variants.Create", "product_variants")
@@ -200,8 +156,8 @@ const sqlProductVariantsFindByID = `-- name: product_variants.FindByID replica=o
 SELECT "id", "product_id", "sku", "price", "weight_g", "options" FROM "product_variants"
 WHERE "id" = $1`
 
-// FindByID returns the row of table product_variants with the given id. If there
-// is none, the error matches runtime.ErrNotFound.
+// FindByID returns the row of table product_variants with the given id, or
+// runtime.ErrNotFound.
 func (r *ProductVariantRepo) FindByID(ctx context.Context, id uuid.UUID) (ProductVariant, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlProductVariantsFindByID, id, runtime.Arg, scanProductVariant)
 	return v, wrapErr(err, "product_variants.FindByID", "product_variants")
@@ -210,17 +166,15 @@ func (r *ProductVariantRepo) FindByID(ctx context.Context, id uuid.UUID) (Produc
 const sqlProductVariantsFindAll = `-- name: product_variants.FindAll replica=ok
 SELECT "id", "product_id", "sku", "price", "weight_g", "options" FROM "product_variants" ORDER BY "id"`
 
-// FindAll returns every row of table product_variants in primary key order, all in
-// memory; List and Stream do not hold them all.
+// FindAll returns every row of table product_variants in primary key order, in
+// memory.
 func (r *ProductVariantRepo) FindAll(ctx context.Context) ([]ProductVariant, error) {
 	rows, err := r.db.Query(ctx, sqlProductVariantsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanProductVariant)
 	return items, wrapErr(err, "product_variants.FindAll", "product_variants")
 }
 
-// Stream yields every row of table product_variants in primary key order as the
-// loop reads them from the server: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ProductVariantRepo) Stream(ctx context.Context) iter.Seq2[ProductVariant, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "product_variants.Stream", "product_variants") }, scanProductVariant, sqlProductVariantsFindAll)
 }
@@ -234,9 +188,8 @@ SELECT "id", "product_id", "sku", "price", "weight_g", "options" FROM "product_v
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table product_variants in primary key
-// order, after the cursor page.After ("" for the first page); the page's Next
-// cursor ("" after the last page) gets the next one.
+// List returns a page of table product_variants in primary key order (see
+// runtime.PageArgs).
 func (r *ProductVariantRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[ProductVariant], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[ProductVariant]{
@@ -249,8 +202,6 @@ func (r *ProductVariantRepo) List(ctx context.Context, page runtime.PageArgs) (r
 	return p, wrapErr(err, "product_variants.List", "product_variants")
 }
 
-// updateProductVariants are the statements of ProductVariantRepo.Update: one per
-// set of fields set (see runtime.Update).
 var updateProductVariants = &runtime.Update{
 	Name: "product_variants.Update", Keys: 1,
 	Head:     "UPDATE \"product_variants\"\nSET ",
@@ -259,14 +210,12 @@ var updateProductVariants = &runtime.Update{
 	Nullable: 1 << 3,
 }
 
-// argsProductVariantUpdate gives the value of each field of u, nil when unset.
 func argsProductVariantUpdate(u *ProductVariantUpdate, d []any) []any {
 	return append(d, u.ProductID.Arg(), u.SKU.Arg(), u.Price.Arg(), u.WeightG.Arg(), runtime.OptValue(&u.Options))
 }
 
 // Update applies the set fields of u to the row of table product_variants with the
-// given id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *ProductVariantRepo) Update(ctx context.Context, id uuid.UUID, u ProductVariantUpdate) (ProductVariant, error) {
 	if err := u.Validate(); err != nil {
 		return ProductVariant{}, wrapErr(err, "product_variants.Update", "product_variants")
@@ -299,8 +248,7 @@ SELECT "id", "product_id", "sku", "price", "weight_g", "options" FROM "product_v
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table product_variants whose id is in ids, in id
-// order, with one query. Keys without a row are skipped, so the result may be
-// shorter than ids; it is empty, not nil, when no key has a row.
+// order; keys without a row are skipped.
 func (r *ProductVariantRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]ProductVariant, error) {
 	if len(ids) == 0 {
 		return []ProductVariant{}, nil
@@ -309,18 +257,14 @@ func (r *ProductVariantRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]
 	return items, wrapErr(err, "product_variants.FindByIDs", "product_variants")
 }
 
-// copyProductVariants sends rows of NewProductVariant to table product_variants
-// with COPY.
 var copyProductVariants = &runtime.Copier[NewProductVariant]{
 	Table:   "product_variants",
 	Columns: []string{"id", "product_id", "sku", "price", "weight_g", "options"},
 	Args:    argsNewProductVariant,
 }
 
-// CreateMany inserts rows into table product_variants with the COPY protocol and
-// returns how many it inserted, all or nothing. It validates every row first. An
-// unset optional field takes the column's default, as in Create (rows setting
-// different fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table product_variants with COPY, all or nothing,
+// and returns how many (see runtime.Copier). It validates every row first.
 func (r *ProductVariantRepo) CreateMany(ctx context.Context, rows []NewProductVariant) (int64, error) {
 	n, err := copyProductVariants.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "product_variants.CreateMany", "product_variants")
@@ -333,10 +277,9 @@ FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::numeric(12,2)[], $5::inte
 ORDER BY "u"."ord"
 RETURNING "id", "product_id", "sku", "price", "weight_g", "options"`
 
-// CreateManyReturning inserts rows into table product_variants and returns them as
-// stored, in input order, defaults applied as in Create. It runs one statement,
-// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table product_variants in one INSERT …
+// SELECT FROM unnest, all or nothing, and returns them as stored. It validates
+// every row first.
 func (r *ProductVariantRepo) CreateManyReturning(ctx context.Context, rows []NewProductVariant) ([]ProductVariant, error) {
 	if len(rows) == 0 {
 		return []ProductVariant{}, nil
@@ -405,14 +348,12 @@ func (r *ProductVariantRepo) CreateIfAbsentBySKU(ctx context.Context, n NewProdu
 	return v, created, wrapErr(err, "product_variants.CreateIfAbsentBySKU", "product_variants")
 }
 
-// ProductVariantKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// ProductVariantKeyedUpdate is one row's key and changes for UpdateMany.
 type ProductVariantKeyedUpdate struct {
 	ID      uuid.UUID            `json:"id"`
 	Changes ProductVariantUpdate `json:"changes"`
 }
 
-// bulkProductVariantsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkProductVariantsUpdates = &runtime.Bulk[ProductVariantKeyedUpdate]{
 	Table:    "product_variants",
 	Key:      func(a, b *ProductVariantKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -435,9 +376,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], 
 "cpcgen_new" AS (UPDATE "product_variants" SET "product_id" = COALESCE("cpcgen_v"."cpcgen_2", "product_variants"."product_id"), "sku" = COALESCE("cpcgen_v"."cpcgen_3", "product_variants"."sku"), "price" = COALESCE("cpcgen_v"."cpcgen_4", "product_variants"."price"), "weight_g" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "product_variants"."weight_g" END, "options" = COALESCE("cpcgen_v"."cpcgen_7", "product_variants"."options") FROM "cpcgen_v" WHERE "product_variants"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table product_variants the changes of each,
-// as Update does, and returns how many it updated: all, or none when a key has no
-// row (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table product_variants, all or none (see
+// runtime.UpdateMany).
 func (r *ProductVariantRepo) UpdateMany(ctx context.Context, rows []ProductVariantKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkProductVariantsUpdates, sqlProductVariantsUpdateMany, rows)
 	return out, wrapErr(err, "product_variants.UpdateMany", "product_variants")
@@ -450,14 +390,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], 
 "cpcgen_new" AS (UPDATE "product_variants" SET "product_id" = COALESCE("cpcgen_v"."cpcgen_2", "product_variants"."product_id"), "sku" = COALESCE("cpcgen_v"."cpcgen_3", "product_variants"."sku"), "price" = COALESCE("cpcgen_v"."cpcgen_4", "product_variants"."price"), "weight_g" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "product_variants"."weight_g" END, "options" = COALESCE("cpcgen_v"."cpcgen_7", "product_variants"."options") FROM "cpcgen_v" WHERE "product_variants"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "product_id", "sku", "price", "weight_g", "options")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."product_id", "cpcgen_new"."sku", "cpcgen_new"."price", "cpcgen_new"."weight_g", "cpcgen_new"."options" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ProductVariantRepo) UpdateManyReturning(ctx context.Context, rows []ProductVariantKeyedUpdate) ([]ProductVariant, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkProductVariantsUpdates, sqlProductVariantsUpdateManyReturning, scanProductVariant, rows)
 	return out, wrapErr(err, "product_variants.UpdateManyReturning", "product_variants")
 }
 
-// bulkProductVariantsKeys sends the rows of DeleteMany.
 var bulkProductVariantsKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "product_variants",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -473,14 +411,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table product_variants with the keys given, as
-// Delete does, and reports whether each key's row was deleted. See
-// runtime.WriteMany.
+// Delete does (see runtime.WriteMany).
 func (r *ProductVariantRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkProductVariantsKeys, sqlProductVariantsDeleteMany, keys)
 	return out, wrapErr(err, "product_variants.DeleteMany", "product_variants")
 }
 
-// bulkProductVariantsNew sends the rows of the batch upserts.
 var bulkProductVariantsNew = &runtime.Bulk[NewProductVariant]{
 	Table:    "product_variants",
 	Validate: (*NewProductVariant).Validate,
@@ -501,8 +437,7 @@ WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid())
 "cpcgen_new" AS (UPDATE "product_variants" SET "product_id" = "cpcgen_v"."cpcgen_i2", "price" = "cpcgen_v"."cpcgen_i4", "weight_g" = "cpcgen_v"."cpcgen_i5", "options" = COALESCE("cpcgen_v"."cpcgen_6", "product_variants"."options") FROM "cpcgen_v" WHERE "sku" = "cpcgen_v"."cpcgen_i3" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "product_id", "sku", "price", "weight_g", "options")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."product_id", "cpcgen_ins"."sku", "cpcgen_ins"."price", "cpcgen_ins"."weight_g", "cpcgen_ins"."options" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."sku" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."product_id", "cpcgen_new"."sku", "cpcgen_new"."price", "cpcgen_new"."weight_g", "cpcgen_new"."options" FROM "cpcgen_new"`
 
-// UpsertManyBySKU is UpsertBySKU for many rows: it returns the rows as stored, in
-// the order of rows. See runtime.UpsertMany.
+// UpsertManyBySKU is UpsertBySKU for many rows (see runtime.UpsertMany).
 func (r *ProductVariantRepo) UpsertManyBySKU(ctx context.Context, rows []NewProductVariant) ([]ProductVariant, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkProductVariantsNew.By(func(a, b *NewProductVariant) int { return cmp.Compare(a.SKU, b.SKU) }), sqlProductVariantsUpsertManyBySKU, scanProductVariant, rows)
 	return out, wrapErr(err, "product_variants.UpsertManyBySKU", "product_variants")
@@ -513,9 +448,8 @@ WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid())
 "cpcgen_ins" AS (INSERT INTO "product_variants" ("id", "product_id", "sku", "price", "weight_g", "options") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5", "cpcgen_v"."cpcgen_i6" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("sku") DO NOTHING RETURNING "id", "product_id", "sku", "price", "weight_g", "options")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."product_id", "cpcgen_ins"."sku", "cpcgen_ins"."price", "cpcgen_ins"."weight_g", "cpcgen_ins"."options" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."sku" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "product_variants"."id", "product_variants"."product_id", "product_variants"."sku", "product_variants"."price", "product_variants"."weight_g", "product_variants"."options" FROM "cpcgen_v" JOIN "product_variants" ON "sku" = "cpcgen_v"."cpcgen_i3"`
 
-// CreateManyIfAbsentBySKU is CreateIfAbsentBySKU for many rows: it returns, in the
-// order of rows, the new rows or the rows in the way, and whether each was
-// created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentBySKU is CreateIfAbsentBySKU for many rows (see
+// runtime.CreateManyIfAbsent).
 func (r *ProductVariantRepo) CreateManyIfAbsentBySKU(ctx context.Context, rows []NewProductVariant) ([]ProductVariant, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkProductVariantsNew.By(func(a, b *NewProductVariant) int { return cmp.Compare(a.SKU, b.SKU) }), sqlProductVariantsCreateManyIfAbsentBySKU, scanProductVariant, rows)
 	return out, created, wrapErr(err, "product_variants.CreateManyIfAbsentBySKU", "product_variants")
@@ -536,7 +470,6 @@ const sqlProductVariantsLoadByProductID = `-- name: product_variants.LoadByProdu
 SELECT "id", "product_id", "sku", "price", "weight_g", "options" FROM "product_variants"
 WHERE "product_id" = ANY($1) ORDER BY "id"`
 
-// loadProductVariantsByProductID is LoadByProductID on db.
 func loadProductVariantsByProductID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]ProductVariant, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]ProductVariant{}, nil
@@ -546,37 +479,33 @@ func loadProductVariantsByProductID(ctx context.Context, db runtime.DBTX, keys [
 }
 
 // LoadByProductID returns the rows of table product_variants whose product_id is
-// one of keys, grouped by product_id, each group in primary key order, with one
-// query however many keys; keys without rows are not in the map.
+// one of keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *ProductVariantRepo) LoadByProductID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]ProductVariant, error) {
 	m, err := loadProductVariantsByProductID(ctx, r.db, keys)
 	return m, wrapErr(err, "product_variants.LoadByProductID", "product_variants")
 }
 
-// LoadInventories returns the rows of table inventory that reference each of
-// parents (inventory.variant_id = product_variants.id), keyed by the parent's id,
-// each group in primary key order, with one query; parents without rows are not in
-// the map.
+// LoadInventories returns the rows of table inventory of each of parents
+// (inventory.variant_id = product_variants.id), keyed by the parent's id, as
+// LoadByVariantID does.
 func (r *ProductVariantRepo) LoadInventories(ctx context.Context, parents []ProductVariant) (map[uuid.UUID][]Inventory, error) {
 	keys := runtime.Keys(parents, func(p *ProductVariant) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadInventoryByVariantID(ctx, r.db, keys)
 	return m, wrapErr(err, "product_variants.LoadInventories", "product_variants")
 }
 
-// LoadPriceHistories returns the rows of table price_history that reference each
-// of parents (price_history.variant_id = product_variants.id), keyed by the
-// parent's id, each group in primary key order, with one query; parents without
-// rows are not in the map.
+// LoadPriceHistories returns the rows of table price_history of each of parents
+// (price_history.variant_id = product_variants.id), keyed by the parent's id, as
+// LoadByVariantID does.
 func (r *ProductVariantRepo) LoadPriceHistories(ctx context.Context, parents []ProductVariant) (map[uuid.UUID][]PriceHistory, error) {
 	keys := runtime.Keys(parents, func(p *ProductVariant) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadPriceHistoryByVariantID(ctx, r.db, keys)
 	return m, wrapErr(err, "product_variants.LoadPriceHistories", "product_variants")
 }
 
-// LoadOrderLines returns the rows of table order_lines that reference each of
-// parents (order_lines.variant_id = product_variants.id), keyed by the parent's
-// id, each group in primary key order, with one query; parents without rows are
-// not in the map.
+// LoadOrderLines returns the rows of table order_lines of each of parents
+// (order_lines.variant_id = product_variants.id), keyed by the parent's id, as
+// LoadByVariantID does.
 func (r *ProductVariantRepo) LoadOrderLines(ctx context.Context, parents []ProductVariant) (map[uuid.UUID][]OrderLine, error) {
 	keys := runtime.Keys(parents, func(p *ProductVariant) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadOrderLinesByVariantID(ctx, r.db, keys)

@@ -11,7 +11,6 @@ import (
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // Product is one row of table products.
@@ -27,9 +26,8 @@ type Product struct {
 	UpdatedAt   time.Time           `json:"updated_at"`
 }
 
-// NewProduct holds the values of a new row of table products. Fields of type
-// runtime.Opt may be left unset: the column's default applies. The database sets
-// created_at, updated_at.
+// NewProduct holds the values of a new row of table products. An unset runtime.Opt
+// field takes its column's default. The database sets created_at, updated_at.
 type NewProduct struct {
 	ID          runtime.Opt[uuid.UUID]       `json:"id,omitzero"`
 	CategoryID  runtime.Null[int32]          `json:"category_id"`
@@ -40,8 +38,8 @@ type NewProduct struct {
 	Attributes  runtime.Opt[json.RawMessage] `json:"attributes,omitzero"`
 }
 
-// ProductUpdate lists changes to a row of table products. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// ProductUpdate lists changes to a row of table products; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type ProductUpdate struct {
 	CategoryID  runtime.Opt[runtime.Null[int32]] `json:"category_id,omitzero"`
 	Name        runtime.Opt[string]              `json:"name,omitzero"`
@@ -56,41 +54,26 @@ type ProductRepo struct {
 	db runtime.DBTX
 }
 
-// NewProductRepo returns a repository of table products that runs its statements
-// on db: a pool, a connection or a transaction.
+// NewProductRepo returns the repository of table products over db.
 func NewProductRepo(db runtime.DBTX) *ProductRepo {
 	return &ProductRepo{db: db}
 }
 
 var (
-	// ErrProductIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// products (constraint products_pkey, primary_key in the spec).
+	// ErrProductIDTaken matches a violation of the primary key (id).
 	ErrProductIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "products", "products_pkey", "primary_key")
-
-	// ErrProductCategoryIDNotFound matches (errors.Is) a write of products whose
-	// category_id names no row of categories (constraint products_category_id_fkey,
-	// category_id.references in the spec).
+	// ErrProductCategoryIDNotFound matches a write whose category_id names no row of
+	// categories.
 	ErrProductCategoryIDNotFound = runtime.NewForeignKeySentinel("products", "products_category_id_fkey", "category_id.references", runtime.FKMissing)
-
-	// ErrProductReferencedByProductVariant matches (errors.Is) a delete or key change
-	// of a row of products that rows of product_variants still reference (constraint
-	// product_variants_product_id_fkey, product_variants.product_id.references in the
-	// spec).
+	// ErrProductReferencedByProductVariant matches a delete or key change of a row
+	// that rows of product_variants reference.
 	ErrProductReferencedByProductVariant = runtime.NewForeignKeySentinel("product_variants", "product_variants_product_id_fkey", "product_id.references", runtime.FKReferenced)
-
-	// ErrProductReferencedByReview matches (errors.Is) a delete or key change of a row
-	// of products that rows of reviews still reference (constraint
-	// reviews_product_id_fkey, reviews.product_id.references in the spec).
+	// ErrProductReferencedByReview matches a delete or key change of a row that rows
+	// of reviews reference.
 	ErrProductReferencedByReview = runtime.NewForeignKeySentinel("reviews", "reviews_product_id_fkey", "product_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table products: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table products (see runtime.Validator).
 func (n *NewProduct) Validate() error {
 	var f runtime.Fields
 	f.Fits("name", runtime.CheckText(n.Name))
@@ -108,14 +91,7 @@ func (n *NewProduct) Validate() error {
 	return f.Err("products")
 }
 
-// Validate checks u for table products, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewProduct.Validate does.
 func (u *ProductUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Name.Set {
@@ -135,38 +111,22 @@ func (u *ProductUpdate) Validate() error {
 	return f.Err("products")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for id, name, description, tags, published, attributes, whose columns are
-// NOT NULL, rather than read it as a zero value: the error is a *runtime.DbError
-// of kind Validation naming the fields. Leave an optional field out for its
-// column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewProduct) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "products", "id", "name", "description", "tags", "published", "attributes"); err != nil {
-		return err
-	}
 	type plain NewProduct
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "products", "id", "name", "description", "tags", "published", "attributes")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for name, description, tags, published, attributes, whose columns are NOT
-// NULL, rather than read it as a zero value: the error is a *runtime.DbError of
-// kind Validation naming the fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *ProductUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "products", "name", "description", "tags", "published", "attributes"); err != nil {
-		return err
-	}
 	type plain ProductUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "products", "name", "description", "tags", "published", "attributes")
 }
 
-// scanProduct gives the scan destinations of the fields of v, columns in table
-// order.
 func scanProduct(v *Product, d []any) []any {
 	return append(d, &v.ID, &v.CategoryID, &v.Name, &v.Description, &v.Tags, &v.Published, &v.Attributes, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// argsNewProduct gives the values Create binds from n.
 func argsNewProduct(n *NewProduct, d []any) []any {
 	return append(d, n.ID.Arg(), &n.CategoryID, &n.Name, n.Description.Arg(), runtime.OptValue(&n.Tags), n.Published.Arg(), runtime.OptValue(&n.Attributes))
 }
@@ -176,8 +136,8 @@ INSERT INTO "products" ("id", "category_id", "name", "description", "tags", "pub
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::text, ''::text), COALESCE($5::text[], '{}'::text[]), COALESCE($6::boolean, FALSE), COALESCE($7::jsonb, '{}'::jsonb))
 RETURNING "id", "category_id", "name", "description", "tags", "published", "attributes", "created_at", "updated_at"`
 
-// Create inserts a row into table products and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table products and returns the row as stored. It validates
+// n first.
 func (r *ProductRepo) Create(ctx context.Context, n NewProduct) (Product, error) {
 	if err := n.Validate(); err != nil {
 		return Product{}, wrapErr(err, "products.Create", "products")
@@ -190,8 +150,8 @@ const sqlProductsFindByID = `-- name: products.FindByID replica=ok
 SELECT "id", "category_id", "name", "description", "tags", "published", "attributes", "created_at", "updated_at" FROM "products"
 WHERE "id" = $1`
 
-// FindByID returns the row of table products with the given id. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table products with the given id, or
+// runtime.ErrNotFound.
 func (r *ProductRepo) FindByID(ctx context.Context, id uuid.UUID) (Product, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlProductsFindByID, id, runtime.Arg, scanProduct)
 	return v, wrapErr(err, "products.FindByID", "products")
@@ -200,17 +160,14 @@ func (r *ProductRepo) FindByID(ctx context.Context, id uuid.UUID) (Product, erro
 const sqlProductsFindAll = `-- name: products.FindAll replica=ok
 SELECT "id", "category_id", "name", "description", "tags", "published", "attributes", "created_at", "updated_at" FROM "products" ORDER BY "id"`
 
-// FindAll returns every row of table products in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table products in primary key order, in memory.
 func (r *ProductRepo) FindAll(ctx context.Context) ([]Product, error) {
 	rows, err := r.db.Query(ctx, sqlProductsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanProduct)
 	return items, wrapErr(err, "products.FindAll", "products")
 }
 
-// Stream yields every row of table products in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ProductRepo) Stream(ctx context.Context) iter.Seq2[Product, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "products.Stream", "products") }, scanProduct, sqlProductsFindAll)
 }
@@ -224,9 +181,8 @@ SELECT "id", "category_id", "name", "description", "tags", "published", "attribu
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table products in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table products in primary key order (see
+// runtime.PageArgs).
 func (r *ProductRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Product], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Product]{
@@ -239,8 +195,6 @@ func (r *ProductRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "products.List", "products")
 }
 
-// updateProducts are the statements of ProductRepo.Update: one per set of fields
-// set (see runtime.Update).
 var updateProducts = &runtime.Update{
 	Name: "products.Update", Keys: 1,
 	Head:     "UPDATE \"products\"\nSET ",
@@ -250,15 +204,13 @@ var updateProducts = &runtime.Update{
 	Nullable: 1 << 0,
 }
 
-// argsProductUpdate gives the value of each field of u, nil when unset.
 func argsProductUpdate(u *ProductUpdate, d []any) []any {
 	return append(d, u.CategoryID.Arg(), u.Name.Arg(), u.Description.Arg(), runtime.OptValue(&u.Tags), u.Published.Arg(), runtime.OptValue(&u.Attributes))
 }
 
 // Update applies the set fields of u to the row of table products with the given
-// id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first. It sets updated_at to the
-// transaction's time.
+// id and returns it as stored, or runtime.ErrNotFound. It validates u first. It
+// sets updated_at to the transaction's time.
 func (r *ProductRepo) Update(ctx context.Context, id uuid.UUID, u ProductUpdate) (Product, error) {
 	if err := u.Validate(); err != nil {
 		return Product{}, wrapErr(err, "products.Update", "products")
@@ -290,9 +242,8 @@ const sqlProductsFindByIDs = `-- name: products.FindByIDs replica=ok
 SELECT "id", "category_id", "name", "description", "tags", "published", "attributes", "created_at", "updated_at" FROM "products"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table products whose id is in ids, in id order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table products whose id is in ids, in id order;
+// keys without a row are skipped.
 func (r *ProductRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Product, error) {
 	if len(ids) == 0 {
 		return []Product{}, nil
@@ -301,62 +252,36 @@ func (r *ProductRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Product
 	return items, wrapErr(err, "products.FindByIDs", "products")
 }
 
-// copyProducts sends rows of NewProduct to table products with COPY.
 var copyProducts = &runtime.Copier[NewProduct]{
 	Table:   "products",
 	Columns: []string{"id", "category_id", "name", "description", "tags", "published", "attributes"},
 	Args:    argsNewProduct,
 }
 
-// CreateMany inserts rows into table products with the COPY protocol and returns
-// how many it inserted, all or nothing. It validates every row first. An unset
-// optional field takes the column's default, as in Create (rows setting different
-// fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table products with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *ProductRepo) CreateMany(ctx context.Context, rows []NewProduct) (int64, error) {
 	n, err := copyProducts.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "products.CreateMany", "products")
 }
 
-// CreateManyReturning inserts rows into table products and returns them as stored,
-// in input order, defaults applied. It queues Create's statement once per row in
-// one pgx.Batch: one round trip, and all or nothing, as the batch runs in one
-// implicit transaction. (A single INSERT … SELECT FROM unnest cannot carry the
-// table's array columns.) It validates every row first.
+// CreateManyReturning inserts rows into table products in one pgx.Batch of
+// Create's statement (unnest cannot carry its array columns), all or nothing, and
+// returns them as stored. It validates every row first.
 func (r *ProductRepo) CreateManyReturning(ctx context.Context, rows []NewProduct) ([]Product, error) {
-	if len(rows) == 0 {
-		return []Product{}, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "products.CreateManyReturning", "products")
 	}
-	b := &pgx.Batch{}
-	for i := range rows {
-		b.Queue(sqlProductsCreate, argsNewProduct(&rows[i], nil)...)
-	}
-	br := r.db.SendBatch(ctx, b)
-	out := make([]Product, 0, len(rows))
-	for range rows {
-		v, err := runtime.ScanOne(br.QueryRow(), scanProduct)
-		if err != nil {
-			br.Close()
-			return nil, wrapErr(err, "products.CreateManyReturning", "products")
-		}
-		out = append(out, v)
-	}
-	if err := br.Close(); err != nil {
-		return nil, wrapErr(err, "products.CreateManyReturning", "products")
-	}
-	return out, nil
+	out, err := runtime.BatchQuery(ctx, r.db, sqlProductsCreate, rows, argsNewProduct, scanProduct)
+	return out, wrapErr(err, "products.CreateManyReturning", "products")
 }
 
-// ProductKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// ProductKeyedUpdate is one row's key and changes for UpdateMany.
 type ProductKeyedUpdate struct {
 	ID      uuid.UUID     `json:"id"`
 	Changes ProductUpdate `json:"changes"`
 }
 
-// bulkProductsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkProductsUpdates = &runtime.Bulk[ProductKeyedUpdate]{
 	Table:    "products",
 	Key:      func(a, b *ProductKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -380,9 +305,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::boolean[], $3::integer[
 "cpcgen_new" AS (UPDATE "products" SET "category_id" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "products"."category_id" END, "name" = COALESCE("cpcgen_v"."cpcgen_4", "products"."name"), "description" = COALESCE("cpcgen_v"."cpcgen_5", "products"."description"), "tags" = COALESCE("cpcgen_v"."cpcgen_6"::text[], "products"."tags"), "published" = COALESCE("cpcgen_v"."cpcgen_7", "products"."published"), "attributes" = COALESCE("cpcgen_v"."cpcgen_8", "products"."attributes"), "updated_at" = now() FROM "cpcgen_v" WHERE "products"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table products the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table products, all or none (see
+// runtime.UpdateMany).
 func (r *ProductRepo) UpdateMany(ctx context.Context, rows []ProductKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkProductsUpdates, sqlProductsUpdateMany, rows)
 	return out, wrapErr(err, "products.UpdateMany", "products")
@@ -395,14 +319,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::boolean[], $3::integer[
 "cpcgen_new" AS (UPDATE "products" SET "category_id" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "products"."category_id" END, "name" = COALESCE("cpcgen_v"."cpcgen_4", "products"."name"), "description" = COALESCE("cpcgen_v"."cpcgen_5", "products"."description"), "tags" = COALESCE("cpcgen_v"."cpcgen_6"::text[], "products"."tags"), "published" = COALESCE("cpcgen_v"."cpcgen_7", "products"."published"), "attributes" = COALESCE("cpcgen_v"."cpcgen_8", "products"."attributes"), "updated_at" = now() FROM "cpcgen_v" WHERE "products"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "category_id", "name", "description", "tags", "published", "attributes", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."category_id", "cpcgen_new"."name", "cpcgen_new"."description", "cpcgen_new"."tags", "cpcgen_new"."published", "cpcgen_new"."attributes", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ProductRepo) UpdateManyReturning(ctx context.Context, rows []ProductKeyedUpdate) ([]Product, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkProductsUpdates, sqlProductsUpdateManyReturning, scanProduct, rows)
 	return out, wrapErr(err, "products.UpdateManyReturning", "products")
 }
 
-// bulkProductsKeys sends the rows of DeleteMany.
 var bulkProductsKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "products",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -418,7 +340,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table products with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *ProductRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkProductsKeys, sqlProductsDeleteMany, keys)
 	return out, wrapErr(err, "products.DeleteMany", "products")
@@ -439,7 +361,6 @@ const sqlProductsLoadByCategoryID = `-- name: products.LoadByCategoryID replica=
 SELECT "id", "category_id", "name", "description", "tags", "published", "attributes", "created_at", "updated_at" FROM "products"
 WHERE "category_id" = ANY($1) ORDER BY "id"`
 
-// loadProductsByCategoryID is LoadByCategoryID on db.
 func loadProductsByCategoryID(ctx context.Context, db runtime.DBTX, keys []int32) (map[int32][]Product, error) {
 	if len(keys) == 0 {
 		return map[int32][]Product{}, nil
@@ -449,26 +370,24 @@ func loadProductsByCategoryID(ctx context.Context, db runtime.DBTX, keys []int32
 }
 
 // LoadByCategoryID returns the rows of table products whose category_id is one of
-// keys, grouped by category_id, each group in primary key order, with one query
-// however many keys; keys without rows are not in the map.
+// keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *ProductRepo) LoadByCategoryID(ctx context.Context, keys []int32) (map[int32][]Product, error) {
 	m, err := loadProductsByCategoryID(ctx, r.db, keys)
 	return m, wrapErr(err, "products.LoadByCategoryID", "products")
 }
 
-// LoadProductVariants returns the rows of table product_variants that reference
-// each of parents (product_variants.product_id = products.id), keyed by the
-// parent's id, each group in primary key order, with one query; parents without
-// rows are not in the map.
+// LoadProductVariants returns the rows of table product_variants of each of
+// parents (product_variants.product_id = products.id), keyed by the parent's id,
+// as LoadByProductID does.
 func (r *ProductRepo) LoadProductVariants(ctx context.Context, parents []Product) (map[uuid.UUID][]ProductVariant, error) {
 	keys := runtime.Keys(parents, func(p *Product) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadProductVariantsByProductID(ctx, r.db, keys)
 	return m, wrapErr(err, "products.LoadProductVariants", "products")
 }
 
-// LoadReviews returns the rows of table reviews that reference each of parents
-// (reviews.product_id = products.id), keyed by the parent's id, each group in
-// primary key order, with one query; parents without rows are not in the map.
+// LoadReviews returns the rows of table reviews of each of parents
+// (reviews.product_id = products.id), keyed by the parent's id, as LoadByProductID
+// does.
 func (r *ProductRepo) LoadReviews(ctx context.Context, parents []Product) (map[uuid.UUID][]Review, error) {
 	keys := runtime.Keys(parents, func(p *Product) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadReviewsByProductID(ctx, r.db, keys)

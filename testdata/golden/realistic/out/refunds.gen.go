@@ -5,7 +5,6 @@ package shopdb
 
 import (
 	"context"
-	"encoding/json"
 	"iter"
 	"time"
 
@@ -24,9 +23,8 @@ type Refund struct {
 	UpdatedAt time.Time            `json:"updated_at"`
 }
 
-// NewRefund holds the values of a new row of table refunds. Fields of type
-// runtime.Opt may be left unset: the column's default applies. The database sets
-// created_at, updated_at.
+// NewRefund holds the values of a new row of table refunds. An unset runtime.Opt
+// field takes its column's default. The database sets created_at, updated_at.
 type NewRefund struct {
 	ID        runtime.Opt[uuid.UUID] `json:"id,omitzero"`
 	PaymentID uuid.UUID              `json:"payment_id"`
@@ -34,8 +32,8 @@ type NewRefund struct {
 	Reason    runtime.Null[string]   `json:"reason"`
 }
 
-// RefundUpdate lists changes to a row of table refunds. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// RefundUpdate lists changes to a row of table refunds; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type RefundUpdate struct {
 	PaymentID runtime.Opt[uuid.UUID]            `json:"payment_id,omitzero"`
 	Amount    runtime.Opt[decimal.Decimal]      `json:"amount,omitzero"`
@@ -47,40 +45,26 @@ type RefundRepo struct {
 	db runtime.DBTX
 }
 
-// NewRefundRepo returns a repository of table refunds that runs its statements on
-// db: a pool, a connection or a transaction.
+// NewRefundRepo returns the repository of table refunds over db.
 func NewRefundRepo(db runtime.DBTX) *RefundRepo {
 	return &RefundRepo{db: db}
 }
 
 var (
-	// ErrRefundIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// refunds (constraint refunds_pkey, primary_key in the spec).
+	// ErrRefundIDTaken matches a violation of the primary key (id).
 	ErrRefundIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "refunds", "refunds_pkey", "primary_key")
-
-	// ErrRefundAmountCheck matches (errors.Is) a violation of the check of column
-	// amount (amount > 0) of refunds (constraint refunds_amount_check, amount.check in
-	// the spec).
+	// ErrRefundAmountCheck matches a violation of the check of column amount (amount >
+	// 0).
 	ErrRefundAmountCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "refunds", "refunds_amount_check", "amount.check")
-
-	// ErrRefundPaymentIDNotFound matches (errors.Is) a write of refunds whose
-	// payment_id names no row of payments (constraint refunds_payment_id_fkey,
-	// payment_id.references in the spec).
+	// ErrRefundPaymentIDNotFound matches a write whose payment_id names no row of
+	// payments.
 	ErrRefundPaymentIDNotFound = runtime.NewForeignKeySentinel("refunds", "refunds_payment_id_fkey", "payment_id.references", runtime.FKMissing)
-
-	// ErrRefundReferencedByReturn matches (errors.Is) a delete or key change of a row
-	// of refunds that rows of returns still reference (constraint
-	// returns_refund_id_fkey, returns.refund_id.references in the spec).
+	// ErrRefundReferencedByReturn matches a delete or key change of a row that rows of
+	// returns reference.
 	ErrRefundReferencedByReturn = runtime.NewForeignKeySentinel("returns", "returns_refund_id_fkey", "refund_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table refunds: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table refunds (see runtime.Validator).
 func (n *NewRefund) Validate() error {
 	var f runtime.Fields
 	f.Fits("amount", runtime.CheckNumeric(n.Amount, 14, 2))
@@ -90,14 +74,7 @@ func (n *NewRefund) Validate() error {
 	return f.Err("refunds")
 }
 
-// Validate checks u for table refunds, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewRefund.Validate does.
 func (u *RefundUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Amount.Set {
@@ -109,37 +86,22 @@ func (u *RefundUpdate) Validate() error {
 	return f.Err("refunds")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for id, payment_id, amount, whose columns are NOT NULL, rather than read it
-// as a zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields. Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewRefund) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "refunds", "id", "payment_id", "amount"); err != nil {
-		return err
-	}
 	type plain NewRefund
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "refunds", "id", "payment_id", "amount")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for payment_id, amount, whose columns are NOT NULL, rather than read it as
-// a zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *RefundUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "refunds", "payment_id", "amount"); err != nil {
-		return err
-	}
 	type plain RefundUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "refunds", "payment_id", "amount")
 }
 
-// scanRefund gives the scan destinations of the fields of v, columns in table
-// order.
 func scanRefund(v *Refund, d []any) []any {
 	return append(d, &v.ID, &v.PaymentID, &v.Amount, &v.Reason, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// argsNewRefund gives the values Create binds from n.
 func argsNewRefund(n *NewRefund, d []any) []any {
 	return append(d, n.ID.Arg(), &n.PaymentID, &n.Amount, &n.Reason)
 }
@@ -149,8 +111,8 @@ INSERT INTO "refunds" ("id", "payment_id", "amount", "reason")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4)
 RETURNING "id", "payment_id", "amount", "reason", "created_at", "updated_at"`
 
-// Create inserts a row into table refunds and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table refunds and returns the row as stored. It validates
+// n first.
 func (r *RefundRepo) Create(ctx context.Context, n NewRefund) (Refund, error) {
 	if err := n.Validate(); err != nil {
 		return Refund{}, wrapErr(err, "refunds.Create", "refunds")
@@ -163,8 +125,8 @@ const sqlRefundsFindByID = `-- name: refunds.FindByID replica=ok
 SELECT "id", "payment_id", "amount", "reason", "created_at", "updated_at" FROM "refunds"
 WHERE "id" = $1`
 
-// FindByID returns the row of table refunds with the given id. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table refunds with the given id, or
+// runtime.ErrNotFound.
 func (r *RefundRepo) FindByID(ctx context.Context, id uuid.UUID) (Refund, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlRefundsFindByID, id, runtime.Arg, scanRefund)
 	return v, wrapErr(err, "refunds.FindByID", "refunds")
@@ -173,17 +135,14 @@ func (r *RefundRepo) FindByID(ctx context.Context, id uuid.UUID) (Refund, error)
 const sqlRefundsFindAll = `-- name: refunds.FindAll replica=ok
 SELECT "id", "payment_id", "amount", "reason", "created_at", "updated_at" FROM "refunds" ORDER BY "id"`
 
-// FindAll returns every row of table refunds in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table refunds in primary key order, in memory.
 func (r *RefundRepo) FindAll(ctx context.Context) ([]Refund, error) {
 	rows, err := r.db.Query(ctx, sqlRefundsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanRefund)
 	return items, wrapErr(err, "refunds.FindAll", "refunds")
 }
 
-// Stream yields every row of table refunds in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *RefundRepo) Stream(ctx context.Context) iter.Seq2[Refund, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "refunds.Stream", "refunds") }, scanRefund, sqlRefundsFindAll)
 }
@@ -197,9 +156,8 @@ SELECT "id", "payment_id", "amount", "reason", "created_at", "updated_at" FROM "
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table refunds in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table refunds in primary key order (see
+// runtime.PageArgs).
 func (r *RefundRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Refund], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Refund]{
@@ -212,8 +170,6 @@ func (r *RefundRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.P
 	return p, wrapErr(err, "refunds.List", "refunds")
 }
 
-// updateRefunds are the statements of RefundRepo.Update: one per set of fields set
-// (see runtime.Update).
 var updateRefunds = &runtime.Update{
 	Name: "refunds.Update", Keys: 1,
 	Head:     "UPDATE \"refunds\"\nSET ",
@@ -223,15 +179,13 @@ var updateRefunds = &runtime.Update{
 	Nullable: 1 << 2,
 }
 
-// argsRefundUpdate gives the value of each field of u, nil when unset.
 func argsRefundUpdate(u *RefundUpdate, d []any) []any {
 	return append(d, u.PaymentID.Arg(), u.Amount.Arg(), u.Reason.Arg())
 }
 
 // Update applies the set fields of u to the row of table refunds with the given id
-// and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first. It sets updated_at to the
-// transaction's time.
+// and returns it as stored, or runtime.ErrNotFound. It validates u first. It sets
+// updated_at to the transaction's time.
 func (r *RefundRepo) Update(ctx context.Context, id uuid.UUID, u RefundUpdate) (Refund, error) {
 	if err := u.Validate(); err != nil {
 		return Refund{}, wrapErr(err, "refunds.Update", "refunds")
@@ -263,9 +217,8 @@ const sqlRefundsFindByIDs = `-- name: refunds.FindByIDs replica=ok
 SELECT "id", "payment_id", "amount", "reason", "created_at", "updated_at" FROM "refunds"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table refunds whose id is in ids, in id order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table refunds whose id is in ids, in id order;
+// keys without a row are skipped.
 func (r *RefundRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Refund, error) {
 	if len(ids) == 0 {
 		return []Refund{}, nil
@@ -274,17 +227,14 @@ func (r *RefundRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Refund, 
 	return items, wrapErr(err, "refunds.FindByIDs", "refunds")
 }
 
-// copyRefunds sends rows of NewRefund to table refunds with COPY.
 var copyRefunds = &runtime.Copier[NewRefund]{
 	Table:   "refunds",
 	Columns: []string{"id", "payment_id", "amount", "reason"},
 	Args:    argsNewRefund,
 }
 
-// CreateMany inserts rows into table refunds with the COPY protocol and returns
-// how many it inserted, all or nothing. It validates every row first. An unset
-// optional field takes the column's default, as in Create (rows setting different
-// fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table refunds with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *RefundRepo) CreateMany(ctx context.Context, rows []NewRefund) (int64, error) {
 	n, err := copyRefunds.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "refunds.CreateMany", "refunds")
@@ -297,10 +247,9 @@ FROM unnest($1::uuid[], $2::uuid[], $3::numeric(14,2)[], $4::text[]) WITH ORDINA
 ORDER BY "u"."ord"
 RETURNING "id", "payment_id", "amount", "reason", "created_at", "updated_at"`
 
-// CreateManyReturning inserts rows into table refunds and returns them as stored,
-// in input order, defaults applied as in Create. It runs one statement, which
-// binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table refunds in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *RefundRepo) CreateManyReturning(ctx context.Context, rows []NewRefund) ([]Refund, error) {
 	if len(rows) == 0 {
 		return []Refund{}, nil
@@ -320,13 +269,12 @@ func (r *RefundRepo) CreateManyReturning(ctx context.Context, rows []NewRefund) 
 	return items, wrapErr(err, "refunds.CreateManyReturning", "refunds")
 }
 
-// RefundKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// RefundKeyedUpdate is one row's key and changes for UpdateMany.
 type RefundKeyedUpdate struct {
 	ID      uuid.UUID    `json:"id"`
 	Changes RefundUpdate `json:"changes"`
 }
 
-// bulkRefundsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkRefundsUpdates = &runtime.Bulk[RefundKeyedUpdate]{
 	Table:    "refunds",
 	Key:      func(a, b *RefundKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -347,9 +295,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::numeric(14,
 "cpcgen_new" AS (UPDATE "refunds" SET "payment_id" = COALESCE("cpcgen_v"."cpcgen_2", "refunds"."payment_id"), "amount" = COALESCE("cpcgen_v"."cpcgen_3", "refunds"."amount"), "reason" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "refunds"."reason" END, "updated_at" = now() FROM "cpcgen_v" WHERE "refunds"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table refunds the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table refunds, all or none (see
+// runtime.UpdateMany).
 func (r *RefundRepo) UpdateMany(ctx context.Context, rows []RefundKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkRefundsUpdates, sqlRefundsUpdateMany, rows)
 	return out, wrapErr(err, "refunds.UpdateMany", "refunds")
@@ -362,14 +309,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::numeric(14,
 "cpcgen_new" AS (UPDATE "refunds" SET "payment_id" = COALESCE("cpcgen_v"."cpcgen_2", "refunds"."payment_id"), "amount" = COALESCE("cpcgen_v"."cpcgen_3", "refunds"."amount"), "reason" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "refunds"."reason" END, "updated_at" = now() FROM "cpcgen_v" WHERE "refunds"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "payment_id", "amount", "reason", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."payment_id", "cpcgen_new"."amount", "cpcgen_new"."reason", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *RefundRepo) UpdateManyReturning(ctx context.Context, rows []RefundKeyedUpdate) ([]Refund, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkRefundsUpdates, sqlRefundsUpdateManyReturning, scanRefund, rows)
 	return out, wrapErr(err, "refunds.UpdateManyReturning", "refunds")
 }
 
-// bulkRefundsKeys sends the rows of DeleteMany.
 var bulkRefundsKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "refunds",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -384,8 +329,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_
 "cpcgen_new" AS (DELETE FROM "refunds" USING "cpcgen_v" WHERE "refunds"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table refunds with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table refunds with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *RefundRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkRefundsKeys, sqlRefundsDeleteMany, keys)
 	return out, wrapErr(err, "refunds.DeleteMany", "refunds")
@@ -406,7 +351,6 @@ const sqlRefundsLoadByPaymentID = `-- name: refunds.LoadByPaymentID replica=ok
 SELECT "id", "payment_id", "amount", "reason", "created_at", "updated_at" FROM "refunds"
 WHERE "payment_id" = ANY($1) ORDER BY "id"`
 
-// loadRefundsByPaymentID is LoadByPaymentID on db.
 func loadRefundsByPaymentID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Refund, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Refund{}, nil
@@ -416,16 +360,15 @@ func loadRefundsByPaymentID(ctx context.Context, db runtime.DBTX, keys []uuid.UU
 }
 
 // LoadByPaymentID returns the rows of table refunds whose payment_id is one of
-// keys, grouped by payment_id, each group in primary key order, with one query
-// however many keys; keys without rows are not in the map.
+// keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *RefundRepo) LoadByPaymentID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Refund, error) {
 	m, err := loadRefundsByPaymentID(ctx, r.db, keys)
 	return m, wrapErr(err, "refunds.LoadByPaymentID", "refunds")
 }
 
-// LoadReturns returns the rows of table returns that reference each of parents
-// (returns.refund_id = refunds.id), keyed by the parent's id, each group in
-// primary key order, with one query; parents without rows are not in the map.
+// LoadReturns returns the rows of table returns of each of parents
+// (returns.refund_id = refunds.id), keyed by the parent's id, as LoadByRefundID
+// does.
 func (r *RefundRepo) LoadReturns(ctx context.Context, parents []Refund) (map[uuid.UUID][]Return, error) {
 	keys := runtime.Keys(parents, func(p *Refund) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadReturnsByRefundID(ctx, r.db, keys)

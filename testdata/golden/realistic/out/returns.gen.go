@@ -5,7 +5,6 @@ package shopdb
 
 import (
 	"context"
-	"encoding/json"
 	"iter"
 	"time"
 
@@ -24,9 +23,8 @@ type Return struct {
 	UpdatedAt time.Time               `json:"updated_at"`
 }
 
-// NewReturn holds the values of a new row of table returns. Fields of type
-// runtime.Opt may be left unset: the column's default applies. The database sets
-// created_at, updated_at.
+// NewReturn holds the values of a new row of table returns. An unset runtime.Opt
+// field takes its column's default. The database sets created_at, updated_at.
 type NewReturn struct {
 	ID       runtime.Opt[uuid.UUID]  `json:"id,omitzero"`
 	OrderID  uuid.UUID               `json:"order_id"`
@@ -35,8 +33,8 @@ type NewReturn struct {
 	RefundID runtime.Null[uuid.UUID] `json:"refund_id"`
 }
 
-// ReturnUpdate lists changes to a row of table returns. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// ReturnUpdate lists changes to a row of table returns; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type ReturnUpdate struct {
 	OrderID  runtime.Opt[uuid.UUID]               `json:"order_id,omitzero"`
 	Reason   runtime.Opt[string]                  `json:"reason,omitzero"`
@@ -49,49 +47,29 @@ type ReturnRepo struct {
 	db runtime.DBTX
 }
 
-// NewReturnRepo returns a repository of table returns that runs its statements on
-// db: a pool, a connection or a transaction.
+// NewReturnRepo returns the repository of table returns over db.
 func NewReturnRepo(db runtime.DBTX) *ReturnRepo {
 	return &ReturnRepo{db: db}
 }
 
 var (
-	// ErrReturnIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// returns (constraint returns_pkey, primary_key in the spec).
+	// ErrReturnIDTaken matches a violation of the primary key (id).
 	ErrReturnIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "returns", "returns_pkey", "primary_key")
-
-	// ErrReturnOrderIDNotFound matches (errors.Is) a write of returns whose order_id
-	// names no row of orders (constraint returns_order_id_fkey, order_id.references in
-	// the spec).
+	// ErrReturnOrderIDNotFound matches a write whose order_id names no row of orders.
 	ErrReturnOrderIDNotFound = runtime.NewForeignKeySentinel("returns", "returns_order_id_fkey", "order_id.references", runtime.FKMissing)
-
-	// ErrReturnRefundIDNotFound matches (errors.Is) a write of returns whose refund_id
-	// names no row of refunds (constraint returns_refund_id_fkey, refund_id.references
-	// in the spec).
+	// ErrReturnRefundIDNotFound matches a write whose refund_id names no row of
+	// refunds.
 	ErrReturnRefundIDNotFound = runtime.NewForeignKeySentinel("returns", "returns_refund_id_fkey", "refund_id.references", runtime.FKMissing)
 )
 
-// Validate checks n for table returns: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table returns (see runtime.Validator).
 func (n *NewReturn) Validate() error {
 	var f runtime.Fields
 	f.Fits("reason", runtime.CheckText(n.Reason))
 	return f.Err("returns")
 }
 
-// Validate checks u for table returns, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewReturn.Validate does.
 func (u *ReturnUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Reason.Set {
@@ -100,37 +78,22 @@ func (u *ReturnUpdate) Validate() error {
 	return f.Err("returns")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for id, order_id, reason, whose columns are NOT NULL, rather than read it
-// as a zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields. Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewReturn) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "returns", "id", "order_id", "reason"); err != nil {
-		return err
-	}
 	type plain NewReturn
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "returns", "id", "order_id", "reason")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for order_id, reason, whose columns are NOT NULL, rather than read it as a
-// zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *ReturnUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "returns", "order_id", "reason"); err != nil {
-		return err
-	}
 	type plain ReturnUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "returns", "order_id", "reason")
 }
 
-// scanReturn gives the scan destinations of the fields of v, columns in table
-// order.
 func scanReturn(v *Return, d []any) []any {
 	return append(d, &v.ID, &v.OrderID, &v.Reason, &v.Approved, &v.RefundID, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// argsNewReturn gives the values Create binds from n.
 func argsNewReturn(n *NewReturn, d []any) []any {
 	return append(d, n.ID.Arg(), &n.OrderID, &n.Reason, &n.Approved, &n.RefundID)
 }
@@ -140,8 +103,8 @@ INSERT INTO "returns" ("id", "order_id", "reason", "approved", "refund_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5)
 RETURNING "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at"`
 
-// Create inserts a row into table returns and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table returns and returns the row as stored. It validates
+// n first.
 func (r *ReturnRepo) Create(ctx context.Context, n NewReturn) (Return, error) {
 	if err := n.Validate(); err != nil {
 		return Return{}, wrapErr(err, "returns.Create", "returns")
@@ -154,8 +117,8 @@ const sqlReturnsFindByID = `-- name: returns.FindByID replica=ok
 SELECT "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at" FROM "returns"
 WHERE "id" = $1`
 
-// FindByID returns the row of table returns with the given id. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table returns with the given id, or
+// runtime.ErrNotFound.
 func (r *ReturnRepo) FindByID(ctx context.Context, id uuid.UUID) (Return, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlReturnsFindByID, id, runtime.Arg, scanReturn)
 	return v, wrapErr(err, "returns.FindByID", "returns")
@@ -164,17 +127,14 @@ func (r *ReturnRepo) FindByID(ctx context.Context, id uuid.UUID) (Return, error)
 const sqlReturnsFindAll = `-- name: returns.FindAll replica=ok
 SELECT "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at" FROM "returns" ORDER BY "id"`
 
-// FindAll returns every row of table returns in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table returns in primary key order, in memory.
 func (r *ReturnRepo) FindAll(ctx context.Context) ([]Return, error) {
 	rows, err := r.db.Query(ctx, sqlReturnsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanReturn)
 	return items, wrapErr(err, "returns.FindAll", "returns")
 }
 
-// Stream yields every row of table returns in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ReturnRepo) Stream(ctx context.Context) iter.Seq2[Return, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "returns.Stream", "returns") }, scanReturn, sqlReturnsFindAll)
 }
@@ -188,9 +148,8 @@ SELECT "id", "order_id", "reason", "approved", "refund_id", "created_at", "updat
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table returns in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table returns in primary key order (see
+// runtime.PageArgs).
 func (r *ReturnRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Return], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Return]{
@@ -203,8 +162,6 @@ func (r *ReturnRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.P
 	return p, wrapErr(err, "returns.List", "returns")
 }
 
-// updateReturns are the statements of ReturnRepo.Update: one per set of fields set
-// (see runtime.Update).
 var updateReturns = &runtime.Update{
 	Name: "returns.Update", Keys: 1,
 	Head:     "UPDATE \"returns\"\nSET ",
@@ -214,15 +171,13 @@ var updateReturns = &runtime.Update{
 	Nullable: 1<<2 | 1<<3,
 }
 
-// argsReturnUpdate gives the value of each field of u, nil when unset.
 func argsReturnUpdate(u *ReturnUpdate, d []any) []any {
 	return append(d, u.OrderID.Arg(), u.Reason.Arg(), u.Approved.Arg(), u.RefundID.Arg())
 }
 
 // Update applies the set fields of u to the row of table returns with the given id
-// and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first. It sets updated_at to the
-// transaction's time.
+// and returns it as stored, or runtime.ErrNotFound. It validates u first. It sets
+// updated_at to the transaction's time.
 func (r *ReturnRepo) Update(ctx context.Context, id uuid.UUID, u ReturnUpdate) (Return, error) {
 	if err := u.Validate(); err != nil {
 		return Return{}, wrapErr(err, "returns.Update", "returns")
@@ -254,9 +209,8 @@ const sqlReturnsFindByIDs = `-- name: returns.FindByIDs replica=ok
 SELECT "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at" FROM "returns"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table returns whose id is in ids, in id order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table returns whose id is in ids, in id order;
+// keys without a row are skipped.
 func (r *ReturnRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Return, error) {
 	if len(ids) == 0 {
 		return []Return{}, nil
@@ -265,17 +219,14 @@ func (r *ReturnRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Return, 
 	return items, wrapErr(err, "returns.FindByIDs", "returns")
 }
 
-// copyReturns sends rows of NewReturn to table returns with COPY.
 var copyReturns = &runtime.Copier[NewReturn]{
 	Table:   "returns",
 	Columns: []string{"id", "order_id", "reason", "approved", "refund_id"},
 	Args:    argsNewReturn,
 }
 
-// CreateMany inserts rows into table returns with the COPY protocol and returns
-// how many it inserted, all or nothing. It validates every row first. An unset
-// optional field takes the column's default, as in Create (rows setting different
-// fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table returns with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *ReturnRepo) CreateMany(ctx context.Context, rows []NewReturn) (int64, error) {
 	n, err := copyReturns.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "returns.CreateMany", "returns")
@@ -288,10 +239,9 @@ FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::boolean[], $5::uuid[]) WITH 
 ORDER BY "u"."ord"
 RETURNING "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at"`
 
-// CreateManyReturning inserts rows into table returns and returns them as stored,
-// in input order, defaults applied as in Create. It runs one statement, which
-// binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table returns in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *ReturnRepo) CreateManyReturning(ctx context.Context, rows []NewReturn) ([]Return, error) {
 	if len(rows) == 0 {
 		return []Return{}, nil
@@ -312,13 +262,12 @@ func (r *ReturnRepo) CreateManyReturning(ctx context.Context, rows []NewReturn) 
 	return items, wrapErr(err, "returns.CreateManyReturning", "returns")
 }
 
-// ReturnKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// ReturnKeyedUpdate is one row's key and changes for UpdateMany.
 type ReturnKeyedUpdate struct {
 	ID      uuid.UUID    `json:"id"`
 	Changes ReturnUpdate `json:"changes"`
 }
 
-// bulkReturnsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkReturnsUpdates = &runtime.Bulk[ReturnKeyedUpdate]{
 	Table:    "returns",
 	Key:      func(a, b *ReturnKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -341,9 +290,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4:
 "cpcgen_new" AS (UPDATE "returns" SET "order_id" = COALESCE("cpcgen_v"."cpcgen_2", "returns"."order_id"), "reason" = COALESCE("cpcgen_v"."cpcgen_3", "returns"."reason"), "approved" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "returns"."approved" END, "refund_id" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "returns"."refund_id" END, "updated_at" = now() FROM "cpcgen_v" WHERE "returns"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table returns the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table returns, all or none (see
+// runtime.UpdateMany).
 func (r *ReturnRepo) UpdateMany(ctx context.Context, rows []ReturnKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkReturnsUpdates, sqlReturnsUpdateMany, rows)
 	return out, wrapErr(err, "returns.UpdateMany", "returns")
@@ -356,14 +304,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4:
 "cpcgen_new" AS (UPDATE "returns" SET "order_id" = COALESCE("cpcgen_v"."cpcgen_2", "returns"."order_id"), "reason" = COALESCE("cpcgen_v"."cpcgen_3", "returns"."reason"), "approved" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "returns"."approved" END, "refund_id" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "returns"."refund_id" END, "updated_at" = now() FROM "cpcgen_v" WHERE "returns"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."order_id", "cpcgen_new"."reason", "cpcgen_new"."approved", "cpcgen_new"."refund_id", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ReturnRepo) UpdateManyReturning(ctx context.Context, rows []ReturnKeyedUpdate) ([]Return, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkReturnsUpdates, sqlReturnsUpdateManyReturning, scanReturn, rows)
 	return out, wrapErr(err, "returns.UpdateManyReturning", "returns")
 }
 
-// bulkReturnsKeys sends the rows of DeleteMany.
 var bulkReturnsKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "returns",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -378,8 +324,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_
 "cpcgen_new" AS (DELETE FROM "returns" USING "cpcgen_v" WHERE "returns"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table returns with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table returns with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *ReturnRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkReturnsKeys, sqlReturnsDeleteMany, keys)
 	return out, wrapErr(err, "returns.DeleteMany", "returns")
@@ -400,7 +346,6 @@ const sqlReturnsLoadByOrderID = `-- name: returns.LoadByOrderID replica=ok
 SELECT "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at" FROM "returns"
 WHERE "order_id" = ANY($1) ORDER BY "id"`
 
-// loadReturnsByOrderID is LoadByOrderID on db.
 func loadReturnsByOrderID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Return, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Return{}, nil
@@ -410,8 +355,7 @@ func loadReturnsByOrderID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID
 }
 
 // LoadByOrderID returns the rows of table returns whose order_id is one of keys,
-// grouped by order_id, each group in primary key order, with one query however
-// many keys; keys without rows are not in the map.
+// grouped by it, in one query (see runtime.GroupRows).
 func (r *ReturnRepo) LoadByOrderID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Return, error) {
 	m, err := loadReturnsByOrderID(ctx, r.db, keys)
 	return m, wrapErr(err, "returns.LoadByOrderID", "returns")
@@ -432,7 +376,6 @@ const sqlReturnsLoadByRefundID = `-- name: returns.LoadByRefundID replica=ok
 SELECT "id", "order_id", "reason", "approved", "refund_id", "created_at", "updated_at" FROM "returns"
 WHERE "refund_id" = ANY($1) ORDER BY "id"`
 
-// loadReturnsByRefundID is LoadByRefundID on db.
 func loadReturnsByRefundID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Return, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Return{}, nil
@@ -442,8 +385,7 @@ func loadReturnsByRefundID(ctx context.Context, db runtime.DBTX, keys []uuid.UUI
 }
 
 // LoadByRefundID returns the rows of table returns whose refund_id is one of keys,
-// grouped by refund_id, each group in primary key order, with one query however
-// many keys; keys without rows are not in the map.
+// grouped by it, in one query (see runtime.GroupRows).
 func (r *ReturnRepo) LoadByRefundID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Return, error) {
 	m, err := loadReturnsByRefundID(ctx, r.db, keys)
 	return m, wrapErr(err, "returns.LoadByRefundID", "returns")

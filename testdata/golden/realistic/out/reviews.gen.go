@@ -6,7 +6,6 @@ package shopdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 	"time"
 
@@ -25,9 +24,8 @@ type Review struct {
 	UpdatedAt time.Time            `json:"updated_at"`
 }
 
-// NewReview holds the values of a new row of table reviews. Fields of type
-// runtime.Opt may be left unset: the column's default applies. The database sets
-// created_at, updated_at.
+// NewReview holds the values of a new row of table reviews. An unset runtime.Opt
+// field takes its column's default. The database sets created_at, updated_at.
 type NewReview struct {
 	ID        runtime.Opt[uuid.UUID] `json:"id,omitzero"`
 	ProductID uuid.UUID              `json:"product_id"`
@@ -36,8 +34,8 @@ type NewReview struct {
 	Body      runtime.Null[string]   `json:"body"`
 }
 
-// ReviewUpdate lists changes to a row of table reviews. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// ReviewUpdate lists changes to a row of table reviews; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type ReviewUpdate struct {
 	ProductID runtime.Opt[uuid.UUID]            `json:"product_id,omitzero"`
 	UserID    runtime.Opt[uuid.UUID]            `json:"user_id,omitzero"`
@@ -50,45 +48,28 @@ type ReviewRepo struct {
 	db runtime.DBTX
 }
 
-// NewReviewRepo returns a repository of table reviews that runs its statements on
-// db: a pool, a connection or a transaction.
+// NewReviewRepo returns the repository of table reviews over db.
 func NewReviewRepo(db runtime.DBTX) *ReviewRepo {
 	return &ReviewRepo{db: db}
 }
 
 var (
-	// ErrReviewIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// reviews (constraint reviews_pkey, primary_key in the spec).
+	// ErrReviewIDTaken matches a violation of the primary key (id).
 	ErrReviewIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "reviews", "reviews_pkey", "primary_key")
-
-	// ErrReviewProductIDUserIDTaken matches (errors.Is) a violation of the unique
-	// index on (product_id, user_id) of reviews (constraint
-	// reviews_product_id_user_id_key, unique(product_id, user_id) in the spec).
+	// ErrReviewProductIDUserIDTaken matches a violation of the unique index on
+	// (product_id, user_id).
 	ErrReviewProductIDUserIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "reviews", "reviews_product_id_user_id_key", "unique(product_id, user_id)")
-
-	// ErrReviewRatingCheck matches (errors.Is) a violation of the check of column
-	// rating (rating BETWEEN 1 AND 5) of reviews (constraint reviews_rating_check,
-	// rating.check in the spec).
+	// ErrReviewRatingCheck matches a violation of the check of column rating (rating
+	// BETWEEN 1 AND 5).
 	ErrReviewRatingCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "reviews", "reviews_rating_check", "rating.check")
-
-	// ErrReviewProductIDNotFound matches (errors.Is) a write of reviews whose
-	// product_id names no row of products (constraint reviews_product_id_fkey,
-	// product_id.references in the spec).
+	// ErrReviewProductIDNotFound matches a write whose product_id names no row of
+	// products.
 	ErrReviewProductIDNotFound = runtime.NewForeignKeySentinel("reviews", "reviews_product_id_fkey", "product_id.references", runtime.FKMissing)
-
-	// ErrReviewUserIDNotFound matches (errors.Is) a write of reviews whose user_id
-	// names no row of users (constraint reviews_user_id_fkey, user_id.references in
-	// the spec).
+	// ErrReviewUserIDNotFound matches a write whose user_id names no row of users.
 	ErrReviewUserIDNotFound = runtime.NewForeignKeySentinel("reviews", "reviews_user_id_fkey", "user_id.references", runtime.FKMissing)
 )
 
-// Validate checks n for table reviews: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table reviews (see runtime.Validator).
 func (n *NewReview) Validate() error {
 	var f runtime.Fields
 	if n.Body.Valid {
@@ -97,14 +78,7 @@ func (n *NewReview) Validate() error {
 	return f.Err("reviews")
 }
 
-// Validate checks u for table reviews, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewReview.Validate does.
 func (u *ReviewUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Body.Set && u.Body.Value.Valid {
@@ -113,37 +87,22 @@ func (u *ReviewUpdate) Validate() error {
 	return f.Err("reviews")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for id, product_id, user_id, rating, whose columns are NOT NULL, rather
-// than read it as a zero value: the error is a *runtime.DbError of kind Validation
-// naming the fields. Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewReview) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "reviews", "id", "product_id", "user_id", "rating"); err != nil {
-		return err
-	}
 	type plain NewReview
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "reviews", "id", "product_id", "user_id", "rating")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for product_id, user_id, rating, whose columns are NOT NULL, rather than
-// read it as a zero value: the error is a *runtime.DbError of kind Validation
-// naming the fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *ReviewUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "reviews", "product_id", "user_id", "rating"); err != nil {
-		return err
-	}
 	type plain ReviewUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "reviews", "product_id", "user_id", "rating")
 }
 
-// scanReview gives the scan destinations of the fields of v, columns in table
-// order.
 func scanReview(v *Review, d []any) []any {
 	return append(d, &v.ID, &v.ProductID, &v.UserID, &v.Rating, &v.Body, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// argsNewReview gives the values Create binds from n.
 func argsNewReview(n *NewReview, d []any) []any {
 	return append(d, n.ID.Arg(), &n.ProductID, &n.UserID, &n.Rating, &n.Body)
 }
@@ -153,8 +112,8 @@ INSERT INTO "reviews" ("id", "product_id", "user_id", "rating", "body")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5)
 RETURNING "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at"`
 
-// Create inserts a row into table reviews and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table reviews and returns the row as stored. It validates
+// n first.
 func (r *ReviewRepo) Create(ctx context.Context, n NewReview) (Review, error) {
 	if err := n.Validate(); err != nil {
 		return Review{}, wrapErr(err, "reviews.Create", "reviews")
@@ -167,8 +126,8 @@ const sqlReviewsFindByID = `-- name: reviews.FindByID replica=ok
 SELECT "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at" FROM "reviews"
 WHERE "id" = $1`
 
-// FindByID returns the row of table reviews with the given id. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table reviews with the given id, or
+// runtime.ErrNotFound.
 func (r *ReviewRepo) FindByID(ctx context.Context, id uuid.UUID) (Review, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlReviewsFindByID, id, runtime.Arg, scanReview)
 	return v, wrapErr(err, "reviews.FindByID", "reviews")
@@ -177,17 +136,14 @@ func (r *ReviewRepo) FindByID(ctx context.Context, id uuid.UUID) (Review, error)
 const sqlReviewsFindAll = `-- name: reviews.FindAll replica=ok
 SELECT "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at" FROM "reviews" ORDER BY "id"`
 
-// FindAll returns every row of table reviews in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table reviews in primary key order, in memory.
 func (r *ReviewRepo) FindAll(ctx context.Context) ([]Review, error) {
 	rows, err := r.db.Query(ctx, sqlReviewsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanReview)
 	return items, wrapErr(err, "reviews.FindAll", "reviews")
 }
 
-// Stream yields every row of table reviews in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ReviewRepo) Stream(ctx context.Context) iter.Seq2[Review, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "reviews.Stream", "reviews") }, scanReview, sqlReviewsFindAll)
 }
@@ -201,9 +157,8 @@ SELECT "id", "product_id", "user_id", "rating", "body", "created_at", "updated_a
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table reviews in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table reviews in primary key order (see
+// runtime.PageArgs).
 func (r *ReviewRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Review], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Review]{
@@ -216,8 +171,6 @@ func (r *ReviewRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.P
 	return p, wrapErr(err, "reviews.List", "reviews")
 }
 
-// updateReviews are the statements of ReviewRepo.Update: one per set of fields set
-// (see runtime.Update).
 var updateReviews = &runtime.Update{
 	Name: "reviews.Update", Keys: 1,
 	Head:     "UPDATE \"reviews\"\nSET ",
@@ -227,15 +180,13 @@ var updateReviews = &runtime.Update{
 	Nullable: 1 << 3,
 }
 
-// argsReviewUpdate gives the value of each field of u, nil when unset.
 func argsReviewUpdate(u *ReviewUpdate, d []any) []any {
 	return append(d, u.ProductID.Arg(), u.UserID.Arg(), u.Rating.Arg(), u.Body.Arg())
 }
 
 // Update applies the set fields of u to the row of table reviews with the given id
-// and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first. It sets updated_at to the
-// transaction's time.
+// and returns it as stored, or runtime.ErrNotFound. It validates u first. It sets
+// updated_at to the transaction's time.
 func (r *ReviewRepo) Update(ctx context.Context, id uuid.UUID, u ReviewUpdate) (Review, error) {
 	if err := u.Validate(); err != nil {
 		return Review{}, wrapErr(err, "reviews.Update", "reviews")
@@ -267,9 +218,8 @@ const sqlReviewsFindByIDs = `-- name: reviews.FindByIDs replica=ok
 SELECT "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at" FROM "reviews"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table reviews whose id is in ids, in id order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table reviews whose id is in ids, in id order;
+// keys without a row are skipped.
 func (r *ReviewRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Review, error) {
 	if len(ids) == 0 {
 		return []Review{}, nil
@@ -278,17 +228,14 @@ func (r *ReviewRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Review, 
 	return items, wrapErr(err, "reviews.FindByIDs", "reviews")
 }
 
-// copyReviews sends rows of NewReview to table reviews with COPY.
 var copyReviews = &runtime.Copier[NewReview]{
 	Table:   "reviews",
 	Columns: []string{"id", "product_id", "user_id", "rating", "body"},
 	Args:    argsNewReview,
 }
 
-// CreateMany inserts rows into table reviews with the COPY protocol and returns
-// how many it inserted, all or nothing. It validates every row first. An unset
-// optional field takes the column's default, as in Create (rows setting different
-// fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table reviews with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *ReviewRepo) CreateMany(ctx context.Context, rows []NewReview) (int64, error) {
 	n, err := copyReviews.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "reviews.CreateMany", "reviews")
@@ -301,10 +248,9 @@ FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::smallint[], $5::text[]) WITH
 ORDER BY "u"."ord"
 RETURNING "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at"`
 
-// CreateManyReturning inserts rows into table reviews and returns them as stored,
-// in input order, defaults applied as in Create. It runs one statement, which
-// binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table reviews in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *ReviewRepo) CreateManyReturning(ctx context.Context, rows []NewReview) ([]Review, error) {
 	if len(rows) == 0 {
 		return []Review{}, nil
@@ -373,13 +319,12 @@ func (r *ReviewRepo) CreateIfAbsentByProductIDAndUserID(ctx context.Context, n N
 	return v, created, wrapErr(err, "reviews.CreateIfAbsentByProductIDAndUserID", "reviews")
 }
 
-// ReviewKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// ReviewKeyedUpdate is one row's key and changes for UpdateMany.
 type ReviewKeyedUpdate struct {
 	ID      uuid.UUID    `json:"id"`
 	Changes ReviewUpdate `json:"changes"`
 }
 
-// bulkReviewsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkReviewsUpdates = &runtime.Bulk[ReviewKeyedUpdate]{
 	Table:    "reviews",
 	Key:      func(a, b *ReviewKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -401,9 +346,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4:
 "cpcgen_new" AS (UPDATE "reviews" SET "product_id" = COALESCE("cpcgen_v"."cpcgen_2", "reviews"."product_id"), "user_id" = COALESCE("cpcgen_v"."cpcgen_3", "reviews"."user_id"), "rating" = COALESCE("cpcgen_v"."cpcgen_4", "reviews"."rating"), "body" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "reviews"."body" END, "updated_at" = now() FROM "cpcgen_v" WHERE "reviews"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table reviews the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table reviews, all or none (see
+// runtime.UpdateMany).
 func (r *ReviewRepo) UpdateMany(ctx context.Context, rows []ReviewKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkReviewsUpdates, sqlReviewsUpdateMany, rows)
 	return out, wrapErr(err, "reviews.UpdateMany", "reviews")
@@ -416,14 +360,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4:
 "cpcgen_new" AS (UPDATE "reviews" SET "product_id" = COALESCE("cpcgen_v"."cpcgen_2", "reviews"."product_id"), "user_id" = COALESCE("cpcgen_v"."cpcgen_3", "reviews"."user_id"), "rating" = COALESCE("cpcgen_v"."cpcgen_4", "reviews"."rating"), "body" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "reviews"."body" END, "updated_at" = now() FROM "cpcgen_v" WHERE "reviews"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."product_id", "cpcgen_new"."user_id", "cpcgen_new"."rating", "cpcgen_new"."body", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ReviewRepo) UpdateManyReturning(ctx context.Context, rows []ReviewKeyedUpdate) ([]Review, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkReviewsUpdates, sqlReviewsUpdateManyReturning, scanReview, rows)
 	return out, wrapErr(err, "reviews.UpdateManyReturning", "reviews")
 }
 
-// bulkReviewsKeys sends the rows of DeleteMany.
 var bulkReviewsKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "reviews",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -438,14 +380,13 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_
 "cpcgen_new" AS (DELETE FROM "reviews" USING "cpcgen_v" WHERE "reviews"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table reviews with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table reviews with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *ReviewRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkReviewsKeys, sqlReviewsDeleteMany, keys)
 	return out, wrapErr(err, "reviews.DeleteMany", "reviews")
 }
 
-// bulkReviewsNew sends the rows of the batch upserts.
 var bulkReviewsNew = &runtime.Bulk[NewReview]{
 	Table:    "reviews",
 	Validate: (*NewReview).Validate,
@@ -465,8 +406,8 @@ WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid())
 "cpcgen_new" AS (UPDATE "reviews" SET "rating" = "cpcgen_v"."cpcgen_i4", "body" = "cpcgen_v"."cpcgen_i5", "updated_at" = now() FROM "cpcgen_v" WHERE "product_id" = "cpcgen_v"."cpcgen_i2" AND "user_id" = "cpcgen_v"."cpcgen_i3" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."product_id", "cpcgen_ins"."user_id", "cpcgen_ins"."rating", "cpcgen_ins"."body", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."product_id" = "cpcgen_v"."cpcgen_i2" AND "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."product_id", "cpcgen_new"."user_id", "cpcgen_new"."rating", "cpcgen_new"."body", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`
 
-// UpsertManyByProductIDAndUserID is UpsertByProductIDAndUserID for many rows: it
-// returns the rows as stored, in the order of rows. See runtime.UpsertMany.
+// UpsertManyByProductIDAndUserID is UpsertByProductIDAndUserID for many rows (see
+// runtime.UpsertMany).
 func (r *ReviewRepo) UpsertManyByProductIDAndUserID(ctx context.Context, rows []NewReview) ([]Review, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkReviewsNew.By(func(a, b *NewReview) int {
 		return cmp.Or(runtime.CompareUUID(a.ProductID, b.ProductID), runtime.CompareUUID(a.UserID, b.UserID))
@@ -480,8 +421,7 @@ WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid())
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."product_id", "cpcgen_ins"."user_id", "cpcgen_ins"."rating", "cpcgen_ins"."body", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."product_id" = "cpcgen_v"."cpcgen_i2" AND "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "reviews"."id", "reviews"."product_id", "reviews"."user_id", "reviews"."rating", "reviews"."body", "reviews"."created_at", "reviews"."updated_at" FROM "cpcgen_v" JOIN "reviews" ON "product_id" = "cpcgen_v"."cpcgen_i2" AND "user_id" = "cpcgen_v"."cpcgen_i3"`
 
 // CreateManyIfAbsentByProductIDAndUserID is CreateIfAbsentByProductIDAndUserID for
-// many rows: it returns, in the order of rows, the new rows or the rows in the
-// way, and whether each was created. See runtime.CreateManyIfAbsent.
+// many rows (see runtime.CreateManyIfAbsent).
 func (r *ReviewRepo) CreateManyIfAbsentByProductIDAndUserID(ctx context.Context, rows []NewReview) ([]Review, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkReviewsNew.By(func(a, b *NewReview) int {
 		return cmp.Or(runtime.CompareUUID(a.ProductID, b.ProductID), runtime.CompareUUID(a.UserID, b.UserID))
@@ -504,7 +444,6 @@ const sqlReviewsLoadByProductID = `-- name: reviews.LoadByProductID replica=ok
 SELECT "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at" FROM "reviews"
 WHERE "product_id" = ANY($1) ORDER BY "id"`
 
-// loadReviewsByProductID is LoadByProductID on db.
 func loadReviewsByProductID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Review, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Review{}, nil
@@ -514,8 +453,7 @@ func loadReviewsByProductID(ctx context.Context, db runtime.DBTX, keys []uuid.UU
 }
 
 // LoadByProductID returns the rows of table reviews whose product_id is one of
-// keys, grouped by product_id, each group in primary key order, with one query
-// however many keys; keys without rows are not in the map.
+// keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *ReviewRepo) LoadByProductID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Review, error) {
 	m, err := loadReviewsByProductID(ctx, r.db, keys)
 	return m, wrapErr(err, "reviews.LoadByProductID", "reviews")
@@ -536,7 +474,6 @@ const sqlReviewsLoadByUserID = `-- name: reviews.LoadByUserID replica=ok
 SELECT "id", "product_id", "user_id", "rating", "body", "created_at", "updated_at" FROM "reviews"
 WHERE "user_id" = ANY($1) ORDER BY "id"`
 
-// loadReviewsByUserID is LoadByUserID on db.
 func loadReviewsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Review, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Review{}, nil
@@ -546,8 +483,7 @@ func loadReviewsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID)
 }
 
 // LoadByUserID returns the rows of table reviews whose user_id is one of keys,
-// grouped by user_id, each group in primary key order, with one query however many
-// keys; keys without rows are not in the map.
+// grouped by it, in one query (see runtime.GroupRows).
 func (r *ReviewRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Review, error) {
 	m, err := loadReviewsByUserID(ctx, r.db, keys)
 	return m, wrapErr(err, "reviews.LoadByUserID", "reviews")

@@ -5,7 +5,6 @@ package shopdb
 
 import (
 	"context"
-	"encoding/json"
 	"iter"
 	"net/netip"
 	"time"
@@ -23,8 +22,8 @@ type Session struct {
 	ExpiresAt time.Time                  `json:"expires_at"`
 }
 
-// NewSession holds the values of a new row of table sessions. Fields of type
-// runtime.Opt may be left unset: the column's default applies.
+// NewSession holds the values of a new row of table sessions. An unset runtime.Opt
+// field takes its column's default.
 type NewSession struct {
 	ID        runtime.Opt[uuid.UUID]     `json:"id,omitzero"`
 	UserID    uuid.UUID                  `json:"user_id"`
@@ -33,8 +32,8 @@ type NewSession struct {
 	ExpiresAt time.Time                  `json:"expires_at"`
 }
 
-// SessionUpdate lists changes to a row of table sessions. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// SessionUpdate lists changes to a row of table sessions; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type SessionUpdate struct {
 	UserID    runtime.Opt[uuid.UUID]                  `json:"user_id,omitzero"`
 	IP        runtime.Opt[runtime.Null[netip.Prefix]] `json:"ip,omitzero"`
@@ -47,30 +46,19 @@ type SessionRepo struct {
 	db runtime.DBTX
 }
 
-// NewSessionRepo returns a repository of table sessions that runs its statements
-// on db: a pool, a connection or a transaction.
+// NewSessionRepo returns the repository of table sessions over db.
 func NewSessionRepo(db runtime.DBTX) *SessionRepo {
 	return &SessionRepo{db: db}
 }
 
 var (
-	// ErrSessionIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// sessions (constraint sessions_pkey, primary_key in the spec).
+	// ErrSessionIDTaken matches a violation of the primary key (id).
 	ErrSessionIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "sessions", "sessions_pkey", "primary_key")
-
-	// ErrSessionUserIDNotFound matches (errors.Is) a write of sessions whose user_id
-	// names no row of users (constraint sessions_user_id_fkey, user_id.references in
-	// the spec).
+	// ErrSessionUserIDNotFound matches a write whose user_id names no row of users.
 	ErrSessionUserIDNotFound = runtime.NewForeignKeySentinel("sessions", "sessions_user_id_fkey", "user_id.references", runtime.FKMissing)
 )
 
-// Validate checks n for table sessions: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table sessions (see runtime.Validator).
 func (n *NewSession) Validate() error {
 	var f runtime.Fields
 	if n.UserAgent.Valid {
@@ -80,14 +68,7 @@ func (n *NewSession) Validate() error {
 	return f.Err("sessions")
 }
 
-// Validate checks u for table sessions, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewSession.Validate does.
 func (u *SessionUpdate) Validate() error {
 	var f runtime.Fields
 	if u.UserAgent.Set && u.UserAgent.Value.Valid {
@@ -99,37 +80,22 @@ func (u *SessionUpdate) Validate() error {
 	return f.Err("sessions")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for id, user_id, expires_at, whose columns are NOT NULL, rather than read
-// it as a zero value: the error is a *runtime.DbError of kind Validation naming
-// the fields. Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewSession) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "sessions", "id", "user_id", "expires_at"); err != nil {
-		return err
-	}
 	type plain NewSession
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "sessions", "id", "user_id", "expires_at")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for user_id, expires_at, whose columns are NOT NULL, rather than read it as
-// a zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *SessionUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "sessions", "user_id", "expires_at"); err != nil {
-		return err
-	}
 	type plain SessionUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "sessions", "user_id", "expires_at")
 }
 
-// scanSession gives the scan destinations of the fields of v, columns in table
-// order.
 func scanSession(v *Session, d []any) []any {
 	return append(d, &v.ID, &v.UserID, &v.IP, &v.UserAgent, &v.ExpiresAt)
 }
 
-// argsNewSession gives the values Create binds from n.
 func argsNewSession(n *NewSession, d []any) []any {
 	return append(d, n.ID.Arg(), &n.UserID, &n.IP, &n.UserAgent, &n.ExpiresAt)
 }
@@ -139,8 +105,8 @@ INSERT INTO "sessions" ("id", "user_id", "ip", "user_agent", "expires_at")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5)
 RETURNING "id", "user_id", "ip", "user_agent", "expires_at"`
 
-// Create inserts a row into table sessions and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table sessions and returns the row as stored. It validates
+// n first.
 func (r *SessionRepo) Create(ctx context.Context, n NewSession) (Session, error) {
 	if err := n.Validate(); err != nil {
 		return Session{}, wrapErr(err, "sessions.Create", "sessions")
@@ -153,8 +119,8 @@ const sqlSessionsFindByID = `-- name: sessions.FindByID replica=ok
 SELECT "id", "user_id", "ip", "user_agent", "expires_at" FROM "sessions"
 WHERE "id" = $1`
 
-// FindByID returns the row of table sessions with the given id. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table sessions with the given id, or
+// runtime.ErrNotFound.
 func (r *SessionRepo) FindByID(ctx context.Context, id uuid.UUID) (Session, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlSessionsFindByID, id, runtime.Arg, scanSession)
 	return v, wrapErr(err, "sessions.FindByID", "sessions")
@@ -163,17 +129,14 @@ func (r *SessionRepo) FindByID(ctx context.Context, id uuid.UUID) (Session, erro
 const sqlSessionsFindAll = `-- name: sessions.FindAll replica=ok
 SELECT "id", "user_id", "ip", "user_agent", "expires_at" FROM "sessions" ORDER BY "id"`
 
-// FindAll returns every row of table sessions in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table sessions in primary key order, in memory.
 func (r *SessionRepo) FindAll(ctx context.Context) ([]Session, error) {
 	rows, err := r.db.Query(ctx, sqlSessionsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanSession)
 	return items, wrapErr(err, "sessions.FindAll", "sessions")
 }
 
-// Stream yields every row of table sessions in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *SessionRepo) Stream(ctx context.Context) iter.Seq2[Session, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "sessions.Stream", "sessions") }, scanSession, sqlSessionsFindAll)
 }
@@ -187,9 +150,8 @@ SELECT "id", "user_id", "ip", "user_agent", "expires_at" FROM "sessions"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table sessions in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table sessions in primary key order (see
+// runtime.PageArgs).
 func (r *SessionRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Session], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Session]{
@@ -202,8 +164,6 @@ func (r *SessionRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "sessions.List", "sessions")
 }
 
-// updateSessions are the statements of SessionRepo.Update: one per set of fields
-// set (see runtime.Update).
 var updateSessions = &runtime.Update{
 	Name: "sessions.Update", Keys: 1,
 	Head:     "UPDATE \"sessions\"\nSET ",
@@ -212,14 +172,12 @@ var updateSessions = &runtime.Update{
 	Nullable: 1<<1 | 1<<2,
 }
 
-// argsSessionUpdate gives the value of each field of u, nil when unset.
 func argsSessionUpdate(u *SessionUpdate, d []any) []any {
 	return append(d, u.UserID.Arg(), u.IP.Arg(), u.UserAgent.Arg(), u.ExpiresAt.Arg())
 }
 
 // Update applies the set fields of u to the row of table sessions with the given
-// id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *SessionRepo) Update(ctx context.Context, id uuid.UUID, u SessionUpdate) (Session, error) {
 	if err := u.Validate(); err != nil {
 		return Session{}, wrapErr(err, "sessions.Update", "sessions")
@@ -251,9 +209,8 @@ const sqlSessionsFindByIDs = `-- name: sessions.FindByIDs replica=ok
 SELECT "id", "user_id", "ip", "user_agent", "expires_at" FROM "sessions"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table sessions whose id is in ids, in id order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table sessions whose id is in ids, in id order;
+// keys without a row are skipped.
 func (r *SessionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Session, error) {
 	if len(ids) == 0 {
 		return []Session{}, nil
@@ -262,17 +219,14 @@ func (r *SessionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Session
 	return items, wrapErr(err, "sessions.FindByIDs", "sessions")
 }
 
-// copySessions sends rows of NewSession to table sessions with COPY.
 var copySessions = &runtime.Copier[NewSession]{
 	Table:   "sessions",
 	Columns: []string{"id", "user_id", "ip", "user_agent", "expires_at"},
 	Args:    argsNewSession,
 }
 
-// CreateMany inserts rows into table sessions with the COPY protocol and returns
-// how many it inserted, all or nothing. It validates every row first. An unset
-// optional field takes the column's default, as in Create (rows setting different
-// fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table sessions with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *SessionRepo) CreateMany(ctx context.Context, rows []NewSession) (int64, error) {
 	n, err := copySessions.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "sessions.CreateMany", "sessions")
@@ -285,10 +239,9 @@ FROM unnest($1::uuid[], $2::uuid[], $3::inet[], $4::text[], $5::timestamptz[]) W
 ORDER BY "u"."ord"
 RETURNING "id", "user_id", "ip", "user_agent", "expires_at"`
 
-// CreateManyReturning inserts rows into table sessions and returns them as stored,
-// in input order, defaults applied as in Create. It runs one statement, which
-// binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table sessions in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *SessionRepo) CreateManyReturning(ctx context.Context, rows []NewSession) ([]Session, error) {
 	if len(rows) == 0 {
 		return []Session{}, nil
@@ -309,14 +262,12 @@ func (r *SessionRepo) CreateManyReturning(ctx context.Context, rows []NewSession
 	return items, wrapErr(err, "sessions.CreateManyReturning", "sessions")
 }
 
-// SessionKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// SessionKeyedUpdate is one row's key and changes for UpdateMany.
 type SessionKeyedUpdate struct {
 	ID      uuid.UUID     `json:"id"`
 	Changes SessionUpdate `json:"changes"`
 }
 
-// bulkSessionsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkSessionsUpdates = &runtime.Bulk[SessionKeyedUpdate]{
 	Table:    "sessions",
 	Key:      func(a, b *SessionKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -339,9 +290,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::boolean[], 
 "cpcgen_new" AS (UPDATE "sessions" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "sessions"."user_id"), "ip" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "sessions"."ip" END, "user_agent" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "sessions"."user_agent" END, "expires_at" = COALESCE("cpcgen_v"."cpcgen_7", "sessions"."expires_at") FROM "cpcgen_v" WHERE "sessions"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table sessions the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table sessions, all or none (see
+// runtime.UpdateMany).
 func (r *SessionRepo) UpdateMany(ctx context.Context, rows []SessionKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkSessionsUpdates, sqlSessionsUpdateMany, rows)
 	return out, wrapErr(err, "sessions.UpdateMany", "sessions")
@@ -354,14 +304,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::boolean[], 
 "cpcgen_new" AS (UPDATE "sessions" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "sessions"."user_id"), "ip" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "sessions"."ip" END, "user_agent" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "sessions"."user_agent" END, "expires_at" = COALESCE("cpcgen_v"."cpcgen_7", "sessions"."expires_at") FROM "cpcgen_v" WHERE "sessions"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "user_id", "ip", "user_agent", "expires_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id", "cpcgen_new"."ip", "cpcgen_new"."user_agent", "cpcgen_new"."expires_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *SessionRepo) UpdateManyReturning(ctx context.Context, rows []SessionKeyedUpdate) ([]Session, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkSessionsUpdates, sqlSessionsUpdateManyReturning, scanSession, rows)
 	return out, wrapErr(err, "sessions.UpdateManyReturning", "sessions")
 }
 
-// bulkSessionsKeys sends the rows of DeleteMany.
 var bulkSessionsKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "sessions",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -377,7 +325,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table sessions with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *SessionRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkSessionsKeys, sqlSessionsDeleteMany, keys)
 	return out, wrapErr(err, "sessions.DeleteMany", "sessions")
@@ -398,7 +346,6 @@ const sqlSessionsLoadByUserID = `-- name: sessions.LoadByUserID replica=ok
 SELECT "id", "user_id", "ip", "user_agent", "expires_at" FROM "sessions"
 WHERE "user_id" = ANY($1) ORDER BY "id"`
 
-// loadSessionsByUserID is LoadByUserID on db.
 func loadSessionsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Session, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Session{}, nil
@@ -408,8 +355,7 @@ func loadSessionsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID
 }
 
 // LoadByUserID returns the rows of table sessions whose user_id is one of keys,
-// grouped by user_id, each group in primary key order, with one query however many
-// keys; keys without rows are not in the map.
+// grouped by it, in one query (see runtime.GroupRows).
 func (r *SessionRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Session, error) {
 	m, err := loadSessionsByUserID(ctx, r.db, keys)
 	return m, wrapErr(err, "sessions.LoadByUserID", "sessions")

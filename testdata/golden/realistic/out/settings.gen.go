@@ -31,8 +31,8 @@ type NewSetting struct {
 	Value          json.RawMessage `json:"value"`
 }
 
-// SettingUpdate lists changes to a row of table settings. Unset fields leave their
-// column unchanged.
+// SettingUpdate lists changes to a row of table settings; unset fields stay
+// unchanged.
 type SettingUpdate struct {
 	Value runtime.Opt[json.RawMessage] `json:"value,omitzero"`
 }
@@ -44,31 +44,21 @@ type SettingRepo struct {
 	db runtime.DBTX
 }
 
-// NewSettingRepo returns a repository of table settings that runs its statements
-// on db: a pool, a connection or a transaction.
+// NewSettingRepo returns the repository of table settings over db.
 func NewSettingRepo(db runtime.DBTX) *SettingRepo {
 	return &SettingRepo{db: db}
 }
 
 var (
-	// ErrSettingOrganizationIDKeyTaken matches (errors.Is) a violation of the primary
-	// key (organization_id, key) of settings (constraint settings_pkey, primary_key in
-	// the spec).
+	// ErrSettingOrganizationIDKeyTaken matches a violation of the primary key
+	// (organization_id, key).
 	ErrSettingOrganizationIDKeyTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "settings", "settings_pkey", "primary_key")
-
-	// ErrSettingOrganizationIDNotFound matches (errors.Is) a write of settings whose
-	// organization_id names no row of organizations (constraint
-	// settings_organization_id_fkey, organization_id.references in the spec).
+	// ErrSettingOrganizationIDNotFound matches a write whose organization_id names no
+	// row of organizations.
 	ErrSettingOrganizationIDNotFound = runtime.NewForeignKeySentinel("settings", "settings_organization_id_fkey", "organization_id.references", runtime.FKMissing)
 )
 
-// Validate checks n for table settings: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table settings (see runtime.Validator).
 func (n *NewSetting) Validate() error {
 	var f runtime.Fields
 	f.Fits("key", runtime.CheckText(n.Key))
@@ -78,14 +68,7 @@ func (n *NewSetting) Validate() error {
 	return f.Err("settings")
 }
 
-// Validate checks u for table settings, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewSetting.Validate does.
 func (u *SettingUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Value.Set {
@@ -95,28 +78,16 @@ func (u *SettingUpdate) Validate() error {
 	return f.Err("settings")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for organization_id, key, value, whose columns are NOT NULL, rather than
-// read it as a zero value: the error is a *runtime.DbError of kind Validation
-// naming the fields.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewSetting) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "settings", "organization_id", "key", "value"); err != nil {
-		return err
-	}
 	type plain NewSetting
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "settings", "organization_id", "key", "value")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for value, whose column is NOT NULL, rather than read it as a zero value:
-// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
-// field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *SettingUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "settings", "value"); err != nil {
-		return err
-	}
 	type plain SettingUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "settings", "value")
 }
 
 var (
@@ -126,13 +97,10 @@ var (
 	}
 )
 
-// scanSetting gives the scan destinations of the fields of v, columns in table
-// order.
 func scanSetting(v *Setting, d []any) []any {
 	return append(d, &v.OrganizationID, &v.Key, &v.Value, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// argsNewSetting gives the values Create binds from n.
 func argsNewSetting(n *NewSetting, d []any) []any {
 	return append(d, &n.OrganizationID, &n.Key, n.Value)
 }
@@ -142,8 +110,8 @@ INSERT INTO "settings" ("organization_id", "key", "value")
 VALUES ($1, $2, $3)
 RETURNING "organization_id", "key", "value", "created_at", "updated_at"`
 
-// Create inserts a row into table settings and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table settings and returns the row as stored. It validates
+// n first.
 func (r *SettingRepo) Create(ctx context.Context, n NewSetting) (Setting, error) {
 	if err := n.Validate(); err != nil {
 		return Setting{}, wrapErr(err, "settings.Create", "settings")
@@ -157,7 +125,7 @@ SELECT "organization_id", "key", "value", "created_at", "updated_at" FROM "setti
 WHERE "organization_id" = $1 AND "key" = $2`
 
 // FindByID returns the row of table settings with the given organizationID and
-// key. If there is none, the error matches runtime.ErrNotFound.
+// key, or runtime.ErrNotFound.
 func (r *SettingRepo) FindByID(ctx context.Context, organizationID uuid.UUID, key string) (Setting, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlSettingsFindByID, organizationID, runtime.Arg, scanSetting, key)
 	return v, wrapErr(err, "settings.FindByID", "settings")
@@ -166,17 +134,14 @@ func (r *SettingRepo) FindByID(ctx context.Context, organizationID uuid.UUID, ke
 const sqlSettingsFindAll = `-- name: settings.FindAll replica=ok
 SELECT "organization_id", "key", "value", "created_at", "updated_at" FROM "settings" ORDER BY "organization_id", "key"`
 
-// FindAll returns every row of table settings in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table settings in primary key order, in memory.
 func (r *SettingRepo) FindAll(ctx context.Context) ([]Setting, error) {
 	rows, err := r.db.Query(ctx, sqlSettingsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanSetting)
 	return items, wrapErr(err, "settings.FindAll", "settings")
 }
 
-// Stream yields every row of table settings in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *SettingRepo) Stream(ctx context.Context) iter.Seq2[Setting, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "settings.Stream", "settings") }, scanSetting, sqlSettingsFindAll)
 }
@@ -190,9 +155,8 @@ SELECT "organization_id", "key", "value", "created_at", "updated_at" FROM "setti
 WHERE ("organization_id", "key") > ($1, $2) ORDER BY "organization_id", "key"
 LIMIT $3`
 
-// List returns up to page.Limit rows of table settings in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table settings in primary key order (see
+// runtime.PageArgs).
 func (r *SettingRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Setting], error) {
 	var organizationID uuid.UUID
 	var key string
@@ -206,8 +170,6 @@ func (r *SettingRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "settings.List", "settings")
 }
 
-// updateSettings are the statements of SettingRepo.Update: one per set of fields
-// set (see runtime.Update).
 var updateSettings = &runtime.Update{
 	Name: "settings.Update", Keys: 2,
 	Head:   "UPDATE \"settings\"\nSET ",
@@ -216,15 +178,13 @@ var updateSettings = &runtime.Update{
 	Tail:   "\nWHERE \"organization_id\" = $1 AND \"key\" = $2\nRETURNING \"organization_id\", \"key\", \"value\", \"created_at\", \"updated_at\"",
 }
 
-// argsSettingUpdate gives the value of each field of u, nil when unset.
 func argsSettingUpdate(u *SettingUpdate, d []any) []any {
 	return append(d, runtime.OptValue(&u.Value))
 }
 
 // Update applies the set fields of u to the row of table settings with the given
-// organizationID and key and returns the row as stored. If there is none, the
-// error matches runtime.ErrNotFound. It validates u first. It sets updated_at to
-// the transaction's time.
+// organizationID and key and returns it as stored, or runtime.ErrNotFound. It
+// validates u first. It sets updated_at to the transaction's time.
 func (r *SettingRepo) Update(ctx context.Context, organizationID uuid.UUID, key string, u SettingUpdate) (Setting, error) {
 	if err := u.Validate(); err != nil {
 		return Setting{}, wrapErr(err, "settings.Update", "settings")
@@ -252,15 +212,14 @@ func (r *SettingRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "settings.Count", "settings")
 }
 
-// copySettings sends rows of NewSetting to table settings with COPY.
 var copySettings = &runtime.Copier[NewSetting]{
 	Table:   "settings",
 	Columns: []string{"organization_id", "key", "value"},
 	Args:    argsNewSetting,
 }
 
-// CreateMany inserts rows into table settings with the COPY protocol and returns
-// how many it inserted, all or nothing. It validates every row first.
+// CreateMany inserts rows into table settings with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *SettingRepo) CreateMany(ctx context.Context, rows []NewSetting) (int64, error) {
 	n, err := copySettings.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "settings.CreateMany", "settings")
@@ -273,10 +232,9 @@ FROM unnest($1::uuid[], $2::varchar[], $3::jsonb[]) WITH ORDINALITY AS "u"("c1",
 ORDER BY "u"."ord"
 RETURNING "organization_id", "key", "value", "created_at", "updated_at"`
 
-// CreateManyReturning inserts rows into table settings and returns them as stored,
-// in input order, defaults applied as in Create. It runs one statement, which
-// binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table settings in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *SettingRepo) CreateManyReturning(ctx context.Context, rows []NewSetting) ([]Setting, error) {
 	if len(rows) == 0 {
 		return []Setting{}, nil
@@ -348,15 +306,13 @@ type SettingKey struct {
 	Key            string    `json:"key"`
 }
 
-// SettingKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// SettingKeyedUpdate is one row's key and changes for UpdateMany.
 type SettingKeyedUpdate struct {
 	OrganizationID uuid.UUID     `json:"organization_id"`
 	Key            string        `json:"key"`
 	Changes        SettingUpdate `json:"changes"`
 }
 
-// bulkSettingsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkSettingsUpdates = &runtime.Bulk[SettingKeyedUpdate]{
 	Table: "settings",
 	Key: func(a, b *SettingKeyedUpdate) int {
@@ -377,9 +333,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::jsonb[])
 "cpcgen_new" AS (UPDATE "settings" SET "value" = COALESCE("cpcgen_v"."cpcgen_3", "settings"."value"), "updated_at" = now() FROM "cpcgen_v" WHERE "settings"."organization_id" = "cpcgen_v"."cpcgen_1" AND "settings"."key" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table settings the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table settings, all or none (see
+// runtime.UpdateMany).
 func (r *SettingRepo) UpdateMany(ctx context.Context, rows []SettingKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkSettingsUpdates, sqlSettingsUpdateMany, rows)
 	return out, wrapErr(err, "settings.UpdateMany", "settings")
@@ -392,14 +347,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::jsonb[])
 "cpcgen_new" AS (UPDATE "settings" SET "value" = COALESCE("cpcgen_v"."cpcgen_3", "settings"."value"), "updated_at" = now() FROM "cpcgen_v" WHERE "settings"."organization_id" = "cpcgen_v"."cpcgen_1" AND "settings"."key" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "organization_id", "key", "value", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."organization_id", "cpcgen_new"."key", "cpcgen_new"."value", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *SettingRepo) UpdateManyReturning(ctx context.Context, rows []SettingKeyedUpdate) ([]Setting, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkSettingsUpdates, sqlSettingsUpdateManyReturning, scanSetting, rows)
 	return out, wrapErr(err, "settings.UpdateManyReturning", "settings")
 }
 
-// bulkSettingsKeys sends the rows of DeleteMany.
 var bulkSettingsKeys = &runtime.Bulk[SettingKey]{
 	Table: "settings",
 	Key: func(a, b *SettingKey) int {
@@ -418,13 +371,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::varchar[]) WITH ORDINAL
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table settings with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *SettingRepo) DeleteMany(ctx context.Context, keys []SettingKey) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkSettingsKeys, sqlSettingsDeleteMany, keys)
 	return out, wrapErr(err, "settings.DeleteMany", "settings")
 }
 
-// bulkSettingsNew sends the rows of the batch upserts.
 var bulkSettingsNew = &runtime.Bulk[NewSetting]{
 	Table:    "settings",
 	Validate: (*NewSetting).Validate,
@@ -442,8 +394,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_new" AS (UPDATE "settings" SET "value" = "cpcgen_v"."cpcgen_i3", "updated_at" = now() FROM "cpcgen_v" WHERE "organization_id" = "cpcgen_v"."cpcgen_i1" AND "key" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "organization_id", "key", "value", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."organization_id", "cpcgen_ins"."key", "cpcgen_ins"."value", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."organization_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."key" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."organization_id", "cpcgen_new"."key", "cpcgen_new"."value", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`
 
-// UpsertManyByOrganizationIDAndKey is UpsertByOrganizationIDAndKey for many rows:
-// it returns the rows as stored, in the order of rows. See runtime.UpsertMany.
+// UpsertManyByOrganizationIDAndKey is UpsertByOrganizationIDAndKey for many rows
+// (see runtime.UpsertMany).
 func (r *SettingRepo) UpsertManyByOrganizationIDAndKey(ctx context.Context, rows []NewSetting) ([]Setting, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkSettingsNew.By(func(a, b *NewSetting) int {
 		return cmp.Or(runtime.CompareUUID(a.OrganizationID, b.OrganizationID), cmp.Compare(a.Key, b.Key))
@@ -457,8 +409,7 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."organization_id", "cpcgen_ins"."key", "cpcgen_ins"."value", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."organization_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."key" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "settings"."organization_id", "settings"."key", "settings"."value", "settings"."created_at", "settings"."updated_at" FROM "cpcgen_v" JOIN "settings" ON "organization_id" = "cpcgen_v"."cpcgen_i1" AND "key" = "cpcgen_v"."cpcgen_i2"`
 
 // CreateManyIfAbsentByOrganizationIDAndKey is CreateIfAbsentByOrganizationIDAndKey
-// for many rows: it returns, in the order of rows, the new rows or the rows in the
-// way, and whether each was created. See runtime.CreateManyIfAbsent.
+// for many rows (see runtime.CreateManyIfAbsent).
 func (r *SettingRepo) CreateManyIfAbsentByOrganizationIDAndKey(ctx context.Context, rows []NewSetting) ([]Setting, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkSettingsNew.By(func(a, b *NewSetting) int {
 		return cmp.Or(runtime.CompareUUID(a.OrganizationID, b.OrganizationID), cmp.Compare(a.Key, b.Key))
@@ -481,7 +432,6 @@ const sqlSettingsLoadByOrganizationID = `-- name: settings.LoadByOrganizationID 
 SELECT "organization_id", "key", "value", "created_at", "updated_at" FROM "settings"
 WHERE "organization_id" = ANY($1) ORDER BY "organization_id", "key"`
 
-// loadSettingsByOrganizationID is LoadByOrganizationID on db.
 func loadSettingsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Setting, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Setting{}, nil
@@ -491,8 +441,7 @@ func loadSettingsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []u
 }
 
 // LoadByOrganizationID returns the rows of table settings whose organization_id is
-// one of keys, grouped by organization_id, each group in primary key order, with
-// one query however many keys; keys without rows are not in the map.
+// one of keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *SettingRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Setting, error) {
 	m, err := loadSettingsByOrganizationID(ctx, r.db, keys)
 	return m, wrapErr(err, "settings.LoadByOrganizationID", "settings")

@@ -6,7 +6,6 @@ package shopdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -29,8 +28,8 @@ type NewShipmentItem struct {
 	Quantity   int32     `json:"quantity"`
 }
 
-// ShipmentItemUpdate lists changes to a row of table shipment_items. Unset fields
-// leave their column unchanged.
+// ShipmentItemUpdate lists changes to a row of table shipment_items; unset fields
+// stay unchanged.
 type ShipmentItemUpdate struct {
 	Quantity runtime.Opt[int32] `json:"quantity,omitzero"`
 }
@@ -42,83 +41,50 @@ type ShipmentItemRepo struct {
 	db runtime.DBTX
 }
 
-// NewShipmentItemRepo returns a repository of table shipment_items that runs its
-// statements on db: a pool, a connection or a transaction.
+// NewShipmentItemRepo returns the repository of table shipment_items over db.
 func NewShipmentItemRepo(db runtime.DBTX) *ShipmentItemRepo {
 	return &ShipmentItemRepo{db: db}
 }
 
 var (
-	// ErrShipmentItemShipmentIDOrderIDLineNoTaken matches (errors.Is) a violation of
-	// the primary key (shipment_id, order_id, line_no) of shipment_items (constraint
-	// shipment_items_pkey, primary_key in the spec).
+	// ErrShipmentItemShipmentIDOrderIDLineNoTaken matches a violation of the primary
+	// key (shipment_id, order_id, line_no).
 	ErrShipmentItemShipmentIDOrderIDLineNoTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "shipment_items", "shipment_items_pkey", "primary_key")
-
-	// ErrShipmentItemQuantityCheck matches (errors.Is) a violation of the check of
-	// column quantity (quantity > 0) of shipment_items (constraint
-	// shipment_items_quantity_check, quantity.check in the spec).
+	// ErrShipmentItemQuantityCheck matches a violation of the check of column quantity
+	// (quantity > 0).
 	ErrShipmentItemQuantityCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "shipment_items", "shipment_items_quantity_check", "quantity.check")
-
-	// ErrShipmentItemShipmentIDNotFound matches (errors.Is) a write of shipment_items
-	// whose shipment_id names no row of shipments (constraint
-	// shipment_items_shipment_id_fkey, shipment_id.references in the spec).
+	// ErrShipmentItemShipmentIDNotFound matches a write whose shipment_id names no row
+	// of shipments.
 	ErrShipmentItemShipmentIDNotFound = runtime.NewForeignKeySentinel("shipment_items", "shipment_items_shipment_id_fkey", "shipment_id.references", runtime.FKMissing)
 )
 
-// Validate checks n for table shipment_items: what the columns' types cannot hold
-// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
-// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table shipment_items (see
+// runtime.Validator).
 func (n *NewShipmentItem) Validate() error {
 	return nil
 }
 
-// Validate checks u for table shipment_items, field by field for the fields that
-// are set: what the columns' types cannot hold (nil for a NOT NULL column, NUL
-// bytes or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s)
-// takes, times out of PostgreSQL's range), then the spec's rules (enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty). It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first check it fails. The repository calls it before
-// any SQL.
+// Validate checks the fields of u that are set, as NewShipmentItem.Validate does.
 func (u *ShipmentItemUpdate) Validate() error {
 	return nil
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for shipment_id, order_id, line_no, quantity, whose columns are NOT NULL,
-// rather than read it as a zero value: the error is a *runtime.DbError of kind
-// Validation naming the fields.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewShipmentItem) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "shipment_items", "shipment_id", "order_id", "line_no", "quantity"); err != nil {
-		return err
-	}
 	type plain NewShipmentItem
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "shipment_items", "shipment_id", "order_id", "line_no", "quantity")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for quantity, whose column is NOT NULL, rather than read it as a zero
-// value: the error is a *runtime.DbError of kind Validation naming the fields.
-// Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *ShipmentItemUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "shipment_items", "quantity"); err != nil {
-		return err
-	}
 	type plain ShipmentItemUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "shipment_items", "quantity")
 }
 
-// scanShipmentItem gives the scan destinations of the fields of v, columns in
-// table order.
 func scanShipmentItem(v *ShipmentItem, d []any) []any {
 	return append(d, &v.ShipmentID, &v.OrderID, &v.LineNo, &v.Quantity)
 }
 
-// argsNewShipmentItem gives the values Create binds from n.
 func argsNewShipmentItem(n *NewShipmentItem, d []any) []any {
 	return append(d, &n.ShipmentID, &n.OrderID, &n.LineNo, &n.Quantity)
 }
@@ -128,8 +94,7 @@ INSERT INTO "shipment_items" ("shipment_id", "order_id", "line_no", "quantity")
 VALUES ($1, $2, $3, $4)
 RETURNING "shipment_id", "order_id", "line_no", "quantity"`
 
-// Create inserts a row into table shipment_items and returns it as stored,
-// defaults applied.
+// Create inserts n into table shipment_items and returns the row as stored.
 func (r *ShipmentItemRepo) Create(ctx context.Context, n NewShipmentItem) (ShipmentItem, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlShipmentItemsCreate, n, argsNewShipmentItem, scanShipmentItem)
 	return v, wrapParamsErr(err, "shipment_items.Create", "shipment_items", []string{"shipment_id", "order_id", "line_no", "quantity"})
@@ -140,7 +105,7 @@ SELECT "shipment_id", "order_id", "line_no", "quantity" FROM "shipment_items"
 WHERE "shipment_id" = $1 AND "order_id" = $2 AND "line_no" = $3`
 
 // FindByID returns the row of table shipment_items with the given shipmentID,
-// orderID and lineNo. If there is none, the error matches runtime.ErrNotFound.
+// orderID and lineNo, or runtime.ErrNotFound.
 func (r *ShipmentItemRepo) FindByID(ctx context.Context, shipmentID uuid.UUID, orderID uuid.UUID, lineNo int16) (ShipmentItem, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlShipmentItemsFindByID, shipmentID, runtime.Arg, scanShipmentItem, orderID, lineNo)
 	return v, wrapErr(err, "shipment_items.FindByID", "shipment_items")
@@ -149,17 +114,15 @@ func (r *ShipmentItemRepo) FindByID(ctx context.Context, shipmentID uuid.UUID, o
 const sqlShipmentItemsFindAll = `-- name: shipment_items.FindAll replica=ok
 SELECT "shipment_id", "order_id", "line_no", "quantity" FROM "shipment_items" ORDER BY "shipment_id", "order_id", "line_no"`
 
-// FindAll returns every row of table shipment_items in primary key order, all in
-// memory; List and Stream do not hold them all.
+// FindAll returns every row of table shipment_items in primary key order, in
+// memory.
 func (r *ShipmentItemRepo) FindAll(ctx context.Context) ([]ShipmentItem, error) {
 	rows, err := r.db.Query(ctx, sqlShipmentItemsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanShipmentItem)
 	return items, wrapErr(err, "shipment_items.FindAll", "shipment_items")
 }
 
-// Stream yields every row of table shipment_items in primary key order as the loop
-// reads them from the server: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ShipmentItemRepo) Stream(ctx context.Context) iter.Seq2[ShipmentItem, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "shipment_items.Stream", "shipment_items") }, scanShipmentItem, sqlShipmentItemsFindAll)
 }
@@ -173,9 +136,8 @@ SELECT "shipment_id", "order_id", "line_no", "quantity" FROM "shipment_items"
 WHERE ("shipment_id", "order_id", "line_no") > ($1, $2, $3) ORDER BY "shipment_id", "order_id", "line_no"
 LIMIT $4`
 
-// List returns up to page.Limit rows of table shipment_items in primary key order,
-// after the cursor page.After ("" for the first page); the page's Next cursor (""
-// after the last page) gets the next one.
+// List returns a page of table shipment_items in primary key order (see
+// runtime.PageArgs).
 func (r *ShipmentItemRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[ShipmentItem], error) {
 	var shipmentID uuid.UUID
 	var orderID uuid.UUID
@@ -190,8 +152,6 @@ func (r *ShipmentItemRepo) List(ctx context.Context, page runtime.PageArgs) (run
 	return p, wrapErr(err, "shipment_items.List", "shipment_items")
 }
 
-// updateShipmentItems are the statements of ShipmentItemRepo.Update: one per set
-// of fields set (see runtime.Update).
 var updateShipmentItems = &runtime.Update{
 	Name: "shipment_items.Update", Keys: 3,
 	Head: "UPDATE \"shipment_items\"\nSET ",
@@ -199,14 +159,13 @@ var updateShipmentItems = &runtime.Update{
 	Tail: "\nWHERE \"shipment_id\" = $1 AND \"order_id\" = $2 AND \"line_no\" = $3\nRETURNING \"shipment_id\", \"order_id\", \"line_no\", \"quantity\"",
 }
 
-// argsShipmentItemUpdate gives the value of each field of u, nil when unset.
 func argsShipmentItemUpdate(u *ShipmentItemUpdate, d []any) []any {
 	return append(d, u.Quantity.Arg())
 }
 
 // Update applies the set fields of u to the row of table shipment_items with the
-// given shipmentID, orderID and lineNo and returns the row as stored. If there is
-// none, the error matches runtime.ErrNotFound.
+// given shipmentID, orderID and lineNo and returns it as stored, or
+// runtime.ErrNotFound.
 func (r *ShipmentItemRepo) Update(ctx context.Context, shipmentID uuid.UUID, orderID uuid.UUID, lineNo int16, u ShipmentItemUpdate) (ShipmentItem, error) {
 	v, err := runtime.UpdateOne(ctx, r.db, updateShipmentItems, shipmentID, runtime.Arg, u, argsShipmentItemUpdate, scanShipmentItem, orderID, lineNo)
 	return v, wrapParamsErr(err, "shipment_items.Update", "shipment_items", []string{"shipment_id", "order_id", "line_no", "quantity"})
@@ -231,16 +190,14 @@ func (r *ShipmentItemRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "shipment_items.Count", "shipment_items")
 }
 
-// copyShipmentItems sends rows of NewShipmentItem to table shipment_items with
-// COPY.
 var copyShipmentItems = &runtime.Copier[NewShipmentItem]{
 	Table:   "shipment_items",
 	Columns: []string{"shipment_id", "order_id", "line_no", "quantity"},
 	Args:    argsNewShipmentItem,
 }
 
-// CreateMany inserts rows into table shipment_items with the COPY protocol and
-// returns how many it inserted, all or nothing.
+// CreateMany inserts rows into table shipment_items with COPY, all or nothing, and
+// returns how many (see runtime.Copier).
 func (r *ShipmentItemRepo) CreateMany(ctx context.Context, rows []NewShipmentItem) (int64, error) {
 	n, err := copyShipmentItems.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "shipment_items.CreateMany", "shipment_items")
@@ -253,10 +210,8 @@ FROM unnest($1::uuid[], $2::uuid[], $3::smallint[], $4::integer[]) WITH ORDINALI
 ORDER BY "u"."ord"
 RETURNING "shipment_id", "order_id", "line_no", "quantity"`
 
-// CreateManyReturning inserts rows into table shipment_items and returns them as
-// stored, in input order, defaults applied as in Create. It runs one statement,
-// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing.
+// CreateManyReturning inserts rows into table shipment_items in one INSERT …
+// SELECT FROM unnest, all or nothing, and returns them as stored.
 func (r *ShipmentItemRepo) CreateManyReturning(ctx context.Context, rows []NewShipmentItem) ([]ShipmentItem, error) {
 	if len(rows) == 0 {
 		return []ShipmentItem{}, nil
@@ -319,8 +274,7 @@ type ShipmentItemKey struct {
 	LineNo     int16     `json:"line_no"`
 }
 
-// ShipmentItemKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// ShipmentItemKeyedUpdate is one row's key and changes for UpdateMany.
 type ShipmentItemKeyedUpdate struct {
 	ShipmentID uuid.UUID          `json:"shipment_id"`
 	OrderID    uuid.UUID          `json:"order_id"`
@@ -328,7 +282,6 @@ type ShipmentItemKeyedUpdate struct {
 	Changes    ShipmentItemUpdate `json:"changes"`
 }
 
-// bulkShipmentItemsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkShipmentItemsUpdates = &runtime.Bulk[ShipmentItemKeyedUpdate]{
 	Table: "shipment_items",
 	Key: func(a, b *ShipmentItemKeyedUpdate) int {
@@ -349,9 +302,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::smallint[],
 "cpcgen_new" AS (UPDATE "shipment_items" SET "quantity" = COALESCE("cpcgen_v"."cpcgen_4", "shipment_items"."quantity") FROM "cpcgen_v" WHERE "shipment_items"."shipment_id" = "cpcgen_v"."cpcgen_1" AND "shipment_items"."order_id" = "cpcgen_v"."cpcgen_2" AND "shipment_items"."line_no" = "cpcgen_v"."cpcgen_3" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table shipment_items the changes of each, as
-// Update does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table shipment_items, all or none (see
+// runtime.UpdateMany).
 func (r *ShipmentItemRepo) UpdateMany(ctx context.Context, rows []ShipmentItemKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkShipmentItemsUpdates, sqlShipmentItemsUpdateMany, rows)
 	return out, wrapErr(err, "shipment_items.UpdateMany", "shipment_items")
@@ -364,14 +316,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::smallint[],
 "cpcgen_new" AS (UPDATE "shipment_items" SET "quantity" = COALESCE("cpcgen_v"."cpcgen_4", "shipment_items"."quantity") FROM "cpcgen_v" WHERE "shipment_items"."shipment_id" = "cpcgen_v"."cpcgen_1" AND "shipment_items"."order_id" = "cpcgen_v"."cpcgen_2" AND "shipment_items"."line_no" = "cpcgen_v"."cpcgen_3" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "shipment_id", "order_id", "line_no", "quantity")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."shipment_id", "cpcgen_new"."order_id", "cpcgen_new"."line_no", "cpcgen_new"."quantity" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ShipmentItemRepo) UpdateManyReturning(ctx context.Context, rows []ShipmentItemKeyedUpdate) ([]ShipmentItem, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkShipmentItemsUpdates, sqlShipmentItemsUpdateManyReturning, scanShipmentItem, rows)
 	return out, wrapErr(err, "shipment_items.UpdateManyReturning", "shipment_items")
 }
 
-// bulkShipmentItemsKeys sends the rows of DeleteMany.
 var bulkShipmentItemsKeys = &runtime.Bulk[ShipmentItemKey]{
 	Table: "shipment_items",
 	Key: func(a, b *ShipmentItemKey) int {
@@ -391,14 +341,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::smallint[])
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table shipment_items with the keys given, as
-// Delete does, and reports whether each key's row was deleted. See
-// runtime.WriteMany.
+// Delete does (see runtime.WriteMany).
 func (r *ShipmentItemRepo) DeleteMany(ctx context.Context, keys []ShipmentItemKey) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkShipmentItemsKeys, sqlShipmentItemsDeleteMany, keys)
 	return out, wrapErr(err, "shipment_items.DeleteMany", "shipment_items")
 }
 
-// bulkShipmentItemsNew sends the rows of the batch upserts.
 var bulkShipmentItemsNew = &runtime.Bulk[NewShipmentItem]{
 	Table: "shipment_items",
 	Columns: []runtime.BulkColumn[NewShipmentItem]{
@@ -417,8 +365,7 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."shipment_id", "cpcgen_ins"."order_id", "cpcgen_ins"."line_no", "cpcgen_ins"."quantity" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."shipment_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."order_id" = "cpcgen_v"."cpcgen_i2" AND "cpcgen_ins"."line_no" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."shipment_id", "cpcgen_new"."order_id", "cpcgen_new"."line_no", "cpcgen_new"."quantity" FROM "cpcgen_new"`
 
 // UpsertManyByShipmentIDAndOrderIDAndLineNo is
-// UpsertByShipmentIDAndOrderIDAndLineNo for many rows: it returns the rows as
-// stored, in the order of rows. See runtime.UpsertMany.
+// UpsertByShipmentIDAndOrderIDAndLineNo for many rows (see runtime.UpsertMany).
 func (r *ShipmentItemRepo) UpsertManyByShipmentIDAndOrderIDAndLineNo(ctx context.Context, rows []NewShipmentItem) ([]ShipmentItem, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkShipmentItemsNew.By(func(a, b *NewShipmentItem) int {
 		return cmp.Or(runtime.CompareUUID(a.ShipmentID, b.ShipmentID), runtime.CompareUUID(a.OrderID, b.OrderID), cmp.Compare(a.LineNo, b.LineNo))
@@ -432,9 +379,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."shipment_id", "cpcgen_ins"."order_id", "cpcgen_ins"."line_no", "cpcgen_ins"."quantity" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."shipment_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."order_id" = "cpcgen_v"."cpcgen_i2" AND "cpcgen_ins"."line_no" = "cpcgen_v"."cpcgen_i3" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "shipment_items"."shipment_id", "shipment_items"."order_id", "shipment_items"."line_no", "shipment_items"."quantity" FROM "cpcgen_v" JOIN "shipment_items" ON "shipment_id" = "cpcgen_v"."cpcgen_i1" AND "order_id" = "cpcgen_v"."cpcgen_i2" AND "line_no" = "cpcgen_v"."cpcgen_i3"`
 
 // CreateManyIfAbsentByShipmentIDAndOrderIDAndLineNo is
-// CreateIfAbsentByShipmentIDAndOrderIDAndLineNo for many rows: it returns, in the
-// order of rows, the new rows or the rows in the way, and whether each was
-// created. See runtime.CreateManyIfAbsent.
+// CreateIfAbsentByShipmentIDAndOrderIDAndLineNo for many rows (see
+// runtime.CreateManyIfAbsent).
 func (r *ShipmentItemRepo) CreateManyIfAbsentByShipmentIDAndOrderIDAndLineNo(ctx context.Context, rows []NewShipmentItem) ([]ShipmentItem, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkShipmentItemsNew.By(func(a, b *NewShipmentItem) int {
 		return cmp.Or(runtime.CompareUUID(a.ShipmentID, b.ShipmentID), runtime.CompareUUID(a.OrderID, b.OrderID), cmp.Compare(a.LineNo, b.LineNo))
@@ -457,7 +403,6 @@ const sqlShipmentItemsLoadByShipmentID = `-- name: shipment_items.LoadByShipment
 SELECT "shipment_id", "order_id", "line_no", "quantity" FROM "shipment_items"
 WHERE "shipment_id" = ANY($1) ORDER BY "shipment_id", "order_id", "line_no"`
 
-// loadShipmentItemsByShipmentID is LoadByShipmentID on db.
 func loadShipmentItemsByShipmentID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]ShipmentItem, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]ShipmentItem{}, nil
@@ -467,8 +412,7 @@ func loadShipmentItemsByShipmentID(ctx context.Context, db runtime.DBTX, keys []
 }
 
 // LoadByShipmentID returns the rows of table shipment_items whose shipment_id is
-// one of keys, grouped by shipment_id, each group in primary key order, with one
-// query however many keys; keys without rows are not in the map.
+// one of keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *ShipmentItemRepo) LoadByShipmentID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]ShipmentItem, error) {
 	m, err := loadShipmentItemsByShipmentID(ctx, r.db, keys)
 	return m, wrapErr(err, "shipment_items.LoadByShipmentID", "shipment_items")

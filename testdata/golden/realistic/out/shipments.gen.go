@@ -5,7 +5,6 @@ package shopdb
 
 import (
 	"context"
-	"encoding/json"
 	"iter"
 	"time"
 
@@ -24,8 +23,8 @@ type Shipment struct {
 	ShippedAt   runtime.Null[time.Time] `json:"shipped_at"`
 }
 
-// NewShipment holds the values of a new row of table shipments. Fields of type
-// runtime.Opt may be left unset: the column's default applies.
+// NewShipment holds the values of a new row of table shipments. An unset
+// runtime.Opt field takes its column's default.
 type NewShipment struct {
 	ID          runtime.Opt[uuid.UUID]      `json:"id,omitzero"`
 	OrderID     uuid.UUID                   `json:"order_id"`
@@ -36,9 +35,8 @@ type NewShipment struct {
 	ShippedAt   runtime.Null[time.Time]     `json:"shipped_at"`
 }
 
-// ShipmentUpdate lists changes to a row of table shipments. Unset fields leave
-// their column unchanged; a nullable column is set to NULL with
-// runtime.SetNull[T]().
+// ShipmentUpdate lists changes to a row of table shipments; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type ShipmentUpdate struct {
 	OrderID     runtime.Opt[uuid.UUID]               `json:"order_id,omitzero"`
 	WarehouseID runtime.Opt[int16]                   `json:"warehouse_id,omitzero"`
@@ -57,46 +55,29 @@ type ShipmentRepo struct {
 	db runtime.DBTX
 }
 
-// NewShipmentRepo returns a repository of table shipments that runs its statements
-// on db: a pool, a connection or a transaction.
+// NewShipmentRepo returns the repository of table shipments over db.
 func NewShipmentRepo(db runtime.DBTX) *ShipmentRepo {
 	return &ShipmentRepo{db: db}
 }
 
 var (
-	// ErrShipmentIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// shipments (constraint shipments_pkey, primary_key in the spec).
+	// ErrShipmentIDTaken matches a violation of the primary key (id).
 	ErrShipmentIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "shipments", "shipments_pkey", "primary_key")
-
-	// ErrShipmentTrackingNoTaken matches (errors.Is) a violation of the unique column
-	// tracking_no of shipments (constraint shipments_tracking_no_key,
-	// tracking_no.unique in the spec).
+	// ErrShipmentTrackingNoTaken matches a violation of the unique column tracking_no.
 	ErrShipmentTrackingNoTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "shipments", "shipments_tracking_no_key", "tracking_no.unique")
-
-	// ErrShipmentOrderIDNotFound matches (errors.Is) a write of shipments whose
-	// order_id names no row of orders (constraint shipments_order_id_fkey,
-	// order_id.references in the spec).
+	// ErrShipmentOrderIDNotFound matches a write whose order_id names no row of
+	// orders.
 	ErrShipmentOrderIDNotFound = runtime.NewForeignKeySentinel("shipments", "shipments_order_id_fkey", "order_id.references", runtime.FKMissing)
-
-	// ErrShipmentWarehouseIDNotFound matches (errors.Is) a write of shipments whose
-	// warehouse_id names no row of warehouses (constraint shipments_warehouse_id_fkey,
-	// warehouse_id.references in the spec).
+	// ErrShipmentWarehouseIDNotFound matches a write whose warehouse_id names no row
+	// of warehouses.
 	ErrShipmentWarehouseIDNotFound = runtime.NewForeignKeySentinel("shipments", "shipments_warehouse_id_fkey", "warehouse_id.references", runtime.FKMissing)
-
-	// ErrShipmentReferencedByShipmentItem matches (errors.Is) a delete or key change
-	// of a row of shipments that rows of shipment_items still reference (constraint
-	// shipment_items_shipment_id_fkey, shipment_items.shipment_id.references in the
-	// spec).
+	// ErrShipmentReferencedByShipmentItem matches a delete or key change of a row that
+	// rows of shipment_items reference.
 	ErrShipmentReferencedByShipmentItem = runtime.NewForeignKeySentinel("shipment_items", "shipment_items_shipment_id_fkey", "shipment_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table shipments: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table shipments (see
+// runtime.Validator).
 func (n *NewShipment) Validate() error {
 	var f runtime.Fields
 	f.Fits("carrier", runtime.CheckText(n.Carrier))
@@ -114,14 +95,7 @@ func (n *NewShipment) Validate() error {
 	return f.Err("shipments")
 }
 
-// Validate checks u for table shipments, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewShipment.Validate does.
 func (u *ShipmentUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Carrier.Set {
@@ -141,29 +115,16 @@ func (u *ShipmentUpdate) Validate() error {
 	return f.Err("shipments")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for id, order_id, warehouse_id, carrier, status, whose columns are NOT
-// NULL, rather than read it as a zero value: the error is a *runtime.DbError of
-// kind Validation naming the fields. Leave an optional field out for its column's
-// default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewShipment) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "shipments", "id", "order_id", "warehouse_id", "carrier", "status"); err != nil {
-		return err
-	}
 	type plain NewShipment
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "shipments", "id", "order_id", "warehouse_id", "carrier", "status")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for order_id, warehouse_id, carrier, status, whose columns are NOT NULL,
-// rather than read it as a zero value: the error is a *runtime.DbError of kind
-// Validation naming the fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *ShipmentUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "shipments", "order_id", "warehouse_id", "carrier", "status"); err != nil {
-		return err
-	}
 	type plain ShipmentUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "shipments", "order_id", "warehouse_id", "carrier", "status")
 }
 
 var (
@@ -177,13 +138,10 @@ var (
 	}
 )
 
-// scanShipment gives the scan destinations of the fields of v, columns in table
-// order.
 func scanShipment(v *Shipment, d []any) []any {
 	return append(d, &v.ID, &v.OrderID, &v.WarehouseID, &v.Carrier, &v.TrackingNo, &v.Status, &v.ShippedAt)
 }
 
-// argsNewShipment gives the values Create binds from n.
 func argsNewShipment(n *NewShipment, d []any) []any {
 	return append(d, n.ID.Arg(), &n.OrderID, &n.WarehouseID, &n.Carrier, &n.TrackingNo, n.Status.Arg(), &n.ShippedAt)
 }
@@ -193,8 +151,8 @@ INSERT INTO "shipments" ("id", "order_id", "warehouse_id", "carrier", "tracking_
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::"shipment_status", 'pending'::"shipment_status"), $7)
 RETURNING "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at"`
 
-// Create inserts a row into table shipments and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table shipments and returns the row as stored. It
+// validates n first.
 func (r *ShipmentRepo) Create(ctx context.Context, n NewShipment) (Shipment, error) {
 	if err := n.Validate(); err != nil {
 		return Shipment{}, wrapErr(err, "shipments.Create", "shipments")
@@ -207,8 +165,8 @@ const sqlShipmentsFindByID = `-- name: shipments.FindByID replica=ok
 SELECT "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at" FROM "shipments"
 WHERE "id" = $1`
 
-// FindByID returns the row of table shipments with the given id. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table shipments with the given id, or
+// runtime.ErrNotFound.
 func (r *ShipmentRepo) FindByID(ctx context.Context, id uuid.UUID) (Shipment, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlShipmentsFindByID, id, runtime.Arg, scanShipment)
 	return v, wrapErr(err, "shipments.FindByID", "shipments")
@@ -217,17 +175,14 @@ func (r *ShipmentRepo) FindByID(ctx context.Context, id uuid.UUID) (Shipment, er
 const sqlShipmentsFindAll = `-- name: shipments.FindAll replica=ok
 SELECT "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at" FROM "shipments" ORDER BY "id"`
 
-// FindAll returns every row of table shipments in primary key order, all in
-// memory; List and Stream do not hold them all.
+// FindAll returns every row of table shipments in primary key order, in memory.
 func (r *ShipmentRepo) FindAll(ctx context.Context) ([]Shipment, error) {
 	rows, err := r.db.Query(ctx, sqlShipmentsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanShipment)
 	return items, wrapErr(err, "shipments.FindAll", "shipments")
 }
 
-// Stream yields every row of table shipments in primary key order as the loop
-// reads them from the server: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ShipmentRepo) Stream(ctx context.Context) iter.Seq2[Shipment, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "shipments.Stream", "shipments") }, scanShipment, sqlShipmentsFindAll)
 }
@@ -241,9 +196,8 @@ SELECT "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "sh
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table shipments in primary key order,
-// after the cursor page.After ("" for the first page); the page's Next cursor (""
-// after the last page) gets the next one.
+// List returns a page of table shipments in primary key order (see
+// runtime.PageArgs).
 func (r *ShipmentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Shipment], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Shipment]{
@@ -256,8 +210,6 @@ func (r *ShipmentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 	return p, wrapErr(err, "shipments.List", "shipments")
 }
 
-// updateShipments are the statements of ShipmentRepo.Update: one per set of fields
-// set (see runtime.Update).
 var updateShipments = &runtime.Update{
 	Name: "shipments.Update", Keys: 1,
 	Head:     "UPDATE \"shipments\"\nSET ",
@@ -266,14 +218,12 @@ var updateShipments = &runtime.Update{
 	Nullable: 1<<3 | 1<<5,
 }
 
-// argsShipmentUpdate gives the value of each field of u, nil when unset.
 func argsShipmentUpdate(u *ShipmentUpdate, d []any) []any {
 	return append(d, u.OrderID.Arg(), u.WarehouseID.Arg(), u.Carrier.Arg(), u.TrackingNo.Arg(), u.Status.Arg(), u.ShippedAt.Arg())
 }
 
 // Update applies the set fields of u to the row of table shipments with the given
-// id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *ShipmentRepo) Update(ctx context.Context, id uuid.UUID, u ShipmentUpdate) (Shipment, error) {
 	if err := u.Validate(); err != nil {
 		return Shipment{}, wrapErr(err, "shipments.Update", "shipments")
@@ -305,9 +255,8 @@ const sqlShipmentsFindByIDs = `-- name: shipments.FindByIDs replica=ok
 SELECT "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at" FROM "shipments"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table shipments whose id is in ids, in id order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table shipments whose id is in ids, in id order;
+// keys without a row are skipped.
 func (r *ShipmentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Shipment, error) {
 	if len(ids) == 0 {
 		return []Shipment{}, nil
@@ -316,17 +265,14 @@ func (r *ShipmentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Shipme
 	return items, wrapErr(err, "shipments.FindByIDs", "shipments")
 }
 
-// copyShipments sends rows of NewShipment to table shipments with COPY.
 var copyShipments = &runtime.Copier[NewShipment]{
 	Table:   "shipments",
 	Columns: []string{"id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at"},
 	Args:    argsNewShipment,
 }
 
-// CreateMany inserts rows into table shipments with the COPY protocol and returns
-// how many it inserted, all or nothing. It validates every row first. An unset
-// optional field takes the column's default, as in Create (rows setting different
-// fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table shipments with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *ShipmentRepo) CreateMany(ctx context.Context, rows []NewShipment) (int64, error) {
 	n, err := copyShipments.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "shipments.CreateMany", "shipments")
@@ -339,10 +285,9 @@ FROM unnest($1::uuid[], $2::uuid[], $3::smallint[], $4::varchar[], $5::varchar[]
 ORDER BY "u"."ord"
 RETURNING "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at"`
 
-// CreateManyReturning inserts rows into table shipments and returns them as
-// stored, in input order, defaults applied as in Create. It runs one statement,
-// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table shipments in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *ShipmentRepo) CreateManyReturning(ctx context.Context, rows []NewShipment) ([]Shipment, error) {
 	if len(rows) == 0 {
 		return []Shipment{}, nil
@@ -413,14 +358,12 @@ func (r *ShipmentRepo) CreateIfAbsentByTrackingNo(ctx context.Context, n NewShip
 	return v, created, wrapErr(err, "shipments.CreateIfAbsentByTrackingNo", "shipments")
 }
 
-// ShipmentKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// ShipmentKeyedUpdate is one row's key and changes for UpdateMany.
 type ShipmentKeyedUpdate struct {
 	ID      uuid.UUID      `json:"id"`
 	Changes ShipmentUpdate `json:"changes"`
 }
 
-// bulkShipmentsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkShipmentsUpdates = &runtime.Bulk[ShipmentKeyedUpdate]{
 	Table:    "shipments",
 	Key:      func(a, b *ShipmentKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -445,9 +388,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::smallint[],
 "cpcgen_new" AS (UPDATE "shipments" SET "order_id" = COALESCE("cpcgen_v"."cpcgen_2", "shipments"."order_id"), "warehouse_id" = COALESCE("cpcgen_v"."cpcgen_3", "shipments"."warehouse_id"), "carrier" = COALESCE("cpcgen_v"."cpcgen_4", "shipments"."carrier"), "tracking_no" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "shipments"."tracking_no" END, "status" = COALESCE("cpcgen_v"."cpcgen_7", "shipments"."status"), "shipped_at" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "shipments"."shipped_at" END FROM "cpcgen_v" WHERE "shipments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table shipments the changes of each, as
-// Update does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table shipments, all or none (see
+// runtime.UpdateMany).
 func (r *ShipmentRepo) UpdateMany(ctx context.Context, rows []ShipmentKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkShipmentsUpdates, sqlShipmentsUpdateMany, rows)
 	return out, wrapErr(err, "shipments.UpdateMany", "shipments")
@@ -460,14 +402,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::smallint[],
 "cpcgen_new" AS (UPDATE "shipments" SET "order_id" = COALESCE("cpcgen_v"."cpcgen_2", "shipments"."order_id"), "warehouse_id" = COALESCE("cpcgen_v"."cpcgen_3", "shipments"."warehouse_id"), "carrier" = COALESCE("cpcgen_v"."cpcgen_4", "shipments"."carrier"), "tracking_no" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "shipments"."tracking_no" END, "status" = COALESCE("cpcgen_v"."cpcgen_7", "shipments"."status"), "shipped_at" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "shipments"."shipped_at" END FROM "cpcgen_v" WHERE "shipments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."order_id", "cpcgen_new"."warehouse_id", "cpcgen_new"."carrier", "cpcgen_new"."tracking_no", "cpcgen_new"."status", "cpcgen_new"."shipped_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ShipmentRepo) UpdateManyReturning(ctx context.Context, rows []ShipmentKeyedUpdate) ([]Shipment, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkShipmentsUpdates, sqlShipmentsUpdateManyReturning, scanShipment, rows)
 	return out, wrapErr(err, "shipments.UpdateManyReturning", "shipments")
 }
 
-// bulkShipmentsKeys sends the rows of DeleteMany.
 var bulkShipmentsKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "shipments",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -483,7 +423,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table shipments with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *ShipmentRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkShipmentsKeys, sqlShipmentsDeleteMany, keys)
 	return out, wrapErr(err, "shipments.DeleteMany", "shipments")
@@ -504,7 +444,6 @@ const sqlShipmentsLoadByOrderID = `-- name: shipments.LoadByOrderID replica=ok
 SELECT "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at" FROM "shipments"
 WHERE "order_id" = ANY($1) ORDER BY "id"`
 
-// loadShipmentsByOrderID is LoadByOrderID on db.
 func loadShipmentsByOrderID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Shipment, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Shipment{}, nil
@@ -514,8 +453,7 @@ func loadShipmentsByOrderID(ctx context.Context, db runtime.DBTX, keys []uuid.UU
 }
 
 // LoadByOrderID returns the rows of table shipments whose order_id is one of keys,
-// grouped by order_id, each group in primary key order, with one query however
-// many keys; keys without rows are not in the map.
+// grouped by it, in one query (see runtime.GroupRows).
 func (r *ShipmentRepo) LoadByOrderID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Shipment, error) {
 	m, err := loadShipmentsByOrderID(ctx, r.db, keys)
 	return m, wrapErr(err, "shipments.LoadByOrderID", "shipments")
@@ -536,7 +474,6 @@ const sqlShipmentsLoadByWarehouseID = `-- name: shipments.LoadByWarehouseID repl
 SELECT "id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at" FROM "shipments"
 WHERE "warehouse_id" = ANY($1) ORDER BY "id"`
 
-// loadShipmentsByWarehouseID is LoadByWarehouseID on db.
 func loadShipmentsByWarehouseID(ctx context.Context, db runtime.DBTX, keys []int16) (map[int16][]Shipment, error) {
 	if len(keys) == 0 {
 		return map[int16][]Shipment{}, nil
@@ -546,17 +483,15 @@ func loadShipmentsByWarehouseID(ctx context.Context, db runtime.DBTX, keys []int
 }
 
 // LoadByWarehouseID returns the rows of table shipments whose warehouse_id is one
-// of keys, grouped by warehouse_id, each group in primary key order, with one
-// query however many keys; keys without rows are not in the map.
+// of keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *ShipmentRepo) LoadByWarehouseID(ctx context.Context, keys []int16) (map[int16][]Shipment, error) {
 	m, err := loadShipmentsByWarehouseID(ctx, r.db, keys)
 	return m, wrapErr(err, "shipments.LoadByWarehouseID", "shipments")
 }
 
-// LoadShipmentItems returns the rows of table shipment_items that reference each
-// of parents (shipment_items.shipment_id = shipments.id), keyed by the parent's
-// id, each group in primary key order, with one query; parents without rows are
-// not in the map.
+// LoadShipmentItems returns the rows of table shipment_items of each of parents
+// (shipment_items.shipment_id = shipments.id), keyed by the parent's id, as
+// LoadByShipmentID does.
 func (r *ShipmentRepo) LoadShipmentItems(ctx context.Context, parents []Shipment) (map[uuid.UUID][]ShipmentItem, error) {
 	keys := runtime.Keys(parents, func(p *Shipment) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadShipmentItemsByShipmentID(ctx, r.db, keys)

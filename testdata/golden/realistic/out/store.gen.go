@@ -250,7 +250,7 @@ func wrapErr(err error, op, table string) error {
 	}
 	err = runtime.Wrap(err, op, table)
 	if e, ok := err.(*runtime.DbError); ok && e.Constraint != "" && e.SpecName == "" {
-		if name := specNameOf(e.Table, e.Constraint); name != "" {
+		if name := runtime.SpecName(e.Table, e.Constraint, sentinels); name != "" {
 			cp := *e
 			cp.SpecName = name
 			return &cp
@@ -270,210 +270,108 @@ func wrapParamsErr(err error, op, table string, params []string) error {
 	return wrapErr(runtime.WrapParams(err, op, table, params), op, table)
 }
 
-// specNameOf returns the spec's name of the constraint of the package named
-// constraint, on table when several tables have one of that name, or "".
-func specNameOf(table, constraint string) string {
-	switch constraint {
-	case "plans_pkey":
-		return ErrPlanIDTaken.Name
-	case "plans_code_key":
-		return ErrPlanCodeTaken.Name
-	case "plans_price_check":
-		return ErrPlanPriceCheck.Name
-	case "subscriptions_pkey":
-		return ErrSubscriptionIDTaken.Name
-	case "subscriptions_seats_check":
-		return ErrSubscriptionSeatsCheck.Name
-	case "subscriptions_period_order":
-		return ErrSubscriptionPeriodOrderCheck.Name
-	case "subscriptions_organization_id_fkey":
-		return ErrSubscriptionOrganizationIDNotFound.Name
-	case "subscriptions_plan_id_fkey":
-		return ErrSubscriptionPlanIDNotFound.Name
-	case "coupons_pkey":
-		return ErrCouponCodeTaken.Name
-	case "coupons_percent_off_check":
-		return ErrCouponPercentOffCheck.Name
-	case "invoices_pkey":
-		return ErrInvoiceIDTaken.Name
-	case "invoices_number_key":
-		return ErrInvoiceNumberTaken.Name
-	case "invoices_organization_id_fkey":
-		return ErrInvoiceOrganizationIDNotFound.Name
-	case "invoices_subscription_id_fkey":
-		return ErrInvoiceSubscriptionIDNotFound.Name
-	case "invoices_coupon_code_fkey":
-		return ErrInvoiceCouponCodeNotFound.Name
-	case "invoice_lines_pkey":
-		return ErrInvoiceLineInvoiceIDLineNoTaken.Name
-	case "invoice_lines_invoice_id_fkey":
-		return ErrInvoiceLineInvoiceIDNotFound.Name
-	case "payments_pkey":
-		return ErrPaymentIDTaken.Name
-	case "payments_amount_check":
-		return ErrPaymentAmountCheck.Name
-	case "payments_invoice_id_fkey":
-		return ErrPaymentInvoiceIDNotFound.Name
-	case "refunds_pkey":
-		return ErrRefundIDTaken.Name
-	case "refunds_amount_check":
-		return ErrRefundAmountCheck.Name
-	case "refunds_payment_id_fkey":
-		return ErrRefundPaymentIDNotFound.Name
-	case "categories_pkey":
-		return ErrCategoryIDTaken.Name
-	case "categories_slug_key":
-		return ErrCategorySlugTaken.Name
-	case "categories_parent_id_fkey":
-		return ErrCategoryParentIDNotFound.Name
-	case "products_pkey":
-		return ErrProductIDTaken.Name
-	case "products_category_id_fkey":
-		return ErrProductCategoryIDNotFound.Name
-	case "product_variants_pkey":
-		return ErrProductVariantIDTaken.Name
-	case "product_variants_sku_key":
-		return ErrProductVariantSKUTaken.Name
-	case "product_variants_price_check":
-		return ErrProductVariantPriceCheck.Name
-	case "product_variants_product_id_fkey":
-		return ErrProductVariantProductIDNotFound.Name
-	case "warehouses_pkey":
-		return ErrWarehouseIDTaken.Name
-	case "warehouses_code_key":
-		return ErrWarehouseCodeTaken.Name
-	case "inventory_pkey":
-		return ErrInventoryWarehouseIDVariantIDTaken.Name
-	case "inventory_on_hand_check":
-		return ErrInventoryOnHandCheck.Name
-	case "inventory_reserved_check":
-		return ErrInventoryReservedCheck.Name
-	case "inventory_warehouse_id_fkey":
-		return ErrInventoryWarehouseIDNotFound.Name
-	case "inventory_variant_id_fkey":
-		return ErrInventoryVariantIDNotFound.Name
-	case "price_history_pkey":
-		return ErrPriceHistoryIDTaken.Name
-	case "price_history_variant_id_fkey":
-		return ErrPriceHistoryVariantIDNotFound.Name
-	case "reviews_pkey":
-		return ErrReviewIDTaken.Name
-	case "reviews_product_id_user_id_key":
-		return ErrReviewProductIDUserIDTaken.Name
-	case "reviews_rating_check":
-		return ErrReviewRatingCheck.Name
-	case "reviews_product_id_fkey":
-		return ErrReviewProductIDNotFound.Name
-	case "reviews_user_id_fkey":
-		return ErrReviewUserIDNotFound.Name
-	case "organizations_pkey":
-		return ErrOrganizationIDTaken.Name
-	case "organizations_slug_key":
-		return ErrOrganizationSlugTaken.Name
-	case "organizations_slug_check":
-		return ErrOrganizationSlugCheck.Name
-	case "organizations_plan_id_fkey":
-		return ErrOrganizationPlanIDNotFound.Name
-	case "users_pkey":
-		return ErrUserIDTaken.Name
-	case "users_email_key":
-		return ErrUserEmailTaken.Name
-	case "memberships_pkey":
-		return ErrMembershipOrganizationIDUserIDTaken.Name
-	case "memberships_organization_id_fkey":
-		return ErrMembershipOrganizationIDNotFound.Name
-	case "memberships_user_id_fkey":
-		return ErrMembershipUserIDNotFound.Name
-	case "memberships_invited_by_fkey":
-		return ErrMembershipInvitedByNotFound.Name
-	case "api_keys_pkey":
-		return ErrAPIKeyIDTaken.Name
-	case "api_keys_prefix_key":
-		return ErrAPIKeyPrefixTaken.Name
-	case "api_keys_organization_id_fkey":
-		return ErrAPIKeyOrganizationIDNotFound.Name
-	case "sessions_pkey":
-		return ErrSessionIDTaken.Name
-	case "sessions_user_id_fkey":
-		return ErrSessionUserIDNotFound.Name
-	case "addresses_pkey":
-		return ErrAddressIDTaken.Name
-	case "addresses_country_check":
-		return ErrAddressCountryCheck.Name
-	case "addresses_user_id_fkey":
-		return ErrAddressUserIDNotFound.Name
-	case "webhooks_pkey":
-		return ErrWebhookIDTaken.Name
-	case "webhooks_url_check":
-		return ErrWebhookURLCheck.Name
-	case "webhooks_organization_id_fkey":
-		return ErrWebhookOrganizationIDNotFound.Name
-	case "webhook_deliveries_pkey":
-		return ErrWebhookDeliveryIDTaken.Name
-	case "webhook_deliveries_webhook_id_fkey":
-		return ErrWebhookDeliveryWebhookIDNotFound.Name
-	case "notifications_pkey":
-		return ErrNotificationIDTaken.Name
-	case "notifications_user_id_fkey":
-		return ErrNotificationUserIDNotFound.Name
-	case "jobs_pkey":
-		return ErrJobIDTaken.Name
-	case "feature_flags_pkey":
-		return ErrFeatureFlagKeyTaken.Name
-	case "feature_flags_rollout_check":
-		return ErrFeatureFlagRolloutCheck.Name
-	case "settings_pkey":
-		return ErrSettingOrganizationIDKeyTaken.Name
-	case "settings_organization_id_fkey":
-		return ErrSettingOrganizationIDNotFound.Name
-	case "customers_pkey":
-		return ErrCustomerIDTaken.Name
-	case "customers_org_email_key":
-		return ErrCustomerOrgEmailTaken.Name
-	case "customers_organization_id_fkey":
-		return ErrCustomerOrganizationIDNotFound.Name
-	case "orders_pkey":
-		return ErrOrderIDTaken.Name
-	case "orders_customer_id_fkey":
-		return ErrOrderCustomerIDNotFound.Name
-	case "orders_shipping_address_id_fkey":
-		return ErrOrderShippingAddressIDNotFound.Name
-	case "order_lines_pkey":
-		return ErrOrderLineOrderIDLineNoTaken.Name
-	case "order_lines_quantity_check":
-		return ErrOrderLineQuantityCheck.Name
-	case "order_lines_order_id_fkey":
-		return ErrOrderLineOrderIDNotFound.Name
-	case "order_lines_variant_id_fkey":
-		return ErrOrderLineVariantIDNotFound.Name
-	case "shipments_pkey":
-		return ErrShipmentIDTaken.Name
-	case "shipments_tracking_no_key":
-		return ErrShipmentTrackingNoTaken.Name
-	case "shipments_order_id_fkey":
-		return ErrShipmentOrderIDNotFound.Name
-	case "shipments_warehouse_id_fkey":
-		return ErrShipmentWarehouseIDNotFound.Name
-	case "shipment_items_pkey":
-		return ErrShipmentItemShipmentIDOrderIDLineNoTaken.Name
-	case "shipment_items_quantity_check":
-		return ErrShipmentItemQuantityCheck.Name
-	case "shipment_items_shipment_id_fkey":
-		return ErrShipmentItemShipmentIDNotFound.Name
-	case "carts_pkey":
-		return ErrCartIDTaken.Name
-	case "carts_token_key":
-		return ErrCartTokenTaken.Name
-	case "carts_customer_id_fkey":
-		return ErrCartCustomerIDNotFound.Name
-	case "returns_pkey":
-		return ErrReturnIDTaken.Name
-	case "returns_order_id_fkey":
-		return ErrReturnOrderIDNotFound.Name
-	case "returns_refund_id_fkey":
-		return ErrReturnRefundIDNotFound.Name
-	}
-	return ""
+// sentinels are the package's constraints, which wrapErr names as the spec does
+// (see runtime.SpecName).
+var sentinels = []*runtime.ConstraintSentinel{
+	ErrPlanIDTaken,
+	ErrPlanCodeTaken,
+	ErrPlanPriceCheck,
+	ErrSubscriptionIDTaken,
+	ErrSubscriptionSeatsCheck,
+	ErrSubscriptionPeriodOrderCheck,
+	ErrSubscriptionOrganizationIDNotFound,
+	ErrSubscriptionPlanIDNotFound,
+	ErrCouponCodeTaken,
+	ErrCouponPercentOffCheck,
+	ErrInvoiceIDTaken,
+	ErrInvoiceNumberTaken,
+	ErrInvoiceOrganizationIDNotFound,
+	ErrInvoiceSubscriptionIDNotFound,
+	ErrInvoiceCouponCodeNotFound,
+	ErrInvoiceLineInvoiceIDLineNoTaken,
+	ErrInvoiceLineInvoiceIDNotFound,
+	ErrPaymentIDTaken,
+	ErrPaymentAmountCheck,
+	ErrPaymentInvoiceIDNotFound,
+	ErrRefundIDTaken,
+	ErrRefundAmountCheck,
+	ErrRefundPaymentIDNotFound,
+	ErrCategoryIDTaken,
+	ErrCategorySlugTaken,
+	ErrCategoryParentIDNotFound,
+	ErrProductIDTaken,
+	ErrProductCategoryIDNotFound,
+	ErrProductVariantIDTaken,
+	ErrProductVariantSKUTaken,
+	ErrProductVariantPriceCheck,
+	ErrProductVariantProductIDNotFound,
+	ErrWarehouseIDTaken,
+	ErrWarehouseCodeTaken,
+	ErrInventoryWarehouseIDVariantIDTaken,
+	ErrInventoryOnHandCheck,
+	ErrInventoryReservedCheck,
+	ErrInventoryWarehouseIDNotFound,
+	ErrInventoryVariantIDNotFound,
+	ErrPriceHistoryIDTaken,
+	ErrPriceHistoryVariantIDNotFound,
+	ErrReviewIDTaken,
+	ErrReviewProductIDUserIDTaken,
+	ErrReviewRatingCheck,
+	ErrReviewProductIDNotFound,
+	ErrReviewUserIDNotFound,
+	ErrOrganizationIDTaken,
+	ErrOrganizationSlugTaken,
+	ErrOrganizationSlugCheck,
+	ErrOrganizationPlanIDNotFound,
+	ErrUserIDTaken,
+	ErrUserEmailTaken,
+	ErrMembershipOrganizationIDUserIDTaken,
+	ErrMembershipOrganizationIDNotFound,
+	ErrMembershipUserIDNotFound,
+	ErrMembershipInvitedByNotFound,
+	ErrAPIKeyIDTaken,
+	ErrAPIKeyPrefixTaken,
+	ErrAPIKeyOrganizationIDNotFound,
+	ErrSessionIDTaken,
+	ErrSessionUserIDNotFound,
+	ErrAddressIDTaken,
+	ErrAddressCountryCheck,
+	ErrAddressUserIDNotFound,
+	ErrWebhookIDTaken,
+	ErrWebhookURLCheck,
+	ErrWebhookOrganizationIDNotFound,
+	ErrWebhookDeliveryIDTaken,
+	ErrWebhookDeliveryWebhookIDNotFound,
+	ErrNotificationIDTaken,
+	ErrNotificationUserIDNotFound,
+	ErrJobIDTaken,
+	ErrFeatureFlagKeyTaken,
+	ErrFeatureFlagRolloutCheck,
+	ErrSettingOrganizationIDKeyTaken,
+	ErrSettingOrganizationIDNotFound,
+	ErrCustomerIDTaken,
+	ErrCustomerOrgEmailTaken,
+	ErrCustomerOrganizationIDNotFound,
+	ErrOrderIDTaken,
+	ErrOrderCustomerIDNotFound,
+	ErrOrderShippingAddressIDNotFound,
+	ErrOrderLineOrderIDLineNoTaken,
+	ErrOrderLineQuantityCheck,
+	ErrOrderLineOrderIDNotFound,
+	ErrOrderLineVariantIDNotFound,
+	ErrShipmentIDTaken,
+	ErrShipmentTrackingNoTaken,
+	ErrShipmentOrderIDNotFound,
+	ErrShipmentWarehouseIDNotFound,
+	ErrShipmentItemShipmentIDOrderIDLineNoTaken,
+	ErrShipmentItemQuantityCheck,
+	ErrShipmentItemShipmentIDNotFound,
+	ErrCartIDTaken,
+	ErrCartTokenTaken,
+	ErrCartCustomerIDNotFound,
+	ErrReturnIDTaken,
+	ErrReturnOrderIDNotFound,
+	ErrReturnRefundIDNotFound,
 }
 
 // InTx runs fn in a transaction with a Store bound to it: committed when fn

@@ -5,7 +5,6 @@ package shopdb
 
 import (
 	"context"
-	"encoding/json"
 	"iter"
 	"time"
 
@@ -26,9 +25,9 @@ type Subscription struct {
 	UpdatedAt          time.Time               `json:"updated_at"`
 }
 
-// NewSubscription holds the values of a new row of table subscriptions. Fields of
-// type runtime.Opt may be left unset: the column's default applies. The database
-// sets created_at, updated_at.
+// NewSubscription holds the values of a new row of table subscriptions. An unset
+// runtime.Opt field takes its column's default. The database sets created_at,
+// updated_at.
 type NewSubscription struct {
 	ID                 runtime.Opt[uuid.UUID]  `json:"id,omitzero"`
 	OrganizationID     uuid.UUID               `json:"organization_id"`
@@ -39,9 +38,8 @@ type NewSubscription struct {
 	CanceledAt         runtime.Null[time.Time] `json:"canceled_at"`
 }
 
-// SubscriptionUpdate lists changes to a row of table subscriptions. Unset fields
-// leave their column unchanged; a nullable column is set to NULL with
-// runtime.SetNull[T]().
+// SubscriptionUpdate lists changes to a row of table subscriptions; unset fields
+// stay unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type SubscriptionUpdate struct {
 	OrganizationID     runtime.Opt[uuid.UUID]               `json:"organization_id,omitzero"`
 	PlanID             runtime.Opt[uuid.UUID]               `json:"plan_id,omitzero"`
@@ -56,50 +54,33 @@ type SubscriptionRepo struct {
 	db runtime.DBTX
 }
 
-// NewSubscriptionRepo returns a repository of table subscriptions that runs its
-// statements on db: a pool, a connection or a transaction.
+// NewSubscriptionRepo returns the repository of table subscriptions over db.
 func NewSubscriptionRepo(db runtime.DBTX) *SubscriptionRepo {
 	return &SubscriptionRepo{db: db}
 }
 
 var (
-	// ErrSubscriptionIDTaken matches (errors.Is) a violation of the primary key (id)
-	// of subscriptions (constraint subscriptions_pkey, primary_key in the spec).
+	// ErrSubscriptionIDTaken matches a violation of the primary key (id).
 	ErrSubscriptionIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "subscriptions", "subscriptions_pkey", "primary_key")
-
-	// ErrSubscriptionSeatsCheck matches (errors.Is) a violation of the check of column
-	// seats (seats > 0) of subscriptions (constraint subscriptions_seats_check,
-	// seats.check in the spec).
+	// ErrSubscriptionSeatsCheck matches a violation of the check of column seats
+	// (seats > 0).
 	ErrSubscriptionSeatsCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "subscriptions", "subscriptions_seats_check", "seats.check")
-
-	// ErrSubscriptionPeriodOrderCheck matches (errors.Is) a violation of the check
-	// current_period_end > current_period_start of subscriptions (constraint
-	// subscriptions_period_order, subscriptions_period_order in the spec).
+	// ErrSubscriptionPeriodOrderCheck matches a violation of the check
+	// current_period_end > current_period_start.
 	ErrSubscriptionPeriodOrderCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "subscriptions", "subscriptions_period_order", "subscriptions_period_order")
-
-	// ErrSubscriptionOrganizationIDNotFound matches (errors.Is) a write of
-	// subscriptions whose organization_id names no row of organizations (constraint
-	// subscriptions_organization_id_fkey, organization_id.references in the spec).
+	// ErrSubscriptionOrganizationIDNotFound matches a write whose organization_id
+	// names no row of organizations.
 	ErrSubscriptionOrganizationIDNotFound = runtime.NewForeignKeySentinel("subscriptions", "subscriptions_organization_id_fkey", "organization_id.references", runtime.FKMissing)
-
-	// ErrSubscriptionPlanIDNotFound matches (errors.Is) a write of subscriptions whose
-	// plan_id names no row of plans (constraint subscriptions_plan_id_fkey,
-	// plan_id.references in the spec).
+	// ErrSubscriptionPlanIDNotFound matches a write whose plan_id names no row of
+	// plans.
 	ErrSubscriptionPlanIDNotFound = runtime.NewForeignKeySentinel("subscriptions", "subscriptions_plan_id_fkey", "plan_id.references", runtime.FKMissing)
-
-	// ErrSubscriptionReferencedByInvoice matches (errors.Is) a delete or key change of
-	// a row of subscriptions that rows of invoices still reference (constraint
-	// invoices_subscription_id_fkey, invoices.subscription_id.references in the spec).
+	// ErrSubscriptionReferencedByInvoice matches a delete or key change of a row that
+	// rows of invoices reference.
 	ErrSubscriptionReferencedByInvoice = runtime.NewForeignKeySentinel("invoices", "invoices_subscription_id_fkey", "subscription_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table subscriptions: what the columns' types cannot hold
-// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
-// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table subscriptions (see
+// runtime.Validator).
 func (n *NewSubscription) Validate() error {
 	var f runtime.Fields
 	f.Fits("current_period_start", runtime.CheckTimestamptz(n.CurrentPeriodStart))
@@ -110,14 +91,7 @@ func (n *NewSubscription) Validate() error {
 	return f.Err("subscriptions")
 }
 
-// Validate checks u for table subscriptions, field by field for the fields that
-// are set: what the columns' types cannot hold (nil for a NOT NULL column, NUL
-// bytes or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s)
-// takes, times out of PostgreSQL's range), then the spec's rules (enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty). It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first check it fails. The repository calls it before
-// any SQL.
+// Validate checks the fields of u that are set, as NewSubscription.Validate does.
 func (u *SubscriptionUpdate) Validate() error {
 	var f runtime.Fields
 	if u.CurrentPeriodStart.Set {
@@ -132,39 +106,22 @@ func (u *SubscriptionUpdate) Validate() error {
 	return f.Err("subscriptions")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for id, organization_id, plan_id, seats, current_period_start,
-// current_period_end, whose columns are NOT NULL, rather than read it as a zero
-// value: the error is a *runtime.DbError of kind Validation naming the fields.
-// Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewSubscription) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "subscriptions", "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end"); err != nil {
-		return err
-	}
 	type plain NewSubscription
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "subscriptions", "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for organization_id, plan_id, seats, current_period_start,
-// current_period_end, whose columns are NOT NULL, rather than read it as a zero
-// value: the error is a *runtime.DbError of kind Validation naming the fields.
-// Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *SubscriptionUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "subscriptions", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end"); err != nil {
-		return err
-	}
 	type plain SubscriptionUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "subscriptions", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end")
 }
 
-// scanSubscription gives the scan destinations of the fields of v, columns in
-// table order.
 func scanSubscription(v *Subscription, d []any) []any {
 	return append(d, &v.ID, &v.OrganizationID, &v.PlanID, &v.Seats, &v.CurrentPeriodStart, &v.CurrentPeriodEnd, &v.CanceledAt, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// argsNewSubscription gives the values Create binds from n.
 func argsNewSubscription(n *NewSubscription, d []any) []any {
 	return append(d, n.ID.Arg(), &n.OrganizationID, &n.PlanID, n.Seats.Arg(), &n.CurrentPeriodStart, &n.CurrentPeriodEnd, &n.CanceledAt)
 }
@@ -174,8 +131,8 @@ INSERT INTO "subscriptions" ("id", "organization_id", "plan_id", "seats", "curre
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, COALESCE($4::integer, 1), $5, $6, $7)
 RETURNING "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at"`
 
-// Create inserts a row into table subscriptions and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table subscriptions and returns the row as stored. It
+// validates n first.
 func (r *SubscriptionRepo) Create(ctx context.Context, n NewSubscription) (Subscription, error) {
 	if err := n.Validate(); err != nil {
 		return Subscription{}, wrapErr(err, "subscriptions.Create", "subscriptions")
@@ -188,8 +145,8 @@ const sqlSubscriptionsFindByID = `-- name: subscriptions.FindByID replica=ok
 SELECT "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at" FROM "subscriptions"
 WHERE "id" = $1`
 
-// FindByID returns the row of table subscriptions with the given id. If there is
-// none, the error matches runtime.ErrNotFound.
+// FindByID returns the row of table subscriptions with the given id, or
+// runtime.ErrNotFound.
 func (r *SubscriptionRepo) FindByID(ctx context.Context, id uuid.UUID) (Subscription, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlSubscriptionsFindByID, id, runtime.Arg, scanSubscription)
 	return v, wrapErr(err, "subscriptions.FindByID", "subscriptions")
@@ -198,17 +155,15 @@ func (r *SubscriptionRepo) FindByID(ctx context.Context, id uuid.UUID) (Subscrip
 const sqlSubscriptionsFindAll = `-- name: subscriptions.FindAll replica=ok
 SELECT "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at" FROM "subscriptions" ORDER BY "id"`
 
-// FindAll returns every row of table subscriptions in primary key order, all in
-// memory; List and Stream do not hold them all.
+// FindAll returns every row of table subscriptions in primary key order, in
+// memory.
 func (r *SubscriptionRepo) FindAll(ctx context.Context) ([]Subscription, error) {
 	rows, err := r.db.Query(ctx, sqlSubscriptionsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanSubscription)
 	return items, wrapErr(err, "subscriptions.FindAll", "subscriptions")
 }
 
-// Stream yields every row of table subscriptions in primary key order as the loop
-// reads them from the server: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *SubscriptionRepo) Stream(ctx context.Context) iter.Seq2[Subscription, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "subscriptions.Stream", "subscriptions") }, scanSubscription, sqlSubscriptionsFindAll)
 }
@@ -222,9 +177,8 @@ SELECT "id", "organization_id", "plan_id", "seats", "current_period_start", "cur
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table subscriptions in primary key order,
-// after the cursor page.After ("" for the first page); the page's Next cursor (""
-// after the last page) gets the next one.
+// List returns a page of table subscriptions in primary key order (see
+// runtime.PageArgs).
 func (r *SubscriptionRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Subscription], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Subscription]{
@@ -237,8 +191,6 @@ func (r *SubscriptionRepo) List(ctx context.Context, page runtime.PageArgs) (run
 	return p, wrapErr(err, "subscriptions.List", "subscriptions")
 }
 
-// updateSubscriptions are the statements of SubscriptionRepo.Update: one per set
-// of fields set (see runtime.Update).
 var updateSubscriptions = &runtime.Update{
 	Name: "subscriptions.Update", Keys: 1,
 	Head:     "UPDATE \"subscriptions\"\nSET ",
@@ -248,15 +200,13 @@ var updateSubscriptions = &runtime.Update{
 	Nullable: 1 << 5,
 }
 
-// argsSubscriptionUpdate gives the value of each field of u, nil when unset.
 func argsSubscriptionUpdate(u *SubscriptionUpdate, d []any) []any {
 	return append(d, u.OrganizationID.Arg(), u.PlanID.Arg(), u.Seats.Arg(), u.CurrentPeriodStart.Arg(), u.CurrentPeriodEnd.Arg(), u.CanceledAt.Arg())
 }
 
 // Update applies the set fields of u to the row of table subscriptions with the
-// given id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first. It sets updated_at to the
-// transaction's time.
+// given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
+// It sets updated_at to the transaction's time.
 func (r *SubscriptionRepo) Update(ctx context.Context, id uuid.UUID, u SubscriptionUpdate) (Subscription, error) {
 	if err := u.Validate(); err != nil {
 		return Subscription{}, wrapErr(err, "subscriptions.Update", "subscriptions")
@@ -289,8 +239,7 @@ SELECT "id", "organization_id", "plan_id", "seats", "current_period_start", "cur
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table subscriptions whose id is in ids, in id
-// order, with one query. Keys without a row are skipped, so the result may be
-// shorter than ids; it is empty, not nil, when no key has a row.
+// order; keys without a row are skipped.
 func (r *SubscriptionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Subscription, error) {
 	if len(ids) == 0 {
 		return []Subscription{}, nil
@@ -299,18 +248,14 @@ func (r *SubscriptionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Su
 	return items, wrapErr(err, "subscriptions.FindByIDs", "subscriptions")
 }
 
-// copySubscriptions sends rows of NewSubscription to table subscriptions with
-// COPY.
 var copySubscriptions = &runtime.Copier[NewSubscription]{
 	Table:   "subscriptions",
 	Columns: []string{"id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at"},
 	Args:    argsNewSubscription,
 }
 
-// CreateMany inserts rows into table subscriptions with the COPY protocol and
-// returns how many it inserted, all or nothing. It validates every row first. An
-// unset optional field takes the column's default, as in Create (rows setting
-// different fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table subscriptions with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *SubscriptionRepo) CreateMany(ctx context.Context, rows []NewSubscription) (int64, error) {
 	n, err := copySubscriptions.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "subscriptions.CreateMany", "subscriptions")
@@ -323,10 +268,9 @@ FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::integer[], $5::timestamptz[]
 ORDER BY "u"."ord"
 RETURNING "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at"`
 
-// CreateManyReturning inserts rows into table subscriptions and returns them as
-// stored, in input order, defaults applied as in Create. It runs one statement,
-// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table subscriptions in one INSERT …
+// SELECT FROM unnest, all or nothing, and returns them as stored. It validates
+// every row first.
 func (r *SubscriptionRepo) CreateManyReturning(ctx context.Context, rows []NewSubscription) ([]Subscription, error) {
 	if len(rows) == 0 {
 		return []Subscription{}, nil
@@ -349,14 +293,12 @@ func (r *SubscriptionRepo) CreateManyReturning(ctx context.Context, rows []NewSu
 	return items, wrapErr(err, "subscriptions.CreateManyReturning", "subscriptions")
 }
 
-// SubscriptionKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// SubscriptionKeyedUpdate is one row's key and changes for UpdateMany.
 type SubscriptionKeyedUpdate struct {
 	ID      uuid.UUID          `json:"id"`
 	Changes SubscriptionUpdate `json:"changes"`
 }
 
-// bulkSubscriptionsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkSubscriptionsUpdates = &runtime.Bulk[SubscriptionKeyedUpdate]{
 	Table:    "subscriptions",
 	Key:      func(a, b *SubscriptionKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -380,9 +322,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4:
 "cpcgen_new" AS (UPDATE "subscriptions" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "subscriptions"."organization_id"), "plan_id" = COALESCE("cpcgen_v"."cpcgen_3", "subscriptions"."plan_id"), "seats" = COALESCE("cpcgen_v"."cpcgen_4", "subscriptions"."seats"), "current_period_start" = COALESCE("cpcgen_v"."cpcgen_5", "subscriptions"."current_period_start"), "current_period_end" = COALESCE("cpcgen_v"."cpcgen_6", "subscriptions"."current_period_end"), "canceled_at" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "subscriptions"."canceled_at" END, "updated_at" = now() FROM "cpcgen_v" WHERE "subscriptions"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table subscriptions the changes of each, as
-// Update does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table subscriptions, all or none (see
+// runtime.UpdateMany).
 func (r *SubscriptionRepo) UpdateMany(ctx context.Context, rows []SubscriptionKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkSubscriptionsUpdates, sqlSubscriptionsUpdateMany, rows)
 	return out, wrapErr(err, "subscriptions.UpdateMany", "subscriptions")
@@ -395,14 +336,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4:
 "cpcgen_new" AS (UPDATE "subscriptions" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "subscriptions"."organization_id"), "plan_id" = COALESCE("cpcgen_v"."cpcgen_3", "subscriptions"."plan_id"), "seats" = COALESCE("cpcgen_v"."cpcgen_4", "subscriptions"."seats"), "current_period_start" = COALESCE("cpcgen_v"."cpcgen_5", "subscriptions"."current_period_start"), "current_period_end" = COALESCE("cpcgen_v"."cpcgen_6", "subscriptions"."current_period_end"), "canceled_at" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "subscriptions"."canceled_at" END, "updated_at" = now() FROM "cpcgen_v" WHERE "subscriptions"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."plan_id", "cpcgen_new"."seats", "cpcgen_new"."current_period_start", "cpcgen_new"."current_period_end", "cpcgen_new"."canceled_at", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *SubscriptionRepo) UpdateManyReturning(ctx context.Context, rows []SubscriptionKeyedUpdate) ([]Subscription, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkSubscriptionsUpdates, sqlSubscriptionsUpdateManyReturning, scanSubscription, rows)
 	return out, wrapErr(err, "subscriptions.UpdateManyReturning", "subscriptions")
 }
 
-// bulkSubscriptionsKeys sends the rows of DeleteMany.
 var bulkSubscriptionsKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "subscriptions",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -418,8 +357,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table subscriptions with the keys given, as
-// Delete does, and reports whether each key's row was deleted. See
-// runtime.WriteMany.
+// Delete does (see runtime.WriteMany).
 func (r *SubscriptionRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkSubscriptionsKeys, sqlSubscriptionsDeleteMany, keys)
 	return out, wrapErr(err, "subscriptions.DeleteMany", "subscriptions")
@@ -440,7 +378,6 @@ const sqlSubscriptionsLoadByOrganizationID = `-- name: subscriptions.LoadByOrgan
 SELECT "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at" FROM "subscriptions"
 WHERE "organization_id" = ANY($1) ORDER BY "id"`
 
-// loadSubscriptionsByOrganizationID is LoadByOrganizationID on db.
 func loadSubscriptionsByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Subscription, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Subscription{}, nil
@@ -450,9 +387,8 @@ func loadSubscriptionsByOrganizationID(ctx context.Context, db runtime.DBTX, key
 }
 
 // LoadByOrganizationID returns the rows of table subscriptions whose
-// organization_id is one of keys, grouped by organization_id, each group in
-// primary key order, with one query however many keys; keys without rows are not
-// in the map.
+// organization_id is one of keys, grouped by it, in one query (see
+// runtime.GroupRows).
 func (r *SubscriptionRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Subscription, error) {
 	m, err := loadSubscriptionsByOrganizationID(ctx, r.db, keys)
 	return m, wrapErr(err, "subscriptions.LoadByOrganizationID", "subscriptions")
@@ -473,7 +409,6 @@ const sqlSubscriptionsLoadByPlanID = `-- name: subscriptions.LoadByPlanID replic
 SELECT "id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "created_at", "updated_at" FROM "subscriptions"
 WHERE "plan_id" = ANY($1) ORDER BY "id"`
 
-// loadSubscriptionsByPlanID is LoadByPlanID on db.
 func loadSubscriptionsByPlanID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Subscription, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Subscription{}, nil
@@ -483,17 +418,15 @@ func loadSubscriptionsByPlanID(ctx context.Context, db runtime.DBTX, keys []uuid
 }
 
 // LoadByPlanID returns the rows of table subscriptions whose plan_id is one of
-// keys, grouped by plan_id, each group in primary key order, with one query
-// however many keys; keys without rows are not in the map.
+// keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *SubscriptionRepo) LoadByPlanID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Subscription, error) {
 	m, err := loadSubscriptionsByPlanID(ctx, r.db, keys)
 	return m, wrapErr(err, "subscriptions.LoadByPlanID", "subscriptions")
 }
 
-// LoadInvoices returns the rows of table invoices that reference each of parents
-// (invoices.subscription_id = subscriptions.id), keyed by the parent's id, each
-// group in primary key order, with one query; parents without rows are not in the
-// map.
+// LoadInvoices returns the rows of table invoices of each of parents
+// (invoices.subscription_id = subscriptions.id), keyed by the parent's id, as
+// LoadBySubscriptionID does.
 func (r *SubscriptionRepo) LoadInvoices(ctx context.Context, parents []Subscription) (map[uuid.UUID][]Invoice, error) {
 	keys := runtime.Keys(parents, func(p *Subscription) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadInvoicesBySubscriptionID(ctx, r.db, keys)

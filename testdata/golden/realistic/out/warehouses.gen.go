@@ -6,7 +6,6 @@ package shopdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -28,8 +27,8 @@ type NewWarehouse struct {
 	Country string `json:"country"`
 }
 
-// WarehouseUpdate lists changes to a row of table warehouses. Unset fields leave
-// their column unchanged.
+// WarehouseUpdate lists changes to a row of table warehouses; unset fields stay
+// unchanged.
 type WarehouseUpdate struct {
 	Code    runtime.Opt[string] `json:"code,omitzero"`
 	Name    runtime.Opt[string] `json:"name,omitzero"`
@@ -41,39 +40,26 @@ type WarehouseRepo struct {
 	db runtime.DBTX
 }
 
-// NewWarehouseRepo returns a repository of table warehouses that runs its
-// statements on db: a pool, a connection or a transaction.
+// NewWarehouseRepo returns the repository of table warehouses over db.
 func NewWarehouseRepo(db runtime.DBTX) *WarehouseRepo {
 	return &WarehouseRepo{db: db}
 }
 
 var (
-	// ErrWarehouseIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// warehouses (constraint warehouses_pkey, primary_key in the spec).
+	// ErrWarehouseIDTaken matches a violation of the primary key (id).
 	ErrWarehouseIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "warehouses", "warehouses_pkey", "primary_key")
-
-	// ErrWarehouseCodeTaken matches (errors.Is) a violation of the unique column code
-	// of warehouses (constraint warehouses_code_key, code.unique in the spec).
+	// ErrWarehouseCodeTaken matches a violation of the unique column code.
 	ErrWarehouseCodeTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "warehouses", "warehouses_code_key", "code.unique")
-
-	// ErrWarehouseReferencedByInventory matches (errors.Is) a delete or key change of
-	// a row of warehouses that rows of inventory still reference (constraint
-	// inventory_warehouse_id_fkey, inventory.warehouse_id.references in the spec).
+	// ErrWarehouseReferencedByInventory matches a delete or key change of a row that
+	// rows of inventory reference.
 	ErrWarehouseReferencedByInventory = runtime.NewForeignKeySentinel("inventory", "inventory_warehouse_id_fkey", "warehouse_id.references", runtime.FKReferenced)
-
-	// ErrWarehouseReferencedByShipment matches (errors.Is) a delete or key change of a
-	// row of warehouses that rows of shipments still reference (constraint
-	// shipments_warehouse_id_fkey, shipments.warehouse_id.references in the spec).
+	// ErrWarehouseReferencedByShipment matches a delete or key change of a row that
+	// rows of shipments reference.
 	ErrWarehouseReferencedByShipment = runtime.NewForeignKeySentinel("shipments", "shipments_warehouse_id_fkey", "warehouse_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table warehouses: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table warehouses (see
+// runtime.Validator).
 func (n *NewWarehouse) Validate() error {
 	var f runtime.Fields
 	f.Fits("code", runtime.CheckText(n.Code))
@@ -84,14 +70,7 @@ func (n *NewWarehouse) Validate() error {
 	return f.Err("warehouses")
 }
 
-// Validate checks u for table warehouses, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewWarehouse.Validate does.
 func (u *WarehouseUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Code.Set {
@@ -108,28 +87,16 @@ func (u *WarehouseUpdate) Validate() error {
 	return f.Err("warehouses")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for code, name, country, whose columns are NOT NULL, rather than read it as
-// a zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewWarehouse) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "warehouses", "code", "name", "country"); err != nil {
-		return err
-	}
 	type plain NewWarehouse
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "warehouses", "code", "name", "country")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for code, name, country, whose columns are NOT NULL, rather than read it as
-// a zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *WarehouseUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "warehouses", "code", "name", "country"); err != nil {
-		return err
-	}
 	type plain WarehouseUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "warehouses", "code", "name", "country")
 }
 
 var (
@@ -144,13 +111,10 @@ var (
 	}
 )
 
-// scanWarehouse gives the scan destinations of the fields of v, columns in table
-// order.
 func scanWarehouse(v *Warehouse, d []any) []any {
 	return append(d, &v.ID, &v.Code, &v.Name, &v.Country)
 }
 
-// argsNewWarehouse gives the values Create binds from n.
 func argsNewWarehouse(n *NewWarehouse, d []any) []any {
 	return append(d, &n.Code, &n.Name, &n.Country)
 }
@@ -160,8 +124,8 @@ INSERT INTO "warehouses" ("code", "name", "country")
 VALUES ($1, $2, $3)
 RETURNING "id", "code", "name", "country"::text`
 
-// Create inserts a row into table warehouses and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table warehouses and returns the row as stored. It
+// validates n first.
 func (r *WarehouseRepo) Create(ctx context.Context, n NewWarehouse) (Warehouse, error) {
 	if err := n.Validate(); err != nil {
 		return Warehouse{}, wrapErr(err, "warehouses.Create", "warehouses")
@@ -174,8 +138,8 @@ const sqlWarehousesFindByID = `-- name: warehouses.FindByID replica=ok
 SELECT "id", "code", "name", "country"::text FROM "warehouses"
 WHERE "id" = $1`
 
-// FindByID returns the row of table warehouses with the given id. If there is
-// none, the error matches runtime.ErrNotFound.
+// FindByID returns the row of table warehouses with the given id, or
+// runtime.ErrNotFound.
 func (r *WarehouseRepo) FindByID(ctx context.Context, id int16) (Warehouse, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlWarehousesFindByID, id, runtime.Arg, scanWarehouse)
 	return v, wrapErr(err, "warehouses.FindByID", "warehouses")
@@ -184,17 +148,14 @@ func (r *WarehouseRepo) FindByID(ctx context.Context, id int16) (Warehouse, erro
 const sqlWarehousesFindAll = `-- name: warehouses.FindAll replica=ok
 SELECT "id", "code", "name", "country"::text FROM "warehouses" ORDER BY "id"`
 
-// FindAll returns every row of table warehouses in primary key order, all in
-// memory; List and Stream do not hold them all.
+// FindAll returns every row of table warehouses in primary key order, in memory.
 func (r *WarehouseRepo) FindAll(ctx context.Context) ([]Warehouse, error) {
 	rows, err := r.db.Query(ctx, sqlWarehousesFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanWarehouse)
 	return items, wrapErr(err, "warehouses.FindAll", "warehouses")
 }
 
-// Stream yields every row of table warehouses in primary key order as the loop
-// reads them from the server: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *WarehouseRepo) Stream(ctx context.Context) iter.Seq2[Warehouse, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "warehouses.Stream", "warehouses") }, scanWarehouse, sqlWarehousesFindAll)
 }
@@ -208,9 +169,8 @@ SELECT "id", "code", "name", "country"::text FROM "warehouses"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table warehouses in primary key order,
-// after the cursor page.After ("" for the first page); the page's Next cursor (""
-// after the last page) gets the next one.
+// List returns a page of table warehouses in primary key order (see
+// runtime.PageArgs).
 func (r *WarehouseRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Warehouse], error) {
 	var id int16
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Warehouse]{
@@ -223,8 +183,6 @@ func (r *WarehouseRepo) List(ctx context.Context, page runtime.PageArgs) (runtim
 	return p, wrapErr(err, "warehouses.List", "warehouses")
 }
 
-// updateWarehouses are the statements of WarehouseRepo.Update: one per set of
-// fields set (see runtime.Update).
 var updateWarehouses = &runtime.Update{
 	Name: "warehouses.Update", Keys: 1,
 	Head: "UPDATE \"warehouses\"\nSET ",
@@ -232,14 +190,12 @@ var updateWarehouses = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"code\", \"name\", \"country\"::text",
 }
 
-// argsWarehouseUpdate gives the value of each field of u, nil when unset.
 func argsWarehouseUpdate(u *WarehouseUpdate, d []any) []any {
 	return append(d, u.Code.Arg(), u.Name.Arg(), u.Country.Arg())
 }
 
 // Update applies the set fields of u to the row of table warehouses with the given
-// id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *WarehouseRepo) Update(ctx context.Context, id int16, u WarehouseUpdate) (Warehouse, error) {
 	if err := u.Validate(); err != nil {
 		return Warehouse{}, wrapErr(err, "warehouses.Update", "warehouses")
@@ -271,9 +227,8 @@ const sqlWarehousesFindByIDs = `-- name: warehouses.FindByIDs replica=ok
 SELECT "id", "code", "name", "country"::text FROM "warehouses"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table warehouses whose id is in ids, in id order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table warehouses whose id is in ids, in id order;
+// keys without a row are skipped.
 func (r *WarehouseRepo) FindByIDs(ctx context.Context, ids []int16) ([]Warehouse, error) {
 	if len(ids) == 0 {
 		return []Warehouse{}, nil
@@ -282,15 +237,14 @@ func (r *WarehouseRepo) FindByIDs(ctx context.Context, ids []int16) ([]Warehouse
 	return items, wrapErr(err, "warehouses.FindByIDs", "warehouses")
 }
 
-// copyWarehouses sends rows of NewWarehouse to table warehouses with COPY.
 var copyWarehouses = &runtime.Copier[NewWarehouse]{
 	Table:   "warehouses",
 	Columns: []string{"code", "name", "country"},
 	Args:    argsNewWarehouse,
 }
 
-// CreateMany inserts rows into table warehouses with the COPY protocol and returns
-// how many it inserted, all or nothing. It validates every row first.
+// CreateMany inserts rows into table warehouses with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *WarehouseRepo) CreateMany(ctx context.Context, rows []NewWarehouse) (int64, error) {
 	n, err := copyWarehouses.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "warehouses.CreateMany", "warehouses")
@@ -303,10 +257,9 @@ FROM unnest($1::varchar[], $2::text[], $3::bpchar[]) WITH ORDINALITY AS "u"("c1"
 ORDER BY "u"."ord"
 RETURNING "id", "code", "name", "country"::text`
 
-// CreateManyReturning inserts rows into table warehouses and returns them as
-// stored, in input order, defaults applied as in Create. It runs one statement,
-// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table warehouses in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *WarehouseRepo) CreateManyReturning(ctx context.Context, rows []NewWarehouse) ([]Warehouse, error) {
 	if len(rows) == 0 {
 		return []Warehouse{}, nil
@@ -370,14 +323,12 @@ func (r *WarehouseRepo) CreateIfAbsentByCode(ctx context.Context, n NewWarehouse
 	return v, created, wrapErr(err, "warehouses.CreateIfAbsentByCode", "warehouses")
 }
 
-// WarehouseKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// WarehouseKeyedUpdate is one row's key and changes for UpdateMany.
 type WarehouseKeyedUpdate struct {
 	ID      int16           `json:"id"`
 	Changes WarehouseUpdate `json:"changes"`
 }
 
-// bulkWarehousesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkWarehousesUpdates = &runtime.Bulk[WarehouseKeyedUpdate]{
 	Table:    "warehouses",
 	Key:      func(a, b *WarehouseKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -397,9 +348,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::smallint[], $2::varchar[], $3::text
 "cpcgen_new" AS (UPDATE "warehouses" SET "code" = COALESCE("cpcgen_v"."cpcgen_2", "warehouses"."code"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "warehouses"."name"), "country" = COALESCE("cpcgen_v"."cpcgen_4", "warehouses"."country") FROM "cpcgen_v" WHERE "warehouses"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table warehouses the changes of each, as
-// Update does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table warehouses, all or none (see
+// runtime.UpdateMany).
 func (r *WarehouseRepo) UpdateMany(ctx context.Context, rows []WarehouseKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkWarehousesUpdates, sqlWarehousesUpdateMany, rows)
 	return out, wrapErr(err, "warehouses.UpdateMany", "warehouses")
@@ -412,14 +362,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::smallint[], $2::varchar[], $3::text
 "cpcgen_new" AS (UPDATE "warehouses" SET "code" = COALESCE("cpcgen_v"."cpcgen_2", "warehouses"."code"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "warehouses"."name"), "country" = COALESCE("cpcgen_v"."cpcgen_4", "warehouses"."country") FROM "cpcgen_v" WHERE "warehouses"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "code", "name", "country")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."code", "cpcgen_new"."name", "cpcgen_new"."country"::text FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *WarehouseRepo) UpdateManyReturning(ctx context.Context, rows []WarehouseKeyedUpdate) ([]Warehouse, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkWarehousesUpdates, sqlWarehousesUpdateManyReturning, scanWarehouse, rows)
 	return out, wrapErr(err, "warehouses.UpdateManyReturning", "warehouses")
 }
 
-// bulkWarehousesKeys sends the rows of DeleteMany.
 var bulkWarehousesKeys = &runtime.Bulk[int16]{
 	Table: "warehouses",
 	Key:   func(a, b *int16) int { return cmp.Compare(*a, *b) },
@@ -435,13 +383,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::smallint[]) WITH ORDINALITY AS "cpc
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table warehouses with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *WarehouseRepo) DeleteMany(ctx context.Context, keys []int16) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkWarehousesKeys, sqlWarehousesDeleteMany, keys)
 	return out, wrapErr(err, "warehouses.DeleteMany", "warehouses")
 }
 
-// bulkWarehousesNew sends the rows of the batch upserts.
 var bulkWarehousesNew = &runtime.Bulk[NewWarehouse]{
 	Table:    "warehouses",
 	Validate: (*NewWarehouse).Validate,
@@ -459,8 +406,7 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_new" AS (UPDATE "warehouses" SET "name" = "cpcgen_v"."cpcgen_i2", "country" = "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE "code" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "code", "name", "country")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."code", "cpcgen_ins"."name", "cpcgen_ins"."country"::text FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."code", "cpcgen_new"."name", "cpcgen_new"."country"::text FROM "cpcgen_new"`
 
-// UpsertManyByCode is UpsertByCode for many rows: it returns the rows as stored,
-// in the order of rows. See runtime.UpsertMany.
+// UpsertManyByCode is UpsertByCode for many rows (see runtime.UpsertMany).
 func (r *WarehouseRepo) UpsertManyByCode(ctx context.Context, rows []NewWarehouse) ([]Warehouse, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkWarehousesNew.By(func(a, b *NewWarehouse) int { return cmp.Compare(a.Code, b.Code) }), sqlWarehousesUpsertManyByCode, scanWarehouse, rows)
 	return out, wrapErr(err, "warehouses.UpsertManyByCode", "warehouses")
@@ -471,27 +417,25 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_ins" AS (INSERT INTO "warehouses" ("code", "name", "country") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("code") DO NOTHING RETURNING "id", "code", "name", "country")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."code", "cpcgen_ins"."name", "cpcgen_ins"."country"::text FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "warehouses"."id", "warehouses"."code", "warehouses"."name", "warehouses"."country"::text FROM "cpcgen_v" JOIN "warehouses" ON "code" = "cpcgen_v"."cpcgen_i1"`
 
-// CreateManyIfAbsentByCode is CreateIfAbsentByCode for many rows: it returns, in
-// the order of rows, the new rows or the rows in the way, and whether each was
-// created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentByCode is CreateIfAbsentByCode for many rows (see
+// runtime.CreateManyIfAbsent).
 func (r *WarehouseRepo) CreateManyIfAbsentByCode(ctx context.Context, rows []NewWarehouse) ([]Warehouse, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkWarehousesNew.By(func(a, b *NewWarehouse) int { return cmp.Compare(a.Code, b.Code) }), sqlWarehousesCreateManyIfAbsentByCode, scanWarehouse, rows)
 	return out, created, wrapErr(err, "warehouses.CreateManyIfAbsentByCode", "warehouses")
 }
 
-// LoadInventories returns the rows of table inventory that reference each of
-// parents (inventory.warehouse_id = warehouses.id), keyed by the parent's id, each
-// group in primary key order, with one query; parents without rows are not in the
-// map.
+// LoadInventories returns the rows of table inventory of each of parents
+// (inventory.warehouse_id = warehouses.id), keyed by the parent's id, as
+// LoadByWarehouseID does.
 func (r *WarehouseRepo) LoadInventories(ctx context.Context, parents []Warehouse) (map[int16][]Inventory, error) {
 	keys := runtime.Keys(parents, func(p *Warehouse) (int16, bool) { return p.ID, true })
 	m, err := loadInventoryByWarehouseID(ctx, r.db, keys)
 	return m, wrapErr(err, "warehouses.LoadInventories", "warehouses")
 }
 
-// LoadShipments returns the rows of table shipments that reference each of parents
-// (shipments.warehouse_id = warehouses.id), keyed by the parent's id, each group
-// in primary key order, with one query; parents without rows are not in the map.
+// LoadShipments returns the rows of table shipments of each of parents
+// (shipments.warehouse_id = warehouses.id), keyed by the parent's id, as
+// LoadByWarehouseID does.
 func (r *WarehouseRepo) LoadShipments(ctx context.Context, parents []Warehouse) (map[int16][]Shipment, error) {
 	keys := runtime.Keys(parents, func(p *Warehouse) (int16, bool) { return p.ID, true })
 	m, err := loadShipmentsByWarehouseID(ctx, r.db, keys)

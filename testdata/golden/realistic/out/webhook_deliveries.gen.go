@@ -28,9 +28,9 @@ type WebhookDelivery struct {
 	UpdatedAt time.Time               `json:"updated_at"`
 }
 
-// NewWebhookDelivery holds the values of a new row of table webhook_deliveries.
-// Fields of type runtime.Opt may be left unset: the column's default applies. The
-// database sets id, created_at, updated_at.
+// NewWebhookDelivery holds the values of a new row of table webhook_deliveries. An
+// unset runtime.Opt field takes its column's default. The database sets id,
+// created_at, updated_at.
 type NewWebhookDelivery struct {
 	WebhookID uuid.UUID                  `json:"webhook_id"`
 	Event     string                     `json:"event"`
@@ -41,8 +41,8 @@ type NewWebhookDelivery struct {
 	Response  runtime.Null[string]       `json:"response"`
 }
 
-// WebhookDeliveryUpdate lists changes to a row of table webhook_deliveries. Unset
-// fields leave their column unchanged; a nullable column is set to NULL with
+// WebhookDeliveryUpdate lists changes to a row of table webhook_deliveries; unset
+// fields stay unchanged; a nullable column is set to NULL with
 // runtime.SetNull[T]().
 type WebhookDeliveryUpdate struct {
 	WebhookID runtime.Opt[uuid.UUID]               `json:"webhook_id,omitzero"`
@@ -59,31 +59,22 @@ type WebhookDeliveryRepo struct {
 	db runtime.DBTX
 }
 
-// NewWebhookDeliveryRepo returns a repository of table webhook_deliveries that
-// runs its statements on db: a pool, a connection or a transaction.
+// NewWebhookDeliveryRepo returns the repository of table webhook_deliveries over
+// db.
 func NewWebhookDeliveryRepo(db runtime.DBTX) *WebhookDeliveryRepo {
 	return &WebhookDeliveryRepo{db: db}
 }
 
 var (
-	// ErrWebhookDeliveryIDTaken matches (errors.Is) a violation of the primary key
-	// (id) of webhook_deliveries (constraint webhook_deliveries_pkey, primary_key in
-	// the spec).
+	// ErrWebhookDeliveryIDTaken matches a violation of the primary key (id).
 	ErrWebhookDeliveryIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "webhook_deliveries", "webhook_deliveries_pkey", "primary_key")
-
-	// ErrWebhookDeliveryWebhookIDNotFound matches (errors.Is) a write of
-	// webhook_deliveries whose webhook_id names no row of webhooks (constraint
-	// webhook_deliveries_webhook_id_fkey, webhook_id.references in the spec).
+	// ErrWebhookDeliveryWebhookIDNotFound matches a write whose webhook_id names no
+	// row of webhooks.
 	ErrWebhookDeliveryWebhookIDNotFound = runtime.NewForeignKeySentinel("webhook_deliveries", "webhook_deliveries_webhook_id_fkey", "webhook_id.references", runtime.FKMissing)
 )
 
-// Validate checks n for table webhook_deliveries: what the columns' types cannot
-// hold (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid
-// JSON, more digits than numeric(p,s) takes, times out of PostgreSQL's range),
-// then the spec's rules (enum labels, lengths in characters, bounds, formats,
-// patterns and not_empty). It returns nil, or a *runtime.DbError of kind
-// Validation whose Fields list every failing field (JSON names), each with the
-// first check it fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table webhook_deliveries (see
+// runtime.Validator).
 func (n *NewWebhookDelivery) Validate() error {
 	var f runtime.Fields
 	f.Fits("event", runtime.CheckText(n.Event))
@@ -102,14 +93,8 @@ func (n *NewWebhookDelivery) Validate() error {
 	return f.Err("webhook_deliveries")
 }
 
-// Validate checks u for table webhook_deliveries, field by field for the fields
-// that are set: what the columns' types cannot hold (nil for a NOT NULL column,
-// NUL bytes or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s)
-// takes, times out of PostgreSQL's range), then the spec's rules (enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty). It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first check it fails. The repository calls it before
-// any SQL.
+// Validate checks the fields of u that are set, as NewWebhookDelivery.Validate
+// does.
 func (u *WebhookDeliveryUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Event.Set {
@@ -132,29 +117,16 @@ func (u *WebhookDeliveryUpdate) Validate() error {
 	return f.Err("webhook_deliveries")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for webhook_id, event, payload, state, attempts, whose columns are NOT
-// NULL, rather than read it as a zero value: the error is a *runtime.DbError of
-// kind Validation naming the fields. Leave an optional field out for its column's
-// default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewWebhookDelivery) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "webhook_deliveries", "webhook_id", "event", "payload", "state", "attempts"); err != nil {
-		return err
-	}
 	type plain NewWebhookDelivery
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "webhook_deliveries", "webhook_id", "event", "payload", "state", "attempts")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for webhook_id, event, payload, state, attempts, whose columns are NOT
-// NULL, rather than read it as a zero value: the error is a *runtime.DbError of
-// kind Validation naming the fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *WebhookDeliveryUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "webhook_deliveries", "webhook_id", "event", "payload", "state", "attempts"); err != nil {
-		return err
-	}
 	type plain WebhookDeliveryUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "webhook_deliveries", "webhook_id", "event", "payload", "state", "attempts")
 }
 
 var (
@@ -164,13 +136,10 @@ var (
 	}
 )
 
-// scanWebhookDelivery gives the scan destinations of the fields of v, columns in
-// table order.
 func scanWebhookDelivery(v *WebhookDelivery, d []any) []any {
 	return append(d, &v.ID, &v.WebhookID, &v.Event, &v.Payload, &v.State, &v.Attempts, &v.NextTryAt, &v.Response, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// argsNewWebhookDelivery gives the values Create binds from n.
 func argsNewWebhookDelivery(n *NewWebhookDelivery, d []any) []any {
 	return append(d, &n.WebhookID, &n.Event, n.Payload, n.State.Arg(), n.Attempts.Arg(), &n.NextTryAt, &n.Response)
 }
@@ -180,8 +149,8 @@ INSERT INTO "webhook_deliveries" ("webhook_id", "event", "payload", "state", "at
 VALUES ($1, $2, $3, COALESCE($4::"delivery_state", 'queued'::"delivery_state"), COALESCE($5::smallint, 0), $6, $7)
 RETURNING "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response", "created_at", "updated_at"`
 
-// Create inserts a row into table webhook_deliveries and returns it as stored,
-// defaults applied. It validates n first.
+// Create inserts n into table webhook_deliveries and returns the row as stored. It
+// validates n first.
 func (r *WebhookDeliveryRepo) Create(ctx context.Context, n NewWebhookDelivery) (WebhookDelivery, error) {
 	if err := n.Validate(); err != nil {
 		return WebhookDelivery{}, wrapErr(err, "webhook_deliveries.Create", "webhook_deliveries")
@@ -194,8 +163,8 @@ const sqlWebhookDeliveriesFindByID = `-- name: webhook_deliveries.FindByID repli
 SELECT "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response", "created_at", "updated_at" FROM "webhook_deliveries"
 WHERE "id" = $1`
 
-// FindByID returns the row of table webhook_deliveries with the given id. If there
-// is none, the error matches runtime.ErrNotFound.
+// FindByID returns the row of table webhook_deliveries with the given id, or
+// runtime.ErrNotFound.
 func (r *WebhookDeliveryRepo) FindByID(ctx context.Context, id int64) (WebhookDelivery, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlWebhookDeliveriesFindByID, id, runtime.Arg, scanWebhookDelivery)
 	return v, wrapErr(err, "webhook_deliveries.FindByID", "webhook_deliveries")
@@ -204,17 +173,15 @@ func (r *WebhookDeliveryRepo) FindByID(ctx context.Context, id int64) (WebhookDe
 const sqlWebhookDeliveriesFindAll = `-- name: webhook_deliveries.FindAll replica=ok
 SELECT "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response", "created_at", "updated_at" FROM "webhook_deliveries" ORDER BY "id"`
 
-// FindAll returns every row of table webhook_deliveries in primary key order, all
-// in memory; List and Stream do not hold them all.
+// FindAll returns every row of table webhook_deliveries in primary key order, in
+// memory.
 func (r *WebhookDeliveryRepo) FindAll(ctx context.Context) ([]WebhookDelivery, error) {
 	rows, err := r.db.Query(ctx, sqlWebhookDeliveriesFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanWebhookDelivery)
 	return items, wrapErr(err, "webhook_deliveries.FindAll", "webhook_deliveries")
 }
 
-// Stream yields every row of table webhook_deliveries in primary key order as the
-// loop reads them from the server: memory use does not grow with the table. An
-// error ends the sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *WebhookDeliveryRepo) Stream(ctx context.Context) iter.Seq2[WebhookDelivery, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "webhook_deliveries.Stream", "webhook_deliveries") }, scanWebhookDelivery, sqlWebhookDeliveriesFindAll)
 }
@@ -228,9 +195,8 @@ SELECT "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table webhook_deliveries in primary key
-// order, after the cursor page.After ("" for the first page); the page's Next
-// cursor ("" after the last page) gets the next one.
+// List returns a page of table webhook_deliveries in primary key order (see
+// runtime.PageArgs).
 func (r *WebhookDeliveryRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[WebhookDelivery], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[WebhookDelivery]{
@@ -243,8 +209,6 @@ func (r *WebhookDeliveryRepo) List(ctx context.Context, page runtime.PageArgs) (
 	return p, wrapErr(err, "webhook_deliveries.List", "webhook_deliveries")
 }
 
-// updateWebhookDeliveries are the statements of WebhookDeliveryRepo.Update: one
-// per set of fields set (see runtime.Update).
 var updateWebhookDeliveries = &runtime.Update{
 	Name: "webhook_deliveries.Update", Keys: 1,
 	Head:     "UPDATE \"webhook_deliveries\"\nSET ",
@@ -254,15 +218,13 @@ var updateWebhookDeliveries = &runtime.Update{
 	Nullable: 1<<5 | 1<<6,
 }
 
-// argsWebhookDeliveryUpdate gives the value of each field of u, nil when unset.
 func argsWebhookDeliveryUpdate(u *WebhookDeliveryUpdate, d []any) []any {
 	return append(d, u.WebhookID.Arg(), u.Event.Arg(), runtime.OptValue(&u.Payload), u.State.Arg(), u.Attempts.Arg(), u.NextTryAt.Arg(), u.Response.Arg())
 }
 
 // Update applies the set fields of u to the row of table webhook_deliveries with
-// the given id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first. It sets updated_at to the
-// transaction's time.
+// the given id and returns it as stored, or runtime.ErrNotFound. It validates u
+// first. It sets updated_at to the transaction's time.
 func (r *WebhookDeliveryRepo) Update(ctx context.Context, id int64, u WebhookDeliveryUpdate) (WebhookDelivery, error) {
 	if err := u.Validate(); err != nil {
 		return WebhookDelivery{}, wrapErr(err, "webhook_deliveries.Update", "webhook_deliveries")
@@ -295,8 +257,7 @@ SELECT "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table webhook_deliveries whose id is in ids, in id
-// order, with one query. Keys without a row are skipped, so the result may be
-// shorter than ids; it is empty, not nil, when no key has a row.
+// order; keys without a row are skipped.
 func (r *WebhookDeliveryRepo) FindByIDs(ctx context.Context, ids []int64) ([]WebhookDelivery, error) {
 	if len(ids) == 0 {
 		return []WebhookDelivery{}, nil
@@ -305,18 +266,14 @@ func (r *WebhookDeliveryRepo) FindByIDs(ctx context.Context, ids []int64) ([]Web
 	return items, wrapErr(err, "webhook_deliveries.FindByIDs", "webhook_deliveries")
 }
 
-// copyWebhookDeliveries sends rows of NewWebhookDelivery to table
-// webhook_deliveries with COPY.
 var copyWebhookDeliveries = &runtime.Copier[NewWebhookDelivery]{
 	Table:   "webhook_deliveries",
 	Columns: []string{"webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response"},
 	Args:    argsNewWebhookDelivery,
 }
 
-// CreateMany inserts rows into table webhook_deliveries with the COPY protocol and
-// returns how many it inserted, all or nothing. It validates every row first. An
-// unset optional field takes the column's default, as in Create (rows setting
-// different fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table webhook_deliveries with COPY, all or nothing,
+// and returns how many (see runtime.Copier). It validates every row first.
 func (r *WebhookDeliveryRepo) CreateMany(ctx context.Context, rows []NewWebhookDelivery) (int64, error) {
 	n, err := copyWebhookDeliveries.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "webhook_deliveries.CreateMany", "webhook_deliveries")
@@ -329,10 +286,9 @@ FROM unnest($1::uuid[], $2::varchar[], $3::jsonb[], $4::text[]::"delivery_state"
 ORDER BY "u"."ord"
 RETURNING "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response", "created_at", "updated_at"`
 
-// CreateManyReturning inserts rows into table webhook_deliveries and returns them
-// as stored, in input order, defaults applied as in Create. It runs one statement,
-// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table webhook_deliveries in one INSERT …
+// SELECT FROM unnest, all or nothing, and returns them as stored. It validates
+// every row first.
 func (r *WebhookDeliveryRepo) CreateManyReturning(ctx context.Context, rows []NewWebhookDelivery) ([]WebhookDelivery, error) {
 	if len(rows) == 0 {
 		return []WebhookDelivery{}, nil
@@ -355,15 +311,12 @@ func (r *WebhookDeliveryRepo) CreateManyReturning(ctx context.Context, rows []Ne
 	return items, wrapErr(err, "webhook_deliveries.CreateManyReturning", "webhook_deliveries")
 }
 
-// WebhookDeliveryKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// WebhookDeliveryKeyedUpdate is one row's key and changes for UpdateMany.
 type WebhookDeliveryKeyedUpdate struct {
 	ID      int64                 `json:"id"`
 	Changes WebhookDeliveryUpdate `json:"changes"`
 }
 
-// bulkWebhookDeliveriesUpdates sends the rows of UpdateMany and
-// UpdateManyReturning.
 var bulkWebhookDeliveriesUpdates = &runtime.Bulk[WebhookDeliveryKeyedUpdate]{
 	Table:    "webhook_deliveries",
 	Key:      func(a, b *WebhookDeliveryKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -389,9 +342,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::varchar[]
 "cpcgen_new" AS (UPDATE "webhook_deliveries" SET "webhook_id" = COALESCE("cpcgen_v"."cpcgen_2", "webhook_deliveries"."webhook_id"), "event" = COALESCE("cpcgen_v"."cpcgen_3", "webhook_deliveries"."event"), "payload" = COALESCE("cpcgen_v"."cpcgen_4", "webhook_deliveries"."payload"), "state" = COALESCE("cpcgen_v"."cpcgen_5", "webhook_deliveries"."state"), "attempts" = COALESCE("cpcgen_v"."cpcgen_6", "webhook_deliveries"."attempts"), "next_try_at" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "webhook_deliveries"."next_try_at" END, "response" = CASE WHEN "cpcgen_v"."cpcgen_9" THEN "cpcgen_v"."cpcgen_10" ELSE "webhook_deliveries"."response" END, "updated_at" = now() FROM "cpcgen_v" WHERE "webhook_deliveries"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table webhook_deliveries the changes of each,
-// as Update does, and returns how many it updated: all, or none when a key has no
-// row (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table webhook_deliveries, all or none (see
+// runtime.UpdateMany).
 func (r *WebhookDeliveryRepo) UpdateMany(ctx context.Context, rows []WebhookDeliveryKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkWebhookDeliveriesUpdates, sqlWebhookDeliveriesUpdateMany, rows)
 	return out, wrapErr(err, "webhook_deliveries.UpdateMany", "webhook_deliveries")
@@ -404,14 +356,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::varchar[]
 "cpcgen_new" AS (UPDATE "webhook_deliveries" SET "webhook_id" = COALESCE("cpcgen_v"."cpcgen_2", "webhook_deliveries"."webhook_id"), "event" = COALESCE("cpcgen_v"."cpcgen_3", "webhook_deliveries"."event"), "payload" = COALESCE("cpcgen_v"."cpcgen_4", "webhook_deliveries"."payload"), "state" = COALESCE("cpcgen_v"."cpcgen_5", "webhook_deliveries"."state"), "attempts" = COALESCE("cpcgen_v"."cpcgen_6", "webhook_deliveries"."attempts"), "next_try_at" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "webhook_deliveries"."next_try_at" END, "response" = CASE WHEN "cpcgen_v"."cpcgen_9" THEN "cpcgen_v"."cpcgen_10" ELSE "webhook_deliveries"."response" END, "updated_at" = now() FROM "cpcgen_v" WHERE "webhook_deliveries"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."webhook_id", "cpcgen_new"."event", "cpcgen_new"."payload", "cpcgen_new"."state", "cpcgen_new"."attempts", "cpcgen_new"."next_try_at", "cpcgen_new"."response", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *WebhookDeliveryRepo) UpdateManyReturning(ctx context.Context, rows []WebhookDeliveryKeyedUpdate) ([]WebhookDelivery, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkWebhookDeliveriesUpdates, sqlWebhookDeliveriesUpdateManyReturning, scanWebhookDelivery, rows)
 	return out, wrapErr(err, "webhook_deliveries.UpdateManyReturning", "webhook_deliveries")
 }
 
-// bulkWebhookDeliveriesKeys sends the rows of DeleteMany.
 var bulkWebhookDeliveriesKeys = &runtime.Bulk[int64]{
 	Table: "webhook_deliveries",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -427,8 +377,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcge
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table webhook_deliveries with the keys given, as
-// Delete does, and reports whether each key's row was deleted. See
-// runtime.WriteMany.
+// Delete does (see runtime.WriteMany).
 func (r *WebhookDeliveryRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkWebhookDeliveriesKeys, sqlWebhookDeliveriesDeleteMany, keys)
 	return out, wrapErr(err, "webhook_deliveries.DeleteMany", "webhook_deliveries")
@@ -449,7 +398,6 @@ const sqlWebhookDeliveriesLoadByWebhookID = `-- name: webhook_deliveries.LoadByW
 SELECT "id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response", "created_at", "updated_at" FROM "webhook_deliveries"
 WHERE "webhook_id" = ANY($1) ORDER BY "id"`
 
-// loadWebhookDeliveriesByWebhookID is LoadByWebhookID on db.
 func loadWebhookDeliveriesByWebhookID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]WebhookDelivery, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]WebhookDelivery{}, nil
@@ -459,8 +407,7 @@ func loadWebhookDeliveriesByWebhookID(ctx context.Context, db runtime.DBTX, keys
 }
 
 // LoadByWebhookID returns the rows of table webhook_deliveries whose webhook_id is
-// one of keys, grouped by webhook_id, each group in primary key order, with one
-// query however many keys; keys without rows are not in the map.
+// one of keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *WebhookDeliveryRepo) LoadByWebhookID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]WebhookDelivery, error) {
 	m, err := loadWebhookDeliveriesByWebhookID(ctx, r.db, keys)
 	return m, wrapErr(err, "webhook_deliveries.LoadByWebhookID", "webhook_deliveries")

@@ -5,12 +5,10 @@ package shopdb
 
 import (
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // Webhook is one row of table webhooks.
@@ -23,8 +21,8 @@ type Webhook struct {
 	Enabled        bool      `json:"enabled"`
 }
 
-// NewWebhook holds the values of a new row of table webhooks. Fields of type
-// runtime.Opt may be left unset: the column's default applies.
+// NewWebhook holds the values of a new row of table webhooks. An unset runtime.Opt
+// field takes its column's default.
 type NewWebhook struct {
 	ID             runtime.Opt[uuid.UUID] `json:"id,omitzero"`
 	OrganizationID uuid.UUID              `json:"organization_id"`
@@ -34,8 +32,8 @@ type NewWebhook struct {
 	Enabled        runtime.Opt[bool]      `json:"enabled,omitzero"`
 }
 
-// WebhookUpdate lists changes to a row of table webhooks. Unset fields leave their
-// column unchanged.
+// WebhookUpdate lists changes to a row of table webhooks; unset fields stay
+// unchanged.
 type WebhookUpdate struct {
 	OrganizationID runtime.Opt[uuid.UUID] `json:"organization_id,omitzero"`
 	URL            runtime.Opt[string]    `json:"url,omitzero"`
@@ -49,41 +47,26 @@ type WebhookRepo struct {
 	db runtime.DBTX
 }
 
-// NewWebhookRepo returns a repository of table webhooks that runs its statements
-// on db: a pool, a connection or a transaction.
+// NewWebhookRepo returns the repository of table webhooks over db.
 func NewWebhookRepo(db runtime.DBTX) *WebhookRepo {
 	return &WebhookRepo{db: db}
 }
 
 var (
-	// ErrWebhookIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// webhooks (constraint webhooks_pkey, primary_key in the spec).
+	// ErrWebhookIDTaken matches a violation of the primary key (id).
 	ErrWebhookIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "webhooks", "webhooks_pkey", "primary_key")
-
-	// ErrWebhookURLCheck matches (errors.Is) a violation of the check of column url
-	// (url LIKE 'https://%') of webhooks (constraint webhooks_url_check, url.check in
-	// the spec).
+	// ErrWebhookURLCheck matches a violation of the check of column url (url LIKE
+	// 'https://%').
 	ErrWebhookURLCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "webhooks", "webhooks_url_check", "url.check")
-
-	// ErrWebhookOrganizationIDNotFound matches (errors.Is) a write of webhooks whose
-	// organization_id names no row of organizations (constraint
-	// webhooks_organization_id_fkey, organization_id.references in the spec).
+	// ErrWebhookOrganizationIDNotFound matches a write whose organization_id names no
+	// row of organizations.
 	ErrWebhookOrganizationIDNotFound = runtime.NewForeignKeySentinel("webhooks", "webhooks_organization_id_fkey", "organization_id.references", runtime.FKMissing)
-
-	// ErrWebhookReferencedByWebhookDelivery matches (errors.Is) a delete or key change
-	// of a row of webhooks that rows of webhook_deliveries still reference (constraint
-	// webhook_deliveries_webhook_id_fkey, webhook_deliveries.webhook_id.references in
-	// the spec).
+	// ErrWebhookReferencedByWebhookDelivery matches a delete or key change of a row
+	// that rows of webhook_deliveries reference.
 	ErrWebhookReferencedByWebhookDelivery = runtime.NewForeignKeySentinel("webhook_deliveries", "webhook_deliveries_webhook_id_fkey", "webhook_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table webhooks: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table webhooks (see runtime.Validator).
 func (n *NewWebhook) Validate() error {
 	var f runtime.Fields
 	f.Fits("url", runtime.CheckText(n.URL))
@@ -93,14 +76,7 @@ func (n *NewWebhook) Validate() error {
 	return f.Err("webhooks")
 }
 
-// Validate checks u for table webhooks, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewWebhook.Validate does.
 func (u *WebhookUpdate) Validate() error {
 	var f runtime.Fields
 	if u.URL.Set {
@@ -116,38 +92,22 @@ func (u *WebhookUpdate) Validate() error {
 	return f.Err("webhooks")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for id, organization_id, url, events, secret, enabled, whose columns are
-// NOT NULL, rather than read it as a zero value: the error is a *runtime.DbError
-// of kind Validation naming the fields. Leave an optional field out for its
-// column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewWebhook) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "webhooks", "id", "organization_id", "url", "events", "secret", "enabled"); err != nil {
-		return err
-	}
 	type plain NewWebhook
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "webhooks", "id", "organization_id", "url", "events", "secret", "enabled")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for organization_id, url, events, secret, enabled, whose columns are NOT
-// NULL, rather than read it as a zero value: the error is a *runtime.DbError of
-// kind Validation naming the fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *WebhookUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "webhooks", "organization_id", "url", "events", "secret", "enabled"); err != nil {
-		return err
-	}
 	type plain WebhookUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "webhooks", "organization_id", "url", "events", "secret", "enabled")
 }
 
-// scanWebhook gives the scan destinations of the fields of v, columns in table
-// order.
 func scanWebhook(v *Webhook, d []any) []any {
 	return append(d, &v.ID, &v.OrganizationID, &v.URL, &v.Events, &v.Secret, &v.Enabled)
 }
 
-// argsNewWebhook gives the values Create binds from n.
 func argsNewWebhook(n *NewWebhook, d []any) []any {
 	return append(d, n.ID.Arg(), &n.OrganizationID, &n.URL, n.Events, n.Secret, n.Enabled.Arg())
 }
@@ -157,8 +117,8 @@ INSERT INTO "webhooks" ("id", "organization_id", "url", "events", "secret", "ena
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::boolean, TRUE))
 RETURNING "id", "organization_id", "url", "events", "secret", "enabled"`
 
-// Create inserts a row into table webhooks and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table webhooks and returns the row as stored. It validates
+// n first.
 func (r *WebhookRepo) Create(ctx context.Context, n NewWebhook) (Webhook, error) {
 	if err := n.Validate(); err != nil {
 		return Webhook{}, wrapErr(err, "webhooks.Create", "webhooks")
@@ -171,8 +131,8 @@ const sqlWebhooksFindByID = `-- name: webhooks.FindByID replica=ok
 SELECT "id", "organization_id", "url", "events", "secret", "enabled" FROM "webhooks"
 WHERE "id" = $1`
 
-// FindByID returns the row of table webhooks with the given id. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table webhooks with the given id, or
+// runtime.ErrNotFound.
 func (r *WebhookRepo) FindByID(ctx context.Context, id uuid.UUID) (Webhook, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlWebhooksFindByID, id, runtime.Arg, scanWebhook)
 	return v, wrapErr(err, "webhooks.FindByID", "webhooks")
@@ -181,17 +141,14 @@ func (r *WebhookRepo) FindByID(ctx context.Context, id uuid.UUID) (Webhook, erro
 const sqlWebhooksFindAll = `-- name: webhooks.FindAll replica=ok
 SELECT "id", "organization_id", "url", "events", "secret", "enabled" FROM "webhooks" ORDER BY "id"`
 
-// FindAll returns every row of table webhooks in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table webhooks in primary key order, in memory.
 func (r *WebhookRepo) FindAll(ctx context.Context) ([]Webhook, error) {
 	rows, err := r.db.Query(ctx, sqlWebhooksFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanWebhook)
 	return items, wrapErr(err, "webhooks.FindAll", "webhooks")
 }
 
-// Stream yields every row of table webhooks in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *WebhookRepo) Stream(ctx context.Context) iter.Seq2[Webhook, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "webhooks.Stream", "webhooks") }, scanWebhook, sqlWebhooksFindAll)
 }
@@ -205,9 +162,8 @@ SELECT "id", "organization_id", "url", "events", "secret", "enabled" FROM "webho
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table webhooks in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table webhooks in primary key order (see
+// runtime.PageArgs).
 func (r *WebhookRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Webhook], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Webhook]{
@@ -220,8 +176,6 @@ func (r *WebhookRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "webhooks.List", "webhooks")
 }
 
-// updateWebhooks are the statements of WebhookRepo.Update: one per set of fields
-// set (see runtime.Update).
 var updateWebhooks = &runtime.Update{
 	Name: "webhooks.Update", Keys: 1,
 	Head:      "UPDATE \"webhooks\"\nSET ",
@@ -230,14 +184,12 @@ var updateWebhooks = &runtime.Update{
 	Sensitive: 1 << 3,
 }
 
-// argsWebhookUpdate gives the value of each field of u, nil when unset.
 func argsWebhookUpdate(u *WebhookUpdate, d []any) []any {
 	return append(d, u.OrganizationID.Arg(), u.URL.Arg(), runtime.OptValue(&u.Events), runtime.OptValue(&u.Secret), u.Enabled.Arg())
 }
 
 // Update applies the set fields of u to the row of table webhooks with the given
-// id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *WebhookRepo) Update(ctx context.Context, id uuid.UUID, u WebhookUpdate) (Webhook, error) {
 	if err := u.Validate(); err != nil {
 		return Webhook{}, wrapErr(err, "webhooks.Update", "webhooks")
@@ -269,9 +221,8 @@ const sqlWebhooksFindByIDs = `-- name: webhooks.FindByIDs replica=ok
 SELECT "id", "organization_id", "url", "events", "secret", "enabled" FROM "webhooks"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table webhooks whose id is in ids, in id order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table webhooks whose id is in ids, in id order;
+// keys without a row are skipped.
 func (r *WebhookRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Webhook, error) {
 	if len(ids) == 0 {
 		return []Webhook{}, nil
@@ -280,62 +231,36 @@ func (r *WebhookRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Webhook
 	return items, wrapErr(err, "webhooks.FindByIDs", "webhooks")
 }
 
-// copyWebhooks sends rows of NewWebhook to table webhooks with COPY.
 var copyWebhooks = &runtime.Copier[NewWebhook]{
 	Table:   "webhooks",
 	Columns: []string{"id", "organization_id", "url", "events", "secret", "enabled"},
 	Args:    argsNewWebhook,
 }
 
-// CreateMany inserts rows into table webhooks with the COPY protocol and returns
-// how many it inserted, all or nothing. It validates every row first. An unset
-// optional field takes the column's default, as in Create (rows setting different
-// fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table webhooks with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *WebhookRepo) CreateMany(ctx context.Context, rows []NewWebhook) (int64, error) {
 	n, err := copyWebhooks.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "webhooks.CreateMany", "webhooks")
 }
 
-// CreateManyReturning inserts rows into table webhooks and returns them as stored,
-// in input order, defaults applied. It queues Create's statement once per row in
-// one pgx.Batch: one round trip, and all or nothing, as the batch runs in one
-// implicit transaction. (A single INSERT … SELECT FROM unnest cannot carry the
-// table's array columns.) It validates every row first.
+// CreateManyReturning inserts rows into table webhooks in one pgx.Batch of
+// Create's statement (unnest cannot carry its array columns), all or nothing, and
+// returns them as stored. It validates every row first.
 func (r *WebhookRepo) CreateManyReturning(ctx context.Context, rows []NewWebhook) ([]Webhook, error) {
-	if len(rows) == 0 {
-		return []Webhook{}, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "webhooks.CreateManyReturning", "webhooks")
 	}
-	b := &pgx.Batch{}
-	for i := range rows {
-		b.Queue(sqlWebhooksCreate, argsNewWebhook(&rows[i], nil)...)
-	}
-	br := r.db.SendBatch(ctx, b)
-	out := make([]Webhook, 0, len(rows))
-	for range rows {
-		v, err := runtime.ScanOne(br.QueryRow(), scanWebhook)
-		if err != nil {
-			br.Close()
-			return nil, wrapErr(err, "webhooks.CreateManyReturning", "webhooks")
-		}
-		out = append(out, v)
-	}
-	if err := br.Close(); err != nil {
-		return nil, wrapErr(err, "webhooks.CreateManyReturning", "webhooks")
-	}
-	return out, nil
+	out, err := runtime.BatchQuery(ctx, r.db, sqlWebhooksCreate, rows, argsNewWebhook, scanWebhook)
+	return out, wrapErr(err, "webhooks.CreateManyReturning", "webhooks")
 }
 
-// WebhookKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// WebhookKeyedUpdate is one row's key and changes for UpdateMany.
 type WebhookKeyedUpdate struct {
 	ID      uuid.UUID     `json:"id"`
 	Changes WebhookUpdate `json:"changes"`
 }
 
-// bulkWebhooksUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkWebhooksUpdates = &runtime.Bulk[WebhookKeyedUpdate]{
 	Table:    "webhooks",
 	Key:      func(a, b *WebhookKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -357,9 +282,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4:
 "cpcgen_new" AS (UPDATE "webhooks" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "webhooks"."organization_id"), "url" = COALESCE("cpcgen_v"."cpcgen_3", "webhooks"."url"), "events" = COALESCE("cpcgen_v"."cpcgen_4"::text[], "webhooks"."events"), "secret" = COALESCE("cpcgen_v"."cpcgen_5", "webhooks"."secret"), "enabled" = COALESCE("cpcgen_v"."cpcgen_6", "webhooks"."enabled") FROM "cpcgen_v" WHERE "webhooks"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table webhooks the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table webhooks, all or none (see
+// runtime.UpdateMany).
 func (r *WebhookRepo) UpdateMany(ctx context.Context, rows []WebhookKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkWebhooksUpdates, sqlWebhooksUpdateMany, rows)
 	return out, wrapErr(err, "webhooks.UpdateMany", "webhooks")
@@ -372,14 +296,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4:
 "cpcgen_new" AS (UPDATE "webhooks" SET "organization_id" = COALESCE("cpcgen_v"."cpcgen_2", "webhooks"."organization_id"), "url" = COALESCE("cpcgen_v"."cpcgen_3", "webhooks"."url"), "events" = COALESCE("cpcgen_v"."cpcgen_4"::text[], "webhooks"."events"), "secret" = COALESCE("cpcgen_v"."cpcgen_5", "webhooks"."secret"), "enabled" = COALESCE("cpcgen_v"."cpcgen_6", "webhooks"."enabled") FROM "cpcgen_v" WHERE "webhooks"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "organization_id", "url", "events", "secret", "enabled")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."organization_id", "cpcgen_new"."url", "cpcgen_new"."events", "cpcgen_new"."secret", "cpcgen_new"."enabled" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *WebhookRepo) UpdateManyReturning(ctx context.Context, rows []WebhookKeyedUpdate) ([]Webhook, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkWebhooksUpdates, sqlWebhooksUpdateManyReturning, scanWebhook, rows)
 	return out, wrapErr(err, "webhooks.UpdateManyReturning", "webhooks")
 }
 
-// bulkWebhooksKeys sends the rows of DeleteMany.
 var bulkWebhooksKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "webhooks",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -395,7 +317,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table webhooks with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *WebhookRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkWebhooksKeys, sqlWebhooksDeleteMany, keys)
 	return out, wrapErr(err, "webhooks.DeleteMany", "webhooks")
@@ -416,7 +338,6 @@ const sqlWebhooksLoadByOrganizationID = `-- name: webhooks.LoadByOrganizationID 
 SELECT "id", "organization_id", "url", "events", "secret", "enabled" FROM "webhooks"
 WHERE "organization_id" = ANY($1) ORDER BY "id"`
 
-// loadWebhooksByOrganizationID is LoadByOrganizationID on db.
 func loadWebhooksByOrganizationID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Webhook, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Webhook{}, nil
@@ -426,17 +347,15 @@ func loadWebhooksByOrganizationID(ctx context.Context, db runtime.DBTX, keys []u
 }
 
 // LoadByOrganizationID returns the rows of table webhooks whose organization_id is
-// one of keys, grouped by organization_id, each group in primary key order, with
-// one query however many keys; keys without rows are not in the map.
+// one of keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *WebhookRepo) LoadByOrganizationID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Webhook, error) {
 	m, err := loadWebhooksByOrganizationID(ctx, r.db, keys)
 	return m, wrapErr(err, "webhooks.LoadByOrganizationID", "webhooks")
 }
 
-// LoadWebhookDeliveries returns the rows of table webhook_deliveries that
-// reference each of parents (webhook_deliveries.webhook_id = webhooks.id), keyed
-// by the parent's id, each group in primary key order, with one query; parents
-// without rows are not in the map.
+// LoadWebhookDeliveries returns the rows of table webhook_deliveries of each of
+// parents (webhook_deliveries.webhook_id = webhooks.id), keyed by the parent's id,
+// as LoadByWebhookID does.
 func (r *WebhookRepo) LoadWebhookDeliveries(ctx context.Context, parents []Webhook) (map[uuid.UUID][]WebhookDelivery, error) {
 	keys := runtime.Keys(parents, func(p *Webhook) (uuid.UUID, bool) { return p.ID, true })
 	m, err := loadWebhookDeliveriesByWebhookID(ctx, r.db, keys)

@@ -6,7 +6,6 @@ package reldb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -26,8 +25,8 @@ type NewAttachment struct {
 	Name       string `json:"name"`
 }
 
-// AttachmentUpdate lists changes to a row of table attachments. Unset fields leave
-// their column unchanged.
+// AttachmentUpdate lists changes to a row of table attachments; unset fields stay
+// unchanged.
 type AttachmentUpdate struct {
 	BlobDigest runtime.Opt[[]byte] `json:"blob_digest,omitzero"`
 	Name       runtime.Opt[string] `json:"name,omitzero"`
@@ -41,30 +40,21 @@ type AttachmentRepo struct {
 	db runtime.DBTX
 }
 
-// NewAttachmentRepo returns a repository of table attachments that runs its
-// statements on db: a pool, a connection or a transaction.
+// NewAttachmentRepo returns the repository of table attachments over db.
 func NewAttachmentRepo(db runtime.DBTX) *AttachmentRepo {
 	return &AttachmentRepo{db: db}
 }
 
 var (
-	// ErrAttachmentIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// attachments (constraint attachments_pkey, primary_key in the spec).
+	// ErrAttachmentIDTaken matches a violation of the primary key (id).
 	ErrAttachmentIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "attachments", "attachments_pkey", "primary_key")
-
-	// ErrAttachmentBlobDigestNotFound matches (errors.Is) a write of attachments whose
-	// blob_digest names no row of blobs (constraint attachments_blob_digest_fkey,
-	// blob_digest.references in the spec).
+	// ErrAttachmentBlobDigestNotFound matches a write whose blob_digest names no row
+	// of blobs.
 	ErrAttachmentBlobDigestNotFound = runtime.NewForeignKeySentinel("attachments", "attachments_blob_digest_fkey", "blob_digest.references", runtime.FKMissing)
 )
 
-// Validate checks n for table attachments: what the columns' types cannot hold
-// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
-// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table attachments (see
+// runtime.Validator).
 func (n *NewAttachment) Validate() error {
 	var f runtime.Fields
 	f.Check("blob_digest", n.BlobDigest != nil, runtime.MsgNotNull)
@@ -72,14 +62,7 @@ func (n *NewAttachment) Validate() error {
 	return f.Err("attachments")
 }
 
-// Validate checks u for table attachments, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewAttachment.Validate does.
 func (u *AttachmentUpdate) Validate() error {
 	var f runtime.Fields
 	if u.BlobDigest.Set {
@@ -91,37 +74,22 @@ func (u *AttachmentUpdate) Validate() error {
 	return f.Err("attachments")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for blob_digest, name, whose columns are NOT NULL, rather than read it as a
-// zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewAttachment) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "attachments", "blob_digest", "name"); err != nil {
-		return err
-	}
 	type plain NewAttachment
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "attachments", "blob_digest", "name")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for blob_digest, name, whose columns are NOT NULL, rather than read it as a
-// zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *AttachmentUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "attachments", "blob_digest", "name"); err != nil {
-		return err
-	}
 	type plain AttachmentUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "attachments", "blob_digest", "name")
 }
 
-// scanAttachment gives the scan destinations of the fields of v, columns in table
-// order.
 func scanAttachment(v *Attachment, d []any) []any {
 	return append(d, &v.ID, &v.BlobDigest, &v.Name)
 }
 
-// argsNewAttachment gives the values Create binds from n.
 func argsNewAttachment(n *NewAttachment, d []any) []any {
 	return append(d, n.BlobDigest, &n.Name)
 }
@@ -131,8 +99,8 @@ INSERT INTO "attachments" ("blob_digest", "name")
 VALUES ($1, $2)
 RETURNING "id", "blob_digest", "name"`
 
-// Create inserts a row into table attachments and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table attachments and returns the row as stored. It
+// validates n first.
 func (r *AttachmentRepo) Create(ctx context.Context, n NewAttachment) (Attachment, error) {
 	if err := n.Validate(); err != nil {
 		return Attachment{}, wrapErr(err, "attachments.Create", "attachments")
@@ -145,8 +113,8 @@ const sqlAttachmentsFindByID = `-- name: attachments.FindByID replica=ok
 SELECT "id", "blob_digest", "name" FROM "attachments"
 WHERE "id" = $1`
 
-// FindByID returns the row of table attachments with the given id. If there is
-// none, the error matches runtime.ErrNotFound.
+// FindByID returns the row of table attachments with the given id, or
+// runtime.ErrNotFound.
 func (r *AttachmentRepo) FindByID(ctx context.Context, id int64) (Attachment, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlAttachmentsFindByID, id, runtime.Arg, scanAttachment)
 	return v, wrapErr(err, "attachments.FindByID", "attachments")
@@ -155,17 +123,14 @@ func (r *AttachmentRepo) FindByID(ctx context.Context, id int64) (Attachment, er
 const sqlAttachmentsFindAll = `-- name: attachments.FindAll replica=ok
 SELECT "id", "blob_digest", "name" FROM "attachments" ORDER BY "id"`
 
-// FindAll returns every row of table attachments in primary key order, all in
-// memory; List and Stream do not hold them all.
+// FindAll returns every row of table attachments in primary key order, in memory.
 func (r *AttachmentRepo) FindAll(ctx context.Context) ([]Attachment, error) {
 	rows, err := r.db.Query(ctx, sqlAttachmentsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanAttachment)
 	return items, wrapErr(err, "attachments.FindAll", "attachments")
 }
 
-// Stream yields every row of table attachments in primary key order as the loop
-// reads them from the server: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *AttachmentRepo) Stream(ctx context.Context) iter.Seq2[Attachment, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "attachments.Stream", "attachments") }, scanAttachment, sqlAttachmentsFindAll)
 }
@@ -179,9 +144,8 @@ SELECT "id", "blob_digest", "name" FROM "attachments"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table attachments in primary key order,
-// after the cursor page.After ("" for the first page); the page's Next cursor (""
-// after the last page) gets the next one.
+// List returns a page of table attachments in primary key order (see
+// runtime.PageArgs).
 func (r *AttachmentRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Attachment], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Attachment]{
@@ -194,8 +158,6 @@ func (r *AttachmentRepo) List(ctx context.Context, page runtime.PageArgs) (runti
 	return p, wrapErr(err, "attachments.List", "attachments")
 }
 
-// updateAttachments are the statements of AttachmentRepo.Update: one per set of
-// fields set (see runtime.Update).
 var updateAttachments = &runtime.Update{
 	Name: "attachments.Update", Keys: 1,
 	Head: "UPDATE \"attachments\"\nSET ",
@@ -203,14 +165,12 @@ var updateAttachments = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"blob_digest\", \"name\"",
 }
 
-// argsAttachmentUpdate gives the value of each field of u, nil when unset.
 func argsAttachmentUpdate(u *AttachmentUpdate, d []any) []any {
 	return append(d, runtime.OptValue(&u.BlobDigest), u.Name.Arg())
 }
 
 // Update applies the set fields of u to the row of table attachments with the
-// given id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *AttachmentRepo) Update(ctx context.Context, id int64, u AttachmentUpdate) (Attachment, error) {
 	if err := u.Validate(); err != nil {
 		return Attachment{}, wrapErr(err, "attachments.Update", "attachments")
@@ -242,9 +202,8 @@ const sqlAttachmentsFindByIDs = `-- name: attachments.FindByIDs replica=ok
 SELECT "id", "blob_digest", "name" FROM "attachments"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table attachments whose id is in ids, in id order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table attachments whose id is in ids, in id order;
+// keys without a row are skipped.
 func (r *AttachmentRepo) FindByIDs(ctx context.Context, ids []int64) ([]Attachment, error) {
 	if len(ids) == 0 {
 		return []Attachment{}, nil
@@ -253,15 +212,14 @@ func (r *AttachmentRepo) FindByIDs(ctx context.Context, ids []int64) ([]Attachme
 	return items, wrapErr(err, "attachments.FindByIDs", "attachments")
 }
 
-// copyAttachments sends rows of NewAttachment to table attachments with COPY.
 var copyAttachments = &runtime.Copier[NewAttachment]{
 	Table:   "attachments",
 	Columns: []string{"blob_digest", "name"},
 	Args:    argsNewAttachment,
 }
 
-// CreateMany inserts rows into table attachments with the COPY protocol and
-// returns how many it inserted, all or nothing. It validates every row first.
+// CreateMany inserts rows into table attachments with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *AttachmentRepo) CreateMany(ctx context.Context, rows []NewAttachment) (int64, error) {
 	n, err := copyAttachments.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "attachments.CreateMany", "attachments")
@@ -274,10 +232,9 @@ FROM unnest($1::bytea[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
 RETURNING "id", "blob_digest", "name"`
 
-// CreateManyReturning inserts rows into table attachments and returns them as
-// stored, in input order, defaults applied as in Create. It runs one statement,
-// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table attachments in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *AttachmentRepo) CreateManyReturning(ctx context.Context, rows []NewAttachment) ([]Attachment, error) {
 	if len(rows) == 0 {
 		return []Attachment{}, nil
@@ -295,14 +252,12 @@ func (r *AttachmentRepo) CreateManyReturning(ctx context.Context, rows []NewAtta
 	return items, wrapErr(err, "attachments.CreateManyReturning", "attachments")
 }
 
-// AttachmentKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// AttachmentKeyedUpdate is one row's key and changes for UpdateMany.
 type AttachmentKeyedUpdate struct {
 	ID      int64            `json:"id"`
 	Changes AttachmentUpdate `json:"changes"`
 }
 
-// bulkAttachmentsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkAttachmentsUpdates = &runtime.Bulk[AttachmentKeyedUpdate]{
 	Table:    "attachments",
 	Key:      func(a, b *AttachmentKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -321,9 +276,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bytea[], $3::text[]) 
 "cpcgen_new" AS (UPDATE "attachments" SET "blob_digest" = COALESCE("cpcgen_v"."cpcgen_2", "attachments"."blob_digest"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "attachments"."name") FROM "cpcgen_v" WHERE "attachments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table attachments the changes of each, as
-// Update does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table attachments, all or none (see
+// runtime.UpdateMany).
 func (r *AttachmentRepo) UpdateMany(ctx context.Context, rows []AttachmentKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkAttachmentsUpdates, sqlAttachmentsUpdateMany, rows)
 	return out, wrapErr(err, "attachments.UpdateMany", "attachments")
@@ -336,14 +290,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bytea[], $3::text[]) 
 "cpcgen_new" AS (UPDATE "attachments" SET "blob_digest" = COALESCE("cpcgen_v"."cpcgen_2", "attachments"."blob_digest"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "attachments"."name") FROM "cpcgen_v" WHERE "attachments"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "blob_digest", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."blob_digest", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *AttachmentRepo) UpdateManyReturning(ctx context.Context, rows []AttachmentKeyedUpdate) ([]Attachment, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkAttachmentsUpdates, sqlAttachmentsUpdateManyReturning, scanAttachment, rows)
 	return out, wrapErr(err, "attachments.UpdateManyReturning", "attachments")
 }
 
-// bulkAttachmentsKeys sends the rows of DeleteMany.
 var bulkAttachmentsKeys = &runtime.Bulk[int64]{
 	Table: "attachments",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -359,7 +311,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcge
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table attachments with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *AttachmentRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkAttachmentsKeys, sqlAttachmentsDeleteMany, keys)
 	return out, wrapErr(err, "attachments.DeleteMany", "attachments")

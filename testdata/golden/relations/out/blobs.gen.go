@@ -6,7 +6,6 @@ package reldb
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -24,8 +23,7 @@ type NewBlob struct {
 	Size   int64  `json:"size"`
 }
 
-// BlobUpdate lists changes to a row of table blobs. Unset fields leave their
-// column unchanged.
+// BlobUpdate lists changes to a row of table blobs; unset fields stay unchanged.
 type BlobUpdate struct {
 	Size runtime.Opt[int64] `json:"size,omitzero"`
 }
@@ -38,77 +36,47 @@ type BlobRepo struct {
 	db runtime.DBTX
 }
 
-// NewBlobRepo returns a repository of table blobs that runs its statements on db:
-// a pool, a connection or a transaction.
+// NewBlobRepo returns the repository of table blobs over db.
 func NewBlobRepo(db runtime.DBTX) *BlobRepo {
 	return &BlobRepo{db: db}
 }
 
 var (
-	// ErrBlobDigestTaken matches (errors.Is) a violation of the primary key (digest)
-	// of blobs (constraint blobs_pkey, primary_key in the spec).
+	// ErrBlobDigestTaken matches a violation of the primary key (digest).
 	ErrBlobDigestTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "blobs", "blobs_pkey", "primary_key")
-
-	// ErrBlobReferencedByAttachment matches (errors.Is) a delete or key change of a
-	// row of blobs that rows of attachments still reference (constraint
-	// attachments_blob_digest_fkey, attachments.blob_digest.references in the spec).
+	// ErrBlobReferencedByAttachment matches a delete or key change of a row that rows
+	// of attachments reference.
 	ErrBlobReferencedByAttachment = runtime.NewForeignKeySentinel("attachments", "attachments_blob_digest_fkey", "blob_digest.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table blobs: what the columns' types cannot hold (nil for
-// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
-// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
-// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
-// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first check it fails. The repository
-// calls it before any SQL.
+// Validate checks n against the columns of table blobs (see runtime.Validator).
 func (n *NewBlob) Validate() error {
 	var f runtime.Fields
 	f.Check("digest", n.Digest != nil, runtime.MsgNotNull)
 	return f.Err("blobs")
 }
 
-// Validate checks u for table blobs, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewBlob.Validate does.
 func (u *BlobUpdate) Validate() error {
 	return nil
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for digest, size, whose columns are NOT NULL, rather than read it as a zero
-// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewBlob) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "blobs", "digest", "size"); err != nil {
-		return err
-	}
 	type plain NewBlob
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "blobs", "digest", "size")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for size, whose column is NOT NULL, rather than read it as a zero value:
-// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
-// field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *BlobUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "blobs", "size"); err != nil {
-		return err
-	}
 	type plain BlobUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "blobs", "size")
 }
 
-// scanBlob gives the scan destinations of the fields of v, columns in table order.
 func scanBlob(v *Blob, d []any) []any {
 	return append(d, &v.Digest, &v.Size)
 }
 
-// argsNewBlob gives the values Create binds from n.
 func argsNewBlob(n *NewBlob, d []any) []any {
 	return append(d, n.Digest, &n.Size)
 }
@@ -118,8 +86,8 @@ INSERT INTO "blobs" ("digest", "size")
 VALUES ($1, $2)
 RETURNING "digest", "size"`
 
-// Create inserts a row into table blobs and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table blobs and returns the row as stored. It validates n
+// first.
 func (r *BlobRepo) Create(ctx context.Context, n NewBlob) (Blob, error) {
 	if err := n.Validate(); err != nil {
 		return Blob{}, wrapErr(err, "blobs.Create", "blobs")
@@ -132,8 +100,8 @@ const sqlBlobsFindByID = `-- name: blobs.FindByID replica=ok
 SELECT "digest", "size" FROM "blobs"
 WHERE "digest" = $1`
 
-// FindByID returns the row of table blobs with the given digest. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table blobs with the given digest, or
+// runtime.ErrNotFound.
 func (r *BlobRepo) FindByID(ctx context.Context, digest []byte) (Blob, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlBlobsFindByID, digest, runtime.Arg, scanBlob)
 	return v, wrapErr(err, "blobs.FindByID", "blobs")
@@ -142,17 +110,14 @@ func (r *BlobRepo) FindByID(ctx context.Context, digest []byte) (Blob, error) {
 const sqlBlobsFindAll = `-- name: blobs.FindAll replica=ok
 SELECT "digest", "size" FROM "blobs" ORDER BY "digest"`
 
-// FindAll returns every row of table blobs in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table blobs in primary key order, in memory.
 func (r *BlobRepo) FindAll(ctx context.Context) ([]Blob, error) {
 	rows, err := r.db.Query(ctx, sqlBlobsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanBlob)
 	return items, wrapErr(err, "blobs.FindAll", "blobs")
 }
 
-// Stream yields every row of table blobs in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *BlobRepo) Stream(ctx context.Context) iter.Seq2[Blob, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "blobs.Stream", "blobs") }, scanBlob, sqlBlobsFindAll)
 }
@@ -166,9 +131,7 @@ SELECT "digest", "size" FROM "blobs"
 WHERE ("digest") > ($1) ORDER BY "digest"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table blobs in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table blobs in primary key order (see runtime.PageArgs).
 func (r *BlobRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Blob], error) {
 	var digest []byte
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Blob]{
@@ -181,8 +144,6 @@ func (r *BlobRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "blobs.List", "blobs")
 }
 
-// updateBlobs are the statements of BlobRepo.Update: one per set of fields set
-// (see runtime.Update).
 var updateBlobs = &runtime.Update{
 	Name: "blobs.Update", Keys: 1,
 	Head: "UPDATE \"blobs\"\nSET ",
@@ -190,14 +151,12 @@ var updateBlobs = &runtime.Update{
 	Tail: "\nWHERE \"digest\" = $1\nRETURNING \"digest\", \"size\"",
 }
 
-// argsBlobUpdate gives the value of each field of u, nil when unset.
 func argsBlobUpdate(u *BlobUpdate, d []any) []any {
 	return append(d, u.Size.Arg())
 }
 
 // Update applies the set fields of u to the row of table blobs with the given
-// digest and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// digest and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *BlobRepo) Update(ctx context.Context, digest []byte, u BlobUpdate) (Blob, error) {
 	if err := u.Validate(); err != nil {
 		return Blob{}, wrapErr(err, "blobs.Update", "blobs")
@@ -230,8 +189,7 @@ SELECT "digest", "size" FROM "blobs"
 WHERE "digest" = ANY($1) ORDER BY "digest"`
 
 // FindByIDs returns the rows of table blobs whose digest is in ids, in digest
-// order, with one query. Keys without a row are skipped, so the result may be
-// shorter than ids; it is empty, not nil, when no key has a row.
+// order; keys without a row are skipped.
 func (r *BlobRepo) FindByIDs(ctx context.Context, ids [][]byte) ([]Blob, error) {
 	if len(ids) == 0 {
 		return []Blob{}, nil
@@ -240,15 +198,14 @@ func (r *BlobRepo) FindByIDs(ctx context.Context, ids [][]byte) ([]Blob, error) 
 	return items, wrapErr(err, "blobs.FindByIDs", "blobs")
 }
 
-// copyBlobs sends rows of NewBlob to table blobs with COPY.
 var copyBlobs = &runtime.Copier[NewBlob]{
 	Table:   "blobs",
 	Columns: []string{"digest", "size"},
 	Args:    argsNewBlob,
 }
 
-// CreateMany inserts rows into table blobs with the COPY protocol and returns how
-// many it inserted, all or nothing. It validates every row first.
+// CreateMany inserts rows into table blobs with COPY, all or nothing, and returns
+// how many (see runtime.Copier). It validates every row first.
 func (r *BlobRepo) CreateMany(ctx context.Context, rows []NewBlob) (int64, error) {
 	n, err := copyBlobs.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "blobs.CreateMany", "blobs")
@@ -261,10 +218,9 @@ FROM unnest($1::bytea[], $2::bigint[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
 RETURNING "digest", "size"`
 
-// CreateManyReturning inserts rows into table blobs and returns them as stored, in
-// input order, defaults applied as in Create. It runs one statement, which binds
-// one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table blobs in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *BlobRepo) CreateManyReturning(ctx context.Context, rows []NewBlob) ([]Blob, error) {
 	if len(rows) == 0 {
 		return []Blob{}, nil
@@ -326,13 +282,12 @@ func (r *BlobRepo) CreateIfAbsentByDigest(ctx context.Context, n NewBlob) (Blob,
 	return v, created, wrapErr(err, "blobs.CreateIfAbsentByDigest", "blobs")
 }
 
-// BlobKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// BlobKeyedUpdate is one row's key and changes for UpdateMany.
 type BlobKeyedUpdate struct {
 	Digest  []byte     `json:"digest"`
 	Changes BlobUpdate `json:"changes"`
 }
 
-// bulkBlobsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkBlobsUpdates = &runtime.Bulk[BlobKeyedUpdate]{
 	Table:    "blobs",
 	Key:      func(a, b *BlobKeyedUpdate) int { return bytes.Compare(a.Digest, b.Digest) },
@@ -350,9 +305,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bytea[], $2::bigint[]) WITH ORDINAL
 "cpcgen_new" AS (UPDATE "blobs" SET "size" = COALESCE("cpcgen_v"."cpcgen_2", "blobs"."size") FROM "cpcgen_v" WHERE "blobs"."digest" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table blobs the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table blobs, all or none (see
+// runtime.UpdateMany).
 func (r *BlobRepo) UpdateMany(ctx context.Context, rows []BlobKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkBlobsUpdates, sqlBlobsUpdateMany, rows)
 	return out, wrapErr(err, "blobs.UpdateMany", "blobs")
@@ -365,14 +319,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bytea[], $2::bigint[]) WITH ORDINAL
 "cpcgen_new" AS (UPDATE "blobs" SET "size" = COALESCE("cpcgen_v"."cpcgen_2", "blobs"."size") FROM "cpcgen_v" WHERE "blobs"."digest" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "digest", "size")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."digest", "cpcgen_new"."size" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *BlobRepo) UpdateManyReturning(ctx context.Context, rows []BlobKeyedUpdate) ([]Blob, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkBlobsUpdates, sqlBlobsUpdateManyReturning, scanBlob, rows)
 	return out, wrapErr(err, "blobs.UpdateManyReturning", "blobs")
 }
 
-// bulkBlobsKeys sends the rows of DeleteMany.
 var bulkBlobsKeys = &runtime.Bulk[[]byte]{
 	Table: "blobs",
 	Key:   func(a, b *[]byte) int { return bytes.Compare(*a, *b) },
@@ -387,14 +339,13 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bytea[]) WITH ORDINALITY AS "cpcgen
 "cpcgen_new" AS (DELETE FROM "blobs" USING "cpcgen_v" WHERE "blobs"."digest" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table blobs with the keys given, as Delete does,
-// and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table blobs with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *BlobRepo) DeleteMany(ctx context.Context, keys [][]byte) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkBlobsKeys, sqlBlobsDeleteMany, keys)
 	return out, wrapErr(err, "blobs.DeleteMany", "blobs")
 }
 
-// bulkBlobsNew sends the rows of the batch upserts.
 var bulkBlobsNew = &runtime.Bulk[NewBlob]{
 	Table:    "blobs",
 	Validate: (*NewBlob).Validate,
@@ -411,8 +362,7 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_new" AS (UPDATE "blobs" SET "size" = "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE "digest" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "digest", "size")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."digest", "cpcgen_ins"."size" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."digest" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."digest", "cpcgen_new"."size" FROM "cpcgen_new"`
 
-// UpsertManyByDigest is UpsertByDigest for many rows: it returns the rows as
-// stored, in the order of rows. See runtime.UpsertMany.
+// UpsertManyByDigest is UpsertByDigest for many rows (see runtime.UpsertMany).
 func (r *BlobRepo) UpsertManyByDigest(ctx context.Context, rows []NewBlob) ([]Blob, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkBlobsNew.By(func(a, b *NewBlob) int { return bytes.Compare(a.Digest, b.Digest) }), sqlBlobsUpsertManyByDigest, scanBlob, rows)
 	return out, wrapErr(err, "blobs.UpsertManyByDigest", "blobs")
@@ -423,9 +373,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_ins" AS (INSERT INTO "blobs" ("digest", "size") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("digest") DO NOTHING RETURNING "digest", "size")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."digest", "cpcgen_ins"."size" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."digest" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "blobs"."digest", "blobs"."size" FROM "cpcgen_v" JOIN "blobs" ON "digest" = "cpcgen_v"."cpcgen_i1"`
 
-// CreateManyIfAbsentByDigest is CreateIfAbsentByDigest for many rows: it returns,
-// in the order of rows, the new rows or the rows in the way, and whether each was
-// created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentByDigest is CreateIfAbsentByDigest for many rows (see
+// runtime.CreateManyIfAbsent).
 func (r *BlobRepo) CreateManyIfAbsentByDigest(ctx context.Context, rows []NewBlob) ([]Blob, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkBlobsNew.By(func(a, b *NewBlob) int { return bytes.Compare(a.Digest, b.Digest) }), sqlBlobsCreateManyIfAbsentByDigest, scanBlob, rows)
 	return out, created, wrapErr(err, "blobs.CreateManyIfAbsentByDigest", "blobs")

@@ -6,7 +6,6 @@ package reldb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -26,9 +25,8 @@ type NewEmployee struct {
 	Name      string              `json:"name"`
 }
 
-// EmployeeUpdate lists changes to a row of table employees. Unset fields leave
-// their column unchanged; a nullable column is set to NULL with
-// runtime.SetNull[T]().
+// EmployeeUpdate lists changes to a row of table employees; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type EmployeeUpdate struct {
 	ManagerID runtime.Opt[runtime.Null[int64]] `json:"manager_id,omitzero"`
 	Name      runtime.Opt[string]              `json:"name,omitzero"`
@@ -39,49 +37,31 @@ type EmployeeRepo struct {
 	db runtime.DBTX
 }
 
-// NewEmployeeRepo returns a repository of table employees that runs its statements
-// on db: a pool, a connection or a transaction.
+// NewEmployeeRepo returns the repository of table employees over db.
 func NewEmployeeRepo(db runtime.DBTX) *EmployeeRepo {
 	return &EmployeeRepo{db: db}
 }
 
 var (
-	// ErrEmployeeIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// employees (constraint employees_pkey, primary_key in the spec).
+	// ErrEmployeeIDTaken matches a violation of the primary key (id).
 	ErrEmployeeIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "employees", "employees_pkey", "primary_key")
-
-	// ErrEmployeeManagerIDNotFound matches (errors.Is) a write of employees whose
-	// manager_id names no row of employees (constraint employees_manager_id_fkey,
-	// manager_id.references in the spec).
+	// ErrEmployeeManagerIDNotFound matches a write whose manager_id names no row of
+	// employees.
 	ErrEmployeeManagerIDNotFound = runtime.NewForeignKeySentinel("employees", "employees_manager_id_fkey", "manager_id.references", runtime.FKMissing)
-
-	// ErrEmployeeReferencedByEmployee matches (errors.Is) a delete or key change of a
-	// row of employees that rows of employees still reference (constraint
-	// employees_manager_id_fkey, employees.manager_id.references in the spec).
+	// ErrEmployeeReferencedByEmployee matches a delete or key change of a row that
+	// rows of employees reference.
 	ErrEmployeeReferencedByEmployee = runtime.NewForeignKeySentinel("employees", "employees_manager_id_fkey", "manager_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table employees: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table employees (see
+// runtime.Validator).
 func (n *NewEmployee) Validate() error {
 	var f runtime.Fields
 	f.Fits("name", runtime.CheckText(n.Name))
 	return f.Err("employees")
 }
 
-// Validate checks u for table employees, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewEmployee.Validate does.
 func (u *EmployeeUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Name.Set {
@@ -90,36 +70,22 @@ func (u *EmployeeUpdate) Validate() error {
 	return f.Err("employees")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for name, whose column is NOT NULL, rather than read it as a zero value:
-// the error is a *runtime.DbError of kind Validation naming the fields.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewEmployee) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "employees", "name"); err != nil {
-		return err
-	}
 	type plain NewEmployee
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "employees", "name")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for name, whose column is NOT NULL, rather than read it as a zero value:
-// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
-// field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *EmployeeUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "employees", "name"); err != nil {
-		return err
-	}
 	type plain EmployeeUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "employees", "name")
 }
 
-// scanEmployee gives the scan destinations of the fields of v, columns in table
-// order.
 func scanEmployee(v *Employee, d []any) []any {
 	return append(d, &v.ID, &v.ManagerID, &v.Name)
 }
 
-// argsNewEmployee gives the values Create binds from n.
 func argsNewEmployee(n *NewEmployee, d []any) []any {
 	return append(d, &n.ManagerID, &n.Name)
 }
@@ -129,8 +95,8 @@ INSERT INTO "employees" ("manager_id", "name")
 VALUES ($1, $2)
 RETURNING "id", "manager_id", "name"`
 
-// Create inserts a row into table employees and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table employees and returns the row as stored. It
+// validates n first.
 func (r *EmployeeRepo) Create(ctx context.Context, n NewEmployee) (Employee, error) {
 	if err := n.Validate(); err != nil {
 		return Employee{}, wrapErr(err, "employees.Create", "employees")
@@ -143,8 +109,8 @@ const sqlEmployeesFindByID = `-- name: employees.FindByID replica=ok
 SELECT "id", "manager_id", "name" FROM "employees"
 WHERE "id" = $1`
 
-// FindByID returns the row of table employees with the given id. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table employees with the given id, or
+// runtime.ErrNotFound.
 func (r *EmployeeRepo) FindByID(ctx context.Context, id int64) (Employee, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlEmployeesFindByID, id, runtime.Arg, scanEmployee)
 	return v, wrapErr(err, "employees.FindByID", "employees")
@@ -153,17 +119,14 @@ func (r *EmployeeRepo) FindByID(ctx context.Context, id int64) (Employee, error)
 const sqlEmployeesFindAll = `-- name: employees.FindAll replica=ok
 SELECT "id", "manager_id", "name" FROM "employees" ORDER BY "id"`
 
-// FindAll returns every row of table employees in primary key order, all in
-// memory; List and Stream do not hold them all.
+// FindAll returns every row of table employees in primary key order, in memory.
 func (r *EmployeeRepo) FindAll(ctx context.Context) ([]Employee, error) {
 	rows, err := r.db.Query(ctx, sqlEmployeesFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanEmployee)
 	return items, wrapErr(err, "employees.FindAll", "employees")
 }
 
-// Stream yields every row of table employees in primary key order as the loop
-// reads them from the server: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *EmployeeRepo) Stream(ctx context.Context) iter.Seq2[Employee, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "employees.Stream", "employees") }, scanEmployee, sqlEmployeesFindAll)
 }
@@ -177,9 +140,8 @@ SELECT "id", "manager_id", "name" FROM "employees"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table employees in primary key order,
-// after the cursor page.After ("" for the first page); the page's Next cursor (""
-// after the last page) gets the next one.
+// List returns a page of table employees in primary key order (see
+// runtime.PageArgs).
 func (r *EmployeeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Employee], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Employee]{
@@ -192,8 +154,6 @@ func (r *EmployeeRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 	return p, wrapErr(err, "employees.List", "employees")
 }
 
-// updateEmployees are the statements of EmployeeRepo.Update: one per set of fields
-// set (see runtime.Update).
 var updateEmployees = &runtime.Update{
 	Name: "employees.Update", Keys: 1,
 	Head:     "UPDATE \"employees\"\nSET ",
@@ -202,14 +162,12 @@ var updateEmployees = &runtime.Update{
 	Nullable: 1 << 0,
 }
 
-// argsEmployeeUpdate gives the value of each field of u, nil when unset.
 func argsEmployeeUpdate(u *EmployeeUpdate, d []any) []any {
 	return append(d, u.ManagerID.Arg(), u.Name.Arg())
 }
 
 // Update applies the set fields of u to the row of table employees with the given
-// id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *EmployeeRepo) Update(ctx context.Context, id int64, u EmployeeUpdate) (Employee, error) {
 	if err := u.Validate(); err != nil {
 		return Employee{}, wrapErr(err, "employees.Update", "employees")
@@ -241,9 +199,8 @@ const sqlEmployeesFindByIDs = `-- name: employees.FindByIDs replica=ok
 SELECT "id", "manager_id", "name" FROM "employees"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table employees whose id is in ids, in id order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table employees whose id is in ids, in id order;
+// keys without a row are skipped.
 func (r *EmployeeRepo) FindByIDs(ctx context.Context, ids []int64) ([]Employee, error) {
 	if len(ids) == 0 {
 		return []Employee{}, nil
@@ -252,15 +209,14 @@ func (r *EmployeeRepo) FindByIDs(ctx context.Context, ids []int64) ([]Employee, 
 	return items, wrapErr(err, "employees.FindByIDs", "employees")
 }
 
-// copyEmployees sends rows of NewEmployee to table employees with COPY.
 var copyEmployees = &runtime.Copier[NewEmployee]{
 	Table:   "employees",
 	Columns: []string{"manager_id", "name"},
 	Args:    argsNewEmployee,
 }
 
-// CreateMany inserts rows into table employees with the COPY protocol and returns
-// how many it inserted, all or nothing. It validates every row first.
+// CreateMany inserts rows into table employees with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *EmployeeRepo) CreateMany(ctx context.Context, rows []NewEmployee) (int64, error) {
 	n, err := copyEmployees.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "employees.CreateMany", "employees")
@@ -273,10 +229,9 @@ FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
 RETURNING "id", "manager_id", "name"`
 
-// CreateManyReturning inserts rows into table employees and returns them as
-// stored, in input order, defaults applied as in Create. It runs one statement,
-// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table employees in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *EmployeeRepo) CreateManyReturning(ctx context.Context, rows []NewEmployee) ([]Employee, error) {
 	if len(rows) == 0 {
 		return []Employee{}, nil
@@ -294,14 +249,12 @@ func (r *EmployeeRepo) CreateManyReturning(ctx context.Context, rows []NewEmploy
 	return items, wrapErr(err, "employees.CreateManyReturning", "employees")
 }
 
-// EmployeeKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// EmployeeKeyedUpdate is one row's key and changes for UpdateMany.
 type EmployeeKeyedUpdate struct {
 	ID      int64          `json:"id"`
 	Changes EmployeeUpdate `json:"changes"`
 }
 
-// bulkEmployeesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkEmployeesUpdates = &runtime.Bulk[EmployeeKeyedUpdate]{
 	Table:    "employees",
 	Key:      func(a, b *EmployeeKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -321,9 +274,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::boolean[], $3::bigint
 "cpcgen_new" AS (UPDATE "employees" SET "manager_id" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "employees"."manager_id" END, "name" = COALESCE("cpcgen_v"."cpcgen_4", "employees"."name") FROM "cpcgen_v" WHERE "employees"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table employees the changes of each, as
-// Update does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table employees, all or none (see
+// runtime.UpdateMany).
 func (r *EmployeeRepo) UpdateMany(ctx context.Context, rows []EmployeeKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkEmployeesUpdates, sqlEmployeesUpdateMany, rows)
 	return out, wrapErr(err, "employees.UpdateMany", "employees")
@@ -336,14 +288,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::boolean[], $3::bigint
 "cpcgen_new" AS (UPDATE "employees" SET "manager_id" = CASE WHEN "cpcgen_v"."cpcgen_2" THEN "cpcgen_v"."cpcgen_3" ELSE "employees"."manager_id" END, "name" = COALESCE("cpcgen_v"."cpcgen_4", "employees"."name") FROM "cpcgen_v" WHERE "employees"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "manager_id", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."manager_id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *EmployeeRepo) UpdateManyReturning(ctx context.Context, rows []EmployeeKeyedUpdate) ([]Employee, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkEmployeesUpdates, sqlEmployeesUpdateManyReturning, scanEmployee, rows)
 	return out, wrapErr(err, "employees.UpdateManyReturning", "employees")
 }
 
-// bulkEmployeesKeys sends the rows of DeleteMany.
 var bulkEmployeesKeys = &runtime.Bulk[int64]{
 	Table: "employees",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -359,7 +309,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcge
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table employees with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *EmployeeRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkEmployeesKeys, sqlEmployeesDeleteMany, keys)
 	return out, wrapErr(err, "employees.DeleteMany", "employees")
@@ -380,7 +330,6 @@ const sqlEmployeesLoadByManagerID = `-- name: employees.LoadByManagerID replica=
 SELECT "id", "manager_id", "name" FROM "employees"
 WHERE "manager_id" = ANY($1) ORDER BY "id"`
 
-// loadEmployeesByManagerID is LoadByManagerID on db.
 func loadEmployeesByManagerID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Employee, error) {
 	if len(keys) == 0 {
 		return map[int64][]Employee{}, nil
@@ -390,17 +339,15 @@ func loadEmployeesByManagerID(ctx context.Context, db runtime.DBTX, keys []int64
 }
 
 // LoadByManagerID returns the rows of table employees whose manager_id is one of
-// keys, grouped by manager_id, each group in primary key order, with one query
-// however many keys; keys without rows are not in the map.
+// keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *EmployeeRepo) LoadByManagerID(ctx context.Context, keys []int64) (map[int64][]Employee, error) {
 	m, err := loadEmployeesByManagerID(ctx, r.db, keys)
 	return m, wrapErr(err, "employees.LoadByManagerID", "employees")
 }
 
-// LoadEmployeesByManagerID returns the rows of table employees that reference each
-// of parents (employees.manager_id = employees.id), keyed by the parent's id, each
-// group in primary key order, with one query; parents without rows are not in the
-// map.
+// LoadEmployeesByManagerID returns the rows of table employees of each of parents
+// (employees.manager_id = employees.id), keyed by the parent's id, as
+// LoadByManagerID does.
 func (r *EmployeeRepo) LoadEmployeesByManagerID(ctx context.Context, parents []Employee) (map[int64][]Employee, error) {
 	keys := runtime.Keys(parents, func(p *Employee) (int64, bool) { return p.ID, true })
 	m, err := loadEmployeesByManagerID(ctx, r.db, keys)

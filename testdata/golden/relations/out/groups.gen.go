@@ -6,7 +6,6 @@ package reldb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -23,8 +22,7 @@ type NewGroup struct {
 	Name string `json:"name"`
 }
 
-// GroupUpdate lists changes to a row of table groups. Unset fields leave their
-// column unchanged.
+// GroupUpdate lists changes to a row of table groups; unset fields stay unchanged.
 type GroupUpdate struct {
 	Name runtime.Opt[string] `json:"name,omitzero"`
 }
@@ -34,48 +32,29 @@ type GroupRepo struct {
 	db runtime.DBTX
 }
 
-// NewGroupRepo returns a repository of table groups that runs its statements on
-// db: a pool, a connection or a transaction.
+// NewGroupRepo returns the repository of table groups over db.
 func NewGroupRepo(db runtime.DBTX) *GroupRepo {
 	return &GroupRepo{db: db}
 }
 
 var (
-	// ErrGroupIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// groups (constraint groups_pkey, primary_key in the spec).
+	// ErrGroupIDTaken matches a violation of the primary key (id).
 	ErrGroupIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "groups", "groups_pkey", "primary_key")
-
-	// ErrGroupNameTaken matches (errors.Is) a violation of the unique column name of
-	// groups (constraint groups_name_key, name.unique in the spec).
+	// ErrGroupNameTaken matches a violation of the unique column name.
 	ErrGroupNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "groups", "groups_name_key", "name.unique")
-
-	// ErrGroupReferencedByMembership matches (errors.Is) a delete or key change of a
-	// row of groups that rows of memberships still reference (constraint
-	// memberships_group_id_fkey, memberships.group_id.references in the spec).
+	// ErrGroupReferencedByMembership matches a delete or key change of a row that rows
+	// of memberships reference.
 	ErrGroupReferencedByMembership = runtime.NewForeignKeySentinel("memberships", "memberships_group_id_fkey", "group_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table groups: what the columns' types cannot hold (nil for
-// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
-// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
-// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
-// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first check it fails. The repository
-// calls it before any SQL.
+// Validate checks n against the columns of table groups (see runtime.Validator).
 func (n *NewGroup) Validate() error {
 	var f runtime.Fields
 	f.Fits("name", runtime.CheckText(n.Name))
 	return f.Err("groups")
 }
 
-// Validate checks u for table groups, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewGroup.Validate does.
 func (u *GroupUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Name.Set {
@@ -84,36 +63,22 @@ func (u *GroupUpdate) Validate() error {
 	return f.Err("groups")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for name, whose column is NOT NULL, rather than read it as a zero value:
-// the error is a *runtime.DbError of kind Validation naming the fields.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewGroup) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "groups", "name"); err != nil {
-		return err
-	}
 	type plain NewGroup
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "groups", "name")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for name, whose column is NOT NULL, rather than read it as a zero value:
-// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
-// field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *GroupUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "groups", "name"); err != nil {
-		return err
-	}
 	type plain GroupUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "groups", "name")
 }
 
-// scanGroup gives the scan destinations of the fields of v, columns in table
-// order.
 func scanGroup(v *Group, d []any) []any {
 	return append(d, &v.ID, &v.Name)
 }
 
-// argsNewGroup gives the values Create binds from n.
 func argsNewGroup(n *NewGroup, d []any) []any {
 	return append(d, &n.Name)
 }
@@ -123,8 +88,8 @@ INSERT INTO "groups" ("name")
 VALUES ($1)
 RETURNING "id", "name"`
 
-// Create inserts a row into table groups and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table groups and returns the row as stored. It validates n
+// first.
 func (r *GroupRepo) Create(ctx context.Context, n NewGroup) (Group, error) {
 	if err := n.Validate(); err != nil {
 		return Group{}, wrapErr(err, "groups.Create", "groups")
@@ -137,8 +102,8 @@ const sqlGroupsFindByID = `-- name: groups.FindByID replica=ok
 SELECT "id", "name" FROM "groups"
 WHERE "id" = $1`
 
-// FindByID returns the row of table groups with the given id. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table groups with the given id, or
+// runtime.ErrNotFound.
 func (r *GroupRepo) FindByID(ctx context.Context, id int64) (Group, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlGroupsFindByID, id, runtime.Arg, scanGroup)
 	return v, wrapErr(err, "groups.FindByID", "groups")
@@ -147,17 +112,14 @@ func (r *GroupRepo) FindByID(ctx context.Context, id int64) (Group, error) {
 const sqlGroupsFindAll = `-- name: groups.FindAll replica=ok
 SELECT "id", "name" FROM "groups" ORDER BY "id"`
 
-// FindAll returns every row of table groups in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table groups in primary key order, in memory.
 func (r *GroupRepo) FindAll(ctx context.Context) ([]Group, error) {
 	rows, err := r.db.Query(ctx, sqlGroupsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanGroup)
 	return items, wrapErr(err, "groups.FindAll", "groups")
 }
 
-// Stream yields every row of table groups in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *GroupRepo) Stream(ctx context.Context) iter.Seq2[Group, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "groups.Stream", "groups") }, scanGroup, sqlGroupsFindAll)
 }
@@ -171,9 +133,7 @@ SELECT "id", "name" FROM "groups"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table groups in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table groups in primary key order (see runtime.PageArgs).
 func (r *GroupRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Group], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Group]{
@@ -186,8 +146,6 @@ func (r *GroupRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	return p, wrapErr(err, "groups.List", "groups")
 }
 
-// updateGroups are the statements of GroupRepo.Update: one per set of fields set
-// (see runtime.Update).
 var updateGroups = &runtime.Update{
 	Name: "groups.Update", Keys: 1,
 	Head: "UPDATE \"groups\"\nSET ",
@@ -195,14 +153,12 @@ var updateGroups = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"name\"",
 }
 
-// argsGroupUpdate gives the value of each field of u, nil when unset.
 func argsGroupUpdate(u *GroupUpdate, d []any) []any {
 	return append(d, u.Name.Arg())
 }
 
 // Update applies the set fields of u to the row of table groups with the given id
-// and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *GroupRepo) Update(ctx context.Context, id int64, u GroupUpdate) (Group, error) {
 	if err := u.Validate(); err != nil {
 		return Group{}, wrapErr(err, "groups.Update", "groups")
@@ -234,9 +190,8 @@ const sqlGroupsFindByIDs = `-- name: groups.FindByIDs replica=ok
 SELECT "id", "name" FROM "groups"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table groups whose id is in ids, in id order, with
-// one query. Keys without a row are skipped, so the result may be shorter than
-// ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table groups whose id is in ids, in id order; keys
+// without a row are skipped.
 func (r *GroupRepo) FindByIDs(ctx context.Context, ids []int64) ([]Group, error) {
 	if len(ids) == 0 {
 		return []Group{}, nil
@@ -245,15 +200,14 @@ func (r *GroupRepo) FindByIDs(ctx context.Context, ids []int64) ([]Group, error)
 	return items, wrapErr(err, "groups.FindByIDs", "groups")
 }
 
-// copyGroups sends rows of NewGroup to table groups with COPY.
 var copyGroups = &runtime.Copier[NewGroup]{
 	Table:   "groups",
 	Columns: []string{"name"},
 	Args:    argsNewGroup,
 }
 
-// CreateMany inserts rows into table groups with the COPY protocol and returns how
-// many it inserted, all or nothing. It validates every row first.
+// CreateMany inserts rows into table groups with COPY, all or nothing, and returns
+// how many (see runtime.Copier). It validates every row first.
 func (r *GroupRepo) CreateMany(ctx context.Context, rows []NewGroup) (int64, error) {
 	n, err := copyGroups.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "groups.CreateMany", "groups")
@@ -266,10 +220,9 @@ FROM unnest($1::text[]) WITH ORDINALITY AS "u"("c1", "ord")
 ORDER BY "u"."ord"
 RETURNING "id", "name"`
 
-// CreateManyReturning inserts rows into table groups and returns them as stored,
-// in input order, defaults applied as in Create. It runs one statement, which
-// binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table groups in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *GroupRepo) CreateManyReturning(ctx context.Context, rows []NewGroup) ([]Group, error) {
 	if len(rows) == 0 {
 		return []Group{}, nil
@@ -330,13 +283,12 @@ func (r *GroupRepo) CreateIfAbsentByName(ctx context.Context, n NewGroup) (Group
 	return v, created, wrapErr(err, "groups.CreateIfAbsentByName", "groups")
 }
 
-// GroupKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// GroupKeyedUpdate is one row's key and changes for UpdateMany.
 type GroupKeyedUpdate struct {
 	ID      int64       `json:"id"`
 	Changes GroupUpdate `json:"changes"`
 }
 
-// bulkGroupsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkGroupsUpdates = &runtime.Bulk[GroupKeyedUpdate]{
 	Table:    "groups",
 	Key:      func(a, b *GroupKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -354,9 +306,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[]) WITH ORDINALI
 "cpcgen_new" AS (UPDATE "groups" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "groups"."name") FROM "cpcgen_v" WHERE "groups"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table groups the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table groups, all or none (see
+// runtime.UpdateMany).
 func (r *GroupRepo) UpdateMany(ctx context.Context, rows []GroupKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkGroupsUpdates, sqlGroupsUpdateMany, rows)
 	return out, wrapErr(err, "groups.UpdateMany", "groups")
@@ -369,14 +320,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[]) WITH ORDINALI
 "cpcgen_new" AS (UPDATE "groups" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "groups"."name") FROM "cpcgen_v" WHERE "groups"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *GroupRepo) UpdateManyReturning(ctx context.Context, rows []GroupKeyedUpdate) ([]Group, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkGroupsUpdates, sqlGroupsUpdateManyReturning, scanGroup, rows)
 	return out, wrapErr(err, "groups.UpdateManyReturning", "groups")
 }
 
-// bulkGroupsKeys sends the rows of DeleteMany.
 var bulkGroupsKeys = &runtime.Bulk[int64]{
 	Table: "groups",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -391,14 +340,13 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcge
 "cpcgen_new" AS (DELETE FROM "groups" USING "cpcgen_v" WHERE "groups"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table groups with the keys given, as Delete does,
-// and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table groups with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *GroupRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkGroupsKeys, sqlGroupsDeleteMany, keys)
 	return out, wrapErr(err, "groups.DeleteMany", "groups")
 }
 
-// bulkGroupsNew sends the rows of the batch upserts.
 var bulkGroupsNew = &runtime.Bulk[NewGroup]{
 	Table:    "groups",
 	Validate: (*NewGroup).Validate,
@@ -414,8 +362,7 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1" FROM unnest($
 "cpcgen_new" AS (UPDATE "groups" SET "name" = "groups"."name" FROM "cpcgen_v" WHERE "name" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name" FROM "cpcgen_new"`
 
-// UpsertManyByName is UpsertByName for many rows: it returns the rows as stored,
-// in the order of rows. See runtime.UpsertMany.
+// UpsertManyByName is UpsertByName for many rows (see runtime.UpsertMany).
 func (r *GroupRepo) UpsertManyByName(ctx context.Context, rows []NewGroup) ([]Group, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkGroupsNew.By(func(a, b *NewGroup) int { return cmp.Compare(a.Name, b.Name) }), sqlGroupsUpsertManyByName, scanGroup, rows)
 	return out, wrapErr(err, "groups.UpsertManyByName", "groups")
@@ -426,17 +373,16 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1" FROM unnest($
 "cpcgen_ins" AS (INSERT INTO "groups" ("name") SELECT "cpcgen_v"."cpcgen_i1" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("name") DO NOTHING RETURNING "id", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "groups"."id", "groups"."name" FROM "cpcgen_v" JOIN "groups" ON "name" = "cpcgen_v"."cpcgen_i1"`
 
-// CreateManyIfAbsentByName is CreateIfAbsentByName for many rows: it returns, in
-// the order of rows, the new rows or the rows in the way, and whether each was
-// created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentByName is CreateIfAbsentByName for many rows (see
+// runtime.CreateManyIfAbsent).
 func (r *GroupRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewGroup) ([]Group, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkGroupsNew.By(func(a, b *NewGroup) int { return cmp.Compare(a.Name, b.Name) }), sqlGroupsCreateManyIfAbsentByName, scanGroup, rows)
 	return out, created, wrapErr(err, "groups.CreateManyIfAbsentByName", "groups")
 }
 
-// LoadMemberships returns the rows of table memberships that reference each of
-// parents (memberships.group_id = groups.id), keyed by the parent's id, each group
-// in primary key order, with one query; parents without rows are not in the map.
+// LoadMemberships returns the rows of table memberships of each of parents
+// (memberships.group_id = groups.id), keyed by the parent's id, as LoadByGroupID
+// does.
 func (r *GroupRepo) LoadMemberships(ctx context.Context, parents []Group) (map[int64][]Membership, error) {
 	keys := runtime.Keys(parents, func(p *Group) (int64, bool) { return p.ID, true })
 	m, err := loadMembershipsByGroupID(ctx, r.db, keys)

@@ -6,7 +6,6 @@ package reldb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 	"time"
 
@@ -22,8 +21,8 @@ type Membership struct {
 	JoinedAt time.Time `json:"joined_at"`
 }
 
-// NewMembership holds the values of a new row of table memberships. Fields of type
-// runtime.Opt may be left unset: the column's default applies.
+// NewMembership holds the values of a new row of table memberships. An unset
+// runtime.Opt field takes its column's default.
 type NewMembership struct {
 	UserID   uuid.UUID              `json:"user_id"`
 	GroupID  int64                  `json:"group_id"`
@@ -31,8 +30,8 @@ type NewMembership struct {
 	JoinedAt runtime.Opt[time.Time] `json:"joined_at,omitzero"`
 }
 
-// MembershipUpdate lists changes to a row of table memberships. Unset fields leave
-// their column unchanged.
+// MembershipUpdate lists changes to a row of table memberships; unset fields stay
+// unchanged.
 type MembershipUpdate struct {
 	Role     runtime.Opt[Role]      `json:"role,omitzero"`
 	JoinedAt runtime.Opt[time.Time] `json:"joined_at,omitzero"`
@@ -45,36 +44,24 @@ type MembershipRepo struct {
 	db runtime.DBTX
 }
 
-// NewMembershipRepo returns a repository of table memberships that runs its
-// statements on db: a pool, a connection or a transaction.
+// NewMembershipRepo returns the repository of table memberships over db.
 func NewMembershipRepo(db runtime.DBTX) *MembershipRepo {
 	return &MembershipRepo{db: db}
 }
 
 var (
-	// ErrMembershipUserIDGroupIDTaken matches (errors.Is) a violation of the primary
-	// key (user_id, group_id) of memberships (constraint memberships_pkey, primary_key
-	// in the spec).
+	// ErrMembershipUserIDGroupIDTaken matches a violation of the primary key (user_id,
+	// group_id).
 	ErrMembershipUserIDGroupIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "memberships", "memberships_pkey", "primary_key")
-
-	// ErrMembershipUserIDNotFound matches (errors.Is) a write of memberships whose
-	// user_id names no row of users (constraint memberships_user_id_fkey,
-	// user_id.references in the spec).
+	// ErrMembershipUserIDNotFound matches a write whose user_id names no row of users.
 	ErrMembershipUserIDNotFound = runtime.NewForeignKeySentinel("memberships", "memberships_user_id_fkey", "user_id.references", runtime.FKMissing)
-
-	// ErrMembershipGroupIDNotFound matches (errors.Is) a write of memberships whose
-	// group_id names no row of groups (constraint memberships_group_id_fkey,
-	// group_id.references in the spec).
+	// ErrMembershipGroupIDNotFound matches a write whose group_id names no row of
+	// groups.
 	ErrMembershipGroupIDNotFound = runtime.NewForeignKeySentinel("memberships", "memberships_group_id_fkey", "group_id.references", runtime.FKMissing)
 )
 
-// Validate checks n for table memberships: what the columns' types cannot hold
-// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
-// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table memberships (see
+// runtime.Validator).
 func (n *NewMembership) Validate() error {
 	var f runtime.Fields
 	if n.Role.Set {
@@ -86,14 +73,7 @@ func (n *NewMembership) Validate() error {
 	return f.Err("memberships")
 }
 
-// Validate checks u for table memberships, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewMembership.Validate does.
 func (u *MembershipUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Role.Set {
@@ -105,37 +85,22 @@ func (u *MembershipUpdate) Validate() error {
 	return f.Err("memberships")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for user_id, group_id, role, joined_at, whose columns are NOT NULL, rather
-// than read it as a zero value: the error is a *runtime.DbError of kind Validation
-// naming the fields. Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewMembership) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "memberships", "user_id", "group_id", "role", "joined_at"); err != nil {
-		return err
-	}
 	type plain NewMembership
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "memberships", "user_id", "group_id", "role", "joined_at")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for role, joined_at, whose columns are NOT NULL, rather than read it as a
-// zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *MembershipUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "memberships", "role", "joined_at"); err != nil {
-		return err
-	}
 	type plain MembershipUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "memberships", "role", "joined_at")
 }
 
-// scanMembership gives the scan destinations of the fields of v, columns in table
-// order.
 func scanMembership(v *Membership, d []any) []any {
 	return append(d, &v.UserID, &v.GroupID, &v.Role, &v.JoinedAt)
 }
 
-// argsNewMembership gives the values Create binds from n.
 func argsNewMembership(n *NewMembership, d []any) []any {
 	return append(d, &n.UserID, &n.GroupID, n.Role.Arg(), n.JoinedAt.Arg())
 }
@@ -145,8 +110,8 @@ INSERT INTO "memberships" ("user_id", "group_id", "role", "joined_at")
 VALUES ($1, $2, COALESCE($3::"role", 'member'::"role"), COALESCE($4::timestamptz, now()))
 RETURNING "user_id", "group_id", "role", "joined_at"`
 
-// Create inserts a row into table memberships and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table memberships and returns the row as stored. It
+// validates n first.
 func (r *MembershipRepo) Create(ctx context.Context, n NewMembership) (Membership, error) {
 	if err := n.Validate(); err != nil {
 		return Membership{}, wrapErr(err, "memberships.Create", "memberships")
@@ -159,8 +124,8 @@ const sqlMembershipsFindByID = `-- name: memberships.FindByID replica=ok
 SELECT "user_id", "group_id", "role", "joined_at" FROM "memberships"
 WHERE "user_id" = $1 AND "group_id" = $2`
 
-// FindByID returns the row of table memberships with the given userID and groupID.
-// If there is none, the error matches runtime.ErrNotFound.
+// FindByID returns the row of table memberships with the given userID and groupID,
+// or runtime.ErrNotFound.
 func (r *MembershipRepo) FindByID(ctx context.Context, userID uuid.UUID, groupID int64) (Membership, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlMembershipsFindByID, userID, runtime.Arg, scanMembership, groupID)
 	return v, wrapErr(err, "memberships.FindByID", "memberships")
@@ -169,17 +134,14 @@ func (r *MembershipRepo) FindByID(ctx context.Context, userID uuid.UUID, groupID
 const sqlMembershipsFindAll = `-- name: memberships.FindAll replica=ok
 SELECT "user_id", "group_id", "role", "joined_at" FROM "memberships" ORDER BY "user_id", "group_id"`
 
-// FindAll returns every row of table memberships in primary key order, all in
-// memory; List and Stream do not hold them all.
+// FindAll returns every row of table memberships in primary key order, in memory.
 func (r *MembershipRepo) FindAll(ctx context.Context) ([]Membership, error) {
 	rows, err := r.db.Query(ctx, sqlMembershipsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanMembership)
 	return items, wrapErr(err, "memberships.FindAll", "memberships")
 }
 
-// Stream yields every row of table memberships in primary key order as the loop
-// reads them from the server: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *MembershipRepo) Stream(ctx context.Context) iter.Seq2[Membership, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "memberships.Stream", "memberships") }, scanMembership, sqlMembershipsFindAll)
 }
@@ -193,9 +155,8 @@ SELECT "user_id", "group_id", "role", "joined_at" FROM "memberships"
 WHERE ("user_id", "group_id") > ($1, $2) ORDER BY "user_id", "group_id"
 LIMIT $3`
 
-// List returns up to page.Limit rows of table memberships in primary key order,
-// after the cursor page.After ("" for the first page); the page's Next cursor (""
-// after the last page) gets the next one.
+// List returns a page of table memberships in primary key order (see
+// runtime.PageArgs).
 func (r *MembershipRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Membership], error) {
 	var userID uuid.UUID
 	var groupID int64
@@ -209,8 +170,6 @@ func (r *MembershipRepo) List(ctx context.Context, page runtime.PageArgs) (runti
 	return p, wrapErr(err, "memberships.List", "memberships")
 }
 
-// updateMemberships are the statements of MembershipRepo.Update: one per set of
-// fields set (see runtime.Update).
 var updateMemberships = &runtime.Update{
 	Name: "memberships.Update", Keys: 2,
 	Head: "UPDATE \"memberships\"\nSET ",
@@ -218,14 +177,13 @@ var updateMemberships = &runtime.Update{
 	Tail: "\nWHERE \"user_id\" = $1 AND \"group_id\" = $2\nRETURNING \"user_id\", \"group_id\", \"role\", \"joined_at\"",
 }
 
-// argsMembershipUpdate gives the value of each field of u, nil when unset.
 func argsMembershipUpdate(u *MembershipUpdate, d []any) []any {
 	return append(d, u.Role.Arg(), u.JoinedAt.Arg())
 }
 
 // Update applies the set fields of u to the row of table memberships with the
-// given userID and groupID and returns the row as stored. If there is none, the
-// error matches runtime.ErrNotFound. It validates u first.
+// given userID and groupID and returns it as stored, or runtime.ErrNotFound. It
+// validates u first.
 func (r *MembershipRepo) Update(ctx context.Context, userID uuid.UUID, groupID int64, u MembershipUpdate) (Membership, error) {
 	if err := u.Validate(); err != nil {
 		return Membership{}, wrapErr(err, "memberships.Update", "memberships")
@@ -253,17 +211,14 @@ func (r *MembershipRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "memberships.Count", "memberships")
 }
 
-// copyMemberships sends rows of NewMembership to table memberships with COPY.
 var copyMemberships = &runtime.Copier[NewMembership]{
 	Table:   "memberships",
 	Columns: []string{"user_id", "group_id", "role", "joined_at"},
 	Args:    argsNewMembership,
 }
 
-// CreateMany inserts rows into table memberships with the COPY protocol and
-// returns how many it inserted, all or nothing. It validates every row first. An
-// unset optional field takes the column's default, as in Create (rows setting
-// different fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table memberships with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *MembershipRepo) CreateMany(ctx context.Context, rows []NewMembership) (int64, error) {
 	n, err := copyMemberships.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "memberships.CreateMany", "memberships")
@@ -276,10 +231,9 @@ FROM unnest($1::uuid[], $2::bigint[], $3::text[]::"role"[], $4::timestamptz[]) W
 ORDER BY "u"."ord"
 RETURNING "user_id", "group_id", "role", "joined_at"`
 
-// CreateManyReturning inserts rows into table memberships and returns them as
-// stored, in input order, defaults applied as in Create. It runs one statement,
-// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table memberships in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *MembershipRepo) CreateManyReturning(ctx context.Context, rows []NewMembership) ([]Membership, error) {
 	if len(rows) == 0 {
 		return []Membership{}, nil
@@ -351,15 +305,13 @@ type MembershipKey struct {
 	GroupID int64     `json:"group_id"`
 }
 
-// MembershipKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// MembershipKeyedUpdate is one row's key and changes for UpdateMany.
 type MembershipKeyedUpdate struct {
 	UserID  uuid.UUID        `json:"user_id"`
 	GroupID int64            `json:"group_id"`
 	Changes MembershipUpdate `json:"changes"`
 }
 
-// bulkMembershipsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkMembershipsUpdates = &runtime.Bulk[MembershipKeyedUpdate]{
 	Table: "memberships",
 	Key: func(a, b *MembershipKeyedUpdate) int {
@@ -381,9 +333,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::text[]::"
 "cpcgen_new" AS (UPDATE "memberships" SET "role" = COALESCE("cpcgen_v"."cpcgen_3", "memberships"."role"), "joined_at" = COALESCE("cpcgen_v"."cpcgen_4", "memberships"."joined_at") FROM "cpcgen_v" WHERE "memberships"."user_id" = "cpcgen_v"."cpcgen_1" AND "memberships"."group_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table memberships the changes of each, as
-// Update does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table memberships, all or none (see
+// runtime.UpdateMany).
 func (r *MembershipRepo) UpdateMany(ctx context.Context, rows []MembershipKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkMembershipsUpdates, sqlMembershipsUpdateMany, rows)
 	return out, wrapErr(err, "memberships.UpdateMany", "memberships")
@@ -396,14 +347,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::text[]::"
 "cpcgen_new" AS (UPDATE "memberships" SET "role" = COALESCE("cpcgen_v"."cpcgen_3", "memberships"."role"), "joined_at" = COALESCE("cpcgen_v"."cpcgen_4", "memberships"."joined_at") FROM "cpcgen_v" WHERE "memberships"."user_id" = "cpcgen_v"."cpcgen_1" AND "memberships"."group_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "user_id", "group_id", "role", "joined_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."user_id", "cpcgen_new"."group_id", "cpcgen_new"."role", "cpcgen_new"."joined_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *MembershipRepo) UpdateManyReturning(ctx context.Context, rows []MembershipKeyedUpdate) ([]Membership, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkMembershipsUpdates, sqlMembershipsUpdateManyReturning, scanMembership, rows)
 	return out, wrapErr(err, "memberships.UpdateManyReturning", "memberships")
 }
 
-// bulkMembershipsKeys sends the rows of DeleteMany.
 var bulkMembershipsKeys = &runtime.Bulk[MembershipKey]{
 	Table: "memberships",
 	Key: func(a, b *MembershipKey) int {
@@ -422,13 +371,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[]) WITH ORDINALI
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table memberships with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *MembershipRepo) DeleteMany(ctx context.Context, keys []MembershipKey) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkMembershipsKeys, sqlMembershipsDeleteMany, keys)
 	return out, wrapErr(err, "memberships.DeleteMany", "memberships")
 }
 
-// bulkMembershipsNew sends the rows of the batch upserts.
 var bulkMembershipsNew = &runtime.Bulk[NewMembership]{
 	Table:    "memberships",
 	Validate: (*NewMembership).Validate,
@@ -447,8 +395,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_new" AS (UPDATE "memberships" SET "role" = COALESCE("cpcgen_v"."cpcgen_3", "memberships"."role"), "joined_at" = COALESCE("cpcgen_v"."cpcgen_4", "memberships"."joined_at") FROM "cpcgen_v" WHERE "user_id" = "cpcgen_v"."cpcgen_i1" AND "group_id" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "user_id", "group_id", "role", "joined_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."user_id", "cpcgen_ins"."group_id", "cpcgen_ins"."role", "cpcgen_ins"."joined_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."group_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."user_id", "cpcgen_new"."group_id", "cpcgen_new"."role", "cpcgen_new"."joined_at" FROM "cpcgen_new"`
 
-// UpsertManyByUserIDAndGroupID is UpsertByUserIDAndGroupID for many rows: it
-// returns the rows as stored, in the order of rows. See runtime.UpsertMany.
+// UpsertManyByUserIDAndGroupID is UpsertByUserIDAndGroupID for many rows (see
+// runtime.UpsertMany).
 func (r *MembershipRepo) UpsertManyByUserIDAndGroupID(ctx context.Context, rows []NewMembership) ([]Membership, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkMembershipsNew.By(func(a, b *NewMembership) int {
 		return cmp.Or(runtime.CompareUUID(a.UserID, b.UserID), cmp.Compare(a.GroupID, b.GroupID))
@@ -462,8 +410,7 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."user_id", "cpcgen_ins"."group_id", "cpcgen_ins"."role", "cpcgen_ins"."joined_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."group_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "memberships"."user_id", "memberships"."group_id", "memberships"."role", "memberships"."joined_at" FROM "cpcgen_v" JOIN "memberships" ON "user_id" = "cpcgen_v"."cpcgen_i1" AND "group_id" = "cpcgen_v"."cpcgen_i2"`
 
 // CreateManyIfAbsentByUserIDAndGroupID is CreateIfAbsentByUserIDAndGroupID for
-// many rows: it returns, in the order of rows, the new rows or the rows in the
-// way, and whether each was created. See runtime.CreateManyIfAbsent.
+// many rows (see runtime.CreateManyIfAbsent).
 func (r *MembershipRepo) CreateManyIfAbsentByUserIDAndGroupID(ctx context.Context, rows []NewMembership) ([]Membership, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkMembershipsNew.By(func(a, b *NewMembership) int {
 		return cmp.Or(runtime.CompareUUID(a.UserID, b.UserID), cmp.Compare(a.GroupID, b.GroupID))
@@ -486,7 +433,6 @@ const sqlMembershipsLoadByUserID = `-- name: memberships.LoadByUserID replica=ok
 SELECT "user_id", "group_id", "role", "joined_at" FROM "memberships"
 WHERE "user_id" = ANY($1) ORDER BY "user_id", "group_id"`
 
-// loadMembershipsByUserID is LoadByUserID on db.
 func loadMembershipsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Membership{}, nil
@@ -496,8 +442,7 @@ func loadMembershipsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.U
 }
 
 // LoadByUserID returns the rows of table memberships whose user_id is one of keys,
-// grouped by user_id, each group in primary key order, with one query however many
-// keys; keys without rows are not in the map.
+// grouped by it, in one query (see runtime.GroupRows).
 func (r *MembershipRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Membership, error) {
 	m, err := loadMembershipsByUserID(ctx, r.db, keys)
 	return m, wrapErr(err, "memberships.LoadByUserID", "memberships")
@@ -518,7 +463,6 @@ const sqlMembershipsLoadByGroupID = `-- name: memberships.LoadByGroupID replica=
 SELECT "user_id", "group_id", "role", "joined_at" FROM "memberships"
 WHERE "group_id" = ANY($1) ORDER BY "user_id", "group_id"`
 
-// loadMembershipsByGroupID is LoadByGroupID on db.
 func loadMembershipsByGroupID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Membership, error) {
 	if len(keys) == 0 {
 		return map[int64][]Membership{}, nil
@@ -528,8 +472,7 @@ func loadMembershipsByGroupID(ctx context.Context, db runtime.DBTX, keys []int64
 }
 
 // LoadByGroupID returns the rows of table memberships whose group_id is one of
-// keys, grouped by group_id, each group in primary key order, with one query
-// however many keys; keys without rows are not in the map.
+// keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *MembershipRepo) LoadByGroupID(ctx context.Context, keys []int64) (map[int64][]Membership, error) {
 	m, err := loadMembershipsByGroupID(ctx, r.db, keys)
 	return m, wrapErr(err, "memberships.LoadByGroupID", "memberships")

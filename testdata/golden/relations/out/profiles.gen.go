@@ -6,7 +6,6 @@ package reldb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -24,8 +23,8 @@ type NewProfile struct {
 	Bio       string `json:"bio"`
 }
 
-// ProfileUpdate lists changes to a row of table profiles. Unset fields leave their
-// column unchanged.
+// ProfileUpdate lists changes to a row of table profiles; unset fields stay
+// unchanged.
 type ProfileUpdate struct {
 	Bio runtime.Opt[string] `json:"bio,omitzero"`
 }
@@ -35,30 +34,20 @@ type ProfileRepo struct {
 	db runtime.DBTX
 }
 
-// NewProfileRepo returns a repository of table profiles that runs its statements
-// on db: a pool, a connection or a transaction.
+// NewProfileRepo returns the repository of table profiles over db.
 func NewProfileRepo(db runtime.DBTX) *ProfileRepo {
 	return &ProfileRepo{db: db}
 }
 
 var (
-	// ErrProfileUserEmailTaken matches (errors.Is) a violation of the primary key
-	// (user_email) of profiles (constraint profiles_pkey, primary_key in the spec).
+	// ErrProfileUserEmailTaken matches a violation of the primary key (user_email).
 	ErrProfileUserEmailTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "profiles", "profiles_pkey", "primary_key")
-
-	// ErrProfileUserEmailNotFound matches (errors.Is) a write of profiles whose
-	// user_email names no row of users (constraint profiles_user_email_fkey,
-	// user_email.references in the spec).
+	// ErrProfileUserEmailNotFound matches a write whose user_email names no row of
+	// users.
 	ErrProfileUserEmailNotFound = runtime.NewForeignKeySentinel("profiles", "profiles_user_email_fkey", "user_email.references", runtime.FKMissing)
 )
 
-// Validate checks n for table profiles: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table profiles (see runtime.Validator).
 func (n *NewProfile) Validate() error {
 	var f runtime.Fields
 	f.Fits("user_email", runtime.CheckText(n.UserEmail))
@@ -67,14 +56,7 @@ func (n *NewProfile) Validate() error {
 	return f.Err("profiles")
 }
 
-// Validate checks u for table profiles, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewProfile.Validate does.
 func (u *ProfileUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Bio.Set {
@@ -83,28 +65,16 @@ func (u *ProfileUpdate) Validate() error {
 	return f.Err("profiles")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for user_email, bio, whose columns are NOT NULL, rather than read it as a
-// zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewProfile) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "profiles", "user_email", "bio"); err != nil {
-		return err
-	}
 	type plain NewProfile
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "profiles", "user_email", "bio")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for bio, whose column is NOT NULL, rather than read it as a zero value: the
-// error is a *runtime.DbError of kind Validation naming the fields. Leave a field
-// out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *ProfileUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "profiles", "bio"); err != nil {
-		return err
-	}
 	type plain ProfileUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "profiles", "bio")
 }
 
 var (
@@ -114,13 +84,10 @@ var (
 	}
 )
 
-// scanProfile gives the scan destinations of the fields of v, columns in table
-// order.
 func scanProfile(v *Profile, d []any) []any {
 	return append(d, &v.UserEmail, &v.Bio)
 }
 
-// argsNewProfile gives the values Create binds from n.
 func argsNewProfile(n *NewProfile, d []any) []any {
 	return append(d, &n.UserEmail, &n.Bio)
 }
@@ -130,8 +97,8 @@ INSERT INTO "profiles" ("user_email", "bio")
 VALUES ($1, $2)
 RETURNING "user_email", "bio"`
 
-// Create inserts a row into table profiles and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table profiles and returns the row as stored. It validates
+// n first.
 func (r *ProfileRepo) Create(ctx context.Context, n NewProfile) (Profile, error) {
 	if err := n.Validate(); err != nil {
 		return Profile{}, wrapErr(err, "profiles.Create", "profiles")
@@ -144,8 +111,8 @@ const sqlProfilesFindByID = `-- name: profiles.FindByID replica=ok
 SELECT "user_email", "bio" FROM "profiles"
 WHERE "user_email" = $1`
 
-// FindByID returns the row of table profiles with the given userEmail. If there is
-// none, the error matches runtime.ErrNotFound.
+// FindByID returns the row of table profiles with the given userEmail, or
+// runtime.ErrNotFound.
 func (r *ProfileRepo) FindByID(ctx context.Context, userEmail string) (Profile, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlProfilesFindByID, userEmail, runtime.Arg, scanProfile)
 	return v, wrapErr(err, "profiles.FindByID", "profiles")
@@ -154,17 +121,14 @@ func (r *ProfileRepo) FindByID(ctx context.Context, userEmail string) (Profile, 
 const sqlProfilesFindAll = `-- name: profiles.FindAll replica=ok
 SELECT "user_email", "bio" FROM "profiles" ORDER BY "user_email"`
 
-// FindAll returns every row of table profiles in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table profiles in primary key order, in memory.
 func (r *ProfileRepo) FindAll(ctx context.Context) ([]Profile, error) {
 	rows, err := r.db.Query(ctx, sqlProfilesFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanProfile)
 	return items, wrapErr(err, "profiles.FindAll", "profiles")
 }
 
-// Stream yields every row of table profiles in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ProfileRepo) Stream(ctx context.Context) iter.Seq2[Profile, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "profiles.Stream", "profiles") }, scanProfile, sqlProfilesFindAll)
 }
@@ -178,9 +142,8 @@ SELECT "user_email", "bio" FROM "profiles"
 WHERE ("user_email") > ($1) ORDER BY "user_email"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table profiles in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table profiles in primary key order (see
+// runtime.PageArgs).
 func (r *ProfileRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Profile], error) {
 	var userEmail string
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Profile]{
@@ -193,8 +156,6 @@ func (r *ProfileRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "profiles.List", "profiles")
 }
 
-// updateProfiles are the statements of ProfileRepo.Update: one per set of fields
-// set (see runtime.Update).
 var updateProfiles = &runtime.Update{
 	Name: "profiles.Update", Keys: 1,
 	Head: "UPDATE \"profiles\"\nSET ",
@@ -202,14 +163,13 @@ var updateProfiles = &runtime.Update{
 	Tail: "\nWHERE \"user_email\" = $1\nRETURNING \"user_email\", \"bio\"",
 }
 
-// argsProfileUpdate gives the value of each field of u, nil when unset.
 func argsProfileUpdate(u *ProfileUpdate, d []any) []any {
 	return append(d, u.Bio.Arg())
 }
 
 // Update applies the set fields of u to the row of table profiles with the given
-// userEmail and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// userEmail and returns it as stored, or runtime.ErrNotFound. It validates u
+// first.
 func (r *ProfileRepo) Update(ctx context.Context, userEmail string, u ProfileUpdate) (Profile, error) {
 	if err := u.Validate(); err != nil {
 		return Profile{}, wrapErr(err, "profiles.Update", "profiles")
@@ -242,8 +202,7 @@ SELECT "user_email", "bio" FROM "profiles"
 WHERE "user_email" = ANY($1) ORDER BY "user_email"`
 
 // FindByIDs returns the rows of table profiles whose user_email is in ids, in
-// user_email order, with one query. Keys without a row are skipped, so the result
-// may be shorter than ids; it is empty, not nil, when no key has a row.
+// user_email order; keys without a row are skipped.
 func (r *ProfileRepo) FindByIDs(ctx context.Context, ids []string) ([]Profile, error) {
 	if len(ids) == 0 {
 		return []Profile{}, nil
@@ -252,15 +211,14 @@ func (r *ProfileRepo) FindByIDs(ctx context.Context, ids []string) ([]Profile, e
 	return items, wrapErr(err, "profiles.FindByIDs", "profiles")
 }
 
-// copyProfiles sends rows of NewProfile to table profiles with COPY.
 var copyProfiles = &runtime.Copier[NewProfile]{
 	Table:   "profiles",
 	Columns: []string{"user_email", "bio"},
 	Args:    argsNewProfile,
 }
 
-// CreateMany inserts rows into table profiles with the COPY protocol and returns
-// how many it inserted, all or nothing. It validates every row first.
+// CreateMany inserts rows into table profiles with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *ProfileRepo) CreateMany(ctx context.Context, rows []NewProfile) (int64, error) {
 	n, err := copyProfiles.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "profiles.CreateMany", "profiles")
@@ -273,10 +231,9 @@ FROM unnest($1::varchar[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
 RETURNING "user_email", "bio"`
 
-// CreateManyReturning inserts rows into table profiles and returns them as stored,
-// in input order, defaults applied as in Create. It runs one statement, which
-// binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table profiles in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *ProfileRepo) CreateManyReturning(ctx context.Context, rows []NewProfile) ([]Profile, error) {
 	if len(rows) == 0 {
 		return []Profile{}, nil
@@ -338,14 +295,12 @@ func (r *ProfileRepo) CreateIfAbsentByUserEmail(ctx context.Context, n NewProfil
 	return v, created, wrapErr(err, "profiles.CreateIfAbsentByUserEmail", "profiles")
 }
 
-// ProfileKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// ProfileKeyedUpdate is one row's key and changes for UpdateMany.
 type ProfileKeyedUpdate struct {
 	UserEmail string        `json:"user_email"`
 	Changes   ProfileUpdate `json:"changes"`
 }
 
-// bulkProfilesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkProfilesUpdates = &runtime.Bulk[ProfileKeyedUpdate]{
 	Table:    "profiles",
 	Key:      func(a, b *ProfileKeyedUpdate) int { return cmp.Compare(a.UserEmail, b.UserEmail) },
@@ -363,9 +318,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::text[]) WITH ORDINAL
 "cpcgen_new" AS (UPDATE "profiles" SET "bio" = COALESCE("cpcgen_v"."cpcgen_2", "profiles"."bio") FROM "cpcgen_v" WHERE "profiles"."user_email" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table profiles the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table profiles, all or none (see
+// runtime.UpdateMany).
 func (r *ProfileRepo) UpdateMany(ctx context.Context, rows []ProfileKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkProfilesUpdates, sqlProfilesUpdateMany, rows)
 	return out, wrapErr(err, "profiles.UpdateMany", "profiles")
@@ -378,14 +332,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[], $2::text[]) WITH ORDINAL
 "cpcgen_new" AS (UPDATE "profiles" SET "bio" = COALESCE("cpcgen_v"."cpcgen_2", "profiles"."bio") FROM "cpcgen_v" WHERE "profiles"."user_email" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "user_email", "bio")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."user_email", "cpcgen_new"."bio" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ProfileRepo) UpdateManyReturning(ctx context.Context, rows []ProfileKeyedUpdate) ([]Profile, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkProfilesUpdates, sqlProfilesUpdateManyReturning, scanProfile, rows)
 	return out, wrapErr(err, "profiles.UpdateManyReturning", "profiles")
 }
 
-// bulkProfilesKeys sends the rows of DeleteMany.
 var bulkProfilesKeys = &runtime.Bulk[string]{
 	Table: "profiles",
 	Key:   func(a, b *string) int { return cmp.Compare(*a, *b) },
@@ -401,13 +353,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::varchar[]) WITH ORDINALITY AS "cpcg
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table profiles with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *ProfileRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkProfilesKeys, sqlProfilesDeleteMany, keys)
 	return out, wrapErr(err, "profiles.DeleteMany", "profiles")
 }
 
-// bulkProfilesNew sends the rows of the batch upserts.
 var bulkProfilesNew = &runtime.Bulk[NewProfile]{
 	Table:    "profiles",
 	Validate: (*NewProfile).Validate,
@@ -424,8 +375,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_new" AS (UPDATE "profiles" SET "bio" = "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE "user_email" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "user_email", "bio")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."user_email", "cpcgen_ins"."bio" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."user_email" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."user_email", "cpcgen_new"."bio" FROM "cpcgen_new"`
 
-// UpsertManyByUserEmail is UpsertByUserEmail for many rows: it returns the rows as
-// stored, in the order of rows. See runtime.UpsertMany.
+// UpsertManyByUserEmail is UpsertByUserEmail for many rows (see
+// runtime.UpsertMany).
 func (r *ProfileRepo) UpsertManyByUserEmail(ctx context.Context, rows []NewProfile) ([]Profile, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkProfilesNew.By(func(a, b *NewProfile) int { return cmp.Compare(a.UserEmail, b.UserEmail) }), sqlProfilesUpsertManyByUserEmail, scanProfile, rows)
 	return out, wrapErr(err, "profiles.UpsertManyByUserEmail", "profiles")
@@ -436,9 +387,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_ins" AS (INSERT INTO "profiles" ("user_email", "bio") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("user_email") DO NOTHING RETURNING "user_email", "bio")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."user_email", "cpcgen_ins"."bio" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."user_email" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "profiles"."user_email", "profiles"."bio" FROM "cpcgen_v" JOIN "profiles" ON "user_email" = "cpcgen_v"."cpcgen_i1"`
 
-// CreateManyIfAbsentByUserEmail is CreateIfAbsentByUserEmail for many rows: it
-// returns, in the order of rows, the new rows or the rows in the way, and whether
-// each was created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentByUserEmail is CreateIfAbsentByUserEmail for many rows (see
+// runtime.CreateManyIfAbsent).
 func (r *ProfileRepo) CreateManyIfAbsentByUserEmail(ctx context.Context, rows []NewProfile) ([]Profile, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkProfilesNew.By(func(a, b *NewProfile) int { return cmp.Compare(a.UserEmail, b.UserEmail) }), sqlProfilesCreateManyIfAbsentByUserEmail, scanProfile, rows)
 	return out, created, wrapErr(err, "profiles.CreateManyIfAbsentByUserEmail", "profiles")
@@ -459,7 +409,6 @@ const sqlProfilesLoadByUserEmail = `-- name: profiles.LoadByUserEmail replica=ok
 SELECT "user_email", "bio" FROM "profiles"
 WHERE "user_email" = ANY($1) ORDER BY "user_email"`
 
-// loadProfilesByUserEmail is LoadByUserEmail on db.
 func loadProfilesByUserEmail(ctx context.Context, db runtime.DBTX, keys []string) (map[string][]Profile, error) {
 	if len(keys) == 0 {
 		return map[string][]Profile{}, nil
@@ -469,8 +418,7 @@ func loadProfilesByUserEmail(ctx context.Context, db runtime.DBTX, keys []string
 }
 
 // LoadByUserEmail returns the rows of table profiles whose user_email is one of
-// keys, grouped by user_email, each group in primary key order, with one query
-// however many keys; keys without rows are not in the map.
+// keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *ProfileRepo) LoadByUserEmail(ctx context.Context, keys []string) (map[string][]Profile, error) {
 	m, err := loadProfilesByUserEmail(ctx, r.db, keys)
 	return m, wrapErr(err, "profiles.LoadByUserEmail", "profiles")

@@ -118,7 +118,7 @@ func wrapErr(err error, op, table string) error {
 	}
 	err = runtime.Wrap(err, op, table)
 	if e, ok := err.(*runtime.DbError); ok && e.Constraint != "" && e.SpecName == "" {
-		if name := specNameOf(e.Table, e.Constraint); name != "" {
+		if name := runtime.SpecName(e.Table, e.Constraint, sentinels); name != "" {
 			cp := *e
 			cp.SpecName = name
 			return &cp
@@ -138,58 +138,32 @@ func wrapParamsErr(err error, op, table string, params []string) error {
 	return wrapErr(runtime.WrapParams(err, op, table, params), op, table)
 }
 
-// specNameOf returns the spec's name of the constraint of the package named
-// constraint, on table when several tables have one of that name, or "".
-func specNameOf(table, constraint string) string {
-	switch constraint {
-	case "users_pkey":
-		return ErrUserIDTaken.Name
-	case "users_email_key":
-		return ErrUserEmailTaken.Name
-	case "groups_pkey":
-		return ErrGroupIDTaken.Name
-	case "groups_name_key":
-		return ErrGroupNameTaken.Name
-	case "memberships_pkey":
-		return ErrMembershipUserIDGroupIDTaken.Name
-	case "memberships_user_id_fkey":
-		return ErrMembershipUserIDNotFound.Name
-	case "memberships_group_id_fkey":
-		return ErrMembershipGroupIDNotFound.Name
-	case "tags_pkey":
-		return ErrTagIDTaken.Name
-	case "user_tags_pkey":
-		return ErrUserTagUserIDTagIDTaken.Name
-	case "user_tags_user_id_fkey":
-		return ErrUserTagUserIDNotFound.Name
-	case "user_tags_tag_id_fkey":
-		return ErrUserTagTagIDNotFound.Name
-	case "accounts_pkey":
-		return ErrAccountIDTaken.Name
-	case "accounts_user_id_fkey":
-		return ErrAccountUserIDNotFound.Name
-	case "transfers_pkey":
-		return ErrTransferIDTaken.Name
-	case "transfers_from_account_id_fkey":
-		return ErrTransferFromAccountIDNotFound.Name
-	case "transfers_to_account_id_fkey":
-		return ErrTransferToAccountIDNotFound.Name
-	case "employees_pkey":
-		return ErrEmployeeIDTaken.Name
-	case "employees_manager_id_fkey":
-		return ErrEmployeeManagerIDNotFound.Name
-	case "profiles_pkey":
-		return ErrProfileUserEmailTaken.Name
-	case "profiles_user_email_fkey":
-		return ErrProfileUserEmailNotFound.Name
-	case "blobs_pkey":
-		return ErrBlobDigestTaken.Name
-	case "attachments_pkey":
-		return ErrAttachmentIDTaken.Name
-	case "attachments_blob_digest_fkey":
-		return ErrAttachmentBlobDigestNotFound.Name
-	}
-	return ""
+// sentinels are the package's constraints, which wrapErr names as the spec does
+// (see runtime.SpecName).
+var sentinels = []*runtime.ConstraintSentinel{
+	ErrUserIDTaken,
+	ErrUserEmailTaken,
+	ErrGroupIDTaken,
+	ErrGroupNameTaken,
+	ErrMembershipUserIDGroupIDTaken,
+	ErrMembershipUserIDNotFound,
+	ErrMembershipGroupIDNotFound,
+	ErrTagIDTaken,
+	ErrUserTagUserIDTagIDTaken,
+	ErrUserTagUserIDNotFound,
+	ErrUserTagTagIDNotFound,
+	ErrAccountIDTaken,
+	ErrAccountUserIDNotFound,
+	ErrTransferIDTaken,
+	ErrTransferFromAccountIDNotFound,
+	ErrTransferToAccountIDNotFound,
+	ErrEmployeeIDTaken,
+	ErrEmployeeManagerIDNotFound,
+	ErrProfileUserEmailTaken,
+	ErrProfileUserEmailNotFound,
+	ErrBlobDigestTaken,
+	ErrAttachmentIDTaken,
+	ErrAttachmentBlobDigestNotFound,
 }
 
 // InTx runs fn in a transaction with a Store bound to it: committed when fn

@@ -6,7 +6,6 @@ package reldb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -23,8 +22,7 @@ type NewTag struct {
 	Label string `json:"label"`
 }
 
-// TagUpdate lists changes to a row of table tags. Unset fields leave their column
-// unchanged.
+// TagUpdate lists changes to a row of table tags; unset fields stay unchanged.
 type TagUpdate struct {
 	Label runtime.Opt[string] `json:"label,omitzero"`
 }
@@ -34,44 +32,27 @@ type TagRepo struct {
 	db runtime.DBTX
 }
 
-// NewTagRepo returns a repository of table tags that runs its statements on db: a
-// pool, a connection or a transaction.
+// NewTagRepo returns the repository of table tags over db.
 func NewTagRepo(db runtime.DBTX) *TagRepo {
 	return &TagRepo{db: db}
 }
 
 var (
-	// ErrTagIDTaken matches (errors.Is) a violation of the primary key (id) of tags
-	// (constraint tags_pkey, primary_key in the spec).
+	// ErrTagIDTaken matches a violation of the primary key (id).
 	ErrTagIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "tags", "tags_pkey", "primary_key")
-
-	// ErrTagReferencedByUserTag matches (errors.Is) a delete or key change of a row of
-	// tags that rows of user_tags still reference (constraint user_tags_tag_id_fkey,
-	// user_tags.tag_id.references in the spec).
+	// ErrTagReferencedByUserTag matches a delete or key change of a row that rows of
+	// user_tags reference.
 	ErrTagReferencedByUserTag = runtime.NewForeignKeySentinel("user_tags", "user_tags_tag_id_fkey", "tag_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table tags: what the columns' types cannot hold (nil for a
-// NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
-// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
-// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
-// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first check it fails. The repository
-// calls it before any SQL.
+// Validate checks n against the columns of table tags (see runtime.Validator).
 func (n *NewTag) Validate() error {
 	var f runtime.Fields
 	f.Fits("label", runtime.CheckText(n.Label))
 	return f.Err("tags")
 }
 
-// Validate checks u for table tags, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewTag.Validate does.
 func (u *TagUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Label.Set {
@@ -80,35 +61,22 @@ func (u *TagUpdate) Validate() error {
 	return f.Err("tags")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for label, whose column is NOT NULL, rather than read it as a zero value:
-// the error is a *runtime.DbError of kind Validation naming the fields.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewTag) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "tags", "label"); err != nil {
-		return err
-	}
 	type plain NewTag
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "tags", "label")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for label, whose column is NOT NULL, rather than read it as a zero value:
-// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
-// field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *TagUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "tags", "label"); err != nil {
-		return err
-	}
 	type plain TagUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "tags", "label")
 }
 
-// scanTag gives the scan destinations of the fields of v, columns in table order.
 func scanTag(v *Tag, d []any) []any {
 	return append(d, &v.ID, &v.Label)
 }
 
-// argsNewTag gives the values Create binds from n.
 func argsNewTag(n *NewTag, d []any) []any {
 	return append(d, &n.Label)
 }
@@ -118,8 +86,8 @@ INSERT INTO "tags" ("label")
 VALUES ($1)
 RETURNING "id", "label"`
 
-// Create inserts a row into table tags and returns it as stored, defaults applied.
-// It validates n first.
+// Create inserts n into table tags and returns the row as stored. It validates n
+// first.
 func (r *TagRepo) Create(ctx context.Context, n NewTag) (Tag, error) {
 	if err := n.Validate(); err != nil {
 		return Tag{}, wrapErr(err, "tags.Create", "tags")
@@ -132,8 +100,8 @@ const sqlTagsFindByID = `-- name: tags.FindByID replica=ok
 SELECT "id", "label" FROM "tags"
 WHERE "id" = $1`
 
-// FindByID returns the row of table tags with the given id. If there is none, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table tags with the given id, or
+// runtime.ErrNotFound.
 func (r *TagRepo) FindByID(ctx context.Context, id int32) (Tag, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlTagsFindByID, id, runtime.Arg, scanTag)
 	return v, wrapErr(err, "tags.FindByID", "tags")
@@ -142,17 +110,14 @@ func (r *TagRepo) FindByID(ctx context.Context, id int32) (Tag, error) {
 const sqlTagsFindAll = `-- name: tags.FindAll replica=ok
 SELECT "id", "label" FROM "tags" ORDER BY "id"`
 
-// FindAll returns every row of table tags in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table tags in primary key order, in memory.
 func (r *TagRepo) FindAll(ctx context.Context) ([]Tag, error) {
 	rows, err := r.db.Query(ctx, sqlTagsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanTag)
 	return items, wrapErr(err, "tags.FindAll", "tags")
 }
 
-// Stream yields every row of table tags in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TagRepo) Stream(ctx context.Context) iter.Seq2[Tag, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "tags.Stream", "tags") }, scanTag, sqlTagsFindAll)
 }
@@ -166,9 +131,7 @@ SELECT "id", "label" FROM "tags"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table tags in primary key order, after the
-// cursor page.After ("" for the first page); the page's Next cursor ("" after the
-// last page) gets the next one.
+// List returns a page of table tags in primary key order (see runtime.PageArgs).
 func (r *TagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Tag], error) {
 	var id int32
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Tag]{
@@ -181,8 +144,6 @@ func (r *TagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page
 	return p, wrapErr(err, "tags.List", "tags")
 }
 
-// updateTags are the statements of TagRepo.Update: one per set of fields set (see
-// runtime.Update).
 var updateTags = &runtime.Update{
 	Name: "tags.Update", Keys: 1,
 	Head: "UPDATE \"tags\"\nSET ",
@@ -190,14 +151,12 @@ var updateTags = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"label\"",
 }
 
-// argsTagUpdate gives the value of each field of u, nil when unset.
 func argsTagUpdate(u *TagUpdate, d []any) []any {
 	return append(d, u.Label.Arg())
 }
 
 // Update applies the set fields of u to the row of table tags with the given id
-// and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *TagRepo) Update(ctx context.Context, id int32, u TagUpdate) (Tag, error) {
 	if err := u.Validate(); err != nil {
 		return Tag{}, wrapErr(err, "tags.Update", "tags")
@@ -229,9 +188,8 @@ const sqlTagsFindByIDs = `-- name: tags.FindByIDs replica=ok
 SELECT "id", "label" FROM "tags"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table tags whose id is in ids, in id order, with
-// one query. Keys without a row are skipped, so the result may be shorter than
-// ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table tags whose id is in ids, in id order; keys
+// without a row are skipped.
 func (r *TagRepo) FindByIDs(ctx context.Context, ids []int32) ([]Tag, error) {
 	if len(ids) == 0 {
 		return []Tag{}, nil
@@ -240,15 +198,14 @@ func (r *TagRepo) FindByIDs(ctx context.Context, ids []int32) ([]Tag, error) {
 	return items, wrapErr(err, "tags.FindByIDs", "tags")
 }
 
-// copyTags sends rows of NewTag to table tags with COPY.
 var copyTags = &runtime.Copier[NewTag]{
 	Table:   "tags",
 	Columns: []string{"label"},
 	Args:    argsNewTag,
 }
 
-// CreateMany inserts rows into table tags with the COPY protocol and returns how
-// many it inserted, all or nothing. It validates every row first.
+// CreateMany inserts rows into table tags with COPY, all or nothing, and returns
+// how many (see runtime.Copier). It validates every row first.
 func (r *TagRepo) CreateMany(ctx context.Context, rows []NewTag) (int64, error) {
 	n, err := copyTags.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "tags.CreateMany", "tags")
@@ -261,10 +218,9 @@ FROM unnest($1::text[]) WITH ORDINALITY AS "u"("c1", "ord")
 ORDER BY "u"."ord"
 RETURNING "id", "label"`
 
-// CreateManyReturning inserts rows into table tags and returns them as stored, in
-// input order, defaults applied as in Create. It runs one statement, which binds
-// one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table tags in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *TagRepo) CreateManyReturning(ctx context.Context, rows []NewTag) ([]Tag, error) {
 	if len(rows) == 0 {
 		return []Tag{}, nil
@@ -281,13 +237,12 @@ func (r *TagRepo) CreateManyReturning(ctx context.Context, rows []NewTag) ([]Tag
 	return items, wrapErr(err, "tags.CreateManyReturning", "tags")
 }
 
-// TagKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// TagKeyedUpdate is one row's key and changes for UpdateMany.
 type TagKeyedUpdate struct {
 	ID      int32     `json:"id"`
 	Changes TagUpdate `json:"changes"`
 }
 
-// bulkTagsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkTagsUpdates = &runtime.Bulk[TagKeyedUpdate]{
 	Table:    "tags",
 	Key:      func(a, b *TagKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -305,9 +260,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::text[]) WITH ORDINAL
 "cpcgen_new" AS (UPDATE "tags" SET "label" = COALESCE("cpcgen_v"."cpcgen_2", "tags"."label") FROM "cpcgen_v" WHERE "tags"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table tags the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table tags, all or none (see
+// runtime.UpdateMany).
 func (r *TagRepo) UpdateMany(ctx context.Context, rows []TagKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkTagsUpdates, sqlTagsUpdateMany, rows)
 	return out, wrapErr(err, "tags.UpdateMany", "tags")
@@ -320,14 +274,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::text[]) WITH ORDINAL
 "cpcgen_new" AS (UPDATE "tags" SET "label" = COALESCE("cpcgen_v"."cpcgen_2", "tags"."label") FROM "cpcgen_v" WHERE "tags"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "label")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."label" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *TagRepo) UpdateManyReturning(ctx context.Context, rows []TagKeyedUpdate) ([]Tag, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkTagsUpdates, sqlTagsUpdateManyReturning, scanTag, rows)
 	return out, wrapErr(err, "tags.UpdateManyReturning", "tags")
 }
 
-// bulkTagsKeys sends the rows of DeleteMany.
 var bulkTagsKeys = &runtime.Bulk[int32]{
 	Table: "tags",
 	Key:   func(a, b *int32) int { return cmp.Compare(*a, *b) },
@@ -342,16 +294,15 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[]) WITH ORDINALITY AS "cpcg
 "cpcgen_new" AS (DELETE FROM "tags" USING "cpcgen_v" WHERE "tags"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table tags with the keys given, as Delete does,
-// and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table tags with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *TagRepo) DeleteMany(ctx context.Context, keys []int32) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkTagsKeys, sqlTagsDeleteMany, keys)
 	return out, wrapErr(err, "tags.DeleteMany", "tags")
 }
 
-// LoadUserTags returns the rows of table user_tags that reference each of parents
-// (user_tags.tag_id = tags.id), keyed by the parent's id, each group in primary
-// key order, with one query; parents without rows are not in the map.
+// LoadUserTags returns the rows of table user_tags of each of parents
+// (user_tags.tag_id = tags.id), keyed by the parent's id, as LoadByTagID does.
 func (r *TagRepo) LoadUserTags(ctx context.Context, parents []Tag) (map[int32][]UserTag, error) {
 	keys := runtime.Keys(parents, func(p *Tag) (int32, bool) { return p.ID, true })
 	m, err := loadUserTagsByTagID(ctx, r.db, keys)

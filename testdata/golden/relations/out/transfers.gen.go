@@ -6,7 +6,6 @@ package reldb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -31,9 +30,8 @@ type NewTransfer struct {
 	Note          runtime.Null[string] `json:"note"`
 }
 
-// TransferUpdate lists changes to a row of table transfers. Unset fields leave
-// their column unchanged; a nullable column is set to NULL with
-// runtime.SetNull[T]().
+// TransferUpdate lists changes to a row of table transfers; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type TransferUpdate struct {
 	FromAccountID runtime.Opt[int64]                `json:"from_account_id,omitzero"`
 	ToAccountID   runtime.Opt[int64]                `json:"to_account_id,omitzero"`
@@ -46,35 +44,24 @@ type TransferRepo struct {
 	db runtime.DBTX
 }
 
-// NewTransferRepo returns a repository of table transfers that runs its statements
-// on db: a pool, a connection or a transaction.
+// NewTransferRepo returns the repository of table transfers over db.
 func NewTransferRepo(db runtime.DBTX) *TransferRepo {
 	return &TransferRepo{db: db}
 }
 
 var (
-	// ErrTransferIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// transfers (constraint transfers_pkey, primary_key in the spec).
+	// ErrTransferIDTaken matches a violation of the primary key (id).
 	ErrTransferIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "transfers", "transfers_pkey", "primary_key")
-
-	// ErrTransferFromAccountIDNotFound matches (errors.Is) a write of transfers whose
-	// from_account_id names no row of accounts (constraint
-	// transfers_from_account_id_fkey, from_account_id.references in the spec).
+	// ErrTransferFromAccountIDNotFound matches a write whose from_account_id names no
+	// row of accounts.
 	ErrTransferFromAccountIDNotFound = runtime.NewForeignKeySentinel("transfers", "transfers_from_account_id_fkey", "from_account_id.references", runtime.FKMissing)
-
-	// ErrTransferToAccountIDNotFound matches (errors.Is) a write of transfers whose
-	// to_account_id names no row of accounts (constraint transfers_to_account_id_fkey,
-	// to_account_id.references in the spec).
+	// ErrTransferToAccountIDNotFound matches a write whose to_account_id names no row
+	// of accounts.
 	ErrTransferToAccountIDNotFound = runtime.NewForeignKeySentinel("transfers", "transfers_to_account_id_fkey", "to_account_id.references", runtime.FKMissing)
 )
 
-// Validate checks n for table transfers: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table transfers (see
+// runtime.Validator).
 func (n *NewTransfer) Validate() error {
 	var f runtime.Fields
 	f.Fits("amount", runtime.CheckNumeric(n.Amount, 18, 2))
@@ -84,14 +71,7 @@ func (n *NewTransfer) Validate() error {
 	return f.Err("transfers")
 }
 
-// Validate checks u for table transfers, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewTransfer.Validate does.
 func (u *TransferUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Amount.Set {
@@ -103,37 +83,22 @@ func (u *TransferUpdate) Validate() error {
 	return f.Err("transfers")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for from_account_id, to_account_id, amount, whose columns are NOT NULL,
-// rather than read it as a zero value: the error is a *runtime.DbError of kind
-// Validation naming the fields.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewTransfer) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "transfers", "from_account_id", "to_account_id", "amount"); err != nil {
-		return err
-	}
 	type plain NewTransfer
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "transfers", "from_account_id", "to_account_id", "amount")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for from_account_id, to_account_id, amount, whose columns are NOT NULL,
-// rather than read it as a zero value: the error is a *runtime.DbError of kind
-// Validation naming the fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *TransferUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "transfers", "from_account_id", "to_account_id", "amount"); err != nil {
-		return err
-	}
 	type plain TransferUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "transfers", "from_account_id", "to_account_id", "amount")
 }
 
-// scanTransfer gives the scan destinations of the fields of v, columns in table
-// order.
 func scanTransfer(v *Transfer, d []any) []any {
 	return append(d, &v.ID, &v.FromAccountID, &v.ToAccountID, &v.Amount, &v.Note)
 }
 
-// argsNewTransfer gives the values Create binds from n.
 func argsNewTransfer(n *NewTransfer, d []any) []any {
 	return append(d, &n.FromAccountID, &n.ToAccountID, &n.Amount, &n.Note)
 }
@@ -143,8 +108,8 @@ INSERT INTO "transfers" ("from_account_id", "to_account_id", "amount", "note")
 VALUES ($1, $2, $3, $4)
 RETURNING "id", "from_account_id", "to_account_id", "amount", "note"`
 
-// Create inserts a row into table transfers and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table transfers and returns the row as stored. It
+// validates n first.
 func (r *TransferRepo) Create(ctx context.Context, n NewTransfer) (Transfer, error) {
 	if err := n.Validate(); err != nil {
 		return Transfer{}, wrapErr(err, "transfers.Create", "transfers")
@@ -157,8 +122,8 @@ const sqlTransfersFindByID = `-- name: transfers.FindByID replica=ok
 SELECT "id", "from_account_id", "to_account_id", "amount", "note" FROM "transfers"
 WHERE "id" = $1`
 
-// FindByID returns the row of table transfers with the given id. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table transfers with the given id, or
+// runtime.ErrNotFound.
 func (r *TransferRepo) FindByID(ctx context.Context, id int64) (Transfer, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlTransfersFindByID, id, runtime.Arg, scanTransfer)
 	return v, wrapErr(err, "transfers.FindByID", "transfers")
@@ -167,17 +132,14 @@ func (r *TransferRepo) FindByID(ctx context.Context, id int64) (Transfer, error)
 const sqlTransfersFindAll = `-- name: transfers.FindAll replica=ok
 SELECT "id", "from_account_id", "to_account_id", "amount", "note" FROM "transfers" ORDER BY "id"`
 
-// FindAll returns every row of table transfers in primary key order, all in
-// memory; List and Stream do not hold them all.
+// FindAll returns every row of table transfers in primary key order, in memory.
 func (r *TransferRepo) FindAll(ctx context.Context) ([]Transfer, error) {
 	rows, err := r.db.Query(ctx, sqlTransfersFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanTransfer)
 	return items, wrapErr(err, "transfers.FindAll", "transfers")
 }
 
-// Stream yields every row of table transfers in primary key order as the loop
-// reads them from the server: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TransferRepo) Stream(ctx context.Context) iter.Seq2[Transfer, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "transfers.Stream", "transfers") }, scanTransfer, sqlTransfersFindAll)
 }
@@ -191,9 +153,8 @@ SELECT "id", "from_account_id", "to_account_id", "amount", "note" FROM "transfer
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table transfers in primary key order,
-// after the cursor page.After ("" for the first page); the page's Next cursor (""
-// after the last page) gets the next one.
+// List returns a page of table transfers in primary key order (see
+// runtime.PageArgs).
 func (r *TransferRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Transfer], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Transfer]{
@@ -206,8 +167,6 @@ func (r *TransferRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 	return p, wrapErr(err, "transfers.List", "transfers")
 }
 
-// updateTransfers are the statements of TransferRepo.Update: one per set of fields
-// set (see runtime.Update).
 var updateTransfers = &runtime.Update{
 	Name: "transfers.Update", Keys: 1,
 	Head:     "UPDATE \"transfers\"\nSET ",
@@ -216,14 +175,12 @@ var updateTransfers = &runtime.Update{
 	Nullable: 1 << 3,
 }
 
-// argsTransferUpdate gives the value of each field of u, nil when unset.
 func argsTransferUpdate(u *TransferUpdate, d []any) []any {
 	return append(d, u.FromAccountID.Arg(), u.ToAccountID.Arg(), u.Amount.Arg(), u.Note.Arg())
 }
 
 // Update applies the set fields of u to the row of table transfers with the given
-// id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *TransferRepo) Update(ctx context.Context, id int64, u TransferUpdate) (Transfer, error) {
 	if err := u.Validate(); err != nil {
 		return Transfer{}, wrapErr(err, "transfers.Update", "transfers")
@@ -255,9 +212,8 @@ const sqlTransfersFindByIDs = `-- name: transfers.FindByIDs replica=ok
 SELECT "id", "from_account_id", "to_account_id", "amount", "note" FROM "transfers"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table transfers whose id is in ids, in id order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table transfers whose id is in ids, in id order;
+// keys without a row are skipped.
 func (r *TransferRepo) FindByIDs(ctx context.Context, ids []int64) ([]Transfer, error) {
 	if len(ids) == 0 {
 		return []Transfer{}, nil
@@ -266,15 +222,14 @@ func (r *TransferRepo) FindByIDs(ctx context.Context, ids []int64) ([]Transfer, 
 	return items, wrapErr(err, "transfers.FindByIDs", "transfers")
 }
 
-// copyTransfers sends rows of NewTransfer to table transfers with COPY.
 var copyTransfers = &runtime.Copier[NewTransfer]{
 	Table:   "transfers",
 	Columns: []string{"from_account_id", "to_account_id", "amount", "note"},
 	Args:    argsNewTransfer,
 }
 
-// CreateMany inserts rows into table transfers with the COPY protocol and returns
-// how many it inserted, all or nothing. It validates every row first.
+// CreateMany inserts rows into table transfers with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *TransferRepo) CreateMany(ctx context.Context, rows []NewTransfer) (int64, error) {
 	n, err := copyTransfers.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "transfers.CreateMany", "transfers")
@@ -287,10 +242,9 @@ FROM unnest($1::bigint[], $2::bigint[], $3::numeric(18,2)[], $4::text[]) WITH OR
 ORDER BY "u"."ord"
 RETURNING "id", "from_account_id", "to_account_id", "amount", "note"`
 
-// CreateManyReturning inserts rows into table transfers and returns them as
-// stored, in input order, defaults applied as in Create. It runs one statement,
-// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table transfers in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *TransferRepo) CreateManyReturning(ctx context.Context, rows []NewTransfer) ([]Transfer, error) {
 	if len(rows) == 0 {
 		return []Transfer{}, nil
@@ -310,14 +264,12 @@ func (r *TransferRepo) CreateManyReturning(ctx context.Context, rows []NewTransf
 	return items, wrapErr(err, "transfers.CreateManyReturning", "transfers")
 }
 
-// TransferKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// TransferKeyedUpdate is one row's key and changes for UpdateMany.
 type TransferKeyedUpdate struct {
 	ID      int64          `json:"id"`
 	Changes TransferUpdate `json:"changes"`
 }
 
-// bulkTransfersUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkTransfersUpdates = &runtime.Bulk[TransferKeyedUpdate]{
 	Table:    "transfers",
 	Key:      func(a, b *TransferKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -339,9 +291,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[
 "cpcgen_new" AS (UPDATE "transfers" SET "from_account_id" = COALESCE("cpcgen_v"."cpcgen_2", "transfers"."from_account_id"), "to_account_id" = COALESCE("cpcgen_v"."cpcgen_3", "transfers"."to_account_id"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "transfers"."amount"), "note" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "transfers"."note" END FROM "cpcgen_v" WHERE "transfers"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table transfers the changes of each, as
-// Update does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table transfers, all or none (see
+// runtime.UpdateMany).
 func (r *TransferRepo) UpdateMany(ctx context.Context, rows []TransferKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkTransfersUpdates, sqlTransfersUpdateMany, rows)
 	return out, wrapErr(err, "transfers.UpdateMany", "transfers")
@@ -354,14 +305,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[
 "cpcgen_new" AS (UPDATE "transfers" SET "from_account_id" = COALESCE("cpcgen_v"."cpcgen_2", "transfers"."from_account_id"), "to_account_id" = COALESCE("cpcgen_v"."cpcgen_3", "transfers"."to_account_id"), "amount" = COALESCE("cpcgen_v"."cpcgen_4", "transfers"."amount"), "note" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6" ELSE "transfers"."note" END FROM "cpcgen_v" WHERE "transfers"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "from_account_id", "to_account_id", "amount", "note")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."from_account_id", "cpcgen_new"."to_account_id", "cpcgen_new"."amount", "cpcgen_new"."note" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *TransferRepo) UpdateManyReturning(ctx context.Context, rows []TransferKeyedUpdate) ([]Transfer, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkTransfersUpdates, sqlTransfersUpdateManyReturning, scanTransfer, rows)
 	return out, wrapErr(err, "transfers.UpdateManyReturning", "transfers")
 }
 
-// bulkTransfersKeys sends the rows of DeleteMany.
 var bulkTransfersKeys = &runtime.Bulk[int64]{
 	Table: "transfers",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -377,7 +326,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcge
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table transfers with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *TransferRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkTransfersKeys, sqlTransfersDeleteMany, keys)
 	return out, wrapErr(err, "transfers.DeleteMany", "transfers")
@@ -398,7 +347,6 @@ const sqlTransfersLoadByFromAccountID = `-- name: transfers.LoadByFromAccountID 
 SELECT "id", "from_account_id", "to_account_id", "amount", "note" FROM "transfers"
 WHERE "from_account_id" = ANY($1) ORDER BY "id"`
 
-// loadTransfersByFromAccountID is LoadByFromAccountID on db.
 func loadTransfersByFromAccountID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Transfer, error) {
 	if len(keys) == 0 {
 		return map[int64][]Transfer{}, nil
@@ -408,8 +356,7 @@ func loadTransfersByFromAccountID(ctx context.Context, db runtime.DBTX, keys []i
 }
 
 // LoadByFromAccountID returns the rows of table transfers whose from_account_id is
-// one of keys, grouped by from_account_id, each group in primary key order, with
-// one query however many keys; keys without rows are not in the map.
+// one of keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *TransferRepo) LoadByFromAccountID(ctx context.Context, keys []int64) (map[int64][]Transfer, error) {
 	m, err := loadTransfersByFromAccountID(ctx, r.db, keys)
 	return m, wrapErr(err, "transfers.LoadByFromAccountID", "transfers")
@@ -430,7 +377,6 @@ const sqlTransfersLoadByToAccountID = `-- name: transfers.LoadByToAccountID repl
 SELECT "id", "from_account_id", "to_account_id", "amount", "note" FROM "transfers"
 WHERE "to_account_id" = ANY($1) ORDER BY "id"`
 
-// loadTransfersByToAccountID is LoadByToAccountID on db.
 func loadTransfersByToAccountID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]Transfer, error) {
 	if len(keys) == 0 {
 		return map[int64][]Transfer{}, nil
@@ -440,8 +386,7 @@ func loadTransfersByToAccountID(ctx context.Context, db runtime.DBTX, keys []int
 }
 
 // LoadByToAccountID returns the rows of table transfers whose to_account_id is one
-// of keys, grouped by to_account_id, each group in primary key order, with one
-// query however many keys; keys without rows are not in the map.
+// of keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *TransferRepo) LoadByToAccountID(ctx context.Context, keys []int64) (map[int64][]Transfer, error) {
 	m, err := loadTransfersByToAccountID(ctx, r.db, keys)
 	return m, wrapErr(err, "transfers.LoadByToAccountID", "transfers")

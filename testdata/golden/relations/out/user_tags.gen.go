@@ -6,7 +6,6 @@ package reldb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -27,8 +26,8 @@ type NewUserTag struct {
 	AddedBy string    `json:"added_by"`
 }
 
-// UserTagUpdate lists changes to a row of table user_tags. Unset fields leave
-// their column unchanged.
+// UserTagUpdate lists changes to a row of table user_tags; unset fields stay
+// unchanged.
 type UserTagUpdate struct {
 	AddedBy runtime.Opt[string] `json:"added_by,omitzero"`
 }
@@ -40,50 +39,30 @@ type UserTagRepo struct {
 	db runtime.DBTX
 }
 
-// NewUserTagRepo returns a repository of table user_tags that runs its statements
-// on db: a pool, a connection or a transaction.
+// NewUserTagRepo returns the repository of table user_tags over db.
 func NewUserTagRepo(db runtime.DBTX) *UserTagRepo {
 	return &UserTagRepo{db: db}
 }
 
 var (
-	// ErrUserTagUserIDTagIDTaken matches (errors.Is) a violation of the primary key
-	// (user_id, tag_id) of user_tags (constraint user_tags_pkey, primary_key in the
-	// spec).
+	// ErrUserTagUserIDTagIDTaken matches a violation of the primary key (user_id,
+	// tag_id).
 	ErrUserTagUserIDTagIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "user_tags", "user_tags_pkey", "primary_key")
-
-	// ErrUserTagUserIDNotFound matches (errors.Is) a write of user_tags whose user_id
-	// names no row of users (constraint user_tags_user_id_fkey, user_id.references in
-	// the spec).
+	// ErrUserTagUserIDNotFound matches a write whose user_id names no row of users.
 	ErrUserTagUserIDNotFound = runtime.NewForeignKeySentinel("user_tags", "user_tags_user_id_fkey", "user_id.references", runtime.FKMissing)
-
-	// ErrUserTagTagIDNotFound matches (errors.Is) a write of user_tags whose tag_id
-	// names no row of tags (constraint user_tags_tag_id_fkey, tag_id.references in the
-	// spec).
+	// ErrUserTagTagIDNotFound matches a write whose tag_id names no row of tags.
 	ErrUserTagTagIDNotFound = runtime.NewForeignKeySentinel("user_tags", "user_tags_tag_id_fkey", "tag_id.references", runtime.FKMissing)
 )
 
-// Validate checks n for table user_tags: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table user_tags (see
+// runtime.Validator).
 func (n *NewUserTag) Validate() error {
 	var f runtime.Fields
 	f.Fits("added_by", runtime.CheckText(n.AddedBy))
 	return f.Err("user_tags")
 }
 
-// Validate checks u for table user_tags, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewUserTag.Validate does.
 func (u *UserTagUpdate) Validate() error {
 	var f runtime.Fields
 	if u.AddedBy.Set {
@@ -92,37 +71,22 @@ func (u *UserTagUpdate) Validate() error {
 	return f.Err("user_tags")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for user_id, tag_id, added_by, whose columns are NOT NULL, rather than read
-// it as a zero value: the error is a *runtime.DbError of kind Validation naming
-// the fields.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewUserTag) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "user_tags", "user_id", "tag_id", "added_by"); err != nil {
-		return err
-	}
 	type plain NewUserTag
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "user_tags", "user_id", "tag_id", "added_by")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for added_by, whose column is NOT NULL, rather than read it as a zero
-// value: the error is a *runtime.DbError of kind Validation naming the fields.
-// Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *UserTagUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "user_tags", "added_by"); err != nil {
-		return err
-	}
 	type plain UserTagUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "user_tags", "added_by")
 }
 
-// scanUserTag gives the scan destinations of the fields of v, columns in table
-// order.
 func scanUserTag(v *UserTag, d []any) []any {
 	return append(d, &v.UserID, &v.TagID, &v.AddedBy)
 }
 
-// argsNewUserTag gives the values Create binds from n.
 func argsNewUserTag(n *NewUserTag, d []any) []any {
 	return append(d, &n.UserID, &n.TagID, &n.AddedBy)
 }
@@ -132,8 +96,8 @@ INSERT INTO "user_tags" ("user_id", "tag_id", "added_by")
 VALUES ($1, $2, $3)
 RETURNING "user_id", "tag_id", "added_by"`
 
-// Create inserts a row into table user_tags and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table user_tags and returns the row as stored. It
+// validates n first.
 func (r *UserTagRepo) Create(ctx context.Context, n NewUserTag) (UserTag, error) {
 	if err := n.Validate(); err != nil {
 		return UserTag{}, wrapErr(err, "user_tags.Create", "user_tags")
@@ -146,8 +110,8 @@ const sqlUserTagsFindByID = `-- name: user_tags.FindByID replica=ok
 SELECT "user_id", "tag_id", "added_by" FROM "user_tags"
 WHERE "user_id" = $1 AND "tag_id" = $2`
 
-// FindByID returns the row of table user_tags with the given userID and tagID. If
-// there is none, the error matches runtime.ErrNotFound.
+// FindByID returns the row of table user_tags with the given userID and tagID, or
+// runtime.ErrNotFound.
 func (r *UserTagRepo) FindByID(ctx context.Context, userID uuid.UUID, tagID int32) (UserTag, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlUserTagsFindByID, userID, runtime.Arg, scanUserTag, tagID)
 	return v, wrapErr(err, "user_tags.FindByID", "user_tags")
@@ -156,17 +120,14 @@ func (r *UserTagRepo) FindByID(ctx context.Context, userID uuid.UUID, tagID int3
 const sqlUserTagsFindAll = `-- name: user_tags.FindAll replica=ok
 SELECT "user_id", "tag_id", "added_by" FROM "user_tags" ORDER BY "user_id", "tag_id"`
 
-// FindAll returns every row of table user_tags in primary key order, all in
-// memory; List and Stream do not hold them all.
+// FindAll returns every row of table user_tags in primary key order, in memory.
 func (r *UserTagRepo) FindAll(ctx context.Context) ([]UserTag, error) {
 	rows, err := r.db.Query(ctx, sqlUserTagsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanUserTag)
 	return items, wrapErr(err, "user_tags.FindAll", "user_tags")
 }
 
-// Stream yields every row of table user_tags in primary key order as the loop
-// reads them from the server: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *UserTagRepo) Stream(ctx context.Context) iter.Seq2[UserTag, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "user_tags.Stream", "user_tags") }, scanUserTag, sqlUserTagsFindAll)
 }
@@ -180,9 +141,8 @@ SELECT "user_id", "tag_id", "added_by" FROM "user_tags"
 WHERE ("user_id", "tag_id") > ($1, $2) ORDER BY "user_id", "tag_id"
 LIMIT $3`
 
-// List returns up to page.Limit rows of table user_tags in primary key order,
-// after the cursor page.After ("" for the first page); the page's Next cursor (""
-// after the last page) gets the next one.
+// List returns a page of table user_tags in primary key order (see
+// runtime.PageArgs).
 func (r *UserTagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[UserTag], error) {
 	var userID uuid.UUID
 	var tagID int32
@@ -196,8 +156,6 @@ func (r *UserTagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "user_tags.List", "user_tags")
 }
 
-// updateUserTags are the statements of UserTagRepo.Update: one per set of fields
-// set (see runtime.Update).
 var updateUserTags = &runtime.Update{
 	Name: "user_tags.Update", Keys: 2,
 	Head: "UPDATE \"user_tags\"\nSET ",
@@ -205,14 +163,13 @@ var updateUserTags = &runtime.Update{
 	Tail: "\nWHERE \"user_id\" = $1 AND \"tag_id\" = $2\nRETURNING \"user_id\", \"tag_id\", \"added_by\"",
 }
 
-// argsUserTagUpdate gives the value of each field of u, nil when unset.
 func argsUserTagUpdate(u *UserTagUpdate, d []any) []any {
 	return append(d, u.AddedBy.Arg())
 }
 
 // Update applies the set fields of u to the row of table user_tags with the given
-// userID and tagID and returns the row as stored. If there is none, the error
-// matches runtime.ErrNotFound. It validates u first.
+// userID and tagID and returns it as stored, or runtime.ErrNotFound. It validates
+// u first.
 func (r *UserTagRepo) Update(ctx context.Context, userID uuid.UUID, tagID int32, u UserTagUpdate) (UserTag, error) {
 	if err := u.Validate(); err != nil {
 		return UserTag{}, wrapErr(err, "user_tags.Update", "user_tags")
@@ -240,15 +197,14 @@ func (r *UserTagRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "user_tags.Count", "user_tags")
 }
 
-// copyUserTags sends rows of NewUserTag to table user_tags with COPY.
 var copyUserTags = &runtime.Copier[NewUserTag]{
 	Table:   "user_tags",
 	Columns: []string{"user_id", "tag_id", "added_by"},
 	Args:    argsNewUserTag,
 }
 
-// CreateMany inserts rows into table user_tags with the COPY protocol and returns
-// how many it inserted, all or nothing. It validates every row first.
+// CreateMany inserts rows into table user_tags with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *UserTagRepo) CreateMany(ctx context.Context, rows []NewUserTag) (int64, error) {
 	n, err := copyUserTags.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "user_tags.CreateMany", "user_tags")
@@ -261,10 +217,9 @@ FROM unnest($1::uuid[], $2::integer[], $3::text[]) WITH ORDINALITY AS "u"("c1", 
 ORDER BY "u"."ord"
 RETURNING "user_id", "tag_id", "added_by"`
 
-// CreateManyReturning inserts rows into table user_tags and returns them as
-// stored, in input order, defaults applied as in Create. It runs one statement,
-// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table user_tags in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *UserTagRepo) CreateManyReturning(ctx context.Context, rows []NewUserTag) ([]UserTag, error) {
 	if len(rows) == 0 {
 		return []UserTag{}, nil
@@ -334,15 +289,13 @@ type UserTagKey struct {
 	TagID  int32     `json:"tag_id"`
 }
 
-// UserTagKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// UserTagKeyedUpdate is one row's key and changes for UpdateMany.
 type UserTagKeyedUpdate struct {
 	UserID  uuid.UUID     `json:"user_id"`
 	TagID   int32         `json:"tag_id"`
 	Changes UserTagUpdate `json:"changes"`
 }
 
-// bulkUserTagsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkUserTagsUpdates = &runtime.Bulk[UserTagKeyedUpdate]{
 	Table: "user_tags",
 	Key: func(a, b *UserTagKeyedUpdate) int {
@@ -363,9 +316,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::integer[], $3::text[]) 
 "cpcgen_new" AS (UPDATE "user_tags" SET "added_by" = COALESCE("cpcgen_v"."cpcgen_3", "user_tags"."added_by") FROM "cpcgen_v" WHERE "user_tags"."user_id" = "cpcgen_v"."cpcgen_1" AND "user_tags"."tag_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table user_tags the changes of each, as
-// Update does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table user_tags, all or none (see
+// runtime.UpdateMany).
 func (r *UserTagRepo) UpdateMany(ctx context.Context, rows []UserTagKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkUserTagsUpdates, sqlUserTagsUpdateMany, rows)
 	return out, wrapErr(err, "user_tags.UpdateMany", "user_tags")
@@ -378,14 +330,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::integer[], $3::text[]) 
 "cpcgen_new" AS (UPDATE "user_tags" SET "added_by" = COALESCE("cpcgen_v"."cpcgen_3", "user_tags"."added_by") FROM "cpcgen_v" WHERE "user_tags"."user_id" = "cpcgen_v"."cpcgen_1" AND "user_tags"."tag_id" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "user_id", "tag_id", "added_by")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."user_id", "cpcgen_new"."tag_id", "cpcgen_new"."added_by" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *UserTagRepo) UpdateManyReturning(ctx context.Context, rows []UserTagKeyedUpdate) ([]UserTag, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkUserTagsUpdates, sqlUserTagsUpdateManyReturning, scanUserTag, rows)
 	return out, wrapErr(err, "user_tags.UpdateManyReturning", "user_tags")
 }
 
-// bulkUserTagsKeys sends the rows of DeleteMany.
 var bulkUserTagsKeys = &runtime.Bulk[UserTagKey]{
 	Table: "user_tags",
 	Key: func(a, b *UserTagKey) int {
@@ -404,13 +354,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::integer[]) WITH ORDINAL
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table user_tags with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *UserTagRepo) DeleteMany(ctx context.Context, keys []UserTagKey) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkUserTagsKeys, sqlUserTagsDeleteMany, keys)
 	return out, wrapErr(err, "user_tags.DeleteMany", "user_tags")
 }
 
-// bulkUserTagsNew sends the rows of the batch upserts.
 var bulkUserTagsNew = &runtime.Bulk[NewUserTag]{
 	Table:    "user_tags",
 	Validate: (*NewUserTag).Validate,
@@ -428,8 +377,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_new" AS (UPDATE "user_tags" SET "added_by" = "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE "user_id" = "cpcgen_v"."cpcgen_i1" AND "tag_id" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "user_id", "tag_id", "added_by")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."user_id", "cpcgen_ins"."tag_id", "cpcgen_ins"."added_by" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."tag_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."user_id", "cpcgen_new"."tag_id", "cpcgen_new"."added_by" FROM "cpcgen_new"`
 
-// UpsertManyByUserIDAndTagID is UpsertByUserIDAndTagID for many rows: it returns
-// the rows as stored, in the order of rows. See runtime.UpsertMany.
+// UpsertManyByUserIDAndTagID is UpsertByUserIDAndTagID for many rows (see
+// runtime.UpsertMany).
 func (r *UserTagRepo) UpsertManyByUserIDAndTagID(ctx context.Context, rows []NewUserTag) ([]UserTag, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkUserTagsNew.By(func(a, b *NewUserTag) int {
 		return cmp.Or(runtime.CompareUUID(a.UserID, b.UserID), cmp.Compare(a.TagID, b.TagID))
@@ -443,8 +392,7 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."user_id", "cpcgen_ins"."tag_id", "cpcgen_ins"."added_by" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."user_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."tag_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "user_tags"."user_id", "user_tags"."tag_id", "user_tags"."added_by" FROM "cpcgen_v" JOIN "user_tags" ON "user_id" = "cpcgen_v"."cpcgen_i1" AND "tag_id" = "cpcgen_v"."cpcgen_i2"`
 
 // CreateManyIfAbsentByUserIDAndTagID is CreateIfAbsentByUserIDAndTagID for many
-// rows: it returns, in the order of rows, the new rows or the rows in the way, and
-// whether each was created. See runtime.CreateManyIfAbsent.
+// rows (see runtime.CreateManyIfAbsent).
 func (r *UserTagRepo) CreateManyIfAbsentByUserIDAndTagID(ctx context.Context, rows []NewUserTag) ([]UserTag, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkUserTagsNew.By(func(a, b *NewUserTag) int {
 		return cmp.Or(runtime.CompareUUID(a.UserID, b.UserID), cmp.Compare(a.TagID, b.TagID))
@@ -467,7 +415,6 @@ const sqlUserTagsLoadByUserID = `-- name: user_tags.LoadByUserID replica=ok
 SELECT "user_id", "tag_id", "added_by" FROM "user_tags"
 WHERE "user_id" = ANY($1) ORDER BY "user_id", "tag_id"`
 
-// loadUserTagsByUserID is LoadByUserID on db.
 func loadUserTagsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID) (map[uuid.UUID][]UserTag, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]UserTag{}, nil
@@ -477,8 +424,7 @@ func loadUserTagsByUserID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID
 }
 
 // LoadByUserID returns the rows of table user_tags whose user_id is one of keys,
-// grouped by user_id, each group in primary key order, with one query however many
-// keys; keys without rows are not in the map.
+// grouped by it, in one query (see runtime.GroupRows).
 func (r *UserTagRepo) LoadByUserID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]UserTag, error) {
 	m, err := loadUserTagsByUserID(ctx, r.db, keys)
 	return m, wrapErr(err, "user_tags.LoadByUserID", "user_tags")
@@ -499,7 +445,6 @@ const sqlUserTagsLoadByTagID = `-- name: user_tags.LoadByTagID replica=ok
 SELECT "user_id", "tag_id", "added_by" FROM "user_tags"
 WHERE "tag_id" = ANY($1) ORDER BY "user_id", "tag_id"`
 
-// loadUserTagsByTagID is LoadByTagID on db.
 func loadUserTagsByTagID(ctx context.Context, db runtime.DBTX, keys []int32) (map[int32][]UserTag, error) {
 	if len(keys) == 0 {
 		return map[int32][]UserTag{}, nil
@@ -509,8 +454,7 @@ func loadUserTagsByTagID(ctx context.Context, db runtime.DBTX, keys []int32) (ma
 }
 
 // LoadByTagID returns the rows of table user_tags whose tag_id is one of keys,
-// grouped by tag_id, each group in primary key order, with one query however many
-// keys; keys without rows are not in the map.
+// grouped by it, in one query (see runtime.GroupRows).
 func (r *UserTagRepo) LoadByTagID(ctx context.Context, keys []int32) (map[int32][]UserTag, error) {
 	m, err := loadUserTagsByTagID(ctx, r.db, keys)
 	return m, wrapErr(err, "user_tags.LoadByTagID", "user_tags")

@@ -6,11 +6,9 @@ package reserved
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 )
 
 // Order is one row of table order.
@@ -22,8 +20,8 @@ type Order struct {
 	Limit int64               `json:"limit"`
 }
 
-// NewOrder holds the values of a new row of table order. Fields of type
-// runtime.Opt may be left unset: the column's default applies.
+// NewOrder holds the values of a new row of table order. An unset runtime.Opt
+// field takes its column's default.
 type NewOrder struct {
 	Type  string                `json:"type"`
 	Func  int32                 `json:"func"`
@@ -32,8 +30,8 @@ type NewOrder struct {
 	Limit runtime.Opt[int64]    `json:"limit,omitzero"`
 }
 
-// OrderUpdate lists changes to a row of table order. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// OrderUpdate lists changes to a row of table order; unset fields stay unchanged;
+// a nullable column is set to NULL with runtime.SetNull[T]().
 type OrderUpdate struct {
 	User  runtime.Opt[runtime.Null[int32]] `json:"user,omitzero"`
 	Group runtime.Opt[[]string]            `json:"group,omitzero"`
@@ -47,29 +45,19 @@ type OrderRepo struct {
 	db runtime.DBTX
 }
 
-// NewOrderRepo returns a repository of table order that runs its statements on db:
-// a pool, a connection or a transaction.
+// NewOrderRepo returns the repository of table order over db.
 func NewOrderRepo(db runtime.DBTX) *OrderRepo {
 	return &OrderRepo{db: db}
 }
 
 var (
-	// ErrOrderTypeFuncTaken matches (errors.Is) a violation of the primary key (type,
-	// func) of order (constraint order_pkey, primary_key in the spec).
+	// ErrOrderTypeFuncTaken matches a violation of the primary key (type, func).
 	ErrOrderTypeFuncTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "order", "order_pkey", "primary_key")
-
-	// ErrOrderUserNotFound matches (errors.Is) a write of order whose user names no
-	// row of user (constraint order_user_fkey, user.references in the spec).
+	// ErrOrderUserNotFound matches a write whose user names no row of user.
 	ErrOrderUserNotFound = runtime.NewForeignKeySentinel("order", "order_user_fkey", "user.references", runtime.FKMissing)
 )
 
-// Validate checks n for table order: what the columns' types cannot hold (nil for
-// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
-// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
-// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
-// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first check it fails. The repository
-// calls it before any SQL.
+// Validate checks n against the columns of table order (see runtime.Validator).
 func (n *NewOrder) Validate() error {
 	var f runtime.Fields
 	f.Fits("type", runtime.CheckText(n.Type))
@@ -80,14 +68,7 @@ func (n *NewOrder) Validate() error {
 	return f.Err("order")
 }
 
-// Validate checks u for table order, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewOrder.Validate does.
 func (u *OrderUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Group.Set {
@@ -97,37 +78,22 @@ func (u *OrderUpdate) Validate() error {
 	return f.Err("order")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for type, func, group, limit, whose columns are NOT NULL, rather than read
-// it as a zero value: the error is a *runtime.DbError of kind Validation naming
-// the fields. Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewOrder) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "order", "type", "func", "group", "limit"); err != nil {
-		return err
-	}
 	type plain NewOrder
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "order", "type", "func", "group", "limit")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for group, limit, whose columns are NOT NULL, rather than read it as a zero
-// value: the error is a *runtime.DbError of kind Validation naming the fields.
-// Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *OrderUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "order", "group", "limit"); err != nil {
-		return err
-	}
 	type plain OrderUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "order", "group", "limit")
 }
 
-// scanOrder gives the scan destinations of the fields of v, columns in table
-// order.
 func scanOrder(v *Order, d []any) []any {
 	return append(d, &v.Type, &v.Func, &v.User, &v.Group, &v.Limit)
 }
 
-// argsNewOrder gives the values Create binds from n.
 func argsNewOrder(n *NewOrder, d []any) []any {
 	return append(d, &n.Type, &n.Func, &n.User, runtime.OptValue(&n.Group), n.Limit.Arg())
 }
@@ -137,8 +103,8 @@ INSERT INTO "order" ("type", "func", "user", "group", "limit")
 VALUES ($1, $2, $3, COALESCE($4::text[], '{}'::text[]), COALESCE($5::bigint, 10))
 RETURNING "type", "func", "user", "group", "limit"`
 
-// Create inserts a row into table order and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table order and returns the row as stored. It validates n
+// first.
 func (r *OrderRepo) Create(ctx context.Context, n NewOrder) (Order, error) {
 	if err := n.Validate(); err != nil {
 		return Order{}, wrapErr(err, "order.Create", "order")
@@ -151,8 +117,8 @@ const sqlOrderFindByID = `-- name: order.FindByID replica=ok
 SELECT "type", "func", "user", "group", "limit" FROM "order"
 WHERE "type" = $1 AND "func" = $2`
 
-// FindByID returns the row of table order with the given type_ and func_. If there
-// is none, the error matches runtime.ErrNotFound.
+// FindByID returns the row of table order with the given type_ and func_, or
+// runtime.ErrNotFound.
 func (r *OrderRepo) FindByID(ctx context.Context, type_ string, func_ int32) (Order, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlOrderFindByID, type_, runtime.Arg, scanOrder, func_)
 	return v, wrapErr(err, "order.FindByID", "order")
@@ -161,17 +127,14 @@ func (r *OrderRepo) FindByID(ctx context.Context, type_ string, func_ int32) (Or
 const sqlOrderFindAll = `-- name: order.FindAll replica=ok
 SELECT "type", "func", "user", "group", "limit" FROM "order" ORDER BY "type", "func"`
 
-// FindAll returns every row of table order in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table order in primary key order, in memory.
 func (r *OrderRepo) FindAll(ctx context.Context) ([]Order, error) {
 	rows, err := r.db.Query(ctx, sqlOrderFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanOrder)
 	return items, wrapErr(err, "order.FindAll", "order")
 }
 
-// Stream yields every row of table order in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrderRepo) Stream(ctx context.Context) iter.Seq2[Order, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "order.Stream", "order") }, scanOrder, sqlOrderFindAll)
 }
@@ -185,9 +148,7 @@ SELECT "type", "func", "user", "group", "limit" FROM "order"
 WHERE ("type", "func") > ($1, $2) ORDER BY "type", "func"
 LIMIT $3`
 
-// List returns up to page.Limit rows of table order in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table order in primary key order (see runtime.PageArgs).
 func (r *OrderRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Order], error) {
 	var type_ string
 	var func_ int32
@@ -201,8 +162,6 @@ func (r *OrderRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	return p, wrapErr(err, "order.List", "order")
 }
 
-// updateOrder are the statements of OrderRepo.Update: one per set of fields set
-// (see runtime.Update).
 var updateOrder = &runtime.Update{
 	Name: "order.Update", Keys: 2,
 	Head:     "UPDATE \"order\"\nSET ",
@@ -211,14 +170,13 @@ var updateOrder = &runtime.Update{
 	Nullable: 1 << 0,
 }
 
-// argsOrderUpdate gives the value of each field of u, nil when unset.
 func argsOrderUpdate(u *OrderUpdate, d []any) []any {
 	return append(d, u.User.Arg(), runtime.OptValue(&u.Group), u.Limit.Arg())
 }
 
 // Update applies the set fields of u to the row of table order with the given
-// type_ and func_ and returns the row as stored. If there is none, the error
-// matches runtime.ErrNotFound. It validates u first.
+// type_ and func_ and returns it as stored, or runtime.ErrNotFound. It validates u
+// first.
 func (r *OrderRepo) Update(ctx context.Context, type_ string, func_ int32, u OrderUpdate) (Order, error) {
 	if err := u.Validate(); err != nil {
 		return Order{}, wrapErr(err, "order.Update", "order")
@@ -246,52 +204,28 @@ func (r *OrderRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "order.Count", "order")
 }
 
-// copyOrder sends rows of NewOrder to table order with COPY.
 var copyOrder = &runtime.Copier[NewOrder]{
 	Table:   "order",
 	Columns: []string{"type", "func", "user", "group", "limit"},
 	Args:    argsNewOrder,
 }
 
-// CreateMany inserts rows into table order with the COPY protocol and returns how
-// many it inserted, all or nothing. It validates every row first. An unset
-// optional field takes the column's default, as in Create (rows setting different
-// fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table order with COPY, all or nothing, and returns
+// how many (see runtime.Copier). It validates every row first.
 func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, error) {
 	n, err := copyOrder.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "order.CreateMany", "order")
 }
 
-// CreateManyReturning inserts rows into table order and returns them as stored, in
-// input order, defaults applied. It queues Create's statement once per row in one
-// pgx.Batch: one round trip, and all or nothing, as the batch runs in one implicit
-// transaction. (A single INSERT … SELECT FROM unnest cannot carry the table's
-// array columns.) It validates every row first.
+// CreateManyReturning inserts rows into table order in one pgx.Batch of Create's
+// statement (unnest cannot carry its array columns), all or nothing, and returns
+// them as stored. It validates every row first.
 func (r *OrderRepo) CreateManyReturning(ctx context.Context, rows []NewOrder) ([]Order, error) {
-	if len(rows) == 0 {
-		return []Order{}, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "order.CreateManyReturning", "order")
 	}
-	b := &pgx.Batch{}
-	for i := range rows {
-		b.Queue(sqlOrderCreate, argsNewOrder(&rows[i], nil)...)
-	}
-	br := r.db.SendBatch(ctx, b)
-	out := make([]Order, 0, len(rows))
-	for range rows {
-		v, err := runtime.ScanOne(br.QueryRow(), scanOrder)
-		if err != nil {
-			br.Close()
-			return nil, wrapErr(err, "order.CreateManyReturning", "order")
-		}
-		out = append(out, v)
-	}
-	if err := br.Close(); err != nil {
-		return nil, wrapErr(err, "order.CreateManyReturning", "order")
-	}
-	return out, nil
+	out, err := runtime.BatchQuery(ctx, r.db, sqlOrderCreate, rows, argsNewOrder, scanOrder)
+	return out, wrapErr(err, "order.CreateManyReturning", "order")
 }
 
 const sqlOrderUpsertByTypeAndFunc = `-- name: order.UpsertByTypeAndFunc
@@ -346,14 +280,13 @@ type OrderKey struct {
 	Func int32  `json:"func"`
 }
 
-// OrderKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// OrderKeyedUpdate is one row's key and changes for UpdateMany.
 type OrderKeyedUpdate struct {
 	Type    string      `json:"type"`
 	Func    int32       `json:"func"`
 	Changes OrderUpdate `json:"changes"`
 }
 
-// bulkOrderUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkOrderUpdates = &runtime.Bulk[OrderKeyedUpdate]{
 	Table: "order",
 	Key: func(a, b *OrderKeyedUpdate) int {
@@ -377,9 +310,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::integer[], $3::boolean[
 "cpcgen_new" AS (UPDATE "order" SET "user" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "order"."user" END, "group" = COALESCE("cpcgen_v"."cpcgen_5"::text[], "order"."group"), "limit" = COALESCE("cpcgen_v"."cpcgen_6", "order"."limit") FROM "cpcgen_v" WHERE "order"."type" = "cpcgen_v"."cpcgen_1" AND "order"."func" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table order the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table order, all or none (see
+// runtime.UpdateMany).
 func (r *OrderRepo) UpdateMany(ctx context.Context, rows []OrderKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkOrderUpdates, sqlOrderUpdateMany, rows)
 	return out, wrapErr(err, "order.UpdateMany", "order")
@@ -392,14 +324,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::integer[], $3::boolean[
 "cpcgen_new" AS (UPDATE "order" SET "user" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "order"."user" END, "group" = COALESCE("cpcgen_v"."cpcgen_5"::text[], "order"."group"), "limit" = COALESCE("cpcgen_v"."cpcgen_6", "order"."limit") FROM "cpcgen_v" WHERE "order"."type" = "cpcgen_v"."cpcgen_1" AND "order"."func" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "type", "func", "user", "group", "limit")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."type", "cpcgen_new"."func", "cpcgen_new"."user", "cpcgen_new"."group", "cpcgen_new"."limit" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *OrderRepo) UpdateManyReturning(ctx context.Context, rows []OrderKeyedUpdate) ([]Order, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkOrderUpdates, sqlOrderUpdateManyReturning, scanOrder, rows)
 	return out, wrapErr(err, "order.UpdateManyReturning", "order")
 }
 
-// bulkOrderKeys sends the rows of DeleteMany.
 var bulkOrderKeys = &runtime.Bulk[OrderKey]{
 	Table: "order",
 	Key:   func(a, b *OrderKey) int { return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.Func, b.Func)) },
@@ -415,14 +345,13 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::integer[]) WITH ORDINAL
 "cpcgen_new" AS (DELETE FROM "order" USING "cpcgen_v" WHERE "order"."type" = "cpcgen_v"."cpcgen_1" AND "order"."func" = "cpcgen_v"."cpcgen_2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table order with the keys given, as Delete does,
-// and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table order with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *OrderRepo) DeleteMany(ctx context.Context, keys []OrderKey) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkOrderKeys, sqlOrderDeleteMany, keys)
 	return out, wrapErr(err, "order.DeleteMany", "order")
 }
 
-// bulkOrderNew sends the rows of the batch upserts.
 var bulkOrderNew = &runtime.Bulk[NewOrder]{
 	Table:    "order",
 	Validate: (*NewOrder).Validate,
@@ -442,8 +371,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_new" AS (UPDATE "order" SET "user" = "cpcgen_v"."cpcgen_i3", "group" = COALESCE("cpcgen_v"."cpcgen_4"::text[], "order"."group"), "limit" = COALESCE("cpcgen_v"."cpcgen_5", "order"."limit") FROM "cpcgen_v" WHERE "type" = "cpcgen_v"."cpcgen_i1" AND "func" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "type", "func", "user", "group", "limit")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."type", "cpcgen_ins"."func", "cpcgen_ins"."user", "cpcgen_ins"."group", "cpcgen_ins"."limit" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."type" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."func" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."type", "cpcgen_new"."func", "cpcgen_new"."user", "cpcgen_new"."group", "cpcgen_new"."limit" FROM "cpcgen_new"`
 
-// UpsertManyByTypeAndFunc is UpsertByTypeAndFunc for many rows: it returns the
-// rows as stored, in the order of rows. See runtime.UpsertMany.
+// UpsertManyByTypeAndFunc is UpsertByTypeAndFunc for many rows (see
+// runtime.UpsertMany).
 func (r *OrderRepo) UpsertManyByTypeAndFunc(ctx context.Context, rows []NewOrder) ([]Order, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkOrderNew.By(func(a, b *NewOrder) int { return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.Func, b.Func)) }), sqlOrderUpsertManyByTypeAndFunc, scanOrder, rows)
 	return out, wrapErr(err, "order.UpsertManyByTypeAndFunc", "order")
@@ -454,9 +383,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_ins" AS (INSERT INTO "order" ("type", "func", "user", "group", "limit") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("type", "func") DO NOTHING RETURNING "type", "func", "user", "group", "limit")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."type", "cpcgen_ins"."func", "cpcgen_ins"."user", "cpcgen_ins"."group", "cpcgen_ins"."limit" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."type" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."func" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "order"."type", "order"."func", "order"."user", "order"."group", "order"."limit" FROM "cpcgen_v" JOIN "order" ON "type" = "cpcgen_v"."cpcgen_i1" AND "func" = "cpcgen_v"."cpcgen_i2"`
 
-// CreateManyIfAbsentByTypeAndFunc is CreateIfAbsentByTypeAndFunc for many rows: it
-// returns, in the order of rows, the new rows or the rows in the way, and whether
-// each was created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentByTypeAndFunc is CreateIfAbsentByTypeAndFunc for many rows
+// (see runtime.CreateManyIfAbsent).
 func (r *OrderRepo) CreateManyIfAbsentByTypeAndFunc(ctx context.Context, rows []NewOrder) ([]Order, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkOrderNew.By(func(a, b *NewOrder) int { return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.Func, b.Func)) }), sqlOrderCreateManyIfAbsentByTypeAndFunc, scanOrder, rows)
 	return out, created, wrapErr(err, "order.CreateManyIfAbsentByTypeAndFunc", "order")
@@ -477,7 +405,6 @@ const sqlOrderLoadByUser = `-- name: order.LoadByUser replica=ok
 SELECT "type", "func", "user", "group", "limit" FROM "order"
 WHERE "user" = ANY($1) ORDER BY "type", "func"`
 
-// loadOrderByUser is LoadByUser on db.
 func loadOrderByUser(ctx context.Context, db runtime.DBTX, keys []int32) (map[int32][]Order, error) {
 	if len(keys) == 0 {
 		return map[int32][]Order{}, nil
@@ -487,8 +414,7 @@ func loadOrderByUser(ctx context.Context, db runtime.DBTX, keys []int32) (map[in
 }
 
 // LoadByUser returns the rows of table order whose user is one of keys, grouped by
-// user, each group in primary key order, with one query however many keys; keys
-// without rows are not in the map.
+// it, in one query (see runtime.GroupRows).
 func (r *OrderRepo) LoadByUser(ctx context.Context, keys []int32) (map[int32][]Order, error) {
 	m, err := loadOrderByUser(ctx, r.db, keys)
 	return m, wrapErr(err, "order.LoadByUser", "order")

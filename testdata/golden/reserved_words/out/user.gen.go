@@ -6,7 +6,6 @@ package reserved
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -21,8 +20,8 @@ type User struct {
 	Default bool                 `json:"default"`
 }
 
-// NewUser holds the values of a new row of table user. Fields of type runtime.Opt
-// may be left unset: the column's default applies.
+// NewUser holds the values of a new row of table user. An unset runtime.Opt field
+// takes its column's default.
 type NewUser struct {
 	ID      int32                `json:"id"`
 	Select  string               `json:"select"`
@@ -31,8 +30,8 @@ type NewUser struct {
 	Default runtime.Opt[bool]    `json:"default,omitzero"`
 }
 
-// UserUpdate lists changes to a row of table user. Unset fields leave their column
-// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// UserUpdate lists changes to a row of table user; unset fields stay unchanged; a
+// nullable column is set to NULL with runtime.SetNull[T]().
 type UserUpdate struct {
 	Select  runtime.Opt[string]               `json:"select,omitzero"`
 	From    runtime.Opt[runtime.Null[string]] `json:"from,omitzero"`
@@ -45,30 +44,20 @@ type UserRepo struct {
 	db runtime.DBTX
 }
 
-// NewUserRepo returns a repository of table user that runs its statements on db: a
-// pool, a connection or a transaction.
+// NewUserRepo returns the repository of table user over db.
 func NewUserRepo(db runtime.DBTX) *UserRepo {
 	return &UserRepo{db: db}
 }
 
 var (
-	// ErrUserIDTaken matches (errors.Is) a violation of the primary key (id) of user
-	// (constraint user_pkey, primary_key in the spec).
+	// ErrUserIDTaken matches a violation of the primary key (id).
 	ErrUserIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "user", "user_pkey", "primary_key")
-
-	// ErrUserReferencedByOrder matches (errors.Is) a delete or key change of a row of
-	// user that rows of order still reference (constraint order_user_fkey,
-	// order.user.references in the spec).
+	// ErrUserReferencedByOrder matches a delete or key change of a row that rows of
+	// order reference.
 	ErrUserReferencedByOrder = runtime.NewForeignKeySentinel("order", "order_user_fkey", "user.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table user: what the columns' types cannot hold (nil for a
-// NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
-// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
-// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
-// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first check it fails. The repository
-// calls it before any SQL.
+// Validate checks n against the columns of table user (see runtime.Validator).
 func (n *NewUser) Validate() error {
 	var f runtime.Fields
 	f.Fits("select", runtime.CheckText(n.Select))
@@ -81,14 +70,7 @@ func (n *NewUser) Validate() error {
 	return f.Err("user")
 }
 
-// Validate checks u for table user, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewUser.Validate does.
 func (u *UserUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Select.Set {
@@ -103,36 +85,22 @@ func (u *UserUpdate) Validate() error {
 	return f.Err("user")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for id, select, type, default, whose columns are NOT NULL, rather than read
-// it as a zero value: the error is a *runtime.DbError of kind Validation naming
-// the fields. Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewUser) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "user", "id", "select", "type", "default"); err != nil {
-		return err
-	}
 	type plain NewUser
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "user", "id", "select", "type", "default")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for select, type, default, whose columns are NOT NULL, rather than read it
-// as a zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *UserUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "user", "select", "type", "default"); err != nil {
-		return err
-	}
 	type plain UserUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "user", "select", "type", "default")
 }
 
-// scanUser gives the scan destinations of the fields of v, columns in table order.
 func scanUser(v *User, d []any) []any {
 	return append(d, &v.ID, &v.Select, &v.From, &v.Type, &v.Default)
 }
 
-// argsNewUser gives the values Create binds from n.
 func argsNewUser(n *NewUser, d []any) []any {
 	return append(d, &n.ID, &n.Select, &n.From, n.Type.Arg(), n.Default.Arg())
 }
@@ -142,8 +110,8 @@ INSERT INTO "user" ("id", "select", "from", "type", "default")
 VALUES ($1, $2, $3, COALESCE($4::"select", 'from'::"select"), COALESCE($5::boolean, FALSE))
 RETURNING "id", "select", "from", "type", "default"`
 
-// Create inserts a row into table user and returns it as stored, defaults applied.
-// It validates n first.
+// Create inserts n into table user and returns the row as stored. It validates n
+// first.
 func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
 	if err := n.Validate(); err != nil {
 		return User{}, wrapErr(err, "user.Create", "user")
@@ -156,8 +124,8 @@ const sqlUserFindByID = `-- name: user.FindByID replica=ok
 SELECT "id", "select", "from", "type", "default" FROM "user"
 WHERE "id" = $1`
 
-// FindByID returns the row of table user with the given id. If there is none, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table user with the given id, or
+// runtime.ErrNotFound.
 func (r *UserRepo) FindByID(ctx context.Context, id int32) (User, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlUserFindByID, id, runtime.Arg, scanUser)
 	return v, wrapErr(err, "user.FindByID", "user")
@@ -166,17 +134,14 @@ func (r *UserRepo) FindByID(ctx context.Context, id int32) (User, error) {
 const sqlUserFindAll = `-- name: user.FindAll replica=ok
 SELECT "id", "select", "from", "type", "default" FROM "user" ORDER BY "id"`
 
-// FindAll returns every row of table user in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table user in primary key order, in memory.
 func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
 	rows, err := r.db.Query(ctx, sqlUserFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanUser)
 	return items, wrapErr(err, "user.FindAll", "user")
 }
 
-// Stream yields every row of table user in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "user.Stream", "user") }, scanUser, sqlUserFindAll)
 }
@@ -190,9 +155,7 @@ SELECT "id", "select", "from", "type", "default" FROM "user"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table user in primary key order, after the
-// cursor page.After ("" for the first page); the page's Next cursor ("" after the
-// last page) gets the next one.
+// List returns a page of table user in primary key order (see runtime.PageArgs).
 func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[User], error) {
 	var id int32
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[User]{
@@ -205,8 +168,6 @@ func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "user.List", "user")
 }
 
-// updateUser are the statements of UserRepo.Update: one per set of fields set (see
-// runtime.Update).
 var updateUser = &runtime.Update{
 	Name: "user.Update", Keys: 1,
 	Head:     "UPDATE \"user\"\nSET ",
@@ -215,14 +176,12 @@ var updateUser = &runtime.Update{
 	Nullable: 1 << 1,
 }
 
-// argsUserUpdate gives the value of each field of u, nil when unset.
 func argsUserUpdate(u *UserUpdate, d []any) []any {
 	return append(d, u.Select.Arg(), u.From.Arg(), u.Type.Arg(), u.Default.Arg())
 }
 
 // Update applies the set fields of u to the row of table user with the given id
-// and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *UserRepo) Update(ctx context.Context, id int32, u UserUpdate) (User, error) {
 	if err := u.Validate(); err != nil {
 		return User{}, wrapErr(err, "user.Update", "user")
@@ -254,9 +213,8 @@ const sqlUserFindByIDs = `-- name: user.FindByIDs replica=ok
 SELECT "id", "select", "from", "type", "default" FROM "user"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table user whose id is in ids, in id order, with
-// one query. Keys without a row are skipped, so the result may be shorter than
-// ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table user whose id is in ids, in id order; keys
+// without a row are skipped.
 func (r *UserRepo) FindByIDs(ctx context.Context, ids []int32) ([]User, error) {
 	if len(ids) == 0 {
 		return []User{}, nil
@@ -265,17 +223,14 @@ func (r *UserRepo) FindByIDs(ctx context.Context, ids []int32) ([]User, error) {
 	return items, wrapErr(err, "user.FindByIDs", "user")
 }
 
-// copyUser sends rows of NewUser to table user with COPY.
 var copyUser = &runtime.Copier[NewUser]{
 	Table:   "user",
 	Columns: []string{"id", "select", "from", "type", "default"},
 	Args:    argsNewUser,
 }
 
-// CreateMany inserts rows into table user with the COPY protocol and returns how
-// many it inserted, all or nothing. It validates every row first. An unset
-// optional field takes the column's default, as in Create (rows setting different
-// fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table user with COPY, all or nothing, and returns
+// how many (see runtime.Copier). It validates every row first.
 func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error) {
 	n, err := copyUser.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "user.CreateMany", "user")
@@ -288,10 +243,9 @@ FROM unnest($1::integer[], $2::text[], $3::text[], $4::text[]::"select"[], $5::b
 ORDER BY "u"."ord"
 RETURNING "id", "select", "from", "type", "default"`
 
-// CreateManyReturning inserts rows into table user and returns them as stored, in
-// input order, defaults applied as in Create. It runs one statement, which binds
-// one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table user in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]User, error) {
 	if len(rows) == 0 {
 		return []User{}, nil
@@ -359,13 +313,12 @@ func (r *UserRepo) CreateIfAbsentByID(ctx context.Context, n NewUser) (User, boo
 	return v, created, wrapErr(err, "user.CreateIfAbsentByID", "user")
 }
 
-// UserKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// UserKeyedUpdate is one row's key and changes for UpdateMany.
 type UserKeyedUpdate struct {
 	ID      int32      `json:"id"`
 	Changes UserUpdate `json:"changes"`
 }
 
-// bulkUserUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkUserUpdates = &runtime.Bulk[UserKeyedUpdate]{
 	Table:    "user",
 	Key:      func(a, b *UserKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -387,9 +340,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::text[], $3::boolean[
 "cpcgen_new" AS (UPDATE "user" SET "select" = COALESCE("cpcgen_v"."cpcgen_2", "user"."select"), "from" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "user"."from" END, "type" = COALESCE("cpcgen_v"."cpcgen_5", "user"."type"), "default" = COALESCE("cpcgen_v"."cpcgen_6", "user"."default") FROM "cpcgen_v" WHERE "user"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table user the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table user, all or none (see
+// runtime.UpdateMany).
 func (r *UserRepo) UpdateMany(ctx context.Context, rows []UserKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkUserUpdates, sqlUserUpdateMany, rows)
 	return out, wrapErr(err, "user.UpdateMany", "user")
@@ -402,14 +354,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::text[], $3::boolean[
 "cpcgen_new" AS (UPDATE "user" SET "select" = COALESCE("cpcgen_v"."cpcgen_2", "user"."select"), "from" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "user"."from" END, "type" = COALESCE("cpcgen_v"."cpcgen_5", "user"."type"), "default" = COALESCE("cpcgen_v"."cpcgen_6", "user"."default") FROM "cpcgen_v" WHERE "user"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "select", "from", "type", "default")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."select", "cpcgen_new"."from", "cpcgen_new"."type", "cpcgen_new"."default" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *UserRepo) UpdateManyReturning(ctx context.Context, rows []UserKeyedUpdate) ([]User, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkUserUpdates, sqlUserUpdateManyReturning, scanUser, rows)
 	return out, wrapErr(err, "user.UpdateManyReturning", "user")
 }
 
-// bulkUserKeys sends the rows of DeleteMany.
 var bulkUserKeys = &runtime.Bulk[int32]{
 	Table: "user",
 	Key:   func(a, b *int32) int { return cmp.Compare(*a, *b) },
@@ -424,14 +374,13 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[]) WITH ORDINALITY AS "cpcg
 "cpcgen_new" AS (DELETE FROM "user" USING "cpcgen_v" WHERE "user"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table user with the keys given, as Delete does,
-// and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table user with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *UserRepo) DeleteMany(ctx context.Context, keys []int32) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkUserKeys, sqlUserDeleteMany, keys)
 	return out, wrapErr(err, "user.DeleteMany", "user")
 }
 
-// bulkUserNew sends the rows of the batch upserts.
 var bulkUserNew = &runtime.Bulk[NewUser]{
 	Table:    "user",
 	Validate: (*NewUser).Validate,
@@ -451,8 +400,7 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_new" AS (UPDATE "user" SET "select" = "cpcgen_v"."cpcgen_i2", "from" = "cpcgen_v"."cpcgen_i3", "type" = COALESCE("cpcgen_v"."cpcgen_4", "user"."type"), "default" = COALESCE("cpcgen_v"."cpcgen_5", "user"."default") FROM "cpcgen_v" WHERE "id" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "select", "from", "type", "default")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."select", "cpcgen_ins"."from", "cpcgen_ins"."type", "cpcgen_ins"."default" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."id" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."select", "cpcgen_new"."from", "cpcgen_new"."type", "cpcgen_new"."default" FROM "cpcgen_new"`
 
-// UpsertManyByID is UpsertByID for many rows: it returns the rows as stored, in
-// the order of rows. See runtime.UpsertMany.
+// UpsertManyByID is UpsertByID for many rows (see runtime.UpsertMany).
 func (r *UserRepo) UpsertManyByID(ctx context.Context, rows []NewUser) ([]User, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkUserNew.By(func(a, b *NewUser) int { return cmp.Compare(a.ID, b.ID) }), sqlUserUpsertManyByID, scanUser, rows)
 	return out, wrapErr(err, "user.UpsertManyByID", "user")
@@ -463,17 +411,15 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_ins" AS (INSERT INTO "user" ("id", "select", "from", "type", "default") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", "cpcgen_v"."cpcgen_i4", "cpcgen_v"."cpcgen_i5" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("id") DO NOTHING RETURNING "id", "select", "from", "type", "default")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."select", "cpcgen_ins"."from", "cpcgen_ins"."type", "cpcgen_ins"."default" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."id" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "user"."id", "user"."select", "user"."from", "user"."type", "user"."default" FROM "cpcgen_v" JOIN "user" ON "id" = "cpcgen_v"."cpcgen_i1"`
 
-// CreateManyIfAbsentByID is CreateIfAbsentByID for many rows: it returns, in the
-// order of rows, the new rows or the rows in the way, and whether each was
-// created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentByID is CreateIfAbsentByID for many rows (see
+// runtime.CreateManyIfAbsent).
 func (r *UserRepo) CreateManyIfAbsentByID(ctx context.Context, rows []NewUser) ([]User, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkUserNew.By(func(a, b *NewUser) int { return cmp.Compare(a.ID, b.ID) }), sqlUserCreateManyIfAbsentByID, scanUser, rows)
 	return out, created, wrapErr(err, "user.CreateManyIfAbsentByID", "user")
 }
 
-// LoadOrders returns the rows of table order that reference each of parents
-// (order.user = user.id), keyed by the parent's id, each group in primary key
-// order, with one query; parents without rows are not in the map.
+// LoadOrders returns the rows of table order of each of parents (order.user =
+// user.id), keyed by the parent's id, as LoadByUser does.
 func (r *UserRepo) LoadOrders(ctx context.Context, parents []User) (map[int32][]Order, error) {
 	keys := runtime.Keys(parents, func(p *User) (int32, bool) { return p.ID, true })
 	m, err := loadOrderByUser(ctx, r.db, keys)

@@ -6,7 +6,6 @@ package scaleoutdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -20,15 +19,15 @@ type Counter struct {
 	N  int64 `json:"n"`
 }
 
-// NewCounter holds the values of a new row of table counters. Fields of type
-// runtime.Opt may be left unset: the column's default applies.
+// NewCounter holds the values of a new row of table counters. An unset runtime.Opt
+// field takes its column's default.
 type NewCounter struct {
 	ID int32              `json:"id"`
 	N  runtime.Opt[int64] `json:"n,omitzero"`
 }
 
-// CounterUpdate lists changes to a row of table counters. Unset fields leave their
-// column unchanged.
+// CounterUpdate lists changes to a row of table counters; unset fields stay
+// unchanged.
 type CounterUpdate struct {
 	N runtime.Opt[int64] `json:"n,omitzero"`
 }
@@ -38,72 +37,42 @@ type CounterRepo struct {
 	db runtime.DBTX
 }
 
-// NewCounterRepo returns a repository of table counters that runs its statements
-// on db: a pool, a connection or a transaction.
+// NewCounterRepo returns the repository of table counters over db.
 func NewCounterRepo(db runtime.DBTX) *CounterRepo {
 	return &CounterRepo{db: db}
 }
 
 var (
-	// ErrCounterIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// counters (constraint counters_pkey, primary_key in the spec).
+	// ErrCounterIDTaken matches a violation of the primary key (id).
 	ErrCounterIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "counters", "counters_pkey", "primary_key")
 )
 
-// Validate checks n for table counters: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table counters (see runtime.Validator).
 func (n *NewCounter) Validate() error {
 	return nil
 }
 
-// Validate checks u for table counters, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewCounter.Validate does.
 func (u *CounterUpdate) Validate() error {
 	return nil
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for id, n, whose columns are NOT NULL, rather than read it as a zero value:
-// the error is a *runtime.DbError of kind Validation naming the fields. Leave an
-// optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewCounter) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "counters", "id", "n"); err != nil {
-		return err
-	}
 	type plain NewCounter
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "counters", "id", "n")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for n, whose column is NOT NULL, rather than read it as a zero value: the
-// error is a *runtime.DbError of kind Validation naming the fields. Leave a field
-// out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *CounterUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "counters", "n"); err != nil {
-		return err
-	}
 	type plain CounterUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "counters", "n")
 }
 
-// scanCounter gives the scan destinations of the fields of v, columns in table
-// order.
 func scanCounter(v *Counter, d []any) []any {
 	return append(d, &v.ID, &v.N)
 }
 
-// argsNewCounter gives the values Create binds from n.
 func argsNewCounter(n *NewCounter, d []any) []any {
 	return append(d, &n.ID, n.N.Arg())
 }
@@ -113,8 +82,7 @@ INSERT INTO "counters" ("id", "n")
 VALUES ($1, COALESCE($2::bigint, 0))
 RETURNING "id", "n"`
 
-// Create inserts a row into table counters and returns it as stored, defaults
-// applied.
+// Create inserts n into table counters and returns the row as stored.
 func (r *CounterRepo) Create(ctx context.Context, n NewCounter) (Counter, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlCountersCreate, n, argsNewCounter, scanCounter)
 	return v, wrapParamsErr(err, "counters.Create", "counters", []string{"id", "n"})
@@ -124,8 +92,8 @@ const sqlCountersFindByID = `-- name: counters.FindByID replica=ok
 SELECT "id", "n" FROM "counters"
 WHERE "id" = $1`
 
-// FindByID returns the row of table counters with the given id. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table counters with the given id, or
+// runtime.ErrNotFound.
 func (r *CounterRepo) FindByID(ctx context.Context, id int32) (Counter, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlCountersFindByID, id, runtime.Arg, scanCounter)
 	return v, wrapErr(err, "counters.FindByID", "counters")
@@ -134,17 +102,14 @@ func (r *CounterRepo) FindByID(ctx context.Context, id int32) (Counter, error) {
 const sqlCountersFindAll = `-- name: counters.FindAll replica=ok
 SELECT "id", "n" FROM "counters" ORDER BY "id"`
 
-// FindAll returns every row of table counters in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table counters in primary key order, in memory.
 func (r *CounterRepo) FindAll(ctx context.Context) ([]Counter, error) {
 	rows, err := r.db.Query(ctx, sqlCountersFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanCounter)
 	return items, wrapErr(err, "counters.FindAll", "counters")
 }
 
-// Stream yields every row of table counters in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CounterRepo) Stream(ctx context.Context) iter.Seq2[Counter, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "counters.Stream", "counters") }, scanCounter, sqlCountersFindAll)
 }
@@ -158,9 +123,8 @@ SELECT "id", "n" FROM "counters"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table counters in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table counters in primary key order (see
+// runtime.PageArgs).
 func (r *CounterRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Counter], error) {
 	var id int32
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Counter]{
@@ -173,8 +137,6 @@ func (r *CounterRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "counters.List", "counters")
 }
 
-// updateCounters are the statements of CounterRepo.Update: one per set of fields
-// set (see runtime.Update).
 var updateCounters = &runtime.Update{
 	Name: "counters.Update", Keys: 1,
 	Head: "UPDATE \"counters\"\nSET ",
@@ -182,14 +144,12 @@ var updateCounters = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"n\"",
 }
 
-// argsCounterUpdate gives the value of each field of u, nil when unset.
 func argsCounterUpdate(u *CounterUpdate, d []any) []any {
 	return append(d, u.N.Arg())
 }
 
 // Update applies the set fields of u to the row of table counters with the given
-// id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// id and returns it as stored, or runtime.ErrNotFound.
 func (r *CounterRepo) Update(ctx context.Context, id int32, u CounterUpdate) (Counter, error) {
 	v, err := runtime.UpdateOne(ctx, r.db, updateCounters, id, runtime.Arg, u, argsCounterUpdate, scanCounter)
 	return v, wrapParamsErr(err, "counters.Update", "counters", []string{"id", "n"})
@@ -218,9 +178,8 @@ const sqlCountersFindByIDs = `-- name: counters.FindByIDs replica=ok
 SELECT "id", "n" FROM "counters"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table counters whose id is in ids, in id order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table counters whose id is in ids, in id order;
+// keys without a row are skipped.
 func (r *CounterRepo) FindByIDs(ctx context.Context, ids []int32) ([]Counter, error) {
 	if len(ids) == 0 {
 		return []Counter{}, nil
@@ -229,17 +188,14 @@ func (r *CounterRepo) FindByIDs(ctx context.Context, ids []int32) ([]Counter, er
 	return items, wrapErr(err, "counters.FindByIDs", "counters")
 }
 
-// copyCounters sends rows of NewCounter to table counters with COPY.
 var copyCounters = &runtime.Copier[NewCounter]{
 	Table:   "counters",
 	Columns: []string{"id", "n"},
 	Args:    argsNewCounter,
 }
 
-// CreateMany inserts rows into table counters with the COPY protocol and returns
-// how many it inserted, all or nothing. An unset optional field takes the column's
-// default, as in Create (rows setting different fields are copied in groups, in
-// one transaction).
+// CreateMany inserts rows into table counters with COPY, all or nothing, and
+// returns how many (see runtime.Copier).
 func (r *CounterRepo) CreateMany(ctx context.Context, rows []NewCounter) (int64, error) {
 	n, err := copyCounters.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "counters.CreateMany", "counters")
@@ -252,10 +208,8 @@ FROM unnest($1::integer[], $2::bigint[]) WITH ORDINALITY AS "u"("c1", "c2", "ord
 ORDER BY "u"."ord"
 RETURNING "id", "n"`
 
-// CreateManyReturning inserts rows into table counters and returns them as stored,
-// in input order, defaults applied as in Create. It runs one statement, which
-// binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing.
+// CreateManyReturning inserts rows into table counters in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored.
 func (r *CounterRepo) CreateManyReturning(ctx context.Context, rows []NewCounter) ([]Counter, error) {
 	if len(rows) == 0 {
 		return []Counter{}, nil
@@ -308,14 +262,12 @@ func (r *CounterRepo) CreateIfAbsentByID(ctx context.Context, n NewCounter) (Cou
 	return v, created, wrapErr(err, "counters.CreateIfAbsentByID", "counters")
 }
 
-// CounterKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// CounterKeyedUpdate is one row's key and changes for UpdateMany.
 type CounterKeyedUpdate struct {
 	ID      int32         `json:"id"`
 	Changes CounterUpdate `json:"changes"`
 }
 
-// bulkCountersUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkCountersUpdates = &runtime.Bulk[CounterKeyedUpdate]{
 	Table: "counters",
 	Key:   func(a, b *CounterKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -332,9 +284,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::bigint[]) WITH ORDIN
 "cpcgen_new" AS (UPDATE "counters" SET "n" = COALESCE("cpcgen_v"."cpcgen_2", "counters"."n") FROM "cpcgen_v" WHERE "counters"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table counters the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table counters, all or none (see
+// runtime.UpdateMany).
 func (r *CounterRepo) UpdateMany(ctx context.Context, rows []CounterKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkCountersUpdates, sqlCountersUpdateMany, rows)
 	return out, wrapErr(err, "counters.UpdateMany", "counters")
@@ -347,14 +298,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[], $2::bigint[]) WITH ORDIN
 "cpcgen_new" AS (UPDATE "counters" SET "n" = COALESCE("cpcgen_v"."cpcgen_2", "counters"."n") FROM "cpcgen_v" WHERE "counters"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "n")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."n" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *CounterRepo) UpdateManyReturning(ctx context.Context, rows []CounterKeyedUpdate) ([]Counter, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkCountersUpdates, sqlCountersUpdateManyReturning, scanCounter, rows)
 	return out, wrapErr(err, "counters.UpdateManyReturning", "counters")
 }
 
-// bulkCountersKeys sends the rows of DeleteMany.
 var bulkCountersKeys = &runtime.Bulk[int32]{
 	Table: "counters",
 	Key:   func(a, b *int32) int { return cmp.Compare(*a, *b) },
@@ -370,13 +319,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::integer[]) WITH ORDINALITY AS "cpcg
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table counters with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *CounterRepo) DeleteMany(ctx context.Context, keys []int32) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkCountersKeys, sqlCountersDeleteMany, keys)
 	return out, wrapErr(err, "counters.DeleteMany", "counters")
 }
 
-// bulkCountersNew sends the rows of the batch upserts.
 var bulkCountersNew = &runtime.Bulk[NewCounter]{
 	Table: "counters",
 	Columns: []runtime.BulkColumn[NewCounter]{
@@ -392,8 +340,7 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", COALESCE("cp
 "cpcgen_new" AS (UPDATE "counters" SET "n" = COALESCE("cpcgen_v"."cpcgen_2", "counters"."n") FROM "cpcgen_v" WHERE "id" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "n")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."n" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."id" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."n" FROM "cpcgen_new"`
 
-// UpsertManyByID is UpsertByID for many rows: it returns the rows as stored, in
-// the order of rows. See runtime.UpsertMany.
+// UpsertManyByID is UpsertByID for many rows (see runtime.UpsertMany).
 func (r *CounterRepo) UpsertManyByID(ctx context.Context, rows []NewCounter) ([]Counter, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkCountersNew.By(func(a, b *NewCounter) int { return cmp.Compare(a.ID, b.ID) }), sqlCountersUpsertManyByID, scanCounter, rows)
 	return out, wrapErr(err, "counters.UpsertManyByID", "counters")
@@ -404,9 +351,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", COALESCE("cp
 "cpcgen_ins" AS (INSERT INTO "counters" ("id", "n") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("id") DO NOTHING RETURNING "id", "n")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."n" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."id" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "counters"."id", "counters"."n" FROM "cpcgen_v" JOIN "counters" ON "id" = "cpcgen_v"."cpcgen_i1"`
 
-// CreateManyIfAbsentByID is CreateIfAbsentByID for many rows: it returns, in the
-// order of rows, the new rows or the rows in the way, and whether each was
-// created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentByID is CreateIfAbsentByID for many rows (see
+// runtime.CreateManyIfAbsent).
 func (r *CounterRepo) CreateManyIfAbsentByID(ctx context.Context, rows []NewCounter) ([]Counter, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCountersNew.By(func(a, b *NewCounter) int { return cmp.Compare(a.ID, b.ID) }), sqlCountersCreateManyIfAbsentByID, scanCounter, rows)
 	return out, created, wrapErr(err, "counters.CreateManyIfAbsentByID", "counters")

@@ -5,7 +5,6 @@ package citusdb
 
 import (
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -26,8 +25,8 @@ type NewCurrency struct {
 	Name string `json:"name"`
 }
 
-// CurrencyUpdate lists changes to a row of table currencies. Unset fields leave
-// their column unchanged.
+// CurrencyUpdate lists changes to a row of table currencies; unset fields stay
+// unchanged.
 type CurrencyUpdate struct {
 	Name runtime.Opt[string] `json:"name,omitzero"`
 }
@@ -37,35 +36,24 @@ type CurrencyRepo struct {
 	db runtime.DBTX
 }
 
-// NewCurrencyRepo returns a repository of table currencies that runs its
-// statements on db: a pool, a connection or a transaction.
+// NewCurrencyRepo returns the repository of table currencies over db.
 func NewCurrencyRepo(db runtime.DBTX) *CurrencyRepo {
 	return &CurrencyRepo{db: db}
 }
 
 var (
-	// ErrCurrencyCodeTaken matches (errors.Is) a violation of the primary key (code)
-	// of currencies (constraint currencies_pkey, primary_key in the spec).
+	// ErrCurrencyCodeTaken matches a violation of the primary key (code).
 	ErrCurrencyCodeTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "currencies", "currencies_pkey", "primary_key")
-
-	// ErrCurrencyReferencedByPrice matches (errors.Is) a delete or key change of a row
-	// of currencies that rows of prices still reference (constraint
-	// prices_currency_fkey, prices.currency.references in the spec).
+	// ErrCurrencyReferencedByPrice matches a delete or key change of a row that rows
+	// of prices reference.
 	ErrCurrencyReferencedByPrice = runtime.NewForeignKeySentinel("prices", "prices_currency_fkey", "currency.references", runtime.FKReferenced)
-
-	// ErrCurrencyReferencedByInvoice matches (errors.Is) a delete or key change of a
-	// row of currencies that rows of invoices still reference (constraint
-	// invoices_currency_fkey, invoices.currency.references in the spec).
+	// ErrCurrencyReferencedByInvoice matches a delete or key change of a row that rows
+	// of invoices reference.
 	ErrCurrencyReferencedByInvoice = runtime.NewForeignKeySentinel("invoices", "invoices_currency_fkey", "currency.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table currencies: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table currencies (see
+// runtime.Validator).
 func (n *NewCurrency) Validate() error {
 	var f runtime.Fields
 	f.Fits("code", runtime.CheckText(n.Code))
@@ -74,14 +62,7 @@ func (n *NewCurrency) Validate() error {
 	return f.Err("currencies")
 }
 
-// Validate checks u for table currencies, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewCurrency.Validate does.
 func (u *CurrencyUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Name.Set {
@@ -90,27 +71,16 @@ func (u *CurrencyUpdate) Validate() error {
 	return f.Err("currencies")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for code, name, whose columns are NOT NULL, rather than read it as a zero
-// value: the error is a *runtime.DbError of kind Validation naming the fields.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewCurrency) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "currencies", "code", "name"); err != nil {
-		return err
-	}
 	type plain NewCurrency
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "currencies", "code", "name")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for name, whose column is NOT NULL, rather than read it as a zero value:
-// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
-// field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *CurrencyUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "currencies", "name"); err != nil {
-		return err
-	}
 	type plain CurrencyUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "currencies", "name")
 }
 
 var (
@@ -121,13 +91,10 @@ var (
 	}
 )
 
-// scanCurrency gives the scan destinations of the fields of v, columns in table
-// order.
 func scanCurrency(v *Currency, d []any) []any {
 	return append(d, &v.Code, &v.Name)
 }
 
-// argsNewCurrency gives the values Create binds from n.
 func argsNewCurrency(n *NewCurrency, d []any) []any {
 	return append(d, &n.Code, &n.Name)
 }
@@ -137,8 +104,8 @@ INSERT INTO "currencies" ("code", "name")
 VALUES ($1, $2)
 RETURNING "code"::text, "name"`
 
-// Create inserts a row into table currencies and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table currencies and returns the row as stored. It
+// validates n first.
 func (r *CurrencyRepo) Create(ctx context.Context, n NewCurrency) (Currency, error) {
 	if err := n.Validate(); err != nil {
 		return Currency{}, wrapErr(err, "currencies.Create", "currencies")
@@ -151,8 +118,8 @@ const sqlCurrenciesFindByID = `-- name: currencies.FindByID replica=ok
 SELECT "code"::text, "name" FROM "currencies"
 WHERE "code" = $1`
 
-// FindByID returns the row of table currencies with the given code. If there is
-// none, the error matches runtime.ErrNotFound.
+// FindByID returns the row of table currencies with the given code, or
+// runtime.ErrNotFound.
 func (r *CurrencyRepo) FindByID(ctx context.Context, code string) (Currency, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlCurrenciesFindByID, code, runtime.Arg, scanCurrency)
 	return v, wrapErr(err, "currencies.FindByID", "currencies")
@@ -161,17 +128,14 @@ func (r *CurrencyRepo) FindByID(ctx context.Context, code string) (Currency, err
 const sqlCurrenciesFindAll = `-- name: currencies.FindAll replica=ok
 SELECT "code"::text, "name" FROM "currencies" ORDER BY "code"`
 
-// FindAll returns every row of table currencies in primary key order, all in
-// memory; List and Stream do not hold them all.
+// FindAll returns every row of table currencies in primary key order, in memory.
 func (r *CurrencyRepo) FindAll(ctx context.Context) ([]Currency, error) {
 	rows, err := r.db.Query(ctx, sqlCurrenciesFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanCurrency)
 	return items, wrapErr(err, "currencies.FindAll", "currencies")
 }
 
-// Stream yields every row of table currencies in primary key order as the loop
-// reads them from the server: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CurrencyRepo) Stream(ctx context.Context) iter.Seq2[Currency, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "currencies.Stream", "currencies") }, scanCurrency, sqlCurrenciesFindAll)
 }
@@ -185,9 +149,8 @@ SELECT "code"::text, "name" FROM "currencies"
 WHERE ("code") > ($1) ORDER BY "code"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table currencies in primary key order,
-// after the cursor page.After ("" for the first page); the page's Next cursor (""
-// after the last page) gets the next one.
+// List returns a page of table currencies in primary key order (see
+// runtime.PageArgs).
 func (r *CurrencyRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Currency], error) {
 	var code string
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Currency]{
@@ -200,8 +163,6 @@ func (r *CurrencyRepo) List(ctx context.Context, page runtime.PageArgs) (runtime
 	return p, wrapErr(err, "currencies.List", "currencies")
 }
 
-// updateCurrencies are the statements of CurrencyRepo.Update: one per set of
-// fields set (see runtime.Update).
 var updateCurrencies = &runtime.Update{
 	Name: "currencies.Update", Keys: 1,
 	Head: "UPDATE \"currencies\"\nSET ",
@@ -209,14 +170,12 @@ var updateCurrencies = &runtime.Update{
 	Tail: "\nWHERE \"code\" = $1\nRETURNING \"code\"::text, \"name\"",
 }
 
-// argsCurrencyUpdate gives the value of each field of u, nil when unset.
 func argsCurrencyUpdate(u *CurrencyUpdate, d []any) []any {
 	return append(d, u.Name.Arg())
 }
 
 // Update applies the set fields of u to the row of table currencies with the given
-// code and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// code and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *CurrencyRepo) Update(ctx context.Context, code string, u CurrencyUpdate) (Currency, error) {
 	if err := u.Validate(); err != nil {
 		return Currency{}, wrapErr(err, "currencies.Update", "currencies")
@@ -249,8 +208,7 @@ SELECT "code"::text, "name" FROM "currencies"
 WHERE "code" = ANY($1) ORDER BY "code"`
 
 // FindByIDs returns the rows of table currencies whose code is in ids, in code
-// order, with one query. Keys without a row are skipped, so the result may be
-// shorter than ids; it is empty, not nil, when no key has a row.
+// order; keys without a row are skipped.
 func (r *CurrencyRepo) FindByIDs(ctx context.Context, ids []string) ([]Currency, error) {
 	if len(ids) == 0 {
 		return []Currency{}, nil
@@ -259,15 +217,14 @@ func (r *CurrencyRepo) FindByIDs(ctx context.Context, ids []string) ([]Currency,
 	return items, wrapErr(err, "currencies.FindByIDs", "currencies")
 }
 
-// copyCurrencies sends rows of NewCurrency to table currencies with COPY.
 var copyCurrencies = &runtime.Copier[NewCurrency]{
 	Table:   "currencies",
 	Columns: []string{"code", "name"},
 	Args:    argsNewCurrency,
 }
 
-// CreateMany inserts rows into table currencies with the COPY protocol and returns
-// how many it inserted, all or nothing. It validates every row first.
+// CreateMany inserts rows into table currencies with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *CurrencyRepo) CreateMany(ctx context.Context, rows []NewCurrency) (int64, error) {
 	n, err := copyCurrencies.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "currencies.CreateMany", "currencies")
@@ -280,10 +237,9 @@ FROM unnest($1::bpchar[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
 RETURNING "code"::text, "name"`
 
-// CreateManyReturning inserts rows into table currencies and returns them as
-// stored, in input order, defaults applied as in Create. It runs one statement,
-// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table currencies in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *CurrencyRepo) CreateManyReturning(ctx context.Context, rows []NewCurrency) ([]Currency, error) {
 	if len(rows) == 0 {
 		return []Currency{}, nil
@@ -345,14 +301,12 @@ func (r *CurrencyRepo) CreateIfAbsentByCode(ctx context.Context, n NewCurrency) 
 	return v, created, wrapErr(err, "currencies.CreateIfAbsentByCode", "currencies")
 }
 
-// CurrencyKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// CurrencyKeyedUpdate is one row's key and changes for UpdateMany.
 type CurrencyKeyedUpdate struct {
 	Code    string         `json:"code"`
 	Changes CurrencyUpdate `json:"changes"`
 }
 
-// bulkCurrenciesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkCurrenciesUpdates = &runtime.Bulk[CurrencyKeyedUpdate]{
 	Table:    "currencies",
 	Key:      func(a, b *CurrencyKeyedUpdate) int { return runtime.CompareChar(a.Code, b.Code) },
@@ -370,9 +324,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bpchar[], $2::text[]) WITH ORDINALI
 "cpcgen_new" AS (UPDATE "currencies" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "currencies"."name") FROM "cpcgen_v" WHERE "currencies"."code" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table currencies the changes of each, as
-// Update does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table currencies, all or none (see
+// runtime.UpdateMany).
 func (r *CurrencyRepo) UpdateMany(ctx context.Context, rows []CurrencyKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkCurrenciesUpdates, sqlCurrenciesUpdateMany, rows)
 	return out, wrapErr(err, "currencies.UpdateMany", "currencies")
@@ -385,14 +338,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bpchar[], $2::text[]) WITH ORDINALI
 "cpcgen_new" AS (UPDATE "currencies" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "currencies"."name") FROM "cpcgen_v" WHERE "currencies"."code" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "code", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."code"::text, "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *CurrencyRepo) UpdateManyReturning(ctx context.Context, rows []CurrencyKeyedUpdate) ([]Currency, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkCurrenciesUpdates, sqlCurrenciesUpdateManyReturning, scanCurrency, rows)
 	return out, wrapErr(err, "currencies.UpdateManyReturning", "currencies")
 }
 
-// bulkCurrenciesKeys sends the rows of DeleteMany.
 var bulkCurrenciesKeys = &runtime.Bulk[string]{
 	Table: "currencies",
 	Key:   func(a, b *string) int { return runtime.CompareChar(*a, *b) },
@@ -408,13 +359,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bpchar[]) WITH ORDINALITY AS "cpcge
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table currencies with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *CurrencyRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkCurrenciesKeys, sqlCurrenciesDeleteMany, keys)
 	return out, wrapErr(err, "currencies.DeleteMany", "currencies")
 }
 
-// bulkCurrenciesNew sends the rows of the batch upserts.
 var bulkCurrenciesNew = &runtime.Bulk[NewCurrency]{
 	Table:    "currencies",
 	Validate: (*NewCurrency).Validate,
@@ -431,8 +381,7 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_new" AS (UPDATE "currencies" SET "name" = "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" WHERE "code" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "code", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."code"::text, "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."code"::text, "cpcgen_new"."name" FROM "cpcgen_new"`
 
-// UpsertManyByCode is UpsertByCode for many rows: it returns the rows as stored,
-// in the order of rows. See runtime.UpsertMany.
+// UpsertManyByCode is UpsertByCode for many rows (see runtime.UpsertMany).
 func (r *CurrencyRepo) UpsertManyByCode(ctx context.Context, rows []NewCurrency) ([]Currency, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkCurrenciesNew.By(func(a, b *NewCurrency) int { return runtime.CompareChar(a.Code, b.Code) }), sqlCurrenciesUpsertManyByCode, scanCurrency, rows)
 	return out, wrapErr(err, "currencies.UpsertManyByCode", "currencies")
@@ -443,26 +392,24 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_ins" AS (INSERT INTO "currencies" ("code", "name") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("code") DO NOTHING RETURNING "code", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."code"::text, "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "currencies"."code"::text, "currencies"."name" FROM "cpcgen_v" JOIN "currencies" ON "code" = "cpcgen_v"."cpcgen_i1"`
 
-// CreateManyIfAbsentByCode is CreateIfAbsentByCode for many rows: it returns, in
-// the order of rows, the new rows or the rows in the way, and whether each was
-// created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentByCode is CreateIfAbsentByCode for many rows (see
+// runtime.CreateManyIfAbsent).
 func (r *CurrencyRepo) CreateManyIfAbsentByCode(ctx context.Context, rows []NewCurrency) ([]Currency, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCurrenciesNew.By(func(a, b *NewCurrency) int { return runtime.CompareChar(a.Code, b.Code) }), sqlCurrenciesCreateManyIfAbsentByCode, scanCurrency, rows)
 	return out, created, wrapErr(err, "currencies.CreateManyIfAbsentByCode", "currencies")
 }
 
-// LoadPrices returns the rows of table prices that reference each of parents
-// (prices.currency = currencies.code), keyed by the parent's code, each group in
-// primary key order, with one query; parents without rows are not in the map.
+// LoadPrices returns the rows of table prices of each of parents (prices.currency
+// = currencies.code), keyed by the parent's code, as LoadByCurrency does.
 func (r *CurrencyRepo) LoadPrices(ctx context.Context, parents []Currency) (map[string][]Price, error) {
 	keys := runtime.Keys(parents, func(p *Currency) (string, bool) { return p.Code, true })
 	m, err := loadPricesByCurrency(ctx, r.db, keys)
 	return m, wrapErr(err, "currencies.LoadPrices", "currencies")
 }
 
-// LoadInvoices returns the rows of table invoices that reference each of parents
-// (invoices.currency = currencies.code), keyed by the parent's code, each group in
-// primary key order, with one query; parents without rows are not in the map.
+// LoadInvoices returns the rows of table invoices of each of parents
+// (invoices.currency = currencies.code), keyed by the parent's code, as
+// LoadByCurrency does.
 func (r *CurrencyRepo) LoadInvoices(ctx context.Context, parents []Currency) (map[string][]Invoice, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "currencies.LoadInvoices", "currencies")
 	if err != nil {

@@ -6,7 +6,6 @@ package citusdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 	"time"
 
@@ -26,17 +25,17 @@ type Invoice struct {
 	UpdatedAt time.Time       `json:"updated_at"`
 }
 
-// NewInvoice holds the values of a new row of table invoices. Fields of type
-// runtime.Opt may be left unset: the column's default applies. The database sets
-// id, created_at, updated_at. Create stamps org_id with the tenant of its context.
+// NewInvoice holds the values of a new row of table invoices. An unset runtime.Opt
+// field takes its column's default. The database sets id, created_at, updated_at.
+// Create stamps org_id with the tenant of its context.
 type NewInvoice struct {
 	Currency string              `json:"currency"`
 	Total    decimal.Decimal     `json:"total"`
 	Status   runtime.Opt[string] `json:"status,omitzero"`
 }
 
-// InvoiceUpdate lists changes to a row of table invoices. Unset fields leave their
-// column unchanged.
+// InvoiceUpdate lists changes to a row of table invoices; unset fields stay
+// unchanged.
 type InvoiceUpdate struct {
 	Currency runtime.Opt[string]          `json:"currency,omitzero"`
 	Total    runtime.Opt[decimal.Decimal] `json:"total,omitzero"`
@@ -57,39 +56,24 @@ type InvoiceRepo struct {
 	db runtime.DBTX
 }
 
-// NewInvoiceRepo returns a repository of table invoices that runs its statements
-// on db: a pool, a connection or a transaction.
+// NewInvoiceRepo returns the repository of table invoices over db.
 func NewInvoiceRepo(db runtime.DBTX) *InvoiceRepo {
 	return &InvoiceRepo{db: db}
 }
 
 var (
-	// ErrInvoiceOrgIDIDTaken matches (errors.Is) a violation of the primary key
-	// (org_id, id) of invoices (constraint invoices_pkey, primary_key in the spec).
+	// ErrInvoiceOrgIDIDTaken matches a violation of the primary key (org_id, id).
 	ErrInvoiceOrgIDIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "invoices", "invoices_pkey", "primary_key")
-
-	// ErrInvoiceTotalMinCheck matches (errors.Is) a violation of the min rule of
-	// column total of invoices (constraint invoices_total_min, total.min in the spec).
+	// ErrInvoiceTotalMinCheck matches a violation of the min rule of column total.
 	ErrInvoiceTotalMinCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "invoices", "invoices_total_min", "total.min")
-
-	// ErrInvoiceOrgIDNotFound matches (errors.Is) a write of invoices whose org_id
-	// names no row of orgs (constraint invoices_org_id_fkey, org_id.references in the
-	// spec).
+	// ErrInvoiceOrgIDNotFound matches a write whose org_id names no row of orgs.
 	ErrInvoiceOrgIDNotFound = runtime.NewForeignKeySentinel("invoices", "invoices_org_id_fkey", "org_id.references", runtime.FKMissing)
-
-	// ErrInvoiceCurrencyNotFound matches (errors.Is) a write of invoices whose
-	// currency names no row of currencies (constraint invoices_currency_fkey,
-	// currency.references in the spec).
+	// ErrInvoiceCurrencyNotFound matches a write whose currency names no row of
+	// currencies.
 	ErrInvoiceCurrencyNotFound = runtime.NewForeignKeySentinel("invoices", "invoices_currency_fkey", "currency.references", runtime.FKMissing)
 )
 
-// Validate checks n for table invoices: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table invoices (see runtime.Validator).
 func (n *NewInvoice) Validate() error {
 	var f runtime.Fields
 	f.Fits("currency", runtime.CheckText(n.Currency))
@@ -102,14 +86,7 @@ func (n *NewInvoice) Validate() error {
 	return f.Err("invoices")
 }
 
-// Validate checks u for table invoices, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewInvoice.Validate does.
 func (u *InvoiceUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Currency.Set {
@@ -126,28 +103,16 @@ func (u *InvoiceUpdate) Validate() error {
 	return f.Err("invoices")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for currency, total, status, whose columns are NOT NULL, rather than read
-// it as a zero value: the error is a *runtime.DbError of kind Validation naming
-// the fields. Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewInvoice) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "invoices", "currency", "total", "status"); err != nil {
-		return err
-	}
 	type plain NewInvoice
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "invoices", "currency", "total", "status")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for currency, total, status, whose columns are NOT NULL, rather than read
-// it as a zero value: the error is a *runtime.DbError of kind Validation naming
-// the fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *InvoiceUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "invoices", "currency", "total", "status"); err != nil {
-		return err
-	}
 	type plain InvoiceUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "invoices", "currency", "total", "status")
 }
 
 var (
@@ -162,13 +127,10 @@ var (
 	}
 )
 
-// scanInvoice gives the scan destinations of the fields of v, columns in table
-// order.
 func scanInvoice(v *Invoice, d []any) []any {
 	return append(d, &v.OrgID, &v.ID, &v.Currency, &v.Total, &v.Status, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// argsNewInvoice gives the values Create binds from n.
 func argsNewInvoice(n *NewInvoice, d []any) []any {
 	return append(d, &n.Currency, &n.Total, n.Status.Arg())
 }
@@ -178,8 +140,8 @@ INSERT INTO "invoices" ("currency", "total", "status", "org_id")
 VALUES ($1, $2, COALESCE($3::text, 'open'::text), $4)
 RETURNING "org_id", "id", "currency"::text, "total", "status", "created_at", "updated_at"`
 
-// Create inserts a row into table invoices and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table invoices and returns the row as stored. It validates
+// n first.
 func (r *InvoiceRepo) Create(ctx context.Context, n NewInvoice) (Invoice, error) {
 	if err := n.Validate(); err != nil {
 		return Invoice{}, wrapErr(err, "invoices.Create", "invoices")
@@ -197,8 +159,8 @@ const sqlInvoicesFindByID = `-- name: invoices.FindByID replica=ok
 SELECT "org_id", "id", "currency"::text, "total", "status", "created_at", "updated_at" FROM "invoices"
 WHERE "org_id" = $1 AND "id" = $2 AND "org_id" = $3`
 
-// FindByID returns the row of table invoices with the given orgID and id. If there
-// is none, the error matches runtime.ErrNotFound.
+// FindByID returns the row of table invoices with the given orgID and id, or
+// runtime.ErrNotFound.
 func (r *InvoiceRepo) FindByID(ctx context.Context, orgID uuid.UUID, id int64) (Invoice, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "invoices.FindByID", "invoices")
 	if err != nil {
@@ -213,8 +175,7 @@ const sqlInvoicesFindAll = `-- name: invoices.FindAll replica=ok
 SELECT "org_id", "id", "currency"::text, "total", "status", "created_at", "updated_at" FROM "invoices"
 WHERE "org_id" = $1 ORDER BY "org_id", "id"`
 
-// FindAll returns every row of table invoices in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table invoices in primary key order, in memory.
 func (r *InvoiceRepo) FindAll(ctx context.Context) ([]Invoice, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "invoices.FindAll", "invoices")
 	if err != nil {
@@ -226,9 +187,7 @@ func (r *InvoiceRepo) FindAll(ctx context.Context) ([]Invoice, error) {
 	return items, wrapErr(err, "invoices.FindAll", "invoices")
 }
 
-// Stream yields every row of table invoices in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *InvoiceRepo) Stream(ctx context.Context) iter.Seq2[Invoice, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "invoices.Stream", "invoices")
 	if err != nil {
@@ -248,9 +207,8 @@ SELECT "org_id", "id", "currency"::text, "total", "status", "created_at", "updat
 WHERE ("org_id", "id") > ($1, $2) AND "org_id" = $4 ORDER BY "org_id", "id"
 LIMIT $3`
 
-// List returns up to page.Limit rows of table invoices in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table invoices in primary key order (see
+// runtime.PageArgs).
 func (r *InvoiceRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Invoice], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "invoices.List", "invoices")
 	if err != nil {
@@ -279,21 +237,17 @@ SET "currency" = COALESCE($3::bpchar, "currency"),
 WHERE "org_id" = $1 AND "id" = $2 AND "org_id" = $6
 RETURNING "org_id", "id", "currency"::text, "total", "status", "created_at", "updated_at"`
 
-// updateInvoices are the statements of InvoiceRepo.Update: one per set of fields
-// set (see runtime.Update).
 var updateInvoices = &runtime.Update{
 	Fallback: sqlInvoicesUpdate, Keys: 2,
 }
 
-// argsInvoiceUpdate gives the value of each field of u, nil when unset.
 func argsInvoiceUpdate(u *InvoiceUpdate, d []any) []any {
 	return append(d, u.Currency.Arg(), u.Total.Arg(), u.Status.Arg())
 }
 
 // Update applies the set fields of u to the row of table invoices with the given
-// orgID and id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first. It sets updated_at to the
-// transaction's time.
+// orgID and id and returns it as stored, or runtime.ErrNotFound. It validates u
+// first. It sets updated_at to the transaction's time.
 func (r *InvoiceRepo) Update(ctx context.Context, orgID uuid.UUID, id int64, u InvoiceUpdate) (Invoice, error) {
 	if err := u.Validate(); err != nil {
 		return Invoice{}, wrapErr(err, "invoices.Update", "invoices")
@@ -343,10 +297,9 @@ SELECT "u"."c1", "u"."c2", COALESCE("u"."c3", 'open'::text), $4::uuid
 FROM unnest($1::bpchar[], $2::numeric(18,2)[], $3::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
 ORDER BY "u"."ord"`
 
-// CreateMany inserts rows into table invoices and returns how many it inserted. It
-// runs one statement, which binds one array per column (INSERT … SELECT FROM
-// unnest), so it is one round trip and all or nothing. COPY is not used:
-// PostgreSQL does not run COPY FROM under row-level security.
+// CreateMany inserts rows into table invoices in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns how many. (PostgreSQL does not run COPY FROM
+// under row-level security.)
 func (r *InvoiceRepo) CreateMany(ctx context.Context, rows []NewInvoice) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "invoices.CreateMany", "invoices")
 	if err != nil {
@@ -377,10 +330,9 @@ FROM unnest($1::bpchar[], $2::numeric(18,2)[], $3::text[]) WITH ORDINALITY AS "u
 ORDER BY "u"."ord"
 RETURNING "org_id", "id", "currency"::text, "total", "status", "created_at", "updated_at"`
 
-// CreateManyReturning inserts rows into table invoices and returns them as stored,
-// in input order, defaults applied as in Create. It runs one statement, which
-// binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table invoices in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *InvoiceRepo) CreateManyReturning(ctx context.Context, rows []NewInvoice) ([]Invoice, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "invoices.CreateManyReturning", "invoices")
 	if err != nil {
@@ -411,15 +363,13 @@ type InvoiceKey struct {
 	ID    int64     `json:"id"`
 }
 
-// InvoiceKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// InvoiceKeyedUpdate is one row's key and changes for UpdateMany.
 type InvoiceKeyedUpdate struct {
 	OrgID   uuid.UUID     `json:"org_id"`
 	ID      int64         `json:"id"`
 	Changes InvoiceUpdate `json:"changes"`
 }
 
-// bulkInvoicesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkInvoicesUpdates = &runtime.Bulk[InvoiceKeyedUpdate]{
 	Table: "invoices",
 	Key: func(a, b *InvoiceKeyedUpdate) int {
@@ -442,9 +392,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::bpchar[],
 "cpcgen_new" AS (UPDATE "invoices" SET "currency" = COALESCE("cpcgen_v"."cpcgen_3", "invoices"."currency"), "total" = COALESCE("cpcgen_v"."cpcgen_4", "invoices"."total"), "status" = COALESCE("cpcgen_v"."cpcgen_5", "invoices"."status"), "updated_at" = now() FROM "cpcgen_v" WHERE "invoices"."org_id" = "cpcgen_v"."cpcgen_1" AND "invoices"."id" = "cpcgen_v"."cpcgen_2" AND "org_id" = $6 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table invoices the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table invoices, all or none (see
+// runtime.UpdateMany).
 func (r *InvoiceRepo) UpdateMany(ctx context.Context, rows []InvoiceKeyedUpdate) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "invoices.UpdateMany", "invoices")
 	if err != nil {
@@ -462,8 +411,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::bpchar[],
 "cpcgen_new" AS (UPDATE "invoices" SET "currency" = COALESCE("cpcgen_v"."cpcgen_3", "invoices"."currency"), "total" = COALESCE("cpcgen_v"."cpcgen_4", "invoices"."total"), "status" = COALESCE("cpcgen_v"."cpcgen_5", "invoices"."status"), "updated_at" = now() FROM "cpcgen_v" WHERE "invoices"."org_id" = "cpcgen_v"."cpcgen_1" AND "invoices"."id" = "cpcgen_v"."cpcgen_2" AND "org_id" = $6 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "org_id", "id", "currency", "total", "status", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."org_id", "cpcgen_new"."id", "cpcgen_new"."currency"::text, "cpcgen_new"."total", "cpcgen_new"."status", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *InvoiceRepo) UpdateManyReturning(ctx context.Context, rows []InvoiceKeyedUpdate) ([]Invoice, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "invoices.UpdateManyReturning", "invoices")
 	if err != nil {
@@ -474,7 +422,6 @@ func (r *InvoiceRepo) UpdateManyReturning(ctx context.Context, rows []InvoiceKey
 	return out, wrapErr(err, "invoices.UpdateManyReturning", "invoices")
 }
 
-// bulkInvoicesKeys sends the rows of DeleteMany.
 var bulkInvoicesKeys = &runtime.Bulk[InvoiceKey]{
 	Table: "invoices",
 	Key: func(a, b *InvoiceKey) int {
@@ -493,7 +440,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[]) WITH ORDINALI
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table invoices with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *InvoiceRepo) DeleteMany(ctx context.Context, keys []InvoiceKey) ([]bool, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "invoices.DeleteMany", "invoices")
 	if err != nil {
@@ -524,8 +471,7 @@ const sqlInvoicesLoadByOrgID = `-- name: invoices.LoadByOrgID replica=ok
 SELECT "org_id", "id", "currency"::text, "total", "status", "created_at", "updated_at" FROM "invoices"
 WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "org_id", "id"`
 
-// loadInvoicesByOrgID is LoadByOrgID on db. db must be scoped to tenant
-// (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadInvoicesByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Invoice, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Invoice{}, nil
@@ -535,8 +481,7 @@ func loadInvoicesByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID,
 }
 
 // LoadByOrgID returns the rows of table invoices whose org_id is one of keys,
-// grouped by org_id, each group in primary key order, with one query however many
-// keys; keys without rows are not in the map.
+// grouped by it, in one query (see runtime.GroupRows).
 func (r *InvoiceRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Invoice, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "invoices.LoadByOrgID", "invoices")
 	if err != nil {
@@ -567,8 +512,7 @@ const sqlInvoicesLoadByCurrency = `-- name: invoices.LoadByCurrency replica=ok
 SELECT "org_id", "id", "currency"::text, "total", "status", "created_at", "updated_at" FROM "invoices"
 WHERE "currency" = ANY($1) AND "org_id" = $2 ORDER BY "org_id", "id"`
 
-// loadInvoicesByCurrency is LoadByCurrency on db. db must be scoped to tenant
-// (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadInvoicesByCurrency(ctx context.Context, db runtime.DBTX, keys []string, tenant uuid.UUID) (map[string][]Invoice, error) {
 	if len(keys) == 0 {
 		return map[string][]Invoice{}, nil
@@ -579,8 +523,7 @@ func loadInvoicesByCurrency(ctx context.Context, db runtime.DBTX, keys []string,
 }
 
 // LoadByCurrency returns the rows of table invoices whose currency is one of keys,
-// grouped by currency, each group in primary key order, with one query however
-// many keys; keys without rows are not in the map.
+// grouped by it, in one query (see runtime.GroupRows).
 func (r *InvoiceRepo) LoadByCurrency(ctx context.Context, keys []string) (map[string][]Invoice, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "invoices.LoadByCurrency", "invoices")
 	if err != nil {

@@ -5,7 +5,6 @@ package citusdb
 
 import (
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -21,16 +20,15 @@ type Org struct {
 	Tier Tier      `json:"tier"`
 }
 
-// NewOrg holds the values of a new row of table orgs. Fields of type runtime.Opt
-// may be left unset: the column's default applies.
+// NewOrg holds the values of a new row of table orgs. An unset runtime.Opt field
+// takes its column's default.
 type NewOrg struct {
 	ID   runtime.Opt[uuid.UUID] `json:"id,omitzero"`
 	Name string                 `json:"name"`
 	Tier runtime.Opt[Tier]      `json:"tier,omitzero"`
 }
 
-// OrgUpdate lists changes to a row of table orgs. Unset fields leave their column
-// unchanged.
+// OrgUpdate lists changes to a row of table orgs; unset fields stay unchanged.
 type OrgUpdate struct {
 	Name runtime.Opt[string] `json:"name,omitzero"`
 	Tier runtime.Opt[Tier]   `json:"tier,omitzero"`
@@ -41,39 +39,25 @@ type OrgRepo struct {
 	db runtime.DBTX
 }
 
-// NewOrgRepo returns a repository of table orgs that runs its statements on db: a
-// pool, a connection or a transaction.
+// NewOrgRepo returns the repository of table orgs over db.
 func NewOrgRepo(db runtime.DBTX) *OrgRepo {
 	return &OrgRepo{db: db}
 }
 
 var (
-	// ErrOrgIDTaken matches (errors.Is) a violation of the primary key (id) of orgs
-	// (constraint orgs_pkey, primary_key in the spec).
+	// ErrOrgIDTaken matches a violation of the primary key (id).
 	ErrOrgIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "orgs", "orgs_pkey", "primary_key")
-
-	// ErrOrgTierNotFound matches (errors.Is) a write of orgs whose tier names no row
-	// of prices (constraint orgs_tier_fkey, tier.references in the spec).
+	// ErrOrgTierNotFound matches a write whose tier names no row of prices.
 	ErrOrgTierNotFound = runtime.NewForeignKeySentinel("orgs", "orgs_tier_fkey", "tier.references", runtime.FKMissing)
-
-	// ErrOrgReferencedByUser matches (errors.Is) a delete or key change of a row of
-	// orgs that rows of users still reference (constraint users_org_id_fkey,
-	// users.org_id.references in the spec).
+	// ErrOrgReferencedByUser matches a delete or key change of a row that rows of
+	// users reference.
 	ErrOrgReferencedByUser = runtime.NewForeignKeySentinel("users", "users_org_id_fkey", "org_id.references", runtime.FKReferenced)
-
-	// ErrOrgReferencedByInvoice matches (errors.Is) a delete or key change of a row of
-	// orgs that rows of invoices still reference (constraint invoices_org_id_fkey,
-	// invoices.org_id.references in the spec).
+	// ErrOrgReferencedByInvoice matches a delete or key change of a row that rows of
+	// invoices reference.
 	ErrOrgReferencedByInvoice = runtime.NewForeignKeySentinel("invoices", "invoices_org_id_fkey", "org_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table orgs: what the columns' types cannot hold (nil for a
-// NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
-// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
-// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
-// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first check it fails. The repository
-// calls it before any SQL.
+// Validate checks n against the columns of table orgs (see runtime.Validator).
 func (n *NewOrg) Validate() error {
 	var f runtime.Fields
 	f.Fits("name", runtime.CheckText(n.Name))
@@ -83,14 +67,7 @@ func (n *NewOrg) Validate() error {
 	return f.Err("orgs")
 }
 
-// Validate checks u for table orgs, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewOrg.Validate does.
 func (u *OrgUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Name.Set {
@@ -102,36 +79,22 @@ func (u *OrgUpdate) Validate() error {
 	return f.Err("orgs")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for id, name, tier, whose columns are NOT NULL, rather than read it as a
-// zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields. Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewOrg) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "orgs", "id", "name", "tier"); err != nil {
-		return err
-	}
 	type plain NewOrg
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "orgs", "id", "name", "tier")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for name, tier, whose columns are NOT NULL, rather than read it as a zero
-// value: the error is a *runtime.DbError of kind Validation naming the fields.
-// Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *OrgUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "orgs", "name", "tier"); err != nil {
-		return err
-	}
 	type plain OrgUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "orgs", "name", "tier")
 }
 
-// scanOrg gives the scan destinations of the fields of v, columns in table order.
 func scanOrg(v *Org, d []any) []any {
 	return append(d, &v.ID, &v.Name, &v.Tier)
 }
 
-// argsNewOrg gives the values Create binds from n.
 func argsNewOrg(n *NewOrg, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Name, n.Tier.Arg())
 }
@@ -141,8 +104,8 @@ INSERT INTO "orgs" ("id", "name", "tier")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, COALESCE($3::"tier", 'free'::"tier"))
 RETURNING "id", "name", "tier"`
 
-// Create inserts a row into table orgs and returns it as stored, defaults applied.
-// It validates n first.
+// Create inserts n into table orgs and returns the row as stored. It validates n
+// first.
 func (r *OrgRepo) Create(ctx context.Context, n NewOrg) (Org, error) {
 	if err := n.Validate(); err != nil {
 		return Org{}, wrapErr(err, "orgs.Create", "orgs")
@@ -155,8 +118,8 @@ const sqlOrgsFindByID = `-- name: orgs.FindByID replica=ok
 SELECT "id", "name", "tier" FROM "orgs"
 WHERE "id" = $1`
 
-// FindByID returns the row of table orgs with the given id. If there is none, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table orgs with the given id, or
+// runtime.ErrNotFound.
 func (r *OrgRepo) FindByID(ctx context.Context, id uuid.UUID) (Org, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlOrgsFindByID, id, runtime.Arg, scanOrg)
 	return v, wrapErr(err, "orgs.FindByID", "orgs")
@@ -165,17 +128,14 @@ func (r *OrgRepo) FindByID(ctx context.Context, id uuid.UUID) (Org, error) {
 const sqlOrgsFindAll = `-- name: orgs.FindAll replica=ok
 SELECT "id", "name", "tier" FROM "orgs" ORDER BY "id"`
 
-// FindAll returns every row of table orgs in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table orgs in primary key order, in memory.
 func (r *OrgRepo) FindAll(ctx context.Context) ([]Org, error) {
 	rows, err := r.db.Query(ctx, sqlOrgsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanOrg)
 	return items, wrapErr(err, "orgs.FindAll", "orgs")
 }
 
-// Stream yields every row of table orgs in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrgRepo) Stream(ctx context.Context) iter.Seq2[Org, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "orgs.Stream", "orgs") }, scanOrg, sqlOrgsFindAll)
 }
@@ -189,9 +149,7 @@ SELECT "id", "name", "tier" FROM "orgs"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table orgs in primary key order, after the
-// cursor page.After ("" for the first page); the page's Next cursor ("" after the
-// last page) gets the next one.
+// List returns a page of table orgs in primary key order (see runtime.PageArgs).
 func (r *OrgRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Org], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Org]{
@@ -204,8 +162,6 @@ func (r *OrgRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page
 	return p, wrapErr(err, "orgs.List", "orgs")
 }
 
-// updateOrgs are the statements of OrgRepo.Update: one per set of fields set (see
-// runtime.Update).
 var updateOrgs = &runtime.Update{
 	Name: "orgs.Update", Keys: 1,
 	Head: "UPDATE \"orgs\"\nSET ",
@@ -213,14 +169,12 @@ var updateOrgs = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"name\", \"tier\"",
 }
 
-// argsOrgUpdate gives the value of each field of u, nil when unset.
 func argsOrgUpdate(u *OrgUpdate, d []any) []any {
 	return append(d, u.Name.Arg(), u.Tier.Arg())
 }
 
 // Update applies the set fields of u to the row of table orgs with the given id
-// and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *OrgRepo) Update(ctx context.Context, id uuid.UUID, u OrgUpdate) (Org, error) {
 	if err := u.Validate(); err != nil {
 		return Org{}, wrapErr(err, "orgs.Update", "orgs")
@@ -252,9 +206,8 @@ const sqlOrgsFindByIDs = `-- name: orgs.FindByIDs replica=ok
 SELECT "id", "name", "tier" FROM "orgs"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table orgs whose id is in ids, in id order, with
-// one query. Keys without a row are skipped, so the result may be shorter than
-// ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table orgs whose id is in ids, in id order; keys
+// without a row are skipped.
 func (r *OrgRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Org, error) {
 	if len(ids) == 0 {
 		return []Org{}, nil
@@ -263,17 +216,14 @@ func (r *OrgRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Org, error)
 	return items, wrapErr(err, "orgs.FindByIDs", "orgs")
 }
 
-// copyOrgs sends rows of NewOrg to table orgs with COPY.
 var copyOrgs = &runtime.Copier[NewOrg]{
 	Table:   "orgs",
 	Columns: []string{"id", "name", "tier"},
 	Args:    argsNewOrg,
 }
 
-// CreateMany inserts rows into table orgs with the COPY protocol and returns how
-// many it inserted, all or nothing. It validates every row first. An unset
-// optional field takes the column's default, as in Create (rows setting different
-// fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table orgs with COPY, all or nothing, and returns
+// how many (see runtime.Copier). It validates every row first.
 func (r *OrgRepo) CreateMany(ctx context.Context, rows []NewOrg) (int64, error) {
 	n, err := copyOrgs.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "orgs.CreateMany", "orgs")
@@ -286,10 +236,9 @@ FROM unnest($1::uuid[], $2::text[], $3::text[]::"tier"[]) WITH ORDINALITY AS "u"
 ORDER BY "u"."ord"
 RETURNING "id", "name", "tier"`
 
-// CreateManyReturning inserts rows into table orgs and returns them as stored, in
-// input order, defaults applied as in Create. It runs one statement, which binds
-// one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table orgs in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *OrgRepo) CreateManyReturning(ctx context.Context, rows []NewOrg) ([]Org, error) {
 	if len(rows) == 0 {
 		return []Org{}, nil
@@ -308,13 +257,12 @@ func (r *OrgRepo) CreateManyReturning(ctx context.Context, rows []NewOrg) ([]Org
 	return items, wrapErr(err, "orgs.CreateManyReturning", "orgs")
 }
 
-// OrgKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// OrgKeyedUpdate is one row's key and changes for UpdateMany.
 type OrgKeyedUpdate struct {
 	ID      uuid.UUID `json:"id"`
 	Changes OrgUpdate `json:"changes"`
 }
 
-// bulkOrgsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkOrgsUpdates = &runtime.Bulk[OrgKeyedUpdate]{
 	Table:    "orgs",
 	Key:      func(a, b *OrgKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -333,9 +281,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]::"ti
 "cpcgen_new" AS (UPDATE "orgs" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "orgs"."name"), "tier" = COALESCE("cpcgen_v"."cpcgen_3", "orgs"."tier") FROM "cpcgen_v" WHERE "orgs"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table orgs the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table orgs, all or none (see
+// runtime.UpdateMany).
 func (r *OrgRepo) UpdateMany(ctx context.Context, rows []OrgKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkOrgsUpdates, sqlOrgsUpdateMany, rows)
 	return out, wrapErr(err, "orgs.UpdateMany", "orgs")
@@ -348,14 +295,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]::"ti
 "cpcgen_new" AS (UPDATE "orgs" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "orgs"."name"), "tier" = COALESCE("cpcgen_v"."cpcgen_3", "orgs"."tier") FROM "cpcgen_v" WHERE "orgs"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "name", "tier")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."name", "cpcgen_new"."tier" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *OrgRepo) UpdateManyReturning(ctx context.Context, rows []OrgKeyedUpdate) ([]Org, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkOrgsUpdates, sqlOrgsUpdateManyReturning, scanOrg, rows)
 	return out, wrapErr(err, "orgs.UpdateManyReturning", "orgs")
 }
 
-// bulkOrgsKeys sends the rows of DeleteMany.
 var bulkOrgsKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "orgs",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -370,8 +315,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_
 "cpcgen_new" AS (DELETE FROM "orgs" USING "cpcgen_v" WHERE "orgs"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table orgs with the keys given, as Delete does,
-// and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table orgs with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *OrgRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkOrgsKeys, sqlOrgsDeleteMany, keys)
 	return out, wrapErr(err, "orgs.DeleteMany", "orgs")
@@ -392,7 +337,6 @@ const sqlOrgsLoadByTier = `-- name: orgs.LoadByTier replica=ok
 SELECT "id", "name", "tier" FROM "orgs"
 WHERE "tier" = ANY($1::text[]::"tier"[]) ORDER BY "id"`
 
-// loadOrgsByTier is LoadByTier on db.
 func loadOrgsByTier(ctx context.Context, db runtime.DBTX, keys []Tier) (map[Tier][]Org, error) {
 	if len(keys) == 0 {
 		return map[Tier][]Org{}, nil
@@ -402,16 +346,14 @@ func loadOrgsByTier(ctx context.Context, db runtime.DBTX, keys []Tier) (map[Tier
 }
 
 // LoadByTier returns the rows of table orgs whose tier is one of keys, grouped by
-// tier, each group in primary key order, with one query however many keys; keys
-// without rows are not in the map.
+// it, in one query (see runtime.GroupRows).
 func (r *OrgRepo) LoadByTier(ctx context.Context, keys []Tier) (map[Tier][]Org, error) {
 	m, err := loadOrgsByTier(ctx, r.db, keys)
 	return m, wrapErr(err, "orgs.LoadByTier", "orgs")
 }
 
-// LoadUsers returns the rows of table users that reference each of parents
-// (users.org_id = orgs.id), keyed by the parent's id, each group in primary key
-// order, with one query; parents without rows are not in the map.
+// LoadUsers returns the rows of table users of each of parents (users.org_id =
+// orgs.id), keyed by the parent's id, as LoadByOrgID does.
 func (r *OrgRepo) LoadUsers(ctx context.Context, parents []Org) (map[uuid.UUID][]User, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.LoadUsers", "orgs")
 	if err != nil {
@@ -423,9 +365,8 @@ func (r *OrgRepo) LoadUsers(ctx context.Context, parents []Org) (map[uuid.UUID][
 	return m, wrapErr(err, "orgs.LoadUsers", "orgs")
 }
 
-// LoadInvoices returns the rows of table invoices that reference each of parents
-// (invoices.org_id = orgs.id), keyed by the parent's id, each group in primary key
-// order, with one query; parents without rows are not in the map.
+// LoadInvoices returns the rows of table invoices of each of parents
+// (invoices.org_id = orgs.id), keyed by the parent's id, as LoadByOrgID does.
 func (r *OrgRepo) LoadInvoices(ctx context.Context, parents []Org) (map[uuid.UUID][]Invoice, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "orgs.LoadInvoices", "orgs")
 	if err != nil {

@@ -6,7 +6,6 @@ package citusdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -29,8 +28,7 @@ type NewPrice struct {
 	Price    decimal.Decimal `json:"price"`
 }
 
-// PriceUpdate lists changes to a row of table prices. Unset fields leave their
-// column unchanged.
+// PriceUpdate lists changes to a row of table prices; unset fields stay unchanged.
 type PriceUpdate struct {
 	Currency runtime.Opt[string]          `json:"currency,omitzero"`
 	Price    runtime.Opt[decimal.Decimal] `json:"price,omitzero"`
@@ -41,35 +39,23 @@ type PriceRepo struct {
 	db runtime.DBTX
 }
 
-// NewPriceRepo returns a repository of table prices that runs its statements on
-// db: a pool, a connection or a transaction.
+// NewPriceRepo returns the repository of table prices over db.
 func NewPriceRepo(db runtime.DBTX) *PriceRepo {
 	return &PriceRepo{db: db}
 }
 
 var (
-	// ErrPriceTierTaken matches (errors.Is) a violation of the primary key (tier) of
-	// prices (constraint prices_pkey, primary_key in the spec).
+	// ErrPriceTierTaken matches a violation of the primary key (tier).
 	ErrPriceTierTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "prices", "prices_pkey", "primary_key")
-
-	// ErrPriceCurrencyNotFound matches (errors.Is) a write of prices whose currency
-	// names no row of currencies (constraint prices_currency_fkey, currency.references
-	// in the spec).
+	// ErrPriceCurrencyNotFound matches a write whose currency names no row of
+	// currencies.
 	ErrPriceCurrencyNotFound = runtime.NewForeignKeySentinel("prices", "prices_currency_fkey", "currency.references", runtime.FKMissing)
-
-	// ErrPriceReferencedByOrg matches (errors.Is) a delete or key change of a row of
-	// prices that rows of orgs still reference (constraint orgs_tier_fkey,
-	// orgs.tier.references in the spec).
+	// ErrPriceReferencedByOrg matches a delete or key change of a row that rows of
+	// orgs reference.
 	ErrPriceReferencedByOrg = runtime.NewForeignKeySentinel("orgs", "orgs_tier_fkey", "tier.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table prices: what the columns' types cannot hold (nil for
-// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
-// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
-// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
-// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first check it fails. The repository
-// calls it before any SQL.
+// Validate checks n against the columns of table prices (see runtime.Validator).
 func (n *NewPrice) Validate() error {
 	var f runtime.Fields
 	f.Check("tier", n.Tier.Valid(), "must be one of \"free\", \"pro\", \"enterprise\"")
@@ -79,14 +65,7 @@ func (n *NewPrice) Validate() error {
 	return f.Err("prices")
 }
 
-// Validate checks u for table prices, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewPrice.Validate does.
 func (u *PriceUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Currency.Set {
@@ -99,28 +78,16 @@ func (u *PriceUpdate) Validate() error {
 	return f.Err("prices")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for tier, currency, price, whose columns are NOT NULL, rather than read it
-// as a zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewPrice) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "prices", "tier", "currency", "price"); err != nil {
-		return err
-	}
 	type plain NewPrice
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "prices", "tier", "currency", "price")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for currency, price, whose columns are NOT NULL, rather than read it as a
-// zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *PriceUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "prices", "currency", "price"); err != nil {
-		return err
-	}
 	type plain PriceUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "prices", "currency", "price")
 }
 
 var (
@@ -131,13 +98,10 @@ var (
 	}
 )
 
-// scanPrice gives the scan destinations of the fields of v, columns in table
-// order.
 func scanPrice(v *Price, d []any) []any {
 	return append(d, &v.Tier, &v.Currency, &v.Price)
 }
 
-// argsNewPrice gives the values Create binds from n.
 func argsNewPrice(n *NewPrice, d []any) []any {
 	return append(d, &n.Tier, &n.Currency, &n.Price)
 }
@@ -147,8 +111,8 @@ INSERT INTO "prices" ("tier", "currency", "price")
 VALUES ($1, $2, $3)
 RETURNING "tier", "currency"::text, "price"`
 
-// Create inserts a row into table prices and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table prices and returns the row as stored. It validates n
+// first.
 func (r *PriceRepo) Create(ctx context.Context, n NewPrice) (Price, error) {
 	if err := n.Validate(); err != nil {
 		return Price{}, wrapErr(err, "prices.Create", "prices")
@@ -161,8 +125,8 @@ const sqlPricesFindByID = `-- name: prices.FindByID replica=ok
 SELECT "tier", "currency"::text, "price" FROM "prices"
 WHERE "tier" = $1`
 
-// FindByID returns the row of table prices with the given tier. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table prices with the given tier, or
+// runtime.ErrNotFound.
 func (r *PriceRepo) FindByID(ctx context.Context, tier Tier) (Price, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlPricesFindByID, tier, runtime.Arg, scanPrice)
 	return v, wrapErr(err, "prices.FindByID", "prices")
@@ -171,17 +135,14 @@ func (r *PriceRepo) FindByID(ctx context.Context, tier Tier) (Price, error) {
 const sqlPricesFindAll = `-- name: prices.FindAll replica=ok
 SELECT "tier", "currency"::text, "price" FROM "prices" ORDER BY "tier"`
 
-// FindAll returns every row of table prices in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table prices in primary key order, in memory.
 func (r *PriceRepo) FindAll(ctx context.Context) ([]Price, error) {
 	rows, err := r.db.Query(ctx, sqlPricesFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanPrice)
 	return items, wrapErr(err, "prices.FindAll", "prices")
 }
 
-// Stream yields every row of table prices in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PriceRepo) Stream(ctx context.Context) iter.Seq2[Price, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "prices.Stream", "prices") }, scanPrice, sqlPricesFindAll)
 }
@@ -195,9 +156,7 @@ SELECT "tier", "currency"::text, "price" FROM "prices"
 WHERE ("tier") > ($1) ORDER BY "tier"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table prices in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table prices in primary key order (see runtime.PageArgs).
 func (r *PriceRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Price], error) {
 	var tier Tier
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Price]{
@@ -210,8 +169,6 @@ func (r *PriceRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	return p, wrapErr(err, "prices.List", "prices")
 }
 
-// updatePrices are the statements of PriceRepo.Update: one per set of fields set
-// (see runtime.Update).
 var updatePrices = &runtime.Update{
 	Name: "prices.Update", Keys: 1,
 	Head: "UPDATE \"prices\"\nSET ",
@@ -219,14 +176,12 @@ var updatePrices = &runtime.Update{
 	Tail: "\nWHERE \"tier\" = $1\nRETURNING \"tier\", \"currency\"::text, \"price\"",
 }
 
-// argsPriceUpdate gives the value of each field of u, nil when unset.
 func argsPriceUpdate(u *PriceUpdate, d []any) []any {
 	return append(d, u.Currency.Arg(), u.Price.Arg())
 }
 
 // Update applies the set fields of u to the row of table prices with the given
-// tier and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// tier and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *PriceRepo) Update(ctx context.Context, tier Tier, u PriceUpdate) (Price, error) {
 	if err := u.Validate(); err != nil {
 		return Price{}, wrapErr(err, "prices.Update", "prices")
@@ -258,9 +213,8 @@ const sqlPricesFindByIDs = `-- name: prices.FindByIDs replica=ok
 SELECT "tier", "currency"::text, "price" FROM "prices"
 WHERE "tier" = ANY($1::text[]::"tier"[]) ORDER BY "tier"`
 
-// FindByIDs returns the rows of table prices whose tier is in ids, in tier order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table prices whose tier is in ids, in tier order;
+// keys without a row are skipped.
 func (r *PriceRepo) FindByIDs(ctx context.Context, ids []Tier) ([]Price, error) {
 	if len(ids) == 0 {
 		return []Price{}, nil
@@ -269,15 +223,14 @@ func (r *PriceRepo) FindByIDs(ctx context.Context, ids []Tier) ([]Price, error) 
 	return items, wrapErr(err, "prices.FindByIDs", "prices")
 }
 
-// copyPrices sends rows of NewPrice to table prices with COPY.
 var copyPrices = &runtime.Copier[NewPrice]{
 	Table:   "prices",
 	Columns: []string{"tier", "currency", "price"},
 	Args:    argsNewPrice,
 }
 
-// CreateMany inserts rows into table prices with the COPY protocol and returns how
-// many it inserted, all or nothing. It validates every row first.
+// CreateMany inserts rows into table prices with COPY, all or nothing, and returns
+// how many (see runtime.Copier). It validates every row first.
 func (r *PriceRepo) CreateMany(ctx context.Context, rows []NewPrice) (int64, error) {
 	n, err := copyPrices.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "prices.CreateMany", "prices")
@@ -290,10 +243,9 @@ FROM unnest($1::text[]::"tier"[], $2::bpchar[], $3::numeric(10,2)[]) WITH ORDINA
 ORDER BY "u"."ord"
 RETURNING "tier", "currency"::text, "price"`
 
-// CreateManyReturning inserts rows into table prices and returns them as stored,
-// in input order, defaults applied as in Create. It runs one statement, which
-// binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table prices in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *PriceRepo) CreateManyReturning(ctx context.Context, rows []NewPrice) ([]Price, error) {
 	if len(rows) == 0 {
 		return []Price{}, nil
@@ -357,13 +309,12 @@ func (r *PriceRepo) CreateIfAbsentByTier(ctx context.Context, n NewPrice) (Price
 	return v, created, wrapErr(err, "prices.CreateIfAbsentByTier", "prices")
 }
 
-// PriceKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// PriceKeyedUpdate is one row's key and changes for UpdateMany.
 type PriceKeyedUpdate struct {
 	Tier    Tier        `json:"tier"`
 	Changes PriceUpdate `json:"changes"`
 }
 
-// bulkPricesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkPricesUpdates = &runtime.Bulk[PriceKeyedUpdate]{
 	Table:    "prices",
 	Key:      func(a, b *PriceKeyedUpdate) int { return cmp.Compare(a.Tier, b.Tier) },
@@ -382,9 +333,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]::"tier"[], $2::bpchar[], $3:
 "cpcgen_new" AS (UPDATE "prices" SET "currency" = COALESCE("cpcgen_v"."cpcgen_2", "prices"."currency"), "price" = COALESCE("cpcgen_v"."cpcgen_3", "prices"."price") FROM "cpcgen_v" WHERE "prices"."tier" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table prices the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table prices, all or none (see
+// runtime.UpdateMany).
 func (r *PriceRepo) UpdateMany(ctx context.Context, rows []PriceKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkPricesUpdates, sqlPricesUpdateMany, rows)
 	return out, wrapErr(err, "prices.UpdateMany", "prices")
@@ -397,14 +347,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]::"tier"[], $2::bpchar[], $3:
 "cpcgen_new" AS (UPDATE "prices" SET "currency" = COALESCE("cpcgen_v"."cpcgen_2", "prices"."currency"), "price" = COALESCE("cpcgen_v"."cpcgen_3", "prices"."price") FROM "cpcgen_v" WHERE "prices"."tier" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "tier", "currency", "price")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."tier", "cpcgen_new"."currency"::text, "cpcgen_new"."price" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *PriceRepo) UpdateManyReturning(ctx context.Context, rows []PriceKeyedUpdate) ([]Price, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkPricesUpdates, sqlPricesUpdateManyReturning, scanPrice, rows)
 	return out, wrapErr(err, "prices.UpdateManyReturning", "prices")
 }
 
-// bulkPricesKeys sends the rows of DeleteMany.
 var bulkPricesKeys = &runtime.Bulk[Tier]{
 	Table: "prices",
 	Key:   func(a, b *Tier) int { return cmp.Compare(*a, *b) },
@@ -419,14 +367,13 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[]::"tier"[]) WITH ORDINALITY A
 "cpcgen_new" AS (DELETE FROM "prices" USING "cpcgen_v" WHERE "prices"."tier" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table prices with the keys given, as Delete does,
-// and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table prices with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *PriceRepo) DeleteMany(ctx context.Context, keys []Tier) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkPricesKeys, sqlPricesDeleteMany, keys)
 	return out, wrapErr(err, "prices.DeleteMany", "prices")
 }
 
-// bulkPricesNew sends the rows of the batch upserts.
 var bulkPricesNew = &runtime.Bulk[NewPrice]{
 	Table:    "prices",
 	Validate: (*NewPrice).Validate,
@@ -444,8 +391,7 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_new" AS (UPDATE "prices" SET "currency" = "cpcgen_v"."cpcgen_i2", "price" = "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE "tier" = "cpcgen_v"."cpcgen_i1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "tier", "currency", "price")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."tier", "cpcgen_ins"."currency"::text, "cpcgen_ins"."price" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."tier" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."tier", "cpcgen_new"."currency"::text, "cpcgen_new"."price" FROM "cpcgen_new"`
 
-// UpsertManyByTier is UpsertByTier for many rows: it returns the rows as stored,
-// in the order of rows. See runtime.UpsertMany.
+// UpsertManyByTier is UpsertByTier for many rows (see runtime.UpsertMany).
 func (r *PriceRepo) UpsertManyByTier(ctx context.Context, rows []NewPrice) ([]Price, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkPricesNew.By(func(a, b *NewPrice) int { return cmp.Compare(a.Tier, b.Tier) }), sqlPricesUpsertManyByTier, scanPrice, rows)
 	return out, wrapErr(err, "prices.UpsertManyByTier", "prices")
@@ -456,9 +402,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_ins" AS (INSERT INTO "prices" ("tier", "currency", "price") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("tier") DO NOTHING RETURNING "tier", "currency", "price")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."tier", "cpcgen_ins"."currency"::text, "cpcgen_ins"."price" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."tier" = "cpcgen_v"."cpcgen_i1" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "prices"."tier", "prices"."currency"::text, "prices"."price" FROM "cpcgen_v" JOIN "prices" ON "tier" = "cpcgen_v"."cpcgen_i1"`
 
-// CreateManyIfAbsentByTier is CreateIfAbsentByTier for many rows: it returns, in
-// the order of rows, the new rows or the rows in the way, and whether each was
-// created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentByTier is CreateIfAbsentByTier for many rows (see
+// runtime.CreateManyIfAbsent).
 func (r *PriceRepo) CreateManyIfAbsentByTier(ctx context.Context, rows []NewPrice) ([]Price, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkPricesNew.By(func(a, b *NewPrice) int { return cmp.Compare(a.Tier, b.Tier) }), sqlPricesCreateManyIfAbsentByTier, scanPrice, rows)
 	return out, created, wrapErr(err, "prices.CreateManyIfAbsentByTier", "prices")
@@ -479,7 +424,6 @@ const sqlPricesLoadByCurrency = `-- name: prices.LoadByCurrency replica=ok
 SELECT "tier", "currency"::text, "price" FROM "prices"
 WHERE "currency" = ANY($1) ORDER BY "tier"`
 
-// loadPricesByCurrency is LoadByCurrency on db.
 func loadPricesByCurrency(ctx context.Context, db runtime.DBTX, keys []string) (map[string][]Price, error) {
 	if len(keys) == 0 {
 		return map[string][]Price{}, nil
@@ -490,16 +434,14 @@ func loadPricesByCurrency(ctx context.Context, db runtime.DBTX, keys []string) (
 }
 
 // LoadByCurrency returns the rows of table prices whose currency is one of keys,
-// grouped by currency, each group in primary key order, with one query however
-// many keys; keys without rows are not in the map.
+// grouped by it, in one query (see runtime.GroupRows).
 func (r *PriceRepo) LoadByCurrency(ctx context.Context, keys []string) (map[string][]Price, error) {
 	m, err := loadPricesByCurrency(ctx, r.db, keys)
 	return m, wrapErr(err, "prices.LoadByCurrency", "prices")
 }
 
-// LoadOrgs returns the rows of table orgs that reference each of parents
-// (orgs.tier = prices.tier), keyed by the parent's tier, each group in primary key
-// order, with one query; parents without rows are not in the map.
+// LoadOrgs returns the rows of table orgs of each of parents (orgs.tier =
+// prices.tier), keyed by the parent's tier, as LoadByTier does.
 func (r *PriceRepo) LoadOrgs(ctx context.Context, parents []Price) (map[Tier][]Org, error) {
 	keys := runtime.Keys(parents, func(p *Price) (Tier, bool) { return p.Tier, true })
 	m, err := loadOrgsByTier(ctx, r.db, keys)

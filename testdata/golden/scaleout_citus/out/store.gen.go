@@ -82,7 +82,7 @@ func wrapErr(err error, op, table string) error {
 	}
 	err = runtime.Wrap(err, op, table)
 	if e, ok := err.(*runtime.DbError); ok && e.Constraint != "" && e.SpecName == "" {
-		if name := specNameOf(e.Table, e.Constraint); name != "" {
+		if name := runtime.SpecName(e.Table, e.Constraint, sentinels); name != "" {
 			cp := *e
 			cp.SpecName = name
 			return &cp
@@ -102,38 +102,22 @@ func wrapParamsErr(err error, op, table string, params []string) error {
 	return wrapErr(runtime.WrapParams(err, op, table, params), op, table)
 }
 
-// specNameOf returns the spec's name of the constraint of the package named
-// constraint, on table when several tables have one of that name, or "".
-func specNameOf(table, constraint string) string {
-	switch constraint {
-	case "currencies_pkey":
-		return ErrCurrencyCodeTaken.Name
-	case "prices_pkey":
-		return ErrPriceTierTaken.Name
-	case "prices_currency_fkey":
-		return ErrPriceCurrencyNotFound.Name
-	case "orgs_pkey":
-		return ErrOrgIDTaken.Name
-	case "orgs_tier_fkey":
-		return ErrOrgTierNotFound.Name
-	case "users_pkey":
-		return ErrUserOrgIDIDTaken.Name
-	case "users_org_id_email_key":
-		return ErrUserOrgIDEmailTaken.Name
-	case "users_email_format":
-		return ErrUserEmailFormatCheck.Name
-	case "users_org_id_fkey":
-		return ErrUserOrgIDNotFound.Name
-	case "invoices_pkey":
-		return ErrInvoiceOrgIDIDTaken.Name
-	case "invoices_total_min":
-		return ErrInvoiceTotalMinCheck.Name
-	case "invoices_org_id_fkey":
-		return ErrInvoiceOrgIDNotFound.Name
-	case "invoices_currency_fkey":
-		return ErrInvoiceCurrencyNotFound.Name
-	}
-	return ""
+// sentinels are the package's constraints, which wrapErr names as the spec does
+// (see runtime.SpecName).
+var sentinels = []*runtime.ConstraintSentinel{
+	ErrCurrencyCodeTaken,
+	ErrPriceTierTaken,
+	ErrPriceCurrencyNotFound,
+	ErrOrgIDTaken,
+	ErrOrgTierNotFound,
+	ErrUserOrgIDIDTaken,
+	ErrUserOrgIDEmailTaken,
+	ErrUserEmailFormatCheck,
+	ErrUserOrgIDNotFound,
+	ErrInvoiceOrgIDIDTaken,
+	ErrInvoiceTotalMinCheck,
+	ErrInvoiceOrgIDNotFound,
+	ErrInvoiceCurrencyNotFound,
 }
 
 // InTx runs fn in a transaction with a Store bound to it: committed when fn

@@ -6,7 +6,6 @@ package citusdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"iter"
 	"time"
@@ -25,16 +24,15 @@ type User struct {
 	UpdatedAt time.Time `json:"updated_at"`
 }
 
-// NewUser holds the values of a new row of table users. Fields of type runtime.Opt
-// may be left unset: the column's default applies. The database sets created_at,
-// updated_at. Create stamps org_id with the tenant of its context.
+// NewUser holds the values of a new row of table users. An unset runtime.Opt field
+// takes its column's default. The database sets created_at, updated_at. Create
+// stamps org_id with the tenant of its context.
 type NewUser struct {
 	ID    runtime.Opt[uuid.UUID] `json:"id,omitzero"`
 	Email string                 `json:"email"`
 }
 
-// UserUpdate lists changes to a row of table users. Unset fields leave their
-// column unchanged.
+// UserUpdate lists changes to a row of table users; unset fields stay unchanged.
 type UserUpdate struct {
 	Email runtime.Opt[string] `json:"email,omitzero"`
 }
@@ -53,39 +51,25 @@ type UserRepo struct {
 	db runtime.DBTX
 }
 
-// NewUserRepo returns a repository of table users that runs its statements on db:
-// a pool, a connection or a transaction.
+// NewUserRepo returns the repository of table users over db.
 func NewUserRepo(db runtime.DBTX) *UserRepo {
 	return &UserRepo{db: db}
 }
 
 var (
-	// ErrUserOrgIDIDTaken matches (errors.Is) a violation of the primary key (org_id,
-	// id) of users (constraint users_pkey, primary_key in the spec).
+	// ErrUserOrgIDIDTaken matches a violation of the primary key (org_id, id).
 	ErrUserOrgIDIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "users", "users_pkey", "primary_key")
-
-	// ErrUserOrgIDEmailTaken matches (errors.Is) a violation of the unique index on
-	// (org_id, email) of users (constraint users_org_id_email_key, unique(org_id,
-	// email) in the spec).
+	// ErrUserOrgIDEmailTaken matches a violation of the unique index on (org_id,
+	// email).
 	ErrUserOrgIDEmailTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "users", "users_org_id_email_key", "unique(org_id, email)")
-
-	// ErrUserEmailFormatCheck matches (errors.Is) a violation of the validate rule of
-	// column email of users (constraint users_email_format, email.validate in the
-	// spec).
+	// ErrUserEmailFormatCheck matches a violation of the validate rule of column
+	// email.
 	ErrUserEmailFormatCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "users", "users_email_format", "email.validate")
-
-	// ErrUserOrgIDNotFound matches (errors.Is) a write of users whose org_id names no
-	// row of orgs (constraint users_org_id_fkey, org_id.references in the spec).
+	// ErrUserOrgIDNotFound matches a write whose org_id names no row of orgs.
 	ErrUserOrgIDNotFound = runtime.NewForeignKeySentinel("users", "users_org_id_fkey", "org_id.references", runtime.FKMissing)
 )
 
-// Validate checks n for table users: what the columns' types cannot hold (nil for
-// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
-// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
-// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
-// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first check it fails. The repository
-// calls it before any SQL.
+// Validate checks n against the columns of table users (see runtime.Validator).
 func (n *NewUser) Validate() error {
 	var f runtime.Fields
 	f.Fits("email", runtime.CheckText(n.Email))
@@ -93,14 +77,7 @@ func (n *NewUser) Validate() error {
 	return f.Err("users")
 }
 
-// Validate checks u for table users, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewUser.Validate does.
 func (u *UserUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Email.Set {
@@ -110,28 +87,16 @@ func (u *UserUpdate) Validate() error {
 	return f.Err("users")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for id, email, whose columns are NOT NULL, rather than read it as a zero
-// value: the error is a *runtime.DbError of kind Validation naming the fields.
-// Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewUser) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "users", "id", "email"); err != nil {
-		return err
-	}
 	type plain NewUser
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "users", "id", "email")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for email, whose column is NOT NULL, rather than read it as a zero value:
-// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
-// field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *UserUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "users", "email"); err != nil {
-		return err
-	}
 	type plain UserUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "users", "email")
 }
 
 var (
@@ -142,12 +107,10 @@ var (
 	}
 )
 
-// scanUser gives the scan destinations of the fields of v, columns in table order.
 func scanUser(v *User, d []any) []any {
 	return append(d, &v.OrgID, &v.ID, &v.Email, &v.CreatedAt, &v.UpdatedAt)
 }
 
-// argsNewUser gives the values Create binds from n.
 func argsNewUser(n *NewUser, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Email)
 }
@@ -157,8 +120,8 @@ INSERT INTO "users" ("id", "email", "org_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3)
 RETURNING "org_id", "id", "email", "created_at", "updated_at"`
 
-// Create inserts a row into table users and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table users and returns the row as stored. It validates n
+// first.
 func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
 	if err := n.Validate(); err != nil {
 		return User{}, wrapErr(err, "users.Create", "users")
@@ -176,8 +139,8 @@ const sqlUsersFindByID = `-- name: users.FindByID replica=ok
 SELECT "org_id", "id", "email", "created_at", "updated_at" FROM "users"
 WHERE "org_id" = $1 AND "id" = $2 AND "org_id" = $3`
 
-// FindByID returns the row of table users with the given orgID and id. If there is
-// none, the error matches runtime.ErrNotFound.
+// FindByID returns the row of table users with the given orgID and id, or
+// runtime.ErrNotFound.
 func (r *UserRepo) FindByID(ctx context.Context, orgID uuid.UUID, id uuid.UUID) (User, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.FindByID", "users")
 	if err != nil {
@@ -192,8 +155,7 @@ const sqlUsersFindAll = `-- name: users.FindAll replica=ok
 SELECT "org_id", "id", "email", "created_at", "updated_at" FROM "users"
 WHERE "org_id" = $1 ORDER BY "org_id", "id"`
 
-// FindAll returns every row of table users in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table users in primary key order, in memory.
 func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.FindAll", "users")
 	if err != nil {
@@ -205,9 +167,7 @@ func (r *UserRepo) FindAll(ctx context.Context) ([]User, error) {
 	return items, wrapErr(err, "users.FindAll", "users")
 }
 
-// Stream yields every row of table users in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *UserRepo) Stream(ctx context.Context) iter.Seq2[User, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.Stream", "users")
 	if err != nil {
@@ -227,9 +187,7 @@ SELECT "org_id", "id", "email", "created_at", "updated_at" FROM "users"
 WHERE ("org_id", "id") > ($1, $2) AND "org_id" = $4 ORDER BY "org_id", "id"
 LIMIT $3`
 
-// List returns up to page.Limit rows of table users in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table users in primary key order (see runtime.PageArgs).
 func (r *UserRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[User], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.List", "users")
 	if err != nil {
@@ -256,21 +214,17 @@ SET "email" = COALESCE($3::varchar, "email"),
 WHERE "org_id" = $1 AND "id" = $2 AND "org_id" = $4
 RETURNING "org_id", "id", "email", "created_at", "updated_at"`
 
-// updateUsers are the statements of UserRepo.Update: one per set of fields set
-// (see runtime.Update).
 var updateUsers = &runtime.Update{
 	Fallback: sqlUsersUpdate, Keys: 2,
 }
 
-// argsUserUpdate gives the value of each field of u, nil when unset.
 func argsUserUpdate(u *UserUpdate, d []any) []any {
 	return append(d, u.Email.Arg())
 }
 
 // Update applies the set fields of u to the row of table users with the given
-// orgID and id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first. It sets updated_at to the
-// transaction's time.
+// orgID and id and returns it as stored, or runtime.ErrNotFound. It validates u
+// first. It sets updated_at to the transaction's time.
 func (r *UserRepo) Update(ctx context.Context, orgID uuid.UUID, id uuid.UUID, u UserUpdate) (User, error) {
 	if err := u.Validate(); err != nil {
 		return User{}, wrapErr(err, "users.Update", "users")
@@ -320,10 +274,9 @@ SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", $3::uuid
 FROM unnest($1::uuid[], $2::varchar[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"`
 
-// CreateMany inserts rows into table users and returns how many it inserted. It
-// runs one statement, which binds one array per column (INSERT … SELECT FROM
-// unnest), so it is one round trip and all or nothing. COPY is not used:
-// PostgreSQL does not run COPY FROM under row-level security.
+// CreateMany inserts rows into table users in one INSERT … SELECT FROM unnest,
+// all or nothing, and returns how many. (PostgreSQL does not run COPY FROM under
+// row-level security.)
 func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.CreateMany", "users")
 	if err != nil {
@@ -353,10 +306,9 @@ FROM unnest($1::uuid[], $2::varchar[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
 RETURNING "org_id", "id", "email", "created_at", "updated_at"`
 
-// CreateManyReturning inserts rows into table users and returns them as stored, in
-// input order, defaults applied as in Create. It runs one statement, which binds
-// one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table users in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]User, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.CreateManyReturning", "users")
 	if err != nil {
@@ -451,14 +403,13 @@ type UserKey struct {
 	ID    uuid.UUID `json:"id"`
 }
 
-// UserKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// UserKeyedUpdate is one row's key and changes for UpdateMany.
 type UserKeyedUpdate struct {
 	OrgID   uuid.UUID  `json:"org_id"`
 	ID      uuid.UUID  `json:"id"`
 	Changes UserUpdate `json:"changes"`
 }
 
-// bulkUsersUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkUsersUpdates = &runtime.Bulk[UserKeyedUpdate]{
 	Table: "users",
 	Key: func(a, b *UserKeyedUpdate) int {
@@ -479,9 +430,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::varchar[]) 
 "cpcgen_new" AS (UPDATE "users" SET "email" = COALESCE("cpcgen_v"."cpcgen_3", "users"."email"), "updated_at" = now() FROM "cpcgen_v" WHERE "users"."org_id" = "cpcgen_v"."cpcgen_1" AND "users"."id" = "cpcgen_v"."cpcgen_2" AND "org_id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table users the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table users, all or none (see
+// runtime.UpdateMany).
 func (r *UserRepo) UpdateMany(ctx context.Context, rows []UserKeyedUpdate) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.UpdateMany", "users")
 	if err != nil {
@@ -499,8 +449,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::varchar[]) 
 "cpcgen_new" AS (UPDATE "users" SET "email" = COALESCE("cpcgen_v"."cpcgen_3", "users"."email"), "updated_at" = now() FROM "cpcgen_v" WHERE "users"."org_id" = "cpcgen_v"."cpcgen_1" AND "users"."id" = "cpcgen_v"."cpcgen_2" AND "org_id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "org_id", "id", "email", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."org_id", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *UserRepo) UpdateManyReturning(ctx context.Context, rows []UserKeyedUpdate) ([]User, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.UpdateManyReturning", "users")
 	if err != nil {
@@ -511,7 +460,6 @@ func (r *UserRepo) UpdateManyReturning(ctx context.Context, rows []UserKeyedUpda
 	return out, wrapErr(err, "users.UpdateManyReturning", "users")
 }
 
-// bulkUsersKeys sends the rows of DeleteMany.
 var bulkUsersKeys = &runtime.Bulk[UserKey]{
 	Table: "users",
 	Key: func(a, b *UserKey) int {
@@ -529,8 +477,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY
 "cpcgen_new" AS (DELETE FROM "users" USING "cpcgen_v" WHERE "users"."org_id" = "cpcgen_v"."cpcgen_1" AND "users"."id" = "cpcgen_v"."cpcgen_2" AND "org_id" = $3 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table users with the keys given, as Delete does,
-// and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table users with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *UserRepo) DeleteMany(ctx context.Context, keys []UserKey) ([]bool, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.DeleteMany", "users")
 	if err != nil {
@@ -541,7 +489,6 @@ func (r *UserRepo) DeleteMany(ctx context.Context, keys []UserKey) ([]bool, erro
 	return out, wrapErr(err, "users.DeleteMany", "users")
 }
 
-// bulkUsersNew sends the rows of the batch upserts.
 var bulkUsersNew = &runtime.Bulk[NewUser]{
 	Table:    "users",
 	Validate: (*NewUser).Validate,
@@ -558,8 +505,8 @@ WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid())
 "cpcgen_new" AS (UPDATE "users" SET "updated_at" = now() FROM "cpcgen_v" WHERE "org_id" = $3::uuid AND "email" = "cpcgen_v"."cpcgen_i2" AND "org_id" = $3 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "org_id", "id", "email", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."org_id", "cpcgen_ins"."id", "cpcgen_ins"."email", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."org_id", "cpcgen_new"."id", "cpcgen_new"."email", "cpcgen_new"."created_at", "cpcgen_new"."updated_at" FROM "cpcgen_new"`
 
-// UpsertManyByOrgIDAndEmail is UpsertByOrgIDAndEmail for many rows: it returns the
-// rows as stored, in the order of rows. See runtime.UpsertMany.
+// UpsertManyByOrgIDAndEmail is UpsertByOrgIDAndEmail for many rows (see
+// runtime.UpsertMany).
 func (r *UserRepo) UpsertManyByOrgIDAndEmail(ctx context.Context, rows []NewUser) ([]User, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.UpsertManyByOrgIDAndEmail", "users")
 	if err != nil {
@@ -575,9 +522,8 @@ WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid())
 "cpcgen_ins" AS (INSERT INTO "users" ("id", "email", "org_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("org_id", "email") DO NOTHING RETURNING "org_id", "id", "email", "created_at", "updated_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."org_id", "cpcgen_ins"."id", "cpcgen_ins"."email", "cpcgen_ins"."created_at", "cpcgen_ins"."updated_at" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "users"."org_id", "users"."id", "users"."email", "users"."created_at", "users"."updated_at" FROM "cpcgen_v" JOIN "users" ON "org_id" = $3::uuid AND "email" = "cpcgen_v"."cpcgen_i2" AND "org_id" = $3`
 
-// CreateManyIfAbsentByOrgIDAndEmail is CreateIfAbsentByOrgIDAndEmail for many
-// rows: it returns, in the order of rows, the new rows or the rows in the way, and
-// whether each was created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentByOrgIDAndEmail is CreateIfAbsentByOrgIDAndEmail for many rows
+// (see runtime.CreateManyIfAbsent).
 func (r *UserRepo) CreateManyIfAbsentByOrgIDAndEmail(ctx context.Context, rows []NewUser) ([]User, []bool, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.CreateManyIfAbsentByOrgIDAndEmail", "users")
 	if err != nil {
@@ -608,8 +554,7 @@ const sqlUsersLoadByOrgID = `-- name: users.LoadByOrgID replica=ok
 SELECT "org_id", "id", "email", "created_at", "updated_at" FROM "users"
 WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "org_id", "id"`
 
-// loadUsersByOrgID is LoadByOrgID on db. db must be scoped to tenant
-// (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadUsersByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]User, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]User{}, nil
@@ -619,8 +564,7 @@ func loadUsersByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, te
 }
 
 // LoadByOrgID returns the rows of table users whose org_id is one of keys, grouped
-// by org_id, each group in primary key order, with one query however many keys;
-// keys without rows are not in the map.
+// by it, in one query (see runtime.GroupRows).
 func (r *UserRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]User, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "users.LoadByOrgID", "users")
 	if err != nil {

@@ -6,7 +6,6 @@ package securitydb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"iter"
 
@@ -29,8 +28,8 @@ type NewCustomerTag struct {
 	TagID      uuid.UUID `json:"tag_id"`
 }
 
-// CustomerTagUpdate lists changes to a row of table customer_tags. Unset fields
-// leave their column unchanged.
+// CustomerTagUpdate lists changes to a row of table customer_tags; unset fields
+// stay unchanged.
 type CustomerTagUpdate struct{}
 
 // CustomerTagRepo reads and writes table customer_tags.
@@ -48,76 +47,46 @@ type CustomerTagRepo struct {
 	db runtime.DBTX
 }
 
-// NewCustomerTagRepo returns a repository of table customer_tags that runs its
-// statements on db: a pool, a connection or a transaction.
+// NewCustomerTagRepo returns the repository of table customer_tags over db.
 func NewCustomerTagRepo(db runtime.DBTX) *CustomerTagRepo {
 	return &CustomerTagRepo{db: db}
 }
 
 var (
-	// ErrCustomerTagCustomerIDTagIDTaken matches (errors.Is) a violation of the
-	// primary key (customer_id, tag_id) of customer_tags (constraint
-	// customer_tags_pkey, primary_key in the spec).
+	// ErrCustomerTagCustomerIDTagIDTaken matches a violation of the primary key
+	// (customer_id, tag_id).
 	ErrCustomerTagCustomerIDTagIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "customer_tags", "customer_tags_pkey", "primary_key")
-
-	// ErrCustomerTagOrgIDNotFound matches (errors.Is) a write of customer_tags whose
-	// org_id names no row of orgs (constraint customer_tags_org_id_fkey,
-	// org_id.references in the spec).
+	// ErrCustomerTagOrgIDNotFound matches a write whose org_id names no row of orgs.
 	ErrCustomerTagOrgIDNotFound = runtime.NewForeignKeySentinel("customer_tags", "customer_tags_org_id_fkey", "org_id.references", runtime.FKMissing)
-
-	// ErrCustomerTagCustomerIDNotFound matches (errors.Is) a write of customer_tags
-	// whose customer_id names no row of customers of the same org_id (constraint
-	// customer_tags_customer_id_fkey, customer_id.references in the spec).
+	// ErrCustomerTagCustomerIDNotFound matches a write whose customer_id names no row
+	// of customers of the same org_id.
 	ErrCustomerTagCustomerIDNotFound = runtime.NewForeignKeySentinel("customer_tags", "customer_tags_customer_id_fkey", "customer_id.references", runtime.FKMissing)
-
-	// ErrCustomerTagTagIDNotFound matches (errors.Is) a write of customer_tags whose
-	// tag_id names no row of tags of the same org_id (constraint
-	// customer_tags_tag_id_fkey, tag_id.references in the spec).
+	// ErrCustomerTagTagIDNotFound matches a write whose tag_id names no row of tags of
+	// the same org_id.
 	ErrCustomerTagTagIDNotFound = runtime.NewForeignKeySentinel("customer_tags", "customer_tags_tag_id_fkey", "tag_id.references", runtime.FKMissing)
 )
 
-// Validate checks n for table customer_tags: what the columns' types cannot hold
-// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
-// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table customer_tags (see
+// runtime.Validator).
 func (n *NewCustomerTag) Validate() error {
 	return nil
 }
 
-// Validate checks u for table customer_tags, field by field for the fields that
-// are set: what the columns' types cannot hold (nil for a NOT NULL column, NUL
-// bytes or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s)
-// takes, times out of PostgreSQL's range), then the spec's rules (enum labels,
-// lengths in characters, bounds, formats, patterns and not_empty). It returns nil,
-// or a *runtime.DbError of kind Validation whose Fields list every failing field
-// (JSON names), each with the first check it fails. The repository calls it before
-// any SQL.
+// Validate checks the fields of u that are set, as NewCustomerTag.Validate does.
 func (u *CustomerTagUpdate) Validate() error {
 	return nil
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for customer_id, tag_id, whose columns are NOT NULL, rather than read it as
-// a zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewCustomerTag) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "customer_tags", "customer_id", "tag_id"); err != nil {
-		return err
-	}
 	type plain NewCustomerTag
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "customer_tags", "customer_id", "tag_id")
 }
 
-// scanCustomerTag gives the scan destinations of the fields of v, columns in table
-// order.
 func scanCustomerTag(v *CustomerTag, d []any) []any {
 	return append(d, &v.OrgID, &v.CustomerID, &v.TagID)
 }
 
-// argsNewCustomerTag gives the values Create binds from n.
 func argsNewCustomerTag(n *NewCustomerTag, d []any) []any {
 	return append(d, &n.CustomerID, &n.TagID)
 }
@@ -127,8 +96,7 @@ INSERT INTO "customer_tags" ("customer_id", "tag_id", "org_id")
 VALUES ($1, $2, $3)
 RETURNING "org_id", "customer_id", "tag_id"`
 
-// Create inserts a row into table customer_tags and returns it as stored, defaults
-// applied.
+// Create inserts n into table customer_tags and returns the row as stored.
 func (r *CustomerTagRepo) Create(ctx context.Context, n NewCustomerTag) (CustomerTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customer_tags.Create", "customer_tags")
 	if err != nil {
@@ -144,7 +112,7 @@ SELECT "org_id", "customer_id", "tag_id" FROM "customer_tags"
 WHERE "customer_id" = $1 AND "tag_id" = $2 AND "org_id" = $3`
 
 // FindByID returns the row of table customer_tags with the given customerID and
-// tagID. If there is none, the error matches runtime.ErrNotFound.
+// tagID, or runtime.ErrNotFound.
 func (r *CustomerTagRepo) FindByID(ctx context.Context, customerID uuid.UUID, tagID uuid.UUID) (CustomerTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customer_tags.FindByID", "customer_tags")
 	if err != nil {
@@ -159,8 +127,8 @@ const sqlCustomerTagsFindAll = `-- name: customer_tags.FindAll replica=ok
 SELECT "org_id", "customer_id", "tag_id" FROM "customer_tags"
 WHERE "org_id" = $1 ORDER BY "customer_id", "tag_id"`
 
-// FindAll returns every row of table customer_tags in primary key order, all in
-// memory; List and Stream do not hold them all.
+// FindAll returns every row of table customer_tags in primary key order, in
+// memory.
 func (r *CustomerTagRepo) FindAll(ctx context.Context) ([]CustomerTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customer_tags.FindAll", "customer_tags")
 	if err != nil {
@@ -172,9 +140,7 @@ func (r *CustomerTagRepo) FindAll(ctx context.Context) ([]CustomerTag, error) {
 	return items, wrapErr(err, "customer_tags.FindAll", "customer_tags")
 }
 
-// Stream yields every row of table customer_tags in primary key order as the loop
-// reads them from the server: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CustomerTagRepo) Stream(ctx context.Context) iter.Seq2[CustomerTag, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customer_tags.Stream", "customer_tags")
 	if err != nil {
@@ -194,9 +160,8 @@ SELECT "org_id", "customer_id", "tag_id" FROM "customer_tags"
 WHERE ("customer_id", "tag_id") > ($1, $2) AND "org_id" = $4 ORDER BY "customer_id", "tag_id"
 LIMIT $3`
 
-// List returns up to page.Limit rows of table customer_tags in primary key order,
-// after the cursor page.After ("" for the first page); the page's Next cursor (""
-// after the last page) gets the next one.
+// List returns a page of table customer_tags in primary key order (see
+// runtime.PageArgs).
 func (r *CustomerTagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[CustomerTag], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customer_tags.List", "customer_tags")
 	if err != nil {
@@ -221,8 +186,7 @@ SELECT "org_id", "customer_id", "tag_id" FROM "customer_tags"
 WHERE "customer_id" = $1 AND "tag_id" = $2 AND "org_id" = $3`
 
 // Update applies the set fields of u to the row of table customer_tags with the
-// given customerID and tagID and returns the row as stored. If there is none, the
-// error matches runtime.ErrNotFound.
+// given customerID and tagID and returns it as stored, or runtime.ErrNotFound.
 func (r *CustomerTagRepo) Update(ctx context.Context, customerID uuid.UUID, tagID uuid.UUID, u CustomerTagUpdate) (CustomerTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customer_tags.Update", "customer_tags")
 	if err != nil {
@@ -269,10 +233,9 @@ SELECT "u"."c1", "u"."c2", $3::uuid
 FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"`
 
-// CreateMany inserts rows into table customer_tags and returns how many it
-// inserted. It runs one statement, which binds one array per column (INSERT …
-// SELECT FROM unnest), so it is one round trip and all or nothing. COPY is not
-// used: PostgreSQL does not run COPY FROM under row-level security.
+// CreateMany inserts rows into table customer_tags in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns how many. (PostgreSQL does not run COPY FROM
+// under row-level security.)
 func (r *CustomerTagRepo) CreateMany(ctx context.Context, rows []NewCustomerTag) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customer_tags.CreateMany", "customer_tags")
 	if err != nil {
@@ -299,10 +262,8 @@ FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
 RETURNING "org_id", "customer_id", "tag_id"`
 
-// CreateManyReturning inserts rows into table customer_tags and returns them as
-// stored, in input order, defaults applied as in Create. It runs one statement,
-// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing.
+// CreateManyReturning inserts rows into table customer_tags in one INSERT …
+// SELECT FROM unnest, all or nothing, and returns them as stored.
 func (r *CustomerTagRepo) CreateManyReturning(ctx context.Context, rows []NewCustomerTag) ([]CustomerTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customer_tags.CreateManyReturning", "customer_tags")
 	if err != nil {
@@ -388,7 +349,6 @@ type CustomerTagKey struct {
 	TagID      uuid.UUID `json:"tag_id"`
 }
 
-// bulkCustomerTagsKeys sends the rows of DeleteMany.
 var bulkCustomerTagsKeys = &runtime.Bulk[CustomerTagKey]{
 	Table: "customer_tags",
 	Key: func(a, b *CustomerTagKey) int {
@@ -407,8 +367,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table customer_tags with the keys given, as
-// Delete does, and reports whether each key's row was deleted. See
-// runtime.WriteMany.
+// Delete does (see runtime.WriteMany).
 func (r *CustomerTagRepo) DeleteMany(ctx context.Context, keys []CustomerTagKey) ([]bool, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customer_tags.DeleteMany", "customer_tags")
 	if err != nil {
@@ -419,7 +378,6 @@ func (r *CustomerTagRepo) DeleteMany(ctx context.Context, keys []CustomerTagKey)
 	return out, wrapErr(err, "customer_tags.DeleteMany", "customer_tags")
 }
 
-// bulkCustomerTagsNew sends the rows of the batch upserts.
 var bulkCustomerTagsNew = &runtime.Bulk[NewCustomerTag]{
 	Table: "customer_tags",
 	Columns: []runtime.BulkColumn[NewCustomerTag]{
@@ -435,8 +393,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_new" AS (UPDATE "customer_tags" SET "customer_id" = "customer_tags"."customer_id" FROM "cpcgen_v" WHERE "customer_id" = "cpcgen_v"."cpcgen_i1" AND "tag_id" = "cpcgen_v"."cpcgen_i2" AND "org_id" = $3 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "org_id", "customer_id", "tag_id")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."org_id", "cpcgen_ins"."customer_id", "cpcgen_ins"."tag_id" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."customer_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."tag_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."org_id", "cpcgen_new"."customer_id", "cpcgen_new"."tag_id" FROM "cpcgen_new"`
 
-// UpsertManyByCustomerIDAndTagID is UpsertByCustomerIDAndTagID for many rows: it
-// returns the rows as stored, in the order of rows. See runtime.UpsertMany.
+// UpsertManyByCustomerIDAndTagID is UpsertByCustomerIDAndTagID for many rows (see
+// runtime.UpsertMany).
 func (r *CustomerTagRepo) UpsertManyByCustomerIDAndTagID(ctx context.Context, rows []NewCustomerTag) ([]CustomerTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customer_tags.UpsertManyByCustomerIDAndTagID", "customer_tags")
 	if err != nil {
@@ -455,8 +413,7 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."org_id", "cpcgen_ins"."customer_id", "cpcgen_ins"."tag_id" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."customer_id" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."tag_id" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "customer_tags"."org_id", "customer_tags"."customer_id", "customer_tags"."tag_id" FROM "cpcgen_v" JOIN "customer_tags" ON "customer_id" = "cpcgen_v"."cpcgen_i1" AND "tag_id" = "cpcgen_v"."cpcgen_i2" AND "org_id" = $3`
 
 // CreateManyIfAbsentByCustomerIDAndTagID is CreateIfAbsentByCustomerIDAndTagID for
-// many rows: it returns, in the order of rows, the new rows or the rows in the
-// way, and whether each was created. See runtime.CreateManyIfAbsent.
+// many rows (see runtime.CreateManyIfAbsent).
 func (r *CustomerTagRepo) CreateManyIfAbsentByCustomerIDAndTagID(ctx context.Context, rows []NewCustomerTag) ([]CustomerTag, []bool, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customer_tags.CreateManyIfAbsentByCustomerIDAndTagID", "customer_tags")
 	if err != nil {
@@ -489,8 +446,7 @@ const sqlCustomerTagsLoadByOrgID = `-- name: customer_tags.LoadByOrgID replica=o
 SELECT "org_id", "customer_id", "tag_id" FROM "customer_tags"
 WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "customer_id", "tag_id"`
 
-// loadCustomerTagsByOrgID is LoadByOrgID on db. db must be scoped to tenant
-// (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadCustomerTagsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]CustomerTag, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]CustomerTag{}, nil
@@ -500,8 +456,7 @@ func loadCustomerTagsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.U
 }
 
 // LoadByOrgID returns the rows of table customer_tags whose org_id is one of keys,
-// grouped by org_id, each group in primary key order, with one query however many
-// keys; keys without rows are not in the map.
+// grouped by it, in one query (see runtime.GroupRows).
 func (r *CustomerTagRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]CustomerTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customer_tags.LoadByOrgID", "customer_tags")
 	if err != nil {
@@ -532,8 +487,7 @@ const sqlCustomerTagsLoadByCustomerID = `-- name: customer_tags.LoadByCustomerID
 SELECT "org_id", "customer_id", "tag_id" FROM "customer_tags"
 WHERE "customer_id" = ANY($1) AND "org_id" = $2 ORDER BY "customer_id", "tag_id"`
 
-// loadCustomerTagsByCustomerID is LoadByCustomerID on db. db must be scoped to
-// tenant (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadCustomerTagsByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]CustomerTag, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]CustomerTag{}, nil
@@ -543,8 +497,7 @@ func loadCustomerTagsByCustomerID(ctx context.Context, db runtime.DBTX, keys []u
 }
 
 // LoadByCustomerID returns the rows of table customer_tags whose customer_id is
-// one of keys, grouped by customer_id, each group in primary key order, with one
-// query however many keys; keys without rows are not in the map.
+// one of keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *CustomerTagRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]CustomerTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customer_tags.LoadByCustomerID", "customer_tags")
 	if err != nil {
@@ -575,8 +528,7 @@ const sqlCustomerTagsLoadByTagID = `-- name: customer_tags.LoadByTagID replica=o
 SELECT "org_id", "customer_id", "tag_id" FROM "customer_tags"
 WHERE "tag_id" = ANY($1) AND "org_id" = $2 ORDER BY "customer_id", "tag_id"`
 
-// loadCustomerTagsByTagID is LoadByTagID on db. db must be scoped to tenant
-// (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadCustomerTagsByTagID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]CustomerTag, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]CustomerTag{}, nil
@@ -586,8 +538,7 @@ func loadCustomerTagsByTagID(ctx context.Context, db runtime.DBTX, keys []uuid.U
 }
 
 // LoadByTagID returns the rows of table customer_tags whose tag_id is one of keys,
-// grouped by tag_id, each group in primary key order, with one query however many
-// keys; keys without rows are not in the map.
+// grouped by it, in one query (see runtime.GroupRows).
 func (r *CustomerTagRepo) LoadByTagID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]CustomerTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customer_tags.LoadByTagID", "customer_tags")
 	if err != nil {

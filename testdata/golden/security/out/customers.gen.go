@@ -6,7 +6,6 @@ package securitydb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"iter"
 
@@ -23,18 +22,17 @@ type Customer struct {
 	ExternalRef runtime.Null[string] `json:"external_ref"`
 }
 
-// NewCustomer holds the values of a new row of table customers. Fields of type
-// runtime.Opt may be left unset: the column's default applies. Create stamps
-// org_id with the tenant of its context.
+// NewCustomer holds the values of a new row of table customers. An unset
+// runtime.Opt field takes its column's default. Create stamps org_id with the
+// tenant of its context.
 type NewCustomer struct {
 	ID          runtime.Opt[uuid.UUID] `json:"id,omitzero"`
 	Email       string                 `json:"email"`
 	ExternalRef runtime.Null[string]   `json:"external_ref"`
 }
 
-// CustomerUpdate lists changes to a row of table customers. Unset fields leave
-// their column unchanged; a nullable column is set to NULL with
-// runtime.SetNull[T]().
+// CustomerUpdate lists changes to a row of table customers; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
 type CustomerUpdate struct {
 	Email       runtime.Opt[string]               `json:"email,omitzero"`
 	ExternalRef runtime.Opt[runtime.Null[string]] `json:"external_ref,omitzero"`
@@ -58,56 +56,35 @@ type CustomerRepo struct {
 	db runtime.DBTX
 }
 
-// NewCustomerRepo returns a repository of table customers that runs its statements
-// on db: a pool, a connection or a transaction.
+// NewCustomerRepo returns the repository of table customers over db.
 func NewCustomerRepo(db runtime.DBTX) *CustomerRepo {
 	return &CustomerRepo{db: db}
 }
 
 var (
-	// ErrCustomerIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// customers (constraint customers_pkey, primary_key in the spec).
+	// ErrCustomerIDTaken matches a violation of the primary key (id).
 	ErrCustomerIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "customers", "customers_pkey", "primary_key")
-
-	// ErrCustomerEmailTaken matches (errors.Is) a violation of the unique column email
-	// (per org_id) of customers (constraint customers_email_key, email.unique in the
-	// spec).
+	// ErrCustomerEmailTaken matches a violation of the unique column email (per
+	// org_id).
 	ErrCustomerEmailTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "customers", "customers_email_key", "email.unique")
-
-	// ErrCustomerExternalRefTaken matches (errors.Is) a violation of the unique column
-	// external_ref of customers (constraint customers_external_ref_key,
-	// external_ref.unique in the spec).
+	// ErrCustomerExternalRefTaken matches a violation of the unique column
+	// external_ref.
 	ErrCustomerExternalRefTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "customers", "customers_external_ref_key", "external_ref.unique")
-
-	// ErrCustomerOrgIDNotFound matches (errors.Is) a write of customers whose org_id
-	// names no row of orgs (constraint customers_org_id_fkey, org_id.references in the
-	// spec).
+	// ErrCustomerOrgIDNotFound matches a write whose org_id names no row of orgs.
 	ErrCustomerOrgIDNotFound = runtime.NewForeignKeySentinel("customers", "customers_org_id_fkey", "org_id.references", runtime.FKMissing)
-
-	// ErrCustomerReferencedByDeal matches (errors.Is) a delete or key change of a row
-	// of customers that rows of deals still reference (constraint
-	// deals_customer_id_fkey, deals.customer_id.references in the spec).
+	// ErrCustomerReferencedByDeal matches a delete or key change of a row that rows of
+	// deals reference.
 	ErrCustomerReferencedByDeal = runtime.NewForeignKeySentinel("deals", "deals_customer_id_fkey", "customer_id.references", runtime.FKReferenced)
-
-	// ErrCustomerReferencedByNote matches (errors.Is) a delete or key change of a row
-	// of customers that rows of notes still reference (constraint
-	// notes_customer_id_fkey, notes.customer_id.references in the spec).
+	// ErrCustomerReferencedByNote matches a delete or key change of a row that rows of
+	// notes reference.
 	ErrCustomerReferencedByNote = runtime.NewForeignKeySentinel("notes", "notes_customer_id_fkey", "customer_id.references", runtime.FKReferenced)
-
-	// ErrCustomerReferencedByCustomerTag matches (errors.Is) a delete or key change of
-	// a row of customers that rows of customer_tags still reference (constraint
-	// customer_tags_customer_id_fkey, customer_tags.customer_id.references in the
-	// spec).
+	// ErrCustomerReferencedByCustomerTag matches a delete or key change of a row that
+	// rows of customer_tags reference.
 	ErrCustomerReferencedByCustomerTag = runtime.NewForeignKeySentinel("customer_tags", "customer_tags_customer_id_fkey", "customer_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table customers: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table customers (see
+// runtime.Validator).
 func (n *NewCustomer) Validate() error {
 	var f runtime.Fields
 	f.Fits("email", runtime.CheckText(n.Email))
@@ -117,14 +94,7 @@ func (n *NewCustomer) Validate() error {
 	return f.Err("customers")
 }
 
-// Validate checks u for table customers, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewCustomer.Validate does.
 func (u *CustomerUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Email.Set {
@@ -136,37 +106,22 @@ func (u *CustomerUpdate) Validate() error {
 	return f.Err("customers")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for id, email, whose columns are NOT NULL, rather than read it as a zero
-// value: the error is a *runtime.DbError of kind Validation naming the fields.
-// Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewCustomer) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "customers", "id", "email"); err != nil {
-		return err
-	}
 	type plain NewCustomer
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "customers", "id", "email")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for email, whose column is NOT NULL, rather than read it as a zero value:
-// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
-// field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *CustomerUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "customers", "email"); err != nil {
-		return err
-	}
 	type plain CustomerUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "customers", "email")
 }
 
-// scanCustomer gives the scan destinations of the fields of v, columns in table
-// order.
 func scanCustomer(v *Customer, d []any) []any {
 	return append(d, &v.ID, &v.OrgID, &v.Email, &v.ExternalRef)
 }
 
-// argsNewCustomer gives the values Create binds from n.
 func argsNewCustomer(n *NewCustomer, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Email, &n.ExternalRef)
 }
@@ -176,8 +131,8 @@ INSERT INTO "customers" ("id", "email", "external_ref", "org_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4)
 RETURNING "id", "org_id", "email", "external_ref"`
 
-// Create inserts a row into table customers and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table customers and returns the row as stored. It
+// validates n first.
 func (r *CustomerRepo) Create(ctx context.Context, n NewCustomer) (Customer, error) {
 	if err := n.Validate(); err != nil {
 		return Customer{}, wrapErr(err, "customers.Create", "customers")
@@ -195,8 +150,8 @@ const sqlCustomersFindByID = `-- name: customers.FindByID replica=ok
 SELECT "id", "org_id", "email", "external_ref" FROM "customers"
 WHERE "id" = $1 AND "org_id" = $2`
 
-// FindByID returns the row of table customers with the given id. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table customers with the given id, or
+// runtime.ErrNotFound.
 func (r *CustomerRepo) FindByID(ctx context.Context, id uuid.UUID) (Customer, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.FindByID", "customers")
 	if err != nil {
@@ -211,8 +166,7 @@ const sqlCustomersFindAll = `-- name: customers.FindAll replica=ok
 SELECT "id", "org_id", "email", "external_ref" FROM "customers"
 WHERE "org_id" = $1 ORDER BY "id"`
 
-// FindAll returns every row of table customers in primary key order, all in
-// memory; List and Stream do not hold them all.
+// FindAll returns every row of table customers in primary key order, in memory.
 func (r *CustomerRepo) FindAll(ctx context.Context) ([]Customer, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.FindAll", "customers")
 	if err != nil {
@@ -224,9 +178,7 @@ func (r *CustomerRepo) FindAll(ctx context.Context) ([]Customer, error) {
 	return items, wrapErr(err, "customers.FindAll", "customers")
 }
 
-// Stream yields every row of table customers in primary key order as the loop
-// reads them from the server: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CustomerRepo) Stream(ctx context.Context) iter.Seq2[Customer, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.Stream", "customers")
 	if err != nil {
@@ -246,9 +198,8 @@ SELECT "id", "org_id", "email", "external_ref" FROM "customers"
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table customers in primary key order,
-// after the cursor page.After ("" for the first page); the page's Next cursor (""
-// after the last page) gets the next one.
+// List returns a page of table customers in primary key order (see
+// runtime.PageArgs).
 func (r *CustomerRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Customer], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.List", "customers")
 	if err != nil {
@@ -274,21 +225,17 @@ SET "email" = COALESCE($2::text, "email"),
 WHERE "id" = $1 AND "org_id" = $5
 RETURNING "id", "org_id", "email", "external_ref"`
 
-// updateCustomers are the statements of CustomerRepo.Update: one per set of fields
-// set (see runtime.Update).
 var updateCustomers = &runtime.Update{
 	Fallback: sqlCustomersUpdate, Keys: 1,
 	Nullable: 1 << 1,
 }
 
-// argsCustomerUpdate gives the value of each field of u, nil when unset.
 func argsCustomerUpdate(u *CustomerUpdate, d []any) []any {
 	return append(d, u.Email.Arg(), u.ExternalRef.Arg())
 }
 
 // Update applies the set fields of u to the row of table customers with the given
-// id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *CustomerRepo) Update(ctx context.Context, id uuid.UUID, u CustomerUpdate) (Customer, error) {
 	if err := u.Validate(); err != nil {
 		return Customer{}, wrapErr(err, "customers.Update", "customers")
@@ -336,9 +283,8 @@ const sqlCustomersFindByIDs = `-- name: customers.FindByIDs replica=ok
 SELECT "id", "org_id", "email", "external_ref" FROM "customers"
 WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
-// FindByIDs returns the rows of table customers whose id is in ids, in id order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table customers whose id is in ids, in id order;
+// keys without a row are skipped.
 func (r *CustomerRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Customer, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.FindByIDs", "customers")
 	if err != nil {
@@ -358,10 +304,9 @@ SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", $4::uuid
 FROM unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
 ORDER BY "u"."ord"`
 
-// CreateMany inserts rows into table customers and returns how many it inserted.
-// It runs one statement, which binds one array per column (INSERT … SELECT FROM
-// unnest), so it is one round trip and all or nothing. COPY is not used:
-// PostgreSQL does not run COPY FROM under row-level security.
+// CreateMany inserts rows into table customers in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns how many. (PostgreSQL does not run COPY FROM
+// under row-level security.)
 func (r *CustomerRepo) CreateMany(ctx context.Context, rows []NewCustomer) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.CreateMany", "customers")
 	if err != nil {
@@ -392,10 +337,9 @@ FROM unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS "u"("c1", "c2
 ORDER BY "u"."ord"
 RETURNING "id", "org_id", "email", "external_ref"`
 
-// CreateManyReturning inserts rows into table customers and returns them as
-// stored, in input order, defaults applied as in Create. It runs one statement,
-// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table customers in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *CustomerRepo) CreateManyReturning(ctx context.Context, rows []NewCustomer) ([]Customer, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.CreateManyReturning", "customers")
 	if err != nil {
@@ -550,14 +494,12 @@ func (r *CustomerRepo) CreateIfAbsentByExternalRef(ctx context.Context, n NewCus
 	return v, created, wrapErr(err, "customers.CreateIfAbsentByExternalRef", "customers")
 }
 
-// CustomerKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// CustomerKeyedUpdate is one row's key and changes for UpdateMany.
 type CustomerKeyedUpdate struct {
 	ID      uuid.UUID      `json:"id"`
 	Changes CustomerUpdate `json:"changes"`
 }
 
-// bulkCustomersUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkCustomersUpdates = &runtime.Bulk[CustomerKeyedUpdate]{
 	Table:    "customers",
 	Key:      func(a, b *CustomerKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -577,9 +519,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::boolean[], 
 "cpcgen_new" AS (UPDATE "customers" SET "email" = COALESCE("cpcgen_v"."cpcgen_2", "customers"."email"), "external_ref" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "customers"."external_ref" END FROM "cpcgen_v" WHERE "customers"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $5 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table customers the changes of each, as
-// Update does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table customers, all or none (see
+// runtime.UpdateMany).
 func (r *CustomerRepo) UpdateMany(ctx context.Context, rows []CustomerKeyedUpdate) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.UpdateMany", "customers")
 	if err != nil {
@@ -597,8 +538,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::boolean[], 
 "cpcgen_new" AS (UPDATE "customers" SET "email" = COALESCE("cpcgen_v"."cpcgen_2", "customers"."email"), "external_ref" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "customers"."external_ref" END FROM "cpcgen_v" WHERE "customers"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $5 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "email", "external_ref")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."email", "cpcgen_new"."external_ref" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *CustomerRepo) UpdateManyReturning(ctx context.Context, rows []CustomerKeyedUpdate) ([]Customer, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.UpdateManyReturning", "customers")
 	if err != nil {
@@ -609,7 +549,6 @@ func (r *CustomerRepo) UpdateManyReturning(ctx context.Context, rows []CustomerK
 	return out, wrapErr(err, "customers.UpdateManyReturning", "customers")
 }
 
-// bulkCustomersKeys sends the rows of DeleteMany.
 var bulkCustomersKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "customers",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -625,7 +564,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table customers with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *CustomerRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.DeleteMany", "customers")
 	if err != nil {
@@ -636,7 +575,6 @@ func (r *CustomerRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool
 	return out, wrapErr(err, "customers.DeleteMany", "customers")
 }
 
-// bulkCustomersNew sends the rows of the batch upserts.
 var bulkCustomersNew = &runtime.Bulk[NewCustomer]{
 	Table:    "customers",
 	Validate: (*NewCustomer).Validate,
@@ -654,8 +592,7 @@ WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid())
 "cpcgen_new" AS (UPDATE "customers" SET "external_ref" = "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE "org_id" = $4::uuid AND "email" = "cpcgen_v"."cpcgen_i2" AND "org_id" = $4 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "email", "external_ref")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."email", "cpcgen_ins"."external_ref" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."email", "cpcgen_new"."external_ref" FROM "cpcgen_new"`
 
-// UpsertManyByEmail is UpsertByEmail for many rows: it returns the rows as stored,
-// in the order of rows. See runtime.UpsertMany.
+// UpsertManyByEmail is UpsertByEmail for many rows (see runtime.UpsertMany).
 func (r *CustomerRepo) UpsertManyByEmail(ctx context.Context, rows []NewCustomer) ([]Customer, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.UpsertManyByEmail", "customers")
 	if err != nil {
@@ -671,9 +608,8 @@ WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid())
 "cpcgen_ins" AS (INSERT INTO "customers" ("id", "email", "external_ref", "org_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3", $4::uuid FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("org_id", "email") DO NOTHING RETURNING "id", "org_id", "email", "external_ref")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."email", "cpcgen_ins"."external_ref" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."email" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "customers"."id", "customers"."org_id", "customers"."email", "customers"."external_ref" FROM "cpcgen_v" JOIN "customers" ON "org_id" = $4::uuid AND "email" = "cpcgen_v"."cpcgen_i2" AND "org_id" = $4`
 
-// CreateManyIfAbsentByEmail is CreateIfAbsentByEmail for many rows: it returns, in
-// the order of rows, the new rows or the rows in the way, and whether each was
-// created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentByEmail is CreateIfAbsentByEmail for many rows (see
+// runtime.CreateManyIfAbsent).
 func (r *CustomerRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []NewCustomer) ([]Customer, []bool, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.CreateManyIfAbsentByEmail", "customers")
 	if err != nil {
@@ -704,8 +640,7 @@ const sqlCustomersLoadByOrgID = `-- name: customers.LoadByOrgID replica=ok
 SELECT "id", "org_id", "email", "external_ref" FROM "customers"
 WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
-// loadCustomersByOrgID is LoadByOrgID on db. db must be scoped to tenant
-// (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadCustomersByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Customer, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Customer{}, nil
@@ -715,8 +650,7 @@ func loadCustomersByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID
 }
 
 // LoadByOrgID returns the rows of table customers whose org_id is one of keys,
-// grouped by org_id, each group in primary key order, with one query however many
-// keys; keys without rows are not in the map.
+// grouped by it, in one query (see runtime.GroupRows).
 func (r *CustomerRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Customer, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.LoadByOrgID", "customers")
 	if err != nil {
@@ -727,9 +661,8 @@ func (r *CustomerRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[u
 	return m, wrapErr(err, "customers.LoadByOrgID", "customers")
 }
 
-// LoadDeals returns the rows of table deals that reference each of parents
-// (deals.customer_id = customers.id), keyed by the parent's id, each group in
-// primary key order, with one query; parents without rows are not in the map.
+// LoadDeals returns the rows of table deals of each of parents (deals.customer_id
+// = customers.id), keyed by the parent's id, as LoadByCustomerID does.
 func (r *CustomerRepo) LoadDeals(ctx context.Context, parents []Customer) (map[uuid.UUID][]Deal, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.LoadDeals", "customers")
 	if err != nil {
@@ -741,9 +674,8 @@ func (r *CustomerRepo) LoadDeals(ctx context.Context, parents []Customer) (map[u
 	return m, wrapErr(err, "customers.LoadDeals", "customers")
 }
 
-// LoadNotes returns the rows of table notes that reference each of parents
-// (notes.customer_id = customers.id), keyed by the parent's id, each group in
-// primary key order, with one query; parents without rows are not in the map.
+// LoadNotes returns the rows of table notes of each of parents (notes.customer_id
+// = customers.id), keyed by the parent's id, as LoadByCustomerID does.
 func (r *CustomerRepo) LoadNotes(ctx context.Context, parents []Customer) (map[uuid.UUID][]Note, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.LoadNotes", "customers")
 	if err != nil {
@@ -755,10 +687,9 @@ func (r *CustomerRepo) LoadNotes(ctx context.Context, parents []Customer) (map[u
 	return m, wrapErr(err, "customers.LoadNotes", "customers")
 }
 
-// LoadCustomerTags returns the rows of table customer_tags that reference each of
-// parents (customer_tags.customer_id = customers.id), keyed by the parent's id,
-// each group in primary key order, with one query; parents without rows are not in
-// the map.
+// LoadCustomerTags returns the rows of table customer_tags of each of parents
+// (customer_tags.customer_id = customers.id), keyed by the parent's id, as
+// LoadByCustomerID does.
 func (r *CustomerRepo) LoadCustomerTags(ctx context.Context, parents []Customer) (map[uuid.UUID][]CustomerTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.LoadCustomerTags", "customers")
 	if err != nil {
@@ -777,8 +708,7 @@ WHERE "j"."customer_id" = ANY($1) AND "j"."org_id" = $2 AND "t"."org_id" = $2
 ORDER BY "j"."customer_id", "t"."id"`
 
 // LoadTags returns the rows of table tags linked to each of parents through table
-// customer_tags, keyed by the parent's id, each group in primary key order. It
-// runs one query for all parents; parents without links are not in the map.
+// customer_tags, keyed by the parent's id, in one query (see runtime.GroupRows).
 func (r *CustomerRepo) LoadTags(ctx context.Context, parents []Customer) (map[uuid.UUID][]Tag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "customers.LoadTags", "customers")
 	if err != nil {

@@ -5,7 +5,6 @@ package securitydb
 
 import (
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -20,17 +19,15 @@ type Deal struct {
 	Title      string    `json:"title"`
 }
 
-// NewDeal holds the values of a new row of table deals. Fields of type runtime.Opt
-// may be left unset: the column's default applies. Create stamps org_id with the
-// tenant of its context.
+// NewDeal holds the values of a new row of table deals. An unset runtime.Opt field
+// takes its column's default. Create stamps org_id with the tenant of its context.
 type NewDeal struct {
 	ID         runtime.Opt[uuid.UUID] `json:"id,omitzero"`
 	CustomerID uuid.UUID              `json:"customer_id"`
 	Title      string                 `json:"title"`
 }
 
-// DealUpdate lists changes to a row of table deals. Unset fields leave their
-// column unchanged.
+// DealUpdate lists changes to a row of table deals; unset fields stay unchanged.
 type DealUpdate struct {
 	CustomerID runtime.Opt[uuid.UUID] `json:"customer_id,omitzero"`
 	Title      runtime.Opt[string]    `json:"title,omitzero"`
@@ -48,53 +45,32 @@ type DealRepo struct {
 	db runtime.DBTX
 }
 
-// NewDealRepo returns a repository of table deals that runs its statements on db:
-// a pool, a connection or a transaction.
+// NewDealRepo returns the repository of table deals over db.
 func NewDealRepo(db runtime.DBTX) *DealRepo {
 	return &DealRepo{db: db}
 }
 
 var (
-	// ErrDealIDTaken matches (errors.Is) a violation of the primary key (id) of deals
-	// (constraint deals_pkey, primary_key in the spec).
+	// ErrDealIDTaken matches a violation of the primary key (id).
 	ErrDealIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "deals", "deals_pkey", "primary_key")
-
-	// ErrDealOrgIDNotFound matches (errors.Is) a write of deals whose org_id names no
-	// row of orgs (constraint deals_org_id_fkey, org_id.references in the spec).
+	// ErrDealOrgIDNotFound matches a write whose org_id names no row of orgs.
 	ErrDealOrgIDNotFound = runtime.NewForeignKeySentinel("deals", "deals_org_id_fkey", "org_id.references", runtime.FKMissing)
-
-	// ErrDealCustomerIDNotFound matches (errors.Is) a write of deals whose customer_id
-	// names no row of customers of the same org_id (constraint deals_customer_id_fkey,
-	// customer_id.references in the spec).
+	// ErrDealCustomerIDNotFound matches a write whose customer_id names no row of
+	// customers of the same org_id.
 	ErrDealCustomerIDNotFound = runtime.NewForeignKeySentinel("deals", "deals_customer_id_fkey", "customer_id.references", runtime.FKMissing)
-
-	// ErrDealReferencedByNote matches (errors.Is) a delete or key change of a row of
-	// deals that rows of notes still reference (constraint notes_deal_id_fkey,
-	// notes.deal_id.references in the spec).
+	// ErrDealReferencedByNote matches a delete or key change of a row that rows of
+	// notes reference.
 	ErrDealReferencedByNote = runtime.NewForeignKeySentinel("notes", "notes_deal_id_fkey", "deal_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table deals: what the columns' types cannot hold (nil for
-// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
-// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
-// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
-// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first check it fails. The repository
-// calls it before any SQL.
+// Validate checks n against the columns of table deals (see runtime.Validator).
 func (n *NewDeal) Validate() error {
 	var f runtime.Fields
 	f.Fits("title", runtime.CheckText(n.Title))
 	return f.Err("deals")
 }
 
-// Validate checks u for table deals, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewDeal.Validate does.
 func (u *DealUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Title.Set {
@@ -103,36 +79,22 @@ func (u *DealUpdate) Validate() error {
 	return f.Err("deals")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for id, customer_id, title, whose columns are NOT NULL, rather than read it
-// as a zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields. Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewDeal) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "deals", "id", "customer_id", "title"); err != nil {
-		return err
-	}
 	type plain NewDeal
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "deals", "id", "customer_id", "title")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for customer_id, title, whose columns are NOT NULL, rather than read it as
-// a zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *DealUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "deals", "customer_id", "title"); err != nil {
-		return err
-	}
 	type plain DealUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "deals", "customer_id", "title")
 }
 
-// scanDeal gives the scan destinations of the fields of v, columns in table order.
 func scanDeal(v *Deal, d []any) []any {
 	return append(d, &v.ID, &v.OrgID, &v.CustomerID, &v.Title)
 }
 
-// argsNewDeal gives the values Create binds from n.
 func argsNewDeal(n *NewDeal, d []any) []any {
 	return append(d, n.ID.Arg(), &n.CustomerID, &n.Title)
 }
@@ -142,8 +104,8 @@ INSERT INTO "deals" ("id", "customer_id", "title", "org_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4)
 RETURNING "id", "org_id", "customer_id", "title"`
 
-// Create inserts a row into table deals and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table deals and returns the row as stored. It validates n
+// first.
 func (r *DealRepo) Create(ctx context.Context, n NewDeal) (Deal, error) {
 	if err := n.Validate(); err != nil {
 		return Deal{}, wrapErr(err, "deals.Create", "deals")
@@ -161,8 +123,8 @@ const sqlDealsFindByID = `-- name: deals.FindByID replica=ok
 SELECT "id", "org_id", "customer_id", "title" FROM "deals"
 WHERE "id" = $1 AND "org_id" = $2`
 
-// FindByID returns the row of table deals with the given id. If there is none, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table deals with the given id, or
+// runtime.ErrNotFound.
 func (r *DealRepo) FindByID(ctx context.Context, id uuid.UUID) (Deal, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.FindByID", "deals")
 	if err != nil {
@@ -177,8 +139,7 @@ const sqlDealsFindAll = `-- name: deals.FindAll replica=ok
 SELECT "id", "org_id", "customer_id", "title" FROM "deals"
 WHERE "org_id" = $1 ORDER BY "id"`
 
-// FindAll returns every row of table deals in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table deals in primary key order, in memory.
 func (r *DealRepo) FindAll(ctx context.Context) ([]Deal, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.FindAll", "deals")
 	if err != nil {
@@ -190,9 +151,7 @@ func (r *DealRepo) FindAll(ctx context.Context) ([]Deal, error) {
 	return items, wrapErr(err, "deals.FindAll", "deals")
 }
 
-// Stream yields every row of table deals in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *DealRepo) Stream(ctx context.Context) iter.Seq2[Deal, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.Stream", "deals")
 	if err != nil {
@@ -212,9 +171,7 @@ SELECT "id", "org_id", "customer_id", "title" FROM "deals"
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table deals in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table deals in primary key order (see runtime.PageArgs).
 func (r *DealRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Deal], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.List", "deals")
 	if err != nil {
@@ -240,20 +197,16 @@ SET "customer_id" = COALESCE($2::uuid, "customer_id"),
 WHERE "id" = $1 AND "org_id" = $4
 RETURNING "id", "org_id", "customer_id", "title"`
 
-// updateDeals are the statements of DealRepo.Update: one per set of fields set
-// (see runtime.Update).
 var updateDeals = &runtime.Update{
 	Fallback: sqlDealsUpdate, Keys: 1,
 }
 
-// argsDealUpdate gives the value of each field of u, nil when unset.
 func argsDealUpdate(u *DealUpdate, d []any) []any {
 	return append(d, u.CustomerID.Arg(), u.Title.Arg())
 }
 
 // Update applies the set fields of u to the row of table deals with the given id
-// and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *DealRepo) Update(ctx context.Context, id uuid.UUID, u DealUpdate) (Deal, error) {
 	if err := u.Validate(); err != nil {
 		return Deal{}, wrapErr(err, "deals.Update", "deals")
@@ -301,9 +254,8 @@ const sqlDealsFindByIDs = `-- name: deals.FindByIDs replica=ok
 SELECT "id", "org_id", "customer_id", "title" FROM "deals"
 WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
-// FindByIDs returns the rows of table deals whose id is in ids, in id order, with
-// one query. Keys without a row are skipped, so the result may be shorter than
-// ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table deals whose id is in ids, in id order; keys
+// without a row are skipped.
 func (r *DealRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Deal, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.FindByIDs", "deals")
 	if err != nil {
@@ -323,10 +275,9 @@ SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", $4::uuid
 FROM unnest($1::uuid[], $2::uuid[], $3::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "ord")
 ORDER BY "u"."ord"`
 
-// CreateMany inserts rows into table deals and returns how many it inserted. It
-// runs one statement, which binds one array per column (INSERT … SELECT FROM
-// unnest), so it is one round trip and all or nothing. COPY is not used:
-// PostgreSQL does not run COPY FROM under row-level security.
+// CreateMany inserts rows into table deals in one INSERT … SELECT FROM unnest,
+// all or nothing, and returns how many. (PostgreSQL does not run COPY FROM under
+// row-level security.)
 func (r *DealRepo) CreateMany(ctx context.Context, rows []NewDeal) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.CreateMany", "deals")
 	if err != nil {
@@ -357,10 +308,9 @@ FROM unnest($1::uuid[], $2::uuid[], $3::text[]) WITH ORDINALITY AS "u"("c1", "c2
 ORDER BY "u"."ord"
 RETURNING "id", "org_id", "customer_id", "title"`
 
-// CreateManyReturning inserts rows into table deals and returns them as stored, in
-// input order, defaults applied as in Create. It runs one statement, which binds
-// one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table deals in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *DealRepo) CreateManyReturning(ctx context.Context, rows []NewDeal) ([]Deal, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.CreateManyReturning", "deals")
 	if err != nil {
@@ -385,13 +335,12 @@ func (r *DealRepo) CreateManyReturning(ctx context.Context, rows []NewDeal) ([]D
 	return items, wrapErr(err, "deals.CreateManyReturning", "deals")
 }
 
-// DealKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// DealKeyedUpdate is one row's key and changes for UpdateMany.
 type DealKeyedUpdate struct {
 	ID      uuid.UUID  `json:"id"`
 	Changes DealUpdate `json:"changes"`
 }
 
-// bulkDealsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkDealsUpdates = &runtime.Bulk[DealKeyedUpdate]{
 	Table:    "deals",
 	Key:      func(a, b *DealKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -410,9 +359,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]) WIT
 "cpcgen_new" AS (UPDATE "deals" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_2", "deals"."customer_id"), "title" = COALESCE("cpcgen_v"."cpcgen_3", "deals"."title") FROM "cpcgen_v" WHERE "deals"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table deals the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table deals, all or none (see
+// runtime.UpdateMany).
 func (r *DealRepo) UpdateMany(ctx context.Context, rows []DealKeyedUpdate) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.UpdateMany", "deals")
 	if err != nil {
@@ -430,8 +378,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]) WIT
 "cpcgen_new" AS (UPDATE "deals" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_2", "deals"."customer_id"), "title" = COALESCE("cpcgen_v"."cpcgen_3", "deals"."title") FROM "cpcgen_v" WHERE "deals"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $4 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "customer_id", "title")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."customer_id", "cpcgen_new"."title" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *DealRepo) UpdateManyReturning(ctx context.Context, rows []DealKeyedUpdate) ([]Deal, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.UpdateManyReturning", "deals")
 	if err != nil {
@@ -442,7 +389,6 @@ func (r *DealRepo) UpdateManyReturning(ctx context.Context, rows []DealKeyedUpda
 	return out, wrapErr(err, "deals.UpdateManyReturning", "deals")
 }
 
-// bulkDealsKeys sends the rows of DeleteMany.
 var bulkDealsKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "deals",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -457,8 +403,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_
 "cpcgen_new" AS (DELETE FROM "deals" USING "cpcgen_v" WHERE "deals"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table deals with the keys given, as Delete does,
-// and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table deals with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *DealRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.DeleteMany", "deals")
 	if err != nil {
@@ -489,8 +435,7 @@ const sqlDealsLoadByOrgID = `-- name: deals.LoadByOrgID replica=ok
 SELECT "id", "org_id", "customer_id", "title" FROM "deals"
 WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
-// loadDealsByOrgID is LoadByOrgID on db. db must be scoped to tenant
-// (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadDealsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Deal, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Deal{}, nil
@@ -500,8 +445,7 @@ func loadDealsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, te
 }
 
 // LoadByOrgID returns the rows of table deals whose org_id is one of keys, grouped
-// by org_id, each group in primary key order, with one query however many keys;
-// keys without rows are not in the map.
+// by it, in one query (see runtime.GroupRows).
 func (r *DealRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Deal, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.LoadByOrgID", "deals")
 	if err != nil {
@@ -532,8 +476,7 @@ const sqlDealsLoadByCustomerID = `-- name: deals.LoadByCustomerID replica=ok
 SELECT "id", "org_id", "customer_id", "title" FROM "deals"
 WHERE "customer_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
-// loadDealsByCustomerID is LoadByCustomerID on db. db must be scoped to tenant
-// (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadDealsByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Deal, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Deal{}, nil
@@ -543,8 +486,7 @@ func loadDealsByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUI
 }
 
 // LoadByCustomerID returns the rows of table deals whose customer_id is one of
-// keys, grouped by customer_id, each group in primary key order, with one query
-// however many keys; keys without rows are not in the map.
+// keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *DealRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Deal, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.LoadByCustomerID", "deals")
 	if err != nil {
@@ -555,9 +497,8 @@ func (r *DealRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map[
 	return m, wrapErr(err, "deals.LoadByCustomerID", "deals")
 }
 
-// LoadNotes returns the rows of table notes that reference each of parents
-// (notes.deal_id = deals.id), keyed by the parent's id, each group in primary key
-// order, with one query; parents without rows are not in the map.
+// LoadNotes returns the rows of table notes of each of parents (notes.deal_id =
+// deals.id), keyed by the parent's id, as LoadByDealID does.
 func (r *DealRepo) LoadNotes(ctx context.Context, parents []Deal) (map[uuid.UUID][]Note, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "deals.LoadNotes", "deals")
 	if err != nil {

@@ -6,7 +6,6 @@ package securitydb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -28,8 +27,7 @@ type NewEvent struct {
 	What string `json:"what"`
 }
 
-// EventUpdate lists changes to a row of table events. Unset fields leave their
-// column unchanged.
+// EventUpdate lists changes to a row of table events; unset fields stay unchanged.
 type EventUpdate struct {
 	What runtime.Opt[string] `json:"what,omitzero"`
 }
@@ -46,43 +44,26 @@ type EventRepo struct {
 	db runtime.DBTX
 }
 
-// NewEventRepo returns a repository of table events that runs its statements on
-// db: a pool, a connection or a transaction.
+// NewEventRepo returns the repository of table events over db.
 func NewEventRepo(db runtime.DBTX) *EventRepo {
 	return &EventRepo{db: db}
 }
 
 var (
-	// ErrEventIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// events (constraint events_pkey, primary_key in the spec).
+	// ErrEventIDTaken matches a violation of the primary key (id).
 	ErrEventIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "events", "events_pkey", "primary_key")
-
-	// ErrEventOrgIDNotFound matches (errors.Is) a write of events whose org_id names
-	// no row of orgs (constraint events_org_id_fkey, org_id.references in the spec).
+	// ErrEventOrgIDNotFound matches a write whose org_id names no row of orgs.
 	ErrEventOrgIDNotFound = runtime.NewForeignKeySentinel("events", "events_org_id_fkey", "org_id.references", runtime.FKMissing)
 )
 
-// Validate checks n for table events: what the columns' types cannot hold (nil for
-// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
-// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
-// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
-// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first check it fails. The repository
-// calls it before any SQL.
+// Validate checks n against the columns of table events (see runtime.Validator).
 func (n *NewEvent) Validate() error {
 	var f runtime.Fields
 	f.Fits("what", runtime.CheckText(n.What))
 	return f.Err("events")
 }
 
-// Validate checks u for table events, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewEvent.Validate does.
 func (u *EventUpdate) Validate() error {
 	var f runtime.Fields
 	if u.What.Set {
@@ -91,36 +72,22 @@ func (u *EventUpdate) Validate() error {
 	return f.Err("events")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for what, whose column is NOT NULL, rather than read it as a zero value:
-// the error is a *runtime.DbError of kind Validation naming the fields.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewEvent) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "events", "what"); err != nil {
-		return err
-	}
 	type plain NewEvent
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "events", "what")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for what, whose column is NOT NULL, rather than read it as a zero value:
-// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
-// field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *EventUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "events", "what"); err != nil {
-		return err
-	}
 	type plain EventUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "events", "what")
 }
 
-// scanEvent gives the scan destinations of the fields of v, columns in table
-// order.
 func scanEvent(v *Event, d []any) []any {
 	return append(d, &v.ID, &v.OrgID, &v.What)
 }
 
-// argsNewEvent gives the values Create binds from n.
 func argsNewEvent(n *NewEvent, d []any) []any {
 	return append(d, &n.What)
 }
@@ -130,8 +97,8 @@ INSERT INTO "events" ("what", "org_id")
 VALUES ($1, $2)
 RETURNING "id", "org_id", "what"`
 
-// Create inserts a row into table events and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table events and returns the row as stored. It validates n
+// first.
 func (r *EventRepo) Create(ctx context.Context, n NewEvent) (Event, error) {
 	if err := n.Validate(); err != nil {
 		return Event{}, wrapErr(err, "events.Create", "events")
@@ -149,8 +116,8 @@ const sqlEventsFindByID = `-- name: events.FindByID replica=ok
 SELECT "id", "org_id", "what" FROM "events"
 WHERE "id" = $1 AND "org_id" = $2`
 
-// FindByID returns the row of table events with the given id. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table events with the given id, or
+// runtime.ErrNotFound.
 func (r *EventRepo) FindByID(ctx context.Context, id int64) (Event, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "events.FindByID", "events")
 	if err != nil {
@@ -165,8 +132,7 @@ const sqlEventsFindAll = `-- name: events.FindAll replica=ok
 SELECT "id", "org_id", "what" FROM "events"
 WHERE "org_id" = $1 ORDER BY "id"`
 
-// FindAll returns every row of table events in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table events in primary key order, in memory.
 func (r *EventRepo) FindAll(ctx context.Context) ([]Event, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "events.FindAll", "events")
 	if err != nil {
@@ -178,9 +144,7 @@ func (r *EventRepo) FindAll(ctx context.Context) ([]Event, error) {
 	return items, wrapErr(err, "events.FindAll", "events")
 }
 
-// Stream yields every row of table events in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *EventRepo) Stream(ctx context.Context) iter.Seq2[Event, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "events.Stream", "events")
 	if err != nil {
@@ -200,9 +164,7 @@ SELECT "id", "org_id", "what" FROM "events"
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table events in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table events in primary key order (see runtime.PageArgs).
 func (r *EventRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Event], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "events.List", "events")
 	if err != nil {
@@ -227,20 +189,16 @@ SET "what" = COALESCE($2::text, "what")
 WHERE "id" = $1 AND "org_id" = $3
 RETURNING "id", "org_id", "what"`
 
-// updateEvents are the statements of EventRepo.Update: one per set of fields set
-// (see runtime.Update).
 var updateEvents = &runtime.Update{
 	Fallback: sqlEventsUpdate, Keys: 1,
 }
 
-// argsEventUpdate gives the value of each field of u, nil when unset.
 func argsEventUpdate(u *EventUpdate, d []any) []any {
 	return append(d, u.What.Arg())
 }
 
 // Update applies the set fields of u to the row of table events with the given id
-// and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *EventRepo) Update(ctx context.Context, id int64, u EventUpdate) (Event, error) {
 	if err := u.Validate(); err != nil {
 		return Event{}, wrapErr(err, "events.Update", "events")
@@ -288,9 +246,8 @@ const sqlEventsFindByIDs = `-- name: events.FindByIDs replica=ok
 SELECT "id", "org_id", "what" FROM "events"
 WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
-// FindByIDs returns the rows of table events whose id is in ids, in id order, with
-// one query. Keys without a row are skipped, so the result may be shorter than
-// ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table events whose id is in ids, in id order; keys
+// without a row are skipped.
 func (r *EventRepo) FindByIDs(ctx context.Context, ids []int64) ([]Event, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "events.FindByIDs", "events")
 	if err != nil {
@@ -310,10 +267,9 @@ SELECT "u"."c1", $2::uuid
 FROM unnest($1::text[]) WITH ORDINALITY AS "u"("c1", "ord")
 ORDER BY "u"."ord"`
 
-// CreateMany inserts rows into table events and returns how many it inserted. It
-// runs one statement, which binds one array per column (INSERT … SELECT FROM
-// unnest), so it is one round trip and all or nothing. COPY is not used:
-// PostgreSQL does not run COPY FROM under row-level security.
+// CreateMany inserts rows into table events in one INSERT … SELECT FROM unnest,
+// all or nothing, and returns how many. (PostgreSQL does not run COPY FROM under
+// row-level security.)
 func (r *EventRepo) CreateMany(ctx context.Context, rows []NewEvent) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "events.CreateMany", "events")
 	if err != nil {
@@ -342,10 +298,9 @@ FROM unnest($1::text[]) WITH ORDINALITY AS "u"("c1", "ord")
 ORDER BY "u"."ord"
 RETURNING "id", "org_id", "what"`
 
-// CreateManyReturning inserts rows into table events and returns them as stored,
-// in input order, defaults applied as in Create. It runs one statement, which
-// binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table events in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *EventRepo) CreateManyReturning(ctx context.Context, rows []NewEvent) ([]Event, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "events.CreateManyReturning", "events")
 	if err != nil {
@@ -368,13 +323,12 @@ func (r *EventRepo) CreateManyReturning(ctx context.Context, rows []NewEvent) ([
 	return items, wrapErr(err, "events.CreateManyReturning", "events")
 }
 
-// EventKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// EventKeyedUpdate is one row's key and changes for UpdateMany.
 type EventKeyedUpdate struct {
 	ID      int64       `json:"id"`
 	Changes EventUpdate `json:"changes"`
 }
 
-// bulkEventsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkEventsUpdates = &runtime.Bulk[EventKeyedUpdate]{
 	Table:    "events",
 	Key:      func(a, b *EventKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -392,9 +346,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[]) WITH ORDINALI
 "cpcgen_new" AS (UPDATE "events" SET "what" = COALESCE("cpcgen_v"."cpcgen_2", "events"."what") FROM "cpcgen_v" WHERE "events"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $3 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table events the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table events, all or none (see
+// runtime.UpdateMany).
 func (r *EventRepo) UpdateMany(ctx context.Context, rows []EventKeyedUpdate) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "events.UpdateMany", "events")
 	if err != nil {
@@ -412,8 +365,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[]) WITH ORDINALI
 "cpcgen_new" AS (UPDATE "events" SET "what" = COALESCE("cpcgen_v"."cpcgen_2", "events"."what") FROM "cpcgen_v" WHERE "events"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $3 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "what")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."what" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *EventRepo) UpdateManyReturning(ctx context.Context, rows []EventKeyedUpdate) ([]Event, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "events.UpdateManyReturning", "events")
 	if err != nil {
@@ -424,7 +376,6 @@ func (r *EventRepo) UpdateManyReturning(ctx context.Context, rows []EventKeyedUp
 	return out, wrapErr(err, "events.UpdateManyReturning", "events")
 }
 
-// bulkEventsKeys sends the rows of DeleteMany.
 var bulkEventsKeys = &runtime.Bulk[int64]{
 	Table: "events",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -439,8 +390,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcge
 "cpcgen_new" AS (DELETE FROM "events" USING "cpcgen_v" WHERE "events"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table events with the keys given, as Delete does,
-// and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table events with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *EventRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "events.DeleteMany", "events")
 	if err != nil {
@@ -471,8 +422,7 @@ const sqlEventsLoadByOrgID = `-- name: events.LoadByOrgID replica=ok
 SELECT "id", "org_id", "what" FROM "events"
 WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
-// loadEventsByOrgID is LoadByOrgID on db. db must be scoped to tenant
-// (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadEventsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Event, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Event{}, nil
@@ -482,8 +432,7 @@ func loadEventsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, t
 }
 
 // LoadByOrgID returns the rows of table events whose org_id is one of keys,
-// grouped by org_id, each group in primary key order, with one query however many
-// keys; keys without rows are not in the map.
+// grouped by it, in one query (see runtime.GroupRows).
 func (r *EventRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Event, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "events.LoadByOrgID", "events")
 	if err != nil {

@@ -5,7 +5,6 @@ package securitydb
 
 import (
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -21,9 +20,8 @@ type Note struct {
 	Body       string                  `json:"body"`
 }
 
-// NewNote holds the values of a new row of table notes. Fields of type runtime.Opt
-// may be left unset: the column's default applies. Create stamps org_id with the
-// tenant of its context.
+// NewNote holds the values of a new row of table notes. An unset runtime.Opt field
+// takes its column's default. Create stamps org_id with the tenant of its context.
 type NewNote struct {
 	ID         runtime.Opt[uuid.UUID]  `json:"id,omitzero"`
 	CustomerID uuid.UUID               `json:"customer_id"`
@@ -31,8 +29,8 @@ type NewNote struct {
 	Body       string                  `json:"body"`
 }
 
-// NoteUpdate lists changes to a row of table notes. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]().
+// NoteUpdate lists changes to a row of table notes; unset fields stay unchanged; a
+// nullable column is set to NULL with runtime.SetNull[T]().
 type NoteUpdate struct {
 	CustomerID runtime.Opt[uuid.UUID]               `json:"customer_id,omitzero"`
 	DealID     runtime.Opt[runtime.Null[uuid.UUID]] `json:"deal_id,omitzero"`
@@ -51,53 +49,32 @@ type NoteRepo struct {
 	db runtime.DBTX
 }
 
-// NewNoteRepo returns a repository of table notes that runs its statements on db:
-// a pool, a connection or a transaction.
+// NewNoteRepo returns the repository of table notes over db.
 func NewNoteRepo(db runtime.DBTX) *NoteRepo {
 	return &NoteRepo{db: db}
 }
 
 var (
-	// ErrNoteIDTaken matches (errors.Is) a violation of the primary key (id) of notes
-	// (constraint notes_pkey, primary_key in the spec).
+	// ErrNoteIDTaken matches a violation of the primary key (id).
 	ErrNoteIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "notes", "notes_pkey", "primary_key")
-
-	// ErrNoteOrgIDNotFound matches (errors.Is) a write of notes whose org_id names no
-	// row of orgs (constraint notes_org_id_fkey, org_id.references in the spec).
+	// ErrNoteOrgIDNotFound matches a write whose org_id names no row of orgs.
 	ErrNoteOrgIDNotFound = runtime.NewForeignKeySentinel("notes", "notes_org_id_fkey", "org_id.references", runtime.FKMissing)
-
-	// ErrNoteCustomerIDNotFound matches (errors.Is) a write of notes whose customer_id
-	// names no row of customers of the same org_id (constraint notes_customer_id_fkey,
-	// customer_id.references in the spec).
+	// ErrNoteCustomerIDNotFound matches a write whose customer_id names no row of
+	// customers of the same org_id.
 	ErrNoteCustomerIDNotFound = runtime.NewForeignKeySentinel("notes", "notes_customer_id_fkey", "customer_id.references", runtime.FKMissing)
-
-	// ErrNoteDealIDNotFound matches (errors.Is) a write of notes whose deal_id names
-	// no row of deals of the same org_id (constraint notes_deal_id_fkey,
-	// deal_id.references in the spec).
+	// ErrNoteDealIDNotFound matches a write whose deal_id names no row of deals of the
+	// same org_id.
 	ErrNoteDealIDNotFound = runtime.NewForeignKeySentinel("notes", "notes_deal_id_fkey", "deal_id.references", runtime.FKMissing)
 )
 
-// Validate checks n for table notes: what the columns' types cannot hold (nil for
-// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
-// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
-// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
-// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first check it fails. The repository
-// calls it before any SQL.
+// Validate checks n against the columns of table notes (see runtime.Validator).
 func (n *NewNote) Validate() error {
 	var f runtime.Fields
 	f.Fits("body", runtime.CheckText(n.Body))
 	return f.Err("notes")
 }
 
-// Validate checks u for table notes, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewNote.Validate does.
 func (u *NoteUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Body.Set {
@@ -106,36 +83,22 @@ func (u *NoteUpdate) Validate() error {
 	return f.Err("notes")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for id, customer_id, body, whose columns are NOT NULL, rather than read it
-// as a zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields. Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewNote) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "notes", "id", "customer_id", "body"); err != nil {
-		return err
-	}
 	type plain NewNote
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "notes", "id", "customer_id", "body")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for customer_id, body, whose columns are NOT NULL, rather than read it as a
-// zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *NoteUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "notes", "customer_id", "body"); err != nil {
-		return err
-	}
 	type plain NoteUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "notes", "customer_id", "body")
 }
 
-// scanNote gives the scan destinations of the fields of v, columns in table order.
 func scanNote(v *Note, d []any) []any {
 	return append(d, &v.ID, &v.OrgID, &v.CustomerID, &v.DealID, &v.Body)
 }
 
-// argsNewNote gives the values Create binds from n.
 func argsNewNote(n *NewNote, d []any) []any {
 	return append(d, n.ID.Arg(), &n.CustomerID, &n.DealID, &n.Body)
 }
@@ -145,8 +108,8 @@ INSERT INTO "notes" ("id", "customer_id", "deal_id", "body", "org_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5)
 RETURNING "id", "org_id", "customer_id", "deal_id", "body"`
 
-// Create inserts a row into table notes and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table notes and returns the row as stored. It validates n
+// first.
 func (r *NoteRepo) Create(ctx context.Context, n NewNote) (Note, error) {
 	if err := n.Validate(); err != nil {
 		return Note{}, wrapErr(err, "notes.Create", "notes")
@@ -164,8 +127,8 @@ const sqlNotesFindByID = `-- name: notes.FindByID replica=ok
 SELECT "id", "org_id", "customer_id", "deal_id", "body" FROM "notes"
 WHERE "id" = $1 AND "org_id" = $2`
 
-// FindByID returns the row of table notes with the given id. If there is none, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table notes with the given id, or
+// runtime.ErrNotFound.
 func (r *NoteRepo) FindByID(ctx context.Context, id uuid.UUID) (Note, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "notes.FindByID", "notes")
 	if err != nil {
@@ -180,8 +143,7 @@ const sqlNotesFindAll = `-- name: notes.FindAll replica=ok
 SELECT "id", "org_id", "customer_id", "deal_id", "body" FROM "notes"
 WHERE "org_id" = $1 ORDER BY "id"`
 
-// FindAll returns every row of table notes in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table notes in primary key order, in memory.
 func (r *NoteRepo) FindAll(ctx context.Context) ([]Note, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "notes.FindAll", "notes")
 	if err != nil {
@@ -193,9 +155,7 @@ func (r *NoteRepo) FindAll(ctx context.Context) ([]Note, error) {
 	return items, wrapErr(err, "notes.FindAll", "notes")
 }
 
-// Stream yields every row of table notes in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *NoteRepo) Stream(ctx context.Context) iter.Seq2[Note, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "notes.Stream", "notes")
 	if err != nil {
@@ -215,9 +175,7 @@ SELECT "id", "org_id", "customer_id", "deal_id", "body" FROM "notes"
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table notes in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table notes in primary key order (see runtime.PageArgs).
 func (r *NoteRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Note], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "notes.List", "notes")
 	if err != nil {
@@ -244,21 +202,17 @@ SET "customer_id" = COALESCE($2::uuid, "customer_id"),
 WHERE "id" = $1 AND "org_id" = $6
 RETURNING "id", "org_id", "customer_id", "deal_id", "body"`
 
-// updateNotes are the statements of NoteRepo.Update: one per set of fields set
-// (see runtime.Update).
 var updateNotes = &runtime.Update{
 	Fallback: sqlNotesUpdate, Keys: 1,
 	Nullable: 1 << 1,
 }
 
-// argsNoteUpdate gives the value of each field of u, nil when unset.
 func argsNoteUpdate(u *NoteUpdate, d []any) []any {
 	return append(d, u.CustomerID.Arg(), u.DealID.Arg(), u.Body.Arg())
 }
 
 // Update applies the set fields of u to the row of table notes with the given id
-// and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *NoteRepo) Update(ctx context.Context, id uuid.UUID, u NoteUpdate) (Note, error) {
 	if err := u.Validate(); err != nil {
 		return Note{}, wrapErr(err, "notes.Update", "notes")
@@ -306,9 +260,8 @@ const sqlNotesFindByIDs = `-- name: notes.FindByIDs replica=ok
 SELECT "id", "org_id", "customer_id", "deal_id", "body" FROM "notes"
 WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
-// FindByIDs returns the rows of table notes whose id is in ids, in id order, with
-// one query. Keys without a row are skipped, so the result may be shorter than
-// ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table notes whose id is in ids, in id order; keys
+// without a row are skipped.
 func (r *NoteRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Note, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "notes.FindByIDs", "notes")
 	if err != nil {
@@ -328,10 +281,9 @@ SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", "u"."c3", "u"."c4", $5::
 FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[]) WITH ORDINALITY AS "u"("c1", "c2", "c3", "c4", "ord")
 ORDER BY "u"."ord"`
 
-// CreateMany inserts rows into table notes and returns how many it inserted. It
-// runs one statement, which binds one array per column (INSERT … SELECT FROM
-// unnest), so it is one round trip and all or nothing. COPY is not used:
-// PostgreSQL does not run COPY FROM under row-level security.
+// CreateMany inserts rows into table notes in one INSERT … SELECT FROM unnest,
+// all or nothing, and returns how many. (PostgreSQL does not run COPY FROM under
+// row-level security.)
 func (r *NoteRepo) CreateMany(ctx context.Context, rows []NewNote) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "notes.CreateMany", "notes")
 	if err != nil {
@@ -363,10 +315,9 @@ FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[]) WITH ORDINALITY AS "
 ORDER BY "u"."ord"
 RETURNING "id", "org_id", "customer_id", "deal_id", "body"`
 
-// CreateManyReturning inserts rows into table notes and returns them as stored, in
-// input order, defaults applied as in Create. It runs one statement, which binds
-// one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table notes in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *NoteRepo) CreateManyReturning(ctx context.Context, rows []NewNote) ([]Note, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "notes.CreateManyReturning", "notes")
 	if err != nil {
@@ -392,13 +343,12 @@ func (r *NoteRepo) CreateManyReturning(ctx context.Context, rows []NewNote) ([]N
 	return items, wrapErr(err, "notes.CreateManyReturning", "notes")
 }
 
-// NoteKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// NoteKeyedUpdate is one row's key and changes for UpdateMany.
 type NoteKeyedUpdate struct {
 	ID      uuid.UUID  `json:"id"`
 	Changes NoteUpdate `json:"changes"`
 }
 
-// bulkNotesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkNotesUpdates = &runtime.Bulk[NoteKeyedUpdate]{
 	Table:    "notes",
 	Key:      func(a, b *NoteKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -419,9 +369,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::boolean[], 
 "cpcgen_new" AS (UPDATE "notes" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_2", "notes"."customer_id"), "deal_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "notes"."deal_id" END, "body" = COALESCE("cpcgen_v"."cpcgen_5", "notes"."body") FROM "cpcgen_v" WHERE "notes"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $6 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table notes the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table notes, all or none (see
+// runtime.UpdateMany).
 func (r *NoteRepo) UpdateMany(ctx context.Context, rows []NoteKeyedUpdate) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "notes.UpdateMany", "notes")
 	if err != nil {
@@ -439,8 +388,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::boolean[], 
 "cpcgen_new" AS (UPDATE "notes" SET "customer_id" = COALESCE("cpcgen_v"."cpcgen_2", "notes"."customer_id"), "deal_id" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "notes"."deal_id" END, "body" = COALESCE("cpcgen_v"."cpcgen_5", "notes"."body") FROM "cpcgen_v" WHERE "notes"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $6 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "customer_id", "deal_id", "body")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."customer_id", "cpcgen_new"."deal_id", "cpcgen_new"."body" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *NoteRepo) UpdateManyReturning(ctx context.Context, rows []NoteKeyedUpdate) ([]Note, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "notes.UpdateManyReturning", "notes")
 	if err != nil {
@@ -451,7 +399,6 @@ func (r *NoteRepo) UpdateManyReturning(ctx context.Context, rows []NoteKeyedUpda
 	return out, wrapErr(err, "notes.UpdateManyReturning", "notes")
 }
 
-// bulkNotesKeys sends the rows of DeleteMany.
 var bulkNotesKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "notes",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -466,8 +413,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_
 "cpcgen_new" AS (DELETE FROM "notes" USING "cpcgen_v" WHERE "notes"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table notes with the keys given, as Delete does,
-// and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table notes with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *NoteRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "notes.DeleteMany", "notes")
 	if err != nil {
@@ -498,8 +445,7 @@ const sqlNotesLoadByOrgID = `-- name: notes.LoadByOrgID replica=ok
 SELECT "id", "org_id", "customer_id", "deal_id", "body" FROM "notes"
 WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
-// loadNotesByOrgID is LoadByOrgID on db. db must be scoped to tenant
-// (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadNotesByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Note, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Note{}, nil
@@ -509,8 +455,7 @@ func loadNotesByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, te
 }
 
 // LoadByOrgID returns the rows of table notes whose org_id is one of keys, grouped
-// by org_id, each group in primary key order, with one query however many keys;
-// keys without rows are not in the map.
+// by it, in one query (see runtime.GroupRows).
 func (r *NoteRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Note, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "notes.LoadByOrgID", "notes")
 	if err != nil {
@@ -541,8 +486,7 @@ const sqlNotesLoadByCustomerID = `-- name: notes.LoadByCustomerID replica=ok
 SELECT "id", "org_id", "customer_id", "deal_id", "body" FROM "notes"
 WHERE "customer_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
-// loadNotesByCustomerID is LoadByCustomerID on db. db must be scoped to tenant
-// (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadNotesByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Note, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Note{}, nil
@@ -552,8 +496,7 @@ func loadNotesByCustomerID(ctx context.Context, db runtime.DBTX, keys []uuid.UUI
 }
 
 // LoadByCustomerID returns the rows of table notes whose customer_id is one of
-// keys, grouped by customer_id, each group in primary key order, with one query
-// however many keys; keys without rows are not in the map.
+// keys, grouped by it, in one query (see runtime.GroupRows).
 func (r *NoteRepo) LoadByCustomerID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Note, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "notes.LoadByCustomerID", "notes")
 	if err != nil {
@@ -584,8 +527,7 @@ const sqlNotesLoadByDealID = `-- name: notes.LoadByDealID replica=ok
 SELECT "id", "org_id", "customer_id", "deal_id", "body" FROM "notes"
 WHERE "deal_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
-// loadNotesByDealID is LoadByDealID on db. db must be scoped to tenant
-// (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadNotesByDealID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Note, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Note{}, nil
@@ -595,8 +537,7 @@ func loadNotesByDealID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, t
 }
 
 // LoadByDealID returns the rows of table notes whose deal_id is one of keys,
-// grouped by deal_id, each group in primary key order, with one query however many
-// keys; keys without rows are not in the map.
+// grouped by it, in one query (see runtime.GroupRows).
 func (r *NoteRepo) LoadByDealID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Note, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "notes.LoadByDealID", "notes")
 	if err != nil {

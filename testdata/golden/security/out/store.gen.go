@@ -94,7 +94,7 @@ func wrapErr(err error, op, table string) error {
 	}
 	err = runtime.Wrap(err, op, table)
 	if e, ok := err.(*runtime.DbError); ok && e.Constraint != "" && e.SpecName == "" {
-		if name := specNameOf(e.Table, e.Constraint); name != "" {
+		if name := runtime.SpecName(e.Table, e.Constraint, sentinels); name != "" {
 			cp := *e
 			cp.SpecName = name
 			return &cp
@@ -114,56 +114,31 @@ func wrapParamsErr(err error, op, table string, params []string) error {
 	return wrapErr(runtime.WrapParams(err, op, table, params), op, table)
 }
 
-// specNameOf returns the spec's name of the constraint of the package named
-// constraint, on table when several tables have one of that name, or "".
-func specNameOf(table, constraint string) string {
-	switch constraint {
-	case "orgs_pkey":
-		return ErrOrgIDTaken.Name
-	case "orgs_slug_key":
-		return ErrOrgSlugTaken.Name
-	case "customers_pkey":
-		return ErrCustomerIDTaken.Name
-	case "customers_email_key":
-		return ErrCustomerEmailTaken.Name
-	case "customers_external_ref_key":
-		return ErrCustomerExternalRefTaken.Name
-	case "customers_org_id_fkey":
-		return ErrCustomerOrgIDNotFound.Name
-	case "deals_pkey":
-		return ErrDealIDTaken.Name
-	case "deals_org_id_fkey":
-		return ErrDealOrgIDNotFound.Name
-	case "deals_customer_id_fkey":
-		return ErrDealCustomerIDNotFound.Name
-	case "notes_pkey":
-		return ErrNoteIDTaken.Name
-	case "notes_org_id_fkey":
-		return ErrNoteOrgIDNotFound.Name
-	case "notes_customer_id_fkey":
-		return ErrNoteCustomerIDNotFound.Name
-	case "notes_deal_id_fkey":
-		return ErrNoteDealIDNotFound.Name
-	case "tags_pkey":
-		return ErrTagIDTaken.Name
-	case "tags_name_key":
-		return ErrTagNameTaken.Name
-	case "tags_org_id_fkey":
-		return ErrTagOrgIDNotFound.Name
-	case "customer_tags_pkey":
-		return ErrCustomerTagCustomerIDTagIDTaken.Name
-	case "customer_tags_org_id_fkey":
-		return ErrCustomerTagOrgIDNotFound.Name
-	case "customer_tags_customer_id_fkey":
-		return ErrCustomerTagCustomerIDNotFound.Name
-	case "customer_tags_tag_id_fkey":
-		return ErrCustomerTagTagIDNotFound.Name
-	case "events_pkey":
-		return ErrEventIDTaken.Name
-	case "events_org_id_fkey":
-		return ErrEventOrgIDNotFound.Name
-	}
-	return ""
+// sentinels are the package's constraints, which wrapErr names as the spec does
+// (see runtime.SpecName).
+var sentinels = []*runtime.ConstraintSentinel{
+	ErrOrgIDTaken,
+	ErrOrgSlugTaken,
+	ErrCustomerIDTaken,
+	ErrCustomerEmailTaken,
+	ErrCustomerExternalRefTaken,
+	ErrCustomerOrgIDNotFound,
+	ErrDealIDTaken,
+	ErrDealOrgIDNotFound,
+	ErrDealCustomerIDNotFound,
+	ErrNoteIDTaken,
+	ErrNoteOrgIDNotFound,
+	ErrNoteCustomerIDNotFound,
+	ErrNoteDealIDNotFound,
+	ErrTagIDTaken,
+	ErrTagNameTaken,
+	ErrTagOrgIDNotFound,
+	ErrCustomerTagCustomerIDTagIDTaken,
+	ErrCustomerTagOrgIDNotFound,
+	ErrCustomerTagCustomerIDNotFound,
+	ErrCustomerTagTagIDNotFound,
+	ErrEventIDTaken,
+	ErrEventOrgIDNotFound,
 }
 
 // InTx runs fn in a transaction with a Store bound to it: committed when fn

@@ -6,7 +6,6 @@ package securitydb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"iter"
 
@@ -22,16 +21,14 @@ type Tag struct {
 	Name  string    `json:"name"`
 }
 
-// NewTag holds the values of a new row of table tags. Fields of type runtime.Opt
-// may be left unset: the column's default applies. Create stamps org_id with the
-// tenant of its context.
+// NewTag holds the values of a new row of table tags. An unset runtime.Opt field
+// takes its column's default. Create stamps org_id with the tenant of its context.
 type NewTag struct {
 	ID   runtime.Opt[uuid.UUID] `json:"id,omitzero"`
 	Name string                 `json:"name"`
 }
 
-// TagUpdate lists changes to a row of table tags. Unset fields leave their column
-// unchanged.
+// TagUpdate lists changes to a row of table tags; unset fields stay unchanged.
 type TagUpdate struct {
 	Name runtime.Opt[string] `json:"name,omitzero"`
 }
@@ -48,52 +45,31 @@ type TagRepo struct {
 	db runtime.DBTX
 }
 
-// NewTagRepo returns a repository of table tags that runs its statements on db: a
-// pool, a connection or a transaction.
+// NewTagRepo returns the repository of table tags over db.
 func NewTagRepo(db runtime.DBTX) *TagRepo {
 	return &TagRepo{db: db}
 }
 
 var (
-	// ErrTagIDTaken matches (errors.Is) a violation of the primary key (id) of tags
-	// (constraint tags_pkey, primary_key in the spec).
+	// ErrTagIDTaken matches a violation of the primary key (id).
 	ErrTagIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "tags", "tags_pkey", "primary_key")
-
-	// ErrTagNameTaken matches (errors.Is) a violation of the unique index on (org_id,
-	// name) of tags (constraint tags_name_key, unique(name) in the spec).
+	// ErrTagNameTaken matches a violation of the unique index on (org_id, name).
 	ErrTagNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "tags", "tags_name_key", "unique(name)")
-
-	// ErrTagOrgIDNotFound matches (errors.Is) a write of tags whose org_id names no
-	// row of orgs (constraint tags_org_id_fkey, org_id.references in the spec).
+	// ErrTagOrgIDNotFound matches a write whose org_id names no row of orgs.
 	ErrTagOrgIDNotFound = runtime.NewForeignKeySentinel("tags", "tags_org_id_fkey", "org_id.references", runtime.FKMissing)
-
-	// ErrTagReferencedByCustomerTag matches (errors.Is) a delete or key change of a
-	// row of tags that rows of customer_tags still reference (constraint
-	// customer_tags_tag_id_fkey, customer_tags.tag_id.references in the spec).
+	// ErrTagReferencedByCustomerTag matches a delete or key change of a row that rows
+	// of customer_tags reference.
 	ErrTagReferencedByCustomerTag = runtime.NewForeignKeySentinel("customer_tags", "customer_tags_tag_id_fkey", "tag_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table tags: what the columns' types cannot hold (nil for a
-// NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
-// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
-// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
-// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first check it fails. The repository
-// calls it before any SQL.
+// Validate checks n against the columns of table tags (see runtime.Validator).
 func (n *NewTag) Validate() error {
 	var f runtime.Fields
 	f.Fits("name", runtime.CheckText(n.Name))
 	return f.Err("tags")
 }
 
-// Validate checks u for table tags, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewTag.Validate does.
 func (u *TagUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Name.Set {
@@ -102,36 +78,22 @@ func (u *TagUpdate) Validate() error {
 	return f.Err("tags")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for id, name, whose columns are NOT NULL, rather than read it as a zero
-// value: the error is a *runtime.DbError of kind Validation naming the fields.
-// Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewTag) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "tags", "id", "name"); err != nil {
-		return err
-	}
 	type plain NewTag
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "tags", "id", "name")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for name, whose column is NOT NULL, rather than read it as a zero value:
-// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
-// field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *TagUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "tags", "name"); err != nil {
-		return err
-	}
 	type plain TagUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "tags", "name")
 }
 
-// scanTag gives the scan destinations of the fields of v, columns in table order.
 func scanTag(v *Tag, d []any) []any {
 	return append(d, &v.ID, &v.OrgID, &v.Name)
 }
 
-// argsNewTag gives the values Create binds from n.
 func argsNewTag(n *NewTag, d []any) []any {
 	return append(d, n.ID.Arg(), &n.Name)
 }
@@ -141,8 +103,8 @@ INSERT INTO "tags" ("id", "name", "org_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3)
 RETURNING "id", "org_id", "name"`
 
-// Create inserts a row into table tags and returns it as stored, defaults applied.
-// It validates n first.
+// Create inserts n into table tags and returns the row as stored. It validates n
+// first.
 func (r *TagRepo) Create(ctx context.Context, n NewTag) (Tag, error) {
 	if err := n.Validate(); err != nil {
 		return Tag{}, wrapErr(err, "tags.Create", "tags")
@@ -160,8 +122,8 @@ const sqlTagsFindByID = `-- name: tags.FindByID replica=ok
 SELECT "id", "org_id", "name" FROM "tags"
 WHERE "id" = $1 AND "org_id" = $2`
 
-// FindByID returns the row of table tags with the given id. If there is none, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table tags with the given id, or
+// runtime.ErrNotFound.
 func (r *TagRepo) FindByID(ctx context.Context, id uuid.UUID) (Tag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.FindByID", "tags")
 	if err != nil {
@@ -176,8 +138,7 @@ const sqlTagsFindAll = `-- name: tags.FindAll replica=ok
 SELECT "id", "org_id", "name" FROM "tags"
 WHERE "org_id" = $1 ORDER BY "id"`
 
-// FindAll returns every row of table tags in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table tags in primary key order, in memory.
 func (r *TagRepo) FindAll(ctx context.Context) ([]Tag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.FindAll", "tags")
 	if err != nil {
@@ -189,9 +150,7 @@ func (r *TagRepo) FindAll(ctx context.Context) ([]Tag, error) {
 	return items, wrapErr(err, "tags.FindAll", "tags")
 }
 
-// Stream yields every row of table tags in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *TagRepo) Stream(ctx context.Context) iter.Seq2[Tag, error] {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.Stream", "tags")
 	if err != nil {
@@ -211,9 +170,7 @@ SELECT "id", "org_id", "name" FROM "tags"
 WHERE ("id") > ($1) AND "org_id" = $3 ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table tags in primary key order, after the
-// cursor page.After ("" for the first page); the page's Next cursor ("" after the
-// last page) gets the next one.
+// List returns a page of table tags in primary key order (see runtime.PageArgs).
 func (r *TagRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Tag], error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.List", "tags")
 	if err != nil {
@@ -238,20 +195,16 @@ SET "name" = COALESCE($2::text, "name")
 WHERE "id" = $1 AND "org_id" = $3
 RETURNING "id", "org_id", "name"`
 
-// updateTags are the statements of TagRepo.Update: one per set of fields set (see
-// runtime.Update).
 var updateTags = &runtime.Update{
 	Fallback: sqlTagsUpdate, Keys: 1,
 }
 
-// argsTagUpdate gives the value of each field of u, nil when unset.
 func argsTagUpdate(u *TagUpdate, d []any) []any {
 	return append(d, u.Name.Arg())
 }
 
 // Update applies the set fields of u to the row of table tags with the given id
-// and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *TagRepo) Update(ctx context.Context, id uuid.UUID, u TagUpdate) (Tag, error) {
 	if err := u.Validate(); err != nil {
 		return Tag{}, wrapErr(err, "tags.Update", "tags")
@@ -299,9 +252,8 @@ const sqlTagsFindByIDs = `-- name: tags.FindByIDs replica=ok
 SELECT "id", "org_id", "name" FROM "tags"
 WHERE "id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
-// FindByIDs returns the rows of table tags whose id is in ids, in id order, with
-// one query. Keys without a row are skipped, so the result may be shorter than
-// ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table tags whose id is in ids, in id order; keys
+// without a row are skipped.
 func (r *TagRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Tag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.FindByIDs", "tags")
 	if err != nil {
@@ -321,10 +273,9 @@ SELECT COALESCE("u"."c1", gen_random_uuid()), "u"."c2", $3::uuid
 FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"`
 
-// CreateMany inserts rows into table tags and returns how many it inserted. It
-// runs one statement, which binds one array per column (INSERT … SELECT FROM
-// unnest), so it is one round trip and all or nothing. COPY is not used:
-// PostgreSQL does not run COPY FROM under row-level security.
+// CreateMany inserts rows into table tags in one INSERT … SELECT FROM unnest,
+// all or nothing, and returns how many. (PostgreSQL does not run COPY FROM under
+// row-level security.)
 func (r *TagRepo) CreateMany(ctx context.Context, rows []NewTag) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.CreateMany", "tags")
 	if err != nil {
@@ -354,10 +305,9 @@ FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
 RETURNING "id", "org_id", "name"`
 
-// CreateManyReturning inserts rows into table tags and returns them as stored, in
-// input order, defaults applied as in Create. It runs one statement, which binds
-// one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table tags in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *TagRepo) CreateManyReturning(ctx context.Context, rows []NewTag) ([]Tag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.CreateManyReturning", "tags")
 	if err != nil {
@@ -446,13 +396,12 @@ func (r *TagRepo) CreateIfAbsentByName(ctx context.Context, n NewTag) (Tag, bool
 	return v, created, wrapErr(err, "tags.CreateIfAbsentByName", "tags")
 }
 
-// TagKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// TagKeyedUpdate is one row's key and changes for UpdateMany.
 type TagKeyedUpdate struct {
 	ID      uuid.UUID `json:"id"`
 	Changes TagUpdate `json:"changes"`
 }
 
-// bulkTagsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkTagsUpdates = &runtime.Bulk[TagKeyedUpdate]{
 	Table:    "tags",
 	Key:      func(a, b *TagKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -470,9 +419,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY
 "cpcgen_new" AS (UPDATE "tags" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "tags"."name") FROM "cpcgen_v" WHERE "tags"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $3 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table tags the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table tags, all or none (see
+// runtime.UpdateMany).
 func (r *TagRepo) UpdateMany(ctx context.Context, rows []TagKeyedUpdate) (int64, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.UpdateMany", "tags")
 	if err != nil {
@@ -490,8 +438,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY
 "cpcgen_new" AS (UPDATE "tags" SET "name" = COALESCE("cpcgen_v"."cpcgen_2", "tags"."name") FROM "cpcgen_v" WHERE "tags"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $3 AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *TagRepo) UpdateManyReturning(ctx context.Context, rows []TagKeyedUpdate) ([]Tag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.UpdateManyReturning", "tags")
 	if err != nil {
@@ -502,7 +449,6 @@ func (r *TagRepo) UpdateManyReturning(ctx context.Context, rows []TagKeyedUpdate
 	return out, wrapErr(err, "tags.UpdateManyReturning", "tags")
 }
 
-// bulkTagsKeys sends the rows of DeleteMany.
 var bulkTagsKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "tags",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -517,8 +463,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_
 "cpcgen_new" AS (DELETE FROM "tags" USING "cpcgen_v" WHERE "tags"."id" = "cpcgen_v"."cpcgen_1" AND "org_id" = $2 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table tags with the keys given, as Delete does,
-// and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table tags with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *TagRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.DeleteMany", "tags")
 	if err != nil {
@@ -529,7 +475,6 @@ func (r *TagRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, err
 	return out, wrapErr(err, "tags.DeleteMany", "tags")
 }
 
-// bulkTagsNew sends the rows of the batch upserts.
 var bulkTagsNew = &runtime.Bulk[NewTag]{
 	Table:    "tags",
 	Validate: (*NewTag).Validate,
@@ -546,8 +491,7 @@ WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid())
 "cpcgen_new" AS (UPDATE "tags" SET "org_id" = "tags"."org_id" FROM "cpcgen_v" WHERE "org_id" = $3::uuid AND "name" = "cpcgen_v"."cpcgen_i2" AND "org_id" = $3 AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "id", "org_id", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."org_id", "cpcgen_new"."name" FROM "cpcgen_new"`
 
-// UpsertManyByName is UpsertByName for many rows: it returns the rows as stored,
-// in the order of rows. See runtime.UpsertMany.
+// UpsertManyByName is UpsertByName for many rows (see runtime.UpsertMany).
 func (r *TagRepo) UpsertManyByName(ctx context.Context, rows []NewTag) ([]Tag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.UpsertManyByName", "tags")
 	if err != nil {
@@ -563,9 +507,8 @@ WITH "cpcgen_v" AS (SELECT *, COALESCE("cpcgen_u"."cpcgen_1", gen_random_uuid())
 "cpcgen_ins" AS (INSERT INTO "tags" ("id", "name", "org_id") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", $3::uuid FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("org_id", "name") DO NOTHING RETURNING "id", "org_id", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_ins"."org_id", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."name" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "tags"."id", "tags"."org_id", "tags"."name" FROM "cpcgen_v" JOIN "tags" ON "org_id" = $3::uuid AND "name" = "cpcgen_v"."cpcgen_i2" AND "org_id" = $3`
 
-// CreateManyIfAbsentByName is CreateIfAbsentByName for many rows: it returns, in
-// the order of rows, the new rows or the rows in the way, and whether each was
-// created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentByName is CreateIfAbsentByName for many rows (see
+// runtime.CreateManyIfAbsent).
 func (r *TagRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewTag) ([]Tag, []bool, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.CreateManyIfAbsentByName", "tags")
 	if err != nil {
@@ -596,8 +539,7 @@ const sqlTagsLoadByOrgID = `-- name: tags.LoadByOrgID replica=ok
 SELECT "id", "org_id", "name" FROM "tags"
 WHERE "org_id" = ANY($1) AND "org_id" = $2 ORDER BY "id"`
 
-// loadTagsByOrgID is LoadByOrgID on db. db must be scoped to tenant
-// (runtime.Scope).
+// db must be scoped to tenant (runtime.Scope).
 func loadTagsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, tenant uuid.UUID) (map[uuid.UUID][]Tag, error) {
 	if len(keys) == 0 {
 		return map[uuid.UUID][]Tag{}, nil
@@ -607,8 +549,7 @@ func loadTagsByOrgID(ctx context.Context, db runtime.DBTX, keys []uuid.UUID, ten
 }
 
 // LoadByOrgID returns the rows of table tags whose org_id is one of keys, grouped
-// by org_id, each group in primary key order, with one query however many keys;
-// keys without rows are not in the map.
+// by it, in one query (see runtime.GroupRows).
 func (r *TagRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID][]Tag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.LoadByOrgID", "tags")
 	if err != nil {
@@ -619,9 +560,8 @@ func (r *TagRepo) LoadByOrgID(ctx context.Context, keys []uuid.UUID) (map[uuid.U
 	return m, wrapErr(err, "tags.LoadByOrgID", "tags")
 }
 
-// LoadCustomerTags returns the rows of table customer_tags that reference each of
-// parents (customer_tags.tag_id = tags.id), keyed by the parent's id, each group
-// in primary key order, with one query; parents without rows are not in the map.
+// LoadCustomerTags returns the rows of table customer_tags of each of parents
+// (customer_tags.tag_id = tags.id), keyed by the parent's id, as LoadByTagID does.
 func (r *TagRepo) LoadCustomerTags(ctx context.Context, parents []Tag) (map[uuid.UUID][]CustomerTag, error) {
 	tenant, err := runtime.TenantFor[uuid.UUID](ctx, "tags.LoadCustomerTags", "tags")
 	if err != nil {

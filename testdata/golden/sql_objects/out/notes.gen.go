@@ -6,7 +6,6 @@ package notesdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 	"time"
 
@@ -27,8 +26,8 @@ type Note struct {
 	CreatedAt time.Time        `json:"created_at"`
 }
 
-// NewNote holds the values of a new row of table notes. Fields of type runtime.Opt
-// may be left unset: the column's default applies. The database sets id.
+// NewNote holds the values of a new row of table notes. An unset runtime.Opt field
+// takes its column's default. The database sets id.
 type NewNote struct {
 	Title     string                 `json:"title"`
 	Body      runtime.Opt[string]    `json:"body,omitzero"`
@@ -36,8 +35,8 @@ type NewNote struct {
 	CreatedAt runtime.Opt[time.Time] `json:"created_at,omitzero"`
 }
 
-// NoteUpdate lists changes to a row of table notes. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// NoteUpdate lists changes to a row of table notes; unset fields stay unchanged; a
+// nullable column is set to NULL with runtime.Set[*T](nil).
 type NoteUpdate struct {
 	Title     runtime.Opt[string]           `json:"title,omitzero"`
 	Body      runtime.Opt[string]           `json:"body,omitzero"`
@@ -50,25 +49,17 @@ type NoteRepo struct {
 	db runtime.DBTX
 }
 
-// NewNoteRepo returns a repository of table notes that runs its statements on db:
-// a pool, a connection or a transaction.
+// NewNoteRepo returns the repository of table notes over db.
 func NewNoteRepo(db runtime.DBTX) *NoteRepo {
 	return &NoteRepo{db: db}
 }
 
 var (
-	// ErrNoteIDTaken matches (errors.Is) a violation of the primary key (id) of notes
-	// (constraint notes_pkey, primary_key in the spec).
+	// ErrNoteIDTaken matches a violation of the primary key (id).
 	ErrNoteIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "notes", "notes_pkey", "primary_key")
 )
 
-// Validate checks n for table notes: what the columns' types cannot hold (nil for
-// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
-// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
-// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
-// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first check it fails. The repository
-// calls it before any SQL.
+// Validate checks n against the columns of table notes (see runtime.Validator).
 func (n *NewNote) Validate() error {
 	var f runtime.Fields
 	f.Fits("title", runtime.CheckText(n.Title))
@@ -81,14 +72,7 @@ func (n *NewNote) Validate() error {
 	return f.Err("notes")
 }
 
-// Validate checks u for table notes, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewNote.Validate does.
 func (u *NoteUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Title.Set {
@@ -103,36 +87,22 @@ func (u *NoteUpdate) Validate() error {
 	return f.Err("notes")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for title, body, created_at, whose columns are NOT NULL, rather than read
-// it as a zero value: the error is a *runtime.DbError of kind Validation naming
-// the fields. Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewNote) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "notes", "title", "body", "created_at"); err != nil {
-		return err
-	}
 	type plain NewNote
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "notes", "title", "body", "created_at")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for title, body, created_at, whose columns are NOT NULL, rather than read
-// it as a zero value: the error is a *runtime.DbError of kind Validation naming
-// the fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *NoteUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "notes", "title", "body", "created_at"); err != nil {
-		return err
-	}
 	type plain NoteUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "notes", "title", "body", "created_at")
 }
 
-// scanNote gives the scan destinations of the fields of v, columns in table order.
 func scanNote(v *Note, d []any) []any {
 	return append(d, &v.ID, &v.Title, &v.Body, &v.Search, &v.CreatedAt)
 }
 
-// argsNewNote gives the values Create binds from n.
 func argsNewNote(n *NewNote, d []any) []any {
 	return append(d, &n.Title, n.Body.Arg(), n.Search, n.CreatedAt.Arg())
 }
@@ -142,8 +112,8 @@ INSERT INTO "notes" ("title", "body", "search", "created_at")
 VALUES ($1, COALESCE($2::text, ''::text), $3, COALESCE($4::timestamptz, now()))
 RETURNING "id", "title", "body", "search", "created_at"`
 
-// Create inserts a row into table notes and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table notes and returns the row as stored. It validates n
+// first.
 func (r *NoteRepo) Create(ctx context.Context, n NewNote) (Note, error) {
 	if err := n.Validate(); err != nil {
 		return Note{}, wrapErr(err, "notes.Create", "notes")
@@ -156,8 +126,8 @@ const sqlNotesFindByID = `-- name: notes.FindByID replica=ok
 SELECT "id", "title", "body", "search", "created_at" FROM "notes"
 WHERE "id" = $1`
 
-// FindByID returns the row of table notes with the given id. If there is none, the
-// error matches runtime.ErrNotFound.
+// FindByID returns the row of table notes with the given id, or
+// runtime.ErrNotFound.
 func (r *NoteRepo) FindByID(ctx context.Context, id int64) (Note, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlNotesFindByID, id, runtime.Arg, scanNote)
 	return v, wrapErr(err, "notes.FindByID", "notes")
@@ -166,17 +136,14 @@ func (r *NoteRepo) FindByID(ctx context.Context, id int64) (Note, error) {
 const sqlNotesFindAll = `-- name: notes.FindAll replica=ok
 SELECT "id", "title", "body", "search", "created_at" FROM "notes" ORDER BY "id"`
 
-// FindAll returns every row of table notes in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table notes in primary key order, in memory.
 func (r *NoteRepo) FindAll(ctx context.Context) ([]Note, error) {
 	rows, err := r.db.Query(ctx, sqlNotesFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanNote)
 	return items, wrapErr(err, "notes.FindAll", "notes")
 }
 
-// Stream yields every row of table notes in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *NoteRepo) Stream(ctx context.Context) iter.Seq2[Note, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "notes.Stream", "notes") }, scanNote, sqlNotesFindAll)
 }
@@ -190,9 +157,7 @@ SELECT "id", "title", "body", "search", "created_at" FROM "notes"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table notes in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table notes in primary key order (see runtime.PageArgs).
 func (r *NoteRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Note], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Note]{
@@ -205,8 +170,6 @@ func (r *NoteRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "notes.List", "notes")
 }
 
-// updateNotes are the statements of NoteRepo.Update: one per set of fields set
-// (see runtime.Update).
 var updateNotes = &runtime.Update{
 	Name: "notes.Update", Keys: 1,
 	Head:     "UPDATE \"notes\"\nSET ",
@@ -215,14 +178,12 @@ var updateNotes = &runtime.Update{
 	Nullable: 1 << 2,
 }
 
-// argsNoteUpdate gives the value of each field of u, nil when unset.
 func argsNoteUpdate(u *NoteUpdate, d []any) []any {
 	return append(d, u.Title.Arg(), u.Body.Arg(), runtime.OptValue(&u.Search), u.CreatedAt.Arg())
 }
 
 // Update applies the set fields of u to the row of table notes with the given id
-// and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *NoteRepo) Update(ctx context.Context, id int64, u NoteUpdate) (Note, error) {
 	if err := u.Validate(); err != nil {
 		return Note{}, wrapErr(err, "notes.Update", "notes")
@@ -254,9 +215,8 @@ const sqlNotesFindByIDs = `-- name: notes.FindByIDs replica=ok
 SELECT "id", "title", "body", "search", "created_at" FROM "notes"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table notes whose id is in ids, in id order, with
-// one query. Keys without a row are skipped, so the result may be shorter than
-// ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table notes whose id is in ids, in id order; keys
+// without a row are skipped.
 func (r *NoteRepo) FindByIDs(ctx context.Context, ids []int64) ([]Note, error) {
 	if len(ids) == 0 {
 		return []Note{}, nil
@@ -265,17 +225,14 @@ func (r *NoteRepo) FindByIDs(ctx context.Context, ids []int64) ([]Note, error) {
 	return items, wrapErr(err, "notes.FindByIDs", "notes")
 }
 
-// copyNotes sends rows of NewNote to table notes with COPY.
 var copyNotes = &runtime.Copier[NewNote]{
 	Table:   "notes",
 	Columns: []string{"title", "body", "search", "created_at"},
 	Args:    argsNewNote,
 }
 
-// CreateMany inserts rows into table notes with the COPY protocol and returns how
-// many it inserted, all or nothing. It validates every row first. An unset
-// optional field takes the column's default, as in Create (rows setting different
-// fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table notes with COPY, all or nothing, and returns
+// how many (see runtime.Copier). It validates every row first.
 func (r *NoteRepo) CreateMany(ctx context.Context, rows []NewNote) (int64, error) {
 	n, err := copyNotes.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "notes.CreateMany", "notes")
@@ -288,10 +245,9 @@ FROM unnest($1::text[], $2::text[], $3::tsvector[], $4::timestamptz[]) WITH ORDI
 ORDER BY "u"."ord"
 RETURNING "id", "title", "body", "search", "created_at"`
 
-// CreateManyReturning inserts rows into table notes and returns them as stored, in
-// input order, defaults applied as in Create. It runs one statement, which binds
-// one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table notes in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *NoteRepo) CreateManyReturning(ctx context.Context, rows []NewNote) ([]Note, error) {
 	if len(rows) == 0 {
 		return []Note{}, nil
@@ -311,13 +267,12 @@ func (r *NoteRepo) CreateManyReturning(ctx context.Context, rows []NewNote) ([]N
 	return items, wrapErr(err, "notes.CreateManyReturning", "notes")
 }
 
-// NoteKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// NoteKeyedUpdate is one row's key and changes for UpdateMany.
 type NoteKeyedUpdate struct {
 	ID      int64      `json:"id"`
 	Changes NoteUpdate `json:"changes"`
 }
 
-// bulkNotesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkNotesUpdates = &runtime.Bulk[NoteKeyedUpdate]{
 	Table:    "notes",
 	Key:      func(a, b *NoteKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -339,9 +294,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $
 "cpcgen_new" AS (UPDATE "notes" SET "title" = COALESCE("cpcgen_v"."cpcgen_2", "notes"."title"), "body" = COALESCE("cpcgen_v"."cpcgen_3", "notes"."body"), "search" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "notes"."search" END, "created_at" = COALESCE("cpcgen_v"."cpcgen_6", "notes"."created_at") FROM "cpcgen_v" WHERE "notes"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table notes the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table notes, all or none (see
+// runtime.UpdateMany).
 func (r *NoteRepo) UpdateMany(ctx context.Context, rows []NoteKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkNotesUpdates, sqlNotesUpdateMany, rows)
 	return out, wrapErr(err, "notes.UpdateMany", "notes")
@@ -354,14 +308,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $
 "cpcgen_new" AS (UPDATE "notes" SET "title" = COALESCE("cpcgen_v"."cpcgen_2", "notes"."title"), "body" = COALESCE("cpcgen_v"."cpcgen_3", "notes"."body"), "search" = CASE WHEN "cpcgen_v"."cpcgen_4" THEN "cpcgen_v"."cpcgen_5" ELSE "notes"."search" END, "created_at" = COALESCE("cpcgen_v"."cpcgen_6", "notes"."created_at") FROM "cpcgen_v" WHERE "notes"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "title", "body", "search", "created_at")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."title", "cpcgen_new"."body", "cpcgen_new"."search", "cpcgen_new"."created_at" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *NoteRepo) UpdateManyReturning(ctx context.Context, rows []NoteKeyedUpdate) ([]Note, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkNotesUpdates, sqlNotesUpdateManyReturning, scanNote, rows)
 	return out, wrapErr(err, "notes.UpdateManyReturning", "notes")
 }
 
-// bulkNotesKeys sends the rows of DeleteMany.
 var bulkNotesKeys = &runtime.Bulk[int64]{
 	Table: "notes",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -376,8 +328,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcge
 "cpcgen_new" AS (DELETE FROM "notes" USING "cpcgen_v" WHERE "notes"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table notes with the keys given, as Delete does,
-// and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table notes with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *NoteRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkNotesKeys, sqlNotesDeleteMany, keys)
 	return out, wrapErr(err, "notes.DeleteMany", "notes")

@@ -23,17 +23,15 @@ type Event struct {
 	Payload    json.RawMessage `json:"payload"`
 }
 
-// NewEvent holds the values of a new row of table events. Fields of type
-// runtime.Opt may be left unset: the column's default applies. The database sets
-// id.
+// NewEvent holds the values of a new row of table events. An unset runtime.Opt
+// field takes its column's default. The database sets id.
 type NewEvent struct {
 	OccurredAt time.Time                    `json:"occurred_at"`
 	Kind       string                       `json:"kind"`
 	Payload    runtime.Opt[json.RawMessage] `json:"payload,omitzero"`
 }
 
-// EventUpdate lists changes to a row of table events. Unset fields leave their
-// column unchanged.
+// EventUpdate lists changes to a row of table events; unset fields stay unchanged.
 type EventUpdate struct {
 	Kind    runtime.Opt[string]          `json:"kind,omitzero"`
 	Payload runtime.Opt[json.RawMessage] `json:"payload,omitzero"`
@@ -46,25 +44,18 @@ type EventRepo struct {
 	db runtime.DBTX
 }
 
-// NewEventRepo returns a repository of table events that runs its statements on
-// db: a pool, a connection or a transaction.
+// NewEventRepo returns the repository of table events over db.
 func NewEventRepo(db runtime.DBTX) *EventRepo {
 	return &EventRepo{db: db}
 }
 
 var (
-	// ErrEventIDOccurredAtTaken matches (errors.Is) a violation of the primary key
-	// (id, occurred_at) of events (constraint events_pkey, primary_key in the spec).
+	// ErrEventIDOccurredAtTaken matches a violation of the primary key (id,
+	// occurred_at).
 	ErrEventIDOccurredAtTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "events", "events_pkey", "primary_key")
 )
 
-// Validate checks n for table events: what the columns' types cannot hold (nil for
-// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
-// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
-// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
-// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first check it fails. The repository
-// calls it before any SQL.
+// Validate checks n against the columns of table events (see runtime.Validator).
 func (n *NewEvent) Validate() error {
 	var f runtime.Fields
 	f.Fits("occurred_at", runtime.CheckTimestamptz(n.OccurredAt))
@@ -76,14 +67,7 @@ func (n *NewEvent) Validate() error {
 	return f.Err("events")
 }
 
-// Validate checks u for table events, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewEvent.Validate does.
 func (u *EventUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Kind.Set {
@@ -96,37 +80,22 @@ func (u *EventUpdate) Validate() error {
 	return f.Err("events")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for occurred_at, kind, payload, whose columns are NOT NULL, rather than
-// read it as a zero value: the error is a *runtime.DbError of kind Validation
-// naming the fields. Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewEvent) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "events", "occurred_at", "kind", "payload"); err != nil {
-		return err
-	}
 	type plain NewEvent
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "events", "occurred_at", "kind", "payload")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for kind, payload, whose columns are NOT NULL, rather than read it as a
-// zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *EventUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "events", "kind", "payload"); err != nil {
-		return err
-	}
 	type plain EventUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "events", "kind", "payload")
 }
 
-// scanEvent gives the scan destinations of the fields of v, columns in table
-// order.
 func scanEvent(v *Event, d []any) []any {
 	return append(d, &v.ID, &v.OccurredAt, &v.Kind, &v.Payload)
 }
 
-// argsNewEvent gives the values Create binds from n.
 func argsNewEvent(n *NewEvent, d []any) []any {
 	return append(d, &n.OccurredAt, &n.Kind, runtime.OptValue(&n.Payload))
 }
@@ -136,8 +105,8 @@ INSERT INTO "events" ("occurred_at", "kind", "payload")
 VALUES ($1, $2, COALESCE($3::jsonb, '{}'::jsonb))
 RETURNING "id", "occurred_at", "kind", "payload"`
 
-// Create inserts a row into table events and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table events and returns the row as stored. It validates n
+// first.
 func (r *EventRepo) Create(ctx context.Context, n NewEvent) (Event, error) {
 	if err := n.Validate(); err != nil {
 		return Event{}, wrapErr(err, "events.Create", "events")
@@ -150,8 +119,8 @@ const sqlEventsFindByID = `-- name: events.FindByID replica=ok
 SELECT "id", "occurred_at", "kind", "payload" FROM "events"
 WHERE "id" = $1 AND "occurred_at" = $2`
 
-// FindByID returns the row of table events with the given id and occurredAt. If
-// there is none, the error matches runtime.ErrNotFound.
+// FindByID returns the row of table events with the given id and occurredAt, or
+// runtime.ErrNotFound.
 func (r *EventRepo) FindByID(ctx context.Context, id int64, occurredAt time.Time) (Event, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlEventsFindByID, id, runtime.Arg, scanEvent, occurredAt)
 	return v, wrapErr(err, "events.FindByID", "events")
@@ -160,17 +129,14 @@ func (r *EventRepo) FindByID(ctx context.Context, id int64, occurredAt time.Time
 const sqlEventsFindAll = `-- name: events.FindAll replica=ok
 SELECT "id", "occurred_at", "kind", "payload" FROM "events" ORDER BY "id", "occurred_at"`
 
-// FindAll returns every row of table events in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table events in primary key order, in memory.
 func (r *EventRepo) FindAll(ctx context.Context) ([]Event, error) {
 	rows, err := r.db.Query(ctx, sqlEventsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanEvent)
 	return items, wrapErr(err, "events.FindAll", "events")
 }
 
-// Stream yields every row of table events in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *EventRepo) Stream(ctx context.Context) iter.Seq2[Event, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "events.Stream", "events") }, scanEvent, sqlEventsFindAll)
 }
@@ -184,9 +150,7 @@ SELECT "id", "occurred_at", "kind", "payload" FROM "events"
 WHERE ("id", "occurred_at") > ($1, $2) ORDER BY "id", "occurred_at"
 LIMIT $3`
 
-// List returns up to page.Limit rows of table events in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table events in primary key order (see runtime.PageArgs).
 func (r *EventRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Event], error) {
 	var id int64
 	var occurredAt time.Time
@@ -200,8 +164,6 @@ func (r *EventRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pa
 	return p, wrapErr(err, "events.List", "events")
 }
 
-// updateEvents are the statements of EventRepo.Update: one per set of fields set
-// (see runtime.Update).
 var updateEvents = &runtime.Update{
 	Name: "events.Update", Keys: 2,
 	Head: "UPDATE \"events\"\nSET ",
@@ -209,14 +171,13 @@ var updateEvents = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1 AND \"occurred_at\" = $2\nRETURNING \"id\", \"occurred_at\", \"kind\", \"payload\"",
 }
 
-// argsEventUpdate gives the value of each field of u, nil when unset.
 func argsEventUpdate(u *EventUpdate, d []any) []any {
 	return append(d, u.Kind.Arg(), runtime.OptValue(&u.Payload))
 }
 
 // Update applies the set fields of u to the row of table events with the given id
-// and occurredAt and returns the row as stored. If there is none, the error
-// matches runtime.ErrNotFound. It validates u first.
+// and occurredAt and returns it as stored, or runtime.ErrNotFound. It validates u
+// first.
 func (r *EventRepo) Update(ctx context.Context, id int64, occurredAt time.Time, u EventUpdate) (Event, error) {
 	if err := u.Validate(); err != nil {
 		return Event{}, wrapErr(err, "events.Update", "events")
@@ -244,17 +205,14 @@ func (r *EventRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "events.Count", "events")
 }
 
-// copyEvents sends rows of NewEvent to table events with COPY.
 var copyEvents = &runtime.Copier[NewEvent]{
 	Table:   "events",
 	Columns: []string{"occurred_at", "kind", "payload"},
 	Args:    argsNewEvent,
 }
 
-// CreateMany inserts rows into table events with the COPY protocol and returns how
-// many it inserted, all or nothing. It validates every row first. An unset
-// optional field takes the column's default, as in Create (rows setting different
-// fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table events with COPY, all or nothing, and returns
+// how many (see runtime.Copier). It validates every row first.
 func (r *EventRepo) CreateMany(ctx context.Context, rows []NewEvent) (int64, error) {
 	n, err := copyEvents.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "events.CreateMany", "events")
@@ -267,10 +225,9 @@ FROM unnest($1::timestamptz[], $2::text[], $3::jsonb[]) WITH ORDINALITY AS "u"("
 ORDER BY "u"."ord"
 RETURNING "id", "occurred_at", "kind", "payload"`
 
-// CreateManyReturning inserts rows into table events and returns them as stored,
-// in input order, defaults applied as in Create. It runs one statement, which
-// binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table events in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *EventRepo) CreateManyReturning(ctx context.Context, rows []NewEvent) ([]Event, error) {
 	if len(rows) == 0 {
 		return []Event{}, nil
@@ -295,14 +252,13 @@ type EventKey struct {
 	OccurredAt time.Time `json:"occurred_at"`
 }
 
-// EventKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// EventKeyedUpdate is one row's key and changes for UpdateMany.
 type EventKeyedUpdate struct {
 	ID         int64       `json:"id"`
 	OccurredAt time.Time   `json:"occurred_at"`
 	Changes    EventUpdate `json:"changes"`
 }
 
-// bulkEventsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkEventsUpdates = &runtime.Bulk[EventKeyedUpdate]{
 	Table: "events",
 	Key: func(a, b *EventKeyedUpdate) int {
@@ -324,9 +280,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::te
 "cpcgen_new" AS (UPDATE "events" SET "kind" = COALESCE("cpcgen_v"."cpcgen_3", "events"."kind"), "payload" = COALESCE("cpcgen_v"."cpcgen_4", "events"."payload") FROM "cpcgen_v" WHERE "events"."id" = "cpcgen_v"."cpcgen_1" AND "events"."occurred_at" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table events the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table events, all or none (see
+// runtime.UpdateMany).
 func (r *EventRepo) UpdateMany(ctx context.Context, rows []EventKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkEventsUpdates, sqlEventsUpdateMany, rows)
 	return out, wrapErr(err, "events.UpdateMany", "events")
@@ -339,14 +294,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::te
 "cpcgen_new" AS (UPDATE "events" SET "kind" = COALESCE("cpcgen_v"."cpcgen_3", "events"."kind"), "payload" = COALESCE("cpcgen_v"."cpcgen_4", "events"."payload") FROM "cpcgen_v" WHERE "events"."id" = "cpcgen_v"."cpcgen_1" AND "events"."occurred_at" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "occurred_at", "kind", "payload")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."occurred_at", "cpcgen_new"."kind", "cpcgen_new"."payload" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *EventRepo) UpdateManyReturning(ctx context.Context, rows []EventKeyedUpdate) ([]Event, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkEventsUpdates, sqlEventsUpdateManyReturning, scanEvent, rows)
 	return out, wrapErr(err, "events.UpdateManyReturning", "events")
 }
 
-// bulkEventsKeys sends the rows of DeleteMany.
 var bulkEventsKeys = &runtime.Bulk[EventKey]{
 	Table: "events",
 	Key: func(a, b *EventKey) int {
@@ -364,8 +317,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::timestamptz[]) WITH O
 "cpcgen_new" AS (DELETE FROM "events" USING "cpcgen_v" WHERE "events"."id" = "cpcgen_v"."cpcgen_1" AND "events"."occurred_at" = "cpcgen_v"."cpcgen_2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table events with the keys given, as Delete does,
-// and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table events with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *EventRepo) DeleteMany(ctx context.Context, keys []EventKey) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkEventsKeys, sqlEventsDeleteMany, keys)
 	return out, wrapErr(err, "events.DeleteMany", "events")

@@ -6,7 +6,6 @@ package shapesdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -34,8 +33,8 @@ type NewOrderLine struct {
 	UnitPrice decimal.Decimal `json:"unit_price"`
 }
 
-// OrderLineUpdate lists changes to a row of table order_lines. Unset fields leave
-// their column unchanged.
+// OrderLineUpdate lists changes to a row of table order_lines; unset fields stay
+// unchanged.
 type OrderLineUpdate struct {
 	SKU       runtime.Opt[string]          `json:"sku,omitzero"`
 	Quantity  runtime.Opt[int32]           `json:"quantity,omitzero"`
@@ -47,35 +46,24 @@ type OrderLineRepo struct {
 	db runtime.DBTX
 }
 
-// NewOrderLineRepo returns a repository of table order_lines that runs its
-// statements on db: a pool, a connection or a transaction.
+// NewOrderLineRepo returns the repository of table order_lines over db.
 func NewOrderLineRepo(db runtime.DBTX) *OrderLineRepo {
 	return &OrderLineRepo{db: db}
 }
 
 var (
-	// ErrOrderLineIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// order_lines (constraint order_lines_pkey, primary_key in the spec).
+	// ErrOrderLineIDTaken matches a violation of the primary key (id).
 	ErrOrderLineIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "order_lines", "order_lines_pkey", "primary_key")
-
-	// ErrOrderLineQuantityCheck matches (errors.Is) a violation of the check of column
-	// quantity (quantity > 0) of order_lines (constraint order_lines_quantity_check,
-	// quantity.check in the spec).
+	// ErrOrderLineQuantityCheck matches a violation of the check of column quantity
+	// (quantity > 0).
 	ErrOrderLineQuantityCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "order_lines", "order_lines_quantity_check", "quantity.check")
-
-	// ErrOrderLineReferencedByPageView matches (errors.Is) a delete or key change of a
-	// row of order_lines that rows of page_views still reference (constraint
-	// page_views_line_id_fkey, page_views.line_id.references in the spec).
+	// ErrOrderLineReferencedByPageView matches a delete or key change of a row that
+	// rows of page_views reference.
 	ErrOrderLineReferencedByPageView = runtime.NewForeignKeySentinel("page_views", "page_views_line_id_fkey", "line_id.references", runtime.FKReferenced)
 )
 
-// Validate checks n for table order_lines: what the columns' types cannot hold
-// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
-// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table order_lines (see
+// runtime.Validator).
 func (n *NewOrderLine) Validate() error {
 	var f runtime.Fields
 	f.Fits("sku", runtime.CheckText(n.SKU))
@@ -83,14 +71,7 @@ func (n *NewOrderLine) Validate() error {
 	return f.Err("order_lines")
 }
 
-// Validate checks u for table order_lines, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewOrderLine.Validate does.
 func (u *OrderLineUpdate) Validate() error {
 	var f runtime.Fields
 	if u.SKU.Set {
@@ -102,37 +83,22 @@ func (u *OrderLineUpdate) Validate() error {
 	return f.Err("order_lines")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for sku, quantity, unit_price, whose columns are NOT NULL, rather than read
-// it as a zero value: the error is a *runtime.DbError of kind Validation naming
-// the fields.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewOrderLine) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "order_lines", "sku", "quantity", "unit_price"); err != nil {
-		return err
-	}
 	type plain NewOrderLine
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "order_lines", "sku", "quantity", "unit_price")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for sku, quantity, unit_price, whose columns are NOT NULL, rather than read
-// it as a zero value: the error is a *runtime.DbError of kind Validation naming
-// the fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *OrderLineUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "order_lines", "sku", "quantity", "unit_price"); err != nil {
-		return err
-	}
 	type plain OrderLineUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "order_lines", "sku", "quantity", "unit_price")
 }
 
-// scanOrderLine gives the scan destinations of the fields of v, columns in table
-// order.
 func scanOrderLine(v *OrderLine, d []any) []any {
 	return append(d, &v.ID, &v.SKU, &v.Quantity, &v.UnitPrice, &v.Total, &v.SKULower)
 }
 
-// argsNewOrderLine gives the values Create binds from n.
 func argsNewOrderLine(n *NewOrderLine, d []any) []any {
 	return append(d, &n.SKU, &n.Quantity, &n.UnitPrice)
 }
@@ -142,8 +108,8 @@ INSERT INTO "order_lines" ("sku", "quantity", "unit_price")
 VALUES ($1, $2, $3)
 RETURNING "id", "sku", "quantity", "unit_price", "total", "sku_lower"`
 
-// Create inserts a row into table order_lines and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table order_lines and returns the row as stored. It
+// validates n first.
 func (r *OrderLineRepo) Create(ctx context.Context, n NewOrderLine) (OrderLine, error) {
 	if err := n.Validate(); err != nil {
 		return OrderLine{}, wrapErr(err, "order_lines.Create", "order_lines")
@@ -156,8 +122,8 @@ const sqlOrderLinesFindByID = `-- name: order_lines.FindByID replica=ok
 SELECT "id", "sku", "quantity", "unit_price", "total", "sku_lower" FROM "order_lines"
 WHERE "id" = $1`
 
-// FindByID returns the row of table order_lines with the given id. If there is
-// none, the error matches runtime.ErrNotFound.
+// FindByID returns the row of table order_lines with the given id, or
+// runtime.ErrNotFound.
 func (r *OrderLineRepo) FindByID(ctx context.Context, id int64) (OrderLine, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlOrderLinesFindByID, id, runtime.Arg, scanOrderLine)
 	return v, wrapErr(err, "order_lines.FindByID", "order_lines")
@@ -166,17 +132,14 @@ func (r *OrderLineRepo) FindByID(ctx context.Context, id int64) (OrderLine, erro
 const sqlOrderLinesFindAll = `-- name: order_lines.FindAll replica=ok
 SELECT "id", "sku", "quantity", "unit_price", "total", "sku_lower" FROM "order_lines" ORDER BY "id"`
 
-// FindAll returns every row of table order_lines in primary key order, all in
-// memory; List and Stream do not hold them all.
+// FindAll returns every row of table order_lines in primary key order, in memory.
 func (r *OrderLineRepo) FindAll(ctx context.Context) ([]OrderLine, error) {
 	rows, err := r.db.Query(ctx, sqlOrderLinesFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanOrderLine)
 	return items, wrapErr(err, "order_lines.FindAll", "order_lines")
 }
 
-// Stream yields every row of table order_lines in primary key order as the loop
-// reads them from the server: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OrderLineRepo) Stream(ctx context.Context) iter.Seq2[OrderLine, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "order_lines.Stream", "order_lines") }, scanOrderLine, sqlOrderLinesFindAll)
 }
@@ -190,9 +153,8 @@ SELECT "id", "sku", "quantity", "unit_price", "total", "sku_lower" FROM "order_l
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table order_lines in primary key order,
-// after the cursor page.After ("" for the first page); the page's Next cursor (""
-// after the last page) gets the next one.
+// List returns a page of table order_lines in primary key order (see
+// runtime.PageArgs).
 func (r *OrderLineRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[OrderLine], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[OrderLine]{
@@ -205,8 +167,6 @@ func (r *OrderLineRepo) List(ctx context.Context, page runtime.PageArgs) (runtim
 	return p, wrapErr(err, "order_lines.List", "order_lines")
 }
 
-// updateOrderLines are the statements of OrderLineRepo.Update: one per set of
-// fields set (see runtime.Update).
 var updateOrderLines = &runtime.Update{
 	Name: "order_lines.Update", Keys: 1,
 	Head: "UPDATE \"order_lines\"\nSET ",
@@ -214,14 +174,12 @@ var updateOrderLines = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"sku\", \"quantity\", \"unit_price\", \"total\", \"sku_lower\"",
 }
 
-// argsOrderLineUpdate gives the value of each field of u, nil when unset.
 func argsOrderLineUpdate(u *OrderLineUpdate, d []any) []any {
 	return append(d, u.SKU.Arg(), u.Quantity.Arg(), u.UnitPrice.Arg())
 }
 
 // Update applies the set fields of u to the row of table order_lines with the
-// given id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *OrderLineRepo) Update(ctx context.Context, id int64, u OrderLineUpdate) (OrderLine, error) {
 	if err := u.Validate(); err != nil {
 		return OrderLine{}, wrapErr(err, "order_lines.Update", "order_lines")
@@ -253,9 +211,8 @@ const sqlOrderLinesFindByIDs = `-- name: order_lines.FindByIDs replica=ok
 SELECT "id", "sku", "quantity", "unit_price", "total", "sku_lower" FROM "order_lines"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table order_lines whose id is in ids, in id order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table order_lines whose id is in ids, in id order;
+// keys without a row are skipped.
 func (r *OrderLineRepo) FindByIDs(ctx context.Context, ids []int64) ([]OrderLine, error) {
 	if len(ids) == 0 {
 		return []OrderLine{}, nil
@@ -264,15 +221,14 @@ func (r *OrderLineRepo) FindByIDs(ctx context.Context, ids []int64) ([]OrderLine
 	return items, wrapErr(err, "order_lines.FindByIDs", "order_lines")
 }
 
-// copyOrderLines sends rows of NewOrderLine to table order_lines with COPY.
 var copyOrderLines = &runtime.Copier[NewOrderLine]{
 	Table:   "order_lines",
 	Columns: []string{"sku", "quantity", "unit_price"},
 	Args:    argsNewOrderLine,
 }
 
-// CreateMany inserts rows into table order_lines with the COPY protocol and
-// returns how many it inserted, all or nothing. It validates every row first.
+// CreateMany inserts rows into table order_lines with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *OrderLineRepo) CreateMany(ctx context.Context, rows []NewOrderLine) (int64, error) {
 	n, err := copyOrderLines.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "order_lines.CreateMany", "order_lines")
@@ -285,10 +241,9 @@ FROM unnest($1::text[], $2::integer[], $3::numeric(12,2)[]) WITH ORDINALITY AS "
 ORDER BY "u"."ord"
 RETURNING "id", "sku", "quantity", "unit_price", "total", "sku_lower"`
 
-// CreateManyReturning inserts rows into table order_lines and returns them as
-// stored, in input order, defaults applied as in Create. It runs one statement,
-// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table order_lines in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *OrderLineRepo) CreateManyReturning(ctx context.Context, rows []NewOrderLine) ([]OrderLine, error) {
 	if len(rows) == 0 {
 		return []OrderLine{}, nil
@@ -307,14 +262,12 @@ func (r *OrderLineRepo) CreateManyReturning(ctx context.Context, rows []NewOrder
 	return items, wrapErr(err, "order_lines.CreateManyReturning", "order_lines")
 }
 
-// OrderLineKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// OrderLineKeyedUpdate is one row's key and changes for UpdateMany.
 type OrderLineKeyedUpdate struct {
 	ID      int64           `json:"id"`
 	Changes OrderLineUpdate `json:"changes"`
 }
 
-// bulkOrderLinesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkOrderLinesUpdates = &runtime.Bulk[OrderLineKeyedUpdate]{
 	Table:    "order_lines",
 	Key:      func(a, b *OrderLineKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -334,9 +287,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::integer[]
 "cpcgen_new" AS (UPDATE "order_lines" SET "sku" = COALESCE("cpcgen_v"."cpcgen_2", "order_lines"."sku"), "quantity" = COALESCE("cpcgen_v"."cpcgen_3", "order_lines"."quantity"), "unit_price" = COALESCE("cpcgen_v"."cpcgen_4", "order_lines"."unit_price") FROM "cpcgen_v" WHERE "order_lines"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table order_lines the changes of each, as
-// Update does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table order_lines, all or none (see
+// runtime.UpdateMany).
 func (r *OrderLineRepo) UpdateMany(ctx context.Context, rows []OrderLineKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkOrderLinesUpdates, sqlOrderLinesUpdateMany, rows)
 	return out, wrapErr(err, "order_lines.UpdateMany", "order_lines")
@@ -349,14 +301,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::integer[]
 "cpcgen_new" AS (UPDATE "order_lines" SET "sku" = COALESCE("cpcgen_v"."cpcgen_2", "order_lines"."sku"), "quantity" = COALESCE("cpcgen_v"."cpcgen_3", "order_lines"."quantity"), "unit_price" = COALESCE("cpcgen_v"."cpcgen_4", "order_lines"."unit_price") FROM "cpcgen_v" WHERE "order_lines"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "sku", "quantity", "unit_price", "total", "sku_lower")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."sku", "cpcgen_new"."quantity", "cpcgen_new"."unit_price", "cpcgen_new"."total", "cpcgen_new"."sku_lower" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *OrderLineRepo) UpdateManyReturning(ctx context.Context, rows []OrderLineKeyedUpdate) ([]OrderLine, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkOrderLinesUpdates, sqlOrderLinesUpdateManyReturning, scanOrderLine, rows)
 	return out, wrapErr(err, "order_lines.UpdateManyReturning", "order_lines")
 }
 
-// bulkOrderLinesKeys sends the rows of DeleteMany.
 var bulkOrderLinesKeys = &runtime.Bulk[int64]{
 	Table: "order_lines",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -372,16 +322,15 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcge
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table order_lines with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *OrderLineRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkOrderLinesKeys, sqlOrderLinesDeleteMany, keys)
 	return out, wrapErr(err, "order_lines.DeleteMany", "order_lines")
 }
 
-// LoadPageViews returns the rows of table page_views that reference each of
-// parents (page_views.line_id = order_lines.id), keyed by the parent's id, each
-// group in primary key order, with one query; parents without rows are not in the
-// map.
+// LoadPageViews returns the rows of table page_views of each of parents
+// (page_views.line_id = order_lines.id), keyed by the parent's id, as LoadByLineID
+// does.
 func (r *OrderLineRepo) LoadPageViews(ctx context.Context, parents []OrderLine) (map[int64][]PageView, error) {
 	keys := runtime.Keys(parents, func(p *OrderLine) (int64, bool) { return p.ID, true })
 	m, err := loadPageViewsByLineID(ctx, r.db, keys)

@@ -5,7 +5,6 @@ package shapesdb
 
 import (
 	"context"
-	"encoding/json"
 	"iter"
 	"time"
 
@@ -20,8 +19,8 @@ type PageView struct {
 	LineID   runtime.Null[int64]  `json:"line_id"`
 }
 
-// NewPageView holds the values of a new row of table page_views. Fields of type
-// runtime.Opt may be left unset: the column's default applies.
+// NewPageView holds the values of a new row of table page_views. An unset
+// runtime.Opt field takes its column's default.
 type NewPageView struct {
 	Path     string                 `json:"path"`
 	ViewedAt runtime.Opt[time.Time] `json:"viewed_at,omitzero"`
@@ -40,30 +39,21 @@ type PageViewRepo struct {
 	db runtime.DBTX
 }
 
-// NewPageViewRepo returns a repository of table page_views that runs its
-// statements on db: a pool, a connection or a transaction.
+// NewPageViewRepo returns the repository of table page_views over db.
 func NewPageViewRepo(db runtime.DBTX) *PageViewRepo {
 	return &PageViewRepo{db: db}
 }
 
 var (
-	// ErrPageViewTaken matches (errors.Is) a violation of the primary key () of
-	// page_views (constraint page_views_pkey, primary_key in the spec).
+	// ErrPageViewTaken matches a violation of the primary key ().
 	ErrPageViewTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "page_views", "page_views_pkey", "primary_key")
-
-	// ErrPageViewLineIDNotFound matches (errors.Is) a write of page_views whose
-	// line_id names no row of order_lines (constraint page_views_line_id_fkey,
-	// line_id.references in the spec).
+	// ErrPageViewLineIDNotFound matches a write whose line_id names no row of
+	// order_lines.
 	ErrPageViewLineIDNotFound = runtime.NewForeignKeySentinel("page_views", "page_views_line_id_fkey", "line_id.references", runtime.FKMissing)
 )
 
-// Validate checks n for table page_views: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table page_views (see
+// runtime.Validator).
 func (n *NewPageView) Validate() error {
 	var f runtime.Fields
 	f.Fits("path", runtime.CheckText(n.Path))
@@ -76,25 +66,16 @@ func (n *NewPageView) Validate() error {
 	return f.Err("page_views")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for path, viewed_at, whose columns are NOT NULL, rather than read it as a
-// zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields. Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewPageView) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "page_views", "path", "viewed_at"); err != nil {
-		return err
-	}
 	type plain NewPageView
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "page_views", "path", "viewed_at")
 }
 
-// scanPageView gives the scan destinations of the fields of v, columns in table
-// order.
 func scanPageView(v *PageView, d []any) []any {
 	return append(d, &v.Path, &v.ViewedAt, &v.Referrer, &v.LineID)
 }
 
-// argsNewPageView gives the values Create binds from n.
 func argsNewPageView(n *NewPageView, d []any) []any {
 	return append(d, &n.Path, n.ViewedAt.Arg(), &n.Referrer, &n.LineID)
 }
@@ -104,8 +85,8 @@ INSERT INTO "page_views" ("path", "viewed_at", "referrer", "line_id")
 VALUES ($1, COALESCE($2::timestamptz, now()), $3, $4)
 RETURNING "path", "viewed_at", "referrer", "line_id"`
 
-// Create inserts a row into table page_views and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table page_views and returns the row as stored. It
+// validates n first.
 func (r *PageViewRepo) Create(ctx context.Context, n NewPageView) (PageView, error) {
 	if err := n.Validate(); err != nil {
 		return PageView{}, wrapErr(err, "page_views.Create", "page_views")
@@ -117,17 +98,15 @@ func (r *PageViewRepo) Create(ctx context.Context, n NewPageView) (PageView, err
 const sqlPageViewsFindAll = `-- name: page_views.FindAll replica=ok
 SELECT "path", "viewed_at", "referrer", "line_id" FROM "page_views"`
 
-// FindAll returns every row of table page_views, in no particular order (the table
-// has no primary key), all in memory; Stream does not hold them all.
+// FindAll returns every row of table page_views, in no particular order (no
+// primary key), in memory.
 func (r *PageViewRepo) FindAll(ctx context.Context) ([]PageView, error) {
 	rows, err := r.db.Query(ctx, sqlPageViewsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanPageView)
 	return items, wrapErr(err, "page_views.FindAll", "page_views")
 }
 
-// Stream yields every row of table page_views in no particular order as the loop
-// reads them from the server: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *PageViewRepo) Stream(ctx context.Context) iter.Seq2[PageView, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "page_views.Stream", "page_views") }, scanPageView, sqlPageViewsFindAll)
 }
@@ -141,17 +120,14 @@ func (r *PageViewRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "page_views.Count", "page_views")
 }
 
-// copyPageViews sends rows of NewPageView to table page_views with COPY.
 var copyPageViews = &runtime.Copier[NewPageView]{
 	Table:   "page_views",
 	Columns: []string{"path", "viewed_at", "referrer", "line_id"},
 	Args:    argsNewPageView,
 }
 
-// CreateMany inserts rows into table page_views with the COPY protocol and returns
-// how many it inserted, all or nothing. It validates every row first. An unset
-// optional field takes the column's default, as in Create (rows setting different
-// fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table page_views with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *PageViewRepo) CreateMany(ctx context.Context, rows []NewPageView) (int64, error) {
 	n, err := copyPageViews.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "page_views.CreateMany", "page_views")
@@ -164,10 +140,9 @@ FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::bigint[]) WITH ORDINA
 ORDER BY "u"."ord"
 RETURNING "path", "viewed_at", "referrer", "line_id"`
 
-// CreateManyReturning inserts rows into table page_views and returns them as
-// stored, in input order, defaults applied as in Create. It runs one statement,
-// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table page_views in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *PageViewRepo) CreateManyReturning(ctx context.Context, rows []NewPageView) ([]PageView, error) {
 	if len(rows) == 0 {
 		return []PageView{}, nil
@@ -202,7 +177,6 @@ const sqlPageViewsLoadByLineID = `-- name: page_views.LoadByLineID replica=ok
 SELECT "path", "viewed_at", "referrer", "line_id" FROM "page_views"
 WHERE "line_id" = ANY($1)`
 
-// loadPageViewsByLineID is LoadByLineID on db.
 func loadPageViewsByLineID(ctx context.Context, db runtime.DBTX, keys []int64) (map[int64][]PageView, error) {
 	if len(keys) == 0 {
 		return map[int64][]PageView{}, nil
@@ -212,8 +186,7 @@ func loadPageViewsByLineID(ctx context.Context, db runtime.DBTX, keys []int64) (
 }
 
 // LoadByLineID returns the rows of table page_views whose line_id is one of keys,
-// grouped by line_id, each group in primary key order, with one query however many
-// keys; keys without rows are not in the map.
+// grouped by it, in one query (see runtime.GroupRows).
 func (r *PageViewRepo) LoadByLineID(ctx context.Context, keys []int64) (map[int64][]PageView, error) {
 	m, err := loadPageViewsByLineID(ctx, r.db, keys)
 	return m, wrapErr(err, "page_views.LoadByLineID", "page_views")

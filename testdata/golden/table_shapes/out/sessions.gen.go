@@ -5,7 +5,6 @@ package shapesdb
 
 import (
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -18,15 +17,15 @@ type Session struct {
 	UserID int64     `json:"user_id"`
 }
 
-// NewSession holds the values of a new row of table sessions. Fields of type
-// runtime.Opt may be left unset: the column's default applies.
+// NewSession holds the values of a new row of table sessions. An unset runtime.Opt
+// field takes its column's default.
 type NewSession struct {
 	ID     runtime.Opt[uuid.UUID] `json:"id,omitzero"`
 	UserID int64                  `json:"user_id"`
 }
 
-// SessionUpdate lists changes to a row of table sessions. Unset fields leave their
-// column unchanged.
+// SessionUpdate lists changes to a row of table sessions; unset fields stay
+// unchanged.
 type SessionUpdate struct {
 	UserID runtime.Opt[int64] `json:"user_id,omitzero"`
 }
@@ -36,72 +35,42 @@ type SessionRepo struct {
 	db runtime.DBTX
 }
 
-// NewSessionRepo returns a repository of table sessions that runs its statements
-// on db: a pool, a connection or a transaction.
+// NewSessionRepo returns the repository of table sessions over db.
 func NewSessionRepo(db runtime.DBTX) *SessionRepo {
 	return &SessionRepo{db: db}
 }
 
 var (
-	// ErrSessionIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// sessions (constraint sessions_pkey, primary_key in the spec).
+	// ErrSessionIDTaken matches a violation of the primary key (id).
 	ErrSessionIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "sessions", "sessions_pkey", "primary_key")
 )
 
-// Validate checks n for table sessions: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table sessions (see runtime.Validator).
 func (n *NewSession) Validate() error {
 	return nil
 }
 
-// Validate checks u for table sessions, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewSession.Validate does.
 func (u *SessionUpdate) Validate() error {
 	return nil
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for id, user_id, whose columns are NOT NULL, rather than read it as a zero
-// value: the error is a *runtime.DbError of kind Validation naming the fields.
-// Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewSession) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "sessions", "id", "user_id"); err != nil {
-		return err
-	}
 	type plain NewSession
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "sessions", "id", "user_id")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for user_id, whose column is NOT NULL, rather than read it as a zero value:
-// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
-// field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *SessionUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "sessions", "user_id"); err != nil {
-		return err
-	}
 	type plain SessionUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "sessions", "user_id")
 }
 
-// scanSession gives the scan destinations of the fields of v, columns in table
-// order.
 func scanSession(v *Session, d []any) []any {
 	return append(d, &v.ID, &v.UserID)
 }
 
-// argsNewSession gives the values Create binds from n.
 func argsNewSession(n *NewSession, d []any) []any {
 	return append(d, n.ID.Arg(), &n.UserID)
 }
@@ -111,8 +80,7 @@ INSERT INTO "sessions" ("id", "user_id")
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2)
 RETURNING "id", "user_id"`
 
-// Create inserts a row into table sessions and returns it as stored, defaults
-// applied.
+// Create inserts n into table sessions and returns the row as stored.
 func (r *SessionRepo) Create(ctx context.Context, n NewSession) (Session, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlSessionsCreate, n, argsNewSession, scanSession)
 	return v, wrapParamsErr(err, "sessions.Create", "sessions", []string{"id", "user_id"})
@@ -122,8 +90,8 @@ const sqlSessionsFindByID = `-- name: sessions.FindByID replica=ok
 SELECT "id", "user_id" FROM "sessions"
 WHERE "id" = $1`
 
-// FindByID returns the row of table sessions with the given id. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table sessions with the given id, or
+// runtime.ErrNotFound.
 func (r *SessionRepo) FindByID(ctx context.Context, id uuid.UUID) (Session, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlSessionsFindByID, id, runtime.Arg, scanSession)
 	return v, wrapErr(err, "sessions.FindByID", "sessions")
@@ -132,17 +100,14 @@ func (r *SessionRepo) FindByID(ctx context.Context, id uuid.UUID) (Session, erro
 const sqlSessionsFindAll = `-- name: sessions.FindAll replica=ok
 SELECT "id", "user_id" FROM "sessions" ORDER BY "id"`
 
-// FindAll returns every row of table sessions in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table sessions in primary key order, in memory.
 func (r *SessionRepo) FindAll(ctx context.Context) ([]Session, error) {
 	rows, err := r.db.Query(ctx, sqlSessionsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanSession)
 	return items, wrapErr(err, "sessions.FindAll", "sessions")
 }
 
-// Stream yields every row of table sessions in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *SessionRepo) Stream(ctx context.Context) iter.Seq2[Session, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "sessions.Stream", "sessions") }, scanSession, sqlSessionsFindAll)
 }
@@ -156,9 +121,8 @@ SELECT "id", "user_id" FROM "sessions"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table sessions in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table sessions in primary key order (see
+// runtime.PageArgs).
 func (r *SessionRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Session], error) {
 	var id uuid.UUID
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Session]{
@@ -171,8 +135,6 @@ func (r *SessionRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "sessions.List", "sessions")
 }
 
-// updateSessions are the statements of SessionRepo.Update: one per set of fields
-// set (see runtime.Update).
 var updateSessions = &runtime.Update{
 	Name: "sessions.Update", Keys: 1,
 	Head: "UPDATE \"sessions\"\nSET ",
@@ -180,14 +142,12 @@ var updateSessions = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"user_id\"",
 }
 
-// argsSessionUpdate gives the value of each field of u, nil when unset.
 func argsSessionUpdate(u *SessionUpdate, d []any) []any {
 	return append(d, u.UserID.Arg())
 }
 
 // Update applies the set fields of u to the row of table sessions with the given
-// id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// id and returns it as stored, or runtime.ErrNotFound.
 func (r *SessionRepo) Update(ctx context.Context, id uuid.UUID, u SessionUpdate) (Session, error) {
 	v, err := runtime.UpdateOne(ctx, r.db, updateSessions, id, runtime.Arg, u, argsSessionUpdate, scanSession)
 	return v, wrapParamsErr(err, "sessions.Update", "sessions", []string{"id", "user_id"})
@@ -216,9 +176,8 @@ const sqlSessionsFindByIDs = `-- name: sessions.FindByIDs replica=ok
 SELECT "id", "user_id" FROM "sessions"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table sessions whose id is in ids, in id order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table sessions whose id is in ids, in id order;
+// keys without a row are skipped.
 func (r *SessionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Session, error) {
 	if len(ids) == 0 {
 		return []Session{}, nil
@@ -227,17 +186,14 @@ func (r *SessionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Session
 	return items, wrapErr(err, "sessions.FindByIDs", "sessions")
 }
 
-// copySessions sends rows of NewSession to table sessions with COPY.
 var copySessions = &runtime.Copier[NewSession]{
 	Table:   "sessions",
 	Columns: []string{"id", "user_id"},
 	Args:    argsNewSession,
 }
 
-// CreateMany inserts rows into table sessions with the COPY protocol and returns
-// how many it inserted, all or nothing. An unset optional field takes the column's
-// default, as in Create (rows setting different fields are copied in groups, in
-// one transaction).
+// CreateMany inserts rows into table sessions with COPY, all or nothing, and
+// returns how many (see runtime.Copier).
 func (r *SessionRepo) CreateMany(ctx context.Context, rows []NewSession) (int64, error) {
 	n, err := copySessions.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "sessions.CreateMany", "sessions")
@@ -250,10 +206,8 @@ FROM unnest($1::uuid[], $2::bigint[]) WITH ORDINALITY AS "u"("c1", "c2", "ord")
 ORDER BY "u"."ord"
 RETURNING "id", "user_id"`
 
-// CreateManyReturning inserts rows into table sessions and returns them as stored,
-// in input order, defaults applied as in Create. It runs one statement, which
-// binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing.
+// CreateManyReturning inserts rows into table sessions in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored.
 func (r *SessionRepo) CreateManyReturning(ctx context.Context, rows []NewSession) ([]Session, error) {
 	if len(rows) == 0 {
 		return []Session{}, nil
@@ -268,14 +222,12 @@ func (r *SessionRepo) CreateManyReturning(ctx context.Context, rows []NewSession
 	return items, wrapErr(err, "sessions.CreateManyReturning", "sessions")
 }
 
-// SessionKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// SessionKeyedUpdate is one row's key and changes for UpdateMany.
 type SessionKeyedUpdate struct {
 	ID      uuid.UUID     `json:"id"`
 	Changes SessionUpdate `json:"changes"`
 }
 
-// bulkSessionsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkSessionsUpdates = &runtime.Bulk[SessionKeyedUpdate]{
 	Table: "sessions",
 	Key:   func(a, b *SessionKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
@@ -292,9 +244,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[]) WITH ORDINALI
 "cpcgen_new" AS (UPDATE "sessions" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "sessions"."user_id") FROM "cpcgen_v" WHERE "sessions"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table sessions the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table sessions, all or none (see
+// runtime.UpdateMany).
 func (r *SessionRepo) UpdateMany(ctx context.Context, rows []SessionKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkSessionsUpdates, sqlSessionsUpdateMany, rows)
 	return out, wrapErr(err, "sessions.UpdateMany", "sessions")
@@ -307,14 +258,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[], $2::bigint[]) WITH ORDINALI
 "cpcgen_new" AS (UPDATE "sessions" SET "user_id" = COALESCE("cpcgen_v"."cpcgen_2", "sessions"."user_id") FROM "cpcgen_v" WHERE "sessions"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "user_id")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."user_id" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *SessionRepo) UpdateManyReturning(ctx context.Context, rows []SessionKeyedUpdate) ([]Session, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkSessionsUpdates, sqlSessionsUpdateManyReturning, scanSession, rows)
 	return out, wrapErr(err, "sessions.UpdateManyReturning", "sessions")
 }
 
-// bulkSessionsKeys sends the rows of DeleteMany.
 var bulkSessionsKeys = &runtime.Bulk[uuid.UUID]{
 	Table: "sessions",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
@@ -330,7 +279,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS "cpcgen_
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table sessions with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *SessionRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkSessionsKeys, sqlSessionsDeleteMany, keys)
 	return out, wrapErr(err, "sessions.DeleteMany", "sessions")

@@ -6,7 +6,6 @@ package shapesdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -26,8 +25,7 @@ type NewShop struct {
 	Name   string `json:"name"`
 }
 
-// ShopUpdate lists changes to a row of table shops. Unset fields leave their
-// column unchanged.
+// ShopUpdate lists changes to a row of table shops; unset fields stay unchanged.
 type ShopUpdate struct {
 	Name runtime.Opt[string] `json:"name,omitzero"`
 }
@@ -39,25 +37,17 @@ type ShopRepo struct {
 	db runtime.DBTX
 }
 
-// NewShopRepo returns a repository of table shops that runs its statements on db:
-// a pool, a connection or a transaction.
+// NewShopRepo returns the repository of table shops over db.
 func NewShopRepo(db runtime.DBTX) *ShopRepo {
 	return &ShopRepo{db: db}
 }
 
 var (
-	// ErrShopRegionCodeTaken matches (errors.Is) a violation of the primary key
-	// (region, code) of shops (constraint shops_pkey, primary_key in the spec).
+	// ErrShopRegionCodeTaken matches a violation of the primary key (region, code).
 	ErrShopRegionCodeTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "shops", "shops_pkey", "primary_key")
 )
 
-// Validate checks n for table shops: what the columns' types cannot hold (nil for
-// a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more digits
-// than numeric(p,s) takes, times out of PostgreSQL's range), then the spec's rules
-// (enum labels, lengths in characters, bounds, formats, patterns and not_empty).
-// It returns nil, or a *runtime.DbError of kind Validation whose Fields list every
-// failing field (JSON names), each with the first check it fails. The repository
-// calls it before any SQL.
+// Validate checks n against the columns of table shops (see runtime.Validator).
 func (n *NewShop) Validate() error {
 	var f runtime.Fields
 	f.Fits("region", runtime.CheckText(n.Region))
@@ -66,14 +56,7 @@ func (n *NewShop) Validate() error {
 	return f.Err("shops")
 }
 
-// Validate checks u for table shops, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewShop.Validate does.
 func (u *ShopUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Name.Set {
@@ -82,36 +65,22 @@ func (u *ShopUpdate) Validate() error {
 	return f.Err("shops")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for region, code, name, whose columns are NOT NULL, rather than read it as
-// a zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewShop) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "shops", "region", "code", "name"); err != nil {
-		return err
-	}
 	type plain NewShop
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "shops", "region", "code", "name")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for name, whose column is NOT NULL, rather than read it as a zero value:
-// the error is a *runtime.DbError of kind Validation naming the fields. Leave a
-// field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *ShopUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "shops", "name"); err != nil {
-		return err
-	}
 	type plain ShopUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "shops", "name")
 }
 
-// scanShop gives the scan destinations of the fields of v, columns in table order.
 func scanShop(v *Shop, d []any) []any {
 	return append(d, &v.Region, &v.Code, &v.Name)
 }
 
-// argsNewShop gives the values Create binds from n.
 func argsNewShop(n *NewShop, d []any) []any {
 	return append(d, &n.Region, &n.Code, &n.Name)
 }
@@ -121,8 +90,8 @@ INSERT INTO "shops" ("region", "code", "name")
 VALUES ($1, $2, $3)
 RETURNING "region", "code", "name"`
 
-// Create inserts a row into table shops and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table shops and returns the row as stored. It validates n
+// first.
 func (r *ShopRepo) Create(ctx context.Context, n NewShop) (Shop, error) {
 	if err := n.Validate(); err != nil {
 		return Shop{}, wrapErr(err, "shops.Create", "shops")
@@ -135,8 +104,8 @@ const sqlShopsFindByID = `-- name: shops.FindByID replica=ok
 SELECT "region", "code", "name" FROM "shops"
 WHERE "region" = $1 AND "code" = $2`
 
-// FindByID returns the row of table shops with the given region and code. If there
-// is none, the error matches runtime.ErrNotFound.
+// FindByID returns the row of table shops with the given region and code, or
+// runtime.ErrNotFound.
 func (r *ShopRepo) FindByID(ctx context.Context, region string, code string) (Shop, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlShopsFindByID, region, runtime.Arg, scanShop, code)
 	return v, wrapErr(err, "shops.FindByID", "shops")
@@ -145,17 +114,14 @@ func (r *ShopRepo) FindByID(ctx context.Context, region string, code string) (Sh
 const sqlShopsFindAll = `-- name: shops.FindAll replica=ok
 SELECT "region", "code", "name" FROM "shops" ORDER BY "region", "code"`
 
-// FindAll returns every row of table shops in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table shops in primary key order, in memory.
 func (r *ShopRepo) FindAll(ctx context.Context) ([]Shop, error) {
 	rows, err := r.db.Query(ctx, sqlShopsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanShop)
 	return items, wrapErr(err, "shops.FindAll", "shops")
 }
 
-// Stream yields every row of table shops in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *ShopRepo) Stream(ctx context.Context) iter.Seq2[Shop, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "shops.Stream", "shops") }, scanShop, sqlShopsFindAll)
 }
@@ -169,9 +135,7 @@ SELECT "region", "code", "name" FROM "shops"
 WHERE ("region", "code") > ($1, $2) ORDER BY "region", "code"
 LIMIT $3`
 
-// List returns up to page.Limit rows of table shops in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table shops in primary key order (see runtime.PageArgs).
 func (r *ShopRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Shop], error) {
 	var region string
 	var code string
@@ -185,8 +149,6 @@ func (r *ShopRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Pag
 	return p, wrapErr(err, "shops.List", "shops")
 }
 
-// updateShops are the statements of ShopRepo.Update: one per set of fields set
-// (see runtime.Update).
 var updateShops = &runtime.Update{
 	Name: "shops.Update", Keys: 2,
 	Head: "UPDATE \"shops\"\nSET ",
@@ -194,14 +156,13 @@ var updateShops = &runtime.Update{
 	Tail: "\nWHERE \"region\" = $1 AND \"code\" = $2\nRETURNING \"region\", \"code\", \"name\"",
 }
 
-// argsShopUpdate gives the value of each field of u, nil when unset.
 func argsShopUpdate(u *ShopUpdate, d []any) []any {
 	return append(d, u.Name.Arg())
 }
 
 // Update applies the set fields of u to the row of table shops with the given
-// region and code and returns the row as stored. If there is none, the error
-// matches runtime.ErrNotFound. It validates u first.
+// region and code and returns it as stored, or runtime.ErrNotFound. It validates u
+// first.
 func (r *ShopRepo) Update(ctx context.Context, region string, code string, u ShopUpdate) (Shop, error) {
 	if err := u.Validate(); err != nil {
 		return Shop{}, wrapErr(err, "shops.Update", "shops")
@@ -229,15 +190,14 @@ func (r *ShopRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "shops.Count", "shops")
 }
 
-// copyShops sends rows of NewShop to table shops with COPY.
 var copyShops = &runtime.Copier[NewShop]{
 	Table:   "shops",
 	Columns: []string{"region", "code", "name"},
 	Args:    argsNewShop,
 }
 
-// CreateMany inserts rows into table shops with the COPY protocol and returns how
-// many it inserted, all or nothing. It validates every row first.
+// CreateMany inserts rows into table shops with COPY, all or nothing, and returns
+// how many (see runtime.Copier). It validates every row first.
 func (r *ShopRepo) CreateMany(ctx context.Context, rows []NewShop) (int64, error) {
 	n, err := copyShops.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "shops.CreateMany", "shops")
@@ -250,10 +210,9 @@ FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS "u"("c1", "c2
 ORDER BY "u"."ord"
 RETURNING "region", "code", "name"`
 
-// CreateManyReturning inserts rows into table shops and returns them as stored, in
-// input order, defaults applied as in Create. It runs one statement, which binds
-// one array per column (INSERT … SELECT FROM unnest), so it is one round trip
-// and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table shops in one INSERT … SELECT FROM
+// unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *ShopRepo) CreateManyReturning(ctx context.Context, rows []NewShop) ([]Shop, error) {
 	if len(rows) == 0 {
 		return []Shop{}, nil
@@ -322,14 +281,13 @@ type ShopKey struct {
 	Code   string `json:"code"`
 }
 
-// ShopKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// ShopKeyedUpdate is one row's key and changes for UpdateMany.
 type ShopKeyedUpdate struct {
 	Region  string     `json:"region"`
 	Code    string     `json:"code"`
 	Changes ShopUpdate `json:"changes"`
 }
 
-// bulkShopsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkShopsUpdates = &runtime.Bulk[ShopKeyedUpdate]{
 	Table: "shops",
 	Key: func(a, b *ShopKeyedUpdate) int {
@@ -350,9 +308,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) WIT
 "cpcgen_new" AS (UPDATE "shops" SET "name" = COALESCE("cpcgen_v"."cpcgen_3", "shops"."name") FROM "cpcgen_v" WHERE "shops"."region" = "cpcgen_v"."cpcgen_1" AND "shops"."code" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table shops the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table shops, all or none (see
+// runtime.UpdateMany).
 func (r *ShopRepo) UpdateMany(ctx context.Context, rows []ShopKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkShopsUpdates, sqlShopsUpdateMany, rows)
 	return out, wrapErr(err, "shops.UpdateMany", "shops")
@@ -365,14 +322,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) WIT
 "cpcgen_new" AS (UPDATE "shops" SET "name" = COALESCE("cpcgen_v"."cpcgen_3", "shops"."name") FROM "cpcgen_v" WHERE "shops"."region" = "cpcgen_v"."cpcgen_1" AND "shops"."code" = "cpcgen_v"."cpcgen_2" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "region", "code", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."region", "cpcgen_new"."code", "cpcgen_new"."name" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *ShopRepo) UpdateManyReturning(ctx context.Context, rows []ShopKeyedUpdate) ([]Shop, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkShopsUpdates, sqlShopsUpdateManyReturning, scanShop, rows)
 	return out, wrapErr(err, "shops.UpdateManyReturning", "shops")
 }
 
-// bulkShopsKeys sends the rows of DeleteMany.
 var bulkShopsKeys = &runtime.Bulk[ShopKey]{
 	Table: "shops",
 	Key:   func(a, b *ShopKey) int { return cmp.Or(cmp.Compare(a.Region, b.Region), cmp.Compare(a.Code, b.Code)) },
@@ -388,14 +343,13 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::text[], $2::text[]) WITH ORDINALITY
 "cpcgen_new" AS (DELETE FROM "shops" USING "cpcgen_v" WHERE "shops"."region" = "cpcgen_v"."cpcgen_1" AND "shops"."code" = "cpcgen_v"."cpcgen_2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table shops with the keys given, as Delete does,
-// and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table shops with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *ShopRepo) DeleteMany(ctx context.Context, keys []ShopKey) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkShopsKeys, sqlShopsDeleteMany, keys)
 	return out, wrapErr(err, "shops.DeleteMany", "shops")
 }
 
-// bulkShopsNew sends the rows of the batch upserts.
 var bulkShopsNew = &runtime.Bulk[NewShop]{
 	Table:    "shops",
 	Validate: (*NewShop).Validate,
@@ -413,8 +367,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_new" AS (UPDATE "shops" SET "name" = "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" WHERE "region" = "cpcgen_v"."cpcgen_i1" AND "code" = "cpcgen_v"."cpcgen_i2" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord", "region", "code", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."region", "cpcgen_ins"."code", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."region" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 0, "cpcgen_new"."cpcgen_ord", "cpcgen_new"."region", "cpcgen_new"."code", "cpcgen_new"."name" FROM "cpcgen_new"`
 
-// UpsertManyByRegionAndCode is UpsertByRegionAndCode for many rows: it returns the
-// rows as stored, in the order of rows. See runtime.UpsertMany.
+// UpsertManyByRegionAndCode is UpsertByRegionAndCode for many rows (see
+// runtime.UpsertMany).
 func (r *ShopRepo) UpsertManyByRegionAndCode(ctx context.Context, rows []NewShop) ([]Shop, error) {
 	out, err := runtime.UpsertMany(ctx, r.db, bulkShopsNew.By(func(a, b *NewShop) int { return cmp.Or(cmp.Compare(a.Region, b.Region), cmp.Compare(a.Code, b.Code)) }), sqlShopsUpsertManyByRegionAndCode, scanShop, rows)
 	return out, wrapErr(err, "shops.UpsertManyByRegionAndCode", "shops")
@@ -425,9 +379,8 @@ WITH "cpcgen_v" AS (SELECT *, "cpcgen_u"."cpcgen_1" AS "cpcgen_i1", "cpcgen_u"."
 "cpcgen_ins" AS (INSERT INTO "shops" ("region", "code", "name") SELECT "cpcgen_v"."cpcgen_i1", "cpcgen_v"."cpcgen_i2", "cpcgen_v"."cpcgen_i3" FROM "cpcgen_v" ORDER BY "cpcgen_v"."cpcgen_ord" ON CONFLICT ("region", "code") DO NOTHING RETURNING "region", "code", "name")
 SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."region", "cpcgen_ins"."code", "cpcgen_ins"."name" FROM "cpcgen_ins" JOIN "cpcgen_v" ON "cpcgen_ins"."region" = "cpcgen_v"."cpcgen_i1" AND "cpcgen_ins"."code" = "cpcgen_v"."cpcgen_i2" UNION ALL SELECT 3, "cpcgen_v"."cpcgen_ord", "shops"."region", "shops"."code", "shops"."name" FROM "cpcgen_v" JOIN "shops" ON "region" = "cpcgen_v"."cpcgen_i1" AND "code" = "cpcgen_v"."cpcgen_i2"`
 
-// CreateManyIfAbsentByRegionAndCode is CreateIfAbsentByRegionAndCode for many
-// rows: it returns, in the order of rows, the new rows or the rows in the way, and
-// whether each was created. See runtime.CreateManyIfAbsent.
+// CreateManyIfAbsentByRegionAndCode is CreateIfAbsentByRegionAndCode for many rows
+// (see runtime.CreateManyIfAbsent).
 func (r *ShopRepo) CreateManyIfAbsentByRegionAndCode(ctx context.Context, rows []NewShop) ([]Shop, []bool, error) {
 	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkShopsNew.By(func(a, b *NewShop) int { return cmp.Or(cmp.Compare(a.Region, b.Region), cmp.Compare(a.Code, b.Code)) }), sqlShopsCreateManyIfAbsentByRegionAndCode, scanShop, rows)
 	return out, created, wrapErr(err, "shops.CreateManyIfAbsentByRegionAndCode", "shops")

@@ -13,7 +13,6 @@ import (
 
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/shopspring/decimal"
 )
@@ -53,9 +52,8 @@ type Sample struct {
 	Moods      []Mood            `json:"moods"`
 }
 
-// NewSample holds the values of a new row of table samples. Fields of type
-// runtime.Opt may be left unset: the column's default applies. The database sets
-// id.
+// NewSample holds the values of a new row of table samples. An unset runtime.Opt
+// field takes its column's default. The database sets id.
 type NewSample struct {
 	UID        runtime.Opt[uuid.UUID]       `json:"uid,omitzero"`
 	Name       string                       `json:"name"`
@@ -87,8 +85,8 @@ type NewSample struct {
 	Moods      runtime.Opt[[]Mood]          `json:"moods,omitzero"`
 }
 
-// SampleUpdate lists changes to a row of table samples. Unset fields leave their
-// column unchanged.
+// SampleUpdate lists changes to a row of table samples; unset fields stay
+// unchanged.
 type SampleUpdate struct {
 	UID        runtime.Opt[uuid.UUID]         `json:"uid,omitzero"`
 	Name       runtime.Opt[string]            `json:"name,omitzero"`
@@ -125,25 +123,17 @@ type SampleRepo struct {
 	db runtime.DBTX
 }
 
-// NewSampleRepo returns a repository of table samples that runs its statements on
-// db: a pool, a connection or a transaction.
+// NewSampleRepo returns the repository of table samples over db.
 func NewSampleRepo(db runtime.DBTX) *SampleRepo {
 	return &SampleRepo{db: db}
 }
 
 var (
-	// ErrSampleIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// samples (constraint samples_pkey, primary_key in the spec).
+	// ErrSampleIDTaken matches a violation of the primary key (id).
 	ErrSampleIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "samples", "samples_pkey", "primary_key")
 )
 
-// Validate checks n for table samples: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table samples (see runtime.Validator).
 func (n *NewSample) Validate() error {
 	var f runtime.Fields
 	f.Fits("name", runtime.CheckText(n.Name))
@@ -179,14 +169,7 @@ func (n *NewSample) Validate() error {
 	return f.Err("samples")
 }
 
-// Validate checks u for table samples, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewSample.Validate does.
 func (u *SampleUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Name.Set {
@@ -246,33 +229,16 @@ func (u *SampleUpdate) Validate() error {
 	return f.Err("samples")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for uid, name, code, flag, active, small, medium, big, amount, ratio,
-// score, precise, born_on, alarm, seen_at, happened_at, wait, doc, raw_doc, blob,
-// addr, net, tags, counts, ids, prices, mood, moods, whose columns are NOT NULL,
-// rather than read it as a zero value: the error is a *runtime.DbError of kind
-// Validation naming the fields. Leave an optional field out for its column's
-// default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewSample) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "samples", "uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"); err != nil {
-		return err
-	}
 	type plain NewSample
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "samples", "uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for uid, name, code, flag, active, small, medium, big, amount, ratio,
-// score, precise, born_on, alarm, seen_at, happened_at, wait, doc, raw_doc, blob,
-// addr, net, tags, counts, ids, prices, mood, moods, whose columns are NOT NULL,
-// rather than read it as a zero value: the error is a *runtime.DbError of kind
-// Validation naming the fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *SampleUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "samples", "uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"); err != nil {
-		return err
-	}
 	type plain SampleUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "samples", "uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods")
 }
 
 var (
@@ -287,13 +253,10 @@ var (
 	}
 )
 
-// scanSample gives the scan destinations of the fields of v, columns in table
-// order.
 func scanSample(v *Sample, d []any) []any {
 	return append(d, &v.ID, &v.UID, &v.Name, &v.Code, &v.Flag, &v.Active, &v.Small, &v.Medium, &v.Big, &v.Amount, &v.Ratio, &v.Score, &v.Precise, &v.BornOn, &v.Alarm, &v.SeenAt, &v.HappenedAt, &v.Wait, &v.Doc, &v.RawDoc, &v.Blob, &v.Addr, &v.Net, &v.Tags, &v.Counts, &v.IDs, &v.Prices, &v.Mood, &v.Moods)
 }
 
-// argsNewSample gives the values Create binds from n.
 func argsNewSample(n *NewSample, d []any) []any {
 	return append(d, n.UID.Arg(), &n.Name, &n.Code, &n.Flag, n.Active.Arg(), &n.Small, &n.Medium, &n.Big, &n.Amount, &n.Ratio, &n.Score, &n.Precise, &n.BornOn, &n.Alarm, &n.SeenAt, &n.HappenedAt, &n.Wait, runtime.OptValue(&n.Doc), n.RawDoc, n.Blob, &n.Addr, &n.Net, runtime.OptValue(&n.Tags), n.Counts, n.IDs, n.Prices, n.Mood.Arg(), runtime.OptValue(&n.Moods))
 }
@@ -303,8 +266,8 @@ INSERT INTO "samples" ("uid", "name", "code", "flag", "active", "small", "medium
 VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, COALESCE($5::boolean, TRUE), $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, COALESCE($18::jsonb, '{}'::jsonb), $19, $20, $21, $22, COALESCE($23::text[], '{}'::text[]), $24, $25, $26, COALESCE($27::"mood", 'happy'::"mood"), COALESCE($28::text[]::"mood"[], '{happy}'::"mood"[]))
 RETURNING "id", "uid", "name", "code", "flag"::text, "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"::text[]`
 
-// Create inserts a row into table samples and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table samples and returns the row as stored. It validates
+// n first.
 func (r *SampleRepo) Create(ctx context.Context, n NewSample) (Sample, error) {
 	if err := n.Validate(); err != nil {
 		return Sample{}, wrapErr(err, "samples.Create", "samples")
@@ -317,8 +280,8 @@ const sqlSamplesFindByID = `-- name: samples.FindByID replica=ok
 SELECT "id", "uid", "name", "code", "flag"::text, "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"::text[] FROM "samples"
 WHERE "id" = $1`
 
-// FindByID returns the row of table samples with the given id. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table samples with the given id, or
+// runtime.ErrNotFound.
 func (r *SampleRepo) FindByID(ctx context.Context, id int64) (Sample, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlSamplesFindByID, id, runtime.Arg, scanSample)
 	return v, wrapErr(err, "samples.FindByID", "samples")
@@ -327,17 +290,14 @@ func (r *SampleRepo) FindByID(ctx context.Context, id int64) (Sample, error) {
 const sqlSamplesFindAll = `-- name: samples.FindAll replica=ok
 SELECT "id", "uid", "name", "code", "flag"::text, "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"::text[] FROM "samples" ORDER BY "id"`
 
-// FindAll returns every row of table samples in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table samples in primary key order, in memory.
 func (r *SampleRepo) FindAll(ctx context.Context) ([]Sample, error) {
 	rows, err := r.db.Query(ctx, sqlSamplesFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanSample)
 	return items, wrapErr(err, "samples.FindAll", "samples")
 }
 
-// Stream yields every row of table samples in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *SampleRepo) Stream(ctx context.Context) iter.Seq2[Sample, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "samples.Stream", "samples") }, scanSample, sqlSamplesFindAll)
 }
@@ -351,9 +311,8 @@ SELECT "id", "uid", "name", "code", "flag"::text, "active", "small", "medium", "
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table samples in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table samples in primary key order (see
+// runtime.PageArgs).
 func (r *SampleRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Sample], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Sample]{
@@ -366,8 +325,6 @@ func (r *SampleRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.P
 	return p, wrapErr(err, "samples.List", "samples")
 }
 
-// updateSamples are the statements of SampleRepo.Update: one per set of fields set
-// (see runtime.Update).
 var updateSamples = &runtime.Update{
 	Name: "samples.Update", Keys: 1,
 	Head:  "UPDATE \"samples\"\nSET ",
@@ -376,14 +333,12 @@ var updateSamples = &runtime.Update{
 	Tail:  "\nWHERE \"id\" = $1\nRETURNING \"id\", \"uid\", \"name\", \"code\", \"flag\"::text, \"active\", \"small\", \"medium\", \"big\", \"amount\", \"ratio\", \"score\", \"precise\", \"born_on\", \"alarm\", \"seen_at\", \"happened_at\", \"wait\", \"doc\", \"raw_doc\", \"blob\", \"addr\", \"net\", \"tags\", \"counts\", \"ids\", \"prices\", \"mood\", \"moods\"::text[]",
 }
 
-// argsSampleUpdate gives the value of each field of u, nil when unset.
 func argsSampleUpdate(u *SampleUpdate, d []any) []any {
 	return append(d, u.UID.Arg(), u.Name.Arg(), u.Code.Arg(), u.Flag.Arg(), u.Active.Arg(), u.Small.Arg(), u.Medium.Arg(), u.Big.Arg(), u.Amount.Arg(), u.Ratio.Arg(), u.Score.Arg(), u.Precise.Arg(), u.BornOn.Arg(), u.Alarm.Arg(), u.SeenAt.Arg(), u.HappenedAt.Arg(), u.Wait.Arg(), runtime.OptValue(&u.Doc), runtime.OptValue(&u.RawDoc), runtime.OptValue(&u.Blob), u.Addr.Arg(), u.Net.Arg(), runtime.OptValue(&u.Tags), runtime.OptValue(&u.Counts), runtime.OptValue(&u.IDs), runtime.OptValue(&u.Prices), u.Mood.Arg(), runtime.OptValue(&u.Moods))
 }
 
 // Update applies the set fields of u to the row of table samples with the given id
-// and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *SampleRepo) Update(ctx context.Context, id int64, u SampleUpdate) (Sample, error) {
 	if err := u.Validate(); err != nil {
 		return Sample{}, wrapErr(err, "samples.Update", "samples")
@@ -415,9 +370,8 @@ const sqlSamplesFindByIDs = `-- name: samples.FindByIDs replica=ok
 SELECT "id", "uid", "name", "code", "flag"::text, "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"::text[] FROM "samples"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table samples whose id is in ids, in id order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table samples whose id is in ids, in id order;
+// keys without a row are skipped.
 func (r *SampleRepo) FindByIDs(ctx context.Context, ids []int64) ([]Sample, error) {
 	if len(ids) == 0 {
 		return []Sample{}, nil
@@ -426,7 +380,6 @@ func (r *SampleRepo) FindByIDs(ctx context.Context, ids []int64) ([]Sample, erro
 	return items, wrapErr(err, "samples.FindByIDs", "samples")
 }
 
-// copySamples sends rows of NewSample to table samples with COPY.
 var copySamples = &runtime.Copier[NewSample]{
 	Table:   "samples",
 	Columns: []string{"uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"},
@@ -434,56 +387,31 @@ var copySamples = &runtime.Copier[NewSample]{
 	Enums:   []string{"\"mood\""},
 }
 
-// CreateMany inserts rows into table samples with the COPY protocol and returns
-// how many it inserted, all or nothing. It validates every row first. An unset
-// optional field takes the column's default, as in Create (rows setting different
-// fields are copied in groups, in one transaction). It runs in a transaction, on
-// whose connection it registers the enum types "mood" so that pgx can send enum
-// arrays in COPY's binary format.
+// CreateMany inserts rows into table samples with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first. It
+// registers the enum types "mood" on its connection.
 func (r *SampleRepo) CreateMany(ctx context.Context, rows []NewSample) (int64, error) {
 	n, err := copySamples.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "samples.CreateMany", "samples")
 }
 
-// CreateManyReturning inserts rows into table samples and returns them as stored,
-// in input order, defaults applied. It queues Create's statement once per row in
-// one pgx.Batch: one round trip, and all or nothing, as the batch runs in one
-// implicit transaction. (A single INSERT … SELECT FROM unnest cannot carry the
-// table's array columns.) It validates every row first.
+// CreateManyReturning inserts rows into table samples in one pgx.Batch of Create's
+// statement (unnest cannot carry its array columns), all or nothing, and returns
+// them as stored. It validates every row first.
 func (r *SampleRepo) CreateManyReturning(ctx context.Context, rows []NewSample) ([]Sample, error) {
-	if len(rows) == 0 {
-		return []Sample{}, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "samples.CreateManyReturning", "samples")
 	}
-	b := &pgx.Batch{}
-	for i := range rows {
-		b.Queue(sqlSamplesCreate, argsNewSample(&rows[i], nil)...)
-	}
-	br := r.db.SendBatch(ctx, b)
-	out := make([]Sample, 0, len(rows))
-	for range rows {
-		v, err := runtime.ScanOne(br.QueryRow(), scanSample)
-		if err != nil {
-			br.Close()
-			return nil, wrapErr(err, "samples.CreateManyReturning", "samples")
-		}
-		out = append(out, v)
-	}
-	if err := br.Close(); err != nil {
-		return nil, wrapErr(err, "samples.CreateManyReturning", "samples")
-	}
-	return out, nil
+	out, err := runtime.BatchQuery(ctx, r.db, sqlSamplesCreate, rows, argsNewSample, scanSample)
+	return out, wrapErr(err, "samples.CreateManyReturning", "samples")
 }
 
-// SampleKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// SampleKeyedUpdate is one row's key and changes for UpdateMany.
 type SampleKeyedUpdate struct {
 	ID      int64        `json:"id"`
 	Changes SampleUpdate `json:"changes"`
 }
 
-// bulkSamplesUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkSamplesUpdates = &runtime.Bulk[SampleKeyedUpdate]{
 	Table:    "samples",
 	Key:      func(a, b *SampleKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -528,9 +456,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $
 "cpcgen_new" AS (UPDATE "samples" SET "uid" = COALESCE("cpcgen_v"."cpcgen_2", "samples"."uid"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "samples"."name"), "code" = COALESCE("cpcgen_v"."cpcgen_4", "samples"."code"), "flag" = COALESCE("cpcgen_v"."cpcgen_5", "samples"."flag"), "active" = COALESCE("cpcgen_v"."cpcgen_6", "samples"."active"), "small" = COALESCE("cpcgen_v"."cpcgen_7", "samples"."small"), "medium" = COALESCE("cpcgen_v"."cpcgen_8", "samples"."medium"), "big" = COALESCE("cpcgen_v"."cpcgen_9", "samples"."big"), "amount" = COALESCE("cpcgen_v"."cpcgen_10", "samples"."amount"), "ratio" = COALESCE("cpcgen_v"."cpcgen_11", "samples"."ratio"), "score" = COALESCE("cpcgen_v"."cpcgen_12", "samples"."score"), "precise" = COALESCE("cpcgen_v"."cpcgen_13", "samples"."precise"), "born_on" = COALESCE("cpcgen_v"."cpcgen_14", "samples"."born_on"), "alarm" = COALESCE("cpcgen_v"."cpcgen_15", "samples"."alarm"), "seen_at" = COALESCE("cpcgen_v"."cpcgen_16", "samples"."seen_at"), "happened_at" = COALESCE("cpcgen_v"."cpcgen_17", "samples"."happened_at"), "wait" = COALESCE("cpcgen_v"."cpcgen_18", "samples"."wait"), "doc" = COALESCE("cpcgen_v"."cpcgen_19", "samples"."doc"), "raw_doc" = COALESCE("cpcgen_v"."cpcgen_20", "samples"."raw_doc"), "blob" = COALESCE("cpcgen_v"."cpcgen_21", "samples"."blob"), "addr" = COALESCE("cpcgen_v"."cpcgen_22", "samples"."addr"), "net" = COALESCE("cpcgen_v"."cpcgen_23", "samples"."net"), "tags" = COALESCE("cpcgen_v"."cpcgen_24"::text[], "samples"."tags"), "counts" = COALESCE("cpcgen_v"."cpcgen_25"::integer[], "samples"."counts"), "ids" = COALESCE("cpcgen_v"."cpcgen_26"::uuid[], "samples"."ids"), "prices" = COALESCE("cpcgen_v"."cpcgen_27"::numeric(10,2)[], "samples"."prices"), "mood" = COALESCE("cpcgen_v"."cpcgen_28", "samples"."mood"), "moods" = COALESCE("cpcgen_v"."cpcgen_29"::text[]::"mood"[], "samples"."moods") FROM "cpcgen_v" WHERE "samples"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table samples the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table samples, all or none (see
+// runtime.UpdateMany).
 func (r *SampleRepo) UpdateMany(ctx context.Context, rows []SampleKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkSamplesUpdates, sqlSamplesUpdateMany, rows)
 	return out, wrapErr(err, "samples.UpdateMany", "samples")
@@ -543,14 +470,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $
 "cpcgen_new" AS (UPDATE "samples" SET "uid" = COALESCE("cpcgen_v"."cpcgen_2", "samples"."uid"), "name" = COALESCE("cpcgen_v"."cpcgen_3", "samples"."name"), "code" = COALESCE("cpcgen_v"."cpcgen_4", "samples"."code"), "flag" = COALESCE("cpcgen_v"."cpcgen_5", "samples"."flag"), "active" = COALESCE("cpcgen_v"."cpcgen_6", "samples"."active"), "small" = COALESCE("cpcgen_v"."cpcgen_7", "samples"."small"), "medium" = COALESCE("cpcgen_v"."cpcgen_8", "samples"."medium"), "big" = COALESCE("cpcgen_v"."cpcgen_9", "samples"."big"), "amount" = COALESCE("cpcgen_v"."cpcgen_10", "samples"."amount"), "ratio" = COALESCE("cpcgen_v"."cpcgen_11", "samples"."ratio"), "score" = COALESCE("cpcgen_v"."cpcgen_12", "samples"."score"), "precise" = COALESCE("cpcgen_v"."cpcgen_13", "samples"."precise"), "born_on" = COALESCE("cpcgen_v"."cpcgen_14", "samples"."born_on"), "alarm" = COALESCE("cpcgen_v"."cpcgen_15", "samples"."alarm"), "seen_at" = COALESCE("cpcgen_v"."cpcgen_16", "samples"."seen_at"), "happened_at" = COALESCE("cpcgen_v"."cpcgen_17", "samples"."happened_at"), "wait" = COALESCE("cpcgen_v"."cpcgen_18", "samples"."wait"), "doc" = COALESCE("cpcgen_v"."cpcgen_19", "samples"."doc"), "raw_doc" = COALESCE("cpcgen_v"."cpcgen_20", "samples"."raw_doc"), "blob" = COALESCE("cpcgen_v"."cpcgen_21", "samples"."blob"), "addr" = COALESCE("cpcgen_v"."cpcgen_22", "samples"."addr"), "net" = COALESCE("cpcgen_v"."cpcgen_23", "samples"."net"), "tags" = COALESCE("cpcgen_v"."cpcgen_24"::text[], "samples"."tags"), "counts" = COALESCE("cpcgen_v"."cpcgen_25"::integer[], "samples"."counts"), "ids" = COALESCE("cpcgen_v"."cpcgen_26"::uuid[], "samples"."ids"), "prices" = COALESCE("cpcgen_v"."cpcgen_27"::numeric(10,2)[], "samples"."prices"), "mood" = COALESCE("cpcgen_v"."cpcgen_28", "samples"."mood"), "moods" = COALESCE("cpcgen_v"."cpcgen_29"::text[]::"mood"[], "samples"."moods") FROM "cpcgen_v" WHERE "samples"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."uid", "cpcgen_new"."name", "cpcgen_new"."code", "cpcgen_new"."flag"::text, "cpcgen_new"."active", "cpcgen_new"."small", "cpcgen_new"."medium", "cpcgen_new"."big", "cpcgen_new"."amount", "cpcgen_new"."ratio", "cpcgen_new"."score", "cpcgen_new"."precise", "cpcgen_new"."born_on", "cpcgen_new"."alarm", "cpcgen_new"."seen_at", "cpcgen_new"."happened_at", "cpcgen_new"."wait", "cpcgen_new"."doc", "cpcgen_new"."raw_doc", "cpcgen_new"."blob", "cpcgen_new"."addr", "cpcgen_new"."net", "cpcgen_new"."tags", "cpcgen_new"."counts", "cpcgen_new"."ids", "cpcgen_new"."prices", "cpcgen_new"."mood", "cpcgen_new"."moods"::text[] FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *SampleRepo) UpdateManyReturning(ctx context.Context, rows []SampleKeyedUpdate) ([]Sample, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkSamplesUpdates, sqlSamplesUpdateManyReturning, scanSample, rows)
 	return out, wrapErr(err, "samples.UpdateManyReturning", "samples")
 }
 
-// bulkSamplesKeys sends the rows of DeleteMany.
 var bulkSamplesKeys = &runtime.Bulk[int64]{
 	Table: "samples",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -565,8 +490,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcge
 "cpcgen_new" AS (DELETE FROM "samples" USING "cpcgen_v" WHERE "samples"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table samples with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table samples with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *SampleRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkSamplesKeys, sqlSamplesDeleteMany, keys)
 	return out, wrapErr(err, "samples.DeleteMany", "samples")

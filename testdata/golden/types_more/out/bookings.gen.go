@@ -6,7 +6,6 @@ package moretypesdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 	"time"
 
@@ -29,9 +28,8 @@ type Booking struct {
 	During pgtype.Range[time.Time]       `json:"during"`
 }
 
-// NewBooking holds the values of a new row of table bookings. Fields of type
-// runtime.Opt may be left unset: the column's default applies. The database sets
-// id.
+// NewBooking holds the values of a new row of table bookings. An unset runtime.Opt
+// field takes its column's default. The database sets id.
 type NewBooking struct {
 	Seats  runtime.Opt[pgtype.Range[int32]]     `json:"seats,omitzero"`
 	IDs    *pgtype.Range[int64]                 `json:"ids"`
@@ -41,8 +39,8 @@ type NewBooking struct {
 	During pgtype.Range[time.Time]              `json:"during"`
 }
 
-// BookingUpdate lists changes to a row of table bookings. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
+// BookingUpdate lists changes to a row of table bookings; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.Set[*T](nil).
 type BookingUpdate struct {
 	Seats  runtime.Opt[pgtype.Range[int32]]           `json:"seats,omitzero"`
 	IDs    runtime.Opt[*pgtype.Range[int64]]          `json:"ids,omitzero"`
@@ -57,72 +55,42 @@ type BookingRepo struct {
 	db runtime.DBTX
 }
 
-// NewBookingRepo returns a repository of table bookings that runs its statements
-// on db: a pool, a connection or a transaction.
+// NewBookingRepo returns the repository of table bookings over db.
 func NewBookingRepo(db runtime.DBTX) *BookingRepo {
 	return &BookingRepo{db: db}
 }
 
 var (
-	// ErrBookingIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// bookings (constraint bookings_pkey, primary_key in the spec).
+	// ErrBookingIDTaken matches a violation of the primary key (id).
 	ErrBookingIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "bookings", "bookings_pkey", "primary_key")
 )
 
-// Validate checks n for table bookings: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table bookings (see runtime.Validator).
 func (n *NewBooking) Validate() error {
 	return nil
 }
 
-// Validate checks u for table bookings, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewBooking.Validate does.
 func (u *BookingUpdate) Validate() error {
 	return nil
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for seats, prices, days, during, whose columns are NOT NULL, rather than
-// read it as a zero value: the error is a *runtime.DbError of kind Validation
-// naming the fields. Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewBooking) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "bookings", "seats", "prices", "days", "during"); err != nil {
-		return err
-	}
 	type plain NewBooking
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "bookings", "seats", "prices", "days", "during")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for seats, prices, days, during, whose columns are NOT NULL, rather than
-// read it as a zero value: the error is a *runtime.DbError of kind Validation
-// naming the fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *BookingUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "bookings", "seats", "prices", "days", "during"); err != nil {
-		return err
-	}
 	type plain BookingUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "bookings", "seats", "prices", "days", "during")
 }
 
-// scanBooking gives the scan destinations of the fields of v, columns in table
-// order.
 func scanBooking(v *Booking, d []any) []any {
 	return append(d, &v.ID, &v.Seats, &v.IDs, &v.Prices, &v.Days, &v.Wall, &v.During)
 }
 
-// argsNewBooking gives the values Create binds from n.
 func argsNewBooking(n *NewBooking, d []any) []any {
 	return append(d, n.Seats.Arg(), n.IDs, &n.Prices, n.Days.Arg(), n.Wall, &n.During)
 }
@@ -132,8 +100,7 @@ INSERT INTO "bookings" ("seats", "ids", "prices", "days", "wall", "during")
 VALUES (COALESCE($1::int4range, '[1,11)'::int4range), $2, $3, COALESCE($4::daterange, '[2024-01-01,2024-02-01)'::daterange), $5, $6)
 RETURNING "id", "seats", "ids", "prices", "days", "wall", "during"`
 
-// Create inserts a row into table bookings and returns it as stored, defaults
-// applied.
+// Create inserts n into table bookings and returns the row as stored.
 func (r *BookingRepo) Create(ctx context.Context, n NewBooking) (Booking, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlBookingsCreate, n, argsNewBooking, scanBooking)
 	return v, wrapParamsErr(err, "bookings.Create", "bookings", []string{"seats", "ids", "prices", "days", "wall", "during"})
@@ -143,8 +110,8 @@ const sqlBookingsFindByID = `-- name: bookings.FindByID replica=ok
 SELECT "id", "seats", "ids", "prices", "days", "wall", "during" FROM "bookings"
 WHERE "id" = $1`
 
-// FindByID returns the row of table bookings with the given id. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table bookings with the given id, or
+// runtime.ErrNotFound.
 func (r *BookingRepo) FindByID(ctx context.Context, id int64) (Booking, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlBookingsFindByID, id, runtime.Arg, scanBooking)
 	return v, wrapErr(err, "bookings.FindByID", "bookings")
@@ -153,17 +120,14 @@ func (r *BookingRepo) FindByID(ctx context.Context, id int64) (Booking, error) {
 const sqlBookingsFindAll = `-- name: bookings.FindAll replica=ok
 SELECT "id", "seats", "ids", "prices", "days", "wall", "during" FROM "bookings" ORDER BY "id"`
 
-// FindAll returns every row of table bookings in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table bookings in primary key order, in memory.
 func (r *BookingRepo) FindAll(ctx context.Context) ([]Booking, error) {
 	rows, err := r.db.Query(ctx, sqlBookingsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanBooking)
 	return items, wrapErr(err, "bookings.FindAll", "bookings")
 }
 
-// Stream yields every row of table bookings in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *BookingRepo) Stream(ctx context.Context) iter.Seq2[Booking, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "bookings.Stream", "bookings") }, scanBooking, sqlBookingsFindAll)
 }
@@ -177,9 +141,8 @@ SELECT "id", "seats", "ids", "prices", "days", "wall", "during" FROM "bookings"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table bookings in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table bookings in primary key order (see
+// runtime.PageArgs).
 func (r *BookingRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Booking], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Booking]{
@@ -192,8 +155,6 @@ func (r *BookingRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "bookings.List", "bookings")
 }
 
-// updateBookings are the statements of BookingRepo.Update: one per set of fields
-// set (see runtime.Update).
 var updateBookings = &runtime.Update{
 	Name: "bookings.Update", Keys: 1,
 	Head:     "UPDATE \"bookings\"\nSET ",
@@ -202,14 +163,12 @@ var updateBookings = &runtime.Update{
 	Nullable: 1<<1 | 1<<4,
 }
 
-// argsBookingUpdate gives the value of each field of u, nil when unset.
 func argsBookingUpdate(u *BookingUpdate, d []any) []any {
 	return append(d, u.Seats.Arg(), runtime.OptValue(&u.IDs), u.Prices.Arg(), u.Days.Arg(), runtime.OptValue(&u.Wall), u.During.Arg())
 }
 
 // Update applies the set fields of u to the row of table bookings with the given
-// id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound.
+// id and returns it as stored, or runtime.ErrNotFound.
 func (r *BookingRepo) Update(ctx context.Context, id int64, u BookingUpdate) (Booking, error) {
 	v, err := runtime.UpdateOne(ctx, r.db, updateBookings, id, runtime.Arg, u, argsBookingUpdate, scanBooking)
 	return v, wrapParamsErr(err, "bookings.Update", "bookings", []string{"id", "seats", "ids", "ids", "prices", "days", "wall", "wall", "during"})
@@ -238,9 +197,8 @@ const sqlBookingsFindByIDs = `-- name: bookings.FindByIDs replica=ok
 SELECT "id", "seats", "ids", "prices", "days", "wall", "during" FROM "bookings"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table bookings whose id is in ids, in id order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table bookings whose id is in ids, in id order;
+// keys without a row are skipped.
 func (r *BookingRepo) FindByIDs(ctx context.Context, ids []int64) ([]Booking, error) {
 	if len(ids) == 0 {
 		return []Booking{}, nil
@@ -249,17 +207,14 @@ func (r *BookingRepo) FindByIDs(ctx context.Context, ids []int64) ([]Booking, er
 	return items, wrapErr(err, "bookings.FindByIDs", "bookings")
 }
 
-// copyBookings sends rows of NewBooking to table bookings with COPY.
 var copyBookings = &runtime.Copier[NewBooking]{
 	Table:   "bookings",
 	Columns: []string{"seats", "ids", "prices", "days", "wall", "during"},
 	Args:    argsNewBooking,
 }
 
-// CreateMany inserts rows into table bookings with the COPY protocol and returns
-// how many it inserted, all or nothing. An unset optional field takes the column's
-// default, as in Create (rows setting different fields are copied in groups, in
-// one transaction).
+// CreateMany inserts rows into table bookings with COPY, all or nothing, and
+// returns how many (see runtime.Copier).
 func (r *BookingRepo) CreateMany(ctx context.Context, rows []NewBooking) (int64, error) {
 	n, err := copyBookings.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "bookings.CreateMany", "bookings")
@@ -272,10 +227,8 @@ FROM unnest($1::int4range[], $2::int8range[], $3::numrange[], $4::daterange[], $
 ORDER BY "u"."ord"
 RETURNING "id", "seats", "ids", "prices", "days", "wall", "during"`
 
-// CreateManyReturning inserts rows into table bookings and returns them as stored,
-// in input order, defaults applied as in Create. It runs one statement, which
-// binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing.
+// CreateManyReturning inserts rows into table bookings in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored.
 func (r *BookingRepo) CreateManyReturning(ctx context.Context, rows []NewBooking) ([]Booking, error) {
 	if len(rows) == 0 {
 		return []Booking{}, nil
@@ -294,14 +247,12 @@ func (r *BookingRepo) CreateManyReturning(ctx context.Context, rows []NewBooking
 	return items, wrapErr(err, "bookings.CreateManyReturning", "bookings")
 }
 
-// BookingKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// BookingKeyedUpdate is one row's key and changes for UpdateMany.
 type BookingKeyedUpdate struct {
 	ID      int64         `json:"id"`
 	Changes BookingUpdate `json:"changes"`
 }
 
-// bulkBookingsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkBookingsUpdates = &runtime.Bulk[BookingKeyedUpdate]{
 	Table: "bookings",
 	Key:   func(a, b *BookingKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -325,9 +276,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::int4range[], $3::bool
 "cpcgen_new" AS (UPDATE "bookings" SET "seats" = COALESCE("cpcgen_v"."cpcgen_2", "bookings"."seats"), "ids" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "bookings"."ids" END, "prices" = COALESCE("cpcgen_v"."cpcgen_5", "bookings"."prices"), "days" = COALESCE("cpcgen_v"."cpcgen_6", "bookings"."days"), "wall" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "bookings"."wall" END, "during" = COALESCE("cpcgen_v"."cpcgen_9", "bookings"."during") FROM "cpcgen_v" WHERE "bookings"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table bookings the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table bookings, all or none (see
+// runtime.UpdateMany).
 func (r *BookingRepo) UpdateMany(ctx context.Context, rows []BookingKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkBookingsUpdates, sqlBookingsUpdateMany, rows)
 	return out, wrapErr(err, "bookings.UpdateMany", "bookings")
@@ -340,14 +290,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::int4range[], $3::bool
 "cpcgen_new" AS (UPDATE "bookings" SET "seats" = COALESCE("cpcgen_v"."cpcgen_2", "bookings"."seats"), "ids" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "bookings"."ids" END, "prices" = COALESCE("cpcgen_v"."cpcgen_5", "bookings"."prices"), "days" = COALESCE("cpcgen_v"."cpcgen_6", "bookings"."days"), "wall" = CASE WHEN "cpcgen_v"."cpcgen_7" THEN "cpcgen_v"."cpcgen_8" ELSE "bookings"."wall" END, "during" = COALESCE("cpcgen_v"."cpcgen_9", "bookings"."during") FROM "cpcgen_v" WHERE "bookings"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "seats", "ids", "prices", "days", "wall", "during")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."seats", "cpcgen_new"."ids", "cpcgen_new"."prices", "cpcgen_new"."days", "cpcgen_new"."wall", "cpcgen_new"."during" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *BookingRepo) UpdateManyReturning(ctx context.Context, rows []BookingKeyedUpdate) ([]Booking, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkBookingsUpdates, sqlBookingsUpdateManyReturning, scanBooking, rows)
 	return out, wrapErr(err, "bookings.UpdateManyReturning", "bookings")
 }
 
-// bulkBookingsKeys sends the rows of DeleteMany.
 var bulkBookingsKeys = &runtime.Bulk[int64]{
 	Table: "bookings",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -363,7 +311,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcge
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table bookings with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *BookingRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkBookingsKeys, sqlBookingsDeleteMany, keys)
 	return out, wrapErr(err, "bookings.DeleteMany", "bookings")

@@ -6,7 +6,6 @@ package moretypesdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 	"net"
 
@@ -39,9 +38,9 @@ type NewFlatGadget struct {
 	MoreWords *pgtype.TSVector     `json:"more_words"`
 }
 
-// FlatGadgetUpdate lists changes to a row of table flat_gadgets. Unset fields
-// leave their column unchanged; a nullable column is set to NULL with
-// runtime.SetNull[T]() (runtime.Set[*T](nil) for a pointer).
+// FlatGadgetUpdate lists changes to a row of table flat_gadgets; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]()
+// (runtime.Set[*T](nil) for a pointer).
 type FlatGadgetUpdate struct {
 	Label     runtime.Opt[string]               `json:"label,omitzero"`
 	Alias     runtime.Opt[runtime.Null[string]] `json:"alias,omitzero"`
@@ -56,25 +55,18 @@ type FlatGadgetRepo struct {
 	db runtime.DBTX
 }
 
-// NewFlatGadgetRepo returns a repository of table flat_gadgets that runs its
-// statements on db: a pool, a connection or a transaction.
+// NewFlatGadgetRepo returns the repository of table flat_gadgets over db.
 func NewFlatGadgetRepo(db runtime.DBTX) *FlatGadgetRepo {
 	return &FlatGadgetRepo{db: db}
 }
 
 var (
-	// ErrFlatGadgetIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// flat_gadgets (constraint flat_gadgets_pkey, primary_key in the spec).
+	// ErrFlatGadgetIDTaken matches a violation of the primary key (id).
 	ErrFlatGadgetIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "flat_gadgets", "flat_gadgets_pkey", "primary_key")
 )
 
-// Validate checks n for table flat_gadgets: what the columns' types cannot hold
-// (nil for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON,
-// more digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table flat_gadgets (see
+// runtime.Validator).
 func (n *NewFlatGadget) Validate() error {
 	var f runtime.Fields
 	f.Fits("label", runtime.CheckText(n.Label))
@@ -85,14 +77,7 @@ func (n *NewFlatGadget) Validate() error {
 	return f.Err("flat_gadgets")
 }
 
-// Validate checks u for table flat_gadgets, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewFlatGadget.Validate does.
 func (u *FlatGadgetUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Label.Set {
@@ -107,37 +92,22 @@ func (u *FlatGadgetUpdate) Validate() error {
 	return f.Err("flat_gadgets")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for label, mac, words, whose columns are NOT NULL, rather than read it as a
-// zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewFlatGadget) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "flat_gadgets", "label", "mac", "words"); err != nil {
-		return err
-	}
 	type plain NewFlatGadget
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "flat_gadgets", "label", "mac", "words")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for label, mac, words, whose columns are NOT NULL, rather than read it as a
-// zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *FlatGadgetUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "flat_gadgets", "label", "mac", "words"); err != nil {
-		return err
-	}
 	type plain FlatGadgetUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "flat_gadgets", "label", "mac", "words")
 }
 
-// scanFlatGadget gives the scan destinations of the fields of v, columns in table
-// order.
 func scanFlatGadget(v *FlatGadget, d []any) []any {
 	return append(d, &v.ID, &v.Label, &v.Alias, &v.Mac, &v.BackupMac, &v.Words, &v.MoreWords)
 }
 
-// argsNewFlatGadget gives the values Create binds from n.
 func argsNewFlatGadget(n *NewFlatGadget, d []any) []any {
 	return append(d, &n.Label, &n.Alias, n.Mac, n.BackupMac, &n.Words, n.MoreWords)
 }
@@ -147,8 +117,8 @@ INSERT INTO "flat_gadgets" ("label", "alias", "mac", "backup_mac", "words", "mor
 VALUES ($1, $2, $3, $4, $5, $6)
 RETURNING "id", "label", "alias", "mac", "backup_mac", "words", "more_words"`
 
-// Create inserts a row into table flat_gadgets and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table flat_gadgets and returns the row as stored. It
+// validates n first.
 func (r *FlatGadgetRepo) Create(ctx context.Context, n NewFlatGadget) (FlatGadget, error) {
 	if err := n.Validate(); err != nil {
 		return FlatGadget{}, wrapErr(err, "flat_gadgets.Create", "flat_gadgets")
@@ -161,8 +131,8 @@ const sqlFlatGadgetsFindByID = `-- name: flat_gadgets.FindByID replica=ok
 SELECT "id", "label", "alias", "mac", "backup_mac", "words", "more_words" FROM "flat_gadgets"
 WHERE "id" = $1`
 
-// FindByID returns the row of table flat_gadgets with the given id. If there is
-// none, the error matches runtime.ErrNotFound.
+// FindByID returns the row of table flat_gadgets with the given id, or
+// runtime.ErrNotFound.
 func (r *FlatGadgetRepo) FindByID(ctx context.Context, id int64) (FlatGadget, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlFlatGadgetsFindByID, id, runtime.Arg, scanFlatGadget)
 	return v, wrapErr(err, "flat_gadgets.FindByID", "flat_gadgets")
@@ -171,17 +141,14 @@ func (r *FlatGadgetRepo) FindByID(ctx context.Context, id int64) (FlatGadget, er
 const sqlFlatGadgetsFindAll = `-- name: flat_gadgets.FindAll replica=ok
 SELECT "id", "label", "alias", "mac", "backup_mac", "words", "more_words" FROM "flat_gadgets" ORDER BY "id"`
 
-// FindAll returns every row of table flat_gadgets in primary key order, all in
-// memory; List and Stream do not hold them all.
+// FindAll returns every row of table flat_gadgets in primary key order, in memory.
 func (r *FlatGadgetRepo) FindAll(ctx context.Context) ([]FlatGadget, error) {
 	rows, err := r.db.Query(ctx, sqlFlatGadgetsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanFlatGadget)
 	return items, wrapErr(err, "flat_gadgets.FindAll", "flat_gadgets")
 }
 
-// Stream yields every row of table flat_gadgets in primary key order as the loop
-// reads them from the server: memory use does not grow with the table. An error
-// ends the sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *FlatGadgetRepo) Stream(ctx context.Context) iter.Seq2[FlatGadget, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "flat_gadgets.Stream", "flat_gadgets") }, scanFlatGadget, sqlFlatGadgetsFindAll)
 }
@@ -195,9 +162,8 @@ SELECT "id", "label", "alias", "mac", "backup_mac", "words", "more_words" FROM "
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table flat_gadgets in primary key order,
-// after the cursor page.After ("" for the first page); the page's Next cursor (""
-// after the last page) gets the next one.
+// List returns a page of table flat_gadgets in primary key order (see
+// runtime.PageArgs).
 func (r *FlatGadgetRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[FlatGadget], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[FlatGadget]{
@@ -210,8 +176,6 @@ func (r *FlatGadgetRepo) List(ctx context.Context, page runtime.PageArgs) (runti
 	return p, wrapErr(err, "flat_gadgets.List", "flat_gadgets")
 }
 
-// updateFlatGadgets are the statements of FlatGadgetRepo.Update: one per set of
-// fields set (see runtime.Update).
 var updateFlatGadgets = &runtime.Update{
 	Name: "flat_gadgets.Update", Keys: 1,
 	Head:     "UPDATE \"flat_gadgets\"\nSET ",
@@ -220,14 +184,12 @@ var updateFlatGadgets = &runtime.Update{
 	Nullable: 1<<1 | 1<<3 | 1<<5,
 }
 
-// argsFlatGadgetUpdate gives the value of each field of u, nil when unset.
 func argsFlatGadgetUpdate(u *FlatGadgetUpdate, d []any) []any {
 	return append(d, u.Label.Arg(), u.Alias.Arg(), runtime.OptValue(&u.Mac), runtime.OptValue(&u.BackupMac), u.Words.Arg(), runtime.OptValue(&u.MoreWords))
 }
 
 // Update applies the set fields of u to the row of table flat_gadgets with the
-// given id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// given id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *FlatGadgetRepo) Update(ctx context.Context, id int64, u FlatGadgetUpdate) (FlatGadget, error) {
 	if err := u.Validate(); err != nil {
 		return FlatGadget{}, wrapErr(err, "flat_gadgets.Update", "flat_gadgets")
@@ -260,8 +222,7 @@ SELECT "id", "label", "alias", "mac", "backup_mac", "words", "more_words" FROM "
 WHERE "id" = ANY($1) ORDER BY "id"`
 
 // FindByIDs returns the rows of table flat_gadgets whose id is in ids, in id
-// order, with one query. Keys without a row are skipped, so the result may be
-// shorter than ids; it is empty, not nil, when no key has a row.
+// order; keys without a row are skipped.
 func (r *FlatGadgetRepo) FindByIDs(ctx context.Context, ids []int64) ([]FlatGadget, error) {
 	if len(ids) == 0 {
 		return []FlatGadget{}, nil
@@ -270,15 +231,14 @@ func (r *FlatGadgetRepo) FindByIDs(ctx context.Context, ids []int64) ([]FlatGadg
 	return items, wrapErr(err, "flat_gadgets.FindByIDs", "flat_gadgets")
 }
 
-// copyFlatGadgets sends rows of NewFlatGadget to table flat_gadgets with COPY.
 var copyFlatGadgets = &runtime.Copier[NewFlatGadget]{
 	Table:   "flat_gadgets",
 	Columns: []string{"label", "alias", "mac", "backup_mac", "words", "more_words"},
 	Args:    argsNewFlatGadget,
 }
 
-// CreateMany inserts rows into table flat_gadgets with the COPY protocol and
-// returns how many it inserted, all or nothing. It validates every row first.
+// CreateMany inserts rows into table flat_gadgets with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *FlatGadgetRepo) CreateMany(ctx context.Context, rows []NewFlatGadget) (int64, error) {
 	n, err := copyFlatGadgets.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "flat_gadgets.CreateMany", "flat_gadgets")
@@ -291,10 +251,9 @@ FROM unnest($1::citext[], $2::citext[], $3::macaddr[], $4::macaddr[], $5::tsvect
 ORDER BY "u"."ord"
 RETURNING "id", "label", "alias", "mac", "backup_mac", "words", "more_words"`
 
-// CreateManyReturning inserts rows into table flat_gadgets and returns them as
-// stored, in input order, defaults applied as in Create. It runs one statement,
-// which binds one array per column (INSERT … SELECT FROM unnest), so it is one
-// round trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table flat_gadgets in one INSERT …
+// SELECT FROM unnest, all or nothing, and returns them as stored. It validates
+// every row first.
 func (r *FlatGadgetRepo) CreateManyReturning(ctx context.Context, rows []NewFlatGadget) ([]FlatGadget, error) {
 	if len(rows) == 0 {
 		return []FlatGadget{}, nil
@@ -316,14 +275,12 @@ func (r *FlatGadgetRepo) CreateManyReturning(ctx context.Context, rows []NewFlat
 	return items, wrapErr(err, "flat_gadgets.CreateManyReturning", "flat_gadgets")
 }
 
-// FlatGadgetKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// FlatGadgetKeyedUpdate is one row's key and changes for UpdateMany.
 type FlatGadgetKeyedUpdate struct {
 	ID      int64            `json:"id"`
 	Changes FlatGadgetUpdate `json:"changes"`
 }
 
-// bulkFlatGadgetsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkFlatGadgetsUpdates = &runtime.Bulk[FlatGadgetKeyedUpdate]{
 	Table:    "flat_gadgets",
 	Key:      func(a, b *FlatGadgetKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -349,9 +306,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::citext[], $3::boolean
 "cpcgen_new" AS (UPDATE "flat_gadgets" SET "label" = COALESCE("cpcgen_v"."cpcgen_2", "flat_gadgets"."label"), "alias" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "flat_gadgets"."alias" END, "mac" = COALESCE("cpcgen_v"."cpcgen_5", "flat_gadgets"."mac"), "backup_mac" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "flat_gadgets"."backup_mac" END, "words" = COALESCE("cpcgen_v"."cpcgen_8", "flat_gadgets"."words"), "more_words" = CASE WHEN "cpcgen_v"."cpcgen_9" THEN "cpcgen_v"."cpcgen_10" ELSE "flat_gadgets"."more_words" END FROM "cpcgen_v" WHERE "flat_gadgets"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table flat_gadgets the changes of each, as
-// Update does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table flat_gadgets, all or none (see
+// runtime.UpdateMany).
 func (r *FlatGadgetRepo) UpdateMany(ctx context.Context, rows []FlatGadgetKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkFlatGadgetsUpdates, sqlFlatGadgetsUpdateMany, rows)
 	return out, wrapErr(err, "flat_gadgets.UpdateMany", "flat_gadgets")
@@ -364,14 +320,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::citext[], $3::boolean
 "cpcgen_new" AS (UPDATE "flat_gadgets" SET "label" = COALESCE("cpcgen_v"."cpcgen_2", "flat_gadgets"."label"), "alias" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "flat_gadgets"."alias" END, "mac" = COALESCE("cpcgen_v"."cpcgen_5", "flat_gadgets"."mac"), "backup_mac" = CASE WHEN "cpcgen_v"."cpcgen_6" THEN "cpcgen_v"."cpcgen_7" ELSE "flat_gadgets"."backup_mac" END, "words" = COALESCE("cpcgen_v"."cpcgen_8", "flat_gadgets"."words"), "more_words" = CASE WHEN "cpcgen_v"."cpcgen_9" THEN "cpcgen_v"."cpcgen_10" ELSE "flat_gadgets"."more_words" END FROM "cpcgen_v" WHERE "flat_gadgets"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "label", "alias", "mac", "backup_mac", "words", "more_words")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."label", "cpcgen_new"."alias", "cpcgen_new"."mac", "cpcgen_new"."backup_mac", "cpcgen_new"."words", "cpcgen_new"."more_words" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *FlatGadgetRepo) UpdateManyReturning(ctx context.Context, rows []FlatGadgetKeyedUpdate) ([]FlatGadget, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkFlatGadgetsUpdates, sqlFlatGadgetsUpdateManyReturning, scanFlatGadget, rows)
 	return out, wrapErr(err, "flat_gadgets.UpdateManyReturning", "flat_gadgets")
 }
 
-// bulkFlatGadgetsKeys sends the rows of DeleteMany.
 var bulkFlatGadgetsKeys = &runtime.Bulk[int64]{
 	Table: "flat_gadgets",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -387,7 +341,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcge
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table flat_gadgets with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *FlatGadgetRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkFlatGadgetsKeys, sqlFlatGadgetsDeleteMany, keys)
 	return out, wrapErr(err, "flat_gadgets.DeleteMany", "flat_gadgets")

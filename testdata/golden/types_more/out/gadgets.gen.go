@@ -6,13 +6,11 @@ package moretypesdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 	"net"
 	"time"
 
 	"github.com/cpcgen/cpcgen/runtime"
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
@@ -35,9 +33,8 @@ type Gadget struct {
 	Periods   []pgtype.Range[time.Time] `json:"periods"`
 }
 
-// NewGadget holds the values of a new row of table gadgets. Fields of type
-// runtime.Opt may be left unset: the column's default applies. The database sets
-// id.
+// NewGadget holds the values of a new row of table gadgets. An unset runtime.Opt
+// field takes its column's default. The database sets id.
 type NewGadget struct {
 	Label     runtime.Opt[string]           `json:"label,omitzero"`
 	Alias     runtime.Null[string]          `json:"alias"`
@@ -52,8 +49,8 @@ type NewGadget struct {
 	Periods   []pgtype.Range[time.Time]     `json:"periods"`
 }
 
-// GadgetUpdate lists changes to a row of table gadgets. Unset fields leave their
-// column unchanged; a nullable column is set to NULL with runtime.SetNull[T]()
+// GadgetUpdate lists changes to a row of table gadgets; unset fields stay
+// unchanged; a nullable column is set to NULL with runtime.SetNull[T]()
 // (runtime.Set[*T](nil) for a pointer).
 type GadgetUpdate struct {
 	Label     runtime.Opt[string]                    `json:"label,omitzero"`
@@ -77,29 +74,19 @@ type GadgetRepo struct {
 	db runtime.DBTX
 }
 
-// NewGadgetRepo returns a repository of table gadgets that runs its statements on
-// db: a pool, a connection or a transaction.
+// NewGadgetRepo returns the repository of table gadgets over db.
 func NewGadgetRepo(db runtime.DBTX) *GadgetRepo {
 	return &GadgetRepo{db: db}
 }
 
 var (
-	// ErrGadgetIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// gadgets (constraint gadgets_pkey, primary_key in the spec).
+	// ErrGadgetIDTaken matches a violation of the primary key (id).
 	ErrGadgetIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "gadgets", "gadgets_pkey", "primary_key")
-
-	// ErrGadgetLabelTaken matches (errors.Is) a violation of the unique column label
-	// of gadgets (constraint gadgets_label_key, label.unique in the spec).
+	// ErrGadgetLabelTaken matches a violation of the unique column label.
 	ErrGadgetLabelTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "gadgets", "gadgets_label_key", "label.unique")
 )
 
-// Validate checks n for table gadgets: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table gadgets (see runtime.Validator).
 func (n *NewGadget) Validate() error {
 	var f runtime.Fields
 	if n.Label.Set {
@@ -115,14 +102,7 @@ func (n *NewGadget) Validate() error {
 	return f.Err("gadgets")
 }
 
-// Validate checks u for table gadgets, field by field for the fields that are set:
-// what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes or
-// invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes, times
-// out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewGadget.Validate does.
 func (u *GadgetUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Label.Set {
@@ -140,37 +120,22 @@ func (u *GadgetUpdate) Validate() error {
 	return f.Err("gadgets")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for label, mac, words, whose columns are NOT NULL, rather than read it as a
-// zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields. Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewGadget) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "gadgets", "label", "mac", "words"); err != nil {
-		return err
-	}
 	type plain NewGadget
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "gadgets", "label", "mac", "words")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for label, mac, words, whose columns are NOT NULL, rather than read it as a
-// zero value: the error is a *runtime.DbError of kind Validation naming the
-// fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *GadgetUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "gadgets", "label", "mac", "words"); err != nil {
-		return err
-	}
 	type plain GadgetUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "gadgets", "label", "mac", "words")
 }
 
-// scanGadget gives the scan destinations of the fields of v, columns in table
-// order.
 func scanGadget(v *Gadget, d []any) []any {
 	return append(d, &v.ID, &v.Label, &v.Alias, &v.Aliases, &v.Mac, &v.BackupMac, &v.Macs, &v.Words, &v.MoreWords, &v.WordLists, &v.SeatSets, &v.Periods)
 }
 
-// argsNewGadget gives the values Create binds from n.
 func argsNewGadget(n *NewGadget, d []any) []any {
 	return append(d, n.Label.Arg(), &n.Alias, n.Aliases, runtime.OptValue(&n.Mac), n.BackupMac, n.Macs, n.Words.Arg(), n.MoreWords, n.WordLists, n.SeatSets, n.Periods)
 }
@@ -180,8 +145,8 @@ INSERT INTO "gadgets" ("label", "alias", "aliases", "mac", "backup_mac", "macs",
 VALUES (COALESCE($1::citext, 'Unnamed'::citext), $2, $3, COALESCE($4::macaddr, '08:00:2b:00:00:01'::macaddr), $5, $6, COALESCE($7::tsvector, ''::tsvector), $8, $9, $10, $11)
 RETURNING "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods"`
 
-// Create inserts a row into table gadgets and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table gadgets and returns the row as stored. It validates
+// n first.
 func (r *GadgetRepo) Create(ctx context.Context, n NewGadget) (Gadget, error) {
 	if err := n.Validate(); err != nil {
 		return Gadget{}, wrapErr(err, "gadgets.Create", "gadgets")
@@ -194,8 +159,8 @@ const sqlGadgetsFindByID = `-- name: gadgets.FindByID replica=ok
 SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods" FROM "gadgets"
 WHERE "id" = $1`
 
-// FindByID returns the row of table gadgets with the given id. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table gadgets with the given id, or
+// runtime.ErrNotFound.
 func (r *GadgetRepo) FindByID(ctx context.Context, id int64) (Gadget, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlGadgetsFindByID, id, runtime.Arg, scanGadget)
 	return v, wrapErr(err, "gadgets.FindByID", "gadgets")
@@ -204,17 +169,14 @@ func (r *GadgetRepo) FindByID(ctx context.Context, id int64) (Gadget, error) {
 const sqlGadgetsFindAll = `-- name: gadgets.FindAll replica=ok
 SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods" FROM "gadgets" ORDER BY "id"`
 
-// FindAll returns every row of table gadgets in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table gadgets in primary key order, in memory.
 func (r *GadgetRepo) FindAll(ctx context.Context) ([]Gadget, error) {
 	rows, err := r.db.Query(ctx, sqlGadgetsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanGadget)
 	return items, wrapErr(err, "gadgets.FindAll", "gadgets")
 }
 
-// Stream yields every row of table gadgets in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *GadgetRepo) Stream(ctx context.Context) iter.Seq2[Gadget, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "gadgets.Stream", "gadgets") }, scanGadget, sqlGadgetsFindAll)
 }
@@ -228,9 +190,8 @@ SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", 
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table gadgets in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table gadgets in primary key order (see
+// runtime.PageArgs).
 func (r *GadgetRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Gadget], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Gadget]{
@@ -243,8 +204,6 @@ func (r *GadgetRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.P
 	return p, wrapErr(err, "gadgets.List", "gadgets")
 }
 
-// updateGadgets are the statements of GadgetRepo.Update: one per set of fields set
-// (see runtime.Update).
 var updateGadgets = &runtime.Update{
 	Name: "gadgets.Update", Keys: 1,
 	Head:     "UPDATE \"gadgets\"\nSET ",
@@ -253,14 +212,12 @@ var updateGadgets = &runtime.Update{
 	Nullable: 1<<1 | 1<<2 | 1<<4 | 1<<5 | 1<<7 | 1<<8 | 1<<9 | 1<<10,
 }
 
-// argsGadgetUpdate gives the value of each field of u, nil when unset.
 func argsGadgetUpdate(u *GadgetUpdate, d []any) []any {
 	return append(d, u.Label.Arg(), u.Alias.Arg(), runtime.OptValue(&u.Aliases), runtime.OptValue(&u.Mac), runtime.OptValue(&u.BackupMac), runtime.OptValue(&u.Macs), u.Words.Arg(), runtime.OptValue(&u.MoreWords), runtime.OptValue(&u.WordLists), runtime.OptValue(&u.SeatSets), runtime.OptValue(&u.Periods))
 }
 
 // Update applies the set fields of u to the row of table gadgets with the given id
-// and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *GadgetRepo) Update(ctx context.Context, id int64, u GadgetUpdate) (Gadget, error) {
 	if err := u.Validate(); err != nil {
 		return Gadget{}, wrapErr(err, "gadgets.Update", "gadgets")
@@ -292,9 +249,8 @@ const sqlGadgetsFindByIDs = `-- name: gadgets.FindByIDs replica=ok
 SELECT "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods" FROM "gadgets"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table gadgets whose id is in ids, in id order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table gadgets whose id is in ids, in id order;
+// keys without a row are skipped.
 func (r *GadgetRepo) FindByIDs(ctx context.Context, ids []int64) ([]Gadget, error) {
 	if len(ids) == 0 {
 		return []Gadget{}, nil
@@ -303,52 +259,28 @@ func (r *GadgetRepo) FindByIDs(ctx context.Context, ids []int64) ([]Gadget, erro
 	return items, wrapErr(err, "gadgets.FindByIDs", "gadgets")
 }
 
-// copyGadgets sends rows of NewGadget to table gadgets with COPY.
 var copyGadgets = &runtime.Copier[NewGadget]{
 	Table:   "gadgets",
 	Columns: []string{"label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods"},
 	Args:    argsNewGadget,
 }
 
-// CreateMany inserts rows into table gadgets with the COPY protocol and returns
-// how many it inserted, all or nothing. It validates every row first. An unset
-// optional field takes the column's default, as in Create (rows setting different
-// fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table gadgets with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *GadgetRepo) CreateMany(ctx context.Context, rows []NewGadget) (int64, error) {
 	n, err := copyGadgets.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "gadgets.CreateMany", "gadgets")
 }
 
-// CreateManyReturning inserts rows into table gadgets and returns them as stored,
-// in input order, defaults applied. It queues Create's statement once per row in
-// one pgx.Batch: one round trip, and all or nothing, as the batch runs in one
-// implicit transaction. (A single INSERT … SELECT FROM unnest cannot carry the
-// table's array columns.) It validates every row first.
+// CreateManyReturning inserts rows into table gadgets in one pgx.Batch of Create's
+// statement (unnest cannot carry its array columns), all or nothing, and returns
+// them as stored. It validates every row first.
 func (r *GadgetRepo) CreateManyReturning(ctx context.Context, rows []NewGadget) ([]Gadget, error) {
-	if len(rows) == 0 {
-		return []Gadget{}, nil
-	}
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "gadgets.CreateManyReturning", "gadgets")
 	}
-	b := &pgx.Batch{}
-	for i := range rows {
-		b.Queue(sqlGadgetsCreate, argsNewGadget(&rows[i], nil)...)
-	}
-	br := r.db.SendBatch(ctx, b)
-	out := make([]Gadget, 0, len(rows))
-	for range rows {
-		v, err := runtime.ScanOne(br.QueryRow(), scanGadget)
-		if err != nil {
-			br.Close()
-			return nil, wrapErr(err, "gadgets.CreateManyReturning", "gadgets")
-		}
-		out = append(out, v)
-	}
-	if err := br.Close(); err != nil {
-		return nil, wrapErr(err, "gadgets.CreateManyReturning", "gadgets")
-	}
-	return out, nil
+	out, err := runtime.BatchQuery(ctx, r.db, sqlGadgetsCreate, rows, argsNewGadget, scanGadget)
+	return out, wrapErr(err, "gadgets.CreateManyReturning", "gadgets")
 }
 
 const sqlGadgetsUpsertByLabel = `-- name: gadgets.UpsertByLabel
@@ -404,13 +336,12 @@ func (r *GadgetRepo) CreateIfAbsentByLabel(ctx context.Context, n NewGadget) (Ga
 	return v, created, wrapErr(err, "gadgets.CreateIfAbsentByLabel", "gadgets")
 }
 
-// GadgetKeyedUpdate is one row's changes for UpdateMany: its key, and the changes.
+// GadgetKeyedUpdate is one row's key and changes for UpdateMany.
 type GadgetKeyedUpdate struct {
 	ID      int64        `json:"id"`
 	Changes GadgetUpdate `json:"changes"`
 }
 
-// bulkGadgetsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkGadgetsUpdates = &runtime.Bulk[GadgetKeyedUpdate]{
 	Table:    "gadgets",
 	Key:      func(a, b *GadgetKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -446,9 +377,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::citext[], $3::boolean
 "cpcgen_new" AS (UPDATE "gadgets" SET "label" = COALESCE("cpcgen_v"."cpcgen_2", "gadgets"."label"), "alias" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "gadgets"."alias" END, "aliases" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6"::citext[] ELSE "gadgets"."aliases" END, "mac" = COALESCE("cpcgen_v"."cpcgen_7", "gadgets"."mac"), "backup_mac" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "gadgets"."backup_mac" END, "macs" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11"::macaddr[] ELSE "gadgets"."macs" END, "words" = COALESCE("cpcgen_v"."cpcgen_12", "gadgets"."words"), "more_words" = CASE WHEN "cpcgen_v"."cpcgen_13" THEN "cpcgen_v"."cpcgen_14" ELSE "gadgets"."more_words" END, "word_lists" = CASE WHEN "cpcgen_v"."cpcgen_15" THEN "cpcgen_v"."cpcgen_16"::tsvector[] ELSE "gadgets"."word_lists" END, "seat_sets" = CASE WHEN "cpcgen_v"."cpcgen_17" THEN "cpcgen_v"."cpcgen_18"::int4range[] ELSE "gadgets"."seat_sets" END, "periods" = CASE WHEN "cpcgen_v"."cpcgen_19" THEN "cpcgen_v"."cpcgen_20"::tstzrange[] ELSE "gadgets"."periods" END FROM "cpcgen_v" WHERE "gadgets"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table gadgets the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table gadgets, all or none (see
+// runtime.UpdateMany).
 func (r *GadgetRepo) UpdateMany(ctx context.Context, rows []GadgetKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkGadgetsUpdates, sqlGadgetsUpdateMany, rows)
 	return out, wrapErr(err, "gadgets.UpdateMany", "gadgets")
@@ -461,14 +391,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::citext[], $3::boolean
 "cpcgen_new" AS (UPDATE "gadgets" SET "label" = COALESCE("cpcgen_v"."cpcgen_2", "gadgets"."label"), "alias" = CASE WHEN "cpcgen_v"."cpcgen_3" THEN "cpcgen_v"."cpcgen_4" ELSE "gadgets"."alias" END, "aliases" = CASE WHEN "cpcgen_v"."cpcgen_5" THEN "cpcgen_v"."cpcgen_6"::citext[] ELSE "gadgets"."aliases" END, "mac" = COALESCE("cpcgen_v"."cpcgen_7", "gadgets"."mac"), "backup_mac" = CASE WHEN "cpcgen_v"."cpcgen_8" THEN "cpcgen_v"."cpcgen_9" ELSE "gadgets"."backup_mac" END, "macs" = CASE WHEN "cpcgen_v"."cpcgen_10" THEN "cpcgen_v"."cpcgen_11"::macaddr[] ELSE "gadgets"."macs" END, "words" = COALESCE("cpcgen_v"."cpcgen_12", "gadgets"."words"), "more_words" = CASE WHEN "cpcgen_v"."cpcgen_13" THEN "cpcgen_v"."cpcgen_14" ELSE "gadgets"."more_words" END, "word_lists" = CASE WHEN "cpcgen_v"."cpcgen_15" THEN "cpcgen_v"."cpcgen_16"::tsvector[] ELSE "gadgets"."word_lists" END, "seat_sets" = CASE WHEN "cpcgen_v"."cpcgen_17" THEN "cpcgen_v"."cpcgen_18"::int4range[] ELSE "gadgets"."seat_sets" END, "periods" = CASE WHEN "cpcgen_v"."cpcgen_19" THEN "cpcgen_v"."cpcgen_20"::tstzrange[] ELSE "gadgets"."periods" END FROM "cpcgen_v" WHERE "gadgets"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."label", "cpcgen_new"."alias", "cpcgen_new"."aliases", "cpcgen_new"."mac", "cpcgen_new"."backup_mac", "cpcgen_new"."macs", "cpcgen_new"."words", "cpcgen_new"."more_words", "cpcgen_new"."word_lists", "cpcgen_new"."seat_sets", "cpcgen_new"."periods" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *GadgetRepo) UpdateManyReturning(ctx context.Context, rows []GadgetKeyedUpdate) ([]Gadget, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkGadgetsUpdates, sqlGadgetsUpdateManyReturning, scanGadget, rows)
 	return out, wrapErr(err, "gadgets.UpdateManyReturning", "gadgets")
 }
 
-// bulkGadgetsKeys sends the rows of DeleteMany.
 var bulkGadgetsKeys = &runtime.Bulk[int64]{
 	Table: "gadgets",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -483,8 +411,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcge
 "cpcgen_new" AS (DELETE FROM "gadgets" USING "cpcgen_v" WHERE "gadgets"."id" = "cpcgen_v"."cpcgen_1" AND (SELECT count(*) FROM "cpcgen_old") > 0 RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
-// DeleteMany deletes the rows of table gadgets with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// DeleteMany deletes the rows of table gadgets with the keys given, as Delete does
+// (see runtime.WriteMany).
 func (r *GadgetRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkGadgetsKeys, sqlGadgetsDeleteMany, keys)
 	return out, wrapErr(err, "gadgets.DeleteMany", "gadgets")

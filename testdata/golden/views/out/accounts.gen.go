@@ -6,7 +6,6 @@ package viewsdb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/cpcgen/cpcgen/runtime"
@@ -22,9 +21,8 @@ type Account struct {
 	Closed   bool            `json:"closed"`
 }
 
-// NewAccount holds the values of a new row of table accounts. Fields of type
-// runtime.Opt may be left unset: the column's default applies. The database sets
-// id.
+// NewAccount holds the values of a new row of table accounts. An unset runtime.Opt
+// field takes its column's default. The database sets id.
 type NewAccount struct {
 	Owner    string                       `json:"owner"`
 	Currency Currency                     `json:"currency"`
@@ -32,8 +30,8 @@ type NewAccount struct {
 	Closed   runtime.Opt[bool]            `json:"closed,omitzero"`
 }
 
-// AccountUpdate lists changes to a row of table accounts. Unset fields leave their
-// column unchanged.
+// AccountUpdate lists changes to a row of table accounts; unset fields stay
+// unchanged.
 type AccountUpdate struct {
 	Owner    runtime.Opt[string]          `json:"owner,omitzero"`
 	Currency runtime.Opt[Currency]        `json:"currency,omitzero"`
@@ -46,25 +44,17 @@ type AccountRepo struct {
 	db runtime.DBTX
 }
 
-// NewAccountRepo returns a repository of table accounts that runs its statements
-// on db: a pool, a connection or a transaction.
+// NewAccountRepo returns the repository of table accounts over db.
 func NewAccountRepo(db runtime.DBTX) *AccountRepo {
 	return &AccountRepo{db: db}
 }
 
 var (
-	// ErrAccountIDTaken matches (errors.Is) a violation of the primary key (id) of
-	// accounts (constraint accounts_pkey, primary_key in the spec).
+	// ErrAccountIDTaken matches a violation of the primary key (id).
 	ErrAccountIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "accounts", "accounts_pkey", "primary_key")
 )
 
-// Validate checks n for table accounts: what the columns' types cannot hold (nil
-// for a NOT NULL column, NUL bytes or invalid UTF-8 in text, invalid JSON, more
-// digits than numeric(p,s) takes, times out of PostgreSQL's range), then the
-// spec's rules (enum labels, lengths in characters, bounds, formats, patterns and
-// not_empty). It returns nil, or a *runtime.DbError of kind Validation whose
-// Fields list every failing field (JSON names), each with the first check it
-// fails. The repository calls it before any SQL.
+// Validate checks n against the columns of table accounts (see runtime.Validator).
 func (n *NewAccount) Validate() error {
 	var f runtime.Fields
 	f.Fits("owner", runtime.CheckText(n.Owner))
@@ -75,14 +65,7 @@ func (n *NewAccount) Validate() error {
 	return f.Err("accounts")
 }
 
-// Validate checks u for table accounts, field by field for the fields that are
-// set: what the columns' types cannot hold (nil for a NOT NULL column, NUL bytes
-// or invalid UTF-8 in text, invalid JSON, more digits than numeric(p,s) takes,
-// times out of PostgreSQL's range), then the spec's rules (enum labels, lengths in
-// characters, bounds, formats, patterns and not_empty). It returns nil, or a
-// *runtime.DbError of kind Validation whose Fields list every failing field (JSON
-// names), each with the first check it fails. The repository calls it before any
-// SQL.
+// Validate checks the fields of u that are set, as NewAccount.Validate does.
 func (u *AccountUpdate) Validate() error {
 	var f runtime.Fields
 	if u.Owner.Set {
@@ -97,37 +80,22 @@ func (u *AccountUpdate) Validate() error {
 	return f.Err("accounts")
 }
 
-// UnmarshalJSON decodes n from a JSON object as encoding/json does, but refuses
-// null for owner, currency, balance, closed, whose columns are NOT NULL, rather
-// than read it as a zero value: the error is a *runtime.DbError of kind Validation
-// naming the fields. Leave an optional field out for its column's default.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (n *NewAccount) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "accounts", "owner", "currency", "balance", "closed"); err != nil {
-		return err
-	}
 	type plain NewAccount
-	return json.Unmarshal(data, (*plain)(n))
+	return runtime.UnmarshalNotNull(data, (*plain)(n), "accounts", "owner", "currency", "balance", "closed")
 }
 
-// UnmarshalJSON decodes u from a JSON object as encoding/json does, but refuses
-// null for owner, currency, balance, closed, whose columns are NOT NULL, rather
-// than read it as a zero value: the error is a *runtime.DbError of kind Validation
-// naming the fields. Leave a field out to keep its column's value.
+// UnmarshalJSON refuses null for NOT NULL columns (see runtime.UnmarshalNotNull).
 func (u *AccountUpdate) UnmarshalJSON(data []byte) error {
-	if err := runtime.RefuseNulls(data, "accounts", "owner", "currency", "balance", "closed"); err != nil {
-		return err
-	}
 	type plain AccountUpdate
-	return json.Unmarshal(data, (*plain)(u))
+	return runtime.UnmarshalNotNull(data, (*plain)(u), "accounts", "owner", "currency", "balance", "closed")
 }
 
-// scanAccount gives the scan destinations of the fields of v, columns in table
-// order.
 func scanAccount(v *Account, d []any) []any {
 	return append(d, &v.ID, &v.Owner, &v.Currency, &v.Balance, &v.Closed)
 }
 
-// argsNewAccount gives the values Create binds from n.
 func argsNewAccount(n *NewAccount, d []any) []any {
 	return append(d, &n.Owner, &n.Currency, n.Balance.Arg(), n.Closed.Arg())
 }
@@ -137,8 +105,8 @@ INSERT INTO "accounts" ("owner", "currency", "balance", "closed")
 VALUES ($1, $2, COALESCE($3::numeric(18,2), 0), COALESCE($4::boolean, FALSE))
 RETURNING "id", "owner", "currency", "balance", "closed"`
 
-// Create inserts a row into table accounts and returns it as stored, defaults
-// applied. It validates n first.
+// Create inserts n into table accounts and returns the row as stored. It validates
+// n first.
 func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error) {
 	if err := n.Validate(); err != nil {
 		return Account{}, wrapErr(err, "accounts.Create", "accounts")
@@ -151,8 +119,8 @@ const sqlAccountsFindByID = `-- name: accounts.FindByID replica=ok
 SELECT "id", "owner", "currency", "balance", "closed" FROM "accounts"
 WHERE "id" = $1`
 
-// FindByID returns the row of table accounts with the given id. If there is none,
-// the error matches runtime.ErrNotFound.
+// FindByID returns the row of table accounts with the given id, or
+// runtime.ErrNotFound.
 func (r *AccountRepo) FindByID(ctx context.Context, id int64) (Account, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsFindByID, id, runtime.Arg, scanAccount)
 	return v, wrapErr(err, "accounts.FindByID", "accounts")
@@ -161,17 +129,14 @@ func (r *AccountRepo) FindByID(ctx context.Context, id int64) (Account, error) {
 const sqlAccountsFindAll = `-- name: accounts.FindAll replica=ok
 SELECT "id", "owner", "currency", "balance", "closed" FROM "accounts" ORDER BY "id"`
 
-// FindAll returns every row of table accounts in primary key order, all in memory;
-// List and Stream do not hold them all.
+// FindAll returns every row of table accounts in primary key order, in memory.
 func (r *AccountRepo) FindAll(ctx context.Context) ([]Account, error) {
 	rows, err := r.db.Query(ctx, sqlAccountsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanAccount)
 	return items, wrapErr(err, "accounts.FindAll", "accounts")
 }
 
-// Stream yields every row of table accounts in primary key order as the loop reads
-// them from the server: memory use does not grow with the table. An error ends the
-// sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *AccountRepo) Stream(ctx context.Context) iter.Seq2[Account, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "accounts.Stream", "accounts") }, scanAccount, sqlAccountsFindAll)
 }
@@ -185,9 +150,8 @@ SELECT "id", "owner", "currency", "balance", "closed" FROM "accounts"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of table accounts in primary key order, after
-// the cursor page.After ("" for the first page); the page's Next cursor ("" after
-// the last page) gets the next one.
+// List returns a page of table accounts in primary key order (see
+// runtime.PageArgs).
 func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[Account], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[Account]{
@@ -200,8 +164,6 @@ func (r *AccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.
 	return p, wrapErr(err, "accounts.List", "accounts")
 }
 
-// updateAccounts are the statements of AccountRepo.Update: one per set of fields
-// set (see runtime.Update).
 var updateAccounts = &runtime.Update{
 	Name: "accounts.Update", Keys: 1,
 	Head: "UPDATE \"accounts\"\nSET ",
@@ -209,14 +171,12 @@ var updateAccounts = &runtime.Update{
 	Tail: "\nWHERE \"id\" = $1\nRETURNING \"id\", \"owner\", \"currency\", \"balance\", \"closed\"",
 }
 
-// argsAccountUpdate gives the value of each field of u, nil when unset.
 func argsAccountUpdate(u *AccountUpdate, d []any) []any {
 	return append(d, u.Owner.Arg(), u.Currency.Arg(), u.Balance.Arg(), u.Closed.Arg())
 }
 
 // Update applies the set fields of u to the row of table accounts with the given
-// id and returns the row as stored. If there is none, the error matches
-// runtime.ErrNotFound. It validates u first.
+// id and returns it as stored, or runtime.ErrNotFound. It validates u first.
 func (r *AccountRepo) Update(ctx context.Context, id int64, u AccountUpdate) (Account, error) {
 	if err := u.Validate(); err != nil {
 		return Account{}, wrapErr(err, "accounts.Update", "accounts")
@@ -248,9 +208,8 @@ const sqlAccountsFindByIDs = `-- name: accounts.FindByIDs replica=ok
 SELECT "id", "owner", "currency", "balance", "closed" FROM "accounts"
 WHERE "id" = ANY($1) ORDER BY "id"`
 
-// FindByIDs returns the rows of table accounts whose id is in ids, in id order,
-// with one query. Keys without a row are skipped, so the result may be shorter
-// than ids; it is empty, not nil, when no key has a row.
+// FindByIDs returns the rows of table accounts whose id is in ids, in id order;
+// keys without a row are skipped.
 func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, error) {
 	if len(ids) == 0 {
 		return []Account{}, nil
@@ -259,17 +218,14 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, er
 	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
 }
 
-// copyAccounts sends rows of NewAccount to table accounts with COPY.
 var copyAccounts = &runtime.Copier[NewAccount]{
 	Table:   "accounts",
 	Columns: []string{"owner", "currency", "balance", "closed"},
 	Args:    argsNewAccount,
 }
 
-// CreateMany inserts rows into table accounts with the COPY protocol and returns
-// how many it inserted, all or nothing. It validates every row first. An unset
-// optional field takes the column's default, as in Create (rows setting different
-// fields are copied in groups, in one transaction).
+// CreateMany inserts rows into table accounts with COPY, all or nothing, and
+// returns how many (see runtime.Copier). It validates every row first.
 func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64, error) {
 	n, err := copyAccounts.Copy(ctx, r.db, rows)
 	return n, wrapErr(err, "accounts.CreateMany", "accounts")
@@ -282,10 +238,9 @@ FROM unnest($1::text[], $2::text[]::"currency"[], $3::numeric(18,2)[], $4::boole
 ORDER BY "u"."ord"
 RETURNING "id", "owner", "currency", "balance", "closed"`
 
-// CreateManyReturning inserts rows into table accounts and returns them as stored,
-// in input order, defaults applied as in Create. It runs one statement, which
-// binds one array per column (INSERT … SELECT FROM unnest), so it is one round
-// trip and all or nothing. It validates every row first.
+// CreateManyReturning inserts rows into table accounts in one INSERT … SELECT
+// FROM unnest, all or nothing, and returns them as stored. It validates every row
+// first.
 func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount) ([]Account, error) {
 	if len(rows) == 0 {
 		return []Account{}, nil
@@ -305,14 +260,12 @@ func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount
 	return items, wrapErr(err, "accounts.CreateManyReturning", "accounts")
 }
 
-// AccountKeyedUpdate is one row's changes for UpdateMany: its key, and the
-// changes.
+// AccountKeyedUpdate is one row's key and changes for UpdateMany.
 type AccountKeyedUpdate struct {
 	ID      int64         `json:"id"`
 	Changes AccountUpdate `json:"changes"`
 }
 
-// bulkAccountsUpdates sends the rows of UpdateMany and UpdateManyReturning.
 var bulkAccountsUpdates = &runtime.Bulk[AccountKeyedUpdate]{
 	Table:    "accounts",
 	Key:      func(a, b *AccountKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
@@ -333,9 +286,8 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]::"
 "cpcgen_new" AS (UPDATE "accounts" SET "owner" = COALESCE("cpcgen_v"."cpcgen_2", "accounts"."owner"), "currency" = COALESCE("cpcgen_v"."cpcgen_3", "accounts"."currency"), "balance" = COALESCE("cpcgen_v"."cpcgen_4", "accounts"."balance"), "closed" = COALESCE("cpcgen_v"."cpcgen_5", "accounts"."closed") FROM "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-// UpdateMany applies to many rows of table accounts the changes of each, as Update
-// does, and returns how many it updated: all, or none when a key has no row
-// (DbError.Rows lists them). See runtime.UpdateMany.
+// UpdateMany is Update for many rows of table accounts, all or none (see
+// runtime.UpdateMany).
 func (r *AccountRepo) UpdateMany(ctx context.Context, rows []AccountKeyedUpdate) (int64, error) {
 	out, err := runtime.UpdateMany(ctx, r.db, bulkAccountsUpdates, sqlAccountsUpdateMany, rows)
 	return out, wrapErr(err, "accounts.UpdateMany", "accounts")
@@ -348,14 +300,12 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]::"
 "cpcgen_new" AS (UPDATE "accounts" SET "owner" = COALESCE("cpcgen_v"."cpcgen_2", "accounts"."owner"), "currency" = COALESCE("cpcgen_v"."cpcgen_3", "accounts"."currency"), "balance" = COALESCE("cpcgen_v"."cpcgen_4", "accounts"."balance"), "closed" = COALESCE("cpcgen_v"."cpcgen_5", "accounts"."closed") FROM "cpcgen_v" WHERE "accounts"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord", "id", "owner", "currency", "balance", "closed")
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord", "cpcgen_new"."id", "cpcgen_new"."owner", "cpcgen_new"."currency", "cpcgen_new"."balance", "cpcgen_new"."closed" FROM "cpcgen_new" UNION ALL SELECT "cpcgen_state", "cpcgen_ord", NULL, NULL, NULL, NULL, NULL FROM "cpcgen_bad"`
 
-// UpdateManyReturning is UpdateMany returning the rows as stored, in the order of
-// rows.
+// UpdateManyReturning is UpdateMany returning the rows as stored, in input order.
 func (r *AccountRepo) UpdateManyReturning(ctx context.Context, rows []AccountKeyedUpdate) ([]Account, error) {
 	out, err := runtime.UpdateManyReturning(ctx, r.db, bulkAccountsUpdates, sqlAccountsUpdateManyReturning, scanAccount, rows)
 	return out, wrapErr(err, "accounts.UpdateManyReturning", "accounts")
 }
 
-// bulkAccountsKeys sends the rows of DeleteMany.
 var bulkAccountsKeys = &runtime.Bulk[int64]{
 	Table: "accounts",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
@@ -371,7 +321,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS "cpcge
 SELECT 0 AS "cpcgen_state", "cpcgen_new"."cpcgen_ord" FROM "cpcgen_new"`
 
 // DeleteMany deletes the rows of table accounts with the keys given, as Delete
-// does, and reports whether each key's row was deleted. See runtime.WriteMany.
+// does (see runtime.WriteMany).
 func (r *AccountRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) {
 	out, err := runtime.WriteMany(ctx, r.db, bulkAccountsKeys, sqlAccountsDeleteMany, keys)
 	return out, wrapErr(err, "accounts.DeleteMany", "accounts")

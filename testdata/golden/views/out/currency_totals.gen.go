@@ -32,8 +32,6 @@ func NewCurrencyTotalRepo(db runtime.DBTX) *CurrencyTotalRepo {
 	return &CurrencyTotalRepo{db: db}
 }
 
-// scanCurrencyTotal gives the scan destinations of the fields of v, columns in
-// table order.
 func scanCurrencyTotal(v *CurrencyTotal, d []any) []any {
 	return append(d, &v.Currency, &v.Total, &v.N)
 }
@@ -43,7 +41,7 @@ SELECT "currency", "total", "n" FROM "currency_totals"
 WHERE "currency" = $1`
 
 // FindByID returns the row of materialized view currency_totals with the given
-// currency. If there is none, the error matches runtime.ErrNotFound.
+// currency, or runtime.ErrNotFound.
 func (r *CurrencyTotalRepo) FindByID(ctx context.Context, currency Currency) (CurrencyTotal, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlCurrencyTotalsFindByID, currency, runtime.Arg, scanCurrencyTotal)
 	return v, wrapErr(err, "currency_totals.FindByID", "currency_totals")
@@ -53,16 +51,14 @@ const sqlCurrencyTotalsFindAll = `-- name: currency_totals.FindAll replica=ok
 SELECT "currency", "total", "n" FROM "currency_totals" ORDER BY "currency"`
 
 // FindAll returns every row of materialized view currency_totals in primary key
-// order, all in memory; List and Stream do not hold them all.
+// order, in memory.
 func (r *CurrencyTotalRepo) FindAll(ctx context.Context) ([]CurrencyTotal, error) {
 	rows, err := r.db.Query(ctx, sqlCurrencyTotalsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanCurrencyTotal)
 	return items, wrapErr(err, "currency_totals.FindAll", "currency_totals")
 }
 
-// Stream yields every row of materialized view currency_totals in primary key
-// order as the loop reads them from the server: memory use does not grow with the
-// view. An error ends the sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *CurrencyTotalRepo) Stream(ctx context.Context) iter.Seq2[CurrencyTotal, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "currency_totals.Stream", "currency_totals") }, scanCurrencyTotal, sqlCurrencyTotalsFindAll)
 }
@@ -76,9 +72,8 @@ SELECT "currency", "total", "n" FROM "currency_totals"
 WHERE ("currency") > ($1) ORDER BY "currency"
 LIMIT $2`
 
-// List returns up to page.Limit rows of materialized view currency_totals in
-// primary key order, after the cursor page.After ("" for the first page); the
-// page's Next cursor ("" after the last page) gets the next one.
+// List returns a page of materialized view currency_totals in primary key order
+// (see runtime.PageArgs).
 func (r *CurrencyTotalRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[CurrencyTotal], error) {
 	var currency Currency
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[CurrencyTotal]{

@@ -34,8 +34,6 @@ func NewOpenAccountRepo(db runtime.DBTX) *OpenAccountRepo {
 	return &OpenAccountRepo{db: db}
 }
 
-// scanOpenAccount gives the scan destinations of the fields of v, columns in table
-// order.
 func scanOpenAccount(v *OpenAccount, d []any) []any {
 	return append(d, &v.ID, &v.Owner, &v.Currency, &v.Balance)
 }
@@ -44,8 +42,8 @@ const sqlOpenAccountsFindByID = `-- name: open_accounts.FindByID replica=ok
 SELECT "id", "owner", "currency", "balance" FROM "open_accounts"
 WHERE "id" = $1`
 
-// FindByID returns the row of view open_accounts with the given id. If there is
-// none, the error matches runtime.ErrNotFound.
+// FindByID returns the row of view open_accounts with the given id, or
+// runtime.ErrNotFound.
 func (r *OpenAccountRepo) FindByID(ctx context.Context, id int64) (OpenAccount, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlOpenAccountsFindByID, id, runtime.Arg, scanOpenAccount)
 	return v, wrapErr(err, "open_accounts.FindByID", "open_accounts")
@@ -54,17 +52,14 @@ func (r *OpenAccountRepo) FindByID(ctx context.Context, id int64) (OpenAccount, 
 const sqlOpenAccountsFindAll = `-- name: open_accounts.FindAll replica=ok
 SELECT "id", "owner", "currency", "balance" FROM "open_accounts" ORDER BY "id"`
 
-// FindAll returns every row of view open_accounts in primary key order, all in
-// memory; List and Stream do not hold them all.
+// FindAll returns every row of view open_accounts in primary key order, in memory.
 func (r *OpenAccountRepo) FindAll(ctx context.Context) ([]OpenAccount, error) {
 	rows, err := r.db.Query(ctx, sqlOpenAccountsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanOpenAccount)
 	return items, wrapErr(err, "open_accounts.FindAll", "open_accounts")
 }
 
-// Stream yields every row of view open_accounts in primary key order as the loop
-// reads them from the server: memory use does not grow with the view. An error
-// ends the sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OpenAccountRepo) Stream(ctx context.Context) iter.Seq2[OpenAccount, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "open_accounts.Stream", "open_accounts") }, scanOpenAccount, sqlOpenAccountsFindAll)
 }
@@ -78,9 +73,8 @@ SELECT "id", "owner", "currency", "balance" FROM "open_accounts"
 WHERE ("id") > ($1) ORDER BY "id"
 LIMIT $2`
 
-// List returns up to page.Limit rows of view open_accounts in primary key order,
-// after the cursor page.After ("" for the first page); the page's Next cursor (""
-// after the last page) gets the next one.
+// List returns a page of view open_accounts in primary key order (see
+// runtime.PageArgs).
 func (r *OpenAccountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[OpenAccount], error) {
 	var id int64
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[OpenAccount]{

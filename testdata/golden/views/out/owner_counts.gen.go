@@ -28,8 +28,6 @@ func NewOwnerCountRepo(db runtime.DBTX) *OwnerCountRepo {
 	return &OwnerCountRepo{db: db}
 }
 
-// scanOwnerCount gives the scan destinations of the fields of v, columns in table
-// order.
 func scanOwnerCount(v *OwnerCount, d []any) []any {
 	return append(d, &v.Owner, &v.N)
 }
@@ -38,8 +36,8 @@ const sqlOwnerCountsFindByID = `-- name: owner_counts.FindByID replica=ok
 SELECT "owner", "n" FROM "owner_counts"
 WHERE "owner" = $1`
 
-// FindByID returns the row of materialized view owner_counts with the given owner.
-// If there is none, the error matches runtime.ErrNotFound.
+// FindByID returns the row of materialized view owner_counts with the given owner,
+// or runtime.ErrNotFound.
 func (r *OwnerCountRepo) FindByID(ctx context.Context, owner string) (OwnerCount, error) {
 	v, err := runtime.QueryOne(ctx, r.db, sqlOwnerCountsFindByID, owner, runtime.Arg, scanOwnerCount)
 	return v, wrapErr(err, "owner_counts.FindByID", "owner_counts")
@@ -49,16 +47,14 @@ const sqlOwnerCountsFindAll = `-- name: owner_counts.FindAll replica=ok
 SELECT "owner", "n" FROM "owner_counts" ORDER BY "owner"`
 
 // FindAll returns every row of materialized view owner_counts in primary key
-// order, all in memory; List and Stream do not hold them all.
+// order, in memory.
 func (r *OwnerCountRepo) FindAll(ctx context.Context) ([]OwnerCount, error) {
 	rows, err := r.db.Query(ctx, sqlOwnerCountsFindAll)
 	items, err := runtime.Collect(rows, err, 0, scanOwnerCount)
 	return items, wrapErr(err, "owner_counts.FindAll", "owner_counts")
 }
 
-// Stream yields every row of materialized view owner_counts in primary key order
-// as the loop reads them from the server: memory use does not grow with the view.
-// An error ends the sequence.
+// Stream yields the rows of FindAll as the loop reads them (see runtime.Stream).
 func (r *OwnerCountRepo) Stream(ctx context.Context) iter.Seq2[OwnerCount, error] {
 	return runtime.Stream(ctx, r.db, func(err error) error { return wrapErr(err, "owner_counts.Stream", "owner_counts") }, scanOwnerCount, sqlOwnerCountsFindAll)
 }
@@ -72,9 +68,8 @@ SELECT "owner", "n" FROM "owner_counts"
 WHERE ("owner") > ($1) ORDER BY "owner"
 LIMIT $2`
 
-// List returns up to page.Limit rows of materialized view owner_counts in primary
-// key order, after the cursor page.After ("" for the first page); the page's Next
-// cursor ("" after the last page) gets the next one.
+// List returns a page of materialized view owner_counts in primary key order (see
+// runtime.PageArgs).
 func (r *OwnerCountRepo) List(ctx context.Context, page runtime.PageArgs) (runtime.Page[OwnerCount], error) {
 	var owner string
 	p, err := runtime.KeysetPage(ctx, r.db, page, runtime.Keyset[OwnerCount]{
