@@ -202,9 +202,10 @@ type textArrayColumn[T, V any] struct {
 	get func(*T) *V
 }
 
-// textMaps hold the type maps that write arrays as text: pgx's types
-// and the runtime's (RegisterTypes). A map is not safe for concurrent
-// use, so each call takes one of its own.
+// textMaps hold type maps with pgx's types and the runtime's
+// (RegisterTypes), for writing arrays as text and for parsing values that
+// arrive as text into a Null. A map is not safe for concurrent use, so
+// each call takes one of its own.
 var textMaps = sync.Pool{New: func() any {
 	m := pgtype.NewMap()
 	RegisterTypes(m)

@@ -169,14 +169,6 @@ func (n *Null[T]) ScanText(v pgtype.Text) error {
 	return nil
 }
 
-// textMap parses the text format of the values a Null holds when they
-// arrive as text.
-var textMap = func() *pgtype.Map {
-	m := pgtype.NewMap()
-	RegisterTypes(m)
-	return m
-}()
-
 // scanTextInto parses s, PostgreSQL's text format of a value, into *p.
 func scanTextInto[T any](p *T, s string) error {
 	rv := reflect.ValueOf(p).Elem()
@@ -193,13 +185,23 @@ func scanTextInto[T any](p *T, s string) error {
 		case hasZone(s):
 			oid = pgtype.TimestamptzOID
 		}
-		return textMap.Scan(oid, pgtype.TextFormatCode, []byte(s), t)
+		return scanText(oid, s, t)
 	}
-	dt, ok := textMap.TypeForValue(p)
+	m := textMaps.Get().(*pgtype.Map)
+	defer textMaps.Put(m)
+	dt, ok := m.TypeForValue(p)
 	if !ok {
 		return nullTypeError[T]("text")
 	}
-	return textMap.Scan(dt.OID, pgtype.TextFormatCode, []byte(s), p)
+	return m.Scan(dt.OID, pgtype.TextFormatCode, []byte(s), p)
+}
+
+// scanText parses s, the text format of a value of type oid, into dst
+// with a type map of textMaps (a map is not safe for concurrent use).
+func scanText(oid uint32, s string, dst any) error {
+	m := textMaps.Get().(*pgtype.Map)
+	defer textMaps.Put(m)
+	return m.Scan(oid, pgtype.TextFormatCode, []byte(s), dst)
 }
 
 // hasZone reports whether a timestamp's text ends with a UTC offset
