@@ -215,16 +215,11 @@ func Warnings(proj *spec.Project) []*ir.Warning {
 	return out
 }
 
-// isIntegerSpecType reports whether t is smallint, integer or bigint.
+// isIntegerSpecType reports whether t is one of the integer types
+// (smallint, integer, bigint: the rows of the type table with an Int
+// range).
 func isIntegerSpecType(t spec.Type) bool {
-	if t.ArrayDims > 0 || t.Enum != nil {
-		return false
-	}
-	switch t.Name {
-	case "smallint", "integer", "bigint":
-		return true
-	}
-	return false
+	return t.ArrayDims == 0 && t.Base != nil && t.Base.Int != nil
 }
 
 // isSequenceDefault reports whether a default expression takes the
