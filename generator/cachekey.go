@@ -8,6 +8,7 @@ import (
 
 	"github.com/cpcgen/cpcgen/generator/gencache"
 	"github.com/cpcgen/cpcgen/generator/ir"
+	"github.com/cpcgen/cpcgen/internal/parallel"
 	"github.com/cpcgen/cpcgen/internal/pgtypes"
 )
 
@@ -129,7 +130,7 @@ func computeKeys(pkg *ir.Package, tool string) (*cacheKeys, error) {
 		return w
 	}}
 	full := make([]gencache.Key, len(pkg.Tables))
-	parallel(len(pkg.Tables), func(_ *gencache.Digester, i int) {
+	parallel.For(len(pkg.Tables), func(i int) {
 		w := walks.Get().(*walk)
 		defer walks.Put(w)
 		w.root, w.refs, w.seen = pkg.Tables[i], nil, map[int]bool{}

@@ -3,7 +3,6 @@ package generator
 import (
 	"encoding/binary"
 	"errors"
-	goruntime "runtime"
 	"sync"
 	"sync/atomic"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/cpcgen/cpcgen/generator/sqlschema"
 	"github.com/cpcgen/cpcgen/generator/writer"
+	"github.com/cpcgen/cpcgen/internal/parallel"
 	"github.com/cpcgen/cpcgen/spec"
 )
 
@@ -149,7 +149,7 @@ func (r *Run) fromManifest(mkey gencache.Key) (writer.Tree, int, bool) {
 	}
 	results := make([][]writer.File, len(jobs))
 	var missing atomic.Bool
-	parallel(len(jobs), func(_ *gencache.Digester, i int) {
+	parallel.For(len(jobs), func(i int) {
 		if missing.Load() {
 			return
 		}
@@ -248,7 +248,7 @@ func emit(pkg *ir.Package, opts Options) (writer.Tree, Stats, []manifestJob, err
 	errs := make([]error, len(jobs))
 	used := make([]gencache.Key, len(jobs))
 	var rendered, cached atomic.Int64
-	parallel(len(jobs), func(_ *gencache.Digester, i int) {
+	parallel.For(len(jobs), func(i int) {
 		j := jobs[i]
 		var key gencache.Key
 		if keys != nil {
@@ -295,28 +295,6 @@ func emit(pkg *ir.Package, opts Options) (writer.Tree, Stats, []manifestJob, err
 	}
 	writer.SortFiles(tree.Files)
 	return tree, Stats{Rendered: int(rendered.Load()), Cached: int(cached.Load())}, manifest, nil
-}
-
-// parallel runs fn(0) … fn(n-1) on GOMAXPROCS workers, taking the
-// indexes in order; each worker has a Digester of its own.
-func parallel(n int, fn func(d *gencache.Digester, i int)) {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := 0; w < min(goruntime.GOMAXPROCS(0), n); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			d := &gencache.Digester{}
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= n {
-					return
-				}
-				fn(d, i)
-			}
-		}()
-	}
-	wg.Wait()
 }
 
 // manifestJob is a job as the manifest records it: its key and the

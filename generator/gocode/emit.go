@@ -4,16 +4,14 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	goruntime "runtime"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/dave/jennifer/jen"
 
 	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/cpcgen/cpcgen/generator/writer"
+	"github.com/cpcgen/cpcgen/internal/parallel"
 )
 
 // File is one output file in memory; the writer's type.
@@ -92,22 +90,7 @@ func Jobs(pkg *ir.Package) []Job {
 func runJobs(jobs []func() (File, error)) ([]File, error) {
 	files := make([]File, len(jobs))
 	errs := make([]error, len(jobs))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := 0; w < min(goruntime.GOMAXPROCS(0), len(jobs)); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(jobs) {
-					return
-				}
-				files[i], errs[i] = jobs[i]()
-			}
-		}()
-	}
-	wg.Wait()
+	parallel.For(len(jobs), func(i int) { files[i], errs[i] = jobs[i]() })
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}

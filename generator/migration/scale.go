@@ -2,11 +2,11 @@ package migration
 
 import (
 	"bytes"
-	"runtime"
-	"sync"
 
 	"ariga.io/atlas/sql/postgres"
 	"ariga.io/atlas/sql/schema"
+
+	"github.com/cpcgen/cpcgen/internal/parallel"
 )
 
 // Migrations linear in the number of tables: two steps of Atlas are
@@ -66,20 +66,7 @@ func marshalChunks(s *schema.Schema, n int) (data []byte, ok bool, err error) {
 
 	out := make([][]byte, len(chunks))
 	errs := make([]error, len(chunks))
-	next := make(chan int, len(chunks))
-	for i := range chunks {
-		next <- i
-	}
-	close(next)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(chunks)) {
-		wg.Go(func() {
-			for i := range next {
-				out[i], errs[i] = postgres.MarshalHCL(chunks[i])
-			}
-		})
-	}
-	wg.Wait()
+	parallel.For(len(chunks), func(i int) { out[i], errs[i] = postgres.MarshalHCL(chunks[i]) })
 	for _, err := range errs {
 		if err != nil {
 			return nil, false, err
