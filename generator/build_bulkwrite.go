@@ -120,6 +120,10 @@ func (b *builder) buildBulkUpsert(t *ir.Table, k *ir.UniqueKey) {
 		w.New = "bulk" + t.Plural + "New"
 		b.declareDerived(t, w.New, fmt.Sprintf("the batch upserts of table %q", st.Name), st.Pos)
 		w.NewArgs = bulkInsertValues(t, &placeholders{}).r.args
+		k.Bulk = w.New
+	} else {
+		k.Bulk = w.New + "By" + suffix
+		b.declareDerived(t, k.Bulk, fmt.Sprintf("the batch upserts of table %q by %s", st.Name, keyColumns(k)), st.Pos)
 	}
 	k.Parts, k.UpsertMany, k.CreateManyIfAbsent = parts, upsert, absent
 	k.UpsertManySQL = upsertManySQL(t, k)

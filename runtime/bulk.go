@@ -13,11 +13,15 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// Bulk describes the rows of T that generated batch writes send: the
-// keyed updates of UpdateMany, the keys of DeleteMany, HardDeleteMany and
-// RestoreMany, the new rows of the batch upserts. Generated code declares
-// one per row type and key, and passes it to UpdateMany, WriteMany,
-// UpsertMany or CreateManyIfAbsent with the statement to run.
+// Bulk describes the rows that generated batch writes send: the keyed
+// updates of UpdateMany, the keys of DeleteMany, HardDeleteMany and
+// RestoreMany, the new rows of the batch upserts. P is a pointer to the
+// row type (*CustomerKeyedUpdate, *uuid.UUID): every function of the
+// batch writes then compiles once for all tables, as pointer type
+// arguments share their code. Generated code declares one per row type
+// and key as a composite literal of functions (no code runs at package
+// initialisation), and passes it to UpdateMany, WriteMany, UpsertMany or
+// CreateManyIfAbsent with the statement to run.
 //
 // Every batch write works the same way. Every row is validated before
 // any SQL (all failing rows and fields reported at once). The rows are
@@ -26,39 +30,23 @@ import (
 // statement may not affect a row twice, and the order makes two batches
 // over overlapping keys lock their rows in the same order, so they wait
 // for each other instead of deadlocking. The rows then go to the server
-// as one array per column (Columns), DefaultBulkChunk rows per statement
-// at most (WithBulkChunk); a batch of several statements runs in one
+// as one array per column (Row), DefaultBulkChunk rows per statement at
+// most (WithBulkChunk); a batch of several statements runs in one
 // transaction (see UpdateMany).
-type Bulk[T any] struct {
+type Bulk[P any] struct {
 	// Table is the table's SQL name, for the errors.
 	Table string
 	// Key orders two rows by the key the statement matches them by: the
 	// primary key, or the unique key of an upsert. 0 means that both name
 	// the same row.
-	Key func(a, b *T) int
+	Key func(a, b P) int
 	// Validate checks one row before any SQL; nil when the table has no
 	// rules.
-	Validate func(*T) error
-	// Columns are the array parameters of the statement, in placeholder
-	// order: one value of each row per column.
-	Columns []BulkColumn[T]
-}
-
-// By returns b ordering rows by key instead: the batch upserts of one
-// table share the columns of its insert struct, each ordering by its own
-// unique key.
-func (b *Bulk[T]) By(key func(a, b *T) int) *Bulk[T] {
-	c := *b
-	c.Key = key
-	return &c
-}
-
-// BulkColumn is one array parameter of a batch statement: the value of
-// one field of every row. Array and TextArray make them.
-type BulkColumn[T any] interface {
-	// array returns the parameter holding the value of each row of rows
-	// at the indexes at, in that order.
-	array(rows []T, at []int) (any, error)
+	Validate func(P) error
+	// Row adds the values of one row to the array parameters of the
+	// statement, in placeholder order: one call of Elem, FlagElem or
+	// TextElem per parameter.
+	Row func(P, *BulkRow)
 }
 
 // Versioned is the key of a row with the version the caller read: what
@@ -127,8 +115,13 @@ func bulkChunk(ctx context.Context) int {
 // statement started, or out of sight), as their single-row forms do.
 const maxReupserts = 3
 
+// The entry points take the caller's []T and are compiled once per row
+// type: they only point at the rows (inputRows) and, for the ones that
+// return rows, allocate the result, and hand over to bulkWrite, which
+// takes pointers and so compiles once for every table.
+
 // UpdateMany runs an update of many rows by key (the statement of a
-// generated UpdateMany, binding b's columns then tail) and returns how
+// generated UpdateMany, binding b's arrays then tail) and returns how
 // many rows it updated: all of them, or none. A key without a row in the
 // caller's sight, or a row whose version is not the one given, stops the
 // whole batch: nothing is changed, and the error lists each such row in
@@ -141,11 +134,8 @@ const maxReupserts = 3
 // refused (KindMisuse) when db cannot begin a transaction, or is a
 // connection inside a transaction begun outside pgx, whose COMMIT a
 // transaction of its own would anticipate.
-func UpdateMany[T any](ctx context.Context, db DBTX, b *Bulk[T], sql string, rows []T, tail ...any) (int64, error) {
-	err := b.each(ctx, db, sql, rows, tail, false, func(st *bulkStatement) error {
-		return st.states(nil)
-	})
-	if err != nil {
+func UpdateMany[T any](ctx context.Context, db DBTX, b *Bulk[*T], sql string, rows []T, tail ...any) (int64, error) {
+	if err := bulkWrite(ctx, db, b, sql, inputRows(rows), tail, bulkRead{}); err != nil {
 		return 0, err
 	}
 	return int64(len(rows)), nil
@@ -154,15 +144,13 @@ func UpdateMany[T any](ctx context.Context, db DBTX, b *Bulk[T], sql string, row
 // UpdateManyReturning is UpdateMany for a statement that returns the rows
 // as updated (generated UpdateManyReturning): they come back in the
 // order of rows, each read with scan.
-func UpdateManyReturning[T, M any](ctx context.Context, db DBTX, b *Bulk[T], sql string, scan func(*M, []any) []any, rows []T, tail ...any) ([]M, error) {
-	var out []M
-	err := b.each(ctx, db, sql, rows, tail, false, func(st *bulkStatement) error {
-		if out == nil {
-			out = make([]M, len(rows))
-		}
-		return readRows(st, scan, func(_ int32, i int, v *M) { out[i] = *v })
-	})
-	if err != nil {
+func UpdateManyReturning[T, M any](ctx context.Context, db DBTX, b *Bulk[*T], sql string, scan func(*M, []any) []any, rows []T, tail ...any) ([]M, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	out := make([]M, len(rows))
+	read := bulkRead{scan: func(i int, dest []any) []any { return scan(&out[i], dest) }}
+	if err := bulkWrite(ctx, db, b, sql, inputRows(rows), tail, read); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -174,15 +162,12 @@ func UpdateManyReturning[T, M any](ctx context.Context, db DBTX, b *Bulk[T], sql
 // rows[i] was deleted (restored). A key without a row is false, not an
 // error; a stale version (DeleteMany of a table with optimistic_lock)
 // stops the whole batch as in UpdateMany. Splitting is as in UpdateMany.
-func WriteMany[T any](ctx context.Context, db DBTX, b *Bulk[T], sql string, rows []T, tail ...any) ([]bool, error) {
-	var done []bool
-	err := b.each(ctx, db, sql, rows, tail, false, func(st *bulkStatement) error {
-		if done == nil {
-			done = make([]bool, len(rows))
-		}
-		return st.states(func(i int) { done[i] = true })
-	})
-	if err != nil {
+func WriteMany[T any](ctx context.Context, db DBTX, b *Bulk[*T], sql string, rows []T, tail ...any) ([]bool, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	done := make([]bool, len(rows))
+	if err := bulkWrite(ctx, db, b, sql, inputRows(rows), tail, bulkRead{written: done}); err != nil {
 		return nil, err
 	}
 	return done, nil
@@ -197,15 +182,13 @@ func WriteMany[T any](ctx context.Context, db DBTX, b *Bulk[T], sql string, rows
 // with a conflict (ErrHiddenKey) listing them. It always runs in a
 // transaction (a savepoint of db when db is a pgx.Tx), so that the batch
 // is all or nothing.
-func UpsertMany[T, M any](ctx context.Context, db DBTX, b *Bulk[T], sql string, scan func(*M, []any) []any, rows []T, tail ...any) ([]M, error) {
-	var out []M
-	err := b.each(ctx, db, sql, rows, tail, true, func(st *bulkStatement) error {
-		if out == nil {
-			out = make([]M, len(rows))
-		}
-		return readRows(st, scan, func(_ int32, i int, v *M) { out[i] = *v })
-	})
-	if err != nil {
+func UpsertMany[T, M any](ctx context.Context, db DBTX, b *Bulk[*T], sql string, scan func(*M, []any) []any, rows []T, tail ...any) ([]M, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	out := make([]M, len(rows))
+	read := bulkRead{upsert: true, scan: func(i int, dest []any) []any { return scan(&out[i], dest) }}
+	if err := bulkWrite(ctx, db, b, sql, inputRows(rows), tail, read); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -216,28 +199,56 @@ func UpsertMany[T, M any](ctx context.Context, db DBTX, b *Bulk[T], sql string, 
 // CreateManyIfAbsentBy…), and returns, in the order of rows, the new
 // rows or the rows found in the way, and whether each was created. Rows
 // left out are sent again as in UpsertMany, in a transaction.
-func CreateManyIfAbsent[T, M any](ctx context.Context, db DBTX, b *Bulk[T], sql string, scan func(*M, []any) []any, rows []T, tail ...any) ([]M, []bool, error) {
-	var out []M
-	var created []bool
-	err := b.each(ctx, db, sql, rows, tail, true, func(st *bulkStatement) error {
-		if out == nil {
-			out, created = make([]M, len(rows)), make([]bool, len(rows))
-		}
-		return readRows(st, scan, func(state int32, i int, v *M) {
-			out[i], created[i] = *v, state == BulkWritten
-		})
-	})
-	if err != nil {
+func CreateManyIfAbsent[T, M any](ctx context.Context, db DBTX, b *Bulk[*T], sql string, scan func(*M, []any) []any, rows []T, tail ...any) ([]M, []bool, error) {
+	if len(rows) == 0 {
+		return nil, nil, nil
+	}
+	out, created := make([]M, len(rows)), make([]bool, len(rows))
+	read := bulkRead{upsert: true, written: created, scan: func(i int, dest []any) []any { return scan(&out[i], dest) }}
+	if err := bulkWrite(ctx, db, b, sql, inputRows(rows), tail, read); err != nil {
 		return nil, nil, err
 	}
 	return out, created, nil
 }
 
+// inputRow is a row of a batch with its index in the caller's slice.
+type inputRow[P any] struct {
+	p P
+	i int
+}
+
+// inputRows points at each of rows. It is compiled once per row type
+// (every table's); not inlined, its one copy serves every entry point
+// taking that type.
+//
+//go:noinline
+func inputRows[T any](rows []T) []inputRow[*T] {
+	out := make([]inputRow[*T], len(rows))
+	for i := range rows {
+		out[i] = inputRow[*T]{&rows[i], i}
+	}
+	return out
+}
+
+// bulkRead says what a batch write reads from the result of each
+// statement. Every statement reports the rows that stop the batch
+// (missing, stale).
+type bulkRead struct {
+	// upsert marks the batch upserts: they run in a transaction and send
+	// again the rows a statement leaves out.
+	upsert bool
+	// written, when not nil, is set for each row the statement reports
+	// written (BulkWritten), by the caller's index.
+	written []bool
+	// scan, when not nil, returns the destinations of the columns of the
+	// written (or found) row of index i, appended to dest.
+	scan func(i int, dest []any) []any
+}
+
 // bulkStatement is one statement of a batch write: the rows it sends
-// (indexes into the caller's slice, in the order sent), its result, and
-// what it found wrong.
-type bulkStatement struct {
-	part []int
+// (in the order sent), its result, and what it found wrong.
+type bulkStatement[P any] struct {
+	part []inputRow[P]
 	res  pgx.Rows
 	// seen marks, by position in part, the rows the result named.
 	seen []bool
@@ -245,27 +256,25 @@ type bulkStatement struct {
 	bad *[]RowError
 }
 
-// each runs the statement sql over rows in key order, a chunk at a time,
-// with read reading each statement's result. upsert marks the batch
-// upserts: they run in a transaction and resend the rows a statement
-// leaves out.
-func (b *Bulk[T]) each(ctx context.Context, db DBTX, sql string, rows []T, tail []any, upsert bool, read func(*bulkStatement) error) error {
+// bulkWrite runs the statement sql over rows in key order, a chunk at a
+// time, reading each statement's result as read says.
+func bulkWrite[P any](ctx context.Context, db DBTX, b *Bulk[P], sql string, rows []inputRow[P], tail []any, read bulkRead) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	at, err := b.prepare(rows)
-	if err != nil {
+	if err := prepareBulk(b, rows); err != nil {
 		return err
 	}
 	chunk := bulkChunk(ctx)
 	run := func(db DBTX) error {
 		var bad []RowError
-		pending := at
+		var params BulkRow
+		pending := rows
 		for attempt := 1; len(pending) > 0; attempt++ {
-			var left []int
+			var left []inputRow[P]
 			for lo := 0; lo < len(pending); lo += chunk {
 				part := pending[lo:min(lo+chunk, len(pending))]
-				args, err := b.args(rows, part, tail)
+				args, err := bulkArgs(b, &params, part, tail)
 				if err != nil {
 					return err
 				}
@@ -273,11 +282,11 @@ func (b *Bulk[T]) each(ctx context.Context, db DBTX, sql string, rows []T, tail 
 				if err != nil {
 					return err
 				}
-				st := &bulkStatement{part: part, res: res, seen: make([]bool, len(part)), bad: &bad}
-				if err := read(st); err != nil {
+				st := &bulkStatement[P]{part: part, res: res, seen: make([]bool, len(part)), bad: &bad}
+				if err := readBulk(st, read); err != nil {
 					return err
 				}
-				if upsert {
+				if read.upsert {
 					for k, ok := range st.seen {
 						if !ok {
 							left = append(left, part[k])
@@ -286,72 +295,72 @@ func (b *Bulk[T]) each(ctx context.Context, db DBTX, sql string, rows []T, tail 
 				}
 			}
 			if len(left) > 0 && attempt == maxReupserts {
-				for _, i := range left {
-					bad = append(bad, RowError{Index: i, Kind: KindConflict})
+				for _, r := range left {
+					bad = append(bad, RowError{Index: r.i, Kind: KindConflict})
 				}
 				break
 			}
 			pending = left
 		}
 		if len(bad) > 0 {
-			return rowsError(b.Table, bad, upsert)
+			return rowsError(b.Table, bad, read.upsert)
 		}
 		return nil
 	}
-	if !upsert && len(at) <= chunk {
+	if !read.upsert && len(rows) <= chunk {
 		return run(db)
 	}
 	return inBulkTx(ctx, db, len(rows), chunk, run)
 }
 
-// prepare validates every row and returns the indexes of rows in key
-// order, or the error naming the rows that fail or share a key.
-func (b *Bulk[T]) prepare(rows []T) ([]int, error) {
+// prepareBulk validates every row and puts rows in key order, or returns
+// the error naming the rows that fail or share a key.
+//
+// The functions over a Bulk and a bulkStatement are not methods: a
+// method of a generic type is compiled into a wrapper of its own for
+// every type argument (every table), which a function is not.
+func prepareBulk[P any](b *Bulk[P], rows []inputRow[P]) error {
 	if b.Validate != nil {
 		var fields []FieldError
-		for i := range rows {
-			if err := b.Validate(&rows[i]); err != nil {
-				fields = append(fields, rowFields(i, err)...)
+		for _, r := range rows {
+			if err := b.Validate(r.p); err != nil {
+				fields = append(fields, rowFields(r.i, err)...)
 			}
 		}
 		if len(fields) > 0 {
-			return nil, NewValidationError("", b.Table, fields)
+			return NewValidationError("", b.Table, fields)
 		}
 	}
-	at := make([]int, len(rows))
 	sorted := true
-	for i := range at {
-		at[i] = i
-		if i > 0 && sorted && b.Key(&rows[i-1], &rows[i]) >= 0 {
-			sorted = false
-		}
+	for k := 1; k < len(rows) && sorted; k++ {
+		sorted = b.Key(rows[k-1].p, rows[k].p) < 0
 	}
 	if sorted {
-		return at, nil
+		return nil
 	}
-	slices.SortFunc(at, func(i, j int) int {
-		if c := b.Key(&rows[i], &rows[j]); c != 0 {
+	slices.SortFunc(rows, func(x, y inputRow[P]) int {
+		if c := b.Key(x.p, y.p); c != 0 {
 			return c
 		}
-		return i - j
+		return x.i - y.i
 	})
 	var fields []FieldError
 	first := 0
-	for k := 1; k < len(at); k++ {
-		if b.Key(&rows[at[k-1]], &rows[at[k]]) != 0 {
+	for k := 1; k < len(rows); k++ {
+		if b.Key(rows[k-1].p, rows[k].p) != 0 {
 			first = k
 			continue
 		}
 		fields = append(fields, FieldError{
-			Field:   "[" + strconv.Itoa(at[k]) + "]",
-			Message: "has the key of row " + strconv.Itoa(at[first]) + "; a batch may write each row once",
+			Field:   "[" + strconv.Itoa(rows[k].i) + "]",
+			Message: "has the key of row " + strconv.Itoa(rows[first].i) + "; a batch may write each row once",
 		})
 	}
 	if len(fields) > 0 {
 		slices.SortFunc(fields, func(a, b FieldError) int { return cmpIndex(a.Field, b.Field) })
-		return nil, NewValidationError("", b.Table, fields)
+		return NewValidationError("", b.Table, fields)
 	}
-	return at, nil
+	return nil
 }
 
 // cmpIndex orders field names "[i]" by i.
@@ -376,130 +385,104 @@ func rowFields(i int, err error) []FieldError {
 	return out
 }
 
-// args returns the parameters of a statement over the rows at part:
-// b's arrays, then tail.
-func (b *Bulk[T]) args(rows []T, part []int, tail []any) ([]any, error) {
-	out := make([]any, 0, len(b.Columns)+len(tail))
-	for _, c := range b.Columns {
-		a, err := c.array(rows, part)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
+// bulkArgs returns the parameters of a statement over the rows of part:
+// b's arrays, gathered in params, then tail.
+func bulkArgs[P any](b *Bulk[P], params *BulkRow, part []inputRow[P], tail []any) ([]any, error) {
+	params.start(len(part))
+	for k, r := range part {
+		params.row, params.next = k, 0
+		b.Row(r.p, params)
 	}
-	return append(out, tail...), nil
+	return params.args(tail)
 }
 
-// index returns the caller's index of the row a result row names by its
-// position ord, and marks it seen.
-func (st *bulkStatement) index(ord int64) (int, error) {
+// rowAt returns the caller's index of the row a result row of st names
+// by its position ord, and marks it seen.
+func rowAt[P any](st *bulkStatement[P], ord int64) (int, error) {
 	if ord < 1 || ord > int64(len(st.part)) {
 		return 0, fmt.Errorf("batch statement named row %d of %d", ord, len(st.part))
 	}
 	st.seen[ord-1] = true
-	return st.part[ord-1], nil
+	return st.part[ord-1].i, nil
 }
 
-// states reads a result of (state, position) rows: written rows go to
-// written (nil when the statement names only the rows that stop it),
-// missing and stale ones to the rows that stop the batch.
-func (st *bulkStatement) states(written func(i int)) error {
+// readBulk reads the result of st, of (state, position, columns…) rows,
+// the columns only when the statement returns rows: written rows go to
+// read.written, their columns (and those of found rows) are read with
+// read.scan; missing and stale rows, whose columns are NULL, stop the
+// batch.
+func readBulk[P any](st *bulkStatement[P], read bulkRead) error {
 	res := st.res
 	defer res.Close()
-	var state int32
-	var ord int64
+	var dest []any
 	for res.Next() {
-		if err := res.Scan(&state, &ord); err != nil {
-			return err
-		}
-		i, err := st.index(ord)
+		state, ord, err := peekRow(res)
 		if err != nil {
 			return err
 		}
-		st.note(state, i, written)
-	}
-	return res.Err()
-}
-
-// note files row i under its state.
-func (st *bulkStatement) note(state int32, i int, written func(int)) {
-	switch state {
-	case BulkMissing:
-		*st.bad = append(*st.bad, RowError{Index: i, Kind: KindNotFound})
-	case BulkStale:
-		*st.bad = append(*st.bad, RowError{Index: i, Kind: KindConflict})
-	default:
-		if written != nil {
-			written(i)
-		}
-	}
-}
-
-// readRows reads a result of (state, position, columns…) rows: the
-// columns of written and found rows are read with scan and given to
-// each; missing and stale rows, whose columns are NULL, stop the batch.
-func readRows[M any](st *bulkStatement, scan func(*M, []any) []any, each func(state int32, i int, v *M)) error {
-	res := st.res
-	defer res.Close()
-	var (
-		state, zeroState int32
-		ord              int64
-		v, zero          M
-		skip             []any
-	)
-	dest := scan(&v, []any{&state, &ord})
-	for res.Next() {
-		peek, err := peekState(res)
+		i, err := rowAt(st, ord)
 		if err != nil {
 			return err
 		}
-		if peek == BulkMissing || peek == BulkStale {
-			if skip == nil {
-				skip = make([]any, len(res.FieldDescriptions()))
+		switch state {
+		case BulkMissing:
+			*st.bad = append(*st.bad, RowError{Index: i, Kind: KindNotFound})
+			continue
+		case BulkStale:
+			*st.bad = append(*st.bad, RowError{Index: i, Kind: KindConflict})
+			continue
+		case BulkWritten:
+			if read.written != nil {
+				read.written[i] = true
 			}
-			skip[0], skip[1] = &state, &ord
-			if err := res.Scan(skip...); err != nil {
-				return err
-			}
-		} else {
-			v, state = zero, zeroState
+		}
+		if read.scan != nil {
+			// The state and the position, read already, are skipped.
+			dest = read.scan(i, append(dest[:0], nil, nil))
 			if err := res.Scan(dest...); err != nil {
 				return err
 			}
 		}
-		i, err := st.index(ord)
-		if err != nil {
-			return err
-		}
-		if peek == BulkMissing || peek == BulkStale {
-			st.note(peek, i, nil)
-		} else {
-			each(peek, i, &v)
-		}
 	}
 	return res.Err()
 }
 
-// peekState decodes the state of the current row (an int4, in either
-// format) without scanning the row, which tells whether its other
-// columns hold a row.
-func peekState(rows pgx.Rows) (int32, error) {
+// peekRow decodes the state and the position of the current row (an int4
+// and an int8, in either format) without scanning the row, which tells
+// where its other columns go, if they hold a row.
+func peekRow(rows pgx.Rows) (int32, int64, error) {
 	raw := rows.RawValues()
 	fields := rows.FieldDescriptions()
-	if len(raw) < 2 || len(fields) < 2 || raw[0] == nil {
-		return 0, fmt.Errorf("batch statement returned no row state")
+	if len(raw) < 2 || len(fields) < 2 || raw[0] == nil || raw[1] == nil {
+		return 0, 0, fmt.Errorf("batch statement returned no row state")
 	}
-	if fields[0].Format == pgx.BinaryFormatCode {
-		if len(raw[0]) != 4 {
-			return 0, fmt.Errorf("batch statement returned a row state of %d bytes", len(raw[0]))
-		}
-		return int32(binary.BigEndian.Uint32(raw[0])), nil
-	}
-	n, err := strconv.ParseInt(string(raw[0]), 10, 32)
+	state, err := rawInt(raw[0], fields[0].Format)
 	if err != nil {
-		return 0, fmt.Errorf("batch statement returned a row state that is not an integer")
+		return 0, 0, fmt.Errorf("batch statement returned a row state %w", err)
 	}
-	return int32(n), nil
+	ord, err := rawInt(raw[1], fields[1].Format)
+	if err != nil {
+		return 0, 0, fmt.Errorf("batch statement returned a row position %w", err)
+	}
+	return int32(state), ord, nil
+}
+
+// rawInt decodes an integer column's value in the format given.
+func rawInt(raw []byte, format int16) (int64, error) {
+	if format != pgx.BinaryFormatCode {
+		n, err := strconv.ParseInt(string(raw), 10, 64)
+		if err != nil {
+			return 0, errors.New("that is not an integer")
+		}
+		return n, nil
+	}
+	switch len(raw) {
+	case 4:
+		return int64(int32(binary.BigEndian.Uint32(raw))), nil
+	case 8:
+		return int64(binary.BigEndian.Uint64(raw)), nil
+	}
+	return 0, fmt.Errorf("of %d bytes", len(raw))
 }
 
 // rowsError is the error of a batch stopped by rows: KindConflict when a

@@ -3,79 +3,157 @@ package runtime
 import (
 	"bytes"
 	"cmp"
+	"errors"
 	"net/netip"
 	"reflect"
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/shopspring/decimal"
 )
 
-// Array returns the column of a batch statement whose value get reads
-// from each row: a pointer into the row (&v.ID, v.Changes.Name.Ptr()), nil
-// for NULL, as is a pointer to a nil slice (a json.RawMessage, a []byte),
-// which is NULL in a single-row statement too. The values are not
-// copied: the parameter points at them, and pgx encodes strings,
-// integers, floats and times through them without an allocation per
-// value. A column whose every value is NULL is sent as a NULL array,
-// which unnest reads as NULLs.
-func Array[T, V any](get func(*T) *V) BulkColumn[T] {
-	return arrayColumn[T, V]{get: get, slice: reflect.TypeFor[V]().Kind() == reflect.Slice}
+// BulkRow gathers the rows of one batch statement into its array
+// parameters, a row at a time: Bulk.Row adds each value of a row with
+// Elem, FlagElem or TextElem, one call per parameter in placeholder
+// order. These functions are generic in the value's type only, so they
+// compile once per value type for all tables.
+//
+// The parameters hold pointers into the rows (the values are not
+// copied); a parameter whose every value is NULL is sent as a NULL array,
+// which unnest reads as NULLs, and costs no array (an update's unchanged
+// field).
+type BulkRow struct {
+	// n is the number of rows of the statement, row the one being added,
+	// next the parameter its next value goes to.
+	n, row, next int
+	params       []bulkParam
+	// buf holds the parameters of most statements.
+	buf [16]bulkParam
+	// bad is set when a row adds more values than the first row did.
+	bad bool
 }
 
-// Flags returns the column of a batch statement holding whether each row
-// sets an optional field (a runtime.Opt's Set), read as Array's are. A
-// column no row sets is sent as a NULL array: a NULL flag is not set.
-func Flags[T any](get func(*T) *bool) BulkColumn[T] { return flagsColumn[T]{get} }
-
-type arrayColumn[T, V any] struct {
-	get   func(*T) *V
+// bulkParam is one array parameter of a batch statement.
+type bulkParam struct {
+	kind paramKind
+	// typ is the array type of a TextElem parameter.
+	typ string
+	// slice is set when the values are slices: a pointer to a nil one is
+	// NULL.
 	slice bool
+	// ptrs are the values of the rows as *V, nil for NULL; nil while
+	// every row's is NULL. They are stored as unsafe.Pointer so that one
+	// BulkRow holds parameters of any value type; paramKind turns them
+	// back into *V.
+	ptrs []unsafe.Pointer
 }
 
-func (c arrayColumn[T, V]) array(rows []T, at []int) (any, error) {
-	// A column no row sets (an update's unchanged field) costs no array.
-	first := 0
-	for first < len(at) && c.value(&rows[at[first]]) == nil {
-		first++
-	}
-	if first == len(at) {
-		return nil, nil
-	}
-	out := make([]*V, len(at))
-	for k := first; k < len(at); k++ {
-		out[k] = c.value(&rows[at[k]])
-	}
-	return refArrayOf(out), nil
+// paramKind is the value type of a parameter and how it is sent: the
+// zero value of elemKind[V] or textKind[V].
+type paramKind interface {
+	// slice reports whether the values are slices.
+	slice() bool
+	// null reports whether the slice p points at is nil.
+	null(p unsafe.Pointer) bool
+	// param returns the parameter holding the values of p.
+	param(p *bulkParam) (any, error)
 }
 
-// value returns the pointer to the value of row, nil for NULL.
-func (c arrayColumn[T, V]) value(row *T) *V {
-	p := c.get(row)
-	if c.slice && p != nil && reflect.ValueOf(p).Elem().IsNil() {
-		return nil
+// Elem adds the value of a row that p points at (&v.ID,
+// v.Changes.Name.Ptr()) to the next parameter, nil for NULL, as is a
+// pointer to a nil slice (a json.RawMessage, a []byte), which is NULL in
+// a single-row statement too. pgx encodes strings, integers, floats and
+// times through the pointers without an allocation per value.
+func Elem[V any](r *BulkRow, p *V) { r.add(unsafe.Pointer(p), elemKind[V]{}, "") }
+
+// FlagElem adds to the next parameter whether a row sets an optional
+// field (a runtime.Opt's Set): a field not set travels as NULL, which the
+// statement's CASE WHEN reads as false.
+func FlagElem(r *BulkRow, set *bool) {
+	if set != nil && !*set {
+		set = nil
 	}
-	return p
+	r.add(unsafe.Pointer(set), elemKind[bool]{}, "")
 }
 
-type flagsColumn[T any] struct{ get func(*T) *bool }
+// TextElem adds a value that is an array (a text[] column, an enum
+// array) to the next parameter, which unnest cannot carry as it is: each
+// row's value travels as the text of its array literal ({a,"b c"}),
+// which the statement casts back to the column's type. typ names the
+// array type pgx encodes the value as ("_text", "_int4"; enum arrays
+// travel as "_text"). p is as in Elem.
+func TextElem[V any](r *BulkRow, typ string, p *V) { r.add(unsafe.Pointer(p), textKind[V]{}, typ) }
 
-func (c flagsColumn[T]) array(rows []T, at []int) (any, error) {
-	first := 0
-	for first < len(at) && !*c.get(&rows[at[first]]) {
-		first++
+// errBulkRow is the error of a Bulk.Row that adds a different number of
+// values for different rows: a bug in the generated code.
+var errBulkRow = errors.New("runtime: the rows of a batch add different numbers of values (Bulk.Row)")
+
+// start readies r for a statement of n rows.
+func (r *BulkRow) start(n int) {
+	if r.params == nil {
+		r.params = r.buf[:0]
 	}
-	if first == len(at) {
-		return nil, nil
+	clear(r.params)
+	r.n, r.params, r.bad = n, r.params[:0], false
+}
+
+// add adds the value p of the current row, a *V for kind, to the next
+// parameter; the first row makes the parameters.
+func (r *BulkRow) add(p unsafe.Pointer, kind paramKind, typ string) {
+	if r.row == 0 {
+		r.params = append(r.params, bulkParam{kind: kind, typ: typ, slice: kind.slice()})
 	}
-	out := make([]*bool, len(at))
-	for k, i := range at {
-		out[k] = c.get(&rows[i])
+	if r.next >= len(r.params) {
+		r.bad = true
+		return
 	}
-	return refArray[bool](out), nil
+	c := &r.params[r.next]
+	r.next++
+	if p == nil || c.slice && c.kind.null(p) {
+		return
+	}
+	if c.ptrs == nil {
+		c.ptrs = make([]unsafe.Pointer, r.n)
+	}
+	c.ptrs[r.row] = p
+}
+
+// args returns the parameters, then tail.
+func (r *BulkRow) args(tail []any) ([]any, error) {
+	if r.bad {
+		return nil, errBulkRow
+	}
+	out := make([]any, len(r.params), len(r.params)+len(tail))
+	for k := range r.params {
+		c := &r.params[k]
+		if c.ptrs == nil {
+			continue
+		}
+		a, err := c.kind.param(c)
+		if err != nil {
+			return nil, err
+		}
+		out[k] = a
+	}
+	return append(out, tail...), nil
+}
+
+// elemKind is a parameter of values of type V (Elem).
+type elemKind[V any] struct{}
+
+func (elemKind[V]) slice() bool { return reflect.TypeFor[V]().Kind() == reflect.Slice }
+
+func (elemKind[V]) null(p unsafe.Pointer) bool { return reflect.ValueOf((*V)(p)).Elem().IsNil() }
+
+func (elemKind[V]) param(p *bulkParam) (any, error) { return refArrayOf(ptrsOf[V](p)), nil }
+
+// ptrsOf returns the values of p as the *V they are.
+func ptrsOf[V any](p *bulkParam) []*V {
+	return unsafe.Slice((**V)(unsafe.Pointer(unsafe.SliceData(p.ptrs))), len(p.ptrs))
 }
 
 // refArrayOf returns pointers into rows as an array parameter whose
@@ -187,21 +265,6 @@ func (r *timeRef) DateValue() (pgtype.Date, error) {
 	return pgtype.Date{Time: time.Time(*r), Valid: true}, nil
 }
 
-// TextArray returns the column of a batch statement whose values are
-// arrays (a text[] column, an enum array), which unnest cannot carry as
-// they are: each row's value travels as the text of its array literal
-// ({a,"b c"}), which the statement casts back to the column's type.
-// typ names the array type pgx encodes the value as ("_text", "_int4";
-// enum arrays travel as "_text"). get reads the value as Array's does.
-func TextArray[T, V any](typ string, get func(*T) *V) BulkColumn[T] {
-	return textArrayColumn[T, V]{typ: typ, get: get}
-}
-
-type textArrayColumn[T, V any] struct {
-	typ string
-	get func(*T) *V
-}
-
 // textMaps hold type maps with pgx's types and the runtime's
 // (RegisterTypes), for writing arrays as text and for parsing values that
 // arrive as text into a Null. A map is not safe for concurrent use, so
@@ -212,23 +275,30 @@ var textMaps = sync.Pool{New: func() any {
 	return m
 }}
 
-func (c textArrayColumn[T, V]) array(rows []T, at []int) (any, error) {
+// textKind is a parameter of array values of type V sent as text
+// (TextElem).
+type textKind[V any] struct{}
+
+func (textKind[V]) slice() bool { return reflect.TypeFor[V]().Kind() == reflect.Slice }
+
+func (textKind[V]) null(p unsafe.Pointer) bool { return reflect.ValueOf((*V)(p)).Elem().IsNil() }
+
+func (textKind[V]) param(p *bulkParam) (any, error) {
 	m := textMaps.Get().(*pgtype.Map)
 	defer textMaps.Put(m)
-	typ, ok := m.TypeForName(c.typ)
+	typ, ok := m.TypeForName(p.typ)
 	if !ok {
-		return nil, codecErrorf("runtime: unknown array type %q", c.typ)
+		return nil, codecErrorf("runtime: unknown array type %q", p.typ)
 	}
-	out := make([]*string, len(at))
+	out := make([]*string, len(p.ptrs))
 	null := true
 	var buf []byte
-	for k, i := range at {
-		p := c.get(&rows[i])
-		if p == nil {
+	for k, v := range ptrsOf[V](p) {
+		if v == nil {
 			continue
 		}
 		var err error
-		buf, err = m.Encode(typ.OID, pgtype.TextFormatCode, *p, buf[:0])
+		buf, err = m.Encode(typ.OID, pgtype.TextFormatCode, *v, buf[:0])
 		if err != nil {
 			return nil, err
 		}

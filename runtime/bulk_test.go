@@ -33,7 +33,7 @@ WITH "cpcgen_v" AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[])
 "cpcgen_new" AS (UPDATE "widgets" SET "name" = COALESCE("cpcgen_v"."cpcgen_3", "widgets"."name"), "version" = "widgets"."version" + 1 FROM "cpcgen_old" JOIN "cpcgen_v" ON "cpcgen_v"."cpcgen_ord" = "cpcgen_old"."cpcgen_ord" WHERE "widgets"."id" = "cpcgen_v"."cpcgen_1" AND NOT EXISTS (SELECT 1 FROM "cpcgen_bad") RETURNING "cpcgen_v"."cpcgen_ord")
 SELECT "cpcgen_state", "cpcgen_ord" FROM "cpcgen_bad"`
 
-var bulkWidgets = &runtime.Bulk[widgetUpdate]{
+var bulkWidgets = &runtime.Bulk[*widgetUpdate]{
 	Table: "widgets",
 	Key:   func(a, b *widgetUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *widgetUpdate) error {
@@ -42,10 +42,10 @@ var bulkWidgets = &runtime.Bulk[widgetUpdate]{
 		}
 		return nil
 	},
-	Columns: []runtime.BulkColumn[widgetUpdate]{
-		runtime.Array(func(v *widgetUpdate) *int64 { return &v.ID }),
-		runtime.Array(func(v *widgetUpdate) *int64 { return &v.Version }),
-		runtime.Array(func(v *widgetUpdate) *string { return v.Name.Ptr() }),
+	Row: func(v *widgetUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, &v.Version)
+		runtime.Elem(r, v.Name.Ptr())
 	},
 }
 

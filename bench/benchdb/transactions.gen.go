@@ -302,19 +302,19 @@ type TransactionKeyedUpdate struct {
 	Changes TransactionUpdate `json:"changes"`
 }
 
-var bulkTransactionsUpdates = &runtime.Bulk[TransactionKeyedUpdate]{
+var bulkTransactionsUpdates = &runtime.Bulk[*TransactionKeyedUpdate]{
 	Table:    "transactions",
 	Key:      func(a, b *TransactionKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *TransactionKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[TransactionKeyedUpdate]{
-		runtime.Array(func(v *TransactionKeyedUpdate) *uuid.UUID { return &v.ID }),
-		runtime.Array(func(v *TransactionKeyedUpdate) *uuid.UUID { return v.Changes.UserID.Ptr() }),
-		runtime.Array(func(v *TransactionKeyedUpdate) *decimal.Decimal { return v.Changes.Amount.Ptr() }),
-		runtime.Array(func(v *TransactionKeyedUpdate) *string { return v.Changes.Currency.Ptr() }),
-		runtime.Array(func(v *TransactionKeyedUpdate) *string { return v.Changes.Status.Ptr() }),
-		runtime.Flags(func(v *TransactionKeyedUpdate) *bool { return &v.Changes.Memo.Set }),
-		runtime.Array(func(v *TransactionKeyedUpdate) *string { return v.Changes.Memo.Value.Ptr() }),
-		runtime.Array(func(v *TransactionKeyedUpdate) *time.Time { return v.Changes.CreatedAt.Ptr() }),
+	Row: func(v *TransactionKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.UserID.Ptr())
+		runtime.Elem(r, v.Changes.Amount.Ptr())
+		runtime.Elem(r, v.Changes.Currency.Ptr())
+		runtime.Elem(r, v.Changes.Status.Ptr())
+		runtime.FlagElem(r, &v.Changes.Memo.Set)
+		runtime.Elem(r, v.Changes.Memo.Value.Ptr())
+		runtime.Elem(r, v.Changes.CreatedAt.Ptr())
 	},
 }
 
@@ -345,11 +345,11 @@ func (r *TransactionRepo) UpdateManyReturning(ctx context.Context, rows []Transa
 	return out, wrapErr(err, "transactions.UpdateManyReturning", "transactions")
 }
 
-var bulkTransactionsKeys = &runtime.Bulk[uuid.UUID]{
+var bulkTransactionsKeys = &runtime.Bulk[*uuid.UUID]{
 	Table: "transactions",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Columns: []runtime.BulkColumn[uuid.UUID]{
-		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

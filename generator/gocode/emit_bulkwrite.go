@@ -28,7 +28,7 @@ func genBulkWrite(f *jen.File, t *ir.Table) {
 	}
 	if w.KeyedUpdate != "" {
 		genKeyedUpdate(f, t)
-		genBulkVar(f, t, w.Updates, jen.Id(w.KeyedUpdate), w.UpdateArgs, "UpdateMany and UpdateManyReturning",
+		genBulkVar(f, t, w.Updates, jen.Id(w.KeyedUpdate), w.UpdateArgs, pkParts(t, w.UpdateArgs),
 			jen.Func().Params(jen.Id("v").Op("*").Id(w.KeyedUpdate)).Error().Add(inline(jen.Return(jen.Id("v").Dot(w.Changes).Dot("Validate").Call()))))
 		doc := fmt.Sprintf("UpdateMany is Update for many rows of table %s, all or none (see runtime.UpdateMany).", t.SQLName)
 		genBulkMethod(f, t, "UpdateMany", w.UpdateMany, w.Updates, w.KeyedUpdate, nil, doc)
@@ -36,10 +36,10 @@ func genBulkWrite(f *jen.File, t *ir.Table) {
 			"UpdateManyReturning is UpdateMany returning the rows as stored, in input order.")
 	}
 	if w.Versions != "" {
-		genBulkVar(f, t, w.Versions, versionedType(t), w.VersionArgs, "DeleteMany", nil)
+		genBulkVar(f, t, w.Versions, versionedType(t), w.VersionArgs, pkParts(t, w.VersionArgs), nil)
 	}
 	if w.Keys != "" {
-		genBulkVar(f, t, w.Keys, keyType(t), w.KeyArgs, keysUsers(t), nil)
+		genBulkVar(f, t, w.Keys, keyType(t), w.KeyArgs, pkParts(t, w.KeyArgs), nil)
 	}
 	verb := "deletes"
 	if t.DeletedAt != nil {
@@ -57,15 +57,14 @@ func genBulkWrite(f *jen.File, t *ir.Table) {
 	}
 }
 
-// keysUsers names the methods that take the keys of a table.
-func keysUsers(t *ir.Table) string {
-	switch {
-	case t.Bulk.HardDeleteMany.Const != "" && t.Version == nil:
-		return "DeleteMany, HardDeleteMany and RestoreMany"
-	case t.Bulk.HardDeleteMany.Const != "":
-		return "HardDeleteMany and RestoreMany"
+// pkParts are the columns of the primary key as the rows of args hold
+// them: their first arrays.
+func pkParts(t *ir.Table, args []ir.BulkArg) []keyPart {
+	parts := make([]keyPart, len(t.PK))
+	for i, p := range t.Bulk.PK {
+		parts[i] = keyPart{p.Compare, args[i].Path}
 	}
-	return "DeleteMany"
+	return parts
 }
 
 // genKeyedUpdate emits the row type of UpdateMany.
@@ -103,26 +102,21 @@ func versionedType(t *ir.Table) *jen.Statement {
 }
 
 // genBulkVar emits a package-level runtime.Bulk of rows of type row,
-// ordered by the primary key (the first args), sending args; validate,
-// when not nil and the table has rules, checks a row.
-func genBulkVar(f *jen.File, t *ir.Table, name string, row *jen.Statement, args []ir.BulkArg, users string, validate jen.Code) {
-	kv := []jen.Code{field("Table", jen.Lit(t.SQLName))}
-	if len(t.PK) > 0 && name != t.Bulk.New {
-		parts := make([]keyPart, len(t.PK))
-		for i, p := range t.Bulk.PK {
-			parts[i] = keyPart{p.Compare, args[i].Path}
-		}
-		kv = append(kv, field("Key", compareFunc(row, parts)))
-	}
+// ordered by parts, sending args; validate,
+// when not nil and the table has rules, checks a row. The Bulk is a
+// composite literal of functions without captures, which the compiler
+// lays out statically: no code runs at package initialisation.
+func genBulkVar(f *jen.File, t *ir.Table, name string, row *jen.Statement, args []ir.BulkArg, parts []keyPart, validate jen.Code) {
+	kv := []jen.Code{field("Table", jen.Lit(t.SQLName)), field("Key", compareFunc(row, parts))}
 	if validate != nil && t.Validates {
 		kv = append(kv, field("Validate", validate))
 	}
-	var cols []jen.Code
+	var elems []jen.Code
 	for _, a := range args {
-		cols = append(cols, bulkColumn(row, a))
+		elems = append(elems, bulkElem(a))
 	}
-	kv = append(kv, field("Columns", literal(jen.Index().Qual(ir.PathRuntime, "BulkColumn").Types(row.Clone()), cols...)))
-	f.Var().Id(name).Op("=").Op("&").Add(literal(jen.Qual(ir.PathRuntime, "Bulk").Types(row.Clone()), kv...))
+	kv = append(kv, field("Row", jen.Func().Params(jen.Id("v").Op("*").Add(row.Clone()), jen.Id("r").Op("*").Qual(ir.PathRuntime, "BulkRow")).Block(elems...)))
+	f.Var().Id(name).Op("=").Op("&").Add(literal(jen.Qual(ir.PathRuntime, "Bulk").Types(jen.Op("*").Add(row.Clone())), kv...))
 	f.Line()
 }
 
@@ -161,47 +155,42 @@ func keyValue(v string, path []string) *jen.Statement {
 	return s
 }
 
-// bulkColumn renders the column of a batch statement sending a: a
-// pointer to the value of a in each row (nil for NULL), for
-// runtime.Array, runtime.Flags (whether an optional field is set) or,
-// for an array-typed value, runtime.TextArray.
-func bulkColumn(row *jen.Statement, a ir.BulkArg) jen.Code {
+// bulkElem renders the statement adding the value of a in the row v to
+// its array parameter: a pointer to it (nil for NULL) for runtime.Elem,
+// runtime.FlagElem (whether an optional field is set) or, for an
+// array-typed value, runtime.TextElem.
+func bulkElem(a ir.BulkArg) jen.Code {
 	c := a.Column
 	field := jen.Id("v")
 	for _, p := range a.Path {
 		field = field.Dot(p)
 	}
-	elem := typeCode(c.Go)
 	var get *jen.Statement
 	switch {
 	case len(a.Path) == 0:
 		get = jen.Id("v")
 	case a.Kind == ir.ArgOptSet:
-		get, elem = jen.Op("&").Add(field.Dot("Set")), jen.Bool()
+		return jen.Qual(ir.PathRuntime, "FlagElem").Call(jen.Id("r"), jen.Op("&").Add(field.Dot("Set")))
 	case a.Kind == ir.ArgOptPtr:
 		get = field.Dot("Ptr").Call()
 	case a.Kind == ir.ArgOptValue && c.Go.Null:
 		// A pointer into the row's runtime.Null, nil for NULL.
-		get, elem = field.Dot("Value").Dot("Ptr").Call(), typeCode(c.Go.Elem())
+		get = field.Dot("Value").Dot("Ptr").Call()
 	case c.Go.Null && a.Kind != ir.ArgOptValue:
-		get, elem = field.Dot("Ptr").Call(), typeCode(c.Go.Elem())
+		get = field.Dot("Ptr").Call()
 	case a.Kind == ir.ArgOptValue && c.Go.Ptr:
-		get, elem = field.Dot("Value"), typeCode(c.Go.Elem())
+		get = field.Dot("Value")
 	case a.Kind == ir.ArgOptValue:
 		get = jen.Op("&").Add(field.Dot("Value"))
 	case c.Go.Ptr:
-		get, elem = field, typeCode(c.Go.Elem())
+		get = field
 	default:
 		get = jen.Op("&").Add(field)
 	}
-	fn := jen.Func().Params(jen.Id("v").Op("*").Add(row.Clone())).Op("*").Add(elem).Add(inline(jen.Return(get)))
-	if a.Kind == ir.ArgOptSet {
-		return jen.Qual(ir.PathRuntime, "Flags").Call(fn)
-	}
 	if a.TextType != "" {
-		return jen.Qual(ir.PathRuntime, "TextArray").Call(jen.Lit(a.TextType), fn)
+		return jen.Qual(ir.PathRuntime, "TextElem").Call(jen.Id("r"), jen.Lit(a.TextType), get)
 	}
-	return jen.Qual(ir.PathRuntime, "Array").Call(fn)
+	return jen.Qual(ir.PathRuntime, "Elem").Call(jen.Id("r"), get)
 }
 
 // genBulkMethod emits a batch write by key running s through bulk: rows
@@ -251,14 +240,23 @@ func genBulkUpserts(f *jen.File, t *ir.Table, k *ir.UniqueKey) {
 		return
 	}
 	w := &t.Bulk
-	if k == firstBatchKey(t) {
-		genBulkVar(f, t, w.New, jen.Id(t.NewType), w.NewArgs, "the batch upserts", jen.Parens(jen.Op("*").Id(t.NewType)).Dot("Validate"))
-	}
 	parts := make([]keyPart, len(k.Parts))
 	for i, p := range k.Parts {
 		parts[i] = keyPart{p.Compare, p.Path}
 	}
-	bulk := jen.Id(w.New).Dot("By").Call(compareFunc(jen.Id(t.NewType), parts))
+	if k.Bulk == w.New {
+		genBulkVar(f, t, w.New, jen.Id(t.NewType), w.NewArgs, parts, jen.Parens(jen.Op("*").Id(t.NewType)).Dot("Validate"))
+	} else {
+		// The Bulk of another key, sharing the first one's Row.
+		kv := []jen.Code{field("Table", jen.Lit(t.SQLName)), field("Key", compareFunc(jen.Id(t.NewType), parts))}
+		if t.Validates {
+			kv = append(kv, field("Validate", jen.Parens(jen.Op("*").Id(t.NewType)).Dot("Validate")))
+		}
+		kv = append(kv, field("Row", jen.Id(w.New).Dot("Row")))
+		f.Var().Id(k.Bulk).Op("=").Op("&").Add(literal(jen.Qual(ir.PathRuntime, "Bulk").Types(jen.Op("*").Id(t.NewType)), kv...))
+		f.Line()
+	}
+	bulk := jen.Id(k.Bulk)
 	for _, m := range []struct {
 		name string
 		s    ir.Statement
@@ -287,14 +285,4 @@ func genBulkUpserts(f *jen.File, t *ir.Table, k *ir.UniqueKey) {
 			jen.Return(append(outs, wrapErr(t, m.name))...),
 		))
 	}
-}
-
-// firstBatchKey is the first unique key of t with batch upserts.
-func firstBatchKey(t *ir.Table) *ir.UniqueKey {
-	for _, k := range t.UniqueKeys {
-		if k.UpsertMany != "" {
-			return k
-		}
-	}
-	return nil
 }

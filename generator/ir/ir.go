@@ -650,8 +650,12 @@ type UniqueKey struct {
 	// (CreateManyIfAbsentByEmail) are the batch forms, binding
 	// BulkWrite.NewArgs; "" when not generated. Parts order the rows by
 	// the key's columns the caller sets (a tenant column is the call's).
-	UpsertMany            string
-	CreateManyIfAbsent    string
+	UpsertMany         string
+	CreateManyIfAbsent string
+	// Bulk names the package-level runtime.Bulk of the batch forms,
+	// ordering rows by this key: BulkWrite.New for the first key with
+	// batch forms, a Bulk sharing its Row for the others.
+	Bulk                  string
 	UpsertManySQL         Statement
 	CreateManyIfAbsentSQL Statement
 	Parts                 []*BulkKeyPart

@@ -392,18 +392,18 @@ type ActivityKeyedUpdate struct {
 	Changes ActivityUpdate `json:"changes"`
 }
 
-var bulkActivitiesUpdates = &runtime.Bulk[ActivityKeyedUpdate]{
+var bulkActivitiesUpdates = &runtime.Bulk[*ActivityKeyedUpdate]{
 	Table:    "activities",
 	Key:      func(a, b *ActivityKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *ActivityKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[ActivityKeyedUpdate]{
-		runtime.Array(func(v *ActivityKeyedUpdate) *int64 { return &v.ID }),
-		runtime.Array(func(v *ActivityKeyedUpdate) *uuid.UUID { return v.Changes.CustomerID.Ptr() }),
-		runtime.Flags(func(v *ActivityKeyedUpdate) *bool { return &v.Changes.DealID.Set }),
-		runtime.Array(func(v *ActivityKeyedUpdate) *uuid.UUID { return v.Changes.DealID.Value.Ptr() }),
-		runtime.Array(func(v *ActivityKeyedUpdate) *ActivityKind { return v.Changes.Kind.Ptr() }),
-		runtime.Array(func(v *ActivityKeyedUpdate) *string { return v.Changes.Summary.Ptr() }),
-		runtime.Array(func(v *ActivityKeyedUpdate) *time.Time { return v.Changes.HappenedAt.Ptr() }),
+	Row: func(v *ActivityKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.CustomerID.Ptr())
+		runtime.FlagElem(r, &v.Changes.DealID.Set)
+		runtime.Elem(r, v.Changes.DealID.Value.Ptr())
+		runtime.Elem(r, v.Changes.Kind.Ptr())
+		runtime.Elem(r, v.Changes.Summary.Ptr())
+		runtime.Elem(r, v.Changes.HappenedAt.Ptr())
 	},
 }
 
@@ -444,11 +444,11 @@ func (r *ActivityRepo) UpdateManyReturning(ctx context.Context, rows []ActivityK
 	return out, wrapErr(err, "activities.UpdateManyReturning", "activities")
 }
 
-var bulkActivitiesKeys = &runtime.Bulk[int64]{
+var bulkActivitiesKeys = &runtime.Bulk[*int64]{
 	Table: "activities",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int64]{
-		runtime.Array(func(v *int64) *int64 { return v }),
+	Row: func(v *int64, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

@@ -403,18 +403,18 @@ type ContactKeyedUpdate struct {
 	Changes ContactUpdate `json:"changes"`
 }
 
-var bulkContactsUpdates = &runtime.Bulk[ContactKeyedUpdate]{
+var bulkContactsUpdates = &runtime.Bulk[*ContactKeyedUpdate]{
 	Table:    "contacts",
 	Key:      func(a, b *ContactKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *ContactKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[ContactKeyedUpdate]{
-		runtime.Array(func(v *ContactKeyedUpdate) *uuid.UUID { return &v.ID }),
-		runtime.Array(func(v *ContactKeyedUpdate) *uuid.UUID { return v.Changes.CustomerID.Ptr() }),
-		runtime.Array(func(v *ContactKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
-		runtime.Flags(func(v *ContactKeyedUpdate) *bool { return &v.Changes.Email.Set }),
-		runtime.Array(func(v *ContactKeyedUpdate) *string { return v.Changes.Email.Value.Ptr() }),
-		runtime.Flags(func(v *ContactKeyedUpdate) *bool { return &v.Changes.Title.Set }),
-		runtime.Array(func(v *ContactKeyedUpdate) *string { return v.Changes.Title.Value.Ptr() }),
+	Row: func(v *ContactKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.CustomerID.Ptr())
+		runtime.Elem(r, v.Changes.Name.Ptr())
+		runtime.FlagElem(r, &v.Changes.Email.Set)
+		runtime.Elem(r, v.Changes.Email.Value.Ptr())
+		runtime.FlagElem(r, &v.Changes.Title.Set)
+		runtime.Elem(r, v.Changes.Title.Value.Ptr())
 	},
 }
 
@@ -455,11 +455,11 @@ func (r *ContactRepo) UpdateManyReturning(ctx context.Context, rows []ContactKey
 	return out, wrapErr(err, "contacts.UpdateManyReturning", "contacts")
 }
 
-var bulkContactsKeys = &runtime.Bulk[uuid.UUID]{
+var bulkContactsKeys = &runtime.Bulk[*uuid.UUID]{
 	Table: "contacts",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Columns: []runtime.BulkColumn[uuid.UUID]{
-		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

@@ -352,14 +352,14 @@ type CustomerTagKey struct {
 	TagID      uuid.UUID `json:"tag_id"`
 }
 
-var bulkCustomerTagsKeys = &runtime.Bulk[CustomerTagKey]{
+var bulkCustomerTagsKeys = &runtime.Bulk[*CustomerTagKey]{
 	Table: "customer_tags",
 	Key: func(a, b *CustomerTagKey) int {
 		return cmp.Or(runtime.CompareUUID(a.CustomerID, b.CustomerID), runtime.CompareUUID(a.TagID, b.TagID))
 	},
-	Columns: []runtime.BulkColumn[CustomerTagKey]{
-		runtime.Array(func(v *CustomerTagKey) *uuid.UUID { return &v.CustomerID }),
-		runtime.Array(func(v *CustomerTagKey) *uuid.UUID { return &v.TagID }),
+	Row: func(v *CustomerTagKey, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.CustomerID)
+		runtime.Elem(r, &v.TagID)
 	},
 }
 
@@ -381,11 +381,14 @@ func (r *CustomerTagRepo) DeleteMany(ctx context.Context, keys []CustomerTagKey)
 	return out, wrapErr(err, "customer_tags.DeleteMany", "customer_tags")
 }
 
-var bulkCustomerTagsNew = &runtime.Bulk[NewCustomerTag]{
+var bulkCustomerTagsNew = &runtime.Bulk[*NewCustomerTag]{
 	Table: "customer_tags",
-	Columns: []runtime.BulkColumn[NewCustomerTag]{
-		runtime.Array(func(v *NewCustomerTag) *uuid.UUID { return &v.CustomerID }),
-		runtime.Array(func(v *NewCustomerTag) *uuid.UUID { return &v.TagID }),
+	Key: func(a, b *NewCustomerTag) int {
+		return cmp.Or(runtime.CompareUUID(a.CustomerID, b.CustomerID), runtime.CompareUUID(a.TagID, b.TagID))
+	},
+	Row: func(v *NewCustomerTag, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.CustomerID)
+		runtime.Elem(r, &v.TagID)
 	},
 }
 
@@ -404,9 +407,7 @@ func (r *CustomerTagRepo) UpsertManyByCustomerIDAndTagID(ctx context.Context, ro
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpsertMany(ctx, db, bulkCustomerTagsNew.By(func(a, b *NewCustomerTag) int {
-		return cmp.Or(runtime.CompareUUID(a.CustomerID, b.CustomerID), runtime.CompareUUID(a.TagID, b.TagID))
-	}), sqlCustomerTagsUpsertManyByCustomerIDAndTagID, scanCustomerTag, rows, tenant)
+	out, err := runtime.UpsertMany(ctx, db, bulkCustomerTagsNew, sqlCustomerTagsUpsertManyByCustomerIDAndTagID, scanCustomerTag, rows, tenant)
 	return out, wrapErr(err, "customer_tags.UpsertManyByCustomerIDAndTagID", "customer_tags")
 }
 
@@ -423,9 +424,7 @@ func (r *CustomerTagRepo) CreateManyIfAbsentByCustomerIDAndTagID(ctx context.Con
 		return nil, nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkCustomerTagsNew.By(func(a, b *NewCustomerTag) int {
-		return cmp.Or(runtime.CompareUUID(a.CustomerID, b.CustomerID), runtime.CompareUUID(a.TagID, b.TagID))
-	}), sqlCustomerTagsCreateManyIfAbsentByCustomerIDAndTagID, scanCustomerTag, rows, tenant)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkCustomerTagsNew, sqlCustomerTagsCreateManyIfAbsentByCustomerIDAndTagID, scanCustomerTag, rows, tenant)
 	return out, created, wrapErr(err, "customer_tags.CreateManyIfAbsentByCustomerIDAndTagID", "customer_tags")
 }
 

@@ -461,19 +461,19 @@ type DealKeyedUpdate struct {
 	Changes DealUpdate `json:"changes"`
 }
 
-var bulkDealsUpdates = &runtime.Bulk[DealKeyedUpdate]{
+var bulkDealsUpdates = &runtime.Bulk[*DealKeyedUpdate]{
 	Table:    "deals",
 	Key:      func(a, b *DealKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *DealKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[DealKeyedUpdate]{
-		runtime.Array(func(v *DealKeyedUpdate) *uuid.UUID { return &v.ID }),
-		runtime.Array(func(v *DealKeyedUpdate) *int64 { return &v.Version }),
-		runtime.Array(func(v *DealKeyedUpdate) *uuid.UUID { return v.Changes.CustomerID.Ptr() }),
-		runtime.Array(func(v *DealKeyedUpdate) *string { return v.Changes.Title.Ptr() }),
-		runtime.Array(func(v *DealKeyedUpdate) *DealStage { return v.Changes.Stage.Ptr() }),
-		runtime.Array(func(v *DealKeyedUpdate) *decimal.Decimal { return v.Changes.Amount.Ptr() }),
-		runtime.Flags(func(v *DealKeyedUpdate) *bool { return &v.Changes.ClosesOn.Set }),
-		runtime.Array(func(v *DealKeyedUpdate) *time.Time { return v.Changes.ClosesOn.Value.Ptr() }),
+	Row: func(v *DealKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, &v.Version)
+		runtime.Elem(r, v.Changes.CustomerID.Ptr())
+		runtime.Elem(r, v.Changes.Title.Ptr())
+		runtime.Elem(r, v.Changes.Stage.Ptr())
+		runtime.Elem(r, v.Changes.Amount.Ptr())
+		runtime.FlagElem(r, &v.Changes.ClosesOn.Set)
+		runtime.Elem(r, v.Changes.ClosesOn.Value.Ptr())
 	},
 }
 
@@ -514,12 +514,12 @@ func (r *DealRepo) UpdateManyReturning(ctx context.Context, rows []DealKeyedUpda
 	return out, wrapErr(err, "deals.UpdateManyReturning", "deals")
 }
 
-var bulkDealsVersions = &runtime.Bulk[runtime.Versioned[uuid.UUID, int64]]{
+var bulkDealsVersions = &runtime.Bulk[*runtime.Versioned[uuid.UUID, int64]]{
 	Table: "deals",
 	Key:   func(a, b *runtime.Versioned[uuid.UUID, int64]) int { return runtime.CompareUUID(a.Key, b.Key) },
-	Columns: []runtime.BulkColumn[runtime.Versioned[uuid.UUID, int64]]{
-		runtime.Array(func(v *runtime.Versioned[uuid.UUID, int64]) *uuid.UUID { return &v.Key }),
-		runtime.Array(func(v *runtime.Versioned[uuid.UUID, int64]) *int64 { return &v.Version }),
+	Row: func(v *runtime.Versioned[uuid.UUID, int64], r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Key)
+		runtime.Elem(r, &v.Version)
 	},
 }
 

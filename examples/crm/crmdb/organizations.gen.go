@@ -531,14 +531,14 @@ type OrganizationKeyedUpdate struct {
 	Changes OrganizationUpdate `json:"changes"`
 }
 
-var bulkOrganizationsUpdates = &runtime.Bulk[OrganizationKeyedUpdate]{
+var bulkOrganizationsUpdates = &runtime.Bulk[*OrganizationKeyedUpdate]{
 	Table:    "organizations",
 	Key:      func(a, b *OrganizationKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *OrganizationKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[OrganizationKeyedUpdate]{
-		runtime.Array(func(v *OrganizationKeyedUpdate) *uuid.UUID { return &v.ID }),
-		runtime.Array(func(v *OrganizationKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
-		runtime.Array(func(v *OrganizationKeyedUpdate) *string { return v.Changes.Slug.Ptr() }),
+	Row: func(v *OrganizationKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.Name.Ptr())
+		runtime.Elem(r, v.Changes.Slug.Ptr())
 	},
 }
 
@@ -579,11 +579,11 @@ func (r *OrganizationRepo) UpdateManyReturning(ctx context.Context, rows []Organ
 	return out, wrapErr(err, "organizations.UpdateManyReturning", "organizations")
 }
 
-var bulkOrganizationsKeys = &runtime.Bulk[uuid.UUID]{
+var bulkOrganizationsKeys = &runtime.Bulk[*uuid.UUID]{
 	Table: "organizations",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Columns: []runtime.BulkColumn[uuid.UUID]{
-		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -605,12 +605,13 @@ func (r *OrganizationRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]
 	return out, wrapErr(err, "organizations.DeleteMany", "organizations")
 }
 
-var bulkOrganizationsNew = &runtime.Bulk[NewOrganization]{
+var bulkOrganizationsNew = &runtime.Bulk[*NewOrganization]{
 	Table:    "organizations",
+	Key:      func(a, b *NewOrganization) int { return cmp.Compare(a.Slug, b.Slug) },
 	Validate: (*NewOrganization).Validate,
-	Columns: []runtime.BulkColumn[NewOrganization]{
-		runtime.Array(func(v *NewOrganization) *string { return &v.Name }),
-		runtime.Array(func(v *NewOrganization) *string { return &v.Slug }),
+	Row: func(v *NewOrganization, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Name)
+		runtime.Elem(r, &v.Slug)
 	},
 }
 
@@ -628,7 +629,7 @@ func (r *OrganizationRepo) UpsertManyBySlug(ctx context.Context, rows []NewOrgan
 		return nil, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(runtime.Invalidating(r.db, organizationsCache.AllRows()), tenant))
-	out, err := runtime.UpsertMany(ctx, db, bulkOrganizationsNew.By(func(a, b *NewOrganization) int { return cmp.Compare(a.Slug, b.Slug) }), sqlOrganizationsUpsertManyBySlug, scanOrganization, rows, tenant)
+	out, err := runtime.UpsertMany(ctx, db, bulkOrganizationsNew, sqlOrganizationsUpsertManyBySlug, scanOrganization, rows, tenant)
 	return out, wrapErr(err, "organizations.UpsertManyBySlug", "organizations")
 }
 
@@ -645,7 +646,7 @@ func (r *OrganizationRepo) CreateManyIfAbsentBySlug(ctx context.Context, rows []
 		return nil, nil, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkOrganizationsNew.By(func(a, b *NewOrganization) int { return cmp.Compare(a.Slug, b.Slug) }), sqlOrganizationsCreateManyIfAbsentBySlug, scanOrganization, rows, tenant)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkOrganizationsNew, sqlOrganizationsCreateManyIfAbsentBySlug, scanOrganization, rows, tenant)
 	return out, created, wrapErr(err, "organizations.CreateManyIfAbsentBySlug", "organizations")
 }
 

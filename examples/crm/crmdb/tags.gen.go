@@ -488,13 +488,13 @@ type TagKeyedUpdate struct {
 	Changes TagUpdate `json:"changes"`
 }
 
-var bulkTagsUpdates = &runtime.Bulk[TagKeyedUpdate]{
+var bulkTagsUpdates = &runtime.Bulk[*TagKeyedUpdate]{
 	Table:    "tags",
 	Key:      func(a, b *TagKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *TagKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[TagKeyedUpdate]{
-		runtime.Array(func(v *TagKeyedUpdate) *uuid.UUID { return &v.ID }),
-		runtime.Array(func(v *TagKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+	Row: func(v *TagKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.Name.Ptr())
 	},
 }
 
@@ -535,11 +535,11 @@ func (r *TagRepo) UpdateManyReturning(ctx context.Context, rows []TagKeyedUpdate
 	return out, wrapErr(err, "tags.UpdateManyReturning", "tags")
 }
 
-var bulkTagsKeys = &runtime.Bulk[uuid.UUID]{
+var bulkTagsKeys = &runtime.Bulk[*uuid.UUID]{
 	Table: "tags",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Columns: []runtime.BulkColumn[uuid.UUID]{
-		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -561,12 +561,13 @@ func (r *TagRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, err
 	return out, wrapErr(err, "tags.DeleteMany", "tags")
 }
 
-var bulkTagsNew = &runtime.Bulk[NewTag]{
+var bulkTagsNew = &runtime.Bulk[*NewTag]{
 	Table:    "tags",
+	Key:      func(a, b *NewTag) int { return cmp.Compare(a.Name, b.Name) },
 	Validate: (*NewTag).Validate,
-	Columns: []runtime.BulkColumn[NewTag]{
-		runtime.Array(func(v *NewTag) *uuid.UUID { return v.ID.Ptr() }),
-		runtime.Array(func(v *NewTag) *string { return &v.Name }),
+	Row: func(v *NewTag, r *runtime.BulkRow) {
+		runtime.Elem(r, v.ID.Ptr())
+		runtime.Elem(r, &v.Name)
 	},
 }
 
@@ -585,7 +586,7 @@ func (r *TagRepo) UpsertManyByOrganizationIDAndName(ctx context.Context, rows []
 		return nil, err
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, tagsCache.AllRows()), tenant)
-	out, err := runtime.UpsertMany(ctx, db, bulkTagsNew.By(func(a, b *NewTag) int { return cmp.Compare(a.Name, b.Name) }), sqlTagsUpsertManyByOrganizationIDAndName, scanTag, rows, tenant)
+	out, err := runtime.UpsertMany(ctx, db, bulkTagsNew, sqlTagsUpsertManyByOrganizationIDAndName, scanTag, rows, tenant)
 	return out, wrapErr(err, "tags.UpsertManyByOrganizationIDAndName", "tags")
 }
 
@@ -603,7 +604,7 @@ func (r *TagRepo) CreateManyIfAbsentByOrganizationIDAndName(ctx context.Context,
 		return nil, nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkTagsNew.By(func(a, b *NewTag) int { return cmp.Compare(a.Name, b.Name) }), sqlTagsCreateManyIfAbsentByOrganizationIDAndName, scanTag, rows, tenant)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkTagsNew, sqlTagsCreateManyIfAbsentByOrganizationIDAndName, scanTag, rows, tenant)
 	return out, created, wrapErr(err, "tags.CreateManyIfAbsentByOrganizationIDAndName", "tags")
 }
 

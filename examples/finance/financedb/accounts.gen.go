@@ -395,17 +395,17 @@ type AccountKeyedUpdate struct {
 	Changes AccountUpdate `json:"changes"`
 }
 
-var bulkAccountsUpdates = &runtime.Bulk[AccountKeyedUpdate]{
+var bulkAccountsUpdates = &runtime.Bulk[*AccountKeyedUpdate]{
 	Table:    "accounts",
 	Key:      func(a, b *AccountKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *AccountKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[AccountKeyedUpdate]{
-		runtime.Array(func(v *AccountKeyedUpdate) *uuid.UUID { return &v.ID }),
-		runtime.Array(func(v *AccountKeyedUpdate) *int64 { return &v.Version }),
-		runtime.Array(func(v *AccountKeyedUpdate) *uuid.UUID { return v.Changes.UserID.Ptr() }),
-		runtime.Array(func(v *AccountKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
-		runtime.Array(func(v *AccountKeyedUpdate) *Currency { return v.Changes.Currency.Ptr() }),
-		runtime.Array(func(v *AccountKeyedUpdate) *decimal.Decimal { return v.Changes.Balance.Ptr() }),
+	Row: func(v *AccountKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, &v.Version)
+		runtime.Elem(r, v.Changes.UserID.Ptr())
+		runtime.Elem(r, v.Changes.Name.Ptr())
+		runtime.Elem(r, v.Changes.Currency.Ptr())
+		runtime.Elem(r, v.Changes.Balance.Ptr())
 	},
 }
 
@@ -436,12 +436,12 @@ func (r *AccountRepo) UpdateManyReturning(ctx context.Context, rows []AccountKey
 	return out, wrapErr(err, "accounts.UpdateManyReturning", "accounts")
 }
 
-var bulkAccountsVersions = &runtime.Bulk[runtime.Versioned[uuid.UUID, int64]]{
+var bulkAccountsVersions = &runtime.Bulk[*runtime.Versioned[uuid.UUID, int64]]{
 	Table: "accounts",
 	Key:   func(a, b *runtime.Versioned[uuid.UUID, int64]) int { return runtime.CompareUUID(a.Key, b.Key) },
-	Columns: []runtime.BulkColumn[runtime.Versioned[uuid.UUID, int64]]{
-		runtime.Array(func(v *runtime.Versioned[uuid.UUID, int64]) *uuid.UUID { return &v.Key }),
-		runtime.Array(func(v *runtime.Versioned[uuid.UUID, int64]) *int64 { return &v.Version }),
+	Row: func(v *runtime.Versioned[uuid.UUID, int64], r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Key)
+		runtime.Elem(r, &v.Version)
 	},
 }
 
@@ -459,15 +459,18 @@ func (r *AccountRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[u
 	return out, wrapErr(err, "accounts.DeleteMany", "accounts")
 }
 
-var bulkAccountsNew = &runtime.Bulk[NewAccount]{
-	Table:    "accounts",
+var bulkAccountsNew = &runtime.Bulk[*NewAccount]{
+	Table: "accounts",
+	Key: func(a, b *NewAccount) int {
+		return cmp.Or(runtime.CompareUUID(a.UserID, b.UserID), cmp.Compare(a.Name, b.Name))
+	},
 	Validate: (*NewAccount).Validate,
-	Columns: []runtime.BulkColumn[NewAccount]{
-		runtime.Array(func(v *NewAccount) *uuid.UUID { return v.ID.Ptr() }),
-		runtime.Array(func(v *NewAccount) *uuid.UUID { return &v.UserID }),
-		runtime.Array(func(v *NewAccount) *string { return &v.Name }),
-		runtime.Array(func(v *NewAccount) *Currency { return &v.Currency }),
-		runtime.Array(func(v *NewAccount) *decimal.Decimal { return v.Balance.Ptr() }),
+	Row: func(v *NewAccount, r *runtime.BulkRow) {
+		runtime.Elem(r, v.ID.Ptr())
+		runtime.Elem(r, &v.UserID)
+		runtime.Elem(r, &v.Name)
+		runtime.Elem(r, &v.Currency)
+		runtime.Elem(r, v.Balance.Ptr())
 	},
 }
 
@@ -481,9 +484,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 // UpsertManyByUserIDAndName is UpsertByUserIDAndName for many rows (see
 // runtime.UpsertMany).
 func (r *AccountRepo) UpsertManyByUserIDAndName(ctx context.Context, rows []NewAccount) ([]Account, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkAccountsNew.By(func(a, b *NewAccount) int {
-		return cmp.Or(runtime.CompareUUID(a.UserID, b.UserID), cmp.Compare(a.Name, b.Name))
-	}), sqlAccountsUpsertManyByUserIDAndName, scanAccount, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkAccountsNew, sqlAccountsUpsertManyByUserIDAndName, scanAccount, rows)
 	return out, wrapErr(err, "accounts.UpsertManyByUserIDAndName", "accounts")
 }
 
@@ -495,9 +496,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 // CreateManyIfAbsentByUserIDAndName is CreateIfAbsentByUserIDAndName for many rows
 // (see runtime.CreateManyIfAbsent).
 func (r *AccountRepo) CreateManyIfAbsentByUserIDAndName(ctx context.Context, rows []NewAccount) ([]Account, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkAccountsNew.By(func(a, b *NewAccount) int {
-		return cmp.Or(runtime.CompareUUID(a.UserID, b.UserID), cmp.Compare(a.Name, b.Name))
-	}), sqlAccountsCreateManyIfAbsentByUserIDAndName, scanAccount, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkAccountsNew, sqlAccountsCreateManyIfAbsentByUserIDAndName, scanAccount, rows)
 	return out, created, wrapErr(err, "accounts.CreateManyIfAbsentByUserIDAndName", "accounts")
 }
 

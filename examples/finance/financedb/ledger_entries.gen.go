@@ -295,18 +295,18 @@ type LedgerEntryKeyedUpdate struct {
 	Changes LedgerEntryUpdate `json:"changes"`
 }
 
-var bulkLedgerEntriesUpdates = &runtime.Bulk[LedgerEntryKeyedUpdate]{
+var bulkLedgerEntriesUpdates = &runtime.Bulk[*LedgerEntryKeyedUpdate]{
 	Table:    "ledger_entries",
 	Key:      func(a, b *LedgerEntryKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *LedgerEntryKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[LedgerEntryKeyedUpdate]{
-		runtime.Array(func(v *LedgerEntryKeyedUpdate) *int64 { return &v.ID }),
-		runtime.Array(func(v *LedgerEntryKeyedUpdate) *uuid.UUID { return v.Changes.TransactionID.Ptr() }),
-		runtime.Array(func(v *LedgerEntryKeyedUpdate) *uuid.UUID { return v.Changes.AccountID.Ptr() }),
-		runtime.Array(func(v *LedgerEntryKeyedUpdate) *uuid.UUID { return v.Changes.UserID.Ptr() }),
-		runtime.Array(func(v *LedgerEntryKeyedUpdate) *TransactionKind { return v.Changes.Kind.Ptr() }),
-		runtime.Array(func(v *LedgerEntryKeyedUpdate) *decimal.Decimal { return v.Changes.Amount.Ptr() }),
-		runtime.Array(func(v *LedgerEntryKeyedUpdate) *time.Time { return v.Changes.CreatedAt.Ptr() }),
+	Row: func(v *LedgerEntryKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.TransactionID.Ptr())
+		runtime.Elem(r, v.Changes.AccountID.Ptr())
+		runtime.Elem(r, v.Changes.UserID.Ptr())
+		runtime.Elem(r, v.Changes.Kind.Ptr())
+		runtime.Elem(r, v.Changes.Amount.Ptr())
+		runtime.Elem(r, v.Changes.CreatedAt.Ptr())
 	},
 }
 
@@ -337,11 +337,11 @@ func (r *LedgerEntryRepo) UpdateManyReturning(ctx context.Context, rows []Ledger
 	return out, wrapErr(err, "ledger_entries.UpdateManyReturning", "ledger_entries")
 }
 
-var bulkLedgerEntriesKeys = &runtime.Bulk[int64]{
+var bulkLedgerEntriesKeys = &runtime.Bulk[*int64]{
 	Table: "ledger_entries",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int64]{
-		runtime.Array(func(v *int64) *int64 { return v }),
+	Row: func(v *int64, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

@@ -426,26 +426,26 @@ type TransactionKeyedUpdate struct {
 	Changes TransactionUpdate `json:"changes"`
 }
 
-var bulkTransactionsUpdates = &runtime.Bulk[TransactionKeyedUpdate]{
+var bulkTransactionsUpdates = &runtime.Bulk[*TransactionKeyedUpdate]{
 	Table:    "transactions",
 	Key:      func(a, b *TransactionKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *TransactionKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[TransactionKeyedUpdate]{
-		runtime.Array(func(v *TransactionKeyedUpdate) *uuid.UUID { return &v.ID }),
-		runtime.Array(func(v *TransactionKeyedUpdate) *uuid.UUID { return v.Changes.UserID.Ptr() }),
-		runtime.Array(func(v *TransactionKeyedUpdate) *TransactionKind { return v.Changes.Kind.Ptr() }),
-		runtime.Array(func(v *TransactionKeyedUpdate) *decimal.Decimal { return v.Changes.Amount.Ptr() }),
-		runtime.Array(func(v *TransactionKeyedUpdate) *Currency { return v.Changes.Currency.Ptr() }),
-		runtime.Flags(func(v *TransactionKeyedUpdate) *bool { return &v.Changes.FromAccountID.Set }),
-		runtime.Array(func(v *TransactionKeyedUpdate) *uuid.UUID { return v.Changes.FromAccountID.Value.Ptr() }),
-		runtime.Flags(func(v *TransactionKeyedUpdate) *bool { return &v.Changes.ToAccountID.Set }),
-		runtime.Array(func(v *TransactionKeyedUpdate) *uuid.UUID { return v.Changes.ToAccountID.Value.Ptr() }),
-		runtime.Flags(func(v *TransactionKeyedUpdate) *bool { return &v.Changes.CategoryID.Set }),
-		runtime.Array(func(v *TransactionKeyedUpdate) *int32 { return v.Changes.CategoryID.Value.Ptr() }),
-		runtime.Flags(func(v *TransactionKeyedUpdate) *bool { return &v.Changes.Memo.Set }),
-		runtime.Array(func(v *TransactionKeyedUpdate) *string { return v.Changes.Memo.Value.Ptr() }),
-		runtime.Array(func(v *TransactionKeyedUpdate) *string { return v.Changes.IdempotencyKey.Ptr() }),
-		runtime.Array(func(v *TransactionKeyedUpdate) *time.Time { return v.Changes.CreatedAt.Ptr() }),
+	Row: func(v *TransactionKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.UserID.Ptr())
+		runtime.Elem(r, v.Changes.Kind.Ptr())
+		runtime.Elem(r, v.Changes.Amount.Ptr())
+		runtime.Elem(r, v.Changes.Currency.Ptr())
+		runtime.FlagElem(r, &v.Changes.FromAccountID.Set)
+		runtime.Elem(r, v.Changes.FromAccountID.Value.Ptr())
+		runtime.FlagElem(r, &v.Changes.ToAccountID.Set)
+		runtime.Elem(r, v.Changes.ToAccountID.Value.Ptr())
+		runtime.FlagElem(r, &v.Changes.CategoryID.Set)
+		runtime.Elem(r, v.Changes.CategoryID.Value.Ptr())
+		runtime.FlagElem(r, &v.Changes.Memo.Set)
+		runtime.Elem(r, v.Changes.Memo.Value.Ptr())
+		runtime.Elem(r, v.Changes.IdempotencyKey.Ptr())
+		runtime.Elem(r, v.Changes.CreatedAt.Ptr())
 	},
 }
 
@@ -476,11 +476,11 @@ func (r *TransactionRepo) UpdateManyReturning(ctx context.Context, rows []Transa
 	return out, wrapErr(err, "transactions.UpdateManyReturning", "transactions")
 }
 
-var bulkTransactionsKeys = &runtime.Bulk[uuid.UUID]{
+var bulkTransactionsKeys = &runtime.Bulk[*uuid.UUID]{
 	Table: "transactions",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Columns: []runtime.BulkColumn[uuid.UUID]{
-		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -497,21 +497,24 @@ func (r *TransactionRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]b
 	return out, wrapErr(err, "transactions.DeleteMany", "transactions")
 }
 
-var bulkTransactionsNew = &runtime.Bulk[NewTransaction]{
-	Table:    "transactions",
+var bulkTransactionsNew = &runtime.Bulk[*NewTransaction]{
+	Table: "transactions",
+	Key: func(a, b *NewTransaction) int {
+		return cmp.Or(runtime.CompareUUID(a.UserID, b.UserID), cmp.Compare(a.IdempotencyKey, b.IdempotencyKey))
+	},
 	Validate: (*NewTransaction).Validate,
-	Columns: []runtime.BulkColumn[NewTransaction]{
-		runtime.Array(func(v *NewTransaction) *uuid.UUID { return v.ID.Ptr() }),
-		runtime.Array(func(v *NewTransaction) *uuid.UUID { return &v.UserID }),
-		runtime.Array(func(v *NewTransaction) *TransactionKind { return &v.Kind }),
-		runtime.Array(func(v *NewTransaction) *decimal.Decimal { return &v.Amount }),
-		runtime.Array(func(v *NewTransaction) *Currency { return &v.Currency }),
-		runtime.Array(func(v *NewTransaction) *uuid.UUID { return v.FromAccountID.Ptr() }),
-		runtime.Array(func(v *NewTransaction) *uuid.UUID { return v.ToAccountID.Ptr() }),
-		runtime.Array(func(v *NewTransaction) *int32 { return v.CategoryID.Ptr() }),
-		runtime.Array(func(v *NewTransaction) *string { return v.Memo.Ptr() }),
-		runtime.Array(func(v *NewTransaction) *string { return &v.IdempotencyKey }),
-		runtime.Array(func(v *NewTransaction) *time.Time { return v.CreatedAt.Ptr() }),
+	Row: func(v *NewTransaction, r *runtime.BulkRow) {
+		runtime.Elem(r, v.ID.Ptr())
+		runtime.Elem(r, &v.UserID)
+		runtime.Elem(r, &v.Kind)
+		runtime.Elem(r, &v.Amount)
+		runtime.Elem(r, &v.Currency)
+		runtime.Elem(r, v.FromAccountID.Ptr())
+		runtime.Elem(r, v.ToAccountID.Ptr())
+		runtime.Elem(r, v.CategoryID.Ptr())
+		runtime.Elem(r, v.Memo.Ptr())
+		runtime.Elem(r, &v.IdempotencyKey)
+		runtime.Elem(r, v.CreatedAt.Ptr())
 	},
 }
 
@@ -525,9 +528,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 // UpsertManyByUserIDAndIdempotencyKey is UpsertByUserIDAndIdempotencyKey for many
 // rows (see runtime.UpsertMany).
 func (r *TransactionRepo) UpsertManyByUserIDAndIdempotencyKey(ctx context.Context, rows []NewTransaction) ([]Transaction, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkTransactionsNew.By(func(a, b *NewTransaction) int {
-		return cmp.Or(runtime.CompareUUID(a.UserID, b.UserID), cmp.Compare(a.IdempotencyKey, b.IdempotencyKey))
-	}), sqlTransactionsUpsertManyByUserIDAndIdempotencyKey, scanTransaction, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkTransactionsNew, sqlTransactionsUpsertManyByUserIDAndIdempotencyKey, scanTransaction, rows)
 	return out, wrapErr(err, "transactions.UpsertManyByUserIDAndIdempotencyKey", "transactions")
 }
 
@@ -540,9 +541,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 // CreateIfAbsentByUserIDAndIdempotencyKey for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *TransactionRepo) CreateManyIfAbsentByUserIDAndIdempotencyKey(ctx context.Context, rows []NewTransaction) ([]Transaction, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkTransactionsNew.By(func(a, b *NewTransaction) int {
-		return cmp.Or(runtime.CompareUUID(a.UserID, b.UserID), cmp.Compare(a.IdempotencyKey, b.IdempotencyKey))
-	}), sqlTransactionsCreateManyIfAbsentByUserIDAndIdempotencyKey, scanTransaction, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkTransactionsNew, sqlTransactionsCreateManyIfAbsentByUserIDAndIdempotencyKey, scanTransaction, rows)
 	return out, created, wrapErr(err, "transactions.CreateManyIfAbsentByUserIDAndIdempotencyKey", "transactions")
 }
 

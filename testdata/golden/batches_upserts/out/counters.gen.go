@@ -262,11 +262,11 @@ func (r *CounterRepo) CreateIfAbsentByName(ctx context.Context, n NewCounter) (C
 	return v, created, wrapErr(err, "counters.CreateIfAbsentByName", "counters")
 }
 
-var bulkCountersKeys = &runtime.Bulk[string]{
+var bulkCountersKeys = &runtime.Bulk[*string]{
 	Table: "counters",
 	Key:   func(a, b *string) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[string]{
-		runtime.Array(func(v *string) *string { return v }),
+	Row: func(v *string, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -283,11 +283,12 @@ func (r *CounterRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, er
 	return out, wrapErr(err, "counters.DeleteMany", "counters")
 }
 
-var bulkCountersNew = &runtime.Bulk[NewCounter]{
+var bulkCountersNew = &runtime.Bulk[*NewCounter]{
 	Table:    "counters",
+	Key:      func(a, b *NewCounter) int { return cmp.Compare(a.Name, b.Name) },
 	Validate: (*NewCounter).Validate,
-	Columns: []runtime.BulkColumn[NewCounter]{
-		runtime.Array(func(v *NewCounter) *string { return &v.Name }),
+	Row: func(v *NewCounter, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Name)
 	},
 }
 
@@ -300,7 +301,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."name" FROM "c
 
 // UpsertManyByName is UpsertByName for many rows (see runtime.UpsertMany).
 func (r *CounterRepo) UpsertManyByName(ctx context.Context, rows []NewCounter) ([]Counter, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkCountersNew.By(func(a, b *NewCounter) int { return cmp.Compare(a.Name, b.Name) }), sqlCountersUpsertManyByName, scanCounter, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkCountersNew, sqlCountersUpsertManyByName, scanCounter, rows)
 	return out, wrapErr(err, "counters.UpsertManyByName", "counters")
 }
 
@@ -312,6 +313,6 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."name" FROM "c
 // CreateManyIfAbsentByName is CreateIfAbsentByName for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *CounterRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewCounter) ([]Counter, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCountersNew.By(func(a, b *NewCounter) int { return cmp.Compare(a.Name, b.Name) }), sqlCountersCreateManyIfAbsentByName, scanCounter, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCountersNew, sqlCountersCreateManyIfAbsentByName, scanCounter, rows)
 	return out, created, wrapErr(err, "counters.CreateManyIfAbsentByName", "counters")
 }

@@ -324,23 +324,23 @@ type EventKeyedUpdate struct {
 	Changes EventUpdate `json:"changes"`
 }
 
-var bulkEventsUpdates = &runtime.Bulk[EventKeyedUpdate]{
+var bulkEventsUpdates = &runtime.Bulk[*EventKeyedUpdate]{
 	Table:    "events",
 	Key:      func(a, b *EventKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *EventKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[EventKeyedUpdate]{
-		runtime.Array(func(v *EventKeyedUpdate) *int64 { return &v.ID }),
-		runtime.Array(func(v *EventKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
-		runtime.Array(func(v *EventKeyedUpdate) *Mood { return v.Changes.Kind.Ptr() }),
-		runtime.Array(func(v *EventKeyedUpdate) *decimal.Decimal { return v.Changes.Amount.Ptr() }),
-		runtime.Array(func(v *EventKeyedUpdate) *time.Time { return v.Changes.At.Ptr() }),
-		runtime.Flags(func(v *EventKeyedUpdate) *bool { return &v.Changes.Payload.Set }),
-		runtime.Array(func(v *EventKeyedUpdate) *json.RawMessage { return &v.Changes.Payload.Value }),
-		runtime.Flags(func(v *EventKeyedUpdate) *bool { return &v.Changes.Ref.Set }),
-		runtime.Array(func(v *EventKeyedUpdate) *uuid.UUID { return v.Changes.Ref.Value.Ptr() }),
-		runtime.Array(func(v *EventKeyedUpdate) *string { return v.Changes.Code.Ptr() }),
-		runtime.Flags(func(v *EventKeyedUpdate) *bool { return &v.Changes.Label.Set }),
-		runtime.Array(func(v *EventKeyedUpdate) *string { return v.Changes.Label.Value.Ptr() }),
+	Row: func(v *EventKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.Name.Ptr())
+		runtime.Elem(r, v.Changes.Kind.Ptr())
+		runtime.Elem(r, v.Changes.Amount.Ptr())
+		runtime.Elem(r, v.Changes.At.Ptr())
+		runtime.FlagElem(r, &v.Changes.Payload.Set)
+		runtime.Elem(r, &v.Changes.Payload.Value)
+		runtime.FlagElem(r, &v.Changes.Ref.Set)
+		runtime.Elem(r, v.Changes.Ref.Value.Ptr())
+		runtime.Elem(r, v.Changes.Code.Ptr())
+		runtime.FlagElem(r, &v.Changes.Label.Set)
+		runtime.Elem(r, v.Changes.Label.Value.Ptr())
 	},
 }
 
@@ -371,11 +371,11 @@ func (r *EventRepo) UpdateManyReturning(ctx context.Context, rows []EventKeyedUp
 	return out, wrapErr(err, "events.UpdateManyReturning", "events")
 }
 
-var bulkEventsKeys = &runtime.Bulk[int64]{
+var bulkEventsKeys = &runtime.Bulk[*int64]{
 	Table: "events",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int64]{
-		runtime.Array(func(v *int64) *int64 { return v }),
+	Row: func(v *int64, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

@@ -366,16 +366,16 @@ type ProductKeyedUpdate struct {
 	Changes ProductUpdate `json:"changes"`
 }
 
-var bulkProductsUpdates = &runtime.Bulk[ProductKeyedUpdate]{
+var bulkProductsUpdates = &runtime.Bulk[*ProductKeyedUpdate]{
 	Table:    "products",
 	Key:      func(a, b *ProductKeyedUpdate) int { return cmp.Compare(a.SKU, b.SKU) },
 	Validate: func(v *ProductKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[ProductKeyedUpdate]{
-		runtime.Array(func(v *ProductKeyedUpdate) *string { return &v.SKU }),
-		runtime.Array(func(v *ProductKeyedUpdate) *string { return v.Changes.Code.Ptr() }),
-		runtime.Array(func(v *ProductKeyedUpdate) *bool { return v.Changes.Active.Ptr() }),
-		runtime.Array(func(v *ProductKeyedUpdate) *string { return v.Changes.Title.Ptr() }),
-		runtime.Array(func(v *ProductKeyedUpdate) *int32 { return v.Changes.Stock.Ptr() }),
+	Row: func(v *ProductKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.SKU)
+		runtime.Elem(r, v.Changes.Code.Ptr())
+		runtime.Elem(r, v.Changes.Active.Ptr())
+		runtime.Elem(r, v.Changes.Title.Ptr())
+		runtime.Elem(r, v.Changes.Stock.Ptr())
 	},
 }
 
@@ -406,11 +406,11 @@ func (r *ProductRepo) UpdateManyReturning(ctx context.Context, rows []ProductKey
 	return out, wrapErr(err, "products.UpdateManyReturning", "products")
 }
 
-var bulkProductsKeys = &runtime.Bulk[string]{
+var bulkProductsKeys = &runtime.Bulk[*string]{
 	Table: "products",
 	Key:   func(a, b *string) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[string]{
-		runtime.Array(func(v *string) *string { return v }),
+	Row: func(v *string, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -427,15 +427,16 @@ func (r *ProductRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, er
 	return out, wrapErr(err, "products.DeleteMany", "products")
 }
 
-var bulkProductsNew = &runtime.Bulk[NewProduct]{
+var bulkProductsNew = &runtime.Bulk[*NewProduct]{
 	Table:    "products",
+	Key:      func(a, b *NewProduct) int { return cmp.Compare(a.SKU, b.SKU) },
 	Validate: (*NewProduct).Validate,
-	Columns: []runtime.BulkColumn[NewProduct]{
-		runtime.Array(func(v *NewProduct) *string { return &v.SKU }),
-		runtime.Array(func(v *NewProduct) *string { return &v.Code }),
-		runtime.Array(func(v *NewProduct) *bool { return v.Active.Ptr() }),
-		runtime.Array(func(v *NewProduct) *string { return &v.Title }),
-		runtime.Array(func(v *NewProduct) *int32 { return v.Stock.Ptr() }),
+	Row: func(v *NewProduct, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.SKU)
+		runtime.Elem(r, &v.Code)
+		runtime.Elem(r, v.Active.Ptr())
+		runtime.Elem(r, &v.Title)
+		runtime.Elem(r, v.Stock.Ptr())
 	},
 }
 
@@ -448,7 +449,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."sku", "cpcgen
 
 // UpsertManyBySKU is UpsertBySKU for many rows (see runtime.UpsertMany).
 func (r *ProductRepo) UpsertManyBySKU(ctx context.Context, rows []NewProduct) ([]Product, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkProductsNew.By(func(a, b *NewProduct) int { return cmp.Compare(a.SKU, b.SKU) }), sqlProductsUpsertManyBySKU, scanProduct, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkProductsNew, sqlProductsUpsertManyBySKU, scanProduct, rows)
 	return out, wrapErr(err, "products.UpsertManyBySKU", "products")
 }
 
@@ -460,8 +461,15 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."sku", "cpcgen
 // CreateManyIfAbsentBySKU is CreateIfAbsentBySKU for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *ProductRepo) CreateManyIfAbsentBySKU(ctx context.Context, rows []NewProduct) ([]Product, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkProductsNew.By(func(a, b *NewProduct) int { return cmp.Compare(a.SKU, b.SKU) }), sqlProductsCreateManyIfAbsentBySKU, scanProduct, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkProductsNew, sqlProductsCreateManyIfAbsentBySKU, scanProduct, rows)
 	return out, created, wrapErr(err, "products.CreateManyIfAbsentBySKU", "products")
+}
+
+var bulkProductsNewByCode = &runtime.Bulk[*NewProduct]{
+	Table:    "products",
+	Key:      func(a, b *NewProduct) int { return cmp.Compare(a.Code, b.Code) },
+	Validate: (*NewProduct).Validate,
+	Row:      bulkProductsNew.Row,
 }
 
 const sqlProductsUpsertManyByCode = `-- name: products.UpsertManyByCode
@@ -473,7 +481,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."sku", "cpcgen
 
 // UpsertManyByCode is UpsertByCode for many rows (see runtime.UpsertMany).
 func (r *ProductRepo) UpsertManyByCode(ctx context.Context, rows []NewProduct) ([]Product, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkProductsNew.By(func(a, b *NewProduct) int { return cmp.Compare(a.Code, b.Code) }), sqlProductsUpsertManyByCode, scanProduct, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkProductsNewByCode, sqlProductsUpsertManyByCode, scanProduct, rows)
 	return out, wrapErr(err, "products.UpsertManyByCode", "products")
 }
 
@@ -485,6 +493,6 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."sku", "cpcgen
 // CreateManyIfAbsentByCode is CreateIfAbsentByCode for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *ProductRepo) CreateManyIfAbsentByCode(ctx context.Context, rows []NewProduct) ([]Product, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkProductsNew.By(func(a, b *NewProduct) int { return cmp.Compare(a.Code, b.Code) }), sqlProductsCreateManyIfAbsentByCode, scanProduct, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkProductsNewByCode, sqlProductsCreateManyIfAbsentByCode, scanProduct, rows)
 	return out, created, wrapErr(err, "products.CreateManyIfAbsentByCode", "products")
 }

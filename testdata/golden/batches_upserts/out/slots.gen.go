@@ -303,15 +303,15 @@ type SlotKeyedUpdate struct {
 	Changes SlotUpdate `json:"changes"`
 }
 
-var bulkSlotsUpdates = &runtime.Bulk[SlotKeyedUpdate]{
+var bulkSlotsUpdates = &runtime.Bulk[*SlotKeyedUpdate]{
 	Table:    "slots",
 	Key:      func(a, b *SlotKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *SlotKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[SlotKeyedUpdate]{
-		runtime.Array(func(v *SlotKeyedUpdate) *int64 { return &v.ID }),
-		runtime.Array(func(v *SlotKeyedUpdate) *time.Time { return v.Changes.Day.Ptr() }),
-		runtime.Array(func(v *SlotKeyedUpdate) *string { return v.Changes.Room.Ptr() }),
-		runtime.Array(func(v *SlotKeyedUpdate) *string { return v.Changes.BookedBy.Ptr() }),
+	Row: func(v *SlotKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.Day.Ptr())
+		runtime.Elem(r, v.Changes.Room.Ptr())
+		runtime.Elem(r, v.Changes.BookedBy.Ptr())
 	},
 }
 
@@ -342,11 +342,11 @@ func (r *SlotRepo) UpdateManyReturning(ctx context.Context, rows []SlotKeyedUpda
 	return out, wrapErr(err, "slots.UpdateManyReturning", "slots")
 }
 
-var bulkSlotsKeys = &runtime.Bulk[int64]{
+var bulkSlotsKeys = &runtime.Bulk[*int64]{
 	Table: "slots",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int64]{
-		runtime.Array(func(v *int64) *int64 { return v }),
+	Row: func(v *int64, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -363,13 +363,14 @@ func (r *SlotRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error)
 	return out, wrapErr(err, "slots.DeleteMany", "slots")
 }
 
-var bulkSlotsNew = &runtime.Bulk[NewSlot]{
+var bulkSlotsNew = &runtime.Bulk[*NewSlot]{
 	Table:    "slots",
+	Key:      func(a, b *NewSlot) int { return cmp.Or(runtime.CompareDate(a.Day, b.Day), cmp.Compare(a.Room, b.Room)) },
 	Validate: (*NewSlot).Validate,
-	Columns: []runtime.BulkColumn[NewSlot]{
-		runtime.Array(func(v *NewSlot) *time.Time { return &v.Day }),
-		runtime.Array(func(v *NewSlot) *string { return &v.Room }),
-		runtime.Array(func(v *NewSlot) *string { return &v.BookedBy }),
+	Row: func(v *NewSlot, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Day)
+		runtime.Elem(r, &v.Room)
+		runtime.Elem(r, &v.BookedBy)
 	},
 }
 
@@ -383,7 +384,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 // UpsertManyByDayAndRoom is UpsertByDayAndRoom for many rows (see
 // runtime.UpsertMany).
 func (r *SlotRepo) UpsertManyByDayAndRoom(ctx context.Context, rows []NewSlot) ([]Slot, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkSlotsNew.By(func(a, b *NewSlot) int { return cmp.Or(runtime.CompareDate(a.Day, b.Day), cmp.Compare(a.Room, b.Room)) }), sqlSlotsUpsertManyByDayAndRoom, scanSlot, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkSlotsNew, sqlSlotsUpsertManyByDayAndRoom, scanSlot, rows)
 	return out, wrapErr(err, "slots.UpsertManyByDayAndRoom", "slots")
 }
 
@@ -395,6 +396,6 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 // CreateManyIfAbsentByDayAndRoom is CreateIfAbsentByDayAndRoom for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *SlotRepo) CreateManyIfAbsentByDayAndRoom(ctx context.Context, rows []NewSlot) ([]Slot, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkSlotsNew.By(func(a, b *NewSlot) int { return cmp.Or(runtime.CompareDate(a.Day, b.Day), cmp.Compare(a.Room, b.Room)) }), sqlSlotsCreateManyIfAbsentByDayAndRoom, scanSlot, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkSlotsNew, sqlSlotsCreateManyIfAbsentByDayAndRoom, scanSlot, rows)
 	return out, created, wrapErr(err, "slots.CreateManyIfAbsentByDayAndRoom", "slots")
 }

@@ -179,11 +179,11 @@ type TickKeyedUpdate struct {
 	Changes TickUpdate `json:"changes"`
 }
 
-var bulkTicksUpdates = &runtime.Bulk[TickKeyedUpdate]{
+var bulkTicksUpdates = &runtime.Bulk[*TickKeyedUpdate]{
 	Table: "ticks",
 	Key:   func(a, b *TickKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
-	Columns: []runtime.BulkColumn[TickKeyedUpdate]{
-		runtime.Array(func(v *TickKeyedUpdate) *int64 { return &v.ID }),
+	Row: func(v *TickKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
 	},
 }
 
@@ -214,11 +214,11 @@ func (r *TickRepo) UpdateManyReturning(ctx context.Context, rows []TickKeyedUpda
 	return out, wrapErr(err, "ticks.UpdateManyReturning", "ticks")
 }
 
-var bulkTicksKeys = &runtime.Bulk[int64]{
+var bulkTicksKeys = &runtime.Bulk[*int64]{
 	Table: "ticks",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int64]{
-		runtime.Array(func(v *int64) *int64 { return v }),
+	Row: func(v *int64, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

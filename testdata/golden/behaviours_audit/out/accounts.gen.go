@@ -453,16 +453,16 @@ type AccountKeyedUpdate struct {
 	Changes AccountUpdate `json:"changes"`
 }
 
-var bulkAccountsUpdates = &runtime.Bulk[AccountKeyedUpdate]{
+var bulkAccountsUpdates = &runtime.Bulk[*AccountKeyedUpdate]{
 	Table:    "accounts",
 	Key:      func(a, b *AccountKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *AccountKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[AccountKeyedUpdate]{
-		runtime.Array(func(v *AccountKeyedUpdate) *int64 { return &v.ID }),
-		runtime.Array(func(v *AccountKeyedUpdate) *string { return v.Changes.Owner.Ptr() }),
-		runtime.Array(func(v *AccountKeyedUpdate) *int64 { return v.Changes.Balance.Ptr() }),
-		runtime.Flags(func(v *AccountKeyedUpdate) *bool { return &v.Changes.Note.Set }),
-		runtime.Array(func(v *AccountKeyedUpdate) *string { return v.Changes.Note.Value.Ptr() }),
+	Row: func(v *AccountKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.Owner.Ptr())
+		runtime.Elem(r, v.Changes.Balance.Ptr())
+		runtime.FlagElem(r, &v.Changes.Note.Set)
+		runtime.Elem(r, v.Changes.Note.Value.Ptr())
 	},
 }
 
@@ -495,11 +495,11 @@ func (r *AccountRepo) UpdateManyReturning(ctx context.Context, rows []AccountKey
 	return out, wrapErr(err, "accounts.UpdateManyReturning", "accounts")
 }
 
-var bulkAccountsKeys = &runtime.Bulk[int64]{
+var bulkAccountsKeys = &runtime.Bulk[*int64]{
 	Table: "accounts",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int64]{
-		runtime.Array(func(v *int64) *int64 { return v }),
+	Row: func(v *int64, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -517,13 +517,14 @@ func (r *AccountRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, err
 	return out, wrapErr(err, "accounts.DeleteMany", "accounts")
 }
 
-var bulkAccountsNew = &runtime.Bulk[NewAccount]{
+var bulkAccountsNew = &runtime.Bulk[*NewAccount]{
 	Table:    "accounts",
+	Key:      func(a, b *NewAccount) int { return cmp.Compare(a.Owner, b.Owner) },
 	Validate: (*NewAccount).Validate,
-	Columns: []runtime.BulkColumn[NewAccount]{
-		runtime.Array(func(v *NewAccount) *string { return &v.Owner }),
-		runtime.Array(func(v *NewAccount) *int64 { return v.Balance.Ptr() }),
-		runtime.Array(func(v *NewAccount) *string { return v.Note.Ptr() }),
+	Row: func(v *NewAccount, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Owner)
+		runtime.Elem(r, v.Balance.Ptr())
+		runtime.Elem(r, v.Note.Ptr())
 	},
 }
 
@@ -537,7 +538,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 // UpsertManyByOwner is UpsertByOwner for many rows (see runtime.UpsertMany).
 func (r *AccountRepo) UpsertManyByOwner(ctx context.Context, rows []NewAccount) ([]Account, error) {
 	db := runtime.Acting(ctx, r.db)
-	out, err := runtime.UpsertMany(ctx, db, bulkAccountsNew.By(func(a, b *NewAccount) int { return cmp.Compare(a.Owner, b.Owner) }), sqlAccountsUpsertManyByOwner, scanAccount, rows)
+	out, err := runtime.UpsertMany(ctx, db, bulkAccountsNew, sqlAccountsUpsertManyByOwner, scanAccount, rows)
 	return out, wrapErr(err, "accounts.UpsertManyByOwner", "accounts")
 }
 
@@ -550,7 +551,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 // runtime.CreateManyIfAbsent).
 func (r *AccountRepo) CreateManyIfAbsentByOwner(ctx context.Context, rows []NewAccount) ([]Account, []bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkAccountsNew.By(func(a, b *NewAccount) int { return cmp.Compare(a.Owner, b.Owner) }), sqlAccountsCreateManyIfAbsentByOwner, scanAccount, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkAccountsNew, sqlAccountsCreateManyIfAbsentByOwner, scanAccount, rows)
 	return out, created, wrapErr(err, "accounts.CreateManyIfAbsentByOwner", "accounts")
 }
 

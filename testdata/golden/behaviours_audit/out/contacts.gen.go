@@ -360,14 +360,14 @@ type ContactKeyedUpdate struct {
 	Changes ContactUpdate `json:"changes"`
 }
 
-var bulkContactsUpdates = &runtime.Bulk[ContactKeyedUpdate]{
+var bulkContactsUpdates = &runtime.Bulk[*ContactKeyedUpdate]{
 	Table:    "contacts",
 	Key:      func(a, b *ContactKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *ContactKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[ContactKeyedUpdate]{
-		runtime.Array(func(v *ContactKeyedUpdate) *int64 { return &v.ID }),
-		runtime.Array(func(v *ContactKeyedUpdate) *uuid.UUID { return v.Changes.CustomerID.Ptr() }),
-		runtime.Array(func(v *ContactKeyedUpdate) *string { return v.Changes.Phone.Ptr() }),
+	Row: func(v *ContactKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.CustomerID.Ptr())
+		runtime.Elem(r, v.Changes.Phone.Ptr())
 	},
 }
 
@@ -408,11 +408,11 @@ func (r *ContactRepo) UpdateManyReturning(ctx context.Context, rows []ContactKey
 	return out, wrapErr(err, "contacts.UpdateManyReturning", "contacts")
 }
 
-var bulkContactsKeys = &runtime.Bulk[int64]{
+var bulkContactsKeys = &runtime.Bulk[*int64]{
 	Table: "contacts",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int64]{
-		runtime.Array(func(v *int64) *int64 { return v }),
+	Row: func(v *int64, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

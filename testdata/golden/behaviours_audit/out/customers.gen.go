@@ -368,14 +368,14 @@ type CustomerKeyedUpdate struct {
 	Changes CustomerUpdate `json:"changes"`
 }
 
-var bulkCustomersUpdates = &runtime.Bulk[CustomerKeyedUpdate]{
+var bulkCustomersUpdates = &runtime.Bulk[*CustomerKeyedUpdate]{
 	Table:    "customers",
 	Key:      func(a, b *CustomerKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *CustomerKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[CustomerKeyedUpdate]{
-		runtime.Array(func(v *CustomerKeyedUpdate) *uuid.UUID { return &v.ID }),
-		runtime.Array(func(v *CustomerKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
-		runtime.Array(func(v *CustomerKeyedUpdate) *string { return v.Changes.Email.Ptr() }),
+	Row: func(v *CustomerKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.Name.Ptr())
+		runtime.Elem(r, v.Changes.Email.Ptr())
 	},
 }
 
@@ -416,11 +416,11 @@ func (r *CustomerRepo) UpdateManyReturning(ctx context.Context, rows []CustomerK
 	return out, wrapErr(err, "customers.UpdateManyReturning", "customers")
 }
 
-var bulkCustomersKeys = &runtime.Bulk[uuid.UUID]{
+var bulkCustomersKeys = &runtime.Bulk[*uuid.UUID]{
 	Table: "customers",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Columns: []runtime.BulkColumn[uuid.UUID]{
-		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

@@ -360,18 +360,18 @@ type EntryKeyedUpdate struct {
 	Changes   EntryUpdate `json:"changes"`
 }
 
-var bulkEntriesUpdates = &runtime.Bulk[EntryKeyedUpdate]{
+var bulkEntriesUpdates = &runtime.Bulk[*EntryKeyedUpdate]{
 	Table: "entries",
 	Key: func(a, b *EntryKeyedUpdate) int {
 		return cmp.Or(cmp.Compare(a.AccountID, b.AccountID), cmp.Compare(a.Seq, b.Seq))
 	},
 	Validate: func(v *EntryKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[EntryKeyedUpdate]{
-		runtime.Array(func(v *EntryKeyedUpdate) *int64 { return &v.AccountID }),
-		runtime.Array(func(v *EntryKeyedUpdate) *int32 { return &v.Seq }),
-		runtime.Array(func(v *EntryKeyedUpdate) *int64 { return &v.Version }),
-		runtime.Array(func(v *EntryKeyedUpdate) *int64 { return v.Changes.Amount.Ptr() }),
-		runtime.Array(func(v *EntryKeyedUpdate) *string { return v.Changes.Memo.Ptr() }),
+	Row: func(v *EntryKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.AccountID)
+		runtime.Elem(r, &v.Seq)
+		runtime.Elem(r, &v.Version)
+		runtime.Elem(r, v.Changes.Amount.Ptr())
+		runtime.Elem(r, v.Changes.Memo.Ptr())
 	},
 }
 
@@ -404,15 +404,15 @@ func (r *EntryRepo) UpdateManyReturning(ctx context.Context, rows []EntryKeyedUp
 	return out, wrapErr(err, "entries.UpdateManyReturning", "entries")
 }
 
-var bulkEntriesVersions = &runtime.Bulk[runtime.Versioned[EntryKey, int64]]{
+var bulkEntriesVersions = &runtime.Bulk[*runtime.Versioned[EntryKey, int64]]{
 	Table: "entries",
 	Key: func(a, b *runtime.Versioned[EntryKey, int64]) int {
 		return cmp.Or(cmp.Compare(a.Key.AccountID, b.Key.AccountID), cmp.Compare(a.Key.Seq, b.Key.Seq))
 	},
-	Columns: []runtime.BulkColumn[runtime.Versioned[EntryKey, int64]]{
-		runtime.Array(func(v *runtime.Versioned[EntryKey, int64]) *int64 { return &v.Key.AccountID }),
-		runtime.Array(func(v *runtime.Versioned[EntryKey, int64]) *int32 { return &v.Key.Seq }),
-		runtime.Array(func(v *runtime.Versioned[EntryKey, int64]) *int64 { return &v.Version }),
+	Row: func(v *runtime.Versioned[EntryKey, int64], r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Key.AccountID)
+		runtime.Elem(r, &v.Key.Seq)
+		runtime.Elem(r, &v.Version)
 	},
 }
 
@@ -431,14 +431,17 @@ func (r *EntryRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[Ent
 	return out, wrapErr(err, "entries.DeleteMany", "entries")
 }
 
-var bulkEntriesNew = &runtime.Bulk[NewEntry]{
-	Table:    "entries",
+var bulkEntriesNew = &runtime.Bulk[*NewEntry]{
+	Table: "entries",
+	Key: func(a, b *NewEntry) int {
+		return cmp.Or(cmp.Compare(a.AccountID, b.AccountID), cmp.Compare(a.Seq, b.Seq))
+	},
 	Validate: (*NewEntry).Validate,
-	Columns: []runtime.BulkColumn[NewEntry]{
-		runtime.Array(func(v *NewEntry) *int64 { return &v.AccountID }),
-		runtime.Array(func(v *NewEntry) *int32 { return &v.Seq }),
-		runtime.Array(func(v *NewEntry) *int64 { return &v.Amount }),
-		runtime.Array(func(v *NewEntry) *string { return v.Memo.Ptr() }),
+	Row: func(v *NewEntry, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.AccountID)
+		runtime.Elem(r, &v.Seq)
+		runtime.Elem(r, &v.Amount)
+		runtime.Elem(r, v.Memo.Ptr())
 	},
 }
 
@@ -453,9 +456,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."account_id", 
 // runtime.UpsertMany).
 func (r *EntryRepo) UpsertManyByAccountIDAndSeq(ctx context.Context, rows []NewEntry) ([]Entry, error) {
 	db := runtime.Acting(ctx, r.db)
-	out, err := runtime.UpsertMany(ctx, db, bulkEntriesNew.By(func(a, b *NewEntry) int {
-		return cmp.Or(cmp.Compare(a.AccountID, b.AccountID), cmp.Compare(a.Seq, b.Seq))
-	}), sqlEntriesUpsertManyByAccountIDAndSeq, scanEntry, rows)
+	out, err := runtime.UpsertMany(ctx, db, bulkEntriesNew, sqlEntriesUpsertManyByAccountIDAndSeq, scanEntry, rows)
 	return out, wrapErr(err, "entries.UpsertManyByAccountIDAndSeq", "entries")
 }
 
@@ -468,9 +469,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."account_id", 
 // rows (see runtime.CreateManyIfAbsent).
 func (r *EntryRepo) CreateManyIfAbsentByAccountIDAndSeq(ctx context.Context, rows []NewEntry) ([]Entry, []bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkEntriesNew.By(func(a, b *NewEntry) int {
-		return cmp.Or(cmp.Compare(a.AccountID, b.AccountID), cmp.Compare(a.Seq, b.Seq))
-	}), sqlEntriesCreateManyIfAbsentByAccountIDAndSeq, scanEntry, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkEntriesNew, sqlEntriesCreateManyIfAbsentByAccountIDAndSeq, scanEntry, rows)
 	return out, created, wrapErr(err, "entries.CreateManyIfAbsentByAccountIDAndSeq", "entries")
 }
 

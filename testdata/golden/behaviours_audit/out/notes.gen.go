@@ -254,13 +254,13 @@ type NoteKeyedUpdate struct {
 	Changes NoteUpdate `json:"changes"`
 }
 
-var bulkNotesUpdates = &runtime.Bulk[NoteKeyedUpdate]{
+var bulkNotesUpdates = &runtime.Bulk[*NoteKeyedUpdate]{
 	Table:    "notes",
 	Key:      func(a, b *NoteKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *NoteKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[NoteKeyedUpdate]{
-		runtime.Array(func(v *NoteKeyedUpdate) *int64 { return &v.ID }),
-		runtime.TextArray("_text", func(v *NoteKeyedUpdate) *[]string { return v.Changes.Tags.Ptr() }),
+	Row: func(v *NoteKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.TextElem(r, "_text", v.Changes.Tags.Ptr())
 	},
 }
 
@@ -293,11 +293,11 @@ func (r *NoteRepo) UpdateManyReturning(ctx context.Context, rows []NoteKeyedUpda
 	return out, wrapErr(err, "notes.UpdateManyReturning", "notes")
 }
 
-var bulkNotesKeys = &runtime.Bulk[int64]{
+var bulkNotesKeys = &runtime.Bulk[*int64]{
 	Table: "notes",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int64]{
-		runtime.Array(func(v *int64) *int64 { return v }),
+	Row: func(v *int64, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

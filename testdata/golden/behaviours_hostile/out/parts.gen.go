@@ -333,14 +333,14 @@ type PartKeyedUpdate struct {
 	Changes PartUpdate `json:"changes"`
 }
 
-var bulkPartsUpdates = &runtime.Bulk[PartKeyedUpdate]{
+var bulkPartsUpdates = &runtime.Bulk[*PartKeyedUpdate]{
 	Table:    "parts",
 	Key:      func(a, b *PartKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *PartKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[PartKeyedUpdate]{
-		runtime.Array(func(v *PartKeyedUpdate) *int64 { return &v.ID }),
-		runtime.Array(func(v *PartKeyedUpdate) *int64 { return v.Changes.ThingID.Ptr() }),
-		runtime.Array(func(v *PartKeyedUpdate) *string { return v.Changes.Body.Ptr() }),
+	Row: func(v *PartKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.ThingID.Ptr())
+		runtime.Elem(r, v.Changes.Body.Ptr())
 	},
 }
 
@@ -381,11 +381,11 @@ func (r *PartRepo) UpdateManyReturning(ctx context.Context, rows []PartKeyedUpda
 	return out, wrapErr(err, "parts.UpdateManyReturning", "parts")
 }
 
-var bulkPartsKeys = &runtime.Bulk[int64]{
+var bulkPartsKeys = &runtime.Bulk[*int64]{
 	Table: "parts",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int64]{
-		runtime.Array(func(v *int64) *int64 { return v }),
+	Row: func(v *int64, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

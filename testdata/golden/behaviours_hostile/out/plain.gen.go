@@ -298,17 +298,17 @@ type PlainKeyedUpdate struct {
 	Changes PlainUpdate `json:"changes"`
 }
 
-var bulkPlainUpdates = &runtime.Bulk[PlainKeyedUpdate]{
+var bulkPlainUpdates = &runtime.Bulk[*PlainKeyedUpdate]{
 	Table:    "plain",
 	Key:      func(a, b *PlainKeyedUpdate) int { return cmp.Compare(a.Name, b.Name) },
 	Validate: func(v *PlainKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[PlainKeyedUpdate]{
-		runtime.Array(func(v *PlainKeyedUpdate) *string { return &v.Name }),
-		runtime.Array(func(v *PlainKeyedUpdate) *string { return v.Changes.Label.Ptr() }),
-		runtime.Flags(func(v *PlainKeyedUpdate) *bool { return &v.Changes.Words.Set }),
-		runtime.TextArray("_text", func(v *PlainKeyedUpdate) *[]string { return &v.Changes.Words.Value }),
-		runtime.Flags(func(v *PlainKeyedUpdate) *bool { return &v.Changes.Doc.Set }),
-		runtime.Array(func(v *PlainKeyedUpdate) *json.RawMessage { return &v.Changes.Doc.Value }),
+	Row: func(v *PlainKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Name)
+		runtime.Elem(r, v.Changes.Label.Ptr())
+		runtime.FlagElem(r, &v.Changes.Words.Set)
+		runtime.TextElem(r, "_text", &v.Changes.Words.Value)
+		runtime.FlagElem(r, &v.Changes.Doc.Set)
+		runtime.Elem(r, &v.Changes.Doc.Value)
 	},
 }
 
@@ -339,11 +339,11 @@ func (r *PlainRepo) UpdateManyReturning(ctx context.Context, rows []PlainKeyedUp
 	return out, wrapErr(err, "plain.UpdateManyReturning", "plain")
 }
 
-var bulkPlainKeys = &runtime.Bulk[string]{
+var bulkPlainKeys = &runtime.Bulk[*string]{
 	Table: "plain",
 	Key:   func(a, b *string) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[string]{
-		runtime.Array(func(v *string) *string { return v }),
+	Row: func(v *string, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -360,14 +360,15 @@ func (r *PlainRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, erro
 	return out, wrapErr(err, "plain.DeleteMany", "plain")
 }
 
-var bulkPlainNew = &runtime.Bulk[NewPlain]{
+var bulkPlainNew = &runtime.Bulk[*NewPlain]{
 	Table:    "plain",
+	Key:      func(a, b *NewPlain) int { return cmp.Compare(a.Name, b.Name) },
 	Validate: (*NewPlain).Validate,
-	Columns: []runtime.BulkColumn[NewPlain]{
-		runtime.Array(func(v *NewPlain) *string { return &v.Name }),
-		runtime.Array(func(v *NewPlain) *string { return &v.Label }),
-		runtime.TextArray("_text", func(v *NewPlain) *[]string { return &v.Words }),
-		runtime.Array(func(v *NewPlain) *json.RawMessage { return &v.Doc }),
+	Row: func(v *NewPlain, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Name)
+		runtime.Elem(r, &v.Label)
+		runtime.TextElem(r, "_text", &v.Words)
+		runtime.Elem(r, &v.Doc)
 	},
 }
 
@@ -380,7 +381,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."name", "cpcge
 
 // UpsertManyByName is UpsertByName for many rows (see runtime.UpsertMany).
 func (r *PlainRepo) UpsertManyByName(ctx context.Context, rows []NewPlain) ([]Plain, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkPlainNew.By(func(a, b *NewPlain) int { return cmp.Compare(a.Name, b.Name) }), sqlPlainUpsertManyByName, scanPlain, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkPlainNew, sqlPlainUpsertManyByName, scanPlain, rows)
 	return out, wrapErr(err, "plain.UpsertManyByName", "plain")
 }
 
@@ -392,7 +393,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."name", "cpcge
 // CreateManyIfAbsentByName is CreateIfAbsentByName for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *PlainRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewPlain) ([]Plain, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkPlainNew.By(func(a, b *NewPlain) int { return cmp.Compare(a.Name, b.Name) }), sqlPlainCreateManyIfAbsentByName, scanPlain, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkPlainNew, sqlPlainCreateManyIfAbsentByName, scanPlain, rows)
 	return out, created, wrapErr(err, "plain.CreateManyIfAbsentByName", "plain")
 }
 

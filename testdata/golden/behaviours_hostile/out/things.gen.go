@@ -617,22 +617,22 @@ type ThingKeyedUpdate struct {
 	Changes ThingUpdate `json:"changes"`
 }
 
-var bulkThingsUpdates = &runtime.Bulk[ThingKeyedUpdate]{
+var bulkThingsUpdates = &runtime.Bulk[*ThingKeyedUpdate]{
 	Table:    "things",
 	Key:      func(a, b *ThingKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *ThingKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[ThingKeyedUpdate]{
-		runtime.Array(func(v *ThingKeyedUpdate) *int64 { return &v.ID }),
-		runtime.Array(func(v *ThingKeyedUpdate) *int64 { return &v.Version }),
-		runtime.Array(func(v *ThingKeyedUpdate) *string { return v.Changes.Key.Ptr() }),
-		runtime.Array(func(v *ThingKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
-		runtime.Flags(func(v *ThingKeyedUpdate) *bool { return &v.Changes.Code.Set }),
-		runtime.Array(func(v *ThingKeyedUpdate) *string { return v.Changes.Code.Value.Ptr() }),
-		runtime.TextArray("_text", func(v *ThingKeyedUpdate) *[]string { return v.Changes.Tags.Ptr() }),
-		runtime.Flags(func(v *ThingKeyedUpdate) *bool { return &v.Changes.Doc.Set }),
-		runtime.Array(func(v *ThingKeyedUpdate) *json.RawMessage { return &v.Changes.Doc.Value }),
-		runtime.Flags(func(v *ThingKeyedUpdate) *bool { return &v.Changes.Note.Set }),
-		runtime.Array(func(v *ThingKeyedUpdate) *string { return v.Changes.Note.Value.Ptr() }),
+	Row: func(v *ThingKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, &v.Version)
+		runtime.Elem(r, v.Changes.Key.Ptr())
+		runtime.Elem(r, v.Changes.Name.Ptr())
+		runtime.FlagElem(r, &v.Changes.Code.Set)
+		runtime.Elem(r, v.Changes.Code.Value.Ptr())
+		runtime.TextElem(r, "_text", v.Changes.Tags.Ptr())
+		runtime.FlagElem(r, &v.Changes.Doc.Set)
+		runtime.Elem(r, &v.Changes.Doc.Value)
+		runtime.FlagElem(r, &v.Changes.Note.Set)
+		runtime.Elem(r, v.Changes.Note.Value.Ptr())
 	},
 }
 
@@ -673,20 +673,20 @@ func (r *ThingRepo) UpdateManyReturning(ctx context.Context, rows []ThingKeyedUp
 	return out, wrapErr(err, "things.UpdateManyReturning", "things")
 }
 
-var bulkThingsVersions = &runtime.Bulk[runtime.Versioned[int64, int64]]{
+var bulkThingsVersions = &runtime.Bulk[*runtime.Versioned[int64, int64]]{
 	Table: "things",
 	Key:   func(a, b *runtime.Versioned[int64, int64]) int { return cmp.Compare(a.Key, b.Key) },
-	Columns: []runtime.BulkColumn[runtime.Versioned[int64, int64]]{
-		runtime.Array(func(v *runtime.Versioned[int64, int64]) *int64 { return &v.Key }),
-		runtime.Array(func(v *runtime.Versioned[int64, int64]) *int64 { return &v.Version }),
+	Row: func(v *runtime.Versioned[int64, int64], r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Key)
+		runtime.Elem(r, &v.Version)
 	},
 }
 
-var bulkThingsKeys = &runtime.Bulk[int64]{
+var bulkThingsKeys = &runtime.Bulk[*int64]{
 	Table: "things",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int64]{
-		runtime.Array(func(v *int64) *int64 { return v }),
+	Row: func(v *int64, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -709,16 +709,17 @@ func (r *ThingRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[int
 	return out, wrapErr(err, "things.DeleteMany", "things")
 }
 
-var bulkThingsNew = &runtime.Bulk[NewThing]{
+var bulkThingsNew = &runtime.Bulk[*NewThing]{
 	Table:    "things",
+	Key:      func(a, b *NewThing) int { return cmp.Compare(a.Key, b.Key) },
 	Validate: (*NewThing).Validate,
-	Columns: []runtime.BulkColumn[NewThing]{
-		runtime.Array(func(v *NewThing) *string { return &v.Key }),
-		runtime.Array(func(v *NewThing) *string { return &v.Name }),
-		runtime.Array(func(v *NewThing) *string { return v.Code.Ptr() }),
-		runtime.TextArray("_text", func(v *NewThing) *[]string { return v.Tags.Ptr() }),
-		runtime.Array(func(v *NewThing) *json.RawMessage { return &v.Doc }),
-		runtime.Array(func(v *NewThing) *string { return v.Note.Ptr() }),
+	Row: func(v *NewThing, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Key)
+		runtime.Elem(r, &v.Name)
+		runtime.Elem(r, v.Code.Ptr())
+		runtime.TextElem(r, "_text", v.Tags.Ptr())
+		runtime.Elem(r, &v.Doc)
+		runtime.Elem(r, v.Note.Ptr())
 	},
 }
 
@@ -737,7 +738,7 @@ func (r *ThingRepo) UpsertManyByOwnerAndKey(ctx context.Context, rows []NewThing
 		return nil, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	out, err := runtime.UpsertMany(ctx, db, bulkThingsNew.By(func(a, b *NewThing) int { return cmp.Compare(a.Key, b.Key) }), sqlThingsUpsertManyByOwnerAndKey, scanThing, rows, tenant)
+	out, err := runtime.UpsertMany(ctx, db, bulkThingsNew, sqlThingsUpsertManyByOwnerAndKey, scanThing, rows, tenant)
 	return out, wrapErr(err, "things.UpsertManyByOwnerAndKey", "things")
 }
 
@@ -754,7 +755,7 @@ func (r *ThingRepo) CreateManyIfAbsentByOwnerAndKey(ctx context.Context, rows []
 		return nil, nil, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkThingsNew.By(func(a, b *NewThing) int { return cmp.Compare(a.Key, b.Key) }), sqlThingsCreateManyIfAbsentByOwnerAndKey, scanThing, rows, tenant)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkThingsNew, sqlThingsCreateManyIfAbsentByOwnerAndKey, scanThing, rows, tenant)
 	return out, created, wrapErr(err, "things.CreateManyIfAbsentByOwnerAndKey", "things")
 }
 

@@ -318,14 +318,14 @@ type CounterKeyedUpdate struct {
 	Changes CounterUpdate `json:"changes"`
 }
 
-var bulkCountersUpdates = &runtime.Bulk[CounterKeyedUpdate]{
+var bulkCountersUpdates = &runtime.Bulk[*CounterKeyedUpdate]{
 	Table:    "counters",
 	Key:      func(a, b *CounterKeyedUpdate) int { return cmp.Compare(a.Name, b.Name) },
 	Validate: func(v *CounterKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[CounterKeyedUpdate]{
-		runtime.Array(func(v *CounterKeyedUpdate) *string { return &v.Name }),
-		runtime.Array(func(v *CounterKeyedUpdate) *int64 { return &v.Rev }),
-		runtime.Array(func(v *CounterKeyedUpdate) *int64 { return v.Changes.Value.Ptr() }),
+	Row: func(v *CounterKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Name)
+		runtime.Elem(r, &v.Rev)
+		runtime.Elem(r, v.Changes.Value.Ptr())
 	},
 }
 
@@ -356,12 +356,12 @@ func (r *CounterRepo) UpdateManyReturning(ctx context.Context, rows []CounterKey
 	return out, wrapErr(err, "counters.UpdateManyReturning", "counters")
 }
 
-var bulkCountersVersions = &runtime.Bulk[runtime.Versioned[string, int64]]{
+var bulkCountersVersions = &runtime.Bulk[*runtime.Versioned[string, int64]]{
 	Table: "counters",
 	Key:   func(a, b *runtime.Versioned[string, int64]) int { return cmp.Compare(a.Key, b.Key) },
-	Columns: []runtime.BulkColumn[runtime.Versioned[string, int64]]{
-		runtime.Array(func(v *runtime.Versioned[string, int64]) *string { return &v.Key }),
-		runtime.Array(func(v *runtime.Versioned[string, int64]) *int64 { return &v.Version }),
+	Row: func(v *runtime.Versioned[string, int64], r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Key)
+		runtime.Elem(r, &v.Version)
 	},
 }
 
@@ -379,12 +379,13 @@ func (r *CounterRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[s
 	return out, wrapErr(err, "counters.DeleteMany", "counters")
 }
 
-var bulkCountersNew = &runtime.Bulk[NewCounter]{
+var bulkCountersNew = &runtime.Bulk[*NewCounter]{
 	Table:    "counters",
+	Key:      func(a, b *NewCounter) int { return cmp.Compare(a.Name, b.Name) },
 	Validate: (*NewCounter).Validate,
-	Columns: []runtime.BulkColumn[NewCounter]{
-		runtime.Array(func(v *NewCounter) *string { return &v.Name }),
-		runtime.Array(func(v *NewCounter) *int64 { return v.Value.Ptr() }),
+	Row: func(v *NewCounter, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Name)
+		runtime.Elem(r, v.Value.Ptr())
 	},
 }
 
@@ -397,7 +398,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."name", "cpcge
 
 // UpsertManyByName is UpsertByName for many rows (see runtime.UpsertMany).
 func (r *CounterRepo) UpsertManyByName(ctx context.Context, rows []NewCounter) ([]Counter, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkCountersNew.By(func(a, b *NewCounter) int { return cmp.Compare(a.Name, b.Name) }), sqlCountersUpsertManyByName, scanCounter, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkCountersNew, sqlCountersUpsertManyByName, scanCounter, rows)
 	return out, wrapErr(err, "counters.UpsertManyByName", "counters")
 }
 
@@ -409,6 +410,6 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."name", "cpcge
 // CreateManyIfAbsentByName is CreateIfAbsentByName for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *CounterRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewCounter) ([]Counter, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCountersNew.By(func(a, b *NewCounter) int { return cmp.Compare(a.Name, b.Name) }), sqlCountersCreateManyIfAbsentByName, scanCounter, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCountersNew, sqlCountersCreateManyIfAbsentByName, scanCounter, rows)
 	return out, created, wrapErr(err, "counters.CreateManyIfAbsentByName", "counters")
 }

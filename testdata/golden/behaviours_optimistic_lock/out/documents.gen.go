@@ -360,17 +360,17 @@ type DocumentKeyedUpdate struct {
 	Changes DocumentUpdate `json:"changes"`
 }
 
-var bulkDocumentsUpdates = &runtime.Bulk[DocumentKeyedUpdate]{
+var bulkDocumentsUpdates = &runtime.Bulk[*DocumentKeyedUpdate]{
 	Table:    "documents",
 	Key:      func(a, b *DocumentKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *DocumentKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[DocumentKeyedUpdate]{
-		runtime.Array(func(v *DocumentKeyedUpdate) *uuid.UUID { return &v.ID }),
-		runtime.Array(func(v *DocumentKeyedUpdate) *int64 { return &v.Version }),
-		runtime.Array(func(v *DocumentKeyedUpdate) *string { return v.Changes.Key.Ptr() }),
-		runtime.Array(func(v *DocumentKeyedUpdate) *string { return v.Changes.Title.Ptr() }),
-		runtime.Array(func(v *DocumentKeyedUpdate) *string { return v.Changes.Body.Ptr() }),
-		runtime.Array(func(v *DocumentKeyedUpdate) *int64 { return v.Changes.Hits.Ptr() }),
+	Row: func(v *DocumentKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, &v.Version)
+		runtime.Elem(r, v.Changes.Key.Ptr())
+		runtime.Elem(r, v.Changes.Title.Ptr())
+		runtime.Elem(r, v.Changes.Body.Ptr())
+		runtime.Elem(r, v.Changes.Hits.Ptr())
 	},
 }
 
@@ -401,12 +401,12 @@ func (r *DocumentRepo) UpdateManyReturning(ctx context.Context, rows []DocumentK
 	return out, wrapErr(err, "documents.UpdateManyReturning", "documents")
 }
 
-var bulkDocumentsVersions = &runtime.Bulk[runtime.Versioned[uuid.UUID, int64]]{
+var bulkDocumentsVersions = &runtime.Bulk[*runtime.Versioned[uuid.UUID, int64]]{
 	Table: "documents",
 	Key:   func(a, b *runtime.Versioned[uuid.UUID, int64]) int { return runtime.CompareUUID(a.Key, b.Key) },
-	Columns: []runtime.BulkColumn[runtime.Versioned[uuid.UUID, int64]]{
-		runtime.Array(func(v *runtime.Versioned[uuid.UUID, int64]) *uuid.UUID { return &v.Key }),
-		runtime.Array(func(v *runtime.Versioned[uuid.UUID, int64]) *int64 { return &v.Version }),
+	Row: func(v *runtime.Versioned[uuid.UUID, int64], r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Key)
+		runtime.Elem(r, &v.Version)
 	},
 }
 
@@ -424,15 +424,16 @@ func (r *DocumentRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[
 	return out, wrapErr(err, "documents.DeleteMany", "documents")
 }
 
-var bulkDocumentsNew = &runtime.Bulk[NewDocument]{
+var bulkDocumentsNew = &runtime.Bulk[*NewDocument]{
 	Table:    "documents",
+	Key:      func(a, b *NewDocument) int { return cmp.Compare(a.Key, b.Key) },
 	Validate: (*NewDocument).Validate,
-	Columns: []runtime.BulkColumn[NewDocument]{
-		runtime.Array(func(v *NewDocument) *uuid.UUID { return v.ID.Ptr() }),
-		runtime.Array(func(v *NewDocument) *string { return &v.Key }),
-		runtime.Array(func(v *NewDocument) *string { return &v.Title }),
-		runtime.Array(func(v *NewDocument) *string { return v.Body.Ptr() }),
-		runtime.Array(func(v *NewDocument) *int64 { return v.Hits.Ptr() }),
+	Row: func(v *NewDocument, r *runtime.BulkRow) {
+		runtime.Elem(r, v.ID.Ptr())
+		runtime.Elem(r, &v.Key)
+		runtime.Elem(r, &v.Title)
+		runtime.Elem(r, v.Body.Ptr())
+		runtime.Elem(r, v.Hits.Ptr())
 	},
 }
 
@@ -445,7 +446,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 
 // UpsertManyByKey is UpsertByKey for many rows (see runtime.UpsertMany).
 func (r *DocumentRepo) UpsertManyByKey(ctx context.Context, rows []NewDocument) ([]Document, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkDocumentsNew.By(func(a, b *NewDocument) int { return cmp.Compare(a.Key, b.Key) }), sqlDocumentsUpsertManyByKey, scanDocument, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkDocumentsNew, sqlDocumentsUpsertManyByKey, scanDocument, rows)
 	return out, wrapErr(err, "documents.UpsertManyByKey", "documents")
 }
 
@@ -457,6 +458,6 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 // CreateManyIfAbsentByKey is CreateIfAbsentByKey for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *DocumentRepo) CreateManyIfAbsentByKey(ctx context.Context, rows []NewDocument) ([]Document, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkDocumentsNew.By(func(a, b *NewDocument) int { return cmp.Compare(a.Key, b.Key) }), sqlDocumentsCreateManyIfAbsentByKey, scanDocument, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkDocumentsNew, sqlDocumentsCreateManyIfAbsentByKey, scanDocument, rows)
 	return out, created, wrapErr(err, "documents.CreateManyIfAbsentByKey", "documents")
 }

@@ -416,14 +416,14 @@ type AuthorKeyedUpdate struct {
 	Changes AuthorUpdate `json:"changes"`
 }
 
-var bulkAuthorsUpdates = &runtime.Bulk[AuthorKeyedUpdate]{
+var bulkAuthorsUpdates = &runtime.Bulk[*AuthorKeyedUpdate]{
 	Table:    "authors",
 	Key:      func(a, b *AuthorKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *AuthorKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[AuthorKeyedUpdate]{
-		runtime.Array(func(v *AuthorKeyedUpdate) *int64 { return &v.ID }),
-		runtime.Array(func(v *AuthorKeyedUpdate) *string { return v.Changes.Email.Ptr() }),
-		runtime.Array(func(v *AuthorKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+	Row: func(v *AuthorKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.Email.Ptr())
+		runtime.Elem(r, v.Changes.Name.Ptr())
 	},
 }
 
@@ -454,11 +454,11 @@ func (r *AuthorRepo) UpdateManyReturning(ctx context.Context, rows []AuthorKeyed
 	return out, wrapErr(err, "authors.UpdateManyReturning", "authors")
 }
 
-var bulkAuthorsKeys = &runtime.Bulk[int64]{
+var bulkAuthorsKeys = &runtime.Bulk[*int64]{
 	Table: "authors",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int64]{
-		runtime.Array(func(v *int64) *int64 { return v }),
+	Row: func(v *int64, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -475,12 +475,13 @@ func (r *AuthorRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, erro
 	return out, wrapErr(err, "authors.DeleteMany", "authors")
 }
 
-var bulkAuthorsNew = &runtime.Bulk[NewAuthor]{
+var bulkAuthorsNew = &runtime.Bulk[*NewAuthor]{
 	Table:    "authors",
+	Key:      func(a, b *NewAuthor) int { return cmp.Compare(a.Email, b.Email) },
 	Validate: (*NewAuthor).Validate,
-	Columns: []runtime.BulkColumn[NewAuthor]{
-		runtime.Array(func(v *NewAuthor) *string { return &v.Email }),
-		runtime.Array(func(v *NewAuthor) *string { return &v.Name }),
+	Row: func(v *NewAuthor, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Email)
+		runtime.Elem(r, &v.Name)
 	},
 }
 
@@ -493,7 +494,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 
 // UpsertManyByEmail is UpsertByEmail for many rows (see runtime.UpsertMany).
 func (r *AuthorRepo) UpsertManyByEmail(ctx context.Context, rows []NewAuthor) ([]Author, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkAuthorsNew.By(func(a, b *NewAuthor) int { return cmp.Compare(a.Email, b.Email) }), sqlAuthorsUpsertManyByEmail, scanAuthor, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkAuthorsNew, sqlAuthorsUpsertManyByEmail, scanAuthor, rows)
 	return out, wrapErr(err, "authors.UpsertManyByEmail", "authors")
 }
 
@@ -505,7 +506,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 // CreateManyIfAbsentByEmail is CreateIfAbsentByEmail for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *AuthorRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []NewAuthor) ([]Author, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkAuthorsNew.By(func(a, b *NewAuthor) int { return cmp.Compare(a.Email, b.Email) }), sqlAuthorsCreateManyIfAbsentByEmail, scanAuthor, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkAuthorsNew, sqlAuthorsCreateManyIfAbsentByEmail, scanAuthor, rows)
 	return out, created, wrapErr(err, "authors.CreateManyIfAbsentByEmail", "authors")
 }
 

@@ -247,14 +247,14 @@ type PostLabelKey struct {
 	LabelID int64 `json:"label_id"`
 }
 
-var bulkPostLabelsKeys = &runtime.Bulk[PostLabelKey]{
+var bulkPostLabelsKeys = &runtime.Bulk[*PostLabelKey]{
 	Table: "post_labels",
 	Key: func(a, b *PostLabelKey) int {
 		return cmp.Or(cmp.Compare(a.PostID, b.PostID), cmp.Compare(a.LabelID, b.LabelID))
 	},
-	Columns: []runtime.BulkColumn[PostLabelKey]{
-		runtime.Array(func(v *PostLabelKey) *int64 { return &v.PostID }),
-		runtime.Array(func(v *PostLabelKey) *int64 { return &v.LabelID }),
+	Row: func(v *PostLabelKey, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.PostID)
+		runtime.Elem(r, &v.LabelID)
 	},
 }
 
@@ -271,11 +271,14 @@ func (r *PostLabelRepo) DeleteMany(ctx context.Context, keys []PostLabelKey) ([]
 	return out, wrapErr(err, "post_labels.DeleteMany", "post_labels")
 }
 
-var bulkPostLabelsNew = &runtime.Bulk[NewPostLabel]{
+var bulkPostLabelsNew = &runtime.Bulk[*NewPostLabel]{
 	Table: "post_labels",
-	Columns: []runtime.BulkColumn[NewPostLabel]{
-		runtime.Array(func(v *NewPostLabel) *int64 { return &v.PostID }),
-		runtime.Array(func(v *NewPostLabel) *int64 { return &v.LabelID }),
+	Key: func(a, b *NewPostLabel) int {
+		return cmp.Or(cmp.Compare(a.PostID, b.PostID), cmp.Compare(a.LabelID, b.LabelID))
+	},
+	Row: func(v *NewPostLabel, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.PostID)
+		runtime.Elem(r, &v.LabelID)
 	},
 }
 
@@ -289,9 +292,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."post_id", "cp
 // UpsertManyByPostIDAndLabelID is UpsertByPostIDAndLabelID for many rows (see
 // runtime.UpsertMany).
 func (r *PostLabelRepo) UpsertManyByPostIDAndLabelID(ctx context.Context, rows []NewPostLabel) ([]PostLabel, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkPostLabelsNew.By(func(a, b *NewPostLabel) int {
-		return cmp.Or(cmp.Compare(a.PostID, b.PostID), cmp.Compare(a.LabelID, b.LabelID))
-	}), sqlPostLabelsUpsertManyByPostIDAndLabelID, scanPostLabel, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkPostLabelsNew, sqlPostLabelsUpsertManyByPostIDAndLabelID, scanPostLabel, rows)
 	return out, wrapErr(err, "post_labels.UpsertManyByPostIDAndLabelID", "post_labels")
 }
 
@@ -303,9 +304,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."post_id", "cp
 // CreateManyIfAbsentByPostIDAndLabelID is CreateIfAbsentByPostIDAndLabelID for
 // many rows (see runtime.CreateManyIfAbsent).
 func (r *PostLabelRepo) CreateManyIfAbsentByPostIDAndLabelID(ctx context.Context, rows []NewPostLabel) ([]PostLabel, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkPostLabelsNew.By(func(a, b *NewPostLabel) int {
-		return cmp.Or(cmp.Compare(a.PostID, b.PostID), cmp.Compare(a.LabelID, b.LabelID))
-	}), sqlPostLabelsCreateManyIfAbsentByPostIDAndLabelID, scanPostLabel, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkPostLabelsNew, sqlPostLabelsCreateManyIfAbsentByPostIDAndLabelID, scanPostLabel, rows)
 	return out, created, wrapErr(err, "post_labels.CreateManyIfAbsentByPostIDAndLabelID", "post_labels")
 }
 

@@ -414,15 +414,15 @@ type PostKeyedUpdate struct {
 	Changes PostUpdate `json:"changes"`
 }
 
-var bulkPostsUpdates = &runtime.Bulk[PostKeyedUpdate]{
+var bulkPostsUpdates = &runtime.Bulk[*PostKeyedUpdate]{
 	Table:    "posts",
 	Key:      func(a, b *PostKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *PostKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[PostKeyedUpdate]{
-		runtime.Array(func(v *PostKeyedUpdate) *int64 { return &v.ID }),
-		runtime.Array(func(v *PostKeyedUpdate) *int64 { return v.Changes.AuthorID.Ptr() }),
-		runtime.Array(func(v *PostKeyedUpdate) *string { return v.Changes.Slug.Ptr() }),
-		runtime.Array(func(v *PostKeyedUpdate) *string { return v.Changes.Title.Ptr() }),
+	Row: func(v *PostKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.AuthorID.Ptr())
+		runtime.Elem(r, v.Changes.Slug.Ptr())
+		runtime.Elem(r, v.Changes.Title.Ptr())
 	},
 }
 
@@ -453,11 +453,11 @@ func (r *PostRepo) UpdateManyReturning(ctx context.Context, rows []PostKeyedUpda
 	return out, wrapErr(err, "posts.UpdateManyReturning", "posts")
 }
 
-var bulkPostsKeys = &runtime.Bulk[int64]{
+var bulkPostsKeys = &runtime.Bulk[*int64]{
 	Table: "posts",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int64]{
-		runtime.Array(func(v *int64) *int64 { return v }),
+	Row: func(v *int64, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -474,13 +474,16 @@ func (r *PostRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error)
 	return out, wrapErr(err, "posts.DeleteMany", "posts")
 }
 
-var bulkPostsNew = &runtime.Bulk[NewPost]{
-	Table:    "posts",
+var bulkPostsNew = &runtime.Bulk[*NewPost]{
+	Table: "posts",
+	Key: func(a, b *NewPost) int {
+		return cmp.Or(cmp.Compare(a.AuthorID, b.AuthorID), cmp.Compare(a.Slug, b.Slug))
+	},
 	Validate: (*NewPost).Validate,
-	Columns: []runtime.BulkColumn[NewPost]{
-		runtime.Array(func(v *NewPost) *int64 { return &v.AuthorID }),
-		runtime.Array(func(v *NewPost) *string { return &v.Slug }),
-		runtime.Array(func(v *NewPost) *string { return &v.Title }),
+	Row: func(v *NewPost, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.AuthorID)
+		runtime.Elem(r, &v.Slug)
+		runtime.Elem(r, &v.Title)
 	},
 }
 
@@ -494,9 +497,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 // UpsertManyByAuthorIDAndSlug is UpsertByAuthorIDAndSlug for many rows (see
 // runtime.UpsertMany).
 func (r *PostRepo) UpsertManyByAuthorIDAndSlug(ctx context.Context, rows []NewPost) ([]Post, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkPostsNew.By(func(a, b *NewPost) int {
-		return cmp.Or(cmp.Compare(a.AuthorID, b.AuthorID), cmp.Compare(a.Slug, b.Slug))
-	}), sqlPostsUpsertManyByAuthorIDAndSlug, scanPost, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkPostsNew, sqlPostsUpsertManyByAuthorIDAndSlug, scanPost, rows)
 	return out, wrapErr(err, "posts.UpsertManyByAuthorIDAndSlug", "posts")
 }
 
@@ -508,9 +509,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 // CreateManyIfAbsentByAuthorIDAndSlug is CreateIfAbsentByAuthorIDAndSlug for many
 // rows (see runtime.CreateManyIfAbsent).
 func (r *PostRepo) CreateManyIfAbsentByAuthorIDAndSlug(ctx context.Context, rows []NewPost) ([]Post, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkPostsNew.By(func(a, b *NewPost) int {
-		return cmp.Or(cmp.Compare(a.AuthorID, b.AuthorID), cmp.Compare(a.Slug, b.Slug))
-	}), sqlPostsCreateManyIfAbsentByAuthorIDAndSlug, scanPost, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkPostsNew, sqlPostsCreateManyIfAbsentByAuthorIDAndSlug, scanPost, rows)
 	return out, created, wrapErr(err, "posts.CreateManyIfAbsentByAuthorIDAndSlug", "posts")
 }
 

@@ -277,13 +277,13 @@ type OrgKeyedUpdate struct {
 	Changes OrgUpdate `json:"changes"`
 }
 
-var bulkOrgsUpdates = &runtime.Bulk[OrgKeyedUpdate]{
+var bulkOrgsUpdates = &runtime.Bulk[*OrgKeyedUpdate]{
 	Table:    "orgs",
 	Key:      func(a, b *OrgKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *OrgKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[OrgKeyedUpdate]{
-		runtime.Array(func(v *OrgKeyedUpdate) *uuid.UUID { return &v.ID }),
-		runtime.Array(func(v *OrgKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+	Row: func(v *OrgKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.Name.Ptr())
 	},
 }
 
@@ -314,11 +314,11 @@ func (r *OrgRepo) UpdateManyReturning(ctx context.Context, rows []OrgKeyedUpdate
 	return out, wrapErr(err, "orgs.UpdateManyReturning", "orgs")
 }
 
-var bulkOrgsKeys = &runtime.Bulk[uuid.UUID]{
+var bulkOrgsKeys = &runtime.Bulk[*uuid.UUID]{
 	Table: "orgs",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Columns: []runtime.BulkColumn[uuid.UUID]{
-		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

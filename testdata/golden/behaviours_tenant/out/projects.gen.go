@@ -537,14 +537,14 @@ type ProjectKeyedUpdate struct {
 	Changes ProjectUpdate `json:"changes"`
 }
 
-var bulkProjectsUpdates = &runtime.Bulk[ProjectKeyedUpdate]{
+var bulkProjectsUpdates = &runtime.Bulk[*ProjectKeyedUpdate]{
 	Table:    "projects",
 	Key:      func(a, b *ProjectKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *ProjectKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[ProjectKeyedUpdate]{
-		runtime.Array(func(v *ProjectKeyedUpdate) *int64 { return &v.ID }),
-		runtime.Array(func(v *ProjectKeyedUpdate) *string { return v.Changes.Code.Ptr() }),
-		runtime.Array(func(v *ProjectKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+	Row: func(v *ProjectKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.Code.Ptr())
+		runtime.Elem(r, v.Changes.Name.Ptr())
 	},
 }
 
@@ -585,11 +585,11 @@ func (r *ProjectRepo) UpdateManyReturning(ctx context.Context, rows []ProjectKey
 	return out, wrapErr(err, "projects.UpdateManyReturning", "projects")
 }
 
-var bulkProjectsKeys = &runtime.Bulk[int64]{
+var bulkProjectsKeys = &runtime.Bulk[*int64]{
 	Table: "projects",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int64]{
-		runtime.Array(func(v *int64) *int64 { return v }),
+	Row: func(v *int64, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -611,12 +611,13 @@ func (r *ProjectRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, err
 	return out, wrapErr(err, "projects.DeleteMany", "projects")
 }
 
-var bulkProjectsNew = &runtime.Bulk[NewProject]{
+var bulkProjectsNew = &runtime.Bulk[*NewProject]{
 	Table:    "projects",
+	Key:      func(a, b *NewProject) int { return cmp.Compare(a.Code, b.Code) },
 	Validate: (*NewProject).Validate,
-	Columns: []runtime.BulkColumn[NewProject]{
-		runtime.Array(func(v *NewProject) *string { return &v.Code }),
-		runtime.Array(func(v *NewProject) *string { return &v.Name }),
+	Row: func(v *NewProject, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Code)
+		runtime.Elem(r, &v.Name)
 	},
 }
 
@@ -635,7 +636,7 @@ func (r *ProjectRepo) UpsertManyByOrgIDAndCode(ctx context.Context, rows []NewPr
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpsertMany(ctx, db, bulkProjectsNew.By(func(a, b *NewProject) int { return cmp.Compare(a.Code, b.Code) }), sqlProjectsUpsertManyByOrgIDAndCode, scanProject, rows, tenant)
+	out, err := runtime.UpsertMany(ctx, db, bulkProjectsNew, sqlProjectsUpsertManyByOrgIDAndCode, scanProject, rows, tenant)
 	return out, wrapErr(err, "projects.UpsertManyByOrgIDAndCode", "projects")
 }
 
@@ -652,7 +653,7 @@ func (r *ProjectRepo) CreateManyIfAbsentByOrgIDAndCode(ctx context.Context, rows
 		return nil, nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkProjectsNew.By(func(a, b *NewProject) int { return cmp.Compare(a.Code, b.Code) }), sqlProjectsCreateManyIfAbsentByOrgIDAndCode, scanProject, rows, tenant)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkProjectsNew, sqlProjectsCreateManyIfAbsentByOrgIDAndCode, scanProject, rows, tenant)
 	return out, created, wrapErr(err, "projects.CreateManyIfAbsentByOrgIDAndCode", "projects")
 }
 

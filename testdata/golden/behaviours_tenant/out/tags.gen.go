@@ -386,14 +386,14 @@ type TagKeyedUpdate struct {
 	Changes TagUpdate `json:"changes"`
 }
 
-var bulkTagsUpdates = &runtime.Bulk[TagKeyedUpdate]{
+var bulkTagsUpdates = &runtime.Bulk[*TagKeyedUpdate]{
 	Table:    "tags",
 	Key:      func(a, b *TagKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *TagKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[TagKeyedUpdate]{
-		runtime.Array(func(v *TagKeyedUpdate) *int64 { return &v.ID }),
-		runtime.Array(func(v *TagKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
-		runtime.TextArray("_text", func(v *TagKeyedUpdate) *[]string { return v.Changes.Colors.Ptr() }),
+	Row: func(v *TagKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.Name.Ptr())
+		runtime.TextElem(r, "_text", v.Changes.Colors.Ptr())
 	},
 }
 
@@ -434,11 +434,11 @@ func (r *TagRepo) UpdateManyReturning(ctx context.Context, rows []TagKeyedUpdate
 	return out, wrapErr(err, "tags.UpdateManyReturning", "tags")
 }
 
-var bulkTagsKeys = &runtime.Bulk[int64]{
+var bulkTagsKeys = &runtime.Bulk[*int64]{
 	Table: "tags",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int64]{
-		runtime.Array(func(v *int64) *int64 { return v }),
+	Row: func(v *int64, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -460,12 +460,13 @@ func (r *TagRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) 
 	return out, wrapErr(err, "tags.DeleteMany", "tags")
 }
 
-var bulkTagsNew = &runtime.Bulk[NewTag]{
+var bulkTagsNew = &runtime.Bulk[*NewTag]{
 	Table:    "tags",
+	Key:      func(a, b *NewTag) int { return cmp.Compare(a.Name, b.Name) },
 	Validate: (*NewTag).Validate,
-	Columns: []runtime.BulkColumn[NewTag]{
-		runtime.Array(func(v *NewTag) *string { return &v.Name }),
-		runtime.TextArray("_text", func(v *NewTag) *[]string { return v.Colors.Ptr() }),
+	Row: func(v *NewTag, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Name)
+		runtime.TextElem(r, "_text", v.Colors.Ptr())
 	},
 }
 
@@ -484,7 +485,7 @@ func (r *TagRepo) UpsertManyByOrgIDAndName(ctx context.Context, rows []NewTag) (
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpsertMany(ctx, db, bulkTagsNew.By(func(a, b *NewTag) int { return cmp.Compare(a.Name, b.Name) }), sqlTagsUpsertManyByOrgIDAndName, scanTag, rows, tenant)
+	out, err := runtime.UpsertMany(ctx, db, bulkTagsNew, sqlTagsUpsertManyByOrgIDAndName, scanTag, rows, tenant)
 	return out, wrapErr(err, "tags.UpsertManyByOrgIDAndName", "tags")
 }
 
@@ -501,7 +502,7 @@ func (r *TagRepo) CreateManyIfAbsentByOrgIDAndName(ctx context.Context, rows []N
 		return nil, nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkTagsNew.By(func(a, b *NewTag) int { return cmp.Compare(a.Name, b.Name) }), sqlTagsCreateManyIfAbsentByOrgIDAndName, scanTag, rows, tenant)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkTagsNew, sqlTagsCreateManyIfAbsentByOrgIDAndName, scanTag, rows, tenant)
 	return out, created, wrapErr(err, "tags.CreateManyIfAbsentByOrgIDAndName", "tags")
 }
 

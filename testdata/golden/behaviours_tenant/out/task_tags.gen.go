@@ -347,14 +347,14 @@ type TaskTagKey struct {
 	TagID  int64 `json:"tag_id"`
 }
 
-var bulkTaskTagsKeys = &runtime.Bulk[TaskTagKey]{
+var bulkTaskTagsKeys = &runtime.Bulk[*TaskTagKey]{
 	Table: "task_tags",
 	Key: func(a, b *TaskTagKey) int {
 		return cmp.Or(cmp.Compare(a.TaskID, b.TaskID), cmp.Compare(a.TagID, b.TagID))
 	},
-	Columns: []runtime.BulkColumn[TaskTagKey]{
-		runtime.Array(func(v *TaskTagKey) *int64 { return &v.TaskID }),
-		runtime.Array(func(v *TaskTagKey) *int64 { return &v.TagID }),
+	Row: func(v *TaskTagKey, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.TaskID)
+		runtime.Elem(r, &v.TagID)
 	},
 }
 
@@ -376,11 +376,14 @@ func (r *TaskTagRepo) DeleteMany(ctx context.Context, keys []TaskTagKey) ([]bool
 	return out, wrapErr(err, "task_tags.DeleteMany", "task_tags")
 }
 
-var bulkTaskTagsNew = &runtime.Bulk[NewTaskTag]{
+var bulkTaskTagsNew = &runtime.Bulk[*NewTaskTag]{
 	Table: "task_tags",
-	Columns: []runtime.BulkColumn[NewTaskTag]{
-		runtime.Array(func(v *NewTaskTag) *int64 { return &v.TaskID }),
-		runtime.Array(func(v *NewTaskTag) *int64 { return &v.TagID }),
+	Key: func(a, b *NewTaskTag) int {
+		return cmp.Or(cmp.Compare(a.TaskID, b.TaskID), cmp.Compare(a.TagID, b.TagID))
+	},
+	Row: func(v *NewTaskTag, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.TaskID)
+		runtime.Elem(r, &v.TagID)
 	},
 }
 
@@ -399,9 +402,7 @@ func (r *TaskTagRepo) UpsertManyByTaskIDAndTagID(ctx context.Context, rows []New
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpsertMany(ctx, db, bulkTaskTagsNew.By(func(a, b *NewTaskTag) int {
-		return cmp.Or(cmp.Compare(a.TaskID, b.TaskID), cmp.Compare(a.TagID, b.TagID))
-	}), sqlTaskTagsUpsertManyByTaskIDAndTagID, scanTaskTag, rows, tenant)
+	out, err := runtime.UpsertMany(ctx, db, bulkTaskTagsNew, sqlTaskTagsUpsertManyByTaskIDAndTagID, scanTaskTag, rows, tenant)
 	return out, wrapErr(err, "task_tags.UpsertManyByTaskIDAndTagID", "task_tags")
 }
 
@@ -418,9 +419,7 @@ func (r *TaskTagRepo) CreateManyIfAbsentByTaskIDAndTagID(ctx context.Context, ro
 		return nil, nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkTaskTagsNew.By(func(a, b *NewTaskTag) int {
-		return cmp.Or(cmp.Compare(a.TaskID, b.TaskID), cmp.Compare(a.TagID, b.TagID))
-	}), sqlTaskTagsCreateManyIfAbsentByTaskIDAndTagID, scanTaskTag, rows, tenant)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkTaskTagsNew, sqlTaskTagsCreateManyIfAbsentByTaskIDAndTagID, scanTaskTag, rows, tenant)
 	return out, created, wrapErr(err, "task_tags.CreateManyIfAbsentByTaskIDAndTagID", "task_tags")
 }
 

@@ -397,16 +397,16 @@ type TaskKeyedUpdate struct {
 	Changes TaskUpdate `json:"changes"`
 }
 
-var bulkTasksUpdates = &runtime.Bulk[TaskKeyedUpdate]{
+var bulkTasksUpdates = &runtime.Bulk[*TaskKeyedUpdate]{
 	Table:    "tasks",
 	Key:      func(a, b *TaskKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *TaskKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[TaskKeyedUpdate]{
-		runtime.Array(func(v *TaskKeyedUpdate) *int64 { return &v.ID }),
-		runtime.Array(func(v *TaskKeyedUpdate) *int64 { return &v.Version }),
-		runtime.Array(func(v *TaskKeyedUpdate) *int64 { return v.Changes.ProjectID.Ptr() }),
-		runtime.Array(func(v *TaskKeyedUpdate) *string { return v.Changes.Title.Ptr() }),
-		runtime.Array(func(v *TaskKeyedUpdate) *bool { return v.Changes.Done.Ptr() }),
+	Row: func(v *TaskKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, &v.Version)
+		runtime.Elem(r, v.Changes.ProjectID.Ptr())
+		runtime.Elem(r, v.Changes.Title.Ptr())
+		runtime.Elem(r, v.Changes.Done.Ptr())
 	},
 }
 
@@ -447,12 +447,12 @@ func (r *TaskRepo) UpdateManyReturning(ctx context.Context, rows []TaskKeyedUpda
 	return out, wrapErr(err, "tasks.UpdateManyReturning", "tasks")
 }
 
-var bulkTasksVersions = &runtime.Bulk[runtime.Versioned[int64, int64]]{
+var bulkTasksVersions = &runtime.Bulk[*runtime.Versioned[int64, int64]]{
 	Table: "tasks",
 	Key:   func(a, b *runtime.Versioned[int64, int64]) int { return cmp.Compare(a.Key, b.Key) },
-	Columns: []runtime.BulkColumn[runtime.Versioned[int64, int64]]{
-		runtime.Array(func(v *runtime.Versioned[int64, int64]) *int64 { return &v.Key }),
-		runtime.Array(func(v *runtime.Versioned[int64, int64]) *int64 { return &v.Version }),
+	Row: func(v *runtime.Versioned[int64, int64], r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Key)
+		runtime.Elem(r, &v.Version)
 	},
 }
 

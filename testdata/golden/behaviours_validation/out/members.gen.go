@@ -635,39 +635,39 @@ type MemberKeyedUpdate struct {
 	Changes MemberUpdate `json:"changes"`
 }
 
-var bulkMembersUpdates = &runtime.Bulk[MemberKeyedUpdate]{
+var bulkMembersUpdates = &runtime.Bulk[*MemberKeyedUpdate]{
 	Table:    "members",
 	Key:      func(a, b *MemberKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *MemberKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[MemberKeyedUpdate]{
-		runtime.Array(func(v *MemberKeyedUpdate) *uuid.UUID { return &v.ID }),
-		runtime.Flags(func(v *MemberKeyedUpdate) *bool { return &v.Changes.TeamID.Set }),
-		runtime.Array(func(v *MemberKeyedUpdate) *int64 { return v.Changes.TeamID.Value.Ptr() }),
-		runtime.Array(func(v *MemberKeyedUpdate) *string { return v.Changes.Email.Ptr() }),
-		runtime.Array(func(v *MemberKeyedUpdate) *string { return v.Changes.Handle.Ptr() }),
-		runtime.Array(func(v *MemberKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
-		runtime.Flags(func(v *MemberKeyedUpdate) *bool { return &v.Changes.Website.Set }),
-		runtime.Array(func(v *MemberKeyedUpdate) *string { return v.Changes.Website.Value.Ptr() }),
-		runtime.Flags(func(v *MemberKeyedUpdate) *bool { return &v.Changes.Phone.Set }),
-		runtime.Array(func(v *MemberKeyedUpdate) *string { return v.Changes.Phone.Value.Ptr() }),
-		runtime.Array(func(v *MemberKeyedUpdate) *string { return v.Changes.Host.Ptr() }),
-		runtime.Array(func(v *MemberKeyedUpdate) *string { return v.Changes.Slug.Ptr() }),
-		runtime.Flags(func(v *MemberKeyedUpdate) *bool { return &v.Changes.Initials.Set }),
-		runtime.Array(func(v *MemberKeyedUpdate) *string { return v.Changes.Initials.Value.Ptr() }),
-		runtime.Array(func(v *MemberKeyedUpdate) *string { return v.Changes.Code.Ptr() }),
-		runtime.Flags(func(v *MemberKeyedUpdate) *bool { return &v.Changes.Ref.Set }),
-		runtime.Array(func(v *MemberKeyedUpdate) *string { return v.Changes.Ref.Value.Ptr() }),
-		runtime.Flags(func(v *MemberKeyedUpdate) *bool { return &v.Changes.Age.Set }),
-		runtime.Array(func(v *MemberKeyedUpdate) *int32 { return v.Changes.Age.Value.Ptr() }),
-		runtime.Array(func(v *MemberKeyedUpdate) *int16 { return v.Changes.Score.Ptr() }),
-		runtime.Array(func(v *MemberKeyedUpdate) *decimal.Decimal { return v.Changes.Balance.Ptr() }),
-		runtime.Array(func(v *MemberKeyedUpdate) *float64 { return v.Changes.Ratio.Ptr() }),
-		runtime.Array(func(v *MemberKeyedUpdate) *Plan { return v.Changes.Plan.Ptr() }),
-		runtime.TextArray("_text", func(v *MemberKeyedUpdate) *[]Plan { return v.Changes.Plans.Ptr() }),
-		runtime.TextArray("_text", func(v *MemberKeyedUpdate) *[]string { return v.Changes.Tags.Ptr() }),
-		runtime.Flags(func(v *MemberKeyedUpdate) *bool { return &v.Changes.Motto.Set }),
-		runtime.Array(func(v *MemberKeyedUpdate) *string { return v.Changes.Motto.Value.Ptr() }),
-		runtime.Array(func(v *MemberKeyedUpdate) *string { return v.Changes.Password.Ptr() }),
+	Row: func(v *MemberKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.FlagElem(r, &v.Changes.TeamID.Set)
+		runtime.Elem(r, v.Changes.TeamID.Value.Ptr())
+		runtime.Elem(r, v.Changes.Email.Ptr())
+		runtime.Elem(r, v.Changes.Handle.Ptr())
+		runtime.Elem(r, v.Changes.Name.Ptr())
+		runtime.FlagElem(r, &v.Changes.Website.Set)
+		runtime.Elem(r, v.Changes.Website.Value.Ptr())
+		runtime.FlagElem(r, &v.Changes.Phone.Set)
+		runtime.Elem(r, v.Changes.Phone.Value.Ptr())
+		runtime.Elem(r, v.Changes.Host.Ptr())
+		runtime.Elem(r, v.Changes.Slug.Ptr())
+		runtime.FlagElem(r, &v.Changes.Initials.Set)
+		runtime.Elem(r, v.Changes.Initials.Value.Ptr())
+		runtime.Elem(r, v.Changes.Code.Ptr())
+		runtime.FlagElem(r, &v.Changes.Ref.Set)
+		runtime.Elem(r, v.Changes.Ref.Value.Ptr())
+		runtime.FlagElem(r, &v.Changes.Age.Set)
+		runtime.Elem(r, v.Changes.Age.Value.Ptr())
+		runtime.Elem(r, v.Changes.Score.Ptr())
+		runtime.Elem(r, v.Changes.Balance.Ptr())
+		runtime.Elem(r, v.Changes.Ratio.Ptr())
+		runtime.Elem(r, v.Changes.Plan.Ptr())
+		runtime.TextElem(r, "_text", v.Changes.Plans.Ptr())
+		runtime.TextElem(r, "_text", v.Changes.Tags.Ptr())
+		runtime.FlagElem(r, &v.Changes.Motto.Set)
+		runtime.Elem(r, v.Changes.Motto.Value.Ptr())
+		runtime.Elem(r, v.Changes.Password.Ptr())
 	},
 }
 
@@ -698,11 +698,11 @@ func (r *MemberRepo) UpdateManyReturning(ctx context.Context, rows []MemberKeyed
 	return out, wrapErr(err, "members.UpdateManyReturning", "members")
 }
 
-var bulkMembersKeys = &runtime.Bulk[uuid.UUID]{
+var bulkMembersKeys = &runtime.Bulk[*uuid.UUID]{
 	Table: "members",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Columns: []runtime.BulkColumn[uuid.UUID]{
-		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -719,31 +719,32 @@ func (r *MemberRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, 
 	return out, wrapErr(err, "members.DeleteMany", "members")
 }
 
-var bulkMembersNew = &runtime.Bulk[NewMember]{
+var bulkMembersNew = &runtime.Bulk[*NewMember]{
 	Table:    "members",
+	Key:      func(a, b *NewMember) int { return cmp.Compare(a.Email, b.Email) },
 	Validate: (*NewMember).Validate,
-	Columns: []runtime.BulkColumn[NewMember]{
-		runtime.Array(func(v *NewMember) *uuid.UUID { return v.ID.Ptr() }),
-		runtime.Array(func(v *NewMember) *int64 { return v.TeamID.Ptr() }),
-		runtime.Array(func(v *NewMember) *string { return &v.Email }),
-		runtime.Array(func(v *NewMember) *string { return &v.Handle }),
-		runtime.Array(func(v *NewMember) *string { return &v.Name }),
-		runtime.Array(func(v *NewMember) *string { return v.Website.Ptr() }),
-		runtime.Array(func(v *NewMember) *string { return v.Phone.Ptr() }),
-		runtime.Array(func(v *NewMember) *string { return v.Host.Ptr() }),
-		runtime.Array(func(v *NewMember) *string { return &v.Slug }),
-		runtime.Array(func(v *NewMember) *string { return v.Initials.Ptr() }),
-		runtime.Array(func(v *NewMember) *string { return v.Code.Ptr() }),
-		runtime.Array(func(v *NewMember) *string { return v.Ref.Ptr() }),
-		runtime.Array(func(v *NewMember) *int32 { return v.Age.Ptr() }),
-		runtime.Array(func(v *NewMember) *int16 { return v.Score.Ptr() }),
-		runtime.Array(func(v *NewMember) *decimal.Decimal { return v.Balance.Ptr() }),
-		runtime.Array(func(v *NewMember) *float64 { return v.Ratio.Ptr() }),
-		runtime.Array(func(v *NewMember) *Plan { return v.Plan.Ptr() }),
-		runtime.TextArray("_text", func(v *NewMember) *[]Plan { return v.Plans.Ptr() }),
-		runtime.TextArray("_text", func(v *NewMember) *[]string { return &v.Tags }),
-		runtime.Array(func(v *NewMember) *string { return v.Motto.Ptr() }),
-		runtime.Array(func(v *NewMember) *string { return &v.Password }),
+	Row: func(v *NewMember, r *runtime.BulkRow) {
+		runtime.Elem(r, v.ID.Ptr())
+		runtime.Elem(r, v.TeamID.Ptr())
+		runtime.Elem(r, &v.Email)
+		runtime.Elem(r, &v.Handle)
+		runtime.Elem(r, &v.Name)
+		runtime.Elem(r, v.Website.Ptr())
+		runtime.Elem(r, v.Phone.Ptr())
+		runtime.Elem(r, v.Host.Ptr())
+		runtime.Elem(r, &v.Slug)
+		runtime.Elem(r, v.Initials.Ptr())
+		runtime.Elem(r, v.Code.Ptr())
+		runtime.Elem(r, v.Ref.Ptr())
+		runtime.Elem(r, v.Age.Ptr())
+		runtime.Elem(r, v.Score.Ptr())
+		runtime.Elem(r, v.Balance.Ptr())
+		runtime.Elem(r, v.Ratio.Ptr())
+		runtime.Elem(r, v.Plan.Ptr())
+		runtime.TextElem(r, "_text", v.Plans.Ptr())
+		runtime.TextElem(r, "_text", &v.Tags)
+		runtime.Elem(r, v.Motto.Ptr())
+		runtime.Elem(r, &v.Password)
 	},
 }
 
@@ -756,7 +757,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 
 // UpsertManyByEmail is UpsertByEmail for many rows (see runtime.UpsertMany).
 func (r *MemberRepo) UpsertManyByEmail(ctx context.Context, rows []NewMember) ([]Member, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkMembersNew.By(func(a, b *NewMember) int { return cmp.Compare(a.Email, b.Email) }), sqlMembersUpsertManyByEmail, scanMember, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkMembersNew, sqlMembersUpsertManyByEmail, scanMember, rows)
 	return out, wrapErr(err, "members.UpsertManyByEmail", "members")
 }
 
@@ -768,7 +769,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 // CreateManyIfAbsentByEmail is CreateIfAbsentByEmail for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *MemberRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []NewMember) ([]Member, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkMembersNew.By(func(a, b *NewMember) int { return cmp.Compare(a.Email, b.Email) }), sqlMembersCreateManyIfAbsentByEmail, scanMember, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkMembersNew, sqlMembersCreateManyIfAbsentByEmail, scanMember, rows)
 	return out, created, wrapErr(err, "members.CreateManyIfAbsentByEmail", "members")
 }
 

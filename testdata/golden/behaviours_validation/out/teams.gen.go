@@ -302,13 +302,13 @@ type TeamKeyedUpdate struct {
 	Changes TeamUpdate `json:"changes"`
 }
 
-var bulkTeamsUpdates = &runtime.Bulk[TeamKeyedUpdate]{
+var bulkTeamsUpdates = &runtime.Bulk[*TeamKeyedUpdate]{
 	Table:    "teams",
 	Key:      func(a, b *TeamKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *TeamKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[TeamKeyedUpdate]{
-		runtime.Array(func(v *TeamKeyedUpdate) *int64 { return &v.ID }),
-		runtime.Array(func(v *TeamKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+	Row: func(v *TeamKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.Name.Ptr())
 	},
 }
 
@@ -339,11 +339,11 @@ func (r *TeamRepo) UpdateManyReturning(ctx context.Context, rows []TeamKeyedUpda
 	return out, wrapErr(err, "teams.UpdateManyReturning", "teams")
 }
 
-var bulkTeamsKeys = &runtime.Bulk[int64]{
+var bulkTeamsKeys = &runtime.Bulk[*int64]{
 	Table: "teams",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int64]{
-		runtime.Array(func(v *int64) *int64 { return v }),
+	Row: func(v *int64, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -360,11 +360,12 @@ func (r *TeamRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error)
 	return out, wrapErr(err, "teams.DeleteMany", "teams")
 }
 
-var bulkTeamsNew = &runtime.Bulk[NewTeam]{
+var bulkTeamsNew = &runtime.Bulk[*NewTeam]{
 	Table:    "teams",
+	Key:      func(a, b *NewTeam) int { return cmp.Compare(a.Name, b.Name) },
 	Validate: (*NewTeam).Validate,
-	Columns: []runtime.BulkColumn[NewTeam]{
-		runtime.Array(func(v *NewTeam) *string { return &v.Name }),
+	Row: func(v *NewTeam, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Name)
 	},
 }
 
@@ -377,7 +378,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 
 // UpsertManyByName is UpsertByName for many rows (see runtime.UpsertMany).
 func (r *TeamRepo) UpsertManyByName(ctx context.Context, rows []NewTeam) ([]Team, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkTeamsNew.By(func(a, b *NewTeam) int { return cmp.Compare(a.Name, b.Name) }), sqlTeamsUpsertManyByName, scanTeam, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkTeamsNew, sqlTeamsUpsertManyByName, scanTeam, rows)
 	return out, wrapErr(err, "teams.UpsertManyByName", "teams")
 }
 
@@ -389,7 +390,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 // CreateManyIfAbsentByName is CreateIfAbsentByName for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *TeamRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewTeam) ([]Team, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkTeamsNew.By(func(a, b *NewTeam) int { return cmp.Compare(a.Name, b.Name) }), sqlTeamsCreateManyIfAbsentByName, scanTeam, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkTeamsNew, sqlTeamsCreateManyIfAbsentByName, scanTeam, rows)
 	return out, created, wrapErr(err, "teams.CreateManyIfAbsentByName", "teams")
 }
 

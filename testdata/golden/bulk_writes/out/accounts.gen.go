@@ -378,17 +378,17 @@ type AccountKeyedUpdate struct {
 	Changes AccountUpdate `json:"changes"`
 }
 
-var bulkAccountsUpdates = &runtime.Bulk[AccountKeyedUpdate]{
+var bulkAccountsUpdates = &runtime.Bulk[*AccountKeyedUpdate]{
 	Table:    "accounts",
 	Key:      func(a, b *AccountKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *AccountKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[AccountKeyedUpdate]{
-		runtime.Array(func(v *AccountKeyedUpdate) *int64 { return &v.ID }),
-		runtime.Array(func(v *AccountKeyedUpdate) *int64 { return &v.Version }),
-		runtime.Array(func(v *AccountKeyedUpdate) *string { return v.Changes.Owner.Ptr() }),
-		runtime.Array(func(v *AccountKeyedUpdate) *decimal.Decimal { return v.Changes.Balance.Ptr() }),
-		runtime.Flags(func(v *AccountKeyedUpdate) *bool { return &v.Changes.Memo.Set }),
-		runtime.Array(func(v *AccountKeyedUpdate) *string { return v.Changes.Memo.Value.Ptr() }),
+	Row: func(v *AccountKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, &v.Version)
+		runtime.Elem(r, v.Changes.Owner.Ptr())
+		runtime.Elem(r, v.Changes.Balance.Ptr())
+		runtime.FlagElem(r, &v.Changes.Memo.Set)
+		runtime.Elem(r, v.Changes.Memo.Value.Ptr())
 	},
 }
 
@@ -421,12 +421,12 @@ func (r *AccountRepo) UpdateManyReturning(ctx context.Context, rows []AccountKey
 	return out, wrapErr(err, "accounts.UpdateManyReturning", "accounts")
 }
 
-var bulkAccountsVersions = &runtime.Bulk[runtime.Versioned[int64, int64]]{
+var bulkAccountsVersions = &runtime.Bulk[*runtime.Versioned[int64, int64]]{
 	Table: "accounts",
 	Key:   func(a, b *runtime.Versioned[int64, int64]) int { return cmp.Compare(a.Key, b.Key) },
-	Columns: []runtime.BulkColumn[runtime.Versioned[int64, int64]]{
-		runtime.Array(func(v *runtime.Versioned[int64, int64]) *int64 { return &v.Key }),
-		runtime.Array(func(v *runtime.Versioned[int64, int64]) *int64 { return &v.Version }),
+	Row: func(v *runtime.Versioned[int64, int64], r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Key)
+		runtime.Elem(r, &v.Version)
 	},
 }
 
@@ -445,13 +445,14 @@ func (r *AccountRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[i
 	return out, wrapErr(err, "accounts.DeleteMany", "accounts")
 }
 
-var bulkAccountsNew = &runtime.Bulk[NewAccount]{
+var bulkAccountsNew = &runtime.Bulk[*NewAccount]{
 	Table:    "accounts",
+	Key:      func(a, b *NewAccount) int { return cmp.Compare(a.Owner, b.Owner) },
 	Validate: (*NewAccount).Validate,
-	Columns: []runtime.BulkColumn[NewAccount]{
-		runtime.Array(func(v *NewAccount) *string { return &v.Owner }),
-		runtime.Array(func(v *NewAccount) *decimal.Decimal { return v.Balance.Ptr() }),
-		runtime.Array(func(v *NewAccount) *string { return v.Memo.Ptr() }),
+	Row: func(v *NewAccount, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Owner)
+		runtime.Elem(r, v.Balance.Ptr())
+		runtime.Elem(r, v.Memo.Ptr())
 	},
 }
 
@@ -465,7 +466,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 // UpsertManyByOwner is UpsertByOwner for many rows (see runtime.UpsertMany).
 func (r *AccountRepo) UpsertManyByOwner(ctx context.Context, rows []NewAccount) ([]Account, error) {
 	db := runtime.Acting(ctx, r.db)
-	out, err := runtime.UpsertMany(ctx, db, bulkAccountsNew.By(func(a, b *NewAccount) int { return cmp.Compare(a.Owner, b.Owner) }), sqlAccountsUpsertManyByOwner, scanAccount, rows)
+	out, err := runtime.UpsertMany(ctx, db, bulkAccountsNew, sqlAccountsUpsertManyByOwner, scanAccount, rows)
 	return out, wrapErr(err, "accounts.UpsertManyByOwner", "accounts")
 }
 
@@ -478,6 +479,6 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 // runtime.CreateManyIfAbsent).
 func (r *AccountRepo) CreateManyIfAbsentByOwner(ctx context.Context, rows []NewAccount) ([]Account, []bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkAccountsNew.By(func(a, b *NewAccount) int { return cmp.Compare(a.Owner, b.Owner) }), sqlAccountsCreateManyIfAbsentByOwner, scanAccount, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkAccountsNew, sqlAccountsCreateManyIfAbsentByOwner, scanAccount, rows)
 	return out, created, wrapErr(err, "accounts.CreateManyIfAbsentByOwner", "accounts")
 }

@@ -287,13 +287,13 @@ type CodeKeyedUpdate struct {
 	Changes CodeUpdate `json:"changes"`
 }
 
-var bulkCodesUpdates = &runtime.Bulk[CodeKeyedUpdate]{
+var bulkCodesUpdates = &runtime.Bulk[*CodeKeyedUpdate]{
 	Table:    "codes",
 	Key:      func(a, b *CodeKeyedUpdate) int { return cmp.Compare(a.Code, b.Code) },
 	Validate: func(v *CodeKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[CodeKeyedUpdate]{
-		runtime.Array(func(v *CodeKeyedUpdate) *string { return &v.Code }),
-		runtime.Array(func(v *CodeKeyedUpdate) *string { return v.Changes.Label.Ptr() }),
+	Row: func(v *CodeKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Code)
+		runtime.Elem(r, v.Changes.Label.Ptr())
 	},
 }
 
@@ -324,11 +324,11 @@ func (r *CodeRepo) UpdateManyReturning(ctx context.Context, rows []CodeKeyedUpda
 	return out, wrapErr(err, "codes.UpdateManyReturning", "codes")
 }
 
-var bulkCodesKeys = &runtime.Bulk[string]{
+var bulkCodesKeys = &runtime.Bulk[*string]{
 	Table: "codes",
 	Key:   func(a, b *string) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[string]{
-		runtime.Array(func(v *string) *string { return v }),
+	Row: func(v *string, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -345,12 +345,13 @@ func (r *CodeRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, error
 	return out, wrapErr(err, "codes.DeleteMany", "codes")
 }
 
-var bulkCodesNew = &runtime.Bulk[NewCode]{
+var bulkCodesNew = &runtime.Bulk[*NewCode]{
 	Table:    "codes",
+	Key:      func(a, b *NewCode) int { return cmp.Compare(a.Code, b.Code) },
 	Validate: (*NewCode).Validate,
-	Columns: []runtime.BulkColumn[NewCode]{
-		runtime.Array(func(v *NewCode) *string { return &v.Code }),
-		runtime.Array(func(v *NewCode) *string { return &v.Label }),
+	Row: func(v *NewCode, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Code)
+		runtime.Elem(r, &v.Label)
 	},
 }
 
@@ -363,7 +364,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."code", "cpcge
 
 // UpsertManyByCode is UpsertByCode for many rows (see runtime.UpsertMany).
 func (r *CodeRepo) UpsertManyByCode(ctx context.Context, rows []NewCode) ([]Code, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkCodesNew.By(func(a, b *NewCode) int { return cmp.Compare(a.Code, b.Code) }), sqlCodesUpsertManyByCode, scanCode, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkCodesNew, sqlCodesUpsertManyByCode, scanCode, rows)
 	return out, wrapErr(err, "codes.UpsertManyByCode", "codes")
 }
 
@@ -375,6 +376,6 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."code", "cpcge
 // CreateManyIfAbsentByCode is CreateIfAbsentByCode for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *CodeRepo) CreateManyIfAbsentByCode(ctx context.Context, rows []NewCode) ([]Code, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCodesNew.By(func(a, b *NewCode) int { return cmp.Compare(a.Code, b.Code) }), sqlCodesCreateManyIfAbsentByCode, scanCode, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCodesNew, sqlCodesCreateManyIfAbsentByCode, scanCode, rows)
 	return out, created, wrapErr(err, "codes.CreateManyIfAbsentByCode", "codes")
 }

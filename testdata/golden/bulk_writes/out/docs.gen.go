@@ -529,14 +529,14 @@ type DocKeyedUpdate struct {
 	Changes DocUpdate `json:"changes"`
 }
 
-var bulkDocsUpdates = &runtime.Bulk[DocKeyedUpdate]{
+var bulkDocsUpdates = &runtime.Bulk[*DocKeyedUpdate]{
 	Table:    "docs",
 	Key:      func(a, b *DocKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *DocKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[DocKeyedUpdate]{
-		runtime.Array(func(v *DocKeyedUpdate) *int64 { return &v.ID }),
-		runtime.Array(func(v *DocKeyedUpdate) *string { return v.Changes.Slug.Ptr() }),
-		runtime.Array(func(v *DocKeyedUpdate) *string { return v.Changes.Title.Ptr() }),
+	Row: func(v *DocKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.Slug.Ptr())
+		runtime.Elem(r, v.Changes.Title.Ptr())
 	},
 }
 
@@ -577,11 +577,11 @@ func (r *DocRepo) UpdateManyReturning(ctx context.Context, rows []DocKeyedUpdate
 	return out, wrapErr(err, "docs.UpdateManyReturning", "docs")
 }
 
-var bulkDocsKeys = &runtime.Bulk[int64]{
+var bulkDocsKeys = &runtime.Bulk[*int64]{
 	Table: "docs",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int64]{
-		runtime.Array(func(v *int64) *int64 { return v }),
+	Row: func(v *int64, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -603,12 +603,13 @@ func (r *DocRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error) 
 	return out, wrapErr(err, "docs.DeleteMany", "docs")
 }
 
-var bulkDocsNew = &runtime.Bulk[NewDoc]{
+var bulkDocsNew = &runtime.Bulk[*NewDoc]{
 	Table:    "docs",
+	Key:      func(a, b *NewDoc) int { return cmp.Compare(a.Slug, b.Slug) },
 	Validate: (*NewDoc).Validate,
-	Columns: []runtime.BulkColumn[NewDoc]{
-		runtime.Array(func(v *NewDoc) *string { return &v.Slug }),
-		runtime.Array(func(v *NewDoc) *string { return &v.Title }),
+	Row: func(v *NewDoc, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Slug)
+		runtime.Elem(r, &v.Title)
 	},
 }
 
@@ -627,7 +628,7 @@ func (r *DocRepo) UpsertManyByOrgIDAndSlug(ctx context.Context, rows []NewDoc) (
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpsertMany(ctx, db, bulkDocsNew.By(func(a, b *NewDoc) int { return cmp.Compare(a.Slug, b.Slug) }), sqlDocsUpsertManyByOrgIDAndSlug, scanDoc, rows, tenant)
+	out, err := runtime.UpsertMany(ctx, db, bulkDocsNew, sqlDocsUpsertManyByOrgIDAndSlug, scanDoc, rows, tenant)
 	return out, wrapErr(err, "docs.UpsertManyByOrgIDAndSlug", "docs")
 }
 
@@ -644,6 +645,6 @@ func (r *DocRepo) CreateManyIfAbsentByOrgIDAndSlug(ctx context.Context, rows []N
 		return nil, nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkDocsNew.By(func(a, b *NewDoc) int { return cmp.Compare(a.Slug, b.Slug) }), sqlDocsCreateManyIfAbsentByOrgIDAndSlug, scanDoc, rows, tenant)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkDocsNew, sqlDocsCreateManyIfAbsentByOrgIDAndSlug, scanDoc, rows, tenant)
 	return out, created, wrapErr(err, "docs.CreateManyIfAbsentByOrgIDAndSlug", "docs")
 }

@@ -362,25 +362,25 @@ type ItemKeyedUpdate struct {
 	Changes ItemUpdate `json:"changes"`
 }
 
-var bulkItemsUpdates = &runtime.Bulk[ItemKeyedUpdate]{
+var bulkItemsUpdates = &runtime.Bulk[*ItemKeyedUpdate]{
 	Table:    "items",
 	Key:      func(a, b *ItemKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *ItemKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[ItemKeyedUpdate]{
-		runtime.Array(func(v *ItemKeyedUpdate) *uuid.UUID { return &v.ID }),
-		runtime.Array(func(v *ItemKeyedUpdate) *string { return v.Changes.SKU.Ptr() }),
-		runtime.Array(func(v *ItemKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
-		runtime.Array(func(v *ItemKeyedUpdate) *int32 { return v.Changes.Qty.Ptr() }),
-		runtime.Flags(func(v *ItemKeyedUpdate) *bool { return &v.Changes.Note.Set }),
-		runtime.Array(func(v *ItemKeyedUpdate) *string { return v.Changes.Note.Value.Ptr() }),
-		runtime.Flags(func(v *ItemKeyedUpdate) *bool { return &v.Changes.Label.Set }),
-		runtime.Array(func(v *ItemKeyedUpdate) *string { return v.Changes.Label.Value.Ptr() }),
-		runtime.Array(func(v *ItemKeyedUpdate) *Mood { return v.Changes.Mood.Ptr() }),
-		runtime.TextArray("_text", func(v *ItemKeyedUpdate) *[]Mood { return v.Changes.Moods.Ptr() }),
-		runtime.Flags(func(v *ItemKeyedUpdate) *bool { return &v.Changes.Tags.Set }),
-		runtime.TextArray("_text", func(v *ItemKeyedUpdate) *[]string { return &v.Changes.Tags.Value }),
-		runtime.Flags(func(v *ItemKeyedUpdate) *bool { return &v.Changes.Price.Set }),
-		runtime.Array(func(v *ItemKeyedUpdate) *decimal.Decimal { return v.Changes.Price.Value.Ptr() }),
+	Row: func(v *ItemKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.SKU.Ptr())
+		runtime.Elem(r, v.Changes.Name.Ptr())
+		runtime.Elem(r, v.Changes.Qty.Ptr())
+		runtime.FlagElem(r, &v.Changes.Note.Set)
+		runtime.Elem(r, v.Changes.Note.Value.Ptr())
+		runtime.FlagElem(r, &v.Changes.Label.Set)
+		runtime.Elem(r, v.Changes.Label.Value.Ptr())
+		runtime.Elem(r, v.Changes.Mood.Ptr())
+		runtime.TextElem(r, "_text", v.Changes.Moods.Ptr())
+		runtime.FlagElem(r, &v.Changes.Tags.Set)
+		runtime.TextElem(r, "_text", &v.Changes.Tags.Value)
+		runtime.FlagElem(r, &v.Changes.Price.Set)
+		runtime.Elem(r, v.Changes.Price.Value.Ptr())
 	},
 }
 
@@ -411,11 +411,11 @@ func (r *ItemRepo) UpdateManyReturning(ctx context.Context, rows []ItemKeyedUpda
 	return out, wrapErr(err, "items.UpdateManyReturning", "items")
 }
 
-var bulkItemsKeys = &runtime.Bulk[uuid.UUID]{
+var bulkItemsKeys = &runtime.Bulk[*uuid.UUID]{
 	Table: "items",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Columns: []runtime.BulkColumn[uuid.UUID]{
-		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -432,21 +432,22 @@ func (r *ItemRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, er
 	return out, wrapErr(err, "items.DeleteMany", "items")
 }
 
-var bulkItemsNew = &runtime.Bulk[NewItem]{
+var bulkItemsNew = &runtime.Bulk[*NewItem]{
 	Table:    "items",
+	Key:      func(a, b *NewItem) int { return cmp.Compare(a.SKU, b.SKU) },
 	Validate: (*NewItem).Validate,
-	Columns: []runtime.BulkColumn[NewItem]{
-		runtime.Array(func(v *NewItem) *uuid.UUID { return v.ID.Ptr() }),
-		runtime.Array(func(v *NewItem) *string { return &v.SKU }),
-		runtime.Array(func(v *NewItem) *string { return &v.Name }),
-		runtime.Array(func(v *NewItem) *int32 { return v.Qty.Ptr() }),
-		runtime.Array(func(v *NewItem) *string { return v.Note.Ptr() }),
-		runtime.Flags(func(v *NewItem) *bool { return &v.Label.Set }),
-		runtime.Array(func(v *NewItem) *string { return v.Label.Value.Ptr() }),
-		runtime.Array(func(v *NewItem) *Mood { return v.Mood.Ptr() }),
-		runtime.TextArray("_text", func(v *NewItem) *[]Mood { return v.Moods.Ptr() }),
-		runtime.TextArray("_text", func(v *NewItem) *[]string { return &v.Tags }),
-		runtime.Array(func(v *NewItem) *decimal.Decimal { return v.Price.Ptr() }),
+	Row: func(v *NewItem, r *runtime.BulkRow) {
+		runtime.Elem(r, v.ID.Ptr())
+		runtime.Elem(r, &v.SKU)
+		runtime.Elem(r, &v.Name)
+		runtime.Elem(r, v.Qty.Ptr())
+		runtime.Elem(r, v.Note.Ptr())
+		runtime.FlagElem(r, &v.Label.Set)
+		runtime.Elem(r, v.Label.Value.Ptr())
+		runtime.Elem(r, v.Mood.Ptr())
+		runtime.TextElem(r, "_text", v.Moods.Ptr())
+		runtime.TextElem(r, "_text", &v.Tags)
+		runtime.Elem(r, v.Price.Ptr())
 	},
 }
 
@@ -459,7 +460,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 
 // UpsertManyBySKU is UpsertBySKU for many rows (see runtime.UpsertMany).
 func (r *ItemRepo) UpsertManyBySKU(ctx context.Context, rows []NewItem) ([]Item, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkItemsNew.By(func(a, b *NewItem) int { return cmp.Compare(a.SKU, b.SKU) }), sqlItemsUpsertManyBySKU, scanItem, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkItemsNew, sqlItemsUpsertManyBySKU, scanItem, rows)
 	return out, wrapErr(err, "items.UpsertManyBySKU", "items")
 }
 
@@ -471,6 +472,6 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 // CreateManyIfAbsentBySKU is CreateIfAbsentBySKU for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *ItemRepo) CreateManyIfAbsentBySKU(ctx context.Context, rows []NewItem) ([]Item, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkItemsNew.By(func(a, b *NewItem) int { return cmp.Compare(a.SKU, b.SKU) }), sqlItemsCreateManyIfAbsentBySKU, scanItem, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkItemsNew, sqlItemsCreateManyIfAbsentBySKU, scanItem, rows)
 	return out, created, wrapErr(err, "items.CreateManyIfAbsentBySKU", "items")
 }

@@ -327,17 +327,17 @@ type LineKeyedUpdate struct {
 	Changes LineUpdate `json:"changes"`
 }
 
-var bulkLinesUpdates = &runtime.Bulk[LineKeyedUpdate]{
+var bulkLinesUpdates = &runtime.Bulk[*LineKeyedUpdate]{
 	Table: "lines",
 	Key: func(a, b *LineKeyedUpdate) int {
 		return cmp.Or(cmp.Compare(a.OrderNo, b.OrderNo), cmp.Compare(a.LineNo, b.LineNo))
 	},
 	Validate: func(v *LineKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[LineKeyedUpdate]{
-		runtime.Array(func(v *LineKeyedUpdate) *int64 { return &v.OrderNo }),
-		runtime.Array(func(v *LineKeyedUpdate) *int32 { return &v.LineNo }),
-		runtime.Array(func(v *LineKeyedUpdate) *string { return v.Changes.Product.Ptr() }),
-		runtime.Array(func(v *LineKeyedUpdate) *int32 { return v.Changes.Quantity.Ptr() }),
+	Row: func(v *LineKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.OrderNo)
+		runtime.Elem(r, &v.LineNo)
+		runtime.Elem(r, v.Changes.Product.Ptr())
+		runtime.Elem(r, v.Changes.Quantity.Ptr())
 	},
 }
 
@@ -368,14 +368,14 @@ func (r *LineRepo) UpdateManyReturning(ctx context.Context, rows []LineKeyedUpda
 	return out, wrapErr(err, "lines.UpdateManyReturning", "lines")
 }
 
-var bulkLinesKeys = &runtime.Bulk[LineKey]{
+var bulkLinesKeys = &runtime.Bulk[*LineKey]{
 	Table: "lines",
 	Key: func(a, b *LineKey) int {
 		return cmp.Or(cmp.Compare(a.OrderNo, b.OrderNo), cmp.Compare(a.LineNo, b.LineNo))
 	},
-	Columns: []runtime.BulkColumn[LineKey]{
-		runtime.Array(func(v *LineKey) *int64 { return &v.OrderNo }),
-		runtime.Array(func(v *LineKey) *int32 { return &v.LineNo }),
+	Row: func(v *LineKey, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.OrderNo)
+		runtime.Elem(r, &v.LineNo)
 	},
 }
 
@@ -392,14 +392,17 @@ func (r *LineRepo) DeleteMany(ctx context.Context, keys []LineKey) ([]bool, erro
 	return out, wrapErr(err, "lines.DeleteMany", "lines")
 }
 
-var bulkLinesNew = &runtime.Bulk[NewLine]{
-	Table:    "lines",
+var bulkLinesNew = &runtime.Bulk[*NewLine]{
+	Table: "lines",
+	Key: func(a, b *NewLine) int {
+		return cmp.Or(cmp.Compare(a.OrderNo, b.OrderNo), cmp.Compare(a.LineNo, b.LineNo))
+	},
 	Validate: (*NewLine).Validate,
-	Columns: []runtime.BulkColumn[NewLine]{
-		runtime.Array(func(v *NewLine) *int64 { return &v.OrderNo }),
-		runtime.Array(func(v *NewLine) *int32 { return &v.LineNo }),
-		runtime.Array(func(v *NewLine) *string { return &v.Product }),
-		runtime.Array(func(v *NewLine) *int32 { return &v.Quantity }),
+	Row: func(v *NewLine, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.OrderNo)
+		runtime.Elem(r, &v.LineNo)
+		runtime.Elem(r, &v.Product)
+		runtime.Elem(r, &v.Quantity)
 	},
 }
 
@@ -413,9 +416,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."order_no", "c
 // UpsertManyByOrderNoAndLineNo is UpsertByOrderNoAndLineNo for many rows (see
 // runtime.UpsertMany).
 func (r *LineRepo) UpsertManyByOrderNoAndLineNo(ctx context.Context, rows []NewLine) ([]Line, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkLinesNew.By(func(a, b *NewLine) int {
-		return cmp.Or(cmp.Compare(a.OrderNo, b.OrderNo), cmp.Compare(a.LineNo, b.LineNo))
-	}), sqlLinesUpsertManyByOrderNoAndLineNo, scanLine, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkLinesNew, sqlLinesUpsertManyByOrderNoAndLineNo, scanLine, rows)
 	return out, wrapErr(err, "lines.UpsertManyByOrderNoAndLineNo", "lines")
 }
 
@@ -427,8 +428,6 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."order_no", "c
 // CreateManyIfAbsentByOrderNoAndLineNo is CreateIfAbsentByOrderNoAndLineNo for
 // many rows (see runtime.CreateManyIfAbsent).
 func (r *LineRepo) CreateManyIfAbsentByOrderNoAndLineNo(ctx context.Context, rows []NewLine) ([]Line, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkLinesNew.By(func(a, b *NewLine) int {
-		return cmp.Or(cmp.Compare(a.OrderNo, b.OrderNo), cmp.Compare(a.LineNo, b.LineNo))
-	}), sqlLinesCreateManyIfAbsentByOrderNoAndLineNo, scanLine, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkLinesNew, sqlLinesCreateManyIfAbsentByOrderNoAndLineNo, scanLine, rows)
 	return out, created, wrapErr(err, "lines.CreateManyIfAbsentByOrderNoAndLineNo", "lines")
 }

@@ -445,17 +445,17 @@ type CodeKeyedUpdate struct {
 	Changes CodeUpdate `json:"changes"`
 }
 
-var bulkCodesUpdates = &runtime.Bulk[CodeKeyedUpdate]{
+var bulkCodesUpdates = &runtime.Bulk[*CodeKeyedUpdate]{
 	Table: "codes",
 	Key: func(a, b *CodeKeyedUpdate) int {
 		return cmp.Or(cmp.Compare(a.Region, b.Region), cmp.Compare(a.Num, b.Num))
 	},
 	Validate: func(v *CodeKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[CodeKeyedUpdate]{
-		runtime.Array(func(v *CodeKeyedUpdate) *Region { return &v.Region }),
-		runtime.Array(func(v *CodeKeyedUpdate) *int32 { return &v.Num }),
-		runtime.Array(func(v *CodeKeyedUpdate) *string { return v.Changes.Label.Ptr() }),
-		runtime.Array(func(v *CodeKeyedUpdate) *string { return v.Changes.Note.Ptr() }),
+	Row: func(v *CodeKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Region)
+		runtime.Elem(r, &v.Num)
+		runtime.Elem(r, v.Changes.Label.Ptr())
+		runtime.Elem(r, v.Changes.Note.Ptr())
 	},
 }
 
@@ -488,12 +488,12 @@ func (r *CodeRepo) UpdateManyReturning(ctx context.Context, rows []CodeKeyedUpda
 	return out, wrapErr(err, "codes.UpdateManyReturning", "codes")
 }
 
-var bulkCodesKeys = &runtime.Bulk[CodeKey]{
+var bulkCodesKeys = &runtime.Bulk[*CodeKey]{
 	Table: "codes",
 	Key:   func(a, b *CodeKey) int { return cmp.Or(cmp.Compare(a.Region, b.Region), cmp.Compare(a.Num, b.Num)) },
-	Columns: []runtime.BulkColumn[CodeKey]{
-		runtime.Array(func(v *CodeKey) *Region { return &v.Region }),
-		runtime.Array(func(v *CodeKey) *int32 { return &v.Num }),
+	Row: func(v *CodeKey, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Region)
+		runtime.Elem(r, &v.Num)
 	},
 }
 
@@ -511,14 +511,15 @@ func (r *CodeRepo) DeleteMany(ctx context.Context, keys []CodeKey) ([]bool, erro
 	return out, wrapErr(err, "codes.DeleteMany", "codes")
 }
 
-var bulkCodesNew = &runtime.Bulk[NewCode]{
+var bulkCodesNew = &runtime.Bulk[*NewCode]{
 	Table:    "codes",
+	Key:      func(a, b *NewCode) int { return cmp.Or(cmp.Compare(a.Region, b.Region), cmp.Compare(a.Num, b.Num)) },
 	Validate: (*NewCode).Validate,
-	Columns: []runtime.BulkColumn[NewCode]{
-		runtime.Array(func(v *NewCode) *Region { return &v.Region }),
-		runtime.Array(func(v *NewCode) *int32 { return &v.Num }),
-		runtime.Array(func(v *NewCode) *string { return &v.Label }),
-		runtime.Array(func(v *NewCode) *string { return v.Note.Ptr() }),
+	Row: func(v *NewCode, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Region)
+		runtime.Elem(r, &v.Num)
+		runtime.Elem(r, &v.Label)
+		runtime.Elem(r, v.Note.Ptr())
 	},
 }
 
@@ -533,7 +534,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."region", "cpc
 // runtime.UpsertMany).
 func (r *CodeRepo) UpsertManyByRegionAndNum(ctx context.Context, rows []NewCode) ([]Code, error) {
 	db := runtime.Invalidating(r.db, codesCache.AllRows())
-	out, err := runtime.UpsertMany(ctx, db, bulkCodesNew.By(func(a, b *NewCode) int { return cmp.Or(cmp.Compare(a.Region, b.Region), cmp.Compare(a.Num, b.Num)) }), sqlCodesUpsertManyByRegionAndNum, scanCode, rows)
+	out, err := runtime.UpsertMany(ctx, db, bulkCodesNew, sqlCodesUpsertManyByRegionAndNum, scanCode, rows)
 	return out, wrapErr(err, "codes.UpsertManyByRegionAndNum", "codes")
 }
 
@@ -545,8 +546,15 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."region", "cpc
 // CreateManyIfAbsentByRegionAndNum is CreateIfAbsentByRegionAndNum for many rows
 // (see runtime.CreateManyIfAbsent).
 func (r *CodeRepo) CreateManyIfAbsentByRegionAndNum(ctx context.Context, rows []NewCode) ([]Code, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCodesNew.By(func(a, b *NewCode) int { return cmp.Or(cmp.Compare(a.Region, b.Region), cmp.Compare(a.Num, b.Num)) }), sqlCodesCreateManyIfAbsentByRegionAndNum, scanCode, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCodesNew, sqlCodesCreateManyIfAbsentByRegionAndNum, scanCode, rows)
 	return out, created, wrapErr(err, "codes.CreateManyIfAbsentByRegionAndNum", "codes")
+}
+
+var bulkCodesNewByLabel = &runtime.Bulk[*NewCode]{
+	Table:    "codes",
+	Key:      func(a, b *NewCode) int { return cmp.Compare(a.Label, b.Label) },
+	Validate: (*NewCode).Validate,
+	Row:      bulkCodesNew.Row,
 }
 
 const sqlCodesUpsertManyByLabel = `-- name: codes.UpsertManyByLabel
@@ -559,7 +567,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."region", "cpc
 // UpsertManyByLabel is UpsertByLabel for many rows (see runtime.UpsertMany).
 func (r *CodeRepo) UpsertManyByLabel(ctx context.Context, rows []NewCode) ([]Code, error) {
 	db := runtime.Invalidating(r.db, codesCache.AllRows())
-	out, err := runtime.UpsertMany(ctx, db, bulkCodesNew.By(func(a, b *NewCode) int { return cmp.Compare(a.Label, b.Label) }), sqlCodesUpsertManyByLabel, scanCode, rows)
+	out, err := runtime.UpsertMany(ctx, db, bulkCodesNewByLabel, sqlCodesUpsertManyByLabel, scanCode, rows)
 	return out, wrapErr(err, "codes.UpsertManyByLabel", "codes")
 }
 
@@ -571,7 +579,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."region", "cpc
 // CreateManyIfAbsentByLabel is CreateIfAbsentByLabel for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *CodeRepo) CreateManyIfAbsentByLabel(ctx context.Context, rows []NewCode) ([]Code, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCodesNew.By(func(a, b *NewCode) int { return cmp.Compare(a.Label, b.Label) }), sqlCodesCreateManyIfAbsentByLabel, scanCode, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCodesNewByLabel, sqlCodesCreateManyIfAbsentByLabel, scanCode, rows)
 	return out, created, wrapErr(err, "codes.CreateManyIfAbsentByLabel", "codes")
 }
 

@@ -293,13 +293,13 @@ type LabelKeyedUpdate struct {
 	Changes LabelUpdate `json:"changes"`
 }
 
-var bulkLabelsUpdates = &runtime.Bulk[LabelKeyedUpdate]{
+var bulkLabelsUpdates = &runtime.Bulk[*LabelKeyedUpdate]{
 	Table:    "labels",
 	Key:      func(a, b *LabelKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *LabelKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[LabelKeyedUpdate]{
-		runtime.Array(func(v *LabelKeyedUpdate) *int32 { return &v.ID }),
-		runtime.Array(func(v *LabelKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+	Row: func(v *LabelKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.Name.Ptr())
 	},
 }
 
@@ -332,11 +332,11 @@ func (r *LabelRepo) UpdateManyReturning(ctx context.Context, rows []LabelKeyedUp
 	return out, wrapErr(err, "labels.UpdateManyReturning", "labels")
 }
 
-var bulkLabelsKeys = &runtime.Bulk[int32]{
+var bulkLabelsKeys = &runtime.Bulk[*int32]{
 	Table: "labels",
 	Key:   func(a, b *int32) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int32]{
-		runtime.Array(func(v *int32) *int32 { return v }),
+	Row: func(v *int32, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -354,11 +354,12 @@ func (r *LabelRepo) DeleteMany(ctx context.Context, keys []int32) ([]bool, error
 	return out, wrapErr(err, "labels.DeleteMany", "labels")
 }
 
-var bulkLabelsNew = &runtime.Bulk[NewLabel]{
+var bulkLabelsNew = &runtime.Bulk[*NewLabel]{
 	Table:    "labels",
+	Key:      func(a, b *NewLabel) int { return cmp.Compare(a.Name, b.Name) },
 	Validate: (*NewLabel).Validate,
-	Columns: []runtime.BulkColumn[NewLabel]{
-		runtime.Array(func(v *NewLabel) *string { return &v.Name }),
+	Row: func(v *NewLabel, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Name)
 	},
 }
 
@@ -371,7 +372,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 
 // UpsertManyByName is UpsertByName for many rows (see runtime.UpsertMany).
 func (r *LabelRepo) UpsertManyByName(ctx context.Context, rows []NewLabel) ([]Label, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkLabelsNew.By(func(a, b *NewLabel) int { return cmp.Compare(a.Name, b.Name) }), sqlLabelsUpsertManyByName, scanLabel, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkLabelsNew, sqlLabelsUpsertManyByName, scanLabel, rows)
 	return out, wrapErr(err, "labels.UpsertManyByName", "labels")
 }
 
@@ -383,7 +384,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 // CreateManyIfAbsentByName is CreateIfAbsentByName for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *LabelRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewLabel) ([]Label, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkLabelsNew.By(func(a, b *NewLabel) int { return cmp.Compare(a.Name, b.Name) }), sqlLabelsCreateManyIfAbsentByName, scanLabel, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkLabelsNew, sqlLabelsCreateManyIfAbsentByName, scanLabel, rows)
 	return out, created, wrapErr(err, "labels.CreateManyIfAbsentByName", "labels")
 }
 

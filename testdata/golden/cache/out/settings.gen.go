@@ -340,13 +340,13 @@ type SettingKeyedUpdate struct {
 	Changes SettingUpdate `json:"changes"`
 }
 
-var bulkSettingsUpdates = &runtime.Bulk[SettingKeyedUpdate]{
+var bulkSettingsUpdates = &runtime.Bulk[*SettingKeyedUpdate]{
 	Table:    "settings",
 	Key:      func(a, b *SettingKeyedUpdate) int { return cmp.Compare(a.Key, b.Key) },
 	Validate: func(v *SettingKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[SettingKeyedUpdate]{
-		runtime.Array(func(v *SettingKeyedUpdate) *string { return &v.Key }),
-		runtime.Array(func(v *SettingKeyedUpdate) *string { return v.Changes.Value.Ptr() }),
+	Row: func(v *SettingKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Key)
+		runtime.Elem(r, v.Changes.Value.Ptr())
 	},
 }
 
@@ -379,11 +379,11 @@ func (r *SettingRepo) UpdateManyReturning(ctx context.Context, rows []SettingKey
 	return out, wrapErr(err, "settings.UpdateManyReturning", "settings")
 }
 
-var bulkSettingsKeys = &runtime.Bulk[string]{
+var bulkSettingsKeys = &runtime.Bulk[*string]{
 	Table: "settings",
 	Key:   func(a, b *string) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[string]{
-		runtime.Array(func(v *string) *string { return v }),
+	Row: func(v *string, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -401,12 +401,13 @@ func (r *SettingRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, er
 	return out, wrapErr(err, "settings.DeleteMany", "settings")
 }
 
-var bulkSettingsNew = &runtime.Bulk[NewSetting]{
+var bulkSettingsNew = &runtime.Bulk[*NewSetting]{
 	Table:    "settings",
+	Key:      func(a, b *NewSetting) int { return cmp.Compare(a.Key, b.Key) },
 	Validate: (*NewSetting).Validate,
-	Columns: []runtime.BulkColumn[NewSetting]{
-		runtime.Array(func(v *NewSetting) *string { return &v.Key }),
-		runtime.Array(func(v *NewSetting) *string { return &v.Value }),
+	Row: func(v *NewSetting, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Key)
+		runtime.Elem(r, &v.Value)
 	},
 }
 
@@ -420,7 +421,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."key", "cpcgen
 // UpsertManyByKey is UpsertByKey for many rows (see runtime.UpsertMany).
 func (r *SettingRepo) UpsertManyByKey(ctx context.Context, rows []NewSetting) ([]Setting, error) {
 	db := runtime.Invalidating(r.db, settingsCache.AllRows())
-	out, err := runtime.UpsertMany(ctx, db, bulkSettingsNew.By(func(a, b *NewSetting) int { return cmp.Compare(a.Key, b.Key) }), sqlSettingsUpsertManyByKey, scanSetting, rows)
+	out, err := runtime.UpsertMany(ctx, db, bulkSettingsNew, sqlSettingsUpsertManyByKey, scanSetting, rows)
 	return out, wrapErr(err, "settings.UpsertManyByKey", "settings")
 }
 
@@ -432,7 +433,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."key", "cpcgen
 // CreateManyIfAbsentByKey is CreateIfAbsentByKey for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *SettingRepo) CreateManyIfAbsentByKey(ctx context.Context, rows []NewSetting) ([]Setting, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkSettingsNew.By(func(a, b *NewSetting) int { return cmp.Compare(a.Key, b.Key) }), sqlSettingsCreateManyIfAbsentByKey, scanSetting, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkSettingsNew, sqlSettingsCreateManyIfAbsentByKey, scanSetting, rows)
 	return out, created, wrapErr(err, "settings.CreateManyIfAbsentByKey", "settings")
 }
 

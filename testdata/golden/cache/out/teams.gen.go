@@ -352,13 +352,13 @@ type TeamKeyedUpdate struct {
 	Changes TeamUpdate `json:"changes"`
 }
 
-var bulkTeamsUpdates = &runtime.Bulk[TeamKeyedUpdate]{
+var bulkTeamsUpdates = &runtime.Bulk[*TeamKeyedUpdate]{
 	Table:    "teams",
 	Key:      func(a, b *TeamKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *TeamKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[TeamKeyedUpdate]{
-		runtime.Array(func(v *TeamKeyedUpdate) *int64 { return &v.ID }),
-		runtime.Array(func(v *TeamKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+	Row: func(v *TeamKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.Name.Ptr())
 	},
 }
 
@@ -399,11 +399,11 @@ func (r *TeamRepo) UpdateManyReturning(ctx context.Context, rows []TeamKeyedUpda
 	return out, wrapErr(err, "teams.UpdateManyReturning", "teams")
 }
 
-var bulkTeamsKeys = &runtime.Bulk[int64]{
+var bulkTeamsKeys = &runtime.Bulk[*int64]{
 	Table: "teams",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int64]{
-		runtime.Array(func(v *int64) *int64 { return v }),
+	Row: func(v *int64, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

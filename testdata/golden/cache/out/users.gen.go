@@ -660,17 +660,17 @@ type UserKeyedUpdate struct {
 	Changes UserUpdate `json:"changes"`
 }
 
-var bulkUsersUpdates = &runtime.Bulk[UserKeyedUpdate]{
+var bulkUsersUpdates = &runtime.Bulk[*UserKeyedUpdate]{
 	Table:    "users",
 	Key:      func(a, b *UserKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *UserKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[UserKeyedUpdate]{
-		runtime.Array(func(v *UserKeyedUpdate) *int64 { return &v.ID }),
-		runtime.Array(func(v *UserKeyedUpdate) *int64 { return &v.Version }),
-		runtime.Flags(func(v *UserKeyedUpdate) *bool { return &v.Changes.TeamID.Set }),
-		runtime.Array(func(v *UserKeyedUpdate) *int64 { return v.Changes.TeamID.Value.Ptr() }),
-		runtime.Array(func(v *UserKeyedUpdate) *string { return v.Changes.Email.Ptr() }),
-		runtime.Array(func(v *UserKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+	Row: func(v *UserKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, &v.Version)
+		runtime.FlagElem(r, &v.Changes.TeamID.Set)
+		runtime.Elem(r, v.Changes.TeamID.Value.Ptr())
+		runtime.Elem(r, v.Changes.Email.Ptr())
+		runtime.Elem(r, v.Changes.Name.Ptr())
 	},
 }
 
@@ -711,20 +711,20 @@ func (r *UserRepo) UpdateManyReturning(ctx context.Context, rows []UserKeyedUpda
 	return out, wrapErr(err, "users.UpdateManyReturning", "users")
 }
 
-var bulkUsersVersions = &runtime.Bulk[runtime.Versioned[int64, int64]]{
+var bulkUsersVersions = &runtime.Bulk[*runtime.Versioned[int64, int64]]{
 	Table: "users",
 	Key:   func(a, b *runtime.Versioned[int64, int64]) int { return cmp.Compare(a.Key, b.Key) },
-	Columns: []runtime.BulkColumn[runtime.Versioned[int64, int64]]{
-		runtime.Array(func(v *runtime.Versioned[int64, int64]) *int64 { return &v.Key }),
-		runtime.Array(func(v *runtime.Versioned[int64, int64]) *int64 { return &v.Version }),
+	Row: func(v *runtime.Versioned[int64, int64], r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Key)
+		runtime.Elem(r, &v.Version)
 	},
 }
 
-var bulkUsersKeys = &runtime.Bulk[int64]{
+var bulkUsersKeys = &runtime.Bulk[*int64]{
 	Table: "users",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int64]{
-		runtime.Array(func(v *int64) *int64 { return v }),
+	Row: func(v *int64, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -747,13 +747,14 @@ func (r *UserRepo) DeleteMany(ctx context.Context, keys []runtime.Versioned[int6
 	return out, wrapErr(err, "users.DeleteMany", "users")
 }
 
-var bulkUsersNew = &runtime.Bulk[NewUser]{
+var bulkUsersNew = &runtime.Bulk[*NewUser]{
 	Table:    "users",
+	Key:      func(a, b *NewUser) int { return cmp.Compare(a.Email, b.Email) },
 	Validate: (*NewUser).Validate,
-	Columns: []runtime.BulkColumn[NewUser]{
-		runtime.Array(func(v *NewUser) *int64 { return v.TeamID.Ptr() }),
-		runtime.Array(func(v *NewUser) *string { return &v.Email }),
-		runtime.Array(func(v *NewUser) *string { return &v.Name }),
+	Row: func(v *NewUser, r *runtime.BulkRow) {
+		runtime.Elem(r, v.TeamID.Ptr())
+		runtime.Elem(r, &v.Email)
+		runtime.Elem(r, &v.Name)
 	},
 }
 
@@ -772,7 +773,7 @@ func (r *UserRepo) UpsertManyByOrgIDAndEmail(ctx context.Context, rows []NewUser
 		return nil, err
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, usersCache.AllRows()), tenant)
-	out, err := runtime.UpsertMany(ctx, db, bulkUsersNew.By(func(a, b *NewUser) int { return cmp.Compare(a.Email, b.Email) }), sqlUsersUpsertManyByOrgIDAndEmail, scanUser, rows, tenant)
+	out, err := runtime.UpsertMany(ctx, db, bulkUsersNew, sqlUsersUpsertManyByOrgIDAndEmail, scanUser, rows, tenant)
 	return out, wrapErr(err, "users.UpsertManyByOrgIDAndEmail", "users")
 }
 
@@ -789,7 +790,7 @@ func (r *UserRepo) CreateManyIfAbsentByOrgIDAndEmail(ctx context.Context, rows [
 		return nil, nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkUsersNew.By(func(a, b *NewUser) int { return cmp.Compare(a.Email, b.Email) }), sqlUsersCreateManyIfAbsentByOrgIDAndEmail, scanUser, rows, tenant)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkUsersNew, sqlUsersCreateManyIfAbsentByOrgIDAndEmail, scanUser, rows, tenant)
 	return out, created, wrapErr(err, "users.CreateManyIfAbsentByOrgIDAndEmail", "users")
 }
 

@@ -319,18 +319,18 @@ type OrderItemKeyedUpdate struct {
 	Changes OrderItemUpdate `json:"changes"`
 }
 
-var bulkOrderItemsUpdates = &runtime.Bulk[OrderItemKeyedUpdate]{
+var bulkOrderItemsUpdates = &runtime.Bulk[*OrderItemKeyedUpdate]{
 	Table: "order_items",
 	Key: func(a, b *OrderItemKeyedUpdate) int {
 		return cmp.Or(cmp.Compare(a.OrderID, b.OrderID), cmp.Compare(a.SKU, b.SKU))
 	},
 	Validate: func(v *OrderItemKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[OrderItemKeyedUpdate]{
-		runtime.Array(func(v *OrderItemKeyedUpdate) *int32 { return &v.OrderID }),
-		runtime.Array(func(v *OrderItemKeyedUpdate) *string { return &v.SKU }),
-		runtime.Array(func(v *OrderItemKeyedUpdate) *int32 { return v.Changes.Quantity.Ptr() }),
-		runtime.Flags(func(v *OrderItemKeyedUpdate) *bool { return &v.Changes.Note.Set }),
-		runtime.Array(func(v *OrderItemKeyedUpdate) *string { return v.Changes.Note.Value.Ptr() }),
+	Row: func(v *OrderItemKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.OrderID)
+		runtime.Elem(r, &v.SKU)
+		runtime.Elem(r, v.Changes.Quantity.Ptr())
+		runtime.FlagElem(r, &v.Changes.Note.Set)
+		runtime.Elem(r, v.Changes.Note.Value.Ptr())
 	},
 }
 
@@ -361,14 +361,14 @@ func (r *OrderItemRepo) UpdateManyReturning(ctx context.Context, rows []OrderIte
 	return out, wrapErr(err, "order_items.UpdateManyReturning", "order_items")
 }
 
-var bulkOrderItemsKeys = &runtime.Bulk[OrderItemKey]{
+var bulkOrderItemsKeys = &runtime.Bulk[*OrderItemKey]{
 	Table: "order_items",
 	Key: func(a, b *OrderItemKey) int {
 		return cmp.Or(cmp.Compare(a.OrderID, b.OrderID), cmp.Compare(a.SKU, b.SKU))
 	},
-	Columns: []runtime.BulkColumn[OrderItemKey]{
-		runtime.Array(func(v *OrderItemKey) *int32 { return &v.OrderID }),
-		runtime.Array(func(v *OrderItemKey) *string { return &v.SKU }),
+	Row: func(v *OrderItemKey, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.OrderID)
+		runtime.Elem(r, &v.SKU)
 	},
 }
 
@@ -385,14 +385,17 @@ func (r *OrderItemRepo) DeleteMany(ctx context.Context, keys []OrderItemKey) ([]
 	return out, wrapErr(err, "order_items.DeleteMany", "order_items")
 }
 
-var bulkOrderItemsNew = &runtime.Bulk[NewOrderItem]{
-	Table:    "order_items",
+var bulkOrderItemsNew = &runtime.Bulk[*NewOrderItem]{
+	Table: "order_items",
+	Key: func(a, b *NewOrderItem) int {
+		return cmp.Or(cmp.Compare(a.OrderID, b.OrderID), cmp.Compare(a.SKU, b.SKU))
+	},
 	Validate: (*NewOrderItem).Validate,
-	Columns: []runtime.BulkColumn[NewOrderItem]{
-		runtime.Array(func(v *NewOrderItem) *int32 { return &v.OrderID }),
-		runtime.Array(func(v *NewOrderItem) *string { return &v.SKU }),
-		runtime.Array(func(v *NewOrderItem) *int32 { return v.Quantity.Ptr() }),
-		runtime.Array(func(v *NewOrderItem) *string { return v.Note.Ptr() }),
+	Row: func(v *NewOrderItem, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.OrderID)
+		runtime.Elem(r, &v.SKU)
+		runtime.Elem(r, v.Quantity.Ptr())
+		runtime.Elem(r, v.Note.Ptr())
 	},
 }
 
@@ -406,9 +409,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."order_id", "c
 // UpsertManyByOrderIDAndSKU is UpsertByOrderIDAndSKU for many rows (see
 // runtime.UpsertMany).
 func (r *OrderItemRepo) UpsertManyByOrderIDAndSKU(ctx context.Context, rows []NewOrderItem) ([]OrderItem, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkOrderItemsNew.By(func(a, b *NewOrderItem) int {
-		return cmp.Or(cmp.Compare(a.OrderID, b.OrderID), cmp.Compare(a.SKU, b.SKU))
-	}), sqlOrderItemsUpsertManyByOrderIDAndSKU, scanOrderItem, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkOrderItemsNew, sqlOrderItemsUpsertManyByOrderIDAndSKU, scanOrderItem, rows)
 	return out, wrapErr(err, "order_items.UpsertManyByOrderIDAndSKU", "order_items")
 }
 
@@ -420,9 +421,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."order_id", "c
 // CreateManyIfAbsentByOrderIDAndSKU is CreateIfAbsentByOrderIDAndSKU for many rows
 // (see runtime.CreateManyIfAbsent).
 func (r *OrderItemRepo) CreateManyIfAbsentByOrderIDAndSKU(ctx context.Context, rows []NewOrderItem) ([]OrderItem, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkOrderItemsNew.By(func(a, b *NewOrderItem) int {
-		return cmp.Or(cmp.Compare(a.OrderID, b.OrderID), cmp.Compare(a.SKU, b.SKU))
-	}), sqlOrderItemsCreateManyIfAbsentByOrderIDAndSKU, scanOrderItem, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkOrderItemsNew, sqlOrderItemsCreateManyIfAbsentByOrderIDAndSKU, scanOrderItem, rows)
 	return out, created, wrapErr(err, "order_items.CreateManyIfAbsentByOrderIDAndSKU", "order_items")
 }
 

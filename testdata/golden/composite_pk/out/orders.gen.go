@@ -247,13 +247,13 @@ type OrderKeyedUpdate struct {
 	Changes OrderUpdate `json:"changes"`
 }
 
-var bulkOrdersUpdates = &runtime.Bulk[OrderKeyedUpdate]{
+var bulkOrdersUpdates = &runtime.Bulk[*OrderKeyedUpdate]{
 	Table:    "orders",
 	Key:      func(a, b *OrderKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *OrderKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[OrderKeyedUpdate]{
-		runtime.Array(func(v *OrderKeyedUpdate) *int32 { return &v.ID }),
-		runtime.Array(func(v *OrderKeyedUpdate) *time.Time { return v.Changes.Placed.Ptr() }),
+	Row: func(v *OrderKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.Placed.Ptr())
 	},
 }
 
@@ -284,11 +284,11 @@ func (r *OrderRepo) UpdateManyReturning(ctx context.Context, rows []OrderKeyedUp
 	return out, wrapErr(err, "orders.UpdateManyReturning", "orders")
 }
 
-var bulkOrdersKeys = &runtime.Bulk[int32]{
+var bulkOrdersKeys = &runtime.Bulk[*int32]{
 	Table: "orders",
 	Key:   func(a, b *int32) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int32]{
-		runtime.Array(func(v *int32) *int32 { return v }),
+	Row: func(v *int32, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

@@ -313,14 +313,14 @@ type ProductKeyedUpdate struct {
 	Changes ProductUpdate `json:"changes"`
 }
 
-var bulkProductsUpdates = &runtime.Bulk[ProductKeyedUpdate]{
+var bulkProductsUpdates = &runtime.Bulk[*ProductKeyedUpdate]{
 	Table:    "products",
 	Key:      func(a, b *ProductKeyedUpdate) int { return cmp.Compare(a.SKU, b.SKU) },
 	Validate: func(v *ProductKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[ProductKeyedUpdate]{
-		runtime.Array(func(v *ProductKeyedUpdate) *string { return &v.SKU }),
-		runtime.Array(func(v *ProductKeyedUpdate) *string { return v.Changes.Title.Ptr() }),
-		runtime.Array(func(v *ProductKeyedUpdate) *decimal.Decimal { return v.Changes.Price.Ptr() }),
+	Row: func(v *ProductKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.SKU)
+		runtime.Elem(r, v.Changes.Title.Ptr())
+		runtime.Elem(r, v.Changes.Price.Ptr())
 	},
 }
 
@@ -351,11 +351,11 @@ func (r *ProductRepo) UpdateManyReturning(ctx context.Context, rows []ProductKey
 	return out, wrapErr(err, "products.UpdateManyReturning", "products")
 }
 
-var bulkProductsKeys = &runtime.Bulk[string]{
+var bulkProductsKeys = &runtime.Bulk[*string]{
 	Table: "products",
 	Key:   func(a, b *string) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[string]{
-		runtime.Array(func(v *string) *string { return v }),
+	Row: func(v *string, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -372,13 +372,14 @@ func (r *ProductRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, er
 	return out, wrapErr(err, "products.DeleteMany", "products")
 }
 
-var bulkProductsNew = &runtime.Bulk[NewProduct]{
+var bulkProductsNew = &runtime.Bulk[*NewProduct]{
 	Table:    "products",
+	Key:      func(a, b *NewProduct) int { return cmp.Compare(a.SKU, b.SKU) },
 	Validate: (*NewProduct).Validate,
-	Columns: []runtime.BulkColumn[NewProduct]{
-		runtime.Array(func(v *NewProduct) *string { return &v.SKU }),
-		runtime.Array(func(v *NewProduct) *string { return &v.Title }),
-		runtime.Array(func(v *NewProduct) *decimal.Decimal { return &v.Price }),
+	Row: func(v *NewProduct, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.SKU)
+		runtime.Elem(r, &v.Title)
+		runtime.Elem(r, &v.Price)
 	},
 }
 
@@ -391,7 +392,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."sku", "cpcgen
 
 // UpsertManyBySKU is UpsertBySKU for many rows (see runtime.UpsertMany).
 func (r *ProductRepo) UpsertManyBySKU(ctx context.Context, rows []NewProduct) ([]Product, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkProductsNew.By(func(a, b *NewProduct) int { return cmp.Compare(a.SKU, b.SKU) }), sqlProductsUpsertManyBySKU, scanProduct, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkProductsNew, sqlProductsUpsertManyBySKU, scanProduct, rows)
 	return out, wrapErr(err, "products.UpsertManyBySKU", "products")
 }
 
@@ -403,7 +404,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."sku", "cpcgen
 // CreateManyIfAbsentBySKU is CreateIfAbsentBySKU for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *ProductRepo) CreateManyIfAbsentBySKU(ctx context.Context, rows []NewProduct) ([]Product, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkProductsNew.By(func(a, b *NewProduct) int { return cmp.Compare(a.SKU, b.SKU) }), sqlProductsCreateManyIfAbsentBySKU, scanProduct, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkProductsNew, sqlProductsCreateManyIfAbsentBySKU, scanProduct, rows)
 	return out, created, wrapErr(err, "products.CreateManyIfAbsentBySKU", "products")
 }
 

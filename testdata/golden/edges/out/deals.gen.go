@@ -297,22 +297,22 @@ type DealKeyedUpdate struct {
 	Changes DealUpdate `json:"changes"`
 }
 
-var bulkDealsUpdates = &runtime.Bulk[DealKeyedUpdate]{
+var bulkDealsUpdates = &runtime.Bulk[*DealKeyedUpdate]{
 	Table:    "deals",
 	Key:      func(a, b *DealKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *DealKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[DealKeyedUpdate]{
-		runtime.Array(func(v *DealKeyedUpdate) *int64 { return &v.ID }),
-		runtime.Array(func(v *DealKeyedUpdate) *decimal.Decimal { return v.Changes.Amount.Ptr() }),
-		runtime.Array(func(v *DealKeyedUpdate) *int { return v.Changes.Units.Ptr() }),
-		runtime.Flags(func(v *DealKeyedUpdate) *bool { return &v.Changes.Payload.Set }),
-		runtime.Array(func(v *DealKeyedUpdate) *json.RawMessage { return &v.Changes.Payload.Value }),
-		runtime.Flags(func(v *DealKeyedUpdate) *bool { return &v.Changes.ClosesOn.Set }),
-		runtime.Array(func(v *DealKeyedUpdate) *time.Time { return v.Changes.ClosesOn.Value.Ptr() }),
-		runtime.Flags(func(v *DealKeyedUpdate) *bool { return &v.Changes.Region.Set }),
-		runtime.Array(func(v *DealKeyedUpdate) *string { return v.Changes.Region.Value.Ptr() }),
-		runtime.Flags(func(v *DealKeyedUpdate) *bool { return &v.Changes.Span.Set }),
-		runtime.Array(func(v *DealKeyedUpdate) *pgtype.Range[int32] { return v.Changes.Span.Value }),
+	Row: func(v *DealKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.Amount.Ptr())
+		runtime.Elem(r, v.Changes.Units.Ptr())
+		runtime.FlagElem(r, &v.Changes.Payload.Set)
+		runtime.Elem(r, &v.Changes.Payload.Value)
+		runtime.FlagElem(r, &v.Changes.ClosesOn.Set)
+		runtime.Elem(r, v.Changes.ClosesOn.Value.Ptr())
+		runtime.FlagElem(r, &v.Changes.Region.Set)
+		runtime.Elem(r, v.Changes.Region.Value.Ptr())
+		runtime.FlagElem(r, &v.Changes.Span.Set)
+		runtime.Elem(r, v.Changes.Span.Value)
 	},
 }
 
@@ -343,11 +343,11 @@ func (r *DealRepo) UpdateManyReturning(ctx context.Context, rows []DealKeyedUpda
 	return out, wrapErr(err, "deals.UpdateManyReturning", "deals")
 }
 
-var bulkDealsKeys = &runtime.Bulk[int64]{
+var bulkDealsKeys = &runtime.Bulk[*int64]{
 	Table: "deals",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int64]{
-		runtime.Array(func(v *int64) *int64 { return v }),
+	Row: func(v *int64, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

@@ -242,14 +242,14 @@ type OrderLineKeyedUpdate struct {
 	Changes OrderLineUpdate `json:"changes"`
 }
 
-var bulkOrderLinesUpdates = &runtime.Bulk[OrderLineKeyedUpdate]{
+var bulkOrderLinesUpdates = &runtime.Bulk[*OrderLineKeyedUpdate]{
 	Table: "order_lines",
 	Key:   func(a, b *OrderLineKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
-	Columns: []runtime.BulkColumn[OrderLineKeyedUpdate]{
-		runtime.Array(func(v *OrderLineKeyedUpdate) *int64 { return &v.ID }),
-		runtime.Array(func(v *OrderLineKeyedUpdate) *uuid.UUID { return v.Changes.OrderID.Ptr() }),
-		runtime.Array(func(v *OrderLineKeyedUpdate) *int64 { return v.Changes.ProductID.Ptr() }),
-		runtime.Array(func(v *OrderLineKeyedUpdate) *int16 { return v.Changes.Qty.Ptr() }),
+	Row: func(v *OrderLineKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.OrderID.Ptr())
+		runtime.Elem(r, v.Changes.ProductID.Ptr())
+		runtime.Elem(r, v.Changes.Qty.Ptr())
 	},
 }
 
@@ -280,11 +280,11 @@ func (r *OrderLineRepo) UpdateManyReturning(ctx context.Context, rows []OrderLin
 	return out, wrapErr(err, "order_lines.UpdateManyReturning", "order_lines")
 }
 
-var bulkOrderLinesKeys = &runtime.Bulk[int64]{
+var bulkOrderLinesKeys = &runtime.Bulk[*int64]{
 	Table: "order_lines",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int64]{
-		runtime.Array(func(v *int64) *int64 { return v }),
+	Row: func(v *int64, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

@@ -265,18 +265,18 @@ type OrderKeyedUpdate struct {
 	Changes OrderUpdate `json:"changes"`
 }
 
-var bulkOrdersUpdates = &runtime.Bulk[OrderKeyedUpdate]{
+var bulkOrdersUpdates = &runtime.Bulk[*OrderKeyedUpdate]{
 	Table:    "orders",
 	Key:      func(a, b *OrderKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *OrderKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[OrderKeyedUpdate]{
-		runtime.Array(func(v *OrderKeyedUpdate) *uuid.UUID { return &v.ID }),
-		runtime.Array(func(v *OrderKeyedUpdate) *int64 { return v.Changes.UserID.Ptr() }),
-		runtime.Array(func(v *OrderKeyedUpdate) *time.Time { return v.Changes.PlacedAt.Ptr() }),
-		runtime.Array(func(v *OrderKeyedUpdate) *OrderStatus { return v.Changes.Status.Ptr() }),
-		runtime.Flags(func(v *OrderKeyedUpdate) *bool { return &v.Changes.Note.Set }),
-		runtime.Array(func(v *OrderKeyedUpdate) *string { return v.Changes.Note.Value.Ptr() }),
-		runtime.TextArray("_text", func(v *OrderKeyedUpdate) *[]string { return v.Changes.Labels.Ptr() }),
+	Row: func(v *OrderKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.UserID.Ptr())
+		runtime.Elem(r, v.Changes.PlacedAt.Ptr())
+		runtime.Elem(r, v.Changes.Status.Ptr())
+		runtime.FlagElem(r, &v.Changes.Note.Set)
+		runtime.Elem(r, v.Changes.Note.Value.Ptr())
+		runtime.TextElem(r, "_text", v.Changes.Labels.Ptr())
 	},
 }
 
@@ -307,11 +307,11 @@ func (r *OrderRepo) UpdateManyReturning(ctx context.Context, rows []OrderKeyedUp
 	return out, wrapErr(err, "orders.UpdateManyReturning", "orders")
 }
 
-var bulkOrdersKeys = &runtime.Bulk[uuid.UUID]{
+var bulkOrdersKeys = &runtime.Bulk[*uuid.UUID]{
 	Table: "orders",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Columns: []runtime.BulkColumn[uuid.UUID]{
-		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

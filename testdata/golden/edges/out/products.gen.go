@@ -330,17 +330,17 @@ type ProductKeyedUpdate struct {
 	Changes ProductUpdate `json:"changes"`
 }
 
-var bulkProductsUpdates = &runtime.Bulk[ProductKeyedUpdate]{
+var bulkProductsUpdates = &runtime.Bulk[*ProductKeyedUpdate]{
 	Table:    "products",
 	Key:      func(a, b *ProductKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *ProductKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[ProductKeyedUpdate]{
-		runtime.Array(func(v *ProductKeyedUpdate) *int64 { return &v.ID }),
-		runtime.Array(func(v *ProductKeyedUpdate) *string { return v.Changes.SKU.Ptr() }),
-		runtime.Array(func(v *ProductKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
-		runtime.TextArray("_text", func(v *ProductKeyedUpdate) *[]string { return v.Changes.Tags.Ptr() }),
-		runtime.Array(func(v *ProductKeyedUpdate) *json.RawMessage { return v.Changes.Attrs.Ptr() }),
-		runtime.Array(func(v *ProductKeyedUpdate) *decimal.Decimal { return v.Changes.Price.Ptr() }),
+	Row: func(v *ProductKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.SKU.Ptr())
+		runtime.Elem(r, v.Changes.Name.Ptr())
+		runtime.TextElem(r, "_text", v.Changes.Tags.Ptr())
+		runtime.Elem(r, v.Changes.Attrs.Ptr())
+		runtime.Elem(r, v.Changes.Price.Ptr())
 	},
 }
 
@@ -371,11 +371,11 @@ func (r *ProductRepo) UpdateManyReturning(ctx context.Context, rows []ProductKey
 	return out, wrapErr(err, "products.UpdateManyReturning", "products")
 }
 
-var bulkProductsKeys = &runtime.Bulk[int64]{
+var bulkProductsKeys = &runtime.Bulk[*int64]{
 	Table: "products",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int64]{
-		runtime.Array(func(v *int64) *int64 { return v }),
+	Row: func(v *int64, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -392,15 +392,16 @@ func (r *ProductRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, err
 	return out, wrapErr(err, "products.DeleteMany", "products")
 }
 
-var bulkProductsNew = &runtime.Bulk[NewProduct]{
+var bulkProductsNew = &runtime.Bulk[*NewProduct]{
 	Table:    "products",
+	Key:      func(a, b *NewProduct) int { return cmp.Compare(a.SKU, b.SKU) },
 	Validate: (*NewProduct).Validate,
-	Columns: []runtime.BulkColumn[NewProduct]{
-		runtime.Array(func(v *NewProduct) *string { return &v.SKU }),
-		runtime.Array(func(v *NewProduct) *string { return &v.Name }),
-		runtime.TextArray("_text", func(v *NewProduct) *[]string { return v.Tags.Ptr() }),
-		runtime.Array(func(v *NewProduct) *json.RawMessage { return v.Attrs.Ptr() }),
-		runtime.Array(func(v *NewProduct) *decimal.Decimal { return &v.Price }),
+	Row: func(v *NewProduct, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.SKU)
+		runtime.Elem(r, &v.Name)
+		runtime.TextElem(r, "_text", v.Tags.Ptr())
+		runtime.Elem(r, v.Attrs.Ptr())
+		runtime.Elem(r, &v.Price)
 	},
 }
 
@@ -413,7 +414,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 
 // UpsertManyBySKU is UpsertBySKU for many rows (see runtime.UpsertMany).
 func (r *ProductRepo) UpsertManyBySKU(ctx context.Context, rows []NewProduct) ([]Product, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkProductsNew.By(func(a, b *NewProduct) int { return cmp.Compare(a.SKU, b.SKU) }), sqlProductsUpsertManyBySKU, scanProduct, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkProductsNew, sqlProductsUpsertManyBySKU, scanProduct, rows)
 	return out, wrapErr(err, "products.UpsertManyBySKU", "products")
 }
 
@@ -425,7 +426,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 // CreateManyIfAbsentBySKU is CreateIfAbsentBySKU for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *ProductRepo) CreateManyIfAbsentBySKU(ctx context.Context, rows []NewProduct) ([]Product, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkProductsNew.By(func(a, b *NewProduct) int { return cmp.Compare(a.SKU, b.SKU) }), sqlProductsCreateManyIfAbsentBySKU, scanProduct, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkProductsNew, sqlProductsCreateManyIfAbsentBySKU, scanProduct, rows)
 	return out, created, wrapErr(err, "products.CreateManyIfAbsentBySKU", "products")
 }
 

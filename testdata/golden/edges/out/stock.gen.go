@@ -299,16 +299,16 @@ type StockKeyedUpdate struct {
 	Changes       StockUpdate `json:"changes"`
 }
 
-var bulkStockUpdates = &runtime.Bulk[StockKeyedUpdate]{
+var bulkStockUpdates = &runtime.Bulk[*StockKeyedUpdate]{
 	Table: "stock",
 	Key: func(a, b *StockKeyedUpdate) int {
 		return cmp.Or(runtime.CompareChar(a.WarehouseCode, b.WarehouseCode), cmp.Compare(a.ProductID, b.ProductID))
 	},
 	Validate: func(v *StockKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[StockKeyedUpdate]{
-		runtime.Array(func(v *StockKeyedUpdate) *string { return &v.WarehouseCode }),
-		runtime.Array(func(v *StockKeyedUpdate) *int64 { return &v.ProductID }),
-		runtime.Array(func(v *StockKeyedUpdate) *int32 { return v.Changes.Qty.Ptr() }),
+	Row: func(v *StockKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.WarehouseCode)
+		runtime.Elem(r, &v.ProductID)
+		runtime.Elem(r, v.Changes.Qty.Ptr())
 	},
 }
 
@@ -339,14 +339,14 @@ func (r *StockRepo) UpdateManyReturning(ctx context.Context, rows []StockKeyedUp
 	return out, wrapErr(err, "stock.UpdateManyReturning", "stock")
 }
 
-var bulkStockKeys = &runtime.Bulk[StockKey]{
+var bulkStockKeys = &runtime.Bulk[*StockKey]{
 	Table: "stock",
 	Key: func(a, b *StockKey) int {
 		return cmp.Or(runtime.CompareChar(a.WarehouseCode, b.WarehouseCode), cmp.Compare(a.ProductID, b.ProductID))
 	},
-	Columns: []runtime.BulkColumn[StockKey]{
-		runtime.Array(func(v *StockKey) *string { return &v.WarehouseCode }),
-		runtime.Array(func(v *StockKey) *int64 { return &v.ProductID }),
+	Row: func(v *StockKey, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.WarehouseCode)
+		runtime.Elem(r, &v.ProductID)
 	},
 }
 
@@ -363,13 +363,16 @@ func (r *StockRepo) DeleteMany(ctx context.Context, keys []StockKey) ([]bool, er
 	return out, wrapErr(err, "stock.DeleteMany", "stock")
 }
 
-var bulkStockNew = &runtime.Bulk[NewStock]{
-	Table:    "stock",
+var bulkStockNew = &runtime.Bulk[*NewStock]{
+	Table: "stock",
+	Key: func(a, b *NewStock) int {
+		return cmp.Or(runtime.CompareChar(a.WarehouseCode, b.WarehouseCode), cmp.Compare(a.ProductID, b.ProductID))
+	},
 	Validate: (*NewStock).Validate,
-	Columns: []runtime.BulkColumn[NewStock]{
-		runtime.Array(func(v *NewStock) *string { return &v.WarehouseCode }),
-		runtime.Array(func(v *NewStock) *int64 { return &v.ProductID }),
-		runtime.Array(func(v *NewStock) *int32 { return &v.Qty }),
+	Row: func(v *NewStock, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.WarehouseCode)
+		runtime.Elem(r, &v.ProductID)
+		runtime.Elem(r, &v.Qty)
 	},
 }
 
@@ -383,9 +386,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."warehouse_cod
 // UpsertManyByWarehouseCodeAndProductID is UpsertByWarehouseCodeAndProductID for
 // many rows (see runtime.UpsertMany).
 func (r *StockRepo) UpsertManyByWarehouseCodeAndProductID(ctx context.Context, rows []NewStock) ([]Stock, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkStockNew.By(func(a, b *NewStock) int {
-		return cmp.Or(runtime.CompareChar(a.WarehouseCode, b.WarehouseCode), cmp.Compare(a.ProductID, b.ProductID))
-	}), sqlStockUpsertManyByWarehouseCodeAndProductID, scanStock, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkStockNew, sqlStockUpsertManyByWarehouseCodeAndProductID, scanStock, rows)
 	return out, wrapErr(err, "stock.UpsertManyByWarehouseCodeAndProductID", "stock")
 }
 
@@ -398,9 +399,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."warehouse_cod
 // CreateIfAbsentByWarehouseCodeAndProductID for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *StockRepo) CreateManyIfAbsentByWarehouseCodeAndProductID(ctx context.Context, rows []NewStock) ([]Stock, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkStockNew.By(func(a, b *NewStock) int {
-		return cmp.Or(runtime.CompareChar(a.WarehouseCode, b.WarehouseCode), cmp.Compare(a.ProductID, b.ProductID))
-	}), sqlStockCreateManyIfAbsentByWarehouseCodeAndProductID, scanStock, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkStockNew, sqlStockCreateManyIfAbsentByWarehouseCodeAndProductID, scanStock, rows)
 	return out, created, wrapErr(err, "stock.CreateManyIfAbsentByWarehouseCodeAndProductID", "stock")
 }
 

@@ -289,13 +289,13 @@ type UserKeyedUpdate struct {
 	Changes UserUpdate `json:"changes"`
 }
 
-var bulkUsersUpdates = &runtime.Bulk[UserKeyedUpdate]{
+var bulkUsersUpdates = &runtime.Bulk[*UserKeyedUpdate]{
 	Table:    "users",
 	Key:      func(a, b *UserKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *UserKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[UserKeyedUpdate]{
-		runtime.Array(func(v *UserKeyedUpdate) *int64 { return &v.ID }),
-		runtime.Array(func(v *UserKeyedUpdate) *string { return v.Changes.Email.Ptr() }),
+	Row: func(v *UserKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.Email.Ptr())
 	},
 }
 
@@ -326,11 +326,11 @@ func (r *UserRepo) UpdateManyReturning(ctx context.Context, rows []UserKeyedUpda
 	return out, wrapErr(err, "users.UpdateManyReturning", "users")
 }
 
-var bulkUsersKeys = &runtime.Bulk[int64]{
+var bulkUsersKeys = &runtime.Bulk[*int64]{
 	Table: "users",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int64]{
-		runtime.Array(func(v *int64) *int64 { return v }),
+	Row: func(v *int64, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -347,11 +347,12 @@ func (r *UserRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error)
 	return out, wrapErr(err, "users.DeleteMany", "users")
 }
 
-var bulkUsersNew = &runtime.Bulk[NewUser]{
+var bulkUsersNew = &runtime.Bulk[*NewUser]{
 	Table:    "users",
+	Key:      func(a, b *NewUser) int { return cmp.Compare(a.Email, b.Email) },
 	Validate: (*NewUser).Validate,
-	Columns: []runtime.BulkColumn[NewUser]{
-		runtime.Array(func(v *NewUser) *string { return &v.Email }),
+	Row: func(v *NewUser, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Email)
 	},
 }
 
@@ -364,7 +365,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 
 // UpsertManyByEmail is UpsertByEmail for many rows (see runtime.UpsertMany).
 func (r *UserRepo) UpsertManyByEmail(ctx context.Context, rows []NewUser) ([]User, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkUsersNew.By(func(a, b *NewUser) int { return cmp.Compare(a.Email, b.Email) }), sqlUsersUpsertManyByEmail, scanUser, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkUsersNew, sqlUsersUpsertManyByEmail, scanUser, rows)
 	return out, wrapErr(err, "users.UpsertManyByEmail", "users")
 }
 
@@ -376,7 +377,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 // CreateManyIfAbsentByEmail is CreateIfAbsentByEmail for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *UserRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []NewUser) ([]User, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkUsersNew.By(func(a, b *NewUser) int { return cmp.Compare(a.Email, b.Email) }), sqlUsersCreateManyIfAbsentByEmail, scanUser, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkUsersNew, sqlUsersCreateManyIfAbsentByEmail, scanUser, rows)
 	return out, created, wrapErr(err, "users.CreateManyIfAbsentByEmail", "users")
 }
 

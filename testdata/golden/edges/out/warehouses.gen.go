@@ -301,13 +301,13 @@ type WarehouseKeyedUpdate struct {
 	Changes WarehouseUpdate `json:"changes"`
 }
 
-var bulkWarehousesUpdates = &runtime.Bulk[WarehouseKeyedUpdate]{
+var bulkWarehousesUpdates = &runtime.Bulk[*WarehouseKeyedUpdate]{
 	Table:    "warehouses",
 	Key:      func(a, b *WarehouseKeyedUpdate) int { return runtime.CompareChar(a.Code, b.Code) },
 	Validate: func(v *WarehouseKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[WarehouseKeyedUpdate]{
-		runtime.Array(func(v *WarehouseKeyedUpdate) *string { return &v.Code }),
-		runtime.Array(func(v *WarehouseKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+	Row: func(v *WarehouseKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Code)
+		runtime.Elem(r, v.Changes.Name.Ptr())
 	},
 }
 
@@ -338,11 +338,11 @@ func (r *WarehouseRepo) UpdateManyReturning(ctx context.Context, rows []Warehous
 	return out, wrapErr(err, "warehouses.UpdateManyReturning", "warehouses")
 }
 
-var bulkWarehousesKeys = &runtime.Bulk[string]{
+var bulkWarehousesKeys = &runtime.Bulk[*string]{
 	Table: "warehouses",
 	Key:   func(a, b *string) int { return runtime.CompareChar(*a, *b) },
-	Columns: []runtime.BulkColumn[string]{
-		runtime.Array(func(v *string) *string { return v }),
+	Row: func(v *string, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -359,12 +359,13 @@ func (r *WarehouseRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, 
 	return out, wrapErr(err, "warehouses.DeleteMany", "warehouses")
 }
 
-var bulkWarehousesNew = &runtime.Bulk[NewWarehouse]{
+var bulkWarehousesNew = &runtime.Bulk[*NewWarehouse]{
 	Table:    "warehouses",
+	Key:      func(a, b *NewWarehouse) int { return runtime.CompareChar(a.Code, b.Code) },
 	Validate: (*NewWarehouse).Validate,
-	Columns: []runtime.BulkColumn[NewWarehouse]{
-		runtime.Array(func(v *NewWarehouse) *string { return &v.Code }),
-		runtime.Array(func(v *NewWarehouse) *string { return &v.Name }),
+	Row: func(v *NewWarehouse, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Code)
+		runtime.Elem(r, &v.Name)
 	},
 }
 
@@ -377,7 +378,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."code"::text, 
 
 // UpsertManyByCode is UpsertByCode for many rows (see runtime.UpsertMany).
 func (r *WarehouseRepo) UpsertManyByCode(ctx context.Context, rows []NewWarehouse) ([]Warehouse, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkWarehousesNew.By(func(a, b *NewWarehouse) int { return runtime.CompareChar(a.Code, b.Code) }), sqlWarehousesUpsertManyByCode, scanWarehouse, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkWarehousesNew, sqlWarehousesUpsertManyByCode, scanWarehouse, rows)
 	return out, wrapErr(err, "warehouses.UpsertManyByCode", "warehouses")
 }
 
@@ -389,7 +390,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."code"::text, 
 // CreateManyIfAbsentByCode is CreateIfAbsentByCode for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *WarehouseRepo) CreateManyIfAbsentByCode(ctx context.Context, rows []NewWarehouse) ([]Warehouse, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkWarehousesNew.By(func(a, b *NewWarehouse) int { return runtime.CompareChar(a.Code, b.Code) }), sqlWarehousesCreateManyIfAbsentByCode, scanWarehouse, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkWarehousesNew, sqlWarehousesCreateManyIfAbsentByCode, scanWarehouse, rows)
 	return out, created, wrapErr(err, "warehouses.CreateManyIfAbsentByCode", "warehouses")
 }
 

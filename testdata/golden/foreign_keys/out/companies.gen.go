@@ -296,13 +296,13 @@ type CompanyKeyedUpdate struct {
 	Changes CompanyUpdate `json:"changes"`
 }
 
-var bulkCompaniesUpdates = &runtime.Bulk[CompanyKeyedUpdate]{
+var bulkCompaniesUpdates = &runtime.Bulk[*CompanyKeyedUpdate]{
 	Table:    "companies",
 	Key:      func(a, b *CompanyKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *CompanyKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[CompanyKeyedUpdate]{
-		runtime.Array(func(v *CompanyKeyedUpdate) *uuid.UUID { return &v.ID }),
-		runtime.Array(func(v *CompanyKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+	Row: func(v *CompanyKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.Name.Ptr())
 	},
 }
 
@@ -333,11 +333,11 @@ func (r *CompanyRepo) UpdateManyReturning(ctx context.Context, rows []CompanyKey
 	return out, wrapErr(err, "companies.UpdateManyReturning", "companies")
 }
 
-var bulkCompaniesKeys = &runtime.Bulk[uuid.UUID]{
+var bulkCompaniesKeys = &runtime.Bulk[*uuid.UUID]{
 	Table: "companies",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Columns: []runtime.BulkColumn[uuid.UUID]{
-		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -354,12 +354,13 @@ func (r *CompanyRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool,
 	return out, wrapErr(err, "companies.DeleteMany", "companies")
 }
 
-var bulkCompaniesNew = &runtime.Bulk[NewCompany]{
+var bulkCompaniesNew = &runtime.Bulk[*NewCompany]{
 	Table:    "companies",
+	Key:      func(a, b *NewCompany) int { return cmp.Compare(a.Name, b.Name) },
 	Validate: (*NewCompany).Validate,
-	Columns: []runtime.BulkColumn[NewCompany]{
-		runtime.Array(func(v *NewCompany) *uuid.UUID { return v.ID.Ptr() }),
-		runtime.Array(func(v *NewCompany) *string { return &v.Name }),
+	Row: func(v *NewCompany, r *runtime.BulkRow) {
+		runtime.Elem(r, v.ID.Ptr())
+		runtime.Elem(r, &v.Name)
 	},
 }
 
@@ -372,7 +373,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 
 // UpsertManyByName is UpsertByName for many rows (see runtime.UpsertMany).
 func (r *CompanyRepo) UpsertManyByName(ctx context.Context, rows []NewCompany) ([]Company, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkCompaniesNew.By(func(a, b *NewCompany) int { return cmp.Compare(a.Name, b.Name) }), sqlCompaniesUpsertManyByName, scanCompany, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkCompaniesNew, sqlCompaniesUpsertManyByName, scanCompany, rows)
 	return out, wrapErr(err, "companies.UpsertManyByName", "companies")
 }
 
@@ -384,7 +385,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 // CreateManyIfAbsentByName is CreateIfAbsentByName for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *CompanyRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewCompany) ([]Company, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCompaniesNew.By(func(a, b *NewCompany) int { return cmp.Compare(a.Name, b.Name) }), sqlCompaniesCreateManyIfAbsentByName, scanCompany, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCompaniesNew, sqlCompaniesCreateManyIfAbsentByName, scanCompany, rows)
 	return out, created, wrapErr(err, "companies.CreateManyIfAbsentByName", "companies")
 }
 

@@ -305,14 +305,14 @@ type DepartmentKeyedUpdate struct {
 	Changes DepartmentUpdate `json:"changes"`
 }
 
-var bulkDepartmentsUpdates = &runtime.Bulk[DepartmentKeyedUpdate]{
+var bulkDepartmentsUpdates = &runtime.Bulk[*DepartmentKeyedUpdate]{
 	Table:    "departments",
 	Key:      func(a, b *DepartmentKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *DepartmentKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[DepartmentKeyedUpdate]{
-		runtime.Array(func(v *DepartmentKeyedUpdate) *uuid.UUID { return &v.ID }),
-		runtime.Array(func(v *DepartmentKeyedUpdate) *uuid.UUID { return v.Changes.CompanyID.Ptr() }),
-		runtime.Array(func(v *DepartmentKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+	Row: func(v *DepartmentKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.CompanyID.Ptr())
+		runtime.Elem(r, v.Changes.Name.Ptr())
 	},
 }
 
@@ -343,11 +343,11 @@ func (r *DepartmentRepo) UpdateManyReturning(ctx context.Context, rows []Departm
 	return out, wrapErr(err, "departments.UpdateManyReturning", "departments")
 }
 
-var bulkDepartmentsKeys = &runtime.Bulk[uuid.UUID]{
+var bulkDepartmentsKeys = &runtime.Bulk[*uuid.UUID]{
 	Table: "departments",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Columns: []runtime.BulkColumn[uuid.UUID]{
-		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -364,13 +364,16 @@ func (r *DepartmentRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bo
 	return out, wrapErr(err, "departments.DeleteMany", "departments")
 }
 
-var bulkDepartmentsNew = &runtime.Bulk[NewDepartment]{
-	Table:    "departments",
+var bulkDepartmentsNew = &runtime.Bulk[*NewDepartment]{
+	Table: "departments",
+	Key: func(a, b *NewDepartment) int {
+		return cmp.Or(runtime.CompareUUID(a.CompanyID, b.CompanyID), cmp.Compare(a.Name, b.Name))
+	},
 	Validate: (*NewDepartment).Validate,
-	Columns: []runtime.BulkColumn[NewDepartment]{
-		runtime.Array(func(v *NewDepartment) *uuid.UUID { return v.ID.Ptr() }),
-		runtime.Array(func(v *NewDepartment) *uuid.UUID { return &v.CompanyID }),
-		runtime.Array(func(v *NewDepartment) *string { return &v.Name }),
+	Row: func(v *NewDepartment, r *runtime.BulkRow) {
+		runtime.Elem(r, v.ID.Ptr())
+		runtime.Elem(r, &v.CompanyID)
+		runtime.Elem(r, &v.Name)
 	},
 }
 
@@ -384,9 +387,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 // UpsertManyByCompanyIDAndName is UpsertByCompanyIDAndName for many rows (see
 // runtime.UpsertMany).
 func (r *DepartmentRepo) UpsertManyByCompanyIDAndName(ctx context.Context, rows []NewDepartment) ([]Department, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkDepartmentsNew.By(func(a, b *NewDepartment) int {
-		return cmp.Or(runtime.CompareUUID(a.CompanyID, b.CompanyID), cmp.Compare(a.Name, b.Name))
-	}), sqlDepartmentsUpsertManyByCompanyIDAndName, scanDepartment, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkDepartmentsNew, sqlDepartmentsUpsertManyByCompanyIDAndName, scanDepartment, rows)
 	return out, wrapErr(err, "departments.UpsertManyByCompanyIDAndName", "departments")
 }
 
@@ -398,9 +399,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 // CreateManyIfAbsentByCompanyIDAndName is CreateIfAbsentByCompanyIDAndName for
 // many rows (see runtime.CreateManyIfAbsent).
 func (r *DepartmentRepo) CreateManyIfAbsentByCompanyIDAndName(ctx context.Context, rows []NewDepartment) ([]Department, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkDepartmentsNew.By(func(a, b *NewDepartment) int {
-		return cmp.Or(runtime.CompareUUID(a.CompanyID, b.CompanyID), cmp.Compare(a.Name, b.Name))
-	}), sqlDepartmentsCreateManyIfAbsentByCompanyIDAndName, scanDepartment, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkDepartmentsNew, sqlDepartmentsCreateManyIfAbsentByCompanyIDAndName, scanDepartment, rows)
 	return out, created, wrapErr(err, "departments.CreateManyIfAbsentByCompanyIDAndName", "departments")
 }
 

@@ -328,17 +328,17 @@ type EmployeeKeyedUpdate struct {
 	Changes EmployeeUpdate `json:"changes"`
 }
 
-var bulkEmployeesUpdates = &runtime.Bulk[EmployeeKeyedUpdate]{
+var bulkEmployeesUpdates = &runtime.Bulk[*EmployeeKeyedUpdate]{
 	Table:    "employees",
 	Key:      func(a, b *EmployeeKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *EmployeeKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[EmployeeKeyedUpdate]{
-		runtime.Array(func(v *EmployeeKeyedUpdate) *int64 { return &v.ID }),
-		runtime.Array(func(v *EmployeeKeyedUpdate) *uuid.UUID { return v.Changes.DepartmentID.Ptr() }),
-		runtime.Flags(func(v *EmployeeKeyedUpdate) *bool { return &v.Changes.ManagerID.Set }),
-		runtime.Array(func(v *EmployeeKeyedUpdate) *int64 { return v.Changes.ManagerID.Value.Ptr() }),
-		runtime.Array(func(v *EmployeeKeyedUpdate) *string { return v.Changes.Email.Ptr() }),
-		runtime.Array(func(v *EmployeeKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+	Row: func(v *EmployeeKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.DepartmentID.Ptr())
+		runtime.FlagElem(r, &v.Changes.ManagerID.Set)
+		runtime.Elem(r, v.Changes.ManagerID.Value.Ptr())
+		runtime.Elem(r, v.Changes.Email.Ptr())
+		runtime.Elem(r, v.Changes.Name.Ptr())
 	},
 }
 
@@ -369,11 +369,11 @@ func (r *EmployeeRepo) UpdateManyReturning(ctx context.Context, rows []EmployeeK
 	return out, wrapErr(err, "employees.UpdateManyReturning", "employees")
 }
 
-var bulkEmployeesKeys = &runtime.Bulk[int64]{
+var bulkEmployeesKeys = &runtime.Bulk[*int64]{
 	Table: "employees",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int64]{
-		runtime.Array(func(v *int64) *int64 { return v }),
+	Row: func(v *int64, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -390,14 +390,15 @@ func (r *EmployeeRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, er
 	return out, wrapErr(err, "employees.DeleteMany", "employees")
 }
 
-var bulkEmployeesNew = &runtime.Bulk[NewEmployee]{
+var bulkEmployeesNew = &runtime.Bulk[*NewEmployee]{
 	Table:    "employees",
+	Key:      func(a, b *NewEmployee) int { return cmp.Compare(a.Email, b.Email) },
 	Validate: (*NewEmployee).Validate,
-	Columns: []runtime.BulkColumn[NewEmployee]{
-		runtime.Array(func(v *NewEmployee) *uuid.UUID { return &v.DepartmentID }),
-		runtime.Array(func(v *NewEmployee) *int64 { return v.ManagerID.Ptr() }),
-		runtime.Array(func(v *NewEmployee) *string { return &v.Email }),
-		runtime.Array(func(v *NewEmployee) *string { return &v.Name }),
+	Row: func(v *NewEmployee, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.DepartmentID)
+		runtime.Elem(r, v.ManagerID.Ptr())
+		runtime.Elem(r, &v.Email)
+		runtime.Elem(r, &v.Name)
 	},
 }
 
@@ -410,7 +411,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 
 // UpsertManyByEmail is UpsertByEmail for many rows (see runtime.UpsertMany).
 func (r *EmployeeRepo) UpsertManyByEmail(ctx context.Context, rows []NewEmployee) ([]Employee, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkEmployeesNew.By(func(a, b *NewEmployee) int { return cmp.Compare(a.Email, b.Email) }), sqlEmployeesUpsertManyByEmail, scanEmployee, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkEmployeesNew, sqlEmployeesUpsertManyByEmail, scanEmployee, rows)
 	return out, wrapErr(err, "employees.UpsertManyByEmail", "employees")
 }
 
@@ -422,7 +423,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 // CreateManyIfAbsentByEmail is CreateIfAbsentByEmail for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *EmployeeRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []NewEmployee) ([]Employee, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkEmployeesNew.By(func(a, b *NewEmployee) int { return cmp.Compare(a.Email, b.Email) }), sqlEmployeesCreateManyIfAbsentByEmail, scanEmployee, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkEmployeesNew, sqlEmployeesCreateManyIfAbsentByEmail, scanEmployee, rows)
 	return out, created, wrapErr(err, "employees.CreateManyIfAbsentByEmail", "employees")
 }
 

@@ -251,14 +251,14 @@ type StoreItemKeyedUpdate struct {
 	Changes StoreItemUpdate `json:"changes"`
 }
 
-var bulkStoreItemsUpdates = &runtime.Bulk[StoreItemKeyedUpdate]{
+var bulkStoreItemsUpdates = &runtime.Bulk[*StoreItemKeyedUpdate]{
 	Table:    "store_items",
 	Key:      func(a, b *StoreItemKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *StoreItemKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[StoreItemKeyedUpdate]{
-		runtime.Array(func(v *StoreItemKeyedUpdate) *int64 { return &v.ID }),
-		runtime.Array(func(v *StoreItemKeyedUpdate) *int64 { return v.Changes.StoreID.Ptr() }),
-		runtime.Array(func(v *StoreItemKeyedUpdate) *string { return v.Changes.SKU.Ptr() }),
+	Row: func(v *StoreItemKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.StoreID.Ptr())
+		runtime.Elem(r, v.Changes.SKU.Ptr())
 	},
 }
 
@@ -289,11 +289,11 @@ func (r *StoreItemRepo) UpdateManyReturning(ctx context.Context, rows []StoreIte
 	return out, wrapErr(err, "store_items.UpdateManyReturning", "store_items")
 }
 
-var bulkStoreItemsKeys = &runtime.Bulk[int64]{
+var bulkStoreItemsKeys = &runtime.Bulk[*int64]{
 	Table: "store_items",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int64]{
-		runtime.Array(func(v *int64) *int64 { return v }),
+	Row: func(v *int64, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

@@ -281,18 +281,18 @@ type ShopKeyedUpdate struct {
 	Changes ShopUpdate `json:"changes"`
 }
 
-var bulkShopsUpdates = &runtime.Bulk[ShopKeyedUpdate]{
+var bulkShopsUpdates = &runtime.Bulk[*ShopKeyedUpdate]{
 	Table:    "store",
 	Key:      func(a, b *ShopKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *ShopKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[ShopKeyedUpdate]{
-		runtime.Array(func(v *ShopKeyedUpdate) *int64 { return &v.ID }),
-		runtime.Array(func(v *ShopKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
-		runtime.Array(func(v *ShopKeyedUpdate) *ShopStatus { return v.Changes.Status.Ptr() }),
-		runtime.Flags(func(v *ShopKeyedUpdate) *bool { return &v.Changes.URL.Set }),
-		runtime.Array(func(v *ShopKeyedUpdate) *string { return v.Changes.URL.Value.Ptr() }),
-		runtime.Flags(func(v *ShopKeyedUpdate) *bool { return &v.Changes.LegacyURL.Set }),
-		runtime.Array(func(v *ShopKeyedUpdate) *string { return v.Changes.LegacyURL.Value.Ptr() }),
+	Row: func(v *ShopKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.Name.Ptr())
+		runtime.Elem(r, v.Changes.Status.Ptr())
+		runtime.FlagElem(r, &v.Changes.URL.Set)
+		runtime.Elem(r, v.Changes.URL.Value.Ptr())
+		runtime.FlagElem(r, &v.Changes.LegacyURL.Set)
+		runtime.Elem(r, v.Changes.LegacyURL.Value.Ptr())
 	},
 }
 
@@ -323,11 +323,11 @@ func (r *ShopRepo) UpdateManyReturning(ctx context.Context, rows []ShopKeyedUpda
 	return out, wrapErr(err, "store.UpdateManyReturning", "store")
 }
 
-var bulkShopsKeys = &runtime.Bulk[int64]{
+var bulkShopsKeys = &runtime.Bulk[*int64]{
 	Table: "store",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int64]{
-		runtime.Array(func(v *int64) *int64 { return v }),
+	Row: func(v *int64, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

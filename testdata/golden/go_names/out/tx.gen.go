@@ -248,14 +248,14 @@ type TxKeyedUpdate struct {
 	Changes TxUpdate `json:"changes"`
 }
 
-var bulkTxUpdates = &runtime.Bulk[TxKeyedUpdate]{
+var bulkTxUpdates = &runtime.Bulk[*TxKeyedUpdate]{
 	Table:    "tx",
 	Key:      func(a, b *TxKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *TxKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[TxKeyedUpdate]{
-		runtime.Array(func(v *TxKeyedUpdate) *int64 { return &v.ID }),
-		runtime.Array(func(v *TxKeyedUpdate) *int64 { return v.Changes.StoreID.Ptr() }),
-		runtime.Array(func(v *TxKeyedUpdate) *decimal.Decimal { return v.Changes.Amount.Ptr() }),
+	Row: func(v *TxKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.StoreID.Ptr())
+		runtime.Elem(r, v.Changes.Amount.Ptr())
 	},
 }
 
@@ -286,11 +286,11 @@ func (r *TxRepo) UpdateManyReturning(ctx context.Context, rows []TxKeyedUpdate) 
 	return out, wrapErr(err, "tx.UpdateManyReturning", "tx")
 }
 
-var bulkTxKeys = &runtime.Bulk[int64]{
+var bulkTxKeys = &runtime.Bulk[*int64]{
 	Table: "tx",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int64]{
-		runtime.Array(func(v *int64) *int64 { return v }),
+	Row: func(v *int64, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

@@ -353,50 +353,50 @@ type MaybeKeyedUpdate struct {
 	Changes MaybeUpdate `json:"changes"`
 }
 
-var bulkMaybesUpdates = &runtime.Bulk[MaybeKeyedUpdate]{
+var bulkMaybesUpdates = &runtime.Bulk[*MaybeKeyedUpdate]{
 	Table:    "maybes",
 	Key:      func(a, b *MaybeKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *MaybeKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[MaybeKeyedUpdate]{
-		runtime.Array(func(v *MaybeKeyedUpdate) *uuid.UUID { return &v.ID }),
-		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.Name.Set }),
-		runtime.Array(func(v *MaybeKeyedUpdate) *string { return v.Changes.Name.Value.Ptr() }),
-		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.Code.Set }),
-		runtime.Array(func(v *MaybeKeyedUpdate) *string { return v.Changes.Code.Value.Ptr() }),
-		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.Active.Set }),
-		runtime.Array(func(v *MaybeKeyedUpdate) *bool { return v.Changes.Active.Value.Ptr() }),
-		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.N16.Set }),
-		runtime.Array(func(v *MaybeKeyedUpdate) *int16 { return v.Changes.N16.Value.Ptr() }),
-		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.N32.Set }),
-		runtime.Array(func(v *MaybeKeyedUpdate) *int32 { return v.Changes.N32.Value.Ptr() }),
-		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.N64.Set }),
-		runtime.Array(func(v *MaybeKeyedUpdate) *int64 { return v.Changes.N64.Value.Ptr() }),
-		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.Amount.Set }),
-		runtime.Array(func(v *MaybeKeyedUpdate) *decimal.Decimal { return v.Changes.Amount.Value.Ptr() }),
-		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.Ratio.Set }),
-		runtime.Array(func(v *MaybeKeyedUpdate) *float64 { return v.Changes.Ratio.Value.Ptr() }),
-		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.Day.Set }),
-		runtime.Array(func(v *MaybeKeyedUpdate) *time.Time { return v.Changes.Day.Value.Ptr() }),
-		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.At.Set }),
-		runtime.Array(func(v *MaybeKeyedUpdate) *time.Time { return v.Changes.At.Value.Ptr() }),
-		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.LocalAt.Set }),
-		runtime.Array(func(v *MaybeKeyedUpdate) *time.Time { return v.Changes.LocalAt.Value.Ptr() }),
-		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.Doc.Set }),
-		runtime.Array(func(v *MaybeKeyedUpdate) *json.RawMessage { return &v.Changes.Doc.Value }),
-		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.Blob.Set }),
-		runtime.Array(func(v *MaybeKeyedUpdate) *[]byte { return &v.Changes.Blob.Value }),
-		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.Addr.Set }),
-		runtime.Array(func(v *MaybeKeyedUpdate) *netip.Prefix { return v.Changes.Addr.Value.Ptr() }),
-		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.Tags.Set }),
-		runtime.TextArray("_text", func(v *MaybeKeyedUpdate) *[]string { return &v.Changes.Tags.Value }),
-		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.Ref.Set }),
-		runtime.Array(func(v *MaybeKeyedUpdate) *uuid.UUID { return v.Changes.Ref.Value.Ptr() }),
-		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.Color.Set }),
-		runtime.Array(func(v *MaybeKeyedUpdate) *Color { return v.Changes.Color.Value.Ptr() }),
-		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.Colors.Set }),
-		runtime.TextArray("_text", func(v *MaybeKeyedUpdate) *[]Color { return &v.Changes.Colors.Value }),
-		runtime.Flags(func(v *MaybeKeyedUpdate) *bool { return &v.Changes.Hint.Set }),
-		runtime.Array(func(v *MaybeKeyedUpdate) *string { return v.Changes.Hint.Value.Ptr() }),
+	Row: func(v *MaybeKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.FlagElem(r, &v.Changes.Name.Set)
+		runtime.Elem(r, v.Changes.Name.Value.Ptr())
+		runtime.FlagElem(r, &v.Changes.Code.Set)
+		runtime.Elem(r, v.Changes.Code.Value.Ptr())
+		runtime.FlagElem(r, &v.Changes.Active.Set)
+		runtime.Elem(r, v.Changes.Active.Value.Ptr())
+		runtime.FlagElem(r, &v.Changes.N16.Set)
+		runtime.Elem(r, v.Changes.N16.Value.Ptr())
+		runtime.FlagElem(r, &v.Changes.N32.Set)
+		runtime.Elem(r, v.Changes.N32.Value.Ptr())
+		runtime.FlagElem(r, &v.Changes.N64.Set)
+		runtime.Elem(r, v.Changes.N64.Value.Ptr())
+		runtime.FlagElem(r, &v.Changes.Amount.Set)
+		runtime.Elem(r, v.Changes.Amount.Value.Ptr())
+		runtime.FlagElem(r, &v.Changes.Ratio.Set)
+		runtime.Elem(r, v.Changes.Ratio.Value.Ptr())
+		runtime.FlagElem(r, &v.Changes.Day.Set)
+		runtime.Elem(r, v.Changes.Day.Value.Ptr())
+		runtime.FlagElem(r, &v.Changes.At.Set)
+		runtime.Elem(r, v.Changes.At.Value.Ptr())
+		runtime.FlagElem(r, &v.Changes.LocalAt.Set)
+		runtime.Elem(r, v.Changes.LocalAt.Value.Ptr())
+		runtime.FlagElem(r, &v.Changes.Doc.Set)
+		runtime.Elem(r, &v.Changes.Doc.Value)
+		runtime.FlagElem(r, &v.Changes.Blob.Set)
+		runtime.Elem(r, &v.Changes.Blob.Value)
+		runtime.FlagElem(r, &v.Changes.Addr.Set)
+		runtime.Elem(r, v.Changes.Addr.Value.Ptr())
+		runtime.FlagElem(r, &v.Changes.Tags.Set)
+		runtime.TextElem(r, "_text", &v.Changes.Tags.Value)
+		runtime.FlagElem(r, &v.Changes.Ref.Set)
+		runtime.Elem(r, v.Changes.Ref.Value.Ptr())
+		runtime.FlagElem(r, &v.Changes.Color.Set)
+		runtime.Elem(r, v.Changes.Color.Value.Ptr())
+		runtime.FlagElem(r, &v.Changes.Colors.Set)
+		runtime.TextElem(r, "_text", &v.Changes.Colors.Value)
+		runtime.FlagElem(r, &v.Changes.Hint.Set)
+		runtime.Elem(r, v.Changes.Hint.Value.Ptr())
 	},
 }
 
@@ -427,11 +427,11 @@ func (r *MaybeRepo) UpdateManyReturning(ctx context.Context, rows []MaybeKeyedUp
 	return out, wrapErr(err, "maybes.UpdateManyReturning", "maybes")
 }
 
-var bulkMaybesKeys = &runtime.Bulk[uuid.UUID]{
+var bulkMaybesKeys = &runtime.Bulk[*uuid.UUID]{
 	Table: "maybes",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Columns: []runtime.BulkColumn[uuid.UUID]{
-		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

@@ -347,20 +347,20 @@ type ProfileKeyedUpdate struct {
 	Changes ProfileUpdate `json:"changes"`
 }
 
-var bulkProfilesUpdates = &runtime.Bulk[ProfileKeyedUpdate]{
+var bulkProfilesUpdates = &runtime.Bulk[*ProfileKeyedUpdate]{
 	Table:    "profiles",
 	Key:      func(a, b *ProfileKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *ProfileKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[ProfileKeyedUpdate]{
-		runtime.Array(func(v *ProfileKeyedUpdate) *int64 { return &v.ID }),
-		runtime.Array(func(v *ProfileKeyedUpdate) *string { return v.Changes.Handle.Ptr() }),
-		runtime.Flags(func(v *ProfileKeyedUpdate) *bool { return &v.Changes.Bio.Set }),
-		runtime.Array(func(v *ProfileKeyedUpdate) *string { return v.Changes.Bio.Value.Ptr() }),
-		runtime.Array(func(v *ProfileKeyedUpdate) *int32 { return v.Changes.Karma.Ptr() }),
-		runtime.Flags(func(v *ProfileKeyedUpdate) *bool { return &v.Changes.Motto.Set }),
-		runtime.Array(func(v *ProfileKeyedUpdate) *string { return v.Changes.Motto.Value.Ptr() }),
-		runtime.Array(func(v *ProfileKeyedUpdate) *bool { return v.Changes.Verified.Ptr() }),
-		runtime.Array(func(v *ProfileKeyedUpdate) *json.RawMessage { return v.Changes.Settings.Ptr() }),
+	Row: func(v *ProfileKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.Handle.Ptr())
+		runtime.FlagElem(r, &v.Changes.Bio.Set)
+		runtime.Elem(r, v.Changes.Bio.Value.Ptr())
+		runtime.Elem(r, v.Changes.Karma.Ptr())
+		runtime.FlagElem(r, &v.Changes.Motto.Set)
+		runtime.Elem(r, v.Changes.Motto.Value.Ptr())
+		runtime.Elem(r, v.Changes.Verified.Ptr())
+		runtime.Elem(r, v.Changes.Settings.Ptr())
 	},
 }
 
@@ -391,11 +391,11 @@ func (r *ProfileRepo) UpdateManyReturning(ctx context.Context, rows []ProfileKey
 	return out, wrapErr(err, "profiles.UpdateManyReturning", "profiles")
 }
 
-var bulkProfilesKeys = &runtime.Bulk[int64]{
+var bulkProfilesKeys = &runtime.Bulk[*int64]{
 	Table: "profiles",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int64]{
-		runtime.Array(func(v *int64) *int64 { return v }),
+	Row: func(v *int64, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -412,17 +412,18 @@ func (r *ProfileRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, err
 	return out, wrapErr(err, "profiles.DeleteMany", "profiles")
 }
 
-var bulkProfilesNew = &runtime.Bulk[NewProfile]{
+var bulkProfilesNew = &runtime.Bulk[*NewProfile]{
 	Table:    "profiles",
+	Key:      func(a, b *NewProfile) int { return cmp.Compare(a.Handle, b.Handle) },
 	Validate: (*NewProfile).Validate,
-	Columns: []runtime.BulkColumn[NewProfile]{
-		runtime.Array(func(v *NewProfile) *string { return &v.Handle }),
-		runtime.Array(func(v *NewProfile) *string { return v.Bio.Ptr() }),
-		runtime.Array(func(v *NewProfile) *int32 { return v.Karma.Ptr() }),
-		runtime.Flags(func(v *NewProfile) *bool { return &v.Motto.Set }),
-		runtime.Array(func(v *NewProfile) *string { return v.Motto.Value.Ptr() }),
-		runtime.Array(func(v *NewProfile) *bool { return v.Verified.Ptr() }),
-		runtime.Array(func(v *NewProfile) *json.RawMessage { return v.Settings.Ptr() }),
+	Row: func(v *NewProfile, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Handle)
+		runtime.Elem(r, v.Bio.Ptr())
+		runtime.Elem(r, v.Karma.Ptr())
+		runtime.FlagElem(r, &v.Motto.Set)
+		runtime.Elem(r, v.Motto.Value.Ptr())
+		runtime.Elem(r, v.Verified.Ptr())
+		runtime.Elem(r, v.Settings.Ptr())
 	},
 }
 
@@ -435,7 +436,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 
 // UpsertManyByHandle is UpsertByHandle for many rows (see runtime.UpsertMany).
 func (r *ProfileRepo) UpsertManyByHandle(ctx context.Context, rows []NewProfile) ([]Profile, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkProfilesNew.By(func(a, b *NewProfile) int { return cmp.Compare(a.Handle, b.Handle) }), sqlProfilesUpsertManyByHandle, scanProfile, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkProfilesNew, sqlProfilesUpsertManyByHandle, scanProfile, rows)
 	return out, wrapErr(err, "profiles.UpsertManyByHandle", "profiles")
 }
 
@@ -447,6 +448,6 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 // CreateManyIfAbsentByHandle is CreateIfAbsentByHandle for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *ProfileRepo) CreateManyIfAbsentByHandle(ctx context.Context, rows []NewProfile) ([]Profile, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkProfilesNew.By(func(a, b *NewProfile) int { return cmp.Compare(a.Handle, b.Handle) }), sqlProfilesCreateManyIfAbsentByHandle, scanProfile, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkProfilesNew, sqlProfilesCreateManyIfAbsentByHandle, scanProfile, rows)
 	return out, created, wrapErr(err, "profiles.CreateManyIfAbsentByHandle", "profiles")
 }

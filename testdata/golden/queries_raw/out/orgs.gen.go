@@ -293,13 +293,13 @@ type OrgKeyedUpdate struct {
 	Changes OrgUpdate `json:"changes"`
 }
 
-var bulkOrgsUpdates = &runtime.Bulk[OrgKeyedUpdate]{
+var bulkOrgsUpdates = &runtime.Bulk[*OrgKeyedUpdate]{
 	Table:    "orgs",
 	Key:      func(a, b *OrgKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *OrgKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[OrgKeyedUpdate]{
-		runtime.Array(func(v *OrgKeyedUpdate) *uuid.UUID { return &v.ID }),
-		runtime.Array(func(v *OrgKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+	Row: func(v *OrgKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.Name.Ptr())
 	},
 }
 
@@ -330,11 +330,11 @@ func (r *OrgRepo) UpdateManyReturning(ctx context.Context, rows []OrgKeyedUpdate
 	return out, wrapErr(err, "orgs.UpdateManyReturning", "orgs")
 }
 
-var bulkOrgsKeys = &runtime.Bulk[uuid.UUID]{
+var bulkOrgsKeys = &runtime.Bulk[*uuid.UUID]{
 	Table: "orgs",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Columns: []runtime.BulkColumn[uuid.UUID]{
-		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -351,12 +351,13 @@ func (r *OrgRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, err
 	return out, wrapErr(err, "orgs.DeleteMany", "orgs")
 }
 
-var bulkOrgsNew = &runtime.Bulk[NewOrg]{
+var bulkOrgsNew = &runtime.Bulk[*NewOrg]{
 	Table:    "orgs",
+	Key:      func(a, b *NewOrg) int { return cmp.Compare(a.Name, b.Name) },
 	Validate: (*NewOrg).Validate,
-	Columns: []runtime.BulkColumn[NewOrg]{
-		runtime.Array(func(v *NewOrg) *uuid.UUID { return v.ID.Ptr() }),
-		runtime.Array(func(v *NewOrg) *string { return &v.Name }),
+	Row: func(v *NewOrg, r *runtime.BulkRow) {
+		runtime.Elem(r, v.ID.Ptr())
+		runtime.Elem(r, &v.Name)
 	},
 }
 
@@ -369,7 +370,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 
 // UpsertManyByName is UpsertByName for many rows (see runtime.UpsertMany).
 func (r *OrgRepo) UpsertManyByName(ctx context.Context, rows []NewOrg) ([]Org, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkOrgsNew.By(func(a, b *NewOrg) int { return cmp.Compare(a.Name, b.Name) }), sqlOrgsUpsertManyByName, scanOrg, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkOrgsNew, sqlOrgsUpsertManyByName, scanOrg, rows)
 	return out, wrapErr(err, "orgs.UpsertManyByName", "orgs")
 }
 
@@ -381,7 +382,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 // CreateManyIfAbsentByName is CreateIfAbsentByName for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *OrgRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewOrg) ([]Org, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkOrgsNew.By(func(a, b *NewOrg) int { return cmp.Compare(a.Name, b.Name) }), sqlOrgsCreateManyIfAbsentByName, scanOrg, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkOrgsNew, sqlOrgsCreateManyIfAbsentByName, scanOrg, rows)
 	return out, created, wrapErr(err, "orgs.CreateManyIfAbsentByName", "orgs")
 }
 

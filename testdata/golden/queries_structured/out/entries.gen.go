@@ -281,18 +281,18 @@ type EntryKeyedUpdate struct {
 	Changes EntryUpdate `json:"changes"`
 }
 
-var bulkEntriesUpdates = &runtime.Bulk[EntryKeyedUpdate]{
+var bulkEntriesUpdates = &runtime.Bulk[*EntryKeyedUpdate]{
 	Table:    "entries",
 	Key:      func(a, b *EntryKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *EntryKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[EntryKeyedUpdate]{
-		runtime.Array(func(v *EntryKeyedUpdate) *int64 { return &v.ID }),
-		runtime.Array(func(v *EntryKeyedUpdate) *int64 { return v.Changes.AccountID.Ptr() }),
-		runtime.Array(func(v *EntryKeyedUpdate) *EntryKind { return v.Changes.Kind.Ptr() }),
-		runtime.Array(func(v *EntryKeyedUpdate) *decimal.Decimal { return v.Changes.Amount.Ptr() }),
-		runtime.Flags(func(v *EntryKeyedUpdate) *bool { return &v.Changes.Memo.Set }),
-		runtime.Array(func(v *EntryKeyedUpdate) *string { return v.Changes.Memo.Value.Ptr() }),
-		runtime.Array(func(v *EntryKeyedUpdate) *time.Time { return v.Changes.BookedAt.Ptr() }),
+	Row: func(v *EntryKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.AccountID.Ptr())
+		runtime.Elem(r, v.Changes.Kind.Ptr())
+		runtime.Elem(r, v.Changes.Amount.Ptr())
+		runtime.FlagElem(r, &v.Changes.Memo.Set)
+		runtime.Elem(r, v.Changes.Memo.Value.Ptr())
+		runtime.Elem(r, v.Changes.BookedAt.Ptr())
 	},
 }
 
@@ -323,11 +323,11 @@ func (r *EntryRepo) UpdateManyReturning(ctx context.Context, rows []EntryKeyedUp
 	return out, wrapErr(err, "entries.UpdateManyReturning", "entries")
 }
 
-var bulkEntriesKeys = &runtime.Bulk[int64]{
+var bulkEntriesKeys = &runtime.Bulk[*int64]{
 	Table: "entries",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int64]{
-		runtime.Array(func(v *int64) *int64 { return v }),
+	Row: func(v *int64, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

@@ -450,19 +450,19 @@ type UserKeyedUpdate struct {
 	Changes UserUpdate `json:"changes"`
 }
 
-var bulkUsersUpdates = &runtime.Bulk[UserKeyedUpdate]{
+var bulkUsersUpdates = &runtime.Bulk[*UserKeyedUpdate]{
 	Table:    "users",
 	Key:      func(a, b *UserKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *UserKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[UserKeyedUpdate]{
-		runtime.Array(func(v *UserKeyedUpdate) *uuid.UUID { return &v.ID }),
-		runtime.Array(func(v *UserKeyedUpdate) *string { return v.Changes.Email.Ptr() }),
-		runtime.Array(func(v *UserKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
-		runtime.Flags(func(v *UserKeyedUpdate) *bool { return &v.Changes.Nickname.Set }),
-		runtime.Array(func(v *UserKeyedUpdate) *string { return v.Changes.Nickname.Value.Ptr() }),
-		runtime.Flags(func(v *UserKeyedUpdate) *bool { return &v.Changes.Age.Set }),
-		runtime.Array(func(v *UserKeyedUpdate) *int32 { return v.Changes.Age.Value.Ptr() }),
-		runtime.Array(func(v *UserKeyedUpdate) *int64 { return v.Changes.Score.Ptr() }),
+	Row: func(v *UserKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.Email.Ptr())
+		runtime.Elem(r, v.Changes.Name.Ptr())
+		runtime.FlagElem(r, &v.Changes.Nickname.Set)
+		runtime.Elem(r, v.Changes.Nickname.Value.Ptr())
+		runtime.FlagElem(r, &v.Changes.Age.Set)
+		runtime.Elem(r, v.Changes.Age.Value.Ptr())
+		runtime.Elem(r, v.Changes.Score.Ptr())
 	},
 }
 
@@ -493,11 +493,11 @@ func (r *UserRepo) UpdateManyReturning(ctx context.Context, rows []UserKeyedUpda
 	return out, wrapErr(err, "users.UpdateManyReturning", "users")
 }
 
-var bulkUsersKeys = &runtime.Bulk[uuid.UUID]{
+var bulkUsersKeys = &runtime.Bulk[*uuid.UUID]{
 	Table: "users",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Columns: []runtime.BulkColumn[uuid.UUID]{
-		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -514,16 +514,17 @@ func (r *UserRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, er
 	return out, wrapErr(err, "users.DeleteMany", "users")
 }
 
-var bulkUsersNew = &runtime.Bulk[NewUser]{
+var bulkUsersNew = &runtime.Bulk[*NewUser]{
 	Table:    "users",
+	Key:      func(a, b *NewUser) int { return cmp.Compare(a.Email, b.Email) },
 	Validate: (*NewUser).Validate,
-	Columns: []runtime.BulkColumn[NewUser]{
-		runtime.Array(func(v *NewUser) *uuid.UUID { return v.ID.Ptr() }),
-		runtime.Array(func(v *NewUser) *string { return &v.Email }),
-		runtime.Array(func(v *NewUser) *string { return &v.Name }),
-		runtime.Array(func(v *NewUser) *string { return v.Nickname.Ptr() }),
-		runtime.Array(func(v *NewUser) *int32 { return v.Age.Ptr() }),
-		runtime.Array(func(v *NewUser) *int64 { return v.Score.Ptr() }),
+	Row: func(v *NewUser, r *runtime.BulkRow) {
+		runtime.Elem(r, v.ID.Ptr())
+		runtime.Elem(r, &v.Email)
+		runtime.Elem(r, &v.Name)
+		runtime.Elem(r, v.Nickname.Ptr())
+		runtime.Elem(r, v.Age.Ptr())
+		runtime.Elem(r, v.Score.Ptr())
 	},
 }
 
@@ -536,7 +537,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 
 // UpsertManyByEmail is UpsertByEmail for many rows (see runtime.UpsertMany).
 func (r *UserRepo) UpsertManyByEmail(ctx context.Context, rows []NewUser) ([]User, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkUsersNew.By(func(a, b *NewUser) int { return cmp.Compare(a.Email, b.Email) }), sqlUsersUpsertManyByEmail, scanUser, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkUsersNew, sqlUsersUpsertManyByEmail, scanUser, rows)
 	return out, wrapErr(err, "users.UpsertManyByEmail", "users")
 }
 
@@ -548,7 +549,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 // CreateManyIfAbsentByEmail is CreateIfAbsentByEmail for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *UserRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []NewUser) ([]User, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkUsersNew.By(func(a, b *NewUser) int { return cmp.Compare(a.Email, b.Email) }), sqlUsersCreateManyIfAbsentByEmail, scanUser, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkUsersNew, sqlUsersCreateManyIfAbsentByEmail, scanUser, rows)
 	return out, created, wrapErr(err, "users.CreateManyIfAbsentByEmail", "users")
 }
 

@@ -312,20 +312,20 @@ type AddressKeyedUpdate struct {
 	Changes AddressUpdate `json:"changes"`
 }
 
-var bulkAddressesUpdates = &runtime.Bulk[AddressKeyedUpdate]{
+var bulkAddressesUpdates = &runtime.Bulk[*AddressKeyedUpdate]{
 	Table:    "addresses",
 	Key:      func(a, b *AddressKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *AddressKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[AddressKeyedUpdate]{
-		runtime.Array(func(v *AddressKeyedUpdate) *int64 { return &v.ID }),
-		runtime.Array(func(v *AddressKeyedUpdate) *uuid.UUID { return v.Changes.UserID.Ptr() }),
-		runtime.Array(func(v *AddressKeyedUpdate) *string { return v.Changes.Line1.Ptr() }),
-		runtime.Flags(func(v *AddressKeyedUpdate) *bool { return &v.Changes.Line2.Set }),
-		runtime.Array(func(v *AddressKeyedUpdate) *string { return v.Changes.Line2.Value.Ptr() }),
-		runtime.Array(func(v *AddressKeyedUpdate) *string { return v.Changes.City.Ptr() }),
-		runtime.Array(func(v *AddressKeyedUpdate) *string { return v.Changes.PostalCode.Ptr() }),
-		runtime.Array(func(v *AddressKeyedUpdate) *string { return v.Changes.Country.Ptr() }),
-		runtime.Array(func(v *AddressKeyedUpdate) *bool { return v.Changes.IsDefault.Ptr() }),
+	Row: func(v *AddressKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.UserID.Ptr())
+		runtime.Elem(r, v.Changes.Line1.Ptr())
+		runtime.FlagElem(r, &v.Changes.Line2.Set)
+		runtime.Elem(r, v.Changes.Line2.Value.Ptr())
+		runtime.Elem(r, v.Changes.City.Ptr())
+		runtime.Elem(r, v.Changes.PostalCode.Ptr())
+		runtime.Elem(r, v.Changes.Country.Ptr())
+		runtime.Elem(r, v.Changes.IsDefault.Ptr())
 	},
 }
 
@@ -356,11 +356,11 @@ func (r *AddressRepo) UpdateManyReturning(ctx context.Context, rows []AddressKey
 	return out, wrapErr(err, "addresses.UpdateManyReturning", "addresses")
 }
 
-var bulkAddressesKeys = &runtime.Bulk[int64]{
+var bulkAddressesKeys = &runtime.Bulk[*int64]{
 	Table: "addresses",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int64]{
-		runtime.Array(func(v *int64) *int64 { return v }),
+	Row: func(v *int64, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

@@ -328,19 +328,19 @@ type APIKeyKeyedUpdate struct {
 	Changes APIKeyUpdate `json:"changes"`
 }
 
-var bulkAPIKeysUpdates = &runtime.Bulk[APIKeyKeyedUpdate]{
+var bulkAPIKeysUpdates = &runtime.Bulk[*APIKeyKeyedUpdate]{
 	Table:    "api_keys",
 	Key:      func(a, b *APIKeyKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *APIKeyKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[APIKeyKeyedUpdate]{
-		runtime.Array(func(v *APIKeyKeyedUpdate) *uuid.UUID { return &v.ID }),
-		runtime.Array(func(v *APIKeyKeyedUpdate) *uuid.UUID { return v.Changes.OrganizationID.Ptr() }),
-		runtime.Array(func(v *APIKeyKeyedUpdate) *string { return v.Changes.Prefix.Ptr() }),
-		runtime.Array(func(v *APIKeyKeyedUpdate) *[]byte { return v.Changes.SecretHash.Ptr() }),
-		runtime.TextArray("_text", func(v *APIKeyKeyedUpdate) *[]string { return v.Changes.Scopes.Ptr() }),
-		runtime.Flags(func(v *APIKeyKeyedUpdate) *bool { return &v.Changes.ExpiresAt.Set }),
-		runtime.Array(func(v *APIKeyKeyedUpdate) *time.Time { return v.Changes.ExpiresAt.Value.Ptr() }),
-		runtime.Array(func(v *APIKeyKeyedUpdate) *bool { return v.Changes.Revoked.Ptr() }),
+	Row: func(v *APIKeyKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.OrganizationID.Ptr())
+		runtime.Elem(r, v.Changes.Prefix.Ptr())
+		runtime.Elem(r, v.Changes.SecretHash.Ptr())
+		runtime.TextElem(r, "_text", v.Changes.Scopes.Ptr())
+		runtime.FlagElem(r, &v.Changes.ExpiresAt.Set)
+		runtime.Elem(r, v.Changes.ExpiresAt.Value.Ptr())
+		runtime.Elem(r, v.Changes.Revoked.Ptr())
 	},
 }
 
@@ -371,11 +371,11 @@ func (r *APIKeyRepo) UpdateManyReturning(ctx context.Context, rows []APIKeyKeyed
 	return out, wrapErr(err, "api_keys.UpdateManyReturning", "api_keys")
 }
 
-var bulkAPIKeysKeys = &runtime.Bulk[uuid.UUID]{
+var bulkAPIKeysKeys = &runtime.Bulk[*uuid.UUID]{
 	Table: "api_keys",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Columns: []runtime.BulkColumn[uuid.UUID]{
-		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -392,17 +392,18 @@ func (r *APIKeyRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, 
 	return out, wrapErr(err, "api_keys.DeleteMany", "api_keys")
 }
 
-var bulkAPIKeysNew = &runtime.Bulk[NewAPIKey]{
+var bulkAPIKeysNew = &runtime.Bulk[*NewAPIKey]{
 	Table:    "api_keys",
+	Key:      func(a, b *NewAPIKey) int { return runtime.CompareChar(a.Prefix, b.Prefix) },
 	Validate: (*NewAPIKey).Validate,
-	Columns: []runtime.BulkColumn[NewAPIKey]{
-		runtime.Array(func(v *NewAPIKey) *uuid.UUID { return v.ID.Ptr() }),
-		runtime.Array(func(v *NewAPIKey) *uuid.UUID { return &v.OrganizationID }),
-		runtime.Array(func(v *NewAPIKey) *string { return &v.Prefix }),
-		runtime.Array(func(v *NewAPIKey) *[]byte { return &v.SecretHash }),
-		runtime.TextArray("_text", func(v *NewAPIKey) *[]string { return v.Scopes.Ptr() }),
-		runtime.Array(func(v *NewAPIKey) *time.Time { return v.ExpiresAt.Ptr() }),
-		runtime.Array(func(v *NewAPIKey) *bool { return v.Revoked.Ptr() }),
+	Row: func(v *NewAPIKey, r *runtime.BulkRow) {
+		runtime.Elem(r, v.ID.Ptr())
+		runtime.Elem(r, &v.OrganizationID)
+		runtime.Elem(r, &v.Prefix)
+		runtime.Elem(r, &v.SecretHash)
+		runtime.TextElem(r, "_text", v.Scopes.Ptr())
+		runtime.Elem(r, v.ExpiresAt.Ptr())
+		runtime.Elem(r, v.Revoked.Ptr())
 	},
 }
 
@@ -415,7 +416,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 
 // UpsertManyByPrefix is UpsertByPrefix for many rows (see runtime.UpsertMany).
 func (r *APIKeyRepo) UpsertManyByPrefix(ctx context.Context, rows []NewAPIKey) ([]APIKey, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkAPIKeysNew.By(func(a, b *NewAPIKey) int { return runtime.CompareChar(a.Prefix, b.Prefix) }), sqlAPIKeysUpsertManyByPrefix, scanAPIKey, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkAPIKeysNew, sqlAPIKeysUpsertManyByPrefix, scanAPIKey, rows)
 	return out, wrapErr(err, "api_keys.UpsertManyByPrefix", "api_keys")
 }
 
@@ -427,7 +428,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 // CreateManyIfAbsentByPrefix is CreateIfAbsentByPrefix for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *APIKeyRepo) CreateManyIfAbsentByPrefix(ctx context.Context, rows []NewAPIKey) ([]APIKey, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkAPIKeysNew.By(func(a, b *NewAPIKey) int { return runtime.CompareChar(a.Prefix, b.Prefix) }), sqlAPIKeysCreateManyIfAbsentByPrefix, scanAPIKey, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkAPIKeysNew, sqlAPIKeysCreateManyIfAbsentByPrefix, scanAPIKey, rows)
 	return out, created, wrapErr(err, "api_keys.CreateManyIfAbsentByPrefix", "api_keys")
 }
 

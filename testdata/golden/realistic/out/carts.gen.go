@@ -332,17 +332,17 @@ type CartKeyedUpdate struct {
 	Changes CartUpdate `json:"changes"`
 }
 
-var bulkCartsUpdates = &runtime.Bulk[CartKeyedUpdate]{
+var bulkCartsUpdates = &runtime.Bulk[*CartKeyedUpdate]{
 	Table:    "carts",
 	Key:      func(a, b *CartKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *CartKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[CartKeyedUpdate]{
-		runtime.Array(func(v *CartKeyedUpdate) *uuid.UUID { return &v.ID }),
-		runtime.Flags(func(v *CartKeyedUpdate) *bool { return &v.Changes.CustomerID.Set }),
-		runtime.Array(func(v *CartKeyedUpdate) *uuid.UUID { return v.Changes.CustomerID.Value.Ptr() }),
-		runtime.Array(func(v *CartKeyedUpdate) *string { return v.Changes.Token.Ptr() }),
-		runtime.Array(func(v *CartKeyedUpdate) *json.RawMessage { return v.Changes.Items.Ptr() }),
-		runtime.Array(func(v *CartKeyedUpdate) *time.Time { return v.Changes.ExpiresAt.Ptr() }),
+	Row: func(v *CartKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.FlagElem(r, &v.Changes.CustomerID.Set)
+		runtime.Elem(r, v.Changes.CustomerID.Value.Ptr())
+		runtime.Elem(r, v.Changes.Token.Ptr())
+		runtime.Elem(r, v.Changes.Items.Ptr())
+		runtime.Elem(r, v.Changes.ExpiresAt.Ptr())
 	},
 }
 
@@ -373,11 +373,11 @@ func (r *CartRepo) UpdateManyReturning(ctx context.Context, rows []CartKeyedUpda
 	return out, wrapErr(err, "carts.UpdateManyReturning", "carts")
 }
 
-var bulkCartsKeys = &runtime.Bulk[uuid.UUID]{
+var bulkCartsKeys = &runtime.Bulk[*uuid.UUID]{
 	Table: "carts",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Columns: []runtime.BulkColumn[uuid.UUID]{
-		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -394,15 +394,16 @@ func (r *CartRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, er
 	return out, wrapErr(err, "carts.DeleteMany", "carts")
 }
 
-var bulkCartsNew = &runtime.Bulk[NewCart]{
+var bulkCartsNew = &runtime.Bulk[*NewCart]{
 	Table:    "carts",
+	Key:      func(a, b *NewCart) int { return cmp.Compare(a.Token, b.Token) },
 	Validate: (*NewCart).Validate,
-	Columns: []runtime.BulkColumn[NewCart]{
-		runtime.Array(func(v *NewCart) *uuid.UUID { return v.ID.Ptr() }),
-		runtime.Array(func(v *NewCart) *uuid.UUID { return v.CustomerID.Ptr() }),
-		runtime.Array(func(v *NewCart) *string { return &v.Token }),
-		runtime.Array(func(v *NewCart) *json.RawMessage { return v.Items.Ptr() }),
-		runtime.Array(func(v *NewCart) *time.Time { return &v.ExpiresAt }),
+	Row: func(v *NewCart, r *runtime.BulkRow) {
+		runtime.Elem(r, v.ID.Ptr())
+		runtime.Elem(r, v.CustomerID.Ptr())
+		runtime.Elem(r, &v.Token)
+		runtime.Elem(r, v.Items.Ptr())
+		runtime.Elem(r, &v.ExpiresAt)
 	},
 }
 
@@ -415,7 +416,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 
 // UpsertManyByToken is UpsertByToken for many rows (see runtime.UpsertMany).
 func (r *CartRepo) UpsertManyByToken(ctx context.Context, rows []NewCart) ([]Cart, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkCartsNew.By(func(a, b *NewCart) int { return cmp.Compare(a.Token, b.Token) }), sqlCartsUpsertManyByToken, scanCart, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkCartsNew, sqlCartsUpsertManyByToken, scanCart, rows)
 	return out, wrapErr(err, "carts.UpsertManyByToken", "carts")
 }
 
@@ -427,7 +428,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 // CreateManyIfAbsentByToken is CreateIfAbsentByToken for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *CartRepo) CreateManyIfAbsentByToken(ctx context.Context, rows []NewCart) ([]Cart, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCartsNew.By(func(a, b *NewCart) int { return cmp.Compare(a.Token, b.Token) }), sqlCartsCreateManyIfAbsentByToken, scanCart, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCartsNew, sqlCartsCreateManyIfAbsentByToken, scanCart, rows)
 	return out, created, wrapErr(err, "carts.CreateManyIfAbsentByToken", "carts")
 }
 

@@ -327,17 +327,17 @@ type CategoryKeyedUpdate struct {
 	Changes CategoryUpdate `json:"changes"`
 }
 
-var bulkCategoriesUpdates = &runtime.Bulk[CategoryKeyedUpdate]{
+var bulkCategoriesUpdates = &runtime.Bulk[*CategoryKeyedUpdate]{
 	Table:    "categories",
 	Key:      func(a, b *CategoryKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *CategoryKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[CategoryKeyedUpdate]{
-		runtime.Array(func(v *CategoryKeyedUpdate) *int32 { return &v.ID }),
-		runtime.Flags(func(v *CategoryKeyedUpdate) *bool { return &v.Changes.ParentID.Set }),
-		runtime.Array(func(v *CategoryKeyedUpdate) *int32 { return v.Changes.ParentID.Value.Ptr() }),
-		runtime.Array(func(v *CategoryKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
-		runtime.Array(func(v *CategoryKeyedUpdate) *string { return v.Changes.Slug.Ptr() }),
-		runtime.Array(func(v *CategoryKeyedUpdate) *int16 { return v.Changes.Position.Ptr() }),
+	Row: func(v *CategoryKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.FlagElem(r, &v.Changes.ParentID.Set)
+		runtime.Elem(r, v.Changes.ParentID.Value.Ptr())
+		runtime.Elem(r, v.Changes.Name.Ptr())
+		runtime.Elem(r, v.Changes.Slug.Ptr())
+		runtime.Elem(r, v.Changes.Position.Ptr())
 	},
 }
 
@@ -368,11 +368,11 @@ func (r *CategoryRepo) UpdateManyReturning(ctx context.Context, rows []CategoryK
 	return out, wrapErr(err, "categories.UpdateManyReturning", "categories")
 }
 
-var bulkCategoriesKeys = &runtime.Bulk[int32]{
+var bulkCategoriesKeys = &runtime.Bulk[*int32]{
 	Table: "categories",
 	Key:   func(a, b *int32) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int32]{
-		runtime.Array(func(v *int32) *int32 { return v }),
+	Row: func(v *int32, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -389,14 +389,15 @@ func (r *CategoryRepo) DeleteMany(ctx context.Context, keys []int32) ([]bool, er
 	return out, wrapErr(err, "categories.DeleteMany", "categories")
 }
 
-var bulkCategoriesNew = &runtime.Bulk[NewCategory]{
+var bulkCategoriesNew = &runtime.Bulk[*NewCategory]{
 	Table:    "categories",
+	Key:      func(a, b *NewCategory) int { return cmp.Compare(a.Slug, b.Slug) },
 	Validate: (*NewCategory).Validate,
-	Columns: []runtime.BulkColumn[NewCategory]{
-		runtime.Array(func(v *NewCategory) *int32 { return v.ParentID.Ptr() }),
-		runtime.Array(func(v *NewCategory) *string { return &v.Name }),
-		runtime.Array(func(v *NewCategory) *string { return &v.Slug }),
-		runtime.Array(func(v *NewCategory) *int16 { return v.Position.Ptr() }),
+	Row: func(v *NewCategory, r *runtime.BulkRow) {
+		runtime.Elem(r, v.ParentID.Ptr())
+		runtime.Elem(r, &v.Name)
+		runtime.Elem(r, &v.Slug)
+		runtime.Elem(r, v.Position.Ptr())
 	},
 }
 
@@ -409,7 +410,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 
 // UpsertManyBySlug is UpsertBySlug for many rows (see runtime.UpsertMany).
 func (r *CategoryRepo) UpsertManyBySlug(ctx context.Context, rows []NewCategory) ([]Category, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkCategoriesNew.By(func(a, b *NewCategory) int { return cmp.Compare(a.Slug, b.Slug) }), sqlCategoriesUpsertManyBySlug, scanCategory, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkCategoriesNew, sqlCategoriesUpsertManyBySlug, scanCategory, rows)
 	return out, wrapErr(err, "categories.UpsertManyBySlug", "categories")
 }
 
@@ -421,7 +422,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 // CreateManyIfAbsentBySlug is CreateIfAbsentBySlug for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *CategoryRepo) CreateManyIfAbsentBySlug(ctx context.Context, rows []NewCategory) ([]Category, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCategoriesNew.By(func(a, b *NewCategory) int { return cmp.Compare(a.Slug, b.Slug) }), sqlCategoriesCreateManyIfAbsentBySlug, scanCategory, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCategoriesNew, sqlCategoriesCreateManyIfAbsentBySlug, scanCategory, rows)
 	return out, created, wrapErr(err, "categories.CreateManyIfAbsentBySlug", "categories")
 }
 

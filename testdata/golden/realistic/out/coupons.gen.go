@@ -341,21 +341,21 @@ type CouponKeyedUpdate struct {
 	Changes CouponUpdate `json:"changes"`
 }
 
-var bulkCouponsUpdates = &runtime.Bulk[CouponKeyedUpdate]{
+var bulkCouponsUpdates = &runtime.Bulk[*CouponKeyedUpdate]{
 	Table:    "coupons",
 	Key:      func(a, b *CouponKeyedUpdate) int { return cmp.Compare(a.Code, b.Code) },
 	Validate: func(v *CouponKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[CouponKeyedUpdate]{
-		runtime.Array(func(v *CouponKeyedUpdate) *string { return &v.Code }),
-		runtime.Flags(func(v *CouponKeyedUpdate) *bool { return &v.Changes.PercentOff.Set }),
-		runtime.Array(func(v *CouponKeyedUpdate) *decimal.Decimal { return v.Changes.PercentOff.Value.Ptr() }),
-		runtime.Flags(func(v *CouponKeyedUpdate) *bool { return &v.Changes.AmountOff.Set }),
-		runtime.Array(func(v *CouponKeyedUpdate) *decimal.Decimal { return v.Changes.AmountOff.Value.Ptr() }),
-		runtime.Flags(func(v *CouponKeyedUpdate) *bool { return &v.Changes.ValidUntil.Set }),
-		runtime.Array(func(v *CouponKeyedUpdate) *time.Time { return v.Changes.ValidUntil.Value.Ptr() }),
-		runtime.Flags(func(v *CouponKeyedUpdate) *bool { return &v.Changes.MaxUses.Set }),
-		runtime.Array(func(v *CouponKeyedUpdate) *int32 { return v.Changes.MaxUses.Value.Ptr() }),
-		runtime.Array(func(v *CouponKeyedUpdate) *int32 { return v.Changes.Uses.Ptr() }),
+	Row: func(v *CouponKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Code)
+		runtime.FlagElem(r, &v.Changes.PercentOff.Set)
+		runtime.Elem(r, v.Changes.PercentOff.Value.Ptr())
+		runtime.FlagElem(r, &v.Changes.AmountOff.Set)
+		runtime.Elem(r, v.Changes.AmountOff.Value.Ptr())
+		runtime.FlagElem(r, &v.Changes.ValidUntil.Set)
+		runtime.Elem(r, v.Changes.ValidUntil.Value.Ptr())
+		runtime.FlagElem(r, &v.Changes.MaxUses.Set)
+		runtime.Elem(r, v.Changes.MaxUses.Value.Ptr())
+		runtime.Elem(r, v.Changes.Uses.Ptr())
 	},
 }
 
@@ -386,11 +386,11 @@ func (r *CouponRepo) UpdateManyReturning(ctx context.Context, rows []CouponKeyed
 	return out, wrapErr(err, "coupons.UpdateManyReturning", "coupons")
 }
 
-var bulkCouponsKeys = &runtime.Bulk[string]{
+var bulkCouponsKeys = &runtime.Bulk[*string]{
 	Table: "coupons",
 	Key:   func(a, b *string) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[string]{
-		runtime.Array(func(v *string) *string { return v }),
+	Row: func(v *string, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -407,16 +407,17 @@ func (r *CouponRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, err
 	return out, wrapErr(err, "coupons.DeleteMany", "coupons")
 }
 
-var bulkCouponsNew = &runtime.Bulk[NewCoupon]{
+var bulkCouponsNew = &runtime.Bulk[*NewCoupon]{
 	Table:    "coupons",
+	Key:      func(a, b *NewCoupon) int { return cmp.Compare(a.Code, b.Code) },
 	Validate: (*NewCoupon).Validate,
-	Columns: []runtime.BulkColumn[NewCoupon]{
-		runtime.Array(func(v *NewCoupon) *string { return &v.Code }),
-		runtime.Array(func(v *NewCoupon) *decimal.Decimal { return v.PercentOff.Ptr() }),
-		runtime.Array(func(v *NewCoupon) *decimal.Decimal { return v.AmountOff.Ptr() }),
-		runtime.Array(func(v *NewCoupon) *time.Time { return v.ValidUntil.Ptr() }),
-		runtime.Array(func(v *NewCoupon) *int32 { return v.MaxUses.Ptr() }),
-		runtime.Array(func(v *NewCoupon) *int32 { return v.Uses.Ptr() }),
+	Row: func(v *NewCoupon, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Code)
+		runtime.Elem(r, v.PercentOff.Ptr())
+		runtime.Elem(r, v.AmountOff.Ptr())
+		runtime.Elem(r, v.ValidUntil.Ptr())
+		runtime.Elem(r, v.MaxUses.Ptr())
+		runtime.Elem(r, v.Uses.Ptr())
 	},
 }
 
@@ -429,7 +430,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."code", "cpcge
 
 // UpsertManyByCode is UpsertByCode for many rows (see runtime.UpsertMany).
 func (r *CouponRepo) UpsertManyByCode(ctx context.Context, rows []NewCoupon) ([]Coupon, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkCouponsNew.By(func(a, b *NewCoupon) int { return cmp.Compare(a.Code, b.Code) }), sqlCouponsUpsertManyByCode, scanCoupon, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkCouponsNew, sqlCouponsUpsertManyByCode, scanCoupon, rows)
 	return out, wrapErr(err, "coupons.UpsertManyByCode", "coupons")
 }
 
@@ -441,7 +442,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."code", "cpcge
 // CreateManyIfAbsentByCode is CreateIfAbsentByCode for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *CouponRepo) CreateManyIfAbsentByCode(ctx context.Context, rows []NewCoupon) ([]Coupon, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCouponsNew.By(func(a, b *NewCoupon) int { return cmp.Compare(a.Code, b.Code) }), sqlCouponsCreateManyIfAbsentByCode, scanCoupon, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCouponsNew, sqlCouponsCreateManyIfAbsentByCode, scanCoupon, rows)
 	return out, created, wrapErr(err, "coupons.CreateManyIfAbsentByCode", "coupons")
 }
 

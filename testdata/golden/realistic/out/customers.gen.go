@@ -306,18 +306,18 @@ type CustomerKeyedUpdate struct {
 	Changes CustomerUpdate `json:"changes"`
 }
 
-var bulkCustomersUpdates = &runtime.Bulk[CustomerKeyedUpdate]{
+var bulkCustomersUpdates = &runtime.Bulk[*CustomerKeyedUpdate]{
 	Table:    "customers",
 	Key:      func(a, b *CustomerKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *CustomerKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[CustomerKeyedUpdate]{
-		runtime.Array(func(v *CustomerKeyedUpdate) *uuid.UUID { return &v.ID }),
-		runtime.Array(func(v *CustomerKeyedUpdate) *uuid.UUID { return v.Changes.OrganizationID.Ptr() }),
-		runtime.Array(func(v *CustomerKeyedUpdate) *string { return v.Changes.Email.Ptr() }),
-		runtime.Array(func(v *CustomerKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
-		runtime.Flags(func(v *CustomerKeyedUpdate) *bool { return &v.Changes.Phone.Set }),
-		runtime.Array(func(v *CustomerKeyedUpdate) *string { return v.Changes.Phone.Value.Ptr() }),
-		runtime.Array(func(v *CustomerKeyedUpdate) *bool { return v.Changes.MarketingOk.Ptr() }),
+	Row: func(v *CustomerKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.OrganizationID.Ptr())
+		runtime.Elem(r, v.Changes.Email.Ptr())
+		runtime.Elem(r, v.Changes.Name.Ptr())
+		runtime.FlagElem(r, &v.Changes.Phone.Set)
+		runtime.Elem(r, v.Changes.Phone.Value.Ptr())
+		runtime.Elem(r, v.Changes.MarketingOk.Ptr())
 	},
 }
 
@@ -348,11 +348,11 @@ func (r *CustomerRepo) UpdateManyReturning(ctx context.Context, rows []CustomerK
 	return out, wrapErr(err, "customers.UpdateManyReturning", "customers")
 }
 
-var bulkCustomersKeys = &runtime.Bulk[uuid.UUID]{
+var bulkCustomersKeys = &runtime.Bulk[*uuid.UUID]{
 	Table: "customers",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Columns: []runtime.BulkColumn[uuid.UUID]{
-		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

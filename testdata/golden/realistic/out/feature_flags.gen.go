@@ -336,16 +336,16 @@ type FeatureFlagKeyedUpdate struct {
 	Changes FeatureFlagUpdate `json:"changes"`
 }
 
-var bulkFeatureFlagsUpdates = &runtime.Bulk[FeatureFlagKeyedUpdate]{
+var bulkFeatureFlagsUpdates = &runtime.Bulk[*FeatureFlagKeyedUpdate]{
 	Table:    "feature_flags",
 	Key:      func(a, b *FeatureFlagKeyedUpdate) int { return cmp.Compare(a.Key, b.Key) },
 	Validate: func(v *FeatureFlagKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[FeatureFlagKeyedUpdate]{
-		runtime.Array(func(v *FeatureFlagKeyedUpdate) *string { return &v.Key }),
-		runtime.Array(func(v *FeatureFlagKeyedUpdate) *string { return v.Changes.Description.Ptr() }),
-		runtime.Array(func(v *FeatureFlagKeyedUpdate) *bool { return v.Changes.Enabled.Ptr() }),
-		runtime.Array(func(v *FeatureFlagKeyedUpdate) *int16 { return v.Changes.Rollout.Ptr() }),
-		runtime.Array(func(v *FeatureFlagKeyedUpdate) *json.RawMessage { return v.Changes.Rules.Ptr() }),
+	Row: func(v *FeatureFlagKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Key)
+		runtime.Elem(r, v.Changes.Description.Ptr())
+		runtime.Elem(r, v.Changes.Enabled.Ptr())
+		runtime.Elem(r, v.Changes.Rollout.Ptr())
+		runtime.Elem(r, v.Changes.Rules.Ptr())
 	},
 }
 
@@ -376,11 +376,11 @@ func (r *FeatureFlagRepo) UpdateManyReturning(ctx context.Context, rows []Featur
 	return out, wrapErr(err, "feature_flags.UpdateManyReturning", "feature_flags")
 }
 
-var bulkFeatureFlagsKeys = &runtime.Bulk[string]{
+var bulkFeatureFlagsKeys = &runtime.Bulk[*string]{
 	Table: "feature_flags",
 	Key:   func(a, b *string) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[string]{
-		runtime.Array(func(v *string) *string { return v }),
+	Row: func(v *string, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -397,15 +397,16 @@ func (r *FeatureFlagRepo) DeleteMany(ctx context.Context, keys []string) ([]bool
 	return out, wrapErr(err, "feature_flags.DeleteMany", "feature_flags")
 }
 
-var bulkFeatureFlagsNew = &runtime.Bulk[NewFeatureFlag]{
+var bulkFeatureFlagsNew = &runtime.Bulk[*NewFeatureFlag]{
 	Table:    "feature_flags",
+	Key:      func(a, b *NewFeatureFlag) int { return cmp.Compare(a.Key, b.Key) },
 	Validate: (*NewFeatureFlag).Validate,
-	Columns: []runtime.BulkColumn[NewFeatureFlag]{
-		runtime.Array(func(v *NewFeatureFlag) *string { return &v.Key }),
-		runtime.Array(func(v *NewFeatureFlag) *string { return v.Description.Ptr() }),
-		runtime.Array(func(v *NewFeatureFlag) *bool { return v.Enabled.Ptr() }),
-		runtime.Array(func(v *NewFeatureFlag) *int16 { return v.Rollout.Ptr() }),
-		runtime.Array(func(v *NewFeatureFlag) *json.RawMessage { return v.Rules.Ptr() }),
+	Row: func(v *NewFeatureFlag, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Key)
+		runtime.Elem(r, v.Description.Ptr())
+		runtime.Elem(r, v.Enabled.Ptr())
+		runtime.Elem(r, v.Rollout.Ptr())
+		runtime.Elem(r, v.Rules.Ptr())
 	},
 }
 
@@ -418,7 +419,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."key", "cpcgen
 
 // UpsertManyByKey is UpsertByKey for many rows (see runtime.UpsertMany).
 func (r *FeatureFlagRepo) UpsertManyByKey(ctx context.Context, rows []NewFeatureFlag) ([]FeatureFlag, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkFeatureFlagsNew.By(func(a, b *NewFeatureFlag) int { return cmp.Compare(a.Key, b.Key) }), sqlFeatureFlagsUpsertManyByKey, scanFeatureFlag, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkFeatureFlagsNew, sqlFeatureFlagsUpsertManyByKey, scanFeatureFlag, rows)
 	return out, wrapErr(err, "feature_flags.UpsertManyByKey", "feature_flags")
 }
 
@@ -430,6 +431,6 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."key", "cpcgen
 // CreateManyIfAbsentByKey is CreateIfAbsentByKey for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *FeatureFlagRepo) CreateManyIfAbsentByKey(ctx context.Context, rows []NewFeatureFlag) ([]FeatureFlag, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkFeatureFlagsNew.By(func(a, b *NewFeatureFlag) int { return cmp.Compare(a.Key, b.Key) }), sqlFeatureFlagsCreateManyIfAbsentByKey, scanFeatureFlag, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkFeatureFlagsNew, sqlFeatureFlagsCreateManyIfAbsentByKey, scanFeatureFlag, rows)
 	return out, created, wrapErr(err, "feature_flags.CreateManyIfAbsentByKey", "feature_flags")
 }

@@ -285,16 +285,16 @@ type InventoryKeyedUpdate struct {
 	Changes     InventoryUpdate `json:"changes"`
 }
 
-var bulkInventoryUpdates = &runtime.Bulk[InventoryKeyedUpdate]{
+var bulkInventoryUpdates = &runtime.Bulk[*InventoryKeyedUpdate]{
 	Table: "inventory",
 	Key: func(a, b *InventoryKeyedUpdate) int {
 		return cmp.Or(cmp.Compare(a.WarehouseID, b.WarehouseID), runtime.CompareUUID(a.VariantID, b.VariantID))
 	},
-	Columns: []runtime.BulkColumn[InventoryKeyedUpdate]{
-		runtime.Array(func(v *InventoryKeyedUpdate) *int16 { return &v.WarehouseID }),
-		runtime.Array(func(v *InventoryKeyedUpdate) *uuid.UUID { return &v.VariantID }),
-		runtime.Array(func(v *InventoryKeyedUpdate) *int32 { return v.Changes.OnHand.Ptr() }),
-		runtime.Array(func(v *InventoryKeyedUpdate) *int32 { return v.Changes.Reserved.Ptr() }),
+	Row: func(v *InventoryKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.WarehouseID)
+		runtime.Elem(r, &v.VariantID)
+		runtime.Elem(r, v.Changes.OnHand.Ptr())
+		runtime.Elem(r, v.Changes.Reserved.Ptr())
 	},
 }
 
@@ -325,14 +325,14 @@ func (r *InventoryRepo) UpdateManyReturning(ctx context.Context, rows []Inventor
 	return out, wrapErr(err, "inventory.UpdateManyReturning", "inventory")
 }
 
-var bulkInventoryKeys = &runtime.Bulk[InventoryKey]{
+var bulkInventoryKeys = &runtime.Bulk[*InventoryKey]{
 	Table: "inventory",
 	Key: func(a, b *InventoryKey) int {
 		return cmp.Or(cmp.Compare(a.WarehouseID, b.WarehouseID), runtime.CompareUUID(a.VariantID, b.VariantID))
 	},
-	Columns: []runtime.BulkColumn[InventoryKey]{
-		runtime.Array(func(v *InventoryKey) *int16 { return &v.WarehouseID }),
-		runtime.Array(func(v *InventoryKey) *uuid.UUID { return &v.VariantID }),
+	Row: func(v *InventoryKey, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.WarehouseID)
+		runtime.Elem(r, &v.VariantID)
 	},
 }
 
@@ -349,13 +349,16 @@ func (r *InventoryRepo) DeleteMany(ctx context.Context, keys []InventoryKey) ([]
 	return out, wrapErr(err, "inventory.DeleteMany", "inventory")
 }
 
-var bulkInventoryNew = &runtime.Bulk[NewInventory]{
+var bulkInventoryNew = &runtime.Bulk[*NewInventory]{
 	Table: "inventory",
-	Columns: []runtime.BulkColumn[NewInventory]{
-		runtime.Array(func(v *NewInventory) *int16 { return &v.WarehouseID }),
-		runtime.Array(func(v *NewInventory) *uuid.UUID { return &v.VariantID }),
-		runtime.Array(func(v *NewInventory) *int32 { return v.OnHand.Ptr() }),
-		runtime.Array(func(v *NewInventory) *int32 { return v.Reserved.Ptr() }),
+	Key: func(a, b *NewInventory) int {
+		return cmp.Or(cmp.Compare(a.WarehouseID, b.WarehouseID), runtime.CompareUUID(a.VariantID, b.VariantID))
+	},
+	Row: func(v *NewInventory, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.WarehouseID)
+		runtime.Elem(r, &v.VariantID)
+		runtime.Elem(r, v.OnHand.Ptr())
+		runtime.Elem(r, v.Reserved.Ptr())
 	},
 }
 
@@ -369,9 +372,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."warehouse_id"
 // UpsertManyByWarehouseIDAndVariantID is UpsertByWarehouseIDAndVariantID for many
 // rows (see runtime.UpsertMany).
 func (r *InventoryRepo) UpsertManyByWarehouseIDAndVariantID(ctx context.Context, rows []NewInventory) ([]Inventory, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkInventoryNew.By(func(a, b *NewInventory) int {
-		return cmp.Or(cmp.Compare(a.WarehouseID, b.WarehouseID), runtime.CompareUUID(a.VariantID, b.VariantID))
-	}), sqlInventoryUpsertManyByWarehouseIDAndVariantID, scanInventory, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkInventoryNew, sqlInventoryUpsertManyByWarehouseIDAndVariantID, scanInventory, rows)
 	return out, wrapErr(err, "inventory.UpsertManyByWarehouseIDAndVariantID", "inventory")
 }
 
@@ -384,9 +385,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."warehouse_id"
 // CreateIfAbsentByWarehouseIDAndVariantID for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *InventoryRepo) CreateManyIfAbsentByWarehouseIDAndVariantID(ctx context.Context, rows []NewInventory) ([]Inventory, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkInventoryNew.By(func(a, b *NewInventory) int {
-		return cmp.Or(cmp.Compare(a.WarehouseID, b.WarehouseID), runtime.CompareUUID(a.VariantID, b.VariantID))
-	}), sqlInventoryCreateManyIfAbsentByWarehouseIDAndVariantID, scanInventory, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkInventoryNew, sqlInventoryCreateManyIfAbsentByWarehouseIDAndVariantID, scanInventory, rows)
 	return out, created, wrapErr(err, "inventory.CreateManyIfAbsentByWarehouseIDAndVariantID", "inventory")
 }
 

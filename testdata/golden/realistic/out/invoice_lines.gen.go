@@ -327,19 +327,19 @@ type InvoiceLineKeyedUpdate struct {
 	Changes   InvoiceLineUpdate `json:"changes"`
 }
 
-var bulkInvoiceLinesUpdates = &runtime.Bulk[InvoiceLineKeyedUpdate]{
+var bulkInvoiceLinesUpdates = &runtime.Bulk[*InvoiceLineKeyedUpdate]{
 	Table: "invoice_lines",
 	Key: func(a, b *InvoiceLineKeyedUpdate) int {
 		return cmp.Or(runtime.CompareUUID(a.InvoiceID, b.InvoiceID), cmp.Compare(a.LineNo, b.LineNo))
 	},
 	Validate: func(v *InvoiceLineKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[InvoiceLineKeyedUpdate]{
-		runtime.Array(func(v *InvoiceLineKeyedUpdate) *uuid.UUID { return &v.InvoiceID }),
-		runtime.Array(func(v *InvoiceLineKeyedUpdate) *int16 { return &v.LineNo }),
-		runtime.Array(func(v *InvoiceLineKeyedUpdate) *string { return v.Changes.Description.Ptr() }),
-		runtime.Array(func(v *InvoiceLineKeyedUpdate) *decimal.Decimal { return v.Changes.Quantity.Ptr() }),
-		runtime.Array(func(v *InvoiceLineKeyedUpdate) *decimal.Decimal { return v.Changes.UnitPrice.Ptr() }),
-		runtime.Array(func(v *InvoiceLineKeyedUpdate) *decimal.Decimal { return v.Changes.Amount.Ptr() }),
+	Row: func(v *InvoiceLineKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.InvoiceID)
+		runtime.Elem(r, &v.LineNo)
+		runtime.Elem(r, v.Changes.Description.Ptr())
+		runtime.Elem(r, v.Changes.Quantity.Ptr())
+		runtime.Elem(r, v.Changes.UnitPrice.Ptr())
+		runtime.Elem(r, v.Changes.Amount.Ptr())
 	},
 }
 
@@ -370,14 +370,14 @@ func (r *InvoiceLineRepo) UpdateManyReturning(ctx context.Context, rows []Invoic
 	return out, wrapErr(err, "invoice_lines.UpdateManyReturning", "invoice_lines")
 }
 
-var bulkInvoiceLinesKeys = &runtime.Bulk[InvoiceLineKey]{
+var bulkInvoiceLinesKeys = &runtime.Bulk[*InvoiceLineKey]{
 	Table: "invoice_lines",
 	Key: func(a, b *InvoiceLineKey) int {
 		return cmp.Or(runtime.CompareUUID(a.InvoiceID, b.InvoiceID), cmp.Compare(a.LineNo, b.LineNo))
 	},
-	Columns: []runtime.BulkColumn[InvoiceLineKey]{
-		runtime.Array(func(v *InvoiceLineKey) *uuid.UUID { return &v.InvoiceID }),
-		runtime.Array(func(v *InvoiceLineKey) *int16 { return &v.LineNo }),
+	Row: func(v *InvoiceLineKey, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.InvoiceID)
+		runtime.Elem(r, &v.LineNo)
 	},
 }
 
@@ -394,16 +394,19 @@ func (r *InvoiceLineRepo) DeleteMany(ctx context.Context, keys []InvoiceLineKey)
 	return out, wrapErr(err, "invoice_lines.DeleteMany", "invoice_lines")
 }
 
-var bulkInvoiceLinesNew = &runtime.Bulk[NewInvoiceLine]{
-	Table:    "invoice_lines",
+var bulkInvoiceLinesNew = &runtime.Bulk[*NewInvoiceLine]{
+	Table: "invoice_lines",
+	Key: func(a, b *NewInvoiceLine) int {
+		return cmp.Or(runtime.CompareUUID(a.InvoiceID, b.InvoiceID), cmp.Compare(a.LineNo, b.LineNo))
+	},
 	Validate: (*NewInvoiceLine).Validate,
-	Columns: []runtime.BulkColumn[NewInvoiceLine]{
-		runtime.Array(func(v *NewInvoiceLine) *uuid.UUID { return &v.InvoiceID }),
-		runtime.Array(func(v *NewInvoiceLine) *int16 { return &v.LineNo }),
-		runtime.Array(func(v *NewInvoiceLine) *string { return &v.Description }),
-		runtime.Array(func(v *NewInvoiceLine) *decimal.Decimal { return v.Quantity.Ptr() }),
-		runtime.Array(func(v *NewInvoiceLine) *decimal.Decimal { return &v.UnitPrice }),
-		runtime.Array(func(v *NewInvoiceLine) *decimal.Decimal { return &v.Amount }),
+	Row: func(v *NewInvoiceLine, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.InvoiceID)
+		runtime.Elem(r, &v.LineNo)
+		runtime.Elem(r, &v.Description)
+		runtime.Elem(r, v.Quantity.Ptr())
+		runtime.Elem(r, &v.UnitPrice)
+		runtime.Elem(r, &v.Amount)
 	},
 }
 
@@ -417,9 +420,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."invoice_id", 
 // UpsertManyByInvoiceIDAndLineNo is UpsertByInvoiceIDAndLineNo for many rows (see
 // runtime.UpsertMany).
 func (r *InvoiceLineRepo) UpsertManyByInvoiceIDAndLineNo(ctx context.Context, rows []NewInvoiceLine) ([]InvoiceLine, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkInvoiceLinesNew.By(func(a, b *NewInvoiceLine) int {
-		return cmp.Or(runtime.CompareUUID(a.InvoiceID, b.InvoiceID), cmp.Compare(a.LineNo, b.LineNo))
-	}), sqlInvoiceLinesUpsertManyByInvoiceIDAndLineNo, scanInvoiceLine, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkInvoiceLinesNew, sqlInvoiceLinesUpsertManyByInvoiceIDAndLineNo, scanInvoiceLine, rows)
 	return out, wrapErr(err, "invoice_lines.UpsertManyByInvoiceIDAndLineNo", "invoice_lines")
 }
 
@@ -431,9 +432,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."invoice_id", 
 // CreateManyIfAbsentByInvoiceIDAndLineNo is CreateIfAbsentByInvoiceIDAndLineNo for
 // many rows (see runtime.CreateManyIfAbsent).
 func (r *InvoiceLineRepo) CreateManyIfAbsentByInvoiceIDAndLineNo(ctx context.Context, rows []NewInvoiceLine) ([]InvoiceLine, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkInvoiceLinesNew.By(func(a, b *NewInvoiceLine) int {
-		return cmp.Or(runtime.CompareUUID(a.InvoiceID, b.InvoiceID), cmp.Compare(a.LineNo, b.LineNo))
-	}), sqlInvoiceLinesCreateManyIfAbsentByInvoiceIDAndLineNo, scanInvoiceLine, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkInvoiceLinesNew, sqlInvoiceLinesCreateManyIfAbsentByInvoiceIDAndLineNo, scanInvoiceLine, rows)
 	return out, created, wrapErr(err, "invoice_lines.CreateManyIfAbsentByInvoiceIDAndLineNo", "invoice_lines")
 }
 

@@ -432,27 +432,27 @@ type InvoiceKeyedUpdate struct {
 	Changes InvoiceUpdate `json:"changes"`
 }
 
-var bulkInvoicesUpdates = &runtime.Bulk[InvoiceKeyedUpdate]{
+var bulkInvoicesUpdates = &runtime.Bulk[*InvoiceKeyedUpdate]{
 	Table:    "invoices",
 	Key:      func(a, b *InvoiceKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *InvoiceKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[InvoiceKeyedUpdate]{
-		runtime.Array(func(v *InvoiceKeyedUpdate) *uuid.UUID { return &v.ID }),
-		runtime.Array(func(v *InvoiceKeyedUpdate) *uuid.UUID { return v.Changes.OrganizationID.Ptr() }),
-		runtime.Flags(func(v *InvoiceKeyedUpdate) *bool { return &v.Changes.SubscriptionID.Set }),
-		runtime.Array(func(v *InvoiceKeyedUpdate) *uuid.UUID { return v.Changes.SubscriptionID.Value.Ptr() }),
-		runtime.Array(func(v *InvoiceKeyedUpdate) *string { return v.Changes.Number.Ptr() }),
-		runtime.Array(func(v *InvoiceKeyedUpdate) *InvoiceStatus { return v.Changes.Status.Ptr() }),
-		runtime.Array(func(v *InvoiceKeyedUpdate) *string { return v.Changes.Currency.Ptr() }),
-		runtime.Array(func(v *InvoiceKeyedUpdate) *decimal.Decimal { return v.Changes.Subtotal.Ptr() }),
-		runtime.Array(func(v *InvoiceKeyedUpdate) *decimal.Decimal { return v.Changes.Tax.Ptr() }),
-		runtime.Array(func(v *InvoiceKeyedUpdate) *decimal.Decimal { return v.Changes.Total.Ptr() }),
-		runtime.Flags(func(v *InvoiceKeyedUpdate) *bool { return &v.Changes.CouponCode.Set }),
-		runtime.Array(func(v *InvoiceKeyedUpdate) *string { return v.Changes.CouponCode.Value.Ptr() }),
-		runtime.Flags(func(v *InvoiceKeyedUpdate) *bool { return &v.Changes.IssuedOn.Set }),
-		runtime.Array(func(v *InvoiceKeyedUpdate) *time.Time { return v.Changes.IssuedOn.Value.Ptr() }),
-		runtime.Flags(func(v *InvoiceKeyedUpdate) *bool { return &v.Changes.DueOn.Set }),
-		runtime.Array(func(v *InvoiceKeyedUpdate) *time.Time { return v.Changes.DueOn.Value.Ptr() }),
+	Row: func(v *InvoiceKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.OrganizationID.Ptr())
+		runtime.FlagElem(r, &v.Changes.SubscriptionID.Set)
+		runtime.Elem(r, v.Changes.SubscriptionID.Value.Ptr())
+		runtime.Elem(r, v.Changes.Number.Ptr())
+		runtime.Elem(r, v.Changes.Status.Ptr())
+		runtime.Elem(r, v.Changes.Currency.Ptr())
+		runtime.Elem(r, v.Changes.Subtotal.Ptr())
+		runtime.Elem(r, v.Changes.Tax.Ptr())
+		runtime.Elem(r, v.Changes.Total.Ptr())
+		runtime.FlagElem(r, &v.Changes.CouponCode.Set)
+		runtime.Elem(r, v.Changes.CouponCode.Value.Ptr())
+		runtime.FlagElem(r, &v.Changes.IssuedOn.Set)
+		runtime.Elem(r, v.Changes.IssuedOn.Value.Ptr())
+		runtime.FlagElem(r, &v.Changes.DueOn.Set)
+		runtime.Elem(r, v.Changes.DueOn.Value.Ptr())
 	},
 }
 
@@ -483,11 +483,11 @@ func (r *InvoiceRepo) UpdateManyReturning(ctx context.Context, rows []InvoiceKey
 	return out, wrapErr(err, "invoices.UpdateManyReturning", "invoices")
 }
 
-var bulkInvoicesKeys = &runtime.Bulk[uuid.UUID]{
+var bulkInvoicesKeys = &runtime.Bulk[*uuid.UUID]{
 	Table: "invoices",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Columns: []runtime.BulkColumn[uuid.UUID]{
-		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -504,22 +504,23 @@ func (r *InvoiceRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool,
 	return out, wrapErr(err, "invoices.DeleteMany", "invoices")
 }
 
-var bulkInvoicesNew = &runtime.Bulk[NewInvoice]{
+var bulkInvoicesNew = &runtime.Bulk[*NewInvoice]{
 	Table:    "invoices",
+	Key:      func(a, b *NewInvoice) int { return cmp.Compare(a.Number, b.Number) },
 	Validate: (*NewInvoice).Validate,
-	Columns: []runtime.BulkColumn[NewInvoice]{
-		runtime.Array(func(v *NewInvoice) *uuid.UUID { return v.ID.Ptr() }),
-		runtime.Array(func(v *NewInvoice) *uuid.UUID { return &v.OrganizationID }),
-		runtime.Array(func(v *NewInvoice) *uuid.UUID { return v.SubscriptionID.Ptr() }),
-		runtime.Array(func(v *NewInvoice) *string { return &v.Number }),
-		runtime.Array(func(v *NewInvoice) *InvoiceStatus { return v.Status.Ptr() }),
-		runtime.Array(func(v *NewInvoice) *string { return &v.Currency }),
-		runtime.Array(func(v *NewInvoice) *decimal.Decimal { return v.Subtotal.Ptr() }),
-		runtime.Array(func(v *NewInvoice) *decimal.Decimal { return v.Tax.Ptr() }),
-		runtime.Array(func(v *NewInvoice) *decimal.Decimal { return v.Total.Ptr() }),
-		runtime.Array(func(v *NewInvoice) *string { return v.CouponCode.Ptr() }),
-		runtime.Array(func(v *NewInvoice) *time.Time { return v.IssuedOn.Ptr() }),
-		runtime.Array(func(v *NewInvoice) *time.Time { return v.DueOn.Ptr() }),
+	Row: func(v *NewInvoice, r *runtime.BulkRow) {
+		runtime.Elem(r, v.ID.Ptr())
+		runtime.Elem(r, &v.OrganizationID)
+		runtime.Elem(r, v.SubscriptionID.Ptr())
+		runtime.Elem(r, &v.Number)
+		runtime.Elem(r, v.Status.Ptr())
+		runtime.Elem(r, &v.Currency)
+		runtime.Elem(r, v.Subtotal.Ptr())
+		runtime.Elem(r, v.Tax.Ptr())
+		runtime.Elem(r, v.Total.Ptr())
+		runtime.Elem(r, v.CouponCode.Ptr())
+		runtime.Elem(r, v.IssuedOn.Ptr())
+		runtime.Elem(r, v.DueOn.Ptr())
 	},
 }
 
@@ -532,7 +533,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 
 // UpsertManyByNumber is UpsertByNumber for many rows (see runtime.UpsertMany).
 func (r *InvoiceRepo) UpsertManyByNumber(ctx context.Context, rows []NewInvoice) ([]Invoice, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkInvoicesNew.By(func(a, b *NewInvoice) int { return cmp.Compare(a.Number, b.Number) }), sqlInvoicesUpsertManyByNumber, scanInvoice, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkInvoicesNew, sqlInvoicesUpsertManyByNumber, scanInvoice, rows)
 	return out, wrapErr(err, "invoices.UpsertManyByNumber", "invoices")
 }
 
@@ -544,7 +545,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 // CreateManyIfAbsentByNumber is CreateIfAbsentByNumber for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *InvoiceRepo) CreateManyIfAbsentByNumber(ctx context.Context, rows []NewInvoice) ([]Invoice, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkInvoicesNew.By(func(a, b *NewInvoice) int { return cmp.Compare(a.Number, b.Number) }), sqlInvoicesCreateManyIfAbsentByNumber, scanInvoice, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkInvoicesNew, sqlInvoicesCreateManyIfAbsentByNumber, scanInvoice, rows)
 	return out, created, wrapErr(err, "invoices.CreateManyIfAbsentByNumber", "invoices")
 }
 

@@ -310,22 +310,22 @@ type JobKeyedUpdate struct {
 	Changes JobUpdate `json:"changes"`
 }
 
-var bulkJobsUpdates = &runtime.Bulk[JobKeyedUpdate]{
+var bulkJobsUpdates = &runtime.Bulk[*JobKeyedUpdate]{
 	Table:    "jobs",
 	Key:      func(a, b *JobKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *JobKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[JobKeyedUpdate]{
-		runtime.Array(func(v *JobKeyedUpdate) *int64 { return &v.ID }),
-		runtime.Array(func(v *JobKeyedUpdate) *string { return v.Changes.Queue.Ptr() }),
-		runtime.Array(func(v *JobKeyedUpdate) *json.RawMessage { return v.Changes.Payload.Ptr() }),
-		runtime.Array(func(v *JobKeyedUpdate) *time.Time { return v.Changes.RunAt.Ptr() }),
-		runtime.Array(func(v *JobKeyedUpdate) *int32 { return v.Changes.Attempts.Ptr() }),
-		runtime.Flags(func(v *JobKeyedUpdate) *bool { return &v.Changes.LastError.Set }),
-		runtime.Array(func(v *JobKeyedUpdate) *string { return v.Changes.LastError.Value.Ptr() }),
-		runtime.Flags(func(v *JobKeyedUpdate) *bool { return &v.Changes.LockedBy.Set }),
-		runtime.Array(func(v *JobKeyedUpdate) *string { return v.Changes.LockedBy.Value.Ptr() }),
-		runtime.Flags(func(v *JobKeyedUpdate) *bool { return &v.Changes.LockedAt.Set }),
-		runtime.Array(func(v *JobKeyedUpdate) *time.Time { return v.Changes.LockedAt.Value.Ptr() }),
+	Row: func(v *JobKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.Queue.Ptr())
+		runtime.Elem(r, v.Changes.Payload.Ptr())
+		runtime.Elem(r, v.Changes.RunAt.Ptr())
+		runtime.Elem(r, v.Changes.Attempts.Ptr())
+		runtime.FlagElem(r, &v.Changes.LastError.Set)
+		runtime.Elem(r, v.Changes.LastError.Value.Ptr())
+		runtime.FlagElem(r, &v.Changes.LockedBy.Set)
+		runtime.Elem(r, v.Changes.LockedBy.Value.Ptr())
+		runtime.FlagElem(r, &v.Changes.LockedAt.Set)
+		runtime.Elem(r, v.Changes.LockedAt.Value.Ptr())
 	},
 }
 
@@ -356,11 +356,11 @@ func (r *JobRepo) UpdateManyReturning(ctx context.Context, rows []JobKeyedUpdate
 	return out, wrapErr(err, "jobs.UpdateManyReturning", "jobs")
 }
 
-var bulkJobsKeys = &runtime.Bulk[int64]{
+var bulkJobsKeys = &runtime.Bulk[*int64]{
 	Table: "jobs",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int64]{
-		runtime.Array(func(v *int64) *int64 { return v }),
+	Row: func(v *int64, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

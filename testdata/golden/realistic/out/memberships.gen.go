@@ -317,18 +317,18 @@ type MembershipKeyedUpdate struct {
 	Changes        MembershipUpdate `json:"changes"`
 }
 
-var bulkMembershipsUpdates = &runtime.Bulk[MembershipKeyedUpdate]{
+var bulkMembershipsUpdates = &runtime.Bulk[*MembershipKeyedUpdate]{
 	Table: "memberships",
 	Key: func(a, b *MembershipKeyedUpdate) int {
 		return cmp.Or(runtime.CompareUUID(a.OrganizationID, b.OrganizationID), runtime.CompareUUID(a.UserID, b.UserID))
 	},
 	Validate: func(v *MembershipKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[MembershipKeyedUpdate]{
-		runtime.Array(func(v *MembershipKeyedUpdate) *uuid.UUID { return &v.OrganizationID }),
-		runtime.Array(func(v *MembershipKeyedUpdate) *uuid.UUID { return &v.UserID }),
-		runtime.Array(func(v *MembershipKeyedUpdate) *MemberRole { return v.Changes.Role.Ptr() }),
-		runtime.Flags(func(v *MembershipKeyedUpdate) *bool { return &v.Changes.InvitedBy.Set }),
-		runtime.Array(func(v *MembershipKeyedUpdate) *uuid.UUID { return v.Changes.InvitedBy.Value.Ptr() }),
+	Row: func(v *MembershipKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.OrganizationID)
+		runtime.Elem(r, &v.UserID)
+		runtime.Elem(r, v.Changes.Role.Ptr())
+		runtime.FlagElem(r, &v.Changes.InvitedBy.Set)
+		runtime.Elem(r, v.Changes.InvitedBy.Value.Ptr())
 	},
 }
 
@@ -359,14 +359,14 @@ func (r *MembershipRepo) UpdateManyReturning(ctx context.Context, rows []Members
 	return out, wrapErr(err, "memberships.UpdateManyReturning", "memberships")
 }
 
-var bulkMembershipsKeys = &runtime.Bulk[MembershipKey]{
+var bulkMembershipsKeys = &runtime.Bulk[*MembershipKey]{
 	Table: "memberships",
 	Key: func(a, b *MembershipKey) int {
 		return cmp.Or(runtime.CompareUUID(a.OrganizationID, b.OrganizationID), runtime.CompareUUID(a.UserID, b.UserID))
 	},
-	Columns: []runtime.BulkColumn[MembershipKey]{
-		runtime.Array(func(v *MembershipKey) *uuid.UUID { return &v.OrganizationID }),
-		runtime.Array(func(v *MembershipKey) *uuid.UUID { return &v.UserID }),
+	Row: func(v *MembershipKey, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.OrganizationID)
+		runtime.Elem(r, &v.UserID)
 	},
 }
 
@@ -383,14 +383,17 @@ func (r *MembershipRepo) DeleteMany(ctx context.Context, keys []MembershipKey) (
 	return out, wrapErr(err, "memberships.DeleteMany", "memberships")
 }
 
-var bulkMembershipsNew = &runtime.Bulk[NewMembership]{
-	Table:    "memberships",
+var bulkMembershipsNew = &runtime.Bulk[*NewMembership]{
+	Table: "memberships",
+	Key: func(a, b *NewMembership) int {
+		return cmp.Or(runtime.CompareUUID(a.OrganizationID, b.OrganizationID), runtime.CompareUUID(a.UserID, b.UserID))
+	},
 	Validate: (*NewMembership).Validate,
-	Columns: []runtime.BulkColumn[NewMembership]{
-		runtime.Array(func(v *NewMembership) *uuid.UUID { return &v.OrganizationID }),
-		runtime.Array(func(v *NewMembership) *uuid.UUID { return &v.UserID }),
-		runtime.Array(func(v *NewMembership) *MemberRole { return v.Role.Ptr() }),
-		runtime.Array(func(v *NewMembership) *uuid.UUID { return v.InvitedBy.Ptr() }),
+	Row: func(v *NewMembership, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.OrganizationID)
+		runtime.Elem(r, &v.UserID)
+		runtime.Elem(r, v.Role.Ptr())
+		runtime.Elem(r, v.InvitedBy.Ptr())
 	},
 }
 
@@ -404,9 +407,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."organization_
 // UpsertManyByOrganizationIDAndUserID is UpsertByOrganizationIDAndUserID for many
 // rows (see runtime.UpsertMany).
 func (r *MembershipRepo) UpsertManyByOrganizationIDAndUserID(ctx context.Context, rows []NewMembership) ([]Membership, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkMembershipsNew.By(func(a, b *NewMembership) int {
-		return cmp.Or(runtime.CompareUUID(a.OrganizationID, b.OrganizationID), runtime.CompareUUID(a.UserID, b.UserID))
-	}), sqlMembershipsUpsertManyByOrganizationIDAndUserID, scanMembership, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkMembershipsNew, sqlMembershipsUpsertManyByOrganizationIDAndUserID, scanMembership, rows)
 	return out, wrapErr(err, "memberships.UpsertManyByOrganizationIDAndUserID", "memberships")
 }
 
@@ -419,9 +420,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."organization_
 // CreateIfAbsentByOrganizationIDAndUserID for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *MembershipRepo) CreateManyIfAbsentByOrganizationIDAndUserID(ctx context.Context, rows []NewMembership) ([]Membership, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkMembershipsNew.By(func(a, b *NewMembership) int {
-		return cmp.Or(runtime.CompareUUID(a.OrganizationID, b.OrganizationID), runtime.CompareUUID(a.UserID, b.UserID))
-	}), sqlMembershipsCreateManyIfAbsentByOrganizationIDAndUserID, scanMembership, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkMembershipsNew, sqlMembershipsCreateManyIfAbsentByOrganizationIDAndUserID, scanMembership, rows)
 	return out, created, wrapErr(err, "memberships.CreateManyIfAbsentByOrganizationIDAndUserID", "memberships")
 }
 

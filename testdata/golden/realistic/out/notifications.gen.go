@@ -289,17 +289,17 @@ type NotificationKeyedUpdate struct {
 	Changes NotificationUpdate `json:"changes"`
 }
 
-var bulkNotificationsUpdates = &runtime.Bulk[NotificationKeyedUpdate]{
+var bulkNotificationsUpdates = &runtime.Bulk[*NotificationKeyedUpdate]{
 	Table:    "notifications",
 	Key:      func(a, b *NotificationKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *NotificationKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[NotificationKeyedUpdate]{
-		runtime.Array(func(v *NotificationKeyedUpdate) *int64 { return &v.ID }),
-		runtime.Array(func(v *NotificationKeyedUpdate) *uuid.UUID { return v.Changes.UserID.Ptr() }),
-		runtime.Array(func(v *NotificationKeyedUpdate) *string { return v.Changes.Kind.Ptr() }),
-		runtime.Array(func(v *NotificationKeyedUpdate) *json.RawMessage { return v.Changes.Body.Ptr() }),
-		runtime.Flags(func(v *NotificationKeyedUpdate) *bool { return &v.Changes.ReadAt.Set }),
-		runtime.Array(func(v *NotificationKeyedUpdate) *time.Time { return v.Changes.ReadAt.Value.Ptr() }),
+	Row: func(v *NotificationKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.UserID.Ptr())
+		runtime.Elem(r, v.Changes.Kind.Ptr())
+		runtime.Elem(r, v.Changes.Body.Ptr())
+		runtime.FlagElem(r, &v.Changes.ReadAt.Set)
+		runtime.Elem(r, v.Changes.ReadAt.Value.Ptr())
 	},
 }
 
@@ -330,11 +330,11 @@ func (r *NotificationRepo) UpdateManyReturning(ctx context.Context, rows []Notif
 	return out, wrapErr(err, "notifications.UpdateManyReturning", "notifications")
 }
 
-var bulkNotificationsKeys = &runtime.Bulk[int64]{
+var bulkNotificationsKeys = &runtime.Bulk[*int64]{
 	Table: "notifications",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int64]{
-		runtime.Array(func(v *int64) *int64 { return v }),
+	Row: func(v *int64, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

@@ -312,18 +312,18 @@ type OrderLineKeyedUpdate struct {
 	Changes OrderLineUpdate `json:"changes"`
 }
 
-var bulkOrderLinesUpdates = &runtime.Bulk[OrderLineKeyedUpdate]{
+var bulkOrderLinesUpdates = &runtime.Bulk[*OrderLineKeyedUpdate]{
 	Table: "order_lines",
 	Key: func(a, b *OrderLineKeyedUpdate) int {
 		return cmp.Or(runtime.CompareUUID(a.OrderID, b.OrderID), cmp.Compare(a.LineNo, b.LineNo))
 	},
 	Validate: func(v *OrderLineKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[OrderLineKeyedUpdate]{
-		runtime.Array(func(v *OrderLineKeyedUpdate) *uuid.UUID { return &v.OrderID }),
-		runtime.Array(func(v *OrderLineKeyedUpdate) *int16 { return &v.LineNo }),
-		runtime.Array(func(v *OrderLineKeyedUpdate) *uuid.UUID { return v.Changes.VariantID.Ptr() }),
-		runtime.Array(func(v *OrderLineKeyedUpdate) *int32 { return v.Changes.Quantity.Ptr() }),
-		runtime.Array(func(v *OrderLineKeyedUpdate) *decimal.Decimal { return v.Changes.UnitPrice.Ptr() }),
+	Row: func(v *OrderLineKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.OrderID)
+		runtime.Elem(r, &v.LineNo)
+		runtime.Elem(r, v.Changes.VariantID.Ptr())
+		runtime.Elem(r, v.Changes.Quantity.Ptr())
+		runtime.Elem(r, v.Changes.UnitPrice.Ptr())
 	},
 }
 
@@ -354,14 +354,14 @@ func (r *OrderLineRepo) UpdateManyReturning(ctx context.Context, rows []OrderLin
 	return out, wrapErr(err, "order_lines.UpdateManyReturning", "order_lines")
 }
 
-var bulkOrderLinesKeys = &runtime.Bulk[OrderLineKey]{
+var bulkOrderLinesKeys = &runtime.Bulk[*OrderLineKey]{
 	Table: "order_lines",
 	Key: func(a, b *OrderLineKey) int {
 		return cmp.Or(runtime.CompareUUID(a.OrderID, b.OrderID), cmp.Compare(a.LineNo, b.LineNo))
 	},
-	Columns: []runtime.BulkColumn[OrderLineKey]{
-		runtime.Array(func(v *OrderLineKey) *uuid.UUID { return &v.OrderID }),
-		runtime.Array(func(v *OrderLineKey) *int16 { return &v.LineNo }),
+	Row: func(v *OrderLineKey, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.OrderID)
+		runtime.Elem(r, &v.LineNo)
 	},
 }
 
@@ -378,15 +378,18 @@ func (r *OrderLineRepo) DeleteMany(ctx context.Context, keys []OrderLineKey) ([]
 	return out, wrapErr(err, "order_lines.DeleteMany", "order_lines")
 }
 
-var bulkOrderLinesNew = &runtime.Bulk[NewOrderLine]{
-	Table:    "order_lines",
+var bulkOrderLinesNew = &runtime.Bulk[*NewOrderLine]{
+	Table: "order_lines",
+	Key: func(a, b *NewOrderLine) int {
+		return cmp.Or(runtime.CompareUUID(a.OrderID, b.OrderID), cmp.Compare(a.LineNo, b.LineNo))
+	},
 	Validate: (*NewOrderLine).Validate,
-	Columns: []runtime.BulkColumn[NewOrderLine]{
-		runtime.Array(func(v *NewOrderLine) *uuid.UUID { return &v.OrderID }),
-		runtime.Array(func(v *NewOrderLine) *int16 { return &v.LineNo }),
-		runtime.Array(func(v *NewOrderLine) *uuid.UUID { return &v.VariantID }),
-		runtime.Array(func(v *NewOrderLine) *int32 { return &v.Quantity }),
-		runtime.Array(func(v *NewOrderLine) *decimal.Decimal { return &v.UnitPrice }),
+	Row: func(v *NewOrderLine, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.OrderID)
+		runtime.Elem(r, &v.LineNo)
+		runtime.Elem(r, &v.VariantID)
+		runtime.Elem(r, &v.Quantity)
+		runtime.Elem(r, &v.UnitPrice)
 	},
 }
 
@@ -400,9 +403,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."order_id", "c
 // UpsertManyByOrderIDAndLineNo is UpsertByOrderIDAndLineNo for many rows (see
 // runtime.UpsertMany).
 func (r *OrderLineRepo) UpsertManyByOrderIDAndLineNo(ctx context.Context, rows []NewOrderLine) ([]OrderLine, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkOrderLinesNew.By(func(a, b *NewOrderLine) int {
-		return cmp.Or(runtime.CompareUUID(a.OrderID, b.OrderID), cmp.Compare(a.LineNo, b.LineNo))
-	}), sqlOrderLinesUpsertManyByOrderIDAndLineNo, scanOrderLine, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkOrderLinesNew, sqlOrderLinesUpsertManyByOrderIDAndLineNo, scanOrderLine, rows)
 	return out, wrapErr(err, "order_lines.UpsertManyByOrderIDAndLineNo", "order_lines")
 }
 
@@ -414,9 +415,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."order_id", "c
 // CreateManyIfAbsentByOrderIDAndLineNo is CreateIfAbsentByOrderIDAndLineNo for
 // many rows (see runtime.CreateManyIfAbsent).
 func (r *OrderLineRepo) CreateManyIfAbsentByOrderIDAndLineNo(ctx context.Context, rows []NewOrderLine) ([]OrderLine, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkOrderLinesNew.By(func(a, b *NewOrderLine) int {
-		return cmp.Or(runtime.CompareUUID(a.OrderID, b.OrderID), cmp.Compare(a.LineNo, b.LineNo))
-	}), sqlOrderLinesCreateManyIfAbsentByOrderIDAndLineNo, scanOrderLine, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkOrderLinesNew, sqlOrderLinesCreateManyIfAbsentByOrderIDAndLineNo, scanOrderLine, rows)
 	return out, created, wrapErr(err, "order_lines.CreateManyIfAbsentByOrderIDAndLineNo", "order_lines")
 }
 

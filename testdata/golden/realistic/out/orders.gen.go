@@ -324,22 +324,22 @@ type OrderKeyedUpdate struct {
 	Changes OrderUpdate `json:"changes"`
 }
 
-var bulkOrdersUpdates = &runtime.Bulk[OrderKeyedUpdate]{
+var bulkOrdersUpdates = &runtime.Bulk[*OrderKeyedUpdate]{
 	Table:    "orders",
 	Key:      func(a, b *OrderKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *OrderKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[OrderKeyedUpdate]{
-		runtime.Array(func(v *OrderKeyedUpdate) *uuid.UUID { return &v.ID }),
-		runtime.Array(func(v *OrderKeyedUpdate) *uuid.UUID { return v.Changes.CustomerID.Ptr() }),
-		runtime.Array(func(v *OrderKeyedUpdate) *OrderStatus { return v.Changes.Status.Ptr() }),
-		runtime.Array(func(v *OrderKeyedUpdate) *string { return v.Changes.Currency.Ptr() }),
-		runtime.Array(func(v *OrderKeyedUpdate) *decimal.Decimal { return v.Changes.Total.Ptr() }),
-		runtime.Flags(func(v *OrderKeyedUpdate) *bool { return &v.Changes.ShippingAddressID.Set }),
-		runtime.Array(func(v *OrderKeyedUpdate) *int64 { return v.Changes.ShippingAddressID.Value.Ptr() }),
-		runtime.Flags(func(v *OrderKeyedUpdate) *bool { return &v.Changes.PlacedAt.Set }),
-		runtime.Array(func(v *OrderKeyedUpdate) *time.Time { return v.Changes.PlacedAt.Value.Ptr() }),
-		runtime.Flags(func(v *OrderKeyedUpdate) *bool { return &v.Changes.Notes.Set }),
-		runtime.Array(func(v *OrderKeyedUpdate) *string { return v.Changes.Notes.Value.Ptr() }),
+	Row: func(v *OrderKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.CustomerID.Ptr())
+		runtime.Elem(r, v.Changes.Status.Ptr())
+		runtime.Elem(r, v.Changes.Currency.Ptr())
+		runtime.Elem(r, v.Changes.Total.Ptr())
+		runtime.FlagElem(r, &v.Changes.ShippingAddressID.Set)
+		runtime.Elem(r, v.Changes.ShippingAddressID.Value.Ptr())
+		runtime.FlagElem(r, &v.Changes.PlacedAt.Set)
+		runtime.Elem(r, v.Changes.PlacedAt.Value.Ptr())
+		runtime.FlagElem(r, &v.Changes.Notes.Set)
+		runtime.Elem(r, v.Changes.Notes.Value.Ptr())
 	},
 }
 
@@ -370,11 +370,11 @@ func (r *OrderRepo) UpdateManyReturning(ctx context.Context, rows []OrderKeyedUp
 	return out, wrapErr(err, "orders.UpdateManyReturning", "orders")
 }
 
-var bulkOrdersKeys = &runtime.Bulk[uuid.UUID]{
+var bulkOrdersKeys = &runtime.Bulk[*uuid.UUID]{
 	Table: "orders",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Columns: []runtime.BulkColumn[uuid.UUID]{
-		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

@@ -368,17 +368,17 @@ type OrganizationKeyedUpdate struct {
 	Changes OrganizationUpdate `json:"changes"`
 }
 
-var bulkOrganizationsUpdates = &runtime.Bulk[OrganizationKeyedUpdate]{
+var bulkOrganizationsUpdates = &runtime.Bulk[*OrganizationKeyedUpdate]{
 	Table:    "organizations",
 	Key:      func(a, b *OrganizationKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *OrganizationKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[OrganizationKeyedUpdate]{
-		runtime.Array(func(v *OrganizationKeyedUpdate) *uuid.UUID { return &v.ID }),
-		runtime.Array(func(v *OrganizationKeyedUpdate) *string { return v.Changes.Slug.Ptr() }),
-		runtime.Array(func(v *OrganizationKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
-		runtime.Flags(func(v *OrganizationKeyedUpdate) *bool { return &v.Changes.PlanID.Set }),
-		runtime.Array(func(v *OrganizationKeyedUpdate) *uuid.UUID { return v.Changes.PlanID.Value.Ptr() }),
-		runtime.Array(func(v *OrganizationKeyedUpdate) *json.RawMessage { return v.Changes.Settings.Ptr() }),
+	Row: func(v *OrganizationKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.Slug.Ptr())
+		runtime.Elem(r, v.Changes.Name.Ptr())
+		runtime.FlagElem(r, &v.Changes.PlanID.Set)
+		runtime.Elem(r, v.Changes.PlanID.Value.Ptr())
+		runtime.Elem(r, v.Changes.Settings.Ptr())
 	},
 }
 
@@ -409,11 +409,11 @@ func (r *OrganizationRepo) UpdateManyReturning(ctx context.Context, rows []Organ
 	return out, wrapErr(err, "organizations.UpdateManyReturning", "organizations")
 }
 
-var bulkOrganizationsKeys = &runtime.Bulk[uuid.UUID]{
+var bulkOrganizationsKeys = &runtime.Bulk[*uuid.UUID]{
 	Table: "organizations",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Columns: []runtime.BulkColumn[uuid.UUID]{
-		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -430,15 +430,16 @@ func (r *OrganizationRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]
 	return out, wrapErr(err, "organizations.DeleteMany", "organizations")
 }
 
-var bulkOrganizationsNew = &runtime.Bulk[NewOrganization]{
+var bulkOrganizationsNew = &runtime.Bulk[*NewOrganization]{
 	Table:    "organizations",
+	Key:      func(a, b *NewOrganization) int { return cmp.Compare(a.Slug, b.Slug) },
 	Validate: (*NewOrganization).Validate,
-	Columns: []runtime.BulkColumn[NewOrganization]{
-		runtime.Array(func(v *NewOrganization) *uuid.UUID { return v.ID.Ptr() }),
-		runtime.Array(func(v *NewOrganization) *string { return &v.Slug }),
-		runtime.Array(func(v *NewOrganization) *string { return &v.Name }),
-		runtime.Array(func(v *NewOrganization) *uuid.UUID { return v.PlanID.Ptr() }),
-		runtime.Array(func(v *NewOrganization) *json.RawMessage { return v.Settings.Ptr() }),
+	Row: func(v *NewOrganization, r *runtime.BulkRow) {
+		runtime.Elem(r, v.ID.Ptr())
+		runtime.Elem(r, &v.Slug)
+		runtime.Elem(r, &v.Name)
+		runtime.Elem(r, v.PlanID.Ptr())
+		runtime.Elem(r, v.Settings.Ptr())
 	},
 }
 
@@ -451,7 +452,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 
 // UpsertManyBySlug is UpsertBySlug for many rows (see runtime.UpsertMany).
 func (r *OrganizationRepo) UpsertManyBySlug(ctx context.Context, rows []NewOrganization) ([]Organization, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkOrganizationsNew.By(func(a, b *NewOrganization) int { return cmp.Compare(a.Slug, b.Slug) }), sqlOrganizationsUpsertManyBySlug, scanOrganization, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkOrganizationsNew, sqlOrganizationsUpsertManyBySlug, scanOrganization, rows)
 	return out, wrapErr(err, "organizations.UpsertManyBySlug", "organizations")
 }
 
@@ -463,7 +464,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 // CreateManyIfAbsentBySlug is CreateIfAbsentBySlug for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *OrganizationRepo) CreateManyIfAbsentBySlug(ctx context.Context, rows []NewOrganization) ([]Organization, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkOrganizationsNew.By(func(a, b *NewOrganization) int { return cmp.Compare(a.Slug, b.Slug) }), sqlOrganizationsCreateManyIfAbsentBySlug, scanOrganization, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkOrganizationsNew, sqlOrganizationsCreateManyIfAbsentBySlug, scanOrganization, rows)
 	return out, created, wrapErr(err, "organizations.CreateManyIfAbsentBySlug", "organizations")
 }
 

@@ -298,20 +298,20 @@ type PaymentKeyedUpdate struct {
 	Changes PaymentUpdate `json:"changes"`
 }
 
-var bulkPaymentsUpdates = &runtime.Bulk[PaymentKeyedUpdate]{
+var bulkPaymentsUpdates = &runtime.Bulk[*PaymentKeyedUpdate]{
 	Table:    "payments",
 	Key:      func(a, b *PaymentKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *PaymentKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[PaymentKeyedUpdate]{
-		runtime.Array(func(v *PaymentKeyedUpdate) *uuid.UUID { return &v.ID }),
-		runtime.Array(func(v *PaymentKeyedUpdate) *uuid.UUID { return v.Changes.InvoiceID.Ptr() }),
-		runtime.Array(func(v *PaymentKeyedUpdate) *PaymentMethod { return v.Changes.Method.Ptr() }),
-		runtime.Array(func(v *PaymentKeyedUpdate) *decimal.Decimal { return v.Changes.Amount.Ptr() }),
-		runtime.Array(func(v *PaymentKeyedUpdate) *time.Time { return v.Changes.ReceivedAt.Ptr() }),
-		runtime.Flags(func(v *PaymentKeyedUpdate) *bool { return &v.Changes.Reference.Set }),
-		runtime.Array(func(v *PaymentKeyedUpdate) *string { return v.Changes.Reference.Value.Ptr() }),
-		runtime.Flags(func(v *PaymentKeyedUpdate) *bool { return &v.Changes.Raw.Set }),
-		runtime.Array(func(v *PaymentKeyedUpdate) *json.RawMessage { return &v.Changes.Raw.Value }),
+	Row: func(v *PaymentKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.InvoiceID.Ptr())
+		runtime.Elem(r, v.Changes.Method.Ptr())
+		runtime.Elem(r, v.Changes.Amount.Ptr())
+		runtime.Elem(r, v.Changes.ReceivedAt.Ptr())
+		runtime.FlagElem(r, &v.Changes.Reference.Set)
+		runtime.Elem(r, v.Changes.Reference.Value.Ptr())
+		runtime.FlagElem(r, &v.Changes.Raw.Set)
+		runtime.Elem(r, &v.Changes.Raw.Value)
 	},
 }
 
@@ -342,11 +342,11 @@ func (r *PaymentRepo) UpdateManyReturning(ctx context.Context, rows []PaymentKey
 	return out, wrapErr(err, "payments.UpdateManyReturning", "payments")
 }
 
-var bulkPaymentsKeys = &runtime.Bulk[uuid.UUID]{
+var bulkPaymentsKeys = &runtime.Bulk[*uuid.UUID]{
 	Table: "payments",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Columns: []runtime.BulkColumn[uuid.UUID]{
-		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

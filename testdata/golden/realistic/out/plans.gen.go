@@ -378,20 +378,20 @@ type PlanKeyedUpdate struct {
 	Changes PlanUpdate `json:"changes"`
 }
 
-var bulkPlansUpdates = &runtime.Bulk[PlanKeyedUpdate]{
+var bulkPlansUpdates = &runtime.Bulk[*PlanKeyedUpdate]{
 	Table:    "plans",
 	Key:      func(a, b *PlanKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *PlanKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[PlanKeyedUpdate]{
-		runtime.Array(func(v *PlanKeyedUpdate) *uuid.UUID { return &v.ID }),
-		runtime.Array(func(v *PlanKeyedUpdate) *string { return v.Changes.Code.Ptr() }),
-		runtime.Array(func(v *PlanKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
-		runtime.Array(func(v *PlanKeyedUpdate) *decimal.Decimal { return v.Changes.Price.Ptr() }),
-		runtime.Array(func(v *PlanKeyedUpdate) *string { return v.Changes.Currency.Ptr() }),
-		runtime.Array(func(v *PlanKeyedUpdate) *BillingInterval { return v.Changes.Interval.Ptr() }),
-		runtime.Array(func(v *PlanKeyedUpdate) *int32 { return v.Changes.SeatsIncluded.Ptr() }),
-		runtime.Array(func(v *PlanKeyedUpdate) *json.RawMessage { return v.Changes.Features.Ptr() }),
-		runtime.Array(func(v *PlanKeyedUpdate) *bool { return v.Changes.Active.Ptr() }),
+	Row: func(v *PlanKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.Code.Ptr())
+		runtime.Elem(r, v.Changes.Name.Ptr())
+		runtime.Elem(r, v.Changes.Price.Ptr())
+		runtime.Elem(r, v.Changes.Currency.Ptr())
+		runtime.Elem(r, v.Changes.Interval.Ptr())
+		runtime.Elem(r, v.Changes.SeatsIncluded.Ptr())
+		runtime.Elem(r, v.Changes.Features.Ptr())
+		runtime.Elem(r, v.Changes.Active.Ptr())
 	},
 }
 
@@ -422,11 +422,11 @@ func (r *PlanRepo) UpdateManyReturning(ctx context.Context, rows []PlanKeyedUpda
 	return out, wrapErr(err, "plans.UpdateManyReturning", "plans")
 }
 
-var bulkPlansKeys = &runtime.Bulk[uuid.UUID]{
+var bulkPlansKeys = &runtime.Bulk[*uuid.UUID]{
 	Table: "plans",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Columns: []runtime.BulkColumn[uuid.UUID]{
-		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -443,19 +443,20 @@ func (r *PlanRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, er
 	return out, wrapErr(err, "plans.DeleteMany", "plans")
 }
 
-var bulkPlansNew = &runtime.Bulk[NewPlan]{
+var bulkPlansNew = &runtime.Bulk[*NewPlan]{
 	Table:    "plans",
+	Key:      func(a, b *NewPlan) int { return cmp.Compare(a.Code, b.Code) },
 	Validate: (*NewPlan).Validate,
-	Columns: []runtime.BulkColumn[NewPlan]{
-		runtime.Array(func(v *NewPlan) *uuid.UUID { return v.ID.Ptr() }),
-		runtime.Array(func(v *NewPlan) *string { return &v.Code }),
-		runtime.Array(func(v *NewPlan) *string { return &v.Name }),
-		runtime.Array(func(v *NewPlan) *decimal.Decimal { return &v.Price }),
-		runtime.Array(func(v *NewPlan) *string { return v.Currency.Ptr() }),
-		runtime.Array(func(v *NewPlan) *BillingInterval { return v.Interval.Ptr() }),
-		runtime.Array(func(v *NewPlan) *int32 { return v.SeatsIncluded.Ptr() }),
-		runtime.Array(func(v *NewPlan) *json.RawMessage { return v.Features.Ptr() }),
-		runtime.Array(func(v *NewPlan) *bool { return v.Active.Ptr() }),
+	Row: func(v *NewPlan, r *runtime.BulkRow) {
+		runtime.Elem(r, v.ID.Ptr())
+		runtime.Elem(r, &v.Code)
+		runtime.Elem(r, &v.Name)
+		runtime.Elem(r, &v.Price)
+		runtime.Elem(r, v.Currency.Ptr())
+		runtime.Elem(r, v.Interval.Ptr())
+		runtime.Elem(r, v.SeatsIncluded.Ptr())
+		runtime.Elem(r, v.Features.Ptr())
+		runtime.Elem(r, v.Active.Ptr())
 	},
 }
 
@@ -468,7 +469,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 
 // UpsertManyByCode is UpsertByCode for many rows (see runtime.UpsertMany).
 func (r *PlanRepo) UpsertManyByCode(ctx context.Context, rows []NewPlan) ([]Plan, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkPlansNew.By(func(a, b *NewPlan) int { return cmp.Compare(a.Code, b.Code) }), sqlPlansUpsertManyByCode, scanPlan, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkPlansNew, sqlPlansUpsertManyByCode, scanPlan, rows)
 	return out, wrapErr(err, "plans.UpsertManyByCode", "plans")
 }
 
@@ -480,7 +481,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 // CreateManyIfAbsentByCode is CreateIfAbsentByCode for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *PlanRepo) CreateManyIfAbsentByCode(ctx context.Context, rows []NewPlan) ([]Plan, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkPlansNew.By(func(a, b *NewPlan) int { return cmp.Compare(a.Code, b.Code) }), sqlPlansCreateManyIfAbsentByCode, scanPlan, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkPlansNew, sqlPlansCreateManyIfAbsentByCode, scanPlan, rows)
 	return out, created, wrapErr(err, "plans.CreateManyIfAbsentByCode", "plans")
 }
 

@@ -265,15 +265,15 @@ type PriceHistoryKeyedUpdate struct {
 	Changes PriceHistoryUpdate `json:"changes"`
 }
 
-var bulkPriceHistoryUpdates = &runtime.Bulk[PriceHistoryKeyedUpdate]{
+var bulkPriceHistoryUpdates = &runtime.Bulk[*PriceHistoryKeyedUpdate]{
 	Table:    "price_history",
 	Key:      func(a, b *PriceHistoryKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *PriceHistoryKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[PriceHistoryKeyedUpdate]{
-		runtime.Array(func(v *PriceHistoryKeyedUpdate) *int64 { return &v.ID }),
-		runtime.Array(func(v *PriceHistoryKeyedUpdate) *uuid.UUID { return v.Changes.VariantID.Ptr() }),
-		runtime.Array(func(v *PriceHistoryKeyedUpdate) *decimal.Decimal { return v.Changes.Price.Ptr() }),
-		runtime.Array(func(v *PriceHistoryKeyedUpdate) *time.Time { return v.Changes.ValidFrom.Ptr() }),
+	Row: func(v *PriceHistoryKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.VariantID.Ptr())
+		runtime.Elem(r, v.Changes.Price.Ptr())
+		runtime.Elem(r, v.Changes.ValidFrom.Ptr())
 	},
 }
 
@@ -304,11 +304,11 @@ func (r *PriceHistoryRepo) UpdateManyReturning(ctx context.Context, rows []Price
 	return out, wrapErr(err, "price_history.UpdateManyReturning", "price_history")
 }
 
-var bulkPriceHistoryKeys = &runtime.Bulk[int64]{
+var bulkPriceHistoryKeys = &runtime.Bulk[*int64]{
 	Table: "price_history",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int64]{
-		runtime.Array(func(v *int64) *int64 { return v }),
+	Row: func(v *int64, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

@@ -354,18 +354,18 @@ type ProductVariantKeyedUpdate struct {
 	Changes ProductVariantUpdate `json:"changes"`
 }
 
-var bulkProductVariantsUpdates = &runtime.Bulk[ProductVariantKeyedUpdate]{
+var bulkProductVariantsUpdates = &runtime.Bulk[*ProductVariantKeyedUpdate]{
 	Table:    "product_variants",
 	Key:      func(a, b *ProductVariantKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *ProductVariantKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[ProductVariantKeyedUpdate]{
-		runtime.Array(func(v *ProductVariantKeyedUpdate) *uuid.UUID { return &v.ID }),
-		runtime.Array(func(v *ProductVariantKeyedUpdate) *uuid.UUID { return v.Changes.ProductID.Ptr() }),
-		runtime.Array(func(v *ProductVariantKeyedUpdate) *string { return v.Changes.SKU.Ptr() }),
-		runtime.Array(func(v *ProductVariantKeyedUpdate) *decimal.Decimal { return v.Changes.Price.Ptr() }),
-		runtime.Flags(func(v *ProductVariantKeyedUpdate) *bool { return &v.Changes.WeightG.Set }),
-		runtime.Array(func(v *ProductVariantKeyedUpdate) *int32 { return v.Changes.WeightG.Value.Ptr() }),
-		runtime.Array(func(v *ProductVariantKeyedUpdate) *json.RawMessage { return v.Changes.Options.Ptr() }),
+	Row: func(v *ProductVariantKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.ProductID.Ptr())
+		runtime.Elem(r, v.Changes.SKU.Ptr())
+		runtime.Elem(r, v.Changes.Price.Ptr())
+		runtime.FlagElem(r, &v.Changes.WeightG.Set)
+		runtime.Elem(r, v.Changes.WeightG.Value.Ptr())
+		runtime.Elem(r, v.Changes.Options.Ptr())
 	},
 }
 
@@ -396,11 +396,11 @@ func (r *ProductVariantRepo) UpdateManyReturning(ctx context.Context, rows []Pro
 	return out, wrapErr(err, "product_variants.UpdateManyReturning", "product_variants")
 }
 
-var bulkProductVariantsKeys = &runtime.Bulk[uuid.UUID]{
+var bulkProductVariantsKeys = &runtime.Bulk[*uuid.UUID]{
 	Table: "product_variants",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Columns: []runtime.BulkColumn[uuid.UUID]{
-		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -417,16 +417,17 @@ func (r *ProductVariantRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) (
 	return out, wrapErr(err, "product_variants.DeleteMany", "product_variants")
 }
 
-var bulkProductVariantsNew = &runtime.Bulk[NewProductVariant]{
+var bulkProductVariantsNew = &runtime.Bulk[*NewProductVariant]{
 	Table:    "product_variants",
+	Key:      func(a, b *NewProductVariant) int { return cmp.Compare(a.SKU, b.SKU) },
 	Validate: (*NewProductVariant).Validate,
-	Columns: []runtime.BulkColumn[NewProductVariant]{
-		runtime.Array(func(v *NewProductVariant) *uuid.UUID { return v.ID.Ptr() }),
-		runtime.Array(func(v *NewProductVariant) *uuid.UUID { return &v.ProductID }),
-		runtime.Array(func(v *NewProductVariant) *string { return &v.SKU }),
-		runtime.Array(func(v *NewProductVariant) *decimal.Decimal { return &v.Price }),
-		runtime.Array(func(v *NewProductVariant) *int32 { return v.WeightG.Ptr() }),
-		runtime.Array(func(v *NewProductVariant) *json.RawMessage { return v.Options.Ptr() }),
+	Row: func(v *NewProductVariant, r *runtime.BulkRow) {
+		runtime.Elem(r, v.ID.Ptr())
+		runtime.Elem(r, &v.ProductID)
+		runtime.Elem(r, &v.SKU)
+		runtime.Elem(r, &v.Price)
+		runtime.Elem(r, v.WeightG.Ptr())
+		runtime.Elem(r, v.Options.Ptr())
 	},
 }
 
@@ -439,7 +440,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 
 // UpsertManyBySKU is UpsertBySKU for many rows (see runtime.UpsertMany).
 func (r *ProductVariantRepo) UpsertManyBySKU(ctx context.Context, rows []NewProductVariant) ([]ProductVariant, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkProductVariantsNew.By(func(a, b *NewProductVariant) int { return cmp.Compare(a.SKU, b.SKU) }), sqlProductVariantsUpsertManyBySKU, scanProductVariant, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkProductVariantsNew, sqlProductVariantsUpsertManyBySKU, scanProductVariant, rows)
 	return out, wrapErr(err, "product_variants.UpsertManyBySKU", "product_variants")
 }
 
@@ -451,7 +452,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 // CreateManyIfAbsentBySKU is CreateIfAbsentBySKU for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *ProductVariantRepo) CreateManyIfAbsentBySKU(ctx context.Context, rows []NewProductVariant) ([]ProductVariant, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkProductVariantsNew.By(func(a, b *NewProductVariant) int { return cmp.Compare(a.SKU, b.SKU) }), sqlProductVariantsCreateManyIfAbsentBySKU, scanProductVariant, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkProductVariantsNew, sqlProductVariantsCreateManyIfAbsentBySKU, scanProductVariant, rows)
 	return out, created, wrapErr(err, "product_variants.CreateManyIfAbsentBySKU", "product_variants")
 }
 

@@ -282,19 +282,19 @@ type ProductKeyedUpdate struct {
 	Changes ProductUpdate `json:"changes"`
 }
 
-var bulkProductsUpdates = &runtime.Bulk[ProductKeyedUpdate]{
+var bulkProductsUpdates = &runtime.Bulk[*ProductKeyedUpdate]{
 	Table:    "products",
 	Key:      func(a, b *ProductKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *ProductKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[ProductKeyedUpdate]{
-		runtime.Array(func(v *ProductKeyedUpdate) *uuid.UUID { return &v.ID }),
-		runtime.Flags(func(v *ProductKeyedUpdate) *bool { return &v.Changes.CategoryID.Set }),
-		runtime.Array(func(v *ProductKeyedUpdate) *int32 { return v.Changes.CategoryID.Value.Ptr() }),
-		runtime.Array(func(v *ProductKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
-		runtime.Array(func(v *ProductKeyedUpdate) *string { return v.Changes.Description.Ptr() }),
-		runtime.TextArray("_text", func(v *ProductKeyedUpdate) *[]string { return v.Changes.Tags.Ptr() }),
-		runtime.Array(func(v *ProductKeyedUpdate) *bool { return v.Changes.Published.Ptr() }),
-		runtime.Array(func(v *ProductKeyedUpdate) *json.RawMessage { return v.Changes.Attributes.Ptr() }),
+	Row: func(v *ProductKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.FlagElem(r, &v.Changes.CategoryID.Set)
+		runtime.Elem(r, v.Changes.CategoryID.Value.Ptr())
+		runtime.Elem(r, v.Changes.Name.Ptr())
+		runtime.Elem(r, v.Changes.Description.Ptr())
+		runtime.TextElem(r, "_text", v.Changes.Tags.Ptr())
+		runtime.Elem(r, v.Changes.Published.Ptr())
+		runtime.Elem(r, v.Changes.Attributes.Ptr())
 	},
 }
 
@@ -325,11 +325,11 @@ func (r *ProductRepo) UpdateManyReturning(ctx context.Context, rows []ProductKey
 	return out, wrapErr(err, "products.UpdateManyReturning", "products")
 }
 
-var bulkProductsKeys = &runtime.Bulk[uuid.UUID]{
+var bulkProductsKeys = &runtime.Bulk[*uuid.UUID]{
 	Table: "products",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Columns: []runtime.BulkColumn[uuid.UUID]{
-		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

@@ -275,16 +275,16 @@ type RefundKeyedUpdate struct {
 	Changes RefundUpdate `json:"changes"`
 }
 
-var bulkRefundsUpdates = &runtime.Bulk[RefundKeyedUpdate]{
+var bulkRefundsUpdates = &runtime.Bulk[*RefundKeyedUpdate]{
 	Table:    "refunds",
 	Key:      func(a, b *RefundKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *RefundKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[RefundKeyedUpdate]{
-		runtime.Array(func(v *RefundKeyedUpdate) *uuid.UUID { return &v.ID }),
-		runtime.Array(func(v *RefundKeyedUpdate) *uuid.UUID { return v.Changes.PaymentID.Ptr() }),
-		runtime.Array(func(v *RefundKeyedUpdate) *decimal.Decimal { return v.Changes.Amount.Ptr() }),
-		runtime.Flags(func(v *RefundKeyedUpdate) *bool { return &v.Changes.Reason.Set }),
-		runtime.Array(func(v *RefundKeyedUpdate) *string { return v.Changes.Reason.Value.Ptr() }),
+	Row: func(v *RefundKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.PaymentID.Ptr())
+		runtime.Elem(r, v.Changes.Amount.Ptr())
+		runtime.FlagElem(r, &v.Changes.Reason.Set)
+		runtime.Elem(r, v.Changes.Reason.Value.Ptr())
 	},
 }
 
@@ -315,11 +315,11 @@ func (r *RefundRepo) UpdateManyReturning(ctx context.Context, rows []RefundKeyed
 	return out, wrapErr(err, "refunds.UpdateManyReturning", "refunds")
 }
 
-var bulkRefundsKeys = &runtime.Bulk[uuid.UUID]{
+var bulkRefundsKeys = &runtime.Bulk[*uuid.UUID]{
 	Table: "refunds",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Columns: []runtime.BulkColumn[uuid.UUID]{
-		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

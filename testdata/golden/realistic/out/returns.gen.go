@@ -268,18 +268,18 @@ type ReturnKeyedUpdate struct {
 	Changes ReturnUpdate `json:"changes"`
 }
 
-var bulkReturnsUpdates = &runtime.Bulk[ReturnKeyedUpdate]{
+var bulkReturnsUpdates = &runtime.Bulk[*ReturnKeyedUpdate]{
 	Table:    "returns",
 	Key:      func(a, b *ReturnKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *ReturnKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[ReturnKeyedUpdate]{
-		runtime.Array(func(v *ReturnKeyedUpdate) *uuid.UUID { return &v.ID }),
-		runtime.Array(func(v *ReturnKeyedUpdate) *uuid.UUID { return v.Changes.OrderID.Ptr() }),
-		runtime.Array(func(v *ReturnKeyedUpdate) *string { return v.Changes.Reason.Ptr() }),
-		runtime.Flags(func(v *ReturnKeyedUpdate) *bool { return &v.Changes.Approved.Set }),
-		runtime.Array(func(v *ReturnKeyedUpdate) *bool { return v.Changes.Approved.Value.Ptr() }),
-		runtime.Flags(func(v *ReturnKeyedUpdate) *bool { return &v.Changes.RefundID.Set }),
-		runtime.Array(func(v *ReturnKeyedUpdate) *uuid.UUID { return v.Changes.RefundID.Value.Ptr() }),
+	Row: func(v *ReturnKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.OrderID.Ptr())
+		runtime.Elem(r, v.Changes.Reason.Ptr())
+		runtime.FlagElem(r, &v.Changes.Approved.Set)
+		runtime.Elem(r, v.Changes.Approved.Value.Ptr())
+		runtime.FlagElem(r, &v.Changes.RefundID.Set)
+		runtime.Elem(r, v.Changes.RefundID.Value.Ptr())
 	},
 }
 
@@ -310,11 +310,11 @@ func (r *ReturnRepo) UpdateManyReturning(ctx context.Context, rows []ReturnKeyed
 	return out, wrapErr(err, "returns.UpdateManyReturning", "returns")
 }
 
-var bulkReturnsKeys = &runtime.Bulk[uuid.UUID]{
+var bulkReturnsKeys = &runtime.Bulk[*uuid.UUID]{
 	Table: "returns",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Columns: []runtime.BulkColumn[uuid.UUID]{
-		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

@@ -325,17 +325,17 @@ type ReviewKeyedUpdate struct {
 	Changes ReviewUpdate `json:"changes"`
 }
 
-var bulkReviewsUpdates = &runtime.Bulk[ReviewKeyedUpdate]{
+var bulkReviewsUpdates = &runtime.Bulk[*ReviewKeyedUpdate]{
 	Table:    "reviews",
 	Key:      func(a, b *ReviewKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *ReviewKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[ReviewKeyedUpdate]{
-		runtime.Array(func(v *ReviewKeyedUpdate) *uuid.UUID { return &v.ID }),
-		runtime.Array(func(v *ReviewKeyedUpdate) *uuid.UUID { return v.Changes.ProductID.Ptr() }),
-		runtime.Array(func(v *ReviewKeyedUpdate) *uuid.UUID { return v.Changes.UserID.Ptr() }),
-		runtime.Array(func(v *ReviewKeyedUpdate) *int16 { return v.Changes.Rating.Ptr() }),
-		runtime.Flags(func(v *ReviewKeyedUpdate) *bool { return &v.Changes.Body.Set }),
-		runtime.Array(func(v *ReviewKeyedUpdate) *string { return v.Changes.Body.Value.Ptr() }),
+	Row: func(v *ReviewKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.ProductID.Ptr())
+		runtime.Elem(r, v.Changes.UserID.Ptr())
+		runtime.Elem(r, v.Changes.Rating.Ptr())
+		runtime.FlagElem(r, &v.Changes.Body.Set)
+		runtime.Elem(r, v.Changes.Body.Value.Ptr())
 	},
 }
 
@@ -366,11 +366,11 @@ func (r *ReviewRepo) UpdateManyReturning(ctx context.Context, rows []ReviewKeyed
 	return out, wrapErr(err, "reviews.UpdateManyReturning", "reviews")
 }
 
-var bulkReviewsKeys = &runtime.Bulk[uuid.UUID]{
+var bulkReviewsKeys = &runtime.Bulk[*uuid.UUID]{
 	Table: "reviews",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Columns: []runtime.BulkColumn[uuid.UUID]{
-		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -387,15 +387,18 @@ func (r *ReviewRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, 
 	return out, wrapErr(err, "reviews.DeleteMany", "reviews")
 }
 
-var bulkReviewsNew = &runtime.Bulk[NewReview]{
-	Table:    "reviews",
+var bulkReviewsNew = &runtime.Bulk[*NewReview]{
+	Table: "reviews",
+	Key: func(a, b *NewReview) int {
+		return cmp.Or(runtime.CompareUUID(a.ProductID, b.ProductID), runtime.CompareUUID(a.UserID, b.UserID))
+	},
 	Validate: (*NewReview).Validate,
-	Columns: []runtime.BulkColumn[NewReview]{
-		runtime.Array(func(v *NewReview) *uuid.UUID { return v.ID.Ptr() }),
-		runtime.Array(func(v *NewReview) *uuid.UUID { return &v.ProductID }),
-		runtime.Array(func(v *NewReview) *uuid.UUID { return &v.UserID }),
-		runtime.Array(func(v *NewReview) *int16 { return &v.Rating }),
-		runtime.Array(func(v *NewReview) *string { return v.Body.Ptr() }),
+	Row: func(v *NewReview, r *runtime.BulkRow) {
+		runtime.Elem(r, v.ID.Ptr())
+		runtime.Elem(r, &v.ProductID)
+		runtime.Elem(r, &v.UserID)
+		runtime.Elem(r, &v.Rating)
+		runtime.Elem(r, v.Body.Ptr())
 	},
 }
 
@@ -409,9 +412,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 // UpsertManyByProductIDAndUserID is UpsertByProductIDAndUserID for many rows (see
 // runtime.UpsertMany).
 func (r *ReviewRepo) UpsertManyByProductIDAndUserID(ctx context.Context, rows []NewReview) ([]Review, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkReviewsNew.By(func(a, b *NewReview) int {
-		return cmp.Or(runtime.CompareUUID(a.ProductID, b.ProductID), runtime.CompareUUID(a.UserID, b.UserID))
-	}), sqlReviewsUpsertManyByProductIDAndUserID, scanReview, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkReviewsNew, sqlReviewsUpsertManyByProductIDAndUserID, scanReview, rows)
 	return out, wrapErr(err, "reviews.UpsertManyByProductIDAndUserID", "reviews")
 }
 
@@ -423,9 +424,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 // CreateManyIfAbsentByProductIDAndUserID is CreateIfAbsentByProductIDAndUserID for
 // many rows (see runtime.CreateManyIfAbsent).
 func (r *ReviewRepo) CreateManyIfAbsentByProductIDAndUserID(ctx context.Context, rows []NewReview) ([]Review, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkReviewsNew.By(func(a, b *NewReview) int {
-		return cmp.Or(runtime.CompareUUID(a.ProductID, b.ProductID), runtime.CompareUUID(a.UserID, b.UserID))
-	}), sqlReviewsCreateManyIfAbsentByProductIDAndUserID, scanReview, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkReviewsNew, sqlReviewsCreateManyIfAbsentByProductIDAndUserID, scanReview, rows)
 	return out, created, wrapErr(err, "reviews.CreateManyIfAbsentByProductIDAndUserID", "reviews")
 }
 

@@ -268,18 +268,18 @@ type SessionKeyedUpdate struct {
 	Changes SessionUpdate `json:"changes"`
 }
 
-var bulkSessionsUpdates = &runtime.Bulk[SessionKeyedUpdate]{
+var bulkSessionsUpdates = &runtime.Bulk[*SessionKeyedUpdate]{
 	Table:    "sessions",
 	Key:      func(a, b *SessionKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *SessionKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[SessionKeyedUpdate]{
-		runtime.Array(func(v *SessionKeyedUpdate) *uuid.UUID { return &v.ID }),
-		runtime.Array(func(v *SessionKeyedUpdate) *uuid.UUID { return v.Changes.UserID.Ptr() }),
-		runtime.Flags(func(v *SessionKeyedUpdate) *bool { return &v.Changes.IP.Set }),
-		runtime.Array(func(v *SessionKeyedUpdate) *netip.Prefix { return v.Changes.IP.Value.Ptr() }),
-		runtime.Flags(func(v *SessionKeyedUpdate) *bool { return &v.Changes.UserAgent.Set }),
-		runtime.Array(func(v *SessionKeyedUpdate) *string { return v.Changes.UserAgent.Value.Ptr() }),
-		runtime.Array(func(v *SessionKeyedUpdate) *time.Time { return v.Changes.ExpiresAt.Ptr() }),
+	Row: func(v *SessionKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.UserID.Ptr())
+		runtime.FlagElem(r, &v.Changes.IP.Set)
+		runtime.Elem(r, v.Changes.IP.Value.Ptr())
+		runtime.FlagElem(r, &v.Changes.UserAgent.Set)
+		runtime.Elem(r, v.Changes.UserAgent.Value.Ptr())
+		runtime.Elem(r, v.Changes.ExpiresAt.Ptr())
 	},
 }
 
@@ -310,11 +310,11 @@ func (r *SessionRepo) UpdateManyReturning(ctx context.Context, rows []SessionKey
 	return out, wrapErr(err, "sessions.UpdateManyReturning", "sessions")
 }
 
-var bulkSessionsKeys = &runtime.Bulk[uuid.UUID]{
+var bulkSessionsKeys = &runtime.Bulk[*uuid.UUID]{
 	Table: "sessions",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Columns: []runtime.BulkColumn[uuid.UUID]{
-		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

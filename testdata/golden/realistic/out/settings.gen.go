@@ -313,16 +313,16 @@ type SettingKeyedUpdate struct {
 	Changes        SettingUpdate `json:"changes"`
 }
 
-var bulkSettingsUpdates = &runtime.Bulk[SettingKeyedUpdate]{
+var bulkSettingsUpdates = &runtime.Bulk[*SettingKeyedUpdate]{
 	Table: "settings",
 	Key: func(a, b *SettingKeyedUpdate) int {
 		return cmp.Or(runtime.CompareUUID(a.OrganizationID, b.OrganizationID), cmp.Compare(a.Key, b.Key))
 	},
 	Validate: func(v *SettingKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[SettingKeyedUpdate]{
-		runtime.Array(func(v *SettingKeyedUpdate) *uuid.UUID { return &v.OrganizationID }),
-		runtime.Array(func(v *SettingKeyedUpdate) *string { return &v.Key }),
-		runtime.Array(func(v *SettingKeyedUpdate) *json.RawMessage { return v.Changes.Value.Ptr() }),
+	Row: func(v *SettingKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.OrganizationID)
+		runtime.Elem(r, &v.Key)
+		runtime.Elem(r, v.Changes.Value.Ptr())
 	},
 }
 
@@ -353,14 +353,14 @@ func (r *SettingRepo) UpdateManyReturning(ctx context.Context, rows []SettingKey
 	return out, wrapErr(err, "settings.UpdateManyReturning", "settings")
 }
 
-var bulkSettingsKeys = &runtime.Bulk[SettingKey]{
+var bulkSettingsKeys = &runtime.Bulk[*SettingKey]{
 	Table: "settings",
 	Key: func(a, b *SettingKey) int {
 		return cmp.Or(runtime.CompareUUID(a.OrganizationID, b.OrganizationID), cmp.Compare(a.Key, b.Key))
 	},
-	Columns: []runtime.BulkColumn[SettingKey]{
-		runtime.Array(func(v *SettingKey) *uuid.UUID { return &v.OrganizationID }),
-		runtime.Array(func(v *SettingKey) *string { return &v.Key }),
+	Row: func(v *SettingKey, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.OrganizationID)
+		runtime.Elem(r, &v.Key)
 	},
 }
 
@@ -377,13 +377,16 @@ func (r *SettingRepo) DeleteMany(ctx context.Context, keys []SettingKey) ([]bool
 	return out, wrapErr(err, "settings.DeleteMany", "settings")
 }
 
-var bulkSettingsNew = &runtime.Bulk[NewSetting]{
-	Table:    "settings",
+var bulkSettingsNew = &runtime.Bulk[*NewSetting]{
+	Table: "settings",
+	Key: func(a, b *NewSetting) int {
+		return cmp.Or(runtime.CompareUUID(a.OrganizationID, b.OrganizationID), cmp.Compare(a.Key, b.Key))
+	},
 	Validate: (*NewSetting).Validate,
-	Columns: []runtime.BulkColumn[NewSetting]{
-		runtime.Array(func(v *NewSetting) *uuid.UUID { return &v.OrganizationID }),
-		runtime.Array(func(v *NewSetting) *string { return &v.Key }),
-		runtime.Array(func(v *NewSetting) *json.RawMessage { return &v.Value }),
+	Row: func(v *NewSetting, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.OrganizationID)
+		runtime.Elem(r, &v.Key)
+		runtime.Elem(r, &v.Value)
 	},
 }
 
@@ -397,9 +400,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."organization_
 // UpsertManyByOrganizationIDAndKey is UpsertByOrganizationIDAndKey for many rows
 // (see runtime.UpsertMany).
 func (r *SettingRepo) UpsertManyByOrganizationIDAndKey(ctx context.Context, rows []NewSetting) ([]Setting, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkSettingsNew.By(func(a, b *NewSetting) int {
-		return cmp.Or(runtime.CompareUUID(a.OrganizationID, b.OrganizationID), cmp.Compare(a.Key, b.Key))
-	}), sqlSettingsUpsertManyByOrganizationIDAndKey, scanSetting, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkSettingsNew, sqlSettingsUpsertManyByOrganizationIDAndKey, scanSetting, rows)
 	return out, wrapErr(err, "settings.UpsertManyByOrganizationIDAndKey", "settings")
 }
 
@@ -411,9 +412,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."organization_
 // CreateManyIfAbsentByOrganizationIDAndKey is CreateIfAbsentByOrganizationIDAndKey
 // for many rows (see runtime.CreateManyIfAbsent).
 func (r *SettingRepo) CreateManyIfAbsentByOrganizationIDAndKey(ctx context.Context, rows []NewSetting) ([]Setting, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkSettingsNew.By(func(a, b *NewSetting) int {
-		return cmp.Or(runtime.CompareUUID(a.OrganizationID, b.OrganizationID), cmp.Compare(a.Key, b.Key))
-	}), sqlSettingsCreateManyIfAbsentByOrganizationIDAndKey, scanSetting, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkSettingsNew, sqlSettingsCreateManyIfAbsentByOrganizationIDAndKey, scanSetting, rows)
 	return out, created, wrapErr(err, "settings.CreateManyIfAbsentByOrganizationIDAndKey", "settings")
 }
 

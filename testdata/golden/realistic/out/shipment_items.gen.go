@@ -282,16 +282,16 @@ type ShipmentItemKeyedUpdate struct {
 	Changes    ShipmentItemUpdate `json:"changes"`
 }
 
-var bulkShipmentItemsUpdates = &runtime.Bulk[ShipmentItemKeyedUpdate]{
+var bulkShipmentItemsUpdates = &runtime.Bulk[*ShipmentItemKeyedUpdate]{
 	Table: "shipment_items",
 	Key: func(a, b *ShipmentItemKeyedUpdate) int {
 		return cmp.Or(runtime.CompareUUID(a.ShipmentID, b.ShipmentID), runtime.CompareUUID(a.OrderID, b.OrderID), cmp.Compare(a.LineNo, b.LineNo))
 	},
-	Columns: []runtime.BulkColumn[ShipmentItemKeyedUpdate]{
-		runtime.Array(func(v *ShipmentItemKeyedUpdate) *uuid.UUID { return &v.ShipmentID }),
-		runtime.Array(func(v *ShipmentItemKeyedUpdate) *uuid.UUID { return &v.OrderID }),
-		runtime.Array(func(v *ShipmentItemKeyedUpdate) *int16 { return &v.LineNo }),
-		runtime.Array(func(v *ShipmentItemKeyedUpdate) *int32 { return v.Changes.Quantity.Ptr() }),
+	Row: func(v *ShipmentItemKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ShipmentID)
+		runtime.Elem(r, &v.OrderID)
+		runtime.Elem(r, &v.LineNo)
+		runtime.Elem(r, v.Changes.Quantity.Ptr())
 	},
 }
 
@@ -322,15 +322,15 @@ func (r *ShipmentItemRepo) UpdateManyReturning(ctx context.Context, rows []Shipm
 	return out, wrapErr(err, "shipment_items.UpdateManyReturning", "shipment_items")
 }
 
-var bulkShipmentItemsKeys = &runtime.Bulk[ShipmentItemKey]{
+var bulkShipmentItemsKeys = &runtime.Bulk[*ShipmentItemKey]{
 	Table: "shipment_items",
 	Key: func(a, b *ShipmentItemKey) int {
 		return cmp.Or(runtime.CompareUUID(a.ShipmentID, b.ShipmentID), runtime.CompareUUID(a.OrderID, b.OrderID), cmp.Compare(a.LineNo, b.LineNo))
 	},
-	Columns: []runtime.BulkColumn[ShipmentItemKey]{
-		runtime.Array(func(v *ShipmentItemKey) *uuid.UUID { return &v.ShipmentID }),
-		runtime.Array(func(v *ShipmentItemKey) *uuid.UUID { return &v.OrderID }),
-		runtime.Array(func(v *ShipmentItemKey) *int16 { return &v.LineNo }),
+	Row: func(v *ShipmentItemKey, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ShipmentID)
+		runtime.Elem(r, &v.OrderID)
+		runtime.Elem(r, &v.LineNo)
 	},
 }
 
@@ -347,13 +347,16 @@ func (r *ShipmentItemRepo) DeleteMany(ctx context.Context, keys []ShipmentItemKe
 	return out, wrapErr(err, "shipment_items.DeleteMany", "shipment_items")
 }
 
-var bulkShipmentItemsNew = &runtime.Bulk[NewShipmentItem]{
+var bulkShipmentItemsNew = &runtime.Bulk[*NewShipmentItem]{
 	Table: "shipment_items",
-	Columns: []runtime.BulkColumn[NewShipmentItem]{
-		runtime.Array(func(v *NewShipmentItem) *uuid.UUID { return &v.ShipmentID }),
-		runtime.Array(func(v *NewShipmentItem) *uuid.UUID { return &v.OrderID }),
-		runtime.Array(func(v *NewShipmentItem) *int16 { return &v.LineNo }),
-		runtime.Array(func(v *NewShipmentItem) *int32 { return &v.Quantity }),
+	Key: func(a, b *NewShipmentItem) int {
+		return cmp.Or(runtime.CompareUUID(a.ShipmentID, b.ShipmentID), runtime.CompareUUID(a.OrderID, b.OrderID), cmp.Compare(a.LineNo, b.LineNo))
+	},
+	Row: func(v *NewShipmentItem, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ShipmentID)
+		runtime.Elem(r, &v.OrderID)
+		runtime.Elem(r, &v.LineNo)
+		runtime.Elem(r, &v.Quantity)
 	},
 }
 
@@ -367,9 +370,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."shipment_id",
 // UpsertManyByShipmentIDAndOrderIDAndLineNo is
 // UpsertByShipmentIDAndOrderIDAndLineNo for many rows (see runtime.UpsertMany).
 func (r *ShipmentItemRepo) UpsertManyByShipmentIDAndOrderIDAndLineNo(ctx context.Context, rows []NewShipmentItem) ([]ShipmentItem, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkShipmentItemsNew.By(func(a, b *NewShipmentItem) int {
-		return cmp.Or(runtime.CompareUUID(a.ShipmentID, b.ShipmentID), runtime.CompareUUID(a.OrderID, b.OrderID), cmp.Compare(a.LineNo, b.LineNo))
-	}), sqlShipmentItemsUpsertManyByShipmentIDAndOrderIDAndLineNo, scanShipmentItem, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkShipmentItemsNew, sqlShipmentItemsUpsertManyByShipmentIDAndOrderIDAndLineNo, scanShipmentItem, rows)
 	return out, wrapErr(err, "shipment_items.UpsertManyByShipmentIDAndOrderIDAndLineNo", "shipment_items")
 }
 
@@ -382,9 +383,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."shipment_id",
 // CreateIfAbsentByShipmentIDAndOrderIDAndLineNo for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *ShipmentItemRepo) CreateManyIfAbsentByShipmentIDAndOrderIDAndLineNo(ctx context.Context, rows []NewShipmentItem) ([]ShipmentItem, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkShipmentItemsNew.By(func(a, b *NewShipmentItem) int {
-		return cmp.Or(runtime.CompareUUID(a.ShipmentID, b.ShipmentID), runtime.CompareUUID(a.OrderID, b.OrderID), cmp.Compare(a.LineNo, b.LineNo))
-	}), sqlShipmentItemsCreateManyIfAbsentByShipmentIDAndOrderIDAndLineNo, scanShipmentItem, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkShipmentItemsNew, sqlShipmentItemsCreateManyIfAbsentByShipmentIDAndOrderIDAndLineNo, scanShipmentItem, rows)
 	return out, created, wrapErr(err, "shipment_items.CreateManyIfAbsentByShipmentIDAndOrderIDAndLineNo", "shipment_items")
 }
 

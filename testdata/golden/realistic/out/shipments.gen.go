@@ -364,20 +364,20 @@ type ShipmentKeyedUpdate struct {
 	Changes ShipmentUpdate `json:"changes"`
 }
 
-var bulkShipmentsUpdates = &runtime.Bulk[ShipmentKeyedUpdate]{
+var bulkShipmentsUpdates = &runtime.Bulk[*ShipmentKeyedUpdate]{
 	Table:    "shipments",
 	Key:      func(a, b *ShipmentKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *ShipmentKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[ShipmentKeyedUpdate]{
-		runtime.Array(func(v *ShipmentKeyedUpdate) *uuid.UUID { return &v.ID }),
-		runtime.Array(func(v *ShipmentKeyedUpdate) *uuid.UUID { return v.Changes.OrderID.Ptr() }),
-		runtime.Array(func(v *ShipmentKeyedUpdate) *int16 { return v.Changes.WarehouseID.Ptr() }),
-		runtime.Array(func(v *ShipmentKeyedUpdate) *string { return v.Changes.Carrier.Ptr() }),
-		runtime.Flags(func(v *ShipmentKeyedUpdate) *bool { return &v.Changes.TrackingNo.Set }),
-		runtime.Array(func(v *ShipmentKeyedUpdate) *string { return v.Changes.TrackingNo.Value.Ptr() }),
-		runtime.Array(func(v *ShipmentKeyedUpdate) *ShipmentStatus { return v.Changes.Status.Ptr() }),
-		runtime.Flags(func(v *ShipmentKeyedUpdate) *bool { return &v.Changes.ShippedAt.Set }),
-		runtime.Array(func(v *ShipmentKeyedUpdate) *time.Time { return v.Changes.ShippedAt.Value.Ptr() }),
+	Row: func(v *ShipmentKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.OrderID.Ptr())
+		runtime.Elem(r, v.Changes.WarehouseID.Ptr())
+		runtime.Elem(r, v.Changes.Carrier.Ptr())
+		runtime.FlagElem(r, &v.Changes.TrackingNo.Set)
+		runtime.Elem(r, v.Changes.TrackingNo.Value.Ptr())
+		runtime.Elem(r, v.Changes.Status.Ptr())
+		runtime.FlagElem(r, &v.Changes.ShippedAt.Set)
+		runtime.Elem(r, v.Changes.ShippedAt.Value.Ptr())
 	},
 }
 
@@ -408,11 +408,11 @@ func (r *ShipmentRepo) UpdateManyReturning(ctx context.Context, rows []ShipmentK
 	return out, wrapErr(err, "shipments.UpdateManyReturning", "shipments")
 }
 
-var bulkShipmentsKeys = &runtime.Bulk[uuid.UUID]{
+var bulkShipmentsKeys = &runtime.Bulk[*uuid.UUID]{
 	Table: "shipments",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Columns: []runtime.BulkColumn[uuid.UUID]{
-		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

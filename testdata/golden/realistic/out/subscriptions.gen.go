@@ -299,19 +299,19 @@ type SubscriptionKeyedUpdate struct {
 	Changes SubscriptionUpdate `json:"changes"`
 }
 
-var bulkSubscriptionsUpdates = &runtime.Bulk[SubscriptionKeyedUpdate]{
+var bulkSubscriptionsUpdates = &runtime.Bulk[*SubscriptionKeyedUpdate]{
 	Table:    "subscriptions",
 	Key:      func(a, b *SubscriptionKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *SubscriptionKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[SubscriptionKeyedUpdate]{
-		runtime.Array(func(v *SubscriptionKeyedUpdate) *uuid.UUID { return &v.ID }),
-		runtime.Array(func(v *SubscriptionKeyedUpdate) *uuid.UUID { return v.Changes.OrganizationID.Ptr() }),
-		runtime.Array(func(v *SubscriptionKeyedUpdate) *uuid.UUID { return v.Changes.PlanID.Ptr() }),
-		runtime.Array(func(v *SubscriptionKeyedUpdate) *int32 { return v.Changes.Seats.Ptr() }),
-		runtime.Array(func(v *SubscriptionKeyedUpdate) *time.Time { return v.Changes.CurrentPeriodStart.Ptr() }),
-		runtime.Array(func(v *SubscriptionKeyedUpdate) *time.Time { return v.Changes.CurrentPeriodEnd.Ptr() }),
-		runtime.Flags(func(v *SubscriptionKeyedUpdate) *bool { return &v.Changes.CanceledAt.Set }),
-		runtime.Array(func(v *SubscriptionKeyedUpdate) *time.Time { return v.Changes.CanceledAt.Value.Ptr() }),
+	Row: func(v *SubscriptionKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.OrganizationID.Ptr())
+		runtime.Elem(r, v.Changes.PlanID.Ptr())
+		runtime.Elem(r, v.Changes.Seats.Ptr())
+		runtime.Elem(r, v.Changes.CurrentPeriodStart.Ptr())
+		runtime.Elem(r, v.Changes.CurrentPeriodEnd.Ptr())
+		runtime.FlagElem(r, &v.Changes.CanceledAt.Set)
+		runtime.Elem(r, v.Changes.CanceledAt.Value.Ptr())
 	},
 }
 
@@ -342,11 +342,11 @@ func (r *SubscriptionRepo) UpdateManyReturning(ctx context.Context, rows []Subsc
 	return out, wrapErr(err, "subscriptions.UpdateManyReturning", "subscriptions")
 }
 
-var bulkSubscriptionsKeys = &runtime.Bulk[uuid.UUID]{
+var bulkSubscriptionsKeys = &runtime.Bulk[*uuid.UUID]{
 	Table: "subscriptions",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Columns: []runtime.BulkColumn[uuid.UUID]{
-		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

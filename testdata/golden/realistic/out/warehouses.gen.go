@@ -329,15 +329,15 @@ type WarehouseKeyedUpdate struct {
 	Changes WarehouseUpdate `json:"changes"`
 }
 
-var bulkWarehousesUpdates = &runtime.Bulk[WarehouseKeyedUpdate]{
+var bulkWarehousesUpdates = &runtime.Bulk[*WarehouseKeyedUpdate]{
 	Table:    "warehouses",
 	Key:      func(a, b *WarehouseKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *WarehouseKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[WarehouseKeyedUpdate]{
-		runtime.Array(func(v *WarehouseKeyedUpdate) *int16 { return &v.ID }),
-		runtime.Array(func(v *WarehouseKeyedUpdate) *string { return v.Changes.Code.Ptr() }),
-		runtime.Array(func(v *WarehouseKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
-		runtime.Array(func(v *WarehouseKeyedUpdate) *string { return v.Changes.Country.Ptr() }),
+	Row: func(v *WarehouseKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.Code.Ptr())
+		runtime.Elem(r, v.Changes.Name.Ptr())
+		runtime.Elem(r, v.Changes.Country.Ptr())
 	},
 }
 
@@ -368,11 +368,11 @@ func (r *WarehouseRepo) UpdateManyReturning(ctx context.Context, rows []Warehous
 	return out, wrapErr(err, "warehouses.UpdateManyReturning", "warehouses")
 }
 
-var bulkWarehousesKeys = &runtime.Bulk[int16]{
+var bulkWarehousesKeys = &runtime.Bulk[*int16]{
 	Table: "warehouses",
 	Key:   func(a, b *int16) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int16]{
-		runtime.Array(func(v *int16) *int16 { return v }),
+	Row: func(v *int16, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -389,13 +389,14 @@ func (r *WarehouseRepo) DeleteMany(ctx context.Context, keys []int16) ([]bool, e
 	return out, wrapErr(err, "warehouses.DeleteMany", "warehouses")
 }
 
-var bulkWarehousesNew = &runtime.Bulk[NewWarehouse]{
+var bulkWarehousesNew = &runtime.Bulk[*NewWarehouse]{
 	Table:    "warehouses",
+	Key:      func(a, b *NewWarehouse) int { return cmp.Compare(a.Code, b.Code) },
 	Validate: (*NewWarehouse).Validate,
-	Columns: []runtime.BulkColumn[NewWarehouse]{
-		runtime.Array(func(v *NewWarehouse) *string { return &v.Code }),
-		runtime.Array(func(v *NewWarehouse) *string { return &v.Name }),
-		runtime.Array(func(v *NewWarehouse) *string { return &v.Country }),
+	Row: func(v *NewWarehouse, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Code)
+		runtime.Elem(r, &v.Name)
+		runtime.Elem(r, &v.Country)
 	},
 }
 
@@ -408,7 +409,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 
 // UpsertManyByCode is UpsertByCode for many rows (see runtime.UpsertMany).
 func (r *WarehouseRepo) UpsertManyByCode(ctx context.Context, rows []NewWarehouse) ([]Warehouse, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkWarehousesNew.By(func(a, b *NewWarehouse) int { return cmp.Compare(a.Code, b.Code) }), sqlWarehousesUpsertManyByCode, scanWarehouse, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkWarehousesNew, sqlWarehousesUpsertManyByCode, scanWarehouse, rows)
 	return out, wrapErr(err, "warehouses.UpsertManyByCode", "warehouses")
 }
 
@@ -420,7 +421,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 // CreateManyIfAbsentByCode is CreateIfAbsentByCode for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *WarehouseRepo) CreateManyIfAbsentByCode(ctx context.Context, rows []NewWarehouse) ([]Warehouse, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkWarehousesNew.By(func(a, b *NewWarehouse) int { return cmp.Compare(a.Code, b.Code) }), sqlWarehousesCreateManyIfAbsentByCode, scanWarehouse, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkWarehousesNew, sqlWarehousesCreateManyIfAbsentByCode, scanWarehouse, rows)
 	return out, created, wrapErr(err, "warehouses.CreateManyIfAbsentByCode", "warehouses")
 }
 

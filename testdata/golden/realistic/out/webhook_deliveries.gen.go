@@ -317,21 +317,21 @@ type WebhookDeliveryKeyedUpdate struct {
 	Changes WebhookDeliveryUpdate `json:"changes"`
 }
 
-var bulkWebhookDeliveriesUpdates = &runtime.Bulk[WebhookDeliveryKeyedUpdate]{
+var bulkWebhookDeliveriesUpdates = &runtime.Bulk[*WebhookDeliveryKeyedUpdate]{
 	Table:    "webhook_deliveries",
 	Key:      func(a, b *WebhookDeliveryKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *WebhookDeliveryKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[WebhookDeliveryKeyedUpdate]{
-		runtime.Array(func(v *WebhookDeliveryKeyedUpdate) *int64 { return &v.ID }),
-		runtime.Array(func(v *WebhookDeliveryKeyedUpdate) *uuid.UUID { return v.Changes.WebhookID.Ptr() }),
-		runtime.Array(func(v *WebhookDeliveryKeyedUpdate) *string { return v.Changes.Event.Ptr() }),
-		runtime.Array(func(v *WebhookDeliveryKeyedUpdate) *json.RawMessage { return v.Changes.Payload.Ptr() }),
-		runtime.Array(func(v *WebhookDeliveryKeyedUpdate) *DeliveryState { return v.Changes.State.Ptr() }),
-		runtime.Array(func(v *WebhookDeliveryKeyedUpdate) *int16 { return v.Changes.Attempts.Ptr() }),
-		runtime.Flags(func(v *WebhookDeliveryKeyedUpdate) *bool { return &v.Changes.NextTryAt.Set }),
-		runtime.Array(func(v *WebhookDeliveryKeyedUpdate) *time.Time { return v.Changes.NextTryAt.Value.Ptr() }),
-		runtime.Flags(func(v *WebhookDeliveryKeyedUpdate) *bool { return &v.Changes.Response.Set }),
-		runtime.Array(func(v *WebhookDeliveryKeyedUpdate) *string { return v.Changes.Response.Value.Ptr() }),
+	Row: func(v *WebhookDeliveryKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.WebhookID.Ptr())
+		runtime.Elem(r, v.Changes.Event.Ptr())
+		runtime.Elem(r, v.Changes.Payload.Ptr())
+		runtime.Elem(r, v.Changes.State.Ptr())
+		runtime.Elem(r, v.Changes.Attempts.Ptr())
+		runtime.FlagElem(r, &v.Changes.NextTryAt.Set)
+		runtime.Elem(r, v.Changes.NextTryAt.Value.Ptr())
+		runtime.FlagElem(r, &v.Changes.Response.Set)
+		runtime.Elem(r, v.Changes.Response.Value.Ptr())
 	},
 }
 
@@ -362,11 +362,11 @@ func (r *WebhookDeliveryRepo) UpdateManyReturning(ctx context.Context, rows []We
 	return out, wrapErr(err, "webhook_deliveries.UpdateManyReturning", "webhook_deliveries")
 }
 
-var bulkWebhookDeliveriesKeys = &runtime.Bulk[int64]{
+var bulkWebhookDeliveriesKeys = &runtime.Bulk[*int64]{
 	Table: "webhook_deliveries",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int64]{
-		runtime.Array(func(v *int64) *int64 { return v }),
+	Row: func(v *int64, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

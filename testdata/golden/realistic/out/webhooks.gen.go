@@ -261,17 +261,17 @@ type WebhookKeyedUpdate struct {
 	Changes WebhookUpdate `json:"changes"`
 }
 
-var bulkWebhooksUpdates = &runtime.Bulk[WebhookKeyedUpdate]{
+var bulkWebhooksUpdates = &runtime.Bulk[*WebhookKeyedUpdate]{
 	Table:    "webhooks",
 	Key:      func(a, b *WebhookKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *WebhookKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[WebhookKeyedUpdate]{
-		runtime.Array(func(v *WebhookKeyedUpdate) *uuid.UUID { return &v.ID }),
-		runtime.Array(func(v *WebhookKeyedUpdate) *uuid.UUID { return v.Changes.OrganizationID.Ptr() }),
-		runtime.Array(func(v *WebhookKeyedUpdate) *string { return v.Changes.URL.Ptr() }),
-		runtime.TextArray("_text", func(v *WebhookKeyedUpdate) *[]string { return v.Changes.Events.Ptr() }),
-		runtime.Array(func(v *WebhookKeyedUpdate) *[]byte { return v.Changes.Secret.Ptr() }),
-		runtime.Array(func(v *WebhookKeyedUpdate) *bool { return v.Changes.Enabled.Ptr() }),
+	Row: func(v *WebhookKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.OrganizationID.Ptr())
+		runtime.Elem(r, v.Changes.URL.Ptr())
+		runtime.TextElem(r, "_text", v.Changes.Events.Ptr())
+		runtime.Elem(r, v.Changes.Secret.Ptr())
+		runtime.Elem(r, v.Changes.Enabled.Ptr())
 	},
 }
 
@@ -302,11 +302,11 @@ func (r *WebhookRepo) UpdateManyReturning(ctx context.Context, rows []WebhookKey
 	return out, wrapErr(err, "webhooks.UpdateManyReturning", "webhooks")
 }
 
-var bulkWebhooksKeys = &runtime.Bulk[uuid.UUID]{
+var bulkWebhooksKeys = &runtime.Bulk[*uuid.UUID]{
 	Table: "webhooks",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Columns: []runtime.BulkColumn[uuid.UUID]{
-		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

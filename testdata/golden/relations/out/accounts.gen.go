@@ -256,14 +256,14 @@ type AccountKeyedUpdate struct {
 	Changes AccountUpdate `json:"changes"`
 }
 
-var bulkAccountsUpdates = &runtime.Bulk[AccountKeyedUpdate]{
+var bulkAccountsUpdates = &runtime.Bulk[*AccountKeyedUpdate]{
 	Table:    "accounts",
 	Key:      func(a, b *AccountKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *AccountKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[AccountKeyedUpdate]{
-		runtime.Array(func(v *AccountKeyedUpdate) *int64 { return &v.ID }),
-		runtime.Array(func(v *AccountKeyedUpdate) *uuid.UUID { return v.Changes.UserID.Ptr() }),
-		runtime.Array(func(v *AccountKeyedUpdate) *string { return v.Changes.Label.Ptr() }),
+	Row: func(v *AccountKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.UserID.Ptr())
+		runtime.Elem(r, v.Changes.Label.Ptr())
 	},
 }
 
@@ -294,11 +294,11 @@ func (r *AccountRepo) UpdateManyReturning(ctx context.Context, rows []AccountKey
 	return out, wrapErr(err, "accounts.UpdateManyReturning", "accounts")
 }
 
-var bulkAccountsKeys = &runtime.Bulk[int64]{
+var bulkAccountsKeys = &runtime.Bulk[*int64]{
 	Table: "accounts",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int64]{
-		runtime.Array(func(v *int64) *int64 { return v }),
+	Row: func(v *int64, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

@@ -258,14 +258,14 @@ type AttachmentKeyedUpdate struct {
 	Changes AttachmentUpdate `json:"changes"`
 }
 
-var bulkAttachmentsUpdates = &runtime.Bulk[AttachmentKeyedUpdate]{
+var bulkAttachmentsUpdates = &runtime.Bulk[*AttachmentKeyedUpdate]{
 	Table:    "attachments",
 	Key:      func(a, b *AttachmentKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *AttachmentKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[AttachmentKeyedUpdate]{
-		runtime.Array(func(v *AttachmentKeyedUpdate) *int64 { return &v.ID }),
-		runtime.Array(func(v *AttachmentKeyedUpdate) *[]byte { return v.Changes.BlobDigest.Ptr() }),
-		runtime.Array(func(v *AttachmentKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+	Row: func(v *AttachmentKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.BlobDigest.Ptr())
+		runtime.Elem(r, v.Changes.Name.Ptr())
 	},
 }
 
@@ -296,11 +296,11 @@ func (r *AttachmentRepo) UpdateManyReturning(ctx context.Context, rows []Attachm
 	return out, wrapErr(err, "attachments.UpdateManyReturning", "attachments")
 }
 
-var bulkAttachmentsKeys = &runtime.Bulk[int64]{
+var bulkAttachmentsKeys = &runtime.Bulk[*int64]{
 	Table: "attachments",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int64]{
-		runtime.Array(func(v *int64) *int64 { return v }),
+	Row: func(v *int64, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

@@ -288,13 +288,13 @@ type BlobKeyedUpdate struct {
 	Changes BlobUpdate `json:"changes"`
 }
 
-var bulkBlobsUpdates = &runtime.Bulk[BlobKeyedUpdate]{
+var bulkBlobsUpdates = &runtime.Bulk[*BlobKeyedUpdate]{
 	Table:    "blobs",
 	Key:      func(a, b *BlobKeyedUpdate) int { return bytes.Compare(a.Digest, b.Digest) },
 	Validate: func(v *BlobKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[BlobKeyedUpdate]{
-		runtime.Array(func(v *BlobKeyedUpdate) *[]byte { return &v.Digest }),
-		runtime.Array(func(v *BlobKeyedUpdate) *int64 { return v.Changes.Size.Ptr() }),
+	Row: func(v *BlobKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Digest)
+		runtime.Elem(r, v.Changes.Size.Ptr())
 	},
 }
 
@@ -325,11 +325,11 @@ func (r *BlobRepo) UpdateManyReturning(ctx context.Context, rows []BlobKeyedUpda
 	return out, wrapErr(err, "blobs.UpdateManyReturning", "blobs")
 }
 
-var bulkBlobsKeys = &runtime.Bulk[[]byte]{
+var bulkBlobsKeys = &runtime.Bulk[*[]byte]{
 	Table: "blobs",
 	Key:   func(a, b *[]byte) int { return bytes.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[[]byte]{
-		runtime.Array(func(v *[]byte) *[]byte { return v }),
+	Row: func(v *[]byte, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -346,12 +346,13 @@ func (r *BlobRepo) DeleteMany(ctx context.Context, keys [][]byte) ([]bool, error
 	return out, wrapErr(err, "blobs.DeleteMany", "blobs")
 }
 
-var bulkBlobsNew = &runtime.Bulk[NewBlob]{
+var bulkBlobsNew = &runtime.Bulk[*NewBlob]{
 	Table:    "blobs",
+	Key:      func(a, b *NewBlob) int { return bytes.Compare(a.Digest, b.Digest) },
 	Validate: (*NewBlob).Validate,
-	Columns: []runtime.BulkColumn[NewBlob]{
-		runtime.Array(func(v *NewBlob) *[]byte { return &v.Digest }),
-		runtime.Array(func(v *NewBlob) *int64 { return &v.Size }),
+	Row: func(v *NewBlob, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Digest)
+		runtime.Elem(r, &v.Size)
 	},
 }
 
@@ -364,7 +365,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."digest", "cpc
 
 // UpsertManyByDigest is UpsertByDigest for many rows (see runtime.UpsertMany).
 func (r *BlobRepo) UpsertManyByDigest(ctx context.Context, rows []NewBlob) ([]Blob, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkBlobsNew.By(func(a, b *NewBlob) int { return bytes.Compare(a.Digest, b.Digest) }), sqlBlobsUpsertManyByDigest, scanBlob, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkBlobsNew, sqlBlobsUpsertManyByDigest, scanBlob, rows)
 	return out, wrapErr(err, "blobs.UpsertManyByDigest", "blobs")
 }
 
@@ -376,6 +377,6 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."digest", "cpc
 // CreateManyIfAbsentByDigest is CreateIfAbsentByDigest for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *BlobRepo) CreateManyIfAbsentByDigest(ctx context.Context, rows []NewBlob) ([]Blob, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkBlobsNew.By(func(a, b *NewBlob) int { return bytes.Compare(a.Digest, b.Digest) }), sqlBlobsCreateManyIfAbsentByDigest, scanBlob, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkBlobsNew, sqlBlobsCreateManyIfAbsentByDigest, scanBlob, rows)
 	return out, created, wrapErr(err, "blobs.CreateManyIfAbsentByDigest", "blobs")
 }

@@ -255,15 +255,15 @@ type EmployeeKeyedUpdate struct {
 	Changes EmployeeUpdate `json:"changes"`
 }
 
-var bulkEmployeesUpdates = &runtime.Bulk[EmployeeKeyedUpdate]{
+var bulkEmployeesUpdates = &runtime.Bulk[*EmployeeKeyedUpdate]{
 	Table:    "employees",
 	Key:      func(a, b *EmployeeKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *EmployeeKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[EmployeeKeyedUpdate]{
-		runtime.Array(func(v *EmployeeKeyedUpdate) *int64 { return &v.ID }),
-		runtime.Flags(func(v *EmployeeKeyedUpdate) *bool { return &v.Changes.ManagerID.Set }),
-		runtime.Array(func(v *EmployeeKeyedUpdate) *int64 { return v.Changes.ManagerID.Value.Ptr() }),
-		runtime.Array(func(v *EmployeeKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+	Row: func(v *EmployeeKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.FlagElem(r, &v.Changes.ManagerID.Set)
+		runtime.Elem(r, v.Changes.ManagerID.Value.Ptr())
+		runtime.Elem(r, v.Changes.Name.Ptr())
 	},
 }
 
@@ -294,11 +294,11 @@ func (r *EmployeeRepo) UpdateManyReturning(ctx context.Context, rows []EmployeeK
 	return out, wrapErr(err, "employees.UpdateManyReturning", "employees")
 }
 
-var bulkEmployeesKeys = &runtime.Bulk[int64]{
+var bulkEmployeesKeys = &runtime.Bulk[*int64]{
 	Table: "employees",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int64]{
-		runtime.Array(func(v *int64) *int64 { return v }),
+	Row: func(v *int64, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

@@ -289,13 +289,13 @@ type GroupKeyedUpdate struct {
 	Changes GroupUpdate `json:"changes"`
 }
 
-var bulkGroupsUpdates = &runtime.Bulk[GroupKeyedUpdate]{
+var bulkGroupsUpdates = &runtime.Bulk[*GroupKeyedUpdate]{
 	Table:    "groups",
 	Key:      func(a, b *GroupKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *GroupKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[GroupKeyedUpdate]{
-		runtime.Array(func(v *GroupKeyedUpdate) *int64 { return &v.ID }),
-		runtime.Array(func(v *GroupKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+	Row: func(v *GroupKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.Name.Ptr())
 	},
 }
 
@@ -326,11 +326,11 @@ func (r *GroupRepo) UpdateManyReturning(ctx context.Context, rows []GroupKeyedUp
 	return out, wrapErr(err, "groups.UpdateManyReturning", "groups")
 }
 
-var bulkGroupsKeys = &runtime.Bulk[int64]{
+var bulkGroupsKeys = &runtime.Bulk[*int64]{
 	Table: "groups",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int64]{
-		runtime.Array(func(v *int64) *int64 { return v }),
+	Row: func(v *int64, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -347,11 +347,12 @@ func (r *GroupRepo) DeleteMany(ctx context.Context, keys []int64) ([]bool, error
 	return out, wrapErr(err, "groups.DeleteMany", "groups")
 }
 
-var bulkGroupsNew = &runtime.Bulk[NewGroup]{
+var bulkGroupsNew = &runtime.Bulk[*NewGroup]{
 	Table:    "groups",
+	Key:      func(a, b *NewGroup) int { return cmp.Compare(a.Name, b.Name) },
 	Validate: (*NewGroup).Validate,
-	Columns: []runtime.BulkColumn[NewGroup]{
-		runtime.Array(func(v *NewGroup) *string { return &v.Name }),
+	Row: func(v *NewGroup, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Name)
 	},
 }
 
@@ -364,7 +365,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 
 // UpsertManyByName is UpsertByName for many rows (see runtime.UpsertMany).
 func (r *GroupRepo) UpsertManyByName(ctx context.Context, rows []NewGroup) ([]Group, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkGroupsNew.By(func(a, b *NewGroup) int { return cmp.Compare(a.Name, b.Name) }), sqlGroupsUpsertManyByName, scanGroup, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkGroupsNew, sqlGroupsUpsertManyByName, scanGroup, rows)
 	return out, wrapErr(err, "groups.UpsertManyByName", "groups")
 }
 
@@ -376,7 +377,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 // CreateManyIfAbsentByName is CreateIfAbsentByName for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *GroupRepo) CreateManyIfAbsentByName(ctx context.Context, rows []NewGroup) ([]Group, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkGroupsNew.By(func(a, b *NewGroup) int { return cmp.Compare(a.Name, b.Name) }), sqlGroupsCreateManyIfAbsentByName, scanGroup, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkGroupsNew, sqlGroupsCreateManyIfAbsentByName, scanGroup, rows)
 	return out, created, wrapErr(err, "groups.CreateManyIfAbsentByName", "groups")
 }
 

@@ -312,17 +312,17 @@ type MembershipKeyedUpdate struct {
 	Changes MembershipUpdate `json:"changes"`
 }
 
-var bulkMembershipsUpdates = &runtime.Bulk[MembershipKeyedUpdate]{
+var bulkMembershipsUpdates = &runtime.Bulk[*MembershipKeyedUpdate]{
 	Table: "memberships",
 	Key: func(a, b *MembershipKeyedUpdate) int {
 		return cmp.Or(runtime.CompareUUID(a.UserID, b.UserID), cmp.Compare(a.GroupID, b.GroupID))
 	},
 	Validate: func(v *MembershipKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[MembershipKeyedUpdate]{
-		runtime.Array(func(v *MembershipKeyedUpdate) *uuid.UUID { return &v.UserID }),
-		runtime.Array(func(v *MembershipKeyedUpdate) *int64 { return &v.GroupID }),
-		runtime.Array(func(v *MembershipKeyedUpdate) *Role { return v.Changes.Role.Ptr() }),
-		runtime.Array(func(v *MembershipKeyedUpdate) *time.Time { return v.Changes.JoinedAt.Ptr() }),
+	Row: func(v *MembershipKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.UserID)
+		runtime.Elem(r, &v.GroupID)
+		runtime.Elem(r, v.Changes.Role.Ptr())
+		runtime.Elem(r, v.Changes.JoinedAt.Ptr())
 	},
 }
 
@@ -353,14 +353,14 @@ func (r *MembershipRepo) UpdateManyReturning(ctx context.Context, rows []Members
 	return out, wrapErr(err, "memberships.UpdateManyReturning", "memberships")
 }
 
-var bulkMembershipsKeys = &runtime.Bulk[MembershipKey]{
+var bulkMembershipsKeys = &runtime.Bulk[*MembershipKey]{
 	Table: "memberships",
 	Key: func(a, b *MembershipKey) int {
 		return cmp.Or(runtime.CompareUUID(a.UserID, b.UserID), cmp.Compare(a.GroupID, b.GroupID))
 	},
-	Columns: []runtime.BulkColumn[MembershipKey]{
-		runtime.Array(func(v *MembershipKey) *uuid.UUID { return &v.UserID }),
-		runtime.Array(func(v *MembershipKey) *int64 { return &v.GroupID }),
+	Row: func(v *MembershipKey, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.UserID)
+		runtime.Elem(r, &v.GroupID)
 	},
 }
 
@@ -377,14 +377,17 @@ func (r *MembershipRepo) DeleteMany(ctx context.Context, keys []MembershipKey) (
 	return out, wrapErr(err, "memberships.DeleteMany", "memberships")
 }
 
-var bulkMembershipsNew = &runtime.Bulk[NewMembership]{
-	Table:    "memberships",
+var bulkMembershipsNew = &runtime.Bulk[*NewMembership]{
+	Table: "memberships",
+	Key: func(a, b *NewMembership) int {
+		return cmp.Or(runtime.CompareUUID(a.UserID, b.UserID), cmp.Compare(a.GroupID, b.GroupID))
+	},
 	Validate: (*NewMembership).Validate,
-	Columns: []runtime.BulkColumn[NewMembership]{
-		runtime.Array(func(v *NewMembership) *uuid.UUID { return &v.UserID }),
-		runtime.Array(func(v *NewMembership) *int64 { return &v.GroupID }),
-		runtime.Array(func(v *NewMembership) *Role { return v.Role.Ptr() }),
-		runtime.Array(func(v *NewMembership) *time.Time { return v.JoinedAt.Ptr() }),
+	Row: func(v *NewMembership, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.UserID)
+		runtime.Elem(r, &v.GroupID)
+		runtime.Elem(r, v.Role.Ptr())
+		runtime.Elem(r, v.JoinedAt.Ptr())
 	},
 }
 
@@ -398,9 +401,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."user_id", "cp
 // UpsertManyByUserIDAndGroupID is UpsertByUserIDAndGroupID for many rows (see
 // runtime.UpsertMany).
 func (r *MembershipRepo) UpsertManyByUserIDAndGroupID(ctx context.Context, rows []NewMembership) ([]Membership, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkMembershipsNew.By(func(a, b *NewMembership) int {
-		return cmp.Or(runtime.CompareUUID(a.UserID, b.UserID), cmp.Compare(a.GroupID, b.GroupID))
-	}), sqlMembershipsUpsertManyByUserIDAndGroupID, scanMembership, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkMembershipsNew, sqlMembershipsUpsertManyByUserIDAndGroupID, scanMembership, rows)
 	return out, wrapErr(err, "memberships.UpsertManyByUserIDAndGroupID", "memberships")
 }
 
@@ -412,9 +413,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."user_id", "cp
 // CreateManyIfAbsentByUserIDAndGroupID is CreateIfAbsentByUserIDAndGroupID for
 // many rows (see runtime.CreateManyIfAbsent).
 func (r *MembershipRepo) CreateManyIfAbsentByUserIDAndGroupID(ctx context.Context, rows []NewMembership) ([]Membership, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkMembershipsNew.By(func(a, b *NewMembership) int {
-		return cmp.Or(runtime.CompareUUID(a.UserID, b.UserID), cmp.Compare(a.GroupID, b.GroupID))
-	}), sqlMembershipsCreateManyIfAbsentByUserIDAndGroupID, scanMembership, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkMembershipsNew, sqlMembershipsCreateManyIfAbsentByUserIDAndGroupID, scanMembership, rows)
 	return out, created, wrapErr(err, "memberships.CreateManyIfAbsentByUserIDAndGroupID", "memberships")
 }
 

@@ -301,13 +301,13 @@ type ProfileKeyedUpdate struct {
 	Changes   ProfileUpdate `json:"changes"`
 }
 
-var bulkProfilesUpdates = &runtime.Bulk[ProfileKeyedUpdate]{
+var bulkProfilesUpdates = &runtime.Bulk[*ProfileKeyedUpdate]{
 	Table:    "profiles",
 	Key:      func(a, b *ProfileKeyedUpdate) int { return cmp.Compare(a.UserEmail, b.UserEmail) },
 	Validate: func(v *ProfileKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[ProfileKeyedUpdate]{
-		runtime.Array(func(v *ProfileKeyedUpdate) *string { return &v.UserEmail }),
-		runtime.Array(func(v *ProfileKeyedUpdate) *string { return v.Changes.Bio.Ptr() }),
+	Row: func(v *ProfileKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.UserEmail)
+		runtime.Elem(r, v.Changes.Bio.Ptr())
 	},
 }
 
@@ -338,11 +338,11 @@ func (r *ProfileRepo) UpdateManyReturning(ctx context.Context, rows []ProfileKey
 	return out, wrapErr(err, "profiles.UpdateManyReturning", "profiles")
 }
 
-var bulkProfilesKeys = &runtime.Bulk[string]{
+var bulkProfilesKeys = &runtime.Bulk[*string]{
 	Table: "profiles",
 	Key:   func(a, b *string) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[string]{
-		runtime.Array(func(v *string) *string { return v }),
+	Row: func(v *string, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -359,12 +359,13 @@ func (r *ProfileRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, er
 	return out, wrapErr(err, "profiles.DeleteMany", "profiles")
 }
 
-var bulkProfilesNew = &runtime.Bulk[NewProfile]{
+var bulkProfilesNew = &runtime.Bulk[*NewProfile]{
 	Table:    "profiles",
+	Key:      func(a, b *NewProfile) int { return cmp.Compare(a.UserEmail, b.UserEmail) },
 	Validate: (*NewProfile).Validate,
-	Columns: []runtime.BulkColumn[NewProfile]{
-		runtime.Array(func(v *NewProfile) *string { return &v.UserEmail }),
-		runtime.Array(func(v *NewProfile) *string { return &v.Bio }),
+	Row: func(v *NewProfile, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.UserEmail)
+		runtime.Elem(r, &v.Bio)
 	},
 }
 
@@ -378,7 +379,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."user_email", 
 // UpsertManyByUserEmail is UpsertByUserEmail for many rows (see
 // runtime.UpsertMany).
 func (r *ProfileRepo) UpsertManyByUserEmail(ctx context.Context, rows []NewProfile) ([]Profile, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkProfilesNew.By(func(a, b *NewProfile) int { return cmp.Compare(a.UserEmail, b.UserEmail) }), sqlProfilesUpsertManyByUserEmail, scanProfile, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkProfilesNew, sqlProfilesUpsertManyByUserEmail, scanProfile, rows)
 	return out, wrapErr(err, "profiles.UpsertManyByUserEmail", "profiles")
 }
 
@@ -390,7 +391,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."user_email", 
 // CreateManyIfAbsentByUserEmail is CreateIfAbsentByUserEmail for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *ProfileRepo) CreateManyIfAbsentByUserEmail(ctx context.Context, rows []NewProfile) ([]Profile, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkProfilesNew.By(func(a, b *NewProfile) int { return cmp.Compare(a.UserEmail, b.UserEmail) }), sqlProfilesCreateManyIfAbsentByUserEmail, scanProfile, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkProfilesNew, sqlProfilesCreateManyIfAbsentByUserEmail, scanProfile, rows)
 	return out, created, wrapErr(err, "profiles.CreateManyIfAbsentByUserEmail", "profiles")
 }
 

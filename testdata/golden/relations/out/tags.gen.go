@@ -243,13 +243,13 @@ type TagKeyedUpdate struct {
 	Changes TagUpdate `json:"changes"`
 }
 
-var bulkTagsUpdates = &runtime.Bulk[TagKeyedUpdate]{
+var bulkTagsUpdates = &runtime.Bulk[*TagKeyedUpdate]{
 	Table:    "tags",
 	Key:      func(a, b *TagKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *TagKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[TagKeyedUpdate]{
-		runtime.Array(func(v *TagKeyedUpdate) *int32 { return &v.ID }),
-		runtime.Array(func(v *TagKeyedUpdate) *string { return v.Changes.Label.Ptr() }),
+	Row: func(v *TagKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.Label.Ptr())
 	},
 }
 
@@ -280,11 +280,11 @@ func (r *TagRepo) UpdateManyReturning(ctx context.Context, rows []TagKeyedUpdate
 	return out, wrapErr(err, "tags.UpdateManyReturning", "tags")
 }
 
-var bulkTagsKeys = &runtime.Bulk[int32]{
+var bulkTagsKeys = &runtime.Bulk[*int32]{
 	Table: "tags",
 	Key:   func(a, b *int32) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int32]{
-		runtime.Array(func(v *int32) *int32 { return v }),
+	Row: func(v *int32, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

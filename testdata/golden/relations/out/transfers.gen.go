@@ -270,17 +270,17 @@ type TransferKeyedUpdate struct {
 	Changes TransferUpdate `json:"changes"`
 }
 
-var bulkTransfersUpdates = &runtime.Bulk[TransferKeyedUpdate]{
+var bulkTransfersUpdates = &runtime.Bulk[*TransferKeyedUpdate]{
 	Table:    "transfers",
 	Key:      func(a, b *TransferKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *TransferKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[TransferKeyedUpdate]{
-		runtime.Array(func(v *TransferKeyedUpdate) *int64 { return &v.ID }),
-		runtime.Array(func(v *TransferKeyedUpdate) *int64 { return v.Changes.FromAccountID.Ptr() }),
-		runtime.Array(func(v *TransferKeyedUpdate) *int64 { return v.Changes.ToAccountID.Ptr() }),
-		runtime.Array(func(v *TransferKeyedUpdate) *decimal.Decimal { return v.Changes.Amount.Ptr() }),
-		runtime.Flags(func(v *TransferKeyedUpdate) *bool { return &v.Changes.Note.Set }),
-		runtime.Array(func(v *TransferKeyedUpdate) *string { return v.Changes.Note.Value.Ptr() }),
+	Row: func(v *TransferKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.FromAccountID.Ptr())
+		runtime.Elem(r, v.Changes.ToAccountID.Ptr())
+		runtime.Elem(r, v.Changes.Amount.Ptr())
+		runtime.FlagElem(r, &v.Changes.Note.Set)
+		runtime.Elem(r, v.Changes.Note.Value.Ptr())
 	},
 }
 
@@ -311,11 +311,11 @@ func (r *TransferRepo) UpdateManyReturning(ctx context.Context, rows []TransferK
 	return out, wrapErr(err, "transfers.UpdateManyReturning", "transfers")
 }
 
-var bulkTransfersKeys = &runtime.Bulk[int64]{
+var bulkTransfersKeys = &runtime.Bulk[*int64]{
 	Table: "transfers",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int64]{
-		runtime.Array(func(v *int64) *int64 { return v }),
+	Row: func(v *int64, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

@@ -296,16 +296,16 @@ type UserTagKeyedUpdate struct {
 	Changes UserTagUpdate `json:"changes"`
 }
 
-var bulkUserTagsUpdates = &runtime.Bulk[UserTagKeyedUpdate]{
+var bulkUserTagsUpdates = &runtime.Bulk[*UserTagKeyedUpdate]{
 	Table: "user_tags",
 	Key: func(a, b *UserTagKeyedUpdate) int {
 		return cmp.Or(runtime.CompareUUID(a.UserID, b.UserID), cmp.Compare(a.TagID, b.TagID))
 	},
 	Validate: func(v *UserTagKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[UserTagKeyedUpdate]{
-		runtime.Array(func(v *UserTagKeyedUpdate) *uuid.UUID { return &v.UserID }),
-		runtime.Array(func(v *UserTagKeyedUpdate) *int32 { return &v.TagID }),
-		runtime.Array(func(v *UserTagKeyedUpdate) *string { return v.Changes.AddedBy.Ptr() }),
+	Row: func(v *UserTagKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.UserID)
+		runtime.Elem(r, &v.TagID)
+		runtime.Elem(r, v.Changes.AddedBy.Ptr())
 	},
 }
 
@@ -336,14 +336,14 @@ func (r *UserTagRepo) UpdateManyReturning(ctx context.Context, rows []UserTagKey
 	return out, wrapErr(err, "user_tags.UpdateManyReturning", "user_tags")
 }
 
-var bulkUserTagsKeys = &runtime.Bulk[UserTagKey]{
+var bulkUserTagsKeys = &runtime.Bulk[*UserTagKey]{
 	Table: "user_tags",
 	Key: func(a, b *UserTagKey) int {
 		return cmp.Or(runtime.CompareUUID(a.UserID, b.UserID), cmp.Compare(a.TagID, b.TagID))
 	},
-	Columns: []runtime.BulkColumn[UserTagKey]{
-		runtime.Array(func(v *UserTagKey) *uuid.UUID { return &v.UserID }),
-		runtime.Array(func(v *UserTagKey) *int32 { return &v.TagID }),
+	Row: func(v *UserTagKey, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.UserID)
+		runtime.Elem(r, &v.TagID)
 	},
 }
 
@@ -360,13 +360,16 @@ func (r *UserTagRepo) DeleteMany(ctx context.Context, keys []UserTagKey) ([]bool
 	return out, wrapErr(err, "user_tags.DeleteMany", "user_tags")
 }
 
-var bulkUserTagsNew = &runtime.Bulk[NewUserTag]{
-	Table:    "user_tags",
+var bulkUserTagsNew = &runtime.Bulk[*NewUserTag]{
+	Table: "user_tags",
+	Key: func(a, b *NewUserTag) int {
+		return cmp.Or(runtime.CompareUUID(a.UserID, b.UserID), cmp.Compare(a.TagID, b.TagID))
+	},
 	Validate: (*NewUserTag).Validate,
-	Columns: []runtime.BulkColumn[NewUserTag]{
-		runtime.Array(func(v *NewUserTag) *uuid.UUID { return &v.UserID }),
-		runtime.Array(func(v *NewUserTag) *int32 { return &v.TagID }),
-		runtime.Array(func(v *NewUserTag) *string { return &v.AddedBy }),
+	Row: func(v *NewUserTag, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.UserID)
+		runtime.Elem(r, &v.TagID)
+		runtime.Elem(r, &v.AddedBy)
 	},
 }
 
@@ -380,9 +383,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."user_id", "cp
 // UpsertManyByUserIDAndTagID is UpsertByUserIDAndTagID for many rows (see
 // runtime.UpsertMany).
 func (r *UserTagRepo) UpsertManyByUserIDAndTagID(ctx context.Context, rows []NewUserTag) ([]UserTag, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkUserTagsNew.By(func(a, b *NewUserTag) int {
-		return cmp.Or(runtime.CompareUUID(a.UserID, b.UserID), cmp.Compare(a.TagID, b.TagID))
-	}), sqlUserTagsUpsertManyByUserIDAndTagID, scanUserTag, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkUserTagsNew, sqlUserTagsUpsertManyByUserIDAndTagID, scanUserTag, rows)
 	return out, wrapErr(err, "user_tags.UpsertManyByUserIDAndTagID", "user_tags")
 }
 
@@ -394,9 +395,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."user_id", "cp
 // CreateManyIfAbsentByUserIDAndTagID is CreateIfAbsentByUserIDAndTagID for many
 // rows (see runtime.CreateManyIfAbsent).
 func (r *UserTagRepo) CreateManyIfAbsentByUserIDAndTagID(ctx context.Context, rows []NewUserTag) ([]UserTag, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkUserTagsNew.By(func(a, b *NewUserTag) int {
-		return cmp.Or(runtime.CompareUUID(a.UserID, b.UserID), cmp.Compare(a.TagID, b.TagID))
-	}), sqlUserTagsCreateManyIfAbsentByUserIDAndTagID, scanUserTag, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkUserTagsNew, sqlUserTagsCreateManyIfAbsentByUserIDAndTagID, scanUserTag, rows)
 	return out, created, wrapErr(err, "user_tags.CreateManyIfAbsentByUserIDAndTagID", "user_tags")
 }
 

@@ -287,19 +287,19 @@ type OrderKeyedUpdate struct {
 	Changes OrderUpdate `json:"changes"`
 }
 
-var bulkOrderUpdates = &runtime.Bulk[OrderKeyedUpdate]{
+var bulkOrderUpdates = &runtime.Bulk[*OrderKeyedUpdate]{
 	Table: "order",
 	Key: func(a, b *OrderKeyedUpdate) int {
 		return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.Func, b.Func))
 	},
 	Validate: func(v *OrderKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[OrderKeyedUpdate]{
-		runtime.Array(func(v *OrderKeyedUpdate) *string { return &v.Type }),
-		runtime.Array(func(v *OrderKeyedUpdate) *int32 { return &v.Func }),
-		runtime.Flags(func(v *OrderKeyedUpdate) *bool { return &v.Changes.User.Set }),
-		runtime.Array(func(v *OrderKeyedUpdate) *int32 { return v.Changes.User.Value.Ptr() }),
-		runtime.TextArray("_text", func(v *OrderKeyedUpdate) *[]string { return v.Changes.Group.Ptr() }),
-		runtime.Array(func(v *OrderKeyedUpdate) *int64 { return v.Changes.Limit.Ptr() }),
+	Row: func(v *OrderKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Type)
+		runtime.Elem(r, &v.Func)
+		runtime.FlagElem(r, &v.Changes.User.Set)
+		runtime.Elem(r, v.Changes.User.Value.Ptr())
+		runtime.TextElem(r, "_text", v.Changes.Group.Ptr())
+		runtime.Elem(r, v.Changes.Limit.Ptr())
 	},
 }
 
@@ -330,12 +330,12 @@ func (r *OrderRepo) UpdateManyReturning(ctx context.Context, rows []OrderKeyedUp
 	return out, wrapErr(err, "order.UpdateManyReturning", "order")
 }
 
-var bulkOrderKeys = &runtime.Bulk[OrderKey]{
+var bulkOrderKeys = &runtime.Bulk[*OrderKey]{
 	Table: "order",
 	Key:   func(a, b *OrderKey) int { return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.Func, b.Func)) },
-	Columns: []runtime.BulkColumn[OrderKey]{
-		runtime.Array(func(v *OrderKey) *string { return &v.Type }),
-		runtime.Array(func(v *OrderKey) *int32 { return &v.Func }),
+	Row: func(v *OrderKey, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Type)
+		runtime.Elem(r, &v.Func)
 	},
 }
 
@@ -352,15 +352,16 @@ func (r *OrderRepo) DeleteMany(ctx context.Context, keys []OrderKey) ([]bool, er
 	return out, wrapErr(err, "order.DeleteMany", "order")
 }
 
-var bulkOrderNew = &runtime.Bulk[NewOrder]{
+var bulkOrderNew = &runtime.Bulk[*NewOrder]{
 	Table:    "order",
+	Key:      func(a, b *NewOrder) int { return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.Func, b.Func)) },
 	Validate: (*NewOrder).Validate,
-	Columns: []runtime.BulkColumn[NewOrder]{
-		runtime.Array(func(v *NewOrder) *string { return &v.Type }),
-		runtime.Array(func(v *NewOrder) *int32 { return &v.Func }),
-		runtime.Array(func(v *NewOrder) *int32 { return v.User.Ptr() }),
-		runtime.TextArray("_text", func(v *NewOrder) *[]string { return v.Group.Ptr() }),
-		runtime.Array(func(v *NewOrder) *int64 { return v.Limit.Ptr() }),
+	Row: func(v *NewOrder, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Type)
+		runtime.Elem(r, &v.Func)
+		runtime.Elem(r, v.User.Ptr())
+		runtime.TextElem(r, "_text", v.Group.Ptr())
+		runtime.Elem(r, v.Limit.Ptr())
 	},
 }
 
@@ -374,7 +375,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."type", "cpcge
 // UpsertManyByTypeAndFunc is UpsertByTypeAndFunc for many rows (see
 // runtime.UpsertMany).
 func (r *OrderRepo) UpsertManyByTypeAndFunc(ctx context.Context, rows []NewOrder) ([]Order, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkOrderNew.By(func(a, b *NewOrder) int { return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.Func, b.Func)) }), sqlOrderUpsertManyByTypeAndFunc, scanOrder, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkOrderNew, sqlOrderUpsertManyByTypeAndFunc, scanOrder, rows)
 	return out, wrapErr(err, "order.UpsertManyByTypeAndFunc", "order")
 }
 
@@ -386,7 +387,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."type", "cpcge
 // CreateManyIfAbsentByTypeAndFunc is CreateIfAbsentByTypeAndFunc for many rows
 // (see runtime.CreateManyIfAbsent).
 func (r *OrderRepo) CreateManyIfAbsentByTypeAndFunc(ctx context.Context, rows []NewOrder) ([]Order, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkOrderNew.By(func(a, b *NewOrder) int { return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.Func, b.Func)) }), sqlOrderCreateManyIfAbsentByTypeAndFunc, scanOrder, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkOrderNew, sqlOrderCreateManyIfAbsentByTypeAndFunc, scanOrder, rows)
 	return out, created, wrapErr(err, "order.CreateManyIfAbsentByTypeAndFunc", "order")
 }
 

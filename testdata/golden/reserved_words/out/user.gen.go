@@ -319,17 +319,17 @@ type UserKeyedUpdate struct {
 	Changes UserUpdate `json:"changes"`
 }
 
-var bulkUserUpdates = &runtime.Bulk[UserKeyedUpdate]{
+var bulkUserUpdates = &runtime.Bulk[*UserKeyedUpdate]{
 	Table:    "user",
 	Key:      func(a, b *UserKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *UserKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[UserKeyedUpdate]{
-		runtime.Array(func(v *UserKeyedUpdate) *int32 { return &v.ID }),
-		runtime.Array(func(v *UserKeyedUpdate) *string { return v.Changes.Select.Ptr() }),
-		runtime.Flags(func(v *UserKeyedUpdate) *bool { return &v.Changes.From.Set }),
-		runtime.Array(func(v *UserKeyedUpdate) *string { return v.Changes.From.Value.Ptr() }),
-		runtime.Array(func(v *UserKeyedUpdate) *Select { return v.Changes.Type.Ptr() }),
-		runtime.Array(func(v *UserKeyedUpdate) *bool { return v.Changes.Default.Ptr() }),
+	Row: func(v *UserKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.Select.Ptr())
+		runtime.FlagElem(r, &v.Changes.From.Set)
+		runtime.Elem(r, v.Changes.From.Value.Ptr())
+		runtime.Elem(r, v.Changes.Type.Ptr())
+		runtime.Elem(r, v.Changes.Default.Ptr())
 	},
 }
 
@@ -360,11 +360,11 @@ func (r *UserRepo) UpdateManyReturning(ctx context.Context, rows []UserKeyedUpda
 	return out, wrapErr(err, "user.UpdateManyReturning", "user")
 }
 
-var bulkUserKeys = &runtime.Bulk[int32]{
+var bulkUserKeys = &runtime.Bulk[*int32]{
 	Table: "user",
 	Key:   func(a, b *int32) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int32]{
-		runtime.Array(func(v *int32) *int32 { return v }),
+	Row: func(v *int32, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -381,15 +381,16 @@ func (r *UserRepo) DeleteMany(ctx context.Context, keys []int32) ([]bool, error)
 	return out, wrapErr(err, "user.DeleteMany", "user")
 }
 
-var bulkUserNew = &runtime.Bulk[NewUser]{
+var bulkUserNew = &runtime.Bulk[*NewUser]{
 	Table:    "user",
+	Key:      func(a, b *NewUser) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: (*NewUser).Validate,
-	Columns: []runtime.BulkColumn[NewUser]{
-		runtime.Array(func(v *NewUser) *int32 { return &v.ID }),
-		runtime.Array(func(v *NewUser) *string { return &v.Select }),
-		runtime.Array(func(v *NewUser) *string { return v.From.Ptr() }),
-		runtime.Array(func(v *NewUser) *Select { return v.Type.Ptr() }),
-		runtime.Array(func(v *NewUser) *bool { return v.Default.Ptr() }),
+	Row: func(v *NewUser, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, &v.Select)
+		runtime.Elem(r, v.From.Ptr())
+		runtime.Elem(r, v.Type.Ptr())
+		runtime.Elem(r, v.Default.Ptr())
 	},
 }
 
@@ -402,7 +403,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 
 // UpsertManyByID is UpsertByID for many rows (see runtime.UpsertMany).
 func (r *UserRepo) UpsertManyByID(ctx context.Context, rows []NewUser) ([]User, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkUserNew.By(func(a, b *NewUser) int { return cmp.Compare(a.ID, b.ID) }), sqlUserUpsertManyByID, scanUser, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkUserNew, sqlUserUpsertManyByID, scanUser, rows)
 	return out, wrapErr(err, "user.UpsertManyByID", "user")
 }
 
@@ -414,7 +415,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 // CreateManyIfAbsentByID is CreateIfAbsentByID for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *UserRepo) CreateManyIfAbsentByID(ctx context.Context, rows []NewUser) ([]User, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkUserNew.By(func(a, b *NewUser) int { return cmp.Compare(a.ID, b.ID) }), sqlUserCreateManyIfAbsentByID, scanUser, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkUserNew, sqlUserCreateManyIfAbsentByID, scanUser, rows)
 	return out, created, wrapErr(err, "user.CreateManyIfAbsentByID", "user")
 }
 

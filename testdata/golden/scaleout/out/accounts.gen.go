@@ -288,18 +288,18 @@ type AccountKeyedUpdate struct {
 	Changes AccountUpdate `json:"changes"`
 }
 
-var bulkAccountsUpdates = &runtime.Bulk[AccountKeyedUpdate]{
+var bulkAccountsUpdates = &runtime.Bulk[*AccountKeyedUpdate]{
 	Table:    "accounts",
 	Key:      func(a, b *AccountKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *AccountKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[AccountKeyedUpdate]{
-		runtime.Array(func(v *AccountKeyedUpdate) *uuid.UUID { return &v.ID }),
-		runtime.Array(func(v *AccountKeyedUpdate) *string { return v.Changes.Owner.Ptr() }),
-		runtime.Array(func(v *AccountKeyedUpdate) *Currency { return v.Changes.Currency.Ptr() }),
-		runtime.Array(func(v *AccountKeyedUpdate) *decimal.Decimal { return v.Changes.Balance.Ptr() }),
-		runtime.TextArray("_text", func(v *AccountKeyedUpdate) *[]string { return v.Changes.Tags.Ptr() }),
-		runtime.TextArray("_text", func(v *AccountKeyedUpdate) *[]Currency { return v.Changes.Flags.Ptr() }),
-		runtime.Array(func(v *AccountKeyedUpdate) *json.RawMessage { return v.Changes.Meta.Ptr() }),
+	Row: func(v *AccountKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.Owner.Ptr())
+		runtime.Elem(r, v.Changes.Currency.Ptr())
+		runtime.Elem(r, v.Changes.Balance.Ptr())
+		runtime.TextElem(r, "_text", v.Changes.Tags.Ptr())
+		runtime.TextElem(r, "_text", v.Changes.Flags.Ptr())
+		runtime.Elem(r, v.Changes.Meta.Ptr())
 	},
 }
 
@@ -330,11 +330,11 @@ func (r *AccountRepo) UpdateManyReturning(ctx context.Context, rows []AccountKey
 	return out, wrapErr(err, "accounts.UpdateManyReturning", "accounts")
 }
 
-var bulkAccountsKeys = &runtime.Bulk[uuid.UUID]{
+var bulkAccountsKeys = &runtime.Bulk[*uuid.UUID]{
 	Table: "accounts",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Columns: []runtime.BulkColumn[uuid.UUID]{
-		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

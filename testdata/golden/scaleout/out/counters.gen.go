@@ -268,12 +268,12 @@ type CounterKeyedUpdate struct {
 	Changes CounterUpdate `json:"changes"`
 }
 
-var bulkCountersUpdates = &runtime.Bulk[CounterKeyedUpdate]{
+var bulkCountersUpdates = &runtime.Bulk[*CounterKeyedUpdate]{
 	Table: "counters",
 	Key:   func(a, b *CounterKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
-	Columns: []runtime.BulkColumn[CounterKeyedUpdate]{
-		runtime.Array(func(v *CounterKeyedUpdate) *int32 { return &v.ID }),
-		runtime.Array(func(v *CounterKeyedUpdate) *int64 { return v.Changes.N.Ptr() }),
+	Row: func(v *CounterKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.N.Ptr())
 	},
 }
 
@@ -304,11 +304,11 @@ func (r *CounterRepo) UpdateManyReturning(ctx context.Context, rows []CounterKey
 	return out, wrapErr(err, "counters.UpdateManyReturning", "counters")
 }
 
-var bulkCountersKeys = &runtime.Bulk[int32]{
+var bulkCountersKeys = &runtime.Bulk[*int32]{
 	Table: "counters",
 	Key:   func(a, b *int32) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int32]{
-		runtime.Array(func(v *int32) *int32 { return v }),
+	Row: func(v *int32, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -325,11 +325,12 @@ func (r *CounterRepo) DeleteMany(ctx context.Context, keys []int32) ([]bool, err
 	return out, wrapErr(err, "counters.DeleteMany", "counters")
 }
 
-var bulkCountersNew = &runtime.Bulk[NewCounter]{
+var bulkCountersNew = &runtime.Bulk[*NewCounter]{
 	Table: "counters",
-	Columns: []runtime.BulkColumn[NewCounter]{
-		runtime.Array(func(v *NewCounter) *int32 { return &v.ID }),
-		runtime.Array(func(v *NewCounter) *int64 { return v.N.Ptr() }),
+	Key:   func(a, b *NewCounter) int { return cmp.Compare(a.ID, b.ID) },
+	Row: func(v *NewCounter, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.N.Ptr())
 	},
 }
 
@@ -342,7 +343,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 
 // UpsertManyByID is UpsertByID for many rows (see runtime.UpsertMany).
 func (r *CounterRepo) UpsertManyByID(ctx context.Context, rows []NewCounter) ([]Counter, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkCountersNew.By(func(a, b *NewCounter) int { return cmp.Compare(a.ID, b.ID) }), sqlCountersUpsertManyByID, scanCounter, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkCountersNew, sqlCountersUpsertManyByID, scanCounter, rows)
 	return out, wrapErr(err, "counters.UpsertManyByID", "counters")
 }
 
@@ -354,6 +355,6 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."id", "cpcgen_
 // CreateManyIfAbsentByID is CreateIfAbsentByID for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *CounterRepo) CreateManyIfAbsentByID(ctx context.Context, rows []NewCounter) ([]Counter, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCountersNew.By(func(a, b *NewCounter) int { return cmp.Compare(a.ID, b.ID) }), sqlCountersCreateManyIfAbsentByID, scanCounter, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCountersNew, sqlCountersCreateManyIfAbsentByID, scanCounter, rows)
 	return out, created, wrapErr(err, "counters.CreateManyIfAbsentByID", "counters")
 }

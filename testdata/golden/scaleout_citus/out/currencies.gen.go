@@ -307,13 +307,13 @@ type CurrencyKeyedUpdate struct {
 	Changes CurrencyUpdate `json:"changes"`
 }
 
-var bulkCurrenciesUpdates = &runtime.Bulk[CurrencyKeyedUpdate]{
+var bulkCurrenciesUpdates = &runtime.Bulk[*CurrencyKeyedUpdate]{
 	Table:    "currencies",
 	Key:      func(a, b *CurrencyKeyedUpdate) int { return runtime.CompareChar(a.Code, b.Code) },
 	Validate: func(v *CurrencyKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[CurrencyKeyedUpdate]{
-		runtime.Array(func(v *CurrencyKeyedUpdate) *string { return &v.Code }),
-		runtime.Array(func(v *CurrencyKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+	Row: func(v *CurrencyKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Code)
+		runtime.Elem(r, v.Changes.Name.Ptr())
 	},
 }
 
@@ -344,11 +344,11 @@ func (r *CurrencyRepo) UpdateManyReturning(ctx context.Context, rows []CurrencyK
 	return out, wrapErr(err, "currencies.UpdateManyReturning", "currencies")
 }
 
-var bulkCurrenciesKeys = &runtime.Bulk[string]{
+var bulkCurrenciesKeys = &runtime.Bulk[*string]{
 	Table: "currencies",
 	Key:   func(a, b *string) int { return runtime.CompareChar(*a, *b) },
-	Columns: []runtime.BulkColumn[string]{
-		runtime.Array(func(v *string) *string { return v }),
+	Row: func(v *string, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -365,12 +365,13 @@ func (r *CurrencyRepo) DeleteMany(ctx context.Context, keys []string) ([]bool, e
 	return out, wrapErr(err, "currencies.DeleteMany", "currencies")
 }
 
-var bulkCurrenciesNew = &runtime.Bulk[NewCurrency]{
+var bulkCurrenciesNew = &runtime.Bulk[*NewCurrency]{
 	Table:    "currencies",
+	Key:      func(a, b *NewCurrency) int { return runtime.CompareChar(a.Code, b.Code) },
 	Validate: (*NewCurrency).Validate,
-	Columns: []runtime.BulkColumn[NewCurrency]{
-		runtime.Array(func(v *NewCurrency) *string { return &v.Code }),
-		runtime.Array(func(v *NewCurrency) *string { return &v.Name }),
+	Row: func(v *NewCurrency, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Code)
+		runtime.Elem(r, &v.Name)
 	},
 }
 
@@ -383,7 +384,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."code"::text, 
 
 // UpsertManyByCode is UpsertByCode for many rows (see runtime.UpsertMany).
 func (r *CurrencyRepo) UpsertManyByCode(ctx context.Context, rows []NewCurrency) ([]Currency, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkCurrenciesNew.By(func(a, b *NewCurrency) int { return runtime.CompareChar(a.Code, b.Code) }), sqlCurrenciesUpsertManyByCode, scanCurrency, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkCurrenciesNew, sqlCurrenciesUpsertManyByCode, scanCurrency, rows)
 	return out, wrapErr(err, "currencies.UpsertManyByCode", "currencies")
 }
 
@@ -395,7 +396,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."code"::text, 
 // CreateManyIfAbsentByCode is CreateIfAbsentByCode for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *CurrencyRepo) CreateManyIfAbsentByCode(ctx context.Context, rows []NewCurrency) ([]Currency, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCurrenciesNew.By(func(a, b *NewCurrency) int { return runtime.CompareChar(a.Code, b.Code) }), sqlCurrenciesCreateManyIfAbsentByCode, scanCurrency, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkCurrenciesNew, sqlCurrenciesCreateManyIfAbsentByCode, scanCurrency, rows)
 	return out, created, wrapErr(err, "currencies.CreateManyIfAbsentByCode", "currencies")
 }
 

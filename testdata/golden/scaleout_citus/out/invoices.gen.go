@@ -370,18 +370,18 @@ type InvoiceKeyedUpdate struct {
 	Changes InvoiceUpdate `json:"changes"`
 }
 
-var bulkInvoicesUpdates = &runtime.Bulk[InvoiceKeyedUpdate]{
+var bulkInvoicesUpdates = &runtime.Bulk[*InvoiceKeyedUpdate]{
 	Table: "invoices",
 	Key: func(a, b *InvoiceKeyedUpdate) int {
 		return cmp.Or(runtime.CompareUUID(a.OrgID, b.OrgID), cmp.Compare(a.ID, b.ID))
 	},
 	Validate: func(v *InvoiceKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[InvoiceKeyedUpdate]{
-		runtime.Array(func(v *InvoiceKeyedUpdate) *uuid.UUID { return &v.OrgID }),
-		runtime.Array(func(v *InvoiceKeyedUpdate) *int64 { return &v.ID }),
-		runtime.Array(func(v *InvoiceKeyedUpdate) *string { return v.Changes.Currency.Ptr() }),
-		runtime.Array(func(v *InvoiceKeyedUpdate) *decimal.Decimal { return v.Changes.Total.Ptr() }),
-		runtime.Array(func(v *InvoiceKeyedUpdate) *string { return v.Changes.Status.Ptr() }),
+	Row: func(v *InvoiceKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.OrgID)
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.Currency.Ptr())
+		runtime.Elem(r, v.Changes.Total.Ptr())
+		runtime.Elem(r, v.Changes.Status.Ptr())
 	},
 }
 
@@ -422,14 +422,14 @@ func (r *InvoiceRepo) UpdateManyReturning(ctx context.Context, rows []InvoiceKey
 	return out, wrapErr(err, "invoices.UpdateManyReturning", "invoices")
 }
 
-var bulkInvoicesKeys = &runtime.Bulk[InvoiceKey]{
+var bulkInvoicesKeys = &runtime.Bulk[*InvoiceKey]{
 	Table: "invoices",
 	Key: func(a, b *InvoiceKey) int {
 		return cmp.Or(runtime.CompareUUID(a.OrgID, b.OrgID), cmp.Compare(a.ID, b.ID))
 	},
-	Columns: []runtime.BulkColumn[InvoiceKey]{
-		runtime.Array(func(v *InvoiceKey) *uuid.UUID { return &v.OrgID }),
-		runtime.Array(func(v *InvoiceKey) *int64 { return &v.ID }),
+	Row: func(v *InvoiceKey, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.OrgID)
+		runtime.Elem(r, &v.ID)
 	},
 }
 

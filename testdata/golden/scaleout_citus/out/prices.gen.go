@@ -315,14 +315,14 @@ type PriceKeyedUpdate struct {
 	Changes PriceUpdate `json:"changes"`
 }
 
-var bulkPricesUpdates = &runtime.Bulk[PriceKeyedUpdate]{
+var bulkPricesUpdates = &runtime.Bulk[*PriceKeyedUpdate]{
 	Table:    "prices",
 	Key:      func(a, b *PriceKeyedUpdate) int { return cmp.Compare(a.Tier, b.Tier) },
 	Validate: func(v *PriceKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[PriceKeyedUpdate]{
-		runtime.Array(func(v *PriceKeyedUpdate) *Tier { return &v.Tier }),
-		runtime.Array(func(v *PriceKeyedUpdate) *string { return v.Changes.Currency.Ptr() }),
-		runtime.Array(func(v *PriceKeyedUpdate) *decimal.Decimal { return v.Changes.Price.Ptr() }),
+	Row: func(v *PriceKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Tier)
+		runtime.Elem(r, v.Changes.Currency.Ptr())
+		runtime.Elem(r, v.Changes.Price.Ptr())
 	},
 }
 
@@ -353,11 +353,11 @@ func (r *PriceRepo) UpdateManyReturning(ctx context.Context, rows []PriceKeyedUp
 	return out, wrapErr(err, "prices.UpdateManyReturning", "prices")
 }
 
-var bulkPricesKeys = &runtime.Bulk[Tier]{
+var bulkPricesKeys = &runtime.Bulk[*Tier]{
 	Table: "prices",
 	Key:   func(a, b *Tier) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[Tier]{
-		runtime.Array(func(v *Tier) *Tier { return v }),
+	Row: func(v *Tier, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -374,13 +374,14 @@ func (r *PriceRepo) DeleteMany(ctx context.Context, keys []Tier) ([]bool, error)
 	return out, wrapErr(err, "prices.DeleteMany", "prices")
 }
 
-var bulkPricesNew = &runtime.Bulk[NewPrice]{
+var bulkPricesNew = &runtime.Bulk[*NewPrice]{
 	Table:    "prices",
+	Key:      func(a, b *NewPrice) int { return cmp.Compare(a.Tier, b.Tier) },
 	Validate: (*NewPrice).Validate,
-	Columns: []runtime.BulkColumn[NewPrice]{
-		runtime.Array(func(v *NewPrice) *Tier { return &v.Tier }),
-		runtime.Array(func(v *NewPrice) *string { return &v.Currency }),
-		runtime.Array(func(v *NewPrice) *decimal.Decimal { return &v.Price }),
+	Row: func(v *NewPrice, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Tier)
+		runtime.Elem(r, &v.Currency)
+		runtime.Elem(r, &v.Price)
 	},
 }
 
@@ -393,7 +394,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."tier", "cpcge
 
 // UpsertManyByTier is UpsertByTier for many rows (see runtime.UpsertMany).
 func (r *PriceRepo) UpsertManyByTier(ctx context.Context, rows []NewPrice) ([]Price, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkPricesNew.By(func(a, b *NewPrice) int { return cmp.Compare(a.Tier, b.Tier) }), sqlPricesUpsertManyByTier, scanPrice, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkPricesNew, sqlPricesUpsertManyByTier, scanPrice, rows)
 	return out, wrapErr(err, "prices.UpsertManyByTier", "prices")
 }
 
@@ -405,7 +406,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."tier", "cpcge
 // CreateManyIfAbsentByTier is CreateIfAbsentByTier for many rows (see
 // runtime.CreateManyIfAbsent).
 func (r *PriceRepo) CreateManyIfAbsentByTier(ctx context.Context, rows []NewPrice) ([]Price, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkPricesNew.By(func(a, b *NewPrice) int { return cmp.Compare(a.Tier, b.Tier) }), sqlPricesCreateManyIfAbsentByTier, scanPrice, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkPricesNew, sqlPricesCreateManyIfAbsentByTier, scanPrice, rows)
 	return out, created, wrapErr(err, "prices.CreateManyIfAbsentByTier", "prices")
 }
 

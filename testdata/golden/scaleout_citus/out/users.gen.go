@@ -410,16 +410,16 @@ type UserKeyedUpdate struct {
 	Changes UserUpdate `json:"changes"`
 }
 
-var bulkUsersUpdates = &runtime.Bulk[UserKeyedUpdate]{
+var bulkUsersUpdates = &runtime.Bulk[*UserKeyedUpdate]{
 	Table: "users",
 	Key: func(a, b *UserKeyedUpdate) int {
 		return cmp.Or(runtime.CompareUUID(a.OrgID, b.OrgID), runtime.CompareUUID(a.ID, b.ID))
 	},
 	Validate: func(v *UserKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[UserKeyedUpdate]{
-		runtime.Array(func(v *UserKeyedUpdate) *uuid.UUID { return &v.OrgID }),
-		runtime.Array(func(v *UserKeyedUpdate) *uuid.UUID { return &v.ID }),
-		runtime.Array(func(v *UserKeyedUpdate) *string { return v.Changes.Email.Ptr() }),
+	Row: func(v *UserKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.OrgID)
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.Email.Ptr())
 	},
 }
 
@@ -460,14 +460,14 @@ func (r *UserRepo) UpdateManyReturning(ctx context.Context, rows []UserKeyedUpda
 	return out, wrapErr(err, "users.UpdateManyReturning", "users")
 }
 
-var bulkUsersKeys = &runtime.Bulk[UserKey]{
+var bulkUsersKeys = &runtime.Bulk[*UserKey]{
 	Table: "users",
 	Key: func(a, b *UserKey) int {
 		return cmp.Or(runtime.CompareUUID(a.OrgID, b.OrgID), runtime.CompareUUID(a.ID, b.ID))
 	},
-	Columns: []runtime.BulkColumn[UserKey]{
-		runtime.Array(func(v *UserKey) *uuid.UUID { return &v.OrgID }),
-		runtime.Array(func(v *UserKey) *uuid.UUID { return &v.ID }),
+	Row: func(v *UserKey, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.OrgID)
+		runtime.Elem(r, &v.ID)
 	},
 }
 
@@ -489,12 +489,13 @@ func (r *UserRepo) DeleteMany(ctx context.Context, keys []UserKey) ([]bool, erro
 	return out, wrapErr(err, "users.DeleteMany", "users")
 }
 
-var bulkUsersNew = &runtime.Bulk[NewUser]{
+var bulkUsersNew = &runtime.Bulk[*NewUser]{
 	Table:    "users",
+	Key:      func(a, b *NewUser) int { return cmp.Compare(a.Email, b.Email) },
 	Validate: (*NewUser).Validate,
-	Columns: []runtime.BulkColumn[NewUser]{
-		runtime.Array(func(v *NewUser) *uuid.UUID { return v.ID.Ptr() }),
-		runtime.Array(func(v *NewUser) *string { return &v.Email }),
+	Row: func(v *NewUser, r *runtime.BulkRow) {
+		runtime.Elem(r, v.ID.Ptr())
+		runtime.Elem(r, &v.Email)
 	},
 }
 
@@ -513,7 +514,7 @@ func (r *UserRepo) UpsertManyByOrgIDAndEmail(ctx context.Context, rows []NewUser
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpsertMany(ctx, db, bulkUsersNew.By(func(a, b *NewUser) int { return cmp.Compare(a.Email, b.Email) }), sqlUsersUpsertManyByOrgIDAndEmail, scanUser, rows, tenant)
+	out, err := runtime.UpsertMany(ctx, db, bulkUsersNew, sqlUsersUpsertManyByOrgIDAndEmail, scanUser, rows, tenant)
 	return out, wrapErr(err, "users.UpsertManyByOrgIDAndEmail", "users")
 }
 
@@ -530,7 +531,7 @@ func (r *UserRepo) CreateManyIfAbsentByOrgIDAndEmail(ctx context.Context, rows [
 		return nil, nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkUsersNew.By(func(a, b *NewUser) int { return cmp.Compare(a.Email, b.Email) }), sqlUsersCreateManyIfAbsentByOrgIDAndEmail, scanUser, rows, tenant)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkUsersNew, sqlUsersCreateManyIfAbsentByOrgIDAndEmail, scanUser, rows, tenant)
 	return out, created, wrapErr(err, "users.CreateManyIfAbsentByOrgIDAndEmail", "users")
 }
 

@@ -500,15 +500,15 @@ type CustomerKeyedUpdate struct {
 	Changes CustomerUpdate `json:"changes"`
 }
 
-var bulkCustomersUpdates = &runtime.Bulk[CustomerKeyedUpdate]{
+var bulkCustomersUpdates = &runtime.Bulk[*CustomerKeyedUpdate]{
 	Table:    "customers",
 	Key:      func(a, b *CustomerKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *CustomerKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[CustomerKeyedUpdate]{
-		runtime.Array(func(v *CustomerKeyedUpdate) *uuid.UUID { return &v.ID }),
-		runtime.Array(func(v *CustomerKeyedUpdate) *string { return v.Changes.Email.Ptr() }),
-		runtime.Flags(func(v *CustomerKeyedUpdate) *bool { return &v.Changes.ExternalRef.Set }),
-		runtime.Array(func(v *CustomerKeyedUpdate) *string { return v.Changes.ExternalRef.Value.Ptr() }),
+	Row: func(v *CustomerKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.Email.Ptr())
+		runtime.FlagElem(r, &v.Changes.ExternalRef.Set)
+		runtime.Elem(r, v.Changes.ExternalRef.Value.Ptr())
 	},
 }
 
@@ -549,11 +549,11 @@ func (r *CustomerRepo) UpdateManyReturning(ctx context.Context, rows []CustomerK
 	return out, wrapErr(err, "customers.UpdateManyReturning", "customers")
 }
 
-var bulkCustomersKeys = &runtime.Bulk[uuid.UUID]{
+var bulkCustomersKeys = &runtime.Bulk[*uuid.UUID]{
 	Table: "customers",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Columns: []runtime.BulkColumn[uuid.UUID]{
-		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -575,13 +575,14 @@ func (r *CustomerRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool
 	return out, wrapErr(err, "customers.DeleteMany", "customers")
 }
 
-var bulkCustomersNew = &runtime.Bulk[NewCustomer]{
+var bulkCustomersNew = &runtime.Bulk[*NewCustomer]{
 	Table:    "customers",
+	Key:      func(a, b *NewCustomer) int { return cmp.Compare(a.Email, b.Email) },
 	Validate: (*NewCustomer).Validate,
-	Columns: []runtime.BulkColumn[NewCustomer]{
-		runtime.Array(func(v *NewCustomer) *uuid.UUID { return v.ID.Ptr() }),
-		runtime.Array(func(v *NewCustomer) *string { return &v.Email }),
-		runtime.Array(func(v *NewCustomer) *string { return v.ExternalRef.Ptr() }),
+	Row: func(v *NewCustomer, r *runtime.BulkRow) {
+		runtime.Elem(r, v.ID.Ptr())
+		runtime.Elem(r, &v.Email)
+		runtime.Elem(r, v.ExternalRef.Ptr())
 	},
 }
 
@@ -599,7 +600,7 @@ func (r *CustomerRepo) UpsertManyByEmail(ctx context.Context, rows []NewCustomer
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpsertMany(ctx, db, bulkCustomersNew.By(func(a, b *NewCustomer) int { return cmp.Compare(a.Email, b.Email) }), sqlCustomersUpsertManyByEmail, scanCustomer, rows, tenant)
+	out, err := runtime.UpsertMany(ctx, db, bulkCustomersNew, sqlCustomersUpsertManyByEmail, scanCustomer, rows, tenant)
 	return out, wrapErr(err, "customers.UpsertManyByEmail", "customers")
 }
 
@@ -616,7 +617,7 @@ func (r *CustomerRepo) CreateManyIfAbsentByEmail(ctx context.Context, rows []New
 		return nil, nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkCustomersNew.By(func(a, b *NewCustomer) int { return cmp.Compare(a.Email, b.Email) }), sqlCustomersCreateManyIfAbsentByEmail, scanCustomer, rows, tenant)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkCustomersNew, sqlCustomersCreateManyIfAbsentByEmail, scanCustomer, rows, tenant)
 	return out, created, wrapErr(err, "customers.CreateManyIfAbsentByEmail", "customers")
 }
 

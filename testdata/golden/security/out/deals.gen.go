@@ -341,14 +341,14 @@ type DealKeyedUpdate struct {
 	Changes DealUpdate `json:"changes"`
 }
 
-var bulkDealsUpdates = &runtime.Bulk[DealKeyedUpdate]{
+var bulkDealsUpdates = &runtime.Bulk[*DealKeyedUpdate]{
 	Table:    "deals",
 	Key:      func(a, b *DealKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *DealKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[DealKeyedUpdate]{
-		runtime.Array(func(v *DealKeyedUpdate) *uuid.UUID { return &v.ID }),
-		runtime.Array(func(v *DealKeyedUpdate) *uuid.UUID { return v.Changes.CustomerID.Ptr() }),
-		runtime.Array(func(v *DealKeyedUpdate) *string { return v.Changes.Title.Ptr() }),
+	Row: func(v *DealKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.CustomerID.Ptr())
+		runtime.Elem(r, v.Changes.Title.Ptr())
 	},
 }
 
@@ -389,11 +389,11 @@ func (r *DealRepo) UpdateManyReturning(ctx context.Context, rows []DealKeyedUpda
 	return out, wrapErr(err, "deals.UpdateManyReturning", "deals")
 }
 
-var bulkDealsKeys = &runtime.Bulk[uuid.UUID]{
+var bulkDealsKeys = &runtime.Bulk[*uuid.UUID]{
 	Table: "deals",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Columns: []runtime.BulkColumn[uuid.UUID]{
-		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

@@ -329,13 +329,13 @@ type EventKeyedUpdate struct {
 	Changes EventUpdate `json:"changes"`
 }
 
-var bulkEventsUpdates = &runtime.Bulk[EventKeyedUpdate]{
+var bulkEventsUpdates = &runtime.Bulk[*EventKeyedUpdate]{
 	Table:    "events",
 	Key:      func(a, b *EventKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *EventKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[EventKeyedUpdate]{
-		runtime.Array(func(v *EventKeyedUpdate) *int64 { return &v.ID }),
-		runtime.Array(func(v *EventKeyedUpdate) *string { return v.Changes.What.Ptr() }),
+	Row: func(v *EventKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.What.Ptr())
 	},
 }
 
@@ -376,11 +376,11 @@ func (r *EventRepo) UpdateManyReturning(ctx context.Context, rows []EventKeyedUp
 	return out, wrapErr(err, "events.UpdateManyReturning", "events")
 }
 
-var bulkEventsKeys = &runtime.Bulk[int64]{
+var bulkEventsKeys = &runtime.Bulk[*int64]{
 	Table: "events",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int64]{
-		runtime.Array(func(v *int64) *int64 { return v }),
+	Row: func(v *int64, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

@@ -349,16 +349,16 @@ type NoteKeyedUpdate struct {
 	Changes NoteUpdate `json:"changes"`
 }
 
-var bulkNotesUpdates = &runtime.Bulk[NoteKeyedUpdate]{
+var bulkNotesUpdates = &runtime.Bulk[*NoteKeyedUpdate]{
 	Table:    "notes",
 	Key:      func(a, b *NoteKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *NoteKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[NoteKeyedUpdate]{
-		runtime.Array(func(v *NoteKeyedUpdate) *uuid.UUID { return &v.ID }),
-		runtime.Array(func(v *NoteKeyedUpdate) *uuid.UUID { return v.Changes.CustomerID.Ptr() }),
-		runtime.Flags(func(v *NoteKeyedUpdate) *bool { return &v.Changes.DealID.Set }),
-		runtime.Array(func(v *NoteKeyedUpdate) *uuid.UUID { return v.Changes.DealID.Value.Ptr() }),
-		runtime.Array(func(v *NoteKeyedUpdate) *string { return v.Changes.Body.Ptr() }),
+	Row: func(v *NoteKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.CustomerID.Ptr())
+		runtime.FlagElem(r, &v.Changes.DealID.Set)
+		runtime.Elem(r, v.Changes.DealID.Value.Ptr())
+		runtime.Elem(r, v.Changes.Body.Ptr())
 	},
 }
 
@@ -399,11 +399,11 @@ func (r *NoteRepo) UpdateManyReturning(ctx context.Context, rows []NoteKeyedUpda
 	return out, wrapErr(err, "notes.UpdateManyReturning", "notes")
 }
 
-var bulkNotesKeys = &runtime.Bulk[uuid.UUID]{
+var bulkNotesKeys = &runtime.Bulk[*uuid.UUID]{
 	Table: "notes",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Columns: []runtime.BulkColumn[uuid.UUID]{
-		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

@@ -410,13 +410,13 @@ type OrgKeyedUpdate struct {
 	Changes OrgUpdate `json:"changes"`
 }
 
-var bulkOrgsUpdates = &runtime.Bulk[OrgKeyedUpdate]{
+var bulkOrgsUpdates = &runtime.Bulk[*OrgKeyedUpdate]{
 	Table:    "orgs",
 	Key:      func(a, b *OrgKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
 	Validate: func(v *OrgKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[OrgKeyedUpdate]{
-		runtime.Array(func(v *OrgKeyedUpdate) *uuid.UUID { return &v.ID }),
-		runtime.Array(func(v *OrgKeyedUpdate) *string { return v.Changes.Slug.Ptr() }),
+	Row: func(v *OrgKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.Slug.Ptr())
 	},
 }
 
@@ -457,11 +457,11 @@ func (r *OrgRepo) UpdateManyReturning(ctx context.Context, rows []OrgKeyedUpdate
 	return out, wrapErr(err, "orgs.UpdateManyReturning", "orgs")
 }
 
-var bulkOrgsKeys = &runtime.Bulk[uuid.UUID]{
+var bulkOrgsKeys = &runtime.Bulk[*uuid.UUID]{
 	Table: "orgs",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Columns: []runtime.BulkColumn[uuid.UUID]{
-		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
@@ -483,11 +483,12 @@ func (r *OrgRepo) DeleteMany(ctx context.Context, keys []uuid.UUID) ([]bool, err
 	return out, wrapErr(err, "orgs.DeleteMany", "orgs")
 }
 
-var bulkOrgsNew = &runtime.Bulk[NewOrg]{
+var bulkOrgsNew = &runtime.Bulk[*NewOrg]{
 	Table:    "orgs",
+	Key:      func(a, b *NewOrg) int { return cmp.Compare(a.Slug, b.Slug) },
 	Validate: (*NewOrg).Validate,
-	Columns: []runtime.BulkColumn[NewOrg]{
-		runtime.Array(func(v *NewOrg) *string { return &v.Slug }),
+	Row: func(v *NewOrg, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Slug)
 	},
 }
 
@@ -505,7 +506,7 @@ func (r *OrgRepo) UpsertManyBySlug(ctx context.Context, rows []NewOrg) ([]Org, e
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, err := runtime.UpsertMany(ctx, db, bulkOrgsNew.By(func(a, b *NewOrg) int { return cmp.Compare(a.Slug, b.Slug) }), sqlOrgsUpsertManyBySlug, scanOrg, rows, tenant)
+	out, err := runtime.UpsertMany(ctx, db, bulkOrgsNew, sqlOrgsUpsertManyBySlug, scanOrg, rows, tenant)
 	return out, wrapErr(err, "orgs.UpsertManyBySlug", "orgs")
 }
 
@@ -522,7 +523,7 @@ func (r *OrgRepo) CreateManyIfAbsentBySlug(ctx context.Context, rows []NewOrg) (
 		return nil, nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkOrgsNew.By(func(a, b *NewOrg) int { return cmp.Compare(a.Slug, b.Slug) }), sqlOrgsCreateManyIfAbsentBySlug, scanOrg, rows, tenant)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, db, bulkOrgsNew, sqlOrgsCreateManyIfAbsentBySlug, scanOrg, rows, tenant)
 	return out, created, wrapErr(err, "orgs.CreateManyIfAbsentBySlug", "orgs")
 }
 

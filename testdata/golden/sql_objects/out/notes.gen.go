@@ -273,17 +273,17 @@ type NoteKeyedUpdate struct {
 	Changes NoteUpdate `json:"changes"`
 }
 
-var bulkNotesUpdates = &runtime.Bulk[NoteKeyedUpdate]{
+var bulkNotesUpdates = &runtime.Bulk[*NoteKeyedUpdate]{
 	Table:    "notes",
 	Key:      func(a, b *NoteKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *NoteKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[NoteKeyedUpdate]{
-		runtime.Array(func(v *NoteKeyedUpdate) *int64 { return &v.ID }),
-		runtime.Array(func(v *NoteKeyedUpdate) *string { return v.Changes.Title.Ptr() }),
-		runtime.Array(func(v *NoteKeyedUpdate) *string { return v.Changes.Body.Ptr() }),
-		runtime.Flags(func(v *NoteKeyedUpdate) *bool { return &v.Changes.Search.Set }),
-		runtime.Array(func(v *NoteKeyedUpdate) *pgtype.TSVector { return v.Changes.Search.Value }),
-		runtime.Array(func(v *NoteKeyedUpdate) *time.Time { return v.Changes.CreatedAt.Ptr() }),
+	Row: func(v *NoteKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.Title.Ptr())
+		runtime.Elem(r, v.Changes.Body.Ptr())
+		runtime.FlagElem(r, &v.Changes.Search.Set)
+		runtime.Elem(r, v.Changes.Search.Value)
+		runtime.Elem(r, v.Changes.CreatedAt.Ptr())
 	},
 }
 
@@ -314,11 +314,11 @@ func (r *NoteRepo) UpdateManyReturning(ctx context.Context, rows []NoteKeyedUpda
 	return out, wrapErr(err, "notes.UpdateManyReturning", "notes")
 }
 
-var bulkNotesKeys = &runtime.Bulk[int64]{
+var bulkNotesKeys = &runtime.Bulk[*int64]{
 	Table: "notes",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int64]{
-		runtime.Array(func(v *int64) *int64 { return v }),
+	Row: func(v *int64, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

@@ -259,17 +259,17 @@ type EventKeyedUpdate struct {
 	Changes    EventUpdate `json:"changes"`
 }
 
-var bulkEventsUpdates = &runtime.Bulk[EventKeyedUpdate]{
+var bulkEventsUpdates = &runtime.Bulk[*EventKeyedUpdate]{
 	Table: "events",
 	Key: func(a, b *EventKeyedUpdate) int {
 		return cmp.Or(cmp.Compare(a.ID, b.ID), runtime.CompareTime(a.OccurredAt, b.OccurredAt))
 	},
 	Validate: func(v *EventKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[EventKeyedUpdate]{
-		runtime.Array(func(v *EventKeyedUpdate) *int64 { return &v.ID }),
-		runtime.Array(func(v *EventKeyedUpdate) *time.Time { return &v.OccurredAt }),
-		runtime.Array(func(v *EventKeyedUpdate) *string { return v.Changes.Kind.Ptr() }),
-		runtime.Array(func(v *EventKeyedUpdate) *json.RawMessage { return v.Changes.Payload.Ptr() }),
+	Row: func(v *EventKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, &v.OccurredAt)
+		runtime.Elem(r, v.Changes.Kind.Ptr())
+		runtime.Elem(r, v.Changes.Payload.Ptr())
 	},
 }
 
@@ -300,14 +300,14 @@ func (r *EventRepo) UpdateManyReturning(ctx context.Context, rows []EventKeyedUp
 	return out, wrapErr(err, "events.UpdateManyReturning", "events")
 }
 
-var bulkEventsKeys = &runtime.Bulk[EventKey]{
+var bulkEventsKeys = &runtime.Bulk[*EventKey]{
 	Table: "events",
 	Key: func(a, b *EventKey) int {
 		return cmp.Or(cmp.Compare(a.ID, b.ID), runtime.CompareTime(a.OccurredAt, b.OccurredAt))
 	},
-	Columns: []runtime.BulkColumn[EventKey]{
-		runtime.Array(func(v *EventKey) *int64 { return &v.ID }),
-		runtime.Array(func(v *EventKey) *time.Time { return &v.OccurredAt }),
+	Row: func(v *EventKey, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, &v.OccurredAt)
 	},
 }
 

@@ -268,15 +268,15 @@ type OrderLineKeyedUpdate struct {
 	Changes OrderLineUpdate `json:"changes"`
 }
 
-var bulkOrderLinesUpdates = &runtime.Bulk[OrderLineKeyedUpdate]{
+var bulkOrderLinesUpdates = &runtime.Bulk[*OrderLineKeyedUpdate]{
 	Table:    "order_lines",
 	Key:      func(a, b *OrderLineKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *OrderLineKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[OrderLineKeyedUpdate]{
-		runtime.Array(func(v *OrderLineKeyedUpdate) *int64 { return &v.ID }),
-		runtime.Array(func(v *OrderLineKeyedUpdate) *string { return v.Changes.SKU.Ptr() }),
-		runtime.Array(func(v *OrderLineKeyedUpdate) *int32 { return v.Changes.Quantity.Ptr() }),
-		runtime.Array(func(v *OrderLineKeyedUpdate) *decimal.Decimal { return v.Changes.UnitPrice.Ptr() }),
+	Row: func(v *OrderLineKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.SKU.Ptr())
+		runtime.Elem(r, v.Changes.Quantity.Ptr())
+		runtime.Elem(r, v.Changes.UnitPrice.Ptr())
 	},
 }
 
@@ -307,11 +307,11 @@ func (r *OrderLineRepo) UpdateManyReturning(ctx context.Context, rows []OrderLin
 	return out, wrapErr(err, "order_lines.UpdateManyReturning", "order_lines")
 }
 
-var bulkOrderLinesKeys = &runtime.Bulk[int64]{
+var bulkOrderLinesKeys = &runtime.Bulk[*int64]{
 	Table: "order_lines",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int64]{
-		runtime.Array(func(v *int64) *int64 { return v }),
+	Row: func(v *int64, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

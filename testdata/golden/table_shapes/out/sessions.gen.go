@@ -228,12 +228,12 @@ type SessionKeyedUpdate struct {
 	Changes SessionUpdate `json:"changes"`
 }
 
-var bulkSessionsUpdates = &runtime.Bulk[SessionKeyedUpdate]{
+var bulkSessionsUpdates = &runtime.Bulk[*SessionKeyedUpdate]{
 	Table: "sessions",
 	Key:   func(a, b *SessionKeyedUpdate) int { return runtime.CompareUUID(a.ID, b.ID) },
-	Columns: []runtime.BulkColumn[SessionKeyedUpdate]{
-		runtime.Array(func(v *SessionKeyedUpdate) *uuid.UUID { return &v.ID }),
-		runtime.Array(func(v *SessionKeyedUpdate) *int64 { return v.Changes.UserID.Ptr() }),
+	Row: func(v *SessionKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.UserID.Ptr())
 	},
 }
 
@@ -264,11 +264,11 @@ func (r *SessionRepo) UpdateManyReturning(ctx context.Context, rows []SessionKey
 	return out, wrapErr(err, "sessions.UpdateManyReturning", "sessions")
 }
 
-var bulkSessionsKeys = &runtime.Bulk[uuid.UUID]{
+var bulkSessionsKeys = &runtime.Bulk[*uuid.UUID]{
 	Table: "sessions",
 	Key:   func(a, b *uuid.UUID) int { return runtime.CompareUUID(*a, *b) },
-	Columns: []runtime.BulkColumn[uuid.UUID]{
-		runtime.Array(func(v *uuid.UUID) *uuid.UUID { return v }),
+	Row: func(v *uuid.UUID, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

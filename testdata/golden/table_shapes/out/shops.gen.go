@@ -288,16 +288,16 @@ type ShopKeyedUpdate struct {
 	Changes ShopUpdate `json:"changes"`
 }
 
-var bulkShopsUpdates = &runtime.Bulk[ShopKeyedUpdate]{
+var bulkShopsUpdates = &runtime.Bulk[*ShopKeyedUpdate]{
 	Table: "shops",
 	Key: func(a, b *ShopKeyedUpdate) int {
 		return cmp.Or(cmp.Compare(a.Region, b.Region), cmp.Compare(a.Code, b.Code))
 	},
 	Validate: func(v *ShopKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[ShopKeyedUpdate]{
-		runtime.Array(func(v *ShopKeyedUpdate) *string { return &v.Region }),
-		runtime.Array(func(v *ShopKeyedUpdate) *string { return &v.Code }),
-		runtime.Array(func(v *ShopKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
+	Row: func(v *ShopKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Region)
+		runtime.Elem(r, &v.Code)
+		runtime.Elem(r, v.Changes.Name.Ptr())
 	},
 }
 
@@ -328,12 +328,12 @@ func (r *ShopRepo) UpdateManyReturning(ctx context.Context, rows []ShopKeyedUpda
 	return out, wrapErr(err, "shops.UpdateManyReturning", "shops")
 }
 
-var bulkShopsKeys = &runtime.Bulk[ShopKey]{
+var bulkShopsKeys = &runtime.Bulk[*ShopKey]{
 	Table: "shops",
 	Key:   func(a, b *ShopKey) int { return cmp.Or(cmp.Compare(a.Region, b.Region), cmp.Compare(a.Code, b.Code)) },
-	Columns: []runtime.BulkColumn[ShopKey]{
-		runtime.Array(func(v *ShopKey) *string { return &v.Region }),
-		runtime.Array(func(v *ShopKey) *string { return &v.Code }),
+	Row: func(v *ShopKey, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Region)
+		runtime.Elem(r, &v.Code)
 	},
 }
 
@@ -350,13 +350,14 @@ func (r *ShopRepo) DeleteMany(ctx context.Context, keys []ShopKey) ([]bool, erro
 	return out, wrapErr(err, "shops.DeleteMany", "shops")
 }
 
-var bulkShopsNew = &runtime.Bulk[NewShop]{
+var bulkShopsNew = &runtime.Bulk[*NewShop]{
 	Table:    "shops",
+	Key:      func(a, b *NewShop) int { return cmp.Or(cmp.Compare(a.Region, b.Region), cmp.Compare(a.Code, b.Code)) },
 	Validate: (*NewShop).Validate,
-	Columns: []runtime.BulkColumn[NewShop]{
-		runtime.Array(func(v *NewShop) *string { return &v.Region }),
-		runtime.Array(func(v *NewShop) *string { return &v.Code }),
-		runtime.Array(func(v *NewShop) *string { return &v.Name }),
+	Row: func(v *NewShop, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.Region)
+		runtime.Elem(r, &v.Code)
+		runtime.Elem(r, &v.Name)
 	},
 }
 
@@ -370,7 +371,7 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."region", "cpc
 // UpsertManyByRegionAndCode is UpsertByRegionAndCode for many rows (see
 // runtime.UpsertMany).
 func (r *ShopRepo) UpsertManyByRegionAndCode(ctx context.Context, rows []NewShop) ([]Shop, error) {
-	out, err := runtime.UpsertMany(ctx, r.db, bulkShopsNew.By(func(a, b *NewShop) int { return cmp.Or(cmp.Compare(a.Region, b.Region), cmp.Compare(a.Code, b.Code)) }), sqlShopsUpsertManyByRegionAndCode, scanShop, rows)
+	out, err := runtime.UpsertMany(ctx, r.db, bulkShopsNew, sqlShopsUpsertManyByRegionAndCode, scanShop, rows)
 	return out, wrapErr(err, "shops.UpsertManyByRegionAndCode", "shops")
 }
 
@@ -382,6 +383,6 @@ SELECT 0 AS "cpcgen_state", "cpcgen_v"."cpcgen_ord", "cpcgen_ins"."region", "cpc
 // CreateManyIfAbsentByRegionAndCode is CreateIfAbsentByRegionAndCode for many rows
 // (see runtime.CreateManyIfAbsent).
 func (r *ShopRepo) CreateManyIfAbsentByRegionAndCode(ctx context.Context, rows []NewShop) ([]Shop, []bool, error) {
-	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkShopsNew.By(func(a, b *NewShop) int { return cmp.Or(cmp.Compare(a.Region, b.Region), cmp.Compare(a.Code, b.Code)) }), sqlShopsCreateManyIfAbsentByRegionAndCode, scanShop, rows)
+	out, created, err := runtime.CreateManyIfAbsent(ctx, r.db, bulkShopsNew, sqlShopsCreateManyIfAbsentByRegionAndCode, scanShop, rows)
 	return out, created, wrapErr(err, "shops.CreateManyIfAbsentByRegionAndCode", "shops")
 }

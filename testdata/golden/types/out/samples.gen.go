@@ -412,40 +412,40 @@ type SampleKeyedUpdate struct {
 	Changes SampleUpdate `json:"changes"`
 }
 
-var bulkSamplesUpdates = &runtime.Bulk[SampleKeyedUpdate]{
+var bulkSamplesUpdates = &runtime.Bulk[*SampleKeyedUpdate]{
 	Table:    "samples",
 	Key:      func(a, b *SampleKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *SampleKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[SampleKeyedUpdate]{
-		runtime.Array(func(v *SampleKeyedUpdate) *int64 { return &v.ID }),
-		runtime.Array(func(v *SampleKeyedUpdate) *uuid.UUID { return v.Changes.UID.Ptr() }),
-		runtime.Array(func(v *SampleKeyedUpdate) *string { return v.Changes.Name.Ptr() }),
-		runtime.Array(func(v *SampleKeyedUpdate) *string { return v.Changes.Code.Ptr() }),
-		runtime.Array(func(v *SampleKeyedUpdate) *string { return v.Changes.Flag.Ptr() }),
-		runtime.Array(func(v *SampleKeyedUpdate) *bool { return v.Changes.Active.Ptr() }),
-		runtime.Array(func(v *SampleKeyedUpdate) *int16 { return v.Changes.Small.Ptr() }),
-		runtime.Array(func(v *SampleKeyedUpdate) *int32 { return v.Changes.Medium.Ptr() }),
-		runtime.Array(func(v *SampleKeyedUpdate) *int64 { return v.Changes.Big.Ptr() }),
-		runtime.Array(func(v *SampleKeyedUpdate) *decimal.Decimal { return v.Changes.Amount.Ptr() }),
-		runtime.Array(func(v *SampleKeyedUpdate) *decimal.Decimal { return v.Changes.Ratio.Ptr() }),
-		runtime.Array(func(v *SampleKeyedUpdate) *float32 { return v.Changes.Score.Ptr() }),
-		runtime.Array(func(v *SampleKeyedUpdate) *float64 { return v.Changes.Precise.Ptr() }),
-		runtime.Array(func(v *SampleKeyedUpdate) *time.Time { return v.Changes.BornOn.Ptr() }),
-		runtime.Array(func(v *SampleKeyedUpdate) *pgtype.Time { return v.Changes.Alarm.Ptr() }),
-		runtime.Array(func(v *SampleKeyedUpdate) *time.Time { return v.Changes.SeenAt.Ptr() }),
-		runtime.Array(func(v *SampleKeyedUpdate) *time.Time { return v.Changes.HappenedAt.Ptr() }),
-		runtime.Array(func(v *SampleKeyedUpdate) *pgtype.Interval { return v.Changes.Wait.Ptr() }),
-		runtime.Array(func(v *SampleKeyedUpdate) *json.RawMessage { return v.Changes.Doc.Ptr() }),
-		runtime.Array(func(v *SampleKeyedUpdate) *json.RawMessage { return v.Changes.RawDoc.Ptr() }),
-		runtime.Array(func(v *SampleKeyedUpdate) *[]byte { return v.Changes.Blob.Ptr() }),
-		runtime.Array(func(v *SampleKeyedUpdate) *netip.Prefix { return v.Changes.Addr.Ptr() }),
-		runtime.Array(func(v *SampleKeyedUpdate) *netip.Prefix { return v.Changes.Net.Ptr() }),
-		runtime.TextArray("_text", func(v *SampleKeyedUpdate) *[]string { return v.Changes.Tags.Ptr() }),
-		runtime.TextArray("_int4", func(v *SampleKeyedUpdate) *[]int32 { return v.Changes.Counts.Ptr() }),
-		runtime.TextArray("_uuid", func(v *SampleKeyedUpdate) *[]uuid.UUID { return v.Changes.IDs.Ptr() }),
-		runtime.TextArray("_numeric", func(v *SampleKeyedUpdate) *[]decimal.Decimal { return v.Changes.Prices.Ptr() }),
-		runtime.Array(func(v *SampleKeyedUpdate) *Mood { return v.Changes.Mood.Ptr() }),
-		runtime.TextArray("_text", func(v *SampleKeyedUpdate) *[]Mood { return v.Changes.Moods.Ptr() }),
+	Row: func(v *SampleKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.UID.Ptr())
+		runtime.Elem(r, v.Changes.Name.Ptr())
+		runtime.Elem(r, v.Changes.Code.Ptr())
+		runtime.Elem(r, v.Changes.Flag.Ptr())
+		runtime.Elem(r, v.Changes.Active.Ptr())
+		runtime.Elem(r, v.Changes.Small.Ptr())
+		runtime.Elem(r, v.Changes.Medium.Ptr())
+		runtime.Elem(r, v.Changes.Big.Ptr())
+		runtime.Elem(r, v.Changes.Amount.Ptr())
+		runtime.Elem(r, v.Changes.Ratio.Ptr())
+		runtime.Elem(r, v.Changes.Score.Ptr())
+		runtime.Elem(r, v.Changes.Precise.Ptr())
+		runtime.Elem(r, v.Changes.BornOn.Ptr())
+		runtime.Elem(r, v.Changes.Alarm.Ptr())
+		runtime.Elem(r, v.Changes.SeenAt.Ptr())
+		runtime.Elem(r, v.Changes.HappenedAt.Ptr())
+		runtime.Elem(r, v.Changes.Wait.Ptr())
+		runtime.Elem(r, v.Changes.Doc.Ptr())
+		runtime.Elem(r, v.Changes.RawDoc.Ptr())
+		runtime.Elem(r, v.Changes.Blob.Ptr())
+		runtime.Elem(r, v.Changes.Addr.Ptr())
+		runtime.Elem(r, v.Changes.Net.Ptr())
+		runtime.TextElem(r, "_text", v.Changes.Tags.Ptr())
+		runtime.TextElem(r, "_int4", v.Changes.Counts.Ptr())
+		runtime.TextElem(r, "_uuid", v.Changes.IDs.Ptr())
+		runtime.TextElem(r, "_numeric", v.Changes.Prices.Ptr())
+		runtime.Elem(r, v.Changes.Mood.Ptr())
+		runtime.TextElem(r, "_text", v.Changes.Moods.Ptr())
 	},
 }
 
@@ -476,11 +476,11 @@ func (r *SampleRepo) UpdateManyReturning(ctx context.Context, rows []SampleKeyed
 	return out, wrapErr(err, "samples.UpdateManyReturning", "samples")
 }
 
-var bulkSamplesKeys = &runtime.Bulk[int64]{
+var bulkSamplesKeys = &runtime.Bulk[*int64]{
 	Table: "samples",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int64]{
-		runtime.Array(func(v *int64) *int64 { return v }),
+	Row: func(v *int64, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

@@ -253,19 +253,19 @@ type BookingKeyedUpdate struct {
 	Changes BookingUpdate `json:"changes"`
 }
 
-var bulkBookingsUpdates = &runtime.Bulk[BookingKeyedUpdate]{
+var bulkBookingsUpdates = &runtime.Bulk[*BookingKeyedUpdate]{
 	Table: "bookings",
 	Key:   func(a, b *BookingKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
-	Columns: []runtime.BulkColumn[BookingKeyedUpdate]{
-		runtime.Array(func(v *BookingKeyedUpdate) *int64 { return &v.ID }),
-		runtime.Array(func(v *BookingKeyedUpdate) *pgtype.Range[int32] { return v.Changes.Seats.Ptr() }),
-		runtime.Flags(func(v *BookingKeyedUpdate) *bool { return &v.Changes.IDs.Set }),
-		runtime.Array(func(v *BookingKeyedUpdate) *pgtype.Range[int64] { return v.Changes.IDs.Value }),
-		runtime.Array(func(v *BookingKeyedUpdate) *pgtype.Range[decimal.Decimal] { return v.Changes.Prices.Ptr() }),
-		runtime.Array(func(v *BookingKeyedUpdate) *pgtype.Range[time.Time] { return v.Changes.Days.Ptr() }),
-		runtime.Flags(func(v *BookingKeyedUpdate) *bool { return &v.Changes.Wall.Set }),
-		runtime.Array(func(v *BookingKeyedUpdate) *pgtype.Range[time.Time] { return v.Changes.Wall.Value }),
-		runtime.Array(func(v *BookingKeyedUpdate) *pgtype.Range[time.Time] { return v.Changes.During.Ptr() }),
+	Row: func(v *BookingKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.Seats.Ptr())
+		runtime.FlagElem(r, &v.Changes.IDs.Set)
+		runtime.Elem(r, v.Changes.IDs.Value)
+		runtime.Elem(r, v.Changes.Prices.Ptr())
+		runtime.Elem(r, v.Changes.Days.Ptr())
+		runtime.FlagElem(r, &v.Changes.Wall.Set)
+		runtime.Elem(r, v.Changes.Wall.Value)
+		runtime.Elem(r, v.Changes.During.Ptr())
 	},
 }
 
@@ -296,11 +296,11 @@ func (r *BookingRepo) UpdateManyReturning(ctx context.Context, rows []BookingKey
 	return out, wrapErr(err, "bookings.UpdateManyReturning", "bookings")
 }
 
-var bulkBookingsKeys = &runtime.Bulk[int64]{
+var bulkBookingsKeys = &runtime.Bulk[*int64]{
 	Table: "bookings",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int64]{
-		runtime.Array(func(v *int64) *int64 { return v }),
+	Row: func(v *int64, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

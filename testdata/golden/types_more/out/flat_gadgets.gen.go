@@ -281,21 +281,21 @@ type FlatGadgetKeyedUpdate struct {
 	Changes FlatGadgetUpdate `json:"changes"`
 }
 
-var bulkFlatGadgetsUpdates = &runtime.Bulk[FlatGadgetKeyedUpdate]{
+var bulkFlatGadgetsUpdates = &runtime.Bulk[*FlatGadgetKeyedUpdate]{
 	Table:    "flat_gadgets",
 	Key:      func(a, b *FlatGadgetKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *FlatGadgetKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[FlatGadgetKeyedUpdate]{
-		runtime.Array(func(v *FlatGadgetKeyedUpdate) *int64 { return &v.ID }),
-		runtime.Array(func(v *FlatGadgetKeyedUpdate) *string { return v.Changes.Label.Ptr() }),
-		runtime.Flags(func(v *FlatGadgetKeyedUpdate) *bool { return &v.Changes.Alias.Set }),
-		runtime.Array(func(v *FlatGadgetKeyedUpdate) *string { return v.Changes.Alias.Value.Ptr() }),
-		runtime.Array(func(v *FlatGadgetKeyedUpdate) *net.HardwareAddr { return v.Changes.Mac.Ptr() }),
-		runtime.Flags(func(v *FlatGadgetKeyedUpdate) *bool { return &v.Changes.BackupMac.Set }),
-		runtime.Array(func(v *FlatGadgetKeyedUpdate) *net.HardwareAddr { return &v.Changes.BackupMac.Value }),
-		runtime.Array(func(v *FlatGadgetKeyedUpdate) *pgtype.TSVector { return v.Changes.Words.Ptr() }),
-		runtime.Flags(func(v *FlatGadgetKeyedUpdate) *bool { return &v.Changes.MoreWords.Set }),
-		runtime.Array(func(v *FlatGadgetKeyedUpdate) *pgtype.TSVector { return v.Changes.MoreWords.Value }),
+	Row: func(v *FlatGadgetKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.Label.Ptr())
+		runtime.FlagElem(r, &v.Changes.Alias.Set)
+		runtime.Elem(r, v.Changes.Alias.Value.Ptr())
+		runtime.Elem(r, v.Changes.Mac.Ptr())
+		runtime.FlagElem(r, &v.Changes.BackupMac.Set)
+		runtime.Elem(r, &v.Changes.BackupMac.Value)
+		runtime.Elem(r, v.Changes.Words.Ptr())
+		runtime.FlagElem(r, &v.Changes.MoreWords.Set)
+		runtime.Elem(r, v.Changes.MoreWords.Value)
 	},
 }
 
@@ -326,11 +326,11 @@ func (r *FlatGadgetRepo) UpdateManyReturning(ctx context.Context, rows []FlatGad
 	return out, wrapErr(err, "flat_gadgets.UpdateManyReturning", "flat_gadgets")
 }
 
-var bulkFlatGadgetsKeys = &runtime.Bulk[int64]{
+var bulkFlatGadgetsKeys = &runtime.Bulk[*int64]{
 	Table: "flat_gadgets",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int64]{
-		runtime.Array(func(v *int64) *int64 { return v }),
+	Row: func(v *int64, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

@@ -342,31 +342,31 @@ type GadgetKeyedUpdate struct {
 	Changes GadgetUpdate `json:"changes"`
 }
 
-var bulkGadgetsUpdates = &runtime.Bulk[GadgetKeyedUpdate]{
+var bulkGadgetsUpdates = &runtime.Bulk[*GadgetKeyedUpdate]{
 	Table:    "gadgets",
 	Key:      func(a, b *GadgetKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *GadgetKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[GadgetKeyedUpdate]{
-		runtime.Array(func(v *GadgetKeyedUpdate) *int64 { return &v.ID }),
-		runtime.Array(func(v *GadgetKeyedUpdate) *string { return v.Changes.Label.Ptr() }),
-		runtime.Flags(func(v *GadgetKeyedUpdate) *bool { return &v.Changes.Alias.Set }),
-		runtime.Array(func(v *GadgetKeyedUpdate) *string { return v.Changes.Alias.Value.Ptr() }),
-		runtime.Flags(func(v *GadgetKeyedUpdate) *bool { return &v.Changes.Aliases.Set }),
-		runtime.TextArray("_text", func(v *GadgetKeyedUpdate) *[]string { return &v.Changes.Aliases.Value }),
-		runtime.Array(func(v *GadgetKeyedUpdate) *net.HardwareAddr { return v.Changes.Mac.Ptr() }),
-		runtime.Flags(func(v *GadgetKeyedUpdate) *bool { return &v.Changes.BackupMac.Set }),
-		runtime.Array(func(v *GadgetKeyedUpdate) *net.HardwareAddr { return &v.Changes.BackupMac.Value }),
-		runtime.Flags(func(v *GadgetKeyedUpdate) *bool { return &v.Changes.Macs.Set }),
-		runtime.TextArray("_macaddr", func(v *GadgetKeyedUpdate) *[]net.HardwareAddr { return &v.Changes.Macs.Value }),
-		runtime.Array(func(v *GadgetKeyedUpdate) *pgtype.TSVector { return v.Changes.Words.Ptr() }),
-		runtime.Flags(func(v *GadgetKeyedUpdate) *bool { return &v.Changes.MoreWords.Set }),
-		runtime.Array(func(v *GadgetKeyedUpdate) *pgtype.TSVector { return v.Changes.MoreWords.Value }),
-		runtime.Flags(func(v *GadgetKeyedUpdate) *bool { return &v.Changes.WordLists.Set }),
-		runtime.TextArray("_tsvector", func(v *GadgetKeyedUpdate) *[]pgtype.TSVector { return &v.Changes.WordLists.Value }),
-		runtime.Flags(func(v *GadgetKeyedUpdate) *bool { return &v.Changes.SeatSets.Set }),
-		runtime.TextArray("_int4range", func(v *GadgetKeyedUpdate) *[]pgtype.Range[int32] { return &v.Changes.SeatSets.Value }),
-		runtime.Flags(func(v *GadgetKeyedUpdate) *bool { return &v.Changes.Periods.Set }),
-		runtime.TextArray("_tstzrange", func(v *GadgetKeyedUpdate) *[]pgtype.Range[time.Time] { return &v.Changes.Periods.Value }),
+	Row: func(v *GadgetKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.Label.Ptr())
+		runtime.FlagElem(r, &v.Changes.Alias.Set)
+		runtime.Elem(r, v.Changes.Alias.Value.Ptr())
+		runtime.FlagElem(r, &v.Changes.Aliases.Set)
+		runtime.TextElem(r, "_text", &v.Changes.Aliases.Value)
+		runtime.Elem(r, v.Changes.Mac.Ptr())
+		runtime.FlagElem(r, &v.Changes.BackupMac.Set)
+		runtime.Elem(r, &v.Changes.BackupMac.Value)
+		runtime.FlagElem(r, &v.Changes.Macs.Set)
+		runtime.TextElem(r, "_macaddr", &v.Changes.Macs.Value)
+		runtime.Elem(r, v.Changes.Words.Ptr())
+		runtime.FlagElem(r, &v.Changes.MoreWords.Set)
+		runtime.Elem(r, v.Changes.MoreWords.Value)
+		runtime.FlagElem(r, &v.Changes.WordLists.Set)
+		runtime.TextElem(r, "_tsvector", &v.Changes.WordLists.Value)
+		runtime.FlagElem(r, &v.Changes.SeatSets.Set)
+		runtime.TextElem(r, "_int4range", &v.Changes.SeatSets.Value)
+		runtime.FlagElem(r, &v.Changes.Periods.Set)
+		runtime.TextElem(r, "_tstzrange", &v.Changes.Periods.Value)
 	},
 }
 
@@ -397,11 +397,11 @@ func (r *GadgetRepo) UpdateManyReturning(ctx context.Context, rows []GadgetKeyed
 	return out, wrapErr(err, "gadgets.UpdateManyReturning", "gadgets")
 }
 
-var bulkGadgetsKeys = &runtime.Bulk[int64]{
+var bulkGadgetsKeys = &runtime.Bulk[*int64]{
 	Table: "gadgets",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int64]{
-		runtime.Array(func(v *int64) *int64 { return v }),
+	Row: func(v *int64, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 

@@ -266,16 +266,16 @@ type AccountKeyedUpdate struct {
 	Changes AccountUpdate `json:"changes"`
 }
 
-var bulkAccountsUpdates = &runtime.Bulk[AccountKeyedUpdate]{
+var bulkAccountsUpdates = &runtime.Bulk[*AccountKeyedUpdate]{
 	Table:    "accounts",
 	Key:      func(a, b *AccountKeyedUpdate) int { return cmp.Compare(a.ID, b.ID) },
 	Validate: func(v *AccountKeyedUpdate) error { return v.Changes.Validate() },
-	Columns: []runtime.BulkColumn[AccountKeyedUpdate]{
-		runtime.Array(func(v *AccountKeyedUpdate) *int64 { return &v.ID }),
-		runtime.Array(func(v *AccountKeyedUpdate) *string { return v.Changes.Owner.Ptr() }),
-		runtime.Array(func(v *AccountKeyedUpdate) *Currency { return v.Changes.Currency.Ptr() }),
-		runtime.Array(func(v *AccountKeyedUpdate) *decimal.Decimal { return v.Changes.Balance.Ptr() }),
-		runtime.Array(func(v *AccountKeyedUpdate) *bool { return v.Changes.Closed.Ptr() }),
+	Row: func(v *AccountKeyedUpdate, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.Elem(r, v.Changes.Owner.Ptr())
+		runtime.Elem(r, v.Changes.Currency.Ptr())
+		runtime.Elem(r, v.Changes.Balance.Ptr())
+		runtime.Elem(r, v.Changes.Closed.Ptr())
 	},
 }
 
@@ -306,11 +306,11 @@ func (r *AccountRepo) UpdateManyReturning(ctx context.Context, rows []AccountKey
 	return out, wrapErr(err, "accounts.UpdateManyReturning", "accounts")
 }
 
-var bulkAccountsKeys = &runtime.Bulk[int64]{
+var bulkAccountsKeys = &runtime.Bulk[*int64]{
 	Table: "accounts",
 	Key:   func(a, b *int64) int { return cmp.Compare(*a, *b) },
-	Columns: []runtime.BulkColumn[int64]{
-		runtime.Array(func(v *int64) *int64 { return v }),
+	Row: func(v *int64, r *runtime.BulkRow) {
+		runtime.Elem(r, v)
 	},
 }
 
