@@ -174,7 +174,11 @@ if [ -z "${SKIP_OPS:-}" ]; then
 		if [ -z "$ref_diff" ] && [ "$pgx_base" = "$pgx_head" ]; then
 			ref_note="the same code before and after (bench/handpgx unchanged since $base_short, pgx $pgx_head)."
 		else
-			ref_note="**differs** between $base_short and the working tree (${ref_diff:+changed: ${ref_diff% }; }pgx $pgx_base → $pgx_head): each side's ratios are to its own reference; its CPU after ÷ before below shows how far the two references differ."
+			changes=${ref_diff:+changed: ${ref_diff% }}
+			if [ "$pgx_base" != "$pgx_head" ]; then
+				changes="${changes:+$changes; }pgx $pgx_base → $pgx_head"
+			fi
+			ref_note="**differs** between $base_short and the working tree ($changes): each side's ratios are to its own reference; the table of the reference on both sides shows how far apart the two are."
 		fi
 	fi
 	# One process per pass, each running every benchmark once, instead
