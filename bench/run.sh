@@ -91,6 +91,7 @@ head_name="working tree ($(git rev-parse --short HEAD)$(git diff --quiet HEAD --
 # the shared server.
 base_dir=
 server_pid=
+failed=() # the passes in which a benchmark failed
 cleanup() {
 	if [ -n "$server_pid" ]; then
 		kill "$server_pid" 2>/dev/null || true
@@ -199,8 +200,13 @@ if [ -z "${SKIP_OPS:-}" ]; then
 				echo "-- pass $((pass + 1)) of $PASSES${base_rev:+: working tree}"
 				b=$bin out=$raw
 			fi
-			CPCGEN_TEST_DATABASE_URL=$db_url BENCH_PASS=$pass "$b" -test.run '^$' -test.bench "$BENCH" -test.benchmem -test.count 1 \
-				-test.benchtime "$BENCHTIME" -test.timeout 0 "${short[@]}" | tee -a "$out"
+			if ! CPCGEN_TEST_DATABASE_URL=$db_url BENCH_PASS=$pass "$b" -test.run '^$' -test.bench "$BENCH" -test.benchmem -test.count 1 \
+				-test.benchtime "$BENCHTIME" -test.timeout 0 "${short[@]}" | tee -a "$out"; then
+				# A benchmark that fails leaves its row out of the table,
+				# not the run: the others are still summarized, and the
+				# script exits with 1 at the end.
+				failed+=("pass $((pass + 1)) ($(if [ "$side" = before ]; then echo "base $base_name"; else echo "working tree"; fi))")
+			fi
 		done
 	done
 	rm -f "$bin"
@@ -253,3 +259,8 @@ for f in table.md stream.md gen.md; do
 		cat "$results/$f"
 	fi
 done
+if [ ${#failed[@]} -gt 0 ]; then
+	echo
+	echo "run.sh: benchmarks failed in ${failed[*]}: see their FAIL lines in bench/results/ops*.txt; the tables lack them" >&2
+	exit 1
+fi
