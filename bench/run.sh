@@ -261,6 +261,7 @@ for f in table.md stream.md gen.md; do
 done
 if [ ${#failed[@]} -gt 0 ]; then
 	echo
-	echo "run.sh: benchmarks failed in ${failed[*]}: see their FAIL lines in bench/results/ops*.txt; the tables lack them" >&2
+	list=$(printf '%s, ' "${failed[@]}")
+	echo "run.sh: benchmarks failed in ${list%, }: see their FAIL lines in bench/results/ops*.txt; the tables lack them" >&2
 	exit 1
 fi
