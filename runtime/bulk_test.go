@@ -10,10 +10,13 @@ import (
 	"testing"
 	"time"
 
+	gocmp "github.com/google/go-cmp/cmp"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/cpcgen/cpcgen/runtime"
+	"github.com/cpcgen/cpcgen/runtime/pgtest"
 )
 
 // A table and its batch update as generated code writes them (see
@@ -233,4 +236,98 @@ func pgxRows(ctx context.Context, db *runtime.DB, sql string, out *[]string) err
 	s, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	*out = s
 	return err
+}
+
+// A batch read back through UpdateManyReturning: an optional field
+// (FlagElem, then its value), a text array (TextElem) and a nullable
+// bytea (Elem of a slice, nil for NULL).
+type gadgetRow struct {
+	ID   int64
+	Note runtime.Opt[*string]
+	Tags []string
+	Blob []byte
+}
+
+type gadget struct {
+	ID   int64
+	Note string
+	Tags []string
+	Blob []byte
+}
+
+const sqlGadgetsEcho = `WITH "v" AS (SELECT * FROM unnest($1::bigint[], $2::boolean[], $3::text[], $4::text[], $5::bytea[]) WITH ORDINALITY AS "u"("id", "note_set", "note", "tags", "blob", "ord"))
+SELECT 0, "ord", "id", CASE WHEN "note_set" THEN coalesce("note", 'null') ELSE 'unset' END, "tags"::text[], "blob" FROM "v"
+UNION ALL SELECT 1, "ord", NULL, NULL, NULL, NULL FROM "v" WHERE "id" < 0`
+
+var bulkGadgets = &runtime.Bulk[*gadgetRow]{
+	Table: "gadgets",
+	Key:   func(a, b *gadgetRow) int { return cmp.Compare(a.ID, b.ID) },
+	Row: func(v *gadgetRow, r *runtime.BulkRow) {
+		runtime.Elem(r, &v.ID)
+		runtime.FlagElem(r, &v.Note.Set)
+		runtime.Elem(r, v.Note.Value)
+		runtime.TextElem(r, "_text", &v.Tags)
+		runtime.Elem(r, &v.Blob)
+	},
+}
+
+func scanGadget(v *gadget, d []any) []any { return append(d, &v.ID, &v.Note, &v.Tags, &v.Blob) }
+
+// TestBulkReadsRowsInEveryExecMode checks the values a batch sends and
+// reads back, in key order and out, in each of pgx's query modes (the
+// state and position are read from the raw values, binary or text), and
+// that a row named missing stops the batch.
+func TestBulkReadsRowsInEveryExecMode(t *testing.T) {
+	ctx := testContext(t)
+	note := "n"
+	rows := []gadgetRow{
+		{ID: 3, Note: runtime.Set(&note), Tags: []string{"a", "b c"}, Blob: []byte{1}},
+		{ID: 1},
+		{ID: 2, Note: runtime.Set[*string](nil), Tags: []string{}, Blob: []byte{}},
+	}
+	want := []gadget{{3, "n", []string{"a", "b c"}, []byte{1}}, {1, "unset", nil, nil}, {2, "null", []string{}, []byte{}}}
+	for _, mode := range []pgx.QueryExecMode{pgx.QueryExecModeCacheStatement, pgx.QueryExecModeExec, pgx.QueryExecModeSimpleProtocol} {
+		cfg, err := pgxpool.ParseConfig(pgtest.URL(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.ConnConfig.DefaultQueryExecMode = mode
+		cfg.AfterConnect = runtime.AfterConnect
+		pool, err := pgxpool.NewWithConfig(ctx, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := runtime.UpdateManyReturning(ctx, pool, bulkGadgets, sqlGadgetsEcho, scanGadget, rows)
+		if err != nil {
+			t.Fatalf("%s: %v", mode, err)
+		}
+		if diff := gocmp.Diff(want, got); diff != "" {
+			t.Errorf("%s: rows (-want +got):\n%s", mode, diff)
+		}
+		_, err = runtime.UpdateManyReturning(ctx, pool, bulkGadgets, sqlGadgetsEcho, scanGadget, append(slices.Clone(rows), gadgetRow{ID: -5}))
+		var de *runtime.DbError
+		if !errors.As(err, &de) || de.Kind != runtime.KindNotFound || len(de.Rows) != 1 || de.Rows[0].Index != 3 {
+			t.Errorf("%s: a missing row: %v", mode, err)
+		}
+		pool.Close()
+	}
+}
+
+// TestBulkRowOfVaryingLength checks that a Row adding a different number
+// of values for different rows is an error, not a panic.
+func TestBulkRowOfVaryingLength(t *testing.T) {
+	bad := &runtime.Bulk[*widgetUpdate]{
+		Table: "widgets",
+		Key:   func(a, b *widgetUpdate) int { return cmp.Compare(a.ID, b.ID) },
+		Row: func(v *widgetUpdate, r *runtime.BulkRow) {
+			runtime.Elem(r, &v.ID)
+			if v.ID > 1 {
+				runtime.Elem(r, &v.Version)
+			}
+		},
+	}
+	_, err := runtime.UpdateMany(testContext(t), funcDB{query: func() { t.Error("a statement ran") }}, bad, sqlWidgetsUpdateMany, []widgetUpdate{{ID: 1}, {ID: 2}})
+	if err == nil || !strings.Contains(err.Error(), "different numbers of values") {
+		t.Errorf("UpdateMany = %v", err)
+	}
 }
