@@ -135,7 +135,7 @@ const maxReupserts = 3
 // connection inside a transaction begun outside pgx, whose COMMIT a
 // transaction of its own would anticipate.
 func UpdateMany[T any](ctx context.Context, db DBTX, b *Bulk[*T], sql string, rows []T, tail ...any) (int64, error) {
-	if err := bulkWrite(ctx, db, b, sql, inputRows(rows), tail, bulkRead{}); err != nil {
+	if err := bulkWrite(ctx, db, b, sql, inputRows(rows), tail, nil); err != nil {
 		return 0, err
 	}
 	return int64(len(rows)), nil
@@ -149,7 +149,7 @@ func UpdateManyReturning[T, M any](ctx context.Context, db DBTX, b *Bulk[*T], sq
 		return nil, nil
 	}
 	out := make([]M, len(rows))
-	read := bulkRead{scan: func(i int, dest []any) []any { return scan(&out[i], dest) }}
+	read := &bulkRead{scan: func(i int, dest []any) []any { return scan(&out[i], dest) }}
 	if err := bulkWrite(ctx, db, b, sql, inputRows(rows), tail, read); err != nil {
 		return nil, err
 	}
@@ -167,7 +167,7 @@ func WriteMany[T any](ctx context.Context, db DBTX, b *Bulk[*T], sql string, row
 		return nil, nil
 	}
 	done := make([]bool, len(rows))
-	if err := bulkWrite(ctx, db, b, sql, inputRows(rows), tail, bulkRead{written: done}); err != nil {
+	if err := bulkWrite(ctx, db, b, sql, inputRows(rows), tail, &bulkRead{written: done}); err != nil {
 		return nil, err
 	}
 	return done, nil
@@ -187,7 +187,7 @@ func UpsertMany[T, M any](ctx context.Context, db DBTX, b *Bulk[*T], sql string,
 		return nil, nil
 	}
 	out := make([]M, len(rows))
-	read := bulkRead{upsert: true, scan: func(i int, dest []any) []any { return scan(&out[i], dest) }}
+	read := &bulkRead{upsert: true, scan: func(i int, dest []any) []any { return scan(&out[i], dest) }}
 	if err := bulkWrite(ctx, db, b, sql, inputRows(rows), tail, read); err != nil {
 		return nil, err
 	}
@@ -204,7 +204,7 @@ func CreateManyIfAbsent[T, M any](ctx context.Context, db DBTX, b *Bulk[*T], sql
 		return nil, nil, nil
 	}
 	out, created := make([]M, len(rows)), make([]bool, len(rows))
-	read := bulkRead{upsert: true, written: created, scan: func(i int, dest []any) []any { return scan(&out[i], dest) }}
+	read := &bulkRead{upsert: true, written: created, scan: func(i int, dest []any) []any { return scan(&out[i], dest) }}
 	if err := bulkWrite(ctx, db, b, sql, inputRows(rows), tail, read); err != nil {
 		return nil, nil, err
 	}
@@ -257,10 +257,15 @@ type bulkStatement[P any] struct {
 }
 
 // bulkWrite runs the statement sql over rows in key order, a chunk at a
-// time, reading each statement's result as read says.
-func bulkWrite[P any](ctx context.Context, db DBTX, b *Bulk[P], sql string, rows []inputRow[P], tail []any, read bulkRead) error {
+// time, reading each statement's result as read says (nil: for the rows
+// that stop the batch only).
+func bulkWrite[P any](ctx context.Context, db DBTX, b *Bulk[P], sql string, rows []inputRow[P], tail []any, how *bulkRead) error {
 	if len(rows) == 0 {
 		return nil
+	}
+	var read bulkRead
+	if how != nil {
+		read = *how
 	}
 	if err := prepareBulk(b, rows); err != nil {
 		return err

@@ -68,7 +68,7 @@ type paramKind interface {
 // pointer to a nil slice (a json.RawMessage, a []byte), which is NULL in
 // a single-row statement too. pgx encodes strings, integers, floats and
 // times through the pointers without an allocation per value.
-func Elem[V any](r *BulkRow, p *V) { r.add(unsafe.Pointer(p), elemKind[V]{}, "") }
+func Elem[V any](r *BulkRow, p *V) { r.add(unsafe.Pointer(p), elemKind[V]{}) }
 
 // FlagElem adds to the next parameter whether a row sets an optional
 // field (a runtime.Opt's Set): a field not set travels as NULL, which the
@@ -77,7 +77,7 @@ func FlagElem(r *BulkRow, set *bool) {
 	if set != nil && !*set {
 		set = nil
 	}
-	r.add(unsafe.Pointer(set), elemKind[bool]{}, "")
+	r.add(unsafe.Pointer(set), elemKind[bool]{})
 }
 
 // TextElem adds a value that is an array (a text[] column, an enum
@@ -86,7 +86,12 @@ func FlagElem(r *BulkRow, set *bool) {
 // which the statement casts back to the column's type. typ names the
 // array type pgx encodes the value as ("_text", "_int4"; enum arrays
 // travel as "_text"). p is as in Elem.
-func TextElem[V any](r *BulkRow, typ string, p *V) { r.add(unsafe.Pointer(p), textKind[V]{}, typ) }
+func TextElem[V any](r *BulkRow, typ string, p *V) {
+	r.add(unsafe.Pointer(p), textKind[V]{})
+	if r.row == 0 && !r.bad {
+		r.params[r.next-1].typ = typ
+	}
+}
 
 // errBulkRow is the error of a Bulk.Row that adds a different number of
 // values for different rows: a bug in the generated code.
@@ -103,9 +108,9 @@ func (r *BulkRow) start(n int) {
 
 // add adds the value p of the current row, a *V for kind, to the next
 // parameter; the first row makes the parameters.
-func (r *BulkRow) add(p unsafe.Pointer, kind paramKind, typ string) {
+func (r *BulkRow) add(p unsafe.Pointer, kind paramKind) {
 	if r.row == 0 {
-		r.params = append(r.params, bulkParam{kind: kind, typ: typ, slice: kind.slice()})
+		r.params = append(r.params, bulkParam{kind: kind, slice: kind.slice()})
 	}
 	if r.next >= len(r.params) {
 		r.bad = true
