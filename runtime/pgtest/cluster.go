@@ -99,21 +99,12 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 	ctx, cancel := startContext(ctx, opts.StartTimeout)
 	defer cancel()
 
-	var err error
 	c := &Cluster{opts: opts}
-	if c.binDir, c.cred, err = serverSetup(opts.BinDir); err != nil {
-		return nil, err
-	}
-	if c.workDir, err = newWorkDir("cpcgen-pgtest-", c.cred); err != nil {
+	if err := c.setup(opts.BinDir, "cpcgen-pgtest-"); err != nil {
 		return nil, err
 	}
 	started := false
-	defer func() {
-		if !started {
-			c.remove()
-		}
-	}()
-	c.dataDir = filepath.Join(c.root, "data")
+	defer c.removeUnless(&started)
 
 	if err := c.initdb(ctx); err != nil {
 		return nil, err
@@ -338,12 +329,7 @@ func (c *Cluster) startServer(ctx context.Context) error {
 	dsn := fmt.Sprintf("host=%s port=%d user=%s dbname=postgres sslmode=disable connect_timeout=5", c.root, c.port, Superuser)
 	if err := waitAccepting(ctx, p, dsn, false); err != nil {
 		stopProcess(p, syscall.SIGQUIT, 10*time.Second)
-		log := readLogFrom(logPath, logStart)
-		wrapped := fmt.Errorf("pgtest: postgres did not start: %w\nserver log (%s):\n%s", err, logPath, tail(log, 30))
-		if bytes.Contains(log, []byte("Address already in use")) {
-			return fmt.Errorf("%w (%w)", wrapped, errAddressInUse)
-		}
-		return wrapped
+		return notStarted("postgres", "server log", logPath, readLogFrom(logPath, logStart), err)
 	}
 	c.mu.Lock()
 	c.server = p

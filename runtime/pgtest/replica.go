@@ -40,17 +40,11 @@ func StartReplica(ctx context.Context, primary *Cluster, opts Options) (*Cluster
 	if _, err := os.Stat(filepath.Join(c.binDir, "pg_basebackup")); err != nil {
 		return nil, fmt.Errorf("pgtest: StartReplica needs pg_basebackup beside postgres in %s: %w", c.binDir, err)
 	}
-	var err error
-	if c.workDir, err = newWorkDir("cpcgen-pgtest-replica-", c.cred); err != nil {
+	if err := c.newDirs("cpcgen-pgtest-replica-"); err != nil {
 		return nil, err
 	}
 	started := false
-	defer func() {
-		if !started {
-			c.remove()
-		}
-	}()
-	c.dataDir = filepath.Join(c.root, "data")
+	defer c.removeUnless(&started)
 
 	args := []string{
 		"--pgdata", c.dataDir,
