@@ -30,21 +30,10 @@ func TestDocumentedGrants(t *testing.T) {
 	if err := c.CreateDatabase(ctx, "appdb", ""); err != nil {
 		t.Fatal(err)
 	}
-	superuser := func(sql string) {
-		t.Helper()
-		conn, err := pgx.Connect(ctx, c.URL("appdb"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, sql, pgx.QueryExecModeSimpleProtocol); err != nil {
-			t.Fatalf("%s\n%v", sql, err)
-		}
-	}
 	as := func(role string) string {
 		return strings.Replace(c.URL("appdb"), pgtest.Superuser+"@", role+"@", 1)
 	}
-	superuser(doccheck.SQLBlock(t, "../docs/operations.md", "grants:setup"))
+	pgtest.Exec(t, c.URL("appdb"), doccheck.SQLBlock(t, "../docs/operations.md", "grants:setup"))
 
 	owner, err := runtime.Open(ctx, runtime.Config{URL: as("app_owner")})
 	if err != nil {
@@ -75,7 +64,7 @@ CREATE TABLE legacy (id serial PRIMARY KEY, v text);
 	if _, err := m.Up(ctx); err != nil {
 		t.Fatal(err)
 	}
-	superuser(doccheck.SQLBlock(t, "../docs/operations.md", "grants:after-first-migration"))
+	pgtest.Exec(t, c.URL("appdb"), doccheck.SQLBlock(t, "../docs/operations.md", "grants:after-first-migration"))
 
 	db, err := runtime.Open(ctx, runtime.Config{URL: as("app"), Metrics: true})
 	if err != nil {

@@ -53,7 +53,7 @@ func TestDrillDumpRestore(t *testing.T) {
 	if err := source.CreateDatabase(ctx, "appdb", ""); err != nil {
 		t.Fatal(err)
 	}
-	superuser(t, ctx, source.URL("appdb"), doccheck.SQLBlock(t, "../../docs/operations.md", "grants:setup"))
+	pgtest.Exec(t, source.URL("appdb"), doccheck.SQLBlock(t, "../../docs/operations.md", "grants:setup"))
 	owner, err := runtime.Open(ctx, runtime.Config{URL: as(source.URL("appdb"), "app_owner")})
 	if err != nil {
 		t.Fatal(err)
@@ -67,7 +67,7 @@ func TestDrillDumpRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 	owner.Close()
-	superuser(t, ctx, source.URL("appdb"), doccheck.SQLBlock(t, "../../docs/operations.md", "grants:after-first-migration"))
+	pgtest.Exec(t, source.URL("appdb"), doccheck.SQLBlock(t, "../../docs/operations.md", "grants:after-first-migration"))
 
 	app, err := runtime.Open(ctx, runtime.Config{URL: as(source.URL("appdb"), "app")})
 	if err != nil {
@@ -119,7 +119,7 @@ func TestDrillDumpRestore(t *testing.T) {
 	if err := target.CreateDatabase(ctx, "appdb", ""); err != nil {
 		t.Fatal(err)
 	}
-	superuser(t, ctx, target.URL("appdb"), doccheck.SQLBlock(t, "../../docs/operations.md", "restore:database"))
+	pgtest.Exec(t, target.URL("appdb"), doccheck.SQLBlock(t, "../../docs/operations.md", "restore:database"))
 	run(t, ctx, bin("pg_restore"), "--exit-on-error", "--dbname="+target.URL("appdb"), dump)
 	restoreTook := time.Since(start)
 	if after := catalog(t, ctx, target.URL("appdb")); after != before {
@@ -189,19 +189,6 @@ func TestDrillDumpRestore(t *testing.T) {
 // as returns url with the user replaced by role.
 func as(url, role string) string {
 	return strings.Replace(url, pgtest.Superuser+"@", role+"@", 1)
-}
-
-// superuser runs sql (several statements) on the database at url.
-func superuser(t *testing.T, ctx context.Context, url, sql string) {
-	t.Helper()
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, sql, pgx.QueryExecModeSimpleProtocol); err != nil {
-		t.Fatalf("%s\n%v", sql, err)
-	}
 }
 
 // run runs a PostgreSQL client program and returns its output, failing t
