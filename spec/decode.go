@@ -203,3 +203,13 @@ func (p *decoder) naming(f *fieldSet, comment, renamedFrom, goName *string, goNa
 		*goNamePos = v.value.pos
 	}
 }
+
+// oneOrMore returns the items of n when it is a sequence, else n alone:
+// the value of a field that takes one item or a list of them (key: id,
+// key: [region, id]).
+func oneOrMore(n *node) []*node {
+	if n.kind == sequenceNode {
+		return n.items
+	}
+	return []*node{n}
+}

@@ -532,10 +532,7 @@ func (p *parser) primaryKey(t *Table, f *fieldSet, hasCols bool) {
 		}
 	}
 	if v, ok := f.get("primary_key"); ok {
-		items := []*node{v.value}
-		if v.value.kind == sequenceNode {
-			items = v.value.items
-		}
+		items := oneOrMore(v.value)
 		if len(items) == 0 {
 			p.errs.Add(v.value.pos, "primary_key lists no columns")
 		}
