@@ -230,14 +230,7 @@ func StartFromBackup(ctx context.Context, backup string, opts Options, rec Recov
 	}
 	c.opts = opts
 	c.opts.Settings = settings
-	if err := c.writeConfig(); err != nil {
-		return nil, err
-	}
-	if err := c.startOnPort(ctx, opts.Port); err != nil {
-		return nil, err
-	}
-	started = true
-	return c, nil
+	return c.launch(ctx, opts.Port, &started)
 }
 
 // copyTree copies the directory src to dst (which must not exist) with

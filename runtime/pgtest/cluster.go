@@ -109,14 +109,20 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 	if err := c.initdb(ctx); err != nil {
 		return nil, err
 	}
+	return c.launch(ctx, opts.Port, &started)
+}
+
+// launch writes c's configuration and starts the server on port (a free
+// one when 0), the last step of every constructor; it then sets *started,
+// so that the constructor's deferred removeUnless keeps the cluster.
+func (c *Cluster) launch(ctx context.Context, port int, started *bool) (*Cluster, error) {
 	if err := c.writeConfig(); err != nil {
 		return nil, err
 	}
-
-	if err := c.startOnPort(ctx, opts.Port); err != nil {
+	if err := c.startOnPort(ctx, port); err != nil {
 		return nil, err
 	}
-	started = true
+	*started = true
 	return c, nil
 }
 

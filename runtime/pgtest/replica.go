@@ -66,15 +66,7 @@ func StartReplica(ctx context.Context, primary *Cluster, opts Options) (*Cluster
 	// The copy holds the primary's settings (its socket directory among
 	// them); this cluster's own, appended, win. A log of the primary's
 	// would confuse: the standby writes its own.
-	if err := c.writeConfig(); err != nil {
-		return nil, err
-	}
-
-	if err := c.startOnPort(ctx, opts.Port); err != nil {
-		return nil, err
-	}
-	started = true
-	return c, nil
+	return c.launch(ctx, opts.Port, &started)
 }
 
 // InRecovery reports whether the server is a standby replaying WAL
