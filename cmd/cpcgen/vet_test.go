@@ -265,18 +265,10 @@ func TestVetWarnsAboutAppRole(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
 	live := pgtest.URL(t)
-	owner, err := pgx.Connect(ctx, live)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer owner.Close(ctx)
 	exec := func(sql string) {
 		t.Helper()
-		if _, err := owner.Exec(ctx, sql); err != nil {
-			t.Fatalf("%s: %v", sql, err)
-		}
+		pgtest.Exec(t, live, sql)
 	}
 	exec(string(schema))
 	app := pgtest.AppURL(t, live)
