@@ -359,3 +359,43 @@ func main() { fmt.Print(gencache.Tool(), len(template)) }
 		t.Fatalf("the same build gives another identity: %q, then %q", b, again)
 	}
 }
+
+// TestTrimKeepsWhatWasJustRead: an entry read is the most recently used
+// however little time has passed since the others were written: trimming
+// within the hour of a read (a large project, a few builds of cpcgen)
+// must not take the entry just read for the oldest. Before, a read
+// refreshed the entry's time only when it was older than an hour, and
+// check's migrations report, written first, went before the rendered
+// files of later runs.
+func TestTrimKeepsWhatWasJustRead(t *testing.T) {
+	c := openTest(t, t.TempDir(), "tool")
+	c.MaxBytes = 100 << 10
+	payload := bytes.Repeat([]byte("x"), 4<<10)
+	start := time.Now().Add(-50 * time.Minute)
+	for i := range 40 {
+		k := testKey(fmt.Sprint(i))
+		if err := c.Put(k, payload); err != nil {
+			t.Fatal(err)
+		}
+		// Entry i was written i seconds after the first, all within the
+		// last hour.
+		at := start.Add(time.Duration(i) * time.Second)
+		os.Chtimes(c.path(k), at, at)
+	}
+	if _, ok := c.Get(testKey("0")); !ok {
+		t.Fatal("miss")
+	}
+	c.written.Store(c.MaxBytes) // enough written to trim
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if n, total := entrySizes(t, c); total > c.MaxBytes*3/4 {
+		t.Fatalf("%d entries, %d bytes after trimming; bound %d", n, total, c.MaxBytes)
+	}
+	if _, ok := c.Get(testKey("0")); !ok {
+		t.Fatal("the entry read last was trimmed as the oldest")
+	}
+	if _, ok := c.Get(testKey("1")); ok {
+		t.Fatal("the oldest entry not read was kept")
+	}
+}

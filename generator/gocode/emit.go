@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"go/format"
 	"strconv"
 	"strings"
 
@@ -98,18 +99,29 @@ func runJobs(jobs []func() (File, error)) ([]File, error) {
 }
 
 // renderFile formats a jennifer file as the package's file name; a
-// failure names the output file.
+// failure names the output file. jennifer renders the source without
+// formatting it, the imports are grouped in that source, and gofmt
+// (go/format) runs once on the result: the same bytes as formatting
+// first and grouping the formatted block after (gofmt keeps a blank line
+// between two groups of imports and sorts each, already sorted here),
+// without a second pass over the file and a copy of it.
 func renderFile(pkg *ir.Package, name string, f *jen.File) (File, error) {
 	var buf bytes.Buffer
+	f.NoFormat = true
 	if err := f.Render(&buf); err != nil {
 		return File{}, fmt.Errorf("render %s: %w", pkg.Path(name), err)
 	}
-	return File{Path: pkg.Path(name), Data: groupImports(buf.Bytes())}, nil
+	src := groupImports(buf.Bytes())
+	out, err := format.Source(src)
+	if err != nil {
+		return File{}, fmt.Errorf("render %s: %w while formatting source:\n%s", pkg.Path(name), err, src)
+	}
+	return File{Path: pkg.Path(name), Data: out}, nil
 }
 
-// groupImports puts the standard library's imports of a formatted Go
-// file in a group of their own before the others, as goimports does
-// (jennifer writes one sorted block).
+// groupImports puts the standard library's imports of a Go file as
+// jennifer renders it (one sorted block, one import a line) in a group
+// of their own before the others, as goimports does.
 func groupImports(src []byte) []byte {
 	start := bytes.Index(src, []byte("\nimport (\n"))
 	if start < 0 {
@@ -121,13 +133,10 @@ func groupImports(src []byte) []byte {
 		return src
 	}
 	end += start + 1
-	var std, other []string
-	for _, line := range strings.Split(string(src[start:end-1]), "\n") {
-		if line == "" {
-			continue
-		}
-		path := line[strings.IndexByte(line, '"')+1:]
-		if first, _, _ := strings.Cut(path, "/"); strings.Contains(first, ".") {
+	var std, other [][]byte
+	for line := range bytes.Lines(src[start:end]) {
+		path := line[bytes.IndexByte(line, '"')+1:]
+		if first, _, _ := bytes.Cut(path, []byte("/")); bytes.IndexByte(first, '.') >= 0 {
 			other = append(other, line)
 		} else {
 			std = append(std, line)
@@ -136,10 +145,15 @@ func groupImports(src []byte) []byte {
 	if len(std) == 0 || len(other) == 0 {
 		return src
 	}
-	block := strings.Join(std, "\n") + "\n\n" + strings.Join(other, "\n") + "\n"
 	out := make([]byte, 0, len(src)+1)
 	out = append(out, src[:start]...)
-	out = append(out, block...)
+	for _, line := range std {
+		out = append(out, line...)
+	}
+	out = append(out, '\n')
+	for _, line := range other {
+		out = append(out, line...)
+	}
 	return append(out, src[end:]...)
 }
 

@@ -2,6 +2,7 @@ package writer
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -248,5 +249,55 @@ func TestInjectedFailuresLeaveTreeIntact(t *testing.T) {
 			}
 			return nil
 		})
+	}
+}
+
+// TestCompareReportsEveryDifferenceInOrder: Compare reads the files on
+// several goroutines; its report is the same as one read in order — every
+// missing, stale and extra file once, sorted by path, the stale ones with
+// their first differing line.
+func TestCompareReportsEveryDifferenceInOrder(t *testing.T) {
+	root := t.TempDir()
+	var tree Tree
+	tree.Dirs = []string{"pkg"}
+	for i := range 60 {
+		tree.Files = append(tree.Files, File{Path: fmt.Sprintf("pkg/f%02d.gen.go", i), Data: gen(fmt.Sprintf("a\nb\n%d\n", i))})
+	}
+	if _, err := Write(root, tree); err != nil {
+		t.Fatal(err)
+	}
+	if diffs, err := Compare(root, tree); err != nil || len(diffs) != 0 {
+		t.Fatalf("up to date: %v, %v", diffs, err)
+	}
+	var want []string
+	for i := range 60 {
+		name := filepath.Join(root, "pkg", fmt.Sprintf("f%02d.gen.go", i))
+		switch i % 7 {
+		case 3:
+			os.Remove(name)
+			want = append(want, fmt.Sprintf("%s pkg/f%02d.gen.go 0", Missing, i))
+		case 5:
+			os.WriteFile(name, gen("a\nchanged\n"), 0o644)
+			want = append(want, fmt.Sprintf("%s pkg/f%02d.gen.go 3", Stale, i))
+		}
+	}
+	os.WriteFile(filepath.Join(root, "pkg", "f30x.gen.go"), gen("old"), 0o644)
+	want = append(want, Extra+" pkg/f30x.gen.go 1")
+	sort.Strings(want)
+	// Sorted by path, not by kind.
+	sort.SliceStable(want, func(i, j int) bool { return strings.Fields(want[i])[1] < strings.Fields(want[j])[1] })
+	diffs, err := Compare(root, tree)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, d := range diffs {
+		if d.Diff == "" {
+			t.Errorf("%s: no diff", d.Path)
+		}
+		got = append(got, fmt.Sprintf("%s %s %d", d.Kind, d.Path, d.Line))
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("differences:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -68,20 +68,33 @@ type Difference struct {
 }
 
 // Compare reports how the tree under root differs from t, writing nothing.
-// Differences come sorted by path.
+// Differences come sorted by path. The files are read and compared on
+// several goroutines, as Write stages them: at 5,000 tables check reads
+// 200 MB.
 func Compare(root string, t Tree) ([]Difference, error) {
-	var out []Difference
-	want := map[string]bool{}
-	for _, f := range t.Files {
-		want[f.Path] = true
+	diffs := make([]*Difference, len(t.Files))
+	errs := make([]error, len(t.Files))
+	forEach(len(t.Files), stageWorkers, func(i int) {
+		f := t.Files[i]
 		old, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(f.Path)))
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
-			out = append(out, Difference{Kind: Missing, Path: f.Path, Diff: Unified(f.Path, nil, f.Data)})
+			diffs[i] = &Difference{Kind: Missing, Path: f.Path, Diff: Unified(f.Path, nil, f.Data)}
 		case err != nil:
-			return nil, fmt.Errorf("read %s: %w", f.Path, err)
+			errs[i] = fmt.Errorf("read %s: %w", f.Path, err)
 		case !bytes.Equal(old, f.Data):
-			out = append(out, Difference{Kind: Stale, Path: f.Path, Diff: Unified(f.Path, old, f.Data), Line: firstDiffLine(old, f.Data)})
+			diffs[i] = &Difference{Kind: Stale, Path: f.Path, Diff: Unified(f.Path, old, f.Data), Line: firstDiffLine(old, f.Data)}
+		}
+	})
+	var out []Difference
+	want := make(map[string]bool, len(t.Files))
+	for i, f := range t.Files {
+		want[f.Path] = true
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		if diffs[i] != nil {
+			out = append(out, *diffs[i])
 		}
 	}
 	extra, err := staleFiles(root, t.Dirs, want)
