@@ -41,6 +41,12 @@ func CollectRows[T any](rows pgx.Rows, err error, capacity int, scan func(pgx.Ro
 // scan, of the rows — is yielded once, passed through wrap (which names
 // the operation), and ends the sequence; breaking out of the loop closes
 // the rows. Generated Stream methods return it.
+//
+// It is kept out of line: inlined, its closures would be compiled again
+// into every caller, where out of line they are compiled once for each
+// row layout.
+//
+//go:noinline
 func Stream[T any](ctx context.Context, db DBTX, wrap func(error) error, dest func(*T, []any) []any, sql string, args ...any) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
@@ -49,9 +55,9 @@ func Stream[T any](ctx context.Context, db DBTX, wrap func(error) error, dest fu
 			if err != nil {
 				return yield(zero, err)
 			}
-			v := c.row
+			more := yield(c.row, nil)
 			c.row = zero
-			return yield(v, nil)
+			return more
 		})
 	}
 }
