@@ -18,16 +18,10 @@ func BatchQuery[T, A any](ctx context.Context, db DBTX, sql string, rows []A, ar
 	if len(rows) == 0 {
 		return []T{}, nil
 	}
-	br := sendEach(ctx, db, sql, rows, args, tail)
 	out := make([]T, len(rows))
-	var slots [callSlots]any
-	for i := range out {
-		if err := br.QueryRow().Scan(dest(&out[i], slots[:0])...); err != nil {
-			br.Close()
-			return nil, err
-		}
-	}
-	if err := br.Close(); err != nil {
+	err := batch(ctx, db, sql, len(rows), func(i int, d []any) []any { return args(&rows[i], d) }, tail,
+		func(br pgx.BatchResults, i int, d []any) error { return br.QueryRow().Scan(dest(&out[i], d)...) })
+	if err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -40,24 +34,30 @@ func BatchExec[A any](ctx context.Context, db DBTX, sql string, rows []A, args f
 	if len(rows) == 0 {
 		return 0, nil
 	}
-	br := sendEach(ctx, db, sql, rows, args, tail)
-	for range rows {
-		if _, err := br.Exec(); err != nil {
-			br.Close()
-			return 0, err
-		}
-	}
-	if err := br.Close(); err != nil {
+	err := batch(ctx, db, sql, len(rows), func(i int, d []any) []any { return args(&rows[i], d) }, tail,
+		func(br pgx.BatchResults, _ int, _ []any) error { _, err := br.Exec(); return err })
+	if err != nil {
 		return 0, err
 	}
 	return int64(len(rows)), nil
 }
 
-// sendEach sends sql once per element of rows in one batch.
-func sendEach[A any](ctx context.Context, db DBTX, sql string, rows []A, args func(*A, []any) []any, tail []any) pgx.BatchResults {
+// batch sends sql n times in one batch, statement i binding what args
+// gives for i and then tail, and reads the result of each with read,
+// which gets slots to scan through: the body of BatchQuery and
+// BatchExec.
+func batch(ctx context.Context, db DBTX, sql string, n int, args func(int, []any) []any, tail []any, read func(pgx.BatchResults, int, []any) error) error {
 	b := &pgx.Batch{}
-	for i := range rows {
-		b.Queue(sql, append(args(&rows[i], nil), tail...)...)
+	for i := range n {
+		b.Queue(sql, append(args(i, nil), tail...)...)
 	}
-	return db.SendBatch(ctx, b)
+	br := db.SendBatch(ctx, b)
+	var slots [callSlots]any
+	for i := range n {
+		if err := read(br, i, slots[:0]); err != nil {
+			br.Close()
+			return err
+		}
+	}
+	return br.Close()
 }

@@ -30,6 +30,14 @@ import (
 // place.
 const callSlots = 24
 
+// The exported functions below are generic in the row and input types
+// of the generated package, which are structs: the compiler makes a
+// copy of a generic body for each struct layout, that is, for almost
+// every table. So each of them only allocates the memory of its call,
+// copies its input in and its row out, and hands pointers to the
+// shared bodies (one, rowsOf, each …), whose type parameters are
+// pointers: one copy of those serves every table.
+
 // call is the memory of one statement: its input, the row it reads and
 // the slots of its arguments and destinations.
 type call[T, A any] struct {
@@ -38,20 +46,34 @@ type call[T, A any] struct {
 	buf [callSlots]any
 }
 
-// args returns the call's arguments.
-func (c *call[T, A]) args(args func(*A, []any) []any) []any {
-	return args(&c.in, c.buf[:0])
+// bind returns the arguments of a call: what args reads from in, in the
+// slots of buf, and then tail.
+func bind[PA any](buf *[callSlots]any, in PA, args func(PA, []any) []any, tail []any) []any {
+	a := args(in, buf[:0])
+	if len(tail) > 0 {
+		a = append(a, tail...)
+	}
+	return a
 }
 
-// slots returns the slots left after the arguments a.
-func (c *call[T, A]) slots(a []any) []any {
-	if cap(a) == len(c.buf) && len(a) < len(c.buf) {
-		return c.buf[len(a):len(a)]
+// slotsAfter returns the slots of buf left after the arguments a: the
+// whole of buf when a outgrew it (a lives elsewhere then), nil when a
+// fills it.
+func slotsAfter(buf *[callSlots]any, a []any) []any {
+	if cap(a) == len(buf) && len(a) < len(buf) {
+		return buf[len(a):len(a)]
 	}
-	if cap(a) > len(c.buf) {
-		return c.buf[:0] // the arguments outgrew the buffer
+	if cap(a) > len(buf) {
+		return buf[:0] // the arguments outgrew the buffer
 	}
 	return nil
+}
+
+// one runs sql, binding what args reads from in and then tail, and scans
+// its one row into row through dest: the body of QueryOne.
+func one[PA, PT any](ctx context.Context, db DBTX, sql string, buf *[callSlots]any, in PA, args func(PA, []any) []any, row PT, dest func(PT, []any) []any, tail []any) error {
+	a := bind(buf, in, args, tail)
+	return db.QueryRow(ctx, sql, a...).Scan(dest(row, slotsAfter(buf, a))...)
 }
 
 // Arg is the arguments function of a call binding one value: the key of
@@ -59,52 +81,90 @@ func (c *call[T, A]) slots(a []any) []any {
 // columns of a longer key after the first go in the call's tail).
 func Arg[V any](v *V, d []any) []any { return append(d, v) }
 
-// QueryOne runs sql, binding what args reads from in and then tail (the
+// QueryOne runs sql, binding what args reads from *in and then tail (the
 // values a statement binds after: the rest of a key, the tenant, the
 // version), and scans its one row into a new T through dest: one
-// allocation beside pgx's own. The error is pgx.ErrNoRows when there is
-// no row. Generated Create, FindByID, the upserts and the like call it:
+// allocation beside pgx's own, which holds a copy of *in, the row and
+// the slots of the arguments and destinations. It returns the row, or
+// a zero row and the error, pgx.ErrNoRows when there is no row.
+// Generated Create, FindByID, the upserts and the like call it:
 //
-//	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsFindByID, id, runtime.Arg, scanAccount)
-func QueryOne[T, A any](ctx context.Context, db DBTX, sql string, in A, args func(*A, []any) []any, dest func(*T, []any) []any, tail ...any) (T, error) {
-	c := &call[T, A]{in: in}
-	a := append(c.args(args), tail...)
-	if err := db.QueryRow(ctx, sql, a...).Scan(dest(&c.row, c.slots(a))...); err != nil {
-		var zero T
-		return zero, err
+//	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsFindByID, &id, runtime.Arg, scanAccount)
+//	return *v, wrapErr(err, "accounts.FindByID", "accounts")
+//
+// (In and out by pointer: a generic body that copies a struct by value
+// is compiled anew for each struct layout, so, for almost every table.)
+func QueryOne[T, A any](ctx context.Context, db DBTX, sql string, in *A, args func(*A, []any) []any, dest func(*T, []any) []any, tail ...any) (*T, error) {
+	c := new(call[T, A])
+	c.in = *in
+	if err := one(ctx, db, sql, &c.buf, &c.in, args, &c.row, dest, tail); err != nil {
+		return new(T), err
 	}
-	return c.row, nil
+	return &c.row, nil
 }
 
 // ScanOne reads the one row of a QueryRow through dest into a new T, or
 // returns the zero value and the error (pgx.ErrNoRows when there is
 // none). It is QueryOne for arguments passed as they are.
 func ScanOne[T any](row pgx.Row, dest func(*T, []any) []any) (T, error) {
-	c := &call[T, struct{}]{}
-	if err := row.Scan(dest(&c.row, c.buf[:0])...); err != nil {
+	c := &rowCall[T]{}
+	if err := scanInto(row, &c.buf, &c.row, dest); err != nil {
 		var zero T
 		return zero, err
 	}
 	return c.row, nil
 }
 
-// Query runs sql, binding what args reads from in, and collects its rows
+// scanInto scans row into v through dest, the body of ScanOne.
+func scanInto[PT any](row pgx.Row, buf *[callSlots]any, v PT, dest func(PT, []any) []any) error {
+	return row.Scan(dest(v, buf[:0])...)
+}
+
+// rowCall is the memory of a call that reads rows and binds nothing of
+// its own.
+type rowCall[T any] struct {
+	row T
+	buf [callSlots]any
+}
+
+// argCall is the memory of a call that binds an input and reads rows
+// into a slice.
+type argCall[A any] struct {
+	in  A
+	buf [callSlots]any
+}
+
+// Query runs sql, binding what args reads from *in, and collects its rows
 // through dest (see Collect), with room for capacity rows (a limit; 0
 // when unknown). Generated queries and loaders call it.
 // The values of tail are bound after args' (see QueryOne).
-func Query[T, A any](ctx context.Context, db DBTX, sql string, in A, args func(*A, []any) []any, dest func(*T, []any) []any, capacity int, tail ...any) ([]T, error) {
-	c := &call[struct{}, A]{in: in}
-	a := append(c.args(args), tail...)
-	rows, err := db.Query(ctx, sql, a...)
-	return collect(rows, err, capacity, dest, c.slots(a))
+func Query[T, A any](ctx context.Context, db DBTX, sql string, in *A, args func(*A, []any) []any, dest func(*T, []any) []any, capacity int, tail ...any) ([]T, error) {
+	c := new(argCall[A])
+	c.in = *in
+	rows, slots, err := query(ctx, db, sql, &c.buf, &c.in, args, tail)
+	return collect(rows, err, capacity, dest, slots)
 }
 
-// Exec runs sql, binding what args reads from in and then tail (see
+// query runs sql, binding what args reads from in and then tail, and
+// returns its rows and the slots of buf left for the destinations.
+func query[PA any](ctx context.Context, db DBTX, sql string, buf *[callSlots]any, in PA, args func(PA, []any) []any, tail []any) (pgx.Rows, []any, error) {
+	a := bind(buf, in, args, tail)
+	rows, err := db.Query(ctx, sql, a...)
+	return rows, slotsAfter(buf, a), err
+}
+
+// Exec runs sql, binding what args reads from *in and then tail (see
 // QueryOne), and returns its command tag: generated Delete and the other
 // writes that return no row.
-func Exec[A any](ctx context.Context, db DBTX, sql string, in A, args func(*A, []any) []any, tail ...any) (pgconn.CommandTag, error) {
-	c := &execCall[A]{in: in}
-	return db.Exec(ctx, sql, append(args(&c.in, c.buf[:0]), tail...)...)
+func Exec[A any](ctx context.Context, db DBTX, sql string, in *A, args func(*A, []any) []any, tail ...any) (pgconn.CommandTag, error) {
+	c := new(execCall[A])
+	c.in = *in
+	return execIn(ctx, db, sql, &c.buf, &c.in, args, tail)
+}
+
+// execIn is the body of Exec.
+func execIn[PA any](ctx context.Context, db DBTX, sql string, buf *[8]any, in PA, args func(PA, []any) []any, tail []any) (pgconn.CommandTag, error) {
+	return db.Exec(ctx, sql, append(args(in, buf[:0]), tail...)...)
 }
 
 // execCall is the memory of a statement that returns no row.
@@ -135,22 +195,31 @@ func collect[T any](rows pgx.Rows, err error, capacity int, dest func(*T, []any)
 	if err != nil {
 		return nil, err
 	}
+	items := make([]T, 0, min(max(capacity, 0), maxPrealloc))
+	var zero T
+	if err := scanRows(rows, slots, func(d []any) []any {
+		items = append(items, zero)
+		return dest(&items[len(items)-1], d)
+	}); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+// scanRows scans every row of rows through the destinations next
+// returns (appended to slots, which it may reuse) and closes the rows:
+// the loop of Collect, Stream and the loaders.
+func scanRows(rows pgx.Rows, slots []any, next func([]any) []any) error {
 	defer rows.Close()
 	if slots == nil {
 		slots = make([]any, 0, callSlots)
 	}
-	items := make([]T, 0, min(max(capacity, 0), maxPrealloc))
-	var zero T
 	for rows.Next() {
-		items = append(items, zero)
-		if err := rows.Scan(dest(&items[len(items)-1], slots[:0])...); err != nil {
-			return nil, err
+		if err := rows.Scan(next(slots[:0])...); err != nil {
+			return err
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
+	return rows.Err()
 }
 
 // Retry runs QueryOne up to three times while it finds no row, and
@@ -158,41 +227,49 @@ func collect[T any](rows pgx.Rows, err error, capacity int, dest func(*T, []any)
 // after the statement's snapshot was taken sees neither that row nor
 // its own insert, and a new statement does. (A row in the way that the
 // caller cannot see keeps the error pgx.ErrNoRows.)
-func Retry[T, A any](ctx context.Context, db DBTX, sql string, in A, args func(*A, []any) []any, dest func(*T, []any) []any, tail ...any) (T, error) {
-	var v T
+func Retry[T, A any](ctx context.Context, db DBTX, sql string, in *A, args func(*A, []any) []any, dest func(*T, []any) []any, tail ...any) (*T, error) {
+	c := new(call[T, A])
+	c.in = *in
 	var err error
 	for range 3 {
-		if v, err = QueryOne(ctx, db, sql, in, args, dest, tail...); err != pgx.ErrNoRows {
+		if err = one(ctx, db, sql, &c.buf, &c.in, args, &c.row, dest, tail); err != pgx.ErrNoRows {
 			break
 		}
 	}
-	return v, err
+	if err != nil {
+		return new(T), err
+	}
+	return &c.row, nil
 }
 
 // CreateIfAbsent runs sql, an INSERT … ON CONFLICT DO NOTHING that also
 // selects the row in the way, its first column telling whether the row
-// is new, and returns the row and that flag. When the row in the way was
+// is new, and returns the row (as QueryOne does) and that flag. When the row in the way was
 // committed after the statement's snapshot was taken, the statement sees
 // neither and runs again, up to three times in all; then, or when the
 // row in the way is one the caller cannot see (hidden: another tenant's
 // or soft-deleted), the error is pgx.ErrNoRows. Generated
 // CreateIfAbsentBy… methods call it.
-func CreateIfAbsent[T, A any](ctx context.Context, db DBTX, sql string, in A, args func(*A, []any) []any, dest func(*T, []any) []any, tail ...any) (T, bool, error) {
-	c := &createCall[T, A]{}
-	c.in = in
-	a := append(c.args(args), tail...)
-	d := dest(&c.row, append(c.slots(a), &c.created))
+func CreateIfAbsent[T, A any](ctx context.Context, db DBTX, sql string, in *A, args func(*A, []any) []any, dest func(*T, []any) []any, tail ...any) (*T, bool, error) {
+	c := new(createCall[T, A])
+	c.in = *in
+	if err := createIfAbsent(ctx, db, sql, &c.buf, &c.in, args, &c.row, dest, &c.created, tail); err != nil {
+		return new(T), false, err
+	}
+	return &c.row, c.created, nil
+}
+
+// createIfAbsent is the body of CreateIfAbsent.
+func createIfAbsent[PA, PT any](ctx context.Context, db DBTX, sql string, buf *[callSlots]any, in PA, args func(PA, []any) []any, row PT, dest func(PT, []any) []any, created *bool, tail []any) error {
+	a := bind(buf, in, args, tail)
+	d := dest(row, append(slotsAfter(buf, a), created))
 	var err error
 	for range 3 {
 		if err = db.QueryRow(ctx, sql, a...).Scan(d...); err != pgx.ErrNoRows {
 			break
 		}
 	}
-	if err != nil {
-		var zero T
-		return zero, false, err
-	}
-	return c.row, c.created, nil
+	return err
 }
 
 // createCall is the memory of CreateIfAbsent.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // Keyset is a keyset-paginated query: the method it serves, the
@@ -41,27 +43,34 @@ type Keyset[T any] struct {
 //		Key: func(v *Account) []any { return []any{v.ID} },
 //	}, &id)
 func KeysetPage[T any](ctx context.Context, db DBTX, page PageArgs, q Keyset[T], cursor ...any) (Page[T], error) {
-	pager, err := Paginate(db, page, q.Op, q.Table, q.Tenant)
-	if err != nil {
-		return Page[T]{}, err
-	}
-	sql := q.First
-	args := make([]any, 0, len(q.Args)+len(cursor)+1+len(q.Tail))
-	args = append(args, q.Args...)
-	if page.After != "" {
-		if err := pager.Decode(page.After, cursor...); err != nil {
-			return Page[T]{}, err
-		}
-		sql = q.After
-		args = append(args, cursor...)
-	}
-	args = append(append(args, int64(pager.Size)+1), q.Tail...)
-	rows, err := db.Query(ctx, sql, args...)
-	items, err := Collect(rows, err, pager.Size+1, q.Scan)
+	pager, rows, err := keysetQuery(ctx, db, page, q.Op, q.Table, q.Tenant, q.First, q.After, q.Args, q.Tail, cursor)
+	items, err := collect(rows, err, pager.Size+1, q.Scan, nil)
 	if err != nil {
 		return Page[T]{}, err
 	}
 	return NewPage(items, pager.Size, func(v *T) string { return pager.Cursor(q.Key(v)...) }), nil
+}
+
+// keysetQuery checks page and runs the statement of the page it asks
+// for: the body of KeysetPage.
+func keysetQuery(ctx context.Context, db DBTX, page PageArgs, op, table string, tenant any, first, after string, qargs, tail, cursor []any) (Pager, pgx.Rows, error) {
+	pager, err := Paginate(db, page, op, table, tenant)
+	if err != nil {
+		return pager, nil, err
+	}
+	sql := first
+	args := make([]any, 0, len(qargs)+len(cursor)+1+len(tail))
+	args = append(args, qargs...)
+	if page.After != "" {
+		if err := pager.Decode(page.After, cursor...); err != nil {
+			return pager, nil, err
+		}
+		sql = after
+		args = append(args, cursor...)
+	}
+	args = append(append(args, int64(pager.Size)+1), tail...)
+	rows, err := db.Query(ctx, sql, args...)
+	return pager, rows, err
 }
 
 // Offset is an offset-paginated query: the method it serves (as in
@@ -94,7 +103,7 @@ func OffsetPage[T any](ctx context.Context, db DBTX, page PageArgs, q Offset[T])
 		}
 	}
 	rows, err := db.Query(ctx, q.SQL, append(q.Args, int64(pager.Size)+1, start)...)
-	items, err := Collect(rows, err, pager.Size+1, q.Scan)
+	items, err := collect(rows, err, pager.Size+1, q.Scan, nil)
 	if err != nil {
 		return Page[T]{}, err
 	}

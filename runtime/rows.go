@@ -41,30 +41,48 @@ func CollectRows[T any](rows pgx.Rows, err error, capacity int, scan func(pgx.Ro
 // scan, of the rows — is yielded once, passed through wrap (which names
 // the operation), and ends the sequence; breaking out of the loop closes
 // the rows. Generated Stream methods return it.
+//
+// It is kept out of line: inlined, its closures would be compiled again
+// into every caller, where out of line they are compiled once for each
+// row layout.
+//
+//go:noinline
 func Stream[T any](ctx context.Context, db DBTX, wrap func(error) error, dest func(*T, []any) []any, sql string, args ...any) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
-		rows, err := db.Query(ctx, sql, args...)
-		if err != nil {
-			yield(zero, wrap(err))
+		c := new(rowCall[T])
+		stream(ctx, db, wrap, sql, args, dest(&c.row, c.buf[:0]), func(err error) bool {
+			if err != nil {
+				return yield(zero, err)
+			}
+			more := yield(c.row, nil)
+			c.row = zero
+			return more
+		})
+	}
+}
+
+// stream runs sql on db and scans each row through d, calling yield
+// after each row and once with an error (passed through wrap) that ends
+// the rows; yield returns false to stop: the body of Stream.
+func stream(ctx context.Context, db DBTX, wrap func(error) error, sql string, args, d []any, yield func(error) bool) {
+	rows, err := db.Query(ctx, sql, args...)
+	if err != nil {
+		yield(wrap(err))
+		return
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := rows.Scan(d...); err != nil {
+			yield(wrap(err))
 			return
 		}
-		defer rows.Close()
-		c := new(call[T, struct{}])
-		d := dest(&c.row, c.buf[:0])
-		for rows.Next() {
-			c.row = zero
-			if err := rows.Scan(d...); err != nil {
-				yield(zero, wrap(err))
-				return
-			}
-			if !yield(c.row, nil) {
-				return
-			}
+		if !yield(nil) {
+			return
 		}
-		if err := rows.Err(); err != nil {
-			yield(zero, wrap(err))
-		}
+	}
+	if err := rows.Err(); err != nil {
+		yield(wrap(err))
 	}
 }
 
@@ -88,23 +106,30 @@ func GroupRows[K comparable, T any](rows pgx.Rows, err error, dest func(*T, []an
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	m := make(map[K][]T)
-	c := new(call[T, struct{}])
-	d := dest(&c.row, c.buf[:0])
+	c := new(rowCall[T])
 	var zero T
-	for rows.Next() {
-		c.row = zero
-		if err := rows.Scan(d...); err != nil {
-			return nil, err
-		}
+	if err := eachRow(rows, dest(&c.row, c.buf[:0]), func() {
 		k := key(&c.row)
 		m[k] = append(m[k], c.row)
-	}
-	if err := rows.Err(); err != nil {
+		c.row = zero
+	}); err != nil {
 		return nil, err
 	}
 	return m, nil
+}
+
+// eachRow scans every row of rows through d, calling got after each, and
+// closes the rows: the loop of the loaders.
+func eachRow(rows pgx.Rows, d []any, got func()) error {
+	defer rows.Close()
+	for rows.Next() {
+		if err := rows.Scan(d...); err != nil {
+			return err
+		}
+		got()
+	}
+	return rows.Err()
 }
 
 // GroupRowsBy is GroupRows for a query whose first column is the key,
@@ -114,19 +139,13 @@ func GroupRowsBy[K comparable, T any](rows pgx.Rows, err error, dest func(*T, []
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	m := make(map[K][]T)
 	c := new(keyedCall[K, T])
-	d := dest(&c.row, append(c.buf[:0], &c.key))
 	var zero T
-	for rows.Next() {
-		c.row = zero
-		if err := rows.Scan(d...); err != nil {
-			return nil, err
-		}
+	if err := eachRow(rows, dest(&c.row, append(c.buf[:0], &c.key)), func() {
 		m[c.key] = append(m[c.key], c.row)
-	}
-	if err := rows.Err(); err != nil {
+		c.row = zero
+	}); err != nil {
 		return nil, err
 	}
 	return m, nil

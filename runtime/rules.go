@@ -25,6 +25,12 @@ type Fields struct {
 // Add records that field fails with message. A field already recorded
 // by the call before keeps its first message: Validate checks a field's
 // rules one after the other, and reports the first it fails.
+//
+// It is kept out of line: Fits and Check, which the generated Validate
+// methods call for every field, inline into a test and a call, where
+// an inlined Add would put its append into every one of them.
+//
+//go:noinline
 func (f *Fields) Add(field, message string) {
 	if n := len(f.list); n > 0 && f.list[n-1].Field == field {
 		return

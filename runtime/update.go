@@ -201,23 +201,33 @@ type updateCall[T, K, U any] struct {
 	vals [callSlots]any
 }
 
-// UpdateOne runs q for the row whose key is key, setting the columns
+// UpdateOne runs q for the row whose key is *key, setting the columns
 // whose value args gives (nil for a field left unset: runtime.Opt's
-// Arg), one per column of q.Cols, read from in, and scans the row it
-// returns through dest. The error is pgx.ErrNoRows when no row matched.
-// Generated Update methods call it:
+// Arg), one per column of q.Cols, read from *in, and scans the row it
+// returns through dest into a new T, which it returns (a zero one with
+// an error, as QueryOne). The error is pgx.ErrNoRows when no row
+// matched. Generated Update methods call it:
 //
-//	v, err := runtime.UpdateOne(ctx, r.db, updateAccounts, id, runtime.Arg, u, argsAccountUpdate, scanAccount)
+//	v, err := runtime.UpdateOne(ctx, r.db, updateAccounts, &id, runtime.Arg, &u, argsAccountUpdate, scanAccount)
 //
 // extra are the values of the key's other columns (keyArgs binds the
 // first; the key has q.Keys) and then those the statement binds after
 // the columns', with a Fallback statement only.
-func UpdateOne[T, K, U any](ctx context.Context, db DBTX, q *Update, key K, keyArgs func(*K, []any) []any, in U, args func(*U, []any) []any, dest func(*T, []any) []any, extra ...any) (T, error) {
-	c := &updateCall[T, K, U]{key: key, in: in}
-	a := keyArgs(&c.key, c.buf[:0])
+func UpdateOne[T, K, U any](ctx context.Context, db DBTX, q *Update, key *K, keyArgs func(*K, []any) []any, in *U, args func(*U, []any) []any, dest func(*T, []any) []any, extra ...any) (*T, error) {
+	c := new(updateCall[T, K, U])
+	c.key, c.in = *key, *in
+	if err := updateOne(ctx, db, q, &c.buf, &c.vals, &c.key, keyArgs, &c.in, args, &c.row, dest, extra); err != nil {
+		return new(T), err
+	}
+	return &c.row, nil
+}
+
+// updateOne is the body of UpdateOne.
+func updateOne[PK, PU, PT any](ctx context.Context, db DBTX, q *Update, buf, valBuf *[callSlots]any, key PK, keyArgs func(PK, []any) []any, in PU, args func(PU, []any) []any, row PT, dest func(PT, []any) []any, extra []any) error {
+	a := keyArgs(key, buf[:0])
 	rest := min(max(q.Keys-len(a), 0), len(extra))
 	a = append(a, extra[:rest]...)
-	vals := args(&c.in, c.vals[:0])
+	vals := args(in, valBuf[:0])
 	var mask uint64
 	for i, v := range vals {
 		if v != nil && i < 64 {
@@ -239,17 +249,14 @@ func UpdateOne[T, K, U any](ctx context.Context, db DBTX, q *Update, key K, keyA
 	}
 	a = append(a, extra[rest:]...)
 	var d []any
-	if len(vals) < len(c.vals) {
-		d = c.vals[len(vals):len(vals)]
+	if len(vals) < len(valBuf) {
+		d = valBuf[len(vals):len(vals)]
 	}
-	if err := db.QueryRow(ctx, sql, a...).Scan(dest(&c.row, d)...); err != nil {
-		var zero T
-		if variant {
-			err = &variantError{err: err, pos: q.fallbackPositions(mask)}
-		}
-		return zero, err
+	err := db.QueryRow(ctx, sql, a...).Scan(dest(row, d)...)
+	if err != nil && variant {
+		err = &variantError{err: err, pos: q.fallbackPositions(mask)}
 	}
-	return c.row, nil
+	return err
 }
 
 // fallbackPositions returns, for each placeholder of the variant of

@@ -59,10 +59,10 @@ func NewTransactionRepo(db runtime.DBTX) *TransactionRepo {
 
 var (
 	// ErrTransactionIDTaken matches a violation of the primary key (id).
-	ErrTransactionIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "transactions", "transactions_pkey", "primary_key")
+	ErrTransactionIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "transactions", Constraint: "transactions_pkey", Name: "primary_key"}
 	// ErrTransactionUserIDNotFound matches a write whose user_id names no row of
 	// users.
-	ErrTransactionUserIDNotFound = runtime.NewForeignKeySentinel("transactions", "transactions_user_id_fkey", "user_id.references", runtime.FKMissing)
+	ErrTransactionUserIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "transactions", Constraint: "transactions_user_id_fkey", Name: "user_id.references", FK: runtime.FKMissing}
 )
 
 // Validate checks n against the columns of table transactions (see
@@ -143,8 +143,8 @@ func (r *TransactionRepo) Create(ctx context.Context, n NewTransaction) (Transac
 	if err := n.Validate(); err != nil {
 		return Transaction{}, wrapErr(err, "transactions.Create", "transactions")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlTransactionsCreate, n, argsNewTransaction, scanTransaction)
-	return v, wrapParamsErr(err, "transactions.Create", "transactions", []string{"id", "user_id", "amount", "currency", "status", "memo", "created_at"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlTransactionsCreate, &n, argsNewTransaction, scanTransaction)
+	return *v, wrapParamsErr(err, "transactions.Create", "transactions", []string{"id", "user_id", "amount", "currency", "status", "memo", "created_at"})
 }
 
 const sqlTransactionsFindByID = `-- name: transactions.FindByID replica=ok
@@ -154,8 +154,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table transactions with the given id, or
 // runtime.ErrNotFound.
 func (r *TransactionRepo) FindByID(ctx context.Context, id uuid.UUID) (Transaction, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlTransactionsFindByID, id, runtime.Arg, scanTransaction)
-	return v, wrapErr(err, "transactions.FindByID", "transactions")
+	v, err := runtime.QueryOne(ctx, r.db, sqlTransactionsFindByID, &id, runtime.Arg, scanTransaction)
+	return *v, wrapErr(err, "transactions.FindByID", "transactions")
 }
 
 const sqlTransactionsFindAll = `-- name: transactions.FindAll replica=ok
@@ -214,8 +214,8 @@ func (r *TransactionRepo) Update(ctx context.Context, id uuid.UUID, u Transactio
 	if err := u.Validate(); err != nil {
 		return Transaction{}, wrapErr(err, "transactions.Update", "transactions")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateTransactions, id, runtime.Arg, u, argsTransactionUpdate, scanTransaction)
-	return v, wrapParamsErr(err, "transactions.Update", "transactions", []string{"id", "user_id", "amount", "currency", "status", "memo", "memo", "created_at"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateTransactions, &id, runtime.Arg, &u, argsTransactionUpdate, scanTransaction)
+	return *v, wrapParamsErr(err, "transactions.Update", "transactions", []string{"id", "user_id", "amount", "currency", "status", "memo", "memo", "created_at"})
 }
 
 const sqlTransactionsDelete = `-- name: transactions.Delete
@@ -224,7 +224,7 @@ DELETE FROM "transactions" WHERE "id" = $1`
 // Delete removes the row of table transactions with the given id and reports
 // whether there was one.
 func (r *TransactionRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlTransactionsDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlTransactionsDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "transactions.Delete", "transactions")
 }
 
@@ -247,7 +247,7 @@ func (r *TransactionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Tra
 	if len(ids) == 0 {
 		return []Transaction{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlTransactionsFindByIDs, ids, runtime.Arg, scanTransaction, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlTransactionsFindByIDs, &ids, runtime.Arg, scanTransaction, len(ids))
 	return items, wrapErr(err, "transactions.FindByIDs", "transactions")
 }
 
@@ -373,7 +373,7 @@ WHERE "user_id" = $1 ORDER BY "id"`
 // ListByUserID returns the rows of table transactions whose user_id is userID, in
 // primary key order.
 func (r *TransactionRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Transaction, error) {
-	items, err := runtime.Query(ctx, r.db, sqlTransactionsListByUserID, userID, runtime.Arg, scanTransaction, 0)
+	items, err := runtime.Query(ctx, r.db, sqlTransactionsListByUserID, &userID, runtime.Arg, scanTransaction, 0)
 	return items, wrapErr(err, "transactions.ListByUserID", "transactions")
 }
 
@@ -416,7 +416,7 @@ LIMIT $2`
 //
 // The newest transactions of a user, newest first.
 func (r *TransactionRepo) RecentForUser(ctx context.Context, p RecentForUserParams) ([]Transaction, error) {
-	items, err := runtime.Query(ctx, r.db, sqlTransactionsRecentForUser, p, func(p *RecentForUserParams, d []any) []any { return append(d, &p.UserID, &p.Limit) }, scanTransaction, int(p.Limit))
+	items, err := runtime.Query(ctx, r.db, sqlTransactionsRecentForUser, &p, func(p *RecentForUserParams, d []any) []any { return append(d, &p.UserID, &p.Limit) }, scanTransaction, int(p.Limit))
 	return items, wrapErr(err, "transactions.RecentForUser", "transactions")
 }
 
@@ -439,6 +439,6 @@ ORDER BY "created_at" DESC, "id" DESC`
 //
 // A user's transactions of at least an amount, newest first.
 func (r *TransactionRepo) LargeForUser(ctx context.Context, p LargeForUserParams) ([]Transaction, error) {
-	items, err := runtime.Query(ctx, r.db, sqlTransactionsLargeForUser, p, func(p *LargeForUserParams, d []any) []any { return append(d, &p.UserID, &p.MinAmount) }, scanTransaction, 0)
+	items, err := runtime.Query(ctx, r.db, sqlTransactionsLargeForUser, &p, func(p *LargeForUserParams, d []any) []any { return append(d, &p.UserID, &p.MinAmount) }, scanTransaction, 0)
 	return items, wrapErr(err, "transactions.LargeForUser", "transactions")
 }

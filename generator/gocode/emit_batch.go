@@ -327,7 +327,7 @@ func genUpsert(f *jen.File, t *ir.Table, k *ir.UniqueKey) {
 		body = append(pre,
 			jen.List(jen.Id("v"), jen.Err()).Op(":=").Add(newIn(t).run("Retry", dbOf(scoped), stmtExpr(s), s, jen.Id(t.Scan))),
 			hiddenKey(t, k.Upsert, returnsModel(t)),
-			jen.Return(jen.Id("v"), wrapErr(t, k.Upsert)),
+			jen.Return(jen.Op("*").Id("v"), wrapErr(t, k.Upsert)),
 		)
 	}
 	name := k.Upsert
@@ -361,7 +361,7 @@ func genCreateIfAbsent(f *jen.File, t *ir.Table, k *ir.UniqueKey) {
 	if k.Hidden {
 		body = append(body, hiddenKey(t, k.CreateIfAbsent, fail))
 	}
-	body = append(body, jen.Return(jen.Id("v"), jen.Id("created"), wrapErr(t, k.CreateIfAbsent)))
+	body = append(body, jen.Return(jen.Op("*").Id("v"), jen.Id("created"), wrapErr(t, k.CreateIfAbsent)))
 	doc := fmt.Sprintf("%s inserts n into table %s unless a row with the same %s exists, and returns the new row "+
 		"and true, or the existing row, unchanged, and false, in one statement (run again, up to three times, "+
 		"when the row in the way was committed after it started).", k.CreateIfAbsent, t.SQLName, keyDoc(k))

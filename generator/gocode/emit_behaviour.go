@@ -139,11 +139,11 @@ func genSentinels(f *jen.File, t *ir.Table) {
 	}
 	f.Var().DefsFunc(func(g *jen.Group) {
 		for _, k := range all {
-			args := []jen.Code{jen.Lit(k.Table.SQLName), jen.Lit(k.SQLName), jen.Lit(k.SpecName)}
+			kind, dir := constraintKinds[k.Kind], ""
 			switch {
 			case k.Referenced:
 				comment(g, fmt.Sprintf("%s matches a delete or key change of a row that rows of %s reference.", k.Sentinel, k.Table.SQLName))
-				g.Id(k.Sentinel).Op("=").Qual(ir.PathRuntime, "NewForeignKeySentinel").Call(append(args, jen.Qual(ir.PathRuntime, "FKReferenced"))...)
+				kind, dir = "KindForeignKey", "FKReferenced"
 			case k.Kind == ir.ForeignKeyConstraint:
 				ref := k.Column.References
 				parent := ref.Table.SQLName
@@ -153,12 +153,22 @@ func genSentinels(f *jen.File, t *ir.Table) {
 					parent += " of the same " + ref.Tenant.SQLName
 				}
 				comment(g, fmt.Sprintf("%s matches a write whose %s names no row of %s.", k.Sentinel, k.Column.SQLName, parent))
-				g.Id(k.Sentinel).Op("=").Qual(ir.PathRuntime, "NewForeignKeySentinel").Call(append(args, jen.Qual(ir.PathRuntime, "FKMissing"))...)
+				dir = "FKMissing"
 			default:
 				comment(g, fmt.Sprintf("%s matches a violation of %s.", k.Sentinel, k.Doc))
-				g.Id(k.Sentinel).Op("=").Qual(ir.PathRuntime, "NewConstraintSentinel").Call(
-					append([]jen.Code{jen.Qual(ir.PathRuntime, constraintKinds[k.Kind])}, args...)...)
 			}
+			// A composite literal, not a constructor call: the linker
+			// lays it out, where a call would run in the package's init.
+			fields := []jen.Code{
+				jen.Id("Kind").Op(":").Qual(ir.PathRuntime, kind),
+				jen.Id("Table").Op(":").Lit(k.Table.SQLName),
+				jen.Id("Constraint").Op(":").Lit(k.SQLName),
+				jen.Id("Name").Op(":").Lit(k.SpecName),
+			}
+			if dir != "" {
+				fields = append(fields, jen.Id("FK").Op(":").Qual(ir.PathRuntime, dir))
+			}
+			g.Id(k.Sentinel).Op("=").Op("&").Qual(ir.PathRuntime, "ConstraintSentinel").Values(fields...)
 		}
 	})
 	f.Line()

@@ -451,11 +451,14 @@ func genQueryMethod(f *jen.File, q *ir.Query) {
 		body = cachedFinder(q, c)
 	case q.Returns == "one":
 		if in, ok := c.fast(); ok {
-			body = append(body, jen.List(jen.Id("v"), jen.Err()).Op(":=").Add(in.run("QueryOne", db, c.sql(mainStmt), ir.Statement{}, jen.Id(q.Result.Scan))))
+			body = append(body,
+				jen.List(jen.Id("v"), jen.Err()).Op(":=").Add(in.run("QueryOne", db, c.sql(mainStmt), ir.Statement{}, jen.Id(q.Result.Scan))),
+				jen.Return(jen.Op("*").Id("v"), wrapErr(t, q.Name)))
 		} else {
-			body = append(body, jen.List(jen.Id("v"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "ScanOne").Call(run("QueryRow"), jen.Id(q.Result.Scan)))
+			body = append(body,
+				jen.List(jen.Id("v"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "ScanOne").Call(run("QueryRow"), jen.Id(q.Result.Scan)),
+				jen.Return(jen.Id("v"), wrapErr(t, q.Name)))
 		}
-		body = append(body, jen.Return(jen.Id("v"), wrapErr(t, q.Name)))
 	case q.Returns == "many":
 		if in, ok := c.fast(); ok {
 			capacity := limitCapacity(q)

@@ -287,10 +287,10 @@ type call struct {
 	rest     []jen.Code
 }
 
-// run renders runtime.fn(ctx, db, sql, in, args, extra…, rest…, the
+// run renders runtime.fn(ctx, db, sql, &in, args, extra…, rest…, the
 // statement's behaviour values…).
 func (c call) run(fn string, db, sql jen.Code, s ir.Statement, extra ...jen.Code) *jen.Statement {
-	args := append([]jen.Code{jen.Id("ctx"), db, sql, c.in, c.args}, extra...)
+	args := append([]jen.Code{jen.Id("ctx"), db, sql, jen.Op("&").Add(c.in), c.args}, extra...)
 	args = append(append(args, c.rest...), tailArgs(s)...)
 	return jen.Qual(ir.PathRuntime, fn).Call(args...)
 }
@@ -313,7 +313,7 @@ func pkDesc(t *ir.Table) string {
 func queryOne(t *ir.Table, methodName string, scoped bool, s ir.Statement, c call) []jen.Code {
 	return []jen.Code{
 		jen.List(jen.Id("v"), jen.Err()).Op(":=").Add(c.run("QueryOne", dbOf(scoped), stmtExpr(s), s, jen.Id(t.Scan))),
-		jen.Return(jen.Id("v"), wrapErr(t, methodName)),
+		jen.Return(jen.Op("*").Id("v"), wrapErr(t, methodName)),
 	}
 }
 
@@ -398,7 +398,7 @@ func genCreate(f *jen.File, t *ir.Table) {
 		Params(ctxParam.Clone(), jen.Id("n").Id(t.NewType)).Params(jen.Id(t.Model), jen.Error()).
 		Block(append(pre,
 			jen.List(jen.Id("v"), jen.Err()).Op(":=").Add(newIn(t).run("QueryOne", dbOf(scoped), stmtExpr(s), s, jen.Id(t.Scan))),
-			jen.Return(jen.Id("v"), wrapParamsErr(t, "Create", s, nil, t.SQL.CreateArgs)),
+			jen.Return(jen.Op("*").Id("v"), wrapParamsErr(t, "Create", s, nil, t.SQL.CreateArgs)),
 		)...)
 	f.Line()
 }
@@ -594,7 +594,7 @@ func genUpdate(f *jen.File, t *ir.Table) {
 		run = keyIn(t).run("QueryOne", dbOf(scoped), stmtExpr(s), s, jen.Id(t.Scan))
 	} else {
 		k := keyIn(t)
-		args := append([]jen.Code{jen.Id("ctx"), dbOf(scoped), jen.Id(t.UpdateVar), k.in, k.args, jen.Id("u"), jen.Id(t.UpdateArgs), jen.Id(t.Scan)}, k.rest...)
+		args := append([]jen.Code{jen.Id("ctx"), dbOf(scoped), jen.Id(t.UpdateVar), jen.Op("&").Add(k.in), k.args, jen.Id("&u"), jen.Id(t.UpdateArgs), jen.Id(t.Scan)}, k.rest...)
 		run = jen.Qual(ir.PathRuntime, "UpdateOne").Call(append(args, tailArgs(s)...)...)
 	}
 	body := append(pre, jen.List(jen.Id("v"), jen.Err()).Op(":=").Add(run))
@@ -606,7 +606,7 @@ func genUpdate(f *jen.File, t *ir.Table) {
 			),
 		))
 	}
-	body = append(body, jen.Return(jen.Id("v"), wrapParamsErr(t, "Update", s, t.PK, t.SQL.UpdateArgs)))
+	body = append(body, jen.Return(jen.Op("*").Id("v"), wrapParamsErr(t, "Update", s, t.PK, t.SQL.UpdateArgs)))
 	method(f, t, "Update", doc).Params(params...).Params(jen.Id(t.Model), jen.Error()).Block(body...)
 	f.Line()
 }

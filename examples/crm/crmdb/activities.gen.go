@@ -66,22 +66,22 @@ func NewActivityRepo(db runtime.DBTX) *ActivityRepo {
 
 var (
 	// ErrActivityIDTaken matches a violation of the primary key (id).
-	ErrActivityIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "activities", "activities_pkey", "primary_key")
+	ErrActivityIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "activities", Constraint: "activities_pkey", Name: "primary_key"}
 	// ErrActivitySummaryMinLengthCheck matches a violation of the min_length rule of
 	// column summary.
-	ErrActivitySummaryMinLengthCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "activities", "activities_summary_min_length", "summary.min_length")
+	ErrActivitySummaryMinLengthCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "activities", Constraint: "activities_summary_min_length", Name: "summary.min_length"}
 	// ErrActivitySummaryMaxLengthCheck matches a violation of the max_length rule of
 	// column summary.
-	ErrActivitySummaryMaxLengthCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "activities", "activities_summary_max_length", "summary.max_length")
+	ErrActivitySummaryMaxLengthCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "activities", Constraint: "activities_summary_max_length", Name: "summary.max_length"}
 	// ErrActivityOrganizationIDNotFound matches a write whose organization_id names no
 	// row of organizations.
-	ErrActivityOrganizationIDNotFound = runtime.NewForeignKeySentinel("activities", "activities_organization_id_fkey", "organization_id.references", runtime.FKMissing)
+	ErrActivityOrganizationIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "activities", Constraint: "activities_organization_id_fkey", Name: "organization_id.references", FK: runtime.FKMissing}
 	// ErrActivityCustomerIDNotFound matches a write whose customer_id names no row of
 	// customers of the same organization_id.
-	ErrActivityCustomerIDNotFound = runtime.NewForeignKeySentinel("activities", "activities_customer_id_fkey", "customer_id.references", runtime.FKMissing)
+	ErrActivityCustomerIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "activities", Constraint: "activities_customer_id_fkey", Name: "customer_id.references", FK: runtime.FKMissing}
 	// ErrActivityDealIDNotFound matches a write whose deal_id names no row of deals of
 	// the same organization_id.
-	ErrActivityDealIDNotFound = runtime.NewForeignKeySentinel("activities", "activities_deal_id_fkey", "deal_id.references", runtime.FKMissing)
+	ErrActivityDealIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "activities", Constraint: "activities_deal_id_fkey", Name: "deal_id.references", FK: runtime.FKMissing}
 )
 
 // Validate checks n against the columns of table activities (see
@@ -157,8 +157,8 @@ func (r *ActivityRepo) Create(ctx context.Context, n NewActivity) (Activity, err
 		return Activity{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlActivitiesCreate, n, argsNewActivity, scanActivity, tenant)
-	return v, wrapParamsErr(err, "activities.Create", "activities", []string{"customer_id", "deal_id", "kind", "summary", "happened_at"})
+	v, err := runtime.QueryOne(ctx, db, sqlActivitiesCreate, &n, argsNewActivity, scanActivity, tenant)
+	return *v, wrapParamsErr(err, "activities.Create", "activities", []string{"customer_id", "deal_id", "kind", "summary", "happened_at"})
 }
 
 const sqlActivitiesFindByID = `-- name: activities.FindByID replica=ok
@@ -173,8 +173,8 @@ func (r *ActivityRepo) FindByID(ctx context.Context, id int64) (Activity, error)
 		return Activity{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlActivitiesFindByID, id, runtime.Arg, scanActivity, tenant)
-	return v, wrapErr(err, "activities.FindByID", "activities")
+	v, err := runtime.QueryOne(ctx, db, sqlActivitiesFindByID, &id, runtime.Arg, scanActivity, tenant)
+	return *v, wrapErr(err, "activities.FindByID", "activities")
 }
 
 const sqlActivitiesFindAll = `-- name: activities.FindAll replica=ok
@@ -263,8 +263,8 @@ func (r *ActivityRepo) Update(ctx context.Context, id int64, u ActivityUpdate) (
 		return Activity{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.UpdateOne(ctx, db, updateActivities, id, runtime.Arg, u, argsActivityUpdate, scanActivity, tenant)
-	return v, wrapParamsErr(err, "activities.Update", "activities", []string{"id", "customer_id", "deal_id", "deal_id", "kind", "summary", "happened_at"})
+	v, err := runtime.UpdateOne(ctx, db, updateActivities, &id, runtime.Arg, &u, argsActivityUpdate, scanActivity, tenant)
+	return *v, wrapParamsErr(err, "activities.Update", "activities", []string{"id", "customer_id", "deal_id", "deal_id", "kind", "summary", "happened_at"})
 }
 
 const sqlActivitiesDelete = `-- name: activities.Delete
@@ -278,7 +278,7 @@ func (r *ActivityRepo) Delete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlActivitiesDelete, id, runtime.Arg, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlActivitiesDelete, &id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "activities.Delete", "activities")
 }
 
@@ -312,7 +312,7 @@ func (r *ActivityRepo) FindByIDs(ctx context.Context, ids []int64) ([]Activity, 
 	if len(ids) == 0 {
 		return []Activity{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlActivitiesFindByIDs, ids, runtime.Arg, scanActivity, len(ids), tenant)
+	items, err := runtime.Query(ctx, db, sqlActivitiesFindByIDs, &ids, runtime.Arg, scanActivity, len(ids), tenant)
 	return items, wrapErr(err, "activities.FindByIDs", "activities")
 }
 
@@ -482,7 +482,7 @@ func (r *ActivityRepo) ListByOrganizationID(ctx context.Context, organizationID 
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlActivitiesListByOrganizationID, organizationID, runtime.Arg, scanActivity, 0, tenant)
+	items, err := runtime.Query(ctx, db, sqlActivitiesListByOrganizationID, &organizationID, runtime.Arg, scanActivity, 0, tenant)
 	return items, wrapErr(err, "activities.ListByOrganizationID", "activities")
 }
 
@@ -523,7 +523,7 @@ func (r *ActivityRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUI
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlActivitiesListByCustomerID, customerID, runtime.Arg, scanActivity, 0, tenant)
+	items, err := runtime.Query(ctx, db, sqlActivitiesListByCustomerID, &customerID, runtime.Arg, scanActivity, 0, tenant)
 	return items, wrapErr(err, "activities.ListByCustomerID", "activities")
 }
 
@@ -564,7 +564,7 @@ func (r *ActivityRepo) ListByDealID(ctx context.Context, dealID uuid.UUID) ([]Ac
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlActivitiesListByDealID, dealID, runtime.Arg, scanActivity, 0, tenant)
+	items, err := runtime.Query(ctx, db, sqlActivitiesListByDealID, &dealID, runtime.Arg, scanActivity, 0, tenant)
 	return items, wrapErr(err, "activities.ListByDealID", "activities")
 }
 

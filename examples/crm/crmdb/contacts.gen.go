@@ -65,19 +65,19 @@ func NewContactRepo(db runtime.DBTX) *ContactRepo {
 
 var (
 	// ErrContactIDTaken matches a violation of the primary key (id).
-	ErrContactIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "contacts", "contacts_pkey", "primary_key")
+	ErrContactIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "contacts", Constraint: "contacts_pkey", Name: "primary_key"}
 	// ErrContactNameMinLengthCheck matches a violation of the min_length rule of
 	// column name.
-	ErrContactNameMinLengthCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "contacts", "contacts_name_min_length", "name.min_length")
+	ErrContactNameMinLengthCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "contacts", Constraint: "contacts_name_min_length", Name: "name.min_length"}
 	// ErrContactEmailFormatCheck matches a violation of the validate rule of column
 	// email.
-	ErrContactEmailFormatCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "contacts", "contacts_email_format", "email.validate")
+	ErrContactEmailFormatCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "contacts", Constraint: "contacts_email_format", Name: "email.validate"}
 	// ErrContactOrganizationIDNotFound matches a write whose organization_id names no
 	// row of organizations.
-	ErrContactOrganizationIDNotFound = runtime.NewForeignKeySentinel("contacts", "contacts_organization_id_fkey", "organization_id.references", runtime.FKMissing)
+	ErrContactOrganizationIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "contacts", Constraint: "contacts_organization_id_fkey", Name: "organization_id.references", FK: runtime.FKMissing}
 	// ErrContactCustomerIDNotFound matches a write whose customer_id names no row of
 	// customers of the same organization_id.
-	ErrContactCustomerIDNotFound = runtime.NewForeignKeySentinel("contacts", "contacts_customer_id_fkey", "customer_id.references", runtime.FKMissing)
+	ErrContactCustomerIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "contacts", Constraint: "contacts_customer_id_fkey", Name: "customer_id.references", FK: runtime.FKMissing}
 )
 
 // Validate checks n against the columns of table contacts (see runtime.Validator).
@@ -167,8 +167,8 @@ func (r *ContactRepo) Create(ctx context.Context, n NewContact) (Contact, error)
 		return Contact{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlContactsCreate, n, argsNewContact, scanContact, tenant)
-	return v, wrapParamsErr(err, "contacts.Create", "contacts", []string{"id", "customer_id", "name", "email", "title"})
+	v, err := runtime.QueryOne(ctx, db, sqlContactsCreate, &n, argsNewContact, scanContact, tenant)
+	return *v, wrapParamsErr(err, "contacts.Create", "contacts", []string{"id", "customer_id", "name", "email", "title"})
 }
 
 const sqlContactsFindByID = `-- name: contacts.FindByID replica=ok
@@ -183,8 +183,8 @@ func (r *ContactRepo) FindByID(ctx context.Context, id uuid.UUID) (Contact, erro
 		return Contact{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlContactsFindByID, id, runtime.Arg, scanContact, tenant)
-	return v, wrapErr(err, "contacts.FindByID", "contacts")
+	v, err := runtime.QueryOne(ctx, db, sqlContactsFindByID, &id, runtime.Arg, scanContact, tenant)
+	return *v, wrapErr(err, "contacts.FindByID", "contacts")
 }
 
 const sqlContactsFindAll = `-- name: contacts.FindAll replica=ok
@@ -274,8 +274,8 @@ func (r *ContactRepo) Update(ctx context.Context, id uuid.UUID, u ContactUpdate)
 		return Contact{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.UpdateOne(ctx, db, updateContacts, id, runtime.Arg, u, argsContactUpdate, scanContact, tenant)
-	return v, wrapParamsErr(err, "contacts.Update", "contacts", []string{"id", "customer_id", "name", "email", "email", "title", "title"})
+	v, err := runtime.UpdateOne(ctx, db, updateContacts, &id, runtime.Arg, &u, argsContactUpdate, scanContact, tenant)
+	return *v, wrapParamsErr(err, "contacts.Update", "contacts", []string{"id", "customer_id", "name", "email", "email", "title", "title"})
 }
 
 const sqlContactsDelete = `-- name: contacts.Delete
@@ -289,7 +289,7 @@ func (r *ContactRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlContactsDelete, id, runtime.Arg, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlContactsDelete, &id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "contacts.Delete", "contacts")
 }
 
@@ -323,7 +323,7 @@ func (r *ContactRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Contact
 	if len(ids) == 0 {
 		return []Contact{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlContactsFindByIDs, ids, runtime.Arg, scanContact, len(ids), tenant)
+	items, err := runtime.Query(ctx, db, sqlContactsFindByIDs, &ids, runtime.Arg, scanContact, len(ids), tenant)
 	return items, wrapErr(err, "contacts.FindByIDs", "contacts")
 }
 
@@ -493,7 +493,7 @@ func (r *ContactRepo) ListByOrganizationID(ctx context.Context, organizationID u
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlContactsListByOrganizationID, organizationID, runtime.Arg, scanContact, 0, tenant)
+	items, err := runtime.Query(ctx, db, sqlContactsListByOrganizationID, &organizationID, runtime.Arg, scanContact, 0, tenant)
 	return items, wrapErr(err, "contacts.ListByOrganizationID", "contacts")
 }
 
@@ -534,7 +534,7 @@ func (r *ContactRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlContactsListByCustomerID, customerID, runtime.Arg, scanContact, 0, tenant)
+	items, err := runtime.Query(ctx, db, sqlContactsListByCustomerID, &customerID, runtime.Arg, scanContact, 0, tenant)
 	return items, wrapErr(err, "contacts.ListByCustomerID", "contacts")
 }
 

@@ -79,34 +79,34 @@ func NewCustomerRepo(db runtime.DBTX) *CustomerRepo {
 
 var (
 	// ErrCustomerIDTaken matches a violation of the primary key (id).
-	ErrCustomerIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "customers", "customers_pkey", "primary_key")
+	ErrCustomerIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "customers", Constraint: "customers_pkey", Name: "primary_key"}
 	// ErrCustomerOrgEmailTaken matches a violation of the unique index on
 	// (organization_id, lower((email)::text)).
-	ErrCustomerOrgEmailTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "customers", "customers_org_email_key", "customers_org_email_key")
+	ErrCustomerOrgEmailTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "customers", Constraint: "customers_org_email_key", Name: "customers_org_email_key"}
 	// ErrCustomerNameMinLengthCheck matches a violation of the min_length rule of
 	// column name.
-	ErrCustomerNameMinLengthCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "customers", "customers_name_min_length", "name.min_length")
+	ErrCustomerNameMinLengthCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "customers", Constraint: "customers_name_min_length", Name: "name.min_length"}
 	// ErrCustomerEmailFormatCheck matches a violation of the validate rule of column
 	// email.
-	ErrCustomerEmailFormatCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "customers", "customers_email_format", "email.validate")
+	ErrCustomerEmailFormatCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "customers", Constraint: "customers_email_format", Name: "email.validate"}
 	// ErrCustomerPhoneFormatCheck matches a violation of the validate rule of column
 	// phone.
-	ErrCustomerPhoneFormatCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "customers", "customers_phone_format", "phone.validate")
+	ErrCustomerPhoneFormatCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "customers", Constraint: "customers_phone_format", Name: "phone.validate"}
 	// ErrCustomerOrganizationIDNotFound matches a write whose organization_id names no
 	// row of organizations.
-	ErrCustomerOrganizationIDNotFound = runtime.NewForeignKeySentinel("customers", "customers_organization_id_fkey", "organization_id.references", runtime.FKMissing)
+	ErrCustomerOrganizationIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "customers", Constraint: "customers_organization_id_fkey", Name: "organization_id.references", FK: runtime.FKMissing}
 	// ErrCustomerReferencedByContact matches a delete or key change of a row that rows
 	// of contacts reference.
-	ErrCustomerReferencedByContact = runtime.NewForeignKeySentinel("contacts", "contacts_customer_id_fkey", "customer_id.references", runtime.FKReferenced)
+	ErrCustomerReferencedByContact = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "contacts", Constraint: "contacts_customer_id_fkey", Name: "customer_id.references", FK: runtime.FKReferenced}
 	// ErrCustomerReferencedByDeal matches a delete or key change of a row that rows of
 	// deals reference.
-	ErrCustomerReferencedByDeal = runtime.NewForeignKeySentinel("deals", "deals_customer_id_fkey", "customer_id.references", runtime.FKReferenced)
+	ErrCustomerReferencedByDeal = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "deals", Constraint: "deals_customer_id_fkey", Name: "customer_id.references", FK: runtime.FKReferenced}
 	// ErrCustomerReferencedByActivity matches a delete or key change of a row that
 	// rows of activities reference.
-	ErrCustomerReferencedByActivity = runtime.NewForeignKeySentinel("activities", "activities_customer_id_fkey", "customer_id.references", runtime.FKReferenced)
+	ErrCustomerReferencedByActivity = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "activities", Constraint: "activities_customer_id_fkey", Name: "customer_id.references", FK: runtime.FKReferenced}
 	// ErrCustomerReferencedByCustomerTag matches a delete or key change of a row that
 	// rows of customer_tags reference.
-	ErrCustomerReferencedByCustomerTag = runtime.NewForeignKeySentinel("customer_tags", "customer_tags_customer_id_fkey", "customer_id.references", runtime.FKReferenced)
+	ErrCustomerReferencedByCustomerTag = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "customer_tags", Constraint: "customer_tags_customer_id_fkey", Name: "customer_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table customers (see
@@ -215,8 +215,8 @@ func (r *CustomerRepo) Create(ctx context.Context, n NewCustomer) (Customer, err
 		return Customer{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, err := runtime.QueryOne(ctx, db, sqlCustomersCreate, n, argsNewCustomer, scanCustomer, tenant)
-	return v, wrapParamsErr(err, "customers.Create", "customers", []string{"id", "name", "email", "phone", "notes"})
+	v, err := runtime.QueryOne(ctx, db, sqlCustomersCreate, &n, argsNewCustomer, scanCustomer, tenant)
+	return *v, wrapParamsErr(err, "customers.Create", "customers", []string{"id", "name", "email", "phone", "notes"})
 }
 
 const sqlCustomersFindByID = `-- name: customers.FindByID replica=ok
@@ -332,8 +332,8 @@ func (r *CustomerRepo) Update(ctx context.Context, id uuid.UUID, u CustomerUpdat
 		return Customer{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(runtime.Invalidating(r.db, customersCache.Keys(tenant, id)), tenant))
-	v, err := runtime.UpdateOne(ctx, db, updateCustomers, id, runtime.Arg, u, argsCustomerUpdate, scanCustomer, tenant)
-	return v, wrapParamsErr(err, "customers.Update", "customers", []string{"id", "name", "email", "phone", "phone", "notes", "notes"})
+	v, err := runtime.UpdateOne(ctx, db, updateCustomers, &id, runtime.Arg, &u, argsCustomerUpdate, scanCustomer, tenant)
+	return *v, wrapParamsErr(err, "customers.Update", "customers", []string{"id", "name", "email", "phone", "phone", "notes", "notes"})
 }
 
 const sqlCustomersDelete = `-- name: customers.Delete
@@ -347,7 +347,7 @@ func (r *CustomerRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 		return false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(runtime.Invalidating(r.db, customersCache.Keys(tenant, id)), tenant))
-	tag, err := runtime.Exec(ctx, db, sqlCustomersDelete, id, runtime.Arg, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlCustomersDelete, &id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "customers.Delete", "customers")
 }
 
@@ -585,7 +585,7 @@ func (r *CustomerRepo) ListByOrganizationID(ctx context.Context, organizationID 
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlCustomersListByOrganizationID, organizationID, runtime.Arg, scanCustomer, 0, tenant)
+	items, err := runtime.Query(ctx, db, sqlCustomersListByOrganizationID, &organizationID, runtime.Arg, scanCustomer, 0, tenant)
 	return items, wrapErr(err, "customers.ListByOrganizationID", "customers")
 }
 

@@ -78,21 +78,21 @@ func NewDealRepo(db runtime.DBTX) *DealRepo {
 
 var (
 	// ErrDealIDTaken matches a violation of the primary key (id).
-	ErrDealIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "deals", "deals_pkey", "primary_key")
+	ErrDealIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "deals", Constraint: "deals_pkey", Name: "primary_key"}
 	// ErrDealTitleMinLengthCheck matches a violation of the min_length rule of column
 	// title.
-	ErrDealTitleMinLengthCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "deals", "deals_title_min_length", "title.min_length")
+	ErrDealTitleMinLengthCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "deals", Constraint: "deals_title_min_length", Name: "title.min_length"}
 	// ErrDealAmountMinCheck matches a violation of the min rule of column amount.
-	ErrDealAmountMinCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "deals", "deals_amount_min", "amount.min")
+	ErrDealAmountMinCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "deals", Constraint: "deals_amount_min", Name: "amount.min"}
 	// ErrDealOrganizationIDNotFound matches a write whose organization_id names no row
 	// of organizations.
-	ErrDealOrganizationIDNotFound = runtime.NewForeignKeySentinel("deals", "deals_organization_id_fkey", "organization_id.references", runtime.FKMissing)
+	ErrDealOrganizationIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "deals", Constraint: "deals_organization_id_fkey", Name: "organization_id.references", FK: runtime.FKMissing}
 	// ErrDealCustomerIDNotFound matches a write whose customer_id names no row of
 	// customers of the same organization_id.
-	ErrDealCustomerIDNotFound = runtime.NewForeignKeySentinel("deals", "deals_customer_id_fkey", "customer_id.references", runtime.FKMissing)
+	ErrDealCustomerIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "deals", Constraint: "deals_customer_id_fkey", Name: "customer_id.references", FK: runtime.FKMissing}
 	// ErrDealReferencedByActivity matches a delete or key change of a row that rows of
 	// activities reference.
-	ErrDealReferencedByActivity = runtime.NewForeignKeySentinel("activities", "activities_deal_id_fkey", "deal_id.references", runtime.FKReferenced)
+	ErrDealReferencedByActivity = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "activities", Constraint: "activities_deal_id_fkey", Name: "deal_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table deals (see runtime.Validator).
@@ -181,8 +181,8 @@ func (r *DealRepo) Create(ctx context.Context, n NewDeal) (Deal, error) {
 		return Deal{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, err := runtime.QueryOne(ctx, db, sqlDealsCreate, n, argsNewDeal, scanDeal, tenant)
-	return v, wrapParamsErr(err, "deals.Create", "deals", []string{"id", "customer_id", "title", "stage", "amount", "closes_on"})
+	v, err := runtime.QueryOne(ctx, db, sqlDealsCreate, &n, argsNewDeal, scanDeal, tenant)
+	return *v, wrapParamsErr(err, "deals.Create", "deals", []string{"id", "customer_id", "title", "stage", "amount", "closes_on"})
 }
 
 const sqlDealsFindByID = `-- name: deals.FindByID replica=ok
@@ -197,8 +197,8 @@ func (r *DealRepo) FindByID(ctx context.Context, id uuid.UUID) (Deal, error) {
 		return Deal{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlDealsFindByID, id, runtime.Arg, scanDeal, tenant)
-	return v, wrapErr(err, "deals.FindByID", "deals")
+	v, err := runtime.QueryOne(ctx, db, sqlDealsFindByID, &id, runtime.Arg, scanDeal, tenant)
+	return *v, wrapErr(err, "deals.FindByID", "deals")
 }
 
 const sqlDealsFindAll = `-- name: deals.FindAll replica=ok
@@ -295,14 +295,14 @@ func (r *DealRepo) Update(ctx context.Context, id uuid.UUID, version int64, u De
 		return Deal{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, err := runtime.UpdateOne(ctx, db, updateDeals, id, runtime.Arg, u, argsDealUpdate, scanDeal, version, tenant)
+	v, err := runtime.UpdateOne(ctx, db, updateDeals, &id, runtime.Arg, &u, argsDealUpdate, scanDeal, version, tenant)
 	if errors.Is(err, pgx.ErrNoRows) {
 		// No row matched: a stale version is a conflict; a missing row stays not found.
 		if stale := runtime.StaleVersion(ctx, db, "deals.Update", "deals", sqlDealsExists, id, tenant); stale != nil {
 			err = stale
 		}
 	}
-	return v, wrapParamsErr(err, "deals.Update", "deals", []string{"id", "customer_id", "title", "stage", "amount", "closes_on", "closes_on"})
+	return *v, wrapParamsErr(err, "deals.Update", "deals", []string{"id", "customer_id", "title", "stage", "amount", "closes_on", "closes_on"})
 }
 
 const sqlDealsDelete = `-- name: deals.Delete
@@ -318,7 +318,7 @@ func (r *DealRepo) Delete(ctx context.Context, id uuid.UUID, version int64) (boo
 		return false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	tag, err := runtime.Exec(ctx, db, sqlDealsDelete, id, runtime.Arg, version, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlDealsDelete, &id, runtime.Arg, version, tenant)
 	if err != nil || tag.RowsAffected() > 0 {
 		return err == nil, wrapErr(err, "deals.Delete", "deals")
 	}
@@ -377,7 +377,7 @@ func (r *DealRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Deal, erro
 	if len(ids) == 0 {
 		return []Deal{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlDealsFindByIDs, ids, runtime.Arg, scanDeal, len(ids), tenant)
+	items, err := runtime.Query(ctx, db, sqlDealsFindByIDs, &ids, runtime.Arg, scanDeal, len(ids), tenant)
 	return items, wrapErr(err, "deals.FindByIDs", "deals")
 }
 
@@ -554,7 +554,7 @@ func (r *DealRepo) ListByOrganizationID(ctx context.Context, organizationID uuid
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlDealsListByOrganizationID, organizationID, runtime.Arg, scanDeal, 0, tenant)
+	items, err := runtime.Query(ctx, db, sqlDealsListByOrganizationID, &organizationID, runtime.Arg, scanDeal, 0, tenant)
 	return items, wrapErr(err, "deals.ListByOrganizationID", "deals")
 }
 
@@ -595,7 +595,7 @@ func (r *DealRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID) (
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlDealsListByCustomerID, customerID, runtime.Arg, scanDeal, 0, tenant)
+	items, err := runtime.Query(ctx, db, sqlDealsListByCustomerID, &customerID, runtime.Arg, scanDeal, 0, tenant)
 	return items, wrapErr(err, "deals.ListByCustomerID", "deals")
 }
 

@@ -67,33 +67,33 @@ func NewOrganizationRepo(db runtime.DBTX) *OrganizationRepo {
 
 var (
 	// ErrOrganizationIDTaken matches a violation of the primary key (id).
-	ErrOrganizationIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "organizations", "organizations_pkey", "primary_key")
+	ErrOrganizationIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "organizations", Constraint: "organizations_pkey", Name: "primary_key"}
 	// ErrOrganizationSlugTaken matches a violation of the unique column slug.
-	ErrOrganizationSlugTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "organizations", "organizations_slug_key", "slug.unique")
+	ErrOrganizationSlugTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "organizations", Constraint: "organizations_slug_key", Name: "slug.unique"}
 	// ErrOrganizationNameMinLengthCheck matches a violation of the min_length rule of
 	// column name.
-	ErrOrganizationNameMinLengthCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "organizations", "organizations_name_min_length", "name.min_length")
+	ErrOrganizationNameMinLengthCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "organizations", Constraint: "organizations_name_min_length", Name: "name.min_length"}
 	// ErrOrganizationSlugPatternCheck matches a violation of the pattern rule of
 	// column slug.
-	ErrOrganizationSlugPatternCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "organizations", "organizations_slug_pattern", "slug.pattern")
+	ErrOrganizationSlugPatternCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "organizations", Constraint: "organizations_slug_pattern", Name: "slug.pattern"}
 	// ErrOrganizationReferencedByCustomer matches a delete or key change of a row that
 	// rows of customers reference.
-	ErrOrganizationReferencedByCustomer = runtime.NewForeignKeySentinel("customers", "customers_organization_id_fkey", "organization_id.references", runtime.FKReferenced)
+	ErrOrganizationReferencedByCustomer = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "customers", Constraint: "customers_organization_id_fkey", Name: "organization_id.references", FK: runtime.FKReferenced}
 	// ErrOrganizationReferencedByContact matches a delete or key change of a row that
 	// rows of contacts reference.
-	ErrOrganizationReferencedByContact = runtime.NewForeignKeySentinel("contacts", "contacts_organization_id_fkey", "organization_id.references", runtime.FKReferenced)
+	ErrOrganizationReferencedByContact = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "contacts", Constraint: "contacts_organization_id_fkey", Name: "organization_id.references", FK: runtime.FKReferenced}
 	// ErrOrganizationReferencedByDeal matches a delete or key change of a row that
 	// rows of deals reference.
-	ErrOrganizationReferencedByDeal = runtime.NewForeignKeySentinel("deals", "deals_organization_id_fkey", "organization_id.references", runtime.FKReferenced)
+	ErrOrganizationReferencedByDeal = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "deals", Constraint: "deals_organization_id_fkey", Name: "organization_id.references", FK: runtime.FKReferenced}
 	// ErrOrganizationReferencedByActivity matches a delete or key change of a row that
 	// rows of activities reference.
-	ErrOrganizationReferencedByActivity = runtime.NewForeignKeySentinel("activities", "activities_organization_id_fkey", "organization_id.references", runtime.FKReferenced)
+	ErrOrganizationReferencedByActivity = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "activities", Constraint: "activities_organization_id_fkey", Name: "organization_id.references", FK: runtime.FKReferenced}
 	// ErrOrganizationReferencedByTag matches a delete or key change of a row that rows
 	// of tags reference.
-	ErrOrganizationReferencedByTag = runtime.NewForeignKeySentinel("tags", "tags_organization_id_fkey", "organization_id.references", runtime.FKReferenced)
+	ErrOrganizationReferencedByTag = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "tags", Constraint: "tags_organization_id_fkey", Name: "organization_id.references", FK: runtime.FKReferenced}
 	// ErrOrganizationReferencedByCustomerTag matches a delete or key change of a row
 	// that rows of customer_tags reference.
-	ErrOrganizationReferencedByCustomerTag = runtime.NewForeignKeySentinel("customer_tags", "customer_tags_organization_id_fkey", "organization_id.references", runtime.FKReferenced)
+	ErrOrganizationReferencedByCustomerTag = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "customer_tags", Constraint: "customer_tags_organization_id_fkey", Name: "organization_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table organizations (see
@@ -195,8 +195,8 @@ func (r *OrganizationRepo) Create(ctx context.Context, n NewOrganization) (Organ
 		return Organization{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, err := runtime.QueryOne(ctx, db, sqlOrganizationsCreate, n, argsNewOrganization, scanOrganization, tenant)
-	return v, wrapParamsErr(err, "organizations.Create", "organizations", []string{"name", "slug"})
+	v, err := runtime.QueryOne(ctx, db, sqlOrganizationsCreate, &n, argsNewOrganization, scanOrganization, tenant)
+	return *v, wrapParamsErr(err, "organizations.Create", "organizations", []string{"name", "slug"})
 }
 
 const sqlOrganizationsFindByID = `-- name: organizations.FindByID replica=ok
@@ -311,8 +311,8 @@ func (r *OrganizationRepo) Update(ctx context.Context, id uuid.UUID, u Organizat
 		return Organization{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(runtime.Invalidating(r.db, organizationsCache.Keys(tenant, id)), tenant))
-	v, err := runtime.UpdateOne(ctx, db, updateOrganizations, id, runtime.Arg, u, argsOrganizationUpdate, scanOrganization, tenant)
-	return v, wrapParamsErr(err, "organizations.Update", "organizations", []string{"id", "name", "slug"})
+	v, err := runtime.UpdateOne(ctx, db, updateOrganizations, &id, runtime.Arg, &u, argsOrganizationUpdate, scanOrganization, tenant)
+	return *v, wrapParamsErr(err, "organizations.Update", "organizations", []string{"id", "name", "slug"})
 }
 
 const sqlOrganizationsDelete = `-- name: organizations.Delete
@@ -326,7 +326,7 @@ func (r *OrganizationRepo) Delete(ctx context.Context, id uuid.UUID) (bool, erro
 		return false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(runtime.Invalidating(r.db, organizationsCache.Keys(tenant, id), customersCache.AllRows(), tagsCache.AllRows()), tenant))
-	tag, err := runtime.Exec(ctx, db, sqlOrganizationsDelete, id, runtime.Arg, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlOrganizationsDelete, &id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "organizations.Delete", "organizations")
 }
 
@@ -483,11 +483,11 @@ func (r *OrganizationRepo) upsertBySlug(ctx context.Context, n NewOrganization) 
 		return Organization{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, err := runtime.Retry(ctx, db, sqlOrganizationsUpsertBySlug, n, argsNewOrganization, scanOrganization, tenant)
+	v, err := runtime.Retry(ctx, db, sqlOrganizationsUpsertBySlug, &n, argsNewOrganization, scanOrganization, tenant)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Organization{}, runtime.NewHiddenKeyError("organizations.UpsertBySlug", "organizations")
 	}
-	return v, wrapErr(err, "organizations.UpsertBySlug", "organizations")
+	return *v, wrapErr(err, "organizations.UpsertBySlug", "organizations")
 }
 
 const sqlOrganizationsCreateIfAbsentBySlug = `-- name: organizations.CreateIfAbsentBySlug
@@ -518,11 +518,11 @@ func (r *OrganizationRepo) CreateIfAbsentBySlug(ctx context.Context, n NewOrgani
 		return Organization{}, false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlOrganizationsCreateIfAbsentBySlug, n, argsNewOrganization, scanOrganization, tenant)
+	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlOrganizationsCreateIfAbsentBySlug, &n, argsNewOrganization, scanOrganization, tenant)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Organization{}, false, runtime.NewHiddenKeyError("organizations.CreateIfAbsentBySlug", "organizations")
 	}
-	return v, created, wrapErr(err, "organizations.CreateIfAbsentBySlug", "organizations")
+	return *v, created, wrapErr(err, "organizations.CreateIfAbsentBySlug", "organizations")
 }
 
 // OrganizationKeyedUpdate is one row's key and changes for UpdateMany.

@@ -61,19 +61,19 @@ func NewTagRepo(db runtime.DBTX) *TagRepo {
 
 var (
 	// ErrTagIDTaken matches a violation of the primary key (id).
-	ErrTagIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "tags", "tags_pkey", "primary_key")
+	ErrTagIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "tags", Constraint: "tags_pkey", Name: "primary_key"}
 	// ErrTagOrganizationIDNameTaken matches a violation of the unique index on
 	// (organization_id, name).
-	ErrTagOrganizationIDNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "tags", "tags_organization_id_name_key", "unique(organization_id, name)")
+	ErrTagOrganizationIDNameTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "tags", Constraint: "tags_organization_id_name_key", Name: "unique(organization_id, name)"}
 	// ErrTagNameMinLengthCheck matches a violation of the min_length rule of column
 	// name.
-	ErrTagNameMinLengthCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "tags", "tags_name_min_length", "name.min_length")
+	ErrTagNameMinLengthCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "tags", Constraint: "tags_name_min_length", Name: "name.min_length"}
 	// ErrTagOrganizationIDNotFound matches a write whose organization_id names no row
 	// of organizations.
-	ErrTagOrganizationIDNotFound = runtime.NewForeignKeySentinel("tags", "tags_organization_id_fkey", "organization_id.references", runtime.FKMissing)
+	ErrTagOrganizationIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "tags", Constraint: "tags_organization_id_fkey", Name: "organization_id.references", FK: runtime.FKMissing}
 	// ErrTagReferencedByCustomerTag matches a delete or key change of a row that rows
 	// of customer_tags reference.
-	ErrTagReferencedByCustomerTag = runtime.NewForeignKeySentinel("customer_tags", "customer_tags_tag_id_fkey", "tag_id.references", runtime.FKReferenced)
+	ErrTagReferencedByCustomerTag = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "customer_tags", Constraint: "customer_tags_tag_id_fkey", Name: "tag_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table tags (see runtime.Validator).
@@ -160,8 +160,8 @@ func (r *TagRepo) Create(ctx context.Context, n NewTag) (Tag, error) {
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlTagsCreate, n, argsNewTag, scanTag, tenant)
-	return v, wrapParamsErr(err, "tags.Create", "tags", []string{"id", "name"})
+	v, err := runtime.QueryOne(ctx, db, sqlTagsCreate, &n, argsNewTag, scanTag, tenant)
+	return *v, wrapParamsErr(err, "tags.Create", "tags", []string{"id", "name"})
 }
 
 const sqlTagsFindByID = `-- name: tags.FindByID replica=ok
@@ -270,8 +270,8 @@ func (r *TagRepo) Update(ctx context.Context, id uuid.UUID, u TagUpdate) (Tag, e
 		return Tag{}, err
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, tagsCache.Keys(tenant, id)), tenant)
-	v, err := runtime.UpdateOne(ctx, db, updateTags, id, runtime.Arg, u, argsTagUpdate, scanTag, tenant)
-	return v, wrapParamsErr(err, "tags.Update", "tags", []string{"id", "name"})
+	v, err := runtime.UpdateOne(ctx, db, updateTags, &id, runtime.Arg, &u, argsTagUpdate, scanTag, tenant)
+	return *v, wrapParamsErr(err, "tags.Update", "tags", []string{"id", "name"})
 }
 
 const sqlTagsDelete = `-- name: tags.Delete
@@ -285,7 +285,7 @@ func (r *TagRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, tagsCache.Keys(tenant, id)), tenant)
-	tag, err := runtime.Exec(ctx, db, sqlTagsDelete, id, runtime.Arg, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlTagsDelete, &id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "tags.Delete", "tags")
 }
 
@@ -440,11 +440,11 @@ func (r *TagRepo) upsertByOrganizationIDAndName(ctx context.Context, n NewTag) (
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.Retry(ctx, db, sqlTagsUpsertByOrganizationIDAndName, n, argsNewTag, scanTag, tenant)
+	v, err := runtime.Retry(ctx, db, sqlTagsUpsertByOrganizationIDAndName, &n, argsNewTag, scanTag, tenant)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Tag{}, runtime.NewHiddenKeyError("tags.UpsertByOrganizationIDAndName", "tags")
 	}
-	return v, wrapErr(err, "tags.UpsertByOrganizationIDAndName", "tags")
+	return *v, wrapErr(err, "tags.UpsertByOrganizationIDAndName", "tags")
 }
 
 const sqlTagsCreateIfAbsentByOrganizationIDAndName = `-- name: tags.CreateIfAbsentByOrganizationIDAndName
@@ -475,11 +475,11 @@ func (r *TagRepo) CreateIfAbsentByOrganizationIDAndName(ctx context.Context, n N
 		return Tag{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlTagsCreateIfAbsentByOrganizationIDAndName, n, argsNewTag, scanTag, tenant)
+	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlTagsCreateIfAbsentByOrganizationIDAndName, &n, argsNewTag, scanTag, tenant)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Tag{}, false, runtime.NewHiddenKeyError("tags.CreateIfAbsentByOrganizationIDAndName", "tags")
 	}
-	return v, created, wrapErr(err, "tags.CreateIfAbsentByOrganizationIDAndName", "tags")
+	return *v, created, wrapErr(err, "tags.CreateIfAbsentByOrganizationIDAndName", "tags")
 }
 
 // TagKeyedUpdate is one row's key and changes for UpdateMany.
@@ -620,7 +620,7 @@ func (r *TagRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlTagsListByOrganizationID, organizationID, runtime.Arg, scanTag, 0, tenant)
+	items, err := runtime.Query(ctx, db, sqlTagsListByOrganizationID, &organizationID, runtime.Arg, scanTag, 0, tenant)
 	return items, wrapErr(err, "tags.ListByOrganizationID", "tags")
 }
 

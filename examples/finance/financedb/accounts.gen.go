@@ -66,26 +66,26 @@ func NewAccountRepo(db runtime.DBTX) *AccountRepo {
 
 var (
 	// ErrAccountIDTaken matches a violation of the primary key (id).
-	ErrAccountIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "accounts", "accounts_pkey", "primary_key")
+	ErrAccountIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "accounts", Constraint: "accounts_pkey", Name: "primary_key"}
 	// ErrAccountUserIDNameTaken matches a violation of the unique index on (user_id,
 	// name).
-	ErrAccountUserIDNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "accounts", "accounts_user_id_name_key", "unique(user_id, name)")
+	ErrAccountUserIDNameTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "accounts", Constraint: "accounts_user_id_name_key", Name: "unique(user_id, name)"}
 	// ErrAccountNameMinLengthCheck matches a violation of the min_length rule of
 	// column name.
-	ErrAccountNameMinLengthCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "accounts", "accounts_name_min_length", "name.min_length")
+	ErrAccountNameMinLengthCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "accounts", Constraint: "accounts_name_min_length", Name: "name.min_length"}
 	// ErrAccountBalanceMinCheck matches a violation of the min rule of column balance.
-	ErrAccountBalanceMinCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "accounts", "accounts_balance_min", "balance.min")
+	ErrAccountBalanceMinCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "accounts", Constraint: "accounts_balance_min", Name: "balance.min"}
 	// ErrAccountUserIDNotFound matches a write whose user_id names no row of users.
-	ErrAccountUserIDNotFound = runtime.NewForeignKeySentinel("accounts", "accounts_user_id_fkey", "user_id.references", runtime.FKMissing)
+	ErrAccountUserIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "accounts", Constraint: "accounts_user_id_fkey", Name: "user_id.references", FK: runtime.FKMissing}
 	// ErrAccountReferencedByTransactionFromAccountID matches a delete or key change of
 	// a row that rows of transactions reference.
-	ErrAccountReferencedByTransactionFromAccountID = runtime.NewForeignKeySentinel("transactions", "transactions_from_account_id_fkey", "from_account_id.references", runtime.FKReferenced)
+	ErrAccountReferencedByTransactionFromAccountID = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "transactions", Constraint: "transactions_from_account_id_fkey", Name: "from_account_id.references", FK: runtime.FKReferenced}
 	// ErrAccountReferencedByTransactionToAccountID matches a delete or key change of a
 	// row that rows of transactions reference.
-	ErrAccountReferencedByTransactionToAccountID = runtime.NewForeignKeySentinel("transactions", "transactions_to_account_id_fkey", "to_account_id.references", runtime.FKReferenced)
+	ErrAccountReferencedByTransactionToAccountID = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "transactions", Constraint: "transactions_to_account_id_fkey", Name: "to_account_id.references", FK: runtime.FKReferenced}
 	// ErrAccountReferencedByLedgerEntry matches a delete or key change of a row that
 	// rows of ledger_entries reference.
-	ErrAccountReferencedByLedgerEntry = runtime.NewForeignKeySentinel("ledger_entries", "ledger_entries_account_id_fkey", "account_id.references", runtime.FKReferenced)
+	ErrAccountReferencedByLedgerEntry = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "ledger_entries", Constraint: "ledger_entries_account_id_fkey", Name: "account_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table accounts (see runtime.Validator).
@@ -161,8 +161,8 @@ func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error)
 	if err := n.Validate(); err != nil {
 		return Account{}, wrapErr(err, "accounts.Create", "accounts")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsCreate, n, argsNewAccount, scanAccount)
-	return v, wrapParamsErr(err, "accounts.Create", "accounts", []string{"id", "user_id", "name", "currency", "balance"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsCreate, &n, argsNewAccount, scanAccount)
+	return *v, wrapParamsErr(err, "accounts.Create", "accounts", []string{"id", "user_id", "name", "currency", "balance"})
 }
 
 const sqlAccountsFindByID = `-- name: accounts.FindByID replica=ok
@@ -172,8 +172,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table accounts with the given id, or
 // runtime.ErrNotFound.
 func (r *AccountRepo) FindByID(ctx context.Context, id uuid.UUID) (Account, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsFindByID, id, runtime.Arg, scanAccount)
-	return v, wrapErr(err, "accounts.FindByID", "accounts")
+	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsFindByID, &id, runtime.Arg, scanAccount)
+	return *v, wrapErr(err, "accounts.FindByID", "accounts")
 }
 
 const sqlAccountsFindAll = `-- name: accounts.FindAll replica=ok
@@ -246,14 +246,14 @@ func (r *AccountRepo) Update(ctx context.Context, id uuid.UUID, version int64, u
 	if err := u.Validate(); err != nil {
 		return Account{}, wrapErr(err, "accounts.Update", "accounts")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateAccounts, id, runtime.Arg, u, argsAccountUpdate, scanAccount, version)
+	v, err := runtime.UpdateOne(ctx, r.db, updateAccounts, &id, runtime.Arg, &u, argsAccountUpdate, scanAccount, version)
 	if errors.Is(err, pgx.ErrNoRows) {
 		// No row matched: a stale version is a conflict; a missing row stays not found.
 		if stale := runtime.StaleVersion(ctx, r.db, "accounts.Update", "accounts", sqlAccountsExists, id); stale != nil {
 			err = stale
 		}
 	}
-	return v, wrapParamsErr(err, "accounts.Update", "accounts", []string{"id", "user_id", "name", "currency", "balance"})
+	return *v, wrapParamsErr(err, "accounts.Update", "accounts", []string{"id", "user_id", "name", "currency", "balance"})
 }
 
 const sqlAccountsDelete = `-- name: accounts.Delete
@@ -264,7 +264,7 @@ DELETE FROM "accounts" WHERE "id" = $1 AND "version" = $2`
 // nothing is deleted and the error has kind Conflict and matches
 // runtime.ErrStaleVersion.
 func (r *AccountRepo) Delete(ctx context.Context, id uuid.UUID, version int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlAccountsDelete, id, runtime.Arg, version)
+	tag, err := runtime.Exec(ctx, r.db, sqlAccountsDelete, &id, runtime.Arg, version)
 	if err != nil || tag.RowsAffected() > 0 {
 		return err == nil, wrapErr(err, "accounts.Delete", "accounts")
 	}
@@ -291,7 +291,7 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Account
 	if len(ids) == 0 {
 		return []Account{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlAccountsFindByIDs, ids, runtime.Arg, scanAccount, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlAccountsFindByIDs, &ids, runtime.Arg, scanAccount, len(ids))
 	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
 }
 
@@ -357,8 +357,8 @@ func (r *AccountRepo) UpsertByUserIDAndName(ctx context.Context, n NewAccount) (
 	if err := n.Validate(); err != nil {
 		return Account{}, wrapErr(err, "accounts.UpsertByUserIDAndName", "accounts")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsUpsertByUserIDAndName, n, argsNewAccount, scanAccount)
-	return v, wrapErr(err, "accounts.UpsertByUserIDAndName", "accounts")
+	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsUpsertByUserIDAndName, &n, argsNewAccount, scanAccount)
+	return *v, wrapErr(err, "accounts.UpsertByUserIDAndName", "accounts")
 }
 
 const sqlAccountsCreateIfAbsentByUserIDAndName = `-- name: accounts.CreateIfAbsentByUserIDAndName
@@ -383,8 +383,8 @@ func (r *AccountRepo) CreateIfAbsentByUserIDAndName(ctx context.Context, n NewAc
 	if err := n.Validate(); err != nil {
 		return Account{}, false, wrapErr(err, "accounts.CreateIfAbsentByUserIDAndName", "accounts")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlAccountsCreateIfAbsentByUserIDAndName, n, argsNewAccount, scanAccount)
-	return v, created, wrapErr(err, "accounts.CreateIfAbsentByUserIDAndName", "accounts")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlAccountsCreateIfAbsentByUserIDAndName, &n, argsNewAccount, scanAccount)
+	return *v, created, wrapErr(err, "accounts.CreateIfAbsentByUserIDAndName", "accounts")
 }
 
 // AccountKeyedUpdate is one row's key and changes for UpdateMany, with the version
@@ -507,7 +507,7 @@ WHERE "user_id" = $1 ORDER BY "id"`
 // ListByUserID returns the rows of table accounts whose user_id is userID, in
 // primary key order.
 func (r *AccountRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Account, error) {
-	items, err := runtime.Query(ctx, r.db, sqlAccountsListByUserID, userID, runtime.Arg, scanAccount, 0)
+	items, err := runtime.Query(ctx, r.db, sqlAccountsListByUserID, &userID, runtime.Arg, scanAccount, 0)
 	return items, wrapErr(err, "accounts.ListByUserID", "accounts")
 }
 

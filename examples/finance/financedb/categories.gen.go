@@ -47,21 +47,21 @@ func NewCategoryRepo(db runtime.DBTX) *CategoryRepo {
 
 var (
 	// ErrCategoryIDTaken matches a violation of the primary key (id).
-	ErrCategoryIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "categories", "categories_pkey", "primary_key")
+	ErrCategoryIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "categories", Constraint: "categories_pkey", Name: "primary_key"}
 	// ErrCategoryNameTaken matches a violation of the unique column name.
-	ErrCategoryNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "categories", "categories_name_key", "name.unique")
+	ErrCategoryNameTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "categories", Constraint: "categories_name_key", Name: "name.unique"}
 	// ErrCategoryNameMinLengthCheck matches a violation of the min_length rule of
 	// column name.
-	ErrCategoryNameMinLengthCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "categories", "categories_name_min_length", "name.min_length")
+	ErrCategoryNameMinLengthCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "categories", Constraint: "categories_name_min_length", Name: "name.min_length"}
 	// ErrCategoryParentIDNotFound matches a write whose parent_id names no row of
 	// categories.
-	ErrCategoryParentIDNotFound = runtime.NewForeignKeySentinel("categories", "categories_parent_id_fkey", "parent_id.references", runtime.FKMissing)
+	ErrCategoryParentIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "categories", Constraint: "categories_parent_id_fkey", Name: "parent_id.references", FK: runtime.FKMissing}
 	// ErrCategoryReferencedByCategory matches a delete or key change of a row that
 	// rows of categories reference.
-	ErrCategoryReferencedByCategory = runtime.NewForeignKeySentinel("categories", "categories_parent_id_fkey", "parent_id.references", runtime.FKReferenced)
+	ErrCategoryReferencedByCategory = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "categories", Constraint: "categories_parent_id_fkey", Name: "parent_id.references", FK: runtime.FKReferenced}
 	// ErrCategoryReferencedByTransaction matches a delete or key change of a row that
 	// rows of transactions reference.
-	ErrCategoryReferencedByTransaction = runtime.NewForeignKeySentinel("transactions", "transactions_category_id_fkey", "category_id.references", runtime.FKReferenced)
+	ErrCategoryReferencedByTransaction = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "transactions", Constraint: "transactions_category_id_fkey", Name: "category_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table categories (see
@@ -122,8 +122,8 @@ func (r *CategoryRepo) Create(ctx context.Context, n NewCategory) (Category, err
 	if err := n.Validate(); err != nil {
 		return Category{}, wrapErr(err, "categories.Create", "categories")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCategoriesCreate, n, argsNewCategory, scanCategory)
-	return v, wrapParamsErr(err, "categories.Create", "categories", []string{"name", "parent_id"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlCategoriesCreate, &n, argsNewCategory, scanCategory)
+	return *v, wrapParamsErr(err, "categories.Create", "categories", []string{"name", "parent_id"})
 }
 
 const sqlCategoriesFindByID = `-- name: categories.FindByID replica=ok
@@ -133,8 +133,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table categories with the given id, or
 // runtime.ErrNotFound.
 func (r *CategoryRepo) FindByID(ctx context.Context, id int32) (Category, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlCategoriesFindByID, id, runtime.Arg, scanCategory)
-	return v, wrapErr(err, "categories.FindByID", "categories")
+	v, err := runtime.QueryOne(ctx, r.db, sqlCategoriesFindByID, &id, runtime.Arg, scanCategory)
+	return *v, wrapErr(err, "categories.FindByID", "categories")
 }
 
 const sqlCategoriesFindAll = `-- name: categories.FindAll replica=ok
@@ -193,8 +193,8 @@ func (r *CategoryRepo) Update(ctx context.Context, id int32, u CategoryUpdate) (
 	if err := u.Validate(); err != nil {
 		return Category{}, wrapErr(err, "categories.Update", "categories")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateCategories, id, runtime.Arg, u, argsCategoryUpdate, scanCategory)
-	return v, wrapParamsErr(err, "categories.Update", "categories", []string{"id", "name", "parent_id", "parent_id"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateCategories, &id, runtime.Arg, &u, argsCategoryUpdate, scanCategory)
+	return *v, wrapParamsErr(err, "categories.Update", "categories", []string{"id", "name", "parent_id", "parent_id"})
 }
 
 const sqlCategoriesDelete = `-- name: categories.Delete
@@ -203,7 +203,7 @@ DELETE FROM "categories" WHERE "id" = $1`
 // Delete removes the row of table categories with the given id and reports whether
 // there was one.
 func (r *CategoryRepo) Delete(ctx context.Context, id int32) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlCategoriesDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlCategoriesDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "categories.Delete", "categories")
 }
 
@@ -226,7 +226,7 @@ func (r *CategoryRepo) FindByIDs(ctx context.Context, ids []int32) ([]Category, 
 	if len(ids) == 0 {
 		return []Category{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlCategoriesFindByIDs, ids, runtime.Arg, scanCategory, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlCategoriesFindByIDs, &ids, runtime.Arg, scanCategory, len(ids))
 	return items, wrapErr(err, "categories.FindByIDs", "categories")
 }
 
@@ -285,8 +285,8 @@ func (r *CategoryRepo) UpsertByName(ctx context.Context, n NewCategory) (Categor
 	if err := n.Validate(); err != nil {
 		return Category{}, wrapErr(err, "categories.UpsertByName", "categories")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCategoriesUpsertByName, n, argsNewCategory, scanCategory)
-	return v, wrapErr(err, "categories.UpsertByName", "categories")
+	v, err := runtime.QueryOne(ctx, r.db, sqlCategoriesUpsertByName, &n, argsNewCategory, scanCategory)
+	return *v, wrapErr(err, "categories.UpsertByName", "categories")
 }
 
 const sqlCategoriesCreateIfAbsentByName = `-- name: categories.CreateIfAbsentByName
@@ -310,8 +310,8 @@ func (r *CategoryRepo) CreateIfAbsentByName(ctx context.Context, n NewCategory) 
 	if err := n.Validate(); err != nil {
 		return Category{}, false, wrapErr(err, "categories.CreateIfAbsentByName", "categories")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCategoriesCreateIfAbsentByName, n, argsNewCategory, scanCategory)
-	return v, created, wrapErr(err, "categories.CreateIfAbsentByName", "categories")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCategoriesCreateIfAbsentByName, &n, argsNewCategory, scanCategory)
+	return *v, created, wrapErr(err, "categories.CreateIfAbsentByName", "categories")
 }
 
 // CategoryKeyedUpdate is one row's key and changes for UpdateMany.
@@ -422,7 +422,7 @@ WHERE "parent_id" = $1 ORDER BY "id"`
 // ListByParentID returns the rows of table categories whose parent_id is parentID,
 // in primary key order.
 func (r *CategoryRepo) ListByParentID(ctx context.Context, parentID int32) ([]Category, error) {
-	items, err := runtime.Query(ctx, r.db, sqlCategoriesListByParentID, parentID, runtime.Arg, scanCategory, 0)
+	items, err := runtime.Query(ctx, r.db, sqlCategoriesListByParentID, &parentID, runtime.Arg, scanCategory, 0)
 	return items, wrapErr(err, "categories.ListByParentID", "categories")
 }
 

@@ -64,19 +64,19 @@ func NewLedgerEntryRepo(db runtime.DBTX) *LedgerEntryRepo {
 
 var (
 	// ErrLedgerEntryIDTaken matches a violation of the primary key (id).
-	ErrLedgerEntryIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "ledger_entries", "ledger_entries_pkey", "primary_key")
+	ErrLedgerEntryIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "ledger_entries", Constraint: "ledger_entries_pkey", Name: "primary_key"}
 	// ErrLedgerEntryAmountCheck matches a violation of the check of column amount
 	// (amount <> 0).
-	ErrLedgerEntryAmountCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "ledger_entries", "ledger_entries_amount_check", "amount.check")
+	ErrLedgerEntryAmountCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "ledger_entries", Constraint: "ledger_entries_amount_check", Name: "amount.check"}
 	// ErrLedgerEntryTransactionIDNotFound matches a write whose transaction_id names
 	// no row of transactions.
-	ErrLedgerEntryTransactionIDNotFound = runtime.NewForeignKeySentinel("ledger_entries", "ledger_entries_transaction_id_fkey", "transaction_id.references", runtime.FKMissing)
+	ErrLedgerEntryTransactionIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "ledger_entries", Constraint: "ledger_entries_transaction_id_fkey", Name: "transaction_id.references", FK: runtime.FKMissing}
 	// ErrLedgerEntryAccountIDNotFound matches a write whose account_id names no row of
 	// accounts.
-	ErrLedgerEntryAccountIDNotFound = runtime.NewForeignKeySentinel("ledger_entries", "ledger_entries_account_id_fkey", "account_id.references", runtime.FKMissing)
+	ErrLedgerEntryAccountIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "ledger_entries", Constraint: "ledger_entries_account_id_fkey", Name: "account_id.references", FK: runtime.FKMissing}
 	// ErrLedgerEntryUserIDNotFound matches a write whose user_id names no row of
 	// users.
-	ErrLedgerEntryUserIDNotFound = runtime.NewForeignKeySentinel("ledger_entries", "ledger_entries_user_id_fkey", "user_id.references", runtime.FKMissing)
+	ErrLedgerEntryUserIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "ledger_entries", Constraint: "ledger_entries_user_id_fkey", Name: "user_id.references", FK: runtime.FKMissing}
 )
 
 // Validate checks n against the columns of table ledger_entries (see
@@ -137,8 +137,8 @@ func (r *LedgerEntryRepo) Create(ctx context.Context, n NewLedgerEntry) (LedgerE
 	if err := n.Validate(); err != nil {
 		return LedgerEntry{}, wrapErr(err, "ledger_entries.Create", "ledger_entries")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlLedgerEntriesCreate, n, argsNewLedgerEntry, scanLedgerEntry)
-	return v, wrapParamsErr(err, "ledger_entries.Create", "ledger_entries", []string{"transaction_id", "account_id", "user_id", "kind", "amount", "created_at"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlLedgerEntriesCreate, &n, argsNewLedgerEntry, scanLedgerEntry)
+	return *v, wrapParamsErr(err, "ledger_entries.Create", "ledger_entries", []string{"transaction_id", "account_id", "user_id", "kind", "amount", "created_at"})
 }
 
 const sqlLedgerEntriesFindByID = `-- name: ledger_entries.FindByID replica=ok
@@ -148,8 +148,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table ledger_entries with the given id, or
 // runtime.ErrNotFound.
 func (r *LedgerEntryRepo) FindByID(ctx context.Context, id int64) (LedgerEntry, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlLedgerEntriesFindByID, id, runtime.Arg, scanLedgerEntry)
-	return v, wrapErr(err, "ledger_entries.FindByID", "ledger_entries")
+	v, err := runtime.QueryOne(ctx, r.db, sqlLedgerEntriesFindByID, &id, runtime.Arg, scanLedgerEntry)
+	return *v, wrapErr(err, "ledger_entries.FindByID", "ledger_entries")
 }
 
 const sqlLedgerEntriesFindAll = `-- name: ledger_entries.FindAll replica=ok
@@ -208,8 +208,8 @@ func (r *LedgerEntryRepo) Update(ctx context.Context, id int64, u LedgerEntryUpd
 	if err := u.Validate(); err != nil {
 		return LedgerEntry{}, wrapErr(err, "ledger_entries.Update", "ledger_entries")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateLedgerEntries, id, runtime.Arg, u, argsLedgerEntryUpdate, scanLedgerEntry)
-	return v, wrapParamsErr(err, "ledger_entries.Update", "ledger_entries", []string{"id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateLedgerEntries, &id, runtime.Arg, &u, argsLedgerEntryUpdate, scanLedgerEntry)
+	return *v, wrapParamsErr(err, "ledger_entries.Update", "ledger_entries", []string{"id", "transaction_id", "account_id", "user_id", "kind", "amount", "created_at"})
 }
 
 const sqlLedgerEntriesDelete = `-- name: ledger_entries.Delete
@@ -218,7 +218,7 @@ DELETE FROM "ledger_entries" WHERE "id" = $1`
 // Delete removes the row of table ledger_entries with the given id and reports
 // whether there was one.
 func (r *LedgerEntryRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlLedgerEntriesDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlLedgerEntriesDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "ledger_entries.Delete", "ledger_entries")
 }
 
@@ -241,7 +241,7 @@ func (r *LedgerEntryRepo) FindByIDs(ctx context.Context, ids []int64) ([]LedgerE
 	if len(ids) == 0 {
 		return []LedgerEntry{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlLedgerEntriesFindByIDs, ids, runtime.Arg, scanLedgerEntry, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlLedgerEntriesFindByIDs, &ids, runtime.Arg, scanLedgerEntry, len(ids))
 	return items, wrapErr(err, "ledger_entries.FindByIDs", "ledger_entries")
 }
 
@@ -365,7 +365,7 @@ WHERE "transaction_id" = $1 ORDER BY "id"`
 // ListByTransactionID returns the rows of table ledger_entries whose
 // transaction_id is transactionID, in primary key order.
 func (r *LedgerEntryRepo) ListByTransactionID(ctx context.Context, transactionID uuid.UUID) ([]LedgerEntry, error) {
-	items, err := runtime.Query(ctx, r.db, sqlLedgerEntriesListByTransactionID, transactionID, runtime.Arg, scanLedgerEntry, 0)
+	items, err := runtime.Query(ctx, r.db, sqlLedgerEntriesListByTransactionID, &transactionID, runtime.Arg, scanLedgerEntry, 0)
 	return items, wrapErr(err, "ledger_entries.ListByTransactionID", "ledger_entries")
 }
 
@@ -396,7 +396,7 @@ WHERE "account_id" = $1 ORDER BY "id"`
 // ListByAccountID returns the rows of table ledger_entries whose account_id is
 // accountID, in primary key order.
 func (r *LedgerEntryRepo) ListByAccountID(ctx context.Context, accountID uuid.UUID) ([]LedgerEntry, error) {
-	items, err := runtime.Query(ctx, r.db, sqlLedgerEntriesListByAccountID, accountID, runtime.Arg, scanLedgerEntry, 0)
+	items, err := runtime.Query(ctx, r.db, sqlLedgerEntriesListByAccountID, &accountID, runtime.Arg, scanLedgerEntry, 0)
 	return items, wrapErr(err, "ledger_entries.ListByAccountID", "ledger_entries")
 }
 
@@ -426,7 +426,7 @@ WHERE "user_id" = $1 ORDER BY "id"`
 // ListByUserID returns the rows of table ledger_entries whose user_id is userID,
 // in primary key order.
 func (r *LedgerEntryRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]LedgerEntry, error) {
-	items, err := runtime.Query(ctx, r.db, sqlLedgerEntriesListByUserID, userID, runtime.Arg, scanLedgerEntry, 0)
+	items, err := runtime.Query(ctx, r.db, sqlLedgerEntriesListByUserID, &userID, runtime.Arg, scanLedgerEntry, 0)
 	return items, wrapErr(err, "ledger_entries.ListByUserID", "ledger_entries")
 }
 

@@ -80,40 +80,40 @@ func NewTransactionRepo(db runtime.DBTX) *TransactionRepo {
 
 var (
 	// ErrTransactionIDTaken matches a violation of the primary key (id).
-	ErrTransactionIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "transactions", "transactions_pkey", "primary_key")
+	ErrTransactionIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "transactions", Constraint: "transactions_pkey", Name: "primary_key"}
 	// ErrTransactionUserIDIdempotencyKeyTaken matches a violation of the unique index
 	// on (user_id, idempotency_key).
-	ErrTransactionUserIDIdempotencyKeyTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "transactions", "transactions_user_idempotency_key", "transactions_user_idempotency_key")
+	ErrTransactionUserIDIdempotencyKeyTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "transactions", Constraint: "transactions_user_idempotency_key", Name: "transactions_user_idempotency_key"}
 	// ErrTransactionAmountMinCheck matches a violation of the min rule of column
 	// amount.
-	ErrTransactionAmountMinCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "transactions", "transactions_amount_min", "amount.min")
+	ErrTransactionAmountMinCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "transactions", Constraint: "transactions_amount_min", Name: "amount.min"}
 	// ErrTransactionMemoMaxLengthCheck matches a violation of the max_length rule of
 	// column memo.
-	ErrTransactionMemoMaxLengthCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "transactions", "transactions_memo_max_length", "memo.max_length")
+	ErrTransactionMemoMaxLengthCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "transactions", Constraint: "transactions_memo_max_length", Name: "memo.max_length"}
 	// ErrTransactionIdempotencyKeyMinLengthCheck matches a violation of the min_length
 	// rule of column idempotency_key.
-	ErrTransactionIdempotencyKeyMinLengthCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "transactions", "transactions_idempotency_key_min_length", "idempotency_key.min_length")
+	ErrTransactionIdempotencyKeyMinLengthCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "transactions", Constraint: "transactions_idempotency_key_min_length", Name: "idempotency_key.min_length"}
 	// ErrTransactionAccountsMatchKindCheck matches a violation of the check (kind =
 	// 'deposit' AND from_account_id IS NULL AND to_account_id IS NOT NULL) OR (kind =
 	// 'withdrawal' AND from_account_id IS NOT NULL AND to_account_id IS NULL) OR (kind
 	// = 'transfer' AND from_account_id IS NOT NULL AND to_account_id IS NOT NULL AND
 	// from_account_id <> to_account_id).
-	ErrTransactionAccountsMatchKindCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "transactions", "transactions_accounts_match_kind", "transactions_accounts_match_kind")
+	ErrTransactionAccountsMatchKindCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "transactions", Constraint: "transactions_accounts_match_kind", Name: "transactions_accounts_match_kind"}
 	// ErrTransactionUserIDNotFound matches a write whose user_id names no row of
 	// users.
-	ErrTransactionUserIDNotFound = runtime.NewForeignKeySentinel("transactions", "transactions_user_id_fkey", "user_id.references", runtime.FKMissing)
+	ErrTransactionUserIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "transactions", Constraint: "transactions_user_id_fkey", Name: "user_id.references", FK: runtime.FKMissing}
 	// ErrTransactionFromAccountIDNotFound matches a write whose from_account_id names
 	// no row of accounts.
-	ErrTransactionFromAccountIDNotFound = runtime.NewForeignKeySentinel("transactions", "transactions_from_account_id_fkey", "from_account_id.references", runtime.FKMissing)
+	ErrTransactionFromAccountIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "transactions", Constraint: "transactions_from_account_id_fkey", Name: "from_account_id.references", FK: runtime.FKMissing}
 	// ErrTransactionToAccountIDNotFound matches a write whose to_account_id names no
 	// row of accounts.
-	ErrTransactionToAccountIDNotFound = runtime.NewForeignKeySentinel("transactions", "transactions_to_account_id_fkey", "to_account_id.references", runtime.FKMissing)
+	ErrTransactionToAccountIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "transactions", Constraint: "transactions_to_account_id_fkey", Name: "to_account_id.references", FK: runtime.FKMissing}
 	// ErrTransactionCategoryIDNotFound matches a write whose category_id names no row
 	// of categories.
-	ErrTransactionCategoryIDNotFound = runtime.NewForeignKeySentinel("transactions", "transactions_category_id_fkey", "category_id.references", runtime.FKMissing)
+	ErrTransactionCategoryIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "transactions", Constraint: "transactions_category_id_fkey", Name: "category_id.references", FK: runtime.FKMissing}
 	// ErrTransactionReferencedByLedgerEntry matches a delete or key change of a row
 	// that rows of ledger_entries reference.
-	ErrTransactionReferencedByLedgerEntry = runtime.NewForeignKeySentinel("ledger_entries", "ledger_entries_transaction_id_fkey", "transaction_id.references", runtime.FKReferenced)
+	ErrTransactionReferencedByLedgerEntry = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "ledger_entries", Constraint: "ledger_entries_transaction_id_fkey", Name: "transaction_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table transactions (see
@@ -211,8 +211,8 @@ func (r *TransactionRepo) Create(ctx context.Context, n NewTransaction) (Transac
 	if err := n.Validate(); err != nil {
 		return Transaction{}, wrapErr(err, "transactions.Create", "transactions")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlTransactionsCreate, n, argsNewTransaction, scanTransaction)
-	return v, wrapParamsErr(err, "transactions.Create", "transactions", []string{"id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlTransactionsCreate, &n, argsNewTransaction, scanTransaction)
+	return *v, wrapParamsErr(err, "transactions.Create", "transactions", []string{"id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at"})
 }
 
 const sqlTransactionsFindByID = `-- name: transactions.FindByID replica=ok
@@ -222,8 +222,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table transactions with the given id, or
 // runtime.ErrNotFound.
 func (r *TransactionRepo) FindByID(ctx context.Context, id uuid.UUID) (Transaction, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlTransactionsFindByID, id, runtime.Arg, scanTransaction)
-	return v, wrapErr(err, "transactions.FindByID", "transactions")
+	v, err := runtime.QueryOne(ctx, r.db, sqlTransactionsFindByID, &id, runtime.Arg, scanTransaction)
+	return *v, wrapErr(err, "transactions.FindByID", "transactions")
 }
 
 const sqlTransactionsFindAll = `-- name: transactions.FindAll replica=ok
@@ -282,8 +282,8 @@ func (r *TransactionRepo) Update(ctx context.Context, id uuid.UUID, u Transactio
 	if err := u.Validate(); err != nil {
 		return Transaction{}, wrapErr(err, "transactions.Update", "transactions")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateTransactions, id, runtime.Arg, u, argsTransactionUpdate, scanTransaction)
-	return v, wrapParamsErr(err, "transactions.Update", "transactions", []string{"id", "user_id", "kind", "amount", "currency", "from_account_id", "from_account_id", "to_account_id", "to_account_id", "category_id", "category_id", "memo", "memo", "idempotency_key", "created_at"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateTransactions, &id, runtime.Arg, &u, argsTransactionUpdate, scanTransaction)
+	return *v, wrapParamsErr(err, "transactions.Update", "transactions", []string{"id", "user_id", "kind", "amount", "currency", "from_account_id", "from_account_id", "to_account_id", "to_account_id", "category_id", "category_id", "memo", "memo", "idempotency_key", "created_at"})
 }
 
 const sqlTransactionsDelete = `-- name: transactions.Delete
@@ -292,7 +292,7 @@ DELETE FROM "transactions" WHERE "id" = $1`
 // Delete removes the row of table transactions with the given id and reports
 // whether there was one.
 func (r *TransactionRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlTransactionsDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlTransactionsDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "transactions.Delete", "transactions")
 }
 
@@ -315,7 +315,7 @@ func (r *TransactionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Tra
 	if len(ids) == 0 {
 		return []Transaction{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlTransactionsFindByIDs, ids, runtime.Arg, scanTransaction, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlTransactionsFindByIDs, &ids, runtime.Arg, scanTransaction, len(ids))
 	return items, wrapErr(err, "transactions.FindByIDs", "transactions")
 }
 
@@ -390,8 +390,8 @@ func (r *TransactionRepo) UpsertByUserIDAndIdempotencyKey(ctx context.Context, n
 	if err := n.Validate(); err != nil {
 		return Transaction{}, wrapErr(err, "transactions.UpsertByUserIDAndIdempotencyKey", "transactions")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlTransactionsUpsertByUserIDAndIdempotencyKey, n, argsNewTransaction, scanTransaction)
-	return v, wrapErr(err, "transactions.UpsertByUserIDAndIdempotencyKey", "transactions")
+	v, err := runtime.QueryOne(ctx, r.db, sqlTransactionsUpsertByUserIDAndIdempotencyKey, &n, argsNewTransaction, scanTransaction)
+	return *v, wrapErr(err, "transactions.UpsertByUserIDAndIdempotencyKey", "transactions")
 }
 
 const sqlTransactionsCreateIfAbsentByUserIDAndIdempotencyKey = `-- name: transactions.CreateIfAbsentByUserIDAndIdempotencyKey
@@ -416,8 +416,8 @@ func (r *TransactionRepo) CreateIfAbsentByUserIDAndIdempotencyKey(ctx context.Co
 	if err := n.Validate(); err != nil {
 		return Transaction{}, false, wrapErr(err, "transactions.CreateIfAbsentByUserIDAndIdempotencyKey", "transactions")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlTransactionsCreateIfAbsentByUserIDAndIdempotencyKey, n, argsNewTransaction, scanTransaction)
-	return v, created, wrapErr(err, "transactions.CreateIfAbsentByUserIDAndIdempotencyKey", "transactions")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlTransactionsCreateIfAbsentByUserIDAndIdempotencyKey, &n, argsNewTransaction, scanTransaction)
+	return *v, created, wrapErr(err, "transactions.CreateIfAbsentByUserIDAndIdempotencyKey", "transactions")
 }
 
 // TransactionKeyedUpdate is one row's key and changes for UpdateMany.
@@ -552,7 +552,7 @@ WHERE "user_id" = $1 ORDER BY "id"`
 // ListByUserID returns the rows of table transactions whose user_id is userID, in
 // primary key order.
 func (r *TransactionRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Transaction, error) {
-	items, err := runtime.Query(ctx, r.db, sqlTransactionsListByUserID, userID, runtime.Arg, scanTransaction, 0)
+	items, err := runtime.Query(ctx, r.db, sqlTransactionsListByUserID, &userID, runtime.Arg, scanTransaction, 0)
 	return items, wrapErr(err, "transactions.ListByUserID", "transactions")
 }
 
@@ -582,7 +582,7 @@ WHERE "from_account_id" = $1 ORDER BY "id"`
 // ListByFromAccountID returns the rows of table transactions whose from_account_id
 // is fromAccountID, in primary key order.
 func (r *TransactionRepo) ListByFromAccountID(ctx context.Context, fromAccountID uuid.UUID) ([]Transaction, error) {
-	items, err := runtime.Query(ctx, r.db, sqlTransactionsListByFromAccountID, fromAccountID, runtime.Arg, scanTransaction, 0)
+	items, err := runtime.Query(ctx, r.db, sqlTransactionsListByFromAccountID, &fromAccountID, runtime.Arg, scanTransaction, 0)
 	return items, wrapErr(err, "transactions.ListByFromAccountID", "transactions")
 }
 
@@ -612,7 +612,7 @@ WHERE "to_account_id" = $1 ORDER BY "id"`
 // ListByToAccountID returns the rows of table transactions whose to_account_id is
 // toAccountID, in primary key order.
 func (r *TransactionRepo) ListByToAccountID(ctx context.Context, toAccountID uuid.UUID) ([]Transaction, error) {
-	items, err := runtime.Query(ctx, r.db, sqlTransactionsListByToAccountID, toAccountID, runtime.Arg, scanTransaction, 0)
+	items, err := runtime.Query(ctx, r.db, sqlTransactionsListByToAccountID, &toAccountID, runtime.Arg, scanTransaction, 0)
 	return items, wrapErr(err, "transactions.ListByToAccountID", "transactions")
 }
 
@@ -642,7 +642,7 @@ WHERE "category_id" = $1 ORDER BY "id"`
 // ListByCategoryID returns the rows of table transactions whose category_id is
 // categoryID, in primary key order.
 func (r *TransactionRepo) ListByCategoryID(ctx context.Context, categoryID int32) ([]Transaction, error) {
-	items, err := runtime.Query(ctx, r.db, sqlTransactionsListByCategoryID, categoryID, runtime.Arg, scanTransaction, 0)
+	items, err := runtime.Query(ctx, r.db, sqlTransactionsListByCategoryID, &categoryID, runtime.Arg, scanTransaction, 0)
 	return items, wrapErr(err, "transactions.ListByCategoryID", "transactions")
 }
 
@@ -693,8 +693,8 @@ LIMIT 1`
 //
 // The transaction a user recorded with a key.
 func (r *TransactionRepo) ByIdempotencyKey(ctx context.Context, p ByIdempotencyKeyParams) (Transaction, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlTransactionsByIdempotencyKey, p, func(p *ByIdempotencyKeyParams, d []any) []any { return append(d, &p.UserID, &p.IdempotencyKey) }, scanTransaction)
-	return v, wrapErr(err, "transactions.ByIdempotencyKey", "transactions")
+	v, err := runtime.QueryOne(ctx, r.db, sqlTransactionsByIdempotencyKey, &p, func(p *ByIdempotencyKeyParams, d []any) []any { return append(d, &p.UserID, &p.IdempotencyKey) }, scanTransaction)
+	return *v, wrapErr(err, "transactions.ByIdempotencyKey", "transactions")
 }
 
 // TotalsByKindRow is one row of the result of TransactionRepo.TotalsByKind.
@@ -808,6 +808,6 @@ ORDER BY 1, 2, 3`
 // Per calendar month (UTC), category and currency, the money that went into and
 // out of a user's accounts in [since, until).
 func (r *TransactionRepo) MonthlyTotalsByCategory(ctx context.Context, p MonthlyTotalsByCategoryParams) ([]MonthlyTotalsByCategoryRow, error) {
-	items, err := runtime.Query(ctx, r.db, sqlTransactionsMonthlyTotalsByCategory, p, func(p *MonthlyTotalsByCategoryParams, d []any) []any { return append(d, &p.UserID, &p.Since, &p.Until) }, scanMonthlyTotalsByCategoryRow, 0)
+	items, err := runtime.Query(ctx, r.db, sqlTransactionsMonthlyTotalsByCategory, &p, func(p *MonthlyTotalsByCategoryParams, d []any) []any { return append(d, &p.UserID, &p.Since, &p.Until) }, scanMonthlyTotalsByCategoryRow, 0)
 	return items, wrapErr(err, "transactions.MonthlyTotalsByCategory", "transactions")
 }

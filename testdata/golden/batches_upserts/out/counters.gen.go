@@ -39,7 +39,7 @@ func NewCounterRepo(db runtime.DBTX) *CounterRepo {
 
 var (
 	// ErrCounterNameTaken matches a violation of the primary key (name).
-	ErrCounterNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "counters", "counters_pkey", "primary_key")
+	ErrCounterNameTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "counters", Constraint: "counters_pkey", Name: "primary_key"}
 )
 
 // Validate checks n against the columns of table counters (see runtime.Validator).
@@ -79,8 +79,8 @@ func (r *CounterRepo) Create(ctx context.Context, n NewCounter) (Counter, error)
 	if err := n.Validate(); err != nil {
 		return Counter{}, wrapErr(err, "counters.Create", "counters")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCountersCreate, n, argsNewCounter, scanCounter)
-	return v, wrapParamsErr(err, "counters.Create", "counters", []string{"name"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlCountersCreate, &n, argsNewCounter, scanCounter)
+	return *v, wrapParamsErr(err, "counters.Create", "counters", []string{"name"})
 }
 
 const sqlCountersFindByID = `-- name: counters.FindByID replica=ok
@@ -90,8 +90,8 @@ WHERE "name" = $1`
 // FindByID returns the row of table counters with the given name, or
 // runtime.ErrNotFound.
 func (r *CounterRepo) FindByID(ctx context.Context, name string) (Counter, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlCountersFindByID, name, runtime.Arg, scanCounter)
-	return v, wrapErr(err, "counters.FindByID", "counters")
+	v, err := runtime.QueryOne(ctx, r.db, sqlCountersFindByID, &name, runtime.Arg, scanCounter)
+	return *v, wrapErr(err, "counters.FindByID", "counters")
 }
 
 const sqlCountersFindAll = `-- name: counters.FindAll replica=ok
@@ -142,8 +142,8 @@ func (r *CounterRepo) Update(ctx context.Context, name string, u CounterUpdate) 
 	if err := u.Validate(); err != nil {
 		return Counter{}, wrapErr(err, "counters.Update", "counters")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCountersUpdate, name, runtime.Arg, scanCounter)
-	return v, wrapParamsErr(err, "counters.Update", "counters", []string{"name"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlCountersUpdate, &name, runtime.Arg, scanCounter)
+	return *v, wrapParamsErr(err, "counters.Update", "counters", []string{"name"})
 }
 
 const sqlCountersDelete = `-- name: counters.Delete
@@ -152,7 +152,7 @@ DELETE FROM "counters" WHERE "name" = $1`
 // Delete removes the row of table counters with the given name and reports whether
 // there was one.
 func (r *CounterRepo) Delete(ctx context.Context, name string) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlCountersDelete, name, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlCountersDelete, &name, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "counters.Delete", "counters")
 }
 
@@ -175,7 +175,7 @@ func (r *CounterRepo) FindByIDs(ctx context.Context, ids []string) ([]Counter, e
 	if len(ids) == 0 {
 		return []Counter{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlCountersFindByIDs, ids, runtime.Arg, scanCounter, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlCountersFindByIDs, &ids, runtime.Arg, scanCounter, len(ids))
 	return items, wrapErr(err, "counters.FindByIDs", "counters")
 }
 
@@ -233,8 +233,8 @@ func (r *CounterRepo) UpsertByName(ctx context.Context, n NewCounter) (Counter, 
 	if err := n.Validate(); err != nil {
 		return Counter{}, wrapErr(err, "counters.UpsertByName", "counters")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCountersUpsertByName, n, argsNewCounter, scanCounter)
-	return v, wrapErr(err, "counters.UpsertByName", "counters")
+	v, err := runtime.QueryOne(ctx, r.db, sqlCountersUpsertByName, &n, argsNewCounter, scanCounter)
+	return *v, wrapErr(err, "counters.UpsertByName", "counters")
 }
 
 const sqlCountersCreateIfAbsentByName = `-- name: counters.CreateIfAbsentByName
@@ -258,8 +258,8 @@ func (r *CounterRepo) CreateIfAbsentByName(ctx context.Context, n NewCounter) (C
 	if err := n.Validate(); err != nil {
 		return Counter{}, false, wrapErr(err, "counters.CreateIfAbsentByName", "counters")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCountersCreateIfAbsentByName, n, argsNewCounter, scanCounter)
-	return v, created, wrapErr(err, "counters.CreateIfAbsentByName", "counters")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCountersCreateIfAbsentByName, &n, argsNewCounter, scanCounter)
+	return *v, created, wrapErr(err, "counters.CreateIfAbsentByName", "counters")
 }
 
 var bulkCountersKeys = &runtime.Bulk[*string]{

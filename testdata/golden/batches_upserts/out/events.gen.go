@@ -66,7 +66,7 @@ func NewEventRepo(db runtime.DBTX) *EventRepo {
 
 var (
 	// ErrEventIDTaken matches a violation of the primary key (id).
-	ErrEventIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "events", "events_pkey", "primary_key")
+	ErrEventIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "events", Constraint: "events_pkey", Name: "primary_key"}
 )
 
 // Validate checks n against the columns of table events (see runtime.Validator).
@@ -162,8 +162,8 @@ func (r *EventRepo) Create(ctx context.Context, n NewEvent) (Event, error) {
 	if err := n.Validate(); err != nil {
 		return Event{}, wrapErr(err, "events.Create", "events")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlEventsCreate, n, argsNewEvent, scanEvent)
-	return v, wrapParamsErr(err, "events.Create", "events", []string{"name", "kind", "amount", "at", "payload", "ref", "code", "label", "label"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlEventsCreate, &n, argsNewEvent, scanEvent)
+	return *v, wrapParamsErr(err, "events.Create", "events", []string{"name", "kind", "amount", "at", "payload", "ref", "code", "label", "label"})
 }
 
 const sqlEventsFindByID = `-- name: events.FindByID replica=ok
@@ -173,8 +173,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table events with the given id, or
 // runtime.ErrNotFound.
 func (r *EventRepo) FindByID(ctx context.Context, id int64) (Event, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlEventsFindByID, id, runtime.Arg, scanEvent)
-	return v, wrapErr(err, "events.FindByID", "events")
+	v, err := runtime.QueryOne(ctx, r.db, sqlEventsFindByID, &id, runtime.Arg, scanEvent)
+	return *v, wrapErr(err, "events.FindByID", "events")
 }
 
 const sqlEventsFindAll = `-- name: events.FindAll replica=ok
@@ -232,8 +232,8 @@ func (r *EventRepo) Update(ctx context.Context, id int64, u EventUpdate) (Event,
 	if err := u.Validate(); err != nil {
 		return Event{}, wrapErr(err, "events.Update", "events")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateEvents, id, runtime.Arg, u, argsEventUpdate, scanEvent)
-	return v, wrapParamsErr(err, "events.Update", "events", []string{"id", "name", "kind", "amount", "at", "payload", "payload", "ref", "ref", "code", "label", "label"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateEvents, &id, runtime.Arg, &u, argsEventUpdate, scanEvent)
+	return *v, wrapParamsErr(err, "events.Update", "events", []string{"id", "name", "kind", "amount", "at", "payload", "payload", "ref", "ref", "code", "label", "label"})
 }
 
 const sqlEventsDelete = `-- name: events.Delete
@@ -242,7 +242,7 @@ DELETE FROM "events" WHERE "id" = $1`
 // Delete removes the row of table events with the given id and reports whether
 // there was one.
 func (r *EventRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlEventsDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlEventsDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "events.Delete", "events")
 }
 
@@ -265,7 +265,7 @@ func (r *EventRepo) FindByIDs(ctx context.Context, ids []int64) ([]Event, error)
 	if len(ids) == 0 {
 		return []Event{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlEventsFindByIDs, ids, runtime.Arg, scanEvent, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlEventsFindByIDs, &ids, runtime.Arg, scanEvent, len(ids))
 	return items, wrapErr(err, "events.FindByIDs", "events")
 }
 

@@ -51,9 +51,9 @@ func NewProductRepo(db runtime.DBTX) *ProductRepo {
 
 var (
 	// ErrProductSKUTaken matches a violation of the primary key (sku).
-	ErrProductSKUTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "products", "products_pkey", "primary_key")
+	ErrProductSKUTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "products", Constraint: "products_pkey", Name: "primary_key"}
 	// ErrProductCodeTaken matches a violation of the unique index on (code).
-	ErrProductCodeTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "products", "products_code_key", "unique(code)")
+	ErrProductCodeTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "products", Constraint: "products_code_key", Name: "unique(code)"}
 )
 
 // Validate checks n against the columns of table products (see runtime.Validator).
@@ -116,8 +116,8 @@ func (r *ProductRepo) Create(ctx context.Context, n NewProduct) (Product, error)
 	if err := n.Validate(); err != nil {
 		return Product{}, wrapErr(err, "products.Create", "products")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlProductsCreate, n, argsNewProduct, scanProduct)
-	return v, wrapParamsErr(err, "products.Create", "products", []string{"sku", "code", "active", "title", "stock"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlProductsCreate, &n, argsNewProduct, scanProduct)
+	return *v, wrapParamsErr(err, "products.Create", "products", []string{"sku", "code", "active", "title", "stock"})
 }
 
 const sqlProductsFindByID = `-- name: products.FindByID replica=ok
@@ -127,8 +127,8 @@ WHERE "sku" = $1`
 // FindByID returns the row of table products with the given sku, or
 // runtime.ErrNotFound.
 func (r *ProductRepo) FindByID(ctx context.Context, sku string) (Product, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlProductsFindByID, sku, runtime.Arg, scanProduct)
-	return v, wrapErr(err, "products.FindByID", "products")
+	v, err := runtime.QueryOne(ctx, r.db, sqlProductsFindByID, &sku, runtime.Arg, scanProduct)
+	return *v, wrapErr(err, "products.FindByID", "products")
 }
 
 const sqlProductsFindAll = `-- name: products.FindAll replica=ok
@@ -186,8 +186,8 @@ func (r *ProductRepo) Update(ctx context.Context, sku string, u ProductUpdate) (
 	if err := u.Validate(); err != nil {
 		return Product{}, wrapErr(err, "products.Update", "products")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateProducts, sku, runtime.Arg, u, argsProductUpdate, scanProduct)
-	return v, wrapParamsErr(err, "products.Update", "products", []string{"sku", "code", "active", "title", "stock"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateProducts, &sku, runtime.Arg, &u, argsProductUpdate, scanProduct)
+	return *v, wrapParamsErr(err, "products.Update", "products", []string{"sku", "code", "active", "title", "stock"})
 }
 
 const sqlProductsDelete = `-- name: products.Delete
@@ -196,7 +196,7 @@ DELETE FROM "products" WHERE "sku" = $1`
 // Delete removes the row of table products with the given sku and reports whether
 // there was one.
 func (r *ProductRepo) Delete(ctx context.Context, sku string) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlProductsDelete, sku, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlProductsDelete, &sku, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "products.Delete", "products")
 }
 
@@ -219,7 +219,7 @@ func (r *ProductRepo) FindByIDs(ctx context.Context, ids []string) ([]Product, e
 	if len(ids) == 0 {
 		return []Product{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlProductsFindByIDs, ids, runtime.Arg, scanProduct, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlProductsFindByIDs, &ids, runtime.Arg, scanProduct, len(ids))
 	return items, wrapErr(err, "products.FindByIDs", "products")
 }
 
@@ -284,8 +284,8 @@ func (r *ProductRepo) UpsertBySKU(ctx context.Context, n NewProduct) (Product, e
 	if err := n.Validate(); err != nil {
 		return Product{}, wrapErr(err, "products.UpsertBySKU", "products")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlProductsUpsertBySKU, n, argsNewProduct, scanProduct)
-	return v, wrapErr(err, "products.UpsertBySKU", "products")
+	v, err := runtime.QueryOne(ctx, r.db, sqlProductsUpsertBySKU, &n, argsNewProduct, scanProduct)
+	return *v, wrapErr(err, "products.UpsertBySKU", "products")
 }
 
 const sqlProductsCreateIfAbsentBySKU = `-- name: products.CreateIfAbsentBySKU
@@ -309,8 +309,8 @@ func (r *ProductRepo) CreateIfAbsentBySKU(ctx context.Context, n NewProduct) (Pr
 	if err := n.Validate(); err != nil {
 		return Product{}, false, wrapErr(err, "products.CreateIfAbsentBySKU", "products")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlProductsCreateIfAbsentBySKU, n, argsNewProduct, scanProduct)
-	return v, created, wrapErr(err, "products.CreateIfAbsentBySKU", "products")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlProductsCreateIfAbsentBySKU, &n, argsNewProduct, scanProduct)
+	return *v, created, wrapErr(err, "products.CreateIfAbsentBySKU", "products")
 }
 
 const sqlProductsUpsertByCode = `-- name: products.UpsertByCode
@@ -330,8 +330,8 @@ func (r *ProductRepo) UpsertByCode(ctx context.Context, n NewProduct) (Product, 
 	if err := n.Validate(); err != nil {
 		return Product{}, wrapErr(err, "products.UpsertByCode", "products")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlProductsUpsertByCode, n, argsNewProduct, scanProduct)
-	return v, wrapErr(err, "products.UpsertByCode", "products")
+	v, err := runtime.QueryOne(ctx, r.db, sqlProductsUpsertByCode, &n, argsNewProduct, scanProduct)
+	return *v, wrapErr(err, "products.UpsertByCode", "products")
 }
 
 const sqlProductsCreateIfAbsentByCode = `-- name: products.CreateIfAbsentByCode
@@ -356,8 +356,8 @@ func (r *ProductRepo) CreateIfAbsentByCode(ctx context.Context, n NewProduct) (P
 	if err := n.Validate(); err != nil {
 		return Product{}, false, wrapErr(err, "products.CreateIfAbsentByCode", "products")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlProductsCreateIfAbsentByCode, n, argsNewProduct, scanProduct)
-	return v, created, wrapErr(err, "products.CreateIfAbsentByCode", "products")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlProductsCreateIfAbsentByCode, &n, argsNewProduct, scanProduct)
+	return *v, created, wrapErr(err, "products.CreateIfAbsentByCode", "products")
 }
 
 // ProductKeyedUpdate is one row's key and changes for UpdateMany.

@@ -46,9 +46,9 @@ func NewSlotRepo(db runtime.DBTX) *SlotRepo {
 
 var (
 	// ErrSlotIDTaken matches a violation of the primary key (id).
-	ErrSlotIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "slots", "slots_pkey", "primary_key")
+	ErrSlotIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "slots", Constraint: "slots_pkey", Name: "primary_key"}
 	// ErrSlotDayRoomTaken matches a violation of the unique index on (day, room).
-	ErrSlotDayRoomTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "slots", "slots_day_room_key", "unique(day, room)")
+	ErrSlotDayRoomTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "slots", Constraint: "slots_day_room_key", Name: "unique(day, room)"}
 )
 
 // Validate checks n against the columns of table slots (see runtime.Validator).
@@ -106,8 +106,8 @@ func (r *SlotRepo) Create(ctx context.Context, n NewSlot) (Slot, error) {
 	if err := n.Validate(); err != nil {
 		return Slot{}, wrapErr(err, "slots.Create", "slots")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlSlotsCreate, n, argsNewSlot, scanSlot)
-	return v, wrapParamsErr(err, "slots.Create", "slots", []string{"day", "room", "booked_by"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlSlotsCreate, &n, argsNewSlot, scanSlot)
+	return *v, wrapParamsErr(err, "slots.Create", "slots", []string{"day", "room", "booked_by"})
 }
 
 const sqlSlotsFindByID = `-- name: slots.FindByID replica=ok
@@ -117,8 +117,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table slots with the given id, or
 // runtime.ErrNotFound.
 func (r *SlotRepo) FindByID(ctx context.Context, id int64) (Slot, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlSlotsFindByID, id, runtime.Arg, scanSlot)
-	return v, wrapErr(err, "slots.FindByID", "slots")
+	v, err := runtime.QueryOne(ctx, r.db, sqlSlotsFindByID, &id, runtime.Arg, scanSlot)
+	return *v, wrapErr(err, "slots.FindByID", "slots")
 }
 
 const sqlSlotsFindAll = `-- name: slots.FindAll replica=ok
@@ -175,8 +175,8 @@ func (r *SlotRepo) Update(ctx context.Context, id int64, u SlotUpdate) (Slot, er
 	if err := u.Validate(); err != nil {
 		return Slot{}, wrapErr(err, "slots.Update", "slots")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateSlots, id, runtime.Arg, u, argsSlotUpdate, scanSlot)
-	return v, wrapParamsErr(err, "slots.Update", "slots", []string{"id", "day", "room", "booked_by"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateSlots, &id, runtime.Arg, &u, argsSlotUpdate, scanSlot)
+	return *v, wrapParamsErr(err, "slots.Update", "slots", []string{"id", "day", "room", "booked_by"})
 }
 
 const sqlSlotsDelete = `-- name: slots.Delete
@@ -185,7 +185,7 @@ DELETE FROM "slots" WHERE "id" = $1`
 // Delete removes the row of table slots with the given id and reports whether
 // there was one.
 func (r *SlotRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlSlotsDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlSlotsDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "slots.Delete", "slots")
 }
 
@@ -208,7 +208,7 @@ func (r *SlotRepo) FindByIDs(ctx context.Context, ids []int64) ([]Slot, error) {
 	if len(ids) == 0 {
 		return []Slot{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlSlotsFindByIDs, ids, runtime.Arg, scanSlot, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlSlotsFindByIDs, &ids, runtime.Arg, scanSlot, len(ids))
 	return items, wrapErr(err, "slots.FindByIDs", "slots")
 }
 
@@ -268,8 +268,8 @@ func (r *SlotRepo) UpsertByDayAndRoom(ctx context.Context, n NewSlot) (Slot, err
 	if err := n.Validate(); err != nil {
 		return Slot{}, wrapErr(err, "slots.UpsertByDayAndRoom", "slots")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlSlotsUpsertByDayAndRoom, n, argsNewSlot, scanSlot)
-	return v, wrapErr(err, "slots.UpsertByDayAndRoom", "slots")
+	v, err := runtime.QueryOne(ctx, r.db, sqlSlotsUpsertByDayAndRoom, &n, argsNewSlot, scanSlot)
+	return *v, wrapErr(err, "slots.UpsertByDayAndRoom", "slots")
 }
 
 const sqlSlotsCreateIfAbsentByDayAndRoom = `-- name: slots.CreateIfAbsentByDayAndRoom
@@ -293,8 +293,8 @@ func (r *SlotRepo) CreateIfAbsentByDayAndRoom(ctx context.Context, n NewSlot) (S
 	if err := n.Validate(); err != nil {
 		return Slot{}, false, wrapErr(err, "slots.CreateIfAbsentByDayAndRoom", "slots")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlSlotsCreateIfAbsentByDayAndRoom, n, argsNewSlot, scanSlot)
-	return v, created, wrapErr(err, "slots.CreateIfAbsentByDayAndRoom", "slots")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlSlotsCreateIfAbsentByDayAndRoom, &n, argsNewSlot, scanSlot)
+	return *v, created, wrapErr(err, "slots.CreateIfAbsentByDayAndRoom", "slots")
 }
 
 // SlotKeyedUpdate is one row's key and changes for UpdateMany.

@@ -40,7 +40,7 @@ func NewTickRepo(db runtime.DBTX) *TickRepo {
 
 var (
 	// ErrTickIDTaken matches a violation of the primary key (id).
-	ErrTickIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "ticks", "ticks_pkey", "primary_key")
+	ErrTickIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "ticks", Constraint: "ticks_pkey", Name: "primary_key"}
 )
 
 // Validate checks n against the columns of table ticks (see runtime.Validator).
@@ -66,8 +66,8 @@ INSERT INTO "ticks" DEFAULT VALUES RETURNING "id", "created_at", "updated_at"`
 
 // Create inserts n into table ticks and returns the row as stored.
 func (r *TickRepo) Create(ctx context.Context, n NewTick) (Tick, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlTicksCreate, n, argsNewTick, scanTick)
-	return v, wrapParamsErr(err, "ticks.Create", "ticks", []string{})
+	v, err := runtime.QueryOne(ctx, r.db, sqlTicksCreate, &n, argsNewTick, scanTick)
+	return *v, wrapParamsErr(err, "ticks.Create", "ticks", []string{})
 }
 
 const sqlTicksFindByID = `-- name: ticks.FindByID replica=ok
@@ -77,8 +77,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table ticks with the given id, or
 // runtime.ErrNotFound.
 func (r *TickRepo) FindByID(ctx context.Context, id int64) (Tick, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlTicksFindByID, id, runtime.Arg, scanTick)
-	return v, wrapErr(err, "ticks.FindByID", "ticks")
+	v, err := runtime.QueryOne(ctx, r.db, sqlTicksFindByID, &id, runtime.Arg, scanTick)
+	return *v, wrapErr(err, "ticks.FindByID", "ticks")
 }
 
 const sqlTicksFindAll = `-- name: ticks.FindAll replica=ok
@@ -128,8 +128,8 @@ RETURNING "id", "created_at", "updated_at"`
 // and returns it as stored, or runtime.ErrNotFound. It sets updated_at to the
 // transaction's time.
 func (r *TickRepo) Update(ctx context.Context, id int64, u TickUpdate) (Tick, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlTicksUpdate, id, runtime.Arg, scanTick)
-	return v, wrapParamsErr(err, "ticks.Update", "ticks", []string{"id"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlTicksUpdate, &id, runtime.Arg, scanTick)
+	return *v, wrapParamsErr(err, "ticks.Update", "ticks", []string{"id"})
 }
 
 const sqlTicksDelete = `-- name: ticks.Delete
@@ -138,7 +138,7 @@ DELETE FROM "ticks" WHERE "id" = $1`
 // Delete removes the row of table ticks with the given id and reports whether
 // there was one.
 func (r *TickRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlTicksDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlTicksDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "ticks.Delete", "ticks")
 }
 
@@ -161,7 +161,7 @@ func (r *TickRepo) FindByIDs(ctx context.Context, ids []int64) ([]Tick, error) {
 	if len(ids) == 0 {
 		return []Tick{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlTicksFindByIDs, ids, runtime.Arg, scanTick, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlTicksFindByIDs, &ids, runtime.Arg, scanTick, len(ids))
 	return items, wrapErr(err, "ticks.FindByIDs", "ticks")
 }
 

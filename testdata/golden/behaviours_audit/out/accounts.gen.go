@@ -60,12 +60,12 @@ func NewAccountRepo(db runtime.DBTX) *AccountRepo {
 
 var (
 	// ErrAccountIDTaken matches a violation of the primary key (id).
-	ErrAccountIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "accounts", "accounts_pkey", "primary_key")
+	ErrAccountIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "accounts", Constraint: "accounts_pkey", Name: "primary_key"}
 	// ErrAccountOwnerTaken matches a violation of the unique column owner.
-	ErrAccountOwnerTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "accounts", "accounts_owner_key", "owner.unique")
+	ErrAccountOwnerTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "accounts", Constraint: "accounts_owner_key", Name: "owner.unique"}
 	// ErrAccountReferencedByEntry matches a delete or key change of a row that rows of
 	// entries reference.
-	ErrAccountReferencedByEntry = runtime.NewForeignKeySentinel("entries", "entries_account_id_fkey", "account_id.references", runtime.FKReferenced)
+	ErrAccountReferencedByEntry = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "entries", Constraint: "entries_account_id_fkey", Name: "account_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table accounts (see runtime.Validator).
@@ -143,8 +143,8 @@ func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error)
 		return Account{}, wrapErr(err, "accounts.Create", "accounts")
 	}
 	db := runtime.Acting(ctx, r.db)
-	v, err := runtime.QueryOne(ctx, db, sqlAccountsCreate, n, argsNewAccount, scanAccount)
-	return v, wrapParamsErr(err, "accounts.Create", "accounts", []string{"owner", "balance", "note"})
+	v, err := runtime.QueryOne(ctx, db, sqlAccountsCreate, &n, argsNewAccount, scanAccount)
+	return *v, wrapParamsErr(err, "accounts.Create", "accounts", []string{"owner", "balance", "note"})
 }
 
 const sqlAccountsFindByID = `-- name: accounts.FindByID replica=ok
@@ -158,8 +158,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table accounts with the given id, or
 // runtime.ErrNotFound.
 func (r *AccountRepo) FindByID(ctx context.Context, id int64) (Account, error) {
-	v, err := runtime.QueryOne(ctx, r.db, r.pick(sqlAccountsFindByID, sqlAccountsFindByIDWithDeleted), id, runtime.Arg, scanAccount)
-	return v, wrapErr(err, "accounts.FindByID", "accounts")
+	v, err := runtime.QueryOne(ctx, r.db, r.pick(sqlAccountsFindByID, sqlAccountsFindByIDWithDeleted), &id, runtime.Arg, scanAccount)
+	return *v, wrapErr(err, "accounts.FindByID", "accounts")
 }
 
 const sqlAccountsFindAll = `-- name: accounts.FindAll replica=ok
@@ -235,8 +235,8 @@ func (r *AccountRepo) Update(ctx context.Context, id int64, u AccountUpdate) (Ac
 		return Account{}, wrapErr(err, "accounts.Update", "accounts")
 	}
 	db := runtime.Acting(ctx, r.db)
-	v, err := runtime.UpdateOne(ctx, db, updateAccounts, id, runtime.Arg, u, argsAccountUpdate, scanAccount)
-	return v, wrapParamsErr(err, "accounts.Update", "accounts", []string{"id", "owner", "balance", "note", "note"})
+	v, err := runtime.UpdateOne(ctx, db, updateAccounts, &id, runtime.Arg, &u, argsAccountUpdate, scanAccount)
+	return *v, wrapParamsErr(err, "accounts.Update", "accounts", []string{"id", "owner", "balance", "note", "note"})
 }
 
 const sqlAccountsDelete = `-- name: accounts.Delete
@@ -251,7 +251,7 @@ WHERE "id" = $1 AND "deleted_at" IS NULL`
 // back or HardDelete removes it.
 func (r *AccountRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	tag, err := runtime.Exec(ctx, db, sqlAccountsDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, db, sqlAccountsDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "accounts.Delete", "accounts")
 }
 
@@ -275,7 +275,7 @@ DELETE FROM "accounts" WHERE "id" = $1`
 // deleted or not, and reports whether there was one.
 func (r *AccountRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	tag, err := runtime.Exec(ctx, db, sqlAccountsHardDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, db, sqlAccountsHardDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "accounts.HardDelete", "accounts")
 }
 
@@ -289,7 +289,7 @@ WHERE "id" = $1 AND "deleted_at" IS NOT NULL`
 // clears deleted_at) and reports whether a deleted row was restored.
 func (r *AccountRepo) Restore(ctx context.Context, id int64) (bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	tag, err := runtime.Exec(ctx, db, sqlAccountsRestore, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, db, sqlAccountsRestore, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "accounts.Restore", "accounts")
 }
 
@@ -350,7 +350,7 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, er
 	if len(ids) == 0 {
 		return []Account{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, r.pick(sqlAccountsFindByIDs, sqlAccountsFindByIDsWithDeleted), ids, runtime.Arg, scanAccount, len(ids))
+	items, err := runtime.Query(ctx, r.db, r.pick(sqlAccountsFindByIDs, sqlAccountsFindByIDsWithDeleted), &ids, runtime.Arg, scanAccount, len(ids))
 	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
 }
 
@@ -416,8 +416,8 @@ func (r *AccountRepo) UpsertByOwner(ctx context.Context, n NewAccount) (Account,
 		return Account{}, wrapErr(err, "accounts.UpsertByOwner", "accounts")
 	}
 	db := runtime.Acting(ctx, r.db)
-	v, err := runtime.QueryOne(ctx, db, sqlAccountsUpsertByOwner, n, argsNewAccount, scanAccount)
-	return v, wrapErr(err, "accounts.UpsertByOwner", "accounts")
+	v, err := runtime.QueryOne(ctx, db, sqlAccountsUpsertByOwner, &n, argsNewAccount, scanAccount)
+	return *v, wrapErr(err, "accounts.UpsertByOwner", "accounts")
 }
 
 const sqlAccountsCreateIfAbsentByOwner = `-- name: accounts.CreateIfAbsentByOwner
@@ -443,8 +443,8 @@ func (r *AccountRepo) CreateIfAbsentByOwner(ctx context.Context, n NewAccount) (
 		return Account{}, false, wrapErr(err, "accounts.CreateIfAbsentByOwner", "accounts")
 	}
 	db := runtime.Acting(ctx, r.db)
-	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlAccountsCreateIfAbsentByOwner, n, argsNewAccount, scanAccount)
-	return v, created, wrapErr(err, "accounts.CreateIfAbsentByOwner", "accounts")
+	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlAccountsCreateIfAbsentByOwner, &n, argsNewAccount, scanAccount)
+	return *v, created, wrapErr(err, "accounts.CreateIfAbsentByOwner", "accounts")
 }
 
 // AccountKeyedUpdate is one row's key and changes for UpdateMany.

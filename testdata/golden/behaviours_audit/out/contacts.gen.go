@@ -56,10 +56,10 @@ func NewContactRepo(db runtime.DBTX) *ContactRepo {
 
 var (
 	// ErrContactIDTaken matches a violation of the primary key (id).
-	ErrContactIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "contacts", "contacts_pkey", "primary_key")
+	ErrContactIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "contacts", Constraint: "contacts_pkey", Name: "primary_key"}
 	// ErrContactCustomerIDNotFound matches a write whose customer_id names no row of
 	// customers of the same org_id.
-	ErrContactCustomerIDNotFound = runtime.NewForeignKeySentinel("contacts", "contacts_customer_id_fkey", "customer_id.references", runtime.FKMissing)
+	ErrContactCustomerIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "contacts", Constraint: "contacts_customer_id_fkey", Name: "customer_id.references", FK: runtime.FKMissing}
 )
 
 // Validate checks n against the columns of table contacts (see runtime.Validator).
@@ -114,8 +114,8 @@ func (r *ContactRepo) Create(ctx context.Context, n NewContact) (Contact, error)
 		return Contact{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, err := runtime.QueryOne(ctx, db, sqlContactsCreate, n, argsNewContact, scanContact, tenant)
-	return v, wrapParamsErr(err, "contacts.Create", "contacts", []string{"customer_id", "phone"})
+	v, err := runtime.QueryOne(ctx, db, sqlContactsCreate, &n, argsNewContact, scanContact, tenant)
+	return *v, wrapParamsErr(err, "contacts.Create", "contacts", []string{"customer_id", "phone"})
 }
 
 const sqlContactsFindByID = `-- name: contacts.FindByID replica=ok
@@ -130,8 +130,8 @@ func (r *ContactRepo) FindByID(ctx context.Context, id int64) (Contact, error) {
 		return Contact{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlContactsFindByID, id, runtime.Arg, scanContact, tenant)
-	return v, wrapErr(err, "contacts.FindByID", "contacts")
+	v, err := runtime.QueryOne(ctx, db, sqlContactsFindByID, &id, runtime.Arg, scanContact, tenant)
+	return *v, wrapErr(err, "contacts.FindByID", "contacts")
 }
 
 const sqlContactsFindAll = `-- name: contacts.FindAll replica=ok
@@ -216,8 +216,8 @@ func (r *ContactRepo) Update(ctx context.Context, id int64, u ContactUpdate) (Co
 		return Contact{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, err := runtime.UpdateOne(ctx, db, updateContacts, id, runtime.Arg, u, argsContactUpdate, scanContact, tenant)
-	return v, wrapParamsErr(err, "contacts.Update", "contacts", []string{"id", "customer_id", "phone"})
+	v, err := runtime.UpdateOne(ctx, db, updateContacts, &id, runtime.Arg, &u, argsContactUpdate, scanContact, tenant)
+	return *v, wrapParamsErr(err, "contacts.Update", "contacts", []string{"id", "customer_id", "phone"})
 }
 
 const sqlContactsDelete = `-- name: contacts.Delete
@@ -231,7 +231,7 @@ func (r *ContactRepo) Delete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	tag, err := runtime.Exec(ctx, db, sqlContactsDelete, id, runtime.Arg, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlContactsDelete, &id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "contacts.Delete", "contacts")
 }
 
@@ -286,7 +286,7 @@ func (r *ContactRepo) FindByIDs(ctx context.Context, ids []int64) ([]Contact, er
 	if len(ids) == 0 {
 		return []Contact{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlContactsFindByIDs, ids, runtime.Arg, scanContact, len(ids), tenant)
+	items, err := runtime.Query(ctx, db, sqlContactsFindByIDs, &ids, runtime.Arg, scanContact, len(ids), tenant)
 	return items, wrapErr(err, "contacts.FindByIDs", "contacts")
 }
 
@@ -446,7 +446,7 @@ func (r *ContactRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlContactsListByCustomerID, customerID, runtime.Arg, scanContact, 0, tenant)
+	items, err := runtime.Query(ctx, db, sqlContactsListByCustomerID, &customerID, runtime.Arg, scanContact, 0, tenant)
 	return items, wrapErr(err, "contacts.ListByCustomerID", "contacts")
 }
 

@@ -57,10 +57,10 @@ func NewCustomerRepo(db runtime.DBTX) *CustomerRepo {
 
 var (
 	// ErrCustomerIDTaken matches a violation of the primary key (id).
-	ErrCustomerIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "customers", "customers_pkey", "primary_key")
+	ErrCustomerIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "customers", Constraint: "customers_pkey", Name: "primary_key"}
 	// ErrCustomerReferencedByContact matches a delete or key change of a row that rows
 	// of contacts reference.
-	ErrCustomerReferencedByContact = runtime.NewForeignKeySentinel("contacts", "contacts_customer_id_fkey", "customer_id.references", runtime.FKReferenced)
+	ErrCustomerReferencedByContact = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "contacts", Constraint: "contacts_customer_id_fkey", Name: "customer_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table customers (see
@@ -120,8 +120,8 @@ func (r *CustomerRepo) Create(ctx context.Context, n NewCustomer) (Customer, err
 		return Customer{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, err := runtime.QueryOne(ctx, db, sqlCustomersCreate, n, argsNewCustomer, scanCustomer, tenant)
-	return v, wrapParamsErr(err, "customers.Create", "customers", []string{"id", "name", "email"})
+	v, err := runtime.QueryOne(ctx, db, sqlCustomersCreate, &n, argsNewCustomer, scanCustomer, tenant)
+	return *v, wrapParamsErr(err, "customers.Create", "customers", []string{"id", "name", "email"})
 }
 
 const sqlCustomersFindByID = `-- name: customers.FindByID replica=ok
@@ -136,8 +136,8 @@ func (r *CustomerRepo) FindByID(ctx context.Context, id uuid.UUID) (Customer, er
 		return Customer{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlCustomersFindByID, id, runtime.Arg, scanCustomer, tenant)
-	return v, wrapErr(err, "customers.FindByID", "customers")
+	v, err := runtime.QueryOne(ctx, db, sqlCustomersFindByID, &id, runtime.Arg, scanCustomer, tenant)
+	return *v, wrapErr(err, "customers.FindByID", "customers")
 }
 
 const sqlCustomersFindAll = `-- name: customers.FindAll replica=ok
@@ -222,8 +222,8 @@ func (r *CustomerRepo) Update(ctx context.Context, id uuid.UUID, u CustomerUpdat
 		return Customer{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, err := runtime.UpdateOne(ctx, db, updateCustomers, id, runtime.Arg, u, argsCustomerUpdate, scanCustomer, tenant)
-	return v, wrapParamsErr(err, "customers.Update", "customers", []string{"id", "name", "email"})
+	v, err := runtime.UpdateOne(ctx, db, updateCustomers, &id, runtime.Arg, &u, argsCustomerUpdate, scanCustomer, tenant)
+	return *v, wrapParamsErr(err, "customers.Update", "customers", []string{"id", "name", "email"})
 }
 
 const sqlCustomersDelete = `-- name: customers.Delete
@@ -237,7 +237,7 @@ func (r *CustomerRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 		return false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	tag, err := runtime.Exec(ctx, db, sqlCustomersDelete, id, runtime.Arg, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlCustomersDelete, &id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "customers.Delete", "customers")
 }
 
@@ -292,7 +292,7 @@ func (r *CustomerRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Custom
 	if len(ids) == 0 {
 		return []Customer{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlCustomersFindByIDs, ids, runtime.Arg, scanCustomer, len(ids), tenant)
+	items, err := runtime.Query(ctx, db, sqlCustomersFindByIDs, &ids, runtime.Arg, scanCustomer, len(ids), tenant)
 	return items, wrapErr(err, "customers.FindByIDs", "customers")
 }
 

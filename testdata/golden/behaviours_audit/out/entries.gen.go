@@ -60,10 +60,10 @@ func NewEntryRepo(db runtime.DBTX) *EntryRepo {
 var (
 	// ErrEntryAccountIDSeqTaken matches a violation of the primary key (account_id,
 	// seq).
-	ErrEntryAccountIDSeqTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "entries", "entries_pkey", "primary_key")
+	ErrEntryAccountIDSeqTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "entries", Constraint: "entries_pkey", Name: "primary_key"}
 	// ErrEntryAccountIDNotFound matches a write whose account_id names no row of
 	// accounts.
-	ErrEntryAccountIDNotFound = runtime.NewForeignKeySentinel("entries", "entries_account_id_fkey", "account_id.references", runtime.FKMissing)
+	ErrEntryAccountIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "entries", Constraint: "entries_account_id_fkey", Name: "account_id.references", FK: runtime.FKMissing}
 )
 
 // Validate checks n against the columns of table entries (see runtime.Validator).
@@ -116,8 +116,8 @@ func (r *EntryRepo) Create(ctx context.Context, n NewEntry) (Entry, error) {
 		return Entry{}, wrapErr(err, "entries.Create", "entries")
 	}
 	db := runtime.Acting(ctx, r.db)
-	v, err := runtime.QueryOne(ctx, db, sqlEntriesCreate, n, argsNewEntry, scanEntry)
-	return v, wrapParamsErr(err, "entries.Create", "entries", []string{"account_id", "seq", "amount", "memo"})
+	v, err := runtime.QueryOne(ctx, db, sqlEntriesCreate, &n, argsNewEntry, scanEntry)
+	return *v, wrapParamsErr(err, "entries.Create", "entries", []string{"account_id", "seq", "amount", "memo"})
 }
 
 const sqlEntriesFindByID = `-- name: entries.FindByID replica=ok
@@ -127,8 +127,8 @@ WHERE "account_id" = $1 AND "seq" = $2`
 // FindByID returns the row of table entries with the given accountID and seq, or
 // runtime.ErrNotFound.
 func (r *EntryRepo) FindByID(ctx context.Context, accountID int64, seq int32) (Entry, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlEntriesFindByID, accountID, runtime.Arg, scanEntry, seq)
-	return v, wrapErr(err, "entries.FindByID", "entries")
+	v, err := runtime.QueryOne(ctx, r.db, sqlEntriesFindByID, &accountID, runtime.Arg, scanEntry, seq)
+	return *v, wrapErr(err, "entries.FindByID", "entries")
 }
 
 const sqlEntriesFindAll = `-- name: entries.FindAll replica=ok
@@ -200,14 +200,14 @@ func (r *EntryRepo) Update(ctx context.Context, accountID int64, seq int32, vers
 		return Entry{}, wrapErr(err, "entries.Update", "entries")
 	}
 	db := runtime.Acting(ctx, r.db)
-	v, err := runtime.UpdateOne(ctx, db, updateEntries, accountID, runtime.Arg, u, argsEntryUpdate, scanEntry, seq, version)
+	v, err := runtime.UpdateOne(ctx, db, updateEntries, &accountID, runtime.Arg, &u, argsEntryUpdate, scanEntry, seq, version)
 	if errors.Is(err, pgx.ErrNoRows) {
 		// No row matched: a stale version is a conflict; a missing row stays not found.
 		if stale := runtime.StaleVersion(ctx, db, "entries.Update", "entries", sqlEntriesExists, accountID, seq); stale != nil {
 			err = stale
 		}
 	}
-	return v, wrapParamsErr(err, "entries.Update", "entries", []string{"account_id", "seq", "amount", "memo"})
+	return *v, wrapParamsErr(err, "entries.Update", "entries", []string{"account_id", "seq", "amount", "memo"})
 }
 
 const sqlEntriesDelete = `-- name: entries.Delete
@@ -219,7 +219,7 @@ DELETE FROM "entries" WHERE "account_id" = $1 AND "seq" = $2 AND "version" = $3`
 // runtime.ErrStaleVersion.
 func (r *EntryRepo) Delete(ctx context.Context, accountID int64, seq int32, version int64) (bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	tag, err := runtime.Exec(ctx, db, sqlEntriesDelete, accountID, runtime.Arg, seq, version)
+	tag, err := runtime.Exec(ctx, db, sqlEntriesDelete, &accountID, runtime.Arg, seq, version)
 	if err != nil || tag.RowsAffected() > 0 {
 		return err == nil, wrapErr(err, "entries.Delete", "entries")
 	}
@@ -314,8 +314,8 @@ func (r *EntryRepo) UpsertByAccountIDAndSeq(ctx context.Context, n NewEntry) (En
 		return Entry{}, wrapErr(err, "entries.UpsertByAccountIDAndSeq", "entries")
 	}
 	db := runtime.Acting(ctx, r.db)
-	v, err := runtime.QueryOne(ctx, db, sqlEntriesUpsertByAccountIDAndSeq, n, argsNewEntry, scanEntry)
-	return v, wrapErr(err, "entries.UpsertByAccountIDAndSeq", "entries")
+	v, err := runtime.QueryOne(ctx, db, sqlEntriesUpsertByAccountIDAndSeq, &n, argsNewEntry, scanEntry)
+	return *v, wrapErr(err, "entries.UpsertByAccountIDAndSeq", "entries")
 }
 
 const sqlEntriesCreateIfAbsentByAccountIDAndSeq = `-- name: entries.CreateIfAbsentByAccountIDAndSeq
@@ -341,8 +341,8 @@ func (r *EntryRepo) CreateIfAbsentByAccountIDAndSeq(ctx context.Context, n NewEn
 		return Entry{}, false, wrapErr(err, "entries.CreateIfAbsentByAccountIDAndSeq", "entries")
 	}
 	db := runtime.Acting(ctx, r.db)
-	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlEntriesCreateIfAbsentByAccountIDAndSeq, n, argsNewEntry, scanEntry)
-	return v, created, wrapErr(err, "entries.CreateIfAbsentByAccountIDAndSeq", "entries")
+	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlEntriesCreateIfAbsentByAccountIDAndSeq, &n, argsNewEntry, scanEntry)
+	return *v, created, wrapErr(err, "entries.CreateIfAbsentByAccountIDAndSeq", "entries")
 }
 
 // EntryKey is the primary key of a row of table entries.
@@ -480,7 +480,7 @@ WHERE "account_id" = $1 ORDER BY "account_id", "seq"`
 // ListByAccountID returns the rows of table entries whose account_id is accountID,
 // in primary key order.
 func (r *EntryRepo) ListByAccountID(ctx context.Context, accountID int64) ([]Entry, error) {
-	items, err := runtime.Query(ctx, r.db, sqlEntriesListByAccountID, accountID, runtime.Arg, scanEntry, 0)
+	items, err := runtime.Query(ctx, r.db, sqlEntriesListByAccountID, &accountID, runtime.Arg, scanEntry, 0)
 	return items, wrapErr(err, "entries.ListByAccountID", "entries")
 }
 

@@ -45,7 +45,7 @@ func NewNoteRepo(db runtime.DBTX) *NoteRepo {
 
 var (
 	// ErrNoteIDTaken matches a violation of the primary key (id).
-	ErrNoteIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "notes", "notes_pkey", "primary_key")
+	ErrNoteIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "notes", Constraint: "notes_pkey", Name: "primary_key"}
 )
 
 // Validate checks n against the columns of table notes (see runtime.Validator).
@@ -100,8 +100,8 @@ func (r *NoteRepo) Create(ctx context.Context, n NewNote) (Note, error) {
 		return Note{}, wrapErr(err, "notes.Create", "notes")
 	}
 	db := runtime.Acting(ctx, r.db)
-	v, err := runtime.QueryOne(ctx, db, sqlNotesCreate, n, argsNewNote, scanNote)
-	return v, wrapParamsErr(err, "notes.Create", "notes", []string{"tags"})
+	v, err := runtime.QueryOne(ctx, db, sqlNotesCreate, &n, argsNewNote, scanNote)
+	return *v, wrapParamsErr(err, "notes.Create", "notes", []string{"tags"})
 }
 
 const sqlNotesFindByID = `-- name: notes.FindByID replica=ok
@@ -111,8 +111,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table notes with the given id, or
 // runtime.ErrNotFound.
 func (r *NoteRepo) FindByID(ctx context.Context, id int64) (Note, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlNotesFindByID, id, runtime.Arg, scanNote)
-	return v, wrapErr(err, "notes.FindByID", "notes")
+	v, err := runtime.QueryOne(ctx, r.db, sqlNotesFindByID, &id, runtime.Arg, scanNote)
+	return *v, wrapErr(err, "notes.FindByID", "notes")
 }
 
 const sqlNotesFindAll = `-- name: notes.FindAll replica=ok
@@ -170,8 +170,8 @@ func (r *NoteRepo) Update(ctx context.Context, id int64, u NoteUpdate) (Note, er
 		return Note{}, wrapErr(err, "notes.Update", "notes")
 	}
 	db := runtime.Acting(ctx, r.db)
-	v, err := runtime.UpdateOne(ctx, db, updateNotes, id, runtime.Arg, u, argsNoteUpdate, scanNote)
-	return v, wrapParamsErr(err, "notes.Update", "notes", []string{"id", "tags"})
+	v, err := runtime.UpdateOne(ctx, db, updateNotes, &id, runtime.Arg, &u, argsNoteUpdate, scanNote)
+	return *v, wrapParamsErr(err, "notes.Update", "notes", []string{"id", "tags"})
 }
 
 const sqlNotesDelete = `-- name: notes.Delete
@@ -181,7 +181,7 @@ DELETE FROM "notes" WHERE "id" = $1`
 // there was one.
 func (r *NoteRepo) Delete(ctx context.Context, id int64) (bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	tag, err := runtime.Exec(ctx, db, sqlNotesDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, db, sqlNotesDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "notes.Delete", "notes")
 }
 
@@ -219,7 +219,7 @@ func (r *NoteRepo) FindByIDs(ctx context.Context, ids []int64) ([]Note, error) {
 	if len(ids) == 0 {
 		return []Note{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlNotesFindByIDs, ids, runtime.Arg, scanNote, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlNotesFindByIDs, &ids, runtime.Arg, scanNote, len(ids))
 	return items, wrapErr(err, "notes.FindByIDs", "notes")
 }
 

@@ -51,10 +51,10 @@ func NewPartRepo(db runtime.DBTX) *PartRepo {
 
 var (
 	// ErrPartIDTaken matches a violation of the primary key (id).
-	ErrPartIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "parts", "parts_pkey", "primary_key")
+	ErrPartIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "parts", Constraint: "parts_pkey", Name: "primary_key"}
 	// ErrPartThingIDNotFound matches a write whose thing_id names no row of things of
 	// the same owner.
-	ErrPartThingIDNotFound = runtime.NewForeignKeySentinel("parts", "parts_thing_id_fkey", "thing_id.references", runtime.FKMissing)
+	ErrPartThingIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "parts", Constraint: "parts_thing_id_fkey", Name: "thing_id.references", FK: runtime.FKMissing}
 )
 
 // Validate checks n against the columns of table parts (see runtime.Validator).
@@ -109,8 +109,8 @@ func (r *PartRepo) Create(ctx context.Context, n NewPart) (Part, error) {
 		return Part{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlPartsCreate, n, argsNewPart, scanPart, tenant)
-	return v, wrapParamsErr(err, "parts.Create", "parts", []string{"thing_id", "body"})
+	v, err := runtime.QueryOne(ctx, db, sqlPartsCreate, &n, argsNewPart, scanPart, tenant)
+	return *v, wrapParamsErr(err, "parts.Create", "parts", []string{"thing_id", "body"})
 }
 
 const sqlPartsFindByID = `-- name: parts.FindByID replica=ok
@@ -125,8 +125,8 @@ func (r *PartRepo) FindByID(ctx context.Context, id int64) (Part, error) {
 		return Part{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlPartsFindByID, id, runtime.Arg, scanPart, tenant)
-	return v, wrapErr(err, "parts.FindByID", "parts")
+	v, err := runtime.QueryOne(ctx, db, sqlPartsFindByID, &id, runtime.Arg, scanPart, tenant)
+	return *v, wrapErr(err, "parts.FindByID", "parts")
 }
 
 const sqlPartsFindAll = `-- name: parts.FindAll replica=ok
@@ -210,8 +210,8 @@ func (r *PartRepo) Update(ctx context.Context, id int64, u PartUpdate) (Part, er
 		return Part{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.UpdateOne(ctx, db, updateParts, id, runtime.Arg, u, argsPartUpdate, scanPart, tenant)
-	return v, wrapParamsErr(err, "parts.Update", "parts", []string{"id", "thing_id", "body"})
+	v, err := runtime.UpdateOne(ctx, db, updateParts, &id, runtime.Arg, &u, argsPartUpdate, scanPart, tenant)
+	return *v, wrapParamsErr(err, "parts.Update", "parts", []string{"id", "thing_id", "body"})
 }
 
 const sqlPartsDelete = `-- name: parts.Delete
@@ -225,7 +225,7 @@ func (r *PartRepo) Delete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlPartsDelete, id, runtime.Arg, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlPartsDelete, &id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "parts.Delete", "parts")
 }
 
@@ -259,7 +259,7 @@ func (r *PartRepo) FindByIDs(ctx context.Context, ids []int64) ([]Part, error) {
 	if len(ids) == 0 {
 		return []Part{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlPartsFindByIDs, ids, runtime.Arg, scanPart, len(ids), tenant)
+	items, err := runtime.Query(ctx, db, sqlPartsFindByIDs, &ids, runtime.Arg, scanPart, len(ids), tenant)
 	return items, wrapErr(err, "parts.FindByIDs", "parts")
 }
 
@@ -419,7 +419,7 @@ func (r *PartRepo) ListByThingID(ctx context.Context, thingID int64) ([]Part, er
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlPartsListByThingID, thingID, runtime.Arg, scanPart, 0, tenant)
+	items, err := runtime.Query(ctx, db, sqlPartsListByThingID, &thingID, runtime.Arg, scanPart, 0, tenant)
 	return items, wrapErr(err, "parts.ListByThingID", "parts")
 }
 

@@ -47,7 +47,7 @@ func NewPlainRepo(db runtime.DBTX) *PlainRepo {
 
 var (
 	// ErrPlainNameTaken matches a violation of the primary key (name).
-	ErrPlainNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "plain", "plain_pkey", "primary_key")
+	ErrPlainNameTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "plain", Constraint: "plain_pkey", Name: "primary_key"}
 )
 
 // Validate checks n against the columns of table plain (see runtime.Validator).
@@ -115,8 +115,8 @@ func (r *PlainRepo) Create(ctx context.Context, n NewPlain) (Plain, error) {
 	if err := n.Validate(); err != nil {
 		return Plain{}, wrapErr(err, "plain.Create", "plain")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlPlainCreate, n, argsNewPlain, scanPlain)
-	return v, wrapParamsErr(err, "plain.Create", "plain", []string{"name", "label", "words", "doc"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlPlainCreate, &n, argsNewPlain, scanPlain)
+	return *v, wrapParamsErr(err, "plain.Create", "plain", []string{"name", "label", "words", "doc"})
 }
 
 const sqlPlainFindByID = `-- name: plain.FindByID replica=ok
@@ -126,8 +126,8 @@ WHERE "name" = $1`
 // FindByID returns the row of table plain with the given name, or
 // runtime.ErrNotFound.
 func (r *PlainRepo) FindByID(ctx context.Context, name string) (Plain, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlPlainFindByID, name, runtime.Arg, scanPlain)
-	return v, wrapErr(err, "plain.FindByID", "plain")
+	v, err := runtime.QueryOne(ctx, r.db, sqlPlainFindByID, &name, runtime.Arg, scanPlain)
+	return *v, wrapErr(err, "plain.FindByID", "plain")
 }
 
 const sqlPlainFindAll = `-- name: plain.FindAll replica=ok
@@ -185,8 +185,8 @@ func (r *PlainRepo) Update(ctx context.Context, name string, u PlainUpdate) (Pla
 	if err := u.Validate(); err != nil {
 		return Plain{}, wrapErr(err, "plain.Update", "plain")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updatePlain, name, runtime.Arg, u, argsPlainUpdate, scanPlain)
-	return v, wrapParamsErr(err, "plain.Update", "plain", []string{"name", "label", "words", "words", "doc", "doc"})
+	v, err := runtime.UpdateOne(ctx, r.db, updatePlain, &name, runtime.Arg, &u, argsPlainUpdate, scanPlain)
+	return *v, wrapParamsErr(err, "plain.Update", "plain", []string{"name", "label", "words", "words", "doc", "doc"})
 }
 
 const sqlPlainDelete = `-- name: plain.Delete
@@ -195,7 +195,7 @@ DELETE FROM "plain" WHERE "name" = $1`
 // Delete removes the row of table plain with the given name and reports whether
 // there was one.
 func (r *PlainRepo) Delete(ctx context.Context, name string) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlPlainDelete, name, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlPlainDelete, &name, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "plain.Delete", "plain")
 }
 
@@ -218,7 +218,7 @@ func (r *PlainRepo) FindByIDs(ctx context.Context, ids []string) ([]Plain, error
 	if len(ids) == 0 {
 		return []Plain{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlPlainFindByIDs, ids, runtime.Arg, scanPlain, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlPlainFindByIDs, &ids, runtime.Arg, scanPlain, len(ids))
 	return items, wrapErr(err, "plain.FindByIDs", "plain")
 }
 
@@ -263,8 +263,8 @@ func (r *PlainRepo) UpsertByName(ctx context.Context, n NewPlain) (Plain, error)
 	if err := n.Validate(); err != nil {
 		return Plain{}, wrapErr(err, "plain.UpsertByName", "plain")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlPlainUpsertByName, n, argsNewPlain, scanPlain)
-	return v, wrapErr(err, "plain.UpsertByName", "plain")
+	v, err := runtime.QueryOne(ctx, r.db, sqlPlainUpsertByName, &n, argsNewPlain, scanPlain)
+	return *v, wrapErr(err, "plain.UpsertByName", "plain")
 }
 
 const sqlPlainCreateIfAbsentByName = `-- name: plain.CreateIfAbsentByName
@@ -288,8 +288,8 @@ func (r *PlainRepo) CreateIfAbsentByName(ctx context.Context, n NewPlain) (Plain
 	if err := n.Validate(); err != nil {
 		return Plain{}, false, wrapErr(err, "plain.CreateIfAbsentByName", "plain")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlPlainCreateIfAbsentByName, n, argsNewPlain, scanPlain)
-	return v, created, wrapErr(err, "plain.CreateIfAbsentByName", "plain")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlPlainCreateIfAbsentByName, &n, argsNewPlain, scanPlain)
+	return *v, created, wrapErr(err, "plain.CreateIfAbsentByName", "plain")
 }
 
 // PlainKeyedUpdate is one row's key and changes for UpdateMany.

@@ -82,12 +82,12 @@ func NewThingRepo(db runtime.DBTX) *ThingRepo {
 
 var (
 	// ErrThingIDTaken matches a violation of the primary key (id).
-	ErrThingIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "things", "things_pkey", "primary_key")
+	ErrThingIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "things", Constraint: "things_pkey", Name: "primary_key"}
 	// ErrThingOwnerKeyTaken matches a violation of the unique index on (owner, key).
-	ErrThingOwnerKeyTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "things", "things_owner_key_key", "unique(owner, key)")
+	ErrThingOwnerKeyTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "things", Constraint: "things_owner_key_key", Name: "unique(owner, key)"}
 	// ErrThingReferencedByPart matches a delete or key change of a row that rows of
 	// parts reference.
-	ErrThingReferencedByPart = runtime.NewForeignKeySentinel("parts", "parts_thing_id_fkey", "thing_id.references", runtime.FKReferenced)
+	ErrThingReferencedByPart = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "parts", Constraint: "parts_thing_id_fkey", Name: "thing_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table things (see runtime.Validator).
@@ -201,8 +201,8 @@ func (r *ThingRepo) Create(ctx context.Context, n NewThing) (Thing, error) {
 		return Thing{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, err := runtime.QueryOne(ctx, db, sqlThingsCreate, n, argsNewThing, scanThing, tenant)
-	return v, wrapParamsErr(err, "things.Create", "things", []string{"key", "name", "code", "tags", "doc", "note"})
+	v, err := runtime.QueryOne(ctx, db, sqlThingsCreate, &n, argsNewThing, scanThing, tenant)
+	return *v, wrapParamsErr(err, "things.Create", "things", []string{"key", "name", "code", "tags", "doc", "note"})
 }
 
 const sqlThingsFindByID = `-- name: things.FindByID replica=ok
@@ -221,8 +221,8 @@ func (r *ThingRepo) FindByID(ctx context.Context, id int64) (Thing, error) {
 		return Thing{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, r.pick(sqlThingsFindByID, sqlThingsFindByIDWithDeleted), id, runtime.Arg, scanThing, tenant)
-	return v, wrapErr(err, "things.FindByID", "things")
+	v, err := runtime.QueryOne(ctx, db, r.pick(sqlThingsFindByID, sqlThingsFindByIDWithDeleted), &id, runtime.Arg, scanThing, tenant)
+	return *v, wrapErr(err, "things.FindByID", "things")
 }
 
 const sqlThingsFindAll = `-- name: things.FindAll replica=ok
@@ -334,14 +334,14 @@ func (r *ThingRepo) Update(ctx context.Context, id int64, version int64, u Thing
 		return Thing{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, err := runtime.UpdateOne(ctx, db, updateThings, id, runtime.Arg, u, argsThingUpdate, scanThing, version, tenant)
+	v, err := runtime.UpdateOne(ctx, db, updateThings, &id, runtime.Arg, &u, argsThingUpdate, scanThing, version, tenant)
 	if errors.Is(err, pgx.ErrNoRows) {
 		// No row matched: a stale version is a conflict; a missing row stays not found.
 		if stale := runtime.StaleVersion(ctx, db, "things.Update", "things", sqlThingsExists, id, tenant); stale != nil {
 			err = stale
 		}
 	}
-	return v, wrapParamsErr(err, "things.Update", "things", []string{"id", "key", "name", "code", "code", "tags", "doc", "doc", "note", "note"})
+	return *v, wrapParamsErr(err, "things.Update", "things", []string{"id", "key", "name", "code", "code", "tags", "doc", "doc", "note", "note"})
 }
 
 const sqlThingsDelete = `-- name: things.Delete
@@ -363,7 +363,7 @@ func (r *ThingRepo) Delete(ctx context.Context, id int64, version int64) (bool, 
 		return false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	tag, err := runtime.Exec(ctx, db, sqlThingsDelete, id, runtime.Arg, version, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlThingsDelete, &id, runtime.Arg, version, tenant)
 	if err != nil || tag.RowsAffected() > 0 {
 		return err == nil, wrapErr(err, "things.Delete", "things")
 	}
@@ -401,7 +401,7 @@ func (r *ThingRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	tag, err := runtime.Exec(ctx, db, sqlThingsHardDelete, id, runtime.Arg, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlThingsHardDelete, &id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "things.HardDelete", "things")
 }
 
@@ -420,7 +420,7 @@ func (r *ThingRepo) Restore(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	tag, err := runtime.Exec(ctx, db, sqlThingsRestore, id, runtime.Arg, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlThingsRestore, &id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "things.Restore", "things")
 }
 
@@ -500,7 +500,7 @@ func (r *ThingRepo) FindByIDs(ctx context.Context, ids []int64) ([]Thing, error)
 	if len(ids) == 0 {
 		return []Thing{}, nil
 	}
-	items, err := runtime.Query(ctx, db, r.pick(sqlThingsFindByIDs, sqlThingsFindByIDsWithDeleted), ids, runtime.Arg, scanThing, len(ids), tenant)
+	items, err := runtime.Query(ctx, db, r.pick(sqlThingsFindByIDs, sqlThingsFindByIDsWithDeleted), &ids, runtime.Arg, scanThing, len(ids), tenant)
 	return items, wrapErr(err, "things.FindByIDs", "things")
 }
 
@@ -566,11 +566,11 @@ func (r *ThingRepo) UpsertByOwnerAndKey(ctx context.Context, n NewThing) (Thing,
 		return Thing{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, err := runtime.Retry(ctx, db, sqlThingsUpsertByOwnerAndKey, n, argsNewThing, scanThing, tenant)
+	v, err := runtime.Retry(ctx, db, sqlThingsUpsertByOwnerAndKey, &n, argsNewThing, scanThing, tenant)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Thing{}, runtime.NewHiddenKeyError("things.UpsertByOwnerAndKey", "things")
 	}
-	return v, wrapErr(err, "things.UpsertByOwnerAndKey", "things")
+	return *v, wrapErr(err, "things.UpsertByOwnerAndKey", "things")
 }
 
 const sqlThingsCreateIfAbsentByOwnerAndKey = `-- name: things.CreateIfAbsentByOwnerAndKey
@@ -602,11 +602,11 @@ func (r *ThingRepo) CreateIfAbsentByOwnerAndKey(ctx context.Context, n NewThing)
 		return Thing{}, false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlThingsCreateIfAbsentByOwnerAndKey, n, argsNewThing, scanThing, tenant)
+	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlThingsCreateIfAbsentByOwnerAndKey, &n, argsNewThing, scanThing, tenant)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Thing{}, false, runtime.NewHiddenKeyError("things.CreateIfAbsentByOwnerAndKey", "things")
 	}
-	return v, created, wrapErr(err, "things.CreateIfAbsentByOwnerAndKey", "things")
+	return *v, created, wrapErr(err, "things.CreateIfAbsentByOwnerAndKey", "things")
 }
 
 // ThingKeyedUpdate is one row's key and changes for UpdateMany, with the version

@@ -49,7 +49,7 @@ func NewCounterRepo(db runtime.DBTX) *CounterRepo {
 
 var (
 	// ErrCounterNameTaken matches a violation of the primary key (name).
-	ErrCounterNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "counters", "counters_pkey", "primary_key")
+	ErrCounterNameTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "counters", Constraint: "counters_pkey", Name: "primary_key"}
 )
 
 // Validate checks n against the columns of table counters (see runtime.Validator).
@@ -95,8 +95,8 @@ func (r *CounterRepo) Create(ctx context.Context, n NewCounter) (Counter, error)
 	if err := n.Validate(); err != nil {
 		return Counter{}, wrapErr(err, "counters.Create", "counters")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCountersCreate, n, argsNewCounter, scanCounter)
-	return v, wrapParamsErr(err, "counters.Create", "counters", []string{"name", "value"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlCountersCreate, &n, argsNewCounter, scanCounter)
+	return *v, wrapParamsErr(err, "counters.Create", "counters", []string{"name", "value"})
 }
 
 const sqlCountersFindByID = `-- name: counters.FindByID replica=ok
@@ -106,8 +106,8 @@ WHERE "name" = $1`
 // FindByID returns the row of table counters with the given name, or
 // runtime.ErrNotFound.
 func (r *CounterRepo) FindByID(ctx context.Context, name string) (Counter, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlCountersFindByID, name, runtime.Arg, scanCounter)
-	return v, wrapErr(err, "counters.FindByID", "counters")
+	v, err := runtime.QueryOne(ctx, r.db, sqlCountersFindByID, &name, runtime.Arg, scanCounter)
+	return *v, wrapErr(err, "counters.FindByID", "counters")
 }
 
 const sqlCountersFindAll = `-- name: counters.FindAll replica=ok
@@ -176,14 +176,14 @@ func (r *CounterRepo) Update(ctx context.Context, name string, version int64, u 
 	if err := u.Validate(); err != nil {
 		return Counter{}, wrapErr(err, "counters.Update", "counters")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateCounters, name, runtime.Arg, u, argsCounterUpdate, scanCounter, version)
+	v, err := runtime.UpdateOne(ctx, r.db, updateCounters, &name, runtime.Arg, &u, argsCounterUpdate, scanCounter, version)
 	if errors.Is(err, pgx.ErrNoRows) {
 		// No row matched: a stale version is a conflict; a missing row stays not found.
 		if stale := runtime.StaleVersion(ctx, r.db, "counters.Update", "counters", sqlCountersExists, name); stale != nil {
 			err = stale
 		}
 	}
-	return v, wrapParamsErr(err, "counters.Update", "counters", []string{"name", "value"})
+	return *v, wrapParamsErr(err, "counters.Update", "counters", []string{"name", "value"})
 }
 
 const sqlCountersDelete = `-- name: counters.Delete
@@ -194,7 +194,7 @@ DELETE FROM "counters" WHERE "name" = $1 AND "rev" = $2`
 // nothing is deleted and the error has kind Conflict and matches
 // runtime.ErrStaleVersion.
 func (r *CounterRepo) Delete(ctx context.Context, name string, version int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlCountersDelete, name, runtime.Arg, version)
+	tag, err := runtime.Exec(ctx, r.db, sqlCountersDelete, &name, runtime.Arg, version)
 	if err != nil || tag.RowsAffected() > 0 {
 		return err == nil, wrapErr(err, "counters.Delete", "counters")
 	}
@@ -221,7 +221,7 @@ func (r *CounterRepo) FindByIDs(ctx context.Context, ids []string) ([]Counter, e
 	if len(ids) == 0 {
 		return []Counter{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlCountersFindByIDs, ids, runtime.Arg, scanCounter, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlCountersFindByIDs, &ids, runtime.Arg, scanCounter, len(ids))
 	return items, wrapErr(err, "counters.FindByIDs", "counters")
 }
 
@@ -281,8 +281,8 @@ func (r *CounterRepo) UpsertByName(ctx context.Context, n NewCounter) (Counter, 
 	if err := n.Validate(); err != nil {
 		return Counter{}, wrapErr(err, "counters.UpsertByName", "counters")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCountersUpsertByName, n, argsNewCounter, scanCounter)
-	return v, wrapErr(err, "counters.UpsertByName", "counters")
+	v, err := runtime.QueryOne(ctx, r.db, sqlCountersUpsertByName, &n, argsNewCounter, scanCounter)
+	return *v, wrapErr(err, "counters.UpsertByName", "counters")
 }
 
 const sqlCountersCreateIfAbsentByName = `-- name: counters.CreateIfAbsentByName
@@ -306,8 +306,8 @@ func (r *CounterRepo) CreateIfAbsentByName(ctx context.Context, n NewCounter) (C
 	if err := n.Validate(); err != nil {
 		return Counter{}, false, wrapErr(err, "counters.CreateIfAbsentByName", "counters")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCountersCreateIfAbsentByName, n, argsNewCounter, scanCounter)
-	return v, created, wrapErr(err, "counters.CreateIfAbsentByName", "counters")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCountersCreateIfAbsentByName, &n, argsNewCounter, scanCounter)
+	return *v, created, wrapErr(err, "counters.CreateIfAbsentByName", "counters")
 }
 
 // CounterKeyedUpdate is one row's key and changes for UpdateMany, with the rev the

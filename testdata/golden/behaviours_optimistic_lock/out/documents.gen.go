@@ -63,9 +63,9 @@ func NewDocumentRepo(db runtime.DBTX) *DocumentRepo {
 
 var (
 	// ErrDocumentIDTaken matches a violation of the primary key (id).
-	ErrDocumentIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "documents", "documents_pkey", "primary_key")
+	ErrDocumentIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "documents", Constraint: "documents_pkey", Name: "primary_key"}
 	// ErrDocumentKeyTaken matches a violation of the unique column key.
-	ErrDocumentKeyTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "documents", "documents_key_key", "key.unique")
+	ErrDocumentKeyTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "documents", Constraint: "documents_key_key", Name: "key.unique"}
 )
 
 // Validate checks n against the columns of table documents (see
@@ -126,8 +126,8 @@ func (r *DocumentRepo) Create(ctx context.Context, n NewDocument) (Document, err
 	if err := n.Validate(); err != nil {
 		return Document{}, wrapErr(err, "documents.Create", "documents")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlDocumentsCreate, n, argsNewDocument, scanDocument)
-	return v, wrapParamsErr(err, "documents.Create", "documents", []string{"id", "key", "title", "body", "hits"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlDocumentsCreate, &n, argsNewDocument, scanDocument)
+	return *v, wrapParamsErr(err, "documents.Create", "documents", []string{"id", "key", "title", "body", "hits"})
 }
 
 const sqlDocumentsFindByID = `-- name: documents.FindByID replica=ok
@@ -137,8 +137,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table documents with the given id, or
 // runtime.ErrNotFound.
 func (r *DocumentRepo) FindByID(ctx context.Context, id uuid.UUID) (Document, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlDocumentsFindByID, id, runtime.Arg, scanDocument)
-	return v, wrapErr(err, "documents.FindByID", "documents")
+	v, err := runtime.QueryOne(ctx, r.db, sqlDocumentsFindByID, &id, runtime.Arg, scanDocument)
+	return *v, wrapErr(err, "documents.FindByID", "documents")
 }
 
 const sqlDocumentsFindAll = `-- name: documents.FindAll replica=ok
@@ -211,14 +211,14 @@ func (r *DocumentRepo) Update(ctx context.Context, id uuid.UUID, version int64, 
 	if err := u.Validate(); err != nil {
 		return Document{}, wrapErr(err, "documents.Update", "documents")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateDocuments, id, runtime.Arg, u, argsDocumentUpdate, scanDocument, version)
+	v, err := runtime.UpdateOne(ctx, r.db, updateDocuments, &id, runtime.Arg, &u, argsDocumentUpdate, scanDocument, version)
 	if errors.Is(err, pgx.ErrNoRows) {
 		// No row matched: a stale version is a conflict; a missing row stays not found.
 		if stale := runtime.StaleVersion(ctx, r.db, "documents.Update", "documents", sqlDocumentsExists, id); stale != nil {
 			err = stale
 		}
 	}
-	return v, wrapParamsErr(err, "documents.Update", "documents", []string{"id", "key", "title", "body", "hits"})
+	return *v, wrapParamsErr(err, "documents.Update", "documents", []string{"id", "key", "title", "body", "hits"})
 }
 
 const sqlDocumentsDelete = `-- name: documents.Delete
@@ -229,7 +229,7 @@ DELETE FROM "documents" WHERE "id" = $1 AND "version" = $2`
 // nothing is deleted and the error has kind Conflict and matches
 // runtime.ErrStaleVersion.
 func (r *DocumentRepo) Delete(ctx context.Context, id uuid.UUID, version int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlDocumentsDelete, id, runtime.Arg, version)
+	tag, err := runtime.Exec(ctx, r.db, sqlDocumentsDelete, &id, runtime.Arg, version)
 	if err != nil || tag.RowsAffected() > 0 {
 		return err == nil, wrapErr(err, "documents.Delete", "documents")
 	}
@@ -256,7 +256,7 @@ func (r *DocumentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Docume
 	if len(ids) == 0 {
 		return []Document{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlDocumentsFindByIDs, ids, runtime.Arg, scanDocument, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlDocumentsFindByIDs, &ids, runtime.Arg, scanDocument, len(ids))
 	return items, wrapErr(err, "documents.FindByIDs", "documents")
 }
 
@@ -323,8 +323,8 @@ func (r *DocumentRepo) UpsertByKey(ctx context.Context, n NewDocument) (Document
 	if err := n.Validate(); err != nil {
 		return Document{}, wrapErr(err, "documents.UpsertByKey", "documents")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlDocumentsUpsertByKey, n, argsNewDocument, scanDocument)
-	return v, wrapErr(err, "documents.UpsertByKey", "documents")
+	v, err := runtime.QueryOne(ctx, r.db, sqlDocumentsUpsertByKey, &n, argsNewDocument, scanDocument)
+	return *v, wrapErr(err, "documents.UpsertByKey", "documents")
 }
 
 const sqlDocumentsCreateIfAbsentByKey = `-- name: documents.CreateIfAbsentByKey
@@ -348,8 +348,8 @@ func (r *DocumentRepo) CreateIfAbsentByKey(ctx context.Context, n NewDocument) (
 	if err := n.Validate(); err != nil {
 		return Document{}, false, wrapErr(err, "documents.CreateIfAbsentByKey", "documents")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlDocumentsCreateIfAbsentByKey, n, argsNewDocument, scanDocument)
-	return v, created, wrapErr(err, "documents.CreateIfAbsentByKey", "documents")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlDocumentsCreateIfAbsentByKey, &n, argsNewDocument, scanDocument)
+	return *v, created, wrapErr(err, "documents.CreateIfAbsentByKey", "documents")
 }
 
 // DocumentKeyedUpdate is one row's key and changes for UpdateMany, with the

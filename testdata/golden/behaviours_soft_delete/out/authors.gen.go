@@ -53,12 +53,12 @@ func NewAuthorRepo(db runtime.DBTX) *AuthorRepo {
 
 var (
 	// ErrAuthorIDTaken matches a violation of the primary key (id).
-	ErrAuthorIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "authors", "authors_pkey", "primary_key")
+	ErrAuthorIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "authors", Constraint: "authors_pkey", Name: "primary_key"}
 	// ErrAuthorEmailTaken matches a violation of the unique column email.
-	ErrAuthorEmailTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "authors", "authors_email_key", "email.unique")
+	ErrAuthorEmailTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "authors", Constraint: "authors_email_key", Name: "email.unique"}
 	// ErrAuthorReferencedByPost matches a delete or key change of a row that rows of
 	// posts reference.
-	ErrAuthorReferencedByPost = runtime.NewForeignKeySentinel("posts", "posts_author_id_fkey", "author_id.references", runtime.FKReferenced)
+	ErrAuthorReferencedByPost = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "posts", Constraint: "posts_author_id_fkey", Name: "author_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table authors (see runtime.Validator).
@@ -133,8 +133,8 @@ func (r *AuthorRepo) Create(ctx context.Context, n NewAuthor) (Author, error) {
 	if err := n.Validate(); err != nil {
 		return Author{}, wrapErr(err, "authors.Create", "authors")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlAuthorsCreate, n, argsNewAuthor, scanAuthor)
-	return v, wrapParamsErr(err, "authors.Create", "authors", []string{"email", "name"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlAuthorsCreate, &n, argsNewAuthor, scanAuthor)
+	return *v, wrapParamsErr(err, "authors.Create", "authors", []string{"email", "name"})
 }
 
 const sqlAuthorsFindByID = `-- name: authors.FindByID replica=ok
@@ -148,8 +148,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table authors with the given id, or
 // runtime.ErrNotFound.
 func (r *AuthorRepo) FindByID(ctx context.Context, id int64) (Author, error) {
-	v, err := runtime.QueryOne(ctx, r.db, r.pick(sqlAuthorsFindByID, sqlAuthorsFindByIDWithDeleted), id, runtime.Arg, scanAuthor)
-	return v, wrapErr(err, "authors.FindByID", "authors")
+	v, err := runtime.QueryOne(ctx, r.db, r.pick(sqlAuthorsFindByID, sqlAuthorsFindByIDWithDeleted), &id, runtime.Arg, scanAuthor)
+	return *v, wrapErr(err, "authors.FindByID", "authors")
 }
 
 const sqlAuthorsFindAll = `-- name: authors.FindAll replica=ok
@@ -223,8 +223,8 @@ func (r *AuthorRepo) Update(ctx context.Context, id int64, u AuthorUpdate) (Auth
 	if err := u.Validate(); err != nil {
 		return Author{}, wrapErr(err, "authors.Update", "authors")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateAuthors, id, runtime.Arg, u, argsAuthorUpdate, scanAuthor)
-	return v, wrapParamsErr(err, "authors.Update", "authors", []string{"id", "email", "name"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateAuthors, &id, runtime.Arg, &u, argsAuthorUpdate, scanAuthor)
+	return *v, wrapParamsErr(err, "authors.Update", "authors", []string{"id", "email", "name"})
 }
 
 const sqlAuthorsDelete = `-- name: authors.Delete
@@ -238,7 +238,7 @@ WHERE "id" = $1 AND "deleted_at" IS NULL`
 // deleted. The row stays in the table, out of every read, until Restore brings it
 // back or HardDelete removes it.
 func (r *AuthorRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlAuthorsDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlAuthorsDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "authors.Delete", "authors")
 }
 
@@ -261,7 +261,7 @@ DELETE FROM "authors" WHERE "id" = $1`
 // HardDelete removes the row of table authors with the given id from the table,
 // deleted or not, and reports whether there was one.
 func (r *AuthorRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlAuthorsHardDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlAuthorsHardDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "authors.HardDelete", "authors")
 }
 
@@ -274,7 +274,7 @@ WHERE "id" = $1 AND "deleted_at" IS NOT NULL`
 // Restore brings back the soft-deleted row of table authors with the given id (it
 // clears deleted_at) and reports whether a deleted row was restored.
 func (r *AuthorRepo) Restore(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlAuthorsRestore, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlAuthorsRestore, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "authors.Restore", "authors")
 }
 
@@ -318,7 +318,7 @@ func (r *AuthorRepo) FindByIDs(ctx context.Context, ids []int64) ([]Author, erro
 	if len(ids) == 0 {
 		return []Author{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, r.pick(sqlAuthorsFindByIDs, sqlAuthorsFindByIDsWithDeleted), ids, runtime.Arg, scanAuthor, len(ids))
+	items, err := runtime.Query(ctx, r.db, r.pick(sqlAuthorsFindByIDs, sqlAuthorsFindByIDsWithDeleted), &ids, runtime.Arg, scanAuthor, len(ids))
 	return items, wrapErr(err, "authors.FindByIDs", "authors")
 }
 
@@ -380,8 +380,8 @@ func (r *AuthorRepo) UpsertByEmail(ctx context.Context, n NewAuthor) (Author, er
 	if err := n.Validate(); err != nil {
 		return Author{}, wrapErr(err, "authors.UpsertByEmail", "authors")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlAuthorsUpsertByEmail, n, argsNewAuthor, scanAuthor)
-	return v, wrapErr(err, "authors.UpsertByEmail", "authors")
+	v, err := runtime.QueryOne(ctx, r.db, sqlAuthorsUpsertByEmail, &n, argsNewAuthor, scanAuthor)
+	return *v, wrapErr(err, "authors.UpsertByEmail", "authors")
 }
 
 const sqlAuthorsCreateIfAbsentByEmail = `-- name: authors.CreateIfAbsentByEmail
@@ -406,8 +406,8 @@ func (r *AuthorRepo) CreateIfAbsentByEmail(ctx context.Context, n NewAuthor) (Au
 	if err := n.Validate(); err != nil {
 		return Author{}, false, wrapErr(err, "authors.CreateIfAbsentByEmail", "authors")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlAuthorsCreateIfAbsentByEmail, n, argsNewAuthor, scanAuthor)
-	return v, created, wrapErr(err, "authors.CreateIfAbsentByEmail", "authors")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlAuthorsCreateIfAbsentByEmail, &n, argsNewAuthor, scanAuthor)
+	return *v, created, wrapErr(err, "authors.CreateIfAbsentByEmail", "authors")
 }
 
 // AuthorKeyedUpdate is one row's key and changes for UpdateMany.

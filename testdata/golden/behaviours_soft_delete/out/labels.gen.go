@@ -47,12 +47,12 @@ func NewLabelRepo(db runtime.DBTX) *LabelRepo {
 
 var (
 	// ErrLabelIDTaken matches a violation of the primary key (id).
-	ErrLabelIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "labels", "labels_pkey", "primary_key")
+	ErrLabelIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "labels", Constraint: "labels_pkey", Name: "primary_key"}
 	// ErrLabelNameTaken matches a violation of the unique column name.
-	ErrLabelNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "labels", "labels_name_key", "name.unique")
+	ErrLabelNameTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "labels", Constraint: "labels_name_key", Name: "name.unique"}
 	// ErrLabelReferencedByPostLabel matches a delete or key change of a row that rows
 	// of post_labels reference.
-	ErrLabelReferencedByPostLabel = runtime.NewForeignKeySentinel("post_labels", "post_labels_label_id_fkey", "label_id.references", runtime.FKReferenced)
+	ErrLabelReferencedByPostLabel = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "post_labels", Constraint: "post_labels_label_id_fkey", Name: "label_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table labels (see runtime.Validator).
@@ -123,8 +123,8 @@ func (r *LabelRepo) Create(ctx context.Context, n NewLabel) (Label, error) {
 	if err := n.Validate(); err != nil {
 		return Label{}, wrapErr(err, "labels.Create", "labels")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlLabelsCreate, n, argsNewLabel, scanLabel)
-	return v, wrapParamsErr(err, "labels.Create", "labels", []string{"name"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlLabelsCreate, &n, argsNewLabel, scanLabel)
+	return *v, wrapParamsErr(err, "labels.Create", "labels", []string{"name"})
 }
 
 const sqlLabelsFindByID = `-- name: labels.FindByID replica=ok
@@ -138,8 +138,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table labels with the given id, or
 // runtime.ErrNotFound.
 func (r *LabelRepo) FindByID(ctx context.Context, id int64) (Label, error) {
-	v, err := runtime.QueryOne(ctx, r.db, r.pick(sqlLabelsFindByID, sqlLabelsFindByIDWithDeleted), id, runtime.Arg, scanLabel)
-	return v, wrapErr(err, "labels.FindByID", "labels")
+	v, err := runtime.QueryOne(ctx, r.db, r.pick(sqlLabelsFindByID, sqlLabelsFindByIDWithDeleted), &id, runtime.Arg, scanLabel)
+	return *v, wrapErr(err, "labels.FindByID", "labels")
 }
 
 const sqlLabelsFindAll = `-- name: labels.FindAll replica=ok
@@ -210,8 +210,8 @@ func (r *LabelRepo) Update(ctx context.Context, id int64, u LabelUpdate) (Label,
 	if err := u.Validate(); err != nil {
 		return Label{}, wrapErr(err, "labels.Update", "labels")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateLabels, id, runtime.Arg, u, argsLabelUpdate, scanLabel)
-	return v, wrapParamsErr(err, "labels.Update", "labels", []string{"id", "name"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateLabels, &id, runtime.Arg, &u, argsLabelUpdate, scanLabel)
+	return *v, wrapParamsErr(err, "labels.Update", "labels", []string{"id", "name"})
 }
 
 const sqlLabelsDelete = `-- name: labels.Delete
@@ -224,7 +224,7 @@ WHERE "id" = $1 AND "deleted_at" IS NULL`
 // deleted. The row stays in the table, out of every read, until Restore brings it
 // back or HardDelete removes it.
 func (r *LabelRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlLabelsDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlLabelsDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "labels.Delete", "labels")
 }
 
@@ -247,7 +247,7 @@ DELETE FROM "labels" WHERE "id" = $1`
 // HardDelete removes the row of table labels with the given id from the table,
 // deleted or not, and reports whether there was one.
 func (r *LabelRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlLabelsHardDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlLabelsHardDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "labels.HardDelete", "labels")
 }
 
@@ -259,7 +259,7 @@ WHERE "id" = $1 AND "deleted_at" IS NOT NULL`
 // Restore brings back the soft-deleted row of table labels with the given id (it
 // clears deleted_at) and reports whether a deleted row was restored.
 func (r *LabelRepo) Restore(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlLabelsRestore, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlLabelsRestore, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "labels.Restore", "labels")
 }
 
@@ -303,7 +303,7 @@ func (r *LabelRepo) FindByIDs(ctx context.Context, ids []int64) ([]Label, error)
 	if len(ids) == 0 {
 		return []Label{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, r.pick(sqlLabelsFindByIDs, sqlLabelsFindByIDsWithDeleted), ids, runtime.Arg, scanLabel, len(ids))
+	items, err := runtime.Query(ctx, r.db, r.pick(sqlLabelsFindByIDs, sqlLabelsFindByIDsWithDeleted), &ids, runtime.Arg, scanLabel, len(ids))
 	return items, wrapErr(err, "labels.FindByIDs", "labels")
 }
 
@@ -362,8 +362,8 @@ func (r *LabelRepo) UpsertByName(ctx context.Context, n NewLabel) (Label, error)
 	if err := n.Validate(); err != nil {
 		return Label{}, wrapErr(err, "labels.UpsertByName", "labels")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlLabelsUpsertByName, n, argsNewLabel, scanLabel)
-	return v, wrapErr(err, "labels.UpsertByName", "labels")
+	v, err := runtime.QueryOne(ctx, r.db, sqlLabelsUpsertByName, &n, argsNewLabel, scanLabel)
+	return *v, wrapErr(err, "labels.UpsertByName", "labels")
 }
 
 const sqlLabelsCreateIfAbsentByName = `-- name: labels.CreateIfAbsentByName
@@ -388,8 +388,8 @@ func (r *LabelRepo) CreateIfAbsentByName(ctx context.Context, n NewLabel) (Label
 	if err := n.Validate(); err != nil {
 		return Label{}, false, wrapErr(err, "labels.CreateIfAbsentByName", "labels")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlLabelsCreateIfAbsentByName, n, argsNewLabel, scanLabel)
-	return v, created, wrapErr(err, "labels.CreateIfAbsentByName", "labels")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlLabelsCreateIfAbsentByName, &n, argsNewLabel, scanLabel)
+	return *v, created, wrapErr(err, "labels.CreateIfAbsentByName", "labels")
 }
 
 // LabelKeyedUpdate is one row's key and changes for UpdateMany.
@@ -536,7 +536,7 @@ ON CONFLICT DO NOTHING`
 // with id postID, adding the pair to table post_labels. It reports whether the
 // pair is new; linking a pair twice is not an error.
 func (r *LabelRepo) LinkPost(ctx context.Context, labelID int64, postID int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlLabelsLinkPost, labelID, runtime.Arg, postID)
+	tag, err := runtime.Exec(ctx, r.db, sqlLabelsLinkPost, &labelID, runtime.Arg, postID)
 	if err != nil {
 		return false, wrapErr(err, "labels.LinkPost", "labels")
 	}
@@ -550,7 +550,7 @@ WHERE "label_id" = $1 AND "post_id" = $2`
 // UnlinkPost removes the pair (labelID, postID) from table post_labels and reports
 // whether it was there.
 func (r *LabelRepo) UnlinkPost(ctx context.Context, labelID int64, postID int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlLabelsUnlinkPost, labelID, runtime.Arg, postID)
+	tag, err := runtime.Exec(ctx, r.db, sqlLabelsUnlinkPost, &labelID, runtime.Arg, postID)
 	if err != nil {
 		return false, wrapErr(err, "labels.UnlinkPost", "labels")
 	}

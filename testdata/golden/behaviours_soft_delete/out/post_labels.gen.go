@@ -43,12 +43,12 @@ func NewPostLabelRepo(db runtime.DBTX) *PostLabelRepo {
 var (
 	// ErrPostLabelPostIDLabelIDTaken matches a violation of the primary key (post_id,
 	// label_id).
-	ErrPostLabelPostIDLabelIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "post_labels", "post_labels_pkey", "primary_key")
+	ErrPostLabelPostIDLabelIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "post_labels", Constraint: "post_labels_pkey", Name: "primary_key"}
 	// ErrPostLabelPostIDNotFound matches a write whose post_id names no row of posts.
-	ErrPostLabelPostIDNotFound = runtime.NewForeignKeySentinel("post_labels", "post_labels_post_id_fkey", "post_id.references", runtime.FKMissing)
+	ErrPostLabelPostIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "post_labels", Constraint: "post_labels_post_id_fkey", Name: "post_id.references", FK: runtime.FKMissing}
 	// ErrPostLabelLabelIDNotFound matches a write whose label_id names no row of
 	// labels.
-	ErrPostLabelLabelIDNotFound = runtime.NewForeignKeySentinel("post_labels", "post_labels_label_id_fkey", "label_id.references", runtime.FKMissing)
+	ErrPostLabelLabelIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "post_labels", Constraint: "post_labels_label_id_fkey", Name: "label_id.references", FK: runtime.FKMissing}
 )
 
 // Validate checks n against the columns of table post_labels (see
@@ -83,8 +83,8 @@ RETURNING "post_id", "label_id"`
 
 // Create inserts n into table post_labels and returns the row as stored.
 func (r *PostLabelRepo) Create(ctx context.Context, n NewPostLabel) (PostLabel, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlPostLabelsCreate, n, argsNewPostLabel, scanPostLabel)
-	return v, wrapParamsErr(err, "post_labels.Create", "post_labels", []string{"post_id", "label_id"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlPostLabelsCreate, &n, argsNewPostLabel, scanPostLabel)
+	return *v, wrapParamsErr(err, "post_labels.Create", "post_labels", []string{"post_id", "label_id"})
 }
 
 const sqlPostLabelsFindByID = `-- name: post_labels.FindByID replica=ok
@@ -94,8 +94,8 @@ WHERE "post_id" = $1 AND "label_id" = $2`
 // FindByID returns the row of table post_labels with the given postID and labelID,
 // or runtime.ErrNotFound.
 func (r *PostLabelRepo) FindByID(ctx context.Context, postID int64, labelID int64) (PostLabel, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlPostLabelsFindByID, postID, runtime.Arg, scanPostLabel, labelID)
-	return v, wrapErr(err, "post_labels.FindByID", "post_labels")
+	v, err := runtime.QueryOne(ctx, r.db, sqlPostLabelsFindByID, &postID, runtime.Arg, scanPostLabel, labelID)
+	return *v, wrapErr(err, "post_labels.FindByID", "post_labels")
 }
 
 const sqlPostLabelsFindAll = `-- name: post_labels.FindAll replica=ok
@@ -144,8 +144,8 @@ WHERE "post_id" = $1 AND "label_id" = $2`
 // Update applies the set fields of u to the row of table post_labels with the
 // given postID and labelID and returns it as stored, or runtime.ErrNotFound.
 func (r *PostLabelRepo) Update(ctx context.Context, postID int64, labelID int64, u PostLabelUpdate) (PostLabel, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlPostLabelsUpdate, postID, runtime.Arg, scanPostLabel, labelID)
-	return v, wrapParamsErr(err, "post_labels.Update", "post_labels", []string{"post_id", "label_id"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlPostLabelsUpdate, &postID, runtime.Arg, scanPostLabel, labelID)
+	return *v, wrapParamsErr(err, "post_labels.Update", "post_labels", []string{"post_id", "label_id"})
 }
 
 const sqlPostLabelsDelete = `-- name: post_labels.Delete
@@ -154,7 +154,7 @@ DELETE FROM "post_labels" WHERE "post_id" = $1 AND "label_id" = $2`
 // Delete removes the row of table post_labels with the given postID and labelID
 // and reports whether there was one.
 func (r *PostLabelRepo) Delete(ctx context.Context, postID int64, labelID int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlPostLabelsDelete, postID, runtime.Arg, labelID)
+	tag, err := runtime.Exec(ctx, r.db, sqlPostLabelsDelete, &postID, runtime.Arg, labelID)
 	return tag.RowsAffected() > 0, wrapErr(err, "post_labels.Delete", "post_labels")
 }
 
@@ -215,8 +215,8 @@ RETURNING "post_id", "label_id"`
 // key's and the primary key's; an unset optional field keeps its value), in one
 // statement, and returns the row as stored.
 func (r *PostLabelRepo) UpsertByPostIDAndLabelID(ctx context.Context, n NewPostLabel) (PostLabel, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlPostLabelsUpsertByPostIDAndLabelID, n, argsNewPostLabel, scanPostLabel)
-	return v, wrapErr(err, "post_labels.UpsertByPostIDAndLabelID", "post_labels")
+	v, err := runtime.QueryOne(ctx, r.db, sqlPostLabelsUpsertByPostIDAndLabelID, &n, argsNewPostLabel, scanPostLabel)
+	return *v, wrapErr(err, "post_labels.UpsertByPostIDAndLabelID", "post_labels")
 }
 
 const sqlPostLabelsCreateIfAbsentByPostIDAndLabelID = `-- name: post_labels.CreateIfAbsentByPostIDAndLabelID
@@ -237,8 +237,8 @@ LIMIT 1`
 // the existing row, unchanged, and false, in one statement (run again, up to three
 // times, when the row in the way was committed after it started).
 func (r *PostLabelRepo) CreateIfAbsentByPostIDAndLabelID(ctx context.Context, n NewPostLabel) (PostLabel, bool, error) {
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlPostLabelsCreateIfAbsentByPostIDAndLabelID, n, argsNewPostLabel, scanPostLabel)
-	return v, created, wrapErr(err, "post_labels.CreateIfAbsentByPostIDAndLabelID", "post_labels")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlPostLabelsCreateIfAbsentByPostIDAndLabelID, &n, argsNewPostLabel, scanPostLabel)
+	return *v, created, wrapErr(err, "post_labels.CreateIfAbsentByPostIDAndLabelID", "post_labels")
 }
 
 // PostLabelKey is the primary key of a row of table post_labels.
@@ -315,7 +315,7 @@ WHERE "post_id" = $1 ORDER BY "post_id", "label_id"`
 // ListByPostID returns the rows of table post_labels whose post_id is postID, in
 // primary key order.
 func (r *PostLabelRepo) ListByPostID(ctx context.Context, postID int64) ([]PostLabel, error) {
-	items, err := runtime.Query(ctx, r.db, sqlPostLabelsListByPostID, postID, runtime.Arg, scanPostLabel, 0)
+	items, err := runtime.Query(ctx, r.db, sqlPostLabelsListByPostID, &postID, runtime.Arg, scanPostLabel, 0)
 	return items, wrapErr(err, "post_labels.ListByPostID", "post_labels")
 }
 
@@ -345,7 +345,7 @@ WHERE "label_id" = $1 ORDER BY "post_id", "label_id"`
 // ListByLabelID returns the rows of table post_labels whose label_id is labelID,
 // in primary key order.
 func (r *PostLabelRepo) ListByLabelID(ctx context.Context, labelID int64) ([]PostLabel, error) {
-	items, err := runtime.Query(ctx, r.db, sqlPostLabelsListByLabelID, labelID, runtime.Arg, scanPostLabel, 0)
+	items, err := runtime.Query(ctx, r.db, sqlPostLabelsListByLabelID, &labelID, runtime.Arg, scanPostLabel, 0)
 	return items, wrapErr(err, "post_labels.ListByLabelID", "post_labels")
 }
 

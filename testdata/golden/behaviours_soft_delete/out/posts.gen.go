@@ -53,15 +53,15 @@ func NewPostRepo(db runtime.DBTX) *PostRepo {
 
 var (
 	// ErrPostIDTaken matches a violation of the primary key (id).
-	ErrPostIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "posts", "posts_pkey", "primary_key")
+	ErrPostIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "posts", Constraint: "posts_pkey", Name: "primary_key"}
 	// ErrPostAuthorIDSlugTaken matches a violation of the unique index on (author_id,
 	// slug).
-	ErrPostAuthorIDSlugTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "posts", "posts_author_id_slug_key", "unique(author_id, slug)")
+	ErrPostAuthorIDSlugTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "posts", Constraint: "posts_author_id_slug_key", Name: "unique(author_id, slug)"}
 	// ErrPostAuthorIDNotFound matches a write whose author_id names no row of authors.
-	ErrPostAuthorIDNotFound = runtime.NewForeignKeySentinel("posts", "posts_author_id_fkey", "author_id.references", runtime.FKMissing)
+	ErrPostAuthorIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "posts", Constraint: "posts_author_id_fkey", Name: "author_id.references", FK: runtime.FKMissing}
 	// ErrPostReferencedByPostLabel matches a delete or key change of a row that rows
 	// of post_labels reference.
-	ErrPostReferencedByPostLabel = runtime.NewForeignKeySentinel("post_labels", "post_labels_post_id_fkey", "post_id.references", runtime.FKReferenced)
+	ErrPostReferencedByPostLabel = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "post_labels", Constraint: "post_labels_post_id_fkey", Name: "post_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table posts (see runtime.Validator).
@@ -136,8 +136,8 @@ func (r *PostRepo) Create(ctx context.Context, n NewPost) (Post, error) {
 	if err := n.Validate(); err != nil {
 		return Post{}, wrapErr(err, "posts.Create", "posts")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlPostsCreate, n, argsNewPost, scanPost)
-	return v, wrapParamsErr(err, "posts.Create", "posts", []string{"author_id", "slug", "title"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlPostsCreate, &n, argsNewPost, scanPost)
+	return *v, wrapParamsErr(err, "posts.Create", "posts", []string{"author_id", "slug", "title"})
 }
 
 const sqlPostsFindByID = `-- name: posts.FindByID replica=ok
@@ -151,8 +151,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table posts with the given id, or
 // runtime.ErrNotFound.
 func (r *PostRepo) FindByID(ctx context.Context, id int64) (Post, error) {
-	v, err := runtime.QueryOne(ctx, r.db, r.pick(sqlPostsFindByID, sqlPostsFindByIDWithDeleted), id, runtime.Arg, scanPost)
-	return v, wrapErr(err, "posts.FindByID", "posts")
+	v, err := runtime.QueryOne(ctx, r.db, r.pick(sqlPostsFindByID, sqlPostsFindByIDWithDeleted), &id, runtime.Arg, scanPost)
+	return *v, wrapErr(err, "posts.FindByID", "posts")
 }
 
 const sqlPostsFindAll = `-- name: posts.FindAll replica=ok
@@ -223,8 +223,8 @@ func (r *PostRepo) Update(ctx context.Context, id int64, u PostUpdate) (Post, er
 	if err := u.Validate(); err != nil {
 		return Post{}, wrapErr(err, "posts.Update", "posts")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updatePosts, id, runtime.Arg, u, argsPostUpdate, scanPost)
-	return v, wrapParamsErr(err, "posts.Update", "posts", []string{"id", "author_id", "slug", "title"})
+	v, err := runtime.UpdateOne(ctx, r.db, updatePosts, &id, runtime.Arg, &u, argsPostUpdate, scanPost)
+	return *v, wrapParamsErr(err, "posts.Update", "posts", []string{"id", "author_id", "slug", "title"})
 }
 
 const sqlPostsDelete = `-- name: posts.Delete
@@ -237,7 +237,7 @@ WHERE "id" = $1 AND "removed" IS NULL`
 // stays in the table, out of every read, until Restore brings it back or
 // HardDelete removes it.
 func (r *PostRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlPostsDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlPostsDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "posts.Delete", "posts")
 }
 
@@ -260,7 +260,7 @@ DELETE FROM "posts" WHERE "id" = $1`
 // HardDelete removes the row of table posts with the given id from the table,
 // deleted or not, and reports whether there was one.
 func (r *PostRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlPostsHardDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlPostsHardDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "posts.HardDelete", "posts")
 }
 
@@ -272,7 +272,7 @@ WHERE "id" = $1 AND "removed" IS NOT NULL`
 // Restore brings back the soft-deleted row of table posts with the given id (it
 // clears removed) and reports whether a deleted row was restored.
 func (r *PostRepo) Restore(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlPostsRestore, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlPostsRestore, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "posts.Restore", "posts")
 }
 
@@ -316,7 +316,7 @@ func (r *PostRepo) FindByIDs(ctx context.Context, ids []int64) ([]Post, error) {
 	if len(ids) == 0 {
 		return []Post{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, r.pick(sqlPostsFindByIDs, sqlPostsFindByIDsWithDeleted), ids, runtime.Arg, scanPost, len(ids))
+	items, err := runtime.Query(ctx, r.db, r.pick(sqlPostsFindByIDs, sqlPostsFindByIDsWithDeleted), &ids, runtime.Arg, scanPost, len(ids))
 	return items, wrapErr(err, "posts.FindByIDs", "posts")
 }
 
@@ -378,8 +378,8 @@ func (r *PostRepo) UpsertByAuthorIDAndSlug(ctx context.Context, n NewPost) (Post
 	if err := n.Validate(); err != nil {
 		return Post{}, wrapErr(err, "posts.UpsertByAuthorIDAndSlug", "posts")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlPostsUpsertByAuthorIDAndSlug, n, argsNewPost, scanPost)
-	return v, wrapErr(err, "posts.UpsertByAuthorIDAndSlug", "posts")
+	v, err := runtime.QueryOne(ctx, r.db, sqlPostsUpsertByAuthorIDAndSlug, &n, argsNewPost, scanPost)
+	return *v, wrapErr(err, "posts.UpsertByAuthorIDAndSlug", "posts")
 }
 
 const sqlPostsCreateIfAbsentByAuthorIDAndSlug = `-- name: posts.CreateIfAbsentByAuthorIDAndSlug
@@ -404,8 +404,8 @@ func (r *PostRepo) CreateIfAbsentByAuthorIDAndSlug(ctx context.Context, n NewPos
 	if err := n.Validate(); err != nil {
 		return Post{}, false, wrapErr(err, "posts.CreateIfAbsentByAuthorIDAndSlug", "posts")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlPostsCreateIfAbsentByAuthorIDAndSlug, n, argsNewPost, scanPost)
-	return v, created, wrapErr(err, "posts.CreateIfAbsentByAuthorIDAndSlug", "posts")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlPostsCreateIfAbsentByAuthorIDAndSlug, &n, argsNewPost, scanPost)
+	return *v, created, wrapErr(err, "posts.CreateIfAbsentByAuthorIDAndSlug", "posts")
 }
 
 // PostKeyedUpdate is one row's key and changes for UpdateMany.
@@ -524,7 +524,7 @@ WHERE "author_id" = $1 ORDER BY "id"`
 // ListByAuthorID returns the rows of table posts whose author_id is authorID, in
 // primary key order.
 func (r *PostRepo) ListByAuthorID(ctx context.Context, authorID int64) ([]Post, error) {
-	items, err := runtime.Query(ctx, r.db, r.pick(sqlPostsListByAuthorID, sqlPostsListByAuthorIDWithDeleted), authorID, runtime.Arg, scanPost, 0)
+	items, err := runtime.Query(ctx, r.db, r.pick(sqlPostsListByAuthorID, sqlPostsListByAuthorIDWithDeleted), &authorID, runtime.Arg, scanPost, 0)
 	return items, wrapErr(err, "posts.ListByAuthorID", "posts")
 }
 

@@ -42,19 +42,19 @@ func NewOrgRepo(db runtime.DBTX) *OrgRepo {
 
 var (
 	// ErrOrgIDTaken matches a violation of the primary key (id).
-	ErrOrgIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "orgs", "orgs_pkey", "primary_key")
+	ErrOrgIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "orgs", Constraint: "orgs_pkey", Name: "primary_key"}
 	// ErrOrgReferencedByProject matches a delete or key change of a row that rows of
 	// projects reference.
-	ErrOrgReferencedByProject = runtime.NewForeignKeySentinel("projects", "projects_org_id_fkey", "org_id.references", runtime.FKReferenced)
+	ErrOrgReferencedByProject = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "projects", Constraint: "projects_org_id_fkey", Name: "org_id.references", FK: runtime.FKReferenced}
 	// ErrOrgReferencedByTask matches a delete or key change of a row that rows of
 	// tasks reference.
-	ErrOrgReferencedByTask = runtime.NewForeignKeySentinel("tasks", "tasks_org_id_fkey", "org_id.references", runtime.FKReferenced)
+	ErrOrgReferencedByTask = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "tasks", Constraint: "tasks_org_id_fkey", Name: "org_id.references", FK: runtime.FKReferenced}
 	// ErrOrgReferencedByTag matches a delete or key change of a row that rows of tags
 	// reference.
-	ErrOrgReferencedByTag = runtime.NewForeignKeySentinel("tags", "tags_org_id_fkey", "org_id.references", runtime.FKReferenced)
+	ErrOrgReferencedByTag = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "tags", Constraint: "tags_org_id_fkey", Name: "org_id.references", FK: runtime.FKReferenced}
 	// ErrOrgReferencedByTaskTag matches a delete or key change of a row that rows of
 	// task_tags reference.
-	ErrOrgReferencedByTaskTag = runtime.NewForeignKeySentinel("task_tags", "task_tags_org_id_fkey", "org_id.references", runtime.FKReferenced)
+	ErrOrgReferencedByTaskTag = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "task_tags", Constraint: "task_tags_org_id_fkey", Name: "org_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table orgs (see runtime.Validator).
@@ -125,8 +125,8 @@ func (r *OrgRepo) Create(ctx context.Context, n NewOrg) (Org, error) {
 	if err := n.Validate(); err != nil {
 		return Org{}, wrapErr(err, "orgs.Create", "orgs")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrgsCreate, n, argsNewOrg, scanOrg)
-	return v, wrapParamsErr(err, "orgs.Create", "orgs", []string{"id", "name"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrgsCreate, &n, argsNewOrg, scanOrg)
+	return *v, wrapParamsErr(err, "orgs.Create", "orgs", []string{"id", "name"})
 }
 
 const sqlOrgsFindByID = `-- name: orgs.FindByID replica=ok
@@ -136,8 +136,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table orgs with the given id, or
 // runtime.ErrNotFound.
 func (r *OrgRepo) FindByID(ctx context.Context, id uuid.UUID) (Org, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrgsFindByID, id, runtime.Arg, scanOrg)
-	return v, wrapErr(err, "orgs.FindByID", "orgs")
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrgsFindByID, &id, runtime.Arg, scanOrg)
+	return *v, wrapErr(err, "orgs.FindByID", "orgs")
 }
 
 const sqlOrgsFindAll = `-- name: orgs.FindAll replica=ok
@@ -194,8 +194,8 @@ func (r *OrgRepo) Update(ctx context.Context, id uuid.UUID, u OrgUpdate) (Org, e
 	if err := u.Validate(); err != nil {
 		return Org{}, wrapErr(err, "orgs.Update", "orgs")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateOrgs, id, runtime.Arg, u, argsOrgUpdate, scanOrg)
-	return v, wrapParamsErr(err, "orgs.Update", "orgs", []string{"id", "name"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateOrgs, &id, runtime.Arg, &u, argsOrgUpdate, scanOrg)
+	return *v, wrapParamsErr(err, "orgs.Update", "orgs", []string{"id", "name"})
 }
 
 const sqlOrgsDelete = `-- name: orgs.Delete
@@ -204,7 +204,7 @@ DELETE FROM "orgs" WHERE "id" = $1`
 // Delete removes the row of table orgs with the given id and reports whether there
 // was one.
 func (r *OrgRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlOrgsDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlOrgsDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "orgs.Delete", "orgs")
 }
 
@@ -227,7 +227,7 @@ func (r *OrgRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Org, error)
 	if len(ids) == 0 {
 		return []Org{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlOrgsFindByIDs, ids, runtime.Arg, scanOrg, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlOrgsFindByIDs, &ids, runtime.Arg, scanOrg, len(ids))
 	return items, wrapErr(err, "orgs.FindByIDs", "orgs")
 }
 

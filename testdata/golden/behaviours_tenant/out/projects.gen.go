@@ -60,15 +60,15 @@ func NewProjectRepo(db runtime.DBTX) *ProjectRepo {
 
 var (
 	// ErrProjectIDTaken matches a violation of the primary key (id).
-	ErrProjectIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "projects", "projects_pkey", "primary_key")
+	ErrProjectIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "projects", Constraint: "projects_pkey", Name: "primary_key"}
 	// ErrProjectOrgIDCodeTaken matches a violation of the unique index on (org_id,
 	// code).
-	ErrProjectOrgIDCodeTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "projects", "projects_org_id_code_key", "unique(org_id, code)")
+	ErrProjectOrgIDCodeTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "projects", Constraint: "projects_org_id_code_key", Name: "unique(org_id, code)"}
 	// ErrProjectOrgIDNotFound matches a write whose org_id names no row of orgs.
-	ErrProjectOrgIDNotFound = runtime.NewForeignKeySentinel("projects", "projects_org_id_fkey", "org_id.references", runtime.FKMissing)
+	ErrProjectOrgIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "projects", Constraint: "projects_org_id_fkey", Name: "org_id.references", FK: runtime.FKMissing}
 	// ErrProjectReferencedByTask matches a delete or key change of a row that rows of
 	// tasks reference.
-	ErrProjectReferencedByTask = runtime.NewForeignKeySentinel("tasks", "tasks_project_id_fkey", "project_id.references", runtime.FKReferenced)
+	ErrProjectReferencedByTask = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "tasks", Constraint: "tasks_project_id_fkey", Name: "project_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table projects (see runtime.Validator).
@@ -148,8 +148,8 @@ func (r *ProjectRepo) Create(ctx context.Context, n NewProject) (Project, error)
 		return Project{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlProjectsCreate, n, argsNewProject, scanProject, tenant)
-	return v, wrapParamsErr(err, "projects.Create", "projects", []string{"code", "name"})
+	v, err := runtime.QueryOne(ctx, db, sqlProjectsCreate, &n, argsNewProject, scanProject, tenant)
+	return *v, wrapParamsErr(err, "projects.Create", "projects", []string{"code", "name"})
 }
 
 const sqlProjectsFindByID = `-- name: projects.FindByID replica=ok
@@ -168,8 +168,8 @@ func (r *ProjectRepo) FindByID(ctx context.Context, id int64) (Project, error) {
 		return Project{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, r.pick(sqlProjectsFindByID, sqlProjectsFindByIDWithDeleted), id, runtime.Arg, scanProject, tenant)
-	return v, wrapErr(err, "projects.FindByID", "projects")
+	v, err := runtime.QueryOne(ctx, db, r.pick(sqlProjectsFindByID, sqlProjectsFindByIDWithDeleted), &id, runtime.Arg, scanProject, tenant)
+	return *v, wrapErr(err, "projects.FindByID", "projects")
 }
 
 const sqlProjectsFindAll = `-- name: projects.FindAll replica=ok
@@ -268,8 +268,8 @@ func (r *ProjectRepo) Update(ctx context.Context, id int64, u ProjectUpdate) (Pr
 		return Project{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.UpdateOne(ctx, db, updateProjects, id, runtime.Arg, u, argsProjectUpdate, scanProject, tenant)
-	return v, wrapParamsErr(err, "projects.Update", "projects", []string{"id", "code", "name"})
+	v, err := runtime.UpdateOne(ctx, db, updateProjects, &id, runtime.Arg, &u, argsProjectUpdate, scanProject, tenant)
+	return *v, wrapParamsErr(err, "projects.Update", "projects", []string{"id", "code", "name"})
 }
 
 const sqlProjectsDelete = `-- name: projects.Delete
@@ -287,7 +287,7 @@ func (r *ProjectRepo) Delete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlProjectsDelete, id, runtime.Arg, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlProjectsDelete, &id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "projects.Delete", "projects")
 }
 
@@ -321,7 +321,7 @@ func (r *ProjectRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlProjectsHardDelete, id, runtime.Arg, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlProjectsHardDelete, &id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "projects.HardDelete", "projects")
 }
 
@@ -338,7 +338,7 @@ func (r *ProjectRepo) Restore(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlProjectsRestore, id, runtime.Arg, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlProjectsRestore, &id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "projects.Restore", "projects")
 }
 
@@ -397,7 +397,7 @@ func (r *ProjectRepo) FindByIDs(ctx context.Context, ids []int64) ([]Project, er
 	if len(ids) == 0 {
 		return []Project{}, nil
 	}
-	items, err := runtime.Query(ctx, db, r.pick(sqlProjectsFindByIDs, sqlProjectsFindByIDsWithDeleted), ids, runtime.Arg, scanProject, len(ids), tenant)
+	items, err := runtime.Query(ctx, db, r.pick(sqlProjectsFindByIDs, sqlProjectsFindByIDsWithDeleted), &ids, runtime.Arg, scanProject, len(ids), tenant)
 	return items, wrapErr(err, "projects.FindByIDs", "projects")
 }
 
@@ -488,11 +488,11 @@ func (r *ProjectRepo) UpsertByOrgIDAndCode(ctx context.Context, n NewProject) (P
 		return Project{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.Retry(ctx, db, sqlProjectsUpsertByOrgIDAndCode, n, argsNewProject, scanProject, tenant)
+	v, err := runtime.Retry(ctx, db, sqlProjectsUpsertByOrgIDAndCode, &n, argsNewProject, scanProject, tenant)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Project{}, runtime.NewHiddenKeyError("projects.UpsertByOrgIDAndCode", "projects")
 	}
-	return v, wrapErr(err, "projects.UpsertByOrgIDAndCode", "projects")
+	return *v, wrapErr(err, "projects.UpsertByOrgIDAndCode", "projects")
 }
 
 const sqlProjectsCreateIfAbsentByOrgIDAndCode = `-- name: projects.CreateIfAbsentByOrgIDAndCode
@@ -524,11 +524,11 @@ func (r *ProjectRepo) CreateIfAbsentByOrgIDAndCode(ctx context.Context, n NewPro
 		return Project{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlProjectsCreateIfAbsentByOrgIDAndCode, n, argsNewProject, scanProject, tenant)
+	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlProjectsCreateIfAbsentByOrgIDAndCode, &n, argsNewProject, scanProject, tenant)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Project{}, false, runtime.NewHiddenKeyError("projects.CreateIfAbsentByOrgIDAndCode", "projects")
 	}
-	return v, created, wrapErr(err, "projects.CreateIfAbsentByOrgIDAndCode", "projects")
+	return *v, created, wrapErr(err, "projects.CreateIfAbsentByOrgIDAndCode", "projects")
 }
 
 // ProjectKeyedUpdate is one row's key and changes for UpdateMany.
@@ -673,7 +673,7 @@ func (r *ProjectRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Proje
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, r.pick(sqlProjectsListByOrgID, sqlProjectsListByOrgIDWithDeleted), orgID, runtime.Arg, scanProject, 0, tenant)
+	items, err := runtime.Query(ctx, db, r.pick(sqlProjectsListByOrgID, sqlProjectsListByOrgIDWithDeleted), &orgID, runtime.Arg, scanProject, 0, tenant)
 	return items, wrapErr(err, "projects.ListByOrgID", "projects")
 }
 

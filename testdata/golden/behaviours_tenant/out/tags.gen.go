@@ -59,14 +59,14 @@ func NewTagRepo(db runtime.DBTX) *TagRepo {
 
 var (
 	// ErrTagIDTaken matches a violation of the primary key (id).
-	ErrTagIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "tags", "tags_pkey", "primary_key")
+	ErrTagIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "tags", Constraint: "tags_pkey", Name: "primary_key"}
 	// ErrTagOrgIDNameTaken matches a violation of the unique index on (org_id, name).
-	ErrTagOrgIDNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "tags", "tags_org_id_name_key", "unique(org_id, name)")
+	ErrTagOrgIDNameTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "tags", Constraint: "tags_org_id_name_key", Name: "unique(org_id, name)"}
 	// ErrTagOrgIDNotFound matches a write whose org_id names no row of orgs.
-	ErrTagOrgIDNotFound = runtime.NewForeignKeySentinel("tags", "tags_org_id_fkey", "org_id.references", runtime.FKMissing)
+	ErrTagOrgIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "tags", Constraint: "tags_org_id_fkey", Name: "org_id.references", FK: runtime.FKMissing}
 	// ErrTagReferencedByTaskTag matches a delete or key change of a row that rows of
 	// task_tags reference.
-	ErrTagReferencedByTaskTag = runtime.NewForeignKeySentinel("task_tags", "task_tags_tag_id_fkey", "tag_id.references", runtime.FKReferenced)
+	ErrTagReferencedByTaskTag = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "task_tags", Constraint: "task_tags_tag_id_fkey", Name: "tag_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table tags (see runtime.Validator).
@@ -129,8 +129,8 @@ func (r *TagRepo) Create(ctx context.Context, n NewTag) (Tag, error) {
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlTagsCreate, n, argsNewTag, scanTag, tenant)
-	return v, wrapParamsErr(err, "tags.Create", "tags", []string{"name", "colors"})
+	v, err := runtime.QueryOne(ctx, db, sqlTagsCreate, &n, argsNewTag, scanTag, tenant)
+	return *v, wrapParamsErr(err, "tags.Create", "tags", []string{"name", "colors"})
 }
 
 const sqlTagsFindByID = `-- name: tags.FindByID replica=ok
@@ -145,8 +145,8 @@ func (r *TagRepo) FindByID(ctx context.Context, id int64) (Tag, error) {
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlTagsFindByID, id, runtime.Arg, scanTag, tenant)
-	return v, wrapErr(err, "tags.FindByID", "tags")
+	v, err := runtime.QueryOne(ctx, db, sqlTagsFindByID, &id, runtime.Arg, scanTag, tenant)
+	return *v, wrapErr(err, "tags.FindByID", "tags")
 }
 
 const sqlTagsFindAll = `-- name: tags.FindAll replica=ok
@@ -230,8 +230,8 @@ func (r *TagRepo) Update(ctx context.Context, id int64, u TagUpdate) (Tag, error
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.UpdateOne(ctx, db, updateTags, id, runtime.Arg, u, argsTagUpdate, scanTag, tenant)
-	return v, wrapParamsErr(err, "tags.Update", "tags", []string{"id", "name", "colors"})
+	v, err := runtime.UpdateOne(ctx, db, updateTags, &id, runtime.Arg, &u, argsTagUpdate, scanTag, tenant)
+	return *v, wrapParamsErr(err, "tags.Update", "tags", []string{"id", "name", "colors"})
 }
 
 const sqlTagsDelete = `-- name: tags.Delete
@@ -245,7 +245,7 @@ func (r *TagRepo) Delete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlTagsDelete, id, runtime.Arg, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlTagsDelete, &id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "tags.Delete", "tags")
 }
 
@@ -279,7 +279,7 @@ func (r *TagRepo) FindByIDs(ctx context.Context, ids []int64) ([]Tag, error) {
 	if len(ids) == 0 {
 		return []Tag{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlTagsFindByIDs, ids, runtime.Arg, scanTag, len(ids), tenant)
+	items, err := runtime.Query(ctx, db, sqlTagsFindByIDs, &ids, runtime.Arg, scanTag, len(ids), tenant)
 	return items, wrapErr(err, "tags.FindByIDs", "tags")
 }
 
@@ -338,11 +338,11 @@ func (r *TagRepo) UpsertByOrgIDAndName(ctx context.Context, n NewTag) (Tag, erro
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.Retry(ctx, db, sqlTagsUpsertByOrgIDAndName, n, argsNewTag, scanTag, tenant)
+	v, err := runtime.Retry(ctx, db, sqlTagsUpsertByOrgIDAndName, &n, argsNewTag, scanTag, tenant)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Tag{}, runtime.NewHiddenKeyError("tags.UpsertByOrgIDAndName", "tags")
 	}
-	return v, wrapErr(err, "tags.UpsertByOrgIDAndName", "tags")
+	return *v, wrapErr(err, "tags.UpsertByOrgIDAndName", "tags")
 }
 
 const sqlTagsCreateIfAbsentByOrgIDAndName = `-- name: tags.CreateIfAbsentByOrgIDAndName
@@ -373,11 +373,11 @@ func (r *TagRepo) CreateIfAbsentByOrgIDAndName(ctx context.Context, n NewTag) (T
 		return Tag{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlTagsCreateIfAbsentByOrgIDAndName, n, argsNewTag, scanTag, tenant)
+	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlTagsCreateIfAbsentByOrgIDAndName, &n, argsNewTag, scanTag, tenant)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Tag{}, false, runtime.NewHiddenKeyError("tags.CreateIfAbsentByOrgIDAndName", "tags")
 	}
-	return v, created, wrapErr(err, "tags.CreateIfAbsentByOrgIDAndName", "tags")
+	return *v, created, wrapErr(err, "tags.CreateIfAbsentByOrgIDAndName", "tags")
 }
 
 // TagKeyedUpdate is one row's key and changes for UpdateMany.
@@ -518,7 +518,7 @@ func (r *TagRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Tag, erro
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlTagsListByOrgID, orgID, runtime.Arg, scanTag, 0, tenant)
+	items, err := runtime.Query(ctx, db, sqlTagsListByOrgID, &orgID, runtime.Arg, scanTag, 0, tenant)
 	return items, wrapErr(err, "tags.ListByOrgID", "tags")
 }
 

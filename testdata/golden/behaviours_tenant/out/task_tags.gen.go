@@ -55,15 +55,15 @@ func NewTaskTagRepo(db runtime.DBTX) *TaskTagRepo {
 var (
 	// ErrTaskTagTaskIDTagIDTaken matches a violation of the primary key (task_id,
 	// tag_id).
-	ErrTaskTagTaskIDTagIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "task_tags", "task_tags_pkey", "primary_key")
+	ErrTaskTagTaskIDTagIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "task_tags", Constraint: "task_tags_pkey", Name: "primary_key"}
 	// ErrTaskTagTaskIDNotFound matches a write whose task_id names no row of tasks of
 	// the same org_id.
-	ErrTaskTagTaskIDNotFound = runtime.NewForeignKeySentinel("task_tags", "task_tags_task_id_fkey", "task_id.references", runtime.FKMissing)
+	ErrTaskTagTaskIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "task_tags", Constraint: "task_tags_task_id_fkey", Name: "task_id.references", FK: runtime.FKMissing}
 	// ErrTaskTagTagIDNotFound matches a write whose tag_id names no row of tags of the
 	// same org_id.
-	ErrTaskTagTagIDNotFound = runtime.NewForeignKeySentinel("task_tags", "task_tags_tag_id_fkey", "tag_id.references", runtime.FKMissing)
+	ErrTaskTagTagIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "task_tags", Constraint: "task_tags_tag_id_fkey", Name: "tag_id.references", FK: runtime.FKMissing}
 	// ErrTaskTagOrgIDNotFound matches a write whose org_id names no row of orgs.
-	ErrTaskTagOrgIDNotFound = runtime.NewForeignKeySentinel("task_tags", "task_tags_org_id_fkey", "org_id.references", runtime.FKMissing)
+	ErrTaskTagOrgIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "task_tags", Constraint: "task_tags_org_id_fkey", Name: "org_id.references", FK: runtime.FKMissing}
 )
 
 // Validate checks n against the columns of table task_tags (see
@@ -103,8 +103,8 @@ func (r *TaskTagRepo) Create(ctx context.Context, n NewTaskTag) (TaskTag, error)
 		return TaskTag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlTaskTagsCreate, n, argsNewTaskTag, scanTaskTag, tenant)
-	return v, wrapParamsErr(err, "task_tags.Create", "task_tags", []string{"task_id", "tag_id"})
+	v, err := runtime.QueryOne(ctx, db, sqlTaskTagsCreate, &n, argsNewTaskTag, scanTaskTag, tenant)
+	return *v, wrapParamsErr(err, "task_tags.Create", "task_tags", []string{"task_id", "tag_id"})
 }
 
 const sqlTaskTagsFindByID = `-- name: task_tags.FindByID replica=ok
@@ -119,8 +119,8 @@ func (r *TaskTagRepo) FindByID(ctx context.Context, taskID int64, tagID int64) (
 		return TaskTag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlTaskTagsFindByID, taskID, runtime.Arg, scanTaskTag, tagID, tenant)
-	return v, wrapErr(err, "task_tags.FindByID", "task_tags")
+	v, err := runtime.QueryOne(ctx, db, sqlTaskTagsFindByID, &taskID, runtime.Arg, scanTaskTag, tagID, tenant)
+	return *v, wrapErr(err, "task_tags.FindByID", "task_tags")
 }
 
 const sqlTaskTagsFindAll = `-- name: task_tags.FindAll replica=ok
@@ -192,8 +192,8 @@ func (r *TaskTagRepo) Update(ctx context.Context, taskID int64, tagID int64, u T
 		return TaskTag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlTaskTagsUpdate, taskID, runtime.Arg, scanTaskTag, tagID, tenant)
-	return v, wrapParamsErr(err, "task_tags.Update", "task_tags", []string{"task_id", "tag_id"})
+	v, err := runtime.QueryOne(ctx, db, sqlTaskTagsUpdate, &taskID, runtime.Arg, scanTaskTag, tagID, tenant)
+	return *v, wrapParamsErr(err, "task_tags.Update", "task_tags", []string{"task_id", "tag_id"})
 }
 
 const sqlTaskTagsDelete = `-- name: task_tags.Delete
@@ -207,7 +207,7 @@ func (r *TaskTagRepo) Delete(ctx context.Context, taskID int64, tagID int64) (bo
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlTaskTagsDelete, taskID, runtime.Arg, tagID, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlTaskTagsDelete, &taskID, runtime.Arg, tagID, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "task_tags.Delete", "task_tags")
 }
 
@@ -302,11 +302,11 @@ func (r *TaskTagRepo) UpsertByTaskIDAndTagID(ctx context.Context, n NewTaskTag) 
 		return TaskTag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.Retry(ctx, db, sqlTaskTagsUpsertByTaskIDAndTagID, n, argsNewTaskTag, scanTaskTag, tenant)
+	v, err := runtime.Retry(ctx, db, sqlTaskTagsUpsertByTaskIDAndTagID, &n, argsNewTaskTag, scanTaskTag, tenant)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return TaskTag{}, runtime.NewHiddenKeyError("task_tags.UpsertByTaskIDAndTagID", "task_tags")
 	}
-	return v, wrapErr(err, "task_tags.UpsertByTaskIDAndTagID", "task_tags")
+	return *v, wrapErr(err, "task_tags.UpsertByTaskIDAndTagID", "task_tags")
 }
 
 const sqlTaskTagsCreateIfAbsentByTaskIDAndTagID = `-- name: task_tags.CreateIfAbsentByTaskIDAndTagID
@@ -334,11 +334,11 @@ func (r *TaskTagRepo) CreateIfAbsentByTaskIDAndTagID(ctx context.Context, n NewT
 		return TaskTag{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlTaskTagsCreateIfAbsentByTaskIDAndTagID, n, argsNewTaskTag, scanTaskTag, tenant)
+	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlTaskTagsCreateIfAbsentByTaskIDAndTagID, &n, argsNewTaskTag, scanTaskTag, tenant)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return TaskTag{}, false, runtime.NewHiddenKeyError("task_tags.CreateIfAbsentByTaskIDAndTagID", "task_tags")
 	}
-	return v, created, wrapErr(err, "task_tags.CreateIfAbsentByTaskIDAndTagID", "task_tags")
+	return *v, created, wrapErr(err, "task_tags.CreateIfAbsentByTaskIDAndTagID", "task_tags")
 }
 
 // TaskTagKey is the primary key of a row of table task_tags.
@@ -435,7 +435,7 @@ func (r *TaskTagRepo) ListByTaskID(ctx context.Context, taskID int64) ([]TaskTag
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlTaskTagsListByTaskID, taskID, runtime.Arg, scanTaskTag, 0, tenant)
+	items, err := runtime.Query(ctx, db, sqlTaskTagsListByTaskID, &taskID, runtime.Arg, scanTaskTag, 0, tenant)
 	return items, wrapErr(err, "task_tags.ListByTaskID", "task_tags")
 }
 
@@ -476,7 +476,7 @@ func (r *TaskTagRepo) ListByTagID(ctx context.Context, tagID int64) ([]TaskTag, 
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlTaskTagsListByTagID, tagID, runtime.Arg, scanTaskTag, 0, tenant)
+	items, err := runtime.Query(ctx, db, sqlTaskTagsListByTagID, &tagID, runtime.Arg, scanTaskTag, 0, tenant)
 	return items, wrapErr(err, "task_tags.ListByTagID", "task_tags")
 }
 
@@ -517,7 +517,7 @@ func (r *TaskTagRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]TaskT
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlTaskTagsListByOrgID, orgID, runtime.Arg, scanTaskTag, 0, tenant)
+	items, err := runtime.Query(ctx, db, sqlTaskTagsListByOrgID, &orgID, runtime.Arg, scanTaskTag, 0, tenant)
 	return items, wrapErr(err, "task_tags.ListByOrgID", "task_tags")
 }
 

@@ -64,15 +64,15 @@ func NewTaskRepo(db runtime.DBTX) *TaskRepo {
 
 var (
 	// ErrTaskIDTaken matches a violation of the primary key (id).
-	ErrTaskIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "tasks", "tasks_pkey", "primary_key")
+	ErrTaskIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "tasks", Constraint: "tasks_pkey", Name: "primary_key"}
 	// ErrTaskOrgIDNotFound matches a write whose org_id names no row of orgs.
-	ErrTaskOrgIDNotFound = runtime.NewForeignKeySentinel("tasks", "tasks_org_id_fkey", "org_id.references", runtime.FKMissing)
+	ErrTaskOrgIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "tasks", Constraint: "tasks_org_id_fkey", Name: "org_id.references", FK: runtime.FKMissing}
 	// ErrTaskProjectIDNotFound matches a write whose project_id names no row of
 	// projects of the same org_id.
-	ErrTaskProjectIDNotFound = runtime.NewForeignKeySentinel("tasks", "tasks_project_id_fkey", "project_id.references", runtime.FKMissing)
+	ErrTaskProjectIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "tasks", Constraint: "tasks_project_id_fkey", Name: "project_id.references", FK: runtime.FKMissing}
 	// ErrTaskReferencedByTaskTag matches a delete or key change of a row that rows of
 	// task_tags reference.
-	ErrTaskReferencedByTaskTag = runtime.NewForeignKeySentinel("task_tags", "task_tags_task_id_fkey", "task_id.references", runtime.FKReferenced)
+	ErrTaskReferencedByTaskTag = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "task_tags", Constraint: "task_tags_task_id_fkey", Name: "task_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table tasks (see runtime.Validator).
@@ -127,8 +127,8 @@ func (r *TaskRepo) Create(ctx context.Context, n NewTask) (Task, error) {
 		return Task{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, err := runtime.QueryOne(ctx, db, sqlTasksCreate, n, argsNewTask, scanTask, tenant)
-	return v, wrapParamsErr(err, "tasks.Create", "tasks", []string{"project_id", "title", "done"})
+	v, err := runtime.QueryOne(ctx, db, sqlTasksCreate, &n, argsNewTask, scanTask, tenant)
+	return *v, wrapParamsErr(err, "tasks.Create", "tasks", []string{"project_id", "title", "done"})
 }
 
 const sqlTasksFindByID = `-- name: tasks.FindByID replica=ok
@@ -143,8 +143,8 @@ func (r *TaskRepo) FindByID(ctx context.Context, id int64) (Task, error) {
 		return Task{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlTasksFindByID, id, runtime.Arg, scanTask, tenant)
-	return v, wrapErr(err, "tasks.FindByID", "tasks")
+	v, err := runtime.QueryOne(ctx, db, sqlTasksFindByID, &id, runtime.Arg, scanTask, tenant)
+	return *v, wrapErr(err, "tasks.FindByID", "tasks")
 }
 
 const sqlTasksFindAll = `-- name: tasks.FindAll replica=ok
@@ -237,14 +237,14 @@ func (r *TaskRepo) Update(ctx context.Context, id int64, version int64, u TaskUp
 		return Task{}, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	v, err := runtime.UpdateOne(ctx, db, updateTasks, id, runtime.Arg, u, argsTaskUpdate, scanTask, version, tenant)
+	v, err := runtime.UpdateOne(ctx, db, updateTasks, &id, runtime.Arg, &u, argsTaskUpdate, scanTask, version, tenant)
 	if errors.Is(err, pgx.ErrNoRows) {
 		// No row matched: a stale version is a conflict; a missing row stays not found.
 		if stale := runtime.StaleVersion(ctx, db, "tasks.Update", "tasks", sqlTasksExists, id, tenant); stale != nil {
 			err = stale
 		}
 	}
-	return v, wrapParamsErr(err, "tasks.Update", "tasks", []string{"id", "project_id", "title", "done"})
+	return *v, wrapParamsErr(err, "tasks.Update", "tasks", []string{"id", "project_id", "title", "done"})
 }
 
 const sqlTasksDelete = `-- name: tasks.Delete
@@ -260,7 +260,7 @@ func (r *TaskRepo) Delete(ctx context.Context, id int64, version int64) (bool, e
 		return false, err
 	}
 	db := runtime.Acting(ctx, runtime.Scope(r.db, tenant))
-	tag, err := runtime.Exec(ctx, db, sqlTasksDelete, id, runtime.Arg, version, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlTasksDelete, &id, runtime.Arg, version, tenant)
 	if err != nil || tag.RowsAffected() > 0 {
 		return err == nil, wrapErr(err, "tasks.Delete", "tasks")
 	}
@@ -319,7 +319,7 @@ func (r *TaskRepo) FindByIDs(ctx context.Context, ids []int64) ([]Task, error) {
 	if len(ids) == 0 {
 		return []Task{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlTasksFindByIDs, ids, runtime.Arg, scanTask, len(ids), tenant)
+	items, err := runtime.Query(ctx, db, sqlTasksFindByIDs, &ids, runtime.Arg, scanTask, len(ids), tenant)
 	return items, wrapErr(err, "tasks.FindByIDs", "tasks")
 }
 
@@ -487,7 +487,7 @@ func (r *TaskRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Task, er
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlTasksListByOrgID, orgID, runtime.Arg, scanTask, 0, tenant)
+	items, err := runtime.Query(ctx, db, sqlTasksListByOrgID, &orgID, runtime.Arg, scanTask, 0, tenant)
 	return items, wrapErr(err, "tasks.ListByOrgID", "tasks")
 }
 
@@ -528,7 +528,7 @@ func (r *TaskRepo) ListByProjectID(ctx context.Context, projectID int64) ([]Task
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlTasksListByProjectID, projectID, runtime.Arg, scanTask, 0, tenant)
+	items, err := runtime.Query(ctx, db, sqlTasksListByProjectID, &projectID, runtime.Arg, scanTask, 0, tenant)
 	return items, wrapErr(err, "tasks.ListByProjectID", "tasks")
 }
 

@@ -104,68 +104,68 @@ func NewMemberRepo(db runtime.DBTX) *MemberRepo {
 
 var (
 	// ErrMemberIDTaken matches a violation of the primary key (id).
-	ErrMemberIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "members", "members_pkey", "primary_key")
+	ErrMemberIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "members", Constraint: "members_pkey", Name: "primary_key"}
 	// ErrMemberEmailTaken matches a violation of the unique column email.
-	ErrMemberEmailTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "members", "members_email_key", "email.unique")
+	ErrMemberEmailTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "members", Constraint: "members_email_key", Name: "email.unique"}
 	// ErrMemberEmailFormatCheck matches a violation of the validate rule of column
 	// email.
-	ErrMemberEmailFormatCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_email_format", "email.validate")
+	ErrMemberEmailFormatCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "members", Constraint: "members_email_format", Name: "email.validate"}
 	// ErrMemberHandleMinLengthCheck matches a violation of the min_length rule of
 	// column handle.
-	ErrMemberHandleMinLengthCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_handle_min_length", "handle.min_length")
+	ErrMemberHandleMinLengthCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "members", Constraint: "members_handle_min_length", Name: "handle.min_length"}
 	// ErrMemberHandleMaxLengthCheck matches a violation of the max_length rule of
 	// column handle.
-	ErrMemberHandleMaxLengthCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_handle_max_length", "handle.max_length")
+	ErrMemberHandleMaxLengthCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "members", Constraint: "members_handle_max_length", Name: "handle.max_length"}
 	// ErrMemberHandlePatternCheck matches a violation of the pattern rule of column
 	// handle.
-	ErrMemberHandlePatternCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_handle_pattern", "handle.pattern")
+	ErrMemberHandlePatternCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "members", Constraint: "members_handle_pattern", Name: "handle.pattern"}
 	// ErrMemberNameNotEmptyCheck matches a violation of the not_empty rule of column
 	// name.
-	ErrMemberNameNotEmptyCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_name_not_empty", "name.not_empty")
+	ErrMemberNameNotEmptyCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "members", Constraint: "members_name_not_empty", Name: "name.not_empty"}
 	// ErrMemberPhoneFormatCheck matches a violation of the validate rule of column
 	// phone.
-	ErrMemberPhoneFormatCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_phone_format", "phone.validate")
+	ErrMemberPhoneFormatCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "members", Constraint: "members_phone_format", Name: "phone.validate"}
 	// ErrMemberHostFormatCheck matches a violation of the validate rule of column
 	// host.
-	ErrMemberHostFormatCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_host_format", "host.validate")
+	ErrMemberHostFormatCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "members", Constraint: "members_host_format", Name: "host.validate"}
 	// ErrMemberSlugFormatCheck matches a violation of the validate rule of column
 	// slug.
-	ErrMemberSlugFormatCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_slug_format", "slug.validate")
+	ErrMemberSlugFormatCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "members", Constraint: "members_slug_format", Name: "slug.validate"}
 	// ErrMemberInitialsFormatCheck matches a violation of the validate rule of column
 	// initials.
-	ErrMemberInitialsFormatCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_initials_format", "initials.validate")
+	ErrMemberInitialsFormatCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "members", Constraint: "members_initials_format", Name: "initials.validate"}
 	// ErrMemberCodeFormatCheck matches a violation of the validate rule of column
 	// code.
-	ErrMemberCodeFormatCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_code_format", "code.validate")
+	ErrMemberCodeFormatCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "members", Constraint: "members_code_format", Name: "code.validate"}
 	// ErrMemberRefFormatCheck matches a violation of the validate rule of column ref.
-	ErrMemberRefFormatCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_ref_format", "ref.validate")
+	ErrMemberRefFormatCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "members", Constraint: "members_ref_format", Name: "ref.validate"}
 	// ErrMemberAgeMinCheck matches a violation of the min rule of column age.
-	ErrMemberAgeMinCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_age_min", "age.min")
+	ErrMemberAgeMinCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "members", Constraint: "members_age_min", Name: "age.min"}
 	// ErrMemberAgeMaxCheck matches a violation of the max rule of column age.
-	ErrMemberAgeMaxCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_age_max", "age.max")
+	ErrMemberAgeMaxCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "members", Constraint: "members_age_max", Name: "age.max"}
 	// ErrMemberScoreMinCheck matches a violation of the min rule of column score.
-	ErrMemberScoreMinCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_score_min", "score.min")
+	ErrMemberScoreMinCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "members", Constraint: "members_score_min", Name: "score.min"}
 	// ErrMemberScoreMaxCheck matches a violation of the max rule of column score.
-	ErrMemberScoreMaxCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_score_max", "score.max")
+	ErrMemberScoreMaxCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "members", Constraint: "members_score_max", Name: "score.max"}
 	// ErrMemberBalanceMinCheck matches a violation of the min rule of column balance.
-	ErrMemberBalanceMinCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_balance_min", "balance.min")
+	ErrMemberBalanceMinCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "members", Constraint: "members_balance_min", Name: "balance.min"}
 	// ErrMemberBalanceMaxCheck matches a violation of the max rule of column balance.
-	ErrMemberBalanceMaxCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_balance_max", "balance.max")
+	ErrMemberBalanceMaxCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "members", Constraint: "members_balance_max", Name: "balance.max"}
 	// ErrMemberRatioMinCheck matches a violation of the min rule of column ratio.
-	ErrMemberRatioMinCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_ratio_min", "ratio.min")
+	ErrMemberRatioMinCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "members", Constraint: "members_ratio_min", Name: "ratio.min"}
 	// ErrMemberRatioMaxCheck matches a violation of the max rule of column ratio.
-	ErrMemberRatioMaxCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_ratio_max", "ratio.max")
+	ErrMemberRatioMaxCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "members", Constraint: "members_ratio_max", Name: "ratio.max"}
 	// ErrMemberTagsNotEmptyCheck matches a violation of the not_empty rule of column
 	// tags.
-	ErrMemberTagsNotEmptyCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_tags_not_empty", "tags.not_empty")
+	ErrMemberTagsNotEmptyCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "members", Constraint: "members_tags_not_empty", Name: "tags.not_empty"}
 	// ErrMemberPasswordMinLengthCheck matches a violation of the min_length rule of
 	// column password.
-	ErrMemberPasswordMinLengthCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "members_password_min_length", "password.min_length")
+	ErrMemberPasswordMinLengthCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "members", Constraint: "members_password_min_length", Name: "password.min_length"}
 	// ErrMemberAdultEnterpriseCheck matches a violation of the check plan <>
 	// 'enterprise' OR age >= 18.
-	ErrMemberAdultEnterpriseCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "members", "adult_enterprise", "adult_enterprise")
+	ErrMemberAdultEnterpriseCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "members", Constraint: "adult_enterprise", Name: "adult_enterprise"}
 	// ErrMemberTeamIDNotFound matches a write whose team_id names no row of teams.
-	ErrMemberTeamIDNotFound = runtime.NewForeignKeySentinel("members", "members_team_id_fkey", "team_id.references", runtime.FKMissing)
+	ErrMemberTeamIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "members", Constraint: "members_team_id_fkey", Name: "team_id.references", FK: runtime.FKMissing}
 )
 
 // Validate checks n against the columns of table members (see runtime.Validator).
@@ -428,8 +428,8 @@ func (r *MemberRepo) Create(ctx context.Context, n NewMember) (Member, error) {
 	if err := n.Validate(); err != nil {
 		return Member{}, wrapErr(err, "members.Create", "members")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlMembersCreate, n, argsNewMember, scanMember)
-	return v, wrapParamsErr(err, "members.Create", "members", []string{"id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "password"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlMembersCreate, &n, argsNewMember, scanMember)
+	return *v, wrapParamsErr(err, "members.Create", "members", []string{"id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "password"})
 }
 
 const sqlMembersFindByID = `-- name: members.FindByID replica=ok
@@ -439,8 +439,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table members with the given id, or
 // runtime.ErrNotFound.
 func (r *MemberRepo) FindByID(ctx context.Context, id uuid.UUID) (Member, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlMembersFindByID, id, runtime.Arg, scanMember)
-	return v, wrapErr(err, "members.FindByID", "members")
+	v, err := runtime.QueryOne(ctx, r.db, sqlMembersFindByID, &id, runtime.Arg, scanMember)
+	return *v, wrapErr(err, "members.FindByID", "members")
 }
 
 const sqlMembersFindAll = `-- name: members.FindAll replica=ok
@@ -503,8 +503,8 @@ func (r *MemberRepo) Update(ctx context.Context, id uuid.UUID, u MemberUpdate) (
 	if err := u.Validate(); err != nil {
 		return Member{}, wrapErr(err, "members.Update", "members")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateMembers, id, runtime.Arg, u, argsMemberUpdate, scanMember)
-	return v, wrapParamsErr(err, "members.Update", "members", []string{"id", "team_id", "team_id", "email", "handle", "name", "website", "website", "phone", "phone", "host", "slug", "initials", "initials", "code", "ref", "ref", "age", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "motto", "password"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateMembers, &id, runtime.Arg, &u, argsMemberUpdate, scanMember)
+	return *v, wrapParamsErr(err, "members.Update", "members", []string{"id", "team_id", "team_id", "email", "handle", "name", "website", "website", "phone", "phone", "host", "slug", "initials", "initials", "code", "ref", "ref", "age", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "motto", "password"})
 }
 
 const sqlMembersDelete = `-- name: members.Delete
@@ -513,7 +513,7 @@ DELETE FROM "members" WHERE "id" = $1`
 // Delete removes the row of table members with the given id and reports whether
 // there was one.
 func (r *MemberRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlMembersDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlMembersDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "members.Delete", "members")
 }
 
@@ -536,7 +536,7 @@ func (r *MemberRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Member, 
 	if len(ids) == 0 {
 		return []Member{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlMembersFindByIDs, ids, runtime.Arg, scanMember, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlMembersFindByIDs, &ids, runtime.Arg, scanMember, len(ids))
 	return items, wrapErr(err, "members.FindByIDs", "members")
 }
 
@@ -600,8 +600,8 @@ func (r *MemberRepo) UpsertByEmail(ctx context.Context, n NewMember) (Member, er
 	if err := n.Validate(); err != nil {
 		return Member{}, wrapErr(err, "members.UpsertByEmail", "members")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlMembersUpsertByEmail, n, argsNewMember, scanMember)
-	return v, wrapErr(err, "members.UpsertByEmail", "members")
+	v, err := runtime.QueryOne(ctx, r.db, sqlMembersUpsertByEmail, &n, argsNewMember, scanMember)
+	return *v, wrapErr(err, "members.UpsertByEmail", "members")
 }
 
 const sqlMembersCreateIfAbsentByEmail = `-- name: members.CreateIfAbsentByEmail sensitive=21
@@ -625,8 +625,8 @@ func (r *MemberRepo) CreateIfAbsentByEmail(ctx context.Context, n NewMember) (Me
 	if err := n.Validate(); err != nil {
 		return Member{}, false, wrapErr(err, "members.CreateIfAbsentByEmail", "members")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlMembersCreateIfAbsentByEmail, n, argsNewMember, scanMember)
-	return v, created, wrapErr(err, "members.CreateIfAbsentByEmail", "members")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlMembersCreateIfAbsentByEmail, &n, argsNewMember, scanMember)
+	return *v, created, wrapErr(err, "members.CreateIfAbsentByEmail", "members")
 }
 
 // MemberKeyedUpdate is one row's key and changes for UpdateMany.
@@ -780,7 +780,7 @@ WHERE "team_id" = $1 ORDER BY "id"`
 // ListByTeamID returns the rows of table members whose team_id is teamID, in
 // primary key order.
 func (r *MemberRepo) ListByTeamID(ctx context.Context, teamID int64) ([]Member, error) {
-	items, err := runtime.Query(ctx, r.db, sqlMembersListByTeamID, teamID, runtime.Arg, scanMember, 0)
+	items, err := runtime.Query(ctx, r.db, sqlMembersListByTeamID, &teamID, runtime.Arg, scanMember, 0)
 	return items, wrapErr(err, "members.ListByTeamID", "members")
 }
 

@@ -39,15 +39,15 @@ func NewTeamRepo(db runtime.DBTX) *TeamRepo {
 
 var (
 	// ErrTeamIDTaken matches a violation of the primary key (id).
-	ErrTeamIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "teams", "teams_pkey", "primary_key")
+	ErrTeamIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "teams", Constraint: "teams_pkey", Name: "primary_key"}
 	// ErrTeamNameTaken matches a violation of the unique column name.
-	ErrTeamNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "teams", "teams_name_key", "name.unique")
+	ErrTeamNameTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "teams", Constraint: "teams_name_key", Name: "name.unique"}
 	// ErrTeamNameNotEmptyCheck matches a violation of the not_empty rule of column
 	// name.
-	ErrTeamNameNotEmptyCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "teams", "teams_name_not_empty", "name.not_empty")
+	ErrTeamNameNotEmptyCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "teams", Constraint: "teams_name_not_empty", Name: "name.not_empty"}
 	// ErrTeamReferencedByMember matches a delete or key change of a row that rows of
 	// members reference.
-	ErrTeamReferencedByMember = runtime.NewForeignKeySentinel("members", "members_team_id_fkey", "team_id.references", runtime.FKReferenced)
+	ErrTeamReferencedByMember = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "members", Constraint: "members_team_id_fkey", Name: "team_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table teams (see runtime.Validator).
@@ -107,8 +107,8 @@ func (r *TeamRepo) Create(ctx context.Context, n NewTeam) (Team, error) {
 	if err := n.Validate(); err != nil {
 		return Team{}, wrapErr(err, "teams.Create", "teams")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlTeamsCreate, n, argsNewTeam, scanTeam)
-	return v, wrapParamsErr(err, "teams.Create", "teams", []string{"name"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlTeamsCreate, &n, argsNewTeam, scanTeam)
+	return *v, wrapParamsErr(err, "teams.Create", "teams", []string{"name"})
 }
 
 const sqlTeamsFindByID = `-- name: teams.FindByID replica=ok
@@ -118,8 +118,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table teams with the given id, or
 // runtime.ErrNotFound.
 func (r *TeamRepo) FindByID(ctx context.Context, id int64) (Team, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlTeamsFindByID, id, runtime.Arg, scanTeam)
-	return v, wrapErr(err, "teams.FindByID", "teams")
+	v, err := runtime.QueryOne(ctx, r.db, sqlTeamsFindByID, &id, runtime.Arg, scanTeam)
+	return *v, wrapErr(err, "teams.FindByID", "teams")
 }
 
 const sqlTeamsFindAll = `-- name: teams.FindAll replica=ok
@@ -176,8 +176,8 @@ func (r *TeamRepo) Update(ctx context.Context, id int64, u TeamUpdate) (Team, er
 	if err := u.Validate(); err != nil {
 		return Team{}, wrapErr(err, "teams.Update", "teams")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateTeams, id, runtime.Arg, u, argsTeamUpdate, scanTeam)
-	return v, wrapParamsErr(err, "teams.Update", "teams", []string{"id", "name"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateTeams, &id, runtime.Arg, &u, argsTeamUpdate, scanTeam)
+	return *v, wrapParamsErr(err, "teams.Update", "teams", []string{"id", "name"})
 }
 
 const sqlTeamsDelete = `-- name: teams.Delete
@@ -186,7 +186,7 @@ DELETE FROM "teams" WHERE "id" = $1`
 // Delete removes the row of table teams with the given id and reports whether
 // there was one.
 func (r *TeamRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlTeamsDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlTeamsDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "teams.Delete", "teams")
 }
 
@@ -209,7 +209,7 @@ func (r *TeamRepo) FindByIDs(ctx context.Context, ids []int64) ([]Team, error) {
 	if len(ids) == 0 {
 		return []Team{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlTeamsFindByIDs, ids, runtime.Arg, scanTeam, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlTeamsFindByIDs, &ids, runtime.Arg, scanTeam, len(ids))
 	return items, wrapErr(err, "teams.FindByIDs", "teams")
 }
 
@@ -267,8 +267,8 @@ func (r *TeamRepo) UpsertByName(ctx context.Context, n NewTeam) (Team, error) {
 	if err := n.Validate(); err != nil {
 		return Team{}, wrapErr(err, "teams.UpsertByName", "teams")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlTeamsUpsertByName, n, argsNewTeam, scanTeam)
-	return v, wrapErr(err, "teams.UpsertByName", "teams")
+	v, err := runtime.QueryOne(ctx, r.db, sqlTeamsUpsertByName, &n, argsNewTeam, scanTeam)
+	return *v, wrapErr(err, "teams.UpsertByName", "teams")
 }
 
 const sqlTeamsCreateIfAbsentByName = `-- name: teams.CreateIfAbsentByName
@@ -292,8 +292,8 @@ func (r *TeamRepo) CreateIfAbsentByName(ctx context.Context, n NewTeam) (Team, b
 	if err := n.Validate(); err != nil {
 		return Team{}, false, wrapErr(err, "teams.CreateIfAbsentByName", "teams")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlTeamsCreateIfAbsentByName, n, argsNewTeam, scanTeam)
-	return v, created, wrapErr(err, "teams.CreateIfAbsentByName", "teams")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlTeamsCreateIfAbsentByName, &n, argsNewTeam, scanTeam)
+	return *v, created, wrapErr(err, "teams.CreateIfAbsentByName", "teams")
 }
 
 // TeamKeyedUpdate is one row's key and changes for UpdateMany.

@@ -62,9 +62,9 @@ func NewAccountRepo(db runtime.DBTX) *AccountRepo {
 
 var (
 	// ErrAccountIDTaken matches a violation of the primary key (id).
-	ErrAccountIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "accounts", "accounts_pkey", "primary_key")
+	ErrAccountIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "accounts", Constraint: "accounts_pkey", Name: "primary_key"}
 	// ErrAccountOwnerTaken matches a violation of the unique column owner.
-	ErrAccountOwnerTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "accounts", "accounts_owner_key", "owner.unique")
+	ErrAccountOwnerTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "accounts", Constraint: "accounts_owner_key", Name: "owner.unique"}
 )
 
 // Validate checks n against the columns of table accounts (see runtime.Validator).
@@ -127,8 +127,8 @@ func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error)
 		return Account{}, wrapErr(err, "accounts.Create", "accounts")
 	}
 	db := runtime.Acting(ctx, r.db)
-	v, err := runtime.QueryOne(ctx, db, sqlAccountsCreate, n, argsNewAccount, scanAccount)
-	return v, wrapParamsErr(err, "accounts.Create", "accounts", []string{"owner", "balance", "memo"})
+	v, err := runtime.QueryOne(ctx, db, sqlAccountsCreate, &n, argsNewAccount, scanAccount)
+	return *v, wrapParamsErr(err, "accounts.Create", "accounts", []string{"owner", "balance", "memo"})
 }
 
 const sqlAccountsFindByID = `-- name: accounts.FindByID replica=ok
@@ -138,8 +138,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table accounts with the given id, or
 // runtime.ErrNotFound.
 func (r *AccountRepo) FindByID(ctx context.Context, id int64) (Account, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsFindByID, id, runtime.Arg, scanAccount)
-	return v, wrapErr(err, "accounts.FindByID", "accounts")
+	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsFindByID, &id, runtime.Arg, scanAccount)
+	return *v, wrapErr(err, "accounts.FindByID", "accounts")
 }
 
 const sqlAccountsFindAll = `-- name: accounts.FindAll replica=ok
@@ -213,14 +213,14 @@ func (r *AccountRepo) Update(ctx context.Context, id int64, version int64, u Acc
 		return Account{}, wrapErr(err, "accounts.Update", "accounts")
 	}
 	db := runtime.Acting(ctx, r.db)
-	v, err := runtime.UpdateOne(ctx, db, updateAccounts, id, runtime.Arg, u, argsAccountUpdate, scanAccount, version)
+	v, err := runtime.UpdateOne(ctx, db, updateAccounts, &id, runtime.Arg, &u, argsAccountUpdate, scanAccount, version)
 	if errors.Is(err, pgx.ErrNoRows) {
 		// No row matched: a stale version is a conflict; a missing row stays not found.
 		if stale := runtime.StaleVersion(ctx, db, "accounts.Update", "accounts", sqlAccountsExists, id); stale != nil {
 			err = stale
 		}
 	}
-	return v, wrapParamsErr(err, "accounts.Update", "accounts", []string{"id", "owner", "balance", "memo", "memo"})
+	return *v, wrapParamsErr(err, "accounts.Update", "accounts", []string{"id", "owner", "balance", "memo", "memo"})
 }
 
 const sqlAccountsDelete = `-- name: accounts.Delete
@@ -232,7 +232,7 @@ DELETE FROM "accounts" WHERE "id" = $1 AND "version" = $2`
 // runtime.ErrStaleVersion.
 func (r *AccountRepo) Delete(ctx context.Context, id int64, version int64) (bool, error) {
 	db := runtime.Acting(ctx, r.db)
-	tag, err := runtime.Exec(ctx, db, sqlAccountsDelete, id, runtime.Arg, version)
+	tag, err := runtime.Exec(ctx, db, sqlAccountsDelete, &id, runtime.Arg, version)
 	if err != nil || tag.RowsAffected() > 0 {
 		return err == nil, wrapErr(err, "accounts.Delete", "accounts")
 	}
@@ -274,7 +274,7 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, er
 	if len(ids) == 0 {
 		return []Account{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlAccountsFindByIDs, ids, runtime.Arg, scanAccount, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlAccountsFindByIDs, &ids, runtime.Arg, scanAccount, len(ids))
 	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
 }
 
@@ -340,8 +340,8 @@ func (r *AccountRepo) UpsertByOwner(ctx context.Context, n NewAccount) (Account,
 		return Account{}, wrapErr(err, "accounts.UpsertByOwner", "accounts")
 	}
 	db := runtime.Acting(ctx, r.db)
-	v, err := runtime.QueryOne(ctx, db, sqlAccountsUpsertByOwner, n, argsNewAccount, scanAccount)
-	return v, wrapErr(err, "accounts.UpsertByOwner", "accounts")
+	v, err := runtime.QueryOne(ctx, db, sqlAccountsUpsertByOwner, &n, argsNewAccount, scanAccount)
+	return *v, wrapErr(err, "accounts.UpsertByOwner", "accounts")
 }
 
 const sqlAccountsCreateIfAbsentByOwner = `-- name: accounts.CreateIfAbsentByOwner
@@ -366,8 +366,8 @@ func (r *AccountRepo) CreateIfAbsentByOwner(ctx context.Context, n NewAccount) (
 		return Account{}, false, wrapErr(err, "accounts.CreateIfAbsentByOwner", "accounts")
 	}
 	db := runtime.Acting(ctx, r.db)
-	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlAccountsCreateIfAbsentByOwner, n, argsNewAccount, scanAccount)
-	return v, created, wrapErr(err, "accounts.CreateIfAbsentByOwner", "accounts")
+	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlAccountsCreateIfAbsentByOwner, &n, argsNewAccount, scanAccount)
+	return *v, created, wrapErr(err, "accounts.CreateIfAbsentByOwner", "accounts")
 }
 
 // AccountKeyedUpdate is one row's key and changes for UpdateMany, with the version

@@ -40,7 +40,7 @@ func NewCodeRepo(db runtime.DBTX) *CodeRepo {
 
 var (
 	// ErrCodeCodeTaken matches a violation of the primary key (code).
-	ErrCodeCodeTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "codes", "codes_pkey", "primary_key")
+	ErrCodeCodeTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "codes", Constraint: "codes_pkey", Name: "primary_key"}
 )
 
 // Validate checks n against the columns of table codes (see runtime.Validator).
@@ -91,8 +91,8 @@ func (r *CodeRepo) Create(ctx context.Context, n NewCode) (Code, error) {
 	if err := n.Validate(); err != nil {
 		return Code{}, wrapErr(err, "codes.Create", "codes")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCodesCreate, n, argsNewCode, scanCode)
-	return v, wrapParamsErr(err, "codes.Create", "codes", []string{"code", "label"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlCodesCreate, &n, argsNewCode, scanCode)
+	return *v, wrapParamsErr(err, "codes.Create", "codes", []string{"code", "label"})
 }
 
 const sqlCodesFindByID = `-- name: codes.FindByID replica=ok
@@ -102,8 +102,8 @@ WHERE "code" = $1`
 // FindByID returns the row of table codes with the given code, or
 // runtime.ErrNotFound.
 func (r *CodeRepo) FindByID(ctx context.Context, code string) (Code, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlCodesFindByID, code, runtime.Arg, scanCode)
-	return v, wrapErr(err, "codes.FindByID", "codes")
+	v, err := runtime.QueryOne(ctx, r.db, sqlCodesFindByID, &code, runtime.Arg, scanCode)
+	return *v, wrapErr(err, "codes.FindByID", "codes")
 }
 
 const sqlCodesFindAll = `-- name: codes.FindAll replica=ok
@@ -160,8 +160,8 @@ func (r *CodeRepo) Update(ctx context.Context, code string, u CodeUpdate) (Code,
 	if err := u.Validate(); err != nil {
 		return Code{}, wrapErr(err, "codes.Update", "codes")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateCodes, code, runtime.Arg, u, argsCodeUpdate, scanCode)
-	return v, wrapParamsErr(err, "codes.Update", "codes", []string{"code", "label"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateCodes, &code, runtime.Arg, &u, argsCodeUpdate, scanCode)
+	return *v, wrapParamsErr(err, "codes.Update", "codes", []string{"code", "label"})
 }
 
 const sqlCodesDelete = `-- name: codes.Delete
@@ -170,7 +170,7 @@ DELETE FROM "codes" WHERE "code" = $1`
 // Delete removes the row of table codes with the given code and reports whether
 // there was one.
 func (r *CodeRepo) Delete(ctx context.Context, code string) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlCodesDelete, code, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlCodesDelete, &code, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "codes.Delete", "codes")
 }
 
@@ -193,7 +193,7 @@ func (r *CodeRepo) FindByIDs(ctx context.Context, ids []string) ([]Code, error) 
 	if len(ids) == 0 {
 		return []Code{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlCodesFindByIDs, ids, runtime.Arg, scanCode, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlCodesFindByIDs, &ids, runtime.Arg, scanCode, len(ids))
 	return items, wrapErr(err, "codes.FindByIDs", "codes")
 }
 
@@ -252,8 +252,8 @@ func (r *CodeRepo) UpsertByCode(ctx context.Context, n NewCode) (Code, error) {
 	if err := n.Validate(); err != nil {
 		return Code{}, wrapErr(err, "codes.UpsertByCode", "codes")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCodesUpsertByCode, n, argsNewCode, scanCode)
-	return v, wrapErr(err, "codes.UpsertByCode", "codes")
+	v, err := runtime.QueryOne(ctx, r.db, sqlCodesUpsertByCode, &n, argsNewCode, scanCode)
+	return *v, wrapErr(err, "codes.UpsertByCode", "codes")
 }
 
 const sqlCodesCreateIfAbsentByCode = `-- name: codes.CreateIfAbsentByCode
@@ -277,8 +277,8 @@ func (r *CodeRepo) CreateIfAbsentByCode(ctx context.Context, n NewCode) (Code, b
 	if err := n.Validate(); err != nil {
 		return Code{}, false, wrapErr(err, "codes.CreateIfAbsentByCode", "codes")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCodesCreateIfAbsentByCode, n, argsNewCode, scanCode)
-	return v, created, wrapErr(err, "codes.CreateIfAbsentByCode", "codes")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCodesCreateIfAbsentByCode, &n, argsNewCode, scanCode)
+	return *v, created, wrapErr(err, "codes.CreateIfAbsentByCode", "codes")
 }
 
 // CodeKeyedUpdate is one row's key and changes for UpdateMany.

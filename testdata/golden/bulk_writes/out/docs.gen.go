@@ -59,9 +59,9 @@ func NewDocRepo(db runtime.DBTX) *DocRepo {
 
 var (
 	// ErrDocIDTaken matches a violation of the primary key (id).
-	ErrDocIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "docs", "docs_pkey", "primary_key")
+	ErrDocIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "docs", Constraint: "docs_pkey", Name: "primary_key"}
 	// ErrDocOrgIDSlugTaken matches a violation of the unique index on (org_id, slug).
-	ErrDocOrgIDSlugTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "docs", "docs_org_id_slug_key", "unique(org_id, slug)")
+	ErrDocOrgIDSlugTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "docs", Constraint: "docs_org_id_slug_key", Name: "unique(org_id, slug)"}
 )
 
 // Validate checks n against the columns of table docs (see runtime.Validator).
@@ -141,8 +141,8 @@ func (r *DocRepo) Create(ctx context.Context, n NewDoc) (Doc, error) {
 		return Doc{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlDocsCreate, n, argsNewDoc, scanDoc, tenant)
-	return v, wrapParamsErr(err, "docs.Create", "docs", []string{"slug", "title"})
+	v, err := runtime.QueryOne(ctx, db, sqlDocsCreate, &n, argsNewDoc, scanDoc, tenant)
+	return *v, wrapParamsErr(err, "docs.Create", "docs", []string{"slug", "title"})
 }
 
 const sqlDocsFindByID = `-- name: docs.FindByID replica=ok
@@ -161,8 +161,8 @@ func (r *DocRepo) FindByID(ctx context.Context, id int64) (Doc, error) {
 		return Doc{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, r.pick(sqlDocsFindByID, sqlDocsFindByIDWithDeleted), id, runtime.Arg, scanDoc, tenant)
-	return v, wrapErr(err, "docs.FindByID", "docs")
+	v, err := runtime.QueryOne(ctx, db, r.pick(sqlDocsFindByID, sqlDocsFindByIDWithDeleted), &id, runtime.Arg, scanDoc, tenant)
+	return *v, wrapErr(err, "docs.FindByID", "docs")
 }
 
 const sqlDocsFindAll = `-- name: docs.FindAll replica=ok
@@ -260,8 +260,8 @@ func (r *DocRepo) Update(ctx context.Context, id int64, u DocUpdate) (Doc, error
 		return Doc{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.UpdateOne(ctx, db, updateDocs, id, runtime.Arg, u, argsDocUpdate, scanDoc, tenant)
-	return v, wrapParamsErr(err, "docs.Update", "docs", []string{"id", "slug", "title"})
+	v, err := runtime.UpdateOne(ctx, db, updateDocs, &id, runtime.Arg, &u, argsDocUpdate, scanDoc, tenant)
+	return *v, wrapParamsErr(err, "docs.Update", "docs", []string{"id", "slug", "title"})
 }
 
 const sqlDocsDelete = `-- name: docs.Delete
@@ -279,7 +279,7 @@ func (r *DocRepo) Delete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlDocsDelete, id, runtime.Arg, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlDocsDelete, &id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "docs.Delete", "docs")
 }
 
@@ -313,7 +313,7 @@ func (r *DocRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlDocsHardDelete, id, runtime.Arg, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlDocsHardDelete, &id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "docs.HardDelete", "docs")
 }
 
@@ -330,7 +330,7 @@ func (r *DocRepo) Restore(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlDocsRestore, id, runtime.Arg, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlDocsRestore, &id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "docs.Restore", "docs")
 }
 
@@ -389,7 +389,7 @@ func (r *DocRepo) FindByIDs(ctx context.Context, ids []int64) ([]Doc, error) {
 	if len(ids) == 0 {
 		return []Doc{}, nil
 	}
-	items, err := runtime.Query(ctx, db, r.pick(sqlDocsFindByIDs, sqlDocsFindByIDsWithDeleted), ids, runtime.Arg, scanDoc, len(ids), tenant)
+	items, err := runtime.Query(ctx, db, r.pick(sqlDocsFindByIDs, sqlDocsFindByIDsWithDeleted), &ids, runtime.Arg, scanDoc, len(ids), tenant)
 	return items, wrapErr(err, "docs.FindByIDs", "docs")
 }
 
@@ -480,11 +480,11 @@ func (r *DocRepo) UpsertByOrgIDAndSlug(ctx context.Context, n NewDoc) (Doc, erro
 		return Doc{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.Retry(ctx, db, sqlDocsUpsertByOrgIDAndSlug, n, argsNewDoc, scanDoc, tenant)
+	v, err := runtime.Retry(ctx, db, sqlDocsUpsertByOrgIDAndSlug, &n, argsNewDoc, scanDoc, tenant)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Doc{}, runtime.NewHiddenKeyError("docs.UpsertByOrgIDAndSlug", "docs")
 	}
-	return v, wrapErr(err, "docs.UpsertByOrgIDAndSlug", "docs")
+	return *v, wrapErr(err, "docs.UpsertByOrgIDAndSlug", "docs")
 }
 
 const sqlDocsCreateIfAbsentByOrgIDAndSlug = `-- name: docs.CreateIfAbsentByOrgIDAndSlug
@@ -516,11 +516,11 @@ func (r *DocRepo) CreateIfAbsentByOrgIDAndSlug(ctx context.Context, n NewDoc) (D
 		return Doc{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlDocsCreateIfAbsentByOrgIDAndSlug, n, argsNewDoc, scanDoc, tenant)
+	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlDocsCreateIfAbsentByOrgIDAndSlug, &n, argsNewDoc, scanDoc, tenant)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Doc{}, false, runtime.NewHiddenKeyError("docs.CreateIfAbsentByOrgIDAndSlug", "docs")
 	}
-	return v, created, wrapErr(err, "docs.CreateIfAbsentByOrgIDAndSlug", "docs")
+	return *v, created, wrapErr(err, "docs.CreateIfAbsentByOrgIDAndSlug", "docs")
 }
 
 // DocKeyedUpdate is one row's key and changes for UpdateMany.

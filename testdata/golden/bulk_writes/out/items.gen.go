@@ -68,9 +68,9 @@ func NewItemRepo(db runtime.DBTX) *ItemRepo {
 
 var (
 	// ErrItemIDTaken matches a violation of the primary key (id).
-	ErrItemIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "items", "items_pkey", "primary_key")
+	ErrItemIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "items", Constraint: "items_pkey", Name: "primary_key"}
 	// ErrItemSKUTaken matches a violation of the unique column sku.
-	ErrItemSKUTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "items", "items_sku_key", "sku.unique")
+	ErrItemSKUTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "items", Constraint: "items_sku_key", Name: "sku.unique"}
 )
 
 // Validate checks n against the columns of table items (see runtime.Validator).
@@ -169,8 +169,8 @@ func (r *ItemRepo) Create(ctx context.Context, n NewItem) (Item, error) {
 	if err := n.Validate(); err != nil {
 		return Item{}, wrapErr(err, "items.Create", "items")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlItemsCreate, n, argsNewItem, scanItem)
-	return v, wrapParamsErr(err, "items.Create", "items", []string{"id", "sku", "name", "qty", "note", "label", "label", "mood", "moods", "tags", "price"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlItemsCreate, &n, argsNewItem, scanItem)
+	return *v, wrapParamsErr(err, "items.Create", "items", []string{"id", "sku", "name", "qty", "note", "label", "label", "mood", "moods", "tags", "price"})
 }
 
 const sqlItemsFindByID = `-- name: items.FindByID replica=ok
@@ -180,8 +180,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table items with the given id, or
 // runtime.ErrNotFound.
 func (r *ItemRepo) FindByID(ctx context.Context, id uuid.UUID) (Item, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlItemsFindByID, id, runtime.Arg, scanItem)
-	return v, wrapErr(err, "items.FindByID", "items")
+	v, err := runtime.QueryOne(ctx, r.db, sqlItemsFindByID, &id, runtime.Arg, scanItem)
+	return *v, wrapErr(err, "items.FindByID", "items")
 }
 
 const sqlItemsFindAll = `-- name: items.FindAll replica=ok
@@ -240,8 +240,8 @@ func (r *ItemRepo) Update(ctx context.Context, id uuid.UUID, u ItemUpdate) (Item
 	if err := u.Validate(); err != nil {
 		return Item{}, wrapErr(err, "items.Update", "items")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateItems, id, runtime.Arg, u, argsItemUpdate, scanItem)
-	return v, wrapParamsErr(err, "items.Update", "items", []string{"id", "sku", "name", "qty", "note", "note", "label", "label", "mood", "moods", "tags", "tags", "price", "price"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateItems, &id, runtime.Arg, &u, argsItemUpdate, scanItem)
+	return *v, wrapParamsErr(err, "items.Update", "items", []string{"id", "sku", "name", "qty", "note", "note", "label", "label", "mood", "moods", "tags", "tags", "price", "price"})
 }
 
 const sqlItemsDelete = `-- name: items.Delete
@@ -250,7 +250,7 @@ DELETE FROM "items" WHERE "id" = $1`
 // Delete removes the row of table items with the given id and reports whether
 // there was one.
 func (r *ItemRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlItemsDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlItemsDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "items.Delete", "items")
 }
 
@@ -273,7 +273,7 @@ func (r *ItemRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Item, erro
 	if len(ids) == 0 {
 		return []Item{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlItemsFindByIDs, ids, runtime.Arg, scanItem, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlItemsFindByIDs, &ids, runtime.Arg, scanItem, len(ids))
 	return items, wrapErr(err, "items.FindByIDs", "items")
 }
 
@@ -327,8 +327,8 @@ func (r *ItemRepo) UpsertBySKU(ctx context.Context, n NewItem) (Item, error) {
 	if err := n.Validate(); err != nil {
 		return Item{}, wrapErr(err, "items.UpsertBySKU", "items")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlItemsUpsertBySKU, n, argsNewItem, scanItem)
-	return v, wrapErr(err, "items.UpsertBySKU", "items")
+	v, err := runtime.QueryOne(ctx, r.db, sqlItemsUpsertBySKU, &n, argsNewItem, scanItem)
+	return *v, wrapErr(err, "items.UpsertBySKU", "items")
 }
 
 const sqlItemsCreateIfAbsentBySKU = `-- name: items.CreateIfAbsentBySKU
@@ -352,8 +352,8 @@ func (r *ItemRepo) CreateIfAbsentBySKU(ctx context.Context, n NewItem) (Item, bo
 	if err := n.Validate(); err != nil {
 		return Item{}, false, wrapErr(err, "items.CreateIfAbsentBySKU", "items")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlItemsCreateIfAbsentBySKU, n, argsNewItem, scanItem)
-	return v, created, wrapErr(err, "items.CreateIfAbsentBySKU", "items")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlItemsCreateIfAbsentBySKU, &n, argsNewItem, scanItem)
+	return *v, created, wrapErr(err, "items.CreateIfAbsentBySKU", "items")
 }
 
 // ItemKeyedUpdate is one row's key and changes for UpdateMany.

@@ -52,15 +52,15 @@ func NewLineRepo(db runtime.DBTX) *LineRepo {
 var (
 	// ErrLineOrderNoLineNoTaken matches a violation of the primary key (order_no,
 	// line_no).
-	ErrLineOrderNoLineNoTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "lines", "lines_pkey", "primary_key")
+	ErrLineOrderNoLineNoTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "lines", Constraint: "lines_pkey", Name: "primary_key"}
 	// ErrLineProductMinLengthCheck matches a violation of the min_length rule of
 	// column product.
-	ErrLineProductMinLengthCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "lines", "lines_product_min_length", "product.min_length")
+	ErrLineProductMinLengthCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "lines", Constraint: "lines_product_min_length", Name: "product.min_length"}
 	// ErrLineProductMaxLengthCheck matches a violation of the max_length rule of
 	// column product.
-	ErrLineProductMaxLengthCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "lines", "lines_product_max_length", "product.max_length")
+	ErrLineProductMaxLengthCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "lines", Constraint: "lines_product_max_length", Name: "product.max_length"}
 	// ErrLineQuantityMinCheck matches a violation of the min rule of column quantity.
-	ErrLineQuantityMinCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "lines", "lines_quantity_min", "quantity.min")
+	ErrLineQuantityMinCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "lines", Constraint: "lines_quantity_min", Name: "quantity.min"}
 )
 
 // Validate checks n against the columns of table lines (see runtime.Validator).
@@ -129,8 +129,8 @@ func (r *LineRepo) Create(ctx context.Context, n NewLine) (Line, error) {
 	if err := n.Validate(); err != nil {
 		return Line{}, wrapErr(err, "lines.Create", "lines")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlLinesCreate, n, argsNewLine, scanLine)
-	return v, wrapParamsErr(err, "lines.Create", "lines", []string{"order_no", "line_no", "product", "quantity"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlLinesCreate, &n, argsNewLine, scanLine)
+	return *v, wrapParamsErr(err, "lines.Create", "lines", []string{"order_no", "line_no", "product", "quantity"})
 }
 
 const sqlLinesFindByID = `-- name: lines.FindByID replica=ok
@@ -140,8 +140,8 @@ WHERE "order_no" = $1 AND "line_no" = $2`
 // FindByID returns the row of table lines with the given orderNo and lineNo, or
 // runtime.ErrNotFound.
 func (r *LineRepo) FindByID(ctx context.Context, orderNo int64, lineNo int32) (Line, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlLinesFindByID, orderNo, runtime.Arg, scanLine, lineNo)
-	return v, wrapErr(err, "lines.FindByID", "lines")
+	v, err := runtime.QueryOne(ctx, r.db, sqlLinesFindByID, &orderNo, runtime.Arg, scanLine, lineNo)
+	return *v, wrapErr(err, "lines.FindByID", "lines")
 }
 
 const sqlLinesFindAll = `-- name: lines.FindAll replica=ok
@@ -201,8 +201,8 @@ func (r *LineRepo) Update(ctx context.Context, orderNo int64, lineNo int32, u Li
 	if err := u.Validate(); err != nil {
 		return Line{}, wrapErr(err, "lines.Update", "lines")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateLines, orderNo, runtime.Arg, u, argsLineUpdate, scanLine, lineNo)
-	return v, wrapParamsErr(err, "lines.Update", "lines", []string{"order_no", "line_no", "product", "quantity"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateLines, &orderNo, runtime.Arg, &u, argsLineUpdate, scanLine, lineNo)
+	return *v, wrapParamsErr(err, "lines.Update", "lines", []string{"order_no", "line_no", "product", "quantity"})
 }
 
 const sqlLinesDelete = `-- name: lines.Delete
@@ -211,7 +211,7 @@ DELETE FROM "lines" WHERE "order_no" = $1 AND "line_no" = $2`
 // Delete removes the row of table lines with the given orderNo and lineNo and
 // reports whether there was one.
 func (r *LineRepo) Delete(ctx context.Context, orderNo int64, lineNo int32) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlLinesDelete, orderNo, runtime.Arg, lineNo)
+	tag, err := runtime.Exec(ctx, r.db, sqlLinesDelete, &orderNo, runtime.Arg, lineNo)
 	return tag.RowsAffected() > 0, wrapErr(err, "lines.Delete", "lines")
 }
 
@@ -284,8 +284,8 @@ func (r *LineRepo) UpsertByOrderNoAndLineNo(ctx context.Context, n NewLine) (Lin
 	if err := n.Validate(); err != nil {
 		return Line{}, wrapErr(err, "lines.UpsertByOrderNoAndLineNo", "lines")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlLinesUpsertByOrderNoAndLineNo, n, argsNewLine, scanLine)
-	return v, wrapErr(err, "lines.UpsertByOrderNoAndLineNo", "lines")
+	v, err := runtime.QueryOne(ctx, r.db, sqlLinesUpsertByOrderNoAndLineNo, &n, argsNewLine, scanLine)
+	return *v, wrapErr(err, "lines.UpsertByOrderNoAndLineNo", "lines")
 }
 
 const sqlLinesCreateIfAbsentByOrderNoAndLineNo = `-- name: lines.CreateIfAbsentByOrderNoAndLineNo
@@ -310,8 +310,8 @@ func (r *LineRepo) CreateIfAbsentByOrderNoAndLineNo(ctx context.Context, n NewLi
 	if err := n.Validate(); err != nil {
 		return Line{}, false, wrapErr(err, "lines.CreateIfAbsentByOrderNoAndLineNo", "lines")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlLinesCreateIfAbsentByOrderNoAndLineNo, n, argsNewLine, scanLine)
-	return v, created, wrapErr(err, "lines.CreateIfAbsentByOrderNoAndLineNo", "lines")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlLinesCreateIfAbsentByOrderNoAndLineNo, &n, argsNewLine, scanLine)
+	return *v, created, wrapErr(err, "lines.CreateIfAbsentByOrderNoAndLineNo", "lines")
 }
 
 // LineKey is the primary key of a row of table lines.

@@ -57,11 +57,11 @@ func NewCodeRepo(db runtime.DBTX) *CodeRepo {
 
 var (
 	// ErrCodeRegionNumTaken matches a violation of the primary key (region, num).
-	ErrCodeRegionNumTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "codes", "codes_pkey", "primary_key")
+	ErrCodeRegionNumTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "codes", Constraint: "codes_pkey", Name: "primary_key"}
 	// ErrCodeLabelTaken matches a violation of the unique column label.
-	ErrCodeLabelTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "codes", "codes_label_key", "label.unique")
+	ErrCodeLabelTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "codes", Constraint: "codes_label_key", Name: "label.unique"}
 	// ErrCodeLabelNotFound matches a write whose label names no row of labels.
-	ErrCodeLabelNotFound = runtime.NewForeignKeySentinel("codes", "codes_label_fkey", "label.references", runtime.FKMissing)
+	ErrCodeLabelNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "codes", Constraint: "codes_label_fkey", Name: "label.references", FK: runtime.FKMissing}
 )
 
 // Validate checks n against the columns of table codes (see runtime.Validator).
@@ -177,8 +177,8 @@ func (r *CodeRepo) Create(ctx context.Context, n NewCode) (Code, error) {
 	if err := n.Validate(); err != nil {
 		return Code{}, wrapErr(err, "codes.Create", "codes")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCodesCreate, n, argsNewCode, scanCode)
-	return v, wrapParamsErr(err, "codes.Create", "codes", []string{"region", "num", "label", "note"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlCodesCreate, &n, argsNewCode, scanCode)
+	return *v, wrapParamsErr(err, "codes.Create", "codes", []string{"region", "num", "label", "note"})
 }
 
 const sqlCodesFindByID = `-- name: codes.FindByID replica=ok
@@ -259,8 +259,8 @@ func (r *CodeRepo) Update(ctx context.Context, region Region, num int32, u CodeU
 		return Code{}, wrapErr(err, "codes.Update", "codes")
 	}
 	db := runtime.Invalidating(r.db, codesCache.Keys(runtime.NoTenant{}, codeKey{Region: region, Num: num}))
-	v, err := runtime.UpdateOne(ctx, db, updateCodes, region, runtime.Arg, u, argsCodeUpdate, scanCode, num)
-	return v, wrapParamsErr(err, "codes.Update", "codes", []string{"region", "num", "label", "note"})
+	v, err := runtime.UpdateOne(ctx, db, updateCodes, &region, runtime.Arg, &u, argsCodeUpdate, scanCode, num)
+	return *v, wrapParamsErr(err, "codes.Update", "codes", []string{"region", "num", "label", "note"})
 }
 
 const sqlCodesDelete = `-- name: codes.Delete
@@ -270,7 +270,7 @@ DELETE FROM "codes" WHERE "region" = $1 AND "num" = $2`
 // whether there was one.
 func (r *CodeRepo) Delete(ctx context.Context, region Region, num int32) (bool, error) {
 	db := runtime.Invalidating(r.db, codesCache.Keys(runtime.NoTenant{}, codeKey{Region: region, Num: num}))
-	tag, err := runtime.Exec(ctx, db, sqlCodesDelete, region, runtime.Arg, num)
+	tag, err := runtime.Exec(ctx, db, sqlCodesDelete, &region, runtime.Arg, num)
 	return tag.RowsAffected() > 0, wrapErr(err, "codes.Delete", "codes")
 }
 
@@ -342,8 +342,8 @@ func (r *CodeRepo) UpsertByRegionAndNum(ctx context.Context, n NewCode) (Code, e
 		return Code{}, wrapErr(err, "codes.UpsertByRegionAndNum", "codes")
 	}
 	db := runtime.Invalidating(r.db, codesCache.Keys(runtime.NoTenant{}, codeKey{Region: n.Region, Num: n.Num}))
-	v, err := runtime.QueryOne(ctx, db, sqlCodesUpsertByRegionAndNum, n, argsNewCode, scanCode)
-	return v, wrapErr(err, "codes.UpsertByRegionAndNum", "codes")
+	v, err := runtime.QueryOne(ctx, db, sqlCodesUpsertByRegionAndNum, &n, argsNewCode, scanCode)
+	return *v, wrapErr(err, "codes.UpsertByRegionAndNum", "codes")
 }
 
 const sqlCodesCreateIfAbsentByRegionAndNum = `-- name: codes.CreateIfAbsentByRegionAndNum
@@ -367,8 +367,8 @@ func (r *CodeRepo) CreateIfAbsentByRegionAndNum(ctx context.Context, n NewCode) 
 	if err := n.Validate(); err != nil {
 		return Code{}, false, wrapErr(err, "codes.CreateIfAbsentByRegionAndNum", "codes")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCodesCreateIfAbsentByRegionAndNum, n, argsNewCode, scanCode)
-	return v, created, wrapErr(err, "codes.CreateIfAbsentByRegionAndNum", "codes")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCodesCreateIfAbsentByRegionAndNum, &n, argsNewCode, scanCode)
+	return *v, created, wrapErr(err, "codes.CreateIfAbsentByRegionAndNum", "codes")
 }
 
 const sqlCodesUpsertByLabel = `-- name: codes.UpsertByLabel
@@ -403,8 +403,8 @@ func (r *CodeRepo) upsertByLabel(ctx context.Context, n NewCode) (Code, error) {
 	if err := n.Validate(); err != nil {
 		return Code{}, wrapErr(err, "codes.UpsertByLabel", "codes")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCodesUpsertByLabel, n, argsNewCode, scanCode)
-	return v, wrapErr(err, "codes.UpsertByLabel", "codes")
+	v, err := runtime.QueryOne(ctx, r.db, sqlCodesUpsertByLabel, &n, argsNewCode, scanCode)
+	return *v, wrapErr(err, "codes.UpsertByLabel", "codes")
 }
 
 const sqlCodesCreateIfAbsentByLabel = `-- name: codes.CreateIfAbsentByLabel
@@ -428,8 +428,8 @@ func (r *CodeRepo) CreateIfAbsentByLabel(ctx context.Context, n NewCode) (Code, 
 	if err := n.Validate(); err != nil {
 		return Code{}, false, wrapErr(err, "codes.CreateIfAbsentByLabel", "codes")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCodesCreateIfAbsentByLabel, n, argsNewCode, scanCode)
-	return v, created, wrapErr(err, "codes.CreateIfAbsentByLabel", "codes")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCodesCreateIfAbsentByLabel, &n, argsNewCode, scanCode)
+	return *v, created, wrapErr(err, "codes.CreateIfAbsentByLabel", "codes")
 }
 
 // CodeKey is the primary key of a row of table codes.
@@ -590,7 +590,7 @@ WHERE "label" = $1 ORDER BY "region", "num"`
 // ListByLabel returns the rows of table codes whose label is label, in primary key
 // order.
 func (r *CodeRepo) ListByLabel(ctx context.Context, label string) ([]Code, error) {
-	items, err := runtime.Query(ctx, r.db, sqlCodesListByLabel, label, runtime.Arg, scanCode, 0)
+	items, err := runtime.Query(ctx, r.db, sqlCodesListByLabel, &label, runtime.Arg, scanCode, 0)
 	return items, wrapErr(err, "codes.ListByLabel", "codes")
 }
 

@@ -39,9 +39,9 @@ func NewLabelRepo(db runtime.DBTX) *LabelRepo {
 
 var (
 	// ErrLabelIDTaken matches a violation of the primary key (id).
-	ErrLabelIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "labels", "labels_pkey", "primary_key")
+	ErrLabelIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "labels", Constraint: "labels_pkey", Name: "primary_key"}
 	// ErrLabelNameTaken matches a violation of the unique column name.
-	ErrLabelNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "labels", "labels_name_key", "name.unique")
+	ErrLabelNameTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "labels", Constraint: "labels_name_key", Name: "name.unique"}
 )
 
 // Validate checks n against the columns of table labels (see runtime.Validator).
@@ -91,8 +91,8 @@ func (r *LabelRepo) Create(ctx context.Context, n NewLabel) (Label, error) {
 	if err := n.Validate(); err != nil {
 		return Label{}, wrapErr(err, "labels.Create", "labels")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlLabelsCreate, n, argsNewLabel, scanLabel)
-	return v, wrapParamsErr(err, "labels.Create", "labels", []string{"name"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlLabelsCreate, &n, argsNewLabel, scanLabel)
+	return *v, wrapParamsErr(err, "labels.Create", "labels", []string{"name"})
 }
 
 const sqlLabelsFindByID = `-- name: labels.FindByID replica=ok
@@ -102,8 +102,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table labels with the given id, or
 // runtime.ErrNotFound.
 func (r *LabelRepo) FindByID(ctx context.Context, id int32) (Label, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlLabelsFindByID, id, runtime.Arg, scanLabel)
-	return v, wrapErr(err, "labels.FindByID", "labels")
+	v, err := runtime.QueryOne(ctx, r.db, sqlLabelsFindByID, &id, runtime.Arg, scanLabel)
+	return *v, wrapErr(err, "labels.FindByID", "labels")
 }
 
 const sqlLabelsFindAll = `-- name: labels.FindAll replica=ok
@@ -166,8 +166,8 @@ func (r *LabelRepo) Update(ctx context.Context, id int32, u LabelUpdate) (Label,
 		invs = append(invs, codesCache.AllRows())
 	}
 	db := runtime.Invalidating(r.db, invs...)
-	v, err := runtime.UpdateOne(ctx, db, updateLabels, id, runtime.Arg, u, argsLabelUpdate, scanLabel)
-	return v, wrapParamsErr(err, "labels.Update", "labels", []string{"id", "name"})
+	v, err := runtime.UpdateOne(ctx, db, updateLabels, &id, runtime.Arg, &u, argsLabelUpdate, scanLabel)
+	return *v, wrapParamsErr(err, "labels.Update", "labels", []string{"id", "name"})
 }
 
 const sqlLabelsDelete = `-- name: labels.Delete
@@ -177,7 +177,7 @@ DELETE FROM "labels" WHERE "id" = $1`
 // there was one.
 func (r *LabelRepo) Delete(ctx context.Context, id int32) (bool, error) {
 	db := runtime.Invalidating(r.db, codesCache.AllRows())
-	tag, err := runtime.Exec(ctx, db, sqlLabelsDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, db, sqlLabelsDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "labels.Delete", "labels")
 }
 
@@ -200,7 +200,7 @@ func (r *LabelRepo) FindByIDs(ctx context.Context, ids []int32) ([]Label, error)
 	if len(ids) == 0 {
 		return []Label{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlLabelsFindByIDs, ids, runtime.Arg, scanLabel, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlLabelsFindByIDs, &ids, runtime.Arg, scanLabel, len(ids))
 	return items, wrapErr(err, "labels.FindByIDs", "labels")
 }
 
@@ -258,8 +258,8 @@ func (r *LabelRepo) UpsertByName(ctx context.Context, n NewLabel) (Label, error)
 	if err := n.Validate(); err != nil {
 		return Label{}, wrapErr(err, "labels.UpsertByName", "labels")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlLabelsUpsertByName, n, argsNewLabel, scanLabel)
-	return v, wrapErr(err, "labels.UpsertByName", "labels")
+	v, err := runtime.QueryOne(ctx, r.db, sqlLabelsUpsertByName, &n, argsNewLabel, scanLabel)
+	return *v, wrapErr(err, "labels.UpsertByName", "labels")
 }
 
 const sqlLabelsCreateIfAbsentByName = `-- name: labels.CreateIfAbsentByName
@@ -283,8 +283,8 @@ func (r *LabelRepo) CreateIfAbsentByName(ctx context.Context, n NewLabel) (Label
 	if err := n.Validate(); err != nil {
 		return Label{}, false, wrapErr(err, "labels.CreateIfAbsentByName", "labels")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlLabelsCreateIfAbsentByName, n, argsNewLabel, scanLabel)
-	return v, created, wrapErr(err, "labels.CreateIfAbsentByName", "labels")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlLabelsCreateIfAbsentByName, &n, argsNewLabel, scanLabel)
+	return *v, created, wrapErr(err, "labels.CreateIfAbsentByName", "labels")
 }
 
 // LabelKeyedUpdate is one row's key and changes for UpdateMany.

@@ -63,15 +63,15 @@ func NewOrgRepo(db runtime.DBTX) *OrgRepo {
 
 var (
 	// ErrOrgIDTaken matches a violation of the primary key (id).
-	ErrOrgIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "orgs", "orgs_pkey", "primary_key")
+	ErrOrgIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "orgs", Constraint: "orgs_pkey", Name: "primary_key"}
 	// ErrOrgSlugTaken matches a violation of the unique column slug.
-	ErrOrgSlugTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "orgs", "orgs_slug_key", "slug.unique")
+	ErrOrgSlugTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "orgs", Constraint: "orgs_slug_key", Name: "slug.unique"}
 	// ErrOrgReferencedByTeam matches a delete or key change of a row that rows of
 	// teams reference.
-	ErrOrgReferencedByTeam = runtime.NewForeignKeySentinel("teams", "teams_org_id_fkey", "org_id.references", runtime.FKReferenced)
+	ErrOrgReferencedByTeam = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "teams", Constraint: "teams_org_id_fkey", Name: "org_id.references", FK: runtime.FKReferenced}
 	// ErrOrgReferencedByUser matches a delete or key change of a row that rows of
 	// users reference.
-	ErrOrgReferencedByUser = runtime.NewForeignKeySentinel("users", "users_org_id_fkey", "org_id.references", runtime.FKReferenced)
+	ErrOrgReferencedByUser = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "users", Constraint: "users_org_id_fkey", Name: "org_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table orgs (see runtime.Validator).
@@ -175,8 +175,8 @@ func (r *OrgRepo) Create(ctx context.Context, n NewOrg) (Org, error) {
 		return Org{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlOrgsCreate, n, argsNewOrg, scanOrg, tenant)
-	return v, wrapParamsErr(err, "orgs.Create", "orgs", []string{"slug", "name"})
+	v, err := runtime.QueryOne(ctx, db, sqlOrgsCreate, &n, argsNewOrg, scanOrg, tenant)
+	return *v, wrapParamsErr(err, "orgs.Create", "orgs", []string{"slug", "name"})
 }
 
 const sqlOrgsFindByID = `-- name: orgs.FindByID replica=ok
@@ -286,8 +286,8 @@ func (r *OrgRepo) Update(ctx context.Context, id uuid.UUID, u OrgUpdate) (Org, e
 		return Org{}, err
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, orgsCache.Keys(tenant, id)), tenant)
-	v, err := runtime.UpdateOne(ctx, db, updateOrgs, id, runtime.Arg, u, argsOrgUpdate, scanOrg, tenant)
-	return v, wrapParamsErr(err, "orgs.Update", "orgs", []string{"id", "slug", "name"})
+	v, err := runtime.UpdateOne(ctx, db, updateOrgs, &id, runtime.Arg, &u, argsOrgUpdate, scanOrg, tenant)
+	return *v, wrapParamsErr(err, "orgs.Update", "orgs", []string{"id", "slug", "name"})
 }
 
 const sqlOrgsDelete = `-- name: orgs.Delete
@@ -301,7 +301,7 @@ func (r *OrgRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, orgsCache.Keys(tenant, id), usersCache.AllRows()), tenant)
-	tag, err := runtime.Exec(ctx, db, sqlOrgsDelete, id, runtime.Arg, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlOrgsDelete, &id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "orgs.Delete", "orgs")
 }
 
@@ -455,11 +455,11 @@ func (r *OrgRepo) upsertBySlug(ctx context.Context, n NewOrg) (Org, error) {
 		return Org{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.Retry(ctx, db, sqlOrgsUpsertBySlug, n, argsNewOrg, scanOrg, tenant)
+	v, err := runtime.Retry(ctx, db, sqlOrgsUpsertBySlug, &n, argsNewOrg, scanOrg, tenant)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Org{}, runtime.NewHiddenKeyError("orgs.UpsertBySlug", "orgs")
 	}
-	return v, wrapErr(err, "orgs.UpsertBySlug", "orgs")
+	return *v, wrapErr(err, "orgs.UpsertBySlug", "orgs")
 }
 
 const sqlOrgsCreateIfAbsentBySlug = `-- name: orgs.CreateIfAbsentBySlug
@@ -490,11 +490,11 @@ func (r *OrgRepo) CreateIfAbsentBySlug(ctx context.Context, n NewOrg) (Org, bool
 		return Org{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlOrgsCreateIfAbsentBySlug, n, argsNewOrg, scanOrg, tenant)
+	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlOrgsCreateIfAbsentBySlug, &n, argsNewOrg, scanOrg, tenant)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Org{}, false, runtime.NewHiddenKeyError("orgs.CreateIfAbsentBySlug", "orgs")
 	}
-	return v, created, wrapErr(err, "orgs.CreateIfAbsentBySlug", "orgs")
+	return *v, created, wrapErr(err, "orgs.CreateIfAbsentBySlug", "orgs")
 }
 
 // OrgKeyedUpdate is one row's key and changes for UpdateMany.

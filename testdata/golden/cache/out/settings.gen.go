@@ -47,7 +47,7 @@ func NewSettingRepo(db runtime.DBTX) *SettingRepo {
 
 var (
 	// ErrSettingKeyTaken matches a violation of the primary key (key).
-	ErrSettingKeyTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "settings", "settings_pkey", "primary_key")
+	ErrSettingKeyTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "settings", Constraint: "settings_pkey", Name: "primary_key"}
 )
 
 // Validate checks n against the columns of table settings (see runtime.Validator).
@@ -117,8 +117,8 @@ func (r *SettingRepo) Create(ctx context.Context, n NewSetting) (Setting, error)
 	if err := n.Validate(); err != nil {
 		return Setting{}, wrapErr(err, "settings.Create", "settings")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlSettingsCreate, n, argsNewSetting, scanSetting)
-	return v, wrapParamsErr(err, "settings.Create", "settings", []string{"key", "value"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlSettingsCreate, &n, argsNewSetting, scanSetting)
+	return *v, wrapParamsErr(err, "settings.Create", "settings", []string{"key", "value"})
 }
 
 const sqlSettingsFindByID = `-- name: settings.FindByID replica=ok
@@ -198,8 +198,8 @@ func (r *SettingRepo) Update(ctx context.Context, key string, u SettingUpdate) (
 		return Setting{}, wrapErr(err, "settings.Update", "settings")
 	}
 	db := runtime.Invalidating(r.db, settingsCache.Keys(runtime.NoTenant{}, key))
-	v, err := runtime.UpdateOne(ctx, db, updateSettings, key, runtime.Arg, u, argsSettingUpdate, scanSetting)
-	return v, wrapParamsErr(err, "settings.Update", "settings", []string{"key", "value"})
+	v, err := runtime.UpdateOne(ctx, db, updateSettings, &key, runtime.Arg, &u, argsSettingUpdate, scanSetting)
+	return *v, wrapParamsErr(err, "settings.Update", "settings", []string{"key", "value"})
 }
 
 const sqlSettingsDelete = `-- name: settings.Delete
@@ -209,7 +209,7 @@ DELETE FROM "settings" WHERE "key" = $1`
 // there was one.
 func (r *SettingRepo) Delete(ctx context.Context, key string) (bool, error) {
 	db := runtime.Invalidating(r.db, settingsCache.Keys(runtime.NoTenant{}, key))
-	tag, err := runtime.Exec(ctx, db, sqlSettingsDelete, key, runtime.Arg)
+	tag, err := runtime.Exec(ctx, db, sqlSettingsDelete, &key, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "settings.Delete", "settings")
 }
 
@@ -305,8 +305,8 @@ func (r *SettingRepo) UpsertByKey(ctx context.Context, n NewSetting) (Setting, e
 		return Setting{}, wrapErr(err, "settings.UpsertByKey", "settings")
 	}
 	db := runtime.Invalidating(r.db, settingsCache.Keys(runtime.NoTenant{}, n.Key))
-	v, err := runtime.QueryOne(ctx, db, sqlSettingsUpsertByKey, n, argsNewSetting, scanSetting)
-	return v, wrapErr(err, "settings.UpsertByKey", "settings")
+	v, err := runtime.QueryOne(ctx, db, sqlSettingsUpsertByKey, &n, argsNewSetting, scanSetting)
+	return *v, wrapErr(err, "settings.UpsertByKey", "settings")
 }
 
 const sqlSettingsCreateIfAbsentByKey = `-- name: settings.CreateIfAbsentByKey
@@ -330,8 +330,8 @@ func (r *SettingRepo) CreateIfAbsentByKey(ctx context.Context, n NewSetting) (Se
 	if err := n.Validate(); err != nil {
 		return Setting{}, false, wrapErr(err, "settings.CreateIfAbsentByKey", "settings")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlSettingsCreateIfAbsentByKey, n, argsNewSetting, scanSetting)
-	return v, created, wrapErr(err, "settings.CreateIfAbsentByKey", "settings")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlSettingsCreateIfAbsentByKey, &n, argsNewSetting, scanSetting)
+	return *v, created, wrapErr(err, "settings.CreateIfAbsentByKey", "settings")
 }
 
 // SettingKeyedUpdate is one row's key and changes for UpdateMany.

@@ -50,12 +50,12 @@ func NewTeamRepo(db runtime.DBTX) *TeamRepo {
 
 var (
 	// ErrTeamIDTaken matches a violation of the primary key (id).
-	ErrTeamIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "teams", "teams_pkey", "primary_key")
+	ErrTeamIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "teams", Constraint: "teams_pkey", Name: "primary_key"}
 	// ErrTeamOrgIDNotFound matches a write whose org_id names no row of orgs.
-	ErrTeamOrgIDNotFound = runtime.NewForeignKeySentinel("teams", "teams_org_id_fkey", "org_id.references", runtime.FKMissing)
+	ErrTeamOrgIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "teams", Constraint: "teams_org_id_fkey", Name: "org_id.references", FK: runtime.FKMissing}
 	// ErrTeamReferencedByUser matches a delete or key change of a row that rows of
 	// users reference.
-	ErrTeamReferencedByUser = runtime.NewForeignKeySentinel("users", "users_team_id_fkey", "team_id.references", runtime.FKReferenced)
+	ErrTeamReferencedByUser = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "users", Constraint: "users_team_id_fkey", Name: "team_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table teams (see runtime.Validator).
@@ -131,8 +131,8 @@ func (r *TeamRepo) Create(ctx context.Context, n NewTeam) (Team, error) {
 		return Team{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlTeamsCreate, n, argsNewTeam, scanTeam, tenant)
-	return v, wrapParamsErr(err, "teams.Create", "teams", []string{"name"})
+	v, err := runtime.QueryOne(ctx, db, sqlTeamsCreate, &n, argsNewTeam, scanTeam, tenant)
+	return *v, wrapParamsErr(err, "teams.Create", "teams", []string{"name"})
 }
 
 const sqlTeamsFindByID = `-- name: teams.FindByID replica=ok
@@ -147,8 +147,8 @@ func (r *TeamRepo) FindByID(ctx context.Context, id int64) (Team, error) {
 		return Team{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlTeamsFindByID, id, runtime.Arg, scanTeam, tenant)
-	return v, wrapErr(err, "teams.FindByID", "teams")
+	v, err := runtime.QueryOne(ctx, db, sqlTeamsFindByID, &id, runtime.Arg, scanTeam, tenant)
+	return *v, wrapErr(err, "teams.FindByID", "teams")
 }
 
 const sqlTeamsFindAll = `-- name: teams.FindAll replica=ok
@@ -231,8 +231,8 @@ func (r *TeamRepo) Update(ctx context.Context, id int64, u TeamUpdate) (Team, er
 		return Team{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.UpdateOne(ctx, db, updateTeams, id, runtime.Arg, u, argsTeamUpdate, scanTeam, tenant)
-	return v, wrapParamsErr(err, "teams.Update", "teams", []string{"id", "name"})
+	v, err := runtime.UpdateOne(ctx, db, updateTeams, &id, runtime.Arg, &u, argsTeamUpdate, scanTeam, tenant)
+	return *v, wrapParamsErr(err, "teams.Update", "teams", []string{"id", "name"})
 }
 
 const sqlTeamsDelete = `-- name: teams.Delete
@@ -246,7 +246,7 @@ func (r *TeamRepo) Delete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, usersCache.AllRows()), tenant)
-	tag, err := runtime.Exec(ctx, db, sqlTeamsDelete, id, runtime.Arg, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlTeamsDelete, &id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "teams.Delete", "teams")
 }
 
@@ -280,7 +280,7 @@ func (r *TeamRepo) FindByIDs(ctx context.Context, ids []int64) ([]Team, error) {
 	if len(ids) == 0 {
 		return []Team{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlTeamsFindByIDs, ids, runtime.Arg, scanTeam, len(ids), tenant)
+	items, err := runtime.Query(ctx, db, sqlTeamsFindByIDs, &ids, runtime.Arg, scanTeam, len(ids), tenant)
 	return items, wrapErr(err, "teams.FindByIDs", "teams")
 }
 
@@ -437,7 +437,7 @@ func (r *TeamRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Team, er
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlTeamsListByOrgID, orgID, runtime.Arg, scanTeam, 0, tenant)
+	items, err := runtime.Query(ctx, db, sqlTeamsListByOrgID, &orgID, runtime.Arg, scanTeam, 0, tenant)
 	return items, wrapErr(err, "teams.ListByOrgID", "teams")
 }
 

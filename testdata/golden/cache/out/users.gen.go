@@ -74,15 +74,15 @@ func NewUserRepo(db runtime.DBTX) *UserRepo {
 
 var (
 	// ErrUserIDTaken matches a violation of the primary key (id).
-	ErrUserIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "users", "users_pkey", "primary_key")
+	ErrUserIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "users", Constraint: "users_pkey", Name: "primary_key"}
 	// ErrUserOrgIDEmailTaken matches a violation of the unique index on (org_id,
 	// email).
-	ErrUserOrgIDEmailTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "users", "users_org_id_email_key", "unique(org_id, email)")
+	ErrUserOrgIDEmailTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "users", Constraint: "users_org_id_email_key", Name: "unique(org_id, email)"}
 	// ErrUserOrgIDNotFound matches a write whose org_id names no row of orgs.
-	ErrUserOrgIDNotFound = runtime.NewForeignKeySentinel("users", "users_org_id_fkey", "org_id.references", runtime.FKMissing)
+	ErrUserOrgIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "users", Constraint: "users_org_id_fkey", Name: "org_id.references", FK: runtime.FKMissing}
 	// ErrUserTeamIDNotFound matches a write whose team_id names no row of teams of the
 	// same org_id.
-	ErrUserTeamIDNotFound = runtime.NewForeignKeySentinel("users", "users_team_id_fkey", "team_id.references", runtime.FKMissing)
+	ErrUserTeamIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "users", Constraint: "users_team_id_fkey", Name: "team_id.references", FK: runtime.FKMissing}
 )
 
 // Validate checks n against the columns of table users (see runtime.Validator).
@@ -197,8 +197,8 @@ func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
 		return User{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlUsersCreate, n, argsNewUser, scanUser, tenant)
-	return v, wrapParamsErr(err, "users.Create", "users", []string{"team_id", "email", "name"})
+	v, err := runtime.QueryOne(ctx, db, sqlUsersCreate, &n, argsNewUser, scanUser, tenant)
+	return *v, wrapParamsErr(err, "users.Create", "users", []string{"team_id", "email", "name"})
 }
 
 const sqlUsersFindByID = `-- name: users.FindByID replica=ok
@@ -337,14 +337,14 @@ func (r *UserRepo) Update(ctx context.Context, id int64, version int64, u UserUp
 		return User{}, err
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, usersCache.Keys(tenant, id)), tenant)
-	v, err := runtime.UpdateOne(ctx, db, updateUsers, id, runtime.Arg, u, argsUserUpdate, scanUser, version, tenant)
+	v, err := runtime.UpdateOne(ctx, db, updateUsers, &id, runtime.Arg, &u, argsUserUpdate, scanUser, version, tenant)
 	if errors.Is(err, pgx.ErrNoRows) {
 		// No row matched: a stale version is a conflict; a missing row stays not found.
 		if stale := runtime.StaleVersion(ctx, db, "users.Update", "users", sqlUsersExists, id, tenant); stale != nil {
 			err = stale
 		}
 	}
-	return v, wrapParamsErr(err, "users.Update", "users", []string{"id", "team_id", "team_id", "email", "name"})
+	return *v, wrapParamsErr(err, "users.Update", "users", []string{"id", "team_id", "team_id", "email", "name"})
 }
 
 const sqlUsersDelete = `-- name: users.Delete
@@ -366,7 +366,7 @@ func (r *UserRepo) Delete(ctx context.Context, id int64, version int64) (bool, e
 		return false, err
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, usersCache.Keys(tenant, id)), tenant)
-	tag, err := runtime.Exec(ctx, db, sqlUsersDelete, id, runtime.Arg, version, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlUsersDelete, &id, runtime.Arg, version, tenant)
 	if err != nil || tag.RowsAffected() > 0 {
 		return err == nil, wrapErr(err, "users.Delete", "users")
 	}
@@ -404,7 +404,7 @@ func (r *UserRepo) HardDelete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, usersCache.Keys(tenant, id)), tenant)
-	tag, err := runtime.Exec(ctx, db, sqlUsersHardDelete, id, runtime.Arg, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlUsersHardDelete, &id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "users.HardDelete", "users")
 }
 
@@ -423,7 +423,7 @@ func (r *UserRepo) Restore(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(runtime.Invalidating(r.db, usersCache.Keys(tenant, id)), tenant)
-	tag, err := runtime.Exec(ctx, db, sqlUsersRestore, id, runtime.Arg, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlUsersRestore, &id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "users.Restore", "users")
 }
 
@@ -609,11 +609,11 @@ func (r *UserRepo) upsertByOrgIDAndEmail(ctx context.Context, n NewUser) (User, 
 		return User{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.Retry(ctx, db, sqlUsersUpsertByOrgIDAndEmail, n, argsNewUser, scanUser, tenant)
+	v, err := runtime.Retry(ctx, db, sqlUsersUpsertByOrgIDAndEmail, &n, argsNewUser, scanUser, tenant)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return User{}, runtime.NewHiddenKeyError("users.UpsertByOrgIDAndEmail", "users")
 	}
-	return v, wrapErr(err, "users.UpsertByOrgIDAndEmail", "users")
+	return *v, wrapErr(err, "users.UpsertByOrgIDAndEmail", "users")
 }
 
 const sqlUsersCreateIfAbsentByOrgIDAndEmail = `-- name: users.CreateIfAbsentByOrgIDAndEmail
@@ -645,11 +645,11 @@ func (r *UserRepo) CreateIfAbsentByOrgIDAndEmail(ctx context.Context, n NewUser)
 		return User{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlUsersCreateIfAbsentByOrgIDAndEmail, n, argsNewUser, scanUser, tenant)
+	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlUsersCreateIfAbsentByOrgIDAndEmail, &n, argsNewUser, scanUser, tenant)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return User{}, false, runtime.NewHiddenKeyError("users.CreateIfAbsentByOrgIDAndEmail", "users")
 	}
-	return v, created, wrapErr(err, "users.CreateIfAbsentByOrgIDAndEmail", "users")
+	return *v, created, wrapErr(err, "users.CreateIfAbsentByOrgIDAndEmail", "users")
 }
 
 // UserKeyedUpdate is one row's key and changes for UpdateMany, with the version
@@ -810,7 +810,7 @@ func (r *UserRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]User, er
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, r.pick(sqlUsersListByOrgID, sqlUsersListByOrgIDWithDeleted), orgID, runtime.Arg, scanUser, 0, tenant)
+	items, err := runtime.Query(ctx, db, r.pick(sqlUsersListByOrgID, sqlUsersListByOrgIDWithDeleted), &orgID, runtime.Arg, scanUser, 0, tenant)
 	return items, wrapErr(err, "users.ListByOrgID", "users")
 }
 
@@ -863,7 +863,7 @@ func (r *UserRepo) ListByTeamID(ctx context.Context, teamID int64) ([]User, erro
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, r.pick(sqlUsersListByTeamID, sqlUsersListByTeamIDWithDeleted), teamID, runtime.Arg, scanUser, 0, tenant)
+	items, err := runtime.Query(ctx, db, r.pick(sqlUsersListByTeamID, sqlUsersListByTeamIDWithDeleted), &teamID, runtime.Arg, scanUser, 0, tenant)
 	return items, wrapErr(err, "users.ListByTeamID", "users")
 }
 

@@ -52,15 +52,15 @@ func NewOrderItemRepo(db runtime.DBTX) *OrderItemRepo {
 var (
 	// ErrOrderItemOrderIDSKUTaken matches a violation of the primary key (order_id,
 	// sku).
-	ErrOrderItemOrderIDSKUTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "order_items", "order_items_pkey", "primary_key")
+	ErrOrderItemOrderIDSKUTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "order_items", Constraint: "order_items_pkey", Name: "primary_key"}
 	// ErrOrderItemQuantityCheck matches a violation of the check of column quantity
 	// (quantity > 0).
-	ErrOrderItemQuantityCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "order_items", "order_items_quantity_check", "quantity.check")
+	ErrOrderItemQuantityCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "order_items", Constraint: "order_items_quantity_check", Name: "quantity.check"}
 	// ErrOrderItemOrderIDNotFound matches a write whose order_id names no row of
 	// orders.
-	ErrOrderItemOrderIDNotFound = runtime.NewForeignKeySentinel("order_items", "order_items_order_id_fkey", "order_id.references", runtime.FKMissing)
+	ErrOrderItemOrderIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "order_items", Constraint: "order_items_order_id_fkey", Name: "order_id.references", FK: runtime.FKMissing}
 	// ErrOrderItemSKUNotFound matches a write whose sku names no row of products.
-	ErrOrderItemSKUNotFound = runtime.NewForeignKeySentinel("order_items", "order_items_sku_fkey", "sku.references", runtime.FKMissing)
+	ErrOrderItemSKUNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "order_items", Constraint: "order_items_sku_fkey", Name: "sku.references", FK: runtime.FKMissing}
 )
 
 // Validate checks n against the columns of table order_items (see
@@ -122,8 +122,8 @@ func (r *OrderItemRepo) Create(ctx context.Context, n NewOrderItem) (OrderItem, 
 	if err := n.Validate(); err != nil {
 		return OrderItem{}, wrapErr(err, "order_items.Create", "order_items")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrderItemsCreate, n, argsNewOrderItem, scanOrderItem)
-	return v, wrapParamsErr(err, "order_items.Create", "order_items", []string{"order_id", "sku", "quantity", "note"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrderItemsCreate, &n, argsNewOrderItem, scanOrderItem)
+	return *v, wrapParamsErr(err, "order_items.Create", "order_items", []string{"order_id", "sku", "quantity", "note"})
 }
 
 const sqlOrderItemsFindByID = `-- name: order_items.FindByID replica=ok
@@ -133,8 +133,8 @@ WHERE "order_id" = $1 AND "sku" = $2`
 // FindByID returns the row of table order_items with the given orderID and sku, or
 // runtime.ErrNotFound.
 func (r *OrderItemRepo) FindByID(ctx context.Context, orderID int32, sku string) (OrderItem, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrderItemsFindByID, orderID, runtime.Arg, scanOrderItem, sku)
-	return v, wrapErr(err, "order_items.FindByID", "order_items")
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrderItemsFindByID, &orderID, runtime.Arg, scanOrderItem, sku)
+	return *v, wrapErr(err, "order_items.FindByID", "order_items")
 }
 
 const sqlOrderItemsFindAll = `-- name: order_items.FindAll replica=ok
@@ -195,8 +195,8 @@ func (r *OrderItemRepo) Update(ctx context.Context, orderID int32, sku string, u
 	if err := u.Validate(); err != nil {
 		return OrderItem{}, wrapErr(err, "order_items.Update", "order_items")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateOrderItems, orderID, runtime.Arg, u, argsOrderItemUpdate, scanOrderItem, sku)
-	return v, wrapParamsErr(err, "order_items.Update", "order_items", []string{"order_id", "sku", "quantity", "note", "note"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateOrderItems, &orderID, runtime.Arg, &u, argsOrderItemUpdate, scanOrderItem, sku)
+	return *v, wrapParamsErr(err, "order_items.Update", "order_items", []string{"order_id", "sku", "quantity", "note", "note"})
 }
 
 const sqlOrderItemsDelete = `-- name: order_items.Delete
@@ -205,7 +205,7 @@ DELETE FROM "order_items" WHERE "order_id" = $1 AND "sku" = $2`
 // Delete removes the row of table order_items with the given orderID and sku and
 // reports whether there was one.
 func (r *OrderItemRepo) Delete(ctx context.Context, orderID int32, sku string) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlOrderItemsDelete, orderID, runtime.Arg, sku)
+	tag, err := runtime.Exec(ctx, r.db, sqlOrderItemsDelete, &orderID, runtime.Arg, sku)
 	return tag.RowsAffected() > 0, wrapErr(err, "order_items.Delete", "order_items")
 }
 
@@ -276,8 +276,8 @@ func (r *OrderItemRepo) UpsertByOrderIDAndSKU(ctx context.Context, n NewOrderIte
 	if err := n.Validate(); err != nil {
 		return OrderItem{}, wrapErr(err, "order_items.UpsertByOrderIDAndSKU", "order_items")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrderItemsUpsertByOrderIDAndSKU, n, argsNewOrderItem, scanOrderItem)
-	return v, wrapErr(err, "order_items.UpsertByOrderIDAndSKU", "order_items")
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrderItemsUpsertByOrderIDAndSKU, &n, argsNewOrderItem, scanOrderItem)
+	return *v, wrapErr(err, "order_items.UpsertByOrderIDAndSKU", "order_items")
 }
 
 const sqlOrderItemsCreateIfAbsentByOrderIDAndSKU = `-- name: order_items.CreateIfAbsentByOrderIDAndSKU
@@ -302,8 +302,8 @@ func (r *OrderItemRepo) CreateIfAbsentByOrderIDAndSKU(ctx context.Context, n New
 	if err := n.Validate(); err != nil {
 		return OrderItem{}, false, wrapErr(err, "order_items.CreateIfAbsentByOrderIDAndSKU", "order_items")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlOrderItemsCreateIfAbsentByOrderIDAndSKU, n, argsNewOrderItem, scanOrderItem)
-	return v, created, wrapErr(err, "order_items.CreateIfAbsentByOrderIDAndSKU", "order_items")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlOrderItemsCreateIfAbsentByOrderIDAndSKU, &n, argsNewOrderItem, scanOrderItem)
+	return *v, created, wrapErr(err, "order_items.CreateIfAbsentByOrderIDAndSKU", "order_items")
 }
 
 // OrderItemKey is the primary key of a row of table order_items.
@@ -432,7 +432,7 @@ WHERE "order_id" = $1 ORDER BY "order_id", "sku"`
 // ListByOrderID returns the rows of table order_items whose order_id is orderID,
 // in primary key order.
 func (r *OrderItemRepo) ListByOrderID(ctx context.Context, orderID int32) ([]OrderItem, error) {
-	items, err := runtime.Query(ctx, r.db, sqlOrderItemsListByOrderID, orderID, runtime.Arg, scanOrderItem, 0)
+	items, err := runtime.Query(ctx, r.db, sqlOrderItemsListByOrderID, &orderID, runtime.Arg, scanOrderItem, 0)
 	return items, wrapErr(err, "order_items.ListByOrderID", "order_items")
 }
 
@@ -462,7 +462,7 @@ WHERE "sku" = $1 ORDER BY "order_id", "sku"`
 // ListBySKU returns the rows of table order_items whose sku is sku, in primary key
 // order.
 func (r *OrderItemRepo) ListBySKU(ctx context.Context, sku string) ([]OrderItem, error) {
-	items, err := runtime.Query(ctx, r.db, sqlOrderItemsListBySKU, sku, runtime.Arg, scanOrderItem, 0)
+	items, err := runtime.Query(ctx, r.db, sqlOrderItemsListBySKU, &sku, runtime.Arg, scanOrderItem, 0)
 	return items, wrapErr(err, "order_items.ListBySKU", "order_items")
 }
 

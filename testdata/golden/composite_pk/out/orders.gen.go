@@ -41,10 +41,10 @@ func NewOrderRepo(db runtime.DBTX) *OrderRepo {
 
 var (
 	// ErrOrderIDTaken matches a violation of the primary key (id).
-	ErrOrderIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "orders", "orders_pkey", "primary_key")
+	ErrOrderIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "orders", Constraint: "orders_pkey", Name: "primary_key"}
 	// ErrOrderReferencedByOrderItem matches a delete or key change of a row that rows
 	// of order_items reference.
-	ErrOrderReferencedByOrderItem = runtime.NewForeignKeySentinel("order_items", "order_items_order_id_fkey", "order_id.references", runtime.FKReferenced)
+	ErrOrderReferencedByOrderItem = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "order_items", Constraint: "order_items_order_id_fkey", Name: "order_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table orders (see runtime.Validator).
@@ -96,8 +96,8 @@ func (r *OrderRepo) Create(ctx context.Context, n NewOrder) (Order, error) {
 	if err := n.Validate(); err != nil {
 		return Order{}, wrapErr(err, "orders.Create", "orders")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrdersCreate, n, argsNewOrder, scanOrder)
-	return v, wrapParamsErr(err, "orders.Create", "orders", []string{"placed"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrdersCreate, &n, argsNewOrder, scanOrder)
+	return *v, wrapParamsErr(err, "orders.Create", "orders", []string{"placed"})
 }
 
 const sqlOrdersFindByID = `-- name: orders.FindByID replica=ok
@@ -107,8 +107,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table orders with the given id, or
 // runtime.ErrNotFound.
 func (r *OrderRepo) FindByID(ctx context.Context, id int32) (Order, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrdersFindByID, id, runtime.Arg, scanOrder)
-	return v, wrapErr(err, "orders.FindByID", "orders")
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrdersFindByID, &id, runtime.Arg, scanOrder)
+	return *v, wrapErr(err, "orders.FindByID", "orders")
 }
 
 const sqlOrdersFindAll = `-- name: orders.FindAll replica=ok
@@ -165,8 +165,8 @@ func (r *OrderRepo) Update(ctx context.Context, id int32, u OrderUpdate) (Order,
 	if err := u.Validate(); err != nil {
 		return Order{}, wrapErr(err, "orders.Update", "orders")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateOrders, id, runtime.Arg, u, argsOrderUpdate, scanOrder)
-	return v, wrapParamsErr(err, "orders.Update", "orders", []string{"id", "placed"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateOrders, &id, runtime.Arg, &u, argsOrderUpdate, scanOrder)
+	return *v, wrapParamsErr(err, "orders.Update", "orders", []string{"id", "placed"})
 }
 
 const sqlOrdersDelete = `-- name: orders.Delete
@@ -175,7 +175,7 @@ DELETE FROM "orders" WHERE "id" = $1`
 // Delete removes the row of table orders with the given id and reports whether
 // there was one.
 func (r *OrderRepo) Delete(ctx context.Context, id int32) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlOrdersDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlOrdersDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "orders.Delete", "orders")
 }
 
@@ -198,7 +198,7 @@ func (r *OrderRepo) FindByIDs(ctx context.Context, ids []int32) ([]Order, error)
 	if len(ids) == 0 {
 		return []Order{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlOrdersFindByIDs, ids, runtime.Arg, scanOrder, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlOrdersFindByIDs, &ids, runtime.Arg, scanOrder, len(ids))
 	return items, wrapErr(err, "orders.FindByIDs", "orders")
 }
 

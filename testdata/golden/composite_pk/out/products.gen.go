@@ -45,13 +45,13 @@ func NewProductRepo(db runtime.DBTX) *ProductRepo {
 
 var (
 	// ErrProductSKUTaken matches a violation of the primary key (sku).
-	ErrProductSKUTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "products", "products_pkey", "primary_key")
+	ErrProductSKUTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "products", Constraint: "products_pkey", Name: "primary_key"}
 	// ErrProductPriceCheck matches a violation of the check of column price (price >=
 	// 0).
-	ErrProductPriceCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "products", "products_price_check", "price.check")
+	ErrProductPriceCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "products", Constraint: "products_price_check", Name: "price.check"}
 	// ErrProductReferencedByOrderItem matches a delete or key change of a row that
 	// rows of order_items reference.
-	ErrProductReferencedByOrderItem = runtime.NewForeignKeySentinel("order_items", "order_items_sku_fkey", "sku.references", runtime.FKReferenced)
+	ErrProductReferencedByOrderItem = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "order_items", Constraint: "order_items_sku_fkey", Name: "sku.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table products (see runtime.Validator).
@@ -114,8 +114,8 @@ func (r *ProductRepo) Create(ctx context.Context, n NewProduct) (Product, error)
 	if err := n.Validate(); err != nil {
 		return Product{}, wrapErr(err, "products.Create", "products")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlProductsCreate, n, argsNewProduct, scanProduct)
-	return v, wrapParamsErr(err, "products.Create", "products", []string{"sku", "title", "price"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlProductsCreate, &n, argsNewProduct, scanProduct)
+	return *v, wrapParamsErr(err, "products.Create", "products", []string{"sku", "title", "price"})
 }
 
 const sqlProductsFindByID = `-- name: products.FindByID replica=ok
@@ -125,8 +125,8 @@ WHERE "sku" = $1`
 // FindByID returns the row of table products with the given sku, or
 // runtime.ErrNotFound.
 func (r *ProductRepo) FindByID(ctx context.Context, sku string) (Product, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlProductsFindByID, sku, runtime.Arg, scanProduct)
-	return v, wrapErr(err, "products.FindByID", "products")
+	v, err := runtime.QueryOne(ctx, r.db, sqlProductsFindByID, &sku, runtime.Arg, scanProduct)
+	return *v, wrapErr(err, "products.FindByID", "products")
 }
 
 const sqlProductsFindAll = `-- name: products.FindAll replica=ok
@@ -184,8 +184,8 @@ func (r *ProductRepo) Update(ctx context.Context, sku string, u ProductUpdate) (
 	if err := u.Validate(); err != nil {
 		return Product{}, wrapErr(err, "products.Update", "products")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateProducts, sku, runtime.Arg, u, argsProductUpdate, scanProduct)
-	return v, wrapParamsErr(err, "products.Update", "products", []string{"sku", "title", "price"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateProducts, &sku, runtime.Arg, &u, argsProductUpdate, scanProduct)
+	return *v, wrapParamsErr(err, "products.Update", "products", []string{"sku", "title", "price"})
 }
 
 const sqlProductsDelete = `-- name: products.Delete
@@ -194,7 +194,7 @@ DELETE FROM "products" WHERE "sku" = $1`
 // Delete removes the row of table products with the given sku and reports whether
 // there was one.
 func (r *ProductRepo) Delete(ctx context.Context, sku string) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlProductsDelete, sku, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlProductsDelete, &sku, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "products.Delete", "products")
 }
 
@@ -217,7 +217,7 @@ func (r *ProductRepo) FindByIDs(ctx context.Context, ids []string) ([]Product, e
 	if len(ids) == 0 {
 		return []Product{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlProductsFindByIDs, ids, runtime.Arg, scanProduct, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlProductsFindByIDs, &ids, runtime.Arg, scanProduct, len(ids))
 	return items, wrapErr(err, "products.FindByIDs", "products")
 }
 
@@ -278,8 +278,8 @@ func (r *ProductRepo) UpsertBySKU(ctx context.Context, n NewProduct) (Product, e
 	if err := n.Validate(); err != nil {
 		return Product{}, wrapErr(err, "products.UpsertBySKU", "products")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlProductsUpsertBySKU, n, argsNewProduct, scanProduct)
-	return v, wrapErr(err, "products.UpsertBySKU", "products")
+	v, err := runtime.QueryOne(ctx, r.db, sqlProductsUpsertBySKU, &n, argsNewProduct, scanProduct)
+	return *v, wrapErr(err, "products.UpsertBySKU", "products")
 }
 
 const sqlProductsCreateIfAbsentBySKU = `-- name: products.CreateIfAbsentBySKU
@@ -303,8 +303,8 @@ func (r *ProductRepo) CreateIfAbsentBySKU(ctx context.Context, n NewProduct) (Pr
 	if err := n.Validate(); err != nil {
 		return Product{}, false, wrapErr(err, "products.CreateIfAbsentBySKU", "products")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlProductsCreateIfAbsentBySKU, n, argsNewProduct, scanProduct)
-	return v, created, wrapErr(err, "products.CreateIfAbsentBySKU", "products")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlProductsCreateIfAbsentBySKU, &n, argsNewProduct, scanProduct)
+	return *v, created, wrapErr(err, "products.CreateIfAbsentBySKU", "products")
 }
 
 // ProductKeyedUpdate is one row's key and changes for UpdateMany.

@@ -60,7 +60,7 @@ func NewDealRepo(db runtime.DBTX) *DealRepo {
 
 var (
 	// ErrDealIDTaken matches a violation of the primary key (id).
-	ErrDealIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "deals", "deals_pkey", "primary_key")
+	ErrDealIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "deals", Constraint: "deals_pkey", Name: "primary_key"}
 )
 
 // Validate checks n against the columns of table deals (see runtime.Validator).
@@ -140,8 +140,8 @@ func (r *DealRepo) Create(ctx context.Context, n NewDeal) (Deal, error) {
 	if err := n.Validate(); err != nil {
 		return Deal{}, wrapErr(err, "deals.Create", "deals")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlDealsCreate, n, argsNewDeal, scanDeal)
-	return v, wrapParamsErr(err, "deals.Create", "deals", []string{"amount", "units", "payload", "closes_on", "region", "span"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlDealsCreate, &n, argsNewDeal, scanDeal)
+	return *v, wrapParamsErr(err, "deals.Create", "deals", []string{"amount", "units", "payload", "closes_on", "region", "span"})
 }
 
 const sqlDealsFindByID = `-- name: deals.FindByID replica=ok
@@ -151,8 +151,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table deals with the given id, or
 // runtime.ErrNotFound.
 func (r *DealRepo) FindByID(ctx context.Context, id int64) (Deal, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlDealsFindByID, id, runtime.Arg, scanDeal)
-	return v, wrapErr(err, "deals.FindByID", "deals")
+	v, err := runtime.QueryOne(ctx, r.db, sqlDealsFindByID, &id, runtime.Arg, scanDeal)
+	return *v, wrapErr(err, "deals.FindByID", "deals")
 }
 
 const sqlDealsFindAll = `-- name: deals.FindAll replica=ok
@@ -210,8 +210,8 @@ func (r *DealRepo) Update(ctx context.Context, id int64, u DealUpdate) (Deal, er
 	if err := u.Validate(); err != nil {
 		return Deal{}, wrapErr(err, "deals.Update", "deals")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateDeals, id, runtime.Arg, u, argsDealUpdate, scanDeal)
-	return v, wrapParamsErr(err, "deals.Update", "deals", []string{"id", "amount", "units", "payload", "payload", "closes_on", "closes_on", "region", "region", "span", "span"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateDeals, &id, runtime.Arg, &u, argsDealUpdate, scanDeal)
+	return *v, wrapParamsErr(err, "deals.Update", "deals", []string{"id", "amount", "units", "payload", "payload", "closes_on", "closes_on", "region", "region", "span", "span"})
 }
 
 const sqlDealsDelete = `-- name: deals.Delete
@@ -220,7 +220,7 @@ DELETE FROM "deals" WHERE "id" = $1`
 // Delete removes the row of table deals with the given id and reports whether
 // there was one.
 func (r *DealRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlDealsDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlDealsDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "deals.Delete", "deals")
 }
 
@@ -243,7 +243,7 @@ func (r *DealRepo) FindByIDs(ctx context.Context, ids []int64) ([]Deal, error) {
 	if len(ids) == 0 {
 		return []Deal{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlDealsFindByIDs, ids, runtime.Arg, scanDeal, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlDealsFindByIDs, &ids, runtime.Arg, scanDeal, len(ids))
 	return items, wrapErr(err, "deals.FindByIDs", "deals")
 }
 

@@ -48,13 +48,13 @@ func NewOrderLineRepo(db runtime.DBTX) *OrderLineRepo {
 
 var (
 	// ErrOrderLineIDTaken matches a violation of the primary key (id).
-	ErrOrderLineIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "order_lines", "order_lines_pkey", "primary_key")
+	ErrOrderLineIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "order_lines", Constraint: "order_lines_pkey", Name: "primary_key"}
 	// ErrOrderLineOrderIDNotFound matches a write whose order_id names no row of
 	// orders.
-	ErrOrderLineOrderIDNotFound = runtime.NewForeignKeySentinel("order_lines", "order_lines_order_id_fkey", "order_id.references", runtime.FKMissing)
+	ErrOrderLineOrderIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "order_lines", Constraint: "order_lines_order_id_fkey", Name: "order_id.references", FK: runtime.FKMissing}
 	// ErrOrderLineProductIDNotFound matches a write whose product_id names no row of
 	// products.
-	ErrOrderLineProductIDNotFound = runtime.NewForeignKeySentinel("order_lines", "order_lines_product_id_fkey", "product_id.references", runtime.FKMissing)
+	ErrOrderLineProductIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "order_lines", Constraint: "order_lines_product_id_fkey", Name: "product_id.references", FK: runtime.FKMissing}
 )
 
 // Validate checks n against the columns of table order_lines (see
@@ -95,8 +95,8 @@ RETURNING "id", "order_id", "product_id", "qty"`
 
 // Create inserts n into table order_lines and returns the row as stored.
 func (r *OrderLineRepo) Create(ctx context.Context, n NewOrderLine) (OrderLine, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrderLinesCreate, n, argsNewOrderLine, scanOrderLine)
-	return v, wrapParamsErr(err, "order_lines.Create", "order_lines", []string{"order_id", "product_id", "qty"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrderLinesCreate, &n, argsNewOrderLine, scanOrderLine)
+	return *v, wrapParamsErr(err, "order_lines.Create", "order_lines", []string{"order_id", "product_id", "qty"})
 }
 
 const sqlOrderLinesFindByID = `-- name: order_lines.FindByID replica=ok
@@ -106,8 +106,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table order_lines with the given id, or
 // runtime.ErrNotFound.
 func (r *OrderLineRepo) FindByID(ctx context.Context, id int64) (OrderLine, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrderLinesFindByID, id, runtime.Arg, scanOrderLine)
-	return v, wrapErr(err, "order_lines.FindByID", "order_lines")
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrderLinesFindByID, &id, runtime.Arg, scanOrderLine)
+	return *v, wrapErr(err, "order_lines.FindByID", "order_lines")
 }
 
 const sqlOrderLinesFindAll = `-- name: order_lines.FindAll replica=ok
@@ -162,8 +162,8 @@ func argsOrderLineUpdate(u *OrderLineUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table order_lines with the
 // given id and returns it as stored, or runtime.ErrNotFound.
 func (r *OrderLineRepo) Update(ctx context.Context, id int64, u OrderLineUpdate) (OrderLine, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateOrderLines, id, runtime.Arg, u, argsOrderLineUpdate, scanOrderLine)
-	return v, wrapParamsErr(err, "order_lines.Update", "order_lines", []string{"id", "order_id", "product_id", "qty"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateOrderLines, &id, runtime.Arg, &u, argsOrderLineUpdate, scanOrderLine)
+	return *v, wrapParamsErr(err, "order_lines.Update", "order_lines", []string{"id", "order_id", "product_id", "qty"})
 }
 
 const sqlOrderLinesDelete = `-- name: order_lines.Delete
@@ -172,7 +172,7 @@ DELETE FROM "order_lines" WHERE "id" = $1`
 // Delete removes the row of table order_lines with the given id and reports
 // whether there was one.
 func (r *OrderLineRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlOrderLinesDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlOrderLinesDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "order_lines.Delete", "order_lines")
 }
 
@@ -195,7 +195,7 @@ func (r *OrderLineRepo) FindByIDs(ctx context.Context, ids []int64) ([]OrderLine
 	if len(ids) == 0 {
 		return []OrderLine{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlOrderLinesFindByIDs, ids, runtime.Arg, scanOrderLine, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlOrderLinesFindByIDs, &ids, runtime.Arg, scanOrderLine, len(ids))
 	return items, wrapErr(err, "order_lines.FindByIDs", "order_lines")
 }
 
@@ -308,7 +308,7 @@ WHERE "order_id" = $1 ORDER BY "id"`
 // ListByOrderID returns the rows of table order_lines whose order_id is orderID,
 // in primary key order.
 func (r *OrderLineRepo) ListByOrderID(ctx context.Context, orderID uuid.UUID) ([]OrderLine, error) {
-	items, err := runtime.Query(ctx, r.db, sqlOrderLinesListByOrderID, orderID, runtime.Arg, scanOrderLine, 0)
+	items, err := runtime.Query(ctx, r.db, sqlOrderLinesListByOrderID, &orderID, runtime.Arg, scanOrderLine, 0)
 	return items, wrapErr(err, "order_lines.ListByOrderID", "order_lines")
 }
 
@@ -338,7 +338,7 @@ WHERE "product_id" = $1 ORDER BY "id"`
 // ListByProductID returns the rows of table order_lines whose product_id is
 // productID, in primary key order.
 func (r *OrderLineRepo) ListByProductID(ctx context.Context, productID int64) ([]OrderLine, error) {
-	items, err := runtime.Query(ctx, r.db, sqlOrderLinesListByProductID, productID, runtime.Arg, scanOrderLine, 0)
+	items, err := runtime.Query(ctx, r.db, sqlOrderLinesListByProductID, &productID, runtime.Arg, scanOrderLine, 0)
 	return items, wrapErr(err, "order_lines.ListByProductID", "order_lines")
 }
 

@@ -55,12 +55,12 @@ func NewOrderRepo(db runtime.DBTX) *OrderRepo {
 
 var (
 	// ErrOrderIDTaken matches a violation of the primary key (id).
-	ErrOrderIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "orders", "orders_pkey", "primary_key")
+	ErrOrderIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "orders", Constraint: "orders_pkey", Name: "primary_key"}
 	// ErrOrderUserIDNotFound matches a write whose user_id names no row of users.
-	ErrOrderUserIDNotFound = runtime.NewForeignKeySentinel("orders", "orders_user_id_fkey", "user_id.references", runtime.FKMissing)
+	ErrOrderUserIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "orders", Constraint: "orders_user_id_fkey", Name: "user_id.references", FK: runtime.FKMissing}
 	// ErrOrderReferencedByOrderLine matches a delete or key change of a row that rows
 	// of order_lines reference.
-	ErrOrderReferencedByOrderLine = runtime.NewForeignKeySentinel("order_lines", "order_lines_order_id_fkey", "order_id.references", runtime.FKReferenced)
+	ErrOrderReferencedByOrderLine = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "order_lines", Constraint: "order_lines_order_id_fkey", Name: "order_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table orders (see runtime.Validator).
@@ -128,8 +128,8 @@ func (r *OrderRepo) Create(ctx context.Context, n NewOrder) (Order, error) {
 	if err := n.Validate(); err != nil {
 		return Order{}, wrapErr(err, "orders.Create", "orders")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrdersCreate, n, argsNewOrder, scanOrder)
-	return v, wrapParamsErr(err, "orders.Create", "orders", []string{"id", "user_id", "placed_at", "status", "note", "labels"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrdersCreate, &n, argsNewOrder, scanOrder)
+	return *v, wrapParamsErr(err, "orders.Create", "orders", []string{"id", "user_id", "placed_at", "status", "note", "labels"})
 }
 
 const sqlOrdersFindByID = `-- name: orders.FindByID replica=ok
@@ -139,8 +139,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table orders with the given id, or
 // runtime.ErrNotFound.
 func (r *OrderRepo) FindByID(ctx context.Context, id uuid.UUID) (Order, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrdersFindByID, id, runtime.Arg, scanOrder)
-	return v, wrapErr(err, "orders.FindByID", "orders")
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrdersFindByID, &id, runtime.Arg, scanOrder)
+	return *v, wrapErr(err, "orders.FindByID", "orders")
 }
 
 const sqlOrdersFindAll = `-- name: orders.FindAll replica=ok
@@ -198,8 +198,8 @@ func (r *OrderRepo) Update(ctx context.Context, id uuid.UUID, u OrderUpdate) (Or
 	if err := u.Validate(); err != nil {
 		return Order{}, wrapErr(err, "orders.Update", "orders")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateOrders, id, runtime.Arg, u, argsOrderUpdate, scanOrder)
-	return v, wrapParamsErr(err, "orders.Update", "orders", []string{"id", "user_id", "placed_at", "status", "note", "note", "labels"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateOrders, &id, runtime.Arg, &u, argsOrderUpdate, scanOrder)
+	return *v, wrapParamsErr(err, "orders.Update", "orders", []string{"id", "user_id", "placed_at", "status", "note", "note", "labels"})
 }
 
 const sqlOrdersDelete = `-- name: orders.Delete
@@ -208,7 +208,7 @@ DELETE FROM "orders" WHERE "id" = $1`
 // Delete removes the row of table orders with the given id and reports whether
 // there was one.
 func (r *OrderRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlOrdersDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlOrdersDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "orders.Delete", "orders")
 }
 
@@ -231,7 +231,7 @@ func (r *OrderRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Order, er
 	if len(ids) == 0 {
 		return []Order{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlOrdersFindByIDs, ids, runtime.Arg, scanOrder, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlOrdersFindByIDs, &ids, runtime.Arg, scanOrder, len(ids))
 	return items, wrapErr(err, "orders.FindByIDs", "orders")
 }
 
@@ -335,7 +335,7 @@ WHERE "user_id" = $1 ORDER BY "id"`
 // ListByUserID returns the rows of table orders whose user_id is userID, in
 // primary key order.
 func (r *OrderRepo) ListByUserID(ctx context.Context, userID int64) ([]Order, error) {
-	items, err := runtime.Query(ctx, r.db, sqlOrdersListByUserID, userID, runtime.Arg, scanOrder, 0)
+	items, err := runtime.Query(ctx, r.db, sqlOrdersListByUserID, &userID, runtime.Arg, scanOrder, 0)
 	return items, wrapErr(err, "orders.ListByUserID", "orders")
 }
 

@@ -55,15 +55,15 @@ func NewProductRepo(db runtime.DBTX) *ProductRepo {
 
 var (
 	// ErrProductIDTaken matches a violation of the primary key (id).
-	ErrProductIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "products", "products_pkey", "primary_key")
+	ErrProductIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "products", Constraint: "products_pkey", Name: "primary_key"}
 	// ErrProductSKUTaken matches a violation of the unique column sku.
-	ErrProductSKUTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "products", "products_sku_key", "sku.unique")
+	ErrProductSKUTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "products", Constraint: "products_sku_key", Name: "sku.unique"}
 	// ErrProductReferencedByStock matches a delete or key change of a row that rows of
 	// stock reference.
-	ErrProductReferencedByStock = runtime.NewForeignKeySentinel("stock", "stock_product_id_fkey", "product_id.references", runtime.FKReferenced)
+	ErrProductReferencedByStock = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "stock", Constraint: "stock_product_id_fkey", Name: "product_id.references", FK: runtime.FKReferenced}
 	// ErrProductReferencedByOrderLine matches a delete or key change of a row that
 	// rows of order_lines reference.
-	ErrProductReferencedByOrderLine = runtime.NewForeignKeySentinel("order_lines", "order_lines_product_id_fkey", "product_id.references", runtime.FKReferenced)
+	ErrProductReferencedByOrderLine = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "order_lines", Constraint: "order_lines_product_id_fkey", Name: "product_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table products (see runtime.Validator).
@@ -146,8 +146,8 @@ func (r *ProductRepo) Create(ctx context.Context, n NewProduct) (Product, error)
 	if err := n.Validate(); err != nil {
 		return Product{}, wrapErr(err, "products.Create", "products")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlProductsCreate, n, argsNewProduct, scanProduct)
-	return v, wrapParamsErr(err, "products.Create", "products", []string{"sku", "name", "tags", "attrs", "price"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlProductsCreate, &n, argsNewProduct, scanProduct)
+	return *v, wrapParamsErr(err, "products.Create", "products", []string{"sku", "name", "tags", "attrs", "price"})
 }
 
 const sqlProductsFindByID = `-- name: products.FindByID replica=ok
@@ -157,8 +157,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table products with the given id, or
 // runtime.ErrNotFound.
 func (r *ProductRepo) FindByID(ctx context.Context, id int64) (Product, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlProductsFindByID, id, runtime.Arg, scanProduct)
-	return v, wrapErr(err, "products.FindByID", "products")
+	v, err := runtime.QueryOne(ctx, r.db, sqlProductsFindByID, &id, runtime.Arg, scanProduct)
+	return *v, wrapErr(err, "products.FindByID", "products")
 }
 
 const sqlProductsFindAll = `-- name: products.FindAll replica=ok
@@ -216,8 +216,8 @@ func (r *ProductRepo) Update(ctx context.Context, id int64, u ProductUpdate) (Pr
 	if err := u.Validate(); err != nil {
 		return Product{}, wrapErr(err, "products.Update", "products")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateProducts, id, runtime.Arg, u, argsProductUpdate, scanProduct)
-	return v, wrapParamsErr(err, "products.Update", "products", []string{"id", "sku", "name", "tags", "attrs", "price"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateProducts, &id, runtime.Arg, &u, argsProductUpdate, scanProduct)
+	return *v, wrapParamsErr(err, "products.Update", "products", []string{"id", "sku", "name", "tags", "attrs", "price"})
 }
 
 const sqlProductsDelete = `-- name: products.Delete
@@ -226,7 +226,7 @@ DELETE FROM "products" WHERE "id" = $1`
 // Delete removes the row of table products with the given id and reports whether
 // there was one.
 func (r *ProductRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlProductsDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlProductsDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "products.Delete", "products")
 }
 
@@ -249,7 +249,7 @@ func (r *ProductRepo) FindByIDs(ctx context.Context, ids []int64) ([]Product, er
 	if len(ids) == 0 {
 		return []Product{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlProductsFindByIDs, ids, runtime.Arg, scanProduct, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlProductsFindByIDs, &ids, runtime.Arg, scanProduct, len(ids))
 	return items, wrapErr(err, "products.FindByIDs", "products")
 }
 
@@ -295,8 +295,8 @@ func (r *ProductRepo) UpsertBySKU(ctx context.Context, n NewProduct) (Product, e
 	if err := n.Validate(); err != nil {
 		return Product{}, wrapErr(err, "products.UpsertBySKU", "products")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlProductsUpsertBySKU, n, argsNewProduct, scanProduct)
-	return v, wrapErr(err, "products.UpsertBySKU", "products")
+	v, err := runtime.QueryOne(ctx, r.db, sqlProductsUpsertBySKU, &n, argsNewProduct, scanProduct)
+	return *v, wrapErr(err, "products.UpsertBySKU", "products")
 }
 
 const sqlProductsCreateIfAbsentBySKU = `-- name: products.CreateIfAbsentBySKU
@@ -320,8 +320,8 @@ func (r *ProductRepo) CreateIfAbsentBySKU(ctx context.Context, n NewProduct) (Pr
 	if err := n.Validate(); err != nil {
 		return Product{}, false, wrapErr(err, "products.CreateIfAbsentBySKU", "products")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlProductsCreateIfAbsentBySKU, n, argsNewProduct, scanProduct)
-	return v, created, wrapErr(err, "products.CreateIfAbsentBySKU", "products")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlProductsCreateIfAbsentBySKU, &n, argsNewProduct, scanProduct)
+	return *v, created, wrapErr(err, "products.CreateIfAbsentBySKU", "products")
 }
 
 // ProductKeyedUpdate is one row's key and changes for UpdateMany.

@@ -45,13 +45,13 @@ func NewStockRepo(db runtime.DBTX) *StockRepo {
 var (
 	// ErrStockWarehouseCodeProductIDTaken matches a violation of the primary key
 	// (warehouse_code, product_id).
-	ErrStockWarehouseCodeProductIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "stock", "stock_pkey", "primary_key")
+	ErrStockWarehouseCodeProductIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "stock", Constraint: "stock_pkey", Name: "primary_key"}
 	// ErrStockWarehouseCodeNotFound matches a write whose warehouse_code names no row
 	// of warehouses.
-	ErrStockWarehouseCodeNotFound = runtime.NewForeignKeySentinel("stock", "stock_warehouse_code_fkey", "warehouse_code.references", runtime.FKMissing)
+	ErrStockWarehouseCodeNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "stock", Constraint: "stock_warehouse_code_fkey", Name: "warehouse_code.references", FK: runtime.FKMissing}
 	// ErrStockProductIDNotFound matches a write whose product_id names no row of
 	// products.
-	ErrStockProductIDNotFound = runtime.NewForeignKeySentinel("stock", "stock_product_id_fkey", "product_id.references", runtime.FKMissing)
+	ErrStockProductIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "stock", Constraint: "stock_product_id_fkey", Name: "product_id.references", FK: runtime.FKMissing}
 )
 
 // Validate checks n against the columns of table stock (see runtime.Validator).
@@ -106,8 +106,8 @@ func (r *StockRepo) Create(ctx context.Context, n NewStock) (Stock, error) {
 	if err := n.Validate(); err != nil {
 		return Stock{}, wrapErr(err, "stock.Create", "stock")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlStockCreate, n, argsNewStock, scanStock)
-	return v, wrapParamsErr(err, "stock.Create", "stock", []string{"warehouse_code", "product_id", "qty"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlStockCreate, &n, argsNewStock, scanStock)
+	return *v, wrapParamsErr(err, "stock.Create", "stock", []string{"warehouse_code", "product_id", "qty"})
 }
 
 const sqlStockFindByID = `-- name: stock.FindByID replica=ok
@@ -117,8 +117,8 @@ WHERE "warehouse_code" = $1 AND "product_id" = $2`
 // FindByID returns the row of table stock with the given warehouseCode and
 // productID, or runtime.ErrNotFound.
 func (r *StockRepo) FindByID(ctx context.Context, warehouseCode string, productID int64) (Stock, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlStockFindByID, warehouseCode, runtime.Arg, scanStock, productID)
-	return v, wrapErr(err, "stock.FindByID", "stock")
+	v, err := runtime.QueryOne(ctx, r.db, sqlStockFindByID, &warehouseCode, runtime.Arg, scanStock, productID)
+	return *v, wrapErr(err, "stock.FindByID", "stock")
 }
 
 const sqlStockFindAll = `-- name: stock.FindAll replica=ok
@@ -177,8 +177,8 @@ func (r *StockRepo) Update(ctx context.Context, warehouseCode string, productID 
 	if err := u.Validate(); err != nil {
 		return Stock{}, wrapErr(err, "stock.Update", "stock")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateStock, warehouseCode, runtime.Arg, u, argsStockUpdate, scanStock, productID)
-	return v, wrapParamsErr(err, "stock.Update", "stock", []string{"warehouse_code", "product_id", "qty"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateStock, &warehouseCode, runtime.Arg, &u, argsStockUpdate, scanStock, productID)
+	return *v, wrapParamsErr(err, "stock.Update", "stock", []string{"warehouse_code", "product_id", "qty"})
 }
 
 const sqlStockDelete = `-- name: stock.Delete
@@ -187,7 +187,7 @@ DELETE FROM "stock" WHERE "warehouse_code" = $1 AND "product_id" = $2`
 // Delete removes the row of table stock with the given warehouseCode and productID
 // and reports whether there was one.
 func (r *StockRepo) Delete(ctx context.Context, warehouseCode string, productID int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlStockDelete, warehouseCode, runtime.Arg, productID)
+	tag, err := runtime.Exec(ctx, r.db, sqlStockDelete, &warehouseCode, runtime.Arg, productID)
 	return tag.RowsAffected() > 0, wrapErr(err, "stock.Delete", "stock")
 }
 
@@ -256,8 +256,8 @@ func (r *StockRepo) UpsertByWarehouseCodeAndProductID(ctx context.Context, n New
 	if err := n.Validate(); err != nil {
 		return Stock{}, wrapErr(err, "stock.UpsertByWarehouseCodeAndProductID", "stock")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlStockUpsertByWarehouseCodeAndProductID, n, argsNewStock, scanStock)
-	return v, wrapErr(err, "stock.UpsertByWarehouseCodeAndProductID", "stock")
+	v, err := runtime.QueryOne(ctx, r.db, sqlStockUpsertByWarehouseCodeAndProductID, &n, argsNewStock, scanStock)
+	return *v, wrapErr(err, "stock.UpsertByWarehouseCodeAndProductID", "stock")
 }
 
 const sqlStockCreateIfAbsentByWarehouseCodeAndProductID = `-- name: stock.CreateIfAbsentByWarehouseCodeAndProductID
@@ -282,8 +282,8 @@ func (r *StockRepo) CreateIfAbsentByWarehouseCodeAndProductID(ctx context.Contex
 	if err := n.Validate(); err != nil {
 		return Stock{}, false, wrapErr(err, "stock.CreateIfAbsentByWarehouseCodeAndProductID", "stock")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlStockCreateIfAbsentByWarehouseCodeAndProductID, n, argsNewStock, scanStock)
-	return v, created, wrapErr(err, "stock.CreateIfAbsentByWarehouseCodeAndProductID", "stock")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlStockCreateIfAbsentByWarehouseCodeAndProductID, &n, argsNewStock, scanStock)
+	return *v, created, wrapErr(err, "stock.CreateIfAbsentByWarehouseCodeAndProductID", "stock")
 }
 
 // StockKey is the primary key of a row of table stock.
@@ -410,7 +410,7 @@ WHERE "warehouse_code" = $1 ORDER BY "warehouse_code", "product_id"`
 // ListByWarehouseCode returns the rows of table stock whose warehouse_code is
 // warehouseCode, in primary key order.
 func (r *StockRepo) ListByWarehouseCode(ctx context.Context, warehouseCode string) ([]Stock, error) {
-	items, err := runtime.Query(ctx, r.db, sqlStockListByWarehouseCode, warehouseCode, runtime.Arg, scanStock, 0)
+	items, err := runtime.Query(ctx, r.db, sqlStockListByWarehouseCode, &warehouseCode, runtime.Arg, scanStock, 0)
 	return items, wrapErr(err, "stock.ListByWarehouseCode", "stock")
 }
 
@@ -441,7 +441,7 @@ WHERE "product_id" = $1 ORDER BY "warehouse_code", "product_id"`
 // ListByProductID returns the rows of table stock whose product_id is productID,
 // in primary key order.
 func (r *StockRepo) ListByProductID(ctx context.Context, productID int64) ([]Stock, error) {
-	items, err := runtime.Query(ctx, r.db, sqlStockListByProductID, productID, runtime.Arg, scanStock, 0)
+	items, err := runtime.Query(ctx, r.db, sqlStockListByProductID, &productID, runtime.Arg, scanStock, 0)
 	return items, wrapErr(err, "stock.ListByProductID", "stock")
 }
 

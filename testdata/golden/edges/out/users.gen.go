@@ -39,12 +39,12 @@ func NewUserRepo(db runtime.DBTX) *UserRepo {
 
 var (
 	// ErrUserIDTaken matches a violation of the primary key (id).
-	ErrUserIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "users", "users_pkey", "primary_key")
+	ErrUserIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "users", Constraint: "users_pkey", Name: "primary_key"}
 	// ErrUserEmailTaken matches a violation of the unique column email.
-	ErrUserEmailTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "users", "users_email_key", "email.unique")
+	ErrUserEmailTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "users", Constraint: "users_email_key", Name: "email.unique"}
 	// ErrUserReferencedByOrder matches a delete or key change of a row that rows of
 	// orders reference.
-	ErrUserReferencedByOrder = runtime.NewForeignKeySentinel("orders", "orders_user_id_fkey", "user_id.references", runtime.FKReferenced)
+	ErrUserReferencedByOrder = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "orders", Constraint: "orders_user_id_fkey", Name: "user_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table users (see runtime.Validator).
@@ -94,8 +94,8 @@ func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
 	if err := n.Validate(); err != nil {
 		return User{}, wrapErr(err, "users.Create", "users")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlUsersCreate, n, argsNewUser, scanUser)
-	return v, wrapParamsErr(err, "users.Create", "users", []string{"email"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlUsersCreate, &n, argsNewUser, scanUser)
+	return *v, wrapParamsErr(err, "users.Create", "users", []string{"email"})
 }
 
 const sqlUsersFindByID = `-- name: users.FindByID replica=ok
@@ -105,8 +105,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table users with the given id, or
 // runtime.ErrNotFound.
 func (r *UserRepo) FindByID(ctx context.Context, id int64) (User, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlUsersFindByID, id, runtime.Arg, scanUser)
-	return v, wrapErr(err, "users.FindByID", "users")
+	v, err := runtime.QueryOne(ctx, r.db, sqlUsersFindByID, &id, runtime.Arg, scanUser)
+	return *v, wrapErr(err, "users.FindByID", "users")
 }
 
 const sqlUsersFindAll = `-- name: users.FindAll replica=ok
@@ -163,8 +163,8 @@ func (r *UserRepo) Update(ctx context.Context, id int64, u UserUpdate) (User, er
 	if err := u.Validate(); err != nil {
 		return User{}, wrapErr(err, "users.Update", "users")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateUsers, id, runtime.Arg, u, argsUserUpdate, scanUser)
-	return v, wrapParamsErr(err, "users.Update", "users", []string{"id", "email"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateUsers, &id, runtime.Arg, &u, argsUserUpdate, scanUser)
+	return *v, wrapParamsErr(err, "users.Update", "users", []string{"id", "email"})
 }
 
 const sqlUsersDelete = `-- name: users.Delete
@@ -173,7 +173,7 @@ DELETE FROM "users" WHERE "id" = $1`
 // Delete removes the row of table users with the given id and reports whether
 // there was one.
 func (r *UserRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlUsersDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlUsersDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "users.Delete", "users")
 }
 
@@ -196,7 +196,7 @@ func (r *UserRepo) FindByIDs(ctx context.Context, ids []int64) ([]User, error) {
 	if len(ids) == 0 {
 		return []User{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlUsersFindByIDs, ids, runtime.Arg, scanUser, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlUsersFindByIDs, &ids, runtime.Arg, scanUser, len(ids))
 	return items, wrapErr(err, "users.FindByIDs", "users")
 }
 
@@ -254,8 +254,8 @@ func (r *UserRepo) UpsertByEmail(ctx context.Context, n NewUser) (User, error) {
 	if err := n.Validate(); err != nil {
 		return User{}, wrapErr(err, "users.UpsertByEmail", "users")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlUsersUpsertByEmail, n, argsNewUser, scanUser)
-	return v, wrapErr(err, "users.UpsertByEmail", "users")
+	v, err := runtime.QueryOne(ctx, r.db, sqlUsersUpsertByEmail, &n, argsNewUser, scanUser)
+	return *v, wrapErr(err, "users.UpsertByEmail", "users")
 }
 
 const sqlUsersCreateIfAbsentByEmail = `-- name: users.CreateIfAbsentByEmail
@@ -279,8 +279,8 @@ func (r *UserRepo) CreateIfAbsentByEmail(ctx context.Context, n NewUser) (User, 
 	if err := n.Validate(); err != nil {
 		return User{}, false, wrapErr(err, "users.CreateIfAbsentByEmail", "users")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlUsersCreateIfAbsentByEmail, n, argsNewUser, scanUser)
-	return v, created, wrapErr(err, "users.CreateIfAbsentByEmail", "users")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlUsersCreateIfAbsentByEmail, &n, argsNewUser, scanUser)
+	return *v, created, wrapErr(err, "users.CreateIfAbsentByEmail", "users")
 }
 
 // UserKeyedUpdate is one row's key and changes for UpdateMany.

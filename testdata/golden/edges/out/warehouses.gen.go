@@ -40,10 +40,10 @@ func NewWarehouseRepo(db runtime.DBTX) *WarehouseRepo {
 
 var (
 	// ErrWarehouseCodeTaken matches a violation of the primary key (code).
-	ErrWarehouseCodeTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "warehouses", "warehouses_pkey", "primary_key")
+	ErrWarehouseCodeTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "warehouses", Constraint: "warehouses_pkey", Name: "primary_key"}
 	// ErrWarehouseReferencedByStock matches a delete or key change of a row that rows
 	// of stock reference.
-	ErrWarehouseReferencedByStock = runtime.NewForeignKeySentinel("stock", "stock_warehouse_code_fkey", "warehouse_code.references", runtime.FKReferenced)
+	ErrWarehouseReferencedByStock = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "stock", Constraint: "stock_warehouse_code_fkey", Name: "warehouse_code.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table warehouses (see
@@ -104,8 +104,8 @@ func (r *WarehouseRepo) Create(ctx context.Context, n NewWarehouse) (Warehouse, 
 	if err := n.Validate(); err != nil {
 		return Warehouse{}, wrapErr(err, "warehouses.Create", "warehouses")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlWarehousesCreate, n, argsNewWarehouse, scanWarehouse)
-	return v, wrapParamsErr(err, "warehouses.Create", "warehouses", []string{"code", "name"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlWarehousesCreate, &n, argsNewWarehouse, scanWarehouse)
+	return *v, wrapParamsErr(err, "warehouses.Create", "warehouses", []string{"code", "name"})
 }
 
 const sqlWarehousesFindByID = `-- name: warehouses.FindByID replica=ok
@@ -115,8 +115,8 @@ WHERE "code" = $1`
 // FindByID returns the row of table warehouses with the given code, or
 // runtime.ErrNotFound.
 func (r *WarehouseRepo) FindByID(ctx context.Context, code string) (Warehouse, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlWarehousesFindByID, code, runtime.Arg, scanWarehouse)
-	return v, wrapErr(err, "warehouses.FindByID", "warehouses")
+	v, err := runtime.QueryOne(ctx, r.db, sqlWarehousesFindByID, &code, runtime.Arg, scanWarehouse)
+	return *v, wrapErr(err, "warehouses.FindByID", "warehouses")
 }
 
 const sqlWarehousesFindAll = `-- name: warehouses.FindAll replica=ok
@@ -174,8 +174,8 @@ func (r *WarehouseRepo) Update(ctx context.Context, code string, u WarehouseUpda
 	if err := u.Validate(); err != nil {
 		return Warehouse{}, wrapErr(err, "warehouses.Update", "warehouses")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateWarehouses, code, runtime.Arg, u, argsWarehouseUpdate, scanWarehouse)
-	return v, wrapParamsErr(err, "warehouses.Update", "warehouses", []string{"code", "name"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateWarehouses, &code, runtime.Arg, &u, argsWarehouseUpdate, scanWarehouse)
+	return *v, wrapParamsErr(err, "warehouses.Update", "warehouses", []string{"code", "name"})
 }
 
 const sqlWarehousesDelete = `-- name: warehouses.Delete
@@ -184,7 +184,7 @@ DELETE FROM "warehouses" WHERE "code" = $1`
 // Delete removes the row of table warehouses with the given code and reports
 // whether there was one.
 func (r *WarehouseRepo) Delete(ctx context.Context, code string) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlWarehousesDelete, code, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlWarehousesDelete, &code, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "warehouses.Delete", "warehouses")
 }
 
@@ -207,7 +207,7 @@ func (r *WarehouseRepo) FindByIDs(ctx context.Context, ids []string) ([]Warehous
 	if len(ids) == 0 {
 		return []Warehouse{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlWarehousesFindByIDs, ids, runtime.Arg, scanWarehouse, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlWarehousesFindByIDs, &ids, runtime.Arg, scanWarehouse, len(ids))
 	return items, wrapErr(err, "warehouses.FindByIDs", "warehouses")
 }
 
@@ -266,8 +266,8 @@ func (r *WarehouseRepo) UpsertByCode(ctx context.Context, n NewWarehouse) (Wareh
 	if err := n.Validate(); err != nil {
 		return Warehouse{}, wrapErr(err, "warehouses.UpsertByCode", "warehouses")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlWarehousesUpsertByCode, n, argsNewWarehouse, scanWarehouse)
-	return v, wrapErr(err, "warehouses.UpsertByCode", "warehouses")
+	v, err := runtime.QueryOne(ctx, r.db, sqlWarehousesUpsertByCode, &n, argsNewWarehouse, scanWarehouse)
+	return *v, wrapErr(err, "warehouses.UpsertByCode", "warehouses")
 }
 
 const sqlWarehousesCreateIfAbsentByCode = `-- name: warehouses.CreateIfAbsentByCode
@@ -291,8 +291,8 @@ func (r *WarehouseRepo) CreateIfAbsentByCode(ctx context.Context, n NewWarehouse
 	if err := n.Validate(); err != nil {
 		return Warehouse{}, false, wrapErr(err, "warehouses.CreateIfAbsentByCode", "warehouses")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlWarehousesCreateIfAbsentByCode, n, argsNewWarehouse, scanWarehouse)
-	return v, created, wrapErr(err, "warehouses.CreateIfAbsentByCode", "warehouses")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlWarehousesCreateIfAbsentByCode, &n, argsNewWarehouse, scanWarehouse)
+	return *v, created, wrapErr(err, "warehouses.CreateIfAbsentByCode", "warehouses")
 }
 
 // WarehouseKeyedUpdate is one row's key and changes for UpdateMany.

@@ -43,12 +43,12 @@ func NewCompanyRepo(db runtime.DBTX) *CompanyRepo {
 
 var (
 	// ErrCompanyIDTaken matches a violation of the primary key (id).
-	ErrCompanyIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "companies", "companies_pkey", "primary_key")
+	ErrCompanyIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "companies", Constraint: "companies_pkey", Name: "primary_key"}
 	// ErrCompanyNameTaken matches a violation of the unique column name.
-	ErrCompanyNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "companies", "companies_name_key", "name.unique")
+	ErrCompanyNameTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "companies", Constraint: "companies_name_key", Name: "name.unique"}
 	// ErrCompanyReferencedByDepartment matches a delete or key change of a row that
 	// rows of departments reference.
-	ErrCompanyReferencedByDepartment = runtime.NewForeignKeySentinel("departments", "departments_company_id_fkey", "company_id.references", runtime.FKReferenced)
+	ErrCompanyReferencedByDepartment = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "departments", Constraint: "departments_company_id_fkey", Name: "company_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table companies (see
@@ -99,8 +99,8 @@ func (r *CompanyRepo) Create(ctx context.Context, n NewCompany) (Company, error)
 	if err := n.Validate(); err != nil {
 		return Company{}, wrapErr(err, "companies.Create", "companies")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCompaniesCreate, n, argsNewCompany, scanCompany)
-	return v, wrapParamsErr(err, "companies.Create", "companies", []string{"id", "name"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlCompaniesCreate, &n, argsNewCompany, scanCompany)
+	return *v, wrapParamsErr(err, "companies.Create", "companies", []string{"id", "name"})
 }
 
 const sqlCompaniesFindByID = `-- name: companies.FindByID replica=ok
@@ -110,8 +110,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table companies with the given id, or
 // runtime.ErrNotFound.
 func (r *CompanyRepo) FindByID(ctx context.Context, id uuid.UUID) (Company, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlCompaniesFindByID, id, runtime.Arg, scanCompany)
-	return v, wrapErr(err, "companies.FindByID", "companies")
+	v, err := runtime.QueryOne(ctx, r.db, sqlCompaniesFindByID, &id, runtime.Arg, scanCompany)
+	return *v, wrapErr(err, "companies.FindByID", "companies")
 }
 
 const sqlCompaniesFindAll = `-- name: companies.FindAll replica=ok
@@ -169,8 +169,8 @@ func (r *CompanyRepo) Update(ctx context.Context, id uuid.UUID, u CompanyUpdate)
 	if err := u.Validate(); err != nil {
 		return Company{}, wrapErr(err, "companies.Update", "companies")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateCompanies, id, runtime.Arg, u, argsCompanyUpdate, scanCompany)
-	return v, wrapParamsErr(err, "companies.Update", "companies", []string{"id", "name"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateCompanies, &id, runtime.Arg, &u, argsCompanyUpdate, scanCompany)
+	return *v, wrapParamsErr(err, "companies.Update", "companies", []string{"id", "name"})
 }
 
 const sqlCompaniesDelete = `-- name: companies.Delete
@@ -179,7 +179,7 @@ DELETE FROM "companies" WHERE "id" = $1`
 // Delete removes the row of table companies with the given id and reports whether
 // there was one.
 func (r *CompanyRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlCompaniesDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlCompaniesDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "companies.Delete", "companies")
 }
 
@@ -202,7 +202,7 @@ func (r *CompanyRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Company
 	if len(ids) == 0 {
 		return []Company{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlCompaniesFindByIDs, ids, runtime.Arg, scanCompany, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlCompaniesFindByIDs, &ids, runtime.Arg, scanCompany, len(ids))
 	return items, wrapErr(err, "companies.FindByIDs", "companies")
 }
 
@@ -261,8 +261,8 @@ func (r *CompanyRepo) UpsertByName(ctx context.Context, n NewCompany) (Company, 
 	if err := n.Validate(); err != nil {
 		return Company{}, wrapErr(err, "companies.UpsertByName", "companies")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCompaniesUpsertByName, n, argsNewCompany, scanCompany)
-	return v, wrapErr(err, "companies.UpsertByName", "companies")
+	v, err := runtime.QueryOne(ctx, r.db, sqlCompaniesUpsertByName, &n, argsNewCompany, scanCompany)
+	return *v, wrapErr(err, "companies.UpsertByName", "companies")
 }
 
 const sqlCompaniesCreateIfAbsentByName = `-- name: companies.CreateIfAbsentByName
@@ -286,8 +286,8 @@ func (r *CompanyRepo) CreateIfAbsentByName(ctx context.Context, n NewCompany) (C
 	if err := n.Validate(); err != nil {
 		return Company{}, false, wrapErr(err, "companies.CreateIfAbsentByName", "companies")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCompaniesCreateIfAbsentByName, n, argsNewCompany, scanCompany)
-	return v, created, wrapErr(err, "companies.CreateIfAbsentByName", "companies")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCompaniesCreateIfAbsentByName, &n, argsNewCompany, scanCompany)
+	return *v, created, wrapErr(err, "companies.CreateIfAbsentByName", "companies")
 }
 
 // CompanyKeyedUpdate is one row's key and changes for UpdateMany.

@@ -46,16 +46,16 @@ func NewDepartmentRepo(db runtime.DBTX) *DepartmentRepo {
 
 var (
 	// ErrDepartmentIDTaken matches a violation of the primary key (id).
-	ErrDepartmentIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "departments", "departments_pkey", "primary_key")
+	ErrDepartmentIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "departments", Constraint: "departments_pkey", Name: "primary_key"}
 	// ErrDepartmentCompanyIDNameTaken matches a violation of the unique index on
 	// (company_id, name).
-	ErrDepartmentCompanyIDNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "departments", "departments_company_id_name_key", "unique(company_id, name)")
+	ErrDepartmentCompanyIDNameTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "departments", Constraint: "departments_company_id_name_key", Name: "unique(company_id, name)"}
 	// ErrDepartmentCompanyIDNotFound matches a write whose company_id names no row of
 	// companies.
-	ErrDepartmentCompanyIDNotFound = runtime.NewForeignKeySentinel("departments", "departments_company_id_fkey", "company_id.references", runtime.FKMissing)
+	ErrDepartmentCompanyIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "departments", Constraint: "departments_company_id_fkey", Name: "company_id.references", FK: runtime.FKMissing}
 	// ErrDepartmentReferencedByEmployee matches a delete or key change of a row that
 	// rows of employees reference.
-	ErrDepartmentReferencedByEmployee = runtime.NewForeignKeySentinel("employees", "employees_department_id_fkey", "department_id.references", runtime.FKReferenced)
+	ErrDepartmentReferencedByEmployee = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "employees", Constraint: "employees_department_id_fkey", Name: "department_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table departments (see
@@ -106,8 +106,8 @@ func (r *DepartmentRepo) Create(ctx context.Context, n NewDepartment) (Departmen
 	if err := n.Validate(); err != nil {
 		return Department{}, wrapErr(err, "departments.Create", "departments")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlDepartmentsCreate, n, argsNewDepartment, scanDepartment)
-	return v, wrapParamsErr(err, "departments.Create", "departments", []string{"id", "company_id", "name"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlDepartmentsCreate, &n, argsNewDepartment, scanDepartment)
+	return *v, wrapParamsErr(err, "departments.Create", "departments", []string{"id", "company_id", "name"})
 }
 
 const sqlDepartmentsFindByID = `-- name: departments.FindByID replica=ok
@@ -117,8 +117,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table departments with the given id, or
 // runtime.ErrNotFound.
 func (r *DepartmentRepo) FindByID(ctx context.Context, id uuid.UUID) (Department, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlDepartmentsFindByID, id, runtime.Arg, scanDepartment)
-	return v, wrapErr(err, "departments.FindByID", "departments")
+	v, err := runtime.QueryOne(ctx, r.db, sqlDepartmentsFindByID, &id, runtime.Arg, scanDepartment)
+	return *v, wrapErr(err, "departments.FindByID", "departments")
 }
 
 const sqlDepartmentsFindAll = `-- name: departments.FindAll replica=ok
@@ -176,8 +176,8 @@ func (r *DepartmentRepo) Update(ctx context.Context, id uuid.UUID, u DepartmentU
 	if err := u.Validate(); err != nil {
 		return Department{}, wrapErr(err, "departments.Update", "departments")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateDepartments, id, runtime.Arg, u, argsDepartmentUpdate, scanDepartment)
-	return v, wrapParamsErr(err, "departments.Update", "departments", []string{"id", "company_id", "name"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateDepartments, &id, runtime.Arg, &u, argsDepartmentUpdate, scanDepartment)
+	return *v, wrapParamsErr(err, "departments.Update", "departments", []string{"id", "company_id", "name"})
 }
 
 const sqlDepartmentsDelete = `-- name: departments.Delete
@@ -186,7 +186,7 @@ DELETE FROM "departments" WHERE "id" = $1`
 // Delete removes the row of table departments with the given id and reports
 // whether there was one.
 func (r *DepartmentRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlDepartmentsDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlDepartmentsDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "departments.Delete", "departments")
 }
 
@@ -209,7 +209,7 @@ func (r *DepartmentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Depa
 	if len(ids) == 0 {
 		return []Department{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlDepartmentsFindByIDs, ids, runtime.Arg, scanDepartment, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlDepartmentsFindByIDs, &ids, runtime.Arg, scanDepartment, len(ids))
 	return items, wrapErr(err, "departments.FindByIDs", "departments")
 }
 
@@ -269,8 +269,8 @@ func (r *DepartmentRepo) UpsertByCompanyIDAndName(ctx context.Context, n NewDepa
 	if err := n.Validate(); err != nil {
 		return Department{}, wrapErr(err, "departments.UpsertByCompanyIDAndName", "departments")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlDepartmentsUpsertByCompanyIDAndName, n, argsNewDepartment, scanDepartment)
-	return v, wrapErr(err, "departments.UpsertByCompanyIDAndName", "departments")
+	v, err := runtime.QueryOne(ctx, r.db, sqlDepartmentsUpsertByCompanyIDAndName, &n, argsNewDepartment, scanDepartment)
+	return *v, wrapErr(err, "departments.UpsertByCompanyIDAndName", "departments")
 }
 
 const sqlDepartmentsCreateIfAbsentByCompanyIDAndName = `-- name: departments.CreateIfAbsentByCompanyIDAndName
@@ -295,8 +295,8 @@ func (r *DepartmentRepo) CreateIfAbsentByCompanyIDAndName(ctx context.Context, n
 	if err := n.Validate(); err != nil {
 		return Department{}, false, wrapErr(err, "departments.CreateIfAbsentByCompanyIDAndName", "departments")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlDepartmentsCreateIfAbsentByCompanyIDAndName, n, argsNewDepartment, scanDepartment)
-	return v, created, wrapErr(err, "departments.CreateIfAbsentByCompanyIDAndName", "departments")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlDepartmentsCreateIfAbsentByCompanyIDAndName, &n, argsNewDepartment, scanDepartment)
+	return *v, created, wrapErr(err, "departments.CreateIfAbsentByCompanyIDAndName", "departments")
 }
 
 // DepartmentKeyedUpdate is one row's key and changes for UpdateMany.
@@ -410,7 +410,7 @@ WHERE "company_id" = $1 ORDER BY "id"`
 // ListByCompanyID returns the rows of table departments whose company_id is
 // companyID, in primary key order.
 func (r *DepartmentRepo) ListByCompanyID(ctx context.Context, companyID uuid.UUID) ([]Department, error) {
-	items, err := runtime.Query(ctx, r.db, sqlDepartmentsListByCompanyID, companyID, runtime.Arg, scanDepartment, 0)
+	items, err := runtime.Query(ctx, r.db, sqlDepartmentsListByCompanyID, &companyID, runtime.Arg, scanDepartment, 0)
 	return items, wrapErr(err, "departments.ListByCompanyID", "departments")
 }
 

@@ -44,10 +44,10 @@ func NewStoreItemRepo(db runtime.DBTX) *StoreItemRepo {
 
 var (
 	// ErrStoreItemIDTaken matches a violation of the primary key (id).
-	ErrStoreItemIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "store_items", "store_items_pkey", "primary_key")
+	ErrStoreItemIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "store_items", Constraint: "store_items_pkey", Name: "primary_key"}
 	// ErrStoreItemStoreIDNotFound matches a write whose store_id names no row of
 	// store.
-	ErrStoreItemStoreIDNotFound = runtime.NewForeignKeySentinel("store_items", "store_items_store_id_fkey", "store_id.references", runtime.FKMissing)
+	ErrStoreItemStoreIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "store_items", Constraint: "store_items_store_id_fkey", Name: "store_id.references", FK: runtime.FKMissing}
 )
 
 // Validate checks n against the columns of table store_items (see
@@ -98,8 +98,8 @@ func (r *StoreItemRepo) Create(ctx context.Context, n NewStoreItem) (StoreItem, 
 	if err := n.Validate(); err != nil {
 		return StoreItem{}, wrapErr(err, "store_items.Create", "store_items")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlStoreItemsCreate, n, argsNewStoreItem, scanStoreItem)
-	return v, wrapParamsErr(err, "store_items.Create", "store_items", []string{"store_id", "sku"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlStoreItemsCreate, &n, argsNewStoreItem, scanStoreItem)
+	return *v, wrapParamsErr(err, "store_items.Create", "store_items", []string{"store_id", "sku"})
 }
 
 const sqlStoreItemsFindByID = `-- name: store_items.FindByID replica=ok
@@ -109,8 +109,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table store_items with the given id, or
 // runtime.ErrNotFound.
 func (r *StoreItemRepo) FindByID(ctx context.Context, id int64) (StoreItem, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlStoreItemsFindByID, id, runtime.Arg, scanStoreItem)
-	return v, wrapErr(err, "store_items.FindByID", "store_items")
+	v, err := runtime.QueryOne(ctx, r.db, sqlStoreItemsFindByID, &id, runtime.Arg, scanStoreItem)
+	return *v, wrapErr(err, "store_items.FindByID", "store_items")
 }
 
 const sqlStoreItemsFindAll = `-- name: store_items.FindAll replica=ok
@@ -168,8 +168,8 @@ func (r *StoreItemRepo) Update(ctx context.Context, id int64, u StoreItemUpdate)
 	if err := u.Validate(); err != nil {
 		return StoreItem{}, wrapErr(err, "store_items.Update", "store_items")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateStoreItems, id, runtime.Arg, u, argsStoreItemUpdate, scanStoreItem)
-	return v, wrapParamsErr(err, "store_items.Update", "store_items", []string{"id", "store_id", "sku"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateStoreItems, &id, runtime.Arg, &u, argsStoreItemUpdate, scanStoreItem)
+	return *v, wrapParamsErr(err, "store_items.Update", "store_items", []string{"id", "store_id", "sku"})
 }
 
 const sqlStoreItemsDelete = `-- name: store_items.Delete
@@ -178,7 +178,7 @@ DELETE FROM "store_items" WHERE "id" = $1`
 // Delete removes the row of table store_items with the given id and reports
 // whether there was one.
 func (r *StoreItemRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlStoreItemsDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlStoreItemsDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "store_items.Delete", "store_items")
 }
 
@@ -201,7 +201,7 @@ func (r *StoreItemRepo) FindByIDs(ctx context.Context, ids []int64) ([]StoreItem
 	if len(ids) == 0 {
 		return []StoreItem{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlStoreItemsFindByIDs, ids, runtime.Arg, scanStoreItem, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlStoreItemsFindByIDs, &ids, runtime.Arg, scanStoreItem, len(ids))
 	return items, wrapErr(err, "store_items.FindByIDs", "store_items")
 }
 
@@ -317,7 +317,7 @@ WHERE "store_id" = $1 ORDER BY "id"`
 // ListByStoreID returns the rows of table store_items whose store_id is storeID,
 // in primary key order.
 func (r *StoreItemRepo) ListByStoreID(ctx context.Context, storeID int64) ([]StoreItem, error) {
-	items, err := runtime.Query(ctx, r.db, sqlStoreItemsListByStoreID, storeID, runtime.Arg, scanStoreItem, 0)
+	items, err := runtime.Query(ctx, r.db, sqlStoreItemsListByStoreID, &storeID, runtime.Arg, scanStoreItem, 0)
 	return items, wrapErr(err, "store_items.ListByStoreID", "store_items")
 }
 

@@ -52,13 +52,13 @@ func NewShopRepo(db runtime.DBTX) *ShopRepo {
 
 var (
 	// ErrShopIDTaken matches a violation of the primary key (id).
-	ErrShopIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "store", "store_pkey", "primary_key")
+	ErrShopIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "store", Constraint: "store_pkey", Name: "primary_key"}
 	// ErrShopReferencedByStoreItem matches a delete or key change of a row that rows
 	// of store_items reference.
-	ErrShopReferencedByStoreItem = runtime.NewForeignKeySentinel("store_items", "store_items_store_id_fkey", "store_id.references", runtime.FKReferenced)
+	ErrShopReferencedByStoreItem = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "store_items", Constraint: "store_items_store_id_fkey", Name: "store_id.references", FK: runtime.FKReferenced}
 	// ErrShopReferencedByTx matches a delete or key change of a row that rows of tx
 	// reference.
-	ErrShopReferencedByTx = runtime.NewForeignKeySentinel("tx", "tx_store_id_fkey", "store_id.references", runtime.FKReferenced)
+	ErrShopReferencedByTx = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "tx", Constraint: "tx_store_id_fkey", Name: "store_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table store (see runtime.Validator).
@@ -126,8 +126,8 @@ func (r *ShopRepo) Create(ctx context.Context, n NewShop) (Shop, error) {
 	if err := n.Validate(); err != nil {
 		return Shop{}, wrapErr(err, "store.Create", "store")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlShopsCreate, n, argsNewShop, scanShop)
-	return v, wrapParamsErr(err, "store.Create", "store", []string{"name", "status", "url", "_url"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlShopsCreate, &n, argsNewShop, scanShop)
+	return *v, wrapParamsErr(err, "store.Create", "store", []string{"name", "status", "url", "_url"})
 }
 
 const sqlShopsFindByID = `-- name: store.FindByID replica=ok
@@ -137,8 +137,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table store with the given id, or
 // runtime.ErrNotFound.
 func (r *ShopRepo) FindByID(ctx context.Context, id int64) (Shop, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlShopsFindByID, id, runtime.Arg, scanShop)
-	return v, wrapErr(err, "store.FindByID", "store")
+	v, err := runtime.QueryOne(ctx, r.db, sqlShopsFindByID, &id, runtime.Arg, scanShop)
+	return *v, wrapErr(err, "store.FindByID", "store")
 }
 
 const sqlShopsFindAll = `-- name: store.FindAll replica=ok
@@ -196,8 +196,8 @@ func (r *ShopRepo) Update(ctx context.Context, id int64, u ShopUpdate) (Shop, er
 	if err := u.Validate(); err != nil {
 		return Shop{}, wrapErr(err, "store.Update", "store")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateShops, id, runtime.Arg, u, argsShopUpdate, scanShop)
-	return v, wrapParamsErr(err, "store.Update", "store", []string{"id", "name", "status", "url", "url", "_url", "_url"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateShops, &id, runtime.Arg, &u, argsShopUpdate, scanShop)
+	return *v, wrapParamsErr(err, "store.Update", "store", []string{"id", "name", "status", "url", "url", "_url", "_url"})
 }
 
 const sqlShopsDelete = `-- name: store.Delete
@@ -206,7 +206,7 @@ DELETE FROM "store" WHERE "id" = $1`
 // Delete removes the row of table store with the given id and reports whether
 // there was one.
 func (r *ShopRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlShopsDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlShopsDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "store.Delete", "store")
 }
 
@@ -229,7 +229,7 @@ func (r *ShopRepo) FindByIDs(ctx context.Context, ids []int64) ([]Shop, error) {
 	if len(ids) == 0 {
 		return []Shop{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlShopsFindByIDs, ids, runtime.Arg, scanShop, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlShopsFindByIDs, &ids, runtime.Arg, scanShop, len(ids))
 	return items, wrapErr(err, "store.FindByIDs", "store")
 }
 

@@ -45,9 +45,9 @@ func NewTxRepo(db runtime.DBTX) *TxRepo {
 
 var (
 	// ErrTxIDTaken matches a violation of the primary key (id).
-	ErrTxIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "tx", "tx_pkey", "primary_key")
+	ErrTxIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "tx", Constraint: "tx_pkey", Name: "primary_key"}
 	// ErrTxStoreIDNotFound matches a write whose store_id names no row of store.
-	ErrTxStoreIDNotFound = runtime.NewForeignKeySentinel("tx", "tx_store_id_fkey", "store_id.references", runtime.FKMissing)
+	ErrTxStoreIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "tx", Constraint: "tx_store_id_fkey", Name: "store_id.references", FK: runtime.FKMissing}
 )
 
 // Validate checks n against the columns of table tx (see runtime.Validator).
@@ -97,8 +97,8 @@ func (r *TxRepo) Create(ctx context.Context, n NewTx) (Tx, error) {
 	if err := n.Validate(); err != nil {
 		return Tx{}, wrapErr(err, "tx.Create", "tx")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlTxCreate, n, argsNewTx, scanTx)
-	return v, wrapParamsErr(err, "tx.Create", "tx", []string{"store_id", "amount"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlTxCreate, &n, argsNewTx, scanTx)
+	return *v, wrapParamsErr(err, "tx.Create", "tx", []string{"store_id", "amount"})
 }
 
 const sqlTxFindByID = `-- name: tx.FindByID replica=ok
@@ -107,8 +107,8 @@ WHERE "id" = $1`
 
 // FindByID returns the row of table tx with the given id, or runtime.ErrNotFound.
 func (r *TxRepo) FindByID(ctx context.Context, id int64) (Tx, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlTxFindByID, id, runtime.Arg, scanTx)
-	return v, wrapErr(err, "tx.FindByID", "tx")
+	v, err := runtime.QueryOne(ctx, r.db, sqlTxFindByID, &id, runtime.Arg, scanTx)
+	return *v, wrapErr(err, "tx.FindByID", "tx")
 }
 
 const sqlTxFindAll = `-- name: tx.FindAll replica=ok
@@ -165,8 +165,8 @@ func (r *TxRepo) Update(ctx context.Context, id int64, u TxUpdate) (Tx, error) {
 	if err := u.Validate(); err != nil {
 		return Tx{}, wrapErr(err, "tx.Update", "tx")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateTx, id, runtime.Arg, u, argsTxUpdate, scanTx)
-	return v, wrapParamsErr(err, "tx.Update", "tx", []string{"id", "store_id", "amount"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateTx, &id, runtime.Arg, &u, argsTxUpdate, scanTx)
+	return *v, wrapParamsErr(err, "tx.Update", "tx", []string{"id", "store_id", "amount"})
 }
 
 const sqlTxDelete = `-- name: tx.Delete
@@ -175,7 +175,7 @@ DELETE FROM "tx" WHERE "id" = $1`
 // Delete removes the row of table tx with the given id and reports whether there
 // was one.
 func (r *TxRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlTxDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlTxDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "tx.Delete", "tx")
 }
 
@@ -198,7 +198,7 @@ func (r *TxRepo) FindByIDs(ctx context.Context, ids []int64) ([]Tx, error) {
 	if len(ids) == 0 {
 		return []Tx{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlTxFindByIDs, ids, runtime.Arg, scanTx, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlTxFindByIDs, &ids, runtime.Arg, scanTx, len(ids))
 	return items, wrapErr(err, "tx.FindByIDs", "tx")
 }
 
@@ -314,7 +314,7 @@ WHERE "store_id" = $1 ORDER BY "id"`
 // ListByStoreID returns the rows of table tx whose store_id is storeID, in primary
 // key order.
 func (r *TxRepo) ListByStoreID(ctx context.Context, storeID int64) ([]Tx, error) {
-	items, err := runtime.Query(ctx, r.db, sqlTxListByStoreID, storeID, runtime.Arg, scanTx, 0)
+	items, err := runtime.Query(ctx, r.db, sqlTxListByStoreID, &storeID, runtime.Arg, scanTx, 0)
 	return items, wrapErr(err, "tx.ListByStoreID", "tx")
 }
 

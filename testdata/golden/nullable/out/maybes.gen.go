@@ -102,7 +102,7 @@ func NewMaybeRepo(db runtime.DBTX) *MaybeRepo {
 
 var (
 	// ErrMaybeIDTaken matches a violation of the primary key (id).
-	ErrMaybeIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "maybes", "maybes_pkey", "primary_key")
+	ErrMaybeIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "maybes", Constraint: "maybes_pkey", Name: "primary_key"}
 )
 
 // Validate checks n against the columns of table maybes (see runtime.Validator).
@@ -211,8 +211,8 @@ func (r *MaybeRepo) Create(ctx context.Context, n NewMaybe) (Maybe, error) {
 	if err := n.Validate(); err != nil {
 		return Maybe{}, wrapErr(err, "maybes.Create", "maybes")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlMaybesCreate, n, argsNewMaybe, scanMaybe)
-	return v, wrapParamsErr(err, "maybes.Create", "maybes", []string{"id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "day", "at", "local_at", "doc", "blob", "addr", "tags", "ref", "color", "colors", "hint", "hint"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlMaybesCreate, &n, argsNewMaybe, scanMaybe)
+	return *v, wrapParamsErr(err, "maybes.Create", "maybes", []string{"id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "day", "at", "local_at", "doc", "blob", "addr", "tags", "ref", "color", "colors", "hint", "hint"})
 }
 
 const sqlMaybesFindByID = `-- name: maybes.FindByID replica=ok
@@ -222,8 +222,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table maybes with the given id, or
 // runtime.ErrNotFound.
 func (r *MaybeRepo) FindByID(ctx context.Context, id uuid.UUID) (Maybe, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlMaybesFindByID, id, runtime.Arg, scanMaybe)
-	return v, wrapErr(err, "maybes.FindByID", "maybes")
+	v, err := runtime.QueryOne(ctx, r.db, sqlMaybesFindByID, &id, runtime.Arg, scanMaybe)
+	return *v, wrapErr(err, "maybes.FindByID", "maybes")
 }
 
 const sqlMaybesFindAll = `-- name: maybes.FindAll replica=ok
@@ -282,8 +282,8 @@ func (r *MaybeRepo) Update(ctx context.Context, id uuid.UUID, u MaybeUpdate) (Ma
 	if err := u.Validate(); err != nil {
 		return Maybe{}, wrapErr(err, "maybes.Update", "maybes")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateMaybes, id, runtime.Arg, u, argsMaybeUpdate, scanMaybe)
-	return v, wrapParamsErr(err, "maybes.Update", "maybes", []string{"id", "name", "name", "code", "code", "active", "active", "n16", "n16", "n32", "n32", "n64", "n64", "amount", "amount", "ratio", "ratio", "day", "day", "at", "at", "local_at", "local_at", "doc", "doc", "blob", "blob", "addr", "addr", "tags", "tags", "ref", "ref", "color", "color", "colors", "colors", "hint", "hint"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateMaybes, &id, runtime.Arg, &u, argsMaybeUpdate, scanMaybe)
+	return *v, wrapParamsErr(err, "maybes.Update", "maybes", []string{"id", "name", "name", "code", "code", "active", "active", "n16", "n16", "n32", "n32", "n64", "n64", "amount", "amount", "ratio", "ratio", "day", "day", "at", "at", "local_at", "local_at", "doc", "doc", "blob", "blob", "addr", "addr", "tags", "tags", "ref", "ref", "color", "color", "colors", "colors", "hint", "hint"})
 }
 
 const sqlMaybesDelete = `-- name: maybes.Delete
@@ -292,7 +292,7 @@ DELETE FROM "maybes" WHERE "id" = $1`
 // Delete removes the row of table maybes with the given id and reports whether
 // there was one.
 func (r *MaybeRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlMaybesDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlMaybesDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "maybes.Delete", "maybes")
 }
 
@@ -315,7 +315,7 @@ func (r *MaybeRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Maybe, er
 	if len(ids) == 0 {
 		return []Maybe{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlMaybesFindByIDs, ids, runtime.Arg, scanMaybe, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlMaybesFindByIDs, &ids, runtime.Arg, scanMaybe, len(ids))
 	return items, wrapErr(err, "maybes.FindByIDs", "maybes")
 }
 

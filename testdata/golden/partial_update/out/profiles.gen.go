@@ -57,9 +57,9 @@ func NewProfileRepo(db runtime.DBTX) *ProfileRepo {
 
 var (
 	// ErrProfileIDTaken matches a violation of the primary key (id).
-	ErrProfileIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "profiles", "profiles_pkey", "primary_key")
+	ErrProfileIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "profiles", Constraint: "profiles_pkey", Name: "primary_key"}
 	// ErrProfileHandleTaken matches a violation of the unique column handle.
-	ErrProfileHandleTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "profiles", "profiles_handle_key", "handle.unique")
+	ErrProfileHandleTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "profiles", Constraint: "profiles_handle_key", Name: "handle.unique"}
 )
 
 // Validate checks n against the columns of table profiles (see runtime.Validator).
@@ -138,8 +138,8 @@ func (r *ProfileRepo) Create(ctx context.Context, n NewProfile) (Profile, error)
 	if err := n.Validate(); err != nil {
 		return Profile{}, wrapErr(err, "profiles.Create", "profiles")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlProfilesCreate, n, argsNewProfile, scanProfile)
-	return v, wrapParamsErr(err, "profiles.Create", "profiles", []string{"handle", "bio", "karma", "motto", "motto", "verified", "settings"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlProfilesCreate, &n, argsNewProfile, scanProfile)
+	return *v, wrapParamsErr(err, "profiles.Create", "profiles", []string{"handle", "bio", "karma", "motto", "motto", "verified", "settings"})
 }
 
 const sqlProfilesFindByID = `-- name: profiles.FindByID replica=ok
@@ -149,8 +149,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table profiles with the given id, or
 // runtime.ErrNotFound.
 func (r *ProfileRepo) FindByID(ctx context.Context, id int64) (Profile, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlProfilesFindByID, id, runtime.Arg, scanProfile)
-	return v, wrapErr(err, "profiles.FindByID", "profiles")
+	v, err := runtime.QueryOne(ctx, r.db, sqlProfilesFindByID, &id, runtime.Arg, scanProfile)
+	return *v, wrapErr(err, "profiles.FindByID", "profiles")
 }
 
 const sqlProfilesFindAll = `-- name: profiles.FindAll replica=ok
@@ -209,8 +209,8 @@ func (r *ProfileRepo) Update(ctx context.Context, id int64, u ProfileUpdate) (Pr
 	if err := u.Validate(); err != nil {
 		return Profile{}, wrapErr(err, "profiles.Update", "profiles")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateProfiles, id, runtime.Arg, u, argsProfileUpdate, scanProfile)
-	return v, wrapParamsErr(err, "profiles.Update", "profiles", []string{"id", "handle", "bio", "bio", "karma", "motto", "motto", "verified", "settings"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateProfiles, &id, runtime.Arg, &u, argsProfileUpdate, scanProfile)
+	return *v, wrapParamsErr(err, "profiles.Update", "profiles", []string{"id", "handle", "bio", "bio", "karma", "motto", "motto", "verified", "settings"})
 }
 
 const sqlProfilesDelete = `-- name: profiles.Delete
@@ -219,7 +219,7 @@ DELETE FROM "profiles" WHERE "id" = $1`
 // Delete removes the row of table profiles with the given id and reports whether
 // there was one.
 func (r *ProfileRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlProfilesDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlProfilesDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "profiles.Delete", "profiles")
 }
 
@@ -242,7 +242,7 @@ func (r *ProfileRepo) FindByIDs(ctx context.Context, ids []int64) ([]Profile, er
 	if len(ids) == 0 {
 		return []Profile{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlProfilesFindByIDs, ids, runtime.Arg, scanProfile, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlProfilesFindByIDs, &ids, runtime.Arg, scanProfile, len(ids))
 	return items, wrapErr(err, "profiles.FindByIDs", "profiles")
 }
 
@@ -312,8 +312,8 @@ func (r *ProfileRepo) UpsertByHandle(ctx context.Context, n NewProfile) (Profile
 	if err := n.Validate(); err != nil {
 		return Profile{}, wrapErr(err, "profiles.UpsertByHandle", "profiles")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlProfilesUpsertByHandle, n, argsNewProfile, scanProfile)
-	return v, wrapErr(err, "profiles.UpsertByHandle", "profiles")
+	v, err := runtime.QueryOne(ctx, r.db, sqlProfilesUpsertByHandle, &n, argsNewProfile, scanProfile)
+	return *v, wrapErr(err, "profiles.UpsertByHandle", "profiles")
 }
 
 const sqlProfilesCreateIfAbsentByHandle = `-- name: profiles.CreateIfAbsentByHandle
@@ -337,8 +337,8 @@ func (r *ProfileRepo) CreateIfAbsentByHandle(ctx context.Context, n NewProfile) 
 	if err := n.Validate(); err != nil {
 		return Profile{}, false, wrapErr(err, "profiles.CreateIfAbsentByHandle", "profiles")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlProfilesCreateIfAbsentByHandle, n, argsNewProfile, scanProfile)
-	return v, created, wrapErr(err, "profiles.CreateIfAbsentByHandle", "profiles")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlProfilesCreateIfAbsentByHandle, &n, argsNewProfile, scanProfile)
+	return *v, created, wrapErr(err, "profiles.CreateIfAbsentByHandle", "profiles")
 }
 
 // ProfileKeyedUpdate is one row's key and changes for UpdateMany.

@@ -64,9 +64,9 @@ func NewAccountRepo(db runtime.DBTX) *AccountRepo {
 
 var (
 	// ErrAccountIDTaken matches a violation of the primary key (id).
-	ErrAccountIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "accounts", "accounts_pkey", "primary_key")
+	ErrAccountIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "accounts", Constraint: "accounts_pkey", Name: "primary_key"}
 	// ErrAccountOrgIDNotFound matches a write whose org_id names no row of orgs.
-	ErrAccountOrgIDNotFound = runtime.NewForeignKeySentinel("accounts", "accounts_org_id_fkey", "org_id.references", runtime.FKMissing)
+	ErrAccountOrgIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "accounts", Constraint: "accounts_org_id_fkey", Name: "org_id.references", FK: runtime.FKMissing}
 )
 
 // Validate checks n against the columns of table accounts (see runtime.Validator).
@@ -145,8 +145,8 @@ func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error)
 		return Account{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlAccountsCreate, n, argsNewAccount, scanAccount, tenant)
-	return v, wrapParamsErr(err, "accounts.Create", "accounts", []string{"owner", "currency", "balance", "label", "tags"})
+	v, err := runtime.QueryOne(ctx, db, sqlAccountsCreate, &n, argsNewAccount, scanAccount, tenant)
+	return *v, wrapParamsErr(err, "accounts.Create", "accounts", []string{"owner", "currency", "balance", "label", "tags"})
 }
 
 const sqlAccountsFindByID = `-- name: accounts.FindByID replica=ok
@@ -161,8 +161,8 @@ func (r *AccountRepo) FindByID(ctx context.Context, id int64) (Account, error) {
 		return Account{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlAccountsFindByID, id, runtime.Arg, scanAccount, tenant)
-	return v, wrapErr(err, "accounts.FindByID", "accounts")
+	v, err := runtime.QueryOne(ctx, db, sqlAccountsFindByID, &id, runtime.Arg, scanAccount, tenant)
+	return *v, wrapErr(err, "accounts.FindByID", "accounts")
 }
 
 const sqlAccountsFindAll = `-- name: accounts.FindAll replica=ok
@@ -251,8 +251,8 @@ func (r *AccountRepo) Update(ctx context.Context, id int64, u AccountUpdate) (Ac
 		return Account{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.UpdateOne(ctx, db, updateAccounts, id, runtime.Arg, u, argsAccountUpdate, scanAccount, tenant)
-	return v, wrapParamsErr(err, "accounts.Update", "accounts", []string{"id", "owner", "currency", "balance", "label", "label", "tags"})
+	v, err := runtime.UpdateOne(ctx, db, updateAccounts, &id, runtime.Arg, &u, argsAccountUpdate, scanAccount, tenant)
+	return *v, wrapParamsErr(err, "accounts.Update", "accounts", []string{"id", "owner", "currency", "balance", "label", "label", "tags"})
 }
 
 const sqlAccountsDelete = `-- name: accounts.Delete
@@ -266,7 +266,7 @@ func (r *AccountRepo) Delete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlAccountsDelete, id, runtime.Arg, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlAccountsDelete, &id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "accounts.Delete", "accounts")
 }
 
@@ -300,7 +300,7 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, er
 	if len(ids) == 0 {
 		return []Account{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlAccountsFindByIDs, ids, runtime.Arg, scanAccount, len(ids), tenant)
+	items, err := runtime.Query(ctx, db, sqlAccountsFindByIDs, &ids, runtime.Arg, scanAccount, len(ids), tenant)
 	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
 }
 
@@ -432,7 +432,7 @@ func (r *AccountRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Accou
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlAccountsListByOrgID, orgID, runtime.Arg, scanAccount, 0, tenant)
+	items, err := runtime.Query(ctx, db, sqlAccountsListByOrgID, &orgID, runtime.Arg, scanAccount, 0, tenant)
 	return items, wrapErr(err, "accounts.ListByOrgID", "accounts")
 }
 

@@ -42,12 +42,12 @@ func NewOrgRepo(db runtime.DBTX) *OrgRepo {
 
 var (
 	// ErrOrgIDTaken matches a violation of the primary key (id).
-	ErrOrgIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "orgs", "orgs_pkey", "primary_key")
+	ErrOrgIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "orgs", Constraint: "orgs_pkey", Name: "primary_key"}
 	// ErrOrgNameTaken matches a violation of the unique column name.
-	ErrOrgNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "orgs", "orgs_name_key", "name.unique")
+	ErrOrgNameTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "orgs", Constraint: "orgs_name_key", Name: "name.unique"}
 	// ErrOrgReferencedByAccount matches a delete or key change of a row that rows of
 	// accounts reference.
-	ErrOrgReferencedByAccount = runtime.NewForeignKeySentinel("accounts", "accounts_org_id_fkey", "org_id.references", runtime.FKReferenced)
+	ErrOrgReferencedByAccount = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "accounts", Constraint: "accounts_org_id_fkey", Name: "org_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table orgs (see runtime.Validator).
@@ -97,8 +97,8 @@ func (r *OrgRepo) Create(ctx context.Context, n NewOrg) (Org, error) {
 	if err := n.Validate(); err != nil {
 		return Org{}, wrapErr(err, "orgs.Create", "orgs")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrgsCreate, n, argsNewOrg, scanOrg)
-	return v, wrapParamsErr(err, "orgs.Create", "orgs", []string{"id", "name"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrgsCreate, &n, argsNewOrg, scanOrg)
+	return *v, wrapParamsErr(err, "orgs.Create", "orgs", []string{"id", "name"})
 }
 
 const sqlOrgsFindByID = `-- name: orgs.FindByID replica=ok
@@ -108,8 +108,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table orgs with the given id, or
 // runtime.ErrNotFound.
 func (r *OrgRepo) FindByID(ctx context.Context, id uuid.UUID) (Org, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrgsFindByID, id, runtime.Arg, scanOrg)
-	return v, wrapErr(err, "orgs.FindByID", "orgs")
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrgsFindByID, &id, runtime.Arg, scanOrg)
+	return *v, wrapErr(err, "orgs.FindByID", "orgs")
 }
 
 const sqlOrgsFindAll = `-- name: orgs.FindAll replica=ok
@@ -166,8 +166,8 @@ func (r *OrgRepo) Update(ctx context.Context, id uuid.UUID, u OrgUpdate) (Org, e
 	if err := u.Validate(); err != nil {
 		return Org{}, wrapErr(err, "orgs.Update", "orgs")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateOrgs, id, runtime.Arg, u, argsOrgUpdate, scanOrg)
-	return v, wrapParamsErr(err, "orgs.Update", "orgs", []string{"id", "name"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateOrgs, &id, runtime.Arg, &u, argsOrgUpdate, scanOrg)
+	return *v, wrapParamsErr(err, "orgs.Update", "orgs", []string{"id", "name"})
 }
 
 const sqlOrgsDelete = `-- name: orgs.Delete
@@ -176,7 +176,7 @@ DELETE FROM "orgs" WHERE "id" = $1`
 // Delete removes the row of table orgs with the given id and reports whether there
 // was one.
 func (r *OrgRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlOrgsDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlOrgsDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "orgs.Delete", "orgs")
 }
 
@@ -199,7 +199,7 @@ func (r *OrgRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Org, error)
 	if len(ids) == 0 {
 		return []Org{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlOrgsFindByIDs, ids, runtime.Arg, scanOrg, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlOrgsFindByIDs, &ids, runtime.Arg, scanOrg, len(ids))
 	return items, wrapErr(err, "orgs.FindByIDs", "orgs")
 }
 
@@ -258,8 +258,8 @@ func (r *OrgRepo) UpsertByName(ctx context.Context, n NewOrg) (Org, error) {
 	if err := n.Validate(); err != nil {
 		return Org{}, wrapErr(err, "orgs.UpsertByName", "orgs")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrgsUpsertByName, n, argsNewOrg, scanOrg)
-	return v, wrapErr(err, "orgs.UpsertByName", "orgs")
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrgsUpsertByName, &n, argsNewOrg, scanOrg)
+	return *v, wrapErr(err, "orgs.UpsertByName", "orgs")
 }
 
 const sqlOrgsCreateIfAbsentByName = `-- name: orgs.CreateIfAbsentByName
@@ -283,8 +283,8 @@ func (r *OrgRepo) CreateIfAbsentByName(ctx context.Context, n NewOrg) (Org, bool
 	if err := n.Validate(); err != nil {
 		return Org{}, false, wrapErr(err, "orgs.CreateIfAbsentByName", "orgs")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlOrgsCreateIfAbsentByName, n, argsNewOrg, scanOrg)
-	return v, created, wrapErr(err, "orgs.CreateIfAbsentByName", "orgs")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlOrgsCreateIfAbsentByName, &n, argsNewOrg, scanOrg)
+	return *v, created, wrapErr(err, "orgs.CreateIfAbsentByName", "orgs")
 }
 
 // OrgKeyedUpdate is one row's key and changes for UpdateMany.

@@ -56,12 +56,12 @@ func NewAccountRepo(db runtime.DBTX) *AccountRepo {
 
 var (
 	// ErrAccountIDTaken matches a violation of the primary key (id).
-	ErrAccountIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "accounts", "accounts_pkey", "primary_key")
+	ErrAccountIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "accounts", Constraint: "accounts_pkey", Name: "primary_key"}
 	// ErrAccountUserIDNotFound matches a write whose user_id names no row of users.
-	ErrAccountUserIDNotFound = runtime.NewForeignKeySentinel("accounts", "accounts_user_id_fkey", "user_id.references", runtime.FKMissing)
+	ErrAccountUserIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "accounts", Constraint: "accounts_user_id_fkey", Name: "user_id.references", FK: runtime.FKMissing}
 	// ErrAccountReferencedByEntry matches a delete or key change of a row that rows of
 	// entries reference.
-	ErrAccountReferencedByEntry = runtime.NewForeignKeySentinel("entries", "entries_account_id_fkey", "account_id.references", runtime.FKReferenced)
+	ErrAccountReferencedByEntry = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "entries", Constraint: "entries_account_id_fkey", Name: "account_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table accounts (see runtime.Validator).
@@ -136,8 +136,8 @@ func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error)
 	if err := n.Validate(); err != nil {
 		return Account{}, wrapErr(err, "accounts.Create", "accounts")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsCreate, n, argsNewAccount, scanAccount)
-	return v, wrapParamsErr(err, "accounts.Create", "accounts", []string{"user_id", "currency", "balance", "label", "opened_on"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsCreate, &n, argsNewAccount, scanAccount)
+	return *v, wrapParamsErr(err, "accounts.Create", "accounts", []string{"user_id", "currency", "balance", "label", "opened_on"})
 }
 
 const sqlAccountsFindByID = `-- name: accounts.FindByID replica=ok
@@ -147,8 +147,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table accounts with the given id, or
 // runtime.ErrNotFound.
 func (r *AccountRepo) FindByID(ctx context.Context, id int64) (Account, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsFindByID, id, runtime.Arg, scanAccount)
-	return v, wrapErr(err, "accounts.FindByID", "accounts")
+	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsFindByID, &id, runtime.Arg, scanAccount)
+	return *v, wrapErr(err, "accounts.FindByID", "accounts")
 }
 
 const sqlAccountsFindAll = `-- name: accounts.FindAll replica=ok
@@ -207,8 +207,8 @@ func (r *AccountRepo) Update(ctx context.Context, id int64, u AccountUpdate) (Ac
 	if err := u.Validate(); err != nil {
 		return Account{}, wrapErr(err, "accounts.Update", "accounts")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateAccounts, id, runtime.Arg, u, argsAccountUpdate, scanAccount)
-	return v, wrapParamsErr(err, "accounts.Update", "accounts", []string{"id", "user_id", "currency", "balance", "label", "label", "opened_on"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateAccounts, &id, runtime.Arg, &u, argsAccountUpdate, scanAccount)
+	return *v, wrapParamsErr(err, "accounts.Update", "accounts", []string{"id", "user_id", "currency", "balance", "label", "label", "opened_on"})
 }
 
 const sqlAccountsDelete = `-- name: accounts.Delete
@@ -217,7 +217,7 @@ DELETE FROM "accounts" WHERE "id" = $1`
 // Delete removes the row of table accounts with the given id and reports whether
 // there was one.
 func (r *AccountRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlAccountsDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlAccountsDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "accounts.Delete", "accounts")
 }
 
@@ -240,7 +240,7 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, er
 	if len(ids) == 0 {
 		return []Account{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlAccountsFindByIDs, ids, runtime.Arg, scanAccount, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlAccountsFindByIDs, &ids, runtime.Arg, scanAccount, len(ids))
 	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
 }
 
@@ -363,7 +363,7 @@ WHERE "user_id" = $1 ORDER BY "id"`
 // ListByUserID returns the rows of table accounts whose user_id is userID, in
 // primary key order.
 func (r *AccountRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Account, error) {
-	items, err := runtime.Query(ctx, r.db, sqlAccountsListByUserID, userID, runtime.Arg, scanAccount, 0)
+	items, err := runtime.Query(ctx, r.db, sqlAccountsListByUserID, &userID, runtime.Arg, scanAccount, 0)
 	return items, wrapErr(err, "accounts.ListByUserID", "accounts")
 }
 
@@ -572,7 +572,7 @@ ORDER BY "id"`
 //
 // More than four optional filters, tested in SQL.
 func (r *AccountRepo) Filter(ctx context.Context, p FilterParams) ([]Account, error) {
-	items, err := runtime.Query(ctx, r.db, sqlAccountsFilter, p, func(p *FilterParams, d []any) []any {
+	items, err := runtime.Query(ctx, r.db, sqlAccountsFilter, &p, func(p *FilterParams, d []any) []any {
 		return append(d, p.UserID.Arg(), p.Currencies.Set, &p.Currencies.Value, p.BalanceFrom.Arg(), p.BalanceTo.Arg(), p.LabelPattern.Arg(), p.OpenedBefore.Arg())
 	}, scanAccount, 0)
 	return items, wrapErr(err, "accounts.Filter", "accounts")
@@ -616,6 +616,6 @@ LIMIT 10`
 // Top returns the rows of table accounts that match the query, ordered by balance
 // DESC, id.
 func (r *AccountRepo) Top(ctx context.Context, p TopParams) ([]Account, error) {
-	items, err := runtime.Query(ctx, r.db, sqlAccountsTop, p, func(p *TopParams, d []any) []any { return append(d, &p.Balance, &p.Currency) }, scanAccount, 10)
+	items, err := runtime.Query(ctx, r.db, sqlAccountsTop, &p, func(p *TopParams, d []any) []any { return append(d, &p.Balance, &p.Currency) }, scanAccount, 10)
 	return items, wrapErr(err, "accounts.Top", "accounts")
 }

@@ -55,10 +55,10 @@ func NewEntryRepo(db runtime.DBTX) *EntryRepo {
 
 var (
 	// ErrEntryIDTaken matches a violation of the primary key (id).
-	ErrEntryIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "entries", "entries_pkey", "primary_key")
+	ErrEntryIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "entries", Constraint: "entries_pkey", Name: "primary_key"}
 	// ErrEntryAccountIDNotFound matches a write whose account_id names no row of
 	// accounts.
-	ErrEntryAccountIDNotFound = runtime.NewForeignKeySentinel("entries", "entries_account_id_fkey", "account_id.references", runtime.FKMissing)
+	ErrEntryAccountIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "entries", Constraint: "entries_account_id_fkey", Name: "account_id.references", FK: runtime.FKMissing}
 )
 
 // Validate checks n against the columns of table entries (see runtime.Validator).
@@ -124,8 +124,8 @@ func (r *EntryRepo) Create(ctx context.Context, n NewEntry) (Entry, error) {
 	if err := n.Validate(); err != nil {
 		return Entry{}, wrapErr(err, "entries.Create", "entries")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlEntriesCreate, n, argsNewEntry, scanEntry)
-	return v, wrapParamsErr(err, "entries.Create", "entries", []string{"account_id", "kind", "amount", "memo", "booked_at"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlEntriesCreate, &n, argsNewEntry, scanEntry)
+	return *v, wrapParamsErr(err, "entries.Create", "entries", []string{"account_id", "kind", "amount", "memo", "booked_at"})
 }
 
 const sqlEntriesFindByID = `-- name: entries.FindByID replica=ok
@@ -135,8 +135,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table entries with the given id, or
 // runtime.ErrNotFound.
 func (r *EntryRepo) FindByID(ctx context.Context, id int64) (Entry, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlEntriesFindByID, id, runtime.Arg, scanEntry)
-	return v, wrapErr(err, "entries.FindByID", "entries")
+	v, err := runtime.QueryOne(ctx, r.db, sqlEntriesFindByID, &id, runtime.Arg, scanEntry)
+	return *v, wrapErr(err, "entries.FindByID", "entries")
 }
 
 const sqlEntriesFindAll = `-- name: entries.FindAll replica=ok
@@ -195,8 +195,8 @@ func (r *EntryRepo) Update(ctx context.Context, id int64, u EntryUpdate) (Entry,
 	if err := u.Validate(); err != nil {
 		return Entry{}, wrapErr(err, "entries.Update", "entries")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateEntries, id, runtime.Arg, u, argsEntryUpdate, scanEntry)
-	return v, wrapParamsErr(err, "entries.Update", "entries", []string{"id", "account_id", "kind", "amount", "memo", "memo", "booked_at"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateEntries, &id, runtime.Arg, &u, argsEntryUpdate, scanEntry)
+	return *v, wrapParamsErr(err, "entries.Update", "entries", []string{"id", "account_id", "kind", "amount", "memo", "memo", "booked_at"})
 }
 
 const sqlEntriesDelete = `-- name: entries.Delete
@@ -205,7 +205,7 @@ DELETE FROM "entries" WHERE "id" = $1`
 // Delete removes the row of table entries with the given id and reports whether
 // there was one.
 func (r *EntryRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlEntriesDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlEntriesDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "entries.Delete", "entries")
 }
 
@@ -228,7 +228,7 @@ func (r *EntryRepo) FindByIDs(ctx context.Context, ids []int64) ([]Entry, error)
 	if len(ids) == 0 {
 		return []Entry{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlEntriesFindByIDs, ids, runtime.Arg, scanEntry, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlEntriesFindByIDs, &ids, runtime.Arg, scanEntry, len(ids))
 	return items, wrapErr(err, "entries.FindByIDs", "entries")
 }
 
@@ -351,7 +351,7 @@ WHERE "account_id" = $1 ORDER BY "id"`
 // ListByAccountID returns the rows of table entries whose account_id is accountID,
 // in primary key order.
 func (r *EntryRepo) ListByAccountID(ctx context.Context, accountID int64) ([]Entry, error) {
-	items, err := runtime.Query(ctx, r.db, sqlEntriesListByAccountID, accountID, runtime.Arg, scanEntry, 0)
+	items, err := runtime.Query(ctx, r.db, sqlEntriesListByAccountID, &accountID, runtime.Arg, scanEntry, 0)
 	return items, wrapErr(err, "entries.ListByAccountID", "entries")
 }
 
@@ -480,7 +480,7 @@ ORDER BY "id"`
 
 // MemoLike returns the rows of table entries that match the query, ordered by id.
 func (r *EntryRepo) MemoLike(ctx context.Context, p MemoLikeParams) ([]Entry, error) {
-	items, err := runtime.Query(ctx, r.db, sqlEntriesMemoLike, p, func(p *MemoLikeParams, d []any) []any { return append(d, &p.Pattern, &p.Amount) }, scanEntry, 0)
+	items, err := runtime.Query(ctx, r.db, sqlEntriesMemoLike, &p, func(p *MemoLikeParams, d []any) []any { return append(d, &p.Pattern, &p.Amount) }, scanEntry, 0)
 	return items, wrapErr(err, "entries.MemoLike", "entries")
 }
 

@@ -65,12 +65,12 @@ func NewUserRepo(db runtime.DBTX) *UserRepo {
 
 var (
 	// ErrUserIDTaken matches a violation of the primary key (id).
-	ErrUserIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "users", "users_pkey", "primary_key")
+	ErrUserIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "users", Constraint: "users_pkey", Name: "primary_key"}
 	// ErrUserEmailTaken matches a violation of the unique column email.
-	ErrUserEmailTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "users", "users_email_key", "email.unique")
+	ErrUserEmailTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "users", Constraint: "users_email_key", Name: "email.unique"}
 	// ErrUserReferencedByAccount matches a delete or key change of a row that rows of
 	// accounts reference.
-	ErrUserReferencedByAccount = runtime.NewForeignKeySentinel("accounts", "accounts_user_id_fkey", "user_id.references", runtime.FKReferenced)
+	ErrUserReferencedByAccount = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "accounts", Constraint: "accounts_user_id_fkey", Name: "user_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table users (see runtime.Validator).
@@ -160,8 +160,8 @@ func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
 	if err := n.Validate(); err != nil {
 		return User{}, wrapErr(err, "users.Create", "users")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlUsersCreate, n, argsNewUser, scanUser)
-	return v, wrapParamsErr(err, "users.Create", "users", []string{"id", "email", "name", "nickname", "age", "score"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlUsersCreate, &n, argsNewUser, scanUser)
+	return *v, wrapParamsErr(err, "users.Create", "users", []string{"id", "email", "name", "nickname", "age", "score"})
 }
 
 const sqlUsersFindByID = `-- name: users.FindByID replica=ok
@@ -175,8 +175,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table users with the given id, or
 // runtime.ErrNotFound.
 func (r *UserRepo) FindByID(ctx context.Context, id uuid.UUID) (User, error) {
-	v, err := runtime.QueryOne(ctx, r.db, r.pick(sqlUsersFindByID, sqlUsersFindByIDWithDeleted), id, runtime.Arg, scanUser)
-	return v, wrapErr(err, "users.FindByID", "users")
+	v, err := runtime.QueryOne(ctx, r.db, r.pick(sqlUsersFindByID, sqlUsersFindByIDWithDeleted), &id, runtime.Arg, scanUser)
+	return *v, wrapErr(err, "users.FindByID", "users")
 }
 
 const sqlUsersFindAll = `-- name: users.FindAll replica=ok
@@ -250,8 +250,8 @@ func (r *UserRepo) Update(ctx context.Context, id uuid.UUID, u UserUpdate) (User
 	if err := u.Validate(); err != nil {
 		return User{}, wrapErr(err, "users.Update", "users")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateUsers, id, runtime.Arg, u, argsUserUpdate, scanUser)
-	return v, wrapParamsErr(err, "users.Update", "users", []string{"id", "email", "name", "nickname", "nickname", "age", "age", "score"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateUsers, &id, runtime.Arg, &u, argsUserUpdate, scanUser)
+	return *v, wrapParamsErr(err, "users.Update", "users", []string{"id", "email", "name", "nickname", "nickname", "age", "age", "score"})
 }
 
 const sqlUsersDelete = `-- name: users.Delete
@@ -265,7 +265,7 @@ WHERE "id" = $1 AND "deleted_at" IS NULL`
 // stays in the table, out of every read, until Restore brings it back or
 // HardDelete removes it.
 func (r *UserRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlUsersDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlUsersDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "users.Delete", "users")
 }
 
@@ -288,7 +288,7 @@ DELETE FROM "users" WHERE "id" = $1`
 // HardDelete removes the row of table users with the given id from the table,
 // deleted or not, and reports whether there was one.
 func (r *UserRepo) HardDelete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlUsersHardDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlUsersHardDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "users.HardDelete", "users")
 }
 
@@ -301,7 +301,7 @@ WHERE "id" = $1 AND "deleted_at" IS NOT NULL`
 // Restore brings back the soft-deleted row of table users with the given id (it
 // clears deleted_at) and reports whether a deleted row was restored.
 func (r *UserRepo) Restore(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlUsersRestore, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlUsersRestore, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "users.Restore", "users")
 }
 
@@ -345,7 +345,7 @@ func (r *UserRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]User, erro
 	if len(ids) == 0 {
 		return []User{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, r.pick(sqlUsersFindByIDs, sqlUsersFindByIDsWithDeleted), ids, runtime.Arg, scanUser, len(ids))
+	items, err := runtime.Query(ctx, r.db, r.pick(sqlUsersFindByIDs, sqlUsersFindByIDsWithDeleted), &ids, runtime.Arg, scanUser, len(ids))
 	return items, wrapErr(err, "users.FindByIDs", "users")
 }
 
@@ -414,8 +414,8 @@ func (r *UserRepo) UpsertByEmail(ctx context.Context, n NewUser) (User, error) {
 	if err := n.Validate(); err != nil {
 		return User{}, wrapErr(err, "users.UpsertByEmail", "users")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlUsersUpsertByEmail, n, argsNewUser, scanUser)
-	return v, wrapErr(err, "users.UpsertByEmail", "users")
+	v, err := runtime.QueryOne(ctx, r.db, sqlUsersUpsertByEmail, &n, argsNewUser, scanUser)
+	return *v, wrapErr(err, "users.UpsertByEmail", "users")
 }
 
 const sqlUsersCreateIfAbsentByEmail = `-- name: users.CreateIfAbsentByEmail
@@ -440,8 +440,8 @@ func (r *UserRepo) CreateIfAbsentByEmail(ctx context.Context, n NewUser) (User, 
 	if err := n.Validate(); err != nil {
 		return User{}, false, wrapErr(err, "users.CreateIfAbsentByEmail", "users")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlUsersCreateIfAbsentByEmail, n, argsNewUser, scanUser)
-	return v, created, wrapErr(err, "users.CreateIfAbsentByEmail", "users")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlUsersCreateIfAbsentByEmail, &n, argsNewUser, scanUser)
+	return *v, created, wrapErr(err, "users.CreateIfAbsentByEmail", "users")
 }
 
 // UserKeyedUpdate is one row's key and changes for UpdateMany.
@@ -803,7 +803,7 @@ ORDER BY "id"`
 
 // NotNamed returns the rows of table users that match the query, ordered by id.
 func (r *UserRepo) NotNamed(ctx context.Context, p NotNamedParams) ([]User, error) {
-	items, err := runtime.Query(ctx, r.db, sqlUsersNotNamed, p, func(p *NotNamedParams, d []any) []any { return append(d, &p.Name, &p.NotNick) }, scanUser, 0)
+	items, err := runtime.Query(ctx, r.db, sqlUsersNotNamed, &p, func(p *NotNamedParams, d []any) []any { return append(d, &p.Name, &p.NotNick) }, scanUser, 0)
 	return items, wrapErr(err, "users.NotNamed", "users")
 }
 

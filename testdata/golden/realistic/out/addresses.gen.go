@@ -60,15 +60,15 @@ func NewAddressRepo(db runtime.DBTX) *AddressRepo {
 
 var (
 	// ErrAddressIDTaken matches a violation of the primary key (id).
-	ErrAddressIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "addresses", "addresses_pkey", "primary_key")
+	ErrAddressIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "addresses", Constraint: "addresses_pkey", Name: "primary_key"}
 	// ErrAddressCountryCheck matches a violation of the check of column country
 	// (country ~ '^[A-Z]{2}$').
-	ErrAddressCountryCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "addresses", "addresses_country_check", "country.check")
+	ErrAddressCountryCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "addresses", Constraint: "addresses_country_check", Name: "country.check"}
 	// ErrAddressUserIDNotFound matches a write whose user_id names no row of users.
-	ErrAddressUserIDNotFound = runtime.NewForeignKeySentinel("addresses", "addresses_user_id_fkey", "user_id.references", runtime.FKMissing)
+	ErrAddressUserIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "addresses", Constraint: "addresses_user_id_fkey", Name: "user_id.references", FK: runtime.FKMissing}
 	// ErrAddressReferencedByOrder matches a delete or key change of a row that rows of
 	// orders reference.
-	ErrAddressReferencedByOrder = runtime.NewForeignKeySentinel("orders", "orders_shipping_address_id_fkey", "shipping_address_id.references", runtime.FKReferenced)
+	ErrAddressReferencedByOrder = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "orders", Constraint: "orders_shipping_address_id_fkey", Name: "shipping_address_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table addresses (see
@@ -153,8 +153,8 @@ func (r *AddressRepo) Create(ctx context.Context, n NewAddress) (Address, error)
 	if err := n.Validate(); err != nil {
 		return Address{}, wrapErr(err, "addresses.Create", "addresses")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlAddressesCreate, n, argsNewAddress, scanAddress)
-	return v, wrapParamsErr(err, "addresses.Create", "addresses", []string{"user_id", "line1", "line2", "city", "postal_code", "country", "is_default"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlAddressesCreate, &n, argsNewAddress, scanAddress)
+	return *v, wrapParamsErr(err, "addresses.Create", "addresses", []string{"user_id", "line1", "line2", "city", "postal_code", "country", "is_default"})
 }
 
 const sqlAddressesFindByID = `-- name: addresses.FindByID replica=ok
@@ -164,8 +164,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table addresses with the given id, or
 // runtime.ErrNotFound.
 func (r *AddressRepo) FindByID(ctx context.Context, id int64) (Address, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlAddressesFindByID, id, runtime.Arg, scanAddress)
-	return v, wrapErr(err, "addresses.FindByID", "addresses")
+	v, err := runtime.QueryOne(ctx, r.db, sqlAddressesFindByID, &id, runtime.Arg, scanAddress)
+	return *v, wrapErr(err, "addresses.FindByID", "addresses")
 }
 
 const sqlAddressesFindAll = `-- name: addresses.FindAll replica=ok
@@ -224,8 +224,8 @@ func (r *AddressRepo) Update(ctx context.Context, id int64, u AddressUpdate) (Ad
 	if err := u.Validate(); err != nil {
 		return Address{}, wrapErr(err, "addresses.Update", "addresses")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateAddresses, id, runtime.Arg, u, argsAddressUpdate, scanAddress)
-	return v, wrapParamsErr(err, "addresses.Update", "addresses", []string{"id", "user_id", "line1", "line2", "line2", "city", "postal_code", "country", "is_default"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateAddresses, &id, runtime.Arg, &u, argsAddressUpdate, scanAddress)
+	return *v, wrapParamsErr(err, "addresses.Update", "addresses", []string{"id", "user_id", "line1", "line2", "line2", "city", "postal_code", "country", "is_default"})
 }
 
 const sqlAddressesDelete = `-- name: addresses.Delete
@@ -234,7 +234,7 @@ DELETE FROM "addresses" WHERE "id" = $1`
 // Delete removes the row of table addresses with the given id and reports whether
 // there was one.
 func (r *AddressRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlAddressesDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlAddressesDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "addresses.Delete", "addresses")
 }
 
@@ -257,7 +257,7 @@ func (r *AddressRepo) FindByIDs(ctx context.Context, ids []int64) ([]Address, er
 	if len(ids) == 0 {
 		return []Address{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlAddressesFindByIDs, ids, runtime.Arg, scanAddress, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlAddressesFindByIDs, &ids, runtime.Arg, scanAddress, len(ids))
 	return items, wrapErr(err, "addresses.FindByIDs", "addresses")
 }
 
@@ -384,7 +384,7 @@ WHERE "user_id" = $1 ORDER BY "id"`
 // ListByUserID returns the rows of table addresses whose user_id is userID, in
 // primary key order.
 func (r *AddressRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Address, error) {
-	items, err := runtime.Query(ctx, r.db, sqlAddressesListByUserID, userID, runtime.Arg, scanAddress, 0)
+	items, err := runtime.Query(ctx, r.db, sqlAddressesListByUserID, &userID, runtime.Arg, scanAddress, 0)
 	return items, wrapErr(err, "addresses.ListByUserID", "addresses")
 }
 

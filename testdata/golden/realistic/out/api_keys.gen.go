@@ -58,12 +58,12 @@ func NewAPIKeyRepo(db runtime.DBTX) *APIKeyRepo {
 
 var (
 	// ErrAPIKeyIDTaken matches a violation of the primary key (id).
-	ErrAPIKeyIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "api_keys", "api_keys_pkey", "primary_key")
+	ErrAPIKeyIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "api_keys", Constraint: "api_keys_pkey", Name: "primary_key"}
 	// ErrAPIKeyPrefixTaken matches a violation of the unique column prefix.
-	ErrAPIKeyPrefixTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "api_keys", "api_keys_prefix_key", "prefix.unique")
+	ErrAPIKeyPrefixTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "api_keys", Constraint: "api_keys_prefix_key", Name: "prefix.unique"}
 	// ErrAPIKeyOrganizationIDNotFound matches a write whose organization_id names no
 	// row of organizations.
-	ErrAPIKeyOrganizationIDNotFound = runtime.NewForeignKeySentinel("api_keys", "api_keys_organization_id_fkey", "organization_id.references", runtime.FKMissing)
+	ErrAPIKeyOrganizationIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "api_keys", Constraint: "api_keys_organization_id_fkey", Name: "organization_id.references", FK: runtime.FKMissing}
 )
 
 // Validate checks n against the columns of table api_keys (see runtime.Validator).
@@ -141,8 +141,8 @@ func (r *APIKeyRepo) Create(ctx context.Context, n NewAPIKey) (APIKey, error) {
 	if err := n.Validate(); err != nil {
 		return APIKey{}, wrapErr(err, "api_keys.Create", "api_keys")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlAPIKeysCreate, n, argsNewAPIKey, scanAPIKey)
-	return v, wrapParamsErr(err, "api_keys.Create", "api_keys", []string{"id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlAPIKeysCreate, &n, argsNewAPIKey, scanAPIKey)
+	return *v, wrapParamsErr(err, "api_keys.Create", "api_keys", []string{"id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked"})
 }
 
 const sqlAPIKeysFindByID = `-- name: api_keys.FindByID replica=ok
@@ -152,8 +152,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table api_keys with the given id, or
 // runtime.ErrNotFound.
 func (r *APIKeyRepo) FindByID(ctx context.Context, id uuid.UUID) (APIKey, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlAPIKeysFindByID, id, runtime.Arg, scanAPIKey)
-	return v, wrapErr(err, "api_keys.FindByID", "api_keys")
+	v, err := runtime.QueryOne(ctx, r.db, sqlAPIKeysFindByID, &id, runtime.Arg, scanAPIKey)
+	return *v, wrapErr(err, "api_keys.FindByID", "api_keys")
 }
 
 const sqlAPIKeysFindAll = `-- name: api_keys.FindAll replica=ok
@@ -213,8 +213,8 @@ func (r *APIKeyRepo) Update(ctx context.Context, id uuid.UUID, u APIKeyUpdate) (
 	if err := u.Validate(); err != nil {
 		return APIKey{}, wrapErr(err, "api_keys.Update", "api_keys")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateAPIKeys, id, runtime.Arg, u, argsAPIKeyUpdate, scanAPIKey)
-	return v, wrapParamsErr(err, "api_keys.Update", "api_keys", []string{"id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "expires_at", "revoked"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateAPIKeys, &id, runtime.Arg, &u, argsAPIKeyUpdate, scanAPIKey)
+	return *v, wrapParamsErr(err, "api_keys.Update", "api_keys", []string{"id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "expires_at", "revoked"})
 }
 
 const sqlAPIKeysDelete = `-- name: api_keys.Delete
@@ -223,7 +223,7 @@ DELETE FROM "api_keys" WHERE "id" = $1`
 // Delete removes the row of table api_keys with the given id and reports whether
 // there was one.
 func (r *APIKeyRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlAPIKeysDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlAPIKeysDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "api_keys.Delete", "api_keys")
 }
 
@@ -246,7 +246,7 @@ func (r *APIKeyRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]APIKey, 
 	if len(ids) == 0 {
 		return []APIKey{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlAPIKeysFindByIDs, ids, runtime.Arg, scanAPIKey, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlAPIKeysFindByIDs, &ids, runtime.Arg, scanAPIKey, len(ids))
 	return items, wrapErr(err, "api_keys.FindByIDs", "api_keys")
 }
 
@@ -293,8 +293,8 @@ func (r *APIKeyRepo) UpsertByPrefix(ctx context.Context, n NewAPIKey) (APIKey, e
 	if err := n.Validate(); err != nil {
 		return APIKey{}, wrapErr(err, "api_keys.UpsertByPrefix", "api_keys")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlAPIKeysUpsertByPrefix, n, argsNewAPIKey, scanAPIKey)
-	return v, wrapErr(err, "api_keys.UpsertByPrefix", "api_keys")
+	v, err := runtime.QueryOne(ctx, r.db, sqlAPIKeysUpsertByPrefix, &n, argsNewAPIKey, scanAPIKey)
+	return *v, wrapErr(err, "api_keys.UpsertByPrefix", "api_keys")
 }
 
 const sqlAPIKeysCreateIfAbsentByPrefix = `-- name: api_keys.CreateIfAbsentByPrefix sensitive=4
@@ -318,8 +318,8 @@ func (r *APIKeyRepo) CreateIfAbsentByPrefix(ctx context.Context, n NewAPIKey) (A
 	if err := n.Validate(); err != nil {
 		return APIKey{}, false, wrapErr(err, "api_keys.CreateIfAbsentByPrefix", "api_keys")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlAPIKeysCreateIfAbsentByPrefix, n, argsNewAPIKey, scanAPIKey)
-	return v, created, wrapErr(err, "api_keys.CreateIfAbsentByPrefix", "api_keys")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlAPIKeysCreateIfAbsentByPrefix, &n, argsNewAPIKey, scanAPIKey)
+	return *v, created, wrapErr(err, "api_keys.CreateIfAbsentByPrefix", "api_keys")
 }
 
 // APIKeyKeyedUpdate is one row's key and changes for UpdateMany.
@@ -439,7 +439,7 @@ WHERE "organization_id" = $1 ORDER BY "id"`
 // ListByOrganizationID returns the rows of table api_keys whose organization_id is
 // organizationID, in primary key order.
 func (r *APIKeyRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]APIKey, error) {
-	items, err := runtime.Query(ctx, r.db, sqlAPIKeysListByOrganizationID, organizationID, runtime.Arg, scanAPIKey, 0)
+	items, err := runtime.Query(ctx, r.db, sqlAPIKeysListByOrganizationID, &organizationID, runtime.Arg, scanAPIKey, 0)
 	return items, wrapErr(err, "api_keys.ListByOrganizationID", "api_keys")
 }
 

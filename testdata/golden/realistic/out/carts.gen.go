@@ -54,12 +54,12 @@ func NewCartRepo(db runtime.DBTX) *CartRepo {
 
 var (
 	// ErrCartIDTaken matches a violation of the primary key (id).
-	ErrCartIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "carts", "carts_pkey", "primary_key")
+	ErrCartIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "carts", Constraint: "carts_pkey", Name: "primary_key"}
 	// ErrCartTokenTaken matches a violation of the unique column token.
-	ErrCartTokenTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "carts", "carts_token_key", "token.unique")
+	ErrCartTokenTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "carts", Constraint: "carts_token_key", Name: "token.unique"}
 	// ErrCartCustomerIDNotFound matches a write whose customer_id names no row of
 	// customers.
-	ErrCartCustomerIDNotFound = runtime.NewForeignKeySentinel("carts", "carts_customer_id_fkey", "customer_id.references", runtime.FKMissing)
+	ErrCartCustomerIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "carts", Constraint: "carts_customer_id_fkey", Name: "customer_id.references", FK: runtime.FKMissing}
 )
 
 // Validate checks n against the columns of table carts (see runtime.Validator).
@@ -130,8 +130,8 @@ func (r *CartRepo) Create(ctx context.Context, n NewCart) (Cart, error) {
 	if err := n.Validate(); err != nil {
 		return Cart{}, wrapErr(err, "carts.Create", "carts")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCartsCreate, n, argsNewCart, scanCart)
-	return v, wrapParamsErr(err, "carts.Create", "carts", []string{"id", "customer_id", "token", "items", "expires_at"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlCartsCreate, &n, argsNewCart, scanCart)
+	return *v, wrapParamsErr(err, "carts.Create", "carts", []string{"id", "customer_id", "token", "items", "expires_at"})
 }
 
 const sqlCartsFindByID = `-- name: carts.FindByID replica=ok
@@ -141,8 +141,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table carts with the given id, or
 // runtime.ErrNotFound.
 func (r *CartRepo) FindByID(ctx context.Context, id uuid.UUID) (Cart, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlCartsFindByID, id, runtime.Arg, scanCart)
-	return v, wrapErr(err, "carts.FindByID", "carts")
+	v, err := runtime.QueryOne(ctx, r.db, sqlCartsFindByID, &id, runtime.Arg, scanCart)
+	return *v, wrapErr(err, "carts.FindByID", "carts")
 }
 
 const sqlCartsFindAll = `-- name: carts.FindAll replica=ok
@@ -200,8 +200,8 @@ func (r *CartRepo) Update(ctx context.Context, id uuid.UUID, u CartUpdate) (Cart
 	if err := u.Validate(); err != nil {
 		return Cart{}, wrapErr(err, "carts.Update", "carts")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateCarts, id, runtime.Arg, u, argsCartUpdate, scanCart)
-	return v, wrapParamsErr(err, "carts.Update", "carts", []string{"id", "customer_id", "customer_id", "token", "items", "expires_at"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateCarts, &id, runtime.Arg, &u, argsCartUpdate, scanCart)
+	return *v, wrapParamsErr(err, "carts.Update", "carts", []string{"id", "customer_id", "customer_id", "token", "items", "expires_at"})
 }
 
 const sqlCartsDelete = `-- name: carts.Delete
@@ -210,7 +210,7 @@ DELETE FROM "carts" WHERE "id" = $1`
 // Delete removes the row of table carts with the given id and reports whether
 // there was one.
 func (r *CartRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlCartsDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlCartsDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "carts.Delete", "carts")
 }
 
@@ -233,7 +233,7 @@ func (r *CartRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Cart, erro
 	if len(ids) == 0 {
 		return []Cart{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlCartsFindByIDs, ids, runtime.Arg, scanCart, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlCartsFindByIDs, &ids, runtime.Arg, scanCart, len(ids))
 	return items, wrapErr(err, "carts.FindByIDs", "carts")
 }
 
@@ -297,8 +297,8 @@ func (r *CartRepo) UpsertByToken(ctx context.Context, n NewCart) (Cart, error) {
 	if err := n.Validate(); err != nil {
 		return Cart{}, wrapErr(err, "carts.UpsertByToken", "carts")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCartsUpsertByToken, n, argsNewCart, scanCart)
-	return v, wrapErr(err, "carts.UpsertByToken", "carts")
+	v, err := runtime.QueryOne(ctx, r.db, sqlCartsUpsertByToken, &n, argsNewCart, scanCart)
+	return *v, wrapErr(err, "carts.UpsertByToken", "carts")
 }
 
 const sqlCartsCreateIfAbsentByToken = `-- name: carts.CreateIfAbsentByToken
@@ -322,8 +322,8 @@ func (r *CartRepo) CreateIfAbsentByToken(ctx context.Context, n NewCart) (Cart, 
 	if err := n.Validate(); err != nil {
 		return Cart{}, false, wrapErr(err, "carts.CreateIfAbsentByToken", "carts")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCartsCreateIfAbsentByToken, n, argsNewCart, scanCart)
-	return v, created, wrapErr(err, "carts.CreateIfAbsentByToken", "carts")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCartsCreateIfAbsentByToken, &n, argsNewCart, scanCart)
+	return *v, created, wrapErr(err, "carts.CreateIfAbsentByToken", "carts")
 }
 
 // CartKeyedUpdate is one row's key and changes for UpdateMany.
@@ -439,7 +439,7 @@ WHERE "customer_id" = $1 ORDER BY "id"`
 // ListByCustomerID returns the rows of table carts whose customer_id is
 // customerID, in primary key order.
 func (r *CartRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID) ([]Cart, error) {
-	items, err := runtime.Query(ctx, r.db, sqlCartsListByCustomerID, customerID, runtime.Arg, scanCart, 0)
+	items, err := runtime.Query(ctx, r.db, sqlCartsListByCustomerID, &customerID, runtime.Arg, scanCart, 0)
 	return items, wrapErr(err, "carts.ListByCustomerID", "carts")
 }
 

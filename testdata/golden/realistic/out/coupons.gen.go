@@ -56,13 +56,13 @@ func NewCouponRepo(db runtime.DBTX) *CouponRepo {
 
 var (
 	// ErrCouponCodeTaken matches a violation of the primary key (code).
-	ErrCouponCodeTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "coupons", "coupons_pkey", "primary_key")
+	ErrCouponCodeTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "coupons", Constraint: "coupons_pkey", Name: "primary_key"}
 	// ErrCouponPercentOffCheck matches a violation of the check of column percent_off
 	// (percent_off > 0 AND percent_off <= 100).
-	ErrCouponPercentOffCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "coupons", "coupons_percent_off_check", "percent_off.check")
+	ErrCouponPercentOffCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "coupons", Constraint: "coupons_percent_off_check", Name: "percent_off.check"}
 	// ErrCouponReferencedByInvoice matches a delete or key change of a row that rows
 	// of invoices reference.
-	ErrCouponReferencedByInvoice = runtime.NewForeignKeySentinel("invoices", "invoices_coupon_code_fkey", "coupon_code.references", runtime.FKReferenced)
+	ErrCouponReferencedByInvoice = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "invoices", Constraint: "invoices_coupon_code_fkey", Name: "coupon_code.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table coupons (see runtime.Validator).
@@ -135,8 +135,8 @@ func (r *CouponRepo) Create(ctx context.Context, n NewCoupon) (Coupon, error) {
 	if err := n.Validate(); err != nil {
 		return Coupon{}, wrapErr(err, "coupons.Create", "coupons")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCouponsCreate, n, argsNewCoupon, scanCoupon)
-	return v, wrapParamsErr(err, "coupons.Create", "coupons", []string{"code", "percent_off", "amount_off", "valid_until", "max_uses", "uses"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlCouponsCreate, &n, argsNewCoupon, scanCoupon)
+	return *v, wrapParamsErr(err, "coupons.Create", "coupons", []string{"code", "percent_off", "amount_off", "valid_until", "max_uses", "uses"})
 }
 
 const sqlCouponsFindByID = `-- name: coupons.FindByID replica=ok
@@ -146,8 +146,8 @@ WHERE "code" = $1`
 // FindByID returns the row of table coupons with the given code, or
 // runtime.ErrNotFound.
 func (r *CouponRepo) FindByID(ctx context.Context, code string) (Coupon, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlCouponsFindByID, code, runtime.Arg, scanCoupon)
-	return v, wrapErr(err, "coupons.FindByID", "coupons")
+	v, err := runtime.QueryOne(ctx, r.db, sqlCouponsFindByID, &code, runtime.Arg, scanCoupon)
+	return *v, wrapErr(err, "coupons.FindByID", "coupons")
 }
 
 const sqlCouponsFindAll = `-- name: coupons.FindAll replica=ok
@@ -206,8 +206,8 @@ func (r *CouponRepo) Update(ctx context.Context, code string, u CouponUpdate) (C
 	if err := u.Validate(); err != nil {
 		return Coupon{}, wrapErr(err, "coupons.Update", "coupons")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateCoupons, code, runtime.Arg, u, argsCouponUpdate, scanCoupon)
-	return v, wrapParamsErr(err, "coupons.Update", "coupons", []string{"code", "percent_off", "percent_off", "amount_off", "amount_off", "valid_until", "valid_until", "max_uses", "max_uses", "uses"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateCoupons, &code, runtime.Arg, &u, argsCouponUpdate, scanCoupon)
+	return *v, wrapParamsErr(err, "coupons.Update", "coupons", []string{"code", "percent_off", "percent_off", "amount_off", "amount_off", "valid_until", "valid_until", "max_uses", "max_uses", "uses"})
 }
 
 const sqlCouponsDelete = `-- name: coupons.Delete
@@ -216,7 +216,7 @@ DELETE FROM "coupons" WHERE "code" = $1`
 // Delete removes the row of table coupons with the given code and reports whether
 // there was one.
 func (r *CouponRepo) Delete(ctx context.Context, code string) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlCouponsDelete, code, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlCouponsDelete, &code, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "coupons.Delete", "coupons")
 }
 
@@ -239,7 +239,7 @@ func (r *CouponRepo) FindByIDs(ctx context.Context, ids []string) ([]Coupon, err
 	if len(ids) == 0 {
 		return []Coupon{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlCouponsFindByIDs, ids, runtime.Arg, scanCoupon, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlCouponsFindByIDs, &ids, runtime.Arg, scanCoupon, len(ids))
 	return items, wrapErr(err, "coupons.FindByIDs", "coupons")
 }
 
@@ -306,8 +306,8 @@ func (r *CouponRepo) UpsertByCode(ctx context.Context, n NewCoupon) (Coupon, err
 	if err := n.Validate(); err != nil {
 		return Coupon{}, wrapErr(err, "coupons.UpsertByCode", "coupons")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCouponsUpsertByCode, n, argsNewCoupon, scanCoupon)
-	return v, wrapErr(err, "coupons.UpsertByCode", "coupons")
+	v, err := runtime.QueryOne(ctx, r.db, sqlCouponsUpsertByCode, &n, argsNewCoupon, scanCoupon)
+	return *v, wrapErr(err, "coupons.UpsertByCode", "coupons")
 }
 
 const sqlCouponsCreateIfAbsentByCode = `-- name: coupons.CreateIfAbsentByCode
@@ -331,8 +331,8 @@ func (r *CouponRepo) CreateIfAbsentByCode(ctx context.Context, n NewCoupon) (Cou
 	if err := n.Validate(); err != nil {
 		return Coupon{}, false, wrapErr(err, "coupons.CreateIfAbsentByCode", "coupons")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCouponsCreateIfAbsentByCode, n, argsNewCoupon, scanCoupon)
-	return v, created, wrapErr(err, "coupons.CreateIfAbsentByCode", "coupons")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCouponsCreateIfAbsentByCode, &n, argsNewCoupon, scanCoupon)
+	return *v, created, wrapErr(err, "coupons.CreateIfAbsentByCode", "coupons")
 }
 
 // CouponKeyedUpdate is one row's key and changes for UpdateMany.

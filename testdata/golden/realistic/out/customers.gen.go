@@ -58,19 +58,19 @@ func NewCustomerRepo(db runtime.DBTX) *CustomerRepo {
 
 var (
 	// ErrCustomerIDTaken matches a violation of the primary key (id).
-	ErrCustomerIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "customers", "customers_pkey", "primary_key")
+	ErrCustomerIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "customers", Constraint: "customers_pkey", Name: "primary_key"}
 	// ErrCustomerOrgEmailTaken matches a violation of the unique index on
 	// (organization_id, lower(email)).
-	ErrCustomerOrgEmailTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "customers", "customers_org_email_key", "customers_org_email_key")
+	ErrCustomerOrgEmailTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "customers", Constraint: "customers_org_email_key", Name: "customers_org_email_key"}
 	// ErrCustomerOrganizationIDNotFound matches a write whose organization_id names no
 	// row of organizations.
-	ErrCustomerOrganizationIDNotFound = runtime.NewForeignKeySentinel("customers", "customers_organization_id_fkey", "organization_id.references", runtime.FKMissing)
+	ErrCustomerOrganizationIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "customers", Constraint: "customers_organization_id_fkey", Name: "organization_id.references", FK: runtime.FKMissing}
 	// ErrCustomerReferencedByOrder matches a delete or key change of a row that rows
 	// of orders reference.
-	ErrCustomerReferencedByOrder = runtime.NewForeignKeySentinel("orders", "orders_customer_id_fkey", "customer_id.references", runtime.FKReferenced)
+	ErrCustomerReferencedByOrder = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "orders", Constraint: "orders_customer_id_fkey", Name: "customer_id.references", FK: runtime.FKReferenced}
 	// ErrCustomerReferencedByCart matches a delete or key change of a row that rows of
 	// carts reference.
-	ErrCustomerReferencedByCart = runtime.NewForeignKeySentinel("carts", "carts_customer_id_fkey", "customer_id.references", runtime.FKReferenced)
+	ErrCustomerReferencedByCart = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "carts", Constraint: "carts_customer_id_fkey", Name: "customer_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table customers (see
@@ -146,8 +146,8 @@ func (r *CustomerRepo) Create(ctx context.Context, n NewCustomer) (Customer, err
 	if err := n.Validate(); err != nil {
 		return Customer{}, wrapErr(err, "customers.Create", "customers")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCustomersCreate, n, argsNewCustomer, scanCustomer)
-	return v, wrapParamsErr(err, "customers.Create", "customers", []string{"id", "organization_id", "email", "name", "phone", "marketing_ok"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlCustomersCreate, &n, argsNewCustomer, scanCustomer)
+	return *v, wrapParamsErr(err, "customers.Create", "customers", []string{"id", "organization_id", "email", "name", "phone", "marketing_ok"})
 }
 
 const sqlCustomersFindByID = `-- name: customers.FindByID replica=ok
@@ -157,8 +157,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table customers with the given id, or
 // runtime.ErrNotFound.
 func (r *CustomerRepo) FindByID(ctx context.Context, id uuid.UUID) (Customer, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlCustomersFindByID, id, runtime.Arg, scanCustomer)
-	return v, wrapErr(err, "customers.FindByID", "customers")
+	v, err := runtime.QueryOne(ctx, r.db, sqlCustomersFindByID, &id, runtime.Arg, scanCustomer)
+	return *v, wrapErr(err, "customers.FindByID", "customers")
 }
 
 const sqlCustomersFindAll = `-- name: customers.FindAll replica=ok
@@ -219,8 +219,8 @@ func (r *CustomerRepo) Update(ctx context.Context, id uuid.UUID, u CustomerUpdat
 	if err := u.Validate(); err != nil {
 		return Customer{}, wrapErr(err, "customers.Update", "customers")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateCustomers, id, runtime.Arg, u, argsCustomerUpdate, scanCustomer)
-	return v, wrapParamsErr(err, "customers.Update", "customers", []string{"id", "organization_id", "email", "name", "phone", "phone", "marketing_ok"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateCustomers, &id, runtime.Arg, &u, argsCustomerUpdate, scanCustomer)
+	return *v, wrapParamsErr(err, "customers.Update", "customers", []string{"id", "organization_id", "email", "name", "phone", "phone", "marketing_ok"})
 }
 
 const sqlCustomersDelete = `-- name: customers.Delete
@@ -229,7 +229,7 @@ DELETE FROM "customers" WHERE "id" = $1`
 // Delete removes the row of table customers with the given id and reports whether
 // there was one.
 func (r *CustomerRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlCustomersDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlCustomersDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "customers.Delete", "customers")
 }
 
@@ -252,7 +252,7 @@ func (r *CustomerRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Custom
 	if len(ids) == 0 {
 		return []Customer{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlCustomersFindByIDs, ids, runtime.Arg, scanCustomer, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlCustomersFindByIDs, &ids, runtime.Arg, scanCustomer, len(ids))
 	return items, wrapErr(err, "customers.FindByIDs", "customers")
 }
 
@@ -376,7 +376,7 @@ WHERE "organization_id" = $1 ORDER BY "id"`
 // ListByOrganizationID returns the rows of table customers whose organization_id
 // is organizationID, in primary key order.
 func (r *CustomerRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]Customer, error) {
-	items, err := runtime.Query(ctx, r.db, sqlCustomersListByOrganizationID, organizationID, runtime.Arg, scanCustomer, 0)
+	items, err := runtime.Query(ctx, r.db, sqlCustomersListByOrganizationID, &organizationID, runtime.Arg, scanCustomer, 0)
 	return items, wrapErr(err, "customers.ListByOrganizationID", "customers")
 }
 

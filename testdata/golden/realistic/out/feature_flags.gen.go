@@ -56,10 +56,10 @@ func NewFeatureFlagRepo(db runtime.DBTX) *FeatureFlagRepo {
 
 var (
 	// ErrFeatureFlagKeyTaken matches a violation of the primary key (key).
-	ErrFeatureFlagKeyTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "feature_flags", "feature_flags_pkey", "primary_key")
+	ErrFeatureFlagKeyTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "feature_flags", Constraint: "feature_flags_pkey", Name: "primary_key"}
 	// ErrFeatureFlagRolloutCheck matches a violation of the check of column rollout
 	// (rollout BETWEEN 0 AND 100).
-	ErrFeatureFlagRolloutCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "feature_flags", "feature_flags_rollout_check", "rollout.check")
+	ErrFeatureFlagRolloutCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "feature_flags", Constraint: "feature_flags_rollout_check", Name: "rollout.check"}
 )
 
 // Validate checks n against the columns of table feature_flags (see
@@ -129,8 +129,8 @@ func (r *FeatureFlagRepo) Create(ctx context.Context, n NewFeatureFlag) (Feature
 	if err := n.Validate(); err != nil {
 		return FeatureFlag{}, wrapErr(err, "feature_flags.Create", "feature_flags")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlFeatureFlagsCreate, n, argsNewFeatureFlag, scanFeatureFlag)
-	return v, wrapParamsErr(err, "feature_flags.Create", "feature_flags", []string{"key", "description", "enabled", "rollout", "rules"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlFeatureFlagsCreate, &n, argsNewFeatureFlag, scanFeatureFlag)
+	return *v, wrapParamsErr(err, "feature_flags.Create", "feature_flags", []string{"key", "description", "enabled", "rollout", "rules"})
 }
 
 const sqlFeatureFlagsFindByID = `-- name: feature_flags.FindByID replica=ok
@@ -140,8 +140,8 @@ WHERE "key" = $1`
 // FindByID returns the row of table feature_flags with the given key, or
 // runtime.ErrNotFound.
 func (r *FeatureFlagRepo) FindByID(ctx context.Context, key string) (FeatureFlag, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlFeatureFlagsFindByID, key, runtime.Arg, scanFeatureFlag)
-	return v, wrapErr(err, "feature_flags.FindByID", "feature_flags")
+	v, err := runtime.QueryOne(ctx, r.db, sqlFeatureFlagsFindByID, &key, runtime.Arg, scanFeatureFlag)
+	return *v, wrapErr(err, "feature_flags.FindByID", "feature_flags")
 }
 
 const sqlFeatureFlagsFindAll = `-- name: feature_flags.FindAll replica=ok
@@ -202,8 +202,8 @@ func (r *FeatureFlagRepo) Update(ctx context.Context, key string, u FeatureFlagU
 	if err := u.Validate(); err != nil {
 		return FeatureFlag{}, wrapErr(err, "feature_flags.Update", "feature_flags")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateFeatureFlags, key, runtime.Arg, u, argsFeatureFlagUpdate, scanFeatureFlag)
-	return v, wrapParamsErr(err, "feature_flags.Update", "feature_flags", []string{"key", "description", "enabled", "rollout", "rules"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateFeatureFlags, &key, runtime.Arg, &u, argsFeatureFlagUpdate, scanFeatureFlag)
+	return *v, wrapParamsErr(err, "feature_flags.Update", "feature_flags", []string{"key", "description", "enabled", "rollout", "rules"})
 }
 
 const sqlFeatureFlagsDelete = `-- name: feature_flags.Delete
@@ -212,7 +212,7 @@ DELETE FROM "feature_flags" WHERE "key" = $1`
 // Delete removes the row of table feature_flags with the given key and reports
 // whether there was one.
 func (r *FeatureFlagRepo) Delete(ctx context.Context, key string) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlFeatureFlagsDelete, key, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlFeatureFlagsDelete, &key, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "feature_flags.Delete", "feature_flags")
 }
 
@@ -235,7 +235,7 @@ func (r *FeatureFlagRepo) FindByIDs(ctx context.Context, ids []string) ([]Featur
 	if len(ids) == 0 {
 		return []FeatureFlag{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlFeatureFlagsFindByIDs, ids, runtime.Arg, scanFeatureFlag, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlFeatureFlagsFindByIDs, &ids, runtime.Arg, scanFeatureFlag, len(ids))
 	return items, wrapErr(err, "feature_flags.FindByIDs", "feature_flags")
 }
 
@@ -301,8 +301,8 @@ func (r *FeatureFlagRepo) UpsertByKey(ctx context.Context, n NewFeatureFlag) (Fe
 	if err := n.Validate(); err != nil {
 		return FeatureFlag{}, wrapErr(err, "feature_flags.UpsertByKey", "feature_flags")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlFeatureFlagsUpsertByKey, n, argsNewFeatureFlag, scanFeatureFlag)
-	return v, wrapErr(err, "feature_flags.UpsertByKey", "feature_flags")
+	v, err := runtime.QueryOne(ctx, r.db, sqlFeatureFlagsUpsertByKey, &n, argsNewFeatureFlag, scanFeatureFlag)
+	return *v, wrapErr(err, "feature_flags.UpsertByKey", "feature_flags")
 }
 
 const sqlFeatureFlagsCreateIfAbsentByKey = `-- name: feature_flags.CreateIfAbsentByKey
@@ -326,8 +326,8 @@ func (r *FeatureFlagRepo) CreateIfAbsentByKey(ctx context.Context, n NewFeatureF
 	if err := n.Validate(); err != nil {
 		return FeatureFlag{}, false, wrapErr(err, "feature_flags.CreateIfAbsentByKey", "feature_flags")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlFeatureFlagsCreateIfAbsentByKey, n, argsNewFeatureFlag, scanFeatureFlag)
-	return v, created, wrapErr(err, "feature_flags.CreateIfAbsentByKey", "feature_flags")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlFeatureFlagsCreateIfAbsentByKey, &n, argsNewFeatureFlag, scanFeatureFlag)
+	return *v, created, wrapErr(err, "feature_flags.CreateIfAbsentByKey", "feature_flags")
 }
 
 // FeatureFlagKeyedUpdate is one row's key and changes for UpdateMany.

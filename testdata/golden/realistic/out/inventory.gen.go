@@ -51,19 +51,19 @@ func NewInventoryRepo(db runtime.DBTX) *InventoryRepo {
 var (
 	// ErrInventoryWarehouseIDVariantIDTaken matches a violation of the primary key
 	// (warehouse_id, variant_id).
-	ErrInventoryWarehouseIDVariantIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "inventory", "inventory_pkey", "primary_key")
+	ErrInventoryWarehouseIDVariantIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "inventory", Constraint: "inventory_pkey", Name: "primary_key"}
 	// ErrInventoryOnHandCheck matches a violation of the check of column on_hand
 	// (on_hand >= 0).
-	ErrInventoryOnHandCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "inventory", "inventory_on_hand_check", "on_hand.check")
+	ErrInventoryOnHandCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "inventory", Constraint: "inventory_on_hand_check", Name: "on_hand.check"}
 	// ErrInventoryReservedCheck matches a violation of the check of column reserved
 	// (reserved >= 0).
-	ErrInventoryReservedCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "inventory", "inventory_reserved_check", "reserved.check")
+	ErrInventoryReservedCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "inventory", Constraint: "inventory_reserved_check", Name: "reserved.check"}
 	// ErrInventoryWarehouseIDNotFound matches a write whose warehouse_id names no row
 	// of warehouses.
-	ErrInventoryWarehouseIDNotFound = runtime.NewForeignKeySentinel("inventory", "inventory_warehouse_id_fkey", "warehouse_id.references", runtime.FKMissing)
+	ErrInventoryWarehouseIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "inventory", Constraint: "inventory_warehouse_id_fkey", Name: "warehouse_id.references", FK: runtime.FKMissing}
 	// ErrInventoryVariantIDNotFound matches a write whose variant_id names no row of
 	// product_variants.
-	ErrInventoryVariantIDNotFound = runtime.NewForeignKeySentinel("inventory", "inventory_variant_id_fkey", "variant_id.references", runtime.FKMissing)
+	ErrInventoryVariantIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "inventory", Constraint: "inventory_variant_id_fkey", Name: "variant_id.references", FK: runtime.FKMissing}
 )
 
 // Validate checks n against the columns of table inventory (see
@@ -104,8 +104,8 @@ RETURNING "warehouse_id", "variant_id", "on_hand", "reserved"`
 
 // Create inserts n into table inventory and returns the row as stored.
 func (r *InventoryRepo) Create(ctx context.Context, n NewInventory) (Inventory, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlInventoryCreate, n, argsNewInventory, scanInventory)
-	return v, wrapParamsErr(err, "inventory.Create", "inventory", []string{"warehouse_id", "variant_id", "on_hand", "reserved"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlInventoryCreate, &n, argsNewInventory, scanInventory)
+	return *v, wrapParamsErr(err, "inventory.Create", "inventory", []string{"warehouse_id", "variant_id", "on_hand", "reserved"})
 }
 
 const sqlInventoryFindByID = `-- name: inventory.FindByID replica=ok
@@ -115,8 +115,8 @@ WHERE "warehouse_id" = $1 AND "variant_id" = $2`
 // FindByID returns the row of table inventory with the given warehouseID and
 // variantID, or runtime.ErrNotFound.
 func (r *InventoryRepo) FindByID(ctx context.Context, warehouseID int16, variantID uuid.UUID) (Inventory, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlInventoryFindByID, warehouseID, runtime.Arg, scanInventory, variantID)
-	return v, wrapErr(err, "inventory.FindByID", "inventory")
+	v, err := runtime.QueryOne(ctx, r.db, sqlInventoryFindByID, &warehouseID, runtime.Arg, scanInventory, variantID)
+	return *v, wrapErr(err, "inventory.FindByID", "inventory")
 }
 
 const sqlInventoryFindAll = `-- name: inventory.FindAll replica=ok
@@ -172,8 +172,8 @@ func argsInventoryUpdate(u *InventoryUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table inventory with the given
 // warehouseID and variantID and returns it as stored, or runtime.ErrNotFound.
 func (r *InventoryRepo) Update(ctx context.Context, warehouseID int16, variantID uuid.UUID, u InventoryUpdate) (Inventory, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateInventory, warehouseID, runtime.Arg, u, argsInventoryUpdate, scanInventory, variantID)
-	return v, wrapParamsErr(err, "inventory.Update", "inventory", []string{"warehouse_id", "variant_id", "on_hand", "reserved"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateInventory, &warehouseID, runtime.Arg, &u, argsInventoryUpdate, scanInventory, variantID)
+	return *v, wrapParamsErr(err, "inventory.Update", "inventory", []string{"warehouse_id", "variant_id", "on_hand", "reserved"})
 }
 
 const sqlInventoryDelete = `-- name: inventory.Delete
@@ -182,7 +182,7 @@ DELETE FROM "inventory" WHERE "warehouse_id" = $1 AND "variant_id" = $2`
 // Delete removes the row of table inventory with the given warehouseID and
 // variantID and reports whether there was one.
 func (r *InventoryRepo) Delete(ctx context.Context, warehouseID int16, variantID uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlInventoryDelete, warehouseID, runtime.Arg, variantID)
+	tag, err := runtime.Exec(ctx, r.db, sqlInventoryDelete, &warehouseID, runtime.Arg, variantID)
 	return tag.RowsAffected() > 0, wrapErr(err, "inventory.Delete", "inventory")
 }
 
@@ -246,8 +246,8 @@ RETURNING "warehouse_id", "variant_id", "on_hand", "reserved"`
 // but the key's and the primary key's; an unset optional field keeps its value),
 // in one statement, and returns the row as stored.
 func (r *InventoryRepo) UpsertByWarehouseIDAndVariantID(ctx context.Context, n NewInventory) (Inventory, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlInventoryUpsertByWarehouseIDAndVariantID, n, argsNewInventory, scanInventory)
-	return v, wrapErr(err, "inventory.UpsertByWarehouseIDAndVariantID", "inventory")
+	v, err := runtime.QueryOne(ctx, r.db, sqlInventoryUpsertByWarehouseIDAndVariantID, &n, argsNewInventory, scanInventory)
+	return *v, wrapErr(err, "inventory.UpsertByWarehouseIDAndVariantID", "inventory")
 }
 
 const sqlInventoryCreateIfAbsentByWarehouseIDAndVariantID = `-- name: inventory.CreateIfAbsentByWarehouseIDAndVariantID
@@ -268,8 +268,8 @@ LIMIT 1`
 // true, or the existing row, unchanged, and false, in one statement (run again, up
 // to three times, when the row in the way was committed after it started).
 func (r *InventoryRepo) CreateIfAbsentByWarehouseIDAndVariantID(ctx context.Context, n NewInventory) (Inventory, bool, error) {
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlInventoryCreateIfAbsentByWarehouseIDAndVariantID, n, argsNewInventory, scanInventory)
-	return v, created, wrapErr(err, "inventory.CreateIfAbsentByWarehouseIDAndVariantID", "inventory")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlInventoryCreateIfAbsentByWarehouseIDAndVariantID, &n, argsNewInventory, scanInventory)
+	return *v, created, wrapErr(err, "inventory.CreateIfAbsentByWarehouseIDAndVariantID", "inventory")
 }
 
 // InventoryKey is the primary key of a row of table inventory.
@@ -396,7 +396,7 @@ WHERE "warehouse_id" = $1 ORDER BY "warehouse_id", "variant_id"`
 // ListByWarehouseID returns the rows of table inventory whose warehouse_id is
 // warehouseID, in primary key order.
 func (r *InventoryRepo) ListByWarehouseID(ctx context.Context, warehouseID int16) ([]Inventory, error) {
-	items, err := runtime.Query(ctx, r.db, sqlInventoryListByWarehouseID, warehouseID, runtime.Arg, scanInventory, 0)
+	items, err := runtime.Query(ctx, r.db, sqlInventoryListByWarehouseID, &warehouseID, runtime.Arg, scanInventory, 0)
 	return items, wrapErr(err, "inventory.ListByWarehouseID", "inventory")
 }
 
@@ -426,7 +426,7 @@ WHERE "variant_id" = $1 ORDER BY "warehouse_id", "variant_id"`
 // ListByVariantID returns the rows of table inventory whose variant_id is
 // variantID, in primary key order.
 func (r *InventoryRepo) ListByVariantID(ctx context.Context, variantID uuid.UUID) ([]Inventory, error) {
-	items, err := runtime.Query(ctx, r.db, sqlInventoryListByVariantID, variantID, runtime.Arg, scanInventory, 0)
+	items, err := runtime.Query(ctx, r.db, sqlInventoryListByVariantID, &variantID, runtime.Arg, scanInventory, 0)
 	return items, wrapErr(err, "inventory.ListByVariantID", "inventory")
 }
 

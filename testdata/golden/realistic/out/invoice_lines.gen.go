@@ -58,10 +58,10 @@ func NewInvoiceLineRepo(db runtime.DBTX) *InvoiceLineRepo {
 var (
 	// ErrInvoiceLineInvoiceIDLineNoTaken matches a violation of the primary key
 	// (invoice_id, line_no).
-	ErrInvoiceLineInvoiceIDLineNoTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "invoice_lines", "invoice_lines_pkey", "primary_key")
+	ErrInvoiceLineInvoiceIDLineNoTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "invoice_lines", Constraint: "invoice_lines_pkey", Name: "primary_key"}
 	// ErrInvoiceLineInvoiceIDNotFound matches a write whose invoice_id names no row of
 	// invoices.
-	ErrInvoiceLineInvoiceIDNotFound = runtime.NewForeignKeySentinel("invoice_lines", "invoice_lines_invoice_id_fkey", "invoice_id.references", runtime.FKMissing)
+	ErrInvoiceLineInvoiceIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "invoice_lines", Constraint: "invoice_lines_invoice_id_fkey", Name: "invoice_id.references", FK: runtime.FKMissing}
 )
 
 // Validate checks n against the columns of table invoice_lines (see
@@ -126,8 +126,8 @@ func (r *InvoiceLineRepo) Create(ctx context.Context, n NewInvoiceLine) (Invoice
 	if err := n.Validate(); err != nil {
 		return InvoiceLine{}, wrapErr(err, "invoice_lines.Create", "invoice_lines")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlInvoiceLinesCreate, n, argsNewInvoiceLine, scanInvoiceLine)
-	return v, wrapParamsErr(err, "invoice_lines.Create", "invoice_lines", []string{"invoice_id", "line_no", "description", "quantity", "unit_price", "amount"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlInvoiceLinesCreate, &n, argsNewInvoiceLine, scanInvoiceLine)
+	return *v, wrapParamsErr(err, "invoice_lines.Create", "invoice_lines", []string{"invoice_id", "line_no", "description", "quantity", "unit_price", "amount"})
 }
 
 const sqlInvoiceLinesFindByID = `-- name: invoice_lines.FindByID replica=ok
@@ -137,8 +137,8 @@ WHERE "invoice_id" = $1 AND "line_no" = $2`
 // FindByID returns the row of table invoice_lines with the given invoiceID and
 // lineNo, or runtime.ErrNotFound.
 func (r *InvoiceLineRepo) FindByID(ctx context.Context, invoiceID uuid.UUID, lineNo int16) (InvoiceLine, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlInvoiceLinesFindByID, invoiceID, runtime.Arg, scanInvoiceLine, lineNo)
-	return v, wrapErr(err, "invoice_lines.FindByID", "invoice_lines")
+	v, err := runtime.QueryOne(ctx, r.db, sqlInvoiceLinesFindByID, &invoiceID, runtime.Arg, scanInvoiceLine, lineNo)
+	return *v, wrapErr(err, "invoice_lines.FindByID", "invoice_lines")
 }
 
 const sqlInvoiceLinesFindAll = `-- name: invoice_lines.FindAll replica=ok
@@ -199,8 +199,8 @@ func (r *InvoiceLineRepo) Update(ctx context.Context, invoiceID uuid.UUID, lineN
 	if err := u.Validate(); err != nil {
 		return InvoiceLine{}, wrapErr(err, "invoice_lines.Update", "invoice_lines")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateInvoiceLines, invoiceID, runtime.Arg, u, argsInvoiceLineUpdate, scanInvoiceLine, lineNo)
-	return v, wrapParamsErr(err, "invoice_lines.Update", "invoice_lines", []string{"invoice_id", "line_no", "description", "quantity", "unit_price", "amount"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateInvoiceLines, &invoiceID, runtime.Arg, &u, argsInvoiceLineUpdate, scanInvoiceLine, lineNo)
+	return *v, wrapParamsErr(err, "invoice_lines.Update", "invoice_lines", []string{"invoice_id", "line_no", "description", "quantity", "unit_price", "amount"})
 }
 
 const sqlInvoiceLinesDelete = `-- name: invoice_lines.Delete
@@ -209,7 +209,7 @@ DELETE FROM "invoice_lines" WHERE "invoice_id" = $1 AND "line_no" = $2`
 // Delete removes the row of table invoice_lines with the given invoiceID and
 // lineNo and reports whether there was one.
 func (r *InvoiceLineRepo) Delete(ctx context.Context, invoiceID uuid.UUID, lineNo int16) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlInvoiceLinesDelete, invoiceID, runtime.Arg, lineNo)
+	tag, err := runtime.Exec(ctx, r.db, sqlInvoiceLinesDelete, &invoiceID, runtime.Arg, lineNo)
 	return tag.RowsAffected() > 0, wrapErr(err, "invoice_lines.Delete", "invoice_lines")
 }
 
@@ -284,8 +284,8 @@ func (r *InvoiceLineRepo) UpsertByInvoiceIDAndLineNo(ctx context.Context, n NewI
 	if err := n.Validate(); err != nil {
 		return InvoiceLine{}, wrapErr(err, "invoice_lines.UpsertByInvoiceIDAndLineNo", "invoice_lines")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlInvoiceLinesUpsertByInvoiceIDAndLineNo, n, argsNewInvoiceLine, scanInvoiceLine)
-	return v, wrapErr(err, "invoice_lines.UpsertByInvoiceIDAndLineNo", "invoice_lines")
+	v, err := runtime.QueryOne(ctx, r.db, sqlInvoiceLinesUpsertByInvoiceIDAndLineNo, &n, argsNewInvoiceLine, scanInvoiceLine)
+	return *v, wrapErr(err, "invoice_lines.UpsertByInvoiceIDAndLineNo", "invoice_lines")
 }
 
 const sqlInvoiceLinesCreateIfAbsentByInvoiceIDAndLineNo = `-- name: invoice_lines.CreateIfAbsentByInvoiceIDAndLineNo
@@ -310,8 +310,8 @@ func (r *InvoiceLineRepo) CreateIfAbsentByInvoiceIDAndLineNo(ctx context.Context
 	if err := n.Validate(); err != nil {
 		return InvoiceLine{}, false, wrapErr(err, "invoice_lines.CreateIfAbsentByInvoiceIDAndLineNo", "invoice_lines")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlInvoiceLinesCreateIfAbsentByInvoiceIDAndLineNo, n, argsNewInvoiceLine, scanInvoiceLine)
-	return v, created, wrapErr(err, "invoice_lines.CreateIfAbsentByInvoiceIDAndLineNo", "invoice_lines")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlInvoiceLinesCreateIfAbsentByInvoiceIDAndLineNo, &n, argsNewInvoiceLine, scanInvoiceLine)
+	return *v, created, wrapErr(err, "invoice_lines.CreateIfAbsentByInvoiceIDAndLineNo", "invoice_lines")
 }
 
 // InvoiceLineKey is the primary key of a row of table invoice_lines.
@@ -443,7 +443,7 @@ WHERE "invoice_id" = $1 ORDER BY "invoice_id", "line_no"`
 // ListByInvoiceID returns the rows of table invoice_lines whose invoice_id is
 // invoiceID, in primary key order.
 func (r *InvoiceLineRepo) ListByInvoiceID(ctx context.Context, invoiceID uuid.UUID) ([]InvoiceLine, error) {
-	items, err := runtime.Query(ctx, r.db, sqlInvoiceLinesListByInvoiceID, invoiceID, runtime.Arg, scanInvoiceLine, 0)
+	items, err := runtime.Query(ctx, r.db, sqlInvoiceLinesListByInvoiceID, &invoiceID, runtime.Arg, scanInvoiceLine, 0)
 	return items, wrapErr(err, "invoice_lines.ListByInvoiceID", "invoice_lines")
 }
 

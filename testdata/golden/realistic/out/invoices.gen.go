@@ -77,24 +77,24 @@ func NewInvoiceRepo(db runtime.DBTX) *InvoiceRepo {
 
 var (
 	// ErrInvoiceIDTaken matches a violation of the primary key (id).
-	ErrInvoiceIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "invoices", "invoices_pkey", "primary_key")
+	ErrInvoiceIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "invoices", Constraint: "invoices_pkey", Name: "primary_key"}
 	// ErrInvoiceNumberTaken matches a violation of the unique column number.
-	ErrInvoiceNumberTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "invoices", "invoices_number_key", "number.unique")
+	ErrInvoiceNumberTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "invoices", Constraint: "invoices_number_key", Name: "number.unique"}
 	// ErrInvoiceOrganizationIDNotFound matches a write whose organization_id names no
 	// row of organizations.
-	ErrInvoiceOrganizationIDNotFound = runtime.NewForeignKeySentinel("invoices", "invoices_organization_id_fkey", "organization_id.references", runtime.FKMissing)
+	ErrInvoiceOrganizationIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "invoices", Constraint: "invoices_organization_id_fkey", Name: "organization_id.references", FK: runtime.FKMissing}
 	// ErrInvoiceSubscriptionIDNotFound matches a write whose subscription_id names no
 	// row of subscriptions.
-	ErrInvoiceSubscriptionIDNotFound = runtime.NewForeignKeySentinel("invoices", "invoices_subscription_id_fkey", "subscription_id.references", runtime.FKMissing)
+	ErrInvoiceSubscriptionIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "invoices", Constraint: "invoices_subscription_id_fkey", Name: "subscription_id.references", FK: runtime.FKMissing}
 	// ErrInvoiceCouponCodeNotFound matches a write whose coupon_code names no row of
 	// coupons.
-	ErrInvoiceCouponCodeNotFound = runtime.NewForeignKeySentinel("invoices", "invoices_coupon_code_fkey", "coupon_code.references", runtime.FKMissing)
+	ErrInvoiceCouponCodeNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "invoices", Constraint: "invoices_coupon_code_fkey", Name: "coupon_code.references", FK: runtime.FKMissing}
 	// ErrInvoiceReferencedByInvoiceLine matches a delete or key change of a row that
 	// rows of invoice_lines reference.
-	ErrInvoiceReferencedByInvoiceLine = runtime.NewForeignKeySentinel("invoice_lines", "invoice_lines_invoice_id_fkey", "invoice_id.references", runtime.FKReferenced)
+	ErrInvoiceReferencedByInvoiceLine = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "invoice_lines", Constraint: "invoice_lines_invoice_id_fkey", Name: "invoice_id.references", FK: runtime.FKReferenced}
 	// ErrInvoiceReferencedByPayment matches a delete or key change of a row that rows
 	// of payments reference.
-	ErrInvoiceReferencedByPayment = runtime.NewForeignKeySentinel("payments", "payments_invoice_id_fkey", "invoice_id.references", runtime.FKReferenced)
+	ErrInvoiceReferencedByPayment = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "payments", Constraint: "payments_invoice_id_fkey", Name: "invoice_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table invoices (see runtime.Validator).
@@ -212,8 +212,8 @@ func (r *InvoiceRepo) Create(ctx context.Context, n NewInvoice) (Invoice, error)
 	if err := n.Validate(); err != nil {
 		return Invoice{}, wrapErr(err, "invoices.Create", "invoices")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlInvoicesCreate, n, argsNewInvoice, scanInvoice)
-	return v, wrapParamsErr(err, "invoices.Create", "invoices", []string{"id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlInvoicesCreate, &n, argsNewInvoice, scanInvoice)
+	return *v, wrapParamsErr(err, "invoices.Create", "invoices", []string{"id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on"})
 }
 
 const sqlInvoicesFindByID = `-- name: invoices.FindByID replica=ok
@@ -223,8 +223,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table invoices with the given id, or
 // runtime.ErrNotFound.
 func (r *InvoiceRepo) FindByID(ctx context.Context, id uuid.UUID) (Invoice, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlInvoicesFindByID, id, runtime.Arg, scanInvoice)
-	return v, wrapErr(err, "invoices.FindByID", "invoices")
+	v, err := runtime.QueryOne(ctx, r.db, sqlInvoicesFindByID, &id, runtime.Arg, scanInvoice)
+	return *v, wrapErr(err, "invoices.FindByID", "invoices")
 }
 
 const sqlInvoicesFindAll = `-- name: invoices.FindAll replica=ok
@@ -285,8 +285,8 @@ func (r *InvoiceRepo) Update(ctx context.Context, id uuid.UUID, u InvoiceUpdate)
 	if err := u.Validate(); err != nil {
 		return Invoice{}, wrapErr(err, "invoices.Update", "invoices")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateInvoices, id, runtime.Arg, u, argsInvoiceUpdate, scanInvoice)
-	return v, wrapParamsErr(err, "invoices.Update", "invoices", []string{"id", "organization_id", "subscription_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "coupon_code", "issued_on", "issued_on", "due_on", "due_on"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateInvoices, &id, runtime.Arg, &u, argsInvoiceUpdate, scanInvoice)
+	return *v, wrapParamsErr(err, "invoices.Update", "invoices", []string{"id", "organization_id", "subscription_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "coupon_code", "issued_on", "issued_on", "due_on", "due_on"})
 }
 
 const sqlInvoicesDelete = `-- name: invoices.Delete
@@ -295,7 +295,7 @@ DELETE FROM "invoices" WHERE "id" = $1`
 // Delete removes the row of table invoices with the given id and reports whether
 // there was one.
 func (r *InvoiceRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlInvoicesDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlInvoicesDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "invoices.Delete", "invoices")
 }
 
@@ -318,7 +318,7 @@ func (r *InvoiceRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Invoice
 	if len(ids) == 0 {
 		return []Invoice{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlInvoicesFindByIDs, ids, runtime.Arg, scanInvoice, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlInvoicesFindByIDs, &ids, runtime.Arg, scanInvoice, len(ids))
 	return items, wrapErr(err, "invoices.FindByIDs", "invoices")
 }
 
@@ -397,8 +397,8 @@ func (r *InvoiceRepo) UpsertByNumber(ctx context.Context, n NewInvoice) (Invoice
 	if err := n.Validate(); err != nil {
 		return Invoice{}, wrapErr(err, "invoices.UpsertByNumber", "invoices")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlInvoicesUpsertByNumber, n, argsNewInvoice, scanInvoice)
-	return v, wrapErr(err, "invoices.UpsertByNumber", "invoices")
+	v, err := runtime.QueryOne(ctx, r.db, sqlInvoicesUpsertByNumber, &n, argsNewInvoice, scanInvoice)
+	return *v, wrapErr(err, "invoices.UpsertByNumber", "invoices")
 }
 
 const sqlInvoicesCreateIfAbsentByNumber = `-- name: invoices.CreateIfAbsentByNumber
@@ -422,8 +422,8 @@ func (r *InvoiceRepo) CreateIfAbsentByNumber(ctx context.Context, n NewInvoice) 
 	if err := n.Validate(); err != nil {
 		return Invoice{}, false, wrapErr(err, "invoices.CreateIfAbsentByNumber", "invoices")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlInvoicesCreateIfAbsentByNumber, n, argsNewInvoice, scanInvoice)
-	return v, created, wrapErr(err, "invoices.CreateIfAbsentByNumber", "invoices")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlInvoicesCreateIfAbsentByNumber, &n, argsNewInvoice, scanInvoice)
+	return *v, created, wrapErr(err, "invoices.CreateIfAbsentByNumber", "invoices")
 }
 
 // InvoiceKeyedUpdate is one row's key and changes for UpdateMany.
@@ -556,7 +556,7 @@ WHERE "organization_id" = $1 ORDER BY "id"`
 // ListByOrganizationID returns the rows of table invoices whose organization_id is
 // organizationID, in primary key order.
 func (r *InvoiceRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]Invoice, error) {
-	items, err := runtime.Query(ctx, r.db, sqlInvoicesListByOrganizationID, organizationID, runtime.Arg, scanInvoice, 0)
+	items, err := runtime.Query(ctx, r.db, sqlInvoicesListByOrganizationID, &organizationID, runtime.Arg, scanInvoice, 0)
 	return items, wrapErr(err, "invoices.ListByOrganizationID", "invoices")
 }
 
@@ -586,7 +586,7 @@ WHERE "subscription_id" = $1 ORDER BY "id"`
 // ListBySubscriptionID returns the rows of table invoices whose subscription_id is
 // subscriptionID, in primary key order.
 func (r *InvoiceRepo) ListBySubscriptionID(ctx context.Context, subscriptionID uuid.UUID) ([]Invoice, error) {
-	items, err := runtime.Query(ctx, r.db, sqlInvoicesListBySubscriptionID, subscriptionID, runtime.Arg, scanInvoice, 0)
+	items, err := runtime.Query(ctx, r.db, sqlInvoicesListBySubscriptionID, &subscriptionID, runtime.Arg, scanInvoice, 0)
 	return items, wrapErr(err, "invoices.ListBySubscriptionID", "invoices")
 }
 
@@ -616,7 +616,7 @@ WHERE "coupon_code" = $1 ORDER BY "id"`
 // ListByCouponCode returns the rows of table invoices whose coupon_code is
 // couponCode, in primary key order.
 func (r *InvoiceRepo) ListByCouponCode(ctx context.Context, couponCode string) ([]Invoice, error) {
-	items, err := runtime.Query(ctx, r.db, sqlInvoicesListByCouponCode, couponCode, runtime.Arg, scanInvoice, 0)
+	items, err := runtime.Query(ctx, r.db, sqlInvoicesListByCouponCode, &couponCode, runtime.Arg, scanInvoice, 0)
 	return items, wrapErr(err, "invoices.ListByCouponCode", "invoices")
 }
 

@@ -61,7 +61,7 @@ func NewJobRepo(db runtime.DBTX) *JobRepo {
 
 var (
 	// ErrJobIDTaken matches a violation of the primary key (id).
-	ErrJobIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "jobs", "jobs_pkey", "primary_key")
+	ErrJobIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "jobs", Constraint: "jobs_pkey", Name: "primary_key"}
 )
 
 // Validate checks n against the columns of table jobs (see runtime.Validator).
@@ -152,8 +152,8 @@ func (r *JobRepo) Create(ctx context.Context, n NewJob) (Job, error) {
 	if err := n.Validate(); err != nil {
 		return Job{}, wrapErr(err, "jobs.Create", "jobs")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlJobsCreate, n, argsNewJob, scanJob)
-	return v, wrapParamsErr(err, "jobs.Create", "jobs", []string{"queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlJobsCreate, &n, argsNewJob, scanJob)
+	return *v, wrapParamsErr(err, "jobs.Create", "jobs", []string{"queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at"})
 }
 
 const sqlJobsFindByID = `-- name: jobs.FindByID replica=ok
@@ -163,8 +163,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table jobs with the given id, or
 // runtime.ErrNotFound.
 func (r *JobRepo) FindByID(ctx context.Context, id int64) (Job, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlJobsFindByID, id, runtime.Arg, scanJob)
-	return v, wrapErr(err, "jobs.FindByID", "jobs")
+	v, err := runtime.QueryOne(ctx, r.db, sqlJobsFindByID, &id, runtime.Arg, scanJob)
+	return *v, wrapErr(err, "jobs.FindByID", "jobs")
 }
 
 const sqlJobsFindAll = `-- name: jobs.FindAll replica=ok
@@ -222,8 +222,8 @@ func (r *JobRepo) Update(ctx context.Context, id int64, u JobUpdate) (Job, error
 	if err := u.Validate(); err != nil {
 		return Job{}, wrapErr(err, "jobs.Update", "jobs")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateJobs, id, runtime.Arg, u, argsJobUpdate, scanJob)
-	return v, wrapParamsErr(err, "jobs.Update", "jobs", []string{"id", "queue", "payload", "run_at", "attempts", "last_error", "last_error", "locked_by", "locked_by", "locked_at", "locked_at"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateJobs, &id, runtime.Arg, &u, argsJobUpdate, scanJob)
+	return *v, wrapParamsErr(err, "jobs.Update", "jobs", []string{"id", "queue", "payload", "run_at", "attempts", "last_error", "last_error", "locked_by", "locked_by", "locked_at", "locked_at"})
 }
 
 const sqlJobsDelete = `-- name: jobs.Delete
@@ -232,7 +232,7 @@ DELETE FROM "jobs" WHERE "id" = $1`
 // Delete removes the row of table jobs with the given id and reports whether there
 // was one.
 func (r *JobRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlJobsDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlJobsDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "jobs.Delete", "jobs")
 }
 
@@ -255,7 +255,7 @@ func (r *JobRepo) FindByIDs(ctx context.Context, ids []int64) ([]Job, error) {
 	if len(ids) == 0 {
 		return []Job{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlJobsFindByIDs, ids, runtime.Arg, scanJob, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlJobsFindByIDs, &ids, runtime.Arg, scanJob, len(ids))
 	return items, wrapErr(err, "jobs.FindByIDs", "jobs")
 }
 

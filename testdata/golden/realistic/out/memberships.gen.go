@@ -55,15 +55,15 @@ func NewMembershipRepo(db runtime.DBTX) *MembershipRepo {
 var (
 	// ErrMembershipOrganizationIDUserIDTaken matches a violation of the primary key
 	// (organization_id, user_id).
-	ErrMembershipOrganizationIDUserIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "memberships", "memberships_pkey", "primary_key")
+	ErrMembershipOrganizationIDUserIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "memberships", Constraint: "memberships_pkey", Name: "primary_key"}
 	// ErrMembershipOrganizationIDNotFound matches a write whose organization_id names
 	// no row of organizations.
-	ErrMembershipOrganizationIDNotFound = runtime.NewForeignKeySentinel("memberships", "memberships_organization_id_fkey", "organization_id.references", runtime.FKMissing)
+	ErrMembershipOrganizationIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "memberships", Constraint: "memberships_organization_id_fkey", Name: "organization_id.references", FK: runtime.FKMissing}
 	// ErrMembershipUserIDNotFound matches a write whose user_id names no row of users.
-	ErrMembershipUserIDNotFound = runtime.NewForeignKeySentinel("memberships", "memberships_user_id_fkey", "user_id.references", runtime.FKMissing)
+	ErrMembershipUserIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "memberships", Constraint: "memberships_user_id_fkey", Name: "user_id.references", FK: runtime.FKMissing}
 	// ErrMembershipInvitedByNotFound matches a write whose invited_by names no row of
 	// users.
-	ErrMembershipInvitedByNotFound = runtime.NewForeignKeySentinel("memberships", "memberships_invited_by_fkey", "invited_by.references", runtime.FKMissing)
+	ErrMembershipInvitedByNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "memberships", Constraint: "memberships_invited_by_fkey", Name: "invited_by.references", FK: runtime.FKMissing}
 )
 
 // Validate checks n against the columns of table memberships (see
@@ -116,8 +116,8 @@ func (r *MembershipRepo) Create(ctx context.Context, n NewMembership) (Membershi
 	if err := n.Validate(); err != nil {
 		return Membership{}, wrapErr(err, "memberships.Create", "memberships")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlMembershipsCreate, n, argsNewMembership, scanMembership)
-	return v, wrapParamsErr(err, "memberships.Create", "memberships", []string{"organization_id", "user_id", "role", "invited_by"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlMembershipsCreate, &n, argsNewMembership, scanMembership)
+	return *v, wrapParamsErr(err, "memberships.Create", "memberships", []string{"organization_id", "user_id", "role", "invited_by"})
 }
 
 const sqlMembershipsFindByID = `-- name: memberships.FindByID replica=ok
@@ -127,8 +127,8 @@ WHERE "organization_id" = $1 AND "user_id" = $2`
 // FindByID returns the row of table memberships with the given organizationID and
 // userID, or runtime.ErrNotFound.
 func (r *MembershipRepo) FindByID(ctx context.Context, organizationID uuid.UUID, userID uuid.UUID) (Membership, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlMembershipsFindByID, organizationID, runtime.Arg, scanMembership, userID)
-	return v, wrapErr(err, "memberships.FindByID", "memberships")
+	v, err := runtime.QueryOne(ctx, r.db, sqlMembershipsFindByID, &organizationID, runtime.Arg, scanMembership, userID)
+	return *v, wrapErr(err, "memberships.FindByID", "memberships")
 }
 
 const sqlMembershipsFindAll = `-- name: memberships.FindAll replica=ok
@@ -191,8 +191,8 @@ func (r *MembershipRepo) Update(ctx context.Context, organizationID uuid.UUID, u
 	if err := u.Validate(); err != nil {
 		return Membership{}, wrapErr(err, "memberships.Update", "memberships")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateMemberships, organizationID, runtime.Arg, u, argsMembershipUpdate, scanMembership, userID)
-	return v, wrapParamsErr(err, "memberships.Update", "memberships", []string{"organization_id", "user_id", "role", "invited_by", "invited_by"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateMemberships, &organizationID, runtime.Arg, &u, argsMembershipUpdate, scanMembership, userID)
+	return *v, wrapParamsErr(err, "memberships.Update", "memberships", []string{"organization_id", "user_id", "role", "invited_by", "invited_by"})
 }
 
 const sqlMembershipsDelete = `-- name: memberships.Delete
@@ -201,7 +201,7 @@ DELETE FROM "memberships" WHERE "organization_id" = $1 AND "user_id" = $2`
 // Delete removes the row of table memberships with the given organizationID and
 // userID and reports whether there was one.
 func (r *MembershipRepo) Delete(ctx context.Context, organizationID uuid.UUID, userID uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlMembershipsDelete, organizationID, runtime.Arg, userID)
+	tag, err := runtime.Exec(ctx, r.db, sqlMembershipsDelete, &organizationID, runtime.Arg, userID)
 	return tag.RowsAffected() > 0, wrapErr(err, "memberships.Delete", "memberships")
 }
 
@@ -274,8 +274,8 @@ func (r *MembershipRepo) UpsertByOrganizationIDAndUserID(ctx context.Context, n 
 	if err := n.Validate(); err != nil {
 		return Membership{}, wrapErr(err, "memberships.UpsertByOrganizationIDAndUserID", "memberships")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlMembershipsUpsertByOrganizationIDAndUserID, n, argsNewMembership, scanMembership)
-	return v, wrapErr(err, "memberships.UpsertByOrganizationIDAndUserID", "memberships")
+	v, err := runtime.QueryOne(ctx, r.db, sqlMembershipsUpsertByOrganizationIDAndUserID, &n, argsNewMembership, scanMembership)
+	return *v, wrapErr(err, "memberships.UpsertByOrganizationIDAndUserID", "memberships")
 }
 
 const sqlMembershipsCreateIfAbsentByOrganizationIDAndUserID = `-- name: memberships.CreateIfAbsentByOrganizationIDAndUserID
@@ -300,8 +300,8 @@ func (r *MembershipRepo) CreateIfAbsentByOrganizationIDAndUserID(ctx context.Con
 	if err := n.Validate(); err != nil {
 		return Membership{}, false, wrapErr(err, "memberships.CreateIfAbsentByOrganizationIDAndUserID", "memberships")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlMembershipsCreateIfAbsentByOrganizationIDAndUserID, n, argsNewMembership, scanMembership)
-	return v, created, wrapErr(err, "memberships.CreateIfAbsentByOrganizationIDAndUserID", "memberships")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlMembershipsCreateIfAbsentByOrganizationIDAndUserID, &n, argsNewMembership, scanMembership)
+	return *v, created, wrapErr(err, "memberships.CreateIfAbsentByOrganizationIDAndUserID", "memberships")
 }
 
 // MembershipKey is the primary key of a row of table memberships.
@@ -431,7 +431,7 @@ WHERE "organization_id" = $1 ORDER BY "organization_id", "user_id"`
 // ListByOrganizationID returns the rows of table memberships whose organization_id
 // is organizationID, in primary key order.
 func (r *MembershipRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]Membership, error) {
-	items, err := runtime.Query(ctx, r.db, sqlMembershipsListByOrganizationID, organizationID, runtime.Arg, scanMembership, 0)
+	items, err := runtime.Query(ctx, r.db, sqlMembershipsListByOrganizationID, &organizationID, runtime.Arg, scanMembership, 0)
 	return items, wrapErr(err, "memberships.ListByOrganizationID", "memberships")
 }
 
@@ -461,7 +461,7 @@ WHERE "user_id" = $1 ORDER BY "organization_id", "user_id"`
 // ListByUserID returns the rows of table memberships whose user_id is userID, in
 // primary key order.
 func (r *MembershipRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Membership, error) {
-	items, err := runtime.Query(ctx, r.db, sqlMembershipsListByUserID, userID, runtime.Arg, scanMembership, 0)
+	items, err := runtime.Query(ctx, r.db, sqlMembershipsListByUserID, &userID, runtime.Arg, scanMembership, 0)
 	return items, wrapErr(err, "memberships.ListByUserID", "memberships")
 }
 
@@ -491,7 +491,7 @@ WHERE "invited_by" = $1 ORDER BY "organization_id", "user_id"`
 // ListByInvitedBy returns the rows of table memberships whose invited_by is
 // invitedBy, in primary key order.
 func (r *MembershipRepo) ListByInvitedBy(ctx context.Context, invitedBy uuid.UUID) ([]Membership, error) {
-	items, err := runtime.Query(ctx, r.db, sqlMembershipsListByInvitedBy, invitedBy, runtime.Arg, scanMembership, 0)
+	items, err := runtime.Query(ctx, r.db, sqlMembershipsListByInvitedBy, &invitedBy, runtime.Arg, scanMembership, 0)
 	return items, wrapErr(err, "memberships.ListByInvitedBy", "memberships")
 }
 

@@ -55,10 +55,10 @@ func NewNotificationRepo(db runtime.DBTX) *NotificationRepo {
 
 var (
 	// ErrNotificationIDTaken matches a violation of the primary key (id).
-	ErrNotificationIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "notifications", "notifications_pkey", "primary_key")
+	ErrNotificationIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "notifications", Constraint: "notifications_pkey", Name: "primary_key"}
 	// ErrNotificationUserIDNotFound matches a write whose user_id names no row of
 	// users.
-	ErrNotificationUserIDNotFound = runtime.NewForeignKeySentinel("notifications", "notifications_user_id_fkey", "user_id.references", runtime.FKMissing)
+	ErrNotificationUserIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "notifications", Constraint: "notifications_user_id_fkey", Name: "user_id.references", FK: runtime.FKMissing}
 )
 
 // Validate checks n against the columns of table notifications (see
@@ -130,8 +130,8 @@ func (r *NotificationRepo) Create(ctx context.Context, n NewNotification) (Notif
 	if err := n.Validate(); err != nil {
 		return Notification{}, wrapErr(err, "notifications.Create", "notifications")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlNotificationsCreate, n, argsNewNotification, scanNotification)
-	return v, wrapParamsErr(err, "notifications.Create", "notifications", []string{"user_id", "kind", "body", "read_at"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlNotificationsCreate, &n, argsNewNotification, scanNotification)
+	return *v, wrapParamsErr(err, "notifications.Create", "notifications", []string{"user_id", "kind", "body", "read_at"})
 }
 
 const sqlNotificationsFindByID = `-- name: notifications.FindByID replica=ok
@@ -141,8 +141,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table notifications with the given id, or
 // runtime.ErrNotFound.
 func (r *NotificationRepo) FindByID(ctx context.Context, id int64) (Notification, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlNotificationsFindByID, id, runtime.Arg, scanNotification)
-	return v, wrapErr(err, "notifications.FindByID", "notifications")
+	v, err := runtime.QueryOne(ctx, r.db, sqlNotificationsFindByID, &id, runtime.Arg, scanNotification)
+	return *v, wrapErr(err, "notifications.FindByID", "notifications")
 }
 
 const sqlNotificationsFindAll = `-- name: notifications.FindAll replica=ok
@@ -204,8 +204,8 @@ func (r *NotificationRepo) Update(ctx context.Context, id int64, u NotificationU
 	if err := u.Validate(); err != nil {
 		return Notification{}, wrapErr(err, "notifications.Update", "notifications")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateNotifications, id, runtime.Arg, u, argsNotificationUpdate, scanNotification)
-	return v, wrapParamsErr(err, "notifications.Update", "notifications", []string{"id", "user_id", "kind", "body", "read_at", "read_at"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateNotifications, &id, runtime.Arg, &u, argsNotificationUpdate, scanNotification)
+	return *v, wrapParamsErr(err, "notifications.Update", "notifications", []string{"id", "user_id", "kind", "body", "read_at", "read_at"})
 }
 
 const sqlNotificationsDelete = `-- name: notifications.Delete
@@ -214,7 +214,7 @@ DELETE FROM "notifications" WHERE "id" = $1`
 // Delete removes the row of table notifications with the given id and reports
 // whether there was one.
 func (r *NotificationRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlNotificationsDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlNotificationsDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "notifications.Delete", "notifications")
 }
 
@@ -237,7 +237,7 @@ func (r *NotificationRepo) FindByIDs(ctx context.Context, ids []int64) ([]Notifi
 	if len(ids) == 0 {
 		return []Notification{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlNotificationsFindByIDs, ids, runtime.Arg, scanNotification, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlNotificationsFindByIDs, &ids, runtime.Arg, scanNotification, len(ids))
 	return items, wrapErr(err, "notifications.FindByIDs", "notifications")
 }
 
@@ -358,7 +358,7 @@ WHERE "user_id" = $1 ORDER BY "id"`
 // ListByUserID returns the rows of table notifications whose user_id is userID, in
 // primary key order.
 func (r *NotificationRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Notification, error) {
-	items, err := runtime.Query(ctx, r.db, sqlNotificationsListByUserID, userID, runtime.Arg, scanNotification, 0)
+	items, err := runtime.Query(ctx, r.db, sqlNotificationsListByUserID, &userID, runtime.Arg, scanNotification, 0)
 	return items, wrapErr(err, "notifications.ListByUserID", "notifications")
 }
 

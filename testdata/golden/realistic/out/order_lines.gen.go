@@ -54,16 +54,16 @@ func NewOrderLineRepo(db runtime.DBTX) *OrderLineRepo {
 var (
 	// ErrOrderLineOrderIDLineNoTaken matches a violation of the primary key (order_id,
 	// line_no).
-	ErrOrderLineOrderIDLineNoTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "order_lines", "order_lines_pkey", "primary_key")
+	ErrOrderLineOrderIDLineNoTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "order_lines", Constraint: "order_lines_pkey", Name: "primary_key"}
 	// ErrOrderLineQuantityCheck matches a violation of the check of column quantity
 	// (quantity > 0).
-	ErrOrderLineQuantityCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "order_lines", "order_lines_quantity_check", "quantity.check")
+	ErrOrderLineQuantityCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "order_lines", Constraint: "order_lines_quantity_check", Name: "quantity.check"}
 	// ErrOrderLineOrderIDNotFound matches a write whose order_id names no row of
 	// orders.
-	ErrOrderLineOrderIDNotFound = runtime.NewForeignKeySentinel("order_lines", "order_lines_order_id_fkey", "order_id.references", runtime.FKMissing)
+	ErrOrderLineOrderIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "order_lines", Constraint: "order_lines_order_id_fkey", Name: "order_id.references", FK: runtime.FKMissing}
 	// ErrOrderLineVariantIDNotFound matches a write whose variant_id names no row of
 	// product_variants.
-	ErrOrderLineVariantIDNotFound = runtime.NewForeignKeySentinel("order_lines", "order_lines_variant_id_fkey", "variant_id.references", runtime.FKMissing)
+	ErrOrderLineVariantIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "order_lines", Constraint: "order_lines_variant_id_fkey", Name: "variant_id.references", FK: runtime.FKMissing}
 )
 
 // Validate checks n against the columns of table order_lines (see
@@ -114,8 +114,8 @@ func (r *OrderLineRepo) Create(ctx context.Context, n NewOrderLine) (OrderLine, 
 	if err := n.Validate(); err != nil {
 		return OrderLine{}, wrapErr(err, "order_lines.Create", "order_lines")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrderLinesCreate, n, argsNewOrderLine, scanOrderLine)
-	return v, wrapParamsErr(err, "order_lines.Create", "order_lines", []string{"order_id", "line_no", "variant_id", "quantity", "unit_price"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrderLinesCreate, &n, argsNewOrderLine, scanOrderLine)
+	return *v, wrapParamsErr(err, "order_lines.Create", "order_lines", []string{"order_id", "line_no", "variant_id", "quantity", "unit_price"})
 }
 
 const sqlOrderLinesFindByID = `-- name: order_lines.FindByID replica=ok
@@ -125,8 +125,8 @@ WHERE "order_id" = $1 AND "line_no" = $2`
 // FindByID returns the row of table order_lines with the given orderID and lineNo,
 // or runtime.ErrNotFound.
 func (r *OrderLineRepo) FindByID(ctx context.Context, orderID uuid.UUID, lineNo int16) (OrderLine, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrderLinesFindByID, orderID, runtime.Arg, scanOrderLine, lineNo)
-	return v, wrapErr(err, "order_lines.FindByID", "order_lines")
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrderLinesFindByID, &orderID, runtime.Arg, scanOrderLine, lineNo)
+	return *v, wrapErr(err, "order_lines.FindByID", "order_lines")
 }
 
 const sqlOrderLinesFindAll = `-- name: order_lines.FindAll replica=ok
@@ -186,8 +186,8 @@ func (r *OrderLineRepo) Update(ctx context.Context, orderID uuid.UUID, lineNo in
 	if err := u.Validate(); err != nil {
 		return OrderLine{}, wrapErr(err, "order_lines.Update", "order_lines")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateOrderLines, orderID, runtime.Arg, u, argsOrderLineUpdate, scanOrderLine, lineNo)
-	return v, wrapParamsErr(err, "order_lines.Update", "order_lines", []string{"order_id", "line_no", "variant_id", "quantity", "unit_price"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateOrderLines, &orderID, runtime.Arg, &u, argsOrderLineUpdate, scanOrderLine, lineNo)
+	return *v, wrapParamsErr(err, "order_lines.Update", "order_lines", []string{"order_id", "line_no", "variant_id", "quantity", "unit_price"})
 }
 
 const sqlOrderLinesDelete = `-- name: order_lines.Delete
@@ -196,7 +196,7 @@ DELETE FROM "order_lines" WHERE "order_id" = $1 AND "line_no" = $2`
 // Delete removes the row of table order_lines with the given orderID and lineNo
 // and reports whether there was one.
 func (r *OrderLineRepo) Delete(ctx context.Context, orderID uuid.UUID, lineNo int16) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlOrderLinesDelete, orderID, runtime.Arg, lineNo)
+	tag, err := runtime.Exec(ctx, r.db, sqlOrderLinesDelete, &orderID, runtime.Arg, lineNo)
 	return tag.RowsAffected() > 0, wrapErr(err, "order_lines.Delete", "order_lines")
 }
 
@@ -269,8 +269,8 @@ func (r *OrderLineRepo) UpsertByOrderIDAndLineNo(ctx context.Context, n NewOrder
 	if err := n.Validate(); err != nil {
 		return OrderLine{}, wrapErr(err, "order_lines.UpsertByOrderIDAndLineNo", "order_lines")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrderLinesUpsertByOrderIDAndLineNo, n, argsNewOrderLine, scanOrderLine)
-	return v, wrapErr(err, "order_lines.UpsertByOrderIDAndLineNo", "order_lines")
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrderLinesUpsertByOrderIDAndLineNo, &n, argsNewOrderLine, scanOrderLine)
+	return *v, wrapErr(err, "order_lines.UpsertByOrderIDAndLineNo", "order_lines")
 }
 
 const sqlOrderLinesCreateIfAbsentByOrderIDAndLineNo = `-- name: order_lines.CreateIfAbsentByOrderIDAndLineNo
@@ -295,8 +295,8 @@ func (r *OrderLineRepo) CreateIfAbsentByOrderIDAndLineNo(ctx context.Context, n 
 	if err := n.Validate(); err != nil {
 		return OrderLine{}, false, wrapErr(err, "order_lines.CreateIfAbsentByOrderIDAndLineNo", "order_lines")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlOrderLinesCreateIfAbsentByOrderIDAndLineNo, n, argsNewOrderLine, scanOrderLine)
-	return v, created, wrapErr(err, "order_lines.CreateIfAbsentByOrderIDAndLineNo", "order_lines")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlOrderLinesCreateIfAbsentByOrderIDAndLineNo, &n, argsNewOrderLine, scanOrderLine)
+	return *v, created, wrapErr(err, "order_lines.CreateIfAbsentByOrderIDAndLineNo", "order_lines")
 }
 
 // OrderLineKey is the primary key of a row of table order_lines.
@@ -426,7 +426,7 @@ WHERE "order_id" = $1 ORDER BY "order_id", "line_no"`
 // ListByOrderID returns the rows of table order_lines whose order_id is orderID,
 // in primary key order.
 func (r *OrderLineRepo) ListByOrderID(ctx context.Context, orderID uuid.UUID) ([]OrderLine, error) {
-	items, err := runtime.Query(ctx, r.db, sqlOrderLinesListByOrderID, orderID, runtime.Arg, scanOrderLine, 0)
+	items, err := runtime.Query(ctx, r.db, sqlOrderLinesListByOrderID, &orderID, runtime.Arg, scanOrderLine, 0)
 	return items, wrapErr(err, "order_lines.ListByOrderID", "order_lines")
 }
 
@@ -456,7 +456,7 @@ WHERE "variant_id" = $1 ORDER BY "order_id", "line_no"`
 // ListByVariantID returns the rows of table order_lines whose variant_id is
 // variantID, in primary key order.
 func (r *OrderLineRepo) ListByVariantID(ctx context.Context, variantID uuid.UUID) ([]OrderLine, error) {
-	items, err := runtime.Query(ctx, r.db, sqlOrderLinesListByVariantID, variantID, runtime.Arg, scanOrderLine, 0)
+	items, err := runtime.Query(ctx, r.db, sqlOrderLinesListByVariantID, &variantID, runtime.Arg, scanOrderLine, 0)
 	return items, wrapErr(err, "order_lines.ListByVariantID", "order_lines")
 }
 

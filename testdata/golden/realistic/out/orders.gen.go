@@ -64,22 +64,22 @@ func NewOrderRepo(db runtime.DBTX) *OrderRepo {
 
 var (
 	// ErrOrderIDTaken matches a violation of the primary key (id).
-	ErrOrderIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "orders", "orders_pkey", "primary_key")
+	ErrOrderIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "orders", Constraint: "orders_pkey", Name: "primary_key"}
 	// ErrOrderCustomerIDNotFound matches a write whose customer_id names no row of
 	// customers.
-	ErrOrderCustomerIDNotFound = runtime.NewForeignKeySentinel("orders", "orders_customer_id_fkey", "customer_id.references", runtime.FKMissing)
+	ErrOrderCustomerIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "orders", Constraint: "orders_customer_id_fkey", Name: "customer_id.references", FK: runtime.FKMissing}
 	// ErrOrderShippingAddressIDNotFound matches a write whose shipping_address_id
 	// names no row of addresses.
-	ErrOrderShippingAddressIDNotFound = runtime.NewForeignKeySentinel("orders", "orders_shipping_address_id_fkey", "shipping_address_id.references", runtime.FKMissing)
+	ErrOrderShippingAddressIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "orders", Constraint: "orders_shipping_address_id_fkey", Name: "shipping_address_id.references", FK: runtime.FKMissing}
 	// ErrOrderReferencedByOrderLine matches a delete or key change of a row that rows
 	// of order_lines reference.
-	ErrOrderReferencedByOrderLine = runtime.NewForeignKeySentinel("order_lines", "order_lines_order_id_fkey", "order_id.references", runtime.FKReferenced)
+	ErrOrderReferencedByOrderLine = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "order_lines", Constraint: "order_lines_order_id_fkey", Name: "order_id.references", FK: runtime.FKReferenced}
 	// ErrOrderReferencedByShipment matches a delete or key change of a row that rows
 	// of shipments reference.
-	ErrOrderReferencedByShipment = runtime.NewForeignKeySentinel("shipments", "shipments_order_id_fkey", "order_id.references", runtime.FKReferenced)
+	ErrOrderReferencedByShipment = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "shipments", Constraint: "shipments_order_id_fkey", Name: "order_id.references", FK: runtime.FKReferenced}
 	// ErrOrderReferencedByReturn matches a delete or key change of a row that rows of
 	// returns reference.
-	ErrOrderReferencedByReturn = runtime.NewForeignKeySentinel("returns", "returns_order_id_fkey", "order_id.references", runtime.FKReferenced)
+	ErrOrderReferencedByReturn = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "returns", Constraint: "returns_order_id_fkey", Name: "order_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table orders (see runtime.Validator).
@@ -163,8 +163,8 @@ func (r *OrderRepo) Create(ctx context.Context, n NewOrder) (Order, error) {
 	if err := n.Validate(); err != nil {
 		return Order{}, wrapErr(err, "orders.Create", "orders")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrdersCreate, n, argsNewOrder, scanOrder)
-	return v, wrapParamsErr(err, "orders.Create", "orders", []string{"id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrdersCreate, &n, argsNewOrder, scanOrder)
+	return *v, wrapParamsErr(err, "orders.Create", "orders", []string{"id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes"})
 }
 
 const sqlOrdersFindByID = `-- name: orders.FindByID replica=ok
@@ -174,8 +174,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table orders with the given id, or
 // runtime.ErrNotFound.
 func (r *OrderRepo) FindByID(ctx context.Context, id uuid.UUID) (Order, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrdersFindByID, id, runtime.Arg, scanOrder)
-	return v, wrapErr(err, "orders.FindByID", "orders")
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrdersFindByID, &id, runtime.Arg, scanOrder)
+	return *v, wrapErr(err, "orders.FindByID", "orders")
 }
 
 const sqlOrdersFindAll = `-- name: orders.FindAll replica=ok
@@ -235,8 +235,8 @@ func (r *OrderRepo) Update(ctx context.Context, id uuid.UUID, u OrderUpdate) (Or
 	if err := u.Validate(); err != nil {
 		return Order{}, wrapErr(err, "orders.Update", "orders")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateOrders, id, runtime.Arg, u, argsOrderUpdate, scanOrder)
-	return v, wrapParamsErr(err, "orders.Update", "orders", []string{"id", "customer_id", "status", "currency", "total", "shipping_address_id", "shipping_address_id", "placed_at", "placed_at", "notes", "notes"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateOrders, &id, runtime.Arg, &u, argsOrderUpdate, scanOrder)
+	return *v, wrapParamsErr(err, "orders.Update", "orders", []string{"id", "customer_id", "status", "currency", "total", "shipping_address_id", "shipping_address_id", "placed_at", "placed_at", "notes", "notes"})
 }
 
 const sqlOrdersDelete = `-- name: orders.Delete
@@ -245,7 +245,7 @@ DELETE FROM "orders" WHERE "id" = $1`
 // Delete removes the row of table orders with the given id and reports whether
 // there was one.
 func (r *OrderRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlOrdersDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlOrdersDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "orders.Delete", "orders")
 }
 
@@ -268,7 +268,7 @@ func (r *OrderRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Order, er
 	if len(ids) == 0 {
 		return []Order{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlOrdersFindByIDs, ids, runtime.Arg, scanOrder, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlOrdersFindByIDs, &ids, runtime.Arg, scanOrder, len(ids))
 	return items, wrapErr(err, "orders.FindByIDs", "orders")
 }
 
@@ -398,7 +398,7 @@ WHERE "customer_id" = $1 ORDER BY "id"`
 // ListByCustomerID returns the rows of table orders whose customer_id is
 // customerID, in primary key order.
 func (r *OrderRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID) ([]Order, error) {
-	items, err := runtime.Query(ctx, r.db, sqlOrdersListByCustomerID, customerID, runtime.Arg, scanOrder, 0)
+	items, err := runtime.Query(ctx, r.db, sqlOrdersListByCustomerID, &customerID, runtime.Arg, scanOrder, 0)
 	return items, wrapErr(err, "orders.ListByCustomerID", "orders")
 }
 
@@ -428,7 +428,7 @@ WHERE "shipping_address_id" = $1 ORDER BY "id"`
 // ListByShippingAddressID returns the rows of table orders whose
 // shipping_address_id is shippingAddressID, in primary key order.
 func (r *OrderRepo) ListByShippingAddressID(ctx context.Context, shippingAddressID int64) ([]Order, error) {
-	items, err := runtime.Query(ctx, r.db, sqlOrdersListByShippingAddressID, shippingAddressID, runtime.Arg, scanOrder, 0)
+	items, err := runtime.Query(ctx, r.db, sqlOrdersListByShippingAddressID, &shippingAddressID, runtime.Arg, scanOrder, 0)
 	return items, wrapErr(err, "orders.ListByShippingAddressID", "orders")
 }
 

@@ -59,36 +59,36 @@ func NewOrganizationRepo(db runtime.DBTX) *OrganizationRepo {
 
 var (
 	// ErrOrganizationIDTaken matches a violation of the primary key (id).
-	ErrOrganizationIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "organizations", "organizations_pkey", "primary_key")
+	ErrOrganizationIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "organizations", Constraint: "organizations_pkey", Name: "primary_key"}
 	// ErrOrganizationSlugTaken matches a violation of the unique column slug.
-	ErrOrganizationSlugTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "organizations", "organizations_slug_key", "slug.unique")
+	ErrOrganizationSlugTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "organizations", Constraint: "organizations_slug_key", Name: "slug.unique"}
 	// ErrOrganizationSlugCheck matches a violation of the check of column slug (slug ~
 	// '^[a-z0-9-]+$').
-	ErrOrganizationSlugCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "organizations", "organizations_slug_check", "slug.check")
+	ErrOrganizationSlugCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "organizations", Constraint: "organizations_slug_check", Name: "slug.check"}
 	// ErrOrganizationPlanIDNotFound matches a write whose plan_id names no row of
 	// plans.
-	ErrOrganizationPlanIDNotFound = runtime.NewForeignKeySentinel("organizations", "organizations_plan_id_fkey", "plan_id.references", runtime.FKMissing)
+	ErrOrganizationPlanIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "organizations", Constraint: "organizations_plan_id_fkey", Name: "plan_id.references", FK: runtime.FKMissing}
 	// ErrOrganizationReferencedBySubscription matches a delete or key change of a row
 	// that rows of subscriptions reference.
-	ErrOrganizationReferencedBySubscription = runtime.NewForeignKeySentinel("subscriptions", "subscriptions_organization_id_fkey", "organization_id.references", runtime.FKReferenced)
+	ErrOrganizationReferencedBySubscription = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "subscriptions", Constraint: "subscriptions_organization_id_fkey", Name: "organization_id.references", FK: runtime.FKReferenced}
 	// ErrOrganizationReferencedByInvoice matches a delete or key change of a row that
 	// rows of invoices reference.
-	ErrOrganizationReferencedByInvoice = runtime.NewForeignKeySentinel("invoices", "invoices_organization_id_fkey", "organization_id.references", runtime.FKReferenced)
+	ErrOrganizationReferencedByInvoice = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "invoices", Constraint: "invoices_organization_id_fkey", Name: "organization_id.references", FK: runtime.FKReferenced}
 	// ErrOrganizationReferencedByMembership matches a delete or key change of a row
 	// that rows of memberships reference.
-	ErrOrganizationReferencedByMembership = runtime.NewForeignKeySentinel("memberships", "memberships_organization_id_fkey", "organization_id.references", runtime.FKReferenced)
+	ErrOrganizationReferencedByMembership = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "memberships", Constraint: "memberships_organization_id_fkey", Name: "organization_id.references", FK: runtime.FKReferenced}
 	// ErrOrganizationReferencedByAPIKey matches a delete or key change of a row that
 	// rows of api_keys reference.
-	ErrOrganizationReferencedByAPIKey = runtime.NewForeignKeySentinel("api_keys", "api_keys_organization_id_fkey", "organization_id.references", runtime.FKReferenced)
+	ErrOrganizationReferencedByAPIKey = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "api_keys", Constraint: "api_keys_organization_id_fkey", Name: "organization_id.references", FK: runtime.FKReferenced}
 	// ErrOrganizationReferencedByWebhook matches a delete or key change of a row that
 	// rows of webhooks reference.
-	ErrOrganizationReferencedByWebhook = runtime.NewForeignKeySentinel("webhooks", "webhooks_organization_id_fkey", "organization_id.references", runtime.FKReferenced)
+	ErrOrganizationReferencedByWebhook = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "webhooks", Constraint: "webhooks_organization_id_fkey", Name: "organization_id.references", FK: runtime.FKReferenced}
 	// ErrOrganizationReferencedBySetting matches a delete or key change of a row that
 	// rows of settings reference.
-	ErrOrganizationReferencedBySetting = runtime.NewForeignKeySentinel("settings", "settings_organization_id_fkey", "organization_id.references", runtime.FKReferenced)
+	ErrOrganizationReferencedBySetting = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "settings", Constraint: "settings_organization_id_fkey", Name: "organization_id.references", FK: runtime.FKReferenced}
 	// ErrOrganizationReferencedByCustomer matches a delete or key change of a row that
 	// rows of customers reference.
-	ErrOrganizationReferencedByCustomer = runtime.NewForeignKeySentinel("customers", "customers_organization_id_fkey", "organization_id.references", runtime.FKReferenced)
+	ErrOrganizationReferencedByCustomer = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "customers", Constraint: "customers_organization_id_fkey", Name: "organization_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table organizations (see
@@ -160,8 +160,8 @@ func (r *OrganizationRepo) Create(ctx context.Context, n NewOrganization) (Organ
 	if err := n.Validate(); err != nil {
 		return Organization{}, wrapErr(err, "organizations.Create", "organizations")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrganizationsCreate, n, argsNewOrganization, scanOrganization)
-	return v, wrapParamsErr(err, "organizations.Create", "organizations", []string{"id", "slug", "name", "plan_id", "settings"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrganizationsCreate, &n, argsNewOrganization, scanOrganization)
+	return *v, wrapParamsErr(err, "organizations.Create", "organizations", []string{"id", "slug", "name", "plan_id", "settings"})
 }
 
 const sqlOrganizationsFindByID = `-- name: organizations.FindByID replica=ok
@@ -171,8 +171,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table organizations with the given id, or
 // runtime.ErrNotFound.
 func (r *OrganizationRepo) FindByID(ctx context.Context, id uuid.UUID) (Organization, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrganizationsFindByID, id, runtime.Arg, scanOrganization)
-	return v, wrapErr(err, "organizations.FindByID", "organizations")
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrganizationsFindByID, &id, runtime.Arg, scanOrganization)
+	return *v, wrapErr(err, "organizations.FindByID", "organizations")
 }
 
 const sqlOrganizationsFindAll = `-- name: organizations.FindAll replica=ok
@@ -234,8 +234,8 @@ func (r *OrganizationRepo) Update(ctx context.Context, id uuid.UUID, u Organizat
 	if err := u.Validate(); err != nil {
 		return Organization{}, wrapErr(err, "organizations.Update", "organizations")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateOrganizations, id, runtime.Arg, u, argsOrganizationUpdate, scanOrganization)
-	return v, wrapParamsErr(err, "organizations.Update", "organizations", []string{"id", "slug", "name", "plan_id", "plan_id", "settings"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateOrganizations, &id, runtime.Arg, &u, argsOrganizationUpdate, scanOrganization)
+	return *v, wrapParamsErr(err, "organizations.Update", "organizations", []string{"id", "slug", "name", "plan_id", "plan_id", "settings"})
 }
 
 const sqlOrganizationsDelete = `-- name: organizations.Delete
@@ -244,7 +244,7 @@ DELETE FROM "organizations" WHERE "id" = $1`
 // Delete removes the row of table organizations with the given id and reports
 // whether there was one.
 func (r *OrganizationRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlOrganizationsDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlOrganizationsDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "organizations.Delete", "organizations")
 }
 
@@ -267,7 +267,7 @@ func (r *OrganizationRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Or
 	if len(ids) == 0 {
 		return []Organization{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlOrganizationsFindByIDs, ids, runtime.Arg, scanOrganization, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlOrganizationsFindByIDs, &ids, runtime.Arg, scanOrganization, len(ids))
 	return items, wrapErr(err, "organizations.FindByIDs", "organizations")
 }
 
@@ -333,8 +333,8 @@ func (r *OrganizationRepo) UpsertBySlug(ctx context.Context, n NewOrganization) 
 	if err := n.Validate(); err != nil {
 		return Organization{}, wrapErr(err, "organizations.UpsertBySlug", "organizations")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrganizationsUpsertBySlug, n, argsNewOrganization, scanOrganization)
-	return v, wrapErr(err, "organizations.UpsertBySlug", "organizations")
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrganizationsUpsertBySlug, &n, argsNewOrganization, scanOrganization)
+	return *v, wrapErr(err, "organizations.UpsertBySlug", "organizations")
 }
 
 const sqlOrganizationsCreateIfAbsentBySlug = `-- name: organizations.CreateIfAbsentBySlug
@@ -358,8 +358,8 @@ func (r *OrganizationRepo) CreateIfAbsentBySlug(ctx context.Context, n NewOrgani
 	if err := n.Validate(); err != nil {
 		return Organization{}, false, wrapErr(err, "organizations.CreateIfAbsentBySlug", "organizations")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlOrganizationsCreateIfAbsentBySlug, n, argsNewOrganization, scanOrganization)
-	return v, created, wrapErr(err, "organizations.CreateIfAbsentBySlug", "organizations")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlOrganizationsCreateIfAbsentBySlug, &n, argsNewOrganization, scanOrganization)
+	return *v, created, wrapErr(err, "organizations.CreateIfAbsentBySlug", "organizations")
 }
 
 // OrganizationKeyedUpdate is one row's key and changes for UpdateMany.
@@ -475,7 +475,7 @@ WHERE "plan_id" = $1 ORDER BY "id"`
 // ListByPlanID returns the rows of table organizations whose plan_id is planID, in
 // primary key order.
 func (r *OrganizationRepo) ListByPlanID(ctx context.Context, planID uuid.UUID) ([]Organization, error) {
-	items, err := runtime.Query(ctx, r.db, sqlOrganizationsListByPlanID, planID, runtime.Arg, scanOrganization, 0)
+	items, err := runtime.Query(ctx, r.db, sqlOrganizationsListByPlanID, &planID, runtime.Arg, scanOrganization, 0)
 	return items, wrapErr(err, "organizations.ListByPlanID", "organizations")
 }
 

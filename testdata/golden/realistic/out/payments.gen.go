@@ -60,16 +60,16 @@ func NewPaymentRepo(db runtime.DBTX) *PaymentRepo {
 
 var (
 	// ErrPaymentIDTaken matches a violation of the primary key (id).
-	ErrPaymentIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "payments", "payments_pkey", "primary_key")
+	ErrPaymentIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "payments", Constraint: "payments_pkey", Name: "primary_key"}
 	// ErrPaymentAmountCheck matches a violation of the check of column amount (amount
 	// > 0).
-	ErrPaymentAmountCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "payments", "payments_amount_check", "amount.check")
+	ErrPaymentAmountCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "payments", Constraint: "payments_amount_check", Name: "amount.check"}
 	// ErrPaymentInvoiceIDNotFound matches a write whose invoice_id names no row of
 	// invoices.
-	ErrPaymentInvoiceIDNotFound = runtime.NewForeignKeySentinel("payments", "payments_invoice_id_fkey", "invoice_id.references", runtime.FKMissing)
+	ErrPaymentInvoiceIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "payments", Constraint: "payments_invoice_id_fkey", Name: "invoice_id.references", FK: runtime.FKMissing}
 	// ErrPaymentReferencedByRefund matches a delete or key change of a row that rows
 	// of refunds reference.
-	ErrPaymentReferencedByRefund = runtime.NewForeignKeySentinel("refunds", "refunds_payment_id_fkey", "payment_id.references", runtime.FKReferenced)
+	ErrPaymentReferencedByRefund = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "refunds", Constraint: "refunds_payment_id_fkey", Name: "payment_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table payments (see runtime.Validator).
@@ -139,8 +139,8 @@ func (r *PaymentRepo) Create(ctx context.Context, n NewPayment) (Payment, error)
 	if err := n.Validate(); err != nil {
 		return Payment{}, wrapErr(err, "payments.Create", "payments")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlPaymentsCreate, n, argsNewPayment, scanPayment)
-	return v, wrapParamsErr(err, "payments.Create", "payments", []string{"id", "invoice_id", "method", "amount", "received_at", "reference", "raw"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlPaymentsCreate, &n, argsNewPayment, scanPayment)
+	return *v, wrapParamsErr(err, "payments.Create", "payments", []string{"id", "invoice_id", "method", "amount", "received_at", "reference", "raw"})
 }
 
 const sqlPaymentsFindByID = `-- name: payments.FindByID replica=ok
@@ -150,8 +150,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table payments with the given id, or
 // runtime.ErrNotFound.
 func (r *PaymentRepo) FindByID(ctx context.Context, id uuid.UUID) (Payment, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlPaymentsFindByID, id, runtime.Arg, scanPayment)
-	return v, wrapErr(err, "payments.FindByID", "payments")
+	v, err := runtime.QueryOne(ctx, r.db, sqlPaymentsFindByID, &id, runtime.Arg, scanPayment)
+	return *v, wrapErr(err, "payments.FindByID", "payments")
 }
 
 const sqlPaymentsFindAll = `-- name: payments.FindAll replica=ok
@@ -210,8 +210,8 @@ func (r *PaymentRepo) Update(ctx context.Context, id uuid.UUID, u PaymentUpdate)
 	if err := u.Validate(); err != nil {
 		return Payment{}, wrapErr(err, "payments.Update", "payments")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updatePayments, id, runtime.Arg, u, argsPaymentUpdate, scanPayment)
-	return v, wrapParamsErr(err, "payments.Update", "payments", []string{"id", "invoice_id", "method", "amount", "received_at", "reference", "reference", "raw", "raw"})
+	v, err := runtime.UpdateOne(ctx, r.db, updatePayments, &id, runtime.Arg, &u, argsPaymentUpdate, scanPayment)
+	return *v, wrapParamsErr(err, "payments.Update", "payments", []string{"id", "invoice_id", "method", "amount", "received_at", "reference", "reference", "raw", "raw"})
 }
 
 const sqlPaymentsDelete = `-- name: payments.Delete
@@ -220,7 +220,7 @@ DELETE FROM "payments" WHERE "id" = $1`
 // Delete removes the row of table payments with the given id and reports whether
 // there was one.
 func (r *PaymentRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlPaymentsDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlPaymentsDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "payments.Delete", "payments")
 }
 
@@ -243,7 +243,7 @@ func (r *PaymentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Payment
 	if len(ids) == 0 {
 		return []Payment{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlPaymentsFindByIDs, ids, runtime.Arg, scanPayment, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlPaymentsFindByIDs, &ids, runtime.Arg, scanPayment, len(ids))
 	return items, wrapErr(err, "payments.FindByIDs", "payments")
 }
 
@@ -370,7 +370,7 @@ WHERE "invoice_id" = $1 ORDER BY "id"`
 // ListByInvoiceID returns the rows of table payments whose invoice_id is
 // invoiceID, in primary key order.
 func (r *PaymentRepo) ListByInvoiceID(ctx context.Context, invoiceID uuid.UUID) ([]Payment, error) {
-	items, err := runtime.Query(ctx, r.db, sqlPaymentsListByInvoiceID, invoiceID, runtime.Arg, scanPayment, 0)
+	items, err := runtime.Query(ctx, r.db, sqlPaymentsListByInvoiceID, &invoiceID, runtime.Arg, scanPayment, 0)
 	return items, wrapErr(err, "payments.ListByInvoiceID", "payments")
 }
 

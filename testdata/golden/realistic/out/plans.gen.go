@@ -65,17 +65,17 @@ func NewPlanRepo(db runtime.DBTX) *PlanRepo {
 
 var (
 	// ErrPlanIDTaken matches a violation of the primary key (id).
-	ErrPlanIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "plans", "plans_pkey", "primary_key")
+	ErrPlanIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "plans", Constraint: "plans_pkey", Name: "primary_key"}
 	// ErrPlanCodeTaken matches a violation of the unique column code.
-	ErrPlanCodeTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "plans", "plans_code_key", "code.unique")
+	ErrPlanCodeTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "plans", Constraint: "plans_code_key", Name: "code.unique"}
 	// ErrPlanPriceCheck matches a violation of the check of column price (price >= 0).
-	ErrPlanPriceCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "plans", "plans_price_check", "price.check")
+	ErrPlanPriceCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "plans", Constraint: "plans_price_check", Name: "price.check"}
 	// ErrPlanReferencedBySubscription matches a delete or key change of a row that
 	// rows of subscriptions reference.
-	ErrPlanReferencedBySubscription = runtime.NewForeignKeySentinel("subscriptions", "subscriptions_plan_id_fkey", "plan_id.references", runtime.FKReferenced)
+	ErrPlanReferencedBySubscription = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "subscriptions", Constraint: "subscriptions_plan_id_fkey", Name: "plan_id.references", FK: runtime.FKReferenced}
 	// ErrPlanReferencedByOrganization matches a delete or key change of a row that
 	// rows of organizations reference.
-	ErrPlanReferencedByOrganization = runtime.NewForeignKeySentinel("organizations", "organizations_plan_id_fkey", "plan_id.references", runtime.FKReferenced)
+	ErrPlanReferencedByOrganization = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "organizations", Constraint: "organizations_plan_id_fkey", Name: "plan_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table plans (see runtime.Validator).
@@ -169,8 +169,8 @@ func (r *PlanRepo) Create(ctx context.Context, n NewPlan) (Plan, error) {
 	if err := n.Validate(); err != nil {
 		return Plan{}, wrapErr(err, "plans.Create", "plans")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlPlansCreate, n, argsNewPlan, scanPlan)
-	return v, wrapParamsErr(err, "plans.Create", "plans", []string{"id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlPlansCreate, &n, argsNewPlan, scanPlan)
+	return *v, wrapParamsErr(err, "plans.Create", "plans", []string{"id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active"})
 }
 
 const sqlPlansFindByID = `-- name: plans.FindByID replica=ok
@@ -180,8 +180,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table plans with the given id, or
 // runtime.ErrNotFound.
 func (r *PlanRepo) FindByID(ctx context.Context, id uuid.UUID) (Plan, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlPlansFindByID, id, runtime.Arg, scanPlan)
-	return v, wrapErr(err, "plans.FindByID", "plans")
+	v, err := runtime.QueryOne(ctx, r.db, sqlPlansFindByID, &id, runtime.Arg, scanPlan)
+	return *v, wrapErr(err, "plans.FindByID", "plans")
 }
 
 const sqlPlansFindAll = `-- name: plans.FindAll replica=ok
@@ -238,8 +238,8 @@ func (r *PlanRepo) Update(ctx context.Context, id uuid.UUID, u PlanUpdate) (Plan
 	if err := u.Validate(); err != nil {
 		return Plan{}, wrapErr(err, "plans.Update", "plans")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updatePlans, id, runtime.Arg, u, argsPlanUpdate, scanPlan)
-	return v, wrapParamsErr(err, "plans.Update", "plans", []string{"id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active"})
+	v, err := runtime.UpdateOne(ctx, r.db, updatePlans, &id, runtime.Arg, &u, argsPlanUpdate, scanPlan)
+	return *v, wrapParamsErr(err, "plans.Update", "plans", []string{"id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active"})
 }
 
 const sqlPlansDelete = `-- name: plans.Delete
@@ -248,7 +248,7 @@ DELETE FROM "plans" WHERE "id" = $1`
 // Delete removes the row of table plans with the given id and reports whether
 // there was one.
 func (r *PlanRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlPlansDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlPlansDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "plans.Delete", "plans")
 }
 
@@ -271,7 +271,7 @@ func (r *PlanRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Plan, erro
 	if len(ids) == 0 {
 		return []Plan{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlPlansFindByIDs, ids, runtime.Arg, scanPlan, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlPlansFindByIDs, &ids, runtime.Arg, scanPlan, len(ids))
 	return items, wrapErr(err, "plans.FindByIDs", "plans")
 }
 
@@ -343,8 +343,8 @@ func (r *PlanRepo) UpsertByCode(ctx context.Context, n NewPlan) (Plan, error) {
 	if err := n.Validate(); err != nil {
 		return Plan{}, wrapErr(err, "plans.UpsertByCode", "plans")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlPlansUpsertByCode, n, argsNewPlan, scanPlan)
-	return v, wrapErr(err, "plans.UpsertByCode", "plans")
+	v, err := runtime.QueryOne(ctx, r.db, sqlPlansUpsertByCode, &n, argsNewPlan, scanPlan)
+	return *v, wrapErr(err, "plans.UpsertByCode", "plans")
 }
 
 const sqlPlansCreateIfAbsentByCode = `-- name: plans.CreateIfAbsentByCode
@@ -368,8 +368,8 @@ func (r *PlanRepo) CreateIfAbsentByCode(ctx context.Context, n NewPlan) (Plan, b
 	if err := n.Validate(); err != nil {
 		return Plan{}, false, wrapErr(err, "plans.CreateIfAbsentByCode", "plans")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlPlansCreateIfAbsentByCode, n, argsNewPlan, scanPlan)
-	return v, created, wrapErr(err, "plans.CreateIfAbsentByCode", "plans")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlPlansCreateIfAbsentByCode, &n, argsNewPlan, scanPlan)
+	return *v, created, wrapErr(err, "plans.CreateIfAbsentByCode", "plans")
 }
 
 // PlanKeyedUpdate is one row's key and changes for UpdateMany.

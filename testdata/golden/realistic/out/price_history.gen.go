@@ -50,10 +50,10 @@ func NewPriceHistoryRepo(db runtime.DBTX) *PriceHistoryRepo {
 
 var (
 	// ErrPriceHistoryIDTaken matches a violation of the primary key (id).
-	ErrPriceHistoryIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "price_history", "price_history_pkey", "primary_key")
+	ErrPriceHistoryIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "price_history", Constraint: "price_history_pkey", Name: "primary_key"}
 	// ErrPriceHistoryVariantIDNotFound matches a write whose variant_id names no row
 	// of product_variants.
-	ErrPriceHistoryVariantIDNotFound = runtime.NewForeignKeySentinel("price_history", "price_history_variant_id_fkey", "variant_id.references", runtime.FKMissing)
+	ErrPriceHistoryVariantIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "price_history", Constraint: "price_history_variant_id_fkey", Name: "variant_id.references", FK: runtime.FKMissing}
 )
 
 // Validate checks n against the columns of table price_history (see
@@ -110,8 +110,8 @@ func (r *PriceHistoryRepo) Create(ctx context.Context, n NewPriceHistory) (Price
 	if err := n.Validate(); err != nil {
 		return PriceHistory{}, wrapErr(err, "price_history.Create", "price_history")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlPriceHistoryCreate, n, argsNewPriceHistory, scanPriceHistory)
-	return v, wrapParamsErr(err, "price_history.Create", "price_history", []string{"variant_id", "price", "valid_from"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlPriceHistoryCreate, &n, argsNewPriceHistory, scanPriceHistory)
+	return *v, wrapParamsErr(err, "price_history.Create", "price_history", []string{"variant_id", "price", "valid_from"})
 }
 
 const sqlPriceHistoryFindByID = `-- name: price_history.FindByID replica=ok
@@ -121,8 +121,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table price_history with the given id, or
 // runtime.ErrNotFound.
 func (r *PriceHistoryRepo) FindByID(ctx context.Context, id int64) (PriceHistory, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlPriceHistoryFindByID, id, runtime.Arg, scanPriceHistory)
-	return v, wrapErr(err, "price_history.FindByID", "price_history")
+	v, err := runtime.QueryOne(ctx, r.db, sqlPriceHistoryFindByID, &id, runtime.Arg, scanPriceHistory)
+	return *v, wrapErr(err, "price_history.FindByID", "price_history")
 }
 
 const sqlPriceHistoryFindAll = `-- name: price_history.FindAll replica=ok
@@ -181,8 +181,8 @@ func (r *PriceHistoryRepo) Update(ctx context.Context, id int64, u PriceHistoryU
 	if err := u.Validate(); err != nil {
 		return PriceHistory{}, wrapErr(err, "price_history.Update", "price_history")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updatePriceHistory, id, runtime.Arg, u, argsPriceHistoryUpdate, scanPriceHistory)
-	return v, wrapParamsErr(err, "price_history.Update", "price_history", []string{"id", "variant_id", "price", "valid_from"})
+	v, err := runtime.UpdateOne(ctx, r.db, updatePriceHistory, &id, runtime.Arg, &u, argsPriceHistoryUpdate, scanPriceHistory)
+	return *v, wrapParamsErr(err, "price_history.Update", "price_history", []string{"id", "variant_id", "price", "valid_from"})
 }
 
 const sqlPriceHistoryDelete = `-- name: price_history.Delete
@@ -191,7 +191,7 @@ DELETE FROM "price_history" WHERE "id" = $1`
 // Delete removes the row of table price_history with the given id and reports
 // whether there was one.
 func (r *PriceHistoryRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlPriceHistoryDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlPriceHistoryDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "price_history.Delete", "price_history")
 }
 
@@ -214,7 +214,7 @@ func (r *PriceHistoryRepo) FindByIDs(ctx context.Context, ids []int64) ([]PriceH
 	if len(ids) == 0 {
 		return []PriceHistory{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlPriceHistoryFindByIDs, ids, runtime.Arg, scanPriceHistory, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlPriceHistoryFindByIDs, &ids, runtime.Arg, scanPriceHistory, len(ids))
 	return items, wrapErr(err, "price_history.FindByIDs", "price_history")
 }
 
@@ -332,7 +332,7 @@ WHERE "variant_id" = $1 ORDER BY "id"`
 // ListByVariantID returns the rows of table price_history whose variant_id is
 // variantID, in primary key order.
 func (r *PriceHistoryRepo) ListByVariantID(ctx context.Context, variantID uuid.UUID) ([]PriceHistory, error) {
-	items, err := runtime.Query(ctx, r.db, sqlPriceHistoryListByVariantID, variantID, runtime.Arg, scanPriceHistory, 0)
+	items, err := runtime.Query(ctx, r.db, sqlPriceHistoryListByVariantID, &variantID, runtime.Arg, scanPriceHistory, 0)
 	return items, wrapErr(err, "price_history.ListByVariantID", "price_history")
 }
 

@@ -58,24 +58,24 @@ func NewProductVariantRepo(db runtime.DBTX) *ProductVariantRepo {
 
 var (
 	// ErrProductVariantIDTaken matches a violation of the primary key (id).
-	ErrProductVariantIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "product_variants", "product_variants_pkey", "primary_key")
+	ErrProductVariantIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "product_variants", Constraint: "product_variants_pkey", Name: "primary_key"}
 	// ErrProductVariantSKUTaken matches a violation of the unique column sku.
-	ErrProductVariantSKUTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "product_variants", "product_variants_sku_key", "sku.unique")
+	ErrProductVariantSKUTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "product_variants", Constraint: "product_variants_sku_key", Name: "sku.unique"}
 	// ErrProductVariantPriceCheck matches a violation of the check of column price
 	// (price >= 0).
-	ErrProductVariantPriceCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "product_variants", "product_variants_price_check", "price.check")
+	ErrProductVariantPriceCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "product_variants", Constraint: "product_variants_price_check", Name: "price.check"}
 	// ErrProductVariantProductIDNotFound matches a write whose product_id names no row
 	// of products.
-	ErrProductVariantProductIDNotFound = runtime.NewForeignKeySentinel("product_variants", "product_variants_product_id_fkey", "product_id.references", runtime.FKMissing)
+	ErrProductVariantProductIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "product_variants", Constraint: "product_variants_product_id_fkey", Name: "product_id.references", FK: runtime.FKMissing}
 	// ErrProductVariantReferencedByInventory matches a delete or key change of a row
 	// that rows of inventory reference.
-	ErrProductVariantReferencedByInventory = runtime.NewForeignKeySentinel("inventory", "inventory_variant_id_fkey", "variant_id.references", runtime.FKReferenced)
+	ErrProductVariantReferencedByInventory = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "inventory", Constraint: "inventory_variant_id_fkey", Name: "variant_id.references", FK: runtime.FKReferenced}
 	// ErrProductVariantReferencedByPriceHistory matches a delete or key change of a
 	// row that rows of price_history reference.
-	ErrProductVariantReferencedByPriceHistory = runtime.NewForeignKeySentinel("price_history", "price_history_variant_id_fkey", "variant_id.references", runtime.FKReferenced)
+	ErrProductVariantReferencedByPriceHistory = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "price_history", Constraint: "price_history_variant_id_fkey", Name: "variant_id.references", FK: runtime.FKReferenced}
 	// ErrProductVariantReferencedByOrderLine matches a delete or key change of a row
 	// that rows of order_lines reference.
-	ErrProductVariantReferencedByOrderLine = runtime.NewForeignKeySentinel("order_lines", "order_lines_variant_id_fkey", "variant_id.references", runtime.FKReferenced)
+	ErrProductVariantReferencedByOrderLine = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "order_lines", Constraint: "order_lines_variant_id_fkey", Name: "variant_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table product_variants (see
@@ -148,8 +148,8 @@ func (r *ProductVariantRepo) Create(ctx context.Context, n NewProductVariant) (P
 	if err := n.Validate(); err != nil {
 		return ProductVariant{}, wrapErr(err, "product_variants.Create", "product_variants")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlProductVariantsCreate, n, argsNewProductVariant, scanProductVariant)
-	return v, wrapParamsErr(err, "product_variants.Create", "product_variants", []string{"id", "product_id", "sku", "price", "weight_g", "options"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlProductVariantsCreate, &n, argsNewProductVariant, scanProductVariant)
+	return *v, wrapParamsErr(err, "product_variants.Create", "product_variants", []string{"id", "product_id", "sku", "price", "weight_g", "options"})
 }
 
 const sqlProductVariantsFindByID = `-- name: product_variants.FindByID replica=ok
@@ -159,8 +159,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table product_variants with the given id, or
 // runtime.ErrNotFound.
 func (r *ProductVariantRepo) FindByID(ctx context.Context, id uuid.UUID) (ProductVariant, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlProductVariantsFindByID, id, runtime.Arg, scanProductVariant)
-	return v, wrapErr(err, "product_variants.FindByID", "product_variants")
+	v, err := runtime.QueryOne(ctx, r.db, sqlProductVariantsFindByID, &id, runtime.Arg, scanProductVariant)
+	return *v, wrapErr(err, "product_variants.FindByID", "product_variants")
 }
 
 const sqlProductVariantsFindAll = `-- name: product_variants.FindAll replica=ok
@@ -220,8 +220,8 @@ func (r *ProductVariantRepo) Update(ctx context.Context, id uuid.UUID, u Product
 	if err := u.Validate(); err != nil {
 		return ProductVariant{}, wrapErr(err, "product_variants.Update", "product_variants")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateProductVariants, id, runtime.Arg, u, argsProductVariantUpdate, scanProductVariant)
-	return v, wrapParamsErr(err, "product_variants.Update", "product_variants", []string{"id", "product_id", "sku", "price", "weight_g", "weight_g", "options"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateProductVariants, &id, runtime.Arg, &u, argsProductVariantUpdate, scanProductVariant)
+	return *v, wrapParamsErr(err, "product_variants.Update", "product_variants", []string{"id", "product_id", "sku", "price", "weight_g", "weight_g", "options"})
 }
 
 const sqlProductVariantsDelete = `-- name: product_variants.Delete
@@ -230,7 +230,7 @@ DELETE FROM "product_variants" WHERE "id" = $1`
 // Delete removes the row of table product_variants with the given id and reports
 // whether there was one.
 func (r *ProductVariantRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlProductVariantsDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlProductVariantsDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "product_variants.Delete", "product_variants")
 }
 
@@ -253,7 +253,7 @@ func (r *ProductVariantRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]
 	if len(ids) == 0 {
 		return []ProductVariant{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlProductVariantsFindByIDs, ids, runtime.Arg, scanProductVariant, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlProductVariantsFindByIDs, &ids, runtime.Arg, scanProductVariant, len(ids))
 	return items, wrapErr(err, "product_variants.FindByIDs", "product_variants")
 }
 
@@ -319,8 +319,8 @@ func (r *ProductVariantRepo) UpsertBySKU(ctx context.Context, n NewProductVarian
 	if err := n.Validate(); err != nil {
 		return ProductVariant{}, wrapErr(err, "product_variants.UpsertBySKU", "product_variants")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlProductVariantsUpsertBySKU, n, argsNewProductVariant, scanProductVariant)
-	return v, wrapErr(err, "product_variants.UpsertBySKU", "product_variants")
+	v, err := runtime.QueryOne(ctx, r.db, sqlProductVariantsUpsertBySKU, &n, argsNewProductVariant, scanProductVariant)
+	return *v, wrapErr(err, "product_variants.UpsertBySKU", "product_variants")
 }
 
 const sqlProductVariantsCreateIfAbsentBySKU = `-- name: product_variants.CreateIfAbsentBySKU
@@ -344,8 +344,8 @@ func (r *ProductVariantRepo) CreateIfAbsentBySKU(ctx context.Context, n NewProdu
 	if err := n.Validate(); err != nil {
 		return ProductVariant{}, false, wrapErr(err, "product_variants.CreateIfAbsentBySKU", "product_variants")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlProductVariantsCreateIfAbsentBySKU, n, argsNewProductVariant, scanProductVariant)
-	return v, created, wrapErr(err, "product_variants.CreateIfAbsentBySKU", "product_variants")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlProductVariantsCreateIfAbsentBySKU, &n, argsNewProductVariant, scanProductVariant)
+	return *v, created, wrapErr(err, "product_variants.CreateIfAbsentBySKU", "product_variants")
 }
 
 // ProductVariantKeyedUpdate is one row's key and changes for UpdateMany.
@@ -463,7 +463,7 @@ WHERE "product_id" = $1 ORDER BY "id"`
 // ListByProductID returns the rows of table product_variants whose product_id is
 // productID, in primary key order.
 func (r *ProductVariantRepo) ListByProductID(ctx context.Context, productID uuid.UUID) ([]ProductVariant, error) {
-	items, err := runtime.Query(ctx, r.db, sqlProductVariantsListByProductID, productID, runtime.Arg, scanProductVariant, 0)
+	items, err := runtime.Query(ctx, r.db, sqlProductVariantsListByProductID, &productID, runtime.Arg, scanProductVariant, 0)
 	return items, wrapErr(err, "product_variants.ListByProductID", "product_variants")
 }
 

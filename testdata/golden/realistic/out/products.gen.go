@@ -61,16 +61,16 @@ func NewProductRepo(db runtime.DBTX) *ProductRepo {
 
 var (
 	// ErrProductIDTaken matches a violation of the primary key (id).
-	ErrProductIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "products", "products_pkey", "primary_key")
+	ErrProductIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "products", Constraint: "products_pkey", Name: "primary_key"}
 	// ErrProductCategoryIDNotFound matches a write whose category_id names no row of
 	// categories.
-	ErrProductCategoryIDNotFound = runtime.NewForeignKeySentinel("products", "products_category_id_fkey", "category_id.references", runtime.FKMissing)
+	ErrProductCategoryIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "products", Constraint: "products_category_id_fkey", Name: "category_id.references", FK: runtime.FKMissing}
 	// ErrProductReferencedByProductVariant matches a delete or key change of a row
 	// that rows of product_variants reference.
-	ErrProductReferencedByProductVariant = runtime.NewForeignKeySentinel("product_variants", "product_variants_product_id_fkey", "product_id.references", runtime.FKReferenced)
+	ErrProductReferencedByProductVariant = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "product_variants", Constraint: "product_variants_product_id_fkey", Name: "product_id.references", FK: runtime.FKReferenced}
 	// ErrProductReferencedByReview matches a delete or key change of a row that rows
 	// of reviews reference.
-	ErrProductReferencedByReview = runtime.NewForeignKeySentinel("reviews", "reviews_product_id_fkey", "product_id.references", runtime.FKReferenced)
+	ErrProductReferencedByReview = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "reviews", Constraint: "reviews_product_id_fkey", Name: "product_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table products (see runtime.Validator).
@@ -142,8 +142,8 @@ func (r *ProductRepo) Create(ctx context.Context, n NewProduct) (Product, error)
 	if err := n.Validate(); err != nil {
 		return Product{}, wrapErr(err, "products.Create", "products")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlProductsCreate, n, argsNewProduct, scanProduct)
-	return v, wrapParamsErr(err, "products.Create", "products", []string{"id", "category_id", "name", "description", "tags", "published", "attributes"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlProductsCreate, &n, argsNewProduct, scanProduct)
+	return *v, wrapParamsErr(err, "products.Create", "products", []string{"id", "category_id", "name", "description", "tags", "published", "attributes"})
 }
 
 const sqlProductsFindByID = `-- name: products.FindByID replica=ok
@@ -153,8 +153,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table products with the given id, or
 // runtime.ErrNotFound.
 func (r *ProductRepo) FindByID(ctx context.Context, id uuid.UUID) (Product, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlProductsFindByID, id, runtime.Arg, scanProduct)
-	return v, wrapErr(err, "products.FindByID", "products")
+	v, err := runtime.QueryOne(ctx, r.db, sqlProductsFindByID, &id, runtime.Arg, scanProduct)
+	return *v, wrapErr(err, "products.FindByID", "products")
 }
 
 const sqlProductsFindAll = `-- name: products.FindAll replica=ok
@@ -215,8 +215,8 @@ func (r *ProductRepo) Update(ctx context.Context, id uuid.UUID, u ProductUpdate)
 	if err := u.Validate(); err != nil {
 		return Product{}, wrapErr(err, "products.Update", "products")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateProducts, id, runtime.Arg, u, argsProductUpdate, scanProduct)
-	return v, wrapParamsErr(err, "products.Update", "products", []string{"id", "category_id", "category_id", "name", "description", "tags", "published", "attributes"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateProducts, &id, runtime.Arg, &u, argsProductUpdate, scanProduct)
+	return *v, wrapParamsErr(err, "products.Update", "products", []string{"id", "category_id", "category_id", "name", "description", "tags", "published", "attributes"})
 }
 
 const sqlProductsDelete = `-- name: products.Delete
@@ -225,7 +225,7 @@ DELETE FROM "products" WHERE "id" = $1`
 // Delete removes the row of table products with the given id and reports whether
 // there was one.
 func (r *ProductRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlProductsDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlProductsDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "products.Delete", "products")
 }
 
@@ -248,7 +248,7 @@ func (r *ProductRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Product
 	if len(ids) == 0 {
 		return []Product{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlProductsFindByIDs, ids, runtime.Arg, scanProduct, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlProductsFindByIDs, &ids, runtime.Arg, scanProduct, len(ids))
 	return items, wrapErr(err, "products.FindByIDs", "products")
 }
 
@@ -353,7 +353,7 @@ WHERE "category_id" = $1 ORDER BY "id"`
 // ListByCategoryID returns the rows of table products whose category_id is
 // categoryID, in primary key order.
 func (r *ProductRepo) ListByCategoryID(ctx context.Context, categoryID int32) ([]Product, error) {
-	items, err := runtime.Query(ctx, r.db, sqlProductsListByCategoryID, categoryID, runtime.Arg, scanProduct, 0)
+	items, err := runtime.Query(ctx, r.db, sqlProductsListByCategoryID, &categoryID, runtime.Arg, scanProduct, 0)
 	return items, wrapErr(err, "products.ListByCategoryID", "products")
 }
 

@@ -52,16 +52,16 @@ func NewRefundRepo(db runtime.DBTX) *RefundRepo {
 
 var (
 	// ErrRefundIDTaken matches a violation of the primary key (id).
-	ErrRefundIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "refunds", "refunds_pkey", "primary_key")
+	ErrRefundIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "refunds", Constraint: "refunds_pkey", Name: "primary_key"}
 	// ErrRefundAmountCheck matches a violation of the check of column amount (amount >
 	// 0).
-	ErrRefundAmountCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "refunds", "refunds_amount_check", "amount.check")
+	ErrRefundAmountCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "refunds", Constraint: "refunds_amount_check", Name: "amount.check"}
 	// ErrRefundPaymentIDNotFound matches a write whose payment_id names no row of
 	// payments.
-	ErrRefundPaymentIDNotFound = runtime.NewForeignKeySentinel("refunds", "refunds_payment_id_fkey", "payment_id.references", runtime.FKMissing)
+	ErrRefundPaymentIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "refunds", Constraint: "refunds_payment_id_fkey", Name: "payment_id.references", FK: runtime.FKMissing}
 	// ErrRefundReferencedByReturn matches a delete or key change of a row that rows of
 	// returns reference.
-	ErrRefundReferencedByReturn = runtime.NewForeignKeySentinel("returns", "returns_refund_id_fkey", "refund_id.references", runtime.FKReferenced)
+	ErrRefundReferencedByReturn = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "returns", Constraint: "returns_refund_id_fkey", Name: "refund_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table refunds (see runtime.Validator).
@@ -117,8 +117,8 @@ func (r *RefundRepo) Create(ctx context.Context, n NewRefund) (Refund, error) {
 	if err := n.Validate(); err != nil {
 		return Refund{}, wrapErr(err, "refunds.Create", "refunds")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlRefundsCreate, n, argsNewRefund, scanRefund)
-	return v, wrapParamsErr(err, "refunds.Create", "refunds", []string{"id", "payment_id", "amount", "reason"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlRefundsCreate, &n, argsNewRefund, scanRefund)
+	return *v, wrapParamsErr(err, "refunds.Create", "refunds", []string{"id", "payment_id", "amount", "reason"})
 }
 
 const sqlRefundsFindByID = `-- name: refunds.FindByID replica=ok
@@ -128,8 +128,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table refunds with the given id, or
 // runtime.ErrNotFound.
 func (r *RefundRepo) FindByID(ctx context.Context, id uuid.UUID) (Refund, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlRefundsFindByID, id, runtime.Arg, scanRefund)
-	return v, wrapErr(err, "refunds.FindByID", "refunds")
+	v, err := runtime.QueryOne(ctx, r.db, sqlRefundsFindByID, &id, runtime.Arg, scanRefund)
+	return *v, wrapErr(err, "refunds.FindByID", "refunds")
 }
 
 const sqlRefundsFindAll = `-- name: refunds.FindAll replica=ok
@@ -190,8 +190,8 @@ func (r *RefundRepo) Update(ctx context.Context, id uuid.UUID, u RefundUpdate) (
 	if err := u.Validate(); err != nil {
 		return Refund{}, wrapErr(err, "refunds.Update", "refunds")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateRefunds, id, runtime.Arg, u, argsRefundUpdate, scanRefund)
-	return v, wrapParamsErr(err, "refunds.Update", "refunds", []string{"id", "payment_id", "amount", "reason", "reason"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateRefunds, &id, runtime.Arg, &u, argsRefundUpdate, scanRefund)
+	return *v, wrapParamsErr(err, "refunds.Update", "refunds", []string{"id", "payment_id", "amount", "reason", "reason"})
 }
 
 const sqlRefundsDelete = `-- name: refunds.Delete
@@ -200,7 +200,7 @@ DELETE FROM "refunds" WHERE "id" = $1`
 // Delete removes the row of table refunds with the given id and reports whether
 // there was one.
 func (r *RefundRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlRefundsDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlRefundsDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "refunds.Delete", "refunds")
 }
 
@@ -223,7 +223,7 @@ func (r *RefundRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Refund, 
 	if len(ids) == 0 {
 		return []Refund{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlRefundsFindByIDs, ids, runtime.Arg, scanRefund, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlRefundsFindByIDs, &ids, runtime.Arg, scanRefund, len(ids))
 	return items, wrapErr(err, "refunds.FindByIDs", "refunds")
 }
 
@@ -343,7 +343,7 @@ WHERE "payment_id" = $1 ORDER BY "id"`
 // ListByPaymentID returns the rows of table refunds whose payment_id is paymentID,
 // in primary key order.
 func (r *RefundRepo) ListByPaymentID(ctx context.Context, paymentID uuid.UUID) ([]Refund, error) {
-	items, err := runtime.Query(ctx, r.db, sqlRefundsListByPaymentID, paymentID, runtime.Arg, scanRefund, 0)
+	items, err := runtime.Query(ctx, r.db, sqlRefundsListByPaymentID, &paymentID, runtime.Arg, scanRefund, 0)
 	return items, wrapErr(err, "refunds.ListByPaymentID", "refunds")
 }
 

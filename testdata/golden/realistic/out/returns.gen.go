@@ -54,12 +54,12 @@ func NewReturnRepo(db runtime.DBTX) *ReturnRepo {
 
 var (
 	// ErrReturnIDTaken matches a violation of the primary key (id).
-	ErrReturnIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "returns", "returns_pkey", "primary_key")
+	ErrReturnIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "returns", Constraint: "returns_pkey", Name: "primary_key"}
 	// ErrReturnOrderIDNotFound matches a write whose order_id names no row of orders.
-	ErrReturnOrderIDNotFound = runtime.NewForeignKeySentinel("returns", "returns_order_id_fkey", "order_id.references", runtime.FKMissing)
+	ErrReturnOrderIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "returns", Constraint: "returns_order_id_fkey", Name: "order_id.references", FK: runtime.FKMissing}
 	// ErrReturnRefundIDNotFound matches a write whose refund_id names no row of
 	// refunds.
-	ErrReturnRefundIDNotFound = runtime.NewForeignKeySentinel("returns", "returns_refund_id_fkey", "refund_id.references", runtime.FKMissing)
+	ErrReturnRefundIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "returns", Constraint: "returns_refund_id_fkey", Name: "refund_id.references", FK: runtime.FKMissing}
 )
 
 // Validate checks n against the columns of table returns (see runtime.Validator).
@@ -109,8 +109,8 @@ func (r *ReturnRepo) Create(ctx context.Context, n NewReturn) (Return, error) {
 	if err := n.Validate(); err != nil {
 		return Return{}, wrapErr(err, "returns.Create", "returns")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlReturnsCreate, n, argsNewReturn, scanReturn)
-	return v, wrapParamsErr(err, "returns.Create", "returns", []string{"id", "order_id", "reason", "approved", "refund_id"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlReturnsCreate, &n, argsNewReturn, scanReturn)
+	return *v, wrapParamsErr(err, "returns.Create", "returns", []string{"id", "order_id", "reason", "approved", "refund_id"})
 }
 
 const sqlReturnsFindByID = `-- name: returns.FindByID replica=ok
@@ -120,8 +120,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table returns with the given id, or
 // runtime.ErrNotFound.
 func (r *ReturnRepo) FindByID(ctx context.Context, id uuid.UUID) (Return, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlReturnsFindByID, id, runtime.Arg, scanReturn)
-	return v, wrapErr(err, "returns.FindByID", "returns")
+	v, err := runtime.QueryOne(ctx, r.db, sqlReturnsFindByID, &id, runtime.Arg, scanReturn)
+	return *v, wrapErr(err, "returns.FindByID", "returns")
 }
 
 const sqlReturnsFindAll = `-- name: returns.FindAll replica=ok
@@ -182,8 +182,8 @@ func (r *ReturnRepo) Update(ctx context.Context, id uuid.UUID, u ReturnUpdate) (
 	if err := u.Validate(); err != nil {
 		return Return{}, wrapErr(err, "returns.Update", "returns")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateReturns, id, runtime.Arg, u, argsReturnUpdate, scanReturn)
-	return v, wrapParamsErr(err, "returns.Update", "returns", []string{"id", "order_id", "reason", "approved", "approved", "refund_id", "refund_id"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateReturns, &id, runtime.Arg, &u, argsReturnUpdate, scanReturn)
+	return *v, wrapParamsErr(err, "returns.Update", "returns", []string{"id", "order_id", "reason", "approved", "approved", "refund_id", "refund_id"})
 }
 
 const sqlReturnsDelete = `-- name: returns.Delete
@@ -192,7 +192,7 @@ DELETE FROM "returns" WHERE "id" = $1`
 // Delete removes the row of table returns with the given id and reports whether
 // there was one.
 func (r *ReturnRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlReturnsDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlReturnsDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "returns.Delete", "returns")
 }
 
@@ -215,7 +215,7 @@ func (r *ReturnRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Return, 
 	if len(ids) == 0 {
 		return []Return{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlReturnsFindByIDs, ids, runtime.Arg, scanReturn, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlReturnsFindByIDs, &ids, runtime.Arg, scanReturn, len(ids))
 	return items, wrapErr(err, "returns.FindByIDs", "returns")
 }
 
@@ -338,7 +338,7 @@ WHERE "order_id" = $1 ORDER BY "id"`
 // ListByOrderID returns the rows of table returns whose order_id is orderID, in
 // primary key order.
 func (r *ReturnRepo) ListByOrderID(ctx context.Context, orderID uuid.UUID) ([]Return, error) {
-	items, err := runtime.Query(ctx, r.db, sqlReturnsListByOrderID, orderID, runtime.Arg, scanReturn, 0)
+	items, err := runtime.Query(ctx, r.db, sqlReturnsListByOrderID, &orderID, runtime.Arg, scanReturn, 0)
 	return items, wrapErr(err, "returns.ListByOrderID", "returns")
 }
 
@@ -368,7 +368,7 @@ WHERE "refund_id" = $1 ORDER BY "id"`
 // ListByRefundID returns the rows of table returns whose refund_id is refundID, in
 // primary key order.
 func (r *ReturnRepo) ListByRefundID(ctx context.Context, refundID uuid.UUID) ([]Return, error) {
-	items, err := runtime.Query(ctx, r.db, sqlReturnsListByRefundID, refundID, runtime.Arg, scanReturn, 0)
+	items, err := runtime.Query(ctx, r.db, sqlReturnsListByRefundID, &refundID, runtime.Arg, scanReturn, 0)
 	return items, wrapErr(err, "returns.ListByRefundID", "returns")
 }
 

@@ -55,18 +55,18 @@ func NewReviewRepo(db runtime.DBTX) *ReviewRepo {
 
 var (
 	// ErrReviewIDTaken matches a violation of the primary key (id).
-	ErrReviewIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "reviews", "reviews_pkey", "primary_key")
+	ErrReviewIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "reviews", Constraint: "reviews_pkey", Name: "primary_key"}
 	// ErrReviewProductIDUserIDTaken matches a violation of the unique index on
 	// (product_id, user_id).
-	ErrReviewProductIDUserIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "reviews", "reviews_product_id_user_id_key", "unique(product_id, user_id)")
+	ErrReviewProductIDUserIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "reviews", Constraint: "reviews_product_id_user_id_key", Name: "unique(product_id, user_id)"}
 	// ErrReviewRatingCheck matches a violation of the check of column rating (rating
 	// BETWEEN 1 AND 5).
-	ErrReviewRatingCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "reviews", "reviews_rating_check", "rating.check")
+	ErrReviewRatingCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "reviews", Constraint: "reviews_rating_check", Name: "rating.check"}
 	// ErrReviewProductIDNotFound matches a write whose product_id names no row of
 	// products.
-	ErrReviewProductIDNotFound = runtime.NewForeignKeySentinel("reviews", "reviews_product_id_fkey", "product_id.references", runtime.FKMissing)
+	ErrReviewProductIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "reviews", Constraint: "reviews_product_id_fkey", Name: "product_id.references", FK: runtime.FKMissing}
 	// ErrReviewUserIDNotFound matches a write whose user_id names no row of users.
-	ErrReviewUserIDNotFound = runtime.NewForeignKeySentinel("reviews", "reviews_user_id_fkey", "user_id.references", runtime.FKMissing)
+	ErrReviewUserIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "reviews", Constraint: "reviews_user_id_fkey", Name: "user_id.references", FK: runtime.FKMissing}
 )
 
 // Validate checks n against the columns of table reviews (see runtime.Validator).
@@ -118,8 +118,8 @@ func (r *ReviewRepo) Create(ctx context.Context, n NewReview) (Review, error) {
 	if err := n.Validate(); err != nil {
 		return Review{}, wrapErr(err, "reviews.Create", "reviews")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlReviewsCreate, n, argsNewReview, scanReview)
-	return v, wrapParamsErr(err, "reviews.Create", "reviews", []string{"id", "product_id", "user_id", "rating", "body"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlReviewsCreate, &n, argsNewReview, scanReview)
+	return *v, wrapParamsErr(err, "reviews.Create", "reviews", []string{"id", "product_id", "user_id", "rating", "body"})
 }
 
 const sqlReviewsFindByID = `-- name: reviews.FindByID replica=ok
@@ -129,8 +129,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table reviews with the given id, or
 // runtime.ErrNotFound.
 func (r *ReviewRepo) FindByID(ctx context.Context, id uuid.UUID) (Review, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlReviewsFindByID, id, runtime.Arg, scanReview)
-	return v, wrapErr(err, "reviews.FindByID", "reviews")
+	v, err := runtime.QueryOne(ctx, r.db, sqlReviewsFindByID, &id, runtime.Arg, scanReview)
+	return *v, wrapErr(err, "reviews.FindByID", "reviews")
 }
 
 const sqlReviewsFindAll = `-- name: reviews.FindAll replica=ok
@@ -191,8 +191,8 @@ func (r *ReviewRepo) Update(ctx context.Context, id uuid.UUID, u ReviewUpdate) (
 	if err := u.Validate(); err != nil {
 		return Review{}, wrapErr(err, "reviews.Update", "reviews")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateReviews, id, runtime.Arg, u, argsReviewUpdate, scanReview)
-	return v, wrapParamsErr(err, "reviews.Update", "reviews", []string{"id", "product_id", "user_id", "rating", "body", "body"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateReviews, &id, runtime.Arg, &u, argsReviewUpdate, scanReview)
+	return *v, wrapParamsErr(err, "reviews.Update", "reviews", []string{"id", "product_id", "user_id", "rating", "body", "body"})
 }
 
 const sqlReviewsDelete = `-- name: reviews.Delete
@@ -201,7 +201,7 @@ DELETE FROM "reviews" WHERE "id" = $1`
 // Delete removes the row of table reviews with the given id and reports whether
 // there was one.
 func (r *ReviewRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlReviewsDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlReviewsDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "reviews.Delete", "reviews")
 }
 
@@ -224,7 +224,7 @@ func (r *ReviewRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Review, 
 	if len(ids) == 0 {
 		return []Review{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlReviewsFindByIDs, ids, runtime.Arg, scanReview, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlReviewsFindByIDs, &ids, runtime.Arg, scanReview, len(ids))
 	return items, wrapErr(err, "reviews.FindByIDs", "reviews")
 }
 
@@ -289,8 +289,8 @@ func (r *ReviewRepo) UpsertByProductIDAndUserID(ctx context.Context, n NewReview
 	if err := n.Validate(); err != nil {
 		return Review{}, wrapErr(err, "reviews.UpsertByProductIDAndUserID", "reviews")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlReviewsUpsertByProductIDAndUserID, n, argsNewReview, scanReview)
-	return v, wrapErr(err, "reviews.UpsertByProductIDAndUserID", "reviews")
+	v, err := runtime.QueryOne(ctx, r.db, sqlReviewsUpsertByProductIDAndUserID, &n, argsNewReview, scanReview)
+	return *v, wrapErr(err, "reviews.UpsertByProductIDAndUserID", "reviews")
 }
 
 const sqlReviewsCreateIfAbsentByProductIDAndUserID = `-- name: reviews.CreateIfAbsentByProductIDAndUserID
@@ -315,8 +315,8 @@ func (r *ReviewRepo) CreateIfAbsentByProductIDAndUserID(ctx context.Context, n N
 	if err := n.Validate(); err != nil {
 		return Review{}, false, wrapErr(err, "reviews.CreateIfAbsentByProductIDAndUserID", "reviews")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlReviewsCreateIfAbsentByProductIDAndUserID, n, argsNewReview, scanReview)
-	return v, created, wrapErr(err, "reviews.CreateIfAbsentByProductIDAndUserID", "reviews")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlReviewsCreateIfAbsentByProductIDAndUserID, &n, argsNewReview, scanReview)
+	return *v, created, wrapErr(err, "reviews.CreateIfAbsentByProductIDAndUserID", "reviews")
 }
 
 // ReviewKeyedUpdate is one row's key and changes for UpdateMany.
@@ -435,7 +435,7 @@ WHERE "product_id" = $1 ORDER BY "id"`
 // ListByProductID returns the rows of table reviews whose product_id is productID,
 // in primary key order.
 func (r *ReviewRepo) ListByProductID(ctx context.Context, productID uuid.UUID) ([]Review, error) {
-	items, err := runtime.Query(ctx, r.db, sqlReviewsListByProductID, productID, runtime.Arg, scanReview, 0)
+	items, err := runtime.Query(ctx, r.db, sqlReviewsListByProductID, &productID, runtime.Arg, scanReview, 0)
 	return items, wrapErr(err, "reviews.ListByProductID", "reviews")
 }
 
@@ -465,7 +465,7 @@ WHERE "user_id" = $1 ORDER BY "id"`
 // ListByUserID returns the rows of table reviews whose user_id is userID, in
 // primary key order.
 func (r *ReviewRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Review, error) {
-	items, err := runtime.Query(ctx, r.db, sqlReviewsListByUserID, userID, runtime.Arg, scanReview, 0)
+	items, err := runtime.Query(ctx, r.db, sqlReviewsListByUserID, &userID, runtime.Arg, scanReview, 0)
 	return items, wrapErr(err, "reviews.ListByUserID", "reviews")
 }
 

@@ -53,9 +53,9 @@ func NewSessionRepo(db runtime.DBTX) *SessionRepo {
 
 var (
 	// ErrSessionIDTaken matches a violation of the primary key (id).
-	ErrSessionIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "sessions", "sessions_pkey", "primary_key")
+	ErrSessionIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "sessions", Constraint: "sessions_pkey", Name: "primary_key"}
 	// ErrSessionUserIDNotFound matches a write whose user_id names no row of users.
-	ErrSessionUserIDNotFound = runtime.NewForeignKeySentinel("sessions", "sessions_user_id_fkey", "user_id.references", runtime.FKMissing)
+	ErrSessionUserIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "sessions", Constraint: "sessions_user_id_fkey", Name: "user_id.references", FK: runtime.FKMissing}
 )
 
 // Validate checks n against the columns of table sessions (see runtime.Validator).
@@ -111,8 +111,8 @@ func (r *SessionRepo) Create(ctx context.Context, n NewSession) (Session, error)
 	if err := n.Validate(); err != nil {
 		return Session{}, wrapErr(err, "sessions.Create", "sessions")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlSessionsCreate, n, argsNewSession, scanSession)
-	return v, wrapParamsErr(err, "sessions.Create", "sessions", []string{"id", "user_id", "ip", "user_agent", "expires_at"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlSessionsCreate, &n, argsNewSession, scanSession)
+	return *v, wrapParamsErr(err, "sessions.Create", "sessions", []string{"id", "user_id", "ip", "user_agent", "expires_at"})
 }
 
 const sqlSessionsFindByID = `-- name: sessions.FindByID replica=ok
@@ -122,8 +122,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table sessions with the given id, or
 // runtime.ErrNotFound.
 func (r *SessionRepo) FindByID(ctx context.Context, id uuid.UUID) (Session, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlSessionsFindByID, id, runtime.Arg, scanSession)
-	return v, wrapErr(err, "sessions.FindByID", "sessions")
+	v, err := runtime.QueryOne(ctx, r.db, sqlSessionsFindByID, &id, runtime.Arg, scanSession)
+	return *v, wrapErr(err, "sessions.FindByID", "sessions")
 }
 
 const sqlSessionsFindAll = `-- name: sessions.FindAll replica=ok
@@ -182,8 +182,8 @@ func (r *SessionRepo) Update(ctx context.Context, id uuid.UUID, u SessionUpdate)
 	if err := u.Validate(); err != nil {
 		return Session{}, wrapErr(err, "sessions.Update", "sessions")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateSessions, id, runtime.Arg, u, argsSessionUpdate, scanSession)
-	return v, wrapParamsErr(err, "sessions.Update", "sessions", []string{"id", "user_id", "ip", "ip", "user_agent", "user_agent", "expires_at"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateSessions, &id, runtime.Arg, &u, argsSessionUpdate, scanSession)
+	return *v, wrapParamsErr(err, "sessions.Update", "sessions", []string{"id", "user_id", "ip", "ip", "user_agent", "user_agent", "expires_at"})
 }
 
 const sqlSessionsDelete = `-- name: sessions.Delete
@@ -192,7 +192,7 @@ DELETE FROM "sessions" WHERE "id" = $1`
 // Delete removes the row of table sessions with the given id and reports whether
 // there was one.
 func (r *SessionRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlSessionsDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlSessionsDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "sessions.Delete", "sessions")
 }
 
@@ -215,7 +215,7 @@ func (r *SessionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Session
 	if len(ids) == 0 {
 		return []Session{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlSessionsFindByIDs, ids, runtime.Arg, scanSession, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlSessionsFindByIDs, &ids, runtime.Arg, scanSession, len(ids))
 	return items, wrapErr(err, "sessions.FindByIDs", "sessions")
 }
 
@@ -338,7 +338,7 @@ WHERE "user_id" = $1 ORDER BY "id"`
 // ListByUserID returns the rows of table sessions whose user_id is userID, in
 // primary key order.
 func (r *SessionRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Session, error) {
-	items, err := runtime.Query(ctx, r.db, sqlSessionsListByUserID, userID, runtime.Arg, scanSession, 0)
+	items, err := runtime.Query(ctx, r.db, sqlSessionsListByUserID, &userID, runtime.Arg, scanSession, 0)
 	return items, wrapErr(err, "sessions.ListByUserID", "sessions")
 }
 

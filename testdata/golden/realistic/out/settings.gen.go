@@ -52,10 +52,10 @@ func NewSettingRepo(db runtime.DBTX) *SettingRepo {
 var (
 	// ErrSettingOrganizationIDKeyTaken matches a violation of the primary key
 	// (organization_id, key).
-	ErrSettingOrganizationIDKeyTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "settings", "settings_pkey", "primary_key")
+	ErrSettingOrganizationIDKeyTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "settings", Constraint: "settings_pkey", Name: "primary_key"}
 	// ErrSettingOrganizationIDNotFound matches a write whose organization_id names no
 	// row of organizations.
-	ErrSettingOrganizationIDNotFound = runtime.NewForeignKeySentinel("settings", "settings_organization_id_fkey", "organization_id.references", runtime.FKMissing)
+	ErrSettingOrganizationIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "settings", Constraint: "settings_organization_id_fkey", Name: "organization_id.references", FK: runtime.FKMissing}
 )
 
 // Validate checks n against the columns of table settings (see runtime.Validator).
@@ -116,8 +116,8 @@ func (r *SettingRepo) Create(ctx context.Context, n NewSetting) (Setting, error)
 	if err := n.Validate(); err != nil {
 		return Setting{}, wrapErr(err, "settings.Create", "settings")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlSettingsCreate, n, argsNewSetting, scanSetting)
-	return v, wrapParamsErr(err, "settings.Create", "settings", []string{"organization_id", "key", "value"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlSettingsCreate, &n, argsNewSetting, scanSetting)
+	return *v, wrapParamsErr(err, "settings.Create", "settings", []string{"organization_id", "key", "value"})
 }
 
 const sqlSettingsFindByID = `-- name: settings.FindByID replica=ok
@@ -127,8 +127,8 @@ WHERE "organization_id" = $1 AND "key" = $2`
 // FindByID returns the row of table settings with the given organizationID and
 // key, or runtime.ErrNotFound.
 func (r *SettingRepo) FindByID(ctx context.Context, organizationID uuid.UUID, key string) (Setting, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlSettingsFindByID, organizationID, runtime.Arg, scanSetting, key)
-	return v, wrapErr(err, "settings.FindByID", "settings")
+	v, err := runtime.QueryOne(ctx, r.db, sqlSettingsFindByID, &organizationID, runtime.Arg, scanSetting, key)
+	return *v, wrapErr(err, "settings.FindByID", "settings")
 }
 
 const sqlSettingsFindAll = `-- name: settings.FindAll replica=ok
@@ -189,8 +189,8 @@ func (r *SettingRepo) Update(ctx context.Context, organizationID uuid.UUID, key 
 	if err := u.Validate(); err != nil {
 		return Setting{}, wrapErr(err, "settings.Update", "settings")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateSettings, organizationID, runtime.Arg, u, argsSettingUpdate, scanSetting, key)
-	return v, wrapParamsErr(err, "settings.Update", "settings", []string{"organization_id", "key", "value"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateSettings, &organizationID, runtime.Arg, &u, argsSettingUpdate, scanSetting, key)
+	return *v, wrapParamsErr(err, "settings.Update", "settings", []string{"organization_id", "key", "value"})
 }
 
 const sqlSettingsDelete = `-- name: settings.Delete
@@ -199,7 +199,7 @@ DELETE FROM "settings" WHERE "organization_id" = $1 AND "key" = $2`
 // Delete removes the row of table settings with the given organizationID and key
 // and reports whether there was one.
 func (r *SettingRepo) Delete(ctx context.Context, organizationID uuid.UUID, key string) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlSettingsDelete, organizationID, runtime.Arg, key)
+	tag, err := runtime.Exec(ctx, r.db, sqlSettingsDelete, &organizationID, runtime.Arg, key)
 	return tag.RowsAffected() > 0, wrapErr(err, "settings.Delete", "settings")
 }
 
@@ -270,8 +270,8 @@ func (r *SettingRepo) UpsertByOrganizationIDAndKey(ctx context.Context, n NewSet
 	if err := n.Validate(); err != nil {
 		return Setting{}, wrapErr(err, "settings.UpsertByOrganizationIDAndKey", "settings")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlSettingsUpsertByOrganizationIDAndKey, n, argsNewSetting, scanSetting)
-	return v, wrapErr(err, "settings.UpsertByOrganizationIDAndKey", "settings")
+	v, err := runtime.QueryOne(ctx, r.db, sqlSettingsUpsertByOrganizationIDAndKey, &n, argsNewSetting, scanSetting)
+	return *v, wrapErr(err, "settings.UpsertByOrganizationIDAndKey", "settings")
 }
 
 const sqlSettingsCreateIfAbsentByOrganizationIDAndKey = `-- name: settings.CreateIfAbsentByOrganizationIDAndKey
@@ -296,8 +296,8 @@ func (r *SettingRepo) CreateIfAbsentByOrganizationIDAndKey(ctx context.Context, 
 	if err := n.Validate(); err != nil {
 		return Setting{}, false, wrapErr(err, "settings.CreateIfAbsentByOrganizationIDAndKey", "settings")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlSettingsCreateIfAbsentByOrganizationIDAndKey, n, argsNewSetting, scanSetting)
-	return v, created, wrapErr(err, "settings.CreateIfAbsentByOrganizationIDAndKey", "settings")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlSettingsCreateIfAbsentByOrganizationIDAndKey, &n, argsNewSetting, scanSetting)
+	return *v, created, wrapErr(err, "settings.CreateIfAbsentByOrganizationIDAndKey", "settings")
 }
 
 // SettingKey is the primary key of a row of table settings.
@@ -423,7 +423,7 @@ WHERE "organization_id" = $1 ORDER BY "organization_id", "key"`
 // ListByOrganizationID returns the rows of table settings whose organization_id is
 // organizationID, in primary key order.
 func (r *SettingRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]Setting, error) {
-	items, err := runtime.Query(ctx, r.db, sqlSettingsListByOrganizationID, organizationID, runtime.Arg, scanSetting, 0)
+	items, err := runtime.Query(ctx, r.db, sqlSettingsListByOrganizationID, &organizationID, runtime.Arg, scanSetting, 0)
 	return items, wrapErr(err, "settings.ListByOrganizationID", "settings")
 }
 

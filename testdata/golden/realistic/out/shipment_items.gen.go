@@ -49,13 +49,13 @@ func NewShipmentItemRepo(db runtime.DBTX) *ShipmentItemRepo {
 var (
 	// ErrShipmentItemShipmentIDOrderIDLineNoTaken matches a violation of the primary
 	// key (shipment_id, order_id, line_no).
-	ErrShipmentItemShipmentIDOrderIDLineNoTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "shipment_items", "shipment_items_pkey", "primary_key")
+	ErrShipmentItemShipmentIDOrderIDLineNoTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "shipment_items", Constraint: "shipment_items_pkey", Name: "primary_key"}
 	// ErrShipmentItemQuantityCheck matches a violation of the check of column quantity
 	// (quantity > 0).
-	ErrShipmentItemQuantityCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "shipment_items", "shipment_items_quantity_check", "quantity.check")
+	ErrShipmentItemQuantityCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "shipment_items", Constraint: "shipment_items_quantity_check", Name: "quantity.check"}
 	// ErrShipmentItemShipmentIDNotFound matches a write whose shipment_id names no row
 	// of shipments.
-	ErrShipmentItemShipmentIDNotFound = runtime.NewForeignKeySentinel("shipment_items", "shipment_items_shipment_id_fkey", "shipment_id.references", runtime.FKMissing)
+	ErrShipmentItemShipmentIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "shipment_items", Constraint: "shipment_items_shipment_id_fkey", Name: "shipment_id.references", FK: runtime.FKMissing}
 )
 
 // Validate checks n against the columns of table shipment_items (see
@@ -96,8 +96,8 @@ RETURNING "shipment_id", "order_id", "line_no", "quantity"`
 
 // Create inserts n into table shipment_items and returns the row as stored.
 func (r *ShipmentItemRepo) Create(ctx context.Context, n NewShipmentItem) (ShipmentItem, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlShipmentItemsCreate, n, argsNewShipmentItem, scanShipmentItem)
-	return v, wrapParamsErr(err, "shipment_items.Create", "shipment_items", []string{"shipment_id", "order_id", "line_no", "quantity"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlShipmentItemsCreate, &n, argsNewShipmentItem, scanShipmentItem)
+	return *v, wrapParamsErr(err, "shipment_items.Create", "shipment_items", []string{"shipment_id", "order_id", "line_no", "quantity"})
 }
 
 const sqlShipmentItemsFindByID = `-- name: shipment_items.FindByID replica=ok
@@ -107,8 +107,8 @@ WHERE "shipment_id" = $1 AND "order_id" = $2 AND "line_no" = $3`
 // FindByID returns the row of table shipment_items with the given shipmentID,
 // orderID and lineNo, or runtime.ErrNotFound.
 func (r *ShipmentItemRepo) FindByID(ctx context.Context, shipmentID uuid.UUID, orderID uuid.UUID, lineNo int16) (ShipmentItem, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlShipmentItemsFindByID, shipmentID, runtime.Arg, scanShipmentItem, orderID, lineNo)
-	return v, wrapErr(err, "shipment_items.FindByID", "shipment_items")
+	v, err := runtime.QueryOne(ctx, r.db, sqlShipmentItemsFindByID, &shipmentID, runtime.Arg, scanShipmentItem, orderID, lineNo)
+	return *v, wrapErr(err, "shipment_items.FindByID", "shipment_items")
 }
 
 const sqlShipmentItemsFindAll = `-- name: shipment_items.FindAll replica=ok
@@ -167,8 +167,8 @@ func argsShipmentItemUpdate(u *ShipmentItemUpdate, d []any) []any {
 // given shipmentID, orderID and lineNo and returns it as stored, or
 // runtime.ErrNotFound.
 func (r *ShipmentItemRepo) Update(ctx context.Context, shipmentID uuid.UUID, orderID uuid.UUID, lineNo int16, u ShipmentItemUpdate) (ShipmentItem, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateShipmentItems, shipmentID, runtime.Arg, u, argsShipmentItemUpdate, scanShipmentItem, orderID, lineNo)
-	return v, wrapParamsErr(err, "shipment_items.Update", "shipment_items", []string{"shipment_id", "order_id", "line_no", "quantity"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateShipmentItems, &shipmentID, runtime.Arg, &u, argsShipmentItemUpdate, scanShipmentItem, orderID, lineNo)
+	return *v, wrapParamsErr(err, "shipment_items.Update", "shipment_items", []string{"shipment_id", "order_id", "line_no", "quantity"})
 }
 
 const sqlShipmentItemsDelete = `-- name: shipment_items.Delete
@@ -177,7 +177,7 @@ DELETE FROM "shipment_items" WHERE "shipment_id" = $1 AND "order_id" = $2 AND "l
 // Delete removes the row of table shipment_items with the given shipmentID,
 // orderID and lineNo and reports whether there was one.
 func (r *ShipmentItemRepo) Delete(ctx context.Context, shipmentID uuid.UUID, orderID uuid.UUID, lineNo int16) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlShipmentItemsDelete, shipmentID, runtime.Arg, orderID, lineNo)
+	tag, err := runtime.Exec(ctx, r.db, sqlShipmentItemsDelete, &shipmentID, runtime.Arg, orderID, lineNo)
 	return tag.RowsAffected() > 0, wrapErr(err, "shipment_items.Delete", "shipment_items")
 }
 
@@ -240,8 +240,8 @@ RETURNING "shipment_id", "order_id", "line_no", "quantity"`
 // from n (every column but the key's and the primary key's; an unset optional
 // field keeps its value), in one statement, and returns the row as stored.
 func (r *ShipmentItemRepo) UpsertByShipmentIDAndOrderIDAndLineNo(ctx context.Context, n NewShipmentItem) (ShipmentItem, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlShipmentItemsUpsertByShipmentIDAndOrderIDAndLineNo, n, argsNewShipmentItem, scanShipmentItem)
-	return v, wrapErr(err, "shipment_items.UpsertByShipmentIDAndOrderIDAndLineNo", "shipment_items")
+	v, err := runtime.QueryOne(ctx, r.db, sqlShipmentItemsUpsertByShipmentIDAndOrderIDAndLineNo, &n, argsNewShipmentItem, scanShipmentItem)
+	return *v, wrapErr(err, "shipment_items.UpsertByShipmentIDAndOrderIDAndLineNo", "shipment_items")
 }
 
 const sqlShipmentItemsCreateIfAbsentByShipmentIDAndOrderIDAndLineNo = `-- name: shipment_items.CreateIfAbsentByShipmentIDAndOrderIDAndLineNo
@@ -263,8 +263,8 @@ LIMIT 1`
 // false, in one statement (run again, up to three times, when the row in the way
 // was committed after it started).
 func (r *ShipmentItemRepo) CreateIfAbsentByShipmentIDAndOrderIDAndLineNo(ctx context.Context, n NewShipmentItem) (ShipmentItem, bool, error) {
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlShipmentItemsCreateIfAbsentByShipmentIDAndOrderIDAndLineNo, n, argsNewShipmentItem, scanShipmentItem)
-	return v, created, wrapErr(err, "shipment_items.CreateIfAbsentByShipmentIDAndOrderIDAndLineNo", "shipment_items")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlShipmentItemsCreateIfAbsentByShipmentIDAndOrderIDAndLineNo, &n, argsNewShipmentItem, scanShipmentItem)
+	return *v, created, wrapErr(err, "shipment_items.CreateIfAbsentByShipmentIDAndOrderIDAndLineNo", "shipment_items")
 }
 
 // ShipmentItemKey is the primary key of a row of table shipment_items.
@@ -394,7 +394,7 @@ WHERE "shipment_id" = $1 ORDER BY "shipment_id", "order_id", "line_no"`
 // ListByShipmentID returns the rows of table shipment_items whose shipment_id is
 // shipmentID, in primary key order.
 func (r *ShipmentItemRepo) ListByShipmentID(ctx context.Context, shipmentID uuid.UUID) ([]ShipmentItem, error) {
-	items, err := runtime.Query(ctx, r.db, sqlShipmentItemsListByShipmentID, shipmentID, runtime.Arg, scanShipmentItem, 0)
+	items, err := runtime.Query(ctx, r.db, sqlShipmentItemsListByShipmentID, &shipmentID, runtime.Arg, scanShipmentItem, 0)
 	return items, wrapErr(err, "shipment_items.ListByShipmentID", "shipment_items")
 }
 

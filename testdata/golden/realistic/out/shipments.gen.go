@@ -62,18 +62,18 @@ func NewShipmentRepo(db runtime.DBTX) *ShipmentRepo {
 
 var (
 	// ErrShipmentIDTaken matches a violation of the primary key (id).
-	ErrShipmentIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "shipments", "shipments_pkey", "primary_key")
+	ErrShipmentIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "shipments", Constraint: "shipments_pkey", Name: "primary_key"}
 	// ErrShipmentTrackingNoTaken matches a violation of the unique column tracking_no.
-	ErrShipmentTrackingNoTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "shipments", "shipments_tracking_no_key", "tracking_no.unique")
+	ErrShipmentTrackingNoTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "shipments", Constraint: "shipments_tracking_no_key", Name: "tracking_no.unique"}
 	// ErrShipmentOrderIDNotFound matches a write whose order_id names no row of
 	// orders.
-	ErrShipmentOrderIDNotFound = runtime.NewForeignKeySentinel("shipments", "shipments_order_id_fkey", "order_id.references", runtime.FKMissing)
+	ErrShipmentOrderIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "shipments", Constraint: "shipments_order_id_fkey", Name: "order_id.references", FK: runtime.FKMissing}
 	// ErrShipmentWarehouseIDNotFound matches a write whose warehouse_id names no row
 	// of warehouses.
-	ErrShipmentWarehouseIDNotFound = runtime.NewForeignKeySentinel("shipments", "shipments_warehouse_id_fkey", "warehouse_id.references", runtime.FKMissing)
+	ErrShipmentWarehouseIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "shipments", Constraint: "shipments_warehouse_id_fkey", Name: "warehouse_id.references", FK: runtime.FKMissing}
 	// ErrShipmentReferencedByShipmentItem matches a delete or key change of a row that
 	// rows of shipment_items reference.
-	ErrShipmentReferencedByShipmentItem = runtime.NewForeignKeySentinel("shipment_items", "shipment_items_shipment_id_fkey", "shipment_id.references", runtime.FKReferenced)
+	ErrShipmentReferencedByShipmentItem = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "shipment_items", Constraint: "shipment_items_shipment_id_fkey", Name: "shipment_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table shipments (see
@@ -157,8 +157,8 @@ func (r *ShipmentRepo) Create(ctx context.Context, n NewShipment) (Shipment, err
 	if err := n.Validate(); err != nil {
 		return Shipment{}, wrapErr(err, "shipments.Create", "shipments")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlShipmentsCreate, n, argsNewShipment, scanShipment)
-	return v, wrapParamsErr(err, "shipments.Create", "shipments", []string{"id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlShipmentsCreate, &n, argsNewShipment, scanShipment)
+	return *v, wrapParamsErr(err, "shipments.Create", "shipments", []string{"id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at"})
 }
 
 const sqlShipmentsFindByID = `-- name: shipments.FindByID replica=ok
@@ -168,8 +168,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table shipments with the given id, or
 // runtime.ErrNotFound.
 func (r *ShipmentRepo) FindByID(ctx context.Context, id uuid.UUID) (Shipment, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlShipmentsFindByID, id, runtime.Arg, scanShipment)
-	return v, wrapErr(err, "shipments.FindByID", "shipments")
+	v, err := runtime.QueryOne(ctx, r.db, sqlShipmentsFindByID, &id, runtime.Arg, scanShipment)
+	return *v, wrapErr(err, "shipments.FindByID", "shipments")
 }
 
 const sqlShipmentsFindAll = `-- name: shipments.FindAll replica=ok
@@ -228,8 +228,8 @@ func (r *ShipmentRepo) Update(ctx context.Context, id uuid.UUID, u ShipmentUpdat
 	if err := u.Validate(); err != nil {
 		return Shipment{}, wrapErr(err, "shipments.Update", "shipments")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateShipments, id, runtime.Arg, u, argsShipmentUpdate, scanShipment)
-	return v, wrapParamsErr(err, "shipments.Update", "shipments", []string{"id", "order_id", "warehouse_id", "carrier", "tracking_no", "tracking_no", "status", "shipped_at", "shipped_at"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateShipments, &id, runtime.Arg, &u, argsShipmentUpdate, scanShipment)
+	return *v, wrapParamsErr(err, "shipments.Update", "shipments", []string{"id", "order_id", "warehouse_id", "carrier", "tracking_no", "tracking_no", "status", "shipped_at", "shipped_at"})
 }
 
 const sqlShipmentsDelete = `-- name: shipments.Delete
@@ -238,7 +238,7 @@ DELETE FROM "shipments" WHERE "id" = $1`
 // Delete removes the row of table shipments with the given id and reports whether
 // there was one.
 func (r *ShipmentRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlShipmentsDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlShipmentsDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "shipments.Delete", "shipments")
 }
 
@@ -261,7 +261,7 @@ func (r *ShipmentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Shipme
 	if len(ids) == 0 {
 		return []Shipment{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlShipmentsFindByIDs, ids, runtime.Arg, scanShipment, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlShipmentsFindByIDs, &ids, runtime.Arg, scanShipment, len(ids))
 	return items, wrapErr(err, "shipments.FindByIDs", "shipments")
 }
 
@@ -329,8 +329,8 @@ func (r *ShipmentRepo) UpsertByTrackingNo(ctx context.Context, n NewShipment) (S
 	if err := n.Validate(); err != nil {
 		return Shipment{}, wrapErr(err, "shipments.UpsertByTrackingNo", "shipments")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlShipmentsUpsertByTrackingNo, n, argsNewShipment, scanShipment)
-	return v, wrapErr(err, "shipments.UpsertByTrackingNo", "shipments")
+	v, err := runtime.QueryOne(ctx, r.db, sqlShipmentsUpsertByTrackingNo, &n, argsNewShipment, scanShipment)
+	return *v, wrapErr(err, "shipments.UpsertByTrackingNo", "shipments")
 }
 
 const sqlShipmentsCreateIfAbsentByTrackingNo = `-- name: shipments.CreateIfAbsentByTrackingNo
@@ -354,8 +354,8 @@ func (r *ShipmentRepo) CreateIfAbsentByTrackingNo(ctx context.Context, n NewShip
 	if err := n.Validate(); err != nil {
 		return Shipment{}, false, wrapErr(err, "shipments.CreateIfAbsentByTrackingNo", "shipments")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlShipmentsCreateIfAbsentByTrackingNo, n, argsNewShipment, scanShipment)
-	return v, created, wrapErr(err, "shipments.CreateIfAbsentByTrackingNo", "shipments")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlShipmentsCreateIfAbsentByTrackingNo, &n, argsNewShipment, scanShipment)
+	return *v, created, wrapErr(err, "shipments.CreateIfAbsentByTrackingNo", "shipments")
 }
 
 // ShipmentKeyedUpdate is one row's key and changes for UpdateMany.
@@ -436,7 +436,7 @@ WHERE "order_id" = $1 ORDER BY "id"`
 // ListByOrderID returns the rows of table shipments whose order_id is orderID, in
 // primary key order.
 func (r *ShipmentRepo) ListByOrderID(ctx context.Context, orderID uuid.UUID) ([]Shipment, error) {
-	items, err := runtime.Query(ctx, r.db, sqlShipmentsListByOrderID, orderID, runtime.Arg, scanShipment, 0)
+	items, err := runtime.Query(ctx, r.db, sqlShipmentsListByOrderID, &orderID, runtime.Arg, scanShipment, 0)
 	return items, wrapErr(err, "shipments.ListByOrderID", "shipments")
 }
 
@@ -466,7 +466,7 @@ WHERE "warehouse_id" = $1 ORDER BY "id"`
 // ListByWarehouseID returns the rows of table shipments whose warehouse_id is
 // warehouseID, in primary key order.
 func (r *ShipmentRepo) ListByWarehouseID(ctx context.Context, warehouseID int16) ([]Shipment, error) {
-	items, err := runtime.Query(ctx, r.db, sqlShipmentsListByWarehouseID, warehouseID, runtime.Arg, scanShipment, 0)
+	items, err := runtime.Query(ctx, r.db, sqlShipmentsListByWarehouseID, &warehouseID, runtime.Arg, scanShipment, 0)
 	return items, wrapErr(err, "shipments.ListByWarehouseID", "shipments")
 }
 

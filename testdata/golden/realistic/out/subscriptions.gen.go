@@ -61,22 +61,22 @@ func NewSubscriptionRepo(db runtime.DBTX) *SubscriptionRepo {
 
 var (
 	// ErrSubscriptionIDTaken matches a violation of the primary key (id).
-	ErrSubscriptionIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "subscriptions", "subscriptions_pkey", "primary_key")
+	ErrSubscriptionIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "subscriptions", Constraint: "subscriptions_pkey", Name: "primary_key"}
 	// ErrSubscriptionSeatsCheck matches a violation of the check of column seats
 	// (seats > 0).
-	ErrSubscriptionSeatsCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "subscriptions", "subscriptions_seats_check", "seats.check")
+	ErrSubscriptionSeatsCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "subscriptions", Constraint: "subscriptions_seats_check", Name: "seats.check"}
 	// ErrSubscriptionPeriodOrderCheck matches a violation of the check
 	// current_period_end > current_period_start.
-	ErrSubscriptionPeriodOrderCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "subscriptions", "subscriptions_period_order", "subscriptions_period_order")
+	ErrSubscriptionPeriodOrderCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "subscriptions", Constraint: "subscriptions_period_order", Name: "subscriptions_period_order"}
 	// ErrSubscriptionOrganizationIDNotFound matches a write whose organization_id
 	// names no row of organizations.
-	ErrSubscriptionOrganizationIDNotFound = runtime.NewForeignKeySentinel("subscriptions", "subscriptions_organization_id_fkey", "organization_id.references", runtime.FKMissing)
+	ErrSubscriptionOrganizationIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "subscriptions", Constraint: "subscriptions_organization_id_fkey", Name: "organization_id.references", FK: runtime.FKMissing}
 	// ErrSubscriptionPlanIDNotFound matches a write whose plan_id names no row of
 	// plans.
-	ErrSubscriptionPlanIDNotFound = runtime.NewForeignKeySentinel("subscriptions", "subscriptions_plan_id_fkey", "plan_id.references", runtime.FKMissing)
+	ErrSubscriptionPlanIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "subscriptions", Constraint: "subscriptions_plan_id_fkey", Name: "plan_id.references", FK: runtime.FKMissing}
 	// ErrSubscriptionReferencedByInvoice matches a delete or key change of a row that
 	// rows of invoices reference.
-	ErrSubscriptionReferencedByInvoice = runtime.NewForeignKeySentinel("invoices", "invoices_subscription_id_fkey", "subscription_id.references", runtime.FKReferenced)
+	ErrSubscriptionReferencedByInvoice = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "invoices", Constraint: "invoices_subscription_id_fkey", Name: "subscription_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table subscriptions (see
@@ -137,8 +137,8 @@ func (r *SubscriptionRepo) Create(ctx context.Context, n NewSubscription) (Subsc
 	if err := n.Validate(); err != nil {
 		return Subscription{}, wrapErr(err, "subscriptions.Create", "subscriptions")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlSubscriptionsCreate, n, argsNewSubscription, scanSubscription)
-	return v, wrapParamsErr(err, "subscriptions.Create", "subscriptions", []string{"id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlSubscriptionsCreate, &n, argsNewSubscription, scanSubscription)
+	return *v, wrapParamsErr(err, "subscriptions.Create", "subscriptions", []string{"id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at"})
 }
 
 const sqlSubscriptionsFindByID = `-- name: subscriptions.FindByID replica=ok
@@ -148,8 +148,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table subscriptions with the given id, or
 // runtime.ErrNotFound.
 func (r *SubscriptionRepo) FindByID(ctx context.Context, id uuid.UUID) (Subscription, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlSubscriptionsFindByID, id, runtime.Arg, scanSubscription)
-	return v, wrapErr(err, "subscriptions.FindByID", "subscriptions")
+	v, err := runtime.QueryOne(ctx, r.db, sqlSubscriptionsFindByID, &id, runtime.Arg, scanSubscription)
+	return *v, wrapErr(err, "subscriptions.FindByID", "subscriptions")
 }
 
 const sqlSubscriptionsFindAll = `-- name: subscriptions.FindAll replica=ok
@@ -211,8 +211,8 @@ func (r *SubscriptionRepo) Update(ctx context.Context, id uuid.UUID, u Subscript
 	if err := u.Validate(); err != nil {
 		return Subscription{}, wrapErr(err, "subscriptions.Update", "subscriptions")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateSubscriptions, id, runtime.Arg, u, argsSubscriptionUpdate, scanSubscription)
-	return v, wrapParamsErr(err, "subscriptions.Update", "subscriptions", []string{"id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "canceled_at"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateSubscriptions, &id, runtime.Arg, &u, argsSubscriptionUpdate, scanSubscription)
+	return *v, wrapParamsErr(err, "subscriptions.Update", "subscriptions", []string{"id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at", "canceled_at"})
 }
 
 const sqlSubscriptionsDelete = `-- name: subscriptions.Delete
@@ -221,7 +221,7 @@ DELETE FROM "subscriptions" WHERE "id" = $1`
 // Delete removes the row of table subscriptions with the given id and reports
 // whether there was one.
 func (r *SubscriptionRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlSubscriptionsDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlSubscriptionsDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "subscriptions.Delete", "subscriptions")
 }
 
@@ -244,7 +244,7 @@ func (r *SubscriptionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Su
 	if len(ids) == 0 {
 		return []Subscription{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlSubscriptionsFindByIDs, ids, runtime.Arg, scanSubscription, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlSubscriptionsFindByIDs, &ids, runtime.Arg, scanSubscription, len(ids))
 	return items, wrapErr(err, "subscriptions.FindByIDs", "subscriptions")
 }
 
@@ -370,7 +370,7 @@ WHERE "organization_id" = $1 ORDER BY "id"`
 // ListByOrganizationID returns the rows of table subscriptions whose
 // organization_id is organizationID, in primary key order.
 func (r *SubscriptionRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]Subscription, error) {
-	items, err := runtime.Query(ctx, r.db, sqlSubscriptionsListByOrganizationID, organizationID, runtime.Arg, scanSubscription, 0)
+	items, err := runtime.Query(ctx, r.db, sqlSubscriptionsListByOrganizationID, &organizationID, runtime.Arg, scanSubscription, 0)
 	return items, wrapErr(err, "subscriptions.ListByOrganizationID", "subscriptions")
 }
 
@@ -401,7 +401,7 @@ WHERE "plan_id" = $1 ORDER BY "id"`
 // ListByPlanID returns the rows of table subscriptions whose plan_id is planID, in
 // primary key order.
 func (r *SubscriptionRepo) ListByPlanID(ctx context.Context, planID uuid.UUID) ([]Subscription, error) {
-	items, err := runtime.Query(ctx, r.db, sqlSubscriptionsListByPlanID, planID, runtime.Arg, scanSubscription, 0)
+	items, err := runtime.Query(ctx, r.db, sqlSubscriptionsListByPlanID, &planID, runtime.Arg, scanSubscription, 0)
 	return items, wrapErr(err, "subscriptions.ListByPlanID", "subscriptions")
 }
 

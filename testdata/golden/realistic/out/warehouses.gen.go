@@ -47,15 +47,15 @@ func NewWarehouseRepo(db runtime.DBTX) *WarehouseRepo {
 
 var (
 	// ErrWarehouseIDTaken matches a violation of the primary key (id).
-	ErrWarehouseIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "warehouses", "warehouses_pkey", "primary_key")
+	ErrWarehouseIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "warehouses", Constraint: "warehouses_pkey", Name: "primary_key"}
 	// ErrWarehouseCodeTaken matches a violation of the unique column code.
-	ErrWarehouseCodeTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "warehouses", "warehouses_code_key", "code.unique")
+	ErrWarehouseCodeTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "warehouses", Constraint: "warehouses_code_key", Name: "code.unique"}
 	// ErrWarehouseReferencedByInventory matches a delete or key change of a row that
 	// rows of inventory reference.
-	ErrWarehouseReferencedByInventory = runtime.NewForeignKeySentinel("inventory", "inventory_warehouse_id_fkey", "warehouse_id.references", runtime.FKReferenced)
+	ErrWarehouseReferencedByInventory = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "inventory", Constraint: "inventory_warehouse_id_fkey", Name: "warehouse_id.references", FK: runtime.FKReferenced}
 	// ErrWarehouseReferencedByShipment matches a delete or key change of a row that
 	// rows of shipments reference.
-	ErrWarehouseReferencedByShipment = runtime.NewForeignKeySentinel("shipments", "shipments_warehouse_id_fkey", "warehouse_id.references", runtime.FKReferenced)
+	ErrWarehouseReferencedByShipment = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "shipments", Constraint: "shipments_warehouse_id_fkey", Name: "warehouse_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table warehouses (see
@@ -130,8 +130,8 @@ func (r *WarehouseRepo) Create(ctx context.Context, n NewWarehouse) (Warehouse, 
 	if err := n.Validate(); err != nil {
 		return Warehouse{}, wrapErr(err, "warehouses.Create", "warehouses")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlWarehousesCreate, n, argsNewWarehouse, scanWarehouse)
-	return v, wrapParamsErr(err, "warehouses.Create", "warehouses", []string{"code", "name", "country"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlWarehousesCreate, &n, argsNewWarehouse, scanWarehouse)
+	return *v, wrapParamsErr(err, "warehouses.Create", "warehouses", []string{"code", "name", "country"})
 }
 
 const sqlWarehousesFindByID = `-- name: warehouses.FindByID replica=ok
@@ -141,8 +141,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table warehouses with the given id, or
 // runtime.ErrNotFound.
 func (r *WarehouseRepo) FindByID(ctx context.Context, id int16) (Warehouse, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlWarehousesFindByID, id, runtime.Arg, scanWarehouse)
-	return v, wrapErr(err, "warehouses.FindByID", "warehouses")
+	v, err := runtime.QueryOne(ctx, r.db, sqlWarehousesFindByID, &id, runtime.Arg, scanWarehouse)
+	return *v, wrapErr(err, "warehouses.FindByID", "warehouses")
 }
 
 const sqlWarehousesFindAll = `-- name: warehouses.FindAll replica=ok
@@ -200,8 +200,8 @@ func (r *WarehouseRepo) Update(ctx context.Context, id int16, u WarehouseUpdate)
 	if err := u.Validate(); err != nil {
 		return Warehouse{}, wrapErr(err, "warehouses.Update", "warehouses")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateWarehouses, id, runtime.Arg, u, argsWarehouseUpdate, scanWarehouse)
-	return v, wrapParamsErr(err, "warehouses.Update", "warehouses", []string{"id", "code", "name", "country"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateWarehouses, &id, runtime.Arg, &u, argsWarehouseUpdate, scanWarehouse)
+	return *v, wrapParamsErr(err, "warehouses.Update", "warehouses", []string{"id", "code", "name", "country"})
 }
 
 const sqlWarehousesDelete = `-- name: warehouses.Delete
@@ -210,7 +210,7 @@ DELETE FROM "warehouses" WHERE "id" = $1`
 // Delete removes the row of table warehouses with the given id and reports whether
 // there was one.
 func (r *WarehouseRepo) Delete(ctx context.Context, id int16) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlWarehousesDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlWarehousesDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "warehouses.Delete", "warehouses")
 }
 
@@ -233,7 +233,7 @@ func (r *WarehouseRepo) FindByIDs(ctx context.Context, ids []int16) ([]Warehouse
 	if len(ids) == 0 {
 		return []Warehouse{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlWarehousesFindByIDs, ids, runtime.Arg, scanWarehouse, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlWarehousesFindByIDs, &ids, runtime.Arg, scanWarehouse, len(ids))
 	return items, wrapErr(err, "warehouses.FindByIDs", "warehouses")
 }
 
@@ -294,8 +294,8 @@ func (r *WarehouseRepo) UpsertByCode(ctx context.Context, n NewWarehouse) (Wareh
 	if err := n.Validate(); err != nil {
 		return Warehouse{}, wrapErr(err, "warehouses.UpsertByCode", "warehouses")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlWarehousesUpsertByCode, n, argsNewWarehouse, scanWarehouse)
-	return v, wrapErr(err, "warehouses.UpsertByCode", "warehouses")
+	v, err := runtime.QueryOne(ctx, r.db, sqlWarehousesUpsertByCode, &n, argsNewWarehouse, scanWarehouse)
+	return *v, wrapErr(err, "warehouses.UpsertByCode", "warehouses")
 }
 
 const sqlWarehousesCreateIfAbsentByCode = `-- name: warehouses.CreateIfAbsentByCode
@@ -319,8 +319,8 @@ func (r *WarehouseRepo) CreateIfAbsentByCode(ctx context.Context, n NewWarehouse
 	if err := n.Validate(); err != nil {
 		return Warehouse{}, false, wrapErr(err, "warehouses.CreateIfAbsentByCode", "warehouses")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlWarehousesCreateIfAbsentByCode, n, argsNewWarehouse, scanWarehouse)
-	return v, created, wrapErr(err, "warehouses.CreateIfAbsentByCode", "warehouses")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlWarehousesCreateIfAbsentByCode, &n, argsNewWarehouse, scanWarehouse)
+	return *v, created, wrapErr(err, "warehouses.CreateIfAbsentByCode", "warehouses")
 }
 
 // WarehouseKeyedUpdate is one row's key and changes for UpdateMany.

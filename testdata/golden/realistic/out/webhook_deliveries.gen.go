@@ -67,10 +67,10 @@ func NewWebhookDeliveryRepo(db runtime.DBTX) *WebhookDeliveryRepo {
 
 var (
 	// ErrWebhookDeliveryIDTaken matches a violation of the primary key (id).
-	ErrWebhookDeliveryIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "webhook_deliveries", "webhook_deliveries_pkey", "primary_key")
+	ErrWebhookDeliveryIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "webhook_deliveries", Constraint: "webhook_deliveries_pkey", Name: "primary_key"}
 	// ErrWebhookDeliveryWebhookIDNotFound matches a write whose webhook_id names no
 	// row of webhooks.
-	ErrWebhookDeliveryWebhookIDNotFound = runtime.NewForeignKeySentinel("webhook_deliveries", "webhook_deliveries_webhook_id_fkey", "webhook_id.references", runtime.FKMissing)
+	ErrWebhookDeliveryWebhookIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "webhook_deliveries", Constraint: "webhook_deliveries_webhook_id_fkey", Name: "webhook_id.references", FK: runtime.FKMissing}
 )
 
 // Validate checks n against the columns of table webhook_deliveries (see
@@ -155,8 +155,8 @@ func (r *WebhookDeliveryRepo) Create(ctx context.Context, n NewWebhookDelivery) 
 	if err := n.Validate(); err != nil {
 		return WebhookDelivery{}, wrapErr(err, "webhook_deliveries.Create", "webhook_deliveries")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlWebhookDeliveriesCreate, n, argsNewWebhookDelivery, scanWebhookDelivery)
-	return v, wrapParamsErr(err, "webhook_deliveries.Create", "webhook_deliveries", []string{"webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlWebhookDeliveriesCreate, &n, argsNewWebhookDelivery, scanWebhookDelivery)
+	return *v, wrapParamsErr(err, "webhook_deliveries.Create", "webhook_deliveries", []string{"webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response"})
 }
 
 const sqlWebhookDeliveriesFindByID = `-- name: webhook_deliveries.FindByID replica=ok
@@ -166,8 +166,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table webhook_deliveries with the given id, or
 // runtime.ErrNotFound.
 func (r *WebhookDeliveryRepo) FindByID(ctx context.Context, id int64) (WebhookDelivery, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlWebhookDeliveriesFindByID, id, runtime.Arg, scanWebhookDelivery)
-	return v, wrapErr(err, "webhook_deliveries.FindByID", "webhook_deliveries")
+	v, err := runtime.QueryOne(ctx, r.db, sqlWebhookDeliveriesFindByID, &id, runtime.Arg, scanWebhookDelivery)
+	return *v, wrapErr(err, "webhook_deliveries.FindByID", "webhook_deliveries")
 }
 
 const sqlWebhookDeliveriesFindAll = `-- name: webhook_deliveries.FindAll replica=ok
@@ -229,8 +229,8 @@ func (r *WebhookDeliveryRepo) Update(ctx context.Context, id int64, u WebhookDel
 	if err := u.Validate(); err != nil {
 		return WebhookDelivery{}, wrapErr(err, "webhook_deliveries.Update", "webhook_deliveries")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateWebhookDeliveries, id, runtime.Arg, u, argsWebhookDeliveryUpdate, scanWebhookDelivery)
-	return v, wrapParamsErr(err, "webhook_deliveries.Update", "webhook_deliveries", []string{"id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "next_try_at", "response", "response"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateWebhookDeliveries, &id, runtime.Arg, &u, argsWebhookDeliveryUpdate, scanWebhookDelivery)
+	return *v, wrapParamsErr(err, "webhook_deliveries.Update", "webhook_deliveries", []string{"id", "webhook_id", "event", "payload", "state", "attempts", "next_try_at", "next_try_at", "response", "response"})
 }
 
 const sqlWebhookDeliveriesDelete = `-- name: webhook_deliveries.Delete
@@ -239,7 +239,7 @@ DELETE FROM "webhook_deliveries" WHERE "id" = $1`
 // Delete removes the row of table webhook_deliveries with the given id and reports
 // whether there was one.
 func (r *WebhookDeliveryRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlWebhookDeliveriesDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlWebhookDeliveriesDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "webhook_deliveries.Delete", "webhook_deliveries")
 }
 
@@ -262,7 +262,7 @@ func (r *WebhookDeliveryRepo) FindByIDs(ctx context.Context, ids []int64) ([]Web
 	if len(ids) == 0 {
 		return []WebhookDelivery{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlWebhookDeliveriesFindByIDs, ids, runtime.Arg, scanWebhookDelivery, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlWebhookDeliveriesFindByIDs, &ids, runtime.Arg, scanWebhookDelivery, len(ids))
 	return items, wrapErr(err, "webhook_deliveries.FindByIDs", "webhook_deliveries")
 }
 
@@ -390,7 +390,7 @@ WHERE "webhook_id" = $1 ORDER BY "id"`
 // ListByWebhookID returns the rows of table webhook_deliveries whose webhook_id is
 // webhookID, in primary key order.
 func (r *WebhookDeliveryRepo) ListByWebhookID(ctx context.Context, webhookID uuid.UUID) ([]WebhookDelivery, error) {
-	items, err := runtime.Query(ctx, r.db, sqlWebhookDeliveriesListByWebhookID, webhookID, runtime.Arg, scanWebhookDelivery, 0)
+	items, err := runtime.Query(ctx, r.db, sqlWebhookDeliveriesListByWebhookID, &webhookID, runtime.Arg, scanWebhookDelivery, 0)
 	return items, wrapErr(err, "webhook_deliveries.ListByWebhookID", "webhook_deliveries")
 }
 

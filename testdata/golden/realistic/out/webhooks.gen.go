@@ -54,16 +54,16 @@ func NewWebhookRepo(db runtime.DBTX) *WebhookRepo {
 
 var (
 	// ErrWebhookIDTaken matches a violation of the primary key (id).
-	ErrWebhookIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "webhooks", "webhooks_pkey", "primary_key")
+	ErrWebhookIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "webhooks", Constraint: "webhooks_pkey", Name: "primary_key"}
 	// ErrWebhookURLCheck matches a violation of the check of column url (url LIKE
 	// 'https://%').
-	ErrWebhookURLCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "webhooks", "webhooks_url_check", "url.check")
+	ErrWebhookURLCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "webhooks", Constraint: "webhooks_url_check", Name: "url.check"}
 	// ErrWebhookOrganizationIDNotFound matches a write whose organization_id names no
 	// row of organizations.
-	ErrWebhookOrganizationIDNotFound = runtime.NewForeignKeySentinel("webhooks", "webhooks_organization_id_fkey", "organization_id.references", runtime.FKMissing)
+	ErrWebhookOrganizationIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "webhooks", Constraint: "webhooks_organization_id_fkey", Name: "organization_id.references", FK: runtime.FKMissing}
 	// ErrWebhookReferencedByWebhookDelivery matches a delete or key change of a row
 	// that rows of webhook_deliveries reference.
-	ErrWebhookReferencedByWebhookDelivery = runtime.NewForeignKeySentinel("webhook_deliveries", "webhook_deliveries_webhook_id_fkey", "webhook_id.references", runtime.FKReferenced)
+	ErrWebhookReferencedByWebhookDelivery = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "webhook_deliveries", Constraint: "webhook_deliveries_webhook_id_fkey", Name: "webhook_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table webhooks (see runtime.Validator).
@@ -123,8 +123,8 @@ func (r *WebhookRepo) Create(ctx context.Context, n NewWebhook) (Webhook, error)
 	if err := n.Validate(); err != nil {
 		return Webhook{}, wrapErr(err, "webhooks.Create", "webhooks")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlWebhooksCreate, n, argsNewWebhook, scanWebhook)
-	return v, wrapParamsErr(err, "webhooks.Create", "webhooks", []string{"id", "organization_id", "url", "events", "secret", "enabled"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlWebhooksCreate, &n, argsNewWebhook, scanWebhook)
+	return *v, wrapParamsErr(err, "webhooks.Create", "webhooks", []string{"id", "organization_id", "url", "events", "secret", "enabled"})
 }
 
 const sqlWebhooksFindByID = `-- name: webhooks.FindByID replica=ok
@@ -134,8 +134,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table webhooks with the given id, or
 // runtime.ErrNotFound.
 func (r *WebhookRepo) FindByID(ctx context.Context, id uuid.UUID) (Webhook, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlWebhooksFindByID, id, runtime.Arg, scanWebhook)
-	return v, wrapErr(err, "webhooks.FindByID", "webhooks")
+	v, err := runtime.QueryOne(ctx, r.db, sqlWebhooksFindByID, &id, runtime.Arg, scanWebhook)
+	return *v, wrapErr(err, "webhooks.FindByID", "webhooks")
 }
 
 const sqlWebhooksFindAll = `-- name: webhooks.FindAll replica=ok
@@ -194,8 +194,8 @@ func (r *WebhookRepo) Update(ctx context.Context, id uuid.UUID, u WebhookUpdate)
 	if err := u.Validate(); err != nil {
 		return Webhook{}, wrapErr(err, "webhooks.Update", "webhooks")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateWebhooks, id, runtime.Arg, u, argsWebhookUpdate, scanWebhook)
-	return v, wrapParamsErr(err, "webhooks.Update", "webhooks", []string{"id", "organization_id", "url", "events", "secret", "enabled"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateWebhooks, &id, runtime.Arg, &u, argsWebhookUpdate, scanWebhook)
+	return *v, wrapParamsErr(err, "webhooks.Update", "webhooks", []string{"id", "organization_id", "url", "events", "secret", "enabled"})
 }
 
 const sqlWebhooksDelete = `-- name: webhooks.Delete
@@ -204,7 +204,7 @@ DELETE FROM "webhooks" WHERE "id" = $1`
 // Delete removes the row of table webhooks with the given id and reports whether
 // there was one.
 func (r *WebhookRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlWebhooksDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlWebhooksDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "webhooks.Delete", "webhooks")
 }
 
@@ -227,7 +227,7 @@ func (r *WebhookRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Webhook
 	if len(ids) == 0 {
 		return []Webhook{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlWebhooksFindByIDs, ids, runtime.Arg, scanWebhook, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlWebhooksFindByIDs, &ids, runtime.Arg, scanWebhook, len(ids))
 	return items, wrapErr(err, "webhooks.FindByIDs", "webhooks")
 }
 
@@ -330,7 +330,7 @@ WHERE "organization_id" = $1 ORDER BY "id"`
 // ListByOrganizationID returns the rows of table webhooks whose organization_id is
 // organizationID, in primary key order.
 func (r *WebhookRepo) ListByOrganizationID(ctx context.Context, organizationID uuid.UUID) ([]Webhook, error) {
-	items, err := runtime.Query(ctx, r.db, sqlWebhooksListByOrganizationID, organizationID, runtime.Arg, scanWebhook, 0)
+	items, err := runtime.Query(ctx, r.db, sqlWebhooksListByOrganizationID, &organizationID, runtime.Arg, scanWebhook, 0)
 	return items, wrapErr(err, "webhooks.ListByOrganizationID", "webhooks")
 }
 

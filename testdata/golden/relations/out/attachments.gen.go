@@ -47,10 +47,10 @@ func NewAttachmentRepo(db runtime.DBTX) *AttachmentRepo {
 
 var (
 	// ErrAttachmentIDTaken matches a violation of the primary key (id).
-	ErrAttachmentIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "attachments", "attachments_pkey", "primary_key")
+	ErrAttachmentIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "attachments", Constraint: "attachments_pkey", Name: "primary_key"}
 	// ErrAttachmentBlobDigestNotFound matches a write whose blob_digest names no row
 	// of blobs.
-	ErrAttachmentBlobDigestNotFound = runtime.NewForeignKeySentinel("attachments", "attachments_blob_digest_fkey", "blob_digest.references", runtime.FKMissing)
+	ErrAttachmentBlobDigestNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "attachments", Constraint: "attachments_blob_digest_fkey", Name: "blob_digest.references", FK: runtime.FKMissing}
 )
 
 // Validate checks n against the columns of table attachments (see
@@ -105,8 +105,8 @@ func (r *AttachmentRepo) Create(ctx context.Context, n NewAttachment) (Attachmen
 	if err := n.Validate(); err != nil {
 		return Attachment{}, wrapErr(err, "attachments.Create", "attachments")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlAttachmentsCreate, n, argsNewAttachment, scanAttachment)
-	return v, wrapParamsErr(err, "attachments.Create", "attachments", []string{"blob_digest", "name"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlAttachmentsCreate, &n, argsNewAttachment, scanAttachment)
+	return *v, wrapParamsErr(err, "attachments.Create", "attachments", []string{"blob_digest", "name"})
 }
 
 const sqlAttachmentsFindByID = `-- name: attachments.FindByID replica=ok
@@ -116,8 +116,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table attachments with the given id, or
 // runtime.ErrNotFound.
 func (r *AttachmentRepo) FindByID(ctx context.Context, id int64) (Attachment, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlAttachmentsFindByID, id, runtime.Arg, scanAttachment)
-	return v, wrapErr(err, "attachments.FindByID", "attachments")
+	v, err := runtime.QueryOne(ctx, r.db, sqlAttachmentsFindByID, &id, runtime.Arg, scanAttachment)
+	return *v, wrapErr(err, "attachments.FindByID", "attachments")
 }
 
 const sqlAttachmentsFindAll = `-- name: attachments.FindAll replica=ok
@@ -175,8 +175,8 @@ func (r *AttachmentRepo) Update(ctx context.Context, id int64, u AttachmentUpdat
 	if err := u.Validate(); err != nil {
 		return Attachment{}, wrapErr(err, "attachments.Update", "attachments")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateAttachments, id, runtime.Arg, u, argsAttachmentUpdate, scanAttachment)
-	return v, wrapParamsErr(err, "attachments.Update", "attachments", []string{"id", "blob_digest", "name"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateAttachments, &id, runtime.Arg, &u, argsAttachmentUpdate, scanAttachment)
+	return *v, wrapParamsErr(err, "attachments.Update", "attachments", []string{"id", "blob_digest", "name"})
 }
 
 const sqlAttachmentsDelete = `-- name: attachments.Delete
@@ -185,7 +185,7 @@ DELETE FROM "attachments" WHERE "id" = $1`
 // Delete removes the row of table attachments with the given id and reports
 // whether there was one.
 func (r *AttachmentRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlAttachmentsDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlAttachmentsDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "attachments.Delete", "attachments")
 }
 
@@ -208,7 +208,7 @@ func (r *AttachmentRepo) FindByIDs(ctx context.Context, ids []int64) ([]Attachme
 	if len(ids) == 0 {
 		return []Attachment{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlAttachmentsFindByIDs, ids, runtime.Arg, scanAttachment, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlAttachmentsFindByIDs, &ids, runtime.Arg, scanAttachment, len(ids))
 	return items, wrapErr(err, "attachments.FindByIDs", "attachments")
 }
 
@@ -324,6 +324,6 @@ WHERE "blob_digest" = $1 ORDER BY "id"`
 // ListByBlobDigest returns the rows of table attachments whose blob_digest is
 // blobDigest, in primary key order.
 func (r *AttachmentRepo) ListByBlobDigest(ctx context.Context, blobDigest []byte) ([]Attachment, error) {
-	items, err := runtime.Query(ctx, r.db, sqlAttachmentsListByBlobDigest, blobDigest, runtime.Arg, scanAttachment, 0)
+	items, err := runtime.Query(ctx, r.db, sqlAttachmentsListByBlobDigest, &blobDigest, runtime.Arg, scanAttachment, 0)
 	return items, wrapErr(err, "attachments.ListByBlobDigest", "attachments")
 }

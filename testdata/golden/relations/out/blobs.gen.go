@@ -43,10 +43,10 @@ func NewBlobRepo(db runtime.DBTX) *BlobRepo {
 
 var (
 	// ErrBlobDigestTaken matches a violation of the primary key (digest).
-	ErrBlobDigestTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "blobs", "blobs_pkey", "primary_key")
+	ErrBlobDigestTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "blobs", Constraint: "blobs_pkey", Name: "primary_key"}
 	// ErrBlobReferencedByAttachment matches a delete or key change of a row that rows
 	// of attachments reference.
-	ErrBlobReferencedByAttachment = runtime.NewForeignKeySentinel("attachments", "attachments_blob_digest_fkey", "blob_digest.references", runtime.FKReferenced)
+	ErrBlobReferencedByAttachment = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "attachments", Constraint: "attachments_blob_digest_fkey", Name: "blob_digest.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table blobs (see runtime.Validator).
@@ -92,8 +92,8 @@ func (r *BlobRepo) Create(ctx context.Context, n NewBlob) (Blob, error) {
 	if err := n.Validate(); err != nil {
 		return Blob{}, wrapErr(err, "blobs.Create", "blobs")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlBlobsCreate, n, argsNewBlob, scanBlob)
-	return v, wrapParamsErr(err, "blobs.Create", "blobs", []string{"digest", "size"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlBlobsCreate, &n, argsNewBlob, scanBlob)
+	return *v, wrapParamsErr(err, "blobs.Create", "blobs", []string{"digest", "size"})
 }
 
 const sqlBlobsFindByID = `-- name: blobs.FindByID replica=ok
@@ -103,8 +103,8 @@ WHERE "digest" = $1`
 // FindByID returns the row of table blobs with the given digest, or
 // runtime.ErrNotFound.
 func (r *BlobRepo) FindByID(ctx context.Context, digest []byte) (Blob, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlBlobsFindByID, digest, runtime.Arg, scanBlob)
-	return v, wrapErr(err, "blobs.FindByID", "blobs")
+	v, err := runtime.QueryOne(ctx, r.db, sqlBlobsFindByID, &digest, runtime.Arg, scanBlob)
+	return *v, wrapErr(err, "blobs.FindByID", "blobs")
 }
 
 const sqlBlobsFindAll = `-- name: blobs.FindAll replica=ok
@@ -161,8 +161,8 @@ func (r *BlobRepo) Update(ctx context.Context, digest []byte, u BlobUpdate) (Blo
 	if err := u.Validate(); err != nil {
 		return Blob{}, wrapErr(err, "blobs.Update", "blobs")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateBlobs, digest, runtime.Arg, u, argsBlobUpdate, scanBlob)
-	return v, wrapParamsErr(err, "blobs.Update", "blobs", []string{"digest", "size"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateBlobs, &digest, runtime.Arg, &u, argsBlobUpdate, scanBlob)
+	return *v, wrapParamsErr(err, "blobs.Update", "blobs", []string{"digest", "size"})
 }
 
 const sqlBlobsDelete = `-- name: blobs.Delete
@@ -171,7 +171,7 @@ DELETE FROM "blobs" WHERE "digest" = $1`
 // Delete removes the row of table blobs with the given digest and reports whether
 // there was one.
 func (r *BlobRepo) Delete(ctx context.Context, digest []byte) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlBlobsDelete, digest, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlBlobsDelete, &digest, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "blobs.Delete", "blobs")
 }
 
@@ -194,7 +194,7 @@ func (r *BlobRepo) FindByIDs(ctx context.Context, ids [][]byte) ([]Blob, error) 
 	if len(ids) == 0 {
 		return []Blob{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlBlobsFindByIDs, ids, runtime.Arg, scanBlob, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlBlobsFindByIDs, &ids, runtime.Arg, scanBlob, len(ids))
 	return items, wrapErr(err, "blobs.FindByIDs", "blobs")
 }
 
@@ -253,8 +253,8 @@ func (r *BlobRepo) UpsertByDigest(ctx context.Context, n NewBlob) (Blob, error) 
 	if err := n.Validate(); err != nil {
 		return Blob{}, wrapErr(err, "blobs.UpsertByDigest", "blobs")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlBlobsUpsertByDigest, n, argsNewBlob, scanBlob)
-	return v, wrapErr(err, "blobs.UpsertByDigest", "blobs")
+	v, err := runtime.QueryOne(ctx, r.db, sqlBlobsUpsertByDigest, &n, argsNewBlob, scanBlob)
+	return *v, wrapErr(err, "blobs.UpsertByDigest", "blobs")
 }
 
 const sqlBlobsCreateIfAbsentByDigest = `-- name: blobs.CreateIfAbsentByDigest
@@ -278,8 +278,8 @@ func (r *BlobRepo) CreateIfAbsentByDigest(ctx context.Context, n NewBlob) (Blob,
 	if err := n.Validate(); err != nil {
 		return Blob{}, false, wrapErr(err, "blobs.CreateIfAbsentByDigest", "blobs")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlBlobsCreateIfAbsentByDigest, n, argsNewBlob, scanBlob)
-	return v, created, wrapErr(err, "blobs.CreateIfAbsentByDigest", "blobs")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlBlobsCreateIfAbsentByDigest, &n, argsNewBlob, scanBlob)
+	return *v, created, wrapErr(err, "blobs.CreateIfAbsentByDigest", "blobs")
 }
 
 // BlobKeyedUpdate is one row's key and changes for UpdateMany.

@@ -44,13 +44,13 @@ func NewEmployeeRepo(db runtime.DBTX) *EmployeeRepo {
 
 var (
 	// ErrEmployeeIDTaken matches a violation of the primary key (id).
-	ErrEmployeeIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "employees", "employees_pkey", "primary_key")
+	ErrEmployeeIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "employees", Constraint: "employees_pkey", Name: "primary_key"}
 	// ErrEmployeeManagerIDNotFound matches a write whose manager_id names no row of
 	// employees.
-	ErrEmployeeManagerIDNotFound = runtime.NewForeignKeySentinel("employees", "employees_manager_id_fkey", "manager_id.references", runtime.FKMissing)
+	ErrEmployeeManagerIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "employees", Constraint: "employees_manager_id_fkey", Name: "manager_id.references", FK: runtime.FKMissing}
 	// ErrEmployeeReferencedByEmployee matches a delete or key change of a row that
 	// rows of employees reference.
-	ErrEmployeeReferencedByEmployee = runtime.NewForeignKeySentinel("employees", "employees_manager_id_fkey", "manager_id.references", runtime.FKReferenced)
+	ErrEmployeeReferencedByEmployee = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "employees", Constraint: "employees_manager_id_fkey", Name: "manager_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table employees (see
@@ -101,8 +101,8 @@ func (r *EmployeeRepo) Create(ctx context.Context, n NewEmployee) (Employee, err
 	if err := n.Validate(); err != nil {
 		return Employee{}, wrapErr(err, "employees.Create", "employees")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlEmployeesCreate, n, argsNewEmployee, scanEmployee)
-	return v, wrapParamsErr(err, "employees.Create", "employees", []string{"manager_id", "name"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlEmployeesCreate, &n, argsNewEmployee, scanEmployee)
+	return *v, wrapParamsErr(err, "employees.Create", "employees", []string{"manager_id", "name"})
 }
 
 const sqlEmployeesFindByID = `-- name: employees.FindByID replica=ok
@@ -112,8 +112,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table employees with the given id, or
 // runtime.ErrNotFound.
 func (r *EmployeeRepo) FindByID(ctx context.Context, id int64) (Employee, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlEmployeesFindByID, id, runtime.Arg, scanEmployee)
-	return v, wrapErr(err, "employees.FindByID", "employees")
+	v, err := runtime.QueryOne(ctx, r.db, sqlEmployeesFindByID, &id, runtime.Arg, scanEmployee)
+	return *v, wrapErr(err, "employees.FindByID", "employees")
 }
 
 const sqlEmployeesFindAll = `-- name: employees.FindAll replica=ok
@@ -172,8 +172,8 @@ func (r *EmployeeRepo) Update(ctx context.Context, id int64, u EmployeeUpdate) (
 	if err := u.Validate(); err != nil {
 		return Employee{}, wrapErr(err, "employees.Update", "employees")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateEmployees, id, runtime.Arg, u, argsEmployeeUpdate, scanEmployee)
-	return v, wrapParamsErr(err, "employees.Update", "employees", []string{"id", "manager_id", "manager_id", "name"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateEmployees, &id, runtime.Arg, &u, argsEmployeeUpdate, scanEmployee)
+	return *v, wrapParamsErr(err, "employees.Update", "employees", []string{"id", "manager_id", "manager_id", "name"})
 }
 
 const sqlEmployeesDelete = `-- name: employees.Delete
@@ -182,7 +182,7 @@ DELETE FROM "employees" WHERE "id" = $1`
 // Delete removes the row of table employees with the given id and reports whether
 // there was one.
 func (r *EmployeeRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlEmployeesDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlEmployeesDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "employees.Delete", "employees")
 }
 
@@ -205,7 +205,7 @@ func (r *EmployeeRepo) FindByIDs(ctx context.Context, ids []int64) ([]Employee, 
 	if len(ids) == 0 {
 		return []Employee{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlEmployeesFindByIDs, ids, runtime.Arg, scanEmployee, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlEmployeesFindByIDs, &ids, runtime.Arg, scanEmployee, len(ids))
 	return items, wrapErr(err, "employees.FindByIDs", "employees")
 }
 
@@ -322,7 +322,7 @@ WHERE "manager_id" = $1 ORDER BY "id"`
 // ListByManagerID returns the rows of table employees whose manager_id is
 // managerID, in primary key order.
 func (r *EmployeeRepo) ListByManagerID(ctx context.Context, managerID int64) ([]Employee, error) {
-	items, err := runtime.Query(ctx, r.db, sqlEmployeesListByManagerID, managerID, runtime.Arg, scanEmployee, 0)
+	items, err := runtime.Query(ctx, r.db, sqlEmployeesListByManagerID, &managerID, runtime.Arg, scanEmployee, 0)
 	return items, wrapErr(err, "employees.ListByManagerID", "employees")
 }
 

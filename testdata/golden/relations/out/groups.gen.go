@@ -39,12 +39,12 @@ func NewGroupRepo(db runtime.DBTX) *GroupRepo {
 
 var (
 	// ErrGroupIDTaken matches a violation of the primary key (id).
-	ErrGroupIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "groups", "groups_pkey", "primary_key")
+	ErrGroupIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "groups", Constraint: "groups_pkey", Name: "primary_key"}
 	// ErrGroupNameTaken matches a violation of the unique column name.
-	ErrGroupNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "groups", "groups_name_key", "name.unique")
+	ErrGroupNameTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "groups", Constraint: "groups_name_key", Name: "name.unique"}
 	// ErrGroupReferencedByMembership matches a delete or key change of a row that rows
 	// of memberships reference.
-	ErrGroupReferencedByMembership = runtime.NewForeignKeySentinel("memberships", "memberships_group_id_fkey", "group_id.references", runtime.FKReferenced)
+	ErrGroupReferencedByMembership = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "memberships", Constraint: "memberships_group_id_fkey", Name: "group_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table groups (see runtime.Validator).
@@ -94,8 +94,8 @@ func (r *GroupRepo) Create(ctx context.Context, n NewGroup) (Group, error) {
 	if err := n.Validate(); err != nil {
 		return Group{}, wrapErr(err, "groups.Create", "groups")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlGroupsCreate, n, argsNewGroup, scanGroup)
-	return v, wrapParamsErr(err, "groups.Create", "groups", []string{"name"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlGroupsCreate, &n, argsNewGroup, scanGroup)
+	return *v, wrapParamsErr(err, "groups.Create", "groups", []string{"name"})
 }
 
 const sqlGroupsFindByID = `-- name: groups.FindByID replica=ok
@@ -105,8 +105,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table groups with the given id, or
 // runtime.ErrNotFound.
 func (r *GroupRepo) FindByID(ctx context.Context, id int64) (Group, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlGroupsFindByID, id, runtime.Arg, scanGroup)
-	return v, wrapErr(err, "groups.FindByID", "groups")
+	v, err := runtime.QueryOne(ctx, r.db, sqlGroupsFindByID, &id, runtime.Arg, scanGroup)
+	return *v, wrapErr(err, "groups.FindByID", "groups")
 }
 
 const sqlGroupsFindAll = `-- name: groups.FindAll replica=ok
@@ -163,8 +163,8 @@ func (r *GroupRepo) Update(ctx context.Context, id int64, u GroupUpdate) (Group,
 	if err := u.Validate(); err != nil {
 		return Group{}, wrapErr(err, "groups.Update", "groups")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateGroups, id, runtime.Arg, u, argsGroupUpdate, scanGroup)
-	return v, wrapParamsErr(err, "groups.Update", "groups", []string{"id", "name"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateGroups, &id, runtime.Arg, &u, argsGroupUpdate, scanGroup)
+	return *v, wrapParamsErr(err, "groups.Update", "groups", []string{"id", "name"})
 }
 
 const sqlGroupsDelete = `-- name: groups.Delete
@@ -173,7 +173,7 @@ DELETE FROM "groups" WHERE "id" = $1`
 // Delete removes the row of table groups with the given id and reports whether
 // there was one.
 func (r *GroupRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlGroupsDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlGroupsDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "groups.Delete", "groups")
 }
 
@@ -196,7 +196,7 @@ func (r *GroupRepo) FindByIDs(ctx context.Context, ids []int64) ([]Group, error)
 	if len(ids) == 0 {
 		return []Group{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlGroupsFindByIDs, ids, runtime.Arg, scanGroup, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlGroupsFindByIDs, &ids, runtime.Arg, scanGroup, len(ids))
 	return items, wrapErr(err, "groups.FindByIDs", "groups")
 }
 
@@ -254,8 +254,8 @@ func (r *GroupRepo) UpsertByName(ctx context.Context, n NewGroup) (Group, error)
 	if err := n.Validate(); err != nil {
 		return Group{}, wrapErr(err, "groups.UpsertByName", "groups")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlGroupsUpsertByName, n, argsNewGroup, scanGroup)
-	return v, wrapErr(err, "groups.UpsertByName", "groups")
+	v, err := runtime.QueryOne(ctx, r.db, sqlGroupsUpsertByName, &n, argsNewGroup, scanGroup)
+	return *v, wrapErr(err, "groups.UpsertByName", "groups")
 }
 
 const sqlGroupsCreateIfAbsentByName = `-- name: groups.CreateIfAbsentByName
@@ -279,8 +279,8 @@ func (r *GroupRepo) CreateIfAbsentByName(ctx context.Context, n NewGroup) (Group
 	if err := n.Validate(); err != nil {
 		return Group{}, false, wrapErr(err, "groups.CreateIfAbsentByName", "groups")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlGroupsCreateIfAbsentByName, n, argsNewGroup, scanGroup)
-	return v, created, wrapErr(err, "groups.CreateIfAbsentByName", "groups")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlGroupsCreateIfAbsentByName, &n, argsNewGroup, scanGroup)
+	return *v, created, wrapErr(err, "groups.CreateIfAbsentByName", "groups")
 }
 
 // GroupKeyedUpdate is one row's key and changes for UpdateMany.

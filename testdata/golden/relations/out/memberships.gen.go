@@ -52,12 +52,12 @@ func NewMembershipRepo(db runtime.DBTX) *MembershipRepo {
 var (
 	// ErrMembershipUserIDGroupIDTaken matches a violation of the primary key (user_id,
 	// group_id).
-	ErrMembershipUserIDGroupIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "memberships", "memberships_pkey", "primary_key")
+	ErrMembershipUserIDGroupIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "memberships", Constraint: "memberships_pkey", Name: "primary_key"}
 	// ErrMembershipUserIDNotFound matches a write whose user_id names no row of users.
-	ErrMembershipUserIDNotFound = runtime.NewForeignKeySentinel("memberships", "memberships_user_id_fkey", "user_id.references", runtime.FKMissing)
+	ErrMembershipUserIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "memberships", Constraint: "memberships_user_id_fkey", Name: "user_id.references", FK: runtime.FKMissing}
 	// ErrMembershipGroupIDNotFound matches a write whose group_id names no row of
 	// groups.
-	ErrMembershipGroupIDNotFound = runtime.NewForeignKeySentinel("memberships", "memberships_group_id_fkey", "group_id.references", runtime.FKMissing)
+	ErrMembershipGroupIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "memberships", Constraint: "memberships_group_id_fkey", Name: "group_id.references", FK: runtime.FKMissing}
 )
 
 // Validate checks n against the columns of table memberships (see
@@ -116,8 +116,8 @@ func (r *MembershipRepo) Create(ctx context.Context, n NewMembership) (Membershi
 	if err := n.Validate(); err != nil {
 		return Membership{}, wrapErr(err, "memberships.Create", "memberships")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlMembershipsCreate, n, argsNewMembership, scanMembership)
-	return v, wrapParamsErr(err, "memberships.Create", "memberships", []string{"user_id", "group_id", "role", "joined_at"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlMembershipsCreate, &n, argsNewMembership, scanMembership)
+	return *v, wrapParamsErr(err, "memberships.Create", "memberships", []string{"user_id", "group_id", "role", "joined_at"})
 }
 
 const sqlMembershipsFindByID = `-- name: memberships.FindByID replica=ok
@@ -127,8 +127,8 @@ WHERE "user_id" = $1 AND "group_id" = $2`
 // FindByID returns the row of table memberships with the given userID and groupID,
 // or runtime.ErrNotFound.
 func (r *MembershipRepo) FindByID(ctx context.Context, userID uuid.UUID, groupID int64) (Membership, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlMembershipsFindByID, userID, runtime.Arg, scanMembership, groupID)
-	return v, wrapErr(err, "memberships.FindByID", "memberships")
+	v, err := runtime.QueryOne(ctx, r.db, sqlMembershipsFindByID, &userID, runtime.Arg, scanMembership, groupID)
+	return *v, wrapErr(err, "memberships.FindByID", "memberships")
 }
 
 const sqlMembershipsFindAll = `-- name: memberships.FindAll replica=ok
@@ -188,8 +188,8 @@ func (r *MembershipRepo) Update(ctx context.Context, userID uuid.UUID, groupID i
 	if err := u.Validate(); err != nil {
 		return Membership{}, wrapErr(err, "memberships.Update", "memberships")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateMemberships, userID, runtime.Arg, u, argsMembershipUpdate, scanMembership, groupID)
-	return v, wrapParamsErr(err, "memberships.Update", "memberships", []string{"user_id", "group_id", "role", "joined_at"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateMemberships, &userID, runtime.Arg, &u, argsMembershipUpdate, scanMembership, groupID)
+	return *v, wrapParamsErr(err, "memberships.Update", "memberships", []string{"user_id", "group_id", "role", "joined_at"})
 }
 
 const sqlMembershipsDelete = `-- name: memberships.Delete
@@ -198,7 +198,7 @@ DELETE FROM "memberships" WHERE "user_id" = $1 AND "group_id" = $2`
 // Delete removes the row of table memberships with the given userID and groupID
 // and reports whether there was one.
 func (r *MembershipRepo) Delete(ctx context.Context, userID uuid.UUID, groupID int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlMembershipsDelete, userID, runtime.Arg, groupID)
+	tag, err := runtime.Exec(ctx, r.db, sqlMembershipsDelete, &userID, runtime.Arg, groupID)
 	return tag.RowsAffected() > 0, wrapErr(err, "memberships.Delete", "memberships")
 }
 
@@ -269,8 +269,8 @@ func (r *MembershipRepo) UpsertByUserIDAndGroupID(ctx context.Context, n NewMemb
 	if err := n.Validate(); err != nil {
 		return Membership{}, wrapErr(err, "memberships.UpsertByUserIDAndGroupID", "memberships")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlMembershipsUpsertByUserIDAndGroupID, n, argsNewMembership, scanMembership)
-	return v, wrapErr(err, "memberships.UpsertByUserIDAndGroupID", "memberships")
+	v, err := runtime.QueryOne(ctx, r.db, sqlMembershipsUpsertByUserIDAndGroupID, &n, argsNewMembership, scanMembership)
+	return *v, wrapErr(err, "memberships.UpsertByUserIDAndGroupID", "memberships")
 }
 
 const sqlMembershipsCreateIfAbsentByUserIDAndGroupID = `-- name: memberships.CreateIfAbsentByUserIDAndGroupID
@@ -295,8 +295,8 @@ func (r *MembershipRepo) CreateIfAbsentByUserIDAndGroupID(ctx context.Context, n
 	if err := n.Validate(); err != nil {
 		return Membership{}, false, wrapErr(err, "memberships.CreateIfAbsentByUserIDAndGroupID", "memberships")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlMembershipsCreateIfAbsentByUserIDAndGroupID, n, argsNewMembership, scanMembership)
-	return v, created, wrapErr(err, "memberships.CreateIfAbsentByUserIDAndGroupID", "memberships")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlMembershipsCreateIfAbsentByUserIDAndGroupID, &n, argsNewMembership, scanMembership)
+	return *v, created, wrapErr(err, "memberships.CreateIfAbsentByUserIDAndGroupID", "memberships")
 }
 
 // MembershipKey is the primary key of a row of table memberships.
@@ -424,7 +424,7 @@ WHERE "user_id" = $1 ORDER BY "user_id", "group_id"`
 // ListByUserID returns the rows of table memberships whose user_id is userID, in
 // primary key order.
 func (r *MembershipRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]Membership, error) {
-	items, err := runtime.Query(ctx, r.db, sqlMembershipsListByUserID, userID, runtime.Arg, scanMembership, 0)
+	items, err := runtime.Query(ctx, r.db, sqlMembershipsListByUserID, &userID, runtime.Arg, scanMembership, 0)
 	return items, wrapErr(err, "memberships.ListByUserID", "memberships")
 }
 
@@ -454,7 +454,7 @@ WHERE "group_id" = $1 ORDER BY "user_id", "group_id"`
 // ListByGroupID returns the rows of table memberships whose group_id is groupID,
 // in primary key order.
 func (r *MembershipRepo) ListByGroupID(ctx context.Context, groupID int64) ([]Membership, error) {
-	items, err := runtime.Query(ctx, r.db, sqlMembershipsListByGroupID, groupID, runtime.Arg, scanMembership, 0)
+	items, err := runtime.Query(ctx, r.db, sqlMembershipsListByGroupID, &groupID, runtime.Arg, scanMembership, 0)
 	return items, wrapErr(err, "memberships.ListByGroupID", "memberships")
 }
 

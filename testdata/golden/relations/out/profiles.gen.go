@@ -41,10 +41,10 @@ func NewProfileRepo(db runtime.DBTX) *ProfileRepo {
 
 var (
 	// ErrProfileUserEmailTaken matches a violation of the primary key (user_email).
-	ErrProfileUserEmailTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "profiles", "profiles_pkey", "primary_key")
+	ErrProfileUserEmailTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "profiles", Constraint: "profiles_pkey", Name: "primary_key"}
 	// ErrProfileUserEmailNotFound matches a write whose user_email names no row of
 	// users.
-	ErrProfileUserEmailNotFound = runtime.NewForeignKeySentinel("profiles", "profiles_user_email_fkey", "user_email.references", runtime.FKMissing)
+	ErrProfileUserEmailNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "profiles", Constraint: "profiles_user_email_fkey", Name: "user_email.references", FK: runtime.FKMissing}
 )
 
 // Validate checks n against the columns of table profiles (see runtime.Validator).
@@ -103,8 +103,8 @@ func (r *ProfileRepo) Create(ctx context.Context, n NewProfile) (Profile, error)
 	if err := n.Validate(); err != nil {
 		return Profile{}, wrapErr(err, "profiles.Create", "profiles")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlProfilesCreate, n, argsNewProfile, scanProfile)
-	return v, wrapParamsErr(err, "profiles.Create", "profiles", []string{"user_email", "bio"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlProfilesCreate, &n, argsNewProfile, scanProfile)
+	return *v, wrapParamsErr(err, "profiles.Create", "profiles", []string{"user_email", "bio"})
 }
 
 const sqlProfilesFindByID = `-- name: profiles.FindByID replica=ok
@@ -114,8 +114,8 @@ WHERE "user_email" = $1`
 // FindByID returns the row of table profiles with the given userEmail, or
 // runtime.ErrNotFound.
 func (r *ProfileRepo) FindByID(ctx context.Context, userEmail string) (Profile, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlProfilesFindByID, userEmail, runtime.Arg, scanProfile)
-	return v, wrapErr(err, "profiles.FindByID", "profiles")
+	v, err := runtime.QueryOne(ctx, r.db, sqlProfilesFindByID, &userEmail, runtime.Arg, scanProfile)
+	return *v, wrapErr(err, "profiles.FindByID", "profiles")
 }
 
 const sqlProfilesFindAll = `-- name: profiles.FindAll replica=ok
@@ -174,8 +174,8 @@ func (r *ProfileRepo) Update(ctx context.Context, userEmail string, u ProfileUpd
 	if err := u.Validate(); err != nil {
 		return Profile{}, wrapErr(err, "profiles.Update", "profiles")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateProfiles, userEmail, runtime.Arg, u, argsProfileUpdate, scanProfile)
-	return v, wrapParamsErr(err, "profiles.Update", "profiles", []string{"user_email", "bio"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateProfiles, &userEmail, runtime.Arg, &u, argsProfileUpdate, scanProfile)
+	return *v, wrapParamsErr(err, "profiles.Update", "profiles", []string{"user_email", "bio"})
 }
 
 const sqlProfilesDelete = `-- name: profiles.Delete
@@ -184,7 +184,7 @@ DELETE FROM "profiles" WHERE "user_email" = $1`
 // Delete removes the row of table profiles with the given userEmail and reports
 // whether there was one.
 func (r *ProfileRepo) Delete(ctx context.Context, userEmail string) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlProfilesDelete, userEmail, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlProfilesDelete, &userEmail, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "profiles.Delete", "profiles")
 }
 
@@ -207,7 +207,7 @@ func (r *ProfileRepo) FindByIDs(ctx context.Context, ids []string) ([]Profile, e
 	if len(ids) == 0 {
 		return []Profile{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlProfilesFindByIDs, ids, runtime.Arg, scanProfile, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlProfilesFindByIDs, &ids, runtime.Arg, scanProfile, len(ids))
 	return items, wrapErr(err, "profiles.FindByIDs", "profiles")
 }
 
@@ -266,8 +266,8 @@ func (r *ProfileRepo) UpsertByUserEmail(ctx context.Context, n NewProfile) (Prof
 	if err := n.Validate(); err != nil {
 		return Profile{}, wrapErr(err, "profiles.UpsertByUserEmail", "profiles")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlProfilesUpsertByUserEmail, n, argsNewProfile, scanProfile)
-	return v, wrapErr(err, "profiles.UpsertByUserEmail", "profiles")
+	v, err := runtime.QueryOne(ctx, r.db, sqlProfilesUpsertByUserEmail, &n, argsNewProfile, scanProfile)
+	return *v, wrapErr(err, "profiles.UpsertByUserEmail", "profiles")
 }
 
 const sqlProfilesCreateIfAbsentByUserEmail = `-- name: profiles.CreateIfAbsentByUserEmail
@@ -291,8 +291,8 @@ func (r *ProfileRepo) CreateIfAbsentByUserEmail(ctx context.Context, n NewProfil
 	if err := n.Validate(); err != nil {
 		return Profile{}, false, wrapErr(err, "profiles.CreateIfAbsentByUserEmail", "profiles")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlProfilesCreateIfAbsentByUserEmail, n, argsNewProfile, scanProfile)
-	return v, created, wrapErr(err, "profiles.CreateIfAbsentByUserEmail", "profiles")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlProfilesCreateIfAbsentByUserEmail, &n, argsNewProfile, scanProfile)
+	return *v, created, wrapErr(err, "profiles.CreateIfAbsentByUserEmail", "profiles")
 }
 
 // ProfileKeyedUpdate is one row's key and changes for UpdateMany.
@@ -402,7 +402,7 @@ WHERE "user_email" = $1 ORDER BY "user_email"`
 // ListByUserEmail returns the rows of table profiles whose user_email is
 // userEmail, in primary key order.
 func (r *ProfileRepo) ListByUserEmail(ctx context.Context, userEmail string) ([]Profile, error) {
-	items, err := runtime.Query(ctx, r.db, sqlProfilesListByUserEmail, userEmail, runtime.Arg, scanProfile, 0)
+	items, err := runtime.Query(ctx, r.db, sqlProfilesListByUserEmail, &userEmail, runtime.Arg, scanProfile, 0)
 	return items, wrapErr(err, "profiles.ListByUserEmail", "profiles")
 }
 

@@ -39,10 +39,10 @@ func NewTagRepo(db runtime.DBTX) *TagRepo {
 
 var (
 	// ErrTagIDTaken matches a violation of the primary key (id).
-	ErrTagIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "tags", "tags_pkey", "primary_key")
+	ErrTagIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "tags", Constraint: "tags_pkey", Name: "primary_key"}
 	// ErrTagReferencedByUserTag matches a delete or key change of a row that rows of
 	// user_tags reference.
-	ErrTagReferencedByUserTag = runtime.NewForeignKeySentinel("user_tags", "user_tags_tag_id_fkey", "tag_id.references", runtime.FKReferenced)
+	ErrTagReferencedByUserTag = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "user_tags", Constraint: "user_tags_tag_id_fkey", Name: "tag_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table tags (see runtime.Validator).
@@ -92,8 +92,8 @@ func (r *TagRepo) Create(ctx context.Context, n NewTag) (Tag, error) {
 	if err := n.Validate(); err != nil {
 		return Tag{}, wrapErr(err, "tags.Create", "tags")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlTagsCreate, n, argsNewTag, scanTag)
-	return v, wrapParamsErr(err, "tags.Create", "tags", []string{"label"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlTagsCreate, &n, argsNewTag, scanTag)
+	return *v, wrapParamsErr(err, "tags.Create", "tags", []string{"label"})
 }
 
 const sqlTagsFindByID = `-- name: tags.FindByID replica=ok
@@ -103,8 +103,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table tags with the given id, or
 // runtime.ErrNotFound.
 func (r *TagRepo) FindByID(ctx context.Context, id int32) (Tag, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlTagsFindByID, id, runtime.Arg, scanTag)
-	return v, wrapErr(err, "tags.FindByID", "tags")
+	v, err := runtime.QueryOne(ctx, r.db, sqlTagsFindByID, &id, runtime.Arg, scanTag)
+	return *v, wrapErr(err, "tags.FindByID", "tags")
 }
 
 const sqlTagsFindAll = `-- name: tags.FindAll replica=ok
@@ -161,8 +161,8 @@ func (r *TagRepo) Update(ctx context.Context, id int32, u TagUpdate) (Tag, error
 	if err := u.Validate(); err != nil {
 		return Tag{}, wrapErr(err, "tags.Update", "tags")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateTags, id, runtime.Arg, u, argsTagUpdate, scanTag)
-	return v, wrapParamsErr(err, "tags.Update", "tags", []string{"id", "label"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateTags, &id, runtime.Arg, &u, argsTagUpdate, scanTag)
+	return *v, wrapParamsErr(err, "tags.Update", "tags", []string{"id", "label"})
 }
 
 const sqlTagsDelete = `-- name: tags.Delete
@@ -171,7 +171,7 @@ DELETE FROM "tags" WHERE "id" = $1`
 // Delete removes the row of table tags with the given id and reports whether there
 // was one.
 func (r *TagRepo) Delete(ctx context.Context, id int32) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlTagsDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlTagsDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "tags.Delete", "tags")
 }
 
@@ -194,7 +194,7 @@ func (r *TagRepo) FindByIDs(ctx context.Context, ids []int32) ([]Tag, error) {
 	if len(ids) == 0 {
 		return []Tag{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlTagsFindByIDs, ids, runtime.Arg, scanTag, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlTagsFindByIDs, &ids, runtime.Arg, scanTag, len(ids))
 	return items, wrapErr(err, "tags.FindByIDs", "tags")
 }
 

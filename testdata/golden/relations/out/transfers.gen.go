@@ -51,13 +51,13 @@ func NewTransferRepo(db runtime.DBTX) *TransferRepo {
 
 var (
 	// ErrTransferIDTaken matches a violation of the primary key (id).
-	ErrTransferIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "transfers", "transfers_pkey", "primary_key")
+	ErrTransferIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "transfers", Constraint: "transfers_pkey", Name: "primary_key"}
 	// ErrTransferFromAccountIDNotFound matches a write whose from_account_id names no
 	// row of accounts.
-	ErrTransferFromAccountIDNotFound = runtime.NewForeignKeySentinel("transfers", "transfers_from_account_id_fkey", "from_account_id.references", runtime.FKMissing)
+	ErrTransferFromAccountIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "transfers", Constraint: "transfers_from_account_id_fkey", Name: "from_account_id.references", FK: runtime.FKMissing}
 	// ErrTransferToAccountIDNotFound matches a write whose to_account_id names no row
 	// of accounts.
-	ErrTransferToAccountIDNotFound = runtime.NewForeignKeySentinel("transfers", "transfers_to_account_id_fkey", "to_account_id.references", runtime.FKMissing)
+	ErrTransferToAccountIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "transfers", Constraint: "transfers_to_account_id_fkey", Name: "to_account_id.references", FK: runtime.FKMissing}
 )
 
 // Validate checks n against the columns of table transfers (see
@@ -114,8 +114,8 @@ func (r *TransferRepo) Create(ctx context.Context, n NewTransfer) (Transfer, err
 	if err := n.Validate(); err != nil {
 		return Transfer{}, wrapErr(err, "transfers.Create", "transfers")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlTransfersCreate, n, argsNewTransfer, scanTransfer)
-	return v, wrapParamsErr(err, "transfers.Create", "transfers", []string{"from_account_id", "to_account_id", "amount", "note"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlTransfersCreate, &n, argsNewTransfer, scanTransfer)
+	return *v, wrapParamsErr(err, "transfers.Create", "transfers", []string{"from_account_id", "to_account_id", "amount", "note"})
 }
 
 const sqlTransfersFindByID = `-- name: transfers.FindByID replica=ok
@@ -125,8 +125,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table transfers with the given id, or
 // runtime.ErrNotFound.
 func (r *TransferRepo) FindByID(ctx context.Context, id int64) (Transfer, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlTransfersFindByID, id, runtime.Arg, scanTransfer)
-	return v, wrapErr(err, "transfers.FindByID", "transfers")
+	v, err := runtime.QueryOne(ctx, r.db, sqlTransfersFindByID, &id, runtime.Arg, scanTransfer)
+	return *v, wrapErr(err, "transfers.FindByID", "transfers")
 }
 
 const sqlTransfersFindAll = `-- name: transfers.FindAll replica=ok
@@ -185,8 +185,8 @@ func (r *TransferRepo) Update(ctx context.Context, id int64, u TransferUpdate) (
 	if err := u.Validate(); err != nil {
 		return Transfer{}, wrapErr(err, "transfers.Update", "transfers")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateTransfers, id, runtime.Arg, u, argsTransferUpdate, scanTransfer)
-	return v, wrapParamsErr(err, "transfers.Update", "transfers", []string{"id", "from_account_id", "to_account_id", "amount", "note", "note"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateTransfers, &id, runtime.Arg, &u, argsTransferUpdate, scanTransfer)
+	return *v, wrapParamsErr(err, "transfers.Update", "transfers", []string{"id", "from_account_id", "to_account_id", "amount", "note", "note"})
 }
 
 const sqlTransfersDelete = `-- name: transfers.Delete
@@ -195,7 +195,7 @@ DELETE FROM "transfers" WHERE "id" = $1`
 // Delete removes the row of table transfers with the given id and reports whether
 // there was one.
 func (r *TransferRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlTransfersDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlTransfersDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "transfers.Delete", "transfers")
 }
 
@@ -218,7 +218,7 @@ func (r *TransferRepo) FindByIDs(ctx context.Context, ids []int64) ([]Transfer, 
 	if len(ids) == 0 {
 		return []Transfer{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlTransfersFindByIDs, ids, runtime.Arg, scanTransfer, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlTransfersFindByIDs, &ids, runtime.Arg, scanTransfer, len(ids))
 	return items, wrapErr(err, "transfers.FindByIDs", "transfers")
 }
 
@@ -339,7 +339,7 @@ WHERE "from_account_id" = $1 ORDER BY "id"`
 // ListByFromAccountID returns the rows of table transfers whose from_account_id is
 // fromAccountID, in primary key order.
 func (r *TransferRepo) ListByFromAccountID(ctx context.Context, fromAccountID int64) ([]Transfer, error) {
-	items, err := runtime.Query(ctx, r.db, sqlTransfersListByFromAccountID, fromAccountID, runtime.Arg, scanTransfer, 0)
+	items, err := runtime.Query(ctx, r.db, sqlTransfersListByFromAccountID, &fromAccountID, runtime.Arg, scanTransfer, 0)
 	return items, wrapErr(err, "transfers.ListByFromAccountID", "transfers")
 }
 
@@ -369,7 +369,7 @@ WHERE "to_account_id" = $1 ORDER BY "id"`
 // ListByToAccountID returns the rows of table transfers whose to_account_id is
 // toAccountID, in primary key order.
 func (r *TransferRepo) ListByToAccountID(ctx context.Context, toAccountID int64) ([]Transfer, error) {
-	items, err := runtime.Query(ctx, r.db, sqlTransfersListByToAccountID, toAccountID, runtime.Arg, scanTransfer, 0)
+	items, err := runtime.Query(ctx, r.db, sqlTransfersListByToAccountID, &toAccountID, runtime.Arg, scanTransfer, 0)
 	return items, wrapErr(err, "transfers.ListByToAccountID", "transfers")
 }
 

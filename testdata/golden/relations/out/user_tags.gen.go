@@ -47,11 +47,11 @@ func NewUserTagRepo(db runtime.DBTX) *UserTagRepo {
 var (
 	// ErrUserTagUserIDTagIDTaken matches a violation of the primary key (user_id,
 	// tag_id).
-	ErrUserTagUserIDTagIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "user_tags", "user_tags_pkey", "primary_key")
+	ErrUserTagUserIDTagIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "user_tags", Constraint: "user_tags_pkey", Name: "primary_key"}
 	// ErrUserTagUserIDNotFound matches a write whose user_id names no row of users.
-	ErrUserTagUserIDNotFound = runtime.NewForeignKeySentinel("user_tags", "user_tags_user_id_fkey", "user_id.references", runtime.FKMissing)
+	ErrUserTagUserIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "user_tags", Constraint: "user_tags_user_id_fkey", Name: "user_id.references", FK: runtime.FKMissing}
 	// ErrUserTagTagIDNotFound matches a write whose tag_id names no row of tags.
-	ErrUserTagTagIDNotFound = runtime.NewForeignKeySentinel("user_tags", "user_tags_tag_id_fkey", "tag_id.references", runtime.FKMissing)
+	ErrUserTagTagIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "user_tags", Constraint: "user_tags_tag_id_fkey", Name: "tag_id.references", FK: runtime.FKMissing}
 )
 
 // Validate checks n against the columns of table user_tags (see
@@ -102,8 +102,8 @@ func (r *UserTagRepo) Create(ctx context.Context, n NewUserTag) (UserTag, error)
 	if err := n.Validate(); err != nil {
 		return UserTag{}, wrapErr(err, "user_tags.Create", "user_tags")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlUserTagsCreate, n, argsNewUserTag, scanUserTag)
-	return v, wrapParamsErr(err, "user_tags.Create", "user_tags", []string{"user_id", "tag_id", "added_by"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlUserTagsCreate, &n, argsNewUserTag, scanUserTag)
+	return *v, wrapParamsErr(err, "user_tags.Create", "user_tags", []string{"user_id", "tag_id", "added_by"})
 }
 
 const sqlUserTagsFindByID = `-- name: user_tags.FindByID replica=ok
@@ -113,8 +113,8 @@ WHERE "user_id" = $1 AND "tag_id" = $2`
 // FindByID returns the row of table user_tags with the given userID and tagID, or
 // runtime.ErrNotFound.
 func (r *UserTagRepo) FindByID(ctx context.Context, userID uuid.UUID, tagID int32) (UserTag, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlUserTagsFindByID, userID, runtime.Arg, scanUserTag, tagID)
-	return v, wrapErr(err, "user_tags.FindByID", "user_tags")
+	v, err := runtime.QueryOne(ctx, r.db, sqlUserTagsFindByID, &userID, runtime.Arg, scanUserTag, tagID)
+	return *v, wrapErr(err, "user_tags.FindByID", "user_tags")
 }
 
 const sqlUserTagsFindAll = `-- name: user_tags.FindAll replica=ok
@@ -174,8 +174,8 @@ func (r *UserTagRepo) Update(ctx context.Context, userID uuid.UUID, tagID int32,
 	if err := u.Validate(); err != nil {
 		return UserTag{}, wrapErr(err, "user_tags.Update", "user_tags")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateUserTags, userID, runtime.Arg, u, argsUserTagUpdate, scanUserTag, tagID)
-	return v, wrapParamsErr(err, "user_tags.Update", "user_tags", []string{"user_id", "tag_id", "added_by"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateUserTags, &userID, runtime.Arg, &u, argsUserTagUpdate, scanUserTag, tagID)
+	return *v, wrapParamsErr(err, "user_tags.Update", "user_tags", []string{"user_id", "tag_id", "added_by"})
 }
 
 const sqlUserTagsDelete = `-- name: user_tags.Delete
@@ -184,7 +184,7 @@ DELETE FROM "user_tags" WHERE "user_id" = $1 AND "tag_id" = $2`
 // Delete removes the row of table user_tags with the given userID and tagID and
 // reports whether there was one.
 func (r *UserTagRepo) Delete(ctx context.Context, userID uuid.UUID, tagID int32) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlUserTagsDelete, userID, runtime.Arg, tagID)
+	tag, err := runtime.Exec(ctx, r.db, sqlUserTagsDelete, &userID, runtime.Arg, tagID)
 	return tag.RowsAffected() > 0, wrapErr(err, "user_tags.Delete", "user_tags")
 }
 
@@ -253,8 +253,8 @@ func (r *UserTagRepo) UpsertByUserIDAndTagID(ctx context.Context, n NewUserTag) 
 	if err := n.Validate(); err != nil {
 		return UserTag{}, wrapErr(err, "user_tags.UpsertByUserIDAndTagID", "user_tags")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlUserTagsUpsertByUserIDAndTagID, n, argsNewUserTag, scanUserTag)
-	return v, wrapErr(err, "user_tags.UpsertByUserIDAndTagID", "user_tags")
+	v, err := runtime.QueryOne(ctx, r.db, sqlUserTagsUpsertByUserIDAndTagID, &n, argsNewUserTag, scanUserTag)
+	return *v, wrapErr(err, "user_tags.UpsertByUserIDAndTagID", "user_tags")
 }
 
 const sqlUserTagsCreateIfAbsentByUserIDAndTagID = `-- name: user_tags.CreateIfAbsentByUserIDAndTagID
@@ -279,8 +279,8 @@ func (r *UserTagRepo) CreateIfAbsentByUserIDAndTagID(ctx context.Context, n NewU
 	if err := n.Validate(); err != nil {
 		return UserTag{}, false, wrapErr(err, "user_tags.CreateIfAbsentByUserIDAndTagID", "user_tags")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlUserTagsCreateIfAbsentByUserIDAndTagID, n, argsNewUserTag, scanUserTag)
-	return v, created, wrapErr(err, "user_tags.CreateIfAbsentByUserIDAndTagID", "user_tags")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlUserTagsCreateIfAbsentByUserIDAndTagID, &n, argsNewUserTag, scanUserTag)
+	return *v, created, wrapErr(err, "user_tags.CreateIfAbsentByUserIDAndTagID", "user_tags")
 }
 
 // UserTagKey is the primary key of a row of table user_tags.
@@ -406,7 +406,7 @@ WHERE "user_id" = $1 ORDER BY "user_id", "tag_id"`
 // ListByUserID returns the rows of table user_tags whose user_id is userID, in
 // primary key order.
 func (r *UserTagRepo) ListByUserID(ctx context.Context, userID uuid.UUID) ([]UserTag, error) {
-	items, err := runtime.Query(ctx, r.db, sqlUserTagsListByUserID, userID, runtime.Arg, scanUserTag, 0)
+	items, err := runtime.Query(ctx, r.db, sqlUserTagsListByUserID, &userID, runtime.Arg, scanUserTag, 0)
 	return items, wrapErr(err, "user_tags.ListByUserID", "user_tags")
 }
 
@@ -436,7 +436,7 @@ WHERE "tag_id" = $1 ORDER BY "user_id", "tag_id"`
 // ListByTagID returns the rows of table user_tags whose tag_id is tagID, in
 // primary key order.
 func (r *UserTagRepo) ListByTagID(ctx context.Context, tagID int32) ([]UserTag, error) {
-	items, err := runtime.Query(ctx, r.db, sqlUserTagsListByTagID, tagID, runtime.Arg, scanUserTag, 0)
+	items, err := runtime.Query(ctx, r.db, sqlUserTagsListByTagID, &tagID, runtime.Arg, scanUserTag, 0)
 	return items, wrapErr(err, "user_tags.ListByTagID", "user_tags")
 }
 

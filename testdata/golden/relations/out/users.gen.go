@@ -48,21 +48,21 @@ func NewUserRepo(db runtime.DBTX) *UserRepo {
 
 var (
 	// ErrUserIDTaken matches a violation of the primary key (id).
-	ErrUserIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "users", "users_pkey", "primary_key")
+	ErrUserIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "users", Constraint: "users_pkey", Name: "primary_key"}
 	// ErrUserEmailTaken matches a violation of the unique column email.
-	ErrUserEmailTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "users", "users_email_key", "email.unique")
+	ErrUserEmailTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "users", Constraint: "users_email_key", Name: "email.unique"}
 	// ErrUserReferencedByMembership matches a delete or key change of a row that rows
 	// of memberships reference.
-	ErrUserReferencedByMembership = runtime.NewForeignKeySentinel("memberships", "memberships_user_id_fkey", "user_id.references", runtime.FKReferenced)
+	ErrUserReferencedByMembership = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "memberships", Constraint: "memberships_user_id_fkey", Name: "user_id.references", FK: runtime.FKReferenced}
 	// ErrUserReferencedByUserTag matches a delete or key change of a row that rows of
 	// user_tags reference.
-	ErrUserReferencedByUserTag = runtime.NewForeignKeySentinel("user_tags", "user_tags_user_id_fkey", "user_id.references", runtime.FKReferenced)
+	ErrUserReferencedByUserTag = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "user_tags", Constraint: "user_tags_user_id_fkey", Name: "user_id.references", FK: runtime.FKReferenced}
 	// ErrUserReferencedByAccount matches a delete or key change of a row that rows of
 	// accounts reference.
-	ErrUserReferencedByAccount = runtime.NewForeignKeySentinel("accounts", "accounts_user_id_fkey", "user_id.references", runtime.FKReferenced)
+	ErrUserReferencedByAccount = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "accounts", Constraint: "accounts_user_id_fkey", Name: "user_id.references", FK: runtime.FKReferenced}
 	// ErrUserReferencedByProfile matches a delete or key change of a row that rows of
 	// profiles reference.
-	ErrUserReferencedByProfile = runtime.NewForeignKeySentinel("profiles", "profiles_user_email_fkey", "user_email.references", runtime.FKReferenced)
+	ErrUserReferencedByProfile = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "profiles", Constraint: "profiles_user_email_fkey", Name: "user_email.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table users (see runtime.Validator).
@@ -125,8 +125,8 @@ func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
 	if err := n.Validate(); err != nil {
 		return User{}, wrapErr(err, "users.Create", "users")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlUsersCreate, n, argsNewUser, scanUser)
-	return v, wrapParamsErr(err, "users.Create", "users", []string{"id", "email", "name"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlUsersCreate, &n, argsNewUser, scanUser)
+	return *v, wrapParamsErr(err, "users.Create", "users", []string{"id", "email", "name"})
 }
 
 const sqlUsersFindByID = `-- name: users.FindByID replica=ok
@@ -136,8 +136,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table users with the given id, or
 // runtime.ErrNotFound.
 func (r *UserRepo) FindByID(ctx context.Context, id uuid.UUID) (User, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlUsersFindByID, id, runtime.Arg, scanUser)
-	return v, wrapErr(err, "users.FindByID", "users")
+	v, err := runtime.QueryOne(ctx, r.db, sqlUsersFindByID, &id, runtime.Arg, scanUser)
+	return *v, wrapErr(err, "users.FindByID", "users")
 }
 
 const sqlUsersFindAll = `-- name: users.FindAll replica=ok
@@ -194,8 +194,8 @@ func (r *UserRepo) Update(ctx context.Context, id uuid.UUID, u UserUpdate) (User
 	if err := u.Validate(); err != nil {
 		return User{}, wrapErr(err, "users.Update", "users")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateUsers, id, runtime.Arg, u, argsUserUpdate, scanUser)
-	return v, wrapParamsErr(err, "users.Update", "users", []string{"id", "email", "name"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateUsers, &id, runtime.Arg, &u, argsUserUpdate, scanUser)
+	return *v, wrapParamsErr(err, "users.Update", "users", []string{"id", "email", "name"})
 }
 
 const sqlUsersDelete = `-- name: users.Delete
@@ -204,7 +204,7 @@ DELETE FROM "users" WHERE "id" = $1`
 // Delete removes the row of table users with the given id and reports whether
 // there was one.
 func (r *UserRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlUsersDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlUsersDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "users.Delete", "users")
 }
 
@@ -227,7 +227,7 @@ func (r *UserRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]User, erro
 	if len(ids) == 0 {
 		return []User{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlUsersFindByIDs, ids, runtime.Arg, scanUser, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlUsersFindByIDs, &ids, runtime.Arg, scanUser, len(ids))
 	return items, wrapErr(err, "users.FindByIDs", "users")
 }
 
@@ -287,8 +287,8 @@ func (r *UserRepo) UpsertByEmail(ctx context.Context, n NewUser) (User, error) {
 	if err := n.Validate(); err != nil {
 		return User{}, wrapErr(err, "users.UpsertByEmail", "users")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlUsersUpsertByEmail, n, argsNewUser, scanUser)
-	return v, wrapErr(err, "users.UpsertByEmail", "users")
+	v, err := runtime.QueryOne(ctx, r.db, sqlUsersUpsertByEmail, &n, argsNewUser, scanUser)
+	return *v, wrapErr(err, "users.UpsertByEmail", "users")
 }
 
 const sqlUsersCreateIfAbsentByEmail = `-- name: users.CreateIfAbsentByEmail
@@ -312,8 +312,8 @@ func (r *UserRepo) CreateIfAbsentByEmail(ctx context.Context, n NewUser) (User, 
 	if err := n.Validate(); err != nil {
 		return User{}, false, wrapErr(err, "users.CreateIfAbsentByEmail", "users")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlUsersCreateIfAbsentByEmail, n, argsNewUser, scanUser)
-	return v, created, wrapErr(err, "users.CreateIfAbsentByEmail", "users")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlUsersCreateIfAbsentByEmail, &n, argsNewUser, scanUser)
+	return *v, created, wrapErr(err, "users.CreateIfAbsentByEmail", "users")
 }
 
 // UserKeyedUpdate is one row's key and changes for UpdateMany.
@@ -482,7 +482,7 @@ ON CONFLICT DO NOTHING`
 // with id groupID, adding the pair to table memberships. It reports whether the
 // pair is new; linking a pair twice is not an error.
 func (r *UserRepo) LinkGroup(ctx context.Context, userID uuid.UUID, groupID int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlUsersLinkGroup, userID, runtime.Arg, groupID)
+	tag, err := runtime.Exec(ctx, r.db, sqlUsersLinkGroup, &userID, runtime.Arg, groupID)
 	if err != nil {
 		return false, wrapErr(err, "users.LinkGroup", "users")
 	}
@@ -496,7 +496,7 @@ WHERE "user_id" = $1 AND "group_id" = $2`
 // UnlinkGroup removes the pair (userID, groupID) from table memberships and
 // reports whether it was there.
 func (r *UserRepo) UnlinkGroup(ctx context.Context, userID uuid.UUID, groupID int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlUsersUnlinkGroup, userID, runtime.Arg, groupID)
+	tag, err := runtime.Exec(ctx, r.db, sqlUsersUnlinkGroup, &userID, runtime.Arg, groupID)
 	if err != nil {
 		return false, wrapErr(err, "users.UnlinkGroup", "users")
 	}

@@ -52,9 +52,9 @@ func NewOrderRepo(db runtime.DBTX) *OrderRepo {
 
 var (
 	// ErrOrderTypeFuncTaken matches a violation of the primary key (type, func).
-	ErrOrderTypeFuncTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "order", "order_pkey", "primary_key")
+	ErrOrderTypeFuncTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "order", Constraint: "order_pkey", Name: "primary_key"}
 	// ErrOrderUserNotFound matches a write whose user names no row of user.
-	ErrOrderUserNotFound = runtime.NewForeignKeySentinel("order", "order_user_fkey", "user.references", runtime.FKMissing)
+	ErrOrderUserNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "order", Constraint: "order_user_fkey", Name: "user.references", FK: runtime.FKMissing}
 )
 
 // Validate checks n against the columns of table order (see runtime.Validator).
@@ -109,8 +109,8 @@ func (r *OrderRepo) Create(ctx context.Context, n NewOrder) (Order, error) {
 	if err := n.Validate(); err != nil {
 		return Order{}, wrapErr(err, "order.Create", "order")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrderCreate, n, argsNewOrder, scanOrder)
-	return v, wrapParamsErr(err, "order.Create", "order", []string{"type", "func", "user", "group", "limit"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrderCreate, &n, argsNewOrder, scanOrder)
+	return *v, wrapParamsErr(err, "order.Create", "order", []string{"type", "func", "user", "group", "limit"})
 }
 
 const sqlOrderFindByID = `-- name: order.FindByID replica=ok
@@ -120,8 +120,8 @@ WHERE "type" = $1 AND "func" = $2`
 // FindByID returns the row of table order with the given type_ and func_, or
 // runtime.ErrNotFound.
 func (r *OrderRepo) FindByID(ctx context.Context, type_ string, func_ int32) (Order, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrderFindByID, type_, runtime.Arg, scanOrder, func_)
-	return v, wrapErr(err, "order.FindByID", "order")
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrderFindByID, &type_, runtime.Arg, scanOrder, func_)
+	return *v, wrapErr(err, "order.FindByID", "order")
 }
 
 const sqlOrderFindAll = `-- name: order.FindAll replica=ok
@@ -181,8 +181,8 @@ func (r *OrderRepo) Update(ctx context.Context, type_ string, func_ int32, u Ord
 	if err := u.Validate(); err != nil {
 		return Order{}, wrapErr(err, "order.Update", "order")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateOrder, type_, runtime.Arg, u, argsOrderUpdate, scanOrder, func_)
-	return v, wrapParamsErr(err, "order.Update", "order", []string{"type", "func", "user", "user", "group", "limit"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateOrder, &type_, runtime.Arg, &u, argsOrderUpdate, scanOrder, func_)
+	return *v, wrapParamsErr(err, "order.Update", "order", []string{"type", "func", "user", "user", "group", "limit"})
 }
 
 const sqlOrderDelete = `-- name: order.Delete
@@ -191,7 +191,7 @@ DELETE FROM "order" WHERE "type" = $1 AND "func" = $2`
 // Delete removes the row of table order with the given type_ and func_ and reports
 // whether there was one.
 func (r *OrderRepo) Delete(ctx context.Context, type_ string, func_ int32) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlOrderDelete, type_, runtime.Arg, func_)
+	tag, err := runtime.Exec(ctx, r.db, sqlOrderDelete, &type_, runtime.Arg, func_)
 	return tag.RowsAffected() > 0, wrapErr(err, "order.Delete", "order")
 }
 
@@ -245,8 +245,8 @@ func (r *OrderRepo) UpsertByTypeAndFunc(ctx context.Context, n NewOrder) (Order,
 	if err := n.Validate(); err != nil {
 		return Order{}, wrapErr(err, "order.UpsertByTypeAndFunc", "order")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrderUpsertByTypeAndFunc, n, argsNewOrder, scanOrder)
-	return v, wrapErr(err, "order.UpsertByTypeAndFunc", "order")
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrderUpsertByTypeAndFunc, &n, argsNewOrder, scanOrder)
+	return *v, wrapErr(err, "order.UpsertByTypeAndFunc", "order")
 }
 
 const sqlOrderCreateIfAbsentByTypeAndFunc = `-- name: order.CreateIfAbsentByTypeAndFunc
@@ -270,8 +270,8 @@ func (r *OrderRepo) CreateIfAbsentByTypeAndFunc(ctx context.Context, n NewOrder)
 	if err := n.Validate(); err != nil {
 		return Order{}, false, wrapErr(err, "order.CreateIfAbsentByTypeAndFunc", "order")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlOrderCreateIfAbsentByTypeAndFunc, n, argsNewOrder, scanOrder)
-	return v, created, wrapErr(err, "order.CreateIfAbsentByTypeAndFunc", "order")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlOrderCreateIfAbsentByTypeAndFunc, &n, argsNewOrder, scanOrder)
+	return *v, created, wrapErr(err, "order.CreateIfAbsentByTypeAndFunc", "order")
 }
 
 // OrderKey is the primary key of a row of table order.
@@ -398,7 +398,7 @@ WHERE "user" = $1 ORDER BY "type", "func"`
 // ListByUser returns the rows of table order whose user is user, in primary key
 // order.
 func (r *OrderRepo) ListByUser(ctx context.Context, user int32) ([]Order, error) {
-	items, err := runtime.Query(ctx, r.db, sqlOrderListByUser, user, runtime.Arg, scanOrder, 0)
+	items, err := runtime.Query(ctx, r.db, sqlOrderListByUser, &user, runtime.Arg, scanOrder, 0)
 	return items, wrapErr(err, "order.ListByUser", "order")
 }
 

@@ -51,10 +51,10 @@ func NewUserRepo(db runtime.DBTX) *UserRepo {
 
 var (
 	// ErrUserIDTaken matches a violation of the primary key (id).
-	ErrUserIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "user", "user_pkey", "primary_key")
+	ErrUserIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "user", Constraint: "user_pkey", Name: "primary_key"}
 	// ErrUserReferencedByOrder matches a delete or key change of a row that rows of
 	// order reference.
-	ErrUserReferencedByOrder = runtime.NewForeignKeySentinel("order", "order_user_fkey", "user.references", runtime.FKReferenced)
+	ErrUserReferencedByOrder = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "order", Constraint: "order_user_fkey", Name: "user.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table user (see runtime.Validator).
@@ -116,8 +116,8 @@ func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
 	if err := n.Validate(); err != nil {
 		return User{}, wrapErr(err, "user.Create", "user")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlUserCreate, n, argsNewUser, scanUser)
-	return v, wrapParamsErr(err, "user.Create", "user", []string{"id", "select", "from", "type", "default"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlUserCreate, &n, argsNewUser, scanUser)
+	return *v, wrapParamsErr(err, "user.Create", "user", []string{"id", "select", "from", "type", "default"})
 }
 
 const sqlUserFindByID = `-- name: user.FindByID replica=ok
@@ -127,8 +127,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table user with the given id, or
 // runtime.ErrNotFound.
 func (r *UserRepo) FindByID(ctx context.Context, id int32) (User, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlUserFindByID, id, runtime.Arg, scanUser)
-	return v, wrapErr(err, "user.FindByID", "user")
+	v, err := runtime.QueryOne(ctx, r.db, sqlUserFindByID, &id, runtime.Arg, scanUser)
+	return *v, wrapErr(err, "user.FindByID", "user")
 }
 
 const sqlUserFindAll = `-- name: user.FindAll replica=ok
@@ -186,8 +186,8 @@ func (r *UserRepo) Update(ctx context.Context, id int32, u UserUpdate) (User, er
 	if err := u.Validate(); err != nil {
 		return User{}, wrapErr(err, "user.Update", "user")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateUser, id, runtime.Arg, u, argsUserUpdate, scanUser)
-	return v, wrapParamsErr(err, "user.Update", "user", []string{"id", "select", "from", "from", "type", "default"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateUser, &id, runtime.Arg, &u, argsUserUpdate, scanUser)
+	return *v, wrapParamsErr(err, "user.Update", "user", []string{"id", "select", "from", "from", "type", "default"})
 }
 
 const sqlUserDelete = `-- name: user.Delete
@@ -196,7 +196,7 @@ DELETE FROM "user" WHERE "id" = $1`
 // Delete removes the row of table user with the given id and reports whether there
 // was one.
 func (r *UserRepo) Delete(ctx context.Context, id int32) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlUserDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlUserDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "user.Delete", "user")
 }
 
@@ -219,7 +219,7 @@ func (r *UserRepo) FindByIDs(ctx context.Context, ids []int32) ([]User, error) {
 	if len(ids) == 0 {
 		return []User{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlUserFindByIDs, ids, runtime.Arg, scanUser, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlUserFindByIDs, &ids, runtime.Arg, scanUser, len(ids))
 	return items, wrapErr(err, "user.FindByIDs", "user")
 }
 
@@ -284,8 +284,8 @@ func (r *UserRepo) UpsertByID(ctx context.Context, n NewUser) (User, error) {
 	if err := n.Validate(); err != nil {
 		return User{}, wrapErr(err, "user.UpsertByID", "user")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlUserUpsertByID, n, argsNewUser, scanUser)
-	return v, wrapErr(err, "user.UpsertByID", "user")
+	v, err := runtime.QueryOne(ctx, r.db, sqlUserUpsertByID, &n, argsNewUser, scanUser)
+	return *v, wrapErr(err, "user.UpsertByID", "user")
 }
 
 const sqlUserCreateIfAbsentByID = `-- name: user.CreateIfAbsentByID
@@ -309,8 +309,8 @@ func (r *UserRepo) CreateIfAbsentByID(ctx context.Context, n NewUser) (User, boo
 	if err := n.Validate(); err != nil {
 		return User{}, false, wrapErr(err, "user.CreateIfAbsentByID", "user")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlUserCreateIfAbsentByID, n, argsNewUser, scanUser)
-	return v, created, wrapErr(err, "user.CreateIfAbsentByID", "user")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlUserCreateIfAbsentByID, &n, argsNewUser, scanUser)
+	return *v, created, wrapErr(err, "user.CreateIfAbsentByID", "user")
 }
 
 // UserKeyedUpdate is one row's key and changes for UpdateMany.

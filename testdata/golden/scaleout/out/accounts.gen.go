@@ -62,7 +62,7 @@ func NewAccountRepo(db runtime.DBTX) *AccountRepo {
 
 var (
 	// ErrAccountIDTaken matches a violation of the primary key (id).
-	ErrAccountIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "accounts", "accounts_pkey", "primary_key")
+	ErrAccountIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "accounts", Constraint: "accounts_pkey", Name: "primary_key"}
 )
 
 // Validate checks n against the columns of table accounts (see runtime.Validator).
@@ -146,8 +146,8 @@ func (r *AccountRepo) Create(ctx context.Context, n NewAccount) (Account, error)
 	if err := n.Validate(); err != nil {
 		return Account{}, wrapErr(err, "accounts.Create", "accounts")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsCreate, n, argsNewAccount, scanAccount)
-	return v, wrapParamsErr(err, "accounts.Create", "accounts", []string{"id", "owner", "currency", "balance", "tags", "flags", "meta"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsCreate, &n, argsNewAccount, scanAccount)
+	return *v, wrapParamsErr(err, "accounts.Create", "accounts", []string{"id", "owner", "currency", "balance", "tags", "flags", "meta"})
 }
 
 const sqlAccountsFindByID = `-- name: accounts.FindByID replica=ok
@@ -157,8 +157,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table accounts with the given id, or
 // runtime.ErrNotFound.
 func (r *AccountRepo) FindByID(ctx context.Context, id uuid.UUID) (Account, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsFindByID, id, runtime.Arg, scanAccount)
-	return v, wrapErr(err, "accounts.FindByID", "accounts")
+	v, err := runtime.QueryOne(ctx, r.db, sqlAccountsFindByID, &id, runtime.Arg, scanAccount)
+	return *v, wrapErr(err, "accounts.FindByID", "accounts")
 }
 
 const sqlAccountsFindAll = `-- name: accounts.FindAll replica=ok
@@ -219,8 +219,8 @@ func (r *AccountRepo) Update(ctx context.Context, id uuid.UUID, u AccountUpdate)
 	if err := u.Validate(); err != nil {
 		return Account{}, wrapErr(err, "accounts.Update", "accounts")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateAccounts, id, runtime.Arg, u, argsAccountUpdate, scanAccount)
-	return v, wrapParamsErr(err, "accounts.Update", "accounts", []string{"id", "owner", "currency", "balance", "tags", "flags", "meta"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateAccounts, &id, runtime.Arg, &u, argsAccountUpdate, scanAccount)
+	return *v, wrapParamsErr(err, "accounts.Update", "accounts", []string{"id", "owner", "currency", "balance", "tags", "flags", "meta"})
 }
 
 const sqlAccountsDelete = `-- name: accounts.Delete
@@ -229,7 +229,7 @@ DELETE FROM "accounts" WHERE "id" = $1`
 // Delete removes the row of table accounts with the given id and reports whether
 // there was one.
 func (r *AccountRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlAccountsDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlAccountsDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "accounts.Delete", "accounts")
 }
 
@@ -252,7 +252,7 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Account
 	if len(ids) == 0 {
 		return []Account{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlAccountsFindByIDs, ids, runtime.Arg, scanAccount, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlAccountsFindByIDs, &ids, runtime.Arg, scanAccount, len(ids))
 	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
 }
 

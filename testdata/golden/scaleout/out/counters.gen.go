@@ -44,7 +44,7 @@ func NewCounterRepo(db runtime.DBTX) *CounterRepo {
 
 var (
 	// ErrCounterIDTaken matches a violation of the primary key (id).
-	ErrCounterIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "counters", "counters_pkey", "primary_key")
+	ErrCounterIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "counters", Constraint: "counters_pkey", Name: "primary_key"}
 )
 
 // Validate checks n against the columns of table counters (see runtime.Validator).
@@ -84,8 +84,8 @@ RETURNING "id", "n"`
 
 // Create inserts n into table counters and returns the row as stored.
 func (r *CounterRepo) Create(ctx context.Context, n NewCounter) (Counter, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlCountersCreate, n, argsNewCounter, scanCounter)
-	return v, wrapParamsErr(err, "counters.Create", "counters", []string{"id", "n"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlCountersCreate, &n, argsNewCounter, scanCounter)
+	return *v, wrapParamsErr(err, "counters.Create", "counters", []string{"id", "n"})
 }
 
 const sqlCountersFindByID = `-- name: counters.FindByID replica=ok
@@ -95,8 +95,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table counters with the given id, or
 // runtime.ErrNotFound.
 func (r *CounterRepo) FindByID(ctx context.Context, id int32) (Counter, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlCountersFindByID, id, runtime.Arg, scanCounter)
-	return v, wrapErr(err, "counters.FindByID", "counters")
+	v, err := runtime.QueryOne(ctx, r.db, sqlCountersFindByID, &id, runtime.Arg, scanCounter)
+	return *v, wrapErr(err, "counters.FindByID", "counters")
 }
 
 const sqlCountersFindAll = `-- name: counters.FindAll replica=ok
@@ -151,8 +151,8 @@ func argsCounterUpdate(u *CounterUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table counters with the given
 // id and returns it as stored, or runtime.ErrNotFound.
 func (r *CounterRepo) Update(ctx context.Context, id int32, u CounterUpdate) (Counter, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateCounters, id, runtime.Arg, u, argsCounterUpdate, scanCounter)
-	return v, wrapParamsErr(err, "counters.Update", "counters", []string{"id", "n"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateCounters, &id, runtime.Arg, &u, argsCounterUpdate, scanCounter)
+	return *v, wrapParamsErr(err, "counters.Update", "counters", []string{"id", "n"})
 }
 
 const sqlCountersDelete = `-- name: counters.Delete
@@ -161,7 +161,7 @@ DELETE FROM "counters" WHERE "id" = $1`
 // Delete removes the row of table counters with the given id and reports whether
 // there was one.
 func (r *CounterRepo) Delete(ctx context.Context, id int32) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlCountersDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlCountersDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "counters.Delete", "counters")
 }
 
@@ -184,7 +184,7 @@ func (r *CounterRepo) FindByIDs(ctx context.Context, ids []int32) ([]Counter, er
 	if len(ids) == 0 {
 		return []Counter{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlCountersFindByIDs, ids, runtime.Arg, scanCounter, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlCountersFindByIDs, &ids, runtime.Arg, scanCounter, len(ids))
 	return items, wrapErr(err, "counters.FindByIDs", "counters")
 }
 
@@ -236,8 +236,8 @@ RETURNING "id", "n"`
 // optional field keeps its value), in one statement, and returns the row as
 // stored.
 func (r *CounterRepo) UpsertByID(ctx context.Context, n NewCounter) (Counter, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlCountersUpsertByID, n, argsNewCounter, scanCounter)
-	return v, wrapErr(err, "counters.UpsertByID", "counters")
+	v, err := runtime.QueryOne(ctx, r.db, sqlCountersUpsertByID, &n, argsNewCounter, scanCounter)
+	return *v, wrapErr(err, "counters.UpsertByID", "counters")
 }
 
 const sqlCountersCreateIfAbsentByID = `-- name: counters.CreateIfAbsentByID
@@ -258,8 +258,8 @@ LIMIT 1`
 // false, in one statement (run again, up to three times, when the row in the way
 // was committed after it started).
 func (r *CounterRepo) CreateIfAbsentByID(ctx context.Context, n NewCounter) (Counter, bool, error) {
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCountersCreateIfAbsentByID, n, argsNewCounter, scanCounter)
-	return v, created, wrapErr(err, "counters.CreateIfAbsentByID", "counters")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCountersCreateIfAbsentByID, &n, argsNewCounter, scanCounter)
+	return *v, created, wrapErr(err, "counters.CreateIfAbsentByID", "counters")
 }
 
 // CounterKeyedUpdate is one row's key and changes for UpdateMany.

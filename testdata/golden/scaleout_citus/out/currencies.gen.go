@@ -43,13 +43,13 @@ func NewCurrencyRepo(db runtime.DBTX) *CurrencyRepo {
 
 var (
 	// ErrCurrencyCodeTaken matches a violation of the primary key (code).
-	ErrCurrencyCodeTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "currencies", "currencies_pkey", "primary_key")
+	ErrCurrencyCodeTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "currencies", Constraint: "currencies_pkey", Name: "primary_key"}
 	// ErrCurrencyReferencedByPrice matches a delete or key change of a row that rows
 	// of prices reference.
-	ErrCurrencyReferencedByPrice = runtime.NewForeignKeySentinel("prices", "prices_currency_fkey", "currency.references", runtime.FKReferenced)
+	ErrCurrencyReferencedByPrice = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "prices", Constraint: "prices_currency_fkey", Name: "currency.references", FK: runtime.FKReferenced}
 	// ErrCurrencyReferencedByInvoice matches a delete or key change of a row that rows
 	// of invoices reference.
-	ErrCurrencyReferencedByInvoice = runtime.NewForeignKeySentinel("invoices", "invoices_currency_fkey", "currency.references", runtime.FKReferenced)
+	ErrCurrencyReferencedByInvoice = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "invoices", Constraint: "invoices_currency_fkey", Name: "currency.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table currencies (see
@@ -110,8 +110,8 @@ func (r *CurrencyRepo) Create(ctx context.Context, n NewCurrency) (Currency, err
 	if err := n.Validate(); err != nil {
 		return Currency{}, wrapErr(err, "currencies.Create", "currencies")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCurrenciesCreate, n, argsNewCurrency, scanCurrency)
-	return v, wrapParamsErr(err, "currencies.Create", "currencies", []string{"code", "name"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlCurrenciesCreate, &n, argsNewCurrency, scanCurrency)
+	return *v, wrapParamsErr(err, "currencies.Create", "currencies", []string{"code", "name"})
 }
 
 const sqlCurrenciesFindByID = `-- name: currencies.FindByID replica=ok
@@ -121,8 +121,8 @@ WHERE "code" = $1`
 // FindByID returns the row of table currencies with the given code, or
 // runtime.ErrNotFound.
 func (r *CurrencyRepo) FindByID(ctx context.Context, code string) (Currency, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlCurrenciesFindByID, code, runtime.Arg, scanCurrency)
-	return v, wrapErr(err, "currencies.FindByID", "currencies")
+	v, err := runtime.QueryOne(ctx, r.db, sqlCurrenciesFindByID, &code, runtime.Arg, scanCurrency)
+	return *v, wrapErr(err, "currencies.FindByID", "currencies")
 }
 
 const sqlCurrenciesFindAll = `-- name: currencies.FindAll replica=ok
@@ -180,8 +180,8 @@ func (r *CurrencyRepo) Update(ctx context.Context, code string, u CurrencyUpdate
 	if err := u.Validate(); err != nil {
 		return Currency{}, wrapErr(err, "currencies.Update", "currencies")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateCurrencies, code, runtime.Arg, u, argsCurrencyUpdate, scanCurrency)
-	return v, wrapParamsErr(err, "currencies.Update", "currencies", []string{"code", "name"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateCurrencies, &code, runtime.Arg, &u, argsCurrencyUpdate, scanCurrency)
+	return *v, wrapParamsErr(err, "currencies.Update", "currencies", []string{"code", "name"})
 }
 
 const sqlCurrenciesDelete = `-- name: currencies.Delete
@@ -190,7 +190,7 @@ DELETE FROM "currencies" WHERE "code" = $1`
 // Delete removes the row of table currencies with the given code and reports
 // whether there was one.
 func (r *CurrencyRepo) Delete(ctx context.Context, code string) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlCurrenciesDelete, code, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlCurrenciesDelete, &code, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "currencies.Delete", "currencies")
 }
 
@@ -213,7 +213,7 @@ func (r *CurrencyRepo) FindByIDs(ctx context.Context, ids []string) ([]Currency,
 	if len(ids) == 0 {
 		return []Currency{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlCurrenciesFindByIDs, ids, runtime.Arg, scanCurrency, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlCurrenciesFindByIDs, &ids, runtime.Arg, scanCurrency, len(ids))
 	return items, wrapErr(err, "currencies.FindByIDs", "currencies")
 }
 
@@ -272,8 +272,8 @@ func (r *CurrencyRepo) UpsertByCode(ctx context.Context, n NewCurrency) (Currenc
 	if err := n.Validate(); err != nil {
 		return Currency{}, wrapErr(err, "currencies.UpsertByCode", "currencies")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlCurrenciesUpsertByCode, n, argsNewCurrency, scanCurrency)
-	return v, wrapErr(err, "currencies.UpsertByCode", "currencies")
+	v, err := runtime.QueryOne(ctx, r.db, sqlCurrenciesUpsertByCode, &n, argsNewCurrency, scanCurrency)
+	return *v, wrapErr(err, "currencies.UpsertByCode", "currencies")
 }
 
 const sqlCurrenciesCreateIfAbsentByCode = `-- name: currencies.CreateIfAbsentByCode
@@ -297,8 +297,8 @@ func (r *CurrencyRepo) CreateIfAbsentByCode(ctx context.Context, n NewCurrency) 
 	if err := n.Validate(); err != nil {
 		return Currency{}, false, wrapErr(err, "currencies.CreateIfAbsentByCode", "currencies")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCurrenciesCreateIfAbsentByCode, n, argsNewCurrency, scanCurrency)
-	return v, created, wrapErr(err, "currencies.CreateIfAbsentByCode", "currencies")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlCurrenciesCreateIfAbsentByCode, &n, argsNewCurrency, scanCurrency)
+	return *v, created, wrapErr(err, "currencies.CreateIfAbsentByCode", "currencies")
 }
 
 // CurrencyKeyedUpdate is one row's key and changes for UpdateMany.

@@ -63,14 +63,14 @@ func NewInvoiceRepo(db runtime.DBTX) *InvoiceRepo {
 
 var (
 	// ErrInvoiceOrgIDIDTaken matches a violation of the primary key (org_id, id).
-	ErrInvoiceOrgIDIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "invoices", "invoices_pkey", "primary_key")
+	ErrInvoiceOrgIDIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "invoices", Constraint: "invoices_pkey", Name: "primary_key"}
 	// ErrInvoiceTotalMinCheck matches a violation of the min rule of column total.
-	ErrInvoiceTotalMinCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "invoices", "invoices_total_min", "total.min")
+	ErrInvoiceTotalMinCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "invoices", Constraint: "invoices_total_min", Name: "total.min"}
 	// ErrInvoiceOrgIDNotFound matches a write whose org_id names no row of orgs.
-	ErrInvoiceOrgIDNotFound = runtime.NewForeignKeySentinel("invoices", "invoices_org_id_fkey", "org_id.references", runtime.FKMissing)
+	ErrInvoiceOrgIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "invoices", Constraint: "invoices_org_id_fkey", Name: "org_id.references", FK: runtime.FKMissing}
 	// ErrInvoiceCurrencyNotFound matches a write whose currency names no row of
 	// currencies.
-	ErrInvoiceCurrencyNotFound = runtime.NewForeignKeySentinel("invoices", "invoices_currency_fkey", "currency.references", runtime.FKMissing)
+	ErrInvoiceCurrencyNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "invoices", Constraint: "invoices_currency_fkey", Name: "currency.references", FK: runtime.FKMissing}
 )
 
 // Validate checks n against the columns of table invoices (see runtime.Validator).
@@ -151,8 +151,8 @@ func (r *InvoiceRepo) Create(ctx context.Context, n NewInvoice) (Invoice, error)
 		return Invoice{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlInvoicesCreate, n, argsNewInvoice, scanInvoice, tenant)
-	return v, wrapParamsErr(err, "invoices.Create", "invoices", []string{"currency", "total", "status"})
+	v, err := runtime.QueryOne(ctx, db, sqlInvoicesCreate, &n, argsNewInvoice, scanInvoice, tenant)
+	return *v, wrapParamsErr(err, "invoices.Create", "invoices", []string{"currency", "total", "status"})
 }
 
 const sqlInvoicesFindByID = `-- name: invoices.FindByID replica=ok
@@ -167,8 +167,8 @@ func (r *InvoiceRepo) FindByID(ctx context.Context, orgID uuid.UUID, id int64) (
 		return Invoice{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlInvoicesFindByID, orgID, runtime.Arg, scanInvoice, id, tenant)
-	return v, wrapErr(err, "invoices.FindByID", "invoices")
+	v, err := runtime.QueryOne(ctx, db, sqlInvoicesFindByID, &orgID, runtime.Arg, scanInvoice, id, tenant)
+	return *v, wrapErr(err, "invoices.FindByID", "invoices")
 }
 
 const sqlInvoicesFindAll = `-- name: invoices.FindAll replica=ok
@@ -257,8 +257,8 @@ func (r *InvoiceRepo) Update(ctx context.Context, orgID uuid.UUID, id int64, u I
 		return Invoice{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.UpdateOne(ctx, db, updateInvoices, orgID, runtime.Arg, u, argsInvoiceUpdate, scanInvoice, id, tenant)
-	return v, wrapParamsErr(err, "invoices.Update", "invoices", []string{"org_id", "id", "currency", "total", "status"})
+	v, err := runtime.UpdateOne(ctx, db, updateInvoices, &orgID, runtime.Arg, &u, argsInvoiceUpdate, scanInvoice, id, tenant)
+	return *v, wrapParamsErr(err, "invoices.Update", "invoices", []string{"org_id", "id", "currency", "total", "status"})
 }
 
 const sqlInvoicesDelete = `-- name: invoices.Delete
@@ -272,7 +272,7 @@ func (r *InvoiceRepo) Delete(ctx context.Context, orgID uuid.UUID, id int64) (bo
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlInvoicesDelete, orgID, runtime.Arg, id, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlInvoicesDelete, &orgID, runtime.Arg, id, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "invoices.Delete", "invoices")
 }
 
@@ -463,7 +463,7 @@ func (r *InvoiceRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Invoi
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlInvoicesListByOrgID, orgID, runtime.Arg, scanInvoice, 0, tenant)
+	items, err := runtime.Query(ctx, db, sqlInvoicesListByOrgID, &orgID, runtime.Arg, scanInvoice, 0, tenant)
 	return items, wrapErr(err, "invoices.ListByOrgID", "invoices")
 }
 
@@ -504,7 +504,7 @@ func (r *InvoiceRepo) ListByCurrency(ctx context.Context, currency string) ([]In
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlInvoicesListByCurrency, currency, runtime.Arg, scanInvoice, 0, tenant)
+	items, err := runtime.Query(ctx, db, sqlInvoicesListByCurrency, &currency, runtime.Arg, scanInvoice, 0, tenant)
 	return items, wrapErr(err, "invoices.ListByCurrency", "invoices")
 }
 

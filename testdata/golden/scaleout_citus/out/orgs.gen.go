@@ -46,15 +46,15 @@ func NewOrgRepo(db runtime.DBTX) *OrgRepo {
 
 var (
 	// ErrOrgIDTaken matches a violation of the primary key (id).
-	ErrOrgIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "orgs", "orgs_pkey", "primary_key")
+	ErrOrgIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "orgs", Constraint: "orgs_pkey", Name: "primary_key"}
 	// ErrOrgTierNotFound matches a write whose tier names no row of prices.
-	ErrOrgTierNotFound = runtime.NewForeignKeySentinel("orgs", "orgs_tier_fkey", "tier.references", runtime.FKMissing)
+	ErrOrgTierNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "orgs", Constraint: "orgs_tier_fkey", Name: "tier.references", FK: runtime.FKMissing}
 	// ErrOrgReferencedByUser matches a delete or key change of a row that rows of
 	// users reference.
-	ErrOrgReferencedByUser = runtime.NewForeignKeySentinel("users", "users_org_id_fkey", "org_id.references", runtime.FKReferenced)
+	ErrOrgReferencedByUser = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "users", Constraint: "users_org_id_fkey", Name: "org_id.references", FK: runtime.FKReferenced}
 	// ErrOrgReferencedByInvoice matches a delete or key change of a row that rows of
 	// invoices reference.
-	ErrOrgReferencedByInvoice = runtime.NewForeignKeySentinel("invoices", "invoices_org_id_fkey", "org_id.references", runtime.FKReferenced)
+	ErrOrgReferencedByInvoice = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "invoices", Constraint: "invoices_org_id_fkey", Name: "org_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table orgs (see runtime.Validator).
@@ -110,8 +110,8 @@ func (r *OrgRepo) Create(ctx context.Context, n NewOrg) (Org, error) {
 	if err := n.Validate(); err != nil {
 		return Org{}, wrapErr(err, "orgs.Create", "orgs")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrgsCreate, n, argsNewOrg, scanOrg)
-	return v, wrapParamsErr(err, "orgs.Create", "orgs", []string{"id", "name", "tier"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrgsCreate, &n, argsNewOrg, scanOrg)
+	return *v, wrapParamsErr(err, "orgs.Create", "orgs", []string{"id", "name", "tier"})
 }
 
 const sqlOrgsFindByID = `-- name: orgs.FindByID replica=ok
@@ -121,8 +121,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table orgs with the given id, or
 // runtime.ErrNotFound.
 func (r *OrgRepo) FindByID(ctx context.Context, id uuid.UUID) (Org, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrgsFindByID, id, runtime.Arg, scanOrg)
-	return v, wrapErr(err, "orgs.FindByID", "orgs")
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrgsFindByID, &id, runtime.Arg, scanOrg)
+	return *v, wrapErr(err, "orgs.FindByID", "orgs")
 }
 
 const sqlOrgsFindAll = `-- name: orgs.FindAll replica=ok
@@ -179,8 +179,8 @@ func (r *OrgRepo) Update(ctx context.Context, id uuid.UUID, u OrgUpdate) (Org, e
 	if err := u.Validate(); err != nil {
 		return Org{}, wrapErr(err, "orgs.Update", "orgs")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateOrgs, id, runtime.Arg, u, argsOrgUpdate, scanOrg)
-	return v, wrapParamsErr(err, "orgs.Update", "orgs", []string{"id", "name", "tier"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateOrgs, &id, runtime.Arg, &u, argsOrgUpdate, scanOrg)
+	return *v, wrapParamsErr(err, "orgs.Update", "orgs", []string{"id", "name", "tier"})
 }
 
 const sqlOrgsDelete = `-- name: orgs.Delete
@@ -189,7 +189,7 @@ DELETE FROM "orgs" WHERE "id" = $1`
 // Delete removes the row of table orgs with the given id and reports whether there
 // was one.
 func (r *OrgRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlOrgsDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlOrgsDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "orgs.Delete", "orgs")
 }
 
@@ -212,7 +212,7 @@ func (r *OrgRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Org, error)
 	if len(ids) == 0 {
 		return []Org{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlOrgsFindByIDs, ids, runtime.Arg, scanOrg, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlOrgsFindByIDs, &ids, runtime.Arg, scanOrg, len(ids))
 	return items, wrapErr(err, "orgs.FindByIDs", "orgs")
 }
 
@@ -329,7 +329,7 @@ WHERE "tier" = $1 ORDER BY "id"`
 // ListByTier returns the rows of table orgs whose tier is tier, in primary key
 // order.
 func (r *OrgRepo) ListByTier(ctx context.Context, tier Tier) ([]Org, error) {
-	items, err := runtime.Query(ctx, r.db, sqlOrgsListByTier, tier, runtime.Arg, scanOrg, 0)
+	items, err := runtime.Query(ctx, r.db, sqlOrgsListByTier, &tier, runtime.Arg, scanOrg, 0)
 	return items, wrapErr(err, "orgs.ListByTier", "orgs")
 }
 

@@ -46,13 +46,13 @@ func NewPriceRepo(db runtime.DBTX) *PriceRepo {
 
 var (
 	// ErrPriceTierTaken matches a violation of the primary key (tier).
-	ErrPriceTierTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "prices", "prices_pkey", "primary_key")
+	ErrPriceTierTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "prices", Constraint: "prices_pkey", Name: "primary_key"}
 	// ErrPriceCurrencyNotFound matches a write whose currency names no row of
 	// currencies.
-	ErrPriceCurrencyNotFound = runtime.NewForeignKeySentinel("prices", "prices_currency_fkey", "currency.references", runtime.FKMissing)
+	ErrPriceCurrencyNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "prices", Constraint: "prices_currency_fkey", Name: "currency.references", FK: runtime.FKMissing}
 	// ErrPriceReferencedByOrg matches a delete or key change of a row that rows of
 	// orgs reference.
-	ErrPriceReferencedByOrg = runtime.NewForeignKeySentinel("orgs", "orgs_tier_fkey", "tier.references", runtime.FKReferenced)
+	ErrPriceReferencedByOrg = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "orgs", Constraint: "orgs_tier_fkey", Name: "tier.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table prices (see runtime.Validator).
@@ -117,8 +117,8 @@ func (r *PriceRepo) Create(ctx context.Context, n NewPrice) (Price, error) {
 	if err := n.Validate(); err != nil {
 		return Price{}, wrapErr(err, "prices.Create", "prices")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlPricesCreate, n, argsNewPrice, scanPrice)
-	return v, wrapParamsErr(err, "prices.Create", "prices", []string{"tier", "currency", "price"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlPricesCreate, &n, argsNewPrice, scanPrice)
+	return *v, wrapParamsErr(err, "prices.Create", "prices", []string{"tier", "currency", "price"})
 }
 
 const sqlPricesFindByID = `-- name: prices.FindByID replica=ok
@@ -128,8 +128,8 @@ WHERE "tier" = $1`
 // FindByID returns the row of table prices with the given tier, or
 // runtime.ErrNotFound.
 func (r *PriceRepo) FindByID(ctx context.Context, tier Tier) (Price, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlPricesFindByID, tier, runtime.Arg, scanPrice)
-	return v, wrapErr(err, "prices.FindByID", "prices")
+	v, err := runtime.QueryOne(ctx, r.db, sqlPricesFindByID, &tier, runtime.Arg, scanPrice)
+	return *v, wrapErr(err, "prices.FindByID", "prices")
 }
 
 const sqlPricesFindAll = `-- name: prices.FindAll replica=ok
@@ -186,8 +186,8 @@ func (r *PriceRepo) Update(ctx context.Context, tier Tier, u PriceUpdate) (Price
 	if err := u.Validate(); err != nil {
 		return Price{}, wrapErr(err, "prices.Update", "prices")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updatePrices, tier, runtime.Arg, u, argsPriceUpdate, scanPrice)
-	return v, wrapParamsErr(err, "prices.Update", "prices", []string{"tier", "currency", "price"})
+	v, err := runtime.UpdateOne(ctx, r.db, updatePrices, &tier, runtime.Arg, &u, argsPriceUpdate, scanPrice)
+	return *v, wrapParamsErr(err, "prices.Update", "prices", []string{"tier", "currency", "price"})
 }
 
 const sqlPricesDelete = `-- name: prices.Delete
@@ -196,7 +196,7 @@ DELETE FROM "prices" WHERE "tier" = $1`
 // Delete removes the row of table prices with the given tier and reports whether
 // there was one.
 func (r *PriceRepo) Delete(ctx context.Context, tier Tier) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlPricesDelete, tier, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlPricesDelete, &tier, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "prices.Delete", "prices")
 }
 
@@ -219,7 +219,7 @@ func (r *PriceRepo) FindByIDs(ctx context.Context, ids []Tier) ([]Price, error) 
 	if len(ids) == 0 {
 		return []Price{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlPricesFindByIDs, ids, runtime.Arg, scanPrice, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlPricesFindByIDs, &ids, runtime.Arg, scanPrice, len(ids))
 	return items, wrapErr(err, "prices.FindByIDs", "prices")
 }
 
@@ -280,8 +280,8 @@ func (r *PriceRepo) UpsertByTier(ctx context.Context, n NewPrice) (Price, error)
 	if err := n.Validate(); err != nil {
 		return Price{}, wrapErr(err, "prices.UpsertByTier", "prices")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlPricesUpsertByTier, n, argsNewPrice, scanPrice)
-	return v, wrapErr(err, "prices.UpsertByTier", "prices")
+	v, err := runtime.QueryOne(ctx, r.db, sqlPricesUpsertByTier, &n, argsNewPrice, scanPrice)
+	return *v, wrapErr(err, "prices.UpsertByTier", "prices")
 }
 
 const sqlPricesCreateIfAbsentByTier = `-- name: prices.CreateIfAbsentByTier
@@ -305,8 +305,8 @@ func (r *PriceRepo) CreateIfAbsentByTier(ctx context.Context, n NewPrice) (Price
 	if err := n.Validate(); err != nil {
 		return Price{}, false, wrapErr(err, "prices.CreateIfAbsentByTier", "prices")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlPricesCreateIfAbsentByTier, n, argsNewPrice, scanPrice)
-	return v, created, wrapErr(err, "prices.CreateIfAbsentByTier", "prices")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlPricesCreateIfAbsentByTier, &n, argsNewPrice, scanPrice)
+	return *v, created, wrapErr(err, "prices.CreateIfAbsentByTier", "prices")
 }
 
 // PriceKeyedUpdate is one row's key and changes for UpdateMany.
@@ -417,7 +417,7 @@ WHERE "currency" = $1 ORDER BY "tier"`
 // ListByCurrency returns the rows of table prices whose currency is currency, in
 // primary key order.
 func (r *PriceRepo) ListByCurrency(ctx context.Context, currency string) ([]Price, error) {
-	items, err := runtime.Query(ctx, r.db, sqlPricesListByCurrency, currency, runtime.Arg, scanPrice, 0)
+	items, err := runtime.Query(ctx, r.db, sqlPricesListByCurrency, &currency, runtime.Arg, scanPrice, 0)
 	return items, wrapErr(err, "prices.ListByCurrency", "prices")
 }
 

@@ -58,15 +58,15 @@ func NewUserRepo(db runtime.DBTX) *UserRepo {
 
 var (
 	// ErrUserOrgIDIDTaken matches a violation of the primary key (org_id, id).
-	ErrUserOrgIDIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "users", "users_pkey", "primary_key")
+	ErrUserOrgIDIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "users", Constraint: "users_pkey", Name: "primary_key"}
 	// ErrUserOrgIDEmailTaken matches a violation of the unique index on (org_id,
 	// email).
-	ErrUserOrgIDEmailTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "users", "users_org_id_email_key", "unique(org_id, email)")
+	ErrUserOrgIDEmailTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "users", Constraint: "users_org_id_email_key", Name: "unique(org_id, email)"}
 	// ErrUserEmailFormatCheck matches a violation of the validate rule of column
 	// email.
-	ErrUserEmailFormatCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "users", "users_email_format", "email.validate")
+	ErrUserEmailFormatCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "users", Constraint: "users_email_format", Name: "email.validate"}
 	// ErrUserOrgIDNotFound matches a write whose org_id names no row of orgs.
-	ErrUserOrgIDNotFound = runtime.NewForeignKeySentinel("users", "users_org_id_fkey", "org_id.references", runtime.FKMissing)
+	ErrUserOrgIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "users", Constraint: "users_org_id_fkey", Name: "org_id.references", FK: runtime.FKMissing}
 )
 
 // Validate checks n against the columns of table users (see runtime.Validator).
@@ -131,8 +131,8 @@ func (r *UserRepo) Create(ctx context.Context, n NewUser) (User, error) {
 		return User{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlUsersCreate, n, argsNewUser, scanUser, tenant)
-	return v, wrapParamsErr(err, "users.Create", "users", []string{"id", "email"})
+	v, err := runtime.QueryOne(ctx, db, sqlUsersCreate, &n, argsNewUser, scanUser, tenant)
+	return *v, wrapParamsErr(err, "users.Create", "users", []string{"id", "email"})
 }
 
 const sqlUsersFindByID = `-- name: users.FindByID replica=ok
@@ -147,8 +147,8 @@ func (r *UserRepo) FindByID(ctx context.Context, orgID uuid.UUID, id uuid.UUID) 
 		return User{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlUsersFindByID, orgID, runtime.Arg, scanUser, id, tenant)
-	return v, wrapErr(err, "users.FindByID", "users")
+	v, err := runtime.QueryOne(ctx, db, sqlUsersFindByID, &orgID, runtime.Arg, scanUser, id, tenant)
+	return *v, wrapErr(err, "users.FindByID", "users")
 }
 
 const sqlUsersFindAll = `-- name: users.FindAll replica=ok
@@ -234,8 +234,8 @@ func (r *UserRepo) Update(ctx context.Context, orgID uuid.UUID, id uuid.UUID, u 
 		return User{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.UpdateOne(ctx, db, updateUsers, orgID, runtime.Arg, u, argsUserUpdate, scanUser, id, tenant)
-	return v, wrapParamsErr(err, "users.Update", "users", []string{"org_id", "id", "email"})
+	v, err := runtime.UpdateOne(ctx, db, updateUsers, &orgID, runtime.Arg, &u, argsUserUpdate, scanUser, id, tenant)
+	return *v, wrapParamsErr(err, "users.Update", "users", []string{"org_id", "id", "email"})
 }
 
 const sqlUsersDelete = `-- name: users.Delete
@@ -249,7 +249,7 @@ func (r *UserRepo) Delete(ctx context.Context, orgID uuid.UUID, id uuid.UUID) (b
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlUsersDelete, orgID, runtime.Arg, id, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlUsersDelete, &orgID, runtime.Arg, id, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "users.Delete", "users")
 }
 
@@ -355,11 +355,11 @@ func (r *UserRepo) UpsertByOrgIDAndEmail(ctx context.Context, n NewUser) (User, 
 		return User{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.Retry(ctx, db, sqlUsersUpsertByOrgIDAndEmail, n, argsNewUser, scanUser, tenant)
+	v, err := runtime.Retry(ctx, db, sqlUsersUpsertByOrgIDAndEmail, &n, argsNewUser, scanUser, tenant)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return User{}, runtime.NewHiddenKeyError("users.UpsertByOrgIDAndEmail", "users")
 	}
-	return v, wrapErr(err, "users.UpsertByOrgIDAndEmail", "users")
+	return *v, wrapErr(err, "users.UpsertByOrgIDAndEmail", "users")
 }
 
 const sqlUsersCreateIfAbsentByOrgIDAndEmail = `-- name: users.CreateIfAbsentByOrgIDAndEmail
@@ -390,11 +390,11 @@ func (r *UserRepo) CreateIfAbsentByOrgIDAndEmail(ctx context.Context, n NewUser)
 		return User{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlUsersCreateIfAbsentByOrgIDAndEmail, n, argsNewUser, scanUser, tenant)
+	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlUsersCreateIfAbsentByOrgIDAndEmail, &n, argsNewUser, scanUser, tenant)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return User{}, false, runtime.NewHiddenKeyError("users.CreateIfAbsentByOrgIDAndEmail", "users")
 	}
-	return v, created, wrapErr(err, "users.CreateIfAbsentByOrgIDAndEmail", "users")
+	return *v, created, wrapErr(err, "users.CreateIfAbsentByOrgIDAndEmail", "users")
 }
 
 // UserKey is the primary key of a row of table users.
@@ -547,7 +547,7 @@ func (r *UserRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]User, er
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlUsersListByOrgID, orgID, runtime.Arg, scanUser, 0, tenant)
+	items, err := runtime.Query(ctx, db, sqlUsersListByOrgID, &orgID, runtime.Arg, scanUser, 0, tenant)
 	return items, wrapErr(err, "users.ListByOrgID", "users")
 }
 

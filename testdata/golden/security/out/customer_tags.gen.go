@@ -55,15 +55,15 @@ func NewCustomerTagRepo(db runtime.DBTX) *CustomerTagRepo {
 var (
 	// ErrCustomerTagCustomerIDTagIDTaken matches a violation of the primary key
 	// (customer_id, tag_id).
-	ErrCustomerTagCustomerIDTagIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "customer_tags", "customer_tags_pkey", "primary_key")
+	ErrCustomerTagCustomerIDTagIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "customer_tags", Constraint: "customer_tags_pkey", Name: "primary_key"}
 	// ErrCustomerTagOrgIDNotFound matches a write whose org_id names no row of orgs.
-	ErrCustomerTagOrgIDNotFound = runtime.NewForeignKeySentinel("customer_tags", "customer_tags_org_id_fkey", "org_id.references", runtime.FKMissing)
+	ErrCustomerTagOrgIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "customer_tags", Constraint: "customer_tags_org_id_fkey", Name: "org_id.references", FK: runtime.FKMissing}
 	// ErrCustomerTagCustomerIDNotFound matches a write whose customer_id names no row
 	// of customers of the same org_id.
-	ErrCustomerTagCustomerIDNotFound = runtime.NewForeignKeySentinel("customer_tags", "customer_tags_customer_id_fkey", "customer_id.references", runtime.FKMissing)
+	ErrCustomerTagCustomerIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "customer_tags", Constraint: "customer_tags_customer_id_fkey", Name: "customer_id.references", FK: runtime.FKMissing}
 	// ErrCustomerTagTagIDNotFound matches a write whose tag_id names no row of tags of
 	// the same org_id.
-	ErrCustomerTagTagIDNotFound = runtime.NewForeignKeySentinel("customer_tags", "customer_tags_tag_id_fkey", "tag_id.references", runtime.FKMissing)
+	ErrCustomerTagTagIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "customer_tags", Constraint: "customer_tags_tag_id_fkey", Name: "tag_id.references", FK: runtime.FKMissing}
 )
 
 // Validate checks n against the columns of table customer_tags (see
@@ -103,8 +103,8 @@ func (r *CustomerTagRepo) Create(ctx context.Context, n NewCustomerTag) (Custome
 		return CustomerTag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlCustomerTagsCreate, n, argsNewCustomerTag, scanCustomerTag, tenant)
-	return v, wrapParamsErr(err, "customer_tags.Create", "customer_tags", []string{"customer_id", "tag_id"})
+	v, err := runtime.QueryOne(ctx, db, sqlCustomerTagsCreate, &n, argsNewCustomerTag, scanCustomerTag, tenant)
+	return *v, wrapParamsErr(err, "customer_tags.Create", "customer_tags", []string{"customer_id", "tag_id"})
 }
 
 const sqlCustomerTagsFindByID = `-- name: customer_tags.FindByID replica=ok
@@ -119,8 +119,8 @@ func (r *CustomerTagRepo) FindByID(ctx context.Context, customerID uuid.UUID, ta
 		return CustomerTag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlCustomerTagsFindByID, customerID, runtime.Arg, scanCustomerTag, tagID, tenant)
-	return v, wrapErr(err, "customer_tags.FindByID", "customer_tags")
+	v, err := runtime.QueryOne(ctx, db, sqlCustomerTagsFindByID, &customerID, runtime.Arg, scanCustomerTag, tagID, tenant)
+	return *v, wrapErr(err, "customer_tags.FindByID", "customer_tags")
 }
 
 const sqlCustomerTagsFindAll = `-- name: customer_tags.FindAll replica=ok
@@ -193,8 +193,8 @@ func (r *CustomerTagRepo) Update(ctx context.Context, customerID uuid.UUID, tagI
 		return CustomerTag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlCustomerTagsUpdate, customerID, runtime.Arg, scanCustomerTag, tagID, tenant)
-	return v, wrapParamsErr(err, "customer_tags.Update", "customer_tags", []string{"customer_id", "tag_id"})
+	v, err := runtime.QueryOne(ctx, db, sqlCustomerTagsUpdate, &customerID, runtime.Arg, scanCustomerTag, tagID, tenant)
+	return *v, wrapParamsErr(err, "customer_tags.Update", "customer_tags", []string{"customer_id", "tag_id"})
 }
 
 const sqlCustomerTagsDelete = `-- name: customer_tags.Delete
@@ -208,7 +208,7 @@ func (r *CustomerTagRepo) Delete(ctx context.Context, customerID uuid.UUID, tagI
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlCustomerTagsDelete, customerID, runtime.Arg, tagID, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlCustomerTagsDelete, &customerID, runtime.Arg, tagID, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "customer_tags.Delete", "customer_tags")
 }
 
@@ -304,11 +304,11 @@ func (r *CustomerTagRepo) UpsertByCustomerIDAndTagID(ctx context.Context, n NewC
 		return CustomerTag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.Retry(ctx, db, sqlCustomerTagsUpsertByCustomerIDAndTagID, n, argsNewCustomerTag, scanCustomerTag, tenant)
+	v, err := runtime.Retry(ctx, db, sqlCustomerTagsUpsertByCustomerIDAndTagID, &n, argsNewCustomerTag, scanCustomerTag, tenant)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return CustomerTag{}, runtime.NewHiddenKeyError("customer_tags.UpsertByCustomerIDAndTagID", "customer_tags")
 	}
-	return v, wrapErr(err, "customer_tags.UpsertByCustomerIDAndTagID", "customer_tags")
+	return *v, wrapErr(err, "customer_tags.UpsertByCustomerIDAndTagID", "customer_tags")
 }
 
 const sqlCustomerTagsCreateIfAbsentByCustomerIDAndTagID = `-- name: customer_tags.CreateIfAbsentByCustomerIDAndTagID
@@ -336,11 +336,11 @@ func (r *CustomerTagRepo) CreateIfAbsentByCustomerIDAndTagID(ctx context.Context
 		return CustomerTag{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlCustomerTagsCreateIfAbsentByCustomerIDAndTagID, n, argsNewCustomerTag, scanCustomerTag, tenant)
+	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlCustomerTagsCreateIfAbsentByCustomerIDAndTagID, &n, argsNewCustomerTag, scanCustomerTag, tenant)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return CustomerTag{}, false, runtime.NewHiddenKeyError("customer_tags.CreateIfAbsentByCustomerIDAndTagID", "customer_tags")
 	}
-	return v, created, wrapErr(err, "customer_tags.CreateIfAbsentByCustomerIDAndTagID", "customer_tags")
+	return *v, created, wrapErr(err, "customer_tags.CreateIfAbsentByCustomerIDAndTagID", "customer_tags")
 }
 
 // CustomerTagKey is the primary key of a row of table customer_tags.
@@ -437,7 +437,7 @@ func (r *CustomerTagRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]C
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlCustomerTagsListByOrgID, orgID, runtime.Arg, scanCustomerTag, 0, tenant)
+	items, err := runtime.Query(ctx, db, sqlCustomerTagsListByOrgID, &orgID, runtime.Arg, scanCustomerTag, 0, tenant)
 	return items, wrapErr(err, "customer_tags.ListByOrgID", "customer_tags")
 }
 
@@ -478,7 +478,7 @@ func (r *CustomerTagRepo) ListByCustomerID(ctx context.Context, customerID uuid.
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlCustomerTagsListByCustomerID, customerID, runtime.Arg, scanCustomerTag, 0, tenant)
+	items, err := runtime.Query(ctx, db, sqlCustomerTagsListByCustomerID, &customerID, runtime.Arg, scanCustomerTag, 0, tenant)
 	return items, wrapErr(err, "customer_tags.ListByCustomerID", "customer_tags")
 }
 
@@ -519,7 +519,7 @@ func (r *CustomerTagRepo) ListByTagID(ctx context.Context, tagID uuid.UUID) ([]C
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlCustomerTagsListByTagID, tagID, runtime.Arg, scanCustomerTag, 0, tenant)
+	items, err := runtime.Query(ctx, db, sqlCustomerTagsListByTagID, &tagID, runtime.Arg, scanCustomerTag, 0, tenant)
 	return items, wrapErr(err, "customer_tags.ListByTagID", "customer_tags")
 }
 

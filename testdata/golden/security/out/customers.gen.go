@@ -63,24 +63,24 @@ func NewCustomerRepo(db runtime.DBTX) *CustomerRepo {
 
 var (
 	// ErrCustomerIDTaken matches a violation of the primary key (id).
-	ErrCustomerIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "customers", "customers_pkey", "primary_key")
+	ErrCustomerIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "customers", Constraint: "customers_pkey", Name: "primary_key"}
 	// ErrCustomerEmailTaken matches a violation of the unique column email (per
 	// org_id).
-	ErrCustomerEmailTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "customers", "customers_email_key", "email.unique")
+	ErrCustomerEmailTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "customers", Constraint: "customers_email_key", Name: "email.unique"}
 	// ErrCustomerExternalRefTaken matches a violation of the unique column
 	// external_ref.
-	ErrCustomerExternalRefTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "customers", "customers_external_ref_key", "external_ref.unique")
+	ErrCustomerExternalRefTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "customers", Constraint: "customers_external_ref_key", Name: "external_ref.unique"}
 	// ErrCustomerOrgIDNotFound matches a write whose org_id names no row of orgs.
-	ErrCustomerOrgIDNotFound = runtime.NewForeignKeySentinel("customers", "customers_org_id_fkey", "org_id.references", runtime.FKMissing)
+	ErrCustomerOrgIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "customers", Constraint: "customers_org_id_fkey", Name: "org_id.references", FK: runtime.FKMissing}
 	// ErrCustomerReferencedByDeal matches a delete or key change of a row that rows of
 	// deals reference.
-	ErrCustomerReferencedByDeal = runtime.NewForeignKeySentinel("deals", "deals_customer_id_fkey", "customer_id.references", runtime.FKReferenced)
+	ErrCustomerReferencedByDeal = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "deals", Constraint: "deals_customer_id_fkey", Name: "customer_id.references", FK: runtime.FKReferenced}
 	// ErrCustomerReferencedByNote matches a delete or key change of a row that rows of
 	// notes reference.
-	ErrCustomerReferencedByNote = runtime.NewForeignKeySentinel("notes", "notes_customer_id_fkey", "customer_id.references", runtime.FKReferenced)
+	ErrCustomerReferencedByNote = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "notes", Constraint: "notes_customer_id_fkey", Name: "customer_id.references", FK: runtime.FKReferenced}
 	// ErrCustomerReferencedByCustomerTag matches a delete or key change of a row that
 	// rows of customer_tags reference.
-	ErrCustomerReferencedByCustomerTag = runtime.NewForeignKeySentinel("customer_tags", "customer_tags_customer_id_fkey", "customer_id.references", runtime.FKReferenced)
+	ErrCustomerReferencedByCustomerTag = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "customer_tags", Constraint: "customer_tags_customer_id_fkey", Name: "customer_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table customers (see
@@ -142,8 +142,8 @@ func (r *CustomerRepo) Create(ctx context.Context, n NewCustomer) (Customer, err
 		return Customer{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlCustomersCreate, n, argsNewCustomer, scanCustomer, tenant)
-	return v, wrapParamsErr(err, "customers.Create", "customers", []string{"id", "email", "external_ref"})
+	v, err := runtime.QueryOne(ctx, db, sqlCustomersCreate, &n, argsNewCustomer, scanCustomer, tenant)
+	return *v, wrapParamsErr(err, "customers.Create", "customers", []string{"id", "email", "external_ref"})
 }
 
 const sqlCustomersFindByID = `-- name: customers.FindByID replica=ok
@@ -158,8 +158,8 @@ func (r *CustomerRepo) FindByID(ctx context.Context, id uuid.UUID) (Customer, er
 		return Customer{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlCustomersFindByID, id, runtime.Arg, scanCustomer, tenant)
-	return v, wrapErr(err, "customers.FindByID", "customers")
+	v, err := runtime.QueryOne(ctx, db, sqlCustomersFindByID, &id, runtime.Arg, scanCustomer, tenant)
+	return *v, wrapErr(err, "customers.FindByID", "customers")
 }
 
 const sqlCustomersFindAll = `-- name: customers.FindAll replica=ok
@@ -245,8 +245,8 @@ func (r *CustomerRepo) Update(ctx context.Context, id uuid.UUID, u CustomerUpdat
 		return Customer{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.UpdateOne(ctx, db, updateCustomers, id, runtime.Arg, u, argsCustomerUpdate, scanCustomer, tenant)
-	return v, wrapParamsErr(err, "customers.Update", "customers", []string{"id", "email", "external_ref", "external_ref"})
+	v, err := runtime.UpdateOne(ctx, db, updateCustomers, &id, runtime.Arg, &u, argsCustomerUpdate, scanCustomer, tenant)
+	return *v, wrapParamsErr(err, "customers.Update", "customers", []string{"id", "email", "external_ref", "external_ref"})
 }
 
 const sqlCustomersDelete = `-- name: customers.Delete
@@ -260,7 +260,7 @@ func (r *CustomerRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlCustomersDelete, id, runtime.Arg, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlCustomersDelete, &id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "customers.Delete", "customers")
 }
 
@@ -294,7 +294,7 @@ func (r *CustomerRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Custom
 	if len(ids) == 0 {
 		return []Customer{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlCustomersFindByIDs, ids, runtime.Arg, scanCustomer, len(ids), tenant)
+	items, err := runtime.Query(ctx, db, sqlCustomersFindByIDs, &ids, runtime.Arg, scanCustomer, len(ids), tenant)
 	return items, wrapErr(err, "customers.FindByIDs", "customers")
 }
 
@@ -387,11 +387,11 @@ func (r *CustomerRepo) UpsertByEmail(ctx context.Context, n NewCustomer) (Custom
 		return Customer{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.Retry(ctx, db, sqlCustomersUpsertByEmail, n, argsNewCustomer, scanCustomer, tenant)
+	v, err := runtime.Retry(ctx, db, sqlCustomersUpsertByEmail, &n, argsNewCustomer, scanCustomer, tenant)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Customer{}, runtime.NewHiddenKeyError("customers.UpsertByEmail", "customers")
 	}
-	return v, wrapErr(err, "customers.UpsertByEmail", "customers")
+	return *v, wrapErr(err, "customers.UpsertByEmail", "customers")
 }
 
 const sqlCustomersCreateIfAbsentByEmail = `-- name: customers.CreateIfAbsentByEmail
@@ -422,11 +422,11 @@ func (r *CustomerRepo) CreateIfAbsentByEmail(ctx context.Context, n NewCustomer)
 		return Customer{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlCustomersCreateIfAbsentByEmail, n, argsNewCustomer, scanCustomer, tenant)
+	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlCustomersCreateIfAbsentByEmail, &n, argsNewCustomer, scanCustomer, tenant)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Customer{}, false, runtime.NewHiddenKeyError("customers.CreateIfAbsentByEmail", "customers")
 	}
-	return v, created, wrapErr(err, "customers.CreateIfAbsentByEmail", "customers")
+	return *v, created, wrapErr(err, "customers.CreateIfAbsentByEmail", "customers")
 }
 
 const sqlCustomersUpsertByExternalRef = `-- name: customers.UpsertByExternalRef
@@ -452,11 +452,11 @@ func (r *CustomerRepo) UpsertByExternalRef(ctx context.Context, n NewCustomer) (
 		return Customer{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.Retry(ctx, db, sqlCustomersUpsertByExternalRef, n, argsNewCustomer, scanCustomer, tenant)
+	v, err := runtime.Retry(ctx, db, sqlCustomersUpsertByExternalRef, &n, argsNewCustomer, scanCustomer, tenant)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Customer{}, runtime.NewHiddenKeyError("customers.UpsertByExternalRef", "customers")
 	}
-	return v, wrapErr(err, "customers.UpsertByExternalRef", "customers")
+	return *v, wrapErr(err, "customers.UpsertByExternalRef", "customers")
 }
 
 const sqlCustomersCreateIfAbsentByExternalRef = `-- name: customers.CreateIfAbsentByExternalRef
@@ -487,11 +487,11 @@ func (r *CustomerRepo) CreateIfAbsentByExternalRef(ctx context.Context, n NewCus
 		return Customer{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlCustomersCreateIfAbsentByExternalRef, n, argsNewCustomer, scanCustomer, tenant)
+	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlCustomersCreateIfAbsentByExternalRef, &n, argsNewCustomer, scanCustomer, tenant)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Customer{}, false, runtime.NewHiddenKeyError("customers.CreateIfAbsentByExternalRef", "customers")
 	}
-	return v, created, wrapErr(err, "customers.CreateIfAbsentByExternalRef", "customers")
+	return *v, created, wrapErr(err, "customers.CreateIfAbsentByExternalRef", "customers")
 }
 
 // CustomerKeyedUpdate is one row's key and changes for UpdateMany.
@@ -633,7 +633,7 @@ func (r *CustomerRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Cust
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlCustomersListByOrgID, orgID, runtime.Arg, scanCustomer, 0, tenant)
+	items, err := runtime.Query(ctx, db, sqlCustomersListByOrgID, &orgID, runtime.Arg, scanCustomer, 0, tenant)
 	return items, wrapErr(err, "customers.ListByOrgID", "customers")
 }
 

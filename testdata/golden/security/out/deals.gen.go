@@ -52,15 +52,15 @@ func NewDealRepo(db runtime.DBTX) *DealRepo {
 
 var (
 	// ErrDealIDTaken matches a violation of the primary key (id).
-	ErrDealIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "deals", "deals_pkey", "primary_key")
+	ErrDealIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "deals", Constraint: "deals_pkey", Name: "primary_key"}
 	// ErrDealOrgIDNotFound matches a write whose org_id names no row of orgs.
-	ErrDealOrgIDNotFound = runtime.NewForeignKeySentinel("deals", "deals_org_id_fkey", "org_id.references", runtime.FKMissing)
+	ErrDealOrgIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "deals", Constraint: "deals_org_id_fkey", Name: "org_id.references", FK: runtime.FKMissing}
 	// ErrDealCustomerIDNotFound matches a write whose customer_id names no row of
 	// customers of the same org_id.
-	ErrDealCustomerIDNotFound = runtime.NewForeignKeySentinel("deals", "deals_customer_id_fkey", "customer_id.references", runtime.FKMissing)
+	ErrDealCustomerIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "deals", Constraint: "deals_customer_id_fkey", Name: "customer_id.references", FK: runtime.FKMissing}
 	// ErrDealReferencedByNote matches a delete or key change of a row that rows of
 	// notes reference.
-	ErrDealReferencedByNote = runtime.NewForeignKeySentinel("notes", "notes_deal_id_fkey", "deal_id.references", runtime.FKReferenced)
+	ErrDealReferencedByNote = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "notes", Constraint: "notes_deal_id_fkey", Name: "deal_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table deals (see runtime.Validator).
@@ -115,8 +115,8 @@ func (r *DealRepo) Create(ctx context.Context, n NewDeal) (Deal, error) {
 		return Deal{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlDealsCreate, n, argsNewDeal, scanDeal, tenant)
-	return v, wrapParamsErr(err, "deals.Create", "deals", []string{"id", "customer_id", "title"})
+	v, err := runtime.QueryOne(ctx, db, sqlDealsCreate, &n, argsNewDeal, scanDeal, tenant)
+	return *v, wrapParamsErr(err, "deals.Create", "deals", []string{"id", "customer_id", "title"})
 }
 
 const sqlDealsFindByID = `-- name: deals.FindByID replica=ok
@@ -131,8 +131,8 @@ func (r *DealRepo) FindByID(ctx context.Context, id uuid.UUID) (Deal, error) {
 		return Deal{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlDealsFindByID, id, runtime.Arg, scanDeal, tenant)
-	return v, wrapErr(err, "deals.FindByID", "deals")
+	v, err := runtime.QueryOne(ctx, db, sqlDealsFindByID, &id, runtime.Arg, scanDeal, tenant)
+	return *v, wrapErr(err, "deals.FindByID", "deals")
 }
 
 const sqlDealsFindAll = `-- name: deals.FindAll replica=ok
@@ -216,8 +216,8 @@ func (r *DealRepo) Update(ctx context.Context, id uuid.UUID, u DealUpdate) (Deal
 		return Deal{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.UpdateOne(ctx, db, updateDeals, id, runtime.Arg, u, argsDealUpdate, scanDeal, tenant)
-	return v, wrapParamsErr(err, "deals.Update", "deals", []string{"id", "customer_id", "title"})
+	v, err := runtime.UpdateOne(ctx, db, updateDeals, &id, runtime.Arg, &u, argsDealUpdate, scanDeal, tenant)
+	return *v, wrapParamsErr(err, "deals.Update", "deals", []string{"id", "customer_id", "title"})
 }
 
 const sqlDealsDelete = `-- name: deals.Delete
@@ -231,7 +231,7 @@ func (r *DealRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlDealsDelete, id, runtime.Arg, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlDealsDelete, &id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "deals.Delete", "deals")
 }
 
@@ -265,7 +265,7 @@ func (r *DealRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Deal, erro
 	if len(ids) == 0 {
 		return []Deal{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlDealsFindByIDs, ids, runtime.Arg, scanDeal, len(ids), tenant)
+	items, err := runtime.Query(ctx, db, sqlDealsFindByIDs, &ids, runtime.Arg, scanDeal, len(ids), tenant)
 	return items, wrapErr(err, "deals.FindByIDs", "deals")
 }
 
@@ -427,7 +427,7 @@ func (r *DealRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Deal, er
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlDealsListByOrgID, orgID, runtime.Arg, scanDeal, 0, tenant)
+	items, err := runtime.Query(ctx, db, sqlDealsListByOrgID, &orgID, runtime.Arg, scanDeal, 0, tenant)
 	return items, wrapErr(err, "deals.ListByOrgID", "deals")
 }
 
@@ -468,7 +468,7 @@ func (r *DealRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID) (
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlDealsListByCustomerID, customerID, runtime.Arg, scanDeal, 0, tenant)
+	items, err := runtime.Query(ctx, db, sqlDealsListByCustomerID, &customerID, runtime.Arg, scanDeal, 0, tenant)
 	return items, wrapErr(err, "deals.ListByCustomerID", "deals")
 }
 

@@ -51,9 +51,9 @@ func NewEventRepo(db runtime.DBTX) *EventRepo {
 
 var (
 	// ErrEventIDTaken matches a violation of the primary key (id).
-	ErrEventIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "events", "events_pkey", "primary_key")
+	ErrEventIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "events", Constraint: "events_pkey", Name: "primary_key"}
 	// ErrEventOrgIDNotFound matches a write whose org_id names no row of orgs.
-	ErrEventOrgIDNotFound = runtime.NewForeignKeySentinel("events", "events_org_id_fkey", "org_id.references", runtime.FKMissing)
+	ErrEventOrgIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "events", Constraint: "events_org_id_fkey", Name: "org_id.references", FK: runtime.FKMissing}
 )
 
 // Validate checks n against the columns of table events (see runtime.Validator).
@@ -108,8 +108,8 @@ func (r *EventRepo) Create(ctx context.Context, n NewEvent) (Event, error) {
 		return Event{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlEventsCreate, n, argsNewEvent, scanEvent, tenant)
-	return v, wrapParamsErr(err, "events.Create", "events", []string{"what"})
+	v, err := runtime.QueryOne(ctx, db, sqlEventsCreate, &n, argsNewEvent, scanEvent, tenant)
+	return *v, wrapParamsErr(err, "events.Create", "events", []string{"what"})
 }
 
 const sqlEventsFindByID = `-- name: events.FindByID replica=ok
@@ -124,8 +124,8 @@ func (r *EventRepo) FindByID(ctx context.Context, id int64) (Event, error) {
 		return Event{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlEventsFindByID, id, runtime.Arg, scanEvent, tenant)
-	return v, wrapErr(err, "events.FindByID", "events")
+	v, err := runtime.QueryOne(ctx, db, sqlEventsFindByID, &id, runtime.Arg, scanEvent, tenant)
+	return *v, wrapErr(err, "events.FindByID", "events")
 }
 
 const sqlEventsFindAll = `-- name: events.FindAll replica=ok
@@ -208,8 +208,8 @@ func (r *EventRepo) Update(ctx context.Context, id int64, u EventUpdate) (Event,
 		return Event{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.UpdateOne(ctx, db, updateEvents, id, runtime.Arg, u, argsEventUpdate, scanEvent, tenant)
-	return v, wrapParamsErr(err, "events.Update", "events", []string{"id", "what"})
+	v, err := runtime.UpdateOne(ctx, db, updateEvents, &id, runtime.Arg, &u, argsEventUpdate, scanEvent, tenant)
+	return *v, wrapParamsErr(err, "events.Update", "events", []string{"id", "what"})
 }
 
 const sqlEventsDelete = `-- name: events.Delete
@@ -223,7 +223,7 @@ func (r *EventRepo) Delete(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlEventsDelete, id, runtime.Arg, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlEventsDelete, &id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "events.Delete", "events")
 }
 
@@ -257,7 +257,7 @@ func (r *EventRepo) FindByIDs(ctx context.Context, ids []int64) ([]Event, error)
 	if len(ids) == 0 {
 		return []Event{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlEventsFindByIDs, ids, runtime.Arg, scanEvent, len(ids), tenant)
+	items, err := runtime.Query(ctx, db, sqlEventsFindByIDs, &ids, runtime.Arg, scanEvent, len(ids), tenant)
 	return items, wrapErr(err, "events.FindByIDs", "events")
 }
 
@@ -414,7 +414,7 @@ func (r *EventRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Event, 
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlEventsListByOrgID, orgID, runtime.Arg, scanEvent, 0, tenant)
+	items, err := runtime.Query(ctx, db, sqlEventsListByOrgID, &orgID, runtime.Arg, scanEvent, 0, tenant)
 	return items, wrapErr(err, "events.ListByOrgID", "events")
 }
 

@@ -56,15 +56,15 @@ func NewNoteRepo(db runtime.DBTX) *NoteRepo {
 
 var (
 	// ErrNoteIDTaken matches a violation of the primary key (id).
-	ErrNoteIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "notes", "notes_pkey", "primary_key")
+	ErrNoteIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "notes", Constraint: "notes_pkey", Name: "primary_key"}
 	// ErrNoteOrgIDNotFound matches a write whose org_id names no row of orgs.
-	ErrNoteOrgIDNotFound = runtime.NewForeignKeySentinel("notes", "notes_org_id_fkey", "org_id.references", runtime.FKMissing)
+	ErrNoteOrgIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "notes", Constraint: "notes_org_id_fkey", Name: "org_id.references", FK: runtime.FKMissing}
 	// ErrNoteCustomerIDNotFound matches a write whose customer_id names no row of
 	// customers of the same org_id.
-	ErrNoteCustomerIDNotFound = runtime.NewForeignKeySentinel("notes", "notes_customer_id_fkey", "customer_id.references", runtime.FKMissing)
+	ErrNoteCustomerIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "notes", Constraint: "notes_customer_id_fkey", Name: "customer_id.references", FK: runtime.FKMissing}
 	// ErrNoteDealIDNotFound matches a write whose deal_id names no row of deals of the
 	// same org_id.
-	ErrNoteDealIDNotFound = runtime.NewForeignKeySentinel("notes", "notes_deal_id_fkey", "deal_id.references", runtime.FKMissing)
+	ErrNoteDealIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "notes", Constraint: "notes_deal_id_fkey", Name: "deal_id.references", FK: runtime.FKMissing}
 )
 
 // Validate checks n against the columns of table notes (see runtime.Validator).
@@ -119,8 +119,8 @@ func (r *NoteRepo) Create(ctx context.Context, n NewNote) (Note, error) {
 		return Note{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlNotesCreate, n, argsNewNote, scanNote, tenant)
-	return v, wrapParamsErr(err, "notes.Create", "notes", []string{"id", "customer_id", "deal_id", "body"})
+	v, err := runtime.QueryOne(ctx, db, sqlNotesCreate, &n, argsNewNote, scanNote, tenant)
+	return *v, wrapParamsErr(err, "notes.Create", "notes", []string{"id", "customer_id", "deal_id", "body"})
 }
 
 const sqlNotesFindByID = `-- name: notes.FindByID replica=ok
@@ -135,8 +135,8 @@ func (r *NoteRepo) FindByID(ctx context.Context, id uuid.UUID) (Note, error) {
 		return Note{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlNotesFindByID, id, runtime.Arg, scanNote, tenant)
-	return v, wrapErr(err, "notes.FindByID", "notes")
+	v, err := runtime.QueryOne(ctx, db, sqlNotesFindByID, &id, runtime.Arg, scanNote, tenant)
+	return *v, wrapErr(err, "notes.FindByID", "notes")
 }
 
 const sqlNotesFindAll = `-- name: notes.FindAll replica=ok
@@ -222,8 +222,8 @@ func (r *NoteRepo) Update(ctx context.Context, id uuid.UUID, u NoteUpdate) (Note
 		return Note{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.UpdateOne(ctx, db, updateNotes, id, runtime.Arg, u, argsNoteUpdate, scanNote, tenant)
-	return v, wrapParamsErr(err, "notes.Update", "notes", []string{"id", "customer_id", "deal_id", "deal_id", "body"})
+	v, err := runtime.UpdateOne(ctx, db, updateNotes, &id, runtime.Arg, &u, argsNoteUpdate, scanNote, tenant)
+	return *v, wrapParamsErr(err, "notes.Update", "notes", []string{"id", "customer_id", "deal_id", "deal_id", "body"})
 }
 
 const sqlNotesDelete = `-- name: notes.Delete
@@ -237,7 +237,7 @@ func (r *NoteRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlNotesDelete, id, runtime.Arg, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlNotesDelete, &id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "notes.Delete", "notes")
 }
 
@@ -271,7 +271,7 @@ func (r *NoteRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Note, erro
 	if len(ids) == 0 {
 		return []Note{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlNotesFindByIDs, ids, runtime.Arg, scanNote, len(ids), tenant)
+	items, err := runtime.Query(ctx, db, sqlNotesFindByIDs, &ids, runtime.Arg, scanNote, len(ids), tenant)
 	return items, wrapErr(err, "notes.FindByIDs", "notes")
 }
 
@@ -437,7 +437,7 @@ func (r *NoteRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Note, er
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlNotesListByOrgID, orgID, runtime.Arg, scanNote, 0, tenant)
+	items, err := runtime.Query(ctx, db, sqlNotesListByOrgID, &orgID, runtime.Arg, scanNote, 0, tenant)
 	return items, wrapErr(err, "notes.ListByOrgID", "notes")
 }
 
@@ -478,7 +478,7 @@ func (r *NoteRepo) ListByCustomerID(ctx context.Context, customerID uuid.UUID) (
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlNotesListByCustomerID, customerID, runtime.Arg, scanNote, 0, tenant)
+	items, err := runtime.Query(ctx, db, sqlNotesListByCustomerID, &customerID, runtime.Arg, scanNote, 0, tenant)
 	return items, wrapErr(err, "notes.ListByCustomerID", "notes")
 }
 
@@ -519,7 +519,7 @@ func (r *NoteRepo) ListByDealID(ctx context.Context, dealID uuid.UUID) ([]Note, 
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlNotesListByDealID, dealID, runtime.Arg, scanNote, 0, tenant)
+	items, err := runtime.Query(ctx, db, sqlNotesListByDealID, &dealID, runtime.Arg, scanNote, 0, tenant)
 	return items, wrapErr(err, "notes.ListByDealID", "notes")
 }
 

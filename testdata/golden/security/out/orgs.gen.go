@@ -50,27 +50,27 @@ func NewOrgRepo(db runtime.DBTX) *OrgRepo {
 
 var (
 	// ErrOrgIDTaken matches a violation of the primary key (id).
-	ErrOrgIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "orgs", "orgs_pkey", "primary_key")
+	ErrOrgIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "orgs", Constraint: "orgs_pkey", Name: "primary_key"}
 	// ErrOrgSlugTaken matches a violation of the unique column slug.
-	ErrOrgSlugTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "orgs", "orgs_slug_key", "slug.unique")
+	ErrOrgSlugTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "orgs", Constraint: "orgs_slug_key", Name: "slug.unique"}
 	// ErrOrgReferencedByCustomer matches a delete or key change of a row that rows of
 	// customers reference.
-	ErrOrgReferencedByCustomer = runtime.NewForeignKeySentinel("customers", "customers_org_id_fkey", "org_id.references", runtime.FKReferenced)
+	ErrOrgReferencedByCustomer = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "customers", Constraint: "customers_org_id_fkey", Name: "org_id.references", FK: runtime.FKReferenced}
 	// ErrOrgReferencedByDeal matches a delete or key change of a row that rows of
 	// deals reference.
-	ErrOrgReferencedByDeal = runtime.NewForeignKeySentinel("deals", "deals_org_id_fkey", "org_id.references", runtime.FKReferenced)
+	ErrOrgReferencedByDeal = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "deals", Constraint: "deals_org_id_fkey", Name: "org_id.references", FK: runtime.FKReferenced}
 	// ErrOrgReferencedByNote matches a delete or key change of a row that rows of
 	// notes reference.
-	ErrOrgReferencedByNote = runtime.NewForeignKeySentinel("notes", "notes_org_id_fkey", "org_id.references", runtime.FKReferenced)
+	ErrOrgReferencedByNote = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "notes", Constraint: "notes_org_id_fkey", Name: "org_id.references", FK: runtime.FKReferenced}
 	// ErrOrgReferencedByTag matches a delete or key change of a row that rows of tags
 	// reference.
-	ErrOrgReferencedByTag = runtime.NewForeignKeySentinel("tags", "tags_org_id_fkey", "org_id.references", runtime.FKReferenced)
+	ErrOrgReferencedByTag = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "tags", Constraint: "tags_org_id_fkey", Name: "org_id.references", FK: runtime.FKReferenced}
 	// ErrOrgReferencedByCustomerTag matches a delete or key change of a row that rows
 	// of customer_tags reference.
-	ErrOrgReferencedByCustomerTag = runtime.NewForeignKeySentinel("customer_tags", "customer_tags_org_id_fkey", "org_id.references", runtime.FKReferenced)
+	ErrOrgReferencedByCustomerTag = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "customer_tags", Constraint: "customer_tags_org_id_fkey", Name: "org_id.references", FK: runtime.FKReferenced}
 	// ErrOrgReferencedByEvent matches a delete or key change of a row that rows of
 	// events reference.
-	ErrOrgReferencedByEvent = runtime.NewForeignKeySentinel("events", "events_org_id_fkey", "org_id.references", runtime.FKReferenced)
+	ErrOrgReferencedByEvent = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "events", Constraint: "events_org_id_fkey", Name: "org_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table orgs (see runtime.Validator).
@@ -125,8 +125,8 @@ func (r *OrgRepo) Create(ctx context.Context, n NewOrg) (Org, error) {
 		return Org{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlOrgsCreate, n, argsNewOrg, scanOrg, tenant)
-	return v, wrapParamsErr(err, "orgs.Create", "orgs", []string{"slug"})
+	v, err := runtime.QueryOne(ctx, db, sqlOrgsCreate, &n, argsNewOrg, scanOrg, tenant)
+	return *v, wrapParamsErr(err, "orgs.Create", "orgs", []string{"slug"})
 }
 
 const sqlOrgsFindByID = `-- name: orgs.FindByID replica=ok
@@ -141,8 +141,8 @@ func (r *OrgRepo) FindByID(ctx context.Context, id uuid.UUID) (Org, error) {
 		return Org{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlOrgsFindByID, id, runtime.Arg, scanOrg, tenant)
-	return v, wrapErr(err, "orgs.FindByID", "orgs")
+	v, err := runtime.QueryOne(ctx, db, sqlOrgsFindByID, &id, runtime.Arg, scanOrg, tenant)
+	return *v, wrapErr(err, "orgs.FindByID", "orgs")
 }
 
 const sqlOrgsFindAll = `-- name: orgs.FindAll replica=ok
@@ -225,8 +225,8 @@ func (r *OrgRepo) Update(ctx context.Context, id uuid.UUID, u OrgUpdate) (Org, e
 		return Org{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.UpdateOne(ctx, db, updateOrgs, id, runtime.Arg, u, argsOrgUpdate, scanOrg, tenant)
-	return v, wrapParamsErr(err, "orgs.Update", "orgs", []string{"id", "slug"})
+	v, err := runtime.UpdateOne(ctx, db, updateOrgs, &id, runtime.Arg, &u, argsOrgUpdate, scanOrg, tenant)
+	return *v, wrapParamsErr(err, "orgs.Update", "orgs", []string{"id", "slug"})
 }
 
 const sqlOrgsDelete = `-- name: orgs.Delete
@@ -240,7 +240,7 @@ func (r *OrgRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlOrgsDelete, id, runtime.Arg, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlOrgsDelete, &id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "orgs.Delete", "orgs")
 }
 
@@ -274,7 +274,7 @@ func (r *OrgRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Org, error)
 	if len(ids) == 0 {
 		return []Org{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlOrgsFindByIDs, ids, runtime.Arg, scanOrg, len(ids), tenant)
+	items, err := runtime.Query(ctx, db, sqlOrgsFindByIDs, &ids, runtime.Arg, scanOrg, len(ids), tenant)
 	return items, wrapErr(err, "orgs.FindByIDs", "orgs")
 }
 
@@ -362,11 +362,11 @@ func (r *OrgRepo) UpsertBySlug(ctx context.Context, n NewOrg) (Org, error) {
 		return Org{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.Retry(ctx, db, sqlOrgsUpsertBySlug, n, argsNewOrg, scanOrg, tenant)
+	v, err := runtime.Retry(ctx, db, sqlOrgsUpsertBySlug, &n, argsNewOrg, scanOrg, tenant)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Org{}, runtime.NewHiddenKeyError("orgs.UpsertBySlug", "orgs")
 	}
-	return v, wrapErr(err, "orgs.UpsertBySlug", "orgs")
+	return *v, wrapErr(err, "orgs.UpsertBySlug", "orgs")
 }
 
 const sqlOrgsCreateIfAbsentBySlug = `-- name: orgs.CreateIfAbsentBySlug
@@ -397,11 +397,11 @@ func (r *OrgRepo) CreateIfAbsentBySlug(ctx context.Context, n NewOrg) (Org, bool
 		return Org{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlOrgsCreateIfAbsentBySlug, n, argsNewOrg, scanOrg, tenant)
+	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlOrgsCreateIfAbsentBySlug, &n, argsNewOrg, scanOrg, tenant)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Org{}, false, runtime.NewHiddenKeyError("orgs.CreateIfAbsentBySlug", "orgs")
 	}
-	return v, created, wrapErr(err, "orgs.CreateIfAbsentBySlug", "orgs")
+	return *v, created, wrapErr(err, "orgs.CreateIfAbsentBySlug", "orgs")
 }
 
 // OrgKeyedUpdate is one row's key and changes for UpdateMany.

@@ -52,14 +52,14 @@ func NewTagRepo(db runtime.DBTX) *TagRepo {
 
 var (
 	// ErrTagIDTaken matches a violation of the primary key (id).
-	ErrTagIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "tags", "tags_pkey", "primary_key")
+	ErrTagIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "tags", Constraint: "tags_pkey", Name: "primary_key"}
 	// ErrTagNameTaken matches a violation of the unique index on (org_id, name).
-	ErrTagNameTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "tags", "tags_name_key", "unique(name)")
+	ErrTagNameTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "tags", Constraint: "tags_name_key", Name: "unique(name)"}
 	// ErrTagOrgIDNotFound matches a write whose org_id names no row of orgs.
-	ErrTagOrgIDNotFound = runtime.NewForeignKeySentinel("tags", "tags_org_id_fkey", "org_id.references", runtime.FKMissing)
+	ErrTagOrgIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "tags", Constraint: "tags_org_id_fkey", Name: "org_id.references", FK: runtime.FKMissing}
 	// ErrTagReferencedByCustomerTag matches a delete or key change of a row that rows
 	// of customer_tags reference.
-	ErrTagReferencedByCustomerTag = runtime.NewForeignKeySentinel("customer_tags", "customer_tags_tag_id_fkey", "tag_id.references", runtime.FKReferenced)
+	ErrTagReferencedByCustomerTag = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "customer_tags", Constraint: "customer_tags_tag_id_fkey", Name: "tag_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table tags (see runtime.Validator).
@@ -114,8 +114,8 @@ func (r *TagRepo) Create(ctx context.Context, n NewTag) (Tag, error) {
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlTagsCreate, n, argsNewTag, scanTag, tenant)
-	return v, wrapParamsErr(err, "tags.Create", "tags", []string{"id", "name"})
+	v, err := runtime.QueryOne(ctx, db, sqlTagsCreate, &n, argsNewTag, scanTag, tenant)
+	return *v, wrapParamsErr(err, "tags.Create", "tags", []string{"id", "name"})
 }
 
 const sqlTagsFindByID = `-- name: tags.FindByID replica=ok
@@ -130,8 +130,8 @@ func (r *TagRepo) FindByID(ctx context.Context, id uuid.UUID) (Tag, error) {
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.QueryOne(ctx, db, sqlTagsFindByID, id, runtime.Arg, scanTag, tenant)
-	return v, wrapErr(err, "tags.FindByID", "tags")
+	v, err := runtime.QueryOne(ctx, db, sqlTagsFindByID, &id, runtime.Arg, scanTag, tenant)
+	return *v, wrapErr(err, "tags.FindByID", "tags")
 }
 
 const sqlTagsFindAll = `-- name: tags.FindAll replica=ok
@@ -214,8 +214,8 @@ func (r *TagRepo) Update(ctx context.Context, id uuid.UUID, u TagUpdate) (Tag, e
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.UpdateOne(ctx, db, updateTags, id, runtime.Arg, u, argsTagUpdate, scanTag, tenant)
-	return v, wrapParamsErr(err, "tags.Update", "tags", []string{"id", "name"})
+	v, err := runtime.UpdateOne(ctx, db, updateTags, &id, runtime.Arg, &u, argsTagUpdate, scanTag, tenant)
+	return *v, wrapParamsErr(err, "tags.Update", "tags", []string{"id", "name"})
 }
 
 const sqlTagsDelete = `-- name: tags.Delete
@@ -229,7 +229,7 @@ func (r *TagRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
 		return false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	tag, err := runtime.Exec(ctx, db, sqlTagsDelete, id, runtime.Arg, tenant)
+	tag, err := runtime.Exec(ctx, db, sqlTagsDelete, &id, runtime.Arg, tenant)
 	return tag.RowsAffected() > 0, wrapErr(err, "tags.Delete", "tags")
 }
 
@@ -263,7 +263,7 @@ func (r *TagRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Tag, error)
 	if len(ids) == 0 {
 		return []Tag{}, nil
 	}
-	items, err := runtime.Query(ctx, db, sqlTagsFindByIDs, ids, runtime.Arg, scanTag, len(ids), tenant)
+	items, err := runtime.Query(ctx, db, sqlTagsFindByIDs, &ids, runtime.Arg, scanTag, len(ids), tenant)
 	return items, wrapErr(err, "tags.FindByIDs", "tags")
 }
 
@@ -354,11 +354,11 @@ func (r *TagRepo) UpsertByName(ctx context.Context, n NewTag) (Tag, error) {
 		return Tag{}, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, err := runtime.Retry(ctx, db, sqlTagsUpsertByName, n, argsNewTag, scanTag, tenant)
+	v, err := runtime.Retry(ctx, db, sqlTagsUpsertByName, &n, argsNewTag, scanTag, tenant)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Tag{}, runtime.NewHiddenKeyError("tags.UpsertByName", "tags")
 	}
-	return v, wrapErr(err, "tags.UpsertByName", "tags")
+	return *v, wrapErr(err, "tags.UpsertByName", "tags")
 }
 
 const sqlTagsCreateIfAbsentByName = `-- name: tags.CreateIfAbsentByName
@@ -389,11 +389,11 @@ func (r *TagRepo) CreateIfAbsentByName(ctx context.Context, n NewTag) (Tag, bool
 		return Tag{}, false, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlTagsCreateIfAbsentByName, n, argsNewTag, scanTag, tenant)
+	v, created, err := runtime.CreateIfAbsent(ctx, db, sqlTagsCreateIfAbsentByName, &n, argsNewTag, scanTag, tenant)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Tag{}, false, runtime.NewHiddenKeyError("tags.CreateIfAbsentByName", "tags")
 	}
-	return v, created, wrapErr(err, "tags.CreateIfAbsentByName", "tags")
+	return *v, created, wrapErr(err, "tags.CreateIfAbsentByName", "tags")
 }
 
 // TagKeyedUpdate is one row's key and changes for UpdateMany.
@@ -532,7 +532,7 @@ func (r *TagRepo) ListByOrgID(ctx context.Context, orgID uuid.UUID) ([]Tag, erro
 		return nil, err
 	}
 	db := runtime.Scope(r.db, tenant)
-	items, err := runtime.Query(ctx, db, sqlTagsListByOrgID, orgID, runtime.Arg, scanTag, 0, tenant)
+	items, err := runtime.Query(ctx, db, sqlTagsListByOrgID, &orgID, runtime.Arg, scanTag, 0, tenant)
 	return items, wrapErr(err, "tags.ListByOrgID", "tags")
 }
 

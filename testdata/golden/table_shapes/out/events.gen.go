@@ -52,7 +52,7 @@ func NewEventRepo(db runtime.DBTX) *EventRepo {
 var (
 	// ErrEventIDOccurredAtTaken matches a violation of the primary key (id,
 	// occurred_at).
-	ErrEventIDOccurredAtTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "events", "events_pkey", "primary_key")
+	ErrEventIDOccurredAtTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "events", Constraint: "events_pkey", Name: "primary_key"}
 )
 
 // Validate checks n against the columns of table events (see runtime.Validator).
@@ -111,8 +111,8 @@ func (r *EventRepo) Create(ctx context.Context, n NewEvent) (Event, error) {
 	if err := n.Validate(); err != nil {
 		return Event{}, wrapErr(err, "events.Create", "events")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlEventsCreate, n, argsNewEvent, scanEvent)
-	return v, wrapParamsErr(err, "events.Create", "events", []string{"occurred_at", "kind", "payload"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlEventsCreate, &n, argsNewEvent, scanEvent)
+	return *v, wrapParamsErr(err, "events.Create", "events", []string{"occurred_at", "kind", "payload"})
 }
 
 const sqlEventsFindByID = `-- name: events.FindByID replica=ok
@@ -122,8 +122,8 @@ WHERE "id" = $1 AND "occurred_at" = $2`
 // FindByID returns the row of table events with the given id and occurredAt, or
 // runtime.ErrNotFound.
 func (r *EventRepo) FindByID(ctx context.Context, id int64, occurredAt time.Time) (Event, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlEventsFindByID, id, runtime.Arg, scanEvent, occurredAt)
-	return v, wrapErr(err, "events.FindByID", "events")
+	v, err := runtime.QueryOne(ctx, r.db, sqlEventsFindByID, &id, runtime.Arg, scanEvent, occurredAt)
+	return *v, wrapErr(err, "events.FindByID", "events")
 }
 
 const sqlEventsFindAll = `-- name: events.FindAll replica=ok
@@ -182,8 +182,8 @@ func (r *EventRepo) Update(ctx context.Context, id int64, occurredAt time.Time, 
 	if err := u.Validate(); err != nil {
 		return Event{}, wrapErr(err, "events.Update", "events")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateEvents, id, runtime.Arg, u, argsEventUpdate, scanEvent, occurredAt)
-	return v, wrapParamsErr(err, "events.Update", "events", []string{"id", "occurred_at", "kind", "payload"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateEvents, &id, runtime.Arg, &u, argsEventUpdate, scanEvent, occurredAt)
+	return *v, wrapParamsErr(err, "events.Update", "events", []string{"id", "occurred_at", "kind", "payload"})
 }
 
 const sqlEventsDelete = `-- name: events.Delete
@@ -192,7 +192,7 @@ DELETE FROM "events" WHERE "id" = $1 AND "occurred_at" = $2`
 // Delete removes the row of table events with the given id and occurredAt and
 // reports whether there was one.
 func (r *EventRepo) Delete(ctx context.Context, id int64, occurredAt time.Time) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlEventsDelete, id, runtime.Arg, occurredAt)
+	tag, err := runtime.Exec(ctx, r.db, sqlEventsDelete, &id, runtime.Arg, occurredAt)
 	return tag.RowsAffected() > 0, wrapErr(err, "events.Delete", "events")
 }
 

@@ -53,13 +53,13 @@ func NewOrderLineRepo(db runtime.DBTX) *OrderLineRepo {
 
 var (
 	// ErrOrderLineIDTaken matches a violation of the primary key (id).
-	ErrOrderLineIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "order_lines", "order_lines_pkey", "primary_key")
+	ErrOrderLineIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "order_lines", Constraint: "order_lines_pkey", Name: "primary_key"}
 	// ErrOrderLineQuantityCheck matches a violation of the check of column quantity
 	// (quantity > 0).
-	ErrOrderLineQuantityCheck = runtime.NewConstraintSentinel(runtime.KindCheck, "order_lines", "order_lines_quantity_check", "quantity.check")
+	ErrOrderLineQuantityCheck = &runtime.ConstraintSentinel{Kind: runtime.KindCheck, Table: "order_lines", Constraint: "order_lines_quantity_check", Name: "quantity.check"}
 	// ErrOrderLineReferencedByPageView matches a delete or key change of a row that
 	// rows of page_views reference.
-	ErrOrderLineReferencedByPageView = runtime.NewForeignKeySentinel("page_views", "page_views_line_id_fkey", "line_id.references", runtime.FKReferenced)
+	ErrOrderLineReferencedByPageView = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "page_views", Constraint: "page_views_line_id_fkey", Name: "line_id.references", FK: runtime.FKReferenced}
 )
 
 // Validate checks n against the columns of table order_lines (see
@@ -114,8 +114,8 @@ func (r *OrderLineRepo) Create(ctx context.Context, n NewOrderLine) (OrderLine, 
 	if err := n.Validate(); err != nil {
 		return OrderLine{}, wrapErr(err, "order_lines.Create", "order_lines")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrderLinesCreate, n, argsNewOrderLine, scanOrderLine)
-	return v, wrapParamsErr(err, "order_lines.Create", "order_lines", []string{"sku", "quantity", "unit_price"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrderLinesCreate, &n, argsNewOrderLine, scanOrderLine)
+	return *v, wrapParamsErr(err, "order_lines.Create", "order_lines", []string{"sku", "quantity", "unit_price"})
 }
 
 const sqlOrderLinesFindByID = `-- name: order_lines.FindByID replica=ok
@@ -125,8 +125,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table order_lines with the given id, or
 // runtime.ErrNotFound.
 func (r *OrderLineRepo) FindByID(ctx context.Context, id int64) (OrderLine, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlOrderLinesFindByID, id, runtime.Arg, scanOrderLine)
-	return v, wrapErr(err, "order_lines.FindByID", "order_lines")
+	v, err := runtime.QueryOne(ctx, r.db, sqlOrderLinesFindByID, &id, runtime.Arg, scanOrderLine)
+	return *v, wrapErr(err, "order_lines.FindByID", "order_lines")
 }
 
 const sqlOrderLinesFindAll = `-- name: order_lines.FindAll replica=ok
@@ -184,8 +184,8 @@ func (r *OrderLineRepo) Update(ctx context.Context, id int64, u OrderLineUpdate)
 	if err := u.Validate(); err != nil {
 		return OrderLine{}, wrapErr(err, "order_lines.Update", "order_lines")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateOrderLines, id, runtime.Arg, u, argsOrderLineUpdate, scanOrderLine)
-	return v, wrapParamsErr(err, "order_lines.Update", "order_lines", []string{"id", "sku", "quantity", "unit_price"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateOrderLines, &id, runtime.Arg, &u, argsOrderLineUpdate, scanOrderLine)
+	return *v, wrapParamsErr(err, "order_lines.Update", "order_lines", []string{"id", "sku", "quantity", "unit_price"})
 }
 
 const sqlOrderLinesDelete = `-- name: order_lines.Delete
@@ -194,7 +194,7 @@ DELETE FROM "order_lines" WHERE "id" = $1`
 // Delete removes the row of table order_lines with the given id and reports
 // whether there was one.
 func (r *OrderLineRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlOrderLinesDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlOrderLinesDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "order_lines.Delete", "order_lines")
 }
 
@@ -217,7 +217,7 @@ func (r *OrderLineRepo) FindByIDs(ctx context.Context, ids []int64) ([]OrderLine
 	if len(ids) == 0 {
 		return []OrderLine{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlOrderLinesFindByIDs, ids, runtime.Arg, scanOrderLine, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlOrderLinesFindByIDs, &ids, runtime.Arg, scanOrderLine, len(ids))
 	return items, wrapErr(err, "order_lines.FindByIDs", "order_lines")
 }
 

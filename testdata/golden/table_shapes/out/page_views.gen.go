@@ -46,10 +46,10 @@ func NewPageViewRepo(db runtime.DBTX) *PageViewRepo {
 
 var (
 	// ErrPageViewTaken matches a violation of the primary key ().
-	ErrPageViewTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "page_views", "page_views_pkey", "primary_key")
+	ErrPageViewTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "page_views", Constraint: "page_views_pkey", Name: "primary_key"}
 	// ErrPageViewLineIDNotFound matches a write whose line_id names no row of
 	// order_lines.
-	ErrPageViewLineIDNotFound = runtime.NewForeignKeySentinel("page_views", "page_views_line_id_fkey", "line_id.references", runtime.FKMissing)
+	ErrPageViewLineIDNotFound = &runtime.ConstraintSentinel{Kind: runtime.KindForeignKey, Table: "page_views", Constraint: "page_views_line_id_fkey", Name: "line_id.references", FK: runtime.FKMissing}
 )
 
 // Validate checks n against the columns of table page_views (see
@@ -91,8 +91,8 @@ func (r *PageViewRepo) Create(ctx context.Context, n NewPageView) (PageView, err
 	if err := n.Validate(); err != nil {
 		return PageView{}, wrapErr(err, "page_views.Create", "page_views")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlPageViewsCreate, n, argsNewPageView, scanPageView)
-	return v, wrapParamsErr(err, "page_views.Create", "page_views", []string{"path", "viewed_at", "referrer", "line_id"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlPageViewsCreate, &n, argsNewPageView, scanPageView)
+	return *v, wrapParamsErr(err, "page_views.Create", "page_views", []string{"path", "viewed_at", "referrer", "line_id"})
 }
 
 const sqlPageViewsFindAll = `-- name: page_views.FindAll replica=ok
@@ -169,7 +169,7 @@ WHERE "line_id" = $1`
 // ListByLineID returns the rows of table page_views whose line_id is lineID, in
 // primary key order.
 func (r *PageViewRepo) ListByLineID(ctx context.Context, lineID int64) ([]PageView, error) {
-	items, err := runtime.Query(ctx, r.db, sqlPageViewsListByLineID, lineID, runtime.Arg, scanPageView, 0)
+	items, err := runtime.Query(ctx, r.db, sqlPageViewsListByLineID, &lineID, runtime.Arg, scanPageView, 0)
 	return items, wrapErr(err, "page_views.ListByLineID", "page_views")
 }
 

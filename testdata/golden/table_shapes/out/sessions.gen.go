@@ -42,7 +42,7 @@ func NewSessionRepo(db runtime.DBTX) *SessionRepo {
 
 var (
 	// ErrSessionIDTaken matches a violation of the primary key (id).
-	ErrSessionIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "sessions", "sessions_pkey", "primary_key")
+	ErrSessionIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "sessions", Constraint: "sessions_pkey", Name: "primary_key"}
 )
 
 // Validate checks n against the columns of table sessions (see runtime.Validator).
@@ -82,8 +82,8 @@ RETURNING "id", "user_id"`
 
 // Create inserts n into table sessions and returns the row as stored.
 func (r *SessionRepo) Create(ctx context.Context, n NewSession) (Session, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlSessionsCreate, n, argsNewSession, scanSession)
-	return v, wrapParamsErr(err, "sessions.Create", "sessions", []string{"id", "user_id"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlSessionsCreate, &n, argsNewSession, scanSession)
+	return *v, wrapParamsErr(err, "sessions.Create", "sessions", []string{"id", "user_id"})
 }
 
 const sqlSessionsFindByID = `-- name: sessions.FindByID replica=ok
@@ -93,8 +93,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table sessions with the given id, or
 // runtime.ErrNotFound.
 func (r *SessionRepo) FindByID(ctx context.Context, id uuid.UUID) (Session, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlSessionsFindByID, id, runtime.Arg, scanSession)
-	return v, wrapErr(err, "sessions.FindByID", "sessions")
+	v, err := runtime.QueryOne(ctx, r.db, sqlSessionsFindByID, &id, runtime.Arg, scanSession)
+	return *v, wrapErr(err, "sessions.FindByID", "sessions")
 }
 
 const sqlSessionsFindAll = `-- name: sessions.FindAll replica=ok
@@ -149,8 +149,8 @@ func argsSessionUpdate(u *SessionUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table sessions with the given
 // id and returns it as stored, or runtime.ErrNotFound.
 func (r *SessionRepo) Update(ctx context.Context, id uuid.UUID, u SessionUpdate) (Session, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateSessions, id, runtime.Arg, u, argsSessionUpdate, scanSession)
-	return v, wrapParamsErr(err, "sessions.Update", "sessions", []string{"id", "user_id"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateSessions, &id, runtime.Arg, &u, argsSessionUpdate, scanSession)
+	return *v, wrapParamsErr(err, "sessions.Update", "sessions", []string{"id", "user_id"})
 }
 
 const sqlSessionsDelete = `-- name: sessions.Delete
@@ -159,7 +159,7 @@ DELETE FROM "sessions" WHERE "id" = $1`
 // Delete removes the row of table sessions with the given id and reports whether
 // there was one.
 func (r *SessionRepo) Delete(ctx context.Context, id uuid.UUID) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlSessionsDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlSessionsDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "sessions.Delete", "sessions")
 }
 
@@ -182,7 +182,7 @@ func (r *SessionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Session
 	if len(ids) == 0 {
 		return []Session{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlSessionsFindByIDs, ids, runtime.Arg, scanSession, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlSessionsFindByIDs, &ids, runtime.Arg, scanSession, len(ids))
 	return items, wrapErr(err, "sessions.FindByIDs", "sessions")
 }
 

@@ -44,7 +44,7 @@ func NewShopRepo(db runtime.DBTX) *ShopRepo {
 
 var (
 	// ErrShopRegionCodeTaken matches a violation of the primary key (region, code).
-	ErrShopRegionCodeTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "shops", "shops_pkey", "primary_key")
+	ErrShopRegionCodeTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "shops", Constraint: "shops_pkey", Name: "primary_key"}
 )
 
 // Validate checks n against the columns of table shops (see runtime.Validator).
@@ -96,8 +96,8 @@ func (r *ShopRepo) Create(ctx context.Context, n NewShop) (Shop, error) {
 	if err := n.Validate(); err != nil {
 		return Shop{}, wrapErr(err, "shops.Create", "shops")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlShopsCreate, n, argsNewShop, scanShop)
-	return v, wrapParamsErr(err, "shops.Create", "shops", []string{"region", "code", "name"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlShopsCreate, &n, argsNewShop, scanShop)
+	return *v, wrapParamsErr(err, "shops.Create", "shops", []string{"region", "code", "name"})
 }
 
 const sqlShopsFindByID = `-- name: shops.FindByID replica=ok
@@ -107,8 +107,8 @@ WHERE "region" = $1 AND "code" = $2`
 // FindByID returns the row of table shops with the given region and code, or
 // runtime.ErrNotFound.
 func (r *ShopRepo) FindByID(ctx context.Context, region string, code string) (Shop, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlShopsFindByID, region, runtime.Arg, scanShop, code)
-	return v, wrapErr(err, "shops.FindByID", "shops")
+	v, err := runtime.QueryOne(ctx, r.db, sqlShopsFindByID, &region, runtime.Arg, scanShop, code)
+	return *v, wrapErr(err, "shops.FindByID", "shops")
 }
 
 const sqlShopsFindAll = `-- name: shops.FindAll replica=ok
@@ -167,8 +167,8 @@ func (r *ShopRepo) Update(ctx context.Context, region string, code string, u Sho
 	if err := u.Validate(); err != nil {
 		return Shop{}, wrapErr(err, "shops.Update", "shops")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateShops, region, runtime.Arg, u, argsShopUpdate, scanShop, code)
-	return v, wrapParamsErr(err, "shops.Update", "shops", []string{"region", "code", "name"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateShops, &region, runtime.Arg, &u, argsShopUpdate, scanShop, code)
+	return *v, wrapParamsErr(err, "shops.Update", "shops", []string{"region", "code", "name"})
 }
 
 const sqlShopsDelete = `-- name: shops.Delete
@@ -177,7 +177,7 @@ DELETE FROM "shops" WHERE "region" = $1 AND "code" = $2`
 // Delete removes the row of table shops with the given region and code and reports
 // whether there was one.
 func (r *ShopRepo) Delete(ctx context.Context, region string, code string) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlShopsDelete, region, runtime.Arg, code)
+	tag, err := runtime.Exec(ctx, r.db, sqlShopsDelete, &region, runtime.Arg, code)
 	return tag.RowsAffected() > 0, wrapErr(err, "shops.Delete", "shops")
 }
 
@@ -246,8 +246,8 @@ func (r *ShopRepo) UpsertByRegionAndCode(ctx context.Context, n NewShop) (Shop, 
 	if err := n.Validate(); err != nil {
 		return Shop{}, wrapErr(err, "shops.UpsertByRegionAndCode", "shops")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlShopsUpsertByRegionAndCode, n, argsNewShop, scanShop)
-	return v, wrapErr(err, "shops.UpsertByRegionAndCode", "shops")
+	v, err := runtime.QueryOne(ctx, r.db, sqlShopsUpsertByRegionAndCode, &n, argsNewShop, scanShop)
+	return *v, wrapErr(err, "shops.UpsertByRegionAndCode", "shops")
 }
 
 const sqlShopsCreateIfAbsentByRegionAndCode = `-- name: shops.CreateIfAbsentByRegionAndCode
@@ -271,8 +271,8 @@ func (r *ShopRepo) CreateIfAbsentByRegionAndCode(ctx context.Context, n NewShop)
 	if err := n.Validate(); err != nil {
 		return Shop{}, false, wrapErr(err, "shops.CreateIfAbsentByRegionAndCode", "shops")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlShopsCreateIfAbsentByRegionAndCode, n, argsNewShop, scanShop)
-	return v, created, wrapErr(err, "shops.CreateIfAbsentByRegionAndCode", "shops")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlShopsCreateIfAbsentByRegionAndCode, &n, argsNewShop, scanShop)
+	return *v, created, wrapErr(err, "shops.CreateIfAbsentByRegionAndCode", "shops")
 }
 
 // ShopKey is the primary key of a row of table shops.

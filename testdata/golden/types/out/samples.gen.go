@@ -130,7 +130,7 @@ func NewSampleRepo(db runtime.DBTX) *SampleRepo {
 
 var (
 	// ErrSampleIDTaken matches a violation of the primary key (id).
-	ErrSampleIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "samples", "samples_pkey", "primary_key")
+	ErrSampleIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "samples", Constraint: "samples_pkey", Name: "primary_key"}
 )
 
 // Validate checks n against the columns of table samples (see runtime.Validator).
@@ -272,8 +272,8 @@ func (r *SampleRepo) Create(ctx context.Context, n NewSample) (Sample, error) {
 	if err := n.Validate(); err != nil {
 		return Sample{}, wrapErr(err, "samples.Create", "samples")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlSamplesCreate, n, argsNewSample, scanSample)
-	return v, wrapParamsErr(err, "samples.Create", "samples", []string{"uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlSamplesCreate, &n, argsNewSample, scanSample)
+	return *v, wrapParamsErr(err, "samples.Create", "samples", []string{"uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"})
 }
 
 const sqlSamplesFindByID = `-- name: samples.FindByID replica=ok
@@ -283,8 +283,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table samples with the given id, or
 // runtime.ErrNotFound.
 func (r *SampleRepo) FindByID(ctx context.Context, id int64) (Sample, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlSamplesFindByID, id, runtime.Arg, scanSample)
-	return v, wrapErr(err, "samples.FindByID", "samples")
+	v, err := runtime.QueryOne(ctx, r.db, sqlSamplesFindByID, &id, runtime.Arg, scanSample)
+	return *v, wrapErr(err, "samples.FindByID", "samples")
 }
 
 const sqlSamplesFindAll = `-- name: samples.FindAll replica=ok
@@ -343,8 +343,8 @@ func (r *SampleRepo) Update(ctx context.Context, id int64, u SampleUpdate) (Samp
 	if err := u.Validate(); err != nil {
 		return Sample{}, wrapErr(err, "samples.Update", "samples")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateSamples, id, runtime.Arg, u, argsSampleUpdate, scanSample)
-	return v, wrapParamsErr(err, "samples.Update", "samples", []string{"id", "uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateSamples, &id, runtime.Arg, &u, argsSampleUpdate, scanSample)
+	return *v, wrapParamsErr(err, "samples.Update", "samples", []string{"id", "uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"})
 }
 
 const sqlSamplesDelete = `-- name: samples.Delete
@@ -353,7 +353,7 @@ DELETE FROM "samples" WHERE "id" = $1`
 // Delete removes the row of table samples with the given id and reports whether
 // there was one.
 func (r *SampleRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlSamplesDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlSamplesDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "samples.Delete", "samples")
 }
 
@@ -376,7 +376,7 @@ func (r *SampleRepo) FindByIDs(ctx context.Context, ids []int64) ([]Sample, erro
 	if len(ids) == 0 {
 		return []Sample{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlSamplesFindByIDs, ids, runtime.Arg, scanSample, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlSamplesFindByIDs, &ids, runtime.Arg, scanSample, len(ids))
 	return items, wrapErr(err, "samples.FindByIDs", "samples")
 }
 

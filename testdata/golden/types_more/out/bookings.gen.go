@@ -62,7 +62,7 @@ func NewBookingRepo(db runtime.DBTX) *BookingRepo {
 
 var (
 	// ErrBookingIDTaken matches a violation of the primary key (id).
-	ErrBookingIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "bookings", "bookings_pkey", "primary_key")
+	ErrBookingIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "bookings", Constraint: "bookings_pkey", Name: "primary_key"}
 )
 
 // Validate checks n against the columns of table bookings (see runtime.Validator).
@@ -102,8 +102,8 @@ RETURNING "id", "seats", "ids", "prices", "days", "wall", "during"`
 
 // Create inserts n into table bookings and returns the row as stored.
 func (r *BookingRepo) Create(ctx context.Context, n NewBooking) (Booking, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlBookingsCreate, n, argsNewBooking, scanBooking)
-	return v, wrapParamsErr(err, "bookings.Create", "bookings", []string{"seats", "ids", "prices", "days", "wall", "during"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlBookingsCreate, &n, argsNewBooking, scanBooking)
+	return *v, wrapParamsErr(err, "bookings.Create", "bookings", []string{"seats", "ids", "prices", "days", "wall", "during"})
 }
 
 const sqlBookingsFindByID = `-- name: bookings.FindByID replica=ok
@@ -113,8 +113,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table bookings with the given id, or
 // runtime.ErrNotFound.
 func (r *BookingRepo) FindByID(ctx context.Context, id int64) (Booking, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlBookingsFindByID, id, runtime.Arg, scanBooking)
-	return v, wrapErr(err, "bookings.FindByID", "bookings")
+	v, err := runtime.QueryOne(ctx, r.db, sqlBookingsFindByID, &id, runtime.Arg, scanBooking)
+	return *v, wrapErr(err, "bookings.FindByID", "bookings")
 }
 
 const sqlBookingsFindAll = `-- name: bookings.FindAll replica=ok
@@ -170,8 +170,8 @@ func argsBookingUpdate(u *BookingUpdate, d []any) []any {
 // Update applies the set fields of u to the row of table bookings with the given
 // id and returns it as stored, or runtime.ErrNotFound.
 func (r *BookingRepo) Update(ctx context.Context, id int64, u BookingUpdate) (Booking, error) {
-	v, err := runtime.UpdateOne(ctx, r.db, updateBookings, id, runtime.Arg, u, argsBookingUpdate, scanBooking)
-	return v, wrapParamsErr(err, "bookings.Update", "bookings", []string{"id", "seats", "ids", "ids", "prices", "days", "wall", "wall", "during"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateBookings, &id, runtime.Arg, &u, argsBookingUpdate, scanBooking)
+	return *v, wrapParamsErr(err, "bookings.Update", "bookings", []string{"id", "seats", "ids", "ids", "prices", "days", "wall", "wall", "during"})
 }
 
 const sqlBookingsDelete = `-- name: bookings.Delete
@@ -180,7 +180,7 @@ DELETE FROM "bookings" WHERE "id" = $1`
 // Delete removes the row of table bookings with the given id and reports whether
 // there was one.
 func (r *BookingRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlBookingsDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlBookingsDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "bookings.Delete", "bookings")
 }
 
@@ -203,7 +203,7 @@ func (r *BookingRepo) FindByIDs(ctx context.Context, ids []int64) ([]Booking, er
 	if len(ids) == 0 {
 		return []Booking{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlBookingsFindByIDs, ids, runtime.Arg, scanBooking, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlBookingsFindByIDs, &ids, runtime.Arg, scanBooking, len(ids))
 	return items, wrapErr(err, "bookings.FindByIDs", "bookings")
 }
 

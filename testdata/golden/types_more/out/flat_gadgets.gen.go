@@ -62,7 +62,7 @@ func NewFlatGadgetRepo(db runtime.DBTX) *FlatGadgetRepo {
 
 var (
 	// ErrFlatGadgetIDTaken matches a violation of the primary key (id).
-	ErrFlatGadgetIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "flat_gadgets", "flat_gadgets_pkey", "primary_key")
+	ErrFlatGadgetIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "flat_gadgets", Constraint: "flat_gadgets_pkey", Name: "primary_key"}
 )
 
 // Validate checks n against the columns of table flat_gadgets (see
@@ -123,8 +123,8 @@ func (r *FlatGadgetRepo) Create(ctx context.Context, n NewFlatGadget) (FlatGadge
 	if err := n.Validate(); err != nil {
 		return FlatGadget{}, wrapErr(err, "flat_gadgets.Create", "flat_gadgets")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlFlatGadgetsCreate, n, argsNewFlatGadget, scanFlatGadget)
-	return v, wrapParamsErr(err, "flat_gadgets.Create", "flat_gadgets", []string{"label", "alias", "mac", "backup_mac", "words", "more_words"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlFlatGadgetsCreate, &n, argsNewFlatGadget, scanFlatGadget)
+	return *v, wrapParamsErr(err, "flat_gadgets.Create", "flat_gadgets", []string{"label", "alias", "mac", "backup_mac", "words", "more_words"})
 }
 
 const sqlFlatGadgetsFindByID = `-- name: flat_gadgets.FindByID replica=ok
@@ -134,8 +134,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table flat_gadgets with the given id, or
 // runtime.ErrNotFound.
 func (r *FlatGadgetRepo) FindByID(ctx context.Context, id int64) (FlatGadget, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlFlatGadgetsFindByID, id, runtime.Arg, scanFlatGadget)
-	return v, wrapErr(err, "flat_gadgets.FindByID", "flat_gadgets")
+	v, err := runtime.QueryOne(ctx, r.db, sqlFlatGadgetsFindByID, &id, runtime.Arg, scanFlatGadget)
+	return *v, wrapErr(err, "flat_gadgets.FindByID", "flat_gadgets")
 }
 
 const sqlFlatGadgetsFindAll = `-- name: flat_gadgets.FindAll replica=ok
@@ -194,8 +194,8 @@ func (r *FlatGadgetRepo) Update(ctx context.Context, id int64, u FlatGadgetUpdat
 	if err := u.Validate(); err != nil {
 		return FlatGadget{}, wrapErr(err, "flat_gadgets.Update", "flat_gadgets")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateFlatGadgets, id, runtime.Arg, u, argsFlatGadgetUpdate, scanFlatGadget)
-	return v, wrapParamsErr(err, "flat_gadgets.Update", "flat_gadgets", []string{"id", "label", "alias", "alias", "mac", "backup_mac", "backup_mac", "words", "more_words", "more_words"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateFlatGadgets, &id, runtime.Arg, &u, argsFlatGadgetUpdate, scanFlatGadget)
+	return *v, wrapParamsErr(err, "flat_gadgets.Update", "flat_gadgets", []string{"id", "label", "alias", "alias", "mac", "backup_mac", "backup_mac", "words", "more_words", "more_words"})
 }
 
 const sqlFlatGadgetsDelete = `-- name: flat_gadgets.Delete
@@ -204,7 +204,7 @@ DELETE FROM "flat_gadgets" WHERE "id" = $1`
 // Delete removes the row of table flat_gadgets with the given id and reports
 // whether there was one.
 func (r *FlatGadgetRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlFlatGadgetsDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlFlatGadgetsDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "flat_gadgets.Delete", "flat_gadgets")
 }
 
@@ -227,7 +227,7 @@ func (r *FlatGadgetRepo) FindByIDs(ctx context.Context, ids []int64) ([]FlatGadg
 	if len(ids) == 0 {
 		return []FlatGadget{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlFlatGadgetsFindByIDs, ids, runtime.Arg, scanFlatGadget, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlFlatGadgetsFindByIDs, &ids, runtime.Arg, scanFlatGadget, len(ids))
 	return items, wrapErr(err, "flat_gadgets.FindByIDs", "flat_gadgets")
 }
 

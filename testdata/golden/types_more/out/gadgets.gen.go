@@ -81,9 +81,9 @@ func NewGadgetRepo(db runtime.DBTX) *GadgetRepo {
 
 var (
 	// ErrGadgetIDTaken matches a violation of the primary key (id).
-	ErrGadgetIDTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "gadgets", "gadgets_pkey", "primary_key")
+	ErrGadgetIDTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "gadgets", Constraint: "gadgets_pkey", Name: "primary_key"}
 	// ErrGadgetLabelTaken matches a violation of the unique column label.
-	ErrGadgetLabelTaken = runtime.NewConstraintSentinel(runtime.KindConflict, "gadgets", "gadgets_label_key", "label.unique")
+	ErrGadgetLabelTaken = &runtime.ConstraintSentinel{Kind: runtime.KindConflict, Table: "gadgets", Constraint: "gadgets_label_key", Name: "label.unique"}
 )
 
 // Validate checks n against the columns of table gadgets (see runtime.Validator).
@@ -151,8 +151,8 @@ func (r *GadgetRepo) Create(ctx context.Context, n NewGadget) (Gadget, error) {
 	if err := n.Validate(); err != nil {
 		return Gadget{}, wrapErr(err, "gadgets.Create", "gadgets")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlGadgetsCreate, n, argsNewGadget, scanGadget)
-	return v, wrapParamsErr(err, "gadgets.Create", "gadgets", []string{"label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods"})
+	v, err := runtime.QueryOne(ctx, r.db, sqlGadgetsCreate, &n, argsNewGadget, scanGadget)
+	return *v, wrapParamsErr(err, "gadgets.Create", "gadgets", []string{"label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods"})
 }
 
 const sqlGadgetsFindByID = `-- name: gadgets.FindByID replica=ok
@@ -162,8 +162,8 @@ WHERE "id" = $1`
 // FindByID returns the row of table gadgets with the given id, or
 // runtime.ErrNotFound.
 func (r *GadgetRepo) FindByID(ctx context.Context, id int64) (Gadget, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlGadgetsFindByID, id, runtime.Arg, scanGadget)
-	return v, wrapErr(err, "gadgets.FindByID", "gadgets")
+	v, err := runtime.QueryOne(ctx, r.db, sqlGadgetsFindByID, &id, runtime.Arg, scanGadget)
+	return *v, wrapErr(err, "gadgets.FindByID", "gadgets")
 }
 
 const sqlGadgetsFindAll = `-- name: gadgets.FindAll replica=ok
@@ -222,8 +222,8 @@ func (r *GadgetRepo) Update(ctx context.Context, id int64, u GadgetUpdate) (Gadg
 	if err := u.Validate(); err != nil {
 		return Gadget{}, wrapErr(err, "gadgets.Update", "gadgets")
 	}
-	v, err := runtime.UpdateOne(ctx, r.db, updateGadgets, id, runtime.Arg, u, argsGadgetUpdate, scanGadget)
-	return v, wrapParamsErr(err, "gadgets.Update", "gadgets", []string{"id", "label", "alias", "alias", "aliases", "aliases", "mac", "backup_mac", "backup_mac", "macs", "macs", "words", "more_words", "more_words", "word_lists", "word_lists", "seat_sets", "seat_sets", "periods", "periods"})
+	v, err := runtime.UpdateOne(ctx, r.db, updateGadgets, &id, runtime.Arg, &u, argsGadgetUpdate, scanGadget)
+	return *v, wrapParamsErr(err, "gadgets.Update", "gadgets", []string{"id", "label", "alias", "alias", "aliases", "aliases", "mac", "backup_mac", "backup_mac", "macs", "macs", "words", "more_words", "more_words", "word_lists", "word_lists", "seat_sets", "seat_sets", "periods", "periods"})
 }
 
 const sqlGadgetsDelete = `-- name: gadgets.Delete
@@ -232,7 +232,7 @@ DELETE FROM "gadgets" WHERE "id" = $1`
 // Delete removes the row of table gadgets with the given id and reports whether
 // there was one.
 func (r *GadgetRepo) Delete(ctx context.Context, id int64) (bool, error) {
-	tag, err := runtime.Exec(ctx, r.db, sqlGadgetsDelete, id, runtime.Arg)
+	tag, err := runtime.Exec(ctx, r.db, sqlGadgetsDelete, &id, runtime.Arg)
 	return tag.RowsAffected() > 0, wrapErr(err, "gadgets.Delete", "gadgets")
 }
 
@@ -255,7 +255,7 @@ func (r *GadgetRepo) FindByIDs(ctx context.Context, ids []int64) ([]Gadget, erro
 	if len(ids) == 0 {
 		return []Gadget{}, nil
 	}
-	items, err := runtime.Query(ctx, r.db, sqlGadgetsFindByIDs, ids, runtime.Arg, scanGadget, len(ids))
+	items, err := runtime.Query(ctx, r.db, sqlGadgetsFindByIDs, &ids, runtime.Arg, scanGadget, len(ids))
 	return items, wrapErr(err, "gadgets.FindByIDs", "gadgets")
 }
 
@@ -307,8 +307,8 @@ func (r *GadgetRepo) UpsertByLabel(ctx context.Context, n NewGadget) (Gadget, er
 	if err := n.Validate(); err != nil {
 		return Gadget{}, wrapErr(err, "gadgets.UpsertByLabel", "gadgets")
 	}
-	v, err := runtime.QueryOne(ctx, r.db, sqlGadgetsUpsertByLabel, n, argsNewGadget, scanGadget)
-	return v, wrapErr(err, "gadgets.UpsertByLabel", "gadgets")
+	v, err := runtime.QueryOne(ctx, r.db, sqlGadgetsUpsertByLabel, &n, argsNewGadget, scanGadget)
+	return *v, wrapErr(err, "gadgets.UpsertByLabel", "gadgets")
 }
 
 const sqlGadgetsCreateIfAbsentByLabel = `-- name: gadgets.CreateIfAbsentByLabel
@@ -332,8 +332,8 @@ func (r *GadgetRepo) CreateIfAbsentByLabel(ctx context.Context, n NewGadget) (Ga
 	if err := n.Validate(); err != nil {
 		return Gadget{}, false, wrapErr(err, "gadgets.CreateIfAbsentByLabel", "gadgets")
 	}
-	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlGadgetsCreateIfAbsentByLabel, n, argsNewGadget, scanGadget)
-	return v, created, wrapErr(err, "gadgets.CreateIfAbsentByLabel", "gadgets")
+	v, created, err := runtime.CreateIfAbsent(ctx, r.db, sqlGadgetsCreateIfAbsentByLabel, &n, argsNewGadget, scanGadget)
+	return *v, created, wrapErr(err, "gadgets.CreateIfAbsentByLabel", "gadgets")
 }
 
 // GadgetKeyedUpdate is one row's key and changes for UpdateMany.

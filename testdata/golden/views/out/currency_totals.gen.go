@@ -43,8 +43,8 @@ WHERE "currency" = $1`
 // FindByID returns the row of materialized view currency_totals with the given
 // currency, or runtime.ErrNotFound.
 func (r *CurrencyTotalRepo) FindByID(ctx context.Context, currency Currency) (CurrencyTotal, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlCurrencyTotalsFindByID, currency, runtime.Arg, scanCurrencyTotal)
-	return v, wrapErr(err, "currency_totals.FindByID", "currency_totals")
+	v, err := runtime.QueryOne(ctx, r.db, sqlCurrencyTotalsFindByID, &currency, runtime.Arg, scanCurrencyTotal)
+	return *v, wrapErr(err, "currency_totals.FindByID", "currency_totals")
 }
 
 const sqlCurrencyTotalsFindAll = `-- name: currency_totals.FindAll replica=ok

@@ -45,8 +45,8 @@ WHERE "id" = $1`
 // FindByID returns the row of view open_accounts with the given id, or
 // runtime.ErrNotFound.
 func (r *OpenAccountRepo) FindByID(ctx context.Context, id int64) (OpenAccount, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlOpenAccountsFindByID, id, runtime.Arg, scanOpenAccount)
-	return v, wrapErr(err, "open_accounts.FindByID", "open_accounts")
+	v, err := runtime.QueryOne(ctx, r.db, sqlOpenAccountsFindByID, &id, runtime.Arg, scanOpenAccount)
+	return *v, wrapErr(err, "open_accounts.FindByID", "open_accounts")
 }
 
 const sqlOpenAccountsFindAll = `-- name: open_accounts.FindAll replica=ok

@@ -39,8 +39,8 @@ WHERE "owner" = $1`
 // FindByID returns the row of materialized view owner_counts with the given owner,
 // or runtime.ErrNotFound.
 func (r *OwnerCountRepo) FindByID(ctx context.Context, owner string) (OwnerCount, error) {
-	v, err := runtime.QueryOne(ctx, r.db, sqlOwnerCountsFindByID, owner, runtime.Arg, scanOwnerCount)
-	return v, wrapErr(err, "owner_counts.FindByID", "owner_counts")
+	v, err := runtime.QueryOne(ctx, r.db, sqlOwnerCountsFindByID, &owner, runtime.Arg, scanOwnerCount)
+	return *v, wrapErr(err, "owner_counts.FindByID", "owner_counts")
 }
 
 const sqlOwnerCountsFindAll = `-- name: owner_counts.FindAll replica=ok
