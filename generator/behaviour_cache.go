@@ -253,15 +253,7 @@ func matchUniqueKey(t *ir.Table, cols []*ir.Column) []*ir.Column {
 		if !ix.Unique || ix.Where != "" {
 			continue
 		}
-		var key []*ir.Column
-		for _, p := range ix.Parts {
-			if p.Column == nil {
-				key = nil
-				break
-			}
-			key = append(key, p.Column)
-		}
-		if key != nil {
+		if key := ix.Columns(); key != nil {
 			keys = append(keys, key)
 		}
 	}

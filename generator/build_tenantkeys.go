@@ -144,15 +144,7 @@ func hasKeyOver(t *ir.Table, cols []*ir.Column) bool {
 		if !ix.Unique || ix.Predicate != "" {
 			continue
 		}
-		var key []*ir.Column
-		for _, p := range ix.Parts {
-			if p.Column == nil {
-				key = nil
-				break
-			}
-			key = append(key, p.Column)
-		}
-		if key != nil && same(key) {
+		if key := ix.Columns(); key != nil && same(key) {
 			return true
 		}
 	}

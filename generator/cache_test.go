@@ -15,6 +15,7 @@ import (
 	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/cpcgen/cpcgen/generator/writer"
 	"github.com/cpcgen/cpcgen/internal/synth"
+	"github.com/cpcgen/cpcgen/internal/testfile"
 	"github.com/cpcgen/cpcgen/spec"
 )
 
@@ -140,17 +141,6 @@ func copyProject(t *testing.T, src string) string {
 	return dst
 }
 
-func writeFile(t *testing.T, dir, name, data string) {
-	t.Helper()
-	p := filepath.Join(dir, filepath.FromSlash(name))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func readFile(t *testing.T, dir, name string) string {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
@@ -169,16 +159,16 @@ func edit(t *testing.T, dir, name, re, repl string) {
 	if loc == nil {
 		t.Fatalf("edit %s: %q not found", name, re)
 	}
-	writeFile(t, dir, name, old[:loc[0]]+regexp.MustCompile(re).ReplaceAllString(old[loc[0]:loc[1]], repl)+old[loc[1]:])
+	testfile.Write(t, dir, name, old[:loc[0]]+regexp.MustCompile(re).ReplaceAllString(old[loc[0]:loc[1]], repl)+old[loc[1]:])
 }
 
 // writeSynth writes a synthetic project of n tables into dir.
 func writeSynth(t *testing.T, dir string, n int) {
 	t.Helper()
-	writeFile(t, dir, "cpcgen.yaml", string(synth.Config()))
-	writeFile(t, dir, "go.mod", "module example.com/synth\n\ngo 1.26\n")
+	testfile.Write(t, dir, "cpcgen.yaml", string(synth.Config()))
+	testfile.Write(t, dir, "go.mod", "module example.com/synth\n\ngo 1.26\n")
 	for _, f := range synth.Files(n) {
-		writeFile(t, dir, f.Name, string(f.Data))
+		testfile.Write(t, dir, f.Name, string(f.Data))
 	}
 }
 
@@ -221,7 +211,7 @@ func TestCacheNeverDiffers(t *testing.T) {
 		{"table renamed", func(t *testing.T, dir string) {
 			for _, name := range []string{part, queries} {
 				old := readFile(t, dir, name)
-				writeFile(t, dir, name, strings.ReplaceAll(old, "t00003", "legacy"))
+				testfile.Write(t, dir, name, strings.ReplaceAll(old, "t00003", "legacy"))
 			}
 		}, true},
 		{"query added", func(t *testing.T, dir string) {
@@ -249,16 +239,16 @@ func TestCacheNeverDiffers(t *testing.T) {
 			if i < 0 {
 				t.Fatal("t00029 not found")
 			}
-			writeFile(t, dir, part, old[:i])
+			testfile.Write(t, dir, part, old[:i])
 			q := readFile(t, dir, queries)
 			j := strings.Index(q, "  t00029:")
-			writeFile(t, dir, queries, q[:j])
+			testfile.Write(t, dir, queries, q[:j])
 		}, true},
 		{"package renamed", func(t *testing.T, dir string) {
 			edit(t, dir, "cpcgen.yaml", `name: synthdb`, "name: otherdb")
 		}, false},
 		{"import path", func(t *testing.T, dir string) {
-			writeFile(t, dir, "go.mod", "module example.com/moved\n\ngo 1.26\n")
+			testfile.Write(t, dir, "go.mod", "module example.com/moved\n\ngo 1.26\n")
 		}, false},
 		{"docs page", func(t *testing.T, dir string) {
 			edit(t, dir, "cpcgen.yaml", `specs:`, "docs: {dir: ./docs}\nspecs:")
@@ -274,7 +264,7 @@ func TestCacheNeverDiffers(t *testing.T) {
 		{"relation target renamed", func(t *testing.T, dir string) {
 			for _, name := range globRel(t, dir, "schema/*.yaml") {
 				old := readFile(t, dir, name)
-				writeFile(t, dir, name, strings.ReplaceAll(old, "customers", "clients"))
+				testfile.Write(t, dir, name, strings.ReplaceAll(old, "customers", "clients"))
 			}
 		}, false},
 		{"store type renamed", func(t *testing.T, dir string) {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -23,6 +22,7 @@ import (
 	"github.com/cpcgen/cpcgen/generator/vet"
 	"github.com/cpcgen/cpcgen/internal/filterop"
 	"github.com/cpcgen/cpcgen/internal/pgtypes"
+	"github.com/cpcgen/cpcgen/internal/testfile"
 	"github.com/cpcgen/cpcgen/runtime/pgtest"
 	"github.com/cpcgen/cpcgen/spec"
 )
@@ -31,16 +31,10 @@ import (
 // name in ./out, docs in ./docs.
 func writeProject(t *testing.T, root, name, specYAML string) {
 	t.Helper()
-	write := func(file, data string) {
-		if err := os.MkdirAll(filepath.Dir(filepath.Join(root, file)), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(root, file), []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write("cpcgen.yaml", "version: 1\npackage: {name: "+name+", dir: ./out}\nspecs: [./schema/*.yaml]\ndocs: {dir: ./docs}\n")
-	write("schema/spec.yaml", specYAML)
+	testfile.WriteAll(t, root, map[string]string{
+		"cpcgen.yaml":      "version: 1\npackage: {name: " + name + ", dir: ./out}\nspecs: [./schema/*.yaml]\ndocs: {dir: ./docs}\n",
+		"schema/spec.yaml": specYAML,
+	})
 }
 
 // typeColumn is the column name of one row of pgtypes.All in the table

@@ -1,12 +1,10 @@
 package runtime_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -41,37 +39,11 @@ func findWidget(ctx context.Context, db runtime.DBTX, id int64) (widget, error) 
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe for the listener's goroutine.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) lines() []map[string]any {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []map[string]any
-	for _, l := range strings.Split(strings.TrimSpace(s.b.String()), "\n") {
-		var m map[string]any
-		if json.Unmarshal([]byte(l), &m) == nil && m["msg"] == "cache" {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
 // TestCacheLog: the statement log also logs the row caches' events:
 // hits and misses at Debug, a lost listener at Warn, its return and the
 // flushes at Info. The listener's session carries the application name.
 func TestCacheLog(t *testing.T) {
-	var buf syncBuffer
-	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	logger, logs := newLogger(slog.LevelDebug)
 	db := openDB(t, runtime.Config{Logger: logger, ApplicationName: "widgets", Cache: runtime.CacheConfig{Enabled: true}},
 		"CREATE TABLE widgets (id bigint PRIMARY KEY, name text NOT NULL)", "INSERT INTO widgets VALUES (1, 'one')")
 	ctx := testContext(t)
@@ -88,7 +60,10 @@ func TestCacheLog(t *testing.T) {
 		t.Fatal(err)
 	}
 	events := map[string]string{}
-	for _, l := range buf.lines() {
+	for _, l := range logs.lines(t) {
+		if l["msg"] != "cache" {
+			continue
+		}
 		ev, _ := l["cache.event"].(string)
 		if _, seen := events[ev]; !seen {
 			events[ev] = l["level"].(string)

@@ -408,7 +408,7 @@ func (db *DB) query(ctx context.Context, sql string, args []any) (pgx.Rows, erro
 		c.Release()
 		return errRows{err: err}, err
 	}
-	return &releasingRows{Rows: rows, conn: c}, nil
+	return &releasingRows{Rows: rows, heldConn: heldConn{c}}, nil
 }
 
 // QueryRow runs sql on a pooled connection, released by Scan; see
@@ -430,7 +430,7 @@ func (db *DB) queryRow(ctx context.Context, sql string, args []any) pgx.Row {
 	if err != nil {
 		return errRow{err: err}
 	}
-	return &releasingRow{row: c.QueryRow(ctx, sql, args...), conn: c}
+	return &releasingRow{row: c.QueryRow(ctx, sql, args...), heldConn: heldConn{c}}
 }
 
 // CopyFrom copies rows into tableName with the COPY protocol, on the
@@ -475,9 +475,9 @@ func (db *DB) sendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
 	}
 	br := c.SendBatch(ctx, b)
 	if tx := br.Tx(); tx != nil {
-		return &releasingBatch{BatchResults: br, tx: &releasingTx{Tx: tx, conn: c}}
+		return &releasingBatch{BatchResults: br, tx: &releasingTx{Tx: tx, heldConn: heldConn{c}}}
 	}
-	return &releasingBatch{BatchResults: br, conn: c}
+	return &releasingBatch{BatchResults: br, heldConn: heldConn{c}}
 }
 
 // Begin starts a transaction on a pooled connection, released by Commit
@@ -546,7 +546,7 @@ func (db *DB) beginTx(ctx context.Context, opts pgx.TxOptions, op string) (pgx.T
 		c.Release()
 		return nil, Wrap(err, op, "")
 	}
-	return &releasingTx{Tx: tx, conn: c}, nil
+	return &releasingTx{Tx: tx, heldConn: heldConn{c}}, nil
 }
 
 // InTx runs fn in a transaction on db; see the function InTx.

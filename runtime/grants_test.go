@@ -2,7 +2,6 @@ package runtime_test
 
 import (
 	"errors"
-	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -10,33 +9,11 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/cpcgen/cpcgen/internal/doccheck"
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/cpcgen/cpcgen/runtime/migrate"
 	"github.com/cpcgen/cpcgen/runtime/pgtest"
 )
-
-// docSQL returns the SQL block that follows the HTML comment
-// <!-- marker --> in docs/operations.md.
-func docSQL(t *testing.T, marker string) string {
-	t.Helper()
-	doc, err := os.ReadFile("../docs/operations.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, rest, ok := strings.Cut(string(doc), "<!-- "+marker+" -->")
-	if !ok {
-		t.Fatalf("docs/operations.md has no <!-- %s -->", marker)
-	}
-	_, rest, ok = strings.Cut(rest, "```sql\n")
-	if !ok {
-		t.Fatalf("no SQL block after <!-- %s -->", marker)
-	}
-	block, _, ok := strings.Cut(rest, "```")
-	if !ok {
-		t.Fatalf("unterminated SQL block after <!-- %s -->", marker)
-	}
-	return block
-}
 
 // TestDocumentedGrants runs the role set-up of docs/operations.md on a
 // cluster of its own, migrates as the owner, and checks that the
@@ -53,21 +30,10 @@ func TestDocumentedGrants(t *testing.T) {
 	if err := c.CreateDatabase(ctx, "appdb", ""); err != nil {
 		t.Fatal(err)
 	}
-	superuser := func(sql string) {
-		t.Helper()
-		conn, err := pgx.Connect(ctx, c.URL("appdb"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, sql, pgx.QueryExecModeSimpleProtocol); err != nil {
-			t.Fatalf("%s\n%v", sql, err)
-		}
-	}
 	as := func(role string) string {
 		return strings.Replace(c.URL("appdb"), pgtest.Superuser+"@", role+"@", 1)
 	}
-	superuser(docSQL(t, "grants:setup"))
+	pgtest.Exec(t, c.URL("appdb"), doccheck.SQLBlock(t, "../docs/operations.md", "grants:setup"))
 
 	owner, err := runtime.Open(ctx, runtime.Config{URL: as("app_owner")})
 	if err != nil {
@@ -98,7 +64,7 @@ CREATE TABLE legacy (id serial PRIMARY KEY, v text);
 	if _, err := m.Up(ctx); err != nil {
 		t.Fatal(err)
 	}
-	superuser(docSQL(t, "grants:after-first-migration"))
+	pgtest.Exec(t, c.URL("appdb"), doccheck.SQLBlock(t, "../docs/operations.md", "grants:after-first-migration"))
 
 	db, err := runtime.Open(ctx, runtime.Config{URL: as("app"), Metrics: true})
 	if err != nil {

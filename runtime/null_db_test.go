@@ -82,16 +82,7 @@ func checkNullRow(t *testing.T, what string, got, want nullRow) {
 func TestNullRoundTrip(t *testing.T) {
 	ctx := testContext(t)
 	url := pgtest.URL(t)
-	setup, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer setup.Close(ctx)
-	for _, stmt := range []string{`CREATE TYPE mood AS ENUM ('happy', 'sad')`, nullTable} {
-		if _, err := setup.Exec(ctx, stmt); err != nil {
-			t.Fatal(err)
-		}
-	}
+	pgtest.Exec(t, url, `CREATE TYPE mood AS ENUM ('happy', 'sad')`, nullTable)
 	for _, registered := range []bool{true, false} {
 		for _, mode := range []pgx.QueryExecMode{pgx.QueryExecModeCacheStatement, pgx.QueryExecModeExec, pgx.QueryExecModeSimpleProtocol} {
 			cfg, err := pgxpool.ParseConfig(url)

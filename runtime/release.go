@@ -13,17 +13,23 @@ import (
 // AcquireTimeout) back to the pool at the same moments pgxpool does for
 // its own methods.
 
-// releasingRows releases its connection when closed or read to the end.
-type releasingRows struct {
-	pgx.Rows
+// heldConn is the connection a value below holds until it gives it back.
+type heldConn struct {
 	conn *pgxpool.Conn
 }
 
-func (r *releasingRows) release() {
-	if r.conn != nil {
-		r.conn.Release()
-		r.conn = nil
+// release gives the connection back to the pool, once.
+func (h *heldConn) release() {
+	if h.conn != nil {
+		h.conn.Release()
+		h.conn = nil
 	}
+}
+
+// releasingRows releases its connection when closed or read to the end.
+type releasingRows struct {
+	pgx.Rows
+	heldConn
 }
 
 func (r *releasingRows) Close() {
@@ -57,17 +63,12 @@ func (r *releasingRows) Values() ([]any, error) {
 
 // releasingRow releases its connection after Scan, even if Scan panics.
 type releasingRow struct {
-	row  pgx.Row
-	conn *pgxpool.Conn
+	row pgx.Row
+	heldConn
 }
 
 func (r *releasingRow) Scan(dest ...any) error {
-	defer func() {
-		if r.conn != nil {
-			r.conn.Release()
-			r.conn = nil
-		}
-	}()
+	defer r.release()
 	return r.row.Scan(dest...)
 }
 
@@ -75,16 +76,13 @@ func (r *releasingRow) Scan(dest ...any) error {
 // began a transaction, which then owns the connection.
 type releasingBatch struct {
 	pgx.BatchResults
-	conn *pgxpool.Conn
-	tx   *releasingTx
+	heldConn
+	tx *releasingTx
 }
 
 func (b *releasingBatch) Close() error {
 	err := b.BatchResults.Close()
-	if b.conn != nil {
-		b.conn.Release()
-		b.conn = nil
-	}
+	b.release()
 	return err
 }
 
@@ -98,14 +96,7 @@ func (b *releasingBatch) Tx() pgx.Tx {
 // releasingTx releases its connection when the transaction ends.
 type releasingTx struct {
 	pgx.Tx
-	conn *pgxpool.Conn
-}
-
-func (t *releasingTx) release() {
-	if t.conn != nil {
-		t.conn.Release()
-		t.conn = nil
-	}
+	heldConn
 }
 
 func (t *releasingTx) Commit(ctx context.Context) error {

@@ -108,14 +108,7 @@ func parseConfig(root, name string, data []byte, errs *ErrorList) (*Config, conf
 			} else {
 				errs.Add(p.key.pos, "package is missing the required key \"name\"")
 			}
-			if v, ok := pf.get("dir"); ok {
-				if s, ok := d.relPath(v.value, "package.dir"); ok {
-					cfg.Package.Dir = s
-					extra.dirPos["package.dir"] = v.value.pos
-				}
-			} else {
-				errs.Add(p.key.pos, "package is missing the required key \"dir\"")
-			}
+			d.requiredDir(p, pf, "package", &cfg.Package.Dir, extra.dirPos)
 			cfg.Package.Store = "Store"
 			if v, ok := pf.get("store"); ok {
 				if s, ok := d.goName(v.value, "package.store"); ok {
@@ -157,14 +150,7 @@ func parseConfig(root, name string, data []byte, errs *ErrorList) (*Config, conf
 		cfg.Migrations.Pos = p.key.pos
 		mf := d.fields(p.value, "migrations", migrationsKeys...)
 		if mf != nil {
-			if v, ok := mf.get("dir"); ok {
-				if s, ok := d.relPath(v.value, "migrations.dir"); ok {
-					cfg.Migrations.Dir = s
-					extra.dirPos["migrations.dir"] = v.value.pos
-				}
-			} else {
-				errs.Add(p.key.pos, "migrations is missing the required key \"dir\"")
-			}
+			d.requiredDir(p, mf, "migrations", &cfg.Migrations.Dir, extra.dirPos)
 			if v, ok := mf.get("format"); ok {
 				if s, ok := d.oneOf(v.value, "migrations.format", migrationFormats...); ok {
 					cfg.Migrations.Format = s
@@ -197,17 +183,25 @@ func parseConfig(root, name string, data []byte, errs *ErrorList) (*Config, conf
 		cfg.Docs.Pos = p.key.pos
 		df := d.fields(p.value, "docs", docsKeys...)
 		if df != nil {
-			if v, ok := df.get("dir"); ok {
-				if s, ok := d.relPath(v.value, "docs.dir"); ok {
-					cfg.Docs.Dir = s
-					extra.dirPos["docs.dir"] = v.value.pos
-				}
-			} else {
-				errs.Add(p.key.pos, "docs is missing the required key \"dir\"")
-			}
+			d.requiredDir(p, df, "docs", &cfg.Docs.Dir, extra.dirPos)
 		}
 	}
 	return cfg, extra
+}
+
+// requiredDir reads the dir key that section sec (named name: package,
+// migrations, docs), whose fields are f, must have: a path relative to
+// the project root, its position kept in dirPos under "name.dir".
+func (d *decoder) requiredDir(sec pair, f *fieldSet, name string, dir *string, dirPos map[string]Pos) {
+	v, ok := f.get("dir")
+	if !ok {
+		d.errs.Add(sec.key.pos, "%s is missing the required key \"dir\"", name)
+		return
+	}
+	if s, ok := d.relPath(v.value, name+".dir"); ok {
+		*dir = s
+		dirPos[name+".dir"] = v.value.pos
+	}
 }
 
 // lockTimeout reads migrations.lock_timeout: a Go duration of at least

@@ -188,3 +188,28 @@ func quoteList(choices []string) string {
 	}
 	return b.String()
 }
+
+// naming reads the fields enums, tables and columns share: comment,
+// renamed_from and go_name (with its position).
+func (p *decoder) naming(f *fieldSet, comment, renamedFrom, goName *string, goNamePos *Pos) {
+	if v, ok := f.get("comment"); ok {
+		*comment, _ = p.str(v.value, "comment")
+	}
+	if v, ok := f.get("renamed_from"); ok {
+		*renamedFrom, _ = p.ident(v.value, "renamed_from")
+	}
+	if v, ok := f.get("go_name"); ok {
+		*goName, _ = p.goName(v.value, "go_name")
+		*goNamePos = v.value.pos
+	}
+}
+
+// oneOrMore returns the items of n when it is a sequence, else n alone:
+// the value of a field that takes one item or a list of them (key: id,
+// key: [region, id]).
+func oneOrMore(n *node) []*node {
+	if n.kind == sequenceNode {
+		return n.items
+	}
+	return []*node{n}
+}

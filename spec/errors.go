@@ -33,16 +33,7 @@ func (l *ErrorList) Add(pos Pos, format string, args ...any) {
 // Sort orders the list by file, line and column, keeping the order of
 // problems at the same position, and drops exact duplicates.
 func (l ErrorList) Sort() ErrorList {
-	sort.SliceStable(l, func(i, j int) bool {
-		a, b := l[i].Pos, l[j].Pos
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		return a.Col < b.Col
-	})
+	sort.SliceStable(l, func(i, j int) bool { return l[i].Pos.Compare(l[j].Pos) < 0 })
 	out := make(ErrorList, 0, len(l))
 	for _, e := range l {
 		if n := len(out); n > 0 && e.Pos == out[n-1].Pos && e.Msg == out[n-1].Msg {

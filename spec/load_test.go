@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cpcgen/cpcgen/internal/testfile"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -16,7 +17,7 @@ func TestLoadIOErrors(t *testing.T) {
 		t.Errorf("missing project: %v", err)
 	}
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{"cpcgen.yaml": "version: 1\npackage: {name: db, dir: db}\nspecs: [schema/*.yaml]\n"})
+	testfile.WriteAll(t, dir, map[string]string{"cpcgen.yaml": "version: 1\npackage: {name: db, dir: db}\nspecs: [schema/*.yaml]\n"})
 	if err := os.MkdirAll(filepath.Join(dir, "schema"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +37,7 @@ func TestLoadIOErrors(t *testing.T) {
 
 func TestLoadConfigPath(t *testing.T) {
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{
+	testfile.WriteAll(t, dir, map[string]string{
 		"db.yaml":       "version: 1\npackage: {name: db, dir: out}\nspecs: ['*.yaml', 'schema/*.yaml', 'schema/a.yaml']\n",
 		"schema/a.yaml": "enums: {e: [x]}\n",
 		"schema/b.yaml": "enums: {f: [y]}\n",
@@ -57,7 +58,7 @@ func TestLoadConfigPath(t *testing.T) {
 
 func TestLoadNoGoMod(t *testing.T) {
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{
+	testfile.WriteAll(t, dir, map[string]string{
 		"cpcgen.yaml": "version: 1\npackage: {name: db, dir: .}\nspecs: [a.yaml]\n",
 		"a.yaml":      "",
 	})
@@ -77,10 +78,10 @@ func TestLoadNoGoMod(t *testing.T) {
 func TestLoadSymlinkEscape(t *testing.T) {
 	outside := t.TempDir()
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{
+	testfile.WriteAll(t, dir, map[string]string{
 		"cpcgen.yaml": "version: 1\npackage: {name: db, dir: out/db}\nspecs: [schema/*.yaml]\nmigrations: {dir: migrations}\n",
 	})
-	writeFiles(t, outside, map[string]string{"a.yaml": "enums: {e: [x]}\n"})
+	testfile.WriteAll(t, outside, map[string]string{"a.yaml": "enums: {e: [x]}\n"})
 	for _, link := range [][2]string{{outside, "out"}, {outside, "schema"}, {outside, "migrations"}} {
 		if err := os.Symlink(link[0], filepath.Join(dir, link[1])); err != nil {
 			t.Skip(err)
@@ -95,7 +96,7 @@ func TestLoadSymlinkEscape(t *testing.T) {
 
 func TestLoadSymlinkInside(t *testing.T) {
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{
+	testfile.WriteAll(t, dir, map[string]string{
 		"cpcgen.yaml": "version: 1\npackage: {name: db, dir: db}\nspecs: [schema/*.yaml]\n",
 		"real/a.yaml": "enums: {e: [x]}\n",
 	})
@@ -109,23 +110,10 @@ func TestLoadSymlinkInside(t *testing.T) {
 
 func TestLoadOversizedFile(t *testing.T) {
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{
+	testfile.WriteAll(t, dir, map[string]string{
 		"cpcgen.yaml": "version: 1\npackage: {name: db, dir: db}\nspecs: [a.yaml]\n",
 		"a.yaml":      strings.Repeat("#", MaxFileSize+10),
 	})
 	_, err := Load(dir)
 	checkErrors(t, err, "a.yaml:1:1: file is larger than the limit of 8388608 bytes (8 MiB)")
-}
-
-func writeFiles(t *testing.T, dir string, files map[string]string) {
-	t.Helper()
-	for name, text := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
 }

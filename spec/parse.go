@@ -178,16 +178,7 @@ func (p *parser) enum(pr pair) {
 		if f == nil {
 			return
 		}
-		if v, ok := f.get("comment"); ok {
-			e.Comment, _ = p.str(v.value, "comment")
-		}
-		if v, ok := f.get("renamed_from"); ok {
-			e.RenamedFrom, _ = p.ident(v.value, "renamed_from")
-		}
-		if v, ok := f.get("go_name"); ok {
-			e.GoName, _ = p.goName(v.value, "go_name")
-			e.GoNamePos = v.value.pos
-		}
+		p.naming(f, &e.Comment, &e.RenamedFrom, &e.GoName, &e.GoNamePos)
 		v, ok := f.get("values")
 		if !ok {
 			p.errs.Add(pr.key.pos, "enum %q has no values", name)

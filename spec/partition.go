@@ -66,10 +66,7 @@ func (p *parser) partition(t *Table, v pair) {
 		p.errs.Add(v.key.pos, "partition of table %q has no by:; write by: range, list or hash", t.Name)
 	}
 	if kv, ok := f.get("key"); ok {
-		items := []*node{kv.value}
-		if kv.value.kind == sequenceNode {
-			items = kv.value.items
-		}
+		items := oneOrMore(kv.value)
 		if len(items) == 0 {
 			p.errs.Add(kv.value.pos, "partition key lists no columns")
 		}

@@ -162,10 +162,7 @@ func (p *parser) structuredQuery(q *Query, f *fieldSet) {
 		}
 	}
 	if v, ok := f.get("order_by"); ok {
-		items := []*node{v.value}
-		if v.value.kind == sequenceNode {
-			items = v.value.items
-		}
+		items := oneOrMore(v.value)
 		ordered := map[*Column]bool{}
 		for _, it := range items {
 			var term *OrderTerm

@@ -210,6 +210,31 @@ type objectAux struct {
 	exec qualName
 }
 
+// dependsOn reads the depends_on: list of f, the fields of the object
+// what names: non-empty names, each once.
+func (p *decoder) dependsOn(f *fieldSet, what string) []depRef {
+	v, ok := f.get("depends_on")
+	if !ok {
+		return nil
+	}
+	var deps []depRef
+	items, _ := p.sequence(v.value, "depends_on")
+	seen := map[string]bool{}
+	for _, it := range items {
+		s, ok := p.nonEmpty(it, "depends_on")
+		if !ok {
+			continue
+		}
+		if seen[s] {
+			p.errs.Add(it.pos, "%s lists %q twice in depends_on", what, s)
+			continue
+		}
+		seen[s] = true
+		deps = append(deps, depRef{name: s, pos: it.pos})
+	}
+	return deps
+}
+
 // depRef is one name of depends_on:.
 type depRef struct {
 	name string
@@ -305,23 +330,7 @@ func (p *parser) sqlObject(file string, n *node) {
 	if v, ok := f.get("comment"); ok {
 		o.Comment, _ = p.str(v.value, "comment")
 	}
-	aux := &objectAux{}
-	if v, ok := f.get("depends_on"); ok {
-		items, _ := p.sequence(v.value, "depends_on")
-		seen := map[string]bool{}
-		for _, it := range items {
-			s, ok := p.nonEmpty(it, "depends_on")
-			if !ok {
-				continue
-			}
-			if seen[s] {
-				p.errs.Add(it.pos, "%s lists %q twice in depends_on", what, s)
-				continue
-			}
-			seen[s] = true
-			aux.deps = append(aux.deps, depRef{name: s, pos: it.pos})
-		}
-	}
+	aux := &objectAux{deps: p.dependsOn(f, what)}
 	dropNode, hasDrop := f.get("drop")
 	var dropSQL string
 	if hasDrop {

@@ -1,10 +1,10 @@
 package spec
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cpcgen/cpcgen/internal/testfile"
 )
 
 const objectsTable = `tables:
@@ -179,13 +179,7 @@ func TestSQLObjectFile(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name, data string) {
 		t.Helper()
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		testfile.Write(t, dir, name, data)
 	}
 	write("cpcgen.yaml", "version: 1\npackage: {name: db, dir: ./db}\nspecs: [./schema/*.yaml]\n")
 	write("schema/a.yaml", objectsTable+"sql_objects:\n  - {name: recent, kind: view, file: sql/recent.sql}\n  - {name: bad, kind: view, file: sql/bad.sql}\n  - {name: gone, kind: view, file: sql/gone.sql}\n")

@@ -134,16 +134,7 @@ func (p *parser) tableBody(tb tableBody) {
 	if f == nil {
 		return
 	}
-	if v, ok := f.get("comment"); ok {
-		t.Comment, _ = p.str(v.value, "comment")
-	}
-	if v, ok := f.get("renamed_from"); ok {
-		t.RenamedFrom, _ = p.ident(v.value, "renamed_from")
-	}
-	if v, ok := f.get("go_name"); ok {
-		t.GoName, _ = p.goName(v.value, "go_name")
-		t.GoNamePos = v.value.pos
-	}
+	p.naming(f, &t.Comment, &t.RenamedFrom, &t.GoName, &t.GoNamePos)
 	cols, hasCols := f.get("columns")
 	if !hasCols {
 		p.errs.Add(t.Pos, "table %q has no columns", t.Name)
@@ -281,16 +272,7 @@ func (p *parser) column(t *Table, pr pair) *Column {
 		c.GlobalPos = v.key.pos
 	}
 	boolField("sensitive", &c.Sensitive)
-	if v, ok := f.get("comment"); ok {
-		c.Comment, _ = p.str(v.value, "comment")
-	}
-	if v, ok := f.get("renamed_from"); ok {
-		c.RenamedFrom, _ = p.ident(v.value, "renamed_from")
-	}
-	if v, ok := f.get("go_name"); ok {
-		c.GoName, _ = p.goName(v.value, "go_name")
-		c.GoNamePos = v.value.pos
-	}
+	p.naming(f, &c.Comment, &c.RenamedFrom, &c.GoName, &c.GoNamePos)
 	if v, ok := f.get("generated"); ok {
 		c.Generated, _ = p.nonEmpty(v.value, "generated")
 		c.GeneratedPos = v.value.pos
@@ -550,10 +532,7 @@ func (p *parser) primaryKey(t *Table, f *fieldSet, hasCols bool) {
 		}
 	}
 	if v, ok := f.get("primary_key"); ok {
-		items := []*node{v.value}
-		if v.value.kind == sequenceNode {
-			items = v.value.items
-		}
+		items := oneOrMore(v.value)
 		if len(items) == 0 {
 			p.errs.Add(v.value.pos, "primary_key lists no columns")
 		}

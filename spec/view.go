@@ -97,23 +97,7 @@ func (p *parser) view(t *Table, f *fieldSet, v pair) {
 		kind = objectKind("materialized_view")
 	}
 	o := &SQLObject{Kind: kind, Name: t.Name, Local: t.Name, Comment: t.Comment, Source: t.File, Pos: t.Pos, View: t}
-	aux := &objectAux{}
-	if d, ok := vf.get("depends_on"); ok {
-		items, _ := p.sequence(d.value, "depends_on")
-		seen := map[string]bool{}
-		for _, it := range items {
-			s, ok := p.nonEmpty(it, "depends_on")
-			if !ok {
-				continue
-			}
-			if seen[s] {
-				p.errs.Add(it.pos, "%s lists %q twice in depends_on", what, s)
-				continue
-			}
-			seen[s] = true
-			aux.deps = append(aux.deps, depRef{name: s, pos: it.pos})
-		}
-	}
+	aux := &objectAux{deps: p.dependsOn(vf, what)}
 	sqlNode, hasSQL := vf.get("sql")
 	fileNode, hasFile := vf.get("file")
 	var query string

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/cpcgen/cpcgen/generator/gencache"
+	"github.com/cpcgen/cpcgen/internal/testfile"
 )
 
 func countEntries(t *testing.T, dir string) int {
@@ -53,7 +54,7 @@ func TestCacheFlags(t *testing.T) {
 
 	// A spec change without a migration, then with one: the migrations
 	// report is cached by the directory's content too.
-	write(t, dir, "schema/app.yaml", `tables:
+	testfile.Write(t, dir, "schema/app.yaml", `tables:
   users:
     columns:
       id:    {type: uuid, primary_key: true, default: gen_random_uuid()}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/cpcgen/cpcgen/generator"
 	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/cpcgen/cpcgen/generator/migration"
 	"github.com/cpcgen/cpcgen/generator/writer"
@@ -217,14 +216,11 @@ generate (see cpcgen cache; --no-cache renders every file).`,
 
 // check runs every comparison and prints the report.
 func (c *cli) check(ctx context.Context, rep report, dbURL, devURL string, undeclared bool, cacheOpts cacheFlags) error {
-	proj, err := c.load()
+	proj, run, cache, err := c.startRun(cacheOpts)
 	if err != nil {
 		return err
 	}
-	c.printWarnings(proj)
-	cache := c.openCache(cacheOpts)
 	defer c.closeCache(cache)
-	run := generator.NewRun(proj, generator.Options{Cache: cache})
 	root := c.displayRoot(proj)
 	// The migrations are read and planned while the code is rendered:
 	// both only read the IR, and at scale each takes seconds. Without

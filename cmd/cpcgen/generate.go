@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+
+	"github.com/cpcgen/cpcgen/generator/gencache"
 	"github.com/cpcgen/cpcgen/spec"
 
 	"github.com/spf13/cobra"
@@ -28,14 +30,12 @@ cache of rendered files (see cpcgen cache); --no-cache renders them all.`,
   //go:generate go run github.com/cpcgen/cpcgen/cmd/cpcgen generate`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			proj, err := c.load()
+			proj, run, cache, err := c.startRun(cacheOpts)
 			if err != nil {
 				return err
 			}
-			c.printWarnings(proj)
-			cache := c.openCache(cacheOpts)
 			defer c.closeCache(cache)
-			tree, _, err := generator.NewRun(proj, generator.Options{Cache: cache}).Tree()
+			tree, _, err := run.Tree()
 			if err != nil {
 				return err
 			}
@@ -49,6 +49,19 @@ cache of rendered files (see cpcgen cache); --no-cache renders them all.`,
 	}
 	cacheOpts.register(cmd)
 	return cmd
+}
+
+// startRun loads the project, prints its build warnings and opens the
+// cache the flags choose (the caller closes it with closeCache): how
+// generate and check begin.
+func (c *cli) startRun(cacheOpts cacheFlags) (*spec.Project, *generator.Run, *gencache.Cache, error) {
+	proj, err := c.load()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	c.printWarnings(proj)
+	cache := c.openCache(cacheOpts)
+	return proj, generator.NewRun(proj, generator.Options{Cache: cache}), cache, nil
 }
 
 // printWarnings prints the build warnings of proj (generator.Warnings)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/cpcgen/cpcgen/internal/importer"
+	"github.com/cpcgen/cpcgen/internal/testfile"
 	"github.com/cpcgen/cpcgen/runtime/pgtest"
 )
 
@@ -91,7 +93,7 @@ func normaliseDump(s string) string {
 func importProject(t *testing.T, url string, args ...string) string {
 	t.Helper()
 	dir := t.TempDir()
-	write(t, dir, "go.mod", "module example.com/imported\n\ngo 1.25\n")
+	testfile.Write(t, dir, "go.mod", "module example.com/imported\n\ngo 1.25\n")
 	code, out, errOut := cpcgen(t, append([]string{"-C", dir, "import", "--url", url, "--package", "importdb"}, args...)...)
 	if code != exitOK {
 		t.Fatalf("import: exit %d\n%s%s", code, out, errOut)
@@ -157,23 +159,11 @@ func TestImportRoundTrip(t *testing.T) {
 			if name == "library.sql" {
 				addLibraryQueries(t, again)
 			}
-			if a, b := readSpecs(t, dir), readSpecs(t, again); !equalMaps(a, b) {
+			if a, b := readSpecs(t, dir), readSpecs(t, again); !maps.Equal(a, b) {
 				t.Errorf("importing the rebuilt database gives other specs")
 			}
 		})
 	}
-}
-
-func equalMaps(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }
 
 // lineDiff lists the lines only one side has.
@@ -236,7 +226,7 @@ func TestImportBaseline(t *testing.T) {
 	if changed == string(b) {
 		t.Fatal("the spec has no column mac to add a column after")
 	}
-	write(t, dir, "schema/public.yaml", changed)
+	testfile.Write(t, dir, "schema/public.yaml", changed)
 	for _, args := range [][]string{{"generate"}, {"migrate", "diff", "add_nickname"}, {"migrate", "apply", "--url", orig}} {
 		if code, out, errOut := cpcgen(t, append([]string{"-C", dir}, args...)...); code != exitOK {
 			t.Fatalf("%s: exit %d\n%s%s", strings.Join(args, " "), code, out, errOut)
@@ -273,7 +263,7 @@ func TestBaselineRefusesADifferentDatabase(t *testing.T) {
 func TestImportBadInput(t *testing.T) {
 	dir := t.TempDir()
 	ddl := "CREATE TABLE a (id integer PRIMARY KEY);\n\n-- the next one is wrong\nCREATE TABLE b (\n  id integer PRIMARY KEY,\n  a_id integer REFERENCES nowhere (id)\n);\n"
-	write(t, dir, "bad.sql", ddl)
+	testfile.Write(t, dir, "bad.sql", ddl)
 	code, out, errOut := cpcgen(t, "-C", dir, "import", "--sql", filepath.Join(dir, "bad.sql"), "--dev-url", pgtest.Current(t).AdminURL())
 	if code != exitUsage {
 		t.Fatalf("bad ddl: exit %d\n%s%s", code, out, errOut)
@@ -294,7 +284,7 @@ func TestImportBadInput(t *testing.T) {
 
 	url := loadDDL(t, "c.sql", "CREATE TABLE item (id integer PRIMARY KEY);")
 	dir = importProject(t, url)
-	write(t, dir, "schema/public.yaml", "# edited\ntables: {}\n")
+	testfile.Write(t, dir, "schema/public.yaml", "# edited\ntables: {}\n")
 	code, _, errOut = cpcgen(t, "-C", dir, "import", "--url", url)
 	if code != exitUsage || !strings.Contains(errOut, "schema/public.yaml already exist") || !strings.Contains(errOut, "--force") {
 		t.Fatalf("import over an edited spec: exit %d\n%s", code, errOut)
@@ -317,7 +307,7 @@ func TestImportBadInput(t *testing.T) {
 func buildImported(t *testing.T, dir string) {
 	t.Helper()
 	downloadModules(t)
-	write(t, dir, "go.work", "go 1.26.0\n\nuse (\n\t.\n\t"+repoRoot(t)+"\n)\n")
+	testfile.Write(t, dir, "go.work", "go 1.26.0\n\nuse (\n\t.\n\t"+repoRoot(t)+"\n)\n")
 	for _, args := range [][]string{{"build", "./..."}, {"vet", "./..."}} {
 		cmd := exec.Command("go", args...)
 		cmd.Dir = dir
@@ -359,7 +349,7 @@ func addLibraryQueries(t *testing.T, dir string) {
 	if strings.Contains(string(b), "\nqueries:") {
 		t.Fatal("the imported spec already has queries:")
 	}
-	write(t, dir, "schema/public.yaml", string(b)+libraryQueries)
+	testfile.Write(t, dir, "schema/public.yaml", string(b)+libraryQueries)
 }
 
 // importedTest is a test of the imported project's own, run against the
@@ -431,7 +421,7 @@ func TestImported(t *testing.T) {
 // database at url.
 func runImportedTest(t *testing.T, dir, url string) {
 	t.Helper()
-	write(t, dir, "internal/importdb/imported_test.go", importedTest)
+	testfile.Write(t, dir, "internal/importdb/imported_test.go", importedTest)
 	cmd := exec.Command("go", "test", "-count=1", "./internal/importdb/")
 	cmd.Dir = dir
 	cmd.Env = append(goEnv(), "IMPORTED_URL="+url)

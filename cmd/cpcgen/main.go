@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/cpcgen/cpcgen/generator/writer"
+	"github.com/cpcgen/cpcgen/internal/editdist"
 	cpcruntime "github.com/cpcgen/cpcgen/runtime"
 	"github.com/cpcgen/cpcgen/spec"
 )
@@ -179,7 +180,7 @@ func flagError(cmd *cobra.Command, err error) error {
 	var best string
 	bestDist := 3
 	visit := func(f *pflag.Flag) {
-		if d := levenshtein(name, f.Name); d < bestDist {
+		if d := editdist.Levenshtein(name, f.Name); d < bestDist {
 			best, bestDist = f.Name, d
 		}
 	}
@@ -202,27 +203,6 @@ func unknownSubcommand(cmd *cobra.Command, args []string) error {
 		msg += "\n\nDid you mean this?\n\t" + strings.Join(s, "\n\t")
 	}
 	return fmt.Errorf("%s\n\nRun '%s --help' for its commands", msg, cmd.CommandPath())
-}
-
-// levenshtein is the edit distance between a and b.
-func levenshtein(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }
 
 // configPath returns the config file path the flags name.

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cpcgen/cpcgen/internal/testfile"
 )
 
 // cpcgen runs the command line in process and returns its exit code and
@@ -21,26 +23,15 @@ func cpcgen(t *testing.T, args ...string) (code int, stdout, stderr string) {
 func newProject(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	write(t, dir, "go.mod", "module example.com/app\n\ngo 1.25\n")
-	write(t, dir, "cpcgen.yaml", "version: 1\npackage: {name: appdb, dir: ./internal/appdb}\nspecs: [./schema/*.yaml]\n")
-	write(t, dir, "schema/app.yaml", `tables:
+	testfile.Write(t, dir, "go.mod", "module example.com/app\n\ngo 1.25\n")
+	testfile.Write(t, dir, "cpcgen.yaml", "version: 1\npackage: {name: appdb, dir: ./internal/appdb}\nspecs: [./schema/*.yaml]\n")
+	testfile.Write(t, dir, "schema/app.yaml", `tables:
   users:
     columns:
       id:    {type: uuid, primary_key: true, default: gen_random_uuid()}
       email: {type: varchar(255), unique: true}
 `)
 	return dir
-}
-
-func write(t *testing.T, dir, name, data string) {
-	t.Helper()
-	p := filepath.Join(dir, filepath.FromSlash(name))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-		t.Fatal(err)
-	}
 }
 
 func TestGenerateThenCheck(t *testing.T) {
@@ -64,7 +55,7 @@ func TestGenerateThenCheck(t *testing.T) {
 	}
 
 	// A spec edit makes check fail with a readable diff and write nothing.
-	write(t, dir, "schema/app.yaml", `tables:
+	testfile.Write(t, dir, "schema/app.yaml", `tables:
   users:
     columns:
       id:    {type: uuid, primary_key: true, default: gen_random_uuid()}
@@ -104,8 +95,8 @@ func TestGenerateThenCheck(t *testing.T) {
 
 func TestRemovedTableRemovesItsFile(t *testing.T) {
 	dir := newProject(t)
-	write(t, dir, "schema/more.yaml", "tables:\n  tags:\n    columns:\n      name: {type: text, primary_key: true}\n")
-	write(t, dir, "internal/appdb/handwritten.go", "package appdb\n\n// Extra is hand-written.\nconst Extra = 1\n")
+	testfile.Write(t, dir, "schema/more.yaml", "tables:\n  tags:\n    columns:\n      name: {type: text, primary_key: true}\n")
+	testfile.Write(t, dir, "internal/appdb/handwritten.go", "package appdb\n\n// Extra is hand-written.\nconst Extra = 1\n")
 	if code, out, errOut := cpcgen(t, "-C", dir, "generate"); code != exitOK {
 		t.Fatalf("generate: %s%s", out, errOut)
 	}
@@ -125,7 +116,7 @@ func TestRemovedTableRemovesItsFile(t *testing.T) {
 
 func TestSpecErrorsExit2AndWriteNothing(t *testing.T) {
 	dir := newProject(t)
-	write(t, dir, "schema/app.yaml", `tables:
+	testfile.Write(t, dir, "schema/app.yaml", `tables:
   users:
     columns:
       id:    {type: uuid, primary_key: true, defualt: gen_random_uuid()}
@@ -184,7 +175,7 @@ func TestWarningsDoNotFail(t *testing.T) {
       org_id: {type: uuid, references: orgs.id}
     tenant: org_id
 `
-	write(t, dir, "schema/app.yaml", spec)
+	testfile.Write(t, dir, "schema/app.yaml", spec)
 	want := "schema/app.yaml:8:7: warning: tenant table events: primary key id is numbered by a sequence all tenants share"
 	for _, cmd := range []string{"generate", "generate", "check"} {
 		code, out, errOut := cpcgen(t, "-C", dir, cmd)
@@ -192,7 +183,7 @@ func TestWarningsDoNotFail(t *testing.T) {
 			t.Fatalf("%s: exit %d, want %d and the warning on stderr only\nstdout:\n%s\nstderr:\n%s", cmd, code, exitOK, out, errOut)
 		}
 	}
-	write(t, dir, "schema/app.yaml", strings.Replace(spec, "tenant: org_id", "tenant: {column: org_id, allow_sequential_ids: true}", 1))
+	testfile.Write(t, dir, "schema/app.yaml", strings.Replace(spec, "tenant: org_id", "tenant: {column: org_id, allow_sequential_ids: true}", 1))
 	if code, out, errOut := cpcgen(t, "-C", dir, "generate"); code != exitOK || strings.Contains(errOut, "warning") {
 		t.Fatalf("generate after acknowledging: exit %d\n%s%s", code, out, errOut)
 	}

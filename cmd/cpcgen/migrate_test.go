@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/cpcgen/cpcgen/generator/gencache"
+	"github.com/cpcgen/cpcgen/internal/testfile"
 	"github.com/cpcgen/cpcgen/runtime/pgtest"
 )
 
@@ -21,7 +22,7 @@ func TestMain(m *testing.M) {
 func newMigrationsProject(t *testing.T, format string) string {
 	t.Helper()
 	dir := newProject(t)
-	write(t, dir, "cpcgen.yaml", "version: 1\npackage: {name: appdb, dir: ./internal/appdb}\nspecs: [./schema/*.yaml]\nmigrations: {dir: ./migrations, format: "+format+"}\n")
+	testfile.Write(t, dir, "cpcgen.yaml", "version: 1\npackage: {name: appdb, dir: ./internal/appdb}\nspecs: [./schema/*.yaml]\nmigrations: {dir: ./migrations, format: "+format+"}\n")
 	return dir
 }
 
@@ -67,7 +68,7 @@ func TestMigrateWorkflow(t *testing.T) {
 	}
 
 	// A new column.
-	write(t, dir, "schema/app.yaml", `tables:
+	testfile.Write(t, dir, "schema/app.yaml", `tables:
   users:
     columns:
       id:       {type: uuid, primary_key: true, default: gen_random_uuid()}
@@ -93,7 +94,7 @@ func TestMigrateWorkflow(t *testing.T) {
 	contains(t, "apply", out, "applied 000002_add_nickname.up.sql")
 
 	// Dropping the column is refused, with the spec position, exit 2.
-	write(t, dir, "schema/app.yaml", `tables:
+	testfile.Write(t, dir, "schema/app.yaml", `tables:
   users:
     columns:
       id:       {type: uuid, primary_key: true, default: gen_random_uuid()}
@@ -125,7 +126,7 @@ func TestMigrateWorkflow(t *testing.T) {
 	// A hand edit is caught by check and by apply.
 	up := filepath.Join(dir, "migrations", "000001_create_users.up.sql")
 	data, _ := os.ReadFile(up)
-	write(t, dir, "migrations/000001_create_users.up.sql", string(data)+"\n-- tweak\n")
+	testfile.Write(t, dir, "migrations/000001_create_users.up.sql", string(data)+"\n-- tweak\n")
 	out, _ = mustRun(t, 1, "-C", dir, "check")
 	contains(t, "check", out, "atlas.sum does not match the directory (000001_create_users.up.sql changed)")
 	_, errOut = mustRun(t, 2, "-C", dir, "migrate", "apply")

@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/cpcgen/cpcgen/internal/testfile"
 	"github.com/cpcgen/cpcgen/runtime/pgtest"
 )
 
@@ -47,12 +48,12 @@ func TestVetObjectErrorHasPosition(t *testing.T) {
 	dev := pgtest.Current(t).AdminURL()
 	want := `schema/app.yaml:14:26: schema error: function "notes_search_text": syntax error at or near ":" (SQLSTATE 42601)`
 	dir := newProject(t)
-	write(t, dir, "schema/app.yaml", objectsSpec)
+	testfile.Write(t, dir, "schema/app.yaml", objectsSpec)
 	out, _ := mustRun(t, 1, "-C", dir, "vet", "--dev-url", dev)
 	contains(t, "vet", out, want, "1 problem: 1 schema error")
 
 	dir = newMigrationsProject(t, "golang-migrate")
-	write(t, dir, "schema/app.yaml", objectsSpec)
+	testfile.Write(t, dir, "schema/app.yaml", objectsSpec)
 	mustRun(t, 0, "-C", dir, "migrate", "diff", "init")
 	out, _ = mustRun(t, 1, "-C", dir, "vet", "--dev-url", dev)
 	contains(t, "vet with migrations", out, want, "1 problem: 1 schema error")
@@ -62,31 +63,15 @@ func TestVetObjectErrorHasPosition(t *testing.T) {
 // goodObjects is objectsSpec with the function's body fixed.
 var goodObjects = strings.Replace(objectsSpec, "NEW.search_text =: lower", "NEW.search_text := lower", 1)
 
-// execSQL runs statements on the database at url.
-func execSQL(t *testing.T, url string, stmts ...string) {
-	t.Helper()
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	for _, s := range stmts {
-		if _, err := conn.Exec(ctx, s); err != nil {
-			t.Fatalf("%s: %v", s, err)
-		}
-	}
-}
-
 // TestCheckDatabaseSchemaApp checks a database whose tables live in
 // schema app, the search_path of its connections, as docs/operations.md
 // sets it up: no drift, where inspecting public alone saw every table
 // missing.
 func TestCheckDatabaseSchemaApp(t *testing.T) {
 	dir := newMigrationsProject(t, "golang-migrate")
-	write(t, dir, "schema/app.yaml", goodObjects)
+	testfile.Write(t, dir, "schema/app.yaml", goodObjects)
 	live := pgtest.URL(t)
-	execSQL(t, live, "CREATE SCHEMA app",
+	pgtest.Exec(t, live, "CREATE SCHEMA app",
 		"DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET search_path = app', current_database()); END $$")
 	mustRun(t, 0, "-C", dir, "generate")
 	mustRun(t, 0, "-C", dir, "migrate", "diff", "init")
@@ -107,7 +92,7 @@ WHERE n.nspname = 'app' AND c.relname IN ('notes', 'titles')`).Scan(&n)
 		t.Fatalf("tables in app: %d %v", n, err)
 	}
 	// A column added by hand in app is drift.
-	execSQL(t, live, "ALTER TABLE app.notes ADD COLUMN extra integer")
+	pgtest.Exec(t, live, "ALTER TABLE app.notes ADD COLUMN extra integer")
 	out, _ = mustRun(t, 1, "-C", dir, "check", "--url", live)
 	contains(t, "check after a column added by hand", out, `schema drift: `, `drop column "notes"."extra"`)
 }
@@ -117,7 +102,7 @@ WHERE n.nspname = 'app' AND c.relname IN ('notes', 'titles')`).Scan(&n)
 // named, with what to run.
 func TestCheckDatabaseObjects(t *testing.T) {
 	dir := newMigrationsProject(t, "golang-migrate")
-	write(t, dir, "schema/app.yaml", goodObjects)
+	testfile.Write(t, dir, "schema/app.yaml", goodObjects)
 	live := pgtest.URL(t)
 	mustRun(t, 0, "-C", dir, "generate")
 	mustRun(t, 0, "-C", dir, "migrate", "diff", "init")
@@ -126,7 +111,7 @@ func TestCheckDatabaseObjects(t *testing.T) {
 	contains(t, "check", out, "1 migration(s) applied, none pending, schema matches the migrations")
 
 	// Dropped, changed and made by hand.
-	execSQL(t, live,
+	pgtest.Exec(t, live,
 		"DROP TRIGGER notes_search ON notes",
 		"CREATE OR REPLACE VIEW titles AS SELECT id, upper(title) AS title FROM notes",
 		"CREATE FUNCTION hand_made() RETURNS int LANGUAGE sql AS 'SELECT 1'")
@@ -143,12 +128,12 @@ func TestCheckDatabaseObjects(t *testing.T) {
 
 	// Put back; then a new object in the specs: first no migration
 	// creates it, then one does but is not applied.
-	execSQL(t, live,
+	pgtest.Exec(t, live,
 		"CREATE TRIGGER notes_search BEFORE INSERT OR UPDATE ON notes FOR EACH ROW EXECUTE FUNCTION notes_search_text()",
 		"CREATE OR REPLACE VIEW titles AS SELECT id, title FROM notes",
 		"DROP FUNCTION hand_made()")
 	mustRun(t, 0, "-C", dir, "check", "--url", live)
-	write(t, dir, "schema/app.yaml", goodObjects+`  - name: note_count
+	testfile.Write(t, dir, "schema/app.yaml", goodObjects+`  - name: note_count
     kind: function
     depends_on: [notes]
     sql: CREATE FUNCTION note_count() RETURNS bigint LANGUAGE sql STABLE AS 'SELECT count(*) FROM notes'

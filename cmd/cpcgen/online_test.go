@@ -1,11 +1,9 @@
 package main
 
 import (
-	"context"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
-
+	"github.com/cpcgen/cpcgen/internal/testfile"
 	"github.com/cpcgen/cpcgen/runtime/pgtest"
 )
 
@@ -14,7 +12,7 @@ import (
 // with --allow-rewrite; online: false reports it without refusing.
 func TestDiffRewriteSize(t *testing.T) {
 	dir := newMigrationsProject(t, "golang-migrate")
-	write(t, dir, "schema/app.yaml", `tables:
+	testfile.Write(t, dir, "schema/app.yaml", `tables:
   users:
     columns:
       id:    {type: uuid, primary_key: true, default: gen_random_uuid()}
@@ -25,20 +23,9 @@ func TestDiffRewriteSize(t *testing.T) {
 	mustRun(t, 0, "-C", dir, "migrate", "diff", "init")
 	url := pgtest.URL(t)
 	mustRun(t, 0, "-C", dir, "migrate", "apply", "--url", url)
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, `INSERT INTO users (email) SELECT 'u' || g || '@example.com' FROM generate_series(1, 5000) g`); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := conn.Exec(ctx, `ANALYZE users`); err != nil {
-		t.Fatal(err)
-	}
+	pgtest.Exec(t, url, `INSERT INTO users (email) SELECT 'u' || g || '@example.com' FROM generate_series(1, 5000) g`, `ANALYZE users`)
 
-	write(t, dir, "schema/app.yaml", `tables:
+	testfile.Write(t, dir, "schema/app.yaml", `tables:
   users:
     columns:
       id:    {type: uuid, primary_key: true, default: gen_random_uuid()}
@@ -53,7 +40,7 @@ func TestDiffRewriteSize(t *testing.T) {
 	contains(t, "refusal without a database", errOut, "(run it with --url to see the table's size)")
 
 	// online: false reports it and writes the migration.
-	write(t, dir, "cpcgen.yaml", "version: 1\npackage: {name: appdb, dir: ./internal/appdb}\nspecs: [./schema/*.yaml]\nmigrations: {dir: ./migrations, format: golang-migrate, online: false}\n")
+	testfile.Write(t, dir, "cpcgen.yaml", "version: 1\npackage: {name: appdb, dir: ./internal/appdb}\nspecs: [./schema/*.yaml]\nmigrations: {dir: ./migrations, format: golang-migrate, online: false}\n")
 	_, errOut = mustRun(t, 0, "-C", dir, "migrate", "diff", "widen_karma", "--url", url)
 	contains(t, "offline report", errOut, "table-rewrite (CPC401)")
 	mustRun(t, 0, "-C", dir, "migrate", "apply", "--url", url)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cpcgen/cpcgen/internal/testfile"
 	"github.com/cpcgen/cpcgen/runtime/pgtest"
 )
 
@@ -42,7 +43,7 @@ func twoBranches(t *testing.T) string {
 	git(t, dir, false, "commit", "-q", "-m", "base")
 
 	git(t, dir, false, "checkout", "-q", "-b", "a")
-	write(t, dir, "schema/invoices.yaml", `tables:
+	testfile.Write(t, dir, "schema/invoices.yaml", `tables:
   invoices:
     columns:
       id:     {type: bigint, primary_key: true, identity: true}
@@ -55,7 +56,7 @@ func twoBranches(t *testing.T) string {
 
 	git(t, dir, false, "checkout", "-q", "main")
 	git(t, dir, false, "checkout", "-q", "-b", "b")
-	write(t, dir, "schema/tags.yaml", `tables:
+	testfile.Write(t, dir, "schema/tags.yaml", `tables:
   tags:
     columns:
       id:   {type: bigint, primary_key: true, identity: true}

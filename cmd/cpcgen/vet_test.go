@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/cpcgen/cpcgen/internal/testfile"
 	"github.com/cpcgen/cpcgen/runtime/pgtest"
 )
 
@@ -57,7 +58,7 @@ queries:
 
 func TestVetFindsMismatches(t *testing.T) {
 	dir := newProject(t)
-	write(t, dir, "schema/app.yaml", badQueries)
+	testfile.Write(t, dir, "schema/app.yaml", badQueries)
 	dev := pgtest.Current(t).AdminURL()
 	out, _ := mustRun(t, 1, "-C", dir, "vet", "--dev-url", dev)
 	contains(t, "vet", out,
@@ -88,7 +89,7 @@ func TestVetMigrationsBehindSpec(t *testing.T) {
 	mustRun(t, 0, "-C", dir, "migrate", "diff", "init")
 	out, _ := mustRun(t, 0, "-C", dir, "vet", "--dev-url", dev)
 	contains(t, "vet", out, "statements prepared on the schema migrations/ produces: no problems")
-	write(t, dir, "schema/app.yaml", `tables:
+	testfile.Write(t, dir, "schema/app.yaml", `tables:
   users:
     columns:
       id:    {type: uuid, primary_key: true, default: gen_random_uuid()}
@@ -160,21 +161,10 @@ func TestCheckDatabase(t *testing.T) {
 	contains(t, "check after apply", out, "generated code is up to date", "migrations cover the spec",
 		"1 migration(s) applied, none pending, schema matches the migrations")
 
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, live)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	for _, stmt := range []string{
+	pgtest.Exec(t, live,
 		`ALTER TABLE users ADD COLUMN note text`,
 		`CREATE INDEX users_note_idx ON users (note)`,
-		`INSERT INTO cpcgen_migrations (version, name, checksum, duration_ms) VALUES (7, 'hotfix', 'x', 1)`,
-	} {
-		if _, err := conn.Exec(ctx, stmt); err != nil {
-			t.Fatal(err)
-		}
-	}
+		`INSERT INTO cpcgen_migrations (version, name, checksum, duration_ms) VALUES (7, 'hotfix', 'x', 1)`)
 	out, _ = mustRun(t, 1, "-C", dir, "check", "--url", live)
 	contains(t, "check after drift", out,
 		"unknown migration: ", "has migration 000007 (hotfix) applied, which is not in migrations",
@@ -199,7 +189,7 @@ func TestCheckDatabase(t *testing.T) {
 func TestCheckDatabasePendingRename(t *testing.T) {
 	dir := newMigrationsProject(t, "golang-migrate")
 	live := pgtest.URL(t)
-	write(t, dir, "schema/app.yaml", `tables:
+	testfile.Write(t, dir, "schema/app.yaml", `tables:
   users:
     columns:
       id:    {type: uuid, primary_key: true, default: gen_random_uuid()}
@@ -208,7 +198,7 @@ func TestCheckDatabasePendingRename(t *testing.T) {
 `)
 	mustRun(t, 0, "-C", dir, "generate")
 	mustRun(t, 0, "-C", dir, "migrate", "diff", "init")
-	write(t, dir, "schema/app.yaml", `tables:
+	testfile.Write(t, dir, "schema/app.yaml", `tables:
   users:
     columns:
       id:       {type: uuid, primary_key: true, default: gen_random_uuid()}
@@ -238,7 +228,7 @@ func TestCheckDatabasePendingRename(t *testing.T) {
 // function the server lacks: the problem names the default's position.
 func TestVetSchemaErrorHasPosition(t *testing.T) {
 	dir := newProject(t)
-	write(t, dir, "schema/app.yaml", `tables:
+	testfile.Write(t, dir, "schema/app.yaml", `tables:
   users:
     columns:
       id:    {type: uuid, primary_key: true, default: no_such_uuid_fn()}
@@ -269,24 +259,16 @@ const tenantSpec = `tables:
 // which leaves the exit status 0; the temporary database is on --dev-url.
 func TestVetWarnsAboutAppRole(t *testing.T) {
 	dir := newProject(t)
-	write(t, dir, "schema/app.yaml", tenantSpec)
+	testfile.Write(t, dir, "schema/app.yaml", tenantSpec)
 	mustRun(t, 0, "-C", dir, "generate")
 	schema, err := os.ReadFile(filepath.Join(dir, "internal", "appdb", "schema.sql"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
 	live := pgtest.URL(t)
-	owner, err := pgx.Connect(ctx, live)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer owner.Close(ctx)
 	exec := func(sql string) {
 		t.Helper()
-		if _, err := owner.Exec(ctx, sql); err != nil {
-			t.Fatalf("%s: %v", sql, err)
-		}
+		pgtest.Exec(t, live, sql)
 	}
 	exec(string(schema))
 	app := pgtest.AppURL(t, live)

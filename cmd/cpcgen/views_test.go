@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cpcgen/cpcgen/internal/testfile"
 	"github.com/cpcgen/cpcgen/runtime/pgtest"
 )
 
@@ -46,7 +47,7 @@ func viewsSpec(query string, extra string) string {
 // again, with the materialized view that reads it.
 func TestViewModelsMigrate(t *testing.T) {
 	dir := newMigrationsProject(t, "golang-migrate")
-	write(t, dir, "schema/app.yaml", viewsSpec("SELECT id, owner, balance FROM accounts WHERE NOT closed", ""))
+	testfile.Write(t, dir, "schema/app.yaml", viewsSpec("SELECT id, owner, balance FROM accounts WHERE NOT closed", ""))
 	live := pgtest.URL(t)
 	mustRun(t, 0, "-C", dir, "generate")
 	mustRun(t, 0, "-C", dir, "migrate", "diff", "init")
@@ -57,7 +58,7 @@ func TestViewModelsMigrate(t *testing.T) {
 	contains(t, "vet", out, "no problems")
 
 	// A changed query and a new column.
-	write(t, dir, "schema/app.yaml", viewsSpec("SELECT id, owner, balance, balance > 100 AS rich FROM accounts WHERE NOT closed", "      rich:    boolean\n"))
+	testfile.Write(t, dir, "schema/app.yaml", viewsSpec("SELECT id, owner, balance, balance > 100 AS rich FROM accounts WHERE NOT closed", "      rich:    boolean\n"))
 	mustRun(t, 0, "-C", dir, "generate")
 	mustRun(t, 0, "-C", dir, "migrate", "diff", "rich")
 	ups, _ := filepath.Glob(filepath.Join(dir, "migrations", "000002_*.up.sql"))
@@ -85,7 +86,7 @@ func TestViewModelsMigrate(t *testing.T) {
 	contains(t, "vet after the change", out, "no problems")
 
 	// A declared type the query does not return is found by vet.
-	write(t, dir, "schema/app.yaml", strings.Replace(viewsSpec("SELECT id, owner, balance, balance > 100 AS rich FROM accounts WHERE NOT closed", "      rich:    boolean\n"),
+	testfile.Write(t, dir, "schema/app.yaml", strings.Replace(viewsSpec("SELECT id, owner, balance, balance > 100 AS rich FROM accounts WHERE NOT closed", "      rich:    boolean\n"),
 		"total: numeric", "total: integer", 1))
 	mustRun(t, 0, "-C", dir, "generate")
 	out, _ = mustRun(t, 1, "-C", dir, "vet", "--dev-url", pgtest.Current(t).AdminURL())

@@ -17,23 +17,14 @@ import (
 
 	"github.com/cpcgen/cpcgen/examples/crm"
 	"github.com/cpcgen/cpcgen/examples/crm/crmdb"
+	"github.com/cpcgen/cpcgen/examples/internal/demotest"
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/cpcgen/cpcgen/runtime/pgtest"
 )
 
 // TestMain gives every test a database of its own, copied from a template
 // the embedded migrations were applied to.
-func TestMain(m *testing.M) {
-	pgtest.Main(m, pgtest.WithTemplate(func(ctx context.Context, url string) error {
-		db, err := runtime.Open(ctx, runtime.Config{URL: url})
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		_, err = crm.Migrate(ctx, db)
-		return err
-	}))
-}
+func TestMain(m *testing.M) { demotest.Main(m, crm.Migrate) }
 
 // statements counts the statements a store sends, by operation.
 type statements struct {

@@ -15,33 +15,11 @@ import (
 
 	"github.com/cpcgen/cpcgen/examples/crm"
 	"github.com/cpcgen/cpcgen/examples/crm/crmdb"
+	"github.com/cpcgen/cpcgen/internal/doccheck"
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/cpcgen/cpcgen/runtime/migrate"
 	"github.com/cpcgen/cpcgen/runtime/pgtest"
 )
-
-// operationsSQL returns the SQL block that follows <!-- marker --> in
-// docs/operations.md, which the drill runs as written.
-func operationsSQL(t *testing.T, marker string) string {
-	t.Helper()
-	doc, err := os.ReadFile("../../docs/operations.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, rest, ok := strings.Cut(string(doc), "<!-- "+marker+" -->")
-	if !ok {
-		t.Fatalf("docs/operations.md has no <!-- %s -->", marker)
-	}
-	_, rest, ok = strings.Cut(rest, "```sql\n")
-	if !ok {
-		t.Fatalf("no SQL block after <!-- %s -->", marker)
-	}
-	block, _, ok := strings.Cut(rest, "```")
-	if !ok {
-		t.Fatalf("unterminated SQL block after <!-- %s -->", marker)
-	}
-	return block
-}
 
 // TestDrillDumpRestore is the logical half of the drill in
 // docs/operations.md. The crm example runs on a server set up as that
@@ -75,7 +53,7 @@ func TestDrillDumpRestore(t *testing.T) {
 	if err := source.CreateDatabase(ctx, "appdb", ""); err != nil {
 		t.Fatal(err)
 	}
-	superuser(t, ctx, source.URL("appdb"), operationsSQL(t, "grants:setup"))
+	pgtest.Exec(t, source.URL("appdb"), doccheck.SQLBlock(t, "../../docs/operations.md", "grants:setup"))
 	owner, err := runtime.Open(ctx, runtime.Config{URL: as(source.URL("appdb"), "app_owner")})
 	if err != nil {
 		t.Fatal(err)
@@ -89,7 +67,7 @@ func TestDrillDumpRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 	owner.Close()
-	superuser(t, ctx, source.URL("appdb"), operationsSQL(t, "grants:after-first-migration"))
+	pgtest.Exec(t, source.URL("appdb"), doccheck.SQLBlock(t, "../../docs/operations.md", "grants:after-first-migration"))
 
 	app, err := runtime.Open(ctx, runtime.Config{URL: as(source.URL("appdb"), "app")})
 	if err != nil {
@@ -141,7 +119,7 @@ func TestDrillDumpRestore(t *testing.T) {
 	if err := target.CreateDatabase(ctx, "appdb", ""); err != nil {
 		t.Fatal(err)
 	}
-	superuser(t, ctx, target.URL("appdb"), operationsSQL(t, "restore:database"))
+	pgtest.Exec(t, target.URL("appdb"), doccheck.SQLBlock(t, "../../docs/operations.md", "restore:database"))
 	run(t, ctx, bin("pg_restore"), "--exit-on-error", "--dbname="+target.URL("appdb"), dump)
 	restoreTook := time.Since(start)
 	if after := catalog(t, ctx, target.URL("appdb")); after != before {
@@ -211,19 +189,6 @@ func TestDrillDumpRestore(t *testing.T) {
 // as returns url with the user replaced by role.
 func as(url, role string) string {
 	return strings.Replace(url, pgtest.Superuser+"@", role+"@", 1)
-}
-
-// superuser runs sql (several statements) on the database at url.
-func superuser(t *testing.T, ctx context.Context, url, sql string) {
-	t.Helper()
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, sql, pgx.QueryExecModeSimpleProtocol); err != nil {
-		t.Fatalf("%s\n%v", sql, err)
-	}
 }
 
 // run runs a PostgreSQL client program and returns its output, failing t

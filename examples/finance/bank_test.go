@@ -15,23 +15,14 @@ import (
 
 	"github.com/cpcgen/cpcgen/examples/finance"
 	"github.com/cpcgen/cpcgen/examples/finance/financedb"
+	"github.com/cpcgen/cpcgen/examples/internal/demotest"
 	"github.com/cpcgen/cpcgen/runtime"
 	"github.com/cpcgen/cpcgen/runtime/pgtest"
 )
 
 // TestMain gives every test a database of its own, copied from a template
 // the embedded migrations were applied to.
-func TestMain(m *testing.M) {
-	pgtest.Main(m, pgtest.WithTemplate(func(ctx context.Context, url string) error {
-		db, err := runtime.Open(ctx, runtime.Config{URL: url})
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		_, err = finance.Migrate(ctx, db)
-		return err
-	}))
-}
+func TestMain(m *testing.M) { demotest.Main(m, finance.Migrate) }
 
 // testContext ends with the test, with a bound so that a hang fails.
 func testContext(t *testing.T) context.Context {

@@ -114,6 +114,21 @@ func TestSoak(t *testing.T) {
 			unexpectd.Store(err)
 		}
 	}
+	// moved counts a transfer or a withdrawal (op): acknowledged ones are
+	// kept for the check, a refusal for insufficient funds is expected.
+	moved := func(op, key string, req any, tx financedb.Transaction, err error) {
+		switch {
+		case err == nil:
+			ops[op].Add(1)
+			mu.Lock()
+			acks = append(acks, acked{key, tx.ID, tx.UserID, req})
+			mu.Unlock()
+		case errors.Is(err, finance.ErrInsufficientFunds):
+			ops["refused"].Add(1)
+		default:
+			countErr(err)
+		}
+	}
 	amount := func(r *rand.Rand, max int) decimal.Decimal { return decimal.New(int64(1+r.IntN(max*100)), -2) }
 	for w := range workers {
 		wg.Go(func() {
@@ -127,17 +142,7 @@ func TestSoak(t *testing.T) {
 					}
 					req := finance.TransferRequest{IdempotencyKey: key(), FromAccountID: from, ToAccountID: to, Amount: amount(r, 200), Currency: financedb.CurrencyEUR}
 					tx, err := finance.Transfer(ctx, store, req)
-					switch {
-					case err == nil:
-						ops["transfer"].Add(1)
-						mu.Lock()
-						acks = append(acks, acked{req.IdempotencyKey, tx.ID, tx.UserID, req})
-						mu.Unlock()
-					case errors.Is(err, finance.ErrInsufficientFunds):
-						ops["refused"].Add(1)
-					default:
-						countErr(err)
-					}
+					moved("transfer", req.IdempotencyKey, req, tx, err)
 				case p < 6:
 					req := finance.DepositRequest{IdempotencyKey: key(), AccountID: ids[r.IntN(accounts)], Amount: amount(r, 50), Currency: financedb.CurrencyEUR}
 					tx, err := finance.Deposit(ctx, store, req)
@@ -152,17 +157,7 @@ func TestSoak(t *testing.T) {
 				case p < 7:
 					req := finance.WithdrawRequest{IdempotencyKey: key(), AccountID: ids[r.IntN(accounts)], Amount: amount(r, 50), Currency: financedb.CurrencyEUR}
 					tx, err := finance.Withdraw(ctx, store, req)
-					switch {
-					case err == nil:
-						ops["withdraw"].Add(1)
-						mu.Lock()
-						acks = append(acks, acked{req.IdempotencyKey, tx.ID, tx.UserID, req})
-						mu.Unlock()
-					case errors.Is(err, finance.ErrInsufficientFunds):
-						ops["refused"].Add(1)
-					default:
-						countErr(err)
-					}
+					moved("withdraw", req.IdempotencyKey, req, tx, err)
 				case p < 8:
 					if _, err := store.LedgerEntries.History(ctx, financedb.HistoryParams{UserID: userIDs[r.IntN(users)]}, runtime.PageArgs{Limit: 20}); err != nil {
 						countErr(err)

@@ -218,15 +218,22 @@ func buildView(t *ir.Table) tableView {
 		v.Columns = append(v.Columns, buildColumn(t, c, empty))
 	}
 	v.PrimaryKey = fmt.Sprintf("(%s), declared: it identifies a row for FindByID and List, PostgreSQL does not enforce it on a view", columnList(t.PK))
+	v.Queries, v.Methods = buildCalls(t)
+	return v
+}
+
+// buildCalls describes what a table's or a view model's repository
+// offers: its queries, and the names of its methods as a list.
+func buildCalls(t *ir.Table) ([]queryView, string) {
+	var queries []queryView
 	for _, q := range t.Queries {
-		v.Queries = append(v.Queries, buildQuery(q))
+		queries = append(queries, buildQuery(q))
 	}
 	var methods []string
 	for _, m := range t.Methods() {
 		methods = append(methods, code(m))
 	}
-	v.Methods = strings.Join(methods, ", ")
-	return v
+	return queries, strings.Join(methods, ", ")
 }
 
 func count(n int, noun string) string {
@@ -308,14 +315,7 @@ func buildTable(pkg *ir.Package, t *ir.Table, at *schema.Table) tableView {
 	for _, n := range t.Notes {
 		v.Notes = append(v.Notes, "- "+n)
 	}
-	for _, q := range t.Queries {
-		v.Queries = append(v.Queries, buildQuery(q))
-	}
-	var methods []string
-	for _, m := range t.Methods() {
-		methods = append(methods, code(m))
-	}
-	v.Methods = strings.Join(methods, ", ")
+	v.Queries, v.Methods = buildCalls(t)
 	for _, k := range append(t.Constraints[:len(t.Constraints):len(t.Constraints)], t.Referenced...) {
 		v.Sentinels = append(v.Sentinels, buildSentinel(t, k))
 	}

@@ -440,6 +440,20 @@ type Index struct {
 	Pos    Pos
 }
 
+// Columns returns the columns of the index in order, or nil when a part
+// is an expression: only an index of plain columns can serve as a key
+// that values of the row's fields match.
+func (ix *Index) Columns() []*Column {
+	cols := make([]*Column, 0, len(ix.Parts))
+	for _, p := range ix.Parts {
+		if p.Column == nil {
+			return nil
+		}
+		cols = append(cols, p.Column)
+	}
+	return cols
+}
+
 // IndexPart is one column or expression of an index.
 type IndexPart struct {
 	// Column is the indexed column, or nil for an expression.

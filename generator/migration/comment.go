@@ -1,10 +1,8 @@
 package migration
 
 import (
-	"encoding/json"
 	"fmt"
 	"sort"
-	"strings"
 
 	"github.com/cpcgen/cpcgen/generator/ir"
 	"github.com/cpcgen/cpcgen/generator/sqlschema"
@@ -35,34 +33,7 @@ func enumComments(pkg *ir.Package) []*EnumComment {
 
 // ParseEnumComments reads the enum comment lines of a snapshot file.
 func ParseEnumComments(data []byte) ([]*EnumComment, error) {
-	var out []*EnumComment
-	for _, line := range strings.Split(string(data), "\n") {
-		rest, ok := strings.CutPrefix(strings.TrimRight(line, "\r"), enumCommentPrefix)
-		if !ok {
-			continue
-		}
-		c := &EnumComment{}
-		if err := json.Unmarshal([]byte(rest), c); err != nil || c.Enum == "" {
-			return nil, fmt.Errorf("parse snapshot: bad enum comment line %q", clipLine(line))
-		}
-		out = append(out, c)
-	}
-	return out, nil
-}
-
-// enumCommentLines renders the snapshot lines of cs.
-func enumCommentLines(cs []*EnumComment) ([]byte, error) {
-	var b strings.Builder
-	for _, c := range cs {
-		line, err := json.Marshal(c)
-		if err != nil {
-			return nil, fmt.Errorf("render snapshot: %w", err)
-		}
-		b.WriteString(enumCommentPrefix)
-		b.Write(line)
-		b.WriteString("\n")
-	}
-	return []byte(b.String()), nil
+	return parseLines(data, enumCommentPrefix, "enum comment", func(c *EnumComment) bool { return c.Enum != "" })
 }
 
 // planEnumComments adds to p, after every other change (so after the

@@ -1,13 +1,11 @@
 package migration
 
 import (
-	"context"
 	"fmt"
 	"reflect"
 	"sort"
 	"strings"
 
-	"ariga.io/atlas/sql/migrate"
 	"ariga.io/atlas/sql/postgres"
 	"ariga.io/atlas/sql/schema"
 
@@ -80,6 +78,17 @@ type Planned struct {
 	// expand/contract plans.
 	summaryRepl  map[string]string
 	summaryExtra []string
+}
+
+// around puts drops (summarised by dropSum) before every change of p and
+// creates (createSum) after them: how the Citus calls and the row-level
+// security policies, which Atlas does not plan, wrap the schema changes.
+func (p *Planned) around(drops []*Change, dropSum []string, creates []*Change, createSum []string) {
+	if len(drops)+len(creates) == 0 {
+		return
+	}
+	p.Changes = append(append(drops, p.Changes...), creates...)
+	p.Summary = append(append(dropSum, p.Summary...), createSum...)
 }
 
 // Empty reports whether the schemas are the same.
@@ -226,20 +235,7 @@ func checksAfterColumns(changes []schema.Change) {
 // planChanges turns schema changes into statements with Atlas's planner,
 // without schema qualifiers.
 func planChanges(changes []schema.Change) ([]*Change, error) {
-	q := ""
-	// Atlas orders the changes in a time quadratic in their number;
-	// atlasorder gives its order in linear time.
-	sorted, presorted := atlasorder.Sort(changes)
-	if presorted {
-		changes = sorted
-	}
-	plan, err := postgres.DefaultPlan.PlanChanges(context.Background(), "migration", changes, func(o *migrate.PlanOptions) {
-		o.SchemaQualifier = &q
-		o.Indent = "  "
-		if presorted {
-			o.Mode = migrate.PlanModeUnsortedDump
-		}
-	})
+	plan, err := atlasorder.Plan("migration", changes)
 	if err != nil {
 		return nil, fmt.Errorf("plan migration: %w; write this change by hand in a migration of its own", err)
 	}

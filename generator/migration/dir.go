@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -212,40 +213,19 @@ func Snapshot(c SnapshotContent) ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteString("# " + snapshotHeader + "\n")
 	b.Write(sl)
-	ol, err := objectLines(c.Extensions, c.Objects)
-	if err != nil {
-		return nil, err
-	}
-	b.Write(ol)
-	for _, p := range sortedPolicies(c.Policies) {
-		line, err := json.Marshal(p)
+	for _, err := range []error{
+		writeLines(&b, extensionPrefix, c.Extensions),
+		writeLines(&b, objectPrefix, c.Objects),
+		writeLines(&b, policyPrefix, sortedPolicies(c.Policies)),
+		writeLines(&b, distributionPrefix, sortedDistributions(c.Distributions)),
+		writeLines(&b, enumCommentPrefix, c.EnumComments),
+		writeLines(&b, usagePrefix, c.Usage),
+		writeLines(&b, pendingPrefix, sortedPending(c.Pending)),
+	} {
 		if err != nil {
-			return nil, fmt.Errorf("render snapshot: %w", err)
+			return nil, err
 		}
-		b.WriteString(policyPrefix)
-		b.Write(line)
-		b.WriteString("\n")
 	}
-	dl, err := distributionLines(c.Distributions)
-	if err != nil {
-		return nil, err
-	}
-	b.Write(dl)
-	cl, err := enumCommentLines(c.EnumComments)
-	if err != nil {
-		return nil, err
-	}
-	b.Write(cl)
-	ul, err := usageLines(c.Usage)
-	if err != nil {
-		return nil, err
-	}
-	b.Write(ul)
-	pl, err := pendingLines(c.Pending)
-	if err != nil {
-		return nil, err
-	}
-	b.Write(pl)
 	b.Write(data)
 	return b.Bytes(), nil
 }
@@ -255,26 +235,7 @@ const policyPrefix = "# cpcgen:policy "
 
 // ParsePolicies reads the policy lines of a snapshot file.
 func ParsePolicies(data []byte) ([]*ir.Policy, error) {
-	var out []*ir.Policy
-	for _, line := range strings.Split(string(data), "\n") {
-		rest, ok := strings.CutPrefix(strings.TrimRight(line, "\r"), policyPrefix)
-		if !ok {
-			continue
-		}
-		p := &ir.Policy{}
-		if err := json.Unmarshal([]byte(rest), p); err != nil || p.Table == "" || p.Column == "" || p.Type == "" {
-			return nil, fmt.Errorf("parse snapshot: bad policy line %q", clipLine(line))
-		}
-		out = append(out, p)
-	}
-	return out, nil
-}
-
-func clipLine(s string) string {
-	if len(s) > 80 {
-		return s[:80] + "…"
-	}
-	return s
+	return parseLines(data, policyPrefix, "policy", func(p *ir.Policy) bool { return p.Table != "" && p.Column != "" && p.Type != "" })
 }
 
 // sortedPolicies orders policies by table.
@@ -374,6 +335,18 @@ func applySetColumns(data []byte, s *schema.Schema) error {
 		fk.OnDelete = sqlschema.SetColumns(schema.ReferenceOption(l.OnDelete), l.Columns...)
 	}
 	return nil
+}
+
+// snapshotAndSum adds snap to the files of the directory rel (data, by
+// name) and returns the two files that end every change to it: the
+// snapshot and the atlas.sum of all its files.
+func snapshotAndSum(rel string, data map[string][]byte, snap []byte) ([]File, error) {
+	data[SnapshotFile] = snap
+	sum, err := SumOf(data)
+	if err != nil {
+		return nil, err
+	}
+	return []File{{Path: path.Join(rel, SnapshotFile), Data: snap}, {Path: path.Join(rel, SumFile), Data: sum}}, nil
 }
 
 // SumOf computes atlas.sum for a directory's files: the .sql files in

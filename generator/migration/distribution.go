@@ -1,10 +1,9 @@
 package migration
 
 import (
-	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
-	"strings"
 
 	"ariga.io/atlas/sql/schema"
 
@@ -17,36 +16,7 @@ const distributionPrefix = "# cpcgen:distribution "
 
 // ParseDistributions reads the distribution lines of a snapshot file.
 func ParseDistributions(data []byte) ([]*ir.Distribution, error) {
-	var out []*ir.Distribution
-	for _, line := range strings.Split(string(data), "\n") {
-		rest, ok := strings.CutPrefix(strings.TrimRight(line, "\r"), distributionPrefix)
-		if !ok {
-			continue
-		}
-		d := &ir.Distribution{}
-		if err := json.Unmarshal([]byte(rest), d); err != nil || d.Table == "" {
-			return nil, fmt.Errorf("parse snapshot: bad distribution line %q", clipLine(line))
-		}
-		out = append(out, d)
-	}
-	return out, nil
-}
-
-// distributionLines renders the snapshot lines of ds, by table.
-func distributionLines(ds []*ir.Distribution) ([]byte, error) {
-	sorted := append([]*ir.Distribution(nil), ds...)
-	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Table < sorted[j].Table })
-	var b strings.Builder
-	for _, d := range sorted {
-		line, err := json.Marshal(d)
-		if err != nil {
-			return nil, fmt.Errorf("render snapshot: %w", err)
-		}
-		b.WriteString(distributionPrefix)
-		b.Write(line)
-		b.WriteString("\n")
-	}
-	return []byte(b.String()), nil
+	return parseLines(data, distributionPrefix, "distribution", func(d *ir.Distribution) bool { return d.Table != "" })
 }
 
 // planDistributions adds to p the Citus calls that bring the tables'
@@ -78,7 +48,7 @@ func planDistributions(p *Planned, pkg *ir.Package, current []*ir.Distribution) 
 	before := map[string]*ir.Distribution{}
 	for _, d := range current {
 		name := d.Table
-		if to, ok := renamed[name]; ok && !hasDistribution(current, to) {
+		if to, ok := renamed[name]; ok && !slices.ContainsFunc(current, func(d *ir.Distribution) bool { return d.Table == to }) {
 			name = to
 		}
 		have[name] = &ir.Distribution{Table: name, Column: d.Column}
@@ -141,20 +111,7 @@ func planDistributions(p *Planned, pkg *ir.Package, current []*ir.Distribution) 
 		}
 		creates = append(creates, c)
 	}
-	if len(drops)+len(creates) == 0 {
-		return
-	}
-	p.Changes = append(append(drops, p.Changes...), creates...)
-	p.Summary = append(append(dropSum, p.Summary...), createSum...)
-}
-
-func hasDistribution(ds []*ir.Distribution, table string) bool {
-	for _, d := range ds {
-		if d.Table == table {
-			return true
-		}
-	}
-	return false
+	p.around(drops, dropSum, creates, createSum)
 }
 
 // sortedDistributions orders ds by table.

@@ -224,14 +224,11 @@ func Diff(pkg *ir.Package, dir *Dir, opts Options) (*Result, error) {
 		all[f.Name] = f.Data
 		res.Files = append(res.Files, File{Path: path.Join(dir.Rel, f.Name), Data: f.Data})
 	}
-	all[SnapshotFile] = snap
-	sum, err := SumOf(all)
+	last, err := snapshotAndSum(dir.Rel, all, snap)
 	if err != nil {
 		return nil, err
 	}
-	res.Files = append(res.Files,
-		File{Path: path.Join(dir.Rel, SnapshotFile), Data: snap},
-		File{Path: path.Join(dir.Rel, SumFile), Data: sum})
+	res.Files = append(res.Files, last...)
 	return res, nil
 }
 

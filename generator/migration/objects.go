@@ -1,8 +1,6 @@
 package migration
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -21,50 +19,15 @@ const (
 
 // ParseObjects reads the extension and object lines of a snapshot file.
 func ParseObjects(data []byte) ([]*ir.Extension, []*ir.Object, error) {
-	var exts []*ir.Extension
-	var objs []*ir.Object
-	for _, line := range strings.Split(string(data), "\n") {
-		line = strings.TrimRight(line, "\r")
-		if rest, ok := strings.CutPrefix(line, extensionPrefix); ok {
-			e := &ir.Extension{}
-			if err := json.Unmarshal([]byte(rest), e); err != nil || e.Name == "" {
-				return nil, nil, fmt.Errorf("parse snapshot: bad extension line %q", clipLine(line))
-			}
-			exts = append(exts, e)
-		}
-		if rest, ok := strings.CutPrefix(line, objectPrefix); ok {
-			o := &ir.Object{}
-			if err := json.Unmarshal([]byte(rest), o); err != nil || o.Key == "" || o.Create == "" || o.Drop == "" {
-				return nil, nil, fmt.Errorf("parse snapshot: bad object line %q", clipLine(line))
-			}
-			objs = append(objs, o)
-		}
+	exts, err := parseLines(data, extensionPrefix, "extension", func(e *ir.Extension) bool { return e.Name != "" })
+	if err != nil {
+		return nil, nil, err
+	}
+	objs, err := parseLines(data, objectPrefix, "object", func(o *ir.Object) bool { return o.Key != "" && o.Create != "" && o.Drop != "" })
+	if err != nil {
+		return nil, nil, err
 	}
 	return exts, objs, nil
-}
-
-// objectLines renders the extension and object lines of a snapshot.
-func objectLines(exts []*ir.Extension, objs []*ir.Object) ([]byte, error) {
-	var b bytes.Buffer
-	for _, e := range exts {
-		line, err := json.Marshal(e)
-		if err != nil {
-			return nil, fmt.Errorf("render snapshot: %w", err)
-		}
-		b.WriteString(extensionPrefix)
-		b.Write(line)
-		b.WriteString("\n")
-	}
-	for _, o := range objs {
-		line, err := json.Marshal(o)
-		if err != nil {
-			return nil, fmt.Errorf("render snapshot: %w", err)
-		}
-		b.WriteString(objectPrefix)
-		b.Write(line)
-		b.WriteString("\n")
-	}
-	return b.Bytes(), nil
 }
 
 // objectPlan is what planObjects decides for the objects.

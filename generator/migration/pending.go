@@ -1,10 +1,8 @@
 package migration
 
 import (
-	"encoding/json"
 	"fmt"
 	"sort"
-	"strings"
 
 	"github.com/cpcgen/cpcgen/generator/names"
 )
@@ -51,8 +49,9 @@ func (p *Pending) String() string {
 // two columns of a rename in sync: "users_login_sync".
 func (p *Pending) syncName() string { return names.Constraint(p.Table, p.To, "sync") }
 
-// pendingLines renders the pending lines of a snapshot.
-func pendingLines(ps []*Pending) ([]byte, error) {
+// sortedPending orders the pending contracts by table and column, as the
+// snapshot lists them.
+func sortedPending(ps []*Pending) []*Pending {
 	sorted := append([]*Pending(nil), ps...)
 	sort.SliceStable(sorted, func(i, j int) bool {
 		if sorted[i].Table != sorted[j].Table {
@@ -60,35 +59,15 @@ func pendingLines(ps []*Pending) ([]byte, error) {
 		}
 		return sorted[i].Column < sorted[j].Column
 	})
-	var b strings.Builder
-	for _, p := range sorted {
-		line, err := json.Marshal(p)
-		if err != nil {
-			return nil, fmt.Errorf("render snapshot: %w", err)
-		}
-		b.WriteString(pendingPrefix)
-		b.Write(line)
-		b.WriteString("\n")
-	}
-	return []byte(b.String()), nil
+	return sorted
 }
 
 // ParsePending reads the pending lines of a snapshot file.
 func ParsePending(data []byte) ([]*Pending, error) {
-	var out []*Pending
-	for _, line := range strings.Split(string(data), "\n") {
-		rest, ok := strings.CutPrefix(strings.TrimRight(line, "\r"), pendingPrefix)
-		if !ok {
-			continue
-		}
-		p := &Pending{}
-		if err := json.Unmarshal([]byte(rest), p); err != nil || p.Table == "" || p.Column == "" ||
-			(p.Kind != PendingRename && p.Kind != PendingDrop) || (p.Kind == PendingRename && p.To == "") {
-			return nil, fmt.Errorf("parse snapshot: bad pending line %q", clipLine(line))
-		}
-		out = append(out, p)
-	}
-	return out, nil
+	return parseLines(data, pendingPrefix, "pending", func(p *Pending) bool {
+		return p.Table != "" && p.Column != "" &&
+			(p.Kind == PendingRename || p.Kind == PendingDrop) && (p.Kind != PendingRename || p.To != "")
+	})
 }
 
 // findPending returns the pending contract dropping table.column, or nil.

@@ -2,6 +2,7 @@ package migration
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/cpcgen/cpcgen/generator/ir"
 )
@@ -37,7 +38,7 @@ func planPolicies(p *Planned, pkg *ir.Package, current []*ir.Policy) {
 	have := map[string]currentPolicy{}
 	for _, cp := range sortedPolicies(current) {
 		after := *cp
-		if to, ok := renamedTable[cp.Table]; ok && !hasPolicyTable(current, to) {
+		if to, ok := renamedTable[cp.Table]; ok && !slices.ContainsFunc(current, func(p *ir.Policy) bool { return p.Table == to }) {
 			after.Table = to
 		}
 		if to, ok := renamedColumn[after.Table][after.Column]; ok {
@@ -71,20 +72,7 @@ func planPolicies(p *Planned, pkg *ir.Package, current []*ir.Policy) {
 		creates = append(creates, policyChanges(wp, true)...)
 		createSum = append(createSum, fmt.Sprintf("add row-level security policy on %q (%s = the verified tenant)", wp.Table, wp.Column))
 	}
-	if len(drops)+len(creates) == 0 {
-		return
-	}
-	p.Changes = append(append(drops, p.Changes...), creates...)
-	p.Summary = append(append(dropSum, p.Summary...), createSum...)
-}
-
-func hasPolicyTable(ps []*ir.Policy, table string) bool {
-	for _, p := range ps {
-		if p.Table == table {
-			return true
-		}
-	}
-	return false
+	p.around(drops, dropSum, creates, createSum)
 }
 
 // policyChanges returns the statements creating (or, with create unset,

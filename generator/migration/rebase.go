@@ -244,14 +244,11 @@ func Rebase(pkg *ir.Package, dir *Dir, opts RebaseOptions) (*RebaseResult, error
 	if err != nil {
 		return nil, err
 	}
-	data[SnapshotFile] = snap
-	sum, err := SumOf(data)
+	files, err := snapshotAndSum(dir.Rel, data, snap)
 	if err != nil {
 		return nil, err
 	}
-	res.Files = append(res.Files,
-		File{Path: path.Join(dir.Rel, SnapshotFile), Data: snap},
-		File{Path: path.Join(dir.Rel, SumFile), Data: sum})
+	res.Files = append(res.Files, files...)
 	return res, nil
 }
 

@@ -1,10 +1,7 @@
 package migration
 
 import (
-	"encoding/json"
-	"fmt"
 	"sort"
-	"strings"
 
 	"ariga.io/atlas/sql/schema"
 
@@ -100,34 +97,12 @@ func schemaUsage(s *schema.Schema) []*Usage {
 	return out
 }
 
-// usageLines renders the usage lines of a snapshot.
-func usageLines(us []*Usage) ([]byte, error) {
-	var b strings.Builder
-	for _, u := range us {
-		line, err := json.Marshal(u)
-		if err != nil {
-			return nil, fmt.Errorf("render snapshot: %w", err)
-		}
-		b.WriteString(usagePrefix)
-		b.Write(line)
-		b.WriteString("\n")
-	}
-	return []byte(b.String()), nil
-}
-
 // ParseUsage reads the usage lines of a snapshot file; has is false when
 // the snapshot has none (it predates them, or the package had no table).
 func ParseUsage(data []byte) (us []*Usage, has bool, err error) {
-	for _, line := range strings.Split(string(data), "\n") {
-		rest, ok := strings.CutPrefix(strings.TrimRight(line, "\r"), usagePrefix)
-		if !ok {
-			continue
-		}
-		u := &Usage{}
-		if err := json.Unmarshal([]byte(rest), u); err != nil || u.Table == "" {
-			return nil, false, fmt.Errorf("parse snapshot: bad usage line %q", clipLine(line))
-		}
-		us = append(us, u)
+	us, err = parseLines(data, usagePrefix, "usage", func(u *Usage) bool { return u.Table != "" })
+	if err != nil {
+		return nil, false, err
 	}
 	return us, len(us) > 0, nil
 }

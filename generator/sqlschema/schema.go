@@ -2,7 +2,6 @@ package sqlschema
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"strings"
 
@@ -268,20 +267,7 @@ func PlanSQL(from, to *schema.Schema) ([]*migrate.Change, error) {
 	if len(changes) == 0 {
 		return nil, nil
 	}
-	q := ""
-	// Atlas orders the changes in a time quadratic in their number;
-	// atlasorder gives its order in linear time.
-	sorted, presorted := atlasorder.Sort(changes)
-	if presorted {
-		changes = sorted
-	}
-	plan, err := postgres.DefaultPlan.PlanChanges(context.Background(), "schema", changes, func(o *migrate.PlanOptions) {
-		o.SchemaQualifier = &q
-		o.Indent = "  "
-		if presorted {
-			o.Mode = migrate.PlanModeUnsortedDump
-		}
-	})
+	plan, err := atlasorder.Plan("schema", changes)
 	if err != nil {
 		return nil, fmt.Errorf("plan schema: %w", err)
 	}

@@ -347,14 +347,14 @@ func (v *vetter) tableColumns(desc *pgconn.StatementDescription) {
 			// A view's columns are what its query computes: their types
 			// are compared, never their nullability, which PostgreSQL
 			// does not know.
-			if col := v.viewColumn(a.table, a.column); col != nil {
+			if col := column(v.pkg.Views, a.table, a.column); col != nil {
 				if got := v.typeOf(f.DataTypeOID); !typesMatch(col.Type, got, false) {
 					v.add("type mismatch", col.Pos, "column "+a.table+"."+a.column, "column %q of view %q is %s in the specs, %s as the view's query computes it; declare the type the query returns, or cast in the query", a.column, a.table, col.Type, got)
 				}
 			}
 			continue
 		}
-		col := v.column(a.table, a.column)
+		col := column(v.pkg.Tables, a.table, a.column)
 		if col == nil {
 			continue
 		}
@@ -368,28 +368,12 @@ func (v *vetter) tableColumns(desc *pgconn.StatementDescription) {
 	}
 }
 
-// viewColumn returns the column of a view model, or nil.
-func (v *vetter) viewColumn(view, column string) *ir.Column {
-	for _, t := range v.pkg.Views {
-		if t.SQLName == view {
-			for _, c := range t.Columns {
-				if c.SQLName == column {
-					return c
-				}
-			}
-		}
-	}
-	return nil
-}
-
-func (v *vetter) column(table, column string) *ir.Column {
-	for _, t := range v.pkg.Tables {
+// column returns the column of the table (or view model) named table
+// among tables, or nil.
+func column(tables []*ir.Table, table, column string) *ir.Column {
+	for _, t := range tables {
 		if t.SQLName == table {
-			for _, c := range t.Columns {
-				if c.SQLName == column {
-					return c
-				}
-			}
+			return t.Column(column)
 		}
 	}
 	return nil
@@ -423,16 +407,7 @@ func (v *vetter) grouped() []Finding {
 		}
 		out = append(out, f)
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i].Pos, out[j].Pos
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		return a.Col < b.Col
-	})
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Pos.Compare(out[j].Pos) < 0 })
 	return out
 }
 

@@ -2,8 +2,8 @@
 // does, in time linear in their number where Atlas compares every change
 // with every other (sqlx.SortChanges: 3 s of a 5,000-table migration).
 // The planners of schema.sql (generator/sqlschema) and of migrations
-// (generator/migration) order the changes with Sort, then ask Atlas to
-// plan them as they are:
+// (generator/migration) call Plan, which orders the changes with Sort,
+// then asks Atlas to plan them as they are:
 //
 //	if sorted, ok := atlasorder.Sort(changes); ok {
 //		changes = sorted // and PlanOptions.Mode = migrate.PlanModeUnsortedDump

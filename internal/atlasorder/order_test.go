@@ -1,13 +1,11 @@
 package atlasorder
 
 import (
-	"context"
 	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
 
-	"ariga.io/atlas/sql/migrate"
 	"ariga.io/atlas/sql/postgres"
 	"ariga.io/atlas/sql/schema"
 )
@@ -16,14 +14,7 @@ import (
 // presorted, as they are.
 func plan(t *testing.T, changes []schema.Change, presorted bool) []string {
 	t.Helper()
-	q := ""
-	plan, err := postgres.DefaultPlan.PlanChanges(context.Background(), "migration", changes, func(o *migrate.PlanOptions) {
-		o.SchemaQualifier = &q
-		o.Indent = "  "
-		if presorted {
-			o.Mode = migrate.PlanModeUnsortedDump
-		}
-	})
+	plan, err := planAs("migration", changes, presorted)
 	if err != nil {
 		t.Fatalf("atlas: %v", err)
 	}

@@ -17,4 +17,7 @@
 // <!-- excerpt: path/from/the/root -->; each of its lines other than
 // blank lines and elisions (a line holding only "…", or "// …") must
 // occur in that file, in the same order.
+//
+// Tests that run the SQL a guide shows take it with SQLBlock, so that the
+// guide and what is tested cannot drift apart.
 package doccheck

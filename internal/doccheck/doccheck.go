@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+
+	"github.com/cpcgen/cpcgen/internal/editdist"
 )
 
 // Problem is one link, anchor or excerpt that does not resolve.
@@ -530,31 +532,9 @@ func nearest(frag string, anchors map[string]bool) string {
 	}
 	slices.Sort(keys)
 	for _, a := range keys {
-		if d := distance(frag, a); d < bestDist {
+		if d := editdist.Levenshtein(frag, a); d < bestDist {
 			best, bestDist = a, d
 		}
 	}
 	return best
-}
-
-// distance is the Levenshtein distance of a and b, by runes.
-func distance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cpcgen/cpcgen/internal/doccheck"
+	"github.com/cpcgen/cpcgen/internal/testfile"
 )
 
 // TestRepository checks every Markdown file of the repository: each
@@ -127,13 +128,7 @@ func TestCheck(t *testing.T) {
 	root := t.TempDir()
 	write := func(name, text string) {
 		t.Helper()
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		testfile.Write(t, root, name, text)
 	}
 	write("README.md", strings.Join([]string{
 		"# Project",

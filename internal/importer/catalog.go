@@ -298,39 +298,17 @@ ORDER BY 1`, r.schema)
 }
 
 func (r *reader) extensions() error {
-	rows, err := r.conn.Query(r.ctx, `
+	return appendRows(r, &r.cat.Extensions, func(e *CatExtension) []any { return []any{&e.Name, &e.Schema, &e.Version} }, `
 SELECT e.extname, n.nspname, e.extversion FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
 WHERE e.extname <> 'plpgsql' ORDER BY 1`)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var e CatExtension
-		if err := rows.Scan(&e.Name, &e.Schema, &e.Version); err != nil {
-			return err
-		}
-		r.cat.Extensions = append(r.cat.Extensions, e)
-	}
-	return rows.Err()
 }
 
 func (r *reader) enums() error {
-	rows, err := r.conn.Query(r.ctx, `
+	return appendRows(r, &r.cat.Enums, func(e *CatEnum) []any { return []any{&e.Name, &e.Labels, &e.Comment} }, `
 SELECT t.typname, array_agg(e.enumlabel ORDER BY e.enumsortorder), coalesce(obj_description(t.oid, 'pg_type'), '')
 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_enum e ON e.enumtypid = t.oid
 WHERE n.nspname = $1 AND t.typtype = 'e'`+notExt("t.oid", "pg_type")+`
 GROUP BY t.oid, t.typname ORDER BY 1`, r.schema)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var e CatEnum
-		if err := rows.Scan(&e.Name, &e.Labels, &e.Comment); err != nil {
-			return err
-		}
-		r.cat.Enums = append(r.cat.Enums, e)
-	}
-	return rows.Err()
 }
 
 func (r *reader) tables() error {
@@ -480,7 +458,9 @@ ORDER BY i.indrelid, ic.relname`, r.schema)
 }
 
 func (r *reader) sequences() error {
-	rows, err := r.conn.Query(r.ctx, `
+	return appendRows(r, &r.cat.Sequences, func(s *CatSequence) []any {
+		return []any{&s.Name, &s.Type, &s.Start, &s.Inc, &s.Min, &s.Max, &s.Cache, &s.Cycle, &s.OwnedBy, &s.Comment}
+	}, `
 SELECT c.relname, format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle,
   coalesce((SELECT t.relname || '.' || a.attname FROM pg_depend d JOIN pg_class t ON t.oid = d.refobjid
     JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
@@ -490,17 +470,6 @@ FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON 
 WHERE n.nspname = $1
   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('i', 'e'))
 ORDER BY 1`, r.schema)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var s CatSequence
-		if err := rows.Scan(&s.Name, &s.Type, &s.Start, &s.Inc, &s.Min, &s.Max, &s.Cache, &s.Cycle, &s.OwnedBy, &s.Comment); err != nil {
-			return err
-		}
-		r.cat.Sequences = append(r.cat.Sequences, s)
-	}
-	return rows.Err()
 }
 
 func (r *reader) domains() error {
@@ -532,7 +501,7 @@ ORDER BY 1`, r.schema)
 }
 
 func (r *reader) types() error {
-	rows, err := r.conn.Query(r.ctx, `
+	return appendRows(r, &r.cat.Types, func(t *CatType) []any { return []any{&t.Name, &t.Kind, &t.SQL, &t.Comment} }, `
 SELECT t.typname, t.typtype::text,
   CASE WHEN t.typtype = 'c' THEN
     '(' || (SELECT string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod), ', ' ORDER BY a.attnum)
@@ -547,21 +516,12 @@ LEFT JOIN pg_class c ON c.oid = t.typrelid
 LEFT JOIN pg_range rg ON rg.rngtypid = t.oid
 WHERE n.nspname = $1 AND (t.typtype = 'r' OR (t.typtype = 'c' AND c.relkind = 'c'))`+notExt("t.oid", "pg_type")+`
 ORDER BY 1`, r.schema)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var t CatType
-		if err := rows.Scan(&t.Name, &t.Kind, &t.SQL, &t.Comment); err != nil {
-			return err
-		}
-		r.cat.Types = append(r.cat.Types, t)
-	}
-	return rows.Err()
 }
 
 func (r *reader) views() error {
-	rows, err := r.conn.Query(r.ctx, `
+	return appendRows(r, &r.cat.Views, func(v *CatView) []any {
+		return []any{&v.Name, &v.Materialized, &v.Def, &v.Options, &v.Comment, &v.Indexes, &v.Uses}
+	}, `
 SELECT c.relname, c.relkind = 'm', pg_get_viewdef(c.oid, true), coalesce(c.reloptions, '{}'),
   coalesce(obj_description(c.oid, 'pg_class'), ''),
   ARRAY(SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = c.oid ORDER BY ic.relname),
@@ -573,17 +533,6 @@ SELECT c.relname, c.relkind = 'm', pg_get_viewdef(c.oid, true), coalesce(c.relop
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = $1 AND c.relkind IN ('v', 'm')`+notExt("c.oid", "pg_class")+`
 ORDER BY 1`, r.schema)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var v CatView
-		if err := rows.Scan(&v.Name, &v.Materialized, &v.Def, &v.Options, &v.Comment, &v.Indexes, &v.Uses); err != nil {
-			return err
-		}
-		r.cat.Views = append(r.cat.Views, v)
-	}
-	return rows.Err()
 }
 
 func (r *reader) functions() error {
@@ -624,28 +573,19 @@ ORDER BY p.proname, pg_get_function_identity_arguments(p.oid)`, r.schema)
 }
 
 func (r *reader) triggers() error {
-	rows, err := r.conn.Query(r.ctx, `
+	return appendRows(r, &r.cat.Triggers, func(t *CatTrigger) []any {
+		return []any{&t.Name, &t.Table, &t.Def, &t.Function, &t.Comment, &t.Enabled}
+	}, `
 SELECT tg.tgname, c.relname, pg_get_triggerdef(tg.oid, true), p.proname, coalesce(obj_description(tg.oid, 'pg_trigger'), ''), tg.tgenabled::text
 FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_proc p ON p.oid = tg.tgfoid
 WHERE n.nspname = $1 AND NOT tg.tgisinternal AND tg.tgparentid = 0
 ORDER BY 2, 1`, r.schema)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var t CatTrigger
-		if err := rows.Scan(&t.Name, &t.Table, &t.Def, &t.Function, &t.Comment, &t.Enabled); err != nil {
-			return err
-		}
-		r.cat.Triggers = append(r.cat.Triggers, t)
-	}
-	return rows.Err()
 }
 
 // unsupported lists what the schema holds that import does not carry.
 func (r *reader) unsupported() error {
-	rows, err := r.conn.Query(r.ctx, `
+	err := appendRows(r, &r.cat.Unsupported, func(n *Named) []any { return []any{&n.Kind, &n.Name} }, `
 SELECT 'foreign table', c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'f'`+notExt("c.oid", "pg_class")+`
 UNION ALL
 SELECT 'operator', o.oprname || '(' || format_type(o.oprleft, NULL) || ', ' || format_type(o.oprright, NULL) || ')' FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace WHERE n.nspname = $1`+notExt("o.oid", "pg_operator")+`
@@ -659,22 +599,13 @@ ORDER BY 1, 2`, r.schema)
 	if err != nil {
 		return err
 	}
-	for rows.Next() {
-		var n Named
-		if err := rows.Scan(&n.Kind, &n.Name); err != nil {
-			return err
-		}
-		r.cat.Unsupported = append(r.cat.Unsupported, n)
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
 	sort.SliceStable(r.cat.Unsupported, func(i, j int) bool { return r.cat.Unsupported[i].Kind < r.cat.Unsupported[j].Kind })
 	return nil
 }
 
 func (r *reader) policies() error {
-	rows, err := r.conn.Query(r.ctx, `
+	statement := func(s *CatStatement) []any { return []any{&s.Name, &s.Table, &s.SQL} }
+	err := appendRows(r, &r.cat.Policies, statement, `
 SELECT pol.polname, c.relname,
   'CREATE POLICY ' || quote_ident(pol.polname) || ' ON ' || quote_ident(c.relname) ||
   CASE WHEN pol.polpermissive THEN '' ELSE ' AS RESTRICTIVE' END ||
@@ -687,29 +618,26 @@ WHERE n.nspname = $1 ORDER BY 2, 1`, r.schema)
 	if err != nil {
 		return err
 	}
-	for rows.Next() {
-		var s CatStatement
-		if err := rows.Scan(&s.Name, &s.Table, &s.SQL); err != nil {
-			return err
-		}
-		r.cat.Policies = append(r.cat.Policies, s)
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	rows, err = r.conn.Query(r.ctx, `
+	return appendRows(r, &r.cat.Rules, statement, `
 SELECT rw.rulename, c.relname, pg_get_ruledef(rw.oid, true)
 FROM pg_rewrite rw JOIN pg_class c ON c.oid = rw.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = $1 AND rw.rulename <> '_RETURN' ORDER BY 2, 1`, r.schema)
+}
+
+// appendRows runs query with args and appends to dst a T for each row,
+// scanned into the places fields gives for it.
+func appendRows[T any](r *reader, dst *[]T, fields func(*T) []any, query string, args ...any) error {
+	rows, err := r.conn.Query(r.ctx, query, args...)
 	if err != nil {
 		return err
 	}
+	defer rows.Close()
 	for rows.Next() {
-		var s CatStatement
-		if err := rows.Scan(&s.Name, &s.Table, &s.SQL); err != nil {
+		var v T
+		if err := rows.Scan(fields(&v)...); err != nil {
 			return err
 		}
-		r.cat.Rules = append(r.cat.Rules, s)
+		*dst = append(*dst, v)
 	}
 	return rows.Err()
 }

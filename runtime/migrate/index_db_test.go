@@ -105,13 +105,7 @@ func TestInvalidIndexCanceledBuild(t *testing.T) {
 		t.Fatalf("after the cancel the index exists %v, valid %v; want an invalid one", exists, valid)
 	}
 	b.release(t)
-	applied, err := mustNew(t, pool, fsys, opts).Up(ctx)
-	if err != nil || len(applied) != 1 || !applied[0].Resumed {
-		t.Fatalf("the next run: %+v %v", applied, err)
-	}
-	if valid, exists := indexState(t, pool, "orders_status_idx"); !exists || !valid {
-		t.Fatalf("after the next run the index exists %v, valid %v", exists, valid)
-	}
+	resumeBuilds(t, pool, fsys, opts, "orders_status_idx")
 }
 
 // TestInvalidIndexWithoutClaim: an invalid index that no claim accounts

@@ -302,13 +302,7 @@ func TestLockTimeoutOutsideTransaction(t *testing.T) {
 	}
 
 	b.release(t)
-	a, err := mustNew(t, pool, fsys, opts).Up(ctx)
-	if err != nil || len(a) != 1 || !a[0].Resumed {
-		t.Fatalf("the next run: %+v %v", a, err)
-	}
-	if valid, exists := indexState(t, pool, "orders_status_idx"); !valid || !exists {
-		t.Fatalf("after the next run the index exists %v, valid %v", exists, valid)
-	}
+	resumeBuilds(t, pool, fsys, opts, "orders_status_idx")
 	if !strings.Contains(rec.all(), "dropped an invalid index") {
 		t.Errorf("no record of the invalid index dropped:\n%s", rec.all())
 	}
@@ -386,6 +380,20 @@ func TestLockTimeoutDirectiveOff(t *testing.T) {
 	b.release(t)
 	if err := <-done; err != nil || len(applied) != 1 || applied[0].Retries != 0 {
 		t.Fatalf("applied %+v, %v", applied, err)
+	}
+}
+
+// resumeBuilds runs the migrations of fsys again after a run that left
+// the index build of one of them unfinished: the run must resume that
+// one migration and leave the index valid.
+func resumeBuilds(t *testing.T, pool *pgxpool.Pool, fsys fstest.MapFS, opts migrate.Options, index string) {
+	t.Helper()
+	applied, err := mustNew(t, pool, fsys, opts).Up(context.Background())
+	if err != nil || len(applied) != 1 || !applied[0].Resumed {
+		t.Fatalf("the next run: %+v %v", applied, err)
+	}
+	if valid, exists := indexState(t, pool, index); !exists || !valid {
+		t.Fatalf("after the next run the index exists %v, valid %v", exists, valid)
 	}
 }
 

@@ -496,23 +496,29 @@ func (r txRun) run(ctx context.Context) (retries int, blockers []BlockingSession
 
 // plainTx runs fn in a transaction of db, without the runner's lock.
 func plainTx(db Conn) func(ctx context.Context, fn func(tx pgx.Tx) error) error {
-	return func(ctx context.Context, fn func(tx pgx.Tx) error) (err error) {
-		tx, err := db.Begin(ctx)
-		if err != nil {
-			return err
-		}
-		defer func() {
-			if err != nil {
-				rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-				defer cancel()
-				_ = tx.Rollback(rctx)
-			}
-		}()
-		if err := fn(tx); err != nil {
-			return err
-		}
-		return tx.Commit(ctx)
+	return func(ctx context.Context, fn func(tx pgx.Tx) error) error {
+		return runTx(ctx, db, fn)
 	}
+}
+
+// runTx runs fn in a transaction of db, committed when fn succeeds and
+// rolled back otherwise; the rollback gets 10 s even when ctx has ended.
+func runTx(ctx context.Context, db Conn, fn func(tx pgx.Tx) error) (err error) {
+	tx, err := db.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+			defer cancel()
+			_ = tx.Rollback(rctx)
+		}
+	}()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
 }
 
 // stoppedError is the context's error while a txRun waited to retry.

@@ -423,25 +423,13 @@ type querier interface {
 // inTx runs fn in a transaction holding the migration lock: a
 // transaction-scoped advisory lock, released by COMMIT or ROLLBACK, so a
 // connection pooler in transaction mode cannot hand it to another client.
-func (m *Migrator) inTx(ctx context.Context, fn func(tx pgx.Tx) error) (err error) {
-	tx, err := m.db.Begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-			defer cancel()
-			_ = tx.Rollback(rctx)
+func (m *Migrator) inTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
+	return runTx(ctx, m.db, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock("+strconv.FormatInt(m.lockKey, 10)+")"); err != nil {
+			return err
 		}
-	}()
-	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock("+strconv.FormatInt(m.lockKey, 10)+")"); err != nil {
-		return err
-	}
-	if err := fn(tx); err != nil {
-		return err
-	}
-	return tx.Commit(ctx)
+		return fn(tx)
+	})
 }
 
 // errSkip ends a locked transaction without applying anything.

@@ -14,6 +14,7 @@ import (
 	"go.opentelemetry.io/otel/semconv/v1.43.0/dbconv"
 
 	"github.com/cpcgen/cpcgen/runtime"
+	"github.com/cpcgen/cpcgen/runtime/internal/otelattr"
 )
 
 // ScopeName is the instrumentation scope of the histogram: the name of
@@ -22,7 +23,7 @@ const ScopeName = "github.com/cpcgen/cpcgen/runtime/otelmetric"
 
 // KeyErrorKind is the one attribute of this package's own: the
 // runtime.Kind of a failure (Kind.Name), next to the standard error.type.
-const KeyErrorKind = attribute.Key("cpcgen.error.kind")
+const KeyErrorKind = otelattr.KeyErrorKind
 
 // Buckets are the default bucket boundaries of the histogram, in
 // seconds: those the semantic conventions advise for
@@ -143,31 +144,9 @@ func (o *observer) build(k setKey, method string) attribute.Set {
 	attrs := make([]attribute.KeyValue, 0, len(o.attrs)+11)
 	attrs = append(attrs, o.attrs...)
 	attrs = append(attrs, semconv.DBSystemNamePostgreSQL)
-	if k.op != "" {
-		attrs = append(attrs, semconv.DBQuerySummary(k.op))
-	}
-	if method != "" {
-		attrs = append(attrs, semconv.DBOperationName(method))
-	}
-	if k.table != "" {
-		attrs = append(attrs, semconv.DBCollectionName(k.table))
-	}
-	if k.database != "" {
-		attrs = append(attrs, semconv.DBNamespace(k.database))
-	}
-	if k.host != "" {
-		attrs = append(attrs, semconv.ServerAddress(k.host))
-		if k.port != 0 {
-			attrs = append(attrs, semconv.ServerPort(int(k.port)))
-		}
-	}
+	attrs = otelattr.AppendStatement(attrs, otelattr.Statement{Op: k.op, Method: method, Table: k.table, Database: k.database, Host: k.host, Port: k.port})
 	if k.failed {
-		errType := k.kind.Name()
-		if k.code != "" {
-			errType = k.code
-			attrs = append(attrs, semconv.DBResponseStatusCode(k.code))
-		}
-		attrs = append(attrs, semconv.ErrorTypeKey.String(errType), KeyErrorKind.String(k.kind.Name()))
+		attrs = otelattr.AppendFailure(attrs, k.kind, k.code)
 	}
 	return attribute.NewSet(attrs...)
 }

@@ -11,6 +11,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/cpcgen/cpcgen/runtime"
+	"github.com/cpcgen/cpcgen/runtime/internal/otelattr"
 )
 
 // ScopeName is the instrumentation scope of the spans: the name of the
@@ -24,7 +25,7 @@ const SchemaURL = semconv.SchemaURL
 // KeyErrorKind is the one attribute of this package's own: the
 // runtime.Kind of a failure (Kind.Name: "conflict", "timeout", …), next
 // to the standard error.type.
-const KeyErrorKind = attribute.Key("cpcgen.error.kind")
+const KeyErrorKind = otelattr.KeyErrorKind
 
 // Option configures NewObserver.
 type Option func(*config)
@@ -102,7 +103,7 @@ func (o *observer) ObserveQuery(ctx context.Context, e *runtime.QueryEvent) {
 	}
 	attrs := make([]attribute.KeyValue, 0, len(o.attrs)+maxAttrs)
 	attrs = append(attrs, o.attrs...)
-	attrs = appendCommon(attrs, e)
+	attrs = otelattr.AppendStatement(attrs, statement(e))
 	if o.statement && e.SQL != "" {
 		attrs = append(attrs, semconv.DBQueryText(e.SQL))
 	}
@@ -116,40 +117,18 @@ func (o *observer) ObserveQuery(ctx context.Context, e *runtime.QueryEvent) {
 	span.End(trace.WithTimestamp(end))
 }
 
-// appendCommon appends the attributes every span of e has besides
-// db.system.name: the operation, its table, the database and server.
-func appendCommon(attrs []attribute.KeyValue, e *runtime.QueryEvent) []attribute.KeyValue {
-	if e.Op != "" {
-		attrs = append(attrs, semconv.DBQuerySummary(e.Op))
-	}
-	if m := e.Method(); m != "" {
-		attrs = append(attrs, semconv.DBOperationName(m))
-	}
-	if e.Table != "" {
-		attrs = append(attrs, semconv.DBCollectionName(e.Table))
-	}
-	if e.Database != "" {
-		attrs = append(attrs, semconv.DBNamespace(e.Database))
-	}
-	if e.Host != "" {
-		attrs = append(attrs, semconv.ServerAddress(e.Host))
-		if e.Port != 0 {
-			attrs = append(attrs, semconv.ServerPort(int(e.Port)))
-		}
-	}
-	return attrs
+// statement is what the attributes of e describe.
+func statement(e *runtime.QueryEvent) otelattr.Statement {
+	return otelattr.Statement{Op: e.Op, Method: e.Method(), Table: e.Table, Database: e.Database, Host: e.Host, Port: e.Port}
 }
 
-// appendFailure appends the attributes of a failed statement:
-// db.response.status_code (the SQLSTATE, when the server sent one),
-// error.type (that SQLSTATE, otherwise the Kind's name) and
-// cpcgen.error.kind.
+// appendFailure appends the attributes of a failed statement (see
+// otelattr.AppendFailure).
 func appendFailure(attrs []attribute.KeyValue, e *runtime.QueryEvent) []attribute.KeyValue {
-	errType := e.Kind.Name()
+	var code string
 	var de *runtime.DbError
-	if errors.As(e.Err, &de) && de.Code != "" {
-		errType = de.Code
-		attrs = append(attrs, semconv.DBResponseStatusCode(de.Code))
+	if errors.As(e.Err, &de) {
+		code = de.Code
 	}
-	return append(attrs, semconv.ErrorTypeKey.String(errType), KeyErrorKind.String(e.Kind.Name()))
+	return otelattr.AppendFailure(attrs, e.Kind, code)
 }

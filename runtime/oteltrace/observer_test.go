@@ -32,14 +32,7 @@ func setup(t *testing.T, opts ...oteltrace.Option) (*runtime.DB, *tracetest.InMe
 	t.Helper()
 	ctx := testContext(t)
 	url := pgtest.URL(t)
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, "CREATE TABLE accounts (id bigint PRIMARY KEY, owner text NOT NULL)"); err != nil {
-		t.Fatal(err)
-	}
+	pgtest.Exec(t, url, "CREATE TABLE accounts (id bigint PRIMARY KEY, owner text NOT NULL)")
 	exporter := tracetest.NewInMemoryExporter()
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(exporter))
 	t.Cleanup(func() { _ = tp.Shutdown(context.Background()) })

@@ -202,20 +202,11 @@ func StartFromBackup(ctx context.Context, backup string, opts Options, rec Recov
 	defer cancel()
 
 	c := &Cluster{}
-	var err error
-	if c.binDir, c.cred, err = serverSetup(opts.BinDir); err != nil {
-		return nil, err
-	}
-	if c.workDir, err = newWorkDir("cpcgen-pgtest-restored-", c.cred); err != nil {
+	if err := c.setup(opts.BinDir, "cpcgen-pgtest-restored-"); err != nil {
 		return nil, err
 	}
 	started := false
-	defer func() {
-		if !started {
-			c.remove()
-		}
-	}()
-	c.dataDir = filepath.Join(c.root, "data")
+	defer c.removeUnless(&started)
 	if err := copyTree(backup, c.dataDir, c.cred); err != nil {
 		return nil, fmt.Errorf("pgtest: copy the base backup %s: %w", backup, err)
 	}
@@ -239,14 +230,7 @@ func StartFromBackup(ctx context.Context, backup string, opts Options, rec Recov
 	}
 	c.opts = opts
 	c.opts.Settings = settings
-	if err := c.writeConfig(); err != nil {
-		return nil, err
-	}
-	if err := c.startOnPort(ctx, opts.Port); err != nil {
-		return nil, err
-	}
-	started = true
-	return c, nil
+	return c.launch(ctx, opts.Port, &started)
 }
 
 // copyTree copies the directory src to dst (which must not exist) with

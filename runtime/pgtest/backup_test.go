@@ -70,14 +70,7 @@ func TestPointInTimeRecovery(t *testing.T) {
 	url := primary.URL("postgres")
 	exec := func(sql string) {
 		t.Helper()
-		conn, err := pgx.Connect(ctx, url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, sql); err != nil {
-			t.Fatalf("%s: %v", sql, err)
-		}
+		pgtest.Exec(t, url, sql)
 	}
 	exec("CREATE TABLE t (id int PRIMARY KEY)")
 	exec("INSERT INTO t VALUES (1)")

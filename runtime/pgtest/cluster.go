@@ -99,33 +99,30 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 	ctx, cancel := startContext(ctx, opts.StartTimeout)
 	defer cancel()
 
-	var err error
 	c := &Cluster{opts: opts}
-	if c.binDir, c.cred, err = serverSetup(opts.BinDir); err != nil {
-		return nil, err
-	}
-	if c.workDir, err = newWorkDir("cpcgen-pgtest-", c.cred); err != nil {
+	if err := c.setup(opts.BinDir, "cpcgen-pgtest-"); err != nil {
 		return nil, err
 	}
 	started := false
-	defer func() {
-		if !started {
-			c.remove()
-		}
-	}()
-	c.dataDir = filepath.Join(c.root, "data")
+	defer c.removeUnless(&started)
 
 	if err := c.initdb(ctx); err != nil {
 		return nil, err
 	}
+	return c.launch(ctx, opts.Port, &started)
+}
+
+// launch writes c's configuration and starts the server on port (a free
+// one when 0), the last step of every constructor; it then sets *started,
+// so that the constructor's deferred removeUnless keeps the cluster.
+func (c *Cluster) launch(ctx context.Context, port int, started *bool) (*Cluster, error) {
 	if err := c.writeConfig(); err != nil {
 		return nil, err
 	}
-
-	if err := c.startOnPort(ctx, opts.Port); err != nil {
+	if err := c.startOnPort(ctx, port); err != nil {
 		return nil, err
 	}
-	started = true
+	*started = true
 	return c, nil
 }
 
@@ -338,12 +335,7 @@ func (c *Cluster) startServer(ctx context.Context) error {
 	dsn := fmt.Sprintf("host=%s port=%d user=%s dbname=postgres sslmode=disable connect_timeout=5", c.root, c.port, Superuser)
 	if err := waitAccepting(ctx, p, dsn, false); err != nil {
 		stopProcess(p, syscall.SIGQUIT, 10*time.Second)
-		log := readLogFrom(logPath, logStart)
-		wrapped := fmt.Errorf("pgtest: postgres did not start: %w\nserver log (%s):\n%s", err, logPath, tail(log, 30))
-		if bytes.Contains(log, []byte("Address already in use")) {
-			return fmt.Errorf("%w (%w)", wrapped, errAddressInUse)
-		}
-		return wrapped
+		return notStarted("postgres", "server log", logPath, readLogFrom(logPath, logStart), err)
 	}
 	c.mu.Lock()
 	c.server = p

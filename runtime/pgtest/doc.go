@@ -21,6 +21,9 @@
 //		…
 //	}
 //
+// pgtest.Exec(t, url, stmts...) runs a test's own set-up SQL (a table, a
+// role, rows) on the database at url.
+//
 // Databases are isolated, so tests can run with t.Parallel, and several
 // test binaries (go test ./...) can run at once: each starts its own
 // cluster in its own temporary directory on its own port.

@@ -243,12 +243,7 @@ func (b *PgBouncer) start(ctx context.Context, bin string) error {
 		stopProcess(p, syscall.SIGTERM, 10*time.Second)
 		log, _ := os.ReadFile(logPath)
 		out, _ := os.ReadFile(filepath.Join(b.root, "stderr.log"))
-		all := append(log, out...)
-		wrapped := fmt.Errorf("pgtest: pgbouncer did not start: %w\npgbouncer log (%s):\n%s", err, logPath, tail(all, 30))
-		if bytes.Contains(all, []byte("Address already in use")) {
-			return fmt.Errorf("%w (%w)", wrapped, errAddressInUse)
-		}
-		return wrapped
+		return notStarted("pgbouncer", "pgbouncer log", logPath, append(log, out...), err)
 	}
 	b.mu.Lock()
 	b.proc = p

@@ -125,16 +125,7 @@ func TestClusterLifecycle(t *testing.T) {
 
 	query := func(sql string) string {
 		t.Helper()
-		conn, err := pgx.Connect(ctx, c.URL("postgres"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close(ctx)
-		var s string
-		if err := conn.QueryRow(ctx, sql).Scan(&s); err != nil {
-			t.Fatal(err)
-		}
-		return s
+		return queryIn(t, ctx, c.URL("postgres"), sql)
 	}
 	for setting, want := range map[string]string{"max_connections": "42", "fsync": "on", "full_page_writes": "on", "synchronous_commit": "on", "server_encoding": "UTF8", "lc_collate": "C"} {
 		if got := query("SHOW " + setting); got != want {

@@ -40,17 +40,11 @@ func StartReplica(ctx context.Context, primary *Cluster, opts Options) (*Cluster
 	if _, err := os.Stat(filepath.Join(c.binDir, "pg_basebackup")); err != nil {
 		return nil, fmt.Errorf("pgtest: StartReplica needs pg_basebackup beside postgres in %s: %w", c.binDir, err)
 	}
-	var err error
-	if c.workDir, err = newWorkDir("cpcgen-pgtest-replica-", c.cred); err != nil {
+	if err := c.newDirs("cpcgen-pgtest-replica-"); err != nil {
 		return nil, err
 	}
 	started := false
-	defer func() {
-		if !started {
-			c.remove()
-		}
-	}()
-	c.dataDir = filepath.Join(c.root, "data")
+	defer c.removeUnless(&started)
 
 	args := []string{
 		"--pgdata", c.dataDir,
@@ -72,15 +66,7 @@ func StartReplica(ctx context.Context, primary *Cluster, opts Options) (*Cluster
 	// The copy holds the primary's settings (its socket directory among
 	// them); this cluster's own, appended, win. A log of the primary's
 	// would confuse: the standby writes its own.
-	if err := c.writeConfig(); err != nil {
-		return nil, err
-	}
-
-	if err := c.startOnPort(ctx, opts.Port); err != nil {
-		return nil, err
-	}
-	started = true
-	return c, nil
+	return c.launch(ctx, opts.Port, &started)
 }
 
 // InRecovery reports whether the server is a standby replaying WAL

@@ -1,10 +1,12 @@
 package pgtest
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"syscall"
 	"time"
 )
@@ -82,4 +84,46 @@ func serverSetup(binDir string) (string, *syscall.Credential, error) {
 		}
 	}
 	return binDir, cred, nil
+}
+
+// setup gives c the PostgreSQL programs (in binDir, found when empty)
+// and, when running as root, the postgres user's credential; then a work
+// directory named after prefix (newDirs).
+func (c *Cluster) setup(binDir, prefix string) error {
+	var err error
+	if c.binDir, c.cred, err = serverSetup(binDir); err != nil {
+		return err
+	}
+	return c.newDirs(prefix)
+}
+
+// newDirs gives c a work directory named after prefix, its data directory
+// inside it.
+func (c *Cluster) newDirs(prefix string) error {
+	var err error
+	if c.workDir, err = newWorkDir(prefix, c.cred); err != nil {
+		return err
+	}
+	c.dataDir = filepath.Join(c.root, "data")
+	return nil
+}
+
+// removeUnless removes c's directories unless *started: a constructor
+// defers it so that every way out before the server runs cleans up.
+func (c *Cluster) removeUnless(started *bool) {
+	if !*started {
+		c.remove()
+	}
+}
+
+// notStarted is the error of a program (postgres, pgbouncer) that did
+// not come to accept connections: err, then the end of its log (logName,
+// at logPath, holding log); it also matches errAddressInUse when the log
+// says its port was taken, for the caller to try another.
+func notStarted(program, logName, logPath string, log []byte, err error) error {
+	wrapped := fmt.Errorf("pgtest: %s did not start: %w\n%s (%s):\n%s", program, err, logName, logPath, tail(log, 30))
+	if bytes.Contains(log, []byte("Address already in use")) {
+		return fmt.Errorf("%w (%w)", wrapped, errAddressInUse)
+	}
+	return wrapped
 }

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/jackc/pgx/v5"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/prometheus/client_golang/prometheus/testutil"
@@ -36,14 +35,7 @@ func openDB(t *testing.T, cfg runtime.Config) *runtime.DB {
 	t.Helper()
 	ctx := testContext(t)
 	url := pgtest.URL(t)
-	setup, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer setup.Close(ctx)
-	if _, err := setup.Exec(ctx, "CREATE TABLE accounts (id bigint PRIMARY KEY, balance int NOT NULL CHECK (balance >= 0))"); err != nil {
-		t.Fatal(err)
-	}
+	pgtest.Exec(t, url, "CREATE TABLE accounts (id bigint PRIMARY KEY, balance int NOT NULL CHECK (balance >= 0))")
 	cfg.URL = url
 	db, err := runtime.Open(ctx, cfg)
 	if err != nil {

@@ -11,10 +11,22 @@
 //
 // A pass is the output of one go test process: each "goos:" header line
 // starts one. With no file it reads standard input.
+//
+// With -before, it compares two builds of the benchmarks: the file named
+// by -before holds the passes of the binary built at a base revision, the
+// other files those of the working tree, run alternately pass by pass
+// (bench/run.sh with BASE=<revision> does this). It writes the generated
+// code's ratios to the reference before and after (each computed within
+// its own binary's pass), its allocations, the reference itself on both
+// sides, and the targets met or missed after beside the numbers before;
+// then the tables of all tools for the after side.
+//
+//	go run ./cmd/benchtable -before base.txt -before-name d5e7376 -after-name 'working tree' after.txt
 package main
 
 import (
 	"bufio"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -57,38 +69,73 @@ type metrics map[string]float64
 type pass map[string]metrics
 
 func main() {
-	var in []io.Reader
-	for _, name := range os.Args[1:] {
-		f, err := os.Open(name)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "benchtable:", err)
-			os.Exit(2)
-		}
-		defer f.Close()
-		in = append(in, f)
+	before := flag.String("before", "", "output of the benchmarks built at the base revision: write the before/after tables, the positional files being the after")
+	beforeName := flag.String("before-name", "before", "what the before side is (a revision)")
+	afterName := flag.String("after-name", "after", "what the after side is")
+	refNote := flag.String("ref", "", "whether the reference is the same code before and after (printed above the tables)")
+	flag.Usage = func() {
+		fmt.Fprintln(os.Stderr, "usage: benchtable [file …]\n       benchtable -before base.txt [-before-name rev] [-after-name name] [-ref note] after.txt …")
+		flag.PrintDefaults()
 	}
-	if len(in) == 0 {
-		in = append(in, os.Stdin)
-	}
-	var passes []pass
-	for _, r := range in {
-		ps, err := readPasses(r)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "benchtable:", err)
-			os.Exit(2)
-		}
-		passes = append(passes, ps...)
+	flag.Parse()
+	passes, err := readFiles(flag.Args())
+	if err != nil {
+		fail(2, err)
 	}
 	if len(passes) == 0 {
-		fmt.Fprintln(os.Stderr, "benchtable: no results of BenchmarkOps, BenchmarkPaired or BenchmarkCreateManyVsLoop in the input")
-		os.Exit(1)
+		fail(1, fmt.Errorf("no results of BenchmarkOps, BenchmarkPaired or BenchmarkCreateManyVsLoop in the input"))
 	}
 	w := bufio.NewWriter(os.Stdout)
 	defer w.Flush()
+	if *before == "" {
+		writeOps(w, passes)
+		writePaired(w, passes)
+		writeTargets(w, passes)
+		writeVsLoop(w, passes)
+		return
+	}
+	if len(flag.Args()) == 0 {
+		fail(2, fmt.Errorf("-before %s: name the output of the after side too (the files after the flags)", *before))
+	}
+	base, err := readFiles([]string{*before})
+	if err != nil {
+		fail(2, err)
+	}
+	if len(base) == 0 {
+		fail(1, fmt.Errorf("-before %s: no benchmark results in it", *before))
+	}
+	writeComparison(w, comparison{before: base, after: passes, beforeName: *beforeName, afterName: *afterName, refNote: *refNote})
+	fmt.Fprintf(w, "All tools, after (%s):\n\n", *afterName)
 	writeOps(w, passes)
 	writePaired(w, passes)
-	writeTargets(w, passes)
 	writeVsLoop(w, passes)
+}
+
+func fail(code int, err error) {
+	fmt.Fprintln(os.Stderr, "benchtable:", err)
+	os.Exit(code)
+}
+
+// readFiles reads the passes of the named files, in order, or of
+// standard input when there are none.
+func readFiles(files []string) ([]pass, error) {
+	if len(files) == 0 {
+		return readPasses(os.Stdin)
+	}
+	var passes []pass
+	for _, name := range files {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		ps, err := readPasses(f)
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", name, err)
+		}
+		passes = append(passes, ps...)
+	}
+	return passes, nil
 }
 
 // readPasses reads go test -bench output; each "goos:" line starts a new
@@ -296,14 +343,25 @@ func cpuRatio(passes []pass, op string) (ratio, ref, gen stat, src string) {
 	return summarize(ratios(passes, genName, refName, "cpu-ns/op")), summarize(values(passes, refName, "cpu-ns/op")), summarize(values(passes, genName, "cpu-ns/op")), "passes"
 }
 
-func writeTargets(w io.Writer, passes []pass) {
+// targetRow is one performance target of the generated code for one
+// operation: what the reference and the generated code measured, the
+// number the target is judged on, and whether it is met.
+type targetRow struct {
+	op, target, ref, gen, number string
+	met                          bool
+}
+
+// targetRows returns the targets for genTool against refTool, for every
+// operation that both ran.
+func targetRows(passes []pass) []targetRow {
 	ops, tools := names(passes)
 	if !contains(tools, refTool) || !contains(tools, genTool) {
-		return
+		return nil
 	}
-	fmt.Fprintf(w, "Targets for %s against the reference %s (client CPU per op and its ratio: median (min–max) of the paired runs, or of the passes where there are none; allocations: medians).\n\n", genTool, refTool)
-	fmt.Fprintln(w, "| operation | target | reference | cpcgen | number | met |")
-	fmt.Fprintln(w, "|---|---|--:|--:|--:|:-:|")
+	var rows []targetRow
+	add := func(op, target, ref, gen, number string, met bool) {
+		rows = append(rows, targetRow{op: op, target: target, ref: ref, gen: gen, number: number, met: met})
+	}
 	for _, op := range ops {
 		ref, gen := opsName(op, refTool), opsName(op, genTool)
 		refAllocs := summarize(values(passes, ref, "allocs/op"))
@@ -317,32 +375,47 @@ func writeTargets(w io.Writer, passes []pass) {
 			continue // Create, 10,000 times: covered by Create
 		case "CreateMany10k":
 			rows := rowsOf[op]
-			fmt.Fprintf(w, "| %s | client CPU ≤ %.2f× | %s µs | %s µs | %s× (%s) | %s |\n", op, maxCopyCPURatio,
-				micros(refCPU.med), micros(genCPU.med), ratioText(cpu), src, check(cpu.n > 0 && cpu.med <= maxCopyCPURatio))
-			fmt.Fprintf(w, "| %s | allocations per row < %.1f | %.4f | %.4f | %.4f | %s |\n", op, maxCopyAllocRow,
-				refAllocs.med/rows, genAllocs.med/rows, genAllocs.med/rows, check(genAllocs.med/rows < maxCopyAllocRow))
+			add(op, fmt.Sprintf("client CPU ≤ %.2f×", maxCopyCPURatio), micros(refCPU.med)+" µs", micros(genCPU.med)+" µs",
+				fmt.Sprintf("%s× (%s)", ratioText(cpu), src), cpu.n > 0 && cpu.med <= maxCopyCPURatio)
+			add(op, fmt.Sprintf("allocations per row < %.1f", maxCopyAllocRow), fmt.Sprintf("%.4f", refAllocs.med/rows),
+				fmt.Sprintf("%.4f", genAllocs.med/rows), fmt.Sprintf("%.4f", genAllocs.med/rows), genAllocs.med/rows < maxCopyAllocRow)
 			continue
 		}
-		fmt.Fprintf(w, "| %s | client CPU ≤ %.2f× | %s µs | %s µs | %s× (%s) | %s |\n", op, maxCPURatio,
-			micros(refCPU.med), micros(genCPU.med), ratioText(cpu), src, check(cpu.n > 0 && cpu.med <= maxCPURatio))
-		fmt.Fprintf(w, "| %s | allocations ≤ reference + %d per call | %s | %s | %+.0f | %s |\n", op, extraAllocs,
-			count(refAllocs.med), count(genAllocs.med), genAllocs.med-refAllocs.med, check(genAllocs.med <= refAllocs.med+extraAllocs))
+		add(op, fmt.Sprintf("client CPU ≤ %.2f×", maxCPURatio), micros(refCPU.med)+" µs", micros(genCPU.med)+" µs",
+			fmt.Sprintf("%s× (%s)", ratioText(cpu), src), cpu.n > 0 && cpu.med <= maxCPURatio)
+		add(op, fmt.Sprintf("allocations ≤ reference + %d per call", extraAllocs), count(refAllocs.med), count(genAllocs.med),
+			fmt.Sprintf("%+.0f", genAllocs.med-refAllocs.med), genAllocs.med <= refAllocs.med+extraAllocs)
 		if op == "List100" {
 			// The nullable column memo is non-NULL in half the rows:
 			// an allocation per non-NULL value shows as about 0.5 per row.
 			rows := rowsOf[op]
 			extra := (genAllocs.med - refAllocs.med) / rows
-			fmt.Fprintf(w, "| %s | no allocation per row for nullable columns (memo: half the rows non-NULL) | %.2f/row | %.2f/row | %+.2f/row | %s |\n", op,
-				refAllocs.med/rows, genAllocs.med/rows, extra, check(genAllocs.med <= refAllocs.med+extraAllocs))
+			add(op, "no allocation per row for nullable columns (memo: half the rows non-NULL)",
+				fmt.Sprintf("%.2f/row", refAllocs.med/rows), fmt.Sprintf("%.2f/row", genAllocs.med/rows),
+				fmt.Sprintf("%+.2f/row", extra), genAllocs.med <= refAllocs.med+extraAllocs)
 		}
 		if op == "Update" {
 			refParams := summarize(values(passes, ref, "params/op"))
 			genParams := summarize(values(passes, gen, "params/op"))
 			if refParams.n > 0 && genParams.n > 0 {
-				fmt.Fprintf(w, "| %s | sends only what changed (2 of 6 columns; parameters bound) | %s | %s | %+.0f | %s |\n", op,
-					trimFloat(refParams.med), trimFloat(genParams.med), genParams.med-refParams.med, check(genParams.med <= refParams.med))
+				add(op, "sends only what changed (2 of 6 columns; parameters bound)", trimFloat(refParams.med), trimFloat(genParams.med),
+					fmt.Sprintf("%+.0f", genParams.med-refParams.med), genParams.med <= refParams.med)
 			}
 		}
+	}
+	return rows
+}
+
+func writeTargets(w io.Writer, passes []pass) {
+	rows := targetRows(passes)
+	if len(rows) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "Targets for %s against the reference %s (client CPU per op and its ratio: median (min–max) of the paired runs, or of the passes where there are none; allocations: medians).\n\n", genTool, refTool)
+	fmt.Fprintln(w, "| operation | target | reference | cpcgen | number | met |")
+	fmt.Fprintln(w, "|---|---|--:|--:|--:|:-:|")
+	for _, r := range rows {
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", r.op, r.target, r.ref, r.gen, r.number, check(r.met))
 	}
 	fmt.Fprintln(w)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"os"
 	"strings"
 	"testing"
 )
@@ -64,5 +65,103 @@ func TestTargets(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("targets lack\n%s\ngot:\n%s", want, out)
 		}
+	}
+}
+
+// basePasses is the output of the base revision's binary, two passes: it
+// has Delete, which the after side (twoPasses) lacks, and lacks Update
+// and CreateMany10k, which the after side has.
+const basePasses = `goos: linux
+BenchmarkOps/op=FindByID/tool=pgx-2     100  40000 ns/op  20000 cpu-ns/op  1 params/op  1 stmts/op  900 B/op  12 allocs/op
+BenchmarkOps/op=FindByID/tool=cpcgen-2  100  60000 ns/op  30000 cpu-ns/op  1 params/op  1 stmts/op  1200 B/op  20 allocs/op
+BenchmarkOps/op=Delete/tool=pgx-2       100  40000 ns/op  10000 cpu-ns/op  1 params/op  1 stmts/op  300 B/op  4 allocs/op
+BenchmarkOps/op=Delete/tool=cpcgen-2    100  40000 ns/op  11000 cpu-ns/op  1 params/op  1 stmts/op  300 B/op  5 allocs/op
+PASS
+goos: linux
+BenchmarkOps/op=FindByID/tool=pgx-2     100  40000 ns/op  25000 cpu-ns/op  1 params/op  1 stmts/op  900 B/op  12 allocs/op
+BenchmarkOps/op=FindByID/tool=cpcgen-2  100  40000 ns/op  30000 cpu-ns/op  1 params/op  1 stmts/op  1200 B/op  20 allocs/op
+BenchmarkOps/op=Delete/tool=pgx-2       100  40000 ns/op  10000 cpu-ns/op  1 params/op  1 stmts/op  300 B/op  4 allocs/op
+BenchmarkOps/op=Delete/tool=cpcgen-2    100  40000 ns/op  12000 cpu-ns/op  1 params/op  1 stmts/op  300 B/op  5 allocs/op
+PASS
+`
+
+func comparisonOf(t *testing.T) comparison {
+	t.Helper()
+	before, err := readPasses(strings.NewReader(basePasses))
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, err := readPasses(strings.NewReader(twoPasses))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return comparison{before: before, after: after, beforeName: "abc1234 (main)", afterName: "working tree", refNote: "the same code before and after."}
+}
+
+func TestComparison(t *testing.T) {
+	var b bytes.Buffer
+	writeComparison(&b, comparisonOf(t))
+	out := b.String()
+	for _, want := range []string{
+		"Before: abc1234 (main) (2 passes); after: working tree (2 passes).",
+		"Reference: the same code before and after.",
+		// FindByID: CPU ratio 1.50 and 1.20 before, 1.10 and 1.00 after;
+		// wall 1.50 and 1.00 before, 1.10 and 1.00 after.
+		"| FindByID | 1.35 (1.20–1.50) | 1.05 (1.00–1.10) | 1.25 (1.00–1.50) | 1.05 (1.00–1.10) | 20 | 17 | 1,200 | 950 | 1 | 1 |",
+		// Ops missing on one side show as –.
+		"| Update | – | 1.01 (1.00–1.02) | – | 1.00 (1.00–1.00) | – | 12 | – | 900 | – | 5.5 |",
+		"| Delete | 1.15 (1.10–1.20) | – | 1.00 (1.00–1.00) | – | 5 | – | 300 | – | 1 | – |",
+		// The reference: pgx FindByID CPU 20000 → 20000 in pass 1,
+		// 25000 → 20000 in pass 2.
+		"| FindByID | 22.5 | 20.0 | 0.90 (0.80–1.00) | 12 | 12 |",
+		"| Delete | 10.0 | – | – | 4 | – |",
+		// Targets of the after side beside the number before.
+		"| FindByID | client CPU ≤ 1.05× | 1.35 (1.20–1.50)× (passes) | **missed** | 20.0 µs | 21.0 µs | 1.05 (1.00–1.10)× (passes) | met |",
+		"| FindByID | allocations ≤ reference + 1 per call | +8 | **missed** | 12 | 17 | +5 | **missed** |",
+		"| Update | allocations ≤ reference + 1 per call | – | – | 11 | 12 | +1 | met |",
+		"| CreateMany10k | allocations per row < 0.1 | – | – | 0.0045 | 4.5050 | 4.5050 | **missed** |",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("comparison lacks\n%s\ngot:\n%s", want, out)
+		}
+	}
+	// Delete has no target row after: the after side did not run it.
+	if strings.Contains(out, "| Delete | client CPU") {
+		t.Errorf("a target row for Delete, which the after side did not run:\n%s", out)
+	}
+}
+
+func TestCrossRatiosPairPassesByNumber(t *testing.T) {
+	c := comparisonOf(t)
+	// A third pass after, with no pass before to pair it with, is left out.
+	extra, err := readPasses(strings.NewReader("goos: linux\nBenchmarkOps/op=FindByID/tool=pgx-2 100 40000 ns/op 90000 cpu-ns/op\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := append(c.after, extra...)
+	got := crossRatios(c.before, after, opsName("FindByID", "pgx"), "cpu-ns/op")
+	if len(got) != 2 || got[0] != 1 || got[1] != 0.8 {
+		t.Fatalf("cross ratios %v, want [1 0.8]", got)
+	}
+}
+
+func TestReadFiles(t *testing.T) {
+	dir := t.TempDir()
+	a, b := dir+"/a.txt", dir+"/b.txt"
+	if err := os.WriteFile(a, []byte(basePasses), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(b, []byte(twoPasses), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	passes, err := readFiles([]string{a, b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(passes) != 4 {
+		t.Fatalf("%d passes from two files of two, want 4", len(passes))
+	}
+	if _, err := readFiles([]string{dir + "/missing.txt"}); err == nil {
+		t.Fatal("no error for a missing file")
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -23,6 +24,27 @@ import (
 // at once (the cluster's watcher process still removes it).
 func Context() (context.Context, context.CancelFunc) {
 	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}
+
+// Options configure a demo's run.
+type Options struct {
+	// URL is the database to use (DATABASE_URL); empty starts a throwaway
+	// cluster.
+	URL string
+	// Short makes the run smaller, for CI (the -short flag, described by
+	// Main's short).
+	Short bool
+}
+
+// Main is a demo's main function: it parses the -short flag (short says
+// what it does), runs run with DATABASE_URL on standard output, in a
+// Context, and ends as Exit says.
+func Main(name, short string, run func(ctx context.Context, out io.Writer, opts Options) error) {
+	s := flag.Bool("short", false, short)
+	flag.Parse()
+	ctx, stop := Context()
+	defer stop()
+	Exit(ctx, name, run(ctx, os.Stdout, Options{URL: os.Getenv("DATABASE_URL"), Short: *s}))
 }
 
 // Exit ends a demo named name after run returned err: nothing after

@@ -340,7 +340,7 @@ func TestCachingOff(t *testing.T) {
 	// A plain pool works too, without a cache, for a table without
 	// tenant; a tenant table needs a DB with a tenant key, which signs
 	// the tenant its policies verify, and refuses before sending.
-	exec(t, url, `INSERT INTO notes (id) VALUES (1)`)
+	pgtest.Exec(t, url, `INSERT INTO notes (id) VALUES (1)`)
 	pool, err := pgxpool.New(ctx, url)
 	if err != nil {
 		t.Fatal(err)
@@ -361,7 +361,7 @@ func TestHitAllocations(t *testing.T) {
 	url := pgtest.URL(t)
 	ctx := testContext(t)
 	db := openDB(t, url, cached())
-	exec(t, url, `INSERT INTO notes (id) VALUES (1); INSERT INTO items (id, tenant_id, slug) VALUES (1, 1, 'one')`)
+	pgtest.Exec(t, url, `INSERT INTO notes (id) VALUES (1); INSERT INTO items (id, tenant_id, slug) VALUES (1, 1, 'one')`)
 	notes, items := NewNoteRepo(db), NewItemRepo(db)
 	tctx := runtime.WithTenant(ctx, int64(1))
 	for _, c := range []struct {

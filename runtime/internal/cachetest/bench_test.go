@@ -43,7 +43,7 @@ func (c *cpuClock) report(b *testing.B) {
 // benchDB seeds notes 1…100 into a fresh database and returns its URL.
 func benchDB(b *testing.B) string {
 	url := pgtest.URL(b)
-	exec(b, url, `INSERT INTO notes (id, body) SELECT i, 'note ' || i FROM generate_series(1, 100) AS i`)
+	pgtest.Exec(b, url, `INSERT INTO notes (id, body) SELECT i, 'note ' || i FROM generate_series(1, 100) AS i`)
 	return url
 }
 
@@ -131,7 +131,7 @@ func BenchmarkFindByID(b *testing.B) {
 func BenchmarkFindByIDTenant(b *testing.B) {
 	url := pgtest.URL(b)
 	ctx := runtime.WithTenant(testContext(b), int64(1))
-	exec(b, url, `INSERT INTO items (id, tenant_id, slug) VALUES (1, 1, 'one')`)
+	pgtest.Exec(b, url, `INSERT INTO items (id, tenant_id, slug) VALUES (1, 1, 'one')`)
 	b.Run("uncached", func(b *testing.B) {
 		repo := NewItemRepo(plainDB(b, url))
 		var c cpuClock

@@ -169,7 +169,7 @@ func TestFillAcrossListenerLoss(t *testing.T) {
 	// Hold the listener down: refuse new connections to the database,
 	// terminate the listener, and let it back once the test has looked.
 	allowConnections(t, url, false)
-	exec(t, pgtest.Current(t).URL("postgres"), `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'fill-loss (cache listener)'`)
+	pgtest.Exec(t, pgtest.Current(t).URL("postgres"), `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'fill-loss (cache listener)'`)
 	waitState(t, db, runtime.CacheDisconnected)
 	bypassed := itemStats(t, db).Bypassed
 	if v, err := repo.FindByID(ctx, 1); err != nil || v.Version != 1 {
@@ -208,7 +208,7 @@ func allowConnections(t *testing.T, url string, allow bool) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	exec(t, pgtest.Current(t).URL("postgres"), fmt.Sprintf("ALTER DATABASE %s ALLOW_CONNECTIONS %t", pgx.Identifier{cfg.Database}.Sanitize(), allow))
+	pgtest.Exec(t, pgtest.Current(t).URL("postgres"), fmt.Sprintf("ALTER DATABASE %s ALLOW_CONNECTIONS %t", pgx.Identifier{cfg.Database}.Sanitize(), allow))
 }
 
 // waitState waits until db's cache is in state.

@@ -58,17 +58,3 @@ func openDB(t testing.TB, url string, cfg runtime.Config) *runtime.DB {
 func cached() runtime.Config {
 	return runtime.Config{Metrics: true, Cache: runtime.CacheConfig{Enabled: true}}
 }
-
-// exec runs sql on url.
-func exec(t testing.TB, url, sql string, args ...any) {
-	t.Helper()
-	ctx := testContext(t)
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, sql, args...); err != nil {
-		t.Fatal(err)
-	}
-}

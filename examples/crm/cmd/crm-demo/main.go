@@ -24,10 +24,8 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -42,24 +40,10 @@ import (
 	"github.com/cpcgen/cpcgen/runtime/migrate"
 )
 
-func main() {
-	short := flag.Bool("short", false, "add fewer customers (for CI)")
-	flag.Parse()
-	ctx, stop := demo.Context()
-	defer stop()
-	demo.Exit(ctx, "crm-demo", run(ctx, os.Stdout, options{URL: os.Getenv("DATABASE_URL"), Short: *short}))
-}
+func main() { demo.Main("crm-demo", "add fewer customers (for CI)", run) }
 
-// options configure run.
-type options struct {
-	// URL is the database to use; empty starts a throwaway cluster.
-	URL string
-	// Short adds fewer customers.
-	Short bool
-}
-
-// run is the whole demo, writing its story to out.
-func run(ctx context.Context, out io.Writer, opts options) error {
+// run is the whole demo, writing its story to out; opts.Short adds fewer customers.
+func run(ctx context.Context, out io.Writer, opts demo.Options) error {
 	url, release, err := demo.Database(ctx, out, opts.URL, "crm_demo")
 	if err != nil {
 		return err

@@ -1,12 +1,11 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/cpcgen/cpcgen/examples/internal/demo"
+	"github.com/cpcgen/cpcgen/examples/internal/demotest"
 	"github.com/cpcgen/cpcgen/runtime/pgtest"
 )
 
@@ -35,21 +34,10 @@ var wantLines = []string{
 }
 
 // runDemo runs the demo and checks its story, which names the migrations
-// applied.
-func runDemo(t *testing.T, opts options, migrations string) string {
+// applied and tells wantLines.
+func runDemo(t *testing.T, opts demo.Options, migrations string) string {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	var out bytes.Buffer
-	if err := run(ctx, &out, opts); err != nil {
-		t.Fatalf("run: %v\n%s", err, out.String())
-	}
-	for _, w := range append([]string{"migrations: " + migrations}, wantLines...) {
-		if !strings.Contains(out.String(), w) {
-			t.Errorf("the story lacks %q:\n%s", w, out.String())
-		}
-	}
-	return out.String()
+	return demotest.Run(t, run, opts, migrations, wantLines)
 }
 
 // TestRunOnDatabase runs the demo on a given database, as with
@@ -58,19 +46,19 @@ func runDemo(t *testing.T, opts options, migrations string) string {
 func TestRunOnDatabase(t *testing.T) {
 	t.Parallel()
 	url := pgtest.URL(t)
-	out := runDemo(t, options{URL: url, Short: true}, "000001_init, 000002_tags, 000003_audit_trail_index")
+	out := runDemo(t, demo.Options{URL: url, Short: true}, "000001_init, 000002_tags, 000003_audit_trail_index")
 	if !strings.Contains(out, "database: DATABASE_URL") || !strings.Contains(out, "application role: "+pgtest.AppRole+", made for this run") ||
 		!strings.Contains(out, "Acme Corp: 6 customers") {
 		t.Errorf("story:\n%s", out)
 	}
-	runDemo(t, options{URL: url, Short: true}, "none pending")
+	runDemo(t, demo.Options{URL: url, Short: true}, "none pending")
 }
 
 // TestRunThrowaway runs the demo as a newcomer would: no DATABASE_URL,
 // so it starts and removes a PostgreSQL cluster of its own.
 func TestRunThrowaway(t *testing.T) {
 	pgtest.SkipIfDisabled(t)
-	out := runDemo(t, options{}, "000001_init, 000002_tags, 000003_audit_trail_index")
+	out := runDemo(t, demo.Options{}, "000001_init, 000002_tags, 000003_audit_trail_index")
 	if !strings.Contains(out, "database: a throwaway PostgreSQL cluster") || !strings.Contains(out, "Acme Corp: 12 customers") {
 		t.Errorf("story:\n%s", out)
 	}

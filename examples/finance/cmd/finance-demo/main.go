@@ -17,11 +17,9 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -36,24 +34,10 @@ import (
 	"github.com/cpcgen/cpcgen/runtime"
 )
 
-func main() {
-	short := flag.Bool("short", false, "make the concurrent burst small (for CI)")
-	flag.Parse()
-	ctx, stop := demo.Context()
-	defer stop()
-	demo.Exit(ctx, "finance-demo", run(ctx, os.Stdout, options{URL: os.Getenv("DATABASE_URL"), Short: *short}))
-}
+func main() { demo.Main("finance-demo", "make the concurrent burst small (for CI)", run) }
 
-// options configure run.
-type options struct {
-	// URL is the database to use; empty starts a throwaway cluster.
-	URL string
-	// Short makes the concurrent burst small.
-	Short bool
-}
-
-// run is the whole demo, writing its story to out.
-func run(ctx context.Context, out io.Writer, opts options) error {
+// run is the whole demo, writing its story to out; opts.Short makes the concurrent burst small.
+func run(ctx context.Context, out io.Writer, opts demo.Options) error {
 	url, release, err := demo.Database(ctx, out, opts.URL, "finance_demo")
 	if err != nil {
 		return err
