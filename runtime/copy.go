@@ -155,14 +155,14 @@ func copyRows[P any](ctx context.Context, db DBTX, c *Copier[P], n int, at func(
 // While every row is alike, s.group stays nil (every row in group 0).
 func groupRows[P any](c *Copier[P], s *copySource, at func(int) P) ([]uint64, error) {
 	if c.Validate == nil && c.Unset == nil {
-		return []uint64{0}, nil
+		return append(s.masks[:0], 0), nil
 	}
 	var invalid validationErrors
 	var first uint64
 	if c.Unset != nil {
 		first = c.Unset(at(0))
 	}
-	masks := []uint64{first}
+	masks := append(s.masks[:0], first)
 	last, lastGroup := first, 0
 	tooMany := false
 	for i := range s.n {
@@ -246,9 +246,10 @@ type copySource struct {
 	g       uint8
 	mask    uint64
 	i       int
-	buf     []any // Args' values of the current row
-	keep    []int // the indexes in buf of the columns the group sends
-	vals    []any // their values
+	buf     []any     // Args' values of the current row
+	keep    []int     // the indexes in buf of the columns the group sends
+	vals    []any     // their values
+	masks   [4]uint64 // room for the masks of groupRows' first groups
 }
 
 // reset starts group g, whose rows leave unset the columns of mask.
