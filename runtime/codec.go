@@ -61,6 +61,7 @@ func RegisterTypes(m *pgtype.Map) {
 	// into daterange and tsrange columns too.
 	registerDefault[net.HardwareAddr](m, "macaddr")
 	registerPointerPlans(m)
+	registerArgArrays(m)
 	registerDefault[pgtype.Range[int32]](m, "int4range")
 	registerDefault[pgtype.Range[int64]](m, "int8range")
 	registerDefault[pgtype.Range[decimal.Decimal]](m, "numrange")

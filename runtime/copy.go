@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -60,93 +61,77 @@ ORDER BY i`, missing)
 	return nil
 }
 
-// Copier inserts rows of T into a table with the COPY protocol. Args
-// gives a row's values, one per column of Columns: pointers into the row,
-// which the runtime's types (RegisterTypes) encode without copying or
-// boxing them, so that a row costs no allocation; nil for an optional
-// field the row leaves unset (runtime.Opt's Arg). Rows are sent in groups
-// by the optional fields they set, so that an unset field takes the
-// column's default, as an INSERT that leaves it out would. Generated
-// CreateMany methods use one per table, declared as a composite literal;
-// it is safe for concurrent use.
-type Copier[T any] struct {
+// Copier inserts rows into a table with the COPY protocol. P is the
+// pointer type of a row (*NewCustomer): a Copier has no methods, and
+// the functions that run it take P, a pointer, so that every table
+// shares one compiled body of them; CopyRows is the entry point. Args gives a
+// row's values, one per column of Columns: pointers into the row, which
+// the runtime's types (RegisterTypes) encode without copying or boxing
+// them, so that a row costs no allocation; nil for an optional field the
+// row leaves unset (runtime.Opt's Arg). Rows are sent in groups by the
+// optional fields they set, so that an unset field takes the column's
+// default, as an INSERT that leaves it out would. Generated CreateMany
+// methods use one per table, declared as a composite literal; it is safe
+// for concurrent use.
+type Copier[P any] struct {
 	// Table is the table's name, unquoted; Columns its columns in the
 	// order Args gives their values.
 	Table   string
 	Columns []string
-	Args    func(*T, []any) []any
+	Args    func(P, []any) []any
+	// Unset returns the optional fields a row leaves unset, a bit per
+	// column (1<<i for Columns[i], the first 64 columns): exactly the
+	// values Args gives as nil. It is nil when no column is optional.
+	Unset func(P) uint64
+	// Validate checks a row before any SQL (a generated insert struct's
+	// Validate method); nil when rows need no check.
+	Validate func(P) error
 	// Enums are the enum types whose arrays the columns hold, quoted as in
 	// a statement: they are registered on the connection first (see
 	// RegisterEnumTypes).
 	Enums []string
 }
 
+// CopyRows validates rows (with c.Validate) and inserts them with c,
+// returning how many it inserted, all or nothing: more than one group of
+// rows (see Copier), or a table whose enum arrays need their types
+// registered, runs in a transaction of db (a savepoint when db is one).
+// Rows are validated, and grouped by the optional fields they set, before
+// any SQL; pgx then reads each row's values through c.Args as it encodes
+// them.
+func CopyRows[T any](ctx context.Context, db DBTX, c *Copier[*T], rows []T) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	return copyRows(ctx, db, c, len(rows), func(i int) *T { return &rows[i] })
+}
+
+// Bit returns 1<<i when b is true, 0 when it is false: a Copier's Unset
+// is the Bit of each optional field's !Set, or-ed.
+func Bit(b bool, i int) uint64 {
+	if b {
+		return 1 << i
+	}
+	return 0
+}
+
 // maxCopyGroups bounds the number of groups of rows a Copy sends (each
 // one a COPY); 64 optional columns could make 2^64.
 const maxCopyGroups = 64
 
-// Copy validates rows (when T has a Validate method, as a generated insert
-// struct with rules has: see ValidateAll) and inserts them, returning how
-// many it inserted, all or nothing: more than one group of rows, or a
-// table whose enum arrays need their types registered, runs in a
-// transaction of db (a savepoint when db is one).
-//
-// The rows are read twice: once before any SQL, to validate them and
-// find the optional fields each one sets, and once as pgx encodes them.
-func (c *Copier[T]) Copy(ctx context.Context, db DBTX, rows []T) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	s := &copySource[T]{c: c, rows: rows, i: -1}
-	s.group = make([]uint8, len(rows))
-	masks := make([]uint64, 0, 4)
-	_, validates := any(&rows[0]).(Validator)
-	var invalid validationErrors
-	last, lastGroup := uint64(0), -1
-	tooMany := false
-	for i := range rows {
-		p := &rows[i]
-		if validates {
-			if err := any(p).(Validator).Validate(); err != nil {
-				invalid.add(i, err)
-			}
-		}
-		if tooMany {
-			continue // validating the rest, whose errors say more
-		}
-		s.buf = c.Args(p, s.buf[:0])
-		var m uint64
-		for j, v := range s.buf {
-			if v == nil && j < 64 {
-				m |= 1 << j
-			}
-		}
-		g := lastGroup
-		if m != last || g < 0 {
-			if g = slices.Index(masks, m); g < 0 {
-				if len(masks) == maxCopyGroups {
-					tooMany = true
-					continue
-				}
-				g = len(masks)
-				masks = append(masks, m)
-			}
-			last, lastGroup = m, g
-		}
-		s.group[i] = uint8(g)
-	}
-	if err := invalid.err(); err != nil {
+// copyRows is CopyRows over n rows, row i at(i).
+func copyRows[P any](ctx context.Context, db DBTX, c *Copier[P], n int, at func(int) P) (int64, error) {
+	s := &copySource{n: n, i: -1, columns: len(c.Columns), args: func(i int, d []any) []any { return c.Args(at(i), d) }}
+	masks, err := groupRows(c, s, at)
+	if err != nil {
 		return 0, err
-	}
-	if tooMany {
-		return 0, fmt.Errorf("runtime: COPY into %s: the rows set more than %d combinations of optional fields; set them alike or use CreateManyReturning", c.Table, maxCopyGroups)
 	}
 	table := pgx.Identifier{c.Table}
 	if len(masks) == 1 && len(c.Enums) == 0 {
-		return c.copyGroup(ctx, db, table, s.reset(0, masks[0]))
+		return copyGroup(ctx, db, table, c.Columns, s.reset(0, masks[0]))
 	}
 	var total int64
-	err := InTx(ctx, db, TxOptions{}, func(tx pgx.Tx) error {
+	err = InTx(ctx, db, TxOptions{}, func(tx pgx.Tx) error {
 		if len(c.Enums) > 0 {
 			if err := RegisterEnumTypes(ctx, tx.Conn(), c.Enums...); err != nil {
 				return err
@@ -154,7 +139,7 @@ func (c *Copier[T]) Copy(ctx context.Context, db DBTX, rows []T) (int64, error) 
 		}
 		total = 0
 		for g, m := range masks {
-			n, err := c.copyGroup(ctx, tx, table, s.reset(uint8(g), m))
+			n, err := copyGroup(ctx, tx, table, c.Columns, s.reset(uint8(g), m))
 			if err != nil {
 				return err
 			}
@@ -165,11 +150,67 @@ func (c *Copier[T]) Copy(ctx context.Context, db DBTX, rows []T) (int64, error) 
 	return total, err
 }
 
+// group validates the rows of s and groups them by the optional fields
+// they leave unset, returning the mask of unset columns of each group.
+// While every row is alike, s.group stays nil (every row in group 0).
+func groupRows[P any](c *Copier[P], s *copySource, at func(int) P) ([]uint64, error) {
+	if c.Validate == nil && c.Unset == nil {
+		return append(s.masks[:0], 0), nil
+	}
+	var invalid validationErrors
+	var first uint64
+	if c.Unset != nil {
+		first = c.Unset(at(0))
+	}
+	masks := append(s.masks[:0], first)
+	last, lastGroup := first, 0
+	tooMany := false
+	for i := range s.n {
+		p := at(i)
+		if c.Validate != nil {
+			if err := c.Validate(p); err != nil {
+				invalid.add(i, err)
+			}
+		}
+		if c.Unset == nil || tooMany {
+			continue // validating the rest, whose errors say more
+		}
+		m := c.Unset(p)
+		if m == last {
+			if s.group != nil {
+				s.group[i] = uint8(lastGroup)
+			}
+			continue
+		}
+		g := slices.Index(masks, m)
+		if g < 0 {
+			if len(masks) == maxCopyGroups {
+				tooMany = true
+				continue
+			}
+			g = len(masks)
+			masks = append(masks, m)
+		}
+		if s.group == nil {
+			s.group = make([]uint8, s.n) // rows before i are in group 0
+		}
+		s.group[i] = uint8(g)
+		last, lastGroup = m, g
+	}
+	if err := invalid.err(); err != nil {
+		return nil, err
+	}
+	if tooMany {
+		return nil, fmt.Errorf("runtime: COPY into %s: the rows set more than %d combinations of optional fields; set them alike or use CreateManyReturning", c.Table, maxCopyGroups)
+	}
+	return masks, nil
+}
+
 // copyGroup copies the rows of the group s is at. A group that sends no
 // column (every field optional and unset) cannot be a COPY, whose column
 // list must not be empty: it is one INSERT of as many rows of defaults.
-func (c *Copier[T]) copyGroup(ctx context.Context, db DBTX, table pgx.Identifier, s *copySource[T]) (int64, error) {
-	names := c.names(s.mask)
+func copyGroup(ctx context.Context, db DBTX, table pgx.Identifier, columns []string, s *copySource) (int64, error) {
+	names := copyNames(columns, s.mask)
 	if len(names) > 0 {
 		return db.CopyFrom(ctx, table, names, s)
 	}
@@ -181,11 +222,11 @@ func (c *Copier[T]) copyGroup(ctx context.Context, db DBTX, table pgx.Identifier
 	return tag.RowsAffected(), err
 }
 
-// names returns the columns a group of rows sends: those whose value is
+// copyNames returns the columns a group of rows sends: those whose value is
 // not an unset optional field, by the mask of the ones that are.
-func (c *Copier[T]) names(unset uint64) []string {
-	out := make([]string, 0, len(c.Columns))
-	for i, name := range c.Columns {
+func copyNames(columns []string, unset uint64) []string {
+	out := make([]string, 0, len(columns))
+	for i, name := range columns {
 		if i >= 64 || unset&(1<<i) == 0 {
 			out = append(out, name)
 		}
@@ -194,25 +235,29 @@ func (c *Copier[T]) names(unset uint64) []string {
 }
 
 // copySource feeds the rows of one group to pgx's CopyFrom: it reads each
-// row's values through Args into one buffer, reused for every row.
-type copySource[T any] struct {
-	c     *Copier[T]
-	rows  []T
-	group []uint8 // the group of each row
-	g     uint8
-	mask  uint64
-	i     int
-	buf   []any // Args' values of the current row
-	keep  []int // the indexes in buf of the columns the group sends
-	vals  []any // their values
+// row's values through Args into one buffer, reused for every row. It
+// is not generic, so that its methods, which pgx calls through an
+// interface, are compiled once.
+type copySource struct {
+	args    func(i int, d []any) []any // Args of row i
+	n       int                        // the number of rows
+	columns int                        // the number of values of a row
+	group   []uint8                    // the group of each row; nil when they are all in group 0
+	g       uint8
+	mask    uint64
+	i       int
+	buf     []any     // Args' values of the current row
+	keep    []int     // the indexes in buf of the columns the group sends
+	vals    []any     // their values
+	masks   [4]uint64 // room for the masks of groupRows' first groups
 }
 
 // reset starts group g, whose rows leave unset the columns of mask.
-func (s *copySource[T]) reset(g uint8, mask uint64) *copySource[T] {
+func (s *copySource) reset(g uint8, mask uint64) *copySource {
 	s.g, s.mask, s.i = g, mask, -1
 	s.keep = s.keep[:0]
 	if mask != 0 {
-		for j := range s.c.Columns {
+		for j := range s.columns {
 			if j >= 64 || mask&(1<<j) == 0 {
 				s.keep = append(s.keep, j)
 			}
@@ -223,8 +268,12 @@ func (s *copySource[T]) reset(g uint8, mask uint64) *copySource[T] {
 }
 
 // Next advances to the next row of the group.
-func (s *copySource[T]) Next() bool {
-	for s.i++; s.i < len(s.rows); s.i++ {
+func (s *copySource) Next() bool {
+	s.i++
+	if s.group == nil {
+		return s.i < s.n
+	}
+	for ; s.i < s.n; s.i++ {
 		if s.group[s.i] == s.g {
 			return true
 		}
@@ -234,16 +283,70 @@ func (s *copySource[T]) Next() bool {
 
 // Values returns the current row's values, pointers into the row; the
 // slice is reused for the next row.
-func (s *copySource[T]) Values() ([]any, error) {
-	s.buf = s.c.Args(&s.rows[s.i], s.buf[:0])
+func (s *copySource) Values() ([]any, error) {
+	s.buf = s.args(s.i, s.buf[:0])
 	if s.mask == 0 {
+		for j, v := range s.buf {
+			s.buf[j] = copyView(v)
+		}
 		return s.buf, nil
 	}
 	for k, j := range s.keep {
-		s.vals[k] = s.buf[j]
+		s.vals[k] = copyView(s.buf[j])
 	}
 	return s.vals, nil
 }
 
+// copyView returns the value pgx encodes for v: for a pointer to a
+// basic value or a *Null of one, its valuer view (as tryWrapPointer's
+// plans find it), which pgx's codecs encode directly, without the
+// runtime's pointer plans in between; nil for NULL; v itself for any
+// other value (a *uuid.UUID, a *decimal.Decimal…), whose plan is the
+// same either way.
+func copyView(v any) any {
+	switch p := v.(type) {
+	case *string:
+		return (*textValue)(p)
+	case *int64:
+		return (*int64Value)(p)
+	case *int32:
+		return (*int32Value)(p)
+	case *int16:
+		return (*int16Value)(p)
+	case *bool:
+		return (*boolValue)(p)
+	case *float64:
+		return (*float64Value)(p)
+	case *time.Time:
+		return (*timeValue)(p)
+	case *Null[string]:
+		if p.Valid {
+			return (*textValue)(&p.V)
+		}
+		return nil
+	case *Null[int64]:
+		if p.Valid {
+			return (*int64Value)(&p.V)
+		}
+		return nil
+	case *Null[int32]:
+		if p.Valid {
+			return (*int32Value)(&p.V)
+		}
+		return nil
+	case *Null[bool]:
+		if p.Valid {
+			return (*boolValue)(&p.V)
+		}
+		return nil
+	case *Null[time.Time]:
+		if p.Valid {
+			return (*timeValue)(&p.V)
+		}
+		return nil
+	}
+	return v
+}
+
 // Err reports no error: the rows are in memory.
-func (s *copySource[T]) Err() error { return nil }
+func (s *copySource) Err() error { return nil }

@@ -251,16 +251,18 @@ func (r *TransactionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Tra
 	return items, wrapErr(err, "transactions.FindByIDs", "transactions")
 }
 
-var copyTransactions = &runtime.Copier[NewTransaction]{
-	Table:   "transactions",
-	Columns: []string{"id", "user_id", "amount", "currency", "status", "memo", "created_at"},
-	Args:    argsNewTransaction,
+var copyTransactions = &runtime.Copier[*NewTransaction]{
+	Table:    "transactions",
+	Columns:  []string{"id", "user_id", "amount", "currency", "status", "memo", "created_at"},
+	Args:     argsNewTransaction,
+	Unset:    func(n *NewTransaction) uint64 { return runtime.Bit(!n.ID.Set, 0) | runtime.Bit(!n.CreatedAt.Set, 6) },
+	Validate: (*NewTransaction).Validate,
 }
 
 // CreateMany inserts rows into table transactions with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *TransactionRepo) CreateMany(ctx context.Context, rows []NewTransaction) (int64, error) {
-	n, err := copyTransactions.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyTransactions, rows)
 	return n, wrapErr(err, "transactions.CreateMany", "transactions")
 }
 
@@ -281,17 +283,7 @@ func (r *TransactionRepo) CreateManyReturning(ctx context.Context, rows []NewTra
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "transactions.CreateManyReturning", "transactions")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlTransactionsCreateManyReturning,
-		runtime.Column(rows, func(n *NewTransaction) *uuid.UUID { return n.ID.Ptr() }),
-		runtime.Column(rows, func(n *NewTransaction) uuid.UUID { return n.UserID }),
-		runtime.Column(rows, func(n *NewTransaction) decimal.Decimal { return n.Amount }),
-		runtime.Column(rows, func(n *NewTransaction) string { return n.Currency }),
-		runtime.Column(rows, func(n *NewTransaction) string { return n.Status }),
-		runtime.Column(rows, func(n *NewTransaction) *string { return n.Memo.Ptr() }),
-		runtime.Column(rows, func(n *NewTransaction) *time.Time { return n.CreatedAt.Ptr() }),
-	)
+	res, err := r.db.Query(ctx, sqlTransactionsCreateManyReturning, runtime.Unnest(argsNewTransaction, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanTransaction)
 	return items, wrapErr(err, "transactions.CreateManyReturning", "transactions")
 }

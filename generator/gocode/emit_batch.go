@@ -82,6 +82,12 @@ func genCreateMany(f *jen.File, t *ir.Table) {
 		args = jen.Func().Params(jen.Id("n").Op("*").Id(t.NewType), jen.Id("d").Index().Any()).Index().Any().Add(inline(jen.Return(appendArgs("n", vals))))
 	}
 	kv = append(kv, field("Args", args))
+	if unset := unsetMask(t); unset != nil {
+		kv = append(kv, field("Unset", unset))
+	}
+	if t.Validates {
+		kv = append(kv, field("Validate", jen.Parens(jen.Op("*").Id(t.NewType)).Dot("Validate")))
+	}
 	if len(bs.CopyEnums) > 0 {
 		var lits []jen.Code
 		for _, e := range bs.CopyEnums {
@@ -89,11 +95,11 @@ func genCreateMany(f *jen.File, t *ir.Table) {
 		}
 		kv = append(kv, field("Enums", jen.Index().String().Values(lits...)))
 	}
-	f.Var().Id(bs.Copier).Op("=").Op("&").Add(literal(jen.Qual(ir.PathRuntime, "Copier").Types(jen.Id(t.NewType)), kv...))
+	f.Var().Id(bs.Copier).Op("=").Op("&").Add(literal(jen.Qual(ir.PathRuntime, "Copier").Types(jen.Op("*").Id(t.NewType)), kv...))
 	f.Line()
 
 	body := []jen.Code{
-		jen.List(jen.Id("n"), jen.Err()).Op(":=").Id(bs.Copier).Dot("Copy").Call(jen.Id("ctx"), copyDB(t), jen.Id("rows")),
+		jen.List(jen.Id("n"), jen.Err()).Op(":=").Qual(ir.PathRuntime, "CopyRows").Call(jen.Id("ctx"), copyDB(t), jen.Id(bs.Copier), jen.Id("rows")),
 		jen.Return(jen.Id("n"), wrapErr(t, "CreateMany")),
 	}
 	doc := fmt.Sprintf("CreateMany inserts rows into table %s with COPY, all or nothing, and returns how many "+
@@ -108,6 +114,28 @@ func genCreateMany(f *jen.File, t *ir.Table) {
 	method(f, t, "CreateMany", doc).
 		Params(ctxParam.Clone(), jen.Id("rows").Index().Id(t.NewType)).Params(jen.Int64(), jen.Error()).Block(body...)
 	f.Line()
+}
+
+// unsetMask renders the Copier's Unset: the optional fields (those of
+// columns with defaults) a row leaves unset, a bit per column, as Args
+// gives them nil; nil when no column is optional. Columns past the 64th
+// have no bit.
+func unsetMask(t *ir.Table) jen.Code {
+	var bits *jen.Statement
+	for i, c := range t.Insert {
+		if c.HasDefault && i < 64 {
+			if bits == nil {
+				bits = jen.Null()
+			} else {
+				bits.Op("|")
+			}
+			bits.Qual(ir.PathRuntime, "Bit").Call(jen.Op("!").Id("n").Dot(c.Field).Dot("Set"), jen.Lit(i))
+		}
+	}
+	if bits == nil {
+		return nil
+	}
+	return jen.Func().Params(jen.Id("n").Op("*").Id(t.NewType)).Uint64().Add(inline(jen.Return(bits)))
 }
 
 // copyDB is the database CreateMany copies into: the repository's, run
@@ -163,6 +191,35 @@ func validateRows(t *ir.Table, method string, fail func(jen.Code) jen.Code) []je
 			fail(wrapErrOf(t, method, jen.Err())),
 		),
 	}
+}
+
+// unnestCall renders the arguments of running s, a statement over
+// unnest: ctx, the statement, the arrays of rows' values
+// (runtime.Unnest of the arguments Create binds, when the arrays are
+// those arguments, as they are unless the IR says otherwise) and the
+// behaviour values.
+func unnestCall(t *ir.Table, s ir.Statement) []jen.Code {
+	if !sameArgs(t.SQL.CreateArgs, t.Batch.ReturningArgs) {
+		return callArgs(s, unnestArrays(t))
+	}
+	arrays := jen.Qual(ir.PathRuntime, "Unnest").Call(jen.Id(t.Args), jen.Id("rows"))
+	if tail := tailArgs(s); len(tail) > 0 {
+		arrays = jen.Append(append([]jen.Code{arrays}, tail...)...)
+	}
+	return []jen.Code{jen.Id("ctx"), stmtExpr(s), arrays.Op("...")}
+}
+
+// sameArgs reports whether a and b bind the same fields the same way.
+func sameArgs(a, b []ir.Arg) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Column.SQLName != b[i].Column.SQLName || a[i].Kind != b[i].Kind {
+			return false
+		}
+	}
+	return true
 }
 
 // unnestArrays renders the arrays a statement over unnest binds, one per
@@ -225,9 +282,8 @@ func genCreateManyInsert(f *jen.File, t *ir.Table) {
 		body, scoped := prelude(t, "CreateMany", "", []ir.Statement{s}, fail)
 		body = append(body, jen.If(jen.Len(jen.Id("rows")).Op("==").Lit(0)).Block(jen.Return(jen.Lit(0), jen.Nil())))
 		body = append(body, validateRows(t, "CreateMany", fail)...)
-		args := unnestArrays(t)
 		body = append(body,
-			jen.List(jen.Id("tag"), jen.Err()).Op(":=").Add(dbOf(scoped)).Dot("Exec").Add(multi(callArgs(s, args)...)),
+			jen.List(jen.Id("tag"), jen.Err()).Op(":=").Add(dbOf(scoped)).Dot("Exec").Call(unnestCall(t, s)...),
 			jen.Return(jen.Id("tag").Dot("RowsAffected").Call(), wrapErr(t, "CreateMany")),
 		)
 		doc = fmt.Sprintf("CreateMany inserts rows into table %s in one INSERT … SELECT FROM unnest, all or nothing, "+
@@ -271,7 +327,7 @@ func genCreateManyReturning(f *jen.File, t *ir.Table) {
 		genStatement(f, s)
 		var scoped bool
 		body, scoped = start(s)
-		body = append(body, collectWith(t, "CreateManyReturning", "res", dbOf(scoped).Dot("Query").Add(multi(callArgs(s, unnestArrays(t))...)),
+		body = append(body, collectWith(t, "CreateManyReturning", "res", dbOf(scoped).Dot("Query").Call(unnestCall(t, s)...),
 			jen.Id(t.Scan), jen.Len(jen.Id("rows")))...)
 		doc = fmt.Sprintf("CreateManyReturning inserts rows into table %s in one INSERT … SELECT FROM unnest, all or "+
 			"nothing, and returns them as stored.", t.SQLName)

@@ -337,16 +337,7 @@ func (r *ActivityRepo) CreateMany(ctx context.Context, rows []NewActivity) (int6
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "activities.CreateMany", "activities")
 	}
-	tag, err := db.Exec(
-		ctx,
-		sqlActivitiesCreateMany,
-		runtime.Column(rows, func(n *NewActivity) uuid.UUID { return n.CustomerID }),
-		runtime.Column(rows, func(n *NewActivity) *uuid.UUID { return n.DealID.Ptr() }),
-		runtime.Column(rows, func(n *NewActivity) ActivityKind { return n.Kind }),
-		runtime.Column(rows, func(n *NewActivity) string { return n.Summary }),
-		runtime.Column(rows, func(n *NewActivity) *time.Time { return n.HappenedAt.Ptr() }),
-		tenant,
-	)
+	tag, err := db.Exec(ctx, sqlActivitiesCreateMany, append(runtime.Unnest(argsNewActivity, rows), tenant)...)
 	return tag.RowsAffected(), wrapErr(err, "activities.CreateMany", "activities")
 }
 
@@ -372,16 +363,7 @@ func (r *ActivityRepo) CreateManyReturning(ctx context.Context, rows []NewActivi
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "activities.CreateManyReturning", "activities")
 	}
-	res, err := db.Query(
-		ctx,
-		sqlActivitiesCreateManyReturning,
-		runtime.Column(rows, func(n *NewActivity) uuid.UUID { return n.CustomerID }),
-		runtime.Column(rows, func(n *NewActivity) *uuid.UUID { return n.DealID.Ptr() }),
-		runtime.Column(rows, func(n *NewActivity) ActivityKind { return n.Kind }),
-		runtime.Column(rows, func(n *NewActivity) string { return n.Summary }),
-		runtime.Column(rows, func(n *NewActivity) *time.Time { return n.HappenedAt.Ptr() }),
-		tenant,
-	)
+	res, err := db.Query(ctx, sqlActivitiesCreateManyReturning, append(runtime.Unnest(argsNewActivity, rows), tenant)...)
 	items, err := runtime.Collect(res, err, len(rows), scanActivity)
 	return items, wrapErr(err, "activities.CreateManyReturning", "activities")
 }

@@ -348,16 +348,7 @@ func (r *ContactRepo) CreateMany(ctx context.Context, rows []NewContact) (int64,
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "contacts.CreateMany", "contacts")
 	}
-	tag, err := db.Exec(
-		ctx,
-		sqlContactsCreateMany,
-		runtime.Column(rows, func(n *NewContact) *uuid.UUID { return n.ID.Ptr() }),
-		runtime.Column(rows, func(n *NewContact) uuid.UUID { return n.CustomerID }),
-		runtime.Column(rows, func(n *NewContact) string { return n.Name }),
-		runtime.Column(rows, func(n *NewContact) *string { return n.Email.Ptr() }),
-		runtime.Column(rows, func(n *NewContact) *string { return n.Title.Ptr() }),
-		tenant,
-	)
+	tag, err := db.Exec(ctx, sqlContactsCreateMany, append(runtime.Unnest(argsNewContact, rows), tenant)...)
 	return tag.RowsAffected(), wrapErr(err, "contacts.CreateMany", "contacts")
 }
 
@@ -383,16 +374,7 @@ func (r *ContactRepo) CreateManyReturning(ctx context.Context, rows []NewContact
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "contacts.CreateManyReturning", "contacts")
 	}
-	res, err := db.Query(
-		ctx,
-		sqlContactsCreateManyReturning,
-		runtime.Column(rows, func(n *NewContact) *uuid.UUID { return n.ID.Ptr() }),
-		runtime.Column(rows, func(n *NewContact) uuid.UUID { return n.CustomerID }),
-		runtime.Column(rows, func(n *NewContact) string { return n.Name }),
-		runtime.Column(rows, func(n *NewContact) *string { return n.Email.Ptr() }),
-		runtime.Column(rows, func(n *NewContact) *string { return n.Title.Ptr() }),
-		tenant,
-	)
+	res, err := db.Query(ctx, sqlContactsCreateManyReturning, append(runtime.Unnest(argsNewContact, rows), tenant)...)
 	items, err := runtime.Collect(res, err, len(rows), scanContact)
 	return items, wrapErr(err, "contacts.CreateManyReturning", "contacts")
 }

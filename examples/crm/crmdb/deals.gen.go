@@ -402,17 +402,7 @@ func (r *DealRepo) CreateMany(ctx context.Context, rows []NewDeal) (int64, error
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "deals.CreateMany", "deals")
 	}
-	tag, err := db.Exec(
-		ctx,
-		sqlDealsCreateMany,
-		runtime.Column(rows, func(n *NewDeal) *uuid.UUID { return n.ID.Ptr() }),
-		runtime.Column(rows, func(n *NewDeal) uuid.UUID { return n.CustomerID }),
-		runtime.Column(rows, func(n *NewDeal) string { return n.Title }),
-		runtime.Column(rows, func(n *NewDeal) *DealStage { return n.Stage.Ptr() }),
-		runtime.Column(rows, func(n *NewDeal) *decimal.Decimal { return n.Amount.Ptr() }),
-		runtime.Column(rows, func(n *NewDeal) *time.Time { return n.ClosesOn.Ptr() }),
-		tenant,
-	)
+	tag, err := db.Exec(ctx, sqlDealsCreateMany, append(runtime.Unnest(argsNewDeal, rows), tenant)...)
 	return tag.RowsAffected(), wrapErr(err, "deals.CreateMany", "deals")
 }
 
@@ -438,17 +428,7 @@ func (r *DealRepo) CreateManyReturning(ctx context.Context, rows []NewDeal) ([]D
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "deals.CreateManyReturning", "deals")
 	}
-	res, err := db.Query(
-		ctx,
-		sqlDealsCreateManyReturning,
-		runtime.Column(rows, func(n *NewDeal) *uuid.UUID { return n.ID.Ptr() }),
-		runtime.Column(rows, func(n *NewDeal) uuid.UUID { return n.CustomerID }),
-		runtime.Column(rows, func(n *NewDeal) string { return n.Title }),
-		runtime.Column(rows, func(n *NewDeal) *DealStage { return n.Stage.Ptr() }),
-		runtime.Column(rows, func(n *NewDeal) *decimal.Decimal { return n.Amount.Ptr() }),
-		runtime.Column(rows, func(n *NewDeal) *time.Time { return n.ClosesOn.Ptr() }),
-		tenant,
-	)
+	res, err := db.Query(ctx, sqlDealsCreateManyReturning, append(runtime.Unnest(argsNewDeal, rows), tenant)...)
 	items, err := runtime.Collect(res, err, len(rows), scanDeal)
 	return items, wrapErr(err, "deals.CreateManyReturning", "deals")
 }

@@ -398,13 +398,7 @@ func (r *OrganizationRepo) CreateMany(ctx context.Context, rows []NewOrganizatio
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "organizations.CreateMany", "organizations")
 	}
-	tag, err := db.Exec(
-		ctx,
-		sqlOrganizationsCreateMany,
-		runtime.Column(rows, func(n *NewOrganization) string { return n.Name }),
-		runtime.Column(rows, func(n *NewOrganization) string { return n.Slug }),
-		tenant,
-	)
+	tag, err := db.Exec(ctx, sqlOrganizationsCreateMany, append(runtime.Unnest(argsNewOrganization, rows), tenant)...)
 	return tag.RowsAffected(), wrapErr(err, "organizations.CreateMany", "organizations")
 }
 
@@ -430,13 +424,7 @@ func (r *OrganizationRepo) CreateManyReturning(ctx context.Context, rows []NewOr
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "organizations.CreateManyReturning", "organizations")
 	}
-	res, err := db.Query(
-		ctx,
-		sqlOrganizationsCreateManyReturning,
-		runtime.Column(rows, func(n *NewOrganization) string { return n.Name }),
-		runtime.Column(rows, func(n *NewOrganization) string { return n.Slug }),
-		tenant,
-	)
+	res, err := db.Query(ctx, sqlOrganizationsCreateManyReturning, append(runtime.Unnest(argsNewOrganization, rows), tenant)...)
 	items, err := runtime.Collect(res, err, len(rows), scanOrganization)
 	return items, wrapErr(err, "organizations.CreateManyReturning", "organizations")
 }

@@ -356,13 +356,7 @@ func (r *TagRepo) CreateMany(ctx context.Context, rows []NewTag) (int64, error) 
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "tags.CreateMany", "tags")
 	}
-	tag, err := db.Exec(
-		ctx,
-		sqlTagsCreateMany,
-		runtime.Column(rows, func(n *NewTag) *uuid.UUID { return n.ID.Ptr() }),
-		runtime.Column(rows, func(n *NewTag) string { return n.Name }),
-		tenant,
-	)
+	tag, err := db.Exec(ctx, sqlTagsCreateMany, append(runtime.Unnest(argsNewTag, rows), tenant)...)
 	return tag.RowsAffected(), wrapErr(err, "tags.CreateMany", "tags")
 }
 
@@ -388,13 +382,7 @@ func (r *TagRepo) CreateManyReturning(ctx context.Context, rows []NewTag) ([]Tag
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "tags.CreateManyReturning", "tags")
 	}
-	res, err := db.Query(
-		ctx,
-		sqlTagsCreateManyReturning,
-		runtime.Column(rows, func(n *NewTag) *uuid.UUID { return n.ID.Ptr() }),
-		runtime.Column(rows, func(n *NewTag) string { return n.Name }),
-		tenant,
-	)
+	res, err := db.Query(ctx, sqlTagsCreateManyReturning, append(runtime.Unnest(argsNewTag, rows), tenant)...)
 	items, err := runtime.Collect(res, err, len(rows), scanTag)
 	return items, wrapErr(err, "tags.CreateManyReturning", "tags")
 }

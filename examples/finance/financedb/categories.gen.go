@@ -230,16 +230,17 @@ func (r *CategoryRepo) FindByIDs(ctx context.Context, ids []int32) ([]Category, 
 	return items, wrapErr(err, "categories.FindByIDs", "categories")
 }
 
-var copyCategories = &runtime.Copier[NewCategory]{
-	Table:   "categories",
-	Columns: []string{"name", "parent_id"},
-	Args:    argsNewCategory,
+var copyCategories = &runtime.Copier[*NewCategory]{
+	Table:    "categories",
+	Columns:  []string{"name", "parent_id"},
+	Args:     argsNewCategory,
+	Validate: (*NewCategory).Validate,
 }
 
 // CreateMany inserts rows into table categories with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *CategoryRepo) CreateMany(ctx context.Context, rows []NewCategory) (int64, error) {
-	n, err := copyCategories.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyCategories, rows)
 	return n, wrapErr(err, "categories.CreateMany", "categories")
 }
 
@@ -260,12 +261,7 @@ func (r *CategoryRepo) CreateManyReturning(ctx context.Context, rows []NewCatego
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "categories.CreateManyReturning", "categories")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlCategoriesCreateManyReturning,
-		runtime.Column(rows, func(n *NewCategory) string { return n.Name }),
-		runtime.Column(rows, func(n *NewCategory) *int32 { return n.ParentID.Ptr() }),
-	)
+	res, err := r.db.Query(ctx, sqlCategoriesCreateManyReturning, runtime.Unnest(argsNewCategory, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanCategory)
 	return items, wrapErr(err, "categories.CreateManyReturning", "categories")
 }

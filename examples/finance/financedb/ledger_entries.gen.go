@@ -245,16 +245,18 @@ func (r *LedgerEntryRepo) FindByIDs(ctx context.Context, ids []int64) ([]LedgerE
 	return items, wrapErr(err, "ledger_entries.FindByIDs", "ledger_entries")
 }
 
-var copyLedgerEntries = &runtime.Copier[NewLedgerEntry]{
-	Table:   "ledger_entries",
-	Columns: []string{"transaction_id", "account_id", "user_id", "kind", "amount", "created_at"},
-	Args:    argsNewLedgerEntry,
+var copyLedgerEntries = &runtime.Copier[*NewLedgerEntry]{
+	Table:    "ledger_entries",
+	Columns:  []string{"transaction_id", "account_id", "user_id", "kind", "amount", "created_at"},
+	Args:     argsNewLedgerEntry,
+	Unset:    func(n *NewLedgerEntry) uint64 { return runtime.Bit(!n.CreatedAt.Set, 5) },
+	Validate: (*NewLedgerEntry).Validate,
 }
 
 // CreateMany inserts rows into table ledger_entries with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *LedgerEntryRepo) CreateMany(ctx context.Context, rows []NewLedgerEntry) (int64, error) {
-	n, err := copyLedgerEntries.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyLedgerEntries, rows)
 	return n, wrapErr(err, "ledger_entries.CreateMany", "ledger_entries")
 }
 
@@ -275,16 +277,7 @@ func (r *LedgerEntryRepo) CreateManyReturning(ctx context.Context, rows []NewLed
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "ledger_entries.CreateManyReturning", "ledger_entries")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlLedgerEntriesCreateManyReturning,
-		runtime.Column(rows, func(n *NewLedgerEntry) uuid.UUID { return n.TransactionID }),
-		runtime.Column(rows, func(n *NewLedgerEntry) uuid.UUID { return n.AccountID }),
-		runtime.Column(rows, func(n *NewLedgerEntry) uuid.UUID { return n.UserID }),
-		runtime.Column(rows, func(n *NewLedgerEntry) TransactionKind { return n.Kind }),
-		runtime.Column(rows, func(n *NewLedgerEntry) decimal.Decimal { return n.Amount }),
-		runtime.Column(rows, func(n *NewLedgerEntry) *time.Time { return n.CreatedAt.Ptr() }),
-	)
+	res, err := r.db.Query(ctx, sqlLedgerEntriesCreateManyReturning, runtime.Unnest(argsNewLedgerEntry, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanLedgerEntry)
 	return items, wrapErr(err, "ledger_entries.CreateManyReturning", "ledger_entries")
 }

@@ -319,16 +319,18 @@ func (r *TransactionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Tra
 	return items, wrapErr(err, "transactions.FindByIDs", "transactions")
 }
 
-var copyTransactions = &runtime.Copier[NewTransaction]{
-	Table:   "transactions",
-	Columns: []string{"id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at"},
-	Args:    argsNewTransaction,
+var copyTransactions = &runtime.Copier[*NewTransaction]{
+	Table:    "transactions",
+	Columns:  []string{"id", "user_id", "kind", "amount", "currency", "from_account_id", "to_account_id", "category_id", "memo", "idempotency_key", "created_at"},
+	Args:     argsNewTransaction,
+	Unset:    func(n *NewTransaction) uint64 { return runtime.Bit(!n.ID.Set, 0) | runtime.Bit(!n.CreatedAt.Set, 10) },
+	Validate: (*NewTransaction).Validate,
 }
 
 // CreateMany inserts rows into table transactions with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *TransactionRepo) CreateMany(ctx context.Context, rows []NewTransaction) (int64, error) {
-	n, err := copyTransactions.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyTransactions, rows)
 	return n, wrapErr(err, "transactions.CreateMany", "transactions")
 }
 
@@ -349,21 +351,7 @@ func (r *TransactionRepo) CreateManyReturning(ctx context.Context, rows []NewTra
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "transactions.CreateManyReturning", "transactions")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlTransactionsCreateManyReturning,
-		runtime.Column(rows, func(n *NewTransaction) *uuid.UUID { return n.ID.Ptr() }),
-		runtime.Column(rows, func(n *NewTransaction) uuid.UUID { return n.UserID }),
-		runtime.Column(rows, func(n *NewTransaction) TransactionKind { return n.Kind }),
-		runtime.Column(rows, func(n *NewTransaction) decimal.Decimal { return n.Amount }),
-		runtime.Column(rows, func(n *NewTransaction) Currency { return n.Currency }),
-		runtime.Column(rows, func(n *NewTransaction) *uuid.UUID { return n.FromAccountID.Ptr() }),
-		runtime.Column(rows, func(n *NewTransaction) *uuid.UUID { return n.ToAccountID.Ptr() }),
-		runtime.Column(rows, func(n *NewTransaction) *int32 { return n.CategoryID.Ptr() }),
-		runtime.Column(rows, func(n *NewTransaction) *string { return n.Memo.Ptr() }),
-		runtime.Column(rows, func(n *NewTransaction) string { return n.IdempotencyKey }),
-		runtime.Column(rows, func(n *NewTransaction) *time.Time { return n.CreatedAt.Ptr() }),
-	)
+	res, err := r.db.Query(ctx, sqlTransactionsCreateManyReturning, runtime.Unnest(argsNewTransaction, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanTransaction)
 	return items, wrapErr(err, "transactions.CreateManyReturning", "transactions")
 }

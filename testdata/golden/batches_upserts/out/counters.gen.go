@@ -179,16 +179,17 @@ func (r *CounterRepo) FindByIDs(ctx context.Context, ids []string) ([]Counter, e
 	return items, wrapErr(err, "counters.FindByIDs", "counters")
 }
 
-var copyCounters = &runtime.Copier[NewCounter]{
-	Table:   "counters",
-	Columns: []string{"name"},
-	Args:    argsNewCounter,
+var copyCounters = &runtime.Copier[*NewCounter]{
+	Table:    "counters",
+	Columns:  []string{"name"},
+	Args:     argsNewCounter,
+	Validate: (*NewCounter).Validate,
 }
 
 // CreateMany inserts rows into table counters with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *CounterRepo) CreateMany(ctx context.Context, rows []NewCounter) (int64, error) {
-	n, err := copyCounters.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyCounters, rows)
 	return n, wrapErr(err, "counters.CreateMany", "counters")
 }
 
@@ -209,11 +210,7 @@ func (r *CounterRepo) CreateManyReturning(ctx context.Context, rows []NewCounter
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "counters.CreateManyReturning", "counters")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlCountersCreateManyReturning,
-		runtime.Column(rows, func(n *NewCounter) string { return n.Name }),
-	)
+	res, err := r.db.Query(ctx, sqlCountersCreateManyReturning, runtime.Unnest(argsNewCounter, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanCounter)
 	return items, wrapErr(err, "counters.CreateManyReturning", "counters")
 }

@@ -269,18 +269,22 @@ func (r *EventRepo) FindByIDs(ctx context.Context, ids []int64) ([]Event, error)
 	return items, wrapErr(err, "events.FindByIDs", "events")
 }
 
-var copyEvents = &runtime.Copier[NewEvent]{
+var copyEvents = &runtime.Copier[*NewEvent]{
 	Table:   "events",
 	Columns: []string{"name", "kind", "amount", "at", "payload", "ref", "code", "label"},
 	Args: func(n *NewEvent, d []any) []any {
 		return append(d, &n.Name, &n.Kind, &n.Amount, n.At.Arg(), n.Payload, &n.Ref, n.Code.Arg(), n.Label.Arg())
 	},
+	Unset: func(n *NewEvent) uint64 {
+		return runtime.Bit(!n.At.Set, 3) | runtime.Bit(!n.Code.Set, 6) | runtime.Bit(!n.Label.Set, 7)
+	},
+	Validate: (*NewEvent).Validate,
 }
 
 // CreateMany inserts rows into table events with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *EventRepo) CreateMany(ctx context.Context, rows []NewEvent) (int64, error) {
-	n, err := copyEvents.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyEvents, rows)
 	return n, wrapErr(err, "events.CreateMany", "events")
 }
 
@@ -301,19 +305,7 @@ func (r *EventRepo) CreateManyReturning(ctx context.Context, rows []NewEvent) ([
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "events.CreateManyReturning", "events")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlEventsCreateManyReturning,
-		runtime.Column(rows, func(n *NewEvent) string { return n.Name }),
-		runtime.Column(rows, func(n *NewEvent) Mood { return n.Kind }),
-		runtime.Column(rows, func(n *NewEvent) decimal.Decimal { return n.Amount }),
-		runtime.Column(rows, func(n *NewEvent) *time.Time { return n.At.Ptr() }),
-		runtime.Column(rows, func(n *NewEvent) json.RawMessage { return n.Payload }),
-		runtime.Column(rows, func(n *NewEvent) *uuid.UUID { return n.Ref.Ptr() }),
-		runtime.Column(rows, func(n *NewEvent) *string { return n.Code.Ptr() }),
-		runtime.Column(rows, func(n *NewEvent) bool { return n.Label.Set }),
-		runtime.Column(rows, func(n *NewEvent) *string { return n.Label.Value.Ptr() }),
-	)
+	res, err := r.db.Query(ctx, sqlEventsCreateManyReturning, runtime.Unnest(argsNewEvent, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanEvent)
 	return items, wrapErr(err, "events.CreateManyReturning", "events")
 }

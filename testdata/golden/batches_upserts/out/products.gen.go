@@ -223,16 +223,18 @@ func (r *ProductRepo) FindByIDs(ctx context.Context, ids []string) ([]Product, e
 	return items, wrapErr(err, "products.FindByIDs", "products")
 }
 
-var copyProducts = &runtime.Copier[NewProduct]{
-	Table:   "products",
-	Columns: []string{"sku", "code", "active", "title", "stock"},
-	Args:    argsNewProduct,
+var copyProducts = &runtime.Copier[*NewProduct]{
+	Table:    "products",
+	Columns:  []string{"sku", "code", "active", "title", "stock"},
+	Args:     argsNewProduct,
+	Unset:    func(n *NewProduct) uint64 { return runtime.Bit(!n.Active.Set, 2) | runtime.Bit(!n.Stock.Set, 4) },
+	Validate: (*NewProduct).Validate,
 }
 
 // CreateMany inserts rows into table products with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *ProductRepo) CreateMany(ctx context.Context, rows []NewProduct) (int64, error) {
-	n, err := copyProducts.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyProducts, rows)
 	return n, wrapErr(err, "products.CreateMany", "products")
 }
 
@@ -253,15 +255,7 @@ func (r *ProductRepo) CreateManyReturning(ctx context.Context, rows []NewProduct
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "products.CreateManyReturning", "products")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlProductsCreateManyReturning,
-		runtime.Column(rows, func(n *NewProduct) string { return n.SKU }),
-		runtime.Column(rows, func(n *NewProduct) string { return n.Code }),
-		runtime.Column(rows, func(n *NewProduct) *bool { return n.Active.Ptr() }),
-		runtime.Column(rows, func(n *NewProduct) string { return n.Title }),
-		runtime.Column(rows, func(n *NewProduct) *int32 { return n.Stock.Ptr() }),
-	)
+	res, err := r.db.Query(ctx, sqlProductsCreateManyReturning, runtime.Unnest(argsNewProduct, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanProduct)
 	return items, wrapErr(err, "products.CreateManyReturning", "products")
 }

@@ -212,16 +212,17 @@ func (r *SlotRepo) FindByIDs(ctx context.Context, ids []int64) ([]Slot, error) {
 	return items, wrapErr(err, "slots.FindByIDs", "slots")
 }
 
-var copySlots = &runtime.Copier[NewSlot]{
-	Table:   "slots",
-	Columns: []string{"day", "room", "booked_by"},
-	Args:    argsNewSlot,
+var copySlots = &runtime.Copier[*NewSlot]{
+	Table:    "slots",
+	Columns:  []string{"day", "room", "booked_by"},
+	Args:     argsNewSlot,
+	Validate: (*NewSlot).Validate,
 }
 
 // CreateMany inserts rows into table slots with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *SlotRepo) CreateMany(ctx context.Context, rows []NewSlot) (int64, error) {
-	n, err := copySlots.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copySlots, rows)
 	return n, wrapErr(err, "slots.CreateMany", "slots")
 }
 
@@ -242,13 +243,7 @@ func (r *SlotRepo) CreateManyReturning(ctx context.Context, rows []NewSlot) ([]S
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "slots.CreateManyReturning", "slots")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlSlotsCreateManyReturning,
-		runtime.Column(rows, func(n *NewSlot) time.Time { return n.Day }),
-		runtime.Column(rows, func(n *NewSlot) string { return n.Room }),
-		runtime.Column(rows, func(n *NewSlot) string { return n.BookedBy }),
-	)
+	res, err := r.db.Query(ctx, sqlSlotsCreateManyReturning, runtime.Unnest(argsNewSlot, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanSlot)
 	return items, wrapErr(err, "slots.CreateManyReturning", "slots")
 }

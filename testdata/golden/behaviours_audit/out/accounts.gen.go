@@ -354,16 +354,18 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, er
 	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
 }
 
-var copyAccounts = &runtime.Copier[NewAccount]{
-	Table:   "accounts",
-	Columns: []string{"owner", "balance", "note"},
-	Args:    argsNewAccount,
+var copyAccounts = &runtime.Copier[*NewAccount]{
+	Table:    "accounts",
+	Columns:  []string{"owner", "balance", "note"},
+	Args:     argsNewAccount,
+	Unset:    func(n *NewAccount) uint64 { return runtime.Bit(!n.Balance.Set, 1) },
+	Validate: (*NewAccount).Validate,
 }
 
 // CreateMany inserts rows into table accounts with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64, error) {
-	n, err := copyAccounts.Copy(ctx, runtime.Acting(ctx, r.db), rows)
+	n, err := runtime.CopyRows(ctx, runtime.Acting(ctx, r.db), copyAccounts, rows)
 	return n, wrapErr(err, "accounts.CreateMany", "accounts")
 }
 
@@ -385,13 +387,7 @@ func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "accounts.CreateManyReturning", "accounts")
 	}
-	res, err := db.Query(
-		ctx,
-		sqlAccountsCreateManyReturning,
-		runtime.Column(rows, func(n *NewAccount) string { return n.Owner }),
-		runtime.Column(rows, func(n *NewAccount) *int64 { return n.Balance.Ptr() }),
-		runtime.Column(rows, func(n *NewAccount) *string { return n.Note.Ptr() }),
-	)
+	res, err := db.Query(ctx, sqlAccountsCreateManyReturning, runtime.Unnest(argsNewAccount, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanAccount)
 	return items, wrapErr(err, "accounts.CreateManyReturning", "accounts")
 }

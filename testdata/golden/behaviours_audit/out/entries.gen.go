@@ -252,16 +252,18 @@ func (r *EntryRepo) AuditTrail(ctx context.Context, accountID int64, seq int32) 
 	return items, wrapErr(err, "entries.AuditTrail", "entries")
 }
 
-var copyEntries = &runtime.Copier[NewEntry]{
-	Table:   "entries",
-	Columns: []string{"account_id", "seq", "amount", "memo"},
-	Args:    argsNewEntry,
+var copyEntries = &runtime.Copier[*NewEntry]{
+	Table:    "entries",
+	Columns:  []string{"account_id", "seq", "amount", "memo"},
+	Args:     argsNewEntry,
+	Unset:    func(n *NewEntry) uint64 { return runtime.Bit(!n.Memo.Set, 3) },
+	Validate: (*NewEntry).Validate,
 }
 
 // CreateMany inserts rows into table entries with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *EntryRepo) CreateMany(ctx context.Context, rows []NewEntry) (int64, error) {
-	n, err := copyEntries.Copy(ctx, runtime.Acting(ctx, r.db), rows)
+	n, err := runtime.CopyRows(ctx, runtime.Acting(ctx, r.db), copyEntries, rows)
 	return n, wrapErr(err, "entries.CreateMany", "entries")
 }
 
@@ -283,14 +285,7 @@ func (r *EntryRepo) CreateManyReturning(ctx context.Context, rows []NewEntry) ([
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "entries.CreateManyReturning", "entries")
 	}
-	res, err := db.Query(
-		ctx,
-		sqlEntriesCreateManyReturning,
-		runtime.Column(rows, func(n *NewEntry) int64 { return n.AccountID }),
-		runtime.Column(rows, func(n *NewEntry) int32 { return n.Seq }),
-		runtime.Column(rows, func(n *NewEntry) int64 { return n.Amount }),
-		runtime.Column(rows, func(n *NewEntry) *string { return n.Memo.Ptr() }),
-	)
+	res, err := db.Query(ctx, sqlEntriesCreateManyReturning, runtime.Unnest(argsNewEntry, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanEntry)
 	return items, wrapErr(err, "entries.CreateManyReturning", "entries")
 }

@@ -223,16 +223,18 @@ func (r *NoteRepo) FindByIDs(ctx context.Context, ids []int64) ([]Note, error) {
 	return items, wrapErr(err, "notes.FindByIDs", "notes")
 }
 
-var copyNotes = &runtime.Copier[NewNote]{
-	Table:   "notes",
-	Columns: []string{"tags"},
-	Args:    argsNewNote,
+var copyNotes = &runtime.Copier[*NewNote]{
+	Table:    "notes",
+	Columns:  []string{"tags"},
+	Args:     argsNewNote,
+	Unset:    func(n *NewNote) uint64 { return runtime.Bit(!n.Tags.Set, 0) },
+	Validate: (*NewNote).Validate,
 }
 
 // CreateMany inserts rows into table notes with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *NoteRepo) CreateMany(ctx context.Context, rows []NewNote) (int64, error) {
-	n, err := copyNotes.Copy(ctx, runtime.Acting(ctx, r.db), rows)
+	n, err := runtime.CopyRows(ctx, runtime.Acting(ctx, r.db), copyNotes, rows)
 	return n, wrapErr(err, "notes.CreateMany", "notes")
 }
 

@@ -284,13 +284,7 @@ func (r *PartRepo) CreateMany(ctx context.Context, rows []NewPart) (int64, error
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "parts.CreateMany", "parts")
 	}
-	tag, err := db.Exec(
-		ctx,
-		sqlPartsCreateMany,
-		runtime.Column(rows, func(n *NewPart) int64 { return n.ThingID }),
-		runtime.Column(rows, func(n *NewPart) string { return n.Body }),
-		tenant,
-	)
+	tag, err := db.Exec(ctx, sqlPartsCreateMany, append(runtime.Unnest(argsNewPart, rows), tenant)...)
 	return tag.RowsAffected(), wrapErr(err, "parts.CreateMany", "parts")
 }
 
@@ -316,13 +310,7 @@ func (r *PartRepo) CreateManyReturning(ctx context.Context, rows []NewPart) ([]P
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "parts.CreateManyReturning", "parts")
 	}
-	res, err := db.Query(
-		ctx,
-		sqlPartsCreateManyReturning,
-		runtime.Column(rows, func(n *NewPart) int64 { return n.ThingID }),
-		runtime.Column(rows, func(n *NewPart) string { return n.Body }),
-		tenant,
-	)
+	res, err := db.Query(ctx, sqlPartsCreateManyReturning, append(runtime.Unnest(argsNewPart, rows), tenant)...)
 	items, err := runtime.Collect(res, err, len(rows), scanPart)
 	return items, wrapErr(err, "parts.CreateManyReturning", "parts")
 }

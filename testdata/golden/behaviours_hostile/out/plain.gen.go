@@ -222,16 +222,17 @@ func (r *PlainRepo) FindByIDs(ctx context.Context, ids []string) ([]Plain, error
 	return items, wrapErr(err, "plain.FindByIDs", "plain")
 }
 
-var copyPlain = &runtime.Copier[NewPlain]{
-	Table:   "plain",
-	Columns: []string{"name", "label", "words", "doc"},
-	Args:    argsNewPlain,
+var copyPlain = &runtime.Copier[*NewPlain]{
+	Table:    "plain",
+	Columns:  []string{"name", "label", "words", "doc"},
+	Args:     argsNewPlain,
+	Validate: (*NewPlain).Validate,
 }
 
 // CreateMany inserts rows into table plain with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *PlainRepo) CreateMany(ctx context.Context, rows []NewPlain) (int64, error) {
-	n, err := copyPlain.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyPlain, rows)
 	return n, wrapErr(err, "plain.CreateMany", "plain")
 }
 

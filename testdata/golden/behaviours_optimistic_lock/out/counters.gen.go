@@ -225,16 +225,18 @@ func (r *CounterRepo) FindByIDs(ctx context.Context, ids []string) ([]Counter, e
 	return items, wrapErr(err, "counters.FindByIDs", "counters")
 }
 
-var copyCounters = &runtime.Copier[NewCounter]{
-	Table:   "counters",
-	Columns: []string{"name", "value"},
-	Args:    argsNewCounter,
+var copyCounters = &runtime.Copier[*NewCounter]{
+	Table:    "counters",
+	Columns:  []string{"name", "value"},
+	Args:     argsNewCounter,
+	Unset:    func(n *NewCounter) uint64 { return runtime.Bit(!n.Value.Set, 1) },
+	Validate: (*NewCounter).Validate,
 }
 
 // CreateMany inserts rows into table counters with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *CounterRepo) CreateMany(ctx context.Context, rows []NewCounter) (int64, error) {
-	n, err := copyCounters.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyCounters, rows)
 	return n, wrapErr(err, "counters.CreateMany", "counters")
 }
 
@@ -255,12 +257,7 @@ func (r *CounterRepo) CreateManyReturning(ctx context.Context, rows []NewCounter
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "counters.CreateManyReturning", "counters")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlCountersCreateManyReturning,
-		runtime.Column(rows, func(n *NewCounter) string { return n.Name }),
-		runtime.Column(rows, func(n *NewCounter) *int64 { return n.Value.Ptr() }),
-	)
+	res, err := r.db.Query(ctx, sqlCountersCreateManyReturning, runtime.Unnest(argsNewCounter, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanCounter)
 	return items, wrapErr(err, "counters.CreateManyReturning", "counters")
 }

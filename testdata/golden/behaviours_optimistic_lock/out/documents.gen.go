@@ -260,16 +260,20 @@ func (r *DocumentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Docume
 	return items, wrapErr(err, "documents.FindByIDs", "documents")
 }
 
-var copyDocuments = &runtime.Copier[NewDocument]{
+var copyDocuments = &runtime.Copier[*NewDocument]{
 	Table:   "documents",
 	Columns: []string{"id", "key", "title", "body", "hits"},
 	Args:    argsNewDocument,
+	Unset: func(n *NewDocument) uint64 {
+		return runtime.Bit(!n.ID.Set, 0) | runtime.Bit(!n.Body.Set, 3) | runtime.Bit(!n.Hits.Set, 4)
+	},
+	Validate: (*NewDocument).Validate,
 }
 
 // CreateMany inserts rows into table documents with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *DocumentRepo) CreateMany(ctx context.Context, rows []NewDocument) (int64, error) {
-	n, err := copyDocuments.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyDocuments, rows)
 	return n, wrapErr(err, "documents.CreateMany", "documents")
 }
 
@@ -290,15 +294,7 @@ func (r *DocumentRepo) CreateManyReturning(ctx context.Context, rows []NewDocume
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "documents.CreateManyReturning", "documents")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlDocumentsCreateManyReturning,
-		runtime.Column(rows, func(n *NewDocument) *uuid.UUID { return n.ID.Ptr() }),
-		runtime.Column(rows, func(n *NewDocument) string { return n.Key }),
-		runtime.Column(rows, func(n *NewDocument) string { return n.Title }),
-		runtime.Column(rows, func(n *NewDocument) *string { return n.Body.Ptr() }),
-		runtime.Column(rows, func(n *NewDocument) *int64 { return n.Hits.Ptr() }),
-	)
+	res, err := r.db.Query(ctx, sqlDocumentsCreateManyReturning, runtime.Unnest(argsNewDocument, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanDocument)
 	return items, wrapErr(err, "documents.CreateManyReturning", "documents")
 }

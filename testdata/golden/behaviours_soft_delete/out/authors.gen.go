@@ -322,16 +322,17 @@ func (r *AuthorRepo) FindByIDs(ctx context.Context, ids []int64) ([]Author, erro
 	return items, wrapErr(err, "authors.FindByIDs", "authors")
 }
 
-var copyAuthors = &runtime.Copier[NewAuthor]{
-	Table:   "authors",
-	Columns: []string{"email", "name"},
-	Args:    argsNewAuthor,
+var copyAuthors = &runtime.Copier[*NewAuthor]{
+	Table:    "authors",
+	Columns:  []string{"email", "name"},
+	Args:     argsNewAuthor,
+	Validate: (*NewAuthor).Validate,
 }
 
 // CreateMany inserts rows into table authors with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *AuthorRepo) CreateMany(ctx context.Context, rows []NewAuthor) (int64, error) {
-	n, err := copyAuthors.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyAuthors, rows)
 	return n, wrapErr(err, "authors.CreateMany", "authors")
 }
 
@@ -352,12 +353,7 @@ func (r *AuthorRepo) CreateManyReturning(ctx context.Context, rows []NewAuthor) 
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "authors.CreateManyReturning", "authors")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlAuthorsCreateManyReturning,
-		runtime.Column(rows, func(n *NewAuthor) string { return n.Email }),
-		runtime.Column(rows, func(n *NewAuthor) string { return n.Name }),
-	)
+	res, err := r.db.Query(ctx, sqlAuthorsCreateManyReturning, runtime.Unnest(argsNewAuthor, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanAuthor)
 	return items, wrapErr(err, "authors.CreateManyReturning", "authors")
 }

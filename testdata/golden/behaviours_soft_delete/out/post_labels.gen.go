@@ -167,7 +167,7 @@ func (r *PostLabelRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "post_labels.Count", "post_labels")
 }
 
-var copyPostLabels = &runtime.Copier[NewPostLabel]{
+var copyPostLabels = &runtime.Copier[*NewPostLabel]{
 	Table:   "post_labels",
 	Columns: []string{"post_id", "label_id"},
 	Args:    argsNewPostLabel,
@@ -176,7 +176,7 @@ var copyPostLabels = &runtime.Copier[NewPostLabel]{
 // CreateMany inserts rows into table post_labels with COPY, all or nothing, and
 // returns how many (see runtime.Copier).
 func (r *PostLabelRepo) CreateMany(ctx context.Context, rows []NewPostLabel) (int64, error) {
-	n, err := copyPostLabels.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyPostLabels, rows)
 	return n, wrapErr(err, "post_labels.CreateMany", "post_labels")
 }
 
@@ -193,12 +193,7 @@ func (r *PostLabelRepo) CreateManyReturning(ctx context.Context, rows []NewPostL
 	if len(rows) == 0 {
 		return []PostLabel{}, nil
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlPostLabelsCreateManyReturning,
-		runtime.Column(rows, func(n *NewPostLabel) int64 { return n.PostID }),
-		runtime.Column(rows, func(n *NewPostLabel) int64 { return n.LabelID }),
-	)
+	res, err := r.db.Query(ctx, sqlPostLabelsCreateManyReturning, runtime.Unnest(argsNewPostLabel, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanPostLabel)
 	return items, wrapErr(err, "post_labels.CreateManyReturning", "post_labels")
 }

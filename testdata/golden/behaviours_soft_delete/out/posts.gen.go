@@ -320,16 +320,17 @@ func (r *PostRepo) FindByIDs(ctx context.Context, ids []int64) ([]Post, error) {
 	return items, wrapErr(err, "posts.FindByIDs", "posts")
 }
 
-var copyPosts = &runtime.Copier[NewPost]{
-	Table:   "posts",
-	Columns: []string{"author_id", "slug", "title"},
-	Args:    argsNewPost,
+var copyPosts = &runtime.Copier[*NewPost]{
+	Table:    "posts",
+	Columns:  []string{"author_id", "slug", "title"},
+	Args:     argsNewPost,
+	Validate: (*NewPost).Validate,
 }
 
 // CreateMany inserts rows into table posts with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *PostRepo) CreateMany(ctx context.Context, rows []NewPost) (int64, error) {
-	n, err := copyPosts.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyPosts, rows)
 	return n, wrapErr(err, "posts.CreateMany", "posts")
 }
 
@@ -350,13 +351,7 @@ func (r *PostRepo) CreateManyReturning(ctx context.Context, rows []NewPost) ([]P
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "posts.CreateManyReturning", "posts")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlPostsCreateManyReturning,
-		runtime.Column(rows, func(n *NewPost) int64 { return n.AuthorID }),
-		runtime.Column(rows, func(n *NewPost) string { return n.Slug }),
-		runtime.Column(rows, func(n *NewPost) string { return n.Title }),
-	)
+	res, err := r.db.Query(ctx, sqlPostsCreateManyReturning, runtime.Unnest(argsNewPost, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanPost)
 	return items, wrapErr(err, "posts.CreateManyReturning", "posts")
 }

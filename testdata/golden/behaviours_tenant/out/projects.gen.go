@@ -422,13 +422,7 @@ func (r *ProjectRepo) CreateMany(ctx context.Context, rows []NewProject) (int64,
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "projects.CreateMany", "projects")
 	}
-	tag, err := db.Exec(
-		ctx,
-		sqlProjectsCreateMany,
-		runtime.Column(rows, func(n *NewProject) string { return n.Code }),
-		runtime.Column(rows, func(n *NewProject) string { return n.Name }),
-		tenant,
-	)
+	tag, err := db.Exec(ctx, sqlProjectsCreateMany, append(runtime.Unnest(argsNewProject, rows), tenant)...)
 	return tag.RowsAffected(), wrapErr(err, "projects.CreateMany", "projects")
 }
 
@@ -454,13 +448,7 @@ func (r *ProjectRepo) CreateManyReturning(ctx context.Context, rows []NewProject
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "projects.CreateManyReturning", "projects")
 	}
-	res, err := db.Query(
-		ctx,
-		sqlProjectsCreateManyReturning,
-		runtime.Column(rows, func(n *NewProject) string { return n.Code }),
-		runtime.Column(rows, func(n *NewProject) string { return n.Name }),
-		tenant,
-	)
+	res, err := db.Query(ctx, sqlProjectsCreateManyReturning, append(runtime.Unnest(argsNewProject, rows), tenant)...)
 	items, err := runtime.Collect(res, err, len(rows), scanProject)
 	return items, wrapErr(err, "projects.CreateManyReturning", "projects")
 }

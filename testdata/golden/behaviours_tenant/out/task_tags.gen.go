@@ -244,13 +244,7 @@ func (r *TaskTagRepo) CreateMany(ctx context.Context, rows []NewTaskTag) (int64,
 	if len(rows) == 0 {
 		return 0, nil
 	}
-	tag, err := db.Exec(
-		ctx,
-		sqlTaskTagsCreateMany,
-		runtime.Column(rows, func(n *NewTaskTag) int64 { return n.TaskID }),
-		runtime.Column(rows, func(n *NewTaskTag) int64 { return n.TagID }),
-		tenant,
-	)
+	tag, err := db.Exec(ctx, sqlTaskTagsCreateMany, append(runtime.Unnest(argsNewTaskTag, rows), tenant)...)
 	return tag.RowsAffected(), wrapErr(err, "task_tags.CreateMany", "task_tags")
 }
 
@@ -272,13 +266,7 @@ func (r *TaskTagRepo) CreateManyReturning(ctx context.Context, rows []NewTaskTag
 	if len(rows) == 0 {
 		return []TaskTag{}, nil
 	}
-	res, err := db.Query(
-		ctx,
-		sqlTaskTagsCreateManyReturning,
-		runtime.Column(rows, func(n *NewTaskTag) int64 { return n.TaskID }),
-		runtime.Column(rows, func(n *NewTaskTag) int64 { return n.TagID }),
-		tenant,
-	)
+	res, err := db.Query(ctx, sqlTaskTagsCreateManyReturning, append(runtime.Unnest(argsNewTaskTag, rows), tenant)...)
 	items, err := runtime.Collect(res, err, len(rows), scanTaskTag)
 	return items, wrapErr(err, "task_tags.CreateManyReturning", "task_tags")
 }

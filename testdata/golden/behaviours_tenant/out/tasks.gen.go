@@ -344,14 +344,7 @@ func (r *TaskRepo) CreateMany(ctx context.Context, rows []NewTask) (int64, error
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "tasks.CreateMany", "tasks")
 	}
-	tag, err := db.Exec(
-		ctx,
-		sqlTasksCreateMany,
-		runtime.Column(rows, func(n *NewTask) int64 { return n.ProjectID }),
-		runtime.Column(rows, func(n *NewTask) string { return n.Title }),
-		runtime.Column(rows, func(n *NewTask) *bool { return n.Done.Ptr() }),
-		tenant,
-	)
+	tag, err := db.Exec(ctx, sqlTasksCreateMany, append(runtime.Unnest(argsNewTask, rows), tenant)...)
 	return tag.RowsAffected(), wrapErr(err, "tasks.CreateMany", "tasks")
 }
 
@@ -377,14 +370,7 @@ func (r *TaskRepo) CreateManyReturning(ctx context.Context, rows []NewTask) ([]T
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "tasks.CreateManyReturning", "tasks")
 	}
-	res, err := db.Query(
-		ctx,
-		sqlTasksCreateManyReturning,
-		runtime.Column(rows, func(n *NewTask) int64 { return n.ProjectID }),
-		runtime.Column(rows, func(n *NewTask) string { return n.Title }),
-		runtime.Column(rows, func(n *NewTask) *bool { return n.Done.Ptr() }),
-		tenant,
-	)
+	res, err := db.Query(ctx, sqlTasksCreateManyReturning, append(runtime.Unnest(argsNewTask, rows), tenant)...)
 	items, err := runtime.Collect(res, err, len(rows), scanTask)
 	return items, wrapErr(err, "tasks.CreateManyReturning", "tasks")
 }

@@ -540,18 +540,22 @@ func (r *MemberRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Member, 
 	return items, wrapErr(err, "members.FindByIDs", "members")
 }
 
-var copyMembers = &runtime.Copier[NewMember]{
+var copyMembers = &runtime.Copier[*NewMember]{
 	Table:   "members",
 	Columns: []string{"id", "team_id", "email", "handle", "name", "website", "phone", "host", "slug", "initials", "code", "ref", "age", "score", "balance", "ratio", "plan", "plans", "tags", "motto", "password"},
 	Args:    argsNewMember,
-	Enums:   []string{"\"plan\""},
+	Unset: func(n *NewMember) uint64 {
+		return runtime.Bit(!n.ID.Set, 0) | runtime.Bit(!n.Host.Set, 7) | runtime.Bit(!n.Code.Set, 10) | runtime.Bit(!n.Score.Set, 13) | runtime.Bit(!n.Balance.Set, 14) | runtime.Bit(!n.Ratio.Set, 15) | runtime.Bit(!n.Plan.Set, 16) | runtime.Bit(!n.Plans.Set, 17)
+	},
+	Validate: (*NewMember).Validate,
+	Enums:    []string{"\"plan\""},
 }
 
 // CreateMany inserts rows into table members with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first. It
 // registers the enum types "plan" on its connection.
 func (r *MemberRepo) CreateMany(ctx context.Context, rows []NewMember) (int64, error) {
-	n, err := copyMembers.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyMembers, rows)
 	return n, wrapErr(err, "members.CreateMany", "members")
 }
 

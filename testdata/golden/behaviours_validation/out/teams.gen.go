@@ -213,16 +213,17 @@ func (r *TeamRepo) FindByIDs(ctx context.Context, ids []int64) ([]Team, error) {
 	return items, wrapErr(err, "teams.FindByIDs", "teams")
 }
 
-var copyTeams = &runtime.Copier[NewTeam]{
-	Table:   "teams",
-	Columns: []string{"name"},
-	Args:    argsNewTeam,
+var copyTeams = &runtime.Copier[*NewTeam]{
+	Table:    "teams",
+	Columns:  []string{"name"},
+	Args:     argsNewTeam,
+	Validate: (*NewTeam).Validate,
 }
 
 // CreateMany inserts rows into table teams with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *TeamRepo) CreateMany(ctx context.Context, rows []NewTeam) (int64, error) {
-	n, err := copyTeams.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyTeams, rows)
 	return n, wrapErr(err, "teams.CreateMany", "teams")
 }
 
@@ -243,11 +244,7 @@ func (r *TeamRepo) CreateManyReturning(ctx context.Context, rows []NewTeam) ([]T
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "teams.CreateManyReturning", "teams")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlTeamsCreateManyReturning,
-		runtime.Column(rows, func(n *NewTeam) string { return n.Name }),
-	)
+	res, err := r.db.Query(ctx, sqlTeamsCreateManyReturning, runtime.Unnest(argsNewTeam, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanTeam)
 	return items, wrapErr(err, "teams.CreateManyReturning", "teams")
 }

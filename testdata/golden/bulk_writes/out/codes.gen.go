@@ -197,16 +197,17 @@ func (r *CodeRepo) FindByIDs(ctx context.Context, ids []string) ([]Code, error) 
 	return items, wrapErr(err, "codes.FindByIDs", "codes")
 }
 
-var copyCodes = &runtime.Copier[NewCode]{
-	Table:   "codes",
-	Columns: []string{"code", "label"},
-	Args:    argsNewCode,
+var copyCodes = &runtime.Copier[*NewCode]{
+	Table:    "codes",
+	Columns:  []string{"code", "label"},
+	Args:     argsNewCode,
+	Validate: (*NewCode).Validate,
 }
 
 // CreateMany inserts rows into table codes with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *CodeRepo) CreateMany(ctx context.Context, rows []NewCode) (int64, error) {
-	n, err := copyCodes.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyCodes, rows)
 	return n, wrapErr(err, "codes.CreateMany", "codes")
 }
 
@@ -227,12 +228,7 @@ func (r *CodeRepo) CreateManyReturning(ctx context.Context, rows []NewCode) ([]C
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "codes.CreateManyReturning", "codes")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlCodesCreateManyReturning,
-		runtime.Column(rows, func(n *NewCode) string { return n.Code }),
-		runtime.Column(rows, func(n *NewCode) string { return n.Label }),
-	)
+	res, err := r.db.Query(ctx, sqlCodesCreateManyReturning, runtime.Unnest(argsNewCode, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanCode)
 	return items, wrapErr(err, "codes.CreateManyReturning", "codes")
 }

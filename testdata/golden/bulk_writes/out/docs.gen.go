@@ -414,13 +414,7 @@ func (r *DocRepo) CreateMany(ctx context.Context, rows []NewDoc) (int64, error) 
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "docs.CreateMany", "docs")
 	}
-	tag, err := db.Exec(
-		ctx,
-		sqlDocsCreateMany,
-		runtime.Column(rows, func(n *NewDoc) string { return n.Slug }),
-		runtime.Column(rows, func(n *NewDoc) string { return n.Title }),
-		tenant,
-	)
+	tag, err := db.Exec(ctx, sqlDocsCreateMany, append(runtime.Unnest(argsNewDoc, rows), tenant)...)
 	return tag.RowsAffected(), wrapErr(err, "docs.CreateMany", "docs")
 }
 
@@ -446,13 +440,7 @@ func (r *DocRepo) CreateManyReturning(ctx context.Context, rows []NewDoc) ([]Doc
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "docs.CreateManyReturning", "docs")
 	}
-	res, err := db.Query(
-		ctx,
-		sqlDocsCreateManyReturning,
-		runtime.Column(rows, func(n *NewDoc) string { return n.Slug }),
-		runtime.Column(rows, func(n *NewDoc) string { return n.Title }),
-		tenant,
-	)
+	res, err := db.Query(ctx, sqlDocsCreateManyReturning, append(runtime.Unnest(argsNewDoc, rows), tenant)...)
 	items, err := runtime.Collect(res, err, len(rows), scanDoc)
 	return items, wrapErr(err, "docs.CreateManyReturning", "docs")
 }

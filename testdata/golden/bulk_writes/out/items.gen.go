@@ -277,20 +277,24 @@ func (r *ItemRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Item, erro
 	return items, wrapErr(err, "items.FindByIDs", "items")
 }
 
-var copyItems = &runtime.Copier[NewItem]{
+var copyItems = &runtime.Copier[*NewItem]{
 	Table:   "items",
 	Columns: []string{"id", "sku", "name", "qty", "note", "label", "mood", "moods", "tags", "price"},
 	Args: func(n *NewItem, d []any) []any {
 		return append(d, n.ID.Arg(), &n.SKU, &n.Name, n.Qty.Arg(), &n.Note, n.Label.Arg(), n.Mood.Arg(), runtime.OptValue(&n.Moods), n.Tags, &n.Price)
 	},
-	Enums: []string{"\"mood\""},
+	Unset: func(n *NewItem) uint64 {
+		return runtime.Bit(!n.ID.Set, 0) | runtime.Bit(!n.Qty.Set, 3) | runtime.Bit(!n.Label.Set, 5) | runtime.Bit(!n.Mood.Set, 6) | runtime.Bit(!n.Moods.Set, 7)
+	},
+	Validate: (*NewItem).Validate,
+	Enums:    []string{"\"mood\""},
 }
 
 // CreateMany inserts rows into table items with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first. It registers the
 // enum types "mood" on its connection.
 func (r *ItemRepo) CreateMany(ctx context.Context, rows []NewItem) (int64, error) {
-	n, err := copyItems.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyItems, rows)
 	return n, wrapErr(err, "items.CreateMany", "items")
 }
 

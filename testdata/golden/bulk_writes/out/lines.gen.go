@@ -224,16 +224,17 @@ func (r *LineRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "lines.Count", "lines")
 }
 
-var copyLines = &runtime.Copier[NewLine]{
-	Table:   "lines",
-	Columns: []string{"order_no", "line_no", "product", "quantity"},
-	Args:    argsNewLine,
+var copyLines = &runtime.Copier[*NewLine]{
+	Table:    "lines",
+	Columns:  []string{"order_no", "line_no", "product", "quantity"},
+	Args:     argsNewLine,
+	Validate: (*NewLine).Validate,
 }
 
 // CreateMany inserts rows into table lines with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *LineRepo) CreateMany(ctx context.Context, rows []NewLine) (int64, error) {
-	n, err := copyLines.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyLines, rows)
 	return n, wrapErr(err, "lines.CreateMany", "lines")
 }
 
@@ -254,14 +255,7 @@ func (r *LineRepo) CreateManyReturning(ctx context.Context, rows []NewLine) ([]L
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "lines.CreateManyReturning", "lines")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlLinesCreateManyReturning,
-		runtime.Column(rows, func(n *NewLine) int64 { return n.OrderNo }),
-		runtime.Column(rows, func(n *NewLine) int32 { return n.LineNo }),
-		runtime.Column(rows, func(n *NewLine) string { return n.Product }),
-		runtime.Column(rows, func(n *NewLine) int32 { return n.Quantity }),
-	)
+	res, err := r.db.Query(ctx, sqlLinesCreateManyReturning, runtime.Unnest(argsNewLine, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanLine)
 	return items, wrapErr(err, "lines.CreateManyReturning", "lines")
 }

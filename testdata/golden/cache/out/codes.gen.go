@@ -283,16 +283,18 @@ func (r *CodeRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "codes.Count", "codes")
 }
 
-var copyCodes = &runtime.Copier[NewCode]{
-	Table:   "codes",
-	Columns: []string{"region", "num", "label", "note"},
-	Args:    argsNewCode,
+var copyCodes = &runtime.Copier[*NewCode]{
+	Table:    "codes",
+	Columns:  []string{"region", "num", "label", "note"},
+	Args:     argsNewCode,
+	Unset:    func(n *NewCode) uint64 { return runtime.Bit(!n.Note.Set, 3) },
+	Validate: (*NewCode).Validate,
 }
 
 // CreateMany inserts rows into table codes with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *CodeRepo) CreateMany(ctx context.Context, rows []NewCode) (int64, error) {
-	n, err := copyCodes.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyCodes, rows)
 	return n, wrapErr(err, "codes.CreateMany", "codes")
 }
 
@@ -313,14 +315,7 @@ func (r *CodeRepo) CreateManyReturning(ctx context.Context, rows []NewCode) ([]C
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "codes.CreateManyReturning", "codes")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlCodesCreateManyReturning,
-		runtime.Column(rows, func(n *NewCode) Region { return n.Region }),
-		runtime.Column(rows, func(n *NewCode) int32 { return n.Num }),
-		runtime.Column(rows, func(n *NewCode) string { return n.Label }),
-		runtime.Column(rows, func(n *NewCode) *string { return n.Note.Ptr() }),
-	)
+	res, err := r.db.Query(ctx, sqlCodesCreateManyReturning, runtime.Unnest(argsNewCode, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanCode)
 	return items, wrapErr(err, "codes.CreateManyReturning", "codes")
 }

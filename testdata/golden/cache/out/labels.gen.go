@@ -204,16 +204,17 @@ func (r *LabelRepo) FindByIDs(ctx context.Context, ids []int32) ([]Label, error)
 	return items, wrapErr(err, "labels.FindByIDs", "labels")
 }
 
-var copyLabels = &runtime.Copier[NewLabel]{
-	Table:   "labels",
-	Columns: []string{"name"},
-	Args:    argsNewLabel,
+var copyLabels = &runtime.Copier[*NewLabel]{
+	Table:    "labels",
+	Columns:  []string{"name"},
+	Args:     argsNewLabel,
+	Validate: (*NewLabel).Validate,
 }
 
 // CreateMany inserts rows into table labels with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *LabelRepo) CreateMany(ctx context.Context, rows []NewLabel) (int64, error) {
-	n, err := copyLabels.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyLabels, rows)
 	return n, wrapErr(err, "labels.CreateMany", "labels")
 }
 
@@ -234,11 +235,7 @@ func (r *LabelRepo) CreateManyReturning(ctx context.Context, rows []NewLabel) ([
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "labels.CreateManyReturning", "labels")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlLabelsCreateManyReturning,
-		runtime.Column(rows, func(n *NewLabel) string { return n.Name }),
-	)
+	res, err := r.db.Query(ctx, sqlLabelsCreateManyReturning, runtime.Unnest(argsNewLabel, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanLabel)
 	return items, wrapErr(err, "labels.CreateManyReturning", "labels")
 }

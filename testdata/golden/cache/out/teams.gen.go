@@ -305,12 +305,7 @@ func (r *TeamRepo) CreateMany(ctx context.Context, rows []NewTeam) (int64, error
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "teams.CreateMany", "teams")
 	}
-	tag, err := db.Exec(
-		ctx,
-		sqlTeamsCreateMany,
-		runtime.Column(rows, func(n *NewTeam) string { return n.Name }),
-		tenant,
-	)
+	tag, err := db.Exec(ctx, sqlTeamsCreateMany, append(runtime.Unnest(argsNewTeam, rows), tenant)...)
 	return tag.RowsAffected(), wrapErr(err, "teams.CreateMany", "teams")
 }
 
@@ -336,12 +331,7 @@ func (r *TeamRepo) CreateManyReturning(ctx context.Context, rows []NewTeam) ([]T
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "teams.CreateManyReturning", "teams")
 	}
-	res, err := db.Query(
-		ctx,
-		sqlTeamsCreateManyReturning,
-		runtime.Column(rows, func(n *NewTeam) string { return n.Name }),
-		tenant,
-	)
+	res, err := db.Query(ctx, sqlTeamsCreateManyReturning, append(runtime.Unnest(argsNewTeam, rows), tenant)...)
 	items, err := runtime.Collect(res, err, len(rows), scanTeam)
 	return items, wrapErr(err, "teams.CreateManyReturning", "teams")
 }

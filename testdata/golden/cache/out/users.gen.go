@@ -519,14 +519,7 @@ func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "users.CreateMany", "users")
 	}
-	tag, err := db.Exec(
-		ctx,
-		sqlUsersCreateMany,
-		runtime.Column(rows, func(n *NewUser) *int64 { return n.TeamID.Ptr() }),
-		runtime.Column(rows, func(n *NewUser) string { return n.Email }),
-		runtime.Column(rows, func(n *NewUser) string { return n.Name }),
-		tenant,
-	)
+	tag, err := db.Exec(ctx, sqlUsersCreateMany, append(runtime.Unnest(argsNewUser, rows), tenant)...)
 	return tag.RowsAffected(), wrapErr(err, "users.CreateMany", "users")
 }
 
@@ -552,14 +545,7 @@ func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]U
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "users.CreateManyReturning", "users")
 	}
-	res, err := db.Query(
-		ctx,
-		sqlUsersCreateManyReturning,
-		runtime.Column(rows, func(n *NewUser) *int64 { return n.TeamID.Ptr() }),
-		runtime.Column(rows, func(n *NewUser) string { return n.Email }),
-		runtime.Column(rows, func(n *NewUser) string { return n.Name }),
-		tenant,
-	)
+	res, err := db.Query(ctx, sqlUsersCreateManyReturning, append(runtime.Unnest(argsNewUser, rows), tenant)...)
 	items, err := runtime.Collect(res, err, len(rows), scanUser)
 	return items, wrapErr(err, "users.CreateManyReturning", "users")
 }

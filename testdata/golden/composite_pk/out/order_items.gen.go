@@ -218,16 +218,18 @@ func (r *OrderItemRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "order_items.Count", "order_items")
 }
 
-var copyOrderItems = &runtime.Copier[NewOrderItem]{
-	Table:   "order_items",
-	Columns: []string{"order_id", "sku", "quantity", "note"},
-	Args:    argsNewOrderItem,
+var copyOrderItems = &runtime.Copier[*NewOrderItem]{
+	Table:    "order_items",
+	Columns:  []string{"order_id", "sku", "quantity", "note"},
+	Args:     argsNewOrderItem,
+	Unset:    func(n *NewOrderItem) uint64 { return runtime.Bit(!n.Quantity.Set, 2) },
+	Validate: (*NewOrderItem).Validate,
 }
 
 // CreateMany inserts rows into table order_items with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *OrderItemRepo) CreateMany(ctx context.Context, rows []NewOrderItem) (int64, error) {
-	n, err := copyOrderItems.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyOrderItems, rows)
 	return n, wrapErr(err, "order_items.CreateMany", "order_items")
 }
 
@@ -248,14 +250,7 @@ func (r *OrderItemRepo) CreateManyReturning(ctx context.Context, rows []NewOrder
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "order_items.CreateManyReturning", "order_items")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlOrderItemsCreateManyReturning,
-		runtime.Column(rows, func(n *NewOrderItem) int32 { return n.OrderID }),
-		runtime.Column(rows, func(n *NewOrderItem) string { return n.SKU }),
-		runtime.Column(rows, func(n *NewOrderItem) *int32 { return n.Quantity.Ptr() }),
-		runtime.Column(rows, func(n *NewOrderItem) *string { return n.Note.Ptr() }),
-	)
+	res, err := r.db.Query(ctx, sqlOrderItemsCreateManyReturning, runtime.Unnest(argsNewOrderItem, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanOrderItem)
 	return items, wrapErr(err, "order_items.CreateManyReturning", "order_items")
 }

@@ -202,16 +202,18 @@ func (r *OrderRepo) FindByIDs(ctx context.Context, ids []int32) ([]Order, error)
 	return items, wrapErr(err, "orders.FindByIDs", "orders")
 }
 
-var copyOrders = &runtime.Copier[NewOrder]{
-	Table:   "orders",
-	Columns: []string{"placed"},
-	Args:    argsNewOrder,
+var copyOrders = &runtime.Copier[*NewOrder]{
+	Table:    "orders",
+	Columns:  []string{"placed"},
+	Args:     argsNewOrder,
+	Unset:    func(n *NewOrder) uint64 { return runtime.Bit(!n.Placed.Set, 0) },
+	Validate: (*NewOrder).Validate,
 }
 
 // CreateMany inserts rows into table orders with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, error) {
-	n, err := copyOrders.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyOrders, rows)
 	return n, wrapErr(err, "orders.CreateMany", "orders")
 }
 
@@ -232,11 +234,7 @@ func (r *OrderRepo) CreateManyReturning(ctx context.Context, rows []NewOrder) ([
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "orders.CreateManyReturning", "orders")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlOrdersCreateManyReturning,
-		runtime.Column(rows, func(n *NewOrder) *time.Time { return n.Placed.Ptr() }),
-	)
+	res, err := r.db.Query(ctx, sqlOrdersCreateManyReturning, runtime.Unnest(argsNewOrder, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanOrder)
 	return items, wrapErr(err, "orders.CreateManyReturning", "orders")
 }

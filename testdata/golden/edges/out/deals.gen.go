@@ -247,16 +247,17 @@ func (r *DealRepo) FindByIDs(ctx context.Context, ids []int64) ([]Deal, error) {
 	return items, wrapErr(err, "deals.FindByIDs", "deals")
 }
 
-var copyDeals = &runtime.Copier[NewDeal]{
-	Table:   "deals",
-	Columns: []string{"amount", "units", "payload", "closes_on", "region", "span"},
-	Args:    argsNewDeal,
+var copyDeals = &runtime.Copier[*NewDeal]{
+	Table:    "deals",
+	Columns:  []string{"amount", "units", "payload", "closes_on", "region", "span"},
+	Args:     argsNewDeal,
+	Validate: (*NewDeal).Validate,
 }
 
 // CreateMany inserts rows into table deals with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *DealRepo) CreateMany(ctx context.Context, rows []NewDeal) (int64, error) {
-	n, err := copyDeals.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyDeals, rows)
 	return n, wrapErr(err, "deals.CreateMany", "deals")
 }
 
@@ -277,16 +278,7 @@ func (r *DealRepo) CreateManyReturning(ctx context.Context, rows []NewDeal) ([]D
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "deals.CreateManyReturning", "deals")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlDealsCreateManyReturning,
-		runtime.Column(rows, func(n *NewDeal) decimal.Decimal { return n.Amount }),
-		runtime.Column(rows, func(n *NewDeal) int { return n.Units }),
-		runtime.Column(rows, func(n *NewDeal) json.RawMessage { return n.Payload }),
-		runtime.Column(rows, func(n *NewDeal) *time.Time { return n.ClosesOn.Ptr() }),
-		runtime.Column(rows, func(n *NewDeal) *string { return n.Region.Ptr() }),
-		runtime.Column(rows, func(n *NewDeal) *pgtype.Range[int32] { return n.Span }),
-	)
+	res, err := r.db.Query(ctx, sqlDealsCreateManyReturning, runtime.Unnest(argsNewDeal, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanDeal)
 	return items, wrapErr(err, "deals.CreateManyReturning", "deals")
 }

@@ -199,7 +199,7 @@ func (r *OrderLineRepo) FindByIDs(ctx context.Context, ids []int64) ([]OrderLine
 	return items, wrapErr(err, "order_lines.FindByIDs", "order_lines")
 }
 
-var copyOrderLines = &runtime.Copier[NewOrderLine]{
+var copyOrderLines = &runtime.Copier[*NewOrderLine]{
 	Table:   "order_lines",
 	Columns: []string{"order_id", "product_id", "qty"},
 	Args:    argsNewOrderLine,
@@ -208,7 +208,7 @@ var copyOrderLines = &runtime.Copier[NewOrderLine]{
 // CreateMany inserts rows into table order_lines with COPY, all or nothing, and
 // returns how many (see runtime.Copier).
 func (r *OrderLineRepo) CreateMany(ctx context.Context, rows []NewOrderLine) (int64, error) {
-	n, err := copyOrderLines.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyOrderLines, rows)
 	return n, wrapErr(err, "order_lines.CreateMany", "order_lines")
 }
 
@@ -225,13 +225,7 @@ func (r *OrderLineRepo) CreateManyReturning(ctx context.Context, rows []NewOrder
 	if len(rows) == 0 {
 		return []OrderLine{}, nil
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlOrderLinesCreateManyReturning,
-		runtime.Column(rows, func(n *NewOrderLine) uuid.UUID { return n.OrderID }),
-		runtime.Column(rows, func(n *NewOrderLine) int64 { return n.ProductID }),
-		runtime.Column(rows, func(n *NewOrderLine) int16 { return n.Qty }),
-	)
+	res, err := r.db.Query(ctx, sqlOrderLinesCreateManyReturning, runtime.Unnest(argsNewOrderLine, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanOrderLine)
 	return items, wrapErr(err, "order_lines.CreateManyReturning", "order_lines")
 }

@@ -235,16 +235,18 @@ func (r *OrderRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Order, er
 	return items, wrapErr(err, "orders.FindByIDs", "orders")
 }
 
-var copyOrders = &runtime.Copier[NewOrder]{
-	Table:   "orders",
-	Columns: []string{"id", "user_id", "placed_at", "status", "note", "labels"},
-	Args:    argsNewOrder,
+var copyOrders = &runtime.Copier[*NewOrder]{
+	Table:    "orders",
+	Columns:  []string{"id", "user_id", "placed_at", "status", "note", "labels"},
+	Args:     argsNewOrder,
+	Unset:    func(n *NewOrder) uint64 { return runtime.Bit(!n.ID.Set, 0) | runtime.Bit(!n.Status.Set, 3) },
+	Validate: (*NewOrder).Validate,
 }
 
 // CreateMany inserts rows into table orders with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, error) {
-	n, err := copyOrders.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyOrders, rows)
 	return n, wrapErr(err, "orders.CreateMany", "orders")
 }
 

@@ -253,16 +253,18 @@ func (r *ProductRepo) FindByIDs(ctx context.Context, ids []int64) ([]Product, er
 	return items, wrapErr(err, "products.FindByIDs", "products")
 }
 
-var copyProducts = &runtime.Copier[NewProduct]{
-	Table:   "products",
-	Columns: []string{"sku", "name", "tags", "attrs", "price"},
-	Args:    argsNewProduct,
+var copyProducts = &runtime.Copier[*NewProduct]{
+	Table:    "products",
+	Columns:  []string{"sku", "name", "tags", "attrs", "price"},
+	Args:     argsNewProduct,
+	Unset:    func(n *NewProduct) uint64 { return runtime.Bit(!n.Tags.Set, 2) | runtime.Bit(!n.Attrs.Set, 3) },
+	Validate: (*NewProduct).Validate,
 }
 
 // CreateMany inserts rows into table products with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *ProductRepo) CreateMany(ctx context.Context, rows []NewProduct) (int64, error) {
-	n, err := copyProducts.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyProducts, rows)
 	return n, wrapErr(err, "products.CreateMany", "products")
 }
 

@@ -200,16 +200,17 @@ func (r *StockRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "stock.Count", "stock")
 }
 
-var copyStock = &runtime.Copier[NewStock]{
-	Table:   "stock",
-	Columns: []string{"warehouse_code", "product_id", "qty"},
-	Args:    argsNewStock,
+var copyStock = &runtime.Copier[*NewStock]{
+	Table:    "stock",
+	Columns:  []string{"warehouse_code", "product_id", "qty"},
+	Args:     argsNewStock,
+	Validate: (*NewStock).Validate,
 }
 
 // CreateMany inserts rows into table stock with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *StockRepo) CreateMany(ctx context.Context, rows []NewStock) (int64, error) {
-	n, err := copyStock.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyStock, rows)
 	return n, wrapErr(err, "stock.CreateMany", "stock")
 }
 
@@ -230,13 +231,7 @@ func (r *StockRepo) CreateManyReturning(ctx context.Context, rows []NewStock) ([
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "stock.CreateManyReturning", "stock")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlStockCreateManyReturning,
-		runtime.Column(rows, func(n *NewStock) string { return n.WarehouseCode }),
-		runtime.Column(rows, func(n *NewStock) int64 { return n.ProductID }),
-		runtime.Column(rows, func(n *NewStock) int32 { return n.Qty }),
-	)
+	res, err := r.db.Query(ctx, sqlStockCreateManyReturning, runtime.Unnest(argsNewStock, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanStock)
 	return items, wrapErr(err, "stock.CreateManyReturning", "stock")
 }

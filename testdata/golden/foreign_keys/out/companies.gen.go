@@ -206,16 +206,18 @@ func (r *CompanyRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Company
 	return items, wrapErr(err, "companies.FindByIDs", "companies")
 }
 
-var copyCompanies = &runtime.Copier[NewCompany]{
-	Table:   "companies",
-	Columns: []string{"id", "name"},
-	Args:    argsNewCompany,
+var copyCompanies = &runtime.Copier[*NewCompany]{
+	Table:    "companies",
+	Columns:  []string{"id", "name"},
+	Args:     argsNewCompany,
+	Unset:    func(n *NewCompany) uint64 { return runtime.Bit(!n.ID.Set, 0) },
+	Validate: (*NewCompany).Validate,
 }
 
 // CreateMany inserts rows into table companies with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *CompanyRepo) CreateMany(ctx context.Context, rows []NewCompany) (int64, error) {
-	n, err := copyCompanies.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyCompanies, rows)
 	return n, wrapErr(err, "companies.CreateMany", "companies")
 }
 
@@ -236,12 +238,7 @@ func (r *CompanyRepo) CreateManyReturning(ctx context.Context, rows []NewCompany
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "companies.CreateManyReturning", "companies")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlCompaniesCreateManyReturning,
-		runtime.Column(rows, func(n *NewCompany) *uuid.UUID { return n.ID.Ptr() }),
-		runtime.Column(rows, func(n *NewCompany) string { return n.Name }),
-	)
+	res, err := r.db.Query(ctx, sqlCompaniesCreateManyReturning, runtime.Unnest(argsNewCompany, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanCompany)
 	return items, wrapErr(err, "companies.CreateManyReturning", "companies")
 }

@@ -213,16 +213,18 @@ func (r *DepartmentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Depa
 	return items, wrapErr(err, "departments.FindByIDs", "departments")
 }
 
-var copyDepartments = &runtime.Copier[NewDepartment]{
-	Table:   "departments",
-	Columns: []string{"id", "company_id", "name"},
-	Args:    argsNewDepartment,
+var copyDepartments = &runtime.Copier[*NewDepartment]{
+	Table:    "departments",
+	Columns:  []string{"id", "company_id", "name"},
+	Args:     argsNewDepartment,
+	Unset:    func(n *NewDepartment) uint64 { return runtime.Bit(!n.ID.Set, 0) },
+	Validate: (*NewDepartment).Validate,
 }
 
 // CreateMany inserts rows into table departments with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *DepartmentRepo) CreateMany(ctx context.Context, rows []NewDepartment) (int64, error) {
-	n, err := copyDepartments.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyDepartments, rows)
 	return n, wrapErr(err, "departments.CreateMany", "departments")
 }
 
@@ -243,13 +245,7 @@ func (r *DepartmentRepo) CreateManyReturning(ctx context.Context, rows []NewDepa
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "departments.CreateManyReturning", "departments")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlDepartmentsCreateManyReturning,
-		runtime.Column(rows, func(n *NewDepartment) *uuid.UUID { return n.ID.Ptr() }),
-		runtime.Column(rows, func(n *NewDepartment) uuid.UUID { return n.CompanyID }),
-		runtime.Column(rows, func(n *NewDepartment) string { return n.Name }),
-	)
+	res, err := r.db.Query(ctx, sqlDepartmentsCreateManyReturning, runtime.Unnest(argsNewDepartment, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanDepartment)
 	return items, wrapErr(err, "departments.CreateManyReturning", "departments")
 }

@@ -205,16 +205,17 @@ func (r *StoreItemRepo) FindByIDs(ctx context.Context, ids []int64) ([]StoreItem
 	return items, wrapErr(err, "store_items.FindByIDs", "store_items")
 }
 
-var copyStoreItems = &runtime.Copier[NewStoreItem]{
-	Table:   "store_items",
-	Columns: []string{"store_id", "sku"},
-	Args:    argsNewStoreItem,
+var copyStoreItems = &runtime.Copier[*NewStoreItem]{
+	Table:    "store_items",
+	Columns:  []string{"store_id", "sku"},
+	Args:     argsNewStoreItem,
+	Validate: (*NewStoreItem).Validate,
 }
 
 // CreateMany inserts rows into table store_items with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *StoreItemRepo) CreateMany(ctx context.Context, rows []NewStoreItem) (int64, error) {
-	n, err := copyStoreItems.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyStoreItems, rows)
 	return n, wrapErr(err, "store_items.CreateMany", "store_items")
 }
 
@@ -235,12 +236,7 @@ func (r *StoreItemRepo) CreateManyReturning(ctx context.Context, rows []NewStore
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "store_items.CreateManyReturning", "store_items")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlStoreItemsCreateManyReturning,
-		runtime.Column(rows, func(n *NewStoreItem) int64 { return n.StoreID }),
-		runtime.Column(rows, func(n *NewStoreItem) string { return n.SKU }),
-	)
+	res, err := r.db.Query(ctx, sqlStoreItemsCreateManyReturning, runtime.Unnest(argsNewStoreItem, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanStoreItem)
 	return items, wrapErr(err, "store_items.CreateManyReturning", "store_items")
 }

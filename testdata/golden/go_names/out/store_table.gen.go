@@ -233,16 +233,18 @@ func (r *ShopRepo) FindByIDs(ctx context.Context, ids []int64) ([]Shop, error) {
 	return items, wrapErr(err, "store.FindByIDs", "store")
 }
 
-var copyShops = &runtime.Copier[NewShop]{
-	Table:   "store",
-	Columns: []string{"name", "status", "url", "_url"},
-	Args:    argsNewShop,
+var copyShops = &runtime.Copier[*NewShop]{
+	Table:    "store",
+	Columns:  []string{"name", "status", "url", "_url"},
+	Args:     argsNewShop,
+	Unset:    func(n *NewShop) uint64 { return runtime.Bit(!n.Status.Set, 1) },
+	Validate: (*NewShop).Validate,
 }
 
 // CreateMany inserts rows into table store with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *ShopRepo) CreateMany(ctx context.Context, rows []NewShop) (int64, error) {
-	n, err := copyShops.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyShops, rows)
 	return n, wrapErr(err, "store.CreateMany", "store")
 }
 
@@ -263,14 +265,7 @@ func (r *ShopRepo) CreateManyReturning(ctx context.Context, rows []NewShop) ([]S
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "store.CreateManyReturning", "store")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlShopsCreateManyReturning,
-		runtime.Column(rows, func(n *NewShop) string { return n.Name }),
-		runtime.Column(rows, func(n *NewShop) *ShopStatus { return n.Status.Ptr() }),
-		runtime.Column(rows, func(n *NewShop) *string { return n.URL.Ptr() }),
-		runtime.Column(rows, func(n *NewShop) *string { return n.LegacyURL.Ptr() }),
-	)
+	res, err := r.db.Query(ctx, sqlShopsCreateManyReturning, runtime.Unnest(argsNewShop, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanShop)
 	return items, wrapErr(err, "store.CreateManyReturning", "store")
 }

@@ -202,16 +202,17 @@ func (r *TxRepo) FindByIDs(ctx context.Context, ids []int64) ([]Tx, error) {
 	return items, wrapErr(err, "tx.FindByIDs", "tx")
 }
 
-var copyTx = &runtime.Copier[NewTx]{
-	Table:   "tx",
-	Columns: []string{"store_id", "amount"},
-	Args:    argsNewTx,
+var copyTx = &runtime.Copier[*NewTx]{
+	Table:    "tx",
+	Columns:  []string{"store_id", "amount"},
+	Args:     argsNewTx,
+	Validate: (*NewTx).Validate,
 }
 
 // CreateMany inserts rows into table tx with COPY, all or nothing, and returns how
 // many (see runtime.Copier). It validates every row first.
 func (r *TxRepo) CreateMany(ctx context.Context, rows []NewTx) (int64, error) {
-	n, err := copyTx.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyTx, rows)
 	return n, wrapErr(err, "tx.CreateMany", "tx")
 }
 
@@ -232,12 +233,7 @@ func (r *TxRepo) CreateManyReturning(ctx context.Context, rows []NewTx) ([]Tx, e
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "tx.CreateManyReturning", "tx")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlTxCreateManyReturning,
-		runtime.Column(rows, func(n *NewTx) int64 { return n.StoreID }),
-		runtime.Column(rows, func(n *NewTx) decimal.Decimal { return n.Amount }),
-	)
+	res, err := r.db.Query(ctx, sqlTxCreateManyReturning, runtime.Unnest(argsNewTx, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanTx)
 	return items, wrapErr(err, "tx.CreateManyReturning", "tx")
 }

@@ -319,20 +319,22 @@ func (r *MaybeRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Maybe, er
 	return items, wrapErr(err, "maybes.FindByIDs", "maybes")
 }
 
-var copyMaybes = &runtime.Copier[NewMaybe]{
+var copyMaybes = &runtime.Copier[*NewMaybe]{
 	Table:   "maybes",
 	Columns: []string{"id", "name", "code", "active", "n16", "n32", "n64", "amount", "ratio", "day", "at", "local_at", "doc", "blob", "addr", "tags", "ref", "color", "colors", "hint"},
 	Args: func(n *NewMaybe, d []any) []any {
 		return append(d, n.ID.Arg(), &n.Name, &n.Code, &n.Active, &n.N16, &n.N32, &n.N64, &n.Amount, &n.Ratio, &n.Day, &n.At, &n.LocalAt, n.Doc, n.Blob, &n.Addr, n.Tags, &n.Ref, &n.Color, n.Colors, n.Hint.Arg())
 	},
-	Enums: []string{"\"color\""},
+	Unset:    func(n *NewMaybe) uint64 { return runtime.Bit(!n.ID.Set, 0) | runtime.Bit(!n.Hint.Set, 19) },
+	Validate: (*NewMaybe).Validate,
+	Enums:    []string{"\"color\""},
 }
 
 // CreateMany inserts rows into table maybes with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first. It registers the
 // enum types "color" on its connection.
 func (r *MaybeRepo) CreateMany(ctx context.Context, rows []NewMaybe) (int64, error) {
-	n, err := copyMaybes.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyMaybes, rows)
 	return n, wrapErr(err, "maybes.CreateMany", "maybes")
 }
 

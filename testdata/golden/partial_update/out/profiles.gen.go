@@ -246,18 +246,22 @@ func (r *ProfileRepo) FindByIDs(ctx context.Context, ids []int64) ([]Profile, er
 	return items, wrapErr(err, "profiles.FindByIDs", "profiles")
 }
 
-var copyProfiles = &runtime.Copier[NewProfile]{
+var copyProfiles = &runtime.Copier[*NewProfile]{
 	Table:   "profiles",
 	Columns: []string{"handle", "bio", "karma", "motto", "verified", "settings"},
 	Args: func(n *NewProfile, d []any) []any {
 		return append(d, &n.Handle, &n.Bio, n.Karma.Arg(), n.Motto.Arg(), n.Verified.Arg(), runtime.OptValue(&n.Settings))
 	},
+	Unset: func(n *NewProfile) uint64 {
+		return runtime.Bit(!n.Karma.Set, 2) | runtime.Bit(!n.Motto.Set, 3) | runtime.Bit(!n.Verified.Set, 4) | runtime.Bit(!n.Settings.Set, 5)
+	},
+	Validate: (*NewProfile).Validate,
 }
 
 // CreateMany inserts rows into table profiles with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *ProfileRepo) CreateMany(ctx context.Context, rows []NewProfile) (int64, error) {
-	n, err := copyProfiles.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyProfiles, rows)
 	return n, wrapErr(err, "profiles.CreateMany", "profiles")
 }
 
@@ -278,17 +282,7 @@ func (r *ProfileRepo) CreateManyReturning(ctx context.Context, rows []NewProfile
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "profiles.CreateManyReturning", "profiles")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlProfilesCreateManyReturning,
-		runtime.Column(rows, func(n *NewProfile) string { return n.Handle }),
-		runtime.Column(rows, func(n *NewProfile) *string { return n.Bio.Ptr() }),
-		runtime.Column(rows, func(n *NewProfile) *int32 { return n.Karma.Ptr() }),
-		runtime.Column(rows, func(n *NewProfile) bool { return n.Motto.Set }),
-		runtime.Column(rows, func(n *NewProfile) *string { return n.Motto.Value.Ptr() }),
-		runtime.Column(rows, func(n *NewProfile) *bool { return n.Verified.Ptr() }),
-		runtime.Column(rows, func(n *NewProfile) *json.RawMessage { return n.Settings.Ptr() }),
-	)
+	res, err := r.db.Query(ctx, sqlProfilesCreateManyReturning, runtime.Unnest(argsNewProfile, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanProfile)
 	return items, wrapErr(err, "profiles.CreateManyReturning", "profiles")
 }

@@ -203,16 +203,18 @@ func (r *OrgRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Org, error)
 	return items, wrapErr(err, "orgs.FindByIDs", "orgs")
 }
 
-var copyOrgs = &runtime.Copier[NewOrg]{
-	Table:   "orgs",
-	Columns: []string{"id", "name"},
-	Args:    argsNewOrg,
+var copyOrgs = &runtime.Copier[*NewOrg]{
+	Table:    "orgs",
+	Columns:  []string{"id", "name"},
+	Args:     argsNewOrg,
+	Unset:    func(n *NewOrg) uint64 { return runtime.Bit(!n.ID.Set, 0) },
+	Validate: (*NewOrg).Validate,
 }
 
 // CreateMany inserts rows into table orgs with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *OrgRepo) CreateMany(ctx context.Context, rows []NewOrg) (int64, error) {
-	n, err := copyOrgs.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyOrgs, rows)
 	return n, wrapErr(err, "orgs.CreateMany", "orgs")
 }
 
@@ -233,12 +235,7 @@ func (r *OrgRepo) CreateManyReturning(ctx context.Context, rows []NewOrg) ([]Org
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "orgs.CreateManyReturning", "orgs")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlOrgsCreateManyReturning,
-		runtime.Column(rows, func(n *NewOrg) *uuid.UUID { return n.ID.Ptr() }),
-		runtime.Column(rows, func(n *NewOrg) string { return n.Name }),
-	)
+	res, err := r.db.Query(ctx, sqlOrgsCreateManyReturning, runtime.Unnest(argsNewOrg, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanOrg)
 	return items, wrapErr(err, "orgs.CreateManyReturning", "orgs")
 }

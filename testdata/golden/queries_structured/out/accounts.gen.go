@@ -244,16 +244,18 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, er
 	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
 }
 
-var copyAccounts = &runtime.Copier[NewAccount]{
-	Table:   "accounts",
-	Columns: []string{"user_id", "currency", "balance", "label", "opened_on"},
-	Args:    argsNewAccount,
+var copyAccounts = &runtime.Copier[*NewAccount]{
+	Table:    "accounts",
+	Columns:  []string{"user_id", "currency", "balance", "label", "opened_on"},
+	Args:     argsNewAccount,
+	Unset:    func(n *NewAccount) uint64 { return runtime.Bit(!n.Balance.Set, 2) },
+	Validate: (*NewAccount).Validate,
 }
 
 // CreateMany inserts rows into table accounts with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64, error) {
-	n, err := copyAccounts.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyAccounts, rows)
 	return n, wrapErr(err, "accounts.CreateMany", "accounts")
 }
 
@@ -274,15 +276,7 @@ func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "accounts.CreateManyReturning", "accounts")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlAccountsCreateManyReturning,
-		runtime.Column(rows, func(n *NewAccount) uuid.UUID { return n.UserID }),
-		runtime.Column(rows, func(n *NewAccount) Currency { return n.Currency }),
-		runtime.Column(rows, func(n *NewAccount) *decimal.Decimal { return n.Balance.Ptr() }),
-		runtime.Column(rows, func(n *NewAccount) *string { return n.Label.Ptr() }),
-		runtime.Column(rows, func(n *NewAccount) time.Time { return n.OpenedOn }),
-	)
+	res, err := r.db.Query(ctx, sqlAccountsCreateManyReturning, runtime.Unnest(argsNewAccount, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanAccount)
 	return items, wrapErr(err, "accounts.CreateManyReturning", "accounts")
 }

@@ -232,16 +232,18 @@ func (r *EntryRepo) FindByIDs(ctx context.Context, ids []int64) ([]Entry, error)
 	return items, wrapErr(err, "entries.FindByIDs", "entries")
 }
 
-var copyEntries = &runtime.Copier[NewEntry]{
-	Table:   "entries",
-	Columns: []string{"account_id", "kind", "amount", "memo", "booked_at"},
-	Args:    argsNewEntry,
+var copyEntries = &runtime.Copier[*NewEntry]{
+	Table:    "entries",
+	Columns:  []string{"account_id", "kind", "amount", "memo", "booked_at"},
+	Args:     argsNewEntry,
+	Unset:    func(n *NewEntry) uint64 { return runtime.Bit(!n.BookedAt.Set, 4) },
+	Validate: (*NewEntry).Validate,
 }
 
 // CreateMany inserts rows into table entries with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *EntryRepo) CreateMany(ctx context.Context, rows []NewEntry) (int64, error) {
-	n, err := copyEntries.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyEntries, rows)
 	return n, wrapErr(err, "entries.CreateMany", "entries")
 }
 
@@ -262,15 +264,7 @@ func (r *EntryRepo) CreateManyReturning(ctx context.Context, rows []NewEntry) ([
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "entries.CreateManyReturning", "entries")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlEntriesCreateManyReturning,
-		runtime.Column(rows, func(n *NewEntry) int64 { return n.AccountID }),
-		runtime.Column(rows, func(n *NewEntry) EntryKind { return n.Kind }),
-		runtime.Column(rows, func(n *NewEntry) decimal.Decimal { return n.Amount }),
-		runtime.Column(rows, func(n *NewEntry) *string { return n.Memo.Ptr() }),
-		runtime.Column(rows, func(n *NewEntry) *time.Time { return n.BookedAt.Ptr() }),
-	)
+	res, err := r.db.Query(ctx, sqlEntriesCreateManyReturning, runtime.Unnest(argsNewEntry, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanEntry)
 	return items, wrapErr(err, "entries.CreateManyReturning", "entries")
 }

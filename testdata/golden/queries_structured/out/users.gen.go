@@ -349,16 +349,18 @@ func (r *UserRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]User, erro
 	return items, wrapErr(err, "users.FindByIDs", "users")
 }
 
-var copyUsers = &runtime.Copier[NewUser]{
-	Table:   "users",
-	Columns: []string{"id", "email", "name", "nickname", "age", "score"},
-	Args:    argsNewUser,
+var copyUsers = &runtime.Copier[*NewUser]{
+	Table:    "users",
+	Columns:  []string{"id", "email", "name", "nickname", "age", "score"},
+	Args:     argsNewUser,
+	Unset:    func(n *NewUser) uint64 { return runtime.Bit(!n.ID.Set, 0) | runtime.Bit(!n.Score.Set, 5) },
+	Validate: (*NewUser).Validate,
 }
 
 // CreateMany inserts rows into table users with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error) {
-	n, err := copyUsers.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyUsers, rows)
 	return n, wrapErr(err, "users.CreateMany", "users")
 }
 
@@ -379,16 +381,7 @@ func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]U
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "users.CreateManyReturning", "users")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlUsersCreateManyReturning,
-		runtime.Column(rows, func(n *NewUser) *uuid.UUID { return n.ID.Ptr() }),
-		runtime.Column(rows, func(n *NewUser) string { return n.Email }),
-		runtime.Column(rows, func(n *NewUser) string { return n.Name }),
-		runtime.Column(rows, func(n *NewUser) *string { return n.Nickname.Ptr() }),
-		runtime.Column(rows, func(n *NewUser) *int32 { return n.Age.Ptr() }),
-		runtime.Column(rows, func(n *NewUser) *int64 { return n.Score.Ptr() }),
-	)
+	res, err := r.db.Query(ctx, sqlUsersCreateManyReturning, runtime.Unnest(argsNewUser, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanUser)
 	return items, wrapErr(err, "users.CreateManyReturning", "users")
 }

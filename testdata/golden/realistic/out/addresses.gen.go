@@ -261,16 +261,18 @@ func (r *AddressRepo) FindByIDs(ctx context.Context, ids []int64) ([]Address, er
 	return items, wrapErr(err, "addresses.FindByIDs", "addresses")
 }
 
-var copyAddresses = &runtime.Copier[NewAddress]{
-	Table:   "addresses",
-	Columns: []string{"user_id", "line1", "line2", "city", "postal_code", "country", "is_default"},
-	Args:    argsNewAddress,
+var copyAddresses = &runtime.Copier[*NewAddress]{
+	Table:    "addresses",
+	Columns:  []string{"user_id", "line1", "line2", "city", "postal_code", "country", "is_default"},
+	Args:     argsNewAddress,
+	Unset:    func(n *NewAddress) uint64 { return runtime.Bit(!n.IsDefault.Set, 6) },
+	Validate: (*NewAddress).Validate,
 }
 
 // CreateMany inserts rows into table addresses with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *AddressRepo) CreateMany(ctx context.Context, rows []NewAddress) (int64, error) {
-	n, err := copyAddresses.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyAddresses, rows)
 	return n, wrapErr(err, "addresses.CreateMany", "addresses")
 }
 
@@ -291,17 +293,7 @@ func (r *AddressRepo) CreateManyReturning(ctx context.Context, rows []NewAddress
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "addresses.CreateManyReturning", "addresses")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlAddressesCreateManyReturning,
-		runtime.Column(rows, func(n *NewAddress) uuid.UUID { return n.UserID }),
-		runtime.Column(rows, func(n *NewAddress) string { return n.Line1 }),
-		runtime.Column(rows, func(n *NewAddress) *string { return n.Line2.Ptr() }),
-		runtime.Column(rows, func(n *NewAddress) string { return n.City }),
-		runtime.Column(rows, func(n *NewAddress) string { return n.PostalCode }),
-		runtime.Column(rows, func(n *NewAddress) string { return n.Country }),
-		runtime.Column(rows, func(n *NewAddress) *bool { return n.IsDefault.Ptr() }),
-	)
+	res, err := r.db.Query(ctx, sqlAddressesCreateManyReturning, runtime.Unnest(argsNewAddress, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanAddress)
 	return items, wrapErr(err, "addresses.CreateManyReturning", "addresses")
 }

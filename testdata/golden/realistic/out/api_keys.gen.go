@@ -250,16 +250,20 @@ func (r *APIKeyRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]APIKey, 
 	return items, wrapErr(err, "api_keys.FindByIDs", "api_keys")
 }
 
-var copyAPIKeys = &runtime.Copier[NewAPIKey]{
+var copyAPIKeys = &runtime.Copier[*NewAPIKey]{
 	Table:   "api_keys",
 	Columns: []string{"id", "organization_id", "prefix", "secret_hash", "scopes", "expires_at", "revoked"},
 	Args:    argsNewAPIKey,
+	Unset: func(n *NewAPIKey) uint64 {
+		return runtime.Bit(!n.ID.Set, 0) | runtime.Bit(!n.Scopes.Set, 4) | runtime.Bit(!n.Revoked.Set, 6)
+	},
+	Validate: (*NewAPIKey).Validate,
 }
 
 // CreateMany inserts rows into table api_keys with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *APIKeyRepo) CreateMany(ctx context.Context, rows []NewAPIKey) (int64, error) {
-	n, err := copyAPIKeys.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyAPIKeys, rows)
 	return n, wrapErr(err, "api_keys.CreateMany", "api_keys")
 }
 

@@ -237,16 +237,18 @@ func (r *CartRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Cart, erro
 	return items, wrapErr(err, "carts.FindByIDs", "carts")
 }
 
-var copyCarts = &runtime.Copier[NewCart]{
-	Table:   "carts",
-	Columns: []string{"id", "customer_id", "token", "items", "expires_at"},
-	Args:    argsNewCart,
+var copyCarts = &runtime.Copier[*NewCart]{
+	Table:    "carts",
+	Columns:  []string{"id", "customer_id", "token", "items", "expires_at"},
+	Args:     argsNewCart,
+	Unset:    func(n *NewCart) uint64 { return runtime.Bit(!n.ID.Set, 0) | runtime.Bit(!n.Items.Set, 3) },
+	Validate: (*NewCart).Validate,
 }
 
 // CreateMany inserts rows into table carts with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *CartRepo) CreateMany(ctx context.Context, rows []NewCart) (int64, error) {
-	n, err := copyCarts.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyCarts, rows)
 	return n, wrapErr(err, "carts.CreateMany", "carts")
 }
 
@@ -267,15 +269,7 @@ func (r *CartRepo) CreateManyReturning(ctx context.Context, rows []NewCart) ([]C
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "carts.CreateManyReturning", "carts")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlCartsCreateManyReturning,
-		runtime.Column(rows, func(n *NewCart) *uuid.UUID { return n.ID.Ptr() }),
-		runtime.Column(rows, func(n *NewCart) *uuid.UUID { return n.CustomerID.Ptr() }),
-		runtime.Column(rows, func(n *NewCart) string { return n.Token }),
-		runtime.Column(rows, func(n *NewCart) *json.RawMessage { return n.Items.Ptr() }),
-		runtime.Column(rows, func(n *NewCart) time.Time { return n.ExpiresAt }),
-	)
+	res, err := r.db.Query(ctx, sqlCartsCreateManyReturning, runtime.Unnest(argsNewCart, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanCart)
 	return items, wrapErr(err, "carts.CreateManyReturning", "carts")
 }

@@ -243,16 +243,18 @@ func (r *CouponRepo) FindByIDs(ctx context.Context, ids []string) ([]Coupon, err
 	return items, wrapErr(err, "coupons.FindByIDs", "coupons")
 }
 
-var copyCoupons = &runtime.Copier[NewCoupon]{
-	Table:   "coupons",
-	Columns: []string{"code", "percent_off", "amount_off", "valid_until", "max_uses", "uses"},
-	Args:    argsNewCoupon,
+var copyCoupons = &runtime.Copier[*NewCoupon]{
+	Table:    "coupons",
+	Columns:  []string{"code", "percent_off", "amount_off", "valid_until", "max_uses", "uses"},
+	Args:     argsNewCoupon,
+	Unset:    func(n *NewCoupon) uint64 { return runtime.Bit(!n.Uses.Set, 5) },
+	Validate: (*NewCoupon).Validate,
 }
 
 // CreateMany inserts rows into table coupons with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *CouponRepo) CreateMany(ctx context.Context, rows []NewCoupon) (int64, error) {
-	n, err := copyCoupons.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyCoupons, rows)
 	return n, wrapErr(err, "coupons.CreateMany", "coupons")
 }
 
@@ -273,16 +275,7 @@ func (r *CouponRepo) CreateManyReturning(ctx context.Context, rows []NewCoupon) 
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "coupons.CreateManyReturning", "coupons")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlCouponsCreateManyReturning,
-		runtime.Column(rows, func(n *NewCoupon) string { return n.Code }),
-		runtime.Column(rows, func(n *NewCoupon) *decimal.Decimal { return n.PercentOff.Ptr() }),
-		runtime.Column(rows, func(n *NewCoupon) *decimal.Decimal { return n.AmountOff.Ptr() }),
-		runtime.Column(rows, func(n *NewCoupon) *time.Time { return n.ValidUntil.Ptr() }),
-		runtime.Column(rows, func(n *NewCoupon) *int32 { return n.MaxUses.Ptr() }),
-		runtime.Column(rows, func(n *NewCoupon) *int32 { return n.Uses.Ptr() }),
-	)
+	res, err := r.db.Query(ctx, sqlCouponsCreateManyReturning, runtime.Unnest(argsNewCoupon, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanCoupon)
 	return items, wrapErr(err, "coupons.CreateManyReturning", "coupons")
 }

@@ -256,16 +256,18 @@ func (r *CustomerRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Custom
 	return items, wrapErr(err, "customers.FindByIDs", "customers")
 }
 
-var copyCustomers = &runtime.Copier[NewCustomer]{
-	Table:   "customers",
-	Columns: []string{"id", "organization_id", "email", "name", "phone", "marketing_ok"},
-	Args:    argsNewCustomer,
+var copyCustomers = &runtime.Copier[*NewCustomer]{
+	Table:    "customers",
+	Columns:  []string{"id", "organization_id", "email", "name", "phone", "marketing_ok"},
+	Args:     argsNewCustomer,
+	Unset:    func(n *NewCustomer) uint64 { return runtime.Bit(!n.ID.Set, 0) | runtime.Bit(!n.MarketingOk.Set, 5) },
+	Validate: (*NewCustomer).Validate,
 }
 
 // CreateMany inserts rows into table customers with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *CustomerRepo) CreateMany(ctx context.Context, rows []NewCustomer) (int64, error) {
-	n, err := copyCustomers.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyCustomers, rows)
 	return n, wrapErr(err, "customers.CreateMany", "customers")
 }
 
@@ -286,16 +288,7 @@ func (r *CustomerRepo) CreateManyReturning(ctx context.Context, rows []NewCustom
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "customers.CreateManyReturning", "customers")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlCustomersCreateManyReturning,
-		runtime.Column(rows, func(n *NewCustomer) *uuid.UUID { return n.ID.Ptr() }),
-		runtime.Column(rows, func(n *NewCustomer) uuid.UUID { return n.OrganizationID }),
-		runtime.Column(rows, func(n *NewCustomer) string { return n.Email }),
-		runtime.Column(rows, func(n *NewCustomer) string { return n.Name }),
-		runtime.Column(rows, func(n *NewCustomer) *string { return n.Phone.Ptr() }),
-		runtime.Column(rows, func(n *NewCustomer) *bool { return n.MarketingOk.Ptr() }),
-	)
+	res, err := r.db.Query(ctx, sqlCustomersCreateManyReturning, runtime.Unnest(argsNewCustomer, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanCustomer)
 	return items, wrapErr(err, "customers.CreateManyReturning", "customers")
 }

@@ -239,16 +239,20 @@ func (r *FeatureFlagRepo) FindByIDs(ctx context.Context, ids []string) ([]Featur
 	return items, wrapErr(err, "feature_flags.FindByIDs", "feature_flags")
 }
 
-var copyFeatureFlags = &runtime.Copier[NewFeatureFlag]{
+var copyFeatureFlags = &runtime.Copier[*NewFeatureFlag]{
 	Table:   "feature_flags",
 	Columns: []string{"key", "description", "enabled", "rollout", "rules"},
 	Args:    argsNewFeatureFlag,
+	Unset: func(n *NewFeatureFlag) uint64 {
+		return runtime.Bit(!n.Description.Set, 1) | runtime.Bit(!n.Enabled.Set, 2) | runtime.Bit(!n.Rollout.Set, 3) | runtime.Bit(!n.Rules.Set, 4)
+	},
+	Validate: (*NewFeatureFlag).Validate,
 }
 
 // CreateMany inserts rows into table feature_flags with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *FeatureFlagRepo) CreateMany(ctx context.Context, rows []NewFeatureFlag) (int64, error) {
-	n, err := copyFeatureFlags.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyFeatureFlags, rows)
 	return n, wrapErr(err, "feature_flags.CreateMany", "feature_flags")
 }
 
@@ -269,15 +273,7 @@ func (r *FeatureFlagRepo) CreateManyReturning(ctx context.Context, rows []NewFea
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "feature_flags.CreateManyReturning", "feature_flags")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlFeatureFlagsCreateManyReturning,
-		runtime.Column(rows, func(n *NewFeatureFlag) string { return n.Key }),
-		runtime.Column(rows, func(n *NewFeatureFlag) *string { return n.Description.Ptr() }),
-		runtime.Column(rows, func(n *NewFeatureFlag) *bool { return n.Enabled.Ptr() }),
-		runtime.Column(rows, func(n *NewFeatureFlag) *int16 { return n.Rollout.Ptr() }),
-		runtime.Column(rows, func(n *NewFeatureFlag) *json.RawMessage { return n.Rules.Ptr() }),
-	)
+	res, err := r.db.Query(ctx, sqlFeatureFlagsCreateManyReturning, runtime.Unnest(argsNewFeatureFlag, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanFeatureFlag)
 	return items, wrapErr(err, "feature_flags.CreateManyReturning", "feature_flags")
 }

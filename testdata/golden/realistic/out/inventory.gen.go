@@ -195,16 +195,17 @@ func (r *InventoryRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "inventory.Count", "inventory")
 }
 
-var copyInventory = &runtime.Copier[NewInventory]{
+var copyInventory = &runtime.Copier[*NewInventory]{
 	Table:   "inventory",
 	Columns: []string{"warehouse_id", "variant_id", "on_hand", "reserved"},
 	Args:    argsNewInventory,
+	Unset:   func(n *NewInventory) uint64 { return runtime.Bit(!n.OnHand.Set, 2) | runtime.Bit(!n.Reserved.Set, 3) },
 }
 
 // CreateMany inserts rows into table inventory with COPY, all or nothing, and
 // returns how many (see runtime.Copier).
 func (r *InventoryRepo) CreateMany(ctx context.Context, rows []NewInventory) (int64, error) {
-	n, err := copyInventory.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyInventory, rows)
 	return n, wrapErr(err, "inventory.CreateMany", "inventory")
 }
 
@@ -221,14 +222,7 @@ func (r *InventoryRepo) CreateManyReturning(ctx context.Context, rows []NewInven
 	if len(rows) == 0 {
 		return []Inventory{}, nil
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlInventoryCreateManyReturning,
-		runtime.Column(rows, func(n *NewInventory) int16 { return n.WarehouseID }),
-		runtime.Column(rows, func(n *NewInventory) uuid.UUID { return n.VariantID }),
-		runtime.Column(rows, func(n *NewInventory) *int32 { return n.OnHand.Ptr() }),
-		runtime.Column(rows, func(n *NewInventory) *int32 { return n.Reserved.Ptr() }),
-	)
+	res, err := r.db.Query(ctx, sqlInventoryCreateManyReturning, runtime.Unnest(argsNewInventory, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanInventory)
 	return items, wrapErr(err, "inventory.CreateManyReturning", "inventory")
 }

@@ -222,16 +222,18 @@ func (r *InvoiceLineRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "invoice_lines.Count", "invoice_lines")
 }
 
-var copyInvoiceLines = &runtime.Copier[NewInvoiceLine]{
-	Table:   "invoice_lines",
-	Columns: []string{"invoice_id", "line_no", "description", "quantity", "unit_price", "amount"},
-	Args:    argsNewInvoiceLine,
+var copyInvoiceLines = &runtime.Copier[*NewInvoiceLine]{
+	Table:    "invoice_lines",
+	Columns:  []string{"invoice_id", "line_no", "description", "quantity", "unit_price", "amount"},
+	Args:     argsNewInvoiceLine,
+	Unset:    func(n *NewInvoiceLine) uint64 { return runtime.Bit(!n.Quantity.Set, 3) },
+	Validate: (*NewInvoiceLine).Validate,
 }
 
 // CreateMany inserts rows into table invoice_lines with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *InvoiceLineRepo) CreateMany(ctx context.Context, rows []NewInvoiceLine) (int64, error) {
-	n, err := copyInvoiceLines.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyInvoiceLines, rows)
 	return n, wrapErr(err, "invoice_lines.CreateMany", "invoice_lines")
 }
 
@@ -252,16 +254,7 @@ func (r *InvoiceLineRepo) CreateManyReturning(ctx context.Context, rows []NewInv
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "invoice_lines.CreateManyReturning", "invoice_lines")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlInvoiceLinesCreateManyReturning,
-		runtime.Column(rows, func(n *NewInvoiceLine) uuid.UUID { return n.InvoiceID }),
-		runtime.Column(rows, func(n *NewInvoiceLine) int16 { return n.LineNo }),
-		runtime.Column(rows, func(n *NewInvoiceLine) string { return n.Description }),
-		runtime.Column(rows, func(n *NewInvoiceLine) *decimal.Decimal { return n.Quantity.Ptr() }),
-		runtime.Column(rows, func(n *NewInvoiceLine) decimal.Decimal { return n.UnitPrice }),
-		runtime.Column(rows, func(n *NewInvoiceLine) decimal.Decimal { return n.Amount }),
-	)
+	res, err := r.db.Query(ctx, sqlInvoiceLinesCreateManyReturning, runtime.Unnest(argsNewInvoiceLine, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanInvoiceLine)
 	return items, wrapErr(err, "invoice_lines.CreateManyReturning", "invoice_lines")
 }

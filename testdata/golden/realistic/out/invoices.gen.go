@@ -322,16 +322,20 @@ func (r *InvoiceRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Invoice
 	return items, wrapErr(err, "invoices.FindByIDs", "invoices")
 }
 
-var copyInvoices = &runtime.Copier[NewInvoice]{
+var copyInvoices = &runtime.Copier[*NewInvoice]{
 	Table:   "invoices",
 	Columns: []string{"id", "organization_id", "subscription_id", "number", "status", "currency", "subtotal", "tax", "total", "coupon_code", "issued_on", "due_on"},
 	Args:    argsNewInvoice,
+	Unset: func(n *NewInvoice) uint64 {
+		return runtime.Bit(!n.ID.Set, 0) | runtime.Bit(!n.Status.Set, 4) | runtime.Bit(!n.Subtotal.Set, 6) | runtime.Bit(!n.Tax.Set, 7) | runtime.Bit(!n.Total.Set, 8)
+	},
+	Validate: (*NewInvoice).Validate,
 }
 
 // CreateMany inserts rows into table invoices with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *InvoiceRepo) CreateMany(ctx context.Context, rows []NewInvoice) (int64, error) {
-	n, err := copyInvoices.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyInvoices, rows)
 	return n, wrapErr(err, "invoices.CreateMany", "invoices")
 }
 
@@ -352,22 +356,7 @@ func (r *InvoiceRepo) CreateManyReturning(ctx context.Context, rows []NewInvoice
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "invoices.CreateManyReturning", "invoices")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlInvoicesCreateManyReturning,
-		runtime.Column(rows, func(n *NewInvoice) *uuid.UUID { return n.ID.Ptr() }),
-		runtime.Column(rows, func(n *NewInvoice) uuid.UUID { return n.OrganizationID }),
-		runtime.Column(rows, func(n *NewInvoice) *uuid.UUID { return n.SubscriptionID.Ptr() }),
-		runtime.Column(rows, func(n *NewInvoice) string { return n.Number }),
-		runtime.Column(rows, func(n *NewInvoice) *InvoiceStatus { return n.Status.Ptr() }),
-		runtime.Column(rows, func(n *NewInvoice) string { return n.Currency }),
-		runtime.Column(rows, func(n *NewInvoice) *decimal.Decimal { return n.Subtotal.Ptr() }),
-		runtime.Column(rows, func(n *NewInvoice) *decimal.Decimal { return n.Tax.Ptr() }),
-		runtime.Column(rows, func(n *NewInvoice) *decimal.Decimal { return n.Total.Ptr() }),
-		runtime.Column(rows, func(n *NewInvoice) *string { return n.CouponCode.Ptr() }),
-		runtime.Column(rows, func(n *NewInvoice) *time.Time { return n.IssuedOn.Ptr() }),
-		runtime.Column(rows, func(n *NewInvoice) *time.Time { return n.DueOn.Ptr() }),
-	)
+	res, err := r.db.Query(ctx, sqlInvoicesCreateManyReturning, runtime.Unnest(argsNewInvoice, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanInvoice)
 	return items, wrapErr(err, "invoices.CreateManyReturning", "invoices")
 }

@@ -259,16 +259,20 @@ func (r *JobRepo) FindByIDs(ctx context.Context, ids []int64) ([]Job, error) {
 	return items, wrapErr(err, "jobs.FindByIDs", "jobs")
 }
 
-var copyJobs = &runtime.Copier[NewJob]{
+var copyJobs = &runtime.Copier[*NewJob]{
 	Table:   "jobs",
 	Columns: []string{"queue", "payload", "run_at", "attempts", "last_error", "locked_by", "locked_at"},
 	Args:    argsNewJob,
+	Unset: func(n *NewJob) uint64 {
+		return runtime.Bit(!n.Queue.Set, 0) | runtime.Bit(!n.RunAt.Set, 2) | runtime.Bit(!n.Attempts.Set, 3)
+	},
+	Validate: (*NewJob).Validate,
 }
 
 // CreateMany inserts rows into table jobs with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *JobRepo) CreateMany(ctx context.Context, rows []NewJob) (int64, error) {
-	n, err := copyJobs.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyJobs, rows)
 	return n, wrapErr(err, "jobs.CreateMany", "jobs")
 }
 
@@ -289,17 +293,7 @@ func (r *JobRepo) CreateManyReturning(ctx context.Context, rows []NewJob) ([]Job
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "jobs.CreateManyReturning", "jobs")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlJobsCreateManyReturning,
-		runtime.Column(rows, func(n *NewJob) *string { return n.Queue.Ptr() }),
-		runtime.Column(rows, func(n *NewJob) json.RawMessage { return n.Payload }),
-		runtime.Column(rows, func(n *NewJob) *time.Time { return n.RunAt.Ptr() }),
-		runtime.Column(rows, func(n *NewJob) *int32 { return n.Attempts.Ptr() }),
-		runtime.Column(rows, func(n *NewJob) *string { return n.LastError.Ptr() }),
-		runtime.Column(rows, func(n *NewJob) *string { return n.LockedBy.Ptr() }),
-		runtime.Column(rows, func(n *NewJob) *time.Time { return n.LockedAt.Ptr() }),
-	)
+	res, err := r.db.Query(ctx, sqlJobsCreateManyReturning, runtime.Unnest(argsNewJob, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanJob)
 	return items, wrapErr(err, "jobs.CreateManyReturning", "jobs")
 }

@@ -241,16 +241,17 @@ func (r *NotificationRepo) FindByIDs(ctx context.Context, ids []int64) ([]Notifi
 	return items, wrapErr(err, "notifications.FindByIDs", "notifications")
 }
 
-var copyNotifications = &runtime.Copier[NewNotification]{
-	Table:   "notifications",
-	Columns: []string{"user_id", "kind", "body", "read_at"},
-	Args:    argsNewNotification,
+var copyNotifications = &runtime.Copier[*NewNotification]{
+	Table:    "notifications",
+	Columns:  []string{"user_id", "kind", "body", "read_at"},
+	Args:     argsNewNotification,
+	Validate: (*NewNotification).Validate,
 }
 
 // CreateMany inserts rows into table notifications with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *NotificationRepo) CreateMany(ctx context.Context, rows []NewNotification) (int64, error) {
-	n, err := copyNotifications.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyNotifications, rows)
 	return n, wrapErr(err, "notifications.CreateMany", "notifications")
 }
 
@@ -271,14 +272,7 @@ func (r *NotificationRepo) CreateManyReturning(ctx context.Context, rows []NewNo
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "notifications.CreateManyReturning", "notifications")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlNotificationsCreateManyReturning,
-		runtime.Column(rows, func(n *NewNotification) uuid.UUID { return n.UserID }),
-		runtime.Column(rows, func(n *NewNotification) string { return n.Kind }),
-		runtime.Column(rows, func(n *NewNotification) json.RawMessage { return n.Body }),
-		runtime.Column(rows, func(n *NewNotification) *time.Time { return n.ReadAt.Ptr() }),
-	)
+	res, err := r.db.Query(ctx, sqlNotificationsCreateManyReturning, runtime.Unnest(argsNewNotification, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanNotification)
 	return items, wrapErr(err, "notifications.CreateManyReturning", "notifications")
 }

@@ -272,16 +272,20 @@ func (r *OrderRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Order, er
 	return items, wrapErr(err, "orders.FindByIDs", "orders")
 }
 
-var copyOrders = &runtime.Copier[NewOrder]{
+var copyOrders = &runtime.Copier[*NewOrder]{
 	Table:   "orders",
 	Columns: []string{"id", "customer_id", "status", "currency", "total", "shipping_address_id", "placed_at", "notes"},
 	Args:    argsNewOrder,
+	Unset: func(n *NewOrder) uint64 {
+		return runtime.Bit(!n.ID.Set, 0) | runtime.Bit(!n.Status.Set, 2) | runtime.Bit(!n.Total.Set, 4)
+	},
+	Validate: (*NewOrder).Validate,
 }
 
 // CreateMany inserts rows into table orders with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, error) {
-	n, err := copyOrders.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyOrders, rows)
 	return n, wrapErr(err, "orders.CreateMany", "orders")
 }
 
@@ -302,18 +306,7 @@ func (r *OrderRepo) CreateManyReturning(ctx context.Context, rows []NewOrder) ([
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "orders.CreateManyReturning", "orders")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlOrdersCreateManyReturning,
-		runtime.Column(rows, func(n *NewOrder) *uuid.UUID { return n.ID.Ptr() }),
-		runtime.Column(rows, func(n *NewOrder) uuid.UUID { return n.CustomerID }),
-		runtime.Column(rows, func(n *NewOrder) *OrderStatus { return n.Status.Ptr() }),
-		runtime.Column(rows, func(n *NewOrder) string { return n.Currency }),
-		runtime.Column(rows, func(n *NewOrder) *decimal.Decimal { return n.Total.Ptr() }),
-		runtime.Column(rows, func(n *NewOrder) *int64 { return n.ShippingAddressID.Ptr() }),
-		runtime.Column(rows, func(n *NewOrder) *time.Time { return n.PlacedAt.Ptr() }),
-		runtime.Column(rows, func(n *NewOrder) *string { return n.Notes.Ptr() }),
-	)
+	res, err := r.db.Query(ctx, sqlOrdersCreateManyReturning, runtime.Unnest(argsNewOrder, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanOrder)
 	return items, wrapErr(err, "orders.CreateManyReturning", "orders")
 }

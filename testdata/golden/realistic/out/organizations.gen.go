@@ -271,16 +271,18 @@ func (r *OrganizationRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Or
 	return items, wrapErr(err, "organizations.FindByIDs", "organizations")
 }
 
-var copyOrganizations = &runtime.Copier[NewOrganization]{
-	Table:   "organizations",
-	Columns: []string{"id", "slug", "name", "plan_id", "settings"},
-	Args:    argsNewOrganization,
+var copyOrganizations = &runtime.Copier[*NewOrganization]{
+	Table:    "organizations",
+	Columns:  []string{"id", "slug", "name", "plan_id", "settings"},
+	Args:     argsNewOrganization,
+	Unset:    func(n *NewOrganization) uint64 { return runtime.Bit(!n.ID.Set, 0) | runtime.Bit(!n.Settings.Set, 4) },
+	Validate: (*NewOrganization).Validate,
 }
 
 // CreateMany inserts rows into table organizations with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *OrganizationRepo) CreateMany(ctx context.Context, rows []NewOrganization) (int64, error) {
-	n, err := copyOrganizations.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyOrganizations, rows)
 	return n, wrapErr(err, "organizations.CreateMany", "organizations")
 }
 
@@ -301,15 +303,7 @@ func (r *OrganizationRepo) CreateManyReturning(ctx context.Context, rows []NewOr
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "organizations.CreateManyReturning", "organizations")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlOrganizationsCreateManyReturning,
-		runtime.Column(rows, func(n *NewOrganization) *uuid.UUID { return n.ID.Ptr() }),
-		runtime.Column(rows, func(n *NewOrganization) string { return n.Slug }),
-		runtime.Column(rows, func(n *NewOrganization) string { return n.Name }),
-		runtime.Column(rows, func(n *NewOrganization) *uuid.UUID { return n.PlanID.Ptr() }),
-		runtime.Column(rows, func(n *NewOrganization) *json.RawMessage { return n.Settings.Ptr() }),
-	)
+	res, err := r.db.Query(ctx, sqlOrganizationsCreateManyReturning, runtime.Unnest(argsNewOrganization, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanOrganization)
 	return items, wrapErr(err, "organizations.CreateManyReturning", "organizations")
 }

@@ -247,16 +247,18 @@ func (r *PaymentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Payment
 	return items, wrapErr(err, "payments.FindByIDs", "payments")
 }
 
-var copyPayments = &runtime.Copier[NewPayment]{
-	Table:   "payments",
-	Columns: []string{"id", "invoice_id", "method", "amount", "received_at", "reference", "raw"},
-	Args:    argsNewPayment,
+var copyPayments = &runtime.Copier[*NewPayment]{
+	Table:    "payments",
+	Columns:  []string{"id", "invoice_id", "method", "amount", "received_at", "reference", "raw"},
+	Args:     argsNewPayment,
+	Unset:    func(n *NewPayment) uint64 { return runtime.Bit(!n.ID.Set, 0) | runtime.Bit(!n.ReceivedAt.Set, 4) },
+	Validate: (*NewPayment).Validate,
 }
 
 // CreateMany inserts rows into table payments with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *PaymentRepo) CreateMany(ctx context.Context, rows []NewPayment) (int64, error) {
-	n, err := copyPayments.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyPayments, rows)
 	return n, wrapErr(err, "payments.CreateMany", "payments")
 }
 
@@ -277,17 +279,7 @@ func (r *PaymentRepo) CreateManyReturning(ctx context.Context, rows []NewPayment
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "payments.CreateManyReturning", "payments")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlPaymentsCreateManyReturning,
-		runtime.Column(rows, func(n *NewPayment) *uuid.UUID { return n.ID.Ptr() }),
-		runtime.Column(rows, func(n *NewPayment) uuid.UUID { return n.InvoiceID }),
-		runtime.Column(rows, func(n *NewPayment) PaymentMethod { return n.Method }),
-		runtime.Column(rows, func(n *NewPayment) decimal.Decimal { return n.Amount }),
-		runtime.Column(rows, func(n *NewPayment) *time.Time { return n.ReceivedAt.Ptr() }),
-		runtime.Column(rows, func(n *NewPayment) *string { return n.Reference.Ptr() }),
-		runtime.Column(rows, func(n *NewPayment) json.RawMessage { return n.Raw }),
-	)
+	res, err := r.db.Query(ctx, sqlPaymentsCreateManyReturning, runtime.Unnest(argsNewPayment, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanPayment)
 	return items, wrapErr(err, "payments.CreateManyReturning", "payments")
 }

@@ -275,16 +275,20 @@ func (r *PlanRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Plan, erro
 	return items, wrapErr(err, "plans.FindByIDs", "plans")
 }
 
-var copyPlans = &runtime.Copier[NewPlan]{
+var copyPlans = &runtime.Copier[*NewPlan]{
 	Table:   "plans",
 	Columns: []string{"id", "code", "name", "price", "currency", "interval", "seats_included", "features", "active"},
 	Args:    argsNewPlan,
+	Unset: func(n *NewPlan) uint64 {
+		return runtime.Bit(!n.ID.Set, 0) | runtime.Bit(!n.Currency.Set, 4) | runtime.Bit(!n.Interval.Set, 5) | runtime.Bit(!n.SeatsIncluded.Set, 6) | runtime.Bit(!n.Features.Set, 7) | runtime.Bit(!n.Active.Set, 8)
+	},
+	Validate: (*NewPlan).Validate,
 }
 
 // CreateMany inserts rows into table plans with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *PlanRepo) CreateMany(ctx context.Context, rows []NewPlan) (int64, error) {
-	n, err := copyPlans.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyPlans, rows)
 	return n, wrapErr(err, "plans.CreateMany", "plans")
 }
 
@@ -305,19 +309,7 @@ func (r *PlanRepo) CreateManyReturning(ctx context.Context, rows []NewPlan) ([]P
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "plans.CreateManyReturning", "plans")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlPlansCreateManyReturning,
-		runtime.Column(rows, func(n *NewPlan) *uuid.UUID { return n.ID.Ptr() }),
-		runtime.Column(rows, func(n *NewPlan) string { return n.Code }),
-		runtime.Column(rows, func(n *NewPlan) string { return n.Name }),
-		runtime.Column(rows, func(n *NewPlan) decimal.Decimal { return n.Price }),
-		runtime.Column(rows, func(n *NewPlan) *string { return n.Currency.Ptr() }),
-		runtime.Column(rows, func(n *NewPlan) *BillingInterval { return n.Interval.Ptr() }),
-		runtime.Column(rows, func(n *NewPlan) *int32 { return n.SeatsIncluded.Ptr() }),
-		runtime.Column(rows, func(n *NewPlan) *json.RawMessage { return n.Features.Ptr() }),
-		runtime.Column(rows, func(n *NewPlan) *bool { return n.Active.Ptr() }),
-	)
+	res, err := r.db.Query(ctx, sqlPlansCreateManyReturning, runtime.Unnest(argsNewPlan, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanPlan)
 	return items, wrapErr(err, "plans.CreateManyReturning", "plans")
 }

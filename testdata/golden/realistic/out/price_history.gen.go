@@ -218,16 +218,18 @@ func (r *PriceHistoryRepo) FindByIDs(ctx context.Context, ids []int64) ([]PriceH
 	return items, wrapErr(err, "price_history.FindByIDs", "price_history")
 }
 
-var copyPriceHistory = &runtime.Copier[NewPriceHistory]{
-	Table:   "price_history",
-	Columns: []string{"variant_id", "price", "valid_from"},
-	Args:    argsNewPriceHistory,
+var copyPriceHistory = &runtime.Copier[*NewPriceHistory]{
+	Table:    "price_history",
+	Columns:  []string{"variant_id", "price", "valid_from"},
+	Args:     argsNewPriceHistory,
+	Unset:    func(n *NewPriceHistory) uint64 { return runtime.Bit(!n.ValidFrom.Set, 2) },
+	Validate: (*NewPriceHistory).Validate,
 }
 
 // CreateMany inserts rows into table price_history with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *PriceHistoryRepo) CreateMany(ctx context.Context, rows []NewPriceHistory) (int64, error) {
-	n, err := copyPriceHistory.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyPriceHistory, rows)
 	return n, wrapErr(err, "price_history.CreateMany", "price_history")
 }
 
@@ -248,13 +250,7 @@ func (r *PriceHistoryRepo) CreateManyReturning(ctx context.Context, rows []NewPr
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "price_history.CreateManyReturning", "price_history")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlPriceHistoryCreateManyReturning,
-		runtime.Column(rows, func(n *NewPriceHistory) uuid.UUID { return n.VariantID }),
-		runtime.Column(rows, func(n *NewPriceHistory) decimal.Decimal { return n.Price }),
-		runtime.Column(rows, func(n *NewPriceHistory) *time.Time { return n.ValidFrom.Ptr() }),
-	)
+	res, err := r.db.Query(ctx, sqlPriceHistoryCreateManyReturning, runtime.Unnest(argsNewPriceHistory, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanPriceHistory)
 	return items, wrapErr(err, "price_history.CreateManyReturning", "price_history")
 }

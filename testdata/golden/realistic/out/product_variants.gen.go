@@ -257,16 +257,18 @@ func (r *ProductVariantRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]
 	return items, wrapErr(err, "product_variants.FindByIDs", "product_variants")
 }
 
-var copyProductVariants = &runtime.Copier[NewProductVariant]{
-	Table:   "product_variants",
-	Columns: []string{"id", "product_id", "sku", "price", "weight_g", "options"},
-	Args:    argsNewProductVariant,
+var copyProductVariants = &runtime.Copier[*NewProductVariant]{
+	Table:    "product_variants",
+	Columns:  []string{"id", "product_id", "sku", "price", "weight_g", "options"},
+	Args:     argsNewProductVariant,
+	Unset:    func(n *NewProductVariant) uint64 { return runtime.Bit(!n.ID.Set, 0) | runtime.Bit(!n.Options.Set, 5) },
+	Validate: (*NewProductVariant).Validate,
 }
 
 // CreateMany inserts rows into table product_variants with COPY, all or nothing,
 // and returns how many (see runtime.Copier). It validates every row first.
 func (r *ProductVariantRepo) CreateMany(ctx context.Context, rows []NewProductVariant) (int64, error) {
-	n, err := copyProductVariants.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyProductVariants, rows)
 	return n, wrapErr(err, "product_variants.CreateMany", "product_variants")
 }
 
@@ -287,16 +289,7 @@ func (r *ProductVariantRepo) CreateManyReturning(ctx context.Context, rows []New
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "product_variants.CreateManyReturning", "product_variants")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlProductVariantsCreateManyReturning,
-		runtime.Column(rows, func(n *NewProductVariant) *uuid.UUID { return n.ID.Ptr() }),
-		runtime.Column(rows, func(n *NewProductVariant) uuid.UUID { return n.ProductID }),
-		runtime.Column(rows, func(n *NewProductVariant) string { return n.SKU }),
-		runtime.Column(rows, func(n *NewProductVariant) decimal.Decimal { return n.Price }),
-		runtime.Column(rows, func(n *NewProductVariant) *int32 { return n.WeightG.Ptr() }),
-		runtime.Column(rows, func(n *NewProductVariant) *json.RawMessage { return n.Options.Ptr() }),
-	)
+	res, err := r.db.Query(ctx, sqlProductVariantsCreateManyReturning, runtime.Unnest(argsNewProductVariant, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanProductVariant)
 	return items, wrapErr(err, "product_variants.CreateManyReturning", "product_variants")
 }

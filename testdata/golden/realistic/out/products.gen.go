@@ -252,16 +252,20 @@ func (r *ProductRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Product
 	return items, wrapErr(err, "products.FindByIDs", "products")
 }
 
-var copyProducts = &runtime.Copier[NewProduct]{
+var copyProducts = &runtime.Copier[*NewProduct]{
 	Table:   "products",
 	Columns: []string{"id", "category_id", "name", "description", "tags", "published", "attributes"},
 	Args:    argsNewProduct,
+	Unset: func(n *NewProduct) uint64 {
+		return runtime.Bit(!n.ID.Set, 0) | runtime.Bit(!n.Description.Set, 3) | runtime.Bit(!n.Tags.Set, 4) | runtime.Bit(!n.Published.Set, 5) | runtime.Bit(!n.Attributes.Set, 6)
+	},
+	Validate: (*NewProduct).Validate,
 }
 
 // CreateMany inserts rows into table products with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *ProductRepo) CreateMany(ctx context.Context, rows []NewProduct) (int64, error) {
-	n, err := copyProducts.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyProducts, rows)
 	return n, wrapErr(err, "products.CreateMany", "products")
 }
 

@@ -227,16 +227,18 @@ func (r *RefundRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Refund, 
 	return items, wrapErr(err, "refunds.FindByIDs", "refunds")
 }
 
-var copyRefunds = &runtime.Copier[NewRefund]{
-	Table:   "refunds",
-	Columns: []string{"id", "payment_id", "amount", "reason"},
-	Args:    argsNewRefund,
+var copyRefunds = &runtime.Copier[*NewRefund]{
+	Table:    "refunds",
+	Columns:  []string{"id", "payment_id", "amount", "reason"},
+	Args:     argsNewRefund,
+	Unset:    func(n *NewRefund) uint64 { return runtime.Bit(!n.ID.Set, 0) },
+	Validate: (*NewRefund).Validate,
 }
 
 // CreateMany inserts rows into table refunds with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *RefundRepo) CreateMany(ctx context.Context, rows []NewRefund) (int64, error) {
-	n, err := copyRefunds.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyRefunds, rows)
 	return n, wrapErr(err, "refunds.CreateMany", "refunds")
 }
 
@@ -257,14 +259,7 @@ func (r *RefundRepo) CreateManyReturning(ctx context.Context, rows []NewRefund) 
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "refunds.CreateManyReturning", "refunds")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlRefundsCreateManyReturning,
-		runtime.Column(rows, func(n *NewRefund) *uuid.UUID { return n.ID.Ptr() }),
-		runtime.Column(rows, func(n *NewRefund) uuid.UUID { return n.PaymentID }),
-		runtime.Column(rows, func(n *NewRefund) decimal.Decimal { return n.Amount }),
-		runtime.Column(rows, func(n *NewRefund) *string { return n.Reason.Ptr() }),
-	)
+	res, err := r.db.Query(ctx, sqlRefundsCreateManyReturning, runtime.Unnest(argsNewRefund, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanRefund)
 	return items, wrapErr(err, "refunds.CreateManyReturning", "refunds")
 }

@@ -219,16 +219,18 @@ func (r *ReturnRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Return, 
 	return items, wrapErr(err, "returns.FindByIDs", "returns")
 }
 
-var copyReturns = &runtime.Copier[NewReturn]{
-	Table:   "returns",
-	Columns: []string{"id", "order_id", "reason", "approved", "refund_id"},
-	Args:    argsNewReturn,
+var copyReturns = &runtime.Copier[*NewReturn]{
+	Table:    "returns",
+	Columns:  []string{"id", "order_id", "reason", "approved", "refund_id"},
+	Args:     argsNewReturn,
+	Unset:    func(n *NewReturn) uint64 { return runtime.Bit(!n.ID.Set, 0) },
+	Validate: (*NewReturn).Validate,
 }
 
 // CreateMany inserts rows into table returns with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *ReturnRepo) CreateMany(ctx context.Context, rows []NewReturn) (int64, error) {
-	n, err := copyReturns.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyReturns, rows)
 	return n, wrapErr(err, "returns.CreateMany", "returns")
 }
 
@@ -249,15 +251,7 @@ func (r *ReturnRepo) CreateManyReturning(ctx context.Context, rows []NewReturn) 
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "returns.CreateManyReturning", "returns")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlReturnsCreateManyReturning,
-		runtime.Column(rows, func(n *NewReturn) *uuid.UUID { return n.ID.Ptr() }),
-		runtime.Column(rows, func(n *NewReturn) uuid.UUID { return n.OrderID }),
-		runtime.Column(rows, func(n *NewReturn) string { return n.Reason }),
-		runtime.Column(rows, func(n *NewReturn) *bool { return n.Approved.Ptr() }),
-		runtime.Column(rows, func(n *NewReturn) *uuid.UUID { return n.RefundID.Ptr() }),
-	)
+	res, err := r.db.Query(ctx, sqlReturnsCreateManyReturning, runtime.Unnest(argsNewReturn, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanReturn)
 	return items, wrapErr(err, "returns.CreateManyReturning", "returns")
 }

@@ -228,16 +228,18 @@ func (r *ReviewRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Review, 
 	return items, wrapErr(err, "reviews.FindByIDs", "reviews")
 }
 
-var copyReviews = &runtime.Copier[NewReview]{
-	Table:   "reviews",
-	Columns: []string{"id", "product_id", "user_id", "rating", "body"},
-	Args:    argsNewReview,
+var copyReviews = &runtime.Copier[*NewReview]{
+	Table:    "reviews",
+	Columns:  []string{"id", "product_id", "user_id", "rating", "body"},
+	Args:     argsNewReview,
+	Unset:    func(n *NewReview) uint64 { return runtime.Bit(!n.ID.Set, 0) },
+	Validate: (*NewReview).Validate,
 }
 
 // CreateMany inserts rows into table reviews with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *ReviewRepo) CreateMany(ctx context.Context, rows []NewReview) (int64, error) {
-	n, err := copyReviews.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyReviews, rows)
 	return n, wrapErr(err, "reviews.CreateMany", "reviews")
 }
 
@@ -258,15 +260,7 @@ func (r *ReviewRepo) CreateManyReturning(ctx context.Context, rows []NewReview) 
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "reviews.CreateManyReturning", "reviews")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlReviewsCreateManyReturning,
-		runtime.Column(rows, func(n *NewReview) *uuid.UUID { return n.ID.Ptr() }),
-		runtime.Column(rows, func(n *NewReview) uuid.UUID { return n.ProductID }),
-		runtime.Column(rows, func(n *NewReview) uuid.UUID { return n.UserID }),
-		runtime.Column(rows, func(n *NewReview) int16 { return n.Rating }),
-		runtime.Column(rows, func(n *NewReview) *string { return n.Body.Ptr() }),
-	)
+	res, err := r.db.Query(ctx, sqlReviewsCreateManyReturning, runtime.Unnest(argsNewReview, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanReview)
 	return items, wrapErr(err, "reviews.CreateManyReturning", "reviews")
 }

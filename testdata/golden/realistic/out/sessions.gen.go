@@ -219,16 +219,18 @@ func (r *SessionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Session
 	return items, wrapErr(err, "sessions.FindByIDs", "sessions")
 }
 
-var copySessions = &runtime.Copier[NewSession]{
-	Table:   "sessions",
-	Columns: []string{"id", "user_id", "ip", "user_agent", "expires_at"},
-	Args:    argsNewSession,
+var copySessions = &runtime.Copier[*NewSession]{
+	Table:    "sessions",
+	Columns:  []string{"id", "user_id", "ip", "user_agent", "expires_at"},
+	Args:     argsNewSession,
+	Unset:    func(n *NewSession) uint64 { return runtime.Bit(!n.ID.Set, 0) },
+	Validate: (*NewSession).Validate,
 }
 
 // CreateMany inserts rows into table sessions with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *SessionRepo) CreateMany(ctx context.Context, rows []NewSession) (int64, error) {
-	n, err := copySessions.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copySessions, rows)
 	return n, wrapErr(err, "sessions.CreateMany", "sessions")
 }
 
@@ -249,15 +251,7 @@ func (r *SessionRepo) CreateManyReturning(ctx context.Context, rows []NewSession
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "sessions.CreateManyReturning", "sessions")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlSessionsCreateManyReturning,
-		runtime.Column(rows, func(n *NewSession) *uuid.UUID { return n.ID.Ptr() }),
-		runtime.Column(rows, func(n *NewSession) uuid.UUID { return n.UserID }),
-		runtime.Column(rows, func(n *NewSession) *netip.Prefix { return n.IP.Ptr() }),
-		runtime.Column(rows, func(n *NewSession) *string { return n.UserAgent.Ptr() }),
-		runtime.Column(rows, func(n *NewSession) time.Time { return n.ExpiresAt }),
-	)
+	res, err := r.db.Query(ctx, sqlSessionsCreateManyReturning, runtime.Unnest(argsNewSession, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanSession)
 	return items, wrapErr(err, "sessions.CreateManyReturning", "sessions")
 }

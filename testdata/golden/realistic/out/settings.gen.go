@@ -212,16 +212,17 @@ func (r *SettingRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "settings.Count", "settings")
 }
 
-var copySettings = &runtime.Copier[NewSetting]{
-	Table:   "settings",
-	Columns: []string{"organization_id", "key", "value"},
-	Args:    argsNewSetting,
+var copySettings = &runtime.Copier[*NewSetting]{
+	Table:    "settings",
+	Columns:  []string{"organization_id", "key", "value"},
+	Args:     argsNewSetting,
+	Validate: (*NewSetting).Validate,
 }
 
 // CreateMany inserts rows into table settings with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *SettingRepo) CreateMany(ctx context.Context, rows []NewSetting) (int64, error) {
-	n, err := copySettings.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copySettings, rows)
 	return n, wrapErr(err, "settings.CreateMany", "settings")
 }
 
@@ -242,13 +243,7 @@ func (r *SettingRepo) CreateManyReturning(ctx context.Context, rows []NewSetting
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "settings.CreateManyReturning", "settings")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlSettingsCreateManyReturning,
-		runtime.Column(rows, func(n *NewSetting) uuid.UUID { return n.OrganizationID }),
-		runtime.Column(rows, func(n *NewSetting) string { return n.Key }),
-		runtime.Column(rows, func(n *NewSetting) json.RawMessage { return n.Value }),
-	)
+	res, err := r.db.Query(ctx, sqlSettingsCreateManyReturning, runtime.Unnest(argsNewSetting, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanSetting)
 	return items, wrapErr(err, "settings.CreateManyReturning", "settings")
 }

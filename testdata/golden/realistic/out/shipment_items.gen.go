@@ -190,7 +190,7 @@ func (r *ShipmentItemRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "shipment_items.Count", "shipment_items")
 }
 
-var copyShipmentItems = &runtime.Copier[NewShipmentItem]{
+var copyShipmentItems = &runtime.Copier[*NewShipmentItem]{
 	Table:   "shipment_items",
 	Columns: []string{"shipment_id", "order_id", "line_no", "quantity"},
 	Args:    argsNewShipmentItem,
@@ -199,7 +199,7 @@ var copyShipmentItems = &runtime.Copier[NewShipmentItem]{
 // CreateMany inserts rows into table shipment_items with COPY, all or nothing, and
 // returns how many (see runtime.Copier).
 func (r *ShipmentItemRepo) CreateMany(ctx context.Context, rows []NewShipmentItem) (int64, error) {
-	n, err := copyShipmentItems.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyShipmentItems, rows)
 	return n, wrapErr(err, "shipment_items.CreateMany", "shipment_items")
 }
 
@@ -216,14 +216,7 @@ func (r *ShipmentItemRepo) CreateManyReturning(ctx context.Context, rows []NewSh
 	if len(rows) == 0 {
 		return []ShipmentItem{}, nil
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlShipmentItemsCreateManyReturning,
-		runtime.Column(rows, func(n *NewShipmentItem) uuid.UUID { return n.ShipmentID }),
-		runtime.Column(rows, func(n *NewShipmentItem) uuid.UUID { return n.OrderID }),
-		runtime.Column(rows, func(n *NewShipmentItem) int16 { return n.LineNo }),
-		runtime.Column(rows, func(n *NewShipmentItem) int32 { return n.Quantity }),
-	)
+	res, err := r.db.Query(ctx, sqlShipmentItemsCreateManyReturning, runtime.Unnest(argsNewShipmentItem, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanShipmentItem)
 	return items, wrapErr(err, "shipment_items.CreateManyReturning", "shipment_items")
 }

@@ -265,16 +265,18 @@ func (r *ShipmentRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Shipme
 	return items, wrapErr(err, "shipments.FindByIDs", "shipments")
 }
 
-var copyShipments = &runtime.Copier[NewShipment]{
-	Table:   "shipments",
-	Columns: []string{"id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at"},
-	Args:    argsNewShipment,
+var copyShipments = &runtime.Copier[*NewShipment]{
+	Table:    "shipments",
+	Columns:  []string{"id", "order_id", "warehouse_id", "carrier", "tracking_no", "status", "shipped_at"},
+	Args:     argsNewShipment,
+	Unset:    func(n *NewShipment) uint64 { return runtime.Bit(!n.ID.Set, 0) | runtime.Bit(!n.Status.Set, 5) },
+	Validate: (*NewShipment).Validate,
 }
 
 // CreateMany inserts rows into table shipments with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *ShipmentRepo) CreateMany(ctx context.Context, rows []NewShipment) (int64, error) {
-	n, err := copyShipments.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyShipments, rows)
 	return n, wrapErr(err, "shipments.CreateMany", "shipments")
 }
 
@@ -295,17 +297,7 @@ func (r *ShipmentRepo) CreateManyReturning(ctx context.Context, rows []NewShipme
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "shipments.CreateManyReturning", "shipments")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlShipmentsCreateManyReturning,
-		runtime.Column(rows, func(n *NewShipment) *uuid.UUID { return n.ID.Ptr() }),
-		runtime.Column(rows, func(n *NewShipment) uuid.UUID { return n.OrderID }),
-		runtime.Column(rows, func(n *NewShipment) int16 { return n.WarehouseID }),
-		runtime.Column(rows, func(n *NewShipment) string { return n.Carrier }),
-		runtime.Column(rows, func(n *NewShipment) *string { return n.TrackingNo.Ptr() }),
-		runtime.Column(rows, func(n *NewShipment) *ShipmentStatus { return n.Status.Ptr() }),
-		runtime.Column(rows, func(n *NewShipment) *time.Time { return n.ShippedAt.Ptr() }),
-	)
+	res, err := r.db.Query(ctx, sqlShipmentsCreateManyReturning, runtime.Unnest(argsNewShipment, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanShipment)
 	return items, wrapErr(err, "shipments.CreateManyReturning", "shipments")
 }

@@ -248,16 +248,18 @@ func (r *SubscriptionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Su
 	return items, wrapErr(err, "subscriptions.FindByIDs", "subscriptions")
 }
 
-var copySubscriptions = &runtime.Copier[NewSubscription]{
-	Table:   "subscriptions",
-	Columns: []string{"id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at"},
-	Args:    argsNewSubscription,
+var copySubscriptions = &runtime.Copier[*NewSubscription]{
+	Table:    "subscriptions",
+	Columns:  []string{"id", "organization_id", "plan_id", "seats", "current_period_start", "current_period_end", "canceled_at"},
+	Args:     argsNewSubscription,
+	Unset:    func(n *NewSubscription) uint64 { return runtime.Bit(!n.ID.Set, 0) | runtime.Bit(!n.Seats.Set, 3) },
+	Validate: (*NewSubscription).Validate,
 }
 
 // CreateMany inserts rows into table subscriptions with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *SubscriptionRepo) CreateMany(ctx context.Context, rows []NewSubscription) (int64, error) {
-	n, err := copySubscriptions.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copySubscriptions, rows)
 	return n, wrapErr(err, "subscriptions.CreateMany", "subscriptions")
 }
 
@@ -278,17 +280,7 @@ func (r *SubscriptionRepo) CreateManyReturning(ctx context.Context, rows []NewSu
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "subscriptions.CreateManyReturning", "subscriptions")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlSubscriptionsCreateManyReturning,
-		runtime.Column(rows, func(n *NewSubscription) *uuid.UUID { return n.ID.Ptr() }),
-		runtime.Column(rows, func(n *NewSubscription) uuid.UUID { return n.OrganizationID }),
-		runtime.Column(rows, func(n *NewSubscription) uuid.UUID { return n.PlanID }),
-		runtime.Column(rows, func(n *NewSubscription) *int32 { return n.Seats.Ptr() }),
-		runtime.Column(rows, func(n *NewSubscription) time.Time { return n.CurrentPeriodStart }),
-		runtime.Column(rows, func(n *NewSubscription) time.Time { return n.CurrentPeriodEnd }),
-		runtime.Column(rows, func(n *NewSubscription) *time.Time { return n.CanceledAt.Ptr() }),
-	)
+	res, err := r.db.Query(ctx, sqlSubscriptionsCreateManyReturning, runtime.Unnest(argsNewSubscription, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanSubscription)
 	return items, wrapErr(err, "subscriptions.CreateManyReturning", "subscriptions")
 }

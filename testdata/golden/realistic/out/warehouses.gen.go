@@ -237,16 +237,17 @@ func (r *WarehouseRepo) FindByIDs(ctx context.Context, ids []int16) ([]Warehouse
 	return items, wrapErr(err, "warehouses.FindByIDs", "warehouses")
 }
 
-var copyWarehouses = &runtime.Copier[NewWarehouse]{
-	Table:   "warehouses",
-	Columns: []string{"code", "name", "country"},
-	Args:    argsNewWarehouse,
+var copyWarehouses = &runtime.Copier[*NewWarehouse]{
+	Table:    "warehouses",
+	Columns:  []string{"code", "name", "country"},
+	Args:     argsNewWarehouse,
+	Validate: (*NewWarehouse).Validate,
 }
 
 // CreateMany inserts rows into table warehouses with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *WarehouseRepo) CreateMany(ctx context.Context, rows []NewWarehouse) (int64, error) {
-	n, err := copyWarehouses.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyWarehouses, rows)
 	return n, wrapErr(err, "warehouses.CreateMany", "warehouses")
 }
 
@@ -267,13 +268,7 @@ func (r *WarehouseRepo) CreateManyReturning(ctx context.Context, rows []NewWareh
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "warehouses.CreateManyReturning", "warehouses")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlWarehousesCreateManyReturning,
-		runtime.Column(rows, func(n *NewWarehouse) string { return n.Code }),
-		runtime.Column(rows, func(n *NewWarehouse) string { return n.Name }),
-		runtime.Column(rows, func(n *NewWarehouse) string { return n.Country }),
-	)
+	res, err := r.db.Query(ctx, sqlWarehousesCreateManyReturning, runtime.Unnest(argsNewWarehouse, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanWarehouse)
 	return items, wrapErr(err, "warehouses.CreateManyReturning", "warehouses")
 }

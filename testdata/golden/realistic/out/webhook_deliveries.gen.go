@@ -266,16 +266,20 @@ func (r *WebhookDeliveryRepo) FindByIDs(ctx context.Context, ids []int64) ([]Web
 	return items, wrapErr(err, "webhook_deliveries.FindByIDs", "webhook_deliveries")
 }
 
-var copyWebhookDeliveries = &runtime.Copier[NewWebhookDelivery]{
+var copyWebhookDeliveries = &runtime.Copier[*NewWebhookDelivery]{
 	Table:   "webhook_deliveries",
 	Columns: []string{"webhook_id", "event", "payload", "state", "attempts", "next_try_at", "response"},
 	Args:    argsNewWebhookDelivery,
+	Unset: func(n *NewWebhookDelivery) uint64 {
+		return runtime.Bit(!n.State.Set, 3) | runtime.Bit(!n.Attempts.Set, 4)
+	},
+	Validate: (*NewWebhookDelivery).Validate,
 }
 
 // CreateMany inserts rows into table webhook_deliveries with COPY, all or nothing,
 // and returns how many (see runtime.Copier). It validates every row first.
 func (r *WebhookDeliveryRepo) CreateMany(ctx context.Context, rows []NewWebhookDelivery) (int64, error) {
-	n, err := copyWebhookDeliveries.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyWebhookDeliveries, rows)
 	return n, wrapErr(err, "webhook_deliveries.CreateMany", "webhook_deliveries")
 }
 
@@ -296,17 +300,7 @@ func (r *WebhookDeliveryRepo) CreateManyReturning(ctx context.Context, rows []Ne
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "webhook_deliveries.CreateManyReturning", "webhook_deliveries")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlWebhookDeliveriesCreateManyReturning,
-		runtime.Column(rows, func(n *NewWebhookDelivery) uuid.UUID { return n.WebhookID }),
-		runtime.Column(rows, func(n *NewWebhookDelivery) string { return n.Event }),
-		runtime.Column(rows, func(n *NewWebhookDelivery) json.RawMessage { return n.Payload }),
-		runtime.Column(rows, func(n *NewWebhookDelivery) *DeliveryState { return n.State.Ptr() }),
-		runtime.Column(rows, func(n *NewWebhookDelivery) *int16 { return n.Attempts.Ptr() }),
-		runtime.Column(rows, func(n *NewWebhookDelivery) *time.Time { return n.NextTryAt.Ptr() }),
-		runtime.Column(rows, func(n *NewWebhookDelivery) *string { return n.Response.Ptr() }),
-	)
+	res, err := r.db.Query(ctx, sqlWebhookDeliveriesCreateManyReturning, runtime.Unnest(argsNewWebhookDelivery, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanWebhookDelivery)
 	return items, wrapErr(err, "webhook_deliveries.CreateManyReturning", "webhook_deliveries")
 }

@@ -231,16 +231,18 @@ func (r *WebhookRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Webhook
 	return items, wrapErr(err, "webhooks.FindByIDs", "webhooks")
 }
 
-var copyWebhooks = &runtime.Copier[NewWebhook]{
-	Table:   "webhooks",
-	Columns: []string{"id", "organization_id", "url", "events", "secret", "enabled"},
-	Args:    argsNewWebhook,
+var copyWebhooks = &runtime.Copier[*NewWebhook]{
+	Table:    "webhooks",
+	Columns:  []string{"id", "organization_id", "url", "events", "secret", "enabled"},
+	Args:     argsNewWebhook,
+	Unset:    func(n *NewWebhook) uint64 { return runtime.Bit(!n.ID.Set, 0) | runtime.Bit(!n.Enabled.Set, 5) },
+	Validate: (*NewWebhook).Validate,
 }
 
 // CreateMany inserts rows into table webhooks with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *WebhookRepo) CreateMany(ctx context.Context, rows []NewWebhook) (int64, error) {
-	n, err := copyWebhooks.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyWebhooks, rows)
 	return n, wrapErr(err, "webhooks.CreateMany", "webhooks")
 }
 

@@ -210,16 +210,17 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []int64) ([]Account, er
 	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
 }
 
-var copyAccounts = &runtime.Copier[NewAccount]{
-	Table:   "accounts",
-	Columns: []string{"user_id", "label"},
-	Args:    argsNewAccount,
+var copyAccounts = &runtime.Copier[*NewAccount]{
+	Table:    "accounts",
+	Columns:  []string{"user_id", "label"},
+	Args:     argsNewAccount,
+	Validate: (*NewAccount).Validate,
 }
 
 // CreateMany inserts rows into table accounts with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64, error) {
-	n, err := copyAccounts.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyAccounts, rows)
 	return n, wrapErr(err, "accounts.CreateMany", "accounts")
 }
 
@@ -240,12 +241,7 @@ func (r *AccountRepo) CreateManyReturning(ctx context.Context, rows []NewAccount
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "accounts.CreateManyReturning", "accounts")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlAccountsCreateManyReturning,
-		runtime.Column(rows, func(n *NewAccount) uuid.UUID { return n.UserID }),
-		runtime.Column(rows, func(n *NewAccount) string { return n.Label }),
-	)
+	res, err := r.db.Query(ctx, sqlAccountsCreateManyReturning, runtime.Unnest(argsNewAccount, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanAccount)
 	return items, wrapErr(err, "accounts.CreateManyReturning", "accounts")
 }

@@ -212,16 +212,17 @@ func (r *AttachmentRepo) FindByIDs(ctx context.Context, ids []int64) ([]Attachme
 	return items, wrapErr(err, "attachments.FindByIDs", "attachments")
 }
 
-var copyAttachments = &runtime.Copier[NewAttachment]{
-	Table:   "attachments",
-	Columns: []string{"blob_digest", "name"},
-	Args:    argsNewAttachment,
+var copyAttachments = &runtime.Copier[*NewAttachment]{
+	Table:    "attachments",
+	Columns:  []string{"blob_digest", "name"},
+	Args:     argsNewAttachment,
+	Validate: (*NewAttachment).Validate,
 }
 
 // CreateMany inserts rows into table attachments with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *AttachmentRepo) CreateMany(ctx context.Context, rows []NewAttachment) (int64, error) {
-	n, err := copyAttachments.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyAttachments, rows)
 	return n, wrapErr(err, "attachments.CreateMany", "attachments")
 }
 
@@ -242,12 +243,7 @@ func (r *AttachmentRepo) CreateManyReturning(ctx context.Context, rows []NewAtta
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "attachments.CreateManyReturning", "attachments")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlAttachmentsCreateManyReturning,
-		runtime.Column(rows, func(n *NewAttachment) []byte { return n.BlobDigest }),
-		runtime.Column(rows, func(n *NewAttachment) string { return n.Name }),
-	)
+	res, err := r.db.Query(ctx, sqlAttachmentsCreateManyReturning, runtime.Unnest(argsNewAttachment, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanAttachment)
 	return items, wrapErr(err, "attachments.CreateManyReturning", "attachments")
 }

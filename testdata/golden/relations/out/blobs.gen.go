@@ -198,16 +198,17 @@ func (r *BlobRepo) FindByIDs(ctx context.Context, ids [][]byte) ([]Blob, error) 
 	return items, wrapErr(err, "blobs.FindByIDs", "blobs")
 }
 
-var copyBlobs = &runtime.Copier[NewBlob]{
-	Table:   "blobs",
-	Columns: []string{"digest", "size"},
-	Args:    argsNewBlob,
+var copyBlobs = &runtime.Copier[*NewBlob]{
+	Table:    "blobs",
+	Columns:  []string{"digest", "size"},
+	Args:     argsNewBlob,
+	Validate: (*NewBlob).Validate,
 }
 
 // CreateMany inserts rows into table blobs with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *BlobRepo) CreateMany(ctx context.Context, rows []NewBlob) (int64, error) {
-	n, err := copyBlobs.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyBlobs, rows)
 	return n, wrapErr(err, "blobs.CreateMany", "blobs")
 }
 
@@ -228,12 +229,7 @@ func (r *BlobRepo) CreateManyReturning(ctx context.Context, rows []NewBlob) ([]B
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "blobs.CreateManyReturning", "blobs")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlBlobsCreateManyReturning,
-		runtime.Column(rows, func(n *NewBlob) []byte { return n.Digest }),
-		runtime.Column(rows, func(n *NewBlob) int64 { return n.Size }),
-	)
+	res, err := r.db.Query(ctx, sqlBlobsCreateManyReturning, runtime.Unnest(argsNewBlob, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanBlob)
 	return items, wrapErr(err, "blobs.CreateManyReturning", "blobs")
 }

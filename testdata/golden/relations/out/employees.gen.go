@@ -209,16 +209,17 @@ func (r *EmployeeRepo) FindByIDs(ctx context.Context, ids []int64) ([]Employee, 
 	return items, wrapErr(err, "employees.FindByIDs", "employees")
 }
 
-var copyEmployees = &runtime.Copier[NewEmployee]{
-	Table:   "employees",
-	Columns: []string{"manager_id", "name"},
-	Args:    argsNewEmployee,
+var copyEmployees = &runtime.Copier[*NewEmployee]{
+	Table:    "employees",
+	Columns:  []string{"manager_id", "name"},
+	Args:     argsNewEmployee,
+	Validate: (*NewEmployee).Validate,
 }
 
 // CreateMany inserts rows into table employees with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *EmployeeRepo) CreateMany(ctx context.Context, rows []NewEmployee) (int64, error) {
-	n, err := copyEmployees.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyEmployees, rows)
 	return n, wrapErr(err, "employees.CreateMany", "employees")
 }
 
@@ -239,12 +240,7 @@ func (r *EmployeeRepo) CreateManyReturning(ctx context.Context, rows []NewEmploy
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "employees.CreateManyReturning", "employees")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlEmployeesCreateManyReturning,
-		runtime.Column(rows, func(n *NewEmployee) *int64 { return n.ManagerID.Ptr() }),
-		runtime.Column(rows, func(n *NewEmployee) string { return n.Name }),
-	)
+	res, err := r.db.Query(ctx, sqlEmployeesCreateManyReturning, runtime.Unnest(argsNewEmployee, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanEmployee)
 	return items, wrapErr(err, "employees.CreateManyReturning", "employees")
 }

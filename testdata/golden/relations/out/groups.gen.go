@@ -200,16 +200,17 @@ func (r *GroupRepo) FindByIDs(ctx context.Context, ids []int64) ([]Group, error)
 	return items, wrapErr(err, "groups.FindByIDs", "groups")
 }
 
-var copyGroups = &runtime.Copier[NewGroup]{
-	Table:   "groups",
-	Columns: []string{"name"},
-	Args:    argsNewGroup,
+var copyGroups = &runtime.Copier[*NewGroup]{
+	Table:    "groups",
+	Columns:  []string{"name"},
+	Args:     argsNewGroup,
+	Validate: (*NewGroup).Validate,
 }
 
 // CreateMany inserts rows into table groups with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *GroupRepo) CreateMany(ctx context.Context, rows []NewGroup) (int64, error) {
-	n, err := copyGroups.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyGroups, rows)
 	return n, wrapErr(err, "groups.CreateMany", "groups")
 }
 
@@ -230,11 +231,7 @@ func (r *GroupRepo) CreateManyReturning(ctx context.Context, rows []NewGroup) ([
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "groups.CreateManyReturning", "groups")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlGroupsCreateManyReturning,
-		runtime.Column(rows, func(n *NewGroup) string { return n.Name }),
-	)
+	res, err := r.db.Query(ctx, sqlGroupsCreateManyReturning, runtime.Unnest(argsNewGroup, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanGroup)
 	return items, wrapErr(err, "groups.CreateManyReturning", "groups")
 }

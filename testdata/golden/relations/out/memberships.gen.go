@@ -211,16 +211,18 @@ func (r *MembershipRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "memberships.Count", "memberships")
 }
 
-var copyMemberships = &runtime.Copier[NewMembership]{
-	Table:   "memberships",
-	Columns: []string{"user_id", "group_id", "role", "joined_at"},
-	Args:    argsNewMembership,
+var copyMemberships = &runtime.Copier[*NewMembership]{
+	Table:    "memberships",
+	Columns:  []string{"user_id", "group_id", "role", "joined_at"},
+	Args:     argsNewMembership,
+	Unset:    func(n *NewMembership) uint64 { return runtime.Bit(!n.Role.Set, 2) | runtime.Bit(!n.JoinedAt.Set, 3) },
+	Validate: (*NewMembership).Validate,
 }
 
 // CreateMany inserts rows into table memberships with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *MembershipRepo) CreateMany(ctx context.Context, rows []NewMembership) (int64, error) {
-	n, err := copyMemberships.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyMemberships, rows)
 	return n, wrapErr(err, "memberships.CreateMany", "memberships")
 }
 
@@ -241,14 +243,7 @@ func (r *MembershipRepo) CreateManyReturning(ctx context.Context, rows []NewMemb
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "memberships.CreateManyReturning", "memberships")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlMembershipsCreateManyReturning,
-		runtime.Column(rows, func(n *NewMembership) uuid.UUID { return n.UserID }),
-		runtime.Column(rows, func(n *NewMembership) int64 { return n.GroupID }),
-		runtime.Column(rows, func(n *NewMembership) *Role { return n.Role.Ptr() }),
-		runtime.Column(rows, func(n *NewMembership) *time.Time { return n.JoinedAt.Ptr() }),
-	)
+	res, err := r.db.Query(ctx, sqlMembershipsCreateManyReturning, runtime.Unnest(argsNewMembership, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanMembership)
 	return items, wrapErr(err, "memberships.CreateManyReturning", "memberships")
 }

@@ -211,16 +211,17 @@ func (r *ProfileRepo) FindByIDs(ctx context.Context, ids []string) ([]Profile, e
 	return items, wrapErr(err, "profiles.FindByIDs", "profiles")
 }
 
-var copyProfiles = &runtime.Copier[NewProfile]{
-	Table:   "profiles",
-	Columns: []string{"user_email", "bio"},
-	Args:    argsNewProfile,
+var copyProfiles = &runtime.Copier[*NewProfile]{
+	Table:    "profiles",
+	Columns:  []string{"user_email", "bio"},
+	Args:     argsNewProfile,
+	Validate: (*NewProfile).Validate,
 }
 
 // CreateMany inserts rows into table profiles with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *ProfileRepo) CreateMany(ctx context.Context, rows []NewProfile) (int64, error) {
-	n, err := copyProfiles.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyProfiles, rows)
 	return n, wrapErr(err, "profiles.CreateMany", "profiles")
 }
 
@@ -241,12 +242,7 @@ func (r *ProfileRepo) CreateManyReturning(ctx context.Context, rows []NewProfile
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "profiles.CreateManyReturning", "profiles")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlProfilesCreateManyReturning,
-		runtime.Column(rows, func(n *NewProfile) string { return n.UserEmail }),
-		runtime.Column(rows, func(n *NewProfile) string { return n.Bio }),
-	)
+	res, err := r.db.Query(ctx, sqlProfilesCreateManyReturning, runtime.Unnest(argsNewProfile, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanProfile)
 	return items, wrapErr(err, "profiles.CreateManyReturning", "profiles")
 }

@@ -198,16 +198,17 @@ func (r *TagRepo) FindByIDs(ctx context.Context, ids []int32) ([]Tag, error) {
 	return items, wrapErr(err, "tags.FindByIDs", "tags")
 }
 
-var copyTags = &runtime.Copier[NewTag]{
-	Table:   "tags",
-	Columns: []string{"label"},
-	Args:    argsNewTag,
+var copyTags = &runtime.Copier[*NewTag]{
+	Table:    "tags",
+	Columns:  []string{"label"},
+	Args:     argsNewTag,
+	Validate: (*NewTag).Validate,
 }
 
 // CreateMany inserts rows into table tags with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *TagRepo) CreateMany(ctx context.Context, rows []NewTag) (int64, error) {
-	n, err := copyTags.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyTags, rows)
 	return n, wrapErr(err, "tags.CreateMany", "tags")
 }
 
@@ -228,11 +229,7 @@ func (r *TagRepo) CreateManyReturning(ctx context.Context, rows []NewTag) ([]Tag
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "tags.CreateManyReturning", "tags")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlTagsCreateManyReturning,
-		runtime.Column(rows, func(n *NewTag) string { return n.Label }),
-	)
+	res, err := r.db.Query(ctx, sqlTagsCreateManyReturning, runtime.Unnest(argsNewTag, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanTag)
 	return items, wrapErr(err, "tags.CreateManyReturning", "tags")
 }

@@ -222,16 +222,17 @@ func (r *TransferRepo) FindByIDs(ctx context.Context, ids []int64) ([]Transfer, 
 	return items, wrapErr(err, "transfers.FindByIDs", "transfers")
 }
 
-var copyTransfers = &runtime.Copier[NewTransfer]{
-	Table:   "transfers",
-	Columns: []string{"from_account_id", "to_account_id", "amount", "note"},
-	Args:    argsNewTransfer,
+var copyTransfers = &runtime.Copier[*NewTransfer]{
+	Table:    "transfers",
+	Columns:  []string{"from_account_id", "to_account_id", "amount", "note"},
+	Args:     argsNewTransfer,
+	Validate: (*NewTransfer).Validate,
 }
 
 // CreateMany inserts rows into table transfers with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *TransferRepo) CreateMany(ctx context.Context, rows []NewTransfer) (int64, error) {
-	n, err := copyTransfers.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyTransfers, rows)
 	return n, wrapErr(err, "transfers.CreateMany", "transfers")
 }
 
@@ -252,14 +253,7 @@ func (r *TransferRepo) CreateManyReturning(ctx context.Context, rows []NewTransf
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "transfers.CreateManyReturning", "transfers")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlTransfersCreateManyReturning,
-		runtime.Column(rows, func(n *NewTransfer) int64 { return n.FromAccountID }),
-		runtime.Column(rows, func(n *NewTransfer) int64 { return n.ToAccountID }),
-		runtime.Column(rows, func(n *NewTransfer) decimal.Decimal { return n.Amount }),
-		runtime.Column(rows, func(n *NewTransfer) *string { return n.Note.Ptr() }),
-	)
+	res, err := r.db.Query(ctx, sqlTransfersCreateManyReturning, runtime.Unnest(argsNewTransfer, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanTransfer)
 	return items, wrapErr(err, "transfers.CreateManyReturning", "transfers")
 }

@@ -197,16 +197,17 @@ func (r *UserTagRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "user_tags.Count", "user_tags")
 }
 
-var copyUserTags = &runtime.Copier[NewUserTag]{
-	Table:   "user_tags",
-	Columns: []string{"user_id", "tag_id", "added_by"},
-	Args:    argsNewUserTag,
+var copyUserTags = &runtime.Copier[*NewUserTag]{
+	Table:    "user_tags",
+	Columns:  []string{"user_id", "tag_id", "added_by"},
+	Args:     argsNewUserTag,
+	Validate: (*NewUserTag).Validate,
 }
 
 // CreateMany inserts rows into table user_tags with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *UserTagRepo) CreateMany(ctx context.Context, rows []NewUserTag) (int64, error) {
-	n, err := copyUserTags.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyUserTags, rows)
 	return n, wrapErr(err, "user_tags.CreateMany", "user_tags")
 }
 
@@ -227,13 +228,7 @@ func (r *UserTagRepo) CreateManyReturning(ctx context.Context, rows []NewUserTag
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "user_tags.CreateManyReturning", "user_tags")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlUserTagsCreateManyReturning,
-		runtime.Column(rows, func(n *NewUserTag) uuid.UUID { return n.UserID }),
-		runtime.Column(rows, func(n *NewUserTag) int32 { return n.TagID }),
-		runtime.Column(rows, func(n *NewUserTag) string { return n.AddedBy }),
-	)
+	res, err := r.db.Query(ctx, sqlUserTagsCreateManyReturning, runtime.Unnest(argsNewUserTag, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanUserTag)
 	return items, wrapErr(err, "user_tags.CreateManyReturning", "user_tags")
 }

@@ -204,16 +204,18 @@ func (r *OrderRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "order.Count", "order")
 }
 
-var copyOrder = &runtime.Copier[NewOrder]{
-	Table:   "order",
-	Columns: []string{"type", "func", "user", "group", "limit"},
-	Args:    argsNewOrder,
+var copyOrder = &runtime.Copier[*NewOrder]{
+	Table:    "order",
+	Columns:  []string{"type", "func", "user", "group", "limit"},
+	Args:     argsNewOrder,
+	Unset:    func(n *NewOrder) uint64 { return runtime.Bit(!n.Group.Set, 3) | runtime.Bit(!n.Limit.Set, 4) },
+	Validate: (*NewOrder).Validate,
 }
 
 // CreateMany inserts rows into table order with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *OrderRepo) CreateMany(ctx context.Context, rows []NewOrder) (int64, error) {
-	n, err := copyOrder.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyOrder, rows)
 	return n, wrapErr(err, "order.CreateMany", "order")
 }
 

@@ -223,16 +223,18 @@ func (r *UserRepo) FindByIDs(ctx context.Context, ids []int32) ([]User, error) {
 	return items, wrapErr(err, "user.FindByIDs", "user")
 }
 
-var copyUser = &runtime.Copier[NewUser]{
-	Table:   "user",
-	Columns: []string{"id", "select", "from", "type", "default"},
-	Args:    argsNewUser,
+var copyUser = &runtime.Copier[*NewUser]{
+	Table:    "user",
+	Columns:  []string{"id", "select", "from", "type", "default"},
+	Args:     argsNewUser,
+	Unset:    func(n *NewUser) uint64 { return runtime.Bit(!n.Type.Set, 3) | runtime.Bit(!n.Default.Set, 4) },
+	Validate: (*NewUser).Validate,
 }
 
 // CreateMany inserts rows into table user with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error) {
-	n, err := copyUser.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyUser, rows)
 	return n, wrapErr(err, "user.CreateMany", "user")
 }
 
@@ -253,15 +255,7 @@ func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]U
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "user.CreateManyReturning", "user")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlUserCreateManyReturning,
-		runtime.Column(rows, func(n *NewUser) int32 { return n.ID }),
-		runtime.Column(rows, func(n *NewUser) string { return n.Select }),
-		runtime.Column(rows, func(n *NewUser) *string { return n.From.Ptr() }),
-		runtime.Column(rows, func(n *NewUser) *Select { return n.Type.Ptr() }),
-		runtime.Column(rows, func(n *NewUser) *bool { return n.Default.Ptr() }),
-	)
+	res, err := r.db.Query(ctx, sqlUserCreateManyReturning, runtime.Unnest(argsNewUser, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanUser)
 	return items, wrapErr(err, "user.CreateManyReturning", "user")
 }

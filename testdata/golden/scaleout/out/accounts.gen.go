@@ -256,18 +256,22 @@ func (r *AccountRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Account
 	return items, wrapErr(err, "accounts.FindByIDs", "accounts")
 }
 
-var copyAccounts = &runtime.Copier[NewAccount]{
+var copyAccounts = &runtime.Copier[*NewAccount]{
 	Table:   "accounts",
 	Columns: []string{"id", "owner", "currency", "balance", "tags", "flags", "meta"},
 	Args:    argsNewAccount,
-	Enums:   []string{"\"currency\""},
+	Unset: func(n *NewAccount) uint64 {
+		return runtime.Bit(!n.ID.Set, 0) | runtime.Bit(!n.Balance.Set, 3) | runtime.Bit(!n.Tags.Set, 4) | runtime.Bit(!n.Flags.Set, 5) | runtime.Bit(!n.Meta.Set, 6)
+	},
+	Validate: (*NewAccount).Validate,
+	Enums:    []string{"\"currency\""},
 }
 
 // CreateMany inserts rows into table accounts with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first. It
 // registers the enum types "currency" on its connection.
 func (r *AccountRepo) CreateMany(ctx context.Context, rows []NewAccount) (int64, error) {
-	n, err := copyAccounts.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyAccounts, rows)
 	return n, wrapErr(err, "accounts.CreateMany", "accounts")
 }
 

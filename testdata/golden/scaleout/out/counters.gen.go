@@ -188,16 +188,17 @@ func (r *CounterRepo) FindByIDs(ctx context.Context, ids []int32) ([]Counter, er
 	return items, wrapErr(err, "counters.FindByIDs", "counters")
 }
 
-var copyCounters = &runtime.Copier[NewCounter]{
+var copyCounters = &runtime.Copier[*NewCounter]{
 	Table:   "counters",
 	Columns: []string{"id", "n"},
 	Args:    argsNewCounter,
+	Unset:   func(n *NewCounter) uint64 { return runtime.Bit(!n.N.Set, 1) },
 }
 
 // CreateMany inserts rows into table counters with COPY, all or nothing, and
 // returns how many (see runtime.Copier).
 func (r *CounterRepo) CreateMany(ctx context.Context, rows []NewCounter) (int64, error) {
-	n, err := copyCounters.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyCounters, rows)
 	return n, wrapErr(err, "counters.CreateMany", "counters")
 }
 
@@ -214,12 +215,7 @@ func (r *CounterRepo) CreateManyReturning(ctx context.Context, rows []NewCounter
 	if len(rows) == 0 {
 		return []Counter{}, nil
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlCountersCreateManyReturning,
-		runtime.Column(rows, func(n *NewCounter) int32 { return n.ID }),
-		runtime.Column(rows, func(n *NewCounter) *int64 { return n.N.Ptr() }),
-	)
+	res, err := r.db.Query(ctx, sqlCountersCreateManyReturning, runtime.Unnest(argsNewCounter, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanCounter)
 	return items, wrapErr(err, "counters.CreateManyReturning", "counters")
 }

@@ -217,16 +217,17 @@ func (r *CurrencyRepo) FindByIDs(ctx context.Context, ids []string) ([]Currency,
 	return items, wrapErr(err, "currencies.FindByIDs", "currencies")
 }
 
-var copyCurrencies = &runtime.Copier[NewCurrency]{
-	Table:   "currencies",
-	Columns: []string{"code", "name"},
-	Args:    argsNewCurrency,
+var copyCurrencies = &runtime.Copier[*NewCurrency]{
+	Table:    "currencies",
+	Columns:  []string{"code", "name"},
+	Args:     argsNewCurrency,
+	Validate: (*NewCurrency).Validate,
 }
 
 // CreateMany inserts rows into table currencies with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *CurrencyRepo) CreateMany(ctx context.Context, rows []NewCurrency) (int64, error) {
-	n, err := copyCurrencies.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyCurrencies, rows)
 	return n, wrapErr(err, "currencies.CreateMany", "currencies")
 }
 
@@ -247,12 +248,7 @@ func (r *CurrencyRepo) CreateManyReturning(ctx context.Context, rows []NewCurren
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "currencies.CreateManyReturning", "currencies")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlCurrenciesCreateManyReturning,
-		runtime.Column(rows, func(n *NewCurrency) string { return n.Code }),
-		runtime.Column(rows, func(n *NewCurrency) string { return n.Name }),
-	)
+	res, err := r.db.Query(ctx, sqlCurrenciesCreateManyReturning, runtime.Unnest(argsNewCurrency, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanCurrency)
 	return items, wrapErr(err, "currencies.CreateManyReturning", "currencies")
 }

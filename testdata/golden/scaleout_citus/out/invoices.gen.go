@@ -312,14 +312,7 @@ func (r *InvoiceRepo) CreateMany(ctx context.Context, rows []NewInvoice) (int64,
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "invoices.CreateMany", "invoices")
 	}
-	tag, err := db.Exec(
-		ctx,
-		sqlInvoicesCreateMany,
-		runtime.Column(rows, func(n *NewInvoice) string { return n.Currency }),
-		runtime.Column(rows, func(n *NewInvoice) decimal.Decimal { return n.Total }),
-		runtime.Column(rows, func(n *NewInvoice) *string { return n.Status.Ptr() }),
-		tenant,
-	)
+	tag, err := db.Exec(ctx, sqlInvoicesCreateMany, append(runtime.Unnest(argsNewInvoice, rows), tenant)...)
 	return tag.RowsAffected(), wrapErr(err, "invoices.CreateMany", "invoices")
 }
 
@@ -345,14 +338,7 @@ func (r *InvoiceRepo) CreateManyReturning(ctx context.Context, rows []NewInvoice
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "invoices.CreateManyReturning", "invoices")
 	}
-	res, err := db.Query(
-		ctx,
-		sqlInvoicesCreateManyReturning,
-		runtime.Column(rows, func(n *NewInvoice) string { return n.Currency }),
-		runtime.Column(rows, func(n *NewInvoice) decimal.Decimal { return n.Total }),
-		runtime.Column(rows, func(n *NewInvoice) *string { return n.Status.Ptr() }),
-		tenant,
-	)
+	res, err := db.Query(ctx, sqlInvoicesCreateManyReturning, append(runtime.Unnest(argsNewInvoice, rows), tenant)...)
 	items, err := runtime.Collect(res, err, len(rows), scanInvoice)
 	return items, wrapErr(err, "invoices.CreateManyReturning", "invoices")
 }

@@ -223,16 +223,17 @@ func (r *PriceRepo) FindByIDs(ctx context.Context, ids []Tier) ([]Price, error) 
 	return items, wrapErr(err, "prices.FindByIDs", "prices")
 }
 
-var copyPrices = &runtime.Copier[NewPrice]{
-	Table:   "prices",
-	Columns: []string{"tier", "currency", "price"},
-	Args:    argsNewPrice,
+var copyPrices = &runtime.Copier[*NewPrice]{
+	Table:    "prices",
+	Columns:  []string{"tier", "currency", "price"},
+	Args:     argsNewPrice,
+	Validate: (*NewPrice).Validate,
 }
 
 // CreateMany inserts rows into table prices with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *PriceRepo) CreateMany(ctx context.Context, rows []NewPrice) (int64, error) {
-	n, err := copyPrices.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyPrices, rows)
 	return n, wrapErr(err, "prices.CreateMany", "prices")
 }
 
@@ -253,13 +254,7 @@ func (r *PriceRepo) CreateManyReturning(ctx context.Context, rows []NewPrice) ([
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "prices.CreateManyReturning", "prices")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlPricesCreateManyReturning,
-		runtime.Column(rows, func(n *NewPrice) Tier { return n.Tier }),
-		runtime.Column(rows, func(n *NewPrice) string { return n.Currency }),
-		runtime.Column(rows, func(n *NewPrice) decimal.Decimal { return n.Price }),
-	)
+	res, err := r.db.Query(ctx, sqlPricesCreateManyReturning, runtime.Unnest(argsNewPrice, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanPrice)
 	return items, wrapErr(err, "prices.CreateManyReturning", "prices")
 }

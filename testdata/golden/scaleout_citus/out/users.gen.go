@@ -289,13 +289,7 @@ func (r *UserRepo) CreateMany(ctx context.Context, rows []NewUser) (int64, error
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "users.CreateMany", "users")
 	}
-	tag, err := db.Exec(
-		ctx,
-		sqlUsersCreateMany,
-		runtime.Column(rows, func(n *NewUser) *uuid.UUID { return n.ID.Ptr() }),
-		runtime.Column(rows, func(n *NewUser) string { return n.Email }),
-		tenant,
-	)
+	tag, err := db.Exec(ctx, sqlUsersCreateMany, append(runtime.Unnest(argsNewUser, rows), tenant)...)
 	return tag.RowsAffected(), wrapErr(err, "users.CreateMany", "users")
 }
 
@@ -321,13 +315,7 @@ func (r *UserRepo) CreateManyReturning(ctx context.Context, rows []NewUser) ([]U
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "users.CreateManyReturning", "users")
 	}
-	res, err := db.Query(
-		ctx,
-		sqlUsersCreateManyReturning,
-		runtime.Column(rows, func(n *NewUser) *uuid.UUID { return n.ID.Ptr() }),
-		runtime.Column(rows, func(n *NewUser) string { return n.Email }),
-		tenant,
-	)
+	res, err := db.Query(ctx, sqlUsersCreateManyReturning, append(runtime.Unnest(argsNewUser, rows), tenant)...)
 	items, err := runtime.Collect(res, err, len(rows), scanUser)
 	return items, wrapErr(err, "users.CreateManyReturning", "users")
 }

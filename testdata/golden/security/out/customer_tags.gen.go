@@ -245,13 +245,7 @@ func (r *CustomerTagRepo) CreateMany(ctx context.Context, rows []NewCustomerTag)
 	if len(rows) == 0 {
 		return 0, nil
 	}
-	tag, err := db.Exec(
-		ctx,
-		sqlCustomerTagsCreateMany,
-		runtime.Column(rows, func(n *NewCustomerTag) uuid.UUID { return n.CustomerID }),
-		runtime.Column(rows, func(n *NewCustomerTag) uuid.UUID { return n.TagID }),
-		tenant,
-	)
+	tag, err := db.Exec(ctx, sqlCustomerTagsCreateMany, append(runtime.Unnest(argsNewCustomerTag, rows), tenant)...)
 	return tag.RowsAffected(), wrapErr(err, "customer_tags.CreateMany", "customer_tags")
 }
 
@@ -273,13 +267,7 @@ func (r *CustomerTagRepo) CreateManyReturning(ctx context.Context, rows []NewCus
 	if len(rows) == 0 {
 		return []CustomerTag{}, nil
 	}
-	res, err := db.Query(
-		ctx,
-		sqlCustomerTagsCreateManyReturning,
-		runtime.Column(rows, func(n *NewCustomerTag) uuid.UUID { return n.CustomerID }),
-		runtime.Column(rows, func(n *NewCustomerTag) uuid.UUID { return n.TagID }),
-		tenant,
-	)
+	res, err := db.Query(ctx, sqlCustomerTagsCreateManyReturning, append(runtime.Unnest(argsNewCustomerTag, rows), tenant)...)
 	items, err := runtime.Collect(res, err, len(rows), scanCustomerTag)
 	return items, wrapErr(err, "customer_tags.CreateManyReturning", "customer_tags")
 }

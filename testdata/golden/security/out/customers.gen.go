@@ -319,14 +319,7 @@ func (r *CustomerRepo) CreateMany(ctx context.Context, rows []NewCustomer) (int6
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "customers.CreateMany", "customers")
 	}
-	tag, err := db.Exec(
-		ctx,
-		sqlCustomersCreateMany,
-		runtime.Column(rows, func(n *NewCustomer) *uuid.UUID { return n.ID.Ptr() }),
-		runtime.Column(rows, func(n *NewCustomer) string { return n.Email }),
-		runtime.Column(rows, func(n *NewCustomer) *string { return n.ExternalRef.Ptr() }),
-		tenant,
-	)
+	tag, err := db.Exec(ctx, sqlCustomersCreateMany, append(runtime.Unnest(argsNewCustomer, rows), tenant)...)
 	return tag.RowsAffected(), wrapErr(err, "customers.CreateMany", "customers")
 }
 
@@ -352,14 +345,7 @@ func (r *CustomerRepo) CreateManyReturning(ctx context.Context, rows []NewCustom
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "customers.CreateManyReturning", "customers")
 	}
-	res, err := db.Query(
-		ctx,
-		sqlCustomersCreateManyReturning,
-		runtime.Column(rows, func(n *NewCustomer) *uuid.UUID { return n.ID.Ptr() }),
-		runtime.Column(rows, func(n *NewCustomer) string { return n.Email }),
-		runtime.Column(rows, func(n *NewCustomer) *string { return n.ExternalRef.Ptr() }),
-		tenant,
-	)
+	res, err := db.Query(ctx, sqlCustomersCreateManyReturning, append(runtime.Unnest(argsNewCustomer, rows), tenant)...)
 	items, err := runtime.Collect(res, err, len(rows), scanCustomer)
 	return items, wrapErr(err, "customers.CreateManyReturning", "customers")
 }

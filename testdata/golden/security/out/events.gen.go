@@ -282,12 +282,7 @@ func (r *EventRepo) CreateMany(ctx context.Context, rows []NewEvent) (int64, err
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "events.CreateMany", "events")
 	}
-	tag, err := db.Exec(
-		ctx,
-		sqlEventsCreateMany,
-		runtime.Column(rows, func(n *NewEvent) string { return n.What }),
-		tenant,
-	)
+	tag, err := db.Exec(ctx, sqlEventsCreateMany, append(runtime.Unnest(argsNewEvent, rows), tenant)...)
 	return tag.RowsAffected(), wrapErr(err, "events.CreateMany", "events")
 }
 
@@ -313,12 +308,7 @@ func (r *EventRepo) CreateManyReturning(ctx context.Context, rows []NewEvent) ([
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "events.CreateManyReturning", "events")
 	}
-	res, err := db.Query(
-		ctx,
-		sqlEventsCreateManyReturning,
-		runtime.Column(rows, func(n *NewEvent) string { return n.What }),
-		tenant,
-	)
+	res, err := db.Query(ctx, sqlEventsCreateManyReturning, append(runtime.Unnest(argsNewEvent, rows), tenant)...)
 	items, err := runtime.Collect(res, err, len(rows), scanEvent)
 	return items, wrapErr(err, "events.CreateManyReturning", "events")
 }

@@ -296,15 +296,7 @@ func (r *NoteRepo) CreateMany(ctx context.Context, rows []NewNote) (int64, error
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "notes.CreateMany", "notes")
 	}
-	tag, err := db.Exec(
-		ctx,
-		sqlNotesCreateMany,
-		runtime.Column(rows, func(n *NewNote) *uuid.UUID { return n.ID.Ptr() }),
-		runtime.Column(rows, func(n *NewNote) uuid.UUID { return n.CustomerID }),
-		runtime.Column(rows, func(n *NewNote) *uuid.UUID { return n.DealID.Ptr() }),
-		runtime.Column(rows, func(n *NewNote) string { return n.Body }),
-		tenant,
-	)
+	tag, err := db.Exec(ctx, sqlNotesCreateMany, append(runtime.Unnest(argsNewNote, rows), tenant)...)
 	return tag.RowsAffected(), wrapErr(err, "notes.CreateMany", "notes")
 }
 
@@ -330,15 +322,7 @@ func (r *NoteRepo) CreateManyReturning(ctx context.Context, rows []NewNote) ([]N
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "notes.CreateManyReturning", "notes")
 	}
-	res, err := db.Query(
-		ctx,
-		sqlNotesCreateManyReturning,
-		runtime.Column(rows, func(n *NewNote) *uuid.UUID { return n.ID.Ptr() }),
-		runtime.Column(rows, func(n *NewNote) uuid.UUID { return n.CustomerID }),
-		runtime.Column(rows, func(n *NewNote) *uuid.UUID { return n.DealID.Ptr() }),
-		runtime.Column(rows, func(n *NewNote) string { return n.Body }),
-		tenant,
-	)
+	res, err := db.Query(ctx, sqlNotesCreateManyReturning, append(runtime.Unnest(argsNewNote, rows), tenant)...)
 	items, err := runtime.Collect(res, err, len(rows), scanNote)
 	return items, wrapErr(err, "notes.CreateManyReturning", "notes")
 }

@@ -299,12 +299,7 @@ func (r *OrgRepo) CreateMany(ctx context.Context, rows []NewOrg) (int64, error) 
 	if err := runtime.ValidateAll(rows); err != nil {
 		return 0, wrapErr(err, "orgs.CreateMany", "orgs")
 	}
-	tag, err := db.Exec(
-		ctx,
-		sqlOrgsCreateMany,
-		runtime.Column(rows, func(n *NewOrg) string { return n.Slug }),
-		tenant,
-	)
+	tag, err := db.Exec(ctx, sqlOrgsCreateMany, append(runtime.Unnest(argsNewOrg, rows), tenant)...)
 	return tag.RowsAffected(), wrapErr(err, "orgs.CreateMany", "orgs")
 }
 
@@ -330,12 +325,7 @@ func (r *OrgRepo) CreateManyReturning(ctx context.Context, rows []NewOrg) ([]Org
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "orgs.CreateManyReturning", "orgs")
 	}
-	res, err := db.Query(
-		ctx,
-		sqlOrgsCreateManyReturning,
-		runtime.Column(rows, func(n *NewOrg) string { return n.Slug }),
-		tenant,
-	)
+	res, err := db.Query(ctx, sqlOrgsCreateManyReturning, append(runtime.Unnest(argsNewOrg, rows), tenant)...)
 	items, err := runtime.Collect(res, err, len(rows), scanOrg)
 	return items, wrapErr(err, "orgs.CreateManyReturning", "orgs")
 }

@@ -225,16 +225,18 @@ func (r *NoteRepo) FindByIDs(ctx context.Context, ids []int64) ([]Note, error) {
 	return items, wrapErr(err, "notes.FindByIDs", "notes")
 }
 
-var copyNotes = &runtime.Copier[NewNote]{
-	Table:   "notes",
-	Columns: []string{"title", "body", "search", "created_at"},
-	Args:    argsNewNote,
+var copyNotes = &runtime.Copier[*NewNote]{
+	Table:    "notes",
+	Columns:  []string{"title", "body", "search", "created_at"},
+	Args:     argsNewNote,
+	Unset:    func(n *NewNote) uint64 { return runtime.Bit(!n.Body.Set, 1) | runtime.Bit(!n.CreatedAt.Set, 3) },
+	Validate: (*NewNote).Validate,
 }
 
 // CreateMany inserts rows into table notes with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *NoteRepo) CreateMany(ctx context.Context, rows []NewNote) (int64, error) {
-	n, err := copyNotes.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyNotes, rows)
 	return n, wrapErr(err, "notes.CreateMany", "notes")
 }
 
@@ -255,14 +257,7 @@ func (r *NoteRepo) CreateManyReturning(ctx context.Context, rows []NewNote) ([]N
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "notes.CreateManyReturning", "notes")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlNotesCreateManyReturning,
-		runtime.Column(rows, func(n *NewNote) string { return n.Title }),
-		runtime.Column(rows, func(n *NewNote) *string { return n.Body.Ptr() }),
-		runtime.Column(rows, func(n *NewNote) *pgtype.TSVector { return n.Search }),
-		runtime.Column(rows, func(n *NewNote) *time.Time { return n.CreatedAt.Ptr() }),
-	)
+	res, err := r.db.Query(ctx, sqlNotesCreateManyReturning, runtime.Unnest(argsNewNote, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanNote)
 	return items, wrapErr(err, "notes.CreateManyReturning", "notes")
 }

@@ -205,16 +205,18 @@ func (r *EventRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "events.Count", "events")
 }
 
-var copyEvents = &runtime.Copier[NewEvent]{
-	Table:   "events",
-	Columns: []string{"occurred_at", "kind", "payload"},
-	Args:    argsNewEvent,
+var copyEvents = &runtime.Copier[*NewEvent]{
+	Table:    "events",
+	Columns:  []string{"occurred_at", "kind", "payload"},
+	Args:     argsNewEvent,
+	Unset:    func(n *NewEvent) uint64 { return runtime.Bit(!n.Payload.Set, 2) },
+	Validate: (*NewEvent).Validate,
 }
 
 // CreateMany inserts rows into table events with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *EventRepo) CreateMany(ctx context.Context, rows []NewEvent) (int64, error) {
-	n, err := copyEvents.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyEvents, rows)
 	return n, wrapErr(err, "events.CreateMany", "events")
 }
 
@@ -235,13 +237,7 @@ func (r *EventRepo) CreateManyReturning(ctx context.Context, rows []NewEvent) ([
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "events.CreateManyReturning", "events")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlEventsCreateManyReturning,
-		runtime.Column(rows, func(n *NewEvent) time.Time { return n.OccurredAt }),
-		runtime.Column(rows, func(n *NewEvent) string { return n.Kind }),
-		runtime.Column(rows, func(n *NewEvent) *json.RawMessage { return n.Payload.Ptr() }),
-	)
+	res, err := r.db.Query(ctx, sqlEventsCreateManyReturning, runtime.Unnest(argsNewEvent, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanEvent)
 	return items, wrapErr(err, "events.CreateManyReturning", "events")
 }

@@ -221,16 +221,17 @@ func (r *OrderLineRepo) FindByIDs(ctx context.Context, ids []int64) ([]OrderLine
 	return items, wrapErr(err, "order_lines.FindByIDs", "order_lines")
 }
 
-var copyOrderLines = &runtime.Copier[NewOrderLine]{
-	Table:   "order_lines",
-	Columns: []string{"sku", "quantity", "unit_price"},
-	Args:    argsNewOrderLine,
+var copyOrderLines = &runtime.Copier[*NewOrderLine]{
+	Table:    "order_lines",
+	Columns:  []string{"sku", "quantity", "unit_price"},
+	Args:     argsNewOrderLine,
+	Validate: (*NewOrderLine).Validate,
 }
 
 // CreateMany inserts rows into table order_lines with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *OrderLineRepo) CreateMany(ctx context.Context, rows []NewOrderLine) (int64, error) {
-	n, err := copyOrderLines.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyOrderLines, rows)
 	return n, wrapErr(err, "order_lines.CreateMany", "order_lines")
 }
 
@@ -251,13 +252,7 @@ func (r *OrderLineRepo) CreateManyReturning(ctx context.Context, rows []NewOrder
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "order_lines.CreateManyReturning", "order_lines")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlOrderLinesCreateManyReturning,
-		runtime.Column(rows, func(n *NewOrderLine) string { return n.SKU }),
-		runtime.Column(rows, func(n *NewOrderLine) int32 { return n.Quantity }),
-		runtime.Column(rows, func(n *NewOrderLine) decimal.Decimal { return n.UnitPrice }),
-	)
+	res, err := r.db.Query(ctx, sqlOrderLinesCreateManyReturning, runtime.Unnest(argsNewOrderLine, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanOrderLine)
 	return items, wrapErr(err, "order_lines.CreateManyReturning", "order_lines")
 }

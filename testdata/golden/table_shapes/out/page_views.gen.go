@@ -120,16 +120,18 @@ func (r *PageViewRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "page_views.Count", "page_views")
 }
 
-var copyPageViews = &runtime.Copier[NewPageView]{
-	Table:   "page_views",
-	Columns: []string{"path", "viewed_at", "referrer", "line_id"},
-	Args:    argsNewPageView,
+var copyPageViews = &runtime.Copier[*NewPageView]{
+	Table:    "page_views",
+	Columns:  []string{"path", "viewed_at", "referrer", "line_id"},
+	Args:     argsNewPageView,
+	Unset:    func(n *NewPageView) uint64 { return runtime.Bit(!n.ViewedAt.Set, 1) },
+	Validate: (*NewPageView).Validate,
 }
 
 // CreateMany inserts rows into table page_views with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *PageViewRepo) CreateMany(ctx context.Context, rows []NewPageView) (int64, error) {
-	n, err := copyPageViews.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyPageViews, rows)
 	return n, wrapErr(err, "page_views.CreateMany", "page_views")
 }
 
@@ -150,14 +152,7 @@ func (r *PageViewRepo) CreateManyReturning(ctx context.Context, rows []NewPageVi
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "page_views.CreateManyReturning", "page_views")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlPageViewsCreateManyReturning,
-		runtime.Column(rows, func(n *NewPageView) string { return n.Path }),
-		runtime.Column(rows, func(n *NewPageView) *time.Time { return n.ViewedAt.Ptr() }),
-		runtime.Column(rows, func(n *NewPageView) *string { return n.Referrer.Ptr() }),
-		runtime.Column(rows, func(n *NewPageView) *int64 { return n.LineID.Ptr() }),
-	)
+	res, err := r.db.Query(ctx, sqlPageViewsCreateManyReturning, runtime.Unnest(argsNewPageView, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanPageView)
 	return items, wrapErr(err, "page_views.CreateManyReturning", "page_views")
 }

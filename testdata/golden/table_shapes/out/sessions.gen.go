@@ -186,16 +186,17 @@ func (r *SessionRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Session
 	return items, wrapErr(err, "sessions.FindByIDs", "sessions")
 }
 
-var copySessions = &runtime.Copier[NewSession]{
+var copySessions = &runtime.Copier[*NewSession]{
 	Table:   "sessions",
 	Columns: []string{"id", "user_id"},
 	Args:    argsNewSession,
+	Unset:   func(n *NewSession) uint64 { return runtime.Bit(!n.ID.Set, 0) },
 }
 
 // CreateMany inserts rows into table sessions with COPY, all or nothing, and
 // returns how many (see runtime.Copier).
 func (r *SessionRepo) CreateMany(ctx context.Context, rows []NewSession) (int64, error) {
-	n, err := copySessions.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copySessions, rows)
 	return n, wrapErr(err, "sessions.CreateMany", "sessions")
 }
 
@@ -212,12 +213,7 @@ func (r *SessionRepo) CreateManyReturning(ctx context.Context, rows []NewSession
 	if len(rows) == 0 {
 		return []Session{}, nil
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlSessionsCreateManyReturning,
-		runtime.Column(rows, func(n *NewSession) *uuid.UUID { return n.ID.Ptr() }),
-		runtime.Column(rows, func(n *NewSession) int64 { return n.UserID }),
-	)
+	res, err := r.db.Query(ctx, sqlSessionsCreateManyReturning, runtime.Unnest(argsNewSession, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanSession)
 	return items, wrapErr(err, "sessions.CreateManyReturning", "sessions")
 }

@@ -190,16 +190,17 @@ func (r *ShopRepo) Count(ctx context.Context) (int64, error) {
 	return n, wrapErr(err, "shops.Count", "shops")
 }
 
-var copyShops = &runtime.Copier[NewShop]{
-	Table:   "shops",
-	Columns: []string{"region", "code", "name"},
-	Args:    argsNewShop,
+var copyShops = &runtime.Copier[*NewShop]{
+	Table:    "shops",
+	Columns:  []string{"region", "code", "name"},
+	Args:     argsNewShop,
+	Validate: (*NewShop).Validate,
 }
 
 // CreateMany inserts rows into table shops with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *ShopRepo) CreateMany(ctx context.Context, rows []NewShop) (int64, error) {
-	n, err := copyShops.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyShops, rows)
 	return n, wrapErr(err, "shops.CreateMany", "shops")
 }
 
@@ -220,13 +221,7 @@ func (r *ShopRepo) CreateManyReturning(ctx context.Context, rows []NewShop) ([]S
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "shops.CreateManyReturning", "shops")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlShopsCreateManyReturning,
-		runtime.Column(rows, func(n *NewShop) string { return n.Region }),
-		runtime.Column(rows, func(n *NewShop) string { return n.Code }),
-		runtime.Column(rows, func(n *NewShop) string { return n.Name }),
-	)
+	res, err := r.db.Query(ctx, sqlShopsCreateManyReturning, runtime.Unnest(argsNewShop, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanShop)
 	return items, wrapErr(err, "shops.CreateManyReturning", "shops")
 }

@@ -213,16 +213,18 @@ func (r *NoteRepo) FindByIDs(ctx context.Context, ids []uuid.UUID) ([]Note, erro
 	return items, wrapErr(err, "notes.FindByIDs", "notes")
 }
 
-var copyNotes = &runtime.Copier[NewNote]{
-	Table:   "notes",
-	Columns: []string{"id", "title", "body"},
-	Args:    argsNewNote,
+var copyNotes = &runtime.Copier[*NewNote]{
+	Table:    "notes",
+	Columns:  []string{"id", "title", "body"},
+	Args:     argsNewNote,
+	Unset:    func(n *NewNote) uint64 { return runtime.Bit(!n.ID.Set, 0) | runtime.Bit(!n.Body.Set, 2) },
+	Validate: (*NewNote).Validate,
 }
 
 // CreateMany inserts rows into table notes with COPY, all or nothing, and returns
 // how many (see runtime.Copier). It validates every row first.
 func (r *NoteRepo) CreateMany(ctx context.Context, rows []NewNote) (int64, error) {
-	n, err := copyNotes.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyNotes, rows)
 	return n, wrapErr(err, "notes.CreateMany", "notes")
 }
 
@@ -243,13 +245,7 @@ func (r *NoteRepo) CreateManyReturning(ctx context.Context, rows []NewNote) ([]N
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "notes.CreateManyReturning", "notes")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlNotesCreateManyReturning,
-		runtime.Column(rows, func(n *NewNote) *uuid.UUID { return n.ID.Ptr() }),
-		runtime.Column(rows, func(n *NewNote) string { return n.Title }),
-		runtime.Column(rows, func(n *NewNote) *string { return n.Body.Ptr() }),
-	)
+	res, err := r.db.Query(ctx, sqlNotesCreateManyReturning, runtime.Unnest(argsNewNote, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanNote)
 	return items, wrapErr(err, "notes.CreateManyReturning", "notes")
 }

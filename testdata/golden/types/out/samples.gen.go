@@ -380,18 +380,22 @@ func (r *SampleRepo) FindByIDs(ctx context.Context, ids []int64) ([]Sample, erro
 	return items, wrapErr(err, "samples.FindByIDs", "samples")
 }
 
-var copySamples = &runtime.Copier[NewSample]{
+var copySamples = &runtime.Copier[*NewSample]{
 	Table:   "samples",
 	Columns: []string{"uid", "name", "code", "flag", "active", "small", "medium", "big", "amount", "ratio", "score", "precise", "born_on", "alarm", "seen_at", "happened_at", "wait", "doc", "raw_doc", "blob", "addr", "net", "tags", "counts", "ids", "prices", "mood", "moods"},
 	Args:    argsNewSample,
-	Enums:   []string{"\"mood\""},
+	Unset: func(n *NewSample) uint64 {
+		return runtime.Bit(!n.UID.Set, 0) | runtime.Bit(!n.Active.Set, 4) | runtime.Bit(!n.Doc.Set, 17) | runtime.Bit(!n.Tags.Set, 22) | runtime.Bit(!n.Mood.Set, 26) | runtime.Bit(!n.Moods.Set, 27)
+	},
+	Validate: (*NewSample).Validate,
+	Enums:    []string{"\"mood\""},
 }
 
 // CreateMany inserts rows into table samples with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first. It
 // registers the enum types "mood" on its connection.
 func (r *SampleRepo) CreateMany(ctx context.Context, rows []NewSample) (int64, error) {
-	n, err := copySamples.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copySamples, rows)
 	return n, wrapErr(err, "samples.CreateMany", "samples")
 }
 

@@ -207,16 +207,17 @@ func (r *BookingRepo) FindByIDs(ctx context.Context, ids []int64) ([]Booking, er
 	return items, wrapErr(err, "bookings.FindByIDs", "bookings")
 }
 
-var copyBookings = &runtime.Copier[NewBooking]{
+var copyBookings = &runtime.Copier[*NewBooking]{
 	Table:   "bookings",
 	Columns: []string{"seats", "ids", "prices", "days", "wall", "during"},
 	Args:    argsNewBooking,
+	Unset:   func(n *NewBooking) uint64 { return runtime.Bit(!n.Seats.Set, 0) | runtime.Bit(!n.Days.Set, 3) },
 }
 
 // CreateMany inserts rows into table bookings with COPY, all or nothing, and
 // returns how many (see runtime.Copier).
 func (r *BookingRepo) CreateMany(ctx context.Context, rows []NewBooking) (int64, error) {
-	n, err := copyBookings.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyBookings, rows)
 	return n, wrapErr(err, "bookings.CreateMany", "bookings")
 }
 
@@ -233,16 +234,7 @@ func (r *BookingRepo) CreateManyReturning(ctx context.Context, rows []NewBooking
 	if len(rows) == 0 {
 		return []Booking{}, nil
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlBookingsCreateManyReturning,
-		runtime.Column(rows, func(n *NewBooking) *pgtype.Range[int32] { return n.Seats.Ptr() }),
-		runtime.Column(rows, func(n *NewBooking) *pgtype.Range[int64] { return n.IDs }),
-		runtime.Column(rows, func(n *NewBooking) pgtype.Range[decimal.Decimal] { return n.Prices }),
-		runtime.Column(rows, func(n *NewBooking) *pgtype.Range[time.Time] { return n.Days.Ptr() }),
-		runtime.Column(rows, func(n *NewBooking) *pgtype.Range[time.Time] { return n.Wall }),
-		runtime.Column(rows, func(n *NewBooking) pgtype.Range[time.Time] { return n.During }),
-	)
+	res, err := r.db.Query(ctx, sqlBookingsCreateManyReturning, runtime.Unnest(argsNewBooking, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanBooking)
 	return items, wrapErr(err, "bookings.CreateManyReturning", "bookings")
 }

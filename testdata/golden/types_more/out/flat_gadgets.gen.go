@@ -231,16 +231,17 @@ func (r *FlatGadgetRepo) FindByIDs(ctx context.Context, ids []int64) ([]FlatGadg
 	return items, wrapErr(err, "flat_gadgets.FindByIDs", "flat_gadgets")
 }
 
-var copyFlatGadgets = &runtime.Copier[NewFlatGadget]{
-	Table:   "flat_gadgets",
-	Columns: []string{"label", "alias", "mac", "backup_mac", "words", "more_words"},
-	Args:    argsNewFlatGadget,
+var copyFlatGadgets = &runtime.Copier[*NewFlatGadget]{
+	Table:    "flat_gadgets",
+	Columns:  []string{"label", "alias", "mac", "backup_mac", "words", "more_words"},
+	Args:     argsNewFlatGadget,
+	Validate: (*NewFlatGadget).Validate,
 }
 
 // CreateMany inserts rows into table flat_gadgets with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *FlatGadgetRepo) CreateMany(ctx context.Context, rows []NewFlatGadget) (int64, error) {
-	n, err := copyFlatGadgets.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyFlatGadgets, rows)
 	return n, wrapErr(err, "flat_gadgets.CreateMany", "flat_gadgets")
 }
 
@@ -261,16 +262,7 @@ func (r *FlatGadgetRepo) CreateManyReturning(ctx context.Context, rows []NewFlat
 	if err := runtime.ValidateAll(rows); err != nil {
 		return nil, wrapErr(err, "flat_gadgets.CreateManyReturning", "flat_gadgets")
 	}
-	res, err := r.db.Query(
-		ctx,
-		sqlFlatGadgetsCreateManyReturning,
-		runtime.Column(rows, func(n *NewFlatGadget) string { return n.Label }),
-		runtime.Column(rows, func(n *NewFlatGadget) *string { return n.Alias.Ptr() }),
-		runtime.Column(rows, func(n *NewFlatGadget) net.HardwareAddr { return n.Mac }),
-		runtime.Column(rows, func(n *NewFlatGadget) net.HardwareAddr { return n.BackupMac }),
-		runtime.Column(rows, func(n *NewFlatGadget) pgtype.TSVector { return n.Words }),
-		runtime.Column(rows, func(n *NewFlatGadget) *pgtype.TSVector { return n.MoreWords }),
-	)
+	res, err := r.db.Query(ctx, sqlFlatGadgetsCreateManyReturning, runtime.Unnest(argsNewFlatGadget, rows)...)
 	items, err := runtime.Collect(res, err, len(rows), scanFlatGadget)
 	return items, wrapErr(err, "flat_gadgets.CreateManyReturning", "flat_gadgets")
 }

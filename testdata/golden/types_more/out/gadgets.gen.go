@@ -259,16 +259,20 @@ func (r *GadgetRepo) FindByIDs(ctx context.Context, ids []int64) ([]Gadget, erro
 	return items, wrapErr(err, "gadgets.FindByIDs", "gadgets")
 }
 
-var copyGadgets = &runtime.Copier[NewGadget]{
+var copyGadgets = &runtime.Copier[*NewGadget]{
 	Table:   "gadgets",
 	Columns: []string{"label", "alias", "aliases", "mac", "backup_mac", "macs", "words", "more_words", "word_lists", "seat_sets", "periods"},
 	Args:    argsNewGadget,
+	Unset: func(n *NewGadget) uint64 {
+		return runtime.Bit(!n.Label.Set, 0) | runtime.Bit(!n.Mac.Set, 3) | runtime.Bit(!n.Words.Set, 6)
+	},
+	Validate: (*NewGadget).Validate,
 }
 
 // CreateMany inserts rows into table gadgets with COPY, all or nothing, and
 // returns how many (see runtime.Copier). It validates every row first.
 func (r *GadgetRepo) CreateMany(ctx context.Context, rows []NewGadget) (int64, error) {
-	n, err := copyGadgets.Copy(ctx, r.db, rows)
+	n, err := runtime.CopyRows(ctx, r.db, copyGadgets, rows)
 	return n, wrapErr(err, "gadgets.CreateMany", "gadgets")
 }
 
