@@ -66,7 +66,7 @@ func (b *builder) buildBatch(t *ir.Table) {
 		}
 	}
 	if !t.Batch.ReturningBatch {
-		t.Batch.Returning, t.Batch.ReturningArgs = createManySQL(t, "CreateManyReturning", true)
+		t.Batch.Returning = createManySQL(t, "CreateManyReturning", true)
 		t.Batch.Returning.Const = sqlName(t, "CreateManyReturning")
 		b.declareStatement(t, t.Batch.Returning, st.Pos)
 	}
@@ -78,7 +78,7 @@ func (b *builder) buildBatch(t *ir.Table) {
 		t.Batch.Copier = ""
 		t.Batch.CopyEnums = nil
 		if !t.Batch.ReturningBatch {
-			t.Batch.Insert, _ = createManySQL(t, "CreateMany", false)
+			t.Batch.Insert = createManySQL(t, "CreateMany", false)
 			t.Batch.Insert.Const = sqlName(t, "CreateMany")
 			b.declareStatement(t, t.Batch.Insert, st.Pos)
 		}

@@ -33,11 +33,12 @@ func arrayParam(ph string, c *ir.Column) string {
 // fall back to the default per row, as in Create; a tenant table's rows
 // get the context's tenant. With rows, it returns the rows in input
 // order (CreateManyReturning); without, its command tag counts them
-// (CreateMany).
-func createManySQL(t *ir.Table, method string, rows bool) (ir.Statement, []ir.Arg) {
+// (CreateMany). Its arrays are the arguments of Create, in the same
+// order (insertValues), so that the repository binds them with
+// runtime.Unnest of the same args function.
+func createManySQL(t *ir.Table, method string, rows bool) ir.Statement {
 	var p placeholders
 	var arrays, aliases, vals []string
-	var args []ir.Arg
 	alias := names.QuoteIdent("u")
 	field := func(c *ir.Column) string {
 		name := names.QuoteIdent("c" + strconv.Itoa(len(aliases)+1))
@@ -53,16 +54,13 @@ func createManySQL(t *ir.Table, method string, rows bool) (ir.Statement, []ir.Ar
 		case !c.HasDefault:
 			arrays = append(arrays, array(c))
 			vals = append(vals, field(c))
-			args = append(args, ir.Arg{Column: c, Kind: ir.ArgValue})
 		case !c.Nullable:
 			arrays = append(arrays, array(c))
 			vals = append(vals, "COALESCE("+field(c)+", "+defaultSQL(c)+")")
-			args = append(args, ir.Arg{Column: c, Kind: ir.ArgOptPtr})
 		default:
 			arrays = append(arrays, p.next()+"::boolean[]", array(c))
 			set, val := field(c), field(c)
 			vals = append(vals, "CASE WHEN "+set+" THEN "+val+" ELSE "+defaultSQL(c)+" END")
-			args = append(args, ir.Arg{Column: c, Kind: ir.ArgOptSet}, ir.Arg{Column: c, Kind: ir.ArgOptValue})
 		}
 	}
 	cols := quotedList(t.Insert)
@@ -80,7 +78,7 @@ func createManySQL(t *ir.Table, method string, rows bool) (ir.Statement, []ir.Ar
 	if rows {
 		sql = insertSQL(t, insert, "\n")
 	}
-	return p.finish(t, method, sql), args
+	return p.finish(t, method, sql)
 }
 
 // conflictTarget is the ON CONFLICT target of a unique key.

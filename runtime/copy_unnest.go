@@ -46,9 +46,7 @@ func unnest[P any](n int, at func(int) P, args func(P, []any) []any) []any {
 // nil).
 type argArray []any
 
-func (a argArray) Dimensions() []pgtype.ArrayDimension {
-	return []pgtype.ArrayDimension{{Length: int32(len(a)), LowerBound: 1}}
-}
+func (a argArray) Dimensions() []pgtype.ArrayDimension { return dims(len(a)) }
 
 func (a argArray) Index(i int) any { return a[i] }
 

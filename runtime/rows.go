@@ -191,17 +191,6 @@ func Keys[T, K any](items []T, key func(*T) (K, bool)) []K {
 	return out
 }
 
-// Column returns the values value reads from each row, in order: the
-// array a statement over unnest binds for one column (generated
-// CreateManyReturning and batch methods).
-func Column[T, V any](rows []T, value func(*T) V) []V {
-	out := make([]V, len(rows))
-	for i := range rows {
-		out[i] = value(&rows[i])
-	}
-	return out
-}
-
 // ScanValue reads the one value of a QueryRow (a count, an EXISTS), or
 // returns the zero value and the error.
 func ScanValue[T any](row pgx.Row) (T, error) {

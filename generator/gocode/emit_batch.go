@@ -147,40 +147,6 @@ func copyDB(t *ir.Table) jen.Code {
 	return jen.Id("r").Dot("db")
 }
 
-// returningElem is the Go element type of the array an argument of
-// CreateManyReturning binds: a nullable value's is a pointer.
-func returningElem(a ir.Arg) jen.Code {
-	switch {
-	case a.Kind == ir.ArgOptSet:
-		return jen.Bool()
-	case a.Kind == ir.ArgOptPtr || a.Column.Go.Null:
-		return jen.Op("*").Add(typeCode(a.Column.Go.Elem()))
-	}
-	return typeCode(a.Column.Go)
-}
-
-// returningValue reads the element of the array of an argument of
-// CreateManyReturning from the insert struct n.
-func returningValue(a ir.Arg) jen.Code {
-	field := jen.Id("n").Dot(a.Column.Field)
-	switch a.Kind {
-	case ir.ArgOptSet:
-		return field.Dot("Set")
-	case ir.ArgOptValue:
-		field = field.Dot("Value")
-	case ir.ArgOptPtr:
-		if !a.Column.Go.Null {
-			return field.Dot("Ptr").Call()
-		}
-		// An Opt of a Null: nil when unset, the Null's pointer when set.
-		return jen.Id("n").Dot(a.Column.Field).Dot("Value").Dot("Ptr").Call()
-	}
-	if a.Column.Go.Null {
-		return field.Dot("Ptr").Call()
-	}
-	return field
-}
-
 // validateRows renders the check of every row of a batch before any SQL.
 func validateRows(t *ir.Table, method string, fail func(jen.Code) jen.Code) []jen.Code {
 	if !t.Validates {
@@ -194,43 +160,15 @@ func validateRows(t *ir.Table, method string, fail func(jen.Code) jen.Code) []je
 }
 
 // unnestCall renders the arguments of running s, a statement over
-// unnest: ctx, the statement, the arrays of rows' values
-// (runtime.Unnest of the arguments Create binds, when the arrays are
-// those arguments, as they are unless the IR says otherwise) and the
-// behaviour values.
+// unnest: ctx, the statement, the arrays of rows' values (runtime.Unnest
+// of the arguments Create binds, which are the statement's arrays in
+// the same order) and the behaviour values.
 func unnestCall(t *ir.Table, s ir.Statement) []jen.Code {
-	if !sameArgs(t.SQL.CreateArgs, t.Batch.ReturningArgs) {
-		return callArgs(s, unnestArrays(t))
-	}
 	arrays := jen.Qual(ir.PathRuntime, "Unnest").Call(jen.Id(t.Args), jen.Id("rows"))
 	if tail := tailArgs(s); len(tail) > 0 {
 		arrays = jen.Append(append([]jen.Code{arrays}, tail...)...)
 	}
 	return []jen.Code{jen.Id("ctx"), stmtExpr(s), arrays.Op("...")}
-}
-
-// sameArgs reports whether a and b bind the same fields the same way.
-func sameArgs(a, b []ir.Arg) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i].Column.SQLName != b[i].Column.SQLName || a[i].Kind != b[i].Kind {
-			return false
-		}
-	}
-	return true
-}
-
-// unnestArrays renders the arrays a statement over unnest binds, one per
-// argument of Create, read from rows, in placeholder order.
-func unnestArrays(t *ir.Table) []jen.Code {
-	var args []jen.Code
-	for _, a := range t.Batch.ReturningArgs {
-		args = append(args, jen.Qual(ir.PathRuntime, "Column").Call(jen.Id("rows"),
-			jen.Func().Params(jen.Id("n").Op("*").Id(t.NewType)).Add(returningElem(a)).Add(inline(jen.Return(returningValue(a))))))
-	}
-	return args
 }
 
 // hasArgKind reports whether args has one of kind.

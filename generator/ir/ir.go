@@ -621,17 +621,16 @@ type BatchSQL struct {
 	// is registered on the connection.
 	CopyEnums []string
 	// Returning is the INSERT … SELECT FROM unnest(…) statement of
-	// CreateManyReturning, with ReturningArgs the arrays it binds, in
-	// placeholder order. When ReturningBatch is set instead (a column
+	// CreateManyReturning; it binds one array per argument of Create
+	// (Statements.CreateArgs), in the same order. When ReturningBatch is set instead (a column
 	// type unnest cannot carry, such as an array), CreateManyReturning
 	// queues the Create statement once per row in one pgx.Batch.
 	Returning      Statement
-	ReturningArgs  []Arg
 	ReturningBatch bool
 	// Insert is CreateMany's statement when COPY cannot serve the table
 	// (tenant: — COPY FROM does not run under row-level security — or a
 	// type COPY's binary format cannot carry): INSERT … SELECT FROM
-	// unnest, binding ReturningArgs. Const is "" when CreateMany copies,
+	// unnest, binding the arrays Returning binds. Const is "" when CreateMany copies,
 	// or, with ReturningBatch, queues Create once per row.
 	Insert Statement
 }
