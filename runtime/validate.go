@@ -317,7 +317,28 @@ func numericProblem(d decimal.Decimal, precision, scale int) numericFit {
 		// An unconstrained numeric holds any value.
 		return numericFits
 	}
-	if -int(d.Exponent()) > scale {
+	exp := int(d.Exponent())
+	if n := d.NumDigits(); n <= maxInt64Digits {
+		// The coefficient fits an int64 (NumDigits counts it without
+		// allocating then): the same checks without big.Int arithmetic.
+		c := d.CoefficientInt64()
+		if c == 0 {
+			return numericFits
+		}
+		if c < 0 {
+			c = -c // |c| < 1e18: no overflow
+		}
+		// More digits after the point than scale: only zeros may be cut,
+		// the last cut digits of the coefficient.
+		if cut := -exp - scale; cut > 0 && (cut > maxInt64Digits || c%pow10Int64[cut] != 0) {
+			return numericTooManyDecimals
+		}
+		if n+exp > precision-scale {
+			return numericTooLarge
+		}
+		return numericFits
+	}
+	if -exp > scale {
 		// More digits after the point than scale: only zeros may be cut.
 		if cut := d.Shift(int32(scale)).Truncate(0).Shift(int32(-scale)); !cut.Equal(d) {
 			return numericTooManyDecimals
@@ -325,10 +346,20 @@ func numericProblem(d decimal.Decimal, precision, scale int) numericFit {
 	}
 	// A coefficient of n digits times 10^exp is below 10^limit in
 	// absolute value exactly when n+exp <= limit.
-	if d.Sign() != 0 && d.NumDigits()+int(d.Exponent()) > precision-scale {
+	if d.Sign() != 0 && d.NumDigits()+exp > precision-scale {
 		return numericTooLarge
 	}
 	return numericFits
+}
+
+// maxInt64Digits is the most decimal digits numericProblem's fast path
+// takes in a coefficient: every number of 18 digits fits an int64.
+const maxInt64Digits = 18
+
+// pow10Int64 holds 10^0 … 10^18.
+var pow10Int64 = [maxInt64Digits + 1]int64{
+	1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9,
+	1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18,
 }
 
 // integer is any Go integer type.
@@ -385,12 +416,20 @@ const (
 // CheckTimestamptz checks a value for a timestamptz column: the instant,
 // in UTC, must lie in PostgreSQL's range (4714 BC to 294276 AD).
 func CheckTimestamptz(t time.Time) string {
-	u := t.UTC()
-	if u.Before(minTimestamp) || !u.Before(endTimestamp) {
+	// Both ends are whole seconds, so comparing t's Unix seconds with
+	// theirs is what t.Before(minTimestamp) || !t.Before(endTimestamp)
+	// says, without converting t.
+	if s := t.Unix(); s < minTimestampUnix || s >= endTimestampUnix {
 		return timestampRangeMessage
 	}
 	return ""
 }
+
+// The ends of the timestamp range in Unix seconds, for CheckTimestamptz.
+var (
+	minTimestampUnix = minTimestamp.Unix()
+	endTimestampUnix = endTimestamp.Unix()
+)
 
 // CheckTimestamp checks a value for a timestamp (without time zone)
 // column, whose wall clock pgx sends as it reads in t's location.
