@@ -2,9 +2,11 @@ package runtime
 
 import (
 	"cmp"
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/shopspring/decimal"
 )
@@ -63,6 +65,149 @@ func (f *Fields) Err(table string) error {
 		return nil
 	}
 	return NewValidationError("", table, f.list)
+}
+
+// Text checks the value v points to for a text, varchar or char column
+// as CheckText does, then, when it fits, against r (nil: no rules); a
+// nil v (a field not set, or NULL) is not checked. Generated Validate
+// methods make one call per column:
+//
+//	f.Text("code", &n.Code, &rulesWarehouseCode)
+//	f.Text("memo", runtime.IfSetValid(&u.Memo), nil)
+func (f *Fields) Text(field string, v *string, r *TextRules) {
+	if v == nil {
+		return
+	}
+	if msg := CheckText(*v); msg != "" {
+		f.Add(field, msg)
+		return
+	}
+	if r != nil {
+		r.Check(f, field, *v)
+	}
+}
+
+// Numeric checks the value v points to for a numeric(precision, scale)
+// column as CheckNumeric does, then, when it fits, against r (nil: no
+// rules); a nil v is not checked.
+func (f *Fields) Numeric(field string, v *decimal.Decimal, precision, scale int, r *DecimalRules) {
+	if v == nil {
+		return
+	}
+	if msg := CheckNumeric(*v, precision, scale); msg != "" {
+		f.Add(field, msg)
+		return
+	}
+	if r != nil {
+		r.Check(f, field, *v)
+	}
+}
+
+// Timestamptz checks the value v points to for a timestamptz column as
+// CheckTimestamptz does; a nil v is not checked.
+func (f *Fields) Timestamptz(field string, v *time.Time) {
+	if v != nil {
+		f.Fits(field, CheckTimestamptz(*v))
+	}
+}
+
+// Timestamp checks the value v points to for a timestamp column as
+// CheckTimestamp does; a nil v is not checked.
+func (f *Fields) Timestamp(field string, v *time.Time) {
+	if v != nil {
+		f.Fits(field, CheckTimestamp(*v))
+	}
+}
+
+// Date checks the value v points to for a date column as CheckDate
+// does; a nil v is not checked.
+func (f *Fields) Date(field string, v *time.Time) {
+	if v != nil {
+		f.Fits(field, CheckDate(*v))
+	}
+}
+
+// JSON checks the value v points to for a json column as CheckJSON
+// does, after refusing nil when notNull (a NOT NULL column); a nil v is
+// not checked.
+func (f *Fields) JSON(field string, v *json.RawMessage, notNull bool) {
+	switch {
+	case v == nil:
+	case notNull && *v == nil:
+		f.Add(field, MsgNotNull)
+	default:
+		f.Fits(field, CheckJSON(*v))
+	}
+}
+
+// JSONB checks the value v points to for a jsonb column as CheckJSONB
+// does, after refusing nil when notNull; a nil v is not checked.
+func (f *Fields) JSONB(field string, v *json.RawMessage, notNull bool) {
+	switch {
+	case v == nil:
+	case notNull && *v == nil:
+		f.Add(field, MsgNotNull)
+	default:
+		f.Fits(field, CheckJSONB(*v))
+	}
+}
+
+// Texts checks the value v points to for a text[] column as CheckTexts
+// does, after refusing nil when notNull; a nil v is not checked.
+func (f *Fields) Texts(field string, v *[]string, notNull bool) {
+	switch {
+	case v == nil:
+	case notNull && *v == nil:
+		f.Add(field, MsgNotNull)
+	default:
+		f.Fits(field, CheckTexts(*v))
+	}
+}
+
+// CheckEnum records in f that field fails with message unless the enum
+// value v points to is one of its labels; a nil v (a field not set, or
+// NULL) is not checked.
+//
+//	runtime.CheckEnum(&f, "status", runtime.IfSet(&u.Status), `must be one of "open", "paid"`)
+func CheckEnum[E interface{ Valid() bool }](f *Fields, field string, v *E, message string) {
+	if v != nil && !(*v).Valid() {
+		f.Add(field, message)
+	}
+}
+
+// IfSet returns a pointer to o's value when it is set, else nil: the
+// value Validate checks of an optional field (see Fields.Text).
+func IfSet[T any](o *Opt[T]) *T {
+	if o.Set {
+		return &o.Value
+	}
+	return nil
+}
+
+// IfValid returns a pointer to n's value when it is not NULL, else nil.
+func IfValid[T any](n *Null[T]) *T {
+	if n.Valid {
+		return &n.V
+	}
+	return nil
+}
+
+// IfSetValid returns a pointer to o's value when it is set to a value
+// that is not NULL, else nil.
+func IfSetValid[T any](o *Opt[Null[T]]) *T {
+	if o.Set && o.Value.Valid {
+		return &o.Value.V
+	}
+	return nil
+}
+
+// IfSetPtr returns o's pointer when it is set, else nil (a nil pointer
+// is NULL, which is not checked either).
+func IfSetPtr[T any](o *Opt[*T]) *T {
+	if o.Set {
+		return o.Value
+	}
+	return nil
 }
 
 // TextRules are the rules of a text column (validate:, min_length:,

@@ -3,6 +3,7 @@ package runtime_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -215,3 +216,135 @@ func TestCheckText(t *testing.T) {
 		}
 	}
 }
+
+// TestFieldsOneCall compares the one-call checks of Fields (Text,
+// Numeric, Timestamptz, Timestamp, Date) with the type check and then the
+// rules they stand for, on values that fit and values that fail either,
+// through every way a generated Validate hands them a value: a plain
+// field, a runtime.Opt, a runtime.Null, an Opt of a Null, a pointer.
+func TestFieldsOneCall(t *testing.T) {
+	rules := &runtime.TextRules{Pad: true, MinLength: 2, MaxLength: 3}
+	dec := &runtime.DecimalRules{Min: runtime.DecimalBound("-10"), Max: runtime.DecimalBound("100.5")}
+	both := func(check func(f *runtime.Fields), want func(f *runtime.Fields)) (got, w error) {
+		var a, b runtime.Fields
+		check(&a)
+		want(&b)
+		return a.Err("t"), b.Err("t")
+	}
+	texts := []string{"", "a", "ab ", "abc", "abcd", "ab\x00", "a\xff", "éé", "ééé ", "éééé"}
+	for _, s := range texts {
+		for _, r := range []*runtime.TextRules{nil, rules} {
+			got, want := both(func(f *runtime.Fields) {
+				f.Text("x", &s, r)
+				f.Text("y", runtime.IfSet(&runtime.Opt[string]{Value: s, Set: true}), r)
+				f.Text("z", runtime.IfSet(&runtime.Opt[string]{Value: s}), r)
+				f.Text("n", runtime.IfValid(&runtime.Null[string]{V: s, Valid: true}), r)
+				f.Text("o", runtime.IfSetValid(&runtime.Opt[runtime.Null[string]]{Value: runtime.Null[string]{V: s, Valid: true}, Set: true}), r)
+				f.Text("p", runtime.IfSetValid(&runtime.Opt[runtime.Null[string]]{Value: runtime.Null[string]{V: s}, Set: true}), r)
+				f.Text("q", runtime.IfSetPtr(&runtime.Opt[*string]{Value: &s, Set: true}), r)
+				f.Text("r", runtime.IfSetPtr(&runtime.Opt[*string]{Set: true}), r)
+			}, func(f *runtime.Fields) {
+				for _, name := range []string{"x", "y", "n", "o", "q"} {
+					f.Fits(name, runtime.CheckText(s))
+					if r != nil {
+						r.Check(f, name, s)
+					}
+				}
+			})
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("Text(%q, %v): %v, want %v", s, r != nil, got, want)
+			}
+		}
+	}
+	for _, s := range []string{"0", "-10", "-10.01", "100.5", "100.50", "100.51", "1.234", "12345678901234567", "1e-30", "-99999999999999999999.5"} {
+		d := decimal.RequireFromString(s)
+		for _, r := range []*runtime.DecimalRules{nil, dec} {
+			got, want := both(func(f *runtime.Fields) {
+				f.Numeric("x", &d, 18, 2, r)
+				f.Numeric("y", runtime.IfSet(&runtime.Opt[decimal.Decimal]{Value: d, Set: true}), 18, 2, r)
+				f.Numeric("z", nil, 18, 2, r)
+			}, func(f *runtime.Fields) {
+				for _, name := range []string{"x", "y"} {
+					f.Fits(name, runtime.CheckNumeric(d, 18, 2))
+					if r != nil {
+						r.Check(f, name, d)
+					}
+				}
+			})
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("Numeric(%s, %v): %v, want %v", s, r != nil, got, want)
+			}
+		}
+	}
+	west := time.FixedZone("west", -10*3600)
+	for _, tm := range []time.Time{{}, time.Date(2024, 1, 2, 3, 4, 5, 6, west), time.Date(-5000, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(294276, 12, 31, 23, 0, 0, 0, west), time.Date(5874898, 1, 1, 0, 0, 0, 0, time.UTC)} {
+		got, want := both(func(f *runtime.Fields) {
+			f.Timestamptz("a", &tm)
+			f.Timestamp("b", &tm)
+			f.Date("c", runtime.IfSet(&runtime.Opt[time.Time]{Value: tm, Set: true}))
+			f.Date("d", nil)
+		}, func(f *runtime.Fields) {
+			f.Fits("a", runtime.CheckTimestamptz(tm))
+			f.Fits("b", runtime.CheckTimestamp(tm))
+			f.Fits("c", runtime.CheckDate(tm))
+		})
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("times(%v): %v, want %v", tm, got, want)
+		}
+	}
+	// The test can fail: a failing value yields an error.
+	var f runtime.Fields
+	nul := "a\x00"
+	f.Text("x", &nul, nil)
+	if f.Err("t") == nil {
+		t.Error("Text accepted a NUL byte")
+	}
+}
+
+// TestFieldsOneCallSlices compares Fields.JSON, JSONB and Texts and
+// CheckEnum with the checks they stand for: nil refused first when the
+// column is NOT NULL, then the type's check.
+func TestFieldsOneCallSlices(t *testing.T) {
+	docs := []json.RawMessage{nil, {}, json.RawMessage(`{}`), json.RawMessage(`{"a":"\u0000"}`), json.RawMessage(`{`), json.RawMessage("\"\xff\"")}
+	for _, d := range docs {
+		for _, notNull := range []bool{false, true} {
+			var got, want runtime.Fields
+			got.JSON("a", &d, notNull)
+			got.JSONB("b", runtime.IfSet(&runtime.Opt[json.RawMessage]{Value: d, Set: true}), notNull)
+			got.JSONB("c", nil, notNull)
+			want.Check("a", !notNull || d != nil, runtime.MsgNotNull)
+			want.Fits("a", runtime.CheckJSON(d))
+			want.Check("b", !notNull || d != nil, runtime.MsgNotNull)
+			want.Fits("b", runtime.CheckJSONB(d))
+			if g, w := fmt.Sprint(got.Err("t")), fmt.Sprint(want.Err("t")); g != w {
+				t.Errorf("JSON(%q, %v): %s, want %s", d, notNull, g, w)
+			}
+		}
+	}
+	for _, s := range [][]string{nil, {}, {"a", "b"}, {"a", "b\x00"}, {"\xff"}} {
+		for _, notNull := range []bool{false, true} {
+			var got, want runtime.Fields
+			got.Texts("a", &s, notNull)
+			got.Texts("b", nil, notNull)
+			want.Check("a", !notNull || s != nil, runtime.MsgNotNull)
+			want.Fits("a", runtime.CheckTexts(s))
+			if g, w := fmt.Sprint(got.Err("t")), fmt.Sprint(want.Err("t")); g != w {
+				t.Errorf("Texts(%q, %v): %s, want %s", s, notNull, g, w)
+			}
+		}
+	}
+	var f runtime.Fields
+	runtime.CheckEnum(&f, "a", runtime.IfSet(&runtime.Opt[label]{Value: "x", Set: true}), "bad a")
+	runtime.CheckEnum(&f, "b", runtime.IfSet(&runtime.Opt[label]{Value: "ok", Set: true}), "bad b")
+	runtime.CheckEnum(&f, "c", runtime.IfSet(&runtime.Opt[label]{Value: "x"}), "bad c")
+	runtime.CheckEnum(&f, "d", runtime.IfValid(&runtime.Null[label]{V: "x", Valid: true}), "bad d")
+	if got, want := fmt.Sprint(f.Err("t")), fmt.Sprint(runtime.NewValidationError("", "t", []runtime.FieldError{{Field: "a", Message: "bad a"}, {Field: "d", Message: "bad d"}})); got != want {
+		t.Errorf("CheckEnum: %s, want %s", got, want)
+	}
+}
+
+// label is an enum of one label, "ok".
+type label string
+
+func (l label) Valid() bool { return l == "ok" }

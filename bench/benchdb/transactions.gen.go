@@ -69,38 +69,22 @@ var (
 // runtime.Validator).
 func (n *NewTransaction) Validate() error {
 	var f runtime.Fields
-	f.Fits("amount", runtime.CheckNumeric(n.Amount, 18, 2))
-	f.Fits("currency", runtime.CheckText(n.Currency))
-	rulesTransactionCurrency.Check(&f, "currency", n.Currency)
-	f.Fits("status", runtime.CheckText(n.Status))
-	if n.Memo.Valid {
-		f.Fits("memo", runtime.CheckText(n.Memo.V))
-	}
-	if n.CreatedAt.Set {
-		f.Fits("created_at", runtime.CheckTimestamptz(n.CreatedAt.Value))
-	}
+	f.Numeric("amount", &n.Amount, 18, 2, nil)
+	f.Text("currency", &n.Currency, &rulesTransactionCurrency)
+	f.Text("status", &n.Status, nil)
+	f.Text("memo", runtime.IfValid(&n.Memo), nil)
+	f.Timestamptz("created_at", runtime.IfSet(&n.CreatedAt))
 	return f.Err("transactions")
 }
 
 // Validate checks the fields of u that are set, as NewTransaction.Validate does.
 func (u *TransactionUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Amount.Set {
-		f.Fits("amount", runtime.CheckNumeric(u.Amount.Value, 18, 2))
-	}
-	if u.Currency.Set {
-		f.Fits("currency", runtime.CheckText(u.Currency.Value))
-		rulesTransactionCurrency.Check(&f, "currency", u.Currency.Value)
-	}
-	if u.Status.Set {
-		f.Fits("status", runtime.CheckText(u.Status.Value))
-	}
-	if u.Memo.Set && u.Memo.Value.Valid {
-		f.Fits("memo", runtime.CheckText(u.Memo.Value.V))
-	}
-	if u.CreatedAt.Set {
-		f.Fits("created_at", runtime.CheckTimestamptz(u.CreatedAt.Value))
-	}
+	f.Numeric("amount", runtime.IfSet(&u.Amount), 18, 2, nil)
+	f.Text("currency", runtime.IfSet(&u.Currency), &rulesTransactionCurrency)
+	f.Text("status", runtime.IfSet(&u.Status), nil)
+	f.Text("memo", runtime.IfSetValid(&u.Memo), nil)
+	f.Timestamptz("created_at", runtime.IfSet(&u.CreatedAt))
 	return f.Err("transactions")
 }
 

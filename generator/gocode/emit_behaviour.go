@@ -253,6 +253,10 @@ func genValidate(f *jen.File, t *ir.Table, typ string, cols []*ir.Column, update
 			if !validated(c) {
 				continue
 			}
+			if call := compactCheck(c, recv, update || c.HasDefault); call != nil {
+				g.Add(call)
+				continue
+			}
 			// field renders recv.Field followed by sel, afresh.
 			field := func(sel ...string) *jen.Statement {
 				st := jen.Id(recv).Dot(c.Field)
@@ -296,6 +300,102 @@ func genValidate(f *jen.File, t *ir.Table, typ string, cols []*ir.Column, update
 		g.Return(jen.Id("f").Dot("Err").Call(jen.Lit(t.SQLName)))
 	})
 	f.Line()
+}
+
+// compactChecks are the type checks of columns that runtime.Fields makes
+// in one call with the column's rules, by the check's name: the method
+// of Fields, the Go type (path, name) of the value it takes a pointer
+// to, and whether it takes rules.
+// The Texts, JSON and JSONB methods take instead whether the column
+// refuses nil (NOT NULL).
+var compactChecks = map[string]struct {
+	method, path, name string
+	slice              bool
+	rules, notNull     bool
+}{
+	"CheckText":        {method: "Text", name: "string", rules: true},
+	"CheckNumeric":     {method: "Numeric", path: ir.PathDecimal, name: "Decimal", rules: true},
+	"CheckTimestamptz": {method: "Timestamptz", path: ir.PathTime, name: "Time"},
+	"CheckTimestamp":   {method: "Timestamp", path: ir.PathTime, name: "Time"},
+	"CheckDate":        {method: "Date", path: ir.PathTime, name: "Time"},
+	"CheckTexts":       {method: "Texts", name: "string", slice: true, notNull: true},
+	"CheckJSON":        {method: "JSON", path: ir.PathJSON, name: "RawMessage", notNull: true},
+	"CheckJSONB":       {method: "JSONB", path: ir.PathJSON, name: "RawMessage", notNull: true},
+}
+
+// compactCheck renders the one call that checks column c of recv's
+// struct, its type and then its rules, when runtime.Fields has a method
+// for it (f.Text("code", &n.Code, &rulesWarehouseCode)): a pointer to
+// the value, nil when the field is not set (opt: a runtime.Opt) or
+// NULL, which the method skips. It returns nil for the other columns,
+// whose checks columnChecks renders.
+func compactCheck(c *ir.Column, recv string, opt bool) jen.Code {
+	tc := c.TypeCheck
+	if tc == nil {
+		return compactEnum(c, recv, opt)
+	}
+	k, ok := compactChecks[tc.Func]
+	dims := 0 // the methods take scalars, or one-dimensional slices
+	if k.slice {
+		dims = 1
+	}
+	elem := c.Go.Elem()
+	if !ok || c.Type.ArrayDims != dims || elem.Slice != k.slice || elem.Path != k.path || elem.Name != k.name || elem.ArgName != "" ||
+		(c.RulesVar != "" && !k.rules) || (c.RefusesNil && !k.notNull) {
+		return nil
+	}
+	for _, r := range c.Rules {
+		if r.Kind == ir.RuleEnum || (r.Kind == ir.RuleNotEmpty && c.RulesVar == "") {
+			return nil
+		}
+	}
+	args := []jen.Code{jen.Lit(c.JSON), checkedValue(c, recv, opt)}
+	for _, a := range tc.Args {
+		args = append(args, jen.Lit(a))
+	}
+	switch {
+	case k.rules && c.RulesVar != "":
+		args = append(args, jen.Op("&").Id(c.RulesVar))
+	case k.rules:
+		args = append(args, jen.Nil())
+	case k.notNull:
+		args = append(args, jen.Lit(c.RefusesNil))
+	}
+	return jen.Id("f").Dot(k.method).Call(args...)
+}
+
+// compactEnum renders runtime.CheckEnum(&f, "status",
+// runtime.IfSet(&u.Status), "must be one of …") for an enum column whose
+// field is optional or nullable, or nil.
+func compactEnum(c *ir.Column, recv string, opt bool) jen.Code {
+	if len(c.Rules) != 1 || c.Rules[0].Kind != ir.RuleEnum || c.RulesVar != "" || c.RefusesNil ||
+		c.Type.ArrayDims > 0 || !(opt || c.Go.Nullable()) {
+		return nil
+	}
+	return jen.Qual(ir.PathRuntime, "CheckEnum").Call(jen.Op("&").Id("f"), jen.Lit(c.JSON), checkedValue(c, recv, opt), jen.Lit(c.Rules[0].Message))
+}
+
+// checkedValue renders a pointer to the value of column c in recv's
+// struct that Validate checks, nil when the field is not set (opt: a
+// runtime.Opt) or NULL: &n.Code, runtime.IfSet(&u.Code) …
+func checkedValue(c *ir.Column, recv string, opt bool) jen.Code {
+	field := jen.Op("&").Id(recv).Dot(c.Field)
+	var ptr jen.Code
+	switch {
+	case opt && c.Go.Null:
+		ptr = jen.Qual(ir.PathRuntime, "IfSetValid").Call(field)
+	case opt && c.Go.Ptr:
+		ptr = jen.Qual(ir.PathRuntime, "IfSetPtr").Call(field)
+	case opt:
+		ptr = jen.Qual(ir.PathRuntime, "IfSet").Call(field)
+	case c.Go.Null:
+		ptr = jen.Qual(ir.PathRuntime, "IfValid").Call(field)
+	case c.Go.Ptr:
+		ptr = jen.Id(recv).Dot(c.Field)
+	default:
+		ptr = field
+	}
+	return ptr
 }
 
 // genRefuseNulls emits UnmarshalJSON on the insert or update struct typ

@@ -89,27 +89,17 @@ var (
 func (n *NewActivity) Validate() error {
 	var f runtime.Fields
 	f.Check("kind", n.Kind.Valid(), "must be one of \"call\", \"email\", \"meeting\", \"note\"")
-	f.Fits("summary", runtime.CheckText(n.Summary))
-	rulesActivitySummary.Check(&f, "summary", n.Summary)
-	if n.HappenedAt.Set {
-		f.Fits("happened_at", runtime.CheckTimestamptz(n.HappenedAt.Value))
-	}
+	f.Text("summary", &n.Summary, &rulesActivitySummary)
+	f.Timestamptz("happened_at", runtime.IfSet(&n.HappenedAt))
 	return f.Err("activities")
 }
 
 // Validate checks the fields of u that are set, as NewActivity.Validate does.
 func (u *ActivityUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Kind.Set {
-		f.Check("kind", u.Kind.Value.Valid(), "must be one of \"call\", \"email\", \"meeting\", \"note\"")
-	}
-	if u.Summary.Set {
-		f.Fits("summary", runtime.CheckText(u.Summary.Value))
-		rulesActivitySummary.Check(&f, "summary", u.Summary.Value)
-	}
-	if u.HappenedAt.Set {
-		f.Fits("happened_at", runtime.CheckTimestamptz(u.HappenedAt.Value))
-	}
+	runtime.CheckEnum(&f, "kind", runtime.IfSet(&u.Kind), "must be one of \"call\", \"email\", \"meeting\", \"note\"")
+	f.Text("summary", runtime.IfSet(&u.Summary), &rulesActivitySummary)
+	f.Timestamptz("happened_at", runtime.IfSet(&u.HappenedAt))
 	return f.Err("activities")
 }
 

@@ -83,34 +83,18 @@ var (
 // Validate checks n against the columns of table contacts (see runtime.Validator).
 func (n *NewContact) Validate() error {
 	var f runtime.Fields
-	f.Fits("name", runtime.CheckText(n.Name))
-	rulesContactName.Check(&f, "name", n.Name)
-	if n.Email.Valid {
-		f.Fits("email", runtime.CheckText(n.Email.V))
-		rulesContactEmail.Check(&f, "email", n.Email.V)
-	}
-	if n.Title.Valid {
-		f.Fits("title", runtime.CheckText(n.Title.V))
-		rulesContactTitle.Check(&f, "title", n.Title.V)
-	}
+	f.Text("name", &n.Name, &rulesContactName)
+	f.Text("email", runtime.IfValid(&n.Email), &rulesContactEmail)
+	f.Text("title", runtime.IfValid(&n.Title), &rulesContactTitle)
 	return f.Err("contacts")
 }
 
 // Validate checks the fields of u that are set, as NewContact.Validate does.
 func (u *ContactUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Name.Set {
-		f.Fits("name", runtime.CheckText(u.Name.Value))
-		rulesContactName.Check(&f, "name", u.Name.Value)
-	}
-	if u.Email.Set && u.Email.Value.Valid {
-		f.Fits("email", runtime.CheckText(u.Email.Value.V))
-		rulesContactEmail.Check(&f, "email", u.Email.Value.V)
-	}
-	if u.Title.Set && u.Title.Value.Valid {
-		f.Fits("title", runtime.CheckText(u.Title.Value.V))
-		rulesContactTitle.Check(&f, "title", u.Title.Value.V)
-	}
+	f.Text("name", runtime.IfSet(&u.Name), &rulesContactName)
+	f.Text("email", runtime.IfSetValid(&u.Email), &rulesContactEmail)
+	f.Text("title", runtime.IfSetValid(&u.Title), &rulesContactTitle)
 	return f.Err("contacts")
 }
 

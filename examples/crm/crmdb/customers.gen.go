@@ -113,38 +113,20 @@ var (
 // runtime.Validator).
 func (n *NewCustomer) Validate() error {
 	var f runtime.Fields
-	f.Fits("name", runtime.CheckText(n.Name))
-	rulesCustomerName.Check(&f, "name", n.Name)
-	f.Fits("email", runtime.CheckText(n.Email))
-	rulesCustomerEmail.Check(&f, "email", n.Email)
-	if n.Phone.Valid {
-		f.Fits("phone", runtime.CheckText(n.Phone.V))
-		rulesCustomerPhone.Check(&f, "phone", n.Phone.V)
-	}
-	if n.Notes.Valid {
-		f.Fits("notes", runtime.CheckText(n.Notes.V))
-	}
+	f.Text("name", &n.Name, &rulesCustomerName)
+	f.Text("email", &n.Email, &rulesCustomerEmail)
+	f.Text("phone", runtime.IfValid(&n.Phone), &rulesCustomerPhone)
+	f.Text("notes", runtime.IfValid(&n.Notes), nil)
 	return f.Err("customers")
 }
 
 // Validate checks the fields of u that are set, as NewCustomer.Validate does.
 func (u *CustomerUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Name.Set {
-		f.Fits("name", runtime.CheckText(u.Name.Value))
-		rulesCustomerName.Check(&f, "name", u.Name.Value)
-	}
-	if u.Email.Set {
-		f.Fits("email", runtime.CheckText(u.Email.Value))
-		rulesCustomerEmail.Check(&f, "email", u.Email.Value)
-	}
-	if u.Phone.Set && u.Phone.Value.Valid {
-		f.Fits("phone", runtime.CheckText(u.Phone.Value.V))
-		rulesCustomerPhone.Check(&f, "phone", u.Phone.Value.V)
-	}
-	if u.Notes.Set && u.Notes.Value.Valid {
-		f.Fits("notes", runtime.CheckText(u.Notes.Value.V))
-	}
+	f.Text("name", runtime.IfSet(&u.Name), &rulesCustomerName)
+	f.Text("email", runtime.IfSet(&u.Email), &rulesCustomerEmail)
+	f.Text("phone", runtime.IfSetValid(&u.Phone), &rulesCustomerPhone)
+	f.Text("notes", runtime.IfSetValid(&u.Notes), nil)
 	return f.Err("customers")
 }
 

@@ -98,38 +98,20 @@ var (
 // Validate checks n against the columns of table deals (see runtime.Validator).
 func (n *NewDeal) Validate() error {
 	var f runtime.Fields
-	f.Fits("title", runtime.CheckText(n.Title))
-	rulesDealTitle.Check(&f, "title", n.Title)
-	if n.Stage.Set {
-		f.Check("stage", n.Stage.Value.Valid(), "must be one of \"lead\", \"qualified\", \"proposal\", \"negotiation\", \"won\", \"lost\"")
-	}
-	if n.Amount.Set {
-		f.Fits("amount", runtime.CheckNumeric(n.Amount.Value, 14, 2))
-		rulesDealAmount.Check(&f, "amount", n.Amount.Value)
-	}
-	if n.ClosesOn.Valid {
-		f.Fits("closes_on", runtime.CheckDate(n.ClosesOn.V))
-	}
+	f.Text("title", &n.Title, &rulesDealTitle)
+	runtime.CheckEnum(&f, "stage", runtime.IfSet(&n.Stage), "must be one of \"lead\", \"qualified\", \"proposal\", \"negotiation\", \"won\", \"lost\"")
+	f.Numeric("amount", runtime.IfSet(&n.Amount), 14, 2, &rulesDealAmount)
+	f.Date("closes_on", runtime.IfValid(&n.ClosesOn))
 	return f.Err("deals")
 }
 
 // Validate checks the fields of u that are set, as NewDeal.Validate does.
 func (u *DealUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Title.Set {
-		f.Fits("title", runtime.CheckText(u.Title.Value))
-		rulesDealTitle.Check(&f, "title", u.Title.Value)
-	}
-	if u.Stage.Set {
-		f.Check("stage", u.Stage.Value.Valid(), "must be one of \"lead\", \"qualified\", \"proposal\", \"negotiation\", \"won\", \"lost\"")
-	}
-	if u.Amount.Set {
-		f.Fits("amount", runtime.CheckNumeric(u.Amount.Value, 14, 2))
-		rulesDealAmount.Check(&f, "amount", u.Amount.Value)
-	}
-	if u.ClosesOn.Set && u.ClosesOn.Value.Valid {
-		f.Fits("closes_on", runtime.CheckDate(u.ClosesOn.Value.V))
-	}
+	f.Text("title", runtime.IfSet(&u.Title), &rulesDealTitle)
+	runtime.CheckEnum(&f, "stage", runtime.IfSet(&u.Stage), "must be one of \"lead\", \"qualified\", \"proposal\", \"negotiation\", \"won\", \"lost\"")
+	f.Numeric("amount", runtime.IfSet(&u.Amount), 14, 2, &rulesDealAmount)
+	f.Date("closes_on", runtime.IfSetValid(&u.ClosesOn))
 	return f.Err("deals")
 }
 

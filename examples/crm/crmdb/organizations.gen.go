@@ -100,24 +100,16 @@ var (
 // runtime.Validator).
 func (n *NewOrganization) Validate() error {
 	var f runtime.Fields
-	f.Fits("name", runtime.CheckText(n.Name))
-	rulesOrganizationName.Check(&f, "name", n.Name)
-	f.Fits("slug", runtime.CheckText(n.Slug))
-	rulesOrganizationSlug.Check(&f, "slug", n.Slug)
+	f.Text("name", &n.Name, &rulesOrganizationName)
+	f.Text("slug", &n.Slug, &rulesOrganizationSlug)
 	return f.Err("organizations")
 }
 
 // Validate checks the fields of u that are set, as NewOrganization.Validate does.
 func (u *OrganizationUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Name.Set {
-		f.Fits("name", runtime.CheckText(u.Name.Value))
-		rulesOrganizationName.Check(&f, "name", u.Name.Value)
-	}
-	if u.Slug.Set {
-		f.Fits("slug", runtime.CheckText(u.Slug.Value))
-		rulesOrganizationSlug.Check(&f, "slug", u.Slug.Value)
-	}
+	f.Text("name", runtime.IfSet(&u.Name), &rulesOrganizationName)
+	f.Text("slug", runtime.IfSet(&u.Slug), &rulesOrganizationSlug)
 	return f.Err("organizations")
 }
 

@@ -91,30 +91,18 @@ var (
 // Validate checks n against the columns of table accounts (see runtime.Validator).
 func (n *NewAccount) Validate() error {
 	var f runtime.Fields
-	f.Fits("name", runtime.CheckText(n.Name))
-	rulesAccountName.Check(&f, "name", n.Name)
+	f.Text("name", &n.Name, &rulesAccountName)
 	f.Check("currency", n.Currency.Valid(), "must be one of \"USD\", \"EUR\", \"GBP\", \"CHF\", \"JPY\"")
-	if n.Balance.Set {
-		f.Fits("balance", runtime.CheckNumeric(n.Balance.Value, 18, 2))
-		rulesAccountBalance.Check(&f, "balance", n.Balance.Value)
-	}
+	f.Numeric("balance", runtime.IfSet(&n.Balance), 18, 2, &rulesAccountBalance)
 	return f.Err("accounts")
 }
 
 // Validate checks the fields of u that are set, as NewAccount.Validate does.
 func (u *AccountUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Name.Set {
-		f.Fits("name", runtime.CheckText(u.Name.Value))
-		rulesAccountName.Check(&f, "name", u.Name.Value)
-	}
-	if u.Currency.Set {
-		f.Check("currency", u.Currency.Value.Valid(), "must be one of \"USD\", \"EUR\", \"GBP\", \"CHF\", \"JPY\"")
-	}
-	if u.Balance.Set {
-		f.Fits("balance", runtime.CheckNumeric(u.Balance.Value, 18, 2))
-		rulesAccountBalance.Check(&f, "balance", u.Balance.Value)
-	}
+	f.Text("name", runtime.IfSet(&u.Name), &rulesAccountName)
+	runtime.CheckEnum(&f, "currency", runtime.IfSet(&u.Currency), "must be one of \"USD\", \"EUR\", \"GBP\", \"CHF\", \"JPY\"")
+	f.Numeric("balance", runtime.IfSet(&u.Balance), 18, 2, &rulesAccountBalance)
 	return f.Err("accounts")
 }
 

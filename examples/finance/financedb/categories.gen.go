@@ -68,18 +68,14 @@ var (
 // runtime.Validator).
 func (n *NewCategory) Validate() error {
 	var f runtime.Fields
-	f.Fits("name", runtime.CheckText(n.Name))
-	rulesCategoryName.Check(&f, "name", n.Name)
+	f.Text("name", &n.Name, &rulesCategoryName)
 	return f.Err("categories")
 }
 
 // Validate checks the fields of u that are set, as NewCategory.Validate does.
 func (u *CategoryUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Name.Set {
-		f.Fits("name", runtime.CheckText(u.Name.Value))
-		rulesCategoryName.Check(&f, "name", u.Name.Value)
-	}
+	f.Text("name", runtime.IfSet(&u.Name), &rulesCategoryName)
 	return f.Err("categories")
 }
 

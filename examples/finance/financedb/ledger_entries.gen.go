@@ -84,25 +84,17 @@ var (
 func (n *NewLedgerEntry) Validate() error {
 	var f runtime.Fields
 	f.Check("kind", n.Kind.Valid(), "must be one of \"deposit\", \"withdrawal\", \"transfer\"")
-	f.Fits("amount", runtime.CheckNumeric(n.Amount, 18, 2))
-	if n.CreatedAt.Set {
-		f.Fits("created_at", runtime.CheckTimestamptz(n.CreatedAt.Value))
-	}
+	f.Numeric("amount", &n.Amount, 18, 2, nil)
+	f.Timestamptz("created_at", runtime.IfSet(&n.CreatedAt))
 	return f.Err("ledger_entries")
 }
 
 // Validate checks the fields of u that are set, as NewLedgerEntry.Validate does.
 func (u *LedgerEntryUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Kind.Set {
-		f.Check("kind", u.Kind.Value.Valid(), "must be one of \"deposit\", \"withdrawal\", \"transfer\"")
-	}
-	if u.Amount.Set {
-		f.Fits("amount", runtime.CheckNumeric(u.Amount.Value, 18, 2))
-	}
-	if u.CreatedAt.Set {
-		f.Fits("created_at", runtime.CheckTimestamptz(u.CreatedAt.Value))
-	}
+	runtime.CheckEnum(&f, "kind", runtime.IfSet(&u.Kind), "must be one of \"deposit\", \"withdrawal\", \"transfer\"")
+	f.Numeric("amount", runtime.IfSet(&u.Amount), 18, 2, nil)
+	f.Timestamptz("created_at", runtime.IfSet(&u.CreatedAt))
 	return f.Err("ledger_entries")
 }
 

@@ -121,45 +121,23 @@ var (
 func (n *NewTransaction) Validate() error {
 	var f runtime.Fields
 	f.Check("kind", n.Kind.Valid(), "must be one of \"deposit\", \"withdrawal\", \"transfer\"")
-	f.Fits("amount", runtime.CheckNumeric(n.Amount, 18, 2))
-	rulesTransactionAmount.Check(&f, "amount", n.Amount)
+	f.Numeric("amount", &n.Amount, 18, 2, &rulesTransactionAmount)
 	f.Check("currency", n.Currency.Valid(), "must be one of \"USD\", \"EUR\", \"GBP\", \"CHF\", \"JPY\"")
-	if n.Memo.Valid {
-		f.Fits("memo", runtime.CheckText(n.Memo.V))
-		rulesTransactionMemo.Check(&f, "memo", n.Memo.V)
-	}
-	f.Fits("idempotency_key", runtime.CheckText(n.IdempotencyKey))
-	rulesTransactionIdempotencyKey.Check(&f, "idempotency_key", n.IdempotencyKey)
-	if n.CreatedAt.Set {
-		f.Fits("created_at", runtime.CheckTimestamptz(n.CreatedAt.Value))
-	}
+	f.Text("memo", runtime.IfValid(&n.Memo), &rulesTransactionMemo)
+	f.Text("idempotency_key", &n.IdempotencyKey, &rulesTransactionIdempotencyKey)
+	f.Timestamptz("created_at", runtime.IfSet(&n.CreatedAt))
 	return f.Err("transactions")
 }
 
 // Validate checks the fields of u that are set, as NewTransaction.Validate does.
 func (u *TransactionUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Kind.Set {
-		f.Check("kind", u.Kind.Value.Valid(), "must be one of \"deposit\", \"withdrawal\", \"transfer\"")
-	}
-	if u.Amount.Set {
-		f.Fits("amount", runtime.CheckNumeric(u.Amount.Value, 18, 2))
-		rulesTransactionAmount.Check(&f, "amount", u.Amount.Value)
-	}
-	if u.Currency.Set {
-		f.Check("currency", u.Currency.Value.Valid(), "must be one of \"USD\", \"EUR\", \"GBP\", \"CHF\", \"JPY\"")
-	}
-	if u.Memo.Set && u.Memo.Value.Valid {
-		f.Fits("memo", runtime.CheckText(u.Memo.Value.V))
-		rulesTransactionMemo.Check(&f, "memo", u.Memo.Value.V)
-	}
-	if u.IdempotencyKey.Set {
-		f.Fits("idempotency_key", runtime.CheckText(u.IdempotencyKey.Value))
-		rulesTransactionIdempotencyKey.Check(&f, "idempotency_key", u.IdempotencyKey.Value)
-	}
-	if u.CreatedAt.Set {
-		f.Fits("created_at", runtime.CheckTimestamptz(u.CreatedAt.Value))
-	}
+	runtime.CheckEnum(&f, "kind", runtime.IfSet(&u.Kind), "must be one of \"deposit\", \"withdrawal\", \"transfer\"")
+	f.Numeric("amount", runtime.IfSet(&u.Amount), 18, 2, &rulesTransactionAmount)
+	runtime.CheckEnum(&f, "currency", runtime.IfSet(&u.Currency), "must be one of \"USD\", \"EUR\", \"GBP\", \"CHF\", \"JPY\"")
+	f.Text("memo", runtime.IfSetValid(&u.Memo), &rulesTransactionMemo)
+	f.Text("idempotency_key", runtime.IfSet(&u.IdempotencyKey), &rulesTransactionIdempotencyKey)
+	f.Timestamptz("created_at", runtime.IfSet(&u.CreatedAt))
 	return f.Err("transactions")
 }
 

@@ -72,50 +72,26 @@ var (
 // Validate checks n against the columns of table events (see runtime.Validator).
 func (n *NewEvent) Validate() error {
 	var f runtime.Fields
-	f.Fits("name", runtime.CheckText(n.Name))
+	f.Text("name", &n.Name, nil)
 	f.Check("kind", n.Kind.Valid(), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")
-	f.Fits("amount", runtime.CheckNumeric(n.Amount, 18, 2))
-	if n.At.Set {
-		f.Fits("at", runtime.CheckTimestamptz(n.At.Value))
-	}
-	f.Fits("payload", runtime.CheckJSONB(n.Payload))
-	if n.Code.Set {
-		f.Fits("code", runtime.CheckText(n.Code.Value))
-		rulesEventCode.Check(&f, "code", n.Code.Value)
-	}
-	if n.Label.Set && n.Label.Value.Valid {
-		f.Fits("label", runtime.CheckText(n.Label.Value.V))
-		rulesEventLabel.Check(&f, "label", n.Label.Value.V)
-	}
+	f.Numeric("amount", &n.Amount, 18, 2, nil)
+	f.Timestamptz("at", runtime.IfSet(&n.At))
+	f.JSONB("payload", &n.Payload, false)
+	f.Text("code", runtime.IfSet(&n.Code), &rulesEventCode)
+	f.Text("label", runtime.IfSetValid(&n.Label), &rulesEventLabel)
 	return f.Err("events")
 }
 
 // Validate checks the fields of u that are set, as NewEvent.Validate does.
 func (u *EventUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Name.Set {
-		f.Fits("name", runtime.CheckText(u.Name.Value))
-	}
-	if u.Kind.Set {
-		f.Check("kind", u.Kind.Value.Valid(), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")
-	}
-	if u.Amount.Set {
-		f.Fits("amount", runtime.CheckNumeric(u.Amount.Value, 18, 2))
-	}
-	if u.At.Set {
-		f.Fits("at", runtime.CheckTimestamptz(u.At.Value))
-	}
-	if u.Payload.Set {
-		f.Fits("payload", runtime.CheckJSONB(u.Payload.Value))
-	}
-	if u.Code.Set {
-		f.Fits("code", runtime.CheckText(u.Code.Value))
-		rulesEventCode.Check(&f, "code", u.Code.Value)
-	}
-	if u.Label.Set && u.Label.Value.Valid {
-		f.Fits("label", runtime.CheckText(u.Label.Value.V))
-		rulesEventLabel.Check(&f, "label", u.Label.Value.V)
-	}
+	f.Text("name", runtime.IfSet(&u.Name), nil)
+	runtime.CheckEnum(&f, "kind", runtime.IfSet(&u.Kind), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")
+	f.Numeric("amount", runtime.IfSet(&u.Amount), 18, 2, nil)
+	f.Timestamptz("at", runtime.IfSet(&u.At))
+	f.JSONB("payload", runtime.IfSet(&u.Payload), false)
+	f.Text("code", runtime.IfSet(&u.Code), &rulesEventCode)
+	f.Text("label", runtime.IfSetValid(&u.Label), &rulesEventLabel)
 	return f.Err("events")
 }
 

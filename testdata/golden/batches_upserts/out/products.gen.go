@@ -59,22 +59,17 @@ var (
 // Validate checks n against the columns of table products (see runtime.Validator).
 func (n *NewProduct) Validate() error {
 	var f runtime.Fields
-	f.Fits("sku", runtime.CheckText(n.SKU))
-	rulesProductSKU.Check(&f, "sku", n.SKU)
-	f.Fits("code", runtime.CheckText(n.Code))
-	f.Fits("title", runtime.CheckText(n.Title))
+	f.Text("sku", &n.SKU, &rulesProductSKU)
+	f.Text("code", &n.Code, nil)
+	f.Text("title", &n.Title, nil)
 	return f.Err("products")
 }
 
 // Validate checks the fields of u that are set, as NewProduct.Validate does.
 func (u *ProductUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Code.Set {
-		f.Fits("code", runtime.CheckText(u.Code.Value))
-	}
-	if u.Title.Set {
-		f.Fits("title", runtime.CheckText(u.Title.Value))
-	}
+	f.Text("code", runtime.IfSet(&u.Code), nil)
+	f.Text("title", runtime.IfSet(&u.Title), nil)
 	return f.Err("products")
 }
 

@@ -54,24 +54,18 @@ var (
 // Validate checks n against the columns of table slots (see runtime.Validator).
 func (n *NewSlot) Validate() error {
 	var f runtime.Fields
-	f.Fits("day", runtime.CheckDate(n.Day))
-	f.Fits("room", runtime.CheckText(n.Room))
-	f.Fits("booked_by", runtime.CheckText(n.BookedBy))
+	f.Date("day", &n.Day)
+	f.Text("room", &n.Room, nil)
+	f.Text("booked_by", &n.BookedBy, nil)
 	return f.Err("slots")
 }
 
 // Validate checks the fields of u that are set, as NewSlot.Validate does.
 func (u *SlotUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Day.Set {
-		f.Fits("day", runtime.CheckDate(u.Day.Value))
-	}
-	if u.Room.Set {
-		f.Fits("room", runtime.CheckText(u.Room.Value))
-	}
-	if u.BookedBy.Set {
-		f.Fits("booked_by", runtime.CheckText(u.BookedBy.Value))
-	}
+	f.Date("day", runtime.IfSet(&u.Day))
+	f.Text("room", runtime.IfSet(&u.Room), nil)
+	f.Text("booked_by", runtime.IfSet(&u.BookedBy), nil)
 	return f.Err("slots")
 }
 

@@ -71,22 +71,16 @@ var (
 // Validate checks n against the columns of table accounts (see runtime.Validator).
 func (n *NewAccount) Validate() error {
 	var f runtime.Fields
-	f.Fits("owner", runtime.CheckText(n.Owner))
-	if n.Note.Valid {
-		f.Fits("note", runtime.CheckText(n.Note.V))
-	}
+	f.Text("owner", &n.Owner, nil)
+	f.Text("note", runtime.IfValid(&n.Note), nil)
 	return f.Err("accounts")
 }
 
 // Validate checks the fields of u that are set, as NewAccount.Validate does.
 func (u *AccountUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Owner.Set {
-		f.Fits("owner", runtime.CheckText(u.Owner.Value))
-	}
-	if u.Note.Set && u.Note.Value.Valid {
-		f.Fits("note", runtime.CheckText(u.Note.Value.V))
-	}
+	f.Text("owner", runtime.IfSet(&u.Owner), nil)
+	f.Text("note", runtime.IfSetValid(&u.Note), nil)
 	return f.Err("accounts")
 }
 

@@ -65,16 +65,14 @@ var (
 // Validate checks n against the columns of table contacts (see runtime.Validator).
 func (n *NewContact) Validate() error {
 	var f runtime.Fields
-	f.Fits("phone", runtime.CheckText(n.Phone))
+	f.Text("phone", &n.Phone, nil)
 	return f.Err("contacts")
 }
 
 // Validate checks the fields of u that are set, as NewContact.Validate does.
 func (u *ContactUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Phone.Set {
-		f.Fits("phone", runtime.CheckText(u.Phone.Value))
-	}
+	f.Text("phone", runtime.IfSet(&u.Phone), nil)
 	return f.Err("contacts")
 }
 

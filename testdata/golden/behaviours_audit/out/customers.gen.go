@@ -67,20 +67,16 @@ var (
 // runtime.Validator).
 func (n *NewCustomer) Validate() error {
 	var f runtime.Fields
-	f.Fits("name", runtime.CheckText(n.Name))
-	f.Fits("email", runtime.CheckText(n.Email))
+	f.Text("name", &n.Name, nil)
+	f.Text("email", &n.Email, nil)
 	return f.Err("customers")
 }
 
 // Validate checks the fields of u that are set, as NewCustomer.Validate does.
 func (u *CustomerUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Name.Set {
-		f.Fits("name", runtime.CheckText(u.Name.Value))
-	}
-	if u.Email.Set {
-		f.Fits("email", runtime.CheckText(u.Email.Value))
-	}
+	f.Text("name", runtime.IfSet(&u.Name), nil)
+	f.Text("email", runtime.IfSet(&u.Email), nil)
 	return f.Err("customers")
 }
 

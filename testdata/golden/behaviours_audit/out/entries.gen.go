@@ -69,18 +69,14 @@ var (
 // Validate checks n against the columns of table entries (see runtime.Validator).
 func (n *NewEntry) Validate() error {
 	var f runtime.Fields
-	if n.Memo.Set {
-		f.Fits("memo", runtime.CheckText(n.Memo.Value))
-	}
+	f.Text("memo", runtime.IfSet(&n.Memo), nil)
 	return f.Err("entries")
 }
 
 // Validate checks the fields of u that are set, as NewEntry.Validate does.
 func (u *EntryUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Memo.Set {
-		f.Fits("memo", runtime.CheckText(u.Memo.Value))
-	}
+	f.Text("memo", runtime.IfSet(&u.Memo), nil)
 	return f.Err("entries")
 }
 

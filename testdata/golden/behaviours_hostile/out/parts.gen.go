@@ -60,16 +60,14 @@ var (
 // Validate checks n against the columns of table parts (see runtime.Validator).
 func (n *NewPart) Validate() error {
 	var f runtime.Fields
-	f.Fits("body", runtime.CheckText(n.Body))
+	f.Text("body", &n.Body, nil)
 	return f.Err("parts")
 }
 
 // Validate checks the fields of u that are set, as NewPart.Validate does.
 func (u *PartUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Body.Set {
-		f.Fits("body", runtime.CheckText(u.Body.Value))
-	}
+	f.Text("body", runtime.IfSet(&u.Body), nil)
 	return f.Err("parts")
 }
 

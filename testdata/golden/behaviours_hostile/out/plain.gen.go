@@ -53,27 +53,19 @@ var (
 // Validate checks n against the columns of table plain (see runtime.Validator).
 func (n *NewPlain) Validate() error {
 	var f runtime.Fields
-	f.Fits("name", runtime.CheckText(n.Name))
-	f.Fits("label", runtime.CheckText(n.Label))
-	rulesPlainLabel.Check(&f, "label", n.Label)
-	f.Fits("words", runtime.CheckTexts(n.Words))
-	f.Fits("doc", runtime.CheckJSON(n.Doc))
+	f.Text("name", &n.Name, nil)
+	f.Text("label", &n.Label, &rulesPlainLabel)
+	f.Texts("words", &n.Words, false)
+	f.JSON("doc", &n.Doc, false)
 	return f.Err("plain")
 }
 
 // Validate checks the fields of u that are set, as NewPlain.Validate does.
 func (u *PlainUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Label.Set {
-		f.Fits("label", runtime.CheckText(u.Label.Value))
-		rulesPlainLabel.Check(&f, "label", u.Label.Value)
-	}
-	if u.Words.Set {
-		f.Fits("words", runtime.CheckTexts(u.Words.Value))
-	}
-	if u.Doc.Set {
-		f.Fits("doc", runtime.CheckJSON(u.Doc.Value))
-	}
+	f.Text("label", runtime.IfSet(&u.Label), &rulesPlainLabel)
+	f.Texts("words", runtime.IfSet(&u.Words), false)
+	f.JSON("doc", runtime.IfSet(&u.Doc), false)
 	return f.Err("plain")
 }
 

@@ -93,46 +93,24 @@ var (
 // Validate checks n against the columns of table things (see runtime.Validator).
 func (n *NewThing) Validate() error {
 	var f runtime.Fields
-	f.Fits("key", runtime.CheckText(n.Key))
-	f.Fits("name", runtime.CheckText(n.Name))
-	if n.Code.Valid {
-		f.Fits("code", runtime.CheckText(n.Code.V))
-		rulesThingCode.Check(&f, "code", n.Code.V)
-	}
-	if n.Tags.Set {
-		f.Check("tags", n.Tags.Value != nil, runtime.MsgNotNull)
-		f.Fits("tags", runtime.CheckTexts(n.Tags.Value))
-	}
-	f.Fits("doc", runtime.CheckJSONB(n.Doc))
-	if n.Note.Valid {
-		f.Fits("note", runtime.CheckText(n.Note.V))
-	}
+	f.Text("key", &n.Key, nil)
+	f.Text("name", &n.Name, nil)
+	f.Text("code", runtime.IfValid(&n.Code), &rulesThingCode)
+	f.Texts("tags", runtime.IfSet(&n.Tags), true)
+	f.JSONB("doc", &n.Doc, false)
+	f.Text("note", runtime.IfValid(&n.Note), nil)
 	return f.Err("things")
 }
 
 // Validate checks the fields of u that are set, as NewThing.Validate does.
 func (u *ThingUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Key.Set {
-		f.Fits("key", runtime.CheckText(u.Key.Value))
-	}
-	if u.Name.Set {
-		f.Fits("name", runtime.CheckText(u.Name.Value))
-	}
-	if u.Code.Set && u.Code.Value.Valid {
-		f.Fits("code", runtime.CheckText(u.Code.Value.V))
-		rulesThingCode.Check(&f, "code", u.Code.Value.V)
-	}
-	if u.Tags.Set {
-		f.Check("tags", u.Tags.Value != nil, runtime.MsgNotNull)
-		f.Fits("tags", runtime.CheckTexts(u.Tags.Value))
-	}
-	if u.Doc.Set {
-		f.Fits("doc", runtime.CheckJSONB(u.Doc.Value))
-	}
-	if u.Note.Set && u.Note.Value.Valid {
-		f.Fits("note", runtime.CheckText(u.Note.Value.V))
-	}
+	f.Text("key", runtime.IfSet(&u.Key), nil)
+	f.Text("name", runtime.IfSet(&u.Name), nil)
+	f.Text("code", runtime.IfSetValid(&u.Code), &rulesThingCode)
+	f.Texts("tags", runtime.IfSet(&u.Tags), true)
+	f.JSONB("doc", runtime.IfSet(&u.Doc), false)
+	f.Text("note", runtime.IfSetValid(&u.Note), nil)
 	return f.Err("things")
 }
 

@@ -72,26 +72,18 @@ var (
 // runtime.Validator).
 func (n *NewDocument) Validate() error {
 	var f runtime.Fields
-	f.Fits("key", runtime.CheckText(n.Key))
-	f.Fits("title", runtime.CheckText(n.Title))
-	if n.Body.Set {
-		f.Fits("body", runtime.CheckText(n.Body.Value))
-	}
+	f.Text("key", &n.Key, nil)
+	f.Text("title", &n.Title, nil)
+	f.Text("body", runtime.IfSet(&n.Body), nil)
 	return f.Err("documents")
 }
 
 // Validate checks the fields of u that are set, as NewDocument.Validate does.
 func (u *DocumentUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Key.Set {
-		f.Fits("key", runtime.CheckText(u.Key.Value))
-	}
-	if u.Title.Set {
-		f.Fits("title", runtime.CheckText(u.Title.Value))
-	}
-	if u.Body.Set {
-		f.Fits("body", runtime.CheckText(u.Body.Value))
-	}
+	f.Text("key", runtime.IfSet(&u.Key), nil)
+	f.Text("title", runtime.IfSet(&u.Title), nil)
+	f.Text("body", runtime.IfSet(&u.Body), nil)
 	return f.Err("documents")
 }
 

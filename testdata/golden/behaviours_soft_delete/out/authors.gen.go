@@ -64,20 +64,16 @@ var (
 // Validate checks n against the columns of table authors (see runtime.Validator).
 func (n *NewAuthor) Validate() error {
 	var f runtime.Fields
-	f.Fits("email", runtime.CheckText(n.Email))
-	f.Fits("name", runtime.CheckText(n.Name))
+	f.Text("email", &n.Email, nil)
+	f.Text("name", &n.Name, nil)
 	return f.Err("authors")
 }
 
 // Validate checks the fields of u that are set, as NewAuthor.Validate does.
 func (u *AuthorUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Email.Set {
-		f.Fits("email", runtime.CheckText(u.Email.Value))
-	}
-	if u.Name.Set {
-		f.Fits("name", runtime.CheckText(u.Name.Value))
-	}
+	f.Text("email", runtime.IfSet(&u.Email), nil)
+	f.Text("name", runtime.IfSet(&u.Name), nil)
 	return f.Err("authors")
 }
 

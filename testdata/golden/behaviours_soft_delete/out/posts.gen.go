@@ -67,20 +67,16 @@ var (
 // Validate checks n against the columns of table posts (see runtime.Validator).
 func (n *NewPost) Validate() error {
 	var f runtime.Fields
-	f.Fits("slug", runtime.CheckText(n.Slug))
-	f.Fits("title", runtime.CheckText(n.Title))
+	f.Text("slug", &n.Slug, nil)
+	f.Text("title", &n.Title, nil)
 	return f.Err("posts")
 }
 
 // Validate checks the fields of u that are set, as NewPost.Validate does.
 func (u *PostUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Slug.Set {
-		f.Fits("slug", runtime.CheckText(u.Slug.Value))
-	}
-	if u.Title.Set {
-		f.Fits("title", runtime.CheckText(u.Title.Value))
-	}
+	f.Text("slug", runtime.IfSet(&u.Slug), nil)
+	f.Text("title", runtime.IfSet(&u.Title), nil)
 	return f.Err("posts")
 }
 

@@ -60,16 +60,14 @@ var (
 // Validate checks n against the columns of table orgs (see runtime.Validator).
 func (n *NewOrg) Validate() error {
 	var f runtime.Fields
-	f.Fits("name", runtime.CheckText(n.Name))
+	f.Text("name", &n.Name, nil)
 	return f.Err("orgs")
 }
 
 // Validate checks the fields of u that are set, as NewOrg.Validate does.
 func (u *OrgUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Name.Set {
-		f.Fits("name", runtime.CheckText(u.Name.Value))
-	}
+	f.Text("name", runtime.IfSet(&u.Name), nil)
 	return f.Err("orgs")
 }
 

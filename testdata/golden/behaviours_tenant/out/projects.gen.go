@@ -74,20 +74,16 @@ var (
 // Validate checks n against the columns of table projects (see runtime.Validator).
 func (n *NewProject) Validate() error {
 	var f runtime.Fields
-	f.Fits("code", runtime.CheckText(n.Code))
-	f.Fits("name", runtime.CheckText(n.Name))
+	f.Text("code", &n.Code, nil)
+	f.Text("name", &n.Name, nil)
 	return f.Err("projects")
 }
 
 // Validate checks the fields of u that are set, as NewProject.Validate does.
 func (u *ProjectUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Code.Set {
-		f.Fits("code", runtime.CheckText(u.Code.Value))
-	}
-	if u.Name.Set {
-		f.Fits("name", runtime.CheckText(u.Name.Value))
-	}
+	f.Text("code", runtime.IfSet(&u.Code), nil)
+	f.Text("name", runtime.IfSet(&u.Name), nil)
 	return f.Err("projects")
 }
 

@@ -72,24 +72,16 @@ var (
 // Validate checks n against the columns of table tags (see runtime.Validator).
 func (n *NewTag) Validate() error {
 	var f runtime.Fields
-	f.Fits("name", runtime.CheckText(n.Name))
-	if n.Colors.Set {
-		f.Check("colors", n.Colors.Value != nil, runtime.MsgNotNull)
-		f.Fits("colors", runtime.CheckTexts(n.Colors.Value))
-	}
+	f.Text("name", &n.Name, nil)
+	f.Texts("colors", runtime.IfSet(&n.Colors), true)
 	return f.Err("tags")
 }
 
 // Validate checks the fields of u that are set, as NewTag.Validate does.
 func (u *TagUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Name.Set {
-		f.Fits("name", runtime.CheckText(u.Name.Value))
-	}
-	if u.Colors.Set {
-		f.Check("colors", u.Colors.Value != nil, runtime.MsgNotNull)
-		f.Fits("colors", runtime.CheckTexts(u.Colors.Value))
-	}
+	f.Text("name", runtime.IfSet(&u.Name), nil)
+	f.Texts("colors", runtime.IfSet(&u.Colors), true)
 	return f.Err("tags")
 }
 

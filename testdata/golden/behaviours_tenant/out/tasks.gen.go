@@ -78,16 +78,14 @@ var (
 // Validate checks n against the columns of table tasks (see runtime.Validator).
 func (n *NewTask) Validate() error {
 	var f runtime.Fields
-	f.Fits("title", runtime.CheckText(n.Title))
+	f.Text("title", &n.Title, nil)
 	return f.Err("tasks")
 }
 
 // Validate checks the fields of u that are set, as NewTask.Validate does.
 func (u *TaskUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Title.Set {
-		f.Fits("title", runtime.CheckText(u.Title.Value))
-	}
+	f.Text("title", runtime.IfSet(&u.Title), nil)
 	return f.Err("tasks")
 }
 

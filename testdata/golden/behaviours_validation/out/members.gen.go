@@ -171,54 +171,27 @@ var (
 // Validate checks n against the columns of table members (see runtime.Validator).
 func (n *NewMember) Validate() error {
 	var f runtime.Fields
-	f.Fits("email", runtime.CheckText(n.Email))
-	rulesMemberEmail.Check(&f, "email", n.Email)
-	f.Fits("handle", runtime.CheckText(n.Handle))
-	rulesMemberHandle.Check(&f, "handle", n.Handle)
-	f.Fits("name", runtime.CheckText(n.Name))
-	rulesMemberName.Check(&f, "name", n.Name)
-	if n.Website.Valid {
-		f.Fits("website", runtime.CheckText(n.Website.V))
-		rulesMemberWebsite.Check(&f, "website", n.Website.V)
-	}
-	if n.Phone.Valid {
-		f.Fits("phone", runtime.CheckText(n.Phone.V))
-		rulesMemberPhone.Check(&f, "phone", n.Phone.V)
-	}
-	if n.Host.Set {
-		f.Fits("host", runtime.CheckText(n.Host.Value))
-		rulesMemberHost.Check(&f, "host", n.Host.Value)
-	}
-	f.Fits("slug", runtime.CheckText(n.Slug))
-	rulesMemberSlug.Check(&f, "slug", n.Slug)
-	if n.Initials.Valid {
-		f.Fits("initials", runtime.CheckText(n.Initials.V))
-		rulesMemberInitials.Check(&f, "initials", n.Initials.V)
-	}
-	if n.Code.Set {
-		f.Fits("code", runtime.CheckText(n.Code.Value))
-		rulesMemberCode.Check(&f, "code", n.Code.Value)
-	}
-	if n.Ref.Valid {
-		f.Fits("ref", runtime.CheckText(n.Ref.V))
-		rulesMemberRef.Check(&f, "ref", n.Ref.V)
-	}
+	f.Text("email", &n.Email, &rulesMemberEmail)
+	f.Text("handle", &n.Handle, &rulesMemberHandle)
+	f.Text("name", &n.Name, &rulesMemberName)
+	f.Text("website", runtime.IfValid(&n.Website), &rulesMemberWebsite)
+	f.Text("phone", runtime.IfValid(&n.Phone), &rulesMemberPhone)
+	f.Text("host", runtime.IfSet(&n.Host), &rulesMemberHost)
+	f.Text("slug", &n.Slug, &rulesMemberSlug)
+	f.Text("initials", runtime.IfValid(&n.Initials), &rulesMemberInitials)
+	f.Text("code", runtime.IfSet(&n.Code), &rulesMemberCode)
+	f.Text("ref", runtime.IfValid(&n.Ref), &rulesMemberRef)
 	if n.Age.Valid {
 		rulesMemberAge.Check(&f, "age", n.Age.V)
 	}
 	if n.Score.Set {
 		rulesMemberScore.Check(&f, "score", n.Score.Value)
 	}
-	if n.Balance.Set {
-		f.Fits("balance", runtime.CheckNumeric(n.Balance.Value, 12, 2))
-		rulesMemberBalance.Check(&f, "balance", n.Balance.Value)
-	}
+	f.Numeric("balance", runtime.IfSet(&n.Balance), 12, 2, &rulesMemberBalance)
 	if n.Ratio.Set {
 		rulesMemberRatio.Check(&f, "ratio", n.Ratio.Value)
 	}
-	if n.Plan.Set {
-		f.Check("plan", n.Plan.Value.Valid(), "must be one of \"free\", \"pro\", \"enterprise\"")
-	}
+	runtime.CheckEnum(&f, "plan", runtime.IfSet(&n.Plan), "must be one of \"free\", \"pro\", \"enterprise\"")
 	if n.Plans.Set {
 		f.Check("plans", n.Plans.Value != nil, runtime.MsgNotNull)
 		f.Check("plans", runtime.AllValid(n.Plans.Value), "must be one of \"free\", \"pro\", \"enterprise\"")
@@ -226,74 +199,35 @@ func (n *NewMember) Validate() error {
 	f.Check("tags", n.Tags != nil, runtime.MsgNotNull)
 	f.Fits("tags", runtime.CheckTexts(n.Tags))
 	f.Check("tags", len(n.Tags) > 0, runtime.MsgNotEmpty)
-	if n.Motto.Valid {
-		f.Fits("motto", runtime.CheckText(n.Motto.V))
-		rulesMemberMotto.Check(&f, "motto", n.Motto.V)
-	}
-	f.Fits("password", runtime.CheckText(n.Password))
-	rulesMemberPassword.Check(&f, "password", n.Password)
+	f.Text("motto", runtime.IfValid(&n.Motto), &rulesMemberMotto)
+	f.Text("password", &n.Password, &rulesMemberPassword)
 	return f.Err("members")
 }
 
 // Validate checks the fields of u that are set, as NewMember.Validate does.
 func (u *MemberUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Email.Set {
-		f.Fits("email", runtime.CheckText(u.Email.Value))
-		rulesMemberEmail.Check(&f, "email", u.Email.Value)
-	}
-	if u.Handle.Set {
-		f.Fits("handle", runtime.CheckText(u.Handle.Value))
-		rulesMemberHandle.Check(&f, "handle", u.Handle.Value)
-	}
-	if u.Name.Set {
-		f.Fits("name", runtime.CheckText(u.Name.Value))
-		rulesMemberName.Check(&f, "name", u.Name.Value)
-	}
-	if u.Website.Set && u.Website.Value.Valid {
-		f.Fits("website", runtime.CheckText(u.Website.Value.V))
-		rulesMemberWebsite.Check(&f, "website", u.Website.Value.V)
-	}
-	if u.Phone.Set && u.Phone.Value.Valid {
-		f.Fits("phone", runtime.CheckText(u.Phone.Value.V))
-		rulesMemberPhone.Check(&f, "phone", u.Phone.Value.V)
-	}
-	if u.Host.Set {
-		f.Fits("host", runtime.CheckText(u.Host.Value))
-		rulesMemberHost.Check(&f, "host", u.Host.Value)
-	}
-	if u.Slug.Set {
-		f.Fits("slug", runtime.CheckText(u.Slug.Value))
-		rulesMemberSlug.Check(&f, "slug", u.Slug.Value)
-	}
-	if u.Initials.Set && u.Initials.Value.Valid {
-		f.Fits("initials", runtime.CheckText(u.Initials.Value.V))
-		rulesMemberInitials.Check(&f, "initials", u.Initials.Value.V)
-	}
-	if u.Code.Set {
-		f.Fits("code", runtime.CheckText(u.Code.Value))
-		rulesMemberCode.Check(&f, "code", u.Code.Value)
-	}
-	if u.Ref.Set && u.Ref.Value.Valid {
-		f.Fits("ref", runtime.CheckText(u.Ref.Value.V))
-		rulesMemberRef.Check(&f, "ref", u.Ref.Value.V)
-	}
+	f.Text("email", runtime.IfSet(&u.Email), &rulesMemberEmail)
+	f.Text("handle", runtime.IfSet(&u.Handle), &rulesMemberHandle)
+	f.Text("name", runtime.IfSet(&u.Name), &rulesMemberName)
+	f.Text("website", runtime.IfSetValid(&u.Website), &rulesMemberWebsite)
+	f.Text("phone", runtime.IfSetValid(&u.Phone), &rulesMemberPhone)
+	f.Text("host", runtime.IfSet(&u.Host), &rulesMemberHost)
+	f.Text("slug", runtime.IfSet(&u.Slug), &rulesMemberSlug)
+	f.Text("initials", runtime.IfSetValid(&u.Initials), &rulesMemberInitials)
+	f.Text("code", runtime.IfSet(&u.Code), &rulesMemberCode)
+	f.Text("ref", runtime.IfSetValid(&u.Ref), &rulesMemberRef)
 	if u.Age.Set && u.Age.Value.Valid {
 		rulesMemberAge.Check(&f, "age", u.Age.Value.V)
 	}
 	if u.Score.Set {
 		rulesMemberScore.Check(&f, "score", u.Score.Value)
 	}
-	if u.Balance.Set {
-		f.Fits("balance", runtime.CheckNumeric(u.Balance.Value, 12, 2))
-		rulesMemberBalance.Check(&f, "balance", u.Balance.Value)
-	}
+	f.Numeric("balance", runtime.IfSet(&u.Balance), 12, 2, &rulesMemberBalance)
 	if u.Ratio.Set {
 		rulesMemberRatio.Check(&f, "ratio", u.Ratio.Value)
 	}
-	if u.Plan.Set {
-		f.Check("plan", u.Plan.Value.Valid(), "must be one of \"free\", \"pro\", \"enterprise\"")
-	}
+	runtime.CheckEnum(&f, "plan", runtime.IfSet(&u.Plan), "must be one of \"free\", \"pro\", \"enterprise\"")
 	if u.Plans.Set {
 		f.Check("plans", u.Plans.Value != nil, runtime.MsgNotNull)
 		f.Check("plans", runtime.AllValid(u.Plans.Value), "must be one of \"free\", \"pro\", \"enterprise\"")
@@ -303,14 +237,8 @@ func (u *MemberUpdate) Validate() error {
 		f.Fits("tags", runtime.CheckTexts(u.Tags.Value))
 		f.Check("tags", len(u.Tags.Value) > 0, runtime.MsgNotEmpty)
 	}
-	if u.Motto.Set && u.Motto.Value.Valid {
-		f.Fits("motto", runtime.CheckText(u.Motto.Value.V))
-		rulesMemberMotto.Check(&f, "motto", u.Motto.Value.V)
-	}
-	if u.Password.Set {
-		f.Fits("password", runtime.CheckText(u.Password.Value))
-		rulesMemberPassword.Check(&f, "password", u.Password.Value)
-	}
+	f.Text("motto", runtime.IfSetValid(&u.Motto), &rulesMemberMotto)
+	f.Text("password", runtime.IfSet(&u.Password), &rulesMemberPassword)
 	return f.Err("members")
 }
 

@@ -70,28 +70,18 @@ var (
 // Validate checks n against the columns of table accounts (see runtime.Validator).
 func (n *NewAccount) Validate() error {
 	var f runtime.Fields
-	f.Fits("owner", runtime.CheckText(n.Owner))
-	if n.Balance.Set {
-		f.Fits("balance", runtime.CheckNumeric(n.Balance.Value, 18, 2))
-	}
-	if n.Memo.Valid {
-		f.Fits("memo", runtime.CheckText(n.Memo.V))
-	}
+	f.Text("owner", &n.Owner, nil)
+	f.Numeric("balance", runtime.IfSet(&n.Balance), 18, 2, nil)
+	f.Text("memo", runtime.IfValid(&n.Memo), nil)
 	return f.Err("accounts")
 }
 
 // Validate checks the fields of u that are set, as NewAccount.Validate does.
 func (u *AccountUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Owner.Set {
-		f.Fits("owner", runtime.CheckText(u.Owner.Value))
-	}
-	if u.Balance.Set {
-		f.Fits("balance", runtime.CheckNumeric(u.Balance.Value, 18, 2))
-	}
-	if u.Memo.Set && u.Memo.Value.Valid {
-		f.Fits("memo", runtime.CheckText(u.Memo.Value.V))
-	}
+	f.Text("owner", runtime.IfSet(&u.Owner), nil)
+	f.Numeric("balance", runtime.IfSet(&u.Balance), 18, 2, nil)
+	f.Text("memo", runtime.IfSetValid(&u.Memo), nil)
 	return f.Err("accounts")
 }
 

@@ -46,17 +46,15 @@ var (
 // Validate checks n against the columns of table codes (see runtime.Validator).
 func (n *NewCode) Validate() error {
 	var f runtime.Fields
-	f.Fits("code", runtime.CheckText(n.Code))
-	f.Fits("label", runtime.CheckText(n.Label))
+	f.Text("code", &n.Code, nil)
+	f.Text("label", &n.Label, nil)
 	return f.Err("codes")
 }
 
 // Validate checks the fields of u that are set, as NewCode.Validate does.
 func (u *CodeUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Label.Set {
-		f.Fits("label", runtime.CheckText(u.Label.Value))
-	}
+	f.Text("label", runtime.IfSet(&u.Label), nil)
 	return f.Err("codes")
 }
 

@@ -76,58 +76,34 @@ var (
 // Validate checks n against the columns of table items (see runtime.Validator).
 func (n *NewItem) Validate() error {
 	var f runtime.Fields
-	f.Fits("sku", runtime.CheckText(n.SKU))
-	rulesItemSKU.Check(&f, "sku", n.SKU)
-	f.Fits("name", runtime.CheckText(n.Name))
-	if n.Note.Valid {
-		f.Fits("note", runtime.CheckText(n.Note.V))
-	}
-	if n.Label.Set && n.Label.Value.Valid {
-		f.Fits("label", runtime.CheckText(n.Label.Value.V))
-	}
-	if n.Mood.Set {
-		f.Check("mood", n.Mood.Value.Valid(), "must be one of \"happy\", \"sad\", \"it's complicated\"")
-	}
+	f.Text("sku", &n.SKU, &rulesItemSKU)
+	f.Text("name", &n.Name, nil)
+	f.Text("note", runtime.IfValid(&n.Note), nil)
+	f.Text("label", runtime.IfSetValid(&n.Label), nil)
+	runtime.CheckEnum(&f, "mood", runtime.IfSet(&n.Mood), "must be one of \"happy\", \"sad\", \"it's complicated\"")
 	if n.Moods.Set {
 		f.Check("moods", n.Moods.Value != nil, runtime.MsgNotNull)
 		f.Check("moods", runtime.AllValid(n.Moods.Value), "must be one of \"happy\", \"sad\", \"it's complicated\"")
 	}
-	f.Fits("tags", runtime.CheckTexts(n.Tags))
-	if n.Price.Valid {
-		f.Fits("price", runtime.CheckNumeric(n.Price.V, 12, 2))
-	}
+	f.Texts("tags", &n.Tags, false)
+	f.Numeric("price", runtime.IfValid(&n.Price), 12, 2, nil)
 	return f.Err("items")
 }
 
 // Validate checks the fields of u that are set, as NewItem.Validate does.
 func (u *ItemUpdate) Validate() error {
 	var f runtime.Fields
-	if u.SKU.Set {
-		f.Fits("sku", runtime.CheckText(u.SKU.Value))
-		rulesItemSKU.Check(&f, "sku", u.SKU.Value)
-	}
-	if u.Name.Set {
-		f.Fits("name", runtime.CheckText(u.Name.Value))
-	}
-	if u.Note.Set && u.Note.Value.Valid {
-		f.Fits("note", runtime.CheckText(u.Note.Value.V))
-	}
-	if u.Label.Set && u.Label.Value.Valid {
-		f.Fits("label", runtime.CheckText(u.Label.Value.V))
-	}
-	if u.Mood.Set {
-		f.Check("mood", u.Mood.Value.Valid(), "must be one of \"happy\", \"sad\", \"it's complicated\"")
-	}
+	f.Text("sku", runtime.IfSet(&u.SKU), &rulesItemSKU)
+	f.Text("name", runtime.IfSet(&u.Name), nil)
+	f.Text("note", runtime.IfSetValid(&u.Note), nil)
+	f.Text("label", runtime.IfSetValid(&u.Label), nil)
+	runtime.CheckEnum(&f, "mood", runtime.IfSet(&u.Mood), "must be one of \"happy\", \"sad\", \"it's complicated\"")
 	if u.Moods.Set {
 		f.Check("moods", u.Moods.Value != nil, runtime.MsgNotNull)
 		f.Check("moods", runtime.AllValid(u.Moods.Value), "must be one of \"happy\", \"sad\", \"it's complicated\"")
 	}
-	if u.Tags.Set {
-		f.Fits("tags", runtime.CheckTexts(u.Tags.Value))
-	}
-	if u.Price.Set && u.Price.Value.Valid {
-		f.Fits("price", runtime.CheckNumeric(u.Price.Value.V, 12, 2))
-	}
+	f.Texts("tags", runtime.IfSet(&u.Tags), false)
+	f.Numeric("price", runtime.IfSetValid(&u.Price), 12, 2, nil)
 	return f.Err("items")
 }
 

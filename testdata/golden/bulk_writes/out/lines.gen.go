@@ -66,8 +66,7 @@ var (
 // Validate checks n against the columns of table lines (see runtime.Validator).
 func (n *NewLine) Validate() error {
 	var f runtime.Fields
-	f.Fits("product", runtime.CheckText(n.Product))
-	rulesLineProduct.Check(&f, "product", n.Product)
+	f.Text("product", &n.Product, &rulesLineProduct)
 	rulesLineQuantity.Check(&f, "quantity", n.Quantity)
 	return f.Err("lines")
 }
@@ -75,10 +74,7 @@ func (n *NewLine) Validate() error {
 // Validate checks the fields of u that are set, as NewLine.Validate does.
 func (u *LineUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Product.Set {
-		f.Fits("product", runtime.CheckText(u.Product.Value))
-		rulesLineProduct.Check(&f, "product", u.Product.Value)
-	}
+	f.Text("product", runtime.IfSet(&u.Product), &rulesLineProduct)
 	if u.Quantity.Set {
 		rulesLineQuantity.Check(&f, "quantity", u.Quantity.Value)
 	}

@@ -68,22 +68,16 @@ var (
 func (n *NewCode) Validate() error {
 	var f runtime.Fields
 	f.Check("region", n.Region.Valid(), "must be one of \"eu\", \"us\"")
-	f.Fits("label", runtime.CheckText(n.Label))
-	if n.Note.Set {
-		f.Fits("note", runtime.CheckText(n.Note.Value))
-	}
+	f.Text("label", &n.Label, nil)
+	f.Text("note", runtime.IfSet(&n.Note), nil)
 	return f.Err("codes")
 }
 
 // Validate checks the fields of u that are set, as NewCode.Validate does.
 func (u *CodeUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Label.Set {
-		f.Fits("label", runtime.CheckText(u.Label.Value))
-	}
-	if u.Note.Set {
-		f.Fits("note", runtime.CheckText(u.Note.Value))
-	}
+	f.Text("label", runtime.IfSet(&u.Label), nil)
+	f.Text("note", runtime.IfSet(&u.Note), nil)
 	return f.Err("codes")
 }
 

@@ -47,16 +47,14 @@ var (
 // Validate checks n against the columns of table labels (see runtime.Validator).
 func (n *NewLabel) Validate() error {
 	var f runtime.Fields
-	f.Fits("name", runtime.CheckText(n.Name))
+	f.Text("name", &n.Name, nil)
 	return f.Err("labels")
 }
 
 // Validate checks the fields of u that are set, as NewLabel.Validate does.
 func (u *LabelUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Name.Set {
-		f.Fits("name", runtime.CheckText(u.Name.Value))
-	}
+	f.Text("name", runtime.IfSet(&u.Name), nil)
 	return f.Err("labels")
 }
 

@@ -77,20 +77,16 @@ var (
 // Validate checks n against the columns of table orgs (see runtime.Validator).
 func (n *NewOrg) Validate() error {
 	var f runtime.Fields
-	f.Fits("slug", runtime.CheckText(n.Slug))
-	f.Fits("name", runtime.CheckText(n.Name))
+	f.Text("slug", &n.Slug, nil)
+	f.Text("name", &n.Name, nil)
 	return f.Err("orgs")
 }
 
 // Validate checks the fields of u that are set, as NewOrg.Validate does.
 func (u *OrgUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Slug.Set {
-		f.Fits("slug", runtime.CheckText(u.Slug.Value))
-	}
-	if u.Name.Set {
-		f.Fits("name", runtime.CheckText(u.Name.Value))
-	}
+	f.Text("slug", runtime.IfSet(&u.Slug), nil)
+	f.Text("name", runtime.IfSet(&u.Name), nil)
 	return f.Err("orgs")
 }
 

@@ -53,18 +53,15 @@ var (
 // Validate checks n against the columns of table settings (see runtime.Validator).
 func (n *NewSetting) Validate() error {
 	var f runtime.Fields
-	f.Fits("key", runtime.CheckText(n.Key))
-	rulesSettingKey.Check(&f, "key", n.Key)
-	f.Fits("value", runtime.CheckText(n.Value))
+	f.Text("key", &n.Key, &rulesSettingKey)
+	f.Text("value", &n.Value, nil)
 	return f.Err("settings")
 }
 
 // Validate checks the fields of u that are set, as NewSetting.Validate does.
 func (u *SettingUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Value.Set {
-		f.Fits("value", runtime.CheckText(u.Value.Value))
-	}
+	f.Text("value", runtime.IfSet(&u.Value), nil)
 	return f.Err("settings")
 }
 

@@ -61,16 +61,14 @@ var (
 // Validate checks n against the columns of table teams (see runtime.Validator).
 func (n *NewTeam) Validate() error {
 	var f runtime.Fields
-	f.Fits("name", runtime.CheckText(n.Name))
+	f.Text("name", &n.Name, nil)
 	return f.Err("teams")
 }
 
 // Validate checks the fields of u that are set, as NewTeam.Validate does.
 func (u *TeamUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Name.Set {
-		f.Fits("name", runtime.CheckText(u.Name.Value))
-	}
+	f.Text("name", runtime.IfSet(&u.Name), nil)
 	return f.Err("teams")
 }
 

@@ -67,20 +67,15 @@ var (
 // runtime.Validator).
 func (n *NewOrderItem) Validate() error {
 	var f runtime.Fields
-	f.Fits("sku", runtime.CheckText(n.SKU))
-	rulesOrderItemSKU.Check(&f, "sku", n.SKU)
-	if n.Note.Valid {
-		f.Fits("note", runtime.CheckText(n.Note.V))
-	}
+	f.Text("sku", &n.SKU, &rulesOrderItemSKU)
+	f.Text("note", runtime.IfValid(&n.Note), nil)
 	return f.Err("order_items")
 }
 
 // Validate checks the fields of u that are set, as NewOrderItem.Validate does.
 func (u *OrderItemUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Note.Set && u.Note.Value.Valid {
-		f.Fits("note", runtime.CheckText(u.Note.Value.V))
-	}
+	f.Text("note", runtime.IfSetValid(&u.Note), nil)
 	return f.Err("order_items")
 }
 

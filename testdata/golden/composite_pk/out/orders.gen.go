@@ -50,18 +50,14 @@ var (
 // Validate checks n against the columns of table orders (see runtime.Validator).
 func (n *NewOrder) Validate() error {
 	var f runtime.Fields
-	if n.Placed.Set {
-		f.Fits("placed", runtime.CheckTimestamptz(n.Placed.Value))
-	}
+	f.Timestamptz("placed", runtime.IfSet(&n.Placed))
 	return f.Err("orders")
 }
 
 // Validate checks the fields of u that are set, as NewOrder.Validate does.
 func (u *OrderUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Placed.Set {
-		f.Fits("placed", runtime.CheckTimestamptz(u.Placed.Value))
-	}
+	f.Timestamptz("placed", runtime.IfSet(&u.Placed))
 	return f.Err("orders")
 }
 

@@ -57,22 +57,17 @@ var (
 // Validate checks n against the columns of table products (see runtime.Validator).
 func (n *NewProduct) Validate() error {
 	var f runtime.Fields
-	f.Fits("sku", runtime.CheckText(n.SKU))
-	rulesProductSKU.Check(&f, "sku", n.SKU)
-	f.Fits("title", runtime.CheckText(n.Title))
-	f.Fits("price", runtime.CheckNumeric(n.Price, 12, 2))
+	f.Text("sku", &n.SKU, &rulesProductSKU)
+	f.Text("title", &n.Title, nil)
+	f.Numeric("price", &n.Price, 12, 2, nil)
 	return f.Err("products")
 }
 
 // Validate checks the fields of u that are set, as NewProduct.Validate does.
 func (u *ProductUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Title.Set {
-		f.Fits("title", runtime.CheckText(u.Title.Value))
-	}
-	if u.Price.Set {
-		f.Fits("price", runtime.CheckNumeric(u.Price.Value, 12, 2))
-	}
+	f.Text("title", runtime.IfSet(&u.Title), nil)
+	f.Numeric("price", runtime.IfSet(&u.Price), 12, 2, nil)
 	return f.Err("products")
 }
 

@@ -66,38 +66,24 @@ var (
 // Validate checks n against the columns of table deals (see runtime.Validator).
 func (n *NewDeal) Validate() error {
 	var f runtime.Fields
-	f.Fits("amount", runtime.CheckNumeric(n.Amount, 12, 2))
+	f.Numeric("amount", &n.Amount, 12, 2, nil)
 	f.Fits("units", runtime.CheckInt(n.Units, 32))
-	f.Fits("payload", runtime.CheckJSON(n.Payload))
-	if n.ClosesOn.Valid {
-		f.Fits("closes_on", runtime.CheckDate(n.ClosesOn.V))
-	}
-	if n.Region.Valid {
-		f.Fits("region", runtime.CheckText(n.Region.V))
-		rulesDealRegion.Check(&f, "region", n.Region.V)
-	}
+	f.JSON("payload", &n.Payload, false)
+	f.Date("closes_on", runtime.IfValid(&n.ClosesOn))
+	f.Text("region", runtime.IfValid(&n.Region), &rulesDealRegion)
 	return f.Err("deals")
 }
 
 // Validate checks the fields of u that are set, as NewDeal.Validate does.
 func (u *DealUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Amount.Set {
-		f.Fits("amount", runtime.CheckNumeric(u.Amount.Value, 12, 2))
-	}
+	f.Numeric("amount", runtime.IfSet(&u.Amount), 12, 2, nil)
 	if u.Units.Set {
 		f.Fits("units", runtime.CheckInt(u.Units.Value, 32))
 	}
-	if u.Payload.Set {
-		f.Fits("payload", runtime.CheckJSON(u.Payload.Value))
-	}
-	if u.ClosesOn.Set && u.ClosesOn.Value.Valid {
-		f.Fits("closes_on", runtime.CheckDate(u.ClosesOn.Value.V))
-	}
-	if u.Region.Set && u.Region.Value.Valid {
-		f.Fits("region", runtime.CheckText(u.Region.Value.V))
-		rulesDealRegion.Check(&f, "region", u.Region.Value.V)
-	}
+	f.JSON("payload", runtime.IfSet(&u.Payload), false)
+	f.Date("closes_on", runtime.IfSetValid(&u.ClosesOn))
+	f.Text("region", runtime.IfSetValid(&u.Region), &rulesDealRegion)
 	return f.Err("deals")
 }
 

@@ -66,34 +66,20 @@ var (
 // Validate checks n against the columns of table orders (see runtime.Validator).
 func (n *NewOrder) Validate() error {
 	var f runtime.Fields
-	f.Fits("placed_at", runtime.CheckTimestamptz(n.PlacedAt))
-	if n.Status.Set {
-		f.Check("status", n.Status.Value.Valid(), "must be one of \"placed\", \"shipped\"")
-	}
-	if n.Note.Valid {
-		f.Fits("note", runtime.CheckText(n.Note.V))
-	}
-	f.Check("labels", n.Labels != nil, runtime.MsgNotNull)
-	f.Fits("labels", runtime.CheckTexts(n.Labels))
+	f.Timestamptz("placed_at", &n.PlacedAt)
+	runtime.CheckEnum(&f, "status", runtime.IfSet(&n.Status), "must be one of \"placed\", \"shipped\"")
+	f.Text("note", runtime.IfValid(&n.Note), nil)
+	f.Texts("labels", &n.Labels, true)
 	return f.Err("orders")
 }
 
 // Validate checks the fields of u that are set, as NewOrder.Validate does.
 func (u *OrderUpdate) Validate() error {
 	var f runtime.Fields
-	if u.PlacedAt.Set {
-		f.Fits("placed_at", runtime.CheckTimestamptz(u.PlacedAt.Value))
-	}
-	if u.Status.Set {
-		f.Check("status", u.Status.Value.Valid(), "must be one of \"placed\", \"shipped\"")
-	}
-	if u.Note.Set && u.Note.Value.Valid {
-		f.Fits("note", runtime.CheckText(u.Note.Value.V))
-	}
-	if u.Labels.Set {
-		f.Check("labels", u.Labels.Value != nil, runtime.MsgNotNull)
-		f.Fits("labels", runtime.CheckTexts(u.Labels.Value))
-	}
+	f.Timestamptz("placed_at", runtime.IfSet(&u.PlacedAt))
+	runtime.CheckEnum(&f, "status", runtime.IfSet(&u.Status), "must be one of \"placed\", \"shipped\"")
+	f.Text("note", runtime.IfSetValid(&u.Note), nil)
+	f.Texts("labels", runtime.IfSet(&u.Labels), true)
 	return f.Err("orders")
 }
 

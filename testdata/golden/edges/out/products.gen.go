@@ -69,42 +69,22 @@ var (
 // Validate checks n against the columns of table products (see runtime.Validator).
 func (n *NewProduct) Validate() error {
 	var f runtime.Fields
-	f.Fits("sku", runtime.CheckText(n.SKU))
-	rulesProductSKU.Check(&f, "sku", n.SKU)
-	f.Fits("name", runtime.CheckText(n.Name))
-	if n.Tags.Set {
-		f.Check("tags", n.Tags.Value != nil, runtime.MsgNotNull)
-		f.Fits("tags", runtime.CheckTexts(n.Tags.Value))
-	}
-	if n.Attrs.Set {
-		f.Check("attrs", n.Attrs.Value != nil, runtime.MsgNotNull)
-		f.Fits("attrs", runtime.CheckJSONB(n.Attrs.Value))
-	}
-	f.Fits("price", runtime.CheckNumeric(n.Price, 12, 2))
+	f.Text("sku", &n.SKU, &rulesProductSKU)
+	f.Text("name", &n.Name, nil)
+	f.Texts("tags", runtime.IfSet(&n.Tags), true)
+	f.JSONB("attrs", runtime.IfSet(&n.Attrs), true)
+	f.Numeric("price", &n.Price, 12, 2, nil)
 	return f.Err("products")
 }
 
 // Validate checks the fields of u that are set, as NewProduct.Validate does.
 func (u *ProductUpdate) Validate() error {
 	var f runtime.Fields
-	if u.SKU.Set {
-		f.Fits("sku", runtime.CheckText(u.SKU.Value))
-		rulesProductSKU.Check(&f, "sku", u.SKU.Value)
-	}
-	if u.Name.Set {
-		f.Fits("name", runtime.CheckText(u.Name.Value))
-	}
-	if u.Tags.Set {
-		f.Check("tags", u.Tags.Value != nil, runtime.MsgNotNull)
-		f.Fits("tags", runtime.CheckTexts(u.Tags.Value))
-	}
-	if u.Attrs.Set {
-		f.Check("attrs", u.Attrs.Value != nil, runtime.MsgNotNull)
-		f.Fits("attrs", runtime.CheckJSONB(u.Attrs.Value))
-	}
-	if u.Price.Set {
-		f.Fits("price", runtime.CheckNumeric(u.Price.Value, 12, 2))
-	}
+	f.Text("sku", runtime.IfSet(&u.SKU), &rulesProductSKU)
+	f.Text("name", runtime.IfSet(&u.Name), nil)
+	f.Texts("tags", runtime.IfSet(&u.Tags), true)
+	f.JSONB("attrs", runtime.IfSet(&u.Attrs), true)
+	f.Numeric("price", runtime.IfSet(&u.Price), 12, 2, nil)
 	return f.Err("products")
 }
 

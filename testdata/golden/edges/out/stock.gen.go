@@ -57,8 +57,7 @@ var (
 // Validate checks n against the columns of table stock (see runtime.Validator).
 func (n *NewStock) Validate() error {
 	var f runtime.Fields
-	f.Fits("warehouse_code", runtime.CheckText(n.WarehouseCode))
-	rulesStockWarehouseCode.Check(&f, "warehouse_code", n.WarehouseCode)
+	f.Text("warehouse_code", &n.WarehouseCode, &rulesStockWarehouseCode)
 	return f.Err("stock")
 }
 

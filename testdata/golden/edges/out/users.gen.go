@@ -50,16 +50,14 @@ var (
 // Validate checks n against the columns of table users (see runtime.Validator).
 func (n *NewUser) Validate() error {
 	var f runtime.Fields
-	f.Fits("email", runtime.CheckText(n.Email))
+	f.Text("email", &n.Email, nil)
 	return f.Err("users")
 }
 
 // Validate checks the fields of u that are set, as NewUser.Validate does.
 func (u *UserUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Email.Set {
-		f.Fits("email", runtime.CheckText(u.Email.Value))
-	}
+	f.Text("email", runtime.IfSet(&u.Email), nil)
 	return f.Err("users")
 }
 

@@ -50,18 +50,15 @@ var (
 // runtime.Validator).
 func (n *NewWarehouse) Validate() error {
 	var f runtime.Fields
-	f.Fits("code", runtime.CheckText(n.Code))
-	rulesWarehouseCode.Check(&f, "code", n.Code)
-	f.Fits("name", runtime.CheckText(n.Name))
+	f.Text("code", &n.Code, &rulesWarehouseCode)
+	f.Text("name", &n.Name, nil)
 	return f.Err("warehouses")
 }
 
 // Validate checks the fields of u that are set, as NewWarehouse.Validate does.
 func (u *WarehouseUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Name.Set {
-		f.Fits("name", runtime.CheckText(u.Name.Value))
-	}
+	f.Text("name", runtime.IfSet(&u.Name), nil)
 	return f.Err("warehouses")
 }
 

@@ -55,16 +55,14 @@ var (
 // runtime.Validator).
 func (n *NewCompany) Validate() error {
 	var f runtime.Fields
-	f.Fits("name", runtime.CheckText(n.Name))
+	f.Text("name", &n.Name, nil)
 	return f.Err("companies")
 }
 
 // Validate checks the fields of u that are set, as NewCompany.Validate does.
 func (u *CompanyUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Name.Set {
-		f.Fits("name", runtime.CheckText(u.Name.Value))
-	}
+	f.Text("name", runtime.IfSet(&u.Name), nil)
 	return f.Err("companies")
 }
 

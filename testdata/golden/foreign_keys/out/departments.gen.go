@@ -62,16 +62,14 @@ var (
 // runtime.Validator).
 func (n *NewDepartment) Validate() error {
 	var f runtime.Fields
-	f.Fits("name", runtime.CheckText(n.Name))
+	f.Text("name", &n.Name, nil)
 	return f.Err("departments")
 }
 
 // Validate checks the fields of u that are set, as NewDepartment.Validate does.
 func (u *DepartmentUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Name.Set {
-		f.Fits("name", runtime.CheckText(u.Name.Value))
-	}
+	f.Text("name", runtime.IfSet(&u.Name), nil)
 	return f.Err("departments")
 }
 

@@ -69,22 +69,16 @@ var (
 // runtime.Validator).
 func (n *NewEmployee) Validate() error {
 	var f runtime.Fields
-	f.Fits("email", runtime.CheckText(n.Email))
-	rulesEmployeeEmail.Check(&f, "email", n.Email)
-	f.Fits("name", runtime.CheckText(n.Name))
+	f.Text("email", &n.Email, &rulesEmployeeEmail)
+	f.Text("name", &n.Name, nil)
 	return f.Err("employees")
 }
 
 // Validate checks the fields of u that are set, as NewEmployee.Validate does.
 func (u *EmployeeUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Email.Set {
-		f.Fits("email", runtime.CheckText(u.Email.Value))
-		rulesEmployeeEmail.Check(&f, "email", u.Email.Value)
-	}
-	if u.Name.Set {
-		f.Fits("name", runtime.CheckText(u.Name.Value))
-	}
+	f.Text("email", runtime.IfSet(&u.Email), &rulesEmployeeEmail)
+	f.Text("name", runtime.IfSet(&u.Name), nil)
 	return f.Err("employees")
 }
 

@@ -54,16 +54,14 @@ var (
 // runtime.Validator).
 func (n *NewStoreItem) Validate() error {
 	var f runtime.Fields
-	f.Fits("sku", runtime.CheckText(n.SKU))
+	f.Text("sku", &n.SKU, nil)
 	return f.Err("store_items")
 }
 
 // Validate checks the fields of u that are set, as NewStoreItem.Validate does.
 func (u *StoreItemUpdate) Validate() error {
 	var f runtime.Fields
-	if u.SKU.Set {
-		f.Fits("sku", runtime.CheckText(u.SKU.Value))
-	}
+	f.Text("sku", runtime.IfSet(&u.SKU), nil)
 	return f.Err("store_items")
 }
 

@@ -64,34 +64,20 @@ var (
 // Validate checks n against the columns of table store (see runtime.Validator).
 func (n *NewShop) Validate() error {
 	var f runtime.Fields
-	f.Fits("name", runtime.CheckText(n.Name))
-	if n.Status.Set {
-		f.Check("status", n.Status.Value.Valid(), "must be one of \"open\", \"closed\"")
-	}
-	if n.URL.Valid {
-		f.Fits("url", runtime.CheckText(n.URL.V))
-	}
-	if n.LegacyURL.Valid {
-		f.Fits("_url", runtime.CheckText(n.LegacyURL.V))
-	}
+	f.Text("name", &n.Name, nil)
+	runtime.CheckEnum(&f, "status", runtime.IfSet(&n.Status), "must be one of \"open\", \"closed\"")
+	f.Text("url", runtime.IfValid(&n.URL), nil)
+	f.Text("_url", runtime.IfValid(&n.LegacyURL), nil)
 	return f.Err("store")
 }
 
 // Validate checks the fields of u that are set, as NewShop.Validate does.
 func (u *ShopUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Name.Set {
-		f.Fits("name", runtime.CheckText(u.Name.Value))
-	}
-	if u.Status.Set {
-		f.Check("status", u.Status.Value.Valid(), "must be one of \"open\", \"closed\"")
-	}
-	if u.URL.Set && u.URL.Value.Valid {
-		f.Fits("url", runtime.CheckText(u.URL.Value.V))
-	}
-	if u.LegacyURL.Set && u.LegacyURL.Value.Valid {
-		f.Fits("_url", runtime.CheckText(u.LegacyURL.Value.V))
-	}
+	f.Text("name", runtime.IfSet(&u.Name), nil)
+	runtime.CheckEnum(&f, "status", runtime.IfSet(&u.Status), "must be one of \"open\", \"closed\"")
+	f.Text("url", runtime.IfSetValid(&u.URL), nil)
+	f.Text("_url", runtime.IfSetValid(&u.LegacyURL), nil)
 	return f.Err("store")
 }
 

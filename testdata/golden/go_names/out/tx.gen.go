@@ -53,16 +53,14 @@ var (
 // Validate checks n against the columns of table tx (see runtime.Validator).
 func (n *NewTx) Validate() error {
 	var f runtime.Fields
-	f.Fits("amount", runtime.CheckNumeric(n.Amount, 12, 2))
+	f.Numeric("amount", &n.Amount, 12, 2, nil)
 	return f.Err("tx")
 }
 
 // Validate checks the fields of u that are set, as NewTx.Validate does.
 func (u *TxUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Amount.Set {
-		f.Fits("amount", runtime.CheckNumeric(u.Amount.Value, 12, 2))
-	}
+	f.Numeric("amount", runtime.IfSet(&u.Amount), 12, 2, nil)
 	return f.Err("tx")
 }
 

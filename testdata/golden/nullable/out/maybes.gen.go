@@ -108,74 +108,36 @@ var (
 // Validate checks n against the columns of table maybes (see runtime.Validator).
 func (n *NewMaybe) Validate() error {
 	var f runtime.Fields
-	if n.Name.Valid {
-		f.Fits("name", runtime.CheckText(n.Name.V))
-	}
-	if n.Code.Valid {
-		f.Fits("code", runtime.CheckText(n.Code.V))
-		rulesMaybeCode.Check(&f, "code", n.Code.V)
-	}
-	if n.Amount.Valid {
-		f.Fits("amount", runtime.CheckNumeric(n.Amount.V, 18, 2))
-	}
-	if n.Day.Valid {
-		f.Fits("day", runtime.CheckDate(n.Day.V))
-	}
-	if n.At.Valid {
-		f.Fits("at", runtime.CheckTimestamptz(n.At.V))
-	}
-	if n.LocalAt.Valid {
-		f.Fits("local_at", runtime.CheckTimestamp(n.LocalAt.V))
-	}
-	f.Fits("doc", runtime.CheckJSONB(n.Doc))
-	f.Fits("tags", runtime.CheckTexts(n.Tags))
-	if n.Color.Valid {
-		f.Check("color", n.Color.V.Valid(), "must be one of \"red\", \"green\", \"blue\"")
-	}
+	f.Text("name", runtime.IfValid(&n.Name), nil)
+	f.Text("code", runtime.IfValid(&n.Code), &rulesMaybeCode)
+	f.Numeric("amount", runtime.IfValid(&n.Amount), 18, 2, nil)
+	f.Date("day", runtime.IfValid(&n.Day))
+	f.Timestamptz("at", runtime.IfValid(&n.At))
+	f.Timestamp("local_at", runtime.IfValid(&n.LocalAt))
+	f.JSONB("doc", &n.Doc, false)
+	f.Texts("tags", &n.Tags, false)
+	runtime.CheckEnum(&f, "color", runtime.IfValid(&n.Color), "must be one of \"red\", \"green\", \"blue\"")
 	f.Check("colors", runtime.AllValid(n.Colors), "must be one of \"red\", \"green\", \"blue\"")
-	if n.Hint.Set && n.Hint.Value.Valid {
-		f.Fits("hint", runtime.CheckText(n.Hint.Value.V))
-	}
+	f.Text("hint", runtime.IfSetValid(&n.Hint), nil)
 	return f.Err("maybes")
 }
 
 // Validate checks the fields of u that are set, as NewMaybe.Validate does.
 func (u *MaybeUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Name.Set && u.Name.Value.Valid {
-		f.Fits("name", runtime.CheckText(u.Name.Value.V))
-	}
-	if u.Code.Set && u.Code.Value.Valid {
-		f.Fits("code", runtime.CheckText(u.Code.Value.V))
-		rulesMaybeCode.Check(&f, "code", u.Code.Value.V)
-	}
-	if u.Amount.Set && u.Amount.Value.Valid {
-		f.Fits("amount", runtime.CheckNumeric(u.Amount.Value.V, 18, 2))
-	}
-	if u.Day.Set && u.Day.Value.Valid {
-		f.Fits("day", runtime.CheckDate(u.Day.Value.V))
-	}
-	if u.At.Set && u.At.Value.Valid {
-		f.Fits("at", runtime.CheckTimestamptz(u.At.Value.V))
-	}
-	if u.LocalAt.Set && u.LocalAt.Value.Valid {
-		f.Fits("local_at", runtime.CheckTimestamp(u.LocalAt.Value.V))
-	}
-	if u.Doc.Set {
-		f.Fits("doc", runtime.CheckJSONB(u.Doc.Value))
-	}
-	if u.Tags.Set {
-		f.Fits("tags", runtime.CheckTexts(u.Tags.Value))
-	}
-	if u.Color.Set && u.Color.Value.Valid {
-		f.Check("color", u.Color.Value.V.Valid(), "must be one of \"red\", \"green\", \"blue\"")
-	}
+	f.Text("name", runtime.IfSetValid(&u.Name), nil)
+	f.Text("code", runtime.IfSetValid(&u.Code), &rulesMaybeCode)
+	f.Numeric("amount", runtime.IfSetValid(&u.Amount), 18, 2, nil)
+	f.Date("day", runtime.IfSetValid(&u.Day))
+	f.Timestamptz("at", runtime.IfSetValid(&u.At))
+	f.Timestamp("local_at", runtime.IfSetValid(&u.LocalAt))
+	f.JSONB("doc", runtime.IfSet(&u.Doc), false)
+	f.Texts("tags", runtime.IfSet(&u.Tags), false)
+	runtime.CheckEnum(&f, "color", runtime.IfSetValid(&u.Color), "must be one of \"red\", \"green\", \"blue\"")
 	if u.Colors.Set {
 		f.Check("colors", runtime.AllValid(u.Colors.Value), "must be one of \"red\", \"green\", \"blue\"")
 	}
-	if u.Hint.Set && u.Hint.Value.Valid {
-		f.Fits("hint", runtime.CheckText(u.Hint.Value.V))
-	}
+	f.Text("hint", runtime.IfSetValid(&u.Hint), nil)
 	return f.Err("maybes")
 }
 

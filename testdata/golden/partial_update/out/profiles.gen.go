@@ -65,38 +65,20 @@ var (
 // Validate checks n against the columns of table profiles (see runtime.Validator).
 func (n *NewProfile) Validate() error {
 	var f runtime.Fields
-	f.Fits("handle", runtime.CheckText(n.Handle))
-	rulesProfileHandle.Check(&f, "handle", n.Handle)
-	if n.Bio.Valid {
-		f.Fits("bio", runtime.CheckText(n.Bio.V))
-	}
-	if n.Motto.Set && n.Motto.Value.Valid {
-		f.Fits("motto", runtime.CheckText(n.Motto.Value.V))
-	}
-	if n.Settings.Set {
-		f.Check("settings", n.Settings.Value != nil, runtime.MsgNotNull)
-		f.Fits("settings", runtime.CheckJSONB(n.Settings.Value))
-	}
+	f.Text("handle", &n.Handle, &rulesProfileHandle)
+	f.Text("bio", runtime.IfValid(&n.Bio), nil)
+	f.Text("motto", runtime.IfSetValid(&n.Motto), nil)
+	f.JSONB("settings", runtime.IfSet(&n.Settings), true)
 	return f.Err("profiles")
 }
 
 // Validate checks the fields of u that are set, as NewProfile.Validate does.
 func (u *ProfileUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Handle.Set {
-		f.Fits("handle", runtime.CheckText(u.Handle.Value))
-		rulesProfileHandle.Check(&f, "handle", u.Handle.Value)
-	}
-	if u.Bio.Set && u.Bio.Value.Valid {
-		f.Fits("bio", runtime.CheckText(u.Bio.Value.V))
-	}
-	if u.Motto.Set && u.Motto.Value.Valid {
-		f.Fits("motto", runtime.CheckText(u.Motto.Value.V))
-	}
-	if u.Settings.Set {
-		f.Check("settings", u.Settings.Value != nil, runtime.MsgNotNull)
-		f.Fits("settings", runtime.CheckJSONB(u.Settings.Value))
-	}
+	f.Text("handle", runtime.IfSet(&u.Handle), &rulesProfileHandle)
+	f.Text("bio", runtime.IfSetValid(&u.Bio), nil)
+	f.Text("motto", runtime.IfSetValid(&u.Motto), nil)
+	f.JSONB("settings", runtime.IfSet(&u.Settings), true)
 	return f.Err("profiles")
 }
 

@@ -72,40 +72,22 @@ var (
 // Validate checks n against the columns of table accounts (see runtime.Validator).
 func (n *NewAccount) Validate() error {
 	var f runtime.Fields
-	f.Fits("owner", runtime.CheckText(n.Owner))
+	f.Text("owner", &n.Owner, nil)
 	f.Check("currency", n.Currency.Valid(), "must be one of \"USD\", \"EUR\", \"GBP\"")
-	if n.Balance.Set {
-		f.Fits("balance", runtime.CheckNumeric(n.Balance.Value, 18, 2))
-	}
-	if n.Label.Valid {
-		f.Fits("label", runtime.CheckText(n.Label.V))
-	}
-	if n.Tags.Set {
-		f.Check("tags", n.Tags.Value != nil, runtime.MsgNotNull)
-		f.Fits("tags", runtime.CheckTexts(n.Tags.Value))
-	}
+	f.Numeric("balance", runtime.IfSet(&n.Balance), 18, 2, nil)
+	f.Text("label", runtime.IfValid(&n.Label), nil)
+	f.Texts("tags", runtime.IfSet(&n.Tags), true)
 	return f.Err("accounts")
 }
 
 // Validate checks the fields of u that are set, as NewAccount.Validate does.
 func (u *AccountUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Owner.Set {
-		f.Fits("owner", runtime.CheckText(u.Owner.Value))
-	}
-	if u.Currency.Set {
-		f.Check("currency", u.Currency.Value.Valid(), "must be one of \"USD\", \"EUR\", \"GBP\"")
-	}
-	if u.Balance.Set {
-		f.Fits("balance", runtime.CheckNumeric(u.Balance.Value, 18, 2))
-	}
-	if u.Label.Set && u.Label.Value.Valid {
-		f.Fits("label", runtime.CheckText(u.Label.Value.V))
-	}
-	if u.Tags.Set {
-		f.Check("tags", u.Tags.Value != nil, runtime.MsgNotNull)
-		f.Fits("tags", runtime.CheckTexts(u.Tags.Value))
-	}
+	f.Text("owner", runtime.IfSet(&u.Owner), nil)
+	runtime.CheckEnum(&f, "currency", runtime.IfSet(&u.Currency), "must be one of \"USD\", \"EUR\", \"GBP\"")
+	f.Numeric("balance", runtime.IfSet(&u.Balance), 18, 2, nil)
+	f.Text("label", runtime.IfSetValid(&u.Label), nil)
+	f.Texts("tags", runtime.IfSet(&u.Tags), true)
 	return f.Err("accounts")
 }
 

@@ -68,33 +68,19 @@ var (
 func (n *NewAccount) Validate() error {
 	var f runtime.Fields
 	f.Check("currency", n.Currency.Valid(), "must be one of \"USD\", \"EUR\", \"GBP\"")
-	if n.Balance.Set {
-		f.Fits("balance", runtime.CheckNumeric(n.Balance.Value, 18, 2))
-	}
-	if n.Label.Valid {
-		f.Fits("label", runtime.CheckText(n.Label.V))
-		rulesAccountLabel.Check(&f, "label", n.Label.V)
-	}
-	f.Fits("opened_on", runtime.CheckDate(n.OpenedOn))
+	f.Numeric("balance", runtime.IfSet(&n.Balance), 18, 2, nil)
+	f.Text("label", runtime.IfValid(&n.Label), &rulesAccountLabel)
+	f.Date("opened_on", &n.OpenedOn)
 	return f.Err("accounts")
 }
 
 // Validate checks the fields of u that are set, as NewAccount.Validate does.
 func (u *AccountUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Currency.Set {
-		f.Check("currency", u.Currency.Value.Valid(), "must be one of \"USD\", \"EUR\", \"GBP\"")
-	}
-	if u.Balance.Set {
-		f.Fits("balance", runtime.CheckNumeric(u.Balance.Value, 18, 2))
-	}
-	if u.Label.Set && u.Label.Value.Valid {
-		f.Fits("label", runtime.CheckText(u.Label.Value.V))
-		rulesAccountLabel.Check(&f, "label", u.Label.Value.V)
-	}
-	if u.OpenedOn.Set {
-		f.Fits("opened_on", runtime.CheckDate(u.OpenedOn.Value))
-	}
+	runtime.CheckEnum(&f, "currency", runtime.IfSet(&u.Currency), "must be one of \"USD\", \"EUR\", \"GBP\"")
+	f.Numeric("balance", runtime.IfSet(&u.Balance), 18, 2, nil)
+	f.Text("label", runtime.IfSetValid(&u.Label), &rulesAccountLabel)
+	f.Date("opened_on", runtime.IfSet(&u.OpenedOn))
 	return f.Err("accounts")
 }
 

@@ -65,31 +65,19 @@ var (
 func (n *NewEntry) Validate() error {
 	var f runtime.Fields
 	f.Check("kind", n.Kind.Valid(), "must be one of \"deposit\", \"withdrawal\", \"fee (bank)\"")
-	f.Fits("amount", runtime.CheckNumeric(n.Amount, 18, 2))
-	if n.Memo.Valid {
-		f.Fits("memo", runtime.CheckText(n.Memo.V))
-	}
-	if n.BookedAt.Set {
-		f.Fits("booked_at", runtime.CheckTimestamptz(n.BookedAt.Value))
-	}
+	f.Numeric("amount", &n.Amount, 18, 2, nil)
+	f.Text("memo", runtime.IfValid(&n.Memo), nil)
+	f.Timestamptz("booked_at", runtime.IfSet(&n.BookedAt))
 	return f.Err("entries")
 }
 
 // Validate checks the fields of u that are set, as NewEntry.Validate does.
 func (u *EntryUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Kind.Set {
-		f.Check("kind", u.Kind.Value.Valid(), "must be one of \"deposit\", \"withdrawal\", \"fee (bank)\"")
-	}
-	if u.Amount.Set {
-		f.Fits("amount", runtime.CheckNumeric(u.Amount.Value, 18, 2))
-	}
-	if u.Memo.Set && u.Memo.Value.Valid {
-		f.Fits("memo", runtime.CheckText(u.Memo.Value.V))
-	}
-	if u.BookedAt.Set {
-		f.Fits("booked_at", runtime.CheckTimestamptz(u.BookedAt.Value))
-	}
+	runtime.CheckEnum(&f, "kind", runtime.IfSet(&u.Kind), "must be one of \"deposit\", \"withdrawal\", \"fee (bank)\"")
+	f.Numeric("amount", runtime.IfSet(&u.Amount), 18, 2, nil)
+	f.Text("memo", runtime.IfSetValid(&u.Memo), nil)
+	f.Timestamptz("booked_at", runtime.IfSet(&u.BookedAt))
 	return f.Err("entries")
 }
 

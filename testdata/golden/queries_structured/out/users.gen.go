@@ -76,28 +76,18 @@ var (
 // Validate checks n against the columns of table users (see runtime.Validator).
 func (n *NewUser) Validate() error {
 	var f runtime.Fields
-	f.Fits("email", runtime.CheckText(n.Email))
-	rulesUserEmail.Check(&f, "email", n.Email)
-	f.Fits("name", runtime.CheckText(n.Name))
-	if n.Nickname.Valid {
-		f.Fits("nickname", runtime.CheckText(n.Nickname.V))
-	}
+	f.Text("email", &n.Email, &rulesUserEmail)
+	f.Text("name", &n.Name, nil)
+	f.Text("nickname", runtime.IfValid(&n.Nickname), nil)
 	return f.Err("users")
 }
 
 // Validate checks the fields of u that are set, as NewUser.Validate does.
 func (u *UserUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Email.Set {
-		f.Fits("email", runtime.CheckText(u.Email.Value))
-		rulesUserEmail.Check(&f, "email", u.Email.Value)
-	}
-	if u.Name.Set {
-		f.Fits("name", runtime.CheckText(u.Name.Value))
-	}
-	if u.Nickname.Set && u.Nickname.Value.Valid {
-		f.Fits("nickname", runtime.CheckText(u.Nickname.Value.V))
-	}
+	f.Text("email", runtime.IfSet(&u.Email), &rulesUserEmail)
+	f.Text("name", runtime.IfSet(&u.Name), nil)
+	f.Text("nickname", runtime.IfSetValid(&u.Nickname), nil)
 	return f.Err("users")
 }
 

@@ -75,38 +75,22 @@ var (
 // runtime.Validator).
 func (n *NewAddress) Validate() error {
 	var f runtime.Fields
-	f.Fits("line1", runtime.CheckText(n.Line1))
-	if n.Line2.Valid {
-		f.Fits("line2", runtime.CheckText(n.Line2.V))
-	}
-	f.Fits("city", runtime.CheckText(n.City))
-	f.Fits("postal_code", runtime.CheckText(n.PostalCode))
-	rulesAddressPostalCode.Check(&f, "postal_code", n.PostalCode)
-	f.Fits("country", runtime.CheckText(n.Country))
-	rulesAddressCountry.Check(&f, "country", n.Country)
+	f.Text("line1", &n.Line1, nil)
+	f.Text("line2", runtime.IfValid(&n.Line2), nil)
+	f.Text("city", &n.City, nil)
+	f.Text("postal_code", &n.PostalCode, &rulesAddressPostalCode)
+	f.Text("country", &n.Country, &rulesAddressCountry)
 	return f.Err("addresses")
 }
 
 // Validate checks the fields of u that are set, as NewAddress.Validate does.
 func (u *AddressUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Line1.Set {
-		f.Fits("line1", runtime.CheckText(u.Line1.Value))
-	}
-	if u.Line2.Set && u.Line2.Value.Valid {
-		f.Fits("line2", runtime.CheckText(u.Line2.Value.V))
-	}
-	if u.City.Set {
-		f.Fits("city", runtime.CheckText(u.City.Value))
-	}
-	if u.PostalCode.Set {
-		f.Fits("postal_code", runtime.CheckText(u.PostalCode.Value))
-		rulesAddressPostalCode.Check(&f, "postal_code", u.PostalCode.Value)
-	}
-	if u.Country.Set {
-		f.Fits("country", runtime.CheckText(u.Country.Value))
-		rulesAddressCountry.Check(&f, "country", u.Country.Value)
-	}
+	f.Text("line1", runtime.IfSet(&u.Line1), nil)
+	f.Text("line2", runtime.IfSetValid(&u.Line2), nil)
+	f.Text("city", runtime.IfSet(&u.City), nil)
+	f.Text("postal_code", runtime.IfSet(&u.PostalCode), &rulesAddressPostalCode)
+	f.Text("country", runtime.IfSet(&u.Country), &rulesAddressCountry)
 	return f.Err("addresses")
 }
 

@@ -69,36 +69,22 @@ var (
 // Validate checks n against the columns of table api_keys (see runtime.Validator).
 func (n *NewAPIKey) Validate() error {
 	var f runtime.Fields
-	f.Fits("prefix", runtime.CheckText(n.Prefix))
-	rulesAPIKeyPrefix.Check(&f, "prefix", n.Prefix)
+	f.Text("prefix", &n.Prefix, &rulesAPIKeyPrefix)
 	f.Check("secret_hash", n.SecretHash != nil, runtime.MsgNotNull)
-	if n.Scopes.Set {
-		f.Check("scopes", n.Scopes.Value != nil, runtime.MsgNotNull)
-		f.Fits("scopes", runtime.CheckTexts(n.Scopes.Value))
-	}
-	if n.ExpiresAt.Valid {
-		f.Fits("expires_at", runtime.CheckTimestamptz(n.ExpiresAt.V))
-	}
+	f.Texts("scopes", runtime.IfSet(&n.Scopes), true)
+	f.Timestamptz("expires_at", runtime.IfValid(&n.ExpiresAt))
 	return f.Err("api_keys")
 }
 
 // Validate checks the fields of u that are set, as NewAPIKey.Validate does.
 func (u *APIKeyUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Prefix.Set {
-		f.Fits("prefix", runtime.CheckText(u.Prefix.Value))
-		rulesAPIKeyPrefix.Check(&f, "prefix", u.Prefix.Value)
-	}
+	f.Text("prefix", runtime.IfSet(&u.Prefix), &rulesAPIKeyPrefix)
 	if u.SecretHash.Set {
 		f.Check("secret_hash", u.SecretHash.Value != nil, runtime.MsgNotNull)
 	}
-	if u.Scopes.Set {
-		f.Check("scopes", u.Scopes.Value != nil, runtime.MsgNotNull)
-		f.Fits("scopes", runtime.CheckTexts(u.Scopes.Value))
-	}
-	if u.ExpiresAt.Set && u.ExpiresAt.Value.Valid {
-		f.Fits("expires_at", runtime.CheckTimestamptz(u.ExpiresAt.Value.V))
-	}
+	f.Texts("scopes", runtime.IfSet(&u.Scopes), true)
+	f.Timestamptz("expires_at", runtime.IfSetValid(&u.ExpiresAt))
 	return f.Err("api_keys")
 }
 

@@ -65,30 +65,18 @@ var (
 // Validate checks n against the columns of table carts (see runtime.Validator).
 func (n *NewCart) Validate() error {
 	var f runtime.Fields
-	f.Fits("token", runtime.CheckText(n.Token))
-	rulesCartToken.Check(&f, "token", n.Token)
-	if n.Items.Set {
-		f.Check("items", n.Items.Value != nil, runtime.MsgNotNull)
-		f.Fits("items", runtime.CheckJSONB(n.Items.Value))
-	}
-	f.Fits("expires_at", runtime.CheckTimestamptz(n.ExpiresAt))
+	f.Text("token", &n.Token, &rulesCartToken)
+	f.JSONB("items", runtime.IfSet(&n.Items), true)
+	f.Timestamptz("expires_at", &n.ExpiresAt)
 	return f.Err("carts")
 }
 
 // Validate checks the fields of u that are set, as NewCart.Validate does.
 func (u *CartUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Token.Set {
-		f.Fits("token", runtime.CheckText(u.Token.Value))
-		rulesCartToken.Check(&f, "token", u.Token.Value)
-	}
-	if u.Items.Set {
-		f.Check("items", u.Items.Value != nil, runtime.MsgNotNull)
-		f.Fits("items", runtime.CheckJSONB(u.Items.Value))
-	}
-	if u.ExpiresAt.Set {
-		f.Fits("expires_at", runtime.CheckTimestamptz(u.ExpiresAt.Value))
-	}
+	f.Text("token", runtime.IfSet(&u.Token), &rulesCartToken)
+	f.JSONB("items", runtime.IfSet(&u.Items), true)
+	f.Timestamptz("expires_at", runtime.IfSet(&u.ExpiresAt))
 	return f.Err("carts")
 }
 

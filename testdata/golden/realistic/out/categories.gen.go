@@ -68,22 +68,16 @@ var (
 // runtime.Validator).
 func (n *NewCategory) Validate() error {
 	var f runtime.Fields
-	f.Fits("name", runtime.CheckText(n.Name))
-	f.Fits("slug", runtime.CheckText(n.Slug))
-	rulesCategorySlug.Check(&f, "slug", n.Slug)
+	f.Text("name", &n.Name, nil)
+	f.Text("slug", &n.Slug, &rulesCategorySlug)
 	return f.Err("categories")
 }
 
 // Validate checks the fields of u that are set, as NewCategory.Validate does.
 func (u *CategoryUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Name.Set {
-		f.Fits("name", runtime.CheckText(u.Name.Value))
-	}
-	if u.Slug.Set {
-		f.Fits("slug", runtime.CheckText(u.Slug.Value))
-		rulesCategorySlug.Check(&f, "slug", u.Slug.Value)
-	}
+	f.Text("name", runtime.IfSet(&u.Name), nil)
+	f.Text("slug", runtime.IfSet(&u.Slug), &rulesCategorySlug)
 	return f.Err("categories")
 }
 

@@ -68,32 +68,19 @@ var (
 // Validate checks n against the columns of table coupons (see runtime.Validator).
 func (n *NewCoupon) Validate() error {
 	var f runtime.Fields
-	f.Fits("code", runtime.CheckText(n.Code))
-	rulesCouponCode.Check(&f, "code", n.Code)
-	if n.PercentOff.Valid {
-		f.Fits("percent_off", runtime.CheckNumeric(n.PercentOff.V, 5, 2))
-	}
-	if n.AmountOff.Valid {
-		f.Fits("amount_off", runtime.CheckNumeric(n.AmountOff.V, 12, 2))
-	}
-	if n.ValidUntil.Valid {
-		f.Fits("valid_until", runtime.CheckDate(n.ValidUntil.V))
-	}
+	f.Text("code", &n.Code, &rulesCouponCode)
+	f.Numeric("percent_off", runtime.IfValid(&n.PercentOff), 5, 2, nil)
+	f.Numeric("amount_off", runtime.IfValid(&n.AmountOff), 12, 2, nil)
+	f.Date("valid_until", runtime.IfValid(&n.ValidUntil))
 	return f.Err("coupons")
 }
 
 // Validate checks the fields of u that are set, as NewCoupon.Validate does.
 func (u *CouponUpdate) Validate() error {
 	var f runtime.Fields
-	if u.PercentOff.Set && u.PercentOff.Value.Valid {
-		f.Fits("percent_off", runtime.CheckNumeric(u.PercentOff.Value.V, 5, 2))
-	}
-	if u.AmountOff.Set && u.AmountOff.Value.Valid {
-		f.Fits("amount_off", runtime.CheckNumeric(u.AmountOff.Value.V, 12, 2))
-	}
-	if u.ValidUntil.Set && u.ValidUntil.Value.Valid {
-		f.Fits("valid_until", runtime.CheckDate(u.ValidUntil.Value.V))
-	}
+	f.Numeric("percent_off", runtime.IfSetValid(&u.PercentOff), 5, 2, nil)
+	f.Numeric("amount_off", runtime.IfSetValid(&u.AmountOff), 12, 2, nil)
+	f.Date("valid_until", runtime.IfSetValid(&u.ValidUntil))
 	return f.Err("coupons")
 }
 

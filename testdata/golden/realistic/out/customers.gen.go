@@ -77,30 +77,18 @@ var (
 // runtime.Validator).
 func (n *NewCustomer) Validate() error {
 	var f runtime.Fields
-	f.Fits("email", runtime.CheckText(n.Email))
-	rulesCustomerEmail.Check(&f, "email", n.Email)
-	f.Fits("name", runtime.CheckText(n.Name))
-	if n.Phone.Valid {
-		f.Fits("phone", runtime.CheckText(n.Phone.V))
-		rulesCustomerPhone.Check(&f, "phone", n.Phone.V)
-	}
+	f.Text("email", &n.Email, &rulesCustomerEmail)
+	f.Text("name", &n.Name, nil)
+	f.Text("phone", runtime.IfValid(&n.Phone), &rulesCustomerPhone)
 	return f.Err("customers")
 }
 
 // Validate checks the fields of u that are set, as NewCustomer.Validate does.
 func (u *CustomerUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Email.Set {
-		f.Fits("email", runtime.CheckText(u.Email.Value))
-		rulesCustomerEmail.Check(&f, "email", u.Email.Value)
-	}
-	if u.Name.Set {
-		f.Fits("name", runtime.CheckText(u.Name.Value))
-	}
-	if u.Phone.Set && u.Phone.Value.Valid {
-		f.Fits("phone", runtime.CheckText(u.Phone.Value.V))
-		rulesCustomerPhone.Check(&f, "phone", u.Phone.Value.V)
-	}
+	f.Text("email", runtime.IfSet(&u.Email), &rulesCustomerEmail)
+	f.Text("name", runtime.IfSet(&u.Name), nil)
+	f.Text("phone", runtime.IfSetValid(&u.Phone), &rulesCustomerPhone)
 	return f.Err("customers")
 }
 

@@ -66,28 +66,17 @@ var (
 // runtime.Validator).
 func (n *NewFeatureFlag) Validate() error {
 	var f runtime.Fields
-	f.Fits("key", runtime.CheckText(n.Key))
-	rulesFeatureFlagKey.Check(&f, "key", n.Key)
-	if n.Description.Set {
-		f.Fits("description", runtime.CheckText(n.Description.Value))
-	}
-	if n.Rules.Set {
-		f.Check("rules", n.Rules.Value != nil, runtime.MsgNotNull)
-		f.Fits("rules", runtime.CheckJSONB(n.Rules.Value))
-	}
+	f.Text("key", &n.Key, &rulesFeatureFlagKey)
+	f.Text("description", runtime.IfSet(&n.Description), nil)
+	f.JSONB("rules", runtime.IfSet(&n.Rules), true)
 	return f.Err("feature_flags")
 }
 
 // Validate checks the fields of u that are set, as NewFeatureFlag.Validate does.
 func (u *FeatureFlagUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Description.Set {
-		f.Fits("description", runtime.CheckText(u.Description.Value))
-	}
-	if u.Rules.Set {
-		f.Check("rules", u.Rules.Value != nil, runtime.MsgNotNull)
-		f.Fits("rules", runtime.CheckJSONB(u.Rules.Value))
-	}
+	f.Text("description", runtime.IfSet(&u.Description), nil)
+	f.JSONB("rules", runtime.IfSet(&u.Rules), true)
 	return f.Err("feature_flags")
 }
 

@@ -68,30 +68,20 @@ var (
 // runtime.Validator).
 func (n *NewInvoiceLine) Validate() error {
 	var f runtime.Fields
-	f.Fits("description", runtime.CheckText(n.Description))
-	if n.Quantity.Set {
-		f.Fits("quantity", runtime.CheckNumeric(n.Quantity.Value, 12, 3))
-	}
-	f.Fits("unit_price", runtime.CheckNumeric(n.UnitPrice, 14, 2))
-	f.Fits("amount", runtime.CheckNumeric(n.Amount, 14, 2))
+	f.Text("description", &n.Description, nil)
+	f.Numeric("quantity", runtime.IfSet(&n.Quantity), 12, 3, nil)
+	f.Numeric("unit_price", &n.UnitPrice, 14, 2, nil)
+	f.Numeric("amount", &n.Amount, 14, 2, nil)
 	return f.Err("invoice_lines")
 }
 
 // Validate checks the fields of u that are set, as NewInvoiceLine.Validate does.
 func (u *InvoiceLineUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Description.Set {
-		f.Fits("description", runtime.CheckText(u.Description.Value))
-	}
-	if u.Quantity.Set {
-		f.Fits("quantity", runtime.CheckNumeric(u.Quantity.Value, 12, 3))
-	}
-	if u.UnitPrice.Set {
-		f.Fits("unit_price", runtime.CheckNumeric(u.UnitPrice.Value, 14, 2))
-	}
-	if u.Amount.Set {
-		f.Fits("amount", runtime.CheckNumeric(u.Amount.Value, 14, 2))
-	}
+	f.Text("description", runtime.IfSet(&u.Description), nil)
+	f.Numeric("quantity", runtime.IfSet(&u.Quantity), 12, 3, nil)
+	f.Numeric("unit_price", runtime.IfSet(&u.UnitPrice), 14, 2, nil)
+	f.Numeric("amount", runtime.IfSet(&u.Amount), 14, 2, nil)
 	return f.Err("invoice_lines")
 }
 

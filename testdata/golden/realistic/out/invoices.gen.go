@@ -100,68 +100,30 @@ var (
 // Validate checks n against the columns of table invoices (see runtime.Validator).
 func (n *NewInvoice) Validate() error {
 	var f runtime.Fields
-	f.Fits("number", runtime.CheckText(n.Number))
-	rulesInvoiceNumber.Check(&f, "number", n.Number)
-	if n.Status.Set {
-		f.Check("status", n.Status.Value.Valid(), "must be one of \"draft\", \"open\", \"paid\", \"void\", \"uncollectible\"")
-	}
-	f.Fits("currency", runtime.CheckText(n.Currency))
-	rulesInvoiceCurrency.Check(&f, "currency", n.Currency)
-	if n.Subtotal.Set {
-		f.Fits("subtotal", runtime.CheckNumeric(n.Subtotal.Value, 14, 2))
-	}
-	if n.Tax.Set {
-		f.Fits("tax", runtime.CheckNumeric(n.Tax.Value, 14, 2))
-	}
-	if n.Total.Set {
-		f.Fits("total", runtime.CheckNumeric(n.Total.Value, 14, 2))
-	}
-	if n.CouponCode.Valid {
-		f.Fits("coupon_code", runtime.CheckText(n.CouponCode.V))
-		rulesInvoiceCouponCode.Check(&f, "coupon_code", n.CouponCode.V)
-	}
-	if n.IssuedOn.Valid {
-		f.Fits("issued_on", runtime.CheckDate(n.IssuedOn.V))
-	}
-	if n.DueOn.Valid {
-		f.Fits("due_on", runtime.CheckDate(n.DueOn.V))
-	}
+	f.Text("number", &n.Number, &rulesInvoiceNumber)
+	runtime.CheckEnum(&f, "status", runtime.IfSet(&n.Status), "must be one of \"draft\", \"open\", \"paid\", \"void\", \"uncollectible\"")
+	f.Text("currency", &n.Currency, &rulesInvoiceCurrency)
+	f.Numeric("subtotal", runtime.IfSet(&n.Subtotal), 14, 2, nil)
+	f.Numeric("tax", runtime.IfSet(&n.Tax), 14, 2, nil)
+	f.Numeric("total", runtime.IfSet(&n.Total), 14, 2, nil)
+	f.Text("coupon_code", runtime.IfValid(&n.CouponCode), &rulesInvoiceCouponCode)
+	f.Date("issued_on", runtime.IfValid(&n.IssuedOn))
+	f.Date("due_on", runtime.IfValid(&n.DueOn))
 	return f.Err("invoices")
 }
 
 // Validate checks the fields of u that are set, as NewInvoice.Validate does.
 func (u *InvoiceUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Number.Set {
-		f.Fits("number", runtime.CheckText(u.Number.Value))
-		rulesInvoiceNumber.Check(&f, "number", u.Number.Value)
-	}
-	if u.Status.Set {
-		f.Check("status", u.Status.Value.Valid(), "must be one of \"draft\", \"open\", \"paid\", \"void\", \"uncollectible\"")
-	}
-	if u.Currency.Set {
-		f.Fits("currency", runtime.CheckText(u.Currency.Value))
-		rulesInvoiceCurrency.Check(&f, "currency", u.Currency.Value)
-	}
-	if u.Subtotal.Set {
-		f.Fits("subtotal", runtime.CheckNumeric(u.Subtotal.Value, 14, 2))
-	}
-	if u.Tax.Set {
-		f.Fits("tax", runtime.CheckNumeric(u.Tax.Value, 14, 2))
-	}
-	if u.Total.Set {
-		f.Fits("total", runtime.CheckNumeric(u.Total.Value, 14, 2))
-	}
-	if u.CouponCode.Set && u.CouponCode.Value.Valid {
-		f.Fits("coupon_code", runtime.CheckText(u.CouponCode.Value.V))
-		rulesInvoiceCouponCode.Check(&f, "coupon_code", u.CouponCode.Value.V)
-	}
-	if u.IssuedOn.Set && u.IssuedOn.Value.Valid {
-		f.Fits("issued_on", runtime.CheckDate(u.IssuedOn.Value.V))
-	}
-	if u.DueOn.Set && u.DueOn.Value.Valid {
-		f.Fits("due_on", runtime.CheckDate(u.DueOn.Value.V))
-	}
+	f.Text("number", runtime.IfSet(&u.Number), &rulesInvoiceNumber)
+	runtime.CheckEnum(&f, "status", runtime.IfSet(&u.Status), "must be one of \"draft\", \"open\", \"paid\", \"void\", \"uncollectible\"")
+	f.Text("currency", runtime.IfSet(&u.Currency), &rulesInvoiceCurrency)
+	f.Numeric("subtotal", runtime.IfSet(&u.Subtotal), 14, 2, nil)
+	f.Numeric("tax", runtime.IfSet(&u.Tax), 14, 2, nil)
+	f.Numeric("total", runtime.IfSet(&u.Total), 14, 2, nil)
+	f.Text("coupon_code", runtime.IfSetValid(&u.CouponCode), &rulesInvoiceCouponCode)
+	f.Date("issued_on", runtime.IfSetValid(&u.IssuedOn))
+	f.Date("due_on", runtime.IfSetValid(&u.DueOn))
 	return f.Err("invoices")
 }
 

@@ -67,50 +67,24 @@ var (
 // Validate checks n against the columns of table jobs (see runtime.Validator).
 func (n *NewJob) Validate() error {
 	var f runtime.Fields
-	if n.Queue.Set {
-		f.Fits("queue", runtime.CheckText(n.Queue.Value))
-		rulesJobQueue.Check(&f, "queue", n.Queue.Value)
-	}
-	f.Check("payload", n.Payload != nil, runtime.MsgNotNull)
-	f.Fits("payload", runtime.CheckJSONB(n.Payload))
-	if n.RunAt.Set {
-		f.Fits("run_at", runtime.CheckTimestamptz(n.RunAt.Value))
-	}
-	if n.LastError.Valid {
-		f.Fits("last_error", runtime.CheckText(n.LastError.V))
-	}
-	if n.LockedBy.Valid {
-		f.Fits("locked_by", runtime.CheckText(n.LockedBy.V))
-	}
-	if n.LockedAt.Valid {
-		f.Fits("locked_at", runtime.CheckTimestamptz(n.LockedAt.V))
-	}
+	f.Text("queue", runtime.IfSet(&n.Queue), &rulesJobQueue)
+	f.JSONB("payload", &n.Payload, true)
+	f.Timestamptz("run_at", runtime.IfSet(&n.RunAt))
+	f.Text("last_error", runtime.IfValid(&n.LastError), nil)
+	f.Text("locked_by", runtime.IfValid(&n.LockedBy), nil)
+	f.Timestamptz("locked_at", runtime.IfValid(&n.LockedAt))
 	return f.Err("jobs")
 }
 
 // Validate checks the fields of u that are set, as NewJob.Validate does.
 func (u *JobUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Queue.Set {
-		f.Fits("queue", runtime.CheckText(u.Queue.Value))
-		rulesJobQueue.Check(&f, "queue", u.Queue.Value)
-	}
-	if u.Payload.Set {
-		f.Check("payload", u.Payload.Value != nil, runtime.MsgNotNull)
-		f.Fits("payload", runtime.CheckJSONB(u.Payload.Value))
-	}
-	if u.RunAt.Set {
-		f.Fits("run_at", runtime.CheckTimestamptz(u.RunAt.Value))
-	}
-	if u.LastError.Set && u.LastError.Value.Valid {
-		f.Fits("last_error", runtime.CheckText(u.LastError.Value.V))
-	}
-	if u.LockedBy.Set && u.LockedBy.Value.Valid {
-		f.Fits("locked_by", runtime.CheckText(u.LockedBy.Value.V))
-	}
-	if u.LockedAt.Set && u.LockedAt.Value.Valid {
-		f.Fits("locked_at", runtime.CheckTimestamptz(u.LockedAt.Value.V))
-	}
+	f.Text("queue", runtime.IfSet(&u.Queue), &rulesJobQueue)
+	f.JSONB("payload", runtime.IfSet(&u.Payload), true)
+	f.Timestamptz("run_at", runtime.IfSet(&u.RunAt))
+	f.Text("last_error", runtime.IfSetValid(&u.LastError), nil)
+	f.Text("locked_by", runtime.IfSetValid(&u.LockedBy), nil)
+	f.Timestamptz("locked_at", runtime.IfSetValid(&u.LockedAt))
 	return f.Err("jobs")
 }
 

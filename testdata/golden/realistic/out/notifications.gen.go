@@ -65,30 +65,18 @@ var (
 // runtime.Validator).
 func (n *NewNotification) Validate() error {
 	var f runtime.Fields
-	f.Fits("kind", runtime.CheckText(n.Kind))
-	rulesNotificationKind.Check(&f, "kind", n.Kind)
-	f.Check("body", n.Body != nil, runtime.MsgNotNull)
-	f.Fits("body", runtime.CheckJSONB(n.Body))
-	if n.ReadAt.Valid {
-		f.Fits("read_at", runtime.CheckTimestamptz(n.ReadAt.V))
-	}
+	f.Text("kind", &n.Kind, &rulesNotificationKind)
+	f.JSONB("body", &n.Body, true)
+	f.Timestamptz("read_at", runtime.IfValid(&n.ReadAt))
 	return f.Err("notifications")
 }
 
 // Validate checks the fields of u that are set, as NewNotification.Validate does.
 func (u *NotificationUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Kind.Set {
-		f.Fits("kind", runtime.CheckText(u.Kind.Value))
-		rulesNotificationKind.Check(&f, "kind", u.Kind.Value)
-	}
-	if u.Body.Set {
-		f.Check("body", u.Body.Value != nil, runtime.MsgNotNull)
-		f.Fits("body", runtime.CheckJSONB(u.Body.Value))
-	}
-	if u.ReadAt.Set && u.ReadAt.Value.Valid {
-		f.Fits("read_at", runtime.CheckTimestamptz(u.ReadAt.Value.V))
-	}
+	f.Text("kind", runtime.IfSet(&u.Kind), &rulesNotificationKind)
+	f.JSONB("body", runtime.IfSet(&u.Body), true)
+	f.Timestamptz("read_at", runtime.IfSetValid(&u.ReadAt))
 	return f.Err("notifications")
 }
 

@@ -70,16 +70,14 @@ var (
 // runtime.Validator).
 func (n *NewOrderLine) Validate() error {
 	var f runtime.Fields
-	f.Fits("unit_price", runtime.CheckNumeric(n.UnitPrice, 12, 2))
+	f.Numeric("unit_price", &n.UnitPrice, 12, 2, nil)
 	return f.Err("order_lines")
 }
 
 // Validate checks the fields of u that are set, as NewOrderLine.Validate does.
 func (u *OrderLineUpdate) Validate() error {
 	var f runtime.Fields
-	if u.UnitPrice.Set {
-		f.Fits("unit_price", runtime.CheckNumeric(u.UnitPrice.Value, 12, 2))
-	}
+	f.Numeric("unit_price", runtime.IfSet(&u.UnitPrice), 12, 2, nil)
 	return f.Err("order_lines")
 }
 

@@ -85,42 +85,22 @@ var (
 // Validate checks n against the columns of table orders (see runtime.Validator).
 func (n *NewOrder) Validate() error {
 	var f runtime.Fields
-	if n.Status.Set {
-		f.Check("status", n.Status.Value.Valid(), "must be one of \"cart\", \"placed\", \"paid\", \"shipped\", \"delivered\", \"canceled\", \"returned\"")
-	}
-	f.Fits("currency", runtime.CheckText(n.Currency))
-	rulesOrderCurrency.Check(&f, "currency", n.Currency)
-	if n.Total.Set {
-		f.Fits("total", runtime.CheckNumeric(n.Total.Value, 14, 2))
-	}
-	if n.PlacedAt.Valid {
-		f.Fits("placed_at", runtime.CheckTimestamptz(n.PlacedAt.V))
-	}
-	if n.Notes.Valid {
-		f.Fits("notes", runtime.CheckText(n.Notes.V))
-	}
+	runtime.CheckEnum(&f, "status", runtime.IfSet(&n.Status), "must be one of \"cart\", \"placed\", \"paid\", \"shipped\", \"delivered\", \"canceled\", \"returned\"")
+	f.Text("currency", &n.Currency, &rulesOrderCurrency)
+	f.Numeric("total", runtime.IfSet(&n.Total), 14, 2, nil)
+	f.Timestamptz("placed_at", runtime.IfValid(&n.PlacedAt))
+	f.Text("notes", runtime.IfValid(&n.Notes), nil)
 	return f.Err("orders")
 }
 
 // Validate checks the fields of u that are set, as NewOrder.Validate does.
 func (u *OrderUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Status.Set {
-		f.Check("status", u.Status.Value.Valid(), "must be one of \"cart\", \"placed\", \"paid\", \"shipped\", \"delivered\", \"canceled\", \"returned\"")
-	}
-	if u.Currency.Set {
-		f.Fits("currency", runtime.CheckText(u.Currency.Value))
-		rulesOrderCurrency.Check(&f, "currency", u.Currency.Value)
-	}
-	if u.Total.Set {
-		f.Fits("total", runtime.CheckNumeric(u.Total.Value, 14, 2))
-	}
-	if u.PlacedAt.Set && u.PlacedAt.Value.Valid {
-		f.Fits("placed_at", runtime.CheckTimestamptz(u.PlacedAt.Value.V))
-	}
-	if u.Notes.Set && u.Notes.Value.Valid {
-		f.Fits("notes", runtime.CheckText(u.Notes.Value.V))
-	}
+	runtime.CheckEnum(&f, "status", runtime.IfSet(&u.Status), "must be one of \"cart\", \"placed\", \"paid\", \"shipped\", \"delivered\", \"canceled\", \"returned\"")
+	f.Text("currency", runtime.IfSet(&u.Currency), &rulesOrderCurrency)
+	f.Numeric("total", runtime.IfSet(&u.Total), 14, 2, nil)
+	f.Timestamptz("placed_at", runtime.IfSetValid(&u.PlacedAt))
+	f.Text("notes", runtime.IfSetValid(&u.Notes), nil)
 	return f.Err("orders")
 }
 

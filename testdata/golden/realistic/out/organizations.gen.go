@@ -95,30 +95,18 @@ var (
 // runtime.Validator).
 func (n *NewOrganization) Validate() error {
 	var f runtime.Fields
-	f.Fits("slug", runtime.CheckText(n.Slug))
-	rulesOrganizationSlug.Check(&f, "slug", n.Slug)
-	f.Fits("name", runtime.CheckText(n.Name))
-	if n.Settings.Set {
-		f.Check("settings", n.Settings.Value != nil, runtime.MsgNotNull)
-		f.Fits("settings", runtime.CheckJSONB(n.Settings.Value))
-	}
+	f.Text("slug", &n.Slug, &rulesOrganizationSlug)
+	f.Text("name", &n.Name, nil)
+	f.JSONB("settings", runtime.IfSet(&n.Settings), true)
 	return f.Err("organizations")
 }
 
 // Validate checks the fields of u that are set, as NewOrganization.Validate does.
 func (u *OrganizationUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Slug.Set {
-		f.Fits("slug", runtime.CheckText(u.Slug.Value))
-		rulesOrganizationSlug.Check(&f, "slug", u.Slug.Value)
-	}
-	if u.Name.Set {
-		f.Fits("name", runtime.CheckText(u.Name.Value))
-	}
-	if u.Settings.Set {
-		f.Check("settings", u.Settings.Value != nil, runtime.MsgNotNull)
-		f.Fits("settings", runtime.CheckJSONB(u.Settings.Value))
-	}
+	f.Text("slug", runtime.IfSet(&u.Slug), &rulesOrganizationSlug)
+	f.Text("name", runtime.IfSet(&u.Name), nil)
+	f.JSONB("settings", runtime.IfSet(&u.Settings), true)
 	return f.Err("organizations")
 }
 

@@ -76,35 +76,21 @@ var (
 func (n *NewPayment) Validate() error {
 	var f runtime.Fields
 	f.Check("method", n.Method.Valid(), "must be one of \"card\", \"sepa_debit\", \"bank_transfer\", \"voucher\"")
-	f.Fits("amount", runtime.CheckNumeric(n.Amount, 14, 2))
-	if n.ReceivedAt.Set {
-		f.Fits("received_at", runtime.CheckTimestamptz(n.ReceivedAt.Value))
-	}
-	if n.Reference.Valid {
-		f.Fits("reference", runtime.CheckText(n.Reference.V))
-	}
-	f.Fits("raw", runtime.CheckJSONB(n.Raw))
+	f.Numeric("amount", &n.Amount, 14, 2, nil)
+	f.Timestamptz("received_at", runtime.IfSet(&n.ReceivedAt))
+	f.Text("reference", runtime.IfValid(&n.Reference), nil)
+	f.JSONB("raw", &n.Raw, false)
 	return f.Err("payments")
 }
 
 // Validate checks the fields of u that are set, as NewPayment.Validate does.
 func (u *PaymentUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Method.Set {
-		f.Check("method", u.Method.Value.Valid(), "must be one of \"card\", \"sepa_debit\", \"bank_transfer\", \"voucher\"")
-	}
-	if u.Amount.Set {
-		f.Fits("amount", runtime.CheckNumeric(u.Amount.Value, 14, 2))
-	}
-	if u.ReceivedAt.Set {
-		f.Fits("received_at", runtime.CheckTimestamptz(u.ReceivedAt.Value))
-	}
-	if u.Reference.Set && u.Reference.Value.Valid {
-		f.Fits("reference", runtime.CheckText(u.Reference.Value.V))
-	}
-	if u.Raw.Set {
-		f.Fits("raw", runtime.CheckJSONB(u.Raw.Value))
-	}
+	runtime.CheckEnum(&f, "method", runtime.IfSet(&u.Method), "must be one of \"card\", \"sepa_debit\", \"bank_transfer\", \"voucher\"")
+	f.Numeric("amount", runtime.IfSet(&u.Amount), 14, 2, nil)
+	f.Timestamptz("received_at", runtime.IfSet(&u.ReceivedAt))
+	f.Text("reference", runtime.IfSetValid(&u.Reference), nil)
+	f.JSONB("raw", runtime.IfSet(&u.Raw), false)
 	return f.Err("payments")
 }
 

@@ -81,48 +81,24 @@ var (
 // Validate checks n against the columns of table plans (see runtime.Validator).
 func (n *NewPlan) Validate() error {
 	var f runtime.Fields
-	f.Fits("code", runtime.CheckText(n.Code))
-	rulesPlanCode.Check(&f, "code", n.Code)
-	f.Fits("name", runtime.CheckText(n.Name))
-	f.Fits("price", runtime.CheckNumeric(n.Price, 12, 2))
-	if n.Currency.Set {
-		f.Fits("currency", runtime.CheckText(n.Currency.Value))
-		rulesPlanCurrency.Check(&f, "currency", n.Currency.Value)
-	}
-	if n.Interval.Set {
-		f.Check("interval", n.Interval.Value.Valid(), "must be one of \"month\", \"year\"")
-	}
-	if n.Features.Set {
-		f.Check("features", n.Features.Value != nil, runtime.MsgNotNull)
-		f.Fits("features", runtime.CheckJSONB(n.Features.Value))
-	}
+	f.Text("code", &n.Code, &rulesPlanCode)
+	f.Text("name", &n.Name, nil)
+	f.Numeric("price", &n.Price, 12, 2, nil)
+	f.Text("currency", runtime.IfSet(&n.Currency), &rulesPlanCurrency)
+	runtime.CheckEnum(&f, "interval", runtime.IfSet(&n.Interval), "must be one of \"month\", \"year\"")
+	f.JSONB("features", runtime.IfSet(&n.Features), true)
 	return f.Err("plans")
 }
 
 // Validate checks the fields of u that are set, as NewPlan.Validate does.
 func (u *PlanUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Code.Set {
-		f.Fits("code", runtime.CheckText(u.Code.Value))
-		rulesPlanCode.Check(&f, "code", u.Code.Value)
-	}
-	if u.Name.Set {
-		f.Fits("name", runtime.CheckText(u.Name.Value))
-	}
-	if u.Price.Set {
-		f.Fits("price", runtime.CheckNumeric(u.Price.Value, 12, 2))
-	}
-	if u.Currency.Set {
-		f.Fits("currency", runtime.CheckText(u.Currency.Value))
-		rulesPlanCurrency.Check(&f, "currency", u.Currency.Value)
-	}
-	if u.Interval.Set {
-		f.Check("interval", u.Interval.Value.Valid(), "must be one of \"month\", \"year\"")
-	}
-	if u.Features.Set {
-		f.Check("features", u.Features.Value != nil, runtime.MsgNotNull)
-		f.Fits("features", runtime.CheckJSONB(u.Features.Value))
-	}
+	f.Text("code", runtime.IfSet(&u.Code), &rulesPlanCode)
+	f.Text("name", runtime.IfSet(&u.Name), nil)
+	f.Numeric("price", runtime.IfSet(&u.Price), 12, 2, nil)
+	f.Text("currency", runtime.IfSet(&u.Currency), &rulesPlanCurrency)
+	runtime.CheckEnum(&f, "interval", runtime.IfSet(&u.Interval), "must be one of \"month\", \"year\"")
+	f.JSONB("features", runtime.IfSet(&u.Features), true)
 	return f.Err("plans")
 }
 

@@ -60,22 +60,16 @@ var (
 // runtime.Validator).
 func (n *NewPriceHistory) Validate() error {
 	var f runtime.Fields
-	f.Fits("price", runtime.CheckNumeric(n.Price, 12, 2))
-	if n.ValidFrom.Set {
-		f.Fits("valid_from", runtime.CheckTimestamptz(n.ValidFrom.Value))
-	}
+	f.Numeric("price", &n.Price, 12, 2, nil)
+	f.Timestamptz("valid_from", runtime.IfSet(&n.ValidFrom))
 	return f.Err("price_history")
 }
 
 // Validate checks the fields of u that are set, as NewPriceHistory.Validate does.
 func (u *PriceHistoryUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Price.Set {
-		f.Fits("price", runtime.CheckNumeric(u.Price.Value, 12, 2))
-	}
-	if u.ValidFrom.Set {
-		f.Fits("valid_from", runtime.CheckTimestamptz(u.ValidFrom.Value))
-	}
+	f.Numeric("price", runtime.IfSet(&u.Price), 12, 2, nil)
+	f.Timestamptz("valid_from", runtime.IfSet(&u.ValidFrom))
 	return f.Err("price_history")
 }
 

@@ -82,13 +82,9 @@ var (
 // runtime.Validator).
 func (n *NewProductVariant) Validate() error {
 	var f runtime.Fields
-	f.Fits("sku", runtime.CheckText(n.SKU))
-	rulesProductVariantSKU.Check(&f, "sku", n.SKU)
-	f.Fits("price", runtime.CheckNumeric(n.Price, 12, 2))
-	if n.Options.Set {
-		f.Check("options", n.Options.Value != nil, runtime.MsgNotNull)
-		f.Fits("options", runtime.CheckJSONB(n.Options.Value))
-	}
+	f.Text("sku", &n.SKU, &rulesProductVariantSKU)
+	f.Numeric("price", &n.Price, 12, 2, nil)
+	f.JSONB("options", runtime.IfSet(&n.Options), true)
 	return f.Err("product_variants")
 }
 
@@ -96,17 +92,9 @@ func (n *NewProductVariant) Validate() error {
 // does.
 func (u *ProductVariantUpdate) Validate() error {
 	var f runtime.Fields
-	if u.SKU.Set {
-		f.Fits("sku", runtime.CheckText(u.SKU.Value))
-		rulesProductVariantSKU.Check(&f, "sku", u.SKU.Value)
-	}
-	if u.Price.Set {
-		f.Fits("price", runtime.CheckNumeric(u.Price.Value, 12, 2))
-	}
-	if u.Options.Set {
-		f.Check("options", u.Options.Value != nil, runtime.MsgNotNull)
-		f.Fits("options", runtime.CheckJSONB(u.Options.Value))
-	}
+	f.Text("sku", runtime.IfSet(&u.SKU), &rulesProductVariantSKU)
+	f.Numeric("price", runtime.IfSet(&u.Price), 12, 2, nil)
+	f.JSONB("options", runtime.IfSet(&u.Options), true)
 	return f.Err("product_variants")
 }
 

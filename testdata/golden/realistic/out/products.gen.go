@@ -76,38 +76,20 @@ var (
 // Validate checks n against the columns of table products (see runtime.Validator).
 func (n *NewProduct) Validate() error {
 	var f runtime.Fields
-	f.Fits("name", runtime.CheckText(n.Name))
-	if n.Description.Set {
-		f.Fits("description", runtime.CheckText(n.Description.Value))
-	}
-	if n.Tags.Set {
-		f.Check("tags", n.Tags.Value != nil, runtime.MsgNotNull)
-		f.Fits("tags", runtime.CheckTexts(n.Tags.Value))
-	}
-	if n.Attributes.Set {
-		f.Check("attributes", n.Attributes.Value != nil, runtime.MsgNotNull)
-		f.Fits("attributes", runtime.CheckJSONB(n.Attributes.Value))
-	}
+	f.Text("name", &n.Name, nil)
+	f.Text("description", runtime.IfSet(&n.Description), nil)
+	f.Texts("tags", runtime.IfSet(&n.Tags), true)
+	f.JSONB("attributes", runtime.IfSet(&n.Attributes), true)
 	return f.Err("products")
 }
 
 // Validate checks the fields of u that are set, as NewProduct.Validate does.
 func (u *ProductUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Name.Set {
-		f.Fits("name", runtime.CheckText(u.Name.Value))
-	}
-	if u.Description.Set {
-		f.Fits("description", runtime.CheckText(u.Description.Value))
-	}
-	if u.Tags.Set {
-		f.Check("tags", u.Tags.Value != nil, runtime.MsgNotNull)
-		f.Fits("tags", runtime.CheckTexts(u.Tags.Value))
-	}
-	if u.Attributes.Set {
-		f.Check("attributes", u.Attributes.Value != nil, runtime.MsgNotNull)
-		f.Fits("attributes", runtime.CheckJSONB(u.Attributes.Value))
-	}
+	f.Text("name", runtime.IfSet(&u.Name), nil)
+	f.Text("description", runtime.IfSet(&u.Description), nil)
+	f.Texts("tags", runtime.IfSet(&u.Tags), true)
+	f.JSONB("attributes", runtime.IfSet(&u.Attributes), true)
 	return f.Err("products")
 }
 

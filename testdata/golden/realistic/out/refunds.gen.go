@@ -67,22 +67,16 @@ var (
 // Validate checks n against the columns of table refunds (see runtime.Validator).
 func (n *NewRefund) Validate() error {
 	var f runtime.Fields
-	f.Fits("amount", runtime.CheckNumeric(n.Amount, 14, 2))
-	if n.Reason.Valid {
-		f.Fits("reason", runtime.CheckText(n.Reason.V))
-	}
+	f.Numeric("amount", &n.Amount, 14, 2, nil)
+	f.Text("reason", runtime.IfValid(&n.Reason), nil)
 	return f.Err("refunds")
 }
 
 // Validate checks the fields of u that are set, as NewRefund.Validate does.
 func (u *RefundUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Amount.Set {
-		f.Fits("amount", runtime.CheckNumeric(u.Amount.Value, 14, 2))
-	}
-	if u.Reason.Set && u.Reason.Value.Valid {
-		f.Fits("reason", runtime.CheckText(u.Reason.Value.V))
-	}
+	f.Numeric("amount", runtime.IfSet(&u.Amount), 14, 2, nil)
+	f.Text("reason", runtime.IfSetValid(&u.Reason), nil)
 	return f.Err("refunds")
 }
 

@@ -65,16 +65,14 @@ var (
 // Validate checks n against the columns of table returns (see runtime.Validator).
 func (n *NewReturn) Validate() error {
 	var f runtime.Fields
-	f.Fits("reason", runtime.CheckText(n.Reason))
+	f.Text("reason", &n.Reason, nil)
 	return f.Err("returns")
 }
 
 // Validate checks the fields of u that are set, as NewReturn.Validate does.
 func (u *ReturnUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Reason.Set {
-		f.Fits("reason", runtime.CheckText(u.Reason.Value))
-	}
+	f.Text("reason", runtime.IfSet(&u.Reason), nil)
 	return f.Err("returns")
 }
 

@@ -72,18 +72,14 @@ var (
 // Validate checks n against the columns of table reviews (see runtime.Validator).
 func (n *NewReview) Validate() error {
 	var f runtime.Fields
-	if n.Body.Valid {
-		f.Fits("body", runtime.CheckText(n.Body.V))
-	}
+	f.Text("body", runtime.IfValid(&n.Body), nil)
 	return f.Err("reviews")
 }
 
 // Validate checks the fields of u that are set, as NewReview.Validate does.
 func (u *ReviewUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Body.Set && u.Body.Value.Valid {
-		f.Fits("body", runtime.CheckText(u.Body.Value.V))
-	}
+	f.Text("body", runtime.IfSetValid(&u.Body), nil)
 	return f.Err("reviews")
 }
 

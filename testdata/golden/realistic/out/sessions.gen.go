@@ -61,22 +61,16 @@ var (
 // Validate checks n against the columns of table sessions (see runtime.Validator).
 func (n *NewSession) Validate() error {
 	var f runtime.Fields
-	if n.UserAgent.Valid {
-		f.Fits("user_agent", runtime.CheckText(n.UserAgent.V))
-	}
-	f.Fits("expires_at", runtime.CheckTimestamptz(n.ExpiresAt))
+	f.Text("user_agent", runtime.IfValid(&n.UserAgent), nil)
+	f.Timestamptz("expires_at", &n.ExpiresAt)
 	return f.Err("sessions")
 }
 
 // Validate checks the fields of u that are set, as NewSession.Validate does.
 func (u *SessionUpdate) Validate() error {
 	var f runtime.Fields
-	if u.UserAgent.Set && u.UserAgent.Value.Valid {
-		f.Fits("user_agent", runtime.CheckText(u.UserAgent.Value.V))
-	}
-	if u.ExpiresAt.Set {
-		f.Fits("expires_at", runtime.CheckTimestamptz(u.ExpiresAt.Value))
-	}
+	f.Text("user_agent", runtime.IfSetValid(&u.UserAgent), nil)
+	f.Timestamptz("expires_at", runtime.IfSet(&u.ExpiresAt))
 	return f.Err("sessions")
 }
 

@@ -61,20 +61,15 @@ var (
 // Validate checks n against the columns of table settings (see runtime.Validator).
 func (n *NewSetting) Validate() error {
 	var f runtime.Fields
-	f.Fits("key", runtime.CheckText(n.Key))
-	rulesSettingKey.Check(&f, "key", n.Key)
-	f.Check("value", n.Value != nil, runtime.MsgNotNull)
-	f.Fits("value", runtime.CheckJSONB(n.Value))
+	f.Text("key", &n.Key, &rulesSettingKey)
+	f.JSONB("value", &n.Value, true)
 	return f.Err("settings")
 }
 
 // Validate checks the fields of u that are set, as NewSetting.Validate does.
 func (u *SettingUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Value.Set {
-		f.Check("value", u.Value.Value != nil, runtime.MsgNotNull)
-		f.Fits("value", runtime.CheckJSONB(u.Value.Value))
-	}
+	f.JSONB("value", runtime.IfSet(&u.Value), true)
 	return f.Err("settings")
 }
 

@@ -80,38 +80,20 @@ var (
 // runtime.Validator).
 func (n *NewShipment) Validate() error {
 	var f runtime.Fields
-	f.Fits("carrier", runtime.CheckText(n.Carrier))
-	rulesShipmentCarrier.Check(&f, "carrier", n.Carrier)
-	if n.TrackingNo.Valid {
-		f.Fits("tracking_no", runtime.CheckText(n.TrackingNo.V))
-		rulesShipmentTrackingNo.Check(&f, "tracking_no", n.TrackingNo.V)
-	}
-	if n.Status.Set {
-		f.Check("status", n.Status.Value.Valid(), "must be one of \"pending\", \"in_transit\", \"delivered\", \"lost\"")
-	}
-	if n.ShippedAt.Valid {
-		f.Fits("shipped_at", runtime.CheckTimestamptz(n.ShippedAt.V))
-	}
+	f.Text("carrier", &n.Carrier, &rulesShipmentCarrier)
+	f.Text("tracking_no", runtime.IfValid(&n.TrackingNo), &rulesShipmentTrackingNo)
+	runtime.CheckEnum(&f, "status", runtime.IfSet(&n.Status), "must be one of \"pending\", \"in_transit\", \"delivered\", \"lost\"")
+	f.Timestamptz("shipped_at", runtime.IfValid(&n.ShippedAt))
 	return f.Err("shipments")
 }
 
 // Validate checks the fields of u that are set, as NewShipment.Validate does.
 func (u *ShipmentUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Carrier.Set {
-		f.Fits("carrier", runtime.CheckText(u.Carrier.Value))
-		rulesShipmentCarrier.Check(&f, "carrier", u.Carrier.Value)
-	}
-	if u.TrackingNo.Set && u.TrackingNo.Value.Valid {
-		f.Fits("tracking_no", runtime.CheckText(u.TrackingNo.Value.V))
-		rulesShipmentTrackingNo.Check(&f, "tracking_no", u.TrackingNo.Value.V)
-	}
-	if u.Status.Set {
-		f.Check("status", u.Status.Value.Valid(), "must be one of \"pending\", \"in_transit\", \"delivered\", \"lost\"")
-	}
-	if u.ShippedAt.Set && u.ShippedAt.Value.Valid {
-		f.Fits("shipped_at", runtime.CheckTimestamptz(u.ShippedAt.Value.V))
-	}
+	f.Text("carrier", runtime.IfSet(&u.Carrier), &rulesShipmentCarrier)
+	f.Text("tracking_no", runtime.IfSetValid(&u.TrackingNo), &rulesShipmentTrackingNo)
+	runtime.CheckEnum(&f, "status", runtime.IfSet(&u.Status), "must be one of \"pending\", \"in_transit\", \"delivered\", \"lost\"")
+	f.Timestamptz("shipped_at", runtime.IfSetValid(&u.ShippedAt))
 	return f.Err("shipments")
 }
 

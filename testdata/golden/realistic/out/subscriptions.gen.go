@@ -83,26 +83,18 @@ var (
 // runtime.Validator).
 func (n *NewSubscription) Validate() error {
 	var f runtime.Fields
-	f.Fits("current_period_start", runtime.CheckTimestamptz(n.CurrentPeriodStart))
-	f.Fits("current_period_end", runtime.CheckTimestamptz(n.CurrentPeriodEnd))
-	if n.CanceledAt.Valid {
-		f.Fits("canceled_at", runtime.CheckTimestamptz(n.CanceledAt.V))
-	}
+	f.Timestamptz("current_period_start", &n.CurrentPeriodStart)
+	f.Timestamptz("current_period_end", &n.CurrentPeriodEnd)
+	f.Timestamptz("canceled_at", runtime.IfValid(&n.CanceledAt))
 	return f.Err("subscriptions")
 }
 
 // Validate checks the fields of u that are set, as NewSubscription.Validate does.
 func (u *SubscriptionUpdate) Validate() error {
 	var f runtime.Fields
-	if u.CurrentPeriodStart.Set {
-		f.Fits("current_period_start", runtime.CheckTimestamptz(u.CurrentPeriodStart.Value))
-	}
-	if u.CurrentPeriodEnd.Set {
-		f.Fits("current_period_end", runtime.CheckTimestamptz(u.CurrentPeriodEnd.Value))
-	}
-	if u.CanceledAt.Set && u.CanceledAt.Value.Valid {
-		f.Fits("canceled_at", runtime.CheckTimestamptz(u.CanceledAt.Value.V))
-	}
+	f.Timestamptz("current_period_start", runtime.IfSet(&u.CurrentPeriodStart))
+	f.Timestamptz("current_period_end", runtime.IfSet(&u.CurrentPeriodEnd))
+	f.Timestamptz("canceled_at", runtime.IfSetValid(&u.CanceledAt))
 	return f.Err("subscriptions")
 }
 

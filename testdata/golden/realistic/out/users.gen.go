@@ -84,36 +84,20 @@ var (
 // Validate checks n against the columns of table users (see runtime.Validator).
 func (n *NewUser) Validate() error {
 	var f runtime.Fields
-	f.Fits("email", runtime.CheckText(n.Email))
-	rulesUserEmail.Check(&f, "email", n.Email)
-	f.Fits("display_name", runtime.CheckText(n.DisplayName))
-	if n.LastLoginAt.Valid {
-		f.Fits("last_login_at", runtime.CheckTimestamptz(n.LastLoginAt.V))
-	}
-	if n.Locale.Set {
-		f.Fits("locale", runtime.CheckText(n.Locale.Value))
-		rulesUserLocale.Check(&f, "locale", n.Locale.Value)
-	}
+	f.Text("email", &n.Email, &rulesUserEmail)
+	f.Text("display_name", &n.DisplayName, nil)
+	f.Timestamptz("last_login_at", runtime.IfValid(&n.LastLoginAt))
+	f.Text("locale", runtime.IfSet(&n.Locale), &rulesUserLocale)
 	return f.Err("users")
 }
 
 // Validate checks the fields of u that are set, as NewUser.Validate does.
 func (u *UserUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Email.Set {
-		f.Fits("email", runtime.CheckText(u.Email.Value))
-		rulesUserEmail.Check(&f, "email", u.Email.Value)
-	}
-	if u.DisplayName.Set {
-		f.Fits("display_name", runtime.CheckText(u.DisplayName.Value))
-	}
-	if u.LastLoginAt.Set && u.LastLoginAt.Value.Valid {
-		f.Fits("last_login_at", runtime.CheckTimestamptz(u.LastLoginAt.Value.V))
-	}
-	if u.Locale.Set {
-		f.Fits("locale", runtime.CheckText(u.Locale.Value))
-		rulesUserLocale.Check(&f, "locale", u.Locale.Value)
-	}
+	f.Text("email", runtime.IfSet(&u.Email), &rulesUserEmail)
+	f.Text("display_name", runtime.IfSet(&u.DisplayName), nil)
+	f.Timestamptz("last_login_at", runtime.IfSetValid(&u.LastLoginAt))
+	f.Text("locale", runtime.IfSet(&u.Locale), &rulesUserLocale)
 	return f.Err("users")
 }
 

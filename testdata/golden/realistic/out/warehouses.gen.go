@@ -62,28 +62,18 @@ var (
 // runtime.Validator).
 func (n *NewWarehouse) Validate() error {
 	var f runtime.Fields
-	f.Fits("code", runtime.CheckText(n.Code))
-	rulesWarehouseCode.Check(&f, "code", n.Code)
-	f.Fits("name", runtime.CheckText(n.Name))
-	f.Fits("country", runtime.CheckText(n.Country))
-	rulesWarehouseCountry.Check(&f, "country", n.Country)
+	f.Text("code", &n.Code, &rulesWarehouseCode)
+	f.Text("name", &n.Name, nil)
+	f.Text("country", &n.Country, &rulesWarehouseCountry)
 	return f.Err("warehouses")
 }
 
 // Validate checks the fields of u that are set, as NewWarehouse.Validate does.
 func (u *WarehouseUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Code.Set {
-		f.Fits("code", runtime.CheckText(u.Code.Value))
-		rulesWarehouseCode.Check(&f, "code", u.Code.Value)
-	}
-	if u.Name.Set {
-		f.Fits("name", runtime.CheckText(u.Name.Value))
-	}
-	if u.Country.Set {
-		f.Fits("country", runtime.CheckText(u.Country.Value))
-		rulesWarehouseCountry.Check(&f, "country", u.Country.Value)
-	}
+	f.Text("code", runtime.IfSet(&u.Code), &rulesWarehouseCode)
+	f.Text("name", runtime.IfSet(&u.Name), nil)
+	f.Text("country", runtime.IfSet(&u.Country), &rulesWarehouseCountry)
 	return f.Err("warehouses")
 }
 

@@ -77,19 +77,11 @@ var (
 // runtime.Validator).
 func (n *NewWebhookDelivery) Validate() error {
 	var f runtime.Fields
-	f.Fits("event", runtime.CheckText(n.Event))
-	rulesWebhookDeliveryEvent.Check(&f, "event", n.Event)
-	f.Check("payload", n.Payload != nil, runtime.MsgNotNull)
-	f.Fits("payload", runtime.CheckJSONB(n.Payload))
-	if n.State.Set {
-		f.Check("state", n.State.Value.Valid(), "must be one of \"queued\", \"sending\", \"delivered\", \"failed\"")
-	}
-	if n.NextTryAt.Valid {
-		f.Fits("next_try_at", runtime.CheckTimestamptz(n.NextTryAt.V))
-	}
-	if n.Response.Valid {
-		f.Fits("response", runtime.CheckText(n.Response.V))
-	}
+	f.Text("event", &n.Event, &rulesWebhookDeliveryEvent)
+	f.JSONB("payload", &n.Payload, true)
+	runtime.CheckEnum(&f, "state", runtime.IfSet(&n.State), "must be one of \"queued\", \"sending\", \"delivered\", \"failed\"")
+	f.Timestamptz("next_try_at", runtime.IfValid(&n.NextTryAt))
+	f.Text("response", runtime.IfValid(&n.Response), nil)
 	return f.Err("webhook_deliveries")
 }
 
@@ -97,23 +89,11 @@ func (n *NewWebhookDelivery) Validate() error {
 // does.
 func (u *WebhookDeliveryUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Event.Set {
-		f.Fits("event", runtime.CheckText(u.Event.Value))
-		rulesWebhookDeliveryEvent.Check(&f, "event", u.Event.Value)
-	}
-	if u.Payload.Set {
-		f.Check("payload", u.Payload.Value != nil, runtime.MsgNotNull)
-		f.Fits("payload", runtime.CheckJSONB(u.Payload.Value))
-	}
-	if u.State.Set {
-		f.Check("state", u.State.Value.Valid(), "must be one of \"queued\", \"sending\", \"delivered\", \"failed\"")
-	}
-	if u.NextTryAt.Set && u.NextTryAt.Value.Valid {
-		f.Fits("next_try_at", runtime.CheckTimestamptz(u.NextTryAt.Value.V))
-	}
-	if u.Response.Set && u.Response.Value.Valid {
-		f.Fits("response", runtime.CheckText(u.Response.Value.V))
-	}
+	f.Text("event", runtime.IfSet(&u.Event), &rulesWebhookDeliveryEvent)
+	f.JSONB("payload", runtime.IfSet(&u.Payload), true)
+	runtime.CheckEnum(&f, "state", runtime.IfSet(&u.State), "must be one of \"queued\", \"sending\", \"delivered\", \"failed\"")
+	f.Timestamptz("next_try_at", runtime.IfSetValid(&u.NextTryAt))
+	f.Text("response", runtime.IfSetValid(&u.Response), nil)
 	return f.Err("webhook_deliveries")
 }
 

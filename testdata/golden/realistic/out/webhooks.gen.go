@@ -69,9 +69,8 @@ var (
 // Validate checks n against the columns of table webhooks (see runtime.Validator).
 func (n *NewWebhook) Validate() error {
 	var f runtime.Fields
-	f.Fits("url", runtime.CheckText(n.URL))
-	f.Check("events", n.Events != nil, runtime.MsgNotNull)
-	f.Fits("events", runtime.CheckTexts(n.Events))
+	f.Text("url", &n.URL, nil)
+	f.Texts("events", &n.Events, true)
 	f.Check("secret", n.Secret != nil, runtime.MsgNotNull)
 	return f.Err("webhooks")
 }
@@ -79,13 +78,8 @@ func (n *NewWebhook) Validate() error {
 // Validate checks the fields of u that are set, as NewWebhook.Validate does.
 func (u *WebhookUpdate) Validate() error {
 	var f runtime.Fields
-	if u.URL.Set {
-		f.Fits("url", runtime.CheckText(u.URL.Value))
-	}
-	if u.Events.Set {
-		f.Check("events", u.Events.Value != nil, runtime.MsgNotNull)
-		f.Fits("events", runtime.CheckTexts(u.Events.Value))
-	}
+	f.Text("url", runtime.IfSet(&u.URL), nil)
+	f.Texts("events", runtime.IfSet(&u.Events), true)
 	if u.Secret.Set {
 		f.Check("secret", u.Secret.Value != nil, runtime.MsgNotNull)
 	}

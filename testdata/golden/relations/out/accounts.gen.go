@@ -59,16 +59,14 @@ var (
 // Validate checks n against the columns of table accounts (see runtime.Validator).
 func (n *NewAccount) Validate() error {
 	var f runtime.Fields
-	f.Fits("label", runtime.CheckText(n.Label))
+	f.Text("label", &n.Label, nil)
 	return f.Err("accounts")
 }
 
 // Validate checks the fields of u that are set, as NewAccount.Validate does.
 func (u *AccountUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Label.Set {
-		f.Fits("label", runtime.CheckText(u.Label.Value))
-	}
+	f.Text("label", runtime.IfSet(&u.Label), nil)
 	return f.Err("accounts")
 }
 

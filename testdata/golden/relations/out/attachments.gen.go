@@ -58,7 +58,7 @@ var (
 func (n *NewAttachment) Validate() error {
 	var f runtime.Fields
 	f.Check("blob_digest", n.BlobDigest != nil, runtime.MsgNotNull)
-	f.Fits("name", runtime.CheckText(n.Name))
+	f.Text("name", &n.Name, nil)
 	return f.Err("attachments")
 }
 
@@ -68,9 +68,7 @@ func (u *AttachmentUpdate) Validate() error {
 	if u.BlobDigest.Set {
 		f.Check("blob_digest", u.BlobDigest.Value != nil, runtime.MsgNotNull)
 	}
-	if u.Name.Set {
-		f.Fits("name", runtime.CheckText(u.Name.Value))
-	}
+	f.Text("name", runtime.IfSet(&u.Name), nil)
 	return f.Err("attachments")
 }
 

@@ -57,16 +57,14 @@ var (
 // runtime.Validator).
 func (n *NewEmployee) Validate() error {
 	var f runtime.Fields
-	f.Fits("name", runtime.CheckText(n.Name))
+	f.Text("name", &n.Name, nil)
 	return f.Err("employees")
 }
 
 // Validate checks the fields of u that are set, as NewEmployee.Validate does.
 func (u *EmployeeUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Name.Set {
-		f.Fits("name", runtime.CheckText(u.Name.Value))
-	}
+	f.Text("name", runtime.IfSet(&u.Name), nil)
 	return f.Err("employees")
 }
 

@@ -50,16 +50,14 @@ var (
 // Validate checks n against the columns of table groups (see runtime.Validator).
 func (n *NewGroup) Validate() error {
 	var f runtime.Fields
-	f.Fits("name", runtime.CheckText(n.Name))
+	f.Text("name", &n.Name, nil)
 	return f.Err("groups")
 }
 
 // Validate checks the fields of u that are set, as NewGroup.Validate does.
 func (u *GroupUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Name.Set {
-		f.Fits("name", runtime.CheckText(u.Name.Value))
-	}
+	f.Text("name", runtime.IfSet(&u.Name), nil)
 	return f.Err("groups")
 }
 

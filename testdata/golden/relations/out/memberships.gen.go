@@ -64,24 +64,16 @@ var (
 // runtime.Validator).
 func (n *NewMembership) Validate() error {
 	var f runtime.Fields
-	if n.Role.Set {
-		f.Check("role", n.Role.Value.Valid(), "must be one of \"admin\", \"member\"")
-	}
-	if n.JoinedAt.Set {
-		f.Fits("joined_at", runtime.CheckTimestamptz(n.JoinedAt.Value))
-	}
+	runtime.CheckEnum(&f, "role", runtime.IfSet(&n.Role), "must be one of \"admin\", \"member\"")
+	f.Timestamptz("joined_at", runtime.IfSet(&n.JoinedAt))
 	return f.Err("memberships")
 }
 
 // Validate checks the fields of u that are set, as NewMembership.Validate does.
 func (u *MembershipUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Role.Set {
-		f.Check("role", u.Role.Value.Valid(), "must be one of \"admin\", \"member\"")
-	}
-	if u.JoinedAt.Set {
-		f.Fits("joined_at", runtime.CheckTimestamptz(u.JoinedAt.Value))
-	}
+	runtime.CheckEnum(&f, "role", runtime.IfSet(&u.Role), "must be one of \"admin\", \"member\"")
+	f.Timestamptz("joined_at", runtime.IfSet(&u.JoinedAt))
 	return f.Err("memberships")
 }
 

@@ -50,18 +50,15 @@ var (
 // Validate checks n against the columns of table profiles (see runtime.Validator).
 func (n *NewProfile) Validate() error {
 	var f runtime.Fields
-	f.Fits("user_email", runtime.CheckText(n.UserEmail))
-	rulesProfileUserEmail.Check(&f, "user_email", n.UserEmail)
-	f.Fits("bio", runtime.CheckText(n.Bio))
+	f.Text("user_email", &n.UserEmail, &rulesProfileUserEmail)
+	f.Text("bio", &n.Bio, nil)
 	return f.Err("profiles")
 }
 
 // Validate checks the fields of u that are set, as NewProfile.Validate does.
 func (u *ProfileUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Bio.Set {
-		f.Fits("bio", runtime.CheckText(u.Bio.Value))
-	}
+	f.Text("bio", runtime.IfSet(&u.Bio), nil)
 	return f.Err("profiles")
 }
 

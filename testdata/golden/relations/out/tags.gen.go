@@ -48,16 +48,14 @@ var (
 // Validate checks n against the columns of table tags (see runtime.Validator).
 func (n *NewTag) Validate() error {
 	var f runtime.Fields
-	f.Fits("label", runtime.CheckText(n.Label))
+	f.Text("label", &n.Label, nil)
 	return f.Err("tags")
 }
 
 // Validate checks the fields of u that are set, as NewTag.Validate does.
 func (u *TagUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Label.Set {
-		f.Fits("label", runtime.CheckText(u.Label.Value))
-	}
+	f.Text("label", runtime.IfSet(&u.Label), nil)
 	return f.Err("tags")
 }
 

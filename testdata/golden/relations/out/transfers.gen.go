@@ -64,22 +64,16 @@ var (
 // runtime.Validator).
 func (n *NewTransfer) Validate() error {
 	var f runtime.Fields
-	f.Fits("amount", runtime.CheckNumeric(n.Amount, 18, 2))
-	if n.Note.Valid {
-		f.Fits("note", runtime.CheckText(n.Note.V))
-	}
+	f.Numeric("amount", &n.Amount, 18, 2, nil)
+	f.Text("note", runtime.IfValid(&n.Note), nil)
 	return f.Err("transfers")
 }
 
 // Validate checks the fields of u that are set, as NewTransfer.Validate does.
 func (u *TransferUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Amount.Set {
-		f.Fits("amount", runtime.CheckNumeric(u.Amount.Value, 18, 2))
-	}
-	if u.Note.Set && u.Note.Value.Valid {
-		f.Fits("note", runtime.CheckText(u.Note.Value.V))
-	}
+	f.Numeric("amount", runtime.IfSet(&u.Amount), 18, 2, nil)
+	f.Text("note", runtime.IfSetValid(&u.Note), nil)
 	return f.Err("transfers")
 }
 

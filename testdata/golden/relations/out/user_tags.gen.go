@@ -58,16 +58,14 @@ var (
 // runtime.Validator).
 func (n *NewUserTag) Validate() error {
 	var f runtime.Fields
-	f.Fits("added_by", runtime.CheckText(n.AddedBy))
+	f.Text("added_by", &n.AddedBy, nil)
 	return f.Err("user_tags")
 }
 
 // Validate checks the fields of u that are set, as NewUserTag.Validate does.
 func (u *UserTagUpdate) Validate() error {
 	var f runtime.Fields
-	if u.AddedBy.Set {
-		f.Fits("added_by", runtime.CheckText(u.AddedBy.Value))
-	}
+	f.Text("added_by", runtime.IfSet(&u.AddedBy), nil)
 	return f.Err("user_tags")
 }
 

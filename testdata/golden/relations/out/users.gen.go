@@ -68,22 +68,16 @@ var (
 // Validate checks n against the columns of table users (see runtime.Validator).
 func (n *NewUser) Validate() error {
 	var f runtime.Fields
-	f.Fits("email", runtime.CheckText(n.Email))
-	rulesUserEmail.Check(&f, "email", n.Email)
-	f.Fits("name", runtime.CheckText(n.Name))
+	f.Text("email", &n.Email, &rulesUserEmail)
+	f.Text("name", &n.Name, nil)
 	return f.Err("users")
 }
 
 // Validate checks the fields of u that are set, as NewUser.Validate does.
 func (u *UserUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Email.Set {
-		f.Fits("email", runtime.CheckText(u.Email.Value))
-		rulesUserEmail.Check(&f, "email", u.Email.Value)
-	}
-	if u.Name.Set {
-		f.Fits("name", runtime.CheckText(u.Name.Value))
-	}
+	f.Text("email", runtime.IfSet(&u.Email), &rulesUserEmail)
+	f.Text("name", runtime.IfSet(&u.Name), nil)
 	return f.Err("users")
 }
 

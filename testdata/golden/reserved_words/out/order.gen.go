@@ -60,21 +60,15 @@ var (
 // Validate checks n against the columns of table order (see runtime.Validator).
 func (n *NewOrder) Validate() error {
 	var f runtime.Fields
-	f.Fits("type", runtime.CheckText(n.Type))
-	if n.Group.Set {
-		f.Check("group", n.Group.Value != nil, runtime.MsgNotNull)
-		f.Fits("group", runtime.CheckTexts(n.Group.Value))
-	}
+	f.Text("type", &n.Type, nil)
+	f.Texts("group", runtime.IfSet(&n.Group), true)
 	return f.Err("order")
 }
 
 // Validate checks the fields of u that are set, as NewOrder.Validate does.
 func (u *OrderUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Group.Set {
-		f.Check("group", u.Group.Value != nil, runtime.MsgNotNull)
-		f.Fits("group", runtime.CheckTexts(u.Group.Value))
-	}
+	f.Texts("group", runtime.IfSet(&u.Group), true)
 	return f.Err("order")
 }
 

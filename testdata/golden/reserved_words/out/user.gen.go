@@ -60,28 +60,18 @@ var (
 // Validate checks n against the columns of table user (see runtime.Validator).
 func (n *NewUser) Validate() error {
 	var f runtime.Fields
-	f.Fits("select", runtime.CheckText(n.Select))
-	if n.From.Valid {
-		f.Fits("from", runtime.CheckText(n.From.V))
-	}
-	if n.Type.Set {
-		f.Check("type", n.Type.Value.Valid(), "must be one of \"from\", \"where\", \"group by\"")
-	}
+	f.Text("select", &n.Select, nil)
+	f.Text("from", runtime.IfValid(&n.From), nil)
+	runtime.CheckEnum(&f, "type", runtime.IfSet(&n.Type), "must be one of \"from\", \"where\", \"group by\"")
 	return f.Err("user")
 }
 
 // Validate checks the fields of u that are set, as NewUser.Validate does.
 func (u *UserUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Select.Set {
-		f.Fits("select", runtime.CheckText(u.Select.Value))
-	}
-	if u.From.Set && u.From.Value.Valid {
-		f.Fits("from", runtime.CheckText(u.From.Value.V))
-	}
-	if u.Type.Set {
-		f.Check("type", u.Type.Value.Valid(), "must be one of \"from\", \"where\", \"group by\"")
-	}
+	f.Text("select", runtime.IfSet(&u.Select), nil)
+	f.Text("from", runtime.IfSetValid(&u.From), nil)
+	runtime.CheckEnum(&f, "type", runtime.IfSet(&u.Type), "must be one of \"from\", \"where\", \"group by\"")
 	return f.Err("user")
 }
 

@@ -56,18 +56,15 @@ var (
 // runtime.Validator).
 func (n *NewCurrency) Validate() error {
 	var f runtime.Fields
-	f.Fits("code", runtime.CheckText(n.Code))
-	rulesCurrencyCode.Check(&f, "code", n.Code)
-	f.Fits("name", runtime.CheckText(n.Name))
+	f.Text("code", &n.Code, &rulesCurrencyCode)
+	f.Text("name", &n.Name, nil)
 	return f.Err("currencies")
 }
 
 // Validate checks the fields of u that are set, as NewCurrency.Validate does.
 func (u *CurrencyUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Name.Set {
-		f.Fits("name", runtime.CheckText(u.Name.Value))
-	}
+	f.Text("name", runtime.IfSet(&u.Name), nil)
 	return f.Err("currencies")
 }
 

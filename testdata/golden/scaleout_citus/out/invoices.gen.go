@@ -76,30 +76,18 @@ var (
 // Validate checks n against the columns of table invoices (see runtime.Validator).
 func (n *NewInvoice) Validate() error {
 	var f runtime.Fields
-	f.Fits("currency", runtime.CheckText(n.Currency))
-	rulesInvoiceCurrency.Check(&f, "currency", n.Currency)
-	f.Fits("total", runtime.CheckNumeric(n.Total, 18, 2))
-	rulesInvoiceTotal.Check(&f, "total", n.Total)
-	if n.Status.Set {
-		f.Fits("status", runtime.CheckText(n.Status.Value))
-	}
+	f.Text("currency", &n.Currency, &rulesInvoiceCurrency)
+	f.Numeric("total", &n.Total, 18, 2, &rulesInvoiceTotal)
+	f.Text("status", runtime.IfSet(&n.Status), nil)
 	return f.Err("invoices")
 }
 
 // Validate checks the fields of u that are set, as NewInvoice.Validate does.
 func (u *InvoiceUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Currency.Set {
-		f.Fits("currency", runtime.CheckText(u.Currency.Value))
-		rulesInvoiceCurrency.Check(&f, "currency", u.Currency.Value)
-	}
-	if u.Total.Set {
-		f.Fits("total", runtime.CheckNumeric(u.Total.Value, 18, 2))
-		rulesInvoiceTotal.Check(&f, "total", u.Total.Value)
-	}
-	if u.Status.Set {
-		f.Fits("status", runtime.CheckText(u.Status.Value))
-	}
+	f.Text("currency", runtime.IfSet(&u.Currency), &rulesInvoiceCurrency)
+	f.Numeric("total", runtime.IfSet(&u.Total), 18, 2, &rulesInvoiceTotal)
+	f.Text("status", runtime.IfSet(&u.Status), nil)
 	return f.Err("invoices")
 }
 

@@ -60,22 +60,16 @@ var (
 // Validate checks n against the columns of table orgs (see runtime.Validator).
 func (n *NewOrg) Validate() error {
 	var f runtime.Fields
-	f.Fits("name", runtime.CheckText(n.Name))
-	if n.Tier.Set {
-		f.Check("tier", n.Tier.Value.Valid(), "must be one of \"free\", \"pro\", \"enterprise\"")
-	}
+	f.Text("name", &n.Name, nil)
+	runtime.CheckEnum(&f, "tier", runtime.IfSet(&n.Tier), "must be one of \"free\", \"pro\", \"enterprise\"")
 	return f.Err("orgs")
 }
 
 // Validate checks the fields of u that are set, as NewOrg.Validate does.
 func (u *OrgUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Name.Set {
-		f.Fits("name", runtime.CheckText(u.Name.Value))
-	}
-	if u.Tier.Set {
-		f.Check("tier", u.Tier.Value.Valid(), "must be one of \"free\", \"pro\", \"enterprise\"")
-	}
+	f.Text("name", runtime.IfSet(&u.Name), nil)
+	runtime.CheckEnum(&f, "tier", runtime.IfSet(&u.Tier), "must be one of \"free\", \"pro\", \"enterprise\"")
 	return f.Err("orgs")
 }
 

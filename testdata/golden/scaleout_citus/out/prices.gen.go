@@ -59,22 +59,16 @@ var (
 func (n *NewPrice) Validate() error {
 	var f runtime.Fields
 	f.Check("tier", n.Tier.Valid(), "must be one of \"free\", \"pro\", \"enterprise\"")
-	f.Fits("currency", runtime.CheckText(n.Currency))
-	rulesPriceCurrency.Check(&f, "currency", n.Currency)
-	f.Fits("price", runtime.CheckNumeric(n.Price, 10, 2))
+	f.Text("currency", &n.Currency, &rulesPriceCurrency)
+	f.Numeric("price", &n.Price, 10, 2, nil)
 	return f.Err("prices")
 }
 
 // Validate checks the fields of u that are set, as NewPrice.Validate does.
 func (u *PriceUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Currency.Set {
-		f.Fits("currency", runtime.CheckText(u.Currency.Value))
-		rulesPriceCurrency.Check(&f, "currency", u.Currency.Value)
-	}
-	if u.Price.Set {
-		f.Fits("price", runtime.CheckNumeric(u.Price.Value, 10, 2))
-	}
+	f.Text("currency", runtime.IfSet(&u.Currency), &rulesPriceCurrency)
+	f.Numeric("price", runtime.IfSet(&u.Price), 10, 2, nil)
 	return f.Err("prices")
 }
 

@@ -87,22 +87,16 @@ var (
 // runtime.Validator).
 func (n *NewCustomer) Validate() error {
 	var f runtime.Fields
-	f.Fits("email", runtime.CheckText(n.Email))
-	if n.ExternalRef.Valid {
-		f.Fits("external_ref", runtime.CheckText(n.ExternalRef.V))
-	}
+	f.Text("email", &n.Email, nil)
+	f.Text("external_ref", runtime.IfValid(&n.ExternalRef), nil)
 	return f.Err("customers")
 }
 
 // Validate checks the fields of u that are set, as NewCustomer.Validate does.
 func (u *CustomerUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Email.Set {
-		f.Fits("email", runtime.CheckText(u.Email.Value))
-	}
-	if u.ExternalRef.Set && u.ExternalRef.Value.Valid {
-		f.Fits("external_ref", runtime.CheckText(u.ExternalRef.Value.V))
-	}
+	f.Text("email", runtime.IfSet(&u.Email), nil)
+	f.Text("external_ref", runtime.IfSetValid(&u.ExternalRef), nil)
 	return f.Err("customers")
 }
 

@@ -66,16 +66,14 @@ var (
 // Validate checks n against the columns of table deals (see runtime.Validator).
 func (n *NewDeal) Validate() error {
 	var f runtime.Fields
-	f.Fits("title", runtime.CheckText(n.Title))
+	f.Text("title", &n.Title, nil)
 	return f.Err("deals")
 }
 
 // Validate checks the fields of u that are set, as NewDeal.Validate does.
 func (u *DealUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Title.Set {
-		f.Fits("title", runtime.CheckText(u.Title.Value))
-	}
+	f.Text("title", runtime.IfSet(&u.Title), nil)
 	return f.Err("deals")
 }
 

@@ -59,16 +59,14 @@ var (
 // Validate checks n against the columns of table events (see runtime.Validator).
 func (n *NewEvent) Validate() error {
 	var f runtime.Fields
-	f.Fits("what", runtime.CheckText(n.What))
+	f.Text("what", &n.What, nil)
 	return f.Err("events")
 }
 
 // Validate checks the fields of u that are set, as NewEvent.Validate does.
 func (u *EventUpdate) Validate() error {
 	var f runtime.Fields
-	if u.What.Set {
-		f.Fits("what", runtime.CheckText(u.What.Value))
-	}
+	f.Text("what", runtime.IfSet(&u.What), nil)
 	return f.Err("events")
 }
 

@@ -70,16 +70,14 @@ var (
 // Validate checks n against the columns of table notes (see runtime.Validator).
 func (n *NewNote) Validate() error {
 	var f runtime.Fields
-	f.Fits("body", runtime.CheckText(n.Body))
+	f.Text("body", &n.Body, nil)
 	return f.Err("notes")
 }
 
 // Validate checks the fields of u that are set, as NewNote.Validate does.
 func (u *NoteUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Body.Set {
-		f.Fits("body", runtime.CheckText(u.Body.Value))
-	}
+	f.Text("body", runtime.IfSet(&u.Body), nil)
 	return f.Err("notes")
 }
 

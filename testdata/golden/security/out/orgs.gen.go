@@ -76,16 +76,14 @@ var (
 // Validate checks n against the columns of table orgs (see runtime.Validator).
 func (n *NewOrg) Validate() error {
 	var f runtime.Fields
-	f.Fits("slug", runtime.CheckText(n.Slug))
+	f.Text("slug", &n.Slug, nil)
 	return f.Err("orgs")
 }
 
 // Validate checks the fields of u that are set, as NewOrg.Validate does.
 func (u *OrgUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Slug.Set {
-		f.Fits("slug", runtime.CheckText(u.Slug.Value))
-	}
+	f.Text("slug", runtime.IfSet(&u.Slug), nil)
 	return f.Err("orgs")
 }
 

@@ -62,28 +62,18 @@ var (
 // Validate checks n against the columns of table notes (see runtime.Validator).
 func (n *NewNote) Validate() error {
 	var f runtime.Fields
-	f.Fits("title", runtime.CheckText(n.Title))
-	if n.Body.Set {
-		f.Fits("body", runtime.CheckText(n.Body.Value))
-	}
-	if n.CreatedAt.Set {
-		f.Fits("created_at", runtime.CheckTimestamptz(n.CreatedAt.Value))
-	}
+	f.Text("title", &n.Title, nil)
+	f.Text("body", runtime.IfSet(&n.Body), nil)
+	f.Timestamptz("created_at", runtime.IfSet(&n.CreatedAt))
 	return f.Err("notes")
 }
 
 // Validate checks the fields of u that are set, as NewNote.Validate does.
 func (u *NoteUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Title.Set {
-		f.Fits("title", runtime.CheckText(u.Title.Value))
-	}
-	if u.Body.Set {
-		f.Fits("body", runtime.CheckText(u.Body.Value))
-	}
-	if u.CreatedAt.Set {
-		f.Fits("created_at", runtime.CheckTimestamptz(u.CreatedAt.Value))
-	}
+	f.Text("title", runtime.IfSet(&u.Title), nil)
+	f.Text("body", runtime.IfSet(&u.Body), nil)
+	f.Timestamptz("created_at", runtime.IfSet(&u.CreatedAt))
 	return f.Err("notes")
 }
 

@@ -58,25 +58,17 @@ var (
 // Validate checks n against the columns of table events (see runtime.Validator).
 func (n *NewEvent) Validate() error {
 	var f runtime.Fields
-	f.Fits("occurred_at", runtime.CheckTimestamptz(n.OccurredAt))
-	f.Fits("kind", runtime.CheckText(n.Kind))
-	if n.Payload.Set {
-		f.Check("payload", n.Payload.Value != nil, runtime.MsgNotNull)
-		f.Fits("payload", runtime.CheckJSONB(n.Payload.Value))
-	}
+	f.Timestamptz("occurred_at", &n.OccurredAt)
+	f.Text("kind", &n.Kind, nil)
+	f.JSONB("payload", runtime.IfSet(&n.Payload), true)
 	return f.Err("events")
 }
 
 // Validate checks the fields of u that are set, as NewEvent.Validate does.
 func (u *EventUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Kind.Set {
-		f.Fits("kind", runtime.CheckText(u.Kind.Value))
-	}
-	if u.Payload.Set {
-		f.Check("payload", u.Payload.Value != nil, runtime.MsgNotNull)
-		f.Fits("payload", runtime.CheckJSONB(u.Payload.Value))
-	}
+	f.Text("kind", runtime.IfSet(&u.Kind), nil)
+	f.JSONB("payload", runtime.IfSet(&u.Payload), true)
 	return f.Err("events")
 }
 

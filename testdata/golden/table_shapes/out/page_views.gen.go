@@ -56,13 +56,9 @@ var (
 // runtime.Validator).
 func (n *NewPageView) Validate() error {
 	var f runtime.Fields
-	f.Fits("path", runtime.CheckText(n.Path))
-	if n.ViewedAt.Set {
-		f.Fits("viewed_at", runtime.CheckTimestamptz(n.ViewedAt.Value))
-	}
-	if n.Referrer.Valid {
-		f.Fits("referrer", runtime.CheckText(n.Referrer.V))
-	}
+	f.Text("path", &n.Path, nil)
+	f.Timestamptz("viewed_at", runtime.IfSet(&n.ViewedAt))
+	f.Text("referrer", runtime.IfValid(&n.Referrer), nil)
 	return f.Err("page_views")
 }
 

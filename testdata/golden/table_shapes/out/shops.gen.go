@@ -50,18 +50,16 @@ var (
 // Validate checks n against the columns of table shops (see runtime.Validator).
 func (n *NewShop) Validate() error {
 	var f runtime.Fields
-	f.Fits("region", runtime.CheckText(n.Region))
-	f.Fits("code", runtime.CheckText(n.Code))
-	f.Fits("name", runtime.CheckText(n.Name))
+	f.Text("region", &n.Region, nil)
+	f.Text("code", &n.Code, nil)
+	f.Text("name", &n.Name, nil)
 	return f.Err("shops")
 }
 
 // Validate checks the fields of u that are set, as NewShop.Validate does.
 func (u *ShopUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Name.Set {
-		f.Fits("name", runtime.CheckText(u.Name.Value))
-	}
+	f.Text("name", runtime.IfSet(&u.Name), nil)
 	return f.Err("shops")
 }
 

@@ -55,22 +55,16 @@ var (
 // Validate checks n against the columns of table notes (see runtime.Validator).
 func (n *NewNote) Validate() error {
 	var f runtime.Fields
-	f.Fits("title", runtime.CheckText(n.Title))
-	if n.Body.Set {
-		f.Fits("body", runtime.CheckText(n.Body.Value))
-	}
+	f.Text("title", &n.Title, nil)
+	f.Text("body", runtime.IfSet(&n.Body), nil)
 	return f.Err("notes")
 }
 
 // Validate checks the fields of u that are set, as NewNote.Validate does.
 func (u *NoteUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Title.Set {
-		f.Fits("title", runtime.CheckText(u.Title.Value))
-	}
-	if u.Body.Set {
-		f.Fits("body", runtime.CheckText(u.Body.Value))
-	}
+	f.Text("title", runtime.IfSet(&u.Title), nil)
+	f.Text("body", runtime.IfSet(&u.Body), nil)
 	return f.Err("notes")
 }
 

@@ -136,32 +136,21 @@ var (
 // Validate checks n against the columns of table samples (see runtime.Validator).
 func (n *NewSample) Validate() error {
 	var f runtime.Fields
-	f.Fits("name", runtime.CheckText(n.Name))
-	f.Fits("code", runtime.CheckText(n.Code))
-	rulesSampleCode.Check(&f, "code", n.Code)
-	f.Fits("flag", runtime.CheckText(n.Flag))
-	rulesSampleFlag.Check(&f, "flag", n.Flag)
-	f.Fits("amount", runtime.CheckNumeric(n.Amount, 38, 18))
-	f.Fits("born_on", runtime.CheckDate(n.BornOn))
-	f.Fits("seen_at", runtime.CheckTimestamp(n.SeenAt))
-	f.Fits("happened_at", runtime.CheckTimestamptz(n.HappenedAt))
-	if n.Doc.Set {
-		f.Check("doc", n.Doc.Value != nil, runtime.MsgNotNull)
-		f.Fits("doc", runtime.CheckJSONB(n.Doc.Value))
-	}
-	f.Check("raw_doc", n.RawDoc != nil, runtime.MsgNotNull)
-	f.Fits("raw_doc", runtime.CheckJSON(n.RawDoc))
+	f.Text("name", &n.Name, nil)
+	f.Text("code", &n.Code, &rulesSampleCode)
+	f.Text("flag", &n.Flag, &rulesSampleFlag)
+	f.Numeric("amount", &n.Amount, 38, 18, nil)
+	f.Date("born_on", &n.BornOn)
+	f.Timestamp("seen_at", &n.SeenAt)
+	f.Timestamptz("happened_at", &n.HappenedAt)
+	f.JSONB("doc", runtime.IfSet(&n.Doc), true)
+	f.JSON("raw_doc", &n.RawDoc, true)
 	f.Check("blob", n.Blob != nil, runtime.MsgNotNull)
-	if n.Tags.Set {
-		f.Check("tags", n.Tags.Value != nil, runtime.MsgNotNull)
-		f.Fits("tags", runtime.CheckTexts(n.Tags.Value))
-	}
+	f.Texts("tags", runtime.IfSet(&n.Tags), true)
 	f.Check("counts", n.Counts != nil, runtime.MsgNotNull)
 	f.Check("ids", n.IDs != nil, runtime.MsgNotNull)
 	f.Check("prices", n.Prices != nil, runtime.MsgNotNull)
-	if n.Mood.Set {
-		f.Check("mood", n.Mood.Value.Valid(), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")
-	}
+	runtime.CheckEnum(&f, "mood", runtime.IfSet(&n.Mood), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")
 	if n.Moods.Set {
 		f.Check("moods", n.Moods.Value != nil, runtime.MsgNotNull)
 		f.Check("moods", runtime.AllValid(n.Moods.Value), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")
@@ -172,44 +161,19 @@ func (n *NewSample) Validate() error {
 // Validate checks the fields of u that are set, as NewSample.Validate does.
 func (u *SampleUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Name.Set {
-		f.Fits("name", runtime.CheckText(u.Name.Value))
-	}
-	if u.Code.Set {
-		f.Fits("code", runtime.CheckText(u.Code.Value))
-		rulesSampleCode.Check(&f, "code", u.Code.Value)
-	}
-	if u.Flag.Set {
-		f.Fits("flag", runtime.CheckText(u.Flag.Value))
-		rulesSampleFlag.Check(&f, "flag", u.Flag.Value)
-	}
-	if u.Amount.Set {
-		f.Fits("amount", runtime.CheckNumeric(u.Amount.Value, 38, 18))
-	}
-	if u.BornOn.Set {
-		f.Fits("born_on", runtime.CheckDate(u.BornOn.Value))
-	}
-	if u.SeenAt.Set {
-		f.Fits("seen_at", runtime.CheckTimestamp(u.SeenAt.Value))
-	}
-	if u.HappenedAt.Set {
-		f.Fits("happened_at", runtime.CheckTimestamptz(u.HappenedAt.Value))
-	}
-	if u.Doc.Set {
-		f.Check("doc", u.Doc.Value != nil, runtime.MsgNotNull)
-		f.Fits("doc", runtime.CheckJSONB(u.Doc.Value))
-	}
-	if u.RawDoc.Set {
-		f.Check("raw_doc", u.RawDoc.Value != nil, runtime.MsgNotNull)
-		f.Fits("raw_doc", runtime.CheckJSON(u.RawDoc.Value))
-	}
+	f.Text("name", runtime.IfSet(&u.Name), nil)
+	f.Text("code", runtime.IfSet(&u.Code), &rulesSampleCode)
+	f.Text("flag", runtime.IfSet(&u.Flag), &rulesSampleFlag)
+	f.Numeric("amount", runtime.IfSet(&u.Amount), 38, 18, nil)
+	f.Date("born_on", runtime.IfSet(&u.BornOn))
+	f.Timestamp("seen_at", runtime.IfSet(&u.SeenAt))
+	f.Timestamptz("happened_at", runtime.IfSet(&u.HappenedAt))
+	f.JSONB("doc", runtime.IfSet(&u.Doc), true)
+	f.JSON("raw_doc", runtime.IfSet(&u.RawDoc), true)
 	if u.Blob.Set {
 		f.Check("blob", u.Blob.Value != nil, runtime.MsgNotNull)
 	}
-	if u.Tags.Set {
-		f.Check("tags", u.Tags.Value != nil, runtime.MsgNotNull)
-		f.Fits("tags", runtime.CheckTexts(u.Tags.Value))
-	}
+	f.Texts("tags", runtime.IfSet(&u.Tags), true)
 	if u.Counts.Set {
 		f.Check("counts", u.Counts.Value != nil, runtime.MsgNotNull)
 	}
@@ -219,9 +183,7 @@ func (u *SampleUpdate) Validate() error {
 	if u.Prices.Set {
 		f.Check("prices", u.Prices.Value != nil, runtime.MsgNotNull)
 	}
-	if u.Mood.Set {
-		f.Check("mood", u.Mood.Value.Valid(), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")
-	}
+	runtime.CheckEnum(&f, "mood", runtime.IfSet(&u.Mood), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")
 	if u.Moods.Set {
 		f.Check("moods", u.Moods.Value != nil, runtime.MsgNotNull)
 		f.Check("moods", runtime.AllValid(u.Moods.Value), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")

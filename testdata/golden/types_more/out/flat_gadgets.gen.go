@@ -69,10 +69,8 @@ var (
 // runtime.Validator).
 func (n *NewFlatGadget) Validate() error {
 	var f runtime.Fields
-	f.Fits("label", runtime.CheckText(n.Label))
-	if n.Alias.Valid {
-		f.Fits("alias", runtime.CheckText(n.Alias.V))
-	}
+	f.Text("label", &n.Label, nil)
+	f.Text("alias", runtime.IfValid(&n.Alias), nil)
 	f.Check("mac", n.Mac != nil, runtime.MsgNotNull)
 	return f.Err("flat_gadgets")
 }
@@ -80,12 +78,8 @@ func (n *NewFlatGadget) Validate() error {
 // Validate checks the fields of u that are set, as NewFlatGadget.Validate does.
 func (u *FlatGadgetUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Label.Set {
-		f.Fits("label", runtime.CheckText(u.Label.Value))
-	}
-	if u.Alias.Set && u.Alias.Value.Valid {
-		f.Fits("alias", runtime.CheckText(u.Alias.Value.V))
-	}
+	f.Text("label", runtime.IfSet(&u.Label), nil)
+	f.Text("alias", runtime.IfSetValid(&u.Alias), nil)
 	if u.Mac.Set {
 		f.Check("mac", u.Mac.Value != nil, runtime.MsgNotNull)
 	}

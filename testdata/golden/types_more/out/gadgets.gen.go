@@ -89,13 +89,9 @@ var (
 // Validate checks n against the columns of table gadgets (see runtime.Validator).
 func (n *NewGadget) Validate() error {
 	var f runtime.Fields
-	if n.Label.Set {
-		f.Fits("label", runtime.CheckText(n.Label.Value))
-	}
-	if n.Alias.Valid {
-		f.Fits("alias", runtime.CheckText(n.Alias.V))
-	}
-	f.Fits("aliases", runtime.CheckTexts(n.Aliases))
+	f.Text("label", runtime.IfSet(&n.Label), nil)
+	f.Text("alias", runtime.IfValid(&n.Alias), nil)
+	f.Texts("aliases", &n.Aliases, false)
 	if n.Mac.Set {
 		f.Check("mac", n.Mac.Value != nil, runtime.MsgNotNull)
 	}
@@ -105,15 +101,9 @@ func (n *NewGadget) Validate() error {
 // Validate checks the fields of u that are set, as NewGadget.Validate does.
 func (u *GadgetUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Label.Set {
-		f.Fits("label", runtime.CheckText(u.Label.Value))
-	}
-	if u.Alias.Set && u.Alias.Value.Valid {
-		f.Fits("alias", runtime.CheckText(u.Alias.Value.V))
-	}
-	if u.Aliases.Set {
-		f.Fits("aliases", runtime.CheckTexts(u.Aliases.Value))
-	}
+	f.Text("label", runtime.IfSet(&u.Label), nil)
+	f.Text("alias", runtime.IfSetValid(&u.Alias), nil)
+	f.Texts("aliases", runtime.IfSet(&u.Aliases), false)
 	if u.Mac.Set {
 		f.Check("mac", u.Mac.Value != nil, runtime.MsgNotNull)
 	}

@@ -57,26 +57,18 @@ var (
 // Validate checks n against the columns of table accounts (see runtime.Validator).
 func (n *NewAccount) Validate() error {
 	var f runtime.Fields
-	f.Fits("owner", runtime.CheckText(n.Owner))
+	f.Text("owner", &n.Owner, nil)
 	f.Check("currency", n.Currency.Valid(), "must be one of \"USD\", \"EUR\", \"GBP\"")
-	if n.Balance.Set {
-		f.Fits("balance", runtime.CheckNumeric(n.Balance.Value, 18, 2))
-	}
+	f.Numeric("balance", runtime.IfSet(&n.Balance), 18, 2, nil)
 	return f.Err("accounts")
 }
 
 // Validate checks the fields of u that are set, as NewAccount.Validate does.
 func (u *AccountUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Owner.Set {
-		f.Fits("owner", runtime.CheckText(u.Owner.Value))
-	}
-	if u.Currency.Set {
-		f.Check("currency", u.Currency.Value.Valid(), "must be one of \"USD\", \"EUR\", \"GBP\"")
-	}
-	if u.Balance.Set {
-		f.Fits("balance", runtime.CheckNumeric(u.Balance.Value, 18, 2))
-	}
+	f.Text("owner", runtime.IfSet(&u.Owner), nil)
+	runtime.CheckEnum(&f, "currency", runtime.IfSet(&u.Currency), "must be one of \"USD\", \"EUR\", \"GBP\"")
+	f.Numeric("balance", runtime.IfSet(&u.Balance), 18, 2, nil)
 	return f.Err("accounts")
 }
 
