@@ -1,9 +1,12 @@
 package shapesdb
 
 import (
+	"cmp"
 	"context"
+	"fmt"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -235,5 +238,54 @@ func TestTableWithoutPrimaryKey(t *testing.T) {
 	}
 	if got, err := s.PageViews.ListByLineID(ctx, l.ID); err != nil || len(got) != 1 || got[0].Path != "/r" {
 		t.Fatalf("ListByLineID: %+v, %v", got, err)
+	}
+}
+
+// TestWideTable: a table of 70 columns whose columns with defaults (c2,
+// c66, note) reach past the 64th. CreateMany leaves every unset field to
+// its column's default and stores every set one, in rows that set them
+// differently; Create, Update and FindByID bind more than the runtime's
+// in-place argument slots.
+func TestWideTable(t *testing.T) {
+	ctx := context.Background()
+	s := NewStore(pgtest.Open(t))
+	rows := make([]NewWideRow, 6)
+	for i := range rows {
+		rows[i].C1 = int32(i)
+		rows[i].C68 = int32(100 + i)
+		if i%2 == 1 {
+			rows[i].C66 = runtime.Set(int32(1000 + i))
+		}
+		if i%3 == 2 {
+			rows[i].C2 = runtime.Set(int32(-i))
+			rows[i].Note = runtime.Set(runtime.Null[string]{})
+		}
+	}
+	if n, err := s.WideRows.CreateMany(ctx, rows); err != nil || n != int64(len(rows)) {
+		t.Fatalf("CreateMany: %d, %v", n, err)
+	}
+	all, err := s.WideRows.FindAll(ctx)
+	if err != nil || len(all) != len(rows) {
+		t.Fatalf("FindAll: %d rows, %v", len(all), err)
+	}
+	slices.SortFunc(all, func(a, b WideRow) int { return cmp.Compare(a.C1, b.C1) })
+	var got []string
+	for _, r := range all {
+		got = append(got, fmt.Sprint(r.C1, r.C2, r.C66, r.C68, r.Note.Valid && r.Note.V == "none", r.Note.Valid))
+	}
+	want := []string{"0 7 42 100 true true", "1 7 1001 101 true true", "2 -2 42 102 false false", "3 7 1003 103 true true", "4 7 42 104 true true", "5 -5 1005 105 false false"}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("stored %q, want %q", got, want)
+	}
+	v, err := s.WideRows.Create(ctx, NewWideRow{C1: 9, C67: 67})
+	if err != nil || v.C2 != 7 || v.C66 != 42 || v.C67 != 67 {
+		t.Fatalf("Create: %+v, %v", v, err)
+	}
+	u, err := s.WideRows.Update(ctx, v.ID, WideRowUpdate{C66: runtime.Set(int32(66)), C68: runtime.Set(int32(68))})
+	if err != nil || u.C66 != 66 || u.C68 != 68 || u.C67 != 67 {
+		t.Fatalf("Update: %+v, %v", u, err)
+	}
+	if f, err := s.WideRows.FindByID(ctx, v.ID); err != nil || f != u {
+		t.Fatalf("FindByID: %+v, %v; want %+v", f, err, u)
 	}
 }
