@@ -254,18 +254,14 @@ var (
 // runtime.Validator).
 func (n *NewWideRow) Validate() error {
 	var f runtime.Fields
-	if n.Note.Set && n.Note.Value.Valid {
-		f.Fits("note", runtime.CheckText(n.Note.Value.V))
-	}
+	f.Text("note", runtime.IfSetValid(&n.Note), nil)
 	return f.Err("wide_rows")
 }
 
 // Validate checks the fields of u that are set, as NewWideRow.Validate does.
 func (u *WideRowUpdate) Validate() error {
 	var f runtime.Fields
-	if u.Note.Set && u.Note.Value.Valid {
-		f.Fits("note", runtime.CheckText(u.Note.Value.V))
-	}
+	f.Text("note", runtime.IfSetValid(&u.Note), nil)
 	return f.Err("wide_rows")
 }
 
