@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
-	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -75,15 +74,20 @@ func (f *Fields) Err(table string) error {
 //	f.Text("code", &n.Code, &rulesWarehouseCode)
 //	f.Text("memo", runtime.IfSetValid(&u.Memo), nil)
 func (f *Fields) Text(field string, v *string, r *TextRules) {
-	if v == nil {
-		return
+	if v != nil { // inlined: an unset field costs no call
+		f.text(field, v, r)
 	}
-	if msg := CheckText(*v); msg != "" {
+}
+
+// text is Text on a value.
+func (f *Fields) text(field string, v *string, r *TextRules) {
+	s := *v
+	if msg := CheckText(s); msg != "" {
 		f.Add(field, msg)
 		return
 	}
 	if r != nil {
-		r.Check(f, field, *v)
+		r.Check(f, field, s)
 	}
 }
 
@@ -91,11 +95,15 @@ func (f *Fields) Text(field string, v *string, r *TextRules) {
 // column as CheckNumeric does, then, when it fits, against r (nil: no
 // rules); a nil v is not checked.
 func (f *Fields) Numeric(field string, v *decimal.Decimal, precision, scale int, r *DecimalRules) {
-	if v == nil {
-		return
+	if v != nil {
+		f.numeric(field, v, precision, scale, r)
 	}
-	if msg := CheckNumeric(*v, precision, scale); msg != "" {
-		f.Add(field, msg)
+}
+
+// numeric is Numeric on a value.
+func (f *Fields) numeric(field string, v *decimal.Decimal, precision, scale int, r *DecimalRules) {
+	if p := numericProblem(*v, precision, scale); p != numericFits {
+		f.Add(field, numericMessage(p, precision, scale))
 		return
 	}
 	if r != nil {
@@ -107,7 +115,14 @@ func (f *Fields) Numeric(field string, v *decimal.Decimal, precision, scale int,
 // CheckTimestamptz does; a nil v is not checked.
 func (f *Fields) Timestamptz(field string, v *time.Time) {
 	if v != nil {
-		f.Fits(field, CheckTimestamptz(*v))
+		f.timestamptz(field, v)
+	}
+}
+
+// timestamptz is Timestamptz on a value.
+func (f *Fields) timestamptz(field string, v *time.Time) {
+	if msg := CheckTimestamptz(*v); msg != "" {
+		f.Add(field, msg)
 	}
 }
 
@@ -115,7 +130,14 @@ func (f *Fields) Timestamptz(field string, v *time.Time) {
 // CheckTimestamp does; a nil v is not checked.
 func (f *Fields) Timestamp(field string, v *time.Time) {
 	if v != nil {
-		f.Fits(field, CheckTimestamp(*v))
+		f.timestamp(field, v)
+	}
+}
+
+// timestamp is Timestamp on a value.
+func (f *Fields) timestamp(field string, v *time.Time) {
+	if msg := CheckTimestamp(*v); msg != "" {
+		f.Add(field, msg)
 	}
 }
 
@@ -123,7 +145,14 @@ func (f *Fields) Timestamp(field string, v *time.Time) {
 // does; a nil v is not checked.
 func (f *Fields) Date(field string, v *time.Time) {
 	if v != nil {
-		f.Fits(field, CheckDate(*v))
+		f.date(field, v)
+	}
+}
+
+// date is Date on a value.
+func (f *Fields) date(field string, v *time.Time) {
+	if msg := CheckDate(*v); msg != "" {
+		f.Add(field, msg)
 	}
 }
 
@@ -131,8 +160,14 @@ func (f *Fields) Date(field string, v *time.Time) {
 // does, after refusing nil when notNull (a NOT NULL column); a nil v is
 // not checked.
 func (f *Fields) JSON(field string, v *json.RawMessage, notNull bool) {
+	if v != nil {
+		f.json(field, v, notNull)
+	}
+}
+
+// json is JSON on a value.
+func (f *Fields) json(field string, v *json.RawMessage, notNull bool) {
 	switch {
-	case v == nil:
 	case notNull && *v == nil:
 		f.Add(field, MsgNotNull)
 	default:
@@ -143,8 +178,14 @@ func (f *Fields) JSON(field string, v *json.RawMessage, notNull bool) {
 // JSONB checks the value v points to for a jsonb column as CheckJSONB
 // does, after refusing nil when notNull; a nil v is not checked.
 func (f *Fields) JSONB(field string, v *json.RawMessage, notNull bool) {
+	if v != nil {
+		f.jsonb(field, v, notNull)
+	}
+}
+
+// jsonb is JSONB on a value.
+func (f *Fields) jsonb(field string, v *json.RawMessage, notNull bool) {
 	switch {
-	case v == nil:
 	case notNull && *v == nil:
 		f.Add(field, MsgNotNull)
 	default:
@@ -155,8 +196,14 @@ func (f *Fields) JSONB(field string, v *json.RawMessage, notNull bool) {
 // Texts checks the value v points to for a text[] column as CheckTexts
 // does, after refusing nil when notNull; a nil v is not checked.
 func (f *Fields) Texts(field string, v *[]string, notNull bool) {
+	if v != nil {
+		f.texts(field, v, notNull)
+	}
+}
+
+// texts is Texts on a value.
+func (f *Fields) texts(field string, v *[]string, notNull bool) {
 	switch {
-	case v == nil:
 	case notNull && *v == nil:
 		f.Add(field, MsgNotNull)
 	default:
@@ -232,7 +279,9 @@ type TextRules struct {
 // Check adds to f the first rule of r that v fails, if any.
 func (r *TextRules) Check(f *Fields, field, v string) {
 	if r.Pad {
-		v = strings.TrimRight(v, " ")
+		for len(v) > 0 && v[len(v)-1] == ' ' {
+			v = v[:len(v)-1] // strings.TrimRight(v, " "), without the call
+		}
 	}
 	switch {
 	case r.NotEmpty && v == "":

@@ -207,17 +207,35 @@ func ShorterThan(s string, n int) bool {
 // CheckText checks a value for a text, varchar or char column: PostgreSQL
 // text holds valid UTF-8 without the NUL character.
 func CheckText(s string) string {
-	if len(s) <= shortText {
-		// One pass over a short value costs less than setting up the
-		// two below; it hands over at the first non-ASCII byte.
-		i := 0
-		for i < len(s) && s[i] != 0 && s[i] < utf8.RuneSelf {
-			i++
+	// One pass over a short value costs less than setting up the two
+	// below: is it ASCII without NUL, eight bytes at a time? A byte b is
+	// 1 to 0x7f exactly when neither b-1 nor b has its high bit set, and
+	// a borrow out of a byte only ever follows a zero byte, which fails
+	// anyway. Short values are read as two overlapping words.
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	switch n := len(s); {
+	case n > shortText:
+	case n >= 8:
+		var w uint64
+		for i := 0; i+8 <= n; i += 8 {
+			w |= (word64(s[i:]) - ones) | word64(s[i:])
 		}
-		if i == len(s) {
+		if ((word64(s[n-8:])-ones)|word64(s[n-8:])|w)&highs == 0 {
 			return ""
 		}
-		s = s[i:]
+	case n >= 4:
+		w := uint64(word32(s)) | uint64(word32(s[n-4:]))<<32
+		if ((w-ones)|w)&highs == 0 {
+			return ""
+		}
+	default:
+		i := 0
+		for i < n && s[i] != 0 && s[i] < utf8.RuneSelf {
+			i++
+		}
+		if i == n {
+			return ""
+		}
 	}
 	if strings.IndexByte(s, 0) >= 0 {
 		return "must not contain the NUL character (U+0000)"
@@ -228,9 +246,22 @@ func CheckText(s string) string {
 	return ""
 }
 
-// shortText is the length up to which CheckText scans ASCII byte by
-// byte before its vectorized passes.
+// shortText is the length up to which CheckText tries one pass over
+// ASCII before its vectorized passes.
 const shortText = 64
+
+// word64 returns the first eight bytes of s, little-endian.
+func word64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// word32 returns the first four bytes of s, little-endian.
+func word32(s string) uint32 {
+	_ = s[3]
+	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
+}
 
 // CheckTexts checks the elements of a value for a text[] (or varchar[])
 // column as CheckText does, naming the first element that fails by its
@@ -286,7 +317,12 @@ func FitsNumeric(d decimal.Decimal, precision, scale int) bool {
 // FieldError message. A precision of 0 (unconstrained numeric) always
 // fits.
 func CheckNumeric(d decimal.Decimal, precision, scale int) string {
-	switch numericProblem(d, precision, scale) {
+	return numericMessage(numericProblem(d, precision, scale), precision, scale)
+}
+
+// numericMessage is CheckNumeric's message for problem p.
+func numericMessage(p numericFit, precision, scale int) string {
+	switch p {
 	case numericTooManyDecimals:
 		switch {
 		case scale > 0:

@@ -201,11 +201,14 @@ func TestCheckText(t *testing.T) {
 		return ""
 	}
 	var inputs []string
-	for _, n := range []int{0, 1, 7, 63, 64, 65, 200} {
+	for _, n := range []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 15, 16, 17, 63, 64, 65, 200} {
 		base := strings.Repeat("a", n)
 		inputs = append(inputs, base, base+"é", "é"+base)
-		for _, bad := range []string{"\x00", "\xff", "\xc3", "é\x00", "\xff\x00"} {
-			for _, at := range []int{0, n / 2, n} {
+		for _, bad := range []string{"\x00", "\xff", "\xc3", "é\x00", "\xff\x00", "\x01", "\x7f", "\x80", "\x7f\x00\x01"} {
+			for _, at := range []int{0, 1, n / 2, n - 1, n} {
+				if at < 0 || at > n {
+					continue
+				}
 				inputs = append(inputs, base[:at]+bad+base[at:])
 			}
 		}

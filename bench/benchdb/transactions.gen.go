@@ -71,7 +71,7 @@ func (n *NewTransaction) Validate() error {
 	var f runtime.Fields
 	f.Numeric("amount", &n.Amount, 18, 2, nil)
 	f.Text("currency", &n.Currency, &rulesTransactionCurrency)
-	f.Text("status", &n.Status, nil)
+	f.Fits("status", runtime.CheckText(n.Status))
 	f.Text("memo", runtime.IfValid(&n.Memo), nil)
 	f.Timestamptz("created_at", runtime.IfSet(&n.CreatedAt))
 	return f.Err("transactions")

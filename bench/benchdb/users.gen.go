@@ -61,7 +61,7 @@ var (
 func (n *NewUser) Validate() error {
 	var f runtime.Fields
 	f.Text("email", &n.Email, &rulesUserEmail)
-	f.Text("name", &n.Name, nil)
+	f.Fits("name", runtime.CheckText(n.Name))
 	f.Timestamptz("created_at", runtime.IfSet(&n.CreatedAt))
 	return f.Err("users")
 }

@@ -72,7 +72,7 @@ var (
 // Validate checks n against the columns of table events (see runtime.Validator).
 func (n *NewEvent) Validate() error {
 	var f runtime.Fields
-	f.Text("name", &n.Name, nil)
+	f.Fits("name", runtime.CheckText(n.Name))
 	f.Check("kind", n.Kind.Valid(), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")
 	f.Numeric("amount", &n.Amount, 18, 2, nil)
 	f.Timestamptz("at", runtime.IfSet(&n.At))

@@ -77,7 +77,7 @@ var (
 func (n *NewItem) Validate() error {
 	var f runtime.Fields
 	f.Text("sku", &n.SKU, &rulesItemSKU)
-	f.Text("name", &n.Name, nil)
+	f.Fits("name", runtime.CheckText(n.Name))
 	f.Text("note", runtime.IfSetValid(&n.Note), nil)
 	runtime.CheckEnum(&f, "mood", runtime.IfSet(&n.Mood), "must be one of \"happy\", \"sad\", \"so-so\", \"it's complicated\"")
 	if n.Moods.Set {

@@ -60,8 +60,8 @@ var (
 func (n *NewProduct) Validate() error {
 	var f runtime.Fields
 	f.Text("sku", &n.SKU, &rulesProductSKU)
-	f.Text("code", &n.Code, nil)
-	f.Text("title", &n.Title, nil)
+	f.Fits("code", runtime.CheckText(n.Code))
+	f.Fits("title", runtime.CheckText(n.Title))
 	return f.Err("products")
 }
 

@@ -55,8 +55,8 @@ var (
 func (n *NewSlot) Validate() error {
 	var f runtime.Fields
 	f.Date("day", &n.Day)
-	f.Text("room", &n.Room, nil)
-	f.Text("booked_by", &n.BookedBy, nil)
+	f.Fits("room", runtime.CheckText(n.Room))
+	f.Fits("booked_by", runtime.CheckText(n.BookedBy))
 	return f.Err("slots")
 }
 

@@ -71,7 +71,7 @@ var (
 // Validate checks n against the columns of table accounts (see runtime.Validator).
 func (n *NewAccount) Validate() error {
 	var f runtime.Fields
-	f.Text("owner", &n.Owner, nil)
+	f.Fits("owner", runtime.CheckText(n.Owner))
 	f.Text("note", runtime.IfValid(&n.Note), nil)
 	return f.Err("accounts")
 }

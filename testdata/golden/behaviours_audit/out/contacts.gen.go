@@ -65,7 +65,7 @@ var (
 // Validate checks n against the columns of table contacts (see runtime.Validator).
 func (n *NewContact) Validate() error {
 	var f runtime.Fields
-	f.Text("phone", &n.Phone, nil)
+	f.Fits("phone", runtime.CheckText(n.Phone))
 	return f.Err("contacts")
 }
 

@@ -67,8 +67,8 @@ var (
 // runtime.Validator).
 func (n *NewCustomer) Validate() error {
 	var f runtime.Fields
-	f.Text("name", &n.Name, nil)
-	f.Text("email", &n.Email, nil)
+	f.Fits("name", runtime.CheckText(n.Name))
+	f.Fits("email", runtime.CheckText(n.Email))
 	return f.Err("customers")
 }
 

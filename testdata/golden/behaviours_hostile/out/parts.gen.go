@@ -60,7 +60,7 @@ var (
 // Validate checks n against the columns of table parts (see runtime.Validator).
 func (n *NewPart) Validate() error {
 	var f runtime.Fields
-	f.Text("body", &n.Body, nil)
+	f.Fits("body", runtime.CheckText(n.Body))
 	return f.Err("parts")
 }
 

@@ -53,7 +53,7 @@ var (
 // Validate checks n against the columns of table plain (see runtime.Validator).
 func (n *NewPlain) Validate() error {
 	var f runtime.Fields
-	f.Text("name", &n.Name, nil)
+	f.Fits("name", runtime.CheckText(n.Name))
 	f.Text("label", &n.Label, &rulesPlainLabel)
 	f.Texts("words", &n.Words, false)
 	f.JSON("doc", &n.Doc, false)

@@ -93,8 +93,8 @@ var (
 // Validate checks n against the columns of table things (see runtime.Validator).
 func (n *NewThing) Validate() error {
 	var f runtime.Fields
-	f.Text("key", &n.Key, nil)
-	f.Text("name", &n.Name, nil)
+	f.Fits("key", runtime.CheckText(n.Key))
+	f.Fits("name", runtime.CheckText(n.Name))
 	f.Text("code", runtime.IfValid(&n.Code), &rulesThingCode)
 	f.Texts("tags", runtime.IfSet(&n.Tags), true)
 	f.JSONB("doc", &n.Doc, false)

@@ -55,7 +55,7 @@ var (
 // Validate checks n against the columns of table counters (see runtime.Validator).
 func (n *NewCounter) Validate() error {
 	var f runtime.Fields
-	f.Text("name", &n.Name, nil)
+	f.Fits("name", runtime.CheckText(n.Name))
 	return f.Err("counters")
 }
 

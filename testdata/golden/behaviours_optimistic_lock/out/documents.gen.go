@@ -72,8 +72,8 @@ var (
 // runtime.Validator).
 func (n *NewDocument) Validate() error {
 	var f runtime.Fields
-	f.Text("key", &n.Key, nil)
-	f.Text("title", &n.Title, nil)
+	f.Fits("key", runtime.CheckText(n.Key))
+	f.Fits("title", runtime.CheckText(n.Title))
 	f.Text("body", runtime.IfSet(&n.Body), nil)
 	return f.Err("documents")
 }

@@ -64,8 +64,8 @@ var (
 // Validate checks n against the columns of table authors (see runtime.Validator).
 func (n *NewAuthor) Validate() error {
 	var f runtime.Fields
-	f.Text("email", &n.Email, nil)
-	f.Text("name", &n.Name, nil)
+	f.Fits("email", runtime.CheckText(n.Email))
+	f.Fits("name", runtime.CheckText(n.Name))
 	return f.Err("authors")
 }
 

@@ -58,7 +58,7 @@ var (
 // Validate checks n against the columns of table labels (see runtime.Validator).
 func (n *NewLabel) Validate() error {
 	var f runtime.Fields
-	f.Text("name", &n.Name, nil)
+	f.Fits("name", runtime.CheckText(n.Name))
 	return f.Err("labels")
 }
 

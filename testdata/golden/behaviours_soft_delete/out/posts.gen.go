@@ -67,8 +67,8 @@ var (
 // Validate checks n against the columns of table posts (see runtime.Validator).
 func (n *NewPost) Validate() error {
 	var f runtime.Fields
-	f.Text("slug", &n.Slug, nil)
-	f.Text("title", &n.Title, nil)
+	f.Fits("slug", runtime.CheckText(n.Slug))
+	f.Fits("title", runtime.CheckText(n.Title))
 	return f.Err("posts")
 }
 

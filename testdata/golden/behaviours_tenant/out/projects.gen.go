@@ -74,8 +74,8 @@ var (
 // Validate checks n against the columns of table projects (see runtime.Validator).
 func (n *NewProject) Validate() error {
 	var f runtime.Fields
-	f.Text("code", &n.Code, nil)
-	f.Text("name", &n.Name, nil)
+	f.Fits("code", runtime.CheckText(n.Code))
+	f.Fits("name", runtime.CheckText(n.Name))
 	return f.Err("projects")
 }
 

@@ -72,7 +72,7 @@ var (
 // Validate checks n against the columns of table tags (see runtime.Validator).
 func (n *NewTag) Validate() error {
 	var f runtime.Fields
-	f.Text("name", &n.Name, nil)
+	f.Fits("name", runtime.CheckText(n.Name))
 	f.Texts("colors", runtime.IfSet(&n.Colors), true)
 	return f.Err("tags")
 }

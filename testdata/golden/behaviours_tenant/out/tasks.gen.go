@@ -78,7 +78,7 @@ var (
 // Validate checks n against the columns of table tasks (see runtime.Validator).
 func (n *NewTask) Validate() error {
 	var f runtime.Fields
-	f.Text("title", &n.Title, nil)
+	f.Fits("title", runtime.CheckText(n.Title))
 	return f.Err("tasks")
 }
 

@@ -70,7 +70,7 @@ var (
 // Validate checks n against the columns of table accounts (see runtime.Validator).
 func (n *NewAccount) Validate() error {
 	var f runtime.Fields
-	f.Text("owner", &n.Owner, nil)
+	f.Fits("owner", runtime.CheckText(n.Owner))
 	f.Numeric("balance", runtime.IfSet(&n.Balance), 18, 2, nil)
 	f.Text("memo", runtime.IfValid(&n.Memo), nil)
 	return f.Err("accounts")

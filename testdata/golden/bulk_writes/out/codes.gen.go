@@ -46,8 +46,8 @@ var (
 // Validate checks n against the columns of table codes (see runtime.Validator).
 func (n *NewCode) Validate() error {
 	var f runtime.Fields
-	f.Text("code", &n.Code, nil)
-	f.Text("label", &n.Label, nil)
+	f.Fits("code", runtime.CheckText(n.Code))
+	f.Fits("label", runtime.CheckText(n.Label))
 	return f.Err("codes")
 }
 

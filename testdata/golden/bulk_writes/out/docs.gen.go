@@ -67,8 +67,8 @@ var (
 // Validate checks n against the columns of table docs (see runtime.Validator).
 func (n *NewDoc) Validate() error {
 	var f runtime.Fields
-	f.Text("slug", &n.Slug, nil)
-	f.Text("title", &n.Title, nil)
+	f.Fits("slug", runtime.CheckText(n.Slug))
+	f.Fits("title", runtime.CheckText(n.Title))
 	return f.Err("docs")
 }
 

@@ -68,7 +68,7 @@ var (
 func (n *NewCode) Validate() error {
 	var f runtime.Fields
 	f.Check("region", n.Region.Valid(), "must be one of \"eu\", \"us\"")
-	f.Text("label", &n.Label, nil)
+	f.Fits("label", runtime.CheckText(n.Label))
 	f.Text("note", runtime.IfSet(&n.Note), nil)
 	return f.Err("codes")
 }

@@ -77,8 +77,8 @@ var (
 // Validate checks n against the columns of table orgs (see runtime.Validator).
 func (n *NewOrg) Validate() error {
 	var f runtime.Fields
-	f.Text("slug", &n.Slug, nil)
-	f.Text("name", &n.Name, nil)
+	f.Fits("slug", runtime.CheckText(n.Slug))
+	f.Fits("name", runtime.CheckText(n.Name))
 	return f.Err("orgs")
 }
 

@@ -54,7 +54,7 @@ var (
 func (n *NewSetting) Validate() error {
 	var f runtime.Fields
 	f.Text("key", &n.Key, &rulesSettingKey)
-	f.Text("value", &n.Value, nil)
+	f.Fits("value", runtime.CheckText(n.Value))
 	return f.Err("settings")
 }
 

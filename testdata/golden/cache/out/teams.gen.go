@@ -61,7 +61,7 @@ var (
 // Validate checks n against the columns of table teams (see runtime.Validator).
 func (n *NewTeam) Validate() error {
 	var f runtime.Fields
-	f.Text("name", &n.Name, nil)
+	f.Fits("name", runtime.CheckText(n.Name))
 	return f.Err("teams")
 }
 

@@ -58,7 +58,7 @@ var (
 func (n *NewProduct) Validate() error {
 	var f runtime.Fields
 	f.Text("sku", &n.SKU, &rulesProductSKU)
-	f.Text("title", &n.Title, nil)
+	f.Fits("title", runtime.CheckText(n.Title))
 	f.Numeric("price", &n.Price, 12, 2, nil)
 	return f.Err("products")
 }

@@ -70,7 +70,7 @@ var (
 func (n *NewProduct) Validate() error {
 	var f runtime.Fields
 	f.Text("sku", &n.SKU, &rulesProductSKU)
-	f.Text("name", &n.Name, nil)
+	f.Fits("name", runtime.CheckText(n.Name))
 	f.Texts("tags", runtime.IfSet(&n.Tags), true)
 	f.JSONB("attrs", runtime.IfSet(&n.Attrs), true)
 	f.Numeric("price", &n.Price, 12, 2, nil)

@@ -50,7 +50,7 @@ var (
 // Validate checks n against the columns of table users (see runtime.Validator).
 func (n *NewUser) Validate() error {
 	var f runtime.Fields
-	f.Text("email", &n.Email, nil)
+	f.Fits("email", runtime.CheckText(n.Email))
 	return f.Err("users")
 }
 

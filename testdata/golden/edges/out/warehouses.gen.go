@@ -51,7 +51,7 @@ var (
 func (n *NewWarehouse) Validate() error {
 	var f runtime.Fields
 	f.Text("code", &n.Code, &rulesWarehouseCode)
-	f.Text("name", &n.Name, nil)
+	f.Fits("name", runtime.CheckText(n.Name))
 	return f.Err("warehouses")
 }
 

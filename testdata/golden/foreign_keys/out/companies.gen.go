@@ -55,7 +55,7 @@ var (
 // runtime.Validator).
 func (n *NewCompany) Validate() error {
 	var f runtime.Fields
-	f.Text("name", &n.Name, nil)
+	f.Fits("name", runtime.CheckText(n.Name))
 	return f.Err("companies")
 }
 

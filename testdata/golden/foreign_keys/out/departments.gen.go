@@ -62,7 +62,7 @@ var (
 // runtime.Validator).
 func (n *NewDepartment) Validate() error {
 	var f runtime.Fields
-	f.Text("name", &n.Name, nil)
+	f.Fits("name", runtime.CheckText(n.Name))
 	return f.Err("departments")
 }
 

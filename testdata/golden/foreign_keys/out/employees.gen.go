@@ -70,7 +70,7 @@ var (
 func (n *NewEmployee) Validate() error {
 	var f runtime.Fields
 	f.Text("email", &n.Email, &rulesEmployeeEmail)
-	f.Text("name", &n.Name, nil)
+	f.Fits("name", runtime.CheckText(n.Name))
 	return f.Err("employees")
 }
 

@@ -54,7 +54,7 @@ var (
 // runtime.Validator).
 func (n *NewStoreItem) Validate() error {
 	var f runtime.Fields
-	f.Text("sku", &n.SKU, nil)
+	f.Fits("sku", runtime.CheckText(n.SKU))
 	return f.Err("store_items")
 }
 

@@ -64,7 +64,7 @@ var (
 // Validate checks n against the columns of table store (see runtime.Validator).
 func (n *NewShop) Validate() error {
 	var f runtime.Fields
-	f.Text("name", &n.Name, nil)
+	f.Fits("name", runtime.CheckText(n.Name))
 	runtime.CheckEnum(&f, "status", runtime.IfSet(&n.Status), "must be one of \"open\", \"closed\"")
 	f.Text("url", runtime.IfValid(&n.URL), nil)
 	f.Text("_url", runtime.IfValid(&n.LegacyURL), nil)

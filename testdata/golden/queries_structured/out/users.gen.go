@@ -77,7 +77,7 @@ var (
 func (n *NewUser) Validate() error {
 	var f runtime.Fields
 	f.Text("email", &n.Email, &rulesUserEmail)
-	f.Text("name", &n.Name, nil)
+	f.Fits("name", runtime.CheckText(n.Name))
 	f.Text("nickname", runtime.IfValid(&n.Nickname), nil)
 	return f.Err("users")
 }

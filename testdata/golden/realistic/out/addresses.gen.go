@@ -75,9 +75,9 @@ var (
 // runtime.Validator).
 func (n *NewAddress) Validate() error {
 	var f runtime.Fields
-	f.Text("line1", &n.Line1, nil)
+	f.Fits("line1", runtime.CheckText(n.Line1))
 	f.Text("line2", runtime.IfValid(&n.Line2), nil)
-	f.Text("city", &n.City, nil)
+	f.Fits("city", runtime.CheckText(n.City))
 	f.Text("postal_code", &n.PostalCode, &rulesAddressPostalCode)
 	f.Text("country", &n.Country, &rulesAddressCountry)
 	return f.Err("addresses")

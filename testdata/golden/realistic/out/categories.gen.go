@@ -68,7 +68,7 @@ var (
 // runtime.Validator).
 func (n *NewCategory) Validate() error {
 	var f runtime.Fields
-	f.Text("name", &n.Name, nil)
+	f.Fits("name", runtime.CheckText(n.Name))
 	f.Text("slug", &n.Slug, &rulesCategorySlug)
 	return f.Err("categories")
 }

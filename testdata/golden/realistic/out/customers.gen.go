@@ -78,7 +78,7 @@ var (
 func (n *NewCustomer) Validate() error {
 	var f runtime.Fields
 	f.Text("email", &n.Email, &rulesCustomerEmail)
-	f.Text("name", &n.Name, nil)
+	f.Fits("name", runtime.CheckText(n.Name))
 	f.Text("phone", runtime.IfValid(&n.Phone), &rulesCustomerPhone)
 	return f.Err("customers")
 }

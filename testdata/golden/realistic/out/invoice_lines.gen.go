@@ -68,7 +68,7 @@ var (
 // runtime.Validator).
 func (n *NewInvoiceLine) Validate() error {
 	var f runtime.Fields
-	f.Text("description", &n.Description, nil)
+	f.Fits("description", runtime.CheckText(n.Description))
 	f.Numeric("quantity", runtime.IfSet(&n.Quantity), 12, 3, nil)
 	f.Numeric("unit_price", &n.UnitPrice, 14, 2, nil)
 	f.Numeric("amount", &n.Amount, 14, 2, nil)

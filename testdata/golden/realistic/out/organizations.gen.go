@@ -96,7 +96,7 @@ var (
 func (n *NewOrganization) Validate() error {
 	var f runtime.Fields
 	f.Text("slug", &n.Slug, &rulesOrganizationSlug)
-	f.Text("name", &n.Name, nil)
+	f.Fits("name", runtime.CheckText(n.Name))
 	f.JSONB("settings", runtime.IfSet(&n.Settings), true)
 	return f.Err("organizations")
 }

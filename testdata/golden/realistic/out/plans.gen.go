@@ -82,7 +82,7 @@ var (
 func (n *NewPlan) Validate() error {
 	var f runtime.Fields
 	f.Text("code", &n.Code, &rulesPlanCode)
-	f.Text("name", &n.Name, nil)
+	f.Fits("name", runtime.CheckText(n.Name))
 	f.Numeric("price", &n.Price, 12, 2, nil)
 	f.Text("currency", runtime.IfSet(&n.Currency), &rulesPlanCurrency)
 	runtime.CheckEnum(&f, "interval", runtime.IfSet(&n.Interval), "must be one of \"month\", \"year\"")

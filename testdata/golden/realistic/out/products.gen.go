@@ -76,7 +76,7 @@ var (
 // Validate checks n against the columns of table products (see runtime.Validator).
 func (n *NewProduct) Validate() error {
 	var f runtime.Fields
-	f.Text("name", &n.Name, nil)
+	f.Fits("name", runtime.CheckText(n.Name))
 	f.Text("description", runtime.IfSet(&n.Description), nil)
 	f.Texts("tags", runtime.IfSet(&n.Tags), true)
 	f.JSONB("attributes", runtime.IfSet(&n.Attributes), true)

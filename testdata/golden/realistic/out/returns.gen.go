@@ -65,7 +65,7 @@ var (
 // Validate checks n against the columns of table returns (see runtime.Validator).
 func (n *NewReturn) Validate() error {
 	var f runtime.Fields
-	f.Text("reason", &n.Reason, nil)
+	f.Fits("reason", runtime.CheckText(n.Reason))
 	return f.Err("returns")
 }
 

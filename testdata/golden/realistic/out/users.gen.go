@@ -85,7 +85,7 @@ var (
 func (n *NewUser) Validate() error {
 	var f runtime.Fields
 	f.Text("email", &n.Email, &rulesUserEmail)
-	f.Text("display_name", &n.DisplayName, nil)
+	f.Fits("display_name", runtime.CheckText(n.DisplayName))
 	f.Timestamptz("last_login_at", runtime.IfValid(&n.LastLoginAt))
 	f.Text("locale", runtime.IfSet(&n.Locale), &rulesUserLocale)
 	return f.Err("users")

@@ -69,7 +69,7 @@ var (
 // Validate checks n against the columns of table webhooks (see runtime.Validator).
 func (n *NewWebhook) Validate() error {
 	var f runtime.Fields
-	f.Text("url", &n.URL, nil)
+	f.Fits("url", runtime.CheckText(n.URL))
 	f.Texts("events", &n.Events, true)
 	f.Check("secret", n.Secret != nil, runtime.MsgNotNull)
 	return f.Err("webhooks")

@@ -59,7 +59,7 @@ var (
 // Validate checks n against the columns of table accounts (see runtime.Validator).
 func (n *NewAccount) Validate() error {
 	var f runtime.Fields
-	f.Text("label", &n.Label, nil)
+	f.Fits("label", runtime.CheckText(n.Label))
 	return f.Err("accounts")
 }
 

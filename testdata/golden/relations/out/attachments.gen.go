@@ -58,7 +58,7 @@ var (
 func (n *NewAttachment) Validate() error {
 	var f runtime.Fields
 	f.Check("blob_digest", n.BlobDigest != nil, runtime.MsgNotNull)
-	f.Text("name", &n.Name, nil)
+	f.Fits("name", runtime.CheckText(n.Name))
 	return f.Err("attachments")
 }
 

@@ -57,7 +57,7 @@ var (
 // runtime.Validator).
 func (n *NewEmployee) Validate() error {
 	var f runtime.Fields
-	f.Text("name", &n.Name, nil)
+	f.Fits("name", runtime.CheckText(n.Name))
 	return f.Err("employees")
 }
 

@@ -50,7 +50,7 @@ var (
 // Validate checks n against the columns of table groups (see runtime.Validator).
 func (n *NewGroup) Validate() error {
 	var f runtime.Fields
-	f.Text("name", &n.Name, nil)
+	f.Fits("name", runtime.CheckText(n.Name))
 	return f.Err("groups")
 }
 

@@ -51,7 +51,7 @@ var (
 func (n *NewProfile) Validate() error {
 	var f runtime.Fields
 	f.Text("user_email", &n.UserEmail, &rulesProfileUserEmail)
-	f.Text("bio", &n.Bio, nil)
+	f.Fits("bio", runtime.CheckText(n.Bio))
 	return f.Err("profiles")
 }
 

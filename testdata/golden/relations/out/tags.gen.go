@@ -48,7 +48,7 @@ var (
 // Validate checks n against the columns of table tags (see runtime.Validator).
 func (n *NewTag) Validate() error {
 	var f runtime.Fields
-	f.Text("label", &n.Label, nil)
+	f.Fits("label", runtime.CheckText(n.Label))
 	return f.Err("tags")
 }
 

@@ -58,7 +58,7 @@ var (
 // runtime.Validator).
 func (n *NewUserTag) Validate() error {
 	var f runtime.Fields
-	f.Text("added_by", &n.AddedBy, nil)
+	f.Fits("added_by", runtime.CheckText(n.AddedBy))
 	return f.Err("user_tags")
 }
 

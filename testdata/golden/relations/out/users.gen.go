@@ -69,7 +69,7 @@ var (
 func (n *NewUser) Validate() error {
 	var f runtime.Fields
 	f.Text("email", &n.Email, &rulesUserEmail)
-	f.Text("name", &n.Name, nil)
+	f.Fits("name", runtime.CheckText(n.Name))
 	return f.Err("users")
 }
 

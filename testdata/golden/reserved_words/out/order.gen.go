@@ -60,7 +60,7 @@ var (
 // Validate checks n against the columns of table order (see runtime.Validator).
 func (n *NewOrder) Validate() error {
 	var f runtime.Fields
-	f.Text("type", &n.Type, nil)
+	f.Fits("type", runtime.CheckText(n.Type))
 	f.Texts("group", runtime.IfSet(&n.Group), true)
 	return f.Err("order")
 }

@@ -60,7 +60,7 @@ var (
 // Validate checks n against the columns of table user (see runtime.Validator).
 func (n *NewUser) Validate() error {
 	var f runtime.Fields
-	f.Text("select", &n.Select, nil)
+	f.Fits("select", runtime.CheckText(n.Select))
 	f.Text("from", runtime.IfValid(&n.From), nil)
 	runtime.CheckEnum(&f, "type", runtime.IfSet(&n.Type), "must be one of \"from\", \"where\", \"group by\"")
 	return f.Err("user")

@@ -57,7 +57,7 @@ var (
 func (n *NewCurrency) Validate() error {
 	var f runtime.Fields
 	f.Text("code", &n.Code, &rulesCurrencyCode)
-	f.Text("name", &n.Name, nil)
+	f.Fits("name", runtime.CheckText(n.Name))
 	return f.Err("currencies")
 }
 

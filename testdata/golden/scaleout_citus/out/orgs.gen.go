@@ -60,7 +60,7 @@ var (
 // Validate checks n against the columns of table orgs (see runtime.Validator).
 func (n *NewOrg) Validate() error {
 	var f runtime.Fields
-	f.Text("name", &n.Name, nil)
+	f.Fits("name", runtime.CheckText(n.Name))
 	runtime.CheckEnum(&f, "tier", runtime.IfSet(&n.Tier), "must be one of \"free\", \"pro\", \"enterprise\"")
 	return f.Err("orgs")
 }

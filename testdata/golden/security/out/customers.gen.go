@@ -87,7 +87,7 @@ var (
 // runtime.Validator).
 func (n *NewCustomer) Validate() error {
 	var f runtime.Fields
-	f.Text("email", &n.Email, nil)
+	f.Fits("email", runtime.CheckText(n.Email))
 	f.Text("external_ref", runtime.IfValid(&n.ExternalRef), nil)
 	return f.Err("customers")
 }

@@ -66,7 +66,7 @@ var (
 // Validate checks n against the columns of table deals (see runtime.Validator).
 func (n *NewDeal) Validate() error {
 	var f runtime.Fields
-	f.Text("title", &n.Title, nil)
+	f.Fits("title", runtime.CheckText(n.Title))
 	return f.Err("deals")
 }
 

@@ -59,7 +59,7 @@ var (
 // Validate checks n against the columns of table events (see runtime.Validator).
 func (n *NewEvent) Validate() error {
 	var f runtime.Fields
-	f.Text("what", &n.What, nil)
+	f.Fits("what", runtime.CheckText(n.What))
 	return f.Err("events")
 }
 

@@ -70,7 +70,7 @@ var (
 // Validate checks n against the columns of table notes (see runtime.Validator).
 func (n *NewNote) Validate() error {
 	var f runtime.Fields
-	f.Text("body", &n.Body, nil)
+	f.Fits("body", runtime.CheckText(n.Body))
 	return f.Err("notes")
 }
 

@@ -76,7 +76,7 @@ var (
 // Validate checks n against the columns of table orgs (see runtime.Validator).
 func (n *NewOrg) Validate() error {
 	var f runtime.Fields
-	f.Text("slug", &n.Slug, nil)
+	f.Fits("slug", runtime.CheckText(n.Slug))
 	return f.Err("orgs")
 }
 

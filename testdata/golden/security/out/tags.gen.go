@@ -65,7 +65,7 @@ var (
 // Validate checks n against the columns of table tags (see runtime.Validator).
 func (n *NewTag) Validate() error {
 	var f runtime.Fields
-	f.Text("name", &n.Name, nil)
+	f.Fits("name", runtime.CheckText(n.Name))
 	return f.Err("tags")
 }
 

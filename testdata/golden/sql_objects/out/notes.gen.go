@@ -62,7 +62,7 @@ var (
 // Validate checks n against the columns of table notes (see runtime.Validator).
 func (n *NewNote) Validate() error {
 	var f runtime.Fields
-	f.Text("title", &n.Title, nil)
+	f.Fits("title", runtime.CheckText(n.Title))
 	f.Text("body", runtime.IfSet(&n.Body), nil)
 	f.Timestamptz("created_at", runtime.IfSet(&n.CreatedAt))
 	return f.Err("notes")

@@ -59,7 +59,7 @@ var (
 func (n *NewEvent) Validate() error {
 	var f runtime.Fields
 	f.Timestamptz("occurred_at", &n.OccurredAt)
-	f.Text("kind", &n.Kind, nil)
+	f.Fits("kind", runtime.CheckText(n.Kind))
 	f.JSONB("payload", runtime.IfSet(&n.Payload), true)
 	return f.Err("events")
 }

@@ -66,7 +66,7 @@ var (
 // runtime.Validator).
 func (n *NewOrderLine) Validate() error {
 	var f runtime.Fields
-	f.Text("sku", &n.SKU, nil)
+	f.Fits("sku", runtime.CheckText(n.SKU))
 	f.Numeric("unit_price", &n.UnitPrice, 12, 2, nil)
 	return f.Err("order_lines")
 }

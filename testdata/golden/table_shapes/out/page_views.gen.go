@@ -56,7 +56,7 @@ var (
 // runtime.Validator).
 func (n *NewPageView) Validate() error {
 	var f runtime.Fields
-	f.Text("path", &n.Path, nil)
+	f.Fits("path", runtime.CheckText(n.Path))
 	f.Timestamptz("viewed_at", runtime.IfSet(&n.ViewedAt))
 	f.Text("referrer", runtime.IfValid(&n.Referrer), nil)
 	return f.Err("page_views")

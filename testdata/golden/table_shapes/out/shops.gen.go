@@ -50,9 +50,9 @@ var (
 // Validate checks n against the columns of table shops (see runtime.Validator).
 func (n *NewShop) Validate() error {
 	var f runtime.Fields
-	f.Text("region", &n.Region, nil)
-	f.Text("code", &n.Code, nil)
-	f.Text("name", &n.Name, nil)
+	f.Fits("region", runtime.CheckText(n.Region))
+	f.Fits("code", runtime.CheckText(n.Code))
+	f.Fits("name", runtime.CheckText(n.Name))
 	return f.Err("shops")
 }
 

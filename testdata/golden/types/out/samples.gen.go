@@ -136,7 +136,7 @@ var (
 // Validate checks n against the columns of table samples (see runtime.Validator).
 func (n *NewSample) Validate() error {
 	var f runtime.Fields
-	f.Text("name", &n.Name, nil)
+	f.Fits("name", runtime.CheckText(n.Name))
 	f.Text("code", &n.Code, &rulesSampleCode)
 	f.Text("flag", &n.Flag, &rulesSampleFlag)
 	f.Numeric("amount", &n.Amount, 38, 18, nil)

@@ -69,7 +69,7 @@ var (
 // runtime.Validator).
 func (n *NewFlatGadget) Validate() error {
 	var f runtime.Fields
-	f.Text("label", &n.Label, nil)
+	f.Fits("label", runtime.CheckText(n.Label))
 	f.Text("alias", runtime.IfValid(&n.Alias), nil)
 	f.Check("mac", n.Mac != nil, runtime.MsgNotNull)
 	return f.Err("flat_gadgets")

@@ -57,7 +57,7 @@ var (
 // Validate checks n against the columns of table accounts (see runtime.Validator).
 func (n *NewAccount) Validate() error {
 	var f runtime.Fields
-	f.Text("owner", &n.Owner, nil)
+	f.Fits("owner", runtime.CheckText(n.Owner))
 	f.Check("currency", n.Currency.Valid(), "must be one of \"USD\", \"EUR\", \"GBP\"")
 	f.Numeric("balance", runtime.IfSet(&n.Balance), 18, 2, nil)
 	return f.Err("accounts")
