@@ -288,4 +288,15 @@ func TestWideTable(t *testing.T) {
 	if f, err := s.WideRows.FindByID(ctx, v.ID); err != nil || f != u {
 		t.Fatalf("FindByID: %+v, %v; want %+v", f, err, u)
 	}
+	// note, the 69th column, is nullable: Update sets it to a value, keeps
+	// it when unset, and sets it to NULL.
+	if u, err = s.WideRows.Update(ctx, v.ID, WideRowUpdate{Note: runtime.Set(runtime.NullOf("n"))}); err != nil || u.Note != runtime.NullOf("n") {
+		t.Fatalf("Update note: %+v, %v", u.Note, err)
+	}
+	if u, err = s.WideRows.Update(ctx, v.ID, WideRowUpdate{C1: runtime.Set(int32(1))}); err != nil || u.Note != runtime.NullOf("n") || u.C1 != 1 {
+		t.Fatalf("Update c1: %+v, %v", u, err)
+	}
+	if u, err = s.WideRows.Update(ctx, v.ID, WideRowUpdate{Note: runtime.Set(runtime.Null[string]{})}); err != nil || u.Note.Valid {
+		t.Fatalf("Update note to NULL: %+v, %v", u.Note, err)
+	}
 }
