@@ -235,7 +235,7 @@ RETURNING "id", "organization_id", "customer_id", "deal_id", "kind", "summary", 
 
 var updateActivities = &runtime.Update{
 	Fallback: sqlActivitiesUpdate, Keys: 1,
-	Nullable: 1 << 1,
+	Nullable: runtime.Bits{1 << 1},
 }
 
 func argsActivityUpdate(u *ActivityUpdate, d []any) []any {

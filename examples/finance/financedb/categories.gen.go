@@ -176,7 +176,7 @@ var updateCategories = &runtime.Update{
 	Head:     "UPDATE \"categories\"\nSET ",
 	Cols:     []string{`"name"`, `"parent_id"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"name\", \"parent_id\"",
-	Nullable: 1 << 1,
+	Nullable: runtime.Bits{1 << 1},
 }
 
 func argsCategoryUpdate(u *CategoryUpdate, d []any) []any {

@@ -247,7 +247,7 @@ var updateTransactions = &runtime.Update{
 	Head:     "UPDATE \"transactions\"\nSET ",
 	Cols:     []string{`"user_id"`, `"kind"`, `"amount"`, `"currency"`, `"from_account_id"`, `"to_account_id"`, `"category_id"`, `"memo"`, `"idempotency_key"`, `"created_at"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"user_id\", \"kind\", \"amount\", \"currency\", \"from_account_id\", \"to_account_id\", \"category_id\", \"memo\", \"idempotency_key\", \"created_at\"",
-	Nullable: 1<<4 | 1<<5 | 1<<6 | 1<<7,
+	Nullable: runtime.Bits{1<<4 | 1<<5 | 1<<6 | 1<<7},
 }
 
 func argsTransactionUpdate(u *TransactionUpdate, d []any) []any {

@@ -195,7 +195,7 @@ var updateEvents = &runtime.Update{
 	Head:     "UPDATE \"events\"\nSET ",
 	Cols:     []string{`"name"`, `"kind"`, `"amount"`, `"at"`, `"payload"`, `"ref"`, `"code"`, `"label"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"name\", \"kind\", \"amount\", \"at\", \"payload\", \"ref\", \"code\"::text, \"label\"",
-	Nullable: 1<<4 | 1<<5 | 1<<7,
+	Nullable: runtime.Bits{1<<4 | 1<<5 | 1<<7},
 }
 
 func argsEventUpdate(u *EventUpdate, d []any) []any {

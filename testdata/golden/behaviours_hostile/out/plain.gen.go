@@ -164,7 +164,7 @@ var updatePlain = &runtime.Update{
 	Head:     "UPDATE \"plain\"\nSET ",
 	Cols:     []string{`"label"`, `"words"`, `"doc"`},
 	Tail:     "\nWHERE \"name\" = $1\nRETURNING \"name\", \"label\", \"words\", \"doc\"",
-	Nullable: 1<<1 | 1<<2,
+	Nullable: runtime.Bits{1<<1 | 1<<2},
 }
 
 func argsPlainUpdate(u *PlainUpdate, d []any) []any {

@@ -203,7 +203,7 @@ var updateItems = &runtime.Update{
 	Cols:     []string{`"sku"`, `"name"`, `"qty"`, `"note"`, `"label"`, `"mood"`, `"moods"`, `"tags"`, `"price"`},
 	Casts:    []string{``, ``, ``, ``, ``, ``, `::text[]::"mood"[]`, ``, ``},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"sku\", \"name\", \"qty\", \"note\", \"label\", \"mood\", \"moods\"::text[], \"tags\", \"price\"",
-	Nullable: 1<<3 | 1<<4 | 1<<7 | 1<<8,
+	Nullable: runtime.Bits{1<<3 | 1<<4 | 1<<7 | 1<<8},
 }
 
 func argsItemUpdate(u *ItemUpdate, d []any) []any {

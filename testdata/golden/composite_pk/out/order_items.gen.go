@@ -176,7 +176,7 @@ var updateOrderItems = &runtime.Update{
 	Head:     "UPDATE \"order_items\"\nSET ",
 	Cols:     []string{`"quantity"`, `"note"`},
 	Tail:     "\nWHERE \"order_id\" = $1 AND \"sku\" = $2\nRETURNING \"order_id\", \"sku\", \"quantity\", \"note\"",
-	Nullable: 1 << 1,
+	Nullable: runtime.Bits{1 << 1},
 }
 
 func argsOrderItemUpdate(u *OrderItemUpdate, d []any) []any {

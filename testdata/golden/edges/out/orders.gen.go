@@ -171,7 +171,7 @@ var updateOrders = &runtime.Update{
 	Head:     "UPDATE \"orders\"\nSET ",
 	Cols:     []string{`"user_id"`, `"placed_at"`, `"status"`, `"note"`, `"labels"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"user_id\", \"placed_at\", \"status\", \"note\", \"labels\"",
-	Nullable: 1 << 3,
+	Nullable: runtime.Bits{1 << 3},
 }
 
 func argsOrderUpdate(u *OrderUpdate, d []any) []any {

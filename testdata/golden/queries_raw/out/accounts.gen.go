@@ -215,7 +215,7 @@ RETURNING "id", "org_id", "owner", "currency", "balance", "label", "tags"`
 
 var updateAccounts = &runtime.Update{
 	Fallback: sqlAccountsUpdate, Keys: 1,
-	Nullable: 1 << 3,
+	Nullable: runtime.Bits{1 << 3},
 }
 
 func argsAccountUpdate(u *AccountUpdate, d []any) []any {

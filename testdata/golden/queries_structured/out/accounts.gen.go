@@ -180,7 +180,7 @@ var updateAccounts = &runtime.Update{
 	Head:     "UPDATE \"accounts\"\nSET ",
 	Cols:     []string{`"user_id"`, `"currency"`, `"balance"`, `"label"`, `"opened_on"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"user_id\", \"currency\", \"balance\", \"label\", \"opened_on\"",
-	Nullable: 1 << 3,
+	Nullable: runtime.Bits{1 << 3},
 }
 
 func argsAccountUpdate(u *AccountUpdate, d []any) []any {

@@ -170,7 +170,7 @@ var updateEntries = &runtime.Update{
 	Head:     "UPDATE \"entries\"\nSET ",
 	Cols:     []string{`"account_id"`, `"kind"`, `"amount"`, `"memo"`, `"booked_at"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"account_id\", \"kind\", \"amount\", \"memo\", \"booked_at\"",
-	Nullable: 1 << 3,
+	Nullable: runtime.Bits{1 << 3},
 }
 
 func argsEntryUpdate(u *EntryUpdate, d []any) []any {

@@ -175,7 +175,7 @@ var updateCarts = &runtime.Update{
 	Head:     "UPDATE \"carts\"\nSET ",
 	Cols:     []string{`"customer_id"`, `"token"`, `"items"`, `"expires_at"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"customer_id\", \"token\", \"items\", \"expires_at\"",
-	Nullable: 1 << 0,
+	Nullable: runtime.Bits{1 << 0},
 }
 
 func argsCartUpdate(u *CartUpdate, d []any) []any {

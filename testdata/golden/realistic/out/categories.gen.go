@@ -177,7 +177,7 @@ var updateCategories = &runtime.Update{
 	Head:     "UPDATE \"categories\"\nSET ",
 	Cols:     []string{`"parent_id"`, `"name"`, `"slug"`, `"position"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"parent_id\", \"name\", \"slug\", \"position\"",
-	Nullable: 1 << 0,
+	Nullable: runtime.Bits{1 << 0},
 }
 
 func argsCategoryUpdate(u *CategoryUpdate, d []any) []any {

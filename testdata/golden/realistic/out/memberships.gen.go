@@ -172,7 +172,7 @@ var updateMemberships = &runtime.Update{
 	Cols:     []string{`"role"`, `"invited_by"`},
 	Stamps:   ",\n    \"updated_at\" = now()",
 	Tail:     "\nWHERE \"organization_id\" = $1 AND \"user_id\" = $2\nRETURNING \"organization_id\", \"user_id\", \"role\", \"invited_by\", \"created_at\", \"updated_at\"",
-	Nullable: 1 << 1,
+	Nullable: runtime.Bits{1 << 1},
 }
 
 func argsMembershipUpdate(u *MembershipUpdate, d []any) []any {

@@ -178,7 +178,7 @@ var updateNotifications = &runtime.Update{
 	Cols:     []string{`"user_id"`, `"kind"`, `"body"`, `"read_at"`},
 	Stamps:   ",\n    \"updated_at\" = now()",
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"user_id\", \"kind\", \"body\", \"read_at\", \"created_at\", \"updated_at\"",
-	Nullable: 1 << 3,
+	Nullable: runtime.Bits{1 << 3},
 }
 
 func argsNotificationUpdate(u *NotificationUpdate, d []any) []any {

@@ -201,7 +201,7 @@ var updateOrders = &runtime.Update{
 	Cols:     []string{`"customer_id"`, `"status"`, `"currency"`, `"total"`, `"shipping_address_id"`, `"placed_at"`, `"notes"`},
 	Stamps:   ",\n    \"updated_at\" = now()",
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"customer_id\", \"status\", \"currency\"::text, \"total\", \"shipping_address_id\", \"placed_at\", \"notes\", \"created_at\", \"updated_at\"",
-	Nullable: 1<<4 | 1<<5 | 1<<6,
+	Nullable: runtime.Bits{1<<4 | 1<<5 | 1<<6},
 }
 
 func argsOrderUpdate(u *OrderUpdate, d []any) []any {

@@ -208,7 +208,7 @@ var updateOrganizations = &runtime.Update{
 	Cols:     []string{`"slug"`, `"name"`, `"plan_id"`, `"settings"`},
 	Stamps:   ",\n    \"updated_at\" = now()",
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"slug\", \"name\", \"plan_id\", \"settings\", \"created_at\", \"updated_at\"",
-	Nullable: 1 << 2,
+	Nullable: runtime.Bits{1 << 2},
 }
 
 func argsOrganizationUpdate(u *OrganizationUpdate, d []any) []any {

@@ -183,7 +183,7 @@ var updatePayments = &runtime.Update{
 	Head:     "UPDATE \"payments\"\nSET ",
 	Cols:     []string{`"invoice_id"`, `"method"`, `"amount"`, `"received_at"`, `"reference"`, `"raw"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"invoice_id\", \"method\", \"amount\", \"received_at\", \"reference\", \"raw\"",
-	Nullable: 1<<4 | 1<<5,
+	Nullable: runtime.Bits{1<<4 | 1<<5},
 }
 
 func argsPaymentUpdate(u *PaymentUpdate, d []any) []any {

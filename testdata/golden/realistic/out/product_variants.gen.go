@@ -195,7 +195,7 @@ var updateProductVariants = &runtime.Update{
 	Head:     "UPDATE \"product_variants\"\nSET ",
 	Cols:     []string{`"product_id"`, `"sku"`, `"price"`, `"weight_g"`, `"options"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"product_id\", \"sku\", \"price\", \"weight_g\", \"options\"",
-	Nullable: 1 << 3,
+	Nullable: runtime.Bits{1 << 3},
 }
 
 func argsProductVariantUpdate(u *ProductVariantUpdate, d []any) []any {

@@ -170,7 +170,7 @@ var updateRefunds = &runtime.Update{
 	Cols:     []string{`"payment_id"`, `"amount"`, `"reason"`},
 	Stamps:   ",\n    \"updated_at\" = now()",
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"payment_id\", \"amount\", \"reason\", \"created_at\", \"updated_at\"",
-	Nullable: 1 << 2,
+	Nullable: runtime.Bits{1 << 2},
 }
 
 func argsRefundUpdate(u *RefundUpdate, d []any) []any {

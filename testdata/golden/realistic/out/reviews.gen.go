@@ -173,7 +173,7 @@ var updateReviews = &runtime.Update{
 	Cols:     []string{`"product_id"`, `"user_id"`, `"rating"`, `"body"`},
 	Stamps:   ",\n    \"updated_at\" = now()",
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"product_id\", \"user_id\", \"rating\", \"body\", \"created_at\", \"updated_at\"",
-	Nullable: 1 << 3,
+	Nullable: runtime.Bits{1 << 3},
 }
 
 func argsReviewUpdate(u *ReviewUpdate, d []any) []any {

@@ -163,7 +163,7 @@ var updateSessions = &runtime.Update{
 	Head:     "UPDATE \"sessions\"\nSET ",
 	Cols:     []string{`"user_id"`, `"ip"`, `"user_agent"`, `"expires_at"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"user_id\", \"ip\", \"user_agent\", \"expires_at\"",
-	Nullable: 1<<1 | 1<<2,
+	Nullable: runtime.Bits{1<<1 | 1<<2},
 }
 
 func argsSessionUpdate(u *SessionUpdate, d []any) []any {

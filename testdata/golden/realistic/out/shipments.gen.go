@@ -197,7 +197,7 @@ var updateShipments = &runtime.Update{
 	Head:     "UPDATE \"shipments\"\nSET ",
 	Cols:     []string{`"order_id"`, `"warehouse_id"`, `"carrier"`, `"tracking_no"`, `"status"`, `"shipped_at"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"order_id\", \"warehouse_id\", \"carrier\", \"tracking_no\", \"status\", \"shipped_at\"",
-	Nullable: 1<<3 | 1<<5,
+	Nullable: runtime.Bits{1<<3 | 1<<5},
 }
 
 func argsShipmentUpdate(u *ShipmentUpdate, d []any) []any {

@@ -201,8 +201,8 @@ var updateUsers = &runtime.Update{
 	Cols:      []string{`"email"`, `"display_name"`, `"password_hash"`, `"last_login_at"`, `"locale"`},
 	Stamps:    ",\n    \"updated_at\" = now()",
 	Tail:      "\nWHERE \"id\" = $1\nRETURNING \"id\", \"email\", \"display_name\", \"password_hash\", \"last_login_at\", \"locale\", \"created_at\", \"updated_at\"",
-	Sensitive: 1 << 2,
-	Nullable:  1<<2 | 1<<3,
+	Sensitive: runtime.Bits{1 << 2},
+	Nullable:  runtime.Bits{1<<2 | 1<<3},
 }
 
 func argsUserUpdate(u *UserUpdate, d []any) []any {

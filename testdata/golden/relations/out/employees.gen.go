@@ -157,7 +157,7 @@ var updateEmployees = &runtime.Update{
 	Head:     "UPDATE \"employees\"\nSET ",
 	Cols:     []string{`"manager_id"`, `"name"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"manager_id\", \"name\"",
-	Nullable: 1 << 0,
+	Nullable: runtime.Bits{1 << 0},
 }
 
 func argsEmployeeUpdate(u *EmployeeUpdate, d []any) []any {

@@ -161,7 +161,7 @@ var updateOrder = &runtime.Update{
 	Head:     "UPDATE \"order\"\nSET ",
 	Cols:     []string{`"user"`, `"group"`, `"limit"`},
 	Tail:     "\nWHERE \"type\" = $1 AND \"func\" = $2\nRETURNING \"type\", \"func\", \"user\", \"group\", \"limit\"",
-	Nullable: 1 << 0,
+	Nullable: runtime.Bits{1 << 0},
 }
 
 func argsOrderUpdate(u *OrderUpdate, d []any) []any {

@@ -163,7 +163,7 @@ var updateUser = &runtime.Update{
 	Head:     "UPDATE \"user\"\nSET ",
 	Cols:     []string{`"select"`, `"from"`, `"type"`, `"default"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"select\", \"from\", \"type\", \"default\"",
-	Nullable: 1 << 1,
+	Nullable: runtime.Bits{1 << 1},
 }
 
 func argsUserUpdate(u *UserUpdate, d []any) []any {

@@ -221,7 +221,7 @@ RETURNING "id", "org_id", "email", "external_ref"`
 
 var updateCustomers = &runtime.Update{
 	Fallback: sqlCustomersUpdate, Keys: 1,
-	Nullable: 1 << 1,
+	Nullable: runtime.Bits{1 << 1},
 }
 
 func argsCustomerUpdate(u *CustomerUpdate, d []any) []any {

@@ -165,7 +165,7 @@ var updateNotes = &runtime.Update{
 	Head:     "UPDATE \"notes\"\nSET ",
 	Cols:     []string{`"title"`, `"body"`, `"search"`, `"created_at"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"title\", \"body\", \"search\", \"created_at\"",
-	Nullable: 1 << 2,
+	Nullable: runtime.Bits{1 << 2},
 }
 
 func argsNoteUpdate(u *NoteUpdate, d []any) []any {

@@ -288,4 +288,33 @@ func TestWideTable(t *testing.T) {
 	if f, err := s.WideRows.FindByID(ctx, v.ID); err != nil || f != u {
 		t.Fatalf("FindByID: %+v, %v; want %+v", f, err, u)
 	}
+	// note, the 69th column, is nullable: Update sets it to a value, keeps
+	// it when unset, and sets it to NULL.
+	if u, err = s.WideRows.Update(ctx, v.ID, WideRowUpdate{Note: runtime.Set(runtime.NullOf("n"))}); err != nil || u.Note != runtime.NullOf("n") {
+		t.Fatalf("Update note: %+v, %v", u.Note, err)
+	}
+	if u, err = s.WideRows.Update(ctx, v.ID, WideRowUpdate{C1: runtime.Set(int32(1))}); err != nil || u.Note != runtime.NullOf("n") || u.C1 != 1 {
+		t.Fatalf("Update c1: %+v, %v", u, err)
+	}
+	if u, err = s.WideRows.Update(ctx, v.ID, WideRowUpdate{Note: runtime.Set(runtime.Null[string]{})}); err != nil || u.Note.Valid {
+		t.Fatalf("Update note to NULL: %+v, %v", u.Note, err)
+	}
+	// The batch writes bind one array per column.
+	changes := []WideRowKeyedUpdate{
+		{ID: all[0].ID, Changes: WideRowUpdate{C66: runtime.Set(int32(-66)), Note: runtime.Set(runtime.NullOf("m"))}},
+		{ID: all[1].ID, Changes: WideRowUpdate{C68: runtime.Set(int32(-68)), Note: runtime.Set(runtime.Null[string]{})}},
+	}
+	got2, err := s.WideRows.UpdateManyReturning(ctx, changes)
+	if err != nil || len(got2) != 2 {
+		t.Fatalf("UpdateManyReturning: %+v, %v", got2, err)
+	}
+	if a, b := got2[0], got2[1]; a.C66 != -66 || a.Note != runtime.NullOf("m") || a.C68 != all[0].C68 || b.C68 != -68 || b.Note.Valid || b.C66 != all[1].C66 {
+		t.Fatalf("UpdateManyReturning stored %+v and %+v", a, b)
+	}
+	if ok, err := s.WideRows.DeleteMany(ctx, []int64{all[0].ID, all[1].ID}); err != nil || !reflect.DeepEqual(ok, []bool{true, true}) {
+		t.Fatalf("DeleteMany: %v, %v", ok, err)
+	}
+	if ret, err := s.WideRows.CreateManyReturning(ctx, rows[:3]); err != nil || len(ret) != 3 || ret[0].C66 != 42 || ret[1].C66 != 1001 || ret[2].C2 != -2 || ret[0].Note != runtime.NullOf("none") || ret[2].Note.Valid {
+		t.Fatalf("CreateManyReturning: %+v, %v", ret, err)
+	}
 }

@@ -160,7 +160,7 @@ var updateBookings = &runtime.Update{
 	Head:     "UPDATE \"bookings\"\nSET ",
 	Cols:     []string{`"seats"`, `"ids"`, `"prices"`, `"days"`, `"wall"`, `"during"`},
 	Tail:     "\nWHERE \"id\" = $1\nRETURNING \"id\", \"seats\", \"ids\", \"prices\", \"days\", \"wall\", \"during\"",
-	Nullable: 1<<1 | 1<<4,
+	Nullable: runtime.Bits{1<<1 | 1<<4},
 }
 
 func argsBookingUpdate(u *BookingUpdate, d []any) []any {
